@@ -1,0 +1,190 @@
+"""Opening the SQLite cache: WAL mode, migrations, one connection per thread.
+
+A `Cache` is shared by the whole process. Readers on any thread get their own
+connection (WAL lets them read while a writer commits); writes go through
+`Cache.write()`, which serialises them and runs each in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from desktop.store.errors import CacheError, CacheLockedError, CacheTooNewError, NotACacheError
+from desktop.store.lockfile import CacheLock
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger("tagdesk.store")
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Cache:
+    """The local cache of one profile."""
+
+    def __init__(self, path: Path, *, exclusive: bool = False) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._lock = CacheLock(self.path) if exclusive else None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections ---------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit mode; use `write()` for changes)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("PRAGMA cache_size = -65536")
+        except sqlite3.DatabaseError as exc:
+            raise _translate(exc, self.path) from None
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; serialised within the process, rolled back on error."""
+        with self._write_lock:
+            conn = self.connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _translate(exc, self.path) from None
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> list[sqlite3.Row]:
+        conn = self.connection()
+        conn.row_factory = sqlite3.Row
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc, self.path) from None
+        finally:
+            conn.row_factory = None
+
+    def scalar(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> object:
+        row = self.connection().execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta ----------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version") or 0)
+
+    # -- migrations ----------------------------------------------------------
+
+    def _migrate(self) -> None:
+        conn = self.connection()
+        try:
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise _translate(exc, self.path) from None
+        if found > SCHEMA_VERSION:
+            raise CacheTooNewError(self.path, found, SCHEMA_VERSION)
+        if found and not _has_table(conn, "meta"):
+            raise NotACacheError(self.path)
+        if found == 0 and _has_foreign_tables(conn):
+            raise NotACacheError(self.path)
+        for version in range(found, SCHEMA_VERSION):
+            log.info("upgrading cache %s to schema %d", self.path, version + 1)
+            with self.write() as tx:
+                for statement in _statements(MIGRATIONS[version]):
+                    tx.execute(statement)
+                tx.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (triggers keep their inner `;`)."""
+    buffer = ""
+    for line in script.splitlines():
+        code = line.split("--", 1)[0].rstrip()
+        if not code.strip():
+            continue
+        buffer += code + "\n"
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return bool(row[0])
+
+
+def _translate(exc: sqlite3.DatabaseError, path: Path) -> CacheError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CacheLockedError(path)
+    if "not a database" in text or "file is encrypted" in text or "malformed" in text:
+        return NotACacheError(path)
+    return CacheError(f"无法打开缓存 {path}：{exc} / Cannot open the cache {path}: {exc}")

@@ -1,0 +1,198 @@
+"""The cache schema as an ordered list of migrations.
+
+Each entry upgrades the cache by one version; `PRAGMA user_version` records how far a
+cache has come. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: mirror of WeCom, the journal, the outbox and batch headers.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE tag_group (
+        id          TEXT PRIMARY KEY,          -- WeCom group id
+        name        TEXT NOT NULL,
+        sort_order  INTEGER NOT NULL DEFAULT 0, -- WeCom `order`: larger sorts first
+        create_time INTEGER NOT NULL DEFAULT 0,
+        strategy_id INTEGER,                    -- NULL for corp tag groups
+        deleted     INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE tag (
+        pk          INTEGER PRIMARY KEY,        -- local key used by relation_tag and bitmaps
+        id          TEXT NOT NULL UNIQUE,       -- WeCom tag id
+        group_id    TEXT NOT NULL REFERENCES tag_group(id),
+        name        TEXT NOT NULL,
+        sort_order  INTEGER NOT NULL DEFAULT 0,
+        create_time INTEGER NOT NULL DEFAULT 0,
+        deleted     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX tag_by_group ON tag(group_id);
+    CREATE INDEX tag_by_name ON tag(name);
+
+    CREATE TABLE strategy (
+        id          INTEGER PRIMARY KEY,
+        parent_id   INTEGER NOT NULL DEFAULT 0,
+        name        TEXT NOT NULL,
+        create_time INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE department (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        name_en    TEXT NOT NULL DEFAULT '',
+        parent_id  INTEGER NOT NULL DEFAULT 0,
+        sort_order INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE member (
+        userid          TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        main_department INTEGER,
+        status          INTEGER NOT NULL DEFAULT 1,
+        position        TEXT NOT NULL DEFAULT '',
+        follows         INTEGER NOT NULL DEFAULT 0  -- has customer contact enabled
+    );
+
+    CREATE TABLE member_department (
+        userid        TEXT NOT NULL REFERENCES member(userid),
+        department_id INTEGER NOT NULL,
+        is_leader     INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (userid, department_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX member_department_by_department ON member_department(department_id, userid);
+
+    CREATE TABLE customer (
+        external_userid TEXT PRIMARY KEY,
+        name            TEXT NOT NULL DEFAULT '',
+        type            INTEGER NOT NULL DEFAULT 1,
+        gender          INTEGER NOT NULL DEFAULT 0,
+        corp_name       TEXT NOT NULL DEFAULT '',
+        corp_full_name  TEXT NOT NULL DEFAULT '',
+        position        TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE relation (
+        id               INTEGER PRIMARY KEY,   -- stable local key: (userid, external_userid)
+        external_userid  TEXT NOT NULL REFERENCES customer(external_userid),
+        userid           TEXT NOT NULL,
+        remark           TEXT NOT NULL DEFAULT '',
+        description      TEXT NOT NULL DEFAULT '',
+        createtime       INTEGER NOT NULL DEFAULT 0,
+        add_way          INTEGER NOT NULL DEFAULT 0,
+        state            TEXT NOT NULL DEFAULT '',
+        oper_userid      TEXT NOT NULL DEFAULT '',
+        remark_corp_name TEXT NOT NULL DEFAULT '',
+        remark_mobiles   TEXT NOT NULL DEFAULT '[]',  -- JSON array
+        UNIQUE (external_userid, userid)
+    );
+    CREATE INDEX relation_by_owner ON relation(userid);
+    CREATE INDEX relation_by_createtime ON relation(createtime);
+    CREATE INDEX relation_by_state ON relation(state);
+
+    CREATE TABLE relation_tag (
+        relation_id INTEGER NOT NULL,
+        tag_pk      INTEGER NOT NULL,
+        PRIMARY KEY (relation_id, tag_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX relation_tag_by_tag ON relation_tag(tag_pk, relation_id);
+
+    CREATE TABLE personal_tag (
+        relation_id INTEGER NOT NULL,
+        group_name  TEXT NOT NULL DEFAULT '',
+        tag_name    TEXT NOT NULL,
+        PRIMARY KEY (relation_id, group_name, tag_name)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE contact_way (
+        config_id TEXT PRIMARY KEY,
+        state     TEXT NOT NULL DEFAULT '',
+        remark    TEXT NOT NULL DEFAULT '',
+        users     TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX contact_way_by_state ON contact_way(state);
+
+    CREATE TABLE tag_meta (
+        tag_id       TEXT PRIMARY KEY,          -- WeCom tag id; team-wide settings
+        abbreviation TEXT NOT NULL DEFAULT '',
+        color        TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE tag_pin (
+        userid   TEXT NOT NULL,                 -- whose favourites
+        tag_id   TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (userid, tag_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE exclusive_set (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL,
+        tag_ids TEXT NOT NULL                   -- JSON array of WeCom tag ids
+    );
+
+    CREATE TABLE batch (
+        id          TEXT PRIMARY KEY,
+        created_at  REAL NOT NULL,
+        operator    TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL,              -- planned, pilot, paused, running, done, cancelled
+        pilot_size  INTEGER NOT NULL DEFAULT 0,
+        plan        TEXT NOT NULL DEFAULT '{}'  -- JSON summary of the plan
+    );
+
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        batch_id        TEXT NOT NULL REFERENCES batch(id),
+        seq             INTEGER NOT NULL,
+        kind            TEXT NOT NULL,          -- mark_tag, edit_corp_tag, ...
+        external_userid TEXT NOT NULL DEFAULT '',
+        userid          TEXT NOT NULL DEFAULT '',
+        payload         TEXT NOT NULL,          -- JSON: the call's arguments
+        status          TEXT NOT NULL DEFAULT 'pending', -- pending done failed skipped
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        errcode         INTEGER,
+        error           TEXT NOT NULL DEFAULT '',
+        updated_at      REAL NOT NULL DEFAULT 0,
+        UNIQUE (batch_id, seq)
+    );
+    CREATE INDEX outbox_by_status ON outbox(status, batch_id);
+
+    CREATE TABLE journal (
+        id              INTEGER PRIMARY KEY,
+        ts              REAL NOT NULL,
+        operator        TEXT NOT NULL,
+        action          TEXT NOT NULL,          -- tag_add, tag_remove, tag_create, tag_rename, ...
+        source          TEXT NOT NULL,          -- app, batch, import, undo, revert, observed, tree
+        batch_id        TEXT NOT NULL DEFAULT '',
+        external_userid TEXT NOT NULL DEFAULT '',
+        userid          TEXT NOT NULL DEFAULT '',   -- owner of the relation
+        tag_id          TEXT NOT NULL DEFAULT '',
+        tag_name        TEXT NOT NULL DEFAULT '',
+        group_name      TEXT NOT NULL DEFAULT '',
+        before          TEXT NOT NULL DEFAULT '',   -- JSON: state before the change
+        after           TEXT NOT NULL DEFAULT '',
+        reason          TEXT NOT NULL DEFAULT '',
+        prev_hash       TEXT NOT NULL,
+        hash            TEXT NOT NULL
+    );
+    CREATE INDEX journal_by_ts ON journal(ts);
+    CREATE INDEX journal_by_batch ON journal(batch_id);
+    CREATE INDEX journal_by_customer ON journal(external_userid);
+    CREATE INDEX journal_by_operator ON journal(operator, ts);
+    CREATE INDEX journal_by_tag ON journal(tag_id);
+
+    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
