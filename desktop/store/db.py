@@ -130,7 +130,7 @@ class Cache:
 
     @property
     def schema_version(self) -> int:
-        return int(self.scalar("PRAGMA user_version") or 0)
+        return int(str(self.scalar("PRAGMA user_version") or 0))
 
     # -- migrations ----------------------------------------------------------
 

@@ -193,6 +193,30 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
     BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
     """,
+    # 2: auto-tagging rules and approvals of tag deletions.
+    """
+    CREATE TABLE rule (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        enabled    INTEGER NOT NULL DEFAULT 1,
+        definition TEXT NOT NULL,               -- JSON: conditions and tags
+        created_at REAL NOT NULL,
+        created_by TEXT NOT NULL
+    );
+
+    CREATE TABLE approval (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,             -- delete_tag, delete_group
+        target_id    TEXT NOT NULL,
+        target_name  TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested_at REAL NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'pending', -- pending approved rejected done
+        decided_by   TEXT NOT NULL DEFAULT '',
+        decided_at   REAL,
+        note         TEXT NOT NULL DEFAULT ''
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,88 @@
+"""Opening caches: migrations, foreign files, newer schemas, a second writer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.store.db import Cache, _statements
+from desktop.store.errors import CacheLockedError, CacheTooNewError, NotACacheError
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def _cache_at_version(path: Path, version: int) -> None:
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_new_cache_is_created_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        assert cache.schema_version == SCHEMA_VERSION
+        assert cache.scalar("PRAGMA journal_mode") == "wal"
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_an_older_cache_is_upgraded_and_keeps_its_data(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "old.sqlite"
+    _cache_at_version(path, version)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('last_sync_at', '123')")
+    conn.commit()
+    conn.close()
+    with Cache(path) as cache:
+        assert cache.schema_version == SCHEMA_VERSION
+        assert cache.get_meta("last_sync_at") == "123"
+
+
+def test_a_cache_from_a_newer_tagdesk_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    _cache_at_version(path, SCHEMA_VERSION)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(CacheTooNewError, match="upgrade TagDesk"):
+        Cache(path)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    content = b"these are my notes, not a database\n" * 200
+    path.write_bytes(content)
+    with pytest.raises(NotACacheError, match="not an SQLite database"):
+        Cache(path)
+    assert path.read_bytes() == content
+
+
+def test_a_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.close()
+    with pytest.raises(NotACacheError):
+        Cache(path)
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with Cache(path, exclusive=True):
+        with pytest.raises(CacheLockedError, match="in use by another TagDesk"):
+            Cache(path, exclusive=True)
+        with Cache(path) as reader:  # readers are welcome
+            assert reader.schema_version == SCHEMA_VERSION
+    with Cache(path, exclusive=True):  # released on close
+        pass
+
+
+def test_a_failed_write_rolls_back(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        with pytest.raises(RuntimeError), cache.write() as conn:
+            cache.set_meta(conn, "k", "v")
+            raise RuntimeError("boom")
+        assert cache.get_meta("k") == ""
