@@ -1,0 +1,61 @@
+"""Nearest names for "did you mean": by text and by full pinyin, so 高意相 finds 高意向.
+
+Pinyin is computed lazily (only when a name is not found) and kept per suggester,
+so a GUI that re-parses on every keystroke pays for it once per catalogue.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz, process
+
+SCORE_CUTOFF = 60.0
+
+
+def fold(text: str) -> str:
+    """Comparison form of a name: full-width → half-width, case-folded, trimmed."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def full_pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(fold(text))).replace(" ", "")
+
+
+def pinyin_initials(text: str) -> str:
+    return "".join(lazy_pinyin(fold(text), style=Style.FIRST_LETTER)).replace(" ", "")
+
+
+class NameSuggester:
+    """Ranks known names by closeness to a query that matched nothing."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = sorted(set(names))
+        self._folded = [fold(name) for name in self._names]
+        self._pinyin: list[str] | None = None
+        self._initials: list[str] | None = None
+
+    def nearest(self, query: str, limit: int = 5) -> list[str]:
+        if not self._names or not query.strip():
+            return []
+        if self._pinyin is None or self._initials is None:
+            self._pinyin = [full_pinyin(name) for name in self._names]
+            self._initials = [pinyin_initials(name) for name in self._names]
+        folded, spelled = fold(query), full_pinyin(query)
+        scores: dict[int, float] = {}
+        for choices, probe in ((self._folded, folded), (self._pinyin, spelled)):
+            for _, score, index in process.extract(
+                probe, choices, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF, limit=None
+            ):
+                scores[index] = max(scores.get(index, 0.0), score)
+        for index, name in enumerate(self._folded):
+            if name.startswith(folded) or (
+                folded.isascii() and len(folded) >= 2
+                and (self._pinyin[index].startswith(folded)
+                     or self._initials[index].startswith(folded))
+            ):
+                scores[index] = max(scores.get(index, 0.0), 99.0)
+        ranked = sorted(scores, key=lambda i: (-scores[i], len(self._names[i]), self._names[i]))
+        return [self._names[i] for i in ranked[:limit]]
