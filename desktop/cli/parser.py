@@ -1,0 +1,93 @@
+"""Command-line grammar. Command names, flags and JSON fields are interfaces: never rename."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop import __version__
+from desktop.cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tagdesk",
+        description="TagDesk 企微标签工作台 — WeCom customer tagging and auditing.",
+    )
+    _add_common(parser)
+    parser.add_argument("--version", action="version", version=f"TagDesk {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the GUI on the built-in demo corp (no WeCom account needed)")
+    parser.add_argument("--profile", dest="gui_profile", metavar="NAME",
+                        help="open the GUI on this profile")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="open the main window, wait for sync and first paint, save a PNG, exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sandbox = sub.add_parser("sandbox", help="the WeCom emulator").add_subparsers(
+        dest="sandbox_command", metavar="SUBCOMMAND", required=True)
+    serve = sandbox.add_parser("serve", help="serve a WeCom emulator on 127.0.0.1")
+    _add_common(serve)
+    serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    serve.add_argument("--data", required=True, metavar="DIR", help="state folder (reused)")
+    serve.add_argument("--customers", type=int, default=5000)
+    serve.add_argument("--members", type=int, default=40)
+    serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument("--quota-per-min", type=int, default=0,
+                       help="per API per minute; above it WeCom answers 45009 (0 = unlimited)")
+    serve.add_argument("--latency-ms", type=float, default=0.0)
+    serve.add_argument("--fault-rate", type=float, default=0.0,
+                       help="share of calls failing with 45009 / -1 / HTTP 502 / dropped connection")
+    serve.add_argument("--token-ttl", type=int, default=7200, metavar="SECONDS")
+    serve.set_defaults(handler=commands.sandbox_serve)
+
+    profile = sub.add_parser("profile", help="WeCom corp profiles").add_subparsers(
+        dest="profile_command", metavar="SUBCOMMAND", required=True)
+    add = profile.add_parser("add", help="add or update a profile")
+    _add_common(add)
+    add.add_argument("name")
+    add.add_argument("--corp-id", required=True)
+    add.add_argument("--api-base", required=True, metavar="URL",
+                     help="e.g. https://qyapi.weixin.qq.com/cgi-bin/ or a relay")
+    add.add_argument("--agent-id", type=int)
+    add.add_argument("--userid", default="", metavar="U",
+                     help="your WeCom userid: the operator in every journal row")
+    add.add_argument("--secret-stdin", action="store_true",
+                     help="read the app secret from standard input into the OS keyring")
+    add.add_argument("--calls-per-minute", type=int, default=6000)
+    add.add_argument("--concurrency", type=int, default=5)
+    add.set_defaults(handler=commands.profile_add)
+    listing = profile.add_parser("list", help="list profiles")
+    _add_common(listing)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=commands.profile_list)
+    remove = profile.add_parser("remove", help="remove a profile and its secret")
+    _add_common(remove)
+    remove.add_argument("name")
+    remove.set_defaults(handler=commands.profile_remove)
+
+    sync = sub.add_parser("sync", help="mirror WeCom into the local cache")
+    _add_common(sync)
+    sync.add_argument("--profile", required=True, metavar="NAME")
+    sync.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    sync.set_defaults(handler=commands.sync)
+
+    customers = sub.add_parser("customers", help="filter customers in the local cache")
+    _add_common(customers)
+    customers.add_argument("--profile", required=True, metavar="NAME")
+    customers.add_argument("--filter", default="", metavar="EXPR",
+                           help='e.g. "高意向 AND NOT 已成交", "客户等级:VIP owner:zhangsan"')
+    customers.add_argument("--count", action="store_true", help="print only the counts")
+    customers.add_argument("--json", action="store_true")
+    customers.add_argument("--limit", type=int, default=50, metavar="N")
+    customers.set_defaults(handler=commands.customers)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes, before or after the command name."""
+    default = argparse.SUPPRESS if parser.prog != "tagdesk" else None
+    parser.add_argument("--home", metavar="DIR", default=default,
+                        help="keep all data here (default: $TAGDESK_HOME or the user data folder)")
+    parser.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if default is not None else False,
+                        help="verbose logging")

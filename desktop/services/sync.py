@@ -1,0 +1,260 @@
+"""Full sync: read everything TagDesk mirrors from WeCom, then replace the cache at once.
+
+Reading comes first and writes nothing: tag groups, rule groups and their tags,
+departments, members, follow users, contact ways, and every follow relation
+with its corp tags (batch/get_by_user, 100 a page). Relation pages are fetched
+by several chains at once (the client's rate limiter and concurrency cap keep
+it within WeCom's limits). Only when everything has arrived is the cache
+replaced, in one transaction, so a failed or cancelled sync leaves the previous
+cache exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
+from desktop.store.db import Cache
+from desktop.store.snapshot import (
+    ContactWayRow,
+    CustomerRow,
+    DepartmentRow,
+    GroupRow,
+    MemberRow,
+    RelationRow,
+    Snapshot,
+    StrategyRow,
+    TagRow,
+    write_snapshot,
+)
+from desktop.wecom.client import WeComClient
+from desktop.wecom.models import TagGroup
+
+log = logging.getLogger("tagdesk.sync")
+
+PAGE_LIMIT = 100
+ROOT_DEPARTMENT = 1
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    customers: int
+    relations: int
+    tags: int
+    groups: int
+    tag_links: int
+    api_calls: int
+    observed_changes: int
+    elapsed_s: float
+    fetch_s: float      # waiting on WeCom (reading everything)
+    write_s: float      # local work: replacing the cache
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "customers": self.customers, "relations": self.relations, "tags": self.tags,
+            "groups": self.groups, "tag_links": self.tag_links, "api_calls": self.api_calls,
+            "observed_changes": self.observed_changes, "elapsed_s": round(self.elapsed_s, 3),
+            "fetch_s": round(self.fetch_s, 3), "write_s": round(self.write_s, 3),
+        }
+
+
+def run_sync(
+    client: WeComClient,
+    cache: Cache,
+    *,
+    operator: str = "",
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    chains: int = 5,
+) -> SyncResult:
+    """Mirror WeCom into `cache`. `chains` = relation pages fetched at once (the profile's
+    concurrency cap; 1 means one page at a time)."""
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+    calls_before = client.api_calls
+    snap = Snapshot()
+
+    progress(Progress("tags", 0, 0, "读取标签… / Reading tags…"))
+    corp_groups = client.list_corp_tags()
+    cancel.raise_if_cancelled()
+    strategy_groups = _read_strategies(client, snap, cancel)
+    _add_tag_groups(snap, corp_groups, strategy_groups)
+
+    progress(Progress("directory", 0, 0, "读取部门和成员… / Reading departments and members…"))
+    follow_users = sorted(set(client.get_follow_user_list()))
+    _read_directory(client, snap, set(follow_users))
+    cancel.raise_if_cancelled()
+    _read_contact_ways(client, snap, cancel)
+
+    _read_relations(client, snap, follow_users, progress, cancel, chains)
+    fetch_s = time.perf_counter() - started
+    cancel.raise_if_cancelled()
+
+    progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
+    written = write_snapshot(cache, snap, operator=operator)
+    elapsed = time.perf_counter() - started
+    result = SyncResult(
+        customers=written.customers, relations=written.relations, tags=written.tags,
+        groups=written.groups, tag_links=written.tag_links,
+        api_calls=client.api_calls - calls_before, observed_changes=written.observed_changes,
+        elapsed_s=elapsed, fetch_s=fetch_s, write_s=written.elapsed_s,
+    )
+    log.info("sync done: %s", result.as_json())
+    progress(Progress("done", 1, 1, "同步完成 / Sync complete"))
+    return result
+
+
+def _read_strategies(
+    client: WeComClient, snap: Snapshot, cancel: CancelToken
+) -> list[TagGroup]:
+    groups: list[TagGroup] = []
+    for strategy_id in client.list_strategies():
+        cancel.raise_if_cancelled()
+        strategy = client.get_strategy(strategy_id)
+        snap.strategies.append(StrategyRow(
+            id=strategy.id, parent_id=strategy.parent_id, name=strategy.name,
+            create_time=strategy.create_time,
+        ))
+        for group in client.list_strategy_tags(strategy_id=strategy_id):
+            groups.append(group if group.strategy_id else _with_strategy(group, strategy_id))
+    return groups
+
+
+def _with_strategy(group: TagGroup, strategy_id: int) -> TagGroup:
+    return TagGroup(
+        id=group.id, name=group.name, order=group.order, create_time=group.create_time,
+        deleted=group.deleted, tags=group.tags, strategy_id=strategy_id,
+    )
+
+
+def _add_tag_groups(snap: Snapshot, *sources: Sequence[TagGroup]) -> None:
+    for groups in sources:
+        for group in groups:
+            if group.deleted:
+                continue
+            snap.groups.append(GroupRow(
+                id=group.id, name=group.name, order=group.order,
+                create_time=group.create_time, strategy_id=group.strategy_id,
+            ))
+            snap.tags.extend(
+                TagRow(id=tag.id, group_id=group.id, name=tag.name, order=tag.order,
+                       create_time=tag.create_time)
+                for tag in group.tags if not tag.deleted
+            )
+
+
+def _read_directory(client: WeComClient, snap: Snapshot, follow_users: set[str]) -> None:
+    departments = client.list_departments()
+    snap.departments.extend(
+        DepartmentRow(id=d.id, name=d.name, name_en=d.name_en, parent_id=d.parent_id,
+                      order=d.order)
+        for d in departments
+    )
+    root = min((d.id for d in departments), default=ROOT_DEPARTMENT)
+    seen: set[str] = set()
+    for member in client.list_users(root, fetch_child=True):
+        if member.userid in seen:
+            continue
+        seen.add(member.userid)
+        leaders = dict(zip(member.departments, member.is_leader_in_dept, strict=False))
+        snap.members.append(MemberRow(
+            userid=member.userid, name=member.name, main_department=member.main_department,
+            status=member.status, position=member.position,
+            follows=member.userid in follow_users,
+            departments=tuple((d, bool(leaders.get(d, 0))) for d in member.departments),
+        ))
+    for userid in sorted(follow_users - seen):  # followers outside the visible directory
+        snap.members.append(MemberRow(userid=userid, name=userid, follows=True))
+
+
+def _read_contact_ways(client: WeComClient, snap: Snapshot, cancel: CancelToken) -> None:
+    for config_id in client.list_contact_ways():
+        cancel.raise_if_cancelled()
+        way = client.get_contact_way(config_id)
+        snap.contact_ways.append(ContactWayRow(
+            config_id=way.config_id, state=way.state, remark=way.remark, users=tuple(way.user),
+        ))
+
+
+def _read_relations(
+    client: WeComClient,
+    snap: Snapshot,
+    follow_users: list[str],
+    progress: ProgressCallback,
+    cancel: CancelToken,
+    chains: int,
+) -> None:
+    """Page batch/get_by_user for every follow user, `chains` cursors at a time.
+
+    Each chain owns a few members and follows its own cursor to the end; the
+    first failure stops every chain (no partial list ever reaches the cache).
+    """
+    batches = _split(follow_users, chains)
+    total = len(follow_users)
+    done_users = 0
+    lock = threading.Lock()
+    customers: dict[str, CustomerRow] = {}
+    relations: dict[tuple[str, str], RelationRow] = {}
+    stop = threading.Event()  # set when a chain failed: the others end at their next page
+
+    def run_chain(userids: list[str]) -> None:
+        nonlocal done_users
+        cursor = ""
+        while not stop.is_set():
+            cancel.raise_if_cancelled()
+            page = client.batch_get_by_user(userids, cursor=cursor, limit=PAGE_LIMIT)
+            with lock:
+                for contact, follow in page.items:
+                    customers[contact.external_userid] = CustomerRow(
+                        external_userid=contact.external_userid, name=contact.name,
+                        type=contact.type, gender=contact.gender, corp_name=contact.corp_name,
+                        corp_full_name=contact.corp_full_name, position=contact.position,
+                    )
+                    relations[(contact.external_userid, follow.userid)] = RelationRow(
+                        external_userid=contact.external_userid, userid=follow.userid,
+                        remark=follow.remark, description=follow.description,
+                        createtime=follow.createtime, add_way=follow.add_way, state=follow.state,
+                        oper_userid=follow.oper_userid, remark_corp_name=follow.remark_corp_name,
+                        remark_mobiles=tuple(follow.remark_mobiles), tag_ids=tuple(follow.tag_ids),
+                    )
+                fetched = len(relations)
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+            progress(Progress("relations", done_users, total,
+                              f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
+        with lock:
+            done_users += len(userids)
+            fetched = len(relations)
+        progress(Progress("relations", done_users, total,
+                          f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
+
+    progress(Progress("relations", 0, total, "读取客户… / Reading customers…"))
+    with ThreadPoolExecutor(max_workers=max(1, chains), thread_name_prefix="sync") as pool:
+        futures: list[Future[None]] = [pool.submit(run_chain, b) for b in batches]
+        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = next((f for f in finished if f.exception() is not None), None)
+        if failed is not None:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            error = failed.exception()
+            assert error is not None
+            raise error
+    snap.customers.extend(customers.values())
+    snap.relations.extend(relations.values())
+
+
+def _split(userids: list[str], chains: int) -> list[list[str]]:
+    """Spread members over about 2×chains batches of at most 100 (a slow member
+    then holds up one chain, not all)."""
+    if not userids:
+        return []
+    count = max(1, min(len(userids), 2 * chains), -(-len(userids) // PAGE_LIMIT))
+    return [userids[i::count] for i in range(count)]
+

@@ -1,0 +1,141 @@
+"""One opened profile: its settings, its cache, and a WeCom client for it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from desktop.sandbox import SandboxServer
+from desktop.services import secrets
+from desktop.services.demo import demo_profile, start_demo_sandbox
+from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
+from desktop.store.db import Cache
+from desktop.store.errors import CacheError
+from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.wecom.client import WeComClient
+from desktop.wecom.ratelimit import RateLimits
+
+log = logging.getLogger("tagdesk.services")
+
+DEMO_PERSONA_KEY = "demo_persona"
+
+
+class Workspace:
+    """Everything a command or window needs for one profile. Close it when done."""
+
+    def __init__(
+        self,
+        home: Path,
+        profile: Profile,
+        secret: str,
+        *,
+        exclusive: bool = True,
+        sandbox: SandboxServer | None = None,
+    ) -> None:
+        self.home = home
+        self.profile = profile
+        self._secret = secret
+        self.sandbox = sandbox
+        store = ProfileStore(home)
+        self.cache = Cache(store.cache_path(profile.name), exclusive=exclusive)
+        if profile.is_demo and not profile.userid:
+            persona = self.cache.get_meta(DEMO_PERSONA_KEY)
+            if persona:
+                self.profile = replace(profile, userid=persona)
+        self._client: WeComClient | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def operator(self) -> str:
+        return self.profile.userid
+
+    @property
+    def limits(self) -> RateLimits:
+        return RateLimits(
+            calls_per_minute=self.profile.calls_per_minute,
+            max_concurrency=self.profile.max_concurrency,
+        )
+
+    def client(self, cancel_event: threading.Event | None = None) -> WeComClient:
+        """The shared client, or a fresh one bound to `cancel_event` for one operation."""
+        if cancel_event is not None:
+            return self._new_client(cancel_event)
+        with self._lock:
+            if self._client is None:
+                self._client = self._new_client(None)
+            return self._client
+
+    def _new_client(self, cancel_event: threading.Event | None) -> WeComClient:
+        return WeComClient(
+            self.profile.api_base, self.profile.corp_id, self._secret,
+            limits=self.limits, cancel_event=cancel_event,
+        )
+
+    def choose_demo_persona(self) -> None:
+        """The demo user is the member with the most customers in a sales department."""
+        if not self.profile.is_demo or self.profile.userid:
+            return
+        row = self.cache.connection().execute(
+            "SELECT r.userid FROM relation r JOIN member_department md ON md.userid = r.userid"
+            " JOIN department d ON d.id = md.department_id WHERE d.name LIKE '销售%'"
+            " GROUP BY r.userid ORDER BY count(*) DESC, r.userid LIMIT 1"
+        ).fetchone() or self.cache.connection().execute(
+            "SELECT userid FROM relation GROUP BY userid ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        if row:
+            with self.cache.write() as conn:
+                self.cache.set_meta(conn, DEMO_PERSONA_KEY, row[0])
+            self.profile = replace(self.profile, userid=row[0])
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.cache.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspace:
+    """Open a saved profile (secret from the keyring) or the built-in demo."""
+    if name == DEMO_PROFILE:
+        server = start_demo_sandbox(home)
+        try:
+            return Workspace(home, demo_profile(server), server.secret,
+                             exclusive=exclusive, sandbox=server)
+        except BaseException:
+            server.stop()
+            raise
+    profile = ProfileStore(home).get(name)
+    secret = secrets.load_secret(profile.name, profile.corp_id)
+    return Workspace(home, profile, secret, exclusive=exclusive)
+
+
+def open_local_cache(home: Path, name: str) -> Cache:
+    """A profile's cache for reading only: no secret, no network, no writer lock."""
+    store = ProfileStore(home)
+    if name != DEMO_PROFILE:
+        store.get(name)
+    path = store.cache_path(name)
+    if not path.exists():
+        raise NotSyncedError(name)
+    cache = Cache(path)
+    if not cache.get_meta(LAST_SYNC_KEY):
+        cache.close()
+        raise NotSyncedError(name)
+    return cache
+
+
+class NotSyncedError(CacheError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"配置 {name} 还没有同步过，请先运行 tagdesk sync --profile {name}。"
+            f" / Profile {name} has not been synced yet; run `tagdesk sync --profile {name}` first."
+        )
