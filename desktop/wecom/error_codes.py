@@ -1,0 +1,243 @@
+"""The one table that turns a WeCom errcode into a kind and advice a user can act on.
+
+Kinds decide what the client and its callers do (retry, refresh the token, stop the whole
+run, or record one failed item and go on); the texts say in plain words what to change.
+Codes and meanings follow /work/shared/wecom-api.md §1 and §11.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+GETTOKEN_PATH = "gettoken"
+
+
+class ErrorKind(enum.Enum):
+    """What a caller should do about an error."""
+
+    RETRYABLE = "retryable"  # transient on WeCom's side: retry with backoff
+    TOKEN = "token"  # the access token is bad: refresh once and retry once
+    RATE_LIMITED = "rate_limited"  # 45009: pause every call until the window ends
+    CONCURRENCY = "concurrency"  # 45033: fewer calls in flight, short backoff
+    CONFIGURATION = "configuration"  # corp id, secret, IP allow-list, app permissions: stop
+    PERMANENT_ITEM = "permanent_item"  # this item fails for good; other items may go on
+    INVALID_REQUEST = "invalid_request"  # the request itself is malformed (a TagDesk bug)
+    UNKNOWN = "unknown"  # a code not in the table
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """Kind plus Chinese and English advice for one errcode."""
+
+    kind: ErrorKind
+    zh: str
+    en: str
+
+
+_R = ErrorKind.RETRYABLE
+_T = ErrorKind.TOKEN
+_C = ErrorKind.CONFIGURATION
+_P = ErrorKind.PERMANENT_ITEM
+_I = ErrorKind.INVALID_REQUEST
+
+ERROR_TABLE: dict[int, ErrorInfo] = {
+    -1: ErrorInfo(_R, "企业微信系统繁忙，请稍后重试。", "WeCom is busy; try again in a moment."),
+    6000: ErrorInfo(
+        _R,
+        "数据版本冲突（其他人同时在修改），请稍后重试。",
+        "Data version conflict (someone else changed it at the same time); try again later.",
+    ),
+    40001: ErrorInfo(
+        _T,
+        "访问凭证无效，将自动重新获取；若持续出现，请检查应用 Secret 是否已被重置。",
+        "The access token is invalid and will be renewed; if this persists, check whether "
+        "the app secret was reset.",
+    ),
+    40003: ErrorInfo(
+        _P,
+        "成员账号（UserID）无效，请确认该成员仍在企业中。",
+        "Invalid member UserID; check that the member still belongs to the corp.",
+    ),
+    40013: ErrorInfo(
+        _C,
+        "企业ID（corpid）无效，请在配置中核对企业ID（管理后台「我的企业」页底部）。",
+        "Invalid corp ID; check the corp ID in the profile (admin console, My Company page).",
+    ),
+    40014: ErrorInfo(
+        _T,
+        "访问凭证（access_token）无效，将自动重新获取。",
+        "The access token is invalid; it will be renewed automatically.",
+    ),
+    40033: ErrorInfo(
+        _I,
+        "请求包含不合法的字符编码（\\uxxxx 转义），这是 TagDesk 的缺陷，请反馈。",
+        "The request contained \\uxxxx escapes or a bad charset; this is a TagDesk bug, "
+        "please report it.",
+    ),
+    40058: ErrorInfo(
+        _I,
+        "请求参数不合法（例如名称超长或取值越界），请检查输入。",
+        "A request parameter is invalid (for example a name that is too long); check the input.",
+    ),
+    40063: ErrorInfo(
+        _I,
+        "请求中有参数为空，请补全后再试。",
+        "A required parameter is empty; fill it in and try again.",
+    ),
+    40068: ErrorInfo(
+        _P,
+        "标签ID无效（标签不存在或已被删除），请先同步标签库再操作。",
+        "Invalid tag ID (the tag does not exist or was deleted); sync the tag library first.",
+    ),
+    40071: ErrorInfo(
+        _P,
+        "标签名称已存在，请换一个名称。",
+        "A tag with this name already exists; choose another name.",
+    ),
+    40072: ErrorInfo(
+        _P,
+        "标签名称长度不合法（最多 30 个字符），请缩短名称。",
+        "Invalid tag name length (at most 30 characters); shorten the name.",
+    ),
+    40091: ErrorInfo(
+        _C,
+        "应用 Secret 无效（可能是其他企业或其他应用的 Secret），请在配置中重新填写。",
+        "The app secret is invalid (perhaps from another corp or app); enter it again in "
+        "the profile.",
+    ),
+    40096: ErrorInfo(
+        _P,
+        "客户ID（external_userid）无效，该客户可能已不存在，请重新同步。",
+        "Invalid customer ID (external_userid); the customer may be gone; sync again.",
+    ),
+    41001: ErrorInfo(
+        _T,
+        "缺少访问凭证（access_token），将自动重新获取。",
+        "The access token is missing; it will be fetched automatically.",
+    ),
+    41002: ErrorInfo(
+        _C,
+        "缺少企业ID（corpid），请在配置中填写企业ID。",
+        "The corp ID is missing; enter it in the profile.",
+    ),
+    41004: ErrorInfo(
+        _C,
+        "缺少应用 Secret，请在配置中填写。",
+        "The app secret is missing; enter it in the profile.",
+    ),
+    41017: ErrorInfo(
+        _I,
+        "缺少标签ID（tag_id），这是 TagDesk 的缺陷，请反馈。",
+        "The tag_id is missing; this is a TagDesk bug, please report it.",
+    ),
+    42001: ErrorInfo(
+        _T,
+        "访问凭证已过期，将自动重新获取。",
+        "The access token expired; it will be renewed automatically.",
+    ),
+    42009: ErrorInfo(
+        _T,
+        "第三方应用凭证（suite_access_token）已过期，将自动重新获取。",
+        "The suite access token expired; it will be renewed automatically.",
+    ),
+    45009: ErrorInfo(
+        ErrorKind.RATE_LIMITED,
+        "接口调用超过企业微信频率限制，需暂停至少 1 分钟；若反复出现，可能被限制 1 小时，"
+        "请稍后再试或降低调用频率。",
+        "WeCom's call frequency limit was exceeded; calls pause for at least a minute. If it "
+        "keeps happening the API may be blocked for an hour; try later or lower the rate.",
+    ),
+    45029: ErrorInfo(
+        _I,
+        "返回数据过大，请按部门分批查询。",
+        "The response would be too large; query department by department.",
+    ),
+    45033: ErrorInfo(
+        ErrorKind.CONCURRENCY,
+        "同时进行的接口调用过多，请降低并发数后重试。",
+        "Too many concurrent calls; lower the concurrency and try again.",
+    ),
+    48002: ErrorInfo(
+        _C,
+        "该应用无权调用此接口：请管理员在「客户联系 → API → 可调用接口的应用」中添加本应用。",
+        "This app may not call the API: an admin must add it under Customer Contact → API → "
+        "apps that can call the API.",
+    ),
+    48009: ErrorInfo(
+        _C,
+        "通讯录同步 Secret 不能从新的 IP 读取成员详情，请改用自建应用的 Secret 或配置可信 IP。",
+        "The contacts-sync secret may not read member details from a new IP; use the "
+        "self-built app's secret or configure a trusted IP.",
+    ),
+    50002: ErrorInfo(
+        _P,
+        "该成员不在应用的可见范围内，请管理员调整应用可见范围。",
+        "The member is outside the app's visible range; an admin must widen it.",
+    ),
+    60011: ErrorInfo(
+        _P,
+        "没有该成员、部门或标签的操作权限，请管理员调整应用可见范围。",
+        "No permission for this member, department or tag; an admin must widen the app's "
+        "visible range.",
+    ),
+    60020: ErrorInfo(
+        _C,
+        "本机 IP 不在应用的企业可信 IP 列表中：请管理员在应用设置中添加，或在配置中改用固定 IP "
+        "的中转地址。",
+        "This computer's IP is not in the app's trusted IP list: an admin must add it, or "
+        "set the profile's API base to a relay with a fixed IP.",
+    ),
+    60111: ErrorInfo(
+        _P,
+        "成员账号（UserID）不存在，请确认该成员仍在企业中并重新同步。",
+        "The member UserID does not exist; check the member is still in the corp and sync.",
+    ),
+    81011: ErrorInfo(
+        _P,
+        "无权修改此标签：应用只能修改或删除自己创建的标签（管理后台或其他应用创建的标签为只读）。",
+        "No permission for this tag: an app may only edit or delete tags it created "
+        "(tags made in the admin console or by another app are read-only).",
+    ),
+    84061: ErrorInfo(
+        _P,
+        "该成员与客户之间已没有好友关系（已删除或未通过验证）。",
+        "This member and the customer are no longer connected (deleted or never accepted).",
+    ),
+    84074: ErrorInfo(
+        _C,
+        "应用没有客户联系权限：请管理员在「客户联系 → API → 可调用接口的应用」中添加本应用。",
+        "The app has no customer-contact permission: an admin must add it under Customer "
+        "Contact → API → apps that can call the API.",
+    ),
+    84084: ErrorInfo(
+        _P,
+        "该客户已不是此成员的客户（关系已解除），请重新同步。",
+        "The customer is no longer this member's customer; sync again.",
+    ),
+}
+
+# 40001 on gettoken means the secret itself is wrong, not an expired token.
+_GETTOKEN_OVERRIDES: dict[int, ErrorInfo] = {
+    40001: ErrorInfo(
+        _C,
+        "应用 Secret 不正确，请在配置中重新填写（管理后台「应用管理」中查看）。",
+        "The app secret is wrong; enter it again in the profile (see App Management in "
+        "the admin console).",
+    ),
+}
+
+
+def describe(errcode: int, path: str, errmsg: str = "") -> ErrorInfo:
+    """Kind and advice for an errcode returned by ``path``; unknown codes quote ``errmsg``."""
+    if path == GETTOKEN_PATH and errcode in _GETTOKEN_OVERRIDES:
+        return _GETTOKEN_OVERRIDES[errcode]
+    info = ERROR_TABLE.get(errcode)
+    if info is not None:
+        return info
+    detail = errmsg.split(", hint:")[0].strip() or "-"
+    return ErrorInfo(
+        ErrorKind.UNKNOWN,
+        f"企业微信返回了未知错误：{detail}",
+        f"WeCom returned an unknown error: {detail}",
+    )

@@ -1,0 +1,292 @@
+"""Token lifecycle, retries, 45009 pauses and network failures, against scripted answers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+import urllib3.exceptions
+
+from desktop.wecom.client import WeComClient
+from desktop.wecom.error_codes import ErrorKind
+from desktop.wecom.errors import CallCancelled, NetworkReason, WeComError, WeComNetworkError
+from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.transport import ApiRequest, WeComTransport
+from tests.unit.wecom.fakes import API_BASE, CORP_ID, SECRET, TOKEN, Call, FakeClock, FakeWeCom
+
+FAST = RateLimits(max_retries=3, backoff_base_s=0.001, backoff_max_s=0.002, rate_limit_pause_s=0.05)
+OK = {"errcode": 0, "errmsg": "ok"}
+BUSY = {"errcode": -1, "errmsg": "system busy"}
+REFUSED = requests.exceptions.ConnectionError(
+    urllib3.exceptions.MaxRetryError(
+        None,  # type: ignore[arg-type]
+        f"/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}",
+        urllib3.exceptions.NewConnectionError(None, "Connection refused"),  # type: ignore[arg-type]
+    )
+)
+
+
+@pytest.fixture
+def client(session: requests.Session) -> Iterator[WeComClient]:
+    with WeComClient(API_BASE, CORP_ID, SECRET, limits=FAST, session=session) as client:
+        yield client
+
+
+def _count(fake: FakeWeCom, path: str) -> int:
+    return sum(1 for call in fake.calls if call.path == path)
+
+
+def test_token_is_fetched_lazily_once_and_sent_as_query(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    assert fake_wecom.calls == []
+    client.get_follow_user_list()
+    client.get_follow_user_list()
+    assert fake_wecom.paths() == [
+        "gettoken",
+        "externalcontact/get_follow_user_list",
+        "externalcontact/get_follow_user_list",
+    ]
+    assert fake_wecom.calls[0].query == {"corpid": CORP_ID, "corpsecret": SECRET}
+    assert fake_wecom.calls[1].query == {"access_token": TOKEN}
+    assert client.api_calls == 3
+    assert client.calls_by_path() == {"gettoken": 1, "externalcontact/get_follow_user_list": 2}
+
+
+def test_token_is_refreshed_shortly_before_it_expires(
+    session: requests.Session, fake_wecom: FakeWeCom, clock: FakeClock
+) -> None:
+    transport = WeComTransport(API_BASE, CORP_ID, SECRET, limits=FAST, session=session, clock=clock)
+    transport.get_token()
+    clock.advance(7200 - 301)
+    transport.get_token()
+    assert _count(fake_wecom, "gettoken") == 1
+    clock.advance(2)  # now inside the last 5 minutes
+    transport.get_token()
+    assert _count(fake_wecom, "gettoken") == 2
+
+
+def test_short_lived_tokens_refresh_at_a_tenth_of_their_life(
+    session: requests.Session, fake_wecom: FakeWeCom, clock: FakeClock
+) -> None:
+    fake_wecom.script("gettoken", {"errcode": 0, "access_token": "T", "expires_in": 100})
+    transport = WeComTransport(API_BASE, CORP_ID, SECRET, limits=FAST, session=session, clock=clock)
+    transport.get_token()
+    clock.advance(89)
+    transport.get_token()
+    clock.advance(2)
+    transport.get_token()
+    assert _count(fake_wecom, "gettoken") == 2
+
+
+def test_concurrent_first_calls_share_one_gettoken(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    def slow_token(call: Call) -> dict[str, object]:
+        time.sleep(0.1)
+        return {"errcode": 0, "access_token": TOKEN, "expires_in": 7200}
+
+    fake_wecom.script("gettoken", slow_token)
+    threads = [threading.Thread(target=client.get_follow_user_list) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert _count(fake_wecom, "gettoken") == 1
+    assert _count(fake_wecom, "externalcontact/get_follow_user_list") == 8
+
+
+@pytest.mark.parametrize("code", [40014, 42001, 41001, 42009, 40001])
+def test_token_error_renews_the_token_once_and_resends(
+    client: WeComClient, fake_wecom: FakeWeCom, code: int
+) -> None:
+    fake_wecom.script("externalcontact/mark_tag", {"errcode": code, "errmsg": "token"}, OK)
+    client.mark_tag("u", "wm", add=["et1"])
+    assert fake_wecom.paths() == [
+        "gettoken",
+        "externalcontact/mark_tag",
+        "gettoken",
+        "externalcontact/mark_tag",
+    ]
+
+
+def test_a_persistent_token_error_is_raised_not_looped(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script("externalcontact/mark_tag", {"errcode": 42001, "errmsg": "expired"})
+    with pytest.raises(WeComError) as info:
+        client.mark_tag("u", "wm", add=["et1"])
+    assert info.value.kind is ErrorKind.TOKEN
+    assert _count(fake_wecom, "gettoken") == 2
+    assert _count(fake_wecom, "externalcontact/mark_tag") == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (40013, ErrorKind.CONFIGURATION),
+        (40001, ErrorKind.CONFIGURATION),
+        (60020, ErrorKind.CONFIGURATION),
+    ],
+)
+def test_gettoken_errors_are_configuration_errors(
+    client: WeComClient, fake_wecom: FakeWeCom, code: int, kind: ErrorKind
+) -> None:
+    fake_wecom.script("gettoken", {"errcode": code, "errmsg": "bad"})
+    with pytest.raises(WeComError) as info:
+        client.get_follow_user_list()
+    assert info.value.kind is kind and info.value.path == "gettoken"
+    assert fake_wecom.paths() == ["gettoken"]
+
+
+def test_transient_errcodes_are_retried_with_backoff(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script(
+        "externalcontact/mark_tag",
+        BUSY,
+        {"errcode": 6000, "errmsg": "x"},
+        {"errcode": 45033, "errmsg": "concurrency"},
+        OK,
+    )
+    client.mark_tag("u", "wm", add=["et1"])
+    assert _count(fake_wecom, "externalcontact/mark_tag") == 4
+
+
+def test_retries_are_bounded_by_max_retries(client: WeComClient, fake_wecom: FakeWeCom) -> None:
+    fake_wecom.script("externalcontact/mark_tag", BUSY)
+    with pytest.raises(WeComError) as info:
+        client.mark_tag("u", "wm", add=["et1"])
+    assert info.value.kind is ErrorKind.RETRYABLE
+    assert _count(fake_wecom, "externalcontact/mark_tag") == FAST.max_retries + 1
+
+
+def test_permanent_errors_are_not_retried(client: WeComClient, fake_wecom: FakeWeCom) -> None:
+    fake_wecom.script("externalcontact/mark_tag", {"errcode": 40068, "errmsg": "invalid tagid"})
+    with pytest.raises(WeComError) as info:
+        client.mark_tag("u", "wm", add=["etGONE"])
+    assert info.value.kind is ErrorKind.PERMANENT_ITEM
+    assert _count(fake_wecom, "externalcontact/mark_tag") == 1
+
+
+def test_45009_pauses_the_whole_client_then_retries(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script(
+        "externalcontact/mark_tag", {"errcode": 45009, "errmsg": "api freq out of limit"}, OK
+    )
+    started = time.monotonic()
+    client.mark_tag("u", "wm", add=["et1"])
+    assert time.monotonic() - started >= FAST.rate_limit_pause_s
+    assert _count(fake_wecom, "externalcontact/mark_tag") == 2
+
+
+def test_45009_that_persists_is_raised_as_rate_limited(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script("externalcontact/mark_tag", {"errcode": 45009, "errmsg": "freq"})
+    with pytest.raises(WeComError) as info:
+        client.mark_tag("u", "wm", add=["et1"])
+    assert info.value.kind is ErrorKind.RATE_LIMITED
+
+
+def test_server_errors_and_dropped_connections_are_retried(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script(
+        "externalcontact/get_follow_user_list",
+        (502, b"<html>bad gateway</html>"),
+        requests.exceptions.ConnectionError("Connection aborted."),
+        requests.exceptions.ReadTimeout("read timed out"),
+        {"follow_user": ["a"]},
+    )
+    assert client.get_follow_user_list() == ["a"]
+
+
+def test_unreachable_api_base_gives_a_network_error_after_the_retries(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script("gettoken", REFUSED)
+    with pytest.raises(WeComNetworkError) as info:
+        client.get_follow_user_list()
+    err = info.value
+    assert err.reason is NetworkReason.UNREACHABLE and err.host == "wecom.test"
+    assert err.attempts == FAST.max_retries + 1
+    assert "wecom.test" in str(err)
+
+
+def test_a_non_json_answer_is_a_network_error_without_retry(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script("externalcontact/get_follow_user_list", (200, b"<html>portal</html>"))
+    with pytest.raises(WeComNetworkError) as info:
+        client.get_follow_user_list()
+    assert info.value.reason is NetworkReason.BAD_RESPONSE and info.value.status == 200
+    assert _count(fake_wecom, "externalcontact/get_follow_user_list") == 1
+
+
+def test_a_gettoken_answer_without_token_is_a_bad_response(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script("gettoken", {"errcode": 0, "errmsg": "ok"})
+    with pytest.raises(WeComNetworkError) as info:
+        client.get_token()
+    assert info.value.reason is NetworkReason.BAD_RESPONSE
+
+
+def test_a_write_is_not_resent_when_its_answer_was_lost(
+    client: WeComClient, fake_wecom: FakeWeCom
+) -> None:
+    fake_wecom.script(
+        "externalcontact/add_contact_way", requests.exceptions.ReadTimeout("read timed out")
+    )
+    with pytest.raises(WeComNetworkError) as info:
+        client.add_contact_way(2, 2, user=["a"])
+    assert info.value.may_have_applied and info.value.reason is NetworkReason.TIMEOUT
+    assert _count(fake_wecom, "externalcontact/add_contact_way") == 1
+
+
+def test_a_write_is_resent_when_it_never_left(client: WeComClient, fake_wecom: FakeWeCom) -> None:
+    fake_wecom.script("message/send", REFUSED, {"msgid": "m"})
+    assert client.send_text_message(["a"], "hi", 1).msgid == "m"
+    assert _count(fake_wecom, "message/send") == 2
+
+
+def test_cancel_event_interrupts_a_rate_limit_pause(
+    session: requests.Session, fake_wecom: FakeWeCom
+) -> None:
+    cancel = threading.Event()
+    limits = RateLimits(rate_limit_pause_s=30.0)
+    client = WeComClient(
+        API_BASE, CORP_ID, SECRET, limits=limits, session=session, cancel_event=cancel
+    )
+    fake_wecom.script("externalcontact/mark_tag", {"errcode": 45009, "errmsg": "freq"})
+    threading.Timer(0.1, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(CallCancelled):
+        client.mark_tag("u", "wm", add=["et1"])
+    assert time.monotonic() - started < 1.5
+    assert client.limiter.pause_remaining() > 25
+
+
+def test_requests_are_counted_per_path(client: WeComClient, fake_wecom: FakeWeCom) -> None:
+    fake_wecom.script("externalcontact/mark_tag", BUSY, OK)
+    client.mark_tag("u", "wm", add=["et1"])
+    client.list_corp_tags()
+    assert client.api_calls == 4
+    assert client.calls_by_path() == {
+        "gettoken": 1,
+        "externalcontact/mark_tag": 2,
+        "externalcontact/get_corp_tag_list": 1,
+    }
+
+
+def test_raw_transport_request(session: requests.Session, fake_wecom: FakeWeCom) -> None:
+    transport = WeComTransport(API_BASE.rstrip("/"), CORP_ID, SECRET, limits=FAST, session=session)
+    fake_wecom.script("department/simplelist", {"department_id": [{"id": 1}]})
+    data = transport.call(ApiRequest("GET", "department/simplelist", {"id": 1}))
+    assert data["department_id"] == [{"id": 1}]
+    assert fake_wecom.calls[-1].query == {"id": "1", "access_token": TOKEN}
