@@ -159,13 +159,14 @@ class _Parser:
     def term(self) -> Expr:
         head = self.advance()
         field = FIELD_NAMES.get(head.text.lower()) if head.kind is Kind.WORD else None
-        if self.token.kind is Kind.COMPARE:
+        equals_sign = self.token.op is Comparison.EQ and field is not None
+        if self.token.kind is Kind.COMPARE and not equals_sign:
             if field not in _COMPARABLE:
                 raise self._comparison_not_allowed(head)
             op = self.advance().op
             assert op is not None
             return self.comparison(head, field, op)
-        if self.token.kind is not Kind.COLON:
+        if self.token.kind is not Kind.COLON and not equals_sign:
             name, descendants = _tag_name(head)
             return TagTerm(name, None, descendants, span=(head.start, head.end))
         self.advance()

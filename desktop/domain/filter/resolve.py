@@ -28,6 +28,7 @@ from desktop.domain.filter.ast import (
 from desktop.domain.filter.catalogue import (
     FilterCatalogue,
     GroupEntry,
+    MemberEntry,
     TagEntry,
     path_segments,
 )
@@ -68,6 +69,10 @@ def local_timestamp(day: date, tz: tzinfo | None) -> int:
     """Unix seconds at the start of `day` in `tz` (None: the system's local zone)."""
     moment = datetime.combine(day, time())
     return int((moment.replace(tzinfo=tz) if tz is not None else moment).timestamp())
+
+
+def _owner_text(member: MemberEntry) -> str:
+    return f"owner:{quote(member.userid)}" + (f"（{member.name}）" if member.name else "")
 
 
 def _half_open(op: Comparison, first: int, end: int) -> tuple[int | None, int | None]:
@@ -212,13 +217,20 @@ class _Resolver:
         ]
         found = by_userid or by_name
         if not found:
-            suggestions = catalogue.suggester("member").nearest(value)
-            raise UnknownOwnerError(value, [f"owner:{quote(s)}" for s in suggestions], term.span)
+            raise UnknownOwnerError(value, self.member_suggestions(value), term.span)
         if len(found) > 1 and not by_userid:
-            raise AmbiguousOwnerError(
-                value, [f"owner:{quote(m.userid)}（{m.name}）" for m in found], term.span
-            )
+            raise AmbiguousOwnerError(value, [_owner_text(m) for m in found], term.span)
         return frozenset(m.userid for m in found)
+
+    def member_suggestions(self, value: str) -> list[str]:
+        """Nearest members by userid or name, each spelled `owner:userid（name）`."""
+        catalogue = self.catalogue
+        spelled: dict[str, str] = {}
+        for near in catalogue.suggester("member").nearest(value):
+            member = catalogue.members_by_userid.get(near)
+            for match in [member] if member else catalogue.members_by_name.get(near, []):
+                spelled.setdefault(match.userid, _owner_text(match))
+        return list(spelled.values())[:5]
 
     def department(self, term: DeptTerm) -> frozenset[str]:
         catalogue = self.catalogue
