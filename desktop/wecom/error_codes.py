@@ -215,6 +215,52 @@ ERROR_TABLE: dict[int, ErrorInfo] = {
         "该客户已不是此成员的客户（关系已解除），请重新同步。",
         "The customer is no longer this member's customer; sync again.",
     ),
+    # Beyond §11: general codes these endpoints also answer.
+    40008: ErrorInfo(
+        _I,
+        "消息类型不合法，这是 TagDesk 的缺陷，请反馈。",
+        "Invalid message type; this is a TagDesk bug, please report it.",
+    ),
+    40056: ErrorInfo(
+        _C,
+        "应用ID（AgentId）不合法，请在配置中核对应用的 AgentId。",
+        "Invalid AgentId; check the app's AgentId in the profile.",
+    ),
+    43001: ErrorInfo(
+        _I,
+        "该接口需要 GET 请求，这是 TagDesk 的缺陷，请反馈。",
+        "This API requires GET; this is a TagDesk bug, please report it.",
+    ),
+    43002: ErrorInfo(
+        _I,
+        "该接口需要 POST 请求，这是 TagDesk 的缺陷，请反馈。",
+        "This API requires POST; this is a TagDesk bug, please report it.",
+    ),
+    44004: ErrorInfo(
+        _P,
+        "消息内容为空，请填写内容后再发送。",
+        "The message content is empty; write something before sending.",
+    ),
+    45002: ErrorInfo(
+        _P,
+        "消息内容过长，请缩短后再发送。",
+        "The message content is too long; shorten it and send again.",
+    ),
+    47001: ErrorInfo(
+        _I,
+        "请求数据格式错误，这是 TagDesk 的缺陷，请反馈。",
+        "The request data is malformed; this is a TagDesk bug, please report it.",
+    ),
+    60123: ErrorInfo(
+        _P,
+        "部门ID无效，该部门可能已被删除，请重新同步。",
+        "Invalid department ID; the department may have been deleted; sync again.",
+    ),
+    81013: ErrorInfo(
+        _P,
+        "接收人全部无效（成员、部门和标签都不在应用可见范围内）。",
+        "Every recipient is invalid (no member, department or tag in the app's visible range).",
+    ),
 }
 
 # 40001 on gettoken means the secret itself is wrong, not an expired token.
