@@ -1,0 +1,42 @@
+"""Settings of one sandbox corp: its size, its limits and the faults it injects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class SandboxConfig:
+    """How big the generated corp is and how hostile the emulated WeCom behaves.
+
+    `customers`, `members` and `seed` only matter when `data_dir` is empty: an existing
+    sandbox is reused as it is, so a restart keeps the corp id, secret, tags and relations.
+    """
+
+    data_dir: Path
+    customers: int = 5000
+    members: int = 40
+    seed: int = 1
+    quota_per_min: int = 0
+    quota_block_s: float = 60.0
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    token_ttl: int = 7200
+    mark_tag_concurrency: int = 5
+    host: str = "127.0.0.1"
+    port: int = 0
+    corp_tag_cap: int = 10_000
+    relation_tag_cap: int = 3_000
+    strategy_tags_in_get: bool = True
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        if self.members < 1:
+            raise ValueError("a sandbox corp needs at least one member")
+        if self.customers < 0:
+            raise ValueError("customers must not be negative")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise ValueError("fault_rate is a share between 0 and 1")
+        if self.token_ttl < 1 or self.mark_tag_concurrency < 1:
+            raise ValueError("token_ttl and mark_tag_concurrency must be positive")

@@ -1,0 +1,165 @@
+"""One API call from raw request to reply: the checks WeCom makes, in WeCom's order.
+
+1. Path: `/cgi-bin/<api>`; an API the sandbox does not know answers errcode 48002
+   ("api forbidden") with HTTP 200, anything outside /cgi-bin/ an HTTP 404.
+2. Method: 43001 (GET required) / 43002 (POST required).
+3. Token (all but gettoken): 41001 missing, 40014 unknown or invalidated, 42001 expired.
+4. Quota per (corp, API) minute window → 45009 and a block (`quota.py`).
+5. Fault injection on business calls (`faults.py`).
+6. Body (POST): must be UTF-8 JSON object text. Non-ASCII characters written as `\\uXXXX`
+   escapes answer 40033, as real WeCom does, so clients must send `ensure_ascii=False`;
+   invalid UTF-8 is 40033 too, malformed JSON (or an empty body) 47001.
+7. mark_tag only: the concurrency gate (45033).
+8. Latency, then the handler in one SQLite transaction (rolled back on any error).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from desktop.sandbox import tokens
+from desktop.sandbox.api_call import ApiCall
+from desktop.sandbox.concurrency import ConcurrencyGate
+from desktop.sandbox.config import SandboxConfig
+from desktop.sandbox.errors import ApiError, format_errmsg
+from desktop.sandbox.faults import FaultInjector, FaultKind
+from desktop.sandbox.quota import QuotaLimiter
+from desktop.sandbox.routes import ROUTES
+from desktop.sandbox.state import SandboxState
+from desktop.sandbox.stats import SandboxStats
+
+log = logging.getLogger("tagdesk.sandbox")
+
+API_PREFIX = "/cgi-bin/"
+JSON_TYPE = "application/json; charset=UTF-8"
+BAD_GATEWAY_HTML = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>stgw</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+_ESCAPED_CHAR = re.compile(rb"(?<!\\)(?:\\\\)*\\u([0-9a-fA-F]{4})")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    content_type: str
+    drop: bool = False
+
+
+def parse_json_body(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object, with WeCom's 40033 / 47001 rules."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(40033, "body is not UTF-8") from exc
+    for match in _ESCAPED_CHAR.finditer(raw):
+        if int(match.group(1), 16) > 0x7F:
+            raise ApiError(40033)
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ApiError(47001) from exc
+    if not isinstance(value, dict):
+        raise ApiError(47001)
+    return value
+
+
+def _json_reply(payload: dict[str, Any]) -> Reply:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Reply(200, body, JSON_TYPE)
+
+
+class ApiDispatcher:
+    def __init__(self, state: SandboxState, stats: SandboxStats, config: SandboxConfig) -> None:
+        self._state = state
+        self._stats = stats
+        self._config = config
+        self._latency_s = config.latency_ms / 1000
+        self.quota = QuotaLimiter(config.quota_per_min, config.quota_block_s)
+        self.faults = FaultInjector(config.fault_rate, config.seed)
+        self._gate = ConcurrencyGate(config.mark_tag_concurrency)
+
+    def set_latency(self, latency_ms: float) -> None:
+        self._latency_s = max(0.0, latency_ms) / 1000
+
+    def handle(self, method: str, target: str, body: bytes, client_ip: str) -> Reply:
+        split = urlsplit(target)
+        if not split.path.startswith(API_PREFIX):
+            return Reply(404, b"404 page not found", "text/plain; charset=utf-8")
+        api = split.path[len(API_PREFIX) :]
+        query = {key: values[0] for key, values in parse_qs(split.query).items()}
+        self._stats.record_call(api)
+        self._stats.enter(api)
+        try:
+            return self._answer(method, api, query, body, client_ip)
+        finally:
+            self._stats.leave(api)
+
+    def _answer(
+        self, method: str, api: str, query: dict[str, str], body: bytes, client_ip: str
+    ) -> Reply:
+        fault: FaultKind | None = None
+        waited = False
+        try:
+            route = ROUTES.get(api)
+            if route is None:
+                raise ApiError(48002, f"api not found: {api}")
+            if method != route.method:
+                raise ApiError(43001 if route.method == "GET" else 43002)
+            now = time.time()
+            if route.needs_token:
+                with self._state.transaction() as conn:
+                    tokens.check_token(conn, query.get("access_token", ""), now)
+            if not self.quota.admit((self._state.identity.corp_id, api)):
+                raise ApiError(45009)
+            if route.needs_token:
+                fault = self.faults.draw()
+            if fault is not None:
+                self._stats.record_fault(fault.value)
+            if fault is FaultKind.BUSY:
+                raise ApiError(-1)
+            if fault is FaultKind.FREQ:
+                raise ApiError(45009)
+            if fault is FaultKind.HTTP_502:
+                self._wait()
+                return Reply(502, BAD_GATEWAY_HTML, "text/html")
+            payload = parse_json_body(body) if method == "POST" else {}
+            with self._gate_for(route.gated, payload):
+                self._wait()
+                waited = True
+                with self._state.transaction() as conn:
+                    call = ApiCall(conn, query, payload, now, self._state.identity, self._config)
+                    result = route.handler(call)
+            reply = _json_reply({"errcode": 0, "errmsg": "ok", **result})
+        except ApiError as error:
+            if not waited:
+                self._wait()
+            self._stats.record_error(error.errcode)
+            message = format_errmsg(error, client_ip)
+            reply = _json_reply({"errcode": error.errcode, "errmsg": message, **error.fields})
+        except Exception:
+            log.exception("sandbox failed on %s", api)
+            reply = Reply(500, b"internal sandbox error", "text/plain; charset=utf-8")
+        if fault is FaultKind.DROP:
+            return Reply(0, b"", "", drop=True)
+        return reply
+
+    def _gate_for(self, gated: bool, payload: dict[str, Any]) -> AbstractContextManager[None]:
+        external_userid = payload.get("external_userid")
+        if gated and isinstance(external_userid, str) and external_userid:
+            return self._gate.enter(external_userid)
+        return nullcontext()
+
+    def _wait(self) -> None:
+        if self._latency_s > 0:
+            time.sleep(self._latency_s)
+
