@@ -1,0 +1,123 @@
+"""What the filter engine keeps between calls for one version of the cache.
+
+A `FilterIndex` belongs to one `data_version` (and one `invalidate()` generation);
+when either changes the engine starts a new, empty one, so nothing here is ever
+updated in place. Everything is built lazily from the calling thread's connection,
+inside that call's read transaction. The lock only guards the dictionaries: two
+threads may build the same entry once each, and both results are correct.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from itertools import compress, repeat
+from operator import contains
+from typing import TypeVar
+
+from pyroaring import BitMap, FrozenBitMap
+
+from desktop.domain.filter import FilterCatalogue
+from desktop.domain.filter.plan import (
+    CreatedLeaf,
+    Leaf,
+    OwnerLeaf,
+    StateLeaf,
+    TagCountLeaf,
+    TagLeaf,
+    TextLeaf,
+)
+from desktop.store import filter_leaves as sql
+from desktop.store.filter_catalogue import load_catalogue
+
+LEAF_CACHE_SIZE = 256
+T = TypeVar("T")
+
+
+class FilterIndex:
+    def __init__(self, version: str, generation: int) -> None:
+        self.version = version
+        self.generation = generation
+        self._lock = threading.Lock()
+        self._shared: dict[str, object] = {}
+        self._tags: dict[int, FrozenBitMap] = {}
+        self._leaves: OrderedDict[Leaf, FrozenBitMap] = OrderedDict()
+
+    def _once(self, key: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._shared:
+                return self._shared[key]  # type: ignore[return-value]
+        value = build()
+        with self._lock:
+            return self._shared.setdefault(key, value)  # type: ignore[return-value]
+
+    def catalogue(self, conn: sqlite3.Connection) -> FilterCatalogue:
+        return self._once("catalogue", lambda: load_catalogue(conn))
+
+    def universe(self, conn: sqlite3.Connection) -> FrozenBitMap:
+        return self._once("universe", lambda: sql.universe(conn))
+
+    def tag(self, conn: sqlite3.Connection, pk: int) -> FrozenBitMap:
+        with self._lock:
+            found = self._tags.get(pk)
+        if found is None:
+            found = sql.tagged(conn, pk)
+            with self._lock:
+                self._tags[pk] = found
+        return found
+
+    def leaf(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
+        """The relations of one plan leaf; recently used leaves are kept (LRU)."""
+        if isinstance(leaf, TagLeaf) and len(leaf.pks) == 1:
+            return self.tag(conn, next(iter(leaf.pks)))
+        with self._lock:
+            found = self._leaves.get(leaf)
+            if found is not None:
+                self._leaves.move_to_end(leaf)
+                return found
+        found = self._compute(conn, leaf)
+        with self._lock:
+            self._leaves[leaf] = found
+            while len(self._leaves) > LEAF_CACHE_SIZE:
+                self._leaves.popitem(last=False)
+        return found
+
+    def _compute(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
+        if isinstance(leaf, TagLeaf):
+            return FrozenBitMap(BitMap.union(BitMap(), *(self.tag(conn, pk) for pk in leaf.pks)))
+        if isinstance(leaf, OwnerLeaf):
+            return sql.owned_by(conn, leaf.userids)
+        if isinstance(leaf, StateLeaf):
+            return sql.with_state(conn, leaf.states)
+        if isinstance(leaf, CreatedLeaf):
+            return sql.created_between(conn, leaf.start, leaf.end)
+        if isinstance(leaf, TextLeaf):
+            return self._text(conn, leaf.needle)
+        if isinstance(leaf, TagCountLeaf):
+            return self._tag_count(conn, leaf.low, leaf.high)
+        raise TypeError(f"not a filter leaf: {leaf!r}")
+
+    def _text(self, conn: sqlite3.Connection, needle: str) -> FrozenBitMap:
+        ids, texts = self._once("text", lambda: sql.searchable_text(conn))
+        return FrozenBitMap(compress(ids, map(contains, texts, repeat(needle))))
+
+    def _tag_count(self, conn: sqlite3.Connection, low: int, high: int | None) -> FrozenBitMap:
+        buckets = self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
+        chosen = [bm for count, bm in buckets.items() if low <= count and (high is None or
+                                                                              count < high)]
+        result = BitMap.union(BitMap(), *chosen)
+        if low == 0 and high != 0:
+            result |= self.universe(conn) - BitMap.union(BitMap(), *buckets.values())
+        return FrozenBitMap(result)
+
+    def customers_in(self, conn: sqlite3.Connection, relations: BitMap) -> int:
+        """How many distinct customers these relations belong to."""
+        shared = self._once("shared", lambda: sql.shared_customers(conn))
+        shared_ids = self._once("shared_ids", lambda: FrozenBitMap(shared))
+        in_shared = relations & shared_ids
+        return len(relations) - len(in_shared) + len({shared[rid] for rid in in_shared})
+
+    def order(self, conn: sqlite3.Connection, order_by: str) -> list[int]:
+        return self._once(f"order:{order_by}", lambda: sql.ordered_ids(conn, order_by))
