@@ -1,0 +1,695 @@
+"""Keeping the tag tree tidy: read it with counts, reorder, create, rename, delete; pins and codes.
+
+Every change to WeCom goes out first and lands in the cache and the journal only after WeCom
+said yes, so the cache never shows a change WeCom refused, and a re-sync shows the same tree.
+Names are checked before anything is sent. WeCom lets an app change only the tags it created
+(81011): such refusals become one readable sentence and the tag is remembered as read-only so
+the tree stops offering the change. Pins (per user) and abbreviations (team-wide) are local.
+Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from desktop.domain.tag_names import NameCheck, name_key, validate_group_name
+from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
+from desktop.domain.tag_order import OrderChange, ReorderError, pin_positions, plan_reorder
+from desktop.domain.tag_tree import TagTree, build_tag_tree
+from desktop.domain.tags import GroupInfo, TagInfo, TagKind
+from desktop.services.changes import ChangeSet
+from desktop.services.workspace import Workspace
+from desktop.store import journal
+from desktop.store.snapshot import bump_data_version
+from desktop.wecom.errors import WeComError
+from desktop.wecom.models import Tag
+
+SOURCE = "tree"
+READ_ONLY_KEY = "tag_admin_read_only_ids"
+"""Meta key: JSON list of tag and group ids WeCom answered 81011 for."""
+PERSONAL_PREFIX = "personal:"
+NOT_APP_OWNED_ERRCODE = 81011
+MAX_ABBREVIATION_LEN = 8
+_ABBREVIATION_EXTRA = frozenset("-_.")
+
+_TAG_QUERY = (
+    "SELECT t.id, t.name, t.group_id, g.name, t.sort_order, g.strategy_id,"
+    " coalesce(m.abbreviation, ''), {count} FROM tag t JOIN tag_group g ON g.id = t.group_id"
+    " LEFT JOIN tag_meta m ON m.tag_id = t.id {join} WHERE t.deleted = 0 AND g.deleted = 0"
+)
+_COUNT_JOIN = (
+    "LEFT JOIN (SELECT tag_pk, count(*) AS n FROM relation_tag GROUP BY tag_pk) c"
+    " ON c.tag_pk = t.pk"
+)
+
+
+class TagAdminError(Exception):
+    """A change TagDesk will not make or WeCom refused, said in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+class InvalidNameError(TagAdminError):
+    """The name breaks WeCom's rules or TagDesk's; nothing was sent."""
+
+    def __init__(self, check: NameCheck) -> None:
+        first = check.errors[0]
+        super().__init__(first.zh, first.en)
+        self.check = check
+
+
+class ReadOnlyTagError(TagAdminError):
+    """WeCom does not let TagDesk change this item (personal, rule-group or console-made)."""
+
+
+@dataclass(frozen=True)
+class TagLibrary:
+    """Everything the tree needs, read in one go (on a worker thread: counts take a while)."""
+
+    groups: list[GroupInfo]
+    tags: list[TagInfo]
+    strategy_names: dict[int, str]
+
+    def tree(self) -> TagTree:
+        return build_tag_tree(self.groups, self.tags, strategy_names=self.strategy_names)
+
+    def settable_tags(self) -> list[TagInfo]:
+        """Tags TagDesk can put on a customer (not personal ones)."""
+        return [tag for tag in self.tags if tag.kind is not TagKind.PERSONAL]
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    """What a delete takes away, for the confirmation."""
+
+    tags: int
+    relations: int
+    customers: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CreatedTag:
+    """A new tag as WeCom answered it, and the change set to publish."""
+
+    tag: TagInfo
+    changes: ChangeSet
+
+
+class TagAdminService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.cache = ws.cache
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def library(self, *, counts: bool = True) -> TagLibrary:
+        """Corp, rule-group and personal tags with abbreviations and (optionally) relation counts.
+
+        The counts are one GROUP BY over relation_tag (about 100 ms at a million links).
+        """
+        read_only = self.read_only_ids()
+        conn = self.cache.connection()
+        groups = [
+            GroupInfo(
+                gid, name, order,
+                TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
+                strategy_id, gid not in read_only,
+            )
+            for gid, name, order, strategy_id in conn.execute(
+                "SELECT g.id, g.name, g.sort_order, g.strategy_id FROM tag_group g"
+                " WHERE g.deleted = 0 AND EXISTS"
+                " (SELECT 1 FROM tag t WHERE t.group_id = g.id AND t.deleted = 0)"
+            )
+        ]
+        sql = _TAG_QUERY.format(
+            count="coalesce(c.n, 0)" if counts else "0", join=_COUNT_JOIN if counts else ""
+        )
+        tags = [
+            TagInfo(
+                tid, name, gid, group_name, order,
+                TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
+                abbreviation, count, tid not in read_only, strategy_id,
+            )
+            for tid, name, gid, group_name, order, strategy_id, abbreviation, count
+            in conn.execute(sql)
+        ]
+        personal_groups, personal_tags = self._personal(conn)
+        names = {int(sid): str(name) for sid, name in conn.execute("SELECT id, name FROM strategy")}
+        return TagLibrary(groups + personal_groups, tags + personal_tags, names)
+
+    def tag_infos(self, *, counts: bool = True) -> list[TagInfo]:
+        """Tags that can be put on customers (corp and rule-group), with counts."""
+        return self.library(counts=counts).settable_tags()
+
+    def group_infos(self) -> list[GroupInfo]:
+        return self.library(counts=False).groups
+
+    def _personal(self, conn: sqlite3.Connection) -> tuple[list[GroupInfo], list[TagInfo]]:
+        groups: dict[str, GroupInfo] = {}
+        tags: list[TagInfo] = []
+        for group_name, tag_name, count in conn.execute(
+            "SELECT group_name, tag_name, count(*) FROM personal_tag GROUP BY group_name, tag_name"
+        ):
+            shown = group_name or "未分组"
+            gid = f"{PERSONAL_PREFIX}{group_name}"
+            groups.setdefault(gid, GroupInfo(gid, shown, 0, TagKind.PERSONAL, None, False))
+            tags.append(TagInfo(
+                f"{PERSONAL_PREFIX}{group_name}\x1f{tag_name}", tag_name, gid, shown, 0,
+                TagKind.PERSONAL, "", int(count), False,
+            ))
+        return list(groups.values()), tags
+
+    def read_only_ids(self) -> set[str]:
+        raw = self.cache.get_meta(READ_ONLY_KEY)
+        return set(json.loads(raw)) if raw else set()
+
+    def tag_names_in_group(self, group_id: str, *, exclude: str = "") -> list[str]:
+        return [
+            row[0] for row in self.cache.connection().execute(
+                "SELECT name FROM tag WHERE group_id = ? AND deleted = 0 AND id != ?",
+                (group_id, exclude),
+            )
+        ]
+
+    def group_names(self, *, exclude: str = "") -> list[str]:
+        """Corp group names (WeCom wants them unique across the corp)."""
+        return [
+            row[0] for row in self.cache.connection().execute(
+                "SELECT name FROM tag_group WHERE deleted = 0 AND strategy_id IS NULL AND id != ?",
+                (exclude,),
+            )
+        ]
+
+    def check_tag_name(self, group_id: str, name: str, *, exclude: str = "") -> NameCheck:
+        return _validate_tag_name(name, self.tag_names_in_group(group_id, exclude=exclude))
+
+    def check_group_name(self, name: str, *, exclude: str = "") -> NameCheck:
+        return validate_group_name(name, self.group_names(exclude=exclude))
+
+    def deletion_impact(
+        self, tag_ids: Collection[str] = (), group_ids: Collection[str] = ()
+    ) -> DeletionImpact:
+        """Distinct relations and customers that lose a tag when these tags / groups go."""
+        rows = self._doomed_tags(tag_ids, group_ids)
+        pks = [row[0] for row in rows]
+        relations = customers = 0
+        if pks:
+            marks = ",".join("?" * len(pks))
+            relations, customers = self.cache.connection().execute(
+                "SELECT count(DISTINCT r.id), count(DISTINCT r.external_userid)"
+                f" FROM relation_tag rt JOIN relation r ON r.id = rt.relation_id"
+                f" WHERE rt.tag_pk IN ({marks})",
+                pks,
+            ).fetchone()
+        return DeletionImpact(len(rows), int(relations), int(customers),
+                              tuple(row[2] for row in rows))
+
+    def relation_tag_counts(self, relation_ids: Sequence[int]) -> dict[str, int]:
+        """How many of `relation_ids` carry each tag (for "on all / some / none")."""
+        counts: dict[str, int] = {}
+        conn = self.cache.connection()
+        for start in range(0, len(relation_ids), 500):
+            chunk = list(relation_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for tag_id, count in conn.execute(
+                f"SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+                f" WHERE rt.relation_id IN ({marks}) GROUP BY t.id",
+                chunk,
+            ):
+                counts[tag_id] = counts.get(tag_id, 0) + int(count)
+        return counts
+
+    # -- order -----------------------------------------------------------------------------
+
+    def reorder_tags(
+        self, group_id: str, ordered_tag_ids: Sequence[str], *, moved: Collection[str] = ()
+    ) -> ChangeSet:
+        """Make the group's tags sort as `ordered_tag_ids` (all of them) with the fewest edits."""
+        group = self._editable_group(group_id)
+        return self._reorder(
+            lambda: self._orders("tag", "group_id = ?", (group.id,)),
+            ordered_tag_ids, moved, action="tag_reorder", group_name=group.name,
+        )
+
+    def reorder_groups(
+        self, ordered_group_ids: Sequence[str], *, moved: Collection[str] = ()
+    ) -> ChangeSet:
+        """Make the corp tag groups sort as `ordered_group_ids` (all of them)."""
+        return self._reorder(
+            lambda: self._orders("tag_group", "strategy_id IS NULL", ()),
+            ordered_group_ids, moved, action="group_reorder", group_name="",
+        )
+
+    def _orders(self, table: str, where: str, params: tuple[str, ...]) -> dict[str, tuple[int, str]]:
+        live = " AND EXISTS (SELECT 1 FROM tag t WHERE t.group_id = x.id AND t.deleted = 0)"
+        sql = (
+            f"SELECT x.id, x.sort_order, x.name FROM {table} x WHERE x.deleted = 0 AND {where}"
+            + (live if table == "tag_group" else "")
+        )
+        return {row[0]: (int(row[1]), row[2]) for row in self.cache.connection().execute(sql, params)}
+
+    def _reorder(
+        self,
+        read: _OrderReader,
+        desired: Sequence[str],
+        moved: Collection[str],
+        *,
+        action: str,
+        group_name: str,
+    ) -> ChangeSet:
+        """Plan, send each edit, record each as it is confirmed; re-plan around 81011s."""
+        batch_id = _new_batch_id()
+        while True:
+            current = read()
+            if set(current) != set(desired):
+                raise TagAdminError(
+                    "标签树已被其他人或同步改动，请刷新后再拖动。",
+                    "The tag tree changed meanwhile (another user or a sync); drag again.",
+                )
+            fixed = self.read_only_ids() & current.keys()
+            try:
+                plan = plan_reorder(
+                    {key: value[0] for key, value in current.items()}, desired,
+                    moved=moved, fixed=fixed,
+                )
+            except ReorderError as exc:
+                raise ReadOnlyTagError(exc.zh, exc.en) from None
+            if not plan:
+                break
+            if self._send_orders(plan, current, batch_id, action, group_name) is None:
+                break
+        return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
+
+    def _send_orders(
+        self,
+        plan: list[OrderChange],
+        current: dict[str, tuple[int, str]],
+        batch_id: str,
+        action: str,
+        group_name: str,
+    ) -> str | None:
+        """Send the plan; returns the id WeCom refused with 81011 (now remembered), else None."""
+        client = self.ws.client()
+        table = "tag" if action == "tag_reorder" else "tag_group"
+        for change in plan:
+            try:
+                client.edit_corp_tag(change.id, order=change.new_order)
+            except WeComError as exc:
+                if exc.errcode != NOT_APP_OWNED_ERRCODE:
+                    raise
+                self._remember_read_only([change.id])
+                return change.id
+            name = current[change.id][1]
+            with self.cache.write() as conn:
+                conn.execute(f"UPDATE {table} SET sort_order = ? WHERE id = ?",
+                             (change.new_order, change.id))
+                journal.append(conn, [self._entry(
+                    action, batch_id, change.id, name, group_name or name,
+                    before={"order": change.old_order}, after={"order": change.new_order},
+                )])
+        return None
+
+    # -- create, rename, delete -------------------------------------------------------------
+
+    def create_tag(self, group_name_or_id: str, name: str) -> CreatedTag:
+        """Add a tag to an existing group (by id or name); an unknown name makes a new group."""
+        group = self._group_row(group_name_or_id) or self._group_by_name(group_name_or_id)
+        if group is None:
+            return self.create_group(group_name_or_id, name)
+        if group.strategy_id is not None:
+            raise _strategy_read_only()
+        check = self.check_tag_name(group.id, name)
+        if not check.ok:
+            raise InvalidNameError(check)
+        answer = self.ws.client().add_corp_tag(tags=[check.normalized], group_id=group.id)
+        return self._record_created(answer.id, answer.name or group.name, answer.order,
+                                    answer.create_time, answer.tags, new_group=False)
+
+    def create_group(self, name: str, first_tag_name: str) -> CreatedTag:
+        """A new corp group with its first tag (WeCom has no empty groups)."""
+        group_check = self.check_group_name(name)
+        if not group_check.ok:
+            raise InvalidNameError(group_check)
+        tag_check = _validate_tag_name(first_tag_name, [])
+        if not tag_check.ok:
+            raise InvalidNameError(tag_check)
+        answer = self.ws.client().add_corp_tag(
+            tags=[tag_check.normalized], group_name=group_check.normalized
+        )
+        return self._record_created(answer.id, answer.name or group_check.normalized,
+                                    answer.order, answer.create_time, answer.tags, new_group=True)
+
+    def _record_created(
+        self, group_id: str, group_name: str, group_order: int, create_time: int,
+        tags: Iterable[Tag], *, new_group: bool,
+    ) -> CreatedTag:
+        created = list(tags)
+        if not created:
+            raise TagAdminError("企业微信没有返回新标签，请同步后查看。",
+                                "WeCom did not return the new tag; sync to see it.")
+        batch_id = _new_batch_id()
+        with self.cache.write() as conn:
+            conn.execute(
+                "INSERT INTO tag_group (id, name, sort_order, create_time) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET deleted = 0",
+                (group_id, group_name, group_order, create_time),
+            )
+            entries = []
+            if new_group:
+                entries.append(self._entry("group_create", batch_id, group_id, group_name,
+                                           group_name, after={"name": group_name}))
+            for tag in created:
+                conn.execute(
+                    "INSERT INTO tag (id, group_id, name, sort_order, create_time)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET deleted = 0,"
+                    " name = excluded.name, sort_order = excluded.sort_order",
+                    (tag.id, group_id, tag.name, tag.order, tag.create_time),
+                )
+                entries.append(self._entry("tag_create", batch_id, tag.id, tag.name, group_name,
+                                           after={"name": tag.name, "order": tag.order}))
+            journal.append(conn, entries)
+            bump_data_version(self.cache, conn)
+        first = created[0]
+        info = TagInfo(first.id, first.name, group_id, group_name, first.order, TagKind.CORP)
+        return CreatedTag(info, ChangeSet(tags_changed=True, journal_appended=True,
+                                          batch_id=batch_id))
+
+    def rename(self, item_id: str, new_name: str) -> ChangeSet:
+        """Rename a corp tag or group; the name is checked against its siblings first."""
+        tag = self._tag_row(item_id)
+        if tag is not None:
+            group = self._group_row(tag.group_id)
+            assert group is not None, "a live tag always has its group"
+            if group.strategy_id is not None:
+                raise _strategy_read_only()
+            check = self.check_tag_name(group.id, new_name, exclude=item_id)
+            kind, table, old, group_name = "tag", "tag", tag.name, group.name
+        else:
+            found = self._editable_group(item_id)
+            check = self.check_group_name(new_name, exclude=item_id)
+            kind, table, old, group_name = "group", "tag_group", found.name, found.name
+        if not check.ok:
+            raise InvalidNameError(check)
+        if check.normalized == old:
+            return ChangeSet()
+        self._guard_owned([item_id], old)
+        try:
+            self.ws.client().edit_corp_tag(item_id, name=check.normalized)
+        except WeComError as exc:
+            raise self._refusal(exc, [item_id], old) from None
+        batch_id = _new_batch_id()
+        with self.cache.write() as conn:
+            conn.execute(f"UPDATE {table} SET name = ? WHERE id = ?", (check.normalized, item_id))
+            shown_group = check.normalized if kind == "group" else group_name
+            journal.append(conn, [self._entry(
+                f"{kind}_rename", batch_id, item_id, check.normalized, shown_group,
+                before={"name": old}, after={"name": check.normalized},
+            )])
+            bump_data_version(self.cache, conn)
+        return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
+
+    def delete_tags(self, tag_ids: Collection[str]) -> ChangeSet:
+        """Delete corp tags; the relations that carried them are journaled, then unlinked."""
+        rows = self._doomed_tags(tag_ids, ())
+        if len(rows) != len(set(tag_ids)):
+            raise TagAdminError("有标签已经不存在了，请同步后再试。",
+                                "Some of these tags no longer exist; sync and try again.")
+        if any(row[4] is not None for row in rows):
+            raise _strategy_read_only()
+        ids = [row[1] for row in rows]
+        self._guard_owned(ids, "、".join(row[2] for row in rows))
+        try:
+            self.ws.client().del_corp_tag(tag_ids=ids)
+        except WeComError as exc:
+            raise self._refusal(exc, ids, "、".join(row[2] for row in rows)) from None
+        return self._record_deleted(rows, [])
+
+    def delete_group(self, group_id: str) -> ChangeSet:
+        """Delete a corp group with all its tags."""
+        group = self._editable_group(group_id)
+        rows = self._doomed_tags((), [group_id])
+        self._guard_owned([group_id], group.name)
+        try:
+            self.ws.client().del_corp_tag(group_ids=[group_id])
+        except WeComError as exc:
+            raise self._refusal(exc, [group_id], group.name) from None
+        return self._record_deleted(rows, [group])
+
+    def _record_deleted(self, rows: list[_DoomedTag], groups: list[_GroupRow]) -> ChangeSet:
+        batch_id = _new_batch_id()
+        pks = [row[0] for row in rows]
+        lost: set[int] = set()
+        with self.cache.write() as conn:
+            entries = [
+                self._entry("group_delete", batch_id, group.id, group.name, group.name,
+                            before={"name": group.name, "order": group.order})
+                for group in groups
+            ]
+            for pk, tag_id, name, group_name, _, order in rows:
+                links = conn.execute(
+                    "SELECT r.id, r.external_userid, r.userid FROM relation_tag rt"
+                    " JOIN relation r ON r.id = rt.relation_id WHERE rt.tag_pk = ?", (pk,),
+                ).fetchall()
+                entries.append(self._entry(
+                    "tag_delete", batch_id, tag_id, name, group_name,
+                    before={"name": name, "order": order, "relations": len(links)},
+                ))
+                reason = "标签已被删除 / the tag was deleted"
+                entries.extend(
+                    replace(self._entry("tag_remove", batch_id, tag_id, name, group_name,
+                                        before={"tag": name}, after={}),
+                            external_userid=external_userid, userid=userid, reason=reason)
+                    for _, external_userid, userid in links
+                )
+                lost.update(rid for rid, _, _ in links)
+            conn.executemany("DELETE FROM relation_tag WHERE tag_pk = ?", [(pk,) for pk in pks])
+            conn.executemany("UPDATE tag SET deleted = 1 WHERE pk = ?", [(pk,) for pk in pks])
+            ids = [(row[1],) for row in rows]
+            conn.executemany("DELETE FROM tag_pin WHERE tag_id = ?", ids)
+            conn.executemany("DELETE FROM tag_meta WHERE tag_id = ?", ids)
+            conn.execute(
+                "UPDATE tag_group SET deleted = 1 WHERE deleted = 0 AND strategy_id IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.group_id = tag_group.id"
+                " AND t.deleted = 0)"
+            )
+            journal.append(conn, entries)
+            bump_data_version(self.cache, conn)
+        return ChangeSet(relation_ids=frozenset(lost), tags_changed=True, prefs_changed=True,
+                         journal_appended=True, batch_id=batch_id)
+
+    # -- pins and abbreviations (local) ----------------------------------------------------
+
+    def pins(self, userid: str) -> list[str]:
+        """The user's pinned tag ids, first favourite first (deleted tags left out)."""
+        return [
+            row[0] for row in self.cache.connection().execute(
+                "SELECT p.tag_id FROM tag_pin p JOIN tag t ON t.id = p.tag_id AND t.deleted = 0"
+                " WHERE p.userid = ? ORDER BY p.position, p.tag_id", (userid,),
+            )
+        ]
+
+    def pin(self, userid: str, tag_id: str) -> ChangeSet:
+        """Add a tag at the end of the user's favourites (no-op when already pinned)."""
+        if tag_id.startswith(PERSONAL_PREFIX) or self._tag_row(tag_id) is None:
+            raise TagAdminError("只能收藏可以打到客户上的企业标签或规则组标签。",
+                                "Only corp or rule-group tags that can be set can be pinned.")
+        with self.cache.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO tag_pin (userid, tag_id, position) VALUES (?, ?,"
+                " (SELECT coalesce(max(position) + 1, 0) FROM tag_pin WHERE userid = ?))",
+                (userid, tag_id, userid),
+            )
+        return ChangeSet(prefs_changed=True)
+
+    def unpin(self, userid: str, tag_id: str) -> ChangeSet:
+        with self.cache.write() as conn:
+            conn.execute("DELETE FROM tag_pin WHERE userid = ? AND tag_id = ?", (userid, tag_id))
+        return ChangeSet(prefs_changed=True)
+
+    def reorder_pins(self, userid: str, ordered_ids: Sequence[str]) -> ChangeSet:
+        """Store the favourites in this order; pins not listed keep their place after them."""
+        rest = [tag_id for tag_id in self.pins(userid) if tag_id not in set(ordered_ids)]
+        positions = pin_positions([*dict.fromkeys(ordered_ids), *rest])
+        with self.cache.write() as conn:
+            conn.executemany(
+                "UPDATE tag_pin SET position = ? WHERE userid = ? AND tag_id = ?",
+                [(position, userid, tag_id) for tag_id, position in positions.items()],
+            )
+        return ChangeSet(prefs_changed=True)
+
+    def set_abbreviation(self, tag_id: str, code: str) -> ChangeSet:
+        """Set (or clear, with "") the team-wide short code of a tag."""
+        if self._tag_row(tag_id) is None:
+            raise TagAdminError("这个标签已经不存在了。", "This tag no longer exists.")
+        taken = {
+            row[0]: row[1] for row in self.cache.connection().execute(
+                "SELECT m.abbreviation, t.name FROM tag_meta m JOIN tag t ON t.id = m.tag_id"
+                " WHERE t.deleted = 0 AND m.tag_id != ? AND m.abbreviation != ''", (tag_id,),
+            )
+        }
+        text = check_abbreviation(code, taken)
+        with self.cache.write() as conn:
+            conn.execute(
+                "INSERT INTO tag_meta (tag_id, abbreviation) VALUES (?, ?)"
+                " ON CONFLICT(tag_id) DO UPDATE SET abbreviation = excluded.abbreviation",
+                (tag_id, text),
+            )
+        return ChangeSet(prefs_changed=True)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _entry(
+        self, action: str, batch_id: str, item_id: str, name: str, group_name: str,
+        *, before: dict[str, object] | None = None, after: dict[str, object] | None = None,
+    ) -> journal.JournalEntry:
+        return journal.JournalEntry(
+            operator=self.ws.operator, action=action, source=SOURCE, batch_id=batch_id,
+            tag_id=item_id, tag_name=name, group_name=group_name,
+            before=json.dumps(before, ensure_ascii=False) if before is not None else "",
+            after=json.dumps(after, ensure_ascii=False) if after is not None else "",
+        )
+
+    def _tag_row(self, tag_id: str) -> _TagRow | None:
+        row = self.cache.connection().execute(
+            "SELECT id, name, group_id FROM tag WHERE id = ? AND deleted = 0", (tag_id,)
+        ).fetchone()
+        return _TagRow(*row) if row else None
+
+    def _group_row(self, group_id: str) -> _GroupRow | None:
+        row = self.cache.connection().execute(
+            "SELECT id, name, sort_order, strategy_id FROM tag_group WHERE id = ? AND deleted = 0",
+            (group_id,),
+        ).fetchone()
+        return _GroupRow(*row) if row else None
+
+    def _group_by_name(self, name: str) -> _GroupRow | None:
+        key = name_key(name)
+        for row in self.cache.connection().execute(
+            "SELECT id, name, sort_order, strategy_id FROM tag_group"
+            " WHERE deleted = 0 AND strategy_id IS NULL"
+        ):
+            if name_key(row[1]) == key:
+                return _GroupRow(*row)
+        return None
+
+    def _editable_group(self, group_id: str) -> _GroupRow:
+        if group_id.startswith(PERSONAL_PREFIX):
+            raise ReadOnlyTagError(
+                "个人标签由成员自己在企业微信里维护，企业微信不允许应用修改。",
+                "Personal tags belong to each member; WeCom does not let apps change them.",
+            )
+        group = self._group_row(group_id)
+        if group is None:
+            raise TagAdminError("这个标签组已经不存在了，请同步后再试。",
+                                "This tag group no longer exists; sync and try again.")
+        if group.strategy_id is not None:
+            raise _strategy_read_only()
+        return group
+
+    def _doomed_tags(
+        self, tag_ids: Collection[str], group_ids: Collection[str]
+    ) -> list[_DoomedTag]:
+        """(pk, id, name, group name, strategy id, order) of live tags listed or in the groups."""
+        found: dict[int, _DoomedTag] = {}
+        conn = self.cache.connection()
+        base = (
+            "SELECT t.pk, t.id, t.name, g.name, g.strategy_id, t.sort_order FROM tag t"
+            " JOIN tag_group g ON g.id = t.group_id WHERE t.deleted = 0 AND "
+        )
+        for column, ids in (("t.id", tag_ids), ("t.group_id", group_ids)):
+            for item in dict.fromkeys(ids):
+                for row in conn.execute(base + f"{column} = ?", (item,)):
+                    found[int(row[0])] = (int(row[0]), row[1], row[2], row[3], row[4], int(row[5]))
+        return list(found.values())
+
+    def _guard_owned(self, ids: Iterable[str], name: str) -> None:
+        """Refuse at once what WeCom refused before, without another call."""
+        if set(ids) & self.read_only_ids():
+            raise _not_app_owned(name)
+
+    def _refusal(self, exc: WeComError, ids: list[str], name: str) -> Exception:
+        if exc.errcode != NOT_APP_OWNED_ERRCODE:
+            return exc
+        if len(ids) == 1:
+            self._remember_read_only(ids)
+        return _not_app_owned(name)
+
+    def _remember_read_only(self, ids: Iterable[str]) -> None:
+        with self.cache.write() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (READ_ONLY_KEY,)).fetchone()
+            known = set(json.loads(row[0])) if row else set()
+            self.cache.set_meta(conn, READ_ONLY_KEY, json.dumps(sorted(known | set(ids))))
+
+
+def check_abbreviation(code: str, taken: dict[str, str]) -> str:
+    """The code as stored (width-folded, trimmed), or `TagAdminError` saying what to change.
+
+    `taken` maps codes already in use to their tag names; codes compare ignoring case.
+    """
+    text = unicodedata.normalize("NFKC", code).strip()
+    if not text:
+        return ""
+    if len(text) > MAX_ABBREVIATION_LEN:
+        raise TagAdminError(
+            f"缩写最多 {MAX_ABBREVIATION_LEN} 个字符，现在有 {len(text)} 个。",
+            f"An abbreviation has at most {MAX_ABBREVIATION_LEN} characters; this one has "
+            f"{len(text)}.",
+        )
+    if not all(ch.isalnum() or ch in _ABBREVIATION_EXTRA for ch in text):
+        raise TagAdminError("缩写只能包含字母、数字和 - _ .，不能有空格。",
+                            "Use only letters, digits and - _ . in an abbreviation, no spaces.")
+    clash = next((name for taken_code, name in taken.items()
+                  if taken_code.casefold() == text.casefold()), None)
+    if clash is not None:
+        raise TagAdminError(f"缩写 {text} 已被标签「{clash}」使用，请换一个。",
+                            f"The abbreviation {text} is already used by \"{clash}\".")
+    return text
+
+
+def _not_app_owned(name: str) -> ReadOnlyTagError:
+    return ReadOnlyTagError(
+        f"「{name}」是在企业微信管理后台或由其他应用创建的，企业微信只允许创建它的应用修改；"
+        "企业微信里没有任何改动。",
+        f"\"{name}\" was created in the admin console or by another app; WeCom lets only the "
+        "creating app change it. Nothing was changed in WeCom.",
+    )
+
+
+def _strategy_read_only() -> ReadOnlyTagError:
+    return ReadOnlyTagError(
+        "规则组标签由规则组管理，TagDesk 暂不修改它们；请在企业微信管理后台调整。",
+        "Rule-group tags belong to their rule group and TagDesk does not edit them yet; "
+        "change them in the WeCom admin console.",
+    )
+
+
+def _new_batch_id() -> str:
+    return f"tree-{secrets.token_hex(6)}"
+
+
+@dataclass(frozen=True)
+class _TagRow:
+    id: str
+    name: str
+    group_id: str
+
+
+@dataclass(frozen=True)
+class _GroupRow:
+    id: str
+    name: str
+    order: int
+    strategy_id: int | None
+
+
+_DoomedTag = tuple[int, str, str, str, "int | None", int]
+_OrderReader = Callable[[], dict[str, tuple[int, str]]]
