@@ -79,8 +79,17 @@ def add_contact_way(call: ApiCall) -> dict[str, Any]:
         "INSERT INTO contact_way (config_id, type, scene, style, remark, skip_verify, state,"
         " qr_code, users, parties, create_time, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            config_id, way_type, scene, call.integer("style", 1), remark, int(bool(skip_verify)),
-            state, qr_code, json.dumps(users), json.dumps(parties), int(call.now),
+            config_id,
+            way_type,
+            scene,
+            call.integer("style", 1),
+            remark,
+            int(bool(skip_verify)),
+            state,
+            qr_code,
+            json.dumps(users),
+            json.dumps(parties),
+            int(call.now),
             json.dumps(extra, ensure_ascii=False),
         ),
     )
@@ -93,9 +102,17 @@ def add_contact_way(call: ApiCall) -> dict[str, Any]:
 def get_contact_way(call: ApiCall) -> dict[str, Any]:
     row = _find(call)
     way = {
-        "config_id": row[0], "type": row[1], "scene": row[2], "style": row[3],
-        "remark": row[4], "skip_verify": bool(row[5]), "state": row[6], "qr_code": row[7],
-        "user": json.loads(row[8]), "party": json.loads(row[9]), "is_temp": False,
+        "config_id": row[0],
+        "type": row[1],
+        "scene": row[2],
+        "style": row[3],
+        "remark": row[4],
+        "skip_verify": bool(row[5]),
+        "state": row[6],
+        "qr_code": row[7],
+        "user": json.loads(row[8]),
+        "party": json.loads(row[9]),
+        "is_temp": False,
     }
     way.update(json.loads(row[11]))
     return {"contact_way": way}
@@ -133,9 +150,13 @@ def update_contact_way(call: ApiCall) -> dict[str, Any]:
         "UPDATE contact_way SET remark = ?, state = ?, users = ?, parties = ?, skip_verify = ?,"
         " style = ? WHERE config_id = ?",
         (
-            row[4] if remark is None else remark, row[6] if state is None else state,
-            json.dumps(users), json.dumps(parties), int(bool(skip_verify)),
-            call.integer("style", row[3]), row[0],
+            row[4] if remark is None else remark,
+            row[6] if state is None else state,
+            json.dumps(users),
+            json.dumps(parties),
+            int(bool(skip_verify)),
+            call.integer("style", row[3]),
+            row[0],
         ),
     )
     return {}

@@ -38,8 +38,14 @@ def department_list(call: ApiCall) -> dict[str, Any]:
     ):
         leaders.setdefault(department, []).append(userid)
     departments = [
-        {"id": dept_id, "name": name, "name_en": name_en,
-         "department_leader": leaders.get(dept_id, []), "parentid": parent, "order": order}
+        {
+            "id": dept_id,
+            "name": name,
+            "name_en": name_en,
+            "department_leader": leaders.get(dept_id, []),
+            "parentid": parent,
+            "order": order,
+        }
         for dept_id, name, name_en, parent, order in call.conn.execute(
             "SELECT id, name, name_en, parentid, ord FROM department ORDER BY id"
         )
@@ -76,8 +82,9 @@ def user_simplelist(call: ApiCall) -> dict[str, Any]:
     for userid in _department_members(call):
         member = directory.render_member(call.conn, userid)
         if member is not None:
-            userlist.append({key: member[key] for key in ("userid", "name", "department",
-                                                           "open_userid")})
+            userlist.append(
+                {key: member[key] for key in ("userid", "name", "department", "open_userid")}
+            )
     return {"userlist": userlist}
 
 
@@ -103,9 +110,11 @@ def message_send(call: ApiCall) -> dict[str, Any]:
         p for p in parties if not p.isdigit() or not directory.department_exists(call.conn, int(p))
     ]
     reached = set(users) - set(invalid_users)
-    reached.update(directory.members_in(
-        call.conn, [int(p) for p in parties if p not in invalid_parties], recursive=True
-    ))
+    reached.update(
+        directory.members_in(
+            call.conn, [int(p) for p in parties if p not in invalid_parties], recursive=True
+        )
+    )
     if not reached:
         raise ApiError(81013)
     msgid = secrets.token_urlsafe(24)

@@ -54,8 +54,14 @@ def external_get(call: ApiCall) -> dict[str, Any]:
             strategy = tag.strategy_id is not None
             if strategy and not call.config.strategy_tags_in_get:
                 continue
-            rendered.append({"group_name": tag.group_name, "tag_name": tag.name,
-                             "tag_id": tag.id, "type": 3 if strategy else 1})
+            rendered.append(
+                {
+                    "group_name": tag.group_name,
+                    "tag_name": tag.name,
+                    "tag_id": tag.id,
+                    "type": 3 if strategy else 1,
+                }
+            )
         rendered.extend(
             {"group_name": group, "tag_name": name, "type": 2}
             for group, name in personal.get(relation.id, [])

@@ -65,14 +65,16 @@ def _conversation(
     for from_customer, content in lines:
         msgtime += rng.randrange(10_000, 7_200_000)
         sender, receiver = (external_userid, userid) if from_customer else (userid, external_userid)
-        messages.append({
-            "msgid": f"{rng.randrange(10**19, 10**20)}_{msgtime}_external",
-            "msgtime": msgtime,
-            "from": sender,
-            "tolist": [receiver],
-            "external_userid": external_userid,
-            "userid": userid,
-            "msgtype": "text",
-            "content": content,
-        })
+        messages.append(
+            {
+                "msgid": f"{rng.randrange(10**19, 10**20)}_{msgtime}_external",
+                "msgtime": msgtime,
+                "from": sender,
+                "tolist": [receiver],
+                "external_userid": external_userid,
+                "userid": userid,
+                "msgtype": "text",
+                "content": content,
+            }
+        )
     return messages

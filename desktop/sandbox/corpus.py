@@ -10,50 +10,83 @@ from dataclasses import dataclass
 CORP_SHORT_NAME = "星河云"
 MAIL_DOMAIN = "xingheyun.cn"
 
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """ "王:wang 李:li" → (("王", "wang"), ("李", "li")): characters and their pinyin."""
+    return tuple((chars, pinyin) for chars, pinyin in (w.split(":") for w in text.split()))
+
+
 # (surname, pinyin): frequent Chinese surnames.
-SURNAMES: tuple[tuple[str, str], ...] = (
-    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"),
-    ("杨", "yang"), ("黄", "huang"), ("赵", "zhao"), ("吴", "wu"), ("周", "zhou"),
-    ("徐", "xu"), ("孙", "sun"), ("马", "ma"), ("朱", "zhu"), ("胡", "hu"),
-    ("郭", "guo"), ("何", "he"), ("林", "lin"), ("高", "gao"), ("罗", "luo"),
-    ("郑", "zheng"), ("梁", "liang"), ("谢", "xie"), ("宋", "song"), ("唐", "tang"),
-    ("韩", "han"), ("冯", "feng"), ("邓", "deng"), ("曹", "cao"), ("彭", "peng"),
-    ("曾", "zeng"), ("萧", "xiao"), ("田", "tian"), ("董", "dong"), ("潘", "pan"),
-    ("袁", "yuan"), ("蔡", "cai"), ("蒋", "jiang"), ("余", "yu"), ("杜", "du"),
-    ("叶", "ye"), ("程", "cheng"), ("魏", "wei"), ("苏", "su"), ("吕", "lv"),
-    ("丁", "ding"), ("任", "ren"), ("沈", "shen"), ("姚", "yao"), ("卢", "lu"),
+SURNAMES = _pairs(
+    "王:wang 李:li 张:zhang 刘:liu 陈:chen 杨:yang 黄:huang 赵:zhao 吴:wu 周:zhou 徐:xu 孙:sun "
+    "马:ma 朱:zhu 胡:hu 郭:guo 何:he 林:lin 高:gao 罗:luo 郑:zheng 梁:liang 谢:xie 宋:song "
+    "唐:tang 韩:han 冯:feng 邓:deng 曹:cao 彭:peng 曾:zeng 萧:xiao 田:tian 董:dong 潘:pan "
+    "袁:yuan 蔡:cai 蒋:jiang 余:yu 杜:du 叶:ye 程:cheng 魏:wei 苏:su 吕:lv 丁:ding 任:ren 沈:shen "
+    "姚:yao 卢:lu "
 )
 
 # (character, pinyin) for given names.
-GIVEN_CHARS: tuple[tuple[str, str], ...] = (
-    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"),
-    ("丽", "li"), ("强", "qiang"), ("磊", "lei"), ("军", "jun"), ("洋", "yang"),
-    ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("娟", "juan"), ("涛", "tao"),
-    ("明", "ming"), ("超", "chao"), ("霞", "xia"), ("平", "ping"), ("刚", "gang"),
-    ("英", "ying"), ("华", "hua"), ("玉", "yu"), ("兰", "lan"), ("文", "wen"),
-    ("辉", "hui"), ("鹏", "peng"), ("宇", "yu"), ("浩", "hao"), ("婷", "ting"),
-    ("雪", "xue"), ("琳", "lin"), ("晨", "chen"), ("欣", "xin"), ("怡", "yi"),
-    ("博", "bo"), ("子", "zi"), ("涵", "han"), ("思", "si"), ("佳", "jia"),
-    ("俊", "jun"), ("然", "ran"), ("悦", "yue"), ("嘉", "jia"), ("雨", "yu"),
-    ("梓", "zi"), ("晓", "xiao"), ("建", "jian"), ("志", "zhi"), ("海", "hai"),
+GIVEN_CHARS = _pairs(
+    "伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan "
+    "杰:jie 娟:juan 涛:tao 明:ming 超:chao 霞:xia 平:ping 刚:gang 英:ying 华:hua 玉:yu 兰:lan "
+    "文:wen 辉:hui 鹏:peng 宇:yu 浩:hao 婷:ting 雪:xue 琳:lin 晨:chen 欣:xin 怡:yi 博:bo 子:zi "
+    "涵:han 思:si 佳:jia 俊:jun 然:ran 悦:yue 嘉:jia 雨:yu 梓:zi 晓:xiao 建:jian 志:zhi 海:hai "
 )
 
 CUSTOMER_NICKNAMES = (
-    "阳光", "小鱼儿", "Lily", "Tony", "安静的风", "木子", "Kevin", "晴天", "老陈",
-    "A-建材王总", "花开富贵", "Grace", "一帆风顺", "🌸小美", "Jason", "知足常乐", "Amy_杨",
+    "阳光",
+    "小鱼儿",
+    "Lily",
+    "Tony",
+    "安静的风",
+    "木子",
+    "Kevin",
+    "晴天",
+    "老陈",
+    "A-建材王总",
+    "花开富贵",
+    "Grace",
+    "一帆风顺",
+    "🌸小美",
+    "Jason",
+    "知足常乐",
+    "Amy_杨",
 )
 
 CUSTOMER_POSITIONS = ("采购经理", "总经理", "IT负责人", "行政主管", "校长", "财务总监", "运营总监")
 
 COMPANY_REGIONS = ("深圳", "北京", "上海", "广州", "杭州", "成都", "武汉", "南京", "苏州", "天津")
 COMPANY_CORES = (
-    "星辰", "博雅", "华信", "启明", "天择", "恒远", "智联", "嘉禾", "远景", "新程",
-    "卓越", "鼎盛", "瑞丰", "明德", "优学", "安康", "凯越", "宏图", "锦程", "同创",
+    "星辰",
+    "博雅",
+    "华信",
+    "启明",
+    "天择",
+    "恒远",
+    "智联",
+    "嘉禾",
+    "远景",
+    "新程",
+    "卓越",
+    "鼎盛",
+    "瑞丰",
+    "明德",
+    "优学",
+    "安康",
+    "凯越",
+    "宏图",
+    "锦程",
+    "同创",
 )
 COMPANY_TRADES = (
-    ("教育", "教育科技有限公司"), ("科技", "信息技术有限公司"), ("金融", "金融服务有限公司"),
-    ("医疗", "医疗器械有限公司"), ("制造", "精密制造有限公司"), ("商贸", "商贸有限公司"),
-    ("物流", "供应链管理有限公司"), ("餐饮", "餐饮管理有限公司"),
+    ("教育", "教育科技有限公司"),
+    ("科技", "信息技术有限公司"),
+    ("金融", "金融服务有限公司"),
+    ("医疗", "医疗器械有限公司"),
+    ("制造", "精密制造有限公司"),
+    ("商贸", "商贸有限公司"),
+    ("物流", "供应链管理有限公司"),
+    ("餐饮", "餐饮管理有限公司"),
 )
 
 REGION_WORDS = ("北京", "上海", "深圳", "广州", "杭州", "成都", "华东", "华北", "华南", "西南")
@@ -138,15 +171,27 @@ class TagGroupSpec:
 CORP_TAG_GROUPS: tuple[TagGroupSpec, ...] = (
     TagGroupSpec("客户等级", ("普通", "潜在", "重点客户", "VIP", "流失预警"), 0.93),
     TagGroupSpec("意向程度", ("中意向", "高意向", "低意向"), 0.85),
-    TagGroupSpec(
-        "客户阶段", ("初次接触", "已报价", "已成交", "已发货", "已退款", "无效客户"), 0.8
-    ),
+    TagGroupSpec("客户阶段", ("初次接触", "已报价", "已成交", "已发货", "已退款", "无效客户"), 0.8),
     TagGroupSpec(
         "行业类型",
         (
-            "教育", "教育/K12", "互联网", "金融", "教育/职业培训", "金融/银行", "制造",
-            "零售", "教育/K12/小学", "医疗", "金融/保险", "教育/K12/初中", "零售/连锁商超",
-            "制造/汽车零部件", "金融/证券", "医疗/民营医院", "政府/事业单位",
+            "教育",
+            "教育/K12",
+            "互联网",
+            "金融",
+            "教育/职业培训",
+            "金融/银行",
+            "制造",
+            "零售",
+            "教育/K12/小学",
+            "医疗",
+            "金融/保险",
+            "教育/K12/初中",
+            "零售/连锁商超",
+            "制造/汽车零部件",
+            "金融/证券",
+            "医疗/民营医院",
+            "政府/事业单位",
         ),
         0.72,
         2,
@@ -169,7 +214,9 @@ CORP_TAG_GROUPS: tuple[TagGroupSpec, ...] = (
         ("展会", "抖音", "公众号", "老客户转介绍", "百度推广", "官网咨询", "小红书"),
         0.7,
     ),
-    TagGroupSpec("OPS-售后", ("待回访", "已回访", "满意", "投诉处理中", "投诉已解决", "需上门"), 0.35),
+    TagGroupSpec(
+        "OPS-售后", ("待回访", "已回访", "满意", "投诉处理中", "投诉已解决", "需上门"), 0.35
+    ),
     TagGroupSpec("OPS-服务", ("续费提醒", "已开票", "合同到期"), 0.25),
     TagGroupSpec("客户来源", ("自然到店", "电话咨询", "朋友推荐", "地推"), 0.45, 1, False),
     TagGroupSpec(
@@ -195,24 +242,43 @@ class StrategySpec:
 
 STRATEGIES: tuple[StrategySpec, ...] = (
     StrategySpec(
-        1, 0, "华北区域", (7,),
+        1,
+        0,
+        "华北区域",
+        (7,),
         (TagGroupSpec("华北-跟进阶段", ("初访", "需求确认", "方案演示", "商务谈判"), 0.6),),
     ),
     StrategySpec(
-        2, 0, "华南区域", (8,),
+        2,
+        0,
+        "华南区域",
+        (8,),
         (TagGroupSpec("华南-客户分级", ("B类", "A类", "C类"), 0.6),),
     ),
     StrategySpec(3, 1, "华北大客户组", (11,), ()),
 )
 
 STRATEGY_PRIVILEGES = {
-    "view_customer_list": True, "view_customer_data": True, "view_room_list": True,
-    "contact_me": True, "join_room": True, "share_customer": False,
-    "oper_resign_customer": True, "oper_resign_group": True, "send_customer_msg": True,
-    "edit_welcome_msg": True, "view_behavior_data": True, "view_room_data": True,
-    "send_group_msg": True, "room_deduplication": True, "rapid_reply": True,
-    "onjob_customer_transfer": True, "edit_anti_spam_rule": True, "export_customer_list": True,
-    "export_customer_data": True, "export_customer_group_list": True,
+    "view_customer_list": True,
+    "view_customer_data": True,
+    "view_room_list": True,
+    "contact_me": True,
+    "join_room": True,
+    "share_customer": False,
+    "oper_resign_customer": True,
+    "oper_resign_group": True,
+    "send_customer_msg": True,
+    "edit_welcome_msg": True,
+    "view_behavior_data": True,
+    "view_room_data": True,
+    "send_group_msg": True,
+    "room_deduplication": True,
+    "rapid_reply": True,
+    "onjob_customer_transfer": True,
+    "edit_anti_spam_rule": True,
+    "export_customer_list": True,
+    "export_customer_data": True,
+    "export_customer_group_list": True,
     "manage_customer_tag": True,
 }
 
@@ -236,20 +302,46 @@ CONTACT_WAYS: tuple[ContactWaySpec, ...] = (
 
 # add_way codes with their shares (see wecom-api.md §5.3).
 ADD_WAYS: tuple[tuple[int, float], ...] = (
-    (1, 0.36), (2, 0.14), (3, 0.14), (4, 0.08), (5, 0.05), (6, 0.06), (201, 0.1), (202, 0.07),
+    (1, 0.36),
+    (2, 0.14),
+    (3, 0.14),
+    (4, 0.08),
+    (5, 0.05),
+    (6, 0.06),
+    (201, 0.1),
+    (202, 0.07),
 )
 
 CHAT_CUSTOMER_LINES: dict[str, tuple[str, ...]] = {
     "price": (
-        "太贵了", "这个价格太贵了吧", "超出预算了", "超出我们的预算了，再便宜点？",
-        "不值这个价", "感觉不值这个价啊", "太桂了", "有点贵，能打折吗", "预算不够",
+        "太贵了",
+        "这个价格太贵了吧",
+        "超出预算了",
+        "超出我们的预算了，再便宜点？",
+        "不值这个价",
+        "感觉不值这个价啊",
+        "太桂了",
+        "有点贵，能打折吗",
+        "预算不够",
     ),
     "not_price": ("价格不贵", "不贵，可以接受", "这个价格还行，不算贵", "也不贵，就是要走流程"),
     "intent": (
-        "帮我出个报价单", "什么时候能发货？", "什麽时候发货", "我们打算下个月采购",
-        "可以先试用吗", "合同发我看看", "想了解一下企业版", "能安排个演示吗", "要开专票",
+        "帮我出个报价单",
+        "什么时候能发货？",
+        "什麽时候发货",
+        "我们打算下个月采购",
+        "可以先试用吗",
+        "合同发我看看",
+        "想了解一下企业版",
+        "能安排个演示吗",
+        "要开专票",
     ),
-    "after_sales": ("系统登录不上了", "上次的问题还没解决", "麻烦安排人上门看看", "服务挺好的，谢谢"),
+    "after_sales": (
+        "系统登录不上了",
+        "上次的问题还没解决",
+        "麻烦安排人上门看看",
+        "服务挺好的，谢谢",
+    ),
     "chit_chat": ("好的", "收到", "嗯嗯", "晚点回复你", "在开会，稍后聊", "👍", "谢谢"),
 }
 

@@ -43,8 +43,7 @@ class PickableGroup:
             picks += 1
         total = self.cum_weights[-1]
         return [
-            self.keys[bisect.bisect(self.cum_weights, rng.random() * total)]
-            for _ in range(picks)
+            self.keys[bisect.bisect(self.cum_weights, rng.random() * total)] for _ in range(picks)
         ]
 
 
@@ -110,14 +109,23 @@ def generate_customers(
                 createtime = min(anchor, first_added + rng.randrange(200 * DAY))
             add_way = rng.choices(add_way_codes, add_way_weights)[0]
             state, oper_userid = _origin(rng, add_way, userid, customer, userids, ways)
-            batch.relations.append((
-                relation_id, userid, customer.external_userid, _remark(rng, customer),
-                _description(rng), createtime,
-                customer.corp_name if customer.type == 2 and rng.random() < 0.5 else "",
-                json.dumps([f"1{rng.randrange(3, 9)}{rng.randrange(10**9):09d}"])
-                if rng.random() < 0.25 else "[]",
-                oper_userid, add_way, state,
-            ))
+            batch.relations.append(
+                (
+                    relation_id,
+                    userid,
+                    customer.external_userid,
+                    _remark(rng, customer),
+                    _description(rng),
+                    createtime,
+                    customer.corp_name if customer.type == 2 and rng.random() < 0.5 else "",
+                    json.dumps([f"1{rng.randrange(3, 9)}{rng.randrange(10**9):09d}"])
+                    if rng.random() < 0.25
+                    else "[]",
+                    oper_userid,
+                    add_way,
+                    state,
+                )
+            )
             batch.links.extend(
                 (relation_id, key)
                 for key in _relation_tags(rng, corp_groups, strategy_groups.get(userid, []))

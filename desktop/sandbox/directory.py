@@ -25,7 +25,9 @@ def subtree(conn: sqlite3.Connection, root: int) -> list[int]:
 
 
 def department_exists(conn: sqlite3.Connection, department: int) -> bool:
-    return conn.execute("SELECT 1 FROM department WHERE id = ?", (department,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM department WHERE id = ?", (department,)).fetchone() is not None
+    )
 
 
 def member_exists(conn: sqlite3.Connection, userid: str) -> bool:
@@ -39,7 +41,10 @@ def is_follow_user(conn: sqlite3.Connection, userid: str) -> bool:
 
 def follow_users(conn: sqlite3.Connection) -> list[str]:
     """Members with customer contact enabled, in directory order."""
-    return [r[0] for r in conn.execute("SELECT userid FROM member WHERE follow_enabled = 1 ORDER BY seq")]
+    return [
+        r[0]
+        for r in conn.execute("SELECT userid FROM member WHERE follow_enabled = 1 ORDER BY seq")
+    ]
 
 
 def members_in(conn: sqlite3.Connection, departments: list[int], *, recursive: bool) -> list[str]:

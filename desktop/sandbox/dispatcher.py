@@ -162,4 +162,3 @@ class ApiDispatcher:
     def _wait(self) -> None:
         if self._latency_s > 0:
             time.sleep(self._latency_s)
-

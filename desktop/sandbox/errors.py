@@ -54,7 +54,9 @@ _hint_counter = itertools.count(1)
 class ApiError(Exception):
     """A business outcome other than success; answered as HTTP 200 with this errcode."""
 
-    def __init__(self, errcode: int, detail: str = "", fields: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, errcode: int, detail: str = "", fields: dict[str, Any] | None = None
+    ) -> None:
         self.errcode = errcode
         self.detail = detail
         self.fields = fields or {}

@@ -134,9 +134,7 @@ def _generate_directory(conn: sqlite3.Connection, count: int, rng: random.Random
                 departments.append(second)
         spec = specs[main_department]
         load = corpus.CUSTOMER_LOAD_BY_DEPARTMENT.get(main_department, 0) * rng.uniform(0.6, 1.4)
-        directory.members.append(
-            Member(userid, name, departments, spec.follow_customers, load)
-        )
+        directory.members.append(Member(userid, name, departments, spec.follow_customers, load))
         for department in departments:
             directory.leaders.setdefault(department, userid)
     member_rows = []
@@ -147,18 +145,25 @@ def _generate_directory(conn: sqlite3.Connection, count: int, rng: random.Random
         if leader == member.userid:
             leader = directory.leaders.get(directory.parents.get(main, 0), "")
         position = rng.choice(corpus.POSITIONS_BY_DEPARTMENT[main])
-        member_rows.append((
-            member.userid, seq, member.name, position,
-            f"13{rng.randrange(10**9):09d}", rng.choice(("1", "2")),
-            f"{member.userid}@{corpus.MAIL_DOMAIN}", "", 1, main,
-            json.dumps([leader] if leader and leader != member.userid else []),
-            int(member.follow_enabled),
-        ))
+        member_rows.append(
+            (
+                member.userid,
+                seq,
+                member.name,
+                position,
+                f"13{rng.randrange(10**9):09d}",
+                rng.choice(("1", "2")),
+                f"{member.userid}@{corpus.MAIL_DOMAIN}",
+                "",
+                1,
+                main,
+                json.dumps([leader] if leader and leader != member.userid else []),
+                int(member.follow_enabled),
+            )
+        )
         for idx, department in enumerate(member.departments):
             is_leader = int(directory.leaders[department] == member.userid)
-            membership_rows.append(
-                (member.userid, department, idx, 100_000_000 - seq, is_leader)
-            )
+            membership_rows.append((member.userid, department, idx, 100_000_000 - seq, is_leader))
     conn.executemany(
         "INSERT INTO member (userid, seq, name, position, mobile, gender, email, alias, status,"
         " main_department, direct_leader, follow_enabled) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -198,8 +203,12 @@ def _insert_tag_group(
             "INSERT INTO tag (id, group_key, name, ord, create_time, app_owned)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                opaque_id(rng, prefix), group_key, name, len(spec.tags) - rank,
-                create_time + rank * 60, int(spec.app_owned),
+                opaque_id(rng, prefix),
+                group_key,
+                name,
+                len(spec.tags) - rank,
+                create_time + rank * 60,
+                int(spec.app_owned),
             ),
         )
         keys.append(int(cursor.lastrowid or 0))
@@ -213,8 +222,12 @@ def _generate_corp_tags(
     count = len(corpus.CORP_TAG_GROUPS)
     return [
         _insert_tag_group(
-            conn, rng, spec, order=(count - index) * 10,
-            create_time=start + index * 3 * DAY + rng.randrange(DAY), strategy_id=None,
+            conn,
+            rng,
+            spec,
+            order=(count - index) * 10,
+            create_time=start + index * 3 * DAY + rng.randrange(DAY),
+            strategy_id=None,
         )
         for index, spec in enumerate(corpus.CORP_TAG_GROUPS)
     ]
@@ -233,7 +246,11 @@ def _generate_strategies(
             "INSERT INTO strategy (id, parent_id, name, create_time, admin_list, privilege)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                spec.id, spec.parent_id, spec.name, create_time, json.dumps([admin]),
+                spec.id,
+                spec.parent_id,
+                spec.name,
+                create_time,
+                json.dumps([admin]),
                 json.dumps(corpus.STRATEGY_PRIVILEGES),
             ),
         )
@@ -244,8 +261,12 @@ def _generate_strategies(
         )
         groups = [
             _insert_tag_group(
-                conn, rng, group, order=len(spec.tag_groups) - index,
-                create_time=create_time + DAY, strategy_id=spec.id,
+                conn,
+                rng,
+                group,
+                order=len(spec.tag_groups) - index,
+                create_time=create_time + DAY,
+                strategy_id=spec.id,
             )
             for index, group in enumerate(spec.tag_groups)
         ]
@@ -274,9 +295,18 @@ def _generate_contact_ways(
             "INSERT INTO contact_way (config_id, type, scene, style, remark, skip_verify, state,"
             " qr_code, users, parties, create_time, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                config_id, 1 if spec.single else 2, 2, 1, spec.remark, 1, spec.state,
-                f"https://wework.qpic.cn/wwpic/{hex_id(rng, 24)}/0", json.dumps(users),
-                json.dumps(parties), create_time, "{}",
+                config_id,
+                1 if spec.single else 2,
+                2,
+                1,
+                spec.remark,
+                1,
+                spec.state,
+                f"https://wework.qpic.cn/wwpic/{hex_id(rng, 24)}/0",
+                json.dumps(users),
+                json.dumps(parties),
+                create_time,
+                "{}",
             ),
         )
         for userid in reachable:

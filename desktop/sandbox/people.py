@@ -38,8 +38,15 @@ class Customer:
 
     def row(self) -> tuple[str, str, int, int, str, str, str, str, str]:
         return (
-            self.external_userid, self.name, self.type, self.gender, self.avatar,
-            self.unionid, self.position, self.corp_name, self.corp_full_name,
+            self.external_userid,
+            self.name,
+            self.type,
+            self.gender,
+            self.avatar,
+            self.unionid,
+            self.position,
+            self.corp_name,
+            self.corp_full_name,
         )
 
 

@@ -33,8 +33,17 @@ class Relation:
 
 def _relation(row: tuple[Any, ...]) -> Relation:
     return Relation(
-        row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), row[8],
-        row[9], row[10],
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        json.loads(row[7]),
+        row[8],
+        row[9],
+        row[10],
     )
 
 
@@ -130,14 +139,19 @@ def customer_profiles(
         external_userids,
     ):
         profile: dict[str, Any] = {
-            "external_userid": row[0], "name": row[1], "type": row[2], "gender": row[3],
+            "external_userid": row[0],
+            "name": row[1],
+            "type": row[2],
+            "gender": row[3],
             "avatar": row[4],
         }
         if row[5]:
             profile["unionid"] = row[5]
         if row[2] == 2:
             profile.update(
-                position=row[6], corp_name=row[7], corp_full_name=row[8],
+                position=row[6],
+                corp_name=row[7],
+                corp_full_name=row[8],
                 external_profile={"external_attr": []},
             )
         profiles[row[0]] = profile

@@ -40,8 +40,10 @@ class SandboxServer:
             raise
         self._state, self._dispatcher, self._httpd = state, dispatcher, httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
-            name="tagdesk-sandbox", daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="tagdesk-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -105,15 +105,18 @@ class SandboxState:
     def relations(self) -> list[tuple[str, str]]:
         """Every (userid, external_userid) follow relation, oldest first."""
         with self.transaction() as conn:
-            return [tuple(r) for r in conn.execute(
-                "SELECT userid, external_userid FROM relation ORDER BY id"
-            )]
+            return [
+                tuple(r)
+                for r in conn.execute("SELECT userid, external_userid FROM relation ORDER BY id")
+            ]
 
     def relation_tag_ids(self, userid: str, external_userid: str) -> set[str]:
         """Corp and strategy tag ids on one relation; KeyError if there is no such relation."""
         with self.transaction() as conn:
             relation = self._relation(conn, userid, external_userid)
-            return {t.id for t in relations.tags_of_relations(conn, [relation.id]).get(relation.id, [])}
+            return {
+                t.id for t in relations.tags_of_relations(conn, [relation.id]).get(relation.id, [])
+            }
 
     def tag_ids_by_name(self) -> dict[tuple[str, str], str]:
         """Live corp tags: (group name, tag name) → tag id."""
@@ -158,9 +161,11 @@ class SandboxState:
     def contact_way_ids(self) -> dict[str, str]:
         """state → config_id of every contact way that has a state."""
         with self.transaction() as conn:
-            return dict(conn.execute(
-                "SELECT state, config_id FROM contact_way WHERE state != '' ORDER BY create_time"
-            ))
+            return dict(
+                conn.execute(
+                    "SELECT state, config_id FROM contact_way WHERE state != '' ORDER BY create_time"
+                )
+            )
 
     def relation_state(self, userid: str, external_userid: str) -> str:
         with self.transaction() as conn:
@@ -169,8 +174,12 @@ class SandboxState:
     def sent_messages(self) -> list[dict[str, Any]]:
         with self.transaction() as conn:
             return [
-                {"msgid": msgid, "sent_at": sent_at, "touser": touser.split("|"),
-                 "content": content}
+                {
+                    "msgid": msgid,
+                    "sent_at": sent_at,
+                    "touser": touser.split("|"),
+                    "content": content,
+                }
                 for msgid, sent_at, touser, content in conn.execute(
                     "SELECT msgid, sent_at, touser, content FROM sent_message ORDER BY sent_at"
                 )
@@ -200,10 +209,19 @@ class SandboxState:
                 existing = tag_library.live_tag_in_group(conn, group.key, tag_name)
                 if existing is not None:
                     return existing.id
-            answer = self._console(lambda: tag_library.add_tags(
-                conn, CORP, group_id="", group_name=group_name, group_order=0,
-                tags=[(tag_name, 0)], now=int(time.time()), app_owned=False, cap=2**31,
-            ))
+            answer = self._console(
+                lambda: tag_library.add_tags(
+                    conn,
+                    CORP,
+                    group_id="",
+                    group_name=group_name,
+                    group_order=0,
+                    tags=[(tag_name, 0)],
+                    now=int(time.time()),
+                    app_owned=False,
+                    cap=2**31,
+                )
+            )
             return str(answer["tag"][0]["id"])
 
     def console_edit_tag(
@@ -211,31 +229,38 @@ class SandboxState:
     ) -> None:
         """An admin renames or reorders any tag or group, app-owned or not."""
         with self.transaction() as conn:
-            self._console(lambda: tag_library.edit_item(
-                conn, Scope(strategy=self._is_strategy(conn, tag_or_group_id)), tag_or_group_id,
-                name=name, order=order, as_app=False,
-            ))
+            self._console(
+                lambda: tag_library.edit_item(
+                    conn,
+                    Scope(strategy=self._is_strategy(conn, tag_or_group_id)),
+                    tag_or_group_id,
+                    name=name,
+                    order=order,
+                    as_app=False,
+                )
+            )
 
     def console_delete_tag(self, tag_or_group_id: str) -> None:
         """An admin deletes a tag or a whole group in the console."""
         with self.transaction() as conn:
             is_group = tag_library.find_group(conn, tag_or_group_id) is not None
             scope = Scope(strategy=self._is_strategy(conn, tag_or_group_id))
-            self._console(lambda: tag_library.delete_items(
-                conn, scope,
-                tag_ids=[] if is_group else [tag_or_group_id],
-                group_ids=[tag_or_group_id] if is_group else [],
-                as_app=False,
-            ))
+            self._console(
+                lambda: tag_library.delete_items(
+                    conn,
+                    scope,
+                    tag_ids=[] if is_group else [tag_or_group_id],
+                    group_ids=[tag_or_group_id] if is_group else [],
+                    as_app=False,
+                )
+            )
 
     def delete_relation(self, userid: str, external_userid: str) -> None:
         """The member deleted the customer: the relation and its tags are gone (84061 after)."""
         with self.transaction() as conn:
             relations.delete_relation(conn, self._relation(conn, userid, external_userid).id)
 
-    def simulate_scan(
-        self, config_id: str, external_userid: str | None = None
-    ) -> tuple[str, str]:
+    def simulate_scan(self, config_id: str, external_userid: str | None = None) -> tuple[str, str]:
         """A customer scans a contact way's QR code and adds one of its members.
 
         Members of a multi-member way take turns. Without `external_userid` a new customer
@@ -249,9 +274,9 @@ class SandboxState:
             if row is None:
                 raise KeyError(config_id)
             state, users, parties = row[0], json.loads(row[1]), json.loads(row[2])
-            candidates = list(dict.fromkeys(
-                [*users, *directory.members_in(conn, parties, recursive=True)]
-            ))
+            candidates = list(
+                dict.fromkeys([*users, *directory.members_in(conn, parties, recursive=True)])
+            )
             candidates = [u for u in candidates if directory.is_follow_user(conn, u)]
             if external_userid is None:
                 customer = new_customer(self._rng, set())
@@ -280,9 +305,7 @@ class SandboxState:
     # -- helpers ---------------------------------------------------------------------------
 
     @staticmethod
-    def _relation(
-        conn: sqlite3.Connection, userid: str, external_userid: str
-    ) -> Relation:
+    def _relation(conn: sqlite3.Connection, userid: str, external_userid: str) -> Relation:
         relation = relations.find_relation(conn, userid, external_userid)
         if relation is None:
             raise KeyError((userid, external_userid))

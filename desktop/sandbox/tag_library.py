@@ -179,8 +179,13 @@ def render_group(group: Group, tags: list[Tag], scope: Scope) -> dict[str, Any]:
         "order": group.order,
         "deleted": group.deleted,
         "tag": [
-            {"id": t.id, "name": t.name, "create_time": t.create_time, "order": t.order,
-             "deleted": t.deleted}
+            {
+                "id": t.id,
+                "name": t.name,
+                "create_time": t.create_time,
+                "order": t.order,
+                "deleted": t.deleted,
+            }
             for t in tags
         ],
     }
@@ -234,8 +239,14 @@ def add_tags(
         cursor = conn.execute(
             "INSERT INTO tag_group (id, name, ord, create_time, strategy_id, app_owned)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (opaque_id(_new_ids, prefix), group_name, group_order, now, scope.strategy_id,
-             int(app_owned)),
+            (
+                opaque_id(_new_ids, prefix),
+                group_name,
+                group_order,
+                now,
+                scope.strategy_id,
+                int(app_owned),
+            ),
         )
         group = _group_by_key(conn, int(cursor.lastrowid or 0))
         assert group is not None
