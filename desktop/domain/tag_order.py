@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
-from desktop.domain.tag_tree import PERSONAL_READ_ONLY, NodeKind, TagNode
+from desktop.domain.tag_tree import PERSONAL_READ_ONLY, NodeKind, TagNode, descendant_tag_ids
 
 MAX_ORDER = 2**32 - 1
 DEFAULT_STEP = 1000
@@ -97,9 +97,9 @@ def plan_reorder(
     if blocked:
         names = "、".join((labels or {}).get(item, item) for item in blocked)
         raise ReorderError(
-            f"这样排序需要改动管理后台创建的项目（{names}），企业微信不允许，请换个位置。",
-            f"This order needs a change to items created in the admin console ({names}), "
-            "which WeCom refuses; drop it somewhere else.",
+            f"这样排序需要改动管理后台或其他应用创建的项目（{names}），企业微信不允许，请换个位置。",
+            f"This order needs a change to items created in the admin console or by another app "
+            f"({names}), which WeCom refuses; drop it somewhere else.",
         )
     new_orders = _fill(orders, sorted(kept), step)
     return [
@@ -144,7 +144,7 @@ def plan_tree_move(
         group_node = group_node.parent
     replaced = {id(parent): siblings}
     desired = [node.tag for node in _preorder_with(group_node, replaced) if node.tag is not None]
-    moved_ids = {node.tag.id for moving in nodes for node in _subtree(moving) if node.tag}
+    moved_ids = {tag_id for moving in nodes for tag_id in descendant_tag_ids(moving)}
     return plan_reorder(
         {tag.id: tag.order for tag in desired},
         [tag.id for tag in desired],
@@ -243,13 +243,6 @@ def _spread(high: int | None, low: int | None, count: int, step: int) -> list[in
     bottom = -1 if low is None else low
     gap = top - bottom
     return [top - gap * (offset + 1) // (count + 1) for offset in range(count)]
-
-
-def _subtree(node: TagNode) -> list[TagNode]:
-    nodes = [node]
-    for child in node.children:
-        nodes.extend(_subtree(child))
-    return nodes
 
 
 def _preorder_with(node: TagNode, replaced: Mapping[int, list[TagNode]]) -> list[TagNode]:

@@ -52,14 +52,14 @@ PINYIN_EXACT = 62.0
 PINYIN_PREFIX = 60.0
 MIXED_PREFIX = 58.0
 SUBSTRING = 50.0
-PINYIN_INNER = 45.0
-INITIALS_INNER = 40.0
-MIXED_INNER = 38.0
+PINYIN_LATER = 45.0
+INITIALS_LATER = 40.0
+MIXED_LATER = 38.0
 FUZZY_MAX = 30.0
 
 _FUZZY_TEXT_CUTOFF = 60.0
-_LAST_CHAR = "\U0010ffff"
 _FUZZY_PINYIN_CUTOFF = 75.0
+_LAST_CHAR = "\U0010ffff"
 
 
 class MatchForm(StrEnum):
@@ -94,8 +94,8 @@ _SCORINGS: tuple[tuple[float, float, MatchForm], ...] = (
     (INITIALS_PREFIX, INITIALS_PREFIX, MatchForm.INITIALS),
     (PINYIN_EXACT, PINYIN_PREFIX, MatchForm.PINYIN),
     (PINYIN_PREFIX, PINYIN_PREFIX, MatchForm.PINYIN),
-    (PINYIN_INNER, PINYIN_INNER, MatchForm.PINYIN),
-    (INITIALS_INNER, INITIALS_INNER, MatchForm.INITIALS),
+    (PINYIN_LATER, PINYIN_LATER, MatchForm.PINYIN),
+    (INITIALS_LATER, INITIALS_LATER, MatchForm.INITIALS),
 )
 (
     _NAME_LABEL,
@@ -236,7 +236,7 @@ class TagSearchIndex:
                 and _matches_units(units, start, query)
             ]
             if starts:
-                score = MIXED_PREFIX if 0 in starts else MIXED_INNER
+                score = MIXED_PREFIX if 0 in starts else MIXED_LATER
                 hits.append((index, score, MatchForm.MIXED))
         return hits
 

@@ -84,8 +84,8 @@ class TagNode:
     """Sort key among siblings (larger first); for folders the largest order below."""
     tag: TagInfo | None = None
     group: GroupInfo | None = None
-    parent: TagNode | None = None
-    children: list[TagNode] = field(default_factory=list)
+    parent: TagNode | None = field(default=None, repr=False)
+    children: list[TagNode] = field(default_factory=list, repr=False)
     row: int = 0
     """Position among the parent's children (or among the roots)."""
     relation_count: int = 0

@@ -9,14 +9,14 @@ from desktop.domain.tag_search import (
     ABBREVIATION_PREFIX,
     FUZZY_MAX,
     INITIALS_EXACT,
-    INITIALS_INNER,
+    INITIALS_LATER,
     INITIALS_PREFIX,
-    MIXED_INNER,
+    MIXED_LATER,
     MIXED_PREFIX,
     NAME_EXACT,
     NAME_PREFIX,
     PINYIN_EXACT,
-    PINYIN_INNER,
+    PINYIN_LATER,
     PINYIN_PREFIX,
     SUBSTRING,
     MatchForm,
@@ -88,11 +88,11 @@ def test_substring_inside_the_name() -> None:
 
 
 def test_pinyin_and_initials_from_a_later_character() -> None:
-    assert (_first("yixiang").score, _first("yixiang").matched) == (PINYIN_INNER, MatchForm.PINYIN)
+    assert (_first("yixiang").score, _first("yixiang").matched) == (PINYIN_LATER, MatchForm.PINYIN)
     later = {hit.tag.name: hit for hit in INDEX.search("yx")}
-    assert (later["高意向"].score, later["高意向"].matched) == (INITIALS_INNER, MatchForm.INITIALS)
+    assert (later["高意向"].score, later["高意向"].matched) == (INITIALS_LATER, MatchForm.INITIALS)
     assert later["银行"].score == INITIALS_EXACT  # yin-xing
-    assert _first("意x").score == MIXED_INNER
+    assert _first("意x").score == MIXED_LATER
 
 
 def test_abbreviation_is_case_insensitive_and_wins() -> None:
@@ -165,7 +165,7 @@ def test_ranking_follows_the_documented_tiers() -> None:
         ("高意", INITIALS_EXACT, "initials"),
         ("高意向客户", INITIALS_PREFIX, "initials"),
         ("大GY", SUBSTRING, "name"),
-        ("大高意", INITIALS_INNER, "initials"),
+        ("大高意", INITIALS_LATER, "initials"),
     ]
 
 
@@ -175,7 +175,7 @@ def test_ranking_of_pinyin_tiers() -> None:
         ("Gao先生", NAME_PREFIX),
         ("高", PINYIN_EXACT),
         ("高意向", PINYIN_PREFIX),
-        ("大高", PINYIN_INNER),
+        ("大高", PINYIN_LATER),
     ]
 
 
