@@ -1,0 +1,176 @@
+"""The GUI entry point: `tagdesk`, `tagdesk --demo`, `tagdesk --profile NAME`, `--screenshot`.
+
+Before Qt starts, a missing display or an unloadable platform plugin becomes one
+readable sentence instead of Qt's abort. `--screenshot FILE.png` opens the window,
+waits until the first sync, the first query and the tag panel are done, saves the
+window as a PNG and exits 0 (non-zero with the reason on stderr on any failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop import APP_ID, APP_NAME, __version__
+from desktop.services.home import resolve_home
+from desktop.services.profiles import DEMO_PROFILE
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.session import GuiSession
+
+log = logging.getLogger("tagdesk.ui")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+SCREENSHOT_TIMEOUT_S = 180.0
+SETTLE_POLL_MS = 50
+
+
+def platform_problem() -> str | None:
+    """Why Qt's platform plugin would fail to start, as a sentence; None when it should work."""
+    from PySide6.QtCore import QLibraryInfo
+
+    requested = os.environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if not requested:
+        if not sys.platform.startswith("linux"):
+            return None
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return ("没有可用的图形显示（DISPLAY / WAYLAND_DISPLAY 未设置）。无界面运行请设置"
+                    " QT_QPA_PLATFORM=offscreen。 / No display found (DISPLAY and"
+                    " WAYLAND_DISPLAY are unset); for a headless run set"
+                    " QT_QPA_PLATFORM=offscreen.")
+        requested = "xcb" if os.environ.get("DISPLAY") else "wayland"
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    plugins = sorted(p for p in folder.glob(f"*q{requested}.*") if p.is_file())
+    if not plugins:
+        return (f"找不到 Qt 平台插件“{requested}”（{folder}）。 / The Qt platform plugin"
+                f" “{requested}” is not installed (looked in {folder}).")
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(str(plugins[0]))
+        except OSError as exc:
+            return (f"Qt 平台插件“{requested}”无法加载：{exc}。请安装缺少的系统库。"
+                    f" / The Qt platform plugin “{requested}” cannot load: {exc}. Install the"
+                    " missing system library (for example libxkbcommon-x11-0, libxcb-cursor0,"
+                    " libegl1).")
+    return None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the GUI on the demo, a named profile, or the last one used; returns the exit code."""
+    problem = platform_problem()
+    if problem:
+        print(f"tagdesk: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.services.logs import setup_logging
+    from desktop.services.workspace import open_workspace
+    from desktop.ui.errors import install_excepthook, is_expected, readable
+    from desktop.ui.i18n import Translations, choose_language
+    from desktop.ui.session import GuiSession
+    from desktop.ui.settings import Settings
+    from desktop.ui.style import apply_style, icon
+
+    home = resolve_home(args.home)
+    screenshot = Path(args.screenshot) if args.screenshot else None
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    apply_style(app)
+    app.setWindowIcon(icon("tagdesk"))
+    settings = Settings(home)
+    translations = Translations()
+    translations.install(choose_language(settings.language))
+    if screenshot is None:
+        install_excepthook(setup_logging(args.home, debug=args.debug))
+
+    name = DEMO_PROFILE if args.demo else (args.gui_profile or settings.last_profile or DEMO_PROFILE)
+    try:
+        workspace = open_workspace(home, name)
+    except Exception as exc:
+        if not is_expected(exc):
+            log.exception("opening profile %s failed", name)
+        return _fail(readable(exc), screenshot is None)
+    settings.last_profile = name
+    session = GuiSession(workspace, settings, translations)
+    try:
+        if screenshot is not None:
+            return _screenshot(app, session, screenshot)
+        session.show()
+        return int(app.exec())
+    finally:
+        session.close()
+        settings.sync()
+
+
+def _fail(message: str, interactive: bool) -> int:
+    print(f"tagdesk: {message}", file=sys.stderr)
+    if interactive:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, message)
+    return EXIT_ERROR
+
+
+def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
+    """Show the window, wait for sync + first query + idle workers, grab it, save it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop.ui.errors import readable
+
+    failure: list[str] = []
+    session.sync.failed.connect(lambda exc: failure.append(readable(exc)))
+    session.sync.cancelled.connect(lambda: failure.append("sync cancelled"))
+    session.show()
+    window = session.window
+    loop = QEventLoop()
+    deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+    settled = [0]
+
+    def poll() -> None:
+        context = session.context
+        busy = (session.sync.running or window.model.last_result is None
+                or context.io_pool.activeThreadCount() > 0
+                or context.writer_pool.activeThreadCount() > 0)
+        if failure or time.monotonic() > deadline:
+            loop.quit()
+            return
+        settled[0] = 0 if busy else settled[0] + 1
+        if settled[0] == 1 and window.model.rowCount() > 0:
+            window.table.selectRow(0)
+        if settled[0] >= 4:       # idle for a few polls: queued signals are delivered
+            loop.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(SETTLE_POLL_MS)
+    loop.exec()
+    timer.stop()
+    if failure:
+        print(f"tagdesk: {failure[0]}", file=sys.stderr)
+        return EXIT_FAILED
+    if settled[0] < 4:
+        print(f"tagdesk: the window was not ready within {SCREENSHOT_TIMEOUT_S:.0f} s",
+              file=sys.stderr)
+        return EXIT_FAILED
+    app.processEvents()
+    image = window.grab()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if image.isNull() or not image.save(str(target), "PNG"):
+        print(f"tagdesk: cannot write the screenshot to {target}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{target} {image.width()}x{image.height()}")
+    return EXIT_OK

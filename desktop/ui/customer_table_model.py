@@ -1,0 +1,393 @@
+"""The customer table: an ordered list of relation ids plus a page cache, never a proxy.
+
+The filter engine turns (filter, sort column, direction) into the ordered id list
+on a worker thread; the model swaps it in with one reset. `data()` reads rows
+from a small page cache (`PAGE_SIZE` rows fetched with one query on a miss), so
+100,000 rows cost only the pages the user actually looks at. A write never
+resets the model: it drops the written rows from the cache and emits
+`dataChanged` for them, and the rows show pending / done / failed meanwhile.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum, IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QIcon
+
+from desktop.services.changes import ChangeSet
+from desktop.store.relations import RelationView, load_relations
+from desktop.ui.context import AppContext
+from desktop.ui.style import icon
+
+PAGE_SIZE = 200
+MAX_PAGES = 64          # about 13,000 rows kept; older pages are dropped first
+
+TagsRole = Qt.ItemDataRole.UserRole + 1          # tuple[RelationTag, ...] for the chips
+RelationIdRole = Qt.ItemDataRole.UserRole + 2
+WriteStateRole = Qt.ItemDataRole.UserRole + 3
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    CUSTOMER = 0
+    COMPANY = 1
+    OWNER = 2
+    REMARK = 3
+    CHANNEL = 4
+    ADDED = 5
+    TAGS = 6
+
+
+SORT_KEYS: dict[Column, str] = {
+    Column.CUSTOMER: "name", Column.COMPANY: "corp_name", Column.OWNER: "owner",
+    Column.REMARK: "remark", Column.CHANNEL: "state", Column.ADDED: "createtime",
+}
+"""Columns sortable in SQL (the filter engine's whitelist); tags are not sortable."""
+
+
+class WriteState(Enum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    order_by: str = "createtime"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    query: Query
+    ids: list[int]
+    row_of: dict[int, int]
+    relations: int
+    customers: int
+    total_relations: int
+    total_customers: int
+    elapsed_s: float
+
+
+class CustomerTableModel(QAbstractTableModel):
+    """Rows are follow relations (customer × owner) matching the current filter."""
+
+    queryStarted = Signal()
+    queryFinished = Signal(object)      # QueryResult
+    queryFailed = Signal(object)        # the exception (a FilterError for a bad filter)
+    countsChanged = Signal(int, int, int, int)  # shown relations, customers, total relations, total customers
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._query = Query()
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._pages: OrderedDict[int, dict[int, RelationView]] = OrderedDict()
+        self._write_state: dict[int, tuple[WriteState, str]] = {}
+        self._generation = 0
+        self.last_result: QueryResult | None = None
+        context.changed.connect(self._on_changed)
+        context.write_started.connect(self._on_write_started)
+        context.write_failed.connect(self._on_write_failed)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    def set_filter(self, text: str) -> None:
+        self.run_query(Query(text.strip(), self._query.order_by, self._query.descending))
+
+    def set_sort(self, order_by: str, descending: bool, *, run: bool = True) -> None:
+        query = Query(self._query.text, order_by, descending)
+        if run:
+            self.run_query(query)
+        else:
+            self._query = query
+
+    def refresh(self) -> None:
+        self.run_query(self._query)
+
+    def run_query(self, query: Query) -> None:
+        """Evaluate and order on a worker; only the newest query's result is applied."""
+        self._query = query
+        self._generation += 1
+        generation = self._generation
+        engine = self._context.filter_engine
+
+        def work(_progress: Any, _cancel: Any) -> QueryResult:
+            started = time.perf_counter()
+            ids = engine.relation_ids(query.text, order_by=query.order_by,
+                                      descending=query.descending)
+            counts = engine.count(query.text)
+            total = engine.count("") if query.text else counts
+            return QueryResult(
+                query=query, ids=ids, row_of={rid: row for row, rid in enumerate(ids)},
+                relations=counts.relations, customers=counts.customers,
+                total_relations=total.relations, total_customers=total.customers,
+                elapsed_s=time.perf_counter() - started,
+            )
+
+        def done(result: QueryResult) -> None:
+            if generation == self._generation:
+                self._apply(result)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.queryFailed.emit(exc)
+
+        self.queryStarted.emit()
+        self._context.run_task(work, name="customer query", on_result=done, on_error=failed)
+
+    def _apply(self, result: QueryResult) -> None:
+        self.beginResetModel()
+        self._ids = result.ids
+        self._row_of = result.row_of
+        self._pages.clear()
+        self.endResetModel()
+        self.last_result = result
+        self.countsChanged.emit(result.relations, result.customers,
+                                result.total_relations, result.total_customers)
+        self.queryFinished.emit(result)
+
+    # -- rows ------------------------------------------------------------------
+
+    def relation_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def relation_ids(self, rows: Iterable[int]) -> list[int]:
+        return [self._ids[row] for row in rows if 0 <= row < len(self._ids)]
+
+    def row_of(self, relation_id: int) -> int | None:
+        return self._row_of.get(relation_id)
+
+    def relation(self, row: int) -> RelationView | None:
+        """The row's relation, fetching its page on a miss; None if it has gone from the cache."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._load_page(page_no)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self._ids[row])
+
+    def write_state(self, relation_id: int) -> tuple[WriteState, str] | None:
+        return self._write_state.get(relation_id)
+
+    def _load_page(self, page_no: int) -> dict[int, RelationView]:
+        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+        page = {view.id: view for view in load_relations(self._context.cache, ids)}
+        self._pages[page_no] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    # -- Qt model API ----------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Never fetches: Ctrl+A over 100,000 rows must stay instant."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.column_title(Column(section))
+        if role == Qt.ItemDataRole.ToolTipRole and Column(section) == Column.TAGS:
+            return self.tr("Corp tags on this follow relation")
+        return None
+
+    def column_title(self, column: Column) -> str:
+        titles = {
+            Column.CUSTOMER: self.tr("Customer"), Column.COMPANY: self.tr("Company"),
+            Column.OWNER: self.tr("Owner"), Column.REMARK: self.tr("Remark"),
+            Column.CHANNEL: self.tr("Channel"), Column.ADDED: self.tr("Added"),
+            Column.TAGS: self.tr("Tags"),
+        }
+        return titles[column]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == RelationIdRole:
+            return self._ids[index.row()]
+        column = Column(index.column())
+        if role == WriteStateRole:
+            state = self._write_state.get(self._ids[index.row()])
+            return state[0].value if state else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(index.row()) if column == Column.CUSTOMER else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, TagsRole,
+                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        view = self.relation(index.row())
+        if view is None:
+            return self._missing(role)
+        if role == TagsRole:
+            return view.tags
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(view, column)
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        return _cell_text(view, column)
+
+    def _missing(self, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("(no longer in the cache)")
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8a8f98")
+        return () if role == TagsRole else None
+
+    def _decoration(self, row: int) -> QIcon | None:
+        state = self._write_state.get(self._ids[row])
+        if state is None:
+            return None
+        names = {WriteState.PENDING: ("pending", "#d48806"), WriteState.DONE: ("check", "#389e0d"),
+                 WriteState.FAILED: ("alert", "#d4380d")}
+        name, colour = names[state[0]]
+        return icon(name, QColor(colour))
+
+    def _tooltip(self, view: RelationView, column: Column) -> str:
+        state = self._write_state.get(view.id)
+        if state is not None and column == Column.CUSTOMER:
+            if state[0] == WriteState.FAILED:
+                return self.tr("Tagging failed: %1").replace("%1", state[1])
+            if state[0] == WriteState.PENDING:
+                return self.tr("Writing to WeCom…")
+            return self.tr("Saved in WeCom")
+        if column == Column.TAGS:
+            return "\n".join(f"{tag.group_name}：{tag.name}" for tag in view.tags)
+        if column == Column.CHANNEL and view.state:
+            return f"state = {view.state}"
+        return _cell_text(view, column)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is a new SQL-ordered id list, evaluated off the GUI thread."""
+        key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self._query.order_by, self._query.descending):
+            return
+        self.set_sort(key, descending)
+
+    # -- writes ----------------------------------------------------------------
+
+    def _on_write_started(self, ids: frozenset[int]) -> None:
+        for rid in ids:
+            self._write_state[rid] = (WriteState.PENDING, "")
+        self._emit_rows_changed(ids)
+
+    def _on_write_failed(self, message: str, ids: frozenset[int]) -> None:
+        for rid in ids:
+            self._write_state[rid] = (WriteState.FAILED, message)
+        self._forget(ids)
+        self._emit_rows_changed(ids)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.full_reload:
+            self._write_state.clear()
+            self.refresh()
+            return
+        if changes.tags_changed:
+            self._pages.clear()
+            self._emit_all_changed()
+        if not changes.relation_ids:
+            return
+        for rid in changes.relation_ids:
+            state = self._write_state.get(rid)
+            if state is not None and state[0] == WriteState.PENDING:
+                self._write_state[rid] = (WriteState.DONE, "")
+        self._forget(changes.relation_ids)
+        self._emit_rows_changed(changes.relation_ids)
+        self._recount()
+
+    def _forget(self, ids: Iterable[int]) -> None:
+        """Drop cached pages holding these relations, so the next paint re-reads them."""
+        for rid in ids:
+            row = self._row_of.get(rid)
+            if row is not None:
+                self._pages.pop(row // PAGE_SIZE, None)
+
+    def _emit_rows_changed(self, ids: Iterable[int]) -> None:
+        rows = sorted(row for rid in ids if (row := self._row_of.get(rid)) is not None)
+        for first, last in _ranges(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def _emit_all_changed(self) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+
+    def _recount(self) -> None:
+        """Counts change after a write even though the rows stay until the next query."""
+        engine = self._context.filter_engine
+        text = self._query.text
+        generation = self._generation
+
+        def done(counts: tuple[Any, Any]) -> None:
+            if generation == self._generation:
+                self.countsChanged.emit(counts[0].relations, counts[0].customers,
+                                        counts[1].relations, counts[1].customers)
+
+        self._context.run_task(lambda _p, _c: (engine.count(text), engine.count("")),
+                               name="customer recount", on_result=done)
+
+
+def _cell_text(view: RelationView, column: Column) -> str:
+    if column == Column.CUSTOMER:
+        return view.customer_name
+    if column == Column.COMPANY:
+        return view.corp_name
+    if column == Column.OWNER:
+        return view.owner_name
+    if column == Column.REMARK:
+        return view.remark
+    if column == Column.CHANNEL:
+        if view.channel_name and view.state:
+            return f"{view.channel_name} · {view.state}"
+        return view.state
+    if column == Column.ADDED:
+        return datetime.fromtimestamp(view.createtime).strftime("%Y-%m-%d") if view.createtime else ""
+    return "、".join(view.tag_names)
+
+
+def _ranges(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted rows as contiguous (first, last) ranges: one dataChanged per range."""
+    ranges: list[tuple[int, int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], row)
+        elif not ranges or row != ranges[-1][1]:
+            ranges.append((row, row))
+    return ranges

@@ -1,0 +1,252 @@
+"""The selected customer: profile, every follow relation with its tags, the latest journal rows.
+
+Everything shown comes from the cache with a few indexed queries, so it is instant.
+Personal tags are not part of a sync (WeCom gives them no ids); they are fetched on
+request through `externalcontact/get` on a worker, because that is a network call.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop.services.changes import ChangeSet
+from desktop.store.relations import RelationView, load_relations
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.style import is_dark
+from desktop.ui.tag_chips_delegate import group_colour
+from desktop.wecom.models import ContactDetail, FollowUserTag
+
+JOURNAL_ROWS = 15
+LOAD_PERSONAL = "tagdesk:personal-tags"
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    ts: float
+    operator: str
+    action: str
+    source: str
+    tag_name: str
+    owner: str
+
+
+class DetailPane(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._relation_id: int | None = None
+        self._external_userid = ""
+        self._personal: dict[str, list[FollowUserTag]] | None = None
+        self._personal_error = ""
+        self._loading = False
+        self.title = QLabel(self.tr("No customer selected"))
+        self.title.setObjectName("paneTitle")
+        self.title.setWordWrap(True)
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("customerDetail")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._anchor_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.browser, 1)
+        context.changed.connect(self._on_changed)
+        self._render()
+
+    @property
+    def relation_id(self) -> int | None:
+        return self._relation_id
+
+    def show_relation(self, relation_id: int | None) -> None:
+        """Show the customer of this relation (None clears the pane)."""
+        if relation_id == self._relation_id:
+            return
+        self._relation_id = relation_id
+        external = self._external_of(relation_id) if relation_id is not None else ""
+        if external != self._external_userid:
+            self._personal = None
+            self._personal_error = ""
+        self._external_userid = external
+        self._render()
+
+    def load_personal_tags(self) -> None:
+        """Ask WeCom for the customer's personal tags (off the GUI thread)."""
+        external = self._external_userid
+        if not external or self._loading:
+            return
+        self._loading = True
+        workspace = self._context.workspace
+
+        def work(_progress: Any, _cancel: Any) -> ContactDetail:
+            return workspace.client().get_external_contact(external)
+
+        def done(detail: ContactDetail) -> None:
+            self._loading = False
+            if external != self._external_userid:
+                return
+            self._personal = {
+                follower.userid: [t for t in follower.tags if t.type == FollowUserTag.PERSONAL]
+                for follower in detail.follow_users
+            }
+            self._render()
+
+        def failed(exc: BaseException) -> None:
+            self._loading = False
+            if external == self._external_userid:
+                self._personal_error = readable(exc)
+                self._render()
+
+        self._context.run_task(work, name="personal tags", on_result=done, on_error=failed)
+        self._render()
+
+    # -- data --------------------------------------------------------------------
+
+    def _external_of(self, relation_id: int) -> str:
+        row = self._context.cache.connection().execute(
+            "SELECT external_userid FROM relation WHERE id = ?", (relation_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def _relations(self) -> list[RelationView]:
+        ids = [row[0] for row in self._context.cache.connection().execute(
+            "SELECT id FROM relation WHERE external_userid = ? ORDER BY createtime",
+            (self._external_userid,))]
+        return load_relations(self._context.cache, ids)
+
+    def _customer(self) -> tuple[str, str, str, int]:
+        row = self._context.cache.connection().execute(
+            "SELECT name, corp_full_name, position, type FROM customer WHERE external_userid = ?",
+            (self._external_userid,)).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2]), int(row[3])) if row else ("", "", "", 1)
+
+    def _journal(self) -> list[JournalLine]:
+        rows = self._context.cache.connection().execute(
+            "SELECT j.ts, j.operator, j.action, j.source, j.tag_name, coalesce(m.name, j.userid)"
+            " FROM journal j LEFT JOIN member m ON m.userid = j.userid"
+            " WHERE j.external_userid = ? ORDER BY j.id DESC LIMIT ?",
+            (self._external_userid, JOURNAL_ROWS))
+        return [JournalLine(*row) for row in rows]
+
+    def _cached_personal(self, relation_id: int) -> list[tuple[str, str]]:
+        return [(str(g), str(n)) for g, n in self._context.cache.connection().execute(
+            "SELECT group_name, tag_name FROM personal_tag WHERE relation_id = ?"
+            " ORDER BY group_name, tag_name", (relation_id,))]
+
+    # -- rendering ---------------------------------------------------------------
+
+    def _render(self) -> None:
+        if not self._external_userid:
+            self.title.setText(self.tr("No customer selected"))
+            self.browser.setHtml(
+                "<p>" + html.escape(self.tr("Select a row to see the customer here.")) + "</p>")
+            return
+        name, full_corp, position, kind = self._customer()
+        self.title.setText(name or self._external_userid)
+        relations = self._relations()
+        parts = [self._profile_html(relations, full_corp, position, kind)]
+        parts.extend(self._relation_html(view) for view in relations)
+        parts.append(self._personal_html())
+        parts.append(self._journal_html())
+        self.browser.setHtml("".join(parts))
+
+    def _profile_html(self, relations: list[RelationView], full_corp: str, position: str,
+                      kind: int) -> str:
+        kind_text = self.tr("WeChat user") if kind == 1 else self.tr("WeCom user")
+        corp = full_corp or (relations[0].corp_name if relations else "")
+        rows = [(self.tr("Type"), kind_text), (self.tr("Company"), corp),
+                (self.tr("Position"), position),
+                (self.tr("Followed by"), self.tr("%n member(s)", "", len(relations)))]
+        return _table(rows)
+
+    def _relation_html(self, view: RelationView) -> str:
+        added = datetime.fromtimestamp(view.createtime).strftime("%Y-%m-%d") if view.createtime else ""
+        channel = f"{view.channel_name} · {view.state}" if view.channel_name else view.state
+        marker = " ◀" if view.id == self._relation_id else ""
+        head = f"<h4>{html.escape(view.owner_name)}{marker}</h4>"
+        rows = [(self.tr("Remark"), view.remark), (self.tr("Description"), view.description),
+                (self.tr("Added"), added), (self.tr("Channel"), channel),
+                (self.tr("Phone"), "、".join(view.remark_mobiles))]
+        chips = _chips([(tag.group_name, tag.name) for tag in view.tags])
+        tags = chips or html.escape(self.tr("no corp tags"))
+        personal = self._cached_personal(view.id)
+        if self._personal is not None:
+            personal = [(t.group_name, t.tag_name) for t in self._personal.get(view.userid, [])]
+        extra = ""
+        if personal:
+            extra = (f"<p><b>{html.escape(self.tr('Personal tags'))}</b> "
+                     f"<i>({html.escape(self.tr('read-only'))})</i><br>{_chips(personal)}</p>")
+        return f"{head}{_table(rows)}<p>{tags}</p>{extra}"
+
+    def _personal_html(self) -> str:
+        if self._personal_error:
+            return f"<p style='color:#d4380d'>{html.escape(self._personal_error)}</p>"
+        if self._loading:
+            return f"<p><i>{html.escape(self.tr('Loading personal tags from WeCom…'))}</i></p>"
+        if self._personal is None:
+            link = html.escape(self.tr("Load personal tags from WeCom"))
+            return f"<p><a href='{LOAD_PERSONAL}'>{link}</a></p>"
+        return ""
+
+    def _journal_html(self) -> str:
+        lines = self._journal()
+        title = f"<h4>{html.escape(self.tr('Recent changes'))}</h4>"
+        if not lines:
+            return title + f"<p><i>{html.escape(self.tr('No changes recorded yet.'))}</i></p>"
+        rows = "".join(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                datetime.fromtimestamp(line.ts).strftime("%m-%d %H:%M"),
+                html.escape(self._action_text(line.action)), html.escape(line.tag_name),
+                html.escape(f"{line.operator or line.source} → {line.owner}"),
+            )
+            for line in lines
+        )
+        return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
+
+    def _action_text(self, action: str) -> str:
+        texts = {"tag_add": self.tr("added"), "tag_remove": self.tr("removed")}
+        return texts.get(action, action)
+
+    # -- events ------------------------------------------------------------------
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        if url.toString() == LOAD_PERSONAL:
+            self.load_personal_tags()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.full_reload:
+            current = self._relation_id
+            self._relation_id = None
+            self._external_userid = ""
+            self.show_relation(current if current is not None and self._external_of(current)
+                               else None)
+        elif self._relation_id is not None and (
+                self._relation_id in changes.relation_ids or changes.tags_changed
+                or changes.journal_appended):
+            self._render()
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(
+        f"<tr><td style='color:#8a8f98; padding-right:8px'>{html.escape(label)}</td>"
+        f"<td>{html.escape(value)}</td></tr>"
+        for label, value in rows if value
+    )
+    return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
+
+
+def _chips(tags: list[tuple[str, str]]) -> str:
+    dark = is_dark()
+    chips = []
+    for group, name in tags:
+        background, foreground = group_colour(group, dark)
+        chips.append(
+            f"<span style='background:{background.name()}; color:{foreground.name()}'"
+            f" title='{html.escape(group)}'>&nbsp;{html.escape(name)}&nbsp;</span>"
+        )
+    return " ".join(chips)

@@ -1,0 +1,61 @@
+"""Qt Linguist translations: Chinese by default, English on request or by system locale.
+
+Source strings in the code are English (`self.tr("Sync now")`);
+`resources/translations/tagdesk_zh_CN.qm` carries the Chinese. Qt's own
+`qtbase_<lang>` catalogue is loaded too, so standard dialogs and buttons match.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from desktop.resources import resources_dir
+
+CHINESE = "zh_CN"
+ENGLISH = "en"
+LANGUAGES: dict[str, str] = {CHINESE: "中文", ENGLISH: "English"}
+
+_current = CHINESE
+
+
+def is_english() -> bool:
+    """Whether the installed UI language is English (bilingual messages pick their half)."""
+    return _current == ENGLISH
+
+
+def choose_language(saved: str, locale: QLocale | None = None) -> str:
+    """The saved choice, else English on an English system, else Chinese (the default)."""
+    if saved in LANGUAGES:
+        return saved
+    system = locale or QLocale.system()
+    return ENGLISH if system.language() == QLocale.Language.English else CHINESE
+
+
+class Translations:
+    """Owns the installed translators, so switching language removes the previous ones."""
+
+    def __init__(self) -> None:
+        self._installed: list[QTranslator] = []
+        self.language = CHINESE
+
+    def install(self, language: str) -> bool:
+        """Install `language`'s catalogues; False when TagDesk's own file is missing."""
+        app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before loading translations")
+        global _current
+        for translator in self._installed:
+            app.removeTranslator(translator)
+        self._installed.clear()
+        self.language = _current = language
+        own = QTranslator(app)
+        loaded = own.load(f"tagdesk_{language}", str(resources_dir() / "translations"))
+        if loaded:
+            app.installTranslator(own)
+            self._installed.append(own)
+        qt = QTranslator(app)
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt.load(f"qtbase_{language}", qt_dir):
+            app.installTranslator(qt)
+            self._installed.append(qt)
+        return loaded

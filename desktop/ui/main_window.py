@@ -1,0 +1,394 @@
+"""The main window: tag tree left, customers centre, detail right, filter on top, status below.
+
+The window only composes: the table model evaluates filters, the sync controller
+syncs, the tag widgets edit tags, and everything that changes data is broadcast
+on `context.changed`. Layout (splitter, header, geometry, sort) is saved in the
+settings file when the window closes and restored when it opens.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from desktop import __version__
+from desktop.domain.filter import __doc__ as FILTER_SYNTAX
+from desktop.services.changes import ChangeSet
+from desktop.services.tag_admin import TagAdminService
+from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.context import AppContext
+from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
+from desktop.ui.customer_table_view import CustomerTableView
+from desktop.ui.detail_pane import DetailPane
+from desktop.ui.errors import readable
+from desktop.ui.filter_bar import FilterBar
+from desktop.ui.i18n import LANGUAGES
+from desktop.ui.settings import (
+    KEY_GEOMETRY,
+    KEY_SPLITTER,
+    KEY_TABLE_HEADER,
+    KEY_WINDOW_STATE,
+    Settings,
+)
+from desktop.ui.status_bar import StatusBar
+from desktop.ui.style import icon
+from desktop.ui.sync_controller import SyncController
+
+FAVOURITE_SLOTS = 3
+
+
+class MainWindow(QMainWindow):
+    languageRequested = Signal(str)     # the session rebuilds the window in that language
+
+    def __init__(self, context: AppContext, settings: Settings, sync: SyncController,
+                 language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.settings = settings
+        self.sync = sync
+        self.language = language
+        self.picker: Any = None
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("tagdesk"))
+        self.model = CustomerTableModel(context, self)
+        self.table = CustomerTableView(self.model)
+        self.detail = DetailPane(context)
+        self.filter_bar = FilterBar(settings, context.workspace.profile.name)
+        self.tag_tree = _tag_widget("tag_tree_view", "TagTreeView", context)
+        self.favourites = _tag_widget("favourites_bar", "FavouritesBar", context)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._build_layout()
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        self._retitle()
+        self.status.set_profile(context.workspace.profile.name, context.operator)
+        self._show_last_sync()
+        if sync.running:
+            self.status.sync_started()
+        self.reload_tags()
+        self.model.refresh()
+
+    # -- public API ---------------------------------------------------------------
+
+    def selected_relation_ids(self) -> list[int]:
+        return self.table.selected_relation_ids()
+
+    def open_tag_picker(self) -> Any:
+        ids = self.selected_relation_ids()
+        if not ids:
+            self.status.message(self.tr("Select customers first, then press T to tag them."))
+            return None
+        picker_class = _tag_class("tag_picker", "TagPicker")
+        if picker_class is None:
+            return None
+        if self.picker is not None:
+            self.picker.close()
+        self.picker = picker_class(self.context, ids, self)
+        self.picker.show()
+        return self.picker
+
+    def toggle_favourite(self, slot: int) -> None:
+        tag_id = self.favourites.tag_for_slot(slot) if self.favourites is not None else None
+        ids = self.selected_relation_ids()
+        if tag_id is None:
+            self.status.message(self.tr("No favourite in slot %1: pin a tag first.")
+                                .replace("%1", str(slot)))
+            return
+        if not ids:
+            self.status.message(self.tr("Select customers first."))
+            return
+        tag = self.filter_bar.completions.speller.tags.get(tag_id)
+        self.context.toggle_tag(ids, tag_id, tag.name if tag else tag_id)
+
+    def start_sync(self) -> None:
+        if not self.sync.start():
+            self.status.message(self.tr("A sync is already running."))
+
+    def reload_tags(self) -> None:
+        """Refresh the tag names used for completion and clicks (counts take a moment)."""
+        service = TagAdminService(self.context.workspace)
+        self.context.run_task(lambda _p, _c: service.tag_infos(), name="tag names",
+                              on_result=self.filter_bar.set_tags)
+
+    # -- layout -------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        left = self.tag_panel = QWidget()
+        left.setObjectName("tagPanel")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 0, 4)
+        if self.favourites is not None:
+            left_layout.addWidget(self.favourites)
+        if self.tag_tree is not None:
+            left_layout.addWidget(self.tag_tree, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 820, 320])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 2, 4, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.resize(1400, 860)
+
+    def _action(self, text: str, slot: Callable[[], Any], *, icon_name: str = "",
+                keys: list[QKeySequence] | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if keys:
+            action.setShortcuts(keys)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence
+        self.sync_action = self._action(self.tr("Sync now"), self.start_sync, icon_name="sync",
+                                        keys=[key(key.StandardKey.Refresh), key("F5")])
+        self.cancel_sync_action = self._action(self.tr("Cancel sync"), self._cancel_sync,
+                                               icon_name="cancel")
+        self.cancel_sync_action.setEnabled(self.sync.running)
+        quit_action = self._action(self.tr("Quit"), self.close, icon_name="quit",
+                                   keys=[key(key.StandardKey.Quit), key("Ctrl+Q")])
+        self.undo_action = self.context.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcuts(key.StandardKey.Undo)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.context.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcuts(key.StandardKey.Redo)
+        self.redo_action.setIcon(icon("redo"))
+        self.addActions([self.undo_action, self.redo_action])
+        select_all = self._action(self.tr("Select all customers"), self.table.selectAll,
+                                  keys=[key(key.StandardKey.SelectAll)])
+        find = self._action(self.tr("Filter…"), self._focus_filter, icon_name="search",
+                            keys=[key(key.StandardKey.Find), key("Ctrl+L")])
+        self.picker_action = self._action(self.tr("Tag selected customers…"),
+                                          self.open_tag_picker, icon_name="tag",
+                                          keys=[key("T"), key("Ctrl+T")])
+        self.favourite_actions = [
+            self._action(self.tr("Toggle favourite %1").replace("%1", str(n)),
+                         partial(self.toggle_favourite, n), icon_name="pin",
+                         keys=[key(f"Alt+{n}")])
+            for n in range(1, FAVOURITE_SLOTS + 1)
+        ]
+        clear_filter = self._action(self.tr("Show all customers"),
+                                    lambda: self.filter_bar.set_filter(""), icon_name="clear")
+        syntax = self._action(self.tr("Filter syntax"), self._show_syntax, icon_name="help",
+                              keys=[key(key.StandardKey.HelpContents)])
+        about = self._action(self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("&File"))
+        file_menu.addActions([self.sync_action, self.cancel_sync_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([select_all, find, clear_filter])
+        view_menu = menus.addMenu(self.tr("&View"))
+        for pane, title in ((self.tag_panel, self.tr("Tag tree")),
+                            (self.detail, self.tr("Customer detail"))):
+            toggle = QAction(title, self, checkable=True, checked=True)
+            toggle.toggled.connect(pane.setVisible)
+            view_menu.addAction(toggle)
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(icon("language"), self.tr("Language"))
+        group = QActionGroup(self)
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True, checked=code == self.language)
+            action.setData(code)
+            action.triggered.connect(lambda _checked=False, c=code: self._switch_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+        tags_menu = menus.addMenu(self.tr("&Tags"))
+        tags_menu.addAction(self.picker_action)
+        tags_menu.addSeparator()
+        tags_menu.addActions(self.favourite_actions)
+        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu.addActions([syntax, about])
+
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.sync_action, self.undo_action, self.redo_action,
+                            self.picker_action])
+
+    def _connect(self) -> None:
+        self.filter_bar.filterRequested.connect(self.model.set_filter)
+        self.model.queryFinished.connect(self._query_finished)
+        self.model.queryFailed.connect(self._query_failed)
+        self.model.countsChanged.connect(self.status.set_counts)
+        self.table.selectionChangedIds.connect(self._selection_changed)
+        if self.tag_tree is not None:
+            self.tag_tree.tagClicked.connect(self._tag_clicked)
+            self.tag_tree.groupClicked.connect(self._group_clicked)
+        if self.favourites is not None:
+            self.favourites.toggleRequested.connect(self._favourite_clicked)
+        self.sync.started.connect(self._sync_started)
+        self.sync.progressed.connect(self.status.sync_progress)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync.failed.connect(self._sync_failed)
+        self.sync.cancelled.connect(self._sync_cancelled)
+        self.sync.idle.connect(self._sync_idle)
+        self.status.cancel_button.clicked.connect(self._cancel_sync)
+        self.context.changed.connect(self._data_changed)
+        self.context.status_message.connect(self.status.message)
+        self.context.write_failed.connect(self._write_failed)
+
+    # -- slots --------------------------------------------------------------------
+
+    def _query_finished(self, result: QueryResult) -> None:
+        self.filter_bar.query_succeeded(result.query.text)
+        self._selection_changed()
+
+    def _query_failed(self, exc: BaseException) -> None:
+        self.filter_bar.query_failed(exc)
+        if not self.filter_bar.error.isVisible():
+            self.status.message(readable(exc))
+
+    def _selection_changed(self) -> None:
+        self.detail.show_relation(self.table.current_relation_id())
+
+    def _tag_clicked(self, tag_id: str, modifiers: Any) -> None:
+        self.filter_bar.add_tag(tag_id, Qt.KeyboardModifier(modifiers))
+
+    def _group_clicked(self, group_id: str, modifiers: Any) -> None:
+        self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))
+
+    def _favourite_clicked(self, tag_id: str) -> None:
+        ids = self.selected_relation_ids()
+        if not ids:
+            self.status.message(self.tr("Select customers first."))
+            return
+        tag = self.filter_bar.completions.speller.tags.get(tag_id)
+        self.context.toggle_tag(ids, tag_id, tag.name if tag else tag_id)
+
+    def _data_changed(self, changes: ChangeSet) -> None:
+        if changes.tags_changed or changes.prefs_changed or changes.full_reload:
+            self.reload_tags()
+        if changes.full_reload:
+            self._show_last_sync()
+
+    def _write_failed(self, message: str, ids: frozenset[int]) -> None:
+        self.status.message(self.tr("Tagging failed for %1 customer(s): %2")
+                            .replace("%1", str(len(ids))).replace("%2", message))
+
+    def _sync_started(self) -> None:
+        self.cancel_sync_action.setEnabled(True)
+        self.sync_action.setEnabled(False)
+        self.status.sync_started()
+
+    def _sync_finished(self, result: Any) -> None:
+        self.status.message(
+            self.tr("Sync complete: %1 customers, %2 relations, %3 tags in %4 s")
+            .replace("%1", f"{result.customers:,}").replace("%2", f"{result.relations:,}")
+            .replace("%3", f"{result.tags:,}").replace("%4", f"{result.elapsed_s:.1f}"))
+        self.status.set_profile(self.context.workspace.profile.name, self.context.operator)
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
+
+    def _sync_cancelled(self) -> None:
+        self.status.message(self.tr("Sync cancelled; the cache is unchanged."))
+
+    def _sync_idle(self) -> None:
+        self.cancel_sync_action.setEnabled(False)
+        self.sync_action.setEnabled(True)
+        self.status.sync_idle()
+
+    def _cancel_sync(self) -> None:
+        if self.sync.running:
+            self.sync.cancel()
+            self.status.sync_cancelling()
+
+    def _focus_filter(self) -> None:
+        self.filter_bar.edit.setFocus()
+        self.filter_bar.edit.selectAll()
+
+    def _switch_language(self, code: str) -> None:
+        if code != self.language:
+            self.languageRequested.emit(code)
+
+    def _show_syntax(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Filter syntax"),
+                          self.tr("How to write a filter"), QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(FILTER_SYNTAX or "")
+        box.setInformativeText("高意向 VIP · 高意向 -已流失 · 客户等级:VIP · group:客户等级 · "
+                               "教育/* · owner:zhangsan · added>=2025-01 · tags>=3")
+        box.setModal(False)
+        box.show()
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About TagDesk"), self.tr(
+            "TagDesk %1 — WeCom customer tagging and auditing.").replace("%1", __version__))
+
+    def _retitle(self) -> None:
+        name = self.context.workspace.profile.name
+        self.setWindowTitle(self.tr("TagDesk — %1").replace("%1", name))
+
+    def _show_last_sync(self) -> None:
+        value = self.context.cache.get_meta(LAST_SYNC_KEY)
+        self.status.set_last_sync(float(value) if value else None)
+
+    # -- persistence --------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = self.settings
+        if (geometry := settings.state(KEY_GEOMETRY)) is not None:
+            self.restoreGeometry(geometry)
+        if (state := settings.state(KEY_WINDOW_STATE)) is not None:
+            self.restoreState(state)
+        if (splitter := settings.state(KEY_SPLITTER)) is not None:
+            self.splitter.restoreState(splitter)
+        if (header := settings.state(KEY_TABLE_HEADER)) is not None:
+            self.table.horizontalHeader().restoreState(header)
+        column, descending = settings.sort
+        key = SORT_KEYS.get(Column(column)) if column in list(Column) else None
+        if key is not None:
+            self.table.show_sort(column, descending)
+            self.model.set_sort(key, descending, run=False)
+
+    def save_layout(self) -> None:
+        settings = self.settings
+        settings.set_state(KEY_GEOMETRY, self.saveGeometry())
+        settings.set_state(KEY_WINDOW_STATE, self.saveState())
+        settings.set_state(KEY_SPLITTER, self.splitter.saveState())
+        settings.set_state(KEY_TABLE_HEADER, self.table.horizontalHeader().saveState())
+        order_by = self.model.query.order_by
+        column = next(c for c, k in SORT_KEYS.items() if k == order_by)
+        settings.set_sort(int(column), self.model.query.descending)
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+
+def _tag_class(module: str, name: str) -> Any:
+    """A tag widget class from the tag-tree package, or None while it is not installed."""
+    try:
+        return getattr(importlib.import_module(f"desktop.ui.{module}"), name)
+    except ImportError:
+        return None
+
+
+def _tag_widget(module: str, name: str, context: AppContext) -> Any:
+    widget_class = _tag_class(module, name)
+    return None if widget_class is None else widget_class(context)

@@ -1,0 +1,65 @@
+"""One opened profile in the GUI: its context, sync controller and main window.
+
+The session outlives the window: switching the language builds a fresh window in
+the new language (every widget, including the tag tree, is translated that way)
+while the context, a running sync and the undo history carry on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.services.workspace import Workspace
+from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+
+
+class GuiSession(QObject):
+    windowReplaced = Signal(object)     # the new MainWindow
+
+    def __init__(self, workspace: Workspace, settings: Settings,
+                 translations: Translations, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.settings = settings
+        self.translations = translations
+        self.context = AppContext(workspace, self)
+        self.sync = SyncController(self.context, self.context)
+        self.window = self._new_window()
+
+    @property
+    def needs_sync(self) -> bool:
+        return not self.context.cache.get_meta(LAST_SYNC_KEY)
+
+    def show(self) -> None:
+        """Show the window; start the first sync at once when the cache is empty."""
+        self.window.show()
+        if self.needs_sync:
+            self.sync.start()
+
+    def switch_language(self, language: str) -> None:
+        self.settings.language = language
+        self.translations.install(language)
+        old = self.window
+        old.save_layout()
+        self.window = self._new_window()
+        self.window.show()
+        old.hide()
+        old.deleteLater()
+        self.windowReplaced.emit(self.window)
+
+    def close(self) -> None:
+        """Stop background work and release the profile (its cache lock, the demo sandbox)."""
+        self.sync.cancel()
+        self.context.cancel_all()
+        self.context.wait_idle()
+        self.workspace.close()
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow(self.context, self.settings, self.sync, self.translations.language)
+        window.languageRequested.connect(self.switch_language)
+        return window

@@ -1,0 +1,145 @@
+"""Every GUI setting in one registry, stored in an INI file under the TagDesk home.
+
+`QSettings` in IniFormat at an explicit path (never the Windows registry), so
+`--home` isolates everything. Preferences (language) and window state (geometry,
+splitters, table header, sort order) are global; recent and saved filters belong
+to a profile, because tag names differ between corps. Lists are stored as JSON
+strings, which read back the same on every platform.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+SETTINGS_FILE = "tagdesk.ini"
+SETTINGS_VERSION = 1
+RECENT_LIMIT = 12
+
+# The keys, declared once.
+KEY_VERSION = "settings_version"
+KEY_LANGUAGE = "prefs/language"
+KEY_LAST_PROFILE = "prefs/last_profile"
+KEY_GEOMETRY = "state/geometry"
+KEY_WINDOW_STATE = "state/window_state"
+KEY_SPLITTER = "state/splitter"
+KEY_TABLE_HEADER = "state/table_header"
+KEY_SORT_COLUMN = "state/sort_column"
+KEY_SORT_DESCENDING = "state/sort_descending"
+KEY_RECENT_FILTERS = "recent_filters"
+KEY_SAVED_FILTERS = "saved_filters"
+
+STATE_KEYS = (KEY_GEOMETRY, KEY_WINDOW_STATE, KEY_SPLITTER, KEY_TABLE_HEADER)
+
+
+class Settings:
+    """Typed access to `<home>/tagdesk.ini`."""
+
+    def __init__(self, home: Path) -> None:
+        self.path = home / SETTINGS_FILE
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        if self._qs.value(KEY_VERSION) is None:
+            self._qs.setValue(KEY_VERSION, SETTINGS_VERSION)
+
+    # -- preferences -----------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return str(self._qs.value(KEY_LANGUAGE, "") or "")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._qs.setValue(KEY_LANGUAGE, value)
+
+    @property
+    def last_profile(self) -> str:
+        return str(self._qs.value(KEY_LAST_PROFILE, "") or "")
+
+    @last_profile.setter
+    def last_profile(self, value: str) -> None:
+        self._qs.setValue(KEY_LAST_PROFILE, value)
+
+    # -- window state ----------------------------------------------------------
+
+    def state(self, key: str) -> QByteArray | None:
+        """Saved geometry / splitter / header bytes, or None when never saved."""
+        if key not in STATE_KEYS:
+            raise KeyError(key)
+        value = self._qs.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_state(self, key: str, value: QByteArray) -> None:
+        if key not in STATE_KEYS:
+            raise KeyError(key)
+        self._qs.setValue(key, value)
+
+    @property
+    def sort(self) -> tuple[int, bool]:
+        """(column, descending); newest relations first by default."""
+        column = _int(self._qs.value(KEY_SORT_COLUMN), -1)
+        descending = str(self._qs.value(KEY_SORT_DESCENDING, "true")).lower() == "true"
+        return column, descending
+
+    def set_sort(self, column: int, descending: bool) -> None:
+        self._qs.setValue(KEY_SORT_COLUMN, column)
+        self._qs.setValue(KEY_SORT_DESCENDING, "true" if descending else "false")
+
+    # -- filters (per profile) -------------------------------------------------
+
+    def recent_filters(self, profile: str) -> list[str]:
+        return [str(item) for item in self._json_list(_profile_key(profile, KEY_RECENT_FILTERS))]
+
+    def add_recent_filter(self, profile: str, text: str) -> None:
+        """Put `text` first in the profile's recent filters (no duplicates, bounded)."""
+        text = text.strip()
+        if not text:
+            return
+        recent = [item for item in self.recent_filters(profile) if item != text]
+        self._set_json(_profile_key(profile, KEY_RECENT_FILTERS),
+                       [text, *recent][:RECENT_LIMIT])
+
+    def saved_filters(self, profile: str) -> list[tuple[str, str]]:
+        """(name, expression) pairs in the order they were saved."""
+        pairs = []
+        for item in self._json_list(_profile_key(profile, KEY_SAVED_FILTERS)):
+            if isinstance(item, list) and len(item) == 2:
+                pairs.append((str(item[0]), str(item[1])))
+        return pairs
+
+    def save_filter(self, profile: str, name: str, text: str) -> None:
+        """Save (or overwrite) a named filter."""
+        pairs = [(n, t) for n, t in self.saved_filters(profile) if n != name]
+        pairs.append((name, text))
+        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
+
+    def remove_saved_filter(self, profile: str, name: str) -> None:
+        pairs = [(n, t) for n, t in self.saved_filters(profile) if n != name]
+        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    def _json_list(self, key: str) -> list[object]:
+        raw = self._qs.value(key, "")
+        try:
+            data = json.loads(str(raw)) if raw else []
+        except ValueError:
+            return []
+        return data if isinstance(data, list) else []
+
+    def _set_json(self, key: str, value: Sequence[object]) -> None:
+        self._qs.setValue(key, json.dumps(value, ensure_ascii=False))
+
+
+def _profile_key(profile: str, key: str) -> str:
+    return f"profile.{profile}/{key}"
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,93 @@
+"""The status bar: profile, last sync, sync progress with a cancel button, and the counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from desktop.services.progress import Progress
+from desktop.ui.i18n import is_english
+from desktop.ui.style import icon
+
+MESSAGE_MS = 8000
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = QLabel()
+        self.profile.setObjectName("statusProfile")
+        self.last_sync = QLabel()
+        self.last_sync.setObjectName("statusLastSync")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setFixedWidth(160)
+        self.progress.setTextVisible(True)
+        self.progress_text = QLabel()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setObjectName("cancelSync")
+        self.cancel_button.setIcon(icon("cancel"))
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.setToolTip(self.tr("Cancel sync"))
+        self.counts = QLabel()
+        self.counts.setObjectName("statusCounts")
+        self.addWidget(self.profile)
+        self.addWidget(self.last_sync)
+        self.addPermanentWidget(self.progress_text)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.cancel_button)
+        self.addPermanentWidget(self.counts)
+        self.sync_idle()
+
+    def set_profile(self, name: str, operator: str) -> None:
+        who = f" · {operator}" if operator else ""
+        self.profile.setText(self.tr("Profile: %1").replace("%1", name) + who)
+
+    def set_last_sync(self, timestamp: float | None) -> None:
+        if not timestamp:
+            self.last_sync.setText(self.tr("Never synced"))
+            return
+        when = datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+        self.last_sync.setText(self.tr("Last sync: %1").replace("%1", when))
+
+    def set_counts(self, shown: int, customers: int, total: int, total_customers: int) -> None:
+        text = self.tr("%1 / %2 relations · %3 customers")
+        self.counts.setText(text.replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+                            .replace("%3", f"{customers:,}"))
+        self.counts.setToolTip(
+            self.tr("%1 customers in the cache").replace("%1", f"{total_customers:,}"))
+
+    def sync_started(self) -> None:
+        self.progress.setRange(0, 0)
+        self.progress_text.setText(self.tr("Syncing…"))
+        for widget in (self.progress, self.progress_text, self.cancel_button):
+            widget.show()
+        self.cancel_button.setEnabled(True)
+
+    def sync_progress(self, event: Progress) -> None:
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(min(event.done, event.total))
+        else:
+            self.progress.setRange(0, 0)
+        self.progress_text.setText(_half(event.text))
+
+    def sync_cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.progress_text.setText(self.tr("Cancelling…"))
+
+    def sync_idle(self) -> None:
+        for widget in (self.progress, self.progress_text, self.cancel_button):
+            widget.hide()
+
+    def message(self, text: str) -> None:
+        self.showMessage(text, MESSAGE_MS)
+
+
+def _half(text: str) -> str:
+    """Service progress lines are "中文 / English"; show the half for the UI language."""
+    if " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return en if is_english() else zh

@@ -1,0 +1,96 @@
+"""Running a sync in the background, with progress, cancel and one broadcast at the end.
+
+The sync reads everything first and replaces the cache in one transaction, so a
+cancelled or failed sync leaves the cache exactly as it was. The client used for
+the run is bound to the task's cancel token, which interrupts even a request in
+flight. Progress is throttled to a few updates a second so a fast sync cannot
+flood the event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.services.changes import ChangeSet
+from desktop.services.progress import CancelToken, OperationCancelled, Progress
+from desktop.services.sync import SyncResult, run_sync
+from desktop.ui.context import AppContext
+from desktop.ui.tasks import Task
+from desktop.wecom.errors import CallCancelled
+
+PROGRESS_INTERVAL_S = 0.15
+
+
+class SyncController(QObject):
+    started = Signal()
+    progressed = Signal(object)      # Progress
+    finished = Signal(object)        # SyncResult
+    failed = Signal(object)          # the exception
+    cancelled = Signal()
+    idle = Signal()                  # after finished, failed or cancelled
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._task: Task | None = None
+        self._last_progress = 0.0
+        self.last_result: SyncResult | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self) -> bool:
+        """Start a sync unless one is running; False when one already is."""
+        if self._task is not None:
+            return False
+        workspace = self._context.workspace
+
+        def work(progress: Any, cancel: CancelToken) -> SyncResult:
+            client = workspace.client(cancel.event)
+            try:
+                result = run_sync(client, workspace.cache, operator=workspace.operator,
+                                  progress=progress, cancel=cancel,
+                                  chains=workspace.profile.max_concurrency)
+            finally:
+                client.close()
+            workspace.choose_demo_persona()
+            return result
+
+        self._last_progress = 0.0
+        self._task = self._context.run_task(
+            work, name="sync", on_result=self._done, on_error=self._failed,
+            on_progress=self._progress,
+        )
+        self.started.emit()
+        return True
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _progress(self, event: Progress) -> None:
+        now = time.monotonic()
+        final = bool(event.total) and event.done >= event.total
+        if final or event.phase != "relations" or now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            self.progressed.emit(event)
+
+    def _done(self, result: SyncResult) -> None:
+        self._task = None
+        self.last_result = result
+        self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
+                                        prefs_changed=True, journal_appended=True))
+        self.finished.emit(result)
+        self.idle.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        if isinstance(exc, OperationCancelled | CallCancelled):
+            self.cancelled.emit()
+        else:
+            self.failed.emit(exc)
+        self.idle.emit()
