@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop.sandbox import SandboxServer
 from desktop.services import secrets
 from desktop.services.demo import demo_profile, start_demo_sandbox
+from desktop.services.logs import register_secret
 from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 from desktop.store.db import Cache
 from desktop.store.errors import CacheError
@@ -37,6 +38,7 @@ class Workspace:
         self.home = home
         self.profile = profile
         self._secret = secret
+        register_secret(secret)
         self.sandbox = sandbox
         store = ProfileStore(home)
         self.cache = Cache(store.cache_path(profile.name), exclusive=exclusive)
