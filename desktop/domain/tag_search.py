@@ -25,7 +25,8 @@ Ranking (score, highest first; ties go to the tag on more relations, then the sh
 
 Heteronyms: every reading pypinyin knows for a character is accepted, one character at a time
 (`zq` and `cq` both find 重庆, `yinhang` and `yinxing` both find 银行). Initials are the first
-letter of each syllable (`zs` for 张三, not `zhs`); `ü` is typed `v`.
+letter of each syllable, or `zh` / `ch` / `sh` written out (`zs` and `zhs` both find 张三);
+`ü` is typed `v`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ FUZZY_MAX = 30.0
 _FUZZY_TEXT_CUTOFF = 60.0
 _FUZZY_PINYIN_CUTOFF = 75.0
 _LAST_CHAR = "\U0010ffff"
+_DOUBLE_INITIALS = frozenset({"zh", "ch", "sh"})
 
 
 class MatchForm(StrEnum):
@@ -186,7 +188,7 @@ class TagSearchIndex:
         if spelled.isascii():
             _merge(best, self._spelled.lookup(spelled))
         if any(_is_han(ch) for ch in spelled) and not all(_is_han(ch) for ch in spelled):
-            _merge(best, self._mixed(spelled))
+            _merge(best, self._mixed(spelled, limit))
         if _count_above(best, SUBSTRING) < limit:
             _merge(best, self._substrings(text))
             if spelled.isascii():
@@ -221,23 +223,23 @@ class TagSearchIndex:
         self._spelled.add(index, spelled)
         self._later.add(index, later)
 
-    def _mixed(self, query: str) -> list[_Hit]:
-        """`高yx`: Chinese characters as typed, the rest as pinyin or initials."""
+    def _mixed(self, query: str, limit: int) -> list[_Hit]:
+        """`高yx`: Chinese characters as typed, the rest as pinyin or initials.
+
+        Candidates are tried best-ranked first, and the search stops once `limit` of them match
+        from the start: no later candidate could rank above those.
+        """
         han = {ch for ch in query if _is_han(ch)}
         candidates = set.intersection(*(self._han_index.get(ch, set()) for ch in han))
-        first = query[0]
         hits: list[_Hit] = []
-        for index in candidates:
-            starts = [
-                start
-                for units in self._units[index]
-                for start, (char, readings) in enumerate(units)
-                if (char == first or any(reading[0] == first for reading in readings))
-                and _matches_units(units, start, query)
-            ]
-            if starts:
-                score = MIXED_PREFIX if 0 in starts else MIXED_LATER
+        from_start = 0
+        for index in sorted(candidates, key=self._rank.__getitem__):
+            score = _mixed_score(self._units[index], query)
+            if score:
                 hits.append((index, score, MatchForm.MIXED))
+                from_start += score == MIXED_PREFIX
+                if from_start >= limit:
+                    break
         return hits
 
     def _substrings(self, text: str) -> list[_Hit]:
@@ -339,10 +341,16 @@ def _offer_spellings(
     for variant in variants:
         _offer(spelled, "".join(variant), pinyin_scoring)
         _offer(spelled, "".join([syllable[0] for syllable in variant]), initials_scoring)
+        _offer(spelled, "".join([_initial(syllable) for syllable in variant]), initials_scoring)
     for start in range(1, len(syllables)):
         rest = syllables[start:]
         _offer(later, "".join(rest), _PINYIN_LATER)
         _offer(later, "".join([syllable[0] for syllable in rest]), _INITIALS_LATER)
+
+
+def _initial(syllable: str) -> str:
+    """The initial as pinyin writes it: `zh`, `ch` and `sh` keep both letters."""
+    return syllable[:2] if syllable[:2] in _DOUBLE_INITIALS else syllable[:1]
 
 
 def _spelled_form(text: str) -> str:
@@ -356,6 +364,23 @@ def _units(text: str) -> list[_Unit]:
 
 def _default_spelling(units: Sequence[_Unit]) -> list[str]:
     return [readings[0] if readings else char for char, readings in units]
+
+
+def _mixed_score(segments: list[list[_Unit]], query: str) -> float:
+    """MIXED_PREFIX if `query` spells a path segment from its start, MIXED_LATER if from a later
+    character, 0 if not at all."""
+    first = query[0]
+    later = False
+    for units in segments:
+        for start, (char, readings) in enumerate(units):
+            if later and start > 0:
+                break
+            could_start = char == first or any(reading[0] == first for reading in readings)
+            if could_start and _matches_units(units, start, query):
+                if start == 0:
+                    return MIXED_PREFIX
+                later = True
+    return MIXED_LATER if later else 0.0
 
 
 def _matches_units(units: Sequence[_Unit], start: int, query: str) -> bool:
@@ -379,6 +404,9 @@ def _matches_units(units: Sequence[_Unit], start: int, query: str) -> bool:
                     following.add((unit + 1, offset + len(reading)))
                 if query[offset] == reading[0]:
                     following.add((unit + 1, offset + 1))
+                initial = _initial(reading)
+                if len(initial) == 2 and query.startswith(initial, offset):
+                    following.add((unit + 1, offset + 2))
         states = following
     return False
 

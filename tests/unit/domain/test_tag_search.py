@@ -42,6 +42,7 @@ LIBRARY = [
     _tag("重庆"),
     _tag("银行"),
     _tag("长期客户"),
+    _tag("张三"),
     _tag("VIP"),
 ]
 INDEX = TagSearchIndex(LIBRARY)
@@ -95,6 +96,18 @@ def test_pinyin_and_initials_from_a_later_character() -> None:
     assert _first("意x").score == MIXED_LATER
 
 
+def test_mixed_input_ranks_like_everything_else() -> None:
+    index = TagSearchIndex(
+        [_tag("大客户", count=100)] + [_tag(f"客户{i}", count=i) for i in range(30)]
+    )
+    top = index.search("客h", limit=5)
+    assert [hit.tag.name for hit in top] == ["客户29", "客户28", "客户27", "客户26", "客户25"]
+    assert {hit.score for hit in top} == {MIXED_PREFIX}
+    everything = index.search("客h", limit=50)
+    assert len(everything) == 31
+    assert (everything[-1].tag.name, everything[-1].score) == ("大客户", MIXED_LATER)
+
+
 def test_abbreviation_is_case_insensitive_and_wins() -> None:
     for query in ("V3", "v3", "ｖ３"):
         hit = _first(query)
@@ -138,10 +151,27 @@ def test_path_segments_match() -> None:
         ("cqkh", "长期客户"),
         ("zqkh", "长期客户"),
         ("changqi", "长期客户"),
+        ("zhq", "重庆"),
+        ("chq", "重庆"),
+        ("chqkh", "长期客户"),
+        ("重q", "重庆"),
+        ("长qkh", "长期客户"),
     ],
 )
 def test_heteronyms_match_every_reading(query: str, name: str) -> None:
     assert _first(query).tag.name == name
+
+
+def test_zh_ch_sh_initials_may_be_written_out() -> None:
+    for query in ("zs", "zhs"):
+        hit = _first(query)
+        assert (hit.tag.name, hit.score, hit.matched) == (
+            "张三",
+            INITIALS_EXACT,
+            MatchForm.INITIALS,
+        )
+    assert _first("张s").tag.name == "张三"
+    assert _first("ch期").tag.name == "长期客户"
 
 
 def test_ranking_follows_the_documented_tiers() -> None:
