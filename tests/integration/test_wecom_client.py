@@ -190,3 +190,12 @@ def test_send_text_message(client: WeComClient, sandbox: Any) -> None:
     )
     assert isinstance(result, SendResult)
     assert result.invaliduser == ("no-such-member",)
+
+
+def test_a_console_made_tag_cannot_be_renamed(client: WeComClient, sandbox: Any) -> None:
+    console_group = next(g for g in client.list_corp_tags() if not sandbox.state.is_app_owned(g.id))
+    with pytest.raises(WeComError) as info:
+        client.edit_corp_tag(console_group.tags[0].id, name="改名")
+    assert info.value.errcode == 81011
+    assert info.value.kind is ErrorKind.PERMANENT_ITEM
+    assert "自己创建" in str(info.value)
