@@ -33,6 +33,9 @@ from desktop.store import filter_leaves as sql
 from desktop.store.filter_catalogue import load_catalogue
 
 LEAF_CACHE_SIZE = 256
+FEW_RELATIONS = 3000
+"""Up to this many, customers are counted by primary-key lookups instead of building
+the relation → customer map (about 50 ms for 120,000 relations)."""
 T = TypeVar("T")
 
 
@@ -114,6 +117,10 @@ class FilterIndex:
 
     def customers_in(self, conn: sqlite3.Connection, relations: BitMap) -> int:
         """How many distinct customers these relations belong to."""
+        with self._lock:
+            built = "shared" in self._shared
+        if not built and len(relations) <= FEW_RELATIONS:
+            return len(sql.customers_of(conn, relations))
         shared = self._once("shared", lambda: sql.shared_customers(conn))
         shared_ids = self._once("shared_ids", lambda: FrozenBitMap(shared))
         in_shared = relations & shared_ids

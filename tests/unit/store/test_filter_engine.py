@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache as cache_result
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from desktop.domain.filter import (
     parse,
     to_text,
 )
+from desktop.store import filter_index
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterCount, FilterEngine
 
@@ -130,6 +132,8 @@ def fill_cache(cache: Cache, data: Dataset) -> None:
         tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)",
                        [(r.id, pk) for r in data.relations for pk in r.tags])
         tx.execute("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (999999, 11)")
+        tx.execute("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, 77)",
+                   (data.relations[0].id,))  # a link to a tag the cache does not know
         cache.set_meta(tx, "data_version", "1")
 
 
@@ -145,8 +149,12 @@ def cache(tmp_path: Path, dataset: Dataset) -> Iterator[Cache]:
         yield opened
 
 
-@pytest.fixture
-def engine(cache: Cache) -> FilterEngine:
+@pytest.fixture(params=["lookups", "customer map"])
+def engine(cache: Cache, request: pytest.FixtureRequest,
+           monkeypatch: pytest.MonkeyPatch) -> FilterEngine:
+    """Both ways of counting customers: per-id lookups for few relations, or the map."""
+    if request.param == "customer map":
+        monkeypatch.setattr(filter_index, "FEW_RELATIONS", 0)
     return FilterEngine(cache, tz=UTC)
 
 
@@ -157,6 +165,7 @@ def _segments(name: str) -> list[str]:
     return [s.strip() for s in name.split("/") if s.strip()]
 
 
+@cache_result
 def _tag_pks(term: TagTerm) -> set[int]:
     found = set()
     for pk, _, gid, name, _ in TAGS:
@@ -172,6 +181,7 @@ def _tag_pks(term: TagTerm) -> set[int]:
     return found
 
 
+@cache_result
 def _owners_in(dept: int) -> set[str]:
     subtree = {dept}
     while True:
@@ -281,6 +291,26 @@ def test_dangling_links_and_deleted_tags_stay_out(engine: FilterEngine) -> None:
         engine.evaluate("作废")
     with pytest.raises(UnknownTagError):
         engine.evaluate("旧标签")
+
+
+def test_universe_with_and_without_gaps(tmp_path: Path) -> None:
+    with Cache(tmp_path / "dense.sqlite") as cache:
+        engine = FilterEngine(cache)
+        assert engine.count("") == FilterCount(0, 0)
+        assert engine.relation_ids("") == []
+        with cache.write() as tx:
+            tx.executemany("INSERT INTO relation(id, external_userid, userid, createtime)"
+                           " VALUES (?, ?, ?, ?)", [(i, f"wm{i % 4}", f"u{i}", i) for i in range(1, 11)])
+            cache.set_meta(tx, "data_version", "1")
+        assert engine.evaluate("") == BitMap(range(1, 11))
+        assert engine.count("") == FilterCount(10, 4)
+        assert engine.count("tags:0") == FilterCount(10, 4)
+        with cache.write() as tx:
+            tx.execute("DELETE FROM relation WHERE id IN (4, 8)")
+            cache.set_meta(tx, "data_version", "2")
+        assert engine.evaluate("") == BitMap([1, 2, 3, 5, 6, 7, 9, 10])
+        assert engine.count("") == FilterCount(8, 3)
+        assert engine.relation_ids("", limit=2) == [10, 9]
 
 
 def test_ambiguous_and_unknown_names_raise(engine: FilterEngine) -> None:

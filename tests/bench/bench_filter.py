@@ -1,0 +1,224 @@
+"""Filter latency on a synthetic cache of 100,000 customers and ~1,000,000 tag links.
+
+Run: `.venv/bin/python tests/bench/bench_filter.py [--customers N] [--seed S]`.
+Builds the cache with plain SQL in a temporary folder (Zipf tag usage, seeded), then
+prints per typical filter: FilterEngine.count() p50/p95 cold (just after invalidate())
+and warm, the same count done by plain SQL in the same run, and their ratio. Also
+times the first page of ids (relation_ids, limit 200) and a text filter being typed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from itertools import accumulate
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desktop.store.db import Cache
+from desktop.store.filter_engine import FilterCount, FilterEngine
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然子涵欣怡梓轩"
+CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "南京", "苏州"]
+TRADES = ["科技", "贸易", "教育", "医疗", "咨询", "物流", "餐饮", "地产"]
+ROLES = ["采购", "老板", "财务", "王总", "经理", "Acme 对接人", "家长", ""]
+
+NAMED_TAGS = [  # the names typical filters use, at the top of the Zipf ranking
+    ("意向", "高意向"), ("客户等级", "VIP"), ("意向", "意向中"), ("复购", "VIP"),
+    ("意向", "已流失"), ("客户等级", "普通"), ("意向", "低意向"), ("复购", "三次复购客户"),
+    ("行业类型", "教育"), ("行业类型", "教育/K12"), ("行业类型", "教育/K12/小学"),
+    ("行业类型", "教育/职业培训"), ("行业类型", "金融/银行"), ("行业类型", "金融/保险"),
+    ("客户等级", "重要"), ("复购", "首购"),
+]
+FILTERS = [
+    "高意向",
+    "高意向 客户等级:VIP",
+    "高意向 -已流失",
+    "group:客户等级",
+    "教育/*",
+    "(高意向 | 意向中) owner:u0007",
+    "dept:销售三部 added>=2025-01-01",
+    "text:北京",
+    "tags>=10",
+    "渠道:展会A | state:web2025",
+    "(客户等级:VIP | 复购:VIP) -已流失 added<2025-06-30",
+    "",
+]
+
+
+def build(path: Path, customers: int, seed: int) -> dict[tuple[str, str], int]:
+    """Fill a cache; returns the local pk of each (group, tag) name."""
+    rng = random.Random(seed)
+    groups = ["客户等级", "复购", "意向", "行业类型"] + [f"MKT-活动{i:02d}" for i in range(56)]
+    tags = list(NAMED_TAGS) + [(g, f"{g[4:]}-{j:02d}") for g in groups[4:] for j in range(26)]
+    pks = {tag: pk for pk, tag in enumerate(tags, start=1)}
+    weights = list(accumulate(1 / rank ** 0.9 for rank in range(1, len(tags) + 1)))
+    t0, t1 = datetime(2023, 1, 1).timestamp(), datetime(2026, 1, 1).timestamp()
+    members = [f"u{i:04d}" for i in range(200)]
+    with Cache(path) as cache, cache.write() as tx:
+        tx.executemany("INSERT INTO tag_group(id, name) VALUES (?, ?)",
+                       [(f"g{i}", g) for i, g in enumerate(groups)])
+        tx.executemany("INSERT INTO tag(pk, id, group_id, name) VALUES (?, ?, ?, ?)", [
+            (pk, f"t{pk}", f"g{groups.index(g)}", name) for (g, name), pk in pks.items()
+        ])
+        departments = [(1, "总部", 0), (2, "华东", 1), (3, "华南", 1)] + [
+            (10 + i, f"销售{'一二三四五六七八九十'[i]}部", 2 + i % 2) for i in range(10)
+        ]
+        tx.executemany("INSERT INTO department(id, name, parent_id) VALUES (?, ?, ?)",
+                       departments)
+        tx.executemany("INSERT INTO member(userid, name) VALUES (?, ?)",
+                       [(m, rng.choice(SURNAMES) + rng.choice(GIVEN)) for m in members])
+        tx.executemany("INSERT INTO member_department(userid, department_id) VALUES (?, ?)",
+                       [(m, 10 + i % 10) for i, m in enumerate(members)])
+        tx.executemany("INSERT INTO contact_way(config_id, state, remark) VALUES (?, ?, ?)",
+                       [("c1", "expo2026", "展会A"), ("c2", "expo2026b", "展会A"),
+                        ("c3", "web2025", "官网")])
+        people, relations, links = [], [], []
+        for c in range(customers):
+            external_userid = f"wm{c:07d}"
+            people.append((external_userid, rng.choice(SURNAMES) + rng.choice(GIVEN) * 2,
+                           rng.choice(CITIES) + rng.choice(TRADES) + "有限公司"))
+            for owner in rng.sample(members, rng.choices([1, 2, 3], [82, 14, 4])[0]):
+                rid = len(relations) + 1
+                relations.append((
+                    rid, external_userid, owner, rng.choice(ROLES), rng.choice(CITIES + ROLES),
+                    int(rng.uniform(t0, t1)), rng.choice(["", "", "", "expo2026", "web2025"]),
+                ))
+                picked = set(rng.choices(range(1, len(tags) + 1), cum_weights=weights,
+                                         k=rng.randrange(2, 17)))
+                links.extend((rid, pk) for pk in sorted(picked))
+        tx.executemany("INSERT INTO customer(external_userid, name, corp_name) VALUES (?, ?, ?)",
+                       people)
+        tx.executemany(
+            "INSERT INTO relation(id, external_userid, userid, remark, description, createtime,"
+            " state) VALUES (?, ?, ?, ?, ?, ?, ?)", relations,
+        )
+        tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)", links)
+        cache.set_meta(tx, "data_version", "1")
+    print(f"cache: {customers:,} customers, {len(relations):,} relations, {len(links):,} links,"
+          f" {len(tags):,} tags")
+    return pks
+
+
+def sql_for(text: str, pks: dict[tuple[str, str], int]) -> tuple[str, tuple[object, ...]]:
+    """The same filter written by hand as one plain SQL count."""
+    def tagged(*names: tuple[str, str]) -> str:
+        keys = ",".join(str(pks[n]) for n in names)
+        return f"r.id IN (SELECT relation_id FROM relation_tag WHERE tag_pk IN ({keys}))"
+
+    high, vip, mid, churned = ("意向", "高意向"), ("客户等级", "VIP"), ("意向", "意向中"), (
+        "意向", "已流失")
+    edu = [n for n in pks if n[0] == "行业类型" and n[1].split("/")[0] == "教育"]
+    level = [n for n in pks if n[0] == "客户等级"]
+    jan = int(datetime(2025, 1, 1).timestamp())
+    jul = int(datetime(2025, 6, 30).timestamp())
+    where = {
+        "高意向": (tagged(high), ()),
+        "高意向 客户等级:VIP": (f"{tagged(high)} AND {tagged(vip)}", ()),
+        "高意向 -已流失": (f"{tagged(high)} AND NOT {tagged(churned)}", ()),
+        "group:客户等级": (tagged(*level), ()),
+        "教育/*": (tagged(*edu), ()),
+        "(高意向 | 意向中) owner:u0007": (f"({tagged(high)} OR {tagged(mid)})"
+                                        " AND r.userid = ?", ("u0007",)),
+        "dept:销售三部 added>=2025-01-01": (
+            "r.userid IN (SELECT userid FROM member_department WHERE department_id = 12)"
+            " AND r.createtime >= ?", (jan,)),
+        "text:北京": (
+            "(r.remark LIKE ? OR r.description LIKE ? OR r.remark_corp_name LIKE ?"
+            " OR c.name LIKE ? OR c.corp_name LIKE ? OR c.corp_full_name LIKE ?)",
+            ("%北京%",) * 6),
+        "tags>=10": ("(SELECT count(*) FROM relation_tag t WHERE t.relation_id = r.id) >= 10",
+                     ()),
+        "渠道:展会A | state:web2025": ("r.state IN ('expo2026', 'expo2026b', 'web2025')", ()),
+        "(客户等级:VIP | 复购:VIP) -已流失 added<2025-06-30": (
+            f"({tagged(vip)} OR {tagged(('复购', 'VIP'))}) AND NOT {tagged(churned)}"
+            " AND r.createtime < ?", (jul,)),
+        "": ("1", ()),
+    }[text]
+    join = " JOIN customer c ON c.external_userid = r.external_userid" if "c." in where[0] else ""
+    return (f"SELECT count(*), count(DISTINCT r.external_userid) FROM relation r{join}"
+            f" WHERE {where[0]}", where[1])
+
+
+def timed(action: Callable[[], object], runs: int, before: Callable[[], None] | None = None,
+          ) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, result
+
+
+def p(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--warm-runs", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite"
+        started = time.perf_counter()
+        pks = build(path, args.customers, args.seed)
+        print(f"built in {time.perf_counter() - started:.1f} s\n")
+        with Cache(path) as cache:
+            engine = FilterEngine(cache)
+            conn = cache.connection()
+            print(f"{'filter':<44} {'relations':>9} {'cold p50/p95':>15} {'warm p50/p95':>14}"
+                  f" {'SQL p50':>9} {'SQL/warm':>9} {'SQL/cold':>9}")
+            warm_p95s = []
+            for text in FILTERS:
+                cold, counted = timed(lambda t=text: engine.count(t), args.cold_runs,
+                                      before=engine.invalidate)
+                warm, _ = timed(lambda t=text: engine.count(t), args.warm_runs)
+                sql, params = sql_for(text, pks)
+                plain, row = timed(lambda s=sql, a=params: conn.execute(s, a).fetchone(),
+                                   max(3, args.cold_runs))
+                assert isinstance(counted, FilterCount) and isinstance(row, tuple)
+                if (counted.relations, counted.customers) != tuple(row):
+                    raise SystemExit(f"mismatch for {text!r}: {counted} vs SQL {row}")
+                warm_p95s.append(p(warm, 0.95))
+                print(f"{text or '(all)':<44} {counted.relations:>9,} "
+                      f"{p(cold, .5):>7.1f}/{p(cold, .95):<7.1f} {p(warm, .5):>6.2f}/"
+                      f"{p(warm, .95):<7.2f} {p(plain, .5):>9.1f} "
+                      f"{p(plain, .5) / max(p(warm, .5), 1e-3):>8.0f}x "
+                      f"{p(plain, .5) / p(cold, .5):>8.1f}x")
+            print(f"\nwarm p95 over all filters: max {max(warm_p95s):.2f} ms")
+            print("\nfirst page of ids (relation_ids, limit 200):")
+            for order_by in ("createtime", "name", "owner"):
+                for text in ("高意向 -已流失", ""):
+                    cold, _ = timed(lambda t=text, o=order_by: engine.relation_ids(
+                        t, order_by=o, limit=200), args.cold_runs, before=engine.invalidate)
+                    warm, _ = timed(lambda t=text, o=order_by: engine.relation_ids(
+                        t, order_by=o, limit=200), args.warm_runs)
+                    print(f"  order_by={order_by:<10} {text or '(all)':<16} cold p50 "
+                          f"{p(cold, .5):6.1f} ms   warm p50 {p(warm, .5):6.2f} ms")
+            print("\ntyping a text filter (each keystroke is a new needle, index warm):")
+            engine.count("text:x")
+            for typed in ("text:北", "text:北京", "text:王", "text:王总", "text:acme"):
+                times, counted = timed(lambda t=typed: engine.count(t), 1)
+                print(f"  {typed:<12} {times[0]:6.1f} ms  {counted}")
+            print("\nafter a write (data_version bump), the next count of a typical filter:")
+            with cache.write() as tx:
+                cache.set_meta(tx, "data_version", "2")
+            times, _ = timed(lambda: engine.count("高意向 -已流失"), 1)
+            print(f"  高意向 -已流失  {times[0]:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
