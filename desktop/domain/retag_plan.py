@@ -217,6 +217,9 @@ def plan_inverse(
         if state is None:
             skipped.append(Skipped(None, item.external_userid, item.userid, RELATION_GONE))
             continue
+        if not added & state.tag_ids and removed <= state.tag_ids:
+            noop += 1  # already back as it was before the batch
+            continue
         if not added <= state.tag_ids or removed & state.tag_ids:
             skipped.append(Skipped(state.relation_id, item.external_userid, item.userid,
                                    CHANGED_AGAIN))

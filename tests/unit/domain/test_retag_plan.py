@@ -168,12 +168,13 @@ def test_inverse_restores_what_the_batch_changed() -> None:
 
 def test_inverse_skips_relations_changed_again_or_gone() -> None:
     applied = [
-        AppliedChange("wm0001", "zhangsan", frozenset(), frozenset({VIP})),
-        AppliedChange("wm0002", "zhangsan", frozenset({SHIPPED}), frozenset()),
+        AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({VIP})),
+        AppliedChange("wm0002", "zhangsan", frozenset({SHIPPED}), frozenset({VIP})),
         AppliedChange("wm0003", "zhangsan", frozenset(), frozenset({VIP})),
         AppliedChange("wm0004", "zhangsan", frozenset(), frozenset({VIP})),
     ]
-    current = _by_key(_rel(1), _rel(2, SHIPPED), _rel(4, VIP, WON))
+    # wm0001 lost VIP since, wm0002 got SHIPPED back since: half of each change was redone.
+    current = _by_key(_rel(1), _rel(2, SHIPPED, VIP), _rel(4, VIP, WON))
     plan, skipped = plan_inverse(applied, current)
     assert [c.relation_id for c in plan.changes] == [4]
     assert [(s.external_userid, s.reason) for s in skipped] == [
@@ -190,3 +191,9 @@ def test_estimate_is_bound_by_the_rate_limit_or_by_concurrency() -> None:
     assert estimate_seconds(0, 6000, 5) == 0.0
     with pytest.raises(ValueError):
         estimate_seconds(10, 0, 5)
+
+
+def test_inverse_of_a_relation_already_back_as_before_is_a_noop() -> None:
+    applied = [AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({REFUNDED}))]
+    plan, skipped = plan_inverse(applied, _by_key(_rel(1, SHIPPED)))
+    assert plan.api_calls == 0 and plan.skipped_noop == 1 and skipped == []

@@ -1,0 +1,333 @@
+"""`tagdesk retag`, `tagdesk batches` and `tagdesk batch resume|retry-failed|undo`.
+
+Names, flags and the JSON fields of the last stdout line are interfaces: never rename.
+Human-readable lines go to stdout (to stderr with --json, so stdout stays machine-readable);
+progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TextIO
+
+from desktop.cli.commands import StderrProgress, _emit_json, _home
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.domain.retag_plan import RetagPlan, Skipped
+from desktop.services.tagging import BatchInfo, BatchResult, TaggingError, TaggingService
+from desktop.services.workspace import NotSyncedError, Workspace, open_workspace
+from desktop.store.snapshot import LAST_SYNC_KEY
+
+_TAG_LIST_SPLIT = re.compile(r"[,，]")
+_SHOWN_EXAMPLES = 10
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the batch commands to the `tagdesk` parser."""
+    from desktop.cli.parser import _add_common
+
+    retag = sub.add_parser("retag", help="add / remove tags on every relation a filter matches")
+    _add_common(retag)
+    retag.add_argument("--profile", required=True, metavar="NAME")
+    retag.add_argument("--filter", required=True, metavar="EXPR",
+                       help='which relations, e.g. "已发货 AND owner:zhangsan" ("" = all)')
+    retag.add_argument("--add", default="", metavar="TAGS",
+                       help="comma-separated tag names to add; 组:名 picks one group's tag")
+    retag.add_argument("--remove", default="", metavar="TAGS",
+                       help="comma-separated tag names to remove")
+    retag.add_argument("--replace-group", metavar="GROUP",
+                       help="remove every other tag of this group (重标), keeping --add")
+    retag.add_argument("--allow-conflicts", action="store_true",
+                       help="also change relations that end with two mutually exclusive tags")
+    retag.add_argument("--pilot", type=int, metavar="N",
+                       help="send the first N calls, show the result, then ask to continue")
+    retag.add_argument("--dry-run", action="store_true",
+                       help="print the plan and write nothing anywhere")
+    retag.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retag.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    retag.set_defaults(handler=retag_command)
+
+    batches = sub.add_parser("batches", help="list tag batches with their status and counts")
+    _add_common(batches)
+    batches.add_argument("--profile", required=True, metavar="NAME")
+    batches.add_argument("--json", action="store_true")
+    batches.set_defaults(handler=batches_command)
+
+    batch = sub.add_parser("batch", help="continue, retry or undo one batch").add_subparsers(
+        dest="batch_command", metavar="SUBCOMMAND", required=True)
+    resume = batch.add_parser("resume", help="send what a batch still has pending")
+    retry = batch.add_parser("retry-failed", help="queue a batch's failed calls again and send them")
+    undo = batch.add_parser("undo", help="put back the tags a batch changed")
+    for command, handler in ((resume, resume_command), (retry, retry_failed_command),
+                             (undo, undo_command)):
+        _add_common(command)
+        command.add_argument("id", metavar="ID", help="the batch id (see `tagdesk batches`)")
+        command.add_argument("--profile", required=True, metavar="NAME")
+        command.add_argument("--json", action="store_true", help="end with a JSON summary line")
+        command.set_defaults(handler=handler)
+    undo.add_argument("--dry-run", action="store_true", help="print the undo plan only")
+    undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+def retag_command(args: argparse.Namespace) -> int:
+    from desktop.store.filter_engine import FilterEngine
+
+    add, remove = _tag_list(args.add), _tag_list(args.remove)
+    if not add and not remove and not args.replace_group:
+        raise UsageError("请用 --add、--remove 或 --replace-group 指定要改的标签。"
+                         " / Say which tags to change with --add, --remove or --replace-group.")
+    if args.pilot is not None and args.pilot < 1:
+        raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
+    out = _human(args)
+    with _open(args, write=not args.dry_run) as ws:
+        service = TaggingService(ws)
+        try:
+            add_ids = service.resolve_tag_names(add)
+            remove_ids = service.resolve_tag_names(remove)
+            group = service.resolve_group_name(args.replace_group) if args.replace_group else None
+            relation_ids = FilterEngine(ws.cache).relation_ids(args.filter)
+            plan = service.plan(relation_ids, add_ids, remove_ids, group, args.allow_conflicts)
+        except TaggingError as exc:
+            raise UsageError(str(exc)) from None
+        _print_plan(service, plan, len(relation_ids), out)
+        if args.dry_run or not plan.api_calls:
+            if not plan.api_calls:
+                print("没有需要更改的客户关系。 / Nothing to change.", file=out)
+            _emit_json(_plan_summary(plan, dry_run=args.dry_run))
+            return EXIT_OK
+        _offer_unfinished(service)
+        if not _confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
+                        " relations?", args.yes):
+            return _declined(plan)
+        batch_id = service.submit(plan, source="app", description=_describe(args),
+                                  pilot_size=args.pilot or 0)
+        print(f"批量任务 / batch {batch_id}", file=out)
+        result = service.run(batch_id, progress=StderrProgress())
+        if args.pilot and result.status == "paused" and not result.stop_reason:
+            _print_result(result, out, pilot=True)
+            if not _confirm(f"试运行完成，继续其余 {result.pending} 个？"
+                            f" / Pilot done; continue with the other {result.pending}?",
+                            args.yes):
+                _print_resume_hint(args, batch_id)
+                _emit_json(_result_summary(result, plan))
+                return EXIT_OK
+            pilot = result
+            result = service.run(batch_id, progress=StderrProgress())
+            result = replace(result, api_calls=pilot.api_calls + result.api_calls,
+                             elapsed_s=pilot.elapsed_s + result.elapsed_s)
+    return _finish(args, result, out, plan)
+
+
+def batches_command(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import open_local_cache
+    from desktop.store import outbox
+
+    with open_local_cache(_home(args), args.profile) as cache:
+        records = outbox.list_batches(cache)
+    if args.json:
+        _emit_json([BatchInfo.of(r).as_json() for r in records])
+        return EXIT_OK
+    if not records:
+        print("还没有批量任务。 / No batches yet.")
+    for r in records:
+        c = r.counts
+        created = datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M")
+        print(f"{r.id}\t{r.status}\t{c.applied}/{c.total} 成功 applied\t{c.failed} 失败 failed"
+              f"\t{c.skipped} 跳过 skipped\t{c.pending} 待发 pending\t{r.source}"
+              f"\t{r.operator or '-'}\t{created}\t{r.description}")
+    return EXIT_OK
+
+
+def resume_command(args: argparse.Namespace) -> int:
+    out = _human(args)
+    with _open(args, write=True) as ws:
+        service = _service_for_batch(ws, args.id)
+        result = service.run(args.id, progress=StderrProgress())
+    return _finish(args, result, out, None)
+
+
+def retry_failed_command(args: argparse.Namespace) -> int:
+    out = _human(args)
+    with _open(args, write=True) as ws:
+        service = _service_for_batch(ws, args.id)
+        count = service.retry_failed(args.id)
+        print(f"重新排队 {count} 个失败的调用。 / Queued {count} failed calls again.", file=out)
+        result = service.run(args.id, progress=StderrProgress())
+    return _finish(args, result, out, None)
+
+
+def undo_command(args: argparse.Namespace) -> int:
+    out = _human(args)
+    with _open(args, write=not args.dry_run) as ws:
+        service = _service_for_batch(ws, args.id)
+        plan, skipped = service.plan_undo(args.id)
+        _print_plan(service, plan, plan.api_calls + len(skipped), out)
+        _print_skipped(skipped, out)
+        if args.dry_run or not plan.api_calls:
+            if not plan.api_calls:
+                print("没有可以撤销的更改。 / Nothing to undo.", file=out)
+            _emit_json({**_plan_summary(plan, dry_run=args.dry_run),
+                        "skipped": len(skipped)})
+            return EXIT_OK
+        if not _confirm(f"确认撤销 {plan.api_calls} 个客户关系的更改？ / Undo the changes on"
+                        f" {plan.api_calls} relations?", args.yes):
+            return _declined(plan)
+        batch_id = service.submit(plan, source="undo", description=f"撤销 undo {args.id}")
+        print(f"批量任务 / batch {batch_id}", file=out)
+        result = service.run(batch_id, progress=StderrProgress())
+    return _finish(args, result, out, plan)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
+    """The profile's workspace; writers take the cache's lock (others get "in use")."""
+    ws = open_workspace(_home(args), args.profile, exclusive=write)
+    if not ws.cache.get_meta(LAST_SYNC_KEY):
+        ws.close()
+        raise NotSyncedError(args.profile)
+    return ws
+
+
+def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:
+    service = TaggingService(ws)
+    try:
+        service.batch(batch_id)
+    except TaggingError as exc:
+        raise UsageError(str(exc)) from None
+    return service
+
+
+def _human(args: argparse.Namespace) -> TextIO:
+    return sys.stderr if args.json else sys.stdout
+
+
+def _tag_list(text: str) -> list[str]:
+    return [name.strip() for name in _TAG_LIST_SPLIT.split(text or "") if name.strip()]
+
+
+def _describe(args: argparse.Namespace) -> str:
+    parts = [f"filter: {args.filter}"]
+    if args.add:
+        parts.append(f"+{args.add}")
+    if args.remove:
+        parts.append(f"-{args.remove}")
+    if args.replace_group:
+        parts.append(f"replace group {args.replace_group}")
+    return " ".join(parts)
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("没有可以确认的终端；检查过预览后请加 --yes 再运行。"
+                         " / No terminal to confirm on; check the preview and run again with --yes.")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
+
+
+def _declined(plan: RetagPlan) -> int:
+    print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
+    _emit_json({**_plan_summary(plan, dry_run=False), "status": "declined"})
+    return EXIT_OK
+
+
+def _offer_unfinished(service: TaggingService) -> None:
+    for info in service.unfinished_batches():
+        print(f"提示：批量任务 {info.id} 还有 {info.pending} 个调用未完成，可用 tagdesk batch"
+              f" resume {info.id} 继续。 / Note: batch {info.id} has {info.pending} calls"
+              f" pending; continue it with `tagdesk batch resume {info.id}`.", file=sys.stderr)
+
+
+def _print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:
+    print(f"其余调用已保留，可用 tagdesk batch resume {batch_id} --profile {args.profile} 继续。"
+          f" / The rest stays queued; continue with"
+          f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)
+
+
+def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: TextIO) -> None:
+    names = service.tag_labels()
+    print(f"预览 / Preview: {considered} 个客户关系 relations · {plan.api_calls} 次调用 calls"
+          f" · {plan.skipped_noop} 无需更改 no-op · {plan.conflicting_relations} 冲突 conflicts",
+          file=out)
+    for tag_id, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]):
+        already = plan.already_tagged.get(tag_id, 0)
+        print(f"  + {names.get(tag_id, tag_id)}: {count}（已有 already tagged {already}）",
+              file=out)
+    for tag_id, count in sorted(plan.per_tag_remove.items(), key=lambda kv: -kv[1]):
+        absent = plan.already_absent.get(tag_id, 0)
+        print(f"  - {names.get(tag_id, tag_id)}: {count}（本就没有 already absent {absent}）",
+              file=out)
+    if plan.conflicts:
+        verdict = "仍会修改 changed anyway" if plan.conflicts_allowed else "已跳过 skipped"
+        print(f"  互斥冲突 / exclusive-set conflicts（{verdict}）:", file=out)
+        for conflict in plan.conflicts[:_SHOWN_EXAMPLES]:
+            tags = "、".join(names.get(t, t) for t in conflict.tag_ids)
+            print(f"    {conflict.external_userid} ({conflict.userid}) {conflict.set_name}:"
+                  f" {tags}", file=out)
+        if len(plan.conflicts) > _SHOWN_EXAMPLES:
+            print(f"    … +{len(plan.conflicts) - _SHOWN_EXAMPLES}", file=out)
+    if plan.api_calls:
+        print(f"  预计耗时 / ETA: ~{_minutes(service.estimate_seconds(plan))}", file=out)
+
+
+def _print_skipped(skipped: Sequence[Skipped], out: TextIO) -> None:
+    for item in skipped[:_SHOWN_EXAMPLES]:
+        print(f"  跳过 skipped {item.external_userid} ({item.userid}): {item.reason}", file=out)
+    if len(skipped) > _SHOWN_EXAMPLES:
+        print(f"  … +{len(skipped) - _SHOWN_EXAMPLES}", file=out)
+
+
+def _print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
+    what = "试运行 / Pilot" if pilot else "结果 / Result"
+    print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
+          f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
+          f" · {result.api_calls} API calls, {result.elapsed_s:.1f} s", file=out)
+    for failure in result.failures[:_SHOWN_EXAMPLES]:
+        print(f"  失败 failed {failure.external_userid} ({failure.userid}):"
+              f" {failure.reason}", file=out)
+    if len(result.failures) > _SHOWN_EXAMPLES:
+        print(f"  … +{len(result.failures) - _SHOWN_EXAMPLES}", file=out)
+
+
+def _finish(args: argparse.Namespace, result: BatchResult, out: TextIO,
+            plan: RetagPlan | None) -> int:
+    _print_result(result, out)
+    if result.stop_reason:
+        print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
+    if result.pending:
+        _print_resume_hint(args, result.batch_id)
+    _emit_json(_result_summary(result, plan))
+    return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
+
+
+def _plan_summary(plan: RetagPlan, *, dry_run: bool) -> dict[str, object]:
+    return {
+        "batch_id": None, "status": "dry_run" if dry_run else "nothing_to_do",
+        "planned": plan.api_calls, "applied": 0, "skipped": 0, "failed": 0, "pending": 0,
+        "api_calls": 0, "elapsed_s": 0.0, "noop": plan.skipped_noop,
+        "conflicts": plan.conflicting_relations, "dry_run": dry_run,
+    }
+
+
+def _result_summary(result: BatchResult, plan: RetagPlan | None) -> dict[str, object]:
+    summary = result.as_json()
+    if plan is not None:
+        summary.update({"noop": plan.skipped_noop, "conflicts": plan.conflicting_relations})
+    summary["dry_run"] = False
+    return summary
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"

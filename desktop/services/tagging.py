@@ -1,0 +1,438 @@
+"""Retagging use cases: plan → preview → (pilot) → outbox → runner, and undo from the journal.
+
+Everything that writes tags to WeCom goes through here, for the GUI and the CLI alike:
+`plan` reads the cache and builds a pure `RetagPlan`; `submit` queues the whole plan in one
+transaction before any call; `run` sends what is pending (the first rows only for a pilot),
+and can be run again after a crash, a cancel or a failed-row requeue to finish the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from desktop.domain.filter.suggest import NameSuggester, fold
+from desktop.domain.retag_plan import (
+    PlanError,
+    RetagPlan,
+    Skipped,
+    estimate_seconds,
+    plan_inverse,
+    plan_retag,
+)
+from desktop.domain.retag_plan import plan_toggle as plan_toggle_pure
+from desktop.services.changes import ChangeSet
+from desktop.services.outbox_runner import OutboxRunner, RunTally
+from desktop.services.profiles import Profile
+from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
+from desktop.services.workspace import Workspace
+from desktop.store import outbox
+from desktop.store.outbox import BatchRecord, TagRecord
+
+log = logging.getLogger("tagdesk.services.tagging")
+
+PHASE = "retag"
+PROGRESS_EVERY_S = 0.25
+_MIN_ROWS_FOR_RATE = 5
+
+
+class TaggingError(Exception):
+    """A retag request that cannot be carried out as asked; `str()` is "中文 / English"."""
+
+
+class UnknownTagError(TaggingError):
+    def __init__(self, name: str, nearest: Sequence[str]) -> None:
+        hint_zh = f"，是否要找：{'、'.join(nearest)}" if nearest else ""
+        hint_en = f"; did you mean: {', '.join(nearest)}" if nearest else ""
+        super().__init__(f"没有名为「{name}」的标签{hint_zh}。 / No tag named {name!r}{hint_en}.")
+        self.name = name
+        self.nearest = list(nearest)
+
+
+class AmbiguousTagError(TaggingError):
+    def __init__(self, name: str, choices: Sequence[str]) -> None:
+        listed = "、".join(choices)
+        super().__init__(
+            f"有多个名为「{name}」的标签，请写成「组:名」：{listed}。"
+            f" / Several tags are named {name!r}; write group:name, one of: {', '.join(choices)}."
+        )
+        self.choices = list(choices)
+
+
+class BatchNotFoundError(TaggingError):
+    def __init__(self, batch_id: str) -> None:
+        super().__init__(f"没有编号为 {batch_id} 的批量任务。 / No batch with id {batch_id}.")
+
+
+class Failure(NamedTuple):
+    relation_id: int
+    external_userid: str
+    userid: str
+    errcode: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """A batch as listed: header and row counts."""
+
+    id: str
+    created_at: float
+    operator: str
+    source: str
+    description: str
+    status: str
+    pilot_size: int
+    total: int
+    pending: int
+    applied: int
+    failed: int
+    skipped: int
+
+    @classmethod
+    def of(cls, record: BatchRecord) -> BatchInfo:
+        c = record.counts
+        return cls(record.id, record.created_at, record.operator, record.source,
+                   record.description, record.status, record.pilot_size, c.total, c.pending,
+                   c.applied, c.failed, c.skipped)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "created_at": round(self.created_at, 3), "operator": self.operator,
+            "source": self.source, "description": self.description, "status": self.status,
+            "pilot_size": self.pilot_size, "total": self.total, "pending": self.pending,
+            "applied": self.applied, "failed": self.failed, "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Where a batch stands after a run. Counts are for the whole batch; `api_calls` and
+    `elapsed_s` for this run. `stop_reason` says why a run stopped before the end."""
+
+    batch_id: str
+    planned: int
+    applied: int
+    skipped: int
+    failed: int
+    api_calls: int
+    elapsed_s: float
+    status: str
+    changes: ChangeSet
+    failures: list[Failure]
+    pending: int = 0
+    stop_reason: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "batch_id": self.batch_id, "status": self.status, "planned": self.planned,
+            "applied": self.applied, "skipped": self.skipped, "failed": self.failed,
+            "pending": self.pending, "api_calls": self.api_calls,
+            "elapsed_s": round(self.elapsed_s, 3), "stop_reason": self.stop_reason,
+        }
+
+
+class TaggingService:
+    """Retag, toggle, undo and batch bookkeeping for one open workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self._cache = ws.cache
+
+    # -- planning -------------------------------------------------------------------------
+
+    def plan(
+        self,
+        relation_ids: Sequence[int],
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        replace_group: str | None = None,
+        allow_conflicts: bool = False,
+    ) -> RetagPlan:
+        """The calls needed to add/remove these tag ids on these relations (cache state).
+        `replace_group` is a group id: its other tags present on a relation are removed."""
+        catalogue = outbox.tag_catalogue(self._cache)
+        self._check_known(catalogue, [*add, *remove])
+        group_tags = None
+        if replace_group is not None:
+            group_tags = [t.id for t in catalogue if t.group_id == replace_group]
+            if not group_tags:
+                raise TaggingError(
+                    f"没有编号为 {replace_group} 的标签组。 / No tag group with id {replace_group}."
+                )
+        current = outbox.relation_states(self._cache, relation_ids)
+        try:
+            return plan_retag(current, add, remove, group_tags,
+                              outbox.exclusive_sets(self._cache), allow_conflicts)
+        except PlanError as exc:
+            raise TaggingError(str(exc)) from None
+
+    def plan_toggle(self, relation_ids: Sequence[int], tag_id: str) -> RetagPlan:
+        """All carry the tag → remove it from all; otherwise add it where missing."""
+        self._check_known(outbox.tag_catalogue(self._cache), [tag_id])
+        current = outbox.relation_states(self._cache, relation_ids)
+        return plan_toggle_pure(current, tag_id, outbox.exclusive_sets(self._cache))
+
+    def plan_undo(self, batch_id: str) -> tuple[RetagPlan, list[Skipped]]:
+        """The inverse of what `batch_id` did, where relations still carry what it left."""
+        self._record(batch_id)
+        applied = outbox.batch_changes(self._cache, batch_id)
+        current = outbox.relation_states_by_key(
+            self._cache, [(a.external_userid, a.userid) for a in applied])
+        return plan_inverse(applied, current)
+
+    def estimate_seconds(self, plan: RetagPlan) -> float:
+        """ETA at the profile's rate limit and concurrency (see `estimate_seconds`)."""
+        profile = self._ws.profile
+        return estimate_seconds(plan.api_calls, profile.calls_per_minute,
+                                profile.max_concurrency)
+
+    def resolve_tag_names(self, names: Sequence[str]) -> list[str]:
+        """Tag names (or ids) → ids. "组:名" picks the tag in one group; an unknown name
+        raises with the nearest names, a name used in several groups lists the choices."""
+        catalogue = outbox.tag_catalogue(self._cache)
+        return [_resolve_one(catalogue, name.strip()) for name in names if name.strip()]
+
+    def tag_labels(self) -> dict[str, str]:
+        """Tag id → "组:名", for previews."""
+        return {t.id: f"{t.group_name}:{t.name}" for t in outbox.tag_catalogue(self._cache)}
+
+    def resolve_group_name(self, name: str) -> str:
+        """A tag group's name (or id) → its id."""
+        catalogue = outbox.tag_catalogue(self._cache)
+        wanted = fold(name)
+        ids = list(dict.fromkeys(
+            t.group_id for t in catalogue if t.group_id == name or fold(t.group_name) == wanted))
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            raise TaggingError(
+                f"有多个名为「{name}」的标签组，请改用组编号：{'、'.join(ids)}。"
+                f" / Several tag groups are named {name!r}; use a group id: {', '.join(ids)}."
+            )
+        nearest = NameSuggester(t.group_name for t in catalogue).nearest(name, limit=3)
+        hint = f"，是否要找：{'、'.join(nearest)}" if nearest else ""
+        hint_en = f"; did you mean: {', '.join(nearest)}" if nearest else ""
+        raise TaggingError(f"没有名为「{name}」的标签组{hint}。 / No tag group named {name!r}{hint_en}.")
+
+    # -- queueing and running ----------------------------------------------------------------
+
+    def submit(self, plan: RetagPlan, *, source: str = "app", description: str = "",
+               pilot_size: int = 0) -> str:
+        """Write the whole plan to the outbox in one transaction; returns the batch id."""
+        summary: dict[str, object] = {
+            "planned": plan.api_calls, "skipped_noop": plan.skipped_noop,
+            "conflicts": plan.conflicting_relations, "conflicts_allowed": plan.conflicts_allowed,
+            "per_tag_add": plan.per_tag_add, "per_tag_remove": plan.per_tag_remove,
+        }
+        batch_id = outbox.create_batch(
+            self._cache, plan.changes, operator=self._ws.operator, source=source,
+            description=description, pilot_size=min(pilot_size, plan.api_calls),
+            summary=summary,
+        )
+        log.info("batch %s queued: %d calls (source %s)", batch_id, plan.api_calls, source)
+        return batch_id
+
+    def run(
+        self,
+        batch_id: str,
+        *,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        limit: int | None = None,
+        pause: threading.Event | None = None,
+    ) -> BatchResult:
+        """Send the batch's pending rows (a pilot batch: only the rest of its pilot).
+
+        Returns when every row is settled, the pilot or `limit` is done, the user cancelled
+        (the rest stays pending, status 'cancelled'), or a run-wide problem stopped it
+        (status 'paused', `stop_reason` says why). Run it again to finish the rest.
+        """
+        record = self._record(batch_id)
+        started = time.monotonic()
+        in_pilot = record.status == outbox.PILOT
+        if in_pilot:
+            pilot_left = max(0, record.pilot_size - (record.counts.total - record.counts.pending))
+            limit = pilot_left if limit is None else min(limit, pilot_left)
+        rows = outbox.pending_rows(self._cache, batch_id, limit)
+        if not rows:
+            return self._finish(batch_id, started, RunTally(), 0, in_pilot, cancelled=False)
+        outbox.set_status(self._cache, batch_id, outbox.PILOT if in_pilot else outbox.RUNNING)
+        stop = threading.Event()
+        client = self._ws.client(cancel_event=stop)
+        runner = OutboxRunner(
+            self._cache, client, operator=record.operator or self._ws.operator,
+            source=record.source, concurrency=self._ws.profile.max_concurrency,
+            stop=stop, pause=pause,
+        )
+        settled_before = record.counts.total - record.counts.pending
+        watch = _Watch(runner, self._ws.profile, progress, started, len(rows),
+                       settled_before, record.counts.total)
+        workers: list[threading.Thread] = []
+        try:
+            workers = runner.start(rows)
+            cancelled = watch.until_done(workers, stop, cancel)
+        except KeyboardInterrupt:
+            stop.set()
+            for worker in workers:
+                worker.join()
+            self._finish(batch_id, started, runner.tally, client.api_calls, in_pilot,
+                         cancelled=True, unsent=len(rows) - runner.tally.settled)
+            raise
+        finally:
+            client.close()
+        return self._finish(batch_id, started, runner.tally, client.api_calls, in_pilot,
+                            cancelled=cancelled, unsent=len(rows) - runner.tally.settled)
+
+    def retry_failed(self, batch_id: str) -> int:
+        """Put the batch's failed rows back in the queue; `run` sends them again."""
+        record = self._record(batch_id)
+        count = outbox.requeue_failed(self._cache, batch_id)
+        if count and record.status == outbox.DONE:
+            outbox.set_status(self._cache, batch_id, outbox.PAUSED)
+        return count
+
+    # -- listing ------------------------------------------------------------------------------
+
+    def batches(self) -> list[BatchInfo]:
+        """Every batch, newest first."""
+        return [BatchInfo.of(r) for r in outbox.list_batches(self._cache)]
+
+    def unfinished_batches(self) -> list[BatchInfo]:
+        """Batches a crash or a pause left with pending rows (cancelled ones are not offered)."""
+        return [b for b in self.batches() if b.status in outbox.ACTIVE and b.pending]
+
+    def batch(self, batch_id: str) -> BatchInfo:
+        return BatchInfo.of(self._record(batch_id))
+
+    def failures(self, batch_id: str) -> list[Failure]:
+        return [Failure(f.relation_id, f.external_userid, f.userid, f.errcode, f.reason)
+                for f in outbox.failures(self._cache, batch_id)]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _record(self, batch_id: str) -> BatchRecord:
+        record = outbox.get_batch(self._cache, batch_id)
+        if record is None:
+            raise BatchNotFoundError(batch_id)
+        return record
+
+    def _check_known(self, catalogue: list[TagRecord], tag_ids: Sequence[str]) -> None:
+        known = {t.id for t in catalogue}
+        for tag_id in tag_ids:
+            if tag_id not in known:
+                raise TaggingError(
+                    f"标签 {tag_id} 不在本地标签库中，请先同步。"
+                    f" / Tag {tag_id} is not in the local tag library; sync first."
+                )
+
+    def _finish(self, batch_id: str, started: float, tally: RunTally, api_calls: int,
+                in_pilot: bool, *, cancelled: bool, unsent: int = 0) -> BatchResult:
+        """Set the batch's status after a run and sum it up. `unsent` = rows of this run
+        still pending (a pilot stays a pilot until all its rows are through)."""
+        counts = outbox.counts(self._cache, batch_id)
+        stop_reason = tally.stop_reason
+        if cancelled:
+            status = outbox.CANCELLED
+        elif counts.pending == 0:
+            status = outbox.DONE
+        else:
+            status = outbox.PILOT if in_pilot and unsent else outbox.PAUSED
+            if unsent and not stop_reason:
+                stop_reason = NOT_SENT
+        outbox.set_status(self._cache, batch_id, status)
+        log.info("batch %s %s: %d applied, %d failed, %d skipped, %d pending", batch_id, status,
+                 counts.applied, counts.failed, counts.skipped, counts.pending)
+        return BatchResult(
+            batch_id=batch_id, planned=counts.total, applied=counts.applied,
+            skipped=counts.skipped, failed=counts.failed, api_calls=api_calls,
+            elapsed_s=time.monotonic() - started, status=status,
+            changes=ChangeSet(relation_ids=frozenset(tally.changed),
+                              journal_appended=bool(tally.changed), batch_id=batch_id),
+            failures=self.failures(batch_id), pending=counts.pending, stop_reason=stop_reason,
+        )
+
+
+NOT_SENT = ("部分调用暂时无法完成，已保留待稍后继续。"
+            " / Some calls could not be completed for now; they stay queued for a later resume.")
+
+
+class _Watch:
+    """The calling thread's part of a run: wait for workers, relay cancel, report progress."""
+
+    def __init__(self, runner: OutboxRunner, profile: Profile, progress: ProgressCallback,
+                 started: float, this_run: int, settled_before: int, batch_total: int) -> None:
+        self._runner = runner
+        self._profile = profile
+        self._progress = progress
+        self._started = started
+        self._this_run = this_run
+        self._settled_before = settled_before
+        self._batch_total = batch_total
+
+    def until_done(self, workers: list[threading.Thread], stop: threading.Event,
+                   cancel: CancelToken | None) -> bool:
+        cancelled = False
+        last_report = 0.0
+        while any(w.is_alive() for w in workers):
+            for worker in workers:
+                worker.join(PROGRESS_EVERY_S / len(workers))
+            if cancel is not None and cancel.cancelled and not cancelled:
+                cancelled = True
+                stop.set()
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_EVERY_S:
+                last_report = now
+                self._report()
+        self._report()
+        return cancelled
+
+    def _report(self) -> None:
+        tally = self._runner.tally
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        done, remaining = tally.settled, self._this_run - tally.settled
+        rate = done / elapsed * 60
+        if done >= _MIN_ROWS_FOR_RATE:
+            eta = remaining / (done / elapsed)
+        else:
+            eta = estimate_seconds(remaining, self._profile.calls_per_minute,
+                                   self._profile.max_concurrency)
+        state = "已暂停 / paused · " if self._runner.paused else ""
+        overall = self._settled_before + done
+        text = (f"{state}成功 applied {tally.applied} · 失败 failed {tally.failed}"
+                f" · {rate:.0f} 次/分 calls/min · 剩余约 ETA {_duration(eta)}")
+        self._progress(Progress(PHASE, overall, self._batch_total, text))
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _resolve_one(catalogue: list[TagRecord], name: str) -> str:
+    by_id = [t for t in catalogue if t.id == name]
+    if by_id:
+        return by_id[0].id
+    matches = [t for t in catalogue if fold(t.name) == fold(name)]
+    if not matches:
+        for colon in (":", "："):
+            if colon in name:
+                group, _, tag = name.partition(colon)
+                matches = [t for t in catalogue if fold(t.group_name) == fold(group)
+                           and fold(t.name) == fold(tag)]
+                if matches:
+                    break
+    if len(matches) == 1:
+        return matches[0].id
+    if matches:
+        raise AmbiguousTagError(name, [f"{t.group_name}:{t.name}" for t in matches])
+    names = [t.name for t in catalogue] + [f"{t.group_name}:{t.name}" for t in catalogue]
+    raise UnknownTagError(name, NameSuggester(names).nearest(name, limit=3))
