@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from desktop.cli.errors import run_guarded
@@ -12,7 +15,23 @@ from desktop.cli.parser import build_parser
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    temp_home = None
+    if getattr(args, "temp_home", False):
+        temp_home = tempfile.mkdtemp(prefix="tagdesk-")
+        args.home = temp_home
+    try:
+        return _dispatch(args)
+    finally:
+        if temp_home is not None:
+            shutil.rmtree(temp_home, ignore_errors=True)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     handler = getattr(args, "handler", None)
+    if handler is None and getattr(args, "self_test", False):
+        from desktop.selftest import run_self_test
+
+        return run_guarded(args, run_self_test)
     if handler is None:
         from desktop.app import run_gui
 

@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the GUI on this profile")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="open the main window, wait for sync and first paint, save a PNG, exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="run the app offscreen on a demo corp: sync, tag, untag, check the journal")
+    parser.add_argument("--temp-home", action="store_true",
+                        help="use a throw-away home folder (removed on exit)")
+    parser.add_argument("--no-crash-dialog", action="store_true",
+                        help="print unexpected errors to stderr instead of showing a dialog")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox = sub.add_parser("sandbox", help="the WeCom emulator").add_subparsers(
