@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from desktop.domain.retag_plan import AppliedChange
 from desktop.store.db import Cache
 
 PAGE_SIZE = 200
@@ -270,6 +271,39 @@ def _loose_rows(cache: Cache, clause: str, params: list[object]) -> Iterator[Bat
             by_action={**line.by_action, action: n},
         )
     yield from lines.values()
+
+
+def applied_changes(cache: Cache, flt: JournalFilter) -> list[AppliedChange]:
+    """What the matching tag rows did, per relation, counting only the tags they touched.
+
+    For each tag a relation's rows changed: was it there before the first of those rows,
+    and after the last? Other people's changes to other tags of the same relation in
+    between are not part of it, so reverting these rows leaves them alone.
+    """
+    clause, params = filter_sql(cache, flt)
+    glue = " AND " if clause else " WHERE "
+    first: dict[tuple[str, str, str], bool] = {}
+    last: dict[tuple[str, str, str], bool] = {}
+    for external_userid, userid, tag_id, action in cache.connection().execute(
+        f"SELECT j.external_userid, j.userid, j.tag_id, j.action FROM journal j{clause}{glue}"
+        "j.action IN ('tag_add', 'tag_remove') AND j.external_userid != '' ORDER BY j.id",
+        params,
+    ):
+        key = (external_userid, userid, tag_id)
+        first.setdefault(key, action == "tag_remove")   # a removal means it was there
+        last[key] = action == "tag_add"
+    before: dict[tuple[str, str], set[str]] = {}
+    after: dict[tuple[str, str], set[str]] = {}
+    for (external_userid, userid, tag_id), present in first.items():
+        relation = (external_userid, userid)
+        before.setdefault(relation, set())
+        after.setdefault(relation, set())
+        if present:
+            before[relation].add(tag_id)
+        if last[(external_userid, userid, tag_id)]:
+            after[relation].add(tag_id)
+    return [AppliedChange(key[0], key[1], frozenset(before[key]), frozenset(after[key]))
+            for key in before]
 
 
 def department_members(cache: Cache, department_id: int) -> list[str]:

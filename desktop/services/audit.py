@@ -1,0 +1,436 @@
+"""Audit use cases for supervisors: read, export and revert what the journal records.
+
+The GUI viewer and `tagdesk audit ...` share everything here: time specs such as
+`24h` or `2025-03-01`, the JSON shape of a row, the before / after diff of a row,
+the formula-safe export, and reverting a batch (or one operator's changes in a
+time range) through the same outbox path as any other write, pilot first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from desktop.domain.filter.dates import parse_date_range
+from desktop.domain.retag_plan import RetagPlan, Skipped, plan_inverse
+from desktop.services.progress import CancelToken, ProgressCallback, no_progress
+from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.xlsx_safe import Column, Value, write_table
+from desktop.store import outbox
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter, JournalRow, applied_changes, iter_rows
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "tag_add": ("添加标签", "tag added"),
+    "tag_remove": ("移除标签", "tag removed"),
+    "tag_create": ("新建标签", "tag created"),
+    "tag_rename": ("重命名标签", "tag renamed"),
+    "tag_delete": ("删除标签", "tag deleted"),
+    "tag_reorder": ("调整标签顺序", "tags reordered"),
+    "group_create": ("新建标签组", "group created"),
+    "group_rename": ("重命名标签组", "group renamed"),
+    "group_delete": ("删除标签组", "group deleted"),
+    "group_reorder": ("调整标签组顺序", "groups reordered"),
+}
+SOURCES: dict[str, tuple[str, str]] = {
+    "app": ("手动", "by hand"),
+    "batch": ("批量", "batch"),
+    "import": ("导入", "import"),
+    "rule": ("规则", "rule"),
+    "migration": ("迁移", "migration"),
+    "undo": ("撤销", "undo"),
+    "revert": ("回滚", "revert"),
+    "observed": ("同步发现", "seen at sync"),
+    "tree": ("标签库", "tag tree"),
+}
+REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert")
+
+EXPORT_COLUMNS = (
+    Column("id", "日志行号（哈希链中的位置）", "row number in the hash chain", 9),
+    Column("ts", "时间（本地时间）", "time (local)", 20),
+    Column("operator", "操作人的企业微信账号", "WeCom userid of who made the change"),
+    Column("operator_name", "操作人姓名", "name of who made the change"),
+    Column("action", "动作：tag_add 添加、tag_remove 移除、tag_rename 重命名等",
+           "action: tag_add, tag_remove, tag_rename, ..."),
+    Column("source", "来源：app 手动、batch 批量、import 导入、undo 撤销、revert 回滚、"
+           "observed 同步时发现、tree 标签库编辑",
+           "source: app, batch, import, undo, revert, observed (seen at sync), tree"),
+    Column("batch_id", "批次编号（可用于回滚）", "batch id (what `audit revert` takes)", 22),
+    Column("external_userid", "客户的 external_userid", "the customer's external_userid", 24),
+    Column("customer", "客户名称（当前）", "customer name (as now known)", 18),
+    Column("userid", "跟进成员（标签所在的客户关系）", "member whose follow relation carries the tag"),
+    Column("owner_name", "跟进成员姓名", "that member's name"),
+    Column("tag_id", "标签 ID", "tag id", 24),
+    Column("tag_name", "标签名（变更时）", "tag name at the time", 16),
+    Column("group_name", "标签组名（变更时）", "tag group name at the time", 16),
+    Column("before", "变更前（JSON：客户关系上的标签 ID，或旧名称 / 顺序）",
+           "before (JSON: tag ids on the relation, or the old name / order)", 30),
+    Column("after", "变更后（JSON）", "after (JSON)", 30),
+    Column("reason", "原因", "reason", 30),
+)
+
+_RELATIVE = re.compile(r"(\d+)\s*([mhdw])", re.IGNORECASE)
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class TimeSpecError(ValueError):
+    """A `--since` / `--until` value that is neither a span nor a date; "中文 / English"."""
+
+
+class RevertError(Exception):
+    """A revert that cannot be done as asked; `str()` is "中文 / English"."""
+
+
+# -- time ----------------------------------------------------------------------------------
+
+
+def parse_time(text: str, *, end: bool = False, now: float | None = None) -> float:
+    """`24h`, `90m`, `7d`, `2w` (that long ago), a date (its start, or with `end` the start
+    of the next day, so `--until 2025-03-31` includes the 31st) or a local date and time."""
+    spec = text.strip()
+    relative = _RELATIVE.fullmatch(spec)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2).lower()
+        return (time.time() if now is None else now) - amount * _UNITS[unit]
+    day = parse_date_range(spec)
+    if day is not None:
+        moment = datetime.combine(day.end if end else day.first, datetime.min.time())
+        return moment.timestamp()
+    try:
+        return datetime.fromisoformat(spec).timestamp()
+    except ValueError:
+        raise TimeSpecError(
+            f"无法识别的时间：{text!r}（例如 24h、7d、2025-03-01、2025-03-01 08:30）"
+            f" / Not a time: {text!r} (e.g. 24h, 7d, 2025-03-01, 2025-03-01 08:30)"
+        ) from None
+
+
+def iso_local(ts: float) -> str:
+    """ISO 8601 in the local time zone, to the second."""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+def local_datetime(ts: float) -> datetime:
+    """A naive local time to the second, as spreadsheets want it."""
+    return datetime.fromtimestamp(round(ts))
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+def decoded(text: str) -> object:
+    """A before / after value as data (the journal stores JSON text)."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def row_json(row: JournalRow) -> dict[str, object]:
+    """One row as `audit list --json` prints it (field names are an interface)."""
+    return {
+        "id": row.id, "ts": iso_local(row.ts), "operator": row.operator, "action": row.action,
+        "source": row.source, "batch_id": row.batch_id, "external_userid": row.external_userid,
+        "customer": row.customer, "userid": row.userid, "tag_id": row.tag_id,
+        "tag_name": row.tag_name, "group_name": row.group_name, "before": decoded(row.before),
+        "after": decoded(row.after), "reason": row.reason,
+    }
+
+
+def label(table: dict[str, tuple[str, str]], key: str) -> str:
+    """"中文 English" for an action or source (the key itself when unknown)."""
+    names = table.get(key)
+    return f"{names[0]} {names[1]}" if names else key
+
+
+@dataclass(frozen=True)
+class ChangeDetail:
+    """What one row changed, readable: tag names added / removed on the relation, or the
+    fields of a tree edit (name, order) with their old and new values."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str, str], ...] = ()   # (field, before, after)
+
+
+def change_detail(cache: Cache, row: JournalRow) -> ChangeDetail:
+    before, after = decoded(row.before), decoded(row.after)
+    if isinstance(before, list) and isinstance(after, list):
+        old, new = {str(t) for t in before}, {str(t) for t in after}
+        names = tag_names(cache, old | new)
+        names.setdefault(row.tag_id, row.tag_name)
+
+        def named(ids: Iterable[str]) -> tuple[str, ...]:
+            return tuple(sorted(names.get(i, i) for i in ids))
+
+        return ChangeDetail(named(new - old), named(old - new), named(old & new))
+    old_fields = before if isinstance(before, dict) else {}
+    new_fields = after if isinstance(after, dict) else {}
+    keys = sorted({*old_fields, *new_fields})
+    return ChangeDetail(fields=tuple(
+        (key, _text(old_fields.get(key)), _text(new_fields.get(key))) for key in keys
+    ))
+
+
+def tag_names(cache: Cache, tag_ids: Iterable[str]) -> dict[str, str]:
+    """tag id -> its name in the cache (deleted tags included)."""
+    ids = sorted(set(tag_ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return dict(cache.connection().execute(
+        f"SELECT id, name FROM tag WHERE id IN ({marks})", ids).fetchall())
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export_values(row: JournalRow) -> list[Value]:
+    return [
+        row.id, local_datetime(row.ts), row.operator, row.operator_name, row.action,
+        row.source, row.batch_id, row.external_userid, row.customer, row.userid,
+        row.owner_name, row.tag_id, row.tag_name, row.group_name, row.before, row.after,
+        row.reason,
+    ]
+
+
+def export_journal(cache: Cache, flt: JournalFilter, path: Path) -> int:
+    """Write the matching rows, oldest first, to an .xlsx (with a sheet explaining the
+    columns) or a .csv; returns how many rows were written."""
+    return write_table(path, EXPORT_COLUMNS,
+                       (export_values(row) for row in iter_rows(cache, flt)),
+                       sheet_title="审计日志 audit log")
+
+
+# -- revert ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevertPreview:
+    """What a revert would restore, and what it cannot (changed again since, relation gone)."""
+
+    origin: str              # what is reverted, readable: a batch id, or operator + time range
+    plan: RetagPlan
+    skipped: tuple[Skipped, ...]
+    customer_names: dict[str, str]
+
+    @property
+    def restorable(self) -> int:
+        return self.plan.api_calls
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "origin": self.origin, "restore": self.restorable, "skipped": len(self.skipped),
+            "restore_relations": [
+                {"external_userid": c.external_userid, "userid": c.userid,
+                 "customer": self.customer_names.get(c.external_userid, ""),
+                 "add": list(c.add), "remove": list(c.remove)}
+                for c in self.plan.changes
+            ],
+            "skipped_relations": [
+                {"external_userid": s.external_userid, "userid": s.userid,
+                 "customer": self.customer_names.get(s.external_userid, ""),
+                 "reason": s.reason}
+                for s in self.skipped
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class RevertOutcome:
+    batch_id: str
+    pilot: BatchResult | None     # None when the plan was small enough to run at once
+    result: BatchResult
+    stopped_after_pilot: bool
+
+
+def preview_batch_revert(cache: Cache, tagging: TaggingService, batch_id: str) -> RevertPreview:
+    plan, skipped = tagging.plan_undo(batch_id)
+    return _preview(cache, f"批次 batch {batch_id}", plan, skipped)
+
+
+def preview_range_revert(
+    cache: Cache, operator: str, since: float, until: float | None = None
+) -> RevertPreview:
+    """Revert what `operator` did to customers' tags in [since, until): their own rows only
+    (changes seen at sync and tag-tree edits are not theirs to revert)."""
+    flt = JournalFilter(since=since, until=until, operators=(operator,),
+                        sources=REVERTIBLE_SOURCES)
+    applied = applied_changes(cache, flt)
+    current = outbox.relation_states_by_key(
+        cache, [(a.external_userid, a.userid) for a in applied])
+    plan, skipped = plan_inverse(applied, current)
+    span = f"{iso_local(since)} – {iso_local(until) if until is not None else '…'}"
+    return _preview(cache, f"{operator} {span}", plan, skipped)
+
+
+def run_revert(
+    tagging: TaggingService,
+    preview: RevertPreview,
+    *,
+    pilot_size: int,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    go_on: Callable[[BatchResult], bool] = lambda pilot: not pilot.failed,
+) -> RevertOutcome:
+    """Queue the revert (journaled with source `revert`, itself revertible), run the pilot,
+    and run the rest when `go_on(pilot result)` agrees (by default: no pilot call failed)."""
+    if not preview.plan.changes:
+        raise RevertError("没有可以回滚的更改。 / There is nothing to revert.")
+    pilot = pilot_size if 0 < pilot_size < preview.plan.api_calls else 0
+    batch_id = tagging.submit(preview.plan, source="revert", pilot_size=pilot,
+                              description=f"回滚 revert {preview.origin}")
+    first = tagging.run(batch_id, progress=progress, cancel=cancel)
+    if not pilot or first.pending == 0:
+        return RevertOutcome(batch_id, None, first, stopped_after_pilot=False)
+    if first.status == outbox.CANCELLED or not go_on(first):
+        return RevertOutcome(batch_id, first, first, stopped_after_pilot=True)
+    rest = tagging.run(batch_id, progress=progress, cancel=cancel)
+    return RevertOutcome(batch_id, first, rest, stopped_after_pilot=False)
+
+
+def _preview(
+    cache: Cache, origin: str, plan: RetagPlan, skipped: Sequence[Skipped]
+) -> RevertPreview:
+    customers = {c.external_userid for c in plan.changes} | {s.external_userid for s in skipped}
+    return RevertPreview(origin, plan, tuple(skipped), customer_names(cache, customers))
+
+
+def customer_names(cache: Cache, external_userids: Iterable[str]) -> dict[str, str]:
+    ids = sorted(set(external_userids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(cache.connection().execute(
+            f"SELECT external_userid, name FROM customer WHERE external_userid IN ({marks})",
+            chunk).fetchall())
+    return found
+
+
+# -- reports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag_id: str
+    tag_name: str
+    group_name: str
+    relations: int
+
+
+@dataclass(frozen=True)
+class DaySeries:
+    """Journal rows per local day and source, zero-filled so a chart has every day."""
+
+    days: tuple[str, ...]                      # ISO dates, oldest first
+    counts: dict[str, tuple[int, ...]]          # source -> one count per day
+
+
+@dataclass(frozen=True)
+class OperatorCount:
+    operator: str
+    name: str
+    changes: int
+
+
+@dataclass(frozen=True)
+class ExclusiveConflict:
+    set_name: str
+    tag_names: tuple[str, ...]
+    relations: int
+    customers: int
+
+
+@dataclass(frozen=True)
+class Health:
+    customers: int
+    untagged_customers: int      # no corp or rule-group tag on any of their relations
+    relations: int
+    untagged_relations: int
+    conflicts: tuple[ExclusiveConflict, ...]
+
+
+def relations_per_tag(cache: Cache, *, top: int = 20, group_id: str = "") -> list[TagCount]:
+    """Tags by how many follow relations carry them: the `top` overall, or one group's."""
+    where = "t.deleted = 0" + (" AND t.group_id = ?" if group_id else "")
+    rows = cache.connection().execute(
+        "SELECT t.id, t.name, g.name, count(rt.relation_id) AS n FROM tag t"
+        " JOIN tag_group g ON g.id = t.group_id LEFT JOIN relation_tag rt ON rt.tag_pk = t.pk"
+        f" WHERE {where} GROUP BY t.pk ORDER BY n DESC, t.name LIMIT ?",
+        [*([group_id] if group_id else []), top if top > 0 else -1],
+    )
+    return [TagCount(*row) for row in rows]
+
+
+def tag_groups(cache: Cache) -> list[tuple[str, str]]:
+    """Live tag groups as (id, name), in WeCom's order."""
+    return [(row[0], row[1]) for row in cache.connection().execute(
+        "SELECT id, name FROM tag_group WHERE deleted = 0 ORDER BY sort_order DESC, name")]
+
+
+def changes_per_day(cache: Cache, since: float, until: float) -> DaySeries:
+    rows = cache.connection().execute(
+        "SELECT date(ts, 'unixepoch', 'localtime') AS day, source, count(*) FROM journal"
+        " WHERE ts >= ? AND ts < ? GROUP BY day, source", (since, until),
+    ).fetchall()
+    first = datetime.fromtimestamp(since).date()
+    last = datetime.fromtimestamp(max(since, until - 1)).date()
+    days = tuple((first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1))
+    index = {day: i for i, day in enumerate(days)}
+    counts: dict[str, list[int]] = {}
+    for day, source, n in rows:
+        counts.setdefault(source, [0] * len(days))[index[day]] += n
+    return DaySeries(days, {source: tuple(values) for source, values in sorted(counts.items())})
+
+
+def changes_per_operator(
+    cache: Cache, since: float, until: float, *, top: int = 15
+) -> list[OperatorCount]:
+    """Tag changes per person. Changes seen at sync were made on phones or by other tools,
+    not by whoever synced, so they are left out."""
+    rows = cache.connection().execute(
+        "SELECT j.operator, coalesce(m.name, j.operator), count(*) AS n FROM journal j"
+        " LEFT JOIN member m ON m.userid = j.operator WHERE j.ts >= ? AND j.ts < ?"
+        " AND j.source != 'observed' GROUP BY j.operator ORDER BY n DESC, j.operator LIMIT ?",
+        (since, until, top),
+    )
+    return [OperatorCount(*row) for row in rows]
+
+
+def health(cache: Cache) -> Health:
+    conn = cache.connection()
+    customers, untagged = conn.execute(
+        "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM relation r JOIN relation_tag rt"
+        " ON rt.relation_id = r.id WHERE r.external_userid = c.external_userid)), 0)"
+        " FROM customer c").fetchone()
+    relations, untagged_relations = conn.execute(
+        "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM relation_tag rt"
+        " WHERE rt.relation_id = r.id)), 0) FROM relation r").fetchone()
+    conflicts = []
+    for set_name, tag_ids_json in conn.execute("SELECT name, tag_ids FROM exclusive_set ORDER BY id"):
+        tag_ids = sorted(set(json.loads(tag_ids_json)))
+        marks = ",".join("?" * len(tag_ids))
+        hit_relations, hit_customers = conn.execute(
+            "SELECT count(*), count(DISTINCT r.external_userid) FROM relation r WHERE r.id IN"
+            " (SELECT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            f" WHERE t.id IN ({marks}) GROUP BY rt.relation_id HAVING count(*) >= 2)",
+            tag_ids).fetchone()
+        names = tag_names(cache, tag_ids)
+        conflicts.append(ExclusiveConflict(set_name, tuple(names.get(t, t) for t in tag_ids),
+                                           hit_relations, hit_customers))
+    return Health(customers, untagged, relations, untagged_relations, tuple(conflicts))

