@@ -64,17 +64,20 @@ class FilterEngine:
 
     def check(self, text: str) -> Plan:
         """Parse and resolve names without evaluating: every `FilterError`, cheaply."""
+        expr = parse(text)
         with self._snapshot() as (conn, index):
-            return resolve(parse(text), index.catalogue(conn), self._tz)
+            return resolve(expr, index.catalogue(conn), self._tz)
 
     def evaluate(self, text: str) -> BitMap:
         """Ids of the relations matching `text`; blank text matches every relation."""
+        expr = parse(text)
         with self._snapshot() as (conn, index):
-            return BitMap(self._evaluate(conn, index, text))
+            return BitMap(self._evaluate(conn, index, expr))
 
     def count(self, text: str) -> FilterCount:
+        expr = parse(text)
         with self._snapshot() as (conn, index):
-            matched = self._evaluate(conn, index, text)
+            matched = self._evaluate(conn, index, expr)
             return FilterCount(len(matched), index.customers_in(conn, matched))
 
     def relation_ids(
@@ -84,8 +87,9 @@ class FilterEngine:
         """Matching relation ids sorted by one of `ORDER_COLUMNS` (ties by id)."""
         if order_by not in ORDER_SQL:
             raise ValueError(f"cannot order by {order_by!r}; choose one of {ORDER_COLUMNS}")
+        expr = parse(text)
         with self._snapshot() as (conn, index):
-            matched = self._evaluate(conn, index, text)
+            matched = self._evaluate(conn, index, expr)
             order = index.order(conn, order_by)
             ordered = reversed(order) if descending else iter(order)
             if len(matched) < len(order):
@@ -127,8 +131,8 @@ class FilterEngine:
                 self._index = index
             return index
 
-    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, text: str) -> BitMap:
-        plan = resolve(parse(text), index.catalogue(conn), self._tz)
+    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> BitMap:
+        plan = resolve(expr, index.catalogue(conn), self._tz)
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
 

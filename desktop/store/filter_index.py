@@ -103,6 +103,8 @@ class FilterIndex:
         raise TypeError(f"not a filter leaf: {leaf!r}")
 
     def _text(self, conn: sqlite3.Connection, needle: str) -> FrozenBitMap:
+        if sql.ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
+            return FrozenBitMap()
         ids, texts = self._once("text", lambda: sql.searchable_text(conn))
         return FrozenBitMap(compress(ids, map(contains, texts, repeat(needle))))
 

@@ -7,11 +7,11 @@ These functions only read; `FilterIndex` decides what to keep. Tag leaves use th
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from pyroaring import BitMap, FrozenBitMap
 
+from desktop.domain.filter.suggest import fold_text
 from desktop.store.filter_catalogue import LIVE_TAG_PKS
 
 CHUNK = 500  # values per `IN (...)`, well under SQLite's parameter limit
@@ -156,7 +156,7 @@ def searchable_text(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
     ids = _id_list(joined_ids)
     if not ids:
         return [], []
-    return ids, unicodedata.normalize("NFKC", texts).casefold().split(ROW_SEPARATOR)
+    return ids, fold_text(texts).split(ROW_SEPARATOR)
 
 
 def ordered_ids(conn: sqlite3.Connection, order_by: str) -> list[int]:

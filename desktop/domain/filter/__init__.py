@@ -39,10 +39,11 @@ Fields (`field:value`; `=` may replace `:`)
                            name, corp full name, remark, description, remark corp name
     added>DATE / 添加时间  relation createtime in local days; ops `: = != < <= > >=`;
                            DATE is a day, a month or a year (2025-01-31, 2025-01,
-                           2025, 2025/1/31, 20250131, 2025年1月31日): `added>2025-01`
+                           2025, 2025/1/31, 20250131, 2025年1月31日; from 1970): `added>2025-01`
                            is from 1 February, `added:2025` is the whole year
     before:DATE / after:DATE   the same as added<DATE / added>DATE
-    tags>=3 / 标签数>=3    number of corp tags on the relation; ops `: = != < <= > >=`
+    tags>=3 / 标签数>=3    number of corp tags on the relation (deleted tags not counted);
+                           ops `: = != < <= > >=`
 
 Errors are `FilterError`s with `.position` (0-based character offset) and a
 "中文 / English" message: `FilterSyntaxError` (also `.expected`) from `parse`, and

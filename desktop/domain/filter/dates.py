@@ -1,7 +1,8 @@
 """Calendar dates in filters: a day, a month or a year, as a half-open range of dates.
 
 Accepted spellings: `2025-01-31`, `2025/1/31`, `2025.1.31`, `20250131`, `2025年1月31日`,
-and the same without the day (`2025-01`, `2025年1月`) or with only the year (`2025`).
+and the same without the day (`2025-01`, `2025年1月`) or with only the year (`2025`);
+years from 1970.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CHINESE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号]?)?)?")
 
 
+FIRST_YEAR = 1970  # relations cannot be older; earlier years also break local time on Windows
+
+
 def parse_date_range(text: str) -> DateRange | None:
-    """The range `text` denotes, or None when it is not a valid date."""
+    """The range `text` denotes, or None when it is not a valid date from 1970 on."""
     for pattern in (_COMPACT, _SEPARATED, _CHINESE):
         match = pattern.fullmatch(text.strip())
         if match is None:
             continue
         year_text, month_text, day_text = match.groups()
+        if int(year_text) < FIRST_YEAR:
+            return None
         try:
             return _range(int(year_text), month_text, day_text, text)
         except ValueError:

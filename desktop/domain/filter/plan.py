@@ -37,7 +37,7 @@ class StateLeaf:
 
 @dataclass(frozen=True)
 class TextLeaf:
-    """Relations whose text fields contain `needle` (already folded, see `suggest.fold`)."""
+    """Relations whose text fields contain `needle` (already `suggest.fold_text`-ed)."""
 
     needle: str
 

@@ -55,7 +55,7 @@ from desktop.domain.filter.plan import (
     TextLeaf,
 )
 from desktop.domain.filter.printer import quote, tag_text
-from desktop.domain.filter.suggest import fold
+from desktop.domain.filter.suggest import fold, fold_text
 
 _GLUE_KEYWORDS = {"且": "AND", "或": "OR", "非": "NOT"}
 
@@ -112,7 +112,7 @@ class _Resolver:
         if isinstance(expr, StateTerm):
             return StateLeaf(self.states(expr.value))
         if isinstance(expr, TextTerm):
-            return TextLeaf(fold(expr.value))
+            return TextLeaf(fold_text(expr.value))
         if isinstance(expr, AddedTerm):
             first = local_timestamp(expr.when.first, self.tz)
             end = local_timestamp(expr.when.end, self.tz)

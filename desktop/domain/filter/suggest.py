@@ -15,9 +15,14 @@ from rapidfuzz import fuzz, process
 SCORE_CUTOFF = 60.0
 
 
+def fold_text(text: str) -> str:
+    """Comparison form of free text: full-width → half-width and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def fold(text: str) -> str:
-    """Comparison form of a name: full-width → half-width, case-folded, trimmed."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """Comparison form of a name: like `fold_text`, and trimmed."""
+    return fold_text(text).strip()
 
 
 def full_pinyin(text: str) -> str:

@@ -131,7 +131,7 @@ def test_date_ranges(text: str, first: date, end: date) -> None:
 
 
 @pytest.mark.parametrize("text", ["2025-02-30", "2025-13", "25-01-01", "2025-1-1-1", "9999-12",
-                                  "tomorrow", "2025年13月", ""])
+                                  "tomorrow", "2025年13月", "", "1969-12-31", "0001"])
 def test_bad_dates(text: str) -> None:
     assert parse_date_range(text) is None
 

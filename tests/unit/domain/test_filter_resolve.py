@@ -213,6 +213,7 @@ def test_state_includes_contact_way_remarks(catalogue: FilterCatalogue) -> None:
 
 def test_text_is_folded(catalogue: FilterCatalogue) -> None:
     assert plan("text:ＢeiJing", catalogue) == TextLeaf("beijing")
+    assert plan("text:' Ａ '", catalogue) == TextLeaf(" a ")
 
 
 def test_dates_are_local_calendar_days() -> None:
