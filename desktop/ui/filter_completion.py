@@ -37,6 +37,8 @@ class WordAtCursor:
 
 def word_at_cursor(text: str, cursor: int) -> WordAtCursor | None:
     """The tag word being typed at `cursor`, or None where no tag completion fits."""
+    if _inside_quotes(text[:cursor]):
+        return None
     start = cursor
     while start > 0 and not text[start - 1].isspace() and (
             text[start - 1] not in WORD_BREAKS or text[start - 1] in COLONS):
@@ -53,6 +55,21 @@ def word_at_cursor(text: str, cursor: int) -> WordAtCursor | None:
     if not head or not query or head.lower() in FIELD_NAMES:
         return None
     return WordAtCursor(start, cursor, head, query)
+
+
+def _inside_quotes(text: str) -> bool:
+    closing: str | None = None
+    escaped = False
+    for char in text:
+        if closing is None:
+            closing = QUOTES.get(char)
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == closing:
+            closing = None
+    return closing is not None
 
 
 class TagSpeller:

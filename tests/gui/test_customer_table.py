@@ -1,0 +1,180 @@
+"""The customer table model and view over a real synced cache (300 customers on the sandbox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from desktop.services.changes import ChangeSet
+from desktop.store.relations import load_relations
+from desktop.ui import customer_table_model as table_module
+from desktop.ui.customer_table_model import (
+    PAGE_SIZE,
+    Column,
+    CustomerTableModel,
+    TagsRole,
+    WriteStateRole,
+)
+from desktop.ui.customer_table_view import CustomerTableView
+
+pytestmark = pytest.mark.gui
+
+
+def _query(qtbot: Any, model: CustomerTableModel, action: Any) -> Any:
+    with qtbot.waitSignal(model.queryFinished, timeout=15000) as blocker:
+        action()
+    return blocker.args[0]
+
+
+@pytest.fixture
+def model(qtbot: Any, synced_context: Any) -> CustomerTableModel:
+    model = CustomerTableModel(synced_context)
+    _query(qtbot, model, model.refresh)
+    return model
+
+
+def _tag_names(context: Any, relation_id: int) -> set[str]:
+    return set(load_relations(context.cache, [relation_id])[0].tag_names)
+
+
+def test_model_passes_the_model_tester(qtmodeltester: Any, model: CustomerTableModel) -> None:
+    assert model.rowCount() > 300
+    qtmodeltester.check(model)
+
+
+def test_row_count_matches_the_filter_engine(qtbot: Any, synced_context: Any,
+                                             model: CustomerTableModel) -> None:
+    engine = synced_context.filter_engine
+    assert model.rowCount() == engine.count("").relations
+    result = _query(qtbot, model, lambda: model.set_filter("高意向 OR VIP"))
+    expected = engine.count("高意向 OR VIP")
+    assert 0 < model.rowCount() == expected.relations < engine.count("").relations
+    assert (result.relations, result.customers) == (expected.relations, expected.customers)
+    assert result.total_relations == engine.count("").relations
+
+
+def test_a_bad_filter_reports_the_error_and_keeps_the_rows(qtbot: Any,
+                                                          model: CustomerTableModel) -> None:
+    before = model.rowCount()
+    with qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
+        model.set_filter("没有这个标签")
+    assert "没有这个标签" in str(blocker.args[0])
+    assert model.rowCount() == before
+
+
+def test_sorting_by_a_column_is_a_new_sql_order(qtbot: Any, synced_context: Any,
+                                                model: CustomerTableModel) -> None:
+    engine = synced_context.filter_engine
+    _query(qtbot, model, lambda: model.sort(Column.CUSTOMER, Qt.SortOrder.AscendingOrder))
+    ids = [model.relation_id(row) for row in range(model.rowCount())]
+    assert ids == engine.relation_ids("", order_by="name", descending=False)
+    names = [model.data(model.index(row, Column.CUSTOMER)) for row in range(model.rowCount())]
+    assert names == sorted(names)
+    _query(qtbot, model, lambda: model.sort(Column.OWNER, Qt.SortOrder.DescendingOrder))
+    assert [model.relation_id(r) for r in range(model.rowCount())] == engine.relation_ids(
+        "", order_by="owner", descending=True)
+    assert model.query.order_by == "owner" and model.query.descending
+
+
+def test_the_tags_column_does_not_sort(qtbot: Any, model: CustomerTableModel) -> None:
+    before = model.query
+    with qtbot.assertNotEmitted(model.queryStarted):
+        model.sort(Column.TAGS, Qt.SortOrder.AscendingOrder)
+    assert model.query == before
+
+
+def test_rows_are_fetched_one_page_at_a_time(model: CustomerTableModel,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = table_module.load_relations
+
+    def counting(cache: Any, ids: Any) -> Any:
+        calls.append(len(ids))
+        return real(cache, ids)
+
+    monkeypatch.setattr(table_module, "load_relations", counting)
+    assert model.rowCount() > PAGE_SIZE
+    model.flags(model.index(PAGE_SIZE + 1, 0))
+    assert calls == []
+    model.data(model.index(0, Column.CUSTOMER))
+    model.data(model.index(PAGE_SIZE - 1, Column.OWNER))
+    assert calls == [PAGE_SIZE]
+    model.data(model.index(PAGE_SIZE + 3, Column.CUSTOMER))
+    assert calls == [PAGE_SIZE, min(PAGE_SIZE, model.rowCount() - PAGE_SIZE)]
+    model.data(model.index(7, Column.REMARK))
+    assert len(calls) == 2
+
+
+def test_cells_show_the_relation(synced_context: Any, model: CustomerTableModel) -> None:
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0), TagsRole))
+    view = load_relations(synced_context.cache, [model.relation_id(row)])[0]
+    assert model.data(model.index(row, Column.CUSTOMER)) == view.customer_name
+    assert model.data(model.index(row, Column.OWNER)) == view.owner_name
+    assert [t.name for t in model.data(model.index(row, Column.TAGS), TagsRole)] == view.tag_names
+    assert model.data(model.index(row, Column.ADDED)).count("-") == 2
+    assert model.headerData(Column.TAGS, Qt.Orientation.Horizontal) == "Tags"
+
+
+def test_write_states_change_rows_without_a_reset(qtbot: Any, synced_context: Any,
+                                                  model: CustomerTableModel) -> None:
+    rid = model.relation_id(5)
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+    with qtbot.assertNotEmitted(model.modelReset):
+        synced_context.write_started.emit(frozenset({rid}))
+        assert model.data(model.index(5, 0), WriteStateRole) == "pending"
+        assert model.data(model.index(5, 0), Qt.ItemDataRole.DecorationRole) is not None
+        synced_context.write_failed.emit("客户关系不存在", frozenset({rid}))
+        assert model.data(model.index(5, 0), WriteStateRole) == "failed"
+        assert "客户关系不存在" in model.data(model.index(5, 0), Qt.ItemDataRole.ToolTipRole)
+        synced_context.write_started.emit(frozenset({rid}))
+        synced_context.changed.emit(ChangeSet(relation_ids=frozenset({rid})))
+        assert model.data(model.index(5, 0), WriteStateRole) == "done"
+    assert changed == [(5, 5)] * 4
+    assert model.data(model.index(6, 0), WriteStateRole) is None
+
+
+def test_tagging_updates_the_rows_in_place(qtbot: Any, synced_context: Any, sandbox: Any,
+                                           model: CustomerTableModel) -> None:
+    target = next(t for t in synced_context.cache.query(
+        "SELECT t.id, t.name FROM tag t JOIN tag_group g ON g.id = t.group_id"
+        " WHERE t.name = '高意向'"))
+    rows = [r for r in range(40) if "高意向" not in _tag_names(
+        synced_context, model.relation_id(r))][:3]
+    ids = [model.relation_id(r) for r in rows]
+    for row in rows:      # the pages are cached before the write
+        model.data(model.index(row, Column.TAGS), TagsRole)
+    with qtbot.assertNotEmitted(model.modelReset), \
+            qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag(ids, target["id"], "高意向")
+    for row, rid in zip(rows, ids, strict=True):
+        assert "高意向" in [t.name for t in model.data(model.index(row, Column.TAGS), TagsRole)]
+        assert model.data(model.index(row, 0), WriteStateRole) == "done"
+        ext, userid = synced_context.cache.query(
+            "SELECT external_userid, userid FROM relation WHERE id = ?", (rid,))[0]
+        assert target["id"] in sandbox.state.relation_tag_ids(userid, ext)
+
+
+def test_view_selects_many_rows_and_reports_their_ids(qtbot: Any,
+                                                      model: CustomerTableModel) -> None:
+    view = CustomerTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    view.selectRow(2)
+    view.selectionModel().select(
+        model.index(7, 0), view.selectionModel().SelectionFlag.Select
+        | view.selectionModel().SelectionFlag.Rows)
+    assert view.selected_relation_ids() == [model.relation_id(2), model.relation_id(7)]
+    view.selectAll()
+    assert len(view.selected_relation_ids()) == model.rowCount()
+    assert not view.grab().isNull()    # the chips delegate paints
+
+
+def test_the_model_never_touches_rows_outside_the_list(model: CustomerTableModel) -> None:
+    assert model.data(model.index(model.rowCount(), 0)) is None
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+    assert model.relation(-1) is None

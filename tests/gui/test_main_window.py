@@ -1,0 +1,223 @@
+"""The main window on a synced sandbox workspace: rows, clicks to filters, tagging, undo, sync."""
+
+from __future__ import annotations
+
+import json
+import time
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+
+from desktop.services.profiles import ProfileStore
+from desktop.store.relations import load_relations
+from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.customer_table_model import Column
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+
+pytestmark = pytest.mark.gui
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+PLAIN = Qt.KeyboardModifier.NoModifier
+
+
+def _open(qtbot: Any, context: Any, settings: Settings) -> MainWindow:
+    sync = SyncController(context, context)
+    window = MainWindow(context, settings, sync, "en")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.show()
+    qtbot.waitUntil(lambda: bool(window.filter_bar.completions.speller.tags), timeout=15000)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
+    return _open(qtbot, synced_context, Settings(gui_home))
+
+
+def _tag_id(context: Any, name: str) -> str:
+    return str(context.cache.query("SELECT id FROM tag WHERE name = ?", (name,))[0]["id"])
+
+
+def _click(qtbot: Any, window: MainWindow, tag_id: str, modifiers: Qt.KeyboardModifier) -> None:
+    """A click in the tag tree: its signal when the tree is there, else the same slot."""
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        if window.tag_tree is not None:
+            window.tag_tree.tagClicked.emit(tag_id, modifiers)
+        else:
+            window._tag_clicked(tag_id, modifiers)
+
+
+def _cli_count(context: Any, text: str, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
+    from desktop.cli import main
+
+    ProfileStore(context.workspace.home).add(context.workspace.profile)
+    capsys.readouterr()
+    assert main(["customers", "--profile", context.workspace.profile.name, "--filter", text,
+                 "--count", "--json"]) == 0
+    return dict(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+
+
+def _sandbox_tags(context: Any, sandbox: Any, relation_id: int) -> set[str]:
+    row = context.cache.query(
+        "SELECT external_userid, userid FROM relation WHERE id = ?", (relation_id,))[0]
+    return set(sandbox.state.relation_tag_ids(row["userid"], row["external_userid"]))
+
+
+def test_the_window_shows_every_relation_and_the_counts(window: MainWindow,
+                                                        synced_context: Any) -> None:
+    total = synced_context.filter_engine.count("")
+    assert window.model.rowCount() == total.relations > 300
+    assert f"{total.relations:,} / {total.relations:,}" in window.status.counts.text()
+    assert f"{total.customers:,} customers" in window.status.counts.text()
+    assert "test" in window.status.profile.text()
+    assert window.status.last_sync.text().startswith("Last sync: ")
+    assert window.windowTitle() == "TagDesk — test"
+    assert not window.status.progress.isVisible()
+
+
+def test_ctrl_click_builds_an_and_filter_counted_like_the_cli(
+        qtbot: Any, window: MainWindow, synced_context: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _click(qtbot, window, _tag_id(synced_context, "高意向"), PLAIN)
+    _click(qtbot, window, _tag_id(synced_context, "VIP"), CTRL)
+    assert window.filter_bar.text() == "高意向 AND VIP"
+    cli = _cli_count(synced_context, "高意向 AND VIP", capsys)
+    assert 0 < window.model.rowCount() == cli["relations"]
+    assert window.model.last_result is not None
+    assert window.model.last_result.customers == cli["customers"]
+    assert f"{cli['relations']:,} /" in window.status.counts.text()
+
+
+def test_alt_click_adds_a_not(qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    _click(qtbot, window, _tag_id(synced_context, "高意向"), PLAIN)
+    with_tag = window.model.rowCount()
+    _click(qtbot, window, _tag_id(synced_context, "VIP"), ALT)
+    assert window.filter_bar.text() == "高意向 AND NOT VIP"
+    both = synced_context.filter_engine.count("高意向 AND VIP").relations
+    assert window.model.rowCount() == with_tag - both > 0
+
+
+def test_ctrl_a_selects_every_row(qtbot: Any, window: MainWindow) -> None:
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_A, CTRL)
+    assert len(window.selected_relation_ids()) == window.model.rowCount()
+
+
+def test_tagging_then_ctrl_z_restores_the_previous_tags_in_wecom(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    tag = _tag_id(synced_context, "高意向")
+    rows = [r for r in range(60) if tag not in _sandbox_tags(
+        synced_context, sandbox, window.model.relation_id(r))][:2]
+    ids = [window.model.relation_id(r) for r in rows]
+    before = {rid: _sandbox_tags(synced_context, sandbox, rid) for rid in ids}
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag(ids, tag, "高意向")
+    assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
+    assert window.undo_action.isEnabled()
+    assert QKeySequence(QKeySequence.StandardKey.Undo) in window.undo_action.shortcuts()
+    window.activateWindow()
+    window.table.setFocus()
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
+    assert {rid: _sandbox_tags(synced_context, sandbox, rid) for rid in ids} == before
+    assert all("高意向" not in load_relations(synced_context.cache, [rid])[0].tag_names
+               for rid in ids)
+
+
+def test_the_detail_pane_follows_the_selection(qtbot: Any, window: MainWindow,
+                                               synced_context: Any) -> None:
+    window.table.selectRow(3)
+    view = load_relations(synced_context.cache, [window.model.relation_id(3)])[0]
+    assert window.detail.relation_id == view.id
+    assert window.detail.title.text() == (view.customer_name or view.external_userid)
+    page = window.detail.browser.toPlainText()
+    assert view.owner_name in page
+    assert all(name in page for name in view.tag_names)
+    window.detail.load_personal_tags()
+    qtbot.waitUntil(lambda: "Loading" not in window.detail.browser.toPlainText(), timeout=15000)
+    assert "Load personal tags" not in window.detail.browser.toPlainText()
+
+
+def test_the_detail_pane_lists_journal_rows_after_tagging(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    window.table.selectRow(0)
+    rid = window.model.relation_id(0)
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), "VIP")
+    qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
+    assert "VIP" in window.detail.browser.toPlainText().split("Recent changes", 1)[1]
+
+
+def _cache_fingerprint(context: Any) -> tuple[Any, ...]:
+    conn = context.cache.connection()
+    return (conn.execute("SELECT count(*) FROM relation").fetchone()[0],
+            conn.execute("SELECT count(*), sum(relation_id * tag_pk) FROM relation_tag").fetchone()[:],
+            context.cache.get_meta(LAST_SYNC_KEY))
+
+
+def test_a_cancelled_sync_leaves_the_cache_as_it_was(qtbot: Any, window: MainWindow,
+                                                     synced_context: Any, sandbox: Any) -> None:
+    before = _cache_fingerprint(synced_context)
+    sandbox.state.console_mark_tag(*sandbox.state.relations()[0],
+                                   add=[_tag_id(synced_context, "VIP")])
+    window.sync.progressed.connect(lambda _event: window.status.cancel_button.click())
+    with qtbot.waitSignal(window.sync.cancelled, timeout=20000):
+        window.start_sync()
+        assert window.status.progress.isVisible()
+        assert not window.sync_action.isEnabled()
+    assert _cache_fingerprint(synced_context) == before
+    assert not window.status.progress.isVisible()
+    assert window.sync_action.isEnabled()
+
+
+def test_the_window_stays_responsive_during_a_sync(qtbot: Any, window: MainWindow,
+                                                   synced_context: Any, sandbox: Any) -> None:
+    sandbox.configure(latency_ms=30)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    started = time.perf_counter()
+    with qtbot.waitSignal(window.sync.finished, timeout=60000):
+        window.start_sync()
+    elapsed = time.perf_counter() - started
+    timer.stop()
+    gaps = [b - a for a, b in pairwise(ticks)]
+    assert elapsed > 0.5                   # long enough for a frozen window to show
+    assert len(ticks) > elapsed / 0.05
+    assert max(gaps) < 0.25
+    assert window.status.last_sync.text().startswith("Last sync: ")
+
+
+def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
+                                              synced_context: Any, gui_home: Path) -> None:
+    window.splitter.setSizes([200, 900, 300])
+    sizes = window.splitter.sizes()
+    window.table.horizontalHeader().setSectionHidden(Column.REMARK, True)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.table.sortByColumn(Column.OWNER, Qt.SortOrder.AscendingOrder)
+    window.close()
+    again = _open(qtbot, synced_context, Settings(gui_home))
+    restored = again.splitter.sizes()       # the centre absorbs any change of window width
+    assert (restored[0], restored[2]) == (sizes[0], sizes[2])
+    assert again.table.horizontalHeader().isSectionHidden(Column.REMARK)
+    assert (again.model.query.order_by, again.model.query.descending) == ("owner", False)
+    assert again.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
+
+
+def test_menus_use_platform_shortcuts(window: MainWindow) -> None:
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Tags", "&Help"]
+    assert QKeySequence("F5") in window.sync_action.shortcuts()
+    assert QKeySequence(QKeySequence.StandardKey.Redo) in window.redo_action.shortcuts()
+    assert QKeySequence("Ctrl+T") in window.picker_action.shortcuts()
+    assert [a.shortcuts()[0].toString() for a in window.favourite_actions] == [
+        "Alt+1", "Alt+2", "Alt+3"]
