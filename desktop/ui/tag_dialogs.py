@@ -1,0 +1,288 @@
+"""Dialogs for editing the tag tree: create, rename, abbreviation, and the delete confirmation.
+
+Names are checked on every keystroke with the same rules the service enforces, so the user
+sees what to change before pressing OK, and OK stays disabled while the name is invalid.
+Saving runs on the writer thread; the dialog stays open and shows WeCom's refusal in place
+(for example 81011 on a console-made tag) and closes only when the change was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.tag_names import NameCheck, validate_group_name, validate_tag_name
+from desktop.domain.tags import GroupInfo, TagInfo, TagKind
+from desktop.services.changes import ChangeSet
+from desktop.services.tag_admin import (
+    CreatedTag,
+    DeletionImpact,
+    TagAdminError,
+    TagAdminService,
+    check_abbreviation,
+)
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.i18n import is_english
+from desktop.wecom.errors import WeComError
+
+ERROR_COLOUR = QColor("#d93026")
+
+
+def pick(zh: str, en: str) -> str:
+    """The half of a bilingual message that matches the UI language."""
+    return en if is_english() else zh
+
+
+def message_for(exc: BaseException) -> str:
+    """One readable sentence in the UI language."""
+    if isinstance(exc, TagAdminError):
+        return pick(exc.zh, exc.en)
+    if isinstance(exc, WeComError):
+        return f"{pick(exc.explanation_zh, exc.explanation_en)} (errcode {exc.errcode})"
+    return readable(exc)
+
+
+def check_text(check: NameCheck) -> tuple[str, bool]:
+    """What to show under a name field, and whether it blocks saving."""
+    problems = check.errors or check.warnings
+    return "\n".join(pick(p.zh, p.en) for p in problems), bool(check.errors)
+
+
+def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tuple[str, str]:
+    """Title and text of the delete confirmation, with how many customers lose the tag."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("TagDialogs", text)
+
+    names = "、".join(f"“{name}”" for name in impact.names[:5])
+    if len(impact.names) > 5:
+        names += tr(" and %1 more").replace("%1", str(len(impact.names) - 5))
+    if group_name:
+        title = tr("Delete tag group")
+        what = tr("Delete the group “%1” with its %2 tags (%3)?").replace(
+            "%1", group_name).replace("%2", str(impact.tags)).replace("%3", names)
+    else:
+        title = tr("Delete tag")
+        what = tr("Delete %1?").replace("%1", names)
+    lost = tr("%1 customers (%2 follow relations) will lose it in WeCom.").replace(
+        "%1", str(impact.customers)).replace("%2", str(impact.relations))
+    final = tr("WeCom cannot bring a deleted tag back; the journal keeps who carried it.")
+    return title, f"{what}\n\n{lost}\n{final}"
+
+
+class _SaveDialog(QDialog):
+    """A form with a message line and OK; `_save()` runs on the writer thread."""
+
+    saved = Signal(object)  # the service's answer (ChangeSet or CreatedTag)
+
+    def __init__(self, context: AppContext, service: TagAdminService, title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.service = service
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        self.ok_button: QPushButton = ok
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.buttons)
+        self.busy = False
+
+    def show_message(self, text: str, *, blocking: bool, error: bool | None = None) -> None:
+        """Show a check result or a refusal; `blocking` disables OK, errors show in red."""
+        self.message_label.setText(text)
+        palette = self.message_label.palette()
+        red = blocking if error is None else error
+        colour = ERROR_COLOUR if red else self.palette().color(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.message_label.setPalette(palette)
+        self.ok_button.setEnabled(not blocking and not self.busy)
+
+    def validate(self) -> bool:
+        """Check the fields, show the message; True when saving may go ahead."""
+        raise NotImplementedError
+
+    def work(self) -> Callable[[], ChangeSet | CreatedTag]:
+        """The service call to run, bound to the current field values."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        if self.busy or not self.validate():
+            return
+        call = self.work()
+        self.busy = True
+        self.ok_button.setEnabled(False)
+        self.context.run_task(
+            lambda _progress, _cancel: call(), name=self.windowTitle(), writer=True,
+            on_result=self._done, on_error=self._failed,
+        )
+
+    def _done(self, answer: ChangeSet | CreatedTag) -> None:
+        self.busy = False
+        changes = answer.changes if isinstance(answer, CreatedTag) else answer
+        self.context.publish(changes)
+        self.saved.emit(answer)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.show_message(message_for(exc), blocking=False, error=True)
+
+
+class CreateTagDialog(_SaveDialog):
+    """A new tag in an existing corp group (path names like `教育/K12` nest in the tree)."""
+
+    def __init__(self, context: AppContext, service: TagAdminService,
+                 groups: Sequence[GroupInfo], group_id: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(context, service, self.tr("New tag"), parent)
+        self.group_box = QComboBox()
+        for group in sorted(groups, key=lambda g: -g.order):
+            if group.kind is TagKind.CORP:
+                self.group_box.addItem(group.name, group.id)
+        if group_id:
+            self.group_box.setCurrentIndex(max(0, self.group_box.findData(group_id)))
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("Name, or a path such as 教育/K12"))
+        self.form.addRow(self.tr("Group"), self.group_box)
+        self.form.addRow(self.tr("Name"), self.name_edit)
+        self._siblings: dict[str, list[str]] = {}
+        self.name_edit.textChanged.connect(self.validate)
+        self.group_box.currentIndexChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self) -> bool:
+        group_id = str(self.group_box.currentData() or "")
+        if not group_id:
+            self.show_message(self.tr("Create a tag group first."), blocking=True)
+            return False
+        if group_id not in self._siblings:
+            self._siblings[group_id] = self.service.tag_names_in_group(group_id)
+        text, blocking = check_text(validate_tag_name(self.name_edit.text(),
+                                                      self._siblings[group_id]))
+        self.show_message(text, blocking=blocking)
+        return not blocking
+
+    def work(self) -> Callable[[], CreatedTag]:
+        group_id, name = str(self.group_box.currentData()), self.name_edit.text()
+        return lambda: self.service.create_tag(group_id, name)
+
+
+class CreateGroupDialog(_SaveDialog):
+    """A new corp group with its first tag (WeCom has no empty groups)."""
+
+    def __init__(self, context: AppContext, service: TagAdminService,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(context, service, self.tr("New tag group"), parent)
+        self.group_edit = QLineEdit()
+        self.name_edit = QLineEdit()
+        self.form.addRow(self.tr("Group name"), self.group_edit)
+        self.form.addRow(self.tr("First tag"), self.name_edit)
+        self._groups = service.group_names()
+        self.group_edit.textChanged.connect(self.validate)
+        self.name_edit.textChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self) -> bool:
+        group = validate_group_name(self.group_edit.text(), self._groups)
+        tag = validate_tag_name(self.name_edit.text(), [])
+        group_text, group_blocks = check_text(group)
+        tag_text, tag_blocks = check_text(tag)
+        self.show_message("\n".join(t for t in (group_text, tag_text) if t),
+                          blocking=group_blocks or tag_blocks)
+        return not (group_blocks or tag_blocks)
+
+    def work(self) -> Callable[[], CreatedTag]:
+        group, name = self.group_edit.text(), self.name_edit.text()
+        return lambda: self.service.create_group(group, name)
+
+
+class RenameDialog(_SaveDialog):
+    """Rename a corp tag (its full path name) or a corp group."""
+
+    def __init__(self, context: AppContext, service: TagAdminService, item_id: str,
+                 current_name: str, *, is_group: bool, group_id: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(context, service, self.tr("Rename"), parent)
+        self.item_id = item_id
+        self.current_name = current_name
+        self.name_edit = QLineEdit(current_name)
+        self.name_edit.selectAll()
+        self.form.addRow(self.tr("New name"), self.name_edit)
+        self._others = (service.group_names(exclude=item_id) if is_group
+                        else service.tag_names_in_group(group_id, exclude=item_id))
+        self._is_group = is_group
+        self.name_edit.textChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self) -> bool:
+        text = self.name_edit.text()
+        check = (validate_group_name(text, self._others) if self._is_group
+                 else validate_tag_name(text, self._others))
+        message, blocking = check_text(check)
+        unchanged = check.normalized == self.current_name
+        self.show_message(message, blocking=blocking or unchanged)
+        return not blocking and not unchanged
+
+    def work(self) -> Callable[[], ChangeSet]:
+        item_id, name = self.item_id, self.name_edit.text()
+        return lambda: self.service.rename(item_id, name)
+
+
+class AbbreviationDialog(_SaveDialog):
+    """The team-wide short code typed in the search boxes (`V3` for 三次复购客户)."""
+
+    def __init__(self, context: AppContext, service: TagAdminService, tag: TagInfo,
+                 taken: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(context, service, self.tr("Abbreviation"), parent)
+        self.tag = tag
+        self._taken = taken
+        self.code_edit = QLineEdit(tag.abbreviation)
+        self.code_edit.setPlaceholderText(self.tr("e.g. V3; empty removes it"))
+        self.form.addRow(tag.name, self.code_edit)
+        self.code_edit.textChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self) -> bool:
+        try:
+            check_abbreviation(self.code_edit.text(), self._taken)
+        except TagAdminError as exc:
+            self.show_message(pick(exc.zh, exc.en), blocking=True)
+            return False
+        self.show_message(self.tr("Shared with the whole team; type it in any tag search."),
+                          blocking=False)
+        return True
+
+    def work(self) -> Callable[[], ChangeSet]:
+        tag_id, code = self.tag.id, self.code_edit.text()
+        return lambda: self.service.set_abbreviation(tag_id, code)
+
+
+def taken_abbreviations(tags: list[TagInfo], *, exclude: str) -> dict[str, str]:
+    """Codes in use (code → tag name), leaving out the tag being edited."""
+    return {tag.abbreviation: tag.name for tag in tags if tag.abbreviation and tag.id != exclude}
+

@@ -1,0 +1,402 @@
+"""The tag tree pane: type-ahead search over the tree, clicks that filter, keys that edit.
+
+A click on a tag or group emits `tagClicked` / `groupClicked` with the keyboard modifiers of
+that click (plain = replace the filter, Ctrl = AND, Alt = NOT); the main window turns them into
+filter expressions. The search box finds tags by Chinese, full pinyin, initials (`gyx`) or
+abbreviation: rows that do not match are hidden, matches are highlighted, the best one becomes
+current and Enter uses it. Edits (F2, Del, Ctrl+N, pins, abbreviations) run through
+`TagAdminService` on the writer thread and publish their change set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.tag_tree import NodeKind, TagNode
+from desktop.domain.tags import TagKind
+from desktop.services.changes import ChangeSet
+from desktop.services.tag_admin import DeletionImpact
+from desktop.ui.context import AppContext
+from desktop.ui.style import accent
+from desktop.ui.tag_dialogs import (
+    AbbreviationDialog,
+    CreateGroupDialog,
+    CreateTagDialog,
+    RenameDialog,
+    delete_confirmation,
+    message_for,
+    pick,
+    taken_abbreviations,
+)
+from desktop.ui.tag_tree_model import COUNT_COLUMN, NAME_COLUMN, Role, TagTreeModel
+
+SEARCH_LIMIT = 60
+
+
+class TagTreeView(QWidget):
+    tagClicked = Signal(str, object)    # tag id, Qt.KeyboardModifier
+    groupClicked = Signal(str, object)  # group id, Qt.KeyboardModifier
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = TagTreeModel(context, self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Find a tag: 中文, pinyin, gyx, V3"))
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setItemDelegateForColumn(NAME_COLUMN, _BadgeDelegate(self.tree))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        self.dialog: QWidget | None = None
+        self._click_modifiers = Qt.KeyboardModifier.NoModifier
+        self._expanded: set[str] = set()
+        self._current_key = ""
+        self._build_actions()
+        self._connect()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def current_node(self) -> TagNode | None:
+        return self.model.node(self.tree.currentIndex())
+
+    def select_key(self, key: str) -> bool:
+        index = self.model.index_for_key(key)
+        if not index.isValid():
+            return False
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    def activate(self, index: QModelIndex, modifiers: Qt.KeyboardModifier) -> None:
+        """What a click does: filter by the tag or group, combined as the modifiers say."""
+        node = self.model.node(index)
+        if node is None or node.section is TagKind.PERSONAL:
+            return
+        if node.kind is NodeKind.TAG and node.tag is not None:
+            self.tagClicked.emit(node.tag.id, modifiers)
+        elif node.kind is NodeKind.GROUP and node.group is not None:
+            self.groupClicked.emit(node.group.id, modifiers)
+
+    # -- search -------------------------------------------------------------------------------
+
+    def apply_search(self, text: str) -> None:
+        """Show only matching tags (and the way to them), best match current."""
+        if not text.strip():
+            self._show_all()
+            return
+        hits = self.model.search_index.search(text, SEARCH_LIMIT)
+        keys = [f"tag:{hit.tag.id}" for hit in hits]
+        visible: set[str] = set()
+        for key in keys:
+            node = self.model.tree.get(key)
+            while node is not None:
+                visible.add(node.key)
+                node = node.parent
+        self.tree.setUpdatesEnabled(False)
+        for node in self.model.tree.walk():
+            index = self.model.index_for_key(node.key)
+            self.tree.setRowHidden(index.row(), index.parent(), node.key not in visible)
+        for key in visible:
+            node = self.model.tree.get(key)
+            if node is not None and node.kind is not NodeKind.TAG:
+                self.tree.expand(self.model.index_for_key(key))
+        self.tree.setUpdatesEnabled(True)
+        self.model.set_matches(keys)
+        if keys:
+            self.select_key(keys[0])
+
+    def _show_all(self) -> None:
+        self.model.set_matches(())
+        self.tree.setUpdatesEnabled(False)
+        for node in self.model.tree.walk():
+            index = self.model.index_for_key(node.key)
+            self.tree.setRowHidden(index.row(), index.parent(), False)
+        self.tree.setUpdatesEnabled(True)
+
+    # -- editing --------------------------------------------------------------------------------
+
+    def new_tag(self) -> CreateTagDialog:
+        node = self.current_node()
+        group = _group_of(node)
+        dialog = CreateTagDialog(self.context, self.model.service, self.model.library.groups,
+                                 group.group.id if group and group.group else "", self)
+        if node is not None and node.kind in (NodeKind.TAG, NodeKind.FOLDER):
+            dialog.name_edit.setText(f"{node.full_name}/")
+        dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
+        return self._open(dialog)
+
+    def new_group(self) -> CreateGroupDialog:
+        dialog = CreateGroupDialog(self.context, self.model.service, self)
+        dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
+        return self._open(dialog)
+
+    def rename_current(self) -> RenameDialog | None:
+        node = self.current_node()
+        if not self._editable(node) or node is None:
+            return None
+        if node.kind is NodeKind.GROUP and node.group is not None:
+            dialog = RenameDialog(self.context, self.model.service, node.group.id,
+                                  node.group.name, is_group=True, parent=self)
+        elif node.tag is not None:
+            dialog = RenameDialog(self.context, self.model.service, node.tag.id, node.tag.name,
+                                  is_group=False, group_id=node.tag.group_id, parent=self)
+        else:
+            return None
+        return self._open(dialog)
+
+    def edit_abbreviation(self) -> AbbreviationDialog | None:
+        node = self.current_node()
+        if node is None or node.tag is None or node.section is TagKind.PERSONAL:
+            return None
+        taken = taken_abbreviations(self.model.library.tags, exclude=node.tag.id)
+        return self._open(AbbreviationDialog(self.context, self.model.service, node.tag, taken,
+                                             self))
+
+    def delete_current(self) -> None:
+        """Count who loses the tag (in the background), confirm, then delete in WeCom."""
+        node = self.current_node()
+        if not self._editable(node) or node is None:
+            return
+        tag_ids = [node.tag.id] if node.kind is NodeKind.TAG and node.tag else []
+        group = node.group if node.kind is NodeKind.GROUP else None
+        if not tag_ids and group is None:
+            return
+        group_ids = [group.id] if group else []
+        service = self.model.service
+        self.context.run_task(
+            lambda _p, _c: service.deletion_impact(tag_ids, group_ids), name="deletion impact",
+            on_result=lambda impact: self._confirm_delete(impact, tag_ids, group),
+            on_error=self._show_error,
+        )
+
+    def toggle_pin(self) -> None:
+        node = self.current_node()
+        if node is None or node.tag is None or node.section is TagKind.PERSONAL:
+            return
+        service, userid, tag_id = self.model.service, self.context.operator, node.tag.id
+        if tag_id in service.pins(userid):
+            self._write(lambda: service.unpin(userid, tag_id), "unpin")
+        else:
+            self._write(lambda: service.pin(userid, tag_id), "pin")
+
+    def _confirm_delete(self, impact: DeletionImpact, tag_ids: list[str], group: Any) -> None:
+        title, text = delete_confirmation(impact, group_name=group.name if group else "")
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        service = self.model.service
+        if group is not None:
+            self._write(lambda: service.delete_group(group.id), "delete group")
+        else:
+            self._write(lambda: service.delete_tags(tag_ids), "delete tags")
+
+    def _write(self, call: Callable[[], ChangeSet], name: str) -> None:
+        self.context.run_task(lambda _p, _c: call(), name=name, writer=True,
+                              on_result=self.context.publish, on_error=self._show_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        message = message_for(exc)
+        self.context.status_message.emit(message)
+        QMessageBox.warning(self, self.tr("Tags"), message)
+
+    def _editable(self, node: TagNode | None) -> bool:
+        """Say why not in the status bar when WeCom will not let TagDesk change the node."""
+        if node is None or node.kind not in (NodeKind.GROUP, NodeKind.TAG):
+            return False
+        if node.restriction is not None:
+            self.context.status_message.emit(pick(node.restriction.zh, node.restriction.en))
+            return False
+        if node.section is not TagKind.CORP:
+            self.context.status_message.emit(self.tr(
+                "Rule-group tags are edited in their rule group; TagDesk shows them read-only"))
+            return False
+        return True
+
+    def _open(self, dialog: Any) -> Any:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _select_later(self, key: str) -> None:
+        def select() -> None:
+            self.model.loaded.disconnect(select)
+            self.select_key(key)
+        self.model.loaded.connect(select)
+
+    # -- wiring ---------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Callable[[], object], keys: QKeySequence | str = "") -> QAction:
+            item = QAction(text, self)
+            if keys:
+                item.setShortcut(QKeySequence(keys))
+                item.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            item.triggered.connect(lambda _checked=False: slot())
+            self.addAction(item)
+            return item
+
+        self.new_tag_action = action(self.tr("New tag…"), self.new_tag, "Ctrl+N")
+        self.new_group_action = action(self.tr("New tag group…"), self.new_group, "Ctrl+Shift+N")
+        self.rename_action = action(self.tr("Rename…"), self.rename_current, "F2")
+        self.abbreviation_action = action(self.tr("Abbreviation…"), self.edit_abbreviation)
+        self.pin_action = action(self.tr("Pin to favourites"), self.toggle_pin, "Ctrl+P")
+        self.delete_action = action(self.tr("Delete…"), self.delete_current,
+                                    QKeySequence(QKeySequence.StandardKey.Delete))
+        self.find_action = action(self.tr("Find tag"), self.search.setFocus, "Ctrl+F")
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self.apply_search)
+        self.search.installEventFilter(self)
+        self.tree.viewport().installEventFilter(self)
+        self.tree.installEventFilter(self)
+        self.tree.clicked.connect(lambda index: self.activate(index, self._click_modifiers))
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.model.modelAboutToBeReset.connect(self._remember_view)
+        self.model.modelReset.connect(self._restore_view)
+        self.model.loaded.connect(self._reapply_search)
+        self.model.moveFailed.connect(self._move_failed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree.viewport() and event.type() in (
+            QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease
+        ):
+            self._click_modifiers = event.modifiers()  # type: ignore[attr-defined]
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.search:
+                return self._search_key(event)
+            if watched is self.tree and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.activate(self.tree.currentIndex(), event.modifiers())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _search_key(self, event: QKeyEvent) -> bool:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activate(self.tree.currentIndex(), event.modifiers())
+            return True
+        if event.key() == Qt.Key.Key_Down:
+            self.tree.setFocus()
+            return True
+        if event.key() == Qt.Key.Key_Escape and self.search.text():
+            self.search.clear()
+            return True
+        return False
+
+    def _context_menu(self, position: Any) -> None:
+        node = self.model.node(self.tree.indexAt(position))
+        if node is not None:
+            self.tree.setCurrentIndex(self.model.index_for_key(node.key))
+        self._update_actions(node)
+        menu = QMenu(self)
+        for item in (self.new_tag_action, self.new_group_action, None, self.rename_action,
+                     self.abbreviation_action, self.pin_action, None, self.delete_action):
+            if item is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(item)
+        menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def _update_actions(self, node: TagNode | None) -> None:
+        corp = node is not None and node.section is TagKind.CORP and node.restriction is None
+        is_tag = node is not None and node.kind is NodeKind.TAG
+        editable = corp and node is not None and node.kind in (NodeKind.GROUP, NodeKind.TAG)
+        self.rename_action.setEnabled(editable)
+        self.delete_action.setEnabled(editable)
+        settable = is_tag and node is not None and node.section is not TagKind.PERSONAL
+        self.abbreviation_action.setEnabled(settable)
+        self.pin_action.setEnabled(settable)
+        if settable and node is not None and node.tag is not None:
+            pinned = node.tag.id in self.model.service.pins(self.context.operator)
+            self.pin_action.setText(self.tr("Unpin from favourites") if pinned
+                                    else self.tr("Pin to favourites"))
+
+    def _remember_view(self) -> None:
+        self._expanded = {
+            node.key for node in self.model.tree.walk()
+            if self.tree.isExpanded(self.model.index_for_key(node.key))
+        }
+        current = self.current_node()
+        self._current_key = current.key if current else ""
+
+    def _restore_view(self) -> None:
+        first_load = not self._expanded
+        for node in self.model.tree.walk():
+            if node.key in self._expanded or (first_load and node.kind is NodeKind.SECTION):
+                self.tree.expand(self.model.index_for_key(node.key))
+        if self._current_key:
+            self.tree.setCurrentIndex(self.model.index_for_key(self._current_key))
+
+    def _reapply_search(self) -> None:
+        if self.search.text().strip():
+            self.apply_search(self.search.text())
+
+    def _move_failed(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Tag order"), message)
+
+
+class _BadgeDelegate(QStyledItemDelegate):
+    """Draws a tag's abbreviation as a small badge at the right of its name."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        code = index.data(Role.ABBREVIATION)
+        if not code:
+            super().paint(painter, option, index)
+            return
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(code) + 10
+        rect: QRect = option.rect
+        text_option = QStyleOptionViewItem(option)
+        text_option.rect = rect.adjusted(0, 0, -width - 4, 0)
+        super().paint(painter, text_option, index)
+        badge = QRect(rect.right() - width - 2, rect.top() + 2, width, rect.height() - 4)
+        colour = accent()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 40))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(colour)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, code)
+        painter.restore()
+
+
+def _group_of(node: TagNode | None) -> TagNode | None:
+    while node is not None and node.kind is not NodeKind.GROUP:
+        node = node.parent
+    return node

@@ -1,0 +1,319 @@
+"""The tag tree model and view on the real sandbox: drags reach WeCom, counts follow changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.domain.tag_tree import NodeKind
+from desktop.services.sync import run_sync
+from desktop.ui.tag_dialogs import RenameDialog
+from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
+from desktop.ui.tag_tree_view import TagTreeView
+
+pytestmark = pytest.mark.gui
+
+MOVE = Qt.DropAction.MoveAction
+
+
+@pytest.fixture
+def model(qtbot: Any, synced_context: Any) -> TagTreeModel:
+    tree_model = TagTreeModel(synced_context)
+    qtbot.waitUntil(lambda: tree_model.is_loaded, timeout=10000)
+    return tree_model
+
+
+def _group_index(model: TagTreeModel, name: str) -> QModelIndex:
+    node = next(n for n in model.tree.walk() if n.kind is NodeKind.GROUP and n.label == name)
+    return model.index_for_key(node.key)
+
+
+def _child_names(model: TagTreeModel, parent: QModelIndex) -> list[str]:
+    return [model.index(row, 0, parent).data() for row in range(model.rowCount(parent))]
+
+
+def _child_ids(model: TagTreeModel, parent: QModelIndex, role: Role = Role.TAG_ID) -> list[str]:
+    return [model.index(row, 0, parent).data(role) for row in range(model.rowCount(parent))]
+
+
+def _wait_idle(qtbot: Any, model: TagTreeModel) -> None:
+    qtbot.waitUntil(lambda: not model._pending, timeout=10000)
+    model.context.wait_idle()
+    qtbot.wait(10)  # let the queued result signals reach the model
+
+
+def _sandbox_sorted(sandbox: Any, ids: list[str]) -> list[str]:
+    return sorted(ids, key=lambda i: -sandbox.state.tag_order(i))
+
+
+def test_model_passes_the_model_tester(qtmodeltester: Any, model: TagTreeModel) -> None:
+    qtmodeltester.check(model)
+
+
+def test_sections_groups_and_counts(model: TagTreeModel, synced_context: Any) -> None:
+    roots = [model.index(row, 0).data(Role.KEY) for row in range(model.rowCount())]
+    assert roots == ["section:corp", "section:strategy"]
+    group = _group_index(model, "意向程度")
+    names = _child_names(model, group)
+    assert set(names) == {"高意向", "中意向", "低意向"}
+    cache = synced_context.cache
+    for row, name in enumerate(names):
+        expected = cache.scalar(
+            "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            " JOIN tag_group g ON g.id = t.group_id WHERE g.name = '意向程度' AND t.name = ?",
+            (name,))
+        assert model.index(row, COUNT_COLUMN, group).data() == expected
+    strategy = model.index(1, 0)
+    rule_group = model.index(0, 0, strategy)
+    assert model.index(0, 0, rule_group).data(Role.NODE_KIND) == "group"
+    assert "rule group" in model.index(0, 0, rule_group).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_path_names_nest_up_to_five_levels(model: TagTreeModel) -> None:
+    industry = _group_index(model, "行业类型")
+    education = next(model.index(r, 0, industry) for r in range(model.rowCount(industry))
+                     if model.index(r, 0, industry).data() == "教育")
+    k12 = next(model.index(r, 0, education) for r in range(model.rowCount(education))
+               if model.index(r, 0, education).data() == "K12")
+    assert set(_child_names(model, k12)) == {"小学", "初中"}
+    assert model.index(0, 0, k12).data(Qt.ItemDataRole.ToolTipRole).startswith("教育/K12/")
+
+
+def test_drag_a_tag_reorders_it_in_wecom_and_survives_a_sync(
+    qtbot: Any, qtmodeltester: Any, model: TagTreeModel, synced_context: Any, sandbox: Any
+) -> None:
+    qtmodeltester.check(model)  # stays attached: the optimistic move and the reload are checked
+    group = _group_index(model, "客户阶段")
+    ids = _child_ids(model, group)
+    last = model.index(len(ids) - 1, 0, group)
+    mime = model.mimeData([last])
+    assert json.loads(bytes(mime.data(TAG_IDS_MIME).data()))["tag_ids"] == [ids[-1]]
+    assert model.canDropMimeData(mime, MOVE, 0, 0, group)
+    assert model.dropMimeData(mime, MOVE, 0, 0, group)
+    wanted = [ids[-1], *ids[:-1]]
+    assert _child_ids(model, group) == wanted  # optimistic: the row moved at once
+    assert model.index(0, 0, group).data(Role.PENDING) is True
+    _wait_idle(qtbot, model)
+    qtbot.waitUntil(lambda: not model.index(0, 0, group).data(Role.PENDING))
+    assert _sandbox_sorted(sandbox, ids) == wanted
+    assert _child_ids(model, _group_index(model, "客户阶段")) == wanted
+    cached = [row[0] for row in synced_context.cache.query(
+        "SELECT t.id FROM tag t JOIN tag_group g ON g.id = t.group_id WHERE g.name = '客户阶段'"
+        " AND t.deleted = 0 ORDER BY t.sort_order DESC")]
+    assert cached == wanted
+    run_sync(synced_context.workspace.client(), synced_context.cache,
+             operator=synced_context.operator)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.reload()
+    assert _child_ids(model, _group_index(model, "客户阶段")) == wanted
+
+
+def test_drag_a_group_among_groups(qtbot: Any, model: TagTreeModel, sandbox: Any) -> None:
+    corp = model.index(0, 0)
+    group_ids = _child_ids(model, corp, Role.GROUP_ID)
+    first = model.index(0, 0, corp)
+    mime = model.mimeData([first])
+    assert model.dropMimeData(mime, MOVE, 3, 0, corp)  # before the fourth: lands third
+    wanted = [group_ids[1], group_ids[2], group_ids[0], *group_ids[3:]]
+    assert _child_ids(model, corp, Role.GROUP_ID) == wanted
+    _wait_idle(qtbot, model)
+    assert _sandbox_sorted(sandbox, group_ids) == wanted
+
+
+def test_drop_onto_a_row_puts_it_before_that_row(qtbot: Any, model: TagTreeModel) -> None:
+    group = _group_index(model, "客户阶段")
+    ids = _child_ids(model, group)
+    mime = model.mimeData([model.index(4, 0, group)])
+    assert model.dropMimeData(mime, MOVE, -1, 0, model.index(1, 0, group))
+    assert _child_ids(model, group) == [ids[0], ids[4], ids[1], ids[2], ids[3], *ids[5:]]
+    _wait_idle(qtbot, model)
+
+
+def test_drops_that_break_the_rules_are_refused(model: TagTreeModel) -> None:
+    stage = _group_index(model, "客户阶段")
+    intent = _group_index(model, "意向程度")
+    tag_mime = model.mimeData([model.index(0, 0, stage)])
+    assert not model.canDropMimeData(tag_mime, MOVE, 0, 0, intent)       # another group
+    assert not model.canDropMimeData(tag_mime, MOVE, 0, 0, model.index(0, 0))  # among groups
+    assert not model.canDropMimeData(tag_mime, Qt.DropAction.CopyAction, 0, 0, stage)
+    group_mime = model.mimeData([stage])
+    assert not model.canDropMimeData(group_mime, MOVE, 0, 0, intent)
+    strategy_group = model.index(0, 0, model.index(0, 0, model.index(1, 0)))
+    assert not model.flags(strategy_group) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not model.canDropMimeData(model.mimeData([strategy_group]), MOVE, 0, 0,
+                                     model.index(0, 0, model.index(1, 0)))
+    junk = QMimeData()
+    junk.setData(TAG_IDS_MIME, b"not json")
+    assert not model.canDropMimeData(junk, MOVE, 0, 0, stage)
+    assert not model.dropMimeData(junk, MOVE, 0, 0, stage)
+
+
+def test_a_refused_drop_moves_back_with_a_readable_message(
+    qtbot: Any, model: TagTreeModel, synced_context: Any, sandbox: Any
+) -> None:
+    console_id = sandbox.state.console_add_tag("意向程度", "待判断")
+    run_sync(synced_context.workspace.client(), synced_context.cache,
+             operator=synced_context.operator)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.reload()
+    group = _group_index(model, "意向程度")
+    ids = _child_ids(model, group)
+    assert ids[-1] == console_id
+    before = sandbox.state.tag_order(console_id)
+    mime = model.mimeData([model.index(len(ids) - 1, 0, group)])
+    with qtbot.waitSignal(model.moveFailed, timeout=10000) as failed:
+        assert model.dropMimeData(mime, MOVE, 0, 0, group)
+        assert _child_ids(model, group)[0] == console_id
+    assert "管理后台" in failed.args[0] or "admin console" in failed.args[0]
+    qtbot.waitUntil(lambda: _child_ids(model, _group_index(model, "意向程度")) == ids,
+                    timeout=10000)
+    assert sandbox.state.tag_order(console_id) == before
+    console_row = model.index(len(ids) - 1, 0, _group_index(model, "意向程度"))
+    assert not model.flags(console_row) & Qt.ItemFlag.ItemIsDragEnabled
+    assert console_row.data(Role.READ_ONLY_REASON)
+
+
+# -- the view ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def view(qtbot: Any, synced_context: Any) -> TagTreeView:
+    tree_view = TagTreeView(synced_context)
+    qtbot.addWidget(tree_view)
+    tree_view.resize(360, 700)
+    tree_view.show()
+    qtbot.waitUntil(lambda: tree_view.model.is_loaded, timeout=10000)
+    return tree_view
+
+
+def _visible_tags(view: TagTreeView) -> set[str]:
+    names = set()
+    for node in view.model.tree.walk():
+        index = view.model.index_for_key(node.key)
+        hidden = False
+        probe = index
+        while probe.isValid():
+            hidden = hidden or view.tree.isRowHidden(probe.row(), probe.parent())
+            probe = probe.parent()
+        if node.kind is NodeKind.TAG and not hidden:
+            names.add(node.full_name)
+    return names
+
+
+def test_type_ahead_by_initials_and_abbreviation(
+    qtbot: Any, view: TagTreeView, synced_context: Any, sandbox: Any
+) -> None:
+    qtbot.keyClicks(view.search, "gyx")
+    assert view.current_node().full_name == "高意向"
+    assert view.current_node().key in view.model._matches
+    visible = _visible_tags(view)
+    assert "高意向" in visible and "VIP" not in visible
+    view.search.clear()
+    assert "VIP" in _visible_tags(view)
+    tag_id = sandbox.state.find_tag("复购", "三次复购客户")
+    synced_context.publish(view.model.service.set_abbreviation(tag_id, "V3"))
+    qtbot.waitUntil(lambda: [h.tag.id for h in view.model.search_index.search("V3")[:1]]
+                    == [tag_id], timeout=10000)
+    qtbot.keyClicks(view.search, "v3")
+    assert view.current_node().tag.id == tag_id
+    assert view.tree.currentIndex().data(Role.ABBREVIATION) == "V3"
+
+
+def test_clicks_emit_tag_and_group_with_modifiers(qtbot: Any, view: TagTreeView) -> None:
+    qtbot.keyClicks(view.search, "gyx")
+    index = view.tree.currentIndex()
+    tag_id = index.data(Role.TAG_ID)
+    rect = view.tree.visualRect(index)
+    for modifier in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier,
+                     Qt.KeyboardModifier.AltModifier):
+        with qtbot.waitSignal(view.tagClicked) as clicked:
+            qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, modifier,
+                             rect.center())
+        assert clicked.args == [tag_id, modifier]
+    with qtbot.waitSignal(view.tagClicked) as entered:
+        qtbot.keyClick(view.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert entered.args == [tag_id, Qt.KeyboardModifier.ControlModifier]
+    group = index.parent()
+    with qtbot.waitSignal(view.groupClicked) as group_clicked:
+        qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.AltModifier, view.tree.visualRect(group).center())
+    assert group_clicked.args == [group.data(Role.GROUP_ID), Qt.KeyboardModifier.AltModifier]
+
+
+def test_counts_follow_a_toggle(qtbot: Any, view: TagTreeView, synced_context: Any,
+                                sandbox: Any) -> None:
+    tag_id = sandbox.state.find_tag("意向程度", "高意向")
+    count = view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data()
+    without = [int(row[0]) for row in synced_context.cache.query(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 3", (tag_id,))]
+    synced_context.toggle_tag(without, tag_id, "高意向")
+    qtbot.waitUntil(
+        lambda: view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data() == count + 3,
+        timeout=15000)
+
+
+def test_delete_asks_with_the_customer_count_and_deletes_in_wecom(
+    qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes if len(asked) > 1 else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    tag_id = sandbox.state.find_tag("复购", "高频复购")
+    impact = view.model.service.deletion_impact([tag_id])
+    assert view.select_key(f"tag:{tag_id}")
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10000)
+    assert str(impact.customers) in asked[0] and "高频复购" in asked[0]
+    view.context.wait_idle()
+    assert sandbox.state.find_tag("复购", "高频复购") == tag_id  # "No" changed nothing
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: view.model.tree.get(f"tag:{tag_id}") is None, timeout=10000)
+    assert sandbox.state.find_tag("复购", "高频复购") is None
+
+
+def test_rename_with_f2(qtbot: Any, view: TagTreeView, sandbox: Any) -> None:
+    tag_id = sandbox.state.find_tag("意向程度", "低意向")
+    view.select_key(f"tag:{tag_id}")
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_F2)
+    dialog = view.dialog
+    assert isinstance(dialog, RenameDialog) and dialog.isVisible()
+    dialog.name_edit.setText("意向较低")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert sandbox.state.find_tag("意向程度", "意向较低") == tag_id
+    qtbot.waitUntil(lambda: view.model.index_for_key(f"tag:{tag_id}").data() == "意向较低",
+                    timeout=10000)
+
+
+def test_pin_from_the_tree(qtbot: Any, view: TagTreeView, synced_context: Any,
+                           sandbox: Any) -> None:
+    tag_id = sandbox.state.find_tag("意向程度", "高意向")
+    view.select_key(f"tag:{tag_id}")
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    pins = view.model.service.pins
+    qtbot.waitUntil(lambda: pins(synced_context.operator) == [tag_id], timeout=10000)
+    qtbot.keyClick(view.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: pins(synced_context.operator) == [], timeout=10000)
+
+
+def test_read_only_nodes_say_why_and_offer_no_edits(
+    qtbot: Any, view: TagTreeView, synced_context: Any
+) -> None:
+    messages: list[str] = []
+    synced_context.status_message.connect(messages.append)
+    strategy_group = view.model.index(0, 0, view.model.index(0, 0, view.model.index(1, 0)))
+    view.tree.setCurrentIndex(strategy_group)
+    assert view.rename_current() is None
+    assert messages and view.dialog is None
