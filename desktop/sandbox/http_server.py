@@ -43,6 +43,10 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(connection)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished mid-answer is routine here; keep stderr clean."""
+        log.debug("connection from %s ended abnormally", client_address[0], exc_info=True)
+
     def close_connections(self) -> None:
         """End kept-alive connections so that their handler threads finish."""
         with self._open_lock:
@@ -79,7 +83,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.send_error(400, "bad Content-Length")
+            return
         body = self.rfile.read(length) if length > 0 else b""
         reply = self.server.dispatcher.handle(method, self.path, body, self.client_address[0])
         if reply.drop:

@@ -57,8 +57,3 @@ class QuotaLimiter:
                 self._blocked_until[key] = now + self._block_s
                 return False
             return True
-
-    def blocked(self, key: QuotaKey) -> bool:
-        with self._lock:
-            until = self._blocked_until.get(key)
-            return until is not None and self._clock() < until

@@ -140,6 +140,16 @@ class SandboxState:
             ).fetchone()
             return row[0] if row else None
 
+    def find_group(self, group_name: str) -> str | None:
+        """A live tag group id by name, corp groups first, then rule-group ones."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT id FROM tag_group WHERE deleted = 0 AND name = ?"
+                " ORDER BY strategy_id IS NOT NULL, key LIMIT 1",
+                (group_name,),
+            ).fetchone()
+            return row[0] if row else None
+
     def tag_order(self, tag_or_group_id: str) -> int:
         with self.transaction() as conn:
             item = tag_library.find_tag(conn, tag_or_group_id) or tag_library.find_group(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp
+from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
 
 BATCH = "externalcontact/batch/get_by_user"
 
@@ -229,3 +230,27 @@ def test_message_send_reports_invalid_recipients(api: WeComHttp, sandbox: Sandbo
     assert api.post("message/send", {**body, "touser": "ghost"})["errcode"] == 81013
     assert api.post("message/send", {**body, "agentid": 1})["errcode"] == 40056
     assert api.post("message/send", {**body, "text": {"content": ""}})["errcode"] == 44004
+
+
+def test_strategy_tags_can_be_hidden_from_get(tmp_path: Path) -> None:
+    with running_sandbox(tmp_path, strategy_tags_in_get=False) as server, WeComHttp(server) as api:
+        api.login()
+        carriers = [
+            r
+            for r in server.state.relations()
+            if any(t.startswith("st") for t in server.state.relation_tag_ids(*r))
+        ]
+        assert carriers
+        userid, external_userid = carriers[0]
+        follow = next(
+            f
+            for f in api.ok("externalcontact/get", external_userid=external_userid)["follow_user"]
+            if f["userid"] == userid
+        )
+        assert follow["tags"] and all(t["type"] in (1, 2) for t in follow["tags"])
+        batch = [
+            i
+            for i in api.all_relations([userid])
+            if i["external_contact"]["external_userid"] == external_userid
+        ]
+        assert any(t.startswith("st") for t in batch[0]["follow_info"]["tag_id"])

@@ -48,7 +48,8 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         assert again.state.find_tag("重启测试", "留下") == tag
         assert tag in again.state.relation_tag_ids(*first)
         assert second not in again.state.relations()
-        assert (tmp_path / "chat_export.jsonl").exists()
+        assert again.state.chat_export_path == tmp_path / "chat_export.jsonl"
+        assert again.state.chat_export_path.stat().st_size > 0
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
