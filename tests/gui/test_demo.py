@@ -1,0 +1,65 @@
+"""`tagdesk --demo --screenshot`: the whole app in a subprocess, as users and the docs run it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _tagdesk(home: Path, *args: str, platform: str = "offscreen") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TAGDESK_HOME": str(home), "QT_QPA_PLATFORM": platform,
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
+    return subprocess.run([sys.executable, "-m", "desktop", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=240, check=False)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path) -> None:
+    home, shot = tmp_path / "home", tmp_path / "shots" / "main.png"
+    home.mkdir()
+    started = time.perf_counter()
+    result = _tagdesk(home, "--demo", "--screenshot", str(shot))
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert _png_size(shot) == (1400, 860)
+    assert shot.stat().st_size > 20_000
+    assert result.stdout.strip() == f"{shot} 1400x860"
+    with sqlite3.connect(home / "profiles" / "demo" / "cache.sqlite") as conn:
+        customers = conn.execute("SELECT count(*) FROM customer").fetchone()[0]
+        last_sync = conn.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()
+    assert customers == 5000 and last_sync
+    assert elapsed < 60
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_profile_fails_with_one_sentence(tmp_path: Path) -> None:
+    result = _tagdesk(tmp_path, "--profile", "nosuch", "--screenshot", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert "No profile named nosuch" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_a_missing_platform_plugin_is_reported_before_qt_aborts(tmp_path: Path) -> None:
+    result = _tagdesk(tmp_path, "--demo", "--screenshot", str(tmp_path / "x.png"),
+                      platform="nosuchplatform")
+    assert result.returncode == 2
+    assert "Qt platform plugin “nosuchplatform” is not installed" in result.stderr
+    assert "Traceback" not in result.stderr
