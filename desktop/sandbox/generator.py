@@ -18,13 +18,16 @@ from pathlib import Path
 from desktop.sandbox import corpus
 from desktop.sandbox.chat_export import write_chat_export
 from desktop.sandbox.config import SandboxConfig
-from desktop.sandbox.customer_generator import PickableGroup, generate_customers
+from desktop.sandbox.customer_generator import (
+    DAY,
+    HISTORY_DAYS,
+    PickableGroup,
+    generate_customers,
+)
 from desktop.sandbox.ids import CORP_TAG_PREFIX, STRATEGY_TAG_PREFIX, URLSAFE, hex_id, opaque_id
 from desktop.sandbox.people import person_name
-from desktop.sandbox.schema import create_bulk_indexes
+from desktop.sandbox.schema import SCHEMA_VERSION, create_bulk_indexes
 
-DAY = 86_400
-HISTORY_DAYS = 730
 ZIPF_EXPONENT = 1.15
 AGENT_ID_BASE = 1_000_002
 
@@ -101,6 +104,7 @@ def _write_identity(
         "agent_id": str(AGENT_ID_BASE + rng.randrange(1000)),
         "seed": str(config.seed),
         "anchor": str(anchor),
+        "schema_version": str(SCHEMA_VERSION),
     }
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
 

@@ -95,4 +95,14 @@ def create_bulk_indexes(conn: sqlite3.Connection) -> None:
 
 
 def is_generated(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM meta WHERE key = 'corp_id'").fetchone() is not None
+    """Whether the folder already holds a corp; refuses one written in another layout."""
+    rows = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('corp_id', 'schema_version')")
+    )
+    if "corp_id" not in rows:
+        return False
+    if rows.get("schema_version") != str(SCHEMA_VERSION):
+        raise RuntimeError(
+            "this sandbox folder was written by another TagDesk version; use a new folder"
+        )
+    return True

@@ -97,3 +97,11 @@ def test_deleted_relations_are_gone(state: SandboxState) -> None:
         state.relation_tag_ids(*relation)
     with pytest.raises(KeyError):
         state.delete_relation(*relation)
+
+
+def test_a_folder_from_another_layout_is_refused(state: SandboxState, tmp_path: Path) -> None:
+    with state.transaction() as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    state.close()
+    with pytest.raises(RuntimeError, match="new folder"):
+        SandboxState.open(SandboxConfig(data_dir=tmp_path))
