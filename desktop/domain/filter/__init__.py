@@ -27,28 +27,37 @@ Tags
 
 Boolean operators
     NOT > AND > OR. `AND` `OR` `NOT` (any case), `且` `或` `非` (whole words, with
-    spaces around them), `&` `|` (also `&&` `||`), prefix `-` or `!` for NOT, and
-    juxtaposition for AND. Parentheses `( )` or full-width `（ ）`.
+    spaces around them), `&` `|` (also `&&` `||`), prefix `-` or `!` for NOT, the
+    full-width －！＆｜, and juxtaposition for AND. Parentheses `( )` or `（ ）`.
+    A keyword glued inside a word (`高意向且VIP`) does not count: that is one tag name,
+    and the unknown-tag error suggests the spaced form.
 
 Fields (`field:value`; `=` may replace `:`)
-    owner:ID / 负责人:     the owner, by member userid or name
+    owner:ID / 负责人:     the owner, by member userid or name (a name shared by several
+                           members is an error listing their userids)
     dept:X / 部门:         department name, path (`华东/销售一部`) or id, sub-departments
-                           included; a relation matches when its owner belongs there
+                           included; a relation matches when its owner belongs there;
+                           a name used twice is an error listing `dept:ID` for each
     state:X / 渠道:        the live code's `state`, or a contact way whose remark is X
     text:X / 搜索:         substring, ignoring case and width, of customer name, corp
                            name, corp full name, remark, description, remark corp name
     added>DATE / 添加时间  relation createtime in local days; ops `: = != < <= > >=`;
                            DATE is a day, a month or a year (2025-01-31, 2025-01,
-                           2025, 2025/1/31, 20250131, 2025年1月31日; from 1970): `added>2025-01`
-                           is from 1 February, `added:2025` is the whole year
+                           2025, 2025/1/31, 20250131, 2025年1月31日; from 1970):
+                           `added>2025-01` is from 1 February, `added:2025` the whole year
     before:DATE / after:DATE   the same as added<DATE / added>DATE
     tags>=3 / 标签数>=3    number of corp tags on the relation (deleted tags not counted);
                            ops `: = != < <= > >=`
 
-Errors are `FilterError`s with `.position` (0-based character offset) and a
-"中文 / English" message: `FilterSyntaxError` (also `.expected`) from `parse`, and
-unknown / ambiguous tag, group, owner, department or a bad date from `resolve`.
-`describe_error(text, err)` adds the filter with a caret under the position.
+Errors are `FilterError`s with `.position` (0-based character offset), `.end` and a
+"中文 / English" message: `FilterSyntaxError` (also `.expected`, `.found`) and
+`BadDateError` from `parse`; unknown / ambiguous tag, group, owner or department from
+`resolve` (with `.suggestions` or `.candidates`). `describe_error(text, err)` adds the
+filter with a caret under the position::
+
+    第 8 个字符处应为标签或条件，却是输入结尾 / expected a tag or a condition at character 8, …
+    高意向 AND
+              ^
 """
 
 from desktop.domain.filter.ast import (

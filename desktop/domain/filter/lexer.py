@@ -51,7 +51,7 @@ _COMPARE = [  # longest first
     ("＝", Comparison.EQ),
 ]
 WORD_BREAKS = frozenset("()（）&＆|｜:：<>=＜＞＝≤≥≠!！")
-NOT_PREFIXES = frozenset("-!！")
+NOT_PREFIXES = frozenset("-－!！")
 
 
 def tokenize(text: str) -> list[Token]:
