@@ -488,14 +488,21 @@ class TagAdminService:
 
     # -- pins and abbreviations (local) ----------------------------------------------------
 
-    def pins(self, userid: str) -> list[str]:
-        """The user's pinned tag ids, first favourite first (deleted tags left out)."""
+    def pinned_tags(self, userid: str) -> list[TagInfo]:
+        """The user's favourites, first first (deleted tags left out), without counts."""
         return [
-            row[0] for row in self.cache.connection().execute(
-                "SELECT p.tag_id FROM tag_pin p JOIN tag t ON t.id = p.tag_id AND t.deleted = 0"
-                " WHERE p.userid = ? ORDER BY p.position, p.tag_id", (userid,),
+            TagInfo(tid, name, gid, group_name, order,
+                    TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
+                    abbreviation, strategy_id=strategy_id)
+            for tid, name, gid, group_name, order, strategy_id, abbreviation, _ in
+            self.cache.connection().execute(
+                _TAG_QUERY.format(count="p.position", join="JOIN tag_pin p ON p.tag_id = t.id")
+                + " AND p.userid = ? ORDER BY p.position, t.id", (userid,),
             )
         ]
+
+    def pins(self, userid: str) -> list[str]:
+        return [tag.id for tag in self.pinned_tags(userid)]
 
     def pin(self, userid: str, tag_id: str) -> ChangeSet:
         """Add a tag at the end of the user's favourites (no-op when already pinned)."""

@@ -1,0 +1,221 @@
+"""The tag picker: one key opens it on the selected customers, type, Enter, done.
+
+Type Chinese, full pinyin, initials (`gyx` → 高意向) or an abbreviation (`V3`); the best match is
+highlighted, Up/Down move, Enter toggles it on every selected relation and closes (Ctrl+Enter
+toggles and stays open for the next tag), Esc closes. Each row says whether the tag is on all,
+some or none of the selection; toggling adds it where missing, or removes it when all carry it
+(`AppContext.toggle_tag`: one undoable batch, written in the background).
+
+Tags, the search index and the selection's tags are read on a worker thread; what is typed
+before they arrive is searched as soon as they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.tag_search import TagSearchIndex
+from desktop.domain.tags import TagInfo
+from desktop.services.tag_admin import TagAdminService
+from desktop.ui.context import AppContext
+
+RESULT_LIMIT = 30
+TAG_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CARRIED_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True)
+class PickerData:
+    """Everything the picker reads in the background."""
+
+    tags: list[TagInfo]
+    index: TagSearchIndex
+    carried: dict[str, int]   # tag id → how many of the selected relations carry it
+    pins: list[str]
+
+
+class PickerModel(QAbstractListModel):
+    """The current results, each with how many selected relations carry it."""
+
+    def __init__(self, selected: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.selected = selected
+        self.tags: list[TagInfo] = []
+        self.carried: dict[str, int] = {}
+
+    def set_results(self, tags: list[TagInfo]) -> None:
+        self.beginResetModel()
+        self.tags = tags
+        self.endResetModel()
+
+    def set_carried(self, tag_id: str, count: int) -> None:
+        self.carried[tag_id] = count
+        for row, tag in enumerate(self.tags):
+            if tag.id == tag_id:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.tags)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.tags):
+            return None
+        tag = self.tags[index.row()]
+        carried = self.carried.get(tag.id, 0)
+        if role == Qt.ItemDataRole.DisplayRole:
+            code = f"  [{tag.abbreviation}]" if tag.abbreviation else ""
+            return f"{tag.name}{code}    {tag.group_name}"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            if carried and carried >= self.selected:
+                return Qt.CheckState.Checked
+            return Qt.CheckState.PartiallyChecked if carried else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("On %1 of the %2 selected").replace("%1", str(carried)).replace(
+                "%2", str(self.selected))
+        if role == TAG_ID_ROLE:
+            return tag.id
+        if role == CARRIED_ROLE:
+            return carried
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class TagPicker(QDialog):
+    def __init__(self, context: AppContext, relation_ids: Sequence[int],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.relation_ids = list(relation_ids)
+        self.service = TagAdminService(context.workspace)
+        self.picker_data: PickerData | None = None
+        self.setWindowTitle(self.tr("Tag customers"))
+        self.setMinimumWidth(380)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Tag: 中文, pinyin, gyx or V3"))
+        self.model = PickerModel(len(self.relation_ids), self)
+        self.results = QListView()
+        self.results.setModel(self.model)
+        self.results.setUniformItemSizes(True)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.summary = QLabel()
+        self.summary.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.summary)
+        self.search.textChanged.connect(self._update_results)
+        self.search.installEventFilter(self)
+        self.results.doubleClicked.connect(lambda index: self.apply(index, close=True))
+        self._show_summary(self.tr("Loading tags…"))
+        self._load()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def current_tag(self) -> TagInfo | None:
+        row = self.results.currentIndex().row()
+        return self.model.tags[row] if 0 <= row < len(self.model.tags) else None
+
+    def apply(self, index: QModelIndex | None = None, *, close: bool = True) -> bool:
+        """Toggle the highlighted (or given) tag on every selected relation."""
+        if index is not None and index.isValid():
+            self.results.setCurrentIndex(index)
+        tag = self.current_tag()
+        if tag is None or not self.relation_ids:
+            return False
+        self.context.toggle_tag(self.relation_ids, tag.id, tag.name)
+        all_carry = self.model.carried.get(tag.id, 0) >= len(self.relation_ids)
+        self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
+        if close:
+            self.accept()
+        return True
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        service, ids, operator = self.service, self.relation_ids, self.context.operator
+
+        def read(_progress: Any, _cancel: Any) -> PickerData:
+            tags = service.library().settable_tags()
+            return PickerData(tags, TagSearchIndex(tags), service.relation_tag_counts(ids),
+                              service.pins(operator))
+
+        self.context.run_task(read, name="tag picker", on_result=self._loaded)
+
+    def _loaded(self, data: PickerData) -> None:
+        self.picker_data = data
+        self.model.carried = dict(data.carried)
+        self._update_results(self.search.text())
+
+    def _update_results(self, text: str) -> None:
+        if self.picker_data is None:
+            return
+        if text.strip():
+            tags = [hit.tag for hit in self.picker_data.index.search(text, RESULT_LIMIT)]
+        else:
+            by_id = {tag.id: tag for tag in self.picker_data.tags}
+            pinned = [by_id[tag_id] for tag_id in self.picker_data.pins if tag_id in by_id]
+            common = sorted(self.picker_data.tags, key=lambda t: -t.relation_count)
+            tags = list({tag.id: tag for tag in [*pinned, *common]}.values())[:RESULT_LIMIT]
+        self.model.set_results(tags)
+        if tags:
+            self.results.setCurrentIndex(self.model.index(0))
+        count = len(self.relation_ids)
+        if not tags:
+            self._show_summary(self.tr("No tag matches “%1”").replace("%1", text.strip()))
+        else:
+            self._show_summary(self.tr("Enter: add or remove on %1 selected · Esc: close")
+                               .replace("%1", str(count)))
+
+    def _show_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+                self.apply(close=not ctrl)
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self._move(key)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move(self, key: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        steps = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
+                 Qt.Key.Key_PageUp: -8}
+        step = next(value for item, value in steps.items() if item == key)
+        row = min(max(self.results.currentIndex().row() + step, 0), rows - 1)
+        self.results.setCurrentIndex(self.model.index(row))

@@ -1,0 +1,134 @@
+"""The tag picker on the real sandbox: find by initials or abbreviation, Enter tags everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.services.tag_admin import TagAdminService
+from desktop.ui.tag_picker import CARRIED_ROLE, TagPicker
+
+pytestmark = pytest.mark.gui
+
+
+def _relations(context: Any, tag_id: str, *, carrying: bool, limit: int) -> list[Any]:
+    op = "IN" if carrying else "NOT IN"
+    return list(context.cache.query(
+        f"SELECT id, userid, external_userid FROM relation WHERE id {op} (SELECT rt.relation_id"
+        " FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id"
+        " LIMIT ?", (tag_id, limit)))
+
+
+def _sandbox_has(sandbox: Any, rows: list[Any], tag_id: str) -> list[bool]:
+    return [tag_id in sandbox.state.relation_tag_ids(r["userid"], r["external_userid"])
+            for r in rows]
+
+
+def _open(qtbot: Any, context: Any, rows: list[Any], *, wait: bool = True) -> TagPicker:
+    picker = TagPicker(context, [int(r["id"]) for r in rows])
+    qtbot.addWidget(picker)
+    picker.show()
+    if wait:
+        qtbot.waitUntil(lambda: picker.picker_data is not None, timeout=10000)
+    return picker
+
+
+@pytest.fixture
+def high(sandbox: Any) -> str:
+    return str(sandbox.state.find_tag("意向程度", "高意向"))
+
+
+def test_gyx_then_enter_tags_every_selected_relation(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    rows = _relations(synced_context, high, carrying=False, limit=3)
+    picker = _open(qtbot, synced_context, rows)
+    qtbot.keyClicks(picker.search, "gyx")
+    assert picker.current_tag().name == "高意向"
+    assert picker.results.currentIndex().data(Qt.ItemDataRole.CheckStateRole) == \
+        Qt.CheckState.Unchecked
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert not picker.isVisible()
+    qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+    # One undoable step: Ctrl+Z takes the tag off again in WeCom.
+    synced_context.undo_stack.undo()
+    qtbot.waitUntil(lambda: not any(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+
+
+def test_abbreviation_finds_the_tag_and_typing_before_loading_counts(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    TagAdminService(synced_context.workspace).set_abbreviation(high, "HI")
+    rows = _relations(synced_context, high, carrying=False, limit=2)
+    picker = _open(qtbot, synced_context, rows, wait=False)
+    qtbot.keyClicks(picker.search, "hi")
+    qtbot.waitUntil(lambda: picker.current_tag() is not None, timeout=10000)
+    assert picker.current_tag().id == high
+    assert "[HI]" in picker.results.currentIndex().data()
+    qtbot.keyClick(picker.search, Qt.Key.Key_Enter)
+    qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+
+
+def test_some_all_none_and_ctrl_enter_keeps_it_open(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    rows = [*_relations(synced_context, high, carrying=True, limit=2),
+            *_relations(synced_context, high, carrying=False, limit=1)]
+    picker = _open(qtbot, synced_context, rows)
+    picker.search.setText("高意向")  # QTest types ASCII only
+    current = picker.results.currentIndex()
+    assert current.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.PartiallyChecked
+    assert current.data(CARRIED_ROLE) == 2
+    assert "2" in current.data(Qt.ItemDataRole.ToolTipRole)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert picker.isVisible()
+    assert picker.results.currentIndex().data(Qt.ItemDataRole.CheckStateRole) == \
+        Qt.CheckState.Checked
+    qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)  # on all now: removes it from all
+    qtbot.waitUntil(lambda: not any(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+
+
+def test_escape_closes_without_changes(qtbot: Any, synced_context: Any, sandbox: Any,
+                                       high: str) -> None:
+    rows = _relations(synced_context, high, carrying=False, limit=2)
+    picker = _open(qtbot, synced_context, rows)
+    qtbot.keyClicks(picker.search, "gyx")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Escape)
+    assert not picker.isVisible()
+    synced_context.wait_idle()
+    assert not any(_sandbox_has(sandbox, rows, high))
+    assert synced_context.undo_stack.count() == 0
+
+
+def test_arrows_move_and_empty_query_starts_with_favourites(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    vip = sandbox.state.find_tag("客户等级", "VIP")
+    TagAdminService(synced_context.workspace).pin(synced_context.operator, vip)
+    picker = _open(qtbot, synced_context, _relations(synced_context, high, carrying=False,
+                                                     limit=1))
+    assert picker.current_tag().id == vip
+    second = picker.model.tags[1].id
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    assert picker.current_tag().id == second
+    qtbot.keyClick(picker.search, Qt.Key.Key_Up)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Up)
+    assert picker.current_tag().id == vip
+    qtbot.keyClicks(picker.search, "zzzzqqq")
+    assert picker.current_tag() is None and "zzzzqqq" in picker.summary.text()
+    assert not picker.apply()
+
+
+def test_model_tester(qtbot: Any, qtmodeltester: Any, synced_context: Any, high: str) -> None:
+    picker = _open(qtbot, synced_context, _relations(synced_context, high, carrying=True,
+                                                     limit=3))
+    qtbot.keyClicks(picker.search, "yx")
+    qtmodeltester.check(picker.model)
