@@ -12,13 +12,16 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli.commands import StderrProgress
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
-from desktop.services import audit
 from desktop.services.home import resolve_home
-from desktop.store.db import Cache
-from desktop.store.journal_query import JournalFilter, JournalRow, iter_rows
+
+if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` stays quick
+    from desktop.services.audit import RevertOutcome, RevertPreview
+    from desktop.store.db import Cache
+    from desktop.store.journal_query import JournalFilter, JournalRow
 
 PREVIEW_LINES = 50
 
@@ -113,7 +116,9 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def list_rows(args: argparse.Namespace) -> int:
+    from desktop.services import audit
     from desktop.services.workspace import open_local_cache
+    from desktop.store.journal_query import iter_rows
 
     actions: Counter[str] = Counter()
     sources: Counter[str] = Counter()
@@ -139,6 +144,7 @@ def list_rows(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from desktop.services import audit
     from desktop.services.workspace import open_local_cache
     from desktop.services.xlsx_safe import ExportError
 
@@ -154,6 +160,8 @@ def export(args: argparse.Namespace) -> int:
 
 def build_filter(cache: Cache, args: argparse.Namespace) -> JournalFilter:
     """The filter the command-line options describe (names resolved against the cache)."""
+    from desktop.store.journal_query import JournalFilter
+
     return JournalFilter(
         since=_time(args.since), until=_time(args.until, end=True),
         operators=tuple(args.operator), department_id=_department(cache, args.department),
@@ -164,11 +172,13 @@ def build_filter(cache: Cache, args: argparse.Namespace) -> JournalFilter:
 
 
 def _time(text: str | None, *, end: bool = False) -> float | None:
+    from desktop.services.audit import TimeSpecError, parse_time
+
     if not text:
         return None
     try:
-        return audit.parse_time(text, end=end)
-    except audit.TimeSpecError as exc:
+        return parse_time(text, end=end)
+    except TimeSpecError as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -205,6 +215,8 @@ def _tags(cache: Cache, names: list[str]) -> tuple[str, ...]:
 
 
 def _text_line(row: JournalRow) -> str:
+    from desktop.services import audit
+
     tag = f"{row.group_name}:{row.tag_name}" if row.group_name else row.tag_name
     return "\t".join([
         audit.iso_local(row.ts), row.operator_name or row.operator,
@@ -218,6 +230,7 @@ def _text_line(row: JournalRow) -> str:
 
 
 def revert(args: argparse.Namespace) -> int:
+    from desktop.services import audit
     from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
 
@@ -258,11 +271,13 @@ def _confirm() -> bool:
     return answer.strip().lower() in ("y", "yes", "是")
 
 
-def _show_preview(cache: Cache, preview: audit.RevertPreview, as_json: bool) -> None:
+def _show_preview(cache: Cache, preview: RevertPreview, as_json: bool) -> None:
+    from desktop.services.audit import tag_names
+
     if as_json:
         _emit_json({"preview": preview.as_json()})
         return
-    names = audit.tag_names(cache, {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
+    names = tag_names(cache, {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
     print(f"回滚 {preview.origin} / Revert {preview.origin}")
     print(f"将恢复 {preview.restorable} 个客户关系 / Will restore {preview.restorable} relations:")
     for change in preview.plan.changes[:PREVIEW_LINES]:
@@ -285,7 +300,7 @@ def _more(shown: int) -> None:
         print(f"  …… 另有 {rest} 个 / … and {rest} more (--json lists all)")
 
 
-def _show_outcome(outcome: audit.RevertOutcome, as_json: bool) -> None:
+def _show_outcome(outcome: RevertOutcome, as_json: bool) -> None:
     result = outcome.result
     if as_json:
         _emit_json({"batch_id": outcome.batch_id, "stopped_after_pilot": outcome.stopped_after_pilot,

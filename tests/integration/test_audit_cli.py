@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sqlite3
@@ -12,9 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from desktop.cli.audit_commands import register
-from desktop.cli.errors import run_guarded
-from desktop.cli.parser import _add_common
+from desktop.cli import main
 from desktop.services.audit import EXPORT_COLUMNS, iso_local, local_datetime
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.xlsx_safe import csv_value
@@ -77,11 +74,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def run(home: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="tagdesk")
-    _add_common(parser)
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args([*argv, "--home", str(home)])
-    code = run_guarded(args, args.handler)
+    code = main([*argv, "--home", str(home)])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -262,3 +255,20 @@ def test_export_refuses_other_file_types(
     code, _, err = run(home, capsys, "audit", "export", "--profile", "acme",
                        str(tmp_path / "audit.pdf"))
     assert code == 2 and ".xlsx" in err and not (tmp_path / "audit.pdf").exists()
+
+
+# -- revert: what is refused before anything is opened -------------------------------------------
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["b-spring"], "--yes"),
+    ([], "Give the batch id"),
+    (["--operator", "zhangsan"], "--since"),
+    (["b-spring", "--operator", "zhangsan", "--since", "1d", "--dry-run"], "not both"),
+    (["--operator", "zhangsan", "--since", "soon", "--dry-run"], "Not a time"),
+])
+def test_revert_refuses_unclear_requests(
+    home: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    code, out, err = run(home, capsys, "audit", "revert", "--profile", "acme", *options)
+    assert code == 2 and message in err and out == ""
