@@ -1,0 +1,305 @@
+"""Reading an import spreadsheet: what kind of file it really is, and its rows as text.
+
+People send what they have: a CSV saved by another tool, an old .xls, an HTML table renamed to
+.xls, a Word file renamed to .xlsx, a workbook protected with a password. openpyxl answers all of
+those with a stack trace about zip files, so the file's first bytes are read first and each case
+gets its own sentence that says what to do. Only then is the workbook opened (read-only and
+streamed, so 10,000 rows take a fraction of a second).
+
+The columns are found by their header text, wherever they are and in whatever order, so a
+TagDesk export (with its extra, informative columns) reads as well as the template.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+FIELD_EXTERNAL_USERID = "external_userid"
+FIELD_OWNER = "owner_userid"
+FIELD_ADD = "add_tags"
+FIELD_REMOVE = "remove_tags"
+FIELDS = (FIELD_EXTERNAL_USERID, FIELD_OWNER, FIELD_ADD, FIELD_REMOVE)
+
+HEADERS = {
+    FIELD_EXTERNAL_USERID: "external_userid 客户ID",
+    FIELD_OWNER: "owner_userid 跟进成员（可空）",
+    FIELD_ADD: "add_tags 添加标签",
+    FIELD_REMOVE: "remove_tags 移除标签",
+}
+"""Header texts TagDesk writes (template and export); any text holding an alias also works."""
+
+_ALIASES = {
+    FIELD_EXTERNAL_USERID: ("external_userid", "externaluserid", "客户id", "外部联系人id"),
+    FIELD_OWNER: ("owner_userid", "owner", "userid", "跟进成员", "跟进人", "成员"),
+    FIELD_ADD: ("add_tags", "add", "tags to add", "添加标签", "要添加", "打标签"),
+    FIELD_REMOVE: ("remove_tags", "remove", "tags to remove", "移除标签", "要移除", "删除标签"),
+}
+_HEADER_SEARCH_ROWS = 10
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_SNIFF_BYTES = 2048
+
+
+class SpreadsheetFileError(Exception):
+    """The file as a whole cannot be read as an import sheet."""
+
+    def __init__(self, code: str, problem_zh: str, problem_en: str, suggestion_zh: str,
+                 suggestion_en: str) -> None:
+        super().__init__(f"{problem_zh} / {problem_en}")
+        self.code = code
+        self.problem_zh = problem_zh
+        self.problem_en = problem_en
+        self.suggestion_zh = suggestion_zh
+        self.suggestion_en = suggestion_en
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One non-empty data row: its number in the sheet and its four cells as text."""
+
+    number: int
+    external_userid: str
+    owner: str
+    add: str
+    remove: str
+
+
+@dataclass
+class SheetTable:
+    """The import columns of one sheet. `columns` maps a field to its column letter."""
+
+    sheet_name: str
+    header_row: int
+    columns: dict[str, str]
+    headers: dict[str, str]
+    rows: list[SheetRow] = field(default_factory=list)
+
+    def column_label(self, field_name: str) -> str:
+        """"C 添加标签 add_tags": where the user finds the cell."""
+        letter = self.columns.get(field_name, "")
+        return f"{letter} {self.headers.get(field_name, field_name)}".strip()
+
+
+def read_import_sheet(path: Path) -> SheetTable:
+    """The import rows of `path`; raises `SpreadsheetFileError` for a file it cannot use."""
+    check_file_type(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise _error("corrupt",
+                     f"无法打开「{path.name}」：文件已损坏或不是完整的 xlsx（{type(exc).__name__}）。",
+                     f"Cannot open {path.name}: the file is damaged or not a complete xlsx"
+                     f" ({type(exc).__name__}).",
+                     "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。",
+                     "Open it in Excel or WPS, save it as .xlsx and import that file.") from None
+    try:
+        for sheet in book.worksheets:
+            table = _read_sheet(sheet)
+            if table is not None:
+                return table
+        blank = all(_is_blank_sheet(sheet) for sheet in book.worksheets)
+    finally:
+        book.close()
+    if blank:
+        raise _error("empty_sheet", "工作簿里没有任何内容。", "The workbook is empty.",
+                     "请用 tagdesk template 生成模板，或先导出客户，再填写要修改的标签。",
+                     "Start from `tagdesk template` or from an export of your customers, then"
+                     " fill in the tags to change.")
+    raise _error("no_header", "找不到表头：需要 external_userid、添加标签 和/或 移除标签 列。",
+                 "No header row found: the sheet needs external_userid and add_tags and/or"
+                 " remove_tags columns.",
+                 "请在第一行写上表头，或直接使用 tagdesk template 生成的模板。",
+                 "Put the headers in the first row, or use the template from"
+                 " `tagdesk template`.")
+
+
+def check_file_type(path: Path) -> None:
+    """Raise a `SpreadsheetFileError` saying what the file really is, unless it is an xlsx."""
+    if not path.is_file():
+        raise _error("missing", f"找不到文件「{path}」。", f"File not found: {path}.",
+                     "请检查路径和文件名。", "Check the path and the file name.")
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head:
+        raise _error("empty_file", f"「{path.name}」是空文件（0 字节）。",
+                     f"{path.name} is an empty file (0 bytes).",
+                     "请重新保存或重新下载这个表格。", "Save or download the spreadsheet again.")
+    if head.startswith(_OLE_MAGIC):
+        _explain_ole(path)
+    if head.startswith(_ZIP_MAGIC):
+        _check_zip(path)
+        return
+    suffix = path.suffix.lower()
+    text = _as_text(head)
+    if text is not None and text.lstrip().lower().startswith(("<html", "<!doctype", "<table")):
+        raise _error("html", f"「{path.name}」其实是网页（HTML）表格，不是 Excel 文件。",
+                     f"{path.name} is really an HTML page, not an Excel workbook.",
+                     "请在 Excel 或 WPS 中打开它并另存为 .xlsx（Excel 工作簿）。",
+                     "Open it in Excel or WPS and save it as .xlsx (Excel Workbook).")
+    if text is not None and (suffix in (".csv", ".txt") or _looks_like_csv(text)):
+        raise _error("csv", f"「{path.name}」是 CSV 文本文件，不是 xlsx 工作簿。",
+                     f"{path.name} is a CSV text file, not an xlsx workbook.",
+                     "CSV 会丢掉长数字的精度并弄乱中文编码；请在 Excel 或 WPS 中打开并另存为 .xlsx。",
+                     "CSV loses long numbers and garbles Chinese encodings; open it in Excel or"
+                     " WPS and save it as .xlsx.")
+    raise _error("not_xlsx", f"「{path.name}」的内容不是 xlsx 工作簿（可能只是改了扩展名）。",
+                 f"{path.name} does not contain an xlsx workbook (perhaps only its extension was"
+                 " changed).",
+                 "请在原来的程序里把它导出或另存为 .xlsx，而不是直接改扩展名。",
+                 "Export or save it as .xlsx from the program that made it; renaming the file"
+                 " does not convert it.")
+
+
+# -- sheets and cells -----------------------------------------------------------------------
+
+
+def _read_sheet(sheet: Any) -> SheetTable | None:
+    rows = sheet.iter_rows(values_only=True)
+    for number, values in enumerate(rows, start=1):
+        if number > _HEADER_SEARCH_ROWS:
+            return None
+        found = _header_fields(values)
+        if FIELD_EXTERNAL_USERID in found and (FIELD_ADD in found or FIELD_REMOVE in found):
+            table = SheetTable(
+                sheet_name=sheet.title, header_row=number,
+                columns={f: get_column_letter(i + 1) for f, i in found.items()},
+                headers={f: _text(values[i]) for f, i in found.items()},
+            )
+            table.rows = list(_data_rows(rows, number, found))
+            return table
+    return None
+
+
+def _header_fields(values: tuple[Any, ...]) -> dict[str, int]:
+    """field -> column index for the header cells that name an import field."""
+    keys = [" ".join(_text(value).casefold().split()) for value in values]
+    found: dict[str, int] = {}
+    for name in FIELDS:  # the field's own name first, so "跟进成员 owner" never hides owner_userid
+        for aliases in ((name,), _ALIASES[name]):
+            index = next((i for i, key in enumerate(keys) if key and i not in found.values()
+                          and any(_names(key, alias) for alias in aliases)), None)
+            if index is not None:
+                found[name] = index
+                break
+    return found
+
+
+def _names(header: str, alias: str) -> bool:
+    """The header is the alias or starts with it as a word ("add_tags 添加标签")."""
+    return header == alias or header.startswith(alias + " ") or (
+        not alias.isascii() and alias in header)
+
+
+def _data_rows(rows: Iterator[tuple[Any, ...]], header_row: int,
+               found: dict[str, int]) -> Iterator[SheetRow]:
+    def cell(values: tuple[Any, ...], name: str) -> str:
+        index = found.get(name)
+        return _text(values[index]) if index is not None and index < len(values) else ""
+
+    for number, values in enumerate(rows, start=header_row + 1):
+        row = SheetRow(number, cell(values, FIELD_EXTERNAL_USERID), cell(values, FIELD_OWNER),
+                       cell(values, FIELD_ADD), cell(values, FIELD_REMOVE))
+        if row.external_userid or row.owner or row.add or row.remove:
+            yield row
+
+
+def _text(value: Any) -> str:
+    """A cell as the user sees it: 13800138000.0 reads as 13800138000, not 1.38e10."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _is_blank_sheet(sheet: Any) -> bool:
+    return not any(any(_text(v) for v in values)
+                   for values in sheet.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True))
+
+
+# -- file types -----------------------------------------------------------------------------
+
+
+def _explain_ole(path: Path) -> None:
+    """An OLE compound file: an encrypted xlsx, an old .xls, or a Word document."""
+    data = path.read_bytes()
+    if _ENCRYPTED_STREAM in data:
+        raise _error("encrypted", f"「{path.name}」设置了打开密码，TagDesk 无法读取加密的工作簿。",
+                     f"{path.name} is protected with a password; TagDesk cannot read encrypted"
+                     " workbooks.",
+                     "请在 Excel 或 WPS 中用密码打开，在「文件 → 信息 → 保护工作簿」里清除密码，"
+                     "另存为 .xlsx 后再导入。",
+                     "Open it with its password in Excel or WPS, remove the password (File → Info"
+                     " → Protect Workbook), save it as .xlsx and import that copy.")
+    if _WORD_STREAM in data:
+        raise _error("not_xlsx", f"「{path.name}」是 Word 文档，不是 Excel 工作簿。",
+                     f"{path.name} is a Word document, not an Excel workbook.",
+                     "请把客户和标签放进 Excel 表格（可用 tagdesk template 生成模板）。",
+                     "Put the customers and tags in an Excel sheet (`tagdesk template` makes"
+                     " one).")
+    raise _error("xls", f"「{path.name}」是旧版 Excel 97-2003（.xls）格式。",
+                 f"{path.name} is in the old Excel 97-2003 (.xls) format.",
+                 "请在 Excel 或 WPS 中打开，选择「另存为 → Excel 工作簿 (.xlsx)」后再导入。",
+                 "Open it in Excel or WPS, choose Save As → Excel Workbook (.xlsx) and import"
+                 " that file.")
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise _error("corrupt", f"「{path.name}」已损坏，无法解压。",
+                     f"{path.name} is damaged and cannot be unpacked.",
+                     "请重新保存或重新下载这个表格。",
+                     "Save or download the spreadsheet again.") from None
+    if "xl/workbook.xml" in names:
+        return
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        kind_zh, kind_en = ("Word 文档", "a Word document") if "word/document.xml" in names \
+            else ("PowerPoint 演示文稿", "a PowerPoint presentation")
+        raise _error("not_xlsx", f"「{path.name}」是{kind_zh}，只是扩展名被改成了表格。",
+                     f"{path.name} is {kind_en} with a spreadsheet's extension.",
+                     "请把客户和标签放进 Excel 表格（可用 tagdesk template 生成模板）。",
+                     "Put the customers and tags in an Excel sheet (`tagdesk template` makes"
+                     " one).")
+    if "content.xml" in names:
+        raise _error("not_xlsx", f"「{path.name}」是 OpenDocument（.ods）表格。",
+                     f"{path.name} is an OpenDocument (.ods) spreadsheet.",
+                     "请在 WPS 或 LibreOffice 中另存为 Excel 工作簿 (.xlsx)。",
+                     "Save it as Excel Workbook (.xlsx) in WPS or LibreOffice.")
+    raise _error("not_xlsx", f"「{path.name}」是压缩包，不是 xlsx 工作簿。",
+                 f"{path.name} is a zip archive, not an xlsx workbook.",
+                 "请解压后导入其中的 .xlsx 文件。", "Unpack it and import the .xlsx inside.")
+
+
+def _as_text(head: bytes) -> str | None:
+    """The start of a text file, or None when the bytes are binary."""
+    if b"\x00" in head:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _looks_like_csv(text: str) -> bool:
+    lines = [line for line in text.splitlines()[:5] if line.strip()]
+    return bool(lines) and all(("," in line or "\t" in line or ";" in line) for line in lines)
+
+
+def _error(code: str, problem_zh: str, problem_en: str, suggestion_zh: str,
+           suggestion_en: str) -> SpreadsheetFileError:
+    return SpreadsheetFileError(code, problem_zh, problem_en, suggestion_zh, suggestion_en)
