@@ -13,14 +13,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.commands import StderrProgress, _emit_json, _home
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
-from desktop.domain.retag_plan import RetagPlan, Skipped
-from desktop.services.tagging import BatchInfo, BatchResult, TaggingError, TaggingService
-from desktop.services.workspace import NotSyncedError, Workspace, open_workspace
-from desktop.store.snapshot import LAST_SYNC_KEY
+
+if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
+    from desktop.domain.retag_plan import RetagPlan, Skipped
+    from desktop.services.tagging import BatchResult, TaggingService
+    from desktop.services.workspace import Workspace
 
 _TAG_LIST_SPLIT = re.compile(r"[,，]")
 _SHOWN_EXAMPLES = 10
@@ -77,6 +78,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def retag_command(args: argparse.Namespace) -> int:
+    from desktop.services.tagging import TaggingError, TaggingService
     from desktop.store.filter_engine import FilterEngine
 
     add, remove = _tag_list(args.add), _tag_list(args.remove)
@@ -126,6 +128,7 @@ def retag_command(args: argparse.Namespace) -> int:
 
 
 def batches_command(args: argparse.Namespace) -> int:
+    from desktop.services.tagging import BatchInfo
     from desktop.services.workspace import open_local_cache
     from desktop.store import outbox
 
@@ -190,6 +193,9 @@ def undo_command(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
     """The profile's workspace; writers take the cache's lock (others get "in use")."""
+    from desktop.services.workspace import NotSyncedError, open_workspace
+    from desktop.store.snapshot import LAST_SYNC_KEY
+
     ws = open_workspace(_home(args), args.profile, exclusive=write)
     if not ws.cache.get_meta(LAST_SYNC_KEY):
         ws.close()
@@ -198,6 +204,8 @@ def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
 
 
 def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:
+    from desktop.services.tagging import TaggingError, TaggingService
+
     service = TaggingService(ws)
     try:
         service.batch(batch_id)

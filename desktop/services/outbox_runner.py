@@ -100,7 +100,6 @@ class RunTally:
     failed: int = 0
     skipped: int = 0
     changed: set[int] = field(default_factory=set)
-    journal_rows: int = 0
     stop_reason: str = ""
 
     @property
