@@ -20,7 +20,6 @@ def bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_filter", module)
     spec.loader.exec_module(module)
     return module
 
