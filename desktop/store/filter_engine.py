@@ -115,19 +115,25 @@ class FilterEngine:
             conn.execute("BEGIN")
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-            yield conn, self._index_for("" if row is None else str(row[0]), generation)
+            version = "" if row is None else str(row[0])
+            yield conn, self._index_for(version, generation, publish=own_transaction)
         finally:
             if own_transaction:
                 conn.execute("COMMIT")
 
-    def _index_for(self, version: str, generation: int) -> FilterIndex:
-        """The kept index for this snapshot; published only if no invalidate() came since."""
+    def _index_for(self, version: str, generation: int, *, publish: bool) -> FilterIndex:
+        """The kept index for this snapshot, or a new one.
+
+        A new index is kept for later calls only if no invalidate() came since the
+        snapshot began and the snapshot is committed data (not the caller's open write
+        transaction, which may still roll back).
+        """
         with self._lock:
             index = self._index
             if index is not None and (index.version, index.generation) == (version, generation):
                 return index
             index = FilterIndex(version, generation)
-            if generation == self._generation:
+            if publish and generation == self._generation:
                 self._index = index
             return index
 

@@ -471,6 +471,16 @@ def test_reads_inside_an_open_write_transaction(
     assert target.id in engine.evaluate("低意向")
 
 
+def test_uncommitted_data_is_not_kept(cache: Cache, dataset: Dataset) -> None:
+    engine = FilterEngine(cache)
+    target = _untagged(dataset, 12)
+    with pytest.raises(RuntimeError), cache.write() as tx:
+        tx.execute("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, 12)", (target.id,))
+        assert target.id in engine.evaluate("低意向")
+        raise RuntimeError("roll back")
+    assert target.id not in engine.evaluate("低意向")
+
+
 def test_threads_share_the_engine(engine: FilterEngine, dataset: Dataset) -> None:
     texts = ["高意向 -已流失", "text:北京 | tags>=3", "dept:2 added>=2025-01", "group:复购"]
     wanted = {text: expected_ids(text, dataset) for text in texts}
