@@ -157,7 +157,7 @@ class _Parser:
         raise self.fail(EXPECT_TERM)
 
     def term(self) -> Expr:
-        head = self.advance()
+        head = self.nonempty(self.advance())
         field = FIELD_NAMES.get(head.text.lower()) if head.kind is Kind.WORD else None
         equals_sign = self.token.op is Comparison.EQ and field is not None
         if self.token.kind is Kind.COMPARE and not equals_sign:
@@ -201,11 +201,14 @@ class _Parser:
     def value(self) -> Token:
         if self.token.kind not in (Kind.WORD, Kind.STRING):
             raise self.fail(EXPECT_VALUE)
-        token = self.advance()
+        return self.nonempty(self.advance())
+
+    def nonempty(self, token: Token) -> Token:
         if not token.text:
             raise FilterSyntaxError(
                 token.start, [EXPECT_VALUE], self.text[token.start:token.end],
-                zh="引号中的值不能为空", en="the quoted value must not be empty", end=token.end,
+                zh="引号中的名称或值不能为空", en="a quoted name or value must not be empty",
+                end=token.end,
             )
         return token
 

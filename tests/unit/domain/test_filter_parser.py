@@ -220,6 +220,8 @@ def test_spans_point_into_the_text() -> None:
     ("客户等级:", 5, ("value",)),
     ("owner:AND", 6, ("value",)),
     ('owner:""', 6, ("value",)),
+    ('A ""', 2, ("value",)),
+    ("「」:A", 0, ("value",)),
     ('"abc', 4, ('"',)),
     ("高意向 「VIP", 8, ("」",)),
     ("tags>=x", 6, ("number",)),
