@@ -1,0 +1,237 @@
+"""`tagdesk template`, `tagdesk import` and `tagdesk export`: spreadsheets in and out.
+
+Names, flags and the JSON fields of the last stdout line are interfaces: never rename.
+Human-readable lines go to stdout (to stderr with --json); progress goes to stderr.
+`import` exits 0 when every row was valid and every call succeeded, 1 when the file had
+problems (nothing written without --skip-invalid) or calls failed, 2 when it could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from desktop.cli.commands import StderrProgress, _emit_json, _home
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.domain.retag_plan import RetagPlan
+from desktop.services.import_template import write_template
+from desktop.services.spreadsheet_export import export_relations
+from desktop.services.spreadsheet_import import ImportReport, SpreadsheetImporter
+from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.workspace import NotSyncedError, Workspace, open_workspace
+from desktop.services.xlsx_safe import ExportError
+from desktop.store.snapshot import LAST_SYNC_KEY
+
+_SHOWN_PROBLEMS = 50
+_SHOWN_FAILURES = 10
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the spreadsheet commands to the `tagdesk` parser."""
+    from desktop.cli.parser import _add_common
+
+    template = sub.add_parser("template", help="write the spreadsheet import template")
+    _add_common(template)
+    template.add_argument("file", metavar="FILE.xlsx", type=Path)
+    template.set_defaults(handler=template_command)
+
+    importing = sub.add_parser("import", help="add / remove tags listed in a spreadsheet")
+    _add_common(importing)
+    importing.add_argument("file", metavar="FILE.xlsx", type=Path)
+    importing.add_argument("--profile", required=True, metavar="NAME")
+    importing.add_argument("--dry-run", action="store_true",
+                           help="check every row and print the plan; write nothing anywhere")
+    importing.add_argument("--skip-invalid", action="store_true",
+                           help="import the valid rows even though other rows have problems")
+    importing.add_argument("--allow-conflicts", action="store_true",
+                           help="also change relations that end with two mutually exclusive tags")
+    importing.add_argument("--pilot", type=int, metavar="N",
+                           help="send the first N calls, show the result, then ask to continue")
+    importing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    importing.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    importing.set_defaults(handler=import_command)
+
+    export = sub.add_parser("export", help="write the customers a filter matches to a spreadsheet")
+    _add_common(export)
+    export.add_argument("file", metavar="FILE.xlsx", type=Path)
+    export.add_argument("--profile", required=True, metavar="NAME")
+    export.add_argument("--filter", default="", metavar="EXPR",
+                        help='which relations, e.g. "高意向 owner:zhangsan" ("" = all)')
+    export.add_argument("--groups", default="", metavar="G1,G2",
+                        help="tag groups that get a column of their own")
+    export.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    export.set_defaults(handler=export_command)
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+def template_command(args: argparse.Namespace) -> int:
+    path = _xlsx_path(args.file)
+    write_template(path)
+    print(f"已写入导入模板 / Import template written: {path}")
+    return EXIT_OK
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import open_local_cache
+    from desktop.store.filter_engine import FilterEngine
+
+    path = _xlsx_path(args.file)
+    groups = [g.strip() for g in args.groups.replace("，", ",").split(",") if g.strip()]
+    with open_local_cache(_home(args), args.profile) as cache:
+        ids = FilterEngine(cache).relation_ids(args.filter)
+        try:
+            result = export_relations(cache, ids, path, groups=groups, progress=StderrProgress())
+        except ExportError as exc:
+            raise UsageError(str(exc)) from None
+    print(f"已导出 {result.rows} 个客户关系到 {path} / Exported {result.rows} relations to"
+          f" {path} ({result.elapsed_s:.1f} s)", file=_human(args))
+    if args.json:
+        _emit_json(result.as_json())
+    return EXIT_OK
+
+
+def import_command(args: argparse.Namespace) -> int:
+    if args.pilot is not None and args.pilot < 1:
+        raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
+    out = _human(args)
+    with _open(args, write=not args.dry_run) as ws:
+        importer = SpreadsheetImporter(ws.cache)
+        report = importer.validate(args.file, allow_conflicts=args.allow_conflicts,
+                                   progress=StderrProgress())
+        _print_report(report, out)
+        if report.problems and not args.skip_invalid:
+            print("表格有问题，没有写入任何内容；修改后重新导入，或加 --skip-invalid 只导入有效行。"
+                  " / Nothing was written because of the problems above; fix them, or add"
+                  " --skip-invalid to import only the valid rows.", file=out)
+            _emit_json(_summary(report, status="invalid"))
+            return EXIT_FAILED
+        if args.dry_run or not report.importable:
+            if not report.importable:
+                print("没有需要更改的客户关系。 / Nothing to change.", file=out)
+            _emit_json(_summary(report, status="dry_run" if args.dry_run else "nothing_to_do"))
+            return EXIT_FAILED if report.problems else EXIT_OK
+        if not _confirm(f"确认修改 {report.plan.api_calls} 个客户关系？ / Change"
+                        f" {report.plan.api_calls} relations?", args.yes):
+            print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
+            _emit_json(_summary(report, status="declined"))
+            return EXIT_OK
+        service = TaggingService(ws)
+        pilot = args.pilot or 0
+        batch_id = importer.submit(report, service, pilot_size=pilot,
+                                   skip_invalid=args.skip_invalid)
+        print(f"批量任务 / batch {batch_id}", file=out)
+        result = service.run(batch_id, progress=StderrProgress())
+        if pilot and result.pending and not result.stop_reason and result.status == "paused":
+            _print_result(result, out, pilot=True)
+            if not _confirm(f"试运行完成，继续其余 {result.pending} 个？"
+                            f" / Pilot done; continue with the other {result.pending}?",
+                            args.yes):
+                _resume_hint(args, batch_id)
+                _emit_json(_summary(report, result=result))
+                return EXIT_OK
+            first = result
+            result = service.run(batch_id, progress=StderrProgress())
+            result = replace(result, api_calls=first.api_calls + result.api_calls,
+                             elapsed_s=first.elapsed_s + result.elapsed_s)
+    _print_result(result, out)
+    if result.stop_reason:
+        print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
+    if result.pending:
+        _resume_hint(args, result.batch_id)
+    _emit_json(_summary(report, result=result))
+    succeeded = result.status == "done" and not result.failed and not report.problems
+    return EXIT_OK if succeeded else EXIT_FAILED
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
+    """The profile's workspace; only a real import takes the cache's writer lock."""
+    ws = open_workspace(_home(args), args.profile, exclusive=write)
+    if not ws.cache.get_meta(LAST_SYNC_KEY):
+        ws.close()
+        raise NotSyncedError(args.profile)
+    return ws
+
+
+def _xlsx_path(path: Path) -> Path:
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"文件名须以 .xlsx 结尾：{path} / The file name must end in .xlsx: {path}")
+    return path
+
+
+def _human(args: argparse.Namespace) -> TextIO:
+    return sys.stderr if args.json else sys.stdout
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("没有可以确认的终端；检查过预览后请加 --yes 再运行。"
+                         " / No terminal to confirm on; check the preview and run again with --yes.")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
+
+
+def _print_report(report: ImportReport, out: TextIO) -> None:
+    print(f"检查 / Checked {report.path.name}: {report.rows} 行 rows · {report.valid} 有效 valid"
+          f" · {report.invalid} 有问题 with problems · {report.elapsed_s:.1f} s", file=out)
+    for problem in report.problems[:_SHOWN_PROBLEMS]:
+        where = f"第 {problem.row} 行 row {problem.row}" if problem.row else "文件 file"
+        column = f" · {problem.column}" if problem.column else ""
+        print(f"  {where}{column} · 「{problem.value}」\n    {problem.problem}\n"
+              f"    → {problem.suggestion}", file=out)
+    if len(report.problems) > _SHOWN_PROBLEMS:
+        print(f"  … +{len(report.problems) - _SHOWN_PROBLEMS}（完整列表见 --json"
+              f" / the full list is in --json）", file=out)
+    if report.valid:
+        _print_plan(report.plan, report.relations, report.tag_labels, out)
+
+
+def _print_plan(plan: RetagPlan, relations: int, labels: dict[str, str], out: TextIO) -> None:
+    print(f"预览 / Preview: {relations} 个客户关系 relations · {plan.api_calls} 次调用 calls"
+          f" · {plan.skipped_noop} 无需更改 no-op · {plan.conflicting_relations} 互斥冲突"
+          f" conflicts{'' if plan.conflicts_allowed else ' (已跳过 skipped)'}", file=out)
+    for tag_id, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]):
+        print(f"  + {labels.get(tag_id, tag_id)}: {count}", file=out)
+    for tag_id, count in sorted(plan.per_tag_remove.items(), key=lambda kv: -kv[1]):
+        print(f"  - {labels.get(tag_id, tag_id)}: {count}", file=out)
+
+
+def _print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
+    what = "试运行 / Pilot" if pilot else "结果 / Result"
+    print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
+          f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
+          f" · {result.api_calls} API calls, {result.elapsed_s:.1f} s", file=out)
+    for failure in result.failures[:_SHOWN_FAILURES]:
+        print(f"  失败 failed {failure.external_userid} ({failure.userid}): {failure.reason}",
+              file=out)
+
+
+def _resume_hint(args: argparse.Namespace, batch_id: str) -> None:
+    print(f"其余调用已保留，可用 tagdesk batch resume {batch_id} --profile {args.profile} 继续。"
+          f" / The rest stays queued; continue with"
+          f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)
+
+
+def _summary(report: ImportReport, *, status: str = "",
+             result: BatchResult | None = None) -> dict[str, object]:
+    data: dict[str, object] = {
+        "batch_id": None, "status": status, "rows": report.rows, "valid": report.valid,
+        "invalid": report.invalid, "planned": report.plan.api_calls, "applied": 0,
+        "skipped": 0, "failed": 0, "pending": 0, "api_calls": 0, "elapsed_s": 0.0,
+        "noop": report.plan.skipped_noop, "conflicts": report.plan.conflicting_relations,
+        "dry_run": status == "dry_run",
+        "problems": [p.as_json() for p in report.problems],
+    }
+    if result is not None:
+        data.update(result.as_json())
+        data["elapsed_s"] = round(report.elapsed_s + result.elapsed_s, 3)
+    return data
