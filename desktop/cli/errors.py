@@ -32,8 +32,9 @@ class UsageError(Exception):
 
 def expected_errors() -> tuple[type[BaseException], ...]:
     from desktop.domain.filter import FilterError
+    from desktop.sandbox import SandboxDataError
 
-    return (*EXPECTED, UsageError, FilterError)
+    return (*EXPECTED, UsageError, FilterError, SandboxDataError)
 
 
 def run_guarded(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:

@@ -94,6 +94,10 @@ def create_bulk_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(BULK_INDEXES)
 
 
+class SandboxDataError(Exception):
+    """The data folder cannot be used; `str()` is one readable sentence."""
+
+
 def is_generated(conn: sqlite3.Connection) -> bool:
     """Whether the folder already holds a corp; refuses one written in another layout."""
     rows = dict(
@@ -102,7 +106,9 @@ def is_generated(conn: sqlite3.Connection) -> bool:
     if "corp_id" not in rows:
         return False
     if rows.get("schema_version") != str(SCHEMA_VERSION):
-        raise RuntimeError(
-            "this sandbox folder was written by another TagDesk version; use a new folder"
+        raise SandboxDataError(
+            "这个沙箱数据文件夹由另一个版本的 TagDesk 写入，请换一个新文件夹（--data）。"
+            " / This sandbox data folder was written by another TagDesk version;"
+            " use a new folder (--data)."
         )
     return True
