@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.sandbox.config import SandboxConfig
+from desktop.sandbox.schema import SandboxDataError
 from desktop.sandbox.state import SandboxState
 
 
@@ -103,5 +104,5 @@ def test_a_folder_from_another_layout_is_refused(state: SandboxState, tmp_path: 
     with state.transaction() as conn:
         conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     state.close()
-    with pytest.raises(RuntimeError, match="new folder"):
+    with pytest.raises(SandboxDataError, match="new folder"):
         SandboxState.open(SandboxConfig(data_dir=tmp_path))
