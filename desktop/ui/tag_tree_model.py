@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -57,6 +58,13 @@ class Role(IntEnum):
 
 
 NAME_COLUMN, COUNT_COLUMN = 0, 1
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_FLAGS = {
+    (drag, drop): _SELECTABLE
+    | (Qt.ItemFlag.ItemIsDragEnabled if drag else Qt.ItemFlag.NoItemFlags)
+    | (Qt.ItemFlag.ItemIsDropEnabled if drop else Qt.ItemFlag.NoItemFlags)
+    for drag in (False, True) for drop in (False, True)
+}
 MATCH_COLOUR = QColor(255, 196, 0, 70)
 STRATEGY_COLOUR = QColor("#0f9d8a")
 
@@ -72,6 +80,9 @@ class TagTreeModel(QAbstractItemModel):
         self._tree = TagTree([])
         self._library = TagLibrary([], [], {})
         self._search_index = TagSearchIndex([])
+        self._sections: dict[str, TagKind] = {}
+        self._loaded: _Loaded | None = None
+        self._shape: list[tuple[str, str, int]] = []
         self._ids: dict[str, int] = {}
         self._nodes: dict[int, TagNode] = {}
         self._pending: set[str] = set()
@@ -105,12 +116,10 @@ class TagTreeModel(QAbstractItemModel):
             return
         self._generation += 1
         generation = self._generation
-        def read(_progress: Any, _cancel: Any) -> tuple[TagLibrary, TagSearchIndex]:
-            library = self.service.library()
-            return library, TagSearchIndex(library.tags)
-
+        service, previous = self.service, self._loaded
         self.context.run_task(
-            read, name="tag tree", on_result=lambda result: self._apply(result[0], result[1], generation)
+            lambda _progress, _cancel: _Loaded.read(service, previous), name="tag tree",
+            on_result=lambda loaded: self._apply(loaded, generation),
         )
 
     def node(self, index: Index) -> TagNode | None:
@@ -135,6 +144,16 @@ class TagTreeModel(QAbstractItemModel):
 
     def is_pending(self, key: str) -> bool:
         return key in self._pending
+
+    def section(self, node: TagNode) -> TagKind:
+        """The node's section (looked up, not walked: `data()` asks for it on every paint)."""
+        return self._sections.get(node.key) or node.section
+
+    def movable(self, node: TagNode) -> bool:
+        """Corp groups, tags and path folders TagDesk may reorder in WeCom."""
+        if node.kind not in (NodeKind.GROUP, NodeKind.TAG, NodeKind.FOLDER):
+            return False
+        return self.section(node) is TagKind.CORP and node.restriction is None
 
     # -- QAbstractItemModel ----------------------------------------------------------------
 
@@ -181,18 +200,14 @@ class TagTreeModel(QAbstractItemModel):
             return self._foreground(node)
         if role == Qt.ItemDataRole.BackgroundRole and node.key in self._matches:
             return MATCH_COLOUR
-        return self._custom(node, role)
+        return self._custom(node, role) if role >= Role.KEY else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         node = self.node(index)
         if node is None:
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if _movable(node):
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-        if node.section is TagKind.CORP and node.kind is not NodeKind.STRATEGY:
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-        return flags
+        droppable = self.section(node) is TagKind.CORP and node.kind is not NodeKind.STRATEGY
+        return _FLAGS[self.movable(node), droppable]  # enum arithmetic is slow; views ask often
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
@@ -254,35 +269,30 @@ class TagTreeModel(QAbstractItemModel):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _apply(self, library: TagLibrary, index: TagSearchIndex, generation: int) -> None:
+    def _apply(self, loaded: _Loaded, generation: int) -> None:
         if generation != self._generation:
             return
-        tree = library.tree()
-        self._library = library
-        self._search_index = index
-        if _shape(tree) == _shape(self._tree):
-            self._tree = tree
-            self._nodes = {self._ids[node.key]: node for node in tree.walk()}
-            self._emit_all_changed(QModelIndex(), tree.roots)
+        self._loaded = loaded
+        self._library = loaded.library
+        self._search_index = loaded.index
+        self._sections = loaded.sections
+        if loaded.shape == self._shape:
+            # Same rows in the same places: persistent indexes (expansion, selection) stay
+            # valid as they are, so one layout change repaints everything at once.
+            self.layoutAboutToBeChanged.emit()
+            self._tree = loaded.tree
+            self._nodes = {self._ids[node.key]: node for node in loaded.tree.walk()}
+            self.layoutChanged.emit()
         else:
             self.beginResetModel()
-            self._tree = tree
-            for node in tree.walk():
+            self._tree = loaded.tree
+            for node in loaded.tree.walk():
                 self._ids.setdefault(node.key, len(self._ids) + 1)
-            self._nodes = {self._ids[node.key]: node for node in tree.walk()}
+            self._nodes = {self._ids[node.key]: node for node in loaded.tree.walk()}
             self.endResetModel()
+        self._shape = loaded.shape
         self.is_loaded = True
         self.loaded.emit()
-
-    def _emit_all_changed(self, parent: QModelIndex, children: list[TagNode]) -> None:
-        if not children:
-            return
-        first = self.index(0, 0, parent)
-        last = self.index(len(children) - 1, COUNT_COLUMN, parent)
-        self.dataChanged.emit(first, last)
-        for child in children:
-            if child.children:
-                self._emit_all_changed(self.index(child.row, 0, parent), child.children)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if (changes.tags_changed or changes.prefs_changed or changes.full_reload
@@ -305,7 +315,7 @@ class TagTreeModel(QAbstractItemModel):
             if target.parent is None:
                 return None
             row, target = target.row, target.parent
-        if any(node.parent is not target or not _movable(node) for node in nodes):
+        if any(node.parent is not target or not self.movable(node) for node in nodes):
             return None
         return (nodes, target, row) if 0 <= row <= len(target.children) else None
 
@@ -378,7 +388,7 @@ class TagTreeModel(QAbstractItemModel):
                 TagKind.CORP: self.tr("Corp tags"),
                 TagKind.STRATEGY: self.tr("Rule-group tags"),
                 TagKind.PERSONAL: self.tr("Personal tags"),
-            }[node.section]
+            }[self.section(node)]
         return node.label
 
     def _tooltip(self, node: TagNode) -> str:
@@ -394,7 +404,7 @@ class TagTreeModel(QAbstractItemModel):
             lines.append(self.tr("Deeper than five levels: the rest of the path is shown flat"))
         if node.restriction is not None:
             lines.append(node.restriction.en if is_english() else node.restriction.zh)
-        elif node.section is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
+        elif self.section(node) is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
             lines.append(self.tr("Rule-group tags are edited in their rule group; "
                                  "TagDesk shows them read-only"))
         if node.key in self._pending:
@@ -404,7 +414,7 @@ class TagTreeModel(QAbstractItemModel):
     def _icon(self, node: TagNode) -> QIcon | None:
         name = {
             NodeKind.SECTION: {TagKind.CORP: "tag", TagKind.STRATEGY: "users",
-                               TagKind.PERSONAL: "user"}[node.section],
+                               TagKind.PERSONAL: "user"}[self.section(node)],
             NodeKind.STRATEGY: "users",
             NodeKind.GROUP: "folder",
             NodeKind.FOLDER: "folder",
@@ -421,7 +431,7 @@ class TagTreeModel(QAbstractItemModel):
             font = QFont(QApplication.font())
             font.setBold(True)
             return font
-        if node.section is TagKind.PERSONAL or node.key in self._pending or node.is_virtual:
+        if self.section(node) is TagKind.PERSONAL or node.key in self._pending or node.is_virtual:
             font = QFont(QApplication.font())
             font.setItalic(True)
             return font
@@ -429,9 +439,10 @@ class TagTreeModel(QAbstractItemModel):
 
     def _foreground(self, node: TagNode) -> QColor | None:
         palette = QApplication.palette()
-        if node.section is TagKind.PERSONAL or node.key in self._pending:
+        section = self.section(node)
+        if section is TagKind.PERSONAL or node.key in self._pending:
             return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        if node.section is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
+        if section is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
             return STRATEGY_COLOUR
         return None
 
@@ -441,7 +452,7 @@ class TagTreeModel(QAbstractItemModel):
             Role.NODE_KIND: node.kind.value,
             Role.TAG_ID: node.tag.id if node.tag else None,
             Role.GROUP_ID: node.group.id if node.group else None,
-            Role.SECTION: node.section.value,
+            Role.SECTION: self.section(node).value,
             Role.COUNT: node.relation_count,
             Role.ABBREVIATION: node.tag.abbreviation if node.tag else "",
             Role.PENDING: node.key in self._pending,
@@ -455,13 +466,6 @@ def _read_only_reason(node: TagNode) -> str:
     if node.restriction is not None:
         return node.restriction.en if is_english() else node.restriction.zh
     return ""
-
-
-def _movable(node: TagNode) -> bool:
-    """Corp groups, tags and path folders TagDesk may reorder in WeCom."""
-    if node.kind not in (NodeKind.GROUP, NodeKind.TAG, NodeKind.FOLDER):
-        return False
-    return node.section is TagKind.CORP and node.restriction is None
 
 
 def _wanted_order(
@@ -500,5 +504,31 @@ def _subtree(node: TagNode) -> list[TagNode]:
     return nodes
 
 
-def _shape(tree: TagTree) -> list[tuple[str, str, int]]:
-    return [(node.key, node.parent.key if node.parent else "", node.row) for node in tree.walk()]
+@dataclass(frozen=True)
+class _Loaded:
+    """One read of the tree, prepared on the worker thread so the GUI thread only swaps it in."""
+
+    library: TagLibrary
+    index: TagSearchIndex
+    tree: TagTree
+    shape: list[tuple[str, str, int]]
+    sections: dict[str, TagKind]
+
+    @classmethod
+    def read(cls, service: TagAdminService, previous: _Loaded | None) -> _Loaded:
+        """Read again; the search index is reused while names and codes stay the same (it
+        is the costly part, and counts only break ties in its ranking)."""
+        library = service.library()
+        reuse = previous is not None and _spellings(previous.library) == _spellings(library)
+        index = previous.index if previous is not None and reuse else TagSearchIndex(library.tags)
+        tree = library.tree()
+        shape = [(n.key, n.parent.key if n.parent else "", n.row) for n in tree.walk()]
+        sections = {
+            node.key: TagKind(root.key.removeprefix("section:"))
+            for root in tree.roots for node in _subtree(root)
+        }
+        return cls(library, index, tree, shape, sections)
+
+
+def _spellings(library: TagLibrary) -> list[tuple[str, str, str]]:
+    return [(tag.id, tag.name, tag.abbreviation) for tag in library.tags]

@@ -80,6 +80,8 @@ class TagTreeView(QWidget):
         self.dialog: QWidget | None = None
         self._click_modifiers = Qt.KeyboardModifier.NoModifier
         self._expanded: set[str] = set()
+        self._hidden: set[str] = set()
+        self._expanded_before_search: set[str] | None = None
         self._current_key = ""
         self._build_actions()
         self._connect()
@@ -116,36 +118,66 @@ class TagTreeView(QWidget):
     def apply_search(self, text: str) -> None:
         """Show only matching tags (and the way to them), best match current."""
         if not text.strip():
-            self._show_all()
+            self._end_search()
             return
+        if self._expanded_before_search is None:
+            self._expanded_before_search = self._expanded_keys()
         hits = self.model.search_index.search(text, SEARCH_LIMIT)
         keys = [f"tag:{hit.tag.id}" for hit in hits]
         visible: set[str] = set()
         for key in keys:
             node = self.model.tree.get(key)
-            while node is not None:
+            while node is not None and node.key not in visible:
                 visible.add(node.key)
                 node = node.parent
+        hidden: set[str] = set()
+        pending = list(self.model.tree.roots)
+        while pending:  # hide the topmost non-matching rows only; their subtrees go with them
+            node = pending.pop()
+            if node.key in visible:
+                pending.extend(node.children)
+            else:
+                hidden.add(node.key)
         self.tree.setUpdatesEnabled(False)
-        for node in self.model.tree.walk():
-            index = self.model.index_for_key(node.key)
-            self.tree.setRowHidden(index.row(), index.parent(), node.key not in visible)
+        self._set_hidden(hidden)
         for key in visible:
             node = self.model.tree.get(key)
-            if node is not None and node.kind is not NodeKind.TAG:
+            if node is not None and node.children and node.kind is not NodeKind.TAG:
                 self.tree.expand(self.model.index_for_key(key))
         self.tree.setUpdatesEnabled(True)
         self.model.set_matches(keys)
         if keys:
             self.select_key(keys[0])
 
-    def _show_all(self) -> None:
+    def _end_search(self) -> None:
+        """Show every row again and fold up what the search unfolded."""
         self.model.set_matches(())
         self.tree.setUpdatesEnabled(False)
-        for node in self.model.tree.walk():
-            index = self.model.index_for_key(node.key)
-            self.tree.setRowHidden(index.row(), index.parent(), False)
+        self._set_hidden(set())
+        before = self._expanded_before_search
+        if before is not None:
+            for key in self._expanded_keys() - before:
+                self.tree.collapse(self.model.index_for_key(key))
+        self._expanded_before_search = None
         self.tree.setUpdatesEnabled(True)
+        current = self.tree.currentIndex()
+        if current.isValid():
+            self.tree.scrollTo(current)
+
+    def _set_hidden(self, hidden: set[str]) -> None:
+        """Change only the rows whose hidden state differs (setRowHidden costs per call)."""
+        for key, hide in [*((k, False) for k in self._hidden - hidden),
+                          *((k, True) for k in hidden - self._hidden)]:
+            index = self.model.index_for_key(key)
+            if index.isValid():
+                self.tree.setRowHidden(index.row(), index.parent(), hide)
+        self._hidden = hidden
+
+    def _expanded_keys(self) -> set[str]:
+        return {
+            node.key for node in self.model.tree.walk()
+            if node.children and self.tree.isExpanded(self.model.index_for_key(node.key))
+        }
 
     # -- editing --------------------------------------------------------------------------------
 
@@ -346,14 +378,12 @@ class TagTreeView(QWidget):
                                     else self.tr("Pin to favourites"))
 
     def _remember_view(self) -> None:
-        self._expanded = {
-            node.key for node in self.model.tree.walk()
-            if self.tree.isExpanded(self.model.index_for_key(node.key))
-        }
+        self._expanded = self._expanded_keys()
         current = self.current_node()
         self._current_key = current.key if current else ""
 
     def _restore_view(self) -> None:
+        self._hidden = set()  # a reset drops the view's hidden rows
         first_load = not self._expanded
         for node in self.model.tree.walk():
             if node.key in self._expanded or (first_load and node.kind is NodeKind.SECTION):

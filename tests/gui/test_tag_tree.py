@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.tag_tree import NodeKind
 from desktop.services.sync import run_sync
-from desktop.ui.tag_dialogs import RenameDialog
+from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
 from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
 from desktop.ui.tag_tree_view import TagTreeView
 
@@ -317,3 +317,28 @@ def test_read_only_nodes_say_why_and_offer_no_edits(
     view.tree.setCurrentIndex(strategy_group)
     assert view.rename_current() is None
     assert messages and view.dialog is None
+
+
+def test_ctrl_n_creates_a_tag_under_the_current_path(
+    qtbot: Any, view: TagTreeView, sandbox: Any
+) -> None:
+    tag_id = sandbox.state.find_tag("行业类型", "教育/K12")
+    view.select_key(f"tag:{tag_id}")
+    view.tree.setFocus()
+    tags_before = len(sandbox.state.tag_ids_by_name())
+    qtbot.keyClick(view.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.dialog
+    assert isinstance(dialog, CreateTagDialog)
+    assert dialog.group_box.currentText() == "行业类型"
+    assert dialog.name_edit.text() == "教育/K12/"
+    assert not dialog.ok_button.isEnabled() and dialog.message_label.text()
+    dialog.name_edit.setText("教育/K12/小学")  # exists already
+    assert not dialog.ok_button.isEnabled()
+    assert len(sandbox.state.tag_ids_by_name()) == tags_before
+    dialog.name_edit.setText("教育/K12/高中")
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    new_key = f"tag:{saved.args[0].tag.id}"
+    qtbot.waitUntil(lambda: view.current_node() is not None and view.current_node().key == new_key,
+                    timeout=10000)
+    assert view.current_node().parent.full_name == "教育/K12"

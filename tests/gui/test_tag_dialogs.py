@@ -1,0 +1,165 @@
+"""Tag dialogs: live name checks, nothing sent for a bad name, WeCom refusals shown in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.domain.tag_names import validate_tag_name
+from desktop.services.sync import run_sync
+from desktop.services.tag_admin import CreatedTag, DeletionImpact, TagAdminError, TagAdminService
+from desktop.ui import tag_dialogs
+from desktop.ui.tag_dialogs import (
+    AbbreviationDialog,
+    CreateGroupDialog,
+    CreateTagDialog,
+    RenameDialog,
+    delete_confirmation,
+    message_for,
+    pick,
+)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def admin(synced_context: Any) -> TagAdminService:
+    return TagAdminService(synced_context.workspace)
+
+
+def _show(qtbot: Any, dialog: Any) -> Any:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _group_id(admin: TagAdminService, name: str) -> str:
+    return next(g.id for g in admin.group_infos() if g.name == name)
+
+
+@pytest.mark.parametrize("bad", ["高意向", "A,B", "名" * 31, "VIP😀", "教育//K12"])
+def test_a_forbidden_name_shows_why_and_changes_nothing(
+    qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any, bad: str
+) -> None:
+    group_id = _group_id(admin, "意向程度")
+    dialog = _show(qtbot, CreateTagDialog(synced_context, admin, admin.group_infos(), group_id))
+    assert dialog.group_box.currentData() == group_id
+    tags_before = len(sandbox.state.tag_ids_by_name())
+    calls = synced_context.workspace.client().api_calls
+    dialog.name_edit.setText(bad)
+    problem = validate_tag_name(bad, admin.tag_names_in_group(group_id)).errors[0]
+    assert pick(problem.zh, problem.en) in dialog.message_label.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.submit()  # Enter in the dialog ends here too
+    synced_context.wait_idle()
+    assert dialog.isVisible() and not dialog.busy
+    assert len(sandbox.state.tag_ids_by_name()) == tags_before
+    assert synced_context.workspace.client().api_calls == calls
+
+
+def test_create_a_tag_with_a_warning_and_save(
+    qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any
+) -> None:
+    dialog = _show(qtbot, CreateTagDialog(synced_context, admin, admin.group_infos(),
+                                          _group_id(admin, "意向程度")))
+    dialog.name_edit.setText("ＶＩＰ意向")  # full width: allowed, with a note
+    assert dialog.ok_button.isEnabled() and "VIP意向" in dialog.message_label.text()
+    published: list[Any] = []
+    synced_context.changed.connect(published.append)
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    created = saved.args[0]
+    assert isinstance(created, CreatedTag)
+    assert sandbox.state.find_tag("意向程度", "VIP意向") == created.tag.id
+    assert not dialog.isVisible() and published and published[0].tags_changed
+
+
+def test_switching_group_rechecks_the_name(qtbot: Any, synced_context: Any,
+                                           admin: TagAdminService) -> None:
+    dialog = _show(qtbot, CreateTagDialog(synced_context, admin, admin.group_infos(),
+                                          _group_id(admin, "意向程度")))
+    dialog.name_edit.setText("VIP")
+    assert dialog.ok_button.isEnabled()
+    dialog.group_box.setCurrentIndex(dialog.group_box.findData(_group_id(admin, "客户等级")))
+    assert not dialog.ok_button.isEnabled()
+    names = [dialog.group_box.itemText(i) for i in range(dialog.group_box.count())]
+    assert "华北-跟进阶段" not in names  # rule-group groups are not offered
+
+
+def test_new_group_needs_a_unique_name_and_a_first_tag(
+    qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any
+) -> None:
+    dialog = _show(qtbot, CreateGroupDialog(synced_context, admin))
+    assert not dialog.ok_button.isEnabled()
+    dialog.group_edit.setText("客户等级")
+    dialog.name_edit.setText("首个")
+    assert not dialog.ok_button.isEnabled()
+    dialog.group_edit.setText("OPS-回访")
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert sandbox.state.find_tag("OPS-回访", "首个")
+
+
+def test_rename_refused_by_wecom_stays_open_with_the_reason(
+    qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any
+) -> None:
+    console_id = sandbox.state.console_add_tag("客户等级", "后台标签")
+    run_sync(synced_context.workspace.client(), synced_context.cache,
+             operator=synced_context.operator)
+    dialog = _show(qtbot, RenameDialog(synced_context, admin, console_id, "后台标签",
+                                       is_group=False, group_id=_group_id(admin, "客户等级")))
+    assert not dialog.ok_button.isEnabled()  # unchanged name
+    dialog.name_edit.setText("改个名")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert dialog.isVisible()
+    text = dialog.message_label.text()
+    assert "后台标签" in text and ("管理后台" in text or "admin console" in text)
+    assert sandbox.state.find_tag("客户等级", "后台标签") == console_id
+
+
+def test_rename_a_group(qtbot: Any, synced_context: Any, admin: TagAdminService,
+                        sandbox: Any) -> None:
+    group_id = _group_id(admin, "意向程度")
+    dialog = _show(qtbot, RenameDialog(synced_context, admin, group_id, "意向程度",
+                                       is_group=True))
+    dialog.name_edit.setText("客户等级")
+    assert not dialog.ok_button.isEnabled()
+    dialog.name_edit.setText("意向")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.submit()
+    assert sandbox.state.find_tag("意向", "高意向")
+
+
+def test_abbreviation_dialog(qtbot: Any, synced_context: Any, admin: TagAdminService,
+                             sandbox: Any) -> None:
+    v3 = sandbox.state.find_tag("复购", "三次复购客户")
+    tag = next(t for t in admin.tag_infos() if t.id == v3)
+    dialog = _show(qtbot, AbbreviationDialog(synced_context, admin, tag, {"V3": "别的标签"}))
+    dialog.code_edit.setText("v3")
+    assert not dialog.ok_button.isEnabled() and "别的标签" in dialog.message_label.text()
+    dialog.code_edit.setText("R3")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert next(t for t in admin.tag_infos() if t.id == v3).abbreviation == "R3"
+
+
+def test_delete_confirmation_names_what_is_lost() -> None:
+    impact = DeletionImpact(tags=1, relations=57, customers=41, names=("高意向",))
+    title, text = delete_confirmation(impact)
+    assert title and "“高意向”" in text and "41" in text and "57" in text
+    many = DeletionImpact(tags=7, relations=9, customers=8, names=tuple("ABCDEFG"))
+    _, group_text = delete_confirmation(many, group_name="意向程度")
+    assert "意向程度" in group_text and "7" in group_text and "2" in group_text
+    assert "“F”" not in group_text
+
+
+def test_messages_follow_the_ui_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    error = TagAdminError("中文说明", "English text")
+    monkeypatch.setattr(tag_dialogs, "is_english", lambda: True)
+    assert message_for(error) == "English text"
+    monkeypatch.setattr(tag_dialogs, "is_english", lambda: False)
+    assert message_for(error) == "中文说明"
