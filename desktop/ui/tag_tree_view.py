@@ -310,7 +310,6 @@ class TagTreeView(QWidget):
         self.pin_action = action(self.tr("Pin to favourites"), self.toggle_pin, "Ctrl+P")
         self.delete_action = action(self.tr("Delete…"), self.delete_current,
                                     QKeySequence(QKeySequence.StandardKey.Delete))
-        self.find_action = action(self.tr("Find tag"), self.search.setFocus, "Ctrl+F")
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self.apply_search)
@@ -334,6 +333,10 @@ class TagTreeView(QWidget):
                 return self._search_key(event)
             if watched is self.tree and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.activate(self.tree.currentIndex(), event.modifiers())
+                return True
+            if watched is self.tree and _typed_text(event):
+                self.search.setFocus()  # typing in the tree searches it
+                self.search.insert(event.text())
                 return True
         return super().eventFilter(watched, event)
 
@@ -424,6 +427,13 @@ class _BadgeDelegate(QStyledItemDelegate):
         painter.setPen(colour)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, code)
         painter.restore()
+
+
+def _typed_text(event: QKeyEvent) -> bool:
+    command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    text = event.text()
+    return bool(text) and text.isprintable() and not text.isspace() and not (
+        event.modifiers() & command)
 
 
 def _group_of(node: TagNode | None) -> TagNode | None:

@@ -122,3 +122,40 @@ def test_click_and_slot_one_toggle_the_tag_on_the_selection(
 
     qtbot.waitUntil(applied, timeout=15000)
     synced_context.wait_idle()
+
+
+def test_alt_1_in_the_main_window_toggles_the_first_favourite(
+    qtbot: Any, synced_context: Any, gui_home: Any, intent_ids: list[str], sandbox: Any
+) -> None:
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+    from desktop.ui.sync_controller import SyncController
+
+    _pin(synced_context, intent_ids)
+    window = MainWindow(synced_context, Settings(gui_home),
+                        SyncController(synced_context, synced_context), "en")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.show()
+    assert window.favourites is not None and window.favourites.tag_for_slot(1) == intent_ids[0]
+    selection = window.table.selectionModel()
+    for row in range(3):
+        selection.select(window.model.index(row, 0),
+                         selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    ids = window.selected_relation_ids()
+    assert len(ids) == 3
+    rows = [synced_context.cache.query(
+        "SELECT userid, external_userid FROM relation WHERE id = ?", (rid,))[0] for rid in ids]
+    before = [intent_ids[0] in sandbox.state.relation_tag_ids(r["userid"], r["external_userid"])
+              for r in rows]
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    wanted = not all(before)
+
+    def applied() -> bool:
+        return all((intent_ids[0] in sandbox.state.relation_tag_ids(
+            r["userid"], r["external_userid"])) == wanted for r in rows)
+
+    qtbot.waitUntil(applied, timeout=15000)
+    synced_context.wait_idle()

@@ -132,3 +132,38 @@ def test_model_tester(qtbot: Any, qtmodeltester: Any, synced_context: Any, high:
                                                      limit=3))
     qtbot.keyClicks(picker.search, "yx")
     qtmodeltester.check(picker.model)
+
+
+def test_t_in_the_main_window_opens_the_picker_on_the_selection(
+    qtbot: Any, synced_context: Any, gui_home: Any, sandbox: Any, high: str
+) -> None:
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+    from desktop.ui.sync_controller import SyncController
+
+    window = MainWindow(synced_context, Settings(gui_home),
+                        SyncController(synced_context, synced_context), "en")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.show()
+    selection = window.table.selectionModel()
+    for row in (0, 1):
+        selection.select(window.model.index(row, 0),
+                         selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    ids = window.selected_relation_ids()
+    rows = [synced_context.cache.query(
+        "SELECT id, userid, external_userid FROM relation WHERE id = ?", (rid,))[0]
+        for rid in ids]
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_T)
+    picker = window.picker
+    assert isinstance(picker, TagPicker) and picker.isVisible()
+    assert picker.relation_ids == ids
+    qtbot.waitUntil(lambda: picker.picker_data is not None, timeout=10000)
+    qtbot.keyClicks(picker.search, "gyx")
+    wanted = not all(_sandbox_has(sandbox, rows, high))
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _sandbox_has(sandbox, rows, high) == [wanted] * len(rows),
+                    timeout=15000)
+    synced_context.wait_idle()

@@ -342,3 +342,13 @@ def test_ctrl_n_creates_a_tag_under_the_current_path(
     qtbot.waitUntil(lambda: view.current_node() is not None and view.current_node().key == new_key,
                     timeout=10000)
     assert view.current_node().parent.full_name == "教育/K12"
+
+
+def test_typing_in_the_tree_goes_to_the_search(qtbot: Any, view: TagTreeView) -> None:
+    view.tree.setFocus()
+    view.tree.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClicks(view.tree, "gyx")
+    assert view.search.text() == "gyx"
+    assert view.current_node().full_name == "高意向"
+    qtbot.keyClick(view.search, Qt.Key.Key_Escape)
+    assert view.search.text() == "" and "VIP" in _visible_tags(view)
