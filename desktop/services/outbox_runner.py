@@ -220,6 +220,8 @@ class OutboxRunner:
                         stripped = self._strip_stale(add, remove)
                     except CallCancelled:
                         return False
+                    except WeComNetworkError as lost:
+                        return self._passing(row, rounds, lost)
                     if stripped is not None:
                         add, remove, note = stripped
                         if add or remove:
@@ -276,7 +278,7 @@ class OutboxRunner:
         every id still exists (the 40068 has another cause)."""
         try:
             live = self._live_tag_ids()
-        except (WeComError, WeComNetworkError):
+        except WeComError:
             return None
         stale = sorted({*add, *remove} - live)
         if not stale:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from desktop.domain.filter.suggest import NameSuggester, fold
@@ -66,6 +67,11 @@ class AmbiguousTagError(TaggingError):
 class BatchNotFoundError(TaggingError):
     def __init__(self, batch_id: str) -> None:
         super().__init__(f"没有编号为 {batch_id} 的批量任务。 / No batch with id {batch_id}.")
+
+
+class BatchRunningError(TaggingError):
+    def __init__(self, batch_id: str) -> None:
+        super().__init__(f"批量任务 {batch_id} 正在运行。 / Batch {batch_id} is already running.")
 
 
 class Failure(NamedTuple):
@@ -252,6 +258,19 @@ class TaggingService:
         (the rest stays pending, status 'cancelled'), or a run-wide problem stopped it
         (status 'paused', `stop_reason` says why). Run it again to finish the rest.
         """
+        key = (self._cache.path.resolve(), batch_id)
+        with _running_lock:
+            if key in _running:
+                raise BatchRunningError(batch_id)
+            _running.add(key)
+        try:
+            return self._run(batch_id, progress, cancel, limit, pause)
+        finally:
+            with _running_lock:
+                _running.discard(key)
+
+    def _run(self, batch_id: str, progress: ProgressCallback, cancel: CancelToken | None,
+             limit: int | None, pause: threading.Event | None) -> BatchResult:
         record = self._record(batch_id)
         started = time.monotonic()
         in_pilot = record.status == outbox.PILOT
@@ -356,6 +375,9 @@ class TaggingService:
             failures=self.failures(batch_id), pending=counts.pending, stop_reason=stop_reason,
         )
 
+
+_running: set[tuple[Path, str]] = set()  # batches being run in this process
+_running_lock = threading.Lock()
 
 NOT_SENT = ("部分调用暂时无法完成，已保留待稍后继续。"
             " / Some calls could not be completed for now; they stay queued for a later resume.")

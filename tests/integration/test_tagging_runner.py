@@ -321,6 +321,8 @@ def test_pause_holds_new_calls_until_released(small: tuple[SandboxServer, Worksp
     def pause_once(event: Progress) -> None:
         if event.done >= 10 and not seen:
             pause.set()
+            with pytest.raises(TaggingError, match="already running"):
+                service.run(batch_id)
             time.sleep(0.1)  # calls already in flight come back
             seen["paused_at"] = server.stats.calls(MARK_TAG)
             time.sleep(0.4)
@@ -348,3 +350,32 @@ def test_unknown_tags_and_batches_are_readable_errors(
         service.plan(_all_ids(ws), add=["etNoSuchTag"])
     batches = service.batches()
     assert batches == [] and json.dumps([b.as_json() for b in batches]) == "[]"
+
+
+def test_an_unreachable_api_stops_the_run_and_keeps_every_call_queued(
+    small: tuple[SandboxServer, Workspace],
+) -> None:
+    server, ws = small
+    service = TaggingService(ws)
+    plan = service.plan(_all_ids(ws), add=[_tag(server, "客户等级", "VIP")])
+    batch_id = service.submit(plan)
+    server.stop()
+    result = service.run(batch_id)
+    assert (result.status, result.applied, result.pending) == ("paused", 0, plan.api_calls)
+    assert "Cannot reach the WeCom API" in result.stop_reason
+    assert [b.id for b in service.unfinished_batches()] == [batch_id]
+
+
+def test_a_wrong_secret_stops_the_run_at_once(
+    small: tuple[SandboxServer, Workspace], tmp_path: Path,
+) -> None:
+    server, ws = small
+    plan = TaggingService(ws).plan(_all_ids(ws), add=[_tag(server, "客户等级", "VIP")])
+    batch_id = TaggingService(ws).submit(plan)
+    profile = ws.profile
+    ws.close()
+    with FastWorkspace(tmp_path / "home", profile, "not-the-secret") as wrong:
+        result = TaggingService(wrong).run(batch_id)
+    assert (result.status, result.pending) == ("paused", plan.api_calls)
+    assert "secret" in result.stop_reason
+    assert server.stats.calls(MARK_TAG) == 0
