@@ -1,4 +1,4 @@
-"""Keeping the tag tree tidy: read it with counts, reorder, create, rename, delete; pins and codes.
+"""Keeping the tag tree tidy: reorder, create, rename, delete; pins and abbreviations.
 
 Every change to WeCom goes out first and lands in the cache and the journal only after WeCom
 said yes, so the cache never shows a change WeCom refused, and a re-sync shows the same tree.
@@ -6,23 +6,29 @@ Names are checked before anything is sent. WeCom lets an app change only the tag
 (81011): such refusals become one readable sentence and the tag is remembered as read-only so
 the tree stops offering the change. Pins (per user) and abbreviations (team-wide) are local.
 Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
+The reads (tags with counts, pins, what a delete takes) are `TagCatalog`'s, which this extends.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from desktop.domain.tag_names import NameCheck, name_key, validate_group_name
+from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
 from desktop.domain.tag_order import OrderChange, ReorderError, pin_positions, plan_reorder
-from desktop.domain.tag_tree import TagTree, build_tag_tree
-from desktop.domain.tags import GroupInfo, TagInfo, TagKind
+from desktop.domain.tags import TagInfo, TagKind
 from desktop.services.changes import ChangeSet
+from desktop.services.tag_catalog import (
+    PERSONAL_PREFIX,
+    READ_ONLY_KEY,
+    DoomedTag,
+    GroupRow,
+    TagCatalog,
+)
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 from desktop.store.snapshot import bump_data_version
@@ -30,22 +36,10 @@ from desktop.wecom.errors import WeComError
 from desktop.wecom.models import Tag
 
 SOURCE = "tree"
-READ_ONLY_KEY = "tag_admin_read_only_ids"
-"""Meta key: JSON list of tag and group ids WeCom answered 81011 for."""
-PERSONAL_PREFIX = "personal:"
 NOT_APP_OWNED_ERRCODE = 81011
 MAX_ABBREVIATION_LEN = 8
 _ABBREVIATION_EXTRA = frozenset("-_.")
 
-_TAG_QUERY = (
-    "SELECT t.id, t.name, t.group_id, g.name, t.sort_order, g.strategy_id,"
-    " coalesce(m.abbreviation, ''), {count} FROM tag t JOIN tag_group g ON g.id = t.group_id"
-    " LEFT JOIN tag_meta m ON m.tag_id = t.id {join} WHERE t.deleted = 0 AND g.deleted = 0"
-)
-_COUNT_JOIN = (
-    "LEFT JOIN (SELECT tag_pk, count(*) AS n FROM relation_tag GROUP BY tag_pk) c"
-    " ON c.tag_pk = t.pk"
-)
 
 
 class TagAdminError(Exception):
@@ -71,32 +65,6 @@ class ReadOnlyTagError(TagAdminError):
 
 
 @dataclass(frozen=True)
-class TagLibrary:
-    """Everything the tree needs, read in one go (on a worker thread: counts take a while)."""
-
-    groups: list[GroupInfo]
-    tags: list[TagInfo]
-    strategy_names: dict[int, str]
-
-    def tree(self) -> TagTree:
-        return build_tag_tree(self.groups, self.tags, strategy_names=self.strategy_names)
-
-    def settable_tags(self) -> list[TagInfo]:
-        """Tags TagDesk can put on a customer (not personal ones)."""
-        return [tag for tag in self.tags if tag.kind is not TagKind.PERSONAL]
-
-
-@dataclass(frozen=True)
-class DeletionImpact:
-    """What a delete takes away, for the confirmation."""
-
-    tags: int
-    relations: int
-    customers: int
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class CreatedTag:
     """A new tag as WeCom answered it, and the change set to publish."""
 
@@ -104,129 +72,12 @@ class CreatedTag:
     changes: ChangeSet
 
 
-class TagAdminService:
+class TagAdminService(TagCatalog):
+    """The reads of `TagCatalog` plus every change to the tree, the pins and the codes."""
+
     def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws.cache)
         self.ws = ws
-        self.cache = ws.cache
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def library(self, *, counts: bool = True) -> TagLibrary:
-        """Corp, rule-group and personal tags with abbreviations and (optionally) relation counts.
-
-        The counts are one GROUP BY over relation_tag (about 100 ms at a million links).
-        """
-        read_only = self.read_only_ids()
-        conn = self.cache.connection()
-        groups = [
-            GroupInfo(
-                gid, name, order,
-                TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
-                strategy_id, gid not in read_only,
-            )
-            for gid, name, order, strategy_id in conn.execute(
-                "SELECT g.id, g.name, g.sort_order, g.strategy_id FROM tag_group g"
-                " WHERE g.deleted = 0 AND EXISTS"
-                " (SELECT 1 FROM tag t WHERE t.group_id = g.id AND t.deleted = 0)"
-            )
-        ]
-        sql = _TAG_QUERY.format(
-            count="coalesce(c.n, 0)" if counts else "0", join=_COUNT_JOIN if counts else ""
-        )
-        tags = [
-            TagInfo(
-                tid, name, gid, group_name, order,
-                TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
-                abbreviation, count, tid not in read_only, strategy_id,
-            )
-            for tid, name, gid, group_name, order, strategy_id, abbreviation, count
-            in conn.execute(sql)
-        ]
-        personal_groups, personal_tags = self._personal(conn)
-        names = {int(sid): str(name) for sid, name in conn.execute("SELECT id, name FROM strategy")}
-        return TagLibrary(groups + personal_groups, tags + personal_tags, names)
-
-    def tag_infos(self, *, counts: bool = True) -> list[TagInfo]:
-        """Tags that can be put on customers (corp and rule-group), with counts."""
-        return self.library(counts=counts).settable_tags()
-
-    def group_infos(self) -> list[GroupInfo]:
-        return self.library(counts=False).groups
-
-    def _personal(self, conn: sqlite3.Connection) -> tuple[list[GroupInfo], list[TagInfo]]:
-        groups: dict[str, GroupInfo] = {}
-        tags: list[TagInfo] = []
-        for group_name, tag_name, count in conn.execute(
-            "SELECT group_name, tag_name, count(*) FROM personal_tag GROUP BY group_name, tag_name"
-        ):
-            shown = group_name or "未分组"
-            gid = f"{PERSONAL_PREFIX}{group_name}"
-            groups.setdefault(gid, GroupInfo(gid, shown, 0, TagKind.PERSONAL, None, False))
-            tags.append(TagInfo(
-                f"{PERSONAL_PREFIX}{group_name}\x1f{tag_name}", tag_name, gid, shown, 0,
-                TagKind.PERSONAL, "", int(count), False,
-            ))
-        return list(groups.values()), tags
-
-    def read_only_ids(self) -> set[str]:
-        raw = self.cache.get_meta(READ_ONLY_KEY)
-        return set(json.loads(raw)) if raw else set()
-
-    def tag_names_in_group(self, group_id: str, *, exclude: str = "") -> list[str]:
-        return [
-            row[0] for row in self.cache.connection().execute(
-                "SELECT name FROM tag WHERE group_id = ? AND deleted = 0 AND id != ?",
-                (group_id, exclude),
-            )
-        ]
-
-    def group_names(self, *, exclude: str = "") -> list[str]:
-        """Corp group names (WeCom wants them unique across the corp)."""
-        return [
-            row[0] for row in self.cache.connection().execute(
-                "SELECT name FROM tag_group WHERE deleted = 0 AND strategy_id IS NULL AND id != ?",
-                (exclude,),
-            )
-        ]
-
-    def check_tag_name(self, group_id: str, name: str, *, exclude: str = "") -> NameCheck:
-        return _validate_tag_name(name, self.tag_names_in_group(group_id, exclude=exclude))
-
-    def check_group_name(self, name: str, *, exclude: str = "") -> NameCheck:
-        return validate_group_name(name, self.group_names(exclude=exclude))
-
-    def deletion_impact(
-        self, tag_ids: Collection[str] = (), group_ids: Collection[str] = ()
-    ) -> DeletionImpact:
-        """Distinct relations and customers that lose a tag when these tags / groups go."""
-        rows = self._doomed_tags(tag_ids, group_ids)
-        pks = [row[0] for row in rows]
-        relations = customers = 0
-        if pks:
-            marks = ",".join("?" * len(pks))
-            relations, customers = self.cache.connection().execute(
-                "SELECT count(DISTINCT r.id), count(DISTINCT r.external_userid)"
-                f" FROM relation_tag rt JOIN relation r ON r.id = rt.relation_id"
-                f" WHERE rt.tag_pk IN ({marks})",
-                pks,
-            ).fetchone()
-        return DeletionImpact(len(rows), int(relations), int(customers),
-                              tuple(row[2] for row in rows))
-
-    def relation_tag_counts(self, relation_ids: Sequence[int]) -> dict[str, int]:
-        """How many of `relation_ids` carry each tag (for "on all / some / none")."""
-        counts: dict[str, int] = {}
-        conn = self.cache.connection()
-        for start in range(0, len(relation_ids), 500):
-            chunk = list(relation_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for tag_id, count in conn.execute(
-                f"SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-                f" WHERE rt.relation_id IN ({marks}) GROUP BY t.id",
-                chunk,
-            ):
-                counts[tag_id] = counts.get(tag_id, 0) + int(count)
-        return counts
 
     # -- order -----------------------------------------------------------------------------
 
@@ -444,7 +295,7 @@ class TagAdminService:
             raise self._refusal(exc, [group_id], group.name) from None
         return self._record_deleted(rows, [group])
 
-    def _record_deleted(self, rows: list[_DoomedTag], groups: list[_GroupRow]) -> ChangeSet:
+    def _record_deleted(self, rows: list[DoomedTag], groups: list[GroupRow]) -> ChangeSet:
         batch_id = _new_batch_id()
         pks = [row[0] for row in rows]
         lost: set[int] = set()
@@ -487,22 +338,6 @@ class TagAdminService:
                          journal_appended=True, batch_id=batch_id)
 
     # -- pins and abbreviations (local) ----------------------------------------------------
-
-    def pinned_tags(self, userid: str) -> list[TagInfo]:
-        """The user's favourites, first first (deleted tags left out), without counts."""
-        return [
-            TagInfo(tid, name, gid, group_name, order,
-                    TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
-                    abbreviation, strategy_id=strategy_id)
-            for tid, name, gid, group_name, order, strategy_id, abbreviation, _ in
-            self.cache.connection().execute(
-                _TAG_QUERY.format(count="p.position", join="JOIN tag_pin p ON p.tag_id = t.id")
-                + " AND p.userid = ? ORDER BY p.position, t.id", (userid,),
-            )
-        ]
-
-    def pins(self, userid: str) -> list[str]:
-        return [tag.id for tag in self.pinned_tags(userid)]
 
     def pin(self, userid: str, tag_id: str) -> ChangeSet:
         """Add a tag at the end of the user's favourites (no-op when already pinned)."""
@@ -565,30 +400,7 @@ class TagAdminService:
             after=json.dumps(after, ensure_ascii=False) if after is not None else "",
         )
 
-    def _tag_row(self, tag_id: str) -> _TagRow | None:
-        row = self.cache.connection().execute(
-            "SELECT id, name, group_id FROM tag WHERE id = ? AND deleted = 0", (tag_id,)
-        ).fetchone()
-        return _TagRow(*row) if row else None
-
-    def _group_row(self, group_id: str) -> _GroupRow | None:
-        row = self.cache.connection().execute(
-            "SELECT id, name, sort_order, strategy_id FROM tag_group WHERE id = ? AND deleted = 0",
-            (group_id,),
-        ).fetchone()
-        return _GroupRow(*row) if row else None
-
-    def _group_by_name(self, name: str) -> _GroupRow | None:
-        key = name_key(name)
-        for row in self.cache.connection().execute(
-            "SELECT id, name, sort_order, strategy_id FROM tag_group"
-            " WHERE deleted = 0 AND strategy_id IS NULL"
-        ):
-            if name_key(row[1]) == key:
-                return _GroupRow(*row)
-        return None
-
-    def _editable_group(self, group_id: str) -> _GroupRow:
+    def _editable_group(self, group_id: str) -> GroupRow:
         if group_id.startswith(PERSONAL_PREFIX):
             raise ReadOnlyTagError(
                 "个人标签由成员自己在企业微信里维护，企业微信不允许应用修改。",
@@ -601,22 +413,6 @@ class TagAdminService:
         if group.strategy_id is not None:
             raise _strategy_read_only()
         return group
-
-    def _doomed_tags(
-        self, tag_ids: Collection[str], group_ids: Collection[str]
-    ) -> list[_DoomedTag]:
-        """(pk, id, name, group name, strategy id, order) of live tags listed or in the groups."""
-        found: dict[int, _DoomedTag] = {}
-        conn = self.cache.connection()
-        base = (
-            "SELECT t.pk, t.id, t.name, g.name, g.strategy_id, t.sort_order FROM tag t"
-            " JOIN tag_group g ON g.id = t.group_id WHERE t.deleted = 0 AND "
-        )
-        for column, ids in (("t.id", tag_ids), ("t.group_id", group_ids)):
-            for item in dict.fromkeys(ids):
-                for row in conn.execute(base + f"{column} = ?", (item,)):
-                    found[int(row[0])] = (int(row[0]), row[1], row[2], row[3], row[4], int(row[5]))
-        return list(found.values())
 
     def _guard_owned(self, ids: Iterable[str], name: str) -> None:
         """Refuse at once what WeCom refused before, without another call."""
@@ -683,20 +479,4 @@ def _new_batch_id() -> str:
     return f"tree-{secrets.token_hex(6)}"
 
 
-@dataclass(frozen=True)
-class _TagRow:
-    id: str
-    name: str
-    group_id: str
-
-
-@dataclass(frozen=True)
-class _GroupRow:
-    id: str
-    name: str
-    order: int
-    strategy_id: int | None
-
-
-_DoomedTag = tuple[int, str, str, str, "int | None", int]
 _OrderReader = Callable[[], dict[str, tuple[int, str]]]

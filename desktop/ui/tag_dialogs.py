@@ -29,11 +29,11 @@ from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_admin import (
     CreatedTag,
-    DeletionImpact,
     TagAdminError,
     TagAdminService,
     check_abbreviation,
 )
+from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english

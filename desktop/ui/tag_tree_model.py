@@ -32,7 +32,8 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tag_tree import NodeKind, TagNode, TagTree
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
-from desktop.services.tag_admin import TagAdminService, TagLibrary
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_catalog import TagLibrary
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import is_english
 from desktop.ui.style import icon

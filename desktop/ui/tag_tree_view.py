@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.tag_tree import NodeKind, TagNode
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
-from desktop.services.tag_admin import DeletionImpact
+from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
 from desktop.ui.style import accent
 from desktop.ui.tag_dialogs import (

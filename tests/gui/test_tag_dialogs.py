@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from desktop.domain.tag_names import validate_tag_name
 from desktop.services.sync import run_sync
-from desktop.services.tag_admin import CreatedTag, DeletionImpact, TagAdminError, TagAdminService
+from desktop.services.tag_admin import CreatedTag, TagAdminError, TagAdminService
+from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui import tag_dialogs
 from desktop.ui.tag_dialogs import (
     AbbreviationDialog,
