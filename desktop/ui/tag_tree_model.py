@@ -78,12 +78,7 @@ class TagTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.context = context
         self.service = TagAdminService(context.workspace)
-        self._tree = TagTree([])
-        self._library = TagLibrary([], [], {})
-        self._search_index = TagSearchIndex([])
-        self._sections: dict[str, TagKind] = {}
-        self._loaded: _Loaded | None = None
-        self._shape: list[tuple[str, str, int]] = []
+        self._loaded = _Loaded(TagLibrary([], [], {}), TagSearchIndex([]), TagTree([]), [], {})
         self._ids: dict[str, int] = {}
         self._nodes: dict[int, TagNode] = {}
         self._pending: set[str] = set()
@@ -99,16 +94,16 @@ class TagTreeModel(QAbstractItemModel):
 
     @property
     def tree(self) -> TagTree:
-        return self._tree
+        return self._loaded.tree
 
     @property
     def library(self) -> TagLibrary:
-        return self._library
+        return self._loaded.library
 
     @property
     def search_index(self) -> TagSearchIndex:
         """Type-ahead over every tag in the tree (built on the worker thread with the tree)."""
-        return self._search_index
+        return self._loaded.index
 
     def reload(self) -> None:
         """Read the tree with counts on a worker thread; the newest read wins."""
@@ -117,7 +112,7 @@ class TagTreeModel(QAbstractItemModel):
             return
         self._generation += 1
         generation = self._generation
-        service, previous = self.service, self._loaded
+        service, previous = self.service, self._loaded if self.is_loaded else None
         self.context.run_task(
             lambda _progress, _cancel: _Loaded.read(service, previous), name="tag tree",
             on_result=lambda loaded: self._apply(loaded, generation),
@@ -129,7 +124,7 @@ class TagTreeModel(QAbstractItemModel):
         return self._nodes.get(int(index.internalId()))
 
     def index_for_key(self, key: str, column: int = NAME_COLUMN) -> QModelIndex:
-        node = self._tree.get(key)
+        node = self.tree.get(key)
         if node is None:
             return QModelIndex()
         return self.createIndex(node.row, column, self._ids[node.key])
@@ -148,7 +143,7 @@ class TagTreeModel(QAbstractItemModel):
 
     def section(self, node: TagNode) -> TagKind:
         """The node's section (looked up, not walked: `data()` asks for it on every paint)."""
-        return self._sections.get(node.key) or node.section
+        return self._loaded.sections.get(node.key) or node.section
 
     def movable(self, node: TagNode) -> bool:
         """Corp groups, tags and path folders TagDesk may reorder in WeCom."""
@@ -273,25 +268,21 @@ class TagTreeModel(QAbstractItemModel):
     def _apply(self, loaded: _Loaded, generation: int) -> None:
         if generation != self._generation:
             return
-        self._loaded = loaded
-        self._library = loaded.library
-        self._search_index = loaded.index
-        self._sections = loaded.sections
-        if loaded.shape == self._shape:
+        same_shape = loaded.shape == self._loaded.shape
+        if same_shape:
             # Same rows in the same places: persistent indexes (expansion, selection) stay
             # valid as they are, so one layout change repaints everything at once.
             self.layoutAboutToBeChanged.emit()
-            self._tree = loaded.tree
-            self._nodes = {self._ids[node.key]: node for node in loaded.tree.walk()}
-            self.layoutChanged.emit()
         else:
             self.beginResetModel()
-            self._tree = loaded.tree
             for node in loaded.tree.walk():
                 self._ids.setdefault(node.key, len(self._ids) + 1)
-            self._nodes = {self._ids[node.key]: node for node in loaded.tree.walk()}
+        self._loaded = loaded
+        self._nodes = {self._ids[node.key]: node for node in loaded.tree.walk()}
+        if same_shape:
+            self.layoutChanged.emit()
+        else:
             self.endResetModel()
-        self._shape = loaded.shape
         self.is_loaded = True
         self.loaded.emit()
 
@@ -328,7 +319,7 @@ class TagTreeModel(QAbstractItemModel):
             keys += [str(key) for key in payload.get("folders", [])]
         except (ValueError, AttributeError, TypeError):
             return []
-        nodes = [self._tree.get(key) for key in keys]
+        nodes = [self.tree.get(key) for key in keys]
         if any(node is None for node in nodes):
             return []
         return sorted((node for node in nodes if node), key=lambda node: node.row)
@@ -377,7 +368,7 @@ class TagTreeModel(QAbstractItemModel):
 
     def _children(self, parent: Index) -> list[TagNode] | None:
         if not parent.isValid():
-            return self._tree.roots
+            return self.tree.roots
         if parent.column() != NAME_COLUMN:
             return None
         node = self.node(parent)
