@@ -149,10 +149,13 @@ def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
             loop.quit()
             return
         settled[0] = 0 if busy else settled[0] + 1
-        if settled[0] == 1 and window.model.rowCount() > 0:
-            window.table.selectRow(0)
-        if settled[0] >= 4:       # idle for a few polls: queued signals are delivered
-            loop.quit()
+        if settled[0] < 4:        # idle for a few polls: queued signals are delivered
+            return
+        if window.model.rowCount() and not window.table.selected_rows():
+            window.table.selectRow(0)     # so the detail pane shows a customer
+            settled[0] = 1
+            return
+        loop.quit()
 
     timer = QTimer()
     timer.timeout.connect(poll)

@@ -42,6 +42,19 @@ WriteStateRole = Qt.ItemDataRole.UserRole + 3
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+# Roles and flags as plain ints / one value: data() runs thousands of times per repaint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TAGS = int(TagsRole)
+_RELATION_ID = int(RelationIdRole)
+_WRITE_STATE = int(WriteStateRole)
+_HANDLED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FONT, _FOREGROUND, _TAGS,
+                      _RELATION_ID, _WRITE_STATE})
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
 
 class Column(IntEnum):
     CUSTOMER = 0
@@ -99,7 +112,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._query = Query()
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
-        self._pages: OrderedDict[int, dict[int, RelationView]] = OrderedDict()
+        self._pages: OrderedDict[int, dict[int, _Row]] = OrderedDict()
         self._write_state: dict[int, tuple[WriteState, str]] = {}
         self._generation = 0
         self.last_result: QueryResult | None = None
@@ -181,8 +194,10 @@ class CustomerTableModel(QAbstractTableModel):
 
     def relation(self, row: int) -> RelationView | None:
         """The row's relation, fetching its page on a miss; None if it has gone from the cache."""
-        if not 0 <= row < len(self._ids):
-            return None
+        cached = self._row(row) if 0 <= row < len(self._ids) else None
+        return cached[0] if cached is not None else None
+
+    def _row(self, row: int) -> _Row | None:
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
@@ -191,12 +206,16 @@ class CustomerTableModel(QAbstractTableModel):
             self._pages.move_to_end(page_no)
         return page.get(self._ids[row])
 
+    def clear_page_cache(self) -> None:
+        """Forget every cached row; the next paint reads its page again."""
+        self._pages.clear()
+
     def write_state(self, relation_id: int) -> tuple[WriteState, str] | None:
         return self._write_state.get(relation_id)
 
-    def _load_page(self, page_no: int) -> dict[int, RelationView]:
+    def _load_page(self, page_no: int) -> dict[int, _Row]:
         ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-        page = {view.id: view for view in load_relations(self._context.cache, ids)}
+        page = {view.id: (view, _texts(view)) for view in load_relations(self._context.cache, ids)}
         self._pages[page_no] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
@@ -212,9 +231,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         """Never fetches: Ctrl+A over 100,000 rows must stay instant."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -235,41 +252,40 @@ class CustomerTableModel(QAbstractTableModel):
         }
         return titles[column]
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if role not in _HANDLED or not index.isValid():
             return None
-        if role == RelationIdRole:
-            return self._ids[index.row()]
-        column = Column(index.column())
-        if role == WriteStateRole:
-            state = self._write_state.get(self._ids[index.row()])
+        row = index.row()
+        if not 0 <= row < len(self._ids):
+            return None
+        if role == _RELATION_ID:
+            return self._ids[row]
+        if role == _WRITE_STATE:
+            state = self._write_state.get(self._ids[row])
             return state[0].value if state else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._decoration(index.row()) if column == Column.CUSTOMER else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, TagsRole,
-                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
-            return None
-        view = self.relation(index.row())
-        if view is None:
+        if role == _DECORATION:
+            return self._decoration(row) if index.column() == Column.CUSTOMER else None
+        cached = self._row(row)
+        if cached is None:
             return self._missing(role)
-        if role == TagsRole:
-            return view.tags
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(view, column)
-        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
-            return None
-        return _cell_text(view, column)
+        if role == _DISPLAY:
+            return cached[1][index.column()]
+        if role == _TAGS:
+            return cached[0].tags
+        if role == _TOOLTIP:
+            return self._tooltip(cached[0], Column(index.column()))
+        return None
 
     def _missing(self, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self.tr("(no longer in the cache)")
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return QColor("#8a8f98")
-        return () if role == TagsRole else None
+        return () if role == _TAGS else None
 
     def _decoration(self, row: int) -> QIcon | None:
         state = self._write_state.get(self._ids[row])
@@ -321,7 +337,7 @@ class CustomerTableModel(QAbstractTableModel):
             self.refresh()
             return
         if changes.tags_changed:
-            self._pages.clear()
+            self.clear_page_cache()
             self._emit_all_changed()
         if not changes.relation_ids:
             return
@@ -362,6 +378,14 @@ class CustomerTableModel(QAbstractTableModel):
 
         self._context.run_task(lambda _p, _c: (engine.count(text), engine.count("")),
                                name="customer recount", on_result=done)
+
+
+_Row = tuple[RelationView, tuple[str, ...]]
+"""A cached row: the relation and its cell texts, built once when the page is read."""
+
+
+def _texts(view: RelationView) -> tuple[str, ...]:
+    return tuple(_cell_text(view, column) for column in Column)
 
 
 def _cell_text(view: RelationView, column: Column) -> str:

@@ -179,15 +179,17 @@ class DetailPane(QWidget):
             personal = [(t.group_name, t.tag_name) for t in self._personal.get(view.userid, [])]
         extra = ""
         if personal:
-            extra = (f"<p><b>{html.escape(self.tr('Personal tags'))}</b> "
-                     f"<i>({html.escape(self.tr('read-only'))})</i><br>{_chips(personal)}</p>")
+            title = html.escape(self.tr("Personal tags"))
+            note = html.escape(self.tr("read-only"))
+            extra = f"<p><b>{title}</b> <i>({note})</i><br>{_chips(personal)}</p>"
         return f"{head}{_table(rows)}<p>{tags}</p>{extra}"
 
     def _personal_html(self) -> str:
         if self._personal_error:
             return f"<p style='color:#d4380d'>{html.escape(self._personal_error)}</p>"
         if self._loading:
-            return f"<p><i>{html.escape(self.tr('Loading personal tags from WeCom…'))}</i></p>"
+            loading = html.escape(self.tr("Loading personal tags from WeCom…"))
+            return f"<p><i>{loading}</i></p>"
         if self._personal is None:
             link = html.escape(self.tr("Load personal tags from WeCom"))
             return f"<p><a href='{LOAD_PERSONAL}'>{link}</a></p>"
@@ -195,9 +197,10 @@ class DetailPane(QWidget):
 
     def _journal_html(self) -> str:
         lines = self._journal()
-        title = f"<h4>{html.escape(self.tr('Recent changes'))}</h4>"
+        title = "<h4>" + html.escape(self.tr("Recent changes")) + "</h4>"
         if not lines:
-            return title + f"<p><i>{html.escape(self.tr('No changes recorded yet.'))}</i></p>"
+            empty = html.escape(self.tr("No changes recorded yet."))
+            return f"{title}<p><i>{empty}</i></p>"
         rows = "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
                 datetime.fromtimestamp(line.ts).strftime("%m-%d %H:%M"),

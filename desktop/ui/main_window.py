@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 820, 320])
+        self.splitter.setSizes([250, 850, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 2, 4, 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
@@ -23,6 +24,7 @@ CHIP_RADIUS = 4
 MAX_HINT_CHIPS = 4
 
 
+@lru_cache(maxsize=1024)
 def group_colour(group_name: str, dark: bool) -> tuple[QColor, QColor]:
     """(background, text) for a group's chips: a stable hue, soft in light mode, deep in dark."""
     hue = zlib.crc32(group_name.encode("utf-8")) % 360

@@ -178,3 +178,25 @@ def test_the_model_never_touches_rows_outside_the_list(model: CustomerTableModel
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
     assert model.relation(-1) is None
+
+
+def test_ctrl_a_never_walks_every_row_through_the_model(qtbot: Any, synced_context: Any) -> None:
+    class Counting(CustomerTableModel):
+        calls = 0
+
+        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+            Counting.calls += 1
+            return super().rowCount(parent)
+
+    model = Counting(synced_context)
+    _query(qtbot, model, model.refresh)
+    view = CustomerTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    Counting.calls = 0
+    view.selectAll()
+    qtbot.wait(50)                              # the header and the rows repaint
+    assert len(view.selected_rows()) == model.rowCount() > 300
+    assert Counting.calls < model.rowCount()    # Qt's own header asked once per cell

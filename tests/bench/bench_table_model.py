@@ -1,0 +1,209 @@
+"""Customer table cost at 100,000 customers (~120,000 relations, ~1,000,000 tag links).
+
+Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_table_model.py [--quick]`.
+Builds the cache with the filter benchmark's builder, opens the real model and view
+offscreen, and prints: the query (worker time and the GUI thread's reset), `data()`
+per visible page (cold = a page fetch, warm = cached), scrolling (sequential and
+random jumps, one repaint each), sort and filter changes, Ctrl+A, and a write's
+`dataChanged`. "stall" is the longest the GUI event loop went without running a 5 ms
+timer while the operation ran: the frozen moment a user would feel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from statistics import median
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE))
+
+from bench_filter import build  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.services.changes import ChangeSet  # noqa: E402
+from desktop.services.profiles import Profile, ProfileStore  # noqa: E402
+from desktop.services.workspace import Workspace  # noqa: E402
+from desktop.ui.context import AppContext  # noqa: E402
+from desktop.ui.customer_table_model import Column, CustomerTableModel  # noqa: E402
+from desktop.ui.customer_table_view import CustomerTableView  # noqa: E402
+
+ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole,
+         Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole,
+         Qt.ItemDataRole.ToolTipRole)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class StallMeter:
+    """Ticks a 5 ms timer; the longest gap between ticks is the GUI's longest freeze."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def __enter__(self) -> StallMeter:
+        self.last, self.worst = time.perf_counter(), 0.0
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tick()
+        self.timer.stop()
+
+
+def wait_query(model: CustomerTableModel, start: Callable[[], None]) -> tuple[float, float]:
+    """(wall ms until the rows are in, worst GUI stall ms) for one query."""
+    loop = QEventLoop()
+    model.queryFinished.connect(loop.quit)
+    with StallMeter() as meter:
+        began = time.perf_counter()
+        start()
+        loop.exec()
+        wall = time.perf_counter() - began
+    model.queryFinished.disconnect(loop.quit)
+    return wall * 1000, meter.worst * 1000
+
+
+def page_cost(model: CustomerTableModel, first: int, rows: int) -> float:
+    began = time.perf_counter()
+    for row in range(first, min(first + rows, model.rowCount())):
+        for column in Column:
+            index = model.index(row, column)
+            for role in ROLES:
+                model.data(index, role)
+    return (time.perf_counter() - began) * 1000
+
+
+def scroll_costs(app: QApplication, view: CustomerTableView, positions: list[int]) -> list[float]:
+    bar = view.verticalScrollBar()
+    costs = []
+    for value in positions:
+        began = time.perf_counter()
+        bar.setValue(value)
+        view.viewport().repaint()
+        app.processEvents()
+        costs.append((time.perf_counter() - began) * 1000)
+    return costs
+
+
+def report(label: str, values: list[float]) -> None:
+    print(f"  {label:<44} p50 {median(values):7.2f} ms   p95 {pct(values, .95):7.2f} ms"
+          f"   max {max(values):7.2f} ms   (n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--quick", action="store_true", help="10,000 customers, fewer runs")
+    args = parser.parse_args()
+    customers = 10_000 if args.quick else args.customers
+    runs = 3 if args.quick else 7
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        profile = Profile(name="bench", corp_id="bench", api_base="http://127.0.0.1:9/")
+        started = time.perf_counter()
+        build(ProfileStore(home).cache_path(profile.name), customers, args.seed)
+        print(f"built in {time.perf_counter() - started:.1f} s")
+        workspace = Workspace(home, profile, "not-used")
+        context = AppContext(workspace)
+        model = CustomerTableModel(context)
+        view = CustomerTableView(model)
+        view.resize(1200, 800)
+        view.show()
+        visible = view.viewport().height() // view.verticalHeader().defaultSectionSize() + 1
+        try:
+            wall, stall = wait_query(model, model.refresh)
+            print(f"\nfirst query: {model.rowCount():,} rows in {wall:.0f} ms"
+                  f" (worker {model.last_result.elapsed_s * 1000:.0f} ms),"
+                  f" worst GUI stall {stall:.1f} ms")
+            print(f"\ndata() for one visible page ({visible} rows x {len(Column)} columns x"
+                  f" {len(ROLES)} roles):")
+            rng = random.Random(args.seed)
+            cold, warm = [], []
+            for _ in range(runs * 4):
+                first = rng.randrange(0, model.rowCount() - visible)
+                model.clear_page_cache()
+                cold.append(page_cost(model, first, visible))
+                warm.append(page_cost(model, first, visible))
+            report("cold (page fetched from SQLite)", cold)
+            report("warm (page cached)", warm)
+            print("\nscrolling (scroll bar moved, viewport repainted):")
+            step = view.verticalScrollBar().pageStep()
+            report("page down through 300 pages",
+                   scroll_costs(app, view, [i * step for i in range(1, 301)]))
+            top = view.verticalScrollBar().maximum()
+            report("random jumps (cold pages)",
+                   scroll_costs(app, view, [rng.randrange(0, top) for _ in range(100)]))
+            print("\nchanging the query (worker evaluates and orders, GUI swaps the id list):")
+            for label, action in (
+                ("sort by customer name", lambda: model.sort(Column.CUSTOMER,
+                                                             Qt.SortOrder.AscendingOrder)),
+                ("sort by owner, descending", lambda: model.sort(Column.OWNER,
+                                                                 Qt.SortOrder.DescendingOrder)),
+                ("sort by added date", lambda: model.sort(Column.ADDED,
+                                                          Qt.SortOrder.DescendingOrder)),
+                ("filter 高意向 客户等级:VIP", lambda: model.set_filter("高意向 客户等级:VIP")),
+                ("filter 高意向 -已流失 (sorted by date)", lambda: model.set_filter("高意向 -已流失")),
+                ("filter text:北京", lambda: model.set_filter("text:北京")),
+                ("filter cleared (all rows)", lambda: model.set_filter("")),
+            ):
+                walls, stalls = [], []
+                for _ in range(runs):
+                    if label.startswith("sort"):        # so that every run really re-sorts
+                        model.set_sort("remark", False, run=False)
+                    wall, stall = wait_query(model, action)
+                    walls.append(wall)
+                    stalls.append(stall)
+                print(f"  {label:<44} rows {model.rowCount():>7,}   wall p50 {median(walls):6.0f}"
+                      f" ms   worst GUI stall {max(stalls):6.1f} ms")
+            selection_times = []
+            for _ in range(runs):
+                view.clearSelection()
+                app.processEvents()
+                began = time.perf_counter()
+                view.selectAll()
+                app.processEvents()         # Qt handles the selection change here
+                ids = view.selected_relation_ids()
+                selection_times.append((time.perf_counter() - began) * 1000)
+            print(f"\nCtrl+A and read {len(ids):,} selected ids: p50 {median(selection_times):.1f}"
+                  f" ms, max {max(selection_times):.1f} ms")
+            written = frozenset(model.relation_id(r) for r in range(0, 5000, 100))
+            began = time.perf_counter()
+            context.write_started.emit(written)
+            context.changed.emit(ChangeSet(relation_ids=written))
+            app.processEvents()
+            print(f"a write on {len(written)} rows (pending, then done; dataChanged, no reset):"
+                  f" {(time.perf_counter() - began) * 1000:.1f} ms")
+        finally:
+            context.cancel_all()
+            context.wait_idle()
+            workspace.close()
+
+
+if __name__ == "__main__":
+    main()
