@@ -306,6 +306,17 @@ def applied_changes(cache: Cache, flt: JournalFilter) -> list[AppliedChange]:
             for key in before]
 
 
+def journal_operators(cache: Cache) -> list[str]:
+    """Everyone who ever wrote to the journal, read by hopping along the operator index
+    (a few lookups per person instead of a scan of every row)."""
+    rows = cache.connection().execute(
+        "WITH RECURSIVE ops(o) AS (SELECT min(operator) FROM journal UNION ALL"
+        " SELECT (SELECT min(operator) FROM journal WHERE operator > o) FROM ops"
+        " WHERE o IS NOT NULL) SELECT o FROM ops WHERE o IS NOT NULL"
+    )
+    return [row[0] for row in rows]
+
+
 def department_members(cache: Cache, department_id: int) -> list[str]:
     """Userids of the members of a department and of all its sub-departments."""
     children: dict[int, list[int]] = {}

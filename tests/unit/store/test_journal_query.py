@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.retag_plan import AppliedChange
 from desktop.store import journal
 from desktop.store.db import Cache
 from desktop.store.journal_query import (
     JournalFilter,
     JournalRow,
+    applied_changes,
     batch_summaries,
     count,
     department_members,
     first_page,
     iter_rows,
+    journal_operators,
     load_rows,
     matching_ids,
 )
@@ -223,3 +226,30 @@ def test_a_row_cut_out_of_the_journal_is_skipped(tmp_path: Path) -> None:
         raw.commit()
         raw.close()
         assert [r.id for r in iter_rows(cut, JournalFilter())] == [1, 2, 4, 5, 6]
+
+
+def test_journal_operators_lists_everyone_who_wrote(cache: Cache) -> None:
+    assert journal_operators(cache) == sorted(OPERATORS)
+
+
+def test_applied_changes_net_each_touched_tag_per_relation(tmp_path: Path) -> None:
+    def row(action: str, tag_id: str, operator: str = "zhangsan",
+            customer: str = "wmA1") -> journal.JournalEntry:
+        return journal.JournalEntry(operator=operator, action=action, source="app",
+                                    external_userid=customer, userid="lisi", tag_id=tag_id)
+
+    with Cache(tmp_path / "applied.sqlite") as small:
+        with small.write() as conn:
+            journal.append(conn, [
+                row("tag_add", "etA"),                  # added, then removed: no net change
+                row("tag_remove", "etA"),
+                row("tag_remove", "etB"),               # removed: present before, not after
+                row("tag_add", "etC", operator="wangwu"),   # someone else's change
+                row("tag_add", "etD", customer="wmB2"),
+                row("tag_rename", "etD"),               # not a tag on a relation
+            ])
+        found = applied_changes(small, JournalFilter(operators=("zhangsan",)))
+    assert found == [
+        AppliedChange("wmA1", "lisi", frozenset({"etB"}), frozenset()),
+        AppliedChange("wmB2", "lisi", frozenset(), frozenset({"etD"})),
+    ]

@@ -1,0 +1,225 @@
+"""The audit viewer's filter bar: one widget per journal criterion, read as a JournalFilter.
+
+The choices (people, departments, tags, groups) are read on a worker thread; the
+people include everyone who ever wrote to the journal, also those who have left
+since. Combos apply at once; typed text and custom dates after a short pause.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from desktop.store.journal_query import JournalFilter, journal_operators
+from desktop.ui.audit_model import LABELS
+from desktop.ui.context import AppContext
+
+PERIODS = ((0, "All time"), (86400, "Last 24 hours"), (7 * 86400, "Last 7 days"),
+           (30 * 86400, "Last 30 days"), (-1, "Custom range"))
+ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
+           "group_create", "group_rename", "group_delete", "group_reorder")
+SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert", "observed", "tree")
+DEBOUNCE_MS = 300
+
+
+class AuditFilterBar(QWidget):
+    """Emits `changed` whenever the filter it describes changes."""
+
+    changed = Signal()
+    failed = Signal(object)             # an exception while reading the choices
+    choicesLoaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.changed)
+        self.period = QComboBox()
+        for seconds, text in PERIODS:
+            self.period.addItem(self.tr(text), seconds)
+        now = QDateTime.currentDateTime()
+        self.since_edit = QDateTimeEdit(now.addDays(-7))
+        self.until_edit = QDateTimeEdit(now.addDays(1))
+        self.operator = _choice_box(self.tr("All operators"))
+        self.department = _choice_box(self.tr("All departments"))
+        self.action = _choice_box(self.tr("All actions"))
+        self.source = _choice_box(self.tr("All sources"))
+        self.tag = _choice_box(self.tr("All tags"), searchable=True)
+        self.group = _choice_box(self.tr("All groups"), searchable=True)
+        self.customer = QLineEdit()
+        self.customer.setPlaceholderText(self.tr("Customer name or external_userid"))
+        self.batch = QLineEdit()
+        self.batch.setPlaceholderText(self.tr("Batch id"))
+        for key in ACTIONS:
+            self.action.addItem(LABELS.action(key), key)
+        for key in SOURCES:
+            self.source.addItem(LABELS.source(key), key)
+        clear = QPushButton(self.tr("Clear filters"))
+        clear.clicked.connect(self.clear)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        cells = [(self.tr("Period"), self.period), (self.tr("From"), self.since_edit),
+                 (self.tr("Until"), self.until_edit), (self.tr("Operator"), self.operator),
+                 (self.tr("Department"), self.department), (self.tr("Action"), self.action),
+                 (self.tr("Source"), self.source), (self.tr("Tag"), self.tag),
+                 (self.tr("Group"), self.group), (self.tr("Customer"), self.customer),
+                 (self.tr("Batch"), self.batch)]
+        for n, (text, widget) in enumerate(cells):
+            grid.addWidget(QLabel(text), n // 4, (n % 4) * 2)
+            grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
+        grid.addWidget(clear, 2, 7)
+
+        for combo in self._combos():
+            combo.activated.connect(self._now)
+        for edit in (self.since_edit, self.until_edit):
+            edit.setCalendarPopup(True)
+            edit.dateTimeChanged.connect(self._debounce.start)
+        for line in (self.customer, self.batch):
+            line.textChanged.connect(self._debounce.start)
+            line.returnPressed.connect(self._now)
+        self._custom_dates()
+        self._load_choices()
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self.period, self.operator, self.department, self.action, self.source,
+                self.tag, self.group)
+
+    def _now(self) -> None:
+        self._debounce.stop()
+        self._custom_dates()
+        self.changed.emit()
+
+    def _custom_dates(self) -> None:
+        custom = self.period.currentData() == -1
+        self.since_edit.setEnabled(custom)
+        self.until_edit.setEnabled(custom)
+
+    def journal_filter(self) -> JournalFilter:
+        """The filter the widgets describe (a period is counted back from now)."""
+        seconds = self.period.currentData()
+        since: float | None = None
+        until: float | None = None
+        if seconds == -1:
+            since = float(self.since_edit.dateTime().toSecsSinceEpoch())
+            until = float(self.until_edit.dateTime().toSecsSinceEpoch())
+        elif seconds:
+            since = datetime.now().timestamp() - seconds
+        batch = self.batch.text().strip()
+        return JournalFilter(
+            since=since, until=until, operators=_values(self.operator),
+            department_id=_data(self.department), actions=_values(self.action),
+            sources=_values(self.source), tag_ids=_values(self.tag),
+            groups=_values(self.group), customer=self.customer.text().strip(),
+            batch_ids=(batch,) if batch else (),
+        )
+
+    def clear(self) -> None:
+        for combo in self._combos():
+            combo.setCurrentIndex(0)
+        for line in (self.customer, self.batch):
+            line.blockSignals(True)
+            line.clear()
+            line.blockSignals(False)
+        self._now()
+
+    def choose(self, combo: QComboBox, data: Any) -> None:
+        """Pick the item carrying `data` (what a click on it does) and apply."""
+        combo.setCurrentIndex(combo.findData(data))
+        self._now()
+
+    def _load_choices(self) -> None:
+        cache = self._context.cache
+
+        def read(_p: Any, _c: Any) -> dict[str, list[tuple[str, Any]]]:
+            conn = cache.connection()
+            names = dict(conn.execute("SELECT userid, name FROM member").fetchall())
+            people = sorted(set(journal_operators(cache)) | set(names),
+                            key=lambda u: (names.get(u, u), u))
+            departments = conn.execute(
+                "SELECT id, name, parent_id FROM department ORDER BY sort_order DESC, id"
+            ).fetchall()
+            tags = conn.execute(
+                "SELECT t.id, g.name || '：' || t.name || CASE WHEN t.deleted THEN ' ×' ELSE ''"
+                " END FROM tag t JOIN tag_group g ON g.id = t.group_id"
+                " ORDER BY t.deleted, g.sort_order DESC, g.name, t.sort_order DESC, t.name"
+            ).fetchall()
+            groups = conn.execute(
+                "SELECT name FROM tag_group GROUP BY name ORDER BY min(deleted),"
+                " max(sort_order) DESC, name"
+            ).fetchall()
+            return {
+                "operator": [(_name(names.get(u, ""), u), u) for u in people],
+                "department": _indented(departments),
+                "tag": [(text, tag_id) for tag_id, text in tags],
+                "group": [(name, name) for (name,) in groups],
+            }
+
+        def fill(choices: dict[str, list[tuple[str, Any]]]) -> None:
+            for key, items in choices.items():
+                combo: QComboBox = getattr(self, key)
+                for text, data in items:
+                    combo.addItem(text, data)
+            self.choicesLoaded.emit()
+
+        self._context.run_task(read, name="audit choices", on_result=fill,
+                               on_error=self.failed.emit)
+
+
+def _choice_box(everything: str, *, searchable: bool = False) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(everything, None)
+    if searchable:
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = combo.completer()
+        assert completer is not None
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setMinimumContentsLength(12)
+    return combo
+
+
+def _data(combo: QComboBox) -> Any:
+    """The chosen item's data; None when an editable box's text matches no item."""
+    if combo.isEditable() and combo.currentText() != combo.itemText(combo.currentIndex()):
+        return None
+    return combo.currentData()
+
+
+def _values(combo: QComboBox) -> tuple[str, ...]:
+    value = _data(combo)
+    return (str(value),) if value is not None else ()
+
+
+def _name(name: str, userid: str) -> str:
+    return f"{name} ({userid})" if name and name != userid else userid
+
+
+def _indented(rows: list[tuple[int, str, int]]) -> list[tuple[str, Any]]:
+    """Departments as an indented tree, parents before their children."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    ids = {dept_id for dept_id, _, _ in rows}
+    for dept_id, name, parent in rows:
+        children.setdefault(parent if parent in ids else 0, []).append((dept_id, name))
+    out: list[tuple[str, Any]] = []
+
+    def walk(parent: int, depth: int) -> None:
+        for dept_id, name in children.get(parent, []):
+            out.append(("    " * depth + name, dept_id))
+            walk(dept_id, depth + 1)
+
+    walk(0, 0)
+    return out

@@ -1,0 +1,416 @@
+"""Table models over the audit journal: rows (an id list plus a page cache) and batch lines.
+
+The rows model never holds a million rows. A filter first fetches its newest
+page (what the user sees at once), then the full list of matching ids on a
+worker thread (8 bytes a row); `data()` loads rows a page at a time by id.
+Newest first, the order of the hash chain. A new filter swaps the id list; a
+write that appends to the journal runs the filter again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from desktop.services.changes import ChangeSet
+from desktop.store.journal_query import (
+    PAGE_SIZE,
+    BatchSummary,
+    JournalFilter,
+    JournalRow,
+    batch_summaries,
+    first_page,
+    load_rows,
+    matching_ids,
+)
+from desktop.ui.context import AppContext
+
+MAX_PAGES = 64
+RowRole = Qt.ItemDataRole.UserRole + 1      # the JournalRow / BatchSummary behind a line
+MUTED = QColor("#8a8f98")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RowColumn(IntEnum):
+    TIME = 0
+    OPERATOR = 1
+    ACTION = 2
+    SOURCE = 3
+    CUSTOMER = 4
+    OWNER = 5
+    TAG = 6
+    GROUP = 7
+    BATCH = 8
+    REASON = 9
+
+
+class BatchColumn(IntEnum):
+    LAST = 0
+    BATCH = 1
+    OPERATORS = 2
+    SOURCES = 3
+    ROWS = 4
+    ADDED = 5
+    REMOVED = 6
+    OTHER = 7
+    DESCRIPTION = 8
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the last finished filter found, and how long it took."""
+
+    flt: JournalFilter
+    count: int
+    first_page_s: float
+    total_s: float
+
+
+def time_text(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class _Labels(QObject):
+    """Readable names of actions and sources, translatable in one place."""
+
+    def action(self, key: str) -> str:
+        names = {
+            "tag_add": self.tr("Tag added"), "tag_remove": self.tr("Tag removed"),
+            "tag_create": self.tr("Tag created"), "tag_rename": self.tr("Tag renamed"),
+            "tag_delete": self.tr("Tag deleted"), "tag_reorder": self.tr("Tags reordered"),
+            "group_create": self.tr("Group created"), "group_rename": self.tr("Group renamed"),
+            "group_delete": self.tr("Group deleted"),
+            "group_reorder": self.tr("Groups reordered"),
+        }
+        return names.get(key, key)
+
+    def source(self, key: str) -> str:
+        names = {
+            "app": self.tr("By hand"), "batch": self.tr("Batch"), "import": self.tr("Import"),
+            "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
+            "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
+            "tree": self.tr("Tag tree"),
+        }
+        return names.get(key, key)
+
+
+LABELS = _Labels()
+
+
+class AuditRowsModel(QAbstractTableModel):
+    """Journal rows matching a filter, newest first."""
+
+    loading = Signal()
+    loaded = Signal(object)          # Loaded
+    failed = Signal(object)          # the exception
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._filter = JournalFilter()
+        self._ids: Sequence[int] = ()
+        self._complete = False
+        self._pages: OrderedDict[int, dict[int, JournalRow]] = OrderedDict()
+        self._generation = 0
+        self.last: Loaded | None = None
+        context.changed.connect(self._on_changed)
+
+    # -- filtering -------------------------------------------------------------
+
+    @property
+    def journal_filter(self) -> JournalFilter:
+        return self._filter
+
+    @property
+    def ids(self) -> Sequence[int]:
+        """Ids of every row shown (all of them once `loaded` has been emitted)."""
+        return self._ids
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    def set_filter(self, flt: JournalFilter) -> None:
+        """Show the first page as soon as it is read, then every matching id."""
+        self._filter = flt
+        self._generation += 1
+        generation = self._generation
+        cache = self._context.cache
+        started = time.perf_counter()
+        self.loading.emit()
+        first_page_s = 0.0
+
+        def page_done(rows: list[JournalRow]) -> None:
+            nonlocal first_page_s
+            first_page_s = time.perf_counter() - started
+            if generation == self._generation and not self._complete:
+                self._apply([r.id for r in rows], {r.id: r for r in rows}, complete=False)
+
+        def ids_done(ids: Sequence[int]) -> None:
+            if generation != self._generation:
+                return
+            self._apply(ids, None, complete=True)
+            total = time.perf_counter() - started
+            self.last = Loaded(flt, len(ids), first_page_s or total, total)
+            self.loaded.emit(self.last)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.failed.emit(exc)
+
+        self._complete = False
+        self._context.run_task(lambda _p, _c: first_page(cache, flt, PAGE_SIZE),
+                               name="audit first page", on_result=page_done, on_error=failed)
+        self._context.run_task(lambda _p, _c: matching_ids(cache, flt),
+                               name="audit ids", on_result=ids_done, on_error=failed)
+
+    def refresh(self) -> None:
+        self.set_filter(self._filter)
+
+    def _apply(self, ids: Sequence[int], page: dict[int, JournalRow] | None,
+               *, complete: bool) -> None:
+        shown = len(self._ids)
+        grows = (complete and not self._complete and shown and len(ids) >= shown
+                 and list(ids[:shown]) == list(self._ids))
+        if grows and len(ids) > shown:  # the first page stays put; the rest goes below it
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        elif grows:
+            self._ids = ids
+        else:
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            if page:
+                self._pages[0] = page
+            self.endResetModel()
+        self._complete = complete
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.journal_appended or changes.full_reload:
+            self.refresh()
+
+    # -- rows ------------------------------------------------------------------
+
+    def row_at(self, row: int) -> JournalRow | None:
+        """The journal row shown on line `row` (None when the journal lacks it)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+            page = {r.id: r for r in load_rows(self._context.cache, ids)}
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self._ids[row])
+
+    def rows_at(self, rows: Sequence[int]) -> list[JournalRow]:
+        return [r for r in (self.row_at(i) for i in sorted(rows)) if r is not None]
+
+    # -- Qt model API ----------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RowColumn)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Never fetches: selecting a million rows must stay instant."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole
+                or not 0 <= section < len(RowColumn)):
+            return None
+        return self.column_titles()[RowColumn(section)]
+
+    def column_titles(self) -> dict[RowColumn, str]:
+        return {
+            RowColumn.TIME: self.tr("Time"), RowColumn.OPERATOR: self.tr("Operator"),
+            RowColumn.ACTION: self.tr("Action"), RowColumn.SOURCE: self.tr("Source"),
+            RowColumn.CUSTOMER: self.tr("Customer"), RowColumn.OWNER: self.tr("Owner"),
+            RowColumn.TAG: self.tr("Tag"), RowColumn.GROUP: self.tr("Group"),
+            RowColumn.BATCH: self.tr("Batch"), RowColumn.REASON: self.tr("Reason"),
+        }
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RowRole,
+                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return self._missing(index.row(), role)
+        if role == RowRole:
+            return row
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        return cell_text(row, RowColumn(index.column()))
+
+    def _missing(self, row: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("(row %1 is missing: run the journal check)").replace(
+                "%1", str(self._ids[row]))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return MUTED if role == Qt.ItemDataRole.ForegroundRole else None
+
+
+def cell_text(row: JournalRow, column: RowColumn) -> str:
+    """The text of one cell (also what Copy puts on the clipboard)."""
+    if column == RowColumn.TIME:
+        return time_text(row.ts)
+    if column == RowColumn.OPERATOR:
+        return _person(row.operator_name, row.operator)
+    if column == RowColumn.ACTION:
+        return LABELS.action(row.action)
+    if column == RowColumn.SOURCE:
+        return LABELS.source(row.source)
+    if column == RowColumn.CUSTOMER:
+        return row.customer or row.external_userid
+    if column == RowColumn.OWNER:
+        return _person(row.owner_name, row.userid)
+    texts = {RowColumn.TAG: row.tag_name, RowColumn.GROUP: row.group_name,
+             RowColumn.BATCH: row.batch_id, RowColumn.REASON: row.reason}
+    return texts[column]
+
+
+def _person(name: str, userid: str) -> str:
+    return f"{name} ({userid})" if name and name != userid else userid
+
+
+class AuditBatchesModel(QAbstractTableModel):
+    """One line per batch (rows outside a batch: per source, operator and day)."""
+
+    loading = Signal()
+    loaded = Signal(int)
+    failed = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._filter = JournalFilter()
+        self._lines: list[BatchSummary] = []
+        self._generation = 0
+        context.changed.connect(self._on_changed)
+
+    @property
+    def journal_filter(self) -> JournalFilter:
+        return self._filter
+
+    @property
+    def lines(self) -> list[BatchSummary]:
+        return self._lines
+
+    def set_filter(self, flt: JournalFilter) -> None:
+        self._filter = flt
+        self._generation += 1
+        generation = self._generation
+        cache = self._context.cache
+        self.loading.emit()
+
+        def done(lines: list[BatchSummary]) -> None:
+            if generation == self._generation:
+                self.beginResetModel()
+                self._lines = lines
+                self.endResetModel()
+                self.loaded.emit(len(lines))
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.failed.emit(exc)
+
+        self._context.run_task(lambda _p, _c: batch_summaries(cache, flt),
+                               name="audit batches", on_result=done, on_error=failed)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.journal_appended or changes.full_reload:
+            self.set_filter(self._filter)
+
+    def line_at(self, row: int) -> BatchSummary | None:
+        return self._lines[row] if 0 <= row < len(self._lines) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(BatchColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole
+                or not 0 <= section < len(BatchColumn)):
+            return None
+        titles = {
+            BatchColumn.LAST: self.tr("Last change"), BatchColumn.BATCH: self.tr("Batch"),
+            BatchColumn.OPERATORS: self.tr("Operators"), BatchColumn.SOURCES: self.tr("Source"),
+            BatchColumn.ROWS: self.tr("Changes"), BatchColumn.ADDED: self.tr("Added"),
+            BatchColumn.REMOVED: self.tr("Removed"), BatchColumn.OTHER: self.tr("Tree edits"),
+            BatchColumn.DESCRIPTION: self.tr("Description"),
+        }
+        return titles[BatchColumn(section)]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        line = self.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return None
+        if role == RowRole:
+            return line
+        column = BatchColumn(index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+                BatchColumn.ROWS, BatchColumn.ADDED, BatchColumn.REMOVED, BatchColumn.OTHER):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        return self._text(line, column)
+
+    def _text(self, line: BatchSummary, column: BatchColumn) -> str:
+        added = line.by_action.get("tag_add", 0)
+        removed = line.by_action.get("tag_remove", 0)
+        if column == BatchColumn.LAST:
+            return time_text(line.last_ts)
+        if column == BatchColumn.BATCH:
+            if line.day is not None:
+                return self.tr("%1 · not in a batch").replace("%1", line.day.isoformat())
+            return line.batch_id
+        if column == BatchColumn.OPERATORS:
+            return ", ".join(line.operators)
+        if column == BatchColumn.SOURCES:
+            return ", ".join(LABELS.source(s) for s in line.sources)
+        if column == BatchColumn.ROWS:
+            return str(line.rows)
+        if column == BatchColumn.ADDED:
+            return str(added)
+        if column == BatchColumn.REMOVED:
+            return str(removed)
+        if column == BatchColumn.OTHER:
+            return str(line.rows - added - removed)
+        return " · ".join(t for t in (line.description, line.status) if t)

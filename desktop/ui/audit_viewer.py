@@ -1,0 +1,445 @@
+"""The audit-log viewer for supervisors: who changed which tag on which customer, when, why.
+
+Filters for every journal criterion, a rows / batches toggle, the before / after
+diff of the selected row, copy, export of the current view (xlsx, CSV), a jump to
+the customer, and revert of a batch or of one operator's changes in the period,
+with a preview of what will and will not be restored. All queries run on worker
+threads; the tables hold ids and pages, never the whole journal.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import audit
+from desktop.store.journal_query import BatchSummary, JournalFilter, JournalRow
+from desktop.ui.audit_filter_bar import AuditFilterBar
+from desktop.ui.audit_model import (
+    LABELS,
+    AuditBatchesModel,
+    AuditRowsModel,
+    Loaded,
+    RowColumn,
+    cell_text,
+    time_text,
+)
+from desktop.ui.context import AppContext
+
+
+class AuditViewer(QWidget):
+    """A window over the journal. `customerRequested(external_userid)` asks the main window
+    to show that customer."""
+
+    customerRequested = Signal(str)
+    exported = Signal(str, int)         # path, rows written
+    reverted = Signal(object)           # RevertOutcome
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("Audit log"))
+        self.context = context
+        self.rows_model = AuditRowsModel(context, self)
+        self.batches_model = AuditBatchesModel(context, self)
+        self.revert_dialog: RevertDialog | None = None
+        self._drill: BatchSummary | None = None
+        self._build()
+        self.apply_filter()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.filters = AuditFilterBar(self.context, self)
+        self.filters.changed.connect(self.apply_filter)
+        self.filters.failed.connect(self._show_error)
+        self.rows_button = _tool_button(self.tr("Rows"), checkable=True)
+        self.batches_button = _tool_button(self.tr("Batches"), checkable=True)
+        self.rows_button.setChecked(True)
+        modes = QButtonGroup(self)
+        modes.addButton(self.rows_button)
+        modes.addButton(self.batches_button)
+        self.rows_button.toggled.connect(self._mode_changed)
+        self.drill_label = QLabel()
+        self.drill_clear = _tool_button("×")
+        self.drill_clear.setToolTip(self.tr("Show every batch again"))
+        self.drill_clear.clicked.connect(self.apply_filter)
+        self.status = QLabel()          # what the view shows
+        self.notice = QLabel()          # how the last export, revert or error went
+        self.notice.setWordWrap(True)
+        top = QHBoxLayout()
+        for widget in (self.rows_button, self.batches_button, self.drill_label,
+                       self.drill_clear):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.status)
+
+        self.rows_view = _table(self.rows_model)
+        self.batches_view = _table(self.batches_model)
+        self.rows_view.doubleClicked.connect(lambda _: self.show_customer())
+        self.batches_view.doubleClicked.connect(self._drill_into)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.rows_view)
+        self.stack.addWidget(self.batches_view)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._link_clicked)
+        splitter = QSplitter()
+        splitter.addWidget(self.stack)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.customer_button = QPushButton(self.tr("Show customer"))
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.xlsx_button = QPushButton(self.tr("Export xlsx…"))
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.revert_button = QPushButton(self.tr("Revert batch…"))
+        self.range_button = QPushButton(self.tr("Revert operator's changes in period…"))
+        self.customer_button.clicked.connect(self.show_customer)
+        self.copy_button.clicked.connect(self.copy_selection)
+        self.xlsx_button.clicked.connect(lambda: self._ask_export(".xlsx"))
+        self.csv_button.clicked.connect(lambda: self._ask_export(".csv"))
+        self.revert_button.clicked.connect(self.revert_selected_batch)
+        self.range_button.clicked.connect(self.revert_operator_range)
+        buttons = QHBoxLayout()
+        for button in (self.customer_button, self.copy_button, self.xlsx_button,
+                       self.csv_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.notice, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.range_button)
+        copy = QAction(self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.triggered.connect(self.copy_selection)
+        self.addAction(copy)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self.resize(1200, 720)
+
+        for model in (self.rows_model, self.batches_model):
+            model.loading.connect(lambda: self.status.setText(self.tr("Searching…")))
+            model.failed.connect(self._show_error)
+        self.rows_model.loaded.connect(self._rows_loaded)
+        self.batches_model.loaded.connect(self._batches_loaded)
+        self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.batches_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._update_buttons()
+
+    # -- filtering -----------------------------------------------------------------------
+
+    def current_filter(self) -> JournalFilter:
+        return self.filters.journal_filter()
+
+    def apply_filter(self) -> None:
+        self._drill = None
+        self._run(self.current_filter())
+
+    def show_batch(self, line: BatchSummary) -> None:
+        """Show the rows of one batch line (within the current filter)."""
+        self._drill = line
+        self.rows_button.setChecked(True)
+        self._run(line.row_filter(self.current_filter()))
+
+    def _run(self, flt: JournalFilter) -> None:
+        drilled = self._drill is not None
+        self.drill_label.setVisible(drilled)
+        self.drill_clear.setVisible(drilled)
+        if self._drill is not None:
+            self.drill_label.setText(self.tr("Only: %1").replace("%1", self._line_name(
+                self._drill)))
+        self.detail.clear()
+        if self.batches_button.isChecked():
+            self.batches_model.set_filter(flt)
+        else:
+            self.rows_model.set_filter(flt)
+        self._update_buttons()
+
+    def _mode_changed(self) -> None:
+        self.stack.setCurrentIndex(0 if self.rows_button.isChecked() else 1)
+        if self._drill is None:
+            self._run(self.current_filter())
+
+    def _drill_into(self, index: QModelIndex) -> None:
+        line = self.batches_model.line_at(index.row())
+        if line is not None:
+            self.show_batch(line)
+
+    def _rows_loaded(self, loaded: Loaded) -> None:
+        self.status.setText(self.tr("%1 changes · %2 ms").replace("%1", f"{loaded.count:,}")
+                            .replace("%2", f"{loaded.total_s * 1000:.0f}"))
+        self._update_buttons()
+
+    def _batches_loaded(self, count: int) -> None:
+        self.status.setText(self.tr("%1 batches").replace("%1", f"{count:,}"))
+        self._update_buttons()
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.notice.setText(f"<span style='color:#d4380d'>{html.escape(str(exc))}</span>")
+
+    # -- selection and detail --------------------------------------------------------------
+
+    def _view(self) -> QTableView:
+        return self.rows_view if self.rows_button.isChecked() else self.batches_view
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self._view().selectionModel().selectedRows()})
+
+    def select_row(self, row: int) -> None:
+        view = self._view()
+        view.selectionModel().select(
+            view.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selected_journal_row(self) -> JournalRow | None:
+        rows = self.selected_rows() if self.rows_button.isChecked() else []
+        return self.rows_model.row_at(rows[0]) if len(rows) == 1 else None
+
+    def _selected_line(self) -> BatchSummary | None:
+        rows = self.selected_rows() if self.batches_button.isChecked() else []
+        return self.batches_model.line_at(rows[0]) if len(rows) == 1 else None
+
+    def selected_batch_id(self) -> str:
+        row, line = self._selected_journal_row(), self._selected_line()
+        if row is not None:
+            return row.batch_id
+        return line.batch_id if line is not None else ""
+
+    def _selection_changed(self) -> None:
+        row, line = self._selected_journal_row(), self._selected_line()
+        if row is not None:
+            self.detail.setHtml(self._row_html(row))
+        elif line is not None:
+            self.detail.setHtml(self._line_html(line))
+        else:
+            self.detail.clear()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row = self._selected_journal_row()
+        self.customer_button.setEnabled(bool(row and row.external_userid))
+        self.revert_button.setEnabled(bool(self.selected_batch_id()))
+        flt = self.current_filter()
+        self.range_button.setEnabled(len(flt.operators) == 1 and flt.since is not None)
+
+    def _row_html(self, row: JournalRow) -> str:
+        detail = audit.change_detail(self.context.cache, row)
+        esc = html.escape
+        lines = [f"<h3>{esc(LABELS.action(row.action))} · {esc(row.tag_name)}</h3>",
+                 f"<p>{esc(time_text(row.ts))} · {esc(cell_text(row, RowColumn.OPERATOR))}"
+                 f" · {esc(LABELS.source(row.source))}</p>"]
+        if row.external_userid:
+            lines.append(f"<p>{esc(self.tr('Customer'))}: <a href='customer:"
+                         f"{esc(row.external_userid)}'>{esc(row.customer or row.external_userid)}"
+                         f"</a> · {esc(self.tr('Owner'))}: "
+                         f"{esc(cell_text(row, RowColumn.OWNER))}</p>")
+        if row.group_name:
+            lines.append(f"<p>{esc(self.tr('Group'))}: {esc(row.group_name)}</p>")
+        for title, names, colour in ((self.tr("Added"), detail.added, "#389e0d"),
+                                     (self.tr("Removed"), detail.removed, "#d4380d"),
+                                     (self.tr("Unchanged"), detail.kept, "#8a8f98")):
+            if names:
+                lines.append(f"<p><b>{esc(title)}</b>: <span style='color:{colour}'>"
+                             f"{esc('、'.join(names))}</span></p>")
+        for field, old, new in detail.fields:
+            lines.append(f"<p><b>{esc(field)}</b>: <s>{esc(old)}</s> → {esc(new)}</p>")
+        if row.batch_id:
+            lines.append(f"<p>{esc(self.tr('Batch'))}: {esc(row.batch_id)}</p>")
+        if row.reason:
+            lines.append(f"<p>{esc(self.tr('Reason'))}: {esc(row.reason)}</p>")
+        lines.append(f"<p style='color:#8a8f98'>#{row.id}</p>")
+        return "".join(lines)
+
+    def _line_html(self, line: BatchSummary) -> str:
+        esc = html.escape
+        counts = "".join(f"<li>{esc(LABELS.action(a))}: {n}</li>"
+                         for a, n in sorted(line.by_action.items()))
+        return (f"<h3>{esc(self._line_name(line))}</h3>"
+                f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
+                f"<p>{esc(', '.join(line.operators))} · "
+                f"{esc(', '.join(LABELS.source(s) for s in line.sources))}</p>"
+                f"<p>{esc(line.description)} {esc(line.status)}</p><ul>{counts}</ul>")
+
+    def _line_name(self, line: BatchSummary) -> str:
+        if line.day is None:
+            return line.batch_id
+        return self.tr("%1 · not in a batch").replace("%1", line.day.isoformat())
+
+    def _link_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("customer:"):
+            self.customerRequested.emit(text.removeprefix("customer:"))
+
+    def show_customer(self) -> None:
+        row = self._selected_journal_row()
+        if row is not None and row.external_userid:
+            self.customerRequested.emit(row.external_userid)
+
+    # -- copy and export -----------------------------------------------------------------
+
+    def copy_selection(self) -> None:
+        """The selected lines as tab-separated text with a header, ready for a spreadsheet."""
+        model = self._view().model()
+        columns = range(model.columnCount())
+        lines = ["\t".join(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in columns)]
+        for row in self.selected_rows():
+            lines.append("\t".join(str(model.index(row, c).data() or "") for c in columns))
+        QGuiApplication.clipboard().setText("\n".join(lines))
+
+    def _ask_export(self, suffix: str) -> None:
+        kind = "Excel (*.xlsx)" if suffix == ".xlsx" else "CSV (*.csv)"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export the audit log"),
+                                              f"audit{suffix}", kind)
+        if name:
+            self.export_to(Path(name).with_suffix(suffix))
+
+    def export_to(self, path: Path) -> None:
+        """Export every row of the current view (all pages, not just the visible ones)."""
+        if self.batches_button.isChecked():
+            flt = self.batches_model.journal_filter
+        else:
+            flt = self.rows_model.journal_filter
+        cache = self.context.cache
+
+        def done(count: int) -> None:
+            self.notice.setText(self.tr("Exported %1 rows to %2").replace("%1", str(count))
+                                .replace("%2", str(path)))
+            self.exported.emit(str(path), count)
+
+        self.notice.setText(self.tr("Exporting…"))
+        self.context.run_task(lambda _p, _c: audit.export_journal(cache, flt, path),
+                              name="audit export", on_result=done, on_error=self._show_error)
+
+    # -- revert --------------------------------------------------------------------------
+
+    def revert_selected_batch(self) -> None:
+        batch_id = self.selected_batch_id()
+        if batch_id:
+            cache, tagging = self.context.cache, self.context.tagging
+            self._preview(lambda: audit.preview_batch_revert(cache, tagging, batch_id))
+
+    def revert_operator_range(self) -> None:
+        flt = self.current_filter()
+        if len(flt.operators) == 1 and flt.since is not None:
+            cache, since, until = self.context.cache, flt.since, flt.until
+            self._preview(lambda: audit.preview_range_revert(cache, flt.operators[0], since,
+                                                             until))
+
+    def _preview(self, make: Any) -> None:
+        self.notice.setText(self.tr("Preparing the revert…"))
+        self.context.run_task(lambda _p, _c: make(), name="revert preview",
+                              on_result=self._show_preview, on_error=self._show_error)
+
+    def _show_preview(self, preview: audit.RevertPreview) -> None:
+        self.notice.clear()
+        names = audit.tag_names(self.context.cache,
+                                {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
+        self.revert_dialog = RevertDialog(preview, names, self)
+        self.revert_dialog.accepted.connect(lambda: self._run_revert(preview))
+        self.revert_dialog.open()
+
+    def _run_revert(self, preview: audit.RevertPreview) -> None:
+        context = self.context
+        pilot = context.workspace.profile.pilot_size
+
+        def done(outcome: audit.RevertOutcome) -> None:
+            result = outcome.result
+            context.publish(replace(result.changes, journal_appended=True))
+            self.notice.setText(
+                self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
+                .replace("%1", outcome.batch_id).replace("%2", str(result.applied))
+                .replace("%3", str(result.failed)).replace("%4", str(result.pending)))
+            self.reverted.emit(outcome)
+
+        self.notice.setText(self.tr("Reverting…"))
+        context.run_task(
+            lambda progress, cancel: audit.run_revert(context.tagging, preview, pilot_size=pilot,
+                                                      progress=progress, cancel=cancel),
+            name="revert", writer=True, on_result=done, on_error=self._show_error,
+            on_progress=lambda event: self.notice.setText(event.text))
+
+
+class RevertDialog(QDialog):
+    """What a revert will restore, and what it cannot, before anything is sent."""
+
+    def __init__(self, preview: audit.RevertPreview, tag_names: dict[str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Revert %1").replace("%1", preview.origin))
+        self.summary = QLabel(
+            self.tr("%1 relations will be restored; %2 cannot be (changed again since, or the"
+                    " relation is gone). The revert is itself journaled and can be reverted.")
+            .replace("%1", str(preview.restorable)).replace("%2", str(len(preview.skipped))))
+        self.summary.setWordWrap(True)
+        self.listing = QPlainTextEdit(readOnly=True)
+        lines = [self.tr("Will restore:")]
+        for change in preview.plan.changes:
+            tags = [f"+{tag_names.get(t, t)}" for t in change.add]
+            tags += [f"-{tag_names.get(t, t)}" for t in change.remove]
+            lines.append(f"  {preview.customer_names.get(change.external_userid, '')}"
+                         f" ({change.external_userid}) · {change.userid}  {' '.join(tags)}")
+        if preview.skipped:
+            lines.append(self.tr("Cannot restore:"))
+            lines.extend(f"  {preview.customer_names.get(s.external_userid, '')}"
+                         f" ({s.external_userid}) · {s.userid}  {s.reason}"
+                         for s in preview.skipped)
+        self.listing.setPlainText("\n".join(lines))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton(self.tr("Revert"),
+                                           QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setEnabled(bool(preview.plan.changes))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.listing, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+
+
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setDefaultSectionSize(120)
+    return view
+
+
+def _tool_button(text: str, *, checkable: bool = False) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setCheckable(checkable)
+    return button

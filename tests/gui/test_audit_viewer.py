@@ -1,0 +1,290 @@
+"""The audit viewer on a real journal: its filters show exactly the rows `tagdesk audit list`
+prints for the same criteria; batches, detail, jump, copy, export and revert."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QGuiApplication
+
+from desktop.cli import main
+from desktop.services.profiles import ProfileStore
+from desktop.services.sync import run_sync
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.tagging import TaggingService
+from desktop.services.workspace import Workspace
+from desktop.store import journal
+from desktop.ui.audit_model import RowColumn
+from desktop.ui.audit_viewer import AuditViewer
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def journal_context(synced_context: Any, sandbox: Any, gui_home: Path) -> Any:
+    """A context whose journal holds batches, changes seen at sync and a tree edit."""
+    ws = synced_context.workspace
+    tagging = synced_context.tagging
+    keen = sandbox.state.find_tag("意向程度", "高意向")
+    vip = sandbox.state.find_tag("客户等级", "VIP")
+    ids = [r[0] for r in ws.cache.connection().execute("SELECT id FROM relation ORDER BY id")]
+    tagging.run(tagging.submit(tagging.plan(ids[:40], add=[keen]), source="batch"))
+    tagging.run(tagging.submit(tagging.plan(ids[20:70], add=[vip], remove=[keen]),
+                               source="import"))
+    for external_userid, userid in ws.cache.connection().execute(
+            "SELECT external_userid, userid FROM relation WHERE id IN (?, ?, ?, ?)",
+            ids[200:204]).fetchall():
+        sandbox.state.console_mark_tag(userid, external_userid, add=[vip])
+    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    other = sorted({u for u, _ in sandbox.state.relations()} - {ws.operator})[0]
+    with Workspace(gui_home, replace(ws.profile, userid=other), sandbox.secret,
+                   exclusive=False) as colleague:
+        theirs = TaggingService(colleague)
+        theirs.run(theirs.submit(theirs.plan(ids[100:130], add=[keen]), source="app"))
+    TagAdminService(ws).rename(sandbox.state.find_tag("意向程度", "低意向"), "意向较低")
+    with ws.cache.write() as conn:             # last week's work, for the time filters
+        journal.append(conn, [
+            journal.JournalEntry(operator=other, action="tag_add", source="app",
+                                 external_userid=external_userid, userid=userid, tag_id=vip,
+                                 tag_name="VIP", group_name="客户等级", before="[]",
+                                 after=json.dumps([vip]), ts=time.time() - 3 * 86400 + i)
+            for i, (userid, external_userid) in enumerate(sorted(sandbox.state.relations())[:6])
+        ])
+    ProfileStore(gui_home).add(ws.profile)     # so that the CLI can open the same cache
+    return synced_context
+
+
+@pytest.fixture
+def viewer(qtbot: Any, journal_context: Any) -> Iterator[AuditViewer]:
+    view = AuditViewer(journal_context)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.filters.choicesLoaded, timeout=10000):
+        pass
+    _wait_rows(qtbot, view)
+    yield view
+    journal_context.wait_idle()
+
+
+def _wait_rows(qtbot: Any, view: AuditViewer) -> None:
+    qtbot.waitUntil(lambda: view.rows_model.complete
+                    and view.rows_model.last is not None
+                    and view.rows_model.last.flt == view.rows_model.journal_filter, timeout=10000)
+
+
+def _apply(qtbot: Any, view: AuditViewer, change: Callable[[], None]) -> list[int]:
+    with qtbot.waitSignal(view.rows_model.loaded, timeout=10000):
+        change()
+    return list(view.rows_model.ids)
+
+
+def _cli_ids(home: Path, capsys: pytest.CaptureFixture[str], *options: str) -> list[int]:
+    capsys.readouterr()
+    code = main(["audit", "list", "--profile", "test", "--json", "--home", str(home), *options])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    return [json.loads(line)["id"] for line in lines[:-1]]
+
+
+def test_viewer_filters_show_the_rows_audit_list_prints(
+    qtbot: Any, viewer: AuditViewer, gui_home: Path, sandbox: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    owner = ws.operator
+    keen = sandbox.state.find_tag("意向程度", "高意向")
+    department = ws.cache.scalar("SELECT main_department FROM member WHERE userid = ?", (owner,))
+    customer = ws.cache.scalar(
+        "SELECT c.name FROM journal j JOIN customer c USING (external_userid) ORDER BY j.id")
+    batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    middle = datetime.fromtimestamp(int(time.time() - 86400)).strftime("%Y-%m-%d %H:%M:%S")
+
+    def custom_range() -> None:
+        bar.since_edit.setDateTime(QDateTime.fromString(middle, "yyyy-MM-dd HH:mm:ss"))
+        bar.until_edit.setDateTime(QDateTime.currentDateTime().addDays(1))
+        bar.choose(bar.period, -1)
+
+    def customer_text() -> None:
+        bar.customer.setText(customer[1:3])
+
+    def batch_text() -> None:
+        bar.batch.setText(batch)
+
+    cases: list[tuple[str, Callable[[], None], list[str]]] = [
+        ("operator", lambda: bar.choose(bar.operator, owner), ["--operator", owner]),
+        ("source", lambda: bar.choose(bar.source, "observed"), ["--source", "observed"]),
+        ("action", lambda: bar.choose(bar.action, "tag_remove"), ["--action", "tag_remove"]),
+        ("tag", lambda: bar.choose(bar.tag, keen), ["--tag", keen]),
+        ("group", lambda: bar.choose(bar.group, "意向程度"), ["--group", "意向程度"]),
+        ("department", lambda: bar.choose(bar.department, department),
+         ["--department", str(department)]),
+        ("customer", customer_text, ["--customer", customer[1:3]]),
+        ("batch", batch_text, ["--batch", batch]),
+        ("time range", custom_range, ["--since", middle]),
+    ]
+    everything = _cli_ids(gui_home, capsys)
+    assert list(viewer.rows_model.ids) == everything[::-1] and len(everything) > 100
+    for name, change, options in cases:
+        bar.clear()
+        _wait_rows(qtbot, viewer)
+        shown = _apply(qtbot, viewer, change)
+        expected = _cli_ids(gui_home, capsys, *options)
+        assert shown == expected[::-1], name
+        assert 0 < len(shown) < len(everything), name
+    combined = _apply(qtbot, viewer, lambda: bar.choose(bar.action, "tag_add"))
+    assert combined == _cli_ids(gui_home, capsys, "--since", middle, "--action", "tag_add")[::-1]
+    assert 0 < len(combined) < len(_cli_ids(gui_home, capsys, "--since", middle))
+
+
+def test_rows_show_the_journal_and_the_detail_diffs_tag_names(
+    qtbot: Any, viewer: AuditViewer, sandbox: Any
+) -> None:
+    bar = viewer.filters
+    keen = sandbox.state.find_tag("意向程度", "高意向")
+    names = {tag_id: name for (_, name), tag_id in sandbox.state.tag_ids_by_name().items()}
+    _apply(qtbot, viewer, lambda: bar.choose(bar.source, "import"))
+    _apply(qtbot, viewer, lambda: bar.choose(bar.tag, keen))
+    model = viewer.rows_model
+    first = model.row_at(0)
+    assert first is not None and (first.source, first.action) == ("import", "tag_remove")
+    assert model.index(0, RowColumn.TAG).data() == "高意向"
+    assert model.index(0, RowColumn.SOURCE).data() == "Import"
+    assert model.index(0, RowColumn.ACTION).data() == "Tag removed"
+    viewer.select_row(0)
+    shown = viewer.detail.toPlainText()
+    before, after = set(json.loads(first.before)), set(json.loads(first.after))
+    added = [line for line in shown.splitlines() if line.startswith("Added")]
+    removed = [line for line in shown.splitlines() if line.startswith("Removed")]
+    assert removed and "高意向" in removed[0]
+    assert all(names[t] in added[0] for t in after - before)
+    assert first.customer in shown
+    with qtbot.waitSignal(viewer.customerRequested) as asked:
+        viewer.customer_button.click()
+    assert asked.args == [first.external_userid]
+
+    bar.clear()
+    _wait_rows(qtbot, viewer)
+    _apply(qtbot, viewer, lambda: bar.choose(bar.action, "tag_rename"))
+    viewer.select_row(0)
+    rename = model.row_at(0)
+    assert rename is not None and rename.action == "tag_rename"
+    assert "低意向" in viewer.detail.toPlainText() and "意向较低" in viewer.detail.toPlainText()
+    assert not viewer.customer_button.isEnabled()
+
+
+def test_batches_mode_folds_batches_into_lines_and_opens_one(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    lines = viewer.batches_model.lines
+    assert sum(line.rows for line in lines) == len(viewer.rows_model.ids)
+    imported = next(i for i, line in enumerate(lines) if line.sources == ("import",))
+    line = lines[imported]
+    assert line.by_action["tag_add"] > 0 and line.by_action["tag_remove"] > 0
+    assert any(not ln.batch_id and ln.sources == ("observed",) for ln in lines)
+    viewer.select_row(imported)
+    assert viewer.revert_button.isEnabled()
+    assert str(line.rows) in viewer.batches_model.index(imported, 4).data()
+    view = viewer.batches_view
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    view.scrollTo(viewer.batches_model.index(imported, 0))
+    spot = view.visualRect(viewer.batches_model.index(imported, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert viewer.rows_button.isChecked() and viewer.drill_label.isVisibleTo(viewer)
+    rows = viewer.rows_model.rows_at(range(len(viewer.rows_model.ids)))
+    assert len(rows) == line.rows and {r.batch_id for r in rows} == {line.batch_id}
+
+
+def test_copy_puts_the_selected_rows_on_the_clipboard(qtbot: Any, viewer: AuditViewer) -> None:
+    viewer.rows_view.selectRow(0)
+    viewer.rows_view.selectionModel().select(
+        viewer.rows_model.index(2, 0), viewer.rows_view.selectionModel().SelectionFlag.Select
+        | viewer.rows_view.selectionModel().SelectionFlag.Rows)
+    viewer.copy_selection()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:3] == ["Time", "Operator", "Action"]
+    assert len(lines) == 3
+    assert lines[1].split("\t")[RowColumn.BATCH] == viewer.rows_model.row_at(0).batch_id
+
+
+def test_export_of_the_current_view_round_trips(
+    qtbot: Any, viewer: AuditViewer, tmp_path: Path
+) -> None:
+    bar = viewer.filters
+    shown = _apply(qtbot, viewer, lambda: bar.choose(bar.action, "tag_add"))
+    target = tmp_path / "view.xlsx"
+    with qtbot.waitSignal(viewer.exported, timeout=10000) as done:
+        viewer.export_to(target)
+    assert done.args == [str(target), len(shown)]
+    sheet = load_workbook(target).worksheets[0]
+    ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ids == sorted(shown)
+
+
+def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    changed = ws.cache.query("SELECT external_userid, userid, action, tag_id FROM journal"
+                             " WHERE batch_id = ?", (batch,))
+    keys = {(r["userid"], r["external_userid"]) for r in changed}
+    vip = sandbox.state.find_tag("客户等级", "VIP")
+    assert all(vip in sandbox.state.relation_tag_ids(*key) for key in keys)
+    _apply(qtbot, viewer, lambda: bar.batch.setText(batch))
+    viewer.select_row(0)
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    dialog = viewer.revert_dialog
+    assert dialog is not None and dialog.ok_button.isEnabled()
+    assert f"{len(keys)} relations will be restored; 0 cannot" in dialog.summary.text()
+    with qtbot.waitSignal(viewer.reverted, timeout=20000) as done:
+        dialog.accept()
+    outcome = done.args[0]
+    assert outcome.result.applied == len(keys)
+    assert f"{len(keys)} restored, 0 failed" in viewer.notice.text()
+    given = {(r["userid"], r["external_userid"]) for r in changed
+             if (r["action"], r["tag_id"]) == ("tag_add", vip)}
+    assert given and not any(vip in sandbox.state.relation_tag_ids(*key) for key in given)
+    bar.batch.clear()
+    reverted = _apply(qtbot, viewer, lambda: bar.choose(bar.source, "revert"))
+    rows = viewer.rows_model.rows_at(range(len(reverted)))
+    inverse = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
+    assert sorted((r.external_userid, r.userid, r.action, r.tag_id) for r in rows) == sorted(
+        (r["external_userid"], r["userid"], inverse[r["action"]], r["tag_id"]) for r in changed)
+
+
+def test_a_missing_row_shows_in_place(qtbot: Any, viewer: AuditViewer) -> None:
+    conn = sqlite3.connect(viewer.context.cache.path)
+    conn.execute("DROP TRIGGER journal_no_delete")
+    conn.execute("DELETE FROM journal WHERE id = 3")
+    conn.commit()
+    conn.close()
+    model = viewer.rows_model
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.refresh()
+    row = list(model.ids).index(3)
+    assert "row 3 is missing" in model.index(row, 0).data()
+
+
+def test_models_pass_the_model_tester(
+    qtbot: Any, qtmodeltester: Any, viewer: AuditViewer
+) -> None:
+    qtmodeltester.check(viewer.rows_model)
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    assert viewer.batches_model.rowCount() > 3
+    qtmodeltester.check(viewer.batches_model)
