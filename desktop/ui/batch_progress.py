@@ -1,0 +1,355 @@
+"""Running a queued batch in the GUI: progress, pause / resume / cancel, the pilot stop, retries.
+
+`BatchProgressPanel` runs `TaggingService.run` on the writer thread and shows the engine's own
+counts, rate and ETA. A batch that is still in its pilot runs only the pilot and then waits for
+the person: "continue with the rest" runs the remainder, "cancel" leaves it unsent and marks the
+batch cancelled (so it is not offered for resuming). Failures are listed with WeCom's reason;
+"retry failed" queues them again once the cause is fixed.
+
+`offer_unfinished_batches` is what the main window calls at start: batches that a crash, a
+closed window or a pause left with pending calls are listed, and each can be resumed or
+cancelled. Nothing is resumed without the person saying so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.progress import Progress
+from desktop.services.tagging import BatchInfo, BatchResult
+from desktop.store import outbox
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.i18n import is_english
+
+SHOWN_FAILURES = 200
+
+
+def pick(bilingual: str) -> str:
+    """The half of a "中文 / English" message that matches the UI language."""
+    zh, sep, en = bilingual.partition(" / ")
+    if not sep:
+        return bilingual
+    return en if is_english() else zh
+
+
+class BatchProgressPanel(QWidget):
+    """Runs one batch and shows where it stands; embed it in a dialog."""
+
+    pilotFinished = Signal(object)    # BatchResult: the pilot is through, waiting for a person
+    batchFinished = Signal(object)    # BatchResult: done, cancelled, or stopped with a reason
+    stateChanged = Signal(str)        # running, pilot_done, paused, stopped, done, cancelled
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.batch_id = ""
+        self.state = ""
+        self.result: BatchResult | None = None
+        self._task: Any = None
+        self._pause = threading.Event()
+        self._in_pilot = False
+        self.title = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setFormat("%v / %m")
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.failures = QListWidget()
+        self.failures.setVisible(False)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setCheckable(True)
+        self.continue_button = QPushButton(self.tr("Continue with the rest"))
+        self.cancel_button = QPushButton(self.tr("Cancel batch"))
+        self.retry_button = QPushButton(self.tr("Retry failed"))
+        buttons = QHBoxLayout()
+        for button in (self.pause_button, self.continue_button, self.retry_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.bar, self.counts, self.message, self.failures):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.pause_button.toggled.connect(self._toggle_pause)
+        self.continue_button.clicked.connect(self.continue_rest)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.retry_button.clicked.connect(self.retry_failed)
+        self._show_buttons(running=False)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def start(self, batch_id: str, relation_ids: frozenset[int] = frozenset()) -> None:
+        """Send the batch's pending calls (only the pilot while the batch is in its pilot)."""
+        self.batch_id = batch_id
+        info = self.context.tagging.batch(batch_id)
+        self.title.setText(self.tr("Batch %1 · %2").replace("%1", batch_id)
+                           .replace("%2", info.description or info.source))
+        self.bar.setRange(0, max(info.total, 1))
+        self.bar.setValue(info.total - info.pending)
+        if relation_ids:
+            self.context.write_started.emit(relation_ids)
+        self._run(lambda progress, cancel: self.context.tagging.run(
+            batch_id, progress=progress, cancel=cancel, pause=self._pause),
+            pilot=info.status == outbox.PILOT)
+
+    def continue_rest(self) -> None:
+        """After the pilot (or a stop): send everything still pending."""
+        batch_id = self.batch_id
+        self._run(lambda progress, cancel: self.context.tagging.run(
+            batch_id, progress=progress, cancel=cancel, pause=self._pause), pilot=False)
+
+    def retry_failed(self) -> None:
+        batch_id = self.batch_id
+        tagging = self.context.tagging
+
+        def work(progress: Callable[[Progress], None], cancel: Any) -> BatchResult:
+            tagging.retry_failed(batch_id)
+            return tagging.run(batch_id, progress=progress, cancel=cancel, pause=self._pause)
+
+        self._run(work, pilot=False)
+
+    def cancel(self) -> None:
+        """Stop sending: a running batch stops after the calls in flight; a waiting one is
+        marked cancelled. What was sent stays sent (undo it from the journal)."""
+        if self._task is not None and self._task.running:
+            self._task.cancel()  # a paused run stays paused: nothing new goes out before the stop
+            self.message.setText(self.tr("Cancelling after the calls in flight…"))
+            return
+        cache, batch_id = self.context.cache, self.batch_id
+        self.context.run_task(
+            lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
+            name=f"cancel {batch_id}", writer=True,
+            on_result=lambda _r: self._cancelled_while_waiting())
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_button.setChecked(paused)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and self._task.running
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _run(self, work: Callable[[Callable[[Progress], None], Any], BatchResult], *,
+             pilot: bool) -> None:
+        self._in_pilot = pilot
+        self._pause.clear()
+        self.pause_button.setChecked(False)
+        self.message.setText(self.tr("Running the pilot…") if pilot else self.tr("Running…"))
+        self._set_state("running")
+        self._show_buttons(running=True)
+        self._task = self.context.run_task(work, name=f"batch {self.batch_id}", writer=True,
+                                           on_progress=self._progress, on_result=self._finished,
+                                           on_error=self._failed)
+
+    def _toggle_pause(self, paused: bool) -> None:
+        if paused:
+            self._pause.set()
+            self.pause_button.setText(self.tr("Resume"))
+            self.message.setText(self.tr("Paused: calls in flight finish, nothing new is sent."))
+            self._set_state("paused")
+        else:
+            self._pause.clear()
+            self.pause_button.setText(self.tr("Pause"))
+            if self.running:
+                self.message.setText(self.tr("Running…"))
+                self._set_state("running")
+
+    def _progress(self, event: Progress) -> None:
+        if event.total:
+            self.bar.setRange(0, event.total)
+        self.bar.setValue(event.done)
+        self.counts.setText(pick(event.text) if " / " in event.text else event.text)
+
+    def _finished(self, result: BatchResult) -> None:
+        self.result = result
+        self.context.publish(result.changes)
+        self.bar.setRange(0, max(result.planned, 1))
+        self.bar.setValue(result.planned - result.pending)
+        self.counts.setText(self._counts_text(result))
+        self._show_failures(result)
+        self._show_buttons(running=False, result=result)
+        if result.status == outbox.CANCELLED:
+            self.message.setText(self.tr("Cancelled: %1 call(s) were not sent.")
+                                 .replace("%1", str(result.pending)))
+            self._set_state("cancelled")
+            self.batchFinished.emit(result)
+        elif result.status == outbox.DONE:
+            self.message.setText(self.tr("Done."))
+            self._set_state("done")
+            self.batchFinished.emit(result)
+        elif result.stop_reason:
+            self.message.setText(self.tr("Stopped: %1 The rest stays queued; continue when the"
+                                         " cause is fixed.").replace("%1", pick(result.stop_reason)))
+            self._set_state("stopped")
+            self.batchFinished.emit(result)
+        else:
+            self.message.setText(self.tr(
+                "Pilot finished. Check these customers in the table or on the phone, then"
+                " continue with the remaining %1 or cancel.").replace("%1", str(result.pending)))
+            self._set_state("pilot_done")
+            self.pilotFinished.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(readable(exc))
+        self._show_buttons(running=False)
+        self.continue_button.setVisible(True)
+        self.continue_button.setText(self.tr("Try again"))
+        self._set_state("stopped")
+
+    def _cancelled_while_waiting(self) -> None:
+        self._show_buttons(running=False)
+        self.message.setText(self.tr("Cancelled: the remaining calls will not be sent."))
+        self._set_state("cancelled")
+        info = self.context.tagging.batch(self.batch_id)
+        if self.result is not None:
+            self.batchFinished.emit(self.result)
+        self.counts.setText(self._info_text(info))
+
+    def _show_buttons(self, *, running: bool, result: BatchResult | None = None) -> None:
+        waiting = result is not None and result.pending > 0 and result.status != outbox.CANCELLED
+        self.pause_button.setVisible(running)
+        self.continue_button.setVisible(waiting)
+        self.continue_button.setText(self.tr("Continue with the rest"))
+        self.cancel_button.setVisible(running or waiting)
+        self.retry_button.setVisible(not running and result is not None and result.failed > 0)
+
+    def _show_failures(self, result: BatchResult) -> None:
+        self.failures.clear()
+        for failure in result.failures[:SHOWN_FAILURES]:
+            item = QListWidgetItem(f"{failure.external_userid} ({failure.userid}):"
+                                   f" {pick(failure.reason)}")
+            item.setToolTip(failure.reason)
+            self.failures.addItem(item)
+        self.failures.setVisible(bool(result.failures))
+
+    def _counts_text(self, result: BatchResult) -> str:
+        return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls"
+                        " in %7 s")
+                .replace("%1", str(result.applied)).replace("%2", str(result.planned))
+                .replace("%3", str(result.failed)).replace("%4", str(result.skipped))
+                .replace("%5", str(result.pending)).replace("%6", str(result.api_calls))
+                .replace("%7", f"{result.elapsed_s:.1f}"))
+
+    def _info_text(self, info: BatchInfo) -> str:
+        return (self.tr("%1 of %2 applied · %3 failed · %4 not sent")
+                .replace("%1", str(info.applied)).replace("%2", str(info.total))
+                .replace("%3", str(info.failed)).replace("%4", str(info.pending)))
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.stateChanged.emit(state)
+
+
+class BatchProgressDialog(QDialog):
+    """A batch's progress in its own window (resuming an unfinished batch)."""
+
+    def __init__(self, context: AppContext, batch_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Tag batch"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.panel = BatchProgressPanel(context, self)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(560, 320)
+        self.panel.start(batch_id)
+
+
+class UnfinishedBatchesDialog(QDialog):
+    """Batches with calls still pending: resume one, or cancel it for good."""
+
+    def __init__(self, context: AppContext, batches: list[BatchInfo],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.progress_dialogs: list[BatchProgressDialog] = []
+        self.setWindowTitle(self.tr("Unfinished tag batches"))
+        intro = QLabel(self.tr("These batches stopped before all their calls were sent (the app"
+                               " was closed, the pilot is waiting, or WeCom refused for a while)."
+                               " Resume sends exactly the calls still pending."))
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        for info in batches:
+            item = QListWidgetItem(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
+                                   .replace("%1", info.id).replace("%2", info.description
+                                                                   or info.source)
+                                   .replace("%3", str(info.pending))
+                                   .replace("%4", str(info.applied))
+                                   .replace("%5", str(info.failed)))
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_batch_button = QPushButton(self.tr("Cancel batch"))
+        later = QPushButton(self.tr("Later"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.cancel_batch_button)
+        buttons.addStretch(1)
+        buttons.addWidget(later)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        self.resume_button.clicked.connect(self.resume_selected)
+        self.cancel_batch_button.clicked.connect(self.cancel_selected)
+        later.clicked.connect(self.close)
+
+    def selected_batch(self) -> str:
+        item = self.list.currentItem()
+        return "" if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def resume_selected(self) -> BatchProgressDialog | None:
+        batch_id = self.selected_batch()
+        if not batch_id:
+            return None
+        self.list.takeItem(self.list.currentRow())
+        dialog = BatchProgressDialog(self.context, batch_id, self.parentWidget())
+        self.progress_dialogs.append(dialog)
+        dialog.show()
+        if not self.list.count():
+            self.close()
+        return dialog
+
+    def cancel_selected(self) -> None:
+        batch_id = self.selected_batch()
+        if not batch_id:
+            return
+        self.list.takeItem(self.list.currentRow())
+        cache = self.context.cache
+        self.context.run_task(lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
+                              name=f"cancel {batch_id}", writer=True)
+        if not self.list.count():
+            self.close()
+
+
+def offer_unfinished_batches(context: AppContext,
+                             parent: QWidget | None = None) -> UnfinishedBatchesDialog | None:
+    """At start: show the unfinished batches (if any) and let the person resume them."""
+    batches = context.tagging.unfinished_batches()
+    if not batches:
+        return None
+    dialog = UnfinishedBatchesDialog(context, batches, parent)
+    dialog.show()
+    return dialog

@@ -1,0 +1,413 @@
+"""The retag dialog: tags to add, tags to remove or "replace within group" (重标) on many
+customers, with a live preview before anything is written, a pilot, and the run itself.
+
+The preview is the real plan (`TaggingService.plan`, computed on a worker thread as the user
+edits): relations affected, per-tag adds and removes, no-ops (already tagged / already absent),
+exclusive-set conflicts, API calls and the ETA at the profile's rate limit. Start queues exactly
+that plan; with a pilot the first N relations are written and the dialog waits, so the user can
+check them (in the table, on the phone) before continuing with the rest or cancelling.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.retag_plan import RetagPlan
+from desktop.domain.tag_search import TagSearchIndex
+from desktop.domain.tags import TagInfo
+from desktop.services.tag_admin import TagAdminService
+from desktop.ui.batch_progress import BatchProgressPanel, pick
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+
+PREVIEW_DELAY_MS = 200
+RESULTS_SHOWN = 8
+CONFLICTS_SHOWN = 5
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _ChosenList(QListWidget):
+    removeRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.removeRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TagChooser(QWidget):
+    """Type a name, pinyin, initials or an abbreviation (`gyx`, `高意`, `V3`), press Enter;
+    chosen tags leave the list with Delete or a double click."""
+
+    changed = Signal()
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tags: dict[str, TagInfo] = {}
+        self._index = TagSearchIndex([])
+        self._chosen: list[str] = []
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setVisible(False)
+        self.results.setMaximumHeight(150)
+        self.chosen = _ChosenList()
+        self.chosen.setMaximumHeight(80)
+        self.chosen.setToolTip(self.tr("Delete or double-click removes a tag"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widget in (self.search, self.results, self.chosen):
+            layout.addWidget(widget)
+        self.search.textChanged.connect(self._search)
+        self.search.returnPressed.connect(self._take_current)
+        self.results.itemClicked.connect(self._take)
+        self.chosen.itemDoubleClicked.connect(self._drop)
+        self.chosen.removeRequested.connect(self._drop_current)
+
+    def set_tags(self, tags: list[TagInfo]) -> None:
+        self._tags = {t.id: t for t in tags}
+        self._index = TagSearchIndex(tags)
+        self._chosen = [t for t in self._chosen if t in self._tags]
+        self._refresh_chosen()
+        self._search(self.search.text())
+
+    def tag_ids(self) -> list[str]:
+        return list(self._chosen)
+
+    def add_tag(self, tag_id: str) -> None:
+        if tag_id in self._tags and tag_id not in self._chosen:
+            self._chosen.append(tag_id)
+            self._refresh_chosen()
+            self.changed.emit()
+
+    def remove_tag(self, tag_id: str) -> None:
+        if tag_id in self._chosen:
+            self._chosen.remove(tag_id)
+            self._refresh_chosen()
+            self.changed.emit()
+
+    def _search(self, text: str) -> None:
+        self.results.clear()
+        hits = self._index.search(text, limit=RESULTS_SHOWN) if text.strip() else []
+        for hit in hits:
+            item = QListWidgetItem(_label(hit.tag))
+            item.setData(_ID_ROLE, hit.tag.id)
+            self.results.addItem(item)
+        self.results.setVisible(bool(hits))
+        if hits:
+            self.results.setCurrentRow(0)
+
+    def _take_current(self) -> None:
+        item = self.results.currentItem()
+        if item is not None:
+            self._take(item)
+
+    def _take(self, item: QListWidgetItem) -> None:
+        self.add_tag(str(item.data(_ID_ROLE)))
+        self.search.clear()
+
+    def _drop(self, item: QListWidgetItem) -> None:
+        self.remove_tag(str(item.data(_ID_ROLE)))
+
+    def _drop_current(self) -> None:
+        item = self.chosen.currentItem()
+        if item is not None:
+            self._drop(item)
+
+    def _refresh_chosen(self) -> None:
+        self.chosen.clear()
+        for tag_id in self._chosen:
+            item = QListWidgetItem(_label(self._tags[tag_id]))
+            item.setData(_ID_ROLE, tag_id)
+            self.chosen.addItem(item)
+
+
+class RetagDialog(QDialog):
+    """Retag the relations given (the selection, or everything the current filter matches)."""
+
+    previewReady = Signal(object)     # RetagPlan, whenever the preview caught up with the form
+    batchStarted = Signal(str)        # batch id
+
+    def __init__(self, context: AppContext, relation_ids: Sequence[int], scope: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.relation_ids = list(relation_ids)
+        self.plan: RetagPlan | None = None
+        self.batch_id = ""
+        self._labels: dict[str, str] = {}
+        self._generation = 0
+        self.setWindowTitle(self.tr("Retag customers"))
+        self.scope = QLabel(self.tr("%1 customer relations · %2")
+                            .replace("%1", f"{len(self.relation_ids):,}")
+                            .replace("%2", scope or self.tr("selection")))
+        self.add_mode = QRadioButton(self.tr("Add / remove tags"))
+        self.replace_mode = QRadioButton(self.tr("Replace within group (重标)"))
+        self.add_mode.setChecked(True)
+        modes = QButtonGroup(self)
+        modes.addButton(self.add_mode)
+        modes.addButton(self.replace_mode)
+        self.group = QComboBox()
+        self.add_chooser = TagChooser(self.tr("Tags to add: name, pinyin or initials"))
+        self.remove_chooser = TagChooser(self.tr("Tags to remove"))
+        self.allow_conflicts = QCheckBox(self.tr(
+            "Also change relations that would carry two mutually exclusive tags"))
+        self.pilot = QSpinBox()
+        self.pilot.setRange(0, 1_000_000)
+        self.pilot.setValue(context.workspace.profile.pilot_size)
+        self.pilot.setSpecialValueText(self.tr("no pilot"))
+        self.pilot.setSuffix(self.tr(" relations first"))
+        self.preview = QLabel(self.tr("Choose tags to see what would change."))
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setDefault(False)
+        self.start_button.setAutoDefault(False)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setAutoDefault(False)
+        self.progress = BatchProgressPanel(context, self)
+        self.progress.setVisible(False)
+        self._build_layout()
+        self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self._compute_preview)
+        for signal in (self.add_chooser.changed, self.remove_chooser.changed,
+                       self.allow_conflicts.toggled, self.replace_mode.toggled,
+                       self.group.currentIndexChanged):
+            signal.connect(self._form_changed)
+        self.pilot.valueChanged.connect(self._update_start)
+        self.start_button.clicked.connect(self.start)
+        self.close_button.clicked.connect(self.close)
+        self._mode_changed()
+        self.replace_mode.toggled.connect(self._mode_changed)
+        self._load_tags()
+
+    # -- public API ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Queue the previewed plan (one transaction), then run it (or its pilot)."""
+        plan = self.plan
+        if plan is None or not plan.api_calls or self._timer.isActive():
+            return
+        self.form.setEnabled(False)
+        self.start_button.setEnabled(False)
+        tagging = self.context.tagging
+        pilot = self.pilot.value()
+        description = self._description()
+        self.context.run_task(
+            lambda _p, _c: tagging.submit(plan, source="app", description=description,
+                                          pilot_size=pilot),
+            name="queue retag", writer=True, on_result=self._submitted,
+            on_error=self._submit_failed)
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.form = QWidget()
+        form = QFormLayout(self.form)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(self.add_mode)
+        mode_row.addWidget(self.replace_mode)
+        mode_row.addStretch(1)
+        form.addRow(mode_row)
+        self.group_label = QLabel(self.tr("Group to replace:"))
+        form.addRow(self.group_label, self.group)
+        form.addRow(self.tr("Add:"), self.add_chooser)
+        self.remove_label = QLabel(self.tr("Remove:"))
+        form.addRow(self.remove_label, self.remove_chooser)
+        form.addRow(self.allow_conflicts)
+        form.addRow(self.tr("Pilot:"), self.pilot)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scope)
+        layout.addWidget(self.form)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self.resize(620, 640)
+
+    def _load_tags(self) -> None:
+        service = TagAdminService(self.context.workspace)
+        tagging = self.context.tagging
+
+        def read(_progress: Any, _cancel: Any) -> tuple[list[TagInfo], dict[str, str]]:
+            return service.tag_infos(), tagging.tag_labels()
+
+        self.context.run_task(read, name="retag tags", on_result=self._tags_loaded)
+
+    def _tags_loaded(self, loaded: tuple[list[TagInfo], dict[str, str]]) -> None:
+        tags, self._labels = loaded
+        self.add_chooser.set_tags(tags)
+        self.remove_chooser.set_tags(tags)
+        self.group.blockSignals(True)
+        for group_id, name in dict.fromkeys((t.group_id, t.group_name) for t in tags):
+            self.group.addItem(name, group_id)
+        self.group.blockSignals(False)
+        self._form_changed()
+
+    # -- preview ------------------------------------------------------------------------
+
+    def _mode_changed(self) -> None:
+        replace = self.replace_mode.isChecked()
+        shown: tuple[QWidget, ...] = (self.group_label, self.group)
+        hidden: tuple[QWidget, ...] = (self.remove_label, self.remove_chooser)
+        for widget in shown:
+            widget.setVisible(replace)
+        for widget in hidden:
+            widget.setVisible(not replace)
+
+    def _form_changed(self) -> None:
+        self._generation += 1
+        self.plan = None
+        self._update_start()
+        self._timer.start()
+
+    def _compute_preview(self) -> None:
+        replace = self.replace_mode.isChecked()
+        add = self.add_chooser.tag_ids()
+        remove = [] if replace else self.remove_chooser.tag_ids()
+        group = self.group.currentData() if replace else None
+        if not add and not remove and group is None:
+            self.preview.setText(self.tr("Choose tags to see what would change."))
+            return
+        generation, ids = self._generation, self.relation_ids
+        allow = self.allow_conflicts.isChecked()
+        tagging = self.context.tagging
+
+        def work(_progress: Any, _cancel: Any) -> tuple[int, RetagPlan, float]:
+            plan = tagging.plan(ids, add, remove, group, allow)
+            return generation, plan, tagging.estimate_seconds(plan)
+
+        self.preview.setText(self.tr("Computing the preview…"))
+        self.context.run_task(work, name="retag preview", on_result=self._preview_done,
+                              on_error=lambda exc: self._preview_failed(generation, exc))
+
+    def _preview_done(self, result: tuple[int, RetagPlan, float]) -> None:
+        generation, plan, eta = result
+        if generation != self._generation:
+            return
+        self.plan = plan
+        self.preview.setText(self._preview_html(plan, eta))
+        self._update_start()
+        self.previewReady.emit(plan)
+
+    def _preview_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.preview.setText(html.escape(pick(readable(exc))))
+
+    def _preview_html(self, plan: RetagPlan, eta: float) -> str:
+        label = self._labels.get
+        lines = [self.tr("<b>%1</b> relations to change (%2 API calls) · %3 already as asked")
+                 .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+                 .replace("%3", f"{plan.skipped_noop:,}")]
+        for tag_id, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]):
+            lines.append(self.tr("+ %1: %2 (already tagged: %3)")
+                         .replace("%1", html.escape(label(tag_id, tag_id)))
+                         .replace("%2", f"{count:,}")
+                         .replace("%3", f"{plan.already_tagged.get(tag_id, 0):,}"))
+        for tag_id, count in sorted(plan.per_tag_remove.items(), key=lambda kv: -kv[1]):
+            lines.append(self.tr("− %1: %2 (already absent: %3)")
+                         .replace("%1", html.escape(label(tag_id, tag_id)))
+                         .replace("%2", f"{count:,}")
+                         .replace("%3", f"{plan.already_absent.get(tag_id, 0):,}"))
+        if plan.conflicts:
+            verdict = (self.tr("changed anyway") if plan.conflicts_allowed
+                       else self.tr("left out"))
+            lines.append(self.tr("<b>%1</b> relations would carry two exclusive tags (%2):")
+                         .replace("%1", f"{plan.conflicting_relations:,}")
+                         .replace("%2", verdict))
+            for conflict in plan.conflicts[:CONFLICTS_SHOWN]:
+                tags = "、".join(label(t, t) for t in conflict.tag_ids)
+                lines.append(html.escape(f"  {conflict.external_userid} ({conflict.userid})"
+                                         f" {conflict.set_name}: {tags}"))
+        profile = self.context.workspace.profile
+        lines.append(self.tr("About %1 at %2 calls/min, %3 at a time")
+                     .replace("%1", _duration(eta))
+                     .replace("%2", f"{profile.calls_per_minute:,}")
+                     .replace("%3", str(profile.max_concurrency)))
+        return "<br>".join(lines)
+
+    def _update_start(self) -> None:
+        plan = self.plan
+        ready = plan is not None and plan.api_calls > 0 and not self.batch_id
+        self.start_button.setEnabled(ready)
+        if plan is None or not plan.api_calls:
+            self.start_button.setText(self.tr("Start"))
+        elif 0 < self.pilot.value() < plan.api_calls:
+            self.start_button.setText(self.tr("Start pilot (first %1)")
+                                      .replace("%1", str(self.pilot.value())))
+        else:
+            self.start_button.setText(self.tr("Change %1 relations")
+                                      .replace("%1", f"{plan.api_calls:,}"))
+
+    # -- running ------------------------------------------------------------------------
+
+    def _submitted(self, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self.progress.setVisible(True)
+        plan = self.plan
+        ids = frozenset(c.relation_id for c in plan.changes) if plan else frozenset()
+        self.progress.start(batch_id, ids)
+        self.batchStarted.emit(batch_id)
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        self.form.setEnabled(True)
+        self._update_start()
+        self.preview.setText(html.escape(pick(readable(exc))))
+
+    def _description(self) -> str:
+        add = [self._labels.get(t, t) for t in self.add_chooser.tag_ids()]
+        parts = [f"+{'、'.join(add)}"] if add else []
+        if self.replace_mode.isChecked():
+            parts.insert(0, f"重标 replace {self.group.currentText()}")
+        else:
+            remove = [self._labels.get(t, t) for t in self.remove_chooser.tag_ids()]
+            if remove:
+                parts.append(f"-{'、'.join(remove)}")
+        return " ".join(parts)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing never stops a running batch: it goes on and shows in the table."""
+        self._timer.stop()
+        super().closeEvent(event)
+
+
+def _label(tag: TagInfo) -> str:
+    return f"{tag.group_name}:{tag.name}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

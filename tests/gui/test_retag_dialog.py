@@ -1,0 +1,260 @@
+"""The retag dialog and the batch progress panel over a synced sandbox (300 customers): preview
+numbers, the pilot pause, continue, cancel, pause, retry failed, and resuming at start."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.store import outbox
+from desktop.ui.batch_progress import BatchProgressPanel, offer_unfinished_batches
+from desktop.ui.retag_dialog import RetagDialog
+
+pytestmark = pytest.mark.gui
+
+MARK_TAG = "externalcontact/mark_tag"
+WAIT_MS = 20000
+
+
+def _tag(sandbox: Any, group: str, name: str) -> str:
+    tag_id = sandbox.state.find_tag(group, name)
+    assert tag_id is not None
+    return str(tag_id)
+
+
+def _ids(context: Any, count: int = 120) -> list[int]:
+    return context.filter_engine.relation_ids("", order_by="createtime")[:count]
+
+
+def _dialog(qtbot: Any, context: Any, ids: list[int]) -> RetagDialog:
+    dialog = RetagDialog(context, ids, "test")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.group.count() > 0, timeout=WAIT_MS)
+    return dialog
+
+
+def _preview(qtbot: Any, dialog: RetagDialog, action: Any) -> Any:
+    with qtbot.waitSignal(dialog.previewReady, timeout=WAIT_MS) as blocker:
+        action()
+    return blocker.args[0]
+
+
+def _sandbox_tags(sandbox: Any, context: Any, ids: list[int]) -> dict[int, set[str]]:
+    rows = context.cache.connection().execute(
+        f"SELECT id, userid, external_userid FROM relation WHERE id IN ({','.join('?' * len(ids))})",
+        ids).fetchall()
+    return {rid: sandbox.state.relation_tag_ids(u, e) for rid, u, e in rows}
+
+
+def _start(qtbot: Any, dialog: RetagDialog, signal: Any) -> Any:
+    with qtbot.waitSignal(signal, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def test_pinyin_search_picks_tags_and_the_preview_matches_the_plan(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    ids = _ids(synced_context)
+    dialog = _dialog(qtbot, synced_context, ids)
+    high, low = _tag(sandbox, "意向程度", "高意向"), _tag(sandbox, "意向程度", "低意向")
+
+    def choose() -> None:
+        qtbot.keyClicks(dialog.add_chooser.search, "gyx")
+        assert dialog.add_chooser.results.item(0).text() == "意向程度:高意向"
+        qtbot.keyClick(dialog.add_chooser.search, Qt.Key.Key_Return)
+        dialog.remove_chooser.add_tag(low)
+
+    plan = _preview(qtbot, dialog, choose)
+    assert dialog.add_chooser.tag_ids() == [high]
+    expected = synced_context.tagging.plan(ids, [high], [low])
+    assert plan.api_calls == expected.api_calls > 0
+    assert plan.skipped_noop == expected.skipped_noop
+    assert plan.per_tag_add == expected.per_tag_add
+    assert plan.per_tag_remove == expected.per_tag_remove
+    text = dialog.preview.text()
+    assert f"<b>{expected.api_calls}</b>" in text
+    assert f"{expected.skipped_noop} already as asked" in text
+    assert (f"+ 意向程度:高意向: {expected.per_tag_add[high]} (already tagged:"
+            f" {expected.already_tagged.get(high, 0)})") in text
+    assert f"already absent: {expected.already_absent.get(low, 0)}" in text
+    assert "calls/min" in text
+    assert dialog.start_button.isEnabled()
+    assert dialog.start_button.text() == "Start pilot (first 50)"
+
+
+def test_replace_within_group_and_exclusive_conflicts(qtbot: Any, synced_context: Any,
+                                                      sandbox: Any) -> None:
+    closed, invalid = _tag(sandbox, "客户阶段", "已成交"), _tag(sandbox, "客户阶段", "无效客户")
+    with synced_context.cache.write() as conn:
+        conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
+                     ("成交状态", json.dumps([closed, invalid])))
+    ids = _ids(synced_context)
+    dialog = _dialog(qtbot, synced_context, ids)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(invalid))
+    carrying = synced_context.filter_engine.count("客户阶段:已成交").relations
+    assert plan.conflicting_relations == synced_context.tagging.plan(
+        ids, [invalid]).conflicting_relations
+    if carrying:
+        assert "exclusive tags (left out)" in dialog.preview.text()
+
+    def replace() -> None:
+        dialog.replace_mode.setChecked(True)
+        dialog.group.setCurrentIndex(dialog.group.findText("客户阶段"))
+
+    plan = _preview(qtbot, dialog, replace)
+    group_id = dialog.group.currentData()
+    expected = synced_context.tagging.plan(ids, [invalid], [], group_id)
+    assert not dialog.remove_chooser.isVisible()
+    assert plan.per_tag_remove == expected.per_tag_remove and plan.per_tag_remove
+    assert plan.api_calls == expected.api_calls
+
+
+def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    ids = _ids(synced_context)
+    shipped = _tag(sandbox, "客户阶段", "已发货")
+    dialog = _dialog(qtbot, synced_context, ids)
+    dialog.pilot.setValue(7)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(shipped))
+    before = _sandbox_tags(sandbox, synced_context, ids)
+    result = _start(qtbot, dialog, dialog.progress.pilotFinished)
+    after = _sandbox_tags(sandbox, synced_context, ids)
+    changed = [rid for rid in ids if after[rid] != before[rid]]
+    assert len(changed) == 7 and result.applied == 7
+    assert set(changed) == {c.relation_id for c in plan.changes[:7]}
+    counts = outbox.counts(synced_context.cache, dialog.batch_id)
+    assert counts.pending == plan.api_calls - 7
+    assert dialog.progress.continue_button.isVisible()
+    assert dialog.progress.cancel_button.isVisible()
+    assert "Pilot finished" in dialog.progress.message.text()
+
+    with qtbot.waitSignal(dialog.progress.batchFinished, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(dialog.progress.continue_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].status == "done"
+    assert blocker.args[0].applied == plan.api_calls
+    final = _sandbox_tags(sandbox, synced_context, ids)
+    assert all(shipped in tags for tags in final.values())
+    assert not dialog.progress.continue_button.isVisible()
+
+
+def test_cancel_after_the_pilot_writes_nothing_more(qtbot: Any, synced_context: Any,
+                                                    sandbox: Any) -> None:
+    ids = _ids(synced_context)
+    dialog = _dialog(qtbot, synced_context, ids)
+    dialog.pilot.setValue(5)
+    plan = _preview(qtbot, dialog,
+                    lambda: dialog.add_chooser.add_tag(_tag(sandbox, "客户阶段", "已退款")))
+    _start(qtbot, dialog, dialog.progress.pilotFinished)
+    calls = sandbox.stats.calls(MARK_TAG)
+    with qtbot.waitSignal(dialog.progress.stateChanged, timeout=WAIT_MS,
+                          check_params_cb=lambda state: state == "cancelled"):
+        qtbot.mouseClick(dialog.progress.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert sandbox.stats.calls(MARK_TAG) == calls
+    info = synced_context.tagging.batch(dialog.batch_id)
+    assert (info.status, info.applied, info.pending) == ("cancelled", 5, plan.api_calls - 5)
+    assert synced_context.tagging.unfinished_batches() == []
+    assert not dialog.progress.continue_button.isVisible()
+
+
+def test_pause_holds_new_calls_and_cancel_stops_the_run(qtbot: Any, synced_context: Any,
+                                                        sandbox: Any) -> None:
+    sandbox.configure(latency_ms=20)
+    ids = _ids(synced_context, 200)
+    dialog = _dialog(qtbot, synced_context, ids)
+    dialog.pilot.setValue(0)
+    plan = _preview(qtbot, dialog,
+                    lambda: dialog.add_chooser.add_tag(_tag(sandbox, "OPS-售后", "待回访")))
+    assert plan.api_calls > 60
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sandbox.stats.calls(MARK_TAG) >= 10, timeout=WAIT_MS)
+    qtbot.mouseClick(dialog.progress.pause_button, Qt.MouseButton.LeftButton)
+    assert dialog.progress.state == "paused"
+    qtbot.wait(200)
+    held = sandbox.stats.calls(MARK_TAG)
+    qtbot.wait(300)
+    assert sandbox.stats.calls(MARK_TAG) == held
+    with qtbot.waitSignal(dialog.progress.batchFinished, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(dialog.progress.cancel_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert result.status == "cancelled" and result.pending > 0
+    assert result.applied + result.pending == plan.api_calls
+    qtbot.wait(200)
+    assert sandbox.stats.calls(MARK_TAG) == held
+
+
+def test_failures_are_listed_and_retried_once_fixed(qtbot: Any, synced_context: Any,
+                                                    sandbox: Any) -> None:
+    with sandbox.state.transaction() as conn:
+        ways = conn.execute("SELECT config_id, users FROM contact_way WHERE parties = '[]'"
+                            ).fetchall()
+    config_id, userid = next((c, json.loads(u)[0]) for c, u in ways if len(json.loads(u)) == 1)
+    rid, external_userid = synced_context.cache.connection().execute(
+        "SELECT id, external_userid FROM relation WHERE userid = ? ORDER BY id", (userid,)
+    ).fetchone()
+    ids = [rid, *[i for i in _ids(synced_context, 20) if i != rid]]
+    shipped = _tag(sandbox, "客户阶段", "已发货")
+    sandbox.state.delete_relation(userid, external_userid)
+    context = synced_context
+    batch_id = context.tagging.submit(context.tagging.plan(ids, [shipped]), source="app")
+    panel = BatchProgressPanel(context)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.batchFinished, timeout=WAIT_MS) as blocker:
+        panel.start(batch_id)
+    assert blocker.args[0].failed == 1
+    assert panel.retry_button.isVisible() and panel.failures.count() == 1
+    assert external_userid in panel.failures.item(0).text()
+
+    sandbox.state.simulate_scan(config_id, external_userid)
+    with qtbot.waitSignal(panel.batchFinished, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert (result.status, result.failed) == ("done", 0)
+    assert shipped in sandbox.state.relation_tag_ids(userid, external_userid)
+    assert not panel.retry_button.isVisible() and not panel.failures.isVisible()
+
+
+def test_unfinished_batches_are_offered_and_resumed(qtbot: Any, synced_context: Any,
+                                                    sandbox: Any) -> None:
+    context = synced_context
+    assert offer_unfinished_batches(context) is None
+    ids = _ids(context, 40)
+    won = _tag(sandbox, "客户阶段", "已成交")
+    plan = context.tagging.plan(ids, [won])
+    batch_id = context.tagging.submit(plan, source="app", description="rest", pilot_size=3)
+    context.tagging.run(batch_id)
+    dialog = offer_unfinished_batches(context)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and batch_id in dialog.list.item(0).text()
+    progress = dialog.resume_selected()
+    assert progress is not None
+    qtbot.addWidget(progress)
+    qtbot.waitUntil(lambda: progress.panel.state == "done", timeout=WAIT_MS)
+    assert context.tagging.batch(batch_id).applied == plan.api_calls
+    tags = _sandbox_tags(sandbox, context, ids)
+    assert all(won in t for t in tags.values())
+    assert context.tagging.unfinished_batches() == []
+
+
+def test_a_cancelled_batch_is_no_longer_offered(qtbot: Any, synced_context: Any,
+                                                sandbox: Any) -> None:
+    context = synced_context
+    plan = context.tagging.plan(_ids(context, 30), [_tag(sandbox, "客户阶段", "已报价")])
+    batch_id = context.tagging.submit(plan, source="app", pilot_size=2)
+    context.tagging.run(batch_id)
+    dialog = offer_unfinished_batches(context)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    calls = sandbox.stats.calls(MARK_TAG)
+    dialog.cancel_selected()
+    qtbot.waitUntil(lambda: context.tagging.batch(batch_id).status == "cancelled",
+                    timeout=WAIT_MS)
+    assert context.tagging.unfinished_batches() == []
+    assert sandbox.stats.calls(MARK_TAG) == calls
+    assert context.tagging.batch(batch_id).pending == plan.api_calls - 2
