@@ -80,6 +80,7 @@ class TagTreeView(QWidget):
         self.dialog: QWidget | None = None
         self._click_modifiers = Qt.KeyboardModifier.NoModifier
         self._expanded: set[str] = set()
+        self._shown_once = False
         self._hidden: set[str] = set()
         self._expanded_before_search: set[str] | None = None
         self._current_key = ""
@@ -387,10 +388,11 @@ class TagTreeView(QWidget):
 
     def _restore_view(self) -> None:
         self._hidden = set()  # a reset drops the view's hidden rows
-        first_load = not self._expanded
         for node in self.model.tree.walk():
-            if node.key in self._expanded or (first_load and node.kind is NodeKind.SECTION):
+            if node.key in self._expanded or (
+                    not self._shown_once and node.kind is NodeKind.SECTION):
                 self.tree.expand(self.model.index_for_key(node.key))
+        self._shown_once = True
         if self._current_key:
             self.tree.setCurrentIndex(self.model.index_for_key(self._current_key))
 

@@ -352,3 +352,21 @@ def test_typing_in_the_tree_goes_to_the_search(qtbot: Any, view: TagTreeView) ->
     assert view.current_node().full_name == "高意向"
     qtbot.keyClick(view.search, Qt.Key.Key_Escape)
     assert view.search.text() == "" and "VIP" in _visible_tags(view)
+
+
+def test_expansion_and_current_row_survive_a_reload_with_new_rows(
+    qtbot: Any, view: TagTreeView, synced_context: Any
+) -> None:
+    assert view.tree.isExpanded(view.model.index(0, 0))  # sections open on first show
+    group = _group_index(view.model, "复购")
+    view.tree.expand(group)
+    view.tree.collapse(view.model.index(1, 0))
+    view.tree.setCurrentIndex(view.model.index(1, 0, group))
+    current_key = view.current_node().key
+    created = view.model.service.create_tag("意向程度", "新来的")
+    with qtbot.waitSignal(view.model.modelReset, timeout=10000):
+        synced_context.publish(created.changes)
+    qtbot.waitUntil(lambda: view.model.tree.get(f"tag:{created.tag.id}") is not None)
+    assert view.tree.isExpanded(_group_index(view.model, "复购"))
+    assert not view.tree.isExpanded(view.model.index(1, 0))
+    assert view.current_node().key == current_key
