@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.progress import Progress
-from desktop.services.tagging import BatchInfo, BatchResult
+from desktop.services.spreadsheet_import import ImportRefused, NothingToImport
+from desktop.services.tagging import BatchInfo, BatchResult, TaggingError
+from desktop.services.xlsx_safe import ExportError
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -46,6 +48,13 @@ def pick(bilingual: str) -> str:
     if not sep:
         return bilingual
     return en if is_english() else zh
+
+
+def message_for(exc: BaseException) -> str:
+    """One sentence in the UI language: batch, import and export refusals carry their own."""
+    if isinstance(exc, TaggingError | ImportRefused | NothingToImport | ExportError):
+        return pick(str(exc))
+    return readable(exc)
 
 
 class BatchProgressPanel(QWidget):
@@ -177,7 +186,7 @@ class BatchProgressPanel(QWidget):
         if event.total:
             self.bar.setRange(0, event.total)
         self.bar.setValue(event.done)
-        self.counts.setText(pick(event.text) if " / " in event.text else event.text)
+        self.counts.setText(event.text)  # the engine's counts, rate and ETA, in both languages
 
     def _finished(self, result: BatchResult) -> None:
         self.result = result
@@ -209,7 +218,7 @@ class BatchProgressPanel(QWidget):
             self.pilotFinished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(readable(exc))
+        self.message.setText(message_for(exc))
         self._show_buttons(running=False)
         self.continue_button.setVisible(True)
         self.continue_button.setText(self.tr("Try again"))

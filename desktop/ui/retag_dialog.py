@@ -38,9 +38,8 @@ from desktop.domain.retag_plan import RetagPlan
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
-from desktop.ui.batch_progress import BatchProgressPanel, pick
+from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
-from desktop.ui.errors import readable
 
 PREVIEW_DELAY_MS = 200
 RESULTS_SHOWN = 8
@@ -321,7 +320,7 @@ class RetagDialog(QDialog):
 
     def _preview_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.preview.setText(html.escape(pick(readable(exc))))
+            self.preview.setText(html.escape(message_for(exc)))
 
     def _preview_html(self, plan: RetagPlan, eta: float) -> str:
         label = self._labels.get
@@ -381,7 +380,7 @@ class RetagDialog(QDialog):
     def _submit_failed(self, exc: BaseException) -> None:
         self.form.setEnabled(True)
         self._update_start()
-        self.preview.setText(html.escape(pick(readable(exc))))
+        self.preview.setText(html.escape(message_for(exc)))
 
     def _description(self) -> str:
         add = [self._labels.get(t, t) for t in self.add_chooser.tag_ids()]

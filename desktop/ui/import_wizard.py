@@ -1,0 +1,321 @@
+"""The spreadsheet import wizard: choose a file, see every problem and the preview, import.
+
+Step 1 picks the file (or saves the template to start from). Step 2 shows what the check found,
+one row per problem (row, column, value, problem, suggestion, in the UI language), and the
+preview of the valid rows; "Import" is offered only for a clean file, or once the user ticks
+"import only the valid rows". Step 3 runs the batch with its pilot through the same progress
+panel as the retag dialog. Reading, checking and queueing all run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.import_template import write_template
+from desktop.services.spreadsheet_import import ImportProblem, ImportReport, SpreadsheetImporter
+from desktop.ui.batch_progress import BatchProgressPanel, message_for
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import is_english
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+STEP_FILE, STEP_CHECK, STEP_RUN = range(3)
+
+
+class ProblemTableModel(QAbstractTableModel):
+    """The problems of one check, in sheet order."""
+
+    COLUMNS = ("Row", "Column", "Value", "Problem", "Suggestion")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._problems: list[ImportProblem] = []
+
+    def set_problems(self, problems: list[ImportProblem]) -> None:
+        self.beginResetModel()
+        self._problems = list(problems)
+        self.endResetModel()
+
+    def problem(self, row: int) -> ImportProblem:
+        return self._problems[row]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        return self.tr(self.COLUMNS[section])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        problem = self._problems[index.row()]
+        english = is_english()
+        values = (
+            "" if problem.row is None else str(problem.row),
+            problem.column,
+            problem.value,
+            problem.problem_en if english else problem.problem_zh,
+            problem.suggestion_en if english else problem.suggestion_zh,
+        )
+        return values[index.column()]
+
+
+class ImportWizard(QDialog):
+    checked = Signal(object)        # ImportReport
+    batchStarted = Signal(str)      # batch id
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.report: ImportReport | None = None
+        self.batch_id = ""
+        self.setWindowTitle(self.tr("Import tags from a spreadsheet"))
+        self.steps = QStackedWidget()
+        self.steps.addWidget(self._file_step())
+        self.steps.addWidget(self._check_step())
+        self.progress = BatchProgressPanel(context)
+        run_step = QWidget()
+        QVBoxLayout(run_step).addWidget(self.progress)
+        self.steps.addWidget(run_step)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.steps, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(900, 600)
+
+    # -- step 1: the file ---------------------------------------------------------------
+
+    def _file_step(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(self.tr(
+            "Choose an .xlsx file with the columns external_userid, owner_userid (optional),"
+            " add_tags and remove_tags. An export of your customers has them all: fill in the"
+            " tags and import it back. Every row is checked before anything is written."))
+        intro.setWordWrap(True)
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(self.tr("Spreadsheet (.xlsx)"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.setAutoDefault(False)
+        browse.clicked.connect(self._browse)
+        self.template_button = QPushButton(self.tr("Save the template…"))
+        self.template_button.setAutoDefault(False)
+        self.template_button.clicked.connect(self._save_template)
+        self.check_button = QPushButton(self.tr("Check"))
+        self.check_button.clicked.connect(self.check)
+        self.file_message = QLabel()
+        self.file_message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.template_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.file_message)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        return page
+
+    def set_path(self, path: Path) -> None:
+        self.path_edit.setText(str(path))
+
+    def check(self) -> None:
+        """Read and check the file on a worker thread; nothing is written."""
+        text = self.path_edit.text().strip()
+        if not text:
+            self.file_message.setText(self.tr("Choose a file first."))
+            return
+        path = Path(text)
+        importer = SpreadsheetImporter(self.context.cache)
+        self.check_button.setEnabled(False)
+        self.file_message.setText(self.tr("Checking every row…"))
+        self.context.run_task(lambda progress, cancel: importer.validate(
+            path, progress=progress, cancel=cancel), name="import check",
+            on_result=self._checked, on_error=self._check_failed)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import spreadsheet"), "",
+                                              self.tr("Excel workbook (*.xlsx);;All files (*)"))
+        if name:
+            self.set_path(Path(name))
+
+    def _save_template(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save the import template"),
+                                              "tagdesk-import.xlsx",
+                                              self.tr("Excel workbook (*.xlsx)"))
+        if not name:
+            return
+        path = Path(name).with_suffix(".xlsx")
+        self.context.run_task(lambda _p, _c: write_template(path), name="template",
+                              on_result=lambda written: self.file_message.setText(
+                                  self.tr("Template saved: %1").replace("%1", str(written))),
+                              on_error=lambda exc: self.file_message.setText(message_for(exc)))
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.check_button.setEnabled(True)
+        self.file_message.setText(message_for(exc))
+
+    # -- step 2: problems and preview ---------------------------------------------------
+
+    def _check_step(self) -> QWidget:
+        page = QWidget()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = ProblemTableModel(self)
+        self.problem_view = QTableView()
+        self.problem_view.setModel(self.problems)
+        self.problem_view.setWordWrap(True)
+        self.problem_view.verticalHeader().setVisible(False)
+        header = self.problem_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((50, 150, 160, 260)):
+            self.problem_view.setColumnWidth(column, width)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.only_valid = QCheckBox(self.tr("Import only the valid rows"))
+        self.only_valid.toggled.connect(self._update_import)
+        self.pilot = QSpinBox()
+        self.pilot.setRange(0, 1_000_000)
+        self.pilot.setValue(self.context.workspace.profile.pilot_size)
+        self.pilot.setSpecialValueText(self.tr("no pilot"))
+        self.pilot.setSuffix(self.tr(" relations first"))
+        options = QFormLayout()
+        options.addRow(self.only_valid)
+        options.addRow(self.tr("Pilot:"), self.pilot)
+        back = QPushButton(self.tr("Back"))
+        back.setAutoDefault(False)
+        back.clicked.connect(lambda: self.steps.setCurrentIndex(STEP_FILE))
+        self.recheck_button = QPushButton(self.tr("Check again"))
+        self.recheck_button.setAutoDefault(False)
+        self.recheck_button.clicked.connect(self.check)
+        self.import_button = QPushButton(self.tr("Import"))
+        self.import_button.clicked.connect(self.start_import)
+        buttons = QHBoxLayout()
+        buttons.addWidget(back)
+        buttons.addWidget(self.recheck_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problem_view, 1)
+        layout.addWidget(self.preview)
+        layout.addLayout(options)
+        layout.addLayout(buttons)
+        return page
+
+    def _checked(self, report: ImportReport) -> None:
+        self.report = report
+        self.check_button.setEnabled(True)
+        self.file_message.clear()
+        self.problems.set_problems(report.problems)
+        self.problem_view.setVisible(bool(report.problems))
+        self.summary.setText(self._summary_text(report))
+        self.preview.setText(self._preview_html(report))
+        self.only_valid.setChecked(False)
+        self.only_valid.setVisible(bool(report.problems) and report.importable)
+        self._update_import()
+        self.steps.setCurrentIndex(STEP_CHECK)
+        self.checked.emit(report)
+
+    def _summary_text(self, report: ImportReport) -> str:
+        if report.ok:
+            return (self.tr("%1: all %2 rows are valid.").replace("%1", report.path.name)
+                    .replace("%2", f"{report.rows:,}"))
+        return (self.tr("%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is"
+                        " written until they are fixed, unless you import only the valid rows.")
+                .replace("%1", report.path.name).replace("%2", f"{report.rows:,}")
+                .replace("%3", f"{report.valid:,}").replace("%4", f"{report.invalid:,}")
+                .replace("%5", f"{len(report.problems):,}"))
+
+    def _preview_html(self, report: ImportReport) -> str:
+        plan = report.plan
+        if not report.valid:
+            return ""
+        lines = [self.tr("<b>%1</b> relations to change (%2 API calls) of %3 named ·"
+                         " %4 already as asked · %5 left out for exclusive tags")
+                 .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+                 .replace("%3", f"{report.relations:,}").replace("%4", f"{plan.skipped_noop:,}")
+                 .replace("%5", f"{plan.skipped_conflicts:,}")]
+        labels = report.tag_labels
+        for sign, counts in (("+", plan.per_tag_add), ("−", plan.per_tag_remove)):
+            for tag_id, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+                lines.append(html.escape(f"{sign} {labels.get(tag_id, tag_id)}: {count:,}"))
+        return "<br>".join(lines)
+
+    def _update_import(self) -> None:
+        report = self.report
+        allowed = report is not None and report.importable and (
+            report.ok or self.only_valid.isChecked())
+        self.import_button.setEnabled(allowed)
+        self.pilot.setEnabled(allowed)
+
+    # -- step 3: run --------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        """Queue the valid rows as one batch (source "import") and run it with its pilot."""
+        report = self.report
+        if report is None or not self.import_button.isEnabled():
+            return
+        importer = SpreadsheetImporter(self.context.cache)
+        tagging = self.context.tagging
+        pilot, skip = self.pilot.value(), self.only_valid.isChecked()
+        self.import_button.setEnabled(False)
+        self.context.run_task(
+            lambda _p, _c: importer.submit(report, tagging, pilot_size=pilot, skip_invalid=skip),
+            name="queue import", writer=True, on_result=self._submitted,
+            on_error=self._submit_failed)
+
+    def _submitted(self, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self.steps.setCurrentIndex(STEP_RUN)
+        report = self.report
+        ids = frozenset(c.relation_id for c in report.plan.changes) if report else frozenset()
+        self.progress.start(batch_id, ids)
+        self.batchStarted.emit(batch_id)
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        self._update_import()
+        self.preview.setText(html.escape(message_for(exc)))

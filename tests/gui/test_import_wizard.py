@@ -1,0 +1,124 @@
+"""The import wizard and the export dialog over a synced sandbox (300 customers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import QModelIndex, Qt
+
+from desktop.services.spreadsheet_export import SHEET_TITLE
+from desktop.ui.export_dialog import ExportDialog
+from desktop.ui.import_wizard import STEP_CHECK, STEP_RUN, ImportWizard
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 20000
+
+
+def _sheet(path: Path, *rows: list[object]) -> Path:
+    book = Workbook()
+    book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def _wizard(qtbot: Any, context: Any, path: Path) -> ImportWizard:
+    wizard = ImportWizard(context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_path(path)
+    with qtbot.waitSignal(wizard.checked, timeout=WAIT_MS):
+        qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
+    assert wizard.steps.currentIndex() == STEP_CHECK
+    return wizard
+
+
+def _fresh_relations(sandbox: Any, tag_id: str, count: int) -> list[tuple[str, str]]:
+    return [r for r in sorted(sandbox.state.relations())
+            if tag_id not in sandbox.state.relation_tag_ids(*r)][:count]
+
+
+def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
+        qtbot: Any, qtmodeltester: Any, synced_context: Any, sandbox: Any,
+        tmp_path: Path) -> None:
+    shipped = sandbox.state.find_tag("客户阶段", "已发货")
+    relations = _fresh_relations(sandbox, shipped, 3)
+    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations),
+                  ["13800138000", "", "已发货", ""], [relations[0][1], "", "高意象", ""])
+    wizard = _wizard(qtbot, synced_context, path)
+    model = wizard.problems
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    cells = [[model.data(model.index(r, c)) for c in range(5)] for r in range(2)]
+    assert cells[0][:3] == ["5", "A external_userid", "13800138000"]
+    assert "手机号码" in cells[0][3] and "导出" in cells[0][4]
+    assert cells[1][:3] == ["6", "C add_tags", "高意象"] and "高意向" in cells[1][4]
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.EditRole) is None
+    assert model.rowCount(model.index(0, 0)) == 0 and model.columnCount(QModelIndex()) == 5
+    assert "3 valid, 2 with problems" in wizard.summary.text()
+    assert "<b>3</b> relations to change" in wizard.preview.text()
+    assert not wizard.import_button.isEnabled() and wizard.only_valid.isVisible()
+
+    wizard.only_valid.setChecked(True)
+    wizard.pilot.setValue(0)
+    assert wizard.import_button.isEnabled()
+    with qtbot.waitSignal(wizard.progress.batchFinished, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert wizard.steps.currentIndex() == STEP_RUN
+    assert (blocker.args[0].status, blocker.args[0].applied) == ("done", 3)
+    assert all(shipped in sandbox.state.relation_tag_ids(*r) for r in relations)
+    assert synced_context.tagging.batch(wizard.batch_id).source == "import"
+
+
+def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any,
+                                                 sandbox: Any, tmp_path: Path) -> None:
+    refunded = sandbox.state.find_tag("客户阶段", "已退款")
+    relations = _fresh_relations(sandbox, refunded, 9)
+    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已退款", ""] for u, e in relations))
+    wizard = _wizard(qtbot, synced_context, path)
+    assert wizard.summary.text().endswith("all 9 rows are valid.")
+    assert not wizard.problem_view.isVisible() and not wizard.only_valid.isVisible()
+    wizard.pilot.setValue(4)
+    with qtbot.waitSignal(wizard.progress.pilotFinished, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].applied == 4 and blocker.args[0].pending == 5
+    assert sum(refunded in sandbox.state.relation_tag_ids(*r) for r in relations) == 4
+    with qtbot.waitSignal(wizard.progress.batchFinished, timeout=WAIT_MS):
+        qtbot.mouseClick(wizard.progress.continue_button, Qt.MouseButton.LeftButton)
+    assert all(refunded in sandbox.state.relation_tag_ids(*r) for r in relations)
+
+
+def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("external_userid,add_tags\nwmX,VIP\n", encoding="utf-8")
+    wizard = _wizard(qtbot, synced_context, path)
+    model = wizard.problems
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 0)) == "" and "CSV" in model.data(model.index(0, 3))
+    assert not wizard.import_button.isEnabled() and not wizard.only_valid.isVisible()
+
+
+def test_the_export_dialog_writes_the_chosen_group_columns(qtbot: Any, synced_context: Any,
+                                                           tmp_path: Path) -> None:
+    ids = synced_context.filter_engine.relation_ids("高意向")
+    dialog = ExportDialog(synced_context, ids, "高意向")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    row = next(i for i in range(dialog.groups.count())
+               if dialog.groups.item(i).text() == "客户等级")
+    dialog.groups.item(row).setCheckState(Qt.CheckState.Checked)
+    assert dialog.chosen_groups() == ["客户等级"]
+    dialog.set_path(tmp_path / "high")
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert result.rows == len(ids) and result.path == tmp_path / "high.xlsx"
+    sheet = load_workbook(result.path)[SHEET_TITLE]
+    assert "客户等级" in [c.value for c in sheet[1]] and sheet.max_row == len(ids) + 1
+    assert str(len(ids)) in dialog.message.text()
