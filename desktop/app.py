@@ -74,10 +74,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services.logs import setup_logging
+    from desktop.services.logs import current_log_file
     from desktop.services.workspace import open_workspace
-    from desktop.ui.errors import install_excepthook, is_expected, readable
+    from desktop.ui.crash_dialog import install_crash_handler, offer_recovery
+    from desktop.ui.errors import is_expected, readable
     from desktop.ui.i18n import Translations, choose_language
+    from desktop.ui.qt_logging import install_qt_message_handler
     from desktop.ui.session import GuiSession
     from desktop.ui.settings import Settings
     from desktop.ui.style import apply_style, icon
@@ -94,8 +96,9 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = Settings(home)
     translations = Translations()
     translations.install(choose_language(settings.language))
-    if screenshot is None:
-        install_excepthook(setup_logging(args.home, debug=args.debug))
+    install_qt_message_handler()
+    interactive = screenshot is None and not args.no_crash_dialog
+    crash = install_crash_handler(current_log_file(), dialog=interactive)
 
     name = DEMO_PROFILE if args.demo else (args.gui_profile or settings.last_profile or DEMO_PROFILE)
     try:
@@ -103,20 +106,24 @@ def run_gui(args: argparse.Namespace) -> int:
     except Exception as exc:
         if not is_expected(exc):
             log.exception("opening profile %s failed", name)
-        return _fail(readable(exc), screenshot is None)
+        crash.uninstall()
+        return _fail(readable(exc), interactive)
     settings.last_profile = name
     session = GuiSession(workspace, settings, translations)
     try:
         if screenshot is not None:
             return _screenshot(app, session, screenshot)
         session.show()
+        offer_recovery(crash, session.context, session.window)
         return int(app.exec())
     finally:
         session.close()
         settings.sync()
+        crash.uninstall()
 
 
 def _fail(message: str, interactive: bool) -> int:
+    """Report a failure to open the profile: stderr always, a message box when interactive."""
     print(f"tagdesk: {message}", file=sys.stderr)
     if interactive:
         from PySide6.QtWidgets import QMessageBox

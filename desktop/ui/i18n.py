@@ -38,15 +38,23 @@ class Translations:
         self._installed: list[QTranslator] = []
         self.language = CHINESE
 
+    def uninstall(self) -> None:
+        """Back to the state before any install: no catalogues, the English source strings."""
+        global _current
+        app = QCoreApplication.instance()
+        for translator in self._installed:
+            if app is not None:
+                app.removeTranslator(translator)
+        self._installed.clear()
+        self.language = _current = CHINESE
+
     def install(self, language: str) -> bool:
         """Install `language`'s catalogues; False when TagDesk's own file is missing."""
         app = QCoreApplication.instance()
         if app is None:
             raise RuntimeError("create the QApplication before loading translations")
         global _current
-        for translator in self._installed:
-            app.removeTranslator(translator)
-        self._installed.clear()
+        self.uninstall()
         self.language = _current = language
         own = QTranslator(app)
         loaded = own.load(f"tagdesk_{language}", str(resources_dir() / "translations"))

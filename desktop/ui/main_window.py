@@ -8,7 +8,6 @@ settings file when the window closes and restored when it opens.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from desktop import __version__
 from desktop.domain.filter import __doc__ as FILTER_SYNTAX
 from desktop.services.changes import ChangeSet
+from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.context import AppContext
@@ -27,6 +27,7 @@ from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableMode
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
+from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.settings import (
@@ -39,6 +40,8 @@ from desktop.ui.settings import (
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.style import icon
 from desktop.ui.sync_controller import SyncController
+from desktop.ui.tag_picker import TagPicker
+from desktop.ui.tag_tree_view import TagTreeView
 
 FAVOURITE_SLOTS = 3
 
@@ -53,15 +56,15 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.sync = sync
         self.language = language
-        self.picker: Any = None
+        self.picker: TagPicker | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
         self.table = CustomerTableView(self.model)
         self.detail = DetailPane(context)
         self.filter_bar = FilterBar(settings, context.workspace.profile.name)
-        self.tag_tree = _tag_widget("tag_tree_view", "TagTreeView", context)
-        self.favourites = _tag_widget("favourites_bar", "FavouritesBar", context)
+        self.tag_tree = TagTreeView(context)
+        self.favourites = FavouritesBar(context)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._build_layout()
@@ -81,22 +84,19 @@ class MainWindow(QMainWindow):
     def selected_relation_ids(self) -> list[int]:
         return self.table.selected_relation_ids()
 
-    def open_tag_picker(self) -> Any:
+    def open_tag_picker(self) -> TagPicker | None:
         ids = self.selected_relation_ids()
         if not ids:
             self.status.message(self.tr("Select customers first, then press T to tag them."))
             return None
-        picker_class = _tag_class("tag_picker", "TagPicker")
-        if picker_class is None:
-            return None
         if self.picker is not None:
             self.picker.close()
-        self.picker = picker_class(self.context, ids, self)
+        self.picker = TagPicker(self.context, ids, self)
         self.picker.show()
         return self.picker
 
     def toggle_favourite(self, slot: int) -> None:
-        tag_id = self.favourites.tag_for_slot(slot) if self.favourites is not None else None
+        tag_id = self.favourites.tag_for_slot(slot)
         ids = self.selected_relation_ids()
         if tag_id is None:
             self.status.message(self.tr("No favourite in slot %1: pin a tag first.")
@@ -125,10 +125,8 @@ class MainWindow(QMainWindow):
         left.setObjectName("tagPanel")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 0, 4)
-        if self.favourites is not None:
-            left_layout.addWidget(self.favourites)
-        if self.tag_tree is not None:
-            left_layout.addWidget(self.tag_tree, 1)
+        left_layout.addWidget(self.favourites)
+        left_layout.addWidget(self.tag_tree, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -236,11 +234,9 @@ class MainWindow(QMainWindow):
         self.model.queryFailed.connect(self._query_failed)
         self.model.countsChanged.connect(self.status.set_counts)
         self.table.selectionChangedIds.connect(self._selection_changed)
-        if self.tag_tree is not None:
-            self.tag_tree.tagClicked.connect(self._tag_clicked)
-            self.tag_tree.groupClicked.connect(self._group_clicked)
-        if self.favourites is not None:
-            self.favourites.toggleRequested.connect(self._favourite_clicked)
+        self.tag_tree.tagClicked.connect(self._tag_clicked)
+        self.tag_tree.groupClicked.connect(self._group_clicked)
+        self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
         self.sync.progressed.connect(self.status.sync_progress)
         self.sync.finished.connect(self._sync_finished)
@@ -295,7 +291,7 @@ class MainWindow(QMainWindow):
         self.sync_action.setEnabled(False)
         self.status.sync_started()
 
-    def _sync_finished(self, result: Any) -> None:
+    def _sync_finished(self, result: SyncResult) -> None:
         self.status.message(
             self.tr("Sync complete: %1 customers, %2 relations, %3 tags in %4 s")
             .replace("%1", f"{result.customers:,}").replace("%2", f"{result.relations:,}")
@@ -380,15 +376,3 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
 
-
-def _tag_class(module: str, name: str) -> Any:
-    """A tag widget class from the tag-tree package, or None while it is not installed."""
-    try:
-        return getattr(importlib.import_module(f"desktop.ui.{module}"), name)
-    except ImportError:
-        return None
-
-
-def _tag_widget(module: str, name: str, context: AppContext) -> Any:
-    widget_class = _tag_class(module, name)
-    return None if widget_class is None else widget_class(context)

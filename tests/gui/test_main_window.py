@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.services.profiles import ProfileStore
 from desktop.store.relations import load_relations
@@ -47,12 +47,9 @@ def _tag_id(context: Any, name: str) -> str:
 
 
 def _click(qtbot: Any, window: MainWindow, tag_id: str, modifiers: Qt.KeyboardModifier) -> None:
-    """A click in the tag tree: its signal when the tree is there, else the same slot."""
+    """A click in the tag tree, as the tree reports it."""
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        if window.tag_tree is not None:
-            window.tag_tree.tagClicked.emit(tag_id, modifiers)
-        else:
-            window._tag_clicked(tag_id, modifiers)
+        window.tag_tree.tagClicked.emit(tag_id, modifiers)
 
 
 def _cli_count(context: Any, text: str, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
@@ -221,3 +218,62 @@ def test_menus_use_platform_shortcuts(window: MainWindow) -> None:
     assert QKeySequence("Ctrl+T") in window.picker_action.shortcuts()
     assert [a.shortcuts()[0].toString() for a in window.favourite_actions] == [
         "Alt+1", "Alt+2", "Alt+3"]
+
+
+def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    from desktop.services.tag_admin import TagAdminService
+
+    tag = _tag_id(synced_context, "VIP")
+    with qtbot.waitSignal(synced_context.changed, timeout=10000):
+        synced_context.publish(TagAdminService(synced_context.workspace).pin(
+            synced_context.operator, tag))
+    qtbot.waitUntil(lambda: window.favourites.tag_for_slot(1) == tag, timeout=10000)
+    rows = [r for r in range(40) if tag not in _sandbox_tags(
+        synced_context, sandbox, window.model.relation_id(r))][:2]
+    for row in rows:
+        window.table.selectionModel().select(
+            window.model.index(row, 0), window.table.selectionModel().SelectionFlag.Select
+            | window.table.selectionModel().SelectionFlag.Rows)
+    ids = window.selected_relation_ids()
+    assert len(ids) == 2
+    window.activateWindow()
+    window.table.setFocus()
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        qtbot.keyClick(window.table, Qt.Key.Key_1, ALT)
+    assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
+    assert window.undo_action.text().endswith("VIP")
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
+    assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
+
+
+def test_switching_the_language_rebuilds_the_window(qtbot: Any, synced_workspace: Any,
+                                                    gui_home: Path) -> None:
+    from desktop.ui.i18n import CHINESE, ENGLISH, Translations
+    from desktop.ui.session import GuiSession
+
+    translations = Translations()
+    translations.install(CHINESE)
+    session = GuiSession(synced_workspace, Settings(gui_home), translations)
+    try:
+        first = session.window
+        with qtbot.waitSignal(first.model.queryFinished, timeout=15000):
+            session.show()
+        assert first.menuBar().actions()[0].text() == "文件(&F)"
+        assert first.sync_action.text() == "立即同步"
+        language = next(a for a in first.findChildren(QAction) if a.data() == ENGLISH)
+        with qtbot.waitSignal(session.windowReplaced, timeout=5000):
+            language.trigger()
+        second = session.window
+        qtbot.addWidget(second)
+        assert second is not first and second.isVisible() and not first.isVisible()
+        assert second.menuBar().actions()[0].text() == "&File"
+        assert second.model.headerData(0, Qt.Orientation.Horizontal) == "Customer"
+        assert Settings(gui_home).language == ENGLISH
+        qtbot.waitUntil(lambda: second.model.last_result is not None, timeout=15000)
+        assert second.model.rowCount() == first.model.rowCount()
+    finally:
+        translations.uninstall()
+        session.context.cancel_all()
+        session.context.wait_idle()
