@@ -41,7 +41,6 @@ MAX_ABBREVIATION_LEN = 8
 _ABBREVIATION_EXTRA = frozenset("-_.")
 
 
-
 class TagAdminError(Exception):
     """A change TagDesk will not make or WeCom refused, said in Chinese and English."""
 
@@ -296,35 +295,45 @@ class TagAdminService(TagCatalog):
         return self._record_deleted(rows, [group])
 
     def _record_deleted(self, rows: list[DoomedTag], groups: list[GroupRow]) -> ChangeSet:
+        """Journal every relation that lost a tag (its tags before and after, as the outbox
+        does), then unlink and tombstone the tags, their pins and codes."""
         batch_id = _new_batch_id()
         pks = [row[0] for row in rows]
-        lost: set[int] = set()
+        doomed = {row[1] for row in rows}
+        marks = ",".join("?" * len(pks))
         with self.cache.write() as conn:
+            carried: dict[int, set[str]] = {}
+            owners: dict[int, tuple[str, str]] = {}
+            for rid, external_userid, userid, tag_id in conn.execute(
+                "SELECT r.id, r.external_userid, r.userid, t.id FROM relation r"
+                " JOIN relation_tag rt ON rt.relation_id = r.id JOIN tag t ON t.pk = rt.tag_pk"
+                f" WHERE r.id IN (SELECT relation_id FROM relation_tag WHERE tag_pk IN ({marks}))"
+                " ORDER BY r.id", pks,
+            ):
+                carried.setdefault(rid, set()).add(tag_id)
+                owners[rid] = (external_userid, userid)
             entries = [
                 self._entry("group_delete", batch_id, group.id, group.name, group.name,
                             before={"name": group.name, "order": group.order})
                 for group in groups
             ]
-            for pk, tag_id, name, group_name, _, order in rows:
-                links = conn.execute(
-                    "SELECT r.id, r.external_userid, r.userid FROM relation_tag rt"
-                    " JOIN relation r ON r.id = rt.relation_id WHERE rt.tag_pk = ?", (pk,),
-                ).fetchall()
+            for _, tag_id, name, group_name, _, order in rows:
+                losers = [rid for rid, tags in carried.items() if tag_id in tags]
                 entries.append(self._entry(
                     "tag_delete", batch_id, tag_id, name, group_name,
-                    before={"name": name, "order": order, "relations": len(links)},
+                    before={"name": name, "order": order, "relations": len(losers)},
                 ))
-                reason = "标签已被删除 / the tag was deleted"
                 entries.extend(
-                    replace(self._entry("tag_remove", batch_id, tag_id, name, group_name,
-                                        before={"tag": name}, after={}),
-                            external_userid=external_userid, userid=userid, reason=reason)
-                    for _, external_userid, userid in links
+                    replace(self._entry("tag_remove", batch_id, tag_id, name, group_name),
+                            external_userid=owners[rid][0], userid=owners[rid][1],
+                            before=json.dumps(sorted(carried[rid])),
+                            after=json.dumps(sorted(carried[rid] - doomed)),
+                            reason="标签已被删除 / the tag was deleted")
+                    for rid in losers
                 )
-                lost.update(rid for rid, _, _ in links)
-            conn.executemany("DELETE FROM relation_tag WHERE tag_pk = ?", [(pk,) for pk in pks])
-            conn.executemany("UPDATE tag SET deleted = 1 WHERE pk = ?", [(pk,) for pk in pks])
-            ids = [(row[1],) for row in rows]
+            conn.execute(f"DELETE FROM relation_tag WHERE tag_pk IN ({marks})", pks)
+            conn.execute(f"UPDATE tag SET deleted = 1 WHERE pk IN ({marks})", pks)
+            ids = [(tag_id,) for tag_id in doomed]
             conn.executemany("DELETE FROM tag_pin WHERE tag_id = ?", ids)
             conn.executemany("DELETE FROM tag_meta WHERE tag_id = ?", ids)
             conn.execute(
@@ -334,7 +343,7 @@ class TagAdminService(TagCatalog):
             )
             journal.append(conn, entries)
             bump_data_version(self.cache, conn)
-        return ChangeSet(relation_ids=frozenset(lost), tags_changed=True, prefs_changed=True,
+        return ChangeSet(relation_ids=frozenset(carried), tags_changed=True, prefs_changed=True,
                          journal_appended=True, batch_id=batch_id)
 
     # -- pins and abbreviations (local) ----------------------------------------------------

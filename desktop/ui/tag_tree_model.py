@@ -172,6 +172,11 @@ class TagTreeModel(QAbstractItemModel):
     def columnCount(self, parent: Index = _ROOT) -> int:
         return 2
 
+    def hasChildren(self, parent: Index = _ROOT) -> bool:
+        """One call instead of Qt's rowCount + columnCount pair (views ask for every row)."""
+        children = self._children(parent)
+        return bool(children)
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:

@@ -192,7 +192,7 @@ def run(app: QApplication, context: AppContext, runs: int) -> None:
     first = reload_and_wait(view)
     print(f"  first load: {first[0]:.0f} ms until shown, worst stall {first[1]:.1f} ms")
     loads = [reload_and_wait(view) for _ in range(runs)]
-    report("reload, same shape (dataChanged): wall", [wall for wall, _ in loads])
+    report("reload, same shape (layoutChanged): wall", [wall for wall, _ in loads])
     report("reload, same shape: worst stall", [stall for _, stall in loads])
     model = view.model
     resets = []

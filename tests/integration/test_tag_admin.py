@@ -278,6 +278,11 @@ def test_delete_tags_unlinks_and_journals_each_relation(
         (tag_id,)) == 0
     removed = [r for r in _journal(ws, "tag_remove") if r["batch_id"] == changes.batch_id]
     assert len(removed) == impact.relations and all(r["external_userid"] for r in removed)
+    for row in removed:  # the relation's tags before and after, as the outbox writes them
+        before, after = json.loads(row["before"]), json.loads(row["after"])
+        assert tag_id in before and set(before) - set(after) == {tag_id}
+        assert set(after) == sandbox.state.relation_tag_ids(row["userid"],
+                                                             row["external_userid"])
     assert json.loads(_journal(ws, "tag_delete")[0]["before"])["relations"] == impact.relations
     assert ws.cache.get_meta(DATA_VERSION_KEY) != version
     assert admin.pins(operator) == []
@@ -293,6 +298,10 @@ def test_delete_group(admin: TagAdminService, ws: Workspace, sandbox: Any) -> No
     assert all(g.id != group_id for g in admin.group_infos())
     assert len(_journal(ws, "tag_delete")) == 3
     assert _journal(ws, "group_delete")[0]["tag_id"] == group_id
+    doomed = {row["tag_id"] for row in _journal(ws, "tag_delete")}
+    for row in _journal(ws, "tag_remove"):
+        assert not set(json.loads(row["after"])) & doomed
+    assert journal.verify(ws.cache).ok
 
 
 def test_deleting_the_last_tag_drops_the_group(admin: TagAdminService, sandbox: Any) -> None:
