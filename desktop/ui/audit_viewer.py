@@ -435,6 +435,7 @@ def _table(model: Any) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setDefaultSectionSize(120)
+    view.setColumnWidth(0, view.fontMetrics().horizontalAdvance("2099-12-31 23:59:59") + 16)
     return view
 
 

@@ -1,0 +1,292 @@
+"""Reports with charts: relations per tag, changes per day by source, changes per operator,
+and the health of the tag data (untagged customers, mutually exclusive tags together).
+
+The numbers come from `services.audit` on worker threads; this module only draws
+them (QtCharts) and saves a chart as PNG. A write or a sync redraws the reports.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import audit
+from desktop.services.changes import ChangeSet
+from desktop.ui.audit_model import LABELS
+from desktop.ui.context import AppContext
+
+PERIOD_DAYS = (7, 30, 90, 365)
+REDRAW_DELAY_MS = 500
+MANY_CATEGORIES = 10
+
+
+class ReportsWindow(QWidget):
+    """Four report tabs; `loaded(name)` after each report is drawn ("tags", "days",
+    "operators", "health")."""
+
+    loaded = Signal(str)
+    failed = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("Reports"))
+        self.context = context
+        self.tag_counts: list[audit.TagCount] = []
+        self.days: audit.DaySeries | None = None
+        self.operators: list[audit.OperatorCount] = []
+        self.health: audit.Health | None = None
+        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
+        self._redraw.timeout.connect(self.refresh)
+        self._build()
+        context.changed.connect(self._on_changed)
+        self._load_groups()
+        self.refresh()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.scope = QComboBox()
+        self.scope.addItem(self.tr("Most used tags"), "")
+        self.top = QSpinBox(minimum=5, maximum=100, value=15)
+        self.period = QComboBox()
+        for days in PERIOD_DAYS:
+            self.period.addItem(self.tr("Last %1 days").replace("%1", str(days)), days)
+        self.period.setCurrentIndex(1)
+        self.scope.activated.connect(self.refresh_tags)
+        self.top.valueChanged.connect(self.refresh_tags)
+        self.period.activated.connect(self.refresh_changes)
+
+        self.tags_view = _chart_view()
+        self.days_view = _chart_view()
+        self.operators_view = _chart_view()
+        self.health_view = _chart_view()
+        self.health_text = QLabel()
+        self.health_text.setWordWrap(True)
+        self.health_text.setTextFormat(Qt.TextFormat.RichText)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_page(self.tags_view, QLabel(self.tr("Show")), self.scope,
+                               QLabel(self.tr("Top")), self.top), self.tr("Tags"))
+        self.tabs.addTab(_page(self.days_view, QLabel(self.tr("Period")), self.period),
+                         self.tr("Changes per day"))
+        self.tabs.addTab(_page(self.operators_view), self.tr("Changes per operator"))
+        self.tabs.addTab(_page(self.health_view, below=self.health_text), self.tr("Health"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.save_button = QPushButton(self.tr("Save chart as PNG…"))
+        self.save_button.clicked.connect(self._ask_save)
+        self.notice = QLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.failed.connect(lambda exc: self.notice.setText(html.escape(str(exc))))
+        self.resize(960, 640)
+
+    def _load_groups(self) -> None:
+        cache = self.context.cache
+
+        def fill(groups: list[tuple[str, str]]) -> None:
+            for group_id, name in groups:
+                self.scope.addItem(self.tr("Group: %1").replace("%1", name), group_id)
+
+        self.context.run_task(lambda _p, _c: audit.tag_groups(cache), name="report groups",
+                              on_result=fill, on_error=self.failed.emit)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.refresh_tags()
+        self.refresh_changes()
+        self.refresh_health()
+
+    def refresh_tags(self) -> None:
+        cache, group, top = self.context.cache, self.scope.currentData() or "", self.top.value()
+        self._run("tags", lambda: audit.relations_per_tag(cache, top=0 if group else top,
+                                                          group_id=group), self._draw_tags)
+
+    def refresh_changes(self) -> None:
+        cache = self.context.cache
+        until = datetime.now().timestamp()
+        since = until - int(self.period.currentData()) * 86400
+        self._run("days", lambda: audit.changes_per_day(cache, since, until), self._draw_days)
+        self._run("operators", lambda: audit.changes_per_operator(cache, since, until),
+                  self._draw_operators)
+
+    def refresh_health(self) -> None:
+        cache = self.context.cache
+        self._run("health", lambda: audit.health(cache), self._draw_health)
+
+    def _run(self, name: str, compute: Any, draw: Any) -> None:
+        def done(result: Any) -> None:
+            draw(result)
+            self.loaded.emit(name)
+
+        self.context.run_task(lambda _p, _c: compute(), name=f"report {name}",
+                              on_result=done, on_error=self.failed.emit)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.journal_appended or changes.full_reload or changes.tags_changed:
+            self._redraw.start()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _draw_tags(self, counts: list[audit.TagCount]) -> None:
+        self.tag_counts = counts
+        shown = list(reversed(counts))          # a horizontal chart draws bottom-up
+        labels = [c.tag_name if self.scope.currentData() else f"{c.group_name}：{c.tag_name}"
+                  for c in shown]
+        chart = _bar_chart(self.tr("Follow relations per tag"), labels,
+                           [(self.tr("Relations"), [c.relations for c in shown])],
+                           horizontal=True)
+        self.tags_view.setChart(chart)
+
+    def _draw_days(self, series: audit.DaySeries) -> None:
+        self.days = series
+        sets = [(LABELS.source(source), list(values)) for source, values in series.counts.items()]
+        chart = _bar_chart(self.tr("Journal rows per day, by source"),
+                           [day[5:] for day in series.days], sets)
+        self.days_view.setChart(chart)
+
+    def _draw_operators(self, counts: list[audit.OperatorCount]) -> None:
+        self.operators = counts
+        shown = list(reversed(counts))
+        chart = _bar_chart(self.tr("Changes per operator (seen-at-sync changes left out)"),
+                           [c.name for c in shown],
+                           [(self.tr("Changes"), [c.changes for c in shown])], horizontal=True)
+        self.operators_view.setChart(chart)
+
+    def _draw_health(self, health: audit.Health) -> None:
+        self.health = health
+        pie = QPieSeries()
+        pie.append(self.tr("Tagged customers"), health.customers - health.untagged_customers)
+        pie.append(self.tr("Untagged customers"), health.untagged_customers)
+        for piece in pie.slices():
+            piece.setLabelVisible(True)
+            piece.setLabel(f"{piece.label()} {int(piece.value())}")
+        chart = QChart()
+        chart.setTitle(self.tr("Customers with and without tags"))
+        chart.addSeries(pie)
+        self.health_view.setChart(chart)
+        lines = [self.tr("%1 of %2 customers carry no tag; %3 of %4 follow relations carry"
+                         " none.").replace("%1", str(health.untagged_customers))
+                 .replace("%2", str(health.customers))
+                 .replace("%3", str(health.untagged_relations))
+                 .replace("%4", str(health.relations))]
+        if not health.conflicts:
+            lines.append(self.tr("No mutually exclusive tag sets are defined."))
+        for conflict in health.conflicts:
+            lines.append(self.tr("%1 (%2): %3 customers on %4 relations carry two or more.")
+                         .replace("%1", conflict.set_name)
+                         .replace("%2", "、".join(conflict.tag_names))
+                         .replace("%3", str(conflict.customers))
+                         .replace("%4", str(conflict.relations)))
+        self.health_text.setText("<br>".join(html.escape(line) for line in lines))
+
+    # -- saving --------------------------------------------------------------------------
+
+    def current_chart_view(self) -> QChartView:
+        views = (self.tags_view, self.days_view, self.operators_view, self.health_view)
+        return views[self.tabs.currentIndex()]
+
+    def save_png(self, path: Path, view: QChartView | None = None) -> bool:
+        """Save a chart (the visible one by default) as a PNG image."""
+        target = view or self.current_chart_view()
+        if not target.isVisible():
+            target.resize(900, 560)
+        return target.grab().save(str(path), "PNG")
+
+    def _ask_save(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save chart"), "chart.png",
+                                              "PNG (*.png)")
+        if name:
+            path = Path(name).with_suffix(".png")
+            saved = self.save_png(path)
+            self.notice.setText(self.tr("Saved %1").replace("%1", str(path)) if saved
+                                else self.tr("Could not save %1").replace("%1", str(path)))
+
+    def _tab_changed(self) -> None:
+        self.notice.clear()
+
+
+def _chart_view() -> QChartView:
+    view = QChartView()
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return view
+
+
+def _page(view: QChartView, *controls: QWidget, below: QWidget | None = None) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    if controls:
+        row = QHBoxLayout()
+        for control in controls:
+            row.addWidget(control)
+        row.addStretch(1)
+        layout.addLayout(row)
+    layout.addWidget(view, 1)
+    if below is not None:
+        layout.addWidget(below)
+    return page
+
+
+def _bar_chart(
+    title: str, categories: list[str], sets: list[tuple[str, list[int]]], *,
+    horizontal: bool = False,
+) -> QChart:
+    """Bars per category; several sets stack (vertical charts) so a day's total shows."""
+    series: QAbstractBarSeries = QHorizontalBarSeries() if horizontal else QStackedBarSeries()
+    for label, values in sets:
+        bar_set = QBarSet(label)
+        bar_set.append([float(v) for v in values])
+        series.append(bar_set)
+    chart = QChart()
+    chart.setTitle(title)
+    chart.addSeries(series)
+    category_axis = QBarCategoryAxis()
+    category_axis.append(categories)
+    if not horizontal and len(categories) > MANY_CATEGORIES:
+        category_axis.setLabelsAngle(-90)      # a month of days stays readable
+    value_axis = QValueAxis()
+    value_axis.setLabelFormat("%d")
+    top = max((sum(column) for column in zip(*(v for _, v in sets), strict=True)), default=0)
+    value_axis.setRange(0, max(1, top))
+    value_axis.applyNiceNumbers()
+    chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft if horizontal
+                  else Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom if horizontal
+                  else Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(category_axis)
+    series.attachAxis(value_axis)
+    chart.legend().setVisible(len(sets) > 1)
+    return chart

@@ -1,0 +1,124 @@
+"""The reports window draws the service numbers as charts, follows writes, saves PNGs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCharts import QAbstractBarSeries, QBarCategoryAxis, QChartView, QPieSeries
+from PySide6.QtGui import QImage
+
+from desktop.services import audit
+from desktop.services.changes import ChangeSet
+from desktop.ui.reports import ReportsWindow
+
+pytestmark = pytest.mark.gui
+
+REPORTS = ("tags", "days", "operators", "health")
+
+
+@pytest.fixture
+def context(synced_context: Any, sandbox: Any) -> Any:
+    ws = synced_context.workspace
+    keen = sandbox.state.find_tag("意向程度", "高意向")
+    low = sandbox.state.find_tag("意向程度", "低意向")
+    tagging = synced_context.tagging
+    ids = [r[0] for r in ws.cache.connection().execute("SELECT id FROM relation ORDER BY id")]
+    plan = tagging.plan(ids[:30], add=[keen, low], allow_conflicts=True)
+    tagging.run(tagging.submit(plan, source="batch"))
+    synced_context.setProperty("planned_rows", sum(len(c.add) for c in plan.changes))
+    with ws.cache.write() as conn:
+        conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
+                     ("意向", json.dumps([keen, low])))
+    return synced_context
+
+
+@pytest.fixture
+def window(qtbot: Any, context: Any) -> Any:
+    loaded: set[str] = set()
+    view = ReportsWindow(context)
+    qtbot.addWidget(view)
+    view.loaded.connect(loaded.add)
+    qtbot.waitUntil(lambda: loaded >= set(REPORTS), timeout=10000)
+    yield view
+    context.wait_idle()
+
+
+def _bars(view: QChartView) -> tuple[list[str], dict[str, list[float]]]:
+    chart = view.chart()
+    series = chart.series()[0]
+    assert isinstance(series, QAbstractBarSeries)
+    axis = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+    values = {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}
+    return axis.categories(), values
+
+
+def test_tag_chart_shows_the_most_used_tags(window: ReportsWindow, context: Any) -> None:
+    expected = audit.relations_per_tag(context.cache, top=window.top.value())
+    categories, values = _bars(window.tags_view)
+    assert categories == [f"{c.group_name}：{c.tag_name}" for c in reversed(expected)]
+    assert values == {"Relations": [float(c.relations) for c in reversed(expected)]}
+    assert "意向程度：高意向" in categories
+
+
+def test_tag_chart_per_group(qtbot: Any, window: ReportsWindow, context: Any) -> None:
+    index = window.scope.findText("Group: 意向程度")
+    assert index > 0
+    window.scope.setCurrentIndex(index)
+    with qtbot.waitSignal(window.loaded, timeout=10000):
+        window.scope.activated.emit(index)
+    categories, _ = _bars(window.tags_view)
+    group_id = window.scope.itemData(index)
+    names = {c.tag_name for c in audit.relations_per_tag(context.cache, group_id=group_id)}
+    assert set(categories) == names and "高意向" in names and "低意向" in names
+
+
+def test_changes_per_day_stack_by_source(window: ReportsWindow, context: Any) -> None:
+    series = window.days
+    assert series is not None
+    categories, values = _bars(window.days_view)
+    assert categories == [day[5:] for day in series.days]
+    assert values == {"Batch": [float(n) for n in series.counts["batch"]]}
+    assert values["Batch"][-1] == context.property("planned_rows") > 30   # all today
+
+
+def test_changes_per_operator(window: ReportsWindow, context: Any) -> None:
+    categories, values = _bars(window.operators_view)
+    assert [c.operator for c in window.operators] == [context.operator]
+    assert values == {"Changes": [float(context.property("planned_rows"))]}
+    assert len(categories) == 1
+
+
+def test_health_panel(window: ReportsWindow) -> None:
+    health = window.health
+    assert health is not None and health.conflicts[0].relations == 30
+    pie = window.health_view.chart().series()[0]
+    assert isinstance(pie, QPieSeries)
+    assert [int(s.value()) for s in pie.slices()] == [
+        health.customers - health.untagged_customers, health.untagged_customers]
+    text = window.health_text.text()
+    assert "意向" in text and "30 relations" in text
+
+
+def test_reports_redraw_after_a_write(qtbot: Any, window: ReportsWindow, context: Any) -> None:
+    before = window.days
+    ids = [r[0] for r in context.cache.connection().execute("SELECT id FROM relation LIMIT 5")]
+    vip = next(t for t in context.tagging.resolve_tag_names(["VIP"]))
+    context.tagging.run(context.tagging.submit(context.tagging.plan(ids, add=[vip])))
+    with qtbot.waitSignal(window.loaded, timeout=10000):
+        context.publish(ChangeSet(journal_appended=True))
+    qtbot.waitUntil(lambda: window.days is not before and window.days is not None
+                    and "app" in window.days.counts, timeout=10000)
+
+
+def test_charts_save_as_png(window: ReportsWindow, tmp_path: Path) -> None:
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        target = tmp_path / f"chart-{index}.png"
+        assert window.save_png(target)
+        image = QImage(str(target))
+        assert not image.isNull() and image.width() > 100 and image.height() > 100
+        assert time.time() - target.stat().st_mtime < 60
