@@ -47,6 +47,9 @@ def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path
     assert customers == 5000 and last_sync
     assert elapsed < 60
     assert "Traceback" not in result.stderr
+    again = _tagdesk(home, "--screenshot", str(shot))     # no flag: the last profile used
+    assert again.returncode == 0, again.stderr
+    assert _png_size(shot) == (1400, 860)
 
 
 def test_an_unknown_profile_fails_with_one_sentence(tmp_path: Path) -> None:

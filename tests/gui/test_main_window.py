@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 
 from desktop.services.profiles import ProfileStore
 from desktop.store.relations import load_relations
@@ -277,3 +277,28 @@ def test_switching_the_language_rebuilds_the_window(qtbot: Any, synced_workspace
         translations.uninstall()
         session.context.cancel_all()
         session.context.wait_idle()
+
+
+def test_the_palette_follows_the_system_colour_scheme(qapp: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.ui import style
+
+    scheme = [Qt.ColorScheme.Light]
+    monkeypatch.setattr(style, "is_dark", lambda: scheme[0] == Qt.ColorScheme.Dark)
+    hints = qapp.styleHints()
+    font, palette = qapp.font(), qapp.palette()
+    style.apply_style(qapp)
+    try:
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 200
+        scheme[0] = Qt.ColorScheme.Dark
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)      # the system switched
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        assert qapp.palette().color(QPalette.ColorRole.Text).lightness() > 200
+        scheme[0] = Qt.ColorScheme.Light
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 200
+    finally:
+        hints.colorSchemeChanged.disconnect()
+        qapp.setStyleSheet("")
+        qapp.setFont(font)
+        qapp.setPalette(palette)
