@@ -71,7 +71,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def template_command(args: argparse.Namespace) -> int:
     path = _xlsx_path(args.file)
-    write_template(path)
+    try:
+        write_template(path)
+    except OSError as exc:
+        raise UsageError(_cannot_write(path, exc)) from None
     print(f"已写入导入模板 / Import template written: {path}")
     return EXIT_OK
 
@@ -88,6 +91,8 @@ def export_command(args: argparse.Namespace) -> int:
             result = export_relations(cache, ids, path, groups=groups, progress=StderrProgress())
         except ExportError as exc:
             raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(_cannot_write(path, exc)) from None
     print(f"已导出 {result.rows} 个客户关系到 {path} / Exported {result.rows} relations to"
           f" {path} ({result.elapsed_s:.1f} s)", file=_human(args))
     if args.json:
@@ -164,6 +169,10 @@ def _xlsx_path(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"文件名须以 .xlsx 结尾：{path} / The file name must end in .xlsx: {path}")
     return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return f"无法写入 {path}：{exc.strerror} / Cannot write {path}: {exc.strerror}"
 
 
 def _human(args: argparse.Namespace) -> TextIO:

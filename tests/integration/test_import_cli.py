@@ -104,6 +104,11 @@ def test_template_then_import_reports_the_example_row(cli: Cli, tmp_path: Path) 
     assert summary["problems"][0]["code"] == "example_row"
     assert summary["batch_id"] is None and cli.batches() == 0
     assert "第 2 行" in result.stderr and "示例行" in result.stderr
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    refused = cli("template", str(blocked / "t.xlsx"))
+    assert refused.returncode == 2 and "Cannot write" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli: Cli, sandbox: SandboxServer,
