@@ -64,22 +64,23 @@ def check_text(check: NameCheck) -> tuple[str, bool]:
 
 def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tuple[str, str]:
     """Title and text of the delete confirmation, with how many customers lose the tag."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("TagDialogs", text)
-
+    translate = QCoreApplication.translate
     names = "、".join(f"“{name}”" for name in impact.names[:5])
     if len(impact.names) > 5:
-        names += tr(" and %1 more").replace("%1", str(len(impact.names) - 5))
+        names += translate("TagDialogs", " and %1 more").replace(
+            "%1", str(len(impact.names) - 5))
     if group_name:
-        title = tr("Delete tag group")
-        what = tr("Delete the group “%1” with its %2 tags (%3)?").replace(
+        title = translate("TagDialogs", "Delete tag group")
+        what = translate("TagDialogs", "Delete the group “%1” with its %2 tags (%3)?").replace(
             "%1", group_name).replace("%2", str(impact.tags)).replace("%3", names)
     else:
-        title = tr("Delete tag")
-        what = tr("Delete %1?").replace("%1", names)
-    lost = tr("%1 customers (%2 follow relations) will lose it in WeCom.").replace(
-        "%1", str(impact.customers)).replace("%2", str(impact.relations))
-    final = tr("WeCom cannot bring a deleted tag back; the journal keeps who carried it.")
+        title = translate("TagDialogs", "Delete tag")
+        what = translate("TagDialogs", "Delete %1?").replace("%1", names)
+    lost = translate(
+        "TagDialogs", "%1 customers (%2 follow relations) will lose it in WeCom."
+    ).replace("%1", str(impact.customers)).replace("%2", str(impact.relations))
+    final = translate(
+        "TagDialogs", "WeCom cannot bring a deleted tag back; the journal keeps who carried it.")
     return title, f"{what}\n\n{lost}\n{final}"
 
 
