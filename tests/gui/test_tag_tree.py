@@ -370,3 +370,46 @@ def test_expansion_and_current_row_survive_a_reload_with_new_rows(
     assert view.tree.isExpanded(_group_index(view.model, "复购"))
     assert not view.tree.isExpanded(view.model.index(1, 0))
     assert view.current_node().key == current_key
+
+
+def _child(model: TagTreeModel, parent: QModelIndex, label: str) -> QModelIndex:
+    return next(model.index(r, 0, parent) for r in range(model.rowCount(parent))
+                if model.index(r, 0, parent).data() == label)
+
+
+def test_dragging_a_path_level_moves_its_subtree_and_phones_see_the_same_order(
+    qtbot: Any, model: TagTreeModel, sandbox: Any, synced_context: Any
+) -> None:
+    industry = _group_index(model, "行业类型")
+    education = _child(model, industry, "教育")
+    assert model.rowCount(education) > 0
+    assert model.dropMimeData(model.mimeData([education]), MOVE, model.rowCount(industry), 0,
+                              industry)
+    _wait_idle(qtbot, model)
+    industry = _group_index(model, "行业类型")
+    assert model.index(model.rowCount(industry) - 1, 0, industry).data() == "教育"
+    # WeCom's flat order (what phones list) follows the tree: each subtree in one block.
+    group_id = industry.data(Role.GROUP_ID)
+    flat = [row[0] for row in synced_context.cache.query(
+        "SELECT name FROM tag WHERE group_id = ? AND deleted = 0", (group_id,))]
+    by_order = sorted(flat, key=lambda name: -sandbox.state.tag_order(
+        sandbox.state.find_tag("行业类型", name)))
+    preorder = [node.full_name for node in model.tree.walk()
+                if node.tag is not None and node.tag.group_id == group_id]
+    assert by_order == preorder
+    tail = [name for name in preorder if name.split("/")[0] == "教育"]
+    assert preorder[-len(tail):] == tail  # the moved subtree is one block at the end
+
+
+def test_reorder_inside_a_path_level(qtbot: Any, model: TagTreeModel, sandbox: Any) -> None:
+    industry = _group_index(model, "行业类型")
+    k12 = _child(model, _child(model, industry, "教育"), "K12")
+    names = _child_names(model, k12)
+    assert model.dropMimeData(model.mimeData([model.index(len(names) - 1, 0, k12)]), MOVE, 0, 0,
+                              k12)
+    _wait_idle(qtbot, model)
+    k12 = _child(model, _child(model, _group_index(model, "行业类型"), "教育"), "K12")
+    assert _child_names(model, k12) == [names[-1], *names[:-1]]
+    orders = [sandbox.state.tag_order(sandbox.state.find_tag("行业类型", f"教育/K12/{n}"))
+              for n in _child_names(model, k12)]
+    assert orders == sorted(orders, reverse=True)
