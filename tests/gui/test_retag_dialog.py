@@ -174,6 +174,9 @@ def test_pause_holds_new_calls_and_cancel_stops_the_run(qtbot: Any, synced_conte
     qtbot.waitUntil(lambda: sandbox.stats.calls(MARK_TAG) >= 10, timeout=WAIT_MS)
     qtbot.mouseClick(dialog.progress.pause_button, Qt.MouseButton.LeftButton)
     assert dialog.progress.state == "paused"
+    qtbot.waitUntil(lambda: "paused" in dialog.progress.counts.text(), timeout=WAIT_MS)
+    assert "calls/min" in dialog.progress.counts.text() and "ETA" in dialog.progress.counts.text()
+    assert 0 < dialog.progress.bar.value() < dialog.progress.bar.maximum() == plan.api_calls
     qtbot.wait(200)
     held = sandbox.stats.calls(MARK_TAG)
     qtbot.wait(300)
