@@ -85,6 +85,9 @@ class TagTreeModel(QAbstractItemModel):
         self._matches: set[str] = set()
         self._generation = 0
         self._reload_after_write = False
+        self._reading = False
+        self._read_again = False
+        self._applied_generation = 0
         self._icons: dict[str, QIcon] = {}
         self.is_loaded = False
         context.changed.connect(self._on_changed)
@@ -106,16 +109,22 @@ class TagTreeModel(QAbstractItemModel):
         return self._loaded.index
 
     def reload(self) -> None:
-        """Read the tree with counts on a worker thread; the newest read wins."""
+        """Read the tree with counts on a worker thread. While a read runs, further requests
+        make one more read after it (a burst of changes costs two reads, not one each)."""
         if self._pending:
             self._reload_after_write = True
             return
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading, self._read_again = True, False
         self._generation += 1
         generation = self._generation
         service, previous = self.service, self._loaded if self.is_loaded else None
         self.context.run_task(
             lambda _progress, _cancel: _Loaded.read(service, previous), name="tag tree",
             on_result=lambda loaded: self._apply(loaded, generation),
+            on_error=self._read_failed,
         )
 
     def node(self, index: Index) -> TagNode | None:
@@ -188,7 +197,10 @@ class TagTreeModel(QAbstractItemModel):
         if node is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._label(node) if index.column() == NAME_COLUMN else node.relation_count
+            if index.column() == NAME_COLUMN:
+                return self._label(node)
+            # Only tags: a sum over a group counts relations with two of its tags twice.
+            return node.relation_count if node.kind is NodeKind.TAG else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -270,9 +282,20 @@ class TagTreeModel(QAbstractItemModel):
 
     # -- loading -----------------------------------------------------------------------------
 
+    def _read_failed(self, exc: BaseException) -> None:
+        self._reading = False
+        self.context.status_message.emit(message_for(exc))
+
     def _apply(self, loaded: _Loaded, generation: int) -> None:
-        if generation != self._generation:
+        self._reading = False
+        if self._read_again:
+            self.reload()
+        if self._pending:  # a drop shows its order already; this read may predate it
+            self._reload_after_write = True
             return
+        if generation <= self._applied_generation:
+            return
+        self._applied_generation = generation
         same_shape = loaded.shape == self._loaded.shape
         if same_shape:
             # Same rows in the same places: persistent indexes (expansion, selection) stay
@@ -397,6 +420,10 @@ class TagTreeModel(QAbstractItemModel):
                 lines.append(self.tr("Abbreviation: %1").replace("%1", node.tag.abbreviation))
         elif node.kind is NodeKind.FOLDER:
             lines.append(self.tr("A path level without a tag of its own"))
+        elif node.kind is NodeKind.GROUP:
+            tags = sum(1 for item in _subtree(node) if item.tag is not None)
+            lines.append(self.tr("%1 tags; click to show customers with any of them")
+                         .replace("%1", str(tags)))
         if node.too_deep:
             lines.append(self.tr("Deeper than five levels: the rest of the path is shown flat"))
         if node.restriction is not None:

@@ -67,6 +67,8 @@ def test_sections_groups_and_counts(model: TagTreeModel, synced_context: Any) ->
             " JOIN tag_group g ON g.id = t.group_id WHERE g.name = '意向程度' AND t.name = ?",
             (name,))
         assert model.index(row, COUNT_COLUMN, group).data() == expected
+    assert model.index(group.row(), COUNT_COLUMN, group.parent()).data() is None  # no sums
+    assert "3" in group.data(Qt.ItemDataRole.ToolTipRole)  # "3 tags"
     strategy = model.index(1, 0)
     rule_group = model.index(0, 0, strategy)
     assert model.index(0, 0, rule_group).data(Role.NODE_KIND) == "group"
