@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import logging
 import os
 import sys
@@ -115,6 +116,7 @@ def run_gui(args: argparse.Namespace) -> int:
             return _screenshot(app, session, screenshot)
         session.show()
         offer_recovery(crash, session.context, session.window)
+        gc.freeze()     # start-up objects leave the collector's full passes (no long pauses)
         return int(app.exec())
     finally:
         session.close()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,7 +36,7 @@ from desktop.ui.style import icon
 PAGE_SIZE = 200
 MAX_PAGES = 64          # about 13,000 rows kept; older pages are dropped first
 
-TagsRole = Qt.ItemDataRole.UserRole + 1          # tuple[RelationTag, ...] for the chips
+TagsRole = Qt.ItemDataRole.UserRole + 1          # tuple[Chip, ...] for the chips delegate
 RelationIdRole = Qt.ItemDataRole.UserRole + 2
 WriteStateRole = Qt.ItemDataRole.UserRole + 3
 
@@ -71,6 +71,25 @@ SORT_KEYS: dict[Column, str] = {
     Column.REMARK: "remark", Column.CHANNEL: "state", Column.ADDED: "createtime",
 }
 """Columns sortable in SQL (the filter engine's whitelist); tags are not sortable."""
+
+
+class Chip(NamedTuple):
+    """One tag as the table shows it."""
+
+    name: str
+    group_name: str
+
+
+class _Row(NamedTuple):
+    """A cached row, built once when its page is read.
+
+    Only strings and tuples of strings, so Python's garbage collector stops tracking
+    them: thousands of cached rows cost no time in its full collections.
+    """
+
+    texts: tuple[str, ...]      # one per column
+    chips: tuple[Chip, ...]
+    state: str
 
 
 class WriteState(Enum):
@@ -192,12 +211,8 @@ class CustomerTableModel(QAbstractTableModel):
     def row_of(self, relation_id: int) -> int | None:
         return self._row_of.get(relation_id)
 
-    def relation(self, row: int) -> RelationView | None:
-        """The row's relation, fetching its page on a miss; None if it has gone from the cache."""
-        cached = self._row(row) if 0 <= row < len(self._ids) else None
-        return cached[0] if cached is not None else None
-
     def _row(self, row: int) -> _Row | None:
+        """The row's cached cells, fetching its page on a miss; None if it left the cache."""
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
@@ -215,7 +230,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _load_page(self, page_no: int) -> dict[int, _Row]:
         ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-        page = {view.id: (view, _texts(view)) for view in load_relations(self._context.cache, ids)}
+        page = {view.id: _row_of(view) for view in load_relations(self._context.cache, ids)}
         self._pages[page_no] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
@@ -269,11 +284,11 @@ class CustomerTableModel(QAbstractTableModel):
         if cached is None:
             return self._missing(role)
         if role == _DISPLAY:
-            return cached[1][index.column()]
+            return cached.texts[index.column()]
         if role == _TAGS:
-            return cached[0].tags
+            return cached.chips
         if role == _TOOLTIP:
-            return self._tooltip(cached[0], Column(index.column()))
+            return self._tooltip(self._ids[row], cached, Column(index.column()))
         return None
 
     def _missing(self, role: int) -> Any:
@@ -296,8 +311,8 @@ class CustomerTableModel(QAbstractTableModel):
         name, colour = names[state[0]]
         return icon(name, QColor(colour))
 
-    def _tooltip(self, view: RelationView, column: Column) -> str:
-        state = self._write_state.get(view.id)
+    def _tooltip(self, relation_id: int, cached: _Row, column: Column) -> str:
+        state = self._write_state.get(relation_id)
         if state is not None and column == Column.CUSTOMER:
             if state[0] == WriteState.FAILED:
                 return self.tr("Tagging failed: %1").replace("%1", state[1])
@@ -305,10 +320,10 @@ class CustomerTableModel(QAbstractTableModel):
                 return self.tr("Writing to WeCom…")
             return self.tr("Saved in WeCom")
         if column == Column.TAGS:
-            return "\n".join(f"{tag.group_name}：{tag.name}" for tag in view.tags)
-        if column == Column.CHANNEL and view.state:
-            return f"state = {view.state}"
-        return _cell_text(view, column)
+            return "\n".join(f"{chip.group_name}：{chip.name}" for chip in cached.chips)
+        if column == Column.CHANNEL and cached.state:
+            return f"state = {cached.state}"
+        return cached.texts[column]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is a new SQL-ordered id list, evaluated off the GUI thread."""
@@ -380,12 +395,9 @@ class CustomerTableModel(QAbstractTableModel):
                                name="customer recount", on_result=done)
 
 
-_Row = tuple[RelationView, tuple[str, ...]]
-"""A cached row: the relation and its cell texts, built once when the page is read."""
-
-
-def _texts(view: RelationView) -> tuple[str, ...]:
-    return tuple(_cell_text(view, column) for column in Column)
+def _row_of(view: RelationView) -> _Row:
+    return _Row(tuple(_cell_text(view, column) for column in Column),
+                tuple(Chip(tag.name, tag.group_name) for tag in view.tags), view.state)
 
 
 def _cell_text(view: RelationView, column: Column) -> str:

@@ -14,8 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.store.relations import RelationTag
-from desktop.ui.customer_table_model import TagsRole
+from desktop.ui.customer_table_model import Chip, TagsRole
 from desktop.ui.style import is_dark
 
 CHIP_PAD_X = 6
@@ -36,7 +35,7 @@ def group_colour(group_name: str, dark: bool) -> tuple[QColor, QColor]:
 class TagChipsDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        tags: Sequence[RelationTag] = index.data(TagsRole) or ()
+        tags: Sequence[Chip] = index.data(TagsRole) or ()
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -77,7 +76,7 @@ class TagChipsDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
-        tags: Sequence[RelationTag] = index.data(TagsRole) or ()
+        tags: Sequence[Chip] = index.data(TagsRole) or ()
         metrics = QFontMetrics(option.font)
         width = sum(metrics.horizontalAdvance(tag.name) + 2 * CHIP_PAD_X + CHIP_GAP
                     for tag in tags[:MAX_HINT_CHIPS])

@@ -12,6 +12,7 @@ timer while the operation ran: the frozen moment a user would feel.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import sys
@@ -135,6 +136,7 @@ def main() -> None:
         view = CustomerTableView(model)
         view.resize(1200, 800)
         view.show()
+        gc.freeze()                 # as run_gui does once the window is up
         visible = view.viewport().height() // view.verticalHeader().defaultSectionSize() + 1
         try:
             wall, stall = wait_query(model, model.refresh)
