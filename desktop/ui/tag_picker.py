@@ -53,7 +53,6 @@ class PickerData:
 
     tags: list[TagInfo]
     index: TagSearchIndex
-    carried: dict[str, int]   # tag id → how many of the selected relations carry it
     pins: list[str]
 
 
@@ -64,7 +63,12 @@ class PickerModel(QAbstractListModel):
         super().__init__(parent)
         self.selected = selected
         self.tags: list[TagInfo] = []
-        self.carried: dict[str, int] = {}
+        self.carried: dict[str, int] | None = None  # tag id → selected relations carrying it
+
+    def set_all_carried(self, carried: dict[str, int]) -> None:
+        self.carried = carried
+        if self.tags:
+            self.dataChanged.emit(self.index(0), self.index(len(self.tags) - 1))
 
     def set_results(self, tags: list[TagInfo]) -> None:
         self.beginResetModel()
@@ -72,6 +76,8 @@ class PickerModel(QAbstractListModel):
         self.endResetModel()
 
     def set_carried(self, tag_id: str, count: int) -> None:
+        if self.carried is None:
+            return
         self.carried[tag_id] = count
         for row, tag in enumerate(self.tags):
             if tag.id == tag_id:
@@ -85,15 +91,19 @@ class PickerModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.tags):
             return None
         tag = self.tags[index.row()]
-        carried = self.carried.get(tag.id, 0)
+        carried = None if self.carried is None else self.carried.get(tag.id, 0)
         if role == Qt.ItemDataRole.DisplayRole:
             code = f"  [{tag.abbreviation}]" if tag.abbreviation else ""
             return f"{tag.name}{code}    {tag.group_name}"
         if role == Qt.ItemDataRole.CheckStateRole:
+            if carried is None:
+                return None  # still counting
             if carried and carried >= self.selected:
                 return Qt.CheckState.Checked
             return Qt.CheckState.PartiallyChecked if carried else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
+            if carried is None:
+                return self.tr("Counting the selected customers…")
             return self.tr("On %1 of the %2 selected").replace("%1", str(carried)).replace(
                 "%2", str(self.selected))
         if role == TAG_ID_ROLE:
@@ -151,7 +161,8 @@ class TagPicker(QDialog):
         if tag is None or not self.relation_ids:
             return False
         self.context.toggle_tag(self.relation_ids, tag.id, tag.name)
-        all_carry = self.model.carried.get(tag.id, 0) >= len(self.relation_ids)
+        carried = self.model.carried or {}
+        all_carry = carried.get(tag.id, 0) >= len(self.relation_ids)
         self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
         if close:
             self.accept()
@@ -160,18 +171,20 @@ class TagPicker(QDialog):
     # -- internals ------------------------------------------------------------------------------
 
     def _load(self) -> None:
+        """Tags first (the search needs them), the selection's tags in a second task (slow for
+        a big selection)."""
         service, ids, operator = self.service, self.relation_ids, self.context.operator
 
         def read(_progress: Any, _cancel: Any) -> PickerData:
             tags = service.library().settable_tags()
-            return PickerData(tags, TagSearchIndex(tags), service.relation_tag_counts(ids),
-                              service.pins(operator))
+            return PickerData(tags, TagSearchIndex(tags), service.pins(operator))
 
         self.context.run_task(read, name="tag picker", on_result=self._loaded)
+        self.context.run_task(lambda _p, _c: service.relation_tag_counts(ids),
+                              name="tag picker counts", on_result=self.model.set_all_carried)
 
     def _loaded(self, data: PickerData) -> None:
         self.picker_data = data
-        self.model.carried = dict(data.carried)
         self._update_results(self.search.text())
 
     def _update_results(self, text: str) -> None:

@@ -31,7 +31,8 @@ def _open(qtbot: Any, context: Any, rows: list[Any], *, wait: bool = True) -> Ta
     qtbot.addWidget(picker)
     picker.show()
     if wait:
-        qtbot.waitUntil(lambda: picker.picker_data is not None, timeout=10000)
+        qtbot.waitUntil(lambda: picker.picker_data is not None
+                        and picker.model.carried is not None, timeout=10000)
     return picker
 
 
