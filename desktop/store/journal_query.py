@@ -171,10 +171,14 @@ def matching_ids(
 
 
 def first_page(cache: Cache, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
-    """The newest matching rows, without finding all of them first (what a view shows first)."""
+    """The newest matching rows, without finding all of them first (what a view shows first).
+
+    The ids are picked first and the rows read after, so that SQLite sorts bare ids from
+    an index rather than whole joined rows."""
     clause, params = filter_sql(cache, flt)
-    sql = f"SELECT {ROW_COLUMNS} FROM journal j{ROW_JOINS}{clause} ORDER BY j.id DESC LIMIT ?"
-    return [_row(r) for r in cache.connection().execute(sql, [*params, limit])]
+    sql = f"SELECT j.id FROM journal j{clause} ORDER BY j.id DESC LIMIT ?"
+    ids = [row[0] for row in cache.connection().execute(sql, [*params, limit])]
+    return load_rows(cache, ids)
 
 
 def count(cache: Cache, flt: JournalFilter) -> int:
@@ -214,23 +218,23 @@ def batch_summaries(cache: Cache, flt: JournalFilter) -> list[BatchSummary]:
     clause, params = filter_sql(cache, flt)
     glue = " AND " if clause else " WHERE "
     summaries: list[BatchSummary] = []
+    # Grouping along the batch index avoids a sort but walks the whole index; with a
+    # criterion that has an index of its own, `+` makes SQLite search that one instead.
+    selective = bool(flt.since or flt.until or flt.operators or flt.tag_ids or flt.customer
+                     or flt.batch_ids)
+    batch = "+j.batch_id" if selective else "j.batch_id"
     if flt.batch_ids != ("",):
-        selective = bool(flt.since or flt.until or flt.operators or flt.tag_ids or flt.customer
-                         or flt.batch_ids)
-        summaries.extend(_batches(cache, f"{clause}{glue}j.batch_id != ''", params, selective))
+        summaries.extend(_batches(cache, f"{clause}{glue}{batch} != ''", params, batch))
     if not flt.batch_ids or "" in flt.batch_ids:
-        summaries.extend(_loose_rows(cache, f"{clause}{glue}j.batch_id = ''", params))
+        summaries.extend(_loose_rows(cache, f"{clause}{glue}{batch} = ''", params))
     summaries.sort(key=lambda s: s.last_id, reverse=True)
     return summaries
 
 
 def _batches(
-    cache: Cache, clause: str, params: list[object], selective: bool
+    cache: Cache, clause: str, params: list[object], group_by: str
 ) -> Iterator[BatchSummary]:
     conn = cache.connection()
-    # Grouping along the batch index avoids a sort, but makes SQLite walk the whole index:
-    # with a criterion that has its own index, `+` makes it search that index instead.
-    group_by = "+j.batch_id" if selective else "j.batch_id"
     rows = conn.execute(
         "SELECT j.batch_id, count(*), min(j.ts), max(j.ts), max(j.id), sum(j.action = 'tag_add'),"
         " sum(j.action = 'tag_remove'), group_concat(DISTINCT j.operator),"
