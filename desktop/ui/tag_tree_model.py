@@ -147,9 +147,6 @@ class TagTreeModel(QAbstractItemModel):
             if index.isValid():
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.BackgroundRole, Role.MATCH])
 
-    def is_pending(self, key: str) -> bool:
-        return key in self._pending
-
     def section(self, node: TagNode) -> TagKind:
         """The node's section (looked up, not walked: `data()` asks for it on every paint)."""
         return self._loaded.sections.get(node.key) or node.section
