@@ -142,7 +142,7 @@ def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
 
     failure: list[str] = []
     session.sync.failed.connect(lambda exc: failure.append(readable(exc)))
-    session.sync.cancelled.connect(lambda: failure.append("sync cancelled"))
+    session.sync.cancelled.connect(lambda: failure.append("同步已取消。 / The sync was cancelled."))
     session.show()
     window = session.window
     loop = QEventLoop()
@@ -175,14 +175,15 @@ def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
         print(f"tagdesk: {failure[0]}", file=sys.stderr)
         return EXIT_FAILED
     if settled[0] < 4:
-        print(f"tagdesk: the window was not ready within {SCREENSHOT_TIMEOUT_S:.0f} s",
-              file=sys.stderr)
+        print(f"tagdesk: 窗口在 {SCREENSHOT_TIMEOUT_S:.0f} 秒内没有准备好。 / The window was not"
+              f" ready within {SCREENSHOT_TIMEOUT_S:.0f} s.", file=sys.stderr)
         return EXIT_FAILED
     app.processEvents()
     image = window.grab()
     target.parent.mkdir(parents=True, exist_ok=True)
     if image.isNull() or not image.save(str(target), "PNG"):
-        print(f"tagdesk: cannot write the screenshot to {target}", file=sys.stderr)
+        print(f"tagdesk: 无法写入截图 {target}。 / Cannot write the screenshot to {target}.",
+              file=sys.stderr)
         return EXIT_FAILED
     print(f"{target} {image.width()}x{image.height()}")
     return EXIT_OK
