@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -132,10 +132,8 @@ class AuditViewer(QWidget):
         buttons.addWidget(self.notice, 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.range_button)
-        copy = QAction(self)
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.triggered.connect(self.copy_selection)
-        self.addAction(copy)
+        for view in (self.rows_view, self.batches_view):
+            view.installEventFilter(self)   # Ctrl+C copies whole lines, not one cell
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
@@ -304,6 +302,14 @@ class AuditViewer(QWidget):
             self.customerRequested.emit(row.external_userid)
 
     # -- copy and export -----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched in (self.rows_view, self.batches_view) and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.matches(QKeySequence.StandardKey.Copy)):
+            self.copy_selection()
+            return True
+        return super().eventFilter(watched, event)
 
     def copy_selection(self) -> None:
         """The selected lines as tab-separated text with a header, ready for a spreadsheet."""

@@ -209,16 +209,25 @@ def test_batches_mode_folds_batches_into_lines_and_opens_one(
     assert len(rows) == line.rows and {r.batch_id for r in rows} == {line.batch_id}
 
 
-def test_copy_puts_the_selected_rows_on_the_clipboard(qtbot: Any, viewer: AuditViewer) -> None:
-    viewer.rows_view.selectRow(0)
-    viewer.rows_view.selectionModel().select(
-        viewer.rows_model.index(2, 0), viewer.rows_view.selectionModel().SelectionFlag.Select
-        | viewer.rows_view.selectionModel().SelectionFlag.Rows)
-    viewer.copy_selection()
+def test_ctrl_c_puts_the_selected_rows_on_the_clipboard(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    view = viewer.rows_view
+    view.setFocus()
+    view.selectRow(0)
+    selection = view.selectionModel()
+    selection.select(viewer.rows_model.index(2, 0),
+                     selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[:3] == ["Time", "Operator", "Action"]
     assert len(lines) == 3
-    assert lines[1].split("\t")[RowColumn.BATCH] == viewer.rows_model.row_at(0).batch_id
+    first, third = viewer.rows_model.row_at(0), viewer.rows_model.row_at(2)
+    assert first is not None and third is not None
+    assert lines[1].split("\t")[RowColumn.TAG] == first.tag_name
+    assert lines[2].split("\t")[RowColumn.CUSTOMER] == (third.customer or third.external_userid)
 
 
 def test_export_of_the_current_view_round_trips(
