@@ -267,7 +267,8 @@ def revert(args: argparse.Namespace) -> int:
 
 
 def _confirm() -> bool:
-    answer = input("确认回滚？/ Revert now? [y/N] ")
+    print("确认回滚？/ Revert now? [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = input()
     return answer.strip().lower() in ("y", "yes", "是")
 
 
