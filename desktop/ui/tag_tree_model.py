@@ -89,6 +89,9 @@ class TagTreeModel(QAbstractItemModel):
         self._read_again = False
         self._applied_generation = 0
         self._icons: dict[str, QIcon] = {}
+        self._fonts = (QFont(QApplication.font()), QFont(QApplication.font()))
+        self._fonts[0].setBold(True)    # sections
+        self._fonts[1].setItalic(True)  # read-only, pending and path-only rows
         self.is_loaded = False
         context.changed.connect(self._on_changed)
         self.reload()
@@ -449,13 +452,9 @@ class TagTreeModel(QAbstractItemModel):
 
     def _font(self, node: TagNode) -> QFont | None:
         if node.kind is NodeKind.SECTION:
-            font = QFont(QApplication.font())
-            font.setBold(True)
-            return font
+            return self._fonts[0]
         if self.section(node) is TagKind.PERSONAL or node.key in self._pending or node.is_virtual:
-            font = QFont(QApplication.font())
-            font.setItalic(True)
-            return font
+            return self._fonts[1]
         return None
 
     def _foreground(self, node: TagNode) -> QColor | None:
