@@ -170,7 +170,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--warm-runs", type=int, default=40)
+    parser.add_argument("--quick", action="store_true", help="10,000 customers, fewer runs")
     args = parser.parse_args()
+    if args.quick:
+        args.customers, args.cold_runs, args.warm_runs = 10_000, 3, 10
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite"
         started = time.perf_counter()
