@@ -23,6 +23,7 @@ from desktop.services.home import resolve_home
 from desktop.services.profiles import DEMO_PROFILE
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPixmap
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.session import GuiSession
@@ -113,7 +114,7 @@ def run_gui(args: argparse.Namespace) -> int:
     session = GuiSession(workspace, settings, translations)
     try:
         if screenshot is not None:
-            return _screenshot(app, session, screenshot)
+            return _screenshot(app, session, screenshot, getattr(args, "screenshot_scene", "main"))
         session.show()
         offer_recovery(crash, session.context, session.window)
         gc.freeze()     # start-up objects leave the collector's full passes (no long pauses)
@@ -122,6 +123,51 @@ def run_gui(args: argparse.Namespace) -> int:
         session.close()
         settings.sync()
         crash.uninstall()
+
+
+def _scene_image(app: QApplication, session: GuiSession, scene: str) -> QPixmap:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    window = session.window
+    if scene == "tree":
+        window.splitter.setSizes([330, 770, 300])
+        tree = window.tag_tree
+        model = tree.tree.model()
+        for row in range(model.rowCount()):
+            section = model.index(row, 0)
+            tree.tree.expand(section)
+            for child in range(min(model.rowCount(section), 4)):
+                tree.tree.expand(model.index(child, 0, section))
+        _settle(app)
+        return window.tag_panel.grab()
+    if scene == "picker":
+        window.table.selectRow(0)
+        for row in range(1, 5):
+            window.table.selectionModel().select(
+                window.model.index(row, 0),
+                window.table.selectionModel().SelectionFlag.Select
+                | window.table.selectionModel().SelectionFlag.Rows)
+        picker = window.open_tag_picker()
+        if picker is None:
+            return window.grab()
+        _settle(app)
+        picker.search.setText("gyx")
+        _settle(app)
+        image = window.grab()
+        painter = QPainter(image)
+        offset = picker.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
+        painter.drawPixmap(offset, picker.grab())
+        painter.end()
+        return image
+    return window.grab()
+
+
+def _settle(app: QApplication, rounds: int = 20) -> None:
+    """Let queued signals, model loads and repaints finish."""
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def _fail(message: str, interactive: bool) -> int:
@@ -134,8 +180,11 @@ def _fail(message: str, interactive: bool) -> int:
     return EXIT_ERROR
 
 
-def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
-    """Show the window, wait for sync + first query + idle workers, grab it, save it."""
+def _screenshot(app: QApplication, session: GuiSession, target: Path, scene: str = "main") -> int:
+    """Show the window, wait for sync + first query + idle workers, grab it, save it.
+
+    `scene` "picker" opens the tag picker on the first rows with `gyx` typed; "tree"
+    grabs the tag panel (favourites and tree) with a few groups expanded."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from desktop.ui.errors import readable
@@ -179,7 +228,7 @@ def _screenshot(app: QApplication, session: GuiSession, target: Path) -> int:
               f" ready within {SCREENSHOT_TIMEOUT_S:.0f} s.", file=sys.stderr)
         return EXIT_FAILED
     app.processEvents()
-    image = window.grab()
+    image = _scene_image(app, session, scene)
     target.parent.mkdir(parents=True, exist_ok=True)
     if image.isNull() or not image.save(str(target), "PNG"):
         print(f"tagdesk: 无法写入截图 {target}。 / Cannot write the screenshot to {target}.",

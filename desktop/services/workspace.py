@@ -21,6 +21,13 @@ from desktop.wecom.ratelimit import RateLimits
 log = logging.getLogger("tagdesk.services")
 
 DEMO_PERSONA_KEY = "demo_persona"
+# (tag, abbreviation): pinned for the demo persona, except the long V3 one.
+DEMO_PREFERENCES = (
+    ("意向程度:高意向", "HOT"),
+    ("客户等级:VIP", ""),
+    ("客户阶段:已报价", "BJ"),
+    ("复购:三次复购客户", "V3"),
+)
 
 
 class Workspace:
@@ -90,6 +97,24 @@ class Workspace:
             with self.cache.write() as conn:
                 self.cache.set_meta(conn, DEMO_PERSONA_KEY, row[0])
             self.profile = replace(self.profile, userid=row[0])
+            self._seed_demo_preferences()
+
+    def _seed_demo_preferences(self) -> None:
+        """Favourites and team abbreviations, so the demo shows how a team really works."""
+        from desktop.services.tag_admin import TagAdminService
+        from desktop.services.tagging import TaggingError, TaggingService
+
+        admin = TagAdminService(self)
+        tagging = TaggingService(self)
+        for names, abbreviation in DEMO_PREFERENCES:
+            try:
+                (tag_id,) = tagging.resolve_tag_names([names])
+            except TaggingError:
+                continue  # a demo corp generated without this tag simply lacks the preference
+            if abbreviation:
+                admin.set_abbreviation(tag_id, abbreviation)
+            if abbreviation != "V3":
+                admin.pin(self.operator, tag_id)
 
     def close(self) -> None:
         if self._client is not None:

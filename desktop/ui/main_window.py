@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([250, 850, 300])
+        self.splitter.setSizes([310, 790, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 2, 4, 0)
