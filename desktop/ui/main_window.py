@@ -22,14 +22,18 @@ from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
+from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.i18n import LANGUAGES
+from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
     KEY_SPLITTER,
@@ -57,6 +61,7 @@ class MainWindow(QMainWindow):
         self.sync = sync
         self.language = language
         self.picker: TagPicker | None = None
+        self._dialogs: list[QWidget] = []
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -94,6 +99,51 @@ class MainWindow(QMainWindow):
         self.picker = TagPicker(self.context, ids, self)
         self.picker.show()
         return self.picker
+
+    def _scope(self) -> tuple[list[int], str]:
+        """The selected relations, or (with nothing selected) all the current filter shows."""
+        ids = self.selected_relation_ids()
+        if ids:
+            return ids, self.tr("%1 selected").replace("%1", str(len(ids)))
+        text = self.model.query.text
+        ids = self.model.relation_ids(range(self.model.rowCount()))
+        return ids, self.tr("filter: %1").replace("%1", text or self.tr("all customers"))
+
+    def _keep(self, dialog: QWidget) -> QWidget:
+        """Non-modal dialogs live until closed; keep a reference so they are not collected."""
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def open_retag_dialog(self) -> RetagDialog | None:
+        ids, scope = self._scope()
+        if not ids:
+            self.status.message(self.tr("No customers to retag: select some or change the filter."))
+            return None
+        dialog = RetagDialog(self.context, ids, scope, self)
+        self._keep(dialog)
+        return dialog
+
+    def open_import_wizard(self) -> ImportWizard:
+        wizard = ImportWizard(self.context, self)
+        self._keep(wizard)
+        return wizard
+
+    def open_export_dialog(self) -> ExportDialog | None:
+        ids, scope = self._scope()
+        if not ids:
+            self.status.message(self.tr("Nothing to export: the filter shows no customers."))
+            return None
+        dialog = ExportDialog(self.context, ids, scope, self)
+        self._keep(dialog)
+        return dialog
+
+    def show_unfinished_batches(self) -> None:
+        dialog = offer_unfinished_batches(self.context, self)
+        if dialog is None:
+            self.status.message(self.tr("No unfinished batches."))
+        else:
+            self._keep(dialog)
 
     def toggle_favourite(self, slot: int) -> None:
         tag_id = self.favourites.tag_for_slot(slot)
@@ -184,6 +234,14 @@ class MainWindow(QMainWindow):
                          keys=[key(f"Alt+{n}")])
             for n in range(1, FAVOURITE_SLOTS + 1)
         ]
+        self.retag_action = self._action(self.tr("Retag…"), self.open_retag_dialog,
+                                         icon_name="tag", keys=[key("Ctrl+Shift+T")])
+        import_action = self._action(self.tr("Import tags from a spreadsheet…"),
+                                     self.open_import_wizard, icon_name="import",
+                                     keys=[key("Ctrl+I")])
+        export_action = self._action(self.tr("Export customers…"), self.open_export_dialog,
+                                     icon_name="export", keys=[key("Ctrl+E")])
+        batches_action = self._action(self.tr("Unfinished batches…"), self.show_unfinished_batches)
         clear_filter = self._action(self.tr("Show all customers"),
                                     lambda: self.filter_bar.set_filter(""), icon_name="clear")
         syntax = self._action(self.tr("Filter syntax"), self._show_syntax, icon_name="help",
@@ -193,6 +251,8 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addActions([self.sync_action, self.cancel_sync_action])
+        file_menu.addSeparator()
+        file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
@@ -215,7 +275,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
         tags_menu = menus.addMenu(self.tr("&Tags"))
-        tags_menu.addAction(self.picker_action)
+        tags_menu.addActions([self.picker_action, self.retag_action, batches_action])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu(self.tr("&Help"))

@@ -1,1941 +1,1991 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
-  <context>
-    <name />
+<context>
+    <name></name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="286" />
-      <source>Recovery</source>
-      <comment>Unfinished tag changes</comment>
-      <translation>Recovery</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="286"/>
+        <source>Recovery</source>
+        <comment>Unfinished tag changes</comment>
+        <translation>Recovery</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="287" />
-      <source>Recovery</source>
-      <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
-      <translation>Recovery</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="287"/>
+        <source>Recovery</source>
+        <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
+        <translation>Recovery</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="293" />
-      <source>Recovery</source>
-      <comment>Send now</comment>
-      <translation>Recovery</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="293"/>
+        <source>Recovery</source>
+        <comment>Send now</comment>
+        <translation>Recovery</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="294" />
-      <source>Recovery</source>
-      <comment>Later</comment>
-      <translation>Recovery</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="294"/>
+        <source>Recovery</source>
+        <comment>Later</comment>
+        <translation>Recovery</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AbbreviationDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="262" />
-      <source>Abbreviation</source>
-      <translation>Abbreviation</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="262"/>
+        <source>Abbreviation</source>
+        <translation>Abbreviation</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="266" />
-      <source>e.g. V3; empty removes it</source>
-      <translation>e.g. V3; empty removes it</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="266"/>
+        <source>e.g. V3; empty removes it</source>
+        <translation>e.g. V3; empty removes it</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="277" />
-      <source>Shared with the whole team; type it in any tag search.</source>
-      <translation>Shared with the whole team; type it in any tag search.</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="277"/>
+        <source>Shared with the whole team; type it in any tag search.</source>
+        <translation>Shared with the whole team; type it in any tag search.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditBatchesModel</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="373" />
-      <source>Last change</source>
-      <translation>Last change</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <source>Last change</source>
+        <translation>Last change</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="373" />
-      <source>Batch</source>
-      <translation>Batch</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="374" />
-      <source>Operators</source>
-      <translation>Operators</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <source>Operators</source>
+        <translation>Operators</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="374" />
-      <source>Source</source>
-      <translation>Source</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <source>Source</source>
+        <translation>Source</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="375" />
-      <source>Changes</source>
-      <translation>Changes</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <source>Changes</source>
+        <translation>Changes</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="375" />
-      <source>Added</source>
-      <translation>Added</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <source>Added</source>
+        <translation>Added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="376" />
-      <source>Removed</source>
-      <translation>Removed</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <source>Removed</source>
+        <translation>Removed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="376" />
-      <source>Tree edits</source>
-      <translation>Tree edits</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <source>Tree edits</source>
+        <translation>Tree edits</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="377" />
-      <source>Description</source>
-      <translation>Description</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="377"/>
+        <source>Description</source>
+        <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="402" />
-      <source>%1 · not in a batch</source>
-      <translation>%1 · not in a batch</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="402"/>
+        <source>%1 · not in a batch</source>
+        <translation>%1 · not in a batch</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditFilterBar</name>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="55" />
-      <source>All operators</source>
-      <translation>All operators</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="55"/>
+        <source>All operators</source>
+        <translation>All operators</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="56" />
-      <source>All departments</source>
-      <translation>All departments</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="56"/>
+        <source>All departments</source>
+        <translation>All departments</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="57" />
-      <source>All actions</source>
-      <translation>All actions</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
+        <source>All actions</source>
+        <translation>All actions</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="58" />
-      <source>All sources</source>
-      <translation>All sources</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
+        <source>All sources</source>
+        <translation>All sources</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="59" />
-      <source>All tags</source>
-      <translation>All tags</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
+        <source>All tags</source>
+        <translation>All tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="60" />
-      <source>All groups</source>
-      <translation>All groups</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <source>All groups</source>
+        <translation>All groups</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="62" />
-      <source>Customer name or external_userid</source>
-      <translation>Customer name or external_userid</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <source>Customer name or external_userid</source>
+        <translation>Customer name or external_userid</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="64" />
-      <source>Batch id</source>
-      <translation>Batch id</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <source>Batch id</source>
+        <translation>Batch id</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="69" />
-      <source>Clear filters</source>
-      <translation>Clear filters</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <source>Clear filters</source>
+        <translation>Clear filters</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="74" />
-      <source>Period</source>
-      <translation>Period</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <source>Period</source>
+        <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="74" />
-      <source>From</source>
-      <translation>From</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <source>From</source>
+        <translation>From</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="75" />
-      <source>Until</source>
-      <translation>Until</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <source>Until</source>
+        <translation>Until</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="75" />
-      <source>Operator</source>
-      <translation>Operator</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <source>Operator</source>
+        <translation>Operator</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="76" />
-      <source>Department</source>
-      <translation>Department</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <source>Department</source>
+        <translation>Department</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="76" />
-      <source>Action</source>
-      <translation>Action</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <source>Action</source>
+        <translation>Action</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="77" />
-      <source>Source</source>
-      <translation>Source</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <source>Source</source>
+        <translation>Source</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="77" />
-      <source>Tag</source>
-      <translation>Tag</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <source>Tag</source>
+        <translation>Tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="78" />
-      <source>Group</source>
-      <translation>Group</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <source>Group</source>
+        <translation>Group</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="78" />
-      <source>Customer</source>
-      <translation>Customer</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="79" />
-      <source>Batch</source>
-      <translation>Batch</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditRowsModel</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="254" />
-      <source>Time</source>
-      <translation>Time</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <source>Time</source>
+        <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="254" />
-      <source>Operator</source>
-      <translation>Operator</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <source>Operator</source>
+        <translation>Operator</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="255" />
-      <source>Action</source>
-      <translation>Action</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <source>Action</source>
+        <translation>Action</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="255" />
-      <source>Source</source>
-      <translation>Source</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <source>Source</source>
+        <translation>Source</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="256" />
-      <source>Customer</source>
-      <translation>Customer</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="256" />
-      <source>Owner</source>
-      <translation>Owner</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <source>Owner</source>
+        <translation>Owner</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="257" />
-      <source>Tag</source>
-      <translation>Tag</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <source>Tag</source>
+        <translation>Tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="257" />
-      <source>Group</source>
-      <translation>Group</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <source>Group</source>
+        <translation>Group</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="258" />
-      <source>Batch</source>
-      <translation>Batch</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="258" />
-      <source>Reason</source>
-      <translation>Reason</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <source>Reason</source>
+        <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="278" />
-      <source>(row %1 is missing: run the journal check)</source>
-      <translation>(row %1 is missing: run the journal check)</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="278"/>
+        <source>(row %1 is missing: run the journal check)</source>
+        <translation>(row %1 is missing: run the journal check)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditViewer</name>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="64" />
-      <source>Audit log</source>
-      <translation>Audit log</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="64"/>
+        <source>Audit log</source>
+        <translation>Audit log</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="79" />
-      <source>Rows</source>
-      <translation>Rows</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="79"/>
+        <source>Rows</source>
+        <translation>Rows</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="80" />
-      <source>Batches</source>
-      <translation>Batches</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <source>Batches</source>
+        <translation>Batches</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="88" />
-      <source>Show every batch again</source>
-      <translation>Show every batch again</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
+        <source>Show every batch again</source>
+        <translation>Show every batch again</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="116" />
-      <source>Show customer</source>
-      <translation>Show customer</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="116"/>
+        <source>Show customer</source>
+        <translation>Show customer</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="117" />
-      <source>Copy</source>
-      <translation>Copy</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <source>Copy</source>
+        <translation>Copy</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="118" />
-      <source>Export xlsx…</source>
-      <translation>Export xlsx…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <source>Export xlsx…</source>
+        <translation>Export xlsx…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="119" />
-      <source>Export CSV…</source>
-      <translation>Export CSV…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="120" />
-      <source>Revert batch…</source>
-      <translation>Revert batch…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <source>Revert batch…</source>
+        <translation>Revert batch…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="121" />
-      <source>Revert operator's changes in period…</source>
-      <translation>Revert operator's changes in period…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <source>Revert operator&apos;s changes in period…</source>
+        <translation>Revert operator&apos;s changes in period…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="148" />
-      <source>Searching…</source>
-      <translation>Searching…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="146"/>
+        <source>Searching…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="176" />
-      <source>Only: %1</source>
-      <translation>Only: %1</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="174"/>
+        <source>Only: %1</source>
+        <translation>Only: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="196" />
-      <source>%1 changes · %2 ms</source>
-      <translation>%1 changes · %2 ms</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="194"/>
+        <source>%1 changes · %2 ms</source>
+        <translation>%1 changes · %2 ms</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="201" />
-      <source>%1 batches</source>
-      <translation>%1 batches</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="199"/>
+        <source>%1 batches</source>
+        <translation>%1 batches</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="266" />
-      <source>Added</source>
-      <translation>Added</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="264"/>
+        <source>Added</source>
+        <translation>Added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="267" />
-      <source>Removed</source>
-      <translation>Removed</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="265"/>
+        <source>Removed</source>
+        <translation>Removed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="268" />
-      <source>Unchanged</source>
-      <translation>Unchanged</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <source>Unchanged</source>
+        <translation>Unchanged</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="294" />
-      <source>%1 · not in a batch</source>
-      <translation>%1 · not in a batch</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
+        <source>%1 · not in a batch</source>
+        <translation>%1 · not in a batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="319" />
-      <source>Export the audit log</source>
-      <translation>Export the audit log</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="325"/>
+        <source>Export the audit log</source>
+        <translation>Export the audit log</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="333" />
-      <source>Exported %1 rows to %2</source>
-      <translation>Exported %1 rows to %2</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="339"/>
+        <source>Exported %1 rows to %2</source>
+        <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="337" />
-      <source>Exporting…</source>
-      <translation>Exporting…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="343"/>
+        <source>Exporting…</source>
+        <translation>Exporting…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="357" />
-      <source>Preparing the revert…</source>
-      <translation>Preparing the revert…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="363"/>
+        <source>Preparing the revert…</source>
+        <translation>Preparing the revert…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="377" />
-      <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
-      <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="383"/>
+        <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
+        <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="382" />
-      <source>Reverting…</source>
-      <translation>Reverting…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="388"/>
+        <source>Reverting…</source>
+        <translation>Reverting…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>BatchProgressDialog</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="276" />
-      <source>Tag batch</source>
-      <translation>Tag batch</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
+        <source>Tag batch</source>
+        <translation>Tag batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="279" />
-      <source>Close</source>
-      <translation>Close</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="279"/>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>BatchProgressPanel</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="85" />
-      <location filename="../../desktop/ui/batch_progress.py" line="180" />
-      <source>Pause</source>
-      <translation>Pause</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="180"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="87" />
-      <location filename="../../desktop/ui/batch_progress.py" line="240" />
-      <source>Continue with the rest</source>
-      <translation>Continue with the rest</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="240"/>
+        <source>Continue with the rest</source>
+        <translation>Continue with the rest</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="88" />
-      <source>Cancel batch</source>
-      <translation>Cancel batch</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="88"/>
+        <source>Cancel batch</source>
+        <translation>Cancel batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="89" />
-      <source>Retry failed</source>
-      <translation>Retry failed</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="89"/>
+        <source>Retry failed</source>
+        <translation>Retry failed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="112" />
-      <source>Batch %1 · %2</source>
-      <translation>Batch %1 · %2</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
+        <source>Batch %1 · %2</source>
+        <translation>Batch %1 · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="143" />
-      <source>Cancelling after the calls in flight…</source>
-      <translation>Cancelling after the calls in flight…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="143"/>
+        <source>Cancelling after the calls in flight…</source>
+        <translation>Cancelling after the calls in flight…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="165" />
-      <source>Running the pilot…</source>
-      <translation>Running the pilot…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <source>Running the pilot…</source>
+        <translation>Running the pilot…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="165" />
-      <location filename="../../desktop/ui/batch_progress.py" line="182" />
-      <source>Running…</source>
-      <translation>Running…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="182"/>
+        <source>Running…</source>
+        <translation>Running…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="175" />
-      <source>Resume</source>
-      <translation>Resume</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="175"/>
+        <source>Resume</source>
+        <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="176" />
-      <source>Paused: calls in flight finish, nothing new is sent.</source>
-      <translation>Paused: calls in flight finish, nothing new is sent.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
+        <source>Paused: calls in flight finish, nothing new is sent.</source>
+        <translation>Paused: calls in flight finish, nothing new is sent.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="200" />
-      <source>Cancelled: %1 call(s) were not sent.</source>
-      <translation>Cancelled: %1 call(s) were not sent.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="200"/>
+        <source>Cancelled: %1 call(s) were not sent.</source>
+        <translation>Cancelled: %1 call(s) were not sent.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="205" />
-      <source>Done.</source>
-      <translation>Done.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="205"/>
+        <source>Done.</source>
+        <translation>Done.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="209" />
-      <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
-      <translation>Stopped: %1 The rest stays queued; continue when the cause is fixed.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="209"/>
+        <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
+        <translation>Stopped: %1 The rest stays queued; continue when the cause is fixed.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="215" />
-      <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
-      <translation>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
+        <translation>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="224" />
-      <source>Try again</source>
-      <translation>Try again</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="224"/>
+        <source>Try again</source>
+        <translation>Try again</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="229" />
-      <source>Cancelled: the remaining calls will not be sent.</source>
-      <translation>Cancelled: the remaining calls will not be sent.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="229"/>
+        <source>Cancelled: the remaining calls will not be sent.</source>
+        <translation>Cancelled: the remaining calls will not be sent.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="254" />
-      <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
-      <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="254"/>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
+        <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="262" />
-      <source>%1 of %2 applied · %3 failed · %4 not sent</source>
-      <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="262"/>
+        <source>%1 of %2 applied · %3 failed · %4 not sent</source>
+        <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="103" />
-      <source>TagDesk – unexpected error</source>
-      <translation>TagDesk – unexpected error</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="103"/>
+        <source>TagDesk – unexpected error</source>
+        <translation>TagDesk – unexpected error</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="118" />
-      <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
-      <translation>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="118"/>
+        <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
+        <translation>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="121" />
-      <source>no log file</source>
-      <translation>no log file</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
+        <source>no log file</source>
+        <translation>no log file</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="122" />
-      <source>Log file: %1</source>
-      <translation>Log file: %1</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
+        <source>Log file: %1</source>
+        <translation>Log file: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="132" />
-      <source>Copy details</source>
-      <translation>Copy details</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
+        <source>Copy details</source>
+        <translation>Copy details</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="133" />
-      <source>Open log folder</source>
-      <translation>Open log folder</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
+        <source>Open log folder</source>
+        <translation>Open log folder</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="156" />
-      <source>%1 errors; the latest: %2</source>
-      <translation>%1 errors; the latest: %2</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
+        <source>%1 errors; the latest: %2</source>
+        <translation>%1 errors; the latest: %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="164" />
-      <source>Copied</source>
-      <translation>Copied</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
+        <source>Copied</source>
+        <translation>Copied</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="224" />
-      <source>TagDesk ran into an unexpected error.</source>
-      <translation>TagDesk ran into an unexpected error.</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
+        <source>TagDesk ran into an unexpected error.</source>
+        <translation>TagDesk ran into an unexpected error.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="232" />
-      <source>TagDesk closed unexpectedly last time.</source>
-      <translation>TagDesk closed unexpectedly last time.</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
+        <source>TagDesk closed unexpectedly last time.</source>
+        <translation>TagDesk closed unexpectedly last time.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="233" />
-      <source>Qt or Python stopped the program; this is what it was doing.</source>
-      <translation>Qt or Python stopped the program; this is what it was doing.</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
+        <source>Qt or Python stopped the program; this is what it was doing.</source>
+        <translation>Qt or Python stopped the program; this is what it was doing.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CreateGroupDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="201" />
-      <source>New tag group</source>
-      <translation>New tag group</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="201"/>
+        <source>New tag group</source>
+        <translation>New tag group</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="204" />
-      <source>Group name</source>
-      <translation>Group name</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <source>Group name</source>
+        <translation>Group name</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="205" />
-      <source>First tag</source>
-      <translation>First tag</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="205"/>
+        <source>First tag</source>
+        <translation>First tag</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CreateTagDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="163" />
-      <source>New tag</source>
-      <translation>New tag</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="163"/>
+        <source>New tag</source>
+        <translation>New tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="171" />
-      <source>Name, or a path such as 教育/K12</source>
-      <translation>Name, or a path such as 教育/K12</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <source>Name, or a path such as 教育/K12</source>
+        <translation>Name, or a path such as 教育/K12</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="172" />
-      <source>Group</source>
-      <translation>Group</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <source>Group</source>
+        <translation>Group</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="173" />
-      <source>Name</source>
-      <translation>Name</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="173"/>
+        <source>Name</source>
+        <translation>Name</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="182" />
-      <source>Create a tag group first.</source>
-      <translation>Create a tag group first.</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="182"/>
+        <source>Create a tag group first.</source>
+        <translation>Create a tag group first.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CustomerTableModel</name>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="258" />
-      <source>Corp tags on this follow relation</source>
-      <translation>Corp tags on this follow relation</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="258"/>
+        <source>Corp tags on this follow relation</source>
+        <translation>Corp tags on this follow relation</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="263" />
-      <source>Customer</source>
-      <translation>Customer</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="263" />
-      <source>Company</source>
-      <translation>Company</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <source>Company</source>
+        <translation>Company</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="264" />
-      <source>Owner</source>
-      <translation>Owner</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <source>Owner</source>
+        <translation>Owner</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="264" />
-      <source>Remark</source>
-      <translation>Remark</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <source>Remark</source>
+        <translation>Remark</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="265" />
-      <source>Channel</source>
-      <translation>Channel</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <source>Channel</source>
+        <translation>Channel</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="265" />
-      <source>Added</source>
-      <translation>Added</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <source>Added</source>
+        <translation>Added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="266" />
-      <source>Tags</source>
-      <translation>Tags</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="266"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="296" />
-      <source>(no longer in the cache)</source>
-      <translation>(no longer in the cache)</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="296"/>
+        <source>(no longer in the cache)</source>
+        <translation>(no longer in the cache)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="318" />
-      <source>Tagging failed: %1</source>
-      <translation>Tagging failed: %1</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <source>Tagging failed: %1</source>
+        <translation>Tagging failed: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="320" />
-      <source>Writing to WeCom…</source>
-      <translation>Writing to WeCom…</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="320"/>
+        <source>Writing to WeCom…</source>
+        <translation>Writing to WeCom…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="321" />
-      <source>Saved in WeCom</source>
-      <translation>Saved in WeCom</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="321"/>
+        <source>Saved in WeCom</source>
+        <translation>Saved in WeCom</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="49" />
-      <location filename="../../desktop/ui/detail_pane.py" line="145" />
-      <source>No customer selected</source>
-      <translation>No customer selected</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="49"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="145"/>
+        <source>No customer selected</source>
+        <translation>No customer selected</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="147" />
-      <source>Select a row to see the customer here.</source>
-      <translation>Select a row to see the customer here.</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="147"/>
+        <source>Select a row to see the customer here.</source>
+        <translation>Select a row to see the customer here.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="160" />
-      <source>WeChat user</source>
-      <translation>WeChat user</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <source>WeChat user</source>
+        <translation>WeChat user</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="160" />
-      <source>WeCom user</source>
-      <translation>WeCom user</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <source>WeCom user</source>
+        <translation>WeCom user</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="162" />
-      <source>Type</source>
-      <translation>Type</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <source>Type</source>
+        <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="162" />
-      <source>Company</source>
-      <translation>Company</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <source>Company</source>
+        <translation>Company</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="163" />
-      <source>Position</source>
-      <translation>Position</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <source>Position</source>
+        <translation>Position</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="164" />
-      <source>Followed by</source>
-      <translation>Followed by</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <source>Followed by</source>
+        <translation>Followed by</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../desktop/ui/detail_pane.py" line="164" />
-      <source>%n member(s)</source>
-      <translation>
-        <numerusform>%n member</numerusform>
-        <numerusform>%n members</numerusform>
-      </translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
+        </translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="172" />
-      <source>Remark</source>
-      <translation>Remark</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <source>Remark</source>
+        <translation>Remark</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="172" />
-      <source>Description</source>
-      <translation>Description</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <source>Description</source>
+        <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="173" />
-      <source>Added</source>
-      <translation>Added</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <source>Added</source>
+        <translation>Added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="173" />
-      <source>Channel</source>
-      <translation>Channel</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <source>Channel</source>
+        <translation>Channel</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="174" />
-      <source>Phone</source>
-      <translation>Phone</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="174"/>
+        <source>Phone</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="176" />
-      <source>no corp tags</source>
-      <translation>no corp tags</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <source>no corp tags</source>
+        <translation>no corp tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="182" />
-      <source>Personal tags</source>
-      <translation>Personal tags</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="182"/>
+        <source>Personal tags</source>
+        <translation>Personal tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="183" />
-      <source>read-only</source>
-      <translation>read-only</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="183"/>
+        <source>read-only</source>
+        <translation>read-only</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="191" />
-      <source>Loading personal tags from WeCom…</source>
-      <translation>Loading personal tags from WeCom…</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <source>Loading personal tags from WeCom…</source>
+        <translation>Loading personal tags from WeCom…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="194" />
-      <source>Load personal tags from WeCom</source>
-      <translation>Load personal tags from WeCom</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <source>Load personal tags from WeCom</source>
+        <translation>Load personal tags from WeCom</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="200" />
-      <source>Recent changes</source>
-      <translation>Recent changes</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="200"/>
+        <source>Recent changes</source>
+        <translation>Recent changes</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="202" />
-      <source>No changes recorded yet.</source>
-      <translation>No changes recorded yet.</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="202"/>
+        <source>No changes recorded yet.</source>
+        <translation>No changes recorded yet.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="215" />
-      <source>added</source>
-      <translation>added</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <source>added</source>
+        <translation>added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="215" />
-      <source>removed</source>
-      <translation>removed</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <source>removed</source>
+        <translation>removed</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <location filename="../../desktop/ui/errors.py" line="41" />
-      <source>Something went wrong inside TagDesk; the details are in %1.</source>
-      <translation>Something went wrong inside TagDesk; the details are in %1.</translation>
+        <location filename="../../desktop/ui/errors.py" line="41"/>
+        <source>Something went wrong inside TagDesk; the details are in %1.</source>
+        <translation>Something went wrong inside TagDesk; the details are in %1.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="42" />
-      <location filename="../../desktop/ui/export_dialog.py" line="135" />
-      <source>Export customers</source>
-      <translation>Export customers</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="42"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
+        <source>Export customers</source>
+        <translation>Export customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="43" />
-      <source>%1 customer relations · %2</source>
-      <translation>%1 customer relations · %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="43"/>
+        <source>%1 customer relations · %2</source>
+        <translation>%1 customer relations · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="45" />
-      <source>selection</source>
-      <translation>selection</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="45"/>
+        <source>selection</source>
+        <translation>selection</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="46" />
-      <source>Every row gets the customer's details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</source>
-      <translation>Every row gets the customer's details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="46"/>
+        <source>Every row gets the customer&apos;s details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</source>
+        <translation>Every row gets the customer&apos;s details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="57" />
-      <source>File (.xlsx)</source>
-      <translation>File (.xlsx)</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="57"/>
+        <source>File (.xlsx)</source>
+        <translation>File (.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="58" />
-      <source>Browse…</source>
-      <translation>Browse…</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="58"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="63" />
-      <source>Export</source>
-      <translation>Export</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
+        <source>Export</source>
+        <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="65" />
-      <location filename="../../desktop/ui/export_dialog.py" line="117" />
-      <location filename="../../desktop/ui/export_dialog.py" line="125" />
-      <source>Close</source>
-      <translation>Close</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="65"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="117"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="125"/>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="78" />
-      <source>Group columns:</source>
-      <translation>Group columns:</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="78"/>
+        <source>Group columns:</source>
+        <translation>Group columns:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="95" />
-      <source>Choose a file first.</source>
-      <translation>Choose a file first.</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="95"/>
+        <source>Choose a file first.</source>
+        <translation>Choose a file first.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="102" />
-      <source>Cancel</source>
-      <translation>Cancel</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="102"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="103" />
-      <source>Exporting…</source>
-      <translation>Exporting…</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="103"/>
+        <source>Exporting…</source>
+        <translation>Exporting…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="111" />
-      <source>Exporting… %1 of %2</source>
-      <translation>Exporting… %1 of %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="111"/>
+        <source>Exporting… %1 of %2</source>
+        <translation>Exporting… %1 of %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="118" />
-      <source>Exported %1 relations to %2</source>
-      <translation>Exported %1 relations to %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="118"/>
+        <source>Exported %1 relations to %2</source>
+        <translation>Exported %1 relations to %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="137" />
-      <source>Excel workbook (*.xlsx)</source>
-      <translation>Excel workbook (*.xlsx)</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="137"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FavouritesBar</name>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="212" />
-      <source>Pin tags here: drag them from the tree or right-click → Pin</source>
-      <translation>Pin tags here: drag them from the tree or right-click → Pin</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="212"/>
+        <source>Pin tags here: drag them from the tree or right-click → Pin</source>
+        <translation>Pin tags here: drag them from the tree or right-click → Pin</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="217" />
-      <source>Favourites</source>
-      <translation>Favourites</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="217"/>
+        <source>Favourites</source>
+        <translation>Favourites</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FavouritesModel</name>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="88" />
-      <source>Abbreviation: %1</source>
-      <translation>Abbreviation: %1</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="88"/>
+        <source>Abbreviation: %1</source>
+        <translation>Abbreviation: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="89" />
-      <source>Click to add or remove it on the selected customers</source>
-      <translation>Click to add or remove it on the selected customers</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
+        <source>Click to add or remove it on the selected customers</source>
+        <translation>Click to add or remove it on the selected customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="91" />
-      <source>Alt+%1 or click: add or remove it on the selected customers</source>
-      <translation>Alt+%1 or click: add or remove it on the selected customers</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="91"/>
+        <source>Alt+%1 or click: add or remove it on the selected customers</source>
+        <translation>Alt+%1 or click: add or remove it on the selected customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="93" />
-      <source>Drag to reorder</source>
-      <translation>Drag to reorder</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="93"/>
+        <source>Drag to reorder</source>
+        <translation>Drag to reorder</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="88" />
-      <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
-      <translation>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="88"/>
+        <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
+        <translation>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="94" />
-      <source>Recent filters</source>
-      <translation>Recent filters</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="94"/>
+        <source>Recent filters</source>
+        <translation>Recent filters</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="96" />
-      <source>Saved filters</source>
-      <translation>Saved filters</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="96"/>
+        <source>Saved filters</source>
+        <translation>Saved filters</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="267" />
-      <source>No recent filters</source>
-      <translation>No recent filters</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="267"/>
+        <source>No recent filters</source>
+        <translation>No recent filters</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="273" />
-      <source>Save current filter…</source>
-      <translation>Save current filter…</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="273"/>
+        <source>Save current filter…</source>
+        <translation>Save current filter…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="284" />
-      <source>Delete saved filter</source>
-      <translation>Delete saved filter</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="284"/>
+        <source>Delete saved filter</source>
+        <translation>Delete saved filter</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="290" />
-      <source>Save filter</source>
-      <translation>Save filter</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <source>Save filter</source>
+        <translation>Save filter</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="290" />
-      <source>Name:</source>
-      <translation>Name:</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <source>Name:</source>
+        <translation>Name:</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="108" />
-      <source>Import tags from a spreadsheet</source>
-      <translation>Import tags from a spreadsheet</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="108"/>
+        <source>Import tags from a spreadsheet</source>
+        <translation>Import tags from a spreadsheet</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="116" />
-      <source>Close</source>
-      <translation>Close</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="116"/>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="129" />
-      <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
-      <translation>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="129"/>
+        <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
+        <translation>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="134" />
-      <source>Spreadsheet (.xlsx)</source>
-      <translation>Spreadsheet (.xlsx)</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="134"/>
+        <source>Spreadsheet (.xlsx)</source>
+        <translation>Spreadsheet (.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="135" />
-      <source>Browse…</source>
-      <translation>Browse…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="138" />
-      <source>Save the template…</source>
-      <translation>Save the template…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="138"/>
+        <source>Save the template…</source>
+        <translation>Save the template…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="141" />
-      <source>Check</source>
-      <translation>Check</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="141"/>
+        <source>Check</source>
+        <translation>Check</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="167" />
-      <source>Choose a file first.</source>
-      <translation>Choose a file first.</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="167"/>
+        <source>Choose a file first.</source>
+        <translation>Choose a file first.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="172" />
-      <source>Checking every row…</source>
-      <translation>Checking every row…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="172"/>
+        <source>Checking every row…</source>
+        <translation>Checking every row…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="178" />
-      <source>Import spreadsheet</source>
-      <translation>Import spreadsheet</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="178"/>
+        <source>Import spreadsheet</source>
+        <translation>Import spreadsheet</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="179" />
-      <source>Excel workbook (*.xlsx);;All files (*)</source>
-      <translation>Excel workbook (*.xlsx);;All files (*)</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
+        <source>Excel workbook (*.xlsx);;All files (*)</source>
+        <translation>Excel workbook (*.xlsx);;All files (*)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="184" />
-      <source>Save the import template</source>
-      <translation>Save the import template</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="184"/>
+        <source>Save the import template</source>
+        <translation>Save the import template</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="186" />
-      <source>Excel workbook (*.xlsx)</source>
-      <translation>Excel workbook (*.xlsx)</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="192" />
-      <source>Template saved: %1</source>
-      <translation>Template saved: %1</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="192"/>
+        <source>Template saved: %1</source>
+        <translation>Template saved: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="218" />
-      <source>Import only the valid rows</source>
-      <translation>Import only the valid rows</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="218"/>
+        <source>Import only the valid rows</source>
+        <translation>Import only the valid rows</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="223" />
-      <source>no pilot</source>
-      <translation>no pilot</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="223"/>
+        <source>no pilot</source>
+        <translation>no pilot</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="224" />
-      <source> relations first</source>
-      <translation> relations first</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="224"/>
+        <source> relations first</source>
+        <translation> relations first</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="227" />
-      <source>Pilot:</source>
-      <translation>Pilot:</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="227"/>
+        <source>Pilot:</source>
+        <translation>Pilot:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="228" />
-      <source>Back</source>
-      <translation>Back</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="228"/>
+        <source>Back</source>
+        <translation>Back</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="231" />
-      <source>Check again</source>
-      <translation>Check again</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
+        <source>Check again</source>
+        <translation>Check again</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="234" />
-      <source>Import</source>
-      <translation>Import</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
+        <source>Import</source>
+        <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="265" />
-      <source>%1: all %2 rows are valid.</source>
-      <translation>%1: all %2 rows are valid.</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="265"/>
+        <source>%1: all %2 rows are valid.</source>
+        <translation>%1: all %2 rows are valid.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="267" />
-      <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
-      <translation>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="267"/>
+        <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
+        <translation>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="277" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
-      <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="277"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="90" />
-      <source>Select customers first, then press T to tag them.</source>
-      <translation>Select customers first, then press T to tag them.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <source>Select customers first, then press T to tag them.</source>
+        <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="102" />
-      <source>No favourite in slot %1: pin a tag first.</source>
-      <translation>No favourite in slot %1: pin a tag first.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <source>%1 selected</source>
+        <translation>%1 selected</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="106" />
-      <location filename="../../desktop/ui/main_window.py" line="274" />
-      <source>Select customers first.</source>
-      <translation>Select customers first.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>filter: %1</source>
+        <translation>filter: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="113" />
-      <source>A sync is already running.</source>
-      <translation>A sync is already running.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>all customers</source>
+        <translation>all customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="160" />
-      <source>Sync now</source>
-      <translation>Sync now</translation>
+        <location filename="../../desktop/ui/main_window.py" line="121"/>
+        <source>No customers to retag: select some or change the filter.</source>
+        <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="162" />
-      <source>Cancel sync</source>
-      <translation>Cancel sync</translation>
+        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <source>Nothing to export: the filter shows no customers.</source>
+        <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="165" />
-      <source>Quit</source>
-      <translation>Quit</translation>
+        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <source>No unfinished batches.</source>
+        <translation>No unfinished batches.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="167" />
-      <source>Undo</source>
-      <translation>Undo</translation>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <source>No favourite in slot %1: pin a tag first.</source>
+        <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="170" />
-      <source>Redo</source>
-      <translation>Redo</translation>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <source>Select customers first.</source>
+        <translation>Select customers first.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="174" />
-      <source>Select all customers</source>
-      <translation>Select all customers</translation>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <source>A sync is already running.</source>
+        <translation>A sync is already running.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="176" />
-      <source>Filter…</source>
-      <translation>Filter…</translation>
+        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="178" />
-      <source>Tag selected customers…</source>
-      <translation>Tag selected customers…</translation>
+        <location filename="../../desktop/ui/main_window.py" line="212"/>
+        <source>Cancel sync</source>
+        <translation>Cancel sync</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="182" />
-      <source>Toggle favourite %1</source>
-      <translation>Toggle favourite %1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="215"/>
+        <source>Quit</source>
+        <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="187" />
-      <source>Show all customers</source>
-      <translation>Show all customers</translation>
+        <location filename="../../desktop/ui/main_window.py" line="217"/>
+        <source>Undo</source>
+        <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="189" />
-      <location filename="../../desktop/ui/main_window.py" line="326" />
-      <source>Filter syntax</source>
-      <translation>Filter syntax</translation>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
+        <source>Redo</source>
+        <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="191" />
-      <location filename="../../desktop/ui/main_window.py" line="335" />
-      <source>About TagDesk</source>
-      <translation>About TagDesk</translation>
+        <location filename="../../desktop/ui/main_window.py" line="224"/>
+        <source>Select all customers</source>
+        <translation>Select all customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="194" />
-      <source>&amp;File</source>
-      <translation>&amp;File</translation>
+        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <source>Filter…</source>
+        <translation>Filter…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="198" />
-      <source>&amp;Edit</source>
-      <translation>&amp;Edit</translation>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <source>Tag selected customers…</source>
+        <translation>Tag selected customers…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="202" />
-      <source>&amp;View</source>
-      <translation>&amp;View</translation>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <source>Toggle favourite %1</source>
+        <translation>Toggle favourite %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="203" />
-      <source>Tag tree</source>
-      <translation>Tag tree</translation>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <source>Retag…</source>
+        <translation>Retag…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="204" />
-      <source>Customer detail</source>
-      <translation>Customer detail</translation>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <source>Import tags from a spreadsheet…</source>
+        <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="209" />
-      <source>Language</source>
-      <translation>Language</translation>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <source>Export customers…</source>
+        <translation>Export customers…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="217" />
-      <source>&amp;Tags</source>
-      <translation>&amp;Tags</translation>
+        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <source>Unfinished batches…</source>
+        <translation>Unfinished batches…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="221" />
-      <source>&amp;Help</source>
-      <translation>&amp;Help</translation>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <source>Show all customers</source>
+        <translation>Show all customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="224" />
-      <source>Main</source>
-      <translation>Main</translation>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <source>Filter syntax</source>
+        <translation>Filter syntax</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="286" />
-      <source>Tagging failed for %1 customer(s): %2</source>
-      <translation>Tagging failed for %1 customer(s): %2</translation>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
+        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <source>About TagDesk</source>
+        <translation>About TagDesk</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="296" />
-      <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
-      <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="302" />
-      <source>Sync failed: %1</source>
-      <translation>Sync failed: %1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="305" />
-      <source>Sync cancelled; the cache is unchanged.</source>
-      <translation>Sync cancelled; the cache is unchanged.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="327" />
-      <source>How to write a filter</source>
-      <translation>How to write a filter</translation>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <source>Tag tree</source>
+        <translation>Tag tree</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="336" />
-      <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
-      <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <source>Customer detail</source>
+        <translation>Customer detail</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="340" />
-      <source>TagDesk — %1</source>
-      <translation>TagDesk — %1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <source>Language</source>
+        <translation>Language</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <source>&amp;Tags</source>
+        <translation>&amp;Tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <source>Main</source>
+        <translation>Main</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <source>Tagging failed for %1 customer(s): %2</source>
+        <translation>Tagging failed for %1 customer(s): %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
+        <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <source>Sync failed: %1</source>
+        <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <source>Sync cancelled; the cache is unchanged.</source>
+        <translation>Sync cancelled; the cache is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <source>How to write a filter</source>
+        <translation>How to write a filter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
+        <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <source>TagDesk — %1</source>
+        <translation>TagDesk — %1</translation>
+    </message>
+</context>
+<context>
     <name>PickerModel</name>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="106" />
-      <source>Counting the selected customers…</source>
-      <translation>Counting the selected customers…</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="106"/>
+        <source>Counting the selected customers…</source>
+        <translation>Counting the selected customers…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="107" />
-      <source>On %1 of the %2 selected</source>
-      <translation>On %1 of the %2 selected</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="107"/>
+        <source>On %1 of the %2 selected</source>
+        <translation>On %1 of the %2 selected</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RenameDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="231" />
-      <source>Rename</source>
-      <translation>Rename</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="231"/>
+        <source>Rename</source>
+        <translation>Rename</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="236" />
-      <source>New name</source>
-      <translation>New name</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="236"/>
+        <source>New name</source>
+        <translation>New name</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReportsWindow</name>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="60" />
-      <source>Reports</source>
-      <translation>Reports</translation>
+        <location filename="../../desktop/ui/reports.py" line="60"/>
+        <source>Reports</source>
+        <translation>Reports</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="77" />
-      <source>Most used tags</source>
-      <translation>Most used tags</translation>
+        <location filename="../../desktop/ui/reports.py" line="77"/>
+        <source>Most used tags</source>
+        <translation>Most used tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="81" />
-      <source>Last %1 days</source>
-      <translation>Last %1 days</translation>
+        <location filename="../../desktop/ui/reports.py" line="81"/>
+        <source>Last %1 days</source>
+        <translation>Last %1 days</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="96" />
-      <source>Show</source>
-      <translation>Show</translation>
+        <location filename="../../desktop/ui/reports.py" line="96"/>
+        <source>Show</source>
+        <translation>Show</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="97" />
-      <source>Top</source>
-      <translation>Top</translation>
+        <location filename="../../desktop/ui/reports.py" line="97"/>
+        <source>Top</source>
+        <translation>Top</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="97" />
-      <source>Tags</source>
-      <translation>Tags</translation>
+        <location filename="../../desktop/ui/reports.py" line="97"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="98" />
-      <source>Period</source>
-      <translation>Period</translation>
+        <location filename="../../desktop/ui/reports.py" line="98"/>
+        <source>Period</source>
+        <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="99" />
-      <source>Changes per day</source>
-      <translation>Changes per day</translation>
+        <location filename="../../desktop/ui/reports.py" line="99"/>
+        <source>Changes per day</source>
+        <translation>Changes per day</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="100" />
-      <source>Changes per operator</source>
-      <translation>Changes per operator</translation>
+        <location filename="../../desktop/ui/reports.py" line="100"/>
+        <source>Changes per operator</source>
+        <translation>Changes per operator</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="101" />
-      <source>Health</source>
-      <translation>Health</translation>
+        <location filename="../../desktop/ui/reports.py" line="101"/>
+        <source>Health</source>
+        <translation>Health</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="104" />
-      <source>Save chart as PNG…</source>
-      <translation>Save chart as PNG…</translation>
+        <location filename="../../desktop/ui/reports.py" line="104"/>
+        <source>Save chart as PNG…</source>
+        <translation>Save chart as PNG…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="121" />
-      <source>Group: %1</source>
-      <translation>Group: %1</translation>
+        <location filename="../../desktop/ui/reports.py" line="121"/>
+        <source>Group: %1</source>
+        <translation>Group: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="169" />
-      <source>Follow relations per tag</source>
-      <translation>Follow relations per tag</translation>
+        <location filename="../../desktop/ui/reports.py" line="169"/>
+        <source>Follow relations per tag</source>
+        <translation>Follow relations per tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="170" />
-      <source>Relations</source>
-      <translation>Relations</translation>
+        <location filename="../../desktop/ui/reports.py" line="170"/>
+        <source>Relations</source>
+        <translation>Relations</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="177" />
-      <source>Journal rows per day, by source</source>
-      <translation>Journal rows per day, by source</translation>
+        <location filename="../../desktop/ui/reports.py" line="177"/>
+        <source>Journal rows per day, by source</source>
+        <translation>Journal rows per day, by source</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="184" />
-      <source>Changes per operator (seen-at-sync changes left out)</source>
-      <translation>Changes per operator (seen-at-sync changes left out)</translation>
+        <location filename="../../desktop/ui/reports.py" line="184"/>
+        <source>Changes per operator (seen-at-sync changes left out)</source>
+        <translation>Changes per operator (seen-at-sync changes left out)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="186" />
-      <source>Changes</source>
-      <translation>Changes</translation>
+        <location filename="../../desktop/ui/reports.py" line="186"/>
+        <source>Changes</source>
+        <translation>Changes</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="192" />
-      <source>Tagged customers</source>
-      <translation>Tagged customers</translation>
+        <location filename="../../desktop/ui/reports.py" line="192"/>
+        <source>Tagged customers</source>
+        <translation>Tagged customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="193" />
-      <source>Untagged customers</source>
-      <translation>Untagged customers</translation>
+        <location filename="../../desktop/ui/reports.py" line="193"/>
+        <source>Untagged customers</source>
+        <translation>Untagged customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="198" />
-      <source>Customers with and without tags</source>
-      <translation>Customers with and without tags</translation>
+        <location filename="../../desktop/ui/reports.py" line="198"/>
+        <source>Customers with and without tags</source>
+        <translation>Customers with and without tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="201" />
-      <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
-      <translation>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</translation>
+        <location filename="../../desktop/ui/reports.py" line="201"/>
+        <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
+        <translation>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="207" />
-      <source>No mutually exclusive tag sets are defined.</source>
-      <translation>No mutually exclusive tag sets are defined.</translation>
+        <location filename="../../desktop/ui/reports.py" line="207"/>
+        <source>No mutually exclusive tag sets are defined.</source>
+        <translation>No mutually exclusive tag sets are defined.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="209" />
-      <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
-      <translation>%1 (%2): %3 customers on %4 relations carry two or more.</translation>
+        <location filename="../../desktop/ui/reports.py" line="209"/>
+        <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
+        <translation>%1 (%2): %3 customers on %4 relations carry two or more.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="230" />
-      <source>Save chart</source>
-      <translation>Save chart</translation>
+        <location filename="../../desktop/ui/reports.py" line="230"/>
+        <source>Save chart</source>
+        <translation>Save chart</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="235" />
-      <source>Saved %1</source>
-      <translation>Saved %1</translation>
+        <location filename="../../desktop/ui/reports.py" line="235"/>
+        <source>Saved %1</source>
+        <translation>Saved %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="236" />
-      <source>Could not save %1</source>
-      <translation>Could not save %1</translation>
+        <location filename="../../desktop/ui/reports.py" line="236"/>
+        <source>Could not save %1</source>
+        <translation>Could not save %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RetagDialog</name>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="164" />
-      <source>Retag customers</source>
-      <translation>Retag customers</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="164"/>
+        <source>Retag customers</source>
+        <translation>Retag customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="165" />
-      <source>%1 customer relations · %2</source>
-      <translation>%1 customer relations · %2</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="165"/>
+        <source>%1 customer relations · %2</source>
+        <translation>%1 customer relations · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="167" />
-      <source>selection</source>
-      <translation>selection</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="167"/>
+        <source>selection</source>
+        <translation>selection</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="168" />
-      <source>Add / remove tags</source>
-      <translation>Add / remove tags</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="168"/>
+        <source>Add / remove tags</source>
+        <translation>Add / remove tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="169" />
-      <source>Replace within group (重标)</source>
-      <translation>Replace within group (重标)</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="169"/>
+        <source>Replace within group (重标)</source>
+        <translation>Replace within group (重标)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="175" />
-      <source>Tags to add: name, pinyin or initials</source>
-      <translation>Tags to add: name, pinyin or initials</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
+        <source>Tags to add: name, pinyin or initials</source>
+        <translation>Tags to add: name, pinyin or initials</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="176" />
-      <source>Tags to remove</source>
-      <translation>Tags to remove</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
+        <source>Tags to remove</source>
+        <translation>Tags to remove</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="178" />
-      <source>Also change relations that would carry two mutually exclusive tags</source>
-      <translation>Also change relations that would carry two mutually exclusive tags</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="178"/>
+        <source>Also change relations that would carry two mutually exclusive tags</source>
+        <translation>Also change relations that would carry two mutually exclusive tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="182" />
-      <source>no pilot</source>
-      <translation>no pilot</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="182"/>
+        <source>no pilot</source>
+        <translation>no pilot</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="183" />
-      <source> relations first</source>
-      <translation> relations first</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
+        <source> relations first</source>
+        <translation> relations first</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="184" />
-      <location filename="../../desktop/ui/retag_dialog.py" line="298" />
-      <source>Choose tags to see what would change.</source>
-      <translation>Choose tags to see what would change.</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="298"/>
+        <source>Choose tags to see what would change.</source>
+        <translation>Choose tags to see what would change.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="188" />
-      <location filename="../../desktop/ui/retag_dialog.py" line="362" />
-      <source>Start</source>
-      <translation>Start</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="188"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
+        <source>Start</source>
+        <translation>Start</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="191" />
-      <source>Close</source>
-      <translation>Close</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="237" />
-      <source>Group to replace:</source>
-      <translation>Group to replace:</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="237"/>
+        <source>Group to replace:</source>
+        <translation>Group to replace:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="239" />
-      <source>Add:</source>
-      <translation>Add:</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="239"/>
+        <source>Add:</source>
+        <translation>Add:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="240" />
-      <source>Remove:</source>
-      <translation>Remove:</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="240"/>
+        <source>Remove:</source>
+        <translation>Remove:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="243" />
-      <source>Pilot:</source>
-      <translation>Pilot:</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="243"/>
+        <source>Pilot:</source>
+        <translation>Pilot:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="308" />
-      <source>Computing the preview…</source>
-      <translation>Computing the preview…</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="308"/>
+        <source>Computing the preview…</source>
+        <translation>Computing the preview…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="327" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
-      <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="327"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="331" />
-      <source>+ %1: %2 (already tagged: %3)</source>
-      <translation>+ %1: %2 (already tagged: %3)</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="331"/>
+        <source>+ %1: %2 (already tagged: %3)</source>
+        <translation>+ %1: %2 (already tagged: %3)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="336" />
-      <source>− %1: %2 (already absent: %3)</source>
-      <translation>− %1: %2 (already absent: %3)</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="336"/>
+        <source>− %1: %2 (already absent: %3)</source>
+        <translation>− %1: %2 (already absent: %3)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="341" />
-      <source>changed anyway</source>
-      <translation>changed anyway</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="341"/>
+        <source>changed anyway</source>
+        <translation>changed anyway</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="342" />
-      <source>left out</source>
-      <translation>left out</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
+        <source>left out</source>
+        <translation>left out</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="343" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
-      <translation>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="343"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="351" />
-      <source>About %1 at %2 calls/min, %3 at a time</source>
-      <translation>About %1 at %2 calls/min, %3 at a time</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="351"/>
+        <source>About %1 at %2 calls/min, %3 at a time</source>
+        <translation>About %1 at %2 calls/min, %3 at a time</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="364" />
-      <source>Start pilot (first %1)</source>
-      <translation>Start pilot (first %1)</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="364"/>
+        <source>Start pilot (first %1)</source>
+        <translation>Start pilot (first %1)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="367" />
-      <source>Change %1 relations</source>
-      <translation>Change %1 relations</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="367"/>
+        <source>Change %1 relations</source>
+        <translation>Change %1 relations</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RevertDialog</name>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="396" />
-      <source>Revert %1</source>
-      <translation>Revert %1</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="402"/>
+        <source>Revert %1</source>
+        <translation>Revert %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="398" />
-      <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
-      <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="404"/>
+        <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
+        <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="403" />
-      <source>Will restore:</source>
-      <translation>Will restore:</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <source>Will restore:</source>
+        <translation>Will restore:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="410" />
-      <source>Cannot restore:</source>
-      <translation>Cannot restore:</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="416"/>
+        <source>Cannot restore:</source>
+        <translation>Cannot restore:</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="416" />
-      <source>Revert</source>
-      <translation>Revert</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <source>Revert</source>
+        <translation>Revert</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="32" />
-      <source>Cancel sync</source>
-      <translation>Cancel sync</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="32"/>
+        <source>Cancel sync</source>
+        <translation>Cancel sync</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="45" />
-      <source>Profile: %1</source>
-      <translation>Profile: %1</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="45"/>
+        <source>Profile: %1</source>
+        <translation>Profile: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="49" />
-      <source>Never synced</source>
-      <translation>Never synced</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="49"/>
+        <source>Never synced</source>
+        <translation>Never synced</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="52" />
-      <source>Last sync: %1</source>
-      <translation>Last sync: %1</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="52"/>
+        <source>Last sync: %1</source>
+        <translation>Last sync: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="55" />
-      <source>%1 / %2 relations · %3 customers</source>
-      <translation>%1 / %2 relations · %3 customers</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="55"/>
+        <source>%1 / %2 relations · %3 customers</source>
+        <translation>%1 / %2 relations · %3 customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="59" />
-      <source>%1 customers in the cache</source>
-      <translation>%1 customers in the cache</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="59"/>
+        <source>%1 customers in the cache</source>
+        <translation>%1 customers in the cache</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="63" />
-      <source>Syncing…</source>
-      <translation>Syncing…</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <source>Syncing…</source>
+        <translation>Syncing…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="78" />
-      <source>Cancelling…</source>
-      <translation>Cancelling…</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="78"/>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagChooser</name>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="79" />
-      <source>Delete or double-click removes a tag</source>
-      <translation>Delete or double-click removes a tag</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="79"/>
+        <source>Delete or double-click removes a tag</source>
+        <translation>Delete or double-click removes a tag</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagDialogs</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="70" />
-      <source> and %1 more</source>
-      <translation> and %1 more</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="70"/>
+        <source> and %1 more</source>
+        <translation> and %1 more</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="73" />
-      <source>Delete tag group</source>
-      <translation>Delete tag group</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <source>Delete tag group</source>
+        <translation>Delete tag group</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="74" />
-      <source>Delete the group “%1” with its %2 tags (%3)?</source>
-      <translation>Delete the group “%1” with its %2 tags (%3)?</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="74"/>
+        <source>Delete the group “%1” with its %2 tags (%3)?</source>
+        <translation>Delete the group “%1” with its %2 tags (%3)?</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="77" />
-      <source>Delete tag</source>
-      <translation>Delete tag</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <source>Delete tag</source>
+        <translation>Delete tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="78" />
-      <source>Delete %1?</source>
-      <translation>Delete %1?</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <source>Delete %1?</source>
+        <translation>Delete %1?</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="79" />
-      <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
-      <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="79"/>
+        <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
+        <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="82" />
-      <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
-      <translation>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="82"/>
+        <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
+        <translation>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagPicker</name>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="129" />
-      <source>Tag customers</source>
-      <translation>Tag customers</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="129"/>
+        <source>Tag customers</source>
+        <translation>Tag customers</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="132" />
-      <source>Tag: 中文, pinyin, gyx or V3</source>
-      <translation>Tag: 中文, pinyin, gyx or V3</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="132"/>
+        <source>Tag: 中文, pinyin, gyx or V3</source>
+        <translation>Tag: 中文, pinyin, gyx or V3</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="147" />
-      <source>Loading tags…</source>
-      <translation>Loading tags…</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="147"/>
+        <source>Loading tags…</source>
+        <translation>Loading tags…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="205" />
-      <source>No tag matches “%1”</source>
-      <translation>No tag matches “%1”</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="205"/>
+        <source>No tag matches “%1”</source>
+        <translation>No tag matches “%1”</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="207" />
-      <source>Enter: add or remove on %1 selected · Esc: close</source>
-      <translation>Enter: add or remove on %1 selected · Esc: close</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="207"/>
+        <source>Enter: add or remove on %1 selected · Esc: close</source>
+        <translation>Enter: add or remove on %1 selected · Esc: close</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagTreeModel</name>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="193" />
-      <source>Tag</source>
-      <translation>Tag</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <source>Tag</source>
+        <translation>Tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="193" />
-      <source>Count</source>
-      <translation>Count</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <source>Count</source>
+        <translation>Count</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="408" />
-      <source>Corp tags</source>
-      <translation>Corp tags</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="408"/>
+        <source>Corp tags</source>
+        <translation>Corp tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="409" />
-      <source>Rule-group tags</source>
-      <translation>Rule-group tags</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="409"/>
+        <source>Rule-group tags</source>
+        <translation>Rule-group tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="410" />
-      <source>Personal tags</source>
-      <translation>Personal tags</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="410"/>
+        <source>Personal tags</source>
+        <translation>Personal tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="417" />
-      <source>%1 customer relations carry this tag</source>
-      <translation>%1 customer relations carry this tag</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
+        <source>%1 customer relations carry this tag</source>
+        <translation>%1 customer relations carry this tag</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="420" />
-      <source>Abbreviation: %1</source>
-      <translation>Abbreviation: %1</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="420"/>
+        <source>Abbreviation: %1</source>
+        <translation>Abbreviation: %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="422" />
-      <source>A path level without a tag of its own</source>
-      <translation>A path level without a tag of its own</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="422"/>
+        <source>A path level without a tag of its own</source>
+        <translation>A path level without a tag of its own</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="425" />
-      <source>%1 tags; click to show customers with any of them</source>
-      <translation>%1 tags; click to show customers with any of them</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="425"/>
+        <source>%1 tags; click to show customers with any of them</source>
+        <translation>%1 tags; click to show customers with any of them</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="428" />
-      <source>Deeper than five levels: the rest of the path is shown flat</source>
-      <translation>Deeper than five levels: the rest of the path is shown flat</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="428"/>
+        <source>Deeper than five levels: the rest of the path is shown flat</source>
+        <translation>Deeper than five levels: the rest of the path is shown flat</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="432" />
-      <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-      <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
+        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
+        <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="435" />
-      <source>Saving the new order in WeCom…</source>
-      <translation>Saving the new order in WeCom…</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
+        <source>Saving the new order in WeCom…</source>
+        <translation>Saving the new order in WeCom…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagTreeView</name>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="61" />
-      <source>Find a tag: 中文, pinyin, gyx, V3</source>
-      <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="61"/>
+        <source>Find a tag: 中文, pinyin, gyx, V3</source>
+        <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="271" />
-      <source>Tags</source>
-      <translation>Tags</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="271"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="282" />
-      <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-      <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="282"/>
+        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
+        <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="309" />
-      <source>New tag…</source>
-      <translation>New tag…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="309"/>
+        <source>New tag…</source>
+        <translation>New tag…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="310" />
-      <source>New tag group…</source>
-      <translation>New tag group…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="310"/>
+        <source>New tag group…</source>
+        <translation>New tag group…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="311" />
-      <source>Rename…</source>
-      <translation>Rename…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <source>Rename…</source>
+        <translation>Rename…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="312" />
-      <source>Abbreviation…</source>
-      <translation>Abbreviation…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="312"/>
+        <source>Abbreviation…</source>
+        <translation>Abbreviation…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="313" />
-      <location filename="../../desktop/ui/tag_tree_view.py" line="384" />
-      <source>Pin to favourites</source>
-      <translation>Pin to favourites</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="313"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="384"/>
+        <source>Pin to favourites</source>
+        <translation>Pin to favourites</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="314" />
-      <source>Delete…</source>
-      <translation>Delete…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="314"/>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="383" />
-      <source>Unpin from favourites</source>
-      <translation>Unpin from favourites</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="383"/>
+        <source>Unpin from favourites</source>
+        <translation>Unpin from favourites</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="406" />
-      <source>Tag order</source>
-      <translation>Tag order</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="406"/>
+        <source>Tag order</source>
+        <translation>Tag order</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="296" />
-      <source>Unfinished tag batches</source>
-      <translation>Unfinished tag batches</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <source>Unfinished tag batches</source>
+        <translation>Unfinished tag batches</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="297" />
-      <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
-      <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="297"/>
+        <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
+        <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="303" />
-      <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
-      <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="303"/>
+        <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
+        <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="312" />
-      <source>Resume</source>
-      <translation>Resume</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
+        <source>Resume</source>
+        <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="313" />
-      <source>Cancel batch</source>
-      <translation>Cancel batch</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
+        <source>Cancel batch</source>
+        <translation>Cancel batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="314" />
-      <source>Later</source>
-      <translation>Later</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="314"/>
+        <source>Later</source>
+        <translation>Later</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>_Labels</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="94" />
-      <source>Tag added</source>
-      <translation>Tag added</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="94"/>
+        <source>Tag added</source>
+        <translation>Tag added</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="94" />
-      <source>Tag removed</source>
-      <translation>Tag removed</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="94"/>
+        <source>Tag removed</source>
+        <translation>Tag removed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="95" />
-      <source>Tag created</source>
-      <translation>Tag created</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="95"/>
+        <source>Tag created</source>
+        <translation>Tag created</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="95" />
-      <source>Tag renamed</source>
-      <translation>Tag renamed</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="95"/>
+        <source>Tag renamed</source>
+        <translation>Tag renamed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="96" />
-      <source>Tag deleted</source>
-      <translation>Tag deleted</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="96"/>
+        <source>Tag deleted</source>
+        <translation>Tag deleted</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="96" />
-      <source>Tags reordered</source>
-      <translation>Tags reordered</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="96"/>
+        <source>Tags reordered</source>
+        <translation>Tags reordered</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="97" />
-      <source>Group created</source>
-      <translation>Group created</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="97"/>
+        <source>Group created</source>
+        <translation>Group created</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="97" />
-      <source>Group renamed</source>
-      <translation>Group renamed</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="97"/>
+        <source>Group renamed</source>
+        <translation>Group renamed</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="98" />
-      <source>Group deleted</source>
-      <translation>Group deleted</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="98"/>
+        <source>Group deleted</source>
+        <translation>Group deleted</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="99" />
-      <source>Groups reordered</source>
-      <translation>Groups reordered</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="99"/>
+        <source>Groups reordered</source>
+        <translation>Groups reordered</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>By hand</source>
-      <translation>By hand</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>By hand</source>
+        <translation>By hand</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>Batch</source>
-      <translation>Batch</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>Import</source>
-      <translation>Import</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>Import</source>
+        <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Rule</source>
-      <translation>Rule</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Rule</source>
+        <translation>Rule</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Migration</source>
-      <translation>Migration</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Migration</source>
+        <translation>Migration</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Undo</source>
-      <translation>Undo</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Undo</source>
+        <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="107" />
-      <source>Revert</source>
-      <translation>Revert</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <source>Revert</source>
+        <translation>Revert</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="107" />
-      <source>Seen at sync</source>
-      <translation>Seen at sync</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <source>Seen at sync</source>
+        <translation>Seen at sync</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="108" />
-      <source>Tag tree</source>
-      <translation>Tag tree</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
+        <source>Tag tree</source>
+        <translation>Tag tree</translation>
     </message>
-  </context>
+</context>
 </TS>

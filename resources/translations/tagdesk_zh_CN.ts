@@ -1,1940 +1,1990 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-  <context>
-    <name />
+<context>
+    <name></name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="286" />
-      <source>Recovery</source>
-      <comment>Unfinished tag changes</comment>
-      <translation>恢复</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="286"/>
+        <source>Recovery</source>
+        <comment>Unfinished tag changes</comment>
+        <translation>恢复</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="287" />
-      <source>Recovery</source>
-      <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
-      <translation>恢复</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="287"/>
+        <source>Recovery</source>
+        <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
+        <translation>恢复</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="293" />
-      <source>Recovery</source>
-      <comment>Send now</comment>
-      <translation>恢复</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="293"/>
+        <source>Recovery</source>
+        <comment>Send now</comment>
+        <translation>恢复</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="294" />
-      <source>Recovery</source>
-      <comment>Later</comment>
-      <translation>恢复</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="294"/>
+        <source>Recovery</source>
+        <comment>Later</comment>
+        <translation>恢复</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AbbreviationDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="262" />
-      <source>Abbreviation</source>
-      <translation>缩写</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="262"/>
+        <source>Abbreviation</source>
+        <translation>缩写</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="266" />
-      <source>e.g. V3; empty removes it</source>
-      <translation>例如 V3；留空即删除</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="266"/>
+        <source>e.g. V3; empty removes it</source>
+        <translation>例如 V3；留空即删除</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="277" />
-      <source>Shared with the whole team; type it in any tag search.</source>
-      <translation>全团队共享；可在任何标签搜索中输入。</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="277"/>
+        <source>Shared with the whole team; type it in any tag search.</source>
+        <translation>全团队共享；可在任何标签搜索中输入。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditBatchesModel</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="373" />
-      <source>Last change</source>
-      <translation>最近更改</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <source>Last change</source>
+        <translation>最近更改</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="373" />
-      <source>Batch</source>
-      <translation>批次</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <source>Batch</source>
+        <translation>批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="374" />
-      <source>Operators</source>
-      <translation>操作人</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <source>Operators</source>
+        <translation>操作人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="374" />
-      <source>Source</source>
-      <translation>来源</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="375" />
-      <source>Changes</source>
-      <translation>更改数</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <source>Changes</source>
+        <translation>更改数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="375" />
-      <source>Added</source>
-      <translation>添加数</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <source>Added</source>
+        <translation>添加数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="376" />
-      <source>Removed</source>
-      <translation>移除数</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <source>Removed</source>
+        <translation>移除数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="376" />
-      <source>Tree edits</source>
-      <translation>标签树编辑</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <source>Tree edits</source>
+        <translation>标签树编辑</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="377" />
-      <source>Description</source>
-      <translation>描述</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="377"/>
+        <source>Description</source>
+        <translation>描述</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="402" />
-      <source>%1 · not in a batch</source>
-      <translation>%1 · 非批次操作</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="402"/>
+        <source>%1 · not in a batch</source>
+        <translation>%1 · 非批次操作</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditFilterBar</name>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="55" />
-      <source>All operators</source>
-      <translation>所有操作人</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="55"/>
+        <source>All operators</source>
+        <translation>所有操作人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="56" />
-      <source>All departments</source>
-      <translation>所有部门</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="56"/>
+        <source>All departments</source>
+        <translation>所有部门</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="57" />
-      <source>All actions</source>
-      <translation>所有操作</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
+        <source>All actions</source>
+        <translation>所有操作</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="58" />
-      <source>All sources</source>
-      <translation>所有来源</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
+        <source>All sources</source>
+        <translation>所有来源</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="59" />
-      <source>All tags</source>
-      <translation>所有标签</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
+        <source>All tags</source>
+        <translation>所有标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="60" />
-      <source>All groups</source>
-      <translation>所有标签组</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <source>All groups</source>
+        <translation>所有标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="62" />
-      <source>Customer name or external_userid</source>
-      <translation>客户名称或 external_userid</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <source>Customer name or external_userid</source>
+        <translation>客户名称或 external_userid</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="64" />
-      <source>Batch id</source>
-      <translation>批次 ID</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <source>Batch id</source>
+        <translation>批次 ID</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="69" />
-      <source>Clear filters</source>
-      <translation>清除筛选</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="74" />
-      <source>Period</source>
-      <translation>时间段</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <source>Period</source>
+        <translation>时间段</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="74" />
-      <source>From</source>
-      <translation>从</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <source>From</source>
+        <translation>从</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="75" />
-      <source>Until</source>
-      <translation>至</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <source>Until</source>
+        <translation>至</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="75" />
-      <source>Operator</source>
-      <translation>操作人</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <source>Operator</source>
+        <translation>操作人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="76" />
-      <source>Department</source>
-      <translation>部门</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <source>Department</source>
+        <translation>部门</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="76" />
-      <source>Action</source>
-      <translation>操作</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="77" />
-      <source>Source</source>
-      <translation>来源</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="77" />
-      <source>Tag</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <source>Tag</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="78" />
-      <source>Group</source>
-      <translation>标签组</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <source>Group</source>
+        <translation>标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="78" />
-      <source>Customer</source>
-      <translation>客户</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <source>Customer</source>
+        <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_filter_bar.py" line="79" />
-      <source>Batch</source>
-      <translation>批次</translation>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <source>Batch</source>
+        <translation>批次</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditRowsModel</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="254" />
-      <source>Time</source>
-      <translation>时间</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="254" />
-      <source>Operator</source>
-      <translation>操作人</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <source>Operator</source>
+        <translation>操作人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="255" />
-      <source>Action</source>
-      <translation>操作</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="255" />
-      <source>Source</source>
-      <translation>来源</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="256" />
-      <source>Customer</source>
-      <translation>客户</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <source>Customer</source>
+        <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="256" />
-      <source>Owner</source>
-      <translation>负责人</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="257" />
-      <source>Tag</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <source>Tag</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="257" />
-      <source>Group</source>
-      <translation>标签组</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <source>Group</source>
+        <translation>标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="258" />
-      <source>Batch</source>
-      <translation>批次</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <source>Batch</source>
+        <translation>批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="258" />
-      <source>Reason</source>
-      <translation>原因</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="278" />
-      <source>(row %1 is missing: run the journal check)</source>
-      <translation>（第 %1 行缺失：请运行日志校验）</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="278"/>
+        <source>(row %1 is missing: run the journal check)</source>
+        <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditViewer</name>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="64" />
-      <source>Audit log</source>
-      <translation>审计日志</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="64"/>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="79" />
-      <source>Rows</source>
-      <translation>明细</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="79"/>
+        <source>Rows</source>
+        <translation>明细</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="80" />
-      <source>Batches</source>
-      <translation>批次</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <source>Batches</source>
+        <translation>批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="88" />
-      <source>Show every batch again</source>
-      <translation>重新显示所有批次</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
+        <source>Show every batch again</source>
+        <translation>重新显示所有批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="116" />
-      <source>Show customer</source>
-      <translation>查看客户</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="116"/>
+        <source>Show customer</source>
+        <translation>查看客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="117" />
-      <source>Copy</source>
-      <translation>复制</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="118" />
-      <source>Export xlsx…</source>
-      <translation>导出 xlsx…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <source>Export xlsx…</source>
+        <translation>导出 xlsx…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="119" />
-      <source>Export CSV…</source>
-      <translation>导出 CSV…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="120" />
-      <source>Revert batch…</source>
-      <translation>回滚批次…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <source>Revert batch…</source>
+        <translation>回滚批次…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="121" />
-      <source>Revert operator's changes in period…</source>
-      <translation>回滚该操作人在时间段内的更改…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <source>Revert operator&apos;s changes in period…</source>
+        <translation>回滚该操作人在时间段内的更改…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="148" />
-      <source>Searching…</source>
-      <translation>正在查询…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="146"/>
+        <source>Searching…</source>
+        <translation>正在查询…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="176" />
-      <source>Only: %1</source>
-      <translation>仅：%1</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="174"/>
+        <source>Only: %1</source>
+        <translation>仅：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="196" />
-      <source>%1 changes · %2 ms</source>
-      <translation>%1 条更改 · %2 毫秒</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="194"/>
+        <source>%1 changes · %2 ms</source>
+        <translation>%1 条更改 · %2 毫秒</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="201" />
-      <source>%1 batches</source>
-      <translation>%1 个批次</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="199"/>
+        <source>%1 batches</source>
+        <translation>%1 个批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="266" />
-      <source>Added</source>
-      <translation>添加时间</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="264"/>
+        <source>Added</source>
+        <translation>添加时间</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="267" />
-      <source>Removed</source>
-      <translation>移除</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="265"/>
+        <source>Removed</source>
+        <translation>移除</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="268" />
-      <source>Unchanged</source>
-      <translation>未更改</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <source>Unchanged</source>
+        <translation>未更改</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="294" />
-      <source>%1 · not in a batch</source>
-      <translation>%1 · 非批次操作</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
+        <source>%1 · not in a batch</source>
+        <translation>%1 · 非批次操作</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="319" />
-      <source>Export the audit log</source>
-      <translation>导出审计日志</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="325"/>
+        <source>Export the audit log</source>
+        <translation>导出审计日志</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="333" />
-      <source>Exported %1 rows to %2</source>
-      <translation>已导出 %1 行到 %2</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="339"/>
+        <source>Exported %1 rows to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="337" />
-      <source>Exporting…</source>
-      <translation>正在导出…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="343"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="357" />
-      <source>Preparing the revert…</source>
-      <translation>正在准备回滚…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="363"/>
+        <source>Preparing the revert…</source>
+        <translation>正在准备回滚…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="377" />
-      <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
-      <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="383"/>
+        <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
+        <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="382" />
-      <source>Reverting…</source>
-      <translation>正在回滚…</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="388"/>
+        <source>Reverting…</source>
+        <translation>正在回滚…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>BatchProgressDialog</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="276" />
-      <source>Tag batch</source>
-      <translation>批量打标签</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
+        <source>Tag batch</source>
+        <translation>批量打标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="279" />
-      <source>Close</source>
-      <translation>关闭</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="279"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>BatchProgressPanel</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="85" />
-      <location filename="../../desktop/ui/batch_progress.py" line="180" />
-      <source>Pause</source>
-      <translation>暂停</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="180"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="87" />
-      <location filename="../../desktop/ui/batch_progress.py" line="240" />
-      <source>Continue with the rest</source>
-      <translation>继续处理其余部分</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="240"/>
+        <source>Continue with the rest</source>
+        <translation>继续处理其余部分</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="88" />
-      <source>Cancel batch</source>
-      <translation>取消批次</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="88"/>
+        <source>Cancel batch</source>
+        <translation>取消批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="89" />
-      <source>Retry failed</source>
-      <translation>重试失败项</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="89"/>
+        <source>Retry failed</source>
+        <translation>重试失败项</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="112" />
-      <source>Batch %1 · %2</source>
-      <translation>批次 %1 · %2</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
+        <source>Batch %1 · %2</source>
+        <translation>批次 %1 · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="143" />
-      <source>Cancelling after the calls in flight…</source>
-      <translation>正在取消（等待进行中的调用完成）…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="143"/>
+        <source>Cancelling after the calls in flight…</source>
+        <translation>正在取消（等待进行中的调用完成）…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="165" />
-      <source>Running the pilot…</source>
-      <translation>正在试运行…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <source>Running the pilot…</source>
+        <translation>正在试运行…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="165" />
-      <location filename="../../desktop/ui/batch_progress.py" line="182" />
-      <source>Running…</source>
-      <translation>正在运行…</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="182"/>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="175" />
-      <source>Resume</source>
-      <translation>继续</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="175"/>
+        <source>Resume</source>
+        <translation>继续</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="176" />
-      <source>Paused: calls in flight finish, nothing new is sent.</source>
-      <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
+        <source>Paused: calls in flight finish, nothing new is sent.</source>
+        <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="200" />
-      <source>Cancelled: %1 call(s) were not sent.</source>
-      <translation>已取消：%1 个调用未发送。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="200"/>
+        <source>Cancelled: %1 call(s) were not sent.</source>
+        <translation>已取消：%1 个调用未发送。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="205" />
-      <source>Done.</source>
-      <translation>完成。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="205"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="209" />
-      <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
-      <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="209"/>
+        <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
+        <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="215" />
-      <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
-      <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
+        <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="224" />
-      <source>Try again</source>
-      <translation>重试</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="224"/>
+        <source>Try again</source>
+        <translation>重试</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="229" />
-      <source>Cancelled: the remaining calls will not be sent.</source>
-      <translation>已取消：其余调用不会发送。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="229"/>
+        <source>Cancelled: the remaining calls will not be sent.</source>
+        <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="254" />
-      <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
-      <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="254"/>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
+        <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="262" />
-      <source>%1 of %2 applied · %3 failed · %4 not sent</source>
-      <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="262"/>
+        <source>%1 of %2 applied · %3 failed · %4 not sent</source>
+        <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="103" />
-      <source>TagDesk – unexpected error</source>
-      <translation>TagDesk – 意外错误</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="103"/>
+        <source>TagDesk – unexpected error</source>
+        <translation>TagDesk – 意外错误</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="118" />
-      <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
-      <translation>已排队的标签更改是安全的：它们保存在发件箱中并继续发送，未发送的部分会在下次启动时提示继续。</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="118"/>
+        <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
+        <translation>已排队的标签更改是安全的：它们保存在发件箱中并继续发送，未发送的部分会在下次启动时提示继续。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="121" />
-      <source>no log file</source>
-      <translation>无日志文件</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
+        <source>no log file</source>
+        <translation>无日志文件</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="122" />
-      <source>Log file: %1</source>
-      <translation>日志文件：%1</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
+        <source>Log file: %1</source>
+        <translation>日志文件：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="132" />
-      <source>Copy details</source>
-      <translation>复制详情</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="133" />
-      <source>Open log folder</source>
-      <translation>打开日志文件夹</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="156" />
-      <source>%1 errors; the latest: %2</source>
-      <translation>%1 个错误；最近一个：%2</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
+        <source>%1 errors; the latest: %2</source>
+        <translation>%1 个错误；最近一个：%2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="164" />
-      <source>Copied</source>
-      <translation>已复制</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="224" />
-      <source>TagDesk ran into an unexpected error.</source>
-      <translation>TagDesk 遇到了意外错误。</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
+        <source>TagDesk ran into an unexpected error.</source>
+        <translation>TagDesk 遇到了意外错误。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="232" />
-      <source>TagDesk closed unexpectedly last time.</source>
-      <translation>TagDesk 上次意外关闭。</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
+        <source>TagDesk closed unexpectedly last time.</source>
+        <translation>TagDesk 上次意外关闭。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/crash_dialog.py" line="233" />
-      <source>Qt or Python stopped the program; this is what it was doing.</source>
-      <translation>Qt 或 Python 终止了程序；以下是当时正在执行的内容。</translation>
+        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
+        <source>Qt or Python stopped the program; this is what it was doing.</source>
+        <translation>Qt 或 Python 终止了程序；以下是当时正在执行的内容。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CreateGroupDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="201" />
-      <source>New tag group</source>
-      <translation>新建标签组</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="201"/>
+        <source>New tag group</source>
+        <translation>新建标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="204" />
-      <source>Group name</source>
-      <translation>标签组名称</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <source>Group name</source>
+        <translation>标签组名称</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="205" />
-      <source>First tag</source>
-      <translation>第一个标签</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="205"/>
+        <source>First tag</source>
+        <translation>第一个标签</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CreateTagDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="163" />
-      <source>New tag</source>
-      <translation>新建标签</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="163"/>
+        <source>New tag</source>
+        <translation>新建标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="171" />
-      <source>Name, or a path such as 教育/K12</source>
-      <translation>名称，或路径如 教育/K12</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <source>Name, or a path such as 教育/K12</source>
+        <translation>名称，或路径如 教育/K12</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="172" />
-      <source>Group</source>
-      <translation>标签组</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <source>Group</source>
+        <translation>标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="173" />
-      <source>Name</source>
-      <translation>名称</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="173"/>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="182" />
-      <source>Create a tag group first.</source>
-      <translation>请先创建一个标签组。</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="182"/>
+        <source>Create a tag group first.</source>
+        <translation>请先创建一个标签组。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CustomerTableModel</name>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="258" />
-      <source>Corp tags on this follow relation</source>
-      <translation>此跟进关系上的企业标签</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="258"/>
+        <source>Corp tags on this follow relation</source>
+        <translation>此跟进关系上的企业标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="263" />
-      <source>Customer</source>
-      <translation>客户</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <source>Customer</source>
+        <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="263" />
-      <source>Company</source>
-      <translation>公司</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <source>Company</source>
+        <translation>公司</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="264" />
-      <source>Owner</source>
-      <translation>负责人</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="264" />
-      <source>Remark</source>
-      <translation>备注</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <source>Remark</source>
+        <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="265" />
-      <source>Channel</source>
-      <translation>渠道</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="265" />
-      <source>Added</source>
-      <translation>添加时间</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <source>Added</source>
+        <translation>添加时间</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="266" />
-      <source>Tags</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="266"/>
+        <source>Tags</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="296" />
-      <source>(no longer in the cache)</source>
-      <translation>（已不在本地缓存中）</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="296"/>
+        <source>(no longer in the cache)</source>
+        <translation>（已不在本地缓存中）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="318" />
-      <source>Tagging failed: %1</source>
-      <translation>打标签失败：%1</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <source>Tagging failed: %1</source>
+        <translation>打标签失败：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="320" />
-      <source>Writing to WeCom…</source>
-      <translation>正在写入企业微信…</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="320"/>
+        <source>Writing to WeCom…</source>
+        <translation>正在写入企业微信…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/customer_table_model.py" line="321" />
-      <source>Saved in WeCom</source>
-      <translation>已保存到企业微信</translation>
+        <location filename="../../desktop/ui/customer_table_model.py" line="321"/>
+        <source>Saved in WeCom</source>
+        <translation>已保存到企业微信</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="49" />
-      <location filename="../../desktop/ui/detail_pane.py" line="145" />
-      <source>No customer selected</source>
-      <translation>未选择客户</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="49"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="145"/>
+        <source>No customer selected</source>
+        <translation>未选择客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="147" />
-      <source>Select a row to see the customer here.</source>
-      <translation>选择一行即可在此查看客户详情。</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="147"/>
+        <source>Select a row to see the customer here.</source>
+        <translation>选择一行即可在此查看客户详情。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="160" />
-      <source>WeChat user</source>
-      <translation>微信用户</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <source>WeChat user</source>
+        <translation>微信用户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="160" />
-      <source>WeCom user</source>
-      <translation>企业微信用户</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <source>WeCom user</source>
+        <translation>企业微信用户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="162" />
-      <source>Type</source>
-      <translation>类型</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <source>Type</source>
+        <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="162" />
-      <source>Company</source>
-      <translation>公司</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <source>Company</source>
+        <translation>公司</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="163" />
-      <source>Position</source>
-      <translation>职位</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <source>Position</source>
+        <translation>职位</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="164" />
-      <source>Followed by</source>
-      <translation>跟进人</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <source>Followed by</source>
+        <translation>跟进人</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../desktop/ui/detail_pane.py" line="164" />
-      <source>%n member(s)</source>
-      <translation>
-        <numerusform>%n 位成员</numerusform>
-      </translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n 位成员</numerusform>
+        </translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="172" />
-      <source>Remark</source>
-      <translation>备注</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <source>Remark</source>
+        <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="172" />
-      <source>Description</source>
-      <translation>描述</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <source>Description</source>
+        <translation>描述</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="173" />
-      <source>Added</source>
-      <translation>添加时间</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <source>Added</source>
+        <translation>添加时间</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="173" />
-      <source>Channel</source>
-      <translation>渠道</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="174" />
-      <source>Phone</source>
-      <translation>电话</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="174"/>
+        <source>Phone</source>
+        <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="176" />
-      <source>no corp tags</source>
-      <translation>无企业标签</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <source>no corp tags</source>
+        <translation>无企业标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="182" />
-      <source>Personal tags</source>
-      <translation>个人标签</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="182"/>
+        <source>Personal tags</source>
+        <translation>个人标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="183" />
-      <source>read-only</source>
-      <translation>只读</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="183"/>
+        <source>read-only</source>
+        <translation>只读</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="191" />
-      <source>Loading personal tags from WeCom…</source>
-      <translation>正在从企业微信加载个人标签…</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <source>Loading personal tags from WeCom…</source>
+        <translation>正在从企业微信加载个人标签…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="194" />
-      <source>Load personal tags from WeCom</source>
-      <translation>从企业微信加载个人标签</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <source>Load personal tags from WeCom</source>
+        <translation>从企业微信加载个人标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="200" />
-      <source>Recent changes</source>
-      <translation>最近变更</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="200"/>
+        <source>Recent changes</source>
+        <translation>最近变更</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="202" />
-      <source>No changes recorded yet.</source>
-      <translation>暂无变更记录。</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="202"/>
+        <source>No changes recorded yet.</source>
+        <translation>暂无变更记录。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="215" />
-      <source>added</source>
-      <translation>添加</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <source>added</source>
+        <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/detail_pane.py" line="215" />
-      <source>removed</source>
-      <translation>移除</translation>
+        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <source>removed</source>
+        <translation>移除</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <location filename="../../desktop/ui/errors.py" line="41" />
-      <source>Something went wrong inside TagDesk; the details are in %1.</source>
-      <translation>TagDesk 内部出错，详情见 %1。</translation>
+        <location filename="../../desktop/ui/errors.py" line="41"/>
+        <source>Something went wrong inside TagDesk; the details are in %1.</source>
+        <translation>TagDesk 内部出错，详情见 %1。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="42" />
-      <location filename="../../desktop/ui/export_dialog.py" line="135" />
-      <source>Export customers</source>
-      <translation>导出客户</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="42"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
+        <source>Export customers</source>
+        <translation>导出客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="43" />
-      <source>%1 customer relations · %2</source>
-      <translation>%1 个客户关系 · %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="43"/>
+        <source>%1 customer relations · %2</source>
+        <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="45" />
-      <source>selection</source>
-      <translation>所选</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="45"/>
+        <source>selection</source>
+        <translation>所选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="46" />
-      <source>Every row gets the customer's details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</source>
-      <translation>每一行包含客户详情及其全部标签。勾选需要单独成列的标签组。填写 add_tags 或 remove_tags 后导入该文件即可修改标签。</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="46"/>
+        <source>Every row gets the customer&apos;s details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</source>
+        <translation>每一行包含客户详情及其全部标签。勾选需要单独成列的标签组。填写 add_tags 或 remove_tags 后导入该文件即可修改标签。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="57" />
-      <source>File (.xlsx)</source>
-      <translation>文件（.xlsx）</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="57"/>
+        <source>File (.xlsx)</source>
+        <translation>文件（.xlsx）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="58" />
-      <source>Browse…</source>
-      <translation>浏览…</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="58"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="63" />
-      <source>Export</source>
-      <translation>导出</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="65" />
-      <location filename="../../desktop/ui/export_dialog.py" line="117" />
-      <location filename="../../desktop/ui/export_dialog.py" line="125" />
-      <source>Close</source>
-      <translation>关闭</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="65"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="117"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="125"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="78" />
-      <source>Group columns:</source>
-      <translation>标签组列：</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="78"/>
+        <source>Group columns:</source>
+        <translation>标签组列：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="95" />
-      <source>Choose a file first.</source>
-      <translation>请先选择文件。</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="95"/>
+        <source>Choose a file first.</source>
+        <translation>请先选择文件。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="102" />
-      <source>Cancel</source>
-      <translation>取消</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="102"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="103" />
-      <source>Exporting…</source>
-      <translation>正在导出…</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="103"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="111" />
-      <source>Exporting… %1 of %2</source>
-      <translation>正在导出… %1 / %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="111"/>
+        <source>Exporting… %1 of %2</source>
+        <translation>正在导出… %1 / %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="118" />
-      <source>Exported %1 relations to %2</source>
-      <translation>已导出 %1 个关系到 %2</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="118"/>
+        <source>Exported %1 relations to %2</source>
+        <translation>已导出 %1 个关系到 %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/export_dialog.py" line="137" />
-      <source>Excel workbook (*.xlsx)</source>
-      <translation>Excel 工作簿 (*.xlsx)</translation>
+        <location filename="../../desktop/ui/export_dialog.py" line="137"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FavouritesBar</name>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="212" />
-      <source>Pin tags here: drag them from the tree or right-click → Pin</source>
-      <translation>在此固定常用标签：从标签树拖入，或右键 → 固定</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="212"/>
+        <source>Pin tags here: drag them from the tree or right-click → Pin</source>
+        <translation>在此固定常用标签：从标签树拖入，或右键 → 固定</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="217" />
-      <source>Favourites</source>
-      <translation>常用标签</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="217"/>
+        <source>Favourites</source>
+        <translation>常用标签</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FavouritesModel</name>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="88" />
-      <source>Abbreviation: %1</source>
-      <translation>缩写：%1</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="88"/>
+        <source>Abbreviation: %1</source>
+        <translation>缩写：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="89" />
-      <source>Click to add or remove it on the selected customers</source>
-      <translation>点击为所选客户添加或移除此标签</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
+        <source>Click to add or remove it on the selected customers</source>
+        <translation>点击为所选客户添加或移除此标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="91" />
-      <source>Alt+%1 or click: add or remove it on the selected customers</source>
-      <translation>Alt+%1 或点击：为所选客户添加或移除此标签</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="91"/>
+        <source>Alt+%1 or click: add or remove it on the selected customers</source>
+        <translation>Alt+%1 或点击：为所选客户添加或移除此标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/favourites_bar.py" line="93" />
-      <source>Drag to reorder</source>
-      <translation>拖动以调整顺序</translation>
+        <location filename="../../desktop/ui/favourites_bar.py" line="93"/>
+        <source>Drag to reorder</source>
+        <translation>拖动以调整顺序</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="88" />
-      <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
-      <translation>筛选，例如 高意向 AND NOT 已成交、客户等级:VIP、owner:zhangsan、added&gt;=2025-01</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="88"/>
+        <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
+        <translation>筛选，例如 高意向 AND NOT 已成交、客户等级:VIP、owner:zhangsan、added&gt;=2025-01</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="94" />
-      <source>Recent filters</source>
-      <translation>最近的筛选</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="94"/>
+        <source>Recent filters</source>
+        <translation>最近的筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="96" />
-      <source>Saved filters</source>
-      <translation>已保存的筛选</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="96"/>
+        <source>Saved filters</source>
+        <translation>已保存的筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="267" />
-      <source>No recent filters</source>
-      <translation>暂无最近的筛选</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="267"/>
+        <source>No recent filters</source>
+        <translation>暂无最近的筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="273" />
-      <source>Save current filter…</source>
-      <translation>保存当前筛选…</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="273"/>
+        <source>Save current filter…</source>
+        <translation>保存当前筛选…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="284" />
-      <source>Delete saved filter</source>
-      <translation>删除已保存的筛选</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="284"/>
+        <source>Delete saved filter</source>
+        <translation>删除已保存的筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="290" />
-      <source>Save filter</source>
-      <translation>保存筛选</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <source>Save filter</source>
+        <translation>保存筛选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/filter_bar.py" line="290" />
-      <source>Name:</source>
-      <translation>名称：</translation>
+        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="108" />
-      <source>Import tags from a spreadsheet</source>
-      <translation>从表格导入标签</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="108"/>
+        <source>Import tags from a spreadsheet</source>
+        <translation>从表格导入标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="116" />
-      <source>Close</source>
-      <translation>关闭</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="116"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="129" />
-      <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
-      <translation>请选择包含 external_userid、owner_userid（可选）、add_tags 和 remove_tags 列的 .xlsx 文件。客户导出文件已包含这些列：填写标签后导入即可。写入前会检查每一行。</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="129"/>
+        <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
+        <translation>请选择包含 external_userid、owner_userid（可选）、add_tags 和 remove_tags 列的 .xlsx 文件。客户导出文件已包含这些列：填写标签后导入即可。写入前会检查每一行。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="134" />
-      <source>Spreadsheet (.xlsx)</source>
-      <translation>表格（.xlsx）</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="134"/>
+        <source>Spreadsheet (.xlsx)</source>
+        <translation>表格（.xlsx）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="135" />
-      <source>Browse…</source>
-      <translation>浏览…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="138" />
-      <source>Save the template…</source>
-      <translation>保存模板…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="138"/>
+        <source>Save the template…</source>
+        <translation>保存模板…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="141" />
-      <source>Check</source>
-      <translation>检查</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="141"/>
+        <source>Check</source>
+        <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="167" />
-      <source>Choose a file first.</source>
-      <translation>请先选择文件。</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="167"/>
+        <source>Choose a file first.</source>
+        <translation>请先选择文件。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="172" />
-      <source>Checking every row…</source>
-      <translation>正在检查每一行…</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="172"/>
+        <source>Checking every row…</source>
+        <translation>正在检查每一行…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="178" />
-      <source>Import spreadsheet</source>
-      <translation>导入表格</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="178"/>
+        <source>Import spreadsheet</source>
+        <translation>导入表格</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="179" />
-      <source>Excel workbook (*.xlsx);;All files (*)</source>
-      <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
+        <source>Excel workbook (*.xlsx);;All files (*)</source>
+        <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="184" />
-      <source>Save the import template</source>
-      <translation>保存导入模板</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="184"/>
+        <source>Save the import template</source>
+        <translation>保存导入模板</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="186" />
-      <source>Excel workbook (*.xlsx)</source>
-      <translation>Excel 工作簿 (*.xlsx)</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="192" />
-      <source>Template saved: %1</source>
-      <translation>模板已保存：%1</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="192"/>
+        <source>Template saved: %1</source>
+        <translation>模板已保存：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="218" />
-      <source>Import only the valid rows</source>
-      <translation>只导入有效的行</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="218"/>
+        <source>Import only the valid rows</source>
+        <translation>只导入有效的行</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="223" />
-      <source>no pilot</source>
-      <translation>不试运行</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="223"/>
+        <source>no pilot</source>
+        <translation>不试运行</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="224" />
-      <source> relations first</source>
-      <translation> 个关系先试运行</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="224"/>
+        <source> relations first</source>
+        <translation> 个关系先试运行</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="227" />
-      <source>Pilot:</source>
-      <translation>试运行：</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="227"/>
+        <source>Pilot:</source>
+        <translation>试运行：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="228" />
-      <source>Back</source>
-      <translation>返回</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="228"/>
+        <source>Back</source>
+        <translation>返回</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="231" />
-      <source>Check again</source>
-      <translation>重新检查</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
+        <source>Check again</source>
+        <translation>重新检查</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="234" />
-      <source>Import</source>
-      <translation>导入</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="265" />
-      <source>%1: all %2 rows are valid.</source>
-      <translation>%1：全部 %2 行有效。</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="265"/>
+        <source>%1: all %2 rows are valid.</source>
+        <translation>%1：全部 %2 行有效。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="267" />
-      <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
-      <translation>%1：共 %2 行，%3 行有效，%4 行有问题（%5 个问题）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="267"/>
+        <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
+        <translation>%1：共 %2 行，%3 行有效，%4 行有问题（%5 个问题）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/import_wizard.py" line="277" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
-      <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 个需要更改（%2 次 API 调用）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
+        <location filename="../../desktop/ui/import_wizard.py" line="277"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
+        <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 个需要更改（%2 次 API 调用）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="90" />
-      <source>Select customers first, then press T to tag them.</source>
-      <translation>请先选择客户，再按 T 打标签。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <source>Select customers first, then press T to tag them.</source>
+        <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="102" />
-      <source>No favourite in slot %1: pin a tag first.</source>
-      <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <source>%1 selected</source>
+        <translation>已选 %1 个</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="106" />
-      <location filename="../../desktop/ui/main_window.py" line="274" />
-      <source>Select customers first.</source>
-      <translation>请先选择客户。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>filter: %1</source>
+        <translation>筛选：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="113" />
-      <source>A sync is already running.</source>
-      <translation>同步已在进行中。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>all customers</source>
+        <translation>全部客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="160" />
-      <source>Sync now</source>
-      <translation>立即同步</translation>
+        <location filename="../../desktop/ui/main_window.py" line="121"/>
+        <source>No customers to retag: select some or change the filter.</source>
+        <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="162" />
-      <source>Cancel sync</source>
-      <translation>取消同步</translation>
+        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <source>Nothing to export: the filter shows no customers.</source>
+        <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="165" />
-      <source>Quit</source>
-      <translation>退出</translation>
+        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <source>No unfinished batches.</source>
+        <translation>没有未完成的批次。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="167" />
-      <source>Undo</source>
-      <translation>撤销</translation>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <source>No favourite in slot %1: pin a tag first.</source>
+        <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="170" />
-      <source>Redo</source>
-      <translation>重做</translation>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <source>Select customers first.</source>
+        <translation>请先选择客户。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="174" />
-      <source>Select all customers</source>
-      <translation>全选客户</translation>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <source>A sync is already running.</source>
+        <translation>同步已在进行中。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="176" />
-      <source>Filter…</source>
-      <translation>筛选…</translation>
+        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="178" />
-      <source>Tag selected customers…</source>
-      <translation>给所选客户打标签…</translation>
+        <location filename="../../desktop/ui/main_window.py" line="212"/>
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="182" />
-      <source>Toggle favourite %1</source>
-      <translation>切换常用标签 %1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="215"/>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="187" />
-      <source>Show all customers</source>
-      <translation>显示全部客户</translation>
+        <location filename="../../desktop/ui/main_window.py" line="217"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="189" />
-      <location filename="../../desktop/ui/main_window.py" line="326" />
-      <source>Filter syntax</source>
-      <translation>筛选语法</translation>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
+        <source>Redo</source>
+        <translation>重做</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="191" />
-      <location filename="../../desktop/ui/main_window.py" line="335" />
-      <source>About TagDesk</source>
-      <translation>关于 TagDesk</translation>
+        <location filename="../../desktop/ui/main_window.py" line="224"/>
+        <source>Select all customers</source>
+        <translation>全选客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="194" />
-      <source>&amp;File</source>
-      <translation>文件(&amp;F)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <source>Filter…</source>
+        <translation>筛选…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="198" />
-      <source>&amp;Edit</source>
-      <translation>编辑(&amp;E)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <source>Tag selected customers…</source>
+        <translation>给所选客户打标签…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="202" />
-      <source>&amp;View</source>
-      <translation>视图(&amp;V)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <source>Toggle favourite %1</source>
+        <translation>切换常用标签 %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="203" />
-      <source>Tag tree</source>
-      <translation>标签树</translation>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <source>Retag…</source>
+        <translation>批量重标…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="204" />
-      <source>Customer detail</source>
-      <translation>客户详情</translation>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <source>Import tags from a spreadsheet…</source>
+        <translation>从表格导入标签…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="209" />
-      <source>Language</source>
-      <translation>语言</translation>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <source>Export customers…</source>
+        <translation>导出客户…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="217" />
-      <source>&amp;Tags</source>
-      <translation>标签(&amp;T)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <source>Unfinished batches…</source>
+        <translation>未完成的批次…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="221" />
-      <source>&amp;Help</source>
-      <translation>帮助(&amp;H)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <source>Show all customers</source>
+        <translation>显示全部客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="224" />
-      <source>Main</source>
-      <translation>主工具栏</translation>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <source>Filter syntax</source>
+        <translation>筛选语法</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="286" />
-      <source>Tagging failed for %1 customer(s): %2</source>
-      <translation>%1 个客户打标签失败：%2</translation>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
+        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <source>About TagDesk</source>
+        <translation>关于 TagDesk</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="296" />
-      <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
-      <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="302" />
-      <source>Sync failed: %1</source>
-      <translation>同步失败：%1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="305" />
-      <source>Sync cancelled; the cache is unchanged.</source>
-      <translation>同步已取消，本地缓存未改变。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="327" />
-      <source>How to write a filter</source>
-      <translation>如何编写筛选条件</translation>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <source>Tag tree</source>
+        <translation>标签树</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="336" />
-      <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
-      <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <source>Customer detail</source>
+        <translation>客户详情</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/main_window.py" line="340" />
-      <source>TagDesk — %1</source>
-      <translation>TagDesk 企微标签工作台 — %1</translation>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <source>Language</source>
+        <translation>语言</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <source>&amp;Tags</source>
+        <translation>标签(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <source>Tagging failed for %1 customer(s): %2</source>
+        <translation>%1 个客户打标签失败：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
+        <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <source>Sync failed: %1</source>
+        <translation>同步失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <source>Sync cancelled; the cache is unchanged.</source>
+        <translation>同步已取消，本地缓存未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <source>How to write a filter</source>
+        <translation>如何编写筛选条件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
+        <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <source>TagDesk — %1</source>
+        <translation>TagDesk 企微标签工作台 — %1</translation>
+    </message>
+</context>
+<context>
     <name>PickerModel</name>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="106" />
-      <source>Counting the selected customers…</source>
-      <translation>正在统计所选客户…</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="106"/>
+        <source>Counting the selected customers…</source>
+        <translation>正在统计所选客户…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="107" />
-      <source>On %1 of the %2 selected</source>
-      <translation>所选 %2 个中有 %1 个已带此标签</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="107"/>
+        <source>On %1 of the %2 selected</source>
+        <translation>所选 %2 个中有 %1 个已带此标签</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RenameDialog</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="231" />
-      <source>Rename</source>
-      <translation>重命名</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="231"/>
+        <source>Rename</source>
+        <translation>重命名</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="236" />
-      <source>New name</source>
-      <translation>新名称</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="236"/>
+        <source>New name</source>
+        <translation>新名称</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReportsWindow</name>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="60" />
-      <source>Reports</source>
-      <translation>报表</translation>
+        <location filename="../../desktop/ui/reports.py" line="60"/>
+        <source>Reports</source>
+        <translation>报表</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="77" />
-      <source>Most used tags</source>
-      <translation>最常用标签</translation>
+        <location filename="../../desktop/ui/reports.py" line="77"/>
+        <source>Most used tags</source>
+        <translation>最常用标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="81" />
-      <source>Last %1 days</source>
-      <translation>最近 %1 天</translation>
+        <location filename="../../desktop/ui/reports.py" line="81"/>
+        <source>Last %1 days</source>
+        <translation>最近 %1 天</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="96" />
-      <source>Show</source>
-      <translation>显示</translation>
+        <location filename="../../desktop/ui/reports.py" line="96"/>
+        <source>Show</source>
+        <translation>显示</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="97" />
-      <source>Top</source>
-      <translation>前 N 个</translation>
+        <location filename="../../desktop/ui/reports.py" line="97"/>
+        <source>Top</source>
+        <translation>前 N 个</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="97" />
-      <source>Tags</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/reports.py" line="97"/>
+        <source>Tags</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="98" />
-      <source>Period</source>
-      <translation>时间段</translation>
+        <location filename="../../desktop/ui/reports.py" line="98"/>
+        <source>Period</source>
+        <translation>时间段</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="99" />
-      <source>Changes per day</source>
-      <translation>每日更改</translation>
+        <location filename="../../desktop/ui/reports.py" line="99"/>
+        <source>Changes per day</source>
+        <translation>每日更改</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="100" />
-      <source>Changes per operator</source>
-      <translation>各操作人的更改</translation>
+        <location filename="../../desktop/ui/reports.py" line="100"/>
+        <source>Changes per operator</source>
+        <translation>各操作人的更改</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="101" />
-      <source>Health</source>
-      <translation>健康度</translation>
+        <location filename="../../desktop/ui/reports.py" line="101"/>
+        <source>Health</source>
+        <translation>健康度</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="104" />
-      <source>Save chart as PNG…</source>
-      <translation>将图表保存为 PNG…</translation>
+        <location filename="../../desktop/ui/reports.py" line="104"/>
+        <source>Save chart as PNG…</source>
+        <translation>将图表保存为 PNG…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="121" />
-      <source>Group: %1</source>
-      <translation>标签组：%1</translation>
+        <location filename="../../desktop/ui/reports.py" line="121"/>
+        <source>Group: %1</source>
+        <translation>标签组：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="169" />
-      <source>Follow relations per tag</source>
-      <translation>各标签的跟进关系数</translation>
+        <location filename="../../desktop/ui/reports.py" line="169"/>
+        <source>Follow relations per tag</source>
+        <translation>各标签的跟进关系数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="170" />
-      <source>Relations</source>
-      <translation>关系数</translation>
+        <location filename="../../desktop/ui/reports.py" line="170"/>
+        <source>Relations</source>
+        <translation>关系数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="177" />
-      <source>Journal rows per day, by source</source>
-      <translation>每日日志条数（按来源）</translation>
+        <location filename="../../desktop/ui/reports.py" line="177"/>
+        <source>Journal rows per day, by source</source>
+        <translation>每日日志条数（按来源）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="184" />
-      <source>Changes per operator (seen-at-sync changes left out)</source>
-      <translation>各操作人的更改（不含同步时发现的更改）</translation>
+        <location filename="../../desktop/ui/reports.py" line="184"/>
+        <source>Changes per operator (seen-at-sync changes left out)</source>
+        <translation>各操作人的更改（不含同步时发现的更改）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="186" />
-      <source>Changes</source>
-      <translation>更改数</translation>
+        <location filename="../../desktop/ui/reports.py" line="186"/>
+        <source>Changes</source>
+        <translation>更改数</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="192" />
-      <source>Tagged customers</source>
-      <translation>有标签的客户</translation>
+        <location filename="../../desktop/ui/reports.py" line="192"/>
+        <source>Tagged customers</source>
+        <translation>有标签的客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="193" />
-      <source>Untagged customers</source>
-      <translation>无标签的客户</translation>
+        <location filename="../../desktop/ui/reports.py" line="193"/>
+        <source>Untagged customers</source>
+        <translation>无标签的客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="198" />
-      <source>Customers with and without tags</source>
-      <translation>有无标签的客户</translation>
+        <location filename="../../desktop/ui/reports.py" line="198"/>
+        <source>Customers with and without tags</source>
+        <translation>有无标签的客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="201" />
-      <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
-      <translation>%2 位客户中有 %1 位没有标签；%4 个跟进关系中有 %3 个没有标签。</translation>
+        <location filename="../../desktop/ui/reports.py" line="201"/>
+        <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
+        <translation>%2 位客户中有 %1 位没有标签；%4 个跟进关系中有 %3 个没有标签。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="207" />
-      <source>No mutually exclusive tag sets are defined.</source>
-      <translation>尚未定义互斥标签组合。</translation>
+        <location filename="../../desktop/ui/reports.py" line="207"/>
+        <source>No mutually exclusive tag sets are defined.</source>
+        <translation>尚未定义互斥标签组合。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="209" />
-      <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
-      <translation>%1（%2）：%3 位客户的 %4 个关系带有两个或以上。</translation>
+        <location filename="../../desktop/ui/reports.py" line="209"/>
+        <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
+        <translation>%1（%2）：%3 位客户的 %4 个关系带有两个或以上。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="230" />
-      <source>Save chart</source>
-      <translation>保存图表</translation>
+        <location filename="../../desktop/ui/reports.py" line="230"/>
+        <source>Save chart</source>
+        <translation>保存图表</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="235" />
-      <source>Saved %1</source>
-      <translation>已保存 %1</translation>
+        <location filename="../../desktop/ui/reports.py" line="235"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/reports.py" line="236" />
-      <source>Could not save %1</source>
-      <translation>无法保存 %1</translation>
+        <location filename="../../desktop/ui/reports.py" line="236"/>
+        <source>Could not save %1</source>
+        <translation>无法保存 %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RetagDialog</name>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="164" />
-      <source>Retag customers</source>
-      <translation>批量重打标签</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="164"/>
+        <source>Retag customers</source>
+        <translation>批量重打标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="165" />
-      <source>%1 customer relations · %2</source>
-      <translation>%1 个客户关系 · %2</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="165"/>
+        <source>%1 customer relations · %2</source>
+        <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="167" />
-      <source>selection</source>
-      <translation>所选</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="167"/>
+        <source>selection</source>
+        <translation>所选</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="168" />
-      <source>Add / remove tags</source>
-      <translation>添加 / 移除标签</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="168"/>
+        <source>Add / remove tags</source>
+        <translation>添加 / 移除标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="169" />
-      <source>Replace within group (重标)</source>
-      <translation>组内替换（重标）</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="169"/>
+        <source>Replace within group (重标)</source>
+        <translation>组内替换（重标）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="175" />
-      <source>Tags to add: name, pinyin or initials</source>
-      <translation>要添加的标签：名称、拼音或首字母</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
+        <source>Tags to add: name, pinyin or initials</source>
+        <translation>要添加的标签：名称、拼音或首字母</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="176" />
-      <source>Tags to remove</source>
-      <translation>要移除的标签</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
+        <source>Tags to remove</source>
+        <translation>要移除的标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="178" />
-      <source>Also change relations that would carry two mutually exclusive tags</source>
-      <translation>同时更改会带有两个互斥标签的关系</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="178"/>
+        <source>Also change relations that would carry two mutually exclusive tags</source>
+        <translation>同时更改会带有两个互斥标签的关系</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="182" />
-      <source>no pilot</source>
-      <translation>不试运行</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="182"/>
+        <source>no pilot</source>
+        <translation>不试运行</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="183" />
-      <source> relations first</source>
-      <translation> 个关系先试运行</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
+        <source> relations first</source>
+        <translation> 个关系先试运行</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="184" />
-      <location filename="../../desktop/ui/retag_dialog.py" line="298" />
-      <source>Choose tags to see what would change.</source>
-      <translation>选择标签以预览将要发生的更改。</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="298"/>
+        <source>Choose tags to see what would change.</source>
+        <translation>选择标签以预览将要发生的更改。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="188" />
-      <location filename="../../desktop/ui/retag_dialog.py" line="362" />
-      <source>Start</source>
-      <translation>开始</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="188"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
+        <source>Start</source>
+        <translation>开始</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="191" />
-      <source>Close</source>
-      <translation>关闭</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="237" />
-      <source>Group to replace:</source>
-      <translation>要替换的标签组：</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="237"/>
+        <source>Group to replace:</source>
+        <translation>要替换的标签组：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="239" />
-      <source>Add:</source>
-      <translation>添加：</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="239"/>
+        <source>Add:</source>
+        <translation>添加：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="240" />
-      <source>Remove:</source>
-      <translation>移除：</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="240"/>
+        <source>Remove:</source>
+        <translation>移除：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="243" />
-      <source>Pilot:</source>
-      <translation>试运行：</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="243"/>
+        <source>Pilot:</source>
+        <translation>试运行：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="308" />
-      <source>Computing the preview…</source>
-      <translation>正在计算预览…</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="308"/>
+        <source>Computing the preview…</source>
+        <translation>正在计算预览…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="327" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
-      <translation>&lt;b&gt;%1&lt;/b&gt; 个关系需要更改（%2 次 API 调用）· %3 个已符合要求</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="327"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 个关系需要更改（%2 次 API 调用）· %3 个已符合要求</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="331" />
-      <source>+ %1: %2 (already tagged: %3)</source>
-      <translation>+ %1：%2（已有该标签：%3）</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="331"/>
+        <source>+ %1: %2 (already tagged: %3)</source>
+        <translation>+ %1：%2（已有该标签：%3）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="336" />
-      <source>− %1: %2 (already absent: %3)</source>
-      <translation>− %1：%2（本就没有：%3）</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="336"/>
+        <source>− %1: %2 (already absent: %3)</source>
+        <translation>− %1：%2（本就没有：%3）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="341" />
-      <source>changed anyway</source>
-      <translation>仍然更改</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="341"/>
+        <source>changed anyway</source>
+        <translation>仍然更改</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="342" />
-      <source>left out</source>
-      <translation>排除</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
+        <source>left out</source>
+        <translation>排除</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="343" />
-      <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
-      <translation>&lt;b&gt;%1&lt;/b&gt; 个关系将带有两个互斥标签（%2）：</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="343"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 个关系将带有两个互斥标签（%2）：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="351" />
-      <source>About %1 at %2 calls/min, %3 at a time</source>
-      <translation>按每分钟 %2 次调用、同时 %3 个计算，约需 %1</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="351"/>
+        <source>About %1 at %2 calls/min, %3 at a time</source>
+        <translation>按每分钟 %2 次调用、同时 %3 个计算，约需 %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="364" />
-      <source>Start pilot (first %1)</source>
-      <translation>开始试运行（前 %1 个）</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="364"/>
+        <source>Start pilot (first %1)</source>
+        <translation>开始试运行（前 %1 个）</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="367" />
-      <source>Change %1 relations</source>
-      <translation>更改 %1 个关系</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="367"/>
+        <source>Change %1 relations</source>
+        <translation>更改 %1 个关系</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RevertDialog</name>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="396" />
-      <source>Revert %1</source>
-      <translation>回滚 %1</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="402"/>
+        <source>Revert %1</source>
+        <translation>回滚 %1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="398" />
-      <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
-      <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="404"/>
+        <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
+        <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="403" />
-      <source>Will restore:</source>
-      <translation>将恢复：</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <source>Will restore:</source>
+        <translation>将恢复：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="410" />
-      <source>Cannot restore:</source>
-      <translation>无法恢复：</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="416"/>
+        <source>Cannot restore:</source>
+        <translation>无法恢复：</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_viewer.py" line="416" />
-      <source>Revert</source>
-      <translation>回滚</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <source>Revert</source>
+        <translation>回滚</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="32" />
-      <source>Cancel sync</source>
-      <translation>取消同步</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="32"/>
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="45" />
-      <source>Profile: %1</source>
-      <translation>配置：%1</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="45"/>
+        <source>Profile: %1</source>
+        <translation>配置：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="49" />
-      <source>Never synced</source>
-      <translation>从未同步</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="49"/>
+        <source>Never synced</source>
+        <translation>从未同步</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="52" />
-      <source>Last sync: %1</source>
-      <translation>上次同步：%1</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="52"/>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="55" />
-      <source>%1 / %2 relations · %3 customers</source>
-      <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="55"/>
+        <source>%1 / %2 relations · %3 customers</source>
+        <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="59" />
-      <source>%1 customers in the cache</source>
-      <translation>本地缓存中共 %1 位客户</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="59"/>
+        <source>%1 customers in the cache</source>
+        <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="63" />
-      <source>Syncing…</source>
-      <translation>正在同步…</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/status_bar.py" line="78" />
-      <source>Cancelling…</source>
-      <translation>正在取消…</translation>
+        <location filename="../../desktop/ui/status_bar.py" line="78"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagChooser</name>
     <message>
-      <location filename="../../desktop/ui/retag_dialog.py" line="79" />
-      <source>Delete or double-click removes a tag</source>
-      <translation>按 Delete 或双击可移除标签</translation>
+        <location filename="../../desktop/ui/retag_dialog.py" line="79"/>
+        <source>Delete or double-click removes a tag</source>
+        <translation>按 Delete 或双击可移除标签</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagDialogs</name>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="70" />
-      <source> and %1 more</source>
-      <translation> 等另外 %1 个</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="70"/>
+        <source> and %1 more</source>
+        <translation> 等另外 %1 个</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="73" />
-      <source>Delete tag group</source>
-      <translation>删除标签组</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <source>Delete tag group</source>
+        <translation>删除标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="74" />
-      <source>Delete the group “%1” with its %2 tags (%3)?</source>
-      <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="74"/>
+        <source>Delete the group “%1” with its %2 tags (%3)?</source>
+        <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="77" />
-      <source>Delete tag</source>
-      <translation>删除标签</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <source>Delete tag</source>
+        <translation>删除标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="78" />
-      <source>Delete %1?</source>
-      <translation>删除 %1？</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <source>Delete %1?</source>
+        <translation>删除 %1？</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="79" />
-      <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
-      <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="79"/>
+        <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
+        <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_dialogs.py" line="82" />
-      <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
-      <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="82"/>
+        <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
+        <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagPicker</name>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="129" />
-      <source>Tag customers</source>
-      <translation>给客户打标签</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="129"/>
+        <source>Tag customers</source>
+        <translation>给客户打标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="132" />
-      <source>Tag: 中文, pinyin, gyx or V3</source>
-      <translation>标签：中文、拼音、gyx 或 V3</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="132"/>
+        <source>Tag: 中文, pinyin, gyx or V3</source>
+        <translation>标签：中文、拼音、gyx 或 V3</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="147" />
-      <source>Loading tags…</source>
-      <translation>正在加载标签…</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="147"/>
+        <source>Loading tags…</source>
+        <translation>正在加载标签…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="205" />
-      <source>No tag matches “%1”</source>
-      <translation>没有与“%1”匹配的标签</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="205"/>
+        <source>No tag matches “%1”</source>
+        <translation>没有与“%1”匹配的标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_picker.py" line="207" />
-      <source>Enter: add or remove on %1 selected · Esc: close</source>
-      <translation>Enter：为所选 %1 个添加或移除 · Esc：关闭</translation>
+        <location filename="../../desktop/ui/tag_picker.py" line="207"/>
+        <source>Enter: add or remove on %1 selected · Esc: close</source>
+        <translation>Enter：为所选 %1 个添加或移除 · Esc：关闭</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagTreeModel</name>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="193" />
-      <source>Tag</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <source>Tag</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="193" />
-      <source>Count</source>
-      <translation>数量</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <source>Count</source>
+        <translation>数量</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="408" />
-      <source>Corp tags</source>
-      <translation>企业标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="408"/>
+        <source>Corp tags</source>
+        <translation>企业标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="409" />
-      <source>Rule-group tags</source>
-      <translation>规则组标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="409"/>
+        <source>Rule-group tags</source>
+        <translation>规则组标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="410" />
-      <source>Personal tags</source>
-      <translation>个人标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="410"/>
+        <source>Personal tags</source>
+        <translation>个人标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="417" />
-      <source>%1 customer relations carry this tag</source>
-      <translation>%1 个客户关系带有此标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
+        <source>%1 customer relations carry this tag</source>
+        <translation>%1 个客户关系带有此标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="420" />
-      <source>Abbreviation: %1</source>
-      <translation>缩写：%1</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="420"/>
+        <source>Abbreviation: %1</source>
+        <translation>缩写：%1</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="422" />
-      <source>A path level without a tag of its own</source>
-      <translation>路径中的一层，本身不是标签</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="422"/>
+        <source>A path level without a tag of its own</source>
+        <translation>路径中的一层，本身不是标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="425" />
-      <source>%1 tags; click to show customers with any of them</source>
-      <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="425"/>
+        <source>%1 tags; click to show customers with any of them</source>
+        <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="428" />
-      <source>Deeper than five levels: the rest of the path is shown flat</source>
-      <translation>超过五层：其余路径平铺显示</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="428"/>
+        <source>Deeper than five levels: the rest of the path is shown flat</source>
+        <translation>超过五层：其余路径平铺显示</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="432" />
-      <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-      <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
+        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
+        <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_model.py" line="435" />
-      <source>Saving the new order in WeCom…</source>
-      <translation>正在把新顺序保存到企业微信…</translation>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
+        <source>Saving the new order in WeCom…</source>
+        <translation>正在把新顺序保存到企业微信…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TagTreeView</name>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="61" />
-      <source>Find a tag: 中文, pinyin, gyx, V3</source>
-      <translation>查找标签：中文、拼音、gyx、V3</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="61"/>
+        <source>Find a tag: 中文, pinyin, gyx, V3</source>
+        <translation>查找标签：中文、拼音、gyx、V3</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="271" />
-      <source>Tags</source>
-      <translation>标签</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="271"/>
+        <source>Tags</source>
+        <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="282" />
-      <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-      <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="282"/>
+        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
+        <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="309" />
-      <source>New tag…</source>
-      <translation>新建标签…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="309"/>
+        <source>New tag…</source>
+        <translation>新建标签…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="310" />
-      <source>New tag group…</source>
-      <translation>新建标签组…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="310"/>
+        <source>New tag group…</source>
+        <translation>新建标签组…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="311" />
-      <source>Rename…</source>
-      <translation>重命名…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="312" />
-      <source>Abbreviation…</source>
-      <translation>缩写…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="312"/>
+        <source>Abbreviation…</source>
+        <translation>缩写…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="313" />
-      <location filename="../../desktop/ui/tag_tree_view.py" line="384" />
-      <source>Pin to favourites</source>
-      <translation>固定到常用标签</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="313"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="384"/>
+        <source>Pin to favourites</source>
+        <translation>固定到常用标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="314" />
-      <source>Delete…</source>
-      <translation>删除…</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="314"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="383" />
-      <source>Unpin from favourites</source>
-      <translation>从常用标签中移除</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="383"/>
+        <source>Unpin from favourites</source>
+        <translation>从常用标签中移除</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/tag_tree_view.py" line="406" />
-      <source>Tag order</source>
-      <translation>标签顺序</translation>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="406"/>
+        <source>Tag order</source>
+        <translation>标签顺序</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="296" />
-      <source>Unfinished tag batches</source>
-      <translation>未完成的标签批次</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <source>Unfinished tag batches</source>
+        <translation>未完成的标签批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="297" />
-      <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
-      <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="297"/>
+        <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
+        <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="303" />
-      <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
-      <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="303"/>
+        <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
+        <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="312" />
-      <source>Resume</source>
-      <translation>继续</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
+        <source>Resume</source>
+        <translation>继续</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="313" />
-      <source>Cancel batch</source>
-      <translation>取消批次</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
+        <source>Cancel batch</source>
+        <translation>取消批次</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/batch_progress.py" line="314" />
-      <source>Later</source>
-      <translation>稍后</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="314"/>
+        <source>Later</source>
+        <translation>稍后</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>_Labels</name>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="94" />
-      <source>Tag added</source>
-      <translation>添加标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="94"/>
+        <source>Tag added</source>
+        <translation>添加标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="94" />
-      <source>Tag removed</source>
-      <translation>移除标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="94"/>
+        <source>Tag removed</source>
+        <translation>移除标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="95" />
-      <source>Tag created</source>
-      <translation>创建标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="95"/>
+        <source>Tag created</source>
+        <translation>创建标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="95" />
-      <source>Tag renamed</source>
-      <translation>重命名标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="95"/>
+        <source>Tag renamed</source>
+        <translation>重命名标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="96" />
-      <source>Tag deleted</source>
-      <translation>删除标签</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="96"/>
+        <source>Tag deleted</source>
+        <translation>删除标签</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="96" />
-      <source>Tags reordered</source>
-      <translation>调整标签顺序</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="96"/>
+        <source>Tags reordered</source>
+        <translation>调整标签顺序</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="97" />
-      <source>Group created</source>
-      <translation>创建标签组</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="97"/>
+        <source>Group created</source>
+        <translation>创建标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="97" />
-      <source>Group renamed</source>
-      <translation>重命名标签组</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="97"/>
+        <source>Group renamed</source>
+        <translation>重命名标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="98" />
-      <source>Group deleted</source>
-      <translation>删除标签组</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="98"/>
+        <source>Group deleted</source>
+        <translation>删除标签组</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="99" />
-      <source>Groups reordered</source>
-      <translation>调整标签组顺序</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="99"/>
+        <source>Groups reordered</source>
+        <translation>调整标签组顺序</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>By hand</source>
-      <translation>手动</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>By hand</source>
+        <translation>手动</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>Batch</source>
-      <translation>批量</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>Batch</source>
+        <translation>批量</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="105" />
-      <source>Import</source>
-      <translation>导入</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Rule</source>
-      <translation>规则</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Rule</source>
+        <translation>规则</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Migration</source>
-      <translation>迁移</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Migration</source>
+        <translation>迁移</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="106" />
-      <source>Undo</source>
-      <translation>撤销</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="107" />
-      <source>Revert</source>
-      <translation>回滚</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <source>Revert</source>
+        <translation>回滚</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="107" />
-      <source>Seen at sync</source>
-      <translation>同步时发现</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <source>Seen at sync</source>
+        <translation>同步时发现</translation>
     </message>
     <message>
-      <location filename="../../desktop/ui/audit_model.py" line="108" />
-      <source>Tag tree</source>
-      <translation>标签树</translation>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
+        <source>Tag tree</source>
+        <translation>标签树</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -305,3 +305,39 @@ def test_the_palette_follows_the_system_colour_scheme(qapp: Any,
         qapp.setStyleSheet("")
         qapp.setFont(font)
         qapp.setPalette(palette)
+
+
+def test_retag_uses_the_selection_or_else_the_whole_filter(
+    qtbot: Any, window: MainWindow, synced_context: Any
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from desktop.ui.retag_dialog import RetagDialog
+
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("VIP")
+    dialog = window.open_retag_dialog()
+    assert isinstance(dialog, RetagDialog)
+    assert sorted(dialog.relation_ids) == sorted(synced_context.filter_engine.relation_ids("VIP"))
+
+    selection = window.table.selectionModel()
+    for row in (0, 1):
+        selection.select(window.model.index(row, 0),
+                         QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    dialog = window.open_retag_dialog()
+    assert isinstance(dialog, RetagDialog)
+    assert sorted(dialog.relation_ids) == sorted(window.selected_relation_ids())
+    assert len(dialog.relation_ids) == 2
+    dialog.close()
+
+
+def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindow) -> None:
+    from desktop.ui.export_dialog import ExportDialog
+    from desktop.ui.import_wizard import ImportWizard
+
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [action.text() for action in file_menu.actions()]
+    assert "Import tags from a spreadsheet…" in texts and "Export customers…" in texts
+    assert isinstance(window.open_import_wizard(), ImportWizard)
+    assert isinstance(window.open_export_dialog(), ExportDialog)
