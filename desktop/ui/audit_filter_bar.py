@@ -26,8 +26,7 @@ from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 
-PERIODS = ((0, "All time"), (86400, "Last 24 hours"), (7 * 86400, "Last 7 days"),
-           (30 * 86400, "Last 30 days"), (-1, "Custom range"))
+CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
            "group_create", "group_rename", "group_delete", "group_reorder")
 SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert", "observed", "tree")
@@ -47,8 +46,11 @@ class AuditFilterBar(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.changed)
         self.period = QComboBox()
-        for seconds, text in PERIODS:
-            self.period.addItem(self.tr(text), seconds)
+        self.period.addItem(self.tr("All time"), 0)
+        self.period.addItem(self.tr("Last 24 hours"), 86400)
+        for days in (7, 30):
+            self.period.addItem(self.tr("Last %1 days").replace("%1", str(days)), days * 86400)
+        self.period.addItem(self.tr("Custom range"), CUSTOM)
         now = QDateTime.currentDateTime()
         self.since_edit = QDateTimeEdit(now.addDays(-7))
         self.until_edit = QDateTimeEdit(now.addDays(1))
@@ -103,7 +105,7 @@ class AuditFilterBar(QWidget):
         self.changed.emit()
 
     def _custom_dates(self) -> None:
-        custom = self.period.currentData() == -1
+        custom = self.period.currentData() == CUSTOM
         self.since_edit.setEnabled(custom)
         self.until_edit.setEnabled(custom)
 
@@ -112,7 +114,7 @@ class AuditFilterBar(QWidget):
         seconds = self.period.currentData()
         since: float | None = None
         until: float | None = None
-        if seconds == -1:
+        if seconds == CUSTOM:
             since = float(self.since_edit.dateTime().toSecsSinceEpoch())
             until = float(self.until_edit.dateTime().toSecsSinceEpoch())
         elif seconds:

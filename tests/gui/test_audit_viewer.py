@@ -24,6 +24,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal
+from desktop.ui.audit_filter_bar import CUSTOM
 from desktop.ui.audit_model import RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 
@@ -112,7 +113,7 @@ def test_viewer_filters_show_the_rows_audit_list_prints(
     def custom_range() -> None:
         bar.since_edit.setDateTime(QDateTime.fromString(middle, "yyyy-MM-dd HH:mm:ss"))
         bar.until_edit.setDateTime(QDateTime.currentDateTime().addDays(1))
-        bar.choose(bar.period, -1)
+        bar.choose(bar.period, CUSTOM)
 
     def customer_text() -> None:
         bar.customer.setText(customer[1:3])
