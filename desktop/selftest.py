@@ -23,6 +23,7 @@ to stderr and returns 1.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import importlib
 import logging
 import os
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
     from desktop.sandbox import SandboxServer
     from desktop.ui.crash_dialog import CrashHandler
+    from desktop.ui.i18n import Translations
     from desktop.ui.session import GuiSession
 
 log = logging.getLogger("tagdesk.ui.selftest")
@@ -96,6 +98,8 @@ def run_self_test(args: argparse.Namespace) -> int:
     """The `--self-test` command (the CLI has set up logging); returns the exit code."""
     started = time.monotonic()
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.stderr is not None and not faulthandler.is_enabled():
+        faulthandler.enable()       # a crash inside Qt still names the Python frames
     try:
         with tempfile.TemporaryDirectory(prefix="tagdesk-selftest-",
                                          ignore_cleanup_errors=True) as folder:
@@ -153,18 +157,18 @@ class _SelfTest:
         from desktop.ui.crash_dialog import CrashHandler
         from desktop.ui.qt_logging import install_qt_message_handler
 
-        app = self._start_qt()
+        app, translations = self._start_qt()
         previous_qt_handler = install_qt_message_handler()
         self.crash = CrashHandler(current_log_file(), dialog=False).install()
         try:
-            self._run_session(app)
+            self._run_session(app, translations)
         finally:
             self.crash.uninstall()
             qInstallMessageHandler(previous_qt_handler)
         self._check_no_crash()
         return self.found, f"Qt {qVersion()} {app.platformName()}"
 
-    def _start_qt(self) -> QApplication:
+    def _start_qt(self) -> tuple[QApplication, Translations]:
         from desktop.app import platform_problem
 
         problem = platform_problem()
@@ -186,11 +190,11 @@ class _SelfTest:
             if icon("tagdesk").isNull():
                 raise SelfTestFailed("the TagDesk icon is empty")
         with step("loading the translations"):
-            self.translations = Translations()
-            self.found.translation = self.translations.install(CHINESE)
-        return app
+            translations = Translations()
+            self.found.translation = translations.install(CHINESE)
+        return app, translations
 
-    def _run_session(self, app: QApplication) -> None:
+    def _run_session(self, app: QApplication, translations: Translations) -> None:
         from desktop.services.demo import demo_profile, start_demo_sandbox
         from desktop.services.workspace import Workspace
         from desktop.ui.session import GuiSession
@@ -207,7 +211,7 @@ class _SelfTest:
             raise
         settings = Settings(self.folder)
         with step("opening the main window"):
-            session = GuiSession(workspace, settings, self.translations)
+            session = GuiSession(workspace, settings, translations)
         try:
             self._sync(app, session)
             self._tag_and_untag(app, session, server)

@@ -111,6 +111,7 @@ class CrashDialog(QDialog):
         self.heading = QLabel(f"<b>{_escape(heading)}</b>")
         self.heading.setWordWrap(True)
         self.summary = QLabel(summary)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)   # an error text is not HTML
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,6 +121,7 @@ class CrashDialog(QDialog):
         safe.setWordWrap(True)
         where = str(log_file) if log_file else self.tr("no log file")
         self.log_label = QLabel(self.tr("Log file: %1").replace("%1", where))
+        self.log_label.setTextFormat(Qt.TextFormat.PlainText)
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
