@@ -34,7 +34,8 @@ _TEXT_SQL = (  # both aggregates walk the same rows, so ids and texts stay align
     "SELECT group_concat(id), group_concat(text, char(0)) FROM ("
     " SELECT r.id AS id, replace(r.remark || char(31) || r.description || char(31) ||"
     " r.remark_corp_name || char(31) || coalesce(c.name, '') || char(31) ||"
-    " coalesce(c.corp_name, '') || char(31) || coalesce(c.corp_full_name, ''), char(0), '')"
+    " coalesce(c.corp_name, '') || char(31) || coalesce(c.corp_full_name, '') || char(31) ||"
+    " r.external_userid || char(31) || r.remark_mobiles, char(0), '')"
     " AS text FROM relation r LEFT JOIN customer c ON c.external_userid = r.external_userid)"
 )
 _DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unknown

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from desktop import __version__
 from desktop.domain.filter import __doc__ as FILTER_SYNTAX
+from desktop.domain.filter import quote
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
@@ -33,6 +35,7 @@ from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
@@ -138,6 +141,25 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         return dialog
 
+    def open_audit_viewer(self) -> AuditViewer:
+        viewer = AuditViewer(self.context, self)
+        viewer.setWindowFlag(Qt.WindowType.Window)
+        viewer.customerRequested.connect(self.show_customer)
+        self._keep(viewer)
+        return viewer
+
+    def open_reports(self) -> ReportsWindow:
+        reports = ReportsWindow(self.context, self)
+        reports.setWindowFlag(Qt.WindowType.Window)
+        self._keep(reports)
+        return reports
+
+    def show_customer(self, external_userid: str) -> None:
+        """Filter the table down to one customer (every follow relation of it)."""
+        self.filter_bar.set_filter(f"text:{quote(external_userid)}")
+        self.raise_()
+        self.activateWindow()
+
     def show_unfinished_batches(self) -> None:
         dialog = offer_unfinished_batches(self.context, self)
         if dialog is None:
@@ -242,6 +264,10 @@ class MainWindow(QMainWindow):
         export_action = self._action(self.tr("Export customers…"), self.open_export_dialog,
                                      icon_name="export", keys=[key("Ctrl+E")])
         batches_action = self._action(self.tr("Unfinished batches…"), self.show_unfinished_batches)
+        audit_action = self._action(self.tr("Audit log…"), self.open_audit_viewer,
+                                    icon_name="clock", keys=[key("Ctrl+Shift+L")])
+        reports_action = self._action(self.tr("Reports…"), self.open_reports,
+                                      icon_name="columns", keys=[key("Ctrl+Shift+R")])
         clear_filter = self._action(self.tr("Show all customers"),
                                     lambda: self.filter_bar.set_filter(""), icon_name="clear")
         syntax = self._action(self.tr("Filter syntax"), self._show_syntax, icon_name="help",
@@ -265,6 +291,8 @@ class MainWindow(QMainWindow):
             toggle = QAction(title, self, checkable=True, checked=True)
             toggle.toggled.connect(pane.setVisible)
             view_menu.addAction(toggle)
+        view_menu.addSeparator()
+        view_menu.addActions([audit_action, reports_action])
         view_menu.addSeparator()
         language_menu = view_menu.addMenu(icon("language"), self.tr("Language"))
         group = QActionGroup(self)

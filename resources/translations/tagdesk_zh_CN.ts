@@ -4,25 +4,25 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="286"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="288"/>
         <source>Recovery</source>
         <comment>Unfinished tag changes</comment>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="289"/>
         <source>Recovery</source>
         <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="293"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="295"/>
         <source>Recovery</source>
         <comment>Send now</comment>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="294"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="296"/>
         <source>Recovery</source>
         <comment>Later</comment>
         <translation>恢复</translation>
@@ -102,102 +102,122 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="55"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="49"/>
+        <source>All time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="52"/>
+        <source>Last %1 days</source>
+        <translation>最近 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
+        <source>Custom range</source>
+        <translation>自定义时间段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
         <source>All operators</source>
         <translation>所有操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="56"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
         <source>All departments</source>
         <translation>所有部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
         <source>All actions</source>
         <translation>所有操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
         <source>All tags</source>
         <translation>所有标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
         <source>All groups</source>
         <translation>所有标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
         <source>Customer name or external_userid</source>
         <translation>客户名称或 external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="66"/>
         <source>Batch id</source>
         <translation>批次 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="71"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
         <source>Period</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
         <source>Until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
@@ -500,37 +520,37 @@
         <translation>TagDesk – 意外错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="118"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="119"/>
         <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
         <translation>已排队的标签更改是安全的：它们保存在发件箱中并继续发送，未发送的部分会在下次启动时提示继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
         <source>no log file</source>
         <translation>无日志文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="123"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="134"/>
         <source>Copy details</source>
         <translation>复制详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="135"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="158"/>
         <source>%1 errors; the latest: %2</source>
         <translation>%1 个错误；最近一个：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="166"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -538,17 +558,17 @@
 <context>
     <name>CrashHandler</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="226"/>
         <source>TagDesk ran into an unexpected error.</source>
         <translation>TagDesk 遇到了意外错误。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="234"/>
         <source>TagDesk closed unexpectedly last time.</source>
         <translation>TagDesk 上次意外关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="235"/>
         <source>Qt or Python stopped the program; this is what it was doing.</source>
         <translation>Qt 或 Python 终止了程序；以下是当时正在执行的内容。</translation>
     </message>
@@ -1077,215 +1097,225 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <location filename="../../desktop/ui/main_window.py" line="98"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="121"/>
+        <location filename="../../desktop/ui/main_window.py" line="124"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <location filename="../../desktop/ui/main_window.py" line="138"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <location filename="../../desktop/ui/main_window.py" line="174"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
-        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <location filename="../../desktop/ui/main_window.py" line="178"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="212"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="215"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="217"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="220"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="224"/>
+        <location filename="../../desktop/ui/main_window.py" line="246"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="254"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="259"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <location filename="../../desktop/ui/main_window.py" line="266"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <source>Audit log…</source>
+        <translation>审计日志…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <source>Reports…</source>
+        <translation>统计报表…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
-        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="249"/>
-        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <location filename="../../desktop/ui/main_window.py" line="275"/>
+        <location filename="../../desktop/ui/main_window.py" line="423"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="278"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="309"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="312"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="374"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="424"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="428"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>

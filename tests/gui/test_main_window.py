@@ -341,3 +341,24 @@ def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindo
     assert "Import tags from a spreadsheet…" in texts and "Export customers…" in texts
     assert isinstance(window.open_import_wizard(), ImportWizard)
     assert isinstance(window.open_export_dialog(), ExportDialog)
+
+
+def test_the_audit_log_jumps_to_a_customer_in_the_table(
+    qtbot: Any, window: MainWindow, synced_context: Any
+) -> None:
+    from desktop.ui.audit_viewer import AuditViewer
+    from desktop.ui.reports import ReportsWindow
+
+    viewer = window.open_audit_viewer()
+    assert isinstance(viewer, AuditViewer)
+    assert isinstance(window.open_reports(), ReportsWindow)
+    external_userid = synced_context.cache.query(
+        "SELECT external_userid FROM relation ORDER BY id LIMIT 1")[0]["external_userid"]
+    followers = synced_context.cache.scalar(
+        "SELECT count(*) FROM relation WHERE external_userid = ?", (external_userid,))
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        viewer.customerRequested.emit(external_userid)
+    assert window.model.rowCount() == followers
+    shown = load_relations(synced_context.cache,
+                           window.model.relation_ids(range(window.model.rowCount())))
+    assert {row.external_userid for row in shown} == {external_userid}

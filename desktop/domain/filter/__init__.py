@@ -40,7 +40,8 @@ Fields (`field:value`; `=` may replace `:`)
                            a name used twice is an error listing `dept:ID` for each
     state:X / 渠道:        the live code's `state`, or a contact way whose remark is X
     text:X / 搜索:         substring, ignoring case and width, of customer name, corp
-                           name, corp full name, remark, description, remark corp name
+                           name, corp full name, remark, description, remark corp name,
+                           external_userid, remark mobiles
     added>DATE / 添加时间  relation createtime in local days; ops `: = != < <= > >=`;
                            DATE is a day, a month or a year (2025-01-31, 2025-01,
                            2025, 2025/1/31, 20250131, 2025年1月31日; from 1970):
