@@ -7,7 +7,7 @@ traceback, the versions of everything and the last log lines, all redacted) for 
 report. With `dialog=False` (`--no-crash-dialog`, tests and CI) it goes to stderr instead.
 The handler never touches the outbox: the writer thread keeps sending queued tag changes,
 and whatever a hard crash interrupts stays queued. At the next start `offer_recovery` shows
-what `faulthandler` caught in `crash.log` and offers to resume unfinished batches.
+what `faulthandler` caught in `crash.log` and the batches left unfinished, to resume.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStyle,
@@ -46,8 +45,7 @@ from desktop.services.logs import (
     redact_text,
     take_previous_crash,
 )
-from desktop.services.tagging import BatchInfo
-from desktop.store import outbox
+from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 
 log = logging.getLogger("tagdesk.ui")
@@ -263,7 +261,8 @@ def install_crash_handler(log_file: Path | None, *, dialog: bool = True) -> Cras
 
 def offer_recovery(handler: CrashHandler, context: AppContext,
                    parent: QWidget | None = None) -> list[QWidget]:
-    """At start: the last run's fatal crash, then the batches it left unfinished."""
+    """At start: the last run's fatal crash, then the batches it left unfinished (the
+    batch window's own prompt: resume or cancel each, nothing resumed unasked)."""
     shown: list[QWidget] = []
     crash = handler.show_previous_crash(parent)
     if crash is not None:
@@ -272,47 +271,6 @@ def offer_recovery(handler: CrashHandler, context: AppContext,
     if box is not None:
         shown.append(box)
     return shown
-
-
-def offer_unfinished_batches(context: AppContext,
-                             parent: QWidget | None = None) -> QMessageBox | None:
-    """Ask once whether to send what earlier runs left queued; None when nothing is left.
-
-    Batches the user cancelled are not offered (the CLI's `tagdesk batch resume` still can).
-    """
-    batches = context.tagging.unfinished_batches()
-    if not batches:
-        return None
-    tr = QCoreApplication.translate
-    pending = sum(batch.pending for batch in batches)
-    box = QMessageBox(QMessageBox.Icon.Question, tr("Recovery", "Unfinished tag changes"),
-                      tr("Recovery", "%1 tag changes in %2 batches are still waiting to be sent"
-                         " to WeCom. Send them now?")
-                      .replace("%1", str(pending)).replace("%2", str(len(batches))),
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("unfinishedBatches")
-    box.setDetailedText("\n".join(_batch_line(batch) for batch in batches))
-    resume = box.addButton(tr("Recovery", "Send now"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("Recovery", "Later"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(resume)
-
-    def clicked(button: object) -> None:
-        if button is resume:
-            for batch in batches:
-                ids = frozenset(row.relation_id
-                                for row in outbox.pending_rows(context.cache, batch.id))
-                log.info("resuming batch %s: %d calls pending", batch.id, batch.pending)
-                context.run_batch(batch.id, ids)
-
-    box.buttonClicked.connect(clicked)
-    box.open()
-    return box
-
-
-def _batch_line(batch: BatchInfo) -> str:
-    description = f" · {batch.description}" if batch.description else ""
-    return (f"{batch.id}{description} · {batch.status} · {batch.pending}/{batch.total}"
-            f" pending · {batch.operator}")
 
 
 def _escape(text: str) -> str:

@@ -12,17 +12,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox
 
 from desktop import __version__
 from desktop.services import logs
 from desktop.store import outbox
+from desktop.ui.batch_progress import UnfinishedBatchesDialog
 from desktop.ui.crash_dialog import (
     CrashDialog,
     CrashHandler,
     install_crash_handler,
     offer_recovery,
-    offer_unfinished_batches,
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_no_exception_capture]
@@ -227,37 +226,39 @@ def _interrupted_batch(context: Any) -> tuple[str, int, str, str, str]:
     return batch_id, rid, tag_id, external_userid, userid
 
 
-def test_unfinished_batches_are_offered_and_resumed(
-    qtbot: Any, handler: CrashHandler, synced_context: Any, sandbox: Any
+def test_after_a_crash_the_unfinished_batch_is_offered_and_resumed(
+    qtbot: Any, log_file: Path, synced_context: Any, sandbox: Any,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("desktop.ui.crash_dialog.enable_crash_log", lambda folder: folder)
+    (log_file.parent / logs.CRASH_LOG_NAME).write_text(
+        "Fatal Python error: Aborted\n\nThread 0x01 (most recent call first):\n"
+        '  File "outbox_runner.py", line 120 in _send\n', encoding="utf-8")
     batch_id, _rid, tag_id, external_userid, userid = _interrupted_batch(synced_context)
     assert tag_id not in sandbox.state.relation_tag_ids(userid, external_userid)
-    shown = offer_recovery(handler, synced_context)
-    assert len(shown) == 1
-    box = shown[0]
-    assert isinstance(box, QMessageBox)
-    qtbot.addWidget(box)
-    assert box.text().startswith("1 tag changes in 1 batches are still waiting")
-    assert f"{batch_id} · before the crash · running · 1/1 pending" in box.detailedText()
-    (send,) = [b for b in box.buttons() if b.text() == "Send now"]
+    crash = install_crash_handler(log_file)
+    try:
+        shown = offer_recovery(crash, synced_context)
+    finally:
+        crash.uninstall()
+    for widget in shown:
+        qtbot.addWidget(widget)
+    assert [type(w) for w in shown] == [CrashDialog, UnfinishedBatchesDialog]
+    assert "Fatal Python error: Aborted" in shown[0].details.toPlainText()
+    prompt = shown[1]
+    assert isinstance(prompt, UnfinishedBatchesDialog)
+    assert prompt.selected_batch() == batch_id
     with qtbot.waitSignal(synced_context.changed, timeout=15000,
                           check_params_cb=lambda changes: changes.batch_id == batch_id):
-        send.click()
+        progress = prompt.resume_selected()
+    assert progress is not None
+    qtbot.addWidget(progress)
     synced_context.wait_idle()
     assert tag_id in sandbox.state.relation_tag_ids(userid, external_userid)
     assert synced_context.tagging.batch(batch_id).status == outbox.DONE
-    assert offer_unfinished_batches(synced_context) is None
+    assert offer_recovery(CrashHandler(log_file), synced_context) == []
 
 
-def test_later_leaves_the_batch_queued(
-    qtbot: Any, synced_context: Any, sandbox: Any
-) -> None:
-    batch_id, _rid, tag_id, external_userid, userid = _interrupted_batch(synced_context)
-    box = offer_unfinished_batches(synced_context)
-    assert box is not None
-    qtbot.addWidget(box)
-    (later,) = [b for b in box.buttons() if b.text() == "Later"]
-    later.click()
-    synced_context.wait_idle()
-    assert tag_id not in sandbox.state.relation_tag_ids(userid, external_userid)
-    assert [b.id for b in synced_context.tagging.unfinished_batches()] == [batch_id]
+def test_nothing_to_recover_shows_nothing(qtbot: Any, log_file: Path,
+                                          synced_context: Any) -> None:
+    assert offer_recovery(CrashHandler(log_file), synced_context) == []
