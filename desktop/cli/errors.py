@@ -31,10 +31,15 @@ class UsageError(Exception):
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:
+    """Every failure with a readable sentence (imported late: most commands need few)."""
     from desktop.domain.filter import FilterError
     from desktop.sandbox import SandboxDataError
+    from desktop.services.exclusive_sets import ExclusiveSetError
+    from desktop.services.tag_admin import TagAdminError
+    from desktop.services.tagging import TaggingError
 
-    return (*EXPECTED, UsageError, FilterError, SandboxDataError)
+    return (*EXPECTED, UsageError, FilterError, SandboxDataError, TaggingError,
+            TagAdminError, ExclusiveSetError)
 
 
 def run_guarded(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:

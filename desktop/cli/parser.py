@@ -90,9 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     customers.add_argument("--limit", type=int, default=50, metavar="N")
     customers.set_defaults(handler=commands.customers)
 
-    from desktop.cli import audit_commands, batch_commands, sheet_commands
+    from desktop.cli import audit_commands, batch_commands, exclusive_commands, sheet_commands
 
     batch_commands.register(sub)
+    exclusive_commands.register(sub)
     sheet_commands.register(sub)
     audit_commands.register(sub)
     return parser

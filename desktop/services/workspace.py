@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import replace
@@ -115,6 +116,10 @@ class Workspace:
                 admin.set_abbreviation(tag_id, abbreviation)
             if abbreviation != "V3":
                 admin.pin(self.operator, tag_id)
+        from desktop.services.exclusive_sets import ExclusiveSets
+
+        with contextlib.suppress(TaggingError):
+            ExclusiveSets(self).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
 
     def close(self) -> None:
         if self._client is not None:

@@ -30,6 +30,7 @@ from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableMode
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
+from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
@@ -138,6 +139,11 @@ class MainWindow(QMainWindow):
             self.status.message(self.tr("Nothing to export: the filter shows no customers."))
             return None
         dialog = ExportDialog(self.context, ids, scope, self)
+        self._keep(dialog)
+        return dialog
+
+    def open_exclusive_sets(self) -> ExclusiveSetsDialog:
+        dialog = ExclusiveSetsDialog(self.context, self)
         self._keep(dialog)
         return dialog
 
@@ -264,6 +270,8 @@ class MainWindow(QMainWindow):
         export_action = self._action(self.tr("Export customers…"), self.open_export_dialog,
                                      icon_name="export", keys=[key("Ctrl+E")])
         batches_action = self._action(self.tr("Unfinished batches…"), self.show_unfinished_batches)
+        exclusive_action = self._action(self.tr("Mutually exclusive tags…"),
+                                        self.open_exclusive_sets)
         audit_action = self._action(self.tr("Audit log…"), self.open_audit_viewer,
                                     icon_name="clock", keys=[key("Ctrl+Shift+L")])
         reports_action = self._action(self.tr("Reports…"), self.open_reports,
@@ -303,7 +311,8 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
         tags_menu = menus.addMenu(self.tr("&Tags"))
-        tags_menu.addActions([self.picker_action, self.retag_action, batches_action])
+        tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
+                              exclusive_action])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu(self.tr("&Help"))
