@@ -32,8 +32,9 @@ class ExclusiveSetsDialog(QDialog):
         self.setWindowTitle(self.tr("Mutually exclusive tags"))
         self.resize(520, 420)
         intro = QLabel(self.tr(
-            "A customer should carry at most one tag of each set. Batches, imports and the"
-            " tag picker show relations that would break a set as conflicts and skip them."))
+            "A customer should carry at most one tag of each set. Batches and imports list"
+            " relations that would break a set as conflicts and skip them; the health report"
+            " counts customers that already do."))
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.name = QLineEdit()

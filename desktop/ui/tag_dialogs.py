@@ -64,22 +64,21 @@ def check_text(check: NameCheck) -> tuple[str, bool]:
 
 def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tuple[str, str]:
     """Title and text of the delete confirmation, with how many customers lose the tag."""
-    translate = QCoreApplication.translate
     names = "、".join(f"“{name}”" for name in impact.names[:5])
     if len(impact.names) > 5:
-        names += translate("TagDialogs", " and %1 more").replace(
+        names += QCoreApplication.translate("TagDialogs", " and %1 more").replace(
             "%1", str(len(impact.names) - 5))
     if group_name:
-        title = translate("TagDialogs", "Delete tag group")
-        what = translate("TagDialogs", "Delete the group “%1” with its %2 tags (%3)?").replace(
+        title = QCoreApplication.translate("TagDialogs", "Delete tag group")
+        what = QCoreApplication.translate("TagDialogs", "Delete the group “%1” with its %2 tags (%3)?").replace(
             "%1", group_name).replace("%2", str(impact.tags)).replace("%3", names)
     else:
-        title = translate("TagDialogs", "Delete tag")
-        what = translate("TagDialogs", "Delete %1?").replace("%1", names)
-    lost = translate(
+        title = QCoreApplication.translate("TagDialogs", "Delete tag")
+        what = QCoreApplication.translate("TagDialogs", "Delete %1?").replace("%1", names)
+    lost = QCoreApplication.translate(
         "TagDialogs", "%1 customers (%2 follow relations) will lose it in WeCom."
     ).replace("%1", str(impact.customers)).replace("%2", str(impact.relations))
-    final = translate(
+    final = QCoreApplication.translate(
         "TagDialogs", "WeCom cannot bring a deleted tag back; the journal keeps who carried it.")
     return title, f"{what}\n\n{lost}\n{final}"
 

@@ -2,46 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="288"/>
-        <source>Recovery</source>
-        <comment>Unfinished tag changes</comment>
-        <translation>Recovery</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="289"/>
-        <source>Recovery</source>
-        <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
-        <translation>Recovery</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="295"/>
-        <source>Recovery</source>
-        <comment>Send now</comment>
-        <translation>Recovery</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="296"/>
-        <source>Recovery</source>
-        <comment>Later</comment>
-        <translation>Recovery</translation>
-    </message>
-</context>
-<context>
     <name>AbbreviationDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="262"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="261"/>
         <source>Abbreviation</source>
         <translation>Abbreviation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="266"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="265"/>
         <source>e.g. V3; empty removes it</source>
         <translation>e.g. V3; empty removes it</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="277"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="276"/>
         <source>Shared with the whole team; type it in any tag search.</source>
         <translation>Shared with the whole team; type it in any tag search.</translation>
     </message>
@@ -515,42 +488,42 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="101"/>
         <source>TagDesk – unexpected error</source>
         <translation>TagDesk – unexpected error</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="119"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="117"/>
         <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
         <translation>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="120"/>
         <source>no log file</source>
         <translation>no log file</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="123"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
         <source>Log file: %1</source>
         <translation>Log file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="134"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
         <source>Copy details</source>
         <translation>Copy details</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="135"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
         <source>Open log folder</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
         <source>%1 errors; the latest: %2</source>
         <translation>%1 errors; the latest: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
         <source>Copied</source>
         <translation>Copied</translation>
     </message>
@@ -558,17 +531,17 @@
 <context>
     <name>CrashHandler</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="226"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
         <source>TagDesk ran into an unexpected error.</source>
         <translation>TagDesk ran into an unexpected error.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="234"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
         <source>TagDesk closed unexpectedly last time.</source>
         <translation>TagDesk closed unexpectedly last time.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="235"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
         <source>Qt or Python stopped the program; this is what it was doing.</source>
         <translation>Qt or Python stopped the program; this is what it was doing.</translation>
     </message>
@@ -576,17 +549,17 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="201"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="200"/>
         <source>New tag group</source>
         <translation>New tag group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="203"/>
         <source>Group name</source>
         <translation>Group name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="205"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
         <source>First tag</source>
         <translation>First tag</translation>
     </message>
@@ -594,27 +567,27 @@
 <context>
     <name>CreateTagDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="163"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="162"/>
         <source>New tag</source>
         <translation>New tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="170"/>
         <source>Name, or a path such as 教育/K12</source>
         <translation>Name, or a path such as 教育/K12</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="173"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="182"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="181"/>
         <source>Create a tag group first.</source>
         <translation>Create a tag group first.</translation>
     </message>
@@ -810,6 +783,49 @@
         <location filename="../../desktop/ui/errors.py" line="41"/>
         <source>Something went wrong inside TagDesk; the details are in %1.</source>
         <translation>Something went wrong inside TagDesk; the details are in %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ExclusiveSetsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="32"/>
+        <source>Mutually exclusive tags</source>
+        <translation>Mutually exclusive tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="35"/>
+        <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
+        <translation>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <source>e.g. 成交状态</source>
+        <translation>e.g. 成交状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
+        <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
+        <translation>tag names separated by commas, e.g. 已成交, 无效客户</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="47"/>
+        <source>Add set</source>
+        <translation>Add set</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="48"/>
+        <source>Remove selected</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
 </context>
 <context>
@@ -1098,225 +1114,230 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98"/>
+        <location filename="../../desktop/ui/main_window.py" line="99"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="111"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="113"/>
+        <location filename="../../desktop/ui/main_window.py" line="114"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="113"/>
+        <location filename="../../desktop/ui/main_window.py" line="114"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="138"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="191"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="246"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="254"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="266"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <source>Mutually exclusive tags…</source>
+        <translation>Mutually exclusive tags…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="275"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="423"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275"/>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="432"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="313"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="374"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="399"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="424"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
+        <location filename="../../desktop/ui/main_window.py" line="433"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="428"/>
+        <location filename="../../desktop/ui/main_window.py" line="437"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1337,12 +1358,12 @@
 <context>
     <name>RenameDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="231"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
         <source>Rename</source>
         <translation>Rename</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="236"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="235"/>
         <source>New name</source>
         <translation>New name</translation>
     </message>
@@ -1702,37 +1723,37 @@
 <context>
     <name>TagDialogs</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="70"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="69"/>
         <source> and %1 more</source>
         <translation> and %1 more</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
         <source>Delete tag group</source>
         <translation>Delete tag group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="74"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
         <source>Delete the group “%1” with its %2 tags (%3)?</source>
         <translation>Delete the group “%1” with its %2 tags (%3)?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
         <source>Delete tag</source>
         <translation>Delete tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
         <source>Delete %1?</source>
         <translation>Delete %1?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="79"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
         <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
         <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="82"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="81"/>
         <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
         <translation>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</translation>
     </message>

@@ -2,46 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="288"/>
-        <source>Recovery</source>
-        <comment>Unfinished tag changes</comment>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="289"/>
-        <source>Recovery</source>
-        <comment>%1 tag changes in %2 batches are still waiting to be sent to WeCom. Send them now?</comment>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="295"/>
-        <source>Recovery</source>
-        <comment>Send now</comment>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="296"/>
-        <source>Recovery</source>
-        <comment>Later</comment>
-        <translation>恢复</translation>
-    </message>
-</context>
-<context>
     <name>AbbreviationDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="262"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="261"/>
         <source>Abbreviation</source>
         <translation>缩写</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="266"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="265"/>
         <source>e.g. V3; empty removes it</source>
         <translation>例如 V3；留空即删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="277"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="276"/>
         <source>Shared with the whole team; type it in any tag search.</source>
         <translation>全团队共享；可在任何标签搜索中输入。</translation>
     </message>
@@ -515,42 +488,42 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="101"/>
         <source>TagDesk – unexpected error</source>
         <translation>TagDesk – 意外错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="119"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="117"/>
         <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
         <translation>已排队的标签更改是安全的：它们保存在发件箱中并继续发送，未发送的部分会在下次启动时提示继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="122"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="120"/>
         <source>no log file</source>
         <translation>无日志文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="123"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="134"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
         <source>Copy details</source>
         <translation>复制详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="135"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
         <source>%1 errors; the latest: %2</source>
         <translation>%1 个错误；最近一个：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -558,17 +531,17 @@
 <context>
     <name>CrashHandler</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="226"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
         <source>TagDesk ran into an unexpected error.</source>
         <translation>TagDesk 遇到了意外错误。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="234"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
         <source>TagDesk closed unexpectedly last time.</source>
         <translation>TagDesk 上次意外关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="235"/>
+        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
         <source>Qt or Python stopped the program; this is what it was doing.</source>
         <translation>Qt 或 Python 终止了程序；以下是当时正在执行的内容。</translation>
     </message>
@@ -576,17 +549,17 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="201"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="200"/>
         <source>New tag group</source>
         <translation>新建标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="203"/>
         <source>Group name</source>
         <translation>标签组名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="205"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
         <source>First tag</source>
         <translation>第一个标签</translation>
     </message>
@@ -594,27 +567,27 @@
 <context>
     <name>CreateTagDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="163"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="162"/>
         <source>New tag</source>
         <translation>新建标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="170"/>
         <source>Name, or a path such as 教育/K12</source>
         <translation>名称，或路径如 教育/K12</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="173"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="182"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="181"/>
         <source>Create a tag group first.</source>
         <translation>请先创建一个标签组。</translation>
     </message>
@@ -809,6 +782,49 @@
         <location filename="../../desktop/ui/errors.py" line="41"/>
         <source>Something went wrong inside TagDesk; the details are in %1.</source>
         <translation>TagDesk 内部出错，详情见 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>ExclusiveSetsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="32"/>
+        <source>Mutually exclusive tags</source>
+        <translation>互斥标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="35"/>
+        <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
+        <translation>每位客户最多只能带同一组中的一个标签。批量任务和导入会把违反互斥规则的关系列为冲突并跳过；健康报告会统计已经违反的客户。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <source>e.g. 成交状态</source>
+        <translation>例如 成交状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
+        <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
+        <translation>用逗号分隔标签名，例如 已成交, 无效客户</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="47"/>
+        <source>Add set</source>
+        <translation>添加互斥组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="48"/>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
+        <source>Tags</source>
+        <translation>标签</translation>
     </message>
 </context>
 <context>
@@ -1097,225 +1113,230 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98"/>
+        <location filename="../../desktop/ui/main_window.py" line="99"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="111"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="113"/>
+        <location filename="../../desktop/ui/main_window.py" line="114"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="113"/>
+        <location filename="../../desktop/ui/main_window.py" line="114"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="138"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="191"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="246"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="254"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="266"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <source>Mutually exclusive tags…</source>
+        <translation>互斥标签…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="275"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="423"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275"/>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="432"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="313"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="374"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="399"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="424"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
+        <location filename="../../desktop/ui/main_window.py" line="433"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="428"/>
+        <location filename="../../desktop/ui/main_window.py" line="437"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1336,12 +1357,12 @@
 <context>
     <name>RenameDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="231"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="236"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="235"/>
         <source>New name</source>
         <translation>新名称</translation>
     </message>
@@ -1701,37 +1722,37 @@
 <context>
     <name>TagDialogs</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="70"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="69"/>
         <source> and %1 more</source>
         <translation> 等另外 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
         <source>Delete tag group</source>
         <translation>删除标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="74"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
         <source>Delete the group “%1” with its %2 tags (%3)?</source>
         <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
         <source>Delete %1?</source>
         <translation>删除 %1？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="79"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
         <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
         <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="82"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="81"/>
         <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
         <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
     </message>
