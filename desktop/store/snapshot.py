@@ -1,7 +1,8 @@
 """Writing a full sync into the cache in one transaction.
 
 The sync service fetches everything first and hands over a `Snapshot`; this
-module replaces the mirror atomically. A failure anywhere rolls the whole
+module replaces the mirror atomically. Customers nobody follows any more stay in
+`customer`, so the journal and revert previews can still name them. A failure anywhere rolls the whole
 write back, so the previous cache stays exactly as it was. Tag differences on
 relations that were already known are returned as `observed` changes: they
 were made on phones or by other tools since the last sync.
@@ -143,10 +144,6 @@ def write_snapshot(cache: Cache, snap: Snapshot, *, operator: str = "") -> Write
         )
         if observed:
             journal.append(conn, _observed_entries(conn, observed, operator))
-        conn.execute(
-            "DELETE FROM customer WHERE external_userid NOT IN"
-            " (SELECT DISTINCT external_userid FROM relation)"
-        )
         cache.set_meta(conn, LAST_SYNC_KEY, str(time.time()))
         bump_data_version(cache, conn)
     return WriteResult(
