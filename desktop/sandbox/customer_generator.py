@@ -106,7 +106,8 @@ def generate_customers(
             relation_id += 1
             createtime = first_added
             if position:
-                createtime = min(anchor, first_added + rng.randrange(200 * DAY))
+                # a later follower joins within 200 days, never after today
+                createtime = first_added + rng.randrange(max(1, min(200 * DAY, anchor - first_added)))
             add_way = rng.choices(add_way_codes, add_way_weights)[0]
             state, oper_userid = _origin(rng, add_way, userid, customer, userids, ways)
             batch.relations.append(
