@@ -108,7 +108,7 @@ def retag_command(args: argparse.Namespace) -> int:
         if not _confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
                         " relations?", args.yes):
             return _declined(plan)
-        batch_id = service.submit(plan, source="app", description=_describe(args),
+        batch_id = service.submit(plan, source="batch", description=_describe(args),
                                   pilot_size=args.pilot or 0)
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
