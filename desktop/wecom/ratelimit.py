@@ -3,8 +3,9 @@
 Every thread using one :class:`~desktop.wecom.client.WeComClient` shares one
 :class:`RateLimiter`. WeCom punishes bursts (45009 blocks the API for a minute or an hour)
 and more than about five ``mark_tag`` calls in flight (45033), so the limiter smooths the
-rate with a token bucket, caps calls in flight, and on 45009 holds back *every* call until
-the pause ends. All waits can be interrupted through a ``threading.Event``.
+rate with a token bucket, never lets any 60 s window exceed ``calls_per_minute`` (a
+sliding window over the calls' start times), caps calls in flight, and on 45009 holds back
+*every* call until the pause ends. All waits can be interrupted through a ``threading.Event``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,9 +23,10 @@ from desktop.wecom.errors import CallCancelled
 
 # How often a waiting thread looks at the cancel event (a Condition cannot wait on it).
 CANCEL_POLL_S = 0.05
-# The bucket holds this share of a minute's calls, so any 60 s window sees at most
-# 7/6 x calls_per_minute; the default 6,000/min stays below WeCom's 10,000/min per API.
+# The bucket holds this share of a minute's calls (short bursts are fine); a sliding
+# 60 s window on top makes sure no minute ever sees more than calls_per_minute.
 BURST_SHARE_OF_MINUTE = 1 / 6
+WINDOW_S = 60.0
 _MAX_BACKOFF_EXPONENT = 30
 
 
@@ -79,7 +82,7 @@ class MonotonicClock:
 
 
 class RateLimiter:
-    """Thread-safe token bucket per minute + concurrency cap + global pause."""
+    """Thread-safe token bucket + sliding minute window + concurrency cap + global pause."""
 
     def __init__(
         self,
@@ -98,6 +101,7 @@ class RateLimiter:
         self._refilled_at = self._clock.now()
         self._in_flight = 0
         self._paused_until = self._refilled_at
+        self._recent: deque[float] = deque()  # start times of the calls of the last minute
 
     @property
     def in_flight(self) -> int:
@@ -126,6 +130,7 @@ class RateLimiter:
                 if wait_s <= 0.0:
                     self._tokens -= 1.0
                     self._in_flight += 1
+                    self._recent.append(now)
                     return
                 self._clock.wait(self._cond, min(wait_s, CANCEL_POLL_S))
 
@@ -173,4 +178,8 @@ class RateLimiter:
             return CANCEL_POLL_S  # a release() wakes us earlier
         if self._tokens < 1.0:
             return (1.0 - self._tokens) / self._rate_per_s
+        while self._recent and self._recent[0] <= now - WINDOW_S:
+            self._recent.popleft()
+        if len(self._recent) >= self._limits.calls_per_minute:
+            return self._recent[0] + WINDOW_S - now
         return 0.0

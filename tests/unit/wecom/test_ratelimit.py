@@ -50,6 +50,20 @@ def test_sustained_rate_matches_calls_per_minute(clock: FakeClock) -> None:
     assert 59.9 <= clock.now() - start <= 61.0
 
 
+def test_no_minute_ever_sees_more_than_calls_per_minute(clock: FakeClock) -> None:
+    limits = RateLimits(calls_per_minute=120)  # 2/s with a burst of 20
+    limiter = RateLimiter(limits, clock=clock)
+    starts = []
+    for _ in range(400):
+        with limiter.slot():
+            starts.append(clock.now())
+    busiest = max(
+        sum(1 for t in starts if begin <= t < begin + 60.0) for begin in starts
+    )
+    assert busiest <= limits.calls_per_minute
+    assert busiest >= limits.calls_per_minute - 2  # and the budget is really used
+
+
 def test_concurrency_cap_holds_across_threads() -> None:
     limiter = RateLimiter(RateLimits(max_concurrency=3))
     peak = 0
