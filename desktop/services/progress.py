@@ -32,12 +32,21 @@ class OperationCancelled(Exception):
 
 
 class CancelToken:
-    """A flag shared with worker threads; `event` can be handed to the WeCom client."""
+    """A flag shared with worker threads; `event` can be handed to the WeCom client.
+
+    `interrupt()` stops the work like `cancel()` but says the user did not ask for it
+    (TagDesk is closing): durable work is then kept for the next start, not dropped.
+    """
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        self.interrupted = False
 
     def cancel(self) -> None:
+        self.event.set()
+
+    def interrupt(self) -> None:
+        self.interrupted = True
         self.event.set()
 
     @property

@@ -304,8 +304,11 @@ class TaggingService:
             raise
         finally:
             client.close()
+        interrupted = cancelled and cancel is not None and cancel.interrupted
         return self._finish(batch_id, started, runner.tally, client.api_calls, in_pilot,
-                            cancelled=cancelled, unsent=len(rows) - runner.tally.settled)
+                            cancelled=cancelled and not interrupted,
+                            unsent=len(rows) - runner.tally.settled,
+                            stop_reason=INTERRUPTED if interrupted else "")
 
     def retry_failed(self, batch_id: str) -> int:
         """Put the batch's failed rows back in the queue; `run` sends them again."""
@@ -350,11 +353,12 @@ class TaggingService:
                 )
 
     def _finish(self, batch_id: str, started: float, tally: RunTally, api_calls: int,
-                in_pilot: bool, *, cancelled: bool, unsent: int = 0) -> BatchResult:
+                in_pilot: bool, *, cancelled: bool, unsent: int = 0,
+                stop_reason: str = "") -> BatchResult:
         """Set the batch's status after a run and sum it up. `unsent` = rows of this run
         still pending (a pilot stays a pilot until all its rows are through)."""
         counts = outbox.counts(self._cache, batch_id)
-        stop_reason = tally.stop_reason
+        stop_reason = stop_reason or tally.stop_reason
         if cancelled:
             status = outbox.CANCELLED
         elif counts.pending == 0:
@@ -379,6 +383,8 @@ class TaggingService:
 _running: set[tuple[Path, str]] = set()  # batches being run in this process
 _running_lock = threading.Lock()
 
+INTERRUPTED = ("TagDesk 关闭时批次尚未完成，下次启动时会提示继续。"
+               " / TagDesk closed before the batch finished; the next start offers to resume it.")
 NOT_SENT = ("部分调用暂时无法完成，已保留待稍后继续。"
             " / Some calls could not be completed for now; they stay queued for a later resume.")
 

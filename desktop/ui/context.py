@@ -81,6 +81,11 @@ class AppContext(QObject):
         for task in list(self._tasks):
             task.cancel()
 
+    def interrupt_all(self) -> None:
+        """Stop every task because TagDesk is closing: batches stay queued for the next start."""
+        for task in list(self._tasks):
+            task.cancel_token.interrupt()
+
     # -- tagging -------------------------------------------------------------
 
     def toggle_tag(self, relation_ids: Sequence[int], tag_id: str, label: str = "") -> None:

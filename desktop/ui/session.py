@@ -55,7 +55,7 @@ class GuiSession(QObject):
     def close(self) -> None:
         """Stop background work and release the profile (its cache lock, the demo sandbox)."""
         self.sync.cancel()
-        self.context.cancel_all()
+        self.context.interrupt_all()
         self.context.wait_idle()
         self.workspace.close()
 

@@ -309,6 +309,31 @@ def test_cancel_leaves_the_rest_pending_and_a_later_run_finishes(
     assert sorted(_journal_rows(ws, batch_id)) == sorted(_planned_rows(plan))
 
 
+def test_an_interrupted_batch_is_offered_again_at_the_next_start(
+    small: tuple[SandboxServer, Workspace],
+) -> None:
+    server, ws = small
+    service = TaggingService(ws)
+    before = _sandbox_tags(server)
+    plan = service.plan(_all_ids(ws), add=[_tag(server, "意向程度", "高意向")])
+    batch_id = service.submit(plan)
+    server.configure(latency_ms=15)
+    closing = CancelToken()
+
+    def close_app(event: Progress) -> None:
+        if event.done >= 20:
+            closing.interrupt()   # what the main window does when TagDesk quits
+
+    result = service.run(batch_id, progress=close_app, cancel=closing)
+    server.configure(latency_ms=0)
+    assert result.status == "paused" and 20 <= result.applied < plan.api_calls
+    assert "closed" in result.stop_reason
+    assert [b.id for b in service.unfinished_batches()] == [batch_id]
+    finished = service.run(batch_id)
+    assert (finished.status, finished.applied) == ("done", plan.api_calls)
+    assert _sandbox_tags(server) == _expected(plan, before)
+
+
 def test_pause_holds_new_calls_until_released(small: tuple[SandboxServer, Workspace]) -> None:
     server, ws = small
     service = TaggingService(ws)
