@@ -151,6 +151,7 @@ class AuditRowsModel(QAbstractTableModel):
         self._filter = flt
         self._generation += 1
         generation = self._generation
+        self._pages.clear()  # rows read before this query may have changed since
         cache = self._context.cache
         started = time.perf_counter()
         self.loading.emit()
@@ -194,6 +195,9 @@ class AuditRowsModel(QAbstractTableModel):
             self.endInsertRows()
         elif grows:
             self._ids = ids
+            if ids:  # same ids as before, but their rows are read again
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(ids) - 1, self.columnCount() - 1))
         else:
             self.beginResetModel()
             self._ids = ids
