@@ -91,7 +91,7 @@ def run_sync(
     cancel.raise_if_cancelled()
     _read_contact_ways(client, snap, cancel)
 
-    _read_relations(client, snap, follow_users, progress, cancel, chains)
+    _read_relations(client, snap, _heaviest_first(cache, follow_users), progress, cancel, chains)
     fetch_s = time.perf_counter() - started
     cancel.raise_if_cancelled()
 
@@ -191,10 +191,12 @@ def _read_relations(
 ) -> None:
     """Page batch/get_by_user for every follow user, `chains` cursors at a time.
 
-    Each chain owns a few members and follows its own cursor to the end; the
-    first failure stops every chain (no partial list ever reaches the cache).
+    Each member is a chain that follows its own cursor to the end, so the work
+    spreads evenly however unequal the members' customer counts are (a chain of
+    several members would serialise them). The first failure stops every chain:
+    no partial list ever reaches the cache.
     """
-    batches = _split(follow_users, chains)
+    batches = [[userid] for userid in follow_users]
     total = len(follow_users)
     done_users = 0
     lock = threading.Lock()
@@ -250,11 +252,8 @@ def _read_relations(
     snap.relations.extend(relations.values())
 
 
-def _split(userids: list[str], chains: int) -> list[list[str]]:
-    """Spread members over about 2×chains batches of at most 100 (a slow member
-    then holds up one chain, not all)."""
-    if not userids:
-        return []
-    count = max(1, min(len(userids), 2 * chains), -(-len(userids) // PAGE_LIMIT))
-    return [userids[i::count] for i in range(count)]
-
+def _heaviest_first(cache: Cache, userids: list[str]) -> list[str]:
+    """Members with the most relations at the last sync first, so no long chain starts last."""
+    known = dict(cache.connection().execute(
+        "SELECT userid, count(*) FROM relation GROUP BY userid").fetchall())
+    return sorted(userids, key=lambda userid: (-known.get(userid, 0), userid))
