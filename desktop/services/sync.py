@@ -89,7 +89,7 @@ def run_sync(
     follow_users = sorted(set(client.get_follow_user_list()))
     _read_directory(client, snap, set(follow_users))
     cancel.raise_if_cancelled()
-    _read_contact_ways(client, snap, cancel)
+    _read_contact_ways(client, snap, cancel, chains)
 
     _read_relations(client, snap, _heaviest_first(cache, follow_users), progress, cancel, chains)
     fetch_s = time.perf_counter() - started
@@ -172,13 +172,19 @@ def _read_directory(client: WeComClient, snap: Snapshot, follow_users: set[str])
         snap.members.append(MemberRow(userid=userid, name=userid, follows=True))
 
 
-def _read_contact_ways(client: WeComClient, snap: Snapshot, cancel: CancelToken) -> None:
-    for config_id in client.list_contact_ways():
+def _read_contact_ways(
+    client: WeComClient, snap: Snapshot, cancel: CancelToken, chains: int
+) -> None:
+    """One get_contact_way per live code, several at once (the list holds only ids)."""
+    def read(config_id: str) -> ContactWayRow:
         cancel.raise_if_cancelled()
         way = client.get_contact_way(config_id)
-        snap.contact_ways.append(ContactWayRow(
-            config_id=way.config_id, state=way.state, remark=way.remark, users=tuple(way.user),
-        ))
+        return ContactWayRow(config_id=way.config_id, state=way.state, remark=way.remark,
+                             users=tuple(way.user))
+
+    config_ids = client.list_contact_ways()
+    with ThreadPoolExecutor(max_workers=max(1, chains), thread_name_prefix="sync") as pool:
+        snap.contact_ways.extend(pool.map(read, config_ids))
 
 
 def _read_relations(
