@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -221,7 +220,10 @@ def _write_customers(conn: sqlite3.Connection, customers: list[CustomerRow]) -> 
         " position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
-        " position = excluded.position",
+        " position = excluded.position"
+        " WHERE (name, type, gender, corp_name, corp_full_name, position) IS NOT"
+        " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
+        " excluded.corp_full_name, excluded.position)",
         [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position)
          for c in customers],
     )
@@ -239,9 +241,14 @@ def _write_relations(
         " remark = excluded.remark, description = excluded.description,"
         " createtime = excluded.createtime, add_way = excluded.add_way, state = excluded.state,"
         " oper_userid = excluded.oper_userid, remark_corp_name = excluded.remark_corp_name,"
-        " remark_mobiles = excluded.remark_mobiles",
+        " remark_mobiles = excluded.remark_mobiles"
+        " WHERE (remark, description, createtime, add_way, state, oper_userid,"
+        " remark_corp_name, remark_mobiles) IS NOT (excluded.remark, excluded.description,"
+        " excluded.createtime, excluded.add_way, excluded.state, excluded.oper_userid,"
+        " excluded.remark_corp_name, excluded.remark_mobiles)",  # unchanged rows: no write
         [(r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way, r.state,
-          r.oper_userid, r.remark_corp_name, json.dumps(list(r.remark_mobiles)))
+          r.oper_userid, r.remark_corp_name,
+          json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
          for r in relations],
     )
     ids = {
@@ -269,9 +276,13 @@ def _write_relation_tags(
     tag_pks: dict[str, int],
     known_before: set[int],
 ) -> tuple[int, Changes, int]:
-    current: dict[int, set[int]] = defaultdict(set)
-    for rid, pk in conn.execute("SELECT relation_id, tag_pk FROM relation_tag"):
-        current[rid].add(pk)
+    # Each relation's links as one sorted "pk,pk" string: comparing strings is far cheaper
+    # than building a million-element set when (as usual) almost nothing changed.
+    current: dict[int, str] = dict(conn.execute(
+        "SELECT relation_id, group_concat(tag_pk) FROM"
+        " (SELECT relation_id, tag_pk FROM relation_tag ORDER BY relation_id, tag_pk)"
+        " GROUP BY relation_id"
+    ).fetchall())
     unknown = 0
     added_rows: list[tuple[int, int]] = []
     removed_rows: list[tuple[int, int]] = []
@@ -287,9 +298,10 @@ def _write_relation_tags(
             else:
                 wanted.add(pk)
         links += len(wanted)
-        have = current.get(rid, set())
-        if wanted == have:
+        stored = current.get(rid, "")
+        if stored == ",".join(map(str, sorted(wanted))):
             continue
+        have = {int(pk) for pk in stored.split(",")} if stored else set()
         added_rows.extend((rid, pk) for pk in wanted - have)
         removed_rows.extend((rid, pk) for pk in have - wanted)
         if rid in known_before:
