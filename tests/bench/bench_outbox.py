@@ -6,9 +6,9 @@ Run: `.venv/bin/python tests/bench/bench_outbox.py [--quick]`.
    above it, like WeCom), answers after 20 ms, and the profile's limit equals the quota.
    A batch of `--calls` relations runs; reported: mark_tag calls per minute that landed,
    as a share of the quota, and how many 45009s the sandbox returned. Each batch starts
-   right at the start of one of the sandbox's minute windows, the worst case: the client's
-   token bucket lets a sixth of a minute's calls go at once, so that window can see 7/6 of
-   the limit. A second run with the profile at 6/7 of the quota shows the margin needed.
+   right at the start of one of the sandbox's minute windows, the worst case for a client
+   that bursts: the limiter's sliding minute window must keep every 60 s within the limit.
+   A second run with the profile at 6/7 of the quota shows what a safety margin costs.
 2. Latency: no quota, concurrency 5; calls per second at 0 ms and 50 ms per round trip.
 
 Every run goes plan → submit → TaggingService.run, so local commits (cache, journal) count.
