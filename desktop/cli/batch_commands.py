@@ -104,7 +104,7 @@ def retag_command(args: argparse.Namespace) -> int:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
             _emit_json(_plan_summary(plan, dry_run=args.dry_run))
             return EXIT_OK
-        _offer_unfinished(service)
+        offer_unfinished(service, args.profile)
         if not _confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
                         " relations?", args.yes):
             return _declined(plan)
@@ -249,11 +249,13 @@ def _declined(plan: RetagPlan) -> int:
     return EXIT_OK
 
 
-def _offer_unfinished(service: TaggingService) -> None:
+def offer_unfinished(service: TaggingService, profile: str) -> None:
+    """Say on stderr which batches an earlier run (or a crash) left unfinished."""
     for info in service.unfinished_batches():
         print(f"提示：批量任务 {info.id} 还有 {info.pending} 个调用未完成，可用 tagdesk batch"
-              f" resume {info.id} 继续。 / Note: batch {info.id} has {info.pending} calls"
-              f" pending; continue it with `tagdesk batch resume {info.id}`.", file=sys.stderr)
+              f" resume {info.id} --profile {profile} 继续。 / Note: batch {info.id} has"
+              f" {info.pending} calls pending; continue it with"
+              f" `tagdesk batch resume {info.id} --profile {profile}`.", file=sys.stderr)
 
 
 def _print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:

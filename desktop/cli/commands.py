@@ -105,13 +105,16 @@ def profile_remove(args: argparse.Namespace) -> int:
 
 
 def sync(args: argparse.Namespace) -> int:
+    from desktop.cli.batch_commands import offer_unfinished
     from desktop.services.sync import run_sync
+    from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
 
     with open_workspace(_home(args), args.profile) as ws:
         result = run_sync(ws.client(), ws.cache, operator=ws.operator, progress=StderrProgress(),
                           chains=ws.profile.max_concurrency)
         ws.choose_demo_persona()
+        offer_unfinished(TaggingService(ws), args.profile)
     if not args.json:
         print(
             f"同步完成 / Sync complete: {result.customers} 客户 customers,"

@@ -157,6 +157,9 @@ def test_a_pilot_asks_before_the_rest_and_resume_finishes(
     assert (pilot["status"], pilot["applied"]) == ("paused", 5)
     assert sandbox.stats.calls(MARK_TAG) - calls == 5
     assert "batch resume" in process.stderr
+    synced = cli("sync", "--profile", "acme")   # any later start says what is left
+    assert synced.returncode == 0, synced.stderr
+    assert f"tagdesk batch resume {pilot['batch_id']} --profile acme" in synced.stderr
     resumed = cli("batch", "resume", pilot["batch_id"], "--profile", "acme", "--json")
     assert resumed.returncode == 0, resumed.stderr
     done = _last_json(resumed.stdout)
