@@ -8,15 +8,13 @@ revert writes through WeCom like every other tag change: preview, pilot, rest.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.commands import StderrProgress
+from desktop.cli.common import StderrProgress, confirm, emit_json, home
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
-from desktop.services.home import resolve_home
 
 if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` stays quick
     from desktop.services.audit import RevertOutcome, RevertPreview
@@ -24,14 +22,6 @@ if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` s
     from desktop.store.journal_query import JournalFilter, JournalRow
 
 PREVIEW_LINES = 50
-
-
-def _home(args: argparse.Namespace) -> Path:
-    return resolve_home(args.home)
-
-
-def _emit_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False), flush=True)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,10 +91,10 @@ def verify(args: argparse.Namespace) -> int:
     from desktop.services.workspace import open_local_cache
     from desktop.store import journal
 
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         result = journal.verify(cache)
     if args.json:
-        _emit_json({"ok": result.ok, "rows_checked": result.rows_checked,
+        emit_json({"ok": result.ok, "rows_checked": result.rows_checked,
                     "first_bad_id": result.first_bad_id, "problem": result.problem})
     elif result.ok:
         print(f"日志完整：已检查 {result.rows_checked} 行"
@@ -123,19 +113,19 @@ def list_rows(args: argparse.Namespace) -> int:
     actions: Counter[str] = Counter()
     sources: Counter[str] = Counter()
     batches: set[str] = set()
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         for row in iter_rows(cache, build_filter(cache, args)):
             actions[row.action] += 1
             sources[row.source] += 1
             if row.batch_id:
                 batches.add(row.batch_id)
             if args.json:
-                _emit_json(audit.row_json(row))
+                emit_json(audit.row_json(row))
             else:
                 print(_text_line(row))
     total = sum(actions.values())
     if args.json:
-        _emit_json({"summary": True, "rows": total, "batches": len(batches),
+        emit_json({"summary": True, "rows": total, "batches": len(batches),
                     "by_action": dict(sorted(actions.items())),
                     "by_source": dict(sorted(sources.items()))})
     else:
@@ -149,7 +139,7 @@ def export(args: argparse.Namespace) -> int:
     from desktop.services.xlsx_safe import ExportError
 
     path = Path(args.file)
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         try:
             written = audit.export_journal(cache, build_filter(cache, args), path)
         except (ExportError, OSError) as exc:
@@ -245,7 +235,7 @@ def revert(args: argparse.Namespace) -> int:
     if not args.dry_run and not args.yes and not sys.stdin.isatty():
         raise UsageError("非交互运行时请加 --yes 确认回滚，或用 --dry-run 只看预览。"
                          " / Not interactive: add --yes to revert, or --dry-run to preview only.")
-    with open_workspace(_home(args), args.profile) as ws:
+    with open_workspace(home(args), args.profile) as ws:
         tagging = TaggingService(ws)
         if args.batch_id:
             preview = audit.preview_batch_revert(ws.cache, tagging, args.batch_id)
@@ -257,7 +247,7 @@ def revert(args: argparse.Namespace) -> int:
             if not args.json:
                 print("没有可以回滚的更改。 / There is nothing to revert.")
             return EXIT_FAILED if preview.skipped else EXIT_OK
-        if args.dry_run or not (args.yes or _confirm()):
+        if args.dry_run or not confirm("确认回滚？ / Revert now?", args.yes):
             return EXIT_OK
         outcome = audit.run_revert(tagging, preview, pilot_size=ws.profile.pilot_size,
                                    progress=StderrProgress())
@@ -266,17 +256,11 @@ def revert(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _confirm() -> bool:
-    print("确认回滚？/ Revert now? [y/N] ", end="", file=sys.stderr, flush=True)
-    answer = input()
-    return answer.strip().lower() in ("y", "yes", "是")
-
-
 def _show_preview(cache: Cache, preview: RevertPreview, as_json: bool) -> None:
     from desktop.services.audit import tag_names
 
     if as_json:
-        _emit_json({"preview": preview.as_json()})
+        emit_json({"preview": preview.as_json()})
         return
     names = tag_names(cache, {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
     print(f"回滚 {preview.origin} / Revert {preview.origin}")
@@ -304,7 +288,7 @@ def _more(shown: int) -> None:
 def _show_outcome(outcome: RevertOutcome, as_json: bool) -> None:
     result = outcome.result
     if as_json:
-        _emit_json({"batch_id": outcome.batch_id, "stopped_after_pilot": outcome.stopped_after_pilot,
+        emit_json({"batch_id": outcome.batch_id, "stopped_after_pilot": outcome.stopped_after_pilot,
                     "pilot": outcome.pilot.as_json() if outcome.pilot else None,
                     "result": result.as_json()})
         return

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
-from desktop.cli.commands import StderrProgress, _emit_json, _home
+from desktop.cli.common import StderrProgress, confirm, emit_json, home, open_synced_workspace
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
@@ -88,7 +88,7 @@ def retag_command(args: argparse.Namespace) -> int:
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)
-    with _open(args, write=not args.dry_run) as ws:
+    with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = TaggingService(ws)
         try:
             add_ids = service.resolve_tag_names(add)
@@ -102,10 +102,10 @@ def retag_command(args: argparse.Namespace) -> int:
         if args.dry_run or not plan.api_calls:
             if not plan.api_calls:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
-            _emit_json(_plan_summary(plan, dry_run=args.dry_run))
+            emit_json(_plan_summary(plan, dry_run=args.dry_run))
             return EXIT_OK
         offer_unfinished(service, args.profile)
-        if not _confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
+        if not confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
                         " relations?", args.yes):
             return _declined(plan)
         batch_id = service.submit(plan, source="batch", description=_describe(args),
@@ -114,11 +114,11 @@ def retag_command(args: argparse.Namespace) -> int:
         result = service.run(batch_id, progress=StderrProgress())
         if args.pilot and result.status == "paused" and not result.stop_reason:
             _print_result(result, out, pilot=True)
-            if not _confirm(f"试运行完成，继续其余 {result.pending} 个？"
+            if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
                 _print_resume_hint(args, batch_id)
-                _emit_json(_result_summary(result, plan))
+                emit_json(_result_summary(result, plan))
                 return EXIT_OK
             pilot = result
             result = service.run(batch_id, progress=StderrProgress())
@@ -132,10 +132,10 @@ def batches_command(args: argparse.Namespace) -> int:
     from desktop.services.workspace import open_local_cache
     from desktop.store import outbox
 
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         records = outbox.list_batches(cache)
     if args.json:
-        _emit_json([BatchInfo.of(r).as_json() for r in records])
+        emit_json([BatchInfo.of(r).as_json() for r in records])
         return EXIT_OK
     if not records:
         print("还没有批量任务。 / No batches yet.")
@@ -150,7 +150,7 @@ def batches_command(args: argparse.Namespace) -> int:
 
 def resume_command(args: argparse.Namespace) -> int:
     out = _human(args)
-    with _open(args, write=True) as ws:
+    with open_synced_workspace(args, write=True) as ws:
         service = _service_for_batch(ws, args.id)
         result = service.run(args.id, progress=StderrProgress())
     return _finish(args, result, out, None)
@@ -158,7 +158,7 @@ def resume_command(args: argparse.Namespace) -> int:
 
 def retry_failed_command(args: argparse.Namespace) -> int:
     out = _human(args)
-    with _open(args, write=True) as ws:
+    with open_synced_workspace(args, write=True) as ws:
         service = _service_for_batch(ws, args.id)
         count = service.retry_failed(args.id)
         print(f"重新排队 {count} 个失败的调用。 / Queued {count} failed calls again.", file=out)
@@ -168,7 +168,7 @@ def retry_failed_command(args: argparse.Namespace) -> int:
 
 def undo_command(args: argparse.Namespace) -> int:
     out = _human(args)
-    with _open(args, write=not args.dry_run) as ws:
+    with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = _service_for_batch(ws, args.id)
         plan, skipped = service.plan_undo(args.id)
         _print_plan(service, plan, plan.api_calls + len(skipped), out)
@@ -176,10 +176,10 @@ def undo_command(args: argparse.Namespace) -> int:
         if args.dry_run or not plan.api_calls:
             if not plan.api_calls:
                 print("没有可以撤销的更改。 / Nothing to undo.", file=out)
-            _emit_json({**_plan_summary(plan, dry_run=args.dry_run),
+            emit_json({**_plan_summary(plan, dry_run=args.dry_run),
                         "skipped": len(skipped)})
             return EXIT_OK
-        if not _confirm(f"确认撤销 {plan.api_calls} 个客户关系的更改？ / Undo the changes on"
+        if not confirm(f"确认撤销 {plan.api_calls} 个客户关系的更改？ / Undo the changes on"
                         f" {plan.api_calls} relations?", args.yes):
             return _declined(plan)
         batch_id = service.submit(plan, source="undo", description=f"撤销 undo {args.id}")
@@ -189,18 +189,6 @@ def undo_command(args: argparse.Namespace) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
-    """The profile's workspace; writers take the cache's lock (others get "in use")."""
-    from desktop.services.workspace import NotSyncedError, open_workspace
-    from desktop.store.snapshot import LAST_SYNC_KEY
-
-    ws = open_workspace(_home(args), args.profile, exclusive=write)
-    if not ws.cache.get_meta(LAST_SYNC_KEY):
-        ws.close()
-        raise NotSyncedError(args.profile)
-    return ws
 
 
 def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:
@@ -233,19 +221,9 @@ def _describe(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
-def _confirm(question: str, yes: bool) -> bool:
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError("没有可以确认的终端；检查过预览后请加 --yes 再运行。"
-                         " / No terminal to confirm on; check the preview and run again with --yes.")
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
-
-
 def _declined(plan: RetagPlan) -> int:
     print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
-    _emit_json({**_plan_summary(plan, dry_run=False), "status": "declined"})
+    emit_json({**_plan_summary(plan, dry_run=False), "status": "declined"})
     return EXIT_OK
 
 
@@ -316,7 +294,7 @@ def _finish(args: argparse.Namespace, result: BatchResult, out: TextIO,
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
         _print_resume_hint(args, result.batch_id)
-    _emit_json(_result_summary(result, plan))
+    emit_json(_result_summary(result, plan))
     return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
 
 

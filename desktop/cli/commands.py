@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
+from desktop.cli.common import StderrProgress, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
-from desktop.services.home import resolve_home
 from desktop.services.profiles import Profile, ProfileStore
-from desktop.services.progress import Progress
-
-
-def _home(args: argparse.Namespace) -> Path:
-    return resolve_home(args.home)
-
-
-def _emit_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False), flush=True)
-
-
-class StderrProgress:
-    """Progress lines on stderr, at most one a second per phase (stdout stays for data)."""
-
-    def __init__(self) -> None:
-        self._last: dict[str, float] = {}
-
-    def __call__(self, event: Progress) -> None:
-        now = time.monotonic()
-        final = event.total and event.done >= event.total
-        if not final and now - self._last.get(event.phase, 0.0) < 1.0:
-            return
-        self._last[event.phase] = now
-        share = f" {event.done}/{event.total}" if event.total else ""
-        print(f"[{event.phase}]{share} {event.text}", file=sys.stderr, flush=True)
-
 
 # -- sandbox ---------------------------------------------------------------
 
@@ -74,16 +46,16 @@ def profile_add(args: argparse.Namespace) -> int:
         if not secret:
             raise UsageError("标准输入中没有 Secret。 / No secret on standard input.")
         secrets.store_secret(profile.name, profile.corp_id, secret)
-    ProfileStore(_home(args)).add(profile)
+    ProfileStore(home(args)).add(profile)
     stored = "，Secret 已存入系统钥匙串 / secret stored in the OS keyring" if args.secret_stdin else ""
     print(f"已保存配置 {profile.name}{stored} / Saved profile {profile.name}")
     return EXIT_OK
 
 
 def profile_list(args: argparse.Namespace) -> int:
-    profiles = ProfileStore(_home(args)).list()
+    profiles = ProfileStore(home(args)).list()
     if args.json:
-        _emit_json([{"name": p.name, "corp_id": p.corp_id, "api_base": p.api_base,
+        emit_json([{"name": p.name, "corp_id": p.corp_id, "api_base": p.api_base,
                      "agent_id": p.agent_id, "userid": p.userid} for p in profiles])
         return EXIT_OK
     print("demo\t(内置演示企业 / built-in demo corp)")
@@ -95,7 +67,7 @@ def profile_list(args: argparse.Namespace) -> int:
 def profile_remove(args: argparse.Namespace) -> int:
     from desktop.services import secrets
 
-    profile = ProfileStore(_home(args)).remove(args.name)
+    profile = ProfileStore(home(args)).remove(args.name)
     secrets.delete_secret(profile.name, profile.corp_id)
     print(f"已删除配置 {profile.name} / Removed profile {profile.name}")
     return EXIT_OK
@@ -110,7 +82,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
 
-    with open_workspace(_home(args), args.profile) as ws:
+    with open_workspace(home(args), args.profile) as ws:
         result = run_sync(ws.client(), ws.cache, operator=ws.operator, progress=StderrProgress(),
                           chains=ws.profile.max_concurrency)
         ws.choose_demo_persona()
@@ -122,7 +94,7 @@ def sync(args: argparse.Namespace) -> int:
             f" {result.observed_changes} 外部变更 observed changes,"
             f" {result.api_calls} API calls, {result.elapsed_s:.1f} s"
         )
-    _emit_json(result.as_json())
+    emit_json(result.as_json())
     return EXIT_OK
 
 
@@ -131,13 +103,13 @@ def customers(args: argparse.Namespace) -> int:
     from desktop.store.filter_engine import FilterEngine
     from desktop.store.relations import load_relations
 
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         engine = FilterEngine(cache)
         counts = engine.count(args.filter)
         summary = {"relations": counts.relations, "customers": counts.customers}
         if args.count:
             if args.json:
-                _emit_json(summary)
+                emit_json(summary)
             else:
                 print(f"{counts.relations} 个客户关系，{counts.customers} 位客户"
                       f" / {counts.relations} relations, {counts.customers} customers")
@@ -146,13 +118,13 @@ def customers(args: argparse.Namespace) -> int:
         rows = load_relations(cache, ids)
     for row in rows:
         if args.json:
-            _emit_json(row.as_json())
+            emit_json(row.as_json())
         else:
             added = datetime.fromtimestamp(row.createtime).strftime("%Y-%m-%d")
             print("\t".join([row.customer_name, row.corp_name or "-", row.owner_name,
                              row.state or "-", added, "、".join(row.tag_names)]))
     if args.json:
-        _emit_json({**summary, "shown": len(rows)})
+        emit_json({**summary, "shown": len(rows)})
     else:
         print(f"— 显示 {len(rows)} / 共 {counts.relations} 个关系（{counts.customers} 位客户）"
               f" / shown {len(rows)} of {counts.relations} relations"

@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from desktop.cli.common import home
 from desktop.cli.errors import EXIT_OK
-from desktop.services.home import resolve_home
 
 if TYPE_CHECKING:
     from desktop.services.exclusive_sets import ExclusiveSets
@@ -40,7 +40,7 @@ def _sets(args: argparse.Namespace, *, write: bool) -> tuple[Workspace, Exclusiv
     from desktop.services.exclusive_sets import ExclusiveSets
     from desktop.services.workspace import open_workspace
 
-    ws = open_workspace(resolve_home(args.home), args.profile, exclusive=write)
+    ws = open_workspace(home(args), args.profile, exclusive=write)
     return ws, ExclusiveSets(ws)
 
 

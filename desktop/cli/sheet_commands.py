@@ -14,16 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from desktop.cli.commands import StderrProgress, _emit_json, _home
+from desktop.cli.common import StderrProgress, confirm, emit_json, home, open_synced_workspace
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_export import export_relations
 from desktop.services.spreadsheet_import import ImportReport, SpreadsheetImporter
 from desktop.services.tagging import BatchResult, TaggingService
-from desktop.services.workspace import NotSyncedError, Workspace, open_workspace
 from desktop.services.xlsx_safe import ExportError
-from desktop.store.snapshot import LAST_SYNC_KEY
 
 _SHOWN_PROBLEMS = 50
 _SHOWN_FAILURES = 10
@@ -85,7 +83,7 @@ def export_command(args: argparse.Namespace) -> int:
 
     path = _xlsx_path(args.file)
     groups = [g.strip() for g in args.groups.replace("，", ",").split(",") if g.strip()]
-    with open_local_cache(_home(args), args.profile) as cache:
+    with open_local_cache(home(args), args.profile) as cache:
         ids = FilterEngine(cache).relation_ids(args.filter)
         try:
             result = export_relations(cache, ids, path, groups=groups, progress=StderrProgress())
@@ -96,7 +94,7 @@ def export_command(args: argparse.Namespace) -> int:
     print(f"已导出 {result.rows} 个客户关系到 {path} / Exported {result.rows} relations to"
           f" {path} ({result.elapsed_s:.1f} s)", file=_human(args))
     if args.json:
-        _emit_json(result.as_json())
+        emit_json(result.as_json())
     return EXIT_OK
 
 
@@ -104,7 +102,7 @@ def import_command(args: argparse.Namespace) -> int:
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)
-    with _open(args, write=not args.dry_run) as ws:
+    with open_synced_workspace(args, write=not args.dry_run) as ws:
         importer = SpreadsheetImporter(ws.cache)
         report = importer.validate(args.file, allow_conflicts=args.allow_conflicts,
                                    progress=StderrProgress())
@@ -113,17 +111,17 @@ def import_command(args: argparse.Namespace) -> int:
             print("表格有问题，没有写入任何内容；修改后重新导入，或加 --skip-invalid 只导入有效行。"
                   " / Nothing was written because of the problems above; fix them, or add"
                   " --skip-invalid to import only the valid rows.", file=out)
-            _emit_json(_summary(report, status="invalid"))
+            emit_json(_summary(report, status="invalid"))
             return EXIT_FAILED
         if args.dry_run or not report.importable:
             if not report.importable:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
-            _emit_json(_summary(report, status="dry_run" if args.dry_run else "nothing_to_do"))
+            emit_json(_summary(report, status="dry_run" if args.dry_run else "nothing_to_do"))
             return EXIT_FAILED if report.problems else EXIT_OK
-        if not _confirm(f"确认修改 {report.plan.api_calls} 个客户关系？ / Change"
+        if not confirm(f"确认修改 {report.plan.api_calls} 个客户关系？ / Change"
                         f" {report.plan.api_calls} relations?", args.yes):
             print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
-            _emit_json(_summary(report, status="declined"))
+            emit_json(_summary(report, status="declined"))
             return EXIT_OK
         service = TaggingService(ws)
         pilot = args.pilot or 0
@@ -133,11 +131,11 @@ def import_command(args: argparse.Namespace) -> int:
         result = service.run(batch_id, progress=StderrProgress())
         if pilot and result.pending and not result.stop_reason and result.status == "paused":
             _print_result(result, out, pilot=True)
-            if not _confirm(f"试运行完成，继续其余 {result.pending} 个？"
+            if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
                 _resume_hint(args, batch_id)
-                _emit_json(_summary(report, result=result))
+                emit_json(_summary(report, result=result))
                 return EXIT_OK
             first = result
             result = service.run(batch_id, progress=StderrProgress())
@@ -148,21 +146,12 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
         _resume_hint(args, result.batch_id)
-    _emit_json(_summary(report, result=result))
+    emit_json(_summary(report, result=result))
     succeeded = result.status == "done" and not result.failed and not report.problems
     return EXIT_OK if succeeded else EXIT_FAILED
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def _open(args: argparse.Namespace, *, write: bool) -> Workspace:
-    """The profile's workspace; only a real import takes the cache's writer lock."""
-    ws = open_workspace(_home(args), args.profile, exclusive=write)
-    if not ws.cache.get_meta(LAST_SYNC_KEY):
-        ws.close()
-        raise NotSyncedError(args.profile)
-    return ws
 
 
 def _xlsx_path(path: Path) -> Path:
@@ -177,16 +166,6 @@ def _cannot_write(path: Path, exc: OSError) -> str:
 
 def _human(args: argparse.Namespace) -> TextIO:
     return sys.stderr if args.json else sys.stdout
-
-
-def _confirm(question: str, yes: bool) -> bool:
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError("没有可以确认的终端；检查过预览后请加 --yes 再运行。"
-                         " / No terminal to confirm on; check the preview and run again with --yes.")
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
 
 
 def _print_report(report: ImportReport, out: TextIO) -> None:

@@ -1,0 +1,66 @@
+"""Helpers every command module shares: the home, JSON lines, progress, confirmation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.cli.errors import UsageError
+from desktop.services.home import resolve_home
+from desktop.services.progress import Progress
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
+
+
+def home(args: argparse.Namespace) -> Path:
+    return resolve_home(args.home)
+
+
+def emit_json(data: object) -> None:
+    """One JSON line on stdout (scripts read the last one)."""
+    print(json.dumps(data, ensure_ascii=False), flush=True)
+
+
+class StderrProgress:
+    """Progress lines on stderr, at most one a second per phase (stdout stays for data)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+
+    def __call__(self, event: Progress) -> None:
+        now = time.monotonic()
+        final = event.total and event.done >= event.total
+        if not final and now - self._last.get(event.phase, 0.0) < 1.0:
+            return
+        self._last[event.phase] = now
+        share = f" {event.done}/{event.total}" if event.total else ""
+        print(f"[{event.phase}]{share} {event.text}", file=sys.stderr, flush=True)
+
+
+def open_synced_workspace(args: argparse.Namespace, *, write: bool) -> Workspace:
+    """The profile's workspace, refused when it was never synced; only writers take the
+    cache's lock (a second writer gets the "in use" sentence)."""
+    from desktop.services.workspace import NotSyncedError, open_workspace
+    from desktop.store.snapshot import LAST_SYNC_KEY
+
+    ws = open_workspace(home(args), args.profile, exclusive=write)
+    if not ws.cache.get_meta(LAST_SYNC_KEY):
+        ws.close()
+        raise NotSyncedError(args.profile)
+    return ws
+
+
+def confirm(question: str, yes: bool) -> bool:
+    """True with --yes; else ask on the terminal, and refuse when there is none."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("没有可以确认的终端；检查过预览后请加 --yes 再运行。"
+                         " / No terminal to confirm on; check the preview and run again with --yes.")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
