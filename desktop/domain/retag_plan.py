@@ -275,3 +275,13 @@ def _conflicts(
             found.append(Conflict(state.relation_id, state.external_userid, state.userid,
                                   tag_set.name, tuple(sorted(carried))))
     return found
+
+
+def format_duration(seconds: float) -> str:
+    """An ETA as people read it: "45 s", "12 min 05 s", "1 h 40 min"."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

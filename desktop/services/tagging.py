@@ -22,6 +22,7 @@ from desktop.domain.retag_plan import (
     RetagPlan,
     Skipped,
     estimate_seconds,
+    format_duration,
     plan_inverse,
     plan_retag,
 )
@@ -432,17 +433,10 @@ class _Watch:
         state = "已暂停 / paused · " if self._runner.paused else ""
         overall = self._settled_before + done
         text = (f"{state}成功 applied {tally.applied} · 失败 failed {tally.failed}"
-                f" · {rate:.0f} 次/分 calls/min · 剩余约 ETA {_duration(eta)}")
+                f" · {rate:.0f} 次/分 calls/min · 剩余约 ETA {format_duration(eta)}")
         self._progress(Progress(PHASE, overall, self._batch_total, text))
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def _resolve_one(catalogue: list[TagRecord], name: str) -> str:

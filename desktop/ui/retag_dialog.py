@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.retag_plan import RetagPlan
+from desktop.domain.retag_plan import RetagPlan, format_duration
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
@@ -349,7 +349,7 @@ class RetagDialog(QDialog):
                                          f" {conflict.set_name}: {tags}"))
         profile = self.context.workspace.profile
         lines.append(self.tr("About %1 at %2 calls/min, %3 at a time")
-                     .replace("%1", _duration(eta))
+                     .replace("%1", format_duration(eta))
                      .replace("%2", f"{profile.calls_per_minute:,}")
                      .replace("%3", str(profile.max_concurrency)))
         return "<br>".join(lines)
@@ -403,10 +403,3 @@ def _label(tag: TagInfo) -> str:
     return f"{tag.group_name}:{tag.name}"
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

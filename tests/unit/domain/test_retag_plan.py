@@ -197,3 +197,10 @@ def test_inverse_of_a_relation_already_back_as_before_is_a_noop() -> None:
     applied = [AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({REFUNDED}))]
     plan, skipped = plan_inverse(applied, _by_key(_rel(1, SHIPPED)))
     assert plan.api_calls == 0 and plan.skipped_noop == 1 and skipped == []
+
+
+def test_durations_read_like_an_eta() -> None:
+    from desktop.domain.retag_plan import format_duration
+
+    assert [format_duration(s) for s in (0, 44.6, 60, 725, 3600, 6000)] == [
+        "0 s", "45 s", "1 min 00 s", "12 min 05 s", "1 h 00 min", "1 h 40 min"]
