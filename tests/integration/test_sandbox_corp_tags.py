@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 LIST = "externalcontact/get_corp_tag_list"
 ADD = "externalcontact/add_corp_tag"

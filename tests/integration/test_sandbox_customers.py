@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 BATCH = "externalcontact/batch/get_by_user"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVE = (

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 FOLLOWERS = "externalcontact/get_follow_user_list"
 TAGS = "externalcontact/get_corp_tag_list"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 MARK = "externalcontact/mark_tag"
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
-from tests.integration.test_sandbox_support import WeComHttp, running_sandbox
+from tests.integration.sandbox_support import WeComHttp, running_sandbox
 
 BUSINESS_CALL = "externalcontact/get_follow_user_list"
 
