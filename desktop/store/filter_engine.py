@@ -5,10 +5,16 @@ the cache's catalogue, and its plan evaluated over roaring bitmaps of relation i
 tag bitmaps come from the `(tag_pk, relation_id)` index and are kept per tag, scalar
 conditions are indexed SQL queries, NOT is universe minus the operand. Results are
 kept until `invalidate()` or until the `meta` key `data_version` changes; writers must
-bump that key in the same transaction as their changes (or call `invalidate()` after
-committing). Each call reads inside one read transaction, so all parts of a result
-come from the same snapshot. Safe to call from several threads: each thread uses its
-own connection (`Cache.connection()`).
+bump that key by exactly one in each commit that changes relations or tags (
+`bump_data_version`), or call `invalidate()` after committing. Each call reads inside
+one read transaction, so all parts of a result come from the same snapshot. Safe to
+call from several threads: each thread uses its own connection (`Cache.connection()`).
+
+After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
+links of just those relations and patches what was kept, instead of starting cold.
+It patches only when `data_version` advanced by exactly the commits the caller
+reports since the kept results were built; any other advance means someone else
+wrote too (a sync, a tag edit, an unreported write), and everything is dropped.
 
     engine = FilterEngine(cache)
     engine.count("高意向 -已流失 added>=2025-01")      # FilterCount(relations=…, customers=…)
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -40,6 +46,9 @@ from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
 
 ORDER_COLUMNS = tuple(ORDER_SQL)
+PATCH_LIMIT = 5000
+"""Above this many written relations `refresh_relations` drops everything instead:
+re-reading their links would cost more than rebuilding lazily, on a worker thread."""
 """Accepted `order_by` values: customer name, corp name, owner, remark, state, createtime."""
 
 
@@ -102,6 +111,48 @@ class FilterEngine:
             self._generation += 1
             self._index = None
 
+    def refresh_relations(self, relation_ids: Iterable[int], commits: int | None = None) -> None:
+        """Account for a committed write that changed only the corp-tag links of these relations.
+
+        `commits` is how many commits that write made, each bumping `data_version` by one
+        (default: one per relation, as the outbox applies each confirmed call on its own).
+        Kept results are patched when `data_version` is exactly the kept version plus
+        `commits` (or unchanged: nothing new to account for), and dropped otherwise.
+        Call it after the write committed, outside any transaction of this thread.
+
+        Why this is safe: each commit bumps the version by exactly one, so `current ==
+        kept + commits` means exactly `commits` commits happened since the kept results
+        were built; when the caller's commits all came after that point, they were all
+        of them, and nothing but these links changed. The one case this cannot see: a
+        filter ran between the caller's commits (the kept results are newer than its
+        first commit) and an unreported commit made up exactly the difference. That
+        other write's own publish then drops everything (its count no longer matches).
+        """
+        ids = BitMap(relation_ids)
+        expected = len(ids) if commits is None else commits
+        with self._lock:
+            index, generation = self._index, self._generation
+        if index is None:
+            return
+        conn = self._cache.connection()
+        if conn.in_transaction or len(ids) > PATCH_LIMIT:
+            self.invalidate()
+            return
+        conn.execute("BEGIN")
+        try:
+            version = self._data_version(conn)
+            if version == index.version:
+                return
+            if not _advanced_by(index.version, version, expected):
+                self.invalidate()
+                return
+            patched = index.patched(conn, ids, version)
+        finally:
+            conn.execute("COMMIT")
+        with self._lock:
+            if self._index is index and self._generation == generation:
+                self._index = patched
+
     # -- internals ---------------------------------------------------------------------
 
     @contextmanager
@@ -114,12 +165,16 @@ class FilterEngine:
         if own_transaction:
             conn.execute("BEGIN")
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-            version = "" if row is None else str(row[0])
+            version = self._data_version(conn)
             yield conn, self._index_for(version, generation, publish=own_transaction)
         finally:
             if own_transaction:
                 conn.execute("COMMIT")
+
+    @staticmethod
+    def _data_version(conn: sqlite3.Connection) -> str:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return "" if row is None else str(row[0])
 
     def _index_for(self, version: str, generation: int, *, publish: bool) -> FilterIndex:
         """The kept index for this snapshot, or a new one.
@@ -141,6 +196,14 @@ class FilterEngine:
         plan = resolve(expr, index.catalogue(conn), self._tz)
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
+
+
+def _advanced_by(seen: str, now: str, commits: int) -> bool:
+    """Whether version `now` is exactly `commits` bumps after `seen` (both integers)."""
+    try:
+        return commits > 0 and int(now) - int(seen) == commits
+    except ValueError:
+        return False
 
 
 class _Evaluation:

@@ -1,8 +1,10 @@
 """What the filter engine keeps between calls for one version of the cache.
 
 A `FilterIndex` belongs to one `data_version` (and one `invalidate()` generation);
-when either changes the engine starts a new, empty one, so nothing here is ever
-updated in place. Everything is built lazily from the calling thread's connection,
+when either changes the engine starts a new, empty one, or, after a tagging write,
+a `patched` copy that differs only in the links of the written relations. Nothing
+here is ever updated in place, so a call still holding the older index keeps a
+consistent view. Everything is built lazily from the calling thread's connection,
 inside that call's read transaction. The lock only guards the dictionaries: two
 threads may build the same entry once each, and both results are correct.
 """
@@ -110,10 +112,9 @@ class FilterIndex:
 
     def _tag_count(self, conn: sqlite3.Connection, low: int, high: int | None) -> FrozenBitMap:
         buckets = self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
-        chosen = [bm for count, bm in buckets.items() if low <= count and (high is None or
-                                                                              count < high)]
-        result = BitMap.union(BitMap(), *chosen)
-        if low == 0 and high != 0:
+        result = BitMap.union(BitMap(), *(bm for count, bm in buckets.items()
+                                          if _counted(count, low, high)))
+        if _counted(0, low, high):
             result |= self.universe(conn) - BitMap.union(BitMap(), *buckets.values())
         return FrozenBitMap(result)
 
@@ -130,3 +131,65 @@ class FilterIndex:
 
     def order(self, conn: sqlite3.Connection, order_by: str) -> list[int]:
         return self._once(f"order:{order_by}", lambda: sql.ordered_ids(conn, order_by))
+
+    def patched(self, conn: sqlite3.Connection, relations: BitMap, version: str) -> FilterIndex:
+        """A copy for `version`, where only the corp-tag links of `relations` differ.
+
+        The links of those relations are read again from `conn`; every kept structure
+        built from links (tag bitmaps, tag-count buckets, multi-tag and tag-count leaves)
+        is patched, everything else (universe, orders, text, catalogue, owner, state and
+        date leaves) is shared as it is.
+        """
+        by_tag, live_counts = sql.links_of(conn, relations)
+        touched = FrozenBitMap(relations)
+        with self._lock:
+            shared, tags, leaves = dict(self._shared), dict(self._tags), list(self._leaves.items())
+        fresh = FilterIndex(version, self.generation)
+        fresh._tags = {pk: _replace_part(bm, touched, by_tag.get(pk)) for pk, bm in tags.items()}
+        buckets = shared.pop("tag_counts", None)
+        fresh._shared = shared
+        if isinstance(buckets, dict):
+            fresh._shared["tag_counts"] = _rebucketed(buckets, touched, live_counts)
+        for leaf, bm in leaves:
+            if isinstance(leaf, TagLeaf):
+                now = BitMap.union(BitMap(), *(by_tag.get(pk, BitMap()) for pk in leaf.pks))
+                bm = _replace_part(bm, touched, now)
+            elif isinstance(leaf, TagCountLeaf):  # ids without a relation may enter:
+                now = BitMap(rid for rid, count in live_counts.items()  # the engine ands
+                             if _counted(count, leaf.low, leaf.high))  # results with the universe
+                bm = _replace_part(bm, touched, now)
+            fresh._leaves[leaf] = bm
+        return fresh
+
+
+def _counted(count: int, low: int, high: int | None) -> bool:
+    """Whether a relation with `count` live tags matches `low <= tags < high` (a leaf)."""
+    if count == 0:
+        return low == 0 and high != 0
+    return low <= count and (high is None or count < high)
+
+
+def _replace_part(
+    bm: FrozenBitMap, touched: FrozenBitMap, now: BitMap | None
+) -> FrozenBitMap:
+    """`bm` with its members among `touched` replaced by `now` (the same object if equal)."""
+    now = now or BitMap()
+    if bm & touched == now:
+        return bm
+    return FrozenBitMap((bm - touched) | now)
+
+
+def _rebucketed(
+    buckets: dict[int, FrozenBitMap], touched: FrozenBitMap, live_counts: dict[int, int]
+) -> dict[int, FrozenBitMap]:
+    """Tag-count buckets with the touched relations moved to their current counts."""
+    moved: dict[int, BitMap] = {}
+    for rid, count in live_counts.items():
+        if count > 0:
+            moved.setdefault(count, BitMap()).add(rid)
+    result = {}
+    for count in buckets.keys() | moved.keys():
+        bm = _replace_part(buckets.get(count, FrozenBitMap()), touched, moved.get(count))
+        if bm:
+            result[count] = bm
+    return result

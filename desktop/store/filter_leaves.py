@@ -126,6 +126,26 @@ def tag_count_buckets(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     return {count: FrozenBitMap(bm) for count, bm in buckets.items() if count > 0 and bm}
 
 
+def links_of(
+    conn: sqlite3.Connection, relation_ids: Iterable[int]
+) -> tuple[dict[int, BitMap], dict[int, int]]:
+    """The corp-tag links of a few relations, looked up by primary key: their relations
+    by tag pk, and each relation's number of live tags (0 for none, as `tag_count_buckets`
+    counts them)."""
+    ordered = sorted(relation_ids)
+    by_tag: dict[int, BitMap] = {}
+    live = dict.fromkeys(ordered, 0)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        for relation_id, pk, is_live in conn.execute(
+            f"SELECT relation_id, tag_pk, tag_pk IN ({LIVE_TAG_PKS}) FROM relation_tag"
+            f" WHERE relation_id IN ({','.join('?' * len(chunk))})", chunk,
+        ):
+            by_tag.setdefault(pk, BitMap()).add(relation_id)
+            live[relation_id] += is_live
+    return by_tag, live
+
+
 def shared_customers(conn: sqlite3.Connection) -> dict[int, int]:
     """relation id → customer number, for customers with more than one relation only."""
     numbers: dict[str, int] = {}

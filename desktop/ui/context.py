@@ -70,7 +70,18 @@ class AppContext(QObject):
         return task
 
     def publish(self, changes: ChangeSet) -> None:
-        self.filter_engine.invalidate()
+        """Tell every view what changed; the filter engine stays warm after a tagging batch.
+
+        A batch result lists exactly the relations whose links its commits changed, one
+        commit each, so the engine can patch just those (it checks the version count and
+        starts cold if anything else was written). A ChangeSet without a batch id (e.g. a
+        batch that raised) lists relations that were planned, not committed: drop all.
+        """
+        tagging_only = not (changes.tags_changed or changes.full_reload)
+        if changes.relation_ids and changes.batch_id and tagging_only:
+            self.filter_engine.refresh_relations(changes.relation_ids)
+        else:
+            self.filter_engine.invalidate()
         self.changed.emit(changes)
 
     def wait_idle(self, msecs: int = 30000) -> bool:
