@@ -381,3 +381,19 @@ def test_exclusive_sets_are_edited_from_the_tags_menu(
     dialog.remove_selected()
     assert dialog.list.count() == 0
     assert synced_context.cache.scalar("SELECT count(*) FROM exclusive_set") == 0
+
+
+def test_counts_stay_right_after_tagging_through_the_window(
+    qtbot: Any, window: MainWindow, synced_context: Any
+) -> None:
+    from desktop.store.filter_engine import FilterEngine
+
+    engine = synced_context.filter_engine
+    tag_id = _tag_id(synced_context, "高意向")
+    before = engine.count("高意向")                      # warm the cached bitmaps
+    ids = sorted(synced_context.filter_engine.relation_ids("-高意向"))[:7]
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag(ids, tag_id, "高意向")
+    after = engine.count("高意向")
+    assert after == FilterEngine(synced_context.cache).count("高意向")
+    assert after.relations == before.relations + len(ids)
