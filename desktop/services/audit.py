@@ -36,6 +36,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "group_rename": ("重命名标签组", "group renamed"),
     "group_delete": ("删除标签组", "group deleted"),
     "group_reorder": ("调整标签组顺序", "groups reordered"),
+    "exclusive_set_add": ("新增互斥标签组", "exclusive set added"),
+    "exclusive_set_remove": ("删除互斥标签组", "exclusive set removed"),
 }
 SOURCES: dict[str, tuple[str, str]] = {
     "app": ("手动", "by hand"),

@@ -97,6 +97,8 @@ class _Labels(QObject):
             "group_create": self.tr("Group created"), "group_rename": self.tr("Group renamed"),
             "group_delete": self.tr("Group deleted"),
             "group_reorder": self.tr("Groups reordered"),
+            "exclusive_set_add": self.tr("Exclusive set added"),
+            "exclusive_set_remove": self.tr("Exclusive set removed"),
         }
         return names.get(key, key)
 

@@ -275,6 +275,7 @@ def _bar_chart(
     chart.addSeries(series)
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)
+    category_axis.setTruncateLabels(False)     # Qt elides to "..." long before space runs out
     if not horizontal and len(categories) > MANY_CATEGORIES:
         category_axis.setLabelsAngle(-90)      # a month of days stays readable
     value_axis = QValueAxis()

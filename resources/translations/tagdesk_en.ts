@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <location filename="../../desktop/ui/audit_model.py" line="379"/>
         <source>Last change</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <location filename="../../desktop/ui/audit_model.py" line="379"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <location filename="../../desktop/ui/audit_model.py" line="380"/>
         <source>Operators</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <location filename="../../desktop/ui/audit_model.py" line="380"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <location filename="../../desktop/ui/audit_model.py" line="381"/>
         <source>Changes</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <location filename="../../desktop/ui/audit_model.py" line="381"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <location filename="../../desktop/ui/audit_model.py" line="382"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <location filename="../../desktop/ui/audit_model.py" line="382"/>
         <source>Tree edits</source>
         <translation>Tree edits</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="377"/>
+        <location filename="../../desktop/ui/audit_model.py" line="383"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="402"/>
+        <location filename="../../desktop/ui/audit_model.py" line="408"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
@@ -198,57 +198,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <location filename="../../desktop/ui/audit_model.py" line="260"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <location filename="../../desktop/ui/audit_model.py" line="260"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <location filename="../../desktop/ui/audit_model.py" line="261"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <location filename="../../desktop/ui/audit_model.py" line="261"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <location filename="../../desktop/ui/audit_model.py" line="262"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <location filename="../../desktop/ui/audit_model.py" line="262"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <location filename="../../desktop/ui/audit_model.py" line="263"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <location filename="../../desktop/ui/audit_model.py" line="263"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <location filename="../../desktop/ui/audit_model.py" line="264"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <location filename="../../desktop/ui/audit_model.py" line="264"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="278"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>(row %1 is missing: run the journal check)</translation>
     </message>
@@ -1994,47 +1994,57 @@
         <translation>Groups reordered</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="100"/>
+        <source>Exclusive set added</source>
+        <translation>Exclusive set added</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="101"/>
+        <source>Exclusive set removed</source>
+        <translation>Exclusive set removed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>By hand</source>
         <translation>By hand</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Import</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Rule</source>
         <translation>Rule</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Migration</source>
         <translation>Migration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Revert</source>
         <translation>Revert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Seen at sync</source>
         <translation>Seen at sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="108"/>
+        <location filename="../../desktop/ui/audit_model.py" line="110"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>

@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <location filename="../../desktop/ui/audit_model.py" line="379"/>
         <source>Last change</source>
         <translation>最近更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="373"/>
+        <location filename="../../desktop/ui/audit_model.py" line="379"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <location filename="../../desktop/ui/audit_model.py" line="380"/>
         <source>Operators</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="374"/>
+        <location filename="../../desktop/ui/audit_model.py" line="380"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <location filename="../../desktop/ui/audit_model.py" line="381"/>
         <source>Changes</source>
         <translation>更改数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="375"/>
+        <location filename="../../desktop/ui/audit_model.py" line="381"/>
         <source>Added</source>
         <translation>添加数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <location filename="../../desktop/ui/audit_model.py" line="382"/>
         <source>Removed</source>
         <translation>移除数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="376"/>
+        <location filename="../../desktop/ui/audit_model.py" line="382"/>
         <source>Tree edits</source>
         <translation>标签树编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="377"/>
+        <location filename="../../desktop/ui/audit_model.py" line="383"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="402"/>
+        <location filename="../../desktop/ui/audit_model.py" line="408"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
@@ -198,57 +198,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <location filename="../../desktop/ui/audit_model.py" line="260"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="254"/>
+        <location filename="../../desktop/ui/audit_model.py" line="260"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <location filename="../../desktop/ui/audit_model.py" line="261"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="255"/>
+        <location filename="../../desktop/ui/audit_model.py" line="261"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <location filename="../../desktop/ui/audit_model.py" line="262"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="256"/>
+        <location filename="../../desktop/ui/audit_model.py" line="262"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <location filename="../../desktop/ui/audit_model.py" line="263"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="257"/>
+        <location filename="../../desktop/ui/audit_model.py" line="263"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <location filename="../../desktop/ui/audit_model.py" line="264"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="258"/>
+        <location filename="../../desktop/ui/audit_model.py" line="264"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="278"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
@@ -1993,47 +1993,57 @@
         <translation>调整标签组顺序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="100"/>
+        <source>Exclusive set added</source>
+        <translation>新增互斥标签组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="101"/>
+        <source>Exclusive set removed</source>
+        <translation>删除互斥标签组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>By hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Batch</source>
         <translation>批量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="105"/>
+        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Migration</source>
         <translation>迁移</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="106"/>
+        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
+        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Seen at sync</source>
         <translation>同步时发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="108"/>
+        <location filename="../../desktop/ui/audit_model.py" line="110"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>

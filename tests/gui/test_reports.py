@@ -62,6 +62,8 @@ def test_tag_chart_shows_the_most_used_tags(window: ReportsWindow, context: Any)
     assert categories == [f"{c.group_name}：{c.tag_name}" for c in reversed(expected)]
     assert values == {"Relations": [float(c.relations) for c in reversed(expected)]}
     assert "意向程度：高意向" in categories
+    axis = next(a for a in window.tags_view.chart().axes() if isinstance(a, QBarCategoryAxis))
+    assert not axis.truncateLabels()   # tag names show in full, not as "..."
 
 
 def test_tag_chart_per_group(qtbot: Any, window: ReportsWindow, context: Any) -> None:
