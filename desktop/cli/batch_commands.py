@@ -266,6 +266,9 @@ def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: 
             print(f"    … +{len(plan.conflicts) - _SHOWN_EXAMPLES}", file=out)
     if plan.api_calls:
         print(f"  预计耗时 / ETA: ~{_minutes(service.estimate_seconds(plan))}", file=out)
+    note = service.stale_cache_note(plan)
+    if note is not None:
+        print(f"注意 / Note: {note[0]} / {note[1]}", file=sys.stderr)
 
 
 def _print_skipped(skipped: Sequence[Skipped], out: TextIO) -> None:

@@ -34,6 +34,7 @@ from desktop.services.progress import CancelToken, Progress, ProgressCallback, n
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.outbox import BatchRecord, TagRecord
+from desktop.store.snapshot import LAST_SYNC_KEY
 
 log = logging.getLogger("tagdesk.services.tagging")
 
@@ -191,6 +192,27 @@ class TaggingService:
         current = outbox.relation_states_by_key(
             self._cache, [(a.external_userid, a.userid) for a in applied])
         return plan_inverse(applied, current)
+
+    def cache_age_s(self) -> float | None:
+        """Seconds since the last sync (None before the first one)."""
+        stamp = self._cache.get_meta(LAST_SYNC_KEY)
+        return max(0.0, time.time() - float(stamp)) if stamp else None
+
+    def stale_cache_note(self, plan: RetagPlan) -> tuple[str, str] | None:
+        """(zh, en) when the plan was made from a cache older than STALE_AFTER_S.
+
+        Plans compare against the cached tags: a tag changed on a phone since the last
+        sync is missing from the preview, so an add counted as "already tagged" or a
+        replace (重标) that misses a new tag would surprise the user. Syncing first fixes it.
+        """
+        age = self.cache_age_s()
+        if not plan.api_calls or age is None or age < STALE_AFTER_S:
+            return None
+        minutes = int(age // 60)
+        return (f"本地缓存已 {minutes} 分钟未同步：此后在手机上改过的标签不在预览中，建议先同步"
+                f"（F5 / tagdesk sync）。",
+                f"The local cache was last synced {minutes} min ago: tags changed on phones since"
+                f" then are not in this preview; sync first (F5 / tagdesk sync).")
 
     def estimate_seconds(self, plan: RetagPlan) -> float:
         """ETA at the profile's rate limit and concurrency (see `estimate_seconds`)."""
@@ -384,6 +406,8 @@ class TaggingService:
 _running: set[tuple[Path, str]] = set()  # batches being run in this process
 _running_lock = threading.Lock()
 
+STALE_AFTER_S = 15 * 60
+"""A plan from a cache older than this carries a "sync first" note."""
 INTERRUPTED = ("TagDesk 关闭时批次尚未完成，下次启动时会提示继续。"
                " / TagDesk closed before the batch finished; the next start offers to resume it.")
 NOT_SENT = ("部分调用暂时无法完成，已保留待稍后继续。"

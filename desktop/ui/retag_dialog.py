@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -40,6 +40,7 @@ from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.tag_dialogs import pick
 
 PREVIEW_DELAY_MS = 200
 RESULTS_SHOWN = 8
@@ -144,6 +145,13 @@ class TagChooser(QWidget):
             item = QListWidgetItem(_label(self._tags[tag_id]))
             item.setData(_ID_ROLE, tag_id)
             self.chosen.addItem(item)
+
+
+class Preview(NamedTuple):
+    generation: int
+    plan: RetagPlan
+    eta: float
+    stale_note: tuple[str, str] | None     # (zh, en) "sync first", or None
 
 
 class RetagDialog(QDialog):
@@ -301,22 +309,25 @@ class RetagDialog(QDialog):
         allow = self.allow_conflicts.isChecked()
         tagging = self.context.tagging
 
-        def work(_progress: Any, _cancel: Any) -> tuple[int, RetagPlan, float]:
+        def work(_progress: Any, _cancel: Any) -> Preview:
             plan = tagging.plan(ids, add, remove, group, allow)
-            return generation, plan, tagging.estimate_seconds(plan)
+            return Preview(generation, plan, tagging.estimate_seconds(plan),
+                           tagging.stale_cache_note(plan))
 
         self.preview.setText(self.tr("Computing the preview…"))
         self.context.run_task(work, name="retag preview", on_result=self._preview_done,
                               on_error=lambda exc: self._preview_failed(generation, exc))
 
-    def _preview_done(self, result: tuple[int, RetagPlan, float]) -> None:
-        generation, plan, eta = result
-        if generation != self._generation:
+    def _preview_done(self, result: Preview) -> None:
+        if result.generation != self._generation:
             return
-        self.plan = plan
-        self.preview.setText(self._preview_html(plan, eta))
+        self.plan = result.plan
+        text = self._preview_html(result.plan, result.eta)
+        if result.stale_note is not None:
+            text += "<br><b>" + html.escape(pick(*result.stale_note)) + "</b>"
+        self.preview.setText(text)
         self._update_start()
-        self.previewReady.emit(plan)
+        self.previewReady.emit(result.plan)
 
     def _preview_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:

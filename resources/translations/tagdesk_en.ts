@@ -1504,139 +1504,139 @@
 <context>
     <name>RetagDialog</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="164"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="172"/>
         <source>Retag customers</source>
         <translation>Retag customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="173"/>
         <source>%1 customer relations · %2</source>
         <translation>%1 customer relations · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
         <source>selection</source>
         <translation>selection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
         <source>Add / remove tags</source>
         <translation>Add / remove tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="177"/>
         <source>Replace within group (重标)</source>
         <translation>Replace within group (重标)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
         <source>Tags to add: name, pinyin or initials</source>
         <translation>Tags to add: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
         <source>Tags to remove</source>
         <translation>Tags to remove</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="186"/>
         <source>Also change relations that would carry two mutually exclusive tags</source>
         <translation>Also change relations that would carry two mutually exclusive tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="182"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="190"/>
         <source>no pilot</source>
         <translation>no pilot</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
         <source> relations first</source>
         <translation> relations first</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
-        <location filename="../../desktop/ui/retag_dialog.py" line="298"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="192"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="306"/>
         <source>Choose tags to see what would change.</source>
         <translation>Choose tags to see what would change.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="188"/>
-        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="373"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="199"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="237"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="245"/>
         <source>Group to replace:</source>
         <translation>Group to replace:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="239"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="247"/>
         <source>Add:</source>
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="240"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="248"/>
         <source>Remove:</source>
         <translation>Remove:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="251"/>
         <source>Pilot:</source>
         <translation>Pilot:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="308"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="317"/>
         <source>Computing the preview…</source>
         <translation>Computing the preview…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="327"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="338"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="331"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
         <source>+ %1: %2 (already tagged: %3)</source>
         <translation>+ %1: %2 (already tagged: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="336"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="347"/>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1: %2 (already absent: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="341"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="352"/>
         <source>changed anyway</source>
         <translation>changed anyway</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="353"/>
         <source>left out</source>
         <translation>left out</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="354"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="351"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
         <source>About %1 at %2 calls/min, %3 at a time</source>
         <translation>About %1 at %2 calls/min, %3 at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="364"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="375"/>
         <source>Start pilot (first %1)</source>
         <translation>Start pilot (first %1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="367"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="378"/>
         <source>Change %1 relations</source>
         <translation>Change %1 relations</translation>
     </message>
@@ -1715,7 +1715,7 @@
 <context>
     <name>TagChooser</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="80"/>
         <source>Delete or double-click removes a tag</source>
         <translation>Delete or double-click removes a tag</translation>
     </message>

@@ -1503,139 +1503,139 @@
 <context>
     <name>RetagDialog</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="164"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="172"/>
         <source>Retag customers</source>
         <translation>批量重打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="173"/>
         <source>%1 customer relations · %2</source>
         <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
         <source>selection</source>
         <translation>所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
         <source>Add / remove tags</source>
         <translation>添加 / 移除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="177"/>
         <source>Replace within group (重标)</source>
         <translation>组内替换（重标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
         <source>Tags to add: name, pinyin or initials</source>
         <translation>要添加的标签：名称、拼音或首字母</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="176"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
         <source>Tags to remove</source>
         <translation>要移除的标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="186"/>
         <source>Also change relations that would carry two mutually exclusive tags</source>
         <translation>同时更改会带有两个互斥标签的关系</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="182"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="190"/>
         <source>no pilot</source>
         <translation>不试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="183"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
         <source> relations first</source>
         <translation> 个关系先试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="184"/>
-        <location filename="../../desktop/ui/retag_dialog.py" line="298"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="192"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="306"/>
         <source>Choose tags to see what would change.</source>
         <translation>选择标签以预览将要发生的更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="188"/>
-        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="373"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="191"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="199"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="237"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="245"/>
         <source>Group to replace:</source>
         <translation>要替换的标签组：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="239"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="247"/>
         <source>Add:</source>
         <translation>添加：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="240"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="248"/>
         <source>Remove:</source>
         <translation>移除：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="251"/>
         <source>Pilot:</source>
         <translation>试运行：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="308"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="317"/>
         <source>Computing the preview…</source>
         <translation>正在计算预览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="327"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="338"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 个关系需要更改（%2 次 API 调用）· %3 个已符合要求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="331"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
         <source>+ %1: %2 (already tagged: %3)</source>
         <translation>+ %1：%2（已有该标签：%3）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="336"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="347"/>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1：%2（本就没有：%3）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="341"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="352"/>
         <source>changed anyway</source>
         <translation>仍然更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="353"/>
         <source>left out</source>
         <translation>排除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="354"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 个关系将带有两个互斥标签（%2）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="351"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="362"/>
         <source>About %1 at %2 calls/min, %3 at a time</source>
         <translation>按每分钟 %2 次调用、同时 %3 个计算，约需 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="364"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="375"/>
         <source>Start pilot (first %1)</source>
         <translation>开始试运行（前 %1 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="367"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="378"/>
         <source>Change %1 relations</source>
         <translation>更改 %1 个关系</translation>
     </message>
@@ -1714,7 +1714,7 @@
 <context>
     <name>TagChooser</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/retag_dialog.py" line="80"/>
         <source>Delete or double-click removes a tag</source>
         <translation>按 Delete 或双击可移除标签</translation>
     </message>

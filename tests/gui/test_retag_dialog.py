@@ -84,6 +84,22 @@ def test_pinyin_search_picks_tags_and_the_preview_matches_the_plan(
     assert "calls/min" in text
     assert dialog.start_button.isEnabled()
     assert dialog.start_button.text() == "Start pilot (first 50)"
+    assert "sync first" not in text and "建议先同步" not in text   # just synced
+
+
+def test_a_preview_from_an_old_cache_says_to_sync_first(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    import time
+
+    from desktop.store.snapshot import LAST_SYNC_KEY
+
+    with synced_context.cache.write() as conn:
+        synced_context.cache.set_meta(conn, LAST_SYNC_KEY, str(time.time() - 3 * 3600))
+    dialog = _dialog(qtbot, synced_context, _ids(synced_context))
+    _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(_tag(sandbox, "意向程度", "高意向")))
+    text = dialog.preview.text()
+    assert "180 min" in text or "180 分钟" in text
+    assert "sync first" in text or "建议先同步" in text
 
 
 def test_replace_within_group_and_exclusive_conflicts(qtbot: Any, synced_context: Any,

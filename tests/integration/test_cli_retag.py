@@ -129,6 +129,19 @@ def test_dry_run_writes_nothing_anywhere(cli: Cli, sandbox: SandboxServer) -> No
     assert cli.batch_rows() == 0
 
 
+def test_a_plan_from_an_old_cache_says_to_sync_first(cli: Cli) -> None:
+    fresh = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向", "--dry-run")
+    assert fresh.returncode == 0 and "tagdesk sync" not in fresh.stderr
+    conn = sqlite3.connect(cli.cache)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'last_sync_at'",
+                 (str(time.time() - 2 * 3600),))
+    conn.commit()
+    conn.close()
+    stale = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向", "--dry-run")
+    assert stale.returncode == 0, stale.stderr
+    assert "120 min" in stale.stderr and "tagdesk sync" in stale.stderr
+
+
 def test_without_yes_and_without_a_terminal_it_refuses(cli: Cli, sandbox: SandboxServer) -> None:
     calls = sandbox.stats.calls(MARK_TAG)
     result = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向")
