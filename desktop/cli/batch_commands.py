@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="send the first N calls, show the result, then ask to continue")
     retag.add_argument("--dry-run", action="store_true",
                        help="print the plan and write nothing anywhere")
+    retag.add_argument("--refresh", action="store_true",
+                       help="re-read these relations' tags from WeCom before planning"
+                            " (instead of a full sync when the cache is old)")
     retag.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     retag.add_argument("--json", action="store_true", help="end with a JSON summary line")
     retag.set_defaults(handler=retag_command)
@@ -87,6 +90,9 @@ def retag_command(args: argparse.Namespace) -> int:
                          " / Say which tags to change with --add, --remove or --replace-group.")
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
+    if args.refresh and args.dry_run:
+        raise UsageError("--refresh 会更新本地缓存，不能与 --dry-run 同用。"
+                         " / --refresh updates the local cache; it cannot go with --dry-run.")
     out = _human(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = TaggingService(ws)
@@ -95,10 +101,15 @@ def retag_command(args: argparse.Namespace) -> int:
             remove_ids = service.resolve_tag_names(remove)
             group = service.resolve_group_name(args.replace_group) if args.replace_group else None
             relation_ids = FilterEngine(ws.cache).relation_ids(args.filter)
+            if args.refresh:
+                refreshed = service.refresh_from_wecom(relation_ids, progress=StderrProgress())
+                print(f"已从企业微信刷新，{len(refreshed.relation_ids)} 个关系的标签有变化。"
+                      f" / Refreshed from WeCom: {len(refreshed.relation_ids)} relations had"
+                      f" changed tags.", file=out)
             plan = service.plan(relation_ids, add_ids, remove_ids, group, args.allow_conflicts)
         except TaggingError as exc:
             raise UsageError(str(exc)) from None
-        _print_plan(service, plan, len(relation_ids), out)
+        _print_plan(service, plan, len(relation_ids), out, refreshed=args.refresh)
         if args.dry_run or not plan.api_calls:
             if not plan.api_calls:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
@@ -242,7 +253,8 @@ def _print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:
           f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)
 
 
-def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: TextIO) -> None:
+def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: TextIO,
+                *, refreshed: bool = False) -> None:
     names = service.tag_labels()
     print(f"预览 / Preview: {considered} 个客户关系 relations · {plan.api_calls} 次调用 calls"
           f" · {plan.skipped_noop} 无需更改 no-op · {plan.conflicting_relations} 冲突 conflicts",
@@ -266,7 +278,7 @@ def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: 
             print(f"    … +{len(plan.conflicts) - _SHOWN_EXAMPLES}", file=out)
     if plan.api_calls:
         print(f"  预计耗时 / ETA: ~{_minutes(service.estimate_seconds(plan))}", file=out)
-    note = service.stale_cache_note(plan)
+    note = None if refreshed else service.stale_cache_note(plan)
     if note is not None:
         print(f"注意 / Note: {note[0]} / {note[1]}", file=sys.stderr)
 

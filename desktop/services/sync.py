@@ -91,7 +91,7 @@ def run_sync(
     cancel.raise_if_cancelled()
     _read_contact_ways(client, snap, cancel, chains)
 
-    _read_relations(client, snap, _heaviest_first(cache, follow_users), progress, cancel, chains)
+    read_relations(client, snap, heaviest_first(cache, follow_users), progress, cancel, chains)
     fetch_s = time.perf_counter() - started
     cancel.raise_if_cancelled()
 
@@ -187,7 +187,7 @@ def _read_contact_ways(
         snap.contact_ways.extend(pool.map(read, config_ids))
 
 
-def _read_relations(
+def read_relations(
     client: WeComClient,
     snap: Snapshot,
     follow_users: list[str],
@@ -258,7 +258,7 @@ def _read_relations(
     snap.relations.extend(relations.values())
 
 
-def _heaviest_first(cache: Cache, userids: list[str]) -> list[str]:
+def heaviest_first(cache: Cache, userids: list[str]) -> list[str]:
     """Members with the most relations at the last sync first, so no long chain starts last."""
     known = dict(cache.connection().execute(
         "SELECT userid, count(*) FROM relation GROUP BY userid").fetchall())

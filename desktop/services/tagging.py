@@ -31,10 +31,11 @@ from desktop.services.changes import ChangeSet
 from desktop.services.outbox_runner import OutboxRunner, RunTally
 from desktop.services.profiles import Profile
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
+from desktop.services.sync import heaviest_first, read_relations
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.outbox import BatchRecord, TagRecord
-from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.store.snapshot import LAST_SYNC_KEY, Snapshot, replace_relation_tags
 
 log = logging.getLogger("tagdesk.services.tagging")
 
@@ -192,6 +193,29 @@ class TaggingService:
         current = outbox.relation_states_by_key(
             self._cache, [(a.external_userid, a.userid) for a in applied])
         return plan_inverse(applied, current)
+
+    def refresh_from_wecom(
+        self, relation_ids: Sequence[int], *, progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ChangeSet:
+        """Re-read the corp tags of these relations from WeCom before planning on them.
+
+        Pages batch/get_by_user for their owners only (about one call per 100 of the owners'
+        relations), then updates just these relations in the cache; what changed on phones
+        since the last sync is journaled as `observed`. The fix for planning on a stale cache
+        without a full sync."""
+        states = outbox.relation_states(self._cache, relation_ids)
+        wanted = {(s.external_userid, s.userid) for s in states.values()}
+        owners = heaviest_first(self._cache, sorted({s.userid for s in states.values()}))
+        snap = Snapshot()
+        cancel = cancel or CancelToken()
+        with self._ws.client(cancel_event=cancel.event) as client:
+            read_relations(client, snap, owners, progress, cancel,
+                           self._ws.profile.max_concurrency)
+        fetched = {(r.external_userid, r.userid): r.tag_ids for r in snap.relations
+                   if (r.external_userid, r.userid) in wanted}
+        changed = replace_relation_tags(self._cache, fetched, operator=self._ws.operator)
+        return ChangeSet(relation_ids=frozenset(changed), journal_appended=bool(changed))
 
     def cache_age_s(self) -> float | None:
         """Seconds since the last sync (None before the first one)."""

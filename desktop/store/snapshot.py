@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from desktop.store import journal
@@ -155,6 +155,38 @@ def write_snapshot(cache: Cache, snap: Snapshot, *, operator: str = "") -> Write
         unknown_tag_links=unknown,
         elapsed_s=time.perf_counter() - started,
     )
+
+
+def replace_relation_tags(
+    cache: Cache, fetched: Mapping[tuple[str, str], Iterable[str]], *, operator: str = ""
+) -> set[int]:
+    """Set the corp tags of just these relations, keyed (external_userid, userid), to what
+    WeCom answered (a partial refresh). Differences are journaled as `observed`; relations
+    the cache does not know and tag ids it does not know are left alone. Returns the ids of
+    the relations that changed."""
+    with cache.write() as conn:
+        tag_pks = dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
+        observed: Changes = {}
+        for (external_userid, userid), tag_ids in fetched.items():
+            row = conn.execute("SELECT id FROM relation WHERE external_userid = ? AND userid = ?",
+                               (external_userid, userid)).fetchone()
+            if row is None:
+                continue
+            rid = int(row[0])
+            have = {pk for (pk,) in conn.execute(
+                "SELECT tag_pk FROM relation_tag WHERE relation_id = ?", (rid,))}
+            wanted = {tag_pks[t] for t in tag_ids if t in tag_pks}
+            if wanted == have:
+                continue
+            conn.executemany("DELETE FROM relation_tag WHERE relation_id = ? AND tag_pk = ?",
+                             [(rid, pk) for pk in have - wanted])
+            conn.executemany("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
+                             [(rid, pk) for pk in wanted - have])
+            observed[rid] = (have, wanted)
+        if observed:
+            journal.append(conn, _observed_entries(conn, observed, operator))
+            bump_data_version(cache, conn)
+    return set(observed)
 
 
 def bump_data_version(cache: Cache, conn: sqlite3.Connection) -> None:

@@ -142,6 +142,29 @@ def test_a_plan_from_an_old_cache_says_to_sync_first(cli: Cli) -> None:
     assert "120 min" in stale.stderr and "tagdesk sync" in stale.stderr
 
 
+def test_refresh_re_reads_the_relations_before_planning(cli: Cli, sandbox: SandboxServer) -> None:
+    high = sandbox.state.find_tag("意向程度", "高意向")
+    assert high is not None
+    lacking = [key for key in sorted(sandbox.state.relations())
+               if high not in sandbox.state.relation_tag_ids(*key)]
+    for userid, external_userid in lacking[:4]:      # tagged on phones since the sync
+        sandbox.state.console_mark_tag(userid, external_userid, add=[high])
+    stale = _last_json(cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向",
+                           "--dry-run", "--json").stdout)
+    refused = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向",
+                  "--dry-run", "--refresh")
+    _one_sentence(refused, "--dry-run")
+    calls = sandbox.stats.calls(MARK_TAG)
+    done = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向", "--refresh",
+               "--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = _last_json(done.stdout)
+    assert summary["planned"] == stale["planned"] - 4
+    assert "4 relations had changed tags" in done.stderr
+    assert sandbox.stats.calls(MARK_TAG) - calls == summary["planned"]
+    assert all(high in sandbox.state.relation_tag_ids(*key) for key in sandbox.state.relations())
+
+
 def test_without_yes_and_without_a_terminal_it_refuses(cli: Cli, sandbox: SandboxServer) -> None:
     calls = sandbox.stats.calls(MARK_TAG)
     result = cli("retag", "--profile", "acme", "--filter", "", "--add", "高意向")

@@ -404,3 +404,33 @@ def test_a_wrong_secret_stops_the_run_at_once(
     assert (result.status, result.pending) == ("paused", plan.api_calls)
     assert "secret" in result.stop_reason
     assert server.stats.calls(MARK_TAG) == 0
+
+
+def test_refresh_from_wecom_plans_on_what_phones_changed_since_the_sync(
+    small: tuple[SandboxServer, Workspace],
+) -> None:
+    server, ws = small
+    service = TaggingService(ws)
+    high = _tag(server, "意向程度", "高意向")
+    ids = _all_ids(ws)[:30]
+    marks = ",".join("?" * len(ids))
+    rows = {int(r[0]): (r[1], r[2]) for r in ws.cache.connection().execute(
+        f"SELECT id, external_userid, userid FROM relation WHERE id IN ({marks})", ids)}
+    lacking = [rid for rid in ids if high not in server.state.relation_tag_ids(*rows[rid][::-1])]
+    phone_tagged = lacking[:3]
+    for rid in phone_tagged:                       # tagged on a phone after the sync
+        external_userid, userid = rows[rid]
+        server.state.console_mark_tag(userid, external_userid, add=[high])
+    stale = service.plan(ids, add=[high])
+    untouched_elsewhere = ws.cache.scalar("SELECT count(*) FROM relation_tag")
+
+    changes = service.refresh_from_wecom(ids)
+
+    assert changes.relation_ids == frozenset(phone_tagged)
+    fresh = service.plan(ids, add=[high])
+    assert fresh.api_calls == stale.api_calls - len(phone_tagged)
+    assert ws.cache.scalar("SELECT count(*) FROM relation_tag") == untouched_elsewhere + 3
+    observed = ws.cache.query(
+        "SELECT action, tag_id, source FROM journal WHERE source = 'observed'")
+    assert [(r["action"], r["tag_id"]) for r in observed] == [("tag_add", high)] * 3
+    assert service.refresh_from_wecom(ids).relation_ids == frozenset()   # nothing new
