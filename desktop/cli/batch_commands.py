@@ -15,7 +15,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
-from desktop.cli.common import StderrProgress, confirm, emit_json, home, open_synced_workspace
+from desktop.cli.common import (
+    StderrProgress,
+    confirm,
+    emit_json,
+    home,
+    open_synced_workspace,
+    print_result,
+    print_resume_hint,
+)
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
@@ -124,11 +132,11 @@ def retag_command(args: argparse.Namespace) -> int:
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
         if args.pilot and result.status == "paused" and not result.stop_reason:
-            _print_result(result, out, pilot=True)
+            print_result(result, out, pilot=True)
             if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
-                _print_resume_hint(args, batch_id)
+                print_resume_hint(args, batch_id)
                 emit_json(_result_summary(result, plan))
                 return EXIT_OK
             pilot = result
@@ -247,12 +255,6 @@ def offer_unfinished(service: TaggingService, profile: str) -> None:
               f" `tagdesk batch resume {info.id} --profile {profile}`.", file=sys.stderr)
 
 
-def _print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:
-    print(f"其余调用已保留，可用 tagdesk batch resume {batch_id} --profile {args.profile} 继续。"
-          f" / The rest stays queued; continue with"
-          f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)
-
-
 def _print_plan(service: TaggingService, plan: RetagPlan, considered: int, out: TextIO,
                 *, refreshed: bool = False) -> None:
     names = service.tag_labels()
@@ -290,25 +292,13 @@ def _print_skipped(skipped: Sequence[Skipped], out: TextIO) -> None:
         print(f"  … +{len(skipped) - _SHOWN_EXAMPLES}", file=out)
 
 
-def _print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
-    what = "试运行 / Pilot" if pilot else "结果 / Result"
-    print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
-          f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
-          f" · {result.api_calls} API calls, {result.elapsed_s:.1f} s", file=out)
-    for failure in result.failures[:_SHOWN_EXAMPLES]:
-        print(f"  失败 failed {failure.external_userid} ({failure.userid}):"
-              f" {failure.reason}", file=out)
-    if len(result.failures) > _SHOWN_EXAMPLES:
-        print(f"  … +{len(result.failures) - _SHOWN_EXAMPLES}", file=out)
-
-
 def _finish(args: argparse.Namespace, result: BatchResult, out: TextIO,
             plan: RetagPlan | None) -> int:
-    _print_result(result, out)
+    print_result(result, out)
     if result.stop_reason:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
-        _print_resume_hint(args, result.batch_id)
+        print_resume_hint(args, result.batch_id)
     emit_json(_result_summary(result, plan))
     return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
 

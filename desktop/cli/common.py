@@ -7,14 +7,17 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.errors import UsageError
 from desktop.services.home import resolve_home
 from desktop.services.progress import Progress
 
 if TYPE_CHECKING:
+    from desktop.services.tagging import BatchResult
     from desktop.services.workspace import Workspace
+
+SHOWN_FAILURES = 10
 
 
 def home(args: argparse.Namespace) -> Path:
@@ -64,3 +67,22 @@ def confirm(question: str, yes: bool) -> bool:
                          " / No terminal to confirm on; check the preview and run again with --yes.")
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
     return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
+
+
+def print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
+    """A batch run in two lines or so: counts, then the first failures with their reasons."""
+    what = "试运行 / Pilot" if pilot else "结果 / Result"
+    print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
+          f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
+          f" · {result.api_calls} API calls, {result.elapsed_s:.1f} s", file=out)
+    for failure in result.failures[:SHOWN_FAILURES]:
+        print(f"  失败 failed {failure.external_userid} ({failure.userid}):"
+              f" {failure.reason}", file=out)
+    if len(result.failures) > SHOWN_FAILURES:
+        print(f"  … +{len(result.failures) - SHOWN_FAILURES}", file=out)
+
+
+def print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:
+    print(f"其余调用已保留，可用 tagdesk batch resume {batch_id} --profile {args.profile} 继续。"
+          f" / The rest stays queued; continue with"
+          f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)

@@ -14,7 +14,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from desktop.cli.common import StderrProgress, confirm, emit_json, home, open_synced_workspace
+from desktop.cli.common import (
+    StderrProgress,
+    confirm,
+    emit_json,
+    home,
+    open_synced_workspace,
+    print_result,
+    print_resume_hint,
+)
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.import_template import write_template
@@ -24,7 +32,6 @@ from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_safe import ExportError
 
 _SHOWN_PROBLEMS = 50
-_SHOWN_FAILURES = 10
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -130,22 +137,22 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
         if pilot and result.pending and not result.stop_reason and result.status == "paused":
-            _print_result(result, out, pilot=True)
+            print_result(result, out, pilot=True)
             if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
-                _resume_hint(args, batch_id)
+                print_resume_hint(args, batch_id)
                 emit_json(_summary(report, result=result))
                 return EXIT_OK
             first = result
             result = service.run(batch_id, progress=StderrProgress())
             result = replace(result, api_calls=first.api_calls + result.api_calls,
                              elapsed_s=first.elapsed_s + result.elapsed_s)
-    _print_result(result, out)
+    print_result(result, out)
     if result.stop_reason:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
-        _resume_hint(args, result.batch_id)
+        print_resume_hint(args, result.batch_id)
     emit_json(_summary(report, result=result))
     succeeded = result.status == "done" and not result.failed and not report.problems
     return EXIT_OK if succeeded else EXIT_FAILED
@@ -191,22 +198,6 @@ def _print_plan(plan: RetagPlan, relations: int, labels: dict[str, str], out: Te
         print(f"  + {labels.get(tag_id, tag_id)}: {count}", file=out)
     for tag_id, count in sorted(plan.per_tag_remove.items(), key=lambda kv: -kv[1]):
         print(f"  - {labels.get(tag_id, tag_id)}: {count}", file=out)
-
-
-def _print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
-    what = "试运行 / Pilot" if pilot else "结果 / Result"
-    print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
-          f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
-          f" · {result.api_calls} API calls, {result.elapsed_s:.1f} s", file=out)
-    for failure in result.failures[:_SHOWN_FAILURES]:
-        print(f"  失败 failed {failure.external_userid} ({failure.userid}): {failure.reason}",
-              file=out)
-
-
-def _resume_hint(args: argparse.Namespace, batch_id: str) -> None:
-    print(f"其余调用已保留，可用 tagdesk batch resume {batch_id} --profile {args.profile} 继续。"
-          f" / The rest stays queued; continue with"
-          f" `tagdesk batch resume {batch_id} --profile {args.profile}`.", file=sys.stderr)
 
 
 def _summary(report: ImportReport, *, status: str = "",
