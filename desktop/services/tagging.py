@@ -14,7 +14,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from desktop.domain.filter.suggest import NameSuggester, fold
 from desktop.domain.retag_plan import (
@@ -34,7 +33,7 @@ from desktop.services.progress import CancelToken, Progress, ProgressCallback, n
 from desktop.services.sync import heaviest_first, read_relations
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
-from desktop.store.outbox import BatchRecord, TagRecord
+from desktop.store.outbox import BatchRecord, RowFailure, TagRecord
 from desktop.store.snapshot import LAST_SYNC_KEY, Snapshot, replace_relation_tags
 
 log = logging.getLogger("tagdesk.services.tagging")
@@ -75,14 +74,6 @@ class BatchNotFoundError(TaggingError):
 class BatchRunningError(TaggingError):
     def __init__(self, batch_id: str) -> None:
         super().__init__(f"批量任务 {batch_id} 正在运行。 / Batch {batch_id} is already running.")
-
-
-class Failure(NamedTuple):
-    relation_id: int
-    external_userid: str
-    userid: str
-    errcode: int | None
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -132,7 +123,7 @@ class BatchResult:
     elapsed_s: float
     status: str
     changes: ChangeSet
-    failures: list[Failure]
+    failures: list[RowFailure]
     pending: int = 0
     stop_reason: str = ""
 
@@ -378,9 +369,8 @@ class TaggingService:
     def batch(self, batch_id: str) -> BatchInfo:
         return BatchInfo.of(self._record(batch_id))
 
-    def failures(self, batch_id: str) -> list[Failure]:
-        return [Failure(f.relation_id, f.external_userid, f.userid, f.errcode, f.reason)
-                for f in outbox.failures(self._cache, batch_id)]
+    def failures(self, batch_id: str) -> list[RowFailure]:
+        return outbox.failures(self._cache, batch_id)
 
     # -- internals ----------------------------------------------------------------------------
 

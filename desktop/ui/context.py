@@ -117,9 +117,9 @@ class AppContext(QObject):
         def finished(result: BatchResult) -> None:
             self.publish(result.changes)
             if result.failures:
-                reasons = sorted({failure[4] for failure in result.failures})
+                reasons = sorted({failure.reason for failure in result.failures})
                 self.write_failed.emit("；".join(reasons),
-                                       frozenset(failure[0] for failure in result.failures))
+                                       frozenset(f.relation_id for f in result.failures))
 
         def failed(exc: BaseException) -> None:
             self.write_failed.emit(str(exc), ids)
