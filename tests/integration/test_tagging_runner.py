@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import Profile
 from desktop.services.progress import CancelToken, Progress
 from desktop.services.sync import run_sync
-from desktop.services.tagging import TaggingError, TaggingService
+from desktop.services.tagging import BatchResult, TaggingError, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal, outbox
 from desktop.wecom.ratelimit import RateLimits
@@ -283,53 +283,49 @@ def test_a_tag_deleted_after_planning_is_stripped_and_the_rest_applied(
     assert (nothing_left.skipped, nothing_left.failed) == (only_keen.api_calls, 0)
 
 
-def test_cancel_leaves_the_rest_pending_and_a_later_run_finishes(
-    small: tuple[SandboxServer, Workspace],
-) -> None:
-    server, ws = small
+def _stopped_after_20(server: SandboxServer, ws: Workspace, stop: Callable[[CancelToken], None]
+                      ) -> tuple[TaggingService, RetagPlan, BatchResult, dict[tuple[str, str], set[str]]]:
+    """A batch over every relation whose run `stop` ends once 20 calls are through."""
     service = TaggingService(ws)
     before = _sandbox_tags(server)
     plan = service.plan(_all_ids(ws), add=[_tag(server, "意向程度", "高意向")])
     batch_id = service.submit(plan)
     server.configure(latency_ms=15)
-    cancel = CancelToken()
+    token = CancelToken()
 
     def stop_early(event: Progress) -> None:
         if event.done >= 20:
-            cancel.cancel()
+            stop(token)
 
-    result = service.run(batch_id, progress=stop_early, cancel=cancel)
+    result = service.run(batch_id, progress=stop_early, cancel=token)
     server.configure(latency_ms=0)
+    return service, plan, result, before
+
+
+def test_cancel_leaves_the_rest_pending_and_a_later_run_finishes(
+    small: tuple[SandboxServer, Workspace],
+) -> None:
+    server, ws = small
+    service, plan, result, before = _stopped_after_20(server, ws, CancelToken.cancel)
     assert result.status == "cancelled" and 20 <= result.applied < plan.api_calls
     assert result.pending == plan.api_calls - result.applied
     assert service.unfinished_batches() == []  # cancelled batches are resumed only explicitly
-    finished = service.run(batch_id)
+    finished = service.run(result.batch_id)
     assert (finished.status, finished.applied) == ("done", plan.api_calls)
     assert _sandbox_tags(server) == _expected(plan, before)
-    assert sorted(_journal_rows(ws, batch_id)) == sorted(_planned_rows(plan))
+    assert sorted(_journal_rows(ws, result.batch_id)) == sorted(_planned_rows(plan))
 
 
 def test_an_interrupted_batch_is_offered_again_at_the_next_start(
     small: tuple[SandboxServer, Workspace],
 ) -> None:
     server, ws = small
-    service = TaggingService(ws)
-    before = _sandbox_tags(server)
-    plan = service.plan(_all_ids(ws), add=[_tag(server, "意向程度", "高意向")])
-    batch_id = service.submit(plan)
-    server.configure(latency_ms=15)
-    closing = CancelToken()
-
-    def close_app(event: Progress) -> None:
-        if event.done >= 20:
-            closing.interrupt()   # what the main window does when TagDesk quits
-
-    result = service.run(batch_id, progress=close_app, cancel=closing)
-    server.configure(latency_ms=0)
+    # CancelToken.interrupt is what the main window does when TagDesk quits
+    service, plan, result, before = _stopped_after_20(server, ws, CancelToken.interrupt)
     assert result.status == "paused" and 20 <= result.applied < plan.api_calls
     assert "closed" in result.stop_reason
-    assert [b.id for b in service.unfinished_batches()] == [batch_id]
-    finished = service.run(batch_id)
+    assert [b.id for b in service.unfinished_batches()] == [result.batch_id]
+    finished = service.run(result.batch_id)
     assert (finished.status, finished.applied) == ("done", plan.api_calls)
     assert _sandbox_tags(server) == _expected(plan, before)
 
