@@ -72,6 +72,15 @@ SORT_KEYS: dict[Column, str] = {
 }
 """Columns sortable in SQL (the filter engine's whitelist); tags are not sortable."""
 
+OPTIONAL_COLUMNS: dict[Column, str] = {
+    Column.COMPANY: "coalesce(nullif(r.remark_corp_name, ''), c.corp_name, '') != ''",
+    Column.REMARK: "r.remark != ''",
+    Column.CHANNEL: "r.state != ''",
+}
+"""Columns many corps leave empty, with the SQL test for a filled cell."""
+SPARSE_SHARE = 0.5
+"""An optional column filled for fewer than this share of relations starts hidden."""
+
 
 class Chip(NamedTuple):
     """One tag as the table shows it."""
@@ -199,6 +208,19 @@ class CustomerTableModel(QAbstractTableModel):
         self.countsChanged.emit(result.relations, result.customers,
                                 result.total_relations, result.total_customers)
         self.queryFinished.emit(result)
+
+    def sparse_columns(self) -> set[Column]:
+        """Optional columns (company, remark, channel) filled for few relations; runs SQL.
+
+        Call it on a worker: one pass over the relations.
+        """
+        tests = ", ".join(f"coalesce(sum({test}), 0)" for test in OPTIONAL_COLUMNS.values())
+        row = self._context.cache.connection().execute(
+            f"SELECT count(*), {tests} FROM relation r"
+            " LEFT JOIN customer c ON c.external_userid = r.external_userid").fetchone()
+        total = max(int(row[0]), 1)
+        return {column for column, filled in zip(OPTIONAL_COLUMNS, row[1:], strict=True)
+                if int(filled) < SPARSE_SHARE * total}
 
     # -- rows ------------------------------------------------------------------
 

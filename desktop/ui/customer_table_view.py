@@ -2,15 +2,20 @@
 
 Uniform row heights and fixed-size sections keep scrolling over 100,000 rows cheap:
 the view never asks every row for its size. Column order, widths and visibility are
-the header's state, which the main window saves and restores.
+the header's state, which the main window saves and restores. Tags come right after
+the customer; the customer column stays in place when the table scrolls sideways
+(a second view over the same model and selection, shown over the left edge).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QCursor, QPainter
+from collections.abc import Iterable
+
+from PySide6.QtCore import QByteArray, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCursor, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QMenu,
     QStyle,
@@ -23,9 +28,12 @@ from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableMode
 from desktop.ui.tag_chips_delegate import TagChipsDelegate
 
 DEFAULT_WIDTHS = {
-    Column.CUSTOMER: 110, Column.COMPANY: 120, Column.OWNER: 80, Column.REMARK: 100,
-    Column.CHANNEL: 140, Column.ADDED: 92, Column.TAGS: 260,
+    Column.CUSTOMER: 120, Column.COMPANY: 120, Column.OWNER: 80, Column.REMARK: 100,
+    Column.CHANNEL: 140, Column.ADDED: 92, Column.TAGS: 330,
 }
+DEFAULT_ORDER = (Column.CUSTOMER, Column.TAGS, Column.OWNER, Column.ADDED, Column.COMPANY,
+                 Column.REMARK, Column.CHANNEL)
+"""Left to right: who, their tags, then the rest (the optional columns last)."""
 
 
 class CustomerHeader(QHeaderView):
@@ -38,6 +46,7 @@ class CustomerHeader(QHeaderView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)     # QTableView only does this for its own header
 
     def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:
         model = self.model()
@@ -72,6 +81,44 @@ class CustomerHeader(QHeaderView):
         return position.Middle
 
 
+class FrozenCustomerColumn(QTableView):
+    """The customer column again, over the table's left edge while it scrolls sideways.
+
+    It shares the table's model and selection model, so clicks select the same rows;
+    its vertical position follows the table's scroll bar.
+    """
+
+    def __init__(self, table: CustomerTableView) -> None:
+        super().__init__(table)
+        self.setObjectName("frozenCustomerColumn")
+        self.setHorizontalHeader(CustomerHeader(self))
+        self.setModel(table.model())
+        self.setSelectionModel(table.selectionModel())
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for column in Column:
+            self.setColumnHidden(column, column != Column.CUSTOMER)
+        self.hide()
+
+
 class CustomerTableView(QTableView):
     selectionChangedIds = Signal()   # the selection changed (read it with selected_relation_ids)
 
@@ -88,7 +135,9 @@ class CustomerTableView(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setItemDelegateForColumn(Column.TAGS, TagChipsDelegate(self))
         rows = self.verticalHeader()
         rows.setVisible(False)
@@ -103,9 +152,21 @@ class CustomerTableView(QTableView):
         header.customContextMenuRequested.connect(self._header_menu)
         for column, width in DEFAULT_WIDTHS.items():
             header.resizeSection(column, width)
+        for visual, column in enumerate(DEFAULT_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
+        self.frozen = FrozenCustomerColumn(self)
+        self.viewport().stackUnder(self.frozen)
         self.show_sort(Column.ADDED, descending=True)
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        header.sectionMoved.connect(self._keep_customer_first)
+        header.sectionResized.connect(lambda *_: self._place_frozen())
+        header.geometriesChanged.connect(self._place_frozen)
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self._place_frozen())
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.frozen.horizontalHeader().sectionClicked.connect(self._frozen_header_clicked)
+        self.frozen.customContextMenuRequested.connect(self._frozen_menu)
         selection = self.selectionModel()
         selection.selectionChanged.connect(lambda *_: self.selectionChangedIds.emit())
         model.modelReset.connect(self.selectionChangedIds.emit)
@@ -131,11 +192,69 @@ class CustomerTableView(QTableView):
 
     def show_sort(self, column: int, descending: bool) -> None:
         """Show the sort indicator without starting another query."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        for header in (self.horizontalHeader(), self.frozen.horizontalHeader()):
+            header.blockSignals(True)
+            header.setSortIndicator(column, order)
+            header.blockSignals(False)
+
+    def restore_header(self, state: QByteArray) -> bool:
+        """Saved widths, order and hidden columns; headers stay clickable whatever was saved."""
         header = self.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if descending
-                                else Qt.SortOrder.AscendingOrder)
-        header.blockSignals(False)
+        restored = header.restoreState(state)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        self._keep_customer_first()
+        self._place_frozen()
+        return restored
+
+    def hide_columns(self, columns: Iterable[Column]) -> None:
+        """Hide these columns (the header's context menu shows them again); never the customer."""
+        header = self.horizontalHeader()
+        for column in columns:
+            if column != Column.CUSTOMER:
+                header.setSectionHidden(column, True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def _place_frozen(self) -> None:
+        """Show the frozen customer column only while the real one is scrolled out of place."""
+        header = self.horizontalHeader()
+        frozen = self.frozen
+        wanted = self.horizontalScrollBar().value() > 0 and not header.isSectionHidden(
+            Column.CUSTOMER)
+        if not wanted:
+            frozen.hide()
+            return
+        width = self.columnWidth(Column.CUSTOMER)
+        frozen.setColumnWidth(Column.CUSTOMER, width)
+        frozen.horizontalHeader().setFixedHeight(header.height())
+        edge = self.frameWidth()
+        frozen.setGeometry(edge, edge, width, header.height() + self.viewport().height())
+        frozen.verticalScrollBar().setValue(self.verticalScrollBar().value())
+        frozen.show()
+
+    def _keep_customer_first(self) -> None:
+        header = self.horizontalHeader()
+        visual = header.visualIndex(Column.CUSTOMER)
+        if visual > 0:
+            header.moveSection(visual, 0)
+
+    def _frozen_header_clicked(self, column: int) -> None:
+        """A click on the frozen header sorts like one on the table's own header."""
+        header = self.horizontalHeader()
+        order = Qt.SortOrder.AscendingOrder
+        if header.sortIndicatorSection() == column:
+            order = (Qt.SortOrder.DescendingOrder
+                     if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                     else Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(column, order)
+
+    def _frozen_menu(self, position: QPoint) -> None:
+        global_position = self.frozen.viewport().mapToGlobal(position)
+        self.customContextMenuRequested.emit(self.viewport().mapFromGlobal(global_position))
 
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         """Tags cannot be sorted in SQL: put the indicator back where the query is."""
@@ -143,11 +262,16 @@ class CustomerTableView(QTableView):
             query = self._model.query
             current = next(c for c, key in SORT_KEYS.items() if key == query.order_by)
             self.show_sort(current, query.descending)
+            return
+        frozen = self.frozen.horizontalHeader()
+        frozen.blockSignals(True)
+        frozen.setSortIndicator(column, order)
+        frozen.blockSignals(False)
 
     def _header_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         header = self.horizontalHeader()
-        for column in Column:
+        for column in (Column(header.logicalIndex(v)) for v in range(header.count())):
             action = QAction(self._model.column_title(column), menu)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))

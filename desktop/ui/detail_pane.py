@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.services.changes import ChangeSet
@@ -25,6 +26,8 @@ from desktop.wecom.models import ContactDetail, FollowUserTag
 
 JOURNAL_ROWS = 15
 LOAD_PERSONAL = "tagdesk:personal-tags"
+COPY_ID = "tagdesk:copy-id"
+WORD_JOINER = "\u2060"     # no line break here: a chip never wraps inside its tag name
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,19 @@ class JournalLine:
     source: str
     tag_name: str
     owner: str
+
+
+class DetailBrowser(QTextBrowser):
+    """Copies text without the word joiners that keep chips whole."""
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        data = QMimeData()
+        data.setText(self.textCursor().selection().toPlainText().replace(WORD_JOINER, ""))
+        return data
+
+    def visible_text(self) -> str:
+        """The page as plain text, as a reader sees it."""
+        return self.toPlainText().replace(WORD_JOINER, "")
 
 
 class DetailPane(QWidget):
@@ -49,7 +65,7 @@ class DetailPane(QWidget):
         self.title = QLabel(self.tr("No customer selected"))
         self.title.setObjectName("paneTitle")
         self.title.setWordWrap(True)
-        self.browser = QTextBrowser()
+        self.browser = DetailBrowser()
         self.browser.setObjectName("customerDetail")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._anchor_clicked)
@@ -149,11 +165,26 @@ class DetailPane(QWidget):
         name, full_corp, position, kind = self._customer()
         self.title.setText(name or self._external_userid)
         relations = self._relations()
-        parts = [self._profile_html(relations, full_corp, position, kind)]
+        parts = [self._id_html(), self._profile_html(relations, full_corp, position, kind)]
         parts.extend(self._relation_html(view) for view in relations)
         parts.append(self._personal_html())
         parts.append(self._journal_html())
         self.browser.setHtml("".join(parts))
+
+    def _id_html(self) -> str:
+        """The external_userid, selectable, with a copy link (import messages point here)."""
+        label = html.escape(self.tr("Customer ID"))
+        copy = html.escape(self.tr("Copy"))
+        return (f"<p><span style='color:#8a8f98'>{label}</span> "
+                f"<code>{html.escape(self._external_userid)}</code> "
+                f"<a href='{COPY_ID}'>{copy}</a></p>")
+
+    def copy_external_userid(self) -> None:
+        """Put the shown customer's external_userid on the clipboard."""
+        if self._external_userid:
+            QGuiApplication.clipboard().setText(self._external_userid)
+            self._context.status_message.emit(
+                self.tr("Copied %1").replace("%1", self._external_userid))
 
     def _profile_html(self, relations: list[RelationView], full_corp: str, position: str,
                       kind: int) -> str:
@@ -220,6 +251,8 @@ class DetailPane(QWidget):
     def _anchor_clicked(self, url: QUrl) -> None:
         if url.toString() == LOAD_PERSONAL:
             self.load_personal_tags()
+        elif url.toString() == COPY_ID:
+            self.copy_external_userid()
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.full_reload:
@@ -250,6 +283,11 @@ def _chips(tags: list[tuple[str, str]]) -> str:
         background, foreground = group_colour(group, dark)
         chips.append(
             f"<span style='background:{background.name()}; color:{foreground.name()}'"
-            f" title='{html.escape(group)}'>&nbsp;{html.escape(name)}&nbsp;</span>"
+            f" title='{html.escape(group)}'>&nbsp;{_unbreakable(name)}&nbsp;</span>"
         )
     return " ".join(chips)
+
+
+def _unbreakable(name: str) -> str:
+    """The tag name, escaped, with no break opportunity inside it (CJK breaks anywhere)."""
+    return WORD_JOINER.join(html.escape(char) for char in name.replace(" ", "\u00a0"))

@@ -12,9 +12,17 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+import shiboken6
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import __version__
 from desktop.domain.filter import __doc__ as FILTER_SYNTAX
@@ -52,6 +60,23 @@ from desktop.ui.tag_picker import TagPicker
 from desktop.ui.tag_tree_view import TagTreeView
 
 FAVOURITE_SLOTS = 3
+
+
+def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """The key sequences without repeats and empties, first one first.
+
+    A standard key is often the same as the literal one beside it (Refresh is F5 and
+    Quit is Ctrl+Q on Linux); listing a sequence twice makes Qt call the shortcut
+    ambiguous and do nothing.
+    """
+    seen: set[str] = set()
+    kept = []
+    for sequence in keys:
+        text = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+        if text and text not in seen:
+            seen.add(text)
+            kept.append(sequence)
+    return kept
 
 
 class MainWindow(QMainWindow):
@@ -228,7 +253,7 @@ class MainWindow(QMainWindow):
         if icon_name:
             action.setIcon(icon(icon_name))
         if keys:
-            action.setShortcuts(keys)
+            action.setShortcuts(unique_keys(keys))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -299,6 +324,7 @@ class MainWindow(QMainWindow):
             toggle = QAction(title, self, checkable=True, checked=True)
             toggle.toggled.connect(pane.setVisible)
             view_menu.addAction(toggle)
+        self.detail_toggle = toggle
         view_menu.addSeparator()
         view_menu.addActions([audit_action, reports_action])
         view_menu.addSeparator()
@@ -331,6 +357,7 @@ class MainWindow(QMainWindow):
         self.model.queryFailed.connect(self._query_failed)
         self.model.countsChanged.connect(self.status.set_counts)
         self.table.selectionChangedIds.connect(self._selection_changed)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
@@ -358,6 +385,40 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         self.detail.show_relation(self.table.current_relation_id())
+
+    def row_menu(self) -> QMenu:
+        """The table's context menu for the selected rows: copy ids, tag, show the detail."""
+        menu = QMenu(self)
+        menu.addAction(self.tr("Copy customer ID"), self.copy_external_userids)
+        menu.addAction(icon("tag"), self.tr("Tag…"), self.open_tag_picker)
+        menu.addAction(self.tr("Open detail"), self.open_detail)
+        return menu
+
+    def _row_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        if index.row() not in self.table.selected_rows():
+            self.table.selectRow(index.row())
+        self.row_menu().popup(self.table.viewport().mapToGlobal(position))
+
+    def copy_external_userids(self) -> None:
+        """The selected customers' external_userids, one a line, on the clipboard."""
+        ids = self.selected_relation_ids()
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        rows = self.context.cache.connection().execute(
+            f"SELECT DISTINCT external_userid FROM relation WHERE id IN ({marks})", ids)
+        externals = sorted(str(row[0]) for row in rows)
+        QGuiApplication.clipboard().setText("\n".join(externals))
+        self.status.message(self.tr("Copied %n customer ID(s)", "", len(externals)))
+
+    def open_detail(self) -> None:
+        """Show the detail pane (if hidden) for the current row."""
+        self.detail_toggle.setChecked(True)
+        self.detail.show_relation(self.table.current_relation_id())
+        self.detail.browser.setFocus()
 
     def _tag_clicked(self, tag_id: str, modifiers: Any) -> None:
         self.filter_bar.add_tag(tag_id, Qt.KeyboardModifier(modifiers))
@@ -451,12 +512,26 @@ class MainWindow(QMainWindow):
         if (splitter := settings.state(KEY_SPLITTER)) is not None:
             self.splitter.restoreState(splitter)
         if (header := settings.state(KEY_TABLE_HEADER)) is not None:
-            self.table.horizontalHeader().restoreState(header)
+            self.table.restore_header(header)
+        else:
+            self._hide_sparse_columns()
         column, descending = settings.sort
         key = SORT_KEYS.get(Column(column)) if column in list(Column) else None
         if key is not None:
             self.table.show_sort(column, descending)
             self.model.set_sort(key, descending, run=False)
+
+    def _hide_sparse_columns(self) -> None:
+        """First start: hide the optional columns this corp hardly fills (the header menu
+        brings them back), so the tags fit at the default window size."""
+        model, table = self.model, self.table
+
+        def hide(columns: set[Column]) -> None:
+            if shiboken6.isValid(table):
+                table.hide_columns(columns)
+
+        self.context.run_task(lambda _p, _c: model.sparse_columns(), name="sparse columns",
+                              on_result=hide)
 
     def save_layout(self) -> None:
         settings = self.settings

@@ -595,62 +595,62 @@
 <context>
     <name>CustomerTableModel</name>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="258"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="280"/>
         <source>Corp tags on this follow relation</source>
         <translation>Corp tags on this follow relation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
         <source>Remark</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
         <source>Channel</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="266"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="288"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="296"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
         <source>(no longer in the cache)</source>
         <translation>(no longer in the cache)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="340"/>
         <source>Tagging failed: %1</source>
         <translation>Tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="320"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="342"/>
         <source>Writing to WeCom…</source>
         <translation>Writing to WeCom…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="321"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="343"/>
         <source>Saved in WeCom</source>
         <translation>Saved in WeCom</translation>
     </message>
@@ -658,48 +658,63 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="49"/>
-        <location filename="../../desktop/ui/detail_pane.py" line="145"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="65"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="161"/>
         <source>No customer selected</source>
         <translation>No customer selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="147"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
         <source>Select a row to see the customer here.</source>
         <translation>Select a row to see the customer here.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <source>Customer ID</source>
+        <translation>Customer ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="177"/>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="187"/>
+        <source>Copied %1</source>
+        <translation>Copied %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
         <source>WeChat user</source>
         <translation>WeChat user</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
         <source>WeCom user</source>
         <translation>WeCom user</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
         <source>Followed by</source>
         <translation>Followed by</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n member</numerusform>
@@ -707,72 +722,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
         <source>Remark</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
         <source>Channel</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="174"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="205"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>no corp tags</source>
         <translation>no corp tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="182"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="213"/>
         <source>Personal tags</source>
         <translation>Personal tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="183"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="214"/>
         <source>read-only</source>
         <translation>read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="222"/>
         <source>Loading personal tags from WeCom…</source>
         <translation>Loading personal tags from WeCom…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
         <source>Load personal tags from WeCom</source>
         <translation>Load personal tags from WeCom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="200"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="231"/>
         <source>Recent changes</source>
         <translation>Recent changes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="202"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="233"/>
         <source>No changes recorded yet.</source>
         <translation>No changes recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
         <source>added</source>
         <translation>added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
         <source>removed</source>
         <translation>removed</translation>
     </message>
@@ -1114,230 +1129,253 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99"/>
+        <location filename="../../desktop/ui/main_window.py" line="124"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="111"/>
+        <location filename="../../desktop/ui/main_window.py" line="136"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="114"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="114"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="125"/>
+        <location filename="../../desktop/ui/main_window.py" line="150"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="180"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="184"/>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="209"/>
+        <location filename="../../desktop/ui/main_window.py" line="432"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="243"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="265"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="295"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275"/>
+        <location filename="../../desktop/ui/main_window.py" line="300"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <location filename="../../desktop/ui/main_window.py" line="302"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="484"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="493"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="313"/>
+        <location filename="../../desktop/ui/main_window.py" line="339"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="318"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <source>Copy customer ID</source>
+        <translation>Copy customer ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <source>Tag…</source>
+        <translation>Tag…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <source>Open detail</source>
+        <translation>Open detail</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <source>Copied %n customer ID(s)</source>
+        <translation>
+            <numerusform>Copied %n customer ID</numerusform>
+            <numerusform>Copied %n customer IDs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="454"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="399"/>
+        <location filename="../../desktop/ui/main_window.py" line="460"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="463"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
+        <location filename="../../desktop/ui/main_window.py" line="485"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="433"/>
+        <location filename="../../desktop/ui/main_window.py" line="494"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="437"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>

@@ -595,62 +595,62 @@
 <context>
     <name>CustomerTableModel</name>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="258"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="280"/>
         <source>Corp tags on this follow relation</source>
         <translation>此跟进关系上的企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="263"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="264"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="265"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="266"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="288"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="296"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
         <source>(no longer in the cache)</source>
         <translation>（已不在本地缓存中）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="340"/>
         <source>Tagging failed: %1</source>
         <translation>打标签失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="320"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="342"/>
         <source>Writing to WeCom…</source>
         <translation>正在写入企业微信…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="321"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="343"/>
         <source>Saved in WeCom</source>
         <translation>已保存到企业微信</translation>
     </message>
@@ -658,120 +658,135 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="49"/>
-        <location filename="../../desktop/ui/detail_pane.py" line="145"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="65"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="161"/>
         <source>No customer selected</source>
         <translation>未选择客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="147"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
         <source>Select a row to see the customer here.</source>
         <translation>选择一行即可在此查看客户详情。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <source>Customer ID</source>
+        <translation>客户 ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="177"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="187"/>
+        <source>Copied %1</source>
+        <translation>已复制 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
         <source>WeChat user</source>
         <translation>微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="160"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
         <source>WeCom user</source>
         <translation>企业微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="162"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>Position</source>
         <translation>职位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
         <source>Followed by</source>
         <translation>跟进人</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n 位成员</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="172"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="173"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="174"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="205"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>no corp tags</source>
         <translation>无企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="182"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="213"/>
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="183"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="214"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="222"/>
         <source>Loading personal tags from WeCom…</source>
         <translation>正在从企业微信加载个人标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
         <source>Load personal tags from WeCom</source>
         <translation>从企业微信加载个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="200"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="231"/>
         <source>Recent changes</source>
         <translation>最近变更</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="202"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="233"/>
         <source>No changes recorded yet.</source>
         <translation>暂无变更记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
         <source>added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="215"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
         <source>removed</source>
         <translation>移除</translation>
     </message>
@@ -1113,230 +1128,252 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99"/>
+        <location filename="../../desktop/ui/main_window.py" line="124"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="111"/>
+        <location filename="../../desktop/ui/main_window.py" line="136"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="114"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="114"/>
+        <location filename="../../desktop/ui/main_window.py" line="139"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="125"/>
+        <location filename="../../desktop/ui/main_window.py" line="150"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="180"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="184"/>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="209"/>
+        <location filename="../../desktop/ui/main_window.py" line="432"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="243"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="277"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="265"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="295"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275"/>
+        <location filename="../../desktop/ui/main_window.py" line="300"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <location filename="../../desktop/ui/main_window.py" line="302"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="484"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="493"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="313"/>
+        <location filename="../../desktop/ui/main_window.py" line="339"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="318"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <source>Copy customer ID</source>
+        <translation>复制客户 ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <source>Tag…</source>
+        <translation>打标签…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <source>Open detail</source>
+        <translation>打开详情</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <source>Copied %n customer ID(s)</source>
+        <translation>
+            <numerusform>已复制 %n 个客户 ID</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="454"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="399"/>
+        <location filename="../../desktop/ui/main_window.py" line="460"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="463"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
+        <location filename="../../desktop/ui/main_window.py" line="485"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="433"/>
+        <location filename="../../desktop/ui/main_window.py" line="494"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="437"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>

@@ -10,15 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import QHeaderView, QMenu, QWidget
 
 from desktop.services.profiles import ProfileStore
 from desktop.store.relations import load_relations
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.customer_table_model import Column
 from desktop.ui.main_window import MainWindow
-from desktop.ui.settings import Settings
+from desktop.ui.settings import KEY_TABLE_HEADER, Settings
 from desktop.ui.sync_controller import SyncController
 
 pytestmark = pytest.mark.gui
@@ -136,7 +143,7 @@ def test_the_detail_pane_follows_the_selection(qtbot: Any, window: MainWindow,
     view = load_relations(synced_context.cache, [window.model.relation_id(3)])[0]
     assert window.detail.relation_id == view.id
     assert window.detail.title.text() == (view.customer_name or view.external_userid)
-    page = window.detail.browser.toPlainText()
+    page = window.detail.browser.visible_text()
     assert view.owner_name in page
     assert all(name in page for name in view.tag_names)
     window.detail.load_personal_tags()
@@ -397,3 +404,192 @@ def test_counts_stay_right_after_tagging_through_the_window(
     after = engine.count("高意向")
     assert after == FilterEngine(synced_context.cache).count("高意向")
     assert after.relations == before.relations + len(ids)
+
+
+def _shortcut_actions(window: MainWindow) -> list[QAction]:
+    """Every action of the window and its menus (the menus' own actions included)."""
+    found: dict[int, QAction] = {id(a): a for a in window.findChildren(QAction)}
+    for menu in window.menuBar().findChildren(QMenu):
+        found.update({id(a): a for a in menu.actions()})
+    return list(found.values())
+
+
+def _scope(action: QAction) -> tuple[str, int]:
+    """Where a shortcut is live: the whole window, or one widget (and maybe its children)."""
+    context = action.shortcutContext()
+    if context in (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut):
+        return "window", 0
+    widgets = [o for o in action.associatedObjects() if isinstance(o, QWidget)]
+    return "widget", id(widgets[0]) if widgets else 0
+
+
+def test_no_shortcut_is_ambiguous(window: MainWindow) -> None:
+    """Qt does nothing for an ambiguous key ("Ambiguous shortcut overload"): F5, Ctrl+Q."""
+    owners: dict[str, list[tuple[str, tuple[str, int]]]] = {}
+    for action in _shortcut_actions(window):
+        keys = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts()]
+        keys = [k for k in keys if k]
+        assert len(keys) == len(set(keys)), f"{action.text()!r} lists a key twice: {keys}"
+        if action.isEnabled():
+            for key in keys:
+                owners.setdefault(key, []).append((action.text(), _scope(action)))
+    for key, users in owners.items():
+        scopes = [scope for _text, scope in users]
+        window_wide = [u for u in users if u[1][0] == "window"]
+        clash = len(window_wide) > 1 or (window_wide and len(users) > 1) \
+            or len(scopes) != len(set(scopes))
+        assert not clash, f"{key} is bound to {[text for text, _s in users]}"
+
+
+def test_f5_syncs_and_ctrl_q_quits(qtbot: Any, window: MainWindow) -> None:
+    window.activateWindow()
+    window.table.setFocus()
+    with qtbot.waitSignal(window.sync_action.triggered, timeout=5000):
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30000)
+    qtbot.keyClick(window.table, Qt.Key.Key_Q, CTRL)
+    assert not window.isVisible()
+
+
+def _click_header(qtbot: Any, window: MainWindow, column: Column) -> None:
+    header = window.table.horizontalHeader()
+    position = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2,
+                      header.height() // 2)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=position)
+
+
+def test_clicking_a_column_header_sorts_by_it(qtbot: Any, window: MainWindow,
+                                              synced_context: Any) -> None:
+    engine = synced_context.filter_engine
+    _click_header(qtbot, window, Column.OWNER)
+    assert (window.model.query.order_by, window.model.query.descending) == ("owner", False)
+    ids = [window.model.relation_id(r) for r in range(window.model.rowCount())]
+    assert ids == engine.relation_ids("", order_by="owner", descending=False)
+    _click_header(qtbot, window, Column.OWNER)
+    assert (window.model.query.order_by, window.model.query.descending) == ("owner", True)
+    assert window.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
+
+
+def test_headers_stay_clickable_after_restoring_a_saved_state(
+        qtbot: Any, synced_context: Any, gui_home: Path) -> None:
+    """A header state saved while the header was not clickable must not make it so again."""
+    settings = Settings(gui_home)
+    old = QHeaderView(Qt.Orientation.Horizontal)
+    old.setModel(QStandardItemModel(1, len(Column)))
+    assert not old.sectionsClickable()
+    settings.set_state(KEY_TABLE_HEADER, old.saveState())
+    window = _open(qtbot, synced_context, settings)
+    _click_header(qtbot, window, Column.CUSTOMER)
+    assert window.model.query.order_by == "name"
+
+
+def test_tags_come_right_after_the_customer_and_fit_the_default_window(
+        qtbot: Any, window: MainWindow) -> None:
+    header = window.table.horizontalHeader()
+    assert [header.logicalIndex(v) for v in range(2)] == [Column.CUSTOMER, Column.TAGS]
+    qtbot.waitUntil(lambda: header.isSectionHidden(Column.COMPANY), timeout=10000)
+    right = header.sectionViewportPosition(Column.TAGS) + header.sectionSize(Column.TAGS)
+    assert right <= window.table.viewport().width()
+
+
+def test_sparse_columns_start_hidden_and_the_header_menu_brings_them_back(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    sparse = window.model.sparse_columns()
+    filled = dict(synced_context.cache.connection().execute(
+        "SELECT 'remark', avg(remark != '') FROM relation").fetchall())
+    assert (Column.REMARK in sparse) == (filled["remark"] < 0.5)
+    header = window.table.horizontalHeader()
+    qtbot.waitUntil(lambda: all(header.isSectionHidden(c) for c in sparse), timeout=10000)
+    assert not header.isSectionHidden(Column.TAGS)
+    column = next(iter(sparse))
+    QTimer.singleShot(0, lambda: _check_in_menu(window, column))
+    window.table._header_menu(QPoint(5, 5))
+    qtbot.waitUntil(lambda: not header.isSectionHidden(column), timeout=5000)
+
+
+def _check_in_menu(window: MainWindow, column: Column) -> None:
+    menu = next(m for m in window.table.findChildren(QMenu) if m.isVisible())
+    title = window.model.column_title(column)
+    action = next(a for a in menu.actions() if a.text() == title)
+    assert not action.isChecked()
+    action.trigger()
+    menu.close()
+
+
+def test_the_customer_column_stays_in_place_when_scrolling_sideways(
+        qtbot: Any, window: MainWindow) -> None:
+    header = window.table.horizontalHeader()
+    for column in Column:
+        header.setSectionHidden(column, False)
+    window.resize(700, 600)
+    bar = window.table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    assert not window.table.frozen.isVisible()
+    bar.setValue(bar.maximum())
+    frozen = window.table.frozen
+    assert frozen.isVisible()
+    assert frozen.columnWidth(Column.CUSTOMER) == window.table.columnWidth(Column.CUSTOMER)
+    name = window.model.index(0, Column.CUSTOMER).data()
+    assert frozen.indexAt(QPoint(10, 5)).data() == name
+    qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(10, frozen.rowViewportPosition(2) + 5))
+    assert window.table.selected_rows() == [2]
+    bar.setValue(0)
+    assert not frozen.isVisible()
+
+
+def _lines(browser: Any) -> list[str]:
+    """The detail page as laid out: the text of every line."""
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            found.append(block.text()[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    return [text.replace("\u2060", "") for text in found]
+
+
+def test_detail_chips_never_wrap_inside_a_tag_name(qtbot: Any, window: MainWindow,
+                                                   synced_context: Any) -> None:
+    row = max(range(30), key=lambda r: len(load_relations(
+        synced_context.cache, [window.model.relation_id(r)])[0].tags))
+    window.table.selectRow(row)
+    names = load_relations(synced_context.cache, [window.model.relation_id(row)])[0].tag_names
+    assert len(names) >= 3
+    window.splitter.setSizes([200, 900, 120])
+    qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
+    window.detail.browser.document().setTextWidth(window.detail.browser.viewport().width())
+    lines = _lines(window.detail.browser)
+    for name in names:
+        assert any(name.replace(" ", "\u00a0") in line for line in lines), (name, lines)
+
+
+def test_the_detail_pane_shows_and_copies_the_external_userid(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    window.table.selectRow(2)
+    view = load_relations(synced_context.cache, [window.model.relation_id(2)])[0]
+    assert view.external_userid in window.detail.browser.visible_text()
+    with qtbot.waitSignal(synced_context.status_message, timeout=2000):
+        window.detail.browser.anchorClicked.emit(QUrl("tagdesk:copy-id"))
+    assert QGuiApplication.clipboard().text() == view.external_userid
+
+
+def test_the_row_context_menu_copies_ids_tags_and_opens_the_detail(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    window.table.selectRow(1)
+    menu = window.row_menu()
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Copy customer ID", "Tag…", "Open detail"]
+    menu.actions()[0].trigger()
+    view = load_relations(synced_context.cache, [window.model.relation_id(1)])[0]
+    assert QGuiApplication.clipboard().text() == view.external_userid
+    assert window.status.currentMessage().startswith("Copied 1 customer ID")
+    window.detail_toggle.setChecked(False)
+    menu.actions()[2].trigger()
+    assert window.detail.isVisible() and window.detail.relation_id == view.id
+    menu.actions()[1].trigger()
+    assert window.picker is not None and window.picker.isVisible()
+    window.picker.close()
