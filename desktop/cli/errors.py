@@ -32,6 +32,7 @@ class UsageError(Exception):
 
 def expected_errors() -> tuple[type[BaseException], ...]:
     """Every failure with a readable sentence (imported late: most commands need few)."""
+    from desktop.domain.errors import UserError
     from desktop.domain.filter import FilterError
     from desktop.sandbox import SandboxDataError
     from desktop.services.exclusive_sets import ExclusiveSetError
@@ -39,7 +40,7 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from desktop.services.tagging import TaggingError
 
     return (*EXPECTED, UsageError, FilterError, SandboxDataError, TaggingError,
-            TagAdminError, ExclusiveSetError)
+            TagAdminError, ExclusiveSetError, UserError)
 
 
 def run_guarded(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:

@@ -54,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = profile.add_parser("add", help="add or update a profile")
     _add_common(add)
     add.add_argument("name")
-    add.add_argument("--corp-id", required=True)
-    add.add_argument("--api-base", required=True, metavar="URL",
+    add.add_argument("--corp-id", default="")
+    add.add_argument("--api-base", default="", metavar="URL",
                      help="e.g. https://qyapi.weixin.qq.com/cgi-bin/ or a relay")
     add.add_argument("--agent-id", type=int)
     add.add_argument("--userid", default="", metavar="U",
@@ -90,7 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     customers.add_argument("--limit", type=int, default=50, metavar="N")
     customers.set_defaults(handler=commands.customers)
 
-    from desktop.cli import audit_commands, batch_commands, exclusive_commands, sheet_commands
+    from desktop.cli import (
+        audit_commands,
+        batch_commands,
+        exclusive_commands,
+        sheet_commands,
+        team_commands,
+    )
+
+    team_commands.register_sandbox(sandbox)
+    team_commands.add_team_profile_options(add)
+    team_commands.register(sub)
 
     batch_commands.register(sub)
     exclusive_commands.register(sub)

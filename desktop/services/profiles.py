@@ -31,10 +31,15 @@ class Profile:
     max_concurrency: int = 5          # WeCom allows about 5 mark_tag calls in flight per corp
     pilot_size: int = 50
     extra: dict[str, str] = field(default_factory=dict)
+    team_url: str = ""                # team mode: calls go to this TagDesk team server
 
     @property
     def is_demo(self) -> bool:
         return self.name == DEMO_PROFILE
+
+    @property
+    def is_team(self) -> bool:
+        return bool(self.team_url)
 
     def with_api_base(self, api_base: str) -> Profile:
         return replace(self, api_base=api_base)

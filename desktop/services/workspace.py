@@ -146,7 +146,12 @@ def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspac
             server.stop()
             raise
     profile = ProfileStore(home).get(name)
-    secret = secrets.load_secret(profile.name, profile.corp_id)
+    if profile.is_team:  # the device token from `tagdesk login` stands in for the secret
+        from desktop.services.team import load_device_token
+
+        secret = load_device_token(profile)
+    else:
+        secret = secrets.load_secret(profile.name, profile.corp_id)
     return Workspace(home, profile, secret, exclusive=exclusive)
 
 

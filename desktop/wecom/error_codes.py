@@ -263,6 +263,45 @@ ERROR_TABLE: dict[int, ErrorInfo] = {
     ),
 }
 
+# TagDesk's own codes, answered only by a TagDesk team server (never by WeCom itself), in a
+# range WeCom does not use. The desktop's client reads them like any other errcode.
+TEAM_NOT_LOGGED_IN = 9001001
+TEAM_TOKEN_REVOKED = 9001002
+TEAM_CODE_WRONG = 9001003
+TEAM_CODE_EXPIRED = 9001004
+TEAM_TOO_MANY_ATTEMPTS = 9001005
+
+ERROR_TABLE.update({
+    TEAM_NOT_LOGGED_IN: ErrorInfo(
+        _C,
+        "尚未登录团队服务器，或登录已失效：请运行 tagdesk login --profile 配置名 重新登录。",
+        "Not logged in to the team server, or the login is no longer valid: run "
+        "`tagdesk login --profile NAME`.",
+    ),
+    TEAM_TOKEN_REVOKED: ErrorInfo(
+        _C,
+        "管理员已撤销这台设备的登录：请运行 tagdesk login --profile 配置名 重新登录。",
+        "An administrator revoked this device's login: run `tagdesk login --profile NAME` "
+        "to log in again.",
+    ),
+    TEAM_CODE_WRONG: ErrorInfo(
+        _P,
+        "验证码不正确，请核对企业微信消息中的 6 位数字后重试。",
+        "The login code is wrong; check the six digits in the WeCom message and try again.",
+    ),
+    TEAM_CODE_EXPIRED: ErrorInfo(
+        _P,
+        "验证码已过期或已使用（5 分钟内有效，只能用一次），请重新登录以获取新的验证码。",
+        "The login code expired or was already used (codes last 5 minutes and work once); "
+        "log in again to get a new one.",
+    ),
+    TEAM_TOO_MANY_ATTEMPTS: ErrorInfo(
+        _C,
+        "登录尝试次数过多，请 15 分钟后再试。",
+        "Too many login attempts; try again in 15 minutes.",
+    ),
+})
+
 # 40001 on gettoken means the secret itself is wrong, not an expired token.
 _GETTOKEN_OVERRIDES: dict[int, ErrorInfo] = {
     40001: ErrorInfo(

@@ -1,0 +1,210 @@
+"""The team server commands (`server serve`, `server devices`), logging a desktop in to a
+team server (`login`, `profile add --team-url`) and reading the sandbox's inbox."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from pathlib import Path
+
+from desktop.cli.common import emit_json, home
+from desktop.cli.errors import EXIT_OK, UsageError
+from desktop.services.profiles import Profile, ProfileStore
+
+SECRET_ENV = "TAGDESK_CORP_SECRET"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`server serve`, `server devices` and `login`."""
+    from desktop.cli.parser import _add_common
+
+    server = sub.add_parser("server", help="the TagDesk team server (PostgreSQL)").add_subparsers(
+        dest="server_command", metavar="SUBCOMMAND", required=True)
+    serve = server.add_parser("serve", help="migrate the team database, then serve until SIGTERM")
+    _add_common(serve)
+    serve.add_argument("--db", required=True, metavar="postgresql://...",
+                       help="the team database (PostgreSQL)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    serve.add_argument("--wecom-api-base", required=True, metavar="URL",
+                       help="WeCom's API base, e.g. https://qyapi.weixin.qq.com/cgi-bin/")
+    serve.add_argument("--corp-id", required=True, metavar="ID")
+    serve.add_argument("--agent-id", type=int, metavar="N",
+                       help="the app whose messages carry login codes")
+    serve.add_argument("--secret-stdin", action="store_true",
+                       help=f"read the app secret from standard input (else from ${SECRET_ENV})")
+    serve.add_argument("--admin", action="append", default=[], metavar="USERID",
+                       help="a team administrator (repeatable)")
+    serve.add_argument("--calls-per-minute", type=int, default=6000,
+                       help="the corp-wide WeCom budget every desktop shares")
+    serve.add_argument("--concurrency", type=int, default=5,
+                       help="the corp-wide cap on WeCom calls in flight")
+    serve.set_defaults(handler=server_serve)
+
+    devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
+    _add_common(devices)
+    devices.add_argument("--db", required=True, metavar="postgresql://...")
+    devices.add_argument("--revoke", type=int, metavar="ID", help="revoke this device at once")
+    devices.add_argument("--json", action="store_true")
+    devices.set_defaults(handler=server_devices)
+
+    login = sub.add_parser("login", help="log this desktop in to its team server with a WeCom code")
+    _add_common(login)
+    login.add_argument("--profile", required=True, metavar="NAME")
+    login.add_argument("--code-stdin", action="store_true",
+                       help="read the login code from standard input (for scripts)")
+    login.set_defaults(handler=login_command)
+
+
+def register_sandbox(sandbox: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`sandbox inbox`."""
+    from desktop.cli.parser import _add_common
+
+    inbox = sandbox.add_parser("inbox", help="what message/send delivered to one member")
+    _add_common(inbox)
+    inbox.add_argument("--data", required=True, metavar="DIR", help="the sandbox's state folder")
+    inbox.add_argument("--userid", required=True, metavar="U")
+    inbox.add_argument("--json", action="store_true")
+    inbox.set_defaults(handler=sandbox_inbox)
+
+
+def add_team_profile_options(add: argparse.ArgumentParser) -> None:
+    add.add_argument("--team-url", metavar="URL",
+                     help="a TagDesk team server: WeCom calls go there (then log in)")
+    add.set_defaults(handler=profile_add)
+
+
+# -- handlers -----------------------------------------------------------------------------
+
+
+def server_serve(args: argparse.Namespace) -> int:
+    from desktop.server.serve import ServeOptions, serve
+    from desktop.services.logs import register_secret
+
+    if args.secret_stdin:
+        secret = sys.stdin.readline().strip()
+    else:
+        secret = os.environ.get(SECRET_ENV, "").strip()
+    if not secret:
+        raise UsageError(
+            f"没有企业微信应用 Secret：请用 --secret-stdin 从标准输入提供，或设置环境变量 {SECRET_ENV}。"
+            f" / No WeCom app secret: pass it on standard input with --secret-stdin or in"
+            f" ${SECRET_ENV}.")
+    register_secret(secret)
+    if args.calls_per_minute < 1 or args.concurrency < 1:
+        raise UsageError("调用频率和并发数必须大于 0。 / Calls per minute and concurrency must"
+                         " be positive.")
+    return serve(ServeOptions(
+        db_url=args.db, host=args.host, port=args.port, api_base=args.wecom_api_base,
+        corp_id=args.corp_id, agent_id=args.agent_id, secret=secret,
+        admins=frozenset(args.admin), calls_per_minute=args.calls_per_minute,
+        max_concurrency=args.concurrency,
+    ))
+
+
+def server_devices(args: argparse.Namespace) -> int:
+    from desktop.server import identity
+    from desktop.server.database import admin_connection
+
+    with admin_connection(args.db) as conn:
+        if args.revoke is not None:
+            device = identity.revoke_device(conn, args.revoke)
+            conn.commit()
+            if device is None:
+                raise UsageError(f"没有编号为 {args.revoke} 的设备。 / No device with id"
+                                 f" {args.revoke}.")
+            print(f"已撤销设备 {device.id}（{device.userid}，{device.name}）"
+                  f" / Revoked device {device.id} ({device.userid}, {device.name})")
+        devices = identity.list_devices(conn)
+    if args.json:
+        emit_json({"devices": [d.as_json() for d in devices]})
+    elif args.revoke is None:
+        for d in devices:
+            state = f"已撤销 revoked {d.revoked_at:%Y-%m-%d %H:%M}" if d.revoked_at else "有效 active"
+            seen = f"{d.last_seen_at:%Y-%m-%d %H:%M}" if d.last_seen_at else "-"
+            print(f"{d.id}\t{d.userid}\t{d.name}\t{d.created_at:%Y-%m-%d %H:%M}\t{seen}\t{state}")
+    return EXIT_OK
+
+
+def sandbox_inbox(args: argparse.Namespace) -> int:
+    from desktop.sandbox.inbox import read_inbox_from
+
+    messages = read_inbox_from(Path(args.data), args.userid)
+    if args.json:
+        emit_json({"messages": [m.as_json() for m in messages]})
+        return EXIT_OK
+    for message in messages:
+        stamp = message.as_json()["ts"]
+        print(f"{stamp}\t{message.text}")
+    if not messages:
+        print(f"{args.userid} 没有收到消息。 / No messages for {args.userid}.")
+    return EXIT_OK
+
+
+def profile_add(args: argparse.Namespace) -> int:
+    """`profile add`: a team profile with --team-url, otherwise the solo one (secret)."""
+    if not args.team_url:
+        from desktop.cli.commands import profile_add as solo_profile_add
+
+        if not args.corp_id or not args.api_base:
+            raise UsageError("请给出 --corp-id 和 --api-base（或用 --team-url 连接团队服务器）。"
+                             " / Give --corp-id and --api-base (or --team-url for a team server).")
+        return solo_profile_add(args)
+    from desktop.services.profiles import validate
+    from desktop.services.team import fetch_info, normalized_url, team_api_base
+
+    if args.secret_stdin or args.corp_id or args.api_base:
+        raise UsageError("团队配置的企业和凭证来自团队服务器：不要同时给出 --corp-id、--api-base 或"
+                         " --secret-stdin。 / A team profile takes its corp and credentials from"
+                         " the team server: do not combine --team-url with --corp-id, --api-base"
+                         " or --secret-stdin.")
+    userid = args.userid.strip()
+    if not userid:
+        raise UsageError("团队配置需要 --userid（你的企业微信账号），登录验证码会发给它。"
+                         " / A team profile needs --userid (your WeCom userid): the login code"
+                         " is sent to it.")
+    url = normalized_url(args.team_url)
+    info = fetch_info(url)
+    profile = Profile(
+        name=args.name, corp_id=info.corp_id, api_base=team_api_base(url),
+        agent_id=info.agent_id, userid=userid, calls_per_minute=args.calls_per_minute,
+        max_concurrency=args.concurrency, team_url=url,
+    )
+    validate(profile)
+    ProfileStore(home(args)).add(profile)
+    print(f"已保存团队配置 {profile.name}（{url}，企业 {info.corp_id}），请运行 tagdesk login"
+          f" --profile {profile.name} 登录 / Saved team profile {profile.name} ({url}, corp"
+          f" {info.corp_id}); log in with `tagdesk login --profile {profile.name}`")
+    return EXIT_OK
+
+
+def login_command(args: argparse.Namespace) -> int:
+    from desktop.services.team import finish_login, start_login, store_device_token
+
+    profile = ProfileStore(home(args)).get(args.profile)
+    if not profile.is_team:
+        raise UsageError(f"配置 {profile.name} 不是团队配置（用 tagdesk profile add --team-url 创建）。"
+                         f" / Profile {profile.name} is not a team profile (create one with"
+                         " `tagdesk profile add --team-url`).")
+    if not args.code_stdin and not sys.stdin.isatty():
+        raise UsageError("没有可以输入验证码的终端：请加 --code-stdin 从标准输入提供。"
+                         " / No terminal to type the code on: add --code-stdin to read it from"
+                         " standard input.")
+    challenge = start_login(profile.team_url, profile.userid)
+    print(f"验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
+          f" / A login code was sent to {profile.userid} through WeCom; it is valid for"
+          f" {challenge.expires_in // 60} minutes.", file=sys.stderr, flush=True)
+    if not args.code_stdin:
+        print("验证码 / code: ", end="", file=sys.stderr, flush=True)
+    code = sys.stdin.readline().strip()
+    if not code:
+        raise UsageError("没有输入验证码。 / No login code was given.")
+    device = finish_login(profile.team_url, challenge, code,
+                          f"{socket.gethostname()} (tagdesk)")
+    store_device_token(profile, device.token)
+    print(f"已登录 {device.userid}（设备 {device.device_id}），凭证已存入系统钥匙串"
+          f" / Logged in as {device.userid} (device {device.device_id}); the device token is in"
+          " the OS keyring")
+    return EXIT_OK

@@ -1,0 +1,235 @@
+"""The team server's HTTP face: WeCom's paths for the relay, `/tagdesk/v1/` for logins.
+
+Answers are WeCom-shaped JSON (`errcode`, `errmsg`, ...). Blocking work (PostgreSQL, the
+WeCom transport) runs in Starlette's thread pool. Nothing here logs a query string, a
+body or a token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import psycopg_pool
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from desktop import __version__
+from desktop.server import identity
+from desktop.server.identity import Caller, IdentityRefused
+from desktop.server.relay import API, Relay
+from desktop.wecom.error_codes import GETTOKEN_PATH
+from desktop.wecom.errors import WeComError, WeComNetworkError
+from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
+
+log = logging.getLogger("tagdesk.server")
+
+MAX_BODY_BYTES = 1 << 20
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    corp_id: str
+    agent_id: int | None
+    admins: frozenset[str]
+
+
+class _Refusal(Exception):
+    """Answer the request with this WeCom-shaped error right away."""
+
+    def __init__(self, errcode: int, errmsg: str, status: int = 200) -> None:
+        super().__init__(errcode, errmsg)
+        self.errcode = errcode
+        self.errmsg = errmsg
+        self.status = status
+
+
+class TeamServer:
+    """Shared state of one server process: the pool, the one transport and the relay."""
+
+    def __init__(self, pool: psycopg_pool.ConnectionPool[Conn], transport: WeComTransport,
+                 settings: TeamSettings) -> None:
+        self.pool = pool
+        self.transport = transport
+        self.settings = settings
+        self.relay = Relay(self.connection, transport)
+
+    @contextmanager
+    def connection(self) -> Iterator[Conn]:
+        with self.pool.connection() as conn:
+            yield conn
+
+    # -- identity ---------------------------------------------------------------------
+
+    def login_start(self, body: dict[str, Any]) -> dict[str, Any]:
+        userid = _text(body, "userid")
+        if self.settings.agent_id is None:
+            raise _Refusal(40056, "the team server was started without --agent-id")
+        code = identity.new_code()
+        with self.connection() as conn, conn.transaction():
+            login_id = identity.create_code(conn, userid, code)
+        message = {"touser": userid, "msgtype": "text", "agentid": self.settings.agent_id,
+                   "text": {"content": identity.code_message(code)}}
+        try:
+            answer = self.transport.call(
+                ApiRequest("POST", "message/send", body=message, effect=Effect.WRITE))
+        except WeComError as err:
+            raise _Refusal(err.errcode, err.errmsg) from None
+        if userid in str(answer.get("invaliduser", "")).split("|"):
+            raise _Refusal(60111, f"userid {userid} not found")
+        log.info("login code sent to %s", userid)
+        return {"errcode": 0, "errmsg": "ok", "login_id": login_id,
+                "expires_in": identity.CODE_TTL_S}
+
+    def login_finish(self, body: dict[str, Any]) -> dict[str, Any]:
+        login_id, code = _text(body, "login_id"), _text(body, "code")
+        device_name = str(body.get("device_name") or "desktop")
+        refused: IdentityRefused | None = None
+        with self.connection() as conn, conn.transaction():
+            try:
+                device, token = identity.redeem_code(conn, login_id, code, device_name)
+            except IdentityRefused as exc:
+                refused = exc  # committed: a wrong code still counts as an attempt
+        if refused is not None:
+            log.info("login refused: errcode %d", refused.errcode)
+            raise _Refusal(refused.errcode, refused.errmsg)
+        log.info("device %d registered for %s", device.id, device.userid)
+        return {"errcode": 0, "errmsg": "ok", "device_id": device.id, "userid": device.userid,
+                "device_token": token}
+
+    def gettoken(self, query: dict[str, str]) -> dict[str, Any]:
+        corp_id, device_token = query.get("corpid", ""), query.get("corpsecret", "")
+        if not corp_id:
+            raise _Refusal(41002, "corpid missing")
+        if not secrets.compare_digest(corp_id, self.settings.corp_id):
+            raise _Refusal(40013, "this team server serves another corp")
+        if not device_token:
+            raise _Refusal(41004, "corpsecret missing")
+        with self.connection() as conn, conn.transaction():
+            session, expires_in = _identity(identity.open_session, conn, device_token)
+        return {"errcode": 0, "errmsg": "ok", "access_token": session, "expires_in": expires_in}
+
+    def authenticate(self, query: dict[str, str]) -> Caller:
+        with self.connection() as conn, conn.transaction():
+            return _identity(identity.authenticate, conn, query.get("access_token", ""))
+
+    def whoami(self, query: dict[str, str]) -> dict[str, Any]:
+        caller = self.authenticate(query)
+        return {"errcode": 0, "errmsg": "ok", "userid": caller.userid,
+                "device_id": caller.device_id, "admin": caller.userid in self.settings.admins}
+
+    def relay_call(self, path: str, method: str, query: dict[str, str],
+                   body: dict[str, Any] | None) -> dict[str, Any]:
+        api = API.get(path)
+        if api is None:
+            raise _Refusal(48002, f"api forbidden: {path} is not relayed")
+        if method != api.method:
+            raise _Refusal(43001 if api.method == "GET" else 43002, f"{api.method} required")
+        caller = self.authenticate(query)
+        params = {k: v for k, v in query.items() if k != "access_token"}
+        return self.relay.forward(caller, path, params, body)
+
+
+def _identity(action: Callable[[Conn, str], Any], conn: Conn, token: str) -> Any:
+    try:
+        return action(conn, token)
+    except IdentityRefused as exc:
+        raise _Refusal(exc.errcode, exc.errmsg) from None
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _Refusal(40063, f"{key} is required")
+    return value.strip()
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise _Refusal(47001, "request body too large", status=413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _Refusal(47001, "request body too large", status=413)
+        chunks.append(chunk)
+    try:
+        value = json.loads(b"".join(chunks).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _Refusal(47001, "request body is not JSON") from None
+    if not isinstance(value, dict):
+        raise _Refusal(47001, "request body is not a JSON object")
+    return value
+
+
+Handler = Callable[[Request], Awaitable[dict[str, Any]]]
+
+
+def _answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """WeCom-shaped JSON for answers, refusals and the faults a desktop should retry."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return JSONResponse(await handler(request))
+        except _Refusal as refusal:
+            return JSONResponse({"errcode": refusal.errcode, "errmsg": refusal.errmsg},
+                                status_code=refusal.status)
+        except WeComNetworkError as err:
+            return JSONResponse({"errcode": -1, "errmsg": f"WeCom unreachable from the team"
+                                 f" server: {err.reason.value}"}, status_code=502)
+        except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
+            log.error("team database unavailable: %s", type(exc).__name__)
+            return JSONResponse({"errcode": -1, "errmsg": "team database unavailable, retry"},
+                                status_code=503)
+
+    return endpoint
+
+
+def build_app(server: TeamServer) -> Starlette:
+    async def root(request: Request) -> dict[str, Any]:
+        return {"errcode": 0, "errmsg": "ok", "server": "TagDesk team server",
+                "version": __version__}
+
+    async def info(request: Request) -> dict[str, Any]:
+        return {"errcode": 0, "errmsg": "ok", "corp_id": server.settings.corp_id,
+                "agent_id": server.settings.agent_id}
+
+    async def login_start(request: Request) -> dict[str, Any]:
+        body = await _json_body(request)
+        return await run_in_threadpool(server.login_start, body)
+
+    async def login_finish(request: Request) -> dict[str, Any]:
+        body = await _json_body(request)
+        return await run_in_threadpool(server.login_finish, body)
+
+    async def whoami(request: Request) -> dict[str, Any]:
+        return await run_in_threadpool(server.whoami, dict(request.query_params))
+
+    async def cgi(request: Request) -> dict[str, Any]:
+        path = request.path_params["path"]
+        query = dict(request.query_params)
+        if path == GETTOKEN_PATH:
+            return await run_in_threadpool(server.gettoken, query)
+        body = await _json_body(request) if request.method == "POST" else None
+        return await run_in_threadpool(server.relay_call, path, request.method, query, body)
+
+    return Starlette(routes=[
+        Route("/", _answering(root), methods=["GET"]),
+        Route("/tagdesk/v1/info", _answering(info), methods=["GET"]),
+        Route("/tagdesk/v1/login/start", _answering(login_start), methods=["POST"]),
+        Route("/tagdesk/v1/login/finish", _answering(login_finish), methods=["POST"]),
+        Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
+        Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
+    ])

@@ -1,0 +1,185 @@
+"""PostgreSQL for the team server: connecting with readable failures, versioned migrations.
+
+Migrations are numbered; `tagdesk_schema` holds the version a database is at. Migrating
+takes a transaction-scoped advisory lock, so two servers starting on one database never
+migrate it twice, and a server refuses a database whose schema is newer than it knows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from desktop.server.errors import ServerError
+from desktop.store.journal import GENESIS
+
+log = logging.getLogger("tagdesk.server")
+
+# Any constant unique to TagDesk: the key of the advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x7A6D_0001
+CONNECT_TIMEOUT_S = 10
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: identities (login codes, devices, sessions), the relay's outbox, the team journal.
+    f"""
+    CREATE TABLE login_code (
+        id text PRIMARY KEY,
+        userid text NOT NULL,
+        code_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        used_at timestamptz
+    );
+    CREATE INDEX login_code_userid ON login_code (userid, created_at);
+
+    CREATE TABLE device (
+        id bigserial PRIMARY KEY,
+        userid text NOT NULL,
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz,
+        revoked_at timestamptz
+    );
+
+    CREATE TABLE device_session (
+        token_hash text PRIMARY KEY,
+        device_id bigint NOT NULL REFERENCES device (id) ON DELETE CASCADE,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX device_session_device ON device_session (device_id);
+
+    CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        operator text NOT NULL,
+        device_id bigint REFERENCES device (id),
+        path text NOT NULL,
+        body jsonb NOT NULL,
+        status text NOT NULL CHECK (status IN ('sending', 'done', 'failed')),
+        errcode integer,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+    );
+
+    CREATE TABLE team_journal (
+        id bigint PRIMARY KEY,
+        ts double precision NOT NULL,
+        operator text NOT NULL,
+        action text NOT NULL,
+        source text NOT NULL,
+        batch_id text NOT NULL,
+        external_userid text NOT NULL,
+        userid text NOT NULL,
+        tag_id text NOT NULL,
+        tag_name text NOT NULL,
+        group_name text NOT NULL,
+        before text NOT NULL,
+        after text NOT NULL,
+        reason text NOT NULL,
+        outbox_id bigint REFERENCES outbox (id),
+        prev_hash text NOT NULL,
+        hash text NOT NULL
+    );
+    CREATE INDEX team_journal_ts ON team_journal (ts);
+    CREATE INDEX team_journal_operator ON team_journal (operator, id);
+    CREATE INDEX team_journal_customer ON team_journal (external_userid, id);
+
+    CREATE TABLE team_journal_head (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        last_id bigint NOT NULL,
+        hash text NOT NULL
+    );
+    INSERT INTO team_journal_head (last_id, hash) VALUES (0, '{GENESIS}');
+
+    CREATE FUNCTION team_journal_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'team_journal is append-only: % refused', TG_OP;
+    END
+    $$;
+    CREATE TRIGGER team_journal_append_only BEFORE UPDATE OR DELETE ON team_journal
+        FOR EACH ROW EXECUTE FUNCTION team_journal_refuse_change();
+    CREATE TRIGGER team_journal_no_truncate BEFORE TRUNCATE ON team_journal
+        FOR EACH STATEMENT EXECUTE FUNCTION team_journal_refuse_change();
+    """,
+)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def describe_target(url: str) -> str:
+    """`host:port/dbname` of a connection URL, never its password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "?"
+    host = parts.get("host") or "localhost"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or '-'}"
+
+
+def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """One connection, or a ServerError naming the target (without its password)."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ServerError(
+            "--db 须是 postgresql:// 开头的连接地址。",
+            "--db must be a postgresql:// connection URL.",
+        )
+    try:
+        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.Error as exc:
+        raise unavailable(url, exc) from None
+
+
+def unavailable(url: str, exc: BaseException) -> ServerError:
+    reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    target = describe_target(url)
+    return ServerError(
+        f"无法连接 PostgreSQL（{target}）：{reason}",
+        f"Cannot connect to PostgreSQL at {target}: {reason}",
+    )
+
+
+def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS tagdesk_schema (version integer NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM tagdesk_schema").fetchone()
+    return int(str(row[0])) if row is not None and row[0] is not None else 0
+
+
+def migrate(url: str) -> int:
+    """Bring the database to LATEST_VERSION; returns the version it is at."""
+    with connect(url) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
+        current = schema_version(conn)
+        if current > LATEST_VERSION:
+            raise ServerError(
+                f"数据库 {describe_target(url)} 的结构版本是 {current}，比本服务器认识的"
+                f"版本 {LATEST_VERSION} 更新：请使用更新版本的 TagDesk 服务器。",
+                f"The database {describe_target(url)} is at schema version {current}, newer "
+                f"than the {LATEST_VERSION} this server knows: run a newer TagDesk server.",
+            )
+        for version in range(current + 1, LATEST_VERSION + 1):
+            conn.execute(MIGRATIONS[version - 1].encode())
+            conn.execute("INSERT INTO tagdesk_schema (version) VALUES (%s)", (version,))
+            log.info("database migrated to schema version %d", version)
+        return LATEST_VERSION
+
+
+@contextmanager
+def admin_connection(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection for an admin command, refused unless the schema is exactly current."""
+    with connect(url) as conn:
+        version = schema_version(conn)
+        conn.commit()
+        if version != LATEST_VERSION:
+            raise ServerError(
+                f"数据库 {describe_target(url)} 的结构版本是 {version}（本程序为 {LATEST_VERSION}）："
+                "请先用同一版本的 tagdesk server serve 启动一次。",
+                f"The database {describe_target(url)} is at schema version {version} (this "
+                f"program knows {LATEST_VERSION}): start it once with `tagdesk server serve` "
+                "of the same version first.",
+            )
+        yield conn

@@ -1,0 +1,215 @@
+"""Forwarding desktops' WeCom calls through the server's one transport, journaling writes.
+
+Every desktop's call goes through the same :class:`WeComTransport`, so one token bucket,
+one sliding minute window and one concurrency cap hold for the whole team (and for the
+server's own calls, such as login codes). Only the API paths TagDesk's client uses are
+relayed; anything else answers WeCom's 48002 ("api forbidden").
+
+A write is recorded in the outbox before it is sent; its answer, and for a success its
+journal rows under the authenticated operator, are written in one transaction. A body
+cannot choose the operator: it is always the user the session token belongs to.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import Connection
+from psycopg.types.json import Jsonb
+
+from desktop.server import team_journal
+from desktop.server.identity import Caller
+from desktop.store.journal import JournalEntry
+from desktop.wecom.errors import WeComError, WeComNetworkError
+from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
+
+log = logging.getLogger("tagdesk.server")
+
+SOURCE = "relay"
+MARK_TAG = "externalcontact/mark_tag"
+TAG_LIST = "externalcontact/get_corp_tag_list"
+
+Conn = Connection[tuple[object, ...]]
+ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+
+
+@dataclass(frozen=True)
+class Api:
+    method: str
+    effect: Effect
+
+
+_R = Effect.READ
+API: dict[str, Api] = {
+    "department/list": Api("GET", _R),
+    "user/get": Api("GET", _R),
+    "user/list": Api("GET", _R),
+    "user/simplelist": Api("GET", _R),
+    "externalcontact/get_follow_user_list": Api("GET", _R),
+    "externalcontact/list": Api("GET", _R),
+    "externalcontact/get": Api("GET", _R),
+    "externalcontact/batch/get_by_user": Api("POST", _R),
+    TAG_LIST: Api("POST", _R),
+    "externalcontact/get_strategy_tag_list": Api("POST", _R),
+    "externalcontact/customer_strategy/list": Api("POST", _R),
+    "externalcontact/customer_strategy/get": Api("POST", _R),
+    "externalcontact/customer_strategy/get_range": Api("POST", _R),
+    "externalcontact/get_contact_way": Api("POST", _R),
+    "externalcontact/list_contact_way": Api("POST", _R),
+    MARK_TAG: Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/add_corp_tag": Api("POST", Effect.WRITE),
+    "externalcontact/edit_corp_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/del_corp_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/add_contact_way": Api("POST", Effect.WRITE),
+    "externalcontact/update_contact_way": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/del_contact_way": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "message/send": Api("POST", Effect.WRITE),
+}
+
+
+class TagNames:
+    """Tag id -> (name, group name), re-read from WeCom when a write names an unknown id."""
+
+    def __init__(self, transport: WeComTransport) -> None:
+        self._transport = transport
+        self._lock = threading.Lock()
+        self._names: dict[str, tuple[str, str]] = {}
+
+    def lookup(self, tag_ids: list[str]) -> dict[str, tuple[str, str]]:
+        with self._lock:
+            if any(tag_id not in self._names for tag_id in tag_ids):
+                self._reload()
+            return {tag_id: self._names.get(tag_id, ("", "")) for tag_id in tag_ids}
+
+    def learn(self, data: Mapping[str, Any]) -> None:
+        """Remember the names in a tag-list shaped answer (get_corp_tag_list, add_corp_tag)."""
+        with self._lock:
+            self._remember(data)
+
+    def _reload(self) -> None:
+        try:
+            data = self._transport.call(ApiRequest("POST", TAG_LIST, body={}))
+        except (WeComError, WeComNetworkError) as exc:
+            log.warning("tag names not refreshed for the team journal: %r", exc)
+            return
+        self._remember(data)
+
+    def _remember(self, data: Mapping[str, Any]) -> None:
+        groups = data.get("tag_group")
+        for group in groups if isinstance(groups, list) else [groups]:
+            if not isinstance(group, dict):
+                continue
+            for tag in group.get("tag") or []:
+                if isinstance(tag, dict) and tag.get("id"):
+                    self._names[str(tag["id"])] = (
+                        str(tag.get("name", "")), str(group.get("group_name", "")))
+
+
+class Relay:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+        self._connection = connection
+        self._transport = transport
+        self._names = TagNames(transport)
+
+    def forward(
+        self, caller: Caller, path: str, params: Mapping[str, str], body: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """WeCom's answer to the call (errcode 0 or not); raises WeComNetworkError when
+        WeCom could not be reached from the server."""
+        api = API[path]
+        request = ApiRequest(api.method, path, dict(params), body, api.effect)
+        if api.effect is Effect.READ:
+            try:
+                return self._transport.call(request)
+            except WeComError as err:
+                return {"errcode": err.errcode, "errmsg": err.errmsg}
+        return self._write(caller, request)
+
+    def _write(self, caller: Caller, request: ApiRequest) -> dict[str, Any]:
+        body = dict(request.body or {})
+        with self._connection() as conn, conn.transaction():
+            row = conn.execute(
+                "INSERT INTO outbox (operator, device_id, path, body, status)"
+                " VALUES (%s, %s, %s, %s, 'sending') RETURNING id",
+                (caller.userid, caller.device_id, request.path, Jsonb(body)),
+            ).fetchone()
+        assert row is not None
+        outbox_id = int(str(row[0]))
+        try:
+            data = self._transport.call(request)
+        except WeComError as err:
+            self._finish(outbox_id, "failed", err.errcode, [])
+            log.info("relay %s by %s -> errcode %d", request.path, caller.userid, err.errcode)
+            return {"errcode": err.errcode, "errmsg": err.errmsg}
+        except WeComNetworkError as err:
+            if not err.may_have_applied:
+                self._finish(outbox_id, "failed", None, [])
+            log.warning("relay %s by %s: WeCom unreachable (%s); outbox row %d %s",
+                        request.path, caller.userid, err.reason.value, outbox_id,
+                        "outcome unknown" if err.may_have_applied else "failed")
+            raise
+        entries = list(self._entries(caller, request.path, body, data))
+        self._finish(outbox_id, "done", 0, entries)
+        log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
+                 len(entries))
+        return data
+
+    def _finish(self, outbox_id: int, status: str, errcode: int | None,
+                entries: list[JournalEntry]) -> None:
+        with self._connection() as conn, conn.transaction():
+            conn.execute(
+                "UPDATE outbox SET status = %s, errcode = %s, finished_at = now() WHERE id = %s",
+                (status, errcode, outbox_id),
+            )
+            team_journal.append(conn, entries, outbox_id)
+
+    def _entries(self, caller: Caller, path: str, body: Mapping[str, Any],
+                 data: Mapping[str, Any]) -> Iterator[JournalEntry]:
+        operator = caller.userid
+        if path == MARK_TAG:
+            added, removed = _str_list(body.get("add_tag")), _str_list(body.get("remove_tag"))
+            names = self._names.lookup(added + removed)
+            for action, ids in (("tag_add", added), ("tag_remove", removed)):
+                for tag_id in ids:
+                    name, group = names[tag_id]
+                    yield JournalEntry(
+                        operator=operator, action=action, source=SOURCE,
+                        external_userid=str(body.get("external_userid", "")),
+                        userid=str(body.get("userid", "")), tag_id=tag_id, tag_name=name,
+                        group_name=group,
+                    )
+        elif path == "externalcontact/add_corp_tag":
+            self._names.learn(data)
+            created = data.get("tag_group")
+            created = created if isinstance(created, dict) else {}
+            for tag in created.get("tag") or []:
+                if isinstance(tag, dict):
+                    yield JournalEntry(
+                        operator=operator, action="tag_create", source=SOURCE,
+                        tag_id=str(tag.get("id", "")), tag_name=str(tag.get("name", "")),
+                        group_name=str(created.get("group_name", "")),
+                    )
+        elif path == "externalcontact/del_corp_tag":
+            names = self._names.lookup(_str_list(body.get("tag_id")))
+            for tag_id, (name, group_name) in names.items():
+                yield JournalEntry(operator=operator, action="tag_delete", source=SOURCE,
+                                   tag_id=tag_id, tag_name=name, group_name=group_name)
+            for group_id in _str_list(body.get("group_id")):
+                yield JournalEntry(operator=operator, action="group_delete", source=SOURCE,
+                                   tag_id=group_id)
+        else:
+            yield JournalEntry(
+                operator=operator, action=path, source=SOURCE,
+                tag_id=str(body.get("id", "")),
+                after=json.dumps(body, ensure_ascii=False, sort_keys=True),
+            )
+
+
+def _str_list(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []

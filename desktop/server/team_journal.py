@@ -1,0 +1,72 @@
+"""The team journal in PostgreSQL: append-only (triggers refuse UPDATE, DELETE and TRUNCATE)
+and hash-chained exactly like the desktop's journal (`desktop.store.journal.row_hash`).
+
+Appending locks the one-row `team_journal_head` for the rest of the caller's transaction,
+so writers on any number of connections or server processes take turns and the chain
+never interleaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from psycopg import Connection
+
+from desktop.store.journal import FIELDS, GENESIS, JournalEntry, row_hash
+
+Conn = Connection[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    rows_checked: int
+    first_bad_id: int | None = None
+
+
+def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None) -> int:
+    """Append `entries` inside the caller's transaction; returns how many."""
+    if not entries:
+        return 0
+    head = conn.execute(
+        "SELECT last_id, hash FROM team_journal_head WHERE only_row FOR UPDATE"
+    ).fetchone()
+    assert head is not None, "migration 1 creates the head row"
+    last_id, prev = int(str(head[0])), str(head[1])
+    columns = ", ".join((*FIELDS, "id", "outbox_id", "prev_hash", "hash"))
+    marks = ", ".join(["%s"] * (len(FIELDS) + 4))
+    with conn.cursor() as cur:
+        for entry in entries:
+            last_id += 1
+            values = tuple(getattr(entry, name) for name in FIELDS)
+            digest = row_hash(last_id, values, prev)
+            cur.execute(
+                f"INSERT INTO team_journal ({columns}) VALUES ({marks})".encode(),
+                (*values, last_id, outbox_id, prev, digest),
+            )
+            prev = digest
+    conn.execute(
+        "UPDATE team_journal_head SET last_id = %s, hash = %s WHERE only_row", (last_id, prev)
+    )
+    return len(entries)
+
+
+def verify(conn: Conn) -> ChainCheck:
+    """Recompute every row's hash in order; names the first row that does not fit."""
+    prev = GENESIS
+    checked = 0
+    columns = ", ".join(("id", *FIELDS, "prev_hash", "hash"))
+    with conn.cursor(name="team_journal_verify") as cur:
+        cur.execute(f"SELECT {columns} FROM team_journal ORDER BY id".encode())
+        for row in cur:
+            row_id = int(str(row[0]))
+            values = tuple(row[1:-2])
+            if row[-2] != prev or row_hash(row_id, values, prev) != row[-1]:
+                return ChainCheck(False, checked, row_id)
+            prev = str(row[-1])
+            checked += 1
+    head = conn.execute("SELECT hash FROM team_journal_head WHERE only_row").fetchone()
+    if head is None or head[0] != prev:
+        return ChainCheck(False, checked, None)
+    return ChainCheck(True, checked)

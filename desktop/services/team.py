@@ -1,0 +1,127 @@
+"""The desktop's side of a TagDesk team server: what it serves, and logging in to it.
+
+In team mode a profile's API base is the server's `/cgi-bin/` and its "secret" is the
+device token the server issued at login, kept only in the OS keyring (`secrets.py`): the
+same WeCom client then talks to the server exactly as it would to WeCom. This module only
+covers the server's own `/tagdesk/v1/` endpoints (which corp it serves, login).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from desktop.domain.errors import UserError
+from desktop.services import secrets
+from desktop.services.profiles import Profile
+from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, describe
+
+TIMEOUT_S = (5.0, 30.0)
+
+
+class TeamServerError(UserError):
+    """The team server refused, or could not be reached; one sentence in zh and en."""
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    corp_id: str
+    agent_id: int | None
+
+
+@dataclass(frozen=True)
+class LoginChallenge:
+    login_id: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class DeviceLogin:
+    userid: str
+    device_id: int
+    token: str
+
+
+def normalized_url(team_url: str) -> str:
+    """`team_url` with exactly one trailing slash; refused unless it is an http(s) URL."""
+    parts = urlsplit(team_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TeamServerError(
+            f"团队服务器地址 {team_url!r} 不是 http(s) 网址，例如 https://tagdesk.example.com/ 。",
+            f"The team server address {team_url!r} is not an http(s) URL such as "
+            "https://tagdesk.example.com/.",
+        )
+    return team_url.strip().rstrip("/") + "/"
+
+
+def team_api_base(team_url: str) -> str:
+    """Where the desktop's WeCom client sends its calls in team mode."""
+    return normalized_url(team_url) + "cgi-bin/"
+
+
+def fetch_info(team_url: str) -> TeamInfo:
+    data = _exchange("GET", team_url, "tagdesk/v1/info", None)
+    agent_id = data.get("agent_id")
+    return TeamInfo(str(data.get("corp_id", "")),
+                    agent_id if isinstance(agent_id, int) else None)
+
+
+def start_login(team_url: str, userid: str) -> LoginChallenge:
+    """Ask the server to send `userid` a one-time code through WeCom."""
+    data = _exchange("POST", team_url, "tagdesk/v1/login/start", {"userid": userid})
+    return LoginChallenge(str(data.get("login_id", "")), int(data.get("expires_in", 0)))
+
+
+def finish_login(team_url: str, challenge: LoginChallenge, code: str,
+                 device_name: str) -> DeviceLogin:
+    data = _exchange("POST", team_url, "tagdesk/v1/login/finish", {
+        "login_id": challenge.login_id, "code": code.strip(), "device_name": device_name,
+    })
+    return DeviceLogin(str(data.get("userid", "")), int(data.get("device_id", 0)),
+                       str(data.get("device_token", "")))
+
+
+def store_device_token(profile: Profile, token: str) -> None:
+    """The device token takes the place of the corp secret: keyring only."""
+    secrets.store_secret(profile.name, profile.corp_id, token)
+
+
+def load_device_token(profile: Profile) -> str:
+    try:
+        return secrets.load_secret(profile.name, profile.corp_id)
+    except secrets.SecretMissing:
+        info = describe(TEAM_NOT_LOGGED_IN, "login")
+        raise TeamServerError(info.zh.replace("配置名", profile.name),
+                              info.en.replace("NAME", profile.name)) from None
+
+
+def _exchange(method: str, team_url: str, path: str,
+              body: dict[str, Any] | None) -> dict[str, Any]:
+    url = normalized_url(team_url) + path
+    try:
+        response = requests.request(method, url, json=body, timeout=TIMEOUT_S)
+    except requests.RequestException as exc:
+        raise TeamServerError(
+            f"无法连接团队服务器 {normalized_url(team_url)}（{type(exc).__name__}），"
+            "请检查地址和网络。",
+            f"Cannot reach the team server at {normalized_url(team_url)} "
+            f"({type(exc).__name__}); check the address and the network.",
+        ) from None
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("errcode"), int):
+        raise TeamServerError(
+            f"{normalized_url(team_url)} 不是 TagDesk 团队服务器（HTTP {response.status_code}）。",
+            f"{normalized_url(team_url)} is not a TagDesk team server "
+            f"(HTTP {response.status_code}).",
+        )
+    errcode = data["errcode"]
+    if errcode != 0:
+        info = describe(errcode, path, str(data.get("errmsg", "")))
+        raise TeamServerError(f"{info.zh}（errcode {errcode}）", f"{info.en} (errcode {errcode})")
+    return data

@@ -1,0 +1,148 @@
+"""Helpers of the team server's tests: a throw-away PostgreSQL cluster, `tagdesk server
+serve` as a real process, isolated desktops, bounded waits."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from desktop.sandbox import SandboxServer
+
+START_TIMEOUT_S = 60
+
+
+def postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+                   key=lambda p: int(Path(p).parent.parent.name))
+    if not found:
+        pytest.fail("PostgreSQL is not installed (Debian: apt-get install postgresql); the team"
+                    " server's tests need its initdb and pg_ctl")
+    return Path(found[-1]).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PostgresCluster:
+    """A throw-away cluster on 127.0.0.1 with trust authentication for the `tagdesk` role."""
+
+    def __init__(self, bindir: Path, root: Path) -> None:
+        self.bindir = bindir
+        self.root = root
+        self.data = root / "data"
+        self.port = _free_port()
+        self._prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self._numbers = count(1)
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._prefix, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "tagdesk",
+                  "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+                   " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.root / "postgres.log"), "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://tagdesk@127.0.0.1:{self.port}/{dbname}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; its connection URL."""
+        name = f"team_{next(self._numbers)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}".encode())
+        return self.url(name)
+
+
+def desktop_env(tmp: Path) -> dict[str, str]:
+    """The environment of one isolated desktop: its own home and its own file keyring."""
+    return {
+        **os.environ,
+        "TAGDESK_HOME": str(tmp / "home"),
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(tmp / "xdg"),
+    }
+
+
+def tagdesk(*args: str, env: dict[str, str], stdin: str = "",
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "desktop", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def first_line(process: subprocess.Popen[str], timeout: float = START_TIMEOUT_S) -> str:
+    """The process's first stdout line, waiting at most `timeout` seconds."""
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            process.kill()
+            raise AssertionError(f"no first line within {timeout} s")
+    return process.stdout.readline()
+
+
+class TeamServerProcess:
+    """`tagdesk server serve` as a real process; `stop()` sends SIGTERM and returns the exit."""
+
+    def __init__(self, db_url: str, sandbox: SandboxServer, tmp: Path, *extra: str) -> None:
+        self.db_url = db_url
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "desktop", "server", "serve", "--db", db_url, "--port", "0",
+             "--wecom-api-base", sandbox.api_base, "--corp-id", sandbox.corp_id,
+             "--agent-id", str(sandbox.agent_id), "--secret-stdin", *extra],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=desktop_env(tmp),
+        )
+        assert self.process.stdin is not None
+        self.process.stdin.write(sandbox.secret + "\n")
+        self.process.stdin.close()
+        self.process.stdin = None
+        self.stderr = ""
+        self.line = first_line(self.process)
+        if not self.line:
+            _, err = self.process.communicate(timeout=30)
+            raise AssertionError(f"server did not start: {err}")
+        self.url: str = json.loads(self.line)["url"]
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            _, self.stderr = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, self.stderr = self.process.communicate()
+            raise
+        return self.process.returncode
+
+
+def wait_for(condition: Any, timeout: float = 30, what: str = "condition") -> Any:
+    """Poll `condition()` until it returns something truthy (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
