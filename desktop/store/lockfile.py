@@ -1,14 +1,18 @@
 """An OS-level exclusive lock beside the cache, so two TagDesk writers never share a cache.
 
-The lock dies with the process (a killed TagDesk never leaves a stale lock behind).
+The lock is `filelock`'s (flock on POSIX, msvcrt on Windows): it dies with the process, so
+a killed TagDesk never leaves a stale lock behind, and a lock held elsewhere is reported the
+same way on every platform. The holder writes "pid N" into a small file beside it, for the
+"in use" sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
 from pathlib import Path
-from typing import IO
+
+import filelock
 
 from desktop.store.errors import CacheLockedError
 
@@ -16,47 +20,26 @@ from desktop.store.errors import CacheLockedError
 class CacheLock:
     def __init__(self, cache_path: Path) -> None:
         self.path = cache_path.with_name(cache_path.name + ".lock")
+        self.holder_path = cache_path.with_name(cache_path.name + ".holder")
         self._cache_path = cache_path
-        self._handle: IO[str] | None = None
+        self._lock = filelock.FileLock(self.path, timeout=0, thread_local=False)
 
     def acquire(self) -> None:
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open while locked
         try:
-            _lock(handle)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            handle.close()
-            raise CacheLockedError(self._cache_path, holder) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        self._handle = handle
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise CacheLockedError(self._cache_path, self.holder()) from None
+        self.holder_path.write_text(f"pid {os.getpid()}", encoding="utf-8")
 
     def release(self) -> None:
-        if self._handle is not None:
-            _unlock(self._handle)
-            self._handle.close()
-            self._handle = None
+        if self._lock.is_locked:
+            with contextlib.suppress(OSError):
+                self.holder_path.unlink()
+            self._lock.release()
 
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    def holder(self) -> str:
+        """Who holds the lock, as its holder wrote it ("" when unknown)."""
+        try:
+            return self.holder_path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,24 @@ def test_a_failed_write_rolls_back(tmp_path: Path) -> None:
             cache.set_meta(conn, "k", "v")
             raise RuntimeError("boom")
         assert cache.get_meta("k") == ""
+
+
+def test_a_cache_held_by_another_process_is_refused_naming_it_and_freed_when_it_dies(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.sqlite"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from desktop.store.db import Cache;"
+         f" c = Cache(Path({str(path)!r}), exclusive=True); print('held', flush=True);"
+         " sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(CacheLockedError, match=f"pid {holder.pid}"):
+            Cache(path, exclusive=True)
+    finally:
+        holder.kill()  # no clean release: the OS frees the lock
+        holder.wait(10)
+    with Cache(path, exclusive=True):
+        pass
