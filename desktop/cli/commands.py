@@ -78,13 +78,15 @@ def profile_remove(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     from desktop.cli.batch_commands import offer_unfinished
+    from desktop.services.progress import WaitReporter
     from desktop.services.sync import run_sync
     from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
 
     with open_workspace(home(args), args.profile) as ws:
-        result = run_sync(ws.client(), ws.cache, operator=ws.operator, progress=StderrProgress(),
-                          chains=ws.profile.max_concurrency)
+        progress = WaitReporter(StderrProgress())
+        result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache, operator=ws.operator,
+                          progress=progress, chains=ws.profile.max_concurrency)
         ws.choose_demo_persona()
         offer_unfinished(TaggingService(ws), args.profile)
     if not args.json:

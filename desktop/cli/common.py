@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from desktop.services.workspace import Workspace
 
 SHOWN_FAILURES = 10
+WAIT_LINE_EVERY_S = 10.0  # a running wait (a 45009 countdown) is repeated this often
+_COUNTDOWN = re.compile(r"\d+ (秒|s\b)")
 
 
 def home(args: argparse.Namespace) -> Path:
@@ -30,19 +33,29 @@ def emit_json(data: object) -> None:
 
 
 class StderrProgress:
-    """Progress lines on stderr, at most one a second per phase (stdout stays for data)."""
+    """Progress lines on stderr, at most one a second per phase (stdout stays for data).
+
+    A line that starts to wait (a 45009 pause, a retry) is printed at once; while the same
+    wait goes on it is repeated every WAIT_LINE_EVERY_S with the time left."""
 
     def __init__(self) -> None:
         self._last: dict[str, float] = {}
+        self._waiting = ""
 
     def __call__(self, event: Progress) -> None:
         now = time.monotonic()
         final = event.total and event.done >= event.total
-        if not final and now - self._last.get(event.phase, 0.0) < 1.0:
+        wait_kind = _COUNTDOWN.sub("", event.waiting)  # the same wait, whatever time is left
+        new_wait = wait_kind != self._waiting
+        self._waiting = wait_kind
+        every = WAIT_LINE_EVERY_S if wait_kind else 1.0
+        if not final and not (new_wait and wait_kind) and (
+                now - self._last.get(event.phase, 0.0) < every):
             return
         self._last[event.phase] = now
         share = f" {event.done}/{event.total}" if event.total else ""
-        print(f"[{event.phase}]{share} {event.text}", file=sys.stderr, flush=True)
+        waiting = f" {event.waiting} ·" if event.waiting else ""
+        print(f"[{event.phase}]{share}{waiting} {event.text}", file=sys.stderr, flush=True)
 
 
 def open_synced_workspace(args: argparse.Namespace, *, write: bool) -> Workspace:

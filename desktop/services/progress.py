@@ -7,8 +7,11 @@ worker threads and signals, the CLI prints them.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from desktop.wecom.transport import WaitNotice
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Progress:
     done: int
     total: int          # 0 when unknown
     text: str = ""      # a readable line for the status bar
+    waiting: str = ""   # "中文 / English" while calls wait (a 45009 pause, a retry), else ""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -24,6 +28,56 @@ ProgressCallback = Callable[[Progress], None]
 
 def no_progress(_: Progress) -> None:
     """The default callback: report nothing."""
+
+
+RETRY_SHOWN_S = 60.0  # a retry line stays this long unless progress moves on first
+
+
+class WaitReporter:
+    """Puts what the WeCom calls are waiting for into the progress events.
+
+    Hand `on_wait` to the client (`Workspace.client(on_wait=...)`) and call the reporter
+    instead of `progress`: every event then carries `waiting` while a 45009 pause lasts
+    ("paused by WeCom's frequency limit, resuming in N s") or a call is being retried,
+    and a wait that begins re-sends the last event at once, so a stalled run never looks
+    hung. Thread-safe.
+    """
+
+    def __init__(self, progress: ProgressCallback, start: Progress | None = None) -> None:
+        """`start` is the event a wait before any progress is shown with."""
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._last = start or Progress("wecom", 0, 0)
+        self._notice: WaitNotice | None = None
+        self._until = 0.0
+
+    def __call__(self, event: Progress) -> None:
+        with self._lock:
+            if self._notice is not None and self._notice.kind == "retry" and (
+                    event.done != self._last.done or event.phase != self._last.phase):
+                self._notice = None  # calls go through again
+            self._last = event
+            waiting = self._waiting()
+        self._progress(replace(event, waiting=waiting) if waiting else event)
+
+    def on_wait(self, notice: WaitNotice) -> None:
+        with self._lock:
+            self._notice = notice
+            shown = notice.seconds if notice.kind == "rate_limit" else RETRY_SHOWN_S
+            self._until = time.monotonic() + shown
+            event = replace(self._last, waiting=notice.sentence())
+        self._progress(event)
+
+    def _waiting(self) -> str:
+        if self._notice is None:
+            return ""
+        left = self._until - time.monotonic()
+        if left <= 0:
+            self._notice = None
+            return ""
+        if self._notice.kind == "rate_limit":
+            return replace(self._notice, seconds=left).sentence()
+        return self._notice.sentence()
 
 
 class OperationCancelled(Exception):

@@ -53,6 +53,7 @@ class SyncResult:
     elapsed_s: float
     fetch_s: float      # waiting on WeCom (reading everything)
     write_s: float      # local work: replacing the cache
+    rate_limit_pauses: int = 0  # 45009 pauses the sync's calls waited out
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -60,6 +61,7 @@ class SyncResult:
             "groups": self.groups, "tag_links": self.tag_links, "api_calls": self.api_calls,
             "observed_changes": self.observed_changes, "elapsed_s": round(self.elapsed_s, 3),
             "fetch_s": round(self.fetch_s, 3), "write_s": round(self.write_s, 3),
+            "rate_limit_pauses": self.rate_limit_pauses,
         }
 
 
@@ -77,6 +79,7 @@ def run_sync(
     cancel = cancel or CancelToken()
     started = time.perf_counter()
     calls_before = client.api_calls
+    pauses_before = client.rate_limit_pauses
     snap = Snapshot()
 
     progress(Progress("tags", 0, 0, "读取标签… / Reading tags…"))
@@ -103,6 +106,7 @@ def run_sync(
         groups=written.groups, tag_links=written.tag_links,
         api_calls=client.api_calls - calls_before, observed_changes=written.observed_changes,
         elapsed_s=elapsed, fetch_s=fetch_s, write_s=written.elapsed_s,
+        rate_limit_pauses=client.rate_limit_pauses - pauses_before,
     )
     log.info("sync done: %s", result.as_json())
     progress(Progress("done", 1, 1, "同步完成 / Sync complete"))

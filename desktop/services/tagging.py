@@ -29,12 +29,19 @@ from desktop.domain.retag_plan import plan_toggle as plan_toggle_pure
 from desktop.services.changes import ChangeSet
 from desktop.services.outbox_runner import OutboxRunner, RunTally
 from desktop.services.profiles import Profile
-from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
+from desktop.services.progress import (
+    CancelToken,
+    Progress,
+    ProgressCallback,
+    WaitReporter,
+    no_progress,
+)
 from desktop.services.sync import heaviest_first, read_relations
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.outbox import BatchRecord, RowFailure, TagRecord
 from desktop.store.snapshot import LAST_SYNC_KEY, Snapshot, replace_relation_tags
+from desktop.wecom.client import WeComClient
 
 log = logging.getLogger("tagdesk.services.tagging")
 
@@ -126,6 +133,7 @@ class BatchResult:
     failures: list[RowFailure]
     pending: int = 0
     stop_reason: str = ""
+    rate_limit_pauses: int = 0   # 45009 pauses this run's calls waited out
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -133,6 +141,7 @@ class BatchResult:
             "applied": self.applied, "skipped": self.skipped, "failed": self.failed,
             "pending": self.pending, "api_calls": self.api_calls,
             "elapsed_s": round(self.elapsed_s, 3), "stop_reason": self.stop_reason,
+            "rate_limit_pauses": self.rate_limit_pauses,
         }
 
 
@@ -200,8 +209,9 @@ class TaggingService:
         owners = heaviest_first(self._cache, sorted({s.userid for s in states.values()}))
         snap = Snapshot()
         cancel = cancel or CancelToken()
-        with self._ws.client(cancel_event=cancel.event) as client:
-            read_relations(client, snap, owners, progress, cancel,
+        reporter = WaitReporter(progress)
+        with self._ws.client(cancel_event=cancel.event, on_wait=reporter.on_wait) as client:
+            read_relations(client, snap, owners, reporter, cancel,
                            self._ws.profile.max_concurrency)
         fetched = {(r.external_userid, r.userid): r.tag_ids for r in snap.relations
                    if (r.external_userid, r.userid) in wanted}
@@ -317,17 +327,18 @@ class TaggingService:
             limit = pilot_left if limit is None else min(limit, pilot_left)
         rows = outbox.pending_rows(self._cache, batch_id, limit)
         if not rows:
-            return self._finish(batch_id, started, RunTally(), 0, in_pilot, cancelled=False)
+            return self._finish(batch_id, started, RunTally(), None, in_pilot, cancelled=False)
         outbox.set_status(self._cache, batch_id, outbox.PILOT if in_pilot else outbox.RUNNING)
         stop = threading.Event()
-        client = self._ws.client(cancel_event=stop)
+        settled_before = record.counts.total - record.counts.pending
+        reporter = WaitReporter(progress, Progress(PHASE, settled_before, record.counts.total))
+        client = self._ws.client(cancel_event=stop, on_wait=reporter.on_wait)
         runner = OutboxRunner(
             self._cache, client, operator=record.operator or self._ws.operator,
             source=record.source, concurrency=self._ws.profile.max_concurrency,
             stop=stop, pause=pause,
         )
-        settled_before = record.counts.total - record.counts.pending
-        watch = _Watch(runner, self._ws.profile, progress, started, len(rows),
+        watch = _Watch(runner, self._ws.profile, reporter, started, len(rows),
                        settled_before, record.counts.total)
         workers: list[threading.Thread] = []
         try:
@@ -337,13 +348,13 @@ class TaggingService:
             stop.set()
             for worker in workers:
                 worker.join()
-            self._finish(batch_id, started, runner.tally, client.api_calls, in_pilot,
+            self._finish(batch_id, started, runner.tally, client, in_pilot,
                          cancelled=True, unsent=len(rows) - runner.tally.settled)
             raise
         finally:
             client.close()
         interrupted = cancelled and cancel is not None and cancel.interrupted
-        return self._finish(batch_id, started, runner.tally, client.api_calls, in_pilot,
+        return self._finish(batch_id, started, runner.tally, client, in_pilot,
                             cancelled=cancelled and not interrupted,
                             unsent=len(rows) - runner.tally.settled,
                             stop_reason=INTERRUPTED if interrupted else "")
@@ -389,8 +400,8 @@ class TaggingService:
                     f" / Tag {tag_id} is not in the local tag library; sync first."
                 )
 
-    def _finish(self, batch_id: str, started: float, tally: RunTally, api_calls: int,
-                in_pilot: bool, *, cancelled: bool, unsent: int = 0,
+    def _finish(self, batch_id: str, started: float, tally: RunTally,
+                client: WeComClient | None, in_pilot: bool, *, cancelled: bool, unsent: int = 0,
                 stop_reason: str = "") -> BatchResult:
         """Set the batch's status after a run and sum it up. `unsent` = rows of this run
         still pending (a pilot stays a pilot until all its rows are through)."""
@@ -409,11 +420,13 @@ class TaggingService:
                  counts.applied, counts.failed, counts.skipped, counts.pending)
         return BatchResult(
             batch_id=batch_id, planned=counts.total, applied=counts.applied,
-            skipped=counts.skipped, failed=counts.failed, api_calls=api_calls,
+            skipped=counts.skipped, failed=counts.failed,
+            api_calls=client.api_calls if client is not None else 0,
             elapsed_s=time.monotonic() - started, status=status,
             changes=ChangeSet(relation_ids=frozenset(tally.changed),
                               journal_appended=bool(tally.changed), batch_id=batch_id),
             failures=self.failures(batch_id), pending=counts.pending, stop_reason=stop_reason,
+            rate_limit_pauses=client.rate_limit_pauses if client is not None else 0,
         )
 
 

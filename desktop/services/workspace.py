@@ -1,4 +1,9 @@
-"""One opened profile: its settings, its cache, and a WeCom client for it."""
+"""One opened profile: its settings, its cache, and WeCom clients for it.
+
+Every client a workspace hands out is a view of the corp's one transport in this process
+(`desktop.wecom.registry`): a GUI sync, a batch and a `--refresh` running at once share
+one rate budget, one concurrency cap, one 45009 pause and one token.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from desktop.store.errors import CacheError
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.registry import acquire_transport, release_transport
+from desktop.wecom.transport import WaitListener, WeComTransport
 
 log = logging.getLogger("tagdesk.services")
 
@@ -54,7 +61,7 @@ class Workspace:
             persona = self.cache.get_meta(DEMO_PERSONA_KEY)
             if persona:
                 self.profile = replace(profile, userid=persona)
-        self._client: WeComClient | None = None
+        self._transport: WeComTransport | None = None
         self._lock = threading.Lock()
 
     @property
@@ -68,20 +75,19 @@ class Workspace:
             max_concurrency=self.profile.max_concurrency,
         )
 
-    def client(self, cancel_event: threading.Event | None = None) -> WeComClient:
-        """The shared client, or a fresh one bound to `cancel_event` for one operation."""
-        if cancel_event is not None:
-            return self._new_client(cancel_event)
+    def transport(self) -> WeComTransport:
+        """The corp's shared transport (taken from the registry on first use)."""
         with self._lock:
-            if self._client is None:
-                self._client = self._new_client(None)
-            return self._client
+            if self._transport is None:
+                self._transport = acquire_transport(
+                    self.profile.api_base, self.profile.corp_id, self._secret, self.limits)
+            return self._transport
 
-    def _new_client(self, cancel_event: threading.Event | None) -> WeComClient:
-        return WeComClient(
-            self.profile.api_base, self.profile.corp_id, self._secret,
-            limits=self.limits, cancel_event=cancel_event,
-        )
+    def client(self, cancel_event: threading.Event | None = None,
+               on_wait: WaitListener | None = None) -> WeComClient:
+        """A view of the corp's transport for one operation: `cancel_event` interrupts its
+        waits, `on_wait` hears when its calls wait (a 45009 pause, a retry)."""
+        return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait)
 
     def choose_demo_persona(self) -> None:
         """The demo user is the member with the most customers in a sales department."""
@@ -122,8 +128,10 @@ class Workspace:
             ExclusiveSets(self).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        with self._lock:
+            if self._transport is not None:
+                self._transport = None
+                release_transport(self.profile.api_base, self.profile.corp_id, self._secret)
         self.cache.close()
         if self.sandbox is not None:
             self.sandbox.stop()

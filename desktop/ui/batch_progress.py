@@ -186,7 +186,8 @@ class BatchProgressPanel(QWidget):
         if event.total:
             self.bar.setRange(0, event.total)
         self.bar.setValue(event.done)
-        self.counts.setText(event.text)  # the engine's counts, rate and ETA, in both languages
+        # the engine's counts, rate and ETA in both languages, after any wait (45009, retry)
+        self.counts.setText(f"{event.waiting}\n{event.text}" if event.waiting else event.text)
 
     def _finished(self, result: BatchResult) -> None:
         self.result = result

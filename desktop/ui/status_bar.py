@@ -71,7 +71,10 @@ class StatusBar(QStatusBar):
             self.progress.setValue(min(event.done, event.total))
         else:
             self.progress.setRange(0, 0)
-        self.progress_text.setText(_half(event.text))
+        text = _half(event.text)
+        if event.waiting:
+            text = f"{_half(event.waiting)} · {text}" if text else _half(event.waiting)
+        self.progress_text.setText(text)
 
     def sync_cancelling(self) -> None:
         self.cancel_button.setEnabled(False)

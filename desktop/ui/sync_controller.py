@@ -2,8 +2,9 @@
 
 The sync reads everything first and replaces the cache in one transaction, so a
 cancelled or failed sync leaves the cache exactly as it was. The client used for
-the run is bound to the task's cancel token, which interrupts even a request in
-flight. Progress is throttled to a few updates a second so a fast sync cannot
+the run is a view of the corp's shared transport bound to the task's cancel token,
+which interrupts even a request in flight; its waits (a 45009 pause, a retry) reach
+the status bar as the progress events' `waiting` line. Progress is throttled to a few updates a second so a fast sync cannot
 flood the event loop.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.services.changes import ChangeSet
-from desktop.services.progress import CancelToken, OperationCancelled, Progress
+from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult, run_sync
 from desktop.ui.context import AppContext
 from desktop.ui.tasks import Task
@@ -50,10 +51,11 @@ class SyncController(QObject):
         workspace = self._context.workspace
 
         def work(progress: Any, cancel: CancelToken) -> SyncResult:
-            client = workspace.client(cancel.event)
+            reporter = WaitReporter(progress)
+            client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
                 result = run_sync(client, workspace.cache, operator=workspace.operator,
-                                  progress=progress, cancel=cancel,
+                                  progress=reporter, cancel=cancel,
                                   chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
@@ -75,7 +77,8 @@ class SyncController(QObject):
     def _progress(self, event: Progress) -> None:
         now = time.monotonic()
         final = bool(event.total) and event.done >= event.total
-        if final or event.phase != "relations" or now - self._last_progress >= PROGRESS_INTERVAL_S:
+        if (final or event.waiting or event.phase != "relations"
+                or now - self._last_progress >= PROGRESS_INTERVAL_S):
             self._last_progress = now
             self.progressed.emit(event)
 

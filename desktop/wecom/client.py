@@ -33,7 +33,7 @@ from desktop.wecom.models import (
     parse_tag_groups,
 )
 from desktop.wecom.ratelimit import RateLimiter, RateLimits
-from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
+from desktop.wecom.transport import ApiRequest, CallStats, Effect, WaitListener, WeComTransport
 
 MAX_NAME_LENGTH = 30  # tag / group names, contact-way state and remark (code points)
 MAX_BATCH_USERIDS = 100  # batch/get_by_user
@@ -50,6 +50,10 @@ class WeComClient:
 
     ``api_base`` may be WeCom itself (``https://qyapi.weixin.qq.com/cgi-bin/``), a relay with a
     fixed IP, or the sandbox. Setting ``cancel_event`` interrupts every wait of every call.
+
+    Built this way a client owns its transport. :meth:`over` makes a cheap view of a shared
+    transport instead (the corp's one limiter, token and session): each view has its own
+    cancel event, counters and wait listener, and closing it leaves the transport open.
     """
 
     def __init__(
@@ -65,6 +69,25 @@ class WeComClient:
         self._transport = WeComTransport(
             api_base, corp_id, secret, limits=limits, cancel_event=cancel_event, session=session
         )
+        self._owns_transport = True
+        self._cancel = cancel_event
+        self.stats = CallStats()
+
+    @classmethod
+    def over(
+        cls,
+        transport: WeComTransport,
+        *,
+        cancel_event: threading.Event | None = None,
+        on_wait: WaitListener | None = None,
+    ) -> WeComClient:
+        """A view of a shared ``transport`` for one operation."""
+        view = cls.__new__(cls)
+        view._transport = transport
+        view._owns_transport = False
+        view._cancel = cancel_event
+        view.stats = CallStats(on_wait)
+        return view
 
     def __enter__(self) -> WeComClient:
         return self
@@ -79,12 +102,17 @@ class WeComClient:
 
     @property
     def api_calls(self) -> int:
-        """HTTP requests sent so far, including gettoken and retries."""
-        return self._transport.api_calls
+        """HTTP requests this client (view) sent so far, including gettoken and retries."""
+        return self.stats.api_calls
 
     def calls_by_path(self) -> dict[str, int]:
         """HTTP requests sent so far per API path, e.g. ``{"externalcontact/mark_tag": 12}``."""
-        return self._transport.calls_by_path()
+        return self.stats.calls_by_path()
+
+    @property
+    def rate_limit_pauses(self) -> int:
+        """45009 pauses this client's calls waited out (one per pause, however many calls)."""
+        return self.stats.rate_limit_pauses
 
     @property
     def limiter(self) -> RateLimiter:
@@ -92,12 +120,14 @@ class WeComClient:
         return self._transport.limiter
 
     def close(self) -> None:
-        """Release the HTTP connections (a session passed in stays open for its owner)."""
-        self._transport.close()
+        """Release the HTTP connections of an own transport (a view or a session passed in
+        stays open for its owner)."""
+        if self._owns_transport:
+            self._transport.close()
 
     def get_token(self) -> str:
         """The current access token (fetched lazily, cached until shortly before expiry)."""
-        return self._transport.get_token()
+        return self._transport.get_token(self._cancel, self.stats)
 
     # -- corp tags --------------------------------------------------------------------
 
@@ -363,12 +393,16 @@ class WeComClient:
     # -- plumbing ----------------------------------------------------------------------
 
     def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> dict[str, Any]:
-        return self._transport.call(ApiRequest("GET", path, params or {}))
+        return self._transport.call(
+            ApiRequest("GET", path, params or {}), cancel=self._cancel, stats=self.stats
+        )
 
     def _post(
         self, path: str, body: Mapping[str, Any], effect: Effect = Effect.READ
     ) -> dict[str, Any]:
-        return self._transport.call(ApiRequest("POST", path, body=body, effect=effect))
+        return self._transport.call(
+            ApiRequest("POST", path, body=body, effect=effect), cancel=self._cancel, stats=self.stats
+        )
 
     def _paged(
         self, path: str, body: Mapping[str, Any], key: str, limit: int

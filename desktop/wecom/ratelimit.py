@@ -1,11 +1,16 @@
 """Rate limit, concurrency cap and backoff: the one place that decides when a call may go.
 
-Every thread using one :class:`~desktop.wecom.client.WeComClient` shares one
-:class:`RateLimiter`. WeCom punishes bursts (45009 blocks the API for a minute or an hour)
+Every client view of one corp in a process shares one :class:`RateLimiter` (see
+:mod:`desktop.wecom.registry`). WeCom punishes bursts (45009 blocks the API for a minute or an hour)
 and more than about five ``mark_tag`` calls in flight (45033), so the limiter smooths the
 rate with a token bucket, never lets any 60 s window exceed ``calls_per_minute`` (a
 sliding window over the calls' start times), caps calls in flight, and on 45009 holds back
-*every* call until the pause ends. All waits can be interrupted through a ``threading.Event``.
+*every* call until the pause ends. All waits can be interrupted through a ``threading.Event``:
+the limiter's own, or one given per call (each view of a shared limiter has its own).
+
+A 45009 answer arrives after WeCom's block began, so the block ends at most
+``rate_limit_pause_s`` after that answer. Calls sent before the pause began that answer
+45009 too are echoes of the same block: they neither extend the pause nor count as another.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +33,9 @@ CANCEL_POLL_S = 0.05
 BURST_SHARE_OF_MINUTE = 1 / 6
 WINDOW_S = 60.0
 _MAX_BACKOFF_EXPONENT = 30
+
+PauseListener = Callable[[int, float], None]
+"""Called while a call waits out a 45009 pause: (the pause's serial number, seconds left)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,29 @@ class RateLimiter:
         self._refilled_at = self._clock.now()
         self._in_flight = 0
         self._paused_until = self._refilled_at
+        self._pause_started = float("-inf")
+        self._pause_serial = 0
         self._recent: deque[float] = deque()  # start times of the calls of the last minute
+
+    @property
+    def limits(self) -> RateLimits:
+        with self._cond:
+            return self._limits
+
+    def reconfigure(self, limits: RateLimits) -> None:
+        """Apply new limits (a profile edited while the limiter is shared); waiters re-check."""
+        with self._cond:
+            self._limits = limits
+            self._rate_per_s = limits.calls_per_minute / 60.0
+            self._capacity = max(1.0, limits.calls_per_minute * BURST_SHARE_OF_MINUTE)
+            self._tokens = min(self._tokens, self._capacity)
+            self._cond.notify_all()
+
+    @property
+    def pause_serial(self) -> int:
+        """How many 45009 pauses began so far; identifies the current one."""
+        with self._cond:
+            return self._pause_serial
 
     @property
     def in_flight(self) -> int:
@@ -114,16 +144,23 @@ class RateLimiter:
         with self._cond:
             return max(0.0, self._paused_until - self._clock.now())
 
-    def raise_if_cancelled(self) -> None:
-        """Raise :class:`CallCancelled` when the cancel event is set."""
-        if self._cancel is not None and self._cancel.is_set():
+    def raise_if_cancelled(self, cancel: threading.Event | None = None) -> None:
+        """Raise :class:`CallCancelled` when ``cancel`` (default: the limiter's event) is set."""
+        event = cancel if cancel is not None else self._cancel
+        if event is not None and event.is_set():
             raise CallCancelled()
 
-    def acquire(self) -> None:
-        """Block until no pause is active, a bucket token and a concurrency slot are free."""
-        with self._cond:
-            while True:
-                self.raise_if_cancelled()
+    def acquire(
+        self, cancel: threading.Event | None = None, on_pause: PauseListener | None = None
+    ) -> None:
+        """Block until no pause is active, a bucket token and a concurrency slot are free.
+
+        ``on_pause`` hears about a 45009 pause being waited out (outside the lock, at
+        every poll); ``cancel`` interrupts the wait.
+        """
+        while True:
+            with self._cond:
+                self.raise_if_cancelled(cancel)
                 now = self._clock.now()
                 self._refill(now)
                 wait_s = self._wait_needed(now)
@@ -132,7 +169,11 @@ class RateLimiter:
                     self._in_flight += 1
                     self._recent.append(now)
                     return
+                paused_left = self._paused_until - now
+                serial = self._pause_serial
                 self._clock.wait(self._cond, min(wait_s, CANCEL_POLL_S))
+            if on_pause is not None and paused_left > 0.0:
+                on_pause(serial, paused_left)
 
     def release(self) -> None:
         """Give the slot back and wake the waiters."""
@@ -141,26 +182,41 @@ class RateLimiter:
             self._cond.notify_all()
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(
+        self, cancel: threading.Event | None = None, on_pause: PauseListener | None = None
+    ) -> Iterator[None]:
         """``with limiter.slot():`` around exactly one HTTP request."""
-        self.acquire()
+        self.acquire(cancel, on_pause)
         try:
             yield
         finally:
             self.release()
 
-    def pause(self, seconds: float) -> None:
-        """Hold back every new call for ``seconds`` (never shortens a running pause)."""
+    def pause(self, seconds: float, *, sent_at: float | None = None) -> bool:
+        """Hold back every new call for ``seconds`` after a 45009 answer to a call sent at
+        ``sent_at`` (default now). Never shortens a running pause. Returns False when the
+        call was sent before the current pause began (an echo of the same block: nothing
+        changes), True when a new pause began or the running one was extended."""
         with self._cond:
-            self._paused_until = max(self._paused_until, self._clock.now() + seconds)
+            now = self._clock.now()
+            if sent_at is not None and sent_at < self._pause_started:
+                return False
+            until = now + seconds
+            if until <= self._paused_until:
+                return False
+            if now >= self._paused_until:
+                self._pause_serial += 1
+                self._pause_started = now
+            self._paused_until = until
             self._cond.notify_all()
+            return True
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float, cancel: threading.Event | None = None) -> None:
         """Interruptible sleep used for backoff between retries."""
         with self._cond:
             deadline = self._clock.now() + seconds
             while True:
-                self.raise_if_cancelled()
+                self.raise_if_cancelled(cancel)
                 remaining = deadline - self._clock.now()
                 if remaining <= 0.0:
                     return

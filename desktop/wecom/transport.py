@@ -1,7 +1,10 @@
 """HTTP exchange with WeCom: access token, retries, rate limit, counters, redacted logging.
 
 Every request TagDesk sends to WeCom goes through :meth:`WeComTransport.call`, so the
-network policy lives here and only here.
+network policy lives here and only here. One transport serves a corp for the whole process
+(:mod:`desktop.wecom.registry`); each operation calls it through its own cheap view, which
+brings its cancel event and a :class:`CallStats` (its own counts, and a listener told
+whenever a call waits: a 45009 pause or a retry).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -66,6 +69,84 @@ class _TransientFailure(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class WaitNotice:
+    """A call is waiting: a 45009 pause (``rate_limit``) or the backoff before a retry."""
+
+    kind: Literal["rate_limit", "retry"]
+    seconds: float  # left before the call goes again
+    path: str
+    attempt: int = 0  # the attempt about to be made (retry)
+    attempts: int = 0  # the most attempts a call gets
+    reason: tuple[str, str] = ("", "")  # why the last attempt failed (retry): (zh, en)
+
+    def sentence(self) -> str:
+        """One "中文 / English" line for progress displays."""
+        left = max(1, round(self.seconds))
+        if self.kind == "rate_limit":
+            return (
+                f"已被企业微信频率限制暂停，{left} 秒后继续"
+                f" / paused by WeCom's frequency limit, resuming in {left} s"
+            )
+        zh, en = self.reason
+        return (
+            f"正在重试 {self.path}（{zh}，第 {self.attempt}/{self.attempts} 次）"
+            f" / retrying {self.path} ({en}, attempt {self.attempt}/{self.attempts})"
+        )
+
+
+WaitListener = Callable[[WaitNotice], None]
+NOTICE_EVERY_S = 1.0  # repeat a running pause's countdown at most this often
+
+
+class CallStats:
+    """What one view's calls did: requests per path, 45009 pauses waited out; and who to
+    tell when a call waits. Thread-safe; the listener runs on the calling thread."""
+
+    def __init__(self, on_wait: WaitListener | None = None) -> None:
+        self.on_wait = on_wait
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self._pauses: set[int] = set()
+        self._told_at = float("-inf")
+        self._told_serial = -1
+
+    @property
+    def api_calls(self) -> int:
+        with self._lock:
+            return sum(self._calls.values())
+
+    def calls_by_path(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._calls)
+
+    @property
+    def rate_limit_pauses(self) -> int:
+        """Distinct 45009 pauses that held back (or were caused by) this view's calls."""
+        with self._lock:
+            return len(self._pauses)
+
+    def count(self, path: str) -> None:
+        with self._lock:
+            self._calls[path] += 1
+
+    def paused(self, serial: int, seconds: float, path: str) -> None:
+        """A call of this view is held back by pause ``serial``; tell the listener about a
+        new pause at once and about a running one at most every NOTICE_EVERY_S."""
+        now = time.monotonic()
+        with self._lock:
+            self._pauses.add(serial)
+            due = serial != self._told_serial or now - self._told_at >= NOTICE_EVERY_S
+            if due:
+                self._told_serial, self._told_at = serial, now
+        if due and self.on_wait is not None:
+            self.on_wait(WaitNotice("rate_limit", seconds, path))
+
+    def retrying(self, notice: WaitNotice) -> None:
+        if self.on_wait is not None:
+            self.on_wait(notice)
+
+
 @dataclass
 class _Token:
     value: str
@@ -86,16 +167,16 @@ class WeComTransport:
         session: requests.Session | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         install_urllib3_redaction()
         self._base = api_base if api_base.endswith("/") else api_base + "/"
         self.host = urlsplit(self._base).netloc or self._base
         self._corp_id = corp_id
         self._secret = secret
-        self._limits = limits
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._rng = rng if rng is not None else random.Random()
-        self.limiter = RateLimiter(limits, cancel_event=cancel_event, clock=self._clock)
+        self.limiter = limiter or RateLimiter(limits, cancel_event=cancel_event, clock=self._clock)
         self._owns_session = session is None
         self._session = session if session is not None else _new_session(limits)
         self._token_lock = threading.Lock()
@@ -120,7 +201,13 @@ class WeComTransport:
         if self._owns_session:
             self._session.close()
 
-    def get_token(self) -> str:
+    @property
+    def limits(self) -> RateLimits:
+        return self.limiter.limits
+
+    def get_token(
+        self, cancel: threading.Event | None = None, stats: CallStats | None = None
+    ) -> str:
         """A valid access token: cached, refreshed early, one fetch at a time."""
         with self._token_lock:
             if self._token is not None and self._clock.now() < self._token.refresh_at:
@@ -128,7 +215,7 @@ class WeComTransport:
             request = ApiRequest(
                 "GET", GETTOKEN_PATH, {"corpid": self._corp_id, "corpsecret": self._secret}
             )
-            data = self._exchange(request, token=None)
+            data = self._exchange(request, None, cancel, stats)
             value = data.get("access_token")
             if not isinstance(value, str) or not value:
                 raise WeComNetworkError(
@@ -140,17 +227,25 @@ class WeComTransport:
             log.info("access token fetched for %s, valid %.0f s", self.host, expires_in)
             return value
 
-    def call(self, request: ApiRequest) -> dict[str, Any]:
-        """Send ``request`` with a token; on a token error renew it once and resend once."""
-        token = self.get_token()
+    def call(
+        self,
+        request: ApiRequest,
+        *,
+        cancel: threading.Event | None = None,
+        stats: CallStats | None = None,
+    ) -> dict[str, Any]:
+        """Send ``request`` with a token; on a token error renew it once and resend once.
+
+        ``cancel`` interrupts every wait of this call; ``stats`` counts it for one view."""
+        token = self.get_token(cancel, stats)
         try:
-            return self._exchange(request, token=token)
+            return self._exchange(request, token, cancel, stats)
         except WeComError as err:
             if err.kind is not ErrorKind.TOKEN:
                 raise
             log.info("%s answered errcode %s: renewing the access token", request.path, err.errcode)
             self._drop_token(token)
-            return self._exchange(request, token=self.get_token())
+            return self._exchange(request, self.get_token(cancel, stats), cancel, stats)
 
     def _drop_token(self, failed: str) -> None:
         """Forget ``failed`` unless another thread already replaced it (single flight)."""
@@ -158,18 +253,25 @@ class WeComTransport:
             if self._token is not None and self._token.value == failed:
                 self._token = None
 
-    def _exchange(self, request: ApiRequest, *, token: str | None) -> dict[str, Any]:
+    def _exchange(
+        self,
+        request: ApiRequest,
+        token: str | None,
+        cancel: threading.Event | None,
+        stats: CallStats | None,
+    ) -> dict[str, Any]:
         """Send until WeCom answers for good, retrying transient failures with backoff."""
+        limits = self.limits
         attempt = 0
         maybe_applied = False
         while True:
             attempt += 1
             try:
-                data = self._send_once(request, token)
+                data, sent_at = self._send_once(request, token, cancel, stats)
             except _TransientFailure as failure:
                 maybe_applied |= failure.maybe_sent and request.effect is not Effect.READ
                 resend_unsafe = failure.maybe_sent and request.effect is Effect.WRITE
-                if attempt > self._limits.max_retries or resend_unsafe:
+                if attempt > limits.max_retries or resend_unsafe:
                     raise WeComNetworkError(
                         self.host,
                         request.path,
@@ -178,40 +280,63 @@ class WeComTransport:
                         status=failure.status,
                         may_have_applied=maybe_applied,
                     ) from None
-                self._back_off(request.path, failure.reason.value, attempt)
+                self._back_off(request.path, _why(failure), attempt, cancel, stats)
                 continue
             errcode = _errcode(data) or 0
             if errcode == 0:
                 return data
             error = WeComError(errcode, self._scrub(str(data.get("errmsg", ""))), request.path)
-            if attempt > self._limits.max_retries:
+            if attempt > limits.max_retries:
                 raise error
             if error.kind is ErrorKind.RATE_LIMITED:
-                pause_s = self._limits.rate_limit_pause_s
-                log.warning(
-                    "%s hit the frequency limit (45009): pausing all calls %.1f s",
-                    request.path,
-                    pause_s,
-                )
-                self.limiter.pause(pause_s)
+                pause_s = limits.rate_limit_pause_s
+                if self.limiter.pause(pause_s, sent_at=sent_at):
+                    log.warning(
+                        "%s hit the frequency limit (45009): pausing all calls %.1f s",
+                        request.path,
+                        pause_s,
+                    )
+                if stats is not None:
+                    serial = self.limiter.pause_serial
+                    stats.paused(serial, self.limiter.pause_remaining(), request.path)
             elif error.kind in (ErrorKind.RETRYABLE, ErrorKind.CONCURRENCY):
-                self._back_off(request.path, f"errcode {errcode}", attempt)
+                why = (f"错误码 {errcode}", f"errcode {errcode}")
+                self._back_off(request.path, why, attempt, cancel, stats)
             else:
                 raise error
 
-    def _back_off(self, path: str, why: str, attempt: int) -> None:
-        delay = backoff_delay(attempt, self._limits, self._rng)
+    def _back_off(
+        self,
+        path: str,
+        why: tuple[str, str],
+        attempt: int,
+        cancel: threading.Event | None,
+        stats: CallStats | None,
+    ) -> None:
+        limits = self.limits
+        delay = backoff_delay(attempt, limits, self._rng)
         log.warning(
             "%s failed (%s); retry %d/%d in %.2f s",
             path,
-            why,
+            why[1],
             attempt,
-            self._limits.max_retries,
+            limits.max_retries,
             delay,
         )
-        self.limiter.sleep(delay)
+        if stats is not None:
+            stats.retrying(
+                WaitNotice("retry", delay, path, attempt + 1, limits.max_retries + 1, why)
+            )
+        self.limiter.sleep(delay, cancel)
 
-    def _send_once(self, request: ApiRequest, token: str | None) -> dict[str, Any]:
+    def _send_once(
+        self,
+        request: ApiRequest,
+        token: str | None,
+        cancel: threading.Event | None,
+        stats: CallStats | None,
+    ) -> tuple[dict[str, Any], float]:
+        """One exchange; returns the answer and when the request was sent (limiter clock)."""
         params: dict[str, str | int] = dict(request.params)
         if token is not None:
             params["access_token"] = token
@@ -220,8 +345,15 @@ class WeComTransport:
         if request.body is not None:
             body = json.dumps(request.body, ensure_ascii=False).encode("utf-8")
             headers = _JSON_HEADERS
-        with self.limiter.slot():
+        def on_pause(serial: int, seconds: float) -> None:
+            if stats is not None:
+                stats.paused(serial, seconds, request.path)
+
+        with self.limiter.slot(cancel, on_pause):
             self._count(request.path)
+            if stats is not None:
+                stats.count(request.path)
+            sent_at = self._clock.now()
             started = time.monotonic()
             response = self._http(request, params, body, headers)
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -241,7 +373,7 @@ class WeComTransport:
             _errcode(data),
             elapsed_ms,
         )
-        return data
+        return data, sent_at
 
     def _http(
         self,
@@ -263,7 +395,7 @@ class WeComTransport:
                 params=params,
                 data=body,
                 headers=headers,
-                timeout=(self._limits.connect_timeout_s, self._limits.read_timeout_s),
+                timeout=(self.limits.connect_timeout_s, self.limits.read_timeout_s),
             )
         except requests.exceptions.RequestException as exc:
             failure = self._classify(exc, request.path)
@@ -316,6 +448,23 @@ class WeComTransport:
             if secret:
                 text = text.replace(secret, MASK)
         return text
+
+
+_REASONS: dict[NetworkReason, tuple[str, str]] = {
+    NetworkReason.UNREACHABLE: ("无法连接", "unreachable"),
+    NetworkReason.TIMEOUT: ("没有应答", "no answer in time"),
+    NetworkReason.CONNECTION_LOST: ("连接中断", "connection lost"),
+    NetworkReason.SERVER_ERROR: ("服务器错误", "server error"),
+    NetworkReason.BAD_RESPONSE: ("无效应答", "bad answer"),
+}
+
+
+def _why(failure: _TransientFailure) -> tuple[str, str]:
+    """A short (zh, en) name of a transient failure for the retry line."""
+    zh, en = _REASONS[failure.reason]
+    if failure.status:
+        return f"{zh} HTTP {failure.status}", f"{en} HTTP {failure.status}"
+    return zh, en
 
 
 def _new_session(limits: RateLimits) -> requests.Session:
