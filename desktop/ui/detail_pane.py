@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -247,6 +247,11 @@ class DetailPane(QWidget):
         return texts.get(action, action)
 
     # -- events ------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._render()
+        super().changeEvent(event)
 
     def _anchor_clicked(self, url: QUrl) -> None:
         if url.toString() == LOAD_PERSONAL:

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QMimeData,
     QModelIndex,
     QObject,
@@ -209,12 +210,11 @@ class FavouritesBar(QWidget):
         self.view.setFrameShape(QListView.Shape.NoFrame)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.viewport().setAutoFillBackground(False)
-        self.hint = QLabel(self.tr("Pin tags here: drag them from the tree or right-click → Pin"))
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
         self.title = QLabel()
         self.title.setPixmap(icon("pin").pixmap(16, 16))
-        self.title.setToolTip(self.tr("Favourites"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
@@ -223,7 +223,17 @@ class FavouritesBar(QWidget):
         self.view.clicked.connect(self._clicked)
         self.model.modelReset.connect(self._update_size)
         context.changed.connect(self._on_changed)
+        self.retranslate()
         self._update_size()
+
+    def retranslate(self) -> None:
+        self.hint.setText(self.tr("Pin tags here: drag them from the tree or right-click → Pin"))
+        self.title.setToolTip(self.tr("Favourites"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def tag_for_slot(self, n: int) -> str | None:
         """The tag id of favourite `n` (1-based; the main window maps Alt+1..3 here)."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -84,17 +84,13 @@ class FilterBar(QWidget):
         self.edit.setObjectName("filterEdit")
         self.edit.setClearButtonEnabled(True)
         self.edit.addAction(icon("filter"), QLineEdit.ActionPosition.LeadingPosition)
-        self.edit.setPlaceholderText(
-            self.tr("Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added>=2025-01"))
         self.error = QLabel()
         self.error.setObjectName("filterError")
         self.error.setTextFormat(Qt.TextFormat.RichText)
         self.error.setWordWrap(True)
         self.error.hide()
-        self.recent_button = self._menu_button("clock", self.tr("Recent filters"),
-                                               self._fill_recent)
-        self.saved_button = self._menu_button("bookmark", self.tr("Saved filters"),
-                                              self._fill_saved)
+        self.recent_button = self._menu_button("clock", self._fill_recent)
+        self.saved_button = self._menu_button("bookmark", self._fill_saved)
         self.completions = TagCompletionModel(self)
         self.completer = QCompleter(self.completions, self)
         self.completer.setWidget(self.edit)
@@ -118,6 +114,18 @@ class FilterBar(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.error)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(
+            self.tr("Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added>=2025-01"))
+        self.recent_button.setToolTip(self.tr("Recent filters"))
+        self.saved_button.setToolTip(self.tr("Saved filters"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # -- public API --------------------------------------------------------------
 
@@ -250,10 +258,9 @@ class FilterBar(QWidget):
 
     # -- menus -------------------------------------------------------------------
 
-    def _menu_button(self, icon_name: str, tip: str, fill: Any) -> QToolButton:
+    def _menu_button(self, icon_name: str, fill: Any) -> QToolButton:
         button = QToolButton(self)
         button.setIcon(icon(icon_name))
-        button.setToolTip(tip)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         menu.aboutToShow.connect(lambda: fill(menu))

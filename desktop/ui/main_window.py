@@ -13,13 +13,14 @@ from functools import partial
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
     QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +62,21 @@ from desktop.ui.tag_tree_view import TagTreeView
 
 FAVOURITE_SLOTS = 3
 
+Text = Callable[[], str]
+"""A user-visible text, asked again after a language switch."""
+
+
+def _set_text(target: QAction | QMenu | QToolBar, text: str) -> None:
+    if isinstance(target, QAction):
+        target.setText(text)
+    else:
+        target.setTitle(text) if isinstance(target, QMenu) else target.setWindowTitle(text)
+
+
+def _step(verb: str, text: str) -> str:
+    """"Undo" / "Undo Remove 高意向 from 6 customers"."""
+    return f"{verb} {text}" if text else verb
+
 
 def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
     """The key sequences without repeats and empties, first one first.
@@ -80,7 +96,7 @@ def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
 
 
 class MainWindow(QMainWindow):
-    languageRequested = Signal(str)     # the session rebuilds the window in that language
+    languageRequested = Signal(str)     # the session installs that language; widgets retranslate
 
     def __init__(self, context: AppContext, settings: Settings, sync: SyncController,
                  language: str, parent: QWidget | None = None) -> None:
@@ -90,6 +106,7 @@ class MainWindow(QMainWindow):
         self.sync = sync
         self.language = language
         self.picker: TagPicker | None = None
+        self._texts: list[tuple[QAction | QMenu | QToolBar, Text]] = []
         self._dialogs: list[QWidget] = []
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
@@ -198,6 +215,9 @@ class MainWindow(QMainWindow):
         else:
             self._keep(dialog)
 
+    def _favourite_title(self, slot: int) -> str:
+        return self.tr("Toggle favourite %1").replace("%1", str(slot))
+
     def toggle_favourite(self, slot: int) -> None:
         tag_id = self.favourites.tag_for_slot(slot)
         ids = self.selected_relation_ids()
@@ -247,9 +267,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1400, 860)
 
-    def _action(self, text: str, slot: Callable[[], Any], *, icon_name: str = "",
+    def _translated(self, target: QAction | QMenu | QToolBar, text: Text) -> None:
+        """Give `target` its text now and again after every language switch."""
+        self._texts.append((target, text))
+        _set_text(target, text())
+
+    def _action(self, text: Text, slot: Callable[[], Any], *, icon_name: str = "",
                 keys: list[QKeySequence] | None = None) -> QAction:
-        action = QAction(text, self)
+        action = QAction(self)
+        self._translated(action, text)
         if icon_name:
             action.setIcon(icon(icon_name))
         if keys:
@@ -260,91 +286,107 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence
-        self.sync_action = self._action(self.tr("Sync now"), self.start_sync, icon_name="sync",
+        self.sync_action = self._action(lambda: self.tr("Sync now"), self.start_sync, icon_name="sync",
                                         keys=[key(key.StandardKey.Refresh), key("F5")])
-        self.cancel_sync_action = self._action(self.tr("Cancel sync"), self._cancel_sync,
+        self.cancel_sync_action = self._action(lambda: self.tr("Cancel sync"), self._cancel_sync,
                                                icon_name="cancel")
         self.cancel_sync_action.setEnabled(self.sync.running)
-        quit_action = self._action(self.tr("Quit"), self.close, icon_name="quit",
+        quit_action = self._action(lambda: self.tr("Quit"), self.close, icon_name="quit",
                                    keys=[key(key.StandardKey.Quit), key("Ctrl+Q")])
-        self.undo_action = self.context.undo_stack.createUndoAction(self, self.tr("Undo"))
-        self.undo_action.setShortcuts(key.StandardKey.Undo)
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.context.undo_stack.createRedoAction(self, self.tr("Redo"))
-        self.redo_action.setShortcuts(key.StandardKey.Redo)
-        self.redo_action.setIcon(icon("redo"))
-        self.addActions([self.undo_action, self.redo_action])
-        select_all = self._action(self.tr("Select all customers"), self.table.selectAll,
+        stack = self.context.undo_stack
+        self._steps = {"undo": stack.undoText(), "redo": stack.redoText()}
+        self.undo_action = self._action(lambda: _step(self.tr("Undo"), self._steps["undo"]),
+                                        stack.undo, icon_name="undo",
+                                        keys=key.keyBindings(key.StandardKey.Undo))
+        self.redo_action = self._action(lambda: _step(self.tr("Redo"), self._steps["redo"]),
+                                        stack.redo, icon_name="redo",
+                                        keys=key.keyBindings(key.StandardKey.Redo))
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text_changed)
+        stack.redoTextChanged.connect(self._redo_text_changed)
+        select_all = self._action(lambda: self.tr("Select all customers"), self.table.selectAll,
                                   keys=[key(key.StandardKey.SelectAll)])
-        find = self._action(self.tr("Filter…"), self._focus_filter, icon_name="search",
+        find = self._action(lambda: self.tr("Filter…"), self._focus_filter, icon_name="search",
                             keys=[key(key.StandardKey.Find), key("Ctrl+L")])
-        self.picker_action = self._action(self.tr("Tag selected customers…"),
+        self.picker_action = self._action(lambda: self.tr("Tag selected customers…"),
                                           self.open_tag_picker, icon_name="tag",
                                           keys=[key("T"), key("Ctrl+T")])
         self.favourite_actions = [
-            self._action(self.tr("Toggle favourite %1").replace("%1", str(n)),
+            self._action(partial(self._favourite_title, n),
                          partial(self.toggle_favourite, n), icon_name="pin",
                          keys=[key(f"Alt+{n}")])
             for n in range(1, FAVOURITE_SLOTS + 1)
         ]
-        self.retag_action = self._action(self.tr("Retag…"), self.open_retag_dialog,
+        self.retag_action = self._action(lambda: self.tr("Retag…"), self.open_retag_dialog,
                                          icon_name="tag", keys=[key("Ctrl+Shift+T")])
-        import_action = self._action(self.tr("Import tags from a spreadsheet…"),
+        import_action = self._action(lambda: self.tr("Import tags from a spreadsheet…"),
                                      self.open_import_wizard, icon_name="import",
                                      keys=[key("Ctrl+I")])
-        export_action = self._action(self.tr("Export customers…"), self.open_export_dialog,
+        export_action = self._action(lambda: self.tr("Export customers…"), self.open_export_dialog,
                                      icon_name="export", keys=[key("Ctrl+E")])
-        batches_action = self._action(self.tr("Unfinished batches…"), self.show_unfinished_batches)
-        exclusive_action = self._action(self.tr("Mutually exclusive tags…"),
+        batches_action = self._action(lambda: self.tr("Unfinished batches…"), self.show_unfinished_batches)
+        exclusive_action = self._action(lambda: self.tr("Mutually exclusive tags…"),
                                         self.open_exclusive_sets)
-        audit_action = self._action(self.tr("Audit log…"), self.open_audit_viewer,
+        audit_action = self._action(lambda: self.tr("Audit log…"), self.open_audit_viewer,
                                     icon_name="clock", keys=[key("Ctrl+Shift+L")])
-        reports_action = self._action(self.tr("Reports…"), self.open_reports,
+        reports_action = self._action(lambda: self.tr("Reports…"), self.open_reports,
                                       icon_name="columns", keys=[key("Ctrl+Shift+R")])
-        clear_filter = self._action(self.tr("Show all customers"),
+        clear_filter = self._action(lambda: self.tr("Show all customers"),
                                     lambda: self.filter_bar.set_filter(""), icon_name="clear")
-        syntax = self._action(self.tr("Filter syntax"), self._show_syntax, icon_name="help",
+        syntax = self._action(lambda: self.tr("Filter syntax"), self._show_syntax, icon_name="help",
                               keys=[key(key.StandardKey.HelpContents)])
-        about = self._action(self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
+        about = self._action(lambda: self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
 
         menus = self.menuBar()
-        file_menu = menus.addMenu(self.tr("&File"))
+        file_menu = menus.addMenu("")
+        self._translated(file_menu, lambda: self.tr("&File"))
         file_menu.addActions([self.sync_action, self.cancel_sync_action])
         file_menu.addSeparator()
         file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu = menus.addMenu("")
+        self._translated(edit_menu, lambda: self.tr("&Edit"))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addActions([select_all, find, clear_filter])
-        view_menu = menus.addMenu(self.tr("&View"))
-        for pane, title in ((self.tag_panel, self.tr("Tag tree")),
-                            (self.detail, self.tr("Customer detail"))):
-            toggle = QAction(title, self, checkable=True, checked=True)
+        view_menu = menus.addMenu("")
+        self._translated(view_menu, lambda: self.tr("&View"))
+        titles: list[tuple[QWidget, Text]] = [(self.tag_panel, lambda: self.tr("Tag tree")),
+                                              (self.detail, lambda: self.tr("Customer detail"))]
+        for pane, title in titles:
+            toggle = QAction(self, checkable=True, checked=True)
+            self._translated(toggle, title)
             toggle.toggled.connect(pane.setVisible)
             view_menu.addAction(toggle)
         self.detail_toggle = toggle
         view_menu.addSeparator()
         view_menu.addActions([audit_action, reports_action])
         view_menu.addSeparator()
-        language_menu = view_menu.addMenu(icon("language"), self.tr("Language"))
-        group = QActionGroup(self)
+        language_menu = view_menu.addMenu(icon("language"), "")
+        self._translated(language_menu, lambda: self.tr("Language"))
+        group = self.language_group = QActionGroup(self)
         for code, name in LANGUAGES.items():
             action = QAction(name, self, checkable=True, checked=code == self.language)
             action.setData(code)
             action.triggered.connect(lambda _checked=False, c=code: self._switch_language(c))
             group.addAction(action)
             language_menu.addAction(action)
-        tags_menu = menus.addMenu(self.tr("&Tags"))
+        tags_menu = menus.addMenu("")
+        self._translated(tags_menu, lambda: self.tr("&Tags"))
         tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
                               exclusive_action])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
-        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu = menus.addMenu("")
+        self._translated(help_menu, lambda: self.tr("&Help"))
         help_menu.addActions([syntax, about])
 
-        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar = self.addToolBar("")
+        self._translated(toolbar, lambda: self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -479,6 +521,31 @@ class MainWindow(QMainWindow):
     def _switch_language(self, code: str) -> None:
         if code != self.language:
             self.languageRequested.emit(code)
+
+    def set_language(self, code: str) -> None:
+        """The session installed `code`: every widget retranslates on the LanguageChange event."""
+        self.language = code
+        for action in self.language_group.actions():
+            action.setChecked(action.data() == code)
+
+    def _undo_text_changed(self, text: str) -> None:
+        self._steps["undo"] = text
+        self.undo_action.setText(_step(self.tr("Undo"), text))
+
+    def _redo_text_changed(self, text: str) -> None:
+        self._steps["redo"] = text
+        self.redo_action.setText(_step(self.tr("Redo"), text))
+
+    def retranslate(self) -> None:
+        """Menus, actions, toolbar and title in the installed language; nothing else changes."""
+        for target, text in self._texts:
+            _set_text(target, text())
+        self._retitle()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _show_syntax(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Filter syntax"),

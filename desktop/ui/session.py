@@ -1,13 +1,13 @@
 """One opened profile in the GUI: its context, sync controller and main window.
 
-The session outlives the window: switching the language builds a fresh window in
-the new language (every widget, including the tag tree, is translated that way)
-while the context, a running sync and the undo history carry on.
+Switching the language installs the new catalogues; Qt then sends every widget a
+LanguageChange event and each one retranslates in place, so the typed filter, the
+selection, scroll positions, the expanded tree and open windows all stay as they were.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from desktop.services.workspace import Workspace
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -19,8 +19,6 @@ from desktop.ui.sync_controller import SyncController
 
 
 class GuiSession(QObject):
-    windowReplaced = Signal(object)     # the new MainWindow
-
     def __init__(self, workspace: Workspace, settings: Settings,
                  translations: Translations, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,13 +42,7 @@ class GuiSession(QObject):
     def switch_language(self, language: str) -> None:
         self.settings.language = language
         self.translations.install(language)
-        old = self.window
-        old.save_layout()
-        self.window = self._new_window()
-        self.window.show()
-        old.hide()
-        old.deleteLater()
-        self.windowReplaced.emit(self.window)
+        self.window.set_language(language)
 
     def close(self) -> None:
         """Stop background work and release the profile (its cache lock, the demo sandbox)."""

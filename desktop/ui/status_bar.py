@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from desktop.services.progress import Progress
@@ -29,7 +31,6 @@ class StatusBar(QStatusBar):
         self.cancel_button.setObjectName("cancelSync")
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.setAutoRaise(True)
-        self.cancel_button.setToolTip(self.tr("Cancel sync"))
         self.counts = QLabel()
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
@@ -38,13 +39,32 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.counts)
+        self._shown: dict[str, tuple[Any, ...]] = {}
         self.sync_idle()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Labels again in the installed language, with the values they show."""
+        self.cancel_button.setToolTip(self.tr("Cancel sync"))
+        if "profile" in self._shown:
+            self.set_profile(*self._shown["profile"])
+        if "last_sync" in self._shown:
+            self.set_last_sync(*self._shown["last_sync"])
+        if "counts" in self._shown:
+            self.set_counts(*self._shown["counts"])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_profile(self, name: str, operator: str) -> None:
+        self._shown["profile"] = (name, operator)
         who = f" · {operator}" if operator else ""
         self.profile.setText(self.tr("Profile: %1").replace("%1", name) + who)
 
     def set_last_sync(self, timestamp: float | None) -> None:
+        self._shown["last_sync"] = (timestamp,)
         if not timestamp:
             self.last_sync.setText(self.tr("Never synced"))
             return
@@ -52,6 +72,7 @@ class StatusBar(QStatusBar):
         self.last_sync.setText(self.tr("Last sync: %1").replace("%1", when))
 
     def set_counts(self, shown: int, customers: int, total: int, total_customers: int) -> None:
+        self._shown["counts"] = (shown, customers, total, total_customers)
         text = self.tr("%1 / %2 relations · %3 customers")
         self.counts.setText(text.replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
                             .replace("%3", f"{customers:,}"))

@@ -186,6 +186,13 @@ class TagTreeModel(QAbstractItemModel):
         children = self._children(parent)
         return bool(children)
 
+    def retranslate(self) -> None:
+        """Headers and section names are translated when asked: tell the views to ask again."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 1)
+        roots = self.tree.roots
+        if roots:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(roots) - 1, 1))
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:

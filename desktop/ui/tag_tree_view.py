@@ -58,7 +58,6 @@ class TagTreeView(QWidget):
         self.context = context
         self.model = TagTreeModel(context, self)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Find a tag: 中文, pinyin, gyx, V3"))
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -88,6 +87,27 @@ class TagTreeView(QWidget):
         self._current_key = ""
         self._build_actions()
         self._connect()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the installed language; the expanded rows and the selection stay."""
+        self.search.setPlaceholderText(self.tr("Find a tag: 中文, pinyin, gyx, V3"))
+        texts = {
+            self.new_tag_action: self.tr("New tag…"),
+            self.new_group_action: self.tr("New tag group…"),
+            self.rename_action: self.tr("Rename…"),
+            self.abbreviation_action: self.tr("Abbreviation…"),
+            self.pin_action: self.tr("Pin to favourites"),
+            self.delete_action: self.tr("Delete…"),
+        }
+        for action, text in texts.items():
+            action.setText(text)
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -297,8 +317,8 @@ class TagTreeView(QWidget):
     # -- wiring ---------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        def action(text: str, slot: Callable[[], object], keys: QKeySequence | str = "") -> QAction:
-            item = QAction(text, self)
+        def action(slot: Callable[[], object], keys: QKeySequence | str = "") -> QAction:
+            item = QAction(self)
             if keys:
                 item.setShortcut(QKeySequence(keys))
                 item.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -306,12 +326,12 @@ class TagTreeView(QWidget):
             self.addAction(item)
             return item
 
-        self.new_tag_action = action(self.tr("New tag…"), self.new_tag, "Ctrl+N")
-        self.new_group_action = action(self.tr("New tag group…"), self.new_group, "Ctrl+Shift+N")
-        self.rename_action = action(self.tr("Rename…"), self.rename_current, "F2")
-        self.abbreviation_action = action(self.tr("Abbreviation…"), self.edit_abbreviation)
-        self.pin_action = action(self.tr("Pin to favourites"), self.toggle_pin, "Ctrl+P")
-        self.delete_action = action(self.tr("Delete…"), self.delete_current,
+        self.new_tag_action = action(self.new_tag, "Ctrl+N")
+        self.new_group_action = action(self.new_group, "Ctrl+Shift+N")
+        self.rename_action = action(self.rename_current, "F2")
+        self.abbreviation_action = action(self.edit_abbreviation)
+        self.pin_action = action(self.toggle_pin, "Ctrl+P")
+        self.delete_action = action(self.delete_current,
                                     QKeySequence(QKeySequence.StandardKey.Delete))
 
     def _connect(self) -> None:

@@ -927,12 +927,12 @@
 <context>
     <name>FavouritesBar</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="212"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="230"/>
         <source>Pin tags here: drag them from the tree or right-click → Pin</source>
         <translation>Pin tags here: drag them from the tree or right-click → Pin</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="217"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="231"/>
         <source>Favourites</source>
         <translation>Favourites</translation>
     </message>
@@ -940,22 +940,22 @@
 <context>
     <name>FavouritesModel</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="88"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
         <source>Abbreviation: %1</source>
         <translation>Abbreviation: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="90"/>
         <source>Click to add or remove it on the selected customers</source>
         <translation>Click to add or remove it on the selected customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="91"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="92"/>
         <source>Alt+%1 or click: add or remove it on the selected customers</source>
         <translation>Alt+%1 or click: add or remove it on the selected customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="93"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="94"/>
         <source>Drag to reorder</source>
         <translation>Drag to reorder</translation>
     </message>
@@ -963,42 +963,42 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="88"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="121"/>
         <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
         <translation>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="94"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="122"/>
         <source>Recent filters</source>
         <translation>Recent filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="96"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="123"/>
         <source>Saved filters</source>
         <translation>Saved filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="267"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="274"/>
         <source>No recent filters</source>
         <translation>No recent filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="273"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
         <source>Save current filter…</source>
         <translation>Save current filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="284"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="291"/>
         <source>Delete saved filter</source>
         <translation>Delete saved filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Save filter</source>
         <translation>Save filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
@@ -1129,215 +1129,217 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="141"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="136"/>
+        <location filename="../../desktop/ui/main_window.py" line="153"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="150"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="225"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="209"/>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="474"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="265"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="533"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="301"/>
+        <location filename="../../desktop/ui/main_window.py" line="537"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <location filename="../../desktop/ui/main_window.py" line="310"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="312"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="314"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="219"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="325"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="300"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="302"/>
+        <location filename="../../desktop/ui/main_window.py" line="335"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="337"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
-        <location filename="../../desktop/ui/main_window.py" line="484"/>
+        <location filename="../../desktop/ui/main_window.py" line="339"/>
+        <location filename="../../desktop/ui/main_window.py" line="551"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
-        <location filename="../../desktop/ui/main_window.py" line="493"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="358"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="359"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="347"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="435"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="436"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="457"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1345,37 +1347,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444"/>
+        <location filename="../../desktop/ui/main_window.py" line="486"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="454"/>
+        <location filename="../../desktop/ui/main_window.py" line="496"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="460"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="463"/>
+        <location filename="../../desktop/ui/main_window.py" line="505"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="485"/>
+        <location filename="../../desktop/ui/main_window.py" line="552"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="494"/>
+        <location filename="../../desktop/ui/main_window.py" line="561"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1710,42 +1712,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="32"/>
+        <location filename="../../desktop/ui/status_bar.py" line="48"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="45"/>
+        <location filename="../../desktop/ui/status_bar.py" line="64"/>
         <source>Profile: %1</source>
         <translation>Profile: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="49"/>
+        <location filename="../../desktop/ui/status_bar.py" line="69"/>
         <source>Never synced</source>
         <translation>Never synced</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="52"/>
+        <location filename="../../desktop/ui/status_bar.py" line="72"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="55"/>
+        <location filename="../../desktop/ui/status_bar.py" line="76"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 relations · %3 customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="59"/>
+        <location filename="../../desktop/ui/status_bar.py" line="80"/>
         <source>%1 customers in the cache</source>
         <translation>%1 customers in the cache</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../desktop/ui/status_bar.py" line="84"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="78"/>
+        <location filename="../../desktop/ui/status_bar.py" line="99"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -1827,62 +1829,62 @@
 <context>
     <name>TagTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Count</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="408"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="415"/>
         <source>Corp tags</source>
         <translation>Corp tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="409"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="416"/>
         <source>Rule-group tags</source>
         <translation>Rule-group tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="410"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
         <source>Personal tags</source>
         <translation>Personal tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="424"/>
         <source>%1 customer relations carry this tag</source>
         <translation>%1 customer relations carry this tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="420"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="427"/>
         <source>Abbreviation: %1</source>
         <translation>Abbreviation: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="422"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="429"/>
         <source>A path level without a tag of its own</source>
         <translation>A path level without a tag of its own</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="425"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
         <source>%1 tags; click to show customers with any of them</source>
         <translation>%1 tags; click to show customers with any of them</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="428"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
         <source>Deeper than five levels: the rest of the path is shown flat</source>
         <translation>Deeper than five levels: the rest of the path is shown flat</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="439"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="442"/>
         <source>Saving the new order in WeCom…</source>
         <translation>Saving the new order in WeCom…</translation>
     </message>
@@ -1890,58 +1892,58 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="61"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="94"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="271"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="291"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="282"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="302"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="309"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="96"/>
         <source>New tag…</source>
         <translation>New tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="310"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
         <source>New tag group…</source>
         <translation>New tag group…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
         <source>Rename…</source>
         <translation>Rename…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="312"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
         <source>Abbreviation…</source>
         <translation>Abbreviation…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="313"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="384"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="404"/>
         <source>Pin to favourites</source>
         <translation>Pin to favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="314"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
         <source>Delete…</source>
         <translation>Delete…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="383"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="403"/>
         <source>Unpin from favourites</source>
         <translation>Unpin from favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="406"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="426"/>
         <source>Tag order</source>
         <translation>Tag order</translation>
     </message>

@@ -926,12 +926,12 @@
 <context>
     <name>FavouritesBar</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="212"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="230"/>
         <source>Pin tags here: drag them from the tree or right-click → Pin</source>
         <translation>在此固定常用标签：从标签树拖入，或右键 → 固定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="217"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="231"/>
         <source>Favourites</source>
         <translation>常用标签</translation>
     </message>
@@ -939,22 +939,22 @@
 <context>
     <name>FavouritesModel</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="88"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
         <source>Abbreviation: %1</source>
         <translation>缩写：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="90"/>
         <source>Click to add or remove it on the selected customers</source>
         <translation>点击为所选客户添加或移除此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="91"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="92"/>
         <source>Alt+%1 or click: add or remove it on the selected customers</source>
         <translation>Alt+%1 或点击：为所选客户添加或移除此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="93"/>
+        <location filename="../../desktop/ui/favourites_bar.py" line="94"/>
         <source>Drag to reorder</source>
         <translation>拖动以调整顺序</translation>
     </message>
@@ -962,42 +962,42 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="88"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="121"/>
         <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
         <translation>筛选，例如 高意向 AND NOT 已成交、客户等级:VIP、owner:zhangsan、added&gt;=2025-01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="94"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="122"/>
         <source>Recent filters</source>
         <translation>最近的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="96"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="123"/>
         <source>Saved filters</source>
         <translation>已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="267"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="274"/>
         <source>No recent filters</source>
         <translation>暂无最近的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="273"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
         <source>Save current filter…</source>
         <translation>保存当前筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="284"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="291"/>
         <source>Delete saved filter</source>
         <translation>删除已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="290"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -1128,252 +1128,254 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="141"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="136"/>
+        <location filename="../../desktop/ui/main_window.py" line="153"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="139"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="150"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="225"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="209"/>
-        <location filename="../../desktop/ui/main_window.py" line="432"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="474"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="265"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="533"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="301"/>
+        <location filename="../../desktop/ui/main_window.py" line="537"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
+        <location filename="../../desktop/ui/main_window.py" line="310"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="312"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="314"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="219"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="325"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="300"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="302"/>
+        <location filename="../../desktop/ui/main_window.py" line="335"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="337"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
-        <location filename="../../desktop/ui/main_window.py" line="484"/>
+        <location filename="../../desktop/ui/main_window.py" line="339"/>
+        <location filename="../../desktop/ui/main_window.py" line="551"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
-        <location filename="../../desktop/ui/main_window.py" line="493"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="358"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="359"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="347"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="435"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="436"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="457"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444"/>
+        <location filename="../../desktop/ui/main_window.py" line="486"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="454"/>
+        <location filename="../../desktop/ui/main_window.py" line="496"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="460"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="463"/>
+        <location filename="../../desktop/ui/main_window.py" line="505"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="485"/>
+        <location filename="../../desktop/ui/main_window.py" line="552"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="494"/>
+        <location filename="../../desktop/ui/main_window.py" line="561"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1708,42 +1710,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="32"/>
+        <location filename="../../desktop/ui/status_bar.py" line="48"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="45"/>
+        <location filename="../../desktop/ui/status_bar.py" line="64"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="49"/>
+        <location filename="../../desktop/ui/status_bar.py" line="69"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="52"/>
+        <location filename="../../desktop/ui/status_bar.py" line="72"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="55"/>
+        <location filename="../../desktop/ui/status_bar.py" line="76"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="59"/>
+        <location filename="../../desktop/ui/status_bar.py" line="80"/>
         <source>%1 customers in the cache</source>
         <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../desktop/ui/status_bar.py" line="84"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="78"/>
+        <location filename="../../desktop/ui/status_bar.py" line="99"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1825,62 +1827,62 @@
 <context>
     <name>TagTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="193"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="408"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="415"/>
         <source>Corp tags</source>
         <translation>企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="409"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="416"/>
         <source>Rule-group tags</source>
         <translation>规则组标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="410"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="424"/>
         <source>%1 customer relations carry this tag</source>
         <translation>%1 个客户关系带有此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="420"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="427"/>
         <source>Abbreviation: %1</source>
         <translation>缩写：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="422"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="429"/>
         <source>A path level without a tag of its own</source>
         <translation>路径中的一层，本身不是标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="425"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
         <source>%1 tags; click to show customers with any of them</source>
         <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="428"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
         <source>Deeper than five levels: the rest of the path is shown flat</source>
         <translation>超过五层：其余路径平铺显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="439"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
+        <location filename="../../desktop/ui/tag_tree_model.py" line="442"/>
         <source>Saving the new order in WeCom…</source>
         <translation>正在把新顺序保存到企业微信…</translation>
     </message>
@@ -1888,58 +1890,58 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="61"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="94"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>查找标签：中文、拼音、gyx、V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="271"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="291"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="282"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="302"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="309"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="96"/>
         <source>New tag…</source>
         <translation>新建标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="310"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
         <source>New tag group…</source>
         <translation>新建标签组…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="312"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
         <source>Abbreviation…</source>
         <translation>缩写…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="313"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="384"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="404"/>
         <source>Pin to favourites</source>
         <translation>固定到常用标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="314"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="383"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="403"/>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="406"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="426"/>
         <source>Tag order</source>
         <translation>标签顺序</translation>
     </message>

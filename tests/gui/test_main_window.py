@@ -258,31 +258,52 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
     assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
 
 
-def test_switching_the_language_rebuilds_the_window(qtbot: Any, synced_workspace: Any,
-                                                    gui_home: Path) -> None:
+def test_switching_the_language_retranslates_in_place_and_keeps_the_state(
+        qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
     from desktop.ui.i18n import CHINESE, ENGLISH, Translations
     from desktop.ui.session import GuiSession
 
     translations = Translations()
     translations.install(CHINESE)
     session = GuiSession(synced_workspace, Settings(gui_home), translations)
+    window = session.window
+    qtbot.addWidget(window)
     try:
-        first = session.window
-        with qtbot.waitSignal(first.model.queryFinished, timeout=15000):
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
             session.show()
-        assert first.menuBar().actions()[0].text() == "文件(&F)"
-        assert first.sync_action.text() == "立即同步"
-        language = next(a for a in first.findChildren(QAction) if a.data() == ENGLISH)
-        with qtbot.waitSignal(session.windowReplaced, timeout=5000):
+        assert window.menuBar().actions()[0].text() == "文件(&F)"
+        assert window.sync_action.text() == "立即同步"
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "客户"
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+            window.filter_bar.set_filter("VIP")
+        window.table.selectRow(2)
+        selected = window.selected_relation_ids()
+        tree = window.tag_tree
+        qtbot.waitUntil(lambda: tree.model.rowCount() > 0, timeout=15000)
+        section = tree.model.index(0, 0)
+        tree.tree.collapseAll()
+        tree.tree.expand(section)
+        group = tree.model.index(0, 0, section)
+        tree.tree.expand(group)
+        audit = window.open_audit_viewer()
+        language = next(a for a in window.findChildren(QAction) if a.data() == ENGLISH)
+        with qtbot.assertNotEmitted(window.model.queryStarted):
             language.trigger()
-        second = session.window
-        qtbot.addWidget(second)
-        assert second is not first and second.isVisible() and not first.isVisible()
-        assert second.menuBar().actions()[0].text() == "&File"
-        assert second.model.headerData(0, Qt.Orientation.Horizontal) == "Customer"
+            qtbot.waitUntil(lambda: window.sync_action.text() == "Sync now", timeout=5000)
+        assert session.window is window and window.isVisible()
+        assert window.menuBar().actions()[0].text() == "&File"
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Customer"
+        assert window.table.horizontalHeader().sectionsClickable()
+        assert window.filter_bar.edit.text() == "VIP"
+        assert window.selected_relation_ids() == selected
+        assert tree.tree.isExpanded(section) and tree.tree.isExpanded(group)
+        assert tree.model.index(0, 0).data() in ("Corp tags", "Rule-group tags")
+        assert tree.search.placeholderText().startswith("Find a tag")
+        assert window.status.counts.text().endswith("customers")
+        assert "Customer ID" in window.detail.browser.visible_text()
+        assert audit.isVisible()
+        assert language.isChecked()
         assert Settings(gui_home).language == ENGLISH
-        qtbot.waitUntil(lambda: second.model.last_result is not None, timeout=15000)
-        assert second.model.rowCount() == first.model.rowCount()
     finally:
         translations.uninstall()
         session.context.cancel_all()
