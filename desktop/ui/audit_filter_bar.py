@@ -176,7 +176,7 @@ class AuditFilterBar(QWidget):
                     combo.addItem(text, data)
             self.choicesLoaded.emit()
 
-        self._context.run_task(read, name="audit choices", on_result=fill,
+        self._context.run_task(read, owner=self, name="audit choices", on_result=fill,
                                on_error=self.failed.emit)
 
 

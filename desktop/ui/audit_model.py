@@ -179,9 +179,9 @@ class AuditRowsModel(QAbstractTableModel):
 
         self._complete = False
         self._context.run_task(lambda _p, _c: first_page(cache, flt, PAGE_SIZE),
-                               name="audit first page", on_result=page_done, on_error=failed)
+                               owner=self, name="audit first page", on_result=page_done, on_error=failed)
         self._context.run_task(lambda _p, _c: matching_ids(cache, flt),
-                               name="audit ids", on_result=ids_done, on_error=failed)
+                               owner=self, name="audit ids", on_result=ids_done, on_error=failed)
 
     def refresh(self) -> None:
         self.set_filter(self._filter)
@@ -355,7 +355,7 @@ class AuditBatchesModel(QAbstractTableModel):
                 self.failed.emit(exc)
 
         self._context.run_task(lambda _p, _c: batch_summaries(cache, flt),
-                               name="audit batches", on_result=done, on_error=failed)
+                               owner=self, name="audit batches", on_result=done, on_error=failed)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.journal_appended or changes.full_reload:

@@ -342,7 +342,7 @@ class AuditViewer(QWidget):
 
         self.notice.setText(self.tr("Exporting…"))
         self.context.run_task(lambda _p, _c: audit.export_journal(cache, flt, path),
-                              name="audit export", on_result=done, on_error=self._show_error)
+                              owner=self, name="audit export", on_result=done, on_error=self._show_error)
 
     # -- revert --------------------------------------------------------------------------
 
@@ -361,7 +361,7 @@ class AuditViewer(QWidget):
 
     def _preview(self, make: Any) -> None:
         self.notice.setText(self.tr("Preparing the revert…"))
-        self.context.run_task(lambda _p, _c: make(), name="revert preview",
+        self.context.run_task(lambda _p, _c: make(), owner=self, name="revert preview",
                               on_result=self._show_preview, on_error=self._show_error)
 
     def _show_preview(self, preview: audit.RevertPreview) -> None:
@@ -389,7 +389,7 @@ class AuditViewer(QWidget):
         context.run_task(
             lambda progress, cancel: audit.run_revert(context.tagging, preview, pilot_size=pilot,
                                                       progress=progress, cancel=cancel),
-            name="revert", writer=True, on_result=done, on_error=self._show_error,
+            owner=self, name="revert", writer=True, on_result=done, on_error=self._show_error,
             on_progress=lambda event: self.notice.setText(event.text))
 
 

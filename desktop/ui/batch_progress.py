@@ -145,7 +145,7 @@ class BatchProgressPanel(QWidget):
         cache, batch_id = self.context.cache, self.batch_id
         self.context.run_task(
             lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
-            name=f"cancel {batch_id}", writer=True,
+            owner=self, name=f"cancel {batch_id}", writer=True,
             on_result=lambda _r: self._cancelled_while_waiting())
 
     def set_paused(self, paused: bool) -> None:
@@ -165,7 +165,7 @@ class BatchProgressPanel(QWidget):
         self.message.setText(self.tr("Running the pilot…") if pilot else self.tr("Running…"))
         self._set_state("running")
         self._show_buttons(running=True)
-        self._task = self.context.run_task(work, name=f"batch {self.batch_id}", writer=True,
+        self._task = self.context.run_task(work, owner=self, name=f"batch {self.batch_id}", writer=True,
                                            on_progress=self._progress, on_result=self._finished,
                                            on_error=self._failed)
 
@@ -349,7 +349,7 @@ class UnfinishedBatchesDialog(QDialog):
         self.list.takeItem(self.list.currentRow())
         cache = self.context.cache
         self.context.run_task(lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
-                              name=f"cancel {batch_id}", writer=True)
+                              owner=self, name=f"cancel {batch_id}", writer=True)
         if not self.list.count():
             self.close()
 

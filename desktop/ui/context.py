@@ -51,20 +51,22 @@ class AppContext(QObject):
         self,
         work: Work,
         *,
+        owner: QObject,
         name: str,
         writer: bool = False,
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> Task:
-        """Run `work(progress, cancel)` on a pool thread; callbacks arrive on the GUI thread."""
-        task = Task(work, name=name)
+        """Run `work(progress, cancel)` on a pool thread; callbacks arrive on the GUI thread
+        while `owner` (the widget or object that asked) still exists."""
+        task = Task(work, owner=owner, name=name)
         if on_progress is not None:
             task.on_progress(on_progress)
         if on_result is not None:
             task.on_result(on_result)
         task.on_error(on_error or self._report_error)
-        task.on_finished(lambda: self._tasks.discard(task))
+        task.signals.finished.connect(lambda: self._tasks.discard(task))
         self._tasks.add(task)
         task.start(self.writer_pool if writer else self.io_pool)
         return task
@@ -127,7 +129,7 @@ class AppContext(QObject):
 
         return self.run_task(
             lambda progress, cancel: self.tagging.run(batch_id, progress=progress, cancel=cancel),
-            name=f"batch {batch_id}", writer=True, on_result=finished, on_error=failed,
+            owner=self, name=f"batch {batch_id}", writer=True, on_result=finished, on_error=failed,
         )
 
     def _report_error(self, exc: BaseException) -> None:

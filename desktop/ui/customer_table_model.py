@@ -196,7 +196,7 @@ class CustomerTableModel(QAbstractTableModel):
                 self.queryFailed.emit(exc)
 
         self.queryStarted.emit()
-        self._context.run_task(work, name="customer query", on_result=done, on_error=failed)
+        self._context.run_task(work, owner=self, name="customer query", on_result=done, on_error=failed)
 
     def _apply(self, result: QueryResult) -> None:
         self.beginResetModel()
@@ -414,7 +414,7 @@ class CustomerTableModel(QAbstractTableModel):
                                         counts[1].relations, counts[1].customers)
 
         self._context.run_task(lambda _p, _c: (engine.count(text), engine.count("")),
-                               name="customer recount", on_result=done)
+                               owner=self, name="customer recount", on_result=done)
 
 
 def _row_of(view: RelationView) -> _Row:

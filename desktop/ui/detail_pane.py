@@ -119,7 +119,7 @@ class DetailPane(QWidget):
                 self._personal_error = readable(exc)
                 self._render()
 
-        self._context.run_task(work, name="personal tags", on_result=done, on_error=failed)
+        self._context.run_task(work, owner=self, name="personal tags", on_result=done, on_error=failed)
         self._render()
 
     # -- data --------------------------------------------------------------------

@@ -104,7 +104,7 @@ class ExportDialog(QDialog):
         self._task = self.context.run_task(
             lambda progress, cancel: export_relations(cache, ids, path, groups=groups,
                                                       progress=progress, cancel=cancel),
-            name="export", on_result=self._done, on_error=self._failed,
+            owner=self, name="export", on_result=self._done, on_error=self._failed,
             on_progress=self._progress)
 
     def _progress(self, event: Progress) -> None:

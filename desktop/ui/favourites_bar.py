@@ -173,7 +173,7 @@ class FavouritesModel(QAbstractListModel):
             return service.reorder_pins(userid, ordered)
 
         self._writing += 1
-        self.context.run_task(store, name="favourites", writer=True,
+        self.context.run_task(store, owner=self, name="favourites", writer=True,
                               on_result=self._stored, on_error=self._failed)
 
     def _stored(self, changes: ChangeSet) -> None:

@@ -171,7 +171,7 @@ class ImportWizard(QDialog):
         self.check_button.setEnabled(False)
         self.file_message.setText(self.tr("Checking every row…"))
         self.context.run_task(lambda progress, cancel: importer.validate(
-            path, progress=progress, cancel=cancel), name="import check",
+            path, progress=progress, cancel=cancel), owner=self, name="import check",
             on_result=self._checked, on_error=self._check_failed)
 
     def _browse(self) -> None:
@@ -187,7 +187,7 @@ class ImportWizard(QDialog):
         if not name:
             return
         path = Path(name).with_suffix(".xlsx")
-        self.context.run_task(lambda _p, _c: write_template(path), name="template",
+        self.context.run_task(lambda _p, _c: write_template(path), owner=self, name="template",
                               on_result=lambda written: self.file_message.setText(
                                   self.tr("Template saved: %1").replace("%1", str(written))),
                               on_error=lambda exc: self.file_message.setText(message_for(exc)))
@@ -305,7 +305,7 @@ class ImportWizard(QDialog):
         self.import_button.setEnabled(False)
         self.context.run_task(
             lambda _p, _c: importer.submit(report, tagging, pilot_size=pilot, skip_invalid=skip),
-            name="queue import", writer=True, on_result=self._submitted,
+            owner=self, name="queue import", writer=True, on_result=self._submitted,
             on_error=self._submit_failed)
 
     def _submitted(self, batch_id: str) -> None:

@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
     def reload_tags(self) -> None:
         """Refresh the tag names used for completion and clicks (counts take a moment)."""
         service = TagAdminService(self.context.workspace)
-        self.context.run_task(lambda _p, _c: service.tag_infos(), name="tag names",
+        self.context.run_task(lambda _p, _c: service.tag_infos(), owner=self, name="tag names",
                               on_result=self.filter_bar.set_tags)
 
     # -- layout -------------------------------------------------------------------

@@ -120,7 +120,7 @@ class ReportsWindow(QWidget):
             for group_id, name in groups:
                 self.scope.addItem(self.tr("Group: %1").replace("%1", name), group_id)
 
-        self.context.run_task(lambda _p, _c: audit.tag_groups(cache), name="report groups",
+        self.context.run_task(lambda _p, _c: audit.tag_groups(cache), owner=self, name="report groups",
                               on_result=fill, on_error=self.failed.emit)
 
     # -- loading -------------------------------------------------------------------------
@@ -152,7 +152,7 @@ class ReportsWindow(QWidget):
             draw(result)
             self.loaded.emit(name)
 
-        self.context.run_task(lambda _p, _c: compute(), name=f"report {name}",
+        self.context.run_task(lambda _p, _c: compute(), owner=self, name=f"report {name}",
                               on_result=done, on_error=self.failed.emit)
 
     def _on_changed(self, changes: ChangeSet) -> None:

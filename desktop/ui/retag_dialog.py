@@ -229,7 +229,7 @@ class RetagDialog(QDialog):
         self.context.run_task(
             lambda _p, _c: tagging.submit(plan, source="app", description=description,
                                           pilot_size=pilot),
-            name="queue retag", writer=True, on_result=self._submitted,
+            owner=self, name="queue retag", writer=True, on_result=self._submitted,
             on_error=self._submit_failed)
 
     # -- building -----------------------------------------------------------------------
@@ -268,7 +268,7 @@ class RetagDialog(QDialog):
         def read(_progress: Any, _cancel: Any) -> tuple[list[TagInfo], dict[str, str]]:
             return service.tag_infos(), tagging.tag_labels()
 
-        self.context.run_task(read, name="retag tags", on_result=self._tags_loaded)
+        self.context.run_task(read, owner=self, name="retag tags", on_result=self._tags_loaded)
 
     def _tags_loaded(self, loaded: tuple[list[TagInfo], dict[str, str]]) -> None:
         tags, self._labels = loaded
@@ -315,7 +315,7 @@ class RetagDialog(QDialog):
                            tagging.stale_cache_note(plan))
 
         self.preview.setText(self.tr("Computing the preview…"))
-        self.context.run_task(work, name="retag preview", on_result=self._preview_done,
+        self.context.run_task(work, owner=self, name="retag preview", on_result=self._preview_done,
                               on_error=lambda exc: self._preview_failed(generation, exc))
 
     def _preview_done(self, result: Preview) -> None:

@@ -64,7 +64,7 @@ class SyncController(QObject):
 
         self._last_progress = 0.0
         self._task = self._context.run_task(
-            work, name="sync", on_result=self._done, on_error=self._failed,
+            work, owner=self, name="sync", on_result=self._done, on_error=self._failed,
             on_progress=self._progress,
         )
         self.started.emit()

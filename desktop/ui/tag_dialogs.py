@@ -137,7 +137,7 @@ class _SaveDialog(QDialog):
         self.busy = True
         self.ok_button.setEnabled(False)
         self.context.run_task(
-            lambda _progress, _cancel: call(), name=self.windowTitle(), writer=True,
+            lambda _progress, _cancel: call(), owner=self, name=self.windowTitle(), writer=True,
             on_result=self._done, on_error=self._failed,
         )
 

@@ -179,9 +179,9 @@ class TagPicker(QDialog):
             tags = service.library().settable_tags()
             return PickerData(tags, TagSearchIndex(tags), service.pins(operator))
 
-        self.context.run_task(read, name="tag picker", on_result=self._loaded)
+        self.context.run_task(read, owner=self, name="tag picker", on_result=self._loaded)
         self.context.run_task(lambda _p, _c: service.relation_tag_counts(ids),
-                              name="tag picker counts", on_result=self.model.set_all_carried)
+                              owner=self, name="tag picker counts", on_result=self.model.set_all_carried)
 
     def _loaded(self, data: PickerData) -> None:
         self.picker_data = data

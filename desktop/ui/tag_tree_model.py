@@ -125,7 +125,7 @@ class TagTreeModel(QAbstractItemModel):
         generation = self._generation
         service, previous = self.service, self._loaded if self.is_loaded else None
         self.context.run_task(
-            lambda _progress, _cancel: _Loaded.read(service, previous), name="tag tree",
+            lambda _progress, _cancel: _Loaded.read(service, previous), owner=self, name="tag tree",
             on_result=lambda loaded: self._apply(loaded, generation),
             on_error=self._read_failed,
         )
@@ -281,7 +281,7 @@ class TagTreeModel(QAbstractItemModel):
             return self.service.reorder_tags(group_id, ordered, moved=moved)
 
         self.context.run_task(
-            send, name="reorder tags", writer=True,
+            send, owner=self, name="reorder tags", writer=True,
             on_result=lambda changes: self._write_done(keys, changes, None),
             on_error=lambda exc: self._write_done(keys, None, exc),
         )

@@ -253,7 +253,7 @@ class TagTreeView(QWidget):
         group_ids = [group.id] if group else []
         service = self.model.service
         self.context.run_task(
-            lambda _p, _c: service.deletion_impact(tag_ids, group_ids), name="deletion impact",
+            lambda _p, _c: service.deletion_impact(tag_ids, group_ids), owner=self, name="deletion impact",
             on_result=lambda impact: self._confirm_delete(impact, tag_ids, group),
             on_error=self._show_error,
         )
@@ -282,7 +282,7 @@ class TagTreeView(QWidget):
             self._write(lambda: service.delete_tags(tag_ids), "delete tags")
 
     def _write(self, call: Callable[[], ChangeSet], name: str) -> None:
-        self.context.run_task(lambda _p, _c: call(), name=name, writer=True,
+        self.context.run_task(lambda _p, _c: call(), owner=self, name=name, writer=True,
                               on_result=self.context.publish, on_error=self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:

@@ -1,7 +1,11 @@
 """Background work for the GUI: run a service call on a pool thread, report back by signals.
 
 Workers never touch widgets. Progress, result and error come back to the GUI
-thread through Qt signals; a callback whose receiver widget has gone is dropped.
+thread through Qt signals. Every task has an owner (the widget or object whose
+callbacks it runs): once the owner's C++ object is gone, the callbacks are
+dropped instead of touching a deleted widget. Every started task is listed in
+`pending_tasks()` until its end has been delivered on the GUI thread, with the
+place it was started from, so tests can fail on work left running.
 """
 
 from __future__ import annotations
@@ -18,6 +22,14 @@ from desktop.services.progress import CancelToken, Progress
 
 log = logging.getLogger("tagdesk.ui")
 
+_PENDING: set[Task] = set()
+"""Started tasks whose end has not yet reached the GUI thread (strong references)."""
+
+
+def pending_tasks() -> list[Task]:
+    """Tasks started and not yet finished on the GUI thread, oldest first."""
+    return sorted(_PENDING, key=lambda task: task.serial)
+
 
 class _Signals(QObject):
     progress = Signal(object)   # Progress
@@ -27,41 +39,67 @@ class _Signals(QObject):
 
 
 class Task(QRunnable):
-    """`run(progress, cancel)` on a pool thread. Create, connect, then `start()`."""
+    """`run(progress, cancel)` on a pool thread. Create, connect, then `start()`.
+
+    Callbacks run on the GUI thread and only while `owner` still exists."""
+
+    _serials = 0
 
     def __init__(self, run: Callable[[Callable[[Progress], None], CancelToken], Any],
-                 *, name: str = "task") -> None:
+                 *, owner: QObject, name: str = "task") -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.name = name
+        self.owner = owner
         self.cancel_token = CancelToken()
         self.signals = _Signals()
+        self.signals.finished.connect(self._ended)
         self._run = run
         self.running = False
+        self.pool: QThreadPool | None = None
+        self.origin: list[traceback.FrameSummary] = []
+        Task._serials += 1
+        self.serial = Task._serials
+
+    @property
+    def owner_alive(self) -> bool:
+        return shiboken6.isValid(self.owner)
 
     def on_progress(self, slot: Callable[[Progress], None]) -> Task:
-        self.signals.progress.connect(slot)
+        self.signals.progress.connect(lambda event: self._deliver(slot, event))
         return self
 
     def on_result(self, slot: Callable[[Any], None]) -> Task:
-        self.signals.result.connect(slot)
+        self.signals.result.connect(lambda value: self._deliver(slot, value))
         return self
 
     def on_error(self, slot: Callable[[BaseException], None]) -> Task:
-        self.signals.error.connect(slot)
+        self.signals.error.connect(lambda exc: self._deliver(slot, exc))
         return self
 
     def on_finished(self, slot: Callable[[], None]) -> Task:
-        self.signals.finished.connect(slot)
+        def deliver() -> None:
+            if self.owner_alive:
+                slot()
+
+        self.signals.finished.connect(deliver)
         return self
 
     def start(self, pool: QThreadPool | None = None) -> Task:
         self.running = True
-        (pool or QThreadPool.globalInstance()).start(self)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.origin = traceback.extract_stack(limit=12)[:-1]
+        _PENDING.add(self)
+        self.pool.start(self)
         return self
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
+
+    def describe(self) -> str:
+        """The task's name and where it was started (for leak reports)."""
+        where = "".join(traceback.format_list(self.origin))
+        return f"task {self.name!r} (owner {type(self.owner).__name__}), started at:\n{where}"
 
     def run(self) -> None:
         signals = self.signals
@@ -82,3 +120,12 @@ class Task(QRunnable):
     def _emit_progress(self, event: Progress) -> None:
         if shiboken6.isValid(self.signals):
             self.signals.progress.emit(event)
+
+    def _deliver(self, slot: Callable[[Any], None], value: Any) -> None:
+        if self.owner_alive:
+            slot(value)
+        else:
+            log.debug("task %s: owner gone, callback dropped", self.name)
+
+    def _ended(self) -> None:
+        _PENDING.discard(self)

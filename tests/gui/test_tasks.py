@@ -1,0 +1,86 @@
+"""Background tasks: callbacks never reach a deleted owner, and leftover tasks fail a test."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.detail_pane import DetailPane
+from desktop.ui.tasks import Task, pending_tasks
+
+pytestmark = pytest.mark.gui
+
+pytest_plugins = ["pytester"]
+
+HERE = Path(__file__).parent
+
+
+def test_a_slow_result_for_a_deleted_detail_pane_is_dropped(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """The reported crash: load personal tags over a slow link, then the pane goes away."""
+    holder = QWidget()
+    pane = DetailPane(synced_context, holder)
+    rid = int(synced_context.cache.query("SELECT min(id) AS id FROM relation")[0]["id"])
+    pane.show_relation(rid)
+    sandbox.configure(latency_ms=800)
+    pane.load_personal_tags()
+    task = next(t for t in pending_tasks() if t.name == "personal tags")
+    assert task.owner is pane
+    holder.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(pane), timeout=5000)
+    qtbot.waitUntil(lambda: task not in pending_tasks(), timeout=15000)
+    assert not task.owner_alive
+
+
+def test_callbacks_run_while_the_owner_lives(qtbot: Any) -> None:
+    owner = QObject()
+    results: list[Any] = []
+    task = Task(lambda _p, _c: 42, owner=owner, name="answer")
+    task.on_result(results.append).on_finished(lambda: results.append("end"))
+    with qtbot.waitSignal(task.signals.finished, timeout=5000):
+        task.start()
+    assert results == [42, "end"]
+    assert task not in pending_tasks()
+    assert task.origin
+    assert "test_callbacks_run_while_the_owner_lives" in task.describe()
+
+
+def test_pending_tasks_lists_a_running_task_until_its_end_is_delivered(qtbot: Any) -> None:
+    release = threading.Event()
+    task = Task(lambda _p, _c: release.wait(5), owner=QObject(), name="held")
+    task.start()
+    assert task in pending_tasks()
+    release.set()
+    qtbot.waitUntil(lambda: task not in pending_tasks(), timeout=5000)
+
+
+def test_a_test_that_leaves_a_task_running_fails(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest((HERE / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makepyfile(test_leaky='''
+        from PySide6.QtCore import QObject
+
+        from desktop.ui.tasks import Task
+
+        OWNER = QObject()
+
+
+        def test_leaves_a_sleeper(qtbot):
+            Task(lambda _p, cancel: cancel.event.wait(20), owner=OWNER, name="sleeper").start()
+
+
+        def test_cleans_up(qtbot):
+            task = Task(lambda _p, _c: 1, owner=OWNER, name="quick")
+            with qtbot.waitSignal(task.signals.finished, timeout=5000):
+                task.start()
+    ''')
+    result = pytester.runpytest_subprocess("-o", "qt_api=pyside6", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*1 background task(s) still pending after the test*",
+                                 "*task 'sleeper' (owner QObject), started at:*",
+                                 "*test_leaky.py*test_leaves_a_sleeper*"])
