@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -591,14 +590,9 @@ class MainWindow(QMainWindow):
     def _hide_sparse_columns(self) -> None:
         """First start: hide the optional columns this corp hardly fills (the header menu
         brings them back), so the tags fit at the default window size."""
-        model, table = self.model, self.table
-
-        def hide(columns: set[Column]) -> None:
-            if shiboken6.isValid(table):
-                table.hide_columns(columns)
-
-        self.context.run_task(lambda _p, _c: model.sparse_columns(), name="sparse columns",
-                              on_result=hide)
+        model = self.model
+        self.context.run_task(lambda _p, _c: model.sparse_columns(), owner=self.table,
+                              name="sparse columns", on_result=self.table.hide_columns)
 
     def save_layout(self) -> None:
         settings = self.settings
