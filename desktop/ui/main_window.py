@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.picker: TagPicker | None = None
         self._texts: list[tuple[QAction | QMenu | QToolBar, Text]] = []
         self._dialogs: list[QWidget] = []
+        self._audit_viewer: AuditViewer | None = None
+        self._reports: ReportsWindow | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -189,17 +191,21 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_audit_viewer(self) -> AuditViewer:
-        viewer = AuditViewer(self.context, self)
-        viewer.setWindowFlag(Qt.WindowType.Window)
-        viewer.customerRequested.connect(self.show_customer)
-        self._keep(viewer)
-        return viewer
+        """The audit log window: one per main window, brought to the front when already open."""
+        if self._audit_viewer is None:
+            self._audit_viewer = AuditViewer(self.context, self)
+            self._audit_viewer.customerRequested.connect(self.show_customer)
+            _make_tool_window(self._audit_viewer)
+        _present(self._audit_viewer)
+        return self._audit_viewer
 
     def open_reports(self) -> ReportsWindow:
-        reports = ReportsWindow(self.context, self)
-        reports.setWindowFlag(Qt.WindowType.Window)
-        self._keep(reports)
-        return reports
+        """The reports window: one per main window, brought to the front when already open."""
+        if self._reports is None:
+            self._reports = ReportsWindow(self.context, self)
+            _make_tool_window(self._reports)
+        _present(self._reports)
+        return self._reports
 
     def show_customer(self, external_userid: str) -> None:
         """Filter the table down to one customer (every follow relation of it)."""
@@ -609,3 +615,25 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
 
+
+def _make_tool_window(window: QWidget) -> None:
+    """A separate top-level window (kept when closed, so reopening keeps its state) that
+    Esc and Ctrl+W (plus the platform's own Close keys) close."""
+    window.setWindowFlag(Qt.WindowType.Window)
+    keys: dict[str, QKeySequence] = {}
+    for sequence in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W"),
+                     *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)):
+        keys.setdefault(sequence.toString(), sequence)    # a key twice would be ambiguous
+    close = QAction(window)
+    close.setShortcuts(list(keys.values()))
+    close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    close.triggered.connect(window.close)
+    window.addAction(close)
+
+
+def _present(window: QWidget) -> None:
+    """Show the window, un-minimise it and bring it to the front."""
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()

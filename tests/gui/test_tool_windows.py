@@ -1,0 +1,60 @@
+"""The audit log and reports windows: one each, raised when asked again, closed by Esc / Ctrl+W."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.main_window import MainWindow
+from desktop.ui.reports import ReportsWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+
+pytestmark = pytest.mark.gui
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
+    window = MainWindow(synced_context, Settings(gui_home), SyncController(synced_context),
+                        "en")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.show()
+    return window
+
+
+def _press(qtbot: Any, target: QWidget, key: Qt.Key,
+           modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press in the active window, as a user makes it."""
+    target.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is target, timeout=5000)
+    qtbot.keyClick(target, key, modifiers)
+
+
+@pytest.mark.parametrize(("key", "kind"), [(Qt.Key.Key_L, AuditViewer),
+                                           (Qt.Key.Key_R, ReportsWindow)])
+def test_the_shortcut_twice_shows_one_window_and_esc_or_ctrl_w_closes_it(
+        qtbot: Any, window: MainWindow, key: Qt.Key, kind: type[QWidget]) -> None:
+    _press(qtbot, window, key, CTRL_SHIFT)
+    first = [w for w in window.findChildren(kind) if w.isVisible()]
+    assert len(first) == 1
+    _press(qtbot, window, key, CTRL_SHIFT)
+    assert window.findChildren(kind) == first
+    opened = first[0]
+    assert opened.isWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is opened, timeout=5000)
+
+    _press(qtbot, opened, Qt.Key.Key_Escape)
+    assert not opened.isVisible()
+    _press(qtbot, window, key, CTRL_SHIFT)
+    assert opened.isVisible() and window.findChildren(kind) == [opened]
+    _press(qtbot, opened, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not opened.isVisible()
+
