@@ -28,7 +28,7 @@ from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
     from desktop.domain.retag_plan import RetagPlan, Skipped
-    from desktop.services.tagging import BatchResult, TaggingService
+    from desktop.services.tagging import BatchInfo, BatchResult, TaggingService
     from desktop.services.workspace import Workspace
 
 _TAG_LIST_SPLIT = re.compile(r"[,，]")
@@ -123,7 +123,7 @@ def retag_command(args: argparse.Namespace) -> int:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
             emit_json(_plan_summary(plan, dry_run=args.dry_run))
             return EXIT_OK
-        offer_unfinished(service, args.profile)
+        offer_unfinished(service.unfinished_batches(), args.profile)
         if not confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
                         " relations?", args.yes):
             return _declined(plan)
@@ -246,9 +246,9 @@ def _declined(plan: RetagPlan) -> int:
     return EXIT_OK
 
 
-def offer_unfinished(service: TaggingService, profile: str) -> None:
+def offer_unfinished(unfinished: list[BatchInfo], profile: str) -> None:
     """Say on stderr which batches an earlier run (or a crash) left unfinished."""
-    for info in service.unfinished_batches():
+    for info in unfinished:
         print(f"提示：批量任务 {info.id} 还有 {info.pending} 个调用未完成，可用 tagdesk batch"
               f" resume {info.id} --profile {profile} 继续。 / Note: batch {info.id} has"
               f" {info.pending} calls pending; continue it with"

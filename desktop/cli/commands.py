@@ -6,10 +6,14 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import StderrProgress, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.services.profiles import Profile, ProfileStore
+
+if TYPE_CHECKING:
+    from desktop.store.errors import CacheLockedError
 
 # -- sandbox ---------------------------------------------------------------
 
@@ -82,22 +86,56 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.sync import run_sync
     from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
+    from desktop.store.errors import CacheLockedError
 
-    with open_workspace(home(args), args.profile) as ws:
-        progress = WaitReporter(StderrProgress())
-        result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache, operator=ws.operator,
-                          progress=progress, chains=ws.profile.max_concurrency)
-        ws.choose_demo_persona()
-        offer_unfinished(TaggingService(ws), args.profile)
+    try:
+        ws = open_workspace(home(args), args.profile)
+    except CacheLockedError as locked:
+        summary = _sync_in_app(args, locked)
+    else:
+        with ws:
+            progress = WaitReporter(StderrProgress())
+            result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache,
+                              operator=ws.operator, progress=progress,
+                              chains=ws.profile.max_concurrency)
+            ws.choose_demo_persona()
+            offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
+        summary = result.as_json()
     if not args.json:
         print(
-            f"同步完成 / Sync complete: {result.customers} 客户 customers,"
-            f" {result.relations} 关系 relations, {result.tags} 标签 tags,"
-            f" {result.observed_changes} 外部变更 observed changes,"
-            f" {result.api_calls} API calls, {result.elapsed_s:.1f} s"
+            f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"
+            f" {summary['relations']} 关系 relations, {summary['tags']} 标签 tags,"
+            f" {summary['observed_changes']} 外部变更 observed changes,"
+            f" {summary['api_calls']} API calls, {summary['elapsed_s']:.1f} s"
         )
-    emit_json(result.as_json())
+    emit_json(summary)
     return EXIT_OK
+
+
+def _sync_in_app(args: argparse.Namespace, locked: CacheLockedError) -> dict[str, Any]:
+    """The profile is open in the TagDesk app: it runs the sync (within the corp's one rate
+    budget) and sends progress and the summary back; re-raises "in use" when no app listens
+    (another command holds the cache)."""
+    from desktop.cli.batch_commands import offer_unfinished
+    from desktop.services.handover import request_sync
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.tagging import BatchInfo
+    from desktop.services.workspace import open_local_cache
+    from desktop.store import outbox
+
+    def accepted(pid: int) -> None:
+        print(f"TagDesk 应用（pid {pid}）已打开此配置，由它进行同步… / The TagDesk app (pid {pid})"
+              " has this profile open; it runs the sync…", file=sys.stderr, flush=True)
+
+    summary = request_sync(ProfileStore(home(args)).cache_path(args.profile), StderrProgress(),
+                           accepted)
+    if summary is None:
+        raise locked  # no app listens: another command holds the cache
+    with open_local_cache(home(args), args.profile) as cache:
+        batches = [BatchInfo.of(record) for record in outbox.list_batches(cache)]
+    offer_unfinished([b for b in batches if b.status in outbox.ACTIVE and b.pending],
+                     args.profile)
+    return summary
 
 
 def customers(args: argparse.Namespace) -> int:

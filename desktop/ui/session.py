@@ -15,7 +15,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
+from desktop.ui.sync_controller import SyncController, SyncHandover
 
 
 class GuiSession(QObject):
@@ -27,6 +27,8 @@ class GuiSession(QObject):
         self.translations = translations
         self.context = AppContext(workspace, self)
         self.sync = SyncController(self.context, self.context)
+        self.handover = SyncHandover(self.sync, workspace.cache.path, self)
+        self.handover.start()
         self.window = self._new_window()
 
     @property
@@ -46,6 +48,7 @@ class GuiSession(QObject):
 
     def close(self) -> None:
         """Stop background work and release the profile (its cache lock, the demo sandbox)."""
+        self.handover.stop()
         self.sync.cancel()
         self.context.interrupt_all()
         self.context.wait_idle()

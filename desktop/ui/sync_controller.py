@@ -11,14 +11,17 @@ flood the event loop.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.services.changes import ChangeSet
+from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult, run_sync
 from desktop.ui.context import AppContext
+from desktop.ui.errors import is_expected
 from desktop.ui.tasks import Task
 from desktop.wecom.errors import CallCancelled
 
@@ -97,3 +100,67 @@ class SyncController(QObject):
         else:
             self.failed.emit(exc)
         self.idle.emit()
+
+
+HANDED_OVER_CANCELLED = ("同步已在 TagDesk 应用中取消。 / The sync was cancelled in the TagDesk app.")
+HANDED_OVER_BUG = ("TagDesk 应用同步时出现内部错误，详情见应用日志。"
+                   " / The TagDesk app hit an internal error while syncing; see its log.")
+
+
+class SyncHandover(QObject):
+    """Runs the syncs that `tagdesk sync` hands over while this app holds the profile.
+
+    The cache's writer lock stays with the app; a command-line sync (a supervisor's
+    scheduled export) asks the app instead, and gets its progress and summary. A request
+    that arrives during a sync waits for it to end and then gets a sync of its own, so its
+    data is never older than the request."""
+
+    _requested = Signal(object)     # HandoverReply, emitted on a connection thread
+
+    def __init__(self, controller: SyncController, cache_path: Path,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._waiting: list[HandoverReply] = []
+        self._current: list[HandoverReply] = []
+        self._requested.connect(self._enqueue)
+        controller.progressed.connect(self._progress)
+        controller.finished.connect(self._finished)
+        controller.failed.connect(self._failed)
+        controller.cancelled.connect(lambda: self._answer(HANDED_OVER_CANCELLED))
+        controller.idle.connect(self._start_waiting)
+        self._server = HandoverServer(cache_path, self._requested.emit)
+
+    def start(self) -> None:
+        self._server.start()
+
+    def stop(self) -> None:
+        """Stop listening; requests still waiting hear that the app closed."""
+        self._server.stop()
+
+    def _enqueue(self, reply: HandoverReply) -> None:
+        self._waiting.append(reply)
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        if not self._waiting or self._controller.running:
+            return
+        if self._controller.start():
+            self._current, self._waiting = self._waiting, []
+
+    def _progress(self, event: Progress) -> None:
+        for reply in self._current:
+            reply.progress(event)
+
+    def _finished(self, result: SyncResult) -> None:
+        for reply in self._current:
+            reply.done(result.as_json())
+        self._current = []
+
+    def _failed(self, exc: BaseException) -> None:
+        self._answer(str(exc) if is_expected(exc) else HANDED_OVER_BUG)
+
+    def _answer(self, error: str) -> None:
+        for reply in self._current:
+            reply.fail(error)
+        self._current = []
