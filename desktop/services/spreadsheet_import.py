@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.domain.echo import echo
 from desktop.domain.filter.suggest import fold
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
 from desktop.domain.tag_names import split_tag_list
@@ -37,6 +38,7 @@ from desktop.services.spreadsheet_lookup import (
     TagLookup,
 )
 from desktop.services.spreadsheet_reader import (
+    DEFAULT_LIMITS,
     FIELD_ADD,
     FIELD_EXTERNAL_USERID,
     FIELD_OWNER,
@@ -44,9 +46,11 @@ from desktop.services.spreadsheet_reader import (
     SheetRow,
     SheetTable,
     SpreadsheetFileError,
+    UnsavedFormula,
     read_import_sheet,
 )
 from desktop.services.tagging import TaggingService
+from desktop.services.xlsx_reader import SheetLimits
 from desktop.store import outbox
 from desktop.store.db import Cache
 
@@ -131,8 +135,9 @@ class _RowPlan:
 class SpreadsheetImporter:
     """Check an import file against one profile's cache, then queue it through the outbox."""
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, limits: SheetLimits = DEFAULT_LIMITS) -> None:
         self._cache = cache
+        self._limits = limits
 
     def validate(
         self,
@@ -147,7 +152,7 @@ class SpreadsheetImporter:
         started = time.monotonic()
         report = ImportReport(path)
         try:
-            table = read_import_sheet(path)
+            table = read_import_sheet(path, self._limits)
         except SpreadsheetFileError as exc:
             report.problems.append(ImportProblem(None, "", path.name, exc.code, exc.problem_zh,
                                                  exc.problem_en, exc.suggestion_zh,
@@ -240,6 +245,9 @@ class NothingToImport(Exception):
 def _check_row(row: SheetRow, table: SheetTable, tags: TagLookup, customers: CustomerLookup,
                problems: list[ImportProblem]) -> _RowPlan | None:
     """The row's relations and tag ids, or None (with its problems appended) if unusable."""
+    if row.unsaved_formulas:
+        problems.extend(_unsaved_formula(row, table, formula) for formula in row.unsaved_formulas)
+        return None
     add_names, remove_names = split_tag_list(row.add), split_tag_list(row.remove)
     relation_ids = _relations(row, table, customers, problems)
     add = _tag_ids(row, table, FIELD_ADD, add_names, tags, problems)
@@ -334,6 +342,16 @@ def _duplicate(row: SheetRow, table: SheetTable, first: int) -> ImportProblem:
         row.number, table.column_label(FIELD_EXTERNAL_USERID), row.external_userid,
         "duplicate_row", f"这一行与第 {first} 行完全相同。",
         f"This row repeats row {first}.", "请删除重复的行。", "Delete the repeated row.")
+
+
+def _unsaved_formula(row: SheetRow, table: SheetTable, formula: UnsavedFormula) -> ImportProblem:
+    """A formula without a saved value reads as empty, and an empty owner means every owner:
+    never guess what the formula would have said."""
+    return ImportProblem(
+        row.number, table.column_label(formula.field), echo(formula.formula),
+        "formula_without_value", f"{formula.cell} 是公式但没有保存的值。",
+        f"{formula.cell} is a formula without a saved value.",
+        "请在 Excel 中打开并保存后再导入。", "Open and save it in Excel, then import again.")
 
 
 def _empty_sheet(table: SheetTable) -> ImportProblem:

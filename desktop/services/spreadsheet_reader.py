@@ -3,8 +3,12 @@
 People send what they have: a CSV saved by another tool, an old .xls, an HTML table renamed to
 .xls, a Word file renamed to .xlsx, a workbook protected with a password. openpyxl answers all of
 those with a stack trace about zip files, so the file's first bytes are read first and each case
-gets its own sentence that says what to do. Only then is the workbook opened (read-only and
-streamed, so 10,000 rows take a fraction of a second).
+gets its own sentence that says what to do. Only then is the workbook read, streamed and under
+limits (`xlsx_reader`: a zip bomb is refused with a sentence naming the limit).
+
+A formula cell reads as the value Excel saved with it. A formula without a saved value (a
+script's output never opened in Excel) is not read as empty, which in the owner column would
+mean "every owner": the row carries it, and the import reports it as a row error naming the cell.
 
 The columns are found by their header text, wherever they are and in whatever order, so a
 TagDesk export (with its extra, informative columns) reads as well as the template.
@@ -16,11 +20,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.services.xlsx_reader import Row, SheetLimits, XlsxBook, XlsxError, XlsxTooLarge
 
 FIELD_EXTERNAL_USERID = "external_userid"
 FIELD_OWNER = "owner_userid"
@@ -48,14 +53,15 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _SNIFF_BYTES = 2048
+DEFAULT_LIMITS = SheetLimits()
 
 
-class SpreadsheetFileError(Exception):
+class SpreadsheetFileError(UserError):
     """The file as a whole cannot be read as an import sheet."""
 
     def __init__(self, code: str, problem_zh: str, problem_en: str, suggestion_zh: str,
                  suggestion_en: str) -> None:
-        super().__init__(f"{problem_zh} / {problem_en}")
+        super().__init__(problem_zh, problem_en)
         self.code = code
         self.problem_zh = problem_zh
         self.problem_en = problem_en
@@ -64,25 +70,38 @@ class SpreadsheetFileError(Exception):
 
 
 @dataclass(frozen=True)
+class UnsavedFormula:
+    """An import cell holding a formula but no saved value: `cell` is "C7"."""
+
+    field: str
+    cell: str
+    formula: str
+
+
+@dataclass(frozen=True)
 class SheetRow:
-    """One non-empty data row: its number in the sheet and its four cells as text."""
+    """One non-empty data row: its number in the sheet, its four cells as text, and the cells
+    among them that are formulas without a saved value (read as "")."""
 
     number: int
     external_userid: str
     owner: str
     add: str
     remove: str
+    unsaved_formulas: tuple[UnsavedFormula, ...] = ()
 
 
 @dataclass
 class SheetTable:
-    """The import columns of one sheet. `columns` maps a field to its column letter."""
+    """The import columns of one sheet. `columns` maps a field to its column letter,
+    `fields` to its column number."""
 
     sheet_name: str
     header_row: int
     columns: dict[str, str]
     headers: dict[str, str]
     rows: list[SheetRow] = field(default_factory=list)
+    fields: dict[str, int] = field(default_factory=dict)
 
     def column_label(self, field_name: str) -> str:
         """"C 添加标签 add_tags": where the user finds the cell."""
@@ -90,26 +109,33 @@ class SheetTable:
         return f"{letter} {self.headers.get(field_name, field_name)}".strip()
 
 
-def read_import_sheet(path: Path) -> SheetTable:
-    """The import rows of `path`; raises `SpreadsheetFileError` for a file it cannot use."""
+def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> SheetTable:
+    """The import rows of `path`; raises `SpreadsheetFileError` for a file it cannot use,
+    including one that passes `limits` (see `xlsx_reader`)."""
     check_file_type(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        with XlsxBook(path, limits) as book:
+            blank = True
+            for title, part in book.sheets:
+                head = book.rows(part, last_row=_HEADER_SEARCH_ROWS)
+                table = _header_table(title, head)
+                if table is not None:
+                    rows = book.rows(part, columns=set(table.fields.values()))
+                    table.rows = list(_data_rows(rows, table.header_row, table.fields))
+                    return table
+                blank = blank and not any(cell.text.strip() or cell.formula
+                                          for _, cells in head for cell in cells.values())
+    except XlsxTooLarge as exc:
+        raise _error("too_large", exc.message_zh, exc.message_en,
+                     "请把它拆成几个较小的文件分别导入（命令行可用 --limits 调整上限）。",
+                     "Split it into smaller files and import each (the command line can raise"
+                     " the limits with --limits).") from None
+    except XlsxError as exc:
         raise _error("corrupt",
-                     f"无法打开「{path.name}」：文件已损坏或不是完整的 xlsx（{type(exc).__name__}）。",
-                     f"Cannot open {path.name}: the file is damaged or not a complete xlsx"
-                     f" ({type(exc).__name__}).",
+                     f"无法打开「{echo(path.name, 80)}」：{exc.message_zh}",
+                     f"Cannot open {echo(path.name, 80)}: {exc.message_en}",
                      "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。",
                      "Open it in Excel or WPS, save it as .xlsx and import that file.") from None
-    try:
-        for sheet in book.worksheets:
-            table = _read_sheet(sheet)
-            if table is not None:
-                return table
-        blank = all(_is_blank_sheet(sheet) for sheet in book.worksheets)
-    finally:
-        book.close()
     if blank:
         raise _error("empty_sheet", "工作簿里没有任何内容。", "The workbook is empty.",
                      "请用 tagdesk template 生成模板，或先导出客户，再填写要修改的标签。",
@@ -163,33 +189,30 @@ def check_file_type(path: Path) -> None:
 # -- sheets and cells -----------------------------------------------------------------------
 
 
-def _read_sheet(sheet: Any) -> SheetTable | None:
-    rows = sheet.iter_rows(values_only=True)
-    for number, values in enumerate(rows, start=1):
-        if number > _HEADER_SEARCH_ROWS:
-            return None
-        found = _header_fields(values)
+def _header_table(title: str, head: list[Row]) -> SheetTable | None:
+    """The table whose header is among the first rows, or None."""
+    for number, cells in head:
+        found = _header_fields({column: _text(cell.text) for column, cell in cells.items()})
         if FIELD_EXTERNAL_USERID in found and (FIELD_ADD in found or FIELD_REMOVE in found):
-            table = SheetTable(
-                sheet_name=sheet.title, header_row=number,
-                columns={f: get_column_letter(i + 1) for f, i in found.items()},
-                headers={f: _text(values[i]) for f, i in found.items()},
+            return SheetTable(
+                sheet_name=title, header_row=number,
+                columns={f: get_column_letter(column) for f, column in found.items()},
+                headers={f: _text(cells[column].text) for f, column in found.items()},
+                fields=found,
             )
-            table.rows = list(_data_rows(rows, number, found))
-            return table
     return None
 
 
-def _header_fields(values: tuple[Any, ...]) -> dict[str, int]:
-    """field -> column index for the header cells that name an import field."""
-    keys = [" ".join(_text(value).casefold().split()) for value in values]
+def _header_fields(texts: dict[int, str]) -> dict[str, int]:
+    """field -> column number for the header cells that name an import field."""
+    keys = {column: " ".join(text.casefold().split()) for column, text in sorted(texts.items())}
     found: dict[str, int] = {}
     for name in FIELDS:  # the field's own name first, so "跟进成员 owner" never hides owner_userid
         for aliases in ((name,), _ALIASES[name]):
-            index = next((i for i, key in enumerate(keys) if key and i not in found.values()
-                          and any(_names(key, alias) for alias in aliases)), None)
-            if index is not None:
-                found[name] = index
+            column = next((c for c, key in keys.items() if key and c not in found.values()
+                           and any(_names(key, alias) for alias in aliases)), None)
+            if column is not None:
+                found[name] = column
                 break
     return found
 
@@ -200,31 +223,22 @@ def _names(header: str, alias: str) -> bool:
         not alias.isascii() and alias in header)
 
 
-def _data_rows(rows: Iterator[tuple[Any, ...]], header_row: int,
-               found: dict[str, int]) -> Iterator[SheetRow]:
-    def cell(values: tuple[Any, ...], name: str) -> str:
-        index = found.get(name)
-        return _text(values[index]) if index is not None and index < len(values) else ""
-
-    for number, values in enumerate(rows, start=header_row + 1):
-        row = SheetRow(number, cell(values, FIELD_EXTERNAL_USERID), cell(values, FIELD_OWNER),
-                       cell(values, FIELD_ADD), cell(values, FIELD_REMOVE))
-        if row.external_userid or row.owner or row.add or row.remove:
+def _data_rows(rows: list[Row], header_row: int, found: dict[str, int]) -> Iterator[SheetRow]:
+    for number, cells in rows:
+        if number <= header_row:
+            continue
+        texts = {name: _text(cells[c].text) if c in cells else "" for name, c in found.items()}
+        formulas = tuple(
+            UnsavedFormula(name, f"{get_column_letter(c)}{number}", cells[c].formula or "=")
+            for name, c in found.items() if c in cells and cells[c].formula is not None)
+        row = SheetRow(number, texts.get(FIELD_EXTERNAL_USERID, ""), texts.get(FIELD_OWNER, ""),
+                       texts.get(FIELD_ADD, ""), texts.get(FIELD_REMOVE, ""), formulas)
+        if row.external_userid or row.owner or row.add or row.remove or formulas:
             yield row
 
 
-def _text(value: Any) -> str:
-    """A cell as the user sees it: 13800138000.0 reads as 13800138000, not 1.38e10."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _is_blank_sheet(sheet: Any) -> bool:
-    return not any(any(_text(v) for v in values)
-                   for values in sheet.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True))
+def _text(value: str) -> str:
+    return value.strip()
 
 
 # -- file types -----------------------------------------------------------------------------
