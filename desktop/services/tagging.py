@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.domain.echo import echo
 from desktop.domain.filter.suggest import NameSuggester, fold
 from desktop.domain.retag_plan import (
     PlanError,
@@ -58,7 +59,8 @@ class UnknownTagError(TaggingError):
     def __init__(self, name: str, nearest: Sequence[str]) -> None:
         hint_zh = f"，是否要找：{'、'.join(nearest)}" if nearest else ""
         hint_en = f"; did you mean: {', '.join(nearest)}" if nearest else ""
-        super().__init__(f"没有名为「{name}」的标签{hint_zh}。 / No tag named {name!r}{hint_en}.")
+        shown = echo(name)
+        super().__init__(f"没有名为「{shown}」的标签{hint_zh}。 / No tag named {shown!r}{hint_en}.")
         self.name = name
         self.nearest = list(nearest)
 
@@ -67,15 +69,16 @@ class AmbiguousTagError(TaggingError):
     def __init__(self, name: str, choices: Sequence[str]) -> None:
         listed = "、".join(choices)
         super().__init__(
-            f"有多个名为「{name}」的标签，请写成「组:名」：{listed}。"
-            f" / Several tags are named {name!r}; write group:name, one of: {', '.join(choices)}."
+            f"有多个名为「{echo(name)}」的标签，请写成「组:名」：{listed}。"
+            f" / Several tags are named {echo(name)!r}; write group:name, one of: {', '.join(choices)}."
         )
         self.choices = list(choices)
 
 
 class BatchNotFoundError(TaggingError):
     def __init__(self, batch_id: str) -> None:
-        super().__init__(f"没有编号为 {batch_id} 的批量任务。 / No batch with id {batch_id}.")
+        shown = echo(batch_id)
+        super().__init__(f"没有编号为 {shown} 的批量任务。 / No batch with id {shown}.")
 
 
 class BatchRunningError(TaggingError):
@@ -265,13 +268,15 @@ class TaggingService:
             return ids[0]
         if ids:
             raise TaggingError(
-                f"有多个名为「{name}」的标签组，请改用组编号：{'、'.join(ids)}。"
-                f" / Several tag groups are named {name!r}; use a group id: {', '.join(ids)}."
+                f"有多个名为「{echo(name)}」的标签组，请改用组编号：{'、'.join(ids)}。"
+                f" / Several tag groups are named {echo(name)!r}; use a group id: {', '.join(ids)}."
             )
         nearest = NameSuggester(t.group_name for t in catalogue).nearest(name, limit=3)
         hint = f"，是否要找：{'、'.join(nearest)}" if nearest else ""
         hint_en = f"; did you mean: {', '.join(nearest)}" if nearest else ""
-        raise TaggingError(f"没有名为「{name}」的标签组{hint}。 / No tag group named {name!r}{hint_en}.")
+        shown = echo(name)
+        raise TaggingError(f"没有名为「{shown}」的标签组{hint}。 / No tag group named {shown!r}"
+                           f"{hint_en}.")
 
     # -- queueing and running ----------------------------------------------------------------
 

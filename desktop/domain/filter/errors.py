@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from desktop.domain.echo import echo
+
 # Machine-readable names of what the parser expected (FilterSyntaxError.expected).
 EXPECT_TERM = "term"
 EXPECT_VALUE = "value"
@@ -63,8 +65,8 @@ class FilterSyntaxError(FilterError):
             labels = [expected_label(code) for code in self.expected]
             want_zh = "或".join(label[0] for label in labels)
             want_en = " or ".join(label[1] for label in labels)
-            seen_zh = "输入结尾" if not found else f"“{found}”"
-            seen_en = "the end of the filter" if not found else f"“{found}”"
+            seen_zh = "输入结尾" if not found else f"“{echo(found)}”"
+            seen_en = "the end of the filter" if not found else f"“{echo(found)}”"
             zh = f"第 {position + 1} 个字符处应为{want_zh}，却是{seen_zh}"
             en = f"expected {want_en} at character {position + 1}, found {seen_en}"
         super().__init__(zh, en, position, end)
@@ -74,8 +76,8 @@ class BadDateError(FilterError):
     def __init__(self, text: str, position: int, end: int) -> None:
         self.text = text
         super().__init__(
-            f"无法识别的日期“{text}”，请写成 2025-01-31、2025-01 或 2025",
-            f"“{text}” is not a date; write 2025-01-31, 2025-01 or 2025",
+            f"无法识别的日期“{echo(text)}”，请写成 2025-01-31、2025-01 或 2025",
+            f"“{echo(text)}” is not a date; write 2025-01-31, 2025-01 or 2025",
             position, end,
         )
 
@@ -96,10 +98,10 @@ class UnknownTagError(FilterError):
         self.name = name
         self.group = group
         self.suggestions = list(suggestions)
-        where_zh = f"分组“{group}”中" if group else ""
-        where_en = f" in group “{group}”" if group else ""
-        zh = f"{where_zh}没有标签“{name}”"
-        en = f"no tag “{name}”{where_en}"
+        where_zh = f"分组“{echo(group)}”中" if group else ""
+        where_en = f" in group “{echo(group)}”" if group else ""
+        zh = f"{where_zh}没有标签“{echo(name)}”"
+        en = f"no tag “{echo(name)}”{where_en}"
         if self.suggestions:
             zh += f"，是不是：{_listing(self.suggestions)}"
             en += f"; did you mean: {_listing_en(self.suggestions)}"
@@ -116,8 +118,8 @@ class AmbiguousTagError(FilterError):
         self.name = name
         self.candidates = list(candidates)
         super().__init__(
-            f"标签“{name}”在多个分组中都有，请写明分组：{_listing(self.candidates)}",
-            f"tag “{name}” exists in several groups; name the group: "
+            f"标签“{echo(name)}”在多个分组中都有，请写明分组：{_listing(self.candidates)}",
+            f"tag “{echo(name)}” exists in several groups; name the group: "
             f"{_listing_en(self.candidates)}",
             span[0], span[1],
         )
@@ -127,8 +129,8 @@ class UnknownGroupError(FilterError):
     def __init__(self, group: str, suggestions: Sequence[str], span: tuple[int, int]) -> None:
         self.group = group
         self.suggestions = list(suggestions)
-        zh = f"没有标签分组“{group}”"
-        en = f"no tag group “{group}”"
+        zh = f"没有标签分组“{echo(group)}”"
+        en = f"no tag group “{echo(group)}”"
         if self.suggestions:
             zh += f"，是不是：{_listing(self.suggestions)}"
             en += f"; did you mean: {_listing_en(self.suggestions)}"
@@ -139,8 +141,8 @@ class UnknownOwnerError(FilterError):
     def __init__(self, value: str, suggestions: Sequence[str], span: tuple[int, int]) -> None:
         self.value = value
         self.suggestions = list(suggestions)
-        zh = f"没有成员“{value}”（可写账号或姓名）"
-        en = f"no member “{value}” (give a userid or a name)"
+        zh = f"没有成员“{echo(value)}”（可写账号或姓名）"
+        en = f"no member “{echo(value)}” (give a userid or a name)"
         if self.suggestions:
             zh += f"，是不是：{_listing(self.suggestions)}"
             en += f"; did you mean: {_listing_en(self.suggestions)}"
@@ -152,8 +154,8 @@ class AmbiguousOwnerError(FilterError):
         self.value = value
         self.candidates = list(candidates)
         super().__init__(
-            f"有多个成员叫“{value}”，请用账号：{_listing(self.candidates)}",
-            f"several members are called “{value}”; use the userid: "
+            f"有多个成员叫“{echo(value)}”，请用账号：{_listing(self.candidates)}",
+            f"several members are called “{echo(value)}”; use the userid: "
             f"{_listing_en(self.candidates)}",
             span[0], span[1],
         )
@@ -163,8 +165,8 @@ class UnknownDepartmentError(FilterError):
     def __init__(self, value: str, suggestions: Sequence[str], span: tuple[int, int]) -> None:
         self.value = value
         self.suggestions = list(suggestions)
-        zh = f"没有部门“{value}”（可写名称、路径或 ID）"
-        en = f"no department “{value}” (give a name, a path or an id)"
+        zh = f"没有部门“{echo(value)}”（可写名称、路径或 ID）"
+        en = f"no department “{echo(value)}” (give a name, a path or an id)"
         if self.suggestions:
             zh += f"，是不是：{_listing(self.suggestions)}"
             en += f"; did you mean: {_listing_en(self.suggestions)}"
@@ -176,8 +178,8 @@ class AmbiguousDepartmentError(FilterError):
         self.value = value
         self.candidates = list(candidates)
         super().__init__(
-            f"有多个部门叫“{value}”，请写路径或 ID：{_listing(self.candidates)}",
-            f"several departments are called “{value}”; give the path or the id: "
+            f"有多个部门叫“{echo(value)}”，请写路径或 ID：{_listing(self.candidates)}",
+            f"several departments are called “{echo(value)}”; give the path or the id: "
             f"{_listing_en(self.candidates)}",
             span[0], span[1],
         )

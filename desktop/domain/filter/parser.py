@@ -18,6 +18,7 @@ import enum
 from collections.abc import Callable
 from functools import lru_cache
 
+from desktop.domain.echo import echo
 from desktop.domain.filter.ast import (
     AddedTerm,
     And,
@@ -226,8 +227,8 @@ class _Parser:
         token = self.token
         return FilterSyntaxError(
             token.start, [EXPECT_COLON], token.text,
-            zh=f"“{head.text}”后不能用比较符 {token.text}：比较只用于 added（添加时间）和 tags（标签数）",
-            en=f"“{head.text}” cannot be compared with {token.text}: comparisons apply only to "
+            zh=f"“{echo(head.text)}”后不能用比较符 {token.text}：比较只用于 added（添加时间）和 tags（标签数）",
+            en=f"“{echo(head.text)}” cannot be compared with {token.text}: comparisons apply only to "
                "added and tags",
             end=token.end,
         )
