@@ -29,6 +29,7 @@ from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_export import export_relations
 from desktop.services.spreadsheet_import import ImportReport, SpreadsheetImporter
 from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.xlsx_reader import SheetLimits
 from desktop.services.xlsx_safe import ExportError
 
 _SHOWN_PROBLEMS = 50
@@ -55,6 +56,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                            help="also change relations that end with two mutually exclusive tags")
     importing.add_argument("--pilot", type=int, metavar="N",
                            help="send the first N calls, show the result, then ask to continue")
+    importing.add_argument("--limits", type=_limits, default=SheetLimits(),
+                           metavar="NAME=N,...",
+                           help="raise or lower the reading limits: rows, columns, cell_chars,"
+                                " part_mb, total_mb (default rows=300000,columns=1000,"
+                                "cell_chars=32767,part_mb=200,total_mb=400)")
     importing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     importing.add_argument("--json", action="store_true", help="end with a JSON summary line")
     importing.set_defaults(handler=import_command)
@@ -110,7 +116,7 @@ def import_command(args: argparse.Namespace) -> int:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
-        importer = SpreadsheetImporter(ws.cache)
+        importer = SpreadsheetImporter(ws.cache, args.limits)
         report = importer.validate(args.file, allow_conflicts=args.allow_conflicts,
                                    progress=StderrProgress())
         _print_report(report, out)
@@ -159,6 +165,13 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def _limits(text: str) -> SheetLimits:
+    try:
+        return SheetLimits.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _xlsx_path(path: Path) -> Path:
