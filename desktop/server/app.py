@@ -34,6 +34,7 @@ from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
 log = logging.getLogger("tagdesk.server")
 
 MAX_BODY_BYTES = 1 << 20
+NO_RECIPIENT = 81013
 Conn = psycopg.Connection[tuple[object, ...]]
 
 
@@ -77,13 +78,15 @@ class TeamServer:
             raise _Refusal(40056, "the team server was started without --agent-id")
         code = identity.new_code()
         with self.connection() as conn, conn.transaction():
-            login_id = identity.create_code(conn, userid, code)
+            login_id = _identity(lambda c, u: identity.create_code(c, u, code), conn, userid)
         message = {"touser": userid, "msgtype": "text", "agentid": self.settings.agent_id,
                    "text": {"content": identity.code_message(code)}}
         try:
             answer = self.transport.call(
                 ApiRequest("POST", "message/send", body=message, effect=Effect.WRITE))
         except WeComError as err:
+            if err.errcode == NO_RECIPIENT:  # the only recipient is unknown
+                raise _Refusal(60111, f"userid {userid} not found") from None
             raise _Refusal(err.errcode, err.errmsg) from None
         if userid in str(answer.get("invaliduser", "")).split("|"):
             raise _Refusal(60111, f"userid {userid} not found")

@@ -81,10 +81,10 @@ def new_code() -> str:
 
 
 def code_message(code: str) -> str:
-    """The text sent to the member: the code is its only run of six digits."""
-    return (f"TagDesk 登录验证码：{code}，五分钟内有效，仅可使用一次。如非本人操作请忽略。\n"
-            f"TagDesk login code: {code} (valid for five minutes, single use). "
-            "If you did not try to log in, ignore this message.")
+    """The text sent to the member: the code is its only run of six digits (it appears once)."""
+    return (f"TagDesk 登录验证码 / login code: {code}\n"
+            "五分钟内有效，仅可使用一次；如非本人操作请忽略。"
+            " / Valid for five minutes, single use; ignore it if you did not try to log in.")
 
 
 def create_code(conn: Conn, userid: str, code: str) -> str:

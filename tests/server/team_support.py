@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import selectors
 import signal
 import socket
@@ -20,6 +21,10 @@ import psycopg
 import pytest
 
 from desktop.sandbox import SandboxServer
+from desktop.sandbox.inbox import read_inbox_from
+from desktop.services.team import DeviceLogin, finish_login, start_login, team_api_base
+from desktop.wecom.client import WeComClient
+from desktop.wecom.ratelimit import RateLimits
 
 START_TIMEOUT_S = 60
 
@@ -146,3 +151,34 @@ def wait_for(condition: Any, timeout: float = 30, what: str = "condition") -> An
             return value
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def newest_code(sandbox: SandboxServer, userid: str, seen: int) -> str:
+    """The login code in the first message `userid` received after the first `seen` ones."""
+    messages = wait_for(lambda: (found := read_inbox_from(sandbox.config.data_dir, userid))
+                        and len(found) > seen and found, what=f"a message to {userid}")
+    text = messages[seen].text
+    runs = re.findall(r"\d{6,}", text)
+    assert len(runs) == 1 and CODE.fullmatch(runs[0]), text
+    return str(runs[0])
+
+
+def inbox_size(sandbox: SandboxServer, userid: str) -> int:
+    return len(read_inbox_from(sandbox.config.data_dir, userid))
+
+
+def log_in(team_url: str, sandbox: SandboxServer, userid: str) -> DeviceLogin:
+    """A desktop's login, as `tagdesk login` does it, reading the code from the inbox."""
+    seen = inbox_size(sandbox, userid)
+    challenge = start_login(team_url, userid)
+    return finish_login(team_url, challenge, newest_code(sandbox, userid, seen), "test desktop")
+
+
+def team_client(team_url: str, sandbox: SandboxServer, token: str,
+                concurrency: int = 5) -> WeComClient:
+    """The desktop's own WeCom client in team mode: server URL and device token only."""
+    return WeComClient(team_api_base(team_url), sandbox.corp_id, token,
+                       limits=RateLimits(max_concurrency=concurrency, max_retries=1))

@@ -1,0 +1,138 @@
+"""The relay: a desktop's own WeCom client talks to the team server, which forwards with one
+corp-wide limiter and journals every write under the authenticated operator."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxServer
+from desktop.server import team_journal
+from desktop.wecom.errors import WeComError
+from tests.server.team_support import TeamServerProcess, log_in, team_client
+
+pytestmark = pytest.mark.integration
+
+
+def _journal(db_url: str, operator: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "SELECT action, source, external_userid, userid, tag_id, tag_name, group_name"
+            " FROM team_journal WHERE operator = %s ORDER BY id", (operator,)
+        ).fetchall()
+
+
+def _untagged(sandbox: SandboxServer, tag_id: str, not_owned_by: str = ""
+              ) -> list[tuple[str, str]]:
+    return [(userid, euid) for userid, euid in sandbox.state.relations()
+            if userid != not_owned_by
+            and tag_id not in sandbox.state.relation_tag_ids(userid, euid)]
+
+
+def test_reads_and_writes_go_through_the_server_under_the_logged_in_user(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    operator = users[4]
+    device = log_in(team_server.url, team_sandbox, operator)
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        groups = client.list_corp_tags()
+        names = {(g.name, t.name) for g in groups for t in g.tags}
+        assert names == set(team_sandbox.state.tag_ids_by_name())
+        group = groups[0]
+        tag = group.tags[0]
+        userid, euid = _untagged(team_sandbox, tag.id, not_owned_by=operator)[0]
+        calls_before = team_sandbox.stats.calls("externalcontact/mark_tag")
+        client.mark_tag(userid, euid, add=[tag.id])
+        assert tag.id in team_sandbox.state.relation_tag_ids(userid, euid)
+        assert team_sandbox.stats.calls("externalcontact/mark_tag") == calls_before + 1
+        client.mark_tag(userid, euid, remove=[tag.id])
+        with pytest.raises(WeComError) as caught:  # WeCom's own errcode comes back as it is
+            client.mark_tag(userid, euid, add=["et-no-such-tag"])
+        assert caught.value.errcode == 40068
+
+    rows = _journal(team_server.db_url, operator)
+    assert rows == [
+        ("tag_add", "relay", euid, userid, tag.id, tag.name, group.name),
+        ("tag_remove", "relay", euid, userid, tag.id, tag.name, group.name),
+    ]
+    with psycopg.connect(team_server.db_url) as conn:
+        outbox = conn.execute("SELECT status, errcode FROM outbox WHERE operator = %s"
+                              " ORDER BY id", (operator,)).fetchall()
+        assert outbox == [("done", 0), ("done", 0), ("failed", 40068)]
+        assert team_journal.verify(conn).ok
+
+
+def test_a_desktop_cannot_choose_the_operator(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    operator = users[5]
+    device = log_in(team_server.url, team_sandbox, operator)
+    token = requests.get(team_server.url + "cgi-bin/gettoken", timeout=10, params={
+        "corpid": team_sandbox.corp_id, "corpsecret": device.token}).json()["access_token"]
+    tag_id = next(iter(team_sandbox.state.tag_ids_by_name().values()))
+    userid, euid = _untagged(team_sandbox, tag_id)[0]
+    answer = requests.post(
+        team_server.url + "cgi-bin/externalcontact/mark_tag", timeout=10,
+        params={"access_token": token, "operator": "boss"},
+        headers={"X-TagDesk-Operator": "boss"},
+        json={"userid": userid, "external_userid": euid, "add_tag": [tag_id],
+              "operator": "boss"},
+    ).json()
+    assert answer["errcode"] == 0
+    assert [row[0] for row in _journal(team_server.db_url, operator)] == ["tag_add"]
+    assert _journal(team_server.db_url, "boss") == []
+
+
+def test_the_relay_answers_like_wecom(team_server: TeamServerProcess) -> None:
+    base = team_server.url + "cgi-bin/"
+    assert requests.get(base + "externalcontact/get_follow_user_list",
+                        timeout=10).json()["errcode"] == 41001
+    assert requests.get(base + "externalcontact/get_follow_user_list", timeout=10,
+                        params={"access_token": "made-up"}).json()["errcode"] == 40014
+    assert requests.post(base + "externalcontact/add_strategy_tag", json={}, timeout=10,
+                         params={"access_token": "x"}).json()["errcode"] == 48002
+    assert requests.get(base + "gettoken", params={"corpid": "ww-other", "corpsecret": "x"},
+                        timeout=10).json()["errcode"] == 40013
+    oversized = requests.post(base + "externalcontact/mark_tag", data=b"{" * (2 << 20),
+                              params={"access_token": "x"}, timeout=10)
+    assert oversized.status_code == 413 and oversized.json()["errcode"] == 47001
+
+
+def test_two_desktops_share_one_corp_wide_concurrency_cap(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    """The sandbox answers 45033 above 2 mark_tag calls in flight and the server's cap is 2:
+    two desktops, each allowed 5 in flight, never trip it together."""
+    users = sorted(team_sandbox.state.follow_users())
+    first, second = users[0], users[1]
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[-1]
+    by_customer = {euid: (userid, euid) for userid, euid in _untagged(team_sandbox, tag_id)}
+    targets = list(by_customer.values())[:10]  # WeCom also allows one call per customer
+    assert len(targets) == 10
+    clients = [team_client(team_server.url, team_sandbox,
+                           log_in(team_server.url, team_sandbox, user).token, concurrency=5)
+               for user in (first, second)]
+    busy_before = team_sandbox.stats.errors(45033)
+    team_sandbox.configure(latency_ms=150)
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(10) as pool:
+            list(pool.map(lambda i: clients[i % 2].mark_tag(*targets[i], add=[tag_id]),
+                          range(10)))
+        elapsed = time.monotonic() - started
+    finally:
+        team_sandbox.configure(latency_ms=0)
+        for client in clients:
+            client.close()
+    assert team_sandbox.stats.errors(45033) == busy_before
+    assert all(tag_id in team_sandbox.state.relation_tag_ids(*t) for t in targets)
+    assert elapsed >= 10 / 2 * 0.150 * 0.9  # at most two at a time
+    for user in (first, second):
+        tagged = [r for r in _journal(team_server.db_url, user) if r[4] == tag_id]
+        assert len(tagged) == 5
