@@ -262,7 +262,7 @@ class RevertOutcome:
 
 def preview_batch_revert(cache: Cache, tagging: TaggingService, batch_id: str) -> RevertPreview:
     plan, skipped = tagging.plan_undo(batch_id)
-    return _preview(cache, f"批次 batch {batch_id}", plan, skipped)
+    return _preview(cache, f"批次 {batch_id} / batch {batch_id}", plan, skipped)
 
 
 def preview_range_revert(
@@ -280,6 +280,12 @@ def preview_range_revert(
     return _preview(cache, f"{operator} {span}", plan, skipped)
 
 
+def _revert_description(origin: str) -> str:
+    """"回滚 批次 X / revert batch X" from a one- or two-language origin."""
+    zh, _, en = origin.partition(" / ")
+    return f"回滚 {zh} / revert {en or zh}"
+
+
 def run_revert(
     tagging: TaggingService,
     preview: RevertPreview,
@@ -295,7 +301,7 @@ def run_revert(
         raise RevertError("没有可以回滚的更改。 / There is nothing to revert.")
     pilot = pilot_size if 0 < pilot_size < preview.plan.api_calls else 0
     batch_id = tagging.submit(preview.plan, source="revert", pilot_size=pilot,
-                              description=f"回滚 revert {preview.origin}")
+                              description=_revert_description(preview.origin))
     first = tagging.run(batch_id, progress=progress, cancel=cancel)
     if not pilot or first.pending == 0:
         return RevertOutcome(batch_id, None, first, stopped_after_pilot=False)

@@ -200,7 +200,8 @@ class SpreadsheetImporter:
             raise ImportRefused(report)
         if not report.importable:
             raise NothingToImport()
-        description = f"导入 import {report.path.name}: {report.valid}/{report.rows} rows"
+        name, valid, rows = report.path.name, report.valid, report.rows
+        description = f"导入 {name}：{valid}/{rows} 行 / import {name}: {valid}/{rows} rows"
         return tagging.submit(report.plan, source=SOURCE, description=description,
                               pilot_size=pilot_size)
 

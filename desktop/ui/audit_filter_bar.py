@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import QT_DATETIME_FORMAT
 
 CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
@@ -54,6 +55,8 @@ class AuditFilterBar(QWidget):
         now = QDateTime.currentDateTime()
         self.since_edit = QDateTimeEdit(now.addDays(-7))
         self.until_edit = QDateTimeEdit(now.addDays(1))
+        for edit in (self.since_edit, self.until_edit):
+            edit.setDisplayFormat(QT_DATETIME_FORMAT)
         self.operator = _choice_box(self.tr("All operators"))
         self.department = _choice_box(self.tr("All departments"))
         self.action = _choice_box(self.tr("All actions"))

@@ -13,7 +13,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
@@ -39,6 +38,7 @@ from desktop.store.journal_query import (
     matching_ids,
 )
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import datetime_text, in_ui_language
 
 MAX_PAGES = 64
 RowRole = Qt.ItemDataRole.UserRole + 1      # the JournalRow / BatchSummary behind a line
@@ -83,7 +83,7 @@ class Loaded:
 
 
 def time_text(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime_text(ts)
 
 
 class _Labels(QObject):
@@ -108,6 +108,15 @@ class _Labels(QObject):
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
             "tree": self.tr("Tag tree"),
+        }
+        return names.get(key, key)
+
+    def status(self, key: str) -> str:
+        """A batch's state (the outbox's words) for people."""
+        names = {
+            "planned": self.tr("queued"), "pilot": self.tr("in its pilot"),
+            "running": self.tr("running"), "paused": self.tr("paused"),
+            "done": self.tr("done"), "cancelled": self.tr("cancelled"),
         }
         return names.get(key, key)
 
@@ -419,4 +428,5 @@ class AuditBatchesModel(QAbstractTableModel):
             return str(removed)
         if column == BatchColumn.OTHER:
             return str(line.rows - added - removed)
-        return " · ".join(t for t in (line.description, line.status) if t)
+        return " · ".join(t for t in (in_ui_language(line.description), LABELS.status(line.status))
+                          if t)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -48,6 +47,8 @@ from desktop.ui.audit_model import (
     time_text,
 )
 from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
+from desktop.ui.i18n import in_ui_language
 
 
 class AuditViewer(QWidget):
@@ -254,13 +255,14 @@ class AuditViewer(QWidget):
         lines = [f"<h3>{esc(LABELS.action(row.action))} · {esc(row.tag_name)}</h3>",
                  f"<p>{esc(time_text(row.ts))} · {esc(cell_text(row, RowColumn.OPERATOR))}"
                  f" · {esc(LABELS.source(row.source))}</p>"]
+        customer, owner = esc(self.tr("Customer")), esc(self.tr("Owner"))
+        group, batch, reason = esc(self.tr("Group")), esc(self.tr("Batch")), esc(self.tr("Reason"))
         if row.external_userid:
-            lines.append(f"<p>{esc(self.tr('Customer'))}: <a href='customer:"
+            lines.append(f"<p>{customer}: <a href='customer:"
                          f"{esc(row.external_userid)}'>{esc(row.customer or row.external_userid)}"
-                         f"</a> · {esc(self.tr('Owner'))}: "
-                         f"{esc(cell_text(row, RowColumn.OWNER))}</p>")
+                         f"</a> · {owner}: {esc(cell_text(row, RowColumn.OWNER))}</p>")
         if row.group_name:
-            lines.append(f"<p>{esc(self.tr('Group'))}: {esc(row.group_name)}</p>")
+            lines.append(f"<p>{group}: {esc(row.group_name)}</p>")
         for title, names, colour in ((self.tr("Added"), detail.added, "#389e0d"),
                                      (self.tr("Removed"), detail.removed, "#d4380d"),
                                      (self.tr("Unchanged"), detail.kept, "#8a8f98")):
@@ -270,9 +272,9 @@ class AuditViewer(QWidget):
         for field, old, new in detail.fields:
             lines.append(f"<p><b>{esc(field)}</b>: <s>{esc(old)}</s> → {esc(new)}</p>")
         if row.batch_id:
-            lines.append(f"<p>{esc(self.tr('Batch'))}: {esc(row.batch_id)}</p>")
+            lines.append(f"<p>{batch}: {esc(row.batch_id)}</p>")
         if row.reason:
-            lines.append(f"<p>{esc(self.tr('Reason'))}: {esc(row.reason)}</p>")
+            lines.append(f"<p>{reason}: {esc(row.reason)}</p>")
         lines.append(f"<p style='color:#8a8f98'>#{row.id}</p>")
         return "".join(lines)
 
@@ -284,7 +286,8 @@ class AuditViewer(QWidget):
                 f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
                 f"<p>{esc(', '.join(line.operators))} · "
                 f"{esc(', '.join(LABELS.source(s) for s in line.sources))}</p>"
-                f"<p>{esc(line.description)} {esc(line.status)}</p><ul>{counts}</ul>")
+                f"<p>{esc(in_ui_language(line.description))} {esc(LABELS.status(line.status))}</p>"
+                f"<ul>{counts}</ul>")
 
     def _line_name(self, line: BatchSummary) -> str:
         if line.day is None:
@@ -322,10 +325,10 @@ class AuditViewer(QWidget):
 
     def _ask_export(self, suffix: str) -> None:
         kind = "Excel (*.xlsx)" if suffix == ".xlsx" else "CSV (*.csv)"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export the audit log"),
-                                              f"audit{suffix}", kind)
-        if name:
-            self.export_to(Path(name).with_suffix(suffix))
+        path = ask_path(self, self.tr("Export the audit log"), kind, save=True,
+                        suggested=f"audit{suffix}")
+        if path is not None:
+            self.export_to(path.with_suffix(suffix))
 
     def export_to(self, path: Path) -> None:
         """Export every row of the current view (all pages, not just the visible ones)."""
@@ -399,7 +402,7 @@ class RevertDialog(QDialog):
     def __init__(self, preview: audit.RevertPreview, tag_names: dict[str, str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Revert %1").replace("%1", preview.origin))
+        self.setWindowTitle(self.tr("Revert %1").replace("%1", in_ui_language(preview.origin)))
         self.summary = QLabel(
             self.tr("%1 relations will be restored; %2 cannot be (changed again since, or the"
                     " relation is gone). The revert is itself journaled and can be reverted.")

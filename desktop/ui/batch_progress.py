@@ -37,17 +37,9 @@ from desktop.services.xlsx_safe import ExportError
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import in_ui_language as pick
 
 SHOWN_FAILURES = 200
-
-
-def pick(bilingual: str) -> str:
-    """The half of a "中文 / English" message that matches the UI language."""
-    zh, sep, en = bilingual.partition(" / ")
-    if not sep:
-        return bilingual
-    return en if is_english() else zh
 
 
 def message_for(exc: BaseException) -> str:
@@ -110,7 +102,7 @@ class BatchProgressPanel(QWidget):
         self.batch_id = batch_id
         info = self.context.tagging.batch(batch_id)
         self.title.setText(self.tr("Batch %1 · %2").replace("%1", batch_id)
-                           .replace("%2", info.description or info.source))
+                           .replace("%2", pick(info.description) or info.source))
         self.bar.setRange(0, max(info.total, 1))
         self.bar.setValue(info.total - info.pending)
         if relation_ids:
@@ -302,7 +294,7 @@ class UnfinishedBatchesDialog(QDialog):
         self.list = QListWidget()
         for info in batches:
             item = QListWidgetItem(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
-                                   .replace("%1", info.id).replace("%2", info.description
+                                   .replace("%1", info.id).replace("%2", pick(info.description)
                                                                    or info.source)
                                    .replace("%3", str(info.pending))
                                    .replace("%4", str(info.applied))

@@ -14,7 +14,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum, IntEnum
 from typing import Any, NamedTuple
 
@@ -31,6 +30,7 @@ from PySide6.QtGui import QColor, QFont, QIcon
 from desktop.services.changes import ChangeSet
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import date_text
 from desktop.ui.style import icon
 
 PAGE_SIZE = 200
@@ -436,7 +436,7 @@ def _cell_text(view: RelationView, column: Column) -> str:
             return f"{view.channel_name} · {view.state}"
         return view.state
     if column == Column.ADDED:
-        return datetime.fromtimestamp(view.createtime).strftime("%Y-%m-%d") if view.createtime else ""
+        return date_text(view.createtime) if view.createtime else ""
     return "、".join(view.tag_names)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QUrl
@@ -20,6 +19,7 @@ from desktop.services.changes import ChangeSet
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.i18n import date_text, datetime_text
 from desktop.ui.style import is_dark
 from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
@@ -196,7 +196,7 @@ class DetailPane(QWidget):
         return _table(rows)
 
     def _relation_html(self, view: RelationView) -> str:
-        added = datetime.fromtimestamp(view.createtime).strftime("%Y-%m-%d") if view.createtime else ""
+        added = date_text(view.createtime) if view.createtime else ""
         channel = f"{view.channel_name} · {view.state}" if view.channel_name else view.state
         marker = " ◀" if view.id == self._relation_id else ""
         head = f"<h4>{html.escape(view.owner_name)}{marker}</h4>"
@@ -234,7 +234,7 @@ class DetailPane(QWidget):
             return f"{title}<p><i>{empty}</i></p>"
         rows = "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-                datetime.fromtimestamp(line.ts).strftime("%m-%d %H:%M"),
+                datetime_text(line.ts),
                 html.escape(self._action_text(line.action)), html.escape(line.tag_name),
                 html.escape(f"{line.operator or line.source} → {line.owner}"),
             )

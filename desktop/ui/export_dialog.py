@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from desktop.services.progress import Progress
 from desktop.services.spreadsheet_export import ExportResult, export_relations, group_names
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
 
 
 class ExportDialog(QDialog):
@@ -132,8 +132,7 @@ class ExportDialog(QDialog):
         self.close()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export customers"),
-                                              "tagdesk-customers.xlsx",
-                                              self.tr("Excel workbook (*.xlsx)"))
-        if name:
-            self.set_path(Path(name))
+        path = ask_path(self, self.tr("Export customers"), self.tr("Excel workbook (*.xlsx)"),
+                        save=True, suggested="tagdesk-customers.xlsx")
+        if path is not None:
+            self.set_path(path)

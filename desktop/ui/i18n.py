@@ -2,10 +2,13 @@
 
 Source strings in the code are English (`self.tr("Sync now")`);
 `resources/translations/tagdesk_zh_CN.qm` carries the Chinese. Qt's own
-`qtbase_<lang>` catalogue is loaded too, so standard dialogs and buttons match.
+`qtbase_<lang>` catalogue is loaded too, so standard dialogs and buttons match, and
+`qt_extra_<lang>` after it for the few file-dialog strings qtbase leaves in English.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -17,10 +20,31 @@ LANGUAGES: dict[str, str] = {CHINESE: "中文", ENGLISH: "English"}
 
 _current = CHINESE
 
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+QT_DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
+"""One way to write a moment everywhere in the window, in both languages (ISO order)."""
+
+
+def date_text(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime(DATE_FORMAT)
+
+
+def datetime_text(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime(DATETIME_FORMAT)
+
 
 def is_english() -> bool:
     """Whether the installed UI language is English (bilingual messages pick their half)."""
     return _current == ENGLISH
+
+
+def in_ui_language(text: str) -> str:
+    """The half of a "中文 / English" text for the UI language; other text as it is."""
+    zh, separator, en = text.partition(" / ")
+    if not separator:
+        return text
+    return en if is_english() else zh
 
 
 def choose_language(saved: str, locale: QLocale | None = None) -> str:
@@ -66,4 +90,8 @@ class Translations:
         if qt.load(f"qtbase_{language}", qt_dir):
             app.installTranslator(qt)
             self._installed.append(qt)
+        extra = QTranslator(app)    # what qtbase leaves untranslated in the file dialog
+        if extra.load(f"qt_extra_{language}", str(resources_dir() / "translations")):
+            app.installTranslator(extra)
+            self._installed.append(extra)
         return loaded

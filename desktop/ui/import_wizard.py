@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,17 +41,18 @@ from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_import import ImportProblem, ImportReport, SpreadsheetImporter
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 STEP_FILE, STEP_CHECK, STEP_RUN = range(3)
+PROBLEM_COLUMNS = 5     # row, column, value, problem, suggestion
 
 
 class ProblemTableModel(QAbstractTableModel):
     """The problems of one check, in sheet order."""
 
-    COLUMNS = ("Row", "Column", "Value", "Problem", "Suggestion")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,15 +70,15 @@ class ProblemTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._problems)
 
     def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else PROBLEM_COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        if not 0 <= section < len(self.COLUMNS):
-            return None
-        return self.tr(self.COLUMNS[section])
+        titles = (self.tr("Row"), self.tr("Column"), self.tr("Value"), self.tr("Problem"),
+                  self.tr("Suggestion"))
+        return titles[section] if 0 <= section < len(titles) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
@@ -175,18 +175,18 @@ class ImportWizard(QDialog):
             on_result=self._checked, on_error=self._check_failed)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import spreadsheet"), "",
-                                              self.tr("Excel workbook (*.xlsx);;All files (*)"))
-        if name:
-            self.set_path(Path(name))
+        path = ask_path(self, self.tr("Import spreadsheet"),
+                        self.tr("Excel workbook (*.xlsx);;All files (*)"), save=False)
+        if path is not None:
+            self.set_path(path)
 
     def _save_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save the import template"),
-                                              "tagdesk-import.xlsx",
-                                              self.tr("Excel workbook (*.xlsx)"))
-        if not name:
+        chosen = ask_path(self, self.tr("Save the import template"),
+                          self.tr("Excel workbook (*.xlsx)"), save=True,
+                          suggested="tagdesk-import.xlsx")
+        if chosen is None:
             return
-        path = Path(name).with_suffix(".xlsx")
+        path = chosen.with_suffix(".xlsx")
         self.context.run_task(lambda _p, _c: write_template(path), owner=self, name="template",
                               on_result=lambda written: self.file_message.setText(
                                   self.tr("Template saved: %1").replace("%1", str(written))),

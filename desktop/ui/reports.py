@@ -27,7 +27,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -41,6 +40,7 @@ from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
 
 PERIOD_DAYS = (7, 30, 90, 365)
 REDRAW_DELAY_MS = 500
@@ -227,10 +227,10 @@ class ReportsWindow(QWidget):
         return target.grab().save(str(path), "PNG")
 
     def _ask_save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save chart"), "chart.png",
-                                              "PNG (*.png)")
-        if name:
-            path = Path(name).with_suffix(".png")
+        chosen = ask_path(self, self.tr("Save chart"), "PNG (*.png)", save=True,
+                          suggested="chart.png")
+        if chosen is not None:
+            path = chosen.with_suffix(".png")
             saved = self.save_png(path)
             self.notice.setText(self.tr("Saved %1").replace("%1", str(path)) if saved
                                 else self.tr("Could not save %1").replace("%1", str(path)))

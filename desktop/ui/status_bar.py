@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from desktop.services.progress import Progress
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
 
 MESSAGE_MS = 8000
@@ -68,7 +67,7 @@ class StatusBar(QStatusBar):
         if not timestamp:
             self.last_sync.setText(self.tr("Never synced"))
             return
-        when = datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+        when = datetime_text(timestamp)
         self.last_sync.setText(self.tr("Last sync: %1").replace("%1", when))
 
     def set_counts(self, shown: int, customers: int, total: int, total_customers: int) -> None:

@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="379"/>
+        <location filename="../../desktop/ui/audit_model.py" line="388"/>
         <source>Last change</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="379"/>
+        <location filename="../../desktop/ui/audit_model.py" line="388"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="380"/>
+        <location filename="../../desktop/ui/audit_model.py" line="389"/>
         <source>Operators</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="380"/>
+        <location filename="../../desktop/ui/audit_model.py" line="389"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="381"/>
+        <location filename="../../desktop/ui/audit_model.py" line="390"/>
         <source>Changes</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="381"/>
+        <location filename="../../desktop/ui/audit_model.py" line="390"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="382"/>
+        <location filename="../../desktop/ui/audit_model.py" line="391"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="382"/>
+        <location filename="../../desktop/ui/audit_model.py" line="391"/>
         <source>Tree edits</source>
         <translation>Tree edits</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="383"/>
+        <location filename="../../desktop/ui/audit_model.py" line="392"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="408"/>
+        <location filename="../../desktop/ui/audit_model.py" line="417"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
@@ -75,122 +75,122 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="49"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
         <source>All time</source>
         <translation>All time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="51"/>
         <source>Last 24 hours</source>
         <translation>Last 24 hours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="52"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
         <source>Last %1 days</source>
         <translation>Last %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
         <source>Custom range</source>
         <translation>Custom range</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
         <source>All operators</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
         <source>All departments</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
         <source>All actions</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="63"/>
         <source>All sources</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
         <source>All tags</source>
         <translation>All tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="65"/>
         <source>All groups</source>
         <translation>All groups</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
         <source>Customer name or external_userid</source>
         <translation>Customer name or external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="66"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
         <source>Batch id</source>
         <translation>Batch id</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="71"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
         <source>Clear filters</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>From</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Until</source>
         <translation>Until</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
         <source>Department</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
@@ -198,57 +198,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="260"/>
+        <location filename="../../desktop/ui/audit_model.py" line="269"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="260"/>
+        <location filename="../../desktop/ui/audit_model.py" line="269"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="261"/>
+        <location filename="../../desktop/ui/audit_model.py" line="270"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="261"/>
+        <location filename="../../desktop/ui/audit_model.py" line="270"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="262"/>
+        <location filename="../../desktop/ui/audit_model.py" line="271"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="262"/>
+        <location filename="../../desktop/ui/audit_model.py" line="271"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="263"/>
+        <location filename="../../desktop/ui/audit_model.py" line="272"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="263"/>
+        <location filename="../../desktop/ui/audit_model.py" line="272"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="264"/>
+        <location filename="../../desktop/ui/audit_model.py" line="273"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="264"/>
+        <location filename="../../desktop/ui/audit_model.py" line="273"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="284"/>
+        <location filename="../../desktop/ui/audit_model.py" line="293"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>(row %1 is missing: run the journal check)</translation>
     </message>
@@ -256,122 +256,147 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="64"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="65"/>
         <source>Audit log</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="79"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
         <source>Rows</source>
         <translation>Rows</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="81"/>
         <source>Batches</source>
         <translation>Batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="89"/>
         <source>Show every batch again</source>
         <translation>Show every batch again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="116"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
         <source>Show customer</source>
         <translation>Show customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
         <source>Export xlsx…</source>
         <translation>Export xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
         <source>Export CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
         <source>Revert batch…</source>
         <translation>Revert batch…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="122"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>Revert operator&apos;s changes in period…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="146"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="147"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="174"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="175"/>
         <source>Only: %1</source>
         <translation>Only: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="194"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="195"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 changes · %2 ms</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="199"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="200"/>
         <source>%1 batches</source>
         <translation>%1 batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="264"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <source>Owner</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="265"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="267"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Unchanged</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="295"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="325"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="328"/>
         <source>Export the audit log</source>
         <translation>Export the audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="339"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="342"/>
         <source>Exported %1 rows to %2</source>
         <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="343"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="346"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="363"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="366"/>
         <source>Preparing the revert…</source>
         <translation>Preparing the revert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="383"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="386"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="388"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="391"/>
         <source>Reverting…</source>
         <translation>Reverting…</translation>
     </message>
@@ -379,12 +404,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="269"/>
         <source>Tag batch</source>
         <translation>Tag batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="279"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="272"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -392,95 +417,95 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="180"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="77"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="172"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="240"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="79"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="233"/>
         <source>Continue with the rest</source>
         <translation>Continue with the rest</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="88"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="89"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
         <source>Retry failed</source>
         <translation>Retry failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="104"/>
         <source>Batch %1 · %2</source>
         <translation>Batch %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="143"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="135"/>
         <source>Cancelling after the calls in flight…</source>
         <translation>Cancelling after the calls in flight…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
         <source>Running the pilot…</source>
         <translation>Running the pilot…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="182"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="174"/>
         <source>Running…</source>
         <translation>Running…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="175"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="167"/>
         <source>Resume</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="168"/>
         <source>Paused: calls in flight finish, nothing new is sent.</source>
         <translation>Paused: calls in flight finish, nothing new is sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="200"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="193"/>
         <source>Cancelled: %1 call(s) were not sent.</source>
         <translation>Cancelled: %1 call(s) were not sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="205"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="198"/>
         <source>Done.</source>
         <translation>Done.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="209"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="202"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>Stopped: %1 The rest stays queued; continue when the cause is fixed.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="208"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="224"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="217"/>
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="229"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="222"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>Cancelled: the remaining calls will not be sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="254"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="247"/>
         <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
         <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="262"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="255"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
     </message>
@@ -919,7 +944,7 @@
         <translation>Exported %1 relations to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
@@ -1066,7 +1091,7 @@
         <translation>Save the import template</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
@@ -1129,217 +1154,217 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <location filename="../../desktop/ui/main_window.py" line="142"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="153"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="219"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="225"/>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
-        <location filename="../../desktop/ui/main_window.py" line="474"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="479"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
+        <location filename="../../desktop/ui/main_window.py" line="538"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301"/>
-        <location filename="../../desktop/ui/main_window.py" line="537"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="542"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="310"/>
+        <location filename="../../desktop/ui/main_window.py" line="315"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="219"/>
+        <location filename="../../desktop/ui/main_window.py" line="224"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="325"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="335"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="336"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="338"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="335"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="337"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339"/>
-        <location filename="../../desktop/ui/main_window.py" line="551"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="556"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="341"/>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="345"/>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="358"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="359"/>
+        <location filename="../../desktop/ui/main_window.py" line="364"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="370"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="439"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="435"/>
+        <location filename="../../desktop/ui/main_window.py" line="440"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="457"/>
+        <location filename="../../desktop/ui/main_window.py" line="462"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1347,37 +1372,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="486"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="496"/>
+        <location filename="../../desktop/ui/main_window.py" line="501"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="507"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="505"/>
+        <location filename="../../desktop/ui/main_window.py" line="510"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="552"/>
+        <location filename="../../desktop/ui/main_window.py" line="557"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="561"/>
+        <location filename="../../desktop/ui/main_window.py" line="566"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="565"/>
+        <location filename="../../desktop/ui/main_window.py" line="570"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1393,6 +1418,34 @@
         <location filename="../../desktop/ui/tag_picker.py" line="107"/>
         <source>On %1 of the %2 selected</source>
         <translation>On %1 of the %2 selected</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Row</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Column</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
+        <source>Suggestion</source>
+        <translation>Suggestion</translation>
     </message>
 </context>
 <context>
@@ -1684,27 +1737,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="402"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="405"/>
         <source>Revert %1</source>
         <translation>Revert %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="404"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="407"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="412"/>
         <source>Will restore:</source>
         <translation>Will restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="416"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="419"/>
         <source>Cannot restore:</source>
         <translation>Cannot restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="425"/>
         <source>Revert</source>
         <translation>Revert</translation>
     </message>
@@ -1712,42 +1765,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="48"/>
+        <location filename="../../desktop/ui/status_bar.py" line="47"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="64"/>
+        <location filename="../../desktop/ui/status_bar.py" line="63"/>
         <source>Profile: %1</source>
         <translation>Profile: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="69"/>
+        <location filename="../../desktop/ui/status_bar.py" line="68"/>
         <source>Never synced</source>
         <translation>Never synced</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="72"/>
+        <location filename="../../desktop/ui/status_bar.py" line="71"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="76"/>
+        <location filename="../../desktop/ui/status_bar.py" line="75"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 relations · %3 customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="80"/>
+        <location filename="../../desktop/ui/status_bar.py" line="79"/>
         <source>%1 customers in the cache</source>
         <translation>%1 customers in the cache</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="84"/>
+        <location filename="../../desktop/ui/status_bar.py" line="83"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="99"/>
+        <location filename="../../desktop/ui/status_bar.py" line="101"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -1951,32 +2004,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="289"/>
         <source>Unfinished tag batches</source>
         <translation>Unfinished tag batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="297"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="290"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="303"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="305"/>
         <source>Resume</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="306"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="314"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="307"/>
         <source>Later</source>
         <translation>Later</translation>
     </message>
@@ -2087,6 +2140,36 @@
         <location filename="../../desktop/ui/audit_model.py" line="110"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="117"/>
+        <source>queued</source>
+        <translation>queued</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="117"/>
+        <source>in its pilot</source>
+        <translation>in its pilot</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="118"/>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="118"/>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="119"/>
+        <source>done</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="119"/>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
     </message>
 </context>
 </TS>

@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="379"/>
+        <location filename="../../desktop/ui/audit_model.py" line="388"/>
         <source>Last change</source>
         <translation>最近更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="379"/>
+        <location filename="../../desktop/ui/audit_model.py" line="388"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="380"/>
+        <location filename="../../desktop/ui/audit_model.py" line="389"/>
         <source>Operators</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="380"/>
+        <location filename="../../desktop/ui/audit_model.py" line="389"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="381"/>
+        <location filename="../../desktop/ui/audit_model.py" line="390"/>
         <source>Changes</source>
         <translation>更改数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="381"/>
+        <location filename="../../desktop/ui/audit_model.py" line="390"/>
         <source>Added</source>
         <translation>添加数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="382"/>
+        <location filename="../../desktop/ui/audit_model.py" line="391"/>
         <source>Removed</source>
         <translation>移除数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="382"/>
+        <location filename="../../desktop/ui/audit_model.py" line="391"/>
         <source>Tree edits</source>
         <translation>标签树编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="383"/>
+        <location filename="../../desktop/ui/audit_model.py" line="392"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="408"/>
+        <location filename="../../desktop/ui/audit_model.py" line="417"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
@@ -75,122 +75,122 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="49"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="51"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="52"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
         <source>Custom range</source>
         <translation>自定义时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
         <source>All operators</source>
         <translation>所有操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
         <source>All departments</source>
         <translation>所有部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="59"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
         <source>All actions</source>
         <translation>所有操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="63"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
         <source>All tags</source>
         <translation>所有标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="65"/>
         <source>All groups</source>
         <translation>所有标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
         <source>Customer name or external_userid</source>
         <translation>客户名称或 external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="66"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
         <source>Batch id</source>
         <translation>批次 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="71"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Period</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="76"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="78"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
@@ -198,57 +198,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="260"/>
+        <location filename="../../desktop/ui/audit_model.py" line="269"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="260"/>
+        <location filename="../../desktop/ui/audit_model.py" line="269"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="261"/>
+        <location filename="../../desktop/ui/audit_model.py" line="270"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="261"/>
+        <location filename="../../desktop/ui/audit_model.py" line="270"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="262"/>
+        <location filename="../../desktop/ui/audit_model.py" line="271"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="262"/>
+        <location filename="../../desktop/ui/audit_model.py" line="271"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="263"/>
+        <location filename="../../desktop/ui/audit_model.py" line="272"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="263"/>
+        <location filename="../../desktop/ui/audit_model.py" line="272"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="264"/>
+        <location filename="../../desktop/ui/audit_model.py" line="273"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="264"/>
+        <location filename="../../desktop/ui/audit_model.py" line="273"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="284"/>
+        <location filename="../../desktop/ui/audit_model.py" line="293"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
@@ -256,122 +256,147 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="64"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="65"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="79"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
         <source>Rows</source>
         <translation>明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="81"/>
         <source>Batches</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="89"/>
         <source>Show every batch again</source>
         <translation>重新显示所有批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="116"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
         <source>Show customer</source>
         <translation>查看客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
         <source>Export xlsx…</source>
         <translation>导出 xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
         <source>Revert batch…</source>
         <translation>回滚批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="122"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>回滚该操作人在时间段内的更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="146"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="147"/>
         <source>Searching…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="174"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="175"/>
         <source>Only: %1</source>
         <translation>仅：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="194"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="195"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 条更改 · %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="199"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="200"/>
         <source>%1 batches</source>
         <translation>%1 个批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="264"/>
-        <source>Added</source>
-        <translation>添加时间</translation>
+        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <source>Customer</source>
+        <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="265"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Group</source>
+        <translation>标签组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <source>Added</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="267"/>
         <source>Removed</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Unchanged</source>
         <translation>未更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="295"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="325"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="328"/>
         <source>Export the audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="339"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="342"/>
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="343"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="346"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="363"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="366"/>
         <source>Preparing the revert…</source>
         <translation>正在准备回滚…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="383"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="386"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="388"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="391"/>
         <source>Reverting…</source>
         <translation>正在回滚…</translation>
     </message>
@@ -379,12 +404,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="269"/>
         <source>Tag batch</source>
         <translation>批量打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="279"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="272"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -392,95 +417,95 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="180"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="77"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="172"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="240"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="79"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="233"/>
         <source>Continue with the rest</source>
         <translation>继续处理其余部分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="88"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="89"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="104"/>
         <source>Batch %1 · %2</source>
         <translation>批次 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="143"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="135"/>
         <source>Cancelling after the calls in flight…</source>
         <translation>正在取消（等待进行中的调用完成）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
         <source>Running the pilot…</source>
         <translation>正在试运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="165"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="182"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="174"/>
         <source>Running…</source>
         <translation>正在运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="175"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="167"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="168"/>
         <source>Paused: calls in flight finish, nothing new is sent.</source>
         <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="200"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="193"/>
         <source>Cancelled: %1 call(s) were not sent.</source>
         <translation>已取消：%1 个调用未发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="205"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="198"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="209"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="202"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="208"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="224"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="217"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="229"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="222"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="254"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="247"/>
         <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="262"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="255"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
@@ -918,7 +943,7 @@
         <translation>已导出 %1 个关系到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -1065,7 +1090,7 @@
         <translation>保存导入模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -1128,254 +1153,254 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <location filename="../../desktop/ui/main_window.py" line="142"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="153"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="219"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="225"/>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
-        <location filename="../../desktop/ui/main_window.py" line="474"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="479"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
+        <location filename="../../desktop/ui/main_window.py" line="538"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301"/>
-        <location filename="../../desktop/ui/main_window.py" line="537"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="542"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="310"/>
+        <location filename="../../desktop/ui/main_window.py" line="315"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="219"/>
+        <location filename="../../desktop/ui/main_window.py" line="224"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="325"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="335"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="336"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="338"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="335"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="337"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339"/>
-        <location filename="../../desktop/ui/main_window.py" line="551"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="556"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="341"/>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="345"/>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="358"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="359"/>
+        <location filename="../../desktop/ui/main_window.py" line="364"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="370"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="439"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="435"/>
+        <location filename="../../desktop/ui/main_window.py" line="440"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="457"/>
+        <location filename="../../desktop/ui/main_window.py" line="462"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="486"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="496"/>
+        <location filename="../../desktop/ui/main_window.py" line="501"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="507"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="505"/>
+        <location filename="../../desktop/ui/main_window.py" line="510"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="552"/>
+        <location filename="../../desktop/ui/main_window.py" line="557"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="561"/>
+        <location filename="../../desktop/ui/main_window.py" line="566"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="565"/>
+        <location filename="../../desktop/ui/main_window.py" line="570"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1391,6 +1416,34 @@
         <location filename="../../desktop/ui/tag_picker.py" line="107"/>
         <source>On %1 of the %2 selected</source>
         <translation>所选 %2 个中有 %1 个已带此标签</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Value</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
+        <source>Suggestion</source>
+        <translation>修改建议</translation>
     </message>
 </context>
 <context>
@@ -1682,27 +1735,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="402"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="405"/>
         <source>Revert %1</source>
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="404"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="407"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="412"/>
         <source>Will restore:</source>
         <translation>将恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="416"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="419"/>
         <source>Cannot restore:</source>
         <translation>无法恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="425"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
@@ -1710,42 +1763,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="48"/>
+        <location filename="../../desktop/ui/status_bar.py" line="47"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="64"/>
+        <location filename="../../desktop/ui/status_bar.py" line="63"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="69"/>
+        <location filename="../../desktop/ui/status_bar.py" line="68"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="72"/>
+        <location filename="../../desktop/ui/status_bar.py" line="71"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="76"/>
+        <location filename="../../desktop/ui/status_bar.py" line="75"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="80"/>
+        <location filename="../../desktop/ui/status_bar.py" line="79"/>
         <source>%1 customers in the cache</source>
         <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="84"/>
+        <location filename="../../desktop/ui/status_bar.py" line="83"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="99"/>
+        <location filename="../../desktop/ui/status_bar.py" line="101"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1949,32 +2002,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="289"/>
         <source>Unfinished tag batches</source>
         <translation>未完成的标签批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="297"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="290"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="303"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="305"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="306"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="314"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="307"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
@@ -2085,6 +2138,36 @@
         <location filename="../../desktop/ui/audit_model.py" line="110"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="117"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="117"/>
+        <source>in its pilot</source>
+        <translation>试点中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="118"/>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="118"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="119"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="119"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
 </context>
 </TS>

@@ -75,11 +75,11 @@ def test_the_catalogues_cover_every_string_in_the_ui(tmp_path: Path) -> None:
 
 
 def test_the_compiled_files_match_the_sources(tmp_path: Path) -> None:
-    for language in (CHINESE, ENGLISH):
-        compiled = tmp_path / f"{language}.qm"
-        subprocess.run([str(TOOLS / "pyside6-lrelease"), str(TRANSLATIONS / f"tagdesk_{language}.ts"),
+    for name in (f"tagdesk_{CHINESE}", f"tagdesk_{ENGLISH}", f"qt_extra_{CHINESE}"):
+        compiled = tmp_path / f"{name}.qm"
+        subprocess.run([str(TOOLS / "pyside6-lrelease"), str(TRANSLATIONS / f"{name}.ts"),
                         "-qm", str(compiled)], check=True, capture_output=True, timeout=120)
-        assert compiled.read_bytes() == (TRANSLATIONS / f"tagdesk_{language}.qm").read_bytes()
+        assert compiled.read_bytes() == (TRANSLATIONS / f"{name}.qm").read_bytes()
 
 
 def test_installing_a_language_translates_at_once(qapp: Any) -> None:
