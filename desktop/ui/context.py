@@ -3,6 +3,12 @@
 It owns the worker pools, the change broadcast and the undo stack. Widgets
 never refresh each other: a write publishes a `ChangeSet` on `changed`, and each
 view decides what to redraw.
+
+Writes are operations (Anki's `CollectionOp`): the GUI thread only queues them. Each runs
+on the one writer thread, in the order queued, so it may wait for the cache's write lock
+(behind a sync's replace transaction) without freezing the window; when it is done its
+change set is published on the GUI thread. Tagging, undo and redo are such operations:
+Ctrl+Z during a running batch queues the inverse behind it instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -22,6 +29,8 @@ from desktop.store.filter_engine import FilterEngine
 from desktop.ui.tasks import Task
 
 Work = Callable[[Callable[[Progress], None], CancelToken], Any]
+Prepared = tuple[str, frozenset[int]]
+"""A batch written to the outbox and the relations it touches."""
 
 
 class AppContext(QObject):
@@ -86,6 +95,34 @@ class AppContext(QObject):
             self.filter_engine.invalidate()
         self.changed.emit(changes)
 
+    def run_operation(
+        self,
+        work: Callable[[Callable[[Progress], None], CancelToken], ChangeSet | None],
+        *,
+        owner: QObject,
+        name: str,
+        on_success: Callable[[ChangeSet | None], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        """Queue a write on the writer thread. Its change set is published when it is done
+        (even if `owner` has gone meanwhile); then `on_success` or `on_failure` runs while
+        `owner` exists. A failure without a handler goes to the status bar."""
+
+        def succeeded(changes: ChangeSet | None) -> None:
+            if changes is not None:
+                self.publish(changes)
+            if on_success is not None and shiboken6.isValid(owner):
+                on_success(changes)
+
+        def failed(exc: BaseException) -> None:
+            if on_failure is not None and shiboken6.isValid(owner):
+                on_failure(exc)
+            else:
+                self._report_error(exc)
+
+        return self.run_task(work, owner=self, name=name, writer=True, on_result=succeeded,
+                             on_error=failed)
+
     def wait_idle(self, msecs: int = 30000) -> bool:
         """Block until every running task is done (shutdown and tests)."""
         return self.io_pool.waitForDone(msecs) and self.writer_pool.waitForDone(msecs)
@@ -102,21 +139,48 @@ class AppContext(QObject):
     # -- tagging -------------------------------------------------------------
 
     def toggle_tag(self, relation_ids: Sequence[int], tag_id: str, label: str = "") -> None:
-        """Toggle one tag on the relations (add where missing, or remove from all), undoably."""
+        """Toggle one tag on the relations (add where missing, or remove from all), undoably.
+
+        Returns at once: planning, queueing and sending run as one operation on the writer
+        thread, and the undo step is on the stack already (Ctrl+Z queues its inverse)."""
         ids = list(relation_ids)
         if not ids:
             return
-        plan = self.tagging.plan_toggle(ids, tag_id)
-        if not plan.changes:
-            return
-        batch_id = self.tagging.submit(plan, source="app", description=label)
-        self.undo_stack.push(_BatchCommand(self, batch_id, _relation_ids(plan), label or tag_id))
+        tagging = self.tagging
+
+        def submit() -> Prepared | None:
+            plan = tagging.plan_toggle(ids, tag_id)
+            if not plan.changes:
+                return None
+            return tagging.submit(plan, source="app", description=label), _relation_ids(plan)
+
+        self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), label or tag_id))
 
     def run_batch(self, batch_id: str, ids: frozenset[int]) -> Task:
         """Run a submitted batch on the writer thread; the rows show pending until it ends."""
-        self.write_started.emit(ids)
+        return self.run_batch_operation(lambda: (batch_id, ids), ids, name=f"batch {batch_id}")
 
-        def finished(result: BatchResult) -> None:
+    def run_batch_operation(self, prepare: Callable[[], Prepared | None], ids: frozenset[int],
+                            *, name: str,
+                            on_empty: Callable[[], None] | None = None) -> Task:
+        """Queue `prepare` (which writes a batch to the outbox, or returns None when there is
+        nothing to do) and the batch's run as one operation on the writer thread. The rows
+        in `ids` show pending from now until it ends; `on_empty` runs if there was nothing."""
+        self.write_started.emit(ids)
+        tagging = self.tagging
+
+        def work(progress: Callable[[Progress], None], cancel: CancelToken) -> BatchResult | None:
+            prepared = prepare()
+            if prepared is None:
+                return None
+            return tagging.run(prepared[0], progress=progress, cancel=cancel)
+
+        def finished(result: BatchResult | None) -> None:
+            if result is None:
+                self.publish(ChangeSet(relation_ids=ids))   # clears the pending marks
+                if on_empty is not None:
+                    on_empty()
+                return
             self.publish(result.changes)
             if result.failures:
                 reasons = sorted({failure.reason for failure in result.failures})
@@ -127,47 +191,76 @@ class AppContext(QObject):
             self.write_failed.emit(str(exc), ids)
             self.publish(ChangeSet(relation_ids=ids))
 
-        return self.run_task(
-            lambda progress, cancel: self.tagging.run(batch_id, progress=progress, cancel=cancel),
-            owner=self, name=f"batch {batch_id}", writer=True, on_result=finished, on_error=failed,
-        )
+        return self.run_task(work, owner=self, name=name, writer=True, on_result=finished,
+                             on_error=failed)
 
     def _report_error(self, exc: BaseException) -> None:
         self.status_message.emit(str(exc))
 
 
 class _BatchCommand(QUndoCommand):
-    """Tagging as one undoable step: redo runs the batch, undo runs its inverse."""
+    """Tagging as one undoable step: redo queues the batch, undo queues its inverse.
 
-    def __init__(
-        self, context: AppContext, batch_id: str, ids: frozenset[int], label: str
-    ) -> None:
+    The batch ids are set on the writer thread by the operations themselves; the writer
+    runs one operation at a time in order, so an undo queued while the batch is still
+    running sees the batch id once its turn comes."""
+
+    def __init__(self, context: AppContext, submit: Callable[[], Prepared | None],
+                 ids: frozenset[int], label: str) -> None:
         super().__init__(label)
         self._context = context
-        self._batch_id = batch_id
+        self._label = label
+        self._submit: Callable[[], Prepared | None] | None = submit
         self._ids = ids
+        self._batch_id: str | None = None
         self._undo_batch: str | None = None
-        self._first = True
+        self._empty = False
 
     def redo(self) -> None:
-        if self._first:
-            self._first = False
-            self._context.run_batch(self._batch_id, self._ids)
-            return
-        self._context.writer_pool.waitForDone()
-        plan, _ = self._context.tagging.plan_undo(self._undo_batch or self._batch_id)
-        if plan.changes:
-            batch = self._context.tagging.submit(plan, source="undo", description=self.text())
-            self._context.run_batch(batch, _relation_ids(plan))
+        self._context.run_batch_operation(self._forward, self._ids, name=f"do {self._label}",
+                                          on_empty=self._nothing_to_do)
 
     def undo(self) -> None:
-        self._context.writer_pool.waitForDone()
-        plan, _ = self._context.tagging.plan_undo(self._batch_id)
-        if plan.changes:
-            self._undo_batch = self._context.tagging.submit(
-                plan, source="undo", description=self.text()
-            )
-            self._context.run_batch(self._undo_batch, _relation_ids(plan))
+        if self._empty:
+            return
+        self._context.run_batch_operation(self._inverse, self._ids,
+                                          name=f"undo {self._label}")
+
+    def _forward(self) -> Prepared | None:
+        """Writer thread: the first time the batch itself, later the inverse of the undo."""
+        if self._submit is not None:
+            submit, self._submit = self._submit, None
+            prepared = submit()
+            self._batch_id = prepared[0] if prepared else None
+            return prepared
+        return self._submit_inverse(self._undo_batch or self._batch_id)
+
+    def _inverse(self) -> Prepared | None:
+        """Writer thread: the inverse of the batch, where relations still carry its result."""
+        prepared = self._submit_inverse(self._batch_id)
+        if prepared is not None:
+            self._undo_batch = prepared[0]
+        return prepared
+
+    def _submit_inverse(self, batch_id: str | None) -> Prepared | None:
+        if batch_id is None:
+            return None
+        tagging = self._context.tagging
+        plan, _ = tagging.plan_undo(batch_id)
+        if not plan.changes:
+            return None
+        return (tagging.submit(plan, source="undo", description=self._label),
+                _relation_ids(plan))
+
+    def _nothing_to_do(self) -> None:
+        """The toggle changed nothing: drop this step if it is still the newest one."""
+        if self._batch_id is not None or self._empty:
+            return
+        self._empty = True
+        self.setObsolete(True)
+        stack = self._context.undo_stack
+        if stack.index() == stack.count() and stack.command(stack.count() - 1) is self:
+            stack.undo()    # an obsolete step leaves the stack when undone
 
 
 def _relation_ids(plan: RetagPlan) -> frozenset[int]:

@@ -1,6 +1,13 @@
-"""Editing the team's mutually exclusive tag sets (已成交 vs 无效客户)."""
+"""Editing the team's mutually exclusive tag sets (已成交 vs 无效客户).
+
+Adding and removing are operations on the writer thread: the dialog stays responsive
+while a sync holds the cache, and the buttons wait until the write is done.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.changes import ChangeSet
 from desktop.services.exclusive_sets import ExclusiveSetError, ExclusiveSets
 from desktop.services.tagging import TaggingError
 from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
 
 
 class ExclusiveSetsDialog(QDialog):
@@ -72,26 +81,48 @@ class ExclusiveSetsDialog(QDialog):
             item = QListWidgetItem(f"{found.name}：{'、'.join(found.tag_labels)}")
             item.setData(Qt.ItemDataRole.UserRole, found.name)
             self.list.addItem(item)
-        self.remove_button.setEnabled(self.list.count() > 0)
+        self._set_busy(False)
 
-    def add_set(self) -> bool:
+    @property
+    def busy(self) -> bool:
+        """A write is queued or running; the buttons are off until it is done."""
+        return not self.add_button.isEnabled()
+
+    def add_set(self) -> None:
+        """Queue the set named in the form; the form clears when it is saved."""
         names = [t.strip() for t in self.tags.text().replace("，", ",").split(",") if t.strip()]
-        try:
-            _, changes = self.sets.add(self.name.text(), names)
-        except (ExclusiveSetError, TaggingError) as exc:
-            self.error.setText(str(exc))
-            return False
-        self.error.clear()
-        self.name.clear()
-        self.tags.clear()
-        self.reload()
-        self.context.publish(changes)
-        return True
+        name, sets = self.name.text(), self.sets
+
+        def work(_progress: Any, _cancel: Any) -> ChangeSet:
+            return sets.add(name, names)[1]
+
+        self._write(work, "add exclusive set", self._added)
 
     def remove_selected(self) -> None:
         item = self.list.currentItem()
         if item is None:
             return
-        changes = self.sets.remove(str(item.data(Qt.ItemDataRole.UserRole)))
+        name, sets = str(item.data(Qt.ItemDataRole.UserRole)), self.sets
+        self._write(lambda _p, _c: sets.remove(name), "remove exclusive set",
+                    lambda _changes: self.reload())
+
+    def _write(self, work: Callable[[Any, Any], ChangeSet], name: str,
+               done: Callable[[ChangeSet | None], None]) -> None:
+        self._set_busy(True)
+        self.context.run_operation(work, owner=self, name=name, on_success=done,
+                                   on_failure=self._failed)
+
+    def _added(self, _changes: ChangeSet | None) -> None:
+        self.error.clear()
+        self.name.clear()
+        self.tags.clear()
         self.reload()
-        self.context.publish(changes)
+
+    def _failed(self, exc: BaseException) -> None:
+        expected = isinstance(exc, ExclusiveSetError | TaggingError)
+        self.error.setText(str(exc) if expected else readable(exc))
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.add_button.setEnabled(not busy)
+        self.remove_button.setEnabled(not busy and self.list.count() > 0)

@@ -392,25 +392,6 @@ def test_the_audit_log_jumps_to_a_customer_in_the_table(
     assert {row.external_userid for row in shown} == {external_userid}
 
 
-def test_exclusive_sets_are_edited_from_the_tags_menu(
-    qtbot: Any, window: MainWindow, synced_context: Any
-) -> None:
-    dialog = window.open_exclusive_sets()
-    dialog.name.setText("成交状态")
-    dialog.tags.setText("已成交，没有这个标签")
-    assert not dialog.add_set()
-    assert "没有这个标签" in dialog.error.text() and dialog.list.count() == 0
-    dialog.tags.setText("已成交, 无效客户")
-    assert dialog.add_set()
-    assert dialog.list.count() == 1 and "无效客户" in dialog.list.item(0).text()
-    stored = synced_context.cache.query("SELECT name FROM exclusive_set")
-    assert [row["name"] for row in stored] == ["成交状态"]
-    dialog.list.setCurrentRow(0)
-    dialog.remove_selected()
-    assert dialog.list.count() == 0
-    assert synced_context.cache.scalar("SELECT count(*) FROM exclusive_set") == 0
-
-
 def test_counts_stay_right_after_tagging_through_the_window(
     qtbot: Any, window: MainWindow, synced_context: Any
 ) -> None:
