@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 
 from desktop.services.workspace import Workspace
 from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.auto_resume import AutoResume
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import Translations
 from desktop.ui.main_window import MainWindow
@@ -29,6 +30,7 @@ class GuiSession(QObject):
         self.sync = SyncController(self.context, self.context)
         self.handover = SyncHandover(self.sync, workspace.cache.path, self)
         self.handover.start()
+        self.auto_resume = AutoResume(self.context, self)
         self.window = self._new_window()
 
     @property
@@ -40,6 +42,7 @@ class GuiSession(QObject):
         self.window.show()
         if self.needs_sync:
             self.sync.start()
+        self.auto_resume.check()
 
     def switch_language(self, language: str) -> None:
         self.settings.language = language
@@ -49,6 +52,7 @@ class GuiSession(QObject):
     def close(self) -> None:
         """Stop background work and release the profile (its cache lock, the demo sandbox)."""
         self.handover.stop()
+        self.auto_resume.stop()
         self.sync.cancel()
         self.context.interrupt_all()
         self.context.wait_idle()
@@ -57,4 +61,6 @@ class GuiSession(QObject):
     def _new_window(self) -> MainWindow:
         window = MainWindow(self.context, self.settings, self.sync, self.translations.language)
         window.languageRequested.connect(self.switch_language)
+        self.auto_resume.stateChanged.connect(window.status.set_resume_state)
+        window.status.set_resume_state(self.auto_resume.state)
         return window

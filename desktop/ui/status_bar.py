@@ -1,4 +1,5 @@
-"""The status bar: profile, last sync, sync progress with a cancel button, and the counts."""
+"""The status bar: profile, last sync, sync progress with a cancel button, batches waiting for
+WeCom to come back, and the counts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from desktop.services.auto_resume import ResumeState
 from desktop.services.progress import Progress
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
@@ -30,10 +32,14 @@ class StatusBar(QStatusBar):
         self.cancel_button.setObjectName("cancelSync")
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.setAutoRaise(True)
+        self.resume_state = QLabel()
+        self.resume_state.setObjectName("autoResume")
+        self.resume_state.hide()
         self.counts = QLabel()
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
+        self.addPermanentWidget(self.resume_state)
         self.addPermanentWidget(self.progress_text)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
@@ -103,6 +109,13 @@ class StatusBar(QStatusBar):
     def sync_idle(self) -> None:
         for widget in (self.progress, self.progress_text, self.cancel_button):
             widget.hide()
+
+    def set_resume_state(self, state: ResumeState) -> None:
+        """Batches waiting for WeCom: the count-down to the next try, the check, the resume."""
+        text = state.sentence()
+        self.resume_state.setText(_half(text))
+        self.resume_state.setToolTip(text)
+        self.resume_state.setVisible(bool(text))
 
     def message(self, text: str) -> None:
         self.showMessage(text, MESSAGE_MS)

@@ -1,0 +1,86 @@
+"""Queued writes resume on their own when WeCom comes back: the sandbox goes down during a
+tagging, the status bar counts down to the next try, the sandbox comes back on the same
+address, and the batch finishes without anyone resuming it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.auto_resume import Backoff, waiting_batches
+from desktop.services.profiles import Profile
+from desktop.services.sync import run_sync
+from desktop.services.workspace import Workspace
+from desktop.store import outbox
+from desktop.wecom.ratelimit import RateLimits
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+
+class QuickWorkspace(Workspace):
+    """Retries in milliseconds, so that a dead sandbox stops a batch at once."""
+
+    @property
+    def limits(self) -> RateLimits:
+        return RateLimits(backoff_base_s=0.01, backoff_max_s=0.02, rate_limit_pause_s=0.1,
+                          connect_timeout_s=1.0, read_timeout_s=2.0)
+
+
+@pytest.fixture
+def session(qtbot: Any, gui_home: Path, sandbox: Any) -> Iterator[Any]:
+    from desktop.ui.i18n import Translations
+    from desktop.ui.session import GuiSession
+    from desktop.ui.settings import Settings
+
+    owner = sorted(sandbox.state.relations())[0][0]
+    ws = QuickWorkspace(gui_home, Profile(name="test", corp_id=sandbox.corp_id,
+                                          api_base=sandbox.api_base, userid=owner),
+                        sandbox.secret)
+    run_sync(ws.client(), ws.cache, operator=owner)
+    session = GuiSession(ws, Settings(gui_home), Translations())
+    session.auto_resume.backoff = Backoff(first_s=0.5, max_s=1.0)
+    qtbot.addWidget(session.window)
+    with qtbot.waitSignal(session.window.model.queryFinished, timeout=15000):
+        session.show()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def test_a_batch_stopped_by_an_outage_resumes_when_wecom_comes_back(
+    qtbot: Any, session: Any, sandbox: Any
+) -> None:
+    context, status = session.context, session.window.status
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 12", (tag_id,))]
+    port = sandbox.port
+    sandbox.stop()  # WeCom (the network) goes away
+
+    context.toggle_tag(ids, tag_id, "VIP")
+    qtbot.waitUntil(lambda: session.auto_resume.state.kind == "waiting", timeout=30000)
+    (waiting,) = waiting_batches(context.cache)
+    assert waiting.pending == 12
+    assert status.resume_state.isVisible()
+    assert "企业微信暂时无法访问：1 个批量任务（12 个调用）待发" in status.resume_state.text()
+    assert "WeCom cannot be reached" in status.resume_state.toolTip()
+    qtbot.waitUntil(lambda: session.auto_resume.state.kind == "checking", timeout=10000)
+    qtbot.waitUntil(lambda: session.auto_resume.state.kind == "waiting", timeout=30000)
+    assert context.tagging.batch(waiting.id).pending == 12  # a failed probe sends nothing
+
+    sandbox.config.port = port
+    sandbox.start()  # WeCom is back on the same address
+    qtbot.waitUntil(lambda: context.tagging.batch(waiting.id).status == outbox.DONE,
+                    timeout=30000)
+    qtbot.waitUntil(lambda: session.auto_resume.state.kind == "idle", timeout=10000)
+    assert not status.resume_state.isVisible()
+    assert context.tagging.batch(waiting.id).applied == 12
+    keys = [context.cache.connection().execute(
+        "SELECT userid, external_userid FROM relation WHERE id = ?", (rid,)).fetchone()
+        for rid in ids]
+    assert all(tag_id in sandbox.state.relation_tag_ids(*key) for key in keys)
