@@ -8,6 +8,7 @@ revert writes through WeCom like every other tag change: preview, pilot, rest.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -106,6 +107,7 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def list_rows(args: argparse.Namespace) -> int:
+    from desktop.cli.team_commands import team_journal_rows
     from desktop.services import audit
     from desktop.services.workspace import open_local_cache
     from desktop.store.journal_query import iter_rows
@@ -113,8 +115,12 @@ def list_rows(args: argparse.Namespace) -> int:
     actions: Counter[str] = Counter()
     sources: Counter[str] = Counter()
     batches: set[str] = set()
-    with open_local_cache(home(args), args.profile) as cache:
-        for row in iter_rows(cache, build_filter(cache, args)):
+    with contextlib.ExitStack() as stack:
+        rows = team_journal_rows(args)  # a team profile reads the team journal
+        if rows is None:
+            cache = stack.enter_context(open_local_cache(home(args), args.profile))
+            rows = iter_rows(cache, build_filter(cache, args))
+        for row in rows:
             actions[row.action] += 1
             sources[row.source] += 1
             if row.batch_id:

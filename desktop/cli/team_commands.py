@@ -7,11 +7,16 @@ import argparse
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli.common import emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
-from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
+
+if TYPE_CHECKING:
+    from desktop.store.journal_query import JournalRow
 
 SECRET_ENV = "TAGDESK_CORP_SECRET"
 
@@ -208,3 +213,33 @@ def login_command(args: argparse.Namespace) -> int:
           f" / Logged in as {device.userid} (device {device.device_id}); the device token is in"
           " the OS keyring")
     return EXIT_OK
+
+
+def team_journal_rows(args: argparse.Namespace) -> Iterator[JournalRow] | None:
+    """For a team profile, the rows `audit list` asks for, read from the team journal through
+    the server (filters run there); None for a solo profile, whose journal is local."""
+    from desktop.services.audit import TimeSpecError, parse_time
+    from desktop.services.team import iter_team_journal, load_device_token
+    from desktop.wecom.client import WeComClient
+
+    if args.profile == DEMO_PROFILE:
+        return None
+    profile = ProfileStore(home(args)).get(args.profile)
+    if not profile.is_team:
+        return None
+    if args.department:
+        raise UsageError("团队日志暂不支持按部门筛选。 / Filtering the team journal by department"
+                         " is not available yet.")
+    criteria: dict[str, str | list[str]] = {
+        "operator": args.operator, "action": args.action, "source": args.source,
+        "batch": args.batch, "tag": args.tag, "group": args.group, "customer": args.customer,
+    }
+    try:
+        for key, text, end in (("since", args.since, False), ("until", args.until, True)):
+            if text:
+                criteria[key] = repr(parse_time(text, end=end))
+    except TimeSpecError as exc:
+        raise UsageError(str(exc)) from None
+    with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile)) as client:
+        session = client.get_token()
+    return iter_team_journal(profile.team_url, session, criteria)

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity
+from desktop.server import identity, team_audit
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
 from desktop.wecom.error_codes import GETTOKEN_PATH
@@ -131,6 +131,24 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", "userid": caller.userid,
                 "device_id": caller.device_id, "admin": caller.userid in self.settings.admins}
 
+    def journal_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """A page of the team journal for any logged-in user (filters run in PostgreSQL)."""
+        self.authenticate({"access_token": _one(query, "access_token")})
+        wanted = team_audit.TeamJournalQuery(
+            since=_number(query, "since"), until=_number(query, "until"),
+            operators=tuple(query.get("operator", ())), actions=tuple(query.get("action", ())),
+            sources=tuple(query.get("source", ())), batch_ids=tuple(query.get("batch", ())),
+            tags=tuple(query.get("tag", ())), groups=tuple(query.get("group", ())),
+            customer=_one(query, "customer"),
+        )
+        after_id = int(_number(query, "after_id") or 0)
+        limit = max(1, min(int(_number(query, "limit") or team_audit.DEFAULT_PAGE),
+                           team_audit.MAX_PAGE))
+        with self.connection() as conn, conn.transaction():
+            rows = team_audit.page(conn, wanted, after_id, limit)
+        return {"errcode": 0, "errmsg": "ok", "rows": rows,
+                "next_after_id": rows[-1]["id"] if len(rows) == limit else None}
+
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None) -> dict[str, Any]:
         api = API.get(path)
@@ -148,6 +166,21 @@ def _identity(action: Callable[[Conn, str], Any], conn: Conn, token: str) -> Any
         return action(conn, token)
     except IdentityRefused as exc:
         raise _Refusal(exc.errcode, exc.errmsg) from None
+
+
+def _one(query: dict[str, list[str]], key: str) -> str:
+    values = query.get(key) or [""]
+    return values[-1]
+
+
+def _number(query: dict[str, list[str]], key: str) -> float | None:
+    text = _one(query, key)
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise _Refusal(40058, f"{key} must be a number") from None
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -220,6 +253,12 @@ def build_app(server: TeamServer) -> Starlette:
     async def whoami(request: Request) -> dict[str, Any]:
         return await run_in_threadpool(server.whoami, dict(request.query_params))
 
+    async def journal(request: Request) -> dict[str, Any]:
+        query: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            query.setdefault(key, []).append(value)
+        return await run_in_threadpool(server.journal_page, query)
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -234,5 +273,6 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/login/start", _answering(login_start), methods=["POST"]),
         Route("/tagdesk/v1/login/finish", _answering(login_finish), methods=["POST"]),
         Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
+        Route("/tagdesk/v1/journal", _answering(journal), methods=["GET"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
     ])

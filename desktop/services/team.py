@@ -8,6 +8,7 @@ covers the server's own `/tagdesk/v1/` endpoints (which corp it serves, login).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ import requests
 from desktop.domain.errors import UserError
 from desktop.services import secrets
 from desktop.services.profiles import Profile
+from desktop.store.journal_query import JournalRow
 from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, describe
 
 TIMEOUT_S = (5.0, 30.0)
@@ -84,6 +86,32 @@ def finish_login(team_url: str, challenge: LoginChallenge, code: str,
                        str(data.get("device_token", "")))
 
 
+def iter_team_journal(team_url: str, session_token: str,
+                      criteria: Mapping[str, str | Sequence[str]],
+                      page_size: int = 500) -> Iterator[JournalRow]:
+    """The team journal's rows matching `criteria` (the server's filter parameters), oldest
+    first, read page by page; names the server does not know (customer, owner) stay empty."""
+    after_id = 0
+    while True:
+        params: dict[str, Any] = {**criteria, "access_token": session_token,
+                                  "after_id": after_id, "limit": page_size}
+        data = _exchange("GET", team_url, "tagdesk/v1/journal", None, params)
+        for row in data.get("rows") or []:
+            yield JournalRow(
+                id=int(row["id"]), ts=float(row["ts"]), operator=str(row["operator"]),
+                operator_name="", action=str(row["action"]), source=str(row["source"]),
+                batch_id=str(row["batch_id"]), external_userid=str(row["external_userid"]),
+                customer="", userid=str(row["userid"]), owner_name="",
+                tag_id=str(row["tag_id"]), tag_name=str(row["tag_name"]),
+                group_name=str(row["group_name"]), before=str(row["before"]),
+                after=str(row["after"]), reason=str(row["reason"]),
+            )
+        next_id = data.get("next_after_id")
+        if not isinstance(next_id, int) or next_id <= after_id:
+            return
+        after_id = next_id
+
+
 def store_device_token(profile: Profile, token: str) -> None:
     """The device token takes the place of the corp secret: keyring only."""
     secrets.store_secret(profile.name, profile.corp_id, token)
@@ -98,11 +126,11 @@ def load_device_token(profile: Profile) -> str:
                               info.en.replace("NAME", profile.name)) from None
 
 
-def _exchange(method: str, team_url: str, path: str,
-              body: dict[str, Any] | None) -> dict[str, Any]:
+def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None,
+              params: dict[str, Any] | None = None) -> dict[str, Any]:
     url = normalized_url(team_url) + path
     try:
-        response = requests.request(method, url, json=body, timeout=TIMEOUT_S)
+        response = requests.request(method, url, json=body, params=params, timeout=TIMEOUT_S)
     except requests.RequestException as exc:
         raise TeamServerError(
             f"无法连接团队服务器 {normalized_url(team_url)}（{type(exc).__name__}），"

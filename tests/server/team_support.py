@@ -182,3 +182,24 @@ def team_client(team_url: str, sandbox: SandboxServer, token: str,
     """The desktop's own WeCom client in team mode: server URL and device token only."""
     return WeComClient(team_api_base(team_url), sandbox.corp_id, token,
                        limits=RateLimits(max_concurrency=concurrency, max_retries=1))
+
+
+def cli_login(env: dict[str, str], team_url: str, sandbox: SandboxServer, userid: str,
+              profile: str = "team") -> None:
+    """`tagdesk profile add --team-url` and `tagdesk login --code-stdin`, as a person would,
+    typing the code from the member's inbox."""
+    added = tagdesk("profile", "add", profile, "--team-url", team_url, "--userid", userid,
+                    env=env)
+    assert added.returncode == 0, added.stderr
+    seen = inbox_size(sandbox, userid)
+    login = subprocess.Popen([sys.executable, "-m", "desktop", "login", "--profile", profile,
+                              "--code-stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        code = newest_code(sandbox, userid, seen)
+        _, err = login.communicate(code + "\n", timeout=60)
+    finally:
+        if login.poll() is None:
+            login.kill()
+            login.communicate()
+    assert login.returncode == 0, err

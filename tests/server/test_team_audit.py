@@ -1,0 +1,83 @@
+"""`tagdesk audit list` on a team profile reads the team journal through the server: a
+supervisor on another computer sees a salesperson's changes under the salesperson's name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from desktop.sandbox import SandboxServer
+from desktop.services.team import iter_team_journal
+from tests.server.team_support import (
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+    team_client,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def _lines(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.strip().splitlines()]
+
+
+def test_a_supervisor_sees_a_salespersons_changes_under_their_name(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    seller, supervisor = users[0], users[1]
+    names = team_sandbox.state.tag_ids_by_name()
+    (group_name, tag_name), tag_id = sorted(names.items())[0]
+    targets = [(u, e) for u, e in team_sandbox.state.relations()
+               if tag_id not in team_sandbox.state.relation_tag_ids(u, e)][:3]
+    device = log_in(team_server.url, team_sandbox, seller)
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        for userid, euid in targets:
+            client.mark_tag(userid, euid, add=[tag_id])
+
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, supervisor)
+    listed = tagdesk("audit", "list", "--profile", "team", "--operator", seller,
+                     "--tag", tag_name, "--since", "1h", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    *rows, summary = _lines(listed.stdout)
+    assert [(r["operator"], r["action"], r["external_userid"], r["tag_name"], r["group_name"])
+            for r in rows] == [(seller, "tag_add", euid, tag_name, group_name)
+                               for _, euid in targets]
+    assert summary["rows"] == 3 and summary["by_source"] == {"relay": 3}
+
+    text = tagdesk("audit", "list", "--profile", "team", "--customer", targets[0][1], env=env)
+    assert text.returncode == 0 and seller in text.stdout and tag_name in text.stdout
+
+    nobody = tagdesk("audit", "list", "--profile", "team", "--operator", "x' OR '1'='1",
+                     "--json", env=env)
+    assert _lines(nobody.stdout)[-1]["rows"] == 0
+
+
+def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    reader_id = sorted(team_sandbox.state.follow_users())[2]
+    reader = log_in(team_server.url, team_sandbox, reader_id)
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[1]
+    userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                        if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+    with team_client(team_server.url, team_sandbox, reader.token) as client:
+        for change in ({"add": [tag_id]}, {"remove": [tag_id]}, {"add": [tag_id]}):
+            client.mark_tag(userid, euid, **change)
+        session = client.get_token()
+    mine = {"operator": reader_id}
+    whole = list(iter_team_journal(team_server.url, session, mine))
+    paged = list(iter_team_journal(team_server.url, session, mine, page_size=2))
+    assert [row.action for row in whole] == ["tag_add", "tag_remove", "tag_add"]
+    assert paged == whole
+    assert [row.id for row in whole] == sorted(row.id for row in whole)
+    refused = requests.get(team_server.url + "tagdesk/v1/journal", timeout=10,
+                           params={"access_token": "made-up"}).json()
+    assert refused["errcode"] == 40014 and "rows" not in refused
