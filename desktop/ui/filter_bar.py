@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -237,6 +237,12 @@ class FilterBar(QWidget):
         self.completer.setCompletionPrefix("")
         rect: QRect = self.edit.cursorRect()
         rect.setWidth(max(320, self._popup().sizeHintForColumn(0) + 24))
+        if self.error.isVisible():      # open below the error line, never over it
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            bottom = self.error.mapTo(self, QPoint(0, self.error.height()))
+            rect.setBottom(self.edit.mapFrom(self, bottom).y())
         self.completer.complete(rect)
         self._popup().setCurrentIndex(self.completions.index(0, 0))
 

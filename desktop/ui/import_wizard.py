@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -212,6 +213,12 @@ class ImportWizard(QDialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((50, 150, 160, 260)):
             self.problem_view.setColumnWidth(column, width)
+        copy = QAction(self.tr("Copy"), self.problem_view)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_problems)
+        self.problem_view.addAction(copy)
+        self.problem_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -245,6 +252,16 @@ class ImportWizard(QDialog):
         layout.addLayout(options)
         layout.addLayout(buttons)
         return page
+
+    def copy_problems(self) -> None:
+        """The selected cells (or whole problems) as tab-separated lines, e.g. a suggestion."""
+        indexes = sorted(self.problem_view.selectionModel().selectedIndexes(),
+                         key=lambda index: (index.row(), index.column()))
+        lines: dict[int, list[str]] = {}
+        for index in indexes:
+            lines.setdefault(index.row(), []).append(str(index.data() or ""))
+        QGuiApplication.clipboard().setText("\n".join("\t".join(cells)
+                                                      for cells in lines.values()))
 
     def _checked(self, report: ImportReport) -> None:
         self.report = report

@@ -77,6 +77,19 @@ def _step(verb: str, text: str) -> str:
     return f"{verb} {text}" if text else verb
 
 
+def _count_having(context: AppContext, ids: list[int], tag_id: str) -> int:
+    """How many of these relations carry the tag (indexed lookups, 500 ids at a time)."""
+    having = 0
+    connection = context.cache.connection()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        having += int(connection.execute(
+            "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            f" WHERE t.id = ? AND rt.relation_id IN ({marks})", [tag_id, *chunk]).fetchone()[0])
+    return having
+
+
 def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
     """The key sequences without repeats and empties, first one first.
 
@@ -233,8 +246,22 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status.message(self.tr("Select customers first."))
             return
+        self._toggle(ids, tag_id)
+
+    def _toggle(self, ids: list[int], tag_id: str) -> None:
+        """Toggle a favourite on the customers, saying what it does (status bar, undo label)."""
         tag = self.filter_bar.completions.speller.tags.get(tag_id)
-        self.context.toggle_tag(ids, tag_id, tag.name if tag else tag_id)
+        name = tag.name if tag else tag_id
+        having = _count_having(self.context, ids, tag_id)
+        if having == len(ids):
+            label = self.tr("Remove %1 from %n customer(s)", "", len(ids)).replace("%1", name)
+            done = self.tr("Removed %1 from %n customer(s)", "", len(ids)).replace("%1", name)
+        else:
+            count = len(ids) - having
+            label = self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
+            done = self.tr("Added %1 to %n customer(s)", "", count).replace("%1", name)
+        self.context.toggle_tag(ids, tag_id, label)
+        self.status.message(done)
 
     def start_sync(self) -> None:
         if not self.sync.start():
@@ -478,8 +505,7 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status.message(self.tr("Select customers first."))
             return
-        tag = self.filter_bar.completions.speller.tags.get(tag_id)
-        self.context.toggle_tag(ids, tag_id, tag.name if tag else tag_id)
+        self._toggle(ids, tag_id)
 
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.tags_changed or changes.prefs_changed or changes.full_reload:

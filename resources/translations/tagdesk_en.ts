@@ -1003,27 +1003,27 @@
         <translation>Saved filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="274"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
         <source>No recent filters</source>
         <translation>No recent filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="286"/>
         <source>Save current filter…</source>
         <translation>Save current filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="291"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Delete saved filter</source>
         <translation>Delete saved filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Save filter</source>
         <translation>Save filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
@@ -1031,122 +1031,127 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="108"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="109"/>
         <source>Import tags from a spreadsheet</source>
         <translation>Import tags from a spreadsheet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="116"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="117"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="129"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="130"/>
         <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
         <translation>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="134"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
         <source>Spreadsheet (.xlsx)</source>
         <translation>Spreadsheet (.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="136"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="138"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="139"/>
         <source>Save the template…</source>
         <translation>Save the template…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="141"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="142"/>
         <source>Check</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="167"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="168"/>
         <source>Choose a file first.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="172"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="173"/>
         <source>Checking every row…</source>
         <translation>Checking every row…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="178"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
         <source>Import spreadsheet</source>
         <translation>Import spreadsheet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="180"/>
         <source>Excel workbook (*.xlsx);;All files (*)</source>
         <translation>Excel workbook (*.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="184"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
         <source>Save the import template</source>
         <translation>Save the import template</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="192"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="193"/>
         <source>Template saved: %1</source>
         <translation>Template saved: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="218"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="216"/>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="225"/>
         <source>Import only the valid rows</source>
         <translation>Import only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="223"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="230"/>
         <source>no pilot</source>
         <translation>no pilot</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="224"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
         <source> relations first</source>
         <translation> relations first</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="227"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
         <source>Pilot:</source>
         <translation>Pilot:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="228"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="235"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="238"/>
         <source>Check again</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="241"/>
         <source>Import</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="265"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="282"/>
         <source>%1: all %2 rows are valid.</source>
         <translation>%1: all %2 rows are valid.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="267"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="284"/>
         <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
         <translation>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="277"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="294"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
     </message>
@@ -1154,217 +1159,249 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="142"/>
+        <location filename="../../desktop/ui/main_window.py" line="155"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="219"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
-        <location filename="../../desktop/ui/main_window.py" line="479"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="506"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="299"/>
+        <location filename="../../desktop/ui/main_window.py" line="326"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="303"/>
-        <location filename="../../desktop/ui/main_window.py" line="538"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="564"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
-        <location filename="../../desktop/ui/main_window.py" line="542"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="568"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="224"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Remove %1 from %n customer</numerusform>
+            <numerusform>Remove %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Removed %1 from %n customer</numerusform>
+            <numerusform>Removed %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Add %1 to %n customer</numerusform>
+            <numerusform>Add %1 to %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Added %1 to %n customer</numerusform>
+            <numerusform>Added %1 to %n customers</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="360"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="335"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="336"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="338"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
-        <location filename="../../desktop/ui/main_window.py" line="556"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="582"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
-        <location filename="../../desktop/ui/main_window.py" line="565"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
+        <location filename="../../desktop/ui/main_window.py" line="591"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="364"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="411"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="417"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="439"/>
+        <location filename="../../desktop/ui/main_window.py" line="466"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="440"/>
+        <location filename="../../desktop/ui/main_window.py" line="467"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="441"/>
+        <location filename="../../desktop/ui/main_window.py" line="468"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="462"/>
+        <location filename="../../desktop/ui/main_window.py" line="489"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1372,37 +1409,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="517"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="501"/>
+        <location filename="../../desktop/ui/main_window.py" line="527"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="507"/>
+        <location filename="../../desktop/ui/main_window.py" line="533"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="510"/>
+        <location filename="../../desktop/ui/main_window.py" line="536"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="557"/>
+        <location filename="../../desktop/ui/main_window.py" line="583"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="566"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="570"/>
+        <location filename="../../desktop/ui/main_window.py" line="596"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1423,27 +1460,27 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Row</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Column</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Value</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Problem</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Suggestion</source>
         <translation>Suggestion</translation>
     </message>

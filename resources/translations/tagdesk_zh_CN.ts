@@ -1002,27 +1002,27 @@
         <translation>已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="274"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
         <source>No recent filters</source>
         <translation>暂无最近的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="286"/>
         <source>Save current filter…</source>
         <translation>保存当前筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="291"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Delete saved filter</source>
         <translation>删除已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
+        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -1030,122 +1030,127 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="108"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="109"/>
         <source>Import tags from a spreadsheet</source>
         <translation>从表格导入标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="116"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="117"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="129"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="130"/>
         <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
         <translation>请选择包含 external_userid、owner_userid（可选）、add_tags 和 remove_tags 列的 .xlsx 文件。客户导出文件已包含这些列：填写标签后导入即可。写入前会检查每一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="134"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
         <source>Spreadsheet (.xlsx)</source>
         <translation>表格（.xlsx）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="136"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="138"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="139"/>
         <source>Save the template…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="141"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="142"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="167"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="168"/>
         <source>Choose a file first.</source>
         <translation>请先选择文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="172"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="173"/>
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="178"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="179"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="180"/>
         <source>Excel workbook (*.xlsx);;All files (*)</source>
         <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="184"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
         <source>Save the import template</source>
         <translation>保存导入模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="185"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="186"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="192"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="193"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="218"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="216"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_wizard.py" line="225"/>
         <source>Import only the valid rows</source>
         <translation>只导入有效的行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="223"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="230"/>
         <source>no pilot</source>
         <translation>不试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="224"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
         <source> relations first</source>
         <translation> 个关系先试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="227"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
         <source>Pilot:</source>
         <translation>试运行：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="228"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="235"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="231"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="238"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="234"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="241"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="265"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="282"/>
         <source>%1: all %2 rows are valid.</source>
         <translation>%1：全部 %2 行有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="267"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="284"/>
         <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
         <translation>%1：共 %2 行，%3 行有效，%4 行有问题（%5 个问题）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="277"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="294"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 个需要更改（%2 次 API 调用）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
     </message>
@@ -1153,254 +1158,282 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="142"/>
+        <location filename="../../desktop/ui/main_window.py" line="155"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="219"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
-        <location filename="../../desktop/ui/main_window.py" line="479"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="506"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="299"/>
+        <location filename="../../desktop/ui/main_window.py" line="326"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="303"/>
-        <location filename="../../desktop/ui/main_window.py" line="538"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="564"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
-        <location filename="../../desktop/ui/main_window.py" line="542"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="568"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="224"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="360"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="335"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="336"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="338"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
-        <location filename="../../desktop/ui/main_window.py" line="556"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="582"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
-        <location filename="../../desktop/ui/main_window.py" line="565"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
+        <location filename="../../desktop/ui/main_window.py" line="591"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="364"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="411"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="417"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="439"/>
+        <location filename="../../desktop/ui/main_window.py" line="466"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="440"/>
+        <location filename="../../desktop/ui/main_window.py" line="467"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="441"/>
+        <location filename="../../desktop/ui/main_window.py" line="468"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="462"/>
+        <location filename="../../desktop/ui/main_window.py" line="489"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="517"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="501"/>
+        <location filename="../../desktop/ui/main_window.py" line="527"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="507"/>
+        <location filename="../../desktop/ui/main_window.py" line="533"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="510"/>
+        <location filename="../../desktop/ui/main_window.py" line="536"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="557"/>
+        <location filename="../../desktop/ui/main_window.py" line="583"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="566"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="570"/>
+        <location filename="../../desktop/ui/main_window.py" line="596"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1421,27 +1454,27 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Value</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="80"/>
+        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Suggestion</source>
         <translation>修改建议</translation>
     </message>

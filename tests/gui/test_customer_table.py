@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -55,13 +56,16 @@ def test_row_count_matches_the_filter_engine(qtbot: Any, synced_context: Any,
     assert result.total_relations == engine.count("").relations
 
 
-def test_a_bad_filter_reports_the_error_and_keeps_the_rows(qtbot: Any,
-                                                          model: CustomerTableModel) -> None:
+def test_a_bad_filter_reports_the_error_and_keeps_the_rows(
+        qtbot: Any, model: CustomerTableModel, caplog: pytest.LogCaptureFixture) -> None:
     before = model.rowCount()
-    with qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
+    with caplog.at_level(logging.DEBUG), \
+            qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
         model.set_filter("没有这个标签")
     assert "没有这个标签" in str(blocker.args[0])
     assert model.rowCount() == before
+    assert "没有这个标签" in caplog.text            # one line says what happened ...
+    assert "Traceback" not in caplog.text         # ... and a typo is not a bug
 
 
 def test_sorting_by_a_column_is_a_new_sql_order(qtbot: Any, synced_context: Any,

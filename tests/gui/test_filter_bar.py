@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -71,6 +71,13 @@ def test_a_syntax_error_is_shown_in_place(qtbot: Any, bar: FilterBar) -> None:
     bar.edit.setText("高意向 AND VIP")
     assert not bar.error.isVisible()
     assert bar.edit.property("invalid") is False
+
+
+def test_the_completion_popup_opens_below_the_error_line(qtbot: Any, bar: FilterBar) -> None:
+    type_text(bar.edit, "(VIP AND gyx")
+    assert bar.error.isVisible() and bar._popup().isVisible()
+    error_bottom = bar.error.mapToGlobal(QPoint(0, bar.error.height())).y()
+    assert bar._popup().geometry().top() >= error_bottom
 
 
 def test_typing_applies_after_a_pause_and_enter_applies_at_once(qtbot: Any,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.ui.export_dialog import ExportDialog
@@ -61,6 +62,15 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
     assert model.data(model.index(0, 0), Qt.ItemDataRole.EditRole) is None
     assert model.rowCount(model.index(0, 0)) == 0 and model.columnCount(QModelIndex()) == 5
     assert "3 valid, 2 with problems" in wizard.summary.text()
+    wizard.problem_view.setCurrentIndex(model.index(1, 4))
+    wizard.problem_view.setFocus()
+    qtbot.keyClick(wizard.problem_view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == cells[1][4]
+    wizard.problem_view.clearSelection()
+    wizard.problem_view.selectRow(0)
+    [copy] = wizard.problem_view.actions()
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == "\t".join(cells[0])
     assert "<b>3</b> relations to change" in wizard.preview.text()
     assert not wizard.import_button.isEnabled() and wizard.only_valid.isVisible()
 

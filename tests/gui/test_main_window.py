@@ -252,7 +252,8 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         qtbot.keyClick(window.table, Qt.Key.Key_1, ALT)
     assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
-    assert window.undo_action.text().endswith("VIP")
+    assert window.status.currentMessage() == "Added VIP to 2 customer(s)"
+    assert window.undo_action.text() == "Undo Add VIP to 2 customer(s)"
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
     assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
