@@ -87,7 +87,8 @@ class Workspace:
                on_wait: WaitListener | None = None) -> WeComClient:
         """A view of the corp's transport for one operation: `cancel_event` interrupts its
         waits, `on_wait` hears when its calls wait (a 45009 pause, a retry)."""
-        return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait)
+        return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
+                                policy=self.limits)
 
     def choose_demo_persona(self) -> None:
         """The demo user is the member with the most customers in a sales department."""

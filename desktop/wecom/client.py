@@ -33,7 +33,14 @@ from desktop.wecom.models import (
     parse_tag_groups,
 )
 from desktop.wecom.ratelimit import RateLimiter, RateLimits
-from desktop.wecom.transport import ApiRequest, CallStats, Effect, WaitListener, WeComTransport
+from desktop.wecom.transport import (
+    ApiRequest,
+    CallContext,
+    CallStats,
+    Effect,
+    WaitListener,
+    WeComTransport,
+)
 
 MAX_NAME_LENGTH = 30  # tag / group names, contact-way state and remark (code points)
 MAX_BATCH_USERIDS = 100  # batch/get_by_user
@@ -70,8 +77,8 @@ class WeComClient:
             api_base, corp_id, secret, limits=limits, cancel_event=cancel_event, session=session
         )
         self._owns_transport = True
-        self._cancel = cancel_event
         self.stats = CallStats()
+        self._ctx = CallContext(cancel_event, self.stats)
 
     @classmethod
     def over(
@@ -80,13 +87,16 @@ class WeComClient:
         *,
         cancel_event: threading.Event | None = None,
         on_wait: WaitListener | None = None,
+        policy: RateLimits | None = None,
     ) -> WeComClient:
-        """A view of a shared ``transport`` for one operation."""
+        """A view of a shared ``transport`` for one operation. ``policy`` sets this view's
+        retries, backoff, 45009 pause length and timeouts (default: the transport's); the
+        rate budget and concurrency cap are always the transport's."""
         view = cls.__new__(cls)
         view._transport = transport
         view._owns_transport = False
-        view._cancel = cancel_event
         view.stats = CallStats(on_wait)
+        view._ctx = CallContext(cancel_event, view.stats, policy)
         return view
 
     def __enter__(self) -> WeComClient:
@@ -127,7 +137,7 @@ class WeComClient:
 
     def get_token(self) -> str:
         """The current access token (fetched lazily, cached until shortly before expiry)."""
-        return self._transport.get_token(self._cancel, self.stats)
+        return self._transport.get_token(self._ctx)
 
     # -- corp tags --------------------------------------------------------------------
 
@@ -393,15 +403,13 @@ class WeComClient:
     # -- plumbing ----------------------------------------------------------------------
 
     def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> dict[str, Any]:
-        return self._transport.call(
-            ApiRequest("GET", path, params or {}), cancel=self._cancel, stats=self.stats
-        )
+        return self._transport.call(ApiRequest("GET", path, params or {}), self._ctx)
 
     def _post(
         self, path: str, body: Mapping[str, Any], effect: Effect = Effect.READ
     ) -> dict[str, Any]:
         return self._transport.call(
-            ApiRequest("POST", path, body=body, effect=effect), cancel=self._cancel, stats=self.stats
+            ApiRequest("POST", path, body=body, effect=effect), self._ctx
         )
 
     def _paged(

@@ -147,6 +147,21 @@ class CallStats:
             self.on_wait(notice)
 
 
+@dataclass(frozen=True)
+class CallContext:
+    """Who is calling, for one view of a shared transport: its cancel event (interrupts
+    every wait), its counters and wait listener, and its retry policy (retries, backoff,
+    45009 pause length, timeouts; default: the transport's limits). The rate budget and
+    the concurrency cap always come from the shared limiter."""
+
+    cancel: threading.Event | None = None
+    stats: CallStats | None = None
+    policy: RateLimits | None = None
+
+
+_NO_CONTEXT = CallContext()
+
+
 @dataclass
 class _Token:
     value: str
@@ -205,9 +220,7 @@ class WeComTransport:
     def limits(self) -> RateLimits:
         return self.limiter.limits
 
-    def get_token(
-        self, cancel: threading.Event | None = None, stats: CallStats | None = None
-    ) -> str:
+    def get_token(self, ctx: CallContext = _NO_CONTEXT) -> str:
         """A valid access token: cached, refreshed early, one fetch at a time."""
         with self._token_lock:
             if self._token is not None and self._clock.now() < self._token.refresh_at:
@@ -215,7 +228,7 @@ class WeComTransport:
             request = ApiRequest(
                 "GET", GETTOKEN_PATH, {"corpid": self._corp_id, "corpsecret": self._secret}
             )
-            data = self._exchange(request, None, cancel, stats)
+            data = self._exchange(request, None, ctx)
             value = data.get("access_token")
             if not isinstance(value, str) or not value:
                 raise WeComNetworkError(
@@ -227,25 +240,17 @@ class WeComTransport:
             log.info("access token fetched for %s, valid %.0f s", self.host, expires_in)
             return value
 
-    def call(
-        self,
-        request: ApiRequest,
-        *,
-        cancel: threading.Event | None = None,
-        stats: CallStats | None = None,
-    ) -> dict[str, Any]:
-        """Send ``request`` with a token; on a token error renew it once and resend once.
-
-        ``cancel`` interrupts every wait of this call; ``stats`` counts it for one view."""
-        token = self.get_token(cancel, stats)
+    def call(self, request: ApiRequest, ctx: CallContext = _NO_CONTEXT) -> dict[str, Any]:
+        """Send ``request`` with a token; on a token error renew it once and resend once."""
+        token = self.get_token(ctx)
         try:
-            return self._exchange(request, token, cancel, stats)
+            return self._exchange(request, token, ctx)
         except WeComError as err:
             if err.kind is not ErrorKind.TOKEN:
                 raise
             log.info("%s answered errcode %s: renewing the access token", request.path, err.errcode)
             self._drop_token(token)
-            return self._exchange(request, self.get_token(cancel, stats), cancel, stats)
+            return self._exchange(request, self.get_token(ctx), ctx)
 
     def _drop_token(self, failed: str) -> None:
         """Forget ``failed`` unless another thread already replaced it (single flight)."""
@@ -254,20 +259,17 @@ class WeComTransport:
                 self._token = None
 
     def _exchange(
-        self,
-        request: ApiRequest,
-        token: str | None,
-        cancel: threading.Event | None,
-        stats: CallStats | None,
+        self, request: ApiRequest, token: str | None, ctx: CallContext
     ) -> dict[str, Any]:
         """Send until WeCom answers for good, retrying transient failures with backoff."""
-        limits = self.limits
+        limits = ctx.policy or self.limits
+        stats = ctx.stats
         attempt = 0
         maybe_applied = False
         while True:
             attempt += 1
             try:
-                data, sent_at = self._send_once(request, token, cancel, stats)
+                data, sent_at = self._send_once(request, token, ctx)
             except _TransientFailure as failure:
                 maybe_applied |= failure.maybe_sent and request.effect is not Effect.READ
                 resend_unsafe = failure.maybe_sent and request.effect is Effect.WRITE
@@ -280,7 +282,7 @@ class WeComTransport:
                         status=failure.status,
                         may_have_applied=maybe_applied,
                     ) from None
-                self._back_off(request.path, _why(failure), attempt, cancel, stats)
+                self._back_off(request.path, _why(failure), attempt, ctx)
                 continue
             errcode = _errcode(data) or 0
             if errcode == 0:
@@ -301,7 +303,7 @@ class WeComTransport:
                     stats.paused(serial, self.limiter.pause_remaining(), request.path)
             elif error.kind in (ErrorKind.RETRYABLE, ErrorKind.CONCURRENCY):
                 why = (f"错误码 {errcode}", f"errcode {errcode}")
-                self._back_off(request.path, why, attempt, cancel, stats)
+                self._back_off(request.path, why, attempt, ctx)
             else:
                 raise error
 
@@ -310,10 +312,9 @@ class WeComTransport:
         path: str,
         why: tuple[str, str],
         attempt: int,
-        cancel: threading.Event | None,
-        stats: CallStats | None,
+        ctx: CallContext,
     ) -> None:
-        limits = self.limits
+        limits = ctx.policy or self.limits
         delay = backoff_delay(attempt, limits, self._rng)
         log.warning(
             "%s failed (%s); retry %d/%d in %.2f s",
@@ -323,18 +324,14 @@ class WeComTransport:
             limits.max_retries,
             delay,
         )
-        if stats is not None:
-            stats.retrying(
+        if ctx.stats is not None:
+            ctx.stats.retrying(
                 WaitNotice("retry", delay, path, attempt + 1, limits.max_retries + 1, why)
             )
-        self.limiter.sleep(delay, cancel)
+        self.limiter.sleep(delay, ctx.cancel)
 
     def _send_once(
-        self,
-        request: ApiRequest,
-        token: str | None,
-        cancel: threading.Event | None,
-        stats: CallStats | None,
+        self, request: ApiRequest, token: str | None, ctx: CallContext
     ) -> tuple[dict[str, Any], float]:
         """One exchange; returns the answer and when the request was sent (limiter clock)."""
         params: dict[str, str | int] = dict(request.params)
@@ -345,17 +342,19 @@ class WeComTransport:
         if request.body is not None:
             body = json.dumps(request.body, ensure_ascii=False).encode("utf-8")
             headers = _JSON_HEADERS
+        stats = ctx.stats
+
         def on_pause(serial: int, seconds: float) -> None:
             if stats is not None:
                 stats.paused(serial, seconds, request.path)
 
-        with self.limiter.slot(cancel, on_pause):
+        with self.limiter.slot(ctx.cancel, on_pause):
             self._count(request.path)
             if stats is not None:
                 stats.count(request.path)
             sent_at = self._clock.now()
             started = time.monotonic()
-            response = self._http(request, params, body, headers)
+            response = self._http(request, params, body, headers, ctx.policy or self.limits)
         elapsed_ms = (time.monotonic() - started) * 1000
         status = response.status_code
         if status == 429 or status >= 500:
@@ -381,6 +380,7 @@ class WeComTransport:
         params: Mapping[str, str | int],
         body: bytes | None,
         headers: Mapping[str, str] | None,
+        policy: RateLimits,
     ) -> requests.Response:
         """One HTTP round trip.
 
@@ -395,7 +395,7 @@ class WeComTransport:
                 params=params,
                 data=body,
                 headers=headers,
-                timeout=(self.limits.connect_timeout_s, self.limits.read_timeout_s),
+                timeout=(policy.connect_timeout_s, policy.read_timeout_s),
             )
         except requests.exceptions.RequestException as exc:
             failure = self._classify(exc, request.path)

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from desktop.wecom.client import WeComClient
-from desktop.wecom.errors import CallCancelled
+from desktop.wecom.errors import CallCancelled, WeComError
 from desktop.wecom.ratelimit import RateLimiter, RateLimits
 from desktop.wecom.registry import acquire_transport, release_transport
 from desktop.wecom.transport import WaitNotice, WeComTransport
@@ -179,3 +179,16 @@ def test_the_registry_gives_one_transport_per_corp_and_app() -> None:
         assert fresh is not first  # the last holder closed it
     finally:
         release_transport(API_BASE, CORP_ID, SECRET)
+
+
+def test_each_view_keeps_its_own_retry_policy_over_the_shared_budget(
+    transport: WeComTransport, fake_wecom: FakeWeCom
+) -> None:
+    impatient = WeComClient.over(transport, policy=RateLimits(max_retries=0))
+    patient = WeComClient.over(transport)
+    fake_wecom.script("externalcontact/mark_tag", BUSY, BUSY, OK)
+    with pytest.raises(WeComError):
+        impatient.mark_tag("u", "wm", add=["et1"])
+    patient.mark_tag("u", "wm", add=["et1"])  # retried past the second -1
+    assert impatient.calls_by_path()["externalcontact/mark_tag"] == 1
+    assert patient.calls_by_path()["externalcontact/mark_tag"] == 2
