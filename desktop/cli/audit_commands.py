@@ -89,11 +89,14 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
+    from desktop.cli.team_commands import team_journal_verify
     from desktop.services.workspace import open_local_cache
     from desktop.store import journal
 
-    with open_local_cache(home(args), args.profile) as cache:
-        result = journal.verify(cache)
+    result = team_journal_verify(args)  # a team profile checks the team journal
+    if result is None:
+        with open_local_cache(home(args), args.profile) as cache:
+            result = journal.verify(cache)
     if args.json:
         emit_json({"ok": result.ok, "rows_checked": result.rows_checked,
                     "first_bad_id": result.first_bad_id, "problem": result.problem})

@@ -16,6 +16,7 @@ from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 
 if TYPE_CHECKING:
+    from desktop.store.journal import VerifyResult
     from desktop.store.journal_query import JournalRow
 
 SECRET_ENV = "TAGDESK_CORP_SECRET"
@@ -219,13 +220,10 @@ def team_journal_rows(args: argparse.Namespace) -> Iterator[JournalRow] | None:
     """For a team profile, the rows `audit list` asks for, read from the team journal through
     the server (filters run there); None for a solo profile, whose journal is local."""
     from desktop.services.audit import TimeSpecError, parse_time
-    from desktop.services.team import iter_team_journal, load_device_token
-    from desktop.wecom.client import WeComClient
+    from desktop.services.team import iter_team_journal
 
-    if args.profile == DEMO_PROFILE:
-        return None
-    profile = ProfileStore(home(args)).get(args.profile)
-    if not profile.is_team:
+    profile = _team_profile(args)
+    if profile is None:
         return None
     if args.department:
         raise UsageError("团队日志暂不支持按部门筛选。 / Filtering the team journal by department"
@@ -240,6 +238,30 @@ def team_journal_rows(args: argparse.Namespace) -> Iterator[JournalRow] | None:
                 criteria[key] = repr(parse_time(text, end=end))
     except TimeSpecError as exc:
         raise UsageError(str(exc)) from None
+    return iter_team_journal(profile.team_url, _session(profile), criteria)
+
+
+def team_journal_verify(args: argparse.Namespace) -> VerifyResult | None:
+    """For a team profile, the server's check of the team journal; None for a solo one."""
+    from desktop.services.team import verify_team_journal
+
+    profile = _team_profile(args)
+    if profile is None:
+        return None
+    return verify_team_journal(profile.team_url, _session(profile))
+
+
+def _team_profile(args: argparse.Namespace) -> Profile | None:
+    if args.profile == DEMO_PROFILE:
+        return None
+    profile = ProfileStore(home(args)).get(args.profile)
+    return profile if profile.is_team else None
+
+
+def _session(profile: Profile) -> str:
+    """A session token from the team server for the desktop's device token."""
+    from desktop.services.team import load_device_token
+    from desktop.wecom.client import WeComClient
+
     with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile)) as client:
-        session = client.get_token()
-    return iter_team_journal(profile.team_url, session, criteria)
+        return client.get_token()

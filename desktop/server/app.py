@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, team_audit
+from desktop.server import identity, team_audit, team_journal
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
 from desktop.wecom.error_codes import GETTOKEN_PATH
@@ -149,6 +149,14 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", "rows": rows,
                 "next_after_id": rows[-1]["id"] if len(rows) == limit else None}
 
+    def journal_verify(self, query: dict[str, str]) -> dict[str, Any]:
+        """Recompute the team journal's hash chain in one read-only pass."""
+        self.authenticate(query)
+        with self.connection() as conn, conn.transaction():
+            check = team_journal.verify(conn)
+        return {"errcode": 0, "errmsg": "ok", "ok": check.ok,
+                "rows_checked": check.rows_checked, "first_bad_id": check.first_bad_id}
+
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None) -> dict[str, Any]:
         api = API.get(path)
@@ -259,6 +267,9 @@ def build_app(server: TeamServer) -> Starlette:
             query.setdefault(key, []).append(value)
         return await run_in_threadpool(server.journal_page, query)
 
+    async def journal_verify(request: Request) -> dict[str, Any]:
+        return await run_in_threadpool(server.journal_verify, dict(request.query_params))
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -274,5 +285,6 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/login/finish", _answering(login_finish), methods=["POST"]),
         Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
         Route("/tagdesk/v1/journal", _answering(journal), methods=["GET"]),
+        Route("/tagdesk/v1/journal/verify", _answering(journal_verify), methods=["GET"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
     ])

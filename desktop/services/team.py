@@ -18,6 +18,7 @@ import requests
 from desktop.domain.errors import UserError
 from desktop.services import secrets
 from desktop.services.profiles import Profile
+from desktop.store.journal import VerifyResult
 from desktop.store.journal_query import JournalRow
 from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, describe
 
@@ -110,6 +111,19 @@ def iter_team_journal(team_url: str, session_token: str,
         if not isinstance(next_id, int) or next_id <= after_id:
             return
         after_id = next_id
+
+
+def verify_team_journal(team_url: str, session_token: str) -> VerifyResult:
+    """The server's check of the team journal's hash chain."""
+    data = _exchange("GET", team_url, "tagdesk/v1/journal/verify", None,
+                     {"access_token": session_token})
+    first_bad = data.get("first_bad_id")
+    bad = first_bad if isinstance(first_bad, int) else None
+    problem = "" if data.get("ok") else (
+        f"团队日志的哈希链在第 {bad} 行断开 / the team journal's hash chain breaks at row {bad}"
+        if bad is not None else
+        "团队日志末尾的行被删除 / rows were cut off the end of the team journal")
+    return VerifyResult(bool(data.get("ok")), int(data.get("rows_checked", 0)), bad, problem)
 
 
 def store_device_token(profile: Profile, token: str) -> None:

@@ -3,8 +3,10 @@ corp-wide limiter and journals every write under the authenticated operator."""
 
 from __future__ import annotations
 
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -13,7 +15,13 @@ import requests
 from desktop.sandbox import SandboxServer
 from desktop.server import team_journal
 from desktop.wecom.errors import WeComError
-from tests.server.team_support import TeamServerProcess, log_in, team_client
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    log_in,
+    team_client,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -136,3 +144,34 @@ def test_two_desktops_share_one_corp_wide_concurrency_cap(
     for user in (first, second):
         tagged = [r for r in _journal(team_server.db_url, user) if r[4] == tag_id]
         assert len(tagged) == 5
+
+
+def test_sigterm_lets_an_in_flight_write_finish_and_journal(
+    postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path)
+    operator = sorted(team_sandbox.state.follow_users())[3]
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[2]
+    userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                        if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+    try:
+        device = log_in(server.url, team_sandbox, operator)
+        client = team_client(server.url, team_sandbox, device.token)
+        client.get_token()
+        team_sandbox.configure(latency_ms=1500)
+        with ThreadPoolExecutor(1) as pool:
+            write = pool.submit(client.mark_tag, userid, euid, add=[tag_id])
+            wait_for(lambda: team_sandbox.stats.in_flight("externalcontact/mark_tag"),
+                     what="the write to reach WeCom")
+            server.process.send_signal(signal.SIGTERM)
+            write.result(timeout=30)
+    finally:
+        team_sandbox.configure(latency_ms=0)
+        code = server.stop()
+    assert code == 0, server.stderr
+    assert tag_id in team_sandbox.state.relation_tag_ids(userid, euid)
+    assert [row[0] for row in _journal(server.db_url, operator)] == ["tag_add"]
+    log = (tmp_path / "home" / "logs" / "tagdesk.log").read_text(encoding="utf-8")
+    assert "team server stopped" in log
+    for secret in (team_sandbox.secret, device.token):
+        assert secret not in log and secret not in server.stderr

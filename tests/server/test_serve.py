@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -97,13 +96,3 @@ def test_the_team_journal_refuses_update_delete_and_truncate(postgres: PostgresC
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement.encode())
         assert conn.execute("SELECT operator FROM team_journal").fetchall() == [("a",)]
-
-
-def test_json_first_line_is_one_object(team_sandbox: SandboxServer, postgres: PostgresCluster,
-                                       tmp_path: Path) -> None:
-    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path,
-                               "--host", "127.0.0.1")
-    try:
-        assert list(json.loads(server.line)) == ["url"]
-    finally:
-        assert server.stop() == 0

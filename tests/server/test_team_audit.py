@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 import requests
 
@@ -81,3 +82,38 @@ def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
     refused = requests.get(team_server.url + "tagdesk/v1/journal", timeout=10,
                            params={"access_token": "made-up"}).json()
     assert refused["errcode"] == 40014 and "rows" not in refused
+
+
+def test_audit_verify_checks_the_team_journal_on_the_server(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[3]
+    userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                        if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+    writer = log_in(team_server.url, team_sandbox, users[3])
+    with team_client(team_server.url, team_sandbox, writer.token) as client:
+        client.mark_tag(userid, euid, add=[tag_id])
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, users[4])
+    with psycopg.connect(team_server.db_url, autocommit=True) as conn:
+        total = conn.execute("SELECT count(*) FROM team_journal").fetchone()
+        row_id, operator = conn.execute(
+            "SELECT id, operator FROM team_journal WHERE tag_id = %s ORDER BY id DESC LIMIT 1",
+            (tag_id,)).fetchone() or (0, "")
+    intact = tagdesk("audit", "verify", "--profile", "team", "--json", env=env)
+    assert intact.returncode == 0, intact.stderr
+    assert _lines(intact.stdout)[-1] == {"ok": True, "rows_checked": total[0] if total else -1,
+                                         "first_bad_id": None, "problem": ""}
+    with psycopg.connect(team_server.db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE team_journal DISABLE TRIGGER team_journal_append_only")
+        try:
+            conn.execute("UPDATE team_journal SET operator = 'someone-else' WHERE id = %s",
+                         (row_id,))
+            broken = tagdesk("audit", "verify", "--profile", "team", env=env)
+        finally:
+            conn.execute("UPDATE team_journal SET operator = %s WHERE id = %s",
+                         (operator, row_id))
+            conn.execute("ALTER TABLE team_journal ENABLE TRIGGER team_journal_append_only")
+    assert broken.returncode == 1
+    assert f"row {row_id}" in broken.stdout
