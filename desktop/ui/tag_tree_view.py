@@ -282,8 +282,8 @@ class TagTreeView(QWidget):
             self._write(lambda: service.delete_tags(tag_ids), "delete tags")
 
     def _write(self, call: Callable[[], ChangeSet], name: str) -> None:
-        self.context.run_task(lambda _p, _c: call(), owner=self, name=name, writer=True,
-                              on_result=self.context.publish, on_error=self._show_error)
+        self.context.run_operation(lambda _p, _c: call(), owner=self, name=name,
+                                   on_failure=self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
         message = message_for(exc)
