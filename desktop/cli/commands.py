@@ -96,7 +96,7 @@ def sync(args: argparse.Namespace) -> int:
         with ws:
             progress = WaitReporter(StderrProgress())
             result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache,
-                              operator=ws.operator, progress=progress,
+                              progress=progress,
                               chains=ws.profile.max_concurrency)
             ws.choose_demo_persona()
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)

@@ -203,6 +203,7 @@ class OutboxRunner:
         add, remove = row.add, row.remove
         attempts = 0
         note = ""
+        outbox.mark_sent(self._cache, row.id)
         while True:
             attempts += 1
             try:

@@ -69,7 +69,6 @@ def run_sync(
     client: WeComClient,
     cache: Cache,
     *,
-    operator: str = "",
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     chains: int = 5,
@@ -99,7 +98,7 @@ def run_sync(
     cancel.raise_if_cancelled()
 
     progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
-    written = write_snapshot(cache, snap, operator=operator)
+    written = write_snapshot(cache, snap)
     elapsed = time.perf_counter() - started
     result = SyncResult(
         customers=written.customers, relations=written.relations, tags=written.tags,

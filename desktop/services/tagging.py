@@ -218,7 +218,7 @@ class TaggingService:
                            self._ws.profile.max_concurrency)
         fetched = {(r.external_userid, r.userid): r.tag_ids for r in snap.relations
                    if (r.external_userid, r.userid) in wanted}
-        changed = replace_relation_tags(self._cache, fetched, operator=self._ws.operator)
+        changed = replace_relation_tags(self._cache, fetched)
         return ChangeSet(relation_ids=frozenset(changed), journal_appended=bool(changed))
 
     def cache_age_s(self) -> float | None:

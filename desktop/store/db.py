@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop.store import journal_head
 from desktop.store.errors import CacheError, CacheLockedError, CacheTooNewError, NotACacheError
 from desktop.store.lockfile import CacheLock
 from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -21,6 +22,7 @@ from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 log = logging.getLogger("tagdesk.store")
 
 BUSY_TIMEOUT_MS = 5000
+JOURNAL_HEAD_KEY = "journal_head"
 
 
 class Cache:
@@ -33,6 +35,7 @@ class Cache:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._lock = CacheLock(self.path) if exclusive else None
+        self._head_copied: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._lock is not None:
             self._lock.acquire()
@@ -85,6 +88,19 @@ class Cache:
                 raise
             else:
                 conn.execute("COMMIT")
+                self._copy_journal_head(conn)
+
+    def _copy_journal_head(self, conn: sqlite3.Connection) -> None:
+        """After a commit that moved the journal's head, copy it beside the cache."""
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (JOURNAL_HEAD_KEY,)).fetchone()
+        if row is None or row[0] == self._head_copied:
+            return
+        try:
+            journal_head.write(self.path, str(row[0]))
+        except OSError as exc:  # verify will name the head file as behind
+            log.warning("could not write the journal head file beside %s: %s", self.path, exc)
+            return
+        self._head_copied = str(row[0])
 
     def query(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> list[sqlite3.Row]:
         conn = self.connection()

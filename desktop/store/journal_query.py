@@ -6,6 +6,11 @@ batch, customer, tag); the matching ids come back as a compact array sorted in
 Python (an `ORDER BY id` makes SQLite prefer a full table scan over an index),
 and rows are loaded a page at a time by id. Newest first is the order of the
 chain: ids are appended in order, so id order is the order things happened.
+
+Changes seen at sync (`observed`) have no operator: they never match an operator
+criterion unless `include_observed` asks for those whose probable operator (the
+relation's follower) is one of the people named. Rows written before observed rows
+lost their operator still carry whoever synced; they are read as having none.
 """
 
 from __future__ import annotations
@@ -25,8 +30,12 @@ CHUNK = 500
 ROW_COLUMNS = (
     "j.id, j.ts, j.operator, coalesce(mo.name, ''), j.action, j.source, j.batch_id,"
     " j.external_userid, coalesce(c.name, ''), j.userid, coalesce(mu.name, ''), j.tag_id,"
-    " j.tag_name, j.group_name, j.before, j.after, j.reason"
+    " j.tag_name, j.group_name, j.before, j.after, j.reason, j.probable_operator, j.seen_after"
 )
+OBSERVED = "observed"
+# Who acted, as far as the journal knows: nobody for a change seen at sync.
+OPERATOR_SQL = f"CASE WHEN j.source = '{OBSERVED}' THEN '' ELSE j.operator END"
+
 ROW_JOINS = (
     " LEFT JOIN customer c ON c.external_userid = j.external_userid"
     " LEFT JOIN member mo ON mo.userid = j.operator"
@@ -56,6 +65,8 @@ class JournalFilter:
     groups: tuple[str, ...] = ()
     customer: str = ""
     batch_ids: tuple[str, ...] = ()     # "" selects rows written outside any batch
+    include_observed: bool = False      # with operators: also changes seen at sync on their
+                                        # relations (they are only the probable operators)
 
     @property
     def is_empty(self) -> bool:
@@ -81,6 +92,12 @@ class JournalRow:
     before: str             # JSON text, as written
     after: str
     reason: str
+    probable_operator: str = ""   # observed rows: the relation's follower (operator is "")
+    seen_after: float = 0.0       # observed rows: the change happened in (seen_after, ts]
+
+    @property
+    def observed(self) -> bool:
+        return self.source == OBSERVED
 
 
 @dataclass(frozen=True)
@@ -108,7 +125,8 @@ class BatchSummary:
         end = datetime.combine(self.day + timedelta(days=1), time()).timestamp()
         return replace(
             base,
-            batch_ids=("",), sources=self.sources, operators=self.operators,
+            batch_ids=("",), sources=self.sources,
+            operators=tuple(o for o in self.operators if o) or base.operators,
             since=max(start, base.since or start), until=min(end, base.until or end),
         )
 
@@ -123,7 +141,16 @@ def filter_sql(cache: Cache, flt: JournalFilter) -> tuple[str, list[object]]:
     if flt.until is not None:
         clauses.append("j.ts < ?")
         params.append(flt.until)
-    for column, values in (("j.operator", flt.operators), ("j.action", flt.actions),
+    if flt.operators:
+        marks = _marks(flt.operators)
+        own = f"(j.operator IN ({marks}) AND j.source != '{OBSERVED}')"
+        params.extend(flt.operators)
+        if flt.include_observed:
+            own = (f"({own} OR (j.source = '{OBSERVED}' AND (j.probable_operator IN ({marks})"
+                   f" OR (j.probable_operator = '' AND j.userid IN ({marks})))))")
+            params.extend(flt.operators * 2)
+        clauses.append(own)
+    for column, values in (("j.action", flt.actions),
                            ("j.source", flt.sources), ("j.tag_id", flt.tag_ids),
                            ("j.batch_id", flt.batch_ids)):
         if values:
@@ -237,7 +264,7 @@ def _batches(
     conn = cache.connection()
     rows = conn.execute(
         "SELECT j.batch_id, count(*), min(j.ts), max(j.ts), max(j.id), sum(j.action = 'tag_add'),"
-        " sum(j.action = 'tag_remove'), group_concat(DISTINCT j.operator),"
+        f" sum(j.action = 'tag_remove'), group_concat(DISTINCT {OPERATOR_SQL}),"
         " group_concat(DISTINCT j.source), group_concat(DISTINCT j.action)"
         f" FROM journal j{clause} GROUP BY {group_by}", params,
     ).fetchall()
@@ -253,7 +280,7 @@ def _batches(
         yield BatchSummary(
             batch_id=batch_id, day=None, first_ts=first, last_ts=last, last_id=last_id, rows=n,
             by_action={k: v for k, v in by_action.items() if v},
-            operators=tuple(sorted(operators.split(","))),
+            operators=tuple(sorted(o for o in (operators or "").split(",") if o)),
             sources=tuple(sorted(sources.split(","))), description=description, status=status,
         )
 
@@ -261,14 +288,15 @@ def _batches(
 def _loose_rows(cache: Cache, clause: str, params: list[object]) -> Iterator[BatchSummary]:
     lines: dict[tuple[str, str, str], BatchSummary] = {}
     for day, source, operator, action, n, first, last, last_id in cache.connection().execute(
-        "SELECT date(j.ts, 'unixepoch', 'localtime'), j.source, j.operator, j.action, count(*),"
+        f"SELECT date(j.ts, 'unixepoch', 'localtime'), j.source, {OPERATOR_SQL}, j.action,"
+        " count(*),"
         f" min(j.ts), max(j.ts), max(j.id) FROM journal j{clause} GROUP BY 1, 2, 3, 4", params,
     ):
         line = lines.get((day, source, operator))
         if line is None:
             line = BatchSummary(batch_id="", day=date.fromisoformat(day), first_ts=first,
                                 last_ts=last, last_id=last_id, rows=0, by_action={},
-                                operators=(operator,), sources=(source,))
+                                operators=(operator,) if operator else (), sources=(source,))
         lines[(day, source, operator)] = replace(
             line, first_ts=min(line.first_ts, first), last_ts=max(line.last_ts, last),
             last_id=max(line.last_id, last_id), rows=line.rows + n,
@@ -311,12 +339,14 @@ def applied_changes(cache: Cache, flt: JournalFilter) -> list[AppliedChange]:
 
 
 def journal_operators(cache: Cache) -> list[str]:
-    """Everyone who ever wrote to the journal, read by hopping along the operator index
-    (a few lookups per person instead of a scan of every row)."""
+    """Everyone who ever made a change the journal records, read by hopping along the
+    operator index (a few lookups per person instead of a scan of every row). Whoever only
+    synced (older journals named them on changes seen at sync) did not act."""
     rows = cache.connection().execute(
-        "WITH RECURSIVE ops(o) AS (SELECT min(operator) FROM journal UNION ALL"
-        " SELECT (SELECT min(operator) FROM journal WHERE operator > o) FROM ops"
-        " WHERE o IS NOT NULL) SELECT o FROM ops WHERE o IS NOT NULL"
+        "WITH RECURSIVE ops(o) AS (SELECT min(operator) FROM journal WHERE operator != ''"
+        " UNION ALL SELECT (SELECT min(operator) FROM journal WHERE operator > o) FROM ops"
+        " WHERE o IS NOT NULL) SELECT o FROM ops WHERE o IS NOT NULL AND EXISTS (SELECT 1"
+        f" FROM journal WHERE operator = o AND source != '{OBSERVED}')"
     )
     return [row[0] for row in rows]
 
@@ -353,11 +383,15 @@ def _batch_headers(cache: Cache, ids: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _row(raw: Sequence[Any]) -> JournalRow:
+    observed = raw[5] == OBSERVED
     return JournalRow(
-        id=int(raw[0]), ts=float(raw[1]), operator=raw[2], operator_name=raw[3], action=raw[4],
+        id=int(raw[0]), ts=float(raw[1]), operator="" if observed else raw[2],
+        operator_name="" if observed else raw[3], action=raw[4],
         source=raw[5], batch_id=raw[6], external_userid=raw[7], customer=raw[8], userid=raw[9],
         owner_name=raw[10], tag_id=raw[11], tag_name=raw[12], group_name=raw[13],
         before=raw[14], after=raw[15], reason=raw[16],
+        probable_operator=(raw[17] or raw[9]) if observed else "",
+        seen_after=float(raw[18] or 0),
     )
 
 

@@ -187,6 +187,14 @@ def commit_applied(
     return changed
 
 
+def mark_sent(cache: Cache, row_id: int) -> None:
+    """The row is being handed to WeCom: until its answer is committed it may have landed
+    (a sync that sees its effect first settles it as the batch's, `snapshot` module)."""
+    with cache.write() as conn:
+        conn.execute("UPDATE outbox SET sent_at = ? WHERE id = ? AND status = ?",
+                     (time.time(), row_id, PENDING))
+
+
 def record_failure(
     cache: Cache, row_id: int, *, errcode: int | None, reason: str, attempts: int = 1,
     status: str = FAILED,

@@ -217,6 +217,15 @@ MIGRATIONS: list[str] = [
         note         TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 3: changes seen at sync name no operator: the relation's follower is kept apart as the
+    # probable one, with the window (previous sync .. this one) in which the change happened;
+    # outbox rows record when they were last handed to WeCom (maybe sent until confirmed).
+    """
+    ALTER TABLE journal ADD COLUMN probable_operator TEXT NOT NULL DEFAULT '';
+    ALTER TABLE journal ADD COLUMN seen_after REAL NOT NULL DEFAULT 0;
+    CREATE INDEX journal_by_probable_operator ON journal(probable_operator, ts);
+    ALTER TABLE outbox ADD COLUMN sent_at REAL NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desktop.store import journal
 from desktop.store.db import Cache
@@ -127,23 +127,29 @@ class WriteResult:
     elapsed_s: float
 
 
-def write_snapshot(cache: Cache, snap: Snapshot, *, operator: str = "") -> WriteResult:
+def write_snapshot(cache: Cache, snap: Snapshot) -> WriteResult:
     started = time.perf_counter()
+    now = time.time()
     with cache.write() as conn:
-        first_sync = not cache.get_meta(LAST_SYNC_KEY)
+        previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
+        first_sync = not previous
         known_before = (
             set() if first_sync else {row[0] for row in conn.execute("SELECT id FROM relation")}
         )
+        tree_before = _tree(conn)
         tag_pks = _write_tags(conn, snap.groups, snap.tags)
+        tree_changes = [] if first_sync else list(_tree_entries(tree_before, _tree(conn),
+                                                                previous, now))
         _replace_directory(conn, snap)
         _write_customers(conn, snap.customers)
         relation_ids = _write_relations(conn, snap.relations)
         links, observed, unknown = _write_relation_tags(
             conn, snap.relations, relation_ids, tag_pks, known_before
         )
+        journal.append(conn, tree_changes)
         if observed:
-            journal.append(conn, _observed_entries(conn, observed, operator))
-        cache.set_meta(conn, LAST_SYNC_KEY, str(time.time()))
+            journal.append(conn, _observed_entries(conn, observed, previous, now))
+        cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         bump_data_version(cache, conn)
     return WriteResult(
         customers=len({c.external_userid for c in snap.customers}),
@@ -151,20 +157,22 @@ def write_snapshot(cache: Cache, snap: Snapshot, *, operator: str = "") -> Write
         tags=len(snap.tags),
         groups=len(snap.groups),
         tag_links=links,
-        observed_changes=sum(len(a ^ b) for a, b in observed.values()),
+        observed_changes=sum(len(a ^ b) for a, b in observed.values()) + len(tree_changes),
         unknown_tag_links=unknown,
         elapsed_s=time.perf_counter() - started,
     )
 
 
 def replace_relation_tags(
-    cache: Cache, fetched: Mapping[tuple[str, str], Iterable[str]], *, operator: str = ""
+    cache: Cache, fetched: Mapping[tuple[str, str], Iterable[str]]
 ) -> set[int]:
     """Set the corp tags of just these relations, keyed (external_userid, userid), to what
     WeCom answered (a partial refresh). Differences are journaled as `observed`; relations
     the cache does not know and tag ids it does not know are left alone. Returns the ids of
     the relations that changed."""
+    now = time.time()
     with cache.write() as conn:
+        previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
         tag_pks = dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
         observed: Changes = {}
         for (external_userid, userid), tag_ids in fetched.items():
@@ -184,7 +192,7 @@ def replace_relation_tags(
                              [(rid, pk) for pk in wanted - have])
             observed[rid] = (have, wanted)
         if observed:
-            journal.append(conn, _observed_entries(conn, observed, operator))
+            journal.append(conn, _observed_entries(conn, observed, previous, now))
             bump_data_version(cache, conn)
     return set(observed)
 
@@ -345,9 +353,27 @@ def _write_relation_tags(
     return links, observed, unknown
 
 
+SEEN_AT_SYNC = "同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)"
+CONFIRMED_AT_SYNC = ("同步时确认已在企业微信生效 / confirmed at sync: already in effect in WeCom")
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """An outbox row handed to WeCom whose answer never came back (maybe sent)."""
+
+    id: int
+    batch_id: str
+    operator: str
+    source: str
+    add: frozenset[str]
+    remove: frozenset[str]
+
+
 def _observed_entries(
-    conn: sqlite3.Connection, observed: Changes, operator: str
-) -> Iterable[journal.JournalEntry]:
+    conn: sqlite3.Connection, observed: Changes, seen_after: float, now: float
+) -> list[journal.JournalEntry]:
+    """Journal rows for these relations' changes: the part an unfinished batch's maybe-sent
+    call explains as that batch's (its outbox row settles), the rest as seen at sync."""
     tags = {
         row[0]: (row[1], row[2], row[3])
         for row in conn.execute(
@@ -359,20 +385,101 @@ def _observed_entries(
         for row in conn.execute("SELECT id, external_userid, userid FROM relation")
         if row[0] in observed
     }
-    now = time.time()
-    for rid in sorted(observed):
-        before, after = observed[rid]
-        external_userid, userid = keys[rid]
-        before_json = json.dumps(sorted(tags[pk][0] for pk in before))
+    in_flight = _in_flight(conn)
+    pk_of = {tag_id: pk for pk, (tag_id, _, _) in tags.items()}
+    entries: list[journal.JournalEntry] = []
+
+    def rows(state: set[int], after: set[int], template: journal.JournalEntry) -> None:
+        before_json = json.dumps(sorted(tags[pk][0] for pk in state))
         after_json = json.dumps(sorted(tags[pk][0] for pk in after))
-        for action, pks in (("tag_add", after - before), ("tag_remove", before - after)):
+        for action, pks in (("tag_add", after - state), ("tag_remove", state - after)):
             for pk in sorted(pks):
                 tag_id, tag_name, group_name = tags[pk]
-                yield journal.JournalEntry(
-                    operator=operator, action=action, source="observed",
-                    external_userid=external_userid, userid=userid,
-                    tag_id=tag_id, tag_name=tag_name, group_name=group_name,
-                    before=before_json, after=after_json,
-                    reason="同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)",
-                    ts=now,
-                )
+                entries.append(replace(
+                    template, action=action, tag_id=tag_id, tag_name=tag_name,
+                    group_name=group_name, before=before_json, after=after_json))
+
+    for rid in sorted(observed):
+        before, after = observed[rid]
+        key = keys[rid]
+        state = set(before)
+        for row in in_flight.get(key, ()):
+            add = {pk_of[t] for t in row.add if t in pk_of}
+            remove = {pk_of[t] for t in row.remove - row.add if t in pk_of}
+            if not add <= after or remove & after:
+                continue  # WeCom does not show this call's effect: it did not land
+            done = (state | add) - remove
+            rows(state, done, journal.JournalEntry(
+                operator=row.operator, action="", source=row.source, batch_id=row.batch_id,
+                external_userid=key[0], userid=key[1], reason=CONFIRMED_AT_SYNC, ts=now))
+            conn.execute(
+                "UPDATE outbox SET status = 'done', attempts = attempts + 1, error = ?,"
+                " updated_at = ? WHERE id = ?", (CONFIRMED_AT_SYNC, now, row.id))
+            state = done
+        rows(state, after, journal.JournalEntry(
+            operator="", action="", source=journal.OBSERVED, external_userid=key[0],
+            userid=key[1], reason=SEEN_AT_SYNC, ts=now, probable_operator=key[1],
+            seen_after=seen_after))
+    return entries
+
+
+def _in_flight(conn: sqlite3.Connection) -> dict[tuple[str, str], list[_InFlight]]:
+    """Pending outbox rows that were handed to WeCom, per (external_userid, userid), in the
+    order they were queued."""
+    found: dict[tuple[str, str], list[_InFlight]] = {}
+    for row_id, batch_id, external_userid, userid, payload, operator, source in conn.execute(
+        "SELECT o.id, o.batch_id, o.external_userid, o.userid, o.payload, b.operator, b.source"
+        " FROM outbox o JOIN batch b ON b.id = o.batch_id"
+        " WHERE o.status = 'pending' AND o.sent_at > 0 ORDER BY b.created_at, o.seq"
+    ):
+        data = json.loads(payload)
+        found.setdefault((external_userid, userid), []).append(_InFlight(
+            row_id, batch_id, operator, source, frozenset(data["add"]),
+            frozenset(data["remove"])))
+    return found
+
+
+TreeItem = tuple[str, str, int, str]  # (kind, name, order, group name)
+
+
+def _tree(conn: sqlite3.Connection) -> dict[str, TreeItem]:
+    """Live tags and groups by WeCom id."""
+    items: dict[str, TreeItem] = {
+        group_id: ("group", name, order, name) for group_id, name, order in conn.execute(
+            "SELECT id, name, sort_order FROM tag_group WHERE deleted = 0")
+    }
+    for tag_id, name, order, group_name in conn.execute(
+        "SELECT t.id, t.name, t.sort_order, coalesce(g.name, '') FROM tag t"
+        " LEFT JOIN tag_group g ON g.id = t.group_id WHERE t.deleted = 0"
+    ):
+        items[tag_id] = ("tag", name, order, group_name)
+    return items
+
+
+def _tree_entries(
+    before: dict[str, TreeItem], after: dict[str, TreeItem], seen_after: float, now: float
+) -> Iterable[journal.JournalEntry]:
+    """Tag-tree edits made elsewhere since the last sync, one row per item and kind."""
+
+    def entry(action: str, item_id: str, item: TreeItem, old: dict[str, object] | None,
+              new: dict[str, object] | None) -> journal.JournalEntry:
+        return journal.JournalEntry(
+            operator="", action=f"{item[0]}_{action}", source=journal.OBSERVED, tag_id=item_id,
+            tag_name=item[1], group_name=item[3],
+            before=json.dumps(old, ensure_ascii=False) if old is not None else "",
+            after=json.dumps(new, ensure_ascii=False) if new is not None else "",
+            reason=SEEN_AT_SYNC, ts=now, seen_after=seen_after,
+        )
+
+    for item_id in sorted(after.keys() - before.keys()):
+        item = after[item_id]
+        yield entry("create", item_id, item, None, {"name": item[1], "order": item[2]})
+    for item_id in sorted(after.keys() & before.keys()):
+        old, new = before[item_id], after[item_id]
+        if old[1] != new[1]:
+            yield entry("rename", item_id, new, {"name": old[1]}, {"name": new[1]})
+        if old[2] != new[2]:
+            yield entry("reorder", item_id, new, {"order": old[2]}, {"order": new[2]})
+    for item_id in sorted(before.keys() - after.keys()):
+        item = before[item_id]
+        yield entry("delete", item_id, item, {"name": item[1], "order": item[2]}, None)

@@ -57,7 +57,7 @@ class SyncController(QObject):
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
-                result = run_sync(client, workspace.cache, operator=workspace.operator,
+                result = run_sync(client, workspace.cache,
                                   progress=reporter, cancel=cancel,
                                   chains=workspace.profile.max_concurrency)
             finally:

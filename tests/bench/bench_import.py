@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
             profile = Profile("bench", server.corp_id, server.api_base, userid=owner)
             with Workspace(tmp / "home", profile, server.secret) as ws:
                 started = time.perf_counter()
-                run_sync(ws.client(), ws.cache, operator=owner)
+                run_sync(ws.client(), ws.cache)
                 print(f"sync of {customers} customers: {time.perf_counter() - started:.1f} s")
                 relations = sorted(server.state.relations(), key=lambda r: r[1])
                 print(f"relations: {len(relations)}, tags: {len(outbox.tag_catalogue(ws.cache))}")

@@ -62,7 +62,7 @@ def run_batch(home: Path, calls: int, *, latency_ms: float, quota_per_min: int,
         profile = Profile(name="bench", corp_id=server.corp_id, api_base=server.api_base,
                           userid="bench", calls_per_minute=calls_per_minute, max_concurrency=5)
         with Workspace(home / "home", profile, server.secret) as ws:
-            run_sync(ws.client(), ws.cache, operator="bench")
+            run_sync(ws.client(), ws.cache)
             service = TaggingService(ws)
             tag_id = server.state.find_tag("客户阶段", "已退款")
             assert tag_id is not None

@@ -64,7 +64,7 @@ def synced_workspace(gui_home: Path, sandbox: Any) -> Iterator[Any]:
     profile = Profile(name="test", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       agent_id=sandbox.agent_id, userid=owner)
     ws = Workspace(gui_home, profile, sandbox.secret)
-    run_sync(ws.client(), ws.cache, operator=owner)
+    run_sync(ws.client(), ws.cache)
     try:
         yield ws
     finally:

@@ -46,7 +46,7 @@ def journal_context(synced_context: Any, sandbox: Any, gui_home: Path) -> Any:
             "SELECT external_userid, userid FROM relation WHERE id IN (?, ?, ?, ?)",
             ids[200:204]).fetchall():
         sandbox.state.console_mark_tag(userid, external_userid, add=[vip])
-    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    run_sync(ws.client(), ws.cache)
     other = sorted({u for u, _ in sandbox.state.relations()} - {ws.operator})[0]
     with Workspace(gui_home, replace(ws.profile, userid=other), sandbox.secret,
                    exclusive=False) as colleague:

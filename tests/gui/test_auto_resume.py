@@ -39,7 +39,7 @@ def session(qtbot: Any, gui_home: Path, sandbox: Any) -> Iterator[Any]:
     ws = QuickWorkspace(gui_home, Profile(name="test", corp_id=sandbox.corp_id,
                                           api_base=sandbox.api_base, userid=owner),
                         sandbox.secret)
-    run_sync(ws.client(), ws.cache, operator=owner)
+    run_sync(ws.client(), ws.cache)
     session = GuiSession(ws, Settings(gui_home), Translations())
     session.auto_resume.backoff = Backoff(first_s=0.5, max_s=1.0)
     qtbot.addWidget(session.window)

@@ -29,7 +29,7 @@ def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
     profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       userid=owner)
     with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache, operator=owner)
+        run_sync(workspace.client(), workspace.cache)
         yield workspace
 
 

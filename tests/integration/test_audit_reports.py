@@ -30,7 +30,7 @@ def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
     profile = Profile(name="acme", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       userid="zhangsan", calls_per_minute=600_000)
     workspace = Workspace(tmp_path / "home", profile, sandbox.secret)
-    run_sync(workspace.client(), workspace.cache, operator="zhangsan")
+    run_sync(workspace.client(), workspace.cache)
     keen = sandbox.state.find_tag("意向程度", "高意向")
     low = sandbox.state.find_tag("意向程度", "低意向")
     relations = sorted(sandbox.state.relations())
@@ -40,7 +40,7 @@ def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
         sandbox.state.console_mark_tag(userid, external_userid,
                                        remove=sandbox.state.relation_tag_ids(userid,
                                                                              external_userid))
-    run_sync(workspace.client(), workspace.cache, operator="zhangsan")
+    run_sync(workspace.client(), workspace.cache)
     tagging = TaggingService(workspace)
     ids = [r[0] for r in workspace.cache.connection().execute("SELECT id FROM relation")]
     tagging.run(tagging.submit(tagging.plan(ids[20:60], add=[keen]), source="batch"))

@@ -48,7 +48,7 @@ def _workspace(home: Path, server: SandboxServer, operator: str) -> Workspace:
 @pytest.fixture
 def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
     workspace = _workspace(tmp_path / "home", sandbox, "zhangsan")
-    run_sync(workspace.client(), workspace.cache, operator="zhangsan")
+    run_sync(workspace.client(), workspace.cache)
     try:
         yield workspace
     finally:
@@ -130,7 +130,7 @@ def test_a_partial_revert_reports_the_customers_it_skipped(
     sandbox.state.console_mark_tag(retagged.userid, retagged.external_userid, remove=[keen])
     sandbox.state.delete_relation(deleted.userid, deleted.external_userid)
     sandbox.state.console_mark_tag(undone.userid, undone.external_userid, remove=[vip, keen])
-    run_sync(ws.client(), ws.cache, operator="zhangsan")
+    run_sync(ws.client(), ws.cache)
     before_revert = _state(sandbox)
 
     preview = audit.preview_batch_revert(ws.cache, tagging, batch_id)

@@ -18,6 +18,7 @@ from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 from desktop.store.journal_query import JournalFilter, JournalRow, iter_rows
+from desktop.store.snapshot import LAST_SYNC_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
     profile = Profile(name="acme", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       userid="zhangsan", calls_per_minute=600_000)
     workspace = Workspace(tmp_path / "home", profile, sandbox.secret)
-    run_sync(workspace.client(), workspace.cache, operator="zhangsan")
+    run_sync(workspace.client(), workspace.cache)
     try:
         yield workspace
     finally:
@@ -92,13 +93,22 @@ def test_sync_journals_each_tag_changed_on_phones_once(
     sandbox.state.delete_relation(u4, e4)             # gone: nothing to journal about its tags
     after = _state(sandbox)
 
-    run_sync(ws.client(), ws.cache, operator="zhangsan")
+    previous_sync = float(ws.cache.get_meta(LAST_SYNC_KEY))
+    run_sync(ws.client(), ws.cache)
 
     rows = _new_rows(ws, start)
     assert _keys(rows) == sorted(_changes(before, after))
-    assert {(r.source, r.operator, r.batch_id) for r in rows} == {("observed", "zhangsan", "")}
+    # WeCom does not say who changed them: no operator, never the person who synced; the
+    # relation's follower is the probable one, within (previous sync, this sync]
+    assert {(r.source, r.operator, r.batch_id) for r in rows} == {("observed", "", "")}
+    assert all(r.probable_operator == r.userid for r in rows)
+    assert {(r.seen_after, r.ts) for r in rows} == {
+        (previous_sync, float(ws.cache.get_meta(LAST_SYNC_KEY)))}
+    assert list(iter_rows(ws.cache, JournalFilter(operators=("zhangsan",)))) == []
+    probable = JournalFilter(operators=(u1,), include_observed=True)
+    assert {r.id for r in iter_rows(ws.cache, probable)} == {r.id for r in rows if r.userid == u1}
     _check_relation_sets(rows, before, after)
-    run_sync(ws.client(), ws.cache, operator="zhangsan")
+    run_sync(ws.client(), ws.cache)
     assert _last_id(ws) == rows[-1].id                # nothing new: nothing journaled again
     assert journal.verify(ws.cache).ok
 

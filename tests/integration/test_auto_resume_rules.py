@@ -41,7 +41,7 @@ def test_only_batches_an_outage_stopped_wait_for_the_network(
                                                    api_base=sandbox.api_base, userid="zhangsan"),
                         sandbox.secret)
     with ws:
-        run_sync(ws.client(), ws.cache, operator="zhangsan")
+        run_sync(ws.client(), ws.cache)
         tagging = TaggingService(ws)
         pilot = _batch(tagging, ws, 0, pilot=3)
         assert tagging.run(pilot).status == outbox.PAUSED  # the pilot waits for a person

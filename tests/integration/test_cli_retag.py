@@ -68,7 +68,7 @@ def add_synced_profile(home: Path, xdg: Path, sandbox: SandboxServer,
     home.mkdir(parents=True, exist_ok=True)
     ProfileStore(home).add(profile)
     with Workspace(home, profile, sandbox.secret) as ws:
-        run_sync(ws.client(), ws.cache, operator="zhangsan")
+        run_sync(ws.client(), ws.cache)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
     profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       userid=owner)
     with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache, operator=owner)
+        run_sync(workspace.client(), workspace.cache)
         yield workspace
 
 
@@ -135,7 +135,7 @@ def test_export_edit_import_round_trip(ws: Workspace, sandbox: Any, tmp_path: Pa
 def test_an_ambiguous_tag_name_is_exported_as_group_and_name(ws: Workspace, sandbox: Any,
                                                             tmp_path: Path) -> None:
     sandbox.state.console_add_tag("会员等级", "VIP")
-    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    run_sync(ws.client(), ws.cache)
     ids = FilterEngine(ws.cache).relation_ids("客户等级:VIP")[:5]
     path = export_relations(ws.cache, ids, tmp_path / "vip.xlsx").path
     book = load_workbook(path)

@@ -60,7 +60,7 @@ class Cli:
         self.home.mkdir(parents=True)
         ProfileStore(self.home).add(profile)
         with Workspace(self.home, profile, sandbox.secret) as ws:
-            run_sync(ws.client(), ws.cache, operator="zhangsan")
+            run_sync(ws.client(), ws.cache)
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-c", ENTRY, *args], capture_output=True,

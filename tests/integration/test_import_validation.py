@@ -34,7 +34,7 @@ def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
     profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       userid=owner)
     with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache, operator=owner)
+        run_sync(workspace.client(), workspace.cache)
         yield workspace
 
 
@@ -123,7 +123,7 @@ def test_an_unknown_tag_suggests_names_by_text_and_pinyin(ws: Workspace, tmp_pat
 def test_an_ambiguous_tag_asks_for_group_and_name(ws: Workspace, sandbox: Any,
                                                  tmp_path: Path) -> None:
     sandbox.state.console_add_tag("会员等级", "VIP")
-    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    run_sync(ws.client(), ws.cache)
     external_userid, _ = customer(ws)
     report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, "", "VIP", ""],
                              [external_userid, "", "会员等级:VIP", ""]))
@@ -283,7 +283,7 @@ def test_exclusive_set_conflicts_are_left_out_of_the_plan(ws: Workspace, sandbox
                      ("成交状态", json.dumps([closed, invalid])))
     (userid, external_userid), other = sorted(sandbox.state.relations())[:2]
     sandbox.state.console_mark_tag(userid, external_userid, add=[closed])
-    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    run_sync(ws.client(), ws.cache)
     report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, userid, "无效客户", ""],
                              [other[1], other[0], "无效客户", ""]))
     assert report.ok

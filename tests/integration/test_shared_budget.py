@@ -58,7 +58,7 @@ def test_a_sync_and_a_batch_at_once_share_one_budget_with_zero_45009(
                       userid="zhangsan", calls_per_minute=CALLS_PER_MINUTE,
                       max_concurrency=CONCURRENCY)
     with Workspace(tmp_path / "home", profile, server.secret) as ws:
-        run_sync(ws.client(), ws.cache, operator=ws.operator)
+        run_sync(ws.client(), ws.cache)
         tagging = TaggingService(ws)
         (tag_id,) = tagging.resolve_tag_names(["客户等级:VIP"])
         relation_ids = [int(r[0]) for r in ws.cache.connection().execute(
@@ -73,7 +73,7 @@ def test_a_sync_and_a_batch_at_once_share_one_budget_with_zero_45009(
         results: dict[str, SyncResult | BatchResult] = {}
 
         def sync() -> None:
-            results["sync"] = run_sync(ws.client(), ws.cache, operator=ws.operator,
+            results["sync"] = run_sync(ws.client(), ws.cache,
                                        chains=CONCURRENCY)
 
         def batch() -> None:

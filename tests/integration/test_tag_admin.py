@@ -32,7 +32,7 @@ def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
     profile = Profile(name="test", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
                       agent_id=sandbox.agent_id, userid=owner)
     workspace = Workspace(tmp_path / "home", profile, sandbox.secret)
-    run_sync(workspace.client(), workspace.cache, operator=owner)
+    run_sync(workspace.client(), workspace.cache)
     try:
         yield workspace
     finally:
@@ -127,7 +127,7 @@ def test_reorder_tags_reaches_wecom_and_survives_a_resync(
                         for row in rows)
     first = json.loads(rows[0]["after"])["order"]
     assert sandbox.state.tag_order(rows[0]["tag_id"]) == first
-    run_sync(ws.client(), ws.cache, operator=ws.operator)
+    run_sync(ws.client(), ws.cache)
     assert _tags_of(admin, "客户阶段") == wanted
     assert journal.verify(ws.cache).ok
 
@@ -149,7 +149,7 @@ def test_reorder_plans_again_around_a_console_tag(admin: TagAdminService, sandbo
     middle, high, low = (sandbox.state.find_tag("意向程度", n) for n in names)
     for tag_id, order in ((middle, 30), (console_id, 20), (high, 10), (low, 5)):
         sandbox.state.console_edit_tag(tag_id, order=order)
-    run_sync(admin.ws.client(), admin.cache, operator=admin.ws.operator)
+    run_sync(admin.ws.client(), admin.cache)
     wanted = [console_id, middle, high, low]
     # Not yet known as console-made, so the cheapest plan moves it; WeCom answers 81011 and
     # the service plans again without it.
@@ -164,7 +164,7 @@ def test_reorder_that_needs_a_console_tag_moved_is_refused_and_remembered(
     admin: TagAdminService, sandbox: Any
 ) -> None:
     console_id = sandbox.state.console_add_tag("意向程度", "待判断")
-    run_sync(admin.ws.client(), admin.cache, operator=admin.ws.operator)
+    run_sync(admin.ws.client(), admin.cache)
     group_id = _group(admin, "意向程度")
     current = _tags_of(admin, "意向程度")
     assert current[-1] == console_id  # order 0 sorts last
@@ -246,7 +246,7 @@ def test_rename_tag_and_group(admin: TagAdminService, ws: Workspace, sandbox: An
 
 def test_console_tag_cannot_be_renamed_or_deleted(admin: TagAdminService, sandbox: Any) -> None:
     console_id = sandbox.state.console_add_tag("客户等级", "后台标签")
-    run_sync(admin.ws.client(), admin.cache, operator=admin.ws.operator)
+    run_sync(admin.ws.client(), admin.cache)
     with pytest.raises(ReadOnlyTagError) as caught:
         admin.rename(console_id, "改名")
     assert "lets only the creating app change it" in caught.value.en

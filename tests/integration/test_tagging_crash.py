@@ -57,7 +57,7 @@ def test_a_killed_batch_resumes_to_exactly_the_planned_state(
     assert added.returncode == 0, added.stderr
     profile = ProfileStore(tmp_path / "home").get("acme")
     with Workspace(tmp_path / "home", profile, sandbox.secret) as ws:
-        run_sync(ws.client(), ws.cache, operator="zhangsan")
+        run_sync(ws.client(), ws.cache)
     keen = sandbox.state.find_tag("意向程度", "高意向")
     before = {key: sandbox.state.relation_tag_ids(*key) for key in sandbox.state.relations()}
     lacking = {key for key, tags in before.items() if keen not in tags}

@@ -41,7 +41,7 @@ def _workspace(home: Path, server: SandboxServer, **profile: int) -> Workspace:
     ws = FastWorkspace(home, Profile(name="acme", corp_id=server.corp_id,
                                      api_base=server.api_base, userid="zhangsan",
                                      calls_per_minute=600_000, **profile), server.secret)
-    run_sync(ws.client(), ws.cache, operator="zhangsan")
+    run_sync(ws.client(), ws.cache)
     return ws
 
 

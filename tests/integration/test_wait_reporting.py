@@ -45,7 +45,7 @@ def test_a_sync_under_45009_says_it_is_paused_and_counts_the_pauses(
     events: list[Progress] = []
     with _workspace(sandbox, tmp_path) as ws:
         reporter = WaitReporter(events.append)
-        result = run_sync(ws.client(on_wait=reporter.on_wait), ws.cache, operator="zhangsan",
+        result = run_sync(ws.client(on_wait=reporter.on_wait), ws.cache,
                           progress=reporter)
     assert sandbox.stats.errors(45009) > 0
     waiting = [e.waiting for e in events if e.waiting]
@@ -60,7 +60,7 @@ def test_a_batch_under_45009_reports_the_pause_in_its_progress_and_result(
 ) -> None:
     events: list[Progress] = []
     with _workspace(sandbox, tmp_path) as ws:
-        run_sync(ws.client(), ws.cache, operator="zhangsan")
+        run_sync(ws.client(), ws.cache)
         tagging = TaggingService(ws)
         (tag_id,) = tagging.resolve_tag_names(["客户等级:VIP"])
         ids = [int(r[0]) for r in ws.cache.connection().execute(
@@ -80,7 +80,7 @@ def test_a_hanging_server_says_what_is_being_retried(
 ) -> None:
     events: list[Progress] = []
     with _workspace(sandbox, tmp_path) as ws:
-        run_sync(ws.client(), ws.cache, operator="zhangsan")
+        run_sync(ws.client(), ws.cache)
         sandbox.configure(latency_ms=1000)
         reporter = WaitReporter(events.append)
         with pytest.raises(Exception, match="externalcontact/get_corp_tag_list"):

@@ -64,11 +64,14 @@ def _entries(n: int) -> list[journal.JournalEntry]:
             operator = rng.choice(OPERATORS)
             batch = "" if source in ("observed", "app") else f"b{i // 10 % 4 + 1}"
         tag_id, tag_name, group_name = rng.choice(TAGS)
+        owner = rng.choice(OWNERS)
+        seen = source == "observed"  # no operator: the follower is the probable one
         entries.append(journal.JournalEntry(
-            operator=operator, action=rng.choice(("tag_add", "tag_remove")), source=source,
-            batch_id=batch, external_userid=rng.choice(list(CUSTOMERS)),
-            userid=rng.choice(OWNERS), tag_id=tag_id, tag_name=tag_name, group_name=group_name,
+            operator="" if seen else operator, action=rng.choice(("tag_add", "tag_remove")),
+            source=source, batch_id=batch, external_userid=rng.choice(list(CUSTOMERS)),
+            userid=owner, tag_id=tag_id, tag_name=tag_name, group_name=group_name,
             before="[]", after=f'["{tag_name}"]', ts=T0 + i * 3600,
+            probable_operator=owner if seen else "", seen_after=T0 + i * 3600 - 60 if seen else 0,
         ))
     entries.append(journal.JournalEntry(operator="lisi", action="tag_rename", source="tree",
                                         batch_id="b9", tag_id="grp2", tag_name="",
@@ -104,6 +107,9 @@ CASES: list[tuple[str, JournalFilter, Callable[[JournalRow], bool]]] = [
     ("operator", JournalFilter(operators=("lisi",)), lambda r: r.operator == "lisi"),
     ("two operators", JournalFilter(operators=("lisi", "wangwu")),
      lambda r: r.operator in ("lisi", "wangwu")),
+    ("operator with changes seen at sync on their relations",
+     JournalFilter(operators=("lisi",), include_observed=True),
+     lambda r: r.operator == "lisi" or (r.source == "observed" and r.userid == "lisi")),
     ("action", JournalFilter(actions=("tag_remove",)), lambda r: r.action == "tag_remove"),
     ("source", JournalFilter(sources=("observed", "revert")),
      lambda r: r.source in ("observed", "revert")),
@@ -141,6 +147,17 @@ def test_filters_match_a_plain_python_filter(
     assert [r.id for r in iter_rows(cache, flt)] == expected[::-1]
 
 
+def test_an_operator_never_matches_changes_seen_at_sync_unless_asked(
+    cache: Cache, everything: list[JournalRow]
+) -> None:
+    followed = [r.id for r in everything if r.source == "observed" and r.userid == "zhaoliu"]
+    assert followed and not any(r.operator for r in everything if r.source == "observed")
+    assert count(cache, JournalFilter(operators=("zhaoliu",))) == 0  # zhaoliu never acted
+    asked = JournalFilter(operators=("zhaoliu",), include_observed=True)
+    assert sorted(matching_ids(cache, asked)) == sorted(followed)
+    assert "zhaoliu" not in journal_operators(cache)
+
+
 def test_some_cases_really_narrow_the_journal(everything: list[JournalRow]) -> None:
     sizes = {name: len(_ids(everything, keep)) for name, _, keep in CASES}
     assert all(0 < n < 301 for name, n in sizes.items()
@@ -172,7 +189,7 @@ def test_batch_summaries_count_every_row_once(
         assert len(rows) == summary.rows
         assert summary.first_ts == min(r.ts for r in rows)
         assert summary.last_ts == max(r.ts for r in rows)
-        assert summary.operators == tuple(sorted({r.operator for r in rows}))
+        assert summary.operators == tuple(sorted({r.operator for r in rows} - {""}))
         assert summary.sources == tuple(sorted({r.source for r in rows}))
         actions = {a: sum(r.action == a for r in rows) for a in {r.action for r in rows}}
         assert summary.by_action == actions
@@ -191,7 +208,8 @@ def test_rows_outside_batches_group_by_source_operator_and_local_day(cache: Cach
         assert summary.day is not None
         start = datetime.combine(summary.day, time()).timestamp()
         assert start <= summary.first_ts <= summary.last_ts < start + 25 * 3600
-        assert len(summary.sources) == 1 and len(summary.operators) == 1
+        assert len(summary.sources) == 1
+        assert len(summary.operators) == (0 if summary.sources == ("observed",) else 1)
     assert len({(s.day, s.sources, s.operators) for s in loose}) == len(loose)
 
 
