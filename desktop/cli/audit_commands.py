@@ -72,7 +72,11 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", metavar="DATE", help="rows before this time (a date: its end)")
     parser.add_argument("--batch", action="append", default=[], metavar="ID")
     parser.add_argument("--operator", action="append", default=[], metavar="U",
-                        help="who made the change (WeCom userid)")
+                        help="who made the change (WeCom userid); never matches changes seen"
+                             " at sync, whose operator WeCom does not tell")
+    parser.add_argument("--include-observed", action="store_true",
+                        help="with --operator: also changes seen at sync on that member's"
+                             " relations (they are only the probable operator)")
     parser.add_argument("--department", metavar="ID|NAME",
                         help="the customer owner's department, sub-departments included")
     parser.add_argument("--action", action="append", default=[], metavar="A",
@@ -99,13 +103,19 @@ def verify(args: argparse.Namespace) -> int:
             result = journal.verify(cache)
     if args.json:
         emit_json({"ok": result.ok, "rows_checked": result.rows_checked,
-                    "first_bad_id": result.first_bad_id, "problem": result.problem})
+                    "first_bad_id": result.first_bad_id, "problem": result.problem,
+                    "problems": list(result.problems)})
     elif result.ok:
         print(f"日志完整：已检查 {result.rows_checked} 行"
               f" / The journal is intact: {result.rows_checked} rows checked")
     else:
-        print(f"日志被篡改：第 {result.first_bad_id} 行 / The journal was tampered with at row"
-              f" {result.first_bad_id}: {result.problem}")
+        if result.first_bad_id is not None:
+            print(f"日志被篡改：第 {result.first_bad_id} 行 / The journal was tampered with at"
+                  f" row {result.first_bad_id}: {result.problem}")
+        else:
+            print(f"日志被篡改 / The journal was tampered with: {result.problem}")
+        for problem in result.problems[1:]:
+            print(f"  {problem}")
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -166,7 +176,7 @@ def build_filter(cache: Cache, args: argparse.Namespace) -> JournalFilter:
         operators=tuple(args.operator), department_id=_department(cache, args.department),
         actions=tuple(args.action), sources=tuple(args.source),
         tag_ids=_tags(cache, args.tag), groups=tuple(args.group), customer=args.customer,
-        batch_ids=tuple(args.batch),
+        batch_ids=tuple(args.batch), include_observed=args.include_observed,
     )
 
 
@@ -218,7 +228,7 @@ def _text_line(row: JournalRow) -> str:
 
     tag = f"{row.group_name}:{row.tag_name}" if row.group_name else row.tag_name
     return "\t".join([
-        audit.iso_local(row.ts), row.operator_name or row.operator,
+        audit.time_text(row), audit.operator_text(row),
         audit.label(audit.ACTIONS, row.action), audit.label(audit.SOURCES, row.source),
         row.customer or row.external_userid or "-", row.owner_name or row.userid or "-",
         tag or "-", row.batch_id or "-", row.reason or "-",

@@ -51,6 +51,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "tree": ("标签库", "tag tree"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert")
+# Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
+UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 
 EXPORT_COLUMNS = (
     Column("id", "日志行号（哈希链中的位置）", "row number in the hash chain", 9),
@@ -74,6 +76,10 @@ EXPORT_COLUMNS = (
            "before (JSON: tag ids on the relation, or the old name / order)", 30),
     Column("after", "变更后（JSON）", "after (JSON)", 30),
     Column("reason", "原因", "reason", 30),
+    Column("probable_operator", "同步时发现的变更：可能的操作人（客户关系的跟进成员）",
+           "changes seen at sync: the probable operator (the relation's follower)"),
+    Column("seen_after", "同步时发现的变更：发生在此时间（上次同步）之后、ts 之前",
+           "changes seen at sync: made after this time (the previous sync) and before ts", 20),
 )
 
 _RELATIVE = re.compile(r"(\d+)\s*([mhdw])", re.IGNORECASE)
@@ -136,14 +142,36 @@ def decoded(text: str) -> object:
 
 
 def row_json(row: JournalRow) -> dict[str, object]:
-    """One row as `audit list --json` prints it (field names are an interface)."""
+    """One row as `audit list --json` prints it (field names are an interface). A change
+    seen at sync has operator "", its probable operator, and `seen_after` .. `ts`, the
+    window in which it was made (`seen_after` is null when not known)."""
     return {
         "id": row.id, "ts": iso_local(row.ts), "operator": row.operator, "action": row.action,
         "source": row.source, "batch_id": row.batch_id, "external_userid": row.external_userid,
         "customer": row.customer, "userid": row.userid, "tag_id": row.tag_id,
         "tag_name": row.tag_name, "group_name": row.group_name, "before": decoded(row.before),
         "after": decoded(row.after), "reason": row.reason,
+        "probable_operator": row.probable_operator,
+        "seen_after": iso_local(row.seen_after) if row.seen_after else None,
     }
+
+
+def operator_text(row: JournalRow) -> str:
+    """Who made the change, for people: name and userid, or the unknown client of a change
+    seen at sync with its probable operator."""
+    if row.observed:
+        probable = row.probable_operator
+        name = row.owner_name if probable == row.userid else ""
+        who = f"{name} ({probable})" if name and name != probable else probable
+        return f"{UNKNOWN_OPERATOR}（可能是 / probably {who}）" if who else UNKNOWN_OPERATOR
+    return row.operator_name or row.operator
+
+
+def time_text(row: JournalRow) -> str:
+    """When: the time, or for a change seen at sync the window it was made in."""
+    if row.observed and row.seen_after:
+        return f"{iso_local(row.seen_after)} – {iso_local(row.ts)}"
+    return iso_local(row.ts)
 
 
 def label(table: dict[str, tuple[str, str]], key: str) -> str:
@@ -203,10 +231,12 @@ def _text(value: object) -> str:
 
 def export_values(row: JournalRow) -> list[Value]:
     return [
-        row.id, local_datetime(row.ts), row.operator, row.operator_name, row.action,
+        row.id, local_datetime(row.ts), row.operator,
+        UNKNOWN_OPERATOR if row.observed else row.operator_name, row.action,
         row.source, row.batch_id, row.external_userid, row.customer, row.userid,
         row.owner_name, row.tag_id, row.tag_name, row.group_name, row.before, row.after,
-        row.reason,
+        row.reason, row.probable_operator,
+        local_datetime(row.seen_after) if row.observed and row.seen_after else None,
     ]
 
 

@@ -1,8 +1,9 @@
 """The audit viewer's filter bar: one widget per journal criterion, read as a JournalFilter.
 
 The choices (people, departments, tags, groups) are read on a worker thread; the
-people include everyone who ever wrote to the journal, also those who have left
-since. Combos apply at once; typed text and custom dates after a short pause.
+people who made changes come first (also those who have left since), then the other
+members; typing in the operator box finds people by name, pinyin, initials or userid.
+Combos apply at once; typed text and custom dates after a short pause.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDateTimeEdit,
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.tag_search import TagSearchIndex
+from desktop.domain.tags import TagInfo, TagKind
 from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
@@ -57,7 +61,13 @@ class AuditFilterBar(QWidget):
         self.until_edit = QDateTimeEdit(now.addDays(1))
         for edit in (self.since_edit, self.until_edit):
             edit.setDisplayFormat(QT_DATETIME_FORMAT)
-        self.operator = _choice_box(self.tr("All operators"))
+        self.operator = _choice_box(self.tr("All operators"), searchable=True)
+        self._people = PeopleSearch(self.operator)
+        self._people.chosen.connect(self._now)
+        self.include_observed = QCheckBox(self.tr("Also changes seen at sync on their relations"))
+        self.include_observed.setToolTip(self.tr(
+            "WeCom does not say who made a change seen at sync; with this, an operator also"
+            " matches those on relations they follow (the probable operator)"))
         self.department = _choice_box(self.tr("All departments"))
         self.action = _choice_box(self.tr("All actions"))
         self.source = _choice_box(self.tr("All sources"))
@@ -85,7 +95,9 @@ class AuditFilterBar(QWidget):
         for n, (text, widget) in enumerate(cells):
             grid.addWidget(QLabel(text), n // 4, (n % 4) * 2)
             grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
+        grid.addWidget(self.include_observed, 2, 6)
         grid.addWidget(clear, 2, 7)
+        self.include_observed.toggled.connect(self._now)
 
         for combo in self._combos():
             combo.activated.connect(self._now)
@@ -129,11 +141,15 @@ class AuditFilterBar(QWidget):
             sources=_values(self.source), tag_ids=_values(self.tag),
             groups=_values(self.group), customer=self.customer.text().strip(),
             batch_ids=(batch,) if batch else (),
+            include_observed=self.include_observed.isChecked(),
         )
 
     def clear(self) -> None:
         for combo in self._combos():
             combo.setCurrentIndex(0)
+        self.include_observed.blockSignals(True)
+        self.include_observed.setChecked(False)
+        self.include_observed.blockSignals(False)
         for line in (self.customer, self.batch):
             line.blockSignals(True)
             line.clear()
@@ -151,8 +167,9 @@ class AuditFilterBar(QWidget):
         def read(_p: Any, _c: Any) -> dict[str, list[tuple[str, Any]]]:
             conn = cache.connection()
             names = dict(conn.execute("SELECT userid, name FROM member").fetchall())
-            people = sorted(set(journal_operators(cache)) | set(names),
-                            key=lambda u: (names.get(u, u), u))
+            acted = set(journal_operators(cache))
+            people = sorted(acted | set(names),
+                            key=lambda u: (u not in acted, names.get(u, u), u))
             departments = conn.execute(
                 "SELECT id, name, parent_id FROM department ORDER BY sort_order DESC, id"
             ).fetchall()
@@ -177,10 +194,59 @@ class AuditFilterBar(QWidget):
                 combo: QComboBox = getattr(self, key)
                 for text, data in items:
                     combo.addItem(text, data)
+            self._people.index_items()
             self.choicesLoaded.emit()
 
         self._context.run_task(read, owner=self, name="audit choices", on_result=fill,
                                on_error=self.failed.emit)
+
+
+class PeopleSearch(QCompleter):
+    """The operator box's completion: people by name, pinyin, initials (`zs` → 张三) or
+    userid, ranked as the tag search ranks tags, those who acted before the others."""
+
+    chosen = Signal()
+
+    def __init__(self, combo: QComboBox) -> None:
+        super().__init__(combo)
+        self._combo = combo
+        self._index = TagSearchIndex(())
+        self._texts: list[str] = []
+        self.setModel(QStringListModel(self))
+        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        combo.setCompleter(self)
+        line = combo.lineEdit()
+        assert line is not None
+        line.textEdited.connect(self._search)
+        self.activated.connect(self._pick)
+
+    def index_items(self) -> None:
+        """Index the box's people (item 0 is "all"); earlier items rank first on ties."""
+        count = self._combo.count()
+        self._texts = [self._combo.itemText(i) for i in range(count)]
+        self._index = TagSearchIndex(
+            TagInfo(id=str(i), name=self._texts[i].split(" (")[0], group_id="", group_name="",
+                    order=0, kind=TagKind.CORP, abbreviation=str(self._combo.itemData(i)),
+                    relation_count=count - i)
+            for i in range(1, count))
+
+    def matches(self, text: str) -> list[str]:
+        """The box's texts of the people `text` finds, best first."""
+        return [self._texts[int(hit.tag.id)] for hit in self._index.search(text, limit=20)]
+
+    def _search(self, text: str) -> None:
+        model = self.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(self.matches(text))
+        if text and model.rowCount():
+            self.complete()
+
+    def _pick(self, text: str) -> None:
+        index = self._combo.findText(text)
+        if index >= 0:
+            self._combo.setCurrentIndex(index)
+            self.chosen.emit()
 
 
 def _choice_box(everything: str, *, searchable: bool = False) -> QComboBox:

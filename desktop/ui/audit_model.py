@@ -120,6 +120,17 @@ class _Labels(QObject):
         }
         return names.get(key, key)
 
+    def unknown_operator(self) -> str:
+        """Who made a change seen at sync: WeCom does not say."""
+        return self.tr("WeCom client / unknown, seen at sync")
+
+    def probably(self, who: str) -> str:
+        return self.tr("probably %1").replace("%1", who)
+
+    def window(self, start: float, end: float) -> str:
+        return self.tr("made between %1 and %2").replace("%1", time_text(start)).replace(
+            "%2", time_text(end))
+
 
 LABELS = _Labels()
 
@@ -285,7 +296,11 @@ class AuditRowsModel(QAbstractTableModel):
         if role == RowRole:
             return row
         if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
-            return None
+            return MUTED if (row.observed and index.column() == RowColumn.OPERATOR
+                             and role == Qt.ItemDataRole.ForegroundRole) else None
+        if (role == Qt.ItemDataRole.ToolTipRole and index.column() == RowColumn.TIME
+                and row.observed and row.seen_after):
+            return LABELS.window(row.seen_after, row.ts)
         return cell_text(row, RowColumn(index.column()))
 
     def _missing(self, row: int, role: int) -> Any:
@@ -304,7 +319,7 @@ def cell_text(row: JournalRow, column: RowColumn) -> str:
     if column == RowColumn.TIME:
         return time_text(row.ts)
     if column == RowColumn.OPERATOR:
-        return _person(row.operator_name, row.operator)
+        return operator_text(row)
     if column == RowColumn.ACTION:
         return LABELS.action(row.action)
     if column == RowColumn.SOURCE:
@@ -316,6 +331,25 @@ def cell_text(row: JournalRow, column: RowColumn) -> str:
     texts = {RowColumn.TAG: row.tag_name, RowColumn.GROUP: row.group_name,
              RowColumn.BATCH: row.batch_id, RowColumn.REASON: row.reason}
     return texts[column]
+
+
+def operator_text(row: JournalRow) -> str:
+    """Who made the change; for a change seen at sync nobody known, and the probable one."""
+    if not row.observed:
+        return _person(row.operator_name, row.operator)
+    if not row.probable_operator:
+        return LABELS.unknown_operator()
+    name = row.owner_name if row.probable_operator == row.userid else ""
+    return (f"{LABELS.unknown_operator()} ("
+            f"{LABELS.probably(_person(name, row.probable_operator))})")
+
+
+def lines_operators(line: BatchSummary) -> str:
+    """The people of a batch line; changes seen at sync have none known."""
+    people = list(line.operators)
+    if "observed" in line.sources:
+        people.append(LABELS.unknown_operator())
+    return ", ".join(people)
 
 
 def _person(name: str, userid: str) -> str:
@@ -417,7 +451,7 @@ class AuditBatchesModel(QAbstractTableModel):
                 return self.tr("%1 · not in a batch").replace("%1", line.day.isoformat())
             return line.batch_id
         if column == BatchColumn.OPERATORS:
-            return ", ".join(line.operators)
+            return lines_operators(line)
         if column == BatchColumn.SOURCES:
             return ", ".join(LABELS.source(s) for s in line.sources)
         if column == BatchColumn.ROWS:

@@ -41,14 +41,18 @@ from desktop.ui.audit_model import (
     LABELS,
     AuditBatchesModel,
     AuditRowsModel,
+    BatchColumn,
     Loaded,
     RowColumn,
     cell_text,
+    lines_operators,
     time_text,
 )
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import in_ui_language
+
+BATCH_ID_SAMPLE = "20991231-235959-fffff0"   # the longest batch id outbox.new_batch_id makes
 
 
 class AuditViewer(QWidget):
@@ -100,6 +104,10 @@ class AuditViewer(QWidget):
 
         self.rows_view = _table(self.rows_model)
         self.batches_view = _table(self.batches_model)
+        # batch ids are what `audit revert` and the batch filter take: never elided
+        batch_width = self.fontMetrics().horizontalAdvance(BATCH_ID_SAMPLE) + 24
+        self.rows_view.setColumnWidth(RowColumn.BATCH, batch_width)
+        self.batches_view.setColumnWidth(BatchColumn.BATCH, batch_width)
         self.rows_view.doubleClicked.connect(lambda _: self.show_customer())
         self.batches_view.doubleClicked.connect(self._drill_into)
         self.stack = QStackedWidget()
@@ -252,8 +260,10 @@ class AuditViewer(QWidget):
     def _row_html(self, row: JournalRow) -> str:
         detail = audit.change_detail(self.context.cache, row)
         esc = html.escape
+        when = (LABELS.window(row.seen_after, row.ts) if row.observed and row.seen_after
+                else time_text(row.ts))
         lines = [f"<h3>{esc(LABELS.action(row.action))} · {esc(row.tag_name)}</h3>",
-                 f"<p>{esc(time_text(row.ts))} · {esc(cell_text(row, RowColumn.OPERATOR))}"
+                 f"<p>{esc(when)} · {esc(cell_text(row, RowColumn.OPERATOR))}"
                  f" · {esc(LABELS.source(row.source))}</p>"]
         customer, owner = esc(self.tr("Customer")), esc(self.tr("Owner"))
         group, batch, reason = esc(self.tr("Group")), esc(self.tr("Batch")), esc(self.tr("Reason"))
@@ -284,7 +294,7 @@ class AuditViewer(QWidget):
                          for a, n in sorted(line.by_action.items()))
         return (f"<h3>{esc(self._line_name(line))}</h3>"
                 f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
-                f"<p>{esc(', '.join(line.operators))} · "
+                f"<p>{esc(lines_operators(line))} · "
                 f"{esc(', '.join(LABELS.source(s) for s in line.sources))}</p>"
                 f"<p>{esc(in_ui_language(line.description))} {esc(LABELS.status(line.status))}</p>"
                 f"<ul>{counts}</ul>")

@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="388"/>
+        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Last change</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="388"/>
+        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="389"/>
+        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Operators</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="389"/>
+        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="390"/>
+        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Changes</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="390"/>
+        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="391"/>
+        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="391"/>
+        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Tree edits</source>
         <translation>Tree edits</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="392"/>
+        <location filename="../../desktop/ui/audit_model.py" line="426"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="417"/>
+        <location filename="../../desktop/ui/audit_model.py" line="451"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
@@ -75,122 +75,132 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
         <source>All time</source>
         <translation>All time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="51"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="55"/>
         <source>Last 24 hours</source>
         <translation>Last 24 hours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
         <source>Last %1 days</source>
         <translation>Last %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
         <source>Custom range</source>
         <translation>Custom range</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
         <source>All operators</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
+        <source>Also changes seen at sync on their relations</source>
+        <translation>Also changes seen at sync on their relations</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <source>WeCom does not say who made a change seen at sync; with this, an operator also matches those on relations they follow (the probable operator)</source>
+        <translation>WeCom does not say who made a change seen at sync; with this, an operator also matches those on relations they follow (the probable operator)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="71"/>
         <source>All departments</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="72"/>
         <source>All actions</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="63"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="73"/>
         <source>All sources</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
         <source>All tags</source>
         <translation>All tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="65"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
         <source>All groups</source>
         <translation>All groups</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
         <source>Customer name or external_userid</source>
         <translation>Customer name or external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Batch id</source>
         <translation>Batch id</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
         <source>Clear filters</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="89"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="89"/>
         <source>From</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="90"/>
         <source>Until</source>
         <translation>Until</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="90"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="91"/>
         <source>Department</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="91"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="92"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="92"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="93"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="93"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="94"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
@@ -198,57 +208,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="269"/>
+        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="269"/>
+        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="270"/>
+        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="270"/>
+        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="271"/>
+        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="271"/>
+        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="272"/>
+        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Tag</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="272"/>
+        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="273"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="273"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="293"/>
+        <location filename="../../desktop/ui/audit_model.py" line="308"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>(row %1 is missing: run the journal check)</translation>
     </message>
@@ -256,147 +266,147 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="65"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="69"/>
         <source>Audit log</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="84"/>
         <source>Rows</source>
         <translation>Rows</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="81"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="85"/>
         <source>Batches</source>
         <translation>Batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="89"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="93"/>
         <source>Show every batch again</source>
         <translation>Show every batch again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="125"/>
         <source>Show customer</source>
         <translation>Show customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="126"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="127"/>
         <source>Export xlsx…</source>
         <translation>Export xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
         <source>Export CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
         <source>Revert batch…</source>
         <translation>Revert batch…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="122"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>Revert operator&apos;s changes in period…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="147"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="155"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="175"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="183"/>
         <source>Only: %1</source>
         <translation>Only: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="195"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="203"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 changes · %2 ms</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="200"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="208"/>
         <source>%1 batches</source>
         <translation>%1 batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="276"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="267"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="277"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="278"/>
         <source>Unchanged</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="295"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="305"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="328"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="338"/>
         <source>Export the audit log</source>
         <translation>Export the audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="342"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="352"/>
         <source>Exported %1 rows to %2</source>
         <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="346"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="356"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="366"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="376"/>
         <source>Preparing the revert…</source>
         <translation>Preparing the revert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="386"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="396"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="391"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="401"/>
         <source>Reverting…</source>
         <translation>Reverting…</translation>
     </message>
@@ -828,42 +838,42 @@
 <context>
     <name>ExclusiveSetsDialog</name>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="32"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
         <source>Mutually exclusive tags</source>
         <translation>Mutually exclusive tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="35"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="44"/>
         <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
         <translation>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
         <source>e.g. 成交状态</source>
         <translation>e.g. 成交状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="52"/>
         <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
         <translation>tag names separated by commas, e.g. 已成交, 无效客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="47"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
         <source>Add set</source>
         <translation>Add set</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="48"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="57"/>
         <source>Remove selected</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="60"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
@@ -1774,27 +1784,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="405"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="415"/>
         <source>Revert %1</source>
         <translation>Revert %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="407"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="417"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="412"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
         <source>Will restore:</source>
         <translation>Will restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="419"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="429"/>
         <source>Cannot restore:</source>
         <translation>Cannot restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="425"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="435"/>
         <source>Revert</source>
         <translation>Revert</translation>
     </message>
@@ -1802,42 +1812,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="47"/>
+        <location filename="../../desktop/ui/status_bar.py" line="53"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../desktop/ui/status_bar.py" line="69"/>
         <source>Profile: %1</source>
         <translation>Profile: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="68"/>
+        <location filename="../../desktop/ui/status_bar.py" line="74"/>
         <source>Never synced</source>
         <translation>Never synced</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="71"/>
+        <location filename="../../desktop/ui/status_bar.py" line="77"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="75"/>
+        <location filename="../../desktop/ui/status_bar.py" line="81"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 relations · %3 customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="79"/>
+        <location filename="../../desktop/ui/status_bar.py" line="85"/>
         <source>%1 customers in the cache</source>
         <translation>%1 customers in the cache</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="83"/>
+        <location filename="../../desktop/ui/status_bar.py" line="89"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="101"/>
+        <location filename="../../desktop/ui/status_bar.py" line="107"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -2207,6 +2217,21 @@
         <location filename="../../desktop/ui/audit_model.py" line="119"/>
         <source>cancelled</source>
         <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="125"/>
+        <source>WeCom client / unknown, seen at sync</source>
+        <translation>WeCom client / unknown, seen at sync</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="128"/>
+        <source>probably %1</source>
+        <translation>probably %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="131"/>
+        <source>made between %1 and %2</source>
+        <translation>made between %1 and %2</translation>
     </message>
 </context>
 </TS>

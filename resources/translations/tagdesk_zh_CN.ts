@@ -22,52 +22,52 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="388"/>
+        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Last change</source>
         <translation>最近更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="388"/>
+        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="389"/>
+        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Operators</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="389"/>
+        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="390"/>
+        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Changes</source>
         <translation>更改数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="390"/>
+        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Added</source>
         <translation>添加数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="391"/>
+        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Removed</source>
         <translation>移除数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="391"/>
+        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Tree edits</source>
         <translation>标签树编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="392"/>
+        <location filename="../../desktop/ui/audit_model.py" line="426"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="417"/>
+        <location filename="../../desktop/ui/audit_model.py" line="451"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
@@ -75,122 +75,132 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="50"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="51"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="55"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="53"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="57"/>
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="54"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="58"/>
         <source>Custom range</source>
         <translation>自定义时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="60"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
         <source>All operators</source>
         <translation>所有操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="61"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
+        <source>Also changes seen at sync on their relations</source>
+        <translation>含其客户关系上同步时发现的变更</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <source>WeCom does not say who made a change seen at sync; with this, an operator also matches those on relations they follow (the probable operator)</source>
+        <translation>企业微信不提供同步时发现的变更由谁所做；勾选后，操作人也匹配其跟进的客户关系上的此类变更（可能的操作人）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="71"/>
         <source>All departments</source>
         <translation>所有部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="62"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="72"/>
         <source>All actions</source>
         <translation>所有操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="63"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="73"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="64"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
         <source>All tags</source>
         <translation>所有标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="65"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="75"/>
         <source>All groups</source>
         <translation>所有标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="67"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="77"/>
         <source>Customer name or external_userid</source>
         <translation>客户名称或 external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="69"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
         <source>Batch id</source>
         <translation>批次 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="74"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="89"/>
         <source>Period</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="79"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="89"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="90"/>
         <source>Until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="80"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="90"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="91"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="81"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="91"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="92"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="82"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="92"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="93"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="83"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="93"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="84"/>
+        <location filename="../../desktop/ui/audit_filter_bar.py" line="94"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
@@ -198,57 +208,57 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="269"/>
+        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="269"/>
+        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="270"/>
+        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="270"/>
+        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="271"/>
+        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="271"/>
+        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="272"/>
+        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="272"/>
+        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="273"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="273"/>
+        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="293"/>
+        <location filename="../../desktop/ui/audit_model.py" line="308"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
@@ -256,147 +266,147 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="65"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="69"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="80"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="84"/>
         <source>Rows</source>
         <translation>明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="81"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="85"/>
         <source>Batches</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="89"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="93"/>
         <source>Show every batch again</source>
         <translation>重新显示所有批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="117"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="125"/>
         <source>Show customer</source>
         <translation>查看客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="118"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="126"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="119"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="127"/>
         <source>Export xlsx…</source>
         <translation>导出 xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="120"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="121"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
         <source>Revert batch…</source>
         <translation>回滚批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="122"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>回滚该操作人在时间段内的更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="147"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="155"/>
         <source>Searching…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="175"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="183"/>
         <source>Only: %1</source>
         <translation>仅：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="195"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="203"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 条更改 · %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="200"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="208"/>
         <source>%1 batches</source>
         <translation>%1 个批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="258"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="259"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="266"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="276"/>
         <source>Added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="267"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="277"/>
         <source>Removed</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="278"/>
         <source>Unchanged</source>
         <translation>未更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="295"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="305"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="328"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="338"/>
         <source>Export the audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="342"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="352"/>
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="346"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="356"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="366"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="376"/>
         <source>Preparing the revert…</source>
         <translation>正在准备回滚…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="386"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="396"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="391"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="401"/>
         <source>Reverting…</source>
         <translation>正在回滚…</translation>
     </message>
@@ -827,42 +837,42 @@
 <context>
     <name>ExclusiveSetsDialog</name>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="32"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
         <source>Mutually exclusive tags</source>
         <translation>互斥标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="35"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="44"/>
         <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
         <translation>每位客户最多只能带同一组中的一个标签。批量任务和导入会把违反互斥规则的关系列为冲突并跳过；健康报告会统计已经违反的客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
         <source>e.g. 成交状态</source>
         <translation>例如 成交状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="52"/>
         <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
         <translation>用逗号分隔标签名，例如 已成交, 无效客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="47"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
         <source>Add set</source>
         <translation>添加互斥组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="48"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="57"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="60"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
@@ -1768,27 +1778,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="405"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="415"/>
         <source>Revert %1</source>
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="407"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="417"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="412"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
         <source>Will restore:</source>
         <translation>将恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="419"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="429"/>
         <source>Cannot restore:</source>
         <translation>无法恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="425"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="435"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
@@ -1796,42 +1806,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="47"/>
+        <location filename="../../desktop/ui/status_bar.py" line="53"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../desktop/ui/status_bar.py" line="69"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="68"/>
+        <location filename="../../desktop/ui/status_bar.py" line="74"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="71"/>
+        <location filename="../../desktop/ui/status_bar.py" line="77"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="75"/>
+        <location filename="../../desktop/ui/status_bar.py" line="81"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="79"/>
+        <location filename="../../desktop/ui/status_bar.py" line="85"/>
         <source>%1 customers in the cache</source>
         <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="83"/>
+        <location filename="../../desktop/ui/status_bar.py" line="89"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="101"/>
+        <location filename="../../desktop/ui/status_bar.py" line="107"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2201,6 +2211,21 @@
         <location filename="../../desktop/ui/audit_model.py" line="119"/>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="125"/>
+        <source>WeCom client / unknown, seen at sync</source>
+        <translation>企业微信客户端 / 未知，同步时发现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="128"/>
+        <source>probably %1</source>
+        <translation>可能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_model.py" line="131"/>
+        <source>made between %1 and %2</source>
+        <translation>发生在 %1 至 %2 之间</translation>
     </message>
 </context>
 </TS>

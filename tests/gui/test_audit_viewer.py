@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypinyin import lazy_pinyin
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -24,8 +25,9 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal
+from desktop.store.journal_query import journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
-from desktop.ui.audit_model import RowColumn
+from desktop.ui.audit_model import BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 
 pytestmark = pytest.mark.gui
@@ -298,3 +300,67 @@ def test_models_pass_the_model_tester(
         viewer.batches_button.click()
     assert viewer.batches_model.rowCount() > 3
     qtmodeltester.check(viewer.batches_model)
+
+
+def test_changes_seen_at_sync_show_no_operator_and_match_one_only_when_asked(
+    qtbot: Any, viewer: AuditViewer, gui_home: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    seen = _apply(qtbot, viewer, lambda: bar.choose(bar.source, "observed"))
+    assert seen
+    row = viewer.rows_model.row_at(0)
+    assert row is not None and row.operator == "" and row.probable_operator == row.userid
+    shown = viewer.rows_model.index(0, RowColumn.OPERATOR).data()
+    assert shown.startswith("WeCom client / unknown, seen at sync (probably ")
+    assert row.probable_operator in shown and ws.operator not in shown.split("probably")[0]
+    tip = viewer.rows_model.index(0, RowColumn.TIME).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("made between ")
+
+    follower = row.probable_operator       # the probable operator never acted in TagDesk
+    bar.clear()
+    _wait_rows(qtbot, viewer)
+    only_acts = _apply(qtbot, viewer, lambda: bar.choose(bar.operator, follower))
+    assert only_acts == _cli_ids(gui_home, capsys, "--operator", follower)[::-1]
+    assert not set(only_acts) & set(seen)
+    asked = _apply(qtbot, viewer, lambda: bar.include_observed.setChecked(True))
+    assert asked == _cli_ids(gui_home, capsys, "--operator", follower,
+                             "--include-observed")[::-1]
+    assert row.id in asked
+
+
+def test_batch_ids_are_shown_in_full(qtbot: Any, viewer: AuditViewer) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    row = next(r for r in viewer.rows_model.rows_at(range(20)) if r.batch_id)
+    metrics = viewer.rows_view.fontMetrics()
+    assert viewer.rows_view.columnWidth(RowColumn.BATCH) > metrics.horizontalAdvance(
+        row.batch_id) + 8
+    assert viewer.batches_view.columnWidth(BatchColumn.BATCH) > metrics.horizontalAdvance(
+        row.batch_id) + 8
+
+
+def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    acted = set(journal_operators(ws.cache))
+    people = [bar.operator.itemData(i) for i in range(1, bar.operator.count())]
+    assert len(people) > len(acted) >= 2
+    assert set(people[: len(acted)]) == acted
+    name = str(ws.cache.scalar("SELECT name FROM member WHERE userid = ?", (ws.operator,)))
+    initials = "".join(syllable[0] for syllable in lazy_pinyin(name))
+    text = bar.operator.itemText(bar.operator.findData(ws.operator))
+    assert text in bar._people.matches(initials)[:3]
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    line = bar.operator.lineEdit()
+    assert line is not None
+    line.clear()
+    qtbot.keyClicks(line, initials)
+    popup = bar._people.popup()
+    qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=5000)
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        bar._people.activated.emit(text)
+    assert viewer.current_filter().operators == (ws.operator,)

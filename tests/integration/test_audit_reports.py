@@ -52,7 +52,7 @@ def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
             journal.JournalEntry(operator=op, action="tag_add", source=source, ts=now - days * DAY,
                                  external_userid="wmOld", userid="lisi", tag_id=keen)
             for op, source, days in [("lisi", "import", 3), ("lisi", "import", 3),
-                                     ("wangwu", "app", 10), ("lisi", "observed", 3),
+                                     ("wangwu", "app", 10), ("", "observed", 3),
                                      ("lisi", "app", 40)]
         ])
     try:
