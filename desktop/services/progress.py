@@ -31,6 +31,7 @@ def no_progress(_: Progress) -> None:
 
 
 RETRY_SHOWN_S = 60.0  # a retry line stays this long unless progress moves on first
+SLOW_SHOWN_S = 2.0    # a slow-answer line goes when no newer one comes (the answer came)
 
 
 class WaitReporter:
@@ -38,9 +39,9 @@ class WaitReporter:
 
     Hand `on_wait` to the client (`Workspace.client(on_wait=...)`) and call the reporter
     instead of `progress`: every event then carries `waiting` while a 45009 pause lasts
-    ("paused by WeCom's frequency limit, resuming in N s") or a call is being retried,
-    and a wait that begins re-sends the last event at once, so a stalled run never looks
-    hung. Thread-safe.
+    ("paused by WeCom's frequency limit, resuming in N s"), a call is being retried, or an
+    answer is slow to come; a wait that begins re-sends the last event at once, so a
+    stalled run never looks hung. Thread-safe.
     """
 
     def __init__(self, progress: ProgressCallback, start: Progress | None = None) -> None:
@@ -53,7 +54,7 @@ class WaitReporter:
 
     def __call__(self, event: Progress) -> None:
         with self._lock:
-            if self._notice is not None and self._notice.kind == "retry" and (
+            if self._notice is not None and self._notice.kind != "rate_limit" and (
                     event.done != self._last.done or event.phase != self._last.phase):
                 self._notice = None  # calls go through again
             self._last = event
@@ -63,7 +64,8 @@ class WaitReporter:
     def on_wait(self, notice: WaitNotice) -> None:
         with self._lock:
             self._notice = notice
-            shown = notice.seconds if notice.kind == "rate_limit" else RETRY_SHOWN_S
+            shown = {"rate_limit": notice.seconds, "slow": SLOW_SHOWN_S}.get(
+                notice.kind, RETRY_SHOWN_S)
             self._until = time.monotonic() + shown
             event = replace(self._last, waiting=notice.sentence())
         self._progress(event)

@@ -71,14 +71,16 @@ class _TransientFailure(Exception):
 
 @dataclass(frozen=True)
 class WaitNotice:
-    """A call is waiting: a 45009 pause (``rate_limit``) or the backoff before a retry."""
+    """A call is waiting: a 45009 pause (``rate_limit``), the backoff before a retry, or an
+    answer that is slow to come (``slow``)."""
 
-    kind: Literal["rate_limit", "retry"]
-    seconds: float  # left before the call goes again
+    kind: Literal["rate_limit", "retry", "slow"]
+    seconds: float  # rate_limit, retry: left before the call goes again; slow: waited so far
     path: str
     attempt: int = 0  # the attempt about to be made (retry)
     attempts: int = 0  # the most attempts a call gets
     reason: tuple[str, str] = ("", "")  # why the last attempt failed (retry): (zh, en)
+    timeout_s: float = 0.0  # slow: how long the answer is waited for at most
 
     def sentence(self) -> str:
         """One "中文 / English" line for progress displays."""
@@ -87,6 +89,12 @@ class WaitNotice:
             return (
                 f"已被企业微信频率限制暂停，{left} 秒后继续"
                 f" / paused by WeCom's frequency limit, resuming in {left} s"
+            )
+        if self.kind == "slow":
+            waited, most = round(self.seconds), round(self.timeout_s)
+            return (
+                f"企业微信已 {waited} 秒未应答 {self.path}（最多等待 {most} 秒）"
+                f" / WeCom has not answered {self.path} for {waited} s (waiting up to {most} s)"
             )
         zh, en = self.reason
         return (
@@ -97,6 +105,8 @@ class WaitNotice:
 
 WaitListener = Callable[[WaitNotice], None]
 NOTICE_EVERY_S = 1.0  # repeat a running pause's countdown at most this often
+SLOW_AFTER_S = 5.0  # an answer awaited this long is reported as slow ...
+WATCH_EVERY_S = 1.0  # ... by a watchdog that looks this often
 
 
 class CallStats:
@@ -110,6 +120,7 @@ class CallStats:
         self._pauses: set[int] = set()
         self._told_at = float("-inf")
         self._told_serial = -1
+        self._slow_told_at = float("-inf")
 
     @property
     def api_calls(self) -> int:
@@ -144,6 +155,16 @@ class CallStats:
 
     def retrying(self, notice: WaitNotice) -> None:
         if self.on_wait is not None:
+            self.on_wait(notice)
+
+    def slow(self, notice: WaitNotice) -> None:
+        """An answer is slow to come; told at most every NOTICE_EVERY_S."""
+        now = time.monotonic()
+        with self._lock:
+            due = now - self._slow_told_at >= NOTICE_EVERY_S
+            if due:
+                self._slow_told_at = now
+        if due and self.on_wait is not None:
             self.on_wait(notice)
 
 
@@ -199,6 +220,9 @@ class WeComTransport:
         self._counter_lock = threading.Lock()
         self._api_calls = 0
         self._calls_by_path: Counter[str] = Counter()
+        self._awaited: dict[int, tuple[float, str, CallStats, float]] = {}
+        self._watchdog: threading.Thread | None = None
+        self._closed = threading.Event()
 
     @property
     def api_calls(self) -> int:
@@ -212,7 +236,8 @@ class WeComTransport:
             return dict(self._calls_by_path)
 
     def close(self) -> None:
-        """Close the HTTP session if this transport created it."""
+        """Stop the slow-answer watchdog; close the HTTP session if this transport made it."""
+        self._closed.set()
         if self._owns_session:
             self._session.close()
 
@@ -354,7 +379,14 @@ class WeComTransport:
                 stats.count(request.path)
             sent_at = self._clock.now()
             started = time.monotonic()
-            response = self._http(request, params, body, headers, ctx.policy or self.limits)
+            policy = ctx.policy or self.limits
+            key = self._await(request.path, started, stats, policy.read_timeout_s)
+            try:
+                response = self._http(request, params, body, headers, policy)
+            finally:
+                if key is not None:
+                    with self._counter_lock:
+                        del self._awaited[key]
         elapsed_ms = (time.monotonic() - started) * 1000
         status = response.status_code
         if status == 429 or status >= 500:
@@ -435,6 +467,32 @@ class WeComTransport:
                 status=response.status_code,
             )
         return data
+
+    def _await(
+        self, path: str, started: float, stats: CallStats | None, timeout_s: float
+    ) -> int | None:
+        """Register an answer awaited by a view that listens for waits (for the watchdog)."""
+        if stats is None or stats.on_wait is None:
+            return None
+        key = threading.get_ident()
+        with self._counter_lock:
+            self._awaited[key] = (started, path, stats, timeout_s)
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(
+                    target=self._watch, name="tagdesk-wecom-watchdog", daemon=True
+                )
+                self._watchdog.start()
+        return key
+
+    def _watch(self) -> None:
+        """Tell the views whose answers are overdue, until the transport closes."""
+        while not self._closed.wait(WATCH_EVERY_S):
+            now = time.monotonic()
+            with self._counter_lock:
+                overdue = [entry for entry in self._awaited.values()
+                           if now - entry[0] >= SLOW_AFTER_S]
+            for started, path, stats, timeout_s in overdue:
+                stats.slow(WaitNotice("slow", now - started, path, timeout_s=timeout_s))
 
     def _count(self, path: str) -> None:
         with self._counter_lock:

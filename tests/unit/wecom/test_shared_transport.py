@@ -3,6 +3,7 @@ their own cancel event, counters and wait listener; waits are reported as they h
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -192,3 +193,32 @@ def test_each_view_keeps_its_own_retry_policy_over_the_shared_budget(
     patient.mark_tag("u", "wm", add=["et1"])  # retried past the second -1
     assert impatient.calls_by_path()["externalcontact/mark_tag"] == 1
     assert patient.calls_by_path()["externalcontact/mark_tag"] == 2
+
+
+def test_an_answer_slow_to_come_is_reported_while_it_is_awaited(
+    transport: WeComTransport, fake_wecom: FakeWeCom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.wecom.transport as transport_module
+
+    monkeypatch.setattr(transport_module, "SLOW_AFTER_S", 0.2)
+    monkeypatch.setattr(transport_module, "WATCH_EVERY_S", 0.05)
+    monkeypatch.setattr(transport_module, "NOTICE_EVERY_S", 0.1)
+    notices: list[WaitNotice] = []
+    client = WeComClient.over(transport, on_wait=notices.append)
+    client.get_token()
+
+    def hanging(_call: object) -> dict[str, object]:
+        time.sleep(0.8)
+        return OK
+
+    fake_wecom.script("externalcontact/mark_tag", hanging)
+    client.mark_tag("u", "wm", add=["et1"])
+    slow = [n for n in notices if n.kind == "slow"]
+    assert len(slow) >= 2 and all(n.path == "externalcontact/mark_tag" for n in slow)
+    assert slow[-1].seconds > slow[0].seconds >= 0.2
+    assert re.fullmatch(r"企业微信已 \d+ 秒未应答 externalcontact/mark_tag（最多等待 30 秒） / WeCom"
+                        r" has not answered externalcontact/mark_tag for \d+ s \(waiting up to"
+                        r" 30 s\)", slow[0].sentence())
+    count = len(notices)
+    time.sleep(0.3)
+    assert len(notices) == count  # answered: no more notices
