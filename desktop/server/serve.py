@@ -53,6 +53,8 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
     pool: psycopg_pool.ConnectionPool = psycopg_pool.ConnectionPool(
         options.db_url, min_size=1, max_size=POOL_SIZE, open=False, timeout=CONNECT_TIMEOUT_S,
         kwargs={"connect_timeout": CONNECT_TIMEOUT_S}, name="tagdesk",
+        # A connection PostgreSQL dropped (a restart, a failover) is replaced at checkout.
+        check=psycopg_pool.ConnectionPool.check_connection,
     )
     try:
         pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)

@@ -175,3 +175,17 @@ def test_sigterm_lets_an_in_flight_write_finish_and_journal(
     assert "team server stopped" in log
     for secret in (team_sandbox.secret, device.token):
         assert secret not in log and secret not in server.stderr
+
+
+def test_the_server_recovers_when_postgresql_restarts(
+    postgres: PostgresCluster, team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    device = log_in(team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[2])
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        assert client.get_follow_user_list()
+        session = client.get_token()
+    postgres.restart()
+    for _ in range(3):  # more than the pool keeps idle: each first use after the restart
+        answer = requests.get(team_server.url + "cgi-bin/externalcontact/get_follow_user_list",
+                              params={"access_token": session}, timeout=30)
+        assert answer.status_code == 200 and answer.json()["errcode"] == 0
