@@ -25,6 +25,7 @@ from desktop.cli.common import (
     print_resume_hint,
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.cli.result_report import ResultReport, add_report_option, failures_json
 
 if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
     from desktop.domain.retag_plan import RetagPlan, Skipped
@@ -61,6 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             " (instead of a full sync when the cache is old)")
     retag.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     retag.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    add_report_option(retag)
     retag.set_defaults(handler=retag_command)
 
     batches = sub.add_parser("batches", help="list tag batches with their status and counts")
@@ -80,6 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         command.add_argument("id", metavar="ID", help="the batch id (see `tagdesk batches`)")
         command.add_argument("--profile", required=True, metavar="NAME")
         command.add_argument("--json", action="store_true", help="end with a JSON summary line")
+        add_report_option(command)
         command.set_defaults(handler=handler)
     undo.add_argument("--dry-run", action="store_true", help="print the undo plan only")
     undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -132,12 +135,13 @@ def retag_command(args: argparse.Namespace) -> int:
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
         if args.pilot and result.status == "paused" and not result.stop_reason:
-            print_result(result, out, pilot=True)
+            full = ResultReport.for_args(args, "retag")
+            print_result(result, out, pilot=True, more=full.more)
             if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
                 print_resume_hint(args, batch_id)
-                emit_json(_result_summary(result, plan))
+                _emit_result(full, result, plan)
                 return EXIT_OK
             pilot = result
             result = service.run(batch_id, progress=StderrProgress())
@@ -294,13 +298,20 @@ def _print_skipped(skipped: Sequence[Skipped], out: TextIO) -> None:
 
 def _finish(args: argparse.Namespace, result: BatchResult, out: TextIO,
             plan: RetagPlan | None) -> int:
-    print_result(result, out)
+    kind = f"batch-{args.batch_command}" if args.command == "batch" else args.command
+    full = ResultReport.for_args(args, kind)
+    print_result(result, out, more=full.more)
     if result.stop_reason:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
         print_resume_hint(args, result.batch_id)
-    emit_json(_result_summary(result, plan))
+    _emit_result(full, result, plan)
     return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
+
+
+def _emit_result(full: ResultReport, result: BatchResult, plan: RetagPlan | None) -> None:
+    """The JSON result line: counts, the first failures (all of them in the report file)."""
+    full.emit(_result_summary(result, plan), {"failures": failures_json(result.failures)})
 
 
 def _plan_summary(plan: RetagPlan, *, dry_run: bool) -> dict[str, object]:

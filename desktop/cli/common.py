@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -82,8 +83,10 @@ def confirm(question: str, yes: bool) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
 
 
-def print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> None:
-    """A batch run in two lines or so: counts, then the first failures with their reasons."""
+def print_result(result: BatchResult, out: TextIO, *, pilot: bool = False,
+                 more: Callable[[int], str] | None = None) -> None:
+    """A batch run in two lines or so: counts, then the first failures with their reasons;
+    `more` words the line standing for the failures left out."""
     what = "试运行 / Pilot" if pilot else "结果 / Result"
     print(f"{what}: {result.applied}/{result.planned} 成功 applied, {result.failed} 失败 failed,"
           f" {result.skipped} 跳过 skipped, {result.pending} 待发 pending"
@@ -92,7 +95,8 @@ def print_result(result: BatchResult, out: TextIO, *, pilot: bool = False) -> No
         print(f"  失败 failed {failure.external_userid} ({failure.userid}):"
               f" {failure.reason}", file=out)
     if len(result.failures) > SHOWN_FAILURES:
-        print(f"  … +{len(result.failures) - SHOWN_FAILURES}", file=out)
+        hidden = len(result.failures) - SHOWN_FAILURES
+        print(more(hidden) if more else f"  … +{hidden}", file=out)
 
 
 def print_resume_hint(args: argparse.Namespace, batch_id: str) -> None:

@@ -24,6 +24,8 @@ from desktop.cli.common import (
     print_resume_hint,
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.cli.result_report import INLINE, ResultReport, add_report_option, failures_json
+from desktop.domain.echo import echo
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_export import export_relations
@@ -31,8 +33,6 @@ from desktop.services.spreadsheet_import import ImportReport, SpreadsheetImporte
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_reader import SheetLimits
 from desktop.services.xlsx_safe import ExportError
-
-_SHOWN_PROBLEMS = 50
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                 "cell_chars=32767,part_mb=200,total_mb=400)")
     importing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     importing.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    add_report_option(importing)
     importing.set_defaults(handler=import_command)
 
     export = sub.add_parser("export", help="write the customers a filter matches to a spreadsheet")
@@ -115,26 +116,27 @@ def import_command(args: argparse.Namespace) -> int:
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)
+    full = ResultReport.for_args(args, "import")
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         importer = SpreadsheetImporter(ws.cache, args.limits)
         report = importer.validate(args.file, allow_conflicts=args.allow_conflicts,
                                    progress=StderrProgress())
-        _print_report(report, out)
+        _print_report(report, out, full)
         if report.problems and not args.skip_invalid:
             print("表格有问题，没有写入任何内容；修改后重新导入，或加 --skip-invalid 只导入有效行。"
                   " / Nothing was written because of the problems above; fix them, or add"
                   " --skip-invalid to import only the valid rows.", file=out)
-            emit_json(_summary(report, status="invalid"))
+            _emit(full, report, status="invalid")
             return EXIT_FAILED
         if args.dry_run or not report.importable:
             if not report.importable:
                 print("没有需要更改的客户关系。 / Nothing to change.", file=out)
-            emit_json(_summary(report, status="dry_run" if args.dry_run else "nothing_to_do"))
+            _emit(full, report, status="dry_run" if args.dry_run else "nothing_to_do")
             return EXIT_FAILED if report.problems else EXIT_OK
         if not confirm(f"确认修改 {report.plan.api_calls} 个客户关系？ / Change"
                         f" {report.plan.api_calls} relations?", args.yes):
             print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
-            emit_json(_summary(report, status="declined"))
+            _emit(full, report, status="declined")
             return EXIT_OK
         service = TaggingService(ws)
         pilot = args.pilot or 0
@@ -143,23 +145,23 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
         if pilot and result.pending and not result.stop_reason and result.status == "paused":
-            print_result(result, out, pilot=True)
+            print_result(result, out, pilot=True, more=full.more)
             if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
                             args.yes):
                 print_resume_hint(args, batch_id)
-                emit_json(_summary(report, result=result))
+                _emit(full, report, result=result)
                 return EXIT_OK
             first = result
             result = service.run(batch_id, progress=StderrProgress())
             result = replace(result, api_calls=first.api_calls + result.api_calls,
                              elapsed_s=first.elapsed_s + result.elapsed_s)
-    print_result(result, out)
+    print_result(result, out, more=full.more)
     if result.stop_reason:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)
     if result.pending:
         print_resume_hint(args, result.batch_id)
-    emit_json(_summary(report, result=result))
+    _emit(full, report, result=result)
     succeeded = result.status == "done" and not result.failed and not report.problems
     return EXIT_OK if succeeded else EXIT_FAILED
 
@@ -188,17 +190,16 @@ def _human(args: argparse.Namespace) -> TextIO:
     return sys.stderr if args.json else sys.stdout
 
 
-def _print_report(report: ImportReport, out: TextIO) -> None:
+def _print_report(report: ImportReport, out: TextIO, full: ResultReport) -> None:
     print(f"检查 / Checked {report.path.name}: {report.rows} 行 rows · {report.valid} 有效 valid"
           f" · {report.invalid} 有问题 with problems · {report.elapsed_s:.1f} s", file=out)
-    for problem in report.problems[:_SHOWN_PROBLEMS]:
+    for problem in report.problems[:INLINE]:
         where = f"第 {problem.row} 行 row {problem.row}" if problem.row else "文件 file"
         column = f" · {problem.column}" if problem.column else ""
-        print(f"  {where}{column} · 「{problem.value}」\n    {problem.problem}\n"
+        print(f"  {where}{column} · 「{echo(problem.value)}」\n    {problem.problem}\n"
               f"    → {problem.suggestion}", file=out)
-    if len(report.problems) > _SHOWN_PROBLEMS:
-        print(f"  … +{len(report.problems) - _SHOWN_PROBLEMS}（完整列表见 --json"
-              f" / the full list is in --json）", file=out)
+    if len(report.problems) > INLINE:
+        print(full.more(len(report.problems) - INLINE), file=out)
     if report.valid:
         _print_plan(report.plan, report.relations, report.tag_labels, out)
 
@@ -213,17 +214,18 @@ def _print_plan(plan: RetagPlan, relations: int, labels: dict[str, str], out: Te
         print(f"  - {labels.get(tag_id, tag_id)}: {count}", file=out)
 
 
-def _summary(report: ImportReport, *, status: str = "",
-             result: BatchResult | None = None) -> dict[str, object]:
+def _emit(full: ResultReport, report: ImportReport, *, status: str = "",
+          result: BatchResult | None = None) -> None:
+    """The JSON line: counts, then the first problems and failures (all in the report file)."""
     data: dict[str, object] = {
         "batch_id": None, "status": status, "rows": report.rows, "valid": report.valid,
         "invalid": report.invalid, "planned": report.plan.api_calls, "applied": 0,
         "skipped": 0, "failed": 0, "pending": 0, "api_calls": 0, "elapsed_s": 0.0,
         "noop": report.plan.skipped_noop, "conflicts": report.plan.conflicting_relations,
         "dry_run": status == "dry_run",
-        "problems": [p.as_json() for p in report.problems],
     }
     if result is not None:
         data.update(result.as_json())
         data["elapsed_s"] = round(report.elapsed_s + result.elapsed_s, 3)
-    return data
+    full.emit(data, {"problems": [p.as_json() for p in report.problems],
+                     "failures": failures_json(result.failures if result else [])})

@@ -81,7 +81,7 @@ class ImportProblem:
         return f"{self.suggestion_zh} / {self.suggestion_en}"
 
     def as_json(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code,
+        return {"row": self.row, "column": self.column, "value": echo(self.value), "code": self.code,
                 "problem": self.problem, "suggestion": self.suggestion}
 
 
@@ -258,7 +258,7 @@ def _check_row(row: SheetRow, table: SheetTable, tags: TagLookup, customers: Cus
     for name in both:
         problems.append(ImportProblem(
             row.number, table.column_label(FIELD_REMOVE), name, "add_and_remove",
-            f"同一行既添加又移除「{name}」。", f"The row both adds and removes {name!r}.",
+            f"同一行既添加又移除「{echo(name)}」。", f"The row both adds and removes {echo(name)!r}.",
             "请删掉其中一处：要加上就从「移除标签」中删掉，要去掉就从「添加标签」中删掉。",
             "Delete one of the two: remove it from remove_tags to add it, or from add_tags"
             " to remove it.",
@@ -358,8 +358,8 @@ def _unsaved_formula(row: SheetRow, table: SheetTable, formula: UnsavedFormula) 
 def _empty_sheet(table: SheetTable) -> ImportProblem:
     return ImportProblem(
         None, "", table.sheet_name, "empty_sheet",
-        f"工作表「{table.sheet_name}」在表头下面没有任何数据行。",
-        f"Sheet {table.sheet_name!r} has no rows under its header.",
+        f"工作表「{echo(table.sheet_name)}」在表头下面没有任何数据行。",
+        f"Sheet {echo(table.sheet_name)!r} has no rows under its header.",
         "请在表头下每行填一个客户和要修改的标签（可先在 TagDesk 中导出客户）。",
         "Fill in one customer per row with the tags to change (an export from TagDesk is a"
         " good start).")

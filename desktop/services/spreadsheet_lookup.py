@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from desktop.domain.echo import echo
 from desktop.domain.filter.suggest import fold
 from desktop.domain.tag_search import nearest_names
 from desktop.store import outbox
@@ -81,8 +82,8 @@ class TagLookup:
             choices = [f"{t.group_name}:{t.name}" for t in matches]
             return Finding(
                 "ambiguous_tag",
-                f"有 {len(matches)} 个标签都叫「{token}」，无法确定是哪一个。",
-                f"{len(matches)} tags are named {token!r}; it is not clear which one is meant.",
+                f"有 {len(matches)} 个标签都叫「{echo(token)}」，无法确定是哪一个。",
+                f"{len(matches)} tags are named {echo(token)!r}; it is not clear which one is meant.",
                 f"请写成「组名:标签名」，例如：{'、'.join(choices)}。",
                 f"Write group:name, one of: {', '.join(choices)}.",
             )
@@ -98,19 +99,19 @@ class TagLookup:
         if group is not None:
             example = next(t.name for t in self._tags if t.group_name == group)
             return Finding(
-                "unknown_tag", f"「{token}」是标签组，不是标签。",
-                f"{token!r} is a tag group, not a tag.",
+                "unknown_tag", f"「{echo(token)}」是标签组，不是标签。",
+                f"{echo(token)!r} is a tag group, not a tag.",
                 f"请写组里的标签名，例如「{example}」或「{group}:{example}」。",
                 f"Write a tag of that group, e.g. {example!r} or '{group}:{example}'.",
             )
         nearest = self._nearest(token)
         if nearest:
             return Finding(
-                "unknown_tag", f"没有名为「{token}」的标签。", f"There is no tag named {token!r}.",
+                "unknown_tag", f"没有名为「{echo(token)}」的标签。", f"There is no tag named {echo(token)!r}.",
                 f"是否要找：{'、'.join(nearest)}？", f"Did you mean: {', '.join(nearest)}?",
             )
         return Finding(
-            "unknown_tag", f"没有名为「{token}」的标签。", f"There is no tag named {token!r}.",
+            "unknown_tag", f"没有名为「{echo(token)}」的标签。", f"There is no tag named {echo(token)!r}.",
             "请检查拼写，或先同步以获取最新的标签库；新标签需先在标签库中创建。",
             "Check the spelling, or sync to get the latest tag library; create new tags in"
             " the tag library first.",
@@ -162,16 +163,16 @@ class CustomerLookup:
             hint_zh = f"是否要找：{'、'.join(nearest)}？" if nearest else ""
             hint_en = f"Did you mean: {', '.join(nearest)}? " if nearest else ""
             return Finding(
-                "unknown_member", f"没有账号为「{owner}」的成员。",
-                f"There is no member with userid {owner!r}.",
+                "unknown_member", f"没有账号为「{echo(owner)}」的成员。",
+                f"There is no member with userid {echo(owner)!r}.",
                 f"{hint_zh}此列填成员账号（userid），不是姓名；留空表示该客户的所有跟进成员。"
                 f"跟进该客户的成员：{'、'.join(names)}。",
                 f"{hint_en}This column takes the member's userid, not a name; leave it empty"
                 f" for every member who follows the customer. Followers: {', '.join(names)}.",
             )
         return Finding(
-            "not_followed", f"成员 {owner} 没有跟进这位客户。",
-            f"Member {owner} does not follow this customer.",
+            "not_followed", f"成员 {echo(owner)} 没有跟进这位客户。",
+            f"Member {echo(owner)} does not follow this customer.",
             f"跟进该客户的成员：{'、'.join(names)}；或留空表示全部跟进成员。",
             f"Members who follow the customer: {', '.join(names)}; or leave the cell empty for"
             " all of them.",
@@ -180,8 +181,8 @@ class CustomerLookup:
     def _phone(self, value: str) -> Finding:
         matches = self._by_mobile.get(_digits(value)[-11:], [])
         return Finding(
-            "phone_number", f"「{value}」是手机号码，这里需要客户的 external_userid。",
-            f"{value!r} is a phone number; this column needs the customer's external_userid.",
+            "phone_number", f"「{echo(value)}」是手机号码，这里需要客户的 external_userid。",
+            f"{echo(value)!r} is a phone number; this column needs the customer's external_userid.",
             _with_matches(HOW_TO_FIND_ID_ZH, matches, zh=True),
             _with_matches(HOW_TO_FIND_ID_EN, matches, zh=False),
         )
@@ -191,14 +192,14 @@ class CustomerLookup:
         if matches or not _id_shaped(value):
             return Finding(
                 "customer_name",
-                f"「{value}」看起来是客户姓名或备注，不是 external_userid。",
-                f"{value!r} looks like a customer's name or remark, not an external_userid.",
+                f"「{echo(value)}」看起来是客户姓名或备注，不是 external_userid。",
+                f"{echo(value)!r} looks like a customer's name or remark, not an external_userid.",
                 _with_matches(HOW_TO_FIND_ID_ZH, matches, zh=True),
                 _with_matches(HOW_TO_FIND_ID_EN, matches, zh=False),
             )
         return Finding(
-            "unknown_customer", f"本地缓存中没有客户「{value}」。",
-            f"No customer {value!r} in the local cache.",
+            "unknown_customer", f"本地缓存中没有客户「{echo(value)}」。",
+            f"No customer {echo(value)!r} in the local cache.",
             "请先同步；若仍找不到，说明该客户已删除或不在应用可见范围内，请核对 ID（可从导出表复制）。",
             "Sync first; if it is still missing the customer was deleted or is outside the app's"
             " visible range: check the id (copy it from an export).",

@@ -1,0 +1,99 @@
+"""Result lines that stay readable: the first problems and failures inline, all of them in a file.
+
+A 200,000-row import with every row wrong printed a 50 MB JSON line. The last stdout line of
+`import`, `retag` and `batch ...` keeps every field it always had, but its lists (`problems`,
+`failures`) carry at most `INLINE` entries, with `problems_total` / `failures_total` beside
+them. When a list is longer than the terminal shows, or `--report FILE` asks for it, the whole
+summary with complete lists is written to a report file: FILE, or a new file in the `reports`
+folder beside the profile's cache. Its path is in the `report` field (null when none was
+written) and in the human-readable lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.cli.common import SHOWN_FAILURES, emit_json, home
+from desktop.services.profiles import ProfileStore
+
+if TYPE_CHECKING:
+    from desktop.store.outbox import RowFailure
+
+INLINE = 50
+"""Entries of each list in the JSON line (and problems shown on the terminal)."""
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="write the complete result (every problem and failure) to FILE;"
+                             " by default a long result goes to the profile's reports folder")
+
+
+def failures_json(failures: Sequence[RowFailure]) -> list[dict[str, object]]:
+    return [asdict(failure) for failure in failures]
+
+
+class ResultReport:
+    """Where the complete lists of one command's result go; chosen before the command runs so
+    the terminal lines can name it."""
+
+    def __init__(self, path: Path, *, explicit: bool) -> None:
+        self.path = path
+        self.explicit = explicit
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace, kind: str) -> ResultReport:
+        """`--report FILE`, or reports/KIND-TIME.json beside the profile's cache."""
+        if getattr(args, "report", None) is not None:
+            return cls(Path(args.report), explicit=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        folder = ProfileStore(home(args)).profile_dir(args.profile) / "reports"
+        return cls(folder / f"{kind}-{stamp}.json", explicit=False)
+
+    def more(self, hidden: int) -> str:
+        """The terminal line standing for `hidden` entries left out."""
+        return (f"  … +{hidden}（完整列表见 {self.path} / the full list is in {self.path}）")
+
+    def emit(self, summary: dict[str, object], lists: dict[str, Sequence[object]]) -> None:
+        """Print `summary` as the JSON line with each of `lists` cut to `INLINE` entries and
+        counted; write the complete summary to the report file when needed."""
+        wanted = self.explicit or any(
+            len(items) > (SHOWN_FAILURES if name == "failures" else INLINE)
+            for name, items in lists.items())
+        line = dict(summary)
+        for name, items in lists.items():
+            line[name] = list(items)
+            line[f"{name}_total"] = len(items)
+        line["report"] = self._write(line) if wanted else None
+        for name, items in lists.items():
+            line[name] = list(items[:INLINE])
+        emit_json(line)
+
+    def _write(self, data: dict[str, object]) -> str | None:
+        """The report's path, or None (with a sentence on stderr) when it cannot be written."""
+        data = {**data, "report": str(self.path)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json",
+                                           dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(data, out, ensure_ascii=False, indent=1)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            print(f"tagdesk: 无法写入报告 {self.path}：{exc.strerror} / Cannot write the report"
+                  f" {self.path}: {exc.strerror}", file=sys.stderr)
+            return None
+        return str(self.path)
