@@ -6,11 +6,19 @@ the run is a view of the corp's shared transport bound to the task's cancel toke
 which interrupts even a request in flight; its waits (a 45009 pause, a retry) reach
 the status bar as the progress events' `waiting` line. Progress is throttled to a few updates a second so a fast sync cannot
 flood the event loop.
+
+While a sync runs, Python's cyclic garbage collector is off: the sync builds about ten
+objects per relation, and each full collection over a million of them held the GIL (and
+froze the window) for up to 0.8 s at 100,000 customers. Reference counting still frees
+them; the collector comes back on when the sync ends, however it ends.
 """
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +65,10 @@ class SyncController(QObject):
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
-                result = run_sync(client, workspace.cache,
-                                  progress=reporter, cancel=cancel,
-                                  chains=workspace.profile.max_concurrency)
+                with _collector_paused():
+                    result = run_sync(client, workspace.cache,
+                                      progress=reporter, cancel=cancel,
+                                      chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
             workspace.choose_demo_persona()
@@ -164,3 +173,15 @@ class SyncHandover(QObject):
         for reply in self._current:
             reply.fail(error)
         self._current = []
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (see the module note); restored however it ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

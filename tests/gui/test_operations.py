@@ -7,6 +7,7 @@ while it is held, and finish correctly once it is released.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -138,3 +139,27 @@ def test_the_exclusive_sets_dialog_writes_off_the_gui_thread(
     _idle(qtbot, synced_context)
     assert dialog.list.count() == 0
     assert synced_context.cache.scalar("SELECT count(*) FROM exclusive_set") == 0
+
+
+def test_a_sync_runs_with_the_cyclic_collector_off_and_restores_it(
+        qtbot: Any, synced_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full collections over a sync's objects held the GIL for up to 0.8 s (bench_gui_stalls)."""
+    from desktop.ui import sync_controller
+
+    seen: list[bool] = []
+    real = sync_controller.run_sync
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync_controller, "run_sync", spy)
+    sync = sync_controller.SyncController(synced_context, synced_context)
+    with qtbot.waitSignal(sync.finished, timeout=30000):
+        sync.start()
+    assert seen == [False] and gc.isenabled()
+    with qtbot.waitSignal(sync.idle, timeout=30000):
+        sync.start()
+        sync.cancel()
+    assert not any(seen) and gc.isenabled()
+    _idle(qtbot, synced_context)
