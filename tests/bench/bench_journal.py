@@ -71,7 +71,8 @@ def build(cache: Cache, rows: int, customers: int) -> float:
                 batch = "" if source in ("observed", "app") else f"b{i // 200:07d}"
             tag_id, name, group = rng.choice(tags)
             yield journal.JournalEntry(
-                operator=operator, action=rng.choice(("tag_add", "tag_remove")),
+                operator="" if source == "observed" else operator,
+                action=rng.choice(("tag_add", "tag_remove")),
                 source=source, batch_id=batch,
                 external_userid=f"wm{rng.randrange(customers):07d}",
                 userid=rng.choice(OPERATORS), tag_id=tag_id, tag_name=name, group_name=group,
