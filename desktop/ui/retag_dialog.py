@@ -227,7 +227,7 @@ class RetagDialog(QDialog):
         pilot = self.pilot.value()
         description = self._description()
         self.context.run_task(
-            lambda _p, _c: tagging.submit(plan, source="app", description=description,
+            lambda _p, _c: tagging.submit(plan, source="batch", description=description,
                                           pilot_size=pilot),
             owner=self, name="queue retag", writer=True, on_result=self._submitted,
             on_error=self._submit_failed)
