@@ -110,6 +110,14 @@ def run_gui(args: argparse.Namespace) -> int:
             log.exception("opening profile %s failed", name)
         crash.uninstall()
         return _fail(readable(exc), interactive)
+    if not workspace.profile.is_demo and not workspace.profile.userid:
+        from desktop.services.profiles import MissingUseridError
+        from desktop.ui.userid_dialog import ask_userid
+
+        if not interactive or not ask_userid(workspace):
+            workspace.close()
+            crash.uninstall()
+            return _fail(readable(MissingUseridError(name)), interactive)
     settings.last_profile = name
     session = GuiSession(workspace, settings, translations)
     try:

@@ -41,7 +41,7 @@ def profile_add(args: argparse.Namespace) -> int:
 
     profile = Profile(
         name=args.name, corp_id=args.corp_id.strip(), api_base=args.api_base.strip(),
-        agent_id=args.agent_id, userid=args.userid.strip(),
+        agent_id=args.agent_id, userid=args.userid.strip() or _ask_userid(args.name),
         calls_per_minute=args.calls_per_minute, max_concurrency=args.concurrency,
     )
     validate(profile)
@@ -54,6 +54,18 @@ def profile_add(args: argparse.Namespace) -> int:
     stored = "，Secret 已存入系统钥匙串 / secret stored in the OS keyring" if args.secret_stdin else ""
     print(f"已保存配置 {profile.name}{stored} / Saved profile {profile.name}")
     return EXIT_OK
+
+
+def _ask_userid(name: str) -> str:
+    """The user's own WeCom userid, asked on a terminal; one sentence otherwise."""
+    if not sys.stdin.isatty():
+        raise UsageError(f"配置 {name} 需要 --userid（你的企业微信账号，日志中每一行的操作人）。"
+                         f" / Profile {name} needs --userid (your WeCom userid, the operator of"
+                         " every journal row).")
+    try:
+        return input("你的企业微信账号（userid） / Your WeCom userid: ").strip()
+    except EOFError:
+        return ""
 
 
 def profile_list(args: argparse.Namespace) -> int:

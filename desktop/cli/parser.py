@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="e.g. https://qyapi.weixin.qq.com/cgi-bin/ or a relay")
     add.add_argument("--agent-id", type=int)
     add.add_argument("--userid", default="", metavar="U",
-                     help="your WeCom userid: the operator in every journal row")
+                     help="your WeCom userid: the operator in every journal row (required;"
+                          " asked for on a terminal)")
     add.add_argument("--secret-stdin", action="store_true",
                      help="read the app secret from standard input into the OS keyring")
     add.add_argument("--calls-per-minute", type=int, default=6000)

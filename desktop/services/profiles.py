@@ -20,6 +20,18 @@ class ProfileError(Exception):
     """A profile problem the user can fix; `str()` is one readable sentence."""
 
 
+class MissingUseridError(ProfileError):
+    """A WeCom profile without the user's own userid: nothing it writes could name its
+    operator in the journal."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"配置 {name} 缺少你的企业微信账号（userid，日志中每一行的操作人），请用 --userid 给出。"
+            f" / Profile {name} needs your WeCom userid (the operator of every journal row);"
+            " give it with --userid."
+        )
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -121,6 +133,8 @@ def validate(profile: Profile) -> None:
         )
     if not profile.corp_id.strip():
         raise ProfileError("企业 ID 不能为空。 / The corp id must not be empty.")
+    if not profile.userid.strip():
+        raise MissingUseridError(profile.name)
     url = urlparse(profile.api_base)
     if url.scheme not in ("http", "https") or not url.netloc:
         raise ProfileError(

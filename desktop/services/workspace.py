@@ -17,7 +17,7 @@ from desktop.sandbox import SandboxServer
 from desktop.services import secrets
 from desktop.services.demo import demo_profile, start_demo_sandbox
 from desktop.services.logs import register_secret
-from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
+from desktop.services.profiles import DEMO_PROFILE, MissingUseridError, Profile, ProfileStore
 from desktop.store.db import Cache
 from desktop.store.errors import CacheError
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -66,7 +66,27 @@ class Workspace:
 
     @property
     def operator(self) -> str:
+        """Who acts at this desktop: the operator of every journal row it writes. A WeCom
+        profile without it refuses to write (the demo's persona comes with its first sync)."""
+        if not self.profile.userid and not self.profile.is_demo:
+            raise MissingUseridError(self.profile.name)
         return self.profile.userid
+
+    def set_userid(self, userid: str) -> None:
+        """Record the user's own WeCom userid in the profile (saved in profiles.json)."""
+        profile = replace(self.profile, userid=userid.strip())
+        ProfileStore(self.home).add(profile)
+        self.profile = profile
+
+    def member_userids(self) -> set[str]:
+        """The corp's members: from the cache, or read from WeCom before the first sync."""
+        known = {row[0] for row in self.cache.connection().execute("SELECT userid FROM member")}
+        if known:
+            return known
+        with self.client() as client:
+            departments = client.list_departments()
+            root = min((d.id for d in departments), default=1)
+            return {member.userid for member in client.list_users(root, fetch_child=True)}
 
     @property
     def limits(self) -> RateLimits:

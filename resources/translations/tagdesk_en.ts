@@ -2082,6 +2082,39 @@
     </message>
 </context>
 <context>
+    <name>UseridDialog</name>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="41"/>
+        <source>Your WeCom account</source>
+        <translation>Your WeCom account</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="44"/>
+        <source>TagDesk records who made every change. Enter your own WeCom userid for the profile %1; it is saved with the profile.</source>
+        <translation>TagDesk records who made every change. Enter your own WeCom userid for the profile %1; it is saved with the profile.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="48"/>
+        <source>WeCom userid, e.g. zhangsan</source>
+        <translation>WeCom userid, e.g. zhangsan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="49"/>
+        <source>Reading the corp&apos;s members…</source>
+        <translation>Reading the corp&apos;s members…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="85"/>
+        <source>Cannot read the corp&apos;s members: %1</source>
+        <translation>Cannot read the corp&apos;s members: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="94"/>
+        <source>%1 is not a member of this corp.</source>
+        <translation>%1 is not a member of this corp.</translation>
+    </message>
+</context>
+<context>
     <name>_Labels</name>
     <message>
         <location filename="../../desktop/ui/audit_model.py" line="94"/>

@@ -2076,6 +2076,39 @@
     </message>
 </context>
 <context>
+    <name>UseridDialog</name>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="41"/>
+        <source>Your WeCom account</source>
+        <translation>你的企业微信账号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="44"/>
+        <source>TagDesk records who made every change. Enter your own WeCom userid for the profile %1; it is saved with the profile.</source>
+        <translation>TagDesk 会记录每项更改由谁所做。请输入你在配置 %1 中的企业微信账号（userid），它将随配置保存。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="48"/>
+        <source>WeCom userid, e.g. zhangsan</source>
+        <translation>企业微信账号，例如 zhangsan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="49"/>
+        <source>Reading the corp&apos;s members…</source>
+        <translation>正在读取企业成员……</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="85"/>
+        <source>Cannot read the corp&apos;s members: %1</source>
+        <translation>无法读取企业成员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/userid_dialog.py" line="94"/>
+        <source>%1 is not a member of this corp.</source>
+        <translation>%1 不是本企业的成员。</translation>
+    </message>
+</context>
+<context>
     <name>_Labels</name>
     <message>
         <location filename="../../desktop/ui/audit_model.py" line="94"/>

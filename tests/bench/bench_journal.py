@@ -175,7 +175,8 @@ def main(argv: list[str]) -> int:
     rows = args.rows or (100_000 if args.quick else 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        profile = Profile(name="bench", corp_id="ww-bench", api_base="http://127.0.0.1:9/")
+        profile = Profile(name="bench", corp_id="ww-bench", api_base="http://127.0.0.1:9/",
+                          userid="bench")
         with Workspace(home, profile, "unused", exclusive=False) as ws:
             newest, build_s = timed(lambda: build(ws.cache, rows, customers=100_000))
             size = ws.cache.path.stat().st_size / 1e6

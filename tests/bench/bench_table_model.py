@@ -126,7 +126,8 @@ def main() -> None:
     assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
-        profile = Profile(name="bench", corp_id="bench", api_base="http://127.0.0.1:9/")
+        profile = Profile(name="bench", corp_id="bench", api_base="http://127.0.0.1:9/",
+                          userid="bench")
         started = time.perf_counter()
         build(ProfileStore(home).cache_path(profile.name), customers, args.seed)
         print(f"built in {time.perf_counter() - started:.1f} s")

@@ -67,7 +67,8 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     store = ProfileStore(home)
-    store.add(Profile(name="acme", corp_id="ww-acme", api_base="http://127.0.0.1:9/"))
+    store.add(Profile(name="acme", corp_id="ww-acme", api_base="http://127.0.0.1:9/",
+                      userid="zhangsan"))
     with Cache(store.cache_path("acme")) as cache, cache.write() as conn:
         _fill(conn)
         cache.set_meta(conn, LAST_SYNC_KEY, str(T0))

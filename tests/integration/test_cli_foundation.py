@@ -110,7 +110,7 @@ def test_unreachable_api_base(cli: Cli, sandbox: Any) -> None:
 def test_no_usable_keyring_says_how_to_fix_it(cli: Cli, sandbox: Any) -> None:
     result = cli(
         "profile", "add", "acme", "--corp-id", sandbox.corp_id, "--api-base", sandbox.api_base,
-        "--secret-stdin", stdin="s3cret\n",
+        "--userid", "zhangsan", "--secret-stdin", stdin="s3cret\n",
         env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
     )
     _assert_one_sentence(result, "PYTHON_KEYRING_BACKEND")

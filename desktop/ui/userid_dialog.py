@@ -1,0 +1,108 @@
+"""At first start on a profile without the user's own WeCom userid: ask for it.
+
+Every journal row names its operator, so TagDesk does not open a WeCom profile for work
+without it. The answer must be a member of the corp: the member list comes from the cache,
+or from WeCom (on a worker thread) before the first sync.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.workspace import Workspace
+from desktop.ui.errors import readable
+
+
+class _Members(QObject):
+    """Carries the member list (or the failure) from the worker thread to the dialog."""
+
+    loaded = Signal(object)     # set[str]
+    failed = Signal(object)     # the exception
+
+
+class UseridDialog(QDialog):
+    """Asks for the user's WeCom userid and accepts only a member of the corp."""
+
+    membersLoaded = Signal()
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Your WeCom account"))
+        self.members: set[str] | None = None
+        self.intro = QLabel(self.tr(
+            "TagDesk records who made every change. Enter your own WeCom userid for the"
+            " profile %1; it is saved with the profile.").replace("%1", workspace.profile.name))
+        self.intro.setWordWrap(True)
+        self.userid = QLineEdit()
+        self.userid.setPlaceholderText(self.tr("WeCom userid, e.g. zhangsan"))
+        self.message = QLabel(self.tr("Reading the corp's members…"))
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.intro, self.userid, self.message, self.buttons):
+            layout.addWidget(widget)
+        self._bridge = _Members()   # no parent: outlives the dialog if the read comes late
+        self._bridge.loaded.connect(self._loaded)
+        self._bridge.failed.connect(self._failed)
+        threading.Thread(target=self._read, args=(workspace,), name="tagdesk-members",
+                         daemon=True).start()
+
+    def _read(self, workspace: Workspace) -> None:
+        try:
+            members = workspace.member_userids()
+        except Exception as exc:  # shown in the dialog; the user can cancel
+            self._bridge.failed.emit(exc)
+        else:
+            self._bridge.loaded.emit(members)
+
+    def _loaded(self, members: set[str]) -> None:
+        self.members = members
+        completer = QCompleter(sorted(members), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.userid.setCompleter(completer)
+        self.message.clear()
+        self.ok_button.setEnabled(True)
+        self.membersLoaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(self.tr("Cannot read the corp's members: %1").replace(
+            "%1", readable(exc)))
+        self.membersLoaded.emit()
+
+    def _check(self) -> None:
+        userid = self.userid.text().strip()
+        if self.members is not None and userid in self.members:
+            self.accept()
+            return
+        self.message.setText(self.tr("%1 is not a member of this corp.").replace(
+            "%1", userid or "—"))
+
+    @property
+    def chosen(self) -> str:
+        return self.userid.text().strip()
+
+
+def ask_userid(workspace: Workspace, parent: QWidget | None = None) -> bool:
+    """Ask until the profile has a member's userid (saved) or the user cancels (False)."""
+    dialog = UseridDialog(workspace, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    workspace.set_userid(dialog.chosen)
+    return True
