@@ -162,6 +162,11 @@ class Cache:
             raise NotACacheError(self.path)
         if found == 0 and _has_foreign_tables(conn):
             raise NotACacheError(self.path)
+        if found == 0 and journal_head.read(self.path) is not None:
+            # a new cache where an old one was (moved aside to re-sync): its head is not ours
+            log.warning("a new cache replaces %s: its old journal head file is set aside",
+                        self.path)
+            journal_head.set_aside(self.path)
         for version in range(found, SCHEMA_VERSION):
             log.info("upgrading cache %s to schema %d", self.path, version + 1)
             with self.write() as tx:

@@ -29,6 +29,12 @@ def read(cache_path: Path) -> str | None:
         return ""
 
 
+def set_aside(cache_path: Path) -> None:
+    """Rename the head file of a cache that is gone (`cache.sqlite.head.old`)."""
+    source = path_for(cache_path)
+    source.replace(source.with_name(source.name + ".old"))
+
+
 def write(cache_path: Path, head: str) -> None:
     """Replace the head file atomically with `head` unless it already records a later row
     (another process on the same cache got there first)."""

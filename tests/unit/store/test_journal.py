@@ -213,3 +213,15 @@ def test_an_older_cache_migrates_and_keeps_verifying(tmp_path: Path) -> None:
     assert (own.operator, own.probable_operator) == ("zhangsan", "")
     assert count(cache, JournalFilter(operators=("zhangsan",))) == 1
     cache.close()
+
+
+def test_a_new_cache_where_an_old_one_was_sets_the_old_head_aside(cache: Cache) -> None:
+    path = cache.path
+    cache.close()
+    moved = path.with_name("damaged.sqlite")
+    path.replace(moved)
+    fresh = Cache(path)
+    assert journal_head.read(path) is None
+    assert journal_head.path_for(path).with_name(path.name + ".head.old").exists()
+    assert journal.verify(fresh).ok
+    fresh.close()
