@@ -310,10 +310,15 @@ def preview_range_revert(
     return _preview(cache, f"{operator} {span}", plan, skipped)
 
 
-def _revert_description(origin: str) -> str:
+def revert_description(origin: str) -> str:
     """"回滚 批次 X / revert batch X" from a one- or two-language origin."""
     zh, _, en = origin.partition(" / ")
     return f"回滚 {zh} / revert {en or zh}"
+
+
+def revert_pilot(preview: RevertPreview, pilot_size: int) -> int:
+    """The pilot a revert runs first: none when the whole revert is no bigger than it."""
+    return pilot_size if 0 < pilot_size < preview.plan.api_calls else 0
 
 
 def run_revert(
@@ -329,9 +334,9 @@ def run_revert(
     and run the rest when `go_on(pilot result)` agrees (by default: no pilot call failed)."""
     if not preview.plan.changes:
         raise RevertError("没有可以回滚的更改。 / There is nothing to revert.")
-    pilot = pilot_size if 0 < pilot_size < preview.plan.api_calls else 0
+    pilot = revert_pilot(preview, pilot_size)
     batch_id = tagging.submit(preview.plan, source="revert", pilot_size=pilot,
-                              description=_revert_description(preview.origin))
+                              description=revert_description(preview.origin))
     first = tagging.run(batch_id, progress=progress, cancel=cancel)
     if not pilot or first.pending == 0:
         return RevertOutcome(batch_id, None, first, stopped_after_pilot=False)

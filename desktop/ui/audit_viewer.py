@@ -10,7 +10,6 @@ threads; the tables hold ids and pages, never the whole journal.
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import audit
+from desktop.services.changes import ChangeSet
+from desktop.services.tagging import BatchResult
 from desktop.store.journal_query import BatchSummary, JournalFilter, JournalRow
 from desktop.ui.audit_filter_bar import AuditFilterBar
 from desktop.ui.audit_model import (
@@ -48,6 +49,7 @@ from desktop.ui.audit_model import (
     lines_operators,
     time_text,
 )
+from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import in_ui_language
@@ -61,7 +63,7 @@ class AuditViewer(QWidget):
 
     customerRequested = Signal(str)
     exported = Signal(str, int)         # path, rows written
-    reverted = Signal(object)           # RevertOutcome
+    reverted = Signal(object)           # BatchResult of the revert batch
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,7 @@ class AuditViewer(QWidget):
         self.rows_model = AuditRowsModel(context, self)
         self.batches_model = AuditBatchesModel(context, self)
         self.revert_dialog: RevertDialog | None = None
+        self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
         self._build()
         self.apply_filter()
@@ -386,24 +389,38 @@ class AuditViewer(QWidget):
         self.revert_dialog.open()
 
     def _run_revert(self, preview: audit.RevertPreview) -> None:
+        """Queue the revert (journaled as `revert`, itself revertible) and run it in a
+        progress window: the pilot first, pause, cancel, continue, retry, like any batch."""
         context = self.context
-        pilot = context.workspace.profile.pilot_size
-
-        def done(outcome: audit.RevertOutcome) -> None:
-            result = outcome.result
-            context.publish(replace(result.changes, journal_appended=True))
-            self.notice.setText(
-                self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
-                .replace("%1", outcome.batch_id).replace("%2", str(result.applied))
-                .replace("%3", str(result.failed)).replace("%4", str(result.pending)))
-            self.reverted.emit(outcome)
-
+        tagging, plan = context.tagging, preview.plan
+        pilot = audit.revert_pilot(preview, context.workspace.profile.pilot_size)
+        ids = frozenset(change.relation_id for change in plan.changes)
         self.notice.setText(self.tr("Reverting…"))
         context.run_task(
-            lambda progress, cancel: audit.run_revert(context.tagging, preview, pilot_size=pilot,
-                                                      progress=progress, cancel=cancel),
-            owner=self, name="revert", writer=True, on_result=done, on_error=self._show_error,
-            on_progress=lambda event: self.notice.setText(event.text))
+            lambda _p, _c: tagging.submit(plan, source="revert", pilot_size=pilot,
+                                          description=audit.revert_description(preview.origin)),
+            owner=self, name="queue revert", writer=True,
+            on_result=lambda batch_id: self._show_revert_progress(batch_id, ids),
+            on_error=self._show_error)
+
+    def _show_revert_progress(self, batch_id: str, ids: frozenset[int]) -> None:
+        dialog = QDialog(self)
+        self.revert_progress = dialog
+        dialog.setWindowTitle(self.tr("Revert %1").replace("%1", batch_id))
+        dialog.resize(560, 300)
+        panel = BatchProgressPanel(self.context, dialog)
+        QVBoxLayout(dialog).addWidget(panel)
+        panel.batchFinished.connect(self._revert_finished)
+        dialog.show()
+        panel.start(batch_id, ids)
+
+    def _revert_finished(self, result: BatchResult) -> None:
+        self.context.publish(ChangeSet(journal_appended=True))
+        self.notice.setText(
+            self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
+            .replace("%1", result.batch_id).replace("%2", str(result.applied))
+            .replace("%3", str(result.failed)).replace("%4", str(result.pending)))
+        self.reverted.emit(result)
 
 
 class RevertDialog(QDialog):

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.progress import Progress
 from desktop.services.spreadsheet_import import ImportRefused, NothingToImport
-from desktop.services.tagging import BatchInfo, BatchResult, TaggingError
+from desktop.services.tagging import BatchInfo, BatchResult, TaggingError, calls_per_minute
 from desktop.services.xlsx_safe import ExportError
 from desktop.store import outbox
 from desktop.ui.context import AppContext
@@ -55,6 +55,7 @@ class BatchProgressPanel(QWidget):
     pilotFinished = Signal(object)    # BatchResult: the pilot is through, waiting for a person
     batchFinished = Signal(object)    # BatchResult: done, cancelled, or stopped with a reason
     stateChanged = Signal(str)        # running, pilot_done, paused, stopped, done, cancelled
+    showRequested = Signal(object)    # frozenset of relation ids: show them in the table
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,9 @@ class BatchProgressPanel(QWidget):
         self._task: Any = None
         self._pause = threading.Event()
         self._in_pilot = False
+        self._calls = 0                # API calls and seconds of every run in this panel,
+        self._seconds = 0.0            # so the totals line adds up over pilot and rest
+        self.touched: frozenset[int] = frozenset()
         self.title = QLabel()
         self.bar = QProgressBar()
         self.bar.setFormat("%v / %m")
@@ -79,8 +83,12 @@ class BatchProgressPanel(QWidget):
         self.continue_button = QPushButton(self.tr("Continue with the rest"))
         self.cancel_button = QPushButton(self.tr("Cancel batch"))
         self.retry_button = QPushButton(self.tr("Retry failed"))
+        self.show_button = QPushButton(self.tr("Show them in the table"))
+        self.show_button.setToolTip(self.tr("Filter the customer table to the relations this"
+                                            " batch has written so far"))
         buttons = QHBoxLayout()
-        for button in (self.pause_button, self.continue_button, self.retry_button):
+        for button in (self.pause_button, self.continue_button, self.retry_button,
+                       self.show_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -93,6 +101,7 @@ class BatchProgressPanel(QWidget):
         self.continue_button.clicked.connect(self.continue_rest)
         self.cancel_button.clicked.connect(self.cancel)
         self.retry_button.clicked.connect(self.retry_failed)
+        self.show_button.clicked.connect(lambda: self.showRequested.emit(self.touched))
         self._show_buttons(running=False)
 
     # -- actions ----------------------------------------------------------------------------
@@ -178,11 +187,15 @@ class BatchProgressPanel(QWidget):
         if event.total:
             self.bar.setRange(0, event.total)
         self.bar.setValue(event.done)
-        # the engine's counts, rate and ETA in both languages, after any wait (45009, retry)
-        self.counts.setText(f"{event.waiting}\n{event.text}" if event.waiting else event.text)
+        # the engine's counts, rate against the limit and ETA, after any wait (45009, retry)
+        text = pick(event.text)
+        self.counts.setText(f"{pick(event.waiting)}\n{text}" if event.waiting else text)
 
     def _finished(self, result: BatchResult) -> None:
         self.result = result
+        self._calls += result.api_calls
+        self._seconds += result.elapsed_s
+        self.touched = self.touched | result.changes.relation_ids
         self.context.publish(result.changes)
         self.bar.setRange(0, max(result.planned, 1))
         self.bar.setValue(result.planned - result.pending)
@@ -233,6 +246,7 @@ class BatchProgressPanel(QWidget):
         self.continue_button.setText(self.tr("Continue with the rest"))
         self.cancel_button.setVisible(running or waiting)
         self.retry_button.setVisible(not running and result is not None and result.failed > 0)
+        self.show_button.setVisible(not running and bool(self.touched))
 
     def _show_failures(self, result: BatchResult) -> None:
         self.failures.clear()
@@ -244,12 +258,17 @@ class BatchProgressPanel(QWidget):
         self.failures.setVisible(bool(result.failures))
 
     def _counts_text(self, result: BatchResult) -> str:
+        """The whole batch: counts, and the calls and time of every run shown here (pilot
+        and rest together), with the rate measured the way the profile's limit is."""
+        limit = self.context.workspace.profile.calls_per_minute
         return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls"
-                        " in %7 s")
+                        " in %7 s (%8 of %9 calls/min)")
                 .replace("%1", str(result.applied)).replace("%2", str(result.planned))
                 .replace("%3", str(result.failed)).replace("%4", str(result.skipped))
-                .replace("%5", str(result.pending)).replace("%6", str(result.api_calls))
-                .replace("%7", f"{result.elapsed_s:.1f}"))
+                .replace("%5", str(result.pending)).replace("%6", str(self._calls))
+                .replace("%7", f"{self._seconds:.1f}")
+                .replace("%8", str(calls_per_minute(self._calls, self._seconds)))
+                .replace("%9", str(limit)))
 
     def _info_text(self, info: BatchInfo) -> str:
         return (self.tr("%1 of %2 applied · %3 failed · %4 not sent")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum, IntEnum
 from typing import Any, NamedTuple
 
@@ -112,6 +112,7 @@ class Query:
     text: str = ""
     order_by: str = "createtime"
     descending: bool = True
+    only: frozenset[int] | None = None      # just these relations (what a pilot wrote)
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,12 @@ class CustomerTableModel(QAbstractTableModel):
     def set_filter(self, text: str) -> None:
         self.run_query(Query(text.strip(), self._query.order_by, self._query.descending))
 
+    def show_only(self, relation_ids: frozenset[int]) -> None:
+        """Show just these relations (within the filter) until the filter changes."""
+        self.run_query(replace(self._query, only=frozenset(relation_ids)))
+
     def set_sort(self, order_by: str, descending: bool, *, run: bool = True) -> None:
-        query = Query(self._query.text, order_by, descending)
+        query = replace(self._query, order_by=order_by, descending=descending)
         if run:
             self.run_query(query)
         else:
@@ -179,10 +184,14 @@ class CustomerTableModel(QAbstractTableModel):
             ids = engine.relation_ids(query.text, order_by=query.order_by,
                                       descending=query.descending)
             counts = engine.count(query.text)
-            total = engine.count("") if query.text else counts
+            total = engine.count("") if query.text or query.only is not None else counts
+            relations, customers = counts.relations, counts.customers
+            if query.only is not None:
+                ids = [rid for rid in ids if rid in query.only]
+                relations, customers = len(ids), self._customers_of(ids)
             return QueryResult(
                 query=query, ids=ids, row_of={rid: row for row, rid in enumerate(ids)},
-                relations=counts.relations, customers=counts.customers,
+                relations=relations, customers=customers,
                 total_relations=total.relations, total_customers=total.customers,
                 elapsed_s=time.perf_counter() - started,
             )
@@ -197,6 +206,17 @@ class CustomerTableModel(QAbstractTableModel):
 
         self.queryStarted.emit()
         self._context.run_task(work, owner=self, name="customer query", on_result=done, on_error=failed)
+
+    def _customers_of(self, ids: list[int]) -> int:
+        """Distinct customers among these relations (a worker-thread query)."""
+        externals: set[str] = set()
+        connection = self._context.cache.connection()
+        for start in range(0, len(ids), PAGE_SIZE):
+            chunk = ids[start:start + PAGE_SIZE]
+            marks = ",".join("?" * len(chunk))
+            externals.update(row[0] for row in connection.execute(
+                f"SELECT external_userid FROM relation WHERE id IN ({marks})", chunk))
+        return len(externals)
 
     def _apply(self, result: QueryResult) -> None:
         self.beginResetModel()

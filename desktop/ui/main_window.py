@@ -181,11 +181,13 @@ class MainWindow(QMainWindow):
             self.status.message(self.tr("No customers to retag: select some or change the filter."))
             return None
         dialog = RetagDialog(self.context, ids, scope, self)
+        dialog.progress.showRequested.connect(self.show_relations)
         self._keep(dialog)
         return dialog
 
     def open_import_wizard(self) -> ImportWizard:
         wizard = ImportWizard(self.context, self)
+        wizard.progress.showRequested.connect(self.show_relations)
         self._keep(wizard)
         return wizard
 
@@ -219,6 +221,14 @@ class MainWindow(QMainWindow):
             _make_tool_window(self._reports)
         _present(self._reports)
         return self._reports
+
+    def show_relations(self, relation_ids: frozenset[int]) -> None:
+        """The table shows just these relations (a pilot's) until the filter changes."""
+        self.model.show_only(relation_ids)
+        self.status.message(self.tr("Showing the %n relation(s) the batch wrote; change the"
+                                    " filter to see everything again.", "", len(relation_ids)))
+        self.raise_()
+        self.activateWindow()
 
     def show_customer(self, external_userid: str) -> None:
         """Filter the table down to one customer (every follow relation of it)."""

@@ -266,147 +266,152 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="69"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="71"/>
         <source>Audit log</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="84"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="87"/>
         <source>Rows</source>
         <translation>Rows</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="85"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
         <source>Batches</source>
         <translation>Batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="93"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="96"/>
         <source>Show every batch again</source>
         <translation>Show every batch again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="125"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
         <source>Show customer</source>
         <translation>Show customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="126"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="127"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
         <source>Export xlsx…</source>
         <translation>Export xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="131"/>
         <source>Export CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="132"/>
         <source>Revert batch…</source>
         <translation>Revert batch…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="133"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>Revert operator&apos;s changes in period…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="155"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="158"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="183"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="186"/>
         <source>Only: %1</source>
         <translation>Only: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="203"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="206"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 changes · %2 ms</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="208"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="211"/>
         <source>%1 batches</source>
         <translation>%1 batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="271"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="271"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Batch</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="276"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="279"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="277"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="280"/>
         <source>Removed</source>
         <translation>Removed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="278"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="281"/>
         <source>Unchanged</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="305"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="308"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · not in a batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="338"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="341"/>
         <source>Export the audit log</source>
         <translation>Export the audit log</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="352"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="355"/>
         <source>Exported %1 rows to %2</source>
         <translation>Exported %1 rows to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="356"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="359"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="376"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="379"/>
         <source>Preparing the revert…</source>
         <translation>Preparing the revert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="396"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <source>Revert %1</source>
+        <translation>Revert %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="420"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="401"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="398"/>
         <source>Reverting…</source>
         <translation>Reverting…</translation>
     </message>
@@ -414,12 +419,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="269"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="288"/>
         <source>Tag batch</source>
         <translation>Tag batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="272"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="291"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -427,95 +432,105 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="77"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="172"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="181"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="79"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="233"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="246"/>
         <source>Continue with the rest</source>
         <translation>Continue with the rest</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
         <source>Retry failed</source>
         <translation>Retry failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="104"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
+        <source>Show them in the table</source>
+        <translation>Show them in the table</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <source>Filter the customer table to the relations this batch has written so far</source>
+        <translation>Filter the customer table to the relations this batch has written so far</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/batch_progress.py" line="113"/>
         <source>Batch %1 · %2</source>
         <translation>Batch %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="135"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="144"/>
         <source>Cancelling after the calls in flight…</source>
         <translation>Cancelling after the calls in flight…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="166"/>
         <source>Running the pilot…</source>
         <translation>Running the pilot…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="174"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="166"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="183"/>
         <source>Running…</source>
         <translation>Running…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="167"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
         <source>Resume</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="168"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="177"/>
         <source>Paused: calls in flight finish, nothing new is sent.</source>
         <translation>Paused: calls in flight finish, nothing new is sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="193"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="206"/>
         <source>Cancelled: %1 call(s) were not sent.</source>
         <translation>Cancelled: %1 call(s) were not sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="198"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="211"/>
         <source>Done.</source>
         <translation>Done.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="202"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>Stopped: %1 The rest stays queued; continue when the cause is fixed.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="208"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="221"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="217"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="230"/>
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="222"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="235"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>Cancelled: the remaining calls will not be sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="247"/>
-        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
-        <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="264"/>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
+        <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="255"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="274"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
     </message>
@@ -630,62 +645,62 @@
 <context>
     <name>CustomerTableModel</name>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="280"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="300"/>
         <source>Corp tags on this follow relation</source>
         <translation>Corp tags on this follow relation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Owner</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Remark</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Channel</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="288"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="308"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="338"/>
         <source>(no longer in the cache)</source>
         <translation>(no longer in the cache)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="340"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="360"/>
         <source>Tagging failed: %1</source>
         <translation>Tagging failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="342"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="362"/>
         <source>Writing to WeCom…</source>
         <translation>Writing to WeCom…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="343"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="363"/>
         <source>Saved in WeCom</source>
         <translation>Saved in WeCom</translation>
     </message>
@@ -1194,80 +1209,88 @@
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="243"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
-        <location filename="../../desktop/ui/main_window.py" line="506"/>
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="516"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="278"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="326"/>
+        <location filename="../../desktop/ui/main_window.py" line="336"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
-        <location filename="../../desktop/ui/main_window.py" line="564"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="574"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
-        <location filename="../../desktop/ui/main_window.py" line="568"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
+        <location filename="../../desktop/ui/main_window.py" line="578"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
+        <translation>
+            <numerusform>Showing the %n relation the batch wrote; change the filter to see everything again.</numerusform>
+            <numerusform>Showing the %n relations the batch wrote; change the filter to see everything again.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>Remove %1 from %n customer</numerusform>
@@ -1275,7 +1298,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>Removed %1 from %n customer</numerusform>
@@ -1283,7 +1306,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>Add %1 to %n customer</numerusform>
@@ -1291,7 +1314,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>Added %1 to %n customer</numerusform>
@@ -1299,119 +1322,119 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="360"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="372"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
-        <location filename="../../desktop/ui/main_window.py" line="582"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
-        <location filename="../../desktop/ui/main_window.py" line="591"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="601"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="399"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391"/>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="411"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="417"/>
+        <location filename="../../desktop/ui/main_window.py" line="427"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="431"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <location filename="../../desktop/ui/main_window.py" line="476"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="467"/>
+        <location filename="../../desktop/ui/main_window.py" line="477"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <location filename="../../desktop/ui/main_window.py" line="478"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="489"/>
+        <location filename="../../desktop/ui/main_window.py" line="499"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1419,37 +1442,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="517"/>
+        <location filename="../../desktop/ui/main_window.py" line="527"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="527"/>
+        <location filename="../../desktop/ui/main_window.py" line="537"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="543"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="536"/>
+        <location filename="../../desktop/ui/main_window.py" line="546"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="583"/>
+        <location filename="../../desktop/ui/main_window.py" line="593"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="602"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="596"/>
+        <location filename="../../desktop/ui/main_window.py" line="606"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1784,27 +1807,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="415"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="432"/>
         <source>Revert %1</source>
         <translation>Revert %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="417"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="434"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="439"/>
         <source>Will restore:</source>
         <translation>Will restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="429"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="446"/>
         <source>Cannot restore:</source>
         <translation>Cannot restore:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="435"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="452"/>
         <source>Revert</source>
         <translation>Revert</translation>
     </message>
@@ -2051,32 +2074,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="289"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="308"/>
         <source>Unfinished tag batches</source>
         <translation>Unfinished tag batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="290"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="309"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="315"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="305"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="324"/>
         <source>Resume</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="306"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="325"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="307"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="326"/>
         <source>Later</source>
         <translation>Later</translation>
     </message>

@@ -266,147 +266,152 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="69"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="71"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="84"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="87"/>
         <source>Rows</source>
         <translation>明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="85"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
         <source>Batches</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="93"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="96"/>
         <source>Show every batch again</source>
         <translation>重新显示所有批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="125"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
         <source>Show customer</source>
         <translation>查看客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="126"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="127"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
         <source>Export xlsx…</source>
         <translation>导出 xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="128"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="131"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="129"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="132"/>
         <source>Revert batch…</source>
         <translation>回滚批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="130"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="133"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>回滚该操作人在时间段内的更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="155"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="158"/>
         <source>Searching…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="183"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="186"/>
         <source>Only: %1</source>
         <translation>仅：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="203"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="206"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 条更改 · %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="208"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="211"/>
         <source>%1 batches</source>
         <translation>%1 个批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="271"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="268"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="271"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="269"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="272"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="276"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="279"/>
         <source>Added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="277"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="280"/>
         <source>Removed</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="278"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="281"/>
         <source>Unchanged</source>
         <translation>未更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="305"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="308"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="338"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="341"/>
         <source>Export the audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="352"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="355"/>
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="356"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="359"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="376"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="379"/>
         <source>Preparing the revert…</source>
         <translation>正在准备回滚…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="396"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="409"/>
+        <source>Revert %1</source>
+        <translation>回滚 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_viewer.py" line="420"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="401"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="398"/>
         <source>Reverting…</source>
         <translation>正在回滚…</translation>
     </message>
@@ -414,12 +419,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="269"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="288"/>
         <source>Tag batch</source>
         <translation>批量打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="272"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="291"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -427,95 +432,105 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="77"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="172"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="181"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="79"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="233"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="246"/>
         <source>Continue with the rest</source>
         <translation>继续处理其余部分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="104"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
+        <source>Show them in the table</source>
+        <translation>在表格中显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <source>Filter the customer table to the relations this batch has written so far</source>
+        <translation>把客户表格筛选为本批次已写入的跟进关系</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/batch_progress.py" line="113"/>
         <source>Batch %1 · %2</source>
         <translation>批次 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="135"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="144"/>
         <source>Cancelling after the calls in flight…</source>
         <translation>正在取消（等待进行中的调用完成）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="166"/>
         <source>Running the pilot…</source>
         <translation>正在试运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="157"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="174"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="166"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="183"/>
         <source>Running…</source>
         <translation>正在运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="167"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="176"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="168"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="177"/>
         <source>Paused: calls in flight finish, nothing new is sent.</source>
         <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="193"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="206"/>
         <source>Cancelled: %1 call(s) were not sent.</source>
         <translation>已取消：%1 个调用未发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="198"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="211"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="202"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="208"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="221"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="217"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="230"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="222"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="235"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="247"/>
-        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s</source>
-        <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒</translation>
+        <location filename="../../desktop/ui/batch_progress.py" line="264"/>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
+        <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒（%8 / %9 次/分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="255"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="274"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
@@ -630,62 +645,62 @@
 <context>
     <name>CustomerTableModel</name>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="280"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="300"/>
         <source>Corp tags on this follow relation</source>
         <translation>此跟进关系上的企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="285"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="286"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="287"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="288"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="308"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="318"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="338"/>
         <source>(no longer in the cache)</source>
         <translation>（已不在本地缓存中）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="340"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="360"/>
         <source>Tagging failed: %1</source>
         <translation>打标签失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="342"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="362"/>
         <source>Writing to WeCom…</source>
         <translation>正在写入企业微信…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="343"/>
+        <location filename="../../desktop/ui/customer_table_model.py" line="363"/>
         <source>Saved in WeCom</source>
         <translation>已保存到企业微信</translation>
     </message>
@@ -1193,257 +1208,264 @@
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="243"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
-        <location filename="../../desktop/ui/main_window.py" line="506"/>
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="516"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="278"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="326"/>
+        <location filename="../../desktop/ui/main_window.py" line="336"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
-        <location filename="../../desktop/ui/main_window.py" line="564"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="574"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
-        <location filename="../../desktop/ui/main_window.py" line="568"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
+        <location filename="../../desktop/ui/main_window.py" line="578"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
+        <translation>
+            <numerusform>仅显示本批次写入的 %n 条跟进关系；修改筛选即可看到全部。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="360"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="372"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
-        <location filename="../../desktop/ui/main_window.py" line="582"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
-        <location filename="../../desktop/ui/main_window.py" line="591"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="601"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="399"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391"/>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="411"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="417"/>
+        <location filename="../../desktop/ui/main_window.py" line="427"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="431"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <location filename="../../desktop/ui/main_window.py" line="476"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="467"/>
+        <location filename="../../desktop/ui/main_window.py" line="477"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <location filename="../../desktop/ui/main_window.py" line="478"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="489"/>
+        <location filename="../../desktop/ui/main_window.py" line="499"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="517"/>
+        <location filename="../../desktop/ui/main_window.py" line="527"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="527"/>
+        <location filename="../../desktop/ui/main_window.py" line="537"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="543"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="536"/>
+        <location filename="../../desktop/ui/main_window.py" line="546"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="583"/>
+        <location filename="../../desktop/ui/main_window.py" line="593"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="602"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="596"/>
+        <location filename="../../desktop/ui/main_window.py" line="606"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1778,27 +1800,27 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="415"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="432"/>
         <source>Revert %1</source>
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="417"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="434"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="422"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="439"/>
         <source>Will restore:</source>
         <translation>将恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="429"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="446"/>
         <source>Cannot restore:</source>
         <translation>无法恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="435"/>
+        <location filename="../../desktop/ui/audit_viewer.py" line="452"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
@@ -2045,32 +2067,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="289"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="308"/>
         <source>Unfinished tag batches</source>
         <translation>未完成的标签批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="290"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="309"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="296"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="315"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="305"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="324"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="306"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="325"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="307"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="326"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>

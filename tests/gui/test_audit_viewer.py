@@ -29,6 +29,7 @@ from desktop.store.journal_query import journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
 from desktop.ui.audit_model import BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.batch_progress import BatchProgressPanel
 
 pytestmark = pytest.mark.gui
 
@@ -265,8 +266,15 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     assert f"{len(keys)} relations will be restored; 0 cannot" in dialog.summary.text()
     with qtbot.waitSignal(viewer.reverted, timeout=20000) as done:
         dialog.accept()
-    outcome = done.args[0]
-    assert outcome.result.applied == len(keys)
+    result = done.args[0]
+    assert result.applied == len(keys)
+    progress = viewer.revert_progress       # a real progress bar, with pause and cancel
+    assert progress is not None and progress.isVisible()
+    panel = progress.findChild(BatchProgressPanel)
+    assert panel.bar.value() == panel.bar.maximum() == len(keys)
+    assert panel.state == "done" and "Done." in panel.message.text()
+    limit = viewer.context.workspace.profile.calls_per_minute
+    assert f"{len(keys)} of {limit} calls/min" in panel.counts.text()
     assert f"{len(keys)} restored, 0 failed" in viewer.notice.text()
     given = {(r["userid"], r["external_userid"]) for r in changed
              if (r["action"], r["tag_id"]) == ("tag_add", vip)}

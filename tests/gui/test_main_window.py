@@ -596,3 +596,27 @@ def test_the_row_context_menu_copies_ids_tags_and_opens_the_detail(
     menu.actions()[1].trigger()
     assert window.picker is not None and window.picker.isVisible()
     window.picker.close()
+
+
+def test_the_rows_a_pilot_wrote_can_be_shown_alone(qtbot: Any, window: MainWindow,
+                                                   synced_context: Any, sandbox: Any) -> None:
+    dialog = window.open_retag_dialog()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.group.count() > 0, timeout=15000)
+    dialog.pilot.setValue(5)
+    with qtbot.waitSignal(dialog.previewReady, timeout=15000):
+        dialog.add_chooser.add_tag(sandbox.state.find_tag("客户阶段", "已发货"))
+    with qtbot.waitSignal(dialog.progress.pilotFinished, timeout=20000) as blocker:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    written = blocker.args[0].changes.relation_ids
+    assert len(written) == 5 and dialog.progress.show_button.isVisible()
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        qtbot.mouseClick(dialog.progress.show_button, Qt.MouseButton.LeftButton)
+    shown = set(window.model.relation_ids(range(window.model.rowCount())))
+    assert shown == set(written)
+    assert window.status.counts.text().startswith("5 / ")
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("")
+    assert window.model.rowCount() > 5
+    dialog.progress.cancel()
+    dialog.close()

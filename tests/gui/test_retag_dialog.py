@@ -152,6 +152,12 @@ def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
         qtbot.mouseClick(dialog.progress.continue_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].status == "done"
     assert blocker.args[0].applied == plan.api_calls
+    # the totals line counts the pilot's calls too: one call per relation, pilot and rest
+    totals = dialog.progress.counts.text()
+    assert f"{plan.api_calls} of {plan.api_calls} applied" in totals
+    assert f"{plan.api_calls} API calls" in totals
+    limit = synced_context.workspace.profile.calls_per_minute
+    assert f"{plan.api_calls} of {limit} calls/min" in totals
     final = _sandbox_tags(sandbox, synced_context, ids)
     assert all(shipped in tags for tags in final.values())
     assert not dialog.progress.continue_button.isVisible()
@@ -190,8 +196,11 @@ def test_pause_holds_new_calls_and_cancel_stops_the_run(qtbot: Any, synced_conte
     qtbot.waitUntil(lambda: sandbox.stats.calls(MARK_TAG) >= 10, timeout=WAIT_MS)
     qtbot.mouseClick(dialog.progress.pause_button, Qt.MouseButton.LeftButton)
     assert dialog.progress.state == "paused"
-    qtbot.waitUntil(lambda: "paused" in dialog.progress.counts.text(), timeout=WAIT_MS)
-    assert "calls/min" in dialog.progress.counts.text() and "ETA" in dialog.progress.counts.text()
+    qtbot.waitUntil(lambda: "已暂停" in dialog.progress.counts.text(), timeout=WAIT_MS)
+    counts = dialog.progress.counts.text()      # the UI language's half, the rate vs the limit
+    limit = synced_context.workspace.profile.calls_per_minute
+    assert "已暂停" in counts and f"/{limit} 次/分" in counts and "剩余约" in counts
+    assert "calls/min" not in counts
     assert 0 < dialog.progress.bar.value() < dialog.progress.bar.maximum() == plan.api_calls
     qtbot.wait(200)
     held = sandbox.stats.calls(MARK_TAG)
