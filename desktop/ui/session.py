@@ -63,4 +63,5 @@ class GuiSession(QObject):
         window.languageRequested.connect(self.switch_language)
         self.auto_resume.stateChanged.connect(window.status.set_resume_state)
         window.status.set_resume_state(self.auto_resume.state)
+        window.status.watch_rate_limit(self.workspace.transport().limiter)
         return window

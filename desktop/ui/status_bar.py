@@ -1,19 +1,22 @@
-"""The status bar: profile, last sync, sync progress with a cancel button, batches waiting for
-WeCom to come back, and the counts."""
+"""The status bar: profile, last sync, sync progress with a cancel button, a running 45009
+pause of the corp, batches waiting for WeCom to come back, and the counts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from desktop.services.auto_resume import ResumeState
 from desktop.services.progress import Progress
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
+from desktop.wecom.ratelimit import RateLimiter
+from desktop.wecom.transport import WaitNotice
 
 MESSAGE_MS = 8000
+PAUSE_POLL_MS = 1000
 
 
 class StatusBar(QStatusBar):
@@ -32,6 +35,13 @@ class StatusBar(QStatusBar):
         self.cancel_button.setObjectName("cancelSync")
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.setAutoRaise(True)
+        self.rate_limit = QLabel()
+        self.rate_limit.setObjectName("rateLimitPause")
+        self.rate_limit.hide()
+        self._limiter: RateLimiter | None = None
+        self._pause_timer = QTimer(self)
+        self._pause_timer.setInterval(PAUSE_POLL_MS)
+        self._pause_timer.timeout.connect(self._show_pause)
         self.resume_state = QLabel()
         self.resume_state.setObjectName("autoResume")
         self.resume_state.hide()
@@ -39,6 +49,7 @@ class StatusBar(QStatusBar):
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
+        self.addPermanentWidget(self.rate_limit)
         self.addPermanentWidget(self.resume_state)
         self.addPermanentWidget(self.progress_text)
         self.addPermanentWidget(self.progress)
@@ -57,6 +68,8 @@ class StatusBar(QStatusBar):
             self.set_last_sync(*self._shown["last_sync"])
         if "counts" in self._shown:
             self.set_counts(*self._shown["counts"])
+        if "resume" in self._shown:
+            self.set_resume_state(*self._shown["resume"])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -112,10 +125,24 @@ class StatusBar(QStatusBar):
 
     def set_resume_state(self, state: ResumeState) -> None:
         """Batches waiting for WeCom: the count-down to the next try, the check, the resume."""
+        self._shown["resume"] = (state,)
         text = state.sentence()
         self.resume_state.setText(_half(text))
         self.resume_state.setToolTip(text)
         self.resume_state.setVisible(bool(text))
+
+    def watch_rate_limit(self, limiter: RateLimiter) -> None:
+        """Show the corp's 45009 pause whatever it holds back (a toggle, an undo, a tree
+        edit); during a sync its progress line says it already."""
+        self._limiter = limiter
+        self._pause_timer.start()
+        self._show_pause()
+
+    def _show_pause(self) -> None:
+        left = self._limiter.pause_remaining() if self._limiter is not None else 0.0
+        text = WaitNotice("rate_limit", left, "").sentence() if left > 0 else ""
+        self.rate_limit.setText(_half(text))
+        self.rate_limit.setVisible(bool(text) and not self.progress_text.isVisible())
 
     def message(self, text: str) -> None:
         self.showMessage(text, MESSAGE_MS)

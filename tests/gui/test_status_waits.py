@@ -1,0 +1,56 @@
+"""The status bar says when WeCom's frequency limit holds the corp's calls back: during a
+sync in its progress line, otherwise in a count-down of its own (toggles, undo, tree edits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.progress import Progress
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def session(qtbot: Any, synced_workspace: Any, gui_home: Path) -> Iterator[Any]:
+    from desktop.ui.i18n import Translations
+    from desktop.ui.session import GuiSession
+    from desktop.ui.settings import Settings
+
+    session = GuiSession(synced_workspace, Settings(gui_home), Translations())
+    qtbot.addWidget(session.window)
+    with qtbot.waitSignal(session.window.model.queryFinished, timeout=15000):
+        session.show()
+    try:
+        yield session
+    finally:
+        session.context.cancel_all()
+        session.context.wait_idle()
+        session.handover.stop()
+        session.auto_resume.stop()
+
+
+def test_a_45009_pause_counts_down_in_the_status_bar_until_it_ends(
+    qtbot: Any, session: Any
+) -> None:
+    status = session.window.status
+    assert not status.rate_limit.isVisible()
+    session.workspace.transport().limiter.pause(2.5)  # whoever hit it: a toggle, an undo
+    qtbot.waitUntil(status.rate_limit.isVisible, timeout=3000)
+    assert status.rate_limit.text() in ("已被企业微信频率限制暂停，3 秒后继续",
+                                        "已被企业微信频率限制暂停，2 秒后继续")
+    qtbot.waitUntil(lambda: not status.rate_limit.isVisible(), timeout=5000)
+
+
+def test_a_sync_shows_its_wait_in_front_of_its_progress(session: Any) -> None:
+    status = session.window.status
+    status.sync_started()
+    status.sync_progress(Progress(
+        "relations", 3, 10, "读取客户 3/10 / Reading customers 3/10",
+        "已被企业微信频率限制暂停，42 秒后继续 / paused by WeCom's frequency limit, resuming in 42 s"))
+    assert status.progress_text.text() == "已被企业微信频率限制暂停，42 秒后继续 · 读取客户 3/10"
+    assert status.progress.value() == 3
+    status.sync_idle()
