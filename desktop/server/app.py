@@ -123,7 +123,7 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", "access_token": session, "expires_in": expires_in}
 
     def authenticate(self, query: dict[str, str]) -> Caller:
-        with self.connection() as conn, conn.transaction():
+        with self.connection() as conn:
             return _identity(identity.authenticate, conn, query.get("access_token", ""))
 
     def whoami(self, query: dict[str, str]) -> dict[str, Any]:
@@ -144,7 +144,7 @@ class TeamServer:
         after_id = int(_number(query, "after_id") or 0)
         limit = max(1, min(int(_number(query, "limit") or team_audit.DEFAULT_PAGE),
                            team_audit.MAX_PAGE))
-        with self.connection() as conn, conn.transaction():
+        with self.connection() as conn:
             rows = team_audit.page(conn, wanted, after_id, limit)
         return {"errcode": 0, "errmsg": "ok", "rows": rows,
                 "next_after_id": rows[-1]["id"] if len(rows) == limit else None}

@@ -133,7 +133,7 @@ class Relay:
 
     def _write(self, caller: Caller, request: ApiRequest) -> dict[str, Any]:
         body = dict(request.body or {})
-        with self._connection() as conn, conn.transaction():
+        with self._connection() as conn:
             row = conn.execute(
                 "INSERT INTO outbox (operator, device_id, path, body, status)"
                 " VALUES (%s, %s, %s, %s, 'sending') RETURNING id",

@@ -52,7 +52,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
     log.info("team database %s at schema version %d", describe_target(options.db_url), version)
     pool: psycopg_pool.ConnectionPool = psycopg_pool.ConnectionPool(
         options.db_url, min_size=1, max_size=POOL_SIZE, open=False, timeout=CONNECT_TIMEOUT_S,
-        kwargs={"connect_timeout": CONNECT_TIMEOUT_S}, name="tagdesk",
+        # Autocommit: a lone statement costs one round trip; multi-statement work opens an
+        # explicit transaction (`conn.transaction()`).
+        kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}, name="tagdesk",
         # A connection PostgreSQL dropped (a restart, a failover) is replaced at checkout.
         check=psycopg_pool.ConnectionPool.check_connection,
     )
@@ -90,7 +92,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
 
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP given explicitly: asyncio sets TCP_NODELAY only on sockets that say TCP, and
+    # without it every answer waits ~40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -104,7 +104,8 @@ def test_audit_verify_checks_the_team_journal_on_the_server(
     intact = tagdesk("audit", "verify", "--profile", "team", "--json", env=env)
     assert intact.returncode == 0, intact.stderr
     assert _lines(intact.stdout)[-1] == {"ok": True, "rows_checked": total[0] if total else -1,
-                                         "first_bad_id": None, "problem": ""}
+                                         "first_bad_id": None, "problem": "",
+                                         "problems": []}
     with psycopg.connect(team_server.db_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE team_journal DISABLE TRIGGER team_journal_append_only")
         try:
