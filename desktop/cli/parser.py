@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit_commands,
         batch_commands,
         exclusive_commands,
+        health_commands,
         sheet_commands,
         team_commands,
     )
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     exclusive_commands.register(sub)
     sheet_commands.register(sub)
     audit_commands.register(sub)
+    health_commands.register(sub)
     return parser
 
 

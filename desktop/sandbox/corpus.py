@@ -355,3 +355,28 @@ CHAT_MEMBER_LINES: tuple[str, ...] = (
     "本月签约可以送一年维保",
     "收到，我跟技术同事确认一下",
 )
+
+
+# The tag health report's findings, seeded into every generated corp (generator.py).
+HYGIENE_GROUP_AGE_DAYS = 400
+HYGIENE_STAGE_GROUP = "客户阶段"
+HYGIENE_EXCLUSIVE_PAIR = ("已成交", "无效客户")
+# (tag, share of relations carrying it, only relations older than N days or None)
+HYGIENE_USAGE: tuple[tuple[str, float, int | None], ...] = (
+    ("高意向客户", 0.08, None),
+    ("官网资询", 0.02, None),
+    ("電話諮詢", 0.02, None),
+    (" 老带新 ", 0.02, 200),
+    ("区域/华东/江苏/苏州/工业园区", 0.01, None),
+)
+
+
+HYGIENE_TAG_GROUPS: tuple[TagGroupSpec, ...] = (
+    TagGroupSpec(
+        "历史标签",
+        ("高意向客户", "官网资询", "電話諮詢", " 老带新 ", "区域/华东/江苏/苏州/工业园区",
+         "2023老客户回馈#专场活动邀约名单"),
+        0.0,
+    ),
+    TagGroupSpec("2023春节活动", ("春节礼盒", "春节拜年"), 0.0),
+)

@@ -85,6 +85,7 @@ def generate_corp(conn: sqlite3.Connection, config: SandboxConfig, anchor: int) 
             rng=random.Random(f"customers-{seed}"),
             anchor=anchor,
         )
+        _seed_hygiene_findings(conn, random.Random(f"hygiene-{seed}"), anchor)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -235,6 +236,66 @@ def _generate_corp_tags(
         )
         for index, spec in enumerate(corpus.CORP_TAG_GROUPS)
     ]
+
+
+def _seed_hygiene_findings(conn: sqlite3.Connection, rng: random.Random, anchor: int) -> None:
+    """What a real tag library grows over the years, for the health report to find: a legacy
+    group of near-duplicates (高意向客户, 官网资询, 電話諮詢), risky and deep names, a stale
+    tag, a campaign group nobody uses, and customers whose
+    relations carry both 已成交 and 无效客户 (on one relation, or from two followers).
+    Drawn from its own RNG after everything else, so the rest of the corp stays as it was."""
+    created = anchor - corpus.HYGIENE_GROUP_AGE_DAYS * DAY
+    keys: dict[str, int] = {}
+    for offset, spec in enumerate(corpus.HYGIENE_TAG_GROUPS):
+        group = _insert_tag_group(conn, rng, spec, order=offset + 1,
+                                  create_time=created + offset * DAY, strategy_id=None)
+        keys.update(zip(spec.tags, group.keys, strict=True))
+    relations = [
+        (rid, external_userid, createtime) for rid, external_userid, createtime in conn.execute(
+            "SELECT id, external_userid, createtime FROM relation ORDER BY id")
+    ]
+    if not relations:
+        return
+    links: list[tuple[int, int]] = []
+    for name, share, max_age_days in corpus.HYGIENE_USAGE:
+        pool = [rid for rid, _, createtime in relations
+                if max_age_days is None or createtime < anchor - max_age_days * DAY]
+        count = max(1, int(len(relations) * share))
+        links.extend((rid, keys[name]) for rid in rng.sample(pool, min(count, len(pool))))
+    conn.executemany("INSERT OR IGNORE INTO relation_tag VALUES (?, ?)", links)
+    _seed_exclusive_conflicts(conn, rng, relations)
+
+
+def _seed_exclusive_conflicts(
+    conn: sqlite3.Connection, rng: random.Random, relations: list[tuple[int, str, int]]
+) -> None:
+    won, lost = (
+        conn.execute(
+            "SELECT t.key FROM tag t JOIN tag_group g ON g.key = t.group_key"
+            " WHERE g.name = ? AND t.name = ?", (corpus.HYGIENE_STAGE_GROUP, name),
+        ).fetchone()
+        for name in corpus.HYGIENE_EXCLUSIVE_PAIR
+    )
+    if won is None or lost is None:
+        return
+    by_customer: dict[str, list[int]] = {}
+    for rid, external_userid, _ in relations:
+        by_customer.setdefault(external_userid, []).append(rid)
+    shared = sorted(c for c, rids in by_customer.items() if len(rids) > 1)
+    both = rng.sample([rid for rid, _, _ in relations], min(2, len(relations)))
+    split = rng.sample(shared, min(3, len(shared)))
+    stage_tags = [key for (key,) in conn.execute(
+        "SELECT t.key FROM tag t JOIN tag_group g ON g.key = t.group_key WHERE g.name = ?",
+        (corpus.HYGIENE_STAGE_GROUP,))]
+    marks = ",".join("?" * len(stage_tags))
+    touched = both + [rid for customer in split for rid in by_customer[customer][:2]]
+    conn.executemany(f"DELETE FROM relation_tag WHERE relation_id = ? AND tag_key IN ({marks})",
+                     [(rid, *stage_tags) for rid in touched])
+    links = [(rid, key) for rid in both for key in (won[0], lost[0])]
+    for customer in split:
+        first, second = by_customer[customer][:2]
+        links += [(first, won[0]), (second, lost[0])]
+    conn.executemany("INSERT OR IGNORE INTO relation_tag VALUES (?, ?)", links)
 
 
 def _generate_strategies(

@@ -183,12 +183,12 @@ def test_deleting_a_group_removes_its_tags_from_customers(
 
 
 def test_the_corp_tag_cap_is_enforced(tmp_path: Path) -> None:
-    with running_sandbox(tmp_path, corp_tag_cap=88) as server, WeComHttp(server) as api:
+    with running_sandbox(tmp_path, corp_tag_cap=96) as server, WeComHttp(server) as api:
         api.login()
-        assert server.state.counts()["tags"] == 86
+        assert server.state.counts()["tags"] == 94
         api.ok(ADD, {"group_name": "上限", "tag": [{"name": "一"}, {"name": "二"}]})
         answer = api.post(ADD, {"group_name": "上限", "tag": [{"name": "三"}]})
-        assert answer["errcode"] == 40058 and "88" in answer["errmsg"]
+        assert answer["errcode"] == 40058 and "96" in answer["errmsg"]
 
 
 def test_rule_groups_and_their_tags(api: WeComHttp, sandbox: SandboxServer) -> None:
