@@ -42,6 +42,7 @@ from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
+from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.reports import ReportsWindow
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._dialogs: list[QWidget] = []
         self._audit_viewer: AuditViewer | None = None
         self._reports: ReportsWindow | None = None
+        self._health: HealthWindow | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -229,6 +231,17 @@ class MainWindow(QMainWindow):
                                     " filter to see everything again.", "", len(relation_ids)))
         self.raise_()
         self.activateWindow()
+
+    def open_health(self) -> HealthWindow:
+        """The tag health window: one per main window, brought to the front when already open."""
+        if self._health is None:
+            self._health = HealthWindow(self.context, self)
+            self._health.filterRequested.connect(self.filter_bar.set_filter)
+            self._health.tagRequested.connect(
+                lambda tag_id: self.tag_tree.select_key(f"tag:{tag_id}"))
+            _make_tool_window(self._health)
+        _present(self._health)
+        return self._health
 
     def show_customer(self, external_userid: str) -> None:
         """Filter the table down to one customer (every follow relation of it)."""
@@ -420,7 +433,8 @@ class MainWindow(QMainWindow):
         tags_menu = menus.addMenu("")
         self._translated(tags_menu, lambda: self.tr("&Tags"))
         tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
-                              exclusive_action])
+                              exclusive_action, self._action(self.tr("Tag health…"),
+                                                             self.open_health)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -33,6 +33,7 @@ from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
+from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.style import accent
 from desktop.ui.tag_dialogs import (
     AbbreviationDialog,
@@ -258,6 +259,13 @@ class TagTreeView(QWidget):
             on_error=self._show_error,
         )
 
+    def migrate_current(self) -> MigrateDialog | None:
+        node = self.current_node()
+        if node is None or node.tag is None or node.section is TagKind.PERSONAL:
+            return None
+        dialog: MigrateDialog = self._open(MigrateDialog(self.context, [node.tag.id], "", self))
+        return dialog
+
     def toggle_pin(self) -> None:
         node = self.current_node()
         if node is None or node.tag is None or node.section is TagKind.PERSONAL:
@@ -333,6 +341,7 @@ class TagTreeView(QWidget):
         self.pin_action = action(self.toggle_pin, "Ctrl+P")
         self.delete_action = action(self.delete_current,
                                     QKeySequence(QKeySequence.StandardKey.Delete))
+        self.migrate_action = action(self.tr("Migrate to another tag…"), self.migrate_current)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self.apply_search)
@@ -382,7 +391,8 @@ class TagTreeView(QWidget):
         self._update_actions(node)
         menu = QMenu(self)
         for item in (self.new_tag_action, self.new_group_action, None, self.rename_action,
-                     self.abbreviation_action, self.pin_action, None, self.delete_action):
+                     self.abbreviation_action, self.pin_action, None, self.migrate_action,
+                     self.delete_action):
             if item is None:
                 menu.addSeparator()
             else:
@@ -398,6 +408,7 @@ class TagTreeView(QWidget):
         settable = is_tag and node is not None and node.section is not TagKind.PERSONAL
         self.abbreviation_action.setEnabled(settable)
         self.pin_action.setEnabled(settable)
+        self.migrate_action.setEnabled(settable)
         if settable and node is not None and node.tag is not None:
             pinned = node.tag.id in self.model.service.pins(self.context.operator)
             self.pin_action.setText(self.tr("Unpin from favourites") if pinned

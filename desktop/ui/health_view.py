@@ -1,0 +1,274 @@
+"""The tag health window: every finding of `services.health` in a table, with fix actions.
+
+Findings load on a worker thread and reload after every write or sync. Selected rows can be
+exported (the whole report, to xlsx through the formula-safe writer), turned into a filter of
+the customer table ("filter to these customers"), shown in the tag tree ("select these tags"),
+or migrated: the migration wizard opens with the selected tags, the most used one as target.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.filter import quote
+from desktop.domain.hygiene import (
+    DEFAULT_CORP_TAG_CAP,
+    DEFAULT_GROUP_TAG_CAP,
+    DEFAULT_ZOMBIE_DAYS,
+    HygieneSettings,
+)
+from desktop.services import health
+from desktop.services.changes import ChangeSet
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import is_english
+from desktop.ui.migrate_wizard import MigrateDialog, error_text
+
+REDRAW_DELAY_MS = 500
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class HealthModel(QAbstractTableModel):
+    """Findings as rows: category, finding, tags, relations."""
+
+    CATEGORY, FINDING, TAGS, RELATIONS = range(4)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: health.Health | None = None
+        self.findings: list[health.Finding] = []
+
+    def set_report(self, report: health.Health) -> None:
+        self.beginResetModel()
+        self.report = report
+        self.findings = report.findings()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.findings)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Kind"), self.tr("Finding"), self.tr("Tags"),
+                self.tr("Relations"))[section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.report is None:
+            return None
+        finding = self.findings[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.CATEGORY:
+                return self._category(finding.category)
+            if column == self.FINDING:
+                return finding.en if is_english() else finding.zh
+            if column == self.TAGS:
+                return "、".join(self.report.tags[t].label for t in finding.tag_ids
+                                 if t in self.report.tags)
+            return f"{finding.relations:,}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.RELATIONS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.FINDING:
+            return finding.en if is_english() else finding.zh
+        return None
+
+    def _category(self, key: str) -> str:
+        return {
+            "duplicate": self.tr("Duplicate"), "conflict_relation": self.tr("Exclusive conflict"),
+            "conflict_cross_follower": self.tr("Followers disagree"),
+            "zombie": self.tr("Zombie"), "risky_name": self.tr("Risky name"),
+            "deep_path": self.tr("Too deep"), "personal_duplicate": self.tr("Personal duplicate"),
+            "empty_group": self.tr("Empty group"), "group_near_cap": self.tr("Group near cap"),
+        }.get(key, key)
+
+
+class HealthWindow(QWidget):
+    """The report with its actions; `loaded` after each (re)load."""
+
+    loaded = Signal()
+    failed = Signal(object)
+    filterRequested = Signal(str)       # a filter expression for the customer table
+    tagRequested = Signal(str)          # a tag id to show in the tree
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("Tag health"))
+        self.context = context
+        self.model = HealthModel(self)
+        self.wizard: MigrateDialog | None = None
+        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
+        self._redraw.timeout.connect(self.refresh)
+        self._build()
+        context.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.zombie_days = QSpinBox(minimum=1, maximum=3650, value=DEFAULT_ZOMBIE_DAYS)
+        self.corp_cap = QSpinBox(minimum=1, maximum=100_000, value=DEFAULT_CORP_TAG_CAP)
+        self.group_cap = QSpinBox(minimum=1, maximum=10_000, value=DEFAULT_GROUP_TAG_CAP)
+        for box in (self.zombie_days, self.corp_cap, self.group_cap):
+            box.editingFinished.connect(self.refresh)
+        settings = QHBoxLayout()
+        for text, box in ((self.tr("Zombie after (days)"), self.zombie_days),
+                          (self.tr("Corp tag cap"), self.corp_cap),
+                          (self.tr("Tags per group"), self.group_cap)):
+            settings.addWidget(QLabel(text))
+            settings.addWidget(box)
+        settings.addStretch(1)
+        self.capacity = QLabel()
+        self.capacity.setObjectName("healthCapacity")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(HealthModel.FINDING, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(HealthModel.TAGS, 260)
+        self.table.verticalHeader().setVisible(False)
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.filter_button = QPushButton(self.tr("Filter to these customers"))
+        self.select_button = QPushButton(self.tr("Select these tags"))
+        self.migrate_button = QPushButton(self.tr("Migrate…"))
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.filter_button, self.select_button, self.migrate_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(settings)
+        layout.addWidget(self.capacity)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notice)
+        layout.addLayout(buttons)
+        self.export_button.clicked.connect(self._ask_export)
+        self.filter_button.clicked.connect(self.filter_selected)
+        self.select_button.clicked.connect(self.select_tags)
+        self.migrate_button.clicked.connect(self.migrate_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.failed.connect(lambda exc: self.notice.setText(error_text(exc)))
+        self._update_buttons()
+        self.resize(1000, 620)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def settings(self) -> HygieneSettings:
+        return HygieneSettings(zombie_days=self.zombie_days.value(),
+                               corp_tag_cap=self.corp_cap.value(),
+                               group_tag_cap=self.group_cap.value())
+
+    def refresh(self) -> None:
+        cache, settings = self.context.cache, self.settings()
+        self.notice.setText(self.tr("Checking the tag library…"))
+        self.context.run_task(lambda _p, _c: health.gather(cache, settings), name="tag health",
+                              on_result=self._show, on_error=self.failed.emit)
+
+    def _show(self, report: health.Health) -> None:
+        self.model.set_report(report)
+        zh, en = report.capacity_line()
+        self.capacity.setText(en if is_english() else zh)
+        self.notice.setText(self.tr("%1 findings.").replace("%1", str(len(self.model.findings))))
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.tags_changed or changes.full_reload or changes.relation_ids \
+                or changes.prefs_changed:
+            self._redraw.start()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def selected(self) -> list[health.Finding]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.findings[row] for row in rows]
+
+    def filter_expression(self) -> str:
+        """Customers of the selected conflicts, or relations carrying the selected tags."""
+        report, found = self.model.report, self.selected()
+        if report is None:
+            return ""
+        customers = dict.fromkeys(c for f in found for c in f.external_userids)
+        if customers:
+            return " | ".join(f"text:{quote(c)}" for c in customers)
+        tags = dict.fromkeys(t for f in found for t in f.tag_ids if t in report.tags)
+        return " | ".join(f"{quote(report.tags[t].group_name)}:{quote(report.tags[t].name)}"
+                          for t in tags)
+
+    def filter_selected(self) -> None:
+        expression = self.filter_expression()
+        if expression:
+            self.filterRequested.emit(expression)
+
+    def select_tags(self) -> None:
+        tags = [t for f in self.selected() for t in f.tag_ids]
+        if tags:
+            self.tagRequested.emit(tags[0])
+
+    def migrate_selected(self) -> MigrateDialog | None:
+        """The wizard on the selected tags: the most used becomes the target."""
+        report = self.model.report
+        tags = list(dict.fromkeys(t for f in self.selected() for t in f.tag_ids))
+        if report is None or not tags:
+            return None
+        tags.sort(key=lambda t: -report.tags[t].relations if t in report.tags else 0)
+        target = report.tags[tags[0]].label if len(tags) > 1 and tags[0] in report.tags else ""
+        sources = tags[1:] if target else tags
+        self.wizard = MigrateDialog(self.context, sources, target, self)
+        self.wizard.show()
+        return self.wizard
+
+    def export_to(self, path: Path) -> None:
+        report, english = self.model.report, is_english()
+        if report is None:
+            return
+        self.context.run_task(
+            lambda _p, _c: health.export(report, path, english=english), name="health export",
+            on_result=lambda rows: self.notice.setText(
+                self.tr("Exported %1 findings to %2.").replace("%1", str(rows))
+                .replace("%2", str(path))),
+            on_error=self.failed.emit)
+
+    def _ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export the health report"),
+                                              "tag-health.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
+        if name:
+            self.export_to(Path(name))
+
+    def _update_buttons(self) -> None:
+        chosen = bool(self.table.selectionModel().selectedRows())
+        has_tags = any(f.tag_ids for f in self.selected()) if chosen else False
+        self.filter_button.setEnabled(chosen)
+        self.select_button.setEnabled(has_tags)
+        self.migrate_button.setEnabled(has_tags)
+        self.export_button.setEnabled(self.model.report is not None)

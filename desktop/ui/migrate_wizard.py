@@ -1,0 +1,197 @@
+"""The migration wizard: sources and target, a preview with calls and ETA, then the run.
+
+The preview is `MigrationService.plan` on a worker thread, redone as the fields change. Run
+does the tag-library step (rename, or create the target) on the writer thread, then runs the
+moves as one batch in the usual batch progress panel (pause, cancel, retry failed), and
+deletes the sources afterwards when asked and every move landed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import UserError
+from desktop.domain.migration_plan import MigrationPlan, Strategy
+from desktop.domain.retag_plan import format_duration
+from desktop.services.changes import ChangeSet
+from desktop.services.migration import MigrationService, Started
+from desktop.services.tag_admin import TagAdminError
+from desktop.services.tagging import BatchResult
+from desktop.ui.batch_progress import BatchProgressPanel, message_for
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import is_english
+
+PREVIEW_DELAY_MS = 300
+
+
+def error_text(exc: BaseException) -> str:
+    """The sentence of an expected failure in the UI language."""
+    if isinstance(exc, UserError):
+        return exc.text(is_english())
+    if isinstance(exc, TagAdminError):
+        return exc.en if is_english() else exc.zh
+    return message_for(exc)
+
+
+class MigrateDialog(QDialog):
+    """`migrated(ChangeSet)` when the migration is over (sources deleted if asked)."""
+
+    previewed = Signal(object)     # MigrationPlan, or None when it could not be planned
+    migrated = Signal(object)
+
+    def __init__(self, context: AppContext, source_ids: Sequence[str], target: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Migrate tags"))
+        self.context = context
+        self.service = MigrationService(context.workspace)
+        self.plan: MigrationPlan | None = None
+        self.started: Started | None = None
+        self.batch_result: BatchResult | None = None
+        labels = context.tagging.tag_labels()
+        self.sources = QLineEdit("、".join(labels.get(t, t) for t in source_ids))
+        self.sources.setPlaceholderText(self.tr("source tags, separated by 、 or commas"))
+        self.target = QLineEdit(target)
+        self.target.setPlaceholderText(self.tr("an existing tag, or a new name (group:name)"))
+        self.delete_source = QCheckBox(self.tr("Delete the sources once every customer is moved"))
+        self.preview_text = QLabel()
+        self.preview_text.setWordWrap(True)
+        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button.setEnabled(False)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.panel = BatchProgressPanel(context, self)
+        self.panel.setVisible(False)
+        intro = QLabel(self.tr(
+            "Moves every customer of the sources onto the target. A single source going into"
+            " a new name in its group is renamed: one call, whatever the number of customers."
+            " Otherwise each relation gets one call, as one batch you can undo."))
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("From"), self.sources)
+        form.addRow(self.tr("To"), self.target)
+        form.addRow(self.delete_source)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_text)
+        layout.addWidget(self.panel)
+        layout.addLayout(buttons)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.preview)
+        for edit in (self.sources, self.target):
+            edit.textChanged.connect(lambda _text: self._preview_timer.start())
+        self.delete_source.toggled.connect(lambda _on: self._preview_timer.start())
+        self.run_button.clicked.connect(self.run)
+        self.close_button.clicked.connect(self.close)
+        self.panel.batchFinished.connect(self._batch_finished)
+        self.resize(620, 360)
+        self.preview()
+
+    # -- preview -------------------------------------------------------------------------
+
+    def preview(self) -> None:
+        sources = [s.strip() for s in self.sources.text().replace("，", ",").replace("、", ",")
+                   .split(",") if s.strip()]
+        target, delete = self.target.text().strip(), self.delete_source.isChecked()
+        self.run_button.setEnabled(False)
+        if not sources or not target:
+            self.preview_text.setText(self.tr("Name the sources and the target."))
+            return
+        self.context.run_task(
+            lambda _p, _c: self.service.plan(sources, target, delete_source=delete),
+            name="migration preview", on_result=self._show_plan, on_error=self._plan_failed)
+
+    def _show_plan(self, plan: MigrationPlan) -> None:
+        self.plan = plan
+        eta = format_duration(self.service.estimate_seconds(plan))
+        if plan.strategy is Strategy.RENAME:
+            text = self.tr("Rename: one call moves all %1 relations.").replace(
+                "%1", f"{plan.relations:,}")
+        else:
+            text = (self.tr("Relabel: %1 relations carry a source; %2 calls (%3 already carry"
+                            " the target).")
+                    .replace("%1", f"{plan.relations:,}")
+                    .replace("%2", f"{plan.relabel.api_calls:,}")
+                    .replace("%3", f"{plan.already_on_target:,}"))
+            if plan.create_target:
+                text += " " + self.tr("The target is created first.")
+            if plan.delete_source:
+                text += " " + self.tr("The sources are deleted at the end.")
+        text += " " + self.tr("%1 API calls in all, about %2.").replace(
+            "%1", f"{plan.api_calls:,}").replace("%2", eta)
+        self.preview_text.setText(text)
+        self.run_button.setEnabled(True)
+        self.previewed.emit(plan)
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        self.plan = None
+        self.preview_text.setText(error_text(exc))
+        self.previewed.emit(None)
+
+    # -- run -----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        for widget in (self.run_button, self.sources, self.target, self.delete_source):
+            widget.setEnabled(False)
+        self.context.run_task(lambda _p, _c: self.service.start(plan), name="migration",
+                              writer=True, on_result=self._started, on_error=self._failed)
+
+    def _started(self, started: Started) -> None:
+        self.started = started
+        self.context.publish(started.changes)
+        if started.batch_id:
+            self.panel.setVisible(True)
+            self.panel.start(started.batch_id)
+        else:
+            self._finish(None)
+
+    def _batch_finished(self, result: BatchResult) -> None:
+        self._finish(result)
+
+    def _finish(self, result: BatchResult | None) -> None:
+        self.batch_result = result
+        started = self.started
+        if started is None:
+            return
+        self.context.run_task(lambda _p, _c: self.service.finish(started, result),
+                              name="migration finish", writer=True, on_result=self._done,
+                              on_error=self._failed)
+
+    def _done(self, changes: ChangeSet) -> None:
+        assert self.started is not None
+        merged = self.started.changes.merge(changes)
+        if changes.tags_changed:
+            self.context.publish(changes)
+        result = self.batch_result
+        if result is not None and (result.failed or result.pending or result.stop_reason):
+            self.preview_text.setText(self.tr(
+                "Not every customer was moved, so the sources were kept; retry or continue the"
+                " batch, then migrate again."))
+        else:
+            self.preview_text.setText(self.tr("Migration finished."))
+        self.migrated.emit(merged)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.preview_text.setText(error_text(exc))
+        for widget in (self.sources, self.target, self.delete_source):
+            widget.setEnabled(True)

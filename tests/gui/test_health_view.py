@@ -1,0 +1,128 @@
+"""The tag health window: findings in a table, filter / select / export, and the migrate wizard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QItemSelectionModel
+
+from desktop.domain.migration_plan import Strategy
+from desktop.ui.health_view import HealthModel, HealthWindow
+from desktop.ui.migrate_wizard import MigrateDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def context(synced_context: Any, sandbox: Any) -> Any:
+    won = sandbox.state.find_tag("客户阶段", "已成交")
+    lost = sandbox.state.find_tag("客户阶段", "无效客户")
+    with synced_context.cache.write() as conn:
+        conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
+                     ("成交状态", json.dumps([won, lost])))
+    return synced_context
+
+
+@pytest.fixture
+def window(qtbot: Any, context: Any) -> Any:
+    view = HealthWindow(context)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    yield view
+    context.wait_idle()
+
+
+def _row(window: HealthWindow, category: str, name: str) -> int:
+    model = window.model
+    for row, finding in enumerate(model.findings):
+        tags = model.data(model.index(row, HealthModel.TAGS))
+        if finding.category == category and name in tags:
+            return row
+    raise AssertionError(f"no {category} finding naming {name}")
+
+
+def _select(window: HealthWindow, row: int) -> None:
+    flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+             | QItemSelectionModel.SelectionFlag.Rows)
+    window.table.selectionModel().select(window.model.index(row, 0), flags)
+
+
+def test_the_seeded_findings_show_with_relation_counts(window: HealthWindow) -> None:
+    model = window.model
+    row = _row(window, "duplicate", "電話諮詢")
+    assert model.data(model.index(row, HealthModel.CATEGORY)) == "Duplicate"
+    assert "客户来源:电话咨询" in model.data(model.index(row, HealthModel.TAGS))
+    assert int(model.data(model.index(row, HealthModel.RELATIONS)).replace(",", "")) > 0
+    for category, name in (("zombie", "春节礼盒"), ("empty_group", "春节拜年"),
+                           ("deep_path", "工业园区"), ("risky_name", "专场活动")):
+        _row(window, category, name)
+    assert {"conflict_relation", "conflict_cross_follower"} <= {
+        f.category for f in model.findings}
+    assert "/3000" in window.capacity.text()
+
+
+def test_filter_to_the_customers_of_a_conflict_and_select_a_tag(
+    qtbot: Any, window: HealthWindow, sandbox: Any
+) -> None:
+    row = next(i for i, f in enumerate(window.model.findings)
+               if f.category == "conflict_cross_follower")
+    _select(window, row)
+    customer = window.model.findings[row].external_userids[0]
+    with qtbot.waitSignal(window.filterRequested) as asked:
+        window.filter_button.click()
+    assert asked.args == [f"text:{customer}"]
+    _select(window, _row(window, "zombie", "春节礼盒"))
+    assert window.filter_expression() == "2023春节活动:春节礼盒"
+    with qtbot.waitSignal(window.tagRequested) as shown:
+        window.select_button.click()
+    assert shown.args == [sandbox.state.find_tag("2023春节活动", "春节礼盒")]
+
+
+def test_export_writes_every_finding(qtbot: Any, window: HealthWindow, tmp_path: Path) -> None:
+    path = tmp_path / "health.xlsx"
+    window.export_to(path)
+    qtbot.waitUntil(lambda: "Exported" in window.notice.text(), timeout=10000)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert len(rows) == len(window.model.findings) + 1
+
+
+def test_migrating_a_duplicate_merges_it_and_the_report_follows(
+    qtbot: Any, window: HealthWindow, sandbox: Any
+) -> None:
+    source = sandbox.state.find_tag("历史标签", "高意向客户")
+    target = sandbox.state.find_tag("意向程度", "高意向")
+    carriers = {key for key in sandbox.state.relations()
+                if source in sandbox.state.relation_tag_ids(*key)}
+    _select(window, _row(window, "duplicate", "高意向客户"))
+    wizard = window.migrate_selected()
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    assert wizard.target.text() == "意向程度:高意向"
+    assert wizard.sources.text() == "历史标签:高意向客户"
+    wizard.delete_source.setChecked(True)
+    qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.delete_source
+                    and wizard.run_button.isEnabled(), timeout=10000)
+    plan = wizard.plan
+    assert plan is not None and plan.strategy is Strategy.RELABEL
+    assert "API calls in all" in wizard.preview_text.text()
+    with qtbot.waitSignal(wizard.migrated, timeout=30000):
+        wizard.run_button.click()
+    assert sandbox.state.find_tag("历史标签", "高意向客户") is None
+    assert all(target in sandbox.state.relation_tag_ids(*key) for key in carriers)
+    qtbot.waitUntil(lambda: not any(
+        "高意向客户" in window.model.data(window.model.index(r, HealthModel.TAGS))
+        for r in range(window.model.rowCount())), timeout=10000)
+
+
+def test_the_wizard_refuses_a_tag_into_itself(qtbot: Any, context: Any, sandbox: Any) -> None:
+    hot = sandbox.state.find_tag("意向程度", "高意向")
+    wizard = MigrateDialog(context, [hot], "意向程度:高意向")
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: "迁移到它自己" in wizard.preview_text.text(), timeout=10000)
+    assert not wizard.run_button.isEnabled()
+    context.wait_idle()
