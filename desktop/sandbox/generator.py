@@ -246,8 +246,10 @@ def _seed_hygiene_findings(conn: sqlite3.Connection, rng: random.Random, anchor:
     Drawn from its own RNG after everything else, so the rest of the corp stays as it was."""
     created = anchor - corpus.HYGIENE_GROUP_AGE_DAYS * DAY
     keys: dict[str, int] = {}
+    count = len(corpus.HYGIENE_TAG_GROUPS)
     for offset, spec in enumerate(corpus.HYGIENE_TAG_GROUPS):
-        group = _insert_tag_group(conn, rng, spec, order=offset + 1,
+        # below the other groups (10 and up), with gaps so one move stays one edit
+        group = _insert_tag_group(conn, rng, spec, order=(count - offset) * 3,
                                   create_time=created + offset * DAY, strategy_id=None)
         keys.update(zip(spec.tags, group.keys, strict=True))
     relations = [
