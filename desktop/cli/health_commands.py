@@ -87,7 +87,6 @@ def health_command(args: argparse.Namespace) -> int:
 
 
 def migrate_command(args: argparse.Namespace) -> int:
-    from desktop.domain.migration_plan import MigrationError
     from desktop.services.migration import MigrationService
 
     sources = [name.strip() for name in args.sources.replace("，", ",").split(",") if name.strip()]
@@ -96,10 +95,7 @@ def migrate_command(args: argparse.Namespace) -> int:
     out = _human(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = MigrationService(ws, group_cap=args.group_cap)
-        try:
-            plan = service.plan(sources, args.target, delete_source=args.delete_source)
-        except MigrationError as exc:
-            raise UsageError(str(exc)) from None
+        plan = service.plan(sources, args.target, delete_source=args.delete_source)
         _print_plan(service, plan, out)
         if args.dry_run:
             emit_json({**_plan_summary(plan), "dry_run": True})

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +41,7 @@ from desktop.domain.hygiene import (
 from desktop.services import health
 from desktop.services.changes import ChangeSet
 from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.migrate_wizard import MigrateDialog, error_text
 
@@ -191,8 +191,9 @@ class HealthWindow(QWidget):
     def refresh(self) -> None:
         cache, settings = self.context.cache, self.settings()
         self.notice.setText(self.tr("Checking the tag library…"))
-        self.context.run_task(lambda _p, _c: health.gather(cache, settings), name="tag health",
-                              on_result=self._show, on_error=self.failed.emit)
+        self.context.run_task(lambda _p, _c: health.gather(cache, settings), owner=self,
+                              name="tag health", on_result=self._show,
+                              on_error=self.failed.emit)
 
     def _show(self, report: health.Health) -> None:
         self.model.set_report(report)
@@ -253,17 +254,18 @@ class HealthWindow(QWidget):
         if report is None:
             return
         self.context.run_task(
-            lambda _p, _c: health.export(report, path, english=english), name="health export",
+            lambda _p, _c: health.export(report, path, english=english), owner=self,
+            name="health export",
             on_result=lambda rows: self.notice.setText(
                 self.tr("Exported %1 findings to %2.").replace("%1", str(rows))
                 .replace("%2", str(path))),
             on_error=self.failed.emit)
 
     def _ask_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export the health report"),
-                                              "tag-health.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
-        if name:
-            self.export_to(Path(name))
+        path = ask_path(self, self.tr("Export the health report"), "Excel (*.xlsx);;CSV (*.csv)",
+                        save=True, suggested="tag-health.xlsx")
+        if path is not None:
+            self.export_to(path)
 
     def _update_buttons(self) -> None:
         chosen = bool(self.table.selectionModel().selectedRows())

@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
         tags_menu = menus.addMenu("")
         self._translated(tags_menu, lambda: self.tr("&Tags"))
         tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
-                              exclusive_action, self._action(self.tr("Tag health…"),
+                              exclusive_action, self._action(lambda: self.tr("Tag health…"),
                                                              self.open_health)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)

@@ -115,7 +115,7 @@ class MigrateDialog(QDialog):
             self.preview_text.setText(self.tr("Name the sources and the target."))
             return
         self.context.run_task(
-            lambda _p, _c: self.service.plan(sources, target, delete_source=delete),
+            lambda _p, _c: self.service.plan(sources, target, delete_source=delete), owner=self,
             name="migration preview", on_result=self._show_plan, on_error=self._plan_failed)
 
     def _show_plan(self, plan: MigrationPlan) -> None:
@@ -153,8 +153,9 @@ class MigrateDialog(QDialog):
             return
         for widget in (self.run_button, self.sources, self.target, self.delete_source):
             widget.setEnabled(False)
-        self.context.run_task(lambda _p, _c: self.service.start(plan), name="migration",
-                              writer=True, on_result=self._started, on_error=self._failed)
+        self.context.run_task(lambda _p, _c: self.service.start(plan), owner=self,
+                              name="migration", writer=True, on_result=self._started,
+                              on_error=self._failed)
 
     def _started(self, started: Started) -> None:
         self.started = started
@@ -173,7 +174,7 @@ class MigrateDialog(QDialog):
         started = self.started
         if started is None:
             return
-        self.context.run_task(lambda _p, _c: self.service.finish(started, result),
+        self.context.run_task(lambda _p, _c: self.service.finish(started, result), owner=self,
                               name="migration finish", writer=True, on_result=self._done,
                               on_error=self._failed)
 

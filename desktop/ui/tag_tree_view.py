@@ -100,6 +100,7 @@ class TagTreeView(QWidget):
             self.abbreviation_action: self.tr("Abbreviation…"),
             self.pin_action: self.tr("Pin to favourites"),
             self.delete_action: self.tr("Delete…"),
+            self.migrate_action: self.tr("Migrate to another tag…"),
         }
         for action, text in texts.items():
             action.setText(text)
@@ -341,7 +342,7 @@ class TagTreeView(QWidget):
         self.pin_action = action(self.toggle_pin, "Ctrl+P")
         self.delete_action = action(self.delete_current,
                                     QKeySequence(QKeySequence.StandardKey.Delete))
-        self.migrate_action = action(self.tr("Migrate to another tag…"), self.migrate_current)
+        self.migrate_action = action(self.migrate_current)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self.apply_search)

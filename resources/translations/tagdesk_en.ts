@@ -1054,6 +1054,137 @@
     </message>
 </context>
 <context>
+    <name>HealthModel</name>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Finding</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="79"/>
+        <source>Relations</source>
+        <translation>Relations</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="103"/>
+        <source>Duplicate</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="103"/>
+        <source>Exclusive conflict</source>
+        <translation>Exclusive conflict</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="104"/>
+        <source>Followers disagree</source>
+        <translation>Followers disagree</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="105"/>
+        <source>Zombie</source>
+        <translation>Zombie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="105"/>
+        <source>Risky name</source>
+        <translation>Risky name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="106"/>
+        <source>Too deep</source>
+        <translation>Too deep</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="106"/>
+        <source>Personal duplicate</source>
+        <translation>Personal duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="107"/>
+        <source>Empty group</source>
+        <translation>Empty group</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="107"/>
+        <source>Group near cap</source>
+        <translation>Group near cap</translation>
+    </message>
+</context>
+<context>
+    <name>HealthWindow</name>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="122"/>
+        <source>Tag health</source>
+        <translation>Tag health</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="141"/>
+        <source>Zombie after (days)</source>
+        <translation>Zombie after (days)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="142"/>
+        <source>Corp tag cap</source>
+        <translation>Corp tag cap</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="143"/>
+        <source>Tags per group</source>
+        <translation>Tags per group</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="158"/>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="159"/>
+        <source>Filter to these customers</source>
+        <translation>Filter to these customers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="160"/>
+        <source>Select these tags</source>
+        <translation>Select these tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="161"/>
+        <source>Migrate…</source>
+        <translation>Migrate…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="193"/>
+        <source>Checking the tag library…</source>
+        <translation>Checking the tag library…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="202"/>
+        <source>%1 findings.</source>
+        <translation>%1 findings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="260"/>
+        <source>Exported %1 findings to %2.</source>
+        <translation>Exported %1 findings to %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="265"/>
+        <source>Export the health report</source>
+        <translation>Export the health report</translation>
+    </message>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
         <location filename="../../desktop/ui/import_wizard.py" line="109"/>
@@ -1184,105 +1315,105 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="155"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="255"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="266"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
-        <location filename="../../desktop/ui/main_window.py" line="516"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="530"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="336"/>
+        <location filename="../../desktop/ui/main_window.py" line="349"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
-        <location filename="../../desktop/ui/main_window.py" line="574"/>
+        <location filename="../../desktop/ui/main_window.py" line="353"/>
+        <location filename="../../desktop/ui/main_window.py" line="588"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="343"/>
-        <location filename="../../desktop/ui/main_window.py" line="578"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
             <numerusform>Showing the %n relation the batch wrote; change the filter to see everything again.</numerusform>
@@ -1290,7 +1421,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>Remove %1 from %n customer</numerusform>
@@ -1298,7 +1429,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>Removed %1 from %n customer</numerusform>
@@ -1306,7 +1437,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>Add %1 to %n customer</numerusform>
@@ -1314,7 +1445,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>Added %1 to %n customer</numerusform>
@@ -1322,119 +1453,124 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="378"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="370"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="606"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
-        <location filename="../../desktop/ui/main_window.py" line="601"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="615"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="407"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="399"/>
+        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
+        <location filename="../../desktop/ui/main_window.py" line="425"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="427"/>
+        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <source>Tag health…</source>
+        <translation>Tag health…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="431"/>
+        <location filename="../../desktop/ui/main_window.py" line="445"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="476"/>
+        <location filename="../../desktop/ui/main_window.py" line="490"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="477"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="478"/>
+        <location filename="../../desktop/ui/main_window.py" line="492"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="499"/>
+        <location filename="../../desktop/ui/main_window.py" line="513"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1442,39 +1578,127 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="527"/>
+        <location filename="../../desktop/ui/main_window.py" line="541"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="537"/>
+        <location filename="../../desktop/ui/main_window.py" line="551"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/ui/main_window.py" line="557"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="546"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="593"/>
+        <location filename="../../desktop/ui/main_window.py" line="607"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="602"/>
+        <location filename="../../desktop/ui/main_window.py" line="616"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="606"/>
+        <location filename="../../desktop/ui/main_window.py" line="620"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
+    </message>
+</context>
+<context>
+    <name>MigrateDialog</name>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="58"/>
+        <source>Migrate tags</source>
+        <translation>Migrate tags</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="66"/>
+        <source>source tags, separated by 、 or commas</source>
+        <translation>source tags, separated by 、 or commas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="68"/>
+        <source>an existing tag, or a new name (group:name)</source>
+        <translation>an existing tag, or a new name (group:name)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="69"/>
+        <source>Delete the sources once every customer is moved</source>
+        <translation>Delete the sources once every customer is moved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="72"/>
+        <source>Run</source>
+        <translation>Run</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="74"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="78"/>
+        <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
+        <translation>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="83"/>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="84"/>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="115"/>
+        <source>Name the sources and the target.</source>
+        <translation>Name the sources and the target.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="125"/>
+        <source>Rename: one call moves all %1 relations.</source>
+        <translation>Rename: one call moves all %1 relations.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="128"/>
+        <source>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</source>
+        <translation>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="134"/>
+        <source>The target is created first.</source>
+        <translation>The target is created first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="136"/>
+        <source>The sources are deleted at the end.</source>
+        <translation>The sources are deleted at the end.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="137"/>
+        <source>%1 API calls in all, about %2.</source>
+        <translation>%1 API calls in all, about %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="189"/>
+        <source>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</source>
+        <translation>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="192"/>
+        <source>Migration finished.</source>
+        <translation>Migration finished.</translation>
     </message>
 </context>
 <context>
@@ -2015,58 +2239,63 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="94"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="95"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="291"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="300"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="302"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="96"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
         <source>New tag…</source>
         <translation>New tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
         <source>New tag group…</source>
         <translation>New tag group…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
         <source>Rename…</source>
         <translation>Rename…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
         <source>Abbreviation…</source>
         <translation>Abbreviation…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="404"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="416"/>
         <source>Pin to favourites</source>
         <translation>Pin to favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
         <source>Delete…</source>
         <translation>Delete…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="403"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
+        <source>Migrate to another tag…</source>
+        <translation>Migrate to another tag…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="415"/>
         <source>Unpin from favourites</source>
         <translation>Unpin from favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="426"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="438"/>
         <source>Tag order</source>
         <translation>Tag order</translation>
     </message>

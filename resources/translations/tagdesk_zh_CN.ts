@@ -1053,6 +1053,137 @@
     </message>
 </context>
 <context>
+    <name>HealthModel</name>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Finding</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="78"/>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="79"/>
+        <source>Relations</source>
+        <translation>关系数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="103"/>
+        <source>Duplicate</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="103"/>
+        <source>Exclusive conflict</source>
+        <translation>互斥冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="104"/>
+        <source>Followers disagree</source>
+        <translation>跟进人冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="105"/>
+        <source>Zombie</source>
+        <translation>僵尸标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="105"/>
+        <source>Risky name</source>
+        <translation>风险名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="106"/>
+        <source>Too deep</source>
+        <translation>层级过深</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="106"/>
+        <source>Personal duplicate</source>
+        <translation>个人标签重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="107"/>
+        <source>Empty group</source>
+        <translation>空标签组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="107"/>
+        <source>Group near cap</source>
+        <translation>标签组将满</translation>
+    </message>
+</context>
+<context>
+    <name>HealthWindow</name>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="122"/>
+        <source>Tag health</source>
+        <translation>标签健康</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="141"/>
+        <source>Zombie after (days)</source>
+        <translation>僵尸判定（天）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="142"/>
+        <source>Corp tag cap</source>
+        <translation>企业标签上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="143"/>
+        <source>Tags per group</source>
+        <translation>每组标签上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="158"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="159"/>
+        <source>Filter to these customers</source>
+        <translation>筛选这些客户</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="160"/>
+        <source>Select these tags</source>
+        <translation>定位这些标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="161"/>
+        <source>Migrate…</source>
+        <translation>迁移…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="193"/>
+        <source>Checking the tag library…</source>
+        <translation>正在检查标签库…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="202"/>
+        <source>%1 findings.</source>
+        <translation>共 %1 项发现。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="260"/>
+        <source>Exported %1 findings to %2.</source>
+        <translation>已导出 %1 项发现到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/health_view.py" line="265"/>
+        <source>Export the health report</source>
+        <translation>导出标签健康报告</translation>
+    </message>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
         <location filename="../../desktop/ui/import_wizard.py" line="109"/>
@@ -1183,291 +1314,384 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="155"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="255"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="266"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
-        <location filename="../../desktop/ui/main_window.py" line="516"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="530"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="336"/>
+        <location filename="../../desktop/ui/main_window.py" line="349"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
-        <location filename="../../desktop/ui/main_window.py" line="574"/>
+        <location filename="../../desktop/ui/main_window.py" line="353"/>
+        <location filename="../../desktop/ui/main_window.py" line="588"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="343"/>
-        <location filename="../../desktop/ui/main_window.py" line="578"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
             <numerusform>仅显示本批次写入的 %n 条跟进关系；修改筛选即可看到全部。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="378"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="370"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="606"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
-        <location filename="../../desktop/ui/main_window.py" line="601"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="615"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="407"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="399"/>
+        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
+        <location filename="../../desktop/ui/main_window.py" line="425"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="427"/>
+        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <source>Tag health…</source>
+        <translation>标签健康…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="431"/>
+        <location filename="../../desktop/ui/main_window.py" line="445"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="476"/>
+        <location filename="../../desktop/ui/main_window.py" line="490"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="477"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="478"/>
+        <location filename="../../desktop/ui/main_window.py" line="492"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="499"/>
+        <location filename="../../desktop/ui/main_window.py" line="513"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="527"/>
+        <location filename="../../desktop/ui/main_window.py" line="541"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="537"/>
+        <location filename="../../desktop/ui/main_window.py" line="551"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/ui/main_window.py" line="557"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="546"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="593"/>
+        <location filename="../../desktop/ui/main_window.py" line="607"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="602"/>
+        <location filename="../../desktop/ui/main_window.py" line="616"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="606"/>
+        <location filename="../../desktop/ui/main_window.py" line="620"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
+    </message>
+</context>
+<context>
+    <name>MigrateDialog</name>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="58"/>
+        <source>Migrate tags</source>
+        <translation>迁移标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="66"/>
+        <source>source tags, separated by 、 or commas</source>
+        <translation>源标签，用 、 或逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="68"/>
+        <source>an existing tag, or a new name (group:name)</source>
+        <translation>已有标签，或新名称（组:名）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="69"/>
+        <source>Delete the sources once every customer is moved</source>
+        <translation>所有客户迁移完成后删除源标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="72"/>
+        <source>Run</source>
+        <translation>开始迁移</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="74"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="78"/>
+        <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
+        <translation>把源标签的所有客户迁移到目标标签。单个源标签迁移到本组的新名称时直接改名：无论多少客户都只需一次调用。否则每个客户关系一次调用，作为一个可撤销的批量任务。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="83"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="84"/>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="115"/>
+        <source>Name the sources and the target.</source>
+        <translation>请填写源标签和目标标签。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="125"/>
+        <source>Rename: one call moves all %1 relations.</source>
+        <translation>改名：一次调用即迁移全部 %1 个客户关系。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="128"/>
+        <source>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</source>
+        <translation>重新打标签：%1 个客户关系带有源标签；需 %2 次调用（%3 个已有目标标签）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="134"/>
+        <source>The target is created first.</source>
+        <translation>先新建目标标签。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="136"/>
+        <source>The sources are deleted at the end.</source>
+        <translation>最后删除源标签。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="137"/>
+        <source>%1 API calls in all, about %2.</source>
+        <translation>共 %1 次 API 调用，约 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="189"/>
+        <source>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</source>
+        <translation>并非所有客户都已迁移，源标签已保留；请重试或继续该批量任务，然后再次迁移。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/migrate_wizard.py" line="192"/>
+        <source>Migration finished.</source>
+        <translation>迁移完成。</translation>
     </message>
 </context>
 <context>
@@ -2008,58 +2232,63 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="94"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="95"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>查找标签：中文、拼音、gyx、V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="291"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="300"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="302"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="96"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
         <source>New tag…</source>
         <translation>新建标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
         <source>New tag group…</source>
         <translation>新建标签组…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
         <source>Abbreviation…</source>
         <translation>缩写…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="404"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="416"/>
         <source>Pin to favourites</source>
         <translation>固定到常用标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="403"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
+        <source>Migrate to another tag…</source>
+        <translation>迁移到其他标签…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="415"/>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="426"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="438"/>
         <source>Tag order</source>
         <translation>标签顺序</translation>
     </message>
