@@ -16,7 +16,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.services.changes import ChangeSet
+from desktop.store.journal_query import OPERATOR_SQL
 from desktop.store.relations import RelationView, load_relations
+from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import date_text, datetime_text
@@ -143,7 +145,8 @@ class DetailPane(QWidget):
 
     def _journal(self) -> list[JournalLine]:
         rows = self._context.cache.connection().execute(
-            "SELECT j.ts, j.operator, j.action, j.source, j.tag_name, coalesce(m.name, j.userid)"
+            f"SELECT j.ts, {OPERATOR_SQL}, j.action, j.source, j.tag_name,"
+            " coalesce(m.name, j.userid)"
             " FROM journal j LEFT JOIN member m ON m.userid = j.userid"
             " WHERE j.external_userid = ? ORDER BY j.id DESC LIMIT ?",
             (self._external_userid, JOURNAL_ROWS))
@@ -236,11 +239,17 @@ class DetailPane(QWidget):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
                 datetime_text(line.ts),
                 html.escape(self._action_text(line.action)), html.escape(line.tag_name),
-                html.escape(f"{line.operator or line.source} → {line.owner}"),
+                html.escape(f"{self._who(line)} → {line.owner}"),
             )
             for line in lines
         )
         return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
+
+    def _who(self, line: JournalLine) -> str:
+        """Who made it: nobody known for a change seen at sync (WeCom does not say)."""
+        if line.source == "observed":
+            return LABELS.unknown_operator()
+        return line.operator or line.source
 
     def _action_text(self, action: str) -> str:
         texts = {"tag_add": self.tr("added"), "tag_remove": self.tr("removed")}

@@ -116,3 +116,23 @@ def test_every_desktop_writer_journals_under_its_source(
 
     assert seen == {kind: {source} for kind, source in SOURCES.items()}
     assert journal.verify(context.cache).ok
+
+
+def test_the_detail_pane_names_nobody_for_a_change_seen_at_sync(
+    qtbot: Any, synced_context: Any, sandbox: Any
+) -> None:
+    from desktop.ui.detail_pane import DetailPane
+
+    context = synced_context
+    rid = context.filter_engine.relation_ids("", order_by="createtime")[0]
+    [(userid, external_userid)] = _keys(context, [rid])
+    sandbox.state.console_mark_tag(userid, external_userid,
+                                   add=[str(sandbox.state.find_tag("客户等级", "VIP"))])
+    run_sync(context.workspace.client(), context.cache)
+    pane = DetailPane(context)
+    qtbot.addWidget(pane)
+    pane.show_relation(rid)
+    qtbot.waitUntil(lambda: "Recent changes" in pane.browser.toPlainText(), timeout=WAIT_MS)
+    recent = pane.browser.toPlainText().split("Recent changes", 1)[1]
+    assert "WeCom client / unknown, seen at sync →" in recent
+    assert f"{context.operator} →" not in recent
