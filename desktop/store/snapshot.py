@@ -420,6 +420,12 @@ def _observed_entries(
             operator="", action="", source=journal.OBSERVED, external_userid=key[0],
             userid=key[1], reason=SEEN_AT_SYNC, ts=now, probable_operator=key[1],
             seen_after=seen_after))
+    settled = sorted({e.batch_id for e in entries if e.batch_id})
+    conn.executemany(  # a batch whose last calls were settled here is done
+        "UPDATE batch SET status = 'done' WHERE id = ? AND status IN"
+        " ('planned', 'pilot', 'running', 'paused') AND NOT EXISTS"
+        " (SELECT 1 FROM outbox WHERE batch_id = batch.id AND status = 'pending')",
+        [(batch_id,) for batch_id in settled])
     return entries
 
 

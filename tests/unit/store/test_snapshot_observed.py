@@ -113,9 +113,23 @@ def test_a_call_handed_to_wecom_but_never_confirmed_is_the_batch_s_at_the_next_s
         ("wm2", HOT, ""), ("wm2", VIP, "")]          # never sent: not the batch's
     assert [r.id for r in outbox.pending_rows(cache, batch_id)] == [unsent.id]
     assert outbox.counts(cache, batch_id).applied == 1
+    record = outbox.get_batch(cache, batch_id)
+    assert record is not None and record.status == outbox.PLANNED   # one call still to send
     assert [(c.external_userid, c.after) for c in outbox.batch_changes(cache, batch_id)] == [
         ("wm1", frozenset({HOT}))]
     assert journal.verify(cache).ok
+
+
+def test_a_batch_whose_last_calls_a_sync_settles_is_done(cache: Cache) -> None:
+    change = RelationChange(_rid(cache, "wm3", "lisi"), "wm3", "lisi", (), (VIP,))
+    batch_id = outbox.create_batch(cache, [change], operator="wangwu", source="batch")
+    outbox.set_status(cache, batch_id, outbox.RUNNING)      # killed while running
+    [row] = outbox.pending_rows(cache, batch_id)
+    outbox.mark_sent(cache, row.id)
+    write_snapshot(cache, _snapshot({**START, ("wm3", "lisi"): ()}))
+    record = outbox.get_batch(cache, batch_id)
+    assert record is not None and (record.status, record.counts.applied) == (outbox.DONE, 1)
+    assert [(r.action, r.batch_id) for r in _rows(cache)] == [("tag_remove", batch_id)]
 
 
 def test_a_sent_call_whose_effect_wecom_does_not_show_stays_pending(cache: Cache) -> None:
