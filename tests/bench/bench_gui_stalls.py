@@ -132,7 +132,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="10,000 customers")
-    parser.add_argument("--latency-ms", type=int, default=0,
+    parser.add_argument("--latency-ms", type=int, default=100,
                         help="sandbox latency per call (WeCom's round trips are 100-300 ms)")
     args = parser.parse_args()
     customers = 10_000 if args.quick else args.customers
