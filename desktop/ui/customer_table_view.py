@@ -3,7 +3,8 @@
 Uniform row heights and fixed-size sections keep scrolling over 100,000 rows cheap:
 the view never asks every row for its size. Column order, widths and visibility are
 the header's state, which the main window saves and restores. Tags come right after
-the customer; the customer column stays in place when the table scrolls sideways
+the customer and take the room the other columns leave; the customer column stays
+in place when the table scrolls sideways
 (a second view over the same model and selection, shown over the left edge).
 """
 
@@ -146,7 +147,6 @@ class CustomerTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -160,7 +160,8 @@ class CustomerTableView(QTableView):
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         header.sectionMoved.connect(self._keep_customer_first)
-        header.sectionResized.connect(lambda *_: self._place_frozen())
+        header.sectionResized.connect(self._section_resized)
+        header.geometriesChanged.connect(self._fit_tags)
         header.geometriesChanged.connect(self._place_frozen)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self._place_frozen())
         self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
@@ -204,7 +205,9 @@ class CustomerTableView(QTableView):
         restored = header.restoreState(state)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
+        header.setStretchLastSection(False)     # the tags take the spare room instead
         self._keep_customer_first()
+        self._fit_tags()
         self._place_frozen()
         return restored
 
@@ -222,7 +225,23 @@ class CustomerTableView(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_tags()
         self._place_frozen()
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != Column.TAGS:
+            self._fit_tags()
+        self._place_frozen()
+
+    def _fit_tags(self) -> None:
+        """The tags take the room the other shown columns leave (never under their default
+        width: then the table scrolls sideways, the customer column staying in place)."""
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in Column
+                     if c != Column.TAGS and not header.isSectionHidden(c))
+        width = max(DEFAULT_WIDTHS[Column.TAGS], self.viewport().width() - others)
+        if header.sectionSize(Column.TAGS) != width:
+            header.resizeSection(Column.TAGS, width)
 
     def _place_frozen(self) -> None:
         """Show the frozen customer column only while the real one is scrolled out of place."""

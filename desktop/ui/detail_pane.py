@@ -177,7 +177,7 @@ class DetailPane(QWidget):
     def _id_html(self) -> str:
         """The external_userid, selectable, with a copy link (import messages point here)."""
         label = html.escape(self.tr("Customer ID"))
-        copy = html.escape(self.tr("Copy"))
+        copy = _unbreakable(self.tr("Copy"))
         return (f"<p><span style='color:#8a8f98'>{label}</span> "
                 f"<code>{html.escape(self._external_userid)}</code> "
                 f"<a href='{COPY_ID}'>{copy}</a></p>")

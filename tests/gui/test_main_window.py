@@ -24,6 +24,7 @@ from desktop.services.profiles import ProfileStore
 from desktop.store.relations import load_relations
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.customer_table_model import Column
+from desktop.ui.customer_table_view import DEFAULT_WIDTHS
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import KEY_TABLE_HEADER, Settings
 from desktop.ui.sync_controller import SyncController
@@ -492,8 +493,13 @@ def test_tags_come_right_after_the_customer_and_fit_the_default_window(
     header = window.table.horizontalHeader()
     assert [header.logicalIndex(v) for v in range(2)] == [Column.CUSTOMER, Column.TAGS]
     qtbot.waitUntil(lambda: header.isSectionHidden(Column.COMPANY), timeout=10000)
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(Column.OWNER)
+                    + header.sectionSize(Column.ADDED) + header.sectionSize(Column.OWNER)
+                    == window.table.viewport().width(), timeout=5000)
     right = header.sectionViewportPosition(Column.TAGS) + header.sectionSize(Column.TAGS)
-    assert right <= window.table.viewport().width()
+    assert right < window.table.viewport().width()       # whole, and the spare room is theirs
+    assert header.sectionSize(Column.TAGS) > DEFAULT_WIDTHS[Column.TAGS]
+    assert window.table.horizontalScrollBar().maximum() == 0
 
 
 def test_sparse_columns_start_hidden_and_the_header_menu_brings_them_back(
