@@ -33,7 +33,7 @@ from desktop.domain.tag_names import (
     name_key,
     split_path,
 )
-from desktop.domain.tags import TagKind
+from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 
 DAY_S = 86_400
 DEFAULT_ZOMBIE_DAYS = 90
@@ -399,6 +399,19 @@ def capacity(tags: Sequence[TagStat], groups: Iterable[GroupStat],
              if g.kind is not TagKind.PERSONAL and g.live_tags >= near]
     return Capacity(len(tags), settings.corp_tag_cap, settings.group_tag_cap,
                     tuple(sorted(loads, key=lambda g: -g.tags)))
+
+
+def library_capacity(tags: Iterable[TagInfo], groups: Iterable[GroupInfo],
+                     settings: HygieneSettings | None = None) -> Capacity:
+    """The capacity gauge straight from the tree's library (no relation data needed)."""
+    settings = settings or HygieneSettings()
+    settable = [TagStat(t.id, t.name, t.group_id, t.group_name, t.kind, t.relation_count)
+                for t in tags if t.kind is not TagKind.PERSONAL]
+    sizes: dict[str, int] = defaultdict(int)
+    for tag in settable:
+        sizes[tag.group_id] += 1
+    return capacity(settable, [GroupStat(g.id, g.name, g.kind, sizes[g.id]) for g in groups],
+                    settings)
 
 
 def _pinyin_key(name: str) -> str:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.hygiene import library_capacity
 from desktop.domain.tag_tree import NodeKind, TagNode
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
@@ -79,6 +81,9 @@ class TagTreeView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
+        self.capacity = QLabel()
+        self.capacity.setObjectName("tagCapacity")
+        layout.addWidget(self.capacity)
         self.dialog: QWidget | None = None
         self._click_modifiers = Qt.KeyboardModifier.NoModifier
         self._expanded: set[str] = set()
@@ -105,6 +110,19 @@ class TagTreeView(QWidget):
         for action, text in texts.items():
             action.setText(text)
         self.model.retranslate()
+        self.show_capacity()
+
+    def show_capacity(self) -> None:
+        """The footer gauge: tags used of the corp cap, and groups near their cap."""
+        library = self.model.library
+        capacity = library_capacity(library.tags, library.groups)
+        text = (self.tr("%1 of %2 tags used").replace("%1", f"{capacity.tags_used:,}")
+                .replace("%2", f"{capacity.corp_cap:,}"))
+        near = capacity.groups_near_cap
+        if near:
+            text += " · " + self.tr("%n group(s) near the cap", "", len(near))
+        self.capacity.setText(text)
+        self.capacity.setToolTip("\n".join(f"{g.name}: {g.tags}/{g.cap}" for g in near))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -354,6 +372,7 @@ class TagTreeView(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_view)
         self.model.modelReset.connect(self._restore_view)
         self.model.loaded.connect(self._reapply_search)
+        self.model.loaded.connect(self.show_capacity)
         self.model.moveFailed.connect(self._move_failed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

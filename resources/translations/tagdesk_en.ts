@@ -2059,42 +2059,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="53"/>
+        <location filename="../../desktop/ui/status_bar.py" line="64"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="69"/>
+        <location filename="../../desktop/ui/status_bar.py" line="82"/>
         <source>Profile: %1</source>
         <translation>Profile: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="74"/>
+        <location filename="../../desktop/ui/status_bar.py" line="87"/>
         <source>Never synced</source>
         <translation>Never synced</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="77"/>
+        <location filename="../../desktop/ui/status_bar.py" line="90"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="81"/>
+        <location filename="../../desktop/ui/status_bar.py" line="94"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 relations · %3 customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="85"/>
+        <location filename="../../desktop/ui/status_bar.py" line="98"/>
         <source>%1 customers in the cache</source>
         <translation>%1 customers in the cache</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="89"/>
+        <location filename="../../desktop/ui/status_bar.py" line="102"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="107"/>
+        <location filename="../../desktop/ui/status_bar.py" line="120"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -2239,63 +2239,76 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="95"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="300"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="318"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="329"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
         <source>New tag…</source>
         <translation>New tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
         <source>New tag group…</source>
         <translation>New tag group…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="104"/>
         <source>Rename…</source>
         <translation>Rename…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="105"/>
         <source>Abbreviation…</source>
         <translation>Abbreviation…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="416"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="106"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="435"/>
         <source>Pin to favourites</source>
         <translation>Pin to favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="107"/>
         <source>Delete…</source>
         <translation>Delete…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="108"/>
         <source>Migrate to another tag…</source>
         <translation>Migrate to another tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="415"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="119"/>
+        <source>%1 of %2 tags used</source>
+        <translation>%1 of %2 tags used</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_tree_view.py" line="123"/>
+        <source>%n group(s) near the cap</source>
+        <translation>
+            <numerusform>%n group near the cap</numerusform>
+            <numerusform>%n groups near the cap</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="434"/>
         <source>Unpin from favourites</source>
         <translation>Unpin from favourites</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="438"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="457"/>
         <source>Tag order</source>
         <translation>Tag order</translation>
     </message>

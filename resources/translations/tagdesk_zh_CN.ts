@@ -2052,42 +2052,42 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="53"/>
+        <location filename="../../desktop/ui/status_bar.py" line="64"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="69"/>
+        <location filename="../../desktop/ui/status_bar.py" line="82"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="74"/>
+        <location filename="../../desktop/ui/status_bar.py" line="87"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="77"/>
+        <location filename="../../desktop/ui/status_bar.py" line="90"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="81"/>
+        <location filename="../../desktop/ui/status_bar.py" line="94"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="85"/>
+        <location filename="../../desktop/ui/status_bar.py" line="98"/>
         <source>%1 customers in the cache</source>
         <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="89"/>
+        <location filename="../../desktop/ui/status_bar.py" line="102"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="107"/>
+        <location filename="../../desktop/ui/status_bar.py" line="120"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2232,63 +2232,75 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="95"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>查找标签：中文、拼音、gyx、V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="300"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="318"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="311"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="329"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="97"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
         <source>New tag…</source>
         <translation>新建标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="98"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
         <source>New tag group…</source>
         <translation>新建标签组…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="99"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="104"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="105"/>
         <source>Abbreviation…</source>
         <translation>缩写…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="101"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="416"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="106"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="435"/>
         <source>Pin to favourites</source>
         <translation>固定到常用标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="107"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="108"/>
         <source>Migrate to another tag…</source>
         <translation>迁移到其他标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="415"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="119"/>
+        <source>%1 of %2 tags used</source>
+        <translation>已用 %1 / %2 个标签</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_tree_view.py" line="123"/>
+        <source>%n group(s) near the cap</source>
+        <translation>
+            <numerusform>%n 个标签组接近上限</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="434"/>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="438"/>
+        <location filename="../../desktop/ui/tag_tree_view.py" line="457"/>
         <source>Tag order</source>
         <translation>标签顺序</translation>
     </message>

@@ -13,6 +13,7 @@ from PySide6.QtCore import QItemSelectionModel
 from desktop.domain.migration_plan import Strategy
 from desktop.ui.health_view import HealthModel, HealthWindow
 from desktop.ui.migrate_wizard import MigrateDialog
+from desktop.ui.tag_tree_view import TagTreeView
 
 pytestmark = pytest.mark.gui
 
@@ -125,4 +126,14 @@ def test_the_wizard_refuses_a_tag_into_itself(qtbot: Any, context: Any, sandbox:
     qtbot.addWidget(wizard)
     qtbot.waitUntil(lambda: "迁移到它自己" in wizard.preview_text.text(), timeout=10000)
     assert not wizard.run_button.isEnabled()
+    context.wait_idle()
+
+
+def test_the_tag_tree_footer_gauges_capacity(qtbot: Any, context: Any, sandbox: Any) -> None:
+    tree = TagTreeView(context)
+    qtbot.addWidget(tree)
+    qtbot.waitUntil(lambda: tree.model.is_loaded, timeout=10000)
+    used = sandbox.state.counts()["tags"]
+    assert tree.capacity.text() == f"{used} of 3,000 tags used"
+    assert tree.capacity.toolTip() == ""
     context.wait_idle()

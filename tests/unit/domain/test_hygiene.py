@@ -142,3 +142,16 @@ def test_a_thousand_tags_are_checked_for_duplicates_quickly() -> None:
     started = time.perf_counter()
     find_duplicates(tags)
     assert time.perf_counter() - started < 20  # bounded: a pathological slowdown fails
+
+
+def test_the_library_gauge_counts_settable_tags_and_full_groups() -> None:
+    from desktop.domain.hygiene import library_capacity
+    from desktop.domain.tags import GroupInfo, TagInfo
+
+    tags = [TagInfo(f"t{i}", f"标签{i}", "big", "BIG", 0, TagKind.CORP) for i in range(9)]
+    tags += [TagInfo("p", "爱喝茶", "personal:", "我的", 0, TagKind.PERSONAL)]
+    groups = [GroupInfo("big", "BIG", 0, TagKind.CORP), GroupInfo("personal:", "我的", 0,
+                                                                   TagKind.PERSONAL)]
+    gauge = library_capacity(tags, groups, HygieneSettings(corp_tag_cap=20, group_tag_cap=10))
+    assert gauge.tags_used == 9 and gauge.share == 0.45
+    assert [(g.name, g.tags) for g in gauge.groups_near_cap] == [("BIG", 9)]
