@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                            metavar="NAME=N,...",
                            help="raise or lower the reading limits: rows, columns, cell_chars,"
                                 " part_mb, total_mb (default rows=300000,columns=1000,"
-                                "cell_chars=32767,part_mb=200,total_mb=400)")
+                                "cell_chars=32767,part_mb=500,total_mb=1000)")
     importing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     importing.add_argument("--json", action="store_true", help="end with a JSON summary line")
     add_report_option(importing)

@@ -20,14 +20,16 @@ a script and never opened in Excel) keeps its formula instead of reading as empt
 
 from __future__ import annotations
 
+import os
 import posixpath
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from xml.parsers import expat
 
 from desktop.domain.echo import echo
@@ -36,6 +38,10 @@ from desktop.domain.errors import UserError
 _MB = 1024 * 1024
 _CHUNK = 64 * 1024
 _MAX_TAG_BYTES = _MB
+_MAX_PARTS = 10_000
+_END_RECORD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END_RECORD = b"PK\x06\x06"
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _WORKSHEET_TYPE = "/worksheet"
@@ -50,8 +56,8 @@ class SheetLimits:
     rows: int = 300_000
     columns: int = 1_000
     cell_chars: int = 32_767
-    part_mb: int = 200
-    total_mb: int = 400
+    part_mb: int = 500
+    total_mb: int = 1000
 
     @classmethod
     def parse(cls, text: str) -> SheetLimits:
@@ -89,7 +95,7 @@ class XlsxDamaged(XlsxError):
     """The archive or its XML is broken (or built to attack the reader)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell as its saved value, as text. `formula` is set only for a formula cell that has
     no saved value (its text is then "")."""
@@ -111,6 +117,11 @@ class XlsxBook:
         self._total_bytes = limits.total_mb * _MB
         self._unpacked: dict[str, int] = {}
         try:
+            parts = _declared_parts(path)
+            if parts > _MAX_PARTS:
+                raise XlsxTooLarge(f"这个文件由 {parts:,} 个部件组成，超过 {_MAX_PARTS:,} 个的上限。",
+                                   f"The file is made of {parts:,} parts, past the limit of"
+                                   f" {_MAX_PARTS:,}.")
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
                 EOFError) as exc:
@@ -141,9 +152,14 @@ class XlsxBook:
         sheet = _SheetParser(self.limits, part, columns, last_row)
         self._parse(part, sheet.handlers())
         texts = self._shared_strings(sheet.wanted) if sheet.wanted else {}
-        return [(number, {column: Cell(texts[raw]) if isinstance(raw, int) else raw
-                          for column, raw in cells.items()})
-                for number, cells in sheet.rows]
+        rows: list[Row] = []
+        for number, cells in sheet.rows:  # in place: a 200,000-row sheet is held only once
+            for column, raw in cells.items():
+                if isinstance(raw, int):
+                    cells[column] = Cell(texts[raw])
+            rows.append((number, cast(dict[int, Cell], cells)))
+        sheet.rows = []
+        return rows
 
     # -- parts ----------------------------------------------------------------------------
 
@@ -258,11 +274,11 @@ class XlsxBook:
 
     def _too_large(self, part: str, mb: int, *, whole: bool) -> XlsxTooLarge:
         if whole:
-            return XlsxTooLarge(f"这个文件解压后超过 {mb} MB 上限。",
-                                f"The file expands past the {mb} MB limit.")
+            return XlsxTooLarge(f"这个文件解压后超过 {mb:,} MB 上限。",
+                                f"The file expands past the {mb:,} MB limit.")
         name = echo(part, 80)
-        return XlsxTooLarge(f"文件中的「{name}」解压后超过 {mb} MB 上限。",
-                            f"{name} in the file expands past the {mb} MB limit.")
+        return XlsxTooLarge(f"文件中的「{name}」解压后超过 {mb:,} MB 上限。",
+                            f"{name} in the file expands past the {mb:,} MB limit.")
 
 
 # -- XML handlers ---------------------------------------------------------------------------
@@ -500,6 +516,27 @@ def _number_text(raw: str) -> str:
     except ValueError:
         return raw
     return str(int(number)) if number.is_integer() else str(number)
+
+
+def _declared_parts(path: Path) -> int:
+    """How many members the zip's end record declares (0 when there is none), read before
+    zipfile builds an object for each entry of a directory that may list millions."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        start = max(0, size - 22 - 0xFFFF)  # the end record, after a comment of up to 64 KB
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(_END_RECORD)
+        if at < 0 or at + 22 > len(tail):
+            return 0
+        parts = int(struct.unpack_from("<H", tail, at + 10)[0])
+        locator = at - 20
+        if parts == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == _ZIP64_LOCATOR:
+            handle.seek(int(struct.unpack_from("<Q", tail, locator + 8)[0]))
+            record = handle.read(56)
+            if len(record) == 56 and record.startswith(_ZIP64_END_RECORD):
+                parts = int(struct.unpack_from("<Q", record, 32)[0])
+        return parts
 
 
 def _damaged(zh: str, en: str) -> XlsxDamaged:

@@ -87,8 +87,8 @@ def test_a_sheet_expanding_to_1_1_gb_is_refused_from_the_zip_directory(tmp_path:
     error, _ = refusal(lambda: read_import_sheet(path))
 
     assert error.code == "too_large"
-    assert "解压后超过 200 MB 上限" in error.problem_zh
-    assert "expands past the 200 MB limit" in error.problem_en
+    assert "解压后超过 500 MB 上限" in error.problem_zh
+    assert "expands past the 500 MB limit" in error.problem_en
     assert "--limits" in error.suggestion_en
 
 
@@ -97,17 +97,28 @@ def test_one_1_1_gb_cell_is_refused_from_the_zip_directory(tmp_path: Path) -> No
 
     error, _ = refusal(lambda: read_import_sheet(path))
 
-    assert error.code == "too_large" and "200 MB" in error.problem_en
+    assert error.code == "too_large" and "500 MB" in error.problem_en
 
 
 def test_the_whole_file_has_a_limit_too(tmp_path: Path) -> None:
-    sheet = rows_bomb(150)
+    sheet = rows_bomb(400)
     padding = replace(sheet, name="xl/media/image1.png")
     path = write_zip(tmp_path / "two.xlsx", [*package(sheet), padding, padding])
 
     error, _ = refusal(lambda: read_import_sheet(path))
 
-    assert error.code == "too_large" and "The file expands past the 400 MB limit" in str(error)
+    assert error.code == "too_large" and "The file expands past the 1,000 MB limit" in str(error)
+
+
+def test_a_directory_of_too_many_parts_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    empty = part("xl/media/x.bin", b"")
+    parts = [*package(part(SHEET, sheet_xml(header_row())))]
+    parts += [replace(empty, name=f"xl/media/{n}.bin") for n in range(10_001)]
+    path = write_zip(tmp_path / "parts.xlsx", parts)
+
+    error, _ = refusal(lambda: read_import_sheet(path))
+
+    assert error.problem_en == "The file is made of 10,006 parts, past the limit of 10,000."
 
 
 def test_a_directory_understating_the_size_is_caught_while_unpacking(tmp_path: Path) -> None:

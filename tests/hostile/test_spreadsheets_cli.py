@@ -30,7 +30,7 @@ def test_import_refuses_a_zip_bomb_naming_the_limit_and_limits_can_be_moved(
     summary = last_json(result.stdout)
     assert [p["code"] for p in summary["problems"]] == ["too_large"]
     assert summary["batch_id"] is None and summary["rows"] == 0
-    assert "解压后超过 200 MB 上限" in result.stderr and "200 MB limit" in result.stderr
+    assert "解压后超过 500 MB 上限" in result.stderr and "500 MB limit" in result.stderr
     assert "Traceback" not in result.stderr
 
     lowered = cli("import", str(path), "--profile", "acme", "--json",
