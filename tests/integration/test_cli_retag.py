@@ -249,7 +249,7 @@ def test_undo_from_the_command_line(cli: Cli, sandbox: SandboxServer) -> None:
 
 
 def test_other_commands_get_in_use_while_a_batch_runs(cli: Cli, sandbox: SandboxServer) -> None:
-    sandbox.configure(latency_ms=100)  # the batch takes seconds; it is killed, not awaited
+    sandbox.configure(latency_ms=400)  # the batch takes ~25 s; it is killed, not awaited
     runner = subprocess.Popen(
         cli.command("retag", "--profile", "acme", "--filter", "", "--add", "高意向", "--yes"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli.env)
