@@ -152,3 +152,13 @@ def test_impossible_migrations_are_refused_in_one_sentence(
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], result.stderr
     assert sandbox.stats.calls() == before
+
+
+def test_a_console_made_tag_is_not_renamed_and_says_why(cli: Cli, sandbox: SandboxServer) -> None:
+    shenzhen = _tag(sandbox, "地区", "深圳")
+    carriers = _carrying(sandbox, shenzhen)
+    result = cli("migrate", "--from", "地区:深圳", "--to", "深圳市", "--delete-source", "--yes")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "admin console" in result.stderr
+    assert sandbox.state.find_tag("地区", "深圳") == shenzhen
+    assert _carrying(sandbox, shenzhen) == carriers
