@@ -105,12 +105,12 @@ class MigrationService:
     def start(self, plan: MigrationPlan) -> Started:
         """Rename the source, or create the target (when missing) and queue the moves as one
         batch (source "migration"); run that batch with `TaggingService.run`, then `finish`."""
-        client = self._ws.client()
-        calls_before = client.api_calls
+        transport = self._ws.transport()
+        calls_before = transport.api_calls
         if plan.strategy is Strategy.RENAME:
             source = plan.sources[0]
             changes = self._admin.rename(source.id, plan.target.name)
-            return Started(plan, "", source.id, changes, client.api_calls - calls_before)
+            return Started(plan, "", source.id, changes, transport.api_calls - calls_before)
         changes = ChangeSet()
         target_id = plan.target.id
         if plan.create_target:
@@ -126,7 +126,7 @@ class MigrationService:
             batch_id = self._tagging.submit(
                 plan.relabel, source=SOURCE,
                 description=f"迁移 migrate {names} → {plan.target.name}")
-        return Started(plan, batch_id, target_id, changes, client.api_calls - calls_before)
+        return Started(plan, batch_id, target_id, changes, transport.api_calls - calls_before)
 
     def finish(self, started: Started, result: BatchResult | None) -> ChangeSet:
         """Delete the sources when asked and every move landed; else leave them."""
@@ -141,7 +141,8 @@ class MigrationService:
             cancel: CancelToken | None = None) -> MigrationResult:
         """`start`, the batch, `finish`, in one go (the CLI)."""
         started_at = time.monotonic()
-        client = self._ws.client()
+        transport = self._ws.transport()
+        calls_before = transport.api_calls
         started = self.start(plan)
         if started.plan.strategy is Strategy.RENAME:
             return MigrationResult(Strategy.RENAME, plan.planned, plan.planned,
@@ -151,15 +152,13 @@ class MigrationService:
         result = None
         if started.batch_id:
             result = self._tagging.run(started.batch_id, progress=progress, cancel=cancel)
-        calls_before = client.api_calls
         deleted = self.finish(started, result)
         changes = started.changes.merge(deleted)
         if result is not None:
             changes = changes.merge(result.changes)
         return MigrationResult(
             Strategy.RELABEL, started.plan.planned, result.applied if result else 0,
-            started.api_calls + (result.api_calls if result else 0)
-            + client.api_calls - calls_before,
+            transport.api_calls - calls_before,
             time.monotonic() - started_at, batch_id=started.batch_id,
             failed=result.failed if result else 0, pending=result.pending if result else 0,
             sources_deleted=deleted.tags_changed, target_id=started.target_id,
