@@ -56,6 +56,9 @@ class HandoverReply:
         self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._closed = threading.Event()
 
+    def accepted(self) -> None:
+        self._lines.put({"accepted": os.getpid()})
+
     def progress(self, event: Progress) -> None:
         if not self._closed.is_set():
             self._lines.put({"progress": asdict(event)})
@@ -76,7 +79,8 @@ class HandoverReply:
             self._lines.put(line)
             self._lines.put(None)
 
-    def _next(self, timeout: float) -> dict[str, Any] | None:
+    def next_line(self, timeout: float) -> dict[str, Any] | None:
+        """The next line to send (None after the last); raises queue.Empty after `timeout`."""
         return self._lines.get(timeout=timeout)
 
 
@@ -143,7 +147,7 @@ class HandoverServer:
                 log.warning("refused a command-line request without the right token")
                 return
             reply = HandoverReply(str(request.get("op", "")))
-            reply._lines.put({"accepted": os.getpid()})
+            reply.accepted()
             if reply.op != SYNC:
                 reply.fail(f"未知请求 {reply.op} / Unknown request {reply.op}")
             else:
@@ -154,7 +158,7 @@ class HandoverServer:
         conn.settimeout(None)
         while not self._stopping.is_set():
             try:
-                line = reply._next(0.2)
+                line = reply.next_line(0.2)
             except queue.Empty:
                 continue
             if line is None:
