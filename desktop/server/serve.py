@@ -13,10 +13,12 @@ import logging
 import signal
 import socket
 import sys
+import threading
 from dataclasses import dataclass
 from types import FrameType
 from typing import TextIO
 
+import psycopg
 import psycopg_pool
 import uvicorn
 
@@ -55,9 +57,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         # Autocommit: a lone statement costs one round trip; multi-statement work opens an
         # explicit transaction (`conn.transaction()`).
         kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}, name="tagdesk",
-        # A connection PostgreSQL dropped (a restart, a failover) is replaced at checkout.
-        check=psycopg_pool.ConnectionPool.check_connection,
+        check=(check := _DroppedConnections()),
     )
+    check.pool = pool
     try:
         pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
     except psycopg_pool.PoolTimeout:
@@ -88,6 +90,32 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         pool.close()
     log.info("team server stopped")
     return 0
+
+
+class _DroppedConnections:
+    """The pool's checkout check. A connection PostgreSQL dropped (a restart, a failover) is
+    replaced; the first one found dead has every idle connection tested at once, so a restart
+    costs one short wait instead of the pool's growing backoff for each dead connection."""
+
+    def __init__(self) -> None:
+        self.pool: psycopg_pool.ConnectionPool | None = None
+        self._purging = threading.Lock()
+
+    def __call__(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        try:
+            psycopg_pool.ConnectionPool.check_connection(conn)
+        except psycopg.Error:
+            if self.pool is not None and self._purging.acquire(blocking=False):
+                log.warning("team database connection lost: testing every pooled connection")
+                threading.Thread(target=self._purge, name="pool-check", daemon=True).start()
+            raise
+
+    def _purge(self) -> None:
+        try:
+            if self.pool is not None:
+                self.pool.check()
+        finally:
+            self._purging.release()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -184,8 +184,12 @@ def test_the_server_recovers_when_postgresql_restarts(
     with team_client(team_server.url, team_sandbox, device.token) as client:
         assert client.get_follow_user_list()
         session = client.get_token()
+    whoami = team_server.url + "tagdesk/v1/whoami"
+    with ThreadPoolExecutor(8) as pool:  # the pool grows to several connections
+        list(pool.map(lambda _: requests.get(whoami, params={"access_token": session},
+                                             timeout=30), range(40)))
     postgres.restart()
-    for _ in range(3):  # more than the pool keeps idle: each first use after the restart
+    for _ in range(3):
         answer = requests.get(team_server.url + "cgi-bin/externalcontact/get_follow_user_list",
                               params={"access_token": session}, timeout=30)
         assert answer.status_code == 200 and answer.json()["errcode"] == 0
