@@ -25,7 +25,14 @@ from openpyxl.utils import get_column_letter
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
-from desktop.services.xlsx_reader import Row, SheetLimits, XlsxBook, XlsxError, XlsxTooLarge
+from desktop.services.xlsx_reader import (
+    Row,
+    SheetLimits,
+    XlsxBook,
+    XlsxError,
+    XlsxTooLarge,
+    check_part_count,
+)
 
 FIELD_EXTERNAL_USERID = "external_userid"
 FIELD_OWNER = "owner_userid"
@@ -112,8 +119,8 @@ class SheetTable:
 def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> SheetTable:
     """The import rows of `path`; raises `SpreadsheetFileError` for a file it cannot use,
     including one that passes `limits` (see `xlsx_reader`)."""
-    check_file_type(path)
     try:
+        check_file_type(path)
         with XlsxBook(path, limits) as book:
             blank = True
             for title, part in book.sheets:
@@ -269,6 +276,7 @@ def _explain_ole(path: Path) -> None:
 
 
 def _check_zip(path: Path) -> None:
+    check_part_count(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

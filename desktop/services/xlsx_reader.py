@@ -116,12 +116,8 @@ class XlsxBook:
         self._part_bytes = limits.part_mb * _MB
         self._total_bytes = limits.total_mb * _MB
         self._unpacked: dict[str, int] = {}
+        check_part_count(path)
         try:
-            parts = _declared_parts(path)
-            if parts > _MAX_PARTS:
-                raise XlsxTooLarge(f"这个文件由 {parts:,} 个部件组成，超过 {_MAX_PARTS:,} 个的上限。",
-                                   f"The file is made of {parts:,} parts, past the limit of"
-                                   f" {_MAX_PARTS:,}.")
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
                 EOFError) as exc:
@@ -516,6 +512,20 @@ def _number_text(raw: str) -> str:
     except ValueError:
         return raw
     return str(int(number)) if number.is_integer() else str(number)
+
+
+def check_part_count(path: Path) -> None:
+    """Raise `XlsxTooLarge` when the zip declares more members than a workbook needs: call
+    before `zipfile.ZipFile`, which builds an object for each entry of its directory."""
+    try:
+        parts = _declared_parts(path)
+    except OSError as exc:
+        raise _damaged(f"无法读取（{type(exc).__name__}）",
+                       f"it cannot be read ({type(exc).__name__})") from None
+    if parts > _MAX_PARTS:
+        raise XlsxTooLarge(f"这个文件由 {parts:,} 个部件组成，超过 {_MAX_PARTS:,} 个的上限。",
+                           f"The file is made of {parts:,} parts, past the limit of"
+                           f" {_MAX_PARTS:,}.")
 
 
 def _declared_parts(path: Path) -> int:

@@ -61,9 +61,17 @@ def write_zip(path: Path, parts: list[Part]) -> Path:
         directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, *fields, len(name),
                                  0, 0, 0, 0, 0, offset)
         directory += name
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(parts), len(parts),
+    count = len(parts)
+    zip64 = b""
+    if count > 0xFFFF:  # the count moves to a zip64 end record, found through its locator
+        record_at = len(body) + len(directory)
+        zip64 = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                            len(directory), len(body))
+        zip64 += struct.pack("<4sIQI", b"PK\x06\x07", 0, record_at, 1)
+        count = 0xFFFF
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count,
                       len(directory), len(body), 0)
-    path.write_bytes(bytes(body + directory + end))
+    path.write_bytes(bytes(body + directory) + zip64 + end)
     return path
 
 
