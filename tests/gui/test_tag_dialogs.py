@@ -108,8 +108,7 @@ def test_rename_refused_by_wecom_stays_open_with_the_reason(
     qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any
 ) -> None:
     console_id = sandbox.state.console_add_tag("客户等级", "后台标签")
-    run_sync(synced_context.workspace.client(), synced_context.cache,
-             operator=synced_context.operator)
+    run_sync(synced_context.workspace.client(), synced_context.cache)
     dialog = _show(qtbot, RenameDialog(synced_context, admin, console_id, "后台标签",
                                        is_group=False, group_id=_group_id(admin, "客户等级")))
     assert not dialog.ok_button.isEnabled()  # unchanged name

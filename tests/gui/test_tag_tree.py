@@ -107,8 +107,7 @@ def test_drag_a_tag_reorders_it_in_wecom_and_survives_a_sync(
         "SELECT t.id FROM tag t JOIN tag_group g ON g.id = t.group_id WHERE g.name = '客户阶段'"
         " AND t.deleted = 0 ORDER BY t.sort_order DESC")]
     assert cached == wanted
-    run_sync(synced_context.workspace.client(), synced_context.cache,
-             operator=synced_context.operator)
+    run_sync(synced_context.workspace.client(), synced_context.cache)
     with qtbot.waitSignal(model.loaded, timeout=10000):
         model.reload()
     assert _child_ids(model, _group_index(model, "客户阶段")) == wanted
@@ -158,8 +157,7 @@ def test_a_refused_drop_moves_back_with_a_readable_message(
     qtbot: Any, model: TagTreeModel, synced_context: Any, sandbox: Any
 ) -> None:
     console_id = sandbox.state.console_add_tag("意向程度", "待判断")
-    run_sync(synced_context.workspace.client(), synced_context.cache,
-             operator=synced_context.operator)
+    run_sync(synced_context.workspace.client(), synced_context.cache)
     with qtbot.waitSignal(model.loaded, timeout=10000):
         model.reload()
     group = _group_index(model, "意向程度")
