@@ -128,7 +128,8 @@ def _untranslated(found: list[tuple[str, str]], corp: set[str]) -> list[tuple[st
     bad = []
     for where, text in found:
         plain = TAG.sub(" ", text).replace("&", "")
-        plain = re.sub(r"\b[0-9a-f]{8,}\b|\d{4}-\d\d-\d\d[ T\d:]*", " ", plain)
+        plain = re.sub(r"\b\d{8}-\d{6}-[0-9a-f]+\b|\b[0-9a-f]{8,}\b|\d{4}-\d\d-\d\d[ T\d:]*",
+                       " ", plain)      # batch ids, hashes and times are not words
         for word in WORD.findall(plain):
             if word not in ALLOWED and word not in corp and word.strip(".") not in corp:
                 bad.append((where, text))
@@ -179,6 +180,14 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     assert retag is not None
     qtbot.waitUntil(lambda: retag.group.count() > 0, timeout=15000)
     found += _visible_texts(retag)
+    retag.pilot.setValue(5)
+    with qtbot.waitSignal(retag.previewReady, timeout=15000):
+        retag.add_chooser.add_tag(sandbox.state.find_tag("客户阶段", "已发货"))
+    found += _visible_texts(retag)
+    with qtbot.waitSignal(retag.progress.pilotFinished, timeout=20000):
+        retag.start_button.click()
+    found += _visible_texts(retag)        # the pilot's result, totals and rate
+    retag.progress.cancel()
     export = window.open_export_dialog()
     assert export is not None
     found += _visible_texts(export)
