@@ -5,8 +5,8 @@ A 200,000-row import with every row wrong printed a 50 MB JSON line. The last st
 `failures`) carry at most `INLINE` entries, with `problems_total` / `failures_total` beside
 them. When a list is longer than the terminal shows, or `--report FILE` asks for it, the whole
 summary with complete lists is written to a report file: FILE, or a new file in the `reports`
-folder beside the profile's cache. Its path is in the `report` field (null when none was
-written) and in the human-readable lines.
+folder beside the profile's cache (never for a dry run, which writes nothing anywhere). Its path
+is in the `report` field (null when none was written) and in the human-readable lines.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ def failures_json(failures: Sequence[RowFailure]) -> list[dict[str, object]]:
 
 class ResultReport:
     """Where the complete lists of one command's result go; chosen before the command runs so
-    the terminal lines can name it."""
+    the terminal lines can name it. A dry run writes nothing anywhere: its report is written
+    only to a `--report FILE` it was given."""
 
-    def __init__(self, path: Path, *, explicit: bool) -> None:
+    def __init__(self, path: Path | None, *, explicit: bool) -> None:
         self.path = path
         self.explicit = explicit
 
@@ -55,13 +56,18 @@ class ResultReport:
         """`--report FILE`, or reports/KIND-TIME.json beside the profile's cache."""
         if getattr(args, "report", None) is not None:
             return cls(Path(args.report), explicit=True)
+        if getattr(args, "dry_run", False):
+            return cls(None, explicit=False)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         folder = ProfileStore(home(args)).profile_dir(args.profile) / "reports"
         return cls(folder / f"{kind}-{stamp}.json", explicit=False)
 
     def more(self, hidden: int) -> str:
         """The terminal line standing for `hidden` entries left out."""
-        return (f"  … +{hidden}（完整列表见 {self.path} / the full list is in {self.path}）")
+        if self.path is None:
+            return (f"  … +{hidden}（加 --report FILE 可得完整列表 / add --report FILE for the"
+                    " full list）")
+        return f"  … +{hidden}（完整列表见 {self.path} / the full list is in {self.path}）"
 
     def emit(self, summary: dict[str, object], lists: dict[str, Sequence[object]]) -> None:
         """Print `summary` as the JSON line with each of `lists` cut to `INLINE` entries and
@@ -73,27 +79,27 @@ class ResultReport:
         for name, items in lists.items():
             line[name] = list(items)
             line[f"{name}_total"] = len(items)
-        line["report"] = self._write(line) if wanted else None
+        line["report"] = self._write(self.path, line) if wanted and self.path else None
         for name, items in lists.items():
             line[name] = list(items[:INLINE])
         emit_json(line)
 
-    def _write(self, data: dict[str, object]) -> str | None:
+    @staticmethod
+    def _write(path: Path, data: dict[str, object]) -> str | None:
         """The report's path, or None (with a sentence on stderr) when it cannot be written."""
-        data = {**data, "report": str(self.path)}
+        data = {**data, "report": str(path)}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json",
-                                           dir=self.path.parent)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json", dir=path.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     json.dump(data, out, ensure_ascii=False, indent=1)
-                os.replace(tmp, self.path)
+                os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            print(f"tagdesk: 无法写入报告 {self.path}：{exc.strerror} / Cannot write the report"
-                  f" {self.path}: {exc.strerror}", file=sys.stderr)
+            print(f"tagdesk: 无法写入报告 {path}：{exc.strerror} / Cannot write the report"
+                  f" {path}: {exc.strerror}", file=sys.stderr)
             return None
-        return str(self.path)
+        return str(path)

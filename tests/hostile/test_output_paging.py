@@ -81,6 +81,19 @@ def test_report_file_on_request_even_for_a_short_result(cli: SyncedCli, sandbox:
     assert last_json(quiet.stdout)["report"] is None
 
 
+def test_a_dry_run_writes_no_report_unless_asked(cli: SyncedCli, tmp_path: Path) -> None:
+    path = sheet(tmp_path / "wrong.xlsx", [[f"wmNOBODY{n}", "", "高意向", ""]
+                                           for n in range(INLINE + 5)])
+
+    result = cli("import", str(path), "--profile", "acme", "--dry-run", "--json")
+
+    summary = last_json(result.stdout)
+    assert summary["report"] is None and summary["problems_total"] == INLINE + 5
+    assert len(summary["problems"]) == INLINE
+    assert "+5（加 --report FILE 可得完整列表 / add --report FILE for the full list）" in result.stderr
+    assert not (cli.home / "profiles" / "acme" / "reports").exists()
+
+
 def test_a_retag_with_many_failures_lists_the_first_and_reports_all(
         cli: SyncedCli, sandbox: Any) -> None:
     keen = sandbox.state.find_tag("意向", "高意向")
