@@ -22,6 +22,8 @@ from desktop.wecom.errors import WeComError, WeComNetworkError
 
 FIRST_DELAY_S = 15.0
 MAX_DELAY_S = 300.0
+RESUMES_ITSELF = ("企业微信恢复后，TagDesk 会自动继续发送。"
+                  " / TagDesk resumes sending on its own once WeCom is back.")
 _PASSING = (ErrorKind.RETRYABLE, ErrorKind.RATE_LIMITED, ErrorKind.CONCURRENCY, ErrorKind.TOKEN)
 
 

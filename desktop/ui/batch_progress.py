@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.auto_resume import RESUMES_ITSELF, waiting_batches
 from desktop.services.progress import Progress
 from desktop.services.spreadsheet_import import ImportRefused, NothingToImport
 from desktop.services.tagging import BatchInfo, BatchResult, TaggingError, calls_per_minute
@@ -212,8 +213,10 @@ class BatchProgressPanel(QWidget):
             self._set_state("done")
             self.batchFinished.emit(result)
         elif result.stop_reason:
+            waits = any(b.id == result.batch_id for b in waiting_batches(self.context.cache))
             self.message.setText(self.tr("Stopped: %1 The rest stays queued; continue when the"
-                                         " cause is fixed.").replace("%1", pick(result.stop_reason)))
+                                         " cause is fixed.").replace("%1", pick(result.stop_reason))
+                                 + (" " + pick(RESUMES_ITSELF) if waits else ""))
             self._set_state("stopped")
             self.batchFinished.emit(result)
         else:

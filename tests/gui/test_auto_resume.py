@@ -84,3 +84,23 @@ def test_a_batch_stopped_by_an_outage_resumes_when_wecom_comes_back(
         "SELECT userid, external_userid FROM relation WHERE id = ?", (rid,)).fetchone()
         for rid in ids]
     assert all(tag_id in sandbox.state.relation_tag_ids(*key) for key in keys)
+
+
+def test_the_batch_window_says_a_stopped_batch_resumes_on_its_own(
+    qtbot: Any, session: Any, sandbox: Any
+) -> None:
+    from desktop.ui.batch_progress import BatchProgressPanel
+
+    context = session.context
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 12")]
+    batch_id = context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
+    panel = BatchProgressPanel(context)
+    qtbot.addWidget(panel)
+    session.auto_resume.stop()  # the batch stays stopped while the window is read
+    sandbox.stop()
+    with qtbot.waitSignal(panel.batchFinished, timeout=30000):
+        panel.start(batch_id)
+    assert panel.state == "stopped"
+    assert panel.message.text().endswith("企业微信恢复后，TagDesk 会自动继续发送。")
