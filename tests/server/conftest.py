@@ -45,7 +45,8 @@ def team_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServerProcess]:
     server = TeamServerProcess(postgres.new_database(), team_sandbox,
                                tmp_path_factory.mktemp("team-server"),
-                               "--concurrency", "2", "--admin", "boss")
+                               "--concurrency", "2", "--admin", "boss",
+                               "--admin", sorted(team_sandbox.state.follow_users())[1])
     try:
         yield server
     finally:

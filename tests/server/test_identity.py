@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
 from desktop.sandbox import SandboxServer
 from desktop.server.identity import MAX_CODES_PER_WINDOW, MAX_WRONG_ATTEMPTS
@@ -166,3 +167,17 @@ def test_a_token_the_server_never_issued_is_not_logged_in(
         forged.list_corp_tags()
     assert caught.value.errcode == TEAM_NOT_LOGGED_IN
     assert "tagdesk login" in caught.value.explanation_en
+
+
+def test_whoami_names_the_logged_in_user_and_whether_they_are_an_admin(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    for index, admin in ((1, True), (0, False)):  # the fixture lists member 1 with --admin
+        user = _member(team_sandbox, index)
+        device = log_in(team_server.url, team_sandbox, user)
+        with team_client(team_server.url, team_sandbox, device.token) as client:
+            session = client.get_token()
+        answer = requests.get(team_server.url + "tagdesk/v1/whoami", timeout=10,
+                              params={"access_token": session}).json()
+        assert answer == {"errcode": 0, "errmsg": "ok", "userid": user,
+                          "device_id": device.device_id, "admin": admin}
