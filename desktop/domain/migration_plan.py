@@ -103,17 +103,18 @@ def plan_migration(
     target_group_tags: int,
     group_cap: int,
     exclusive_sets: Sequence[ExclusiveSet] = (),
+    relation_count: int | None = None,
 ) -> MigrationPlan:
     """The plan for `current` (relations carrying at least one source). `target_group_tags`
-    is how many live tags the target's group holds now (0 for a new group)."""
+    is how many live tags the target's group holds now (0 for a new group). A rename needs
+    no relation states: `relation_count` may stand for `current` then (see `renames`)."""
     sources = tuple(dict((s.id, s) for s in sources).values())
     if not sources:
         raise MigrationError("请至少指定一个要迁移的源标签。", "Name at least one source tag.")
     _refuse_self_and_descendants(sources, target)
-    rename = (target.existing is None and delete_source and len(sources) == 1
-              and target.group_id == sources[0].group_id)
-    if rename:
-        return MigrationPlan(Strategy.RENAME, sources, target, delete_source, len(current),
+    if renames(sources, target, delete_source=delete_source):
+        count = len(current) if relation_count is None else relation_count
+        return MigrationPlan(Strategy.RENAME, sources, target, delete_source, count,
                              EMPTY_PLAN, 0)
     if target.existing is None and target.group_id and target_group_tags >= group_cap:
         raise MigrationError(
@@ -131,6 +132,12 @@ def plan_migration(
                          exclusive_sets=exclusive_sets, allow_conflicts=True)
     return MigrationPlan(Strategy.RELABEL, sources, target, delete_source, len(current),
                          relabel, len(holding))
+
+
+def renames(sources: Sequence[MigrationTag], target: Target, *, delete_source: bool) -> bool:
+    """One source going away into a name that does not exist yet in its own group."""
+    return (target.existing is None and delete_source and len(sources) == 1
+            and target.group_id == sources[0].group_id)
 
 
 def _refuse_self_and_descendants(sources: Sequence[MigrationTag], target: Target) -> None:

@@ -21,6 +21,7 @@ from desktop.domain.migration_plan import (
     Strategy,
     Target,
     plan_migration,
+    renames,
 )
 from desktop.domain.retag_plan import estimate_seconds
 from desktop.services.changes import ChangeSet
@@ -88,11 +89,13 @@ class MigrationService:
         found = self._sources(sources)
         wanted = self._target(target, found[0] if found else None)
         ids = self._carrying([s.id for s in found])
-        states = outbox.relation_states(self._cache, ids)
+        rename = renames(found, wanted, delete_source=delete_source)
+        states = {} if rename else outbox.relation_states(self._cache, ids)
         count = len(self._admin.tag_names_in_group(wanted.group_id)) if wanted.group_id else 0
         return plan_migration(found, wanted, states, delete_source=delete_source,
                               target_group_tags=count, group_cap=self._group_cap,
-                              exclusive_sets=outbox.exclusive_sets(self._cache))
+                              exclusive_sets=outbox.exclusive_sets(self._cache),
+                              relation_count=len(ids))
 
     def estimate_seconds(self, plan: MigrationPlan) -> float:
         """ETA at the profile's rate limit and concurrency for every call of the plan."""

@@ -35,6 +35,10 @@ def test_a_single_source_into_a_new_name_that_goes_away_is_one_rename() -> None:
                           group_cap=100)
     assert plan.strategy is Strategy.RENAME
     assert plan.api_calls == 1 and plan.planned == 20_000
+    counted = plan_migration([HOT_CUSTOMER], Target("强意向", "历史标签", "gLegacy"), {},
+                             delete_source=True, target_group_tags=6, group_cap=100,
+                             relation_count=20_000)
+    assert counted.planned == 20_000 and counted.api_calls == 1
 
 
 def test_keeping_the_source_or_another_group_means_creating_and_relabelling() -> None:
