@@ -137,3 +137,23 @@ def test_the_tag_tree_footer_gauges_capacity(qtbot: Any, context: Any, sandbox: 
     assert tree.capacity.text() == f"{used} of 3,000 tags used"
     assert tree.capacity.toolTip() == ""
     context.wait_idle()
+
+
+def test_the_tree_context_menu_opens_the_wizard_on_the_tag(
+    qtbot: Any, context: Any, sandbox: Any
+) -> None:
+    tree = TagTreeView(context)
+    qtbot.addWidget(tree)
+    qtbot.waitUntil(lambda: tree.model.is_loaded, timeout=10000)
+    tag_id = sandbox.state.find_tag("历史标签", "官网资询")
+    assert tree.select_key(f"tag:{tag_id}")
+    tree._update_actions(tree.current_node())
+    assert tree.migrate_action.isEnabled()
+    wizard = tree.migrate_current()
+    assert wizard is not None and wizard.sources.text() == "历史标签:官网资询"
+    wizard.target.setText("MKT-渠道:官网咨询")
+    qtbot.waitUntil(lambda: wizard.plan is not None
+                    and wizard.plan.target.group_name == "MKT-渠道", timeout=10000)
+    assert wizard.run_button.isEnabled()
+    wizard.close()
+    context.wait_idle()
