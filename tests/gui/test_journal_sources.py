@@ -104,8 +104,9 @@ def test_every_desktop_writer_journals_under_its_source(
     run("revert", lambda: audit.run_revert(
         context.tagging, audit.preview_batch_revert(context.cache, context.tagging, retagged),
         pilot_size=0))
-    run("tree", lambda: TagAdminService(context.workspace).rename(keen, "高意向客户"))
-    run("exclusive", lambda: ExclusiveSets(context.workspace).add("意向", ["高意向客户", "低意向"]))
+    run("tree", lambda: TagAdminService(context.workspace).rename(keen, "高意向（来源测试）"))
+    run("exclusive", lambda: ExclusiveSets(context.workspace).add(
+        "意向", ["意向程度:高意向（来源测试）", "意向程度:低意向"]))
 
     def phone() -> None:
         userid, external_userid = _keys(context, ids[90:91])[0]
