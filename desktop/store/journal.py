@@ -115,12 +115,12 @@ def _check(entry: JournalEntry) -> None:
     if entry.source == OBSERVED:
         if entry.operator:
             raise JournalError(
-                "同步时发现的变更不能记录操作人（企业微信未说明是谁做的）。"
-                " / A change seen at sync cannot name an operator (WeCom does not say who made it).")
+                "同步时发现的变更不能记录操作人（企业微信未说明是谁做的）。",
+                "A change seen at sync cannot name an operator (WeCom does not say who made it).")
     elif not entry.operator.strip():
         raise JournalError(
-            "日志行缺少操作人：请在档案中填写你的企业微信账号（userid）。"
-            " / A journal row needs its operator: set your WeCom userid in the profile.")
+            "日志行缺少操作人：请在配置中填写你的企业微信账号（userid）。",
+            "A journal row needs its operator: set your WeCom userid in the profile.")
 
 
 def verify(cache: Cache) -> VerifyResult:
