@@ -44,6 +44,7 @@ LAYER_LOGGERS: dict[str, str] = {
     "tagdesk.wecom": "calls to WeCom: tokens, retries, rate limits",
     "tagdesk.sandbox": "the WeCom emulator behind demo mode",
     "tagdesk.cli": "the command line",
+    "tagdesk.server": "the team server: logins, the relay, the team journal",
 }
 """The top-level loggers, one per layer; modules log to these or to children of them."""
 

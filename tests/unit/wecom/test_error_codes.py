@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from desktop.wecom.error_codes import ERROR_TABLE, ErrorKind, describe
+from desktop.wecom.error_codes import (
+    ERROR_TABLE,
+    TEAM_CODE_EXPIRED,
+    TEAM_CODE_WRONG,
+    TEAM_NOT_LOGGED_IN,
+    TEAM_TOKEN_REVOKED,
+    TEAM_TOO_MANY_ATTEMPTS,
+    ErrorKind,
+    describe,
+)
 from desktop.wecom.errors import CallCancelled, NetworkReason, WeComError, WeComNetworkError
 
 # Every code in wecom-api.md §11 plus the gettoken errors of §1.
@@ -47,9 +56,10 @@ DOCUMENTED_CODES = [
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# TagDesk's team-server codes (9001xxx) sit beside WeCom's own
+# TagDesk's own, answered only by a team server: not logged in, revoked, too many attempts.
+TEAM_CONFIGURATION = [TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED, TEAM_TOO_MANY_ATTEMPTS]
 CONFIGURATION = [40013, 40056, 40091, 41002, 41004, 48002, 48009, 60020, 84074,
-                 9001001, 9001002, 9001005]
+                 *TEAM_CONFIGURATION]
 PERMANENT_ITEM = [
     40003,
     40068,
@@ -66,15 +76,16 @@ PERMANENT_ITEM = [
     81013,
     84061,
     84084,
-    9001003,
-    9001004,
+    TEAM_CODE_WRONG,
+    TEAM_CODE_EXPIRED,
 ]
 TOKEN = [40001, 40014, 41001, 42001, 42009]
 RETRYABLE = [-1, 6000]
 INVALID_REQUEST = [40008, 40033, 40058, 40063, 41017, 43001, 43002, 45029, 47001]
 
 
-@pytest.mark.parametrize("code", DOCUMENTED_CODES)
+@pytest.mark.parametrize("code", [*DOCUMENTED_CODES, *TEAM_CONFIGURATION, TEAM_CODE_WRONG,
+                                  TEAM_CODE_EXPIRED])
 def test_every_documented_code_has_chinese_and_english_advice(code: int) -> None:
     info = ERROR_TABLE[code]
     assert CJK.search(info.zh), info.zh
