@@ -36,8 +36,10 @@ from desktop.ui.file_dialogs import file_dialog
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.main_window import MainWindow
+from desktop.ui.reports import REDRAW_DELAY_MS
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from desktop.ui.tasks import pending_tasks
 
 pytestmark = pytest.mark.gui
 
@@ -219,4 +221,5 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     assert not bad, "\n".join(f"{where}: {text!r}" for where, text in bad)
     for dialog in (audit, reports, retag, export, wizard):
         dialog.close()
-    context.wait_idle()
+    qtbot.wait(REDRAW_DELAY_MS + 100)    # the reports redraw after the pilot's write
+    qtbot.waitUntil(lambda: not pending_tasks(), timeout=15000)
