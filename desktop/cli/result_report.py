@@ -89,7 +89,7 @@ class ResultReport:
         """The report's path, or None (with a sentence on stderr) when it cannot be written."""
         data = {**data, "report": str(path)}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # names and remarks
             handle, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json", dir=path.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:

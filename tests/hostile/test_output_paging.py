@@ -55,6 +55,7 @@ def test_an_import_with_every_row_wrong_prints_a_short_line_and_a_full_report(
     report = Path(summary["report"])
     assert report.parent == cli.home / "profiles" / "acme" / "reports"
     assert report.name.startswith("import-") and report.stat().st_mode & 0o077 == 0
+    assert report.parent.stat().st_mode & 0o077 == 0
     full = json.loads(report.read_text(encoding="utf-8"))
     assert len(full["problems"]) == 1_000 and full["problems"][-1]["row"] == 1_001
     assert {k: v for k, v in full.items() if k not in ("problems", "failures")} == {
