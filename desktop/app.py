@@ -79,7 +79,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.services.logs import current_log_file
     from desktop.services.workspace import open_workspace
     from desktop.ui.crash_dialog import install_crash_handler, offer_recovery
-    from desktop.ui.errors import is_expected, readable
+    from desktop.ui.errors import is_expected
     from desktop.ui.i18n import Translations, choose_language
     from desktop.ui.qt_logging import install_qt_message_handler
     from desktop.ui.session import GuiSession
@@ -109,7 +109,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if not is_expected(exc):
             log.exception("opening profile %s failed", name)
         crash.uninstall()
-        return _fail(readable(exc), interactive)
+        return _fail(exc, interactive)
     if not workspace.profile.is_demo and not workspace.profile.userid:
         from desktop.services.profiles import MissingUseridError
         from desktop.ui.userid_dialog import ask_userid
@@ -117,7 +117,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if not interactive or not ask_userid(workspace):
             workspace.close()
             crash.uninstall()
-            return _fail(readable(MissingUseridError(name)), interactive)
+            return _fail(MissingUseridError(name), interactive)
     settings.last_profile = name
     session = GuiSession(workspace, settings, translations)
     try:
@@ -178,13 +178,17 @@ def _settle(app: QApplication, rounds: int = 20) -> None:
         time.sleep(0.02)
 
 
-def _fail(message: str, interactive: bool) -> int:
-    """Report a failure to open the profile: stderr always, a message box when interactive."""
-    print(f"tagdesk: {message}", file=sys.stderr)
+def _fail(exc: BaseException, interactive: bool) -> int:
+    """Report a failure to open the profile: stderr always (both languages), a message box
+    (in the UI language) when interactive."""
+    from desktop.services.errors import bilingual
+    from desktop.ui.errors import readable
+
+    print(f"tagdesk: {bilingual(exc)}", file=sys.stderr)
     if interactive:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, message)
+        QMessageBox.critical(None, APP_NAME, readable(exc))
     return EXIT_ERROR
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import StderrProgress, confirm, emit_json, home
+from desktop.cli.common import StderrProgress, add_common, confirm, emit_json, home
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` stays quick
@@ -27,34 +27,32 @@ PREVIEW_LINES = 50
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `audit` command and its subcommands to the `tagdesk` parser."""
-    from desktop.cli.parser import _add_common
-
     audit_cmd = sub.add_parser("audit", help="the audit log: verify, list, export, revert")
     commands = audit_cmd.add_subparsers(dest="audit_command", metavar="SUBCOMMAND",
                                         required=True)
 
     verify_cmd = commands.add_parser("verify", help="check the journal's hash chain")
-    _add_common(verify_cmd)
+    add_common(verify_cmd)
     verify_cmd.add_argument("--profile", required=True, metavar="NAME")
     verify_cmd.add_argument("--json", action="store_true")
     verify_cmd.set_defaults(handler=verify)
 
     list_cmd = commands.add_parser("list", help="print journal rows, oldest first")
-    _add_common(list_cmd)
+    add_common(list_cmd)
     _add_filters(list_cmd)
     list_cmd.add_argument("--json", action="store_true",
                           help="one JSON object per row, then a summary line")
     list_cmd.set_defaults(handler=list_rows)
 
     export_cmd = commands.add_parser("export", help="write journal rows to .xlsx or .csv")
-    _add_common(export_cmd)
+    add_common(export_cmd)
     _add_filters(export_cmd)
     export_cmd.add_argument("file", metavar="FILE.xlsx|FILE.csv")
     export_cmd.set_defaults(handler=export)
 
     revert_cmd = commands.add_parser(
         "revert", help="undo a batch, or one operator's changes in a time range")
-    _add_common(revert_cmd)
+    add_common(revert_cmd)
     revert_cmd.add_argument("batch_id", nargs="?", metavar="BATCH_ID")
     revert_cmd.add_argument("--profile", required=True, metavar="NAME")
     revert_cmd.add_argument("--operator", metavar="U", help="revert this member's changes ...")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.common import (
     StderrProgress,
+    add_common,
     confirm,
     emit_json,
     home,
@@ -38,10 +39,8 @@ _SHOWN_EXAMPLES = 10
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the batch commands to the `tagdesk` parser."""
-    from desktop.cli.parser import _add_common
-
     retag = sub.add_parser("retag", help="add / remove tags on every relation a filter matches")
-    _add_common(retag)
+    add_common(retag)
     retag.add_argument("--profile", required=True, metavar="NAME")
     retag.add_argument("--filter", required=True, metavar="EXPR",
                        help='which relations, e.g. "已发货 AND owner:zhangsan" ("" = all)')
@@ -66,7 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     retag.set_defaults(handler=retag_command)
 
     batches = sub.add_parser("batches", help="list tag batches with their status and counts")
-    _add_common(batches)
+    add_common(batches)
     batches.add_argument("--profile", required=True, metavar="NAME")
     batches.add_argument("--json", action="store_true")
     batches.set_defaults(handler=batches_command)
@@ -78,7 +77,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     undo = batch.add_parser("undo", help="put back the tags a batch changed")
     for command, handler in ((resume, resume_command), (retry, retry_failed_command),
                              (undo, undo_command)):
-        _add_common(command)
+        add_common(command)
         command.add_argument("id", metavar="ID", help="the batch id (see `tagdesk batches`)")
         command.add_argument("--profile", required=True, metavar="NAME")
         command.add_argument("--json", action="store_true", help="end with a JSON summary line")

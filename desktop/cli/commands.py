@@ -94,6 +94,7 @@ def profile_remove(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     from desktop.cli.batch_commands import offer_unfinished
+    from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
     from desktop.services.sync import run_sync
     from desktop.services.tagging import TaggingService
@@ -110,7 +111,7 @@ def sync(args: argparse.Namespace) -> int:
             result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache,
                               progress=progress,
                               chains=ws.profile.max_concurrency)
-            ws.choose_demo_persona()
+            choose_demo_persona(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
         summary = result.as_json()
     if not args.json:

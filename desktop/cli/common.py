@@ -24,6 +24,16 @@ WAIT_LINE_EVERY_S = 10.0  # a running wait (a 45009 countdown) is repeated this 
 _COUNTDOWN = re.compile(r"\d+ (秒|s\b)")
 
 
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes, before or after the command name."""
+    default = argparse.SUPPRESS if parser.prog != "tagdesk" else None
+    parser.add_argument("--home", metavar="DIR", default=default,
+                        help="keep all data here (default: $TAGDESK_HOME or the user data folder)")
+    parser.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if default is not None else False,
+                        help="verbose logging")
+
+
 def home(args: argparse.Namespace) -> Path:
     return resolve_home(args.home)
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import home
+from desktop.cli.common import add_common, home
 from desktop.cli.errors import EXIT_OK
 
 if TYPE_CHECKING:
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from desktop.cli.parser import _add_common
-
     exclusive = sub.add_parser(
         "exclusive", help="mutually exclusive tags: a relation may carry only one of a set"
     ).add_subparsers(dest="exclusive_command", metavar="SUBCOMMAND", required=True)
@@ -32,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     remove.add_argument("name")
     remove.set_defaults(handler=exclusive_remove)
     for command in (listing, add, remove):
-        _add_common(command)
+        add_common(command)
         command.add_argument("--profile", required=True, metavar="NAME")
 
 

@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop.cli.common import StderrProgress, confirm, emit_json, home, open_synced_workspace
+from desktop.cli.common import (
+    StderrProgress,
+    add_common,
+    confirm,
+    emit_json,
+    home,
+    open_synced_workspace,
+)
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.domain.hygiene import DEFAULT_CORP_TAG_CAP, DEFAULT_GROUP_TAG_CAP, DEFAULT_ZOMBIE_DAYS
 
@@ -24,10 +31,9 @@ _SHOWN = 200
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `health` and `migrate` to the `tagdesk` parser."""
-    from desktop.cli.parser import _add_common
 
     health = sub.add_parser("health", help="tag health: duplicates, zombies, conflicts, capacity")
-    _add_common(health)
+    add_common(health)
     health.add_argument("--profile", required=True, metavar="NAME")
     health.add_argument("--zombie-days", type=int, default=DEFAULT_ZOMBIE_DAYS, metavar="N",
                         help="a tag with no change and no new customer for N days is a zombie")
@@ -40,7 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     health.set_defaults(handler=health_command)
 
     migrate = sub.add_parser("migrate", help="move the customers of tags onto another tag")
-    _add_common(migrate)
+    add_common(migrate)
     migrate.add_argument("--profile", required=True, metavar="NAME")
     migrate.add_argument("--from", dest="sources", required=True, metavar="TAGS",
                          help="comma-separated source tags; 组:名 picks one group's tag")

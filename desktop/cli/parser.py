@@ -3,17 +3,63 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 from desktop import __version__
 from desktop.cli import commands
+from desktop.cli.common import add_common
+from desktop.domain.errors import printable
+
+# Options whose value may begin with "-": a filter's NOT prefix (`--filter -VIP`).
+DASH_VALUE_OPTIONS = frozenset({"--filter"})
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but `--filter -VIP` takes `-VIP` as the filter (argparse alone reads it as
+    an unknown option), and usage errors never echo control characters to the terminal."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
+        given = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(join_dash_values(given), namespace)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+
+
+def join_dash_values(argv: Sequence[str]) -> list[str]:
+    """`--filter -VIP` as `--filter=-VIP`; everything after `--` is left alone."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token == "--":
+            joined.extend(argv[index:])
+            break
+        following = argv[index + 1] if index + 1 < len(argv) else ""
+        if token in DASH_VALUE_OPTIONS and _is_dash_value(following):
+            joined.append(f"{token}={following}")
+            index += 2
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
+def _is_dash_value(token: str) -> bool:
+    return token.startswith("-") and not token.startswith("--") and token not in ("-", "-h")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog="tagdesk",
         description="TagDesk 企微标签工作台 — WeCom customer tagging and auditing.",
     )
-    _add_common(parser)
+    add_common(parser)
     parser.add_argument("--version", action="version", version=f"TagDesk {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="open the GUI on the built-in demo corp (no WeCom account needed)")
@@ -35,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="the WeCom emulator").add_subparsers(
         dest="sandbox_command", metavar="SUBCOMMAND", required=True)
     serve = sandbox.add_parser("serve", help="serve a WeCom emulator on 127.0.0.1")
-    _add_common(serve)
+    add_common(serve)
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
     serve.add_argument("--data", required=True, metavar="DIR", help="state folder (reused)")
     serve.add_argument("--customers", type=int, default=5000)
@@ -52,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     profile = sub.add_parser("profile", help="WeCom corp profiles").add_subparsers(
         dest="profile_command", metavar="SUBCOMMAND", required=True)
     add = profile.add_parser("add", help="add or update a profile")
-    _add_common(add)
+    add_common(add)
     add.add_argument("name")
     add.add_argument("--corp-id", default="")
     add.add_argument("--api-base", default="", metavar="URL",
@@ -67,22 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--concurrency", type=int, default=5)
     add.set_defaults(handler=commands.profile_add)
     listing = profile.add_parser("list", help="list profiles")
-    _add_common(listing)
+    add_common(listing)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=commands.profile_list)
     remove = profile.add_parser("remove", help="remove a profile and its secret")
-    _add_common(remove)
+    add_common(remove)
     remove.add_argument("name")
     remove.set_defaults(handler=commands.profile_remove)
 
     sync = sub.add_parser("sync", help="mirror WeCom into the local cache")
-    _add_common(sync)
+    add_common(sync)
     sync.add_argument("--profile", required=True, metavar="NAME")
     sync.add_argument("--json", action="store_true", help="end with a JSON summary line")
     sync.set_defaults(handler=commands.sync)
 
     customers = sub.add_parser("customers", help="filter customers in the local cache")
-    _add_common(customers)
+    add_common(customers)
     customers.add_argument("--profile", required=True, metavar="NAME")
     customers.add_argument("--filter", default="", metavar="EXPR",
                            help='e.g. "高意向 AND NOT 已成交", "客户等级:VIP owner:zhangsan"')
@@ -110,13 +156,3 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(sub)
     health_commands.register(sub)
     return parser
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    """Options every command takes, before or after the command name."""
-    default = argparse.SUPPRESS if parser.prog != "tagdesk" else None
-    parser.add_argument("--home", metavar="DIR", default=default,
-                        help="keep all data here (default: $TAGDESK_HOME or the user data folder)")
-    parser.add_argument("--debug", action="store_true",
-                        default=argparse.SUPPRESS if default is not None else False,
-                        help="verbose logging")

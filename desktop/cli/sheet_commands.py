@@ -16,6 +16,7 @@ from typing import TextIO
 
 from desktop.cli.common import (
     StderrProgress,
+    add_common,
     confirm,
     emit_json,
     home,
@@ -37,15 +38,13 @@ from desktop.services.xlsx_safe import ExportError
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the spreadsheet commands to the `tagdesk` parser."""
-    from desktop.cli.parser import _add_common
-
     template = sub.add_parser("template", help="write the spreadsheet import template")
-    _add_common(template)
+    add_common(template)
     template.add_argument("file", metavar="FILE.xlsx", type=Path)
     template.set_defaults(handler=template_command)
 
     importing = sub.add_parser("import", help="add / remove tags listed in a spreadsheet")
-    _add_common(importing)
+    add_common(importing)
     importing.add_argument("file", metavar="FILE.xlsx", type=Path)
     importing.add_argument("--profile", required=True, metavar="NAME")
     importing.add_argument("--dry-run", action="store_true",
@@ -67,7 +66,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing.set_defaults(handler=import_command)
 
     export = sub.add_parser("export", help="write the customers a filter matches to a spreadsheet")
-    _add_common(export)
+    add_common(export)
     export.add_argument("file", metavar="FILE.xlsx", type=Path)
     export.add_argument("--profile", required=True, metavar="NAME")
     export.add_argument("--filter", default="", metavar="EXPR",
@@ -126,7 +125,7 @@ def import_command(args: argparse.Namespace) -> int:
             print("表格有问题，没有写入任何内容；修改后重新导入，或加 --skip-invalid 只导入有效行。"
                   " / Nothing was written because of the problems above; fix them, or add"
                   " --skip-invalid to import only the valid rows.", file=out)
-            _emit(full, report, status="invalid")
+            _emit(full, report, status="invalid", dry_run=args.dry_run)
             return EXIT_FAILED
         if args.dry_run or not report.importable:
             if not report.importable:
@@ -214,7 +213,7 @@ def _print_plan(plan: RetagPlan, relations: int, labels: dict[str, str], out: Te
         print(f"  - {labels.get(tag_id, tag_id)}: {count}", file=out)
 
 
-def _emit(full: ResultReport, report: ImportReport, *, status: str = "",
+def _emit(full: ResultReport, report: ImportReport, *, status: str = "", dry_run: bool = False,
           result: BatchResult | None = None) -> None:
     """The JSON line: counts, then the first problems and failures (all in the report file)."""
     data: dict[str, object] = {
@@ -222,7 +221,7 @@ def _emit(full: ResultReport, report: ImportReport, *, status: str = "",
         "invalid": report.invalid, "planned": report.plan.api_calls, "applied": 0,
         "skipped": 0, "failed": 0, "pending": 0, "api_calls": 0, "elapsed_s": 0.0,
         "noop": report.plan.skipped_noop, "conflicts": report.plan.conflicting_relations,
-        "dry_run": status == "dry_run",
+        "dry_run": dry_run or status == "dry_run",
     }
     if result is not None:
         data.update(result.as_json())

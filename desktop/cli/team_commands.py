@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import emit_json, home
+from desktop.cli.common import add_common, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 
@@ -24,12 +24,11 @@ SECRET_ENV = "TAGDESK_CORP_SECRET"
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`server serve`, `server devices` and `login`."""
-    from desktop.cli.parser import _add_common
 
     server = sub.add_parser("server", help="the TagDesk team server (PostgreSQL)").add_subparsers(
         dest="server_command", metavar="SUBCOMMAND", required=True)
     serve = server.add_parser("serve", help="migrate the team database, then serve until SIGTERM")
-    _add_common(serve)
+    add_common(serve)
     serve.add_argument("--db", required=True, metavar="postgresql://...",
                        help="the team database (PostgreSQL)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -50,14 +49,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
-    _add_common(devices)
+    add_common(devices)
     devices.add_argument("--db", required=True, metavar="postgresql://...")
     devices.add_argument("--revoke", type=int, metavar="ID", help="revoke this device at once")
     devices.add_argument("--json", action="store_true")
     devices.set_defaults(handler=server_devices)
 
     login = sub.add_parser("login", help="log this desktop in to its team server with a WeCom code")
-    _add_common(login)
+    add_common(login)
     login.add_argument("--profile", required=True, metavar="NAME")
     login.add_argument("--code-stdin", action="store_true",
                        help="read the login code from standard input (for scripts)")
@@ -66,10 +65,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def register_sandbox(sandbox: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`sandbox inbox`."""
-    from desktop.cli.parser import _add_common
 
     inbox = sandbox.add_parser("inbox", help="what message/send delivered to one member")
-    _add_common(inbox)
+    add_common(inbox)
     inbox.add_argument("--data", required=True, metavar="DIR", help="the sandbox's state folder")
     inbox.add_argument("--userid", required=True, metavar="U")
     inbox.add_argument("--json", action="store_true")

@@ -20,12 +20,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from desktop.domain.errors import UserError
+
 TYPICAL_LATENCY_S = 0.15
 RELATION_GONE = "客户关系已不存在 / relation gone"
 CHANGED_AGAIN = "此后标签又被修改过 / changed again since"
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan that cannot be built as asked; `str()` is "中文 / English"."""
 
 

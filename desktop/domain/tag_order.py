@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
+from desktop.domain.errors import UserError
 from desktop.domain.tag_tree import PERSONAL_READ_ONLY, NodeKind, TagNode, descendant_tag_ids
 
 MAX_ORDER = 2**32 - 1
@@ -40,11 +41,11 @@ class OrderChange:
     new_order: int
 
 
-class ReorderError(ValueError):
+class ReorderError(UserError, ValueError):
     """A drop that WeCom cannot carry out; `zh` and `en` say why, for the status bar."""
 
     def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
+        super().__init__(zh, en)
         self.zh = zh
         self.en = en
 

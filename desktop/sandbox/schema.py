@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop.domain.errors import UserError
+
 DB_FILENAME = "sandbox.sqlite3"
 SCHEMA_VERSION = 1
 
@@ -94,7 +96,7 @@ def create_bulk_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(BULK_INDEXES)
 
 
-class SandboxDataError(Exception):
+class SandboxDataError(UserError):
     """The data folder cannot be used; `str()` is one readable sentence."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from desktop.domain.errors import UserError
 from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import RetagPlan, Skipped, plan_inverse
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
@@ -86,11 +87,11 @@ _RELATIVE = re.compile(r"(\d+)\s*([mhdw])", re.IGNORECASE)
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
-class TimeSpecError(ValueError):
+class TimeSpecError(UserError, ValueError):
     """A `--since` / `--until` value that is neither a span nor a date; "中文 / English"."""
 
 
-class RevertError(Exception):
+class RevertError(UserError):
     """A revert that cannot be done as asked; `str()` is "中文 / English"."""
 
 

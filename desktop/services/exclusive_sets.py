@@ -11,13 +11,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop.domain.errors import UserError
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 
 
-class ExclusiveSetError(Exception):
+class ExclusiveSetError(UserError):
     """A set that cannot be saved; `str()` is one readable sentence."""
 
 

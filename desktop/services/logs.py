@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import faulthandler
+import io
 import logging
 import logging.handlers
 import os
@@ -23,7 +24,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
-from desktop.services.home import HOME_ENV, log_dir, resolve_home
+from desktop.services.home import HOME_ENV, log_dir, private_file, resolve_home
 from desktop.wecom.redaction import MASK, install_urllib3_redaction, redact
 
 LOG_NAME = "tagdesk.log"
@@ -105,7 +106,18 @@ class SecretFilter(logging.Filter):
         return True
 
 
-class RecentLines(logging.Handler):
+class _Quiet:
+    """A handler that never prints its own failure (a full disk, an unencodable argument)
+    to the user's terminal as "--- Logging error ---": the line is dropped, the command goes
+    on, and the next line that can be written notes how many were lost."""
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.dropped += 1
+
+
+class RecentLines(_Quiet, logging.Handler):
     """The last lines logged, already formatted and redacted, for crash reports."""
 
     def __init__(self, lines: collections.deque[str]) -> None:
@@ -119,9 +131,24 @@ class RecentLines(logging.Handler):
             self.handleError(record)
 
 
-class _RotatingFile(logging.handlers.RotatingFileHandler):
+class _RotatingFile(_Quiet, logging.handlers.RotatingFileHandler):
     """Keeps appending when another TagDesk process holds the file open (Windows cannot
-    rename an open file); the rotation is tried again on the next line."""
+    rename an open file); the rotation is tried again on the next line. Each file (the
+    rotated ones too) is the user's alone, and text that cannot be encoded is escaped."""
+
+    def _open(self) -> io.TextIOWrapper:
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.dropped:
+            lost, self.dropped = self.dropped, 0
+            note = logging.makeLogRecord({
+                "name": "tagdesk", "levelno": logging.WARNING, "levelname": "WARNING",
+                "msg": "%d log lines could not be written", "args": (lost,),
+            })
+            super().emit(note)
+        super().emit(record)
 
     def doRollover(self) -> None:
         try:
@@ -143,7 +170,7 @@ def setup_logging(home_arg: str | None, *, debug: bool = False) -> Path:
     formatter = logging.Formatter(LINE_FORMAT)
     secret_filter = SecretFilter()
     file_handler = _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                 encoding="utf-8")
+                                 encoding="utf-8", errors="backslashreplace")
     ring = RecentLines(_recent)
     root = logging.getLogger()
     with _state_lock:
@@ -183,7 +210,7 @@ def enable_crash_log(folder: Path) -> Path:
     path = folder / CRASH_LOG_NAME
     with _state_lock:
         previous = _crash_file
-        _crash_file = path.open("a", encoding="utf-8")
+        _crash_file = private_file(path).open("a", encoding="utf-8")
         faulthandler.enable(file=_crash_file, all_threads=True)
         if previous is not None:
             previous.close()

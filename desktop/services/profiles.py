@@ -12,11 +12,20 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.services.home import private_dir, private_file
+
 DEMO_PROFILE = "demo"
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,40}$")
+NAME_MAX = 40
+# Letters, digits, Chinese characters and _ . -; never a leading or trailing dot (`.`, `..`
+# and hidden folders; Windows drops a trailing dot, so `a.` would share `a`'s folder).
+NAME_PATTERN = re.compile(
+    rf"^(?!\.)[A-Za-z0-9_.\-\u3400-\u4dbf\u4e00-\u9fff]{{1,{NAME_MAX}}}(?<!\.)$"
+)
 
 
-class ProfileError(Exception):
+class ProfileError(UserError):
     """A profile problem the user can fix; `str()` is one readable sentence."""
 
 
@@ -63,9 +72,10 @@ class ProfileStore:
         self.file = home / "profiles.json"
 
     def profile_dir(self, name: str) -> Path:
-        path = self.home / "profiles" / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        if name != DEMO_PROFILE:
+            check_name(name)
+        private_dir(self.home / "profiles")
+        return private_dir(self.home / "profiles" / name)
 
     def cache_path(self, name: str) -> Path:
         return self.profile_dir(name) / "cache.sqlite"
@@ -82,7 +92,7 @@ class ProfileStore:
         return {str(k): dict(v) for k, v in data.get("profiles", {}).items()}
 
     def _write(self, profiles: dict[str, dict[str, object]]) -> None:
-        tmp = self.file.with_suffix(".tmp")
+        tmp = private_file(self.file.with_suffix(".tmp"))
         tmp.write_text(
             json.dumps({"profiles": profiles}, ensure_ascii=False, indent=2), encoding="utf-8"
         )
@@ -96,8 +106,8 @@ class ProfileStore:
         if data is None:
             known = ", ".join(p.name for p in self.list()) or "—"
             raise ProfileError(
-                f"没有名为 {name} 的配置（已有：{known}）。用 tagdesk profile add 创建。"
-                f" / No profile named {name} (known: {known}); create one with"
+                f"没有名为 {echo(name)} 的配置（已有：{known}）。用 tagdesk profile add 创建。"
+                f" / No profile named {echo(name)} (known: {known}); create one with"
                 " `tagdesk profile add`."
             )
         return _from_dict(name, data)
@@ -119,18 +129,25 @@ class ProfileStore:
         return profile
 
 
+def check_name(name: str) -> None:
+    """Refuse a name that is not a plain folder name (see `NAME_PATTERN`)."""
+    if not NAME_PATTERN.fullmatch(name):
+        raise ProfileError(
+            f"配置名“{echo(name)}”不可用：只能包含字母、数字、汉字和 _ . -，不能以 . 开头或结尾，"
+            f"最多 {NAME_MAX} 个字符。",
+            f"The profile name “{echo(name)}” cannot be used: use letters, digits, Chinese"
+            f" characters and _ . -, not starting or ending with a dot, at most {NAME_MAX}"
+            " characters.",
+        )
+
+
 def validate(profile: Profile) -> None:
     if profile.name == DEMO_PROFILE:
         raise ProfileError(
             "demo 是内置演示配置的名字，请换一个。 / `demo` is the built-in demo profile;"
             " choose another name."
         )
-    if not NAME_PATTERN.match(profile.name):
-        raise ProfileError(
-            f"配置名 {profile.name!r} 只能包含字母、数字、汉字和 _ . -（最多 40 个字符）。"
-            f" / Profile name {profile.name!r} may use letters, digits, Chinese characters"
-            " and _ . - (at most 40 characters)."
-        )
+    check_name(profile.name)
     if not profile.corp_id.strip():
         raise ProfileError("企业 ID 不能为空。 / The corp id must not be empty.")
     if not profile.userid.strip():

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from desktop.domain.errors import UserError
 from desktop.wecom.transport import WaitNotice
 
 
@@ -82,9 +83,9 @@ class WaitReporter:
         return self._notice.sentence()
 
 
-class OperationCancelled(Exception):
+class OperationCancelled(UserError):
     def __init__(self) -> None:
-        super().__init__("操作已取消，没有做任何更改。 / Cancelled; nothing was changed.")
+        super().__init__("操作已取消，没有做任何更改。", "Cancelled; nothing was changed.")
 
 
 class CancelToken:

@@ -10,28 +10,31 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
+from desktop.domain.errors import UserError
+
 SERVICE = "TagDesk"
 
 
-class SecretStoreUnavailable(Exception):
+class SecretStoreUnavailable(UserError):
     def __init__(self, detail: str = "") -> None:
+        suffix = f" ({detail})" if detail else ""
         super().__init__(
             "没有可用的系统钥匙串，无法安全保存企业微信 Secret。请在 Windows 使用凭据管理器、"
             "在 macOS 使用钥匙串、在 Linux 安装并解锁 gnome-keyring 或 KWallet；"
-            "或用 PYTHON_KEYRING_BACKEND 指定一个 keyring 后端。"
-            " / No usable system keyring, so the WeCom secret cannot be stored safely. Use the"
+            "或用 PYTHON_KEYRING_BACKEND 指定一个 keyring 后端。" + suffix,
+            "No usable system keyring, so the WeCom secret cannot be stored safely. Use the"
             " Windows Credential Manager or the macOS Keychain; on Linux install and unlock"
             " gnome-keyring or KWallet, or choose a keyring backend with PYTHON_KEYRING_BACKEND."
-            + (f" ({detail})" if detail else "")
+            + suffix,
         )
 
 
-class SecretMissing(Exception):
+class SecretMissing(UserError):
     def __init__(self, profile: str) -> None:
         super().__init__(
-            f"钥匙串中没有配置 {profile} 的 Secret，请运行 tagdesk profile add {profile} --secret-stdin …"
-            f" / The keyring holds no secret for profile {profile}; run"
-            f" `tagdesk profile add {profile} --secret-stdin …`."
+            f"钥匙串中没有配置 {profile} 的 Secret，请运行 tagdesk profile add {profile} --secret-stdin …",
+            f"The keyring holds no secret for profile {profile}; run"
+            f" `tagdesk profile add {profile} --secret-stdin …`.",
         )
 
 

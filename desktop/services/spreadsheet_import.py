@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
 from desktop.domain.filter.suggest import fold
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
 from desktop.domain.tag_names import split_tag_list
@@ -223,7 +224,7 @@ class SpreadsheetImporter:
         return merge_plans(plans, conflicts_allowed=allow_conflicts), len(wanted)
 
 
-class ImportRefused(Exception):
+class ImportRefused(UserError):
     """A file with problems was about to be imported without `skip_invalid`."""
 
     def __init__(self, report: ImportReport) -> None:
@@ -234,7 +235,7 @@ class ImportRefused(Exception):
         )
 
 
-class NothingToImport(Exception):
+class NothingToImport(UserError):
     def __init__(self) -> None:
         super().__init__("表格中的有效行没有需要修改的标签。"
                          " / The valid rows of the sheet change no tags.")

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from desktop.domain.errors import UserError
 from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
 from desktop.domain.tag_order import OrderChange, ReorderError, pin_positions, plan_reorder
@@ -41,11 +42,11 @@ MAX_ABBREVIATION_LEN = 8
 _ABBREVIATION_EXTRA = frozenset("-_.")
 
 
-class TagAdminError(Exception):
+class TagAdminError(UserError):
     """A change TagDesk will not make or WeCom refused, said in Chinese and English."""
 
     def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
+        super().__init__(zh, en)
         self.zh = zh
         self.en = en
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
 from desktop.domain.filter.suggest import NameSuggester, fold
 from desktop.domain.retag_plan import (
     PlanError,
@@ -51,7 +52,7 @@ PROGRESS_EVERY_S = 0.25
 _MIN_ROWS_FOR_RATE = 5
 
 
-class TaggingError(Exception):
+class TaggingError(UserError):
     """A retag request that cannot be carried out as asked; `str()` is "中文 / English"."""
 
 

@@ -7,7 +7,6 @@ one rate budget, one concurrency cap, one 45009 pause and one token.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from dataclasses import replace
@@ -29,14 +28,6 @@ from desktop.wecom.transport import WaitListener, WeComTransport
 log = logging.getLogger("tagdesk.services")
 
 DEMO_PERSONA_KEY = "demo_persona"
-# (tag, abbreviation): pinned for the demo persona, except the long V3 one.
-DEMO_PREFERENCES = (
-    ("意向程度:高意向", "HOT"),
-    ("客户等级:VIP", ""),
-    ("客户阶段:已报价", "BJ"),
-    ("复购:三次复购客户", "V3"),
-)
-
 
 class Workspace:
     """Everything a command or window needs for one profile. Close it when done."""
@@ -109,44 +100,6 @@ class Workspace:
         waits, `on_wait` hears when its calls wait (a 45009 pause, a retry)."""
         return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
                                 policy=self.limits)
-
-    def choose_demo_persona(self) -> None:
-        """The demo user is the member with the most customers in a sales department."""
-        if not self.profile.is_demo or self.profile.userid:
-            return
-        row = self.cache.connection().execute(
-            "SELECT r.userid FROM relation r JOIN member_department md ON md.userid = r.userid"
-            " JOIN department d ON d.id = md.department_id WHERE d.name LIKE '销售%'"
-            " GROUP BY r.userid ORDER BY count(*) DESC, r.userid LIMIT 1"
-        ).fetchone() or self.cache.connection().execute(
-            "SELECT userid FROM relation GROUP BY userid ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()
-        if row:
-            with self.cache.write() as conn:
-                self.cache.set_meta(conn, DEMO_PERSONA_KEY, row[0])
-            self.profile = replace(self.profile, userid=row[0])
-            self._seed_demo_preferences()
-
-    def _seed_demo_preferences(self) -> None:
-        """Favourites and team abbreviations, so the demo shows how a team really works."""
-        from desktop.services.tag_admin import TagAdminService
-        from desktop.services.tagging import TaggingError, TaggingService
-
-        admin = TagAdminService(self)
-        tagging = TaggingService(self)
-        for names, abbreviation in DEMO_PREFERENCES:
-            try:
-                (tag_id,) = tagging.resolve_tag_names([names])
-            except TaggingError:
-                continue  # a demo corp generated without this tag simply lacks the preference
-            if abbreviation:
-                admin.set_abbreviation(tag_id, abbreviation)
-            if abbreviation != "V3":
-                admin.pin(self.operator, tag_id)
-        from desktop.services.exclusive_sets import ExclusiveSets
-
-        with contextlib.suppress(TaggingError):
-            ExclusiveSets(self).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
 
     def close(self) -> None:
         with self._lock:

@@ -29,6 +29,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from desktop.domain.errors import UserError
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -36,7 +38,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 Value = str | int | float | bool | datetime | date | None
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """An export that cannot be written as asked; `str()` is "中文 / English"."""
 
 

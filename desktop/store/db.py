@@ -7,15 +7,28 @@ connection (WAL lets them read while a writer commits); writes go through
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.store import journal_head
-from desktop.store.errors import CacheError, CacheLockedError, CacheTooNewError, NotACacheError
+from desktop.store.errors import (
+    CacheError,
+    CacheFullError,
+    CacheLockedError,
+    CacheReadOnlyError,
+    CacheTooNewError,
+    CacheUnavailableError,
+    DamagedCacheError,
+    NotACacheError,
+)
 from desktop.store.lockfile import CacheLock
 from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -23,6 +36,7 @@ log = logging.getLogger("tagdesk.store")
 
 BUSY_TIMEOUT_MS = 5000
 JOURNAL_HEAD_KEY = "journal_head"
+PRIVATE_FILE_MODE = 0o600
 
 
 class Cache:
@@ -37,6 +51,7 @@ class Cache:
         self._lock = CacheLock(self.path) if exclusive else None
         self._head_copied: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private(self.path)
         if self._lock is not None:
             self._lock.acquire()
         try:
@@ -68,8 +83,8 @@ class Cache:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("PRAGMA cache_size = -65536")
-        except sqlite3.DatabaseError as exc:
-            raise _translate(exc, self.path) from None
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
         return conn
 
     @contextmanager
@@ -79,16 +94,17 @@ class Cache:
             conn = self.connection()
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise _translate(exc, self.path) from None
+            except sqlite3.Error as exc:
+                raise translate_sqlite_error(exc, self.path) from None
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
                 conn.execute("COMMIT")
-                self._copy_journal_head(conn)
+            except BaseException as exc:
+                _rollback(conn)
+                if isinstance(exc, sqlite3.Error) and is_storage_fault(exc):
+                    raise translate_sqlite_error(exc, self.path) from exc
+                raise
+            self._copy_journal_head(conn)
 
     def _copy_journal_head(self, conn: sqlite3.Connection) -> None:
         """After a commit that moved the journal's head, copy it beside the cache."""
@@ -107,13 +123,16 @@ class Cache:
         conn.row_factory = sqlite3.Row
         try:
             return conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc, self.path) from None
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
         finally:
             conn.row_factory = None
 
     def scalar(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> object:
-        row = self.connection().execute(sql, params).fetchone()
+        try:
+            row = self.connection().execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
         return None if row is None else row[0]
 
     def close(self) -> None:
@@ -155,7 +174,7 @@ class Cache:
         try:
             found = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.DatabaseError as exc:
-            raise _translate(exc, self.path) from None
+            raise translate_sqlite_error(exc, self.path) from None
         if found > SCHEMA_VERSION:
             raise CacheTooNewError(self.path, found, SCHEMA_VERSION)
         if found and not _has_table(conn, "meta"):
@@ -190,6 +209,34 @@ def _statements(script: str) -> Iterator[str]:
         yield buffer.strip()
 
 
+def _make_private(path: Path) -> None:
+    """The cache and its -wal / -shm files readable by the user alone (0600 on POSIX).
+
+    A new cache file is created 0600 before SQLite opens it; SQLite gives its -wal and
+    -shm files the database file's mode. Files an older TagDesk left 0644 are tightened."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0),
+                         PRIVATE_FILE_MODE))
+    except OSError as exc:
+        raise translate_os_error(exc, path) from None
+    if os.name != "posix":
+        return
+    for member in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            mode = member.lstat().st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                member.chmod(PRIVATE_FILE_MODE)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction; SQLite may already have rolled it back (full disk)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback after a failed write failed too", exc_info=True)
+
+
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     row = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
@@ -202,10 +249,54 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
     return bool(row[0])
 
 
-def _translate(exc: sqlite3.DatabaseError, path: Path) -> CacheError:
+_DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_FULL = frozenset({"SQLITE_FULL", "SQLITE_IOERR_WRITE"})
+_STORAGE = frozenset({"BUSY", "LOCKED", "READONLY", "IOERR", "CORRUPT", "FULL", "CANTOPEN",
+                      "NOTADB", "PERM"})
+_STORAGE_TEXTS = ("locked", "busy", "not a database", "malformed", "disk is full", "readonly",
+                  "disk i/o error", "unable to open", "file is encrypted")
+
+
+def _primary(exc: sqlite3.Error) -> str:
+    """SQLite's primary result code name without the prefix ("FULL", "CORRUPT", ...)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    parts = name.split("_")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def is_storage_fault(exc: sqlite3.Error) -> bool:
+    """Trouble with the file or the disk (not a mistake in TagDesk's own SQL)."""
+    if _primary(exc) in _STORAGE:
+        return True
     text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return CacheLockedError(path)
-    if "not a database" in text or "file is encrypted" in text or "malformed" in text:
-        return NotACacheError(path)
-    return CacheError(f"无法打开缓存 {path}：{exc} / Cannot open the cache {path}: {exc}")
+    return any(part in text for part in _STORAGE_TEXTS)
+
+
+def translate_sqlite_error(exc: sqlite3.Error, path: Path | None) -> CacheError:
+    """A sentence for an SQLite failure on the cache at `path` (None: not known here).
+
+    Sorted by SQLite's own result code (full disk, read-only, damaged, cannot open);
+    the message text is only a fallback for errors raised without a code.
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    primary = _primary(exc)
+    text = str(exc).lower()
+    if primary in ("BUSY", "LOCKED") or "locked" in text or "busy" in text:
+        return CacheLockedError(path or Path("cache.sqlite"))
+    if f"SQLITE_{primary}" in _DAMAGED or "not a database" in text or "malformed" in text \
+            or "file is encrypted" in text:
+        return DamagedCacheError(path, str(exc))
+    if name in _FULL or primary == "FULL" or "disk is full" in text:
+        return CacheFullError(path)
+    if primary == "READONLY" or "readonly" in text:
+        return CacheReadOnlyError(path)
+    return CacheUnavailableError(path, str(exc))
+
+
+def translate_os_error(exc: OSError, path: Path) -> CacheError:
+    """A sentence for the cache file the system would not create or open."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return CacheFullError(path)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return CacheReadOnlyError(path)
+    return CacheUnavailableError(path, exc.strerror or str(exc))

@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.auto_resume import RESUMES_ITSELF, waiting_batches
 from desktop.services.progress import Progress
-from desktop.services.spreadsheet_import import ImportRefused, NothingToImport
-from desktop.services.tagging import BatchInfo, BatchResult, TaggingError, calls_per_minute
-from desktop.services.xlsx_safe import ExportError
+from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -44,9 +42,7 @@ SHOWN_FAILURES = 200
 
 
 def message_for(exc: BaseException) -> str:
-    """One sentence in the UI language: batch, import and export refusals carry their own."""
-    if isinstance(exc, TaggingError | ImportRefused | NothingToImport | ExportError):
-        return pick(str(exc))
+    """One sentence in the UI language."""
     return readable(exc)
 
 

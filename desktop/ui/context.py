@@ -26,6 +26,7 @@ from desktop.services.progress import CancelToken, Progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store.filter_engine import FilterEngine
+from desktop.ui.errors import readable
 from desktop.ui.tasks import Task
 
 Work = Callable[[Callable[[Progress], None], CancelToken], Any]
@@ -188,14 +189,14 @@ class AppContext(QObject):
                                        frozenset(f.relation_id for f in result.failures))
 
         def failed(exc: BaseException) -> None:
-            self.write_failed.emit(str(exc), ids)
+            self.write_failed.emit(readable(exc), ids)
             self.publish(ChangeSet(relation_ids=ids))
 
         return self.run_task(work, owner=self, name=name, writer=True, on_result=finished,
                              on_error=failed)
 
     def _report_error(self, exc: BaseException) -> None:
-        self.status_message.emit(str(exc))
+        self.status_message.emit(readable(exc))
 
 
 class _BatchCommand(QUndoCommand):

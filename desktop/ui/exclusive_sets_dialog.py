@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.changes import ChangeSet
-from desktop.services.exclusive_sets import ExclusiveSetError, ExclusiveSets
-from desktop.services.tagging import TaggingError
+from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 
@@ -119,8 +118,7 @@ class ExclusiveSetsDialog(QDialog):
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:
-        expected = isinstance(exc, ExclusiveSetError | TaggingError)
-        self.error.setText(str(exc) if expected else readable(exc))
+        self.error.setText(readable(exc))
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.services.changes import ChangeSet
+from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult, run_sync
@@ -71,7 +72,7 @@ class SyncController(QObject):
                                       chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
-            workspace.choose_demo_persona()
+            choose_demo_persona(workspace)
             return result
 
         self._last_progress = 0.0

@@ -37,7 +37,6 @@ from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
-from desktop.wecom.errors import WeComError
 
 ERROR_COLOUR = QColor("#d93026")
 
@@ -49,10 +48,6 @@ def pick(zh: str, en: str) -> str:
 
 def message_for(exc: BaseException) -> str:
     """One readable sentence in the UI language."""
-    if isinstance(exc, TagAdminError):
-        return pick(exc.zh, exc.en)
-    if isinstance(exc, WeComError):
-        return f"{pick(exc.explanation_zh, exc.explanation_en)} (errcode {exc.errcode})"
     return readable(exc)
 
 

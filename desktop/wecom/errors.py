@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import enum
 
+from desktop.domain.errors import UserError
 from desktop.wecom.error_codes import ErrorKind, describe
 
 
-class WeComError(Exception):
+class WeComError(UserError):
     """WeCom answered ``errcode != 0`` for a call to ``path``."""
 
     def __init__(self, errcode: int, errmsg: str, path: str) -> None:
@@ -24,10 +25,9 @@ class WeComError(Exception):
         self.kind: ErrorKind = info.kind
         self.explanation_zh = info.zh
         self.explanation_en = info.en
-        super().__init__(errcode, errmsg, path)
-
-    def __str__(self) -> str:
-        return f"{self.explanation_zh}（errcode {self.errcode}，接口 {self.path}）"
+        super().__init__(
+            f"{info.zh}（errcode {errcode}，接口 {path}）", f"{info.en} (errcode {errcode}, API {path})"
+        )
 
     def __repr__(self) -> str:
         return f"WeComError(errcode={self.errcode}, path={self.path!r}, kind={self.kind.name})"
@@ -76,7 +76,7 @@ _MAY_HAVE_APPLIED = (
 )
 
 
-class WeComNetworkError(Exception):
+class WeComNetworkError(UserError):
     """No usable answer from the API base after the allowed retries.
 
     ``may_have_applied`` is true when a write left the computer but its answer was lost, so
@@ -106,10 +106,10 @@ class WeComNetworkError(Exception):
         if may_have_applied:
             self.explanation_zh += _MAY_HAVE_APPLIED[0]
             self.explanation_en += " " + _MAY_HAVE_APPLIED[1]
-        super().__init__(host, path, reason.value)
-
-    def __str__(self) -> str:
-        return f"{self.explanation_zh}（接口 {self.path}，已尝试 {self.attempts} 次）"
+        super().__init__(
+            f"{self.explanation_zh}（接口 {path}，已尝试 {attempts} 次）",
+            f"{self.explanation_en} (API {path}, {attempts} attempts)",
+        )
 
     def __repr__(self) -> str:
         return (
@@ -118,8 +118,8 @@ class WeComNetworkError(Exception):
         )
 
 
-class CallCancelled(Exception):
+class CallCancelled(UserError):
     """A wait (rate limit, pause, backoff) was interrupted by the cancel event."""
 
     def __init__(self) -> None:
-        super().__init__("操作已取消")
+        super().__init__("操作已取消。", "Cancelled.")

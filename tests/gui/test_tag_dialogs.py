@@ -11,7 +11,7 @@ from desktop.domain.tag_names import validate_tag_name
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import CreatedTag, TagAdminError, TagAdminService
 from desktop.services.tag_catalog import DeletionImpact
-from desktop.ui import tag_dialogs
+from desktop.ui import errors as ui_errors
 from desktop.ui.tag_dialogs import (
     AbbreviationDialog,
     CreateGroupDialog,
@@ -159,7 +159,7 @@ def test_delete_confirmation_names_what_is_lost() -> None:
 
 def test_messages_follow_the_ui_language(monkeypatch: pytest.MonkeyPatch) -> None:
     error = TagAdminError("中文说明", "English text")
-    monkeypatch.setattr(tag_dialogs, "is_english", lambda: True)
+    monkeypatch.setattr(ui_errors, "is_english", lambda: True)
     assert message_for(error) == "English text"
-    monkeypatch.setattr(tag_dialogs, "is_english", lambda: False)
+    monkeypatch.setattr(ui_errors, "is_english", lambda: False)
     assert message_for(error) == "中文说明"

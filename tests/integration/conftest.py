@@ -10,6 +10,15 @@ from typing import Any
 
 import pytest
 
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/integration carries the `integration` marker (`-m integration`)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.integration)
+
 
 class Cli:
     def __init__(self, tmp_path: Path) -> None:

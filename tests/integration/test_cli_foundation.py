@@ -120,7 +120,7 @@ def test_a_cache_that_is_not_sqlite_is_refused_and_kept(cli: Cli, sandbox: Any) 
     cli.add_profile(sandbox)
     cache_file = cli.home / "profiles" / "acme" / "cache.sqlite"
     cache_file.write_bytes(b"my notes" * 1000)
-    _assert_one_sentence(cli("sync", "--profile", "acme"), "not an SQLite database")
+    _assert_one_sentence(cli("sync", "--profile", "acme"), "is damaged", "move cache.sqlite")
     assert cache_file.read_bytes() == b"my notes" * 1000
 
 

@@ -2,7 +2,7 @@
 
 Accepted spellings: `2025-01-31`, `2025/1/31`, `2025.1.31`, `20250131`, `2025年1月31日`,
 and the same without the day (`2025-01`, `2025年1月`) or with only the year (`2025`);
-years from 1970.
+years from 1970 to 2999.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ _CHINESE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号]?)?)?")
 
 
 FIRST_YEAR = 1970  # relations cannot be older; earlier years also break local time on Windows
+LAST_YEAR = 2999   # Windows' local time ends with the year 3000
 
 
 def parse_date_range(text: str) -> DateRange | None:
-    """The range `text` denotes, or None when it is not a valid date from 1970 on."""
+    """The range `text` denotes, or None when it is not a valid date from 1970 to 2999."""
     for pattern in (_COMPACT, _SEPARATED, _CHINESE):
         match = pattern.fullmatch(text.strip())
         if match is None:
             continue
         year_text, month_text, day_text = match.groups()
-        if int(year_text) < FIRST_YEAR:
+        if not FIRST_YEAR <= int(year_text) <= LAST_YEAR:
             return None
         try:
             return _range(int(year_text), month_text, day_text, text)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
 
 # Machine-readable names of what the parser expected (FilterSyntaxError.expected).
 EXPECT_TERM = "term"
@@ -35,13 +36,11 @@ def expected_label(code: str) -> tuple[str, str]:
     return _LABELS.get(code, (f"闭合引号 {code}", f"the closing quote {code}"))
 
 
-class FilterError(Exception):
+class FilterError(UserError):
     """A filter the user must correct; `str()` is "中文 / English"."""
 
     def __init__(self, zh: str, en: str, position: int, end: int | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.message_zh = zh
-        self.message_en = en
+        super().__init__(zh, en)
         self.position = position
         self.end = position + 1 if end is None else end
 
@@ -73,11 +72,14 @@ class FilterSyntaxError(FilterError):
 
 
 class BadDateError(FilterError):
-    def __init__(self, text: str, position: int, end: int) -> None:
-        self.text = text
+    """Not a date, or a date outside the years TagDesk can compare (`first`..`last`)."""
+
+    def __init__(self, text: str, position: int, end: int, first: int, last: int) -> None:
+        self.value = text
+        shown = echo(text)
         super().__init__(
-            f"无法识别的日期“{echo(text)}”，请写成 2025-01-31、2025-01 或 2025",
-            f"“{echo(text)}” is not a date; write 2025-01-31, 2025-01 or 2025",
+            f"无法识别的日期“{shown}”，请写成 2025-01-31、2025-01 或 2025（{first} 至 {last} 年）",
+            f"“{shown}” is not a date; write 2025-01-31, 2025-01 or 2025 (years {first} to {last})",
             position, end,
         )
 

@@ -36,7 +36,7 @@ from desktop.domain.filter.ast import (
     TagTerm,
     TextTerm,
 )
-from desktop.domain.filter.dates import parse_date_range
+from desktop.domain.filter.dates import FIRST_YEAR, LAST_YEAR, parse_date_range
 from desktop.domain.filter.errors import (
     EXPECT_COLON,
     EXPECT_END,
@@ -78,6 +78,9 @@ _VALUE_TERMS: dict[Field, Callable[..., Expr]] = {
     Field.GROUP: GroupTerm,
 }
 _TERM_STARTS = {Kind.WORD, Kind.STRING, Kind.LPAREN, Kind.NOT}
+MAX_DEPTH = 100
+"""Parentheses and NOTs nested deeper than this are refused (far beyond any real filter;
+the parser, the resolver and the engine all recurse once per level)."""
 
 
 @lru_cache(maxsize=512)
@@ -91,6 +94,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def token(self) -> Token:
@@ -143,19 +147,35 @@ class _Parser:
     def unary(self) -> Expr:
         token = self.token
         if token.kind is Kind.NOT:
+            self.enter(token)
             self.advance()
             operand = self.unary()
+            self.depth -= 1
             return Not(operand, span=(token.start, operand.span[1]))
         if token.kind is Kind.LPAREN:
+            self.enter(token)
             self.advance()
             inner = self.or_expr()
             if self.token.kind is not Kind.RPAREN:
                 raise self.fail(EXPECT_RPAREN)
             self.advance()
+            self.depth -= 1
             return inner
         if token.kind in (Kind.WORD, Kind.STRING):
             return self.term()
         raise self.fail(EXPECT_TERM)
+
+    def enter(self, token: Token) -> None:
+        """One level deeper (a parenthesis or a NOT); refused past `MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FilterSyntaxError(
+                token.start, [EXPECT_TERM], token.text,
+                zh=f"第 {token.start + 1} 个字符处嵌套过深：括号和 NOT 最多嵌套 {MAX_DEPTH} 层",
+                en=f"nested too deeply at character {token.start + 1}: parentheses and NOT nest"
+                   f" at most {MAX_DEPTH} levels",
+                end=token.end,
+            )
 
     def term(self) -> Expr:
         head = self.nonempty(self.advance())
@@ -265,5 +285,5 @@ def _is_count(text: str) -> bool:
 def _date(token: Token) -> DateRange:
     when = parse_date_range(token.text)
     if when is None:
-        raise BadDateError(token.text, token.start, token.end)
+        raise BadDateError(token.text, token.start, token.end, FIRST_YEAR, LAST_YEAR)
     return when

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from desktop.store.db import Cache, _statements
-from desktop.store.errors import CacheLockedError, CacheTooNewError, NotACacheError
+from desktop.store.errors import (
+    CacheLockedError,
+    CacheTooNewError,
+    DamagedCacheError,
+    NotACacheError,
+)
 from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -57,7 +62,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path)
     path = tmp_path / "notes.sqlite"
     content = b"these are my notes, not a database\n" * 200
     path.write_bytes(content)
-    with pytest.raises(NotACacheError, match="not an SQLite database"):
+    with pytest.raises(DamagedCacheError, match=r"is damaged .* move notes\.sqlite .* aside"):
         Cache(path)
     assert path.read_bytes() == content
 

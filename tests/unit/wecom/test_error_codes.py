@@ -168,4 +168,4 @@ def test_server_error_quotes_the_status() -> None:
 
 
 def test_call_cancelled_is_readable() -> None:
-    assert str(CallCancelled()) == "操作已取消"
+    assert str(CallCancelled()) == "操作已取消。 / Cancelled."

@@ -1,0 +1,58 @@
+"""The demo corp's persona: a sales member with favourites, abbreviations and a set.
+
+Kept apart from `workspace` because seeding uses the tagging, tag-admin and exclusive-set
+services, which are all built on a `Workspace` (the dependency runs one way only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from desktop.services.exclusive_sets import ExclusiveSets
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.tagging import TaggingError, TaggingService
+from desktop.services.workspace import DEMO_PERSONA_KEY, Workspace
+
+# (tag, abbreviation): pinned for the demo persona, except the long V3 one.
+DEMO_PREFERENCES = (
+    ("意向程度:高意向", "HOT"),
+    ("客户等级:VIP", ""),
+    ("客户阶段:已报价", "BJ"),
+    ("复购:三次复购客户", "V3"),
+)
+
+
+def choose_demo_persona(ws: Workspace) -> None:
+    """The demo user is the member with the most customers in a sales department."""
+    if not ws.profile.is_demo or ws.profile.userid:
+        return
+    row = ws.cache.connection().execute(
+        "SELECT r.userid FROM relation r JOIN member_department md ON md.userid = r.userid"
+        " JOIN department d ON d.id = md.department_id WHERE d.name LIKE '销售%'"
+        " GROUP BY r.userid ORDER BY count(*) DESC, r.userid LIMIT 1"
+    ).fetchone() or ws.cache.connection().execute(
+        "SELECT userid FROM relation GROUP BY userid ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    if row:
+        with ws.cache.write() as conn:
+            ws.cache.set_meta(conn, DEMO_PERSONA_KEY, row[0])
+        ws.profile = replace(ws.profile, userid=row[0])
+        _seed_demo_preferences(ws)
+
+
+def _seed_demo_preferences(ws: Workspace) -> None:
+    """Favourites and team abbreviations, so the demo shows how a team really works."""
+    admin = TagAdminService(ws)
+    tagging = TaggingService(ws)
+    for names, abbreviation in DEMO_PREFERENCES:
+        try:
+            (tag_id,) = tagging.resolve_tag_names([names])
+        except TaggingError:
+            continue  # a demo corp generated without this tag simply lacks the preference
+        if abbreviation:
+            admin.set_abbreviation(tag_id, abbreviation)
+        if abbreviation != "V3":
+            admin.pin(ws.operator, tag_id)
+    with contextlib.suppress(TaggingError):
+        ExclusiveSets(ws).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])

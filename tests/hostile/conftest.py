@@ -1,0 +1,51 @@
+"""Hostile input and faults, replayed against the real `tagdesk` command.
+
+Each test here is an attack that once ended in a traceback, "internal error", a raw
+terminal escape or silent wrongness, and now must end in one readable sentence (or the
+right result). The suite runs in CI with the rest and takes well under a few minutes.
+
+What is here:
+
+- `test_cli_attacks.py`: profile names that escape their folder (`.`, `..`), terminal
+  escape sequences and invalid UTF-8 in arguments, filters nested 1,000 deep, the NOT
+  prefix read as an option (`--filter -VIP`), dates outside the supported range,
+  `import --dry-run` on a broken file, and `| head` closing stdout early.
+- `test_storage_faults.py`: a full disk during sync and retag (SQLite's own SQLITE_FULL,
+  provoked with `PRAGMA max_page_count`), a read-only cache (SQLite opened read-only: chmod
+  does not stop root, who runs CI), truncated and garbled cache files, and the modes of
+  every file TagDesk writes.
+
+Add spreadsheet attacks (zip bombs, formula cells, lying dimensions) beside them as
+`test_spreadsheet_*.py`. Fixtures: `cli` runs `python -m desktop` on an isolated home;
+`synced` is that CLI with a profile `acme` synced from a small sandbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import Cli
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.hostile)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def synced(cli: Cli, sandbox: Any) -> Cli:
+    cli.add_profile(sandbox)
+    result = cli("sync", "--profile", "acme")
+    assert result.returncode == 0, result.stderr
+    return cli
