@@ -32,6 +32,11 @@ fail() {
   exit 1
 }
 
+# The bundle is built from the pinned versions (a no-op when the venv already has them).
+PIP="$(dirname "$PYINSTALLER")/pip"
+"$PIP" install -q -c constraints-frozen.txt -e . >"$work/pip.log" 2>&1 \
+  || { tail -n 20 "$work/pip.log" >&2; fail "installing the pinned versions (constraints-frozen.txt) failed"; }
+
 echo "frozen smoke test: building with PyInstaller into $work"
 started=$(date +%s)
 timeout "$BUILD_TIMEOUT_S" "$PYINSTALLER" --noconfirm --log-level WARN \

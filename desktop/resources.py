@@ -1,17 +1,28 @@
-"""Finding files in `resources/`, from a source checkout or from a frozen bundle."""
+"""Finding files in `resources/`: from a source checkout, an installed wheel, or a frozen bundle.
+
+A checkout keeps them at the top of the repository; a wheel carries them as the data-only
+package `desktop._resources` (see setup.py); PyInstaller puts them in `resources/` inside
+the bundle (see build.spec).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent
+INSTALLED = PACKAGE / "_resources"
+CHECKOUT = PACKAGE.parent / "resources"
+
 
 def resources_dir() -> Path:
-    """`resources/` beside the package, or inside the PyInstaller bundle."""
+    """Where the resources are: the frozen bundle's, the wheel's, else the checkout's."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    if INSTALLED.is_dir():
+        return INSTALLED
+    return CHECKOUT
 
 
 def resource_path(relative: str) -> Path:

@@ -29,8 +29,8 @@ class UsageError(UserError):
 def run_guarded(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:
     """Run a command with private file modes; every failure ends as one sentence and a code."""
     with private_umask():
-        setup_logging(args.home, debug=args.debug)
         try:
+            setup_logging(args.home, debug=args.debug)
             code = handler(args)
             sys.stdout.flush()
             return code

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QObject
 
 from desktop.services.errors import readable
 from desktop.services.exclusive_sets import ExclusiveSetError
@@ -32,8 +33,9 @@ def test_a_task_failure_shows_the_sentence_in_the_ui_language(
     def work(progress: object, cancel: object) -> None:
         raise exc
 
+    owner = QObject()
     with qtbot.waitSignal(synced_context.status_message, timeout=5000) as shown:
-        synced_context.run_task(work, name="failing")
+        synced_context.run_task(work, owner=owner, name="failing")
     text = shown.args[0]
     assert text == readable(exc, english)
     assert "internal" not in text.lower() and "内部" not in text

@@ -17,11 +17,18 @@ What is here:
 
 Add spreadsheet attacks (zip bombs, formula cells, lying dimensions) beside them as
 `test_spreadsheet_*.py`. Fixtures: `cli` runs `python -m desktop` on an isolated home;
-`synced` is that CLI with a profile `acme` synced from a small sandbox.
+`synced` is that CLI with a profile `acme` synced from a small sandbox; `synced_once` is one
+such home shared by a whole module, for attacks that change nothing. `in_process(home, ...)`
+runs the same `tagdesk` entry point inside the test process (no interpreter start-up, which
+keeps the suite fast); attacks on argv bytes, pipes and the keyring use the real process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +56,35 @@ def synced(cli: Cli, sandbox: Any) -> Cli:
     result = cli("sync", "--profile", "acme")
     assert result.returncode == 0, result.stderr
     return cli
+
+
+@pytest.fixture(scope="module")
+def synced_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    from desktop.sandbox import SandboxConfig, SandboxServer
+
+    folder = tmp_path_factory.mktemp("synced")
+    server = SandboxServer(SandboxConfig(data_dir=folder / "sandbox", customers=300, members=8,
+                                         seed=7))
+    server.start()
+    try:
+        cli = Cli(folder)
+        cli.add_profile(server)
+        result = cli("sync", "--profile", "acme")
+        assert result.returncode == 0, result.stderr
+        yield cli
+    finally:
+        server.stop()
+
+
+def in_process(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`tagdesk ARGS --home HOME` through `desktop.cli.main`, with its output captured."""
+    from desktop.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = [*args, "--home", str(home)]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:       # argparse refusing the arguments
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
