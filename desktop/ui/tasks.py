@@ -18,13 +18,10 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop.domain.errors import UserError
-from desktop.domain.filter import FilterError
+from desktop.services.errors import is_expected
 from desktop.services.progress import CancelToken, Progress
 
 log = logging.getLogger("tagdesk.ui")
-EXPECTED_FAILURES = (UserError, FilterError)
-"""Failures a user causes and can fix (a typo in a filter): logged as one line."""
 
 _PENDING: set[Task] = set()
 """Started tasks whose end has not yet reached the GUI thread (strong references)."""
@@ -110,7 +107,7 @@ class Task(QRunnable):
         try:
             result = self._run(self._emit_progress, self.cancel_token)
         except BaseException as exc:  # every failure goes back to the GUI thread
-            if isinstance(exc, EXPECTED_FAILURES):    # the user's to fix: no traceback
+            if is_expected(exc):    # the user's to fix (a typo in a filter): no traceback
                 log.info("task %s: %s", self.name, exc)
             else:
                 log.info("task %s failed: %s\n%s", self.name, exc, traceback.format_exc())

@@ -15,8 +15,11 @@ What is here:
   does not stop root, who runs CI), truncated and garbled cache files, and the modes of
   every file TagDesk writes.
 
-Add spreadsheet attacks (zip bombs, formula cells, lying dimensions) beside them as
-`test_spreadsheet_*.py`. Fixtures: `cli` runs `python -m desktop` on an isolated home;
+- `test_output_*.py`: echoes and results cut to a readable size; `test_spreadsheets_*.py`:
+  zip bombs, formula cells without a value, lying dimensions (helpers in `cli_run.py`,
+  `xlsx_build.py`).
+
+Fixtures: `cli` runs `python -m desktop` on an isolated home;
 `synced` is that CLI with a profile `acme` synced from a small sandbox; `synced_once` is one
 such home shared by a whole module, for attacks that change nothing. `in_process(home, ...)`
 runs the same `tagdesk` entry point inside the test process (no interpreter start-up, which
