@@ -83,8 +83,13 @@ def test_report_file_on_request_even_for_a_short_result(cli: SyncedCli, sandbox:
 
 
 def test_a_dry_run_writes_no_report_unless_asked(cli: SyncedCli, tmp_path: Path) -> None:
-    path = sheet(tmp_path / "wrong.xlsx", [[f"wmNOBODY{n}", "", "高意向", ""]
-                                           for n in range(INLINE + 5)])
+    book = Workbook(write_only=True)
+    page = book.create_sheet("导入 Import")
+    page.append(["external_userid " + "长" * 30_000, "owner_userid", "add_tags", "remove_tags"])
+    for n in range(INLINE + 5):
+        page.append([f"wmNOBODY{n}", "", "高意向", ""])
+    book.save(tmp_path / "wrong.xlsx")
+    path = tmp_path / "wrong.xlsx"
 
     result = cli("import", str(path), "--profile", "acme", "--dry-run", "--json")
 
@@ -93,6 +98,8 @@ def test_a_dry_run_writes_no_report_unless_asked(cli: SyncedCli, tmp_path: Path)
     assert len(summary["problems"]) == INLINE
     assert "+5（加 --report FILE 可得完整列表 / add --report FILE for the full list）" in result.stderr
     assert not (cli.home / "profiles" / "acme" / "reports").exists()
+    assert len(result.stdout) < 100_000 and len(result.stderr) < 100_000
+    assert summary["problems"][0]["column"] == "A external_userid " + "长" * 44 + "…（共 30,016 字符 / 30,016 chars）"
 
 
 def test_a_retag_with_many_failures_lists_the_first_and_reports_all(
