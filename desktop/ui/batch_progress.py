@@ -53,6 +53,7 @@ class BatchProgressPanel(QWidget):
     batchFinished = Signal(object)    # BatchResult: done, cancelled, or stopped with a reason
     stateChanged = Signal(str)        # running, pilot_done, paused, stopped, done, cancelled
     showRequested = Signal(object)    # frozenset of relation ids: show them in the table
+    writesSettled = Signal(object)    # frozenset of relation ids no longer being written
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +67,7 @@ class BatchProgressPanel(QWidget):
         self._calls = 0                # API calls and seconds of every run in this panel,
         self._seconds = 0.0            # so the totals line adds up over pilot and rest
         self.touched: frozenset[int] = frozenset()
+        self._relation_ids: frozenset[int] = frozenset()
         self.title = QLabel()
         self.bar = QProgressBar()
         self.bar.setFormat("%v / %m")
@@ -112,6 +114,7 @@ class BatchProgressPanel(QWidget):
         self.bar.setRange(0, max(info.total, 1))
         self.bar.setValue(info.total - info.pending)
         if relation_ids:
+            self._relation_ids = relation_ids
             self.context.write_started.emit(relation_ids)
         self._run(lambda progress, cancel: self.context.tagging.run(
             batch_id, progress=progress, cancel=cancel, pause=self._pause),
@@ -276,6 +279,8 @@ class BatchProgressPanel(QWidget):
 
     def _set_state(self, state: str) -> None:
         self.state = state
+        if state in ("done", "cancelled", "stopped"):   # the rows it did not write: not pending
+            self.writesSettled.emit(self._relation_ids - self.touched)
         self.stateChanged.emit(state)
 
 

@@ -382,6 +382,14 @@ class CustomerTableModel(QAbstractTableModel):
             self._write_state[rid] = (WriteState.PENDING, "")
         self._emit_rows_changed(ids)
 
+    def settle(self, ids: frozenset[int]) -> None:
+        """These relations are no longer being written (a batch stopped before them)."""
+        pending = {rid for rid in ids
+                   if (state := self._write_state.get(rid)) and state[0] == WriteState.PENDING}
+        for rid in pending:
+            del self._write_state[rid]
+        self._emit_rows_changed(pending)
+
     def _on_write_failed(self, message: str, ids: frozenset[int]) -> None:
         for rid in ids:
             self._write_state[rid] = (WriteState.FAILED, message)

@@ -185,12 +185,14 @@ class MainWindow(QMainWindow):
             return None
         dialog = RetagDialog(self.context, ids, scope, self)
         dialog.progress.showRequested.connect(self.show_relations)
+        dialog.progress.writesSettled.connect(self.model.settle)
         self._keep(dialog)
         return dialog
 
     def open_import_wizard(self) -> ImportWizard:
         wizard = ImportWizard(self.context, self)
         wizard.progress.showRequested.connect(self.show_relations)
+        wizard.progress.writesSettled.connect(self.model.settle)
         self._keep(wizard)
         return wizard
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QWidget
 from desktop.services.profiles import ProfileStore
 from desktop.store.relations import load_relations
 from desktop.store.snapshot import LAST_SYNC_KEY
-from desktop.ui.customer_table_model import Column
+from desktop.ui.customer_table_model import Column, WriteState
 from desktop.ui.customer_table_view import DEFAULT_WIDTHS
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import KEY_TABLE_HEADER, Settings
@@ -624,5 +624,11 @@ def test_the_rows_a_pilot_wrote_can_be_shown_alone(qtbot: Any, window: MainWindo
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         window.filter_bar.set_filter("")
     assert window.model.rowCount() > 5
-    dialog.progress.cancel()
+    waiting = {rid for rid in dialog.relation_ids if (state := window.model.write_state(rid))
+               and state[0] == WriteState.PENDING}
+    assert waiting and not waiting & written                   # queued behind the pilot
+    with qtbot.waitSignal(dialog.progress.writesSettled, timeout=10000):
+        dialog.progress.cancel()
+    assert not any(window.model.write_state(rid) for rid in waiting)     # no longer pending
+    assert all(window.model.write_state(rid) for rid in written)        # still marked done
     dialog.close()
