@@ -160,9 +160,18 @@ class TagPicker(QDialog):
         tag = self.current_tag()
         if tag is None or not self.relation_ids:
             return False
-        self.context.toggle_tag(self.relation_ids, tag.id, tag.name)
         carried = self.model.carried or {}
-        all_carry = carried.get(tag.id, 0) >= len(self.relation_ids)
+        count = len(self.relation_ids)
+        all_carry = carried.get(tag.id, 0) >= count
+        if all_carry:
+            label = self.tr("Remove %1 from %n customer(s)", "", count)
+            done = self.tr("Removed %1 from %n customer(s)", "", count)
+        else:
+            count -= carried.get(tag.id, 0)
+            label = self.tr("Add %1 to %n customer(s)", "", count)
+            done = self.tr("Added %1 to %n customer(s)", "", count)
+        self.context.toggle_tag(self.relation_ids, tag.id, label.replace("%1", tag.name))
+        self.context.status_message.emit(done.replace("%1", tag.name))
         self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
         if close:
             self.accept()

@@ -4,17 +4,17 @@
 <context>
     <name>AbbreviationDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="261"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="256"/>
         <source>Abbreviation</source>
         <translation>Abbreviation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="265"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="260"/>
         <source>e.g. V3; empty removes it</source>
         <translation>e.g. V3; empty removes it</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="276"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="271"/>
         <source>Shared with the whole team; type it in any tag search.</source>
         <translation>Shared with the whole team; type it in any tag search.</translation>
     </message>
@@ -419,12 +419,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="288"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="292"/>
         <source>Tag batch</source>
         <translation>Tag batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="291"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="295"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -432,39 +432,39 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
         <location filename="../../desktop/ui/batch_progress.py" line="181"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="246"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="82"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="248"/>
         <source>Continue with the rest</source>
         <translation>Continue with the rest</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
         <source>Retry failed</source>
         <translation>Retry failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
         <source>Show them in the table</source>
         <translation>Show them in the table</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
         <source>Filter the customer table to the relations this batch has written so far</source>
         <translation>Filter the customer table to the relations this batch has written so far</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="113"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
         <source>Batch %1 · %2</source>
         <translation>Batch %1 · %2</translation>
     </message>
@@ -505,32 +505,32 @@
         <translation>Done.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="216"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>Stopped: %1 The rest stays queued; continue when the cause is fixed.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="221"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="223"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="230"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="232"/>
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="235"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="237"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>Cancelled: the remaining calls will not be sent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="264"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="266"/>
         <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
         <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="274"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
     </message>
@@ -599,17 +599,17 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="200"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="195"/>
         <source>New tag group</source>
         <translation>New tag group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="203"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="198"/>
         <source>Group name</source>
         <translation>Group name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="199"/>
         <source>First tag</source>
         <translation>First tag</translation>
     </message>
@@ -617,27 +617,27 @@
 <context>
     <name>CreateTagDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="162"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="157"/>
         <source>New tag</source>
         <translation>New tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="170"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="165"/>
         <source>Name, or a path such as 教育/K12</source>
         <translation>Name, or a path such as 教育/K12</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="166"/>
         <source>Group</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="167"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="181"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="176"/>
         <source>Create a tag group first.</source>
         <translation>Create a tag group first.</translation>
     </message>
@@ -708,63 +708,63 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="65"/>
-        <location filename="../../desktop/ui/detail_pane.py" line="161"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="67"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
         <source>No customer selected</source>
         <translation>No customer selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="166"/>
         <source>Select a row to see the customer here.</source>
         <translation>Select a row to see the customer here.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="179"/>
         <source>Customer ID</source>
         <translation>Customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="177"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="180"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="187"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="190"/>
         <source>Copied %1</source>
         <translation>Copied %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeChat user</source>
         <translation>WeChat user</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeCom user</source>
         <translation>WeCom user</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="197"/>
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>Followed by</source>
         <translation>Followed by</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n member</numerusform>
@@ -772,123 +772,115 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Remark</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Added</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Channel</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="205"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="208"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="210"/>
         <source>no corp tags</source>
         <translation>no corp tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="213"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="216"/>
         <source>Personal tags</source>
         <translation>Personal tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="214"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="217"/>
         <source>read-only</source>
         <translation>read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="222"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
         <source>Loading personal tags from WeCom…</source>
         <translation>Loading personal tags from WeCom…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="228"/>
         <source>Load personal tags from WeCom</source>
         <translation>Load personal tags from WeCom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="231"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="234"/>
         <source>Recent changes</source>
         <translation>Recent changes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="233"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="236"/>
         <source>No changes recorded yet.</source>
         <translation>No changes recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="255"/>
         <source>added</source>
         <translation>added</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="255"/>
         <source>removed</source>
         <translation>removed</translation>
     </message>
 </context>
 <context>
-    <name>Errors</name>
-    <message>
-        <location filename="../../desktop/ui/errors.py" line="41"/>
-        <source>Something went wrong inside TagDesk; the details are in %1.</source>
-        <translation>Something went wrong inside TagDesk; the details are in %1.</translation>
-    </message>
-</context>
-<context>
     <name>ExclusiveSetsDialog</name>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="40"/>
         <source>Mutually exclusive tags</source>
         <translation>Mutually exclusive tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="44"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
         <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
         <translation>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="49"/>
         <source>e.g. 成交状态</source>
         <translation>e.g. 成交状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="52"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
         <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
         <translation>tag names separated by commas, e.g. 已成交, 无效客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="55"/>
         <source>Add set</source>
         <translation>Add set</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="57"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
         <source>Remove selected</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="58"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="60"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
@@ -1315,105 +1307,105 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>%1 selected</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>all customers</source>
         <translation>all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>No customers to retag: select some or change the filter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="199"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>Nothing to export: the filter shows no customers.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="255"/>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
         <source>No unfinished batches.</source>
         <translation>No unfinished batches.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="266"/>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>No favourite in slot %1: pin a tag first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
-        <location filename="../../desktop/ui/main_window.py" line="530"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="538"/>
         <source>Select customers first.</source>
         <translation>Select customers first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>A sync is already running.</source>
         <translation>A sync is already running.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="349"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
-        <location filename="../../desktop/ui/main_window.py" line="588"/>
+        <location filename="../../desktop/ui/main_window.py" line="361"/>
+        <location filename="../../desktop/ui/main_window.py" line="596"/>
         <source>Undo</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="364"/>
+        <location filename="../../desktop/ui/main_window.py" line="600"/>
         <source>Redo</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Select all customers</source>
         <translation>Select all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Filter…</source>
         <translation>Filter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>Tag selected customers…</source>
         <translation>Tag selected customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Toggle favourite %1</source>
         <translation>Toggle favourite %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="233"/>
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
             <numerusform>Showing the %n relation the batch wrote; change the filter to see everything again.</numerusform>
@@ -1421,7 +1413,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="280"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>Remove %1 from %n customer</numerusform>
@@ -1429,7 +1421,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>Removed %1 from %n customer</numerusform>
@@ -1437,7 +1429,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>Add %1 to %n customer</numerusform>
@@ -1445,7 +1437,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="293"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>Added %1 to %n customer</numerusform>
@@ -1453,124 +1445,124 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="378"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>Import tags from a spreadsheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>Export customers…</source>
         <translation>Export customers…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Unfinished batches…</source>
         <translation>Unfinished batches…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Mutually exclusive tags…</source>
         <translation>Mutually exclusive tags…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="388"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Audit log…</source>
         <translation>Audit log…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="398"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Show all customers</source>
         <translation>Show all customers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
-        <location filename="../../desktop/ui/main_window.py" line="606"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="614"/>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
-        <location filename="../../desktop/ui/main_window.py" line="615"/>
+        <location filename="../../desktop/ui/main_window.py" line="404"/>
+        <location filename="../../desktop/ui/main_window.py" line="623"/>
         <source>About TagDesk</source>
         <translation>About TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="407"/>
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
+        <location filename="../../desktop/ui/main_window.py" line="420"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="413"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="422"/>
         <source>Customer detail</source>
         <translation>Customer detail</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="425"/>
+        <location filename="../../desktop/ui/main_window.py" line="433"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="442"/>
         <source>&amp;Tags</source>
         <translation>&amp;Tags</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Tag health…</source>
         <translation>Tag health…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="441"/>
+        <location filename="../../desktop/ui/main_window.py" line="449"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="445"/>
+        <location filename="../../desktop/ui/main_window.py" line="453"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="490"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="499"/>
         <source>Tag…</source>
         <translation>Tag…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="492"/>
+        <location filename="../../desktop/ui/main_window.py" line="500"/>
         <source>Open detail</source>
         <translation>Open detail</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="513"/>
+        <location filename="../../desktop/ui/main_window.py" line="521"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>Copied %n customer ID</numerusform>
@@ -1578,37 +1570,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="541"/>
+        <location filename="../../desktop/ui/main_window.py" line="549"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>Tagging failed for %1 customer(s): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="551"/>
+        <location filename="../../desktop/ui/main_window.py" line="559"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="557"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="568"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="607"/>
+        <location filename="../../desktop/ui/main_window.py" line="615"/>
         <source>How to write a filter</source>
         <translation>How to write a filter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="616"/>
+        <location filename="../../desktop/ui/main_window.py" line="624"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="620"/>
+        <location filename="../../desktop/ui/main_window.py" line="628"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>
@@ -1745,12 +1737,12 @@
 <context>
     <name>RenameDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="225"/>
         <source>Rename</source>
         <translation>Rename</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="235"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
         <source>New name</source>
         <translation>New name</translation>
     </message>
@@ -2110,37 +2102,37 @@
 <context>
     <name>TagDialogs</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="69"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="64"/>
         <source> and %1 more</source>
         <translation> and %1 more</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="67"/>
         <source>Delete tag group</source>
         <translation>Delete tag group</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="68"/>
         <source>Delete the group “%1” with its %2 tags (%3)?</source>
         <translation>Delete the group “%1” with its %2 tags (%3)?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="71"/>
         <source>Delete tag</source>
         <translation>Delete tag</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
         <source>Delete %1?</source>
         <translation>Delete %1?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
         <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
         <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="81"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
         <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
         <translation>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</translation>
     </message>
@@ -2162,13 +2154,45 @@
         <source>Loading tags…</source>
         <translation>Loading tags…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="167"/>
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Remove %1 from %n customer</numerusform>
+            <numerusform>Remove %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="168"/>
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Removed %1 from %n customer</numerusform>
+            <numerusform>Removed %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="171"/>
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Add %1 to %n customer</numerusform>
+            <numerusform>Add %1 to %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="172"/>
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Added %1 to %n customer</numerusform>
+            <numerusform>Added %1 to %n customers</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="205"/>
+        <location filename="../../desktop/ui/tag_picker.py" line="214"/>
         <source>No tag matches “%1”</source>
         <translation>No tag matches “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="207"/>
+        <location filename="../../desktop/ui/tag_picker.py" line="216"/>
         <source>Enter: add or remove on %1 selected · Esc: close</source>
         <translation>Enter: add or remove on %1 selected · Esc: close</translation>
     </message>
@@ -2316,32 +2340,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="308"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
         <source>Unfinished tag batches</source>
         <translation>Unfinished tag batches</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="309"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="315"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="319"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="324"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="328"/>
         <source>Resume</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="325"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="329"/>
         <source>Cancel batch</source>
         <translation>Cancel batch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="326"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="330"/>
         <source>Later</source>
         <translation>Later</translation>
     </message>

@@ -4,17 +4,17 @@
 <context>
     <name>AbbreviationDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="261"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="256"/>
         <source>Abbreviation</source>
         <translation>缩写</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="265"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="260"/>
         <source>e.g. V3; empty removes it</source>
         <translation>例如 V3；留空即删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="276"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="271"/>
         <source>Shared with the whole team; type it in any tag search.</source>
         <translation>全团队共享；可在任何标签搜索中输入。</translation>
     </message>
@@ -419,12 +419,12 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="288"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="292"/>
         <source>Tag batch</source>
         <translation>批量打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="291"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="295"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -432,39 +432,39 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="81"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="80"/>
         <location filename="../../desktop/ui/batch_progress.py" line="181"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="246"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="82"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="248"/>
         <source>Continue with the rest</source>
         <translation>继续处理其余部分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="83"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="84"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="85"/>
         <source>Show them in the table</source>
         <translation>在表格中显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="87"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="86"/>
         <source>Filter the customer table to the relations this batch has written so far</source>
         <translation>把客户表格筛选为本批次已写入的跟进关系</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="113"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
         <source>Batch %1 · %2</source>
         <translation>批次 %1 · %2</translation>
     </message>
@@ -505,32 +505,32 @@
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="215"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="216"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="221"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="223"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="230"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="232"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="235"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="237"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="264"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="266"/>
         <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒（%8 / %9 次/分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="274"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="276"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
@@ -599,17 +599,17 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="200"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="195"/>
         <source>New tag group</source>
         <translation>新建标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="203"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="198"/>
         <source>Group name</source>
         <translation>标签组名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="204"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="199"/>
         <source>First tag</source>
         <translation>第一个标签</translation>
     </message>
@@ -617,27 +617,27 @@
 <context>
     <name>CreateTagDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="162"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="157"/>
         <source>New tag</source>
         <translation>新建标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="170"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="165"/>
         <source>Name, or a path such as 教育/K12</source>
         <translation>名称，或路径如 教育/K12</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="171"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="166"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="172"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="167"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="181"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="176"/>
         <source>Create a tag group first.</source>
         <translation>请先创建一个标签组。</translation>
     </message>
@@ -708,186 +708,178 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="65"/>
-        <location filename="../../desktop/ui/detail_pane.py" line="161"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="67"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
         <source>No customer selected</source>
         <translation>未选择客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="163"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="166"/>
         <source>Select a row to see the customer here.</source>
         <translation>选择一行即可在此查看客户详情。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="176"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="179"/>
         <source>Customer ID</source>
         <translation>客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="177"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="180"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="187"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="190"/>
         <source>Copied %1</source>
         <translation>已复制 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeChat user</source>
         <translation>微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="191"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeCom user</source>
         <translation>企业微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="193"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="197"/>
         <source>Position</source>
         <translation>职位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>Followed by</source>
         <translation>跟进人</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/detail_pane.py" line="195"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n 位成员</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="203"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="204"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="205"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="208"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="210"/>
         <source>no corp tags</source>
         <translation>无企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="213"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="216"/>
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="214"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="217"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="222"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
         <source>Loading personal tags from WeCom…</source>
         <translation>正在从企业微信加载个人标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="228"/>
         <source>Load personal tags from WeCom</source>
         <translation>从企业微信加载个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="231"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="234"/>
         <source>Recent changes</source>
         <translation>最近变更</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="233"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="236"/>
         <source>No changes recorded yet.</source>
         <translation>暂无变更记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="255"/>
         <source>added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="246"/>
+        <location filename="../../desktop/ui/detail_pane.py" line="255"/>
         <source>removed</source>
         <translation>移除</translation>
     </message>
 </context>
 <context>
-    <name>Errors</name>
-    <message>
-        <location filename="../../desktop/ui/errors.py" line="41"/>
-        <source>Something went wrong inside TagDesk; the details are in %1.</source>
-        <translation>TagDesk 内部出错，详情见 %1。</translation>
-    </message>
-</context>
-<context>
     <name>ExclusiveSetsDialog</name>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="41"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="40"/>
         <source>Mutually exclusive tags</source>
         <translation>互斥标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="44"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="43"/>
         <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
         <translation>每位客户最多只能带同一组中的一个标签。批量任务和导入会把违反互斥规则的关系列为冲突并跳过；健康报告会统计已经违反的客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="50"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="49"/>
         <source>e.g. 成交状态</source>
         <translation>例如 成交状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="52"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="51"/>
         <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
         <translation>用逗号分隔标签名，例如 已成交, 无效客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="55"/>
         <source>Add set</source>
         <translation>添加互斥组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="57"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="56"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="58"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="60"/>
+        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="59"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
@@ -1314,294 +1306,294 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="199"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="255"/>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="266"/>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
-        <location filename="../../desktop/ui/main_window.py" line="530"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="538"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="349"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
-        <location filename="../../desktop/ui/main_window.py" line="588"/>
+        <location filename="../../desktop/ui/main_window.py" line="361"/>
+        <location filename="../../desktop/ui/main_window.py" line="596"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="364"/>
+        <location filename="../../desktop/ui/main_window.py" line="600"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="233"/>
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
             <numerusform>仅显示本批次写入的 %n 条跟进关系；修改筛选即可看到全部。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="280"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="293"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="378"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="388"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="398"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
-        <location filename="../../desktop/ui/main_window.py" line="606"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="614"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
-        <location filename="../../desktop/ui/main_window.py" line="615"/>
+        <location filename="../../desktop/ui/main_window.py" line="404"/>
+        <location filename="../../desktop/ui/main_window.py" line="623"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="407"/>
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
+        <location filename="../../desktop/ui/main_window.py" line="420"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="413"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="422"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="425"/>
+        <location filename="../../desktop/ui/main_window.py" line="433"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="442"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="436"/>
+        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Tag health…</source>
         <translation>标签健康…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="441"/>
+        <location filename="../../desktop/ui/main_window.py" line="449"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="445"/>
+        <location filename="../../desktop/ui/main_window.py" line="453"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="490"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="499"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="492"/>
+        <location filename="../../desktop/ui/main_window.py" line="500"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="513"/>
+        <location filename="../../desktop/ui/main_window.py" line="521"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="541"/>
+        <location filename="../../desktop/ui/main_window.py" line="549"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="551"/>
+        <location filename="../../desktop/ui/main_window.py" line="559"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="557"/>
+        <location filename="../../desktop/ui/main_window.py" line="565"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="568"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="607"/>
+        <location filename="../../desktop/ui/main_window.py" line="615"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="616"/>
+        <location filename="../../desktop/ui/main_window.py" line="624"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="620"/>
+        <location filename="../../desktop/ui/main_window.py" line="628"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1738,12 +1730,12 @@
 <context>
     <name>RenameDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="225"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="235"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
         <source>New name</source>
         <translation>新名称</translation>
     </message>
@@ -2103,37 +2095,37 @@
 <context>
     <name>TagDialogs</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="69"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="64"/>
         <source> and %1 more</source>
         <translation> 等另外 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="67"/>
         <source>Delete tag group</source>
         <translation>删除标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="68"/>
         <source>Delete the group “%1” with its %2 tags (%3)?</source>
         <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="71"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="77"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
         <source>Delete %1?</source>
         <translation>删除 %1？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="78"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
         <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
         <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="81"/>
+        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
         <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
         <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
     </message>
@@ -2155,13 +2147,41 @@
         <source>Loading tags…</source>
         <translation>正在加载标签…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="167"/>
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="168"/>
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="171"/>
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/tag_picker.py" line="172"/>
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="205"/>
+        <location filename="../../desktop/ui/tag_picker.py" line="214"/>
         <source>No tag matches “%1”</source>
         <translation>没有与“%1”匹配的标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="207"/>
+        <location filename="../../desktop/ui/tag_picker.py" line="216"/>
         <source>Enter: add or remove on %1 selected · Esc: close</source>
         <translation>Enter：为所选 %1 个添加或移除 · Esc：关闭</translation>
     </message>
@@ -2308,32 +2328,32 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="308"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="312"/>
         <source>Unfinished tag batches</source>
         <translation>未完成的标签批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="309"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="313"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="315"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="319"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="324"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="328"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="325"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="329"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="326"/>
+        <location filename="../../desktop/ui/batch_progress.py" line="330"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>

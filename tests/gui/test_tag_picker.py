@@ -50,8 +50,11 @@ def test_gyx_then_enter_tags_every_selected_relation(
     assert picker.current_tag().name == "高意向"
     assert picker.results.currentIndex().data(Qt.ItemDataRole.CheckStateRole) == \
         Qt.CheckState.Unchecked
-    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    with qtbot.waitSignal(synced_context.status_message, timeout=5000) as said:
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     assert not picker.isVisible()
+    assert said.args == ["Added 高意向 to 3 customer(s)"]       # says what it did
+    assert synced_context.undo_stack.undoText() == "Add 高意向 to 3 customer(s)"
     qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
     synced_context.wait_idle()
     # One undoable step: Ctrl+Z takes the tag off again in WeCom.
