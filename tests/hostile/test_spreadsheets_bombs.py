@@ -242,3 +242,10 @@ def test_an_endless_tag_is_refused_without_buffering_it(tmp_path: Path) -> None:
     error, _ = refusal(lambda: read_import_sheet(path))
 
     assert error.code == "corrupt" and "XML tag longer than 1 MB" in error.problem_en
+
+
+def test_a_cell_at_excels_maximum_reads_whole(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "full.xlsx",
+                    f'<row r="2">{text_cell("A2", "wm1")}{text_cell("C2", "长" * 32_767)}</row>')
+
+    assert read_import_sheet(path).rows[0].add == "长" * 32_767
