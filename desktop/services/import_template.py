@@ -64,6 +64,11 @@ INSTRUCTIONS: tuple[tuple[str, str, str], ...] = (
     ("试运行 Pilot", "有效行作为一个批量任务执行：先预览，再试运行前若干个客户关系，确认结果后再继续其余部分。",
      "Valid rows become one batch: a preview first, then a pilot run on the first relations,"
      " and the rest only after you have checked the result."),
+    ("公式 Formulas", "公式单元格按 Excel 保存的值导入；由脚本写入、没有保存值的公式会被列为问题，"
+     "请在 Excel 中打开并保存后再导入。",
+     "A formula cell imports as the value Excel saved with it; a formula without a saved value"
+     " (written by a script) is listed as a problem: open and save the file in Excel, then"
+     " import it."),
     ("示例 Example", "第一张表的示例行只用于说明，请替换或删除。",
      "The example row on the first sheet only illustrates; replace or delete it."),
 )

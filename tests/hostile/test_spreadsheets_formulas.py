@@ -87,3 +87,13 @@ def test_saved_values_of_every_kind_and_formulas_outside_the_import_columns(
 
     assert [(r.number, r.external_userid, r.add, r.remove, r.unsaved_formulas)
             for r in rows] == [(2, "13800138000", "VIP", "", ()), (3, "", "", "True", ())]
+
+
+def test_the_template_explains_the_formula_rule(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.services.import_template import INSTRUCTIONS_SHEET, write_template
+
+    book = load_workbook(write_template(tmp_path / "t.xlsx"))
+    notes = "\n".join(str(c.value) for row in book[INSTRUCTIONS_SHEET] for c in row if c.value)
+    assert "没有保存值的公式" in notes and "formula without a saved value" in notes
