@@ -134,7 +134,7 @@ def retag_command(args: argparse.Namespace) -> int:
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
         if args.pilot and result.status == "paused" and not result.stop_reason:
-            full = ResultReport.for_args(args, "retag")
+            full = ResultReport(args, "retag")
             print_result(result, out, pilot=True, more=full.more)
             if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
                             f" / Pilot done; continue with the other {result.pending}?",
@@ -298,7 +298,7 @@ def _print_skipped(skipped: Sequence[Skipped], out: TextIO) -> None:
 def _finish(args: argparse.Namespace, result: BatchResult, out: TextIO,
             plan: RetagPlan | None) -> int:
     kind = f"batch-{args.batch_command}" if args.command == "batch" else args.command
-    full = ResultReport.for_args(args, kind)
+    full = ResultReport(args, kind)
     print_result(result, out, more=full.more)
     if result.stop_reason:
         print(f"tagdesk: {result.stop_reason}", file=sys.stderr)

@@ -43,24 +43,25 @@ def failures_json(failures: Sequence[RowFailure]) -> list[dict[str, object]]:
 
 
 class ResultReport:
-    """Where the complete lists of one command's result go; chosen before the command runs so
-    the terminal lines can name it. A dry run writes nothing anywhere: its report is written
-    only to a `--report FILE` it was given."""
+    """Where the complete lists of one command's result go: `--report FILE`, or
+    reports/KIND-TIME.json beside the profile's cache, so the terminal lines can name it. A dry
+    run writes nothing anywhere: its report is written only to a `--report FILE` it was given."""
 
-    def __init__(self, path: Path | None, *, explicit: bool) -> None:
-        self.path = path
-        self.explicit = explicit
+    def __init__(self, args: argparse.Namespace, kind: str) -> None:
+        self.explicit = getattr(args, "report", None) is not None
+        self._args = args
+        self._kind = kind
+        self._path: Path | None = Path(args.report) if self.explicit else None
 
-    @classmethod
-    def for_args(cls, args: argparse.Namespace, kind: str) -> ResultReport:
-        """`--report FILE`, or reports/KIND-TIME.json beside the profile's cache."""
-        if getattr(args, "report", None) is not None:
-            return cls(Path(args.report), explicit=True)
-        if getattr(args, "dry_run", False):
-            return cls(None, explicit=False)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        folder = ProfileStore(home(args)).profile_dir(args.profile) / "reports"
-        return cls(folder / f"{kind}-{stamp}.json", explicit=False)
+    @property
+    def path(self) -> Path | None:
+        """The report file; named when first asked for (the profile is known to exist by
+        then), None for a dry run without `--report`."""
+        if self._path is None and not getattr(self._args, "dry_run", False):
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            folder = ProfileStore(home(self._args)).profile_dir(self._args.profile) / "reports"
+            self._path = folder / f"{self._kind}-{stamp}.json"
+        return self._path
 
     def more(self, hidden: int) -> str:
         """The terminal line standing for `hidden` entries left out."""
@@ -79,7 +80,8 @@ class ResultReport:
         for name, items in lists.items():
             line[name] = list(items)
             line[f"{name}_total"] = len(items)
-        line["report"] = self._write(self.path, line) if wanted and self.path else None
+        path = self.path if wanted else None
+        line["report"] = self._write(path, line) if path is not None else None
         for name, items in lists.items():
             line[name] = list(items[:INLINE])
         emit_json(line)

@@ -115,7 +115,7 @@ def import_command(args: argparse.Namespace) -> int:
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)
-    full = ResultReport.for_args(args, "import")
+    full = ResultReport(args, "import")
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         importer = SpreadsheetImporter(ws.cache, args.limits)
         report = importer.validate(args.file, allow_conflicts=args.allow_conflicts,

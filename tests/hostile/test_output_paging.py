@@ -98,6 +98,8 @@ def test_a_dry_run_writes_no_report_unless_asked(cli: SyncedCli, tmp_path: Path)
     assert len(summary["problems"]) == INLINE
     assert "+5（加 --report FILE 可得完整列表 / add --report FILE for the full list）" in result.stderr
     assert not (cli.home / "profiles" / "acme" / "reports").exists()
+    unknown = cli("import", str(path), "--profile", "nobody", "--json")
+    assert unknown.returncode == 2 and not (cli.home / "profiles" / "nobody").exists()
     assert len(result.stdout) < 100_000 and len(result.stderr) < 100_000
     assert summary["problems"][0]["column"] == "A external_userid " + "长" * 44 + "…（共 30,016 字符 / 30,016 chars）"
 
