@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
             self.picker.close()
         self.picker = TagPicker(self.context, ids, self)
         self.picker.show()
+        self.picker.raise_()
+        self.picker.activateWindow()  # typing goes to its search field at once
         return self.picker
 
     def _scope(self) -> tuple[list[int], str]:
