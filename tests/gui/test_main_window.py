@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -160,6 +161,21 @@ def test_the_detail_pane_lists_journal_rows_after_tagging(
         synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), "VIP")
     qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
     assert "VIP" in window.detail.browser.toPlainText().split("Recent changes", 1)[1]
+
+
+def test_a_journal_time_in_the_detail_pane_never_wraps(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    window.table.selectRow(0)
+    rid = window.model.relation_id(0)
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), "VIP")
+    qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
+    window.splitter.setSizes([200, 900, 120])
+    qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
+    window.detail.browser.document().setTextWidth(window.detail.browser.viewport().width())
+    lines = _lines(window.detail.browser)
+    stamps = [line for line in lines if re.fullmatch(r"\d{4}-\d\d-\d\d\s\d\d:\d\d", line.strip())]
+    assert stamps, lines  # "2026-12-06 10:29" stays one line, not "2026-12-0" / "6 10:29"
 
 
 def _cache_fingerprint(context: Any) -> tuple[Any, ...]:
