@@ -163,3 +163,31 @@ def test_a_console_made_tag_is_not_renamed_and_says_why(cli: Cli, sandbox: Sandb
     assert "admin console" in result.stderr
     assert sandbox.state.find_tag("地区", "深圳") == shenzhen
     assert _carrying(sandbox, shenzhen) == carriers
+
+
+def test_an_interrupted_merge_keeps_the_sources_until_the_rerun_finishes_it(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    from desktop.services.migration import MigrationService
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.tagging import TaggingService
+    from desktop.services.workspace import Workspace
+
+    source, target = _tag(sandbox, "历史标签", "高意向客户"), _tag(sandbox, "意向程度", "高意向")
+    carriers = _carrying(sandbox, source)
+    profile = ProfileStore(cli.home).get("acme")
+    with Workspace(cli.home, profile, sandbox.secret) as ws:
+        service = MigrationService(ws)
+        started = service.start(service.plan(["高意向客户"], "意向程度:高意向", delete_source=True))
+        partial = TaggingService(ws).run(started.batch_id, limit=3)   # the process "dies" here
+        assert partial.pending > 0
+        assert service.finish(started, partial).tags_changed is False
+    assert sandbox.state.find_tag("历史标签", "高意向客户") == source
+
+    resumed = cli("batch", "resume", started.batch_id)
+    assert resumed.returncode == 0, resumed.stderr
+    again = cli.json("migrate", "--from", "历史标签:高意向客户", "--to", "意向程度:高意向",
+                     "--delete-source", "--yes")
+    assert again["planned"] == 0 and again["sources_deleted"] is True
+    assert sandbox.state.find_tag("历史标签", "高意向客户") is None
+    assert carriers <= _carrying(sandbox, target)
