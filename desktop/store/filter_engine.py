@@ -106,6 +106,27 @@ class FilterEngine:
                 ordered = filter(matched.__contains__, ordered)
             return list(islice(ordered, limit))
 
+    def prepare(self, orders: Iterable[str] = ("createtime",)) -> None:
+        """Build and keep everything for the committed data, so the next filter is warm.
+
+        Call it on a worker right after a write that changed much (a sync): every tag
+        bitmap comes from one pass over the links, with the tag counts, customer map,
+        text, these sort orders and those the previous index had built. Kept only if
+        nothing was invalidated meanwhile; a filter that runs concurrently still works
+        (it builds what it needs itself). Call it outside any transaction of this thread.
+        """
+        with self._lock:
+            previous, generation = self._index, self._generation
+        wanted = set(orders) | set(previous.kept_orders() if previous is not None else ())
+        conn = self._cache.connection()
+        conn.execute("BEGIN")
+        try:
+            version = self._data_version(conn)
+            index = self._index_for(version, generation, publish=True)
+            index.prime(conn, sorted(wanted & set(ORDER_SQL)))
+        finally:
+            conn.execute("COMMIT")
+
     def invalidate(self) -> None:
         """Forget everything kept; call after writing to the cache without bumping data_version."""
         with self._lock:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from operator import contains
 from typing import TypeVar
@@ -49,6 +50,8 @@ class FilterIndex:
         self._shared: dict[str, object] = {}
         self._tags: dict[int, FrozenBitMap] = {}
         self._leaves: OrderedDict[Leaf, FrozenBitMap] = OrderedDict()
+        self._complete_tags = False
+        """True once every linked tag's bitmap is kept: a missing one has no links."""
 
     def _once(self, key: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -67,6 +70,9 @@ class FilterIndex:
     def tag(self, conn: sqlite3.Connection, pk: int) -> FrozenBitMap:
         with self._lock:
             found = self._tags.get(pk)
+            complete = self._complete_tags
+        if found is None and complete:
+            return FrozenBitMap()
         if found is None:
             found = sql.tagged(conn, pk)
             with self._lock:
@@ -92,17 +98,38 @@ class FilterIndex:
     def _compute(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
         if isinstance(leaf, TagLeaf):
             return FrozenBitMap(BitMap.union(BitMap(), *(self.tag(conn, pk) for pk in leaf.pks)))
-        if isinstance(leaf, OwnerLeaf):
-            return sql.owned_by(conn, leaf.userids)
-        if isinstance(leaf, StateLeaf):
+        if isinstance(leaf, OwnerLeaf | StateLeaf):
+            values, key = ((leaf.userids, "owners") if isinstance(leaf, OwnerLeaf)
+                           else (leaf.states, "states"))
+            grouped = self._kept(key)
+            if isinstance(grouped, dict):  # prepared: no query at all
+                return FrozenBitMap(BitMap.union(BitMap(), *(grouped.get(v, BitMap())
+                                                             for v in values)))
+            if isinstance(leaf, OwnerLeaf):
+                return sql.owned_by(conn, leaf.userids)
             return sql.with_state(conn, leaf.states)
         if isinstance(leaf, CreatedLeaf):
-            return sql.created_between(conn, leaf.start, leaf.end)
+            return self._created(conn, leaf.start, leaf.end)
         if isinstance(leaf, TextLeaf):
             return self._text(conn, leaf.needle)
         if isinstance(leaf, TagCountLeaf):
             return self._tag_count(conn, leaf.low, leaf.high)
         raise TypeError(f"not a filter leaf: {leaf!r}")
+
+    def _kept(self, key: str) -> object:
+        """A shared structure if it was built (None otherwise); never builds it."""
+        with self._lock:
+            return self._shared.get(key)
+
+    def _created(self, conn: sqlite3.Connection, start: int | None, end: int | None,
+                 ) -> FrozenBitMap:
+        kept = self._kept("createtimes")
+        if not isinstance(kept, tuple):
+            return sql.created_between(conn, start, end)
+        times, ids = kept  # prepared: two binary searches and a slice
+        low = 0 if start is None else bisect_left(times, start)
+        high = len(times) if end is None else bisect_left(times, end)
+        return FrozenBitMap(ids[low:high])
 
     def _text(self, conn: sqlite3.Connection, needle: str) -> FrozenBitMap:
         if sql.ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
@@ -117,6 +144,34 @@ class FilterIndex:
         if _counted(0, low, high):
             result |= self.universe(conn) - BitMap.union(BitMap(), *buckets.values())
         return FrozenBitMap(result)
+
+    def prime(self, conn: sqlite3.Connection, orders: Iterable[str] = ()) -> None:
+        """Build everything a first filter needs: every tag bitmap in one pass over the
+        `(tag_pk, relation_id)` index, the tag-count buckets, the customer map, the text,
+        relations by owner, state and createtime, and these sort orders. Costs about a second at 100,000 customers (on a worker),
+        after which any filter is answered warm."""
+        self.catalogue(conn)
+        self.universe(conn)
+        every_tag = sql.every_tagged(conn)
+        with self._lock:
+            for pk, bm in every_tag.items():
+                self._tags.setdefault(pk, bm)
+            self._complete_tags = True
+        self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
+        shared = self._once("shared", lambda: sql.shared_customers(conn))
+        self._once("shared_ids", lambda: FrozenBitMap(shared))
+        self._once("text", lambda: sql.searchable_text(conn))
+        self._once("owners", lambda: sql.grouped(conn, "userid"))
+        self._once("states", lambda: sql.grouped(conn, "state"))
+        _, by_time = self._once("createtimes", lambda: sql.by_createtime(conn))
+        self._once("order:createtime", lambda: by_time)
+        for order_by in orders:
+            self.order(conn, order_by)
+
+    def kept_orders(self) -> list[str]:
+        """The sort orders built so far (`order:` keys)."""
+        with self._lock:
+            return [key.split(":", 1)[1] for key in self._shared if key.startswith("order:")]
 
     def customers_in(self, conn: sqlite3.Connection, relations: BitMap) -> int:
         """How many distinct customers these relations belong to."""
@@ -144,8 +199,12 @@ class FilterIndex:
         touched = FrozenBitMap(relations)
         with self._lock:
             shared, tags, leaves = dict(self._shared), dict(self._tags), list(self._leaves.items())
+            complete = self._complete_tags
         fresh = FilterIndex(version, self.generation)
-        fresh._tags = {pk: _replace_part(bm, touched, by_tag.get(pk)) for pk, bm in tags.items()}
+        patched_pks = tags.keys() | by_tag.keys() if complete else tags.keys()
+        fresh._tags = {pk: _replace_part(tags.get(pk, FrozenBitMap()), touched, by_tag.get(pk))
+                       for pk in patched_pks}
+        fresh._complete_tags = complete
         buckets = shared.pop("tag_counts", None)
         fresh._shared = shared
         if isinstance(buckets, dict):

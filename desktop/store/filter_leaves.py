@@ -84,6 +84,28 @@ def tagged(conn: sqlite3.Connection, pk: int) -> FrozenBitMap:
     return _ids(conn, "SELECT relation_id FROM relation_tag WHERE tag_pk = ?", (pk,))
 
 
+def every_tagged(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
+    """Every linked tag's relations, in one pass over the `(tag_pk, relation_id)` index."""
+    return {pk: FrozenBitMap(_id_list(ids)) for pk, ids in conn.execute(
+        "SELECT tag_pk, group_concat(relation_id) FROM relation_tag GROUP BY tag_pk")}
+
+
+def grouped(conn: sqlite3.Connection, column: str) -> dict[str, FrozenBitMap]:
+    """Relation ids by the value of `column` ("userid" or "state"), in one pass."""
+    if column not in ("userid", "state"):
+        raise ValueError(f"cannot group relations by {column!r}")
+    return {value: FrozenBitMap(_id_list(ids)) for value, ids in conn.execute(
+        f"SELECT {column}, group_concat(id) FROM relation GROUP BY {column}")}
+
+
+def by_createtime(conn: sqlite3.Connection) -> tuple[list[float], list[int]]:
+    """Every relation's createtime in ascending order, and aligned, its id."""
+    times, ids = conn.execute(
+        "SELECT group_concat(createtime), group_concat(id) FROM"
+        " (SELECT createtime, id FROM relation ORDER BY createtime, id)").fetchone()
+    return list(map(float, times.split(","))) if times else [], _id_list(ids)
+
+
 def owned_by(conn: sqlite3.Connection, userids: Iterable[str]) -> FrozenBitMap:
     return _ids_in(conn, "SELECT id FROM relation WHERE userid IN ({})", userids)
 

@@ -86,13 +86,16 @@ class AppContext(QObject):
 
         A batch result lists exactly the relations whose links its commits changed, one
         commit each, so the engine can patch just those (it checks the version count and
-        starts cold if anything else was written). A ChangeSet without a batch id (e.g. a
-        batch that raised) lists relations that were planned, not committed: drop all.
+        starts cold if anything else was written). After a sync nothing is dropped: its
+        commit bumped `data_version` and its worker already prepared the engine for the new
+        data (dropping that would make the next filter cold). A ChangeSet without a batch
+        id (e.g. a batch that raised) lists relations that were planned, not committed:
+        drop all.
         """
         tagging_only = not (changes.tags_changed or changes.full_reload)
         if changes.relation_ids and changes.batch_id and tagging_only:
             self.filter_engine.refresh_relations(changes.relation_ids)
-        else:
+        elif not changes.full_reload:
             self.filter_engine.invalidate()
         self.changed.emit(changes)
 

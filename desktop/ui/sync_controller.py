@@ -61,6 +61,7 @@ class SyncController(QObject):
         if self._task is not None:
             return False
         workspace = self._context.workspace
+        engine = self._context.filter_engine
 
         def work(progress: Any, cancel: CancelToken) -> SyncResult:
             reporter = WaitReporter(progress)
@@ -72,6 +73,7 @@ class SyncController(QObject):
                                       chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
+            engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
             return result
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHeaderView, QMenu, QWidget
 
 from desktop.services.profiles import ProfileStore
+from desktop.store import filter_leaves
 from desktop.store.relations import load_relations
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.customer_table_model import Column, WriteState
@@ -219,6 +220,23 @@ def test_the_window_stays_responsive_during_a_sync(qtbot: Any, window: MainWindo
     assert len(ticks) > elapsed / 0.05
     assert max(gaps) < 0.25
     assert window.status.last_sync.text().startswith("Last sync: ")
+
+
+def test_the_first_filter_after_a_sync_is_warm(qtbot: Any, window: MainWindow,
+                                               synced_context: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    with qtbot.waitSignals([window.sync.finished, window.model.queryFinished], timeout=60000):
+        window.start_sync()
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the filter engine went cold after the sync")
+
+    for name in ("tagged", "every_tagged", "tag_count_buckets", "searchable_text",
+                 "shared_customers", "universe"):
+        monkeypatch.setattr(filter_leaves, name, refuse)
+    engine = synced_context.filter_engine
+    for text in ("VIP", "text:a", "tags>=2", "-VIP"):
+        assert engine.count(text).relations > 0, text
 
 
 def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,

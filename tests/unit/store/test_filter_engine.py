@@ -149,13 +149,17 @@ def cache(tmp_path: Path, dataset: Dataset) -> Iterator[Cache]:
         yield opened
 
 
-@pytest.fixture(params=["lookups", "customer map"])
+@pytest.fixture(params=["lookups", "customer map", "prepared"])
 def engine(cache: Cache, request: pytest.FixtureRequest,
            monkeypatch: pytest.MonkeyPatch) -> FilterEngine:
-    """Both ways of counting customers: per-id lookups for few relations, or the map."""
+    """Both ways of counting customers: per-id lookups for few relations, or the map;
+    and an engine prepared as after a sync (every structure built in advance)."""
     if request.param == "customer map":
         monkeypatch.setattr(filter_index, "FEW_RELATIONS", 0)
-    return FilterEngine(cache, tz=UTC)
+    engine = FilterEngine(cache, tz=UTC)
+    if request.param == "prepared":
+        engine.prepare()
+    return engine
 
 
 # -- the naive evaluation -------------------------------------------------------------------

@@ -222,3 +222,52 @@ def test_an_invalidate_during_refresh_wins(cache: Cache, monkeypatch: pytest.Mon
     with cache.write() as tx:  # unbumped: seen only by an engine that dropped what it kept
         tx.execute("DELETE FROM relation_tag WHERE relation_id = ? AND tag_pk = 12", (first,))
     assert first not in engine.evaluate("低意向")
+
+
+@pytest.mark.parametrize("seed", [7, 23])
+def test_a_prepared_engine_answers_warm_and_like_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_relations: str, seed: int
+) -> None:
+    """After a sync's commit, `prepare()` leaves nothing to build for any filter."""
+    rng = random.Random(seed)
+    data = build_dataset(seed, customers=120)
+    ids = [r.id for r in data.relations] + [DANGLING]
+    texts = _expressions(rng, 40) + _new_tag_counts(rng)
+    with Cache(tmp_path / "c.sqlite") as cache:
+        fill_cache(cache, data)
+        engine = FilterEngine(cache, tz=UTC)
+        _answers(engine, texts)
+        with cache.write() as tx:  # a sync: many relations retagged in one commit
+            for relation_id in rng.sample(ids, 40):
+                _retag(tx, rng, relation_id)
+            tx.execute("DELETE FROM relation_tag WHERE tag_pk = 16")  # a tag nobody has now
+            bump_data_version(cache, tx)
+        engine.prepare()
+        with _no_rebuilding(monkeypatch):
+            prepared = _answers(engine, texts)  # "name" is kept: the old index had it
+            assert engine.count("'A&B 组合'").relations == 0
+        fresh = _answers(FilterEngine(cache, tz=UTC), texts)
+        for text, got, wanted in zip(texts, prepared, fresh, strict=True):
+            assert got == wanted, text
+        target = ids[0]  # a tagging write after the sync reaches the tag with no links
+        _tag(cache, target, 16)
+        engine.refresh_relations([target])
+        with _no_rebuilding(monkeypatch):
+            assert target in engine.evaluate("'A&B 组合'")
+
+
+def test_prepare_keeps_nothing_when_invalidated_meanwhile(
+    cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FilterEngine(cache, tz=UTC)
+    build = filter_leaves.searchable_text
+
+    def invalidated_while_building(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
+        engine.invalidate()  # e.g. a write that does not bump data_version
+        return build(conn)
+
+    monkeypatch.setattr(filter_leaves, "searchable_text", invalidated_while_building)
+    engine.prepare()
+    monkeypatch.undo()
+    with pytest.raises(AssertionError, match="went cold"), _no_rebuilding(monkeypatch):
+        engine.count("高意向")
