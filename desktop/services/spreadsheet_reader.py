@@ -113,7 +113,8 @@ class SheetTable:
     def column_label(self, field_name: str) -> str:
         """"C 添加标签 add_tags": where the user finds the cell."""
         letter = self.columns.get(field_name, "")
-        return f"{letter} {echo(self.headers.get(field_name, field_name), 60)}".strip()
+        header = " ".join(self.headers.get(field_name, field_name).split())  # Alt+Enter breaks
+        return f"{letter} {echo(header, 60)}".strip()
 
 
 def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> SheetTable:

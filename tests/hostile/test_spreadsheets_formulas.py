@@ -97,3 +97,13 @@ def test_the_template_explains_the_formula_rule(tmp_path: Path) -> None:
     book = load_workbook(write_template(tmp_path / "t.xlsx"))
     notes = "\n".join(str(c.value) for row in book[INSTRUCTIONS_SHEET] for c in row if c.value)
     assert "没有保存值的公式" in notes and "formula without a saved value" in notes
+
+
+def test_a_header_broken_over_two_lines_is_named_on_one(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["external_userid", "owner_userid", "add_tags\n添加标签"])
+    book.active.append(["wm1", "", "VIP"])
+    book.save(tmp_path / "broken.xlsx")
+
+    assert read_import_sheet(tmp_path / "broken.xlsx").column_label("add_tags") == \
+        "C add_tags 添加标签"
