@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_common(verify_cmd)
     verify_cmd.add_argument("--profile", required=True, metavar="NAME")
     verify_cmd.add_argument("--json", action="store_true")
+    verify_cmd.add_argument("--full", action="store_true",
+                            help="walk the whole chain, not only the rows after the last"
+                                 " verify's checkpoint")
     verify_cmd.set_defaults(handler=verify)
 
     list_cmd = commands.add_parser("list", help="print journal rows, oldest first")
@@ -98,14 +101,20 @@ def verify(args: argparse.Namespace) -> int:
     result = team_journal_verify(args)  # a team profile checks the team journal
     if result is None:
         with open_local_cache(home(args), args.profile) as cache:
-            result = journal.verify(cache)
+            result = journal.verify(cache, full=args.full)
     if args.json:
         emit_json({"ok": result.ok, "rows_checked": result.rows_checked,
-                    "first_bad_id": result.first_bad_id, "problem": result.problem,
-                    "problems": list(result.problems)})
+                   "first_bad_id": result.first_bad_id, "problem": result.problem,
+                   "problems": list(result.problems), "rows_walked": result.rows_walked,
+                   "full": result.full})
     elif result.ok:
         print(f"日志完整：已检查 {result.rows_checked} 行"
               f" / The journal is intact: {result.rows_checked} rows checked")
+        if not result.full:
+            since = result.rows_checked - result.rows_walked
+            print(f"  自上次校验的检查点（第 {since} 行）起核对了 {result.rows_walked} 行；"
+                  f"--full 重新核对整条链 / {result.rows_walked} rows hashed after the last"
+                  f" verify's checkpoint (row {since}); --full re-checks the whole chain")
     else:
         if result.first_bad_id is not None:
             print(f"日志被篡改：第 {result.first_bad_id} 行 / The journal was tampered with at"

@@ -123,8 +123,9 @@ def verify_team_journal(team_url: str, session_token: str) -> VerifyResult:
         f"团队日志的哈希链在第 {bad} 行断开 / the team journal's hash chain breaks at row {bad}"
         if bad is not None else
         "团队日志末尾的行被删除 / rows were cut off the end of the team journal")
-    return VerifyResult(bool(data.get("ok")), int(data.get("rows_checked", 0)), bad, problem,
-                        (problem,) if problem else ())
+    rows = int(data.get("rows_checked", 0))  # the server walks its whole chain
+    return VerifyResult(bool(data.get("ok")), rows, bad, problem,
+                        (problem,) if problem else (), rows_walked=rows)
 
 
 def store_device_token(profile: Profile, token: str) -> None:

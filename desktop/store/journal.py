@@ -16,6 +16,7 @@ window in which they happened (`seen_after` .. `ts`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -69,10 +70,12 @@ class JournalEntry:
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
-    rows_checked: int
+    rows_checked: int                    # rows found intact (those before the checkpoint too)
     first_bad_id: int | None = None
     problem: str = ""                    # the first problem found
     problems: tuple[str, ...] = ()       # every problem found, the first one first
+    rows_walked: int = 0                 # rows hashed this time (after the checkpoint)
+    full: bool = True                    # the walk started at row 1
 
 
 def row_hash(row_id: int, values: tuple[object, ...], prev_hash: str) -> str:
@@ -123,44 +126,92 @@ def _check(entry: JournalEntry) -> None:
             "A journal row needs its operator: set your WeCom userid in the profile.")
 
 
-def verify(cache: Cache) -> VerifyResult:
-    """Walk the whole chain and check what guards it: the head in `meta`, the head file
-    beside the cache, the append-only triggers, and that a cache with applied batches has
-    a journal at all. The first bad row is named; every problem found is listed."""
+def verify(cache: Cache, *, full: bool = False) -> VerifyResult:
+    """Walk the chain and check what guards it: the head in `meta`, the head file beside
+    the cache, the append-only triggers, and that a cache with applied batches has a
+    journal at all. The first bad row is named; every problem found is listed.
+
+    The walk starts after the checkpoint a previous verify left beside the cache (the
+    last row it found intact). That row must still be there, hash as recorded and hash
+    right; if not, verify fails and walks the whole chain to say where. With `full`, or
+    without a checkpoint, the walk starts at row 1 (and a checkpoint is still checked).
+    A verify that finds nothing wrong moves the checkpoint to the last row.
+    """
     conn = cache.connection()
-    columns = ", ".join(("id", *FIELDS, *EXTENSIONS, "prev_hash", "hash"))
-    prev = GENESIS
-    expected_id = 1
-    checked = 0
-    bad_id: int | None = None
+    checkpoint_problems: list[str] = []
+    checkpoint, mismatch_id = _checkpoint(cache, checkpoint_problems)
+    start = (0, GENESIS) if full or checkpoint is None else checkpoint
     problems: list[str] = []
-    for row in conn.execute(f"SELECT {columns} FROM journal ORDER BY id"):
+    last, checked, bad_id = _walk(conn, start, problems)
+    problems.extend(checkpoint_problems)
+    if bad_id is None:
+        bad_id = mismatch_id
+    if bad_id is None:
+        bad_id = _head_problems(cache, last if last[0] else None, problems)
+    problems.extend(_guard_problems(cache, last[0]))
+    if not problems and last[0]:
+        with contextlib.suppress(OSError):  # a read-only folder: the next verify walks all
+            journal_head.write_checkpoint(cache.path, f"{last[0]}:{last[1]}")
+    return VerifyResult(not problems, last[0], bad_id, problems[0] if problems else "",
+                        tuple(problems), rows_walked=checked, full=start[0] == 0)
+
+
+def _checkpoint(
+    cache: Cache, problems: list[str]
+) -> tuple[tuple[int, str] | None, int | None]:
+    """The last row a previous verify found intact (id, hash) if it still matches the
+    chain; otherwise None, with a problem and the row it names (None: no checkpoint)."""
+    recorded = journal_head.read_checkpoint(cache.path)
+    if recorded is None:
+        return None, None
+    row_id, _, digest = recorded.partition(":")
+    if not row_id.isdigit() or int(row_id) == 0:
+        name = journal_head.checkpoint_path_for(cache.path).name
+        problems.append(f"校验检查点文件 {name} 已损坏 / the verify checkpoint ({name})"
+                        " is damaged")
+        return None, None
+    columns = ", ".join((*FIELDS, *EXTENSIONS, "prev_hash", "hash"))
+    row = cache.connection().execute(
+        f"SELECT {columns} FROM journal WHERE id = ?", (int(row_id),)).fetchone()
+    if (row is None or row[-1] != digest
+            or row_hash(int(row_id), tuple(row[:-2]), row[-2]) != digest):
+        problems.append(f"第 {row_id} 行与校验检查点的记录不符（日志被改写或截断）"
+                        f" / row {row_id} does not match the verify checkpoint"
+                        " (the journal was rewritten or cut)")
+        return None, int(row_id)
+    return (int(row_id), digest), None
+
+
+def _walk(
+    conn: sqlite3.Connection, start: tuple[int, str], problems: list[str],
+) -> tuple[tuple[int, str], int, int | None]:
+    """Check the rows after `start` (id, hash); returns the last intact row, how many
+    rows were checked, and the first bad row (with its problem added) if any."""
+    columns = ", ".join(("id", *FIELDS, *EXTENSIONS, "prev_hash", "hash"))
+    prev = start[1]
+    expected_id = start[0] + 1
+    checked = 0
+    for row in conn.execute(f"SELECT {columns} FROM journal WHERE id > ? ORDER BY id",
+                            (start[0],)):
         row_id = int(row[0])
         values = tuple(row[1 : 1 + len(FIELDS) + len(EXTENSIONS)])
         stored_prev, stored_hash = row[-2], row[-1]
         if row_id != expected_id:
-            bad_id, problem = expected_id, (
-                f"第 {expected_id} 行缺失 / row {expected_id} is missing")
-        elif stored_prev != prev:
-            bad_id, problem = row_id, (
-                f"第 {row_id} 行与前一行的链接断开（行被删除或调换）"
-                f" / row {row_id} does not link to the row before it"
-                " (a row was deleted or reordered)")
-        elif row_hash(row_id, values, stored_prev) != stored_hash:
-            bad_id, problem = row_id, f"第 {row_id} 行的内容被修改 / row {row_id} was edited"
-        else:
-            prev = stored_hash
-            expected_id += 1
-            checked += 1
-            continue
-        problems.append(problem)
-        break
-    last = (expected_id - 1, prev) if checked else None
-    if bad_id is None:
-        bad_id = _head_problems(cache, last, problems)
-    problems.extend(_guard_problems(cache, checked))
-    return VerifyResult(not problems, checked, bad_id, problems[0] if problems else "",
-                        tuple(problems))
+            problem = f"第 {expected_id} 行缺失 / row {expected_id} is missing"
+            problems.append(problem)
+            return (expected_id - 1, prev), checked, expected_id
+        if stored_prev != prev:
+            problems.append(f"第 {row_id} 行与前一行的链接断开（行被删除或调换）"
+                            f" / row {row_id} does not link to the row before it"
+                            " (a row was deleted or reordered)")
+            return (expected_id - 1, prev), checked, row_id
+        if row_hash(row_id, values, stored_prev) != stored_hash:
+            problems.append(f"第 {row_id} 行的内容被修改 / row {row_id} was edited")
+            return (expected_id - 1, prev), checked, row_id
+        prev = stored_hash
+        expected_id += 1
+        checked += 1
+    return (expected_id - 1, prev), checked, None
 
 
 def _head_problems(

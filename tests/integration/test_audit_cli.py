@@ -100,7 +100,25 @@ def test_verify_passes_on_a_clean_journal(home: Path, capsys: pytest.CaptureFixt
     code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
     assert code == 0
     assert json.loads(out) == {"ok": True, "rows_checked": 6, "first_bad_id": None, "problem": "",
-                               "problems": []}
+                               "problems": [], "rows_walked": 0, "full": False}
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json", "--full")
+    assert code == 0 and json.loads(out)["rows_walked"] == 6 and json.loads(out)["full"]
+
+
+def test_verify_walks_only_the_rows_after_its_checkpoint(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--json")
+    assert code == 0 and json.loads(out)["rows_walked"] == 6
+    tamper(home, "UPDATE journal SET operator = 'lisi' WHERE id = 3",  # before the checkpoint
+           *(f"CREATE TRIGGER {name} BEFORE {verb} ON journal"
+             " BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"
+             for name, verb in (("journal_no_update", "UPDATE"),
+                                ("journal_no_delete", "DELETE"))))
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme")
+    assert code == 0 and "0 rows hashed after the last verify's checkpoint (row 6)" in out
+    code, out, _ = run(home, capsys, "audit", "verify", "--profile", "acme", "--full")
+    assert code == 1 and "row 3" in out and "edited" in out
 
 
 @pytest.mark.parametrize(("statements", "bad_row", "word"), [

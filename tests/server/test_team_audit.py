@@ -103,9 +103,10 @@ def test_audit_verify_checks_the_team_journal_on_the_server(
             (tag_id,)).fetchone() or (0, "")
     intact = tagdesk("audit", "verify", "--profile", "team", "--json", env=env)
     assert intact.returncode == 0, intact.stderr
-    assert _lines(intact.stdout)[-1] == {"ok": True, "rows_checked": total[0] if total else -1,
+    rows = total[0] if total else -1
+    assert _lines(intact.stdout)[-1] == {"ok": True, "rows_checked": rows,
                                          "first_bad_id": None, "problem": "",
-                                         "problems": []}
+                                         "problems": [], "rows_walked": rows, "full": True}
     with psycopg.connect(team_server.db_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE team_journal DISABLE TRIGGER team_journal_append_only")
         try:

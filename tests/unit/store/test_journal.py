@@ -225,3 +225,73 @@ def test_a_new_cache_where_an_old_one_was_sets_the_old_head_aside(cache: Cache) 
     assert journal_head.path_for(path).with_name(path.name + ".head.old").exists()
     assert journal.verify(fresh).ok
     fresh.close()
+
+
+def _append(cache: Cache, count: int) -> None:
+    with cache.write() as conn:
+        journal.append(conn, [journal.JournalEntry(operator="lisi", action="tag_remove",
+                                                   source="batch", batch_id="b2")] * count)
+
+
+def test_a_verify_walks_only_the_rows_after_the_last_checkpoint(cache: Cache) -> None:
+    first = journal.verify(cache)
+    assert first.ok and (first.rows_checked, first.rows_walked, first.full) == (5, 5, True)
+    checkpoint = journal_head.checkpoint_path_for(cache.path)
+    assert stat.S_IMODE(checkpoint.stat().st_mode) == 0o600 or sys.platform == "win32"
+    _append(cache, 3)
+    second = journal.verify(cache)
+    assert second.ok and (second.rows_checked, second.rows_walked, second.full) == (8, 3, False)
+    assert journal_head.read_checkpoint(cache.path) == cache.get_meta(journal.HEAD_KEY)
+    full = journal.verify(cache, full=True)
+    assert full.ok and (full.rows_checked, full.rows_walked, full.full) == (8, 8, True)
+
+
+def test_tampering_before_the_checkpoint_is_caught_by_a_full_verify(cache: Cache) -> None:
+    assert journal.verify(cache).ok
+    conn = sqlite3.connect(cache.path)
+    conn.execute("DROP TRIGGER journal_no_update")
+    conn.execute("UPDATE journal SET tag_name = '低意向' WHERE id = 2")
+    _restore_triggers(conn)
+    conn.commit()
+    conn.close()
+    assert journal.verify(cache).ok  # the incremental walk trusts what it checked before
+    result = journal.verify(cache, full=True)
+    assert not result.ok and result.first_bad_id == 2 and "edited" in result.problem
+
+
+@pytest.mark.parametrize(("recorded", "bad_id", "word"), [
+    ("5:" + "0" * 64, 5, "checkpoint"),
+    ("9:" + "0" * 64, 9, "checkpoint"),
+    ("garbage", None, "damaged"),
+], ids=["another hash", "past the end", "damaged"])
+def test_a_checkpoint_that_does_not_match_the_chain_fails(
+    cache: Cache, recorded: str, bad_id: int | None, word: str
+) -> None:
+    journal_head.write_checkpoint(cache.path, recorded)
+    for full in (False, True):
+        result = journal.verify(cache, full=full)
+        assert not result.ok and result.first_bad_id == bad_id
+        assert any(word in problem for problem in result.problems)
+        assert result.rows_checked == 5  # the whole chain was walked to say where it breaks
+
+
+def test_a_forged_chain_fails_against_the_checkpoint(cache: Cache) -> None:
+    assert journal.verify(cache).ok
+    _forge(cache, "UPDATE journal SET operator = 'lisi' WHERE id = 2")
+    journal_head.write(cache.path, str(cache.get_meta(journal.HEAD_KEY)))
+    result = journal.verify(cache)
+    assert not result.ok and result.first_bad_id == 5 and "checkpoint" in result.problem
+
+
+def test_a_new_cache_where_an_old_one_was_sets_the_old_checkpoint_aside(cache: Cache) -> None:
+    assert journal.verify(cache).ok
+    path = cache.path
+    cache.close()
+    path.replace(path.with_name("damaged.sqlite"))
+    fresh = Cache(path)
+    assert journal_head.read_checkpoint(path) is None
+    with fresh.write() as conn:
+        journal.append(conn, [journal.JournalEntry(operator="lisi", action="tag_add",
+                                                   source="app")])
+    assert journal.verify(fresh).ok
+    fresh.close()
