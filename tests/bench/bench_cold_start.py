@@ -47,8 +47,12 @@ def run_until(done: Callable[[], bool]) -> float:
     started = time.perf_counter()
     poll = QTimer()
     poll.setInterval(5)
-    poll.timeout.connect(lambda: (done() or time.perf_counter() - started > TIMEOUT_S)
-                         and loop.quit())
+
+    def check() -> None:
+        if done() or time.perf_counter() - started > TIMEOUT_S:
+            loop.quit()
+
+    poll.timeout.connect(check)
     poll.start()
     loop.exec()
     poll.stop()
