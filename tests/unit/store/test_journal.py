@@ -164,6 +164,21 @@ def test_dropped_append_only_triggers_are_noticed(cache: Cache) -> None:
     assert "journal_no_update, journal_no_delete" in result.problem
 
 
+def test_a_head_file_left_behind_by_a_crash_is_no_alarm_and_catches_up(cache: Cache) -> None:
+    head = journal_head.path_for(cache.path)
+    before = head.read_text()
+    with cache.write() as conn:
+        journal.append(conn, [journal.JournalEntry(
+            operator="zhangsan", action="tag_add", source="app", external_userid="wm9",
+            userid="zhangsan")])
+    head.write_text(before)  # killed between the commit and the head file's update
+    result = journal.verify(cache)
+    assert result.ok, result.problems
+    assert head.read_text().strip() == cache.get_meta(journal.HEAD_KEY)
+    _forge(cache, "UPDATE journal SET operator = 'lisi' WHERE id = 2")
+    assert not journal.verify(cache, full=True).ok  # rows it pinned stay pinned
+
+
 def test_a_missing_head_file_is_noticed(cache: Cache) -> None:
     journal_head.path_for(cache.path).unlink()
     result = journal.verify(cache)
