@@ -33,6 +33,7 @@ from desktop.services.tag_catalog import (
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 from desktop.store.snapshot import bump_data_version
+from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError
 from desktop.wecom.models import Tag
 
@@ -149,7 +150,7 @@ class TagAdminService(TagCatalog):
         group_name: str,
     ) -> str | None:
         """Send the plan; returns the id WeCom refused with 81011 (now remembered), else None."""
-        client = self.ws.client()
+        client = self._wecom()
         table = "tag" if action == "tag_reorder" else "tag_group"
         for change in plan:
             try:
@@ -181,7 +182,7 @@ class TagAdminService(TagCatalog):
         check = self.check_tag_name(group.id, name)
         if not check.ok:
             raise InvalidNameError(check)
-        answer = self.ws.client().add_corp_tag(tags=[check.normalized], group_id=group.id)
+        answer = self._wecom().add_corp_tag(tags=[check.normalized], group_id=group.id)
         return self._record_created(answer.id, answer.name or group.name, answer.order,
                                     answer.create_time, answer.tags, new_group=False)
 
@@ -193,7 +194,7 @@ class TagAdminService(TagCatalog):
         tag_check = _validate_tag_name(first_tag_name, [])
         if not tag_check.ok:
             raise InvalidNameError(tag_check)
-        answer = self.ws.client().add_corp_tag(
+        answer = self._wecom().add_corp_tag(
             tags=[tag_check.normalized], group_name=group_check.normalized
         )
         return self._record_created(answer.id, answer.name or group_check.normalized,
@@ -254,7 +255,7 @@ class TagAdminService(TagCatalog):
             return ChangeSet()
         self._guard_owned([item_id], old)
         try:
-            self.ws.client().edit_corp_tag(item_id, name=check.normalized)
+            self._wecom().edit_corp_tag(item_id, name=check.normalized)
         except WeComError as exc:
             raise self._refusal(exc, [item_id], old) from None
         batch_id = _new_batch_id()
@@ -279,7 +280,7 @@ class TagAdminService(TagCatalog):
         ids = [row[1] for row in rows]
         self._guard_owned(ids, "、".join(row[2] for row in rows))
         try:
-            self.ws.client().del_corp_tag(tag_ids=ids)
+            self._wecom().del_corp_tag(tag_ids=ids)
         except WeComError as exc:
             raise self._refusal(exc, ids, "、".join(row[2] for row in rows)) from None
         return self._record_deleted(rows, [])
@@ -290,7 +291,7 @@ class TagAdminService(TagCatalog):
         rows = self._doomed_tags((), [group_id])
         self._guard_owned([group_id], group.name)
         try:
-            self.ws.client().del_corp_tag(group_ids=[group_id])
+            self._wecom().del_corp_tag(group_ids=[group_id])
         except WeComError as exc:
             raise self._refusal(exc, [group_id], group.name) from None
         return self._record_deleted(rows, [group])
@@ -398,6 +399,12 @@ class TagAdminService(TagCatalog):
         return ChangeSet(prefs_changed=True)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _wecom(self) -> WeComClient:
+        """The client for a tree edit, after checking the edit can be journaled under its
+        operator: a profile without a userid is refused before WeCom changes anything."""
+        _ = self.ws.operator
+        return self.ws.client()
 
     def _entry(
         self, action: str, batch_id: str, item_id: str, name: str, group_name: str,

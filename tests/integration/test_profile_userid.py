@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from desktop.services.profiles import MissingUseridError, Profile, ProfileStore
+from desktop.services.tag_admin import TagAdminService
 from desktop.services.workspace import Workspace
 from tests.integration.conftest import Cli
 
@@ -82,6 +83,10 @@ def test_a_profile_saved_without_a_userid_writes_nothing(
     with Workspace(cli.home, ProfileStore(cli.home).get("acme"), sandbox.secret) as ws:
         with pytest.raises(MissingUseridError):
             _ = ws.operator
+        tree_calls = sandbox.stats.calls("externalcontact/add_corp_tag")
+        with pytest.raises(MissingUseridError):   # refused before WeCom changes anything
+            TagAdminService(ws).create_tag("意向程度", "待定")
+        assert sandbox.stats.calls("externalcontact/add_corp_tag") == tree_calls
         ws.set_userid("zhangsan")
         assert ws.operator == "zhangsan"
     assert ProfileStore(cli.home).get("acme") == Profile(
