@@ -12,6 +12,7 @@ cache exactly as it was.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -231,7 +232,8 @@ def read_relations(
                         remark=follow.remark, description=follow.description,
                         createtime=follow.createtime, add_way=follow.add_way, state=follow.state,
                         oper_userid=follow.oper_userid, remark_corp_name=follow.remark_corp_name,
-                        remark_mobiles=tuple(follow.remark_mobiles), tag_ids=tuple(follow.tag_ids),
+                        remark_mobiles=tuple(follow.remark_mobiles),
+                        tag_ids=tuple(map(sys.intern, follow.tag_ids)),  # ~1M, ~2,000 distinct
                     )
                 fetched = len(relations)
             if not page.next_cursor:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from desktop.store import journal
@@ -23,7 +23,7 @@ LAST_SYNC_KEY = "last_sync_at"
 DATA_VERSION_KEY = "data_version"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupRow:
     id: str
     name: str
@@ -32,7 +32,7 @@ class GroupRow:
     strategy_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagRow:
     id: str
     group_id: str
@@ -41,7 +41,7 @@ class TagRow:
     create_time: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StrategyRow:
     id: int
     parent_id: int
@@ -49,7 +49,7 @@ class StrategyRow:
     create_time: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepartmentRow:
     id: int
     name: str
@@ -58,7 +58,7 @@ class DepartmentRow:
     order: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberRow:
     userid: str
     name: str
@@ -69,7 +69,7 @@ class MemberRow:
     departments: tuple[tuple[int, bool], ...] = ()  # (department id, is leader there)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerRow:
     external_userid: str
     name: str
@@ -80,7 +80,7 @@ class CustomerRow:
     position: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationRow:
     external_userid: str
     userid: str
@@ -95,7 +95,7 @@ class RelationRow:
     tag_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactWayRow:
     config_id: str
     state: str = ""
@@ -264,8 +264,8 @@ def _write_customers(conn: sqlite3.Connection, customers: list[CustomerRow]) -> 
         " WHERE (name, type, gender, corp_name, corp_full_name, position) IS NOT"
         " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
         " excluded.corp_full_name, excluded.position)",
-        [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position)
-         for c in customers],
+        ((c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position)
+         for c in customers),
     )
 
 
@@ -286,10 +286,10 @@ def _write_relations(
         " remark_corp_name, remark_mobiles) IS NOT (excluded.remark, excluded.description,"
         " excluded.createtime, excluded.add_way, excluded.state, excluded.oper_userid,"
         " excluded.remark_corp_name, excluded.remark_mobiles)",  # unchanged rows: no write
-        [(r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way, r.state,
+        ((r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way, r.state,
           r.oper_userid, r.remark_corp_name,
           json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
-         for r in relations],
+         for r in relations),
     )
     ids = {
         (row[0], row[1]): row[2]
@@ -324,32 +324,39 @@ def _write_relation_tags(
         " GROUP BY relation_id"
     ).fetchall())
     unknown = 0
-    added_rows: list[tuple[int, int]] = []
     removed_rows: list[tuple[int, int]] = []
     observed: Changes = {}
     links = 0
-    for rel in relations:
-        rid = relation_ids[(rel.external_userid, rel.userid)]
-        wanted: set[int] = set()
-        for tag_id in rel.tag_ids:
-            pk = tag_pks.get(tag_id)
-            if pk is None:
-                unknown += 1
-            else:
-                wanted.add(pk)
-        links += len(wanted)
-        stored = current.get(rid, "")
-        if stored == ",".join(map(str, sorted(wanted))):
-            continue
-        have = {int(pk) for pk in stored.split(",")} if stored else set()
-        added_rows.extend((rid, pk) for pk in wanted - have)
-        removed_rows.extend((rid, pk) for pk in have - wanted)
-        if rid in known_before:
-            observed[rid] = (have, wanted)
+
+    def added_rows() -> Iterator[tuple[int, int]]:
+        """The links to insert, streamed into executemany (a first sync has a million):
+        never the ones stored, so inserting before deleting cannot collide."""
+        nonlocal unknown, links
+        for rel in relations:
+            rid = relation_ids[(rel.external_userid, rel.userid)]
+            wanted: set[int] = set()
+            for tag_id in rel.tag_ids:
+                pk = tag_pks.get(tag_id)
+                if pk is None:
+                    unknown += 1
+                else:
+                    wanted.add(pk)
+            links += len(wanted)
+            stored = current.get(rid, "")
+            if stored == ",".join(map(str, sorted(wanted))):
+                continue
+            have = {int(pk) for pk in stored.split(",")} if stored else set()
+            removed_rows.extend((rid, pk) for pk in have - wanted)
+            if rid in known_before:
+                observed[rid] = (have, wanted)
+            for pk in wanted - have:
+                yield rid, pk
+
+    conn.executemany("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
+                     added_rows())
     conn.executemany(
         "DELETE FROM relation_tag WHERE relation_id = ? AND tag_pk = ?", removed_rows
     )
-    conn.executemany("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)", added_rows)
     return links, observed, unknown
 
 
