@@ -30,11 +30,13 @@ from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import QT_DATETIME_FORMAT
+from desktop.ui.retranslate import retranslate_in_place
 
 CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
            "group_create", "group_rename", "group_delete", "group_reorder")
 SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert", "observed", "tree")
+PERIODS = (0, 86400, 7 * 86400, 30 * 86400, CUSTOM)   # seconds back from now, or CUSTOM
 DEBOUNCE_MS = 300
 
 
@@ -51,52 +53,41 @@ class AuditFilterBar(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.changed)
         self.period = QComboBox()
-        self.period.addItem(self.tr("All time"), 0)
-        self.period.addItem(self.tr("Last 24 hours"), 86400)
-        for days in (7, 30):
-            self.period.addItem(self.tr("Last %1 days").replace("%1", str(days)), days * 86400)
-        self.period.addItem(self.tr("Custom range"), CUSTOM)
+        for seconds in PERIODS:
+            self.period.addItem("", seconds)
         now = QDateTime.currentDateTime()
         self.since_edit = QDateTimeEdit(now.addDays(-7))
         self.until_edit = QDateTimeEdit(now.addDays(1))
         for edit in (self.since_edit, self.until_edit):
             edit.setDisplayFormat(QT_DATETIME_FORMAT)
-        self.operator = _choice_box(self.tr("All operators"), searchable=True)
+        self.operator = _choice_box(searchable=True)
         self._people = PeopleSearch(self.operator)
         self._people.chosen.connect(self._now)
-        self.include_observed = QCheckBox(self.tr("Also changes seen at sync on their relations"))
-        self.include_observed.setToolTip(self.tr(
-            "WeCom does not say who made a change seen at sync; with this, an operator also"
-            " matches those on relations they follow (the probable operator)"))
-        self.department = _choice_box(self.tr("All departments"))
-        self.action = _choice_box(self.tr("All actions"))
-        self.source = _choice_box(self.tr("All sources"))
-        self.tag = _choice_box(self.tr("All tags"), searchable=True)
-        self.group = _choice_box(self.tr("All groups"), searchable=True)
+        self.include_observed = QCheckBox()
+        self.department = _choice_box()
+        self.action = _choice_box()
+        self.source = _choice_box()
+        self.tag = _choice_box(searchable=True)
+        self.group = _choice_box(searchable=True)
         self.customer = QLineEdit()
-        self.customer.setPlaceholderText(self.tr("Customer name or external_userid"))
         self.batch = QLineEdit()
-        self.batch.setPlaceholderText(self.tr("Batch id"))
         for key in ACTIONS:
-            self.action.addItem(LABELS.action(key), key)
+            self.action.addItem("", key)
         for key in SOURCES:
-            self.source.addItem(LABELS.source(key), key)
-        clear = QPushButton(self.tr("Clear filters"))
-        clear.clicked.connect(self.clear)
+            self.source.addItem("", key)
+        self.clear_button = QPushButton()
+        self.clear_button.clicked.connect(self.clear)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        cells = [(self.tr("Period"), self.period), (self.tr("From"), self.since_edit),
-                 (self.tr("Until"), self.until_edit), (self.tr("Operator"), self.operator),
-                 (self.tr("Department"), self.department), (self.tr("Action"), self.action),
-                 (self.tr("Source"), self.source), (self.tr("Tag"), self.tag),
-                 (self.tr("Group"), self.group), (self.tr("Customer"), self.customer),
-                 (self.tr("Batch"), self.batch)]
-        for n, (text, widget) in enumerate(cells):
-            grid.addWidget(QLabel(text), n // 4, (n % 4) * 2)
+        cells = (self.period, self.since_edit, self.until_edit, self.operator, self.department,
+                 self.action, self.source, self.tag, self.group, self.customer, self.batch)
+        self.labels = [QLabel() for _ in cells]
+        for n, (label, widget) in enumerate(zip(self.labels, cells, strict=True)):
+            grid.addWidget(label, n // 4, (n % 4) * 2)
             grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
         grid.addWidget(self.include_observed, 2, 6)
-        grid.addWidget(clear, 2, 7)
+        grid.addWidget(self.clear_button, 2, 7)
         self.include_observed.toggled.connect(self._now)
 
         for combo in self._combos():
@@ -108,7 +99,40 @@ class AuditFilterBar(QWidget):
             line.textChanged.connect(self._debounce.start)
             line.returnPressed.connect(self._now)
         self._custom_dates()
+        retranslate_in_place(self, self.retranslate)
         self._load_choices()
+
+    def retranslate(self) -> None:
+        """Labels, hints and the fixed choices in the UI language; what is chosen stays."""
+        periods = (self.tr("All time"), self.tr("Last 24 hours"),
+                   self.tr("Last %1 days").replace("%1", "7"),
+                   self.tr("Last %1 days").replace("%1", "30"), self.tr("Custom range"))
+        for n, text in enumerate(periods):
+            self.period.setItemText(n, text)
+        for combo, everything in ((self.operator, self.tr("All operators")),
+                                  (self.department, self.tr("All departments")),
+                                  (self.action, self.tr("All actions")),
+                                  (self.source, self.tr("All sources")),
+                                  (self.tag, self.tr("All tags")),
+                                  (self.group, self.tr("All groups"))):
+            _retext_first(combo, everything)
+        for n, key in enumerate(ACTIONS, start=1):
+            self.action.setItemText(n, LABELS.action(key))
+        for n, key in enumerate(SOURCES, start=1):
+            self.source.setItemText(n, LABELS.source(key))
+        self.include_observed.setText(self.tr("Also changes seen at sync on their relations"))
+        self.include_observed.setToolTip(self.tr(
+            "WeCom does not say who made a change seen at sync; with this, an operator also"
+            " matches those on relations they follow (the probable operator)"))
+        self.customer.setPlaceholderText(self.tr("Customer name or external_userid"))
+        self.batch.setPlaceholderText(self.tr("Batch id"))
+        self.clear_button.setText(self.tr("Clear filters"))
+        texts = (self.tr("Period"), self.tr("From"), self.tr("Until"), self.tr("Operator"),
+                 self.tr("Department"), self.tr("Action"), self.tr("Source"), self.tr("Tag"),
+                 self.tr("Group"), self.tr("Customer"), self.tr("Batch"))
+        for label, text in zip(self.labels, texts, strict=True):
+            label.setText(text)
+        self._people.index_items()
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return (self.period, self.operator, self.department, self.action, self.source,
@@ -249,9 +273,10 @@ class PeopleSearch(QCompleter):
             self.chosen.emit()
 
 
-def _choice_box(everything: str, *, searchable: bool = False) -> QComboBox:
+def _choice_box(*, searchable: bool = False) -> QComboBox:
+    """A box whose first item (None) means "all"; `retranslate` names it."""
     combo = QComboBox()
-    combo.addItem(everything, None)
+    combo.addItem("", None)
     if searchable:
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -261,6 +286,16 @@ def _choice_box(everything: str, *, searchable: bool = False) -> QComboBox:
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     combo.setMinimumContentsLength(12)
     return combo
+
+
+def _retext_first(combo: QComboBox, everything: str) -> None:
+    """Name the "all" item; an editable box keeps what was typed in it, or shows the new
+    name when it showed the old one."""
+    typed = combo.currentText()
+    showing = combo.currentIndex() == 0 and typed == combo.itemText(0)
+    combo.setItemText(0, everything)
+    if combo.isEditable():
+        combo.setEditText(everything if showing else typed)
 
 
 def _data(combo: QComboBox) -> Any:

@@ -10,6 +10,7 @@ threads; the tables hold ids and pages, never the whole journal.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import in_ui_language
+from desktop.ui.retranslate import relabel, retranslate_in_place
 
 BATCH_ID_SAMPLE = "20991231-235959-fffff0"   # the longest batch id outbox.new_batch_id makes
 
@@ -68,15 +70,37 @@ class AuditViewer(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
-        self.setWindowTitle(self.tr("Audit log"))
         self.context = context
         self.rows_model = AuditRowsModel(context, self)
         self.batches_model = AuditBatchesModel(context, self)
         self.revert_dialog: RevertDialog | None = None
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
+        self._status_text: Callable[[], str] = str
         self._build()
+        retranslate_in_place(self, self.retranslate)
         self.apply_filter()
+
+    def retranslate(self) -> None:
+        """Every text in the UI language; the filters, mode, selection and rows stay."""
+        self.setWindowTitle(self.tr("Audit log"))
+        self.rows_button.setText(self.tr("Rows"))
+        self.batches_button.setText(self.tr("Batches"))
+        self.drill_clear.setToolTip(self.tr("Show every batch again"))
+        for button, text in ((self.customer_button, self.tr("Show customer")),
+                             (self.copy_button, self.tr("Copy")),
+                             (self.xlsx_button, self.tr("Export xlsx…")),
+                             (self.csv_button, self.tr("Export CSV…")),
+                             (self.revert_button, self.tr("Revert batch…")),
+                             (self.range_button,
+                              self.tr("Revert operator's changes in period…"))):
+            button.setText(text)
+        relabel(self.rows_model)
+        relabel(self.batches_model)
+        self.status.setText(self._status_text())
+        if self._drill is not None:
+            self._show_drill(self._drill)
+        self._selection_changed()
 
     # -- layout --------------------------------------------------------------------------
 
@@ -84,8 +108,8 @@ class AuditViewer(QWidget):
         self.filters = AuditFilterBar(self.context, self)
         self.filters.changed.connect(self.apply_filter)
         self.filters.failed.connect(self._show_error)
-        self.rows_button = _tool_button(self.tr("Rows"), checkable=True)
-        self.batches_button = _tool_button(self.tr("Batches"), checkable=True)
+        self.rows_button = _tool_button("", checkable=True)
+        self.batches_button = _tool_button("", checkable=True)
         self.rows_button.setChecked(True)
         modes = QButtonGroup(self)
         modes.addButton(self.rows_button)
@@ -93,7 +117,6 @@ class AuditViewer(QWidget):
         self.rows_button.toggled.connect(self._mode_changed)
         self.drill_label = QLabel()
         self.drill_clear = _tool_button("×")
-        self.drill_clear.setToolTip(self.tr("Show every batch again"))
         self.drill_clear.clicked.connect(self.apply_filter)
         self.status = QLabel()          # what the view shows
         self.notice = QLabel()          # how the last export, revert or error went
@@ -125,12 +148,12 @@ class AuditViewer(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
-        self.customer_button = QPushButton(self.tr("Show customer"))
-        self.copy_button = QPushButton(self.tr("Copy"))
-        self.xlsx_button = QPushButton(self.tr("Export xlsx…"))
-        self.csv_button = QPushButton(self.tr("Export CSV…"))
-        self.revert_button = QPushButton(self.tr("Revert batch…"))
-        self.range_button = QPushButton(self.tr("Revert operator's changes in period…"))
+        self.customer_button = QPushButton()
+        self.copy_button = QPushButton()
+        self.xlsx_button = QPushButton()
+        self.csv_button = QPushButton()
+        self.revert_button = QPushButton()
+        self.range_button = QPushButton()
         self.customer_button.clicked.connect(self.show_customer)
         self.copy_button.clicked.connect(self.copy_selection)
         self.xlsx_button.clicked.connect(lambda: self._ask_export(".xlsx"))
@@ -155,7 +178,7 @@ class AuditViewer(QWidget):
         self.resize(1200, 720)
 
         for model in (self.rows_model, self.batches_model):
-            model.loading.connect(lambda: self.status.setText(self.tr("Searching…")))
+            model.loading.connect(lambda: self._set_status(lambda: self.tr("Searching…")))
             model.failed.connect(self._show_error)
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
@@ -183,14 +206,21 @@ class AuditViewer(QWidget):
         self.drill_label.setVisible(drilled)
         self.drill_clear.setVisible(drilled)
         if self._drill is not None:
-            self.drill_label.setText(self.tr("Only: %1").replace("%1", self._line_name(
-                self._drill)))
+            self._show_drill(self._drill)
         self.detail.clear()
         if self.batches_button.isChecked():
             self.batches_model.set_filter(flt)
         else:
             self.rows_model.set_filter(flt)
         self._update_buttons()
+
+    def _show_drill(self, line: BatchSummary) -> None:
+        self.drill_label.setText(self.tr("Only: %1").replace("%1", self._line_name(line)))
+
+    def _set_status(self, text: Callable[[], str]) -> None:
+        """Show what the view holds, in this language and again after a switch."""
+        self._status_text = text
+        self.status.setText(text())
 
     def _mode_changed(self) -> None:
         self.stack.setCurrentIndex(0 if self.rows_button.isChecked() else 1)
@@ -203,12 +233,12 @@ class AuditViewer(QWidget):
             self.show_batch(line)
 
     def _rows_loaded(self, loaded: Loaded) -> None:
-        self.status.setText(self.tr("%1 changes · %2 ms").replace("%1", f"{loaded.count:,}")
-                            .replace("%2", f"{loaded.total_s * 1000:.0f}"))
+        self._set_status(lambda: self.tr("%1 changes · %2 ms").replace(
+            "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
         self._update_buttons()
 
     def _batches_loaded(self, count: int) -> None:
-        self.status.setText(self.tr("%1 batches").replace("%1", f"{count:,}"))
+        self._set_status(lambda: self.tr("%1 batches").replace("%1", f"{count:,}"))
         self._update_buttons()
 
     def _show_error(self, exc: BaseException) -> None:

@@ -44,6 +44,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.migrate_wizard import MigrateDialog, error_text
+from desktop.ui.retranslate import relabel, retranslate_in_place
 
 REDRAW_DELAY_MS = 500
 _Index = QModelIndex | QPersistentModelIndex
@@ -119,15 +120,31 @@ class HealthWindow(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
-        self.setWindowTitle(self.tr("Tag health"))
         self.context = context
         self.model = HealthModel(self)
         self.wizard: MigrateDialog | None = None
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
+        retranslate_in_place(self, self.retranslate)
         context.changed.connect(self._on_changed)
         self.refresh()
+
+    def retranslate(self) -> None:
+        """Texts and findings in the UI language; the report, settings and selection stay."""
+        self.setWindowTitle(self.tr("Tag health"))
+        texts = (self.tr("Zombie after (days)"), self.tr("Corp tag cap"),
+                 self.tr("Tags per group"))
+        for label, text in zip(self.labels, texts, strict=True):
+            label.setText(text)
+        for button, text in ((self.export_button, self.tr("Export…")),
+                             (self.filter_button, self.tr("Filter to these customers")),
+                             (self.select_button, self.tr("Select these tags")),
+                             (self.migrate_button, self.tr("Migrate…"))):
+            button.setText(text)
+        relabel(self.model)
+        if self.model.report is not None:
+            self._show_texts(self.model.report)
 
     # -- layout --------------------------------------------------------------------------
 
@@ -138,10 +155,10 @@ class HealthWindow(QWidget):
         for box in (self.zombie_days, self.corp_cap, self.group_cap):
             box.editingFinished.connect(self.refresh)
         settings = QHBoxLayout()
-        for text, box in ((self.tr("Zombie after (days)"), self.zombie_days),
-                          (self.tr("Corp tag cap"), self.corp_cap),
-                          (self.tr("Tags per group"), self.group_cap)):
-            settings.addWidget(QLabel(text))
+        self.labels = [QLabel(), QLabel(), QLabel()]
+        for label, box in zip(self.labels, (self.zombie_days, self.corp_cap, self.group_cap),
+                              strict=True):
+            settings.addWidget(label)
             settings.addWidget(box)
         settings.addStretch(1)
         self.capacity = QLabel()
@@ -155,10 +172,10 @@ class HealthWindow(QWidget):
         header.setSectionResizeMode(HealthModel.FINDING, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(HealthModel.TAGS, 260)
         self.table.verticalHeader().setVisible(False)
-        self.export_button = QPushButton(self.tr("Export…"))
-        self.filter_button = QPushButton(self.tr("Filter to these customers"))
-        self.select_button = QPushButton(self.tr("Select these tags"))
-        self.migrate_button = QPushButton(self.tr("Migrate…"))
+        self.export_button = QPushButton()
+        self.filter_button = QPushButton()
+        self.select_button = QPushButton()
+        self.migrate_button = QPushButton()
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -197,11 +214,14 @@ class HealthWindow(QWidget):
 
     def _show(self, report: health.Health) -> None:
         self.model.set_report(report)
+        self._show_texts(report)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _show_texts(self, report: health.Health) -> None:
         zh, en = report.capacity_line()
         self.capacity.setText(en if is_english() else zh)
         self.notice.setText(self.tr("%1 findings.").replace("%1", str(len(self.model.findings))))
-        self._update_buttons()
-        self.loaded.emit()
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.tags_changed or changes.full_reload or changes.relation_ids \

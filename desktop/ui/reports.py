@@ -41,6 +41,7 @@ from desktop.services.changes import ChangeSet
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.retranslate import retranslate_in_place
 
 PERIOD_DAYS = (7, 30, 90, 365)
 REDRAW_DELAY_MS = 500
@@ -57,15 +58,16 @@ class ReportsWindow(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
-        self.setWindowTitle(self.tr("Reports"))
         self.context = context
         self.tag_counts: list[audit.TagCount] = []
         self.days: audit.DaySeries | None = None
         self.operators: list[audit.OperatorCount] = []
         self.health: audit.Health | None = None
+        self._group_names: list[str] = []
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
+        retranslate_in_place(self, self.retranslate)
         context.changed.connect(self._on_changed)
         self._load_groups()
         self.refresh()
@@ -74,11 +76,11 @@ class ReportsWindow(QWidget):
 
     def _build(self) -> None:
         self.scope = QComboBox()
-        self.scope.addItem(self.tr("Most used tags"), "")
+        self.scope.addItem("", "")
         self.top = QSpinBox(minimum=5, maximum=100, value=15)
         self.period = QComboBox()
         for days in PERIOD_DAYS:
-            self.period.addItem(self.tr("Last %1 days").replace("%1", str(days)), days)
+            self.period.addItem("", days)
         self.period.setCurrentIndex(1)
         self.scope.activated.connect(self.refresh_tags)
         self.top.valueChanged.connect(self.refresh_tags)
@@ -92,16 +94,16 @@ class ReportsWindow(QWidget):
         self.health_text.setWordWrap(True)
         self.health_text.setTextFormat(Qt.TextFormat.RichText)
 
+        self.labels = [QLabel(), QLabel(), QLabel()]      # Show, Top, Period
         self.tabs = QTabWidget()
-        self.tabs.addTab(_page(self.tags_view, QLabel(self.tr("Show")), self.scope,
-                               QLabel(self.tr("Top")), self.top), self.tr("Tags"))
-        self.tabs.addTab(_page(self.days_view, QLabel(self.tr("Period")), self.period),
-                         self.tr("Changes per day"))
-        self.tabs.addTab(_page(self.operators_view), self.tr("Changes per operator"))
-        self.tabs.addTab(_page(self.health_view, below=self.health_text), self.tr("Health"))
+        self.tabs.addTab(_page(self.tags_view, self.labels[0], self.scope, self.labels[1],
+                               self.top), "")
+        self.tabs.addTab(_page(self.days_view, self.labels[2], self.period), "")
+        self.tabs.addTab(_page(self.operators_view), "")
+        self.tabs.addTab(_page(self.health_view, below=self.health_text), "")
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.save_button = QPushButton(self.tr("Save chart as PNG…"))
+        self.save_button = QPushButton()
         self.save_button.clicked.connect(self._ask_save)
         self.notice = QLabel()
         bottom = QHBoxLayout()
@@ -113,11 +115,37 @@ class ReportsWindow(QWidget):
         self.failed.connect(lambda exc: self.notice.setText(html.escape(str(exc))))
         self.resize(960, 640)
 
+    def retranslate(self) -> None:
+        """Texts and charts in the UI language, redrawn from the results already read;
+        the chosen scope, period, tab and results stay."""
+        self.setWindowTitle(self.tr("Reports"))
+        self.scope.setItemText(0, self.tr("Most used tags"))
+        for n, name in enumerate(self._group_names, start=1):
+            self.scope.setItemText(n, self.tr("Group: %1").replace("%1", name))
+        for n, days in enumerate(PERIOD_DAYS):
+            self.period.setItemText(n, self.tr("Last %1 days").replace("%1", str(days)))
+        for label, text in zip(self.labels, (self.tr("Show"), self.tr("Top"),
+                                             self.tr("Period")), strict=True):
+            label.setText(text)
+        for n, text in enumerate((self.tr("Tags"), self.tr("Changes per day"),
+                                  self.tr("Changes per operator"), self.tr("Health"))):
+            self.tabs.setTabText(n, text)
+        self.save_button.setText(self.tr("Save chart as PNG…"))
+        if self.tag_counts:
+            self._draw_tags(self.tag_counts)
+        if self.days is not None:
+            self._draw_days(self.days)
+        if self.operators:
+            self._draw_operators(self.operators)
+        if self.health is not None:
+            self._draw_health(self.health)
+
     def _load_groups(self) -> None:
         cache = self.context.cache
 
         def fill(groups: list[tuple[str, str]]) -> None:
             for group_id, name in groups:
+                self._group_names.append(name)
                 self.scope.addItem(self.tr("Group: %1").replace("%1", name), group_id)
 
         self.context.run_task(lambda _p, _c: audit.tag_groups(cache), owner=self, name="report groups",

@@ -1,0 +1,42 @@
+"""Retranslating in place: a window sets its texts in one `retranslate()` method, which
+runs once when the window is built and again on every LanguageChange it receives.
+
+Switching the language installs the new catalogues and Qt sends each widget a
+LanguageChange event; `retranslate_in_place(widget, widget.retranslate)` is the one
+way a window answers it, so the filters typed, rows selected and results shown stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtWidgets import QWidget
+
+
+class _LanguageWatch(QObject):
+    def __init__(self, widget: QWidget, retranslate: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._retranslate = retranslate
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return False
+
+
+def retranslate_in_place(widget: QWidget, retranslate: Callable[[], None]) -> None:
+    """Call `retranslate` now and whenever `widget` is told the language changed."""
+    _LanguageWatch(widget, retranslate)
+    retranslate()
+
+
+def relabel(model: QAbstractItemModel) -> None:
+    """Tell a model's views to ask again for its headers and cells, which it translates
+    when asked (nothing is re-read)."""
+    rows, columns = model.rowCount(), model.columnCount()
+    if columns:
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
+    if rows and columns:
+        model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))

@@ -1,0 +1,140 @@
+"""Switching the language through 视图 → 语言 retranslates the open tool windows and dialogs
+in place: their labels, headers and buttons change language, what the user set stays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction
+
+from desktop.ui.audit_model import BatchColumn, RowColumn
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
+from desktop.ui.session import GuiSession
+from desktop.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def session(qtbot: Any, synced_workspace: Any, gui_home: Path, sandbox: Any
+            ) -> Iterator[GuiSession]:
+    translations = Translations()
+    translations.install(CHINESE)
+    gui = GuiSession(synced_workspace, Settings(gui_home), translations)
+    qtbot.addWidget(gui.window)
+    tagging = gui.context.tagging
+    keen = sandbox.state.find_tag("意向程度", "高意向")
+    ids = [r[0] for r in synced_workspace.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 30")]
+    tagging.run(tagging.submit(tagging.plan(ids, add=[keen]), source="batch"))
+    try:
+        with qtbot.waitSignal(gui.window.model.queryFinished, timeout=15000):
+            gui.show()
+        yield gui
+    finally:
+        translations.uninstall()
+        gui.context.cancel_all()
+        gui.context.wait_idle()
+
+
+def _switch(qtbot: Any, gui: GuiSession, code: str) -> None:
+    """What choosing a language in 视图 → 语言 does; Qt posts LanguageChange to each window."""
+    window = gui.window
+    action = next(a for a in window.findChildren(QAction) if a.data() == code)
+    action.trigger()
+    sync_now = "Sync now" if code == ENGLISH else "立即同步"
+    qtbot.waitUntil(lambda: window.sync_action.text() == sync_now, timeout=5000)
+    qtbot.wait(50)              # the events posted to the other windows
+
+
+def _select(view: Any, row: int) -> None:
+    view.selectionModel().select(view.model().index(row, 0),
+                                 QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_open_tool_windows_retranslate_and_keep_their_state(
+        qtbot: Any, session: GuiSession) -> None:
+    window = session.window
+    audit = window.open_audit_viewer()
+    reports = window.open_reports()
+    loaded: set[str] = set()
+    reports.loaded.connect(loaded.add)
+    health = window.open_health()
+    with qtbot.waitSignal(health.loaded, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: loaded >= {"tags", "days", "operators", "health"}, timeout=20000)
+    qtbot.waitUntil(lambda: audit.filters.operator.count() > 1, timeout=10000)
+
+    filters = audit.filters
+    with qtbot.waitSignal(audit.rows_model.loaded, timeout=10000):
+        filters.choose(filters.source, "batch")
+    qtbot.waitUntil(lambda: audit.rows_model.complete, timeout=10000)
+    batch = audit.rows_model.row_at(0).batch_id
+    filters.batch.setText(batch)
+    qtbot.waitUntil(lambda: audit.rows_model.journal_filter.batch_ids == (batch,),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: audit.rows_model.complete, timeout=10000)
+    rows = audit.rows_model.rowCount()
+    assert rows > 0
+    audit.select_row(1)
+    selected = audit.selected_rows()
+    assert audit.rows_button.text() == "明细"
+    assert filters.source.currentText() == "批量"
+    assert filters.period.currentText() == "全部时间"
+    assert audit.rows_model.headerData(RowColumn.OPERATOR, Qt.Orientation.Horizontal) == "操作人"
+
+    reports.period.setCurrentIndex(0)
+    reports.tabs.setCurrentIndex(2)
+    assert reports.tabs.tabText(0) == "标签"
+    health.zombie_days.setValue(45)
+    _select(health.table, 0)
+    findings = health.model.rowCount()
+    assert health.migrate_button.text() == "迁移…"
+
+    with qtbot.assertNotEmitted(audit.rows_model.loading), \
+            qtbot.assertNotEmitted(reports.loaded), qtbot.assertNotEmitted(health.loaded):
+        _switch(qtbot, session, ENGLISH)
+
+    assert audit.windowTitle() == "Audit log"
+    assert audit.rows_button.text() == "Rows"
+    assert audit.csv_button.text() == "Export CSV…"
+    assert audit.rows_model.headerData(RowColumn.OPERATOR, Qt.Orientation.Horizontal) == "Operator"
+    assert audit.batches_model.headerData(BatchColumn.ROWS, Qt.Orientation.Horizontal) == "Changes"
+    assert audit.rows_model.index(0, RowColumn.SOURCE).data() == "Batch"
+    assert audit.status.text().endswith(" ms") and "changes" in audit.status.text()
+    assert "Customer" in audit.detail.toPlainText()
+    assert filters.source.currentText() == "Batch"
+    assert filters.period.currentText() == "All time"
+    assert filters.operator.currentText() == "All operators"
+    assert filters.clear_button.text() == "Clear filters"
+    assert filters.batch.text() == batch
+    assert filters.journal_filter().sources == ("batch",)
+    assert audit.rows_model.rowCount() == rows
+    assert audit.selected_rows() == selected
+
+    assert reports.windowTitle() == "Reports"
+    assert [reports.tabs.tabText(n) for n in range(4)] == [
+        "Tags", "Changes per day", "Changes per operator", "Health"]
+    assert reports.period.currentIndex() == 0 and reports.period.currentText() == "Last 7 days"
+    assert reports.tabs.currentIndex() == 2
+    assert reports.operators_view.chart().title().startswith("Changes per operator")
+    assert reports.save_button.text() == "Save chart as PNG…"
+
+    assert health.windowTitle() == "Tag health"
+    assert health.migrate_button.text() == "Migrate…"
+    assert health.model.headerData(1, Qt.Orientation.Horizontal) == "Finding"
+    assert health.notice.text().endswith("findings.")
+    assert health.zombie_days.value() == 45
+    assert health.model.rowCount() == findings
+    assert [i.row() for i in health.table.selectionModel().selectedRows()] == [0]
+
+    _switch(qtbot, session, CHINESE)
+    assert audit.rows_button.text() == "明细"
+    assert filters.source.currentText() == "批量"
+    assert reports.tabs.tabText(0) == "标签"
+    assert health.migrate_button.text() == "迁移…"
