@@ -261,5 +261,6 @@ def _session(profile: Profile) -> str:
     from desktop.services.team import load_device_token
     from desktop.wecom.client import WeComClient
 
-    with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile)) as client:
+    with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile),
+                     team_url=profile.team_url) as client:
         return client.get_token()

@@ -90,15 +90,25 @@ class ResumeState:
     seconds: float = 0.0      # waiting: until the next probe
     batch_id: str = ""        # resuming
     reason: str = ""          # attention: "中文 / English"
+    team_url: str = ""        # waiting, checking: a team profile's server stands between
 
     def sentence(self) -> str:
         """"中文 / English", or "" when idle."""
         if self.kind == "waiting":
             left = max(1, round(self.seconds))
+            if self.team_url:
+                return (f"团队服务器暂不可用，正在重试…（{self.team_url}）：{self.batches} 个批量任务"
+                        f"（{self.pending} 个调用）待发，{left} 秒后自动重试 / The team server is"
+                        f" unavailable; retrying… ({self.team_url}): {self.batches} batch(es)"
+                        f" ({self.pending} calls) waiting, trying again in {left} s")
             return (f"企业微信暂时无法访问：{self.batches} 个批量任务（{self.pending} 个调用）待发，"
                     f"{left} 秒后自动重试 / WeCom cannot be reached: {self.batches} batch(es)"
                     f" ({self.pending} calls) waiting, trying again in {left} s")
         if self.kind == "checking":
+            if self.team_url:
+                return (f"正在检查团队服务器是否恢复（{self.pending} 个调用待发）…"
+                        f" / Checking whether the team server is back ({self.pending} calls"
+                        " waiting)…")
             return (f"正在检查企业微信是否恢复（{self.pending} 个调用待发）…"
                     f" / Checking whether WeCom is back ({self.pending} calls waiting)…")
         if self.kind == "resuming":

@@ -21,6 +21,7 @@ from desktop.services.profiles import Profile
 from desktop.store.journal import VerifyResult
 from desktop.store.journal_query import JournalRow
 from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, describe
+from desktop.wecom.errors import NetworkReason, WeComNetworkError
 
 TIMEOUT_S = (5.0, 30.0)
 
@@ -149,11 +150,16 @@ def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None
         response = requests.request(method, url, json=body, params=params, timeout=TIMEOUT_S)
     except requests.RequestException as exc:
         raise TeamServerError(
-            f"无法连接团队服务器 {normalized_url(team_url)}（{type(exc).__name__}），"
-            "请检查地址和网络。",
-            f"Cannot reach the team server at {normalized_url(team_url)} "
-            f"({type(exc).__name__}); check the address and the network.",
+            f"团队服务器不可用（{normalized_url(team_url)}）：无法连接（{type(exc).__name__}），"
+            "请检查地址和网络或稍后重试。",
+            f"The team server is unavailable ({normalized_url(team_url)}): it cannot be reached"
+            f" ({type(exc).__name__}); check the address and the network or retry later.",
         ) from None
+    if response.status_code in (502, 503):
+        failure = WeComNetworkError(urlsplit(url).netloc, path, NetworkReason.SERVER_ERROR,
+                                    attempts=1, status=response.status_code,
+                                    team_url=normalized_url(team_url))
+        raise TeamServerError(failure.explanation_zh, failure.explanation_en)
     try:
         data = response.json()
     except ValueError:

@@ -99,7 +99,7 @@ class Workspace:
         """A view of the corp's transport for one operation: `cancel_event` interrupts its
         waits, `on_wait` hears when its calls wait (a 45009 pause, a retry)."""
         return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
-                                policy=self.limits)
+                                policy=self.limits, team_url=self.profile.team_url)
 
     def close(self) -> None:
         with self._lock:

@@ -96,13 +96,15 @@ class AutoResume(QObject):
     def _tick(self) -> None:
         left = self._due - time.monotonic()
         if left > 0:
-            self._set(ResumeState("waiting", len(self._waiting), self._pending(), left))
+            self._set(ResumeState("waiting", len(self._waiting), self._pending(), left,
+                                  team_url=self._context.workspace.profile.team_url))
             return
         self._timer.stop()
         if self._stopped or self._busy:
             return
         self._busy = True
-        self._set(ResumeState("checking", len(self._waiting), self._pending()))
+        self._set(ResumeState("checking", len(self._waiting), self._pending(),
+                              team_url=self._context.workspace.profile.team_url))
         workspace = self._context.workspace
 
         def work(_progress: Any, cancel: CancelToken) -> Probe:

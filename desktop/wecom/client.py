@@ -72,13 +72,14 @@ class WeComClient:
         limits: RateLimits = RateLimits(),  # noqa: B008 - frozen, safe to share
         cancel_event: threading.Event | None = None,
         session: requests.Session | None = None,
+        team_url: str = "",
     ) -> None:
         self._transport = WeComTransport(
             api_base, corp_id, secret, limits=limits, cancel_event=cancel_event, session=session
         )
         self._owns_transport = True
         self.stats = CallStats()
-        self._ctx = CallContext(cancel_event, self.stats)
+        self._ctx = CallContext(cancel_event, self.stats, team_url=team_url)
 
     @classmethod
     def over(
@@ -88,15 +89,17 @@ class WeComClient:
         cancel_event: threading.Event | None = None,
         on_wait: WaitListener | None = None,
         policy: RateLimits | None = None,
+        team_url: str = "",
     ) -> WeComClient:
         """A view of a shared ``transport`` for one operation. ``policy`` sets this view's
         retries, backoff, 45009 pause length and timeouts (default: the transport's); the
-        rate budget and concurrency cap are always the transport's."""
+        rate budget and concurrency cap are always the transport's. ``team_url``: the
+        transport's API base is this TagDesk team server (its failures are worded so)."""
         view = cls.__new__(cls)
         view._transport = transport
         view._owns_transport = False
         view.stats = CallStats(on_wait)
-        view._ctx = CallContext(cancel_event, view.stats, policy)
+        view._ctx = CallContext(cancel_event, view.stats, policy, team_url)
         return view
 
     def __enter__(self) -> WeComClient:

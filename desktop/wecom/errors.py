@@ -70,6 +70,32 @@ _NETWORK_TEXTS: dict[NetworkReason, tuple[str, str]] = {
     ),
 }
 
+# In team mode (the API base is a TagDesk team server) a failure to reach that server is its
+# own, not WeCom's: 502 means the server cannot reach WeCom, 503 that its database is down.
+_TEAM_HEAD = ("团队服务器不可用（{url}）：", "The team server is unavailable ({url}): ")
+_TEAM_TEXTS: dict[NetworkReason, tuple[str, str]] = {
+    NetworkReason.UNREACHABLE: ("无法连接，请检查网络或稍后重试。",
+                                "it cannot be reached; check the network or retry later."),
+    NetworkReason.TIMEOUT: ("没有按时应答，请稍后重试。",
+                            "it did not answer in time; retry later."),
+    NetworkReason.CONNECTION_LOST: ("连接中断，请检查网络后重试。",
+                                    "the connection broke off; check the network and retry."),
+    NetworkReason.SERVER_ERROR: ("服务器错误 HTTP {status}，请稍后重试或联系团队管理员。",
+                                 "server error HTTP {status}; retry later or ask the team's"
+                                 " administrator."),
+    NetworkReason.BAD_RESPONSE: ("返回的不是有效的接口数据（HTTP {status}），请检查配置中的团队"
+                                 "服务器地址。", "it answered with something that is not API"
+                                 " data (HTTP {status}); check the profile's team server URL."),
+}
+_TEAM_STATUS_TEXTS: dict[int, tuple[str, str]] = {
+    502: ("服务器暂时无法访问企业微信（HTTP 502），请稍后重试或联系团队管理员。",
+          "it cannot reach WeCom right now (HTTP 502); retry later or ask the team's"
+          " administrator."),
+    503: ("服务器的数据库暂时不可用（HTTP 503），请稍后重试或联系团队管理员。",
+          "its database is unavailable (HTTP 503); retry later or ask the team's"
+          " administrator."),
+}
+
 _MAY_HAVE_APPLIED = (
     "该操作可能已经生效，请同步后确认。",
     "The operation may have taken effect; sync to find out.",
@@ -81,6 +107,8 @@ class WeComNetworkError(UserError):
 
     ``may_have_applied`` is true when a write left the computer but its answer was lost, so
     WeCom may or may not have carried it out (the client never re-sends such a write).
+    ``team_url`` names the TagDesk team server that was the API base (team mode): the
+    sentence then says the team server is unavailable.
     """
 
     def __init__(
@@ -92,17 +120,25 @@ class WeComNetworkError(UserError):
         attempts: int,
         status: int | None = None,
         may_have_applied: bool = False,
+        team_url: str = "",
     ) -> None:
         self.host = host
+        self.team_url = team_url
         self.path = path
         self.reason = reason
         self.attempts = attempts
         self.status = status
         self.may_have_applied = may_have_applied
-        zh, en = _NETWORK_TEXTS[reason]
         status_text = str(status) if status is not None else "-"
-        self.explanation_zh = zh.format(host=host, status=status_text)
-        self.explanation_en = en.format(host=host, status=status_text)
+        if team_url:
+            zh, en = _TEAM_TEXTS[reason]
+            if reason is NetworkReason.SERVER_ERROR:
+                zh, en = _TEAM_STATUS_TEXTS.get(status or 0, (zh, en))
+            zh, en = _TEAM_HEAD[0] + zh, _TEAM_HEAD[1] + en
+        else:
+            zh, en = _NETWORK_TEXTS[reason]
+        self.explanation_zh = zh.format(host=host, status=status_text, url=team_url)
+        self.explanation_en = en.format(host=host, status=status_text, url=team_url)
         if may_have_applied:
             self.explanation_zh += _MAY_HAVE_APPLIED[0]
             self.explanation_en += " " + _MAY_HAVE_APPLIED[1]

@@ -81,6 +81,7 @@ class WaitNotice:
     attempts: int = 0  # the most attempts a call gets
     reason: tuple[str, str] = ("", "")  # why the last attempt failed (retry): (zh, en)
     timeout_s: float = 0.0  # slow: how long the answer is waited for at most
+    team_url: str = ""  # retry, slow: the team server that failed to answer (team mode)
 
     def sentence(self) -> str:
         """One "中文 / English" line for progress displays."""
@@ -92,11 +93,24 @@ class WaitNotice:
             )
         if self.kind == "slow":
             waited, most = round(self.seconds), round(self.timeout_s)
+            if self.team_url:
+                return (
+                    f"团队服务器已 {waited} 秒未应答 {self.path}（{self.team_url}，最多等待 {most} 秒）"
+                    f" / The team server has not answered {self.path} for {waited} s"
+                    f" ({self.team_url}, waiting up to {most} s)"
+                )
             return (
                 f"企业微信已 {waited} 秒未应答 {self.path}（最多等待 {most} 秒）"
                 f" / WeCom has not answered {self.path} for {waited} s (waiting up to {most} s)"
             )
         zh, en = self.reason
+        if self.team_url:
+            return (
+                f"团队服务器暂不可用，正在重试…（{self.team_url}，{zh}，"
+                f"第 {self.attempt}/{self.attempts} 次）"
+                f" / The team server is unavailable; retrying… ({self.team_url}, {en},"
+                f" attempt {self.attempt}/{self.attempts})"
+            )
         return (
             f"正在重试 {self.path}（{zh}，第 {self.attempt}/{self.attempts} 次）"
             f" / retrying {self.path} ({en}, attempt {self.attempt}/{self.attempts})"
@@ -173,11 +187,14 @@ class CallContext:
     """Who is calling, for one view of a shared transport: its cancel event (interrupts
     every wait), its counters and wait listener, and its retry policy (retries, backoff,
     45009 pause length, timeouts; default: the transport's limits). The rate budget and
-    the concurrency cap always come from the shared limiter."""
+    the concurrency cap always come from the shared limiter. ``team_url`` is set when the
+    API base is a TagDesk team server (a team profile): a failure to reach it is then
+    worded as the team server's, not WeCom's."""
 
     cancel: threading.Event | None = None
     stats: CallStats | None = None
     policy: RateLimits | None = None
+    team_url: str = ""
 
 
 _NO_CONTEXT = CallContext()
@@ -220,7 +237,7 @@ class WeComTransport:
         self._counter_lock = threading.Lock()
         self._api_calls = 0
         self._calls_by_path: Counter[str] = Counter()
-        self._awaited: dict[int, tuple[float, str, CallStats, float]] = {}
+        self._awaited: dict[int, tuple[float, str, CallStats, float, str]] = {}
         self._watchdog: threading.Thread | None = None
         self._closed = threading.Event()
 
@@ -306,8 +323,9 @@ class WeComTransport:
                         attempts=attempt,
                         status=failure.status,
                         may_have_applied=maybe_applied,
+                        team_url=ctx.team_url,
                     ) from None
-                self._back_off(request.path, _why(failure), attempt, ctx)
+                self._back_off(request.path, _why(failure), attempt, ctx, team=True)
                 continue
             errcode = _errcode(data) or 0
             if errcode == 0:
@@ -338,7 +356,11 @@ class WeComTransport:
         why: tuple[str, str],
         attempt: int,
         ctx: CallContext,
+        *,
+        team: bool = False,
     ) -> None:
+        """Wait before retry ``attempt``; ``team``: the failure was the API base's own (no
+        answer, HTTP 5xx), said as the team server's in team mode."""
         limits = ctx.policy or self.limits
         delay = backoff_delay(attempt, limits, self._rng)
         log.warning(
@@ -351,7 +373,8 @@ class WeComTransport:
         )
         if ctx.stats is not None:
             ctx.stats.retrying(
-                WaitNotice("retry", delay, path, attempt + 1, limits.max_retries + 1, why)
+                WaitNotice("retry", delay, path, attempt + 1, limits.max_retries + 1, why,
+                           team_url=ctx.team_url if team else "")
             )
         self.limiter.sleep(delay, ctx.cancel)
 
@@ -380,7 +403,8 @@ class WeComTransport:
             sent_at = self._clock.now()
             started = time.monotonic()
             policy = ctx.policy or self.limits
-            key = self._await(request.path, started, stats, policy.read_timeout_s)
+            key = self._await(request.path, started, stats, policy.read_timeout_s,
+                              ctx.team_url)
             try:
                 response = self._http(request, params, body, headers, policy)
             finally:
@@ -469,14 +493,15 @@ class WeComTransport:
         return data
 
     def _await(
-        self, path: str, started: float, stats: CallStats | None, timeout_s: float
+        self, path: str, started: float, stats: CallStats | None, timeout_s: float,
+        team_url: str,
     ) -> int | None:
         """Register an answer awaited by a view that listens for waits (for the watchdog)."""
         if stats is None or stats.on_wait is None:
             return None
         key = threading.get_ident()
         with self._counter_lock:
-            self._awaited[key] = (started, path, stats, timeout_s)
+            self._awaited[key] = (started, path, stats, timeout_s, team_url)
             if self._watchdog is None:
                 self._watchdog = threading.Thread(
                     target=self._watch, name="tagdesk-wecom-watchdog", daemon=True
@@ -491,8 +516,9 @@ class WeComTransport:
             with self._counter_lock:
                 overdue = [entry for entry in self._awaited.values()
                            if now - entry[0] >= SLOW_AFTER_S]
-            for started, path, stats, timeout_s in overdue:
-                stats.slow(WaitNotice("slow", now - started, path, timeout_s=timeout_s))
+            for started, path, stats, timeout_s, team_url in overdue:
+                stats.slow(WaitNotice("slow", now - started, path, timeout_s=timeout_s,
+                                      team_url=team_url))
 
     def _count(self, path: str) -> None:
         with self._counter_lock:
