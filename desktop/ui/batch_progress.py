@@ -37,6 +37,7 @@ from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language as pick
+from desktop.ui.retranslate import retranslate_in_place
 
 SHOWN_FAILURES = 200
 
@@ -77,14 +78,12 @@ class BatchProgressPanel(QWidget):
         self.message.setWordWrap(True)
         self.failures = QListWidget()
         self.failures.setVisible(False)
-        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button = QPushButton()
         self.pause_button.setCheckable(True)
-        self.continue_button = QPushButton(self.tr("Continue with the rest"))
-        self.cancel_button = QPushButton(self.tr("Cancel batch"))
-        self.retry_button = QPushButton(self.tr("Retry failed"))
-        self.show_button = QPushButton(self.tr("Show them in the table"))
-        self.show_button.setToolTip(self.tr("Filter the customer table to the relations this"
-                                            " batch has written so far"))
+        self.continue_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.retry_button = QPushButton()
+        self.show_button = QPushButton()
         buttons = QHBoxLayout()
         for button in (self.pause_button, self.continue_button, self.retry_button,
                        self.show_button):
@@ -101,7 +100,17 @@ class BatchProgressPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.retry_button.clicked.connect(self.retry_failed)
         self.show_button.clicked.connect(lambda: self.showRequested.emit(self.touched))
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.pause_button, lambda: self.tr("Pause"))
         self._show_buttons(running=False)
+
+    def retranslate(self) -> None:
+        """The fixed texts; what the batch said last is said again by `texts`."""
+        self.cancel_button.setText(self.tr("Cancel batch"))
+        self.retry_button.setText(self.tr("Retry failed"))
+        self.show_button.setText(self.tr("Show them in the table"))
+        self.show_button.setToolTip(self.tr("Filter the customer table to the relations this"
+                                            " batch has written so far"))
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -109,7 +118,7 @@ class BatchProgressPanel(QWidget):
         """Send the batch's pending calls (only the pilot while the batch is in its pilot)."""
         self.batch_id = batch_id
         info = self.context.tagging.batch(batch_id)
-        self.title.setText(self.tr("Batch %1 · %2").replace("%1", batch_id)
+        self.texts.say(self.title, lambda: self.tr("Batch %1 · %2").replace("%1", batch_id)
                            .replace("%2", pick(info.description) or info.source))
         self.bar.setRange(0, max(info.total, 1))
         self.bar.setValue(info.total - info.pending)
@@ -141,7 +150,8 @@ class BatchProgressPanel(QWidget):
         marked cancelled. What was sent stays sent (undo it from the journal)."""
         if self._task is not None and self._task.running:
             self._task.cancel()  # a paused run stays paused: nothing new goes out before the stop
-            self.message.setText(self.tr("Cancelling after the calls in flight…"))
+            self.texts.say(self.message,
+                           lambda: self.tr("Cancelling after the calls in flight…"))
             return
         cache, batch_id = self.context.cache, self.batch_id
         self.context.run_task(
@@ -163,7 +173,8 @@ class BatchProgressPanel(QWidget):
         self._in_pilot = pilot
         self._pause.clear()
         self.pause_button.setChecked(False)
-        self.message.setText(self.tr("Running the pilot…") if pilot else self.tr("Running…"))
+        self.texts.say(self.message,
+                       lambda: self.tr("Running the pilot…") if pilot else self.tr("Running…"))
         self._set_state("running")
         self._show_buttons(running=True)
         self._task = self.context.run_task(work, owner=self, name=f"batch {self.batch_id}", writer=True,
@@ -173,14 +184,15 @@ class BatchProgressPanel(QWidget):
     def _toggle_pause(self, paused: bool) -> None:
         if paused:
             self._pause.set()
-            self.pause_button.setText(self.tr("Resume"))
-            self.message.setText(self.tr("Paused: calls in flight finish, nothing new is sent."))
+            self.texts.say(self.pause_button, lambda: self.tr("Resume"))
+            self.texts.say(self.message, lambda: self.tr(
+                "Paused: calls in flight finish, nothing new is sent."))
             self._set_state("paused")
         else:
             self._pause.clear()
-            self.pause_button.setText(self.tr("Pause"))
+            self.texts.say(self.pause_button, lambda: self.tr("Pause"))
             if self.running:
-                self.message.setText(self.tr("Running…"))
+                self.texts.say(self.message, lambda: self.tr("Running…"))
                 self._set_state("running")
 
     def _progress(self, event: Progress) -> None:
@@ -188,8 +200,8 @@ class BatchProgressPanel(QWidget):
             self.bar.setRange(0, event.total)
         self.bar.setValue(event.done)
         # the engine's counts, rate against the limit and ETA, after any wait (45009, retry)
-        text = pick(event.text)
-        self.counts.setText(f"{pick(event.waiting)}\n{text}" if event.waiting else text)
+        self.texts.say(self.counts, lambda: f"{pick(event.waiting)}\n{pick(event.text)}"
+                       if event.waiting else pick(event.text))
 
     def _finished(self, result: BatchResult) -> None:
         self.result = result
@@ -199,53 +211,55 @@ class BatchProgressPanel(QWidget):
         self.context.publish(result.changes)
         self.bar.setRange(0, max(result.planned, 1))
         self.bar.setValue(result.planned - result.pending)
-        self.counts.setText(self._counts_text(result))
+        self.texts.say(self.counts, lambda: self._counts_text(result))
         self._show_failures(result)
         self._show_buttons(running=False, result=result)
         if result.status == outbox.CANCELLED:
-            self.message.setText(self.tr("Cancelled: %1 call(s) were not sent.")
-                                 .replace("%1", str(result.pending)))
+            self.texts.say(self.message, lambda: self.tr(
+                "Cancelled: %1 call(s) were not sent.").replace("%1", str(result.pending)))
             self._set_state("cancelled")
             self.batchFinished.emit(result)
         elif result.status == outbox.DONE:
-            self.message.setText(self.tr("Done."))
+            self.texts.say(self.message, lambda: self.tr("Done."))
             self._set_state("done")
             self.batchFinished.emit(result)
         elif result.stop_reason:
             waits = any(b.id == result.batch_id for b in waiting_batches(self.context.cache))
-            self.message.setText(self.tr("Stopped: %1 The rest stays queued; continue when the"
-                                         " cause is fixed.").replace("%1", pick(result.stop_reason))
-                                 + (" " + pick(RESUMES_ITSELF) if waits else ""))
+            self.texts.say(self.message, lambda: self.tr(
+                "Stopped: %1 The rest stays queued; continue when the cause is fixed.")
+                .replace("%1", pick(result.stop_reason))
+                + (" " + pick(RESUMES_ITSELF) if waits else ""))
             self._set_state("stopped")
             self.batchFinished.emit(result)
         else:
-            self.message.setText(self.tr(
+            self.texts.say(self.message, lambda: self.tr(
                 "Pilot finished. Check these customers in the table or on the phone, then"
                 " continue with the remaining %1 or cancel.").replace("%1", str(result.pending)))
             self._set_state("pilot_done")
             self.pilotFinished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(message_for(exc))
+        self.texts.say(self.message, lambda: message_for(exc))
         self._show_buttons(running=False)
         self.continue_button.setVisible(True)
-        self.continue_button.setText(self.tr("Try again"))
+        self.texts.say(self.continue_button, lambda: self.tr("Try again"))
         self._set_state("stopped")
 
     def _cancelled_while_waiting(self) -> None:
         self._show_buttons(running=False)
-        self.message.setText(self.tr("Cancelled: the remaining calls will not be sent."))
+        self.texts.say(self.message, lambda: self.tr(
+            "Cancelled: the remaining calls will not be sent."))
         self._set_state("cancelled")
         info = self.context.tagging.batch(self.batch_id)
         if self.result is not None:
             self.batchFinished.emit(self.result)
-        self.counts.setText(self._info_text(info))
+        self.texts.say(self.counts, lambda: self._info_text(info))
 
     def _show_buttons(self, *, running: bool, result: BatchResult | None = None) -> None:
         waiting = result is not None and result.pending > 0 and result.status != outbox.CANCELLED
         self.pause_button.setVisible(running)
         self.continue_button.setVisible(waiting)
-        self.continue_button.setText(self.tr("Continue with the rest"))
+        self.texts.say(self.continue_button, lambda: self.tr("Continue with the rest"))
         self.cancel_button.setVisible(running or waiting)
         self.retry_button.setVisible(not running and result is not None and result.failed > 0)
         self.show_button.setVisible(not running and bool(self.touched))
@@ -289,16 +303,20 @@ class BatchProgressDialog(QDialog):
 
     def __init__(self, context: AppContext, batch_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Tag batch"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.panel = BatchProgressPanel(context, self)
-        close = QPushButton(self.tr("Close"))
-        close.clicked.connect(self.close)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         self.resize(560, 320)
+        retranslate_in_place(self, self.retranslate)
         self.panel.start(batch_id)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Tag batch"))
+        self.close_button.setText(self.tr("Close"))
 
 
 class UnfinishedBatchesDialog(QDialog):
@@ -309,37 +327,49 @@ class UnfinishedBatchesDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.progress_dialogs: list[BatchProgressDialog] = []
-        self.setWindowTitle(self.tr("Unfinished tag batches"))
-        intro = QLabel(self.tr("These batches stopped before all their calls were sent (the app"
-                               " was closed, the pilot is waiting, or WeCom refused for a while)."
-                               " Resume sends exactly the calls still pending."))
-        intro.setWordWrap(True)
+        self.batches = {info.id: info for info in batches}
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
         self.list = QListWidget()
         for info in batches:
-            item = QListWidgetItem(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
-                                   .replace("%1", info.id).replace("%2", pick(info.description)
-                                                                   or info.source)
-                                   .replace("%3", str(info.pending))
-                                   .replace("%4", str(info.applied))
-                                   .replace("%5", str(info.failed)))
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
-        self.resume_button = QPushButton(self.tr("Resume"))
-        self.cancel_batch_button = QPushButton(self.tr("Cancel batch"))
-        later = QPushButton(self.tr("Later"))
+        self.resume_button = QPushButton()
+        self.cancel_batch_button = QPushButton()
+        self.later_button = later = QPushButton()
         buttons = QHBoxLayout()
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.cancel_batch_button)
         buttons.addStretch(1)
         buttons.addWidget(later)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         self.resume_button.clicked.connect(self.resume_selected)
         self.cancel_batch_button.clicked.connect(self.cancel_selected)
         later.clicked.connect(self.close)
+        retranslate_in_place(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Unfinished tag batches"))
+        self.intro.setText(self.tr(
+            "These batches stopped before all their calls were sent (the app was closed, the"
+            " pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls"
+            " still pending."))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            info = self.batches[str(item.data(Qt.ItemDataRole.UserRole))]
+            item.setText(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
+                         .replace("%1", info.id)
+                         .replace("%2", pick(info.description) or info.source)
+                         .replace("%3", str(info.pending)).replace("%4", str(info.applied))
+                         .replace("%5", str(info.failed)))
+        self.resume_button.setText(self.tr("Resume"))
+        self.cancel_batch_button.setText(self.tr("Cancel batch"))
+        self.later_button.setText(self.tr("Later"))
 
     def selected_batch(self) -> str:
         item = self.list.currentItem()

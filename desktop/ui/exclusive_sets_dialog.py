@@ -28,6 +28,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.retranslate import retranslate_in_place
 
 
 class ExclusiveSetsDialog(QDialog):
@@ -37,33 +38,28 @@ class ExclusiveSetsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.sets = ExclusiveSets(context.workspace)
-        self.setWindowTitle(self.tr("Mutually exclusive tags"))
         self.resize(520, 420)
-        intro = QLabel(self.tr(
-            "A customer should carry at most one tag of each set. Batches and imports list"
-            " relations that would break a set as conflicts and skip them; the health report"
-            " counts customers that already do."))
-        intro.setWordWrap(True)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
         self.list = QListWidget()
         self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("e.g. 成交状态"))
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText(self.tr("tag names separated by commas, e.g. 已成交, 无效客户"))
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        self.add_button = QPushButton(self.tr("Add set"))
-        self.remove_button = QPushButton(self.tr("Remove selected"))
+        self.add_button = QPushButton()
+        self.remove_button = QPushButton()
+        self.name_label, self.tags_label = QLabel(), QLabel()
         form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Tags"), self.tags)
+        form.addRow(self.name_label, self.name)
+        form.addRow(self.tags_label, self.tags)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -72,7 +68,21 @@ class ExclusiveSetsDialog(QDialog):
         self.add_button.clicked.connect(self.add_set)
         self.remove_button.clicked.connect(self.remove_selected)
         close.rejected.connect(self.close)
+        self.texts = retranslate_in_place(self, self.retranslate)
         self.reload()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Mutually exclusive tags"))
+        self.intro.setText(self.tr(
+            "A customer should carry at most one tag of each set. Batches and imports list"
+            " relations that would break a set as conflicts and skip them; the health report"
+            " counts customers that already do."))
+        self.name.setPlaceholderText(self.tr("e.g. 成交状态"))
+        self.tags.setPlaceholderText(self.tr("tag names separated by commas, e.g. 已成交, 无效客户"))
+        self.add_button.setText(self.tr("Add set"))
+        self.remove_button.setText(self.tr("Remove selected"))
+        self.name_label.setText(self.tr("Name"))
+        self.tags_label.setText(self.tr("Tags"))
 
     def reload(self) -> None:
         self.list.clear()
@@ -118,7 +128,7 @@ class ExclusiveSetsDialog(QDialog):
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:
-        self.error.setText(readable(exc))
+        self.texts.say(self.error, lambda: readable(exc))
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:

@@ -28,6 +28,7 @@ from desktop.services.spreadsheet_export import ExportResult, export_relations, 
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.retranslate import retranslate_in_place
 
 
 class ExportDialog(QDialog):
@@ -39,14 +40,10 @@ class ExportDialog(QDialog):
         self.context = context
         self.relation_ids = list(relation_ids)
         self._task: Any = None
-        self.setWindowTitle(self.tr("Export customers"))
-        scope_label = QLabel(self.tr("%1 customer relations · %2")
-                             .replace("%1", f"{len(self.relation_ids):,}")
-                             .replace("%2", scope or self.tr("selection")))
-        hint = QLabel(self.tr("Every row gets the customer's details and all its tags. Tick the"
-                              " tag groups that should also get a column of their own. Fill in"
-                              " add_tags or remove_tags and import the file to change tags."))
-        hint.setWordWrap(True)
+        self._scope = scope
+        self.scope_label = QLabel()
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
         self.groups = QListWidget()
         for name in group_names(context.cache):
             item = QListWidgetItem(name)
@@ -54,15 +51,14 @@ class ExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.groups.addItem(item)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText(self.tr("File (.xlsx)"))
-        browse = QPushButton(self.tr("Browse…"))
+        self.browse_button = browse = QPushButton()
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.export_button = QPushButton(self.tr("Export"))
+        self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export)
-        self.cancel_button = QPushButton(self.tr("Close"))
+        self.cancel_button = QPushButton()
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self._cancel_or_close)
         path_row = QHBoxLayout()
@@ -73,14 +69,31 @@ class ExportDialog(QDialog):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(scope_label)
-        layout.addWidget(hint)
-        layout.addWidget(QLabel(self.tr("Group columns:")))
+        self.groups_label = QLabel()
+        layout.addWidget(self.scope_label)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.groups_label)
         layout.addWidget(self.groups, 1)
         layout.addLayout(path_row)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(520, 520)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.cancel_button, lambda: self.tr("Close"))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Export customers"))
+        self.scope_label.setText(self.tr("%1 customer relations · %2")
+                                 .replace("%1", f"{len(self.relation_ids):,}")
+                                 .replace("%2", self._scope or self.tr("selection")))
+        self.hint.setText(self.tr(
+            "Every row gets the customer's details and all its tags. Tick the"
+            " tag groups that should also get a column of their own. Fill in"
+            " add_tags or remove_tags and import the file to change tags."))
+        self.groups_label.setText(self.tr("Group columns:"))
+        self.path_edit.setPlaceholderText(self.tr("File (.xlsx)"))
+        self.browse_button.setText(self.tr("Browse…"))
+        self.export_button.setText(self.tr("Export"))
 
     def chosen_groups(self) -> list[str]:
         return [self.groups.item(i).text() for i in range(self.groups.count())
@@ -92,15 +105,15 @@ class ExportDialog(QDialog):
     def export(self) -> None:
         text = self.path_edit.text().strip()
         if not text:
-            self.message.setText(self.tr("Choose a file first."))
+            self.texts.say(self.message, lambda: self.tr("Choose a file first."))
             return
         path = Path(text)
         if not path.suffix:
             path = path.with_suffix(".xlsx")
         cache, ids, groups = self.context.cache, self.relation_ids, self.chosen_groups()
         self.export_button.setEnabled(False)
-        self.cancel_button.setText(self.tr("Cancel"))
-        self.message.setText(self.tr("Exporting…"))
+        self.texts.say(self.cancel_button, lambda: self.tr("Cancel"))
+        self.texts.say(self.message, lambda: self.tr("Exporting…"))
         self._task = self.context.run_task(
             lambda progress, cancel: export_relations(cache, ids, path, groups=groups,
                                                       progress=progress, cancel=cancel),
@@ -108,22 +121,22 @@ class ExportDialog(QDialog):
             on_progress=self._progress)
 
     def _progress(self, event: Progress) -> None:
-        self.message.setText(self.tr("Exporting… %1 of %2").replace("%1", f"{event.done:,}")
-                             .replace("%2", f"{event.total:,}"))
+        self.texts.say(self.message, lambda: self.tr("Exporting… %1 of %2").replace(
+            "%1", f"{event.done:,}").replace("%2", f"{event.total:,}"))
 
     def _done(self, result: ExportResult) -> None:
         self._task = None
         self.export_button.setEnabled(True)
-        self.cancel_button.setText(self.tr("Close"))
-        self.message.setText(self.tr("Exported %1 relations to %2")
-                             .replace("%1", f"{result.rows:,}").replace("%2", str(result.path)))
+        self.texts.say(self.cancel_button, lambda: self.tr("Close"))
+        self.texts.say(self.message, lambda: self.tr("Exported %1 relations to %2").replace(
+            "%1", f"{result.rows:,}").replace("%2", str(result.path)))
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._task = None
         self.export_button.setEnabled(True)
-        self.cancel_button.setText(self.tr("Close"))
-        self.message.setText(message_for(exc))
+        self.texts.say(self.cancel_button, lambda: self.tr("Close"))
+        self.texts.say(self.message, lambda: message_for(exc))
 
     def _cancel_or_close(self) -> None:
         if self._task is not None and self._task.running:

@@ -44,6 +44,7 @@ from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
+from desktop.ui.retranslate import relabel, retranslate_in_place
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -106,7 +107,6 @@ class ImportWizard(QDialog):
         self.context = context
         self.report: ImportReport | None = None
         self.batch_id = ""
-        self.setWindowTitle(self.tr("Import tags from a spreadsheet"))
         self.steps = QStackedWidget()
         self.steps.addWidget(self._file_step())
         self.steps.addWidget(self._check_step())
@@ -114,32 +114,53 @@ class ImportWizard(QDialog):
         run_step = QWidget()
         QVBoxLayout(run_step).addWidget(self.progress)
         self.steps.addWidget(run_step)
-        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button = QPushButton()
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         self.resize(900, 600)
+        self.texts = retranslate_in_place(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """Every fixed text and the problem table's headers; messages, the summary and
+        the preview are said again by `texts`."""
+        self.setWindowTitle(self.tr("Import tags from a spreadsheet"))
+        self.close_button.setText(self.tr("Close"))
+        self.intro.setText(self.tr(
+            "Choose an .xlsx file with the columns external_userid, owner_userid (optional),"
+            " add_tags and remove_tags. An export of your customers has them all: fill in the"
+            " tags and import it back. Every row is checked before anything is written."))
+        self.path_edit.setPlaceholderText(self.tr("Spreadsheet (.xlsx)"))
+        for button, text in ((self.browse_button, self.tr("Browse…")),
+                             (self.template_button, self.tr("Save the template…")),
+                             (self.check_button, self.tr("Check")),
+                             (self.back_button, self.tr("Back")),
+                             (self.recheck_button, self.tr("Check again")),
+                             (self.import_button, self.tr("Import")),
+                             (self.only_valid, self.tr("Import only the valid rows"))):
+            button.setText(text)
+        self.copy_action.setText(self.tr("Copy"))
+        self.pilot.setSpecialValueText(self.tr("no pilot"))
+        self.pilot.setSuffix(self.tr(" relations first"))
+        self.pilot_label.setText(self.tr("Pilot:"))
+        relabel(self.problems)
 
     # -- step 1: the file ---------------------------------------------------------------
 
     def _file_step(self) -> QWidget:
         page = QWidget()
-        intro = QLabel(self.tr(
-            "Choose an .xlsx file with the columns external_userid, owner_userid (optional),"
-            " add_tags and remove_tags. An export of your customers has them all: fill in the"
-            " tags and import it back. Every row is checked before anything is written."))
+        self.intro = intro = QLabel()
         intro.setWordWrap(True)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText(self.tr("Spreadsheet (.xlsx)"))
-        browse = QPushButton(self.tr("Browse…"))
+        self.browse_button = browse = QPushButton()
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
-        self.template_button = QPushButton(self.tr("Save the template…"))
+        self.template_button = QPushButton()
         self.template_button.setAutoDefault(False)
         self.template_button.clicked.connect(self._save_template)
-        self.check_button = QPushButton(self.tr("Check"))
+        self.check_button = QPushButton()
         self.check_button.clicked.connect(self.check)
         self.file_message = QLabel()
         self.file_message.setWordWrap(True)
@@ -165,12 +186,12 @@ class ImportWizard(QDialog):
         """Read and check the file on a worker thread; nothing is written."""
         text = self.path_edit.text().strip()
         if not text:
-            self.file_message.setText(self.tr("Choose a file first."))
+            self.texts.say(self.file_message, lambda: self.tr("Choose a file first."))
             return
         path = Path(text)
         importer = SpreadsheetImporter(self.context.cache)
         self.check_button.setEnabled(False)
-        self.file_message.setText(self.tr("Checking every row…"))
+        self.texts.say(self.file_message, lambda: self.tr("Checking every row…"))
         self.context.run_task(lambda progress, cancel: importer.validate(
             path, progress=progress, cancel=cancel), owner=self, name="import check",
             on_result=self._checked, on_error=self._check_failed)
@@ -189,13 +210,18 @@ class ImportWizard(QDialog):
             return
         path = chosen.with_suffix(".xlsx")
         self.context.run_task(lambda _p, _c: write_template(path), owner=self, name="template",
-                              on_result=lambda written: self.file_message.setText(
-                                  self.tr("Template saved: %1").replace("%1", str(written))),
-                              on_error=lambda exc: self.file_message.setText(message_for(exc)))
+                              on_result=self._template_saved, on_error=self._template_failed)
+
+    def _template_saved(self, written: Path) -> None:
+        self.texts.say(self.file_message,
+                       lambda: self.tr("Template saved: %1").replace("%1", str(written)))
+
+    def _template_failed(self, exc: BaseException) -> None:
+        self.texts.say(self.file_message, lambda: message_for(exc))
 
     def _check_failed(self, exc: BaseException) -> None:
         self.check_button.setEnabled(True)
-        self.file_message.setText(message_for(exc))
+        self.texts.say(self.file_message, lambda: message_for(exc))
 
     # -- step 2: problems and preview ---------------------------------------------------
 
@@ -213,7 +239,7 @@ class ImportWizard(QDialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((50, 150, 160, 260)):
             self.problem_view.setColumnWidth(column, width)
-        copy = QAction(self.tr("Copy"), self.problem_view)
+        self.copy_action = copy = QAction(self.problem_view)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy_problems)
@@ -222,23 +248,22 @@ class ImportWizard(QDialog):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
-        self.only_valid = QCheckBox(self.tr("Import only the valid rows"))
+        self.only_valid = QCheckBox()
         self.only_valid.toggled.connect(self._update_import)
         self.pilot = QSpinBox()
         self.pilot.setRange(0, 1_000_000)
         self.pilot.setValue(self.context.workspace.profile.pilot_size)
-        self.pilot.setSpecialValueText(self.tr("no pilot"))
-        self.pilot.setSuffix(self.tr(" relations first"))
+        self.pilot_label = QLabel()
         options = QFormLayout()
         options.addRow(self.only_valid)
-        options.addRow(self.tr("Pilot:"), self.pilot)
-        back = QPushButton(self.tr("Back"))
+        options.addRow(self.pilot_label, self.pilot)
+        self.back_button = back = QPushButton()
         back.setAutoDefault(False)
         back.clicked.connect(lambda: self.steps.setCurrentIndex(STEP_FILE))
-        self.recheck_button = QPushButton(self.tr("Check again"))
+        self.recheck_button = QPushButton()
         self.recheck_button.setAutoDefault(False)
         self.recheck_button.clicked.connect(self.check)
-        self.import_button = QPushButton(self.tr("Import"))
+        self.import_button = QPushButton()
         self.import_button.clicked.connect(self.start_import)
         buttons = QHBoxLayout()
         buttons.addWidget(back)
@@ -266,11 +291,11 @@ class ImportWizard(QDialog):
     def _checked(self, report: ImportReport) -> None:
         self.report = report
         self.check_button.setEnabled(True)
-        self.file_message.clear()
+        self.texts.say(self.file_message, str)
         self.problems.set_problems(report.problems)
         self.problem_view.setVisible(bool(report.problems))
-        self.summary.setText(self._summary_text(report))
-        self.preview.setText(self._preview_html(report))
+        self.texts.say(self.summary, lambda: self._summary_text(report))
+        self.texts.say(self.preview, lambda: self._preview_html(report))
         self.only_valid.setChecked(False)
         self.only_valid.setVisible(bool(report.problems) and report.importable)
         self._update_import()
@@ -335,4 +360,4 @@ class ImportWizard(QDialog):
 
     def _submit_failed(self, exc: BaseException) -> None:
         self._update_import()
-        self.preview.setText(html.escape(message_for(exc)))
+        self.texts.say(self.preview, lambda: html.escape(message_for(exc)))

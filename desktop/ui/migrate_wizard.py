@@ -33,6 +33,7 @@ from desktop.services.tagging import BatchResult
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import is_english
+from desktop.ui.retranslate import retranslate_in_place
 
 PREVIEW_DELAY_MS = 300
 
@@ -55,7 +56,6 @@ class MigrateDialog(QDialog):
     def __init__(self, context: AppContext, source_ids: Sequence[str], target: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Migrate tags"))
         self.context = context
         self.service = MigrationService(context.workspace)
         self.plan: MigrationPlan | None = None
@@ -63,32 +63,28 @@ class MigrateDialog(QDialog):
         self.batch_result: BatchResult | None = None
         labels = context.tagging.tag_labels()
         self.sources = QLineEdit("、".join(labels.get(t, t) for t in source_ids))
-        self.sources.setPlaceholderText(self.tr("source tags, separated by 、 or commas"))
         self.target = QLineEdit(target)
-        self.target.setPlaceholderText(self.tr("an existing tag, or a new name (group:name)"))
-        self.delete_source = QCheckBox(self.tr("Delete the sources once every customer is moved"))
+        self.delete_source = QCheckBox()
         self.preview_text = QLabel()
         self.preview_text.setWordWrap(True)
-        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button = QPushButton()
         self.run_button.setEnabled(False)
-        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button = QPushButton()
         self.panel = BatchProgressPanel(context, self)
         self.panel.setVisible(False)
-        intro = QLabel(self.tr(
-            "Moves every customer of the sources onto the target. A single source going into"
-            " a new name in its group is renamed: one call, whatever the number of customers."
-            " Otherwise each relation gets one call, as one batch you can undo."))
-        intro.setWordWrap(True)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.from_label, self.to_label = QLabel(), QLabel()
         form = QFormLayout()
-        form.addRow(self.tr("From"), self.sources)
-        form.addRow(self.tr("To"), self.target)
+        form.addRow(self.from_label, self.sources)
+        form.addRow(self.to_label, self.target)
         form.addRow(self.delete_source)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.preview_text)
         layout.addWidget(self.panel)
@@ -102,7 +98,22 @@ class MigrateDialog(QDialog):
         self.close_button.clicked.connect(self.close)
         self.panel.batchFinished.connect(self._batch_finished)
         self.resize(620, 360)
+        self.texts = retranslate_in_place(self, self.retranslate)
         self.preview()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Migrate tags"))
+        self.intro.setText(self.tr(
+            "Moves every customer of the sources onto the target. A single source going into"
+            " a new name in its group is renamed: one call, whatever the number of customers."
+            " Otherwise each relation gets one call, as one batch you can undo."))
+        self.from_label.setText(self.tr("From"))
+        self.to_label.setText(self.tr("To"))
+        self.sources.setPlaceholderText(self.tr("source tags, separated by 、 or commas"))
+        self.target.setPlaceholderText(self.tr("an existing tag, or a new name (group:name)"))
+        self.delete_source.setText(self.tr("Delete the sources once every customer is moved"))
+        self.run_button.setText(self.tr("Run"))
+        self.close_button.setText(self.tr("Close"))
 
     # -- preview -------------------------------------------------------------------------
 
@@ -112,7 +123,7 @@ class MigrateDialog(QDialog):
         target, delete = self.target.text().strip(), self.delete_source.isChecked()
         self.run_button.setEnabled(False)
         if not sources or not target:
-            self.preview_text.setText(self.tr("Name the sources and the target."))
+            self.texts.say(self.preview_text, lambda: self.tr("Name the sources and the target."))
             return
         self.context.run_task(
             lambda _p, _c: self.service.plan(sources, target, delete_source=delete), owner=self,
@@ -120,6 +131,11 @@ class MigrateDialog(QDialog):
 
     def _show_plan(self, plan: MigrationPlan) -> None:
         self.plan = plan
+        self.texts.say(self.preview_text, lambda: self._plan_text(plan))
+        self.run_button.setEnabled(True)
+        self.previewed.emit(plan)
+
+    def _plan_text(self, plan: MigrationPlan) -> str:
         eta = format_duration(self.service.estimate_seconds(plan))
         if plan.strategy is Strategy.RENAME:
             text = self.tr("Rename: one call moves all %1 relations.").replace(
@@ -136,13 +152,11 @@ class MigrateDialog(QDialog):
                 text += " " + self.tr("The sources are deleted at the end.")
         text += " " + self.tr("%1 API calls in all, about %2.").replace(
             "%1", f"{plan.api_calls:,}").replace("%2", eta)
-        self.preview_text.setText(text)
-        self.run_button.setEnabled(True)
-        self.previewed.emit(plan)
+        return text
 
     def _plan_failed(self, exc: BaseException) -> None:
         self.plan = None
-        self.preview_text.setText(error_text(exc))
+        self.texts.say(self.preview_text, lambda: error_text(exc))
         self.previewed.emit(None)
 
     # -- run -----------------------------------------------------------------------------
@@ -185,14 +199,14 @@ class MigrateDialog(QDialog):
             self.context.publish(changes)
         result = self.batch_result
         if result is not None and (result.failed or result.pending or result.stop_reason):
-            self.preview_text.setText(self.tr(
+            self.texts.say(self.preview_text, lambda: self.tr(
                 "Not every customer was moved, so the sources were kept; retry or continue the"
                 " batch, then migrate again."))
         else:
-            self.preview_text.setText(self.tr("Migration finished."))
+            self.texts.say(self.preview_text, lambda: self.tr("Migration finished."))
         self.migrated.emit(merged)
 
     def _failed(self, exc: BaseException) -> None:
-        self.preview_text.setText(error_text(exc))
+        self.texts.say(self.preview_text, lambda: error_text(exc))
         for widget in (self.sources, self.target, self.delete_source):
             widget.setEnabled(True)

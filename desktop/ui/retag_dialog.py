@@ -40,6 +40,7 @@ from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import pick
 
 PREVIEW_DELAY_MS = 200
@@ -64,20 +65,18 @@ class TagChooser(QWidget):
 
     changed = Signal()
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tags: dict[str, TagInfo] = {}
         self._index = TagSearchIndex([])
         self._chosen: list[str] = []
         self.search = QLineEdit()
-        self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setVisible(False)
         self.results.setMaximumHeight(150)
         self.chosen = _ChosenList()
         self.chosen.setMaximumHeight(80)
-        self.chosen.setToolTip(self.tr("Delete or double-click removes a tag"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -88,6 +87,11 @@ class TagChooser(QWidget):
         self.results.itemClicked.connect(self._take)
         self.chosen.itemDoubleClicked.connect(self._drop)
         self.chosen.removeRequested.connect(self._drop_current)
+        retranslate_in_place(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """The list's hint; the dialog names what the search box is for."""
+        self.chosen.setToolTip(self.tr("Delete or double-click removes a tag"))
 
     def set_tags(self, tags: list[TagInfo]) -> None:
         self._tags = {t.id: t for t in tags}
@@ -169,38 +173,36 @@ class RetagDialog(QDialog):
         self.batch_id = ""
         self._labels: dict[str, str] = {}
         self._generation = 0
-        self.setWindowTitle(self.tr("Retag customers"))
-        self.scope = QLabel(self.tr("%1 customer relations · %2")
-                            .replace("%1", f"{len(self.relation_ids):,}")
-                            .replace("%2", scope or self.tr("selection")))
-        self.add_mode = QRadioButton(self.tr("Add / remove tags"))
-        self.replace_mode = QRadioButton(self.tr("Replace within group (重标)"))
+        self._scope = scope
+        self.scope = QLabel()
+        self.add_mode = QRadioButton()
+        self.replace_mode = QRadioButton()
         self.add_mode.setChecked(True)
         modes = QButtonGroup(self)
         modes.addButton(self.add_mode)
         modes.addButton(self.replace_mode)
         self.group = QComboBox()
-        self.add_chooser = TagChooser(self.tr("Tags to add: name, pinyin or initials"))
-        self.remove_chooser = TagChooser(self.tr("Tags to remove"))
-        self.allow_conflicts = QCheckBox(self.tr(
-            "Also change relations that would carry two mutually exclusive tags"))
+        self.add_chooser = TagChooser()
+        self.remove_chooser = TagChooser()
+        self.allow_conflicts = QCheckBox()
         self.pilot = QSpinBox()
         self.pilot.setRange(0, 1_000_000)
         self.pilot.setValue(context.workspace.profile.pilot_size)
-        self.pilot.setSpecialValueText(self.tr("no pilot"))
-        self.pilot.setSuffix(self.tr(" relations first"))
-        self.preview = QLabel(self.tr("Choose tags to see what would change."))
+        self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button = QPushButton()
         self.start_button.setDefault(False)
         self.start_button.setAutoDefault(False)
-        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button = QPushButton()
         self.close_button.setAutoDefault(False)
         self.progress = BatchProgressPanel(context, self)
         self.progress.setVisible(False)
         self._build_layout()
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.preview, lambda: self.tr("Choose tags to see what would change."))
+        self._update_start()
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self._compute_preview)
         for signal in (self.add_chooser.changed, self.remove_chooser.changed,
@@ -213,6 +215,27 @@ class RetagDialog(QDialog):
         self._mode_changed()
         self.replace_mode.toggled.connect(self._mode_changed)
         self._load_tags()
+
+    def retranslate(self) -> None:
+        """Every fixed text; the preview and the start button are said again by `texts`."""
+        self.setWindowTitle(self.tr("Retag customers"))
+        self.scope.setText(self.tr("%1 customer relations · %2")
+                           .replace("%1", f"{len(self.relation_ids):,}")
+                           .replace("%2", self._scope or self.tr("selection")))
+        self.add_mode.setText(self.tr("Add / remove tags"))
+        self.replace_mode.setText(self.tr("Replace within group (重标)"))
+        self.add_chooser.search.setPlaceholderText(
+            self.tr("Tags to add: name, pinyin or initials"))
+        self.remove_chooser.search.setPlaceholderText(self.tr("Tags to remove"))
+        self.allow_conflicts.setText(self.tr(
+            "Also change relations that would carry two mutually exclusive tags"))
+        self.pilot.setSpecialValueText(self.tr("no pilot"))
+        self.pilot.setSuffix(self.tr(" relations first"))
+        self.close_button.setText(self.tr("Close"))
+        self.group_label.setText(self.tr("Group to replace:"))
+        self.add_label.setText(self.tr("Add:"))
+        self.remove_label.setText(self.tr("Remove:"))
+        self.pilot_label.setText(self.tr("Pilot:"))
 
     # -- public API ---------------------------------------------------------------------
 
@@ -242,13 +265,13 @@ class RetagDialog(QDialog):
         mode_row.addWidget(self.replace_mode)
         mode_row.addStretch(1)
         form.addRow(mode_row)
-        self.group_label = QLabel(self.tr("Group to replace:"))
+        self.group_label, self.add_label = QLabel(), QLabel()
+        self.remove_label, self.pilot_label = QLabel(), QLabel()
         form.addRow(self.group_label, self.group)
-        form.addRow(self.tr("Add:"), self.add_chooser)
-        self.remove_label = QLabel(self.tr("Remove:"))
+        form.addRow(self.add_label, self.add_chooser)
         form.addRow(self.remove_label, self.remove_chooser)
         form.addRow(self.allow_conflicts)
-        form.addRow(self.tr("Pilot:"), self.pilot)
+        form.addRow(self.pilot_label, self.pilot)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
@@ -303,7 +326,8 @@ class RetagDialog(QDialog):
         remove = [] if replace else self.remove_chooser.tag_ids()
         group = self.group.currentData() if replace else None
         if not add and not remove and group is None:
-            self.preview.setText(self.tr("Choose tags to see what would change."))
+            self.texts.say(self.preview,
+                           lambda: self.tr("Choose tags to see what would change."))
             return
         generation, ids = self._generation, self.relation_ids
         allow = self.allow_conflicts.isChecked()
@@ -314,7 +338,7 @@ class RetagDialog(QDialog):
             return Preview(generation, plan, tagging.estimate_seconds(plan),
                            tagging.stale_cache_note(plan))
 
-        self.preview.setText(self.tr("Computing the preview…"))
+        self.texts.say(self.preview, lambda: self.tr("Computing the preview…"))
         self.context.run_task(work, owner=self, name="retag preview", on_result=self._preview_done,
                               on_error=lambda exc: self._preview_failed(generation, exc))
 
@@ -322,16 +346,19 @@ class RetagDialog(QDialog):
         if result.generation != self._generation:
             return
         self.plan = result.plan
-        text = self._preview_html(result.plan, result.eta)
-        if result.stale_note is not None:
-            text += "<br><b>" + html.escape(pick(*result.stale_note)) + "</b>"
-        self.preview.setText(text)
+        self.texts.say(self.preview, lambda: self._preview_text(result))
         self._update_start()
         self.previewReady.emit(result.plan)
 
+    def _preview_text(self, result: Preview) -> str:
+        text = self._preview_html(result.plan, result.eta)
+        if result.stale_note is not None:
+            text += "<br><b>" + html.escape(pick(*result.stale_note)) + "</b>"
+        return text
+
     def _preview_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.preview.setText(html.escape(message_for(exc)))
+            self.texts.say(self.preview, lambda: html.escape(message_for(exc)))
 
     def _preview_html(self, plan: RetagPlan, eta: float) -> str:
         label = self._labels.get
@@ -369,14 +396,16 @@ class RetagDialog(QDialog):
         plan = self.plan
         ready = plan is not None and plan.api_calls > 0 and not self.batch_id
         self.start_button.setEnabled(ready)
+        pilot = self.pilot.value()
         if plan is None or not plan.api_calls:
-            self.start_button.setText(self.tr("Start"))
-        elif 0 < self.pilot.value() < plan.api_calls:
-            self.start_button.setText(self.tr("Start pilot (first %1)")
-                                      .replace("%1", str(self.pilot.value())))
+            self.texts.say(self.start_button, lambda: self.tr("Start"))
+        elif 0 < pilot < plan.api_calls:
+            self.texts.say(self.start_button, lambda: self.tr("Start pilot (first %1)")
+                           .replace("%1", str(pilot)))
         else:
-            self.start_button.setText(self.tr("Change %1 relations")
-                                      .replace("%1", f"{plan.api_calls:,}"))
+            calls = plan.api_calls
+            self.texts.say(self.start_button, lambda: self.tr("Change %1 relations")
+                           .replace("%1", f"{calls:,}"))
 
     # -- running ------------------------------------------------------------------------
 
@@ -391,7 +420,7 @@ class RetagDialog(QDialog):
     def _submit_failed(self, exc: BaseException) -> None:
         self.form.setEnabled(True)
         self._update_start()
-        self.preview.setText(html.escape(message_for(exc)))
+        self.texts.say(self.preview, lambda: html.escape(message_for(exc)))
 
     def _description(self) -> str:
         add = [self._labels.get(t, t) for t in self.add_chooser.tag_ids()]

@@ -11,25 +11,37 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 
-class _LanguageWatch(QObject):
+class Retranslation(QObject):
+    """Answers `widget`'s LanguageChange: runs its `retranslate`, then says again every
+    text given to `say` (a status or result line that depends on what happened)."""
+
     def __init__(self, widget: QWidget, retranslate: Callable[[], None]) -> None:
         super().__init__(widget)
         self._retranslate = retranslate
+        self._said: dict[QLabel | QAbstractButton, Callable[[], str]] = {}
         widget.installEventFilter(self)
+
+    def say(self, target: QLabel | QAbstractButton, text: Callable[[], str]) -> None:
+        """Show `text()` on `target` now, and again in the new language after a switch."""
+        self._said[target] = text
+        target.setText(text())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            for target, text in self._said.items():
+                target.setText(text())
         return False
 
 
-def retranslate_in_place(widget: QWidget, retranslate: Callable[[], None]) -> None:
+def retranslate_in_place(widget: QWidget, retranslate: Callable[[], None]) -> Retranslation:
     """Call `retranslate` now and whenever `widget` is told the language changed."""
-    _LanguageWatch(widget, retranslate)
+    watch = Retranslation(widget, retranslate)
     retranslate()
+    return watch
 
 
 def relabel(model: QAbstractItemModel) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import readable
+from desktop.ui.retranslate import retranslate_in_place
 
 
 class _Members(QObject):
@@ -38,15 +39,12 @@ class UseridDialog(QDialog):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Your WeCom account"))
         self.members: set[str] | None = None
-        self.intro = QLabel(self.tr(
-            "TagDesk records who made every change. Enter your own WeCom userid for the"
-            " profile %1; it is saved with the profile.").replace("%1", workspace.profile.name))
+        self._profile = workspace.profile.name
+        self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.userid = QLineEdit()
-        self.userid.setPlaceholderText(self.tr("WeCom userid, e.g. zhangsan"))
-        self.message = QLabel(self.tr("Reading the corp's members…"))
+        self.message = QLabel()
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -57,11 +55,20 @@ class UseridDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.intro, self.userid, self.message, self.buttons):
             layout.addWidget(widget)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.message, lambda: self.tr("Reading the corp's members…"))
         self._bridge = _Members()   # no parent: outlives the dialog if the read comes late
         self._bridge.loaded.connect(self._loaded)
         self._bridge.failed.connect(self._failed)
         threading.Thread(target=self._read, args=(workspace,), name="tagdesk-members",
                          daemon=True).start()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Your WeCom account"))
+        self.intro.setText(self.tr(
+            "TagDesk records who made every change. Enter your own WeCom userid for the"
+            " profile %1; it is saved with the profile.").replace("%1", self._profile))
+        self.userid.setPlaceholderText(self.tr("WeCom userid, e.g. zhangsan"))
 
     def _read(self, workspace: Workspace) -> None:
         try:
@@ -77,13 +84,13 @@ class UseridDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.userid.setCompleter(completer)
-        self.message.clear()
+        self.texts.say(self.message, str)
         self.ok_button.setEnabled(True)
         self.membersLoaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(self.tr("Cannot read the corp's members: %1").replace(
-            "%1", readable(exc)))
+        self.texts.say(self.message, lambda: self.tr(
+            "Cannot read the corp's members: %1").replace("%1", readable(exc)))
         self.membersLoaded.emit()
 
     def _check(self) -> None:
@@ -91,8 +98,8 @@ class UseridDialog(QDialog):
         if self.members is not None and userid in self.members:
             self.accept()
             return
-        self.message.setText(self.tr("%1 is not a member of this corp.").replace(
-            "%1", userid or "—"))
+        self.texts.say(self.message, lambda: self.tr(
+            "%1 is not a member of this corp.").replace("%1", userid or "—"))
 
     @property
     def chosen(self) -> str:

@@ -3,18 +3,23 @@ in place: their labels, headers and buttons change language, what the user set s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from desktop.ui.audit_model import BatchColumn, RowColumn
+from desktop.ui.batch_progress import BatchProgressDialog
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
+from desktop.ui.userid_dialog import UseridDialog
 
 pytestmark = pytest.mark.gui
 
@@ -138,3 +143,106 @@ def test_open_tool_windows_retranslate_and_keep_their_state(
     assert filters.source.currentText() == "批量"
     assert reports.tabs.tabText(0) == "标签"
     assert health.migrate_button.text() == "迁移…"
+
+
+Texts = list[tuple[Callable[[], Any], str]]   # what a text is read from, and its English
+Opened = tuple[QWidget, Texts, Callable[[], Any]]  # the dialog, its texts, its state
+
+
+def _retag(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = window.open_retag_dialog()
+    assert dialog is not None
+    dialog.pilot.setValue(7)
+    dialog.replace_mode.setChecked(True)
+    return dialog, [(dialog.windowTitle, "Retag customers"),
+                    (dialog.add_mode.text, "Add / remove tags"),
+                    (dialog.group_label.text, "Group to replace:"),
+                    (dialog.pilot.suffix, " relations first"),
+                    (dialog.close_button.text, "Close"),
+                    (dialog.progress.cancel_button.text, "Cancel batch"),
+                    (dialog.progress.pause_button.text, "Pause")], \
+        lambda: (dialog.pilot.value(), dialog.replace_mode.isChecked())
+
+
+def _import(qtbot: Any, window: MainWindow) -> Opened:
+    wizard = window.open_import_wizard()
+    wizard.check()                                  # no file yet: it says so
+    wizard.path_edit.setText("customers.xlsx")
+    return wizard, [(wizard.windowTitle, "Import tags from a spreadsheet"),
+                    (wizard.check_button.text, "Check"),
+                    (wizard.file_message.text, "Choose a file first."),
+                    (lambda: wizard.problems.headerData(3, Qt.Orientation.Horizontal),
+                     "Problem")], \
+        lambda: (wizard.path_edit.text(), wizard.steps.currentIndex())
+
+
+def _export(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = window.open_export_dialog()
+    assert dialog is not None
+    dialog.export()                                 # no file yet: it says so
+    dialog.groups.item(0).setCheckState(Qt.CheckState.Checked)
+    return dialog, [(dialog.windowTitle, "Export customers"),
+                    (dialog.export_button.text, "Export"),
+                    (dialog.groups_label.text, "Group columns:"),
+                    (dialog.message.text, "Choose a file first.")], \
+        lambda: dialog.chosen_groups()
+
+
+def _exclusive(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = window.open_exclusive_sets()
+    dialog.name.setText("成交状态")
+    return dialog, [(dialog.windowTitle, "Mutually exclusive tags"),
+                    (dialog.add_button.text, "Add set"),
+                    (dialog.name_label.text, "Name")], lambda: dialog.name.text()
+
+
+def _migrate(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = MigrateDialog(window.context, [], "", window)
+    dialog.delete_source.setChecked(True)
+    dialog.preview()
+    return dialog, [(dialog.windowTitle, "Migrate tags"),
+                    (dialog.run_button.text, "Run"),
+                    (dialog.from_label.text, "From"),
+                    (dialog.preview_text.text, "Name the sources and the target.")], \
+        lambda: dialog.delete_source.isChecked()
+
+
+def _userid(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = UseridDialog(window.context.workspace, window)
+    qtbot.waitUntil(lambda: dialog.members is not None, timeout=10000)
+    dialog.userid.setText("nobody")
+    dialog.buttons.accepted.emit()                  # not a member: it says so
+    return dialog, [(dialog.windowTitle, "Your WeCom account"),
+                    (dialog.message.text, "nobody is not a member of this corp.")], \
+        lambda: dialog.userid.text()
+
+
+def _batch(qtbot: Any, window: MainWindow) -> Opened:
+    context = window.context
+    conn = context.cache.connection()
+    ids = [r[0] for r in conn.execute("SELECT id FROM relation ORDER BY id LIMIT 3")]
+    (tag_id,) = conn.execute("SELECT id FROM tag WHERE NOT deleted ORDER BY id").fetchone()
+    batch_id = context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
+    dialog = BatchProgressDialog(context, batch_id, window)
+    qtbot.waitUntil(lambda: dialog.panel.state == "done", timeout=20000)
+    return dialog, [(dialog.windowTitle, "Tag batch"),
+                    (dialog.close_button.text, "Close"),
+                    (dialog.panel.message.text, "Done."),
+                    (lambda: dialog.panel.title.text().split(" · ")[0], f"Batch {batch_id}")], \
+        lambda: (dialog.panel.bar.value(), dialog.panel.state)
+
+
+@pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
+                                         _userid, _batch], ids=lambda f: f.__name__.strip("_"))
+def test_open_dialogs_retranslate_and_keep_their_state(
+        qtbot: Any, session: GuiSession,
+        open_dialog: Callable[[Any, MainWindow], Opened]) -> None:
+    dialog, texts, state = open_dialog(qtbot, session.window)
+    dialog.show()
+    before = state()
+    for text, english in texts:
+        assert text() != english
+    _switch(qtbot, session, ENGLISH)
+    assert [text() for text, _ in texts] == [english for _, english in texts]
+    assert state() == before
+    dialog.close()
