@@ -10,7 +10,6 @@ threads; the tables hold ids and pages, never the whole journal.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +75,8 @@ class AuditViewer(QWidget):
         self.revert_dialog: RevertDialog | None = None
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
-        self._status_text: Callable[[], str] = str
         self._build()
-        retranslate_in_place(self, self.retranslate)
+        self.texts = retranslate_in_place(self, self.retranslate)
         self.apply_filter()
 
     def retranslate(self) -> None:
@@ -97,9 +95,6 @@ class AuditViewer(QWidget):
             button.setText(text)
         relabel(self.rows_model)
         relabel(self.batches_model)
-        self.status.setText(self._status_text())
-        if self._drill is not None:
-            self._show_drill(self._drill)
         self._selection_changed()
 
     # -- layout --------------------------------------------------------------------------
@@ -178,7 +173,8 @@ class AuditViewer(QWidget):
         self.resize(1200, 720)
 
         for model in (self.rows_model, self.batches_model):
-            model.loading.connect(lambda: self._set_status(lambda: self.tr("Searching…")))
+            model.loading.connect(
+                lambda: self.texts.say(self.status, lambda: self.tr("Searching…")))
             model.failed.connect(self._show_error)
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
@@ -206,21 +202,15 @@ class AuditViewer(QWidget):
         self.drill_label.setVisible(drilled)
         self.drill_clear.setVisible(drilled)
         if self._drill is not None:
-            self._show_drill(self._drill)
+            line = self._drill
+            self.texts.say(self.drill_label, lambda: self.tr("Only: %1").replace(
+                "%1", self._line_name(line)))
         self.detail.clear()
         if self.batches_button.isChecked():
             self.batches_model.set_filter(flt)
         else:
             self.rows_model.set_filter(flt)
         self._update_buttons()
-
-    def _show_drill(self, line: BatchSummary) -> None:
-        self.drill_label.setText(self.tr("Only: %1").replace("%1", self._line_name(line)))
-
-    def _set_status(self, text: Callable[[], str]) -> None:
-        """Show what the view holds, in this language and again after a switch."""
-        self._status_text = text
-        self.status.setText(text())
 
     def _mode_changed(self) -> None:
         self.stack.setCurrentIndex(0 if self.rows_button.isChecked() else 1)
@@ -233,16 +223,17 @@ class AuditViewer(QWidget):
             self.show_batch(line)
 
     def _rows_loaded(self, loaded: Loaded) -> None:
-        self._set_status(lambda: self.tr("%1 changes · %2 ms").replace(
+        self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms").replace(
             "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
         self._update_buttons()
 
     def _batches_loaded(self, count: int) -> None:
-        self._set_status(lambda: self.tr("%1 batches").replace("%1", f"{count:,}"))
+        self.texts.say(self.status, lambda: self.tr("%1 batches").replace("%1", f"{count:,}"))
         self._update_buttons()
 
     def _show_error(self, exc: BaseException) -> None:
-        self.notice.setText(f"<span style='color:#d4380d'>{html.escape(str(exc))}</span>")
+        self.texts.say(self.notice, lambda: f"<span style='color:#d4380d'>"
+                       f"{html.escape(str(exc))}</span>")
 
     # -- selection and detail --------------------------------------------------------------
 
@@ -382,11 +373,11 @@ class AuditViewer(QWidget):
         cache = self.context.cache
 
         def done(count: int) -> None:
-            self.notice.setText(self.tr("Exported %1 rows to %2").replace("%1", str(count))
-                                .replace("%2", str(path)))
+            self.texts.say(self.notice, lambda: self.tr("Exported %1 rows to %2").replace(
+                "%1", str(count)).replace("%2", str(path)))
             self.exported.emit(str(path), count)
 
-        self.notice.setText(self.tr("Exporting…"))
+        self.texts.say(self.notice, lambda: self.tr("Exporting…"))
         self.context.run_task(lambda _p, _c: audit.export_journal(cache, flt, path),
                               owner=self, name="audit export", on_result=done, on_error=self._show_error)
 
@@ -406,12 +397,12 @@ class AuditViewer(QWidget):
                                                              until))
 
     def _preview(self, make: Any) -> None:
-        self.notice.setText(self.tr("Preparing the revert…"))
+        self.texts.say(self.notice, lambda: self.tr("Preparing the revert…"))
         self.context.run_task(lambda _p, _c: make(), owner=self, name="revert preview",
                               on_result=self._show_preview, on_error=self._show_error)
 
     def _show_preview(self, preview: audit.RevertPreview) -> None:
-        self.notice.clear()
+        self.texts.say(self.notice, str)
         names = audit.tag_names(self.context.cache,
                                 {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
         self.revert_dialog = RevertDialog(preview, names, self)
@@ -425,7 +416,7 @@ class AuditViewer(QWidget):
         tagging, plan = context.tagging, preview.plan
         pilot = audit.revert_pilot(preview, context.workspace.profile.pilot_size)
         ids = frozenset(change.relation_id for change in plan.changes)
-        self.notice.setText(self.tr("Reverting…"))
+        self.texts.say(self.notice, lambda: self.tr("Reverting…"))
         context.run_task(
             lambda _p, _c: tagging.submit(plan, source="revert", pilot_size=pilot,
                                           description=audit.revert_description(preview.origin)),
@@ -446,7 +437,7 @@ class AuditViewer(QWidget):
 
     def _revert_finished(self, result: BatchResult) -> None:
         self.context.publish(ChangeSet(journal_appended=True))
-        self.notice.setText(
+        self.texts.say(self.notice, lambda:
             self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
             .replace("%1", result.batch_id).replace("%2", str(result.applied))
             .replace("%3", str(result.failed)).replace("%4", str(result.pending)))

@@ -122,7 +122,7 @@ class ExclusiveSetsDialog(QDialog):
                                    on_failure=self._failed)
 
     def _added(self, _changes: ChangeSet | None) -> None:
-        self.error.clear()
+        self.texts.say(self.error, str)
         self.name.clear()
         self.tags.clear()
         self.reload()

@@ -126,7 +126,8 @@ class HealthWindow(QWidget):
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
-        retranslate_in_place(self, self.retranslate)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.failed.connect(lambda exc: self.texts.say(self.notice, lambda: error_text(exc)))
         context.changed.connect(self._on_changed)
         self.refresh()
 
@@ -143,8 +144,6 @@ class HealthWindow(QWidget):
                              (self.migrate_button, self.tr("Migrate…"))):
             button.setText(text)
         relabel(self.model)
-        if self.model.report is not None:
-            self._show_texts(self.model.report)
 
     # -- layout --------------------------------------------------------------------------
 
@@ -194,7 +193,6 @@ class HealthWindow(QWidget):
         self.select_button.clicked.connect(self.select_tags)
         self.migrate_button.clicked.connect(self.migrate_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.failed.connect(lambda exc: self.notice.setText(error_text(exc)))
         self._update_buttons()
         self.resize(1000, 620)
 
@@ -207,21 +205,19 @@ class HealthWindow(QWidget):
 
     def refresh(self) -> None:
         cache, settings = self.context.cache, self.settings()
-        self.notice.setText(self.tr("Checking the tag library…"))
+        self.texts.say(self.notice, lambda: self.tr("Checking the tag library…"))
         self.context.run_task(lambda _p, _c: health.gather(cache, settings), owner=self,
                               name="tag health", on_result=self._show,
                               on_error=self.failed.emit)
 
     def _show(self, report: health.Health) -> None:
         self.model.set_report(report)
-        self._show_texts(report)
+        zh, en = report.capacity_line()
+        self.texts.say(self.capacity, lambda: en if is_english() else zh)
+        count = len(self.model.findings)
+        self.texts.say(self.notice, lambda: self.tr("%1 findings.").replace("%1", str(count)))
         self._update_buttons()
         self.loaded.emit()
-
-    def _show_texts(self, report: health.Health) -> None:
-        zh, en = report.capacity_line()
-        self.capacity.setText(en if is_english() else zh)
-        self.notice.setText(self.tr("%1 findings.").replace("%1", str(len(self.model.findings))))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.tags_changed or changes.full_reload or changes.relation_ids \
@@ -276,9 +272,8 @@ class HealthWindow(QWidget):
         self.context.run_task(
             lambda _p, _c: health.export(report, path, english=english), owner=self,
             name="health export",
-            on_result=lambda rows: self.notice.setText(
-                self.tr("Exported %1 findings to %2.").replace("%1", str(rows))
-                .replace("%2", str(path))),
+            on_result=lambda rows: self.texts.say(self.notice, lambda: self.tr(
+                "Exported %1 findings to %2.").replace("%1", str(rows)).replace("%2", str(path))),
             on_error=self.failed.emit)
 
     def _ask_export(self) -> None:

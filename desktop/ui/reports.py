@@ -67,7 +67,9 @@ class ReportsWindow(QWidget):
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
-        retranslate_in_place(self, self.retranslate)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.failed.connect(
+            lambda exc: self.texts.say(self.notice, lambda: html.escape(str(exc))))
         context.changed.connect(self._on_changed)
         self._load_groups()
         self.refresh()
@@ -112,7 +114,6 @@ class ReportsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.failed.connect(lambda exc: self.notice.setText(html.escape(str(exc))))
         self.resize(960, 640)
 
     def retranslate(self) -> None:
@@ -260,11 +261,12 @@ class ReportsWindow(QWidget):
         if chosen is not None:
             path = chosen.with_suffix(".png")
             saved = self.save_png(path)
-            self.notice.setText(self.tr("Saved %1").replace("%1", str(path)) if saved
-                                else self.tr("Could not save %1").replace("%1", str(path)))
+            self.texts.say(self.notice, lambda: (
+                self.tr("Saved %1") if saved else self.tr("Could not save %1")).replace(
+                    "%1", str(path)))
 
     def _tab_changed(self) -> None:
-        self.notice.clear()
+        self.texts.say(self.notice, str)
 
 
 def _chart_view() -> QChartView:
