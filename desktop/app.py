@@ -103,6 +103,10 @@ def run_gui(args: argparse.Namespace) -> int:
     crash = install_crash_handler(current_log_file(), dialog=interactive)
 
     name = DEMO_PROFILE if args.demo else (args.gui_profile or settings.last_profile or DEMO_PROFILE)
+    if interactive and name != DEMO_PROFILE:
+        from desktop.ui.login_dialog import login_if_needed
+
+        login_if_needed(home, name)     # a team profile not logged in yet asks for a code
     try:
         workspace = open_workspace(home, name)
     except Exception as exc:

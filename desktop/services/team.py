@@ -9,7 +9,8 @@ covers the server's own `/tagdesk/v1/` endpoints (which corp it serves, login).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import requests
 
 from desktop.domain.errors import UserError
 from desktop.services import secrets
-from desktop.services.profiles import Profile
+from desktop.services.profiles import Profile, ProfileStore
 from desktop.store.journal import VerifyResult
 from desktop.store.journal_query import JournalRow
 from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, describe
@@ -27,7 +28,22 @@ TIMEOUT_S = (5.0, 30.0)
 
 
 class TeamServerError(UserError):
-    """The team server refused, or could not be reached; one sentence in zh and en."""
+    """The team server refused, or could not be reached; one sentence in zh and en.
+    ``errcode`` is the server's answer (None when there was none)."""
+
+    def __init__(self, zh: str, en: str, errcode: int | None = None) -> None:
+        super().__init__(zh, en)
+        self.errcode = errcode
+
+
+class NotLoggedInError(TeamServerError):
+    """A team profile whose device token is not in the keyring: log in first."""
+
+    def __init__(self, profile: Profile) -> None:
+        info = describe(TEAM_NOT_LOGGED_IN, "login")
+        super().__init__(info.zh.replace("配置名", profile.name),
+                         info.en.replace("NAME", profile.name), TEAM_NOT_LOGGED_IN)
+        self.profile = profile
 
 
 @dataclass(frozen=True)
@@ -138,9 +154,35 @@ def load_device_token(profile: Profile) -> str:
     try:
         return secrets.load_secret(profile.name, profile.corp_id)
     except secrets.SecretMissing:
-        info = describe(TEAM_NOT_LOGGED_IN, "login")
-        raise TeamServerError(info.zh.replace("配置名", profile.name),
-                              info.en.replace("NAME", profile.name)) from None
+        raise NotLoggedInError(profile) from None
+
+
+def profile_needing_login(home: Path, name: str) -> Profile | None:
+    """The saved team profile `name` when no device token for it is in the keyring;
+    None for any other profile (or a name that is not saved: opening it says so)."""
+    try:
+        profile = ProfileStore(home).get(name)
+    except UserError:
+        return None
+    if not profile.is_team:
+        return None
+    try:
+        load_device_token(profile)
+    except NotLoggedInError:
+        return profile
+    return None
+
+
+def complete_login(home: Path, profile: Profile, challenge: LoginChallenge, code: str,
+                   device_name: str) -> tuple[Profile, DeviceLogin]:
+    """Finish a login: the device token goes to the keyring, and the profile records the
+    user the server logged in (the operator of its journal rows)."""
+    device = finish_login(profile.team_url, challenge, code, device_name)
+    store_device_token(profile, device.token)
+    if device.userid and device.userid != profile.userid:
+        profile = replace(profile, userid=device.userid)
+        ProfileStore(home).add(profile)
+    return profile, device
 
 
 def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None,
@@ -173,5 +215,6 @@ def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None
     errcode = data["errcode"]
     if errcode != 0:
         info = describe(errcode, path, str(data.get("errmsg", "")))
-        raise TeamServerError(f"{info.zh}（errcode {errcode}）", f"{info.en} (errcode {errcode})")
+        raise TeamServerError(f"{info.zh}（errcode {errcode}）", f"{info.en} (errcode {errcode})",
+                              errcode)
     return data

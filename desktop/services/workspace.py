@@ -101,6 +101,21 @@ class Workspace:
         return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
                                 policy=self.limits, team_url=self.profile.team_url)
 
+    def use_login(self, profile: Profile, secret: str) -> None:
+        """A new login of this team profile (its user, its device token): the clients made
+        from now on use it. The new transport is taken before the old one is let go, so the
+        corp's limiter stays the same."""
+        register_secret(secret)
+        with self._lock:
+            old, old_secret = self._transport, self._secret
+            self._transport = None
+            if old is not None:
+                self._transport = acquire_transport(
+                    profile.api_base, profile.corp_id, secret, self.limits)
+                release_transport(self.profile.api_base, self.profile.corp_id, old_secret)
+            self._secret = secret
+            self.profile = profile
+
     def close(self) -> None:
         with self._lock:
             if self._transport is not None:

@@ -45,6 +45,7 @@ from desktop.ui.filter_bar import FilterBar
 from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import (
@@ -204,6 +205,22 @@ class MainWindow(QMainWindow):
             self.status.message(self.tr("Nothing to export: the filter shows no customers."))
             return None
         dialog = ExportDialog(self.context, ids, scope, self)
+        self._keep(dialog)
+        return dialog
+
+    def open_team_login(self) -> LoginDialog:
+        """File → log in to the team server again (a revoked or lost device token); the
+        workspace's clients use the new login from then on."""
+        workspace = self.context.workspace
+        dialog = LoginDialog(workspace.home, workspace.profile, self)
+
+        def logged_in() -> None:
+            if dialog.device is not None:
+                workspace.use_login(dialog.profile, dialog.device.token)
+                self.status.message(self.tr("Logged in to the team server as %1.").replace(
+                    "%1", dialog.device.userid))
+
+        dialog.accepted.connect(logged_in)
         self._keep(dialog)
         return dialog
 
@@ -404,6 +421,9 @@ class MainWindow(QMainWindow):
         syntax = self._action(lambda: self.tr("Filter syntax"), self._show_syntax, icon_name="help",
                               keys=[key(key.StandardKey.HelpContents)])
         about = self._action(lambda: self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
+        self.login_action = self._action(lambda: self.tr("Log in to the team server…"),
+                                         self.open_team_login)
+        self.login_action.setVisible(self.context.workspace.profile.is_team)
 
         menus = self.menuBar()
         file_menu = menus.addMenu("")
@@ -412,6 +432,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
+        file_menu.addAction(self.login_action)
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("")
         self._translated(edit_menu, lambda: self.tr("&Edit"))

@@ -194,6 +194,9 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     assert export is not None
     found += _visible_texts(export)
     found += _visible_texts(window.open_exclusive_sets())
+    login = window.open_team_login()
+    found += _visible_texts(login)
+    login.close()
 
     book = Workbook()
     book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
