@@ -4,17 +4,14 @@
 <context>
     <name>AbbreviationDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="256"/>
         <source>Abbreviation</source>
         <translation>缩写</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="260"/>
         <source>e.g. V3; empty removes it</source>
         <translation>例如 V3；留空即删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="271"/>
         <source>Shared with the whole team; type it in any tag search.</source>
         <translation>全团队共享；可在任何标签搜索中输入。</translation>
     </message>
@@ -22,52 +19,42 @@
 <context>
     <name>AuditBatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Last change</source>
         <translation>最近更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="422"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Operators</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="423"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Changes</source>
         <translation>更改数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="424"/>
         <source>Added</source>
         <translation>添加数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Removed</source>
         <translation>移除数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="425"/>
         <source>Tree edits</source>
         <translation>标签树编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="426"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="451"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
@@ -75,133 +62,106 @@
 <context>
     <name>AuditFilterBar</name>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="107"/>
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="107"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="108"/>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="109"/>
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="109"/>
         <source>Custom range</source>
         <translation>自定义时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="112"/>
         <source>All operators</source>
         <translation>所有操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="123"/>
         <source>Also changes seen at sync on their relations</source>
         <translation>含其客户关系上同步时发现的变更</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="125"/>
         <source>WeCom does not say who made a change seen at sync; with this, an operator also matches those on relations they follow (the probable operator)</source>
         <translation>企业微信不提供同步时发现的变更由谁所做；勾选后，操作人也匹配其跟进的客户关系上的此类变更（可能的操作人）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="113"/>
         <source>All departments</source>
         <translation>所有部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="114"/>
         <source>All actions</source>
         <translation>所有操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="115"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="116"/>
         <source>All tags</source>
         <translation>所有标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="117"/>
         <source>All groups</source>
         <translation>所有标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="127"/>
         <source>Customer name or external_userid</source>
         <translation>客户名称或 external_userid</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="128"/>
         <source>Batch id</source>
         <translation>批次 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="129"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="130"/>
         <source>Period</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="130"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="130"/>
         <source>Until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="130"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="131"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="131"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="131"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="131"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="132"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="132"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_filter_bar.py" line="132"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
@@ -209,57 +169,46 @@
 <context>
     <name>AuditRowsModel</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="280"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="281"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="282"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="283"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="284"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="308"/>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
@@ -267,152 +216,122 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="84"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="85"/>
         <source>Rows</source>
         <translation>明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="86"/>
         <source>Batches</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="87"/>
         <source>Show every batch again</source>
         <translation>重新显示所有批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="88"/>
         <source>Show customer</source>
         <translation>查看客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="89"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="90"/>
         <source>Export xlsx…</source>
         <translation>导出 xlsx…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="91"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="92"/>
         <source>Revert batch…</source>
         <translation>回滚批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="94"/>
         <source>Revert operator&apos;s changes in period…</source>
         <translation>回滚该操作人在时间段内的更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="177"/>
         <source>Searching…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="206"/>
         <source>Only: %1</source>
         <translation>仅：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="226"/>
         <source>%1 changes · %2 ms</source>
         <translation>%1 条更改 · %2 毫秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="231"/>
         <source>%1 batches</source>
         <translation>%1 个批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="292"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="293"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="293"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="293"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="300"/>
         <source>Added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="301"/>
         <source>Removed</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="302"/>
         <source>Unchanged</source>
         <translation>未更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="329"/>
         <source>%1 · not in a batch</source>
         <translation>%1 · 非批次操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="362"/>
         <source>Export the audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="376"/>
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="380"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="400"/>
         <source>Preparing the revert…</source>
         <translation>正在准备回滚…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="430"/>
         <source>Revert %1</source>
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="441"/>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="419"/>
         <source>Reverting…</source>
         <translation>正在回滚…</translation>
     </message>
@@ -420,12 +339,10 @@
 <context>
     <name>BatchProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="318"/>
         <source>Tag batch</source>
         <translation>批量打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="319"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -433,104 +350,82 @@
 <context>
     <name>BatchProgressPanel</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="104"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="193"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="262"/>
         <source>Continue with the rest</source>
         <translation>继续处理其余部分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="109"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="110"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="111"/>
         <source>Show them in the table</source>
         <translation>在表格中显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="112"/>
         <source>Filter the customer table to the relations this batch has written so far</source>
         <translation>把客户表格筛选为本批次已写入的跟进关系</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="121"/>
         <source>Batch %1 · %2</source>
         <translation>批次 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="154"/>
         <source>Cancelling after the calls in flight…</source>
         <translation>正在取消（等待进行中的调用完成）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="177"/>
         <source>Running the pilot…</source>
         <translation>正在试运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="177"/>
-        <location filename="../../desktop/ui/batch_progress.py" line="195"/>
         <source>Running…</source>
         <translation>正在运行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="187"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="189"/>
         <source>Paused: calls in flight finish, nothing new is sent.</source>
         <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="219"/>
         <source>Cancelled: %1 call(s) were not sent.</source>
         <translation>已取消：%1 个调用未发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="223"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="229"/>
         <source>Stopped: %1 The rest stays queued; continue when the cause is fixed.</source>
         <translation>已停止：%1 其余部分仍在队列中；问题解决后可继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="236"/>
         <source>Pilot finished. Check these customers in the table or on the phone, then continue with the remaining %1 or cancel.</source>
         <translation>试运行完成。请在表格或手机上检查这些客户，然后继续处理其余 %1 个或取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="245"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="251"/>
         <source>Cancelled: the remaining calls will not be sent.</source>
         <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="280"/>
         <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒（%8 / %9 次/分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="290"/>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
@@ -538,42 +433,34 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="101"/>
         <source>TagDesk – unexpected error</source>
         <translation>TagDesk – 意外错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="117"/>
         <source>Tag changes already queued are safe: they stay in the outbox, keep being sent, and anything left unsent is offered for resuming at the next start.</source>
         <translation>已排队的标签更改是安全的：它们保存在发件箱中并继续发送，未发送的部分会在下次启动时提示继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="120"/>
         <source>no log file</source>
         <translation>无日志文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="121"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="132"/>
         <source>Copy details</source>
         <translation>复制详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="133"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="156"/>
         <source>%1 errors; the latest: %2</source>
         <translation>%1 个错误；最近一个：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="164"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -581,17 +468,14 @@
 <context>
     <name>CrashHandler</name>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="224"/>
         <source>TagDesk ran into an unexpected error.</source>
         <translation>TagDesk 遇到了意外错误。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="232"/>
         <source>TagDesk closed unexpectedly last time.</source>
         <translation>TagDesk 上次意外关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash_dialog.py" line="233"/>
         <source>Qt or Python stopped the program; this is what it was doing.</source>
         <translation>Qt 或 Python 终止了程序；以下是当时正在执行的内容。</translation>
     </message>
@@ -599,17 +483,14 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="195"/>
         <source>New tag group</source>
         <translation>新建标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="198"/>
         <source>Group name</source>
         <translation>标签组名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="199"/>
         <source>First tag</source>
         <translation>第一个标签</translation>
     </message>
@@ -617,27 +498,22 @@
 <context>
     <name>CreateTagDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="157"/>
         <source>New tag</source>
         <translation>新建标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="165"/>
         <source>Name, or a path such as 教育/K12</source>
         <translation>名称，或路径如 教育/K12</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="166"/>
         <source>Group</source>
         <translation>标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="167"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="176"/>
         <source>Create a tag group first.</source>
         <translation>请先创建一个标签组。</translation>
     </message>
@@ -645,62 +521,50 @@
 <context>
     <name>CustomerTableModel</name>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="300"/>
         <source>Corp tags on this follow relation</source>
         <translation>此跟进关系上的企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="305"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="306"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="307"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="308"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="338"/>
         <source>(no longer in the cache)</source>
         <translation>（已不在本地缓存中）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="360"/>
         <source>Tagging failed: %1</source>
         <translation>打标签失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="362"/>
         <source>Writing to WeCom…</source>
         <translation>正在写入企业微信…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_table_model.py" line="363"/>
         <source>Saved in WeCom</source>
         <translation>已保存到企业微信</translation>
     </message>
@@ -708,135 +572,108 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="67"/>
-        <location filename="../../desktop/ui/detail_pane.py" line="164"/>
         <source>No customer selected</source>
         <translation>未选择客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="166"/>
         <source>Select a row to see the customer here.</source>
         <translation>选择一行即可在此查看客户详情。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="179"/>
         <source>Customer ID</source>
         <translation>客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="180"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="190"/>
         <source>Copied %1</source>
         <translation>已复制 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeChat user</source>
         <translation>微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="194"/>
         <source>WeCom user</source>
         <translation>企业微信用户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="196"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="197"/>
         <source>Position</source>
         <translation>职位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>Followed by</source>
         <translation>跟进人</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/detail_pane.py" line="198"/>
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n 位成员</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Remark</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="206"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="207"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="208"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="210"/>
         <source>no corp tags</source>
         <translation>无企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="216"/>
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="217"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="225"/>
         <source>Loading personal tags from WeCom…</source>
         <translation>正在从企业微信加载个人标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="228"/>
         <source>Load personal tags from WeCom</source>
         <translation>从企业微信加载个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="234"/>
         <source>Recent changes</source>
         <translation>最近变更</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="236"/>
         <source>No changes recorded yet.</source>
         <translation>暂无变更记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="256"/>
         <source>added</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail_pane.py" line="256"/>
         <source>removed</source>
         <translation>移除</translation>
     </message>
@@ -844,42 +681,34 @@
 <context>
     <name>ExclusiveSetsDialog</name>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="75"/>
         <source>Mutually exclusive tags</source>
         <translation>互斥标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="77"/>
         <source>A customer should carry at most one tag of each set. Batches and imports list relations that would break a set as conflicts and skip them; the health report counts customers that already do.</source>
         <translation>每位客户最多只能带同一组中的一个标签。批量任务和导入会把违反互斥规则的关系列为冲突并跳过；健康报告会统计已经违反的客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="80"/>
         <source>e.g. 成交状态</source>
         <translation>例如 成交状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="81"/>
         <source>tag names separated by commas, e.g. 已成交, 无效客户</source>
         <translation>用逗号分隔标签名，例如 已成交, 无效客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="82"/>
         <source>Add set</source>
         <translation>添加互斥组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="83"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="84"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/exclusive_sets_dialog.py" line="85"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
@@ -887,80 +716,62 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="85"/>
-        <location filename="../../desktop/ui/export_dialog.py" line="148"/>
         <source>Export customers</source>
         <translation>导出客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="86"/>
         <source>%1 customer relations · %2</source>
         <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="88"/>
         <source>selection</source>
         <translation>所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="90"/>
         <source>Every row gets the customer&apos;s details and all its tags. Tick the tag groups that should also get a column of their own. Fill in add_tags or remove_tags and import the file to change tags.</source>
         <translation>每一行包含客户详情及其全部标签。勾选需要单独成列的标签组。填写 add_tags 或 remove_tags 后导入该文件即可修改标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="94"/>
         <source>File (.xlsx)</source>
         <translation>文件（.xlsx）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="95"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="96"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="82"/>
-        <location filename="../../desktop/ui/export_dialog.py" line="130"/>
-        <location filename="../../desktop/ui/export_dialog.py" line="138"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="93"/>
         <source>Group columns:</source>
         <translation>标签组列：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="108"/>
         <source>Choose a file first.</source>
         <translation>请先选择文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="115"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="116"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="124"/>
         <source>Exporting… %1 of %2</source>
         <translation>正在导出… %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="131"/>
         <source>Exported %1 relations to %2</source>
         <translation>已导出 %1 个关系到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="148"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -968,12 +779,10 @@
 <context>
     <name>FavouritesBar</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="230"/>
         <source>Pin tags here: drag them from the tree or right-click → Pin</source>
         <translation>在此固定常用标签：从标签树拖入，或右键 → 固定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="231"/>
         <source>Favourites</source>
         <translation>常用标签</translation>
     </message>
@@ -981,22 +790,18 @@
 <context>
     <name>FavouritesModel</name>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="89"/>
         <source>Abbreviation: %1</source>
         <translation>缩写：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="90"/>
         <source>Click to add or remove it on the selected customers</source>
         <translation>点击为所选客户添加或移除此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="92"/>
         <source>Alt+%1 or click: add or remove it on the selected customers</source>
         <translation>Alt+%1 或点击：为所选客户添加或移除此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/favourites_bar.py" line="94"/>
         <source>Drag to reorder</source>
         <translation>拖动以调整顺序</translation>
     </message>
@@ -1004,42 +809,34 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="121"/>
         <source>Filter, e.g. 高意向 AND NOT 已成交, 客户等级:VIP, owner:zhangsan, added&gt;=2025-01</source>
         <translation>筛选，例如 高意向 AND NOT 已成交、客户等级:VIP、owner:zhangsan、added&gt;=2025-01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="122"/>
         <source>Recent filters</source>
         <translation>最近的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="123"/>
         <source>Saved filters</source>
         <translation>已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="280"/>
         <source>No recent filters</source>
         <translation>暂无最近的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="286"/>
         <source>Save current filter…</source>
         <translation>保存当前筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="297"/>
         <source>Delete saved filter</source>
         <translation>删除已保存的筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/filter_bar.py" line="303"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -1047,67 +844,54 @@
 <context>
     <name>HealthModel</name>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="79"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="79"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="79"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="80"/>
         <source>Relations</source>
         <translation>关系数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="104"/>
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="104"/>
         <source>Exclusive conflict</source>
         <translation>互斥冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="105"/>
         <source>Followers disagree</source>
         <translation>跟进人冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="106"/>
         <source>Zombie</source>
         <translation>僵尸标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="106"/>
         <source>Risky name</source>
         <translation>风险名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="107"/>
         <source>Too deep</source>
         <translation>层级过深</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="107"/>
         <source>Personal duplicate</source>
         <translation>个人标签重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="108"/>
         <source>Empty group</source>
         <translation>空标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="108"/>
         <source>Group near cap</source>
         <translation>标签组将满</translation>
     </message>
@@ -1115,62 +899,50 @@
 <context>
     <name>HealthWindow</name>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="136"/>
         <source>Tag health</source>
         <translation>标签健康</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="137"/>
         <source>Zombie after (days)</source>
         <translation>僵尸判定（天）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="137"/>
         <source>Corp tag cap</source>
         <translation>企业标签上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="138"/>
         <source>Tags per group</source>
         <translation>每组标签上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="141"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="142"/>
         <source>Filter to these customers</source>
         <translation>筛选这些客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="143"/>
         <source>Select these tags</source>
         <translation>定位这些标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="144"/>
         <source>Migrate…</source>
         <translation>迁移…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="208"/>
         <source>Checking the tag library…</source>
         <translation>正在检查标签库…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="218"/>
         <source>%1 findings.</source>
         <translation>共 %1 项发现。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="276"/>
         <source>Exported %1 findings to %2.</source>
         <translation>已导出 %1 项发现到 %2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/health_view.py" line="280"/>
         <source>Export the health report</source>
         <translation>导出标签健康报告</translation>
     </message>
@@ -1178,127 +950,102 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="129"/>
         <source>Import tags from a spreadsheet</source>
         <translation>从表格导入标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="130"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="132"/>
         <source>Choose an .xlsx file with the columns external_userid, owner_userid (optional), add_tags and remove_tags. An export of your customers has them all: fill in the tags and import it back. Every row is checked before anything is written.</source>
         <translation>请选择包含 external_userid、owner_userid（可选）、add_tags 和 remove_tags 列的 .xlsx 文件。客户导出文件已包含这些列：填写标签后导入即可。写入前会检查每一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="135"/>
         <source>Spreadsheet (.xlsx)</source>
         <translation>表格（.xlsx）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="136"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="137"/>
         <source>Save the template…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="138"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="189"/>
         <source>Choose a file first.</source>
         <translation>请先选择文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="194"/>
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="200"/>
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="201"/>
         <source>Excel workbook (*.xlsx);;All files (*)</source>
         <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="206"/>
         <source>Save the import template</source>
         <translation>保存导入模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="207"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="217"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="144"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="142"/>
         <source>Import only the valid rows</source>
         <translation>只导入有效的行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="145"/>
         <source>no pilot</source>
         <translation>不试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="146"/>
         <source> relations first</source>
         <translation> 个关系先试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="147"/>
         <source>Pilot:</source>
         <translation>试运行：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="139"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="140"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="141"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="307"/>
         <source>%1: all %2 rows are valid.</source>
         <translation>%1：全部 %2 行有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="309"/>
         <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
         <translation>%1：共 %2 行，%3 行有效，%4 行有问题（%5 个问题）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="319"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 个需要更改（%2 次 API 调用）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
     </message>
@@ -1306,67 +1053,54 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="53"/>
         <source>Log in to the team server</source>
         <translation>登录团队服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="55"/>
         <source>Profile %1 works through the team server %2. Enter your WeCom userid: the server sends you a six-digit code as a WeCom message.</source>
         <translation>配置 %1 通过团队服务器 %2 工作。请输入你的企业微信账号（userid），服务器会以企业微信消息发给你一个 6 位数字验证码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="60"/>
         <source>WeCom userid, e.g. zhangsan</source>
         <translation>企业微信账号，例如 zhangsan</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="61"/>
         <source>Send code</source>
         <translation>发送验证码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="64"/>
         <source>Six digits from the WeCom message</source>
         <translation>企业微信消息中的 6 位数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="71"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="80"/>
         <source>WeCom userid</source>
         <translation>企业微信账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="81"/>
         <source>Code</source>
         <translation>验证码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="92"/>
         <source>Enter your WeCom userid first.</source>
         <translation>请先输入你的企业微信账号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="95"/>
         <source>Asking the team server to send a code to %1…</source>
         <translation>正在请团队服务器向 %1 发送验证码……</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="105"/>
         <source>Logging in…</source>
         <translation>正在登录……</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="137"/>
         <source>A code was sent to %1 through WeCom; it is valid for %2 minutes.</source>
         <translation>验证码已通过企业微信发送给 %1，%2 分钟内有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/login_dialog.py" line="153"/>
         <source>Press “Send code” for a new code.</source>
         <translation>请点击“发送验证码”获取新的验证码。</translation>
     </message>
@@ -1374,304 +1108,242 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="159"/>
         <source>Select customers first, then press T to tag them.</source>
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>%1 selected</source>
         <translation>已选 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="176"/>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="176"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="187"/>
         <source>No customers to retag: select some or change the filter.</source>
         <translation>没有可重标的客户：请先选择客户或修改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>Nothing to export: the filter shows no customers.</source>
         <translation>没有可导出的内容：当前筛选没有客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="277"/>
         <source>No unfinished batches.</source>
         <translation>没有未完成的批次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>No favourite in slot %1: pin a tag first.</source>
         <translation>第 %1 个常用标签位为空：请先固定一个标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
-        <location filename="../../desktop/ui/main_window.py" line="561"/>
         <source>Select customers first.</source>
         <translation>请先选择客户。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>A sync is already running.</source>
         <translation>同步已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="376"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
-        <location filename="../../desktop/ui/main_window.py" line="619"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
-        <location filename="../../desktop/ui/main_window.py" line="623"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Select all customers</source>
         <translation>全选客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Tag selected customers…</source>
         <translation>给所选客户打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282"/>
         <source>Toggle favourite %1</source>
         <translation>切换常用标签 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="220"/>
         <source>Logged in to the team server as %1.</source>
         <translation>已以 %1 的身份登录团队服务器。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
             <numerusform>仅显示本批次写入的 %n 条跟进关系；修改筛选即可看到全部。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="405"/>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="407"/>
         <source>Import tags from a spreadsheet…</source>
         <translation>从表格导入标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="410"/>
         <source>Export customers…</source>
         <translation>导出客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>Unfinished batches…</source>
         <translation>未完成的批次…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Mutually exclusive tags…</source>
         <translation>互斥标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="417"/>
         <source>Reports…</source>
         <translation>统计报表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="419"/>
         <source>Show all customers</source>
         <translation>显示全部客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
-        <location filename="../../desktop/ui/main_window.py" line="637"/>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
-        <location filename="../../desktop/ui/main_window.py" line="646"/>
         <source>About TagDesk</source>
         <translation>关于 TagDesk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
         <source>Log in to the team server…</source>
         <translation>登录团队服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="438"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="443"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="445"/>
         <source>Customer detail</source>
         <translation>客户详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="456"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="465"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="467"/>
         <source>Tag health…</source>
         <translation>标签健康…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="472"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="476"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="521"/>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="522"/>
         <source>Tag…</source>
         <translation>打标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="523"/>
         <source>Open detail</source>
         <translation>打开详情</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/main_window.py" line="544"/>
         <source>Copied %n customer ID(s)</source>
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="572"/>
         <source>Tagging failed for %1 customer(s): %2</source>
         <translation>%1 个客户打标签失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="582"/>
         <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
         <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="588"/>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="591"/>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="638"/>
         <source>How to write a filter</source>
         <translation>如何编写筛选条件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="647"/>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="651"/>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>
@@ -1679,87 +1351,70 @@
 <context>
     <name>MigrateDialog</name>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="105"/>
         <source>Migrate tags</source>
         <translation>迁移标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="112"/>
         <source>source tags, separated by 、 or commas</source>
         <translation>源标签，用 、 或逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="113"/>
         <source>an existing tag, or a new name (group:name)</source>
         <translation>已有标签，或新名称（组:名）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="114"/>
         <source>Delete the sources once every customer is moved</source>
         <translation>所有客户迁移完成后删除源标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="115"/>
         <source>Run</source>
         <translation>开始迁移</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="116"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="107"/>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>把源标签的所有客户迁移到目标标签。单个源标签迁移到本组的新名称时直接改名：无论多少客户都只需一次调用。否则每个客户关系一次调用，作为一个可撤销的批量任务。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="110"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="111"/>
         <source>To</source>
         <translation>到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="126"/>
         <source>Name the sources and the target.</source>
         <translation>请填写源标签和目标标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="141"/>
         <source>Rename: one call moves all %1 relations.</source>
         <translation>改名：一次调用即迁移全部 %1 个客户关系。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="144"/>
         <source>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</source>
         <translation>重新打标签：%1 个客户关系带有源标签；需 %2 次调用（%3 个已有目标标签）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="150"/>
         <source>The target is created first.</source>
         <translation>先新建目标标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="152"/>
         <source>The sources are deleted at the end.</source>
         <translation>最后删除源标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="153"/>
         <source>%1 API calls in all, about %2.</source>
         <translation>共 %1 次 API 调用，约 %2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="203"/>
         <source>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</source>
         <translation>并非所有客户都已迁移，源标签已保留；请重试或继续该批量任务，然后再次迁移。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/migrate_wizard.py" line="206"/>
         <source>Migration finished.</source>
         <translation>迁移完成。</translation>
     </message>
@@ -1767,12 +1422,10 @@
 <context>
     <name>PickerModel</name>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="106"/>
         <source>Counting the selected customers…</source>
         <translation>正在统计所选客户…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="107"/>
         <source>On %1 of the %2 selected</source>
         <translation>所选 %2 个中有 %1 个已带此标签</translation>
     </message>
@@ -1780,27 +1433,22 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Value</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="81"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/import_wizard.py" line="82"/>
         <source>Suggestion</source>
         <translation>修改建议</translation>
     </message>
@@ -1808,12 +1456,10 @@
 <context>
     <name>RenameDialog</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="225"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="230"/>
         <source>New name</source>
         <translation>新名称</translation>
     </message>
@@ -1821,133 +1467,106 @@
 <context>
     <name>ReportsWindow</name>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="122"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="123"/>
         <source>Most used tags</source>
         <translation>最常用标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="127"/>
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="128"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="128"/>
         <source>Top</source>
         <translation>前 N 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="131"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="129"/>
         <source>Period</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="131"/>
         <source>Changes per day</source>
         <translation>每日更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="132"/>
         <source>Changes per operator</source>
         <translation>各操作人的更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="132"/>
         <source>Health</source>
         <translation>健康度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="134"/>
         <source>Save chart as PNG…</source>
         <translation>将图表保存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="125"/>
-        <location filename="../../desktop/ui/reports.py" line="150"/>
         <source>Group: %1</source>
         <translation>标签组：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="198"/>
         <source>Follow relations per tag</source>
         <translation>各标签的跟进关系数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="199"/>
         <source>Relations</source>
         <translation>关系数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="206"/>
         <source>Journal rows per day, by source</source>
         <translation>每日日志条数（按来源）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="213"/>
         <source>Changes per operator (seen-at-sync changes left out)</source>
         <translation>各操作人的更改（不含同步时发现的更改）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="215"/>
         <source>Changes</source>
         <translation>更改数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="221"/>
         <source>Tagged customers</source>
         <translation>有标签的客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="222"/>
         <source>Untagged customers</source>
         <translation>无标签的客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="227"/>
         <source>Customers with and without tags</source>
         <translation>有无标签的客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="230"/>
         <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
         <translation>%2 位客户中有 %1 位没有标签；%4 个跟进关系中有 %3 个没有标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="236"/>
         <source>No mutually exclusive tag sets are defined.</source>
         <translation>尚未定义互斥标签组合。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="238"/>
         <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
         <translation>%1（%2）：%3 位客户的 %4 个关系带有两个或以上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="259"/>
         <source>Save chart</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="265"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reports.py" line="265"/>
         <source>Could not save %1</source>
         <translation>无法保存 %1</translation>
     </message>
@@ -1955,138 +1574,110 @@
 <context>
     <name>RetagDialog</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="221"/>
         <source>Retag customers</source>
         <translation>批量重打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="222"/>
         <source>%1 customer relations · %2</source>
         <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="224"/>
         <source>selection</source>
         <translation>所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="225"/>
         <source>Add / remove tags</source>
         <translation>添加 / 移除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="226"/>
         <source>Replace within group (重标)</source>
         <translation>组内替换（重标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="228"/>
         <source>Tags to add: name, pinyin or initials</source>
         <translation>要添加的标签：名称、拼音或首字母</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="229"/>
         <source>Tags to remove</source>
         <translation>要移除的标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="231"/>
         <source>Also change relations that would carry two mutually exclusive tags</source>
         <translation>同时更改会带有两个互斥标签的关系</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="232"/>
         <source>no pilot</source>
         <translation>不试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="233"/>
         <source> relations first</source>
         <translation> 个关系先试运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="204"/>
-        <location filename="../../desktop/ui/retag_dialog.py" line="330"/>
         <source>Choose tags to see what would change.</source>
         <translation>选择标签以预览将要发生的更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="401"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="234"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="235"/>
         <source>Group to replace:</source>
         <translation>要替换的标签组：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="236"/>
         <source>Add:</source>
         <translation>添加：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="237"/>
         <source>Remove:</source>
         <translation>移除：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="238"/>
         <source>Pilot:</source>
         <translation>试运行：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="341"/>
         <source>Computing the preview…</source>
         <translation>正在计算预览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="365"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 个关系需要更改（%2 次 API 调用）· %3 个已符合要求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="369"/>
         <source>+ %1: %2 (already tagged: %3)</source>
         <translation>+ %1：%2（已有该标签：%3）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="374"/>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1：%2（本就没有：%3）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="379"/>
         <source>changed anyway</source>
         <translation>仍然更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="380"/>
         <source>left out</source>
         <translation>排除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="381"/>
         <source>&lt;b&gt;%1&lt;/b&gt; relations would carry two exclusive tags (%2):</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 个关系将带有两个互斥标签（%2）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="389"/>
         <source>About %1 at %2 calls/min, %3 at a time</source>
         <translation>按每分钟 %2 次调用、同时 %3 个计算，约需 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="403"/>
         <source>Start pilot (first %1)</source>
         <translation>开始试运行（前 %1 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="407"/>
         <source>Change %1 relations</source>
         <translation>更改 %1 个关系</translation>
     </message>
@@ -2094,27 +1685,22 @@
 <context>
     <name>RevertDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="453"/>
         <source>Revert %1</source>
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="455"/>
         <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
         <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="460"/>
         <source>Will restore:</source>
         <translation>将恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="467"/>
         <source>Cannot restore:</source>
         <translation>无法恢复：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_viewer.py" line="473"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
@@ -2122,42 +1708,34 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="64"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="82"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="87"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="90"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="94"/>
         <source>%1 / %2 relations · %3 customers</source>
         <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="98"/>
         <source>%1 customers in the cache</source>
         <translation>本地缓存中共 %1 位客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="102"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/status_bar.py" line="120"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2165,7 +1743,6 @@
 <context>
     <name>TagChooser</name>
     <message>
-        <location filename="../../desktop/ui/retag_dialog.py" line="94"/>
         <source>Delete or double-click removes a tag</source>
         <translation>按 Delete 或双击可移除标签</translation>
     </message>
@@ -2173,37 +1750,30 @@
 <context>
     <name>TagDialogs</name>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="64"/>
         <source> and %1 more</source>
         <translation> 等另外 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="67"/>
         <source>Delete tag group</source>
         <translation>删除标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="68"/>
         <source>Delete the group “%1” with its %2 tags (%3)?</source>
         <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="71"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="72"/>
         <source>Delete %1?</source>
         <translation>删除 %1？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="73"/>
         <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
         <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_dialogs.py" line="76"/>
         <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
         <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
     </message>
@@ -2211,55 +1781,46 @@
 <context>
     <name>TagPicker</name>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="129"/>
         <source>Tag customers</source>
         <translation>给客户打标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="132"/>
         <source>Tag: 中文, pinyin, gyx or V3</source>
         <translation>标签：中文、拼音、gyx 或 V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="147"/>
         <source>Loading tags…</source>
         <translation>正在加载标签…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tag_picker.py" line="167"/>
         <source>Remove %1 from %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tag_picker.py" line="168"/>
         <source>Removed %1 from %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tag_picker.py" line="171"/>
         <source>Add %1 to %n customer(s)</source>
         <translation>
             <numerusform>为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tag_picker.py" line="172"/>
         <source>Added %1 to %n customer(s)</source>
         <translation>
             <numerusform>已为 %n 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="214"/>
         <source>No tag matches “%1”</source>
         <translation>没有与“%1”匹配的标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_picker.py" line="216"/>
         <source>Enter: add or remove on %1 selected · Esc: close</source>
         <translation>Enter：为所选 %1 个添加或移除 · Esc：关闭</translation>
     </message>
@@ -2267,62 +1828,50 @@
 <context>
     <name>TagTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="200"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="415"/>
         <source>Corp tags</source>
         <translation>企业标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="416"/>
         <source>Rule-group tags</source>
         <translation>规则组标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="417"/>
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="424"/>
         <source>%1 customer relations carry this tag</source>
         <translation>%1 个客户关系带有此标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="427"/>
         <source>Abbreviation: %1</source>
         <translation>缩写：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="429"/>
         <source>A path level without a tag of its own</source>
         <translation>路径中的一层，本身不是标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="432"/>
         <source>%1 tags; click to show customers with any of them</source>
         <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="435"/>
         <source>Deeper than five levels: the rest of the path is shown flat</source>
         <translation>超过五层：其余路径平铺显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="439"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_model.py" line="442"/>
         <source>Saving the new order in WeCom…</source>
         <translation>正在把新顺序保存到企业微信…</translation>
     </message>
@@ -2330,75 +1879,60 @@
 <context>
     <name>TagTreeView</name>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="100"/>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>查找标签：中文、拼音、gyx、V3</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="318"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="329"/>
         <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
         <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="102"/>
         <source>New tag…</source>
         <translation>新建标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="103"/>
         <source>New tag group…</source>
         <translation>新建标签组…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="104"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="105"/>
         <source>Abbreviation…</source>
         <translation>缩写…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="106"/>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="435"/>
         <source>Pin to favourites</source>
         <translation>固定到常用标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="107"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="108"/>
         <source>Migrate to another tag…</source>
         <translation>迁移到其他标签…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="119"/>
         <source>%1 of %2 tags used</source>
         <translation>已用 %1 / %2 个标签</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tag_tree_view.py" line="123"/>
         <source>%n group(s) near the cap</source>
         <translation>
             <numerusform>%n 个标签组接近上限</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="434"/>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tag_tree_view.py" line="457"/>
         <source>Tag order</source>
         <translation>标签顺序</translation>
     </message>
@@ -2406,32 +1940,26 @@
 <context>
     <name>UnfinishedBatchesDialog</name>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="357"/>
         <source>Unfinished tag batches</source>
         <translation>未完成的标签批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="359"/>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="365"/>
         <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
         <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="370"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="371"/>
         <source>Cancel batch</source>
         <translation>取消批次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/batch_progress.py" line="372"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
@@ -2439,32 +1967,26 @@
 <context>
     <name>UseridDialog</name>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="67"/>
         <source>Your WeCom account</source>
         <translation>你的企业微信账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="69"/>
         <source>TagDesk records who made every change. Enter your own WeCom userid for the profile %1; it is saved with the profile.</source>
         <translation>TagDesk 会记录每项更改由谁所做。请输入你在配置 %1 中的企业微信账号（userid），它将随配置保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="71"/>
         <source>WeCom userid, e.g. zhangsan</source>
         <translation>企业微信账号，例如 zhangsan</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="59"/>
         <source>Reading the corp&apos;s members…</source>
         <translation>正在读取企业成员……</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="93"/>
         <source>Cannot read the corp&apos;s members: %1</source>
         <translation>无法读取企业成员：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/userid_dialog.py" line="102"/>
         <source>%1 is not a member of this corp.</source>
         <translation>%1 不是本企业的成员。</translation>
     </message>
@@ -2472,152 +1994,122 @@
 <context>
     <name>_Labels</name>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="94"/>
         <source>Tag added</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="94"/>
         <source>Tag removed</source>
         <translation>移除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="95"/>
         <source>Tag created</source>
         <translation>创建标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="95"/>
         <source>Tag renamed</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="96"/>
         <source>Tag deleted</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="96"/>
         <source>Tags reordered</source>
         <translation>调整标签顺序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="97"/>
         <source>Group created</source>
         <translation>创建标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="97"/>
         <source>Group renamed</source>
         <translation>重命名标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="98"/>
         <source>Group deleted</source>
         <translation>删除标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="99"/>
         <source>Groups reordered</source>
         <translation>调整标签组顺序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="100"/>
         <source>Exclusive set added</source>
         <translation>新增互斥标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="101"/>
         <source>Exclusive set removed</source>
         <translation>删除互斥标签组</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>By hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Batch</source>
         <translation>批量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="107"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Migration</source>
         <translation>迁移</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="108"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="109"/>
         <source>Seen at sync</source>
         <translation>同步时发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="110"/>
         <source>Tag tree</source>
         <translation>标签树</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="117"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="117"/>
         <source>in its pilot</source>
         <translation>试点中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="118"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="118"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="119"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="119"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="125"/>
         <source>WeCom client / unknown, seen at sync</source>
         <translation>企业微信客户端 / 未知，同步时发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="128"/>
         <source>probably %1</source>
         <translation>可能是 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/audit_model.py" line="131"/>
         <source>made between %1 and %2</source>
         <translation>发生在 %1 至 %2 之间</translation>
     </message>
