@@ -427,7 +427,8 @@ class AuditViewer(QWidget):
     def _show_revert_progress(self, batch_id: str, ids: frozenset[int]) -> None:
         dialog = QDialog(self)
         self.revert_progress = dialog
-        dialog.setWindowTitle(self.tr("Revert %1").replace("%1", batch_id))
+        retranslate_in_place(dialog, lambda: dialog.setWindowTitle(
+            self.tr("Revert %1").replace("%1", batch_id)))
         dialog.resize(560, 300)
         panel = BatchProgressPanel(self.context, dialog)
         QVBoxLayout(dialog).addWidget(panel)
@@ -450,13 +451,31 @@ class RevertDialog(QDialog):
     def __init__(self, preview: audit.RevertPreview, tag_names: dict[str, str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._preview = preview
+        self._tag_names = tag_names
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.listing = QPlainTextEdit(readOnly=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setEnabled(bool(preview.plan.changes))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.listing, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+        retranslate_in_place(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """The texts in the UI language; the listing keeps its scroll position."""
+        preview, tag_names = self._preview, self._tag_names
         self.setWindowTitle(self.tr("Revert %1").replace("%1", in_ui_language(preview.origin)))
-        self.summary = QLabel(
+        self.summary.setText(
             self.tr("%1 relations will be restored; %2 cannot be (changed again since, or the"
                     " relation is gone). The revert is itself journaled and can be reverted.")
             .replace("%1", str(preview.restorable)).replace("%2", str(len(preview.skipped))))
-        self.summary.setWordWrap(True)
-        self.listing = QPlainTextEdit(readOnly=True)
         lines = [self.tr("Will restore:")]
         for change in preview.plan.changes:
             tags = [f"+{tag_names.get(t, t)}" for t in change.add]
@@ -468,18 +487,11 @@ class RevertDialog(QDialog):
             lines.extend(f"  {preview.customer_names.get(s.external_userid, '')}"
                          f" ({s.external_userid}) · {s.userid}  {s.reason}"
                          for s in preview.skipped)
+        scroll = self.listing.verticalScrollBar()
+        position = scroll.value()
         self.listing.setPlainText("\n".join(lines))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.addButton(self.tr("Revert"),
-                                           QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setEnabled(bool(preview.plan.changes))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.listing, 1)
-        layout.addWidget(buttons)
-        self.resize(720, 480)
+        scroll.setValue(position)
+        self.ok_button.setText(self.tr("Revert"))
 
 
 def _table(model: Any) -> QTableView:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from desktop.ui.audit_model import BatchColumn, RowColumn
-from desktop.ui.batch_progress import BatchProgressDialog
+from desktop.ui.batch_progress import BatchProgressDialog, offer_unfinished_batches
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.migrate_wizard import MigrateDialog
@@ -232,8 +232,43 @@ def _batch(qtbot: Any, window: MainWindow) -> Opened:
         lambda: (dialog.panel.bar.value(), dialog.panel.state)
 
 
+def _unfinished(qtbot: Any, window: MainWindow) -> Opened:
+    context = window.context
+    conn = context.cache.connection()
+    ids = [r[0] for r in conn.execute("SELECT id FROM relation ORDER BY id DESC LIMIT 3")]
+    (tag_id,) = conn.execute("SELECT id FROM tag WHERE NOT deleted ORDER BY id").fetchone()
+    context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
+    (info,) = context.tagging.unfinished_batches()
+    dialog = offer_unfinished_batches(context, window)
+    assert dialog is not None
+    return dialog, [(dialog.windowTitle, "Unfinished tag batches"),
+                    (dialog.resume_button.text, "Resume"),
+                    (lambda: dialog.list.item(0).text().split(" · ")[2],
+                     f"{info.pending} pending, 0 applied, 0 failed")], \
+        lambda: (dialog.list.count(), dialog.selected_batch())
+
+
+def _revert(qtbot: Any, window: MainWindow) -> Opened:
+    audit = window.open_audit_viewer()
+    qtbot.waitUntil(lambda: audit.rows_model.complete and audit.rows_model.rowCount() > 0,
+                    timeout=10000)
+    audit.select_row(0)
+    audit.revert_selected_batch()
+    qtbot.waitUntil(lambda: audit.revert_dialog is not None, timeout=10000)
+    dialog = audit.revert_dialog
+    assert dialog is not None
+    scroll = dialog.listing.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 2)
+    return dialog, [(dialog.ok_button.text, "Revert"),
+                    (lambda: dialog.listing.toPlainText().splitlines()[0], "Will restore:"),
+                    (lambda: dialog.summary.text().split("; ")[0].split(" ", 1)[-1],
+                     "relations will be restored")], \
+        lambda: (scroll.value(), dialog.ok_button.isEnabled())
+
+
 @pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
-                                         _userid, _batch], ids=lambda f: f.__name__.strip("_"))
+                                         _userid, _batch, _unfinished, _revert],
+                         ids=lambda f: f.__name__.strip("_"))
 def test_open_dialogs_retranslate_and_keep_their_state(
         qtbot: Any, session: GuiSession,
         open_dialog: Callable[[Any, MainWindow], Opened]) -> None:
