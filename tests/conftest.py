@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,18 @@ def sandbox(tmp_path: Path) -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def synced_ws(tmp_path: Path, sandbox: Any) -> Iterator[Any]:
+    """A workspace on the sandbox, synced once, acting as the first relation's member."""
+    from desktop.services.profiles import Profile
+    from desktop.services.sync import run_sync
+    from desktop.services.workspace import Workspace
+
+    owner = sorted(sandbox.state.relations())[0][0]
+    profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
+                      userid=owner)
+    with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
+        run_sync(workspace.client(), workspace.cache)
+        yield workspace

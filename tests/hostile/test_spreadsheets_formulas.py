@@ -6,17 +6,13 @@ owner column then meant "every owner" and one row tagged three relations without
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from desktop.services.profiles import Profile
 from desktop.services.spreadsheet_import import SpreadsheetImporter
 from desktop.services.spreadsheet_reader import read_import_sheet
-from desktop.services.sync import run_sync
 from desktop.services.workspace import Workspace
 from tests.hostile.xlsx_build import text_cell, workbook
 
@@ -24,13 +20,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
-    owner = sorted(sandbox.state.relations())[0][0]
-    profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
-                      userid=owner)
-    with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache)
-        yield workspace
+def ws(synced_ws: Workspace) -> Workspace:
+    return synced_ws
 
 
 def shared_customer(ws: Workspace) -> tuple[str, list[str]]:

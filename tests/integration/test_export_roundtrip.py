@@ -4,7 +4,6 @@ export → fill in add_tags / remove_tags → import → exactly those tags in t
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from desktop.services.profiles import Profile
 from desktop.services.spreadsheet_export import SHEET_TITLE, export_relations, group_names
 from desktop.services.spreadsheet_import import SpreadsheetImporter
 from desktop.services.sync import run_sync
@@ -29,13 +27,8 @@ HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+86 call me", "-1+1", 
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
-    owner = sorted(sandbox.state.relations())[0][0]
-    profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
-                      userid=owner)
-    with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache)
-        yield workspace
+def ws(synced_ws: Workspace) -> Workspace:
+    return synced_ws
 
 
 def _header(sheet: Any) -> list[str]:

@@ -4,7 +4,6 @@ imports that must leave exactly the planned tags in the sandbox."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from openpyxl import Workbook
 
 from desktop.services.import_template import write_template
-from desktop.services.profiles import Profile
 from desktop.services.spreadsheet_import import (
     ImportProblem,
     ImportRefused,
@@ -29,13 +27,8 @@ HEADER = ["external_userid", "owner_userid", "add_tags", "remove_tags"]
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
-    owner = sorted(sandbox.state.relations())[0][0]
-    profile = Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
-                      userid=owner)
-    with Workspace(tmp_path / "home", profile, sandbox.secret) as workspace:
-        run_sync(workspace.client(), workspace.cache)
-        yield workspace
+def ws(synced_ws: Workspace) -> Workspace:
+    return synced_ws
 
 
 def sheet(path: Path, *rows: list[object]) -> Path:
