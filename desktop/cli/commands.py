@@ -72,11 +72,13 @@ def profile_list(args: argparse.Namespace) -> int:
     profiles = ProfileStore(home(args)).list()
     if args.json:
         emit_json([{"name": p.name, "corp_id": p.corp_id, "api_base": p.api_base,
-                     "agent_id": p.agent_id, "userid": p.userid} for p in profiles])
+                     "agent_id": p.agent_id, "userid": p.userid,
+                     "team_url": p.team_url or None} for p in profiles])
         return EXIT_OK
     print("demo\t(内置演示企业 / built-in demo corp)")
     for p in profiles:
-        print(f"{p.name}\t{p.corp_id}\t{p.api_base}\t{p.userid or '-'}")
+        team = f"\t团队 / team {p.team_url}" if p.is_team else ""
+        print(f"{p.name}\t{p.corp_id}\t{p.api_base}\t{p.userid or '-'}{team}")
     return EXIT_OK
 
 

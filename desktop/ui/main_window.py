@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self._retitle()
-        self.status.set_profile(context.workspace.profile.name, context.operator)
+        self._show_profile()
         self._show_last_sync()
         if sync.running:
             self.status.sync_started()
@@ -208,6 +208,10 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         return dialog
 
+    def _show_profile(self) -> None:
+        profile = self.context.workspace.profile
+        self.status.set_profile(profile.name, self.context.operator, profile.team_url)
+
     def open_team_login(self) -> LoginDialog:
         """File → log in to the team server again (a revoked or lost device token); the
         workspace's clients use the new login from then on."""
@@ -217,6 +221,7 @@ class MainWindow(QMainWindow):
         def logged_in() -> None:
             if dialog.device is not None:
                 workspace.use_login(dialog.profile, dialog.device.token)
+                self._show_profile()
                 self.status.message(self.tr("Logged in to the team server as %1.").replace(
                     "%1", dialog.device.userid))
 
@@ -582,7 +587,7 @@ class MainWindow(QMainWindow):
             self.tr("Sync complete: %1 customers, %2 relations, %3 tags in %4 s")
             .replace("%1", f"{result.customers:,}").replace("%2", f"{result.relations:,}")
             .replace("%3", f"{result.tags:,}").replace("%4", f"{result.elapsed_s:.1f}"))
-        self.status.set_profile(self.context.workspace.profile.name, self.context.operator)
+        self._show_profile()
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))

@@ -76,10 +76,12 @@ class StatusBar(QStatusBar):
             self.retranslate()
         super().changeEvent(event)
 
-    def set_profile(self, name: str, operator: str) -> None:
-        self._shown["profile"] = (name, operator)
+    def set_profile(self, name: str, operator: str, team_url: str = "") -> None:
+        """The profile, the user acting, and for a team profile its server ("团队：URL")."""
+        self._shown["profile"] = (name, operator, team_url)
         who = f" · {operator}" if operator else ""
-        self.profile.setText(self.tr("Profile: %1").replace("%1", name) + who)
+        team = " · " + self.tr("Team: %1").replace("%1", team_url) if team_url else ""
+        self.profile.setText(self.tr("Profile: %1").replace("%1", name) + who + team)
 
     def set_last_sync(self, timestamp: float | None) -> None:
         self._shown["last_sync"] = (timestamp,)

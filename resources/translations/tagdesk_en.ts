@@ -1719,6 +1719,10 @@
         <translation>Cancel sync</translation>
     </message>
     <message>
+        <source>Team: %1</source>
+        <translation>Team: %1</translation>
+    </message>
+    <message>
         <source>Profile: %1</source>
         <translation>Profile: %1</translation>
     </message>

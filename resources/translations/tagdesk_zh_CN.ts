@@ -1712,6 +1712,10 @@
         <translation>取消同步</translation>
     </message>
     <message>
+        <source>Team: %1</source>
+        <translation>团队：%1</translation>
+    </message>
+    <message>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>

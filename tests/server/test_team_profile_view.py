@@ -1,0 +1,106 @@
+"""A team profile is visible as one: `team_url` in `profile list --json`, "团队：URL" in the
+status bar; File → log in again replaces a revoked device token in the open window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.sandbox import SandboxServer
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.team import normalized_url, store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+from desktop.wecom.error_codes import TEAM_TOKEN_REVOKED
+from desktop.wecom.errors import WeComError
+from tests.server.team_support import (
+    TeamServerProcess,
+    desktop_env,
+    inbox_size,
+    log_in,
+    newest_code,
+    tagdesk,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.gui]
+
+
+def test_profile_list_json_names_the_team_url(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = desktop_env(tmp_path)
+    user = sorted(team_sandbox.state.follow_users())[0]
+    added = tagdesk("profile", "add", "team", "--team-url", team_server.url, "--userid", user,
+                    env=env)
+    assert added.returncode == 0, added.stderr
+    solo = tagdesk("profile", "add", "solo", "--corp-id", team_sandbox.corp_id, "--api-base",
+                   team_sandbox.api_base, "--userid", user, "--secret-stdin",
+                   stdin=team_sandbox.secret + "\n", env=env)
+    assert solo.returncode == 0, solo.stderr
+    listed = tagdesk("profile", "list", "--json", env=env)
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["team"]["team_url"] == team_server.url
+    assert rows["team"]["api_base"] == team_server.url + "cgi-bin/"
+    assert rows["solo"]["team_url"] is None
+    plain = tagdesk("profile", "list", env=env).stdout
+    assert f"团队 / team {team_server.url}" in plain
+
+
+def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[2]
+    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(team_server.url),
+                      team_url=normalized_url(team_server.url), userid=user)
+    ProfileStore(home).add(profile)
+    first = log_in(team_server.url, team_sandbox, user)
+    store_device_token(profile, first.token)
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
+        qtbot.addWidget(window)
+        window.show()
+        assert f"团队：{team_server.url}" in window.status.profile.text()
+        assert window.login_action.isVisible() and window.login_action.text() == "登录团队服务器…"
+
+        revoked = tagdesk("server", "devices", "--db", team_server.db_url, "--revoke",
+                          str(first.device_id), env=desktop_env(tmp_path))
+        assert revoked.returncode == 0, revoked.stderr
+        with pytest.raises(WeComError) as caught, workspace.client() as client:
+            client.get_follow_user_list()
+        assert caught.value.errcode == TEAM_TOKEN_REVOKED
+
+        dialog = window.open_team_login()
+        seen = inbox_size(team_sandbox, user)
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.challenge is not None, timeout=30_000)
+        dialog.code.setText(newest_code(team_sandbox, user, seen))
+        with qtbot.waitSignal(dialog.accepted, timeout=30_000):
+            qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        with workspace.client() as client:
+            assert user in client.get_follow_user_list()
+        assert "已以" in window.status.currentMessage()
+        assert f"团队：{team_server.url}" in window.status.profile.text()
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
