@@ -19,6 +19,7 @@ ENGLISH = "en"
 LANGUAGES: dict[str, str] = {CHINESE: "中文", ENGLISH: "English"}
 
 _current = CHINESE
+_catalogues = 0     # counts every change of the installed catalogues
 
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -32,6 +33,12 @@ def date_text(ts: float) -> str:
 
 def datetime_text(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime(DATETIME_FORMAT)
+
+
+def catalogues() -> int:
+    """Changes with every install or removal of catalogues: a widget that already
+    retranslated for the current value need not do it again."""
+    return _catalogues
 
 
 def is_english() -> bool:
@@ -64,20 +71,21 @@ class Translations:
 
     def uninstall(self) -> None:
         """Back to the state before any install: no catalogues, the English source strings."""
-        global _current
+        global _current, _catalogues
         app = QCoreApplication.instance()
         for translator in self._installed:
             if app is not None:
                 app.removeTranslator(translator)
         self._installed.clear()
         self.language = _current = CHINESE
+        _catalogues += 1
 
     def install(self, language: str) -> bool:
         """Install `language`'s catalogues; False when TagDesk's own file is missing."""
         app = QCoreApplication.instance()
         if app is None:
             raise RuntimeError("create the QApplication before loading translations")
-        global _current
+        global _current, _catalogues
         self.uninstall()
         self.language = _current = language
         own = QTranslator(app)
@@ -94,4 +102,5 @@ class Translations:
         if extra.load(f"qt_extra_{language}", str(resources_dir() / "translations")):
             app.installTranslator(extra)
             self._installed.append(extra)
+        _catalogues += 1
         return loaded

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
+from desktop.ui.i18n import catalogues
+
 
 class Retranslation(QObject):
     """Answers `widget`'s LanguageChange: runs its `retranslate`, then says again every
@@ -22,6 +24,7 @@ class Retranslation(QObject):
         super().__init__(widget)
         self._retranslate = retranslate
         self._said: dict[QLabel | QAbstractButton, Callable[[], str]] = {}
+        self._catalogues = catalogues()
         widget.installEventFilter(self)
 
     def say(self, target: QLabel | QAbstractButton, text: Callable[[], str]) -> None:
@@ -30,7 +33,10 @@ class Retranslation(QObject):
         target.setText(text())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
+        # a window inside another gets the event twice (as a window and as a child), and
+        # every translator installed sends one: retranslate once per change of catalogues
+        if event.type() == QEvent.Type.LanguageChange and self._catalogues != catalogues():
+            self._catalogues = catalogues()
             self._retranslate()
             for target, text in self._said.items():
                 target.setText(text())

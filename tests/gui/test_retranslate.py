@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.ui.audit_model import BatchColumn, RowColumn
 from desktop.ui.batch_progress import BatchProgressDialog, offer_unfinished_batches
-from desktop.ui.i18n import CHINESE, ENGLISH, Translations
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations, is_english
 from desktop.ui.main_window import MainWindow
 from desktop.ui.migrate_wizard import MigrateDialog
+from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
 from desktop.ui.userid_dialog import UseridDialog
@@ -281,3 +282,22 @@ def test_open_dialogs_retranslate_and_keep_their_state(
     assert [text() for text, _ in texts] == [english for _, english in texts]
     assert state() == before
     dialog.close()
+
+
+def test_a_window_inside_another_retranslates_once_per_switch(qtbot: Any) -> None:
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        main = QWidget()
+        qtbot.addWidget(main)
+        tool = QWidget(main)
+        tool.setWindowFlag(Qt.WindowType.Window)
+        main.show()
+        tool.show()
+        calls: list[bool] = []
+        retranslate_in_place(tool, lambda: calls.append(is_english()))
+        translations.install(ENGLISH)      # three translators, each announced
+        qtbot.wait(50)
+        assert calls == [False, True]
+    finally:
+        translations.uninstall()
