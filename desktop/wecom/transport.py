@@ -274,7 +274,8 @@ class WeComTransport:
             value = data.get("access_token")
             if not isinstance(value, str) or not value:
                 raise WeComNetworkError(
-                    self.host, GETTOKEN_PATH, NetworkReason.BAD_RESPONSE, attempts=1, status=200
+                    self.host, GETTOKEN_PATH, NetworkReason.BAD_RESPONSE, attempts=1, status=200,
+                    team_url=ctx.team_url,
                 )
             expires_in = _positive_float(data.get("expires_in"), 7200.0)
             early = min(TOKEN_REFRESH_EARLY_S, expires_in / 10)
@@ -420,7 +421,7 @@ class WeComTransport:
             raise _TransientFailure(
                 NetworkReason.SERVER_ERROR, maybe_sent=status != 429, status=status
             )
-        data = self._parse(request.path, response)
+        data = self._parse(request.path, response, ctx.team_url)
         log.debug(
             "%s %s -> errcode %s (%.0f ms)",
             request.method,
@@ -473,7 +474,7 @@ class WeComTransport:
         # A malformed API base (no scheme, bad characters): nothing to retry.
         return WeComNetworkError(self.host, path, NetworkReason.UNREACHABLE, attempts=1)
 
-    def _parse(self, path: str, response: requests.Response) -> dict[str, Any]:
+    def _parse(self, path: str, response: requests.Response, team_url: str) -> dict[str, Any]:
         try:
             data = json.loads(response.content.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -489,6 +490,7 @@ class WeComTransport:
                 NetworkReason.BAD_RESPONSE,
                 attempts=1,
                 status=response.status_code,
+                team_url=team_url,
             )
         return data
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from desktop.sandbox import SandboxServer
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.team import normalized_url, profile_needing_login, team_api_base
 from desktop.services.workspace import open_workspace
-from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.login_dialog import LoginDialog, login_if_needed
 from tests.server.team_support import TeamServerProcess, inbox_size, newest_code
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
@@ -97,3 +98,30 @@ def test_an_unreachable_team_server_is_said_in_the_dialog(
     _send(qtbot, dialog)
     assert dialog.message.text().startswith(f"团队服务器不可用（{url}）")
     assert dialog.challenge is None and not dialog.login_button.isEnabled()
+
+
+def test_at_start_a_team_profile_without_a_device_token_asks_to_log_in(
+    qtbot: Any, home: Path, team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    user = sorted(team_sandbox.state.follow_users())[4]
+    _team_profile(home, team_server.url, team_sandbox.corp_id, user)
+    seen = inbox_size(team_sandbox, user)
+    shown: list[LoginDialog] = []
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, LoginDialog)
+        shown.append(dialog)
+        try:
+            _send(qtbot, dialog)
+            _log_in(qtbot, dialog, newest_code(team_sandbox, user, seen))
+        finally:
+            if not dialog.result():
+                dialog.reject()     # never leave the start-up waiting on a dialog
+
+    QTimer.singleShot(200, drive)
+    login_if_needed(home, "team")   # what run_gui does before it opens the profile
+    assert len(shown) == 1 and shown[0].result() == 1
+    assert profile_needing_login(home, "team") is None
+    login_if_needed(home, "team")   # logged in now: no dialog, returns at once
+    assert len(shown) == 1

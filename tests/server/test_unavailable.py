@@ -105,3 +105,16 @@ def test_solo_profiles_keep_the_wecom_wording() -> None:
     assert waiting.sentence().startswith("企业微信暂时无法访问")
     team = ResumeState("waiting", 1, 12, 28.0, team_url="http://t/")
     assert team.sentence().startswith("团队服务器暂不可用，正在重试…（http://t/）")
+
+
+def test_a_team_url_that_is_no_team_server_names_the_team_server_url(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    wrong = team_server.url + "not-here/"  # something answers, but not the API
+    client = WeComClient(wrong + "cgi-bin/", team_sandbox.corp_id, "tdd_x",
+                         limits=RateLimits(max_retries=0), team_url=wrong)
+    with client, pytest.raises(WeComNetworkError) as caught:
+        client.get_follow_user_list()
+    assert caught.value.reason is NetworkReason.BAD_RESPONSE
+    assert caught.value.message_zh.startswith(f"团队服务器不可用（{wrong}）：返回的不是有效的接口数据")
+    assert "check the profile's team server URL" in caught.value.message_en
