@@ -6,7 +6,7 @@ on a worker thread (it reads the cache only) and can be cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ from desktop.ui.retranslate import retranslate_in_place
 class ExportDialog(QDialog):
     exported = Signal(object)   # ExportResult
 
-    def __init__(self, context: AppContext, relation_ids: Sequence[int], scope: str = "",
+    def __init__(self, context: AppContext, relation_ids: Sequence[int],
+                 scope: str | Callable[[], str] = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -83,9 +84,10 @@ class ExportDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Export customers"))
+        scope = self._scope() if callable(self._scope) else self._scope
         self.scope_label.setText(self.tr("%1 customer relations · %2")
                                  .replace("%1", f"{len(self.relation_ids):,}")
-                                 .replace("%2", self._scope or self.tr("selection")))
+                                 .replace("%2", scope or self.tr("selection")))
         self.hint.setText(self.tr(
             "Every row gets the customer's details and all its tags. Tick the"
             " tag groups that should also get a column of their own. Fill in"

@@ -166,14 +166,16 @@ class MainWindow(QMainWindow):
         self.picker.activateWindow()  # typing goes to its search field at once
         return self.picker
 
-    def _scope(self) -> tuple[list[int], str]:
-        """The selected relations, or (with nothing selected) all the current filter shows."""
+    def _scope(self) -> tuple[list[int], Text]:
+        """The selected relations, or (with nothing selected) all the current filter shows;
+        with what they are, in the UI language of the moment (a dialog asks again)."""
         ids = self.selected_relation_ids()
         if ids:
-            return ids, self.tr("%1 selected").replace("%1", str(len(ids)))
+            count = len(ids)
+            return ids, lambda: self.tr("%1 selected").replace("%1", str(count))
         text = self.model.query.text
         ids = self.model.relation_ids(range(self.model.rowCount()))
-        return ids, self.tr("filter: %1").replace("%1", text or self.tr("all customers"))
+        return ids, lambda: self.tr("filter: %1").replace("%1", text or self.tr("all customers"))
 
     def _keep(self, dialog: QWidget) -> QWidget:
         """Non-modal dialogs live until closed; keep a reference so they are not collected."""

@@ -11,7 +11,7 @@ check them (in the table, on the phone) before continuing with the rest or cance
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -164,7 +164,8 @@ class RetagDialog(QDialog):
     previewReady = Signal(object)     # RetagPlan, whenever the preview caught up with the form
     batchStarted = Signal(str)        # batch id
 
-    def __init__(self, context: AppContext, relation_ids: Sequence[int], scope: str = "",
+    def __init__(self, context: AppContext, relation_ids: Sequence[int],
+                 scope: str | Callable[[], str] = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -219,9 +220,10 @@ class RetagDialog(QDialog):
     def retranslate(self) -> None:
         """Every fixed text; the preview and the start button are said again by `texts`."""
         self.setWindowTitle(self.tr("Retag customers"))
+        scope = self._scope() if callable(self._scope) else self._scope
         self.scope.setText(self.tr("%1 customer relations · %2")
                            .replace("%1", f"{len(self.relation_ids):,}")
-                           .replace("%2", self._scope or self.tr("selection")))
+                           .replace("%2", scope or self.tr("selection")))
         self.add_mode.setText(self.tr("Add / remove tags"))
         self.replace_mode.setText(self.tr("Replace within group (重标)"))
         self.add_chooser.search.setPlaceholderText(

@@ -156,6 +156,7 @@ def _retag(qtbot: Any, window: MainWindow) -> Opened:
     dialog.pilot.setValue(7)
     dialog.replace_mode.setChecked(True)
     return dialog, [(dialog.windowTitle, "Retag customers"),
+                    (lambda: dialog.scope.text().split(" · ")[-1], "filter: all customers"),
                     (dialog.add_mode.text, "Add / remove tags"),
                     (dialog.group_label.text, "Group to replace:"),
                     (dialog.pilot.suffix, " relations first"),
@@ -183,6 +184,8 @@ def _export(qtbot: Any, window: MainWindow) -> Opened:
     dialog.export()                                 # no file yet: it says so
     dialog.groups.item(0).setCheckState(Qt.CheckState.Checked)
     return dialog, [(dialog.windowTitle, "Export customers"),
+                    (lambda: dialog.scope_label.text().split(" · ")[-1],
+                     "filter: all customers"),
                     (dialog.export_button.text, "Export"),
                     (dialog.groups_label.text, "Group columns:"),
                     (dialog.message.text, "Choose a file first.")], \
