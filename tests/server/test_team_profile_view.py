@@ -22,6 +22,7 @@ from desktop.ui.sync_controller import SyncController
 from desktop.wecom.error_codes import TEAM_TOKEN_REVOKED
 from desktop.wecom.errors import WeComError
 from tests.server.team_support import (
+    PostgresCluster,
     TeamServerProcess,
     desktop_env,
     inbox_size,
@@ -98,6 +99,47 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
             assert user in client.get_follow_user_list()
         assert "已以" in window.status.currentMessage()
         assert f"团队：{team_server.url}" in window.status.profile.text()
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
+
+
+def test_the_window_says_the_team_server_is_unavailable_when_it_is_stopped(
+    qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    user = sorted(team_sandbox.state.follow_users())[5]
+    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(server.url), team_url=normalized_url(server.url),
+                      userid=user)
+    ProfileStore(home).add(profile)
+    try:
+        store_device_token(profile, log_in(server.url, team_sandbox, user).token)
+    finally:
+        assert server.stop() == 0
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
+        qtbot.addWidget(window)
+        window.show()
+        waits: list[str] = []
+        window.sync.progressed.connect(lambda event: waits.append(event.waiting))
+        with qtbot.waitSignal(window.sync.failed, timeout=60_000):
+            window.start_sync()
+        assert any(w.startswith("团队服务器暂不可用，正在重试…") for w in waits), waits
+        assert f"团队服务器不可用（{server.url}）" in window.status.currentMessage()
+        assert "企业微信接口" not in window.status.currentMessage()
         window.close()
     finally:
         context.cancel_all()
