@@ -8,8 +8,13 @@ with the traceback is. Exceptions nobody caught go to the crash dialog
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop.services import errors
 from desktop.ui.i18n import is_english
+from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED
+
+_LOG_IN_AGAIN = (TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED)
 
 
 def is_expected(exc: BaseException) -> bool:
@@ -17,5 +22,10 @@ def is_expected(exc: BaseException) -> bool:
 
 
 def readable(exc: BaseException) -> str:
-    """One sentence in the interface language."""
-    return errors.readable(exc, is_english())
+    """One sentence in the interface language; a team login that is missing or revoked
+    also says where the window logs in again."""
+    text = errors.readable(exc, is_english())
+    if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
+        text += " " + QCoreApplication.translate(
+            "errors", "Or, in the TagDesk window: File → Log in to the team server….")
+    return text

@@ -2130,4 +2130,11 @@
         <translation>made between %1 and %2</translation>
     </message>
 </context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Or, in the TagDesk window: File → Log in to the team server….</source>
+        <translation>Or, in the TagDesk window: File → Log in to the team server….</translation>
+    </message>
+</context>
 </TS>

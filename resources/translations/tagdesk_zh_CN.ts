@@ -2118,4 +2118,11 @@
         <translation>发生在 %1 至 %2 之间</translation>
     </message>
 </context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Or, in the TagDesk window: File → Log in to the team server….</source>
+        <translation>或在 TagDesk 窗口中：文件 → 登录团队服务器…。</translation>
+    </message>
+</context>
 </TS>

@@ -87,6 +87,10 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
         with pytest.raises(WeComError) as caught, workspace.client() as client:
             client.get_follow_user_list()
         assert caught.value.errcode == TEAM_TOKEN_REVOKED
+        with qtbot.waitSignal(window.sync.failed, timeout=60_000):
+            window.start_sync()
+        assert "管理员已撤销这台设备的登录" in window.status.currentMessage()
+        assert "文件 → 登录团队服务器…" in window.status.currentMessage()
 
         dialog = window.open_team_login()
         seen = inbox_size(team_sandbox, user)
