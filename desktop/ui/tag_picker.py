@@ -12,7 +12,7 @@ before they arrive is searched as soon as they do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.context import AppContext
+from desktop.ui.retranslate import retranslate_in_place
 
 RESULT_LIMIT = 30
 TAG_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -126,10 +127,8 @@ class TagPicker(QDialog):
         self.relation_ids = list(relation_ids)
         self.service = TagAdminService(context.workspace)
         self.picker_data: PickerData | None = None
-        self.setWindowTitle(self.tr("Tag customers"))
         self.setMinimumWidth(380)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Tag: 中文, pinyin, gyx or V3"))
         self.model = PickerModel(len(self.relation_ids), self)
         self.results = QListView()
         self.results.setModel(self.model)
@@ -144,8 +143,13 @@ class TagPicker(QDialog):
         self.search.textChanged.connect(self._update_results)
         self.search.installEventFilter(self)
         self.results.doubleClicked.connect(lambda index: self.apply(index, close=True))
-        self._show_summary(self.tr("Loading tags…"))
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self._show_summary(lambda: self.tr("Loading tags…"))
         self._load()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Tag customers"))
+        self.search.setPlaceholderText(self.tr("Tag: 中文, pinyin, gyx or V3"))
 
     # -- public -------------------------------------------------------------------------------
 
@@ -211,13 +215,14 @@ class TagPicker(QDialog):
             self.results.setCurrentIndex(self.model.index(0))
         count = len(self.relation_ids)
         if not tags:
-            self._show_summary(self.tr("No tag matches “%1”").replace("%1", text.strip()))
+            self._show_summary(lambda: self.tr("No tag matches “%1”").replace(
+                "%1", text.strip()))
         else:
-            self._show_summary(self.tr("Enter: add or remove on %1 selected · Esc: close")
-                               .replace("%1", str(count)))
+            self._show_summary(lambda: self.tr(
+                "Enter: add or remove on %1 selected · Esc: close").replace("%1", str(count)))
 
-    def _show_summary(self, text: str) -> None:
-        self.summary.setText(text)
+    def _show_summary(self, text: Callable[[], str]) -> None:
+        self.texts.say(self.summary, text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and isinstance(event, QKeyEvent) and \

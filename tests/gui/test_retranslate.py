@@ -270,8 +270,20 @@ def _revert(qtbot: Any, window: MainWindow) -> Opened:
         lambda: (scroll.value(), dialog.ok_button.isEnabled())
 
 
+def _picker(qtbot: Any, window: MainWindow) -> Opened:
+    window.table.selectRow(0)
+    picker = window.open_tag_picker()
+    assert picker is not None
+    qtbot.waitUntil(lambda: picker.picker_data is not None, timeout=10000)
+    picker.search.setText("zzzz")
+    return picker, [(picker.windowTitle, "Tag customers"),
+                    (picker.search.placeholderText, "Tag: 中文, pinyin, gyx or V3"),
+                    (picker.summary.text, "No tag matches “zzzz”")], \
+        lambda: (picker.search.text(), picker.model.rowCount())
+
+
 @pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
-                                         _userid, _batch, _unfinished, _revert],
+                                         _userid, _batch, _unfinished, _revert, _picker],
                          ids=lambda f: f.__name__.strip("_"))
 def test_open_dialogs_retranslate_and_keep_their_state(
         qtbot: Any, session: GuiSession,
