@@ -4,6 +4,8 @@ status bar; File → log in again replaces a revoked device token in the open wi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from PySide6.QtCore import Qt
 from desktop.sandbox import SandboxServer
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.team import normalized_url, store_device_token, team_api_base
-from desktop.services.workspace import open_workspace
+from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.main_window import MainWindow
@@ -32,6 +34,39 @@ from tests.server.team_support import (
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
+
+
+def _team_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: SandboxServer,
+               url: str, user: str) -> tuple[Path, Profile]:
+    """An isolated desktop home holding one team profile for `user` on the server at `url`."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    profile = Profile(name="team", corp_id=sandbox.corp_id, api_base=team_api_base(url),
+                      team_url=normalized_url(url), userid=user)
+    ProfileStore(home).add(profile)
+    return home, profile
+
+
+@contextmanager
+def _chinese_window(qtbot: Any, home: Path) -> Iterator[tuple[MainWindow, Workspace]]:
+    """The main window on the home's team profile, in Chinese; closed and idle afterwards."""
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
+        qtbot.addWidget(window)
+        window.show()
+        yield window, workspace
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
 
 
 def test_profile_list_json_names_the_team_url(
@@ -59,25 +94,11 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
     qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for key, value in desktop_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    home = tmp_path / "home"
-    home.mkdir()
     user = sorted(team_sandbox.state.follow_users())[2]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(team_server.url),
-                      team_url=normalized_url(team_server.url), userid=user)
-    ProfileStore(home).add(profile)
+    home, profile = _team_home(tmp_path, monkeypatch, team_sandbox, team_server.url, user)
     first = log_in(team_server.url, team_sandbox, user)
     store_device_token(profile, first.token)
-    translations = Translations()
-    translations.install(CHINESE)
-    workspace = open_workspace(home, "team")
-    context = AppContext(workspace)
-    try:
-        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
-        qtbot.addWidget(window)
-        window.show()
+    with _chinese_window(qtbot, home) as (window, workspace):
         assert f"团队：{team_server.url}" in window.status.profile.text()
         assert window.login_action.isVisible() and window.login_action.text() == "登录团队服务器…"
 
@@ -103,40 +124,20 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
             assert user in client.get_follow_user_list()
         assert "已以" in window.status.currentMessage()
         assert f"团队：{team_server.url}" in window.status.profile.text()
-        window.close()
-    finally:
-        context.cancel_all()
-        context.wait_idle()
-        workspace.close()
-        translations.uninstall()
 
 
 def test_the_window_says_the_team_server_is_unavailable_when_it_is_stopped(
     qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for key, value in desktop_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    home = tmp_path / "home"
-    home.mkdir()
     server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
     user = sorted(team_sandbox.state.follow_users())[5]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(server.url), team_url=normalized_url(server.url),
-                      userid=user)
-    ProfileStore(home).add(profile)
+    home, profile = _team_home(tmp_path, monkeypatch, team_sandbox, server.url, user)
     try:
         store_device_token(profile, log_in(server.url, team_sandbox, user).token)
     finally:
         assert server.stop() == 0
-    translations = Translations()
-    translations.install(CHINESE)
-    workspace = open_workspace(home, "team")
-    context = AppContext(workspace)
-    try:
-        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
-        qtbot.addWidget(window)
-        window.show()
+    with _chinese_window(qtbot, home) as (window, _workspace):
         waits: list[str] = []
         window.sync.progressed.connect(lambda event: waits.append(event.waiting))
         with qtbot.waitSignal(window.sync.failed, timeout=60_000):
@@ -144,9 +145,3 @@ def test_the_window_says_the_team_server_is_unavailable_when_it_is_stopped(
         assert any(w.startswith("团队服务器暂不可用，正在重试…") for w in waits), waits
         assert f"团队服务器不可用（{server.url}）" in window.status.currentMessage()
         assert "企业微信接口" not in window.status.currentMessage()
-        window.close()
-    finally:
-        context.cancel_all()
-        context.wait_idle()
-        workspace.close()
-        translations.uninstall()
