@@ -1,0 +1,146 @@
+"""Governance, role × operation: every cell of the matrix, decided without any I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.governance import (
+    Actor,
+    Change,
+    Operation,
+    OrgChart,
+    Policy,
+    PolicyError,
+    Role,
+    Verdict,
+    actor_for,
+    check_policy,
+    decide,
+    policy_from_json,
+)
+
+CHART = OrgChart(
+    names={1: "总部", 2: "市场部", 3: "运营部", 9: "客服部", 7: "华北分公司", 11: "北京销售组",
+           5: "销售一部"},
+    parents={1: 0, 2: 1, 3: 1, 9: 3, 7: 1, 11: 7, 5: 1},
+)
+POLICY = Policy(
+    admins=("boss",),
+    groups=(("华北-区域", "华北分公司"),),
+    branch_admins=(("liu", "华北分公司"),),
+    member_subtag_groups=("行业类型",),
+    restricted_tagging_groups=("OPS-售后",),
+    rename_threshold=100,
+)
+
+
+def _actor(userid: str, *memberships: tuple[int, bool]) -> Actor:
+    return actor_for(userid, CHART, POLICY, server_admins=("root",), memberships=memberships)
+
+
+ACTORS = {
+    "admin": _actor("boss", (5, False)),
+    "head_mkt": _actor("wang", (2, True)),
+    "head_root": _actor("zhao", (1, True)),
+    "branch_north": _actor("liu", (11, False)),
+    "head_ops": _actor("sun", (3, True)),
+    "member_mkt": _actor("li", (2, False)),
+    "member_ops": _actor("zhou", (9, False)),
+}
+INDUSTRY = frozenset({"教育", "教育/K12", "金融"})
+CHANGES = {
+    "add_group_mkt": Change(Operation.ADD_GROUP, "MKT-新活动"),
+    "add_tag_mkt": Change(Operation.ADD_TAG, "MKT-活动", "新品试用"),
+    "rename_tag_few": Change(Operation.RENAME_TAG, "MKT-活动", "618大促", "618", customers=3),
+    "rename_tag_many": Change(Operation.RENAME_TAG, "MKT-活动", "618大促", "618", customers=500),
+    "rename_group_same_prefix": Change(Operation.RENAME_GROUP, "MKT-活动", new_name="MKT-大促"),
+    "rename_group_into_ops": Change(Operation.RENAME_GROUP, "MKT-活动", new_name="OPS-活动"),
+    "reorder_mkt": Change(Operation.REORDER, "MKT-活动", "618大促"),
+    "delete_tag": Change(Operation.DELETE_TAG, "MKT-活动", "618大促"),
+    "delete_group": Change(Operation.DELETE_GROUP, "MKT-活动"),
+    "member_subtag": Change(Operation.ADD_TAG, "行业类型", "教育/K12/小学", existing=INDUSTRY),
+    "member_top_level": Change(Operation.ADD_TAG, "行业类型", "农业", existing=INDUSTRY),
+    "tag_restricted": Change(Operation.TAG_CUSTOMER, "OPS-售后", "待回访"),
+    "tag_open": Change(Operation.TAG_CUSTOMER, "MKT-活动", "618大促"),
+    "add_tag_branch": Change(Operation.ADD_TAG, "华北-区域", "天津"),
+}
+A, P, R = Verdict.ALLOW, Verdict.APPROVAL, Verdict.REFUSE
+#                          admin head_mkt head_root branch head_ops mem_mkt mem_ops
+MATRIX = {
+    "add_group_mkt":            (A, A, A, R, R, R, R),
+    "add_tag_mkt":              (A, A, A, R, R, R, R),
+    "rename_tag_few":           (A, A, A, R, R, R, R),
+    "rename_tag_many":          (A, P, P, R, R, R, R),
+    "rename_group_same_prefix": (A, A, A, R, R, R, R),
+    "rename_group_into_ops":    (A, R, A, R, R, R, R),
+    "reorder_mkt":              (A, A, A, R, R, R, R),
+    "delete_tag":               (A, P, P, P, P, P, P),
+    "delete_group":             (A, P, P, P, P, P, P),
+    "member_subtag":            (A, A, A, A, A, A, A),
+    "member_top_level":         (A, R, R, R, R, R, R),
+    "tag_restricted":           (A, R, A, R, A, R, A),
+    "tag_open":                 (A, A, A, A, A, A, A),
+    "add_tag_branch":           (A, R, A, A, R, R, R),
+}
+
+
+@pytest.mark.parametrize("change_name", sorted(MATRIX))
+def test_every_role_and_operation(change_name: str) -> None:
+    decided = {role: decide(POLICY, CHART, actor, CHANGES[change_name]).verdict
+               for role, actor in ACTORS.items()}
+    assert decided == dict(zip(ACTORS, MATRIX[change_name], strict=True))
+
+
+def test_the_matrix_covers_every_operation_and_role() -> None:
+    assert {c.operation for c in CHANGES.values()} == set(Operation)
+    assert {role for actor in ACTORS.values() for role in actor.roles} == set(Role)
+
+
+def test_a_refusal_names_the_rule_and_who_may() -> None:
+    decision = decide(POLICY, CHART, ACTORS["head_mkt"],
+                      Change(Operation.RENAME_TAG, "OPS-服务", "已开票", "开票完成"))
+    assert decision.zh == "只有 运营部 负责人或管理员可以修改 OPS- 标签组"
+    assert decision.en == "only the head of 运营部 or an administrator may edit OPS- groups"
+    into = decide(POLICY, CHART, ACTORS["head_mkt"], CHANGES["rename_group_into_ops"])
+    assert "运营部" in into.zh and "OPS-" in into.en and into.rule == "rename-into-other-owner"
+    public = decide(POLICY, CHART, ACTORS["head_mkt"], Change(Operation.ADD_GROUP, "客户等级2"))
+    assert public.en == "only an administrator may create the public group 客户等级2"
+
+
+def test_member_subtags_need_an_existing_parent_and_at_most_five_levels() -> None:
+    member = ACTORS["member_mkt"]
+    orphan = Change(Operation.ADD_TAG, "行业类型", "农业/果园", existing=INDUSTRY)
+    assert "农业" in decide(POLICY, CHART, member, orphan).en
+    deep = "教育/K12/a/b/c/d"
+    too_deep = Change(Operation.ADD_TAG, "行业类型", deep, existing=INDUSTRY | {deep[:-2]})
+    assert decide(POLICY, CHART, member, too_deep).verdict is R
+    closed = Change(Operation.ADD_TAG, "客户等级", "普通/新客", existing=frozenset({"普通"}))
+    assert decide(POLICY, CHART, member, closed).verdict is R
+
+
+def test_a_head_covers_sub_departments_and_roles_come_from_wecom_and_policy() -> None:
+    owned_by_service = Policy(groups=(("客服-质检", "客服部"),))
+    head_ops = actor_for("sun", CHART, owned_by_service, (), [(3, True)])
+    change = Change(Operation.ADD_TAG, "客服-质检", "抽检")
+    assert decide(owned_by_service, CHART, head_ops, change).verdict is A
+    assert ACTORS["admin"].roles == (Role.ADMIN,)
+    assert ACTORS["branch_north"].roles == (Role.BRANCH_ADMIN,)
+    assert ACTORS["member_ops"].roles == (Role.MEMBER,)
+    assert _actor("root").admin  # the server's --admin list counts too
+
+
+def test_policy_json_round_trip_and_bad_input() -> None:
+    assert policy_from_json(POLICY.as_json()) == POLICY
+    assert policy_from_json({}) == Policy()
+    for bad in ([], {"admins": "boss"}, {"rename_threshold": -1}, {"prefixes": {"MKT-": ""}},
+                {"colour": "red"}, {"rename_threshold": True}):
+        with pytest.raises(PolicyError):
+            policy_from_json(bad)
+
+
+def test_a_policy_that_leaves_no_admin_or_names_an_unknown_department_is_refused() -> None:
+    with pytest.raises(PolicyError, match="no administrator"):
+        check_policy(Policy(), CHART, server_admins=())
+    check_policy(Policy(), CHART, server_admins=("root",))
+    with pytest.raises(PolicyError, match="法务部"):
+        check_policy(Policy(admins=("boss",), prefixes=(("LAW-", "法务部"),)), CHART, ())
