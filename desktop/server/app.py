@@ -27,6 +27,7 @@ from desktop import __version__
 from desktop.server import identity, team_audit, team_journal
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
+from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
 from desktop.wecom.error_codes import GETTOKEN_PATH
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
@@ -64,6 +65,7 @@ class TeamServer:
         self.transport = transport
         self.settings = settings
         self.relay = Relay(self.connection, transport)
+        self.shared_settings = SharedSettings(self.connection, transport)
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
@@ -157,6 +159,20 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", "ok": check.ok,
                 "rows_checked": check.rows_checked, "first_bad_id": check.first_bad_id}
 
+    def settings_since(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        caller = self.authenticate({"access_token": _one(query, "access_token")})
+        since = int(_number(query, "since") or 0)
+        return {"errcode": 0, "errmsg": "ok",
+                **self.shared_settings.changed_since(caller, since)}
+
+    def settings_write(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.authenticate(query)
+        try:
+            changes = parse_changes(body, caller)
+        except SettingRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg) from None
+        return {"errcode": 0, "errmsg": "ok", **self.shared_settings.write(caller, changes)}
+
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None) -> dict[str, Any]:
         api = API.get(path)
@@ -218,6 +234,13 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return value
 
 
+def _multi(request: Request) -> dict[str, list[str]]:
+    query: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, []).append(value)
+    return query
+
+
 Handler = Callable[[Request], Awaitable[dict[str, Any]]]
 
 
@@ -262,13 +285,17 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.whoami, dict(request.query_params))
 
     async def journal(request: Request) -> dict[str, Any]:
-        query: dict[str, list[str]] = {}
-        for key, value in request.query_params.multi_items():
-            query.setdefault(key, []).append(value)
-        return await run_in_threadpool(server.journal_page, query)
+        return await run_in_threadpool(server.journal_page, _multi(request))
 
     async def journal_verify(request: Request) -> dict[str, Any]:
         return await run_in_threadpool(server.journal_verify, dict(request.query_params))
+
+    async def settings(request: Request) -> dict[str, Any]:
+        if request.method == "POST":
+            body = await _json_body(request)
+            return await run_in_threadpool(server.settings_write, dict(request.query_params),
+                                           body)
+        return await run_in_threadpool(server.settings_since, _multi(request))
 
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
@@ -286,5 +313,6 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
         Route("/tagdesk/v1/journal", _answering(journal), methods=["GET"]),
         Route("/tagdesk/v1/journal/verify", _answering(journal_verify), methods=["GET"]),
+        Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
     ])

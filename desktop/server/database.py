@@ -106,6 +106,27 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER team_journal_no_truncate BEFORE TRUNCATE ON team_journal
         FOR EACH STATEMENT EXECUTE FUNCTION team_journal_refuse_change();
     """,
+    # 2: shared team settings (and each user's own favourites), versioned for polling.
+    """
+    CREATE TABLE team_setting_head (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        version bigint NOT NULL
+    );
+    INSERT INTO team_setting_head (version) VALUES (0);
+
+    CREATE TABLE team_setting (
+        owner text NOT NULL,
+        kind text NOT NULL,
+        key text NOT NULL,
+        value jsonb,
+        version bigint NOT NULL,
+        updated_by text NOT NULL,
+        device_id bigint REFERENCES device (id),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (owner, kind, key)
+    );
+    CREATE INDEX team_setting_version ON team_setting (version);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,226 @@
+"""Shared team settings: abbreviations, exclusive sets, suggested favourites, team saved
+filters, and each user's own favourites, kept in PostgreSQL for every desktop.
+
+Each item is one row of `team_setting`, keyed by (owner, kind, key): the owner is "" for the
+team and a userid for that user's own items. Every write takes the next number of the
+one-row `team_setting_head` (locked until commit, so numbers are handed out in commit order)
+and stamps it on the items it changes: a desktop that polls `since=N` gets exactly what
+changed after N, deletions included (a deleted item keeps its row with a null value). The
+last writer of an item wins. Team items are journaled in the team journal in the same
+transaction (source `settings`, operator = the logged-in user), so a supervisor sees who
+changed an abbreviation; a user's own favourites are not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import Connection
+from psycopg.types.json import Jsonb
+
+from desktop.server import team_journal
+from desktop.server.identity import Caller
+from desktop.server.relay import TagNames
+from desktop.services.tag_admin import TagAdminError, check_abbreviation
+from desktop.store.journal import JournalEntry
+from desktop.wecom.transport import WeComTransport
+
+SOURCE = "settings"
+TEAM = ""
+MAX_CHANGES = 100
+MAX_KEY_LEN = 200
+MAX_FILTER_LEN = 4000
+MAX_TAG_LIST = 200
+INVALID_PARAMETER = 40058
+
+Conn = Connection[tuple[object, ...]]
+ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+
+
+class SettingRefused(Exception):
+    """A change that is not saved (nothing of its request is); errmsg says why."""
+
+    def __init__(self, errmsg: str) -> None:
+        super().__init__(errmsg)
+        self.errcode = INVALID_PARAMETER
+        self.errmsg = errmsg
+
+
+def _text(value: object, what: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingRefused(f"{what} must be a non-empty string")
+    if len(value) > limit:
+        raise SettingRefused(f"{what} is longer than {limit} characters")
+    return value.strip()
+
+
+def _tag_ids(value: object, what: str, minimum: int = 0) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_TAG_LIST:
+        raise SettingRefused(f"{what} must be a list of at most {MAX_TAG_LIST} tag ids")
+    ids = list(dict.fromkeys(_text(v, "a tag id", MAX_KEY_LEN) for v in value))
+    if len(ids) < minimum:
+        raise SettingRefused(f"{what} needs at least {minimum} different tag ids")
+    return ids
+
+
+def _abbreviation(value: object) -> str:
+    if not isinstance(value, str):
+        raise SettingRefused("an abbreviation must be a string")
+    try:
+        return check_abbreviation(value, {})
+    except TagAdminError as exc:
+        raise SettingRefused(exc.en) from None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of setting: whose it is, how its value is checked, how it is journaled."""
+
+    team: bool
+    check: Callable[[object], object]
+    keyed: bool = True           # False: one item per owner, key ""
+    saved_action: str = ""
+    removed_action: str = ""
+
+
+KINDS: dict[str, Kind] = {
+    "abbreviation": Kind(True, _abbreviation, saved_action="abbreviation_set",
+                         removed_action="abbreviation_set"),
+    "exclusive_set": Kind(True, lambda v: _tag_ids(v, "an exclusive set", 2),
+                          saved_action="exclusive_set_add", removed_action="exclusive_set_remove"),
+    "saved_filter": Kind(True, lambda v: _text(v, "a filter", MAX_FILTER_LEN),
+                         saved_action="saved_filter_save", removed_action="saved_filter_remove"),
+    "suggested_favourites": Kind(True, lambda v: _tag_ids(v, "suggested favourites"),
+                                 keyed=False, saved_action="suggested_favourites_set",
+                                 removed_action="suggested_favourites_set"),
+    "favourites": Kind(False, lambda v: _tag_ids(v, "favourites"), keyed=False),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    owner: str
+    kind: str
+    key: str
+    value: object | None       # None: delete the item
+
+
+def parse_changes(body: Mapping[str, Any], caller: Caller) -> list[Change]:
+    """The request's changes, checked all at once (one bad change refuses them all)."""
+    raw = body.get("changes")
+    if not isinstance(raw, list) or not raw:
+        raise SettingRefused("changes must be a non-empty list")
+    if len(raw) > MAX_CHANGES:
+        raise SettingRefused(f"at most {MAX_CHANGES} changes per request")
+    changes: dict[tuple[str, str, str], Change] = {}
+    for item in raw:
+        if not isinstance(item, dict):
+            raise SettingRefused("each change must be an object")
+        kind_name = item.get("kind")
+        kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+        if kind is None or not isinstance(kind_name, str):
+            raise SettingRefused(f"unknown kind of setting: {str(kind_name)[:40]!r}")
+        key = _text(item.get("key"), "key", MAX_KEY_LEN) if kind.keyed else ""
+        value = item.get("value")
+        checked = None if value is None else kind.check(value)
+        if checked == "":  # an abbreviation cleared
+            checked = None
+        owner = TEAM if kind.team else caller.userid
+        changes[(owner, kind_name, key)] = Change(owner, kind_name, key, checked)
+    return list(changes.values())
+
+
+def _item(row: tuple[object, ...]) -> dict[str, object]:
+    owner, kind, key, value, version, updated_by, updated_at = row
+    assert isinstance(updated_at, datetime)
+    return {"scope": "user" if owner else "team", "kind": kind, "key": key, "value": value,
+            "version": version, "updated_by": updated_by,
+            "updated_at": updated_at.isoformat(timespec="seconds")}
+
+
+_COLUMNS = "owner, kind, key, value, version, updated_by, updated_at"
+
+
+class SharedSettings:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+        self._connection = connection
+        self._names = TagNames(transport)
+
+    def changed_since(self, caller: Caller, since: int) -> dict[str, object]:
+        """The team's items and the caller's own changed after version `since`."""
+        with self._connection() as conn, conn.transaction():
+            head = conn.execute("SELECT version FROM team_setting_head").fetchone()
+            assert head is not None, "the migration creates the head row"
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM team_setting WHERE version > %s"
+                " AND owner IN (%s, %s) ORDER BY version, kind, key".encode(),
+                (since, TEAM, caller.userid),
+            ).fetchall()
+        items = [_item(row) for row in rows]
+        version = max([int(str(head[0]))] + [int(str(item["version"])) for item in items])
+        return {"version": version, "items": items}
+
+    def write(self, caller: Caller, changes: list[Change]) -> dict[str, object]:
+        """Save `changes` under one new version; answers that version and the items saved
+        (an item whose value is already the one asked for keeps its version)."""
+        abbreviated = [c.key for c in changes if c.kind == "abbreviation"]
+        names = self._names.lookup(abbreviated) if abbreviated else {}
+        with self._connection() as conn, conn.transaction():
+            head = conn.execute(
+                "UPDATE team_setting_head SET version = version + 1 RETURNING version"
+            ).fetchone()
+            assert head is not None, "the migration creates the head row"
+            version = int(str(head[0]))
+            saved: list[dict[str, object]] = []
+            entries: list[JournalEntry] = []
+            for change in changes:
+                before = self._current(conn, change)
+                if before == change.value:
+                    continue
+                row = conn.execute(
+                    "INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
+                    " device_id) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (owner, kind, key) DO UPDATE SET value = excluded.value,"
+                    " version = excluded.version, updated_by = excluded.updated_by,"
+                    " device_id = excluded.device_id, updated_at = now()"
+                    f" RETURNING {_COLUMNS}".encode(),
+                    (change.owner, change.kind, change.key,
+                     None if change.value is None else Jsonb(change.value), version,
+                     caller.userid, caller.device_id),
+                ).fetchone()
+                assert row is not None
+                saved.append(_item(row))
+                if KINDS[change.kind].team:
+                    entries.append(_entry(caller, change, before, names))
+            team_journal.append(conn, entries, None)
+        return {"version": version, "items": saved}
+
+    @staticmethod
+    def _current(conn: Conn, change: Change) -> object | None:
+        row = conn.execute(
+            "SELECT value FROM team_setting WHERE owner = %s AND kind = %s AND key = %s"
+            " FOR UPDATE", (change.owner, change.kind, change.key),
+        ).fetchone()
+        return row[0] if row is not None else None
+
+
+def _entry(caller: Caller, change: Change, before: object | None,
+           names: Mapping[str, tuple[str, str]]) -> JournalEntry:
+    kind = KINDS[change.kind]
+    action = kind.removed_action if change.value is None else kind.saved_action
+    tag_name, group_name = names.get(change.key, ("", ""))
+
+    def text(value: object | None) -> str:
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+    return JournalEntry(
+        operator=caller.userid, action=action, source=SOURCE,
+        tag_id=change.key if change.kind == "abbreviation" else "",
+        tag_name=tag_name if change.kind == "abbreviation" else change.key,
+        group_name=group_name, before=text(before), after=text(change.value),
+    )
