@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from desktop.cli import (
         audit_commands,
+        autotag_chat_commands,
         batch_commands,
         exclusive_commands,
         health_commands,
@@ -155,4 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     sheet_commands.register(sub)
     audit_commands.register(sub)
     health_commands.register(sub)
+    autotag = sub.add_parser("autotag", help="auto-tagging from chats").add_subparsers(
+        dest="autotag_command", metavar="SUBCOMMAND", required=True)
+    autotag_chat_commands.register(autotag)
     return parser

@@ -46,12 +46,14 @@ SOURCES: dict[str, tuple[str, str]] = {
     "import": ("导入", "import"),
     "rule": ("规则", "rule"),
     "migration": ("迁移", "migration"),
+    "autotag": ("自动打标", "auto-tagging"),
     "undo": ("撤销", "undo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
     "tree": ("标签库", "tag tree"),
 }
-REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert")
+REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
+                      "revert")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 

@@ -226,6 +226,38 @@ MIGRATIONS: list[str] = [
     CREATE INDEX journal_by_probable_operator ON journal(probable_operator, ts);
     ALTER TABLE outbox ADD COLUMN sent_at REAL NOT NULL DEFAULT 0;
     """,
+    # 4: auto-tagging from chats: imported chat messages (indexed by time and customer for
+    # re-runs over a window), keywords per tag, and reviewed suggestions (training data).
+    """
+    CREATE TABLE chat_message (
+        id              INTEGER PRIMARY KEY,
+        msg_key         TEXT NOT NULL UNIQUE,   -- the export's msgid, else a hash of the fields
+        ts              REAL NOT NULL,          -- seconds since the epoch
+        userid          TEXT NOT NULL,          -- the member in the conversation
+        external_userid TEXT NOT NULL,
+        direction       TEXT NOT NULL,          -- in: customer to member; out: member to customer
+        text            TEXT NOT NULL
+    );
+    CREATE INDEX chat_message_by_ts ON chat_message(ts);
+    CREATE INDEX chat_message_by_customer ON chat_message(external_userid, ts);
+
+    CREATE TABLE autotag_keywords (
+        tag_name TEXT PRIMARY KEY,              -- a tag name, or group:name
+        keywords TEXT NOT NULL                  -- JSON array of keywords
+    );
+
+    CREATE TABLE autotag_review (
+        id              INTEGER PRIMARY KEY,
+        ts              REAL NOT NULL,
+        operator        TEXT NOT NULL,
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        tag_name        TEXT NOT NULL,
+        verdict         TEXT NOT NULL,          -- accepted, rejected
+        message_ids     TEXT NOT NULL           -- JSON array of chat_message ids (the evidence)
+    );
+    CREATE INDEX autotag_review_by_customer ON autotag_review(external_userid, tag_name);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

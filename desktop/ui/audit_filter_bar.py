@@ -35,7 +35,8 @@ from desktop.ui.retranslate import retranslate_in_place
 CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
            "group_create", "group_rename", "group_delete", "group_reorder")
-SOURCES = ("app", "batch", "import", "rule", "migration", "undo", "revert", "observed", "tree")
+SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo", "revert", "observed",
+           "tree")
 PERIODS = (0, 86400, 7 * 86400, 30 * 86400, CUSTOM)   # seconds back from now, or CUSTOM
 DEBOUNCE_MS = 300
 

@@ -107,7 +107,7 @@ class _Labels(QObject):
             "app": self.tr("By hand"), "batch": self.tr("Batch"), "import": self.tr("Import"),
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
-            "tree": self.tr("Tag tree"),
+            "tree": self.tr("Tag tree"), "autotag": self.tr("Auto-tagging"),
         }
         return names.get(key, key)
 

@@ -1,0 +1,359 @@
+"""Importing chat messages from a file into the cache, for auto-tagging.
+
+Two file kinds, one message shape (time, member userid, external_userid, direction, text):
+
+- JSONL, one object a line, either TagDesk's own shape
+  `{"time": "2026-12-01 09:30", "userid": "zhangsan", "external_userid": "wm…",
+  "direction": "in", "text": "能便宜点不"}` or WeCom's chat-archive export after decryption
+  (`msgid`, `msgtime` in ms, `from`, `tolist`, `msgtype`, `content` or `text.content`; the
+  sandbox's `chat_export.jsonl` is one). Archive messages other than text are counted and
+  left out.
+- CSV with a header naming the columns `time, userid, external_userid, direction, text`
+  (UTF-8, with or without BOM, or GB18030 as Excel saves it on Chinese Windows).
+
+Every line is checked first; a bad line is reported with its number. With problems nothing is
+stored unless the caller asks to skip the bad lines. Messages are stored once: a re-import of
+the same or an overlapping file adds only what is new (the archive's msgid, else the fields).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.services.progress import Progress, ProgressCallback, no_progress
+from desktop.store import chats
+from desktop.store.chats import CUSTOMER_SENT, MEMBER_SENT, ChatRow
+from desktop.store.db import Cache
+
+PHASE = "import-chats"
+COLUMNS = ("time", "userid", "external_userid", "direction", "text")
+MAX_TEXT_CHARS = 100_000
+MAX_LINE_BYTES = 1_000_000
+MAX_ID_CHARS = 128
+INSERT_CHUNK = 5_000
+PROGRESS_EVERY = 10_000
+EARLIEST, LATEST = 946_684_800.0, 4_102_444_800.0   # 2000-01-01 .. 2100-01-01 UTC
+_DIRECTIONS = {"in": CUSTOMER_SENT, "customer": CUSTOMER_SENT, "客户": CUSTOMER_SENT,
+               "out": MEMBER_SENT, "member": MEMBER_SENT, "staff": MEMBER_SENT,
+               "员工": MEMBER_SENT}
+_EXTERNAL_PREFIXES = ("wm", "wo")
+
+
+class ChatImportError(UserError):
+    """A chat file that cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    problem_zh: str
+    problem_en: str
+
+    @property
+    def text(self) -> str:
+        return f"第 {self.line} 行：{self.problem_zh} / line {self.line}: {self.problem_en}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
+
+
+class _Skip(Exception):
+    """A line that is fine but carries nothing to classify (not text, or empty)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class _Bad(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass
+class ChatImportResult:
+    path: Path
+    format: str
+    lines: int = 0
+    valid: int = 0
+    imported: int = 0
+    non_text: int = 0
+    empty: int = 0
+    customer_messages: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+    status: str = ""              # imported, invalid (nothing stored), empty (nothing to store)
+    elapsed_s: float = 0.0
+
+    @property
+    def duplicates(self) -> int:
+        """Valid messages already stored (by an earlier import, or twice in this file)."""
+        return self.valid - self.imported if self.status == "imported" else 0
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": str(self.path), "format": self.format, "status": self.status,
+                "lines": self.lines, "valid": self.valid, "invalid": len(self.problems),
+                "imported": self.imported, "duplicates": self.duplicates,
+                "customer_messages": self.customer_messages, "non_text": self.non_text,
+                "empty": self.empty, "elapsed_s": round(self.elapsed_s, 3)}
+
+
+def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
+                 progress: ProgressCallback = no_progress) -> ChatImportResult:
+    """Check every line of `path`, then store its messages (all or, with problems, only
+    when `skip_invalid`); returns what happened."""
+    started = time.monotonic()
+    kind = _kind(path)
+    result = ChatImportResult(path, kind)
+    rows: list[ChatRow] = []
+    lines = _jsonl_records(path) if kind == "jsonl" else _csv_records(path)
+    for number, record in lines:
+        result.lines += 1
+        if result.lines % PROGRESS_EVERY == 0:
+            progress(Progress(PHASE, result.lines, 0, f"{result.lines:,} 行 lines"))
+        try:
+            row = _row(record)
+        except _Skip as skip:
+            if skip.kind == "empty":
+                result.empty += 1
+            else:
+                result.non_text += 1
+            continue
+        except _Bad as bad:
+            result.problems.append(LineProblem(number, bad.zh, bad.en))
+            continue
+        rows.append(row)
+    result.valid = len(rows)
+    result.customer_messages = sum(1 for r in rows if r.direction == CUSTOMER_SENT)
+    if result.problems and not skip_invalid:
+        result.status = "invalid"
+    elif not rows:
+        result.status = "empty"
+    else:
+        result.imported = _store(cache, rows, progress)
+        result.status = "imported"
+    result.elapsed_s = time.monotonic() - started
+    return result
+
+
+def _store(cache: Cache, rows: list[ChatRow], progress: ProgressCallback) -> int:
+    imported = 0
+    with cache.write() as conn:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            imported += chats.insert_new(conn, rows[start:start + INSERT_CHUNK])
+            done = min(len(rows), start + INSERT_CHUNK)
+            progress(Progress(PHASE, done, len(rows), f"保存 storing {done:,}/{len(rows):,}"))
+    return imported
+
+
+# -- reading the two file kinds ------------------------------------------------------------
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        kind = "jsonl"
+    elif suffix == ".csv":
+        kind = "csv"
+    else:
+        shown = echo(str(path))
+        raise ChatImportError(
+            f"聊天记录须为 .jsonl 或 .csv 文件：{shown}"
+            f" / A chat file must be .jsonl or .csv: {shown}")
+    if not path.is_file():
+        shown = echo(str(path))
+        raise ChatImportError(f"找不到文件：{shown} / No such file: {shown}")
+    return kind
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
+    with _open(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if len(raw) > MAX_LINE_BYTES:
+                yield number, _Bad(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
+                                   f"line too long ({len(raw):,} bytes, at most"
+                                   f" {MAX_LINE_BYTES:,})")
+                continue
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, _Bad("不是 UTF-8 文本（二进制内容？）",
+                                   "not UTF-8 text (binary content?)")
+                continue
+            try:
+                yield number, json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield number, _Bad(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
+                                   f"not valid JSON (column {exc.colno}: {exc.msg})")
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
+    with _open(path) as handle:
+        data = handle.read()
+    text = _decode(data, path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ChatImportError(
+            f"CSV 第一行须为列名，缺少：{'、'.join(missing)}（需要 {', '.join(COLUMNS)}）"
+            f" / The CSV's first line must name the columns; missing: {', '.join(missing)}"
+            f" (needed: {', '.join(COLUMNS)})")
+    reader.fieldnames = header
+    try:
+        for record in reader:
+            if None in record:
+                yield reader.line_num, _Bad("列数多于表头", "more fields than the header")
+            elif any(value is None for value in record.values()):
+                yield reader.line_num, _Bad("列数少于表头", "fewer fields than the header")
+            else:
+                yield reader.line_num, record
+    except csv.Error as exc:
+        yield reader.line_num, _Bad(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+
+
+def _decode(data: bytes, path: Path) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    shown = echo(str(path))
+    raise ChatImportError(f"{shown} 不是文本 CSV（UTF-8 或 GB18030）。"
+                          f" / {shown} is not a text CSV (UTF-8 or GB18030).")
+
+
+def _open(path: Path) -> io.BufferedReader:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        shown = echo(str(path))
+        raise ChatImportError(f"无法读取 {shown}：{exc.strerror}"
+                              f" / Cannot read {shown}: {exc.strerror}") from None
+
+
+# -- one record → one message ----------------------------------------------------------------
+
+
+def _row(record: object) -> ChatRow:
+    if isinstance(record, _Bad):
+        raise record
+    if not isinstance(record, Mapping):
+        raise _Bad("不是 JSON 对象", "not a JSON object")
+    if "msgtime" in record or "content" in record or "msgtype" in record:
+        return _archive_row(record)
+    ts = _time(_field(record, "time"))
+    userid = _ident(record, "userid")
+    external_userid = _ident(record, "external_userid")
+    direction = _DIRECTIONS.get(str(_field(record, "direction")).strip().lower())
+    if direction is None:
+        raise _Bad("direction 须为 in（客户发出）或 out（员工发出）",
+                   "direction must be in (sent by the customer) or out (sent by the member)")
+    text = _text(record.get("text"))
+    key = record.get("msgid") or record.get("id")
+    return _make(key, ts, userid, external_userid, direction, text)
+
+
+def _archive_row(record: Mapping[str, object]) -> ChatRow:
+    msgtype = record.get("msgtype", "text")
+    if msgtype != "text":
+        raise _Skip("non_text")
+    ts = _time(_field(record, "msgtime"))
+    sender = str(_field(record, "from"))
+    receivers = record.get("tolist")
+    people = [sender, *(str(r) for r in receivers)] if isinstance(receivers, list) else [sender]
+    external_userid = str(record.get("external_userid") or next(
+        (p for p in people if p.startswith(_EXTERNAL_PREFIXES)), ""))
+    userid = str(record.get("userid") or next(
+        (p for p in people if p and p != external_userid), ""))
+    for name, value in (("external_userid", external_userid), ("userid", userid)):
+        _check_ident(name, value)
+    direction = CUSTOMER_SENT if sender == external_userid else MEMBER_SENT
+    content = record.get("content", record.get("text"))
+    if isinstance(content, Mapping):
+        content = content.get("content")
+    return _make(record.get("msgid"), ts, userid, external_userid, direction, _text(content))
+
+
+def _make(key: object, ts: float, userid: str, external_userid: str, direction: str,
+          text: str) -> ChatRow:
+    if key:
+        msg_key = f"id:{key}"
+    else:
+        digest = hashlib.sha1(json.dumps([ts, userid, external_userid, direction, text],
+                                         ensure_ascii=False).encode("utf-8")).hexdigest()
+        msg_key = f"sha1:{digest}"
+    return ChatRow(msg_key, ts, userid, external_userid, direction, text)
+
+
+def _field(record: Mapping[str, object], name: str) -> object:
+    value = record.get(name)
+    if value is None or value == "":
+        raise _Bad(f"缺少字段 {name}", f"missing field {name}")
+    return value
+
+
+def _ident(record: Mapping[str, object], name: str) -> str:
+    value = _field(record, name)
+    if not isinstance(value, str):
+        raise _Bad(f"{name} 须为文本", f"{name} must be text")
+    _check_ident(name, value.strip())
+    return value.strip()
+
+
+def _check_ident(name: str, value: str) -> None:
+    if not value:
+        raise _Bad(f"缺少字段 {name}", f"missing field {name}")
+    if len(value) > MAX_ID_CHARS or not value.isprintable():
+        raise _Bad(f"{name} 不是有效的编号：「{echo(value)}」",
+                   f"{name} is not a valid id: {echo(value)!r}")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        raise _Skip("empty")
+    if not isinstance(value, str):
+        raise _Bad("text 须为文本", "text must be text")
+    if len(value) > MAX_TEXT_CHARS:
+        raise _Bad(f"消息过长（{len(value):,} 字符，最多 {MAX_TEXT_CHARS:,}）",
+                   f"message too long ({len(value):,} chars, at most {MAX_TEXT_CHARS:,})")
+    if not value.strip():
+        raise _Skip("empty")
+    return value
+
+
+def _time(value: object) -> float:
+    """Seconds or milliseconds since the epoch, or a local date-time such as
+    `2026-12-01 09:30`, `2026/12/01 09:30:15` or ISO 8601 with an offset."""
+    seconds: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            seconds = float(text)
+        except ValueError:
+            try:
+                seconds = datetime.fromisoformat(text.replace("/", "-")).timestamp()
+            except ValueError:
+                seconds = None
+    if seconds is not None and seconds > LATEST:
+        seconds /= 1000     # milliseconds, as the archive writes them
+    if seconds is None or not EARLIEST <= seconds < LATEST:
+        raise _Bad(f"时间无法识别：「{echo(str(value))}」（例：2026-12-01 09:30）",
+                   f"unreadable time {echo(str(value))!r} (e.g. 2026-12-01 09:30)")
+    return seconds

@@ -1,0 +1,75 @@
+"""Auto-tagging settings of one profile: keywords per tag, and reviewed suggestions.
+
+A review is a person's verdict on one suggestion (this tag for this relation, on this
+evidence): accepted or rejected. Reviews are the corp's own training data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from desktop.store.db import Cache
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Review:
+    external_userid: str
+    userid: str
+    tag_name: str
+    verdict: str
+    message_ids: tuple[int, ...]
+    operator: str = ""
+    ts: float = 0.0
+
+
+def keywords(cache: Cache) -> dict[str, list[str]]:
+    """Tag name → keywords, in name order."""
+    return {row[0]: list(json.loads(row[1])) for row in cache.query(
+        "SELECT tag_name, keywords FROM autotag_keywords ORDER BY tag_name")}
+
+
+def save_keywords(cache: Cache, wanted: Mapping[str, Sequence[str]], *,
+                  replace_all: bool = False) -> None:
+    """Set the keywords of these tags (all others dropped with `replace_all`)."""
+    with cache.write() as conn:
+        if replace_all:
+            conn.execute("DELETE FROM autotag_keywords")
+        conn.executemany(
+            "INSERT INTO autotag_keywords (tag_name, keywords) VALUES (?, ?)"
+            " ON CONFLICT(tag_name) DO UPDATE SET keywords = excluded.keywords",
+            [(name, json.dumps(list(words), ensure_ascii=False))
+             for name, words in wanted.items()])
+
+
+def remove_keywords(cache: Cache, names: Iterable[str]) -> int:
+    """Forget these tags' keywords; returns how many were stored."""
+    with cache.write() as conn:
+        before = conn.total_changes
+        conn.executemany("DELETE FROM autotag_keywords WHERE tag_name = ?",
+                         [(name,) for name in names])
+        return conn.total_changes - before
+
+
+def record_reviews(cache: Cache, reviews: Iterable[Review], operator: str) -> int:
+    now = time.time()
+    rows = [(now, operator, r.external_userid, r.userid, r.tag_name, r.verdict,
+             json.dumps(list(r.message_ids))) for r in reviews]
+    with cache.write() as conn:
+        conn.executemany(
+            "INSERT INTO autotag_review (ts, operator, external_userid, userid, tag_name,"
+            " verdict, message_ids) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def reviews(cache: Cache) -> list[Review]:
+    """Every review, oldest first (a later verdict on the same suggestion overrides)."""
+    return [Review(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])
+            for row in cache.query(
+                "SELECT external_userid, userid, tag_name, verdict, message_ids, operator, ts"
+                " FROM autotag_review ORDER BY id")]

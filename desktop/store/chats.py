@@ -1,0 +1,81 @@
+"""Imported chat messages in the cache: de-duplicated on `msg_key`, read by time window."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop.store.db import Cache
+
+CUSTOMER_SENT = "in"
+MEMBER_SENT = "out"
+DIRECTIONS = (CUSTOMER_SENT, MEMBER_SENT)
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    """One message as imported: `msg_key` identifies it across re-imports."""
+
+    msg_key: str
+    ts: float
+    userid: str
+    external_userid: str
+    direction: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message read back from the cache, with its local id."""
+
+    id: int
+    ts: float
+    userid: str
+    external_userid: str
+    direction: str
+    text: str
+
+
+def insert_new(conn: sqlite3.Connection, rows: Iterable[ChatRow]) -> int:
+    """Insert the rows not stored yet (inside the caller's transaction); returns how many."""
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO chat_message (msg_key, ts, userid, external_userid, direction,"
+        " text) VALUES (?, ?, ?, ?, ?, ?)",
+        ((r.msg_key, r.ts, r.userid, r.external_userid, r.direction, r.text) for r in rows),
+    )
+    return conn.total_changes - before
+
+
+def messages(cache: Cache, *, since: float | None = None, until: float | None = None,
+             directions: Iterable[str] = (CUSTOMER_SENT,)) -> list[StoredMessage]:
+    """Messages in [since, until) in the given directions, by customer, then time."""
+    wanted = tuple(directions)
+    clauses = [f"direction IN ({', '.join('?' for _ in wanted)})"]
+    params: list[object] = list(wanted)
+    if since is not None:
+        clauses.append("ts >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("ts < ?")
+        params.append(until)
+    return [StoredMessage(*row) for row in cache.query(
+        "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+        f" WHERE {' AND '.join(clauses)} ORDER BY external_userid, ts, id", params)]
+
+
+def messages_by_id(cache: Cache, ids: Iterable[int]) -> dict[int, StoredMessage]:
+    wanted = sorted(set(ids))
+    found: dict[int, StoredMessage] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in cache.query(
+                "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+                f" WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk)):
+            found[row[0]] = StoredMessage(*row)
+    return found
+
+
+def count(cache: Cache) -> int:
+    return int(str(cache.scalar("SELECT count(*) FROM chat_message") or 0))
