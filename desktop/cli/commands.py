@@ -96,6 +96,7 @@ def profile_remove(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     from desktop.cli.batch_commands import offer_unfinished
+    from desktop.cli.team_settings_refresh import refresh_team_settings
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
     from desktop.services.sync import run_sync
@@ -114,6 +115,7 @@ def sync(args: argparse.Namespace) -> int:
                               progress=progress,
                               chains=ws.profile.max_concurrency)
             choose_demo_persona(ws)
+            refresh_team_settings(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
         summary = result.as_json()
     if not args.json:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.cli.common import add_common, home
 from desktop.cli.errors import EXIT_OK
+from desktop.cli.team_settings_refresh import refresh_team_settings
 
 if TYPE_CHECKING:
     from desktop.services.exclusive_sets import ExclusiveSets
@@ -39,6 +40,7 @@ def _sets(args: argparse.Namespace, *, write: bool) -> tuple[Workspace, Exclusiv
     from desktop.services.workspace import open_workspace
 
     ws = open_workspace(home(args), args.profile, exclusive=write)
+    refresh_team_settings(ws)
     return ws, ExclusiveSets(ws)
 
 

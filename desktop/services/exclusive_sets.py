@@ -2,7 +2,8 @@
 
 A relation that would end with two tags of one set is a conflict: previews list
 it, batches skip it unless the user allows it, and the health report counts it.
-Changes to the sets are journaled (source "tree").
+Changes to the sets are journaled (source "tree"); on a team profile they are written
+through to the team server first (`team_settings`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.domain.errors import UserError
+from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import TaggingService
+from desktop.services.team_settings import EXCLUSIVE_SET, SettingChange
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 
@@ -60,6 +63,7 @@ class ExclusiveSets:
             raise ExclusiveSetError(
                 "互斥标签组至少需要两个不同的标签。 / An exclusive set needs at least two"
                 " different tags.")
+        team_settings.write_through(self._ws, SettingChange(EXCLUSIVE_SET, name, tag_ids))
         with self._cache.write() as conn:
             cursor = conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
                                   (name, json.dumps(tag_ids)))
@@ -77,6 +81,7 @@ class ExclusiveSets:
                 f"没有互斥标签组「{name_or_id}」（已有：{known}）。"
                 f" / No exclusive set {name_or_id!r} (known: {known}).")
         found = match[0]
+        team_settings.write_through(self._ws, SettingChange(EXCLUSIVE_SET, found.name, None))
         with self._cache.write() as conn:
             conn.execute("DELETE FROM exclusive_set WHERE id = ?", (found.id,))
             journal.append(conn, [journal.JournalEntry(

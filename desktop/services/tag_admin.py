@@ -4,7 +4,8 @@ Every change to WeCom goes out first and lands in the cache and the journal only
 said yes, so the cache never shows a change WeCom refused, and a re-sync shows the same tree.
 Names are checked before anything is sent. WeCom lets an app change only the tags it created
 (81011): such refusals become one readable sentence and the tag is remembered as read-only so
-the tree stops offering the change. Pins (per user) and abbreviations (team-wide) are local.
+the tree stops offering the change. Pins (per user) and abbreviations (team-wide) are local;
+on a team profile they are written through to the team server first (`team_settings`).
 Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
 The reads (tags with counts, pins, what a delete takes) are `TagCatalog`'s, which this extends.
 """
@@ -22,6 +23,7 @@ from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
 from desktop.domain.tag_order import OrderChange, ReorderError, pin_positions, plan_reorder
 from desktop.domain.tags import TagInfo, TagKind
+from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_catalog import (
     PERSONAL_PREFIX,
@@ -355,6 +357,9 @@ class TagAdminService(TagCatalog):
         if tag_id.startswith(PERSONAL_PREFIX) or self._tag_row(tag_id) is None:
             raise TagAdminError("只能收藏可以打到客户上的企业标签或规则组标签。",
                                 "Only corp or rule-group tags that can be set can be pinned.")
+        pins = self.pins(userid)
+        if tag_id not in pins:
+            team_settings.write_through(self.ws, _favourites([*pins, tag_id]))
         with self.cache.write() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO tag_pin (userid, tag_id, position) VALUES (?, ?,"
@@ -364,6 +369,9 @@ class TagAdminService(TagCatalog):
         return ChangeSet(prefs_changed=True)
 
     def unpin(self, userid: str, tag_id: str) -> ChangeSet:
+        pins = self.pins(userid)
+        if tag_id in pins:
+            team_settings.write_through(self.ws, _favourites([p for p in pins if p != tag_id]))
         with self.cache.write() as conn:
             conn.execute("DELETE FROM tag_pin WHERE userid = ? AND tag_id = ?", (userid, tag_id))
         return ChangeSet(prefs_changed=True)
@@ -372,6 +380,7 @@ class TagAdminService(TagCatalog):
         """Store the favourites in this order; pins not listed keep their place after them."""
         rest = [tag_id for tag_id in self.pins(userid) if tag_id not in set(ordered_ids)]
         positions = pin_positions([*dict.fromkeys(ordered_ids), *rest])
+        team_settings.write_through(self.ws, _favourites(list(positions)))
         with self.cache.write() as conn:
             conn.executemany(
                 "UPDATE tag_pin SET position = ? WHERE userid = ? AND tag_id = ?",
@@ -390,6 +399,8 @@ class TagAdminService(TagCatalog):
             )
         }
         text = check_abbreviation(code, taken)
+        team_settings.write_through(
+            self.ws, team_settings.SettingChange(team_settings.ABBREVIATION, tag_id, text or None))
         with self.cache.write() as conn:
             conn.execute(
                 "INSERT INTO tag_meta (tag_id, abbreviation) VALUES (?, ?)"
@@ -448,6 +459,11 @@ class TagAdminService(TagCatalog):
             row = conn.execute("SELECT value FROM meta WHERE key = ?", (READ_ONLY_KEY,)).fetchone()
             known = set(json.loads(row[0])) if row else set()
             self.cache.set_meta(conn, READ_ONLY_KEY, json.dumps(sorted(known | set(ids))))
+
+
+def _favourites(ordered: list[str]) -> team_settings.SettingChange:
+    """A user's favourites, in order, as the team server keeps them (team profiles)."""
+    return team_settings.SettingChange(team_settings.FAVOURITES, "", ordered)
 
 
 def check_abbreviation(code: str, taken: dict[str, str]) -> str:

@@ -1,0 +1,193 @@
+"""Shared team settings on a team profile: the team server holds them, the cache keeps a copy.
+
+On a team profile the abbreviations, exclusive sets, team saved filters and suggested
+favourites are the team's, and the user's own favourites follow the user to any computer:
+every edit is written to the team server first (`write_through`; refused with one sentence
+when the server cannot take it, so nothing changes locally either), then to the cache. The
+desktop polls: `pull` asks `GET /tagdesk/v1/settings?since=VERSION` for what changed after
+the last version it saw and applies it to the cache in one transaction, so a desktop that
+cannot reach the server keeps working with its cached copy. On a solo profile nothing here
+runs: the settings stay local as before.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from desktop.services.changes import ChangeSet
+from desktop.services.team import TeamServerError, _exchange
+from desktop.services.workspace import Workspace
+from desktop.store.db import Cache
+from desktop.wecom.client import WeComClient
+from desktop.wecom.error_codes import GETTOKEN_PATH, describe
+from desktop.wecom.errors import WeComError, WeComNetworkError
+
+SETTINGS_PATH = "tagdesk/v1/settings"
+VERSION_KEY = "team_settings_version"
+SAVED_FILTERS_KEY = "team_saved_filters"
+SUGGESTED_KEY = "team_suggested_favourites"
+
+ABBREVIATION = "abbreviation"
+EXCLUSIVE_SET = "exclusive_set"
+SAVED_FILTER = "saved_filter"
+SUGGESTED_FAVOURITES = "suggested_favourites"
+FAVOURITES = "favourites"
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One item to save on the team server; `value` None deletes it."""
+
+    kind: str
+    key: str
+    value: object | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "key": self.key, "value": self.value}
+
+
+@dataclass(frozen=True)
+class PullResult:
+    applied: int          # items that changed since the last pull
+    version: int          # the server's settings version now in the cache
+    changes: ChangeSet
+
+
+def is_team(ws: Workspace) -> bool:
+    return ws.profile.is_team
+
+
+def write_through(ws: Workspace, *changes: SettingChange) -> None:
+    """Save `changes` on the team server (a team profile; a solo one has nothing to do).
+    Raises TeamServerError when the server refuses or cannot be reached."""
+    if not is_team(ws):
+        return
+    _exchange("POST", ws.profile.team_url, SETTINGS_PATH,
+              {"changes": [c.as_json() for c in changes]}, {"access_token": _session(ws)})
+
+
+def pull(ws: Workspace) -> PullResult:
+    """Apply to the cache what changed on the team server since the last pull."""
+    since = int(ws.cache.get_meta(VERSION_KEY, "0") or 0)
+    data = _exchange("GET", ws.profile.team_url, SETTINGS_PATH, None,
+                     {"access_token": _session(ws), "since": since})
+    items = [i for i in data.get("items") or [] if isinstance(i, dict)]
+    version = int(data.get("version", since))
+    with ws.cache.write() as conn:
+        for item in items:
+            _apply(conn, ws, item)
+        ws.cache.set_meta(conn, VERSION_KEY, str(version))
+    return PullResult(len(items), version, ChangeSet(prefs_changed=bool(items)))
+
+
+def saved_filters(cache: Cache) -> list[tuple[str, str]]:
+    """The team's saved filters cached on this desktop, (name, expression) by name."""
+    return sorted(_json_dict(cache.get_meta(SAVED_FILTERS_KEY)).items())
+
+
+def save_filter(ws: Workspace, name: str, text: str) -> ChangeSet:
+    """Save (or overwrite) a filter for the whole team."""
+    name, text = name.strip(), text.strip()
+    write_through(ws, SettingChange(SAVED_FILTER, name, text))
+    _update_filters(ws.cache, name, text)
+    return ChangeSet(prefs_changed=True)
+
+
+def remove_filter(ws: Workspace, name: str) -> ChangeSet:
+    write_through(ws, SettingChange(SAVED_FILTER, name, None))
+    _update_filters(ws.cache, name, None)
+    return ChangeSet(prefs_changed=True)
+
+
+def suggested_favourites(cache: Cache) -> list[str]:
+    """The tag ids the team suggests as favourites, in their order."""
+    value = _json_value(cache.get_meta(SUGGESTED_KEY))
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def suggest_favourites(ws: Workspace, tag_ids: Iterable[str]) -> ChangeSet:
+    """Suggest these tags, in this order, as favourites to the whole team."""
+    ordered = list(dict.fromkeys(tag_ids))
+    write_through(ws, SettingChange(SUGGESTED_FAVOURITES, "", ordered))
+    with ws.cache.write() as conn:
+        ws.cache.set_meta(conn, SUGGESTED_KEY, json.dumps(ordered))
+    return ChangeSet(prefs_changed=True)
+
+
+def _session(ws: Workspace) -> str:
+    """The session token of the desktop's login, asked for once (no retries: a poll that
+    cannot reach the server says so at once and tries again later)."""
+    policy = replace(ws.limits, max_retries=0)
+    client = WeComClient.over(ws.transport(), policy=policy, team_url=ws.profile.team_url)
+    try:
+        return client.get_token()
+    except WeComNetworkError as err:
+        raise TeamServerError(err.explanation_zh, err.explanation_en) from None
+    except WeComError as err:
+        info = describe(err.errcode, GETTOKEN_PATH, err.errmsg)
+        raise TeamServerError(f"{info.zh}（errcode {err.errcode}）",
+                              f"{info.en} (errcode {err.errcode})", err.errcode) from None
+
+
+def _apply(conn: sqlite3.Connection, ws: Workspace, item: Mapping[str, Any]) -> None:
+    kind, key, value = item.get("kind"), str(item.get("key", "")), item.get("value")
+    if kind == ABBREVIATION:
+        conn.execute(
+            "INSERT INTO tag_meta (tag_id, abbreviation) VALUES (?, ?)"
+            " ON CONFLICT(tag_id) DO UPDATE SET abbreviation = excluded.abbreviation",
+            (key, value if isinstance(value, str) else ""),
+        )
+    elif kind == EXCLUSIVE_SET:
+        conn.execute("DELETE FROM exclusive_set WHERE name = ?", (key,))
+        if isinstance(value, list):
+            conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
+                         (key, json.dumps([str(v) for v in value])))
+    elif kind == SAVED_FILTER:
+        filters = _json_dict(_meta(conn, SAVED_FILTERS_KEY))
+        _set_or_drop(filters, key, value if isinstance(value, str) else None)
+        ws.cache.set_meta(conn, SAVED_FILTERS_KEY, json.dumps(filters, ensure_ascii=False))
+    elif kind == SUGGESTED_FAVOURITES:
+        ws.cache.set_meta(conn, SUGGESTED_KEY, json.dumps(value if isinstance(value, list)
+                                                          else []))
+    elif kind == FAVOURITES and item.get("scope") == "user":
+        userid = ws.profile.userid
+        conn.execute("DELETE FROM tag_pin WHERE userid = ?", (userid,))
+        conn.executemany("INSERT OR IGNORE INTO tag_pin (userid, tag_id, position)"
+                         " VALUES (?, ?, ?)",
+                         [(userid, str(tag_id), position) for position, tag_id
+                          in enumerate(value if isinstance(value, list) else [])])
+
+
+def _update_filters(cache: Cache, name: str, text: str | None) -> None:
+    with cache.write() as conn:
+        filters = _json_dict(_meta(conn, SAVED_FILTERS_KEY))
+        _set_or_drop(filters, name, text)
+        cache.set_meta(conn, SAVED_FILTERS_KEY, json.dumps(filters, ensure_ascii=False))
+
+
+def _set_or_drop(filters: dict[str, str], name: str, text: str | None) -> None:
+    if text is None:
+        filters.pop(name, None)
+    else:
+        filters[name] = text
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row is not None else ""
+
+
+def _json_value(text: str) -> object:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _json_dict(text: str) -> dict[str, str]:
+    value = _json_value(text)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

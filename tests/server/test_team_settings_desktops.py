@@ -1,0 +1,189 @@
+"""Shared team settings between real desktops (own homes, own logins) through a real team
+server on PostgreSQL: one sets, the other sees after its poll; favourites follow a user to
+a new computer; edits are in the team journal under the editor's name; a stopped server
+leaves the cached settings in place and is named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from desktop.sandbox import SandboxServer
+from desktop.services import team_settings
+from desktop.services.exclusive_sets import ExclusiveSets
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.sync import run_sync
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_catalog import TagCatalog
+from desktop.services.team import (
+    TeamServerError,
+    iter_team_journal,
+    normalized_url,
+    store_device_token,
+    team_api_base,
+)
+from desktop.services.workspace import Workspace, open_workspace
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+)
+
+pytestmark = pytest.mark.integration
+
+
+class Desktops:
+    """Desktops of one test: each its own home (and profile name: one keyring file)."""
+
+    def __init__(self, tmp: Path, sandbox: SandboxServer, url: str) -> None:
+        self.tmp, self.sandbox, self.url = tmp, sandbox, url
+        self.stack = ExitStack()
+
+    def open(self, name: str, userid: str, *, sync: bool = True) -> Workspace:
+        home = self.tmp / name
+        home.mkdir()
+        profile = Profile(name=name, corp_id=self.sandbox.corp_id,
+                          api_base=team_api_base(self.url), team_url=normalized_url(self.url),
+                          userid=userid)
+        ProfileStore(home).add(profile)
+        store_device_token(profile, log_in(self.url, self.sandbox, userid).token)
+        ws = self.stack.enter_context(open_workspace(home, name))
+        if sync:
+            run_sync(ws.client(), ws.cache)
+        return ws
+
+
+@pytest.fixture
+def desktops(team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktops]:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    made = Desktops(tmp_path, team_sandbox, team_server.url)
+    with made.stack:
+        yield made
+
+
+def _tag(sandbox: SandboxServer, n: int) -> tuple[str, str]:
+    (_, name), tag_id = sorted(sandbox.state.tag_ids_by_name().items())[n]
+    return tag_id, name
+
+
+def _abbreviations(ws: Workspace) -> dict[str, str]:
+    return {tag.id: tag.abbreviation for tag in TagCatalog(ws.cache).library(counts=False).tags
+            if tag.abbreviation}
+
+
+def test_one_desktop_sets_and_another_sees_after_its_poll(
+    desktops: Desktops, team_sandbox: SandboxServer
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    seller = desktops.open("seller", users[0])
+    other = desktops.open("other", users[1])
+    team_settings.pull(other)
+    (first, first_name), (second, _) = _tag(team_sandbox, 0), _tag(team_sandbox, 1)
+
+    TagAdminService(seller).set_abbreviation(first, "gy")
+    team_settings.save_filter(seller, "高意向未成交", "高意向 AND NOT 已成交")
+    ExclusiveSets(seller).add("成交状态", [first, second])
+    assert _abbreviations(other) == {}
+
+    pulled = team_settings.pull(other)
+    assert pulled.applied == 3 and pulled.changes.prefs_changed
+    assert _abbreviations(other) == {first: "gy"}
+    assert team_settings.saved_filters(other.cache) == [("高意向未成交", "高意向 AND NOT 已成交")]
+    assert [(s.name, s.tag_ids) for s in ExclusiveSets(other).list()] == [
+        ("成交状态", (first, second))]
+    again = team_settings.pull(other)
+    assert again.applied == 0 and not again.changes.prefs_changed
+
+    ExclusiveSets(other).remove("成交状态")
+    TagAdminService(other).set_abbreviation(first, "")
+    team_settings.remove_filter(other, "高意向未成交")
+    team_settings.pull(seller)
+    assert (_abbreviations(seller), team_settings.saved_filters(seller.cache),
+            ExclusiveSets(seller).list()) == ({}, [], [])
+
+    rows = list(iter_team_journal(desktops.url, seller.client().get_token(),
+                                  {"source": "settings"}))
+    assert [(r.operator, r.action, r.tag_name) for r in rows] == [
+        (users[0], "abbreviation_set", first_name),
+        (users[0], "saved_filter_save", "高意向未成交"),
+        (users[0], "exclusive_set_add", "成交状态"),
+        (users[1], "exclusive_set_remove", "成交状态"),
+        (users[1], "abbreviation_set", first_name),
+        (users[1], "saved_filter_remove", "高意向未成交"),
+    ]
+    assert rows[0].before == "" and rows[0].after == '"gy"'
+
+
+def test_favourites_follow_their_user_to_a_new_computer(
+    desktops: Desktops, team_sandbox: SandboxServer
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    office = desktops.open("office", users[2])
+    colleague = desktops.open("colleague", users[3])
+    tags = [_tag(team_sandbox, n)[0] for n in (2, 3, 4)]
+    admin = TagAdminService(office)
+    for tag_id in tags:
+        admin.pin(users[2], tag_id)
+    admin.unpin(users[2], tags[1])
+    admin.reorder_pins(users[2], [tags[2], tags[0]])
+    TagAdminService(colleague).pin(users[3], tags[1])
+
+    laptop = desktops.open("laptop", users[2])
+    team_settings.pull(laptop)
+    assert TagAdminService(laptop).pins(users[2]) == [tags[2], tags[0]]
+    team_settings.pull(colleague)
+    assert TagAdminService(colleague).pins(users[3]) == [tags[1]]
+
+
+def test_cli_exclusive_commands_work_on_a_team_profile(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    first, second = (f"{g}:{n}" for (g, n) in sorted(team_sandbox.state.tag_ids_by_name())[:2])
+    one, two = desktop_env(tmp_path / "one"), desktop_env(tmp_path / "two")
+    for env, user in ((one, users[4]), (two, users[5])):
+        cli_login(env, team_server.url, team_sandbox, user)
+        assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+    added = tagdesk("exclusive", "add", "阶段互斥", "--tags", f"{first},{second}", "--profile",
+                    "team", env=one)
+    assert added.returncode == 0, added.stderr
+    listed = tagdesk("exclusive", "list", "--profile", "team", env=two)
+    assert listed.returncode == 0 and "阶段互斥" in listed.stdout, listed.stderr
+    removed = tagdesk("exclusive", "remove", "阶段互斥", "--profile", "team", env=two)
+    assert removed.returncode == 0, removed.stderr
+    assert "阶段互斥" not in tagdesk("exclusive", "list", "--profile", "team", env=one).stdout
+
+
+def test_a_stopped_server_leaves_the_cached_settings_and_is_named(
+    postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    desks = Desktops(tmp_path, team_sandbox, server.url)
+    with desks.stack:
+        try:
+            ws = desks.open("offline", sorted(team_sandbox.state.follow_users())[0])
+            tag_id = _tag(team_sandbox, 0)[0]
+            TagAdminService(ws).set_abbreviation(tag_id, "V1")
+            team_settings.save_filter(ws, "VIP", "客户等级:VIP")
+            team_settings.pull(ws)
+        finally:
+            assert server.stop() == 0
+        with pytest.raises(TeamServerError) as caught:
+            team_settings.pull(ws)
+        assert f"团队服务器不可用（{server.url}）" in str(caught.value)
+        assert _abbreviations(ws) == {tag_id: "V1"}
+        assert team_settings.saved_filters(ws.cache) == [("VIP", "客户等级:VIP")]
+        with pytest.raises(TeamServerError):
+            TagAdminService(ws).set_abbreviation(tag_id, "V2")
+        assert _abbreviations(ws) == {tag_id: "V1"}
