@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +28,7 @@ from desktop.server import identity, team_audit, team_journal
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
+from desktop.server.write_notes import BadNote, read_note
 from desktop.wecom.error_codes import GETTOKEN_PATH
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
@@ -174,15 +175,19 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", **self.shared_settings.write(caller, changes)}
 
     def relay_call(self, path: str, method: str, query: dict[str, str],
-                   body: dict[str, Any] | None) -> dict[str, Any]:
+                   body: dict[str, Any] | None, headers: Mapping[str, str]) -> dict[str, Any]:
         api = API.get(path)
         if api is None:
             raise _Refusal(48002, f"api forbidden: {path} is not relayed")
         if method != api.method:
             raise _Refusal(43001 if api.method == "GET" else 43002, f"{api.method} required")
         caller = self.authenticate(query)
+        try:
+            note = read_note(headers)
+        except BadNote as exc:
+            raise _Refusal(47001, str(exc)) from None
         params = {k: v for k, v in query.items() if k != "access_token"}
-        return self.relay.forward(caller, path, params, body)
+        return self.relay.forward(caller, path, params, body, note)
 
 
 def _identity(action: Callable[[Conn, str], Any], conn: Conn, token: str) -> Any:
@@ -303,7 +308,8 @@ def build_app(server: TeamServer) -> Starlette:
         if path == GETTOKEN_PATH:
             return await run_in_threadpool(server.gettoken, query)
         body = await _json_body(request) if request.method == "POST" else None
-        return await run_in_threadpool(server.relay_call, path, request.method, query, body)
+        return await run_in_threadpool(server.relay_call, path, request.method, query, body,
+                                       request.headers)
 
     return Starlette(routes=[
         Route("/", _answering(root), methods=["GET"]),

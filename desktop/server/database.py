@@ -127,6 +127,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX team_setting_version ON team_setting (version);
     """,
+    # 3: team journal rows name the batch a revert reverts; indexes for the audit filters.
+    """
+    ALTER TABLE team_journal ADD COLUMN reverts_batch text NOT NULL DEFAULT '';
+    CREATE INDEX team_journal_tag ON team_journal (tag_id, id);
+    CREATE INDEX team_journal_tag_name ON team_journal (tag_name, id);
+    CREATE INDEX team_journal_group ON team_journal (group_name, id);
+    CREATE INDEX team_journal_batch ON team_journal (batch_id, id);
+    CREATE INDEX team_journal_owner ON team_journal (userid, id);
+    CREATE INDEX team_journal_reverts ON team_journal (reverts_batch) WHERE reverts_batch != '';
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

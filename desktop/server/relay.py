@@ -7,7 +7,11 @@ relayed; anything else answers WeCom's 48002 ("api forbidden").
 
 A write is recorded in the outbox before it is sent; its answer, and for a success its
 journal rows under the authenticated operator, are written in one transaction. A body
-cannot choose the operator: it is always the user the session token belongs to.
+cannot choose the operator: it is always the user the session token belongs to. The
+desktop's note (`write_notes`) gives the rows their batch id and source and, for a
+`mark_tag`, the relation's tags before the call: the rows then carry before / after like
+the desktop's own, and only tags that really changed are journaled. A revert's rows name
+the batch they revert, and their reason says so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from psycopg import Connection
@@ -28,6 +32,7 @@ from desktop.server.identity import Caller
 from desktop.store.journal import JournalEntry
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
+from desktop.wecom.write_note import WriteNote
 
 log = logging.getLogger("tagdesk.server")
 
@@ -36,6 +41,7 @@ MARK_TAG = "externalcontact/mark_tag"
 TAG_LIST = "externalcontact/get_corp_tag_list"
 
 Conn = Connection[tuple[object, ...]]
+NO_NOTE = WriteNote()
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 
 
@@ -118,7 +124,8 @@ class Relay:
         self._names = TagNames(transport)
 
     def forward(
-        self, caller: Caller, path: str, params: Mapping[str, str], body: Mapping[str, Any] | None
+        self, caller: Caller, path: str, params: Mapping[str, str],
+        body: Mapping[str, Any] | None, note: WriteNote = NO_NOTE,
     ) -> dict[str, Any]:
         """WeCom's answer to the call (errcode 0 or not); raises WeComNetworkError when
         WeCom could not be reached from the server."""
@@ -129,9 +136,9 @@ class Relay:
                 return self._transport.call(request)
             except WeComError as err:
                 return {"errcode": err.errcode, "errmsg": err.errmsg}
-        return self._write(caller, request)
+        return self._write(caller, request, note)
 
-    def _write(self, caller: Caller, request: ApiRequest) -> dict[str, Any]:
+    def _write(self, caller: Caller, request: ApiRequest, note: WriteNote) -> dict[str, Any]:
         body = dict(request.body or {})
         with self._connection() as conn:
             row = conn.execute(
@@ -144,45 +151,47 @@ class Relay:
         try:
             data = self._transport.call(request)
         except WeComError as err:
-            self._finish(outbox_id, "failed", err.errcode, [])
+            self._finish(outbox_id, "failed", err.errcode, [], "")
             log.info("relay %s by %s -> errcode %d", request.path, caller.userid, err.errcode)
             return {"errcode": err.errcode, "errmsg": err.errmsg}
         except WeComNetworkError as err:
             if not err.may_have_applied:
-                self._finish(outbox_id, "failed", None, [])
+                self._finish(outbox_id, "failed", None, [], "")
             log.warning("relay %s by %s: WeCom unreachable (%s); outbox row %d %s",
                         request.path, caller.userid, err.reason.value, outbox_id,
                         "outcome unknown" if err.may_have_applied else "failed")
             raise
-        entries = list(self._entries(caller, request.path, body, data))
-        self._finish(outbox_id, "done", 0, entries)
+        entries = [replace(entry, batch_id=note.batch_id, reason=_reason(note))
+                   for entry in self._entries(caller, request.path, body, data, note)]
+        self._finish(outbox_id, "done", 0, entries, note.reverts)
         log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
                  len(entries))
         return data
 
     def _finish(self, outbox_id: int, status: str, errcode: int | None,
-                entries: list[JournalEntry]) -> None:
+                entries: list[JournalEntry], reverts: str) -> None:
         with self._connection() as conn, conn.transaction():
             conn.execute(
                 "UPDATE outbox SET status = %s, errcode = %s, finished_at = now() WHERE id = %s",
                 (status, errcode, outbox_id),
             )
-            team_journal.append(conn, entries, outbox_id)
+            team_journal.append(conn, entries, outbox_id, reverts)
 
     def _entries(self, caller: Caller, path: str, body: Mapping[str, Any],
-                 data: Mapping[str, Any]) -> Iterator[JournalEntry]:
+                 data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:
         operator = caller.userid
+        source = note.source or SOURCE
         if path == MARK_TAG:
-            added, removed = _str_list(body.get("add_tag")), _str_list(body.get("remove_tag"))
-            names = self._names.lookup(added + removed)
-            for action, ids in (("tag_add", added), ("tag_remove", removed)):
+            change = _tag_change(body, note.before)
+            names = self._names.lookup([*change.added, *change.removed])
+            for action, ids in (("tag_add", change.added), ("tag_remove", change.removed)):
                 for tag_id in ids:
                     name, group = names[tag_id]
                     yield JournalEntry(
-                        operator=operator, action=action, source=SOURCE,
+                        operator=operator, action=action, source=source,
                         external_userid=str(body.get("external_userid", "")),
                         userid=str(body.get("userid", "")), tag_id=tag_id, tag_name=name,
-                        group_name=group,
+                        group_name=group, before=change.before, after=change.after,
                     )
         elif path == "externalcontact/add_corp_tag":
             self._names.learn(data)
@@ -191,24 +200,51 @@ class Relay:
             for tag in created.get("tag") or []:
                 if isinstance(tag, dict):
                     yield JournalEntry(
-                        operator=operator, action="tag_create", source=SOURCE,
+                        operator=operator, action="tag_create", source=source,
                         tag_id=str(tag.get("id", "")), tag_name=str(tag.get("name", "")),
                         group_name=str(created.get("group_name", "")),
                     )
         elif path == "externalcontact/del_corp_tag":
             names = self._names.lookup(_str_list(body.get("tag_id")))
             for tag_id, (name, group_name) in names.items():
-                yield JournalEntry(operator=operator, action="tag_delete", source=SOURCE,
+                yield JournalEntry(operator=operator, action="tag_delete", source=source,
                                    tag_id=tag_id, tag_name=name, group_name=group_name)
             for group_id in _str_list(body.get("group_id")):
-                yield JournalEntry(operator=operator, action="group_delete", source=SOURCE,
+                yield JournalEntry(operator=operator, action="group_delete", source=source,
                                    tag_id=group_id)
         else:
             yield JournalEntry(
-                operator=operator, action=path, source=SOURCE,
+                operator=operator, action=path, source=source,
                 tag_id=str(body.get("id", "")),
                 after=json.dumps(body, ensure_ascii=False, sort_keys=True),
             )
+
+
+@dataclass(frozen=True)
+class _TagChange:
+    added: list[str]
+    removed: list[str]
+    before: str = ""     # JSON: the relation's tag ids before the call ("" when not known)
+    after: str = ""
+
+
+def _tag_change(body: Mapping[str, Any], before: tuple[str, ...] | None) -> _TagChange:
+    """What a mark_tag changed: with the relation's tags before it, only the tags that
+    really came or went (as the desktop journals them); without, everything it sent."""
+    add, remove = _str_list(body.get("add_tag")), _str_list(body.get("remove_tag"))
+    if before is None:
+        return _TagChange(add, remove)
+    had = set(before)
+    added = sorted(set(add) - had)
+    removed = sorted((set(remove) - set(add)) & had)
+    after = (had - set(removed)) | set(added)
+    return _TagChange(added, removed, json.dumps(sorted(had)), json.dumps(sorted(after)))
+
+
+def _reason(note: WriteNote) -> str:
+    if not note.reverts:
+        return ""
+    return f"回滚批次 {note.reverts} / reverts batch {note.reverts}"
 
 
 def _str_list(value: object) -> list[str]:

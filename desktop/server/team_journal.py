@@ -1,7 +1,8 @@
 """The team journal in PostgreSQL: append-only (triggers refuse UPDATE, DELETE and TRUNCATE)
 and hash-chained exactly like the desktop's journal (`desktop.store.journal.row_hash`).
 
-Appending locks the one-row `team_journal_head` for the rest of the caller's transaction,
+A revert's rows also name the batch they revert (`reverts_batch`, covered by the hash
+when set, like the desktop's extension columns). Appending locks the one-row `team_journal_head` for the rest of the caller's transaction,
 so writers on any number of connections or server processes take turns and the chain
 never interleaves.
 """
@@ -16,6 +17,7 @@ from psycopg import Connection
 from desktop.store.journal import FIELDS, GENESIS, JournalEntry, row_hash
 
 Conn = Connection[tuple[object, ...]]
+TEAM_FIELDS = (*FIELDS, "reverts_batch")
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,10 @@ class ChainCheck:
     first_bad_id: int | None = None
 
 
-def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None) -> int:
-    """Append `entries` inside the caller's transaction; returns how many."""
+def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
+           reverts_batch: str = "") -> int:
+    """Append `entries` inside the caller's transaction; returns how many. `reverts_batch`:
+    the batch these rows revert."""
     if not entries:
         return 0
     head = conn.execute(
@@ -34,12 +38,12 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None) -
     ).fetchone()
     assert head is not None, "migration 1 creates the head row"
     last_id, prev = int(str(head[0])), str(head[1])
-    columns = ", ".join((*FIELDS, "id", "outbox_id", "prev_hash", "hash"))
-    marks = ", ".join(["%s"] * (len(FIELDS) + 4))
+    columns = ", ".join((*TEAM_FIELDS, "id", "outbox_id", "prev_hash", "hash"))
+    marks = ", ".join(["%s"] * (len(TEAM_FIELDS) + 4))
     with conn.cursor() as cur:
         for entry in entries:
             last_id += 1
-            values = tuple(getattr(entry, name) for name in FIELDS)
+            values = (*(getattr(entry, name) for name in FIELDS), reverts_batch)
             digest = row_hash(last_id, values, prev)
             cur.execute(
                 f"INSERT INTO team_journal ({columns}) VALUES ({marks})".encode(),
@@ -56,7 +60,7 @@ def verify(conn: Conn) -> ChainCheck:
     """Recompute every row's hash in order; names the first row that does not fit."""
     prev = GENESIS
     checked = 0
-    columns = ", ".join(("id", *FIELDS, "prev_hash", "hash"))
+    columns = ", ".join(("id", *TEAM_FIELDS, "prev_hash", "hash"))
     with conn.cursor(name="team_journal_verify") as cur:
         cur.execute(f"SELECT {columns} FROM team_journal ORDER BY id".encode())
         for row in cur:

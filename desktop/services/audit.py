@@ -262,6 +262,7 @@ class RevertPreview:
     plan: RetagPlan
     skipped: tuple[Skipped, ...]
     customer_names: dict[str, str]
+    reverts: str = ""        # the batch reverted (empty for an operator's changes in a period)
 
     @property
     def restorable(self) -> int:
@@ -295,7 +296,7 @@ class RevertOutcome:
 
 def preview_batch_revert(cache: Cache, tagging: TaggingService, batch_id: str) -> RevertPreview:
     plan, skipped = tagging.plan_undo(batch_id)
-    return _preview(cache, f"批次 {batch_id} / batch {batch_id}", plan, skipped)
+    return _preview(cache, f"批次 {batch_id} / batch {batch_id}", plan, skipped, batch_id)
 
 
 def preview_range_revert(
@@ -339,7 +340,8 @@ def run_revert(
         raise RevertError("没有可以回滚的更改。 / There is nothing to revert.")
     pilot = revert_pilot(preview, pilot_size)
     batch_id = tagging.submit(preview.plan, source="revert", pilot_size=pilot,
-                              description=revert_description(preview.origin))
+                              description=revert_description(preview.origin),
+                              reverts=preview.reverts)
     first = tagging.run(batch_id, progress=progress, cancel=cancel)
     if not pilot or first.pending == 0:
         return RevertOutcome(batch_id, None, first, stopped_after_pilot=False)
@@ -350,10 +352,11 @@ def run_revert(
 
 
 def _preview(
-    cache: Cache, origin: str, plan: RetagPlan, skipped: Sequence[Skipped]
+    cache: Cache, origin: str, plan: RetagPlan, skipped: Sequence[Skipped], reverts: str = ""
 ) -> RevertPreview:
     customers = {c.external_userid for c in plan.changes} | {s.external_userid for s in skipped}
-    return RevertPreview(origin, plan, tuple(skipped), customer_names(cache, customers))
+    return RevertPreview(origin, plan, tuple(skipped), customer_names(cache, customers),
+                         reverts)
 
 
 def customer_names(cache: Cache, external_userids: Iterable[str]) -> dict[str, str]:

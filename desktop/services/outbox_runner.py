@@ -33,6 +33,7 @@ from desktop.store.outbox import OutboxRow
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import ErrorKind
 from desktop.wecom.errors import CallCancelled, WeComError, WeComNetworkError
+from desktop.wecom.write_note import WriteNote
 
 log = logging.getLogger("tagdesk.services.outbox")
 
@@ -120,11 +121,13 @@ class OutboxRunner:
         concurrency: int,
         stop: threading.Event,
         pause: threading.Event | None = None,
+        reverts: str = "",
     ) -> None:
         self._cache = cache
         self._client = client
         self._operator = operator
         self._source = source
+        self._reverts = reverts
         self._concurrency = max(1, concurrency)
         self._gate = gate_for(cache, self._concurrency)
         self._stop = stop
@@ -207,7 +210,8 @@ class OutboxRunner:
         while True:
             attempts += 1
             try:
-                self._client.mark_tag(row.userid, row.external_userid, add, remove)
+                self._client.mark_tag(row.userid, row.external_userid, add, remove,
+                                      note=self._note(row))
             except CallCancelled:
                 return False
             except WeComError as err:
@@ -235,6 +239,17 @@ class OutboxRunner:
                 return self._passing(row, rounds, err)
             self._commit(row, add, remove, attempts, note)
             return False
+
+    def _note(self, row: OutboxRow) -> WriteNote | None:
+        """What a team server journals with the call (batch, source, the relation's tags
+        before it as this cache knows them); nothing for WeCom itself."""
+        if not self._client.relays_to_team:
+            return None
+        key = (row.external_userid, row.userid)
+        state = outbox.relation_states_by_key(self._cache, [key]).get(key)
+        return WriteNote(batch_id=row.batch_id, source=self._source,
+                         before=tuple(sorted(state.tag_ids)) if state is not None else None,
+                         reverts=self._reverts)
 
     def _commit(self, row: OutboxRow, add: tuple[str, ...], remove: tuple[str, ...],
                 attempts: int, note: str) -> None:

@@ -282,13 +282,16 @@ class TaggingService:
     # -- queueing and running ----------------------------------------------------------------
 
     def submit(self, plan: RetagPlan, *, source: str = "app", description: str = "",
-               pilot_size: int = 0) -> str:
-        """Write the whole plan to the outbox in one transaction; returns the batch id."""
+               pilot_size: int = 0, reverts: str = "") -> str:
+        """Write the whole plan to the outbox in one transaction; returns the batch id.
+        `reverts`: the batch this one reverts (a team server journals the link)."""
         summary: dict[str, object] = {
             "planned": plan.api_calls, "skipped_noop": plan.skipped_noop,
             "conflicts": plan.conflicting_relations, "conflicts_allowed": plan.conflicts_allowed,
             "per_tag_add": plan.per_tag_add, "per_tag_remove": plan.per_tag_remove,
         }
+        if reverts:
+            summary["reverts"] = reverts
         batch_id = outbox.create_batch(
             self._cache, plan.changes, operator=self._ws.operator, source=source,
             description=description, pilot_size=min(pilot_size, plan.api_calls),
@@ -342,7 +345,7 @@ class TaggingService:
         runner = OutboxRunner(
             self._cache, client, operator=record.operator or self._ws.operator,
             source=record.source, concurrency=self._ws.profile.max_concurrency,
-            stop=stop, pause=pause,
+            stop=stop, pause=pause, reverts=str(record.summary.get("reverts", "")),
         )
         watch = _Watch(runner, self._ws.profile, reporter, started, len(rows),
                        settled_before, record.counts.total)

@@ -41,6 +41,7 @@ from desktop.wecom.transport import (
     WaitListener,
     WeComTransport,
 )
+from desktop.wecom.write_note import WriteNote
 
 MAX_NAME_LENGTH = 30  # tag / group names, contact-way state and remark (code points)
 MAX_BATCH_USERIDS = 100  # batch/get_by_user
@@ -112,6 +113,11 @@ class WeComClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def relays_to_team(self) -> bool:
+        """The API base is a TagDesk team server (a team profile), not WeCom."""
+        return bool(self._ctx.team_url)
 
     @property
     def api_calls(self) -> int:
@@ -248,10 +254,12 @@ class WeComClient:
         external_userid: str,
         add: Collection[str] = (),
         remove: Collection[str] = (),
+        note: WriteNote | None = None,
     ) -> None:
         """Add and remove tags on one follow relationship in one call.
 
-        One unknown tag id fails the whole call (40068) and nothing is applied.
+        One unknown tag id fails the whole call (40068) and nothing is applied. ``note``
+        goes to a team server only (:attr:`relays_to_team`), never to WeCom.
         """
         if not add and not remove:
             raise ValueError("mark_tag needs at least one tag to add or remove")
@@ -263,7 +271,10 @@ class WeComClient:
                 "remove_tag": list(remove),
             }
         )
-        self._post("externalcontact/mark_tag", body, Effect.IDEMPOTENT_WRITE)
+        headers = note.headers() if note is not None and self.relays_to_team else {}
+        self._transport.call(ApiRequest("POST", "externalcontact/mark_tag", body=body,
+                                        effect=Effect.IDEMPOTENT_WRITE, headers=headers),
+                             self._ctx)
 
     def get_follow_user_list(self) -> list[str]:
         """Userids of members with customer contact enabled, within the app's range."""

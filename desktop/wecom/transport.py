@@ -55,6 +55,7 @@ class ApiRequest:
     params: Mapping[str, str | int] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
     effect: Effect = Effect.READ
+    headers: Mapping[str, str] = field(default_factory=dict)  # extra HTTP headers
 
 
 class _TransientFailure(Exception):
@@ -387,10 +388,10 @@ class WeComTransport:
         if token is not None:
             params["access_token"] = token
         body: bytes | None = None
-        headers: dict[str, str] | None = None
+        headers: dict[str, str] | None = dict(request.headers) or None
         if request.body is not None:
             body = json.dumps(request.body, ensure_ascii=False).encode("utf-8")
-            headers = _JSON_HEADERS
+            headers = {**_JSON_HEADERS, **request.headers}
         stats = ctx.stats
 
         def on_pause(serial: int, seconds: float) -> None:

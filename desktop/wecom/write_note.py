@@ -1,0 +1,35 @@
+"""What a desktop tells its TagDesk team server about a write, besides the call itself.
+
+A team server journals every write it relays under the user its session token belongs to;
+these headers only say which batch and source the call belongs to, the relation's tags as
+the desktop's cache knew them before the call (so the server can journal before / after
+and only what really changed) and, for a revert, which batch it reverts. They are sent to
+a team server only, never to WeCom.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+BATCH_HEADER = "X-TagDesk-Batch"
+SOURCE_HEADER = "X-TagDesk-Source"
+BEFORE_HEADER = "X-TagDesk-Before"
+REVERTS_HEADER = "X-TagDesk-Reverts"
+
+
+@dataclass(frozen=True)
+class WriteNote:
+    batch_id: str = ""
+    source: str = ""
+    before: tuple[str, ...] | None = None   # None: the desktop does not know the relation
+    reverts: str = ""                        # the batch this write reverts
+
+    def headers(self) -> dict[str, str]:
+        """The note as HTTP headers (ASCII: JSON escapes anything else)."""
+        found = {BATCH_HEADER: self.batch_id, SOURCE_HEADER: self.source,
+                 REVERTS_HEADER: self.reverts}
+        headers = {name: value for name, value in found.items() if value}
+        if self.before is not None:
+            headers[BEFORE_HEADER] = json.dumps(sorted(self.before))
+        return headers
