@@ -4,7 +4,6 @@ before / after; export, revert and the filters read it through the server."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import psycopg
 import pytest
