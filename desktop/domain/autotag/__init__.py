@@ -1,0 +1,67 @@
+"""Auto-tagging from chats: keywords that understand synonyms, typos and negation, plus a
+learner trained on the corp's own confirmed tags. Pure: no I/O (the intent packs are read
+by `desktop.services.autotag_packs`).
+
+Public interface (names and fields are kept; more may be added)::
+
+    from desktop.domain.autotag import TagKeywords, LabelledMessage, Suggestion, AutoTagger
+    from desktop.services.autotag_packs import load_intent_packs
+
+    TagKeywords(name: str, keywords: tuple[str, ...])
+    LabelledMessage(id: str, customer: str, text: str, labels: tuple[str, ...])
+    Suggestion(tag: str, confidence: float, evidence: tuple[str, ...], source: str)
+        # source: "rules" | "learner" | "both"
+    tagger = AutoTagger.build(
+        tags: Sequence[TagKeywords],
+        training: Sequence[LabelledMessage] = (),    # confirmed tags; () means rules only
+        packs: Sequence[IntentPack] = (),            # pass load_intent_packs() for the bundled packs
+        threshold: float = 0.5,                      # from here on a tag may be written unattended
+    ) -> AutoTagger        # raises UnknownTrainingTag (a UserError) for labels not in `tags`
+    tagger.suggest(text: str) -> list[Suggestion]    # confidence ≥ 0.2, most confident first
+    tagger.labels(text: str) -> list[str]            # the suggestions that reach tagger.threshold
+    tagger.warnings() -> list[KeywordWarning]        # .zh / .en / .text(english) / str(): "zh / en"
+    tagger.links -> dict[str, PackLink]              # tag name -> the intent pack it follows
+    tagger.rules(text) -> list[RuleFinding]          # what the rules alone say
+    tagger.hits(text) -> list[Hit]                   # every phrase found, negated ones too
+
+A suggestion below `threshold` is for a person to accept or reject, never to be written on
+its own. Customer-level tags are the union over a customer's messages.
+"""
+
+from desktop.domain.autotag.linking import PackLink
+from desktop.domain.autotag.matcher import Hit
+from desktop.domain.autotag.model import (
+    BOTH,
+    LEARNER,
+    RULES,
+    IntentPack,
+    KeywordWarning,
+    LabelledMessage,
+    Suggestion,
+    TagKeywords,
+)
+from desktop.domain.autotag.normalise import normalise
+from desktop.domain.autotag.tagger import (
+    DEFAULT_THRESHOLD,
+    AutoTagger,
+    RuleFinding,
+    UnknownTrainingTag,
+)
+
+__all__ = [
+    "BOTH",
+    "DEFAULT_THRESHOLD",
+    "LEARNER",
+    "RULES",
+    "AutoTagger",
+    "Hit",
+    "IntentPack",
+    "KeywordWarning",
+    "LabelledMessage",
+    "PackLink",
+    "RuleFinding",
+    "Suggestion",
+    "TagKeywords",
+    "UnknownTrainingTag",
+    "normalise",
+]

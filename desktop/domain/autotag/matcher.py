@@ -1,0 +1,215 @@
+"""Finding a tag's phrases in a normalised message: exact or by sound (寻价 ~ 询价), only on
+word boundaries (jieba segmentation, so 不想买了 holds no 想买), minus traps (代开发票 is
+not a request for an invoice), with negation and reported speech marked on each hit."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import rjieba
+from pypinyin import Style, lazy_pinyin
+
+from desktop.domain.autotag.normalise import NormalText, is_cjk, normalise
+from desktop.domain.autotag.scope import negation_cue, quoted_spans, reported
+
+EXACT = "exact"
+SOUND = "sound"
+# A sound-alike counts for this share of the phrase's strength.
+SOUND_FACTOR = 0.75
+# A long phrase that meets a word boundary on one side only (jieba glued a particle on).
+HALF_ALIGNED_FACTOR = 0.9
+SEGMENTED_MIN = 3   # phrases at least this long are taught to the segmenter
+# Particles and degree words a phrase may cut off the word jieba made around it.
+FUNCTION_CHARS = frozenset("太很好超挺更真蛮巨贼特了吗呢吧啊呀的么嘛哦啦也都就还再又还能可我你要想请问下个点些一")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A normalised phrase that votes for `tag` with `strength` (0–1)."""
+
+    text: str
+    tag: str
+    strength: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in a message."""
+
+    tag: str
+    phrase: str
+    matched: str
+    start: int
+    end: int
+    strength: float
+    kind: str
+    negation: str | None
+    reported: bool
+
+    @property
+    def counts(self) -> bool:
+        """True when the hit is the customer's own, un-negated words."""
+        return self.negation is None and not self.reported
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    return rjieba.Jieba()
+
+
+@cache
+def _char_pinyin(char: str) -> str:
+    return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def teach_words(words: Iterable[str]) -> None:
+    """Make the segmenter keep these phrases whole (代开发票 is one word, not 代 + 开发票)."""
+    segmenter = _segmenter()
+    for word in words:
+        if len(word) >= SEGMENTED_MIN and all(is_cjk(c) for c in word) and not segmenter.has_word(word):
+            segmenter.add_word(word, None, None)
+
+
+def _is_latin(text: str) -> bool:
+    return any("a" <= c <= "z" or "0" <= c <= "9" for c in text)
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+class PhraseIndex:
+    """Every phrase of every tag, looked up by text and by toneless pinyin."""
+
+    def __init__(self, phrases: Iterable[Phrase], traps: dict[str, tuple[str, ...]]) -> None:
+        self.exact: dict[str, list[Phrase]] = defaultdict(list)
+        self.sound: dict[tuple[str, ...], list[Phrase]] = defaultdict(list)
+        for phrase in phrases:
+            if not phrase.text:
+                continue
+            self.exact[phrase.text].append(phrase)
+            if len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text):
+                self.sound[tuple(_char_pinyin(c) for c in phrase.text)].append(phrase)
+        self.traps: dict[str, list[str]] = defaultdict(list)
+        for tag, tag_traps in traps.items():
+            for trap in tag_traps:
+                normal = normalise(trap).text
+                if normal:
+                    self.traps[normal].append(tag)
+        self.lengths = sorted({len(text) for text in self.exact} | {len(t) for t in self.traps})
+        self.sound_lengths = sorted({len(key) for key in self.sound})
+        teach_words([*self.exact, *self.traps])
+
+    def find(self, text: NormalText) -> list[Hit]:
+        """Every hit in the text, traps removed, each marked negated or reported or not."""
+        body = text.text
+        if not body:
+            return []
+        starts, ends = _boundaries(body)
+        quotes = quoted_spans(body)
+        trapped: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        candidates: list[tuple[Phrase, int, int, float, str]] = []
+        for length in self.lengths:
+            for start in range(len(body) - length + 1):
+                window = body[start:start + length]
+                for tag in self.traps.get(window, ()):
+                    trapped[tag].append((start, start + length))
+                for phrase in self.exact.get(window, ()):
+                    factor = _alignment(body, start, start + length, starts, ends)
+                    if factor:
+                        candidates.append((phrase, start, start + length, factor, EXACT))
+        candidates.extend(self._sound_alikes(body, starts, ends))
+        hits: list[Hit] = []
+        for phrase, start, end, factor, kind in candidates:
+            if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
+                continue
+            strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
+            hits.append(Hit(
+                tag=phrase.tag, phrase=phrase.text, matched=body[start:end], start=start, end=end,
+                strength=strength, kind=kind,
+                negation=negation_cue(text, start, _is_latin(phrase.text)),
+                reported=reported(text, start, quotes),
+            ))
+        return hits
+
+    def _sound_alikes(
+        self, body: str, starts: list[int], ends: list[int],
+    ) -> list[tuple[Phrase, int, int, float, str]]:
+        """Windows that sound like a phrase but are written differently (寻价 for 询价).
+
+        Guard against short-word false hits: at most one character in three may differ, a
+        two-character phrase must keep one character and the window must not be a word of
+        its own, and the window must sit on word boundaries.
+        """
+        found: list[tuple[Phrase, int, int, float, str]] = []
+        if not self.sound_lengths:
+            return found
+        sounds = [_char_pinyin(c) if is_cjk(c) else "" for c in body]
+        segmenter = _segmenter()
+        for length in self.sound_lengths:
+            for start in range(len(body) - length + 1):
+                key = tuple(sounds[start:start + length])
+                if "" in key:
+                    continue
+                phrases = self.sound.get(key)
+                if not phrases:
+                    continue
+                window = body[start:start + length]
+                for phrase in phrases:
+                    differing = sum(a != b for a, b in zip(window, phrase.text, strict=True))
+                    if differing == 0 or differing > max(1, length // 3):
+                        continue
+                    if length == 2 and segmenter.has_word(window):
+                        continue
+                    factor = _alignment(body, start, start + length, starts, ends)
+                    if factor:
+                        found.append((phrase, start, start + length, factor, SOUND))
+        return found
+
+
+def words(body: str) -> list[str]:
+    """jieba's words of a normalised text (phrases of the packs and keywords kept whole)."""
+    return list(_segmenter().cut(body, True))
+
+
+def _boundaries(body: str) -> tuple[list[int], list[int]]:
+    """The start and end positions of jieba's words, ascending."""
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for token in words(body):
+        starts.append(position)
+        position += len(token)
+        ends.append(position)
+    return starts, ends
+
+
+def _side_ok(body: str, start: int, end: int, starts: list[int], ends: list[int]) -> tuple[bool, bool]:
+    """Whether each side of a match is a word boundary, or cuts only a particle or degree
+    word off the word around it (太贵 holds 贵; 不想 holds no 想)."""
+    at = bisect_right(starts, start) - 1
+    word_start = starts[at] if at >= 0 else 0
+    left = body[word_start:start]
+    at = bisect_left(ends, end)
+    word_end = ends[at] if at < len(ends) else len(body)
+    right = body[end:word_end]
+    return all(c in FUNCTION_CHARS for c in left), all(c in FUNCTION_CHARS for c in right)
+
+
+def _alignment(body: str, start: int, end: int, starts: list[int], ends: list[int]) -> float:
+    """How well a match sits on word boundaries: 1 on both, less on one (long phrases
+    only), 0 when it cuts into words. Latin phrases need whole words."""
+    if _is_latin(body[start:end]):
+        before_ok = start == 0 or not _word_char(body[start - 1])
+        after_ok = end == len(body) or not _word_char(body[end])
+        return 1.0 if before_ok and after_ok else 0.0
+    left_ok, right_ok = _side_ok(body, start, end, starts, ends)
+    if left_ok and right_ok:
+        return 1.0
+    if end - start >= SEGMENTED_MIN + 1 and (left_ok or right_ok):
+        return HALF_ALIGNED_FACTOR
+    return 0.0

@@ -1,0 +1,66 @@
+"""The values the auto-tagger takes and gives: tags with keywords, labelled messages,
+intent packs, suggestions and keyword warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RULES = "rules"
+LEARNER = "learner"
+BOTH = "both"
+
+
+@dataclass(frozen=True)
+class TagKeywords:
+    """A user's tag and the keywords a department head wrote for it (often 3–5)."""
+
+    name: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LabelledMessage:
+    """A customer's message and the tags people confirmed for it (empty: none apply)."""
+
+    id: str
+    customer: str
+    text: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntentPack:
+    """A bundled sales intent: the phrases customers use for it and the traps (phrases that
+    look like it but mean something else, such as 代开发票 for 开票需求)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    phrases: tuple[str, ...]
+    traps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A tag for a message: how sure (0–1), the words that decided, and who decided
+    ("rules", "learner" or "both")."""
+
+    tag: str
+    confidence: float
+    evidence: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class KeywordWarning:
+    """A weakness of a tag's keywords, as one sentence in both languages."""
+
+    tag: str
+    zh: str
+    en: str
+    other_tags: tuple[str, ...] = field(default=())
+
+    def text(self, english: bool) -> str:
+        return self.en if english else self.zh
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"

@@ -1,0 +1,83 @@
+"""Negation, hedging and reported speech: whether a matched phrase is the customer's own
+intent. 不想买了 is not a wish to buy, 朋友说你们家退款很麻烦 is not a refund request, and a
+phrase inside quotation marks is someone else's words."""
+
+from __future__ import annotations
+
+from desktop.domain.autotag.normalise import QUOTE_PAIRS, NormalText
+
+NEGATION_CUES = (
+    "不", "没", "别", "未", "无需", "不用", "不是", "不太", "懒得", "不想", "不要", "没有", "不需要",
+    "不打算", "没打算", "不考虑", "先不", "暂时不", "还没", "并不", "从不", "从没", "甭", "用不着",
+    "不怎么", "犯不着", "not ", "don't ", "dont ", "never ", "no need", "no longer",
+)
+# Words that contain a cue but do not negate what follows them.
+NOT_NEGATING = (
+    "不错", "不少", "不过", "不仅", "不管", "不然", "不如", "不但", "不久", "不断", "不同", "不一样",
+    "差不多", "不好意思", "对不起", "来不及", "忍不住", "了不起", "不知道", "不清楚", "不懂", "没想到",
+    "没问题", "没关系", "没事", "别家", "别的", "别人", "别处", "别家", "要不", "不得不", "不一会",
+    "没多久", "不到", "未来", "并不是说", "少不了", "免不了", "不止", "还不", "不知", "不记得",
+    "别急", "没多少", "没几天", "不够", "没收到", "没到", "未到", "没发", "未发", "不发", "没回",
+    "不回", "不能用", "不好用", "不满意", "没人", "不靠谱", "不行", "不对", "没效果", "不退",
+)
+REPORTING_CUES = (
+    "听说", "据说", "朋友说", "别人说", "他说", "她说", "他们说", "同事说", "网上说", "有人说", "人家说",
+    "家人说", "老公说", "老婆说", "妈妈说", "邻居说", "朋友问", "别人问", "帮朋友问",
+)
+NEGATION_WINDOW = 6
+LATIN_NEGATION_WINDOW = 14
+
+
+def clause_start(positions: frozenset[int], at: int) -> int:
+    """The first position of the clause that holds `at` (after the last break before it)."""
+    return max((p for p in positions if p <= at), default=0)
+
+
+def negation_cue(text: NormalText, start: int, latin: bool) -> str | None:
+    """The negation or hedge that governs a phrase starting at `start`, if any."""
+    window = LATIN_NEGATION_WINDOW if latin else NEGATION_WINDOW
+    begin = max(clause_start(text.breaks, start), start - window)
+    for cue in NEGATION_CUES:
+        found = text.text.find(cue, begin, start)
+        while found != -1:
+            if not _cue_excused(text.text, found, cue):
+                return cue
+            found = text.text.find(cue, found + 1, start)
+    return None
+
+
+def _cue_excused(text: str, at: int, cue: str) -> bool:
+    if len(cue) == 1 and 0 < at < len(text) - 1 and text[at - 1] == text[at + 1]:
+        return True  # 能不能 / 有没有 / 买不买: a question, not a negation
+    for word in NOT_NEGATING:
+        offset = word.find(cue)
+        while offset != -1:
+            begin = at - offset
+            if begin >= 0 and text.startswith(word, begin):
+                return True
+            offset = word.find(cue, offset + 1)
+    return False
+
+
+def reported(text: NormalText, start: int, quotes: list[tuple[int, int]]) -> bool:
+    """True when the phrase at `start` sits in quotation marks or after 听说 / 朋友说 … in
+    the same clause."""
+    if any(begin <= start < end for begin, end in quotes):
+        return True
+    begin = clause_start(text.clauses, start)
+    return any(text.text.find(cue, begin, start) != -1 for cue in REPORTING_CUES)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quoted passage; an unclosed quotation mark quotes nothing."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(text):
+        closing = QUOTE_PAIRS.get(text[index])
+        if closing is not None:
+            end = text.find(closing, index + 1)
+            if end != -1:
+                spans.append((index + 1, end))
+                index = end
+        index += 1
+    return spans

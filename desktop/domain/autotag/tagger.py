@@ -1,0 +1,220 @@
+"""The auto-tagger: a user's tags with their keywords, the intent packs linked to them, and
+(when confirmed tags are given) a learner, combined into suggestions with confidence and
+evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.domain.autotag.learner import (
+    GRAM_PREFIX,
+    RULE_PREFIX,
+    WORD_PREFIX,
+    Learner,
+    features,
+)
+from desktop.domain.autotag.linking import PackLink, link_pack
+from desktop.domain.autotag.matcher import Hit, Phrase, PhraseIndex
+from desktop.domain.autotag.model import (
+    BOTH,
+    LEARNER,
+    RULES,
+    IntentPack,
+    KeywordWarning,
+    LabelledMessage,
+    Suggestion,
+    TagKeywords,
+)
+from desktop.domain.autotag.normalise import NormalText, normalise
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+
+KEYWORD_STRENGTH = 0.9
+PACK_STRENGTH = 0.8
+DEFAULT_THRESHOLD = 0.5
+# Suggestions below this confidence are not shown at all.
+SUGGESTION_FLOOR = 0.2
+MIN_KEYWORDS = 3
+# Longest text looked at: the start of a 100 KB paste says what it is about.
+MAX_CHARS = 4000
+
+
+class UnknownTrainingTag(UserError):
+    """Confirmed tags in the training data name a tag that is not in the tag set."""
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    """What the rules say about one tag in one message."""
+
+    tag: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+def _combined(strengths: Sequence[float]) -> float:
+    remaining = 1.0
+    for strength in strengths:
+        remaining *= 1.0 - strength
+    return 1.0 - remaining
+
+
+class AutoTagger:
+    """Build once per tag set with `AutoTagger.build`, then `suggest` per message."""
+
+    def __init__(
+        self, tags: Sequence[TagKeywords], links: dict[str, PackLink], index: PhraseIndex,
+        learner: Learner | None, threshold: float,
+    ) -> None:
+        self.tags = tuple(tags)
+        self.links = links
+        self.threshold = threshold
+        self._index = index
+        self._learner = learner
+
+    @classmethod
+    def build(
+        cls, tags: Sequence[TagKeywords], training: Sequence[LabelledMessage] = (),
+        packs: Sequence[IntentPack] = (), threshold: float = DEFAULT_THRESHOLD,
+    ) -> AutoTagger:
+        """The tagger for `tags`. `packs`: the bundled intent packs (desktop.services.
+        autotag_packs.load_intent_packs()); `training`: messages with confirmed tags for the
+        learner (none: rules only); `threshold`: the confidence from which a suggestion may
+        be written without a person (`labels`)."""
+        links = {tag.name: link for tag in tags if (link := link_pack(tag, packs)) is not None}
+        by_name = {pack.name: pack for pack in packs}
+        phrases: list[Phrase] = []
+        traps: dict[str, tuple[str, ...]] = {}
+        for tag in tags:
+            phrases.extend(Phrase(normalise(k).text, tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
+            link = links.get(tag.name)
+            if link is not None:
+                pack = by_name[link.pack]
+                phrases.extend(Phrase(normalise(p).text, tag.name, PACK_STRENGTH) for p in pack.phrases)
+                keywords = {normalise(k).text for k in tag.keywords}
+                traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
+        tagger = cls(tags, links, PhraseIndex(phrases, traps), None, threshold)
+        if training:
+            tagger._learner = tagger._train(training)
+        return tagger
+
+    def _train(self, training: Sequence[LabelledMessage]) -> Learner:
+        names = [tag.name for tag in self.tags]
+        known = set(names)
+        unknown = sorted({label for message in training for label in message.labels} - known)
+        if unknown:
+            shown = "、".join(echo(label, 40) for label in unknown[:5])
+            raise UnknownTrainingTag(
+                f"训练数据里有关键词文件中没有的标签：{shown}；请在关键词文件中加上这些标签，或从训练数据中去掉。",
+                f"The training data has tags the keywords file does not: {shown}; add them"
+                " to the keywords file or remove them from the training data.")
+        examples = []
+        for message in training:
+            text = self._normal(message.text)
+            examples.append((features(text, self._index.find(text)), frozenset(message.labels)))
+        return Learner.train(names, examples)
+
+    @property
+    def learnt_tags(self) -> tuple[str, ...]:
+        """The tags the learner was trained for (none without training data)."""
+        return self._learner.tags if self._learner is not None else ()
+
+    @staticmethod
+    def _normal(text: str) -> NormalText:
+        return normalise(text[:MAX_CHARS])
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every phrase found in the message, negated and reported ones included."""
+        return self._index.find(self._normal(text))
+
+    def rules(self, text: str) -> list[RuleFinding]:
+        """What the rules alone say: the tags with own, un-negated phrases in the message."""
+        return self._rule_findings(self._index.find(self._normal(text)))
+
+    @staticmethod
+    def _rule_findings(hits: Sequence[Hit]) -> list[RuleFinding]:
+        by_tag: dict[str, list[Hit]] = defaultdict(list)
+        for hit in hits:
+            if hit.counts:
+                by_tag[hit.tag].append(hit)
+        findings = []
+        for tag, tag_hits in by_tag.items():
+            tag_hits.sort(key=lambda h: -h.strength)
+            evidence = tuple(dict.fromkeys(h.matched for h in tag_hits))
+            findings.append(RuleFinding(tag, _combined([h.strength for h in tag_hits]), evidence))
+        return findings
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        """The tags for one message, most confident first."""
+        normal = self._normal(text)
+        hits = self._index.find(normal)
+        findings = {f.tag: f for f in self._rule_findings(hits)}
+        suggestions: dict[str, Suggestion] = {}
+        if self._learner is not None:
+            for prediction in self._learner.predict(features(normal, hits), SUGGESTION_FLOOR):
+                finding = findings.get(prediction.tag)
+                source = LEARNER
+                if finding is not None:
+                    source = BOTH if prediction.probability >= self.threshold else RULES
+                evidence = self._readable(prediction.evidence, findings)
+                suggestions[prediction.tag] = Suggestion(
+                    prediction.tag, round(prediction.probability, 4), evidence, source)
+        learnt = set(self.learnt_tags)
+        for tag, finding in findings.items():
+            if tag not in learnt and finding.confidence >= SUGGESTION_FLOOR:
+                suggestions[tag] = Suggestion(
+                    tag, round(finding.confidence, 4), finding.evidence, RULES)
+        return sorted(suggestions.values(), key=lambda s: (-s.confidence, s.tag))
+
+    def labels(self, text: str) -> list[str]:
+        """The tags that reach the threshold: those that may be written without a person."""
+        return [s.tag for s in self.suggest(text) if s.confidence >= self.threshold]
+
+    @staticmethod
+    def _readable(names: Sequence[str], findings: dict[str, RuleFinding]) -> tuple[str, ...]:
+        """The learner's deciding features as words from the message."""
+        evidence: list[str] = []
+        for name in names:
+            if name.startswith(RULE_PREFIX):
+                finding = findings.get(name[len(RULE_PREFIX):])
+                evidence.extend(finding.evidence if finding else ())
+            elif name.startswith((WORD_PREFIX, GRAM_PREFIX)):
+                evidence.append(name[2:])
+        unique = list(dict.fromkeys(evidence))
+        return tuple(e for e in unique if not any(e != other and e in other for other in unique))
+
+    def warnings(self) -> list[KeywordWarning]:
+        """Weak keywords: a tag with fewer than three, or a keyword that also fires another
+        tag (so one customer sentence would get both)."""
+        found: list[KeywordWarning] = []
+        for tag in self.tags:
+            keywords = [k for k in tag.keywords if normalise(k).text]
+            link = self.links.get(tag.name)
+            if not keywords and link is None:
+                found.append(KeywordWarning(
+                    tag.name,
+                    f"标签“{echo(tag.name, 40)}”没有关键词，也对应不到内置意图包，不会被建议；请至少写 3 个关键词。",
+                    f"Tag “{echo(tag.name, 40)}” has no keywords and matches no bundled intent pack,"
+                    " so it is never suggested; give it at least 3 keywords."))
+            elif len(keywords) < MIN_KEYWORDS:
+                via = (f"，目前主要靠意图包“{link.pack}”" if link else "")
+                via_en = (f"; for now it relies on the intent pack “{link.pack}”" if link else "")
+                found.append(KeywordWarning(
+                    tag.name,
+                    f"标签“{echo(tag.name, 40)}”只有 {len(keywords)} 个关键词{via}；建议至少写 {MIN_KEYWORDS} 个。",
+                    f"Tag “{echo(tag.name, 40)}” has only {len(keywords)} keyword(s){via_en};"
+                    f" give it at least {MIN_KEYWORDS}."))
+            for keyword in keywords:
+                others = tuple(sorted(
+                    f.tag for f in self.rules(keyword) if f.tag != tag.name))
+                if others:
+                    shown = "、".join(others)
+                    found.append(KeywordWarning(
+                        tag.name,
+                        f"标签“{echo(tag.name, 40)}”的关键词“{echo(keyword, 40)}”也会触发标签：{shown}。",
+                        f"Keyword “{echo(keyword, 40)}” of tag “{echo(tag.name, 40)}” also fires"
+                        f" tag(s): {shown}.",
+                        others))
+        return found

@@ -1,0 +1,145 @@
+"""The auto-tagging engine: normalisation, segmentation, sound-alikes, negation, reported
+speech, traps, pack linking and keyword warnings."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.autotag import AutoTagger, TagKeywords, normalise
+from desktop.services.autotag_packs import load_intent_packs
+
+TAGS = (
+    TagKeywords("嫌贵", ("太贵", "便宜点", "优惠")),
+    TagKeywords("高意向", ("想买", "下单", "付款")),
+    TagKeywords("开票", ("发票", "开票", "报销")),
+    TagKeywords("退款退货", ("退款", "退货", "退钱")),
+    TagKeywords("物流", ("快递", "发货", "物流")),
+    TagKeywords("询价", ("询价", "多少钱", "价格")),
+    TagKeywords("骚扰", ("广告", "加微信", "兼职")),
+)
+
+
+@pytest.fixture(scope="module")
+def tagger() -> AutoTagger:
+    return AutoTagger.build(TAGS, packs=load_intent_packs())
+
+
+def tags_of(tagger: AutoTagger, text: str) -> set[str]:
+    return set(tagger.labels(text))
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("預算不太夠", "预算不太够"),          # traditional → simplified
+    ("ＡＢＣ１２３", "abc123"),            # full width → half width, lower case
+    ("退 款", "退款"),                     # a space inside a word
+    ("退-款", "退款"),                     # punctuation inside a word
+    ("好贵贵贵贵", "好贵"),               # a run of one character
+    ("sooooo cheap😭", "soo cheap"),      # latin runs kept at two; emoji dropped
+])
+def test_normalise(raw: str, normal: str) -> None:
+    assert normalise(raw).text == normal
+
+
+def test_a_removed_space_is_a_break_negation_does_not_cross() -> None:
+    assert normalise("不用了 谢谢").breaks == frozenset({3})
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("能便宜点不", "嫌贵"),
+    ("這個價格太貴了", "嫌贵"),
+    ("预算不够啊", "嫌贵"),               # from the pack, not the keywords
+    ("寻价一下这款", "询价"),             # a sound-alike of 询价
+    ("我要退 款", "退款退货"),
+    ("怎么还不发货", "物流"),             # 还不 asks, it does not negate
+    ("还没收到货", "物流"),
+    ("能不能便宜点", "嫌贵"),             # 能不能 is a question
+    ("可以开发票吗", "开票"),
+    ("我想买两台", "高意向"),
+    ("any discount? too expensive", "嫌贵"),
+])
+def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag in tags_of(tagger, text)
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("不贵", "嫌贵"),                     # negation
+    ("一点都不贵啊", "嫌贵"),
+    ("没想退", "退款退货"),
+    ("不想买了", "高意向"),               # 不想买 is not 想买
+    ("我不太想下单", "高意向"),           # hedging
+    ("懒得退货了", "退款退货"),
+    ("朋友说你们退款很麻烦", "退款退货"),  # reported speech
+    ("他们说的“太贵”是指运费", "嫌贵"),   # a quotation
+    ("代开发票，联系我", "开票"),          # a trap
+    ("贵公司在哪", "嫌贵"),               # 贵 in another sense
+    ("请问您贵姓", "嫌贵"),
+    ("退休了想学点东西", "退款退货"),
+])
+def test_does_not_find(tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag not in tags_of(tagger, text)
+
+
+def test_a_trap_of_one_intent_is_a_hit_for_another(tagger: AutoTagger) -> None:
+    assert tags_of(tagger, "代开发票，联系我") == {"骚扰"}
+
+
+def test_short_sound_alikes_need_a_kept_character(tagger: AutoTagger) -> None:
+    # 寻价 ~ 询价 keeps 价; 信价 would keep it too but 心驾 (xin jia) shares no character
+    assert "询价" not in tags_of(tagger, "心驾")
+
+
+def test_sound_alike_is_less_sure_than_the_word(tagger: AutoTagger) -> None:
+    exact = tagger.suggest("询价")[0]
+    sound = tagger.suggest("寻价")[0]
+    assert exact.tag == sound.tag == "询价"
+    assert sound.confidence < exact.confidence
+    assert sound.evidence == ("寻价",)
+
+
+def test_suggestions_carry_evidence_and_source(tagger: AutoTagger) -> None:
+    [suggestion] = tagger.suggest("这个多少钱")
+    assert (suggestion.tag, suggestion.source, suggestion.evidence) == ("询价", "rules", ("多少钱",))
+    assert 0.5 <= suggestion.confidence <= 1
+
+
+def test_tags_link_to_packs_by_name_or_keywords(tagger: AutoTagger) -> None:
+    links = {name: link.pack for name, link in tagger.links.items()}
+    assert links["嫌贵"] == "价格异议"          # by keywords (and the alias 嫌贵)
+    assert links["高意向"] == "高意向"          # by name
+    assert links["询价"] == "产品咨询"          # by the alias 询价
+    assert links["骚扰"] == "无效客户"
+
+
+def test_a_tag_linked_to_nothing_keeps_its_keywords() -> None:
+    tagger = AutoTagger.build([TagKeywords("VIP", ("钻石会员", "黑卡", "至尊"))],
+                              packs=load_intent_packs())
+    assert tagger.links == {}
+    assert tagger.labels("我是钻石会员") == ["VIP"]
+    assert tagger.labels("太贵了") == []
+
+
+def test_warnings_name_few_keywords_and_keywords_that_fire_other_tags() -> None:
+    tags = [
+        TagKeywords("嫌贵", ("贵", "优惠")),
+        TagKeywords("询价", ("多少钱", "价格", "价格太高")),
+        TagKeywords("VIP", ()),
+    ]
+    warnings = AutoTagger.build(tags, packs=load_intent_packs()).warnings()
+    texts = [str(w) for w in warnings]
+    assert any("“嫌贵”只有 2 个关键词" in t and "has only 2 keyword" in t for t in texts)
+    assert any("“VIP”没有关键词" in t and "never suggested" in t for t in texts)
+    crossing = [w for w in warnings if w.other_tags]
+    assert [(w.tag, w.other_tags) for w in crossing] == [("询价", ("嫌贵",))]
+    assert "价格太高" in crossing[0].zh and "价格太高" in crossing[0].en
+
+
+def test_no_pack_links_without_packs() -> None:
+    tagger = AutoTagger.build(TAGS)
+    assert tagger.links == {}
+    assert tagger.labels("太贵了") == ["嫌贵"]
+    assert tagger.labels("预算不够") == []
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "\x00\x01\xff" * 10, "贵" * 100_000])
+def test_odd_input_gives_an_answer(tagger: AutoTagger, text: str) -> None:
+    assert isinstance(tagger.suggest(text), list)
