@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="the corp-wide WeCom budget every desktop shares")
     serve.add_argument("--concurrency", type=int, default=5,
                        help="the corp-wide cap on WeCom calls in flight")
+    serve.add_argument("--outbox-check-every", type=float, default=30.0, metavar="SECONDS",
+                       help="how often writes left unfinished by a stopped server process"
+                            " are settled")
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
@@ -97,14 +100,14 @@ def server_serve(args: argparse.Namespace) -> int:
             f" / No WeCom app secret: pass it on standard input with --secret-stdin or in"
             f" ${SECRET_ENV}.")
     register_secret(secret)
-    if args.calls_per_minute < 1 or args.concurrency < 1:
-        raise UsageError("调用频率和并发数必须大于 0。 / Calls per minute and concurrency must"
-                         " be positive.")
+    if args.calls_per_minute < 1 or args.concurrency < 1 or not args.outbox_check_every > 0:
+        raise UsageError("调用频率、并发数和检查间隔必须大于 0。 / Calls per minute, concurrency and"
+                         " the outbox check interval must be positive.")
     return serve(ServeOptions(
         db_url=args.db, host=args.host, port=args.port, api_base=args.wecom_api_base,
         corp_id=args.corp_id, agent_id=args.agent_id, secret=secret,
         admins=frozenset(args.admin), calls_per_minute=args.calls_per_minute,
-        max_concurrency=args.concurrency,
+        max_concurrency=args.concurrency, outbox_check_every_s=args.outbox_check_every,
     ))
 
 

@@ -25,17 +25,19 @@ from starlette.routing import Route
 
 from desktop import __version__
 from desktop.server import identity, team_audit, team_journal
+from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
 from desktop.server.write_notes import BadNote, read_note
 from desktop.wecom.error_codes import GETTOKEN_PATH
 from desktop.wecom.errors import WeComError, WeComNetworkError
-from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
+from desktop.wecom.transport import CALL_KEY_HEADER, ApiRequest, Effect, WeComTransport
 
 log = logging.getLogger("tagdesk.server")
 
 MAX_BODY_BYTES = 1 << 20
+MAX_CALL_KEY = 64
 NO_RECIPIENT = 81013
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -61,16 +63,18 @@ class TeamServer:
     """Shared state of one server process: the pool, the one transport and the relay."""
 
     def __init__(self, pool: psycopg_pool.ConnectionPool[Conn], transport: WeComTransport,
-                 settings: TeamSettings) -> None:
+                 settings: TeamSettings, health: DatabaseHealth, process_id: int) -> None:
         self.pool = pool
         self.transport = transport
         self.settings = settings
-        self.relay = Relay(self.connection, transport)
+        self.health = health
+        self.relay = Relay(self.connection, transport, process_id)
         self.shared_settings = SharedSettings(self.connection, transport)
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
-        with self.pool.connection() as conn:
+        """A pooled connection; DatabaseDown (503) at once while the database is down."""
+        with self.health.connection(self.pool) as conn:
             yield conn
 
     # -- identity ---------------------------------------------------------------------
@@ -187,7 +191,8 @@ class TeamServer:
         except BadNote as exc:
             raise _Refusal(47001, str(exc)) from None
         params = {k: v for k, v in query.items() if k != "access_token"}
-        return self.relay.forward(caller, path, params, body, note)
+        call_key = headers.get(CALL_KEY_HEADER, "")[:MAX_CALL_KEY] or None
+        return self.relay.forward(caller, path, params, body, note, call_key)
 
 
 def _identity(action: Callable[[Conn, str], Any], conn: Conn, token: str) -> Any:

@@ -15,6 +15,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from desktop.server.errors import ServerError
+from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
 from desktop.store.journal import GENESIS
 
 log = logging.getLogger("tagdesk.server")
@@ -137,6 +138,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX team_journal_owner ON team_journal (userid, id);
     CREATE INDEX team_journal_reverts ON team_journal (reverts_batch) WHERE reverts_batch != '';
     """,
+    # 4: several server processes on one database (desktop/server/shared_limit.py,
+    # jobs.py, leases.py, outbox_recovery.py).
+    SCALE_OUT_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

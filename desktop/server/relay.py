@@ -19,16 +19,16 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from psycopg import Connection
 from psycopg.types.json import Jsonb
 
-from desktop.server import team_journal
+from desktop.server import leases, team_journal
+from desktop.server.db_health import ConnectionFactory
 from desktop.server.identity import Caller
+from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE, OutboxRecovery, outbox_row
 from desktop.store.journal import JournalEntry
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
@@ -37,12 +37,12 @@ from desktop.wecom.write_note import WriteNote
 log = logging.getLogger("tagdesk.server")
 
 SOURCE = "relay"
-MARK_TAG = "externalcontact/mark_tag"
 TAG_LIST = "externalcontact/get_corp_tag_list"
 
-Conn = Connection[tuple[object, ...]]
-NO_NOTE = WriteNote()
-ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+# The answer to a repeated call whose first sending is still under way: WeCom's "system
+# busy", which a desktop retries after a backoff.
+BUSY: dict[str, Any] = {"errcode": -1, "errmsg": "system busy: the same call is still being"
+                        " sent, retry"}
 
 
 @dataclass(frozen=True)
@@ -118,14 +118,25 @@ class TagNames:
 
 
 class Relay:
-    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+    """Forwards calls; writes go through the outbox. `process_id` is this process's lease
+    (desktop/server/leases.py): the owner of the outbox rows it sends. A write carrying a
+    call key (the desktop's `X-TagDesk-Call` header, the same on every retry of one call) is
+    sent at most once per key: a retry of a done call gets the stored answer, of a call still
+    being sent a "busy, retry" (-1), of a call whose process died the outcome re-read from
+    WeCom (desktop/server/outbox_recovery.py)."""
+
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
+                 process_id: int) -> None:
         self._connection = connection
         self._transport = transport
+        self._process_id = process_id
         self._names = TagNames(transport)
+        self.recovery = OutboxRecovery(connection, transport, self.journal_entries)
 
     def forward(
         self, caller: Caller, path: str, params: Mapping[str, str],
         body: Mapping[str, Any] | None, note: WriteNote = NO_NOTE,
+        call_key: str | None = None,
     ) -> dict[str, Any]:
         """WeCom's answer to the call (errcode 0 or not); raises WeComNetworkError when
         WeCom could not be reached from the server."""
@@ -136,46 +147,100 @@ class Relay:
                 return self._transport.call(request)
             except WeComError as err:
                 return {"errcode": err.errcode, "errmsg": err.errmsg}
-        return self._write(caller, request, note)
+        return self._write(caller, request, note, call_key)
 
-    def _write(self, caller: Caller, request: ApiRequest, note: WriteNote) -> dict[str, Any]:
+    def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
+               call_key: str | None) -> dict[str, Any]:
         body = dict(request.body or {})
         with self._connection() as conn:
             row = conn.execute(
-                "INSERT INTO outbox (operator, device_id, path, body, status)"
-                " VALUES (%s, %s, %s, %s, 'sending') RETURNING id",
-                (caller.userid, caller.device_id, request.path, Jsonb(body)),
+                "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
+                " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
+                " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
+                " RETURNING id",
+                (caller.userid, caller.device_id, request.path, Jsonb(body), self._process_id,
+                 call_key, Jsonb(note.headers())),
             ).fetchone()
-        assert row is not None
-        outbox_id = int(str(row[0]))
+        if row is not None:
+            outbox_id = int(str(row[0]))
+        else:
+            assert call_key is not None
+            resumed, answer = self._repeated(caller, call_key)
+            if answer is not None:
+                return answer
+            assert resumed is not None
+            outbox_id = resumed
         try:
             data = self._transport.call(request)
         except WeComError as err:
-            self._finish(outbox_id, "failed", err.errcode, [], "")
+            self._finish(outbox_id, "failed", err.errcode, [])
             log.info("relay %s by %s -> errcode %d", request.path, caller.userid, err.errcode)
             return {"errcode": err.errcode, "errmsg": err.errmsg}
         except WeComNetworkError as err:
             if not err.may_have_applied:
-                self._finish(outbox_id, "failed", None, [], "")
+                self._finish(outbox_id, "failed", None, [])
             log.warning("relay %s by %s: WeCom unreachable (%s); outbox row %d %s",
                         request.path, caller.userid, err.reason.value, outbox_id,
                         "outcome unknown" if err.may_have_applied else "failed")
             raise
-        entries = [replace(entry, batch_id=note.batch_id, reason=_reason(note))
-                   for entry in self._entries(caller, request.path, body, data, note)]
-        self._finish(outbox_id, "done", 0, entries, note.reverts)
+        entries = list(self.journal_entries(caller, request.path, body, data, note))
+        self._finish(outbox_id, "done", 0, entries, note.reverts, data)
         log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
                  len(entries))
         return data
 
+    def _repeated(self, caller: Caller,
+                  call_key: str) -> tuple[int | None, dict[str, Any] | None]:
+        """A repeated call key: (the row to send again, None) or (None, the answer)."""
+        for _ in range(3):
+            with self._connection() as conn:
+                found = conn.execute(
+                    "SELECT id, operator, device_id, path, body, owner, write_note, status,"
+                    " answer FROM outbox WHERE device_id = %s AND call_key = %s",
+                    (caller.device_id, call_key)).fetchone()
+                assert found is not None
+                row, status, answer = outbox_row(found[:7]), found[7], found[8]
+                if status == "done":
+                    log.info("relay %s by %s: repeated call, answered from outbox row %d",
+                             row.path, caller.userid, row.id)
+                    return None, dict(answer) if isinstance(answer, dict) else {
+                        "errcode": 0, "errmsg": "ok"}
+                if status == "failed":
+                    claimed = conn.execute(
+                        "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
+                        " finished_at = NULL, settled_how = NULL"
+                        " WHERE id = %s AND status = 'failed' RETURNING id",
+                        (self._process_id, row.id)).fetchone()
+                    if claimed is not None:
+                        return row.id, None
+                    continue
+                if leases.alive(conn, row.owner):
+                    return None, dict(BUSY)
+            self.recovery.settle(row)
+        return None, dict(BUSY)
+
     def _finish(self, outbox_id: int, status: str, errcode: int | None,
-                entries: list[JournalEntry], reverts: str) -> None:
+                entries: list[JournalEntry], reverts: str = "",
+                answer: Mapping[str, Any] | None = None) -> None:
+        """Settle the row and journal its entries in one transaction, unless another process
+        already settled it (this process was taken for dead, e.g. during a database restart)."""
         with self._connection() as conn, conn.transaction():
-            conn.execute(
-                "UPDATE outbox SET status = %s, errcode = %s, finished_at = now() WHERE id = %s",
-                (status, errcode, outbox_id),
-            )
+            settled = conn.execute(
+                "UPDATE outbox SET status = %s, errcode = %s, answer = %s, finished_at = now()"
+                " WHERE id = %s AND status = 'sending' AND owner = %s RETURNING id",
+                (status, errcode, None if answer is None else Jsonb(dict(answer)), outbox_id,
+                 self._process_id),
+            ).fetchone()
+            if settled is None:
+                log.warning("outbox row %d was settled by another server process", outbox_id)
+                return
             team_journal.append(conn, entries, outbox_id, reverts)
+
+    def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
+                        data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:
+        """The team journal rows of a write WeCom applied (`data`: its answer)."""
+        for entry in self._entries(caller, path, body, data, note):
+            yield replace(entry, batch_id=note.batch_id, reason=_reason(note))
 
     def _entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                  data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

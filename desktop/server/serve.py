@@ -13,7 +13,8 @@ import logging
 import signal
 import socket
 import sys
-import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import FrameType
 from typing import TextIO
@@ -24,7 +25,12 @@ import uvicorn
 
 from desktop.server.app import TeamServer, TeamSettings, build_app
 from desktop.server.database import CONNECT_TIMEOUT_S, describe_target, migrate
+from desktop.server.db_health import Conn, DatabaseHealth
 from desktop.server.errors import ServerError
+from desktop.server.jobs import Job, Scheduler
+from desktop.server.leases import ProcessLease
+from desktop.server.shared_limit import SharedRateLimiter
+from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
 from desktop.wecom.transport import WeComTransport
 
@@ -47,75 +53,85 @@ class ServeOptions:
     admins: frozenset[str]
     calls_per_minute: int = 6000
     max_concurrency: int = 5
+    outbox_check_every_s: float = 30.0
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
     version = migrate(options.db_url)
     log.info("team database %s at schema version %d", describe_target(options.db_url), version)
-    pool: psycopg_pool.ConnectionPool = psycopg_pool.ConnectionPool(
-        options.db_url, min_size=1, max_size=POOL_SIZE, open=False, timeout=CONNECT_TIMEOUT_S,
-        # Autocommit: a lone statement costs one round trip; multi-statement work opens an
-        # explicit transaction (`conn.transaction()`).
-        kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}, name="tagdesk",
-        check=(check := _DroppedConnections()),
-    )
-    check.pool = pool
-    try:
-        pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-    except psycopg_pool.PoolTimeout:
-        pool.close()
-        raise ServerError(
-            f"无法连接 PostgreSQL（{describe_target(options.db_url)}）。",
-            f"Cannot connect to PostgreSQL at {describe_target(options.db_url)}.",
-        ) from None
-    limits = RateLimits(calls_per_minute=options.calls_per_minute,
-                        max_concurrency=options.max_concurrency)
-    transport = WeComTransport(options.api_base, options.corp_id, options.secret, limits=limits)
-    if options.agent_id is None:
-        log.warning("started without --agent-id: logins cannot send codes")
-    try:
+    health = DatabaseHealth(options.db_url)
+    with ExitStack() as stack:
+        stack.callback(health.close)
+        pool = stack.enter_context(_open_pool(options.db_url, POOL_SIZE, health, "tagdesk"))
+        # The concurrency slots' own connections: each holds one slot's lock during a call.
+        slots = stack.enter_context(_open_pool(options.db_url, options.max_concurrency,
+                                               health, "tagdesk-wecom-slots"))
+        lease = ProcessLease(options.db_url)
+        stack.callback(lease.close)
+        health.on_back(lease.renew)
+        limits = RateLimits(calls_per_minute=options.calls_per_minute,
+                            max_concurrency=options.max_concurrency)
+        transport = WeComTransport(
+            options.api_base, options.corp_id, options.secret, limits=limits,
+            limiter=SharedRateLimiter(slots, health, options.corp_id, limits))
+        stack.callback(transport.close)
+        if options.agent_id is None:
+            log.warning("started without --agent-id: logins cannot send codes")
+        team = TeamServer(pool, transport, TeamSettings(
+            options.corp_id, options.agent_id, options.admins), health, lease.id)
+        _settle_orphans(team)
+        scheduler = Scheduler(team.connection, lease.id, [
+            Job("outbox-recovery", options.outbox_check_every_s, lambda: _settle_orphans(team)),
+        ])
         sock = _listen(options.host, options.port)
         server = uvicorn.Server(uvicorn.Config(
-            build_app(TeamServer(pool, transport, TeamSettings(
-                options.corp_id, options.agent_id, options.admins))),
+            build_app(team),
             log_config=None, access_log=False, lifespan="off", server_header=False,
             timeout_graceful_shutdown=GRACEFUL_STOP_S,
         ))
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
-        log.info("team server listening on %s:%d for corp %s", host, port, options.corp_id)
+        log.info("team server process %d listening on %s:%d for corp %s", lease.id, host,
+                 port, options.corp_id)
+        scheduler.start()
+        stack.callback(scheduler.stop)
         _serve_until_stopped(server, sock, json.dumps({"url": f"http://{shown}:{port}/"}), out)
-    finally:
-        transport.close()
-        pool.close()
     log.info("team server stopped")
     return 0
 
 
-class _DroppedConnections:
-    """The pool's checkout check. A connection PostgreSQL dropped (a restart, a failover) is
-    replaced; the first one found dead has every idle connection tested at once, so a restart
-    costs one short wait instead of the pool's growing backoff for each dead connection."""
+@contextmanager
+def _open_pool(url: str, size: int, health: DatabaseHealth,
+               name: str) -> Iterator[psycopg_pool.ConnectionPool[Conn]]:
+    pool: psycopg_pool.ConnectionPool[Conn] = psycopg_pool.ConnectionPool(
+        url, min_size=1, max_size=size, open=False, timeout=CONNECT_TIMEOUT_S,
+        # Autocommit: a lone statement costs one round trip; multi-statement work opens an
+        # explicit transaction (`conn.transaction()`).
+        kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}, name=name,
+        check=health.check_connection,
+    )
+    try:
+        pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+    except psycopg_pool.PoolTimeout:
+        pool.close()
+        raise ServerError(
+            f"无法连接 PostgreSQL（{describe_target(url)}）。",
+            f"Cannot connect to PostgreSQL at {describe_target(url)}.",
+        ) from None
+    health.watch(pool)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
-    def __init__(self) -> None:
-        self.pool: psycopg_pool.ConnectionPool | None = None
-        self._purging = threading.Lock()
 
-    def __call__(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
-        try:
-            psycopg_pool.ConnectionPool.check_connection(conn)
-        except psycopg.Error:
-            if self.pool is not None and self._purging.acquire(blocking=False):
-                log.warning("team database connection lost: testing every pooled connection")
-                threading.Thread(target=self._purge, name="pool-check", daemon=True).start()
-            raise
-
-    def _purge(self) -> None:
-        try:
-            if self.pool is not None:
-                self.pool.check()
-        finally:
-            self._purging.release()
+def _settle_orphans(team: TeamServer) -> None:
+    """Settle outbox rows of dead server processes; WeCom or the database being unreachable
+    leaves them for the next run of the job."""
+    try:
+        team.relay.recovery.settle_orphans()
+    except (WeComError, WeComNetworkError, psycopg.Error) as exc:
+        log.warning("outbox rows of stopped processes not settled yet: %s", type(exc).__name__)
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -15,6 +15,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ log = logging.getLogger("tagdesk.wecom")
 # Refresh a token this long before WeCom says it expires (at most a tenth of its lifetime).
 TOKEN_REFRESH_EARLY_S = 300.0
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# Names one logical write on every retry of it, so a TagDesk team server sends it at most
+# once however often a lost answer makes the desktop repeat it (WeCom ignores the header).
+CALL_KEY_HEADER = "X-TagDesk-Call"
 
 
 class Effect(enum.Enum):
@@ -287,14 +291,15 @@ class WeComTransport:
     def call(self, request: ApiRequest, ctx: CallContext = _NO_CONTEXT) -> dict[str, Any]:
         """Send ``request`` with a token; on a token error renew it once and resend once."""
         token = self.get_token(ctx)
+        call_key = uuid.uuid4().hex if request.effect is not Effect.READ else None
         try:
-            return self._exchange(request, token, ctx)
+            return self._exchange(request, token, ctx, call_key)
         except WeComError as err:
             if err.kind is not ErrorKind.TOKEN:
                 raise
             log.info("%s answered errcode %s: renewing the access token", request.path, err.errcode)
             self._drop_token(token)
-            return self._exchange(request, self.get_token(ctx), ctx)
+            return self._exchange(request, self.get_token(ctx), ctx, call_key)
 
     def _drop_token(self, failed: str) -> None:
         """Forget ``failed`` unless another thread already replaced it (single flight)."""
@@ -303,7 +308,8 @@ class WeComTransport:
                 self._token = None
 
     def _exchange(
-        self, request: ApiRequest, token: str | None, ctx: CallContext
+        self, request: ApiRequest, token: str | None, ctx: CallContext,
+        call_key: str | None = None,
     ) -> dict[str, Any]:
         """Send until WeCom answers for good, retrying transient failures with backoff."""
         limits = ctx.policy or self.limits
@@ -313,7 +319,7 @@ class WeComTransport:
         while True:
             attempt += 1
             try:
-                data, sent_at = self._send_once(request, token, ctx)
+                data, sent_at = self._send_once(request, token, ctx, call_key)
             except _TransientFailure as failure:
                 maybe_applied |= failure.maybe_sent and request.effect is not Effect.READ
                 resend_unsafe = failure.maybe_sent and request.effect is Effect.WRITE
@@ -381,7 +387,8 @@ class WeComTransport:
         self.limiter.sleep(delay, ctx.cancel)
 
     def _send_once(
-        self, request: ApiRequest, token: str | None, ctx: CallContext
+        self, request: ApiRequest, token: str | None, ctx: CallContext,
+        call_key: str | None = None,
     ) -> tuple[dict[str, Any], float]:
         """One exchange; returns the answer and when the request was sent (limiter clock)."""
         params: dict[str, str | int] = dict(request.params)
@@ -392,6 +399,8 @@ class WeComTransport:
         if request.body is not None:
             body = json.dumps(request.body, ensure_ascii=False).encode("utf-8")
             headers = {**_JSON_HEADERS, **request.headers}
+        if call_key is not None:
+            headers = {**(headers or {}), CALL_KEY_HEADER: call_key}
         stats = ctx.stats
 
         def on_pause(serial: int, seconds: float) -> None:
