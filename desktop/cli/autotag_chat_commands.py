@@ -1,4 +1,4 @@
-"""`tagdesk autotag import-chats` and `tagdesk autotag keywords`: a profile's chats and keywords.
+"""`tagdesk autotag import-chats|keywords|simulate|apply`: auto-tagging a profile from its chats.
 
 Names, flags and the JSON fields of the last stdout line are interfaces: never rename.
 Human-readable lines go to stdout (to stderr with --json); progress goes to stderr.
@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.common import StderrProgress, add_common, emit_json, home
-from desktop.cli.errors import EXIT_FAILED, EXIT_OK
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option
 from desktop.domain.echo import echo
+
+if TYPE_CHECKING:
+    from desktop.services.autotag_simulation import Simulation
+    from desktop.services.workspace import Workspace
 
 
 def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -114,3 +118,163 @@ def _print_keywords(keywords: dict[str, list[str]], out: TextIO) -> None:
 
 def _human(args: argparse.Namespace) -> TextIO:
     return sys.stderr if args.json else sys.stdout
+
+
+# -- simulate and apply ------------------------------------------------------------------------
+
+
+def register_simulation(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `autotag simulate` and `autotag apply` to the `tagdesk autotag` group."""
+    simulate = autotag.add_parser(
+        "simulate", help="which customers would get which tags from their chats (writes nothing)")
+    apply = autotag.add_parser(
+        "apply", help="add the suggested tags as one batch (preview, pilot, undo)")
+    for command in (simulate, apply):
+        add_common(command)
+        command.add_argument("--profile", required=True, metavar="NAME")
+        command.add_argument("--since", metavar="DATE",
+                             help="messages from then on: 2026-12-01, 7d, 24h (default: all)")
+        command.add_argument("--until", metavar="DATE",
+                             help="messages before the end of that day (default: all)")
+        command.add_argument("--tags", default="", metavar="T1,T2",
+                             help="only these tags of the keyword set (default: all of them)")
+        command.add_argument("--keywords", type=Path, metavar="KW.json",
+                             help="use this keywords file instead of the profile's keywords")
+        command.add_argument("--min-confidence", type=_confidence, default=0.5, metavar="0..1",
+                             help="leave out suggestions less sure than this (default 0.5)")
+        command.add_argument("--json", action="store_true", help="end with a JSON summary line")
+        add_report_option(command)
+    simulate.set_defaults(handler=simulate_command)
+    apply.add_argument("--pilot", type=int, metavar="N",
+                       help="send the first N calls, show the result, then ask to continue")
+    apply.add_argument("--allow-conflicts", action="store_true",
+                       help="also change relations that end with two mutually exclusive tags")
+    apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    apply.set_defaults(handler=apply_command)
+
+
+def simulate_command(args: argparse.Namespace) -> int:
+    from desktop.cli.common import open_synced_workspace
+
+    out = _human(args)
+    full = ResultReport(args, "autotag-simulate")
+    with open_synced_workspace(args, write=False) as ws:
+        simulation = _simulate(args, ws)
+    _print_simulation(simulation, out, full)
+    if args.json:
+        full.emit(simulation.as_json(),
+                  {"suggestions": [s.as_json() for s in simulation.suggestions]})
+    return EXIT_OK
+
+
+def apply_command(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from desktop.cli.common import (
+        confirm,
+        open_synced_workspace,
+        print_result,
+        print_resume_hint,
+    )
+    from desktop.services.autotag_simulation import AutoTagService
+    from desktop.services.tagging import TaggingService
+
+    if args.pilot is not None and args.pilot < 1:
+        raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
+    out = _human(args)
+    full = ResultReport(args, "autotag-apply")
+    with open_synced_workspace(args, write=True) as ws:
+        simulation = _simulate(args, ws)
+        _print_simulation(simulation, out, full)
+        service = AutoTagService(ws)
+        accepted = simulation.would_add
+        plan = service.plan(accepted, allow_conflicts=args.allow_conflicts)
+        summary: dict[str, object] = {**simulation.as_json(), "batch_id": None,
+                                      "planned": plan.api_calls}
+        if not plan.api_calls:
+            print("没有需要添加的标签。 / No tag to add.", file=out)
+            full.emit({**summary, "status": "nothing_to_do"}, {"failures": []})
+            return EXIT_OK
+        print(f"预览 / Preview: {plan.api_calls} 个客户关系 relations · {plan.skipped_noop}"
+              f" 无需更改 no-op · {plan.conflicting_relations} 互斥冲突 conflicts", file=out)
+        if not confirm(f"确认为 {plan.api_calls} 个客户关系添加标签？ / Tag {plan.api_calls}"
+                       " relations?", args.yes):
+            print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
+            full.emit({**summary, "status": "declined"}, {"failures": []})
+            return EXIT_OK
+        tagging = TaggingService(ws)
+        batch_id = service.submit(plan, accepted, pilot_size=args.pilot or 0)
+        print(f"批量任务 / batch {batch_id}", file=out)
+        result = tagging.run(batch_id, progress=StderrProgress())
+        if args.pilot and result.pending and not result.stop_reason:
+            print_result(result, out, pilot=True, more=full.more)
+            if not confirm(f"试运行完成，继续其余 {result.pending} 个？"
+                           f" / Pilot done; continue with the other {result.pending}?",
+                           args.yes):
+                print_resume_hint(args, batch_id)
+                full.emit({**summary, **result.as_json()}, {"failures": []})
+                return EXIT_OK
+            first = result
+            result = tagging.run(batch_id, progress=StderrProgress())
+            result = replace(result, api_calls=first.api_calls + result.api_calls,
+                             elapsed_s=first.elapsed_s + result.elapsed_s)
+    print_result(result, out, more=full.more)
+    if result.pending:
+        print_resume_hint(args, result.batch_id)
+    from desktop.cli.result_report import failures_json
+
+    full.emit({**summary, **result.as_json()}, {"failures": failures_json(result.failures)})
+    return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
+
+
+def _simulate(args: argparse.Namespace, ws: Workspace) -> Simulation:
+    from desktop.services import autotag_keywords
+    from desktop.services.audit import parse_time
+    from desktop.services.autotag_simulation import AutoTagService
+
+    since = parse_time(args.since) if args.since else None
+    until = parse_time(args.until, end=True) if args.until else None
+    keywords = autotag_keywords.read_keywords_file(args.keywords) if args.keywords else None
+    tags = [t.strip() for t in args.tags.replace("，", ",").split(",") if t.strip()]
+    return AutoTagService(ws).simulate(since=since, until=until, tags=tags, keywords=keywords,
+                                       min_confidence=args.min_confidence,
+                                       progress=StderrProgress())
+
+
+def _print_simulation(simulation: Simulation, out: TextIO, full: ResultReport) -> None:
+    from desktop.services.audit import iso_local
+    from desktop.services.autotag_simulation import ADD
+
+    print(f"模拟 / Simulation: {simulation.messages:,} 条客户消息 customer messages ·"
+          f" {simulation.customers:,} 位客户 customers · {len(simulation.suggestions):,} 条建议"
+          f" suggestions · {len(simulation.would_add):,} 条会新增 would add ·"
+          f" {simulation.training_messages:,} 条训练消息 training messages ·"
+          f" {simulation.elapsed_s:.1f} s", file=out)
+    for warning in simulation.warnings:
+        print(f"  ! {warning}", file=out)
+    print("标签 tag\t客户 customers\t会新增 would add\t已有 already", file=out)
+    for count in simulation.per_tag:
+        print(f"{echo(count.label)}\t{count.customers}\t{count.would_add}\t{count.already}",
+              file=out)
+    for suggestion in simulation.suggestions[:INLINE]:
+        mark = "+" if suggestion.change == ADD else "="
+        who = echo(suggestion.customer_name or suggestion.external_userid)
+        print(f"{mark} {who} ({suggestion.external_userid}, {suggestion.userid})"
+              f" {echo(suggestion.tag_label)} {suggestion.confidence:.2f} [{suggestion.change}]",
+              file=out)
+        for evidence in suggestion.evidence:
+            print(f"    {iso_local(evidence.ts)[:16].replace('T', ' ')}"
+                  f" 「{echo(evidence.snippet)}」", file=out)
+    if len(simulation.suggestions) > INLINE:
+        print(full.more(len(simulation.suggestions) - INLINE), file=out)
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"须为 0 到 1 之间的数：{text!r} / must be a number from 0 to 1: {text!r}")
+    return value

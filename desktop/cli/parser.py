@@ -159,4 +159,5 @@ def build_parser() -> argparse.ArgumentParser:
     autotag = sub.add_parser("autotag", help="auto-tagging from chats").add_subparsers(
         dest="autotag_command", metavar="SUBCOMMAND", required=True)
     autotag_chat_commands.register(autotag)
+    autotag_chat_commands.register_simulation(autotag)
     return parser

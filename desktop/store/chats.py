@@ -79,3 +79,15 @@ def messages_by_id(cache: Cache, ids: Iterable[int]) -> dict[int, StoredMessage]
 
 def count(cache: Cache) -> int:
     return int(str(cache.scalar("SELECT count(*) FROM chat_message") or 0))
+
+
+def customer_names(cache: Cache, customers: Iterable[str]) -> dict[str, str]:
+    """external_userid → the customer's name, for those the cache knows."""
+    wanted = sorted(set(customers))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in cache.query("SELECT external_userid, name FROM customer WHERE external_userid"
+                               f" IN ({', '.join('?' for _ in chunk)})", list(chunk)):
+            names[row[0]] = row[1]
+    return names

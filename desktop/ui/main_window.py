@@ -32,6 +32,7 @@ from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.autotag_review import AutoTagReviewWindow
 from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self._audit_viewer: AuditViewer | None = None
         self._reports: ReportsWindow | None = None
         self._health: HealthWindow | None = None
+        self._autotag: AutoTagReviewWindow | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -271,6 +273,15 @@ class MainWindow(QMainWindow):
             _make_tool_window(self._health)
         _present(self._health)
         return self._health
+
+    def open_autotag_review(self) -> AutoTagReviewWindow:
+        """The auto-tagging review window: one per main window, like the health window."""
+        if self._autotag is None:
+            self._autotag = AutoTagReviewWindow(self.context, self)
+            self._autotag.batch_progress.showRequested.connect(self.show_relations)
+            _make_tool_window(self._autotag)
+        _present(self._autotag)
+        return self._autotag
 
     def show_customer(self, external_userid: str) -> None:
         """Filter the table down to one customer (every follow relation of it)."""
@@ -472,7 +483,9 @@ class MainWindow(QMainWindow):
         self._translated(tags_menu, lambda: self.tr("&Tags"))
         tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
                               exclusive_action, self._action(lambda: self.tr("Tag health…"),
-                                                             self.open_health)])
+                                                             self.open_health),
+                              self._action(lambda: self.tr("Auto-tag from chats…"),
+                                           self.open_autotag_review)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -1,0 +1,124 @@
+"""Editing the profile's keywords per tag: one row per tag, keywords separated by 、 or commas."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import autotag_keywords
+from desktop.ui.batch_progress import message_for
+from desktop.ui.context import AppContext
+from desktop.ui.retranslate import retranslate_in_place
+
+SEPARATORS = ("、", "，", ",", ";", "；")
+
+
+class KeywordsDialog(QDialog):
+    """Tags and their keywords; Save replaces the profile's whole keyword set."""
+
+    loaded = Signal()
+    saved = Signal(object)     # the saved dict: tag name → keywords
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.table = QTableWidget(0, 2)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel(wordWrap=True)
+        self.add_button, self.remove_button = QPushButton(), QPushButton()
+        self.save_button, self.close_button = QPushButton(), QPushButton()
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(640, 420)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.status, lambda: "")
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.close)
+        cache = context.cache
+        context.run_task(lambda _p, _c: autotag_keywords.stored(cache), owner=self,
+                         name="autotag keywords", on_result=self._loaded,
+                         on_error=self._failed)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Keywords per tag"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Tag (name or group:name)"), self.tr("Keywords (separated by 、 or ,)")])
+        self.add_button.setText(self.tr("Add tag"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.save_button.setText(self.tr("Save"))
+        self.close_button.setText(self.tr("Close"))
+
+    def add_row(self, name: str = "", words: str = "") -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        self.table.setItem(row, 1, QTableWidgetItem(words))
+        return row
+
+    def keywords(self) -> dict[str, list[str]]:
+        """The table as tag name → keywords (rows without a name are left out)."""
+        result: dict[str, list[str]] = {}
+        for row in range(self.table.rowCount()):
+            name_item, words_item = self.table.item(row, 0), self.table.item(row, 1)
+            name = name_item.text().strip() if name_item is not None else ""
+            words = words_item.text() if words_item is not None else ""
+            for separator in SEPARATORS:
+                words = words.replace(separator, ",")
+            if name:
+                result[name] = [w for w in words.split(",") if w.strip()]
+        return result
+
+    def save(self) -> None:
+        wanted = self.keywords()
+        cache = self.context.cache
+
+        def work(_progress: Any, _cancel: Any) -> dict[str, list[str]]:
+            autotag_keywords.save(cache, wanted, replace_all=True)
+            return autotag_keywords.stored(cache)
+
+        self.context.run_task(work, owner=self, name="autotag keywords save", writer=True,
+                              on_result=self._saved, on_error=self._failed)
+
+    def _loaded(self, stored: dict[str, list[str]]) -> None:
+        for name, words in stored.items():
+            self.add_row(name, "、".join(words))
+        self.loaded.emit()
+
+    def _saved(self, stored: dict[str, list[str]]) -> None:
+        count = len(stored)
+        self.texts.say(self.status, lambda: self.tr("Saved the keywords of %1 tags.")
+                       .replace("%1", str(count)))
+        self.saved.emit(stored)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.texts.say(self.status, lambda: html.escape(message_for(exc)))
+
+    def _remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.table.selectionModel().selectedRows()},
+                          reverse=True):
+            self.table.removeRow(row)

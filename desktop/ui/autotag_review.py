@@ -1,0 +1,462 @@
+"""The auto-tagging review window: simulate on a time window, review with evidence, tag.
+
+The simulation (`AutoTagService.simulate`) runs on a worker with progress and cancel. Its
+suggestions fill a table: customer, member, tag, confidence, what accepting changes, and the
+message snippets that decided. People accept or reject rows one by one or all at once
+(rejections are kept at once as training data). "Preview" plans the accepted suggestions that
+add a tag; "Start" queues them as one batch (source `autotag`, recorded as accepted) and runs it
+with the usual pilot, pause and cancel, so Ctrl+Z or the audit log can undo it later.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.retag_plan import RetagPlan, format_duration
+from desktop.services.autotag_simulation import (
+    ADD,
+    DEFAULT_MIN_CONFIDENCE,
+    NO_RELATION,
+    PRESENT,
+    AutoTagService,
+    Simulation,
+    TagSuggestion,
+)
+from desktop.services.chat_import import ChatImportResult, import_chats
+from desktop.services.progress import Progress
+from desktop.ui.autotag_keywords_dialog import KeywordsDialog
+from desktop.ui.batch_progress import BatchProgressPanel, message_for
+from desktop.ui.context import AppContext
+from desktop.ui.file_dialogs import ask_path
+from desktop.ui.retranslate import relabel, retranslate_in_place
+from desktop.ui.tasks import Task
+
+ACCEPTED, REJECTED = "accepted", "rejected"
+DEFAULT_DAYS = 7
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SuggestionModel(QAbstractTableModel):
+    """Suggestions as rows, with each row's decision (accepted, rejected or open)."""
+
+    DECISION, CUSTOMER, MEMBER, TAG, CONFIDENCE, CHANGE, EVIDENCE = range(7)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.suggestions: list[TagSuggestion] = []
+        self.decisions: dict[int, str] = {}
+
+    def set_suggestions(self, suggestions: Sequence[TagSuggestion]) -> None:
+        self.beginResetModel()
+        self.suggestions = list(suggestions)
+        self.decisions = {}
+        self.endResetModel()
+
+    def decide(self, rows: Sequence[int], decision: str) -> None:
+        for row in rows:
+            self.decisions[row] = decision
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), self.columnCount() - 1))
+
+    def with_decision(self, decision: str) -> list[TagSuggestion]:
+        return [self.suggestions[row] for row, d in sorted(self.decisions.items())
+                if d == decision]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.suggestions)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 7
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Decision"), self.tr("Customer"), self.tr("Member"), self.tr("Tag"),
+                self.tr("Confidence"), self.tr("Change"), self.tr("Evidence"))[section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        suggestion = self.suggestions[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.EVIDENCE:
+            return "\n".join(f"{_when(e.ts)}  {e.snippet}" for e in suggestion.evidence)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CONFIDENCE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == self.DECISION:
+            decision = self.decisions.get(index.row(), "")
+            return {ACCEPTED: self.tr("✓ accepted"), REJECTED: self.tr("✗ rejected")}.get(
+                decision, "")
+        if column == self.CUSTOMER:
+            return suggestion.customer_name or suggestion.external_userid
+        if column == self.MEMBER:
+            return suggestion.userid
+        if column == self.TAG:
+            return suggestion.tag_label
+        if column == self.CONFIDENCE:
+            return f"{suggestion.confidence:.2f}"
+        if column == self.CHANGE:
+            return self.change_text(suggestion.change)
+        return " | ".join(e.snippet for e in suggestion.evidence)
+
+    def change_text(self, change: str) -> str:
+        return {ADD: self.tr("would add"), PRESENT: self.tr("already tagged"),
+                NO_RELATION: self.tr("relation not in the cache")}.get(
+                    change, self.tr("no such tag"))
+
+
+class AutoTagReviewWindow(QWidget):
+    """Simulate auto-tagging, review the suggestions, and tag the accepted ones."""
+
+    simulated = Signal(object)        # Simulation, when a run has filled the table
+    previewReady = Signal(object)     # RetagPlan of the accepted suggestions
+    batchStarted = Signal(str)        # batch id
+    reviewsSaved = Signal(int)        # rejections recorded as training data
+    chatsImported = Signal(object)    # ChatImportResult
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.service = AutoTagService(context.workspace, context.tagging)
+        self.simulation: Simulation | None = None
+        self.plan: RetagPlan | None = None
+        self.batch_id = ""
+        self._accepted_for_plan: list[TagSuggestion] = []
+        self._task: Task | None = None
+        today = QDate.currentDate()
+        self.since, self.until = QDateEdit(today.addDays(-DEFAULT_DAYS)), QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.tags = QLineEdit()
+        self.min_confidence = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=1.0,
+                                             singleStep=0.05, value=DEFAULT_MIN_CONFIDENCE)
+        self.simulate_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.cancel_button.setEnabled(False)
+        self.import_button = QPushButton()
+        self.keywords_button = QPushButton()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setVisible(False)
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.model = SuggestionModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SuggestionModel.EVIDENCE, QHeaderView.ResizeMode.Stretch)
+        self.accept_button, self.reject_button = QPushButton(), QPushButton()
+        self.accept_all_button, self.reject_all_button = QPushButton(), QPushButton()
+        self.pilot = QSpinBox(minimum=0, maximum=1_000_000,
+                              value=context.workspace.profile.pilot_size)
+        self.preview_button, self.start_button = QPushButton(), QPushButton()
+        self.start_button.setEnabled(False)
+        self.preview = QLabel(wordWrap=True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.batch_progress = BatchProgressPanel(context, self)
+        self.batch_progress.setVisible(False)
+        self._build_layout()
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.texts.say(self.summary, lambda: self.tr(
+            "Choose a time window and press Simulate: nothing is written until you start."))
+        self.texts.say(self.preview, lambda: "")
+        self.simulate_button.clicked.connect(self.run_simulation)
+        self.cancel_button.clicked.connect(self.cancel_simulation)
+        self.import_button.clicked.connect(self._ask_import)
+        self.keywords_button.clicked.connect(self.open_keywords)
+        self.accept_button.clicked.connect(lambda: self.decide_selected(ACCEPTED))
+        self.reject_button.clicked.connect(lambda: self.decide_selected(REJECTED))
+        self.accept_all_button.clicked.connect(lambda: self.decide_all(ACCEPTED))
+        self.reject_all_button.clicked.connect(lambda: self.decide_all(REJECTED))
+        self.preview_button.clicked.connect(self.compute_preview)
+        self.start_button.clicked.connect(self.start)
+        for keys, decision in (("A", ACCEPTED), ("R", REJECTED)):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.activated.connect(lambda d=decision: self.decide_selected(d))
+
+    def _build_layout(self) -> None:
+        self.since_label, self.until_label = QLabel(), QLabel()
+        self.confidence_label, self.pilot_label = QLabel(), QLabel()
+        window_row = QHBoxLayout()
+        for widget in (self.since_label, self.since, self.until_label, self.until, self.tags,
+                       self.confidence_label, self.min_confidence, self.simulate_button,
+                       self.cancel_button):
+            window_row.addWidget(widget)
+        window_row.setStretchFactor(self.tags, 1)
+        tools_row = QHBoxLayout()
+        tools_row.addWidget(self.import_button)
+        tools_row.addWidget(self.keywords_button)
+        tools_row.addWidget(self.progress_bar, 1)
+        review_row = QHBoxLayout()
+        for widget in (self.accept_button, self.reject_button, self.accept_all_button,
+                       self.reject_all_button):
+            review_row.addWidget(widget)
+        review_row.addStretch(1)
+        for tail in (self.pilot_label, self.pilot, self.preview_button, self.start_button):
+            review_row.addWidget(tail)
+        layout = QVBoxLayout(self)
+        layout.addLayout(window_row)
+        layout.addLayout(tools_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(review_row)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.batch_progress)
+        self.resize(1100, 720)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Auto-tagging from chats"))
+        self.since_label.setText(self.tr("Messages from"))
+        self.until_label.setText(self.tr("to"))
+        self.tags.setPlaceholderText(self.tr("Tags (empty: every tag with keywords)"))
+        self.confidence_label.setText(self.tr("Min. confidence"))
+        self.simulate_button.setText(self.tr("Simulate"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.import_button.setText(self.tr("Import chats…"))
+        self.keywords_button.setText(self.tr("Keywords…"))
+        self.accept_button.setText(self.tr("Accept (A)"))
+        self.reject_button.setText(self.tr("Reject (R)"))
+        self.accept_all_button.setText(self.tr("Accept all"))
+        self.reject_all_button.setText(self.tr("Reject all"))
+        self.pilot_label.setText(self.tr("Pilot:"))
+        self.pilot.setSpecialValueText(self.tr("no pilot"))
+        self.pilot.setSuffix(self.tr(" relations first"))
+        self.preview_button.setText(self.tr("Preview accepted"))
+        self.start_button.setText(self.tr("Start"))
+        relabel(self.model)
+
+    # -- simulation -----------------------------------------------------------------------
+
+    def run_simulation(self) -> Task:
+        """Simulate on the chosen window and tags (a worker; progress, cancel)."""
+        since = _start_of(self.since.date())
+        until = _start_of(self.until.date().addDays(1))
+        tags = [t.strip() for t in self.tags.text().replace("，", ",").split(",") if t.strip()]
+        confidence = self.min_confidence.value()
+        service = self.service
+
+        def work(progress: Any, cancel: Any) -> Simulation:
+            return service.simulate(since=since, until=until, tags=tags,
+                                    min_confidence=confidence, progress=progress,
+                                    cancel=cancel)
+
+        self._busy(True)
+        self.texts.say(self.summary, lambda: self.tr("Reading the chats…"))
+        self._task = self.context.run_task(work, owner=self, name="autotag simulate",
+                                           on_result=self._simulated, on_error=self._failed,
+                                           on_progress=self._progress)
+        return self._task
+
+    def cancel_simulation(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _progress(self, event: Progress) -> None:
+        self.progress_bar.setMaximum(max(event.total, 1))
+        self.progress_bar.setValue(event.done)
+
+    def _simulated(self, simulation: Simulation) -> None:
+        self._busy(False)
+        self.simulation = simulation
+        self.model.set_suggestions(simulation.suggestions)
+        self._decisions_changed()
+        self.texts.say(self.summary, lambda: self._summary_html(simulation))
+        self.simulated.emit(simulation)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.texts.say(self.summary, lambda: html.escape(message_for(exc)))
+
+    def _busy(self, busy: bool) -> None:
+        self.simulate_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress_bar.setVisible(busy)
+        if not busy:
+            self._task = None
+
+    def _summary_html(self, simulation: Simulation) -> str:
+        lines = [self.tr("<b>%1</b> customer messages from %2 customers · <b>%3</b> suggestions,"
+                         " %4 would add a tag · %5 reviewed messages used for training")
+                 .replace("%1", f"{simulation.messages:,}")
+                 .replace("%2", f"{simulation.customers:,}")
+                 .replace("%3", f"{len(simulation.suggestions):,}")
+                 .replace("%4", f"{len(simulation.would_add):,}")
+                 .replace("%5", f"{simulation.training_messages:,}")]
+        for count in simulation.per_tag:
+            lines.append(self.tr("%1: %2 customers, %3 would add, %4 already tagged")
+                         .replace("%1", html.escape(count.label))
+                         .replace("%2", f"{count.customers:,}")
+                         .replace("%3", f"{count.would_add:,}")
+                         .replace("%4", f"{count.already:,}"))
+        lines.extend(f"<i>{html.escape(w)}</i>" for w in simulation.warnings)
+        return "<br>".join(lines)
+
+    # -- review ---------------------------------------------------------------------------
+
+    def decide_selected(self, decision: str) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        self._decide(rows, decision)
+
+    def decide_all(self, decision: str) -> None:
+        self._decide(list(range(self.model.rowCount())), decision)
+
+    def _decide(self, rows: list[int], decision: str) -> None:
+        if not rows:
+            return
+        self.model.decide(rows, decision)
+        self._decisions_changed()
+        if decision == REJECTED:
+            rejected = [self.model.suggestions[row] for row in rows]
+            service = self.service
+            self.context.run_task(lambda _p, _c: service.reject(rejected), owner=self,
+                                  name="autotag reject", writer=True,
+                                  on_result=self.reviewsSaved.emit, on_error=self._failed)
+
+    def _decisions_changed(self) -> None:
+        self.plan = None
+        self.start_button.setEnabled(False)
+        accepted = len(self.model.with_decision(ACCEPTED))
+        rejected = len(self.model.with_decision(REJECTED))
+        self.texts.say(self.preview, lambda: self.tr("%1 accepted · %2 rejected · %3 open")
+                       .replace("%1", f"{accepted:,}").replace("%2", f"{rejected:,}")
+                       .replace("%3", f"{self.model.rowCount() - accepted - rejected:,}"))
+        self.preview_button.setEnabled(accepted > 0 and not self.batch_id)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def compute_preview(self) -> None:
+        accepted = self.model.with_decision(ACCEPTED)
+        service, tagging = self.service, self.context.tagging
+
+        def work(_progress: Any, _cancel: Any) -> tuple[RetagPlan, float]:
+            plan = service.plan(accepted)
+            return plan, tagging.estimate_seconds(plan)
+
+        self._accepted_for_plan = accepted
+        self.context.run_task(work, owner=self, name="autotag preview",
+                              on_result=self._preview_done, on_error=self._failed)
+
+    def _preview_done(self, planned: tuple[RetagPlan, float]) -> None:
+        plan, eta = planned
+        self.plan = plan
+        labels = {s.tag_id: s.tag_label for s in self._accepted_for_plan}
+
+        def text() -> str:
+            lines = [self.tr("<b>%1</b> relations to tag (%2 API calls) · %3 already tagged · %4"
+                             " left out for exclusive tags · about %5")
+                     .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+                     .replace("%3", f"{plan.skipped_noop:,}")
+                     .replace("%4", f"{plan.skipped_conflicts:,}")
+                     .replace("%5", format_duration(eta))]
+            lines.extend(html.escape(f"+ {labels.get(tag, tag)}: {count:,}")
+                         for tag, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]))
+            return "<br>".join(lines)
+
+        self.texts.say(self.preview, text)
+        self.start_button.setEnabled(plan.api_calls > 0 and not self.batch_id)
+        self.previewReady.emit(plan)
+
+    def start(self) -> None:
+        """Queue the previewed plan as one `autotag` batch, then run it (or its pilot)."""
+        plan = self.plan
+        if plan is None or not plan.api_calls or self.batch_id:
+            return
+        accepted, pilot, service = self._accepted_for_plan, self.pilot.value(), self.service
+        self.start_button.setEnabled(False)
+        self.preview_button.setEnabled(False)
+        self.context.run_task(lambda _p, _c: service.submit(plan, accepted, pilot_size=pilot),
+                              owner=self, name="autotag queue", writer=True,
+                              on_result=self._submitted, on_error=self._failed)
+
+    def _submitted(self, batch_id: str) -> None:
+        self.batch_id = batch_id
+        plan = self.plan
+        ids = frozenset(c.relation_id for c in plan.changes) if plan else frozenset()
+        self.batch_progress.setVisible(True)
+        self.batch_progress.start(batch_id, ids)
+        self.batchStarted.emit(batch_id)
+
+    # -- chats and keywords ---------------------------------------------------------------
+
+    def _ask_import(self) -> None:
+        path = ask_path(self, self.tr("Import chats"), self.tr("Chats (*.jsonl *.csv)"),
+                        save=False)
+        if path is not None:
+            self.import_chats(path)
+
+    def import_chats(self, path: Path) -> Task:
+        """Store the file's valid messages (bad lines are named in the summary)."""
+        cache = self.context.cache
+
+        def work(progress: Any, _cancel: Any) -> ChatImportResult:
+            return import_chats(cache, path, skip_invalid=True, progress=progress)
+
+        self.texts.say(self.summary, lambda: self.tr("Importing %1…").replace(
+            "%1", html.escape(path.name)))
+        return self.context.run_task(work, owner=self, name="autotag import chats", writer=True,
+                                     on_result=self._imported, on_error=self._failed)
+
+    def _imported(self, result: ChatImportResult) -> None:
+        def text() -> str:
+            line = (self.tr("%1: %2 new messages stored, %3 already stored, %4 lines with"
+                            " problems")
+                    .replace("%1", html.escape(result.path.name))
+                    .replace("%2", f"{result.imported:,}")
+                    .replace("%3", f"{result.duplicates:,}")
+                    .replace("%4", f"{len(result.problems):,}"))
+            shown = [html.escape(p.text) for p in result.problems[:5]]
+            return "<br>".join([line, *shown])
+
+        self.texts.say(self.summary, text)
+        self.chatsImported.emit(result)
+
+    def open_keywords(self) -> KeywordsDialog:
+        dialog = KeywordsDialog(self.context, self)
+        dialog.show()
+        return dialog
+
+
+def _start_of(day: QDate) -> float:
+    return datetime(day.year(), day.month(), day.day()).timestamp()
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
