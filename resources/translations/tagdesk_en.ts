@@ -337,6 +337,121 @@
     </message>
 </context>
 <context>
+    <name>AutoTagReviewWindow</name>
+    <message>
+        <source>Choose a time window and press Simulate: nothing is written until you start.</source>
+        <translation>Choose a time window and press Simulate: nothing is written until you start.</translation>
+    </message>
+    <message>
+        <source>Auto-tagging from chats</source>
+        <translation>Auto-tagging from chats</translation>
+    </message>
+    <message>
+        <source>Messages from</source>
+        <translation>Messages from</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Tags (empty: every tag with keywords)</source>
+        <translation>Tags (empty: every tag with keywords)</translation>
+    </message>
+    <message>
+        <source>Min. confidence</source>
+        <translation>Min. confidence</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>Simulate</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Import chats…</source>
+        <translation>Import chats…</translation>
+    </message>
+    <message>
+        <source>Keywords…</source>
+        <translation>Keywords…</translation>
+    </message>
+    <message>
+        <source>Accept (A)</source>
+        <translation>Accept (A)</translation>
+    </message>
+    <message>
+        <source>Reject (R)</source>
+        <translation>Reject (R)</translation>
+    </message>
+    <message>
+        <source>Accept all</source>
+        <translation>Accept all</translation>
+    </message>
+    <message>
+        <source>Reject all</source>
+        <translation>Reject all</translation>
+    </message>
+    <message>
+        <source>Pilot:</source>
+        <translation>Pilot:</translation>
+    </message>
+    <message>
+        <source>no pilot</source>
+        <translation>no pilot</translation>
+    </message>
+    <message>
+        <source> relations first</source>
+        <translation> relations first</translation>
+    </message>
+    <message>
+        <source>Preview accepted</source>
+        <translation>Preview accepted</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Reading the chats…</source>
+        <translation>Reading the chats…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</translation>
+    </message>
+    <message>
+        <source>%1: %2 customers, %3 would add, %4 already tagged</source>
+        <translation>%1: %2 customers, %3 would add, %4 already tagged</translation>
+    </message>
+    <message>
+        <source>%1 accepted · %2 rejected · %3 open</source>
+        <translation>%1 accepted · %2 rejected · %3 open</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>Import chats</translation>
+    </message>
+    <message>
+        <source>Chats (*.jsonl *.csv)</source>
+        <translation>Chats (*.jsonl *.csv)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
+        <translation>%1: %2 new messages stored, %3 already stored, %4 lines with problems</translation>
+    </message>
+</context>
+<context>
     <name>BatchProgressDialog</name>
     <message>
         <source>Tag batch</source>
@@ -1052,6 +1167,41 @@
     </message>
 </context>
 <context>
+    <name>KeywordsDialog</name>
+    <message>
+        <source>Keywords per tag</source>
+        <translation>Keywords per tag</translation>
+    </message>
+    <message>
+        <source>Tag (name or group:name)</source>
+        <translation>Tag (name or group:name)</translation>
+    </message>
+    <message>
+        <source>Keywords (separated by 、 or ,)</source>
+        <translation>Keywords (separated by 、 or ,)</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>Add tag</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Saved the keywords of %1 tags.</source>
+        <translation>Saved the keywords of %1 tags.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to the team server</source>
@@ -1298,6 +1448,10 @@
     <message>
         <source>Tag health…</source>
         <translation>Tag health…</translation>
+    </message>
+    <message>
+        <source>Auto-tag from chats…</source>
+        <translation>Auto-tag from chats…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1752,6 +1906,61 @@
     </message>
 </context>
 <context>
+    <name>SuggestionModel</name>
+    <message>
+        <source>Decision</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Confidence</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>✓ accepted</source>
+        <translation>✓ accepted</translation>
+    </message>
+    <message>
+        <source>✗ rejected</source>
+        <translation>✗ rejected</translation>
+    </message>
+    <message>
+        <source>would add</source>
+        <translation>would add</translation>
+    </message>
+    <message>
+        <source>already tagged</source>
+        <translation>already tagged</translation>
+    </message>
+    <message>
+        <source>relation not in the cache</source>
+        <translation>relation not in the cache</translation>
+    </message>
+    <message>
+        <source>no such tag</source>
+        <translation>no such tag</translation>
+    </message>
+</context>
+<context>
     <name>TagChooser</name>
     <message>
         <source>Delete or double-click removes a tag</source>
@@ -2092,6 +2301,10 @@
     <message>
         <source>Tag tree</source>
         <translation>Tag tree</translation>
+    </message>
+    <message>
+        <source>Auto-tagging</source>
+        <translation>Auto-tagging</translation>
     </message>
     <message>
         <source>queued</source>

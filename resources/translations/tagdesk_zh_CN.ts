@@ -337,6 +337,121 @@
     </message>
 </context>
 <context>
+    <name>AutoTagReviewWindow</name>
+    <message>
+        <source>Choose a time window and press Simulate: nothing is written until you start.</source>
+        <translation>选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Auto-tagging from chats</source>
+        <translation>从聊天自动打标</translation>
+    </message>
+    <message>
+        <source>Messages from</source>
+        <translation>消息时间从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Tags (empty: every tag with keywords)</source>
+        <translation>标签（留空：所有设置了关键词的标签）</translation>
+    </message>
+    <message>
+        <source>Min. confidence</source>
+        <translation>最低置信度</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import chats…</source>
+        <translation>导入聊天记录…</translation>
+    </message>
+    <message>
+        <source>Keywords…</source>
+        <translation>关键词…</translation>
+    </message>
+    <message>
+        <source>Accept (A)</source>
+        <translation>接受 (A)</translation>
+    </message>
+    <message>
+        <source>Reject (R)</source>
+        <translation>拒绝 (R)</translation>
+    </message>
+    <message>
+        <source>Accept all</source>
+        <translation>全部接受</translation>
+    </message>
+    <message>
+        <source>Reject all</source>
+        <translation>全部拒绝</translation>
+    </message>
+    <message>
+        <source>Pilot:</source>
+        <translation>试运行：</translation>
+    </message>
+    <message>
+        <source>no pilot</source>
+        <translation>不试运行</translation>
+    </message>
+    <message>
+        <source> relations first</source>
+        <translation> 个客户关系先行</translation>
+    </message>
+    <message>
+        <source>Preview accepted</source>
+        <translation>预览已接受的建议</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Reading the chats…</source>
+        <translation>正在分析聊天记录…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 条客户消息，来自 %2 位客户 · &lt;b&gt;%3&lt;/b&gt; 条建议，其中 %4 条会新增标签 · %5 条已审阅消息用作训练数据</translation>
+    </message>
+    <message>
+        <source>%1: %2 customers, %3 would add, %4 already tagged</source>
+        <translation>%1：%2 位客户，%3 个会新增，%4 个已有该标签</translation>
+    </message>
+    <message>
+        <source>%1 accepted · %2 rejected · %3 open</source>
+        <translation>已接受 %1 · 已拒绝 %2 · 待审阅 %3</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
+        <translation>将为 &lt;b&gt;%1&lt;/b&gt; 个客户关系打标（%2 次 API 调用）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>导入聊天记录</translation>
+    </message>
+    <message>
+        <source>Chats (*.jsonl *.csv)</source>
+        <translation>聊天记录 (*.jsonl *.csv)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
+        <translation>%1：已保存 %2 条新消息，%3 条此前已保存，%4 行有问题</translation>
+    </message>
+</context>
+<context>
     <name>BatchProgressDialog</name>
     <message>
         <source>Tag batch</source>
@@ -1051,6 +1166,41 @@
     </message>
 </context>
 <context>
+    <name>KeywordsDialog</name>
+    <message>
+        <source>Keywords per tag</source>
+        <translation>各标签的关键词</translation>
+    </message>
+    <message>
+        <source>Tag (name or group:name)</source>
+        <translation>标签（名称或 组:名）</translation>
+    </message>
+    <message>
+        <source>Keywords (separated by 、 or ,)</source>
+        <translation>关键词（用 、 或 , 分隔）</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Saved the keywords of %1 tags.</source>
+        <translation>已保存 %1 个标签的关键词。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to the team server</source>
@@ -1292,6 +1442,10 @@
     <message>
         <source>Tag health…</source>
         <translation>标签健康…</translation>
+    </message>
+    <message>
+        <source>Auto-tag from chats…</source>
+        <translation>从聊天自动打标…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1745,6 +1899,61 @@
     </message>
 </context>
 <context>
+    <name>SuggestionModel</name>
+    <message>
+        <source>Decision</source>
+        <translation>审阅</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>✓ accepted</source>
+        <translation>✓ 已接受</translation>
+    </message>
+    <message>
+        <source>✗ rejected</source>
+        <translation>✗ 已拒绝</translation>
+    </message>
+    <message>
+        <source>would add</source>
+        <translation>将新增</translation>
+    </message>
+    <message>
+        <source>already tagged</source>
+        <translation>已有该标签</translation>
+    </message>
+    <message>
+        <source>relation not in the cache</source>
+        <translation>缓存中没有该客户关系</translation>
+    </message>
+    <message>
+        <source>no such tag</source>
+        <translation>没有该标签</translation>
+    </message>
+</context>
+<context>
     <name>TagChooser</name>
     <message>
         <source>Delete or double-click removes a tag</source>
@@ -2080,6 +2289,10 @@
     <message>
         <source>Tag tree</source>
         <translation>标签树</translation>
+    </message>
+    <message>
+        <source>Auto-tagging</source>
+        <translation>自动打标</translation>
     </message>
     <message>
         <source>queued</source>

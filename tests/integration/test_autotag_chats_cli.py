@@ -56,3 +56,36 @@ def test_keywords_are_set_shown_and_exported_in_the_kw_json_shape(
     assert "must be a list of texts" in refused.stderr and "Traceback" not in refused.stderr
     unknown = cli("autotag", "keywords", "--profile", "acme", "--remove", "无此标签")
     assert unknown.returncode == 1 and "had no keywords stored" in unknown.stderr
+
+
+def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
+        cli: Cli, sandbox: Any, tmp_path: Path) -> None:
+    cli.add_profile(sandbox)
+    assert cli("sync", "--profile", "acme").returncode == 0
+    export = str(sandbox.state.chat_export_path)
+    assert cli("autotag", "import-chats", "--profile", "acme", export).returncode == 0
+    assert cli("autotag", "keywords", "--profile", "acme",
+               "--set", "高意向=报价单,采购,试用,演示,合同").returncode == 0
+    simulated = cli("autotag", "simulate", "--profile", "acme", "--since", "2000-01-01",
+                    "--json")
+    assert simulated.returncode == 0, simulated.stderr
+    summary = json.loads(simulated.stdout.splitlines()[-1])
+    [count] = summary["per_tag"]
+    assert count["tag"] == "高意向" and count["would_add"] > 0
+    assert summary["would_add"] == count["would_add"]
+    first = summary["suggestions"][0]
+    assert first["change"] == "add" and first["evidence"][0]["snippet"]
+    assert "高意向" in simulated.stderr and "「" in simulated.stderr    # the human lines
+    tag_id = sandbox.state.find_tag("意向程度", "高意向")
+    assert tag_id not in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
+
+    applied = cli("autotag", "apply", "--profile", "acme", "--yes", "--pilot", "3", "--json")
+    assert applied.returncode == 0, applied.stderr
+    result = json.loads(applied.stdout.splitlines()[-1])
+    assert result["status"] == "done" and result["applied"] == result["planned"] > 3
+    assert tag_id in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
+    undone = cli("batch", "undo", result["batch_id"], "--profile", "acme", "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert tag_id not in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
+    bad = cli("autotag", "simulate", "--profile", "acme", "--min-confidence", "2")
+    assert bad.returncode == 2 and "must be a number from 0 to 1" in bad.stderr

@@ -1,0 +1,112 @@
+"""The auto-tagging review window: simulate on imported chats, accept / reject rows and in
+bulk, tag the accepted ones as one batch in the sandbox, rejections kept as training data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, QItemSelectionModel
+
+from desktop.services import autotag_keywords
+from desktop.store import autotag_settings
+from desktop.ui.autotag_keywords_dialog import KeywordsDialog
+from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 30000
+
+
+@pytest.fixture
+def window(qtbot: Any, synced_context: Any, sandbox: Any) -> Any:
+    autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"]})
+    view = AutoTagReviewWindow(synced_context)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.chatsImported, timeout=WAIT_MS) as imported:
+        view.import_chats(sandbox.state.chat_export_path)
+    assert imported.args[0].imported > 0
+    view.since.setDate(QDate(2000, 1, 1))
+    yield view
+    synced_context.wait_idle()
+
+
+def _simulate(qtbot: Any, window: AutoTagReviewWindow) -> Any:
+    with qtbot.waitSignal(window.simulated, timeout=WAIT_MS) as done:
+        window.simulate_button.click()
+    return done.args[0]
+
+
+def _select(window: AutoTagReviewWindow, rows: list[int]) -> None:
+    selection = window.table.selectionModel()
+    selection.clearSelection()
+    for row in rows:
+        selection.select(window.model.index(row, 0),
+                         QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_suggestions_show_with_evidence_and_confidence(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    simulation = _simulate(qtbot, window)
+    model = window.model
+    assert model.rowCount() == len(simulation.suggestions) > 0
+    first = simulation.suggestions[0]
+    assert model.data(model.index(0, SuggestionModel.TAG)) == "意向程度:高意向"
+    assert model.data(model.index(0, SuggestionModel.CONFIDENCE)) == f"{first.confidence:.2f}"
+    assert first.evidence[0].snippet in model.data(model.index(0, SuggestionModel.EVIDENCE))
+    assert model.data(model.index(0, SuggestionModel.CHANGE)) == "would add"
+    assert "would add" in window.summary.text()
+
+
+def test_accept_reject_and_tag_the_accepted_as_one_batch(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"]
+    assert len(adds) >= 3
+    window.decide_all("accepted")
+    _select(window, adds[:1])
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
+        window.reject_button.click()
+    assert saved.args == [1]
+    model = window.model
+    assert model.data(model.index(adds[0], SuggestionModel.DECISION)) == "✗ rejected"
+    assert model.data(model.index(adds[1], SuggestionModel.DECISION)) == "✓ accepted"
+    accepted = [s for s in model.with_decision("accepted") if s.change == "add"]
+    window.pilot.setValue(0)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS) as preview:
+        window.preview_button.click()
+    plan = preview.args[0]
+    assert plan.api_calls == len({s.relation_id for s in accepted})
+    assert window.start_button.isEnabled()
+    with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS) as finished:
+        window.start_button.click()
+    result = finished.args[0]
+    assert result.status == "done" and result.applied == plan.api_calls
+    assert synced_context.tagging.batch(window.batch_id).source == "autotag"
+    for suggestion in accepted:
+        assert suggestion.tag_id in sandbox.state.relation_tag_ids(
+            suggestion.userid, suggestion.external_userid)
+    rejected = simulation.suggestions[adds[0]]
+    if rejected.relation_id not in {s.relation_id for s in accepted}:
+        assert rejected.tag_id not in sandbox.state.relation_tag_ids(
+            rejected.userid, rejected.external_userid)
+    verdicts = {(r.external_userid, r.userid, r.verdict)
+                for r in autotag_settings.reviews(synced_context.cache)}
+    assert (rejected.external_userid, rejected.userid, "rejected") in verdicts
+    assert all((s.external_userid, s.userid, "accepted") in verdicts for s in accepted)
+    assert not window.preview_button.isEnabled()
+
+
+def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    dialog = window.open_keywords()
+    assert isinstance(dialog, KeywordsDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    assert dialog.keywords() == {"高意向": ["报价单", "采购", "试用", "演示"]}
+    dialog.add_row("需上门", "上门，来一趟、 到现场")
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    assert autotag_keywords.stored(synced_context.cache) == {
+        "需上门": ["上门", "来一趟", "到现场"], "高意向": ["报价单", "采购", "试用", "演示"]}
+    dialog.close()
