@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.cli import (
         audit_commands,
         autotag_chat_commands,
+        autotag_commands,
         batch_commands,
         exclusive_commands,
         health_commands,
@@ -160,4 +161,5 @@ def build_parser() -> argparse.ArgumentParser:
         dest="autotag_command", metavar="SUBCOMMAND", required=True)
     autotag_chat_commands.register(autotag)
     autotag_chat_commands.register_simulation(autotag)
+    autotag_commands.register(autotag)
     return parser
