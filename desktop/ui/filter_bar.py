@@ -35,6 +35,7 @@ from desktop.ui.filter_completion import TagCompletionModel, word_at_cursor
 from desktop.ui.i18n import is_english
 from desktop.ui.settings import Settings
 from desktop.ui.style import icon
+from desktop.ui.team_filters import SaveFilterDialog, TeamFilters
 
 APPLY_DELAY_MS = 300
 
@@ -74,10 +75,13 @@ def combine(current: str, term: str, mode: Combine) -> str:
 class FilterBar(QWidget):
     filterRequested = Signal(str)       # evaluate this filter
 
-    def __init__(self, settings: Settings, profile: str, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, profile: str, parent: QWidget | None = None,
+                 team: TeamFilters | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         self._profile = profile
+        self.team = team            # a team profile's shared saved filters
+        self.save_dialog: SaveFilterDialog | None = None
         self._requested: str | None = None
         self._commit_pending: str | None = None
         self.edit = QLineEdit()
@@ -287,23 +291,52 @@ class FilterBar(QWidget):
         save.setEnabled(bool(self.text()))
         save.triggered.connect(self._ask_save)
         saved = self._settings.saved_filters(self._profile)
-        if saved:
+        team = self.team
+        shared = team.saved() if team is not None else []
+        if saved or shared:
             menu.addSeparator()
         for name, text in saved:
             action = menu.addAction(name)
             action.setToolTip(text)
             action.triggered.connect(lambda _=False, t=text: self.set_filter(t))
-        if saved:
+        for name, text in shared:
+            action = menu.addAction(self.tr("%1 (team)").replace("%1", name))
+            action.setToolTip(text)
+            action.triggered.connect(lambda _=False, t=text: self.set_filter(t))
+        if saved or shared:
             remove = menu.addMenu(self.tr("Delete saved filter"))
             for name, _text in saved:
                 remove.addAction(name).triggered.connect(
                     lambda _=False, n=name: self._settings.remove_saved_filter(self._profile, n))
+            for name, _text in shared:
+                assert team is not None
+                remove.addAction(self.tr("%1 (team)").replace("%1", name)).triggered.connect(
+                    lambda _=False, n=name, t=team: t.remove(n))
 
     def _ask_save(self) -> None:
+        if self.team is not None:
+            self._ask_save_in_team(self.team)
+            return
         name, ok = QInputDialog.getText(self, self.tr("Save filter"), self.tr("Name:"),
                                         text=self.text()[:30])
         if ok:
             self.save_current(name)
+
+    def _ask_save_in_team(self, team: TeamFilters) -> None:
+        """A team profile: the name, and whether the whole team gets the filter."""
+        dialog = SaveFilterDialog(self.text()[:30], self)
+        text = self.text()
+
+        def save() -> None:
+            name = dialog.name.text().strip()
+            if dialog.team.isChecked():
+                team.save(name, text)
+            else:
+                self._settings.save_filter(self._profile, name, text)
+
+        dialog.accepted.connect(save)
+        self.save_dialog = dialog
+        dialog.open()
 
 
 def _marked(text: str, start: int, end: int) -> str:

@@ -61,6 +61,8 @@ from desktop.ui.style import icon
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.tag_picker import TagPicker
 from desktop.ui.tag_tree_view import TagTreeView
+from desktop.ui.team_filters import TeamFilters
+from desktop.ui.team_settings_poller import TeamSettingsPoller
 
 FAVOURITE_SLOTS = 3
 
@@ -133,7 +135,9 @@ class MainWindow(QMainWindow):
         self.model = CustomerTableModel(context, self)
         self.table = CustomerTableView(self.model)
         self.detail = DetailPane(context)
-        self.filter_bar = FilterBar(settings, context.workspace.profile.name)
+        team = context.workspace.profile.is_team
+        self.filter_bar = FilterBar(settings, context.workspace.profile.name,
+                                    team=TeamFilters(context, self) if team else None)
         self.tag_tree = TagTreeView(context)
         self.favourites = FavouritesBar(context)
         self.status = StatusBar(self)
@@ -149,6 +153,7 @@ class MainWindow(QMainWindow):
             self.status.sync_started()
         self.reload_tags()
         self.model.refresh()
+        self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
 
     # -- public API ---------------------------------------------------------------
 
@@ -226,6 +231,8 @@ class MainWindow(QMainWindow):
             if dialog.device is not None:
                 workspace.use_login(dialog.profile, dialog.device.token)
                 self._show_profile()
+                if self.team_settings is not None:
+                    self.team_settings.poll()
                 self.status.message(self.tr("Logged in to the team server as %1.").replace(
                     "%1", dialog.device.userid))
 

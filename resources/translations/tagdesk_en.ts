@@ -945,6 +945,10 @@
         <translation>Save current filter…</translation>
     </message>
     <message>
+        <source>%1 (team)</source>
+        <translation>%1 (team)</translation>
+    </message>
+    <message>
         <source>Delete saved filter</source>
         <translation>Delete saved filter</translation>
     </message>
@@ -1867,6 +1871,21 @@
     </message>
 </context>
 <context>
+    <name>SaveFilterDialog</name>
+    <message>
+        <source>Save filter</source>
+        <translation>Save filter</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Team: everyone on the team sees it</source>
+        <translation>Team: everyone on the team sees it</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Cancel sync</source>
@@ -2160,6 +2179,24 @@
     <message>
         <source>Tag order</source>
         <translation>Tag order</translation>
+    </message>
+</context>
+<context>
+    <name>TeamFilters</name>
+    <message>
+        <source>Saved filter %1 for the team.</source>
+        <translation>Saved filter %1 for the team.</translation>
+    </message>
+    <message>
+        <source>Deleted the team&apos;s saved filter %1.</source>
+        <translation>Deleted the team&apos;s saved filter %1.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamSettingsPoller</name>
+    <message>
+        <source>Team settings not refreshed; using the copy on this computer. %1</source>
+        <translation>Team settings not refreshed; using the copy on this computer. %1</translation>
     </message>
 </context>
 <context>

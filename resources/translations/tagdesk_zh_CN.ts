@@ -944,6 +944,10 @@
         <translation>保存当前筛选…</translation>
     </message>
     <message>
+        <source>%1 (team)</source>
+        <translation>%1（团队）</translation>
+    </message>
+    <message>
         <source>Delete saved filter</source>
         <translation>删除已保存的筛选</translation>
     </message>
@@ -1860,6 +1864,21 @@
     </message>
 </context>
 <context>
+    <name>SaveFilterDialog</name>
+    <message>
+        <source>Save filter</source>
+        <translation>保存筛选</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Team: everyone on the team sees it</source>
+        <translation>团队：团队所有人可见</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Cancel sync</source>
@@ -2148,6 +2167,24 @@
     <message>
         <source>Tag order</source>
         <translation>标签顺序</translation>
+    </message>
+</context>
+<context>
+    <name>TeamFilters</name>
+    <message>
+        <source>Saved filter %1 for the team.</source>
+        <translation>已为团队保存筛选 %1。</translation>
+    </message>
+    <message>
+        <source>Deleted the team&apos;s saved filter %1.</source>
+        <translation>已删除团队的已保存筛选 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>TeamSettingsPoller</name>
+    <message>
+        <source>Team settings not refreshed; using the copy on this computer. %1</source>
+        <translation>团队设置未更新，正在使用本机的副本。%1</translation>
     </message>
 </context>
 <context>

@@ -60,6 +60,9 @@ def _chinese_window(qtbot: Any, home: Path) -> Iterator[tuple[MainWindow, Worksp
         window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
         qtbot.addWidget(window)
         window.show()
+        poller = window.team_settings
+        assert poller is not None
+        qtbot.waitUntil(lambda: not poller.busy, timeout=30_000)  # its first poll, at start
         yield window, workspace
         window.close()
     finally:

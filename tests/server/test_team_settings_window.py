@@ -1,0 +1,141 @@
+"""Shared team settings in the window: a team saved filter saved with the 团队 box on one
+desktop and an abbreviation set there appear in a second desktop's window after its poll;
+with the team server stopped the window keeps its cached settings and says so."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMenu
+
+from desktop.sandbox import SandboxServer
+from desktop.services import team_settings
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.sync import run_sync
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.team import normalized_url, store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+from tests.server.team_support import PostgresCluster, TeamServerProcess, desktop_env, log_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.gui]
+
+
+def _synced_home(tmp: Path, sandbox: SandboxServer, url: str, name: str, user: str) -> Path:
+    """A desktop home with a logged-in, synced team profile `name` for `user`."""
+    home = tmp / name
+    home.mkdir()
+    profile = Profile(name=name, corp_id=sandbox.corp_id, api_base=team_api_base(url),
+                      team_url=normalized_url(url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(url, sandbox, user).token)
+    with open_workspace(home, name) as ws:
+        run_sync(ws.client(), ws.cache)
+    return home
+
+
+@contextmanager
+def _window(qtbot: Any, home: Path, name: str) -> Iterator[MainWindow]:
+    """The main window on the home's team profile, polled once; closed and idle afterwards."""
+    workspace = open_workspace(home, name)
+    context = AppContext(workspace)
+    try:
+        window = MainWindow(context, Settings(home), SyncController(context, context), CHINESE)
+        qtbot.addWidget(window)
+        window.show()
+        yield window
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    translations = Translations()
+    translations.install(CHINESE)
+    yield
+    translations.uninstall()
+
+
+def _saved_menu(window: MainWindow) -> QMenu:
+    menu = window.filter_bar.saved_button.menu()
+    menu.aboutToShow.emit()
+    return menu
+
+
+def _abbreviation(window: MainWindow, tag_id: str) -> str:
+    return next(t.abbreviation for t in window.tag_tree.model.library.tags if t.id == tag_id)
+
+
+def test_a_team_filter_and_an_abbreviation_reach_the_other_window_after_its_poll(
+    qtbot: Any, chinese: None, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    (_, tag_name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[0]
+    seller = _synced_home(tmp_path, team_sandbox, team_server.url, "seller", users[0])
+    other = _synced_home(tmp_path, team_sandbox, team_server.url, "other", users[1])
+    with _window(qtbot, other, "other") as watching:
+        qtbot.waitUntil(lambda: watching.tag_tree.model.is_loaded, timeout=30_000)
+        with _window(qtbot, seller, "seller") as window:
+            window.filter_bar.edit.setText(f"{tag_name} AND NOT VIP")
+            next(a for a in _saved_menu(window).actions()
+                 if a.text().startswith("保存当前筛选")).trigger()
+            dialog = window.filter_bar.save_dialog
+            assert dialog is not None and dialog.team.text() == "团队：团队所有人可见"
+            dialog.name.setText("热线索")
+            dialog.team.setChecked(True)
+            with qtbot.waitSignal(window.context.changed, timeout=30_000):
+                dialog.accept()
+            assert "已为团队保存筛选 热线索" in window.status.currentMessage()
+            TagAdminService(window.context.workspace).set_abbreviation(tag_id, "RX")
+
+        poller = watching.team_settings
+        assert poller is not None
+        with qtbot.waitSignal(poller.polled, timeout=30_000,
+                              check_params_cb=lambda result: result.applied > 0):
+            poller.timer.setInterval(100)
+        qtbot.waitUntil(lambda: _abbreviation(watching, tag_id) == "RX", timeout=30_000)
+        shared = next(a for a in _saved_menu(watching).actions() if a.text() == "热线索（团队）")
+        with qtbot.waitSignal(watching.filter_bar.filterRequested) as applied:
+            shared.trigger()
+        assert applied.args == [f"{tag_name} AND NOT VIP"]
+        assert Settings(other).saved_filters("other") == []
+
+
+def test_a_stopped_team_server_leaves_the_cached_settings_and_says_so(
+    qtbot: Any, chinese: None, postgres: PostgresCluster, team_sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[0]
+    try:
+        home = _synced_home(tmp_path, team_sandbox, server.url, "desk",
+                            sorted(team_sandbox.state.follow_users())[2])
+        with open_workspace(home, "desk") as ws:
+            TagAdminService(ws).set_abbreviation(tag_id, "K1")
+            team_settings.save_filter(ws, "VIP客户", "客户等级:VIP")
+    finally:
+        assert server.stop() == 0
+    with _window(qtbot, home, "desk") as window:
+        poller = window.team_settings
+        assert poller is not None
+        qtbot.waitUntil(lambda: poller.failing, timeout=30_000)
+        message = window.status.currentMessage()
+        assert "团队设置未更新，正在使用本机的副本。" in message
+        assert f"团队服务器不可用（{server.url}）" in message
+        qtbot.waitUntil(lambda: window.tag_tree.model.is_loaded, timeout=30_000)
+        assert _abbreviation(window, tag_id) == "K1"
+        assert "VIP客户（团队）" in [a.text() for a in _saved_menu(window).actions()]
