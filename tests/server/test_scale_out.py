@@ -1,0 +1,246 @@
+"""Several `tagdesk server serve` processes on one database: one WeCom budget and one
+concurrency cap for all of them (kept in PostgreSQL), periodic jobs once per period, and a
+process killed mid-batch loses and doubles nothing."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import psycopg_pool
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server.database import migrate
+from desktop.server.jobs import Job, Scheduler
+from desktop.services.team import team_api_base
+from desktop.wecom.client import WeComClient
+from desktop.wecom.ratelimit import RateLimits
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    log_in,
+    team_client,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+PER_MINUTE = 60
+MARK_TAG = "externalcontact/mark_tag"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    data = tmp_path_factory.mktemp("scale-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=80, members=6, seed=23,
+                                     mark_tag_concurrency=2)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def two_servers(postgres: PostgresCluster, sandbox: SandboxServer,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[TeamServerProcess]]:
+    db_url = postgres.new_database()
+    servers: list[TeamServerProcess] = []
+    try:
+        for name in ("a", "b"):
+            servers.append(TeamServerProcess(
+                db_url, sandbox, tmp_path_factory.mktemp(f"server-{name}"),
+                "--calls-per-minute", str(PER_MINUTE), "--concurrency", "2",
+                "--outbox-check-every", "1"))
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _clients(servers: list[TeamServerProcess], sandbox: SandboxServer) -> list[WeComClient]:
+    users = sorted(sandbox.state.follow_users())
+    return [team_client(server.url, sandbox, log_in(server.url, sandbox, users[i]).token)
+            for i, server in enumerate(servers)]
+
+
+def test_two_processes_share_one_rate_budget(
+    two_servers: list[TeamServerProcess], sandbox: SandboxServer
+) -> None:
+    """Eight threads call as fast as they can through two processes for 6 s. One shared
+    budget of 60/min allows at most its burst (10) plus 1 a second; two independent ones
+    would allow twice that. The sandbox's own quota of 60/min answers no 45009."""
+    clients = _clients(two_servers, sandbox)
+    for client in clients:
+        client.get_token()
+    sandbox.configure(quota_per_min=PER_MINUTE)
+    path = "externalcontact/get_follow_user_list"
+    before = sandbox.stats.calls(path)
+    stop = threading.Event()
+    served = [0, 0]
+
+    def hammer(index: int) -> None:
+        while not stop.is_set():
+            assert clients[index].get_follow_user_list()
+            served[index] += 1
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            started = time.monotonic()
+            running = [pool.submit(hammer, i % 2) for i in range(8)]
+            time.sleep(6)
+            stop.set()
+            for future in running:
+                future.result(timeout=60)
+            elapsed = time.monotonic() - started
+    finally:
+        sandbox.configure(quota_per_min=0)
+        for client in clients:
+            client.close()
+    calls = sandbox.stats.calls(path) - before
+    one_budget = PER_MINUTE / 6 + PER_MINUTE / 60 * elapsed + 1
+    assert sandbox.stats.errors(45009) == 0
+    assert calls <= one_budget, (calls, one_budget)
+    assert calls >= PER_MINUTE / 6  # the budget was drawn on, not idle
+    assert all(served), served  # both processes served
+
+
+def test_two_processes_share_one_concurrency_cap(
+    two_servers: list[TeamServerProcess], sandbox: SandboxServer
+) -> None:
+    """The sandbox answers 45033 above 2 mark_tag calls in flight; each process allows 2,
+    so only a cap shared between the two keeps it at 2."""
+    clients = _clients(two_servers, sandbox)
+    tag_id = sorted(sandbox.state.tag_ids_by_name().values())[-1]
+    by_customer = {euid: (userid, euid) for userid, euid in sandbox.state.relations()
+                   if tag_id not in sandbox.state.relation_tag_ids(userid, euid)}
+    targets = list(by_customer.values())[:12]
+    busy_before = sandbox.stats.errors(45033)
+    sandbox.configure(latency_ms=150)
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(12) as pool:
+            list(pool.map(lambda i: clients[i % 2].mark_tag(*targets[i], add=[tag_id]),
+                          range(len(targets))))
+        elapsed = time.monotonic() - started
+    finally:
+        sandbox.configure(latency_ms=0)
+        for client in clients:
+            client.close()
+    assert sandbox.stats.errors(45033) == busy_before
+    assert all(tag_id in sandbox.state.relation_tag_ids(*t) for t in targets)
+    assert elapsed >= len(targets) / 2 * 0.150 * 0.9  # at most two at a time in all
+
+
+def test_a_periodic_job_runs_once_per_period_across_processes(
+    two_servers: list[TeamServerProcess]
+) -> None:
+    """Both processes look for the outbox job four times a second; it is due every second."""
+
+    def runs() -> int:
+        with psycopg.connect(two_servers[0].db_url) as conn:
+            row = conn.execute("SELECT runs FROM scheduled_job WHERE name = 'outbox-recovery'"
+                               ).fetchone()
+        return int(row[0]) if row else 0
+
+    wait_for(runs, what="the first run of the job")
+    first, started = runs(), time.monotonic()
+    time.sleep(4)
+    ran = runs() - first
+    elapsed = time.monotonic() - started
+    assert 2 <= ran <= elapsed + 1, (ran, elapsed)
+
+
+def test_a_job_never_runs_twice_at_once(postgres: PostgresCluster) -> None:
+    """Two schedulers (as in two processes) look at a due job at the same moment: one runs
+    it, the other neither waits nor runs it, and it does not run again within its period."""
+    db_url = postgres.new_database()
+    migrate(db_url)
+    running, most, ran = [0], [0], []
+    lock = threading.Lock()
+
+    def slow_job() -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        ran.append(1)
+
+    pools = [psycopg_pool.ConnectionPool(db_url, min_size=1, max_size=2, open=True,
+                                         kwargs={"autocommit": True}) for _ in range(2)]
+    try:
+        schedulers = [Scheduler(pool.connection, number, [Job("slow", 60, slow_job)])
+                      for number, pool in enumerate(pools)]
+        barrier = threading.Barrier(2)
+
+        def look(scheduler: Scheduler) -> list[str]:
+            barrier.wait()
+            return scheduler.run_due()
+
+        with ThreadPoolExecutor(2) as pool:
+            names = list(pool.map(look, schedulers))
+        assert sorted(names) == [[], ["slow"]]
+        assert most[0] == 1
+        assert schedulers[0].run_due() == [] and schedulers[1].run_due() == []
+        assert len(ran) == 1
+    finally:
+        for pool in pools:
+            pool.close()
+
+
+def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
+    postgres: PostgresCluster, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SIGKILL while mark_tag calls are in flight, then a new process on the same database
+    and port: the calls left `sending` are settled from what WeCom shows, the desktop's own
+    retries of them are answered from the outbox, and every relation ends with its tag and
+    exactly one journal row."""
+    db_url = postgres.new_database()
+    server = TeamServerProcess(db_url, sandbox, tmp_path / "first", "--concurrency", "2")
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    operator = sorted(sandbox.state.follow_users())[4]
+    tag_id = sorted(sandbox.state.tag_ids_by_name().values())[-2]
+    by_customer = {euid: (userid, euid) for userid, euid in sandbox.state.relations()
+                   if tag_id not in sandbox.state.relation_tag_ids(userid, euid)}
+    targets = list(by_customer.values())[:16]
+    device = log_in(server.url, sandbox, operator)
+    # The desktop's transport retries a lost answer with the same call key for ~15 s.
+    patient = RateLimits(max_retries=16, backoff_base_s=0.3, backoff_max_s=2.0)
+    client = WeComClient(team_api_base(server.url), sandbox.corp_id, device.token,
+                         limits=patient)
+    restarted: TeamServerProcess | None = None
+    sandbox.configure(latency_ms=300)
+    try:
+        client.get_token()
+        with ThreadPoolExecutor(4) as pool:
+            writes = [pool.submit(client.mark_tag, *target, add=[tag_id]) for target in targets]
+            wait_for(lambda: sum(w.done() for w in writes) >= 4, what="a few writes done")
+            wait_for(lambda: sandbox.stats.in_flight(MARK_TAG), what="a write in flight")
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(timeout=30)
+            restarted = TeamServerProcess(db_url, sandbox, tmp_path / "second",
+                                          "--concurrency", "2", "--port", port)
+            for write in writes:
+                write.result(timeout=120)
+    finally:
+        sandbox.configure(latency_ms=0)
+        client.close()
+        server.stop()
+        if restarted is not None:
+            assert restarted.stop() == 0, restarted.stderr
+    assert all(tag_id in sandbox.state.relation_tag_ids(*t) for t in targets)
+    with psycopg.connect(db_url) as conn:
+        journaled = conn.execute(
+            "SELECT external_userid, count(*) FROM team_journal WHERE tag_id = %s"
+            " AND action = 'tag_add' GROUP BY external_userid", (tag_id,)).fetchall()
+        sending = conn.execute("SELECT count(*) FROM outbox WHERE status = 'sending'"
+                               ).fetchone()
+        settled = conn.execute("SELECT count(*) FROM outbox WHERE settled_how IS NOT NULL"
+                               ).fetchone()
+    assert sorted(journaled) == sorted((euid, 1) for _, euid in targets)
+    assert sending == (0,)
+    assert settled is not None and settled[0] >= 1  # the kill did leave rows mid-call
