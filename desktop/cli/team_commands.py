@@ -49,6 +49,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--outbox-check-every", type=float, default=30.0, metavar="SECONDS",
                        help="how often writes left unfinished by a stopped server process"
                             " are settled")
+    serve.add_argument("--callback-token", default="", metavar="T",
+                       help="the Token of the app's callback settings in WeCom's console")
+    serve.add_argument("--callback-aes-key", default="", metavar="K",
+                       help="the EncodingAESKey of the app's callback settings (43 characters)")
+    serve.add_argument("--resync-interval", type=float, default=3600, metavar="SECONDS",
+                       help="re-read every relation this often, for changes made without a"
+                            " callback (0 = never)")
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
@@ -103,11 +110,23 @@ def server_serve(args: argparse.Namespace) -> int:
     if args.calls_per_minute < 1 or args.concurrency < 1 or not args.outbox_check_every > 0:
         raise UsageError("调用频率、并发数和检查间隔必须大于 0。 / Calls per minute, concurrency and"
                          " the outbox check interval must be positive.")
+    if bool(args.callback_token) != bool(args.callback_aes_key):
+        raise UsageError("--callback-token 和 --callback-aes-key 须同时给出。"
+                         " / Give --callback-token and --callback-aes-key together.")
+    if args.callback_token:
+        from desktop.domain.callback_crypto import check_settings
+
+        check_settings(args.callback_token, args.callback_aes_key)
+        register_secret(args.callback_aes_key)
+    if args.resync_interval < 0:
+        raise UsageError("--resync-interval 不能为负。 / --resync-interval must not be negative.")
     return serve(ServeOptions(
         db_url=args.db, host=args.host, port=args.port, api_base=args.wecom_api_base,
         corp_id=args.corp_id, agent_id=args.agent_id, secret=secret,
         admins=frozenset(args.admin), calls_per_minute=args.calls_per_minute,
         max_concurrency=args.concurrency, outbox_check_every_s=args.outbox_check_every,
+        callback_token=args.callback_token, callback_aes_key=args.callback_aes_key,
+        resync_interval_s=args.resync_interval,
     ))
 
 

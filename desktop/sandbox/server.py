@@ -11,9 +11,11 @@ import threading
 from types import TracebackType
 from typing import Any
 
+from desktop.sandbox.callbacks import CallbackSender, CallbackSettings, configure
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.dispatcher import ApiDispatcher
 from desktop.sandbox.http_server import SandboxHTTPServer
+from desktop.sandbox.phone import Phone
 from desktop.sandbox.state import SandboxState
 from desktop.sandbox.stats import SandboxStats
 
@@ -26,6 +28,7 @@ class SandboxServer:
         self._dispatcher: ApiDispatcher | None = None
         self._httpd: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._sender: CallbackSender | None = None
 
     def start(self) -> SandboxServer:
         """Generate the corp if `data_dir` is new, then serve in a background thread."""
@@ -39,6 +42,7 @@ class SandboxServer:
             state.close()
             raise
         self._state, self._dispatcher, self._httpd = state, dispatcher, httpd
+        self._sender = CallbackSender(state, background=True)
         self._thread = threading.Thread(
             target=httpd.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -57,9 +61,11 @@ class SandboxServer:
         httpd.server_close()
         if self._thread is not None:
             self._thread.join()
+        if self._sender is not None:
+            self._sender.close()
         if self._state is not None:
             self._state.close()
-        self._state = self._dispatcher = self._thread = None
+        self._state = self._dispatcher = self._thread = self._sender = None
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -77,6 +83,22 @@ class SandboxServer:
         if self._state is None:
             raise RuntimeError("sandbox not started")
         return self._state
+
+    @property
+    def callbacks(self) -> CallbackSender:
+        """The event push: its delivery counts and `wait_idle`."""
+        if self._sender is None:
+            raise RuntimeError("sandbox not started")
+        return self._sender
+
+    @property
+    def phone(self) -> Phone:
+        """People on phones and in the admin console; each action calls back."""
+        return Phone(self.state, self.callbacks)
+
+    def set_callback(self, settings: CallbackSettings | None) -> None:
+        """Save the callback settings after WeCom's URL check (None: no callbacks)."""
+        configure(self.state, settings)
 
     @property
     def port(self) -> int:

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from desktop import __version__
 from desktop.server import identity, team_audit, team_journal
+from desktop.server.callbacks import CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.relay import API, Relay
@@ -69,6 +70,7 @@ class TeamServer:
         self.settings = settings
         self.health = health
         self.relay = Relay(self.connection, transport, process_id)
+        self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.shared_settings = SharedSettings(self.connection, transport)
 
     @contextmanager
@@ -326,4 +328,5 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/journal/verify", _answering(journal_verify), methods=["GET"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
+        *callback_routes(server.callbacks),
     ])

@@ -141,6 +141,57 @@ MIGRATIONS: tuple[str, ...] = (
     # 4: several server processes on one database (desktop/server/shared_limit.py,
     # jobs.py, leases.py, outbox_recovery.py).
     SCALE_OUT_MIGRATION,
+    # 5: WeCom callbacks (received events, de-duplicated), the server's snapshot of every
+    # relation's tags and of the corp tag library (filled by re-syncs and callbacks), and
+    # the probable operator of journal rows whose operator WeCom does not name.
+    """
+    CREATE TABLE callback_event (
+        id bigserial PRIMARY KEY,
+        dedupe_key text NOT NULL UNIQUE,
+        event text NOT NULL,
+        change_type text NOT NULL,
+        userid text NOT NULL,
+        external_userid text NOT NULL,
+        item_id text NOT NULL,
+        state text NOT NULL,
+        create_time bigint NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        status text NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'working', 'done', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        claimed_at timestamptz,
+        finished_at timestamptz
+    );
+    CREATE INDEX callback_event_open ON callback_event (id)
+        WHERE status IN ('pending', 'working');
+
+    CREATE TABLE relation_tag_snapshot (
+        userid text NOT NULL,
+        external_userid text NOT NULL,
+        tag_ids text[] NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (userid, external_userid)
+    );
+
+    CREATE TABLE corp_tag_snapshot (
+        tag_id text PRIMARY KEY,
+        tag_name text NOT NULL,
+        group_id text NOT NULL,
+        group_name text NOT NULL
+    );
+
+    CREATE TABLE resync_run (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        relations integer NOT NULL DEFAULT 0,
+        changes integer NOT NULL DEFAULT 0
+    );
+
+    ALTER TABLE team_journal
+        ADD COLUMN probable_operator text NOT NULL DEFAULT '',
+        ADD COLUMN seen_after double precision NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

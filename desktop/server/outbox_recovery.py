@@ -22,7 +22,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import leases, team_journal
+from desktop.server import leases, snapshot, team_journal
 from desktop.server.db_health import ConnectionFactory
 from desktop.server.identity import Caller
 from desktop.server.write_notes import read_note
@@ -113,6 +113,7 @@ class OutboxRecovery:
             if updated is None:
                 return False
             team_journal.append(conn, entries, row.id, row.note.reverts)
+            snapshot.follow_relay(conn, entries)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)
         return True

@@ -25,7 +25,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import leases, team_journal
+from desktop.server import leases, snapshot, team_journal
 from desktop.server.db_health import ConnectionFactory
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE, OutboxRecovery, outbox_row
@@ -235,6 +235,7 @@ class Relay:
                 log.warning("outbox row %d was settled by another server process", outbox_id)
                 return
             team_journal.append(conn, entries, outbox_id, reverts)
+            snapshot.follow_relay(conn, entries)
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

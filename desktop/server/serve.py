@@ -29,6 +29,7 @@ from desktop.server.db_health import Conn, DatabaseHealth
 from desktop.server.errors import ServerError
 from desktop.server.jobs import Job, Scheduler
 from desktop.server.leases import ProcessLease
+from desktop.server.phone_changes import PhoneChanges
 from desktop.server.shared_limit import SharedRateLimiter
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
@@ -54,6 +55,9 @@ class ServeOptions:
     calls_per_minute: int = 6000
     max_concurrency: int = 5
     outbox_check_every_s: float = 30.0
+    callback_token: str = ""
+    callback_aes_key: str = ""
+    resync_interval_s: float = 3600.0
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
@@ -79,11 +83,17 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             log.warning("started without --agent-id: logins cannot send codes")
         team = TeamServer(pool, transport, TeamSettings(
             options.corp_id, options.agent_id, options.admins), health, lease.id)
+        phone_changes = PhoneChanges(team, options.callback_token, options.callback_aes_key,
+                                     options.resync_interval_s)
+        team.callbacks = phone_changes.receiver
         _settle_orphans(team)
         scheduler = Scheduler(team.connection, lease.id, [
             Job("outbox-recovery", options.outbox_check_every_s, lambda: _settle_orphans(team)),
+            *phone_changes.jobs,
         ])
         sock = _listen(options.host, options.port)
+        phone_changes.start()
+        stack.callback(phone_changes.stop)
         server = uvicorn.Server(uvicorn.Config(
             build_app(team),
             log_config=None, access_log=False, lifespan="off", server_header=False,

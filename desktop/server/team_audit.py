@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from psycopg import Connection, sql
 
-from desktop.store.journal import FIELDS
+from desktop.store.journal import EXTENSIONS, FIELDS
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 500
@@ -57,7 +57,7 @@ def page(conn: Conn, query: TeamJournalQuery, after_id: int = 0,
         params.append(list(query.tags))
     if query.customer:
         add("external_userid = %s", query.customer)
-    columns = ("id", *FIELDS)
+    columns = ("id", *FIELDS, *EXTENSIONS)
     statement = sql.SQL("SELECT {} FROM team_journal WHERE {} ORDER BY id LIMIT %s").format(
         sql.SQL(", ").join(sql.Identifier(c) for c in columns),
         sql.SQL(" AND ").join(conditions),

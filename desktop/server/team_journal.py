@@ -1,10 +1,11 @@
 """The team journal in PostgreSQL: append-only (triggers refuse UPDATE, DELETE and TRUNCATE)
 and hash-chained exactly like the desktop's journal (`desktop.store.journal.row_hash`).
 
-A revert's rows also name the batch they revert (`reverts_batch`, covered by the hash
-when set, like the desktop's extension columns). Appending locks the one-row `team_journal_head` for the rest of the caller's transaction,
-so writers on any number of connections or server processes take turns and the chain
-never interleaves.
+A revert's rows also name the batch they revert (`reverts_batch`), and rows of changes
+WeCom reported name the probable operator; extension columns are covered by the hash
+when set, like the desktop's. Appending locks the one-row `team_journal_head` for the rest
+of the caller's transaction, so writers on any number of connections or server processes
+take turns and the chain never interleaves.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 
 from psycopg import Connection
 
-from desktop.store.journal import FIELDS, GENESIS, JournalEntry, row_hash
+from desktop.store.journal import EXTENSIONS, FIELDS, GENESIS, JournalEntry, row_hash
 
 Conn = Connection[tuple[object, ...]]
-TEAM_FIELDS = (*FIELDS, "reverts_batch")
+# Extension columns, in the order they were added: `reverts_batch`, then the desktop's
+# (`probable_operator`, `seen_after`: who probably made a change WeCom reported).
+TEAM_FIELDS = (*FIELDS, "reverts_batch", *EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,9 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
     with conn.cursor() as cur:
         for entry in entries:
             last_id += 1
-            values = (*(getattr(entry, name) for name in FIELDS), reverts_batch)
-            digest = row_hash(last_id, values, prev)
+            values = (*(getattr(entry, name) for name in FIELDS), reverts_batch,
+                      *(getattr(entry, name) for name in EXTENSIONS))
+            digest = row_hash(last_id, hashed(values), prev)
             cur.execute(
                 f"INSERT INTO team_journal ({columns}) VALUES ({marks})".encode(),
                 (*values, last_id, outbox_id, prev, digest),
@@ -54,6 +58,15 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
         "UPDATE team_journal_head SET last_id = %s, hash = %s WHERE only_row", (last_id, prev)
     )
     return len(entries)
+
+
+def hashed(values: tuple[object, ...]) -> tuple[object, ...]:
+    """The values a row's hash covers: empty extensions at the end are left out, so a row
+    hashes exactly as it did before the columns it leaves empty existed."""
+    end = len(values)
+    while end > len(FIELDS) and not values[end - 1]:
+        end -= 1
+    return values[:end]
 
 
 def verify(conn: Conn) -> ChainCheck:
@@ -66,7 +79,7 @@ def verify(conn: Conn) -> ChainCheck:
         for row in cur:
             row_id = int(str(row[0]))
             values = tuple(row[1:-2])
-            if row[-2] != prev or row_hash(row_id, values, prev) != row[-1]:
+            if row[-2] != prev or row_hash(row_id, hashed(values), prev) != row[-1]:
                 return ChainCheck(False, checked, row_id)
             prev = str(row[-1])
             checked += 1

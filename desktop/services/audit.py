@@ -50,6 +50,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "undo": ("撤销", "undo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
+    "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
     "tree": ("标签库", "tag tree"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",

@@ -123,6 +123,8 @@ def iter_team_journal(team_url: str, session_token: str,
                 tag_id=str(row["tag_id"]), tag_name=str(row["tag_name"]),
                 group_name=str(row["group_name"]), before=str(row["before"]),
                 after=str(row["after"]), reason=str(row["reason"]),
+                probable_operator=str(row.get("probable_operator") or ""),
+                seen_after=float(row.get("seen_after") or 0.0),
             )
         next_id = data.get("next_after_id")
         if not isinstance(next_id, int) or next_id <= after_id:

@@ -33,6 +33,7 @@ ROW_COLUMNS = (
     " j.tag_name, j.group_name, j.before, j.after, j.reason, j.probable_operator, j.seen_after"
 )
 OBSERVED = "observed"
+CALLBACK = "callback"   # team journal: a change on a phone, pushed by WeCom's callback
 # Who acted, as far as the journal knows: nobody for a change seen at sync.
 OPERATOR_SQL = f"CASE WHEN j.source = '{OBSERVED}' THEN '' ELSE j.operator END"
 
@@ -97,7 +98,9 @@ class JournalRow:
 
     @property
     def observed(self) -> bool:
-        return self.source == OBSERVED
+        """Made outside TagDesk (seen at sync, or pushed by a WeCom callback): WeCom does
+        not name who made it, only the relation's follower as the probable operator."""
+        return self.source in (OBSERVED, CALLBACK)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from desktop.wecom.callback_crypto import (
+from desktop.domain.callback_crypto import (
     CallbackCrypto,
     CallbackRefused,
     CallbackSettingsError,
     Refusal,
     new_encoding_aes_key,
 )
-from desktop.wecom.callback_xml import MalformedXml, parse_flat_xml, to_xml
+from desktop.domain.callback_xml import MalformedXml, parse_flat_xml, to_xml
 
 # shared/wecom-api.md §7.2: the official sample, decrypted and re-signed.
 TOKEN = "QDG6eK"

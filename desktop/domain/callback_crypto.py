@@ -6,6 +6,7 @@ in lowercase hex. The `EncodingAESKey` (43 characters) is `base64(key)` without 
 AES-256-CBC with IV = the key's first 16 bytes, PKCS#7 padded to a multiple of 32 bytes.
 The plaintext is 16 random bytes, the message length (4 bytes, big-endian), the message
 and the receive id (the corp id for a self-built app), which is checked on opening.
+Pure computation, no I/O: the domain layer, so the sandbox and the server share it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from desktop.domain.callback_xml import MalformedXml, parse_flat_xml, to_xml
 from desktop.domain.errors import UserError
-from desktop.wecom.callback_xml import MalformedXml, parse_flat_xml, to_xml
 
 BLOCK = 32
 AES_KEY_LENGTH = 43

@@ -1,0 +1,153 @@
+"""Acting on recorded callbacks after WeCom got its answer: re-read the relation or the tag
+library through the server's one transport, journal the difference against the snapshot
+(source `callback`, the follower as probable operator), keep the snapshot current.
+
+Every server process runs one worker; an event is claimed with `FOR UPDATE SKIP LOCKED` and
+marked done in the same transaction as its journal rows. An event whose server stopped
+halfway is claimed again after RECLAIM_AFTER; handling one twice journals nothing twice,
+since only the difference from the snapshot is journaled (one relation at a time, under an
+advisory lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import psycopg
+import psycopg_pool
+
+from desktop.server import snapshot, team_journal
+from desktop.server.callbacks import CONTACT, CallbackEvent
+from desktop.server.snapshot import Conn
+from desktop.server.tag_changes import library_changes, relation_changes
+from desktop.server.wecom_reads import read_corp_tags, read_relation
+from desktop.store.journal_query import CALLBACK
+from desktop.wecom.errors import WeComError, WeComNetworkError
+from desktop.wecom.transport import WeComTransport
+
+log = logging.getLogger("tagdesk.server.callbacks")
+
+ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+POLL_S = 5.0
+MAX_ATTEMPTS = 5
+RECLAIM_AFTER = "2 minutes"   # a claim this old belongs to a server that stopped halfway
+KEEP_EVENTS = "7 days"
+PRUNE_EVERY_S = 3600.0
+CLOCK_SKEW_S = 300
+
+
+class CallbackWorker:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
+                 poll_s: float = POLL_S) -> None:
+        self._connection = connection
+        self._transport = transport
+        self._poll_s = poll_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="callback-worker", daemon=True)
+        self._pruned_at = 0.0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the event in hand, then stop (pending ones wait for the next start)."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                while not self._stop.is_set() and self.process_one():
+                    pass
+                self._prune()
+            except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
+                log.warning("callbacks wait: team database unavailable (%s)",
+                            type(exc).__name__)
+            self._wake.wait(self._poll_s)
+            self._wake.clear()
+
+    def process_one(self) -> bool:
+        """Handle the oldest waiting event; False when there was none to handle now."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "UPDATE callback_event SET status = 'working', claimed_at = now()"
+                " WHERE id = (SELECT id FROM callback_event WHERE status = 'pending'"
+                f" OR (status = 'working' AND claimed_at < now() - interval '{RECLAIM_AFTER}')"
+                " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, event, change_type, userid, external_userid, item_id, state,"
+                " create_time").fetchone()
+        if row is None:
+            return False
+        event_id = int(str(row[0]))
+        event = CallbackEvent(str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+                              str(row[6]), int(str(row[7])), "")
+        try:
+            with self._connection() as conn, conn.transaction():
+                written = apply_event(conn, self._transport, event)
+                conn.execute("UPDATE callback_event SET status = 'done', finished_at = now(),"
+                             " attempts = attempts + 1 WHERE id = %s AND status = 'working'",
+                             (event_id,))
+        except (WeComError, WeComNetworkError) as exc:
+            with self._connection() as conn:
+                conn.execute(
+                    "UPDATE callback_event SET attempts = attempts + 1, status = CASE WHEN"
+                    " attempts + 1 >= %s THEN 'failed' ELSE 'pending' END, finished_at = CASE"
+                    " WHEN attempts + 1 >= %s THEN now() END WHERE id = %s AND status = 'working'",
+                    (MAX_ATTEMPTS, MAX_ATTEMPTS, event_id))
+            log.warning("callback event %d: re-read failed (%r)", event_id, exc)
+            return False
+        log.info("callback event %d (%s/%s): %d journal rows", event_id, event.event,
+                 event.change_type, written)
+        return True
+
+    def _prune(self) -> None:
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+            return
+        self._pruned_at = time.monotonic()
+        with self._connection() as conn:
+            conn.execute("DELETE FROM callback_event WHERE status <> 'pending'"
+                         f" AND received_at < now() - interval '{KEEP_EVENTS}'")
+
+
+def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent) -> int:
+    """Re-read what the event names, update the snapshot, journal; returns journal rows."""
+    now = time.time()
+    ts = float(event.create_time) if 0 < event.create_time <= now + CLOCK_SKEW_S else now
+    if event.event == CONTACT:
+        return _relation_event(conn, transport, event, ts)
+    snapshot.lock_library(conn)
+    after = read_corp_tags(transport)
+    before = snapshot.corp_tags(conn)
+    entries = library_changes(before, after, source=CALLBACK, ts=ts) if before else []
+    snapshot.store_corp_tags(conn, after)
+    snapshot.forget_tags(conn, set(before) - set(after))
+    return team_journal.append(conn, entries, None)
+
+
+def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
+                    ts: float) -> int:
+    userid, external_userid = event.userid, event.external_userid
+    snapshot.lock_relation(conn, userid, external_userid)
+    read = (None if event.change_type == "del_external_contact"
+            else read_relation(transport, userid, external_userid))
+    if read is None:
+        snapshot.forget_relation(conn, userid, external_userid)
+        return 0
+    before = snapshot.relation_tags(conn, userid, external_userid)
+    snapshot.store_relation(conn, userid, external_userid, read.tags)
+    if before is None and not snapshot.has_baseline(conn):
+        log.info("callback for a relation not yet re-synced: its tags are the baseline")
+        return 0
+    entries = relation_changes(before or set(), read.tags, snapshot.corp_tags(conn),
+                               userid=userid, external_userid=external_userid,
+                               source=CALLBACK, ts=ts)
+    return team_journal.append(conn, entries, None)

@@ -1,0 +1,117 @@
+"""The periodic re-sync: WeCom does not call back for changes made through its API (by other
+tools, or while callbacks were not set up), so the server re-reads every relation and the
+tag library every `interval_s` and journals what differs from its snapshot as `observed`
+(operator unknown, the follower as probable operator, the change made since the previous
+re-sync).
+
+Once across server processes: it is a `jobs.Job`, run under a session advisory lock
+(`pg_try_advisory_lock`) by whichever process claims the period first. The first run on
+a new database only fills the snapshot (nothing to compare with). A relation whose snapshot
+changed after the run started (a callback, a relayed write) is left as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.server import snapshot, team_journal
+from desktop.server.snapshot import Conn
+from desktop.server.tag_changes import library_changes, relation_changes
+from desktop.server.wecom_reads import read_all_relations, read_corp_tags
+from desktop.store.journal import OBSERVED
+from desktop.wecom.transport import WeComTransport
+
+log = logging.getLogger("tagdesk.server.resync")
+
+ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ResyncResult:
+    relations: int
+    changes: int
+    baseline: bool          # the first run: the snapshot was filled, nothing journaled
+
+
+class Resync:
+    """The `resync` job: `jobs.Scheduler` runs it once per interval across processes."""
+
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+        self._connection = connection
+        self._transport = transport
+
+    def run(self) -> ResyncResult:
+        with self._connection() as conn:
+            previous_end = snapshot.last_resync(conn)[1]
+            row = conn.execute("INSERT INTO resync_run (started_at) VALUES (now())"
+                               " ON CONFLICT (only_row) DO UPDATE SET started_at = now()"
+                               " RETURNING started_at").fetchone()
+        assert row is not None and isinstance(row[0], datetime)
+        started: datetime = row[0]
+        baseline = previous_end is None
+        seen_after = previous_end.timestamp() if previous_end else 0.0
+        log.info("re-sync started%s", " (first: filling the snapshot)" if baseline else "")
+        changes = self._library(baseline)
+        relations = {(userid, external_userid): set(tags)
+                     for userid, external_userid, tags in read_all_relations(self._transport)}
+        changes += self._relations(relations, started, baseline, seen_after)
+        with self._connection() as conn:
+            conn.execute("UPDATE resync_run SET finished_at = now(), relations = %s,"
+                         " changes = %s", (len(relations), changes))
+        log.info("re-sync done: %d relations, %d changes journaled", len(relations), changes)
+        return ResyncResult(len(relations), changes, baseline)
+
+    def _library(self, baseline: bool) -> int:
+        after = read_corp_tags(self._transport)
+        with self._connection() as conn, conn.transaction():
+            snapshot.lock_library(conn)
+            before = snapshot.corp_tags(conn)
+            entries = [] if baseline or not before else library_changes(
+                before, after, source=OBSERVED, ts=_now(conn))
+            snapshot.store_corp_tags(conn, after)
+            snapshot.forget_tags(conn, set(before) - set(after))
+            return team_journal.append(conn, entries, None)
+
+    def _relations(self, read: dict[tuple[str, str], set[str]], started: datetime,
+                   baseline: bool, seen_after: float) -> int:
+        with self._connection() as conn:
+            known = {(str(u), str(e)): set(snapshot.text_list(tags)) for u, e, tags in conn.execute(
+                "SELECT userid, external_userid, tag_ids FROM relation_tag_snapshot")}
+            names = snapshot.corp_tags(conn)
+        differing = [key for key in read.keys() | known.keys() if read.get(key) != known.get(key)]
+        written = 0
+        for start in range(0, len(differing), CHUNK):
+            with self._connection() as conn, conn.transaction():
+                entries = []
+                now = _now(conn)
+                for userid, external_userid in differing[start:start + CHUNK]:
+                    snapshot.lock_relation(conn, userid, external_userid)
+                    row = conn.execute(
+                        "SELECT tag_ids, updated_at FROM relation_tag_snapshot"
+                        " WHERE userid = %s AND external_userid = %s",
+                        (userid, external_userid)).fetchone()
+                    if row is not None and isinstance(row[1], datetime) and row[1] > started:
+                        continue  # changed by a callback or the relay after this read began
+                    tags = read.get((userid, external_userid))
+                    if tags is None:
+                        snapshot.forget_relation(conn, userid, external_userid)
+                        continue
+                    snapshot.store_relation(conn, userid, external_userid, tags)
+                    if not baseline:
+                        before = set(snapshot.text_list(row[0])) if row else set()
+                        entries += relation_changes(
+                            before, dict.fromkeys(tags, ("", "")), names, userid=userid,
+                            external_userid=external_userid, source=OBSERVED, ts=now,
+                            seen_after=seen_after)
+                written += team_journal.append(conn, entries, None)
+        return written
+
+
+def _now(conn: Conn) -> float:
+    row = conn.execute("SELECT extract(epoch FROM now())::float8").fetchone()
+    return float(str(row[0])) if row else 0.0

@@ -1,0 +1,126 @@
+"""The server's picture of WeCom: every relation's tags and the corp tag library.
+
+WeCom's callbacks and re-reads say what *is*; the team journal records what *changed*, so
+the server keeps what it last saw and journals the difference. Re-syncs fill the snapshot,
+callbacks and the relay's own writes keep it current. `updated_at` is the wall clock of
+the last change to a row, so a re-sync that read WeCom before it leaves the row alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from psycopg import Connection
+
+from desktop.store.journal import JournalEntry
+
+Conn = Connection[tuple[object, ...]]
+# pg_advisory_xact_lock keys: the tag library, and (with the relation's hash) one relation.
+TAG_LIBRARY_LOCK = 0x7A6D_0005
+
+
+@dataclass(frozen=True)
+class CorpTag:
+    name: str
+    group_id: str
+    group_name: str
+
+
+def lock_relation(conn: Conn, userid: str, external_userid: str) -> None:
+    """Serialise changes of one relation's snapshot until the transaction ends."""
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                 (f"{userid}\x1f{external_userid}",))
+
+
+def lock_library(conn: Conn) -> None:
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (TAG_LIBRARY_LOCK,))
+
+
+def relation_tags(conn: Conn, userid: str, external_userid: str) -> set[str] | None:
+    row = conn.execute(
+        "SELECT tag_ids FROM relation_tag_snapshot WHERE userid = %s AND external_userid = %s",
+        (userid, external_userid)).fetchone()
+    return None if row is None else set(text_list(row[0]))
+
+
+def store_relation(conn: Conn, userid: str, external_userid: str, tag_ids: Iterable[str]) -> None:
+    conn.execute(
+        "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
+        " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO UPDATE"
+        " SET tag_ids = excluded.tag_ids, updated_at = clock_timestamp()",
+        (userid, external_userid, sorted(set(tag_ids))))
+
+
+def forget_relation(conn: Conn, userid: str, external_userid: str) -> None:
+    conn.execute(
+        "DELETE FROM relation_tag_snapshot WHERE userid = %s AND external_userid = %s",
+        (userid, external_userid))
+
+
+def forget_tags(conn: Conn, tag_ids: Iterable[str]) -> None:
+    """Deleted tags leave every relation (WeCom sends no per-relation event for that)."""
+    gone = sorted(set(tag_ids))
+    if gone:
+        conn.execute(
+            "UPDATE relation_tag_snapshot SET tag_ids = ARRAY(SELECT unnest(tag_ids)"
+            " EXCEPT SELECT unnest(%s::text[]) ORDER BY 1), updated_at = clock_timestamp()"
+            " WHERE tag_ids && %s::text[]", (gone, gone))
+
+
+def follow_relay(conn: Conn, entries: Iterable[JournalEntry]) -> None:
+    """Keep the snapshot in step with the writes the relay journaled (same transaction), so
+    a re-sync does not see them again as changes made elsewhere."""
+    changes: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    deleted: list[str] = []
+    for entry in entries:
+        if entry.action in ("tag_add", "tag_remove") and entry.external_userid:
+            added, removed = changes.setdefault((entry.userid, entry.external_userid),
+                                                (set(), set()))
+            (added if entry.action == "tag_add" else removed).add(entry.tag_id)
+        elif entry.action == "tag_delete":
+            deleted.append(entry.tag_id)
+        elif entry.action == "group_delete":
+            deleted.extend(tag_id for tag_id, tag in corp_tags(conn).items()
+                           if tag.group_id == entry.tag_id)
+    for (userid, external_userid), (added, removed) in changes.items():
+        before = relation_tags(conn, userid, external_userid) or set()
+        store_relation(conn, userid, external_userid, (before | added) - removed)
+    forget_tags(conn, deleted)
+
+
+def corp_tags(conn: Conn) -> dict[str, CorpTag]:
+    return {str(tag_id): CorpTag(str(name), str(group_id), str(group_name))
+            for tag_id, name, group_id, group_name in conn.execute(
+                "SELECT tag_id, tag_name, group_id, group_name FROM corp_tag_snapshot")}
+
+
+def store_corp_tags(conn: Conn, tags: Mapping[str, CorpTag]) -> None:
+    conn.execute("DELETE FROM corp_tag_snapshot")
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO corp_tag_snapshot (tag_id, tag_name, group_id, group_name)"
+            " VALUES (%s, %s, %s, %s)",
+            [(tag_id, t.name, t.group_id, t.group_name) for tag_id, t in tags.items()])
+
+
+def last_resync(conn: Conn) -> tuple[datetime | None, datetime | None]:
+    """(started_at, finished_at) of the newest re-sync; finished_at is that of the newest
+    completed one (older than started_at while a run is under way)."""
+    row = conn.execute("SELECT started_at, finished_at FROM resync_run").fetchone()
+    if row is None:
+        return None, None
+    started, finished = row
+    return (started if isinstance(started, datetime) else None,
+            finished if isinstance(finished, datetime) else None)
+
+
+def has_baseline(conn: Conn) -> bool:
+    """Whether a full re-sync has completed: relations not in the snapshot are then new."""
+    row = conn.execute("SELECT 1 FROM resync_run WHERE finished_at IS NOT NULL").fetchone()
+    return row is not None
+
+
+def text_list(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []

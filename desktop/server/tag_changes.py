@@ -1,0 +1,77 @@
+"""What changed, as team journal rows: a relation's tags, or the corp tag library, between
+the server's snapshot and a fresh read of WeCom. Pure: no I/O."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from desktop.server.snapshot import CorpTag
+from desktop.store.journal import JournalEntry
+
+
+def relation_changes(before: set[str], after: Mapping[str, tuple[str, str]],
+                     known: Mapping[str, CorpTag], *, userid: str, external_userid: str,
+                     source: str, ts: float, seen_after: float = 0.0) -> list[JournalEntry]:
+    """tag_add / tag_remove rows; WeCom names no operator, the follower is the probable one."""
+
+    def entry(action: str, tag_id: str, name: str, group: str) -> JournalEntry:
+        return JournalEntry(operator="", action=action, source=source,
+                            external_userid=external_userid, userid=userid, tag_id=tag_id,
+                            tag_name=name, group_name=group, ts=ts, probable_operator=userid,
+                            seen_after=seen_after)
+
+    rows = [entry("tag_add", tag_id, *_names(tag_id, after, known))
+            for tag_id in sorted(set(after) - before)]
+    rows += [entry("tag_remove", tag_id, *_names(tag_id, after, known))
+             for tag_id in sorted(before - set(after))]
+    return rows
+
+
+def _names(tag_id: str, read: Mapping[str, tuple[str, str]],
+           known: Mapping[str, CorpTag]) -> tuple[str, str]:
+    if read.get(tag_id, ("", ""))[0]:
+        return read[tag_id]
+    tag = known.get(tag_id)
+    return (tag.name, tag.group_name) if tag else ("", "")
+
+
+def library_changes(before: Mapping[str, CorpTag], after: Mapping[str, CorpTag], *,
+                    source: str, ts: float) -> list[JournalEntry]:
+    """Groups and tags created, renamed or deleted (in the console: nobody named)."""
+
+    def entry(action: str, item_id: str, name: str, group: str,
+              old: dict[str, object] | None = None,
+              new: dict[str, object] | None = None) -> JournalEntry:
+        return JournalEntry(operator="", action=action, source=source, tag_id=item_id,
+                            tag_name=name, group_name=group, ts=ts,
+                            before=_json(old), after=_json(new))
+
+    old_groups = {t.group_id: t.group_name for t in before.values()}
+    new_groups = {t.group_id: t.group_name for t in after.values()}
+    rows: list[JournalEntry] = []
+    for group_id, name in new_groups.items():
+        if group_id not in old_groups:
+            rows.append(entry("group_create", group_id, name, name, new={"name": name}))
+        elif old_groups[group_id] != name:
+            rows.append(entry("group_rename", group_id, name, name,
+                              old={"name": old_groups[group_id]}, new={"name": name}))
+    for tag_id, tag in after.items():
+        if tag_id not in before:
+            rows.append(entry("tag_create", tag_id, tag.name, tag.group_name,
+                              new={"name": tag.name}))
+        elif before[tag_id].name != tag.name:
+            rows.append(entry("tag_rename", tag_id, tag.name, tag.group_name,
+                              old={"name": before[tag_id].name}, new={"name": tag.name}))
+    for group_id, name in old_groups.items():
+        if group_id not in new_groups:
+            rows.append(entry("group_delete", group_id, name, name, old={"name": name}))
+    for tag_id, tag in before.items():
+        if tag_id not in after and tag.group_id in new_groups:
+            rows.append(entry("tag_delete", tag_id, tag.name, tag.group_name,
+                              old={"name": tag.name}))
+    return rows
+
+
+def _json(value: dict[str, object] | None) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

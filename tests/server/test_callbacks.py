@@ -1,0 +1,186 @@
+"""Changes made on phones: the sandbox pushes encrypted WeCom callbacks to a real team server,
+which answers at once, re-reads WeCom and journals the change (source `callback`, the
+follower as probable operator); retries are journaled once; forged callbacks are refused."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import requests
+
+from desktop.domain.callback_crypto import CallbackCrypto
+from desktop.domain.callback_xml import parse_flat_xml
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.sandbox.callbacks import CallbackSettings, CallbackSetupError, event_xml
+from desktop.server import team_journal
+from tests.server.team_support import PostgresCluster, TeamServerProcess, wait_for
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "TagDeskCb2026"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+ROW = ("action", "source", "operator", "probable_operator", "userid", "external_userid",
+       "tag_id", "tag_name", "group_name")
+
+
+@pytest.fixture(scope="module")
+def phone_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    data = tmp_path_factory.mktemp("phone-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=40, members=4, seed=5)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="module")
+def callback_server(postgres: PostgresCluster, phone_sandbox: SandboxServer,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServerProcess]:
+    server = TeamServerProcess(postgres.new_database(), phone_sandbox,
+                               tmp_path_factory.mktemp("callback-server"),
+                               "--callback-token", TOKEN, "--callback-aes-key", AES_KEY)
+    try:
+        wait_for(lambda: _one(server.db_url, "SELECT finished_at FROM resync_run"),
+                 what="the first re-sync")
+        phone_sandbox.set_callback(CallbackSettings(
+            server.url + "tagdesk/v1/callback", TOKEN, AES_KEY, timeout_s=2, retries=3,
+            retry_delay_s=0.2))
+        yield server
+    finally:
+        phone_sandbox.set_callback(None)
+        server.stop()
+
+
+def _one(db_url: str, query: str, *params: object) -> object:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(query.encode(), params).fetchone()
+    return row[0] if row else None
+
+
+def _rows(db_url: str, where: str, *params: object) -> list[dict[str, object]]:
+    with psycopg.connect(db_url) as conn:
+        found = conn.execute(f"SELECT {', '.join(ROW)} FROM team_journal WHERE {where}"
+                             " ORDER BY id".encode(), params).fetchall()
+    return [dict(zip(ROW, row, strict=True)) for row in found]
+
+
+def _untagged_relation(sandbox: SandboxServer) -> tuple[str, str, str]:
+    tags = sandbox.state.tag_ids_by_name()
+    for userid, external_userid in sandbox.state.relations():
+        present = sandbox.state.relation_tag_ids(userid, external_userid)
+        for tag_id in tags.values():
+            if tag_id not in present:
+                return userid, external_userid, tag_id
+    raise AssertionError("every relation carries every tag")
+
+
+def test_a_tag_added_on_a_phone_is_journaled_within_seconds(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    userid, external_userid, tag_id = _untagged_relation(phone_sandbox)
+    names = {v: k for k, v in phone_sandbox.state.tag_ids_by_name().items()}
+    started = time.monotonic()
+    phone_sandbox.phone.mark(userid, external_userid, add=[tag_id])
+    rows = wait_for(lambda: _rows(callback_server.db_url, "source = 'callback' AND tag_id = %s"
+                                  " AND external_userid = %s", tag_id, external_userid),
+                    timeout=15, what="the callback's journal row")
+    elapsed = time.monotonic() - started
+    group_name, tag_name = names[tag_id]
+    assert rows == [{"action": "tag_add", "source": "callback", "operator": "",
+                     "probable_operator": userid, "userid": userid,
+                     "external_userid": external_userid, "tag_id": tag_id,
+                     "tag_name": tag_name, "group_name": group_name}]
+    assert elapsed < 5, elapsed
+    assert phone_sandbox.callbacks.counts.given_up == 0
+
+    phone_sandbox.phone.mark(userid, external_userid, remove=[tag_id])
+    wait_for(lambda: _rows(callback_server.db_url, "action = 'tag_remove' AND tag_id = %s"
+                           " AND external_userid = %s", tag_id, external_userid),
+             timeout=15, what="the removal's journal row")
+    with psycopg.connect(callback_server.db_url) as conn, conn.transaction():
+        assert team_journal.verify(conn).ok
+
+
+def test_a_retried_delivery_is_journaled_once(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    userid, external_userid, tag_id = _untagged_relation(phone_sandbox)
+    last_row = _one(callback_server.db_url, "SELECT coalesce(max(id), 0) FROM team_journal")
+    phone_sandbox.state.console_mark_tag(userid, external_userid, add=[tag_id])  # no callback
+    event = event_xml(phone_sandbox.corp_id, {
+        "Event": "change_external_contact", "ChangeType": "edit_external_contact",
+        "UserID": userid, "ExternalUserID": external_userid}, create_time=int(time.time()))
+    crypto = CallbackCrypto(TOKEN, AES_KEY, phone_sandbox.corp_id)
+    url = callback_server.url + "tagdesk/v1/callback"
+    for attempt in range(3):  # WeCom's first delivery and two retries of the same event
+        nonce = str(1000 + attempt)
+        signature, body = crypto.seal_message(event, str(int(time.time())), nonce, None)
+        answer = requests.post(url, data=body, timeout=10, params={
+            "msg_signature": signature, "timestamp": str(int(time.time())), "nonce": nonce})
+        assert answer.status_code == 200, answer.text
+        assert answer.text == "success"
+    wait_for(lambda: _one(callback_server.db_url, "SELECT bool_and(status = 'done')"
+                          " FROM callback_event WHERE external_userid = %s AND create_time = %s",
+                          external_userid, int(parse_flat_xml(event)["CreateTime"])),
+             what="the event handled")
+    rows = _rows(callback_server.db_url, "id > %s AND external_userid = %s", last_row,
+                 external_userid)
+    assert [(r["action"], r["source"]) for r in rows] == [("tag_add", "callback")]
+
+
+def test_forged_or_oversized_callbacks_are_refused_and_write_nothing(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    url = callback_server.url + "tagdesk/v1/callback"
+    events_before = _one(callback_server.db_url, "SELECT count(*) FROM callback_event")
+    event = event_xml(phone_sandbox.corp_id, {
+        "Event": "change_external_tag", "ChangeType": "create", "Id": "etFORGED",
+        "TagType": "tag"})
+    ours = CallbackCrypto(TOKEN, AES_KEY, phone_sandbox.corp_id)
+    signature, body = ours.seal_message(event, "1700000000", "42", None)
+
+    def post(data: bytes, sig: str) -> requests.Response:
+        return requests.post(url, data=data, timeout=10, params={
+            "msg_signature": sig, "timestamp": "1700000000", "nonce": "42"})
+
+    refused = post(body, "0" * 40)
+    assert (refused.status_code, refused.text) == (403, "bad signature")
+    other = CallbackCrypto(TOKEN, AES_KEY, "wwANOTHERCORP")
+    signature_other, body_other = other.seal_message(event, "1700000000", "42", None)
+    refused = post(body_other, signature_other)
+    assert (refused.status_code, refused.text) == (403, "unknown corp")
+    refused = post(b"<xml><Encrypt>" + b"A" * 70_000 + b"</Encrypt></xml>", signature)
+    assert refused.status_code == 413
+    refused = post(b"<xml><Encrypt>not xml", signature)
+    assert refused.status_code == 400
+    bad_echo = requests.get(url, timeout=10, params={
+        "msg_signature": "0" * 40, "timestamp": "1", "nonce": "2", "echostr": "AAAA"})
+    assert bad_echo.status_code == 403
+    assert _one(callback_server.db_url, "SELECT count(*) FROM callback_event") == events_before
+    with pytest.raises(CallbackSetupError):  # WeCom's console refuses a URL that fails its check
+        phone_sandbox.set_callback(CallbackSettings(url, "WrongToken", AES_KEY))
+
+
+def test_console_tag_edits_and_new_customers_are_journaled(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    tag_id = phone_sandbox.phone.create_tag("展会渠道", "春季展")
+    wait_for(lambda: _rows(callback_server.db_url, "action = 'tag_create' AND tag_id = %s",
+                           tag_id), timeout=15, what="the console's new tag")
+    assert _rows(callback_server.db_url, "action = 'group_create' AND group_name = '展会渠道'")
+
+    userid = sorted(phone_sandbox.state.follow_users())[0]
+    external_userid = phone_sandbox.phone.add_customer(userid, state="expo2026")
+    wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) FROM callback_event"
+                          " WHERE state = 'expo2026' AND status = 'done'"), what="the add")
+    phone_sandbox.phone.mark(userid, external_userid, add=[tag_id])
+    rows = wait_for(lambda: _rows(callback_server.db_url, "external_userid = %s",
+                                  external_userid), timeout=15, what="the new customer's tag")
+    assert [(r["action"], r["tag_name"], r["probable_operator"]) for r in rows] == [
+        ("tag_add", "春季展", userid)]
+
+    phone_sandbox.phone.delete_tag(tag_id)
+    wait_for(lambda: _rows(callback_server.db_url, "action IN ('tag_delete', 'group_delete')"
+                           " AND group_name = '展会渠道'"), timeout=15, what="the deletion")
+    assert _one(callback_server.db_url, "SELECT count(*) FROM relation_tag_snapshot"
+                " WHERE %s = ANY(tag_ids)", tag_id) == 0
