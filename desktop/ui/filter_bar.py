@@ -145,6 +145,10 @@ class FilterBar(QWidget):
         self.edit.setText(text)
         self.commit()
 
+    def restore(self, text: str) -> None:
+        """Show `text` as the filter without applying it: the window's first query does."""
+        self.edit.setText(text)
+
     def add_tag(self, tag_id: str, modifiers: Qt.KeyboardModifier) -> bool:
         term = self.completions.speller.tag_term(tag_id)
         if term is None:

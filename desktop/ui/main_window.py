@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self._reports: ReportsWindow | None = None
         self._health: HealthWindow | None = None
         self._autotag: AutoTagReviewWindow | None = None
+        self._restored_filter: str | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
         if sync.running:
             self.status.sync_started()
         self.reload_tags()
-        self.model.refresh()
+        self._restore_filter()
         self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
 
     # -- public API ---------------------------------------------------------------
@@ -531,10 +532,17 @@ class MainWindow(QMainWindow):
     # -- slots --------------------------------------------------------------------
 
     def _query_finished(self, result: QueryResult) -> None:
+        self._restored_filter = None
         self.filter_bar.query_succeeded(result.query.text)
         self._selection_changed()
 
     def _query_failed(self, exc: BaseException) -> None:
+        restored, self._restored_filter = self._restored_filter, None
+        if restored and self.model.query.text == restored:
+            self.status.message(self.tr("The filter from last time no longer works (%1);"
+                                        " showing all customers.").replace("%1", readable(exc)))
+            self.filter_bar.set_filter("")
+            return
         self.filter_bar.query_failed(exc)
         if not self.filter_bar.error.isVisible():
             self.status.message(readable(exc))
@@ -683,6 +691,13 @@ class MainWindow(QMainWindow):
 
     # -- persistence --------------------------------------------------------------
 
+    def _restore_filter(self) -> None:
+        """Open on the filter the window showed when it last closed, in the first query."""
+        last = self.settings.last_filter(self.context.workspace.profile.name)
+        self._restored_filter = last or None
+        self.filter_bar.restore(last)
+        self.model.set_filter(last)
+
     def _restore_layout(self) -> None:
         settings = self.settings
         if (geometry := settings.state(KEY_GEOMETRY)) is not None:
@@ -717,6 +732,9 @@ class MainWindow(QMainWindow):
         order_by = self.model.query.order_by
         column = next(c for c, k in SORT_KEYS.items() if k == order_by)
         settings.set_sort(int(column), self.model.query.descending)
+        shown = self.model.last_result
+        settings.set_last_filter(self.context.workspace.profile.name,
+                                 shown.query.text if shown is not None else "")
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

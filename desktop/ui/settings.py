@@ -31,6 +31,7 @@ KEY_SORT_COLUMN = "state/sort_column"
 KEY_SORT_DESCENDING = "state/sort_descending"
 KEY_RECENT_FILTERS = "recent_filters"
 KEY_SAVED_FILTERS = "saved_filters"
+KEY_LAST_FILTER = "last_filter"
 
 STATE_KEYS = (KEY_GEOMETRY, KEY_WINDOW_STATE, KEY_SPLITTER, KEY_TABLE_HEADER)
 
@@ -100,6 +101,13 @@ class Settings:
         recent = [item for item in self.recent_filters(profile) if item != text]
         self._set_json(_profile_key(profile, KEY_RECENT_FILTERS),
                        [text, *recent][:RECENT_LIMIT])
+
+    def last_filter(self, profile: str) -> str:
+        """The filter the profile's window showed when it last closed ("" for none)."""
+        return str(self._qs.value(_profile_key(profile, KEY_LAST_FILTER), "") or "")
+
+    def set_last_filter(self, profile: str, text: str) -> None:
+        self._qs.setValue(_profile_key(profile, KEY_LAST_FILTER), text.strip())
 
     def saved_filters(self, profile: str) -> list[tuple[str, str]]:
         """(name, expression) pairs in the order they were saved."""

@@ -1466,6 +1466,10 @@
         <translation>Main</translation>
     </message>
     <message>
+        <source>The filter from last time no longer works (%1); showing all customers.</source>
+        <translation>The filter from last time no longer works (%1); showing all customers.</translation>
+    </message>
+    <message>
         <source>Copy customer ID</source>
         <translation>Copy customer ID</translation>
     </message>

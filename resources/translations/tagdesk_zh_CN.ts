@@ -1460,6 +1460,10 @@
         <translation>主工具栏</translation>
     </message>
     <message>
+        <source>The filter from last time no longer works (%1); showing all customers.</source>
+        <translation>上次关闭时的筛选已无法使用（%1），现显示全部客户。</translation>
+    </message>
+    <message>
         <source>Copy customer ID</source>
         <translation>复制客户 ID</translation>
     </message>

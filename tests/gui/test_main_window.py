@@ -255,6 +255,36 @@ def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
     assert again.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
 
 
+def test_the_window_opens_on_the_filter_it_closed_with(qtbot: Any, window: MainWindow,
+                                                      synced_context: Any,
+                                                      gui_home: Path) -> None:
+    name = str(synced_context.cache.query(
+        "SELECT name FROM tag ORDER BY id LIMIT 1")[0]["name"])
+    window.filter_bar.set_filter(name)
+    qtbot.waitUntil(lambda: window.model.last_result is not None
+                    and window.model.last_result.query.text == name, timeout=15000)
+    shown = window.model.last_result
+    assert shown is not None and 0 < shown.relations < shown.total_relations
+    window.close()
+    again = _open(qtbot, synced_context, Settings(gui_home))
+    first = again.model.last_result
+    assert first is not None and first.query.text == name    # the very first query, not a second
+    assert again.filter_bar.text() == name
+    assert first.relations == shown.relations
+
+
+def test_a_restored_filter_that_no_longer_works_falls_back_to_everything(
+        qtbot: Any, synced_context: Any, gui_home: Path) -> None:
+    settings = Settings(gui_home)
+    settings.set_last_filter(synced_context.workspace.profile.name, "不存在的标签XYZ")
+    window = _open(qtbot, synced_context, settings)
+    qtbot.waitUntil(lambda: window.model.last_result is not None
+                    and window.model.last_result.query.text == "", timeout=15000)
+    assert window.filter_bar.text() == ""
+    assert not window.filter_bar.error.isVisible()
+    assert "no longer works" in window.status.currentMessage()
+
+
 def test_menus_use_platform_shortcuts(window: MainWindow) -> None:
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Tags", "&Help"]
