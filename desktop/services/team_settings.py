@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.services.changes import ChangeSet
+from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import TeamServerError, _exchange
 from desktop.services.workspace import Workspace
 from desktop.store.db import Cache
@@ -118,6 +119,23 @@ def suggest_favourites(ws: Workspace, tag_ids: Iterable[str]) -> ChangeSet:
     return ChangeSet(prefs_changed=True)
 
 
+def adopt_suggested_favourites(ws: Workspace) -> ChangeSet:
+    """Add the team's suggested favourites the user has not pinned yet after the user's own
+    (tags deleted since are left out)."""
+    userid = ws.operator
+    current = TagCatalog(ws.cache).pins(userid)
+    live = {str(row[0]) for row in ws.cache.connection().execute(
+        "SELECT id FROM tag WHERE deleted = 0")}
+    wanted = [*current, *(t for t in suggested_favourites(ws.cache)
+                          if t in live and t not in current)]
+    if wanted == current:
+        return ChangeSet()
+    write_through(ws, SettingChange(FAVOURITES, "", wanted))
+    with ws.cache.write() as conn:
+        _store_pins(conn, userid, wanted)
+    return ChangeSet(prefs_changed=True)
+
+
 def _session(ws: Workspace) -> str:
     """The session token of the desktop's login, asked for once (no retries: a poll that
     cannot reach the server says so at once and tries again later)."""
@@ -154,12 +172,14 @@ def _apply(conn: sqlite3.Connection, ws: Workspace, item: Mapping[str, Any]) -> 
         ws.cache.set_meta(conn, SUGGESTED_KEY, json.dumps(value if isinstance(value, list)
                                                           else []))
     elif kind == FAVOURITES and item.get("scope") == "user":
-        userid = ws.profile.userid
-        conn.execute("DELETE FROM tag_pin WHERE userid = ?", (userid,))
-        conn.executemany("INSERT OR IGNORE INTO tag_pin (userid, tag_id, position)"
-                         " VALUES (?, ?, ?)",
-                         [(userid, str(tag_id), position) for position, tag_id
-                          in enumerate(value if isinstance(value, list) else [])])
+        _store_pins(conn, ws.profile.userid,
+                    [str(v) for v in value] if isinstance(value, list) else [])
+
+
+def _store_pins(conn: sqlite3.Connection, userid: str, ordered: list[str]) -> None:
+    conn.execute("DELETE FROM tag_pin WHERE userid = ?", (userid,))
+    conn.executemany("INSERT OR IGNORE INTO tag_pin (userid, tag_id, position) VALUES (?, ?, ?)",
+                     [(userid, tag_id, position) for position, tag_id in enumerate(ordered)])
 
 
 def _update_filters(cache: Cache, name: str, text: str | None) -> None:

@@ -9,7 +9,7 @@ shows the new order at once and re-reads it when the change set comes back.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.tag_order import move_rows
 from desktop.domain.tags import TagInfo
+from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.context import AppContext
@@ -220,6 +222,10 @@ class FavouritesBar(QWidget):
         layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.hint, 1)
+        if context.workspace.profile.is_team:
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.customContextMenuRequested.connect(
+                lambda position: self.team_menu().popup(self.mapToGlobal(position)))
         self.view.clicked.connect(self._clicked)
         self.model.modelReset.connect(self._update_size)
         context.changed.connect(self._on_changed)
@@ -240,6 +246,31 @@ class FavouritesBar(QWidget):
         if 1 <= n <= len(self.model.tags):
             return self.model.tags[n - 1].id
         return None
+
+    def team_menu(self) -> QMenu:
+        """A team profile's right-click menu: share these favourites as the team's
+        suggestion, or add the team's suggested ones to the user's own."""
+        workspace, pinned = self.context.workspace, [tag.id for tag in self.model.tags]
+        menu = QMenu(self)
+        suggest = menu.addAction(self.tr("Suggest these favourites to the team"))
+        suggest.setEnabled(bool(pinned))
+        suggest.triggered.connect(lambda: self._team_write(
+            lambda: team_settings.suggest_favourites(workspace, pinned),
+            self.tr("Your favourites are now the team's suggestion.")))
+        missing = set(team_settings.suggested_favourites(self.context.cache)) - set(pinned)
+        adopt = menu.addAction(self.tr("Add the team's suggested favourites (%n)", "",
+                                       len(missing)))
+        adopt.setEnabled(bool(missing))
+        adopt.triggered.connect(lambda: self._team_write(
+            lambda: team_settings.adopt_suggested_favourites(workspace),
+            self.tr("Added the team's suggested favourites.")))
+        return menu
+
+    def _team_write(self, work: Callable[[], ChangeSet], done: str) -> None:
+        self.context.run_operation(
+            lambda _progress, _cancel: work(), owner=self, name="team favourites",
+            on_success=lambda _changes: self.context.status_message.emit(done),
+            on_failure=lambda exc: self.context.status_message.emit(message_for(exc)))
 
     def _clicked(self, index: QModelIndex) -> None:
         tag_id = index.data(TAG_ID_ROLE)

@@ -902,6 +902,25 @@
         <source>Favourites</source>
         <translation>Favourites</translation>
     </message>
+    <message>
+        <source>Suggest these favourites to the team</source>
+        <translation>Suggest these favourites to the team</translation>
+    </message>
+    <message>
+        <source>Your favourites are now the team&apos;s suggestion.</source>
+        <translation>Your favourites are now the team&apos;s suggestion.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add the team&apos;s suggested favourites (%n)</source>
+        <translation>
+            <numerusform>Add the team&apos;s suggested favourite (%n)</numerusform>
+            <numerusform>Add the team&apos;s suggested favourites (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Added the team&apos;s suggested favourites.</source>
+        <translation>Added the team&apos;s suggested favourites.</translation>
+    </message>
 </context>
 <context>
     <name>FavouritesModel</name>

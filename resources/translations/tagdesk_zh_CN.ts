@@ -901,6 +901,24 @@
         <source>Favourites</source>
         <translation>常用标签</translation>
     </message>
+    <message>
+        <source>Suggest these favourites to the team</source>
+        <translation>推荐给团队：把这些常用标签设为团队推荐</translation>
+    </message>
+    <message>
+        <source>Your favourites are now the team&apos;s suggestion.</source>
+        <translation>你的常用标签已成为团队推荐。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add the team&apos;s suggested favourites (%n)</source>
+        <translation>
+            <numerusform>添加团队推荐的常用标签（%n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Added the team&apos;s suggested favourites.</source>
+        <translation>已添加团队推荐的常用标签。</translation>
+    </message>
 </context>
 <context>
     <name>FavouritesModel</name>

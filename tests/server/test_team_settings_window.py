@@ -139,3 +139,37 @@ def test_a_stopped_team_server_leaves_the_cached_settings_and_says_so(
         qtbot.waitUntil(lambda: window.tag_tree.model.is_loaded, timeout=30_000)
         assert _abbreviation(window, tag_id) == "K1"
         assert "VIP客户（团队）" in [a.text() for a in _saved_menu(window).actions()]
+
+
+def test_suggested_favourites_are_added_from_the_favourites_menu(
+    qtbot: Any, chinese: None, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    lead = _synced_home(tmp_path, team_sandbox, team_server.url, "lead", users[2])
+    newcomer = _synced_home(tmp_path, team_sandbox, team_server.url, "newcomer", users[3])
+    tags = sorted(team_sandbox.state.tag_ids_by_name().values())[5:8]
+    with open_workspace(lead, "lead") as ws:
+        admin = TagAdminService(ws)
+        for tag_id in tags:
+            admin.pin(users[2], tag_id)
+    with _window(qtbot, lead, "lead") as window:
+        qtbot.waitUntil(lambda: len(window.favourites.model.tags) == 3, timeout=30_000)
+        suggest, _ = window.favourites.team_menu().actions()
+        assert suggest.text() == "推荐给团队：把这些常用标签设为团队推荐"
+        with qtbot.waitSignal(window.context.changed, timeout=30_000):
+            suggest.trigger()
+
+    with open_workspace(newcomer, "newcomer") as ws:
+        TagAdminService(ws).pin(users[3], tags[1])
+    with _window(qtbot, newcomer, "newcomer") as window:
+        poller = window.team_settings
+        assert poller is not None
+        qtbot.waitUntil(lambda: not poller.busy, timeout=30_000)
+        _, adopt = window.favourites.team_menu().actions()
+        assert adopt.text() == "添加团队推荐的常用标签（2 个）" and adopt.isEnabled()
+        with qtbot.waitSignal(window.context.changed, timeout=30_000):
+            adopt.trigger()
+        qtbot.waitUntil(lambda: [t.id for t in window.favourites.model.tags]
+                        == [tags[1], tags[0], tags[2]], timeout=30_000)
+        assert not window.favourites.team_menu().actions()[1].isEnabled()
