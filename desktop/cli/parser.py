@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         exclusive_commands,
         health_commands,
         sheet_commands,
+        tags_commands,
         team_commands,
     )
 
@@ -162,4 +163,5 @@ def build_parser() -> argparse.ArgumentParser:
     autotag_chat_commands.register(autotag)
     autotag_chat_commands.register_simulation(autotag)
     autotag_commands.register(autotag)
+    tags_commands.register(sub)
     return parser

@@ -252,3 +252,35 @@ def _preorder_with(node: TagNode, replaced: Mapping[int, list[TagNode]]) -> list
     for child in replaced.get(id(node), node.children):
         nodes.extend(_preorder_with(child, replaced))
     return nodes
+
+
+def wanted_order(
+    container: TagNode, nodes: list[TagNode], new_children: list[TagNode]
+) -> tuple[list[str], str | None]:
+    """The full id sequence to send after `nodes` moved so that `container` has
+    `new_children`, and the group it is for: all groups of the section or rule group (group
+    None), or all tags of the group in tree order."""
+    if nodes[0].kind is NodeKind.GROUP:
+        return [child.group.id for child in new_children if child.group], None
+    group = container
+    while group.kind is not NodeKind.GROUP:
+        assert group.parent is not None, "tags always sit below a group"
+        group = group.parent
+    assert group.group is not None
+    ordered: list[str] = []
+
+    def walk(node: TagNode) -> None:
+        if node.tag is not None:
+            ordered.append(node.tag.id)
+        for child in new_children if node is container else node.children:
+            walk(child)
+
+    walk(group)
+    return ordered, group.group.id
+
+
+def moved_ids(node: TagNode) -> list[str]:
+    """What moving `node` moves: a group's id, or the tags at and below a tag or folder."""
+    if node.kind is NodeKind.GROUP and node.group:
+        return [node.group.id]
+    return [item.tag.id for item in _preorder_with(node, {}) if item.tag]

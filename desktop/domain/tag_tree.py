@@ -65,6 +65,14 @@ NOT_APP_OWNED = Restriction(
     "This was created in the WeCom admin console or by another app; WeCom lets only the app "
     "that created it rename or reorder it (errcode 81011), so TagDesk cannot change it in WeCom.",
 )
+CONSOLE_RULE_GROUP = Restriction(
+    "console_rule_group",
+    "此规则组在企业微信管理后台创建，企业微信只允许创建规则组的应用增删、改名或排序它的标签"
+    "（错误码 81011）；这里只读，请在管理后台修改。",
+    "This rule group was made in the WeCom admin console; WeCom lets only the app that created "
+    "a rule group add, rename, reorder or delete its tags (errcode 81011). Read-only here: "
+    "change it in the admin console.",
+)
 
 
 @dataclass(eq=False, slots=True)
@@ -204,7 +212,10 @@ def _strategy_nodes(group_nodes: list[TagNode], strategy_names: Mapping[int, str
     nodes: list[TagNode] = []
     for strategy_id in by_strategy:
         label = strategy_names.get(strategy_id, f"规则组 {strategy_id}")
-        node = TagNode(f"strategy:{strategy_id}", NodeKind.STRATEGY, label, label, 0, 0)
+        console_made = all(
+            child.restriction is CONSOLE_RULE_GROUP for child in by_strategy[strategy_id])
+        node = TagNode(f"strategy:{strategy_id}", NodeKind.STRATEGY, label, label, 0, 0,
+                       restriction=CONSOLE_RULE_GROUP if console_made else None)
         _adopt(node, by_strategy[strategy_id])
         node.relation_count = sum(child.relation_count for child in node.children)
         nodes.append(node)
@@ -313,7 +324,7 @@ def _restriction(kind: TagKind, app_owned: bool) -> Restriction | None:
     if kind is TagKind.PERSONAL:
         return PERSONAL_READ_ONLY
     if not app_owned:
-        return NOT_APP_OWNED
+        return CONSOLE_RULE_GROUP if kind is TagKind.STRATEGY else NOT_APP_OWNED
     return None
 
 

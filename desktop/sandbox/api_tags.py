@@ -1,7 +1,8 @@
 """Corp tags (§2), rule groups and their tags (§3) over HTTP.
 
-Every generated rule group counts as created by the app, so all of them are listed.
-Strategy tags can be added only under top-level rule groups (40058 otherwise).
+Every rule group is listed; one made by hand in the admin console is read-only to the app
+(81011, see `api_strategies`). Strategy tags can be added only under top-level rule groups
+(40058 otherwise).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from desktop.sandbox import tag_library
 from desktop.sandbox.api_call import ApiCall, Route
+from desktop.sandbox.api_strategies import check_app_owned
 from desktop.sandbox.cursor import decode_cursor, encode_cursor
 from desktop.sandbox.errors import ApiError
 from desktop.sandbox.tag_library import CORP, Scope
@@ -111,6 +113,7 @@ def add_strategy_tag(call: ApiCall) -> dict[str, Any]:
     assert scope.strategy_id is not None
     if _strategy_row(call, scope.strategy_id)[1] != 0:
         raise ApiError(40058, "tags can be added only under a top-level rule group")
+    check_app_owned(call.conn, scope.strategy_id)
     answer = _add(call, scope)
     answer["tag_group"]["strategy_id"] = scope.strategy_id
     return answer

@@ -231,13 +231,18 @@ CORP_TAG_GROUPS: tuple[TagGroupSpec, ...] = (
 
 @dataclass(frozen=True)
 class StrategySpec:
-    """A rule group; `departments` is its range, `tag_groups` its own tag tree."""
+    """A rule group; `departments` is its range, `tag_groups` its own tag tree.
+
+    `console_made`: made by hand in the admin console, so the app may read but not change it
+    (its tags are generated on no relation, which keeps the rest of the corp as it was).
+    """
 
     id: int
     parent_id: int
     name: str
     departments: tuple[int, ...]
     tag_groups: tuple[TagGroupSpec, ...]
+    console_made: bool = False
 
 
 STRATEGIES: tuple[StrategySpec, ...] = (
@@ -256,6 +261,14 @@ STRATEGIES: tuple[StrategySpec, ...] = (
         (TagGroupSpec("华南-客户分级", ("B类", "A类", "C类"), 0.6),),
     ),
     StrategySpec(3, 1, "华北大客户组", (11,), ()),
+    StrategySpec(
+        4,
+        0,
+        "客服部规则组",
+        (9,),
+        (TagGroupSpec("客服-工单类型", ("咨询", "报修", "投诉"), 0.0, 1, False),),
+        console_made=True,
+    ),
 )
 
 STRATEGY_PRIVILEGES = {

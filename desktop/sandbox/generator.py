@@ -326,6 +326,8 @@ def _generate_strategies(
             " VALUES (?, ?, 2, NULL, ?)",
             [(spec.id, seq, party) for seq, party in enumerate(spec.departments)],
         )
+        if spec.console_made:
+            conn.execute("INSERT INTO strategy_console (strategy_id) VALUES (?)", (spec.id,))
         groups = [
             _insert_tag_group(
                 conn,
@@ -337,7 +339,7 @@ def _generate_strategies(
             )
             for index, group in enumerate(spec.tag_groups)
         ]
-        for userid in directory.followers_in(spec.departments):
+        for userid in [] if spec.console_made else directory.followers_in(spec.departments):
             by_member.setdefault(userid, []).extend(groups)
     return by_member
 

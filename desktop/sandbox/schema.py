@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS member_department_by_department
 CREATE TABLE IF NOT EXISTS strategy (
     id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL, name TEXT NOT NULL,
     create_time INTEGER NOT NULL, admin_list TEXT NOT NULL, privilege TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS strategy_console (strategy_id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS strategy_range (
     strategy_id INTEGER NOT NULL, seq INTEGER NOT NULL, type INTEGER NOT NULL,
     userid TEXT, partyid INTEGER, PRIMARY KEY (strategy_id, seq));

@@ -4,8 +4,10 @@ Every change to WeCom goes out first and lands in the cache and the journal only
 said yes, so the cache never shows a change WeCom refused, and a re-sync shows the same tree.
 Names are checked before anything is sent. WeCom lets an app change only the tags it created
 (81011): such refusals become one readable sentence and the tag is remembered as read-only so
-the tree stops offering the change. Pins (per user) and abbreviations (team-wide) are local;
-on a team profile they are written through to the team server first (`team_settings`).
+the tree stops offering the change. Rule-group (strategy) tags take WeCom's strategy-tag calls;
+a rule group made in the admin console is remembered as read-only as a whole on its first
+refusal. Pins (per user) and abbreviations (team-wide) are local; on a team profile they are
+written through to the team server first (`team_settings`).
 Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
 The reads (tags with counts, pins, what a delete takes) are `TagCatalog`'s, which this extends.
 """
@@ -21,7 +23,17 @@ from dataclasses import dataclass, replace
 from desktop.domain.errors import UserError
 from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
-from desktop.domain.tag_order import OrderChange, ReorderError, pin_positions, plan_reorder
+from desktop.domain.tag_order import (
+    OrderChange,
+    ReorderError,
+    move_rows,
+    moved_ids,
+    pin_positions,
+    plan_reorder,
+    plan_tree_move,
+    wanted_order,
+)
+from desktop.domain.tag_tree import TagNode, TagTree
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
@@ -31,6 +43,7 @@ from desktop.services.tag_catalog import (
     DoomedTag,
     GroupRow,
     TagCatalog,
+    strategy_marker,
 )
 from desktop.services.workspace import Workspace
 from desktop.store import journal
@@ -92,16 +105,52 @@ class TagAdminService(TagCatalog):
         return self._reorder(
             lambda: self._orders("tag", "group_id = ?", (group.id,)),
             ordered_tag_ids, moved, action="tag_reorder", group_name=group.name,
+            strategy_id=group.strategy_id,
         )
 
     def reorder_groups(
-        self, ordered_group_ids: Sequence[str], *, moved: Collection[str] = ()
+        self, ordered_group_ids: Sequence[str], *, moved: Collection[str] = (),
+        strategy_id: int | None = None,
     ) -> ChangeSet:
-        """Make the corp tag groups sort as `ordered_group_ids` (all of them)."""
+        """Make the corp tag groups (or one rule group's tag groups) sort as
+        `ordered_group_ids` (all of them)."""
+        if strategy_id is None:
+            return self._reorder(
+                lambda: self._orders("tag_group", "strategy_id IS NULL", ()),
+                ordered_group_ids, moved, action="group_reorder", group_name="",
+            )
         return self._reorder(
-            lambda: self._orders("tag_group", "strategy_id IS NULL", ()),
+            lambda: self._orders("tag_group", "strategy_id = ?", (str(strategy_id),)),
             ordered_group_ids, moved, action="group_reorder", group_name="",
+            strategy_id=strategy_id,
         )
+
+    def move(self, item_id: str, other_id: str, *, after: bool) -> ChangeSet:
+        """Put a tag (with its path children) or a group just before or after a sibling, as a
+        drag in the tree does."""
+        tree = self.library(counts=False).tree()
+        node, other = _node(tree, item_id), _node(tree, other_id)
+        if node is other:
+            return ChangeSet()
+        if node.parent is None or node.parent is not other.parent:
+            raise TagAdminError(
+                f"「{node.full_name}」和「{other.full_name}」不在同一层级，只能排在同组（同级）的"
+                "旁边。",
+                f"\"{node.full_name}\" and \"{other.full_name}\" are not siblings; an item "
+                "moves only among its own group's (or level's) items.",
+            )
+        container = node.parent
+        row = other.row + (1 if after else 0)
+        try:
+            plan_tree_move([node], row)
+        except ReorderError as exc:
+            raise ReadOnlyTagError(exc.zh, exc.en) from None
+        ordered, group_id = wanted_order(container, [node], move_rows(container.children,
+                                                                      [node], row))
+        if group_id is None:
+            strategy_id = node.group.strategy_id if node.group else None
+            return self.reorder_groups(ordered, moved=moved_ids(node), strategy_id=strategy_id)
+        return self.reorder_tags(group_id, ordered, moved=moved_ids(node))
 
     def _orders(self, table: str, where: str, params: tuple[str, ...]) -> dict[str, tuple[int, str]]:
         live = " AND EXISTS (SELECT 1 FROM tag t WHERE t.group_id = x.id AND t.deleted = 0)"
@@ -119,6 +168,7 @@ class TagAdminService(TagCatalog):
         *,
         action: str,
         group_name: str,
+        strategy_id: int | None = None,
     ) -> ChangeSet:
         """Plan, send each edit, record each as it is confirmed; re-plan around 81011s."""
         batch_id = _new_batch_id()
@@ -139,7 +189,8 @@ class TagAdminService(TagCatalog):
                 raise ReadOnlyTagError(exc.zh, exc.en) from None
             if not plan:
                 break
-            if self._send_orders(plan, current, batch_id, action, group_name) is None:
+            if self._send_orders(plan, current, batch_id, action, group_name,
+                                 strategy_id) is None:
                 break
         return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
 
@@ -150,13 +201,15 @@ class TagAdminService(TagCatalog):
         batch_id: str,
         action: str,
         group_name: str,
+        strategy_id: int | None,
     ) -> str | None:
         """Send the plan; returns the id WeCom refused with 81011 (now remembered), else None."""
         client = self._wecom()
+        edit = client.edit_corp_tag if strategy_id is None else client.edit_strategy_tag
         table = "tag" if action == "tag_reorder" else "tag_group"
         for change in plan:
             try:
-                client.edit_corp_tag(change.id, order=change.new_order)
+                edit(change.id, order=change.new_order)
             except WeComError as exc:
                 if exc.errcode != NOT_APP_OWNED_ERRCODE:
                     raise
@@ -179,32 +232,53 @@ class TagAdminService(TagCatalog):
         group = self._group_row(group_name_or_id) or self._group_by_name(group_name_or_id)
         if group is None:
             return self.create_group(group_name_or_id, name)
-        if group.strategy_id is not None:
-            raise _strategy_read_only()
         check = self.check_tag_name(group.id, name)
         if not check.ok:
             raise InvalidNameError(check)
-        answer = self._wecom().add_corp_tag(tags=[check.normalized], group_id=group.id)
+        self._guard_owned([group.id], group.name, group.strategy_id)
+        client = self._wecom()
+        try:
+            if group.strategy_id is None:
+                answer = client.add_corp_tag(tags=[check.normalized], group_id=group.id)
+            else:
+                answer = client.add_strategy_tag(
+                    group.strategy_id, tags=[check.normalized], group_id=group.id)
+        except WeComError as exc:
+            raise self._refusal(exc, [group.id], group.name, group.strategy_id) from None
         return self._record_created(answer.id, answer.name or group.name, answer.order,
-                                    answer.create_time, answer.tags, new_group=False)
+                                    answer.create_time, answer.tags, new_group=False,
+                                    strategy_id=group.strategy_id)
 
-    def create_group(self, name: str, first_tag_name: str) -> CreatedTag:
-        """A new corp group with its first tag (WeCom has no empty groups)."""
-        group_check = self.check_group_name(name)
+    def create_group(
+        self, name: str, first_tag_name: str, *, strategy_id: int | None = None
+    ) -> CreatedTag:
+        """A new corp group, or a new tag group of the rule group `strategy_id`, with its
+        first tag (WeCom has no empty groups)."""
+        group_check = self.check_group_name(name, strategy_id=strategy_id)
         if not group_check.ok:
             raise InvalidNameError(group_check)
         tag_check = _validate_tag_name(first_tag_name, [])
         if not tag_check.ok:
             raise InvalidNameError(tag_check)
-        answer = self._wecom().add_corp_tag(
-            tags=[tag_check.normalized], group_name=group_check.normalized
-        )
+        client = self._wecom()
+        if strategy_id is None:
+            answer = client.add_corp_tag(
+                tags=[tag_check.normalized], group_name=group_check.normalized)
+        else:
+            label = self.strategy_name(strategy_id)
+            self._guard_owned([], label, strategy_id)
+            try:
+                answer = client.add_strategy_tag(
+                    strategy_id, tags=[tag_check.normalized], group_name=group_check.normalized)
+            except WeComError as exc:
+                raise self._refusal(exc, [], label, strategy_id) from None
         return self._record_created(answer.id, answer.name or group_check.normalized,
-                                    answer.order, answer.create_time, answer.tags, new_group=True)
+                                    answer.order, answer.create_time, answer.tags, new_group=True,
+                                    strategy_id=strategy_id)
 
     def _record_created(
         self, group_id: str, group_name: str, group_order: int, create_time: int,
-        tags: Iterable[Tag], *, new_group: bool,
+        tags: Iterable[Tag], *, new_group: bool, strategy_id: int | None = None,
     ) -> CreatedTag:
         created = list(tags)
         if not created:
@@ -213,9 +287,9 @@ class TagAdminService(TagCatalog):
         batch_id = _new_batch_id()
         with self.cache.write() as conn:
             conn.execute(
-                "INSERT INTO tag_group (id, name, sort_order, create_time) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET deleted = 0",
-                (group_id, group_name, group_order, create_time),
+                "INSERT INTO tag_group (id, name, sort_order, create_time, strategy_id)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET deleted = 0",
+                (group_id, group_name, group_order, create_time, strategy_id),
             )
             entries = []
             if new_group:
@@ -233,7 +307,9 @@ class TagAdminService(TagCatalog):
             journal.append(conn, entries)
             bump_data_version(self.cache, conn)
         first = created[0]
-        info = TagInfo(first.id, first.name, group_id, group_name, first.order, TagKind.CORP)
+        kind = TagKind.CORP if strategy_id is None else TagKind.STRATEGY
+        info = TagInfo(first.id, first.name, group_id, group_name, first.order, kind,
+                       strategy_id=strategy_id)
         return CreatedTag(info, ChangeSet(tags_changed=True, journal_appended=True,
                                           batch_id=batch_id))
 
@@ -243,23 +319,24 @@ class TagAdminService(TagCatalog):
         if tag is not None:
             group = self._group_row(tag.group_id)
             assert group is not None, "a live tag always has its group"
-            if group.strategy_id is not None:
-                raise _strategy_read_only()
             check = self.check_tag_name(group.id, new_name, exclude=item_id)
             kind, table, old, group_name = "tag", "tag", tag.name, group.name
         else:
-            found = self._editable_group(item_id)
-            check = self.check_group_name(new_name, exclude=item_id)
-            kind, table, old, group_name = "group", "tag_group", found.name, found.name
+            group = self._editable_group(item_id)
+            check = self.check_group_name(new_name, exclude=item_id,
+                                          strategy_id=group.strategy_id)
+            kind, table, old, group_name = "group", "tag_group", group.name, group.name
         if not check.ok:
             raise InvalidNameError(check)
         if check.normalized == old:
             return ChangeSet()
-        self._guard_owned([item_id], old)
+        self._guard_owned([item_id], old, group.strategy_id)
+        client = self._wecom()
+        edit = client.edit_corp_tag if group.strategy_id is None else client.edit_strategy_tag
         try:
-            self._wecom().edit_corp_tag(item_id, name=check.normalized)
+            edit(item_id, name=check.normalized)
         except WeComError as exc:
-            raise self._refusal(exc, [item_id], old) from None
+            raise self._refusal(exc, [item_id], old, group.strategy_id) from None
         batch_id = _new_batch_id()
         with self.cache.write() as conn:
             conn.execute(f"UPDATE {table} SET name = ? WHERE id = ?", (check.normalized, item_id))
@@ -271,34 +348,44 @@ class TagAdminService(TagCatalog):
             bump_data_version(self.cache, conn)
         return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
 
-    def delete_tags(self, tag_ids: Collection[str]) -> ChangeSet:
-        """Delete corp tags; the relations that carried them are journaled, then unlinked."""
+    def delete_tags(self, tag_ids: Collection[str], *, reason: str = "") -> ChangeSet:
+        """Delete corp tags or the tags of one rule group; the relations that carried them
+        are journaled, then unlinked. `reason` is kept on the journal's delete rows."""
         rows = self._doomed_tags(tag_ids, ())
         if len(rows) != len(set(tag_ids)):
             raise TagAdminError("有标签已经不存在了，请同步后再试。",
                                 "Some of these tags no longer exist; sync and try again.")
-        if any(row[4] is not None for row in rows):
-            raise _strategy_read_only()
-        ids = [row[1] for row in rows]
-        self._guard_owned(ids, "、".join(row[2] for row in rows))
+        strategies = {row[4] for row in rows}
+        if len(strategies) > 1:
+            raise TagAdminError("企业标签和不同规则组的标签请分开删除。",
+                                "Delete corp tags and each rule group's tags separately.")
+        strategy_id = strategies.pop() if strategies else None
+        ids, names = [row[1] for row in rows], "、".join(row[2] for row in rows)
+        self._guard_owned(ids, names, strategy_id)
+        client = self._wecom()
+        delete = client.del_corp_tag if strategy_id is None else client.del_strategy_tag
         try:
-            self._wecom().del_corp_tag(tag_ids=ids)
+            delete(tag_ids=ids)
         except WeComError as exc:
-            raise self._refusal(exc, ids, "、".join(row[2] for row in rows)) from None
-        return self._record_deleted(rows, [])
+            raise self._refusal(exc, ids, names, strategy_id) from None
+        return self._record_deleted(rows, [], reason)
 
-    def delete_group(self, group_id: str) -> ChangeSet:
-        """Delete a corp group with all its tags."""
+    def delete_group(self, group_id: str, *, reason: str = "") -> ChangeSet:
+        """Delete a corp group (or a rule group's tag group) with all its tags."""
         group = self._editable_group(group_id)
         rows = self._doomed_tags((), [group_id])
-        self._guard_owned([group_id], group.name)
+        self._guard_owned([group_id], group.name, group.strategy_id)
+        client = self._wecom()
+        delete = client.del_corp_tag if group.strategy_id is None else client.del_strategy_tag
         try:
-            self._wecom().del_corp_tag(group_ids=[group_id])
+            delete(group_ids=[group_id])
         except WeComError as exc:
-            raise self._refusal(exc, [group_id], group.name) from None
-        return self._record_deleted(rows, [group])
+            raise self._refusal(exc, [group_id], group.name, group.strategy_id) from None
+        return self._record_deleted(rows, [group], reason)
 
-    def _record_deleted(self, rows: list[DoomedTag], groups: list[GroupRow]) -> ChangeSet:
+    def _record_deleted(
+        self, rows: list[DoomedTag], groups: list[GroupRow], reason: str = ""
+    ) -> ChangeSet:
         """Journal every relation that lost a tag (its tags before and after, as the outbox
         does), then unlink and tombstone the tags, their pins and codes."""
         batch_id = _new_batch_id()
@@ -317,16 +404,17 @@ class TagAdminService(TagCatalog):
                 carried.setdefault(rid, set()).add(tag_id)
                 owners[rid] = (external_userid, userid)
             entries = [
-                self._entry("group_delete", batch_id, group.id, group.name, group.name,
-                            before={"name": group.name, "order": group.order})
+                replace(self._entry("group_delete", batch_id, group.id, group.name, group.name,
+                                    before={"name": group.name, "order": group.order}),
+                        reason=reason)
                 for group in groups
             ]
             for _, tag_id, name, group_name, _, order in rows:
                 losers = [rid for rid, tags in carried.items() if tag_id in tags]
-                entries.append(self._entry(
+                entries.append(replace(self._entry(
                     "tag_delete", batch_id, tag_id, name, group_name,
                     before={"name": name, "order": order, "relations": len(losers)},
-                ))
+                ), reason=reason))
                 entries.extend(
                     replace(self._entry("tag_remove", batch_id, tag_id, name, group_name),
                             external_userid=owners[rid][0], userid=owners[rid][1],
@@ -341,7 +429,7 @@ class TagAdminService(TagCatalog):
             conn.executemany("DELETE FROM tag_pin WHERE tag_id = ?", ids)
             conn.executemany("DELETE FROM tag_meta WHERE tag_id = ?", ids)
             conn.execute(
-                "UPDATE tag_group SET deleted = 1 WHERE deleted = 0 AND strategy_id IS NULL"
+                "UPDATE tag_group SET deleted = 1 WHERE deleted = 0"
                 " AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.group_id = tag_group.id"
                 " AND t.deleted = 0)"
             )
@@ -438,18 +526,26 @@ class TagAdminService(TagCatalog):
         if group is None:
             raise TagAdminError("这个标签组已经不存在了，请同步后再试。",
                                 "This tag group no longer exists; sync and try again.")
-        if group.strategy_id is not None:
-            raise _strategy_read_only()
         return group
 
-    def _guard_owned(self, ids: Iterable[str], name: str) -> None:
+    def _guard_owned(self, ids: Iterable[str], name: str, strategy_id: int | None = None) -> None:
         """Refuse at once what WeCom refused before, without another call."""
-        if set(ids) & self.read_only_ids():
+        known = self.read_only_ids()
+        if strategy_id is not None and strategy_marker(strategy_id) in known:
+            raise _console_rule_group(self.strategy_name(strategy_id))
+        if set(ids) & known:
             raise _not_app_owned(name)
 
-    def _refusal(self, exc: WeComError, ids: list[str], name: str) -> Exception:
+    def _refusal(
+        self, exc: WeComError, ids: list[str], name: str, strategy_id: int | None = None
+    ) -> Exception:
+        """81011 as a sentence, remembered: the item, or for a rule-group item the whole
+        rule group (WeCom lets an app change only the rule groups it created)."""
         if exc.errcode != NOT_APP_OWNED_ERRCODE:
             return exc
+        if strategy_id is not None:
+            self._remember_read_only([strategy_marker(strategy_id)])
+            return _console_rule_group(self.strategy_name(strategy_id))
         if len(ids) == 1:
             self._remember_read_only(ids)
         return _not_app_owned(name)
@@ -500,12 +596,21 @@ def _not_app_owned(name: str) -> ReadOnlyTagError:
     )
 
 
-def _strategy_read_only() -> ReadOnlyTagError:
+def _console_rule_group(name: str) -> ReadOnlyTagError:
     return ReadOnlyTagError(
-        "规则组标签由规则组管理，TagDesk 暂不修改它们；请在企业微信管理后台调整。",
-        "Rule-group tags belong to their rule group and TagDesk does not edit them yet; "
-        "change them in the WeCom admin console.",
+        f"规则组「{name}」是在企业微信管理后台创建的，企业微信只允许创建规则组的应用修改它和它的"
+        "标签；企业微信里没有任何改动。",
+        f"The rule group \"{name}\" was made in the WeCom admin console; WeCom lets only the "
+        "app that created a rule group change it or its tags. Nothing was changed in WeCom.",
     )
+
+
+def _node(tree: TagTree, item_id: str) -> TagNode:
+    node = tree.get(f"tag:{item_id}") or tree.get(f"group:{item_id}")
+    if node is None:
+        raise TagAdminError("这个标签或标签组已经不存在了，请同步后再试。",
+                            "This tag or group no longer exists; sync and try again.")
+    return node
 
 
 def _new_batch_id() -> str:

@@ -17,7 +17,8 @@ from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 from desktop.store.db import Cache
 
 READ_ONLY_KEY = "tag_admin_read_only_ids"
-"""Meta key: JSON list of tag and group ids WeCom answered 81011 for."""
+"""Meta key: JSON list of tag and group ids WeCom answered 81011 for, and `strategy:<id>` for
+rule groups made in the admin console (81011 on any of their tags)."""
 PERSONAL_PREFIX = "personal:"
 UNGROUPED = "未分组"
 
@@ -70,12 +71,17 @@ class TagCatalog:
         The counts are one GROUP BY over relation_tag (about 100 ms at a million links).
         """
         read_only = self.read_only_ids()
+
+        def owned(item_id: str, strategy_id: int | None) -> bool:
+            return item_id not in read_only and (
+                strategy_id is None or strategy_marker(strategy_id) not in read_only)
+
         conn = self.cache.connection()
         groups = [
             GroupInfo(
                 gid, name, order,
                 TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
-                strategy_id, gid not in read_only,
+                strategy_id, owned(gid, strategy_id),
             )
             for gid, name, order, strategy_id in conn.execute(
                 "SELECT g.id, g.name, g.sort_order, g.strategy_id FROM tag_group g"
@@ -90,7 +96,7 @@ class TagCatalog:
             TagInfo(
                 tid, name, gid, group_name, order,
                 TagKind.CORP if strategy_id is None else TagKind.STRATEGY,
-                abbreviation, count, tid not in read_only, strategy_id,
+                abbreviation, count, owned(tid, strategy_id), strategy_id,
             )
             for tid, name, gid, group_name, order, strategy_id, abbreviation, count
             in conn.execute(sql)
@@ -125,6 +131,16 @@ class TagCatalog:
         raw = self.cache.get_meta(READ_ONLY_KEY)
         return set(json.loads(raw)) if raw else set()
 
+    def strategy_name(self, strategy_id: int) -> str:
+        row = self.cache.connection().execute(
+            "SELECT name FROM strategy WHERE id = ?", (strategy_id,)).fetchone()
+        return str(row[0]) if row else f"规则组 {strategy_id}"
+
+    def console_made_strategies(self) -> set[int]:
+        """Rule groups WeCom refused a change to (81011): made in the admin console."""
+        return {int(item.removeprefix(_STRATEGY_MARK)) for item in self.read_only_ids()
+                if item.startswith(_STRATEGY_MARK)}
+
     def tag_names_in_group(self, group_id: str, *, exclude: str = "") -> list[str]:
         return [
             row[0] for row in self.cache.connection().execute(
@@ -133,20 +149,24 @@ class TagCatalog:
             )
         ]
 
-    def group_names(self, *, exclude: str = "") -> list[str]:
-        """Corp group names (WeCom wants them unique across the corp)."""
+    def group_names(self, *, exclude: str = "", strategy_id: int | None = None) -> list[str]:
+        """Corp group names (WeCom wants them unique across the corp), or the tag group
+        names of one rule group (unique within it)."""
         return [
             row[0] for row in self.cache.connection().execute(
-                "SELECT name FROM tag_group WHERE deleted = 0 AND strategy_id IS NULL AND id != ?",
-                (exclude,),
+                "SELECT name FROM tag_group WHERE deleted = 0 AND strategy_id IS ? AND id != ?",
+                (strategy_id, exclude),
             )
         ]
 
     def check_tag_name(self, group_id: str, name: str, *, exclude: str = "") -> NameCheck:
         return validate_tag_name(name, self.tag_names_in_group(group_id, exclude=exclude))
 
-    def check_group_name(self, name: str, *, exclude: str = "") -> NameCheck:
-        return validate_group_name(name, self.group_names(exclude=exclude))
+    def check_group_name(
+        self, name: str, *, exclude: str = "", strategy_id: int | None = None
+    ) -> NameCheck:
+        return validate_group_name(
+            name, self.group_names(exclude=exclude, strategy_id=strategy_id))
 
     def deletion_impact(
         self, tag_ids: Collection[str] = (), group_ids: Collection[str] = ()
@@ -236,6 +256,14 @@ class TagCatalog:
                     found[int(row[0])] = (int(row[0]), row[1], row[2], row[3], row[4], int(row[5]))
         return list(found.values())
 
+
+
+_STRATEGY_MARK = "strategy:"
+
+
+def strategy_marker(strategy_id: int) -> str:
+    """How a console-made rule group is kept among the read-only ids."""
+    return f"{_STRATEGY_MARK}{strategy_id}"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.tag_order import ReorderError, move_rows, plan_tree_move
+from desktop.domain.tag_order import (
+    ReorderError,
+    move_rows,
+    moved_ids,
+    plan_tree_move,
+    wanted_order,
+)
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tag_tree import NodeKind, TagNode, TagTree
 from desktop.domain.tags import TagKind
@@ -269,8 +275,8 @@ class TagTreeModel(QAbstractItemModel):
         except ReorderError as exc:
             self._refuse(exc.en if is_english() else exc.zh)
             return False
-        ordered, group_id = _wanted_order(container, nodes, new_children)
-        moved = [item for node in nodes for item in _ids_below(node)]
+        ordered, group_id = wanted_order(container, nodes, new_children)
+        moved = [item for node in nodes for item in moved_ids(node)]
         self._move_rows(container, new_children)
         keys = {item.key for node in nodes for item in _subtree(node)}
         self._set_pending(keys, True)
@@ -451,6 +457,8 @@ class TagTreeModel(QAbstractItemModel):
             NodeKind.FOLDER: "folder",
             NodeKind.TAG: "tag",
         }[node.kind]
+        if node.restriction is not None and self.section(node) is not TagKind.PERSONAL:
+            name = "lock"
         if node.key in self._pending:
             name = "pending"
         if name not in self._icons:
@@ -493,35 +501,6 @@ def _read_only_reason(node: TagNode) -> str:
     if node.restriction is not None:
         return node.restriction.en if is_english() else node.restriction.zh
     return ""
-
-
-def _wanted_order(
-    container: TagNode, nodes: list[TagNode], new_children: list[TagNode]
-) -> tuple[list[str], str | None]:
-    """The full id sequence to send: all corp groups, or all tags of the group in tree order."""
-    if nodes[0].kind is NodeKind.GROUP:
-        return [child.group.id for child in new_children if child.group], None
-    group = container
-    while group.kind is not NodeKind.GROUP:
-        assert group.parent is not None, "tags always sit below a group"
-        group = group.parent
-    assert group.group is not None
-    ordered: list[str] = []
-
-    def walk(node: TagNode) -> None:
-        if node.tag is not None:
-            ordered.append(node.tag.id)
-        for child in new_children if node is container else node.children:
-            walk(child)
-
-    walk(group)
-    return ordered, group.group.id
-
-
-def _ids_below(node: TagNode) -> list[str]:
-    if node.kind is NodeKind.GROUP and node.group:
-        return [node.group.id]
-    return [item.tag.id for item in _subtree(node) if item.tag]
 
 
 def _subtree(node: TagNode) -> list[TagNode]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -169,42 +170,23 @@ class WeComClient:
         when missing). ``tags`` are names or ``(name, order)``. Returns the group holding only
         the newly created tags. Never re-sent after a lost answer: sync to find out.
         """
-        if (group_id is None) == (group_name is None):
-            raise ValueError("give exactly one of group_id and group_name")
-        tag_bodies = [_tag_body(spec) for spec in tags]
-        if not tag_bodies:
-            raise ValueError("WeCom cannot create an empty tag group: give at least one tag")
-        body: dict[str, Any] = {"tag": tag_bodies}
-        if group_id is not None:
-            body["group_id"] = group_id
-        else:
-            body["group_name"] = _checked_name(str(group_name), "group name")
-            if group_order is not None:
-                body["order"] = _checked_order(group_order)
+        body = _new_tags_body(tags, group_id, group_name, group_order)
         data = self._post("externalcontact/add_corp_tag", body, Effect.WRITE)
         group = data.get("tag_group")
         return TagGroup.from_api(group if isinstance(group, Mapping) else {})
 
     def edit_corp_tag(self, id: str, name: str | None = None, order: int | None = None) -> None:
         """Rename and/or reorder a tag or a group (``id`` may be either)."""
-        if name is None and order is None:
-            raise ValueError("give a new name, a new order or both")
-        body: dict[str, Any] = {"id": id}
-        if name is not None:
-            body["name"] = _checked_name(name, "name")
-        if order is not None:
-            body["order"] = _checked_order(order)
-        self._post("externalcontact/edit_corp_tag", body, Effect.IDEMPOTENT_WRITE)
+        self._post("externalcontact/edit_corp_tag", _edit_body(id, name, order),
+                   Effect.IDEMPOTENT_WRITE)
 
     def del_corp_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = ()) -> None:
         """Delete tags and/or whole groups; a group whose last tag goes is deleted too.
 
         Re-sent after a lost answer, so a 40068 may mean an earlier attempt already worked.
         """
-        body = _omit_empty({"tag_id": list(tag_ids), "group_id": list(group_ids)})
-        if not body:
-            raise ValueError("give at least one tag id or group id")
-        self._post("externalcontact/del_corp_tag", body, Effect.IDEMPOTENT_WRITE)
+        self._post("externalcontact/del_corp_tag", _del_body(tag_ids, group_ids),
+                   Effect.IDEMPOTENT_WRITE)
 
     # -- rule groups (strategies) -------------------------------------------------------
 
@@ -245,6 +227,92 @@ class WeComClient:
             }
         )
         return parse_tag_groups(self._post("externalcontact/get_strategy_tag_list", body))
+
+    def add_strategy_tag(
+        self,
+        strategy_id: int,
+        *,
+        tags: Iterable[TagSpec],
+        group_id: str | None = None,
+        group_name: str | None = None,
+        group_order: int | None = None,
+    ) -> TagGroup:
+        """`add_corp_tag` for the tags of one top-level rule group (`strategy_id`); the group
+        named ``group_name`` is looked up within that rule group. Never re-sent after a lost
+        answer: sync to find out."""
+        body = _new_tags_body(tags, group_id, group_name, group_order)
+        body["strategy_id"] = strategy_id
+        data = self._post("externalcontact/add_strategy_tag", body, Effect.WRITE)
+        group = data.get("tag_group")
+        parsed = TagGroup.from_api(group if isinstance(group, Mapping) else {})
+        return parsed if parsed.strategy_id else replace(parsed, strategy_id=strategy_id)
+
+    def edit_strategy_tag(
+        self, id: str, name: str | None = None, order: int | None = None
+    ) -> None:
+        """Rename and/or reorder a rule-group tag or tag group (``id`` may be either)."""
+        self._post("externalcontact/edit_strategy_tag", _edit_body(id, name, order),
+                   Effect.IDEMPOTENT_WRITE)
+
+    def del_strategy_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = ()) -> None:
+        """Delete rule-group tags and/or tag groups (the rules of `del_corp_tag`)."""
+        self._post("externalcontact/del_strategy_tag", _del_body(tag_ids, group_ids),
+                   Effect.IDEMPOTENT_WRITE)
+
+    def create_strategy(
+        self,
+        name: str,
+        *,
+        admin_list: Sequence[str],
+        departments: Sequence[int] = (),
+        userids: Sequence[str] = (),
+        parent_id: int = 0,
+        privilege: Mapping[str, bool] | None = None,
+    ) -> int:
+        """Create a rule group managed by ``admin_list`` over the given departments and
+        members; returns its id. Never re-sent after a lost answer (that could make two)."""
+        if not admin_list:
+            raise ValueError("a rule group needs at least one manager")
+        scope = _strategy_range(departments, userids)
+        if not scope:
+            raise ValueError("give at least one department or member for the range")
+        body: dict[str, Any] = {
+            "parent_id": parent_id,
+            "strategy_name": _checked_name(name, "rule group name"),
+            "admin_list": list(admin_list),
+            "range": scope,
+        }
+        if privilege is not None:
+            body["privilege"] = dict(privilege)
+        data = self._post("externalcontact/customer_strategy/create", body, Effect.WRITE)
+        return int(data.get("strategy_id") or 0)
+
+    def edit_strategy(
+        self,
+        strategy_id: int,
+        *,
+        name: str | None = None,
+        admin_list: Sequence[str] | None = None,
+        add_departments: Sequence[int] = (),
+        add_userids: Sequence[str] = (),
+        remove_departments: Sequence[int] = (),
+        remove_userids: Sequence[str] = (),
+    ) -> None:
+        """Rename a rule group, replace its managers, or widen / narrow its range."""
+        body = _omit_empty({
+            "strategy_id": strategy_id,
+            "strategy_name": None if name is None else _checked_name(name, "rule group name"),
+            "admin_list": None if admin_list is None else list(admin_list),
+            "range_add": _strategy_range(add_departments, add_userids),
+            "range_del": _strategy_range(remove_departments, remove_userids),
+        })
+        if len(body) == 1:
+            raise ValueError("give something to change")
+        self._post("externalcontact/customer_strategy/edit", body, Effect.IDEMPOTENT_WRITE)
+
+    def del_strategy(self, strategy_id: int) -> None:
+        self._post("externalcontact/customer_strategy/del", {"strategy_id": strategy_id},
+                   Effect.IDEMPOTENT_WRITE)
 
     # -- tagging and reading customers ---------------------------------------------------
 
@@ -466,6 +534,50 @@ def _checked_order(order: int) -> int:
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order must be between 0 and {MAX_ORDER}, not {order}")
     return order
+
+
+def _new_tags_body(
+    tags: Iterable[TagSpec], group_id: str | None, group_name: str | None,
+    group_order: int | None,
+) -> dict[str, Any]:
+    if (group_id is None) == (group_name is None):
+        raise ValueError("give exactly one of group_id and group_name")
+    tag_bodies = [_tag_body(spec) for spec in tags]
+    if not tag_bodies:
+        raise ValueError("WeCom cannot create an empty tag group: give at least one tag")
+    body: dict[str, Any] = {"tag": tag_bodies}
+    if group_id is not None:
+        body["group_id"] = group_id
+    else:
+        body["group_name"] = _checked_name(str(group_name), "group name")
+        if group_order is not None:
+            body["order"] = _checked_order(group_order)
+    return body
+
+
+def _edit_body(id: str, name: str | None, order: int | None) -> dict[str, Any]:
+    if name is None and order is None:
+        raise ValueError("give a new name, a new order or both")
+    body: dict[str, Any] = {"id": id}
+    if name is not None:
+        body["name"] = _checked_name(name, "name")
+    if order is not None:
+        body["order"] = _checked_order(order)
+    return body
+
+
+def _del_body(tag_ids: Sequence[str], group_ids: Sequence[str]) -> dict[str, Any]:
+    body = _omit_empty({"tag_id": list(tag_ids), "group_id": list(group_ids)})
+    if not body:
+        raise ValueError("give at least one tag id or group id")
+    return body
+
+
+def _strategy_range(departments: Sequence[int], userids: Sequence[str]) -> list[dict[str, Any]]:
+    """A rule group's range nodes: type 1 members, type 2 departments."""
+    return [{"type": 1, "userid": userid} for userid in userids] + [
+        {"type": 2, "partyid": party} for party in departments
+    ]
 
 
 def _tag_body(spec: TagSpec) -> dict[str, Any]:
