@@ -127,7 +127,7 @@ def split_new_path(text: str) -> tuple[str, str]:
     """`GROUP/NAME` → (group, name); the name keeps its own path (`行业/教育/K12`)."""
     group, separator, name = text.strip().partition(PATH_SEPARATOR)
     if not separator or not group.strip() or not name.strip():
-        raise TagRefError(
+        raise UserError(
             f"「{echo(text)}」不是 组/标签 的形式，例如 行业类型/教育/K12。",
             f"{echo(text)!r} is not GROUP/NAME, e.g. 行业类型/教育/K12.",
         )

@@ -183,22 +183,22 @@ def test_deleting_a_group_removes_its_tags_from_customers(
 
 
 def test_the_corp_tag_cap_is_enforced(tmp_path: Path) -> None:
-    with running_sandbox(tmp_path, corp_tag_cap=96) as server, WeComHttp(server) as api:
+    with running_sandbox(tmp_path, corp_tag_cap=99) as server, WeComHttp(server) as api:
         api.login()
-        assert server.state.counts()["tags"] == 94
+        assert server.state.counts()["tags"] == 97
         api.ok(ADD, {"group_name": "上限", "tag": [{"name": "一"}, {"name": "二"}]})
         answer = api.post(ADD, {"group_name": "上限", "tag": [{"name": "三"}]})
-        assert answer["errcode"] == 40058 and "96" in answer["errmsg"]
+        assert answer["errcode"] == 40058 and "99" in answer["errmsg"]
 
 
 def test_rule_groups_and_their_tags(api: WeComHttp, sandbox: SandboxServer) -> None:
     strategies = api.ok("externalcontact/customer_strategy/list", {})
-    assert [s["strategy_id"] for s in strategies["strategy"]] == [1, 2, 3]
+    assert [s["strategy_id"] for s in strategies["strategy"]] == [1, 2, 3, 4]
     assert "next_cursor" not in strategies
-    paged = api.ok("externalcontact/customer_strategy/list", {"limit": 2})
-    assert len(paged["strategy"]) == 2 and paged["next_cursor"]
+    paged = api.ok("externalcontact/customer_strategy/list", {"limit": 3})
+    assert len(paged["strategy"]) == 3 and paged["next_cursor"]
     rest = api.ok("externalcontact/customer_strategy/list", {"cursor": paged["next_cursor"]})
-    assert rest["strategy"] == [{"strategy_id": 3}]
+    assert rest["strategy"] == [{"strategy_id": 4}]
     detail = api.ok("externalcontact/customer_strategy/get", {"strategy_id": 3})["strategy"]
     assert detail["parent_id"] == 1 and detail["strategy_name"] == "华北大客户组"
     assert detail["privilege"]["view_customer_list"] is True
