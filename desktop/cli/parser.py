@@ -144,12 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
         batch_commands,
         exclusive_commands,
         health_commands,
+        phone_commands,
         sheet_commands,
         tags_commands,
         team_commands,
     )
 
     team_commands.register_sandbox(sandbox)
+    phone_commands.register_sandbox(sandbox)
     team_commands.add_team_profile_options(add)
     team_commands.register(sub)
 
