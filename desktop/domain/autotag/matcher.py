@@ -20,7 +20,8 @@ EXACT = "exact"
 SOUND = "sound"
 # A sound-alike counts for this share of the phrase's strength.
 SOUND_FACTOR = 0.75
-# A long phrase that meets a word boundary on one side only (jieba glued a particle on).
+# A phrase of two or more characters that meets a word boundary on one side only (jieba
+# glued it to a neighbour: 能发顺丰吗 → 能 / 发顺丰 / 吗).
 HALF_ALIGNED_FACTOR = 0.9
 SEGMENTED_MIN = 3   # phrases at least this long are taught to the segmenter
 # Particles and degree words a phrase may cut off the word jieba made around it.
@@ -201,8 +202,9 @@ def _side_ok(body: str, start: int, end: int, starts: list[int], ends: list[int]
 
 
 def _alignment(body: str, start: int, end: int, starts: list[int], ends: list[int]) -> float:
-    """How well a match sits on word boundaries: 1 on both, less on one (long phrases
-    only), 0 when it cuts into words. Latin phrases need whole words."""
+    """How well a match sits on word boundaries: 1 on both, less on one (phrases of two or
+    more characters), 0 when it cuts into words on both sides. Latin phrases need whole
+    words."""
     if _is_latin(body[start:end]):
         before_ok = start == 0 or not _word_char(body[start - 1])
         after_ok = end == len(body) or not _word_char(body[end])
@@ -210,6 +212,6 @@ def _alignment(body: str, start: int, end: int, starts: list[int], ends: list[in
     left_ok, right_ok = _side_ok(body, start, end, starts, ends)
     if left_ok and right_ok:
         return 1.0
-    if end - start >= SEGMENTED_MIN + 1 and (left_ok or right_ok):
+    if end - start >= 2 and (left_ok or right_ok):
         return HALF_ALIGNED_FACTOR
     return 0.0

@@ -26,6 +26,10 @@ REPORTING_CUES = (
 )
 NEGATION_WINDOW = 6
 LATIN_NEGATION_WINDOW = 14
+# What may stand between a negation and the phrase it negates: modal and degree words,
+# pronouns, particles (不太想下单, 没有要退货, 不是来投诉的). Any other character ends the
+# negation's reach (没涨价先续上: 没 negates 涨价, not 续上).
+BRIDGE_CHARS = frozenset("想要打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
 
 
 def clause_start(positions: frozenset[int], at: int) -> int:
@@ -40,10 +44,16 @@ def negation_cue(text: NormalText, start: int, latin: bool) -> str | None:
     for cue in NEGATION_CUES:
         found = text.text.find(cue, begin, start)
         while found != -1:
-            if not _cue_excused(text.text, found, cue):
+            if _reaches(text.text, found + len(cue), start, latin) and not _cue_excused(
+                    text.text, found, cue):
                 return cue
             found = text.text.find(cue, found + 1, start)
     return None
+
+
+def _reaches(text: str, cue_end: int, start: int, latin: bool) -> bool:
+    between = text[cue_end:start]
+    return latin or all(char in BRIDGE_CHARS for char in between)
 
 
 def _cue_excused(text: str, at: int, cue: str) -> bool:

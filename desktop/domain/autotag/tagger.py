@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from desktop.domain.autotag.learner import (
     GRAM_PREFIX,
-    RULE_PREFIX,
+    NEGATED_PREFIX,
     WORD_PREFIX,
+    Example,
     Learner,
     features,
 )
@@ -52,6 +53,12 @@ class RuleFinding:
     tag: str
     confidence: float
     evidence: tuple[str, ...]
+
+
+def _distinct(texts: Sequence[str]) -> tuple[str, ...]:
+    """The texts in order, without repeats and without those inside another (多少 in 多少钱)."""
+    unique = list(dict.fromkeys(texts))
+    return tuple(t for t in unique if not any(t != other and t in other for other in unique))
 
 
 def _combined(strengths: Sequence[float]) -> float:
@@ -113,7 +120,9 @@ class AutoTagger:
         examples = []
         for message in training:
             text = self._normal(message.text)
-            examples.append((features(text, self._index.find(text)), frozenset(message.labels)))
+            hits = self._index.find(text)
+            rules = {f.tag: f.confidence for f in self._rule_findings(hits)}
+            examples.append(Example(features(text, hits), rules, frozenset(message.labels)))
         return Learner.train(names, examples)
 
     @property
@@ -142,7 +151,7 @@ class AutoTagger:
         findings = []
         for tag, tag_hits in by_tag.items():
             tag_hits.sort(key=lambda h: -h.strength)
-            evidence = tuple(dict.fromkeys(h.matched for h in tag_hits))
+            evidence = _distinct([h.matched for h in tag_hits])
             findings.append(RuleFinding(tag, _combined([h.strength for h in tag_hits]), evidence))
         return findings
 
@@ -153,12 +162,14 @@ class AutoTagger:
         findings = {f.tag: f for f in self._rule_findings(hits)}
         suggestions: dict[str, Suggestion] = {}
         if self._learner is not None:
-            for prediction in self._learner.predict(features(normal, hits), SUGGESTION_FLOOR):
+            rules = {tag: finding.confidence for tag, finding in findings.items()}
+            for prediction in self._learner.predict(features(normal, hits), rules, SUGGESTION_FLOOR):
                 finding = findings.get(prediction.tag)
                 source = LEARNER
                 if finding is not None:
                     source = BOTH if prediction.probability >= self.threshold else RULES
-                evidence = self._readable(prediction.evidence, findings)
+                evidence = self._readable(
+                    (*(finding.evidence if finding else ()), *prediction.evidence))
                 suggestions[prediction.tag] = Suggestion(
                     prediction.tag, round(prediction.probability, 4), evidence, source)
         learnt = set(self.learnt_tags)
@@ -173,17 +184,11 @@ class AutoTagger:
         return [s.tag for s in self.suggest(text) if s.confidence >= self.threshold]
 
     @staticmethod
-    def _readable(names: Sequence[str], findings: dict[str, RuleFinding]) -> tuple[str, ...]:
-        """The learner's deciding features as words from the message."""
-        evidence: list[str] = []
-        for name in names:
-            if name.startswith(RULE_PREFIX):
-                finding = findings.get(name[len(RULE_PREFIX):])
-                evidence.extend(finding.evidence if finding else ())
-            elif name.startswith((WORD_PREFIX, GRAM_PREFIX)):
-                evidence.append(name[2:])
-        unique = list(dict.fromkeys(evidence))
-        return tuple(e for e in unique if not any(e != other and e in other for other in unique))
+    def _readable(names: Sequence[str]) -> tuple[str, ...]:
+        """The rules' phrases and the learner's deciding words as text from the message."""
+        return _distinct([
+            name[len(WORD_PREFIX):] if name.startswith((WORD_PREFIX, GRAM_PREFIX)) else name
+            for name in names if not name.startswith(NEGATED_PREFIX)])
 
     def warnings(self) -> list[KeywordWarning]:
         """Weak keywords: a tag with fewer than three, or a keyword that also fires another
