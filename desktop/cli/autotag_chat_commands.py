@@ -50,13 +50,14 @@ def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def import_chats_command(args: argparse.Namespace) -> int:
     from desktop.services.chat_import import import_chats
+    from desktop.services.team_chats import store_for
     from desktop.services.workspace import open_workspace
 
     out = _human(args)
     full = ResultReport(args, "import-chats")
     with open_workspace(home(args), args.profile, exclusive=True) as ws:
         result = import_chats(ws.cache, args.file, skip_invalid=args.skip_invalid,
-                              progress=StderrProgress())
+                              progress=StderrProgress(), store=store_for(ws))
     print(f"检查 / Checked {echo(result.path.name)}: {result.lines:,} 行 lines ·"
           f" {result.valid:,} 条有效 valid · {len(result.problems):,} 行有问题 with problems ·"
           f" {result.non_text:,} 条非文本 not text · {result.empty:,} 条空消息 empty", file=out)

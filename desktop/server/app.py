@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, team_audit, team_journal
+from desktop.server import identity, team_audit, team_chats, team_journal
 from desktop.server.callbacks import CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
@@ -180,6 +180,22 @@ class TeamServer:
             raise _Refusal(refused.errcode, refused.errmsg) from None
         return {"errcode": 0, "errmsg": "ok", **self.shared_settings.write(caller, changes)}
 
+    def chats_push(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.authenticate(query)
+        try:
+            with self.connection() as conn, conn.transaction():
+                return {"errcode": 0, "errmsg": "ok",
+                        **team_chats.push(conn, caller.userid, body)}
+        except team_chats.PushRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg) from None
+
+    def chats_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        self.authenticate({"access_token": _one(query, "access_token")})
+        with self.connection() as conn:
+            return {"errcode": 0, "errmsg": "ok", **team_chats.page(
+                conn, int(_number(query, "after_id") or 0),
+                int(_number(query, "limit") or team_chats.DEFAULT_PAGE))}
+
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None, headers: Mapping[str, str]) -> dict[str, Any]:
         api = API.get(path)
@@ -226,15 +242,15 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value.strip()
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
+async def _json_body(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+    if length.isdigit() and int(length) > limit:
         raise _Refusal(47001, "request body too large", status=413)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             raise _Refusal(47001, "request body too large", status=413)
         chunks.append(chunk)
     try:
@@ -309,6 +325,12 @@ def build_app(server: TeamServer) -> Starlette:
                                            body)
         return await run_in_threadpool(server.settings_since, _multi(request))
 
+    async def chats(request: Request) -> dict[str, Any]:
+        if request.method == "POST":
+            body = await _json_body(request, team_chats.MAX_BODY_BYTES)
+            return await run_in_threadpool(server.chats_push, dict(request.query_params), body)
+        return await run_in_threadpool(server.chats_page, _multi(request))
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -327,6 +349,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/journal", _answering(journal), methods=["GET"]),
         Route("/tagdesk/v1/journal/verify", _answering(journal_verify), methods=["GET"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

@@ -16,6 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from desktop.server.errors import ServerError
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
+from desktop.server.team_chats import MIGRATION as TEAM_CHATS_MIGRATION
 from desktop.store.journal import GENESIS
 
 log = logging.getLogger("tagdesk.server")
@@ -192,6 +193,8 @@ MIGRATIONS: tuple[str, ...] = (
         ADD COLUMN probable_operator text NOT NULL DEFAULT '',
         ADD COLUMN seen_after double precision NOT NULL DEFAULT 0;
     """,
+    # 6: chat messages pushed for auto-tagging (desktop/server/team_chats.py).
+    TEAM_CHATS_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

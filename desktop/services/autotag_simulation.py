@@ -23,7 +23,7 @@ from desktop.domain.autotag import AutoTagger, LabelledMessage, Suggestion, TagK
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
-from desktop.services import autotag_keywords
+from desktop.services import autotag_keywords, team_chats
 from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.progress import (
     CancelToken,
@@ -163,6 +163,8 @@ class AutoTagService:
         """What auto-tagging would do on the window's customer-sent messages (writes nothing)."""
         started = time.monotonic()
         chosen = self._tag_set(keywords, tags)
+        if self._ws.profile.is_team:     # the team's chats are on the team server
+            team_chats.fetch(self._ws, progress)
         result = Simulation(since, until, min_confidence, list(chosen))
         training = self.training_messages(chosen)
         result.training_messages = len(training)

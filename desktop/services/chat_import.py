@@ -23,9 +23,10 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from desktop.domain.echo import echo
@@ -67,15 +68,17 @@ class LineProblem:
         return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
 
 
-class _Skip(Exception):
-    """A line that is fine but carries nothing to classify (not text, or empty)."""
+class NothingToClassify(Exception):
+    """A record that is fine but carries nothing to classify (not text, or empty)."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
 
 
-class _Bad(Exception):
+class BadChatRecord(Exception):
+    """A record that is not a message; `zh` and `en` say why."""
+
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.zh, self.en = zh, en
@@ -108,10 +111,15 @@ class ChatImportResult:
                 "empty": self.empty, "elapsed_s": round(self.elapsed_s, 3)}
 
 
+Store = Callable[[list[ChatRow], ProgressCallback], int]
+"""Stores the checked messages somewhere else (a team server); returns how many were new."""
+
+
 def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
-                 progress: ProgressCallback = no_progress) -> ChatImportResult:
+                 progress: ProgressCallback = no_progress,
+                 store: Store | None = None) -> ChatImportResult:
     """Check every line of `path`, then store its messages (all or, with problems, only
-    when `skip_invalid`); returns what happened."""
+    when `skip_invalid`) in the cache, or with `store`; returns what happened."""
     started = time.monotonic()
     kind = _kind(path)
     result = ChatImportResult(path, kind)
@@ -122,14 +130,14 @@ def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
         if result.lines % PROGRESS_EVERY == 0:
             progress(Progress(PHASE, result.lines, 0, f"{result.lines:,} 行 lines"))
         try:
-            row = _row(record)
-        except _Skip as skip:
+            row = parse_record(record)
+        except NothingToClassify as skip:
             if skip.kind == "empty":
                 result.empty += 1
             else:
                 result.non_text += 1
             continue
-        except _Bad as bad:
+        except BadChatRecord as bad:
             result.problems.append(LineProblem(number, bad.zh, bad.en))
             continue
         rows.append(row)
@@ -140,7 +148,7 @@ def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
     elif not rows:
         result.status = "empty"
     else:
-        result.imported = _store(cache, rows, progress)
+        result.imported = (store or partial(_store, cache))(rows, progress)
         result.status = "imported"
     result.elapsed_s = time.monotonic() - started
     return result
@@ -180,7 +188,7 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
     with _open(path) as handle:
         for number, raw in enumerate(handle, start=1):
             if len(raw) > MAX_LINE_BYTES:
-                yield number, _Bad(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
+                yield number, BadChatRecord(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
                                    f"line too long ({len(raw):,} bytes, at most"
                                    f" {MAX_LINE_BYTES:,})")
                 continue
@@ -189,13 +197,13 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                yield number, _Bad("不是 UTF-8 文本（二进制内容？）",
+                yield number, BadChatRecord("不是 UTF-8 文本（二进制内容？）",
                                    "not UTF-8 text (binary content?)")
                 continue
             try:
                 yield number, json.loads(text)
             except json.JSONDecodeError as exc:
-                yield number, _Bad(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
+                yield number, BadChatRecord(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
                                    f"not valid JSON (column {exc.colno}: {exc.msg})")
 
 
@@ -215,13 +223,13 @@ def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
     try:
         for record in reader:
             if None in record:
-                yield reader.line_num, _Bad("列数多于表头", "more fields than the header")
+                yield reader.line_num, BadChatRecord("列数多于表头", "more fields than the header")
             elif any(value is None for value in record.values()):
-                yield reader.line_num, _Bad("列数少于表头", "fewer fields than the header")
+                yield reader.line_num, BadChatRecord("列数少于表头", "fewer fields than the header")
             else:
                 yield reader.line_num, record
     except csv.Error as exc:
-        yield reader.line_num, _Bad(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+        yield reader.line_num, BadChatRecord(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -249,11 +257,13 @@ def _open(path: Path) -> io.BufferedReader:
 # -- one record → one message ----------------------------------------------------------------
 
 
-def _row(record: object) -> ChatRow:
-    if isinstance(record, _Bad):
+def parse_record(record: object) -> ChatRow:
+    """One JSON object (TagDesk's shape or the chat archive's) or CSV row as a message;
+    raises BadChatRecord or NothingToClassify."""
+    if isinstance(record, BadChatRecord):
         raise record
     if not isinstance(record, Mapping):
-        raise _Bad("不是 JSON 对象", "not a JSON object")
+        raise BadChatRecord("不是 JSON 对象", "not a JSON object")
     if "msgtime" in record or "content" in record or "msgtype" in record:
         return _archive_row(record)
     ts = _time(_field(record, "time"))
@@ -261,17 +271,22 @@ def _row(record: object) -> ChatRow:
     external_userid = _ident(record, "external_userid")
     direction = _DIRECTIONS.get(str(_field(record, "direction")).strip().lower())
     if direction is None:
-        raise _Bad("direction 须为 in（客户发出）或 out（员工发出）",
+        raise BadChatRecord("direction 须为 in（客户发出）或 out（员工发出）",
                    "direction must be in (sent by the customer) or out (sent by the member)")
     text = _text(record.get("text"))
-    key = record.get("msgid") or record.get("id")
-    return _make(key, ts, userid, external_userid, direction, text)
+    row = _make(record.get("msgid") or record.get("id"), ts, userid, external_userid,
+                direction, text)
+    given = record.get("msg_key")    # a message already keyed (a desktop's push)
+    if (isinstance(given, str) and given.startswith(("id:", "sha1:")) and given.isprintable()
+            and len(given) <= 2 * MAX_ID_CHARS):
+        return replace(row, msg_key=given)
+    return row
 
 
 def _archive_row(record: Mapping[str, object]) -> ChatRow:
     msgtype = record.get("msgtype", "text")
     if msgtype != "text":
-        raise _Skip("non_text")
+        raise NothingToClassify("non_text")
     ts = _time(_field(record, "msgtime"))
     sender = str(_field(record, "from"))
     receivers = record.get("tolist")
@@ -303,36 +318,36 @@ def _make(key: object, ts: float, userid: str, external_userid: str, direction: 
 def _field(record: Mapping[str, object], name: str) -> object:
     value = record.get(name)
     if value is None or value == "":
-        raise _Bad(f"缺少字段 {name}", f"missing field {name}")
+        raise BadChatRecord(f"缺少字段 {name}", f"missing field {name}")
     return value
 
 
 def _ident(record: Mapping[str, object], name: str) -> str:
     value = _field(record, name)
     if not isinstance(value, str):
-        raise _Bad(f"{name} 须为文本", f"{name} must be text")
+        raise BadChatRecord(f"{name} 须为文本", f"{name} must be text")
     _check_ident(name, value.strip())
     return value.strip()
 
 
 def _check_ident(name: str, value: str) -> None:
     if not value:
-        raise _Bad(f"缺少字段 {name}", f"missing field {name}")
+        raise BadChatRecord(f"缺少字段 {name}", f"missing field {name}")
     if len(value) > MAX_ID_CHARS or not value.isprintable():
-        raise _Bad(f"{name} 不是有效的编号：「{echo(value)}」",
+        raise BadChatRecord(f"{name} 不是有效的编号：「{echo(value)}」",
                    f"{name} is not a valid id: {echo(value)!r}")
 
 
 def _text(value: object) -> str:
     if value is None:
-        raise _Skip("empty")
+        raise NothingToClassify("empty")
     if not isinstance(value, str):
-        raise _Bad("text 须为文本", "text must be text")
+        raise BadChatRecord("text 须为文本", "text must be text")
     if len(value) > MAX_TEXT_CHARS:
-        raise _Bad(f"消息过长（{len(value):,} 字符，最多 {MAX_TEXT_CHARS:,}）",
+        raise BadChatRecord(f"消息过长（{len(value):,} 字符，最多 {MAX_TEXT_CHARS:,}）",
                    f"message too long ({len(value):,} chars, at most {MAX_TEXT_CHARS:,})")
     if not value.strip():
-        raise _Skip("empty")
+        raise NothingToClassify("empty")
     return value
 
 
@@ -354,6 +369,6 @@ def _time(value: object) -> float:
     if seconds is not None and seconds > LATEST:
         seconds /= 1000     # milliseconds, as the archive writes them
     if seconds is None or not EARLIEST <= seconds < LATEST:
-        raise _Bad(f"时间无法识别：「{echo(str(value))}」（例：2026-12-01 09:30）",
+        raise BadChatRecord(f"时间无法识别：「{echo(str(value))}」（例：2026-12-01 09:30）",
                    f"unreadable time {echo(str(value))!r} (e.g. 2026-12-01 09:30)")
     return seconds

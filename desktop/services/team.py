@@ -187,6 +187,13 @@ def complete_login(home: Path, profile: Profile, challenge: LoginChallenge, code
     return profile, device
 
 
+def team_call(method: str, team_url: str, path: str, body: dict[str, Any] | None = None,
+              params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One call to the team server's own API (`tagdesk/v1/...`): its answer, or one
+    TeamServerError sentence."""
+    return _exchange(method, team_url, path, body, params)
+
+
 def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None,
               params: dict[str, Any] | None = None) -> dict[str, Any]:
     url = normalized_url(team_url) + path

@@ -53,6 +53,7 @@ from desktop.services.autotag_simulation import (
 )
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
+from desktop.services.team_chats import store_for
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
@@ -423,10 +424,11 @@ class AutoTagReviewWindow(QWidget):
 
     def import_chats(self, path: Path) -> Task:
         """Store the file's valid messages (bad lines are named in the summary)."""
-        cache = self.context.cache
+        workspace = self.context.workspace
 
         def work(progress: Any, _cancel: Any) -> ChatImportResult:
-            return import_chats(cache, path, skip_invalid=True, progress=progress)
+            return import_chats(workspace.cache, path, skip_invalid=True, progress=progress,
+                                store=store_for(workspace))
 
         self.texts.say(self.summary, lambda: self.tr("Importing %1…").replace(
             "%1", html.escape(path.name)))

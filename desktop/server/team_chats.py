@@ -1,0 +1,94 @@
+"""Chat messages on the team server: where a corp's chat-archive export lands for auto-tagging.
+
+`POST /tagdesk/v1/chats?access_token=…` takes `{"messages": [...], "skip_invalid": false}`,
+each message in the shape `tagdesk autotag import-chats` reads (TagDesk's five fields or a
+decrypted chat-archive record). Every message is checked first; with a bad one nothing is
+stored unless `skip_invalid`. Messages are stored once (the archive's msgid, else the fields),
+with who pushed them. `GET /tagdesk/v1/chats?access_token=…&after_id=N&limit=L` pages them by
+id, so each desktop fetches only what is new before it simulates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from desktop.services.chat_import import BadChatRecord, NothingToClassify, parse_record
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+MIGRATION = """
+CREATE TABLE chat_message (
+    id bigserial PRIMARY KEY,
+    msg_key text NOT NULL UNIQUE,
+    ts double precision NOT NULL,
+    userid text NOT NULL,
+    external_userid text NOT NULL,
+    direction text NOT NULL,
+    text text NOT NULL,
+    pushed_by text NOT NULL,
+    pushed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX chat_message_ts ON chat_message (ts);
+CREATE INDEX chat_message_customer ON chat_message (external_userid, ts);
+"""
+
+MAX_MESSAGES = 5_000
+MAX_BODY_BYTES = 16 << 20     # 5,000 messages of a few KB; one 100 KB paste fits too
+DEFAULT_PAGE = 2_000
+MAX_PAGE = 5_000
+BAD_MESSAGES = 47001
+PROBLEMS_NAMED = 3
+
+
+class PushRefused(Exception):
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(errcode, errmsg)
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+def push(conn: Conn, userid: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Check and store the pushed messages (one transaction is the caller's)."""
+    records = body.get("messages")
+    if not isinstance(records, list):
+        raise PushRefused(BAD_MESSAGES, "messages must be a list")
+    if len(records) > MAX_MESSAGES:
+        raise PushRefused(BAD_MESSAGES, f"at most {MAX_MESSAGES} messages per request")
+    rows, problems, skipped = [], [], 0
+    for index, record in enumerate(records):
+        try:
+            rows.append(parse_record(record))
+        except NothingToClassify:
+            skipped += 1
+        except BadChatRecord as bad:
+            problems.append(f"message {index}: {bad.en}")
+    if problems and body.get("skip_invalid") is not True:
+        named = "; ".join(problems[:PROBLEMS_NAMED])
+        raise PushRefused(BAD_MESSAGES, f"{len(problems)} invalid messages, nothing stored"
+                                        f" ({named})")
+    stored = 0
+    with conn.cursor() as cursor:
+        for row in rows:
+            cursor.execute(
+                "INSERT INTO chat_message (msg_key, ts, userid, external_userid, direction,"
+                " text, pushed_by) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (msg_key) DO NOTHING",
+                (row.msg_key, row.ts, row.userid, row.external_userid, row.direction, row.text,
+                 userid))
+            stored += cursor.rowcount
+    return {"received": len(records), "stored": stored, "duplicates": len(rows) - stored,
+            "skipped": skipped, "invalid": len(problems), "problems": problems[:50]}
+
+
+def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
+    """Messages with an id above `after_id`, oldest first."""
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = conn.execute(
+        "SELECT id, msg_key, ts, userid, external_userid, direction, text FROM chat_message"
+        " WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()
+    messages = [{"id": r[0], "msg_key": r[1], "ts": r[2], "userid": r[3],
+                 "external_userid": r[4], "direction": r[5], "text": r[6]} for r in rows]
+    return {"messages": messages,
+            "next_after_id": messages[-1]["id"] if len(messages) == limit else None}
