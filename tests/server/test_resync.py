@@ -1,0 +1,129 @@
+"""The periodic re-sync against a real PostgreSQL and the sandbox: the first run fills the
+snapshot, changes made through the API (which never call back) are journaled once as
+`observed` with the follower as probable operator, writes the relay journaled are not seen
+again, and the job runs once per period across server processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import psycopg_pool
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server import snapshot
+from desktop.server.database import migrate
+from desktop.server.jobs import Job, Scheduler
+from desktop.server.resync import Resync
+from desktop.store.journal import JournalEntry
+from desktop.wecom.client import WeComClient
+from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.transport import WeComTransport
+from tests.server.team_support import PostgresCluster
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class World:
+    sandbox: SandboxServer
+    pool: psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
+    resync: Resync
+    client: WeComClient
+
+
+@pytest.fixture(scope="module")
+def world(postgres: PostgresCluster, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[World]:
+    url = postgres.new_database()
+    migrate(url)
+    data = tmp_path_factory.mktemp("resync-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=150, members=3, seed=9)) as sandbox, \
+            psycopg_pool.ConnectionPool(url, min_size=1, max_size=3,
+                                        kwargs={"autocommit": True}) as pool, \
+            WeComClient(sandbox.api_base, sandbox.corp_id, sandbox.secret) as client:
+        transport = WeComTransport(sandbox.api_base, sandbox.corp_id, sandbox.secret,
+                                   limits=RateLimits())
+        try:
+            yield World(sandbox, pool, Resync(pool.connection, transport), client)
+        finally:
+            transport.close()
+
+
+def _journal(world: World, after: int = 0) -> list[tuple[object, ...]]:
+    with world.pool.connection() as conn:
+        return conn.execute(
+            "SELECT action, source, operator, probable_operator, userid, external_userid,"
+            " tag_id, seen_after > 0 FROM team_journal WHERE id > %s ORDER BY id",
+            (after,)).fetchall()
+
+
+def _last_id(world: World) -> int:
+    with world.pool.connection() as conn:
+        row = conn.execute("SELECT coalesce(max(id), 0) FROM team_journal").fetchone()
+    return int(str(row[0])) if row else 0
+
+
+def _untagged(world: World, skip: int = 0) -> tuple[str, str, str]:
+    state = world.sandbox.state
+    found = [(u, e, t) for u, e in state.relations() for t in state.tag_ids_by_name().values()
+             if t not in state.relation_tag_ids(u, e)]
+    return found[skip * 7]
+
+
+def test_the_first_run_fills_the_snapshot_then_api_changes_are_journaled_once(
+    world: World
+) -> None:
+    first = world.resync.run()
+    assert first.baseline and first.changes == 0
+    assert first.relations == len(world.sandbox.state.relations())
+    assert _journal(world) == []
+
+    userid, external_userid, tag_id = _untagged(world)
+    world.client.mark_tag(userid, external_userid, add=[tag_id])  # another tool: no callback
+    second = world.resync.run()
+    assert (second.baseline, second.changes) == (False, 1)
+    assert _journal(world) == [("tag_add", "observed", "", userid, userid, external_userid,
+                                tag_id, True)]
+    assert world.resync.run().changes == 0
+
+
+def test_a_write_the_relay_journaled_is_not_journaled_again(world: World) -> None:
+    world.resync.run()
+    userid, external_userid, tag_id = _untagged(world, skip=1)
+    world.client.mark_tag(userid, external_userid, add=[tag_id])
+    with world.pool.connection() as conn, conn.transaction():  # what the relay does after it
+        snapshot.follow_relay(conn, [JournalEntry(
+            operator="boss", action="tag_add", source="relay", userid=userid,
+            external_userid=external_userid, tag_id=tag_id)])
+    before = _last_id(world)
+    assert world.resync.run().changes == 0
+    assert _journal(world, before) == []
+
+
+def test_console_tag_library_edits_are_journaled(world: World) -> None:
+    world.resync.run()
+    (group, name), tag_id = next(iter(world.sandbox.state.tag_ids_by_name().items()))
+    world.sandbox.state.console_edit_tag(tag_id, name=name + "（新）")
+    before = _last_id(world)
+    assert world.resync.run().changes == 1
+    with world.pool.connection() as conn:
+        row = conn.execute("SELECT action, source, tag_id, before, after FROM team_journal"
+                           " WHERE id > %s", (before,)).fetchone()
+    assert row == ("tag_rename", "observed", tag_id, f'{{"name": "{name}"}}',
+                   f'{{"name": "{name}（新）"}}')
+
+
+def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
+    runs: list[str] = []
+
+    def job(process: str) -> Job:
+        return Job("resync", 3600, lambda: runs.append(process) or world.resync.run())
+
+    first = Scheduler(world.pool.connection, 1, [job("first")])
+    second = Scheduler(world.pool.connection, 2, [job("second")])
+    assert first.run_due() == ["resync"]
+    assert second.run_due() == []
+    assert runs == ["first"]
