@@ -105,7 +105,7 @@ def test_a_write_the_relay_journaled_is_not_journaled_again(world: World) -> Non
 
 def test_console_tag_library_edits_are_journaled(world: World) -> None:
     world.resync.run()
-    (group, name), tag_id = next(iter(world.sandbox.state.tag_ids_by_name().items()))
+    (_, name), tag_id = next(iter(world.sandbox.state.tag_ids_by_name().items()))
     world.sandbox.state.console_edit_tag(tag_id, name=name + "（新）")
     before = _last_id(world)
     assert world.resync.run().changes == 1
