@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.domain.audience import AudienceTag
 from desktop.domain.filter import __doc__ as FILTER_SYNTAX
 from desktop.domain.filter import quote
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.audience_bar import AudienceBar
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.autotag_review import AutoTagReviewWindow
 from desktop.ui.batch_progress import offer_unfinished_batches
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
         team = context.workspace.profile.is_team
         self.filter_bar = FilterBar(settings, context.workspace.profile.name,
                                     team=TeamFilters(context, self) if team else None)
+        self.audience_bar = AudienceBar()
+        self.audience_bar.hide()
         self.tag_tree = TagTreeView(context)
         self.favourites = FavouritesBar(context)
         self.status = StatusBar(self)
@@ -371,6 +375,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 2, 4, 0)
         layout.setSpacing(2)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.audience_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.resize(1400, 860)
@@ -444,6 +449,10 @@ class MainWindow(QMainWindow):
                                       icon_name="columns", keys=[key("Ctrl+Shift+R")])
         clear_filter = self._action(lambda: self.tr("Show all customers"),
                                     lambda: self.filter_bar.set_filter(""), icon_name="clear")
+        self.audience_action = self._action(
+            lambda: self.tr("Pick tags like WeCom mass messaging"), self._audience_toggled,
+            icon_name="users")
+        self.audience_action.setCheckable(True)
         syntax = self._action(lambda: self.tr("Filter syntax"), self._show_syntax, icon_name="help",
                               keys=[key(key.StandardKey.HelpContents)])
         about = self._action(lambda: self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
@@ -464,7 +473,7 @@ class MainWindow(QMainWindow):
         self._translated(edit_menu, lambda: self.tr("&Edit"))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([select_all, find, clear_filter])
+        edit_menu.addActions([select_all, find, clear_filter, self.audience_action])
         view_menu = menus.addMenu("")
         self._translated(view_menu, lambda: self.tr("&View"))
         titles: list[tuple[QWidget, Text]] = [(self.tag_panel, lambda: self.tr("Tag tree")),
@@ -510,6 +519,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.filter_bar.filterRequested.connect(self.model.set_filter)
+        self.audience_bar.expressionChanged.connect(self.filter_bar.set_filter)
         self.model.queryFinished.connect(self._query_finished)
         self.model.queryFailed.connect(self._query_failed)
         self.model.countsChanged.connect(self.status.set_counts)
@@ -585,7 +595,26 @@ class MainWindow(QMainWindow):
         self.detail.browser.setFocus()
 
     def _tag_clicked(self, tag_id: str, modifiers: Any) -> None:
+        if self.audience_bar.isVisible():
+            self.pick_audience_tag(tag_id)
+            return
         self.filter_bar.add_tag(tag_id, Qt.KeyboardModifier(modifiers))
+
+    def pick_audience_tag(self, tag_id: str) -> None:
+        """Add the tag to the audience, or take it out again."""
+        speller = self.filter_bar.completions.speller
+        tag, term = speller.tags.get(tag_id), speller.tag_term(tag_id)
+        if tag is not None and term is not None:
+            self.audience_bar.toggle(AudienceTag(tag.id, tag.name, tag.group_id,
+                                                 tag.group_name, term))
+
+    def _audience_toggled(self) -> None:
+        picking = self.audience_action.isChecked()
+        self.audience_bar.setVisible(picking)
+        if picking:
+            self.status.message(self.tr("Click tags in the tree to pick the audience."))
+        else:
+            self.audience_bar.forget()
 
     def _group_clicked(self, group_id: str, modifiers: Any) -> None:
         self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))

@@ -17,6 +17,41 @@
     </message>
 </context>
 <context>
+    <name>AudienceBar</name>
+    <message>
+        <source>and</source>
+        <translation>and</translation>
+    </message>
+    <message>
+        <source>%1:</source>
+        <translation>%1:</translation>
+    </message>
+    <message>
+        <source>or</source>
+        <translation>or</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the audience</source>
+        <translation>Remove %1 from the audience</translation>
+    </message>
+    <message>
+        <source>Audience:</source>
+        <translation>Audience:</translation>
+    </message>
+    <message>
+        <source>Tags of one group are joined with OR, groups with AND, as in WeCom&apos;s mass messaging.</source>
+        <translation>Tags of one group are joined with OR, groups with AND, as in WeCom's mass messaging.</translation>
+    </message>
+    <message>
+        <source>Click tags in the tree: OR within a group, AND across groups, as WeCom&apos;s mass messaging picks customers.</source>
+        <translation>Click tags in the tree: OR within a group, AND across groups, as WeCom's mass messaging picks customers.</translation>
+    </message>
+    <message>
+        <source>Clear the audience</source>
+        <translation>Clear the audience</translation>
+    </message>
+</context>
+<context>
     <name>AuditBatchesModel</name>
     <message>
         <source>Last change</source>
@@ -1429,6 +1464,10 @@
         <translation>Show all customers</translation>
     </message>
     <message>
+        <source>Pick tags like WeCom mass messaging</source>
+        <translation>Pick tags like WeCom mass messaging</translation>
+    </message>
+    <message>
         <source>Filter syntax</source>
         <translation>Filter syntax</translation>
     </message>
@@ -1506,6 +1545,10 @@
             <numerusform>Copied %n customer ID</numerusform>
             <numerusform>Copied %n customer IDs</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Click tags in the tree to pick the audience.</source>
+        <translation>Click tags in the tree to pick the audience.</translation>
     </message>
     <message>
         <source>Tagging failed for %1 customer(s): %2</source>

@@ -17,6 +17,41 @@
     </message>
 </context>
 <context>
+    <name>AudienceBar</name>
+    <message>
+        <source>and</source>
+        <translation>且</translation>
+    </message>
+    <message>
+        <source>%1:</source>
+        <translation>%1：</translation>
+    </message>
+    <message>
+        <source>or</source>
+        <translation>或</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the audience</source>
+        <translation>从受众中移除 %1</translation>
+    </message>
+    <message>
+        <source>Audience:</source>
+        <translation>群发受众：</translation>
+    </message>
+    <message>
+        <source>Tags of one group are joined with OR, groups with AND, as in WeCom&apos;s mass messaging.</source>
+        <translation>同一标签组内的标签之间为“或”，不同标签组之间为“且”，与企业微信群发一致。</translation>
+    </message>
+    <message>
+        <source>Click tags in the tree: OR within a group, AND across groups, as WeCom&apos;s mass messaging picks customers.</source>
+        <translation>在左侧标签树中点击标签：同组为“或”，跨组为“且”，与企业微信群发选客户的方式一致。</translation>
+    </message>
+    <message>
+        <source>Clear the audience</source>
+        <translation>清空受众</translation>
+    </message>
+</context>
+<context>
     <name>AuditBatchesModel</name>
     <message>
         <source>Last change</source>
@@ -1422,6 +1457,10 @@
         <translation>显示全部客户</translation>
     </message>
     <message>
+        <source>Pick tags like WeCom mass messaging</source>
+        <translation>按企业微信群发方式选标签</translation>
+    </message>
+    <message>
         <source>Filter syntax</source>
         <translation>筛选语法</translation>
     </message>
@@ -1498,6 +1537,10 @@
         <translation>
             <numerusform>已复制 %n 个客户 ID</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Click tags in the tree to pick the audience.</source>
+        <translation>在标签树中点击标签来选择群发受众。</translation>
     </message>
     <message>
         <source>Tagging failed for %1 customer(s): %2</source>
