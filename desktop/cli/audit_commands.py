@@ -1,8 +1,10 @@
 """`tagdesk audit ...`: verify the journal's hash chain, list, export and revert.
 
-verify / list / export read the local cache only (no secret, no network), so a
-supervisor can schedule the daily export on any machine holding the profile.
-revert writes through WeCom like every other tag change: preview, pilot, rest.
+For a solo profile verify / list / export read the local cache only (no secret, no
+network), so a supervisor can schedule the daily export on any machine holding the
+profile. For a team profile they read the team journal through the team server (names
+from the local cache). revert writes through WeCom (or the team server) like every other
+tag change: preview, pilot, rest.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from desktop.cli.common import StderrProgress, add_common, confirm, emit_json, h
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` stays quick
+    from collections.abc import Iterator
+
     from desktop.services.audit import RevertOutcome, RevertPreview
+    from desktop.services.journal_reader import JournalReader
     from desktop.store.db import Cache
     from desktop.store.journal_query import JournalFilter, JournalRow
 
@@ -126,21 +131,30 @@ def verify(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+@contextlib.contextmanager
+def _journal(args: argparse.Namespace) -> Iterator[tuple[Cache, JournalReader]]:
+    """The profile's cache and the journal its audit commands read: the team journal
+    through the server for a team profile, else the cache's own."""
+    from desktop.cli.team_commands import is_team_profile
+    from desktop.services.journal_reader import LocalJournal, reader_for
+    from desktop.services.workspace import open_local_cache, open_workspace
+
+    if is_team_profile(args):
+        with open_workspace(home(args), args.profile, exclusive=False) as ws:
+            yield ws.cache, reader_for(ws)
+    else:
+        with open_local_cache(home(args), args.profile) as cache:
+            yield cache, LocalJournal(cache)
+
+
 def list_rows(args: argparse.Namespace) -> int:
-    from desktop.cli.team_commands import team_journal_rows
     from desktop.services import audit
-    from desktop.services.workspace import open_local_cache
-    from desktop.store.journal_query import iter_rows
 
     actions: Counter[str] = Counter()
     sources: Counter[str] = Counter()
     batches: set[str] = set()
-    with contextlib.ExitStack() as stack:
-        rows = team_journal_rows(args)  # a team profile reads the team journal
-        if rows is None:
-            cache = stack.enter_context(open_local_cache(home(args), args.profile))
-            rows = iter_rows(cache, build_filter(cache, args))
-        for row in rows:
+    with _journal(args) as (cache, reader):
+        for row in reader.iter_rows(build_filter(cache, args, reader.remote)):
             actions[row.action] += 1
             sources[row.source] += 1
             if row.batch_id:
@@ -161,28 +175,30 @@ def list_rows(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from desktop.services import audit
-    from desktop.services.workspace import open_local_cache
     from desktop.services.xlsx_safe import ExportError
 
     path = Path(args.file)
-    with open_local_cache(home(args), args.profile) as cache:
+    with _journal(args) as (cache, reader):
         try:
-            written = audit.export_journal(cache, build_filter(cache, args), path)
+            written = audit.export_journal(reader, build_filter(cache, args, reader.remote),
+                                           path)
         except (ExportError, OSError) as exc:
             raise UsageError(str(exc)) from None
     print(f"已导出 {written} 行到 {path} / Exported {written} rows to {path}")
     return EXIT_OK
 
 
-def build_filter(cache: Cache, args: argparse.Namespace) -> JournalFilter:
-    """The filter the command-line options describe (names resolved against the cache)."""
+def build_filter(cache: Cache, args: argparse.Namespace, team: bool = False) -> JournalFilter:
+    """The filter the command-line options describe (names resolved against the cache; for
+    the `team` journal a tag name the cache does not know is passed on as it is: the
+    server matches it against the names at the time)."""
     from desktop.store.journal_query import JournalFilter
 
     return JournalFilter(
         since=_time(args.since), until=_time(args.until, end=True),
         operators=tuple(args.operator), department_id=_department(cache, args.department),
         actions=tuple(args.action), sources=tuple(args.source),
-        tag_ids=_tags(cache, args.tag), groups=tuple(args.group), customer=args.customer,
+        tag_ids=_tags(cache, args.tag, team), groups=tuple(args.group), customer=args.customer,
         batch_ids=tuple(args.batch), include_observed=args.include_observed,
     )
 
@@ -214,7 +230,7 @@ def _department(cache: Cache, text: str | None) -> int | None:
     raise UsageError(f"没有名为「{text}」的部门 / No department named {text!r}")
 
 
-def _tags(cache: Cache, names: list[str]) -> tuple[str, ...]:
+def _tags(cache: Cache, names: list[str], team: bool) -> tuple[str, ...]:
     """Tag ids for names or ids: current names, and names the journal recorded (a tag
     renamed since is still found by its old name)."""
     ids: list[str] = []
@@ -224,9 +240,9 @@ def _tags(cache: Cache, names: list[str]) -> tuple[str, ...]:
             "SELECT id FROM tag WHERE id = ? OR name = ?"
             " UNION SELECT DISTINCT tag_id FROM journal WHERE tag_id = ? OR tag_name = ?",
             (name, name, name, name))]
-        if not found:
+        if not found and not team:
             raise UsageError(f"没有名为「{name}」的标签 / No tag named {name!r}")
-        ids.extend(found)
+        ids.extend([*found, name] if team else found)
     return tuple(dict.fromkeys(ids))
 
 
@@ -247,6 +263,7 @@ def _text_line(row: JournalRow) -> str:
 
 def revert(args: argparse.Namespace) -> int:
     from desktop.services import audit
+    from desktop.services.journal_reader import reader_for
     from desktop.services.tagging import TaggingService
     from desktop.services.workspace import open_workspace
 
@@ -263,11 +280,13 @@ def revert(args: argparse.Namespace) -> int:
                          " / Not interactive: add --yes to revert, or --dry-run to preview only.")
     with open_workspace(home(args), args.profile) as ws:
         tagging = TaggingService(ws)
+        reader = reader_for(ws)  # a team profile reverts what the team journal records
         if args.batch_id:
-            preview = audit.preview_batch_revert(ws.cache, tagging, args.batch_id)
+            preview = audit.preview_batch_revert(ws.cache, tagging, args.batch_id, reader)
         else:
             assert since is not None
-            preview = audit.preview_range_revert(ws.cache, args.operator, since, until)
+            preview = audit.preview_range_revert(ws.cache, args.operator, since, until,
+                                                 reader=reader, tagging=tagging)
         _show_preview(ws.cache, preview, args.json)
         if not preview.plan.changes:
             if not args.json:

@@ -7,7 +7,6 @@ import argparse
 import os
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,6 @@ from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 
 if TYPE_CHECKING:
     from desktop.store.journal import VerifyResult
-    from desktop.store.journal_query import JournalRow
 
 SECRET_ENV = "TAGDESK_CORP_SECRET"
 
@@ -236,31 +234,6 @@ def login_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def team_journal_rows(args: argparse.Namespace) -> Iterator[JournalRow] | None:
-    """For a team profile, the rows `audit list` asks for, read from the team journal through
-    the server (filters run there); None for a solo profile, whose journal is local."""
-    from desktop.services.audit import TimeSpecError, parse_time
-    from desktop.services.team import iter_team_journal
-
-    profile = _team_profile(args)
-    if profile is None:
-        return None
-    if args.department:
-        raise UsageError("团队日志暂不支持按部门筛选。 / Filtering the team journal by department"
-                         " is not available yet.")
-    criteria: dict[str, str | list[str]] = {
-        "operator": args.operator, "action": args.action, "source": args.source,
-        "batch": args.batch, "tag": args.tag, "group": args.group, "customer": args.customer,
-    }
-    try:
-        for key, text, end in (("since", args.since, False), ("until", args.until, True)):
-            if text:
-                criteria[key] = repr(parse_time(text, end=end))
-    except TimeSpecError as exc:
-        raise UsageError(str(exc)) from None
-    return iter_team_journal(profile.team_url, _session(profile), criteria)
-
-
 def team_journal_verify(args: argparse.Namespace) -> VerifyResult | None:
     """For a team profile, the server's check of the team journal; None for a solo one."""
     from desktop.services.team import verify_team_journal
@@ -269,6 +242,11 @@ def team_journal_verify(args: argparse.Namespace) -> VerifyResult | None:
     if profile is None:
         return None
     return verify_team_journal(profile.team_url, _session(profile))
+
+
+def is_team_profile(args: argparse.Namespace) -> bool:
+    """`--profile` names a team profile (its journal is the team server's)."""
+    return _team_profile(args) is not None
 
 
 def _team_profile(args: argparse.Namespace) -> Profile | None:

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, team_audit, team_chats, team_journal
+from desktop.server import identity, journal_api, team_chats
 from desktop.server.callbacks import CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
@@ -140,31 +140,15 @@ class TeamServer:
         return {"errcode": 0, "errmsg": "ok", "userid": caller.userid,
                 "device_id": caller.device_id, "admin": caller.userid in self.settings.admins}
 
-    def journal_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        """A page of the team journal for any logged-in user (filters run in PostgreSQL)."""
+    def journal(self, action: str, query: dict[str, list[str]],
+                body: dict[str, Any] | None) -> dict[str, Any]:
+        """The team journal for any logged-in user (filters run in PostgreSQL)."""
         self.authenticate({"access_token": _one(query, "access_token")})
-        wanted = team_audit.TeamJournalQuery(
-            since=_number(query, "since"), until=_number(query, "until"),
-            operators=tuple(query.get("operator", ())), actions=tuple(query.get("action", ())),
-            sources=tuple(query.get("source", ())), batch_ids=tuple(query.get("batch", ())),
-            tags=tuple(query.get("tag", ())), groups=tuple(query.get("group", ())),
-            customer=_one(query, "customer"),
-        )
-        after_id = int(_number(query, "after_id") or 0)
-        limit = max(1, min(int(_number(query, "limit") or team_audit.DEFAULT_PAGE),
-                           team_audit.MAX_PAGE))
-        with self.connection() as conn:
-            rows = team_audit.page(conn, wanted, after_id, limit)
-        return {"errcode": 0, "errmsg": "ok", "rows": rows,
-                "next_after_id": rows[-1]["id"] if len(rows) == limit else None}
-
-    def journal_verify(self, query: dict[str, str]) -> dict[str, Any]:
-        """Recompute the team journal's hash chain in one read-only pass."""
-        self.authenticate(query)
-        with self.connection() as conn, conn.transaction():
-            check = team_journal.verify(conn)
-        return {"errcode": 0, "errmsg": "ok", "ok": check.ok,
-                "rows_checked": check.rows_checked, "first_bad_id": check.first_bad_id}
+        try:
+            return journal_api.answer(self.connection, action,
+                                      journal_api.criteria_of(query, body))
+        except journal_api.JournalRefused as refused:
+            raise _Refusal(40058, str(refused)) from None
 
     def settings_since(self, query: dict[str, list[str]]) -> dict[str, Any]:
         caller = self.authenticate({"access_token": _one(query, "access_token")})
@@ -313,10 +297,9 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.whoami, dict(request.query_params))
 
     async def journal(request: Request) -> dict[str, Any]:
-        return await run_in_threadpool(server.journal_page, _multi(request))
-
-    async def journal_verify(request: Request) -> dict[str, Any]:
-        return await run_in_threadpool(server.journal_verify, dict(request.query_params))
+        body = await _json_body(request) if request.method == "POST" else None
+        return await run_in_threadpool(server.journal, request.path_params.get("action", ""),
+                                       _multi(request), body)
 
     async def settings(request: Request) -> dict[str, Any]:
         if request.method == "POST":
@@ -346,8 +329,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/login/start", _answering(login_start), methods=["POST"]),
         Route("/tagdesk/v1/login/finish", _answering(login_finish), methods=["POST"]),
         Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
-        Route("/tagdesk/v1/journal", _answering(journal), methods=["GET"]),
-        Route("/tagdesk/v1/journal/verify", _answering(journal_verify), methods=["GET"]),
+        Route("/tagdesk/v1/journal", _answering(journal), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/journal/{action}", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),

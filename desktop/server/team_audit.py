@@ -1,25 +1,33 @@
-"""Reading the team journal: filters run in PostgreSQL, pages by id (keyset paging).
+"""Reading the team journal: every filter runs in PostgreSQL as a bound parameter.
 
-Every filter is a bound parameter; the indexes on `ts`, `(operator, id)` and
-`(external_userid, id)` serve the common questions (a period, one person, one customer).
+Rows come in pages by id (keyset paging, oldest or newest first), or as the bare ids of
+every match (what the desktop's viewer scrolls over), or by id. Batches and the reports'
+counts are grouped in PostgreSQL. Indexes on `ts` and on `(column, id)` for operator,
+customer, owner, tag id, tag name, group and batch serve the filters (migrations 1 and 3).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from psycopg import Connection, sql
 
-from desktop.store.journal import EXTENSIONS, FIELDS
+from desktop.server.team_journal import TEAM_FIELDS
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 500
+MAX_IDS = 2_000_000
+DAY_S = 86400
 Conn = Connection[tuple[object, ...]]
+ROW_COLUMNS = ("id", *TEAM_FIELDS)
+OBSERVED = "observed"
 
 
 @dataclass(frozen=True)
 class TeamJournalQuery:
-    """Empty criteria match everything; `tags` match a tag id or the name at the time."""
+    """Empty criteria match everything; `tags` match a tag id or the name at the time;
+    `owners` are the members whose customer relations the rows are on."""
 
     since: float | None = None
     until: float | None = None
@@ -29,38 +37,147 @@ class TeamJournalQuery:
     batch_ids: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
-    customer: str = ""
+    customers: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    reverts: tuple[str, ...] = ()
 
 
-def page(conn: Conn, query: TeamJournalQuery, after_id: int = 0,
-         limit: int = DEFAULT_PAGE) -> list[dict[str, object]]:
-    """Up to `limit` rows with id > `after_id` matching `query`, oldest first."""
-    conditions: list[sql.Composable] = [sql.SQL("id > %s")]
-    params: list[object] = [after_id]
-
-    def add(condition: str, value: object) -> None:
-        conditions.append(sql.SQL(condition))  # `condition` is always one of the texts below
-        params.append(value)
-
+def where(query: TeamJournalQuery) -> tuple[sql.Composable, list[object]]:
+    """The query as a condition on `team_journal` and its parameters."""
+    conditions: list[sql.Composable] = [sql.SQL("TRUE")]
+    params: list[object] = []
     if query.since is not None:
-        add("ts >= %s", query.since)
+        conditions.append(sql.SQL("ts >= %s"))
+        params.append(query.since)
     if query.until is not None:
-        add("ts < %s", query.until)
+        conditions.append(sql.SQL("ts < %s"))
+        params.append(query.until)
     for column, values in (("operator", query.operators), ("action", query.actions),
                            ("source", query.sources), ("batch_id", query.batch_ids),
-                           ("group_name", query.groups)):
+                           ("group_name", query.groups), ("external_userid", query.customers),
+                           ("userid", query.owners), ("reverts_batch", query.reverts)):
         if values:
             conditions.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(column)))
             params.append(list(values))
     if query.tags:
-        add("(tag_id = ANY(%s) OR tag_name = ANY(%s))", list(query.tags))
-        params.append(list(query.tags))
-    if query.customer:
-        add("external_userid = %s", query.customer)
-    columns = ("id", *FIELDS, *EXTENSIONS)
-    statement = sql.SQL("SELECT {} FROM team_journal WHERE {} ORDER BY id LIMIT %s").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
-        sql.SQL(" AND ").join(conditions),
-    )
+        conditions.append(sql.SQL("(tag_id = ANY(%s) OR tag_name = ANY(%s))"))
+        params.extend([list(query.tags), list(query.tags)])
+    return sql.SQL(" AND ").join(conditions), params
+
+
+def page(conn: Conn, query: TeamJournalQuery, after_id: int = 0,
+         limit: int = DEFAULT_PAGE, *, newest_first: bool = False,
+         before_id: int | None = None) -> list[dict[str, object]]:
+    """Up to `limit` matching rows: oldest first with id > `after_id`, or newest first
+    with id < `before_id` (all when None)."""
+    condition, params = where(query)
+    if newest_first:
+        bound, order = sql.SQL("id < %s"), sql.SQL("DESC")
+        params.append(before_id if before_id is not None else 2**62)
+    else:
+        bound, order = sql.SQL("id > %s"), sql.SQL("ASC")
+        params.append(after_id)
+    statement = sql.SQL("SELECT {} FROM team_journal WHERE {} AND {} ORDER BY id {} LIMIT %s"
+                        ).format(_columns(), condition, bound, order)
     params.append(max(1, min(limit, MAX_PAGE)))
-    return [dict(zip(columns, row, strict=True)) for row in conn.execute(statement, params)]
+    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(statement, params)]
+
+
+def matching_ids(conn: Conn, query: TeamJournalQuery) -> list[int]:
+    """Ids of every matching row, newest first (at most MAX_IDS)."""
+    condition, params = where(query)
+    statement = sql.SQL("SELECT id FROM team_journal WHERE {} ORDER BY id DESC LIMIT %s"
+                        ).format(condition)
+    return [int(str(row[0])) for row in conn.execute(statement, [*params, MAX_IDS])]
+
+
+def rows_by_id(conn: Conn, ids: Sequence[int]) -> list[dict[str, object]]:
+    """The rows with these ids (at most MAX_PAGE), in id order; missing ids are skipped."""
+    statement = sql.SQL("SELECT {} FROM team_journal WHERE id = ANY(%s) ORDER BY id").format(
+        _columns())
+    wanted = [int(i) for i in ids[:MAX_PAGE]]
+    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(statement, [wanted])]
+
+
+@dataclass
+class _Line:
+    batch_id: str
+    day: int | None
+    first_ts: float
+    last_ts: float
+    last_id: int
+    rows: int = 0
+    by_action: dict[str, int] = field(default_factory=dict)
+    operators: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+
+    def as_json(self) -> dict[str, object]:
+        return {"batch_id": self.batch_id, "day": self.day, "first_ts": self.first_ts,
+                "last_ts": self.last_ts, "last_id": self.last_id, "rows": self.rows,
+                "by_action": self.by_action, "operators": sorted(self.operators),
+                "sources": sorted(self.sources)}
+
+
+def batches(conn: Conn, query: TeamJournalQuery, utc_offset_s: int) -> list[dict[str, object]]:
+    """One line per batch with matching rows; rows outside any batch one line per local day
+    (UTC + `utc_offset_s`, as a day number since 1970), source and operator. Newest first."""
+    condition, params = where(query)
+    statement = sql.SQL(
+        "SELECT batch_id, CASE WHEN batch_id = '' THEN floor((ts + %s) / {day})::bigint END"
+        " AS day, CASE WHEN batch_id = '' THEN source ELSE '' END AS line_source,"
+        " CASE WHEN batch_id = '' THEN operator ELSE '' END AS line_operator, action,"
+        " count(*), min(ts), max(ts), max(id), array_agg(DISTINCT operator),"
+        " array_agg(DISTINCT source) FROM team_journal WHERE {condition}"
+        " GROUP BY batch_id, day, line_source, line_operator, action"
+    ).format(day=sql.Literal(DAY_S), condition=condition)
+    lines: dict[tuple[object, ...], _Line] = {}
+    for (batch_id, day, source, operator, action, n, first, last, last_id, operators,
+         sources) in conn.execute(statement, [utc_offset_s, *params]):
+        line = lines.setdefault((batch_id, day, source, operator), _Line(
+            str(batch_id), None if day is None else _int(day), _float(first), _float(last),
+            _int(last_id)))
+        line.first_ts = min(line.first_ts, _float(first))
+        line.last_ts = max(line.last_ts, _float(last))
+        line.last_id = max(line.last_id, _int(last_id))
+        line.rows += _int(n)
+        line.by_action[str(action)] = _int(n)
+        line.operators.update(str(o) for o in _list(operators) if o)
+        line.sources.update(str(s) for s in _list(sources))
+    ordered = sorted(lines.values(), key=lambda line: line.last_id, reverse=True)
+    return [line.as_json() for line in ordered]
+
+
+def changes_per_day(conn: Conn, since: float, until: float,
+                    utc_offset_s: int) -> list[tuple[int, str, int]]:
+    """(local day number since 1970, source, rows) for rows in [since, until)."""
+    rows = conn.execute(
+        sql.SQL("SELECT floor((ts + %s) / {})::bigint AS day, source, count(*) FROM team_journal"
+                " WHERE ts >= %s AND ts < %s GROUP BY day, source ORDER BY day, source"
+                ).format(sql.Literal(DAY_S)), (utc_offset_s, since, until))
+    return [(_int(day), str(source), _int(n)) for day, source, n in rows]
+
+
+def changes_per_operator(conn: Conn, since: float, until: float,
+                         top: int) -> list[tuple[str, int]]:
+    """Rows per operator in [since, until), most first; changes seen at sync left out."""
+    rows = conn.execute(
+        "SELECT operator, count(*) AS n FROM team_journal WHERE ts >= %s AND ts < %s"
+        " AND source != %s GROUP BY operator ORDER BY n DESC, operator LIMIT %s",
+        (since, until, OBSERVED, max(1, top)))
+    return [(str(operator), _int(n)) for operator, n in rows]
+
+
+def _columns() -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(c) for c in ROW_COLUMNS)
+
+
+def _float(value: object) -> float:
+    return float(str(value))
+
+
+def _int(value: object) -> int:
+    return int(str(value))
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []

@@ -11,20 +11,34 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from desktop.domain.errors import UserError
 from desktop.domain.filter.dates import parse_date_range
-from desktop.domain.retag_plan import RetagPlan, Skipped, plan_inverse
+from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import outbox
 from desktop.store.db import Cache
-from desktop.store.journal_query import JournalFilter, JournalRow, applied_changes, iter_rows
+from desktop.store.journal_query import JournalFilter, JournalRow, applied_changes
+
+
+class JournalReader(Protocol):
+    """What these use cases read from a journal (`journal_reader` has this computer's and
+    the team server's)."""
+
+    @property
+    def remote(self) -> bool: ...
+
+    def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]: ...
+
+    def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]: ...
+
 
 ACTIONS: dict[str, tuple[str, str]] = {
     "tag_add": ("添加标签", "tag added"),
@@ -52,6 +66,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "observed": ("同步发现", "seen at sync"),
     "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
     "tree": ("标签库", "tag tree"),
+    "relay": ("经团队服务器", "through the team server"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
                       "revert")
@@ -244,11 +259,11 @@ def export_values(row: JournalRow) -> list[Value]:
     ]
 
 
-def export_journal(cache: Cache, flt: JournalFilter, path: Path) -> int:
+def export_journal(reader: JournalReader, flt: JournalFilter, path: Path) -> int:
     """Write the matching rows, oldest first, to an .xlsx (with a sheet explaining the
     columns) or a .csv; returns how many rows were written."""
     return write_table(path, EXPORT_COLUMNS,
-                       (export_values(row) for row in iter_rows(cache, flt)),
+                       (export_values(row) for row in reader.iter_rows(flt)),
                        sheet_title="审计日志 audit log")
 
 
@@ -295,24 +310,52 @@ class RevertOutcome:
     stopped_after_pilot: bool
 
 
-def preview_batch_revert(cache: Cache, tagging: TaggingService, batch_id: str) -> RevertPreview:
-    plan, skipped = tagging.plan_undo(batch_id)
-    return _preview(cache, f"批次 {batch_id} / batch {batch_id}", plan, skipped, batch_id)
+def preview_batch_revert(cache: Cache, tagging: TaggingService, batch_id: str,
+                         reader: JournalReader | None = None) -> RevertPreview:
+    """What reverting `batch_id` restores. The team journal (a remote `reader`) knows every
+    desktop's batches; this computer's outbox only its own."""
+    origin = f"批次 {batch_id} / batch {batch_id}"
+    if reader is None or not reader.remote:
+        plan, skipped = tagging.plan_undo(batch_id)
+        return _preview(cache, origin, plan, skipped, batch_id)
+    applied = reader.applied_changes(JournalFilter(batch_ids=(batch_id,)))
+    if not applied:
+        raise RevertError(f"团队日志中没有批次 {batch_id} 的标签更改。"
+                          f" / The team journal has no tag changes in batch {batch_id}.")
+    plan, skipped = _inverse_now(cache, tagging, applied)
+    return _preview(cache, origin, plan, skipped, batch_id)
 
 
 def preview_range_revert(
-    cache: Cache, operator: str, since: float, until: float | None = None
+    cache: Cache, operator: str, since: float, until: float | None = None, *,
+    reader: JournalReader | None = None, tagging: TaggingService | None = None,
 ) -> RevertPreview:
     """Revert what `operator` did to customers' tags in [since, until): their own rows only
-    (changes seen at sync and tag-tree edits are not theirs to revert)."""
+    (changes seen at sync and tag-tree edits are not theirs to revert). With a remote
+    `reader` the rows are the team journal's and `tagging` re-reads the relations first."""
     flt = JournalFilter(since=since, until=until, operators=(operator,),
                         sources=REVERTIBLE_SOURCES)
-    applied = applied_changes(cache, flt)
-    current = outbox.relation_states_by_key(
-        cache, [(a.external_userid, a.userid) for a in applied])
-    plan, skipped = plan_inverse(applied, current)
+    if reader is not None and reader.remote:
+        plan, skipped = _inverse_now(cache, tagging, reader.applied_changes(flt))
+    else:
+        applied = applied_changes(cache, flt)
+        current = outbox.relation_states_by_key(
+            cache, [(a.external_userid, a.userid) for a in applied])
+        plan, skipped = plan_inverse(applied, current)
     span = f"{iso_local(since)} – {iso_local(until) if until is not None else '…'}"
     return _preview(cache, f"{operator} {span}", plan, skipped)
+
+
+def _inverse_now(cache: Cache, tagging: TaggingService | None,
+                 applied: Sequence[AppliedChange]) -> tuple[RetagPlan, list[Skipped]]:
+    """The inverse of team journal changes against the relations as WeCom has them now:
+    another desktop made them, so this cache may not have seen their latest state."""
+    keys = [(a.external_userid, a.userid) for a in applied]
+    current = outbox.relation_states_by_key(cache, keys)
+    if tagging is not None and current:
+        tagging.refresh_from_wecom(sorted(s.relation_id for s in current.values()))
+        current = outbox.relation_states_by_key(cache, keys)
+    return plan_inverse(applied, current)
 
 
 def revert_description(origin: str) -> str:
@@ -438,13 +481,20 @@ def changes_per_day(cache: Cache, since: float, until: float) -> DaySeries:
         "SELECT date(ts, 'unixepoch', 'localtime') AS day, source, count(*) FROM journal"
         " WHERE ts >= ? AND ts < ? GROUP BY day, source", (since, until),
     ).fetchall()
+    return day_series(since, until, rows)
+
+
+def day_series(since: float, until: float,
+               rows: Iterable[tuple[str, str, int]]) -> DaySeries:
+    """Counts per (ISO local day, source) as a zero-filled series over [since, until)."""
     first = datetime.fromtimestamp(since).date()
     last = datetime.fromtimestamp(max(since, until - 1)).date()
     days = tuple((first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1))
     index = {day: i for i, day in enumerate(days)}
     counts: dict[str, list[int]] = {}
     for day, source, n in rows:
-        counts.setdefault(source, [0] * len(days))[index[day]] += n
+        if day in index:
+            counts.setdefault(source, [0] * len(days))[index[day]] += n
     return DaySeries(days, {source: tuple(values) for source, values in sorted(counts.items())})
 
 

@@ -104,28 +104,41 @@ def finish_login(team_url: str, challenge: LoginChallenge, code: str,
                        str(data.get("device_token", "")))
 
 
+def journal_call(team_url: str, session_token: str, action: str,
+                 criteria: Mapping[str, Any]) -> dict[str, Any]:
+    """One `/tagdesk/v1/journal[/action]` request; criteria travel in a JSON body, so long
+    lists of customers or ids need no long URL."""
+    path = "tagdesk/v1/journal" + (f"/{action}" if action else "")
+    return _exchange("POST", team_url, path, dict(criteria), {"access_token": session_token})
+
+
+def team_row(row: Mapping[str, Any]) -> JournalRow:
+    """A team journal row as the desktop's JournalRow; the names the server does not know
+    (customer, operator's and owner's names) are left empty."""
+    return JournalRow(
+        id=int(row["id"]), ts=float(row["ts"]), operator=str(row["operator"]),
+        operator_name="", action=str(row["action"]), source=str(row["source"]),
+        batch_id=str(row["batch_id"]), external_userid=str(row["external_userid"]),
+        customer="", userid=str(row["userid"]), owner_name="",
+        tag_id=str(row["tag_id"]), tag_name=str(row["tag_name"]),
+        group_name=str(row["group_name"]), before=str(row["before"]),
+        after=str(row["after"]), reason=str(row["reason"]),
+        probable_operator=str(row.get("probable_operator") or ""),
+        seen_after=float(row.get("seen_after") or 0.0),
+    )
+
+
 def iter_team_journal(team_url: str, session_token: str,
                       criteria: Mapping[str, str | Sequence[str]],
                       page_size: int = 500) -> Iterator[JournalRow]:
     """The team journal's rows matching `criteria` (the server's filter parameters), oldest
-    first, read page by page; names the server does not know (customer, owner) stay empty."""
+    first, read page by page."""
     after_id = 0
     while True:
-        params: dict[str, Any] = {**criteria, "access_token": session_token,
-                                  "after_id": after_id, "limit": page_size}
-        data = _exchange("GET", team_url, "tagdesk/v1/journal", None, params)
+        data = journal_call(team_url, session_token, "",
+                            {**criteria, "after_id": after_id, "limit": page_size})
         for row in data.get("rows") or []:
-            yield JournalRow(
-                id=int(row["id"]), ts=float(row["ts"]), operator=str(row["operator"]),
-                operator_name="", action=str(row["action"]), source=str(row["source"]),
-                batch_id=str(row["batch_id"]), external_userid=str(row["external_userid"]),
-                customer="", userid=str(row["userid"]), owner_name="",
-                tag_id=str(row["tag_id"]), tag_name=str(row["tag_name"]),
-                group_name=str(row["group_name"]), before=str(row["before"]),
-                after=str(row["after"]), reason=str(row["reason"]),
-                probable_operator=str(row.get("probable_operator") or ""),
-                seen_after=float(row.get("seen_after") or 0.0),
-            )
+            yield team_row(row)
         next_id = data.get("next_after_id")
         if not isinstance(next_id, int) or next_id <= after_id:
             return
@@ -134,8 +147,7 @@ def iter_team_journal(team_url: str, session_token: str,
 
 def verify_team_journal(team_url: str, session_token: str) -> VerifyResult:
     """The server's check of the team journal's hash chain."""
-    data = _exchange("GET", team_url, "tagdesk/v1/journal/verify", None,
-                     {"access_token": session_token})
+    data = journal_call(team_url, session_token, "verify", {})
     first_bad = data.get("first_bad_id")
     bad = first_bad if isinstance(first_bad, int) else None
     problem = "" if data.get("ok") else (

@@ -16,7 +16,7 @@ lost their operator still carry whoever synced; they are read as having none.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -271,7 +271,7 @@ def _batches(
         " group_concat(DISTINCT j.source), group_concat(DISTINCT j.action)"
         f" FROM journal j{clause} GROUP BY {group_by}", params,
     ).fetchall()
-    headers = _batch_headers(cache, [row[0] for row in rows])
+    headers = batch_headers(cache, [row[0] for row in rows])
     for batch_id, n, first, last, last_id, adds, removes, operators, sources, actions in rows:
         by_action = {"tag_add": adds, "tag_remove": removes}
         if set(actions.split(",")) - {"tag_add", "tag_remove"}:  # tree edits: count each kind
@@ -317,13 +317,21 @@ def applied_changes(cache: Cache, flt: JournalFilter) -> list[AppliedChange]:
     """
     clause, params = filter_sql(cache, flt)
     glue = " AND " if clause else " WHERE "
-    first: dict[tuple[str, str, str], bool] = {}
-    last: dict[tuple[str, str, str], bool] = {}
-    for external_userid, userid, tag_id, action in cache.connection().execute(
+    return applied_from(cache.connection().execute(
         f"SELECT j.external_userid, j.userid, j.tag_id, j.action FROM journal j{clause}{glue}"
         "j.action IN ('tag_add', 'tag_remove') AND j.external_userid != '' ORDER BY j.id",
         params,
-    ):
+    ))
+
+
+def applied_from(rows: Iterable[tuple[str, str, str, str]]) -> list[AppliedChange]:
+    """`applied_changes` of tag rows given as (external_userid, userid, tag_id, action),
+    oldest first (rows of other actions are ignored)."""
+    first: dict[tuple[str, str, str], bool] = {}
+    last: dict[tuple[str, str, str], bool] = {}
+    for external_userid, userid, tag_id, action in rows:
+        if action not in ("tag_add", "tag_remove") or not external_userid:
+            continue
         key = (external_userid, userid, tag_id)
         first.setdefault(key, action == "tag_remove")   # a removal means it was there
         last[key] = action == "tag_add"
@@ -374,7 +382,8 @@ def department_members(cache: Cache, department_id: int) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _batch_headers(cache: Cache, ids: list[str]) -> dict[str, tuple[str, str]]:
+def batch_headers(cache: Cache, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """batch id -> (description, status) for the batches this cache's outbox holds."""
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

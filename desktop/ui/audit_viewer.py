@@ -370,7 +370,7 @@ class AuditViewer(QWidget):
             flt = self.batches_model.journal_filter
         else:
             flt = self.rows_model.journal_filter
-        cache = self.context.cache
+        journal = self.context.journal
 
         def done(count: int) -> None:
             self.texts.say(self.notice, lambda: self.tr("Exported %1 rows to %2").replace(
@@ -378,7 +378,7 @@ class AuditViewer(QWidget):
             self.exported.emit(str(path), count)
 
         self.texts.say(self.notice, lambda: self.tr("Exporting…"))
-        self.context.run_task(lambda _p, _c: audit.export_journal(cache, flt, path),
+        self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path),
                               owner=self, name="audit export", on_result=done, on_error=self._show_error)
 
     # -- revert --------------------------------------------------------------------------
@@ -386,15 +386,16 @@ class AuditViewer(QWidget):
     def revert_selected_batch(self) -> None:
         batch_id = self.selected_batch_id()
         if batch_id:
-            cache, tagging = self.context.cache, self.context.tagging
-            self._preview(lambda: audit.preview_batch_revert(cache, tagging, batch_id))
+            cache, tagging, journal = self.context.cache, self.context.tagging, self.context.journal
+            self._preview(lambda: audit.preview_batch_revert(cache, tagging, batch_id, journal))
 
     def revert_operator_range(self) -> None:
         flt = self.current_filter()
         if len(flt.operators) == 1 and flt.since is not None:
             cache, since, until = self.context.cache, flt.since, flt.until
-            self._preview(lambda: audit.preview_range_revert(cache, flt.operators[0], since,
-                                                             until))
+            journal, tagging = self.context.journal, self.context.tagging
+            self._preview(lambda: audit.preview_range_revert(
+                cache, flt.operators[0], since, until, reader=journal, tagging=tagging))
 
     def _preview(self, make: Any) -> None:
         self.texts.say(self.notice, lambda: self.tr("Preparing the revert…"))

@@ -22,6 +22,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.changes import ChangeSet
+from desktop.services.journal_reader import reader_for
 from desktop.services.progress import CancelToken, Progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
@@ -46,6 +47,7 @@ class AppContext(QObject):
         self.cache = workspace.cache
         self.filter_engine = FilterEngine(workspace.cache)
         self.tagging = TaggingService(workspace)
+        self.journal = reader_for(workspace)   # a team profile's is the team server's
         self.undo_stack = QUndoStack(self)
         self.io_pool = QThreadPool(self)
         self.io_pool.setMaxThreadCount(4)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services import audit
+from desktop.services.journal_reader import LocalJournal
 from desktop.services.profiles import Profile
 from desktop.services.workspace import Workspace
 from desktop.store import journal
@@ -199,7 +200,7 @@ def main(argv: list[str]) -> int:
                   f" {again.rows_checked:,} in {again_s * 1000:.0f} ms (ok={again.ok});"
                   f" {verify_s / again_s:.0f}x faster than --full in this run")
             day = JournalFilter(since=newest - DAY)
-            written, export_s = timed(lambda: audit.export_journal(ws.cache, day,
+            written, export_s = timed(lambda: audit.export_journal(LocalJournal(ws.cache), day,
                                                                    home / "day.xlsx"))
             print(f"export last 24 hours: {written:,} rows to xlsx in {export_s:.2f} s",
                   flush=True)

@@ -3,7 +3,9 @@ before / after; export, revert and the filters read it through the server."""
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -99,3 +101,119 @@ def test_a_malformed_note_is_refused_and_journals_nothing(
         found = conn.execute("SELECT count(*) FROM outbox WHERE operator = %s",
                              (writer,)).fetchone()
     assert found == (0,)
+
+
+@pytest.fixture(scope="module")
+def supervisor(team_sandbox: SandboxServer) -> str:
+    return sorted(team_sandbox.state.follow_users())[1]
+
+
+@pytest.fixture(scope="module")
+def supervisor_env(team_server: TeamServerProcess, team_sandbox: SandboxServer,
+                   supervisor: str, tmp_path_factory: pytest.TempPathFactory
+                   ) -> dict[str, str]:
+    """A supervisor on another desktop: logged in and synced through the same server."""
+    env = desktop_env(tmp_path_factory.mktemp("supervisor"))
+    cli_login(env, team_server.url, team_sandbox, supervisor)
+    synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    return env
+
+
+@pytest.fixture(scope="module")
+def seller_batch(team_sandbox: SandboxServer, seller: str, seller_env: dict[str, str]
+                 ) -> tuple[str, str, list[str]]:
+    """(batch id, tag id, customers it tagged): a batch of the salesperson's."""
+    (group, name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[4]
+    untagged = sorted(e for u, e in team_sandbox.state.relations()
+                      if u == seller and tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+    assert untagged
+    return _retag(seller_env, seller, f"{group}:{name}"), tag_id, untagged
+
+
+def test_audit_export_on_a_team_profile_reads_the_team_journal(
+    team_sandbox: SandboxServer, seller: str, supervisor_env: dict[str, str],
+    seller_batch: tuple[str, str, list[str]], tmp_path: Path,
+) -> None:
+    batch_id, tag_id, customers = seller_batch
+    target = tmp_path / "team-audit.csv"
+    done = tagdesk("audit", "export", "--profile", "team", "--batch", batch_id, str(target),
+                   env=supervisor_env)
+    assert done.returncode == 0, done.stderr
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with team_sandbox.state.transaction() as conn:
+        seller_name = conn.execute("SELECT name FROM member WHERE userid = ?",
+                                   (seller,)).fetchone()[0]
+    assert sorted(r["external_userid"] for r in rows) == customers
+    assert {(r["operator"], r["operator_name"], r["batch_id"], r["tag_id"], r["source"])
+            for r in rows} == {(seller, seller_name, batch_id, tag_id, "batch")}
+    assert all(r["customer"] for r in rows)  # names from the supervisor's own cache
+
+
+def test_audit_revert_on_a_team_profile_goes_through_the_server_under_the_reverter(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+    supervisor: str, supervisor_env: dict[str, str],
+    seller_batch: tuple[str, str, list[str]],
+) -> None:
+    batch_id, tag_id, customers = seller_batch
+    done = tagdesk("audit", "revert", batch_id, "--profile", "team", "--yes", "--json",
+                   env=supervisor_env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    outcome = _lines(done.stdout)[-1]
+    revert_batch = str(outcome["batch_id"])
+    assert outcome["result"]["applied"] == len(customers)  # type: ignore[index]
+    assert all(tag_id not in team_sandbox.state.relation_tag_ids(seller, e) for e in customers)
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute(
+            "SELECT operator, action, source, batch_id, external_userid, tag_id, reason"
+            " FROM team_journal WHERE reverts_batch = %s ORDER BY id", (batch_id,)).fetchall()
+    assert sorted(r[4] for r in rows) == customers
+    assert {(r[0], r[1], r[2], r[3], r[5]) for r in rows} == {
+        (supervisor, "tag_remove", "revert", revert_batch, tag_id)}
+    assert all(batch_id in str(r[6]) for r in rows)
+    listed = tagdesk("audit", "list", "--profile", "team", "--batch", revert_batch, "--json",
+                     env=supervisor_env)
+    assert _lines(listed.stdout)[-1]["rows"] == len(customers)
+
+
+FILTERS = {
+    "operator": "operator = ANY(%s)", "tag": "(tag_id = ANY(%s) OR tag_name = ANY(%s))",
+    "customer": "external_userid = ANY(%s)", "date": "ts >= %s AND ts < %s",
+    "owner": "userid = ANY(%s)", "batch": "batch_id = ANY(%s)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_every_team_journal_filter_is_served_by_an_index(
+    team_server: TeamServerProcess, name: str
+) -> None:
+    condition = FILTERS[name]
+    params: list[object] = [1.0, 2.0] if name == "date" else [["a"]] * condition.count("%s")
+    with psycopg.connect(team_server.db_url) as conn:
+        conn.execute("SET enable_seqscan = off")
+        plan = "\n".join(str(row[0]) for row in conn.execute(
+            f"EXPLAIN SELECT id FROM team_journal WHERE {condition}".encode(), params))
+    assert "Seq Scan" not in plan and "Index" in plan, plan
+
+
+def test_team_audit_filters_run_on_the_server(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+    supervisor_env: dict[str, str], seller_batch: tuple[str, str, list[str]],
+) -> None:
+    batch_id, tag_id, customers = seller_batch
+    name = next(n for (_, n), t in team_sandbox.state.tag_ids_by_name().items() if t == tag_id)
+
+    def listed(*criteria: str) -> list[dict[str, object]]:
+        done = tagdesk("audit", "list", "--profile", "team", "--json", *criteria,
+                       env=supervisor_env)
+        assert done.returncode == 0, done.stderr
+        return _lines(done.stdout)[:-1]
+
+    mine = listed("--operator", seller, "--tag", name, "--since", "1h")
+    assert {str(r["batch_id"]) for r in mine} >= {batch_id}
+    assert all(r["operator"] == seller and r["tag_id"] == tag_id for r in mine)
+    one = listed("--customer", customers[0], "--batch", batch_id)
+    assert [(r["external_userid"], r["action"]) for r in one] == [(customers[0], "tag_add")]
+    assert listed("--until", "2000-01-01") == []
+    assert listed("--operator", "x' OR '1'='1") == []

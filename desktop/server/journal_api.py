@@ -1,0 +1,131 @@
+"""The team journal's `/tagdesk/v1/journal[/ACTION]` endpoints for logged-in desktops.
+
+Criteria come as query parameters or, for a POST, as a JSON object of the same names
+(lists for the repeatable ones), so a long list of customers or ids never meets a URL
+length limit. Actions: (none) a page of rows, `ids` every matching id newest first, `rows`
+rows by id, `batches` batch lines, `stats` the reports' counts, `verify` the hash chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from psycopg import Connection
+
+from desktop.server import team_audit, team_journal
+from desktop.server.team_audit import TeamJournalQuery
+
+Conn = Connection[tuple[object, ...]]
+ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
+Criteria = Mapping[str, list[str]]
+MAX_UTC_OFFSET_S = 14 * 3600
+ACTIONS = ("", "ids", "rows", "batches", "stats", "verify")
+
+
+class JournalRefused(ValueError):
+    """A request the journal cannot answer as asked (errcode 40058 with a sentence)."""
+
+
+def criteria_of(query: Criteria, body: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    """Query parameters and a JSON body's fields as one mapping of lists of text."""
+    merged = {key: list(values) for key, values in query.items()}
+    for key, value in (body or {}).items():
+        values = value if isinstance(value, list) else [value]
+        merged.setdefault(key, []).extend(str(v) for v in values if v is not None)
+    return merged
+
+
+def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> dict[str, Any]:
+    if action not in ACTIONS:
+        raise JournalRefused(f"unknown journal action {action!r}")
+    with connection() as conn, conn.transaction():
+        found: dict[str, Any]
+        if action == "verify":
+            check = team_journal.verify(conn)
+            found = {"ok": check.ok, "rows_checked": check.rows_checked,
+                     "first_bad_id": check.first_bad_id}
+        elif action == "rows":
+            found = {"rows": team_audit.rows_by_id(conn, _ints(criteria, "id"))}
+        elif action == "ids":
+            found = {"ids": team_audit.matching_ids(conn, query_of(criteria))}
+        elif action == "batches":
+            found = {"batches": team_audit.batches(conn, query_of(criteria), _offset(criteria))}
+        elif action == "stats":
+            found = _stats(conn, criteria)
+        else:
+            found = _page(conn, criteria)
+    return {"errcode": 0, "errmsg": "ok", **found}
+
+
+def query_of(criteria: Criteria) -> TeamJournalQuery:
+    def texts(key: str) -> tuple[str, ...]:
+        return tuple(criteria.get(key, ()))
+
+    return TeamJournalQuery(
+        since=_number(criteria, "since"), until=_number(criteria, "until"),
+        operators=texts("operator"), actions=texts("action"), sources=texts("source"),
+        batch_ids=texts("batch"), tags=texts("tag"), groups=texts("group"),
+        customers=tuple(c for c in texts("customer") if c), owners=texts("owner"),
+        reverts=texts("reverts"),
+    )
+
+
+def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
+    limit = max(1, min(int(_number(criteria, "limit") or team_audit.DEFAULT_PAGE),
+                       team_audit.MAX_PAGE))
+    newest_first = _one(criteria, "order") == "desc"
+    before = _number(criteria, "before_id")
+    rows = team_audit.page(conn, query_of(criteria), int(_number(criteria, "after_id") or 0),
+                           limit, newest_first=newest_first,
+                           before_id=None if before is None else int(before))
+    more = len(rows) == limit
+    return {"rows": rows,
+            "next_after_id": rows[-1]["id"] if more and not newest_first else None,
+            "next_before_id": rows[-1]["id"] if more and newest_first else None}
+
+
+def _stats(conn: Conn, criteria: Criteria) -> dict[str, Any]:
+    since, until = _number(criteria, "since"), _number(criteria, "until")
+    if since is None or until is None:
+        raise JournalRefused("stats need since and until")
+    top = int(_number(criteria, "top") or 15)
+    return {
+        "per_day": [{"day": d, "source": s, "rows": n} for d, s, n in
+                    team_audit.changes_per_day(conn, since, until, _offset(criteria))],
+        "per_operator": [{"operator": o, "rows": n} for o, n in
+                         team_audit.changes_per_operator(conn, since, until, top)],
+    }
+
+
+def _offset(criteria: Criteria) -> int:
+    offset = int(_number(criteria, "utc_offset") or 0)
+    if abs(offset) > MAX_UTC_OFFSET_S:
+        raise JournalRefused("utc_offset must be within ±14 hours (in seconds)")
+    return offset
+
+
+def _one(criteria: Criteria, key: str) -> str:
+    values = criteria.get(key) or [""]
+    return values[-1]
+
+
+def _number(criteria: Criteria, key: str) -> float | None:
+    text = _one(criteria, key)
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise JournalRefused(f"{key} must be a number") from None
+    if value != value or abs(value) > 2**62:
+        raise JournalRefused(f"{key} is out of range")
+    return value
+
+
+def _ints(criteria: Criteria, key: str) -> list[int]:
+    values = criteria.get(key, [])
+    if len(values) > team_audit.MAX_PAGE or not all(v.isdigit() and len(v) < 19 for v in values):
+        raise JournalRefused(f"{key} must be at most {team_audit.MAX_PAGE} row ids")
+    return [int(v) for v in values]

@@ -1,0 +1,260 @@
+"""Where a profile's audit journal is read: this computer's cache, or the team journal.
+
+A solo profile's journal is the local one. A team profile's journal is the team server's:
+the viewer, `audit list/export/revert` and the reports read it through the server, whose
+filters run in PostgreSQL; names the server does not keep (customers, members) come from
+this computer's cache. The local journal of a team profile is only the mirror of what this
+desktop sent (and saw at sync), so it is never mixed into the team's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from desktop.domain.retag_plan import AppliedChange
+from desktop.services import audit, team
+from desktop.services.audit import DaySeries, OperatorCount
+from desktop.services.workspace import Workspace
+from desktop.store import journal_query
+from desktop.store.db import Cache
+from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
+
+ROWS_PER_REQUEST = 1000
+NOTHING = None   # criteria that can match no row (an empty department)
+
+
+class JournalReader(Protocol):
+    """The reads every audit view needs, whichever journal it is."""
+
+    @property
+    def remote(self) -> bool:
+        """Rows come over the network: never read them on the GUI thread."""
+        ...
+
+    @property
+    def team_url(self) -> str:
+        """The team server whose journal this is ("" for this computer's)."""
+        ...
+
+    def first_page(self, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]: ...
+
+    def matching_ids(self, flt: JournalFilter) -> Sequence[int]: ...
+
+    def load_rows(self, ids: Sequence[int]) -> list[JournalRow]: ...
+
+    def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]: ...
+
+    def batch_summaries(self, flt: JournalFilter) -> list[BatchSummary]: ...
+
+    def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]: ...
+
+    def changes_per_day(self, since: float, until: float) -> DaySeries: ...
+
+    def changes_per_operator(self, since: float, until: float,
+                             top: int = 15) -> list[OperatorCount]: ...
+
+
+class LocalJournal:
+    """The journal in this computer's cache (a solo profile's one truth)."""
+
+    remote = False
+    team_url = ""
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+
+    def first_page(self, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
+        return journal_query.first_page(self._cache, flt, limit)
+
+    def matching_ids(self, flt: JournalFilter) -> Sequence[int]:
+        return journal_query.matching_ids(self._cache, flt)
+
+    def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
+        return journal_query.load_rows(self._cache, ids)
+
+    def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]:
+        return journal_query.iter_rows(self._cache, flt)
+
+    def batch_summaries(self, flt: JournalFilter) -> list[BatchSummary]:
+        return journal_query.batch_summaries(self._cache, flt)
+
+    def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]:
+        return journal_query.applied_changes(self._cache, flt)
+
+    def changes_per_day(self, since: float, until: float) -> DaySeries:
+        return audit.changes_per_day(self._cache, since, until)
+
+    def changes_per_operator(self, since: float, until: float,
+                             top: int = 15) -> list[OperatorCount]:
+        return audit.changes_per_operator(self._cache, since, until, top=top)
+
+
+class TeamJournal:
+    """The team journal on the team server, read through `/tagdesk/v1/journal`."""
+
+    remote = True
+
+    def __init__(self, cache: Cache, team_url: str, session: Callable[[], str]) -> None:
+        """`session()` returns a session token for the logged-in device."""
+        self._cache = cache
+        self.team_url = team_url
+        self._session = session
+
+    def first_page(self, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
+        criteria = self.criteria(flt)
+        if criteria is NOTHING:
+            return []
+        data = self._call("", {**criteria, "order": "desc", "limit": limit})
+        return self._named([team.team_row(r) for r in data.get("rows") or []])
+
+    def matching_ids(self, flt: JournalFilter) -> Sequence[int]:
+        criteria = self.criteria(flt)
+        if criteria is NOTHING:
+            return []
+        return [int(i) for i in self._call("ids", criteria).get("ids") or []]
+
+    def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
+        found: dict[int, JournalRow] = {}
+        for start in range(0, len(ids), ROWS_PER_REQUEST):
+            chunk = [int(i) for i in ids[start : start + ROWS_PER_REQUEST]]
+            for raw in self._call("rows", {"id": chunk}).get("rows") or []:
+                row = team.team_row(raw)
+                found[row.id] = row
+        named = {row.id: row for row in self._named(list(found.values()))}
+        return [named[i] for i in ids if i in named]
+
+    def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]:
+        criteria = self.criteria(flt)
+        if criteria is NOTHING:
+            return
+        pages = team.iter_team_journal(self.team_url, self._session(), criteria,
+                                       page_size=ROWS_PER_REQUEST)
+        chunk: list[JournalRow] = []
+        for row in pages:
+            chunk.append(row)
+            if len(chunk) == ROWS_PER_REQUEST:
+                yield from self._named(chunk)
+                chunk = []
+        yield from self._named(chunk)
+
+    def batch_summaries(self, flt: JournalFilter) -> list[BatchSummary]:
+        criteria = self.criteria(flt)
+        if criteria is NOTHING:
+            return []
+        lines = self._call("batches", {**criteria, "utc_offset": _utc_offset()}).get(
+            "batches") or []
+        headers = journal_query.batch_headers(
+            self._cache, [str(line["batch_id"]) for line in lines if line["batch_id"]])
+        summaries = []
+        for line in lines:
+            batch_id = str(line["batch_id"])
+            description, status = headers.get(batch_id, ("", ""))
+            day = line.get("day")
+            summaries.append(BatchSummary(
+                batch_id=batch_id,
+                day=date(1970, 1, 1) + timedelta(days=day) if isinstance(day, int) else None,
+                first_ts=float(line["first_ts"]), last_ts=float(line["last_ts"]),
+                last_id=int(line["last_id"]), rows=int(line["rows"]),
+                by_action={str(k): int(v) for k, v in dict(line["by_action"]).items()},
+                operators=tuple(str(o) for o in line["operators"]),
+                sources=tuple(str(s) for s in line["sources"]),
+                description=description, status=status,
+            ))
+        return summaries
+
+    def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]:
+        tag_rows = replace(flt, actions=("tag_add", "tag_remove"))
+        return journal_query.applied_from(
+            (row.external_userid, row.userid, row.tag_id, row.action)
+            for row in self.iter_rows(tag_rows))
+
+    def changes_per_day(self, since: float, until: float) -> DaySeries:
+        stats = self._call("stats", {"since": since, "until": until,
+                                     "utc_offset": _utc_offset(since)})
+        epoch = date(1970, 1, 1)
+        return audit.day_series(since, until, (
+            ((epoch + timedelta(days=int(c["day"]))).isoformat(), str(c["source"]),
+             int(c["rows"])) for c in stats.get("per_day") or []))
+
+    def changes_per_operator(self, since: float, until: float,
+                             top: int = 15) -> list[OperatorCount]:
+        stats = self._call("stats", {"since": since, "until": until, "top": top})
+        counts = [(str(c["operator"]), int(c["rows"])) for c in stats.get("per_operator") or []]
+        names = _member_names(self._cache, [operator for operator, _ in counts])
+        return [OperatorCount(operator, names.get(operator) or operator, n)
+                for operator, n in counts]
+
+    def criteria(self, flt: JournalFilter) -> dict[str, Any] | None:
+        """The filter as the server's criteria; None when it can match nothing. Names are
+        resolved here: a department to its members (and sub-departments'), a customer's
+        name to the customers whose names contain it."""
+        criteria: dict[str, Any] = {
+            "operator": list(flt.operators), "action": list(flt.actions),
+            "source": list(flt.sources), "batch": list(flt.batch_ids),
+            "tag": list(flt.tag_ids), "group": list(flt.groups),
+        }
+        if flt.since is not None:
+            criteria["since"] = flt.since
+        if flt.until is not None:
+            criteria["until"] = flt.until
+        if flt.department_id is not None:
+            owners = journal_query.department_members(self._cache, flt.department_id)
+            if not owners:
+                return NOTHING
+            criteria["owner"] = owners
+        if flt.customer.strip():
+            criteria["customer"] = _customers_named(self._cache, flt.customer.strip())
+        return {key: value for key, value in criteria.items() if value != []}
+
+    def _call(self, action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
+        return team.journal_call(self.team_url, self._session(), action, criteria)
+
+    def _named(self, rows: list[JournalRow]) -> list[JournalRow]:
+        """The rows with the customer's, operator's and owner's names from this cache."""
+        customers = audit.customer_names(self._cache, {r.external_userid for r in rows})
+        members = _member_names(self._cache, {p for r in rows for p in (r.operator, r.userid)})
+        return [replace(row, customer=customers.get(row.external_userid, ""),
+                        operator_name=members.get(row.operator, ""),
+                        owner_name=members.get(row.userid, "")) for row in rows]
+
+
+def reader_for(workspace: Workspace) -> JournalReader:
+    """The journal a profile's audit views read: the team's for a team profile."""
+    if not workspace.profile.is_team:
+        return LocalJournal(workspace.cache)
+
+    def session() -> str:
+        with workspace.client() as client:
+            return client.get_token()
+
+    return TeamJournal(workspace.cache, workspace.profile.team_url, session)
+
+
+def _utc_offset(at: float | None = None) -> int:
+    moment = datetime.fromtimestamp(time.time() if at is None else at).astimezone()
+    offset = moment.utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _member_names(cache: Cache, userids: Sequence[str] | set[str]) -> dict[str, str]:
+    ids = sorted({u for u in userids if u})
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(cache.connection().execute(
+            f"SELECT userid, name FROM member WHERE userid IN ({marks})", chunk).fetchall())
+    return found
+
+
+def _customers_named(cache: Cache, text: str) -> list[str]:
+    """`text` itself (an external_userid) and every customer whose name contains it."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    named = [row[0] for row in cache.connection().execute(
+        "SELECT external_userid FROM customer WHERE name LIKE ? ESCAPE '\\'",
+        (f"%{escaped}%",))]
+    return list(dict.fromkeys([text, *named]))
