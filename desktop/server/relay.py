@@ -38,6 +38,7 @@ log = logging.getLogger("tagdesk.server")
 
 SOURCE = "relay"
 TAG_LIST = "externalcontact/get_corp_tag_list"
+STRATEGY_TAG_LIST = "externalcontact/get_strategy_tag_list"
 
 # The answer to a repeated call whose first sending is still under way: WeCom's "system
 # busy", which a desktop retries after a backoff.
@@ -62,7 +63,7 @@ API: dict[str, Api] = {
     "externalcontact/get": Api("GET", _R),
     "externalcontact/batch/get_by_user": Api("POST", _R),
     TAG_LIST: Api("POST", _R),
-    "externalcontact/get_strategy_tag_list": Api("POST", _R),
+    STRATEGY_TAG_LIST: Api("POST", _R),
     "externalcontact/customer_strategy/list": Api("POST", _R),
     "externalcontact/customer_strategy/get": Api("POST", _R),
     "externalcontact/customer_strategy/get_range": Api("POST", _R),
@@ -72,6 +73,12 @@ API: dict[str, Api] = {
     "externalcontact/add_corp_tag": Api("POST", Effect.WRITE),
     "externalcontact/edit_corp_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
     "externalcontact/del_corp_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/add_strategy_tag": Api("POST", Effect.WRITE),
+    "externalcontact/edit_strategy_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/del_strategy_tag": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/customer_strategy/create": Api("POST", Effect.WRITE),
+    "externalcontact/customer_strategy/edit": Api("POST", Effect.IDEMPOTENT_WRITE),
+    "externalcontact/customer_strategy/del": Api("POST", Effect.IDEMPOTENT_WRITE),
     "externalcontact/add_contact_way": Api("POST", Effect.WRITE),
     "externalcontact/update_contact_way": Api("POST", Effect.IDEMPOTENT_WRITE),
     "externalcontact/del_contact_way": Api("POST", Effect.IDEMPOTENT_WRITE),
@@ -99,12 +106,13 @@ class TagNames:
             self._remember(data)
 
     def _reload(self) -> None:
-        try:
-            data = self._transport.call(ApiRequest("POST", TAG_LIST, body={}))
-        except (WeComError, WeComNetworkError) as exc:
-            log.warning("tag names not refreshed for the team journal: %r", exc)
-            return
-        self._remember(data)
+        for path in (TAG_LIST, STRATEGY_TAG_LIST):
+            try:
+                data = self._transport.call(ApiRequest("POST", path, body={}))
+            except (WeComError, WeComNetworkError) as exc:
+                log.warning("tag names not refreshed for the team journal: %r", exc)
+                return
+            self._remember(data)
 
     def _remember(self, data: Mapping[str, Any]) -> None:
         groups = data.get("tag_group")
@@ -259,7 +267,7 @@ class Relay:
                         userid=str(body.get("userid", "")), tag_id=tag_id, tag_name=name,
                         group_name=group, before=change.before, after=change.after,
                     )
-        elif path == "externalcontact/add_corp_tag":
+        elif path in ("externalcontact/add_corp_tag", "externalcontact/add_strategy_tag"):
             self._names.learn(data)
             created = data.get("tag_group")
             created = created if isinstance(created, dict) else {}
@@ -270,7 +278,7 @@ class Relay:
                         tag_id=str(tag.get("id", "")), tag_name=str(tag.get("name", "")),
                         group_name=str(created.get("group_name", "")),
                     )
-        elif path == "externalcontact/del_corp_tag":
+        elif path in ("externalcontact/del_corp_tag", "externalcontact/del_strategy_tag"):
             names = self._names.lookup(_str_list(body.get("tag_id")))
             for tag_id, (name, group_name) in names.items():
                 yield JournalEntry(operator=operator, action="tag_delete", source=source,
@@ -278,6 +286,13 @@ class Relay:
             for group_id in _str_list(body.get("group_id")):
                 yield JournalEntry(operator=operator, action="group_delete", source=source,
                                    tag_id=group_id)
+        elif path == "externalcontact/customer_strategy/create":
+            name = str(body.get("strategy_name", ""))
+            yield JournalEntry(
+                operator=operator, action="rule_group_create", source=source,
+                tag_id=str(data.get("strategy_id", "")), tag_name=name, group_name=name,
+                after=json.dumps(body, ensure_ascii=False, sort_keys=True),
+            )
         else:
             yield JournalEntry(
                 operator=operator, action=path, source=source,

@@ -103,7 +103,7 @@ def test_the_relay_answers_like_wecom(team_server: TeamServerProcess) -> None:
                         timeout=10).json()["errcode"] == 41001
     assert requests.get(base + "externalcontact/get_follow_user_list", timeout=10,
                         params={"access_token": "made-up"}).json()["errcode"] == 40014
-    assert requests.post(base + "externalcontact/add_strategy_tag", json={}, timeout=10,
+    assert requests.post(base + "externalcontact/transfer_customer", json={}, timeout=10,
                          params={"access_token": "x"}).json()["errcode"] == 48002
     assert requests.get(base + "gettoken", params={"corpid": "ww-other", "corpsecret": "x"},
                         timeout=10).json()["errcode"] == 40013

@@ -1,0 +1,53 @@
+"""`tagdesk tags …` on a team profile: the tree edits go through the team server's relay and
+the team journal holds them under the logged-in user, rule-group calls included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from desktop.sandbox import SandboxServer
+from tests.server.team_support import TeamServerProcess, cli_login, desktop_env, tagdesk
+
+pytestmark = pytest.mark.integration
+
+
+def _journal(db_url: str, operator: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "SELECT action, source, tag_name, group_name FROM team_journal"
+            " WHERE operator = %s AND action NOT IN ('tag_add', 'tag_remove') ORDER BY id",
+            (operator,),
+        ).fetchall()
+
+
+def test_tree_edits_of_a_team_profile_are_journaled_under_the_operator(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    editor = sorted(team_sandbox.state.follow_users())[1]   # an admin of the team server
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, editor)
+    assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+
+    added = tagdesk("tags", "add", "意向程度/团队新标签", "--profile", "team", "--json", env=env)
+    assert added.returncode == 0, added.stderr
+    tag_id = json.loads(added.stdout.strip().splitlines()[-1])["id"]
+    assert team_sandbox.state.find_tag("意向程度", "团队新标签") == tag_id
+    branch = tagdesk("tags", "add-group", "北京-团队", "--tag", "展会", "--branch", "北京销售组",
+                     "--profile", "team", "--json", env=env)
+    assert branch.returncode == 0, branch.stderr
+    assert json.loads(branch.stdout.strip().splitlines()[-1])["rule_group"]["created"]
+    deleted = tagdesk("tags", "delete", "意向程度/团队新标签", "--yes", "--profile", "team",
+                      env=env)
+    assert deleted.returncode == 0, deleted.stderr
+    assert team_sandbox.state.find_tag("意向程度", "团队新标签") is None
+
+    assert _journal(team_server.db_url, editor) == [
+        ("tag_create", "relay", "团队新标签", "意向程度"),
+        ("rule_group_create", "relay", "北京销售组", "北京销售组"),
+        ("tag_create", "relay", "展会", "北京-团队"),
+        ("tag_delete", "relay", "团队新标签", "意向程度"),
+    ]
