@@ -25,7 +25,7 @@ from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import outbox
 from desktop.store.db import Cache
-from desktop.store.journal_query import JournalFilter, JournalRow, applied_changes
+from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
 
 
 class JournalReader(Protocol):
@@ -72,6 +72,8 @@ REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", 
                       "revert")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
+# Who made a change a WeCom callback reported: WeCom names the relation only, not the person.
+CALLBACK_OPERATOR = "企业微信客户端 / a WeCom client (callback)"
 
 EXPORT_COLUMNS = (
     Column("id", "日志行号（哈希链中的位置）", "row number in the hash chain", 9),
@@ -182,7 +184,8 @@ def operator_text(row: JournalRow) -> str:
         probable = row.probable_operator
         name = row.owner_name if probable == row.userid else ""
         who = f"{name} ({probable})" if name and name != probable else probable
-        return f"{UNKNOWN_OPERATOR}（可能是 / probably {who}）" if who else UNKNOWN_OPERATOR
+        unknown = CALLBACK_OPERATOR if row.source == CALLBACK else UNKNOWN_OPERATOR
+        return f"{unknown}（可能是 / probably {who}）" if who else unknown
     return row.operator_name or row.operator
 
 
