@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         autotag_commands,
         batch_commands,
         exclusive_commands,
+        governance_commands,
         health_commands,
         phone_commands,
         sheet_commands,
@@ -166,4 +167,5 @@ def build_parser() -> argparse.ArgumentParser:
     autotag_chat_commands.register_simulation(autotag)
     autotag_commands.register(autotag)
     tags_commands.register(sub)
+    governance_commands.register(sub)
     return parser

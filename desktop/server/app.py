@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from desktop import __version__
 from desktop.server import identity, journal_api, team_chats
+from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
@@ -72,6 +73,8 @@ class TeamServer:
         self.relay = Relay(self.connection, transport, process_id)
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.shared_settings = SharedSettings(self.connection, transport)
+        self.governance = build_governance(self.connection, transport, self.relay,
+                                           settings.admins, settings.agent_id)
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
@@ -179,6 +182,14 @@ class TeamServer:
             return {"errcode": 0, "errmsg": "ok", **team_chats.page(
                 conn, int(_number(query, "after_id") or 0),
                 int(_number(query, "limit") or team_chats.DEFAULT_PAGE))}
+
+    def governance_call(self, action: str, method: str, query: dict[str, str],
+                        body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.authenticate(query)
+        try:
+            return self.governance.handle(caller, action, method, body)
+        except GovernanceRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg) from None
 
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -314,6 +325,11 @@ def build_app(server: TeamServer) -> Starlette:
             return await run_in_threadpool(server.chats_push, dict(request.query_params), body)
         return await run_in_threadpool(server.chats_page, _multi(request))
 
+    async def governance(request: Request) -> dict[str, Any]:
+        body = await _json_body(request) if request.method == "POST" else {}
+        return await run_in_threadpool(server.governance_call, request.path_params["action"],
+                                       request.method, dict(request.query_params), body)
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -333,6 +349,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/journal/{action}", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
+              methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

@@ -195,6 +195,47 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 6: chat messages pushed for auto-tagging (desktop/server/team_chats.py).
     TEAM_CHATS_MIGRATION,
+    # 7: governance: the team policy (every version kept), approval requests and their codes.
+    """
+    CREATE TABLE governance_policy (
+        id bigserial PRIMARY KEY,
+        policy jsonb NOT NULL,
+        set_by text NOT NULL,
+        set_at timestamptz NOT NULL DEFAULT now()
+    );
+
+    CREATE TABLE approval (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('delete_tag', 'delete_group', 'rename_tag')),
+        path text NOT NULL,
+        body jsonb NOT NULL,
+        target_ids text[] NOT NULL,
+        target text NOT NULL,
+        requester text NOT NULL,
+        reason text NOT NULL,
+        customers integer NOT NULL,
+        snapshot jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'gone', 'failed')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        decision_reason text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX approval_pending ON approval (status, expires_at);
+
+    CREATE TABLE approval_code (
+        id text PRIMARY KEY,
+        approval_id bigint NOT NULL REFERENCES approval (id),
+        userid text NOT NULL,
+        code_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        used_at timestamptz
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -270,6 +270,12 @@ TEAM_TOKEN_REVOKED = 9001002
 TEAM_CODE_WRONG = 9001003
 TEAM_CODE_EXPIRED = 9001004
 TEAM_TOO_MANY_ATTEMPTS = 9001005
+# Governance (team mode only): the errmsg is the server's own sentence, "中文 / English",
+# naming the rule and who may do it; the desktop shows it as it is.
+TEAM_NOT_ALLOWED = 9001010
+TEAM_APPROVAL_REQUIRED = 9001011
+TEAM_APPROVAL_REFUSED = 9001012
+SENTENCE_CODES = frozenset({TEAM_NOT_ALLOWED, TEAM_APPROVAL_REQUIRED, TEAM_APPROVAL_REFUSED})
 
 ERROR_TABLE.update({
     TEAM_NOT_LOGGED_IN: ErrorInfo(
@@ -317,6 +323,10 @@ def describe(errcode: int, path: str, errmsg: str = "") -> ErrorInfo:
     """Kind and advice for an errcode returned by ``path``; unknown codes quote ``errmsg``."""
     if path == GETTOKEN_PATH and errcode in _GETTOKEN_OVERRIDES:
         return _GETTOKEN_OVERRIDES[errcode]
+    if errcode in SENTENCE_CODES:
+        zh, _, en = errmsg.partition(" / ")
+        return ErrorInfo(_P, zh.strip() or "团队服务器拒绝了这项操作。",
+                         en.strip() or "The team server refused this change.")
     info = ERROR_TABLE.get(errcode)
     if info is not None:
         return info

@@ -1,0 +1,280 @@
+"""The governance endpoints (`/tagdesk/v1/governance/...`): the policy, the approvals inbox
+and deciding a request.
+
+Approving takes a second verification: the admin asks for a fresh one-time code (sent to
+them through `message/send`) and gives it back with the approval. Then the server checks
+the tag still exists, performs the stored WeCom write through the relay (outbox and journal
+as any write) and journals the approval with both names. Every fault (not an admin, one's
+own request, decided already, expired, a wrong, reused or expired code, the tag gone) is
+refused with one sentence, writes nothing to WeCom and is journaled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from desktop.domain.governance import PolicyError
+from desktop.server import approvals, identity
+from desktop.server.approvals import Approval
+from desktop.server.governance import (
+    CORP_WRITES,
+    Answer,
+    ConnectionFactory,
+    Gate,
+    journal,
+    parse_policy,
+    policy_answer,
+    read_tree,
+    save_policy,
+    send_text,
+)
+from desktop.server.identity import Caller
+from desktop.server.org_directory import OrgDirectory
+from desktop.server.relay import Relay
+from desktop.wecom.error_codes import TEAM_APPROVAL_REFUSED, TEAM_NOT_ALLOWED, describe
+from desktop.wecom.errors import WeComError
+from desktop.wecom.transport import WeComTransport
+
+log = logging.getLogger("tagdesk.server")
+
+
+class GovernanceRefused(Exception):
+    def __init__(self, errcode: int, zh: str, en: str) -> None:
+        super().__init__(errcode, f"{zh} / {en}")
+        self.errcode = errcode
+        self.errmsg = f"{zh} / {en}"
+
+
+_STATUS = {"approved": ("已经批准", "was already approved"),
+           "rejected": ("已被驳回", "was rejected"),
+           "expired": ("已过期（7 天内未处理）", "expired (not decided within 7 days)"),
+           "gone": ("已关闭：标签已不存在", "is closed: the tag no longer exists"),
+           "failed": ("执行失败，已关闭", "failed when performed and is closed")}
+
+
+class ApprovalDesk:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport, gate: Gate,
+                 relay_write: Callable[[Caller, str, dict[str, Any]], Answer],
+                 send: Callable[[list[str], str], bool]) -> None:
+        self._connection = connection
+        self._transport = transport
+        self._gate = gate
+        self._relay_write = relay_write
+        self._send = send
+
+    def handle(self, caller: Caller, action: str, method: str, body: dict[str, Any]) -> Answer:
+        try:
+            return self._handle(caller, action, method, body)
+        except WeComError as err:
+            raise GovernanceRefused(err.errcode, err.explanation_zh.rstrip("。"),
+                                    err.explanation_en.rstrip(".")) from None
+
+    def _handle(self, caller: Caller, action: str, method: str, body: dict[str, Any]) -> Answer:
+        self._expire()
+        parts = action.strip("/").split("/")
+        if parts == ["policy"]:
+            return self._set_policy(caller, body) if method == "POST" else self._policy(caller)
+        if parts == ["approvals"] and method == "GET":
+            return self._list(caller)
+        if len(parts) == 3 and parts[0] == "approvals" and parts[1].isdigit() and method == "POST":
+            approval_id, verb = int(parts[1]), parts[2]
+            if verb == "code":
+                return self._send_code(caller, approval_id)
+            if verb == "approve":
+                return self._approve(caller, approval_id, body)
+            if verb == "reject":
+                return self._reject(caller, approval_id, body)
+        raise GovernanceRefused(48002, "没有这个团队服务器接口。", "No such team server endpoint.")
+
+    # -- policy -------------------------------------------------------------------------
+
+    def _policy(self, caller: Caller) -> Answer:
+        policy = self._gate.policy()
+        actor, chart = self._gate.actor(caller.userid, policy)
+        return policy_answer(policy, actor, chart, self._gate.server_admins)
+
+    def _set_policy(self, caller: Caller, body: dict[str, Any]) -> Answer:
+        current = self._gate.policy()
+        actor, chart = self._gate.actor(caller.userid, current)
+        if not actor.admin:
+            self._fault(caller, "policy", "只有管理员可以修改团队策略",
+                        "only an administrator may change the team policy", TEAM_NOT_ALLOWED)
+        try:
+            policy = parse_policy(body.get("policy"), chart, self._gate.server_admins)
+        except PolicyError as exc:
+            self._fault(caller, "policy", exc.zh.rstrip("。"), exc.en.rstrip("."))
+        with self._connection() as conn, conn.transaction():
+            save_policy(conn, policy, caller.userid)
+            journal(conn, caller.userid, "policy_set", "", after=_json(policy.as_json()),
+                    before=_json(current.as_json()))
+        log.info("policy set by %s", caller.userid)
+        actor, chart = self._gate.actor(caller.userid, policy)
+        return policy_answer(policy, actor, chart, self._gate.server_admins)
+
+    # -- approvals ----------------------------------------------------------------------
+
+    def _list(self, caller: Caller) -> Answer:
+        policy = self._gate.policy()
+        admin = caller.userid in self._gate.admins(policy)
+        with self._connection() as conn:
+            found = approvals.listing(conn, None if admin else caller.userid)
+        return {"errcode": 0, "errmsg": "ok", "approvals": [a.as_json() for a in found],
+                "pending": sum(1 for a in found if a.status == "pending")}
+
+    def _decidable(self, caller: Caller, approval_id: int) -> Approval:
+        """The pending request an admin other than its requester may decide, or refused."""
+        if caller.userid not in self._gate.admins(self._gate.policy()):
+            self._fault(caller, f"#{approval_id}", "只有管理员可以批准或驳回申请",
+                        "only an administrator may approve or reject requests", TEAM_NOT_ALLOWED)
+        with self._connection() as conn:
+            found = approvals.get(conn, approval_id)
+        if found is None:
+            self._fault(caller, f"#{approval_id}", f"没有编号为 {approval_id} 的申请",
+                        f"there is no request {approval_id}")
+        if found.status != "pending":
+            zh, en = _STATUS.get(found.status, (found.status, found.status))
+            self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} {zh}",
+                        f"request #{approval_id} {en}")
+        return found
+
+    def _send_code(self, caller: Caller, approval_id: int) -> Answer:
+        found = self._decidable(caller, approval_id)
+        self._not_own(caller, found)
+        code = identity.new_code()
+        with self._connection() as conn, conn.transaction():
+            challenge = approvals.create_code(conn, approval_id, caller.userid, code)
+        sent = self._send([caller.userid], (
+            f"TagDesk 审批验证码 / approval code: {code}\n批准申请 #{approval_id}（{found.target}）"
+            "，五分钟内有效，仅可使用一次。 / To approve request"
+            f" #{approval_id}; valid for five minutes, single use."))
+        if not sent:
+            raise GovernanceRefused(TEAM_APPROVAL_REFUSED, "无法通过企业微信发送审批验证码",
+                                    "the approval code could not be sent through WeCom")
+        return {"errcode": 0, "errmsg": "ok", "challenge_id": challenge,
+                "expires_in": approvals.CODE_TTL_S}
+
+    def _approve(self, caller: Caller, approval_id: int, body: dict[str, Any]) -> Answer:
+        found = self._decidable(caller, approval_id)
+        self._not_own(caller, found)
+        challenge, code = str(body.get("challenge_id") or ""), str(body.get("code") or "")
+        with self._connection() as conn, conn.transaction():
+            problem = approvals.code_problem(conn, challenge, approval_id, caller.userid, code)
+        if problem == "wrong":
+            self._fault(caller, f"#{approval_id}", "审批验证码不正确",
+                        "the approval code is wrong")
+        if problem is not None:
+            self._fault(caller, f"#{approval_id}", "审批验证码已使用或已过期，请重新获取",
+                        "the approval code was already used or has expired; ask for a new one")
+        strategy = found.path not in CORP_WRITES.values()
+        tree = read_tree(self._transport, strategy)
+        if not any(tree.group(i) or tree.group_of_tag(i) for i in found.target_ids):
+            self._close(caller, found, "gone", "标签已不存在（可能已在管理后台删除），申请已关闭",
+                        "the tag no longer exists (perhaps deleted in the admin console);"
+                        " the request is closed")
+        with self._connection() as conn, conn.transaction():
+            locked = approvals.get(conn, approval_id, lock=True)
+            if locked is None or locked.status != "pending":
+                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
+                                        f"request #{approval_id} was already decided")
+            approvals.close(conn, approval_id, "approved", caller.userid)
+        answer = self._relay_write(caller, found.path, found.body)
+        if answer.get("errcode"):
+            info = describe(int(answer["errcode"]), found.path, str(answer.get("errmsg", "")))
+            self._close(caller, found, "failed", f"企业微信拒绝了这项操作：{info.zh}",
+                        f"WeCom refused the change: {info.en}", reopen=True)
+        reason = (f"申请人 {found.requester}，批准人 {caller.userid}：{found.reason or '-'}"
+                  f" / requested by {found.requester}, approved by {caller.userid}:"
+                  f" {found.reason or '-'}")
+        with self._connection() as conn, conn.transaction():
+            journal(conn, caller.userid, "approval_approved", f"#{approval_id} {reason}",
+                    tag_id=",".join(found.target_ids), tag_name=found.target)
+        self._send([found.requester], f"TagDesk：你的申请 #{approval_id}（{found.target}）已由"
+                   f" {caller.userid} 批准并执行。 / Your request #{approval_id} ({found.target})"
+                   f" was approved by {caller.userid} and carried out.")
+        log.info("approval %d approved by %s", approval_id, caller.userid)
+        return {"errcode": 0, "errmsg": "ok", "approval": {**found.as_json(),
+                "status": "approved", "decided_by": caller.userid}}
+
+    def _reject(self, caller: Caller, approval_id: int, body: dict[str, Any]) -> Answer:
+        found = self._decidable(caller, approval_id)
+        reason = str(body.get("reason") or "").strip()[:500]
+        if not reason:
+            self._fault(caller, f"#{approval_id}", "驳回申请需要写明理由",
+                        "rejecting a request needs a reason")
+        with self._connection() as conn, conn.transaction():
+            locked = approvals.get(conn, approval_id, lock=True)
+            if locked is None or locked.status != "pending":
+                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
+                                        f"request #{approval_id} was already decided")
+            approvals.close(conn, approval_id, "rejected", caller.userid, reason)
+            journal(conn, caller.userid, "approval_rejected",
+                    f"#{approval_id} 申请人 {found.requester} / requested by {found.requester}:"
+                    f" {reason}", tag_id=",".join(found.target_ids), tag_name=found.target)
+        self._send([found.requester], f"TagDesk：你的申请 #{approval_id}（{found.target}）被"
+                   f" {caller.userid} 驳回：{reason} / Your request #{approval_id}"
+                   f" ({found.target}) was rejected by {caller.userid}: {reason}")
+        return {"errcode": 0, "errmsg": "ok", "approval": {**found.as_json(),
+                "status": "rejected", "decided_by": caller.userid, "decision_reason": reason}}
+
+    # -- faults and expiry --------------------------------------------------------------
+
+    def _not_own(self, caller: Caller, found: Approval) -> None:
+        if found.requester == caller.userid:
+            self._fault(caller, f"#{found.id}", "不能批准自己提交的申请",
+                        "you cannot approve your own request")
+
+    def _fault(self, caller: Caller, target: str, zh: str, en: str,
+               errcode: int = TEAM_APPROVAL_REFUSED) -> NoReturn:
+        """Journal a refused governance call and refuse it (never returns)."""
+        with self._connection() as conn, conn.transaction():
+            journal(conn, caller.userid, "refused", f"{zh} / {en}", tag_name=target)
+        log.info("governance refused %s for %s", target, caller.userid)
+        raise GovernanceRefused(errcode, zh, en)
+
+    def _close(self, caller: Caller, found: Approval, status: str, zh: str, en: str,
+               reopen: bool = False) -> NoReturn:
+        """Close a request that cannot be carried out; journaled; refused (never returns)."""
+        with self._connection() as conn, conn.transaction():
+            if not reopen:
+                locked = approvals.get(conn, found.id, lock=True)
+                if locked is None or locked.status != "pending":
+                    raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{found.id} 已经处理过",
+                                            f"request #{found.id} was already decided")
+            approvals.close(conn, found.id, status, caller.userid, en)
+            journal(conn, caller.userid, f"approval_{status}", f"#{found.id} {zh} / {en}",
+                    tag_id=",".join(found.target_ids), tag_name=found.target)
+        self._send([found.requester], f"TagDesk：你的申请 #{found.id}（{found.target}）{zh}。"
+                   f" / Your request #{found.id} ({found.target}): {en}.")
+        raise GovernanceRefused(TEAM_APPROVAL_REFUSED, zh, en)
+
+    def _expire(self) -> None:
+        """Requests past their 7 days expire: journaled, and each requester is told."""
+        with self._connection() as conn, conn.transaction():
+            expired = approvals.expire_due(conn)
+            for found in expired:
+                journal(conn, found.requester, "approval_expired",
+                        f"#{found.id} 7 天内无人处理 / not decided within 7 days",
+                        tag_id=",".join(found.target_ids), tag_name=found.target)
+        for found in expired:
+            self._send([found.requester], f"TagDesk：你的申请 #{found.id}（{found.target}）7 天内"
+                       f"无人处理，已过期。 / Your request #{found.id} ({found.target}) expired"
+                       " undecided after 7 days.")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def build_governance(connection: ConnectionFactory, transport: WeComTransport, relay: Relay,
+                     admins: frozenset[str], agent_id: int | None) -> ApprovalDesk:
+    """The gate on `relay`'s writes and the desk behind the governance endpoints."""
+
+    def send(users: list[str], text: str) -> bool:
+        return send_text(transport, agent_id, users, text)
+
+    gate = Gate(connection, transport, OrgDirectory(transport), admins, relay.tag_names, send)
+    relay.gate = gate.check
+    return ApprovalDesk(connection, transport, gate, relay.write, send)

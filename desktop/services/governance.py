@@ -1,0 +1,78 @@
+"""The desktop's side of team governance: the policy, the approvals inbox and deciding a
+request, through the team server's `/tagdesk/v1/governance/` endpoints.
+
+Only a team profile has governance; the server enforces it. Every call first exchanges the
+device token (keyring) for a session token, as the WeCom client does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.services.profiles import Profile
+from desktop.services.team import TeamServerError, _exchange, load_device_token
+from desktop.wecom.client import WeComClient
+from desktop.wecom.error_codes import SENTENCE_CODES
+
+
+@dataclass(frozen=True)
+class CodeChallenge:
+    challenge_id: str
+    expires_in: int
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """A governance refusal (not allowed, approval needed, approval fault)."""
+    return isinstance(exc, TeamServerError) and exc.errcode in SENTENCE_CODES
+
+
+def require_team(profile: Profile) -> None:
+    if not profile.is_team:
+        raise TeamServerError(
+            f"配置 {profile.name} 是单机配置：标签治理规则只在团队服务器上执行（单机模式仅作参考）。",
+            f"Profile {profile.name} is a solo profile: governance rules are enforced only by"
+            " a team server (in solo mode they are guidance only).")
+
+
+def session_token(profile: Profile) -> str:
+    require_team(profile)
+    with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile),
+                     team_url=profile.team_url) as client:
+        return client.get_token()
+
+
+def call(profile: Profile, method: str, action: str, body: dict[str, Any] | None = None,
+         session: str | None = None) -> dict[str, Any]:
+    token = session or session_token(profile)
+    return _exchange(method, profile.team_url, f"tagdesk/v1/governance/{action}",
+                     body if method == "POST" else None, {"access_token": token})
+
+
+def show_policy(profile: Profile) -> dict[str, Any]:
+    return call(profile, "GET", "policy")
+
+
+def set_policy(profile: Profile, policy: dict[str, Any]) -> dict[str, Any]:
+    return call(profile, "POST", "policy", {"policy": policy})
+
+
+def list_approvals(profile: Profile) -> list[dict[str, Any]]:
+    return list(call(profile, "GET", "approvals").get("approvals") or [])
+
+
+def request_code(profile: Profile, approval_id: int, session: str) -> CodeChallenge:
+    data = call(profile, "POST", f"approvals/{approval_id}/code", {}, session)
+    return CodeChallenge(str(data.get("challenge_id", "")), int(data.get("expires_in", 0)))
+
+
+def approve(profile: Profile, approval_id: int, challenge: CodeChallenge, code: str,
+            session: str) -> dict[str, Any]:
+    data = call(profile, "POST", f"approvals/{approval_id}/approve",
+                {"challenge_id": challenge.challenge_id, "code": code.strip()}, session)
+    return dict(data.get("approval") or {})
+
+
+def reject(profile: Profile, approval_id: int, reason: str) -> dict[str, Any]:
+    data = call(profile, "POST", f"approvals/{approval_id}/reject", {"reason": reason})
+    return dict(data.get("approval") or {})

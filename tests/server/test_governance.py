@@ -1,0 +1,339 @@
+"""Governance through the real team server and PostgreSQL, against the sandbox corp: heads
+edit only their department's groups, members add sub-tags but not groups, deletions become
+approval requests an admin approves with a second code, and every fault is refused with one
+sentence, writes nothing and is journaled."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.wecom.client import WeComClient
+from desktop.wecom.error_codes import (
+    TEAM_APPROVAL_REFUSED,
+    TEAM_APPROVAL_REQUIRED,
+    TEAM_NOT_ALLOWED,
+)
+from desktop.wecom.errors import WeComError
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    inbox_size,
+    log_in,
+    newest_code,
+    tagdesk,
+    team_client,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+MARKETING, OPERATIONS, SALES_I = 2, 3, 5
+
+
+@pytest.fixture(scope="module")
+def corp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """Enough members that 市场部, 运营部 and 销售一部 each have a head and a plain member."""
+    data = tmp_path_factory.mktemp("governance-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=80, members=24, seed=5)) as server:
+        yield server
+
+
+def _people(corp: SandboxServer) -> dict[str, str]:
+    with corp.state.transaction() as conn:
+        rows = conn.execute("SELECT userid, department_id, is_leader FROM member_department"
+                            " ORDER BY userid").fetchall()
+    heads = {d: u for u, d, leader in rows if leader}
+    plain = {d: u for u, d, leader in rows if not leader and u not in heads.values()}
+    return {"head_mkt": heads[MARKETING], "head_ops": heads[OPERATIONS],
+            "admin": heads[SALES_I], "member_mkt": plain[MARKETING],
+            "member_sales": plain[SALES_I]}
+
+
+@pytest.fixture(scope="module")
+def people(corp: SandboxServer) -> dict[str, str]:
+    return _people(corp)
+
+
+@pytest.fixture(scope="module")
+def server(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str],
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServerProcess]:
+    process = TeamServerProcess(postgres.new_database(), corp,
+                                tmp_path_factory.mktemp("governance-server"),
+                                "--admin", people["admin"])
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def clients(server: TeamServerProcess, corp: SandboxServer,
+            people: dict[str, str]) -> Iterator[dict[str, WeComClient]]:
+    made = {role: team_client(server.url, corp, log_in(server.url, corp, userid).token)
+            for role, userid in people.items()}
+    yield made
+    for client in made.values():
+        client.close()
+
+
+@pytest.fixture(scope="module")
+def admin_env(server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+              tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = desktop_env(tmp_path_factory.mktemp("admin-desktop"))
+    cli_login(env, server.url, corp, people["admin"])
+    return env
+
+
+def _journal(server: TeamServerProcess, action: str) -> list[tuple[str, str, str]]:
+    with psycopg.connect(server.db_url) as conn:
+        rows = conn.execute("SELECT operator, tag_name, reason FROM team_journal"
+                            " WHERE action = %s ORDER BY id", (action,)).fetchall()
+    return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def _refused(action: object, errcode: int = TEAM_NOT_ALLOWED) -> WeComError:
+    with pytest.raises(WeComError) as caught:
+        action()  # type: ignore[operator]
+    assert caught.value.errcode == errcode, caught.value
+    return caught.value
+
+
+def _approve_cli(env: dict[str, str], corp: SandboxServer, admin: str, approval_id: int,
+                 code: str | None = None) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`tagdesk approvals approve ID --code-stdin`, typing the code sent to the admin (or
+    `code`); returns the run and the code that was sent."""
+    seen = inbox_size(corp, admin)
+    run = subprocess.Popen([sys.executable, "-m", "desktop", "approvals", "approve",
+                            str(approval_id), "--profile", "team", "--code-stdin", "--json"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env=env)
+    try:
+        wait_for(lambda: run.poll() is not None or inbox_size(corp, admin) > seen,
+                 what="the approval code or the end of approve")
+        sent = newest_code(corp, admin, seen) if run.poll() is None else ""
+        out, err = run.communicate((code or sent) + "\n", timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+    return subprocess.CompletedProcess(run.args, run.returncode, out, err), sent
+
+
+def test_a_head_edits_their_departments_groups_only(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient]) -> None:
+    mkt_tag = corp.state.find_tag("MKT-活动", "线下沙龙")
+    ops_tag = corp.state.find_tag("OPS-服务", "已开票")
+    assert mkt_tag and ops_tag
+    head = clients["head_mkt"]
+    head.edit_corp_tag(mkt_tag, name="线下沙龙会")
+    assert corp.state.find_tag("MKT-活动", "线下沙龙会") == mkt_tag
+    refused = _refused(lambda: head.edit_corp_tag(ops_tag, name="开票完成"))
+    assert "只有 运营部 负责人或管理员可以修改 OPS- 标签组" in refused.message_zh
+    assert "only the head of 运营部 or an administrator may edit OPS- groups" in refused.message_en
+    assert corp.state.find_tag("OPS-服务", "已开票") == ops_tag  # nothing written
+    mkt_group = corp.state.find_group("MKT-渠道")
+    assert mkt_group
+    _refused(lambda: head.edit_corp_tag(mkt_group, name="OPS-渠道"))
+    assert corp.state.find_group("MKT-渠道") == mkt_group
+    _refused(lambda: clients["member_mkt"].add_corp_tag(group_name="MKT-新群", tags=["a"]))
+    refusals = _journal(server, "refused")
+    assert [r[1] for r in refusals[:2]] == ["已开票", ""] and "OPS-" in refusals[0][2]
+
+
+def test_members_add_sub_tags_beneath_a_parent_but_no_groups(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        admin_env: dict[str, str]) -> None:
+    opened = tagdesk("policy", "set", "--profile", "team", "--member-subtags", "行业类型",
+                     "--json", env=admin_env)
+    assert opened.returncode == 0, opened.stderr
+    assert json.loads(opened.stdout.splitlines()[-1])["policy"]["member_subtag_groups"] == [
+        "行业类型"]
+    group = corp.state.find_group("行业类型")
+    member = clients["member_sales"]
+    member.add_corp_tag(group_id=group, tags=["教育/K12/高中"])
+    assert corp.state.find_tag("行业类型", "教育/K12/高中")
+    top = _refused(lambda: member.add_corp_tag(group_id=group, tags=["农业"]))
+    assert "顶层" in top.message_zh
+    _refused(lambda: member.add_corp_tag(group_id=group, tags=["农业/果园"]))
+    _refused(lambda: member.add_corp_tag(group_name="我的新组", tags=["x"]))
+    assert corp.state.find_tag("行业类型", "农业") is None
+    assert corp.state.find_group("我的新组") is None
+
+
+def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], admin_env: dict[str, str]) -> None:
+    tag = corp.state.find_tag("MKT-渠道", "小红书")
+    assert tag
+    carriers = [(u, e) for u, e in corp.state.relations()
+                if tag in corp.state.relation_tag_ids(u, e)]
+    asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[tag]),
+                     TEAM_APPROVAL_REQUIRED)
+    assert "删除标签需要管理员批准" in asked.message_zh
+    assert corp.state.find_tag("MKT-渠道", "小红书") == tag          # nothing deleted yet
+    listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=admin_env)
+    assert listed.returncode == 0, listed.stderr
+    request = json.loads(listed.stdout.splitlines()[-1])["approvals"][0]
+    assert {k: request[k] for k in ("kind", "target", "requester", "status", "customers")} == {
+        "kind": "delete_tag", "target": "MKT-渠道/小红书", "requester": people["member_sales"],
+        "status": "pending", "customers": len({e for _, e in carriers})}
+    with psycopg.connect(server.db_url) as conn:
+        row = conn.execute("SELECT snapshot FROM approval WHERE id = %s",
+                           (request["id"],)).fetchone()
+    assert row is not None
+    assert sorted((s["userid"], s["external_userid"]) for s in row[0]) == sorted(carriers)
+    assert any(f"approve {request['id']}" in m.text
+               for m in _inbox(corp, people["admin"]))           # admins were told
+
+    run, _ = _approve_cli(admin_env, corp, people["admin"], request["id"])
+    assert run.returncode == 0, run.stderr
+    assert corp.state.find_tag("MKT-渠道", "小红书") is None          # gone in WeCom
+    deleted = [r for r in _journal(server, "tag_delete") if r[1] == "小红书"]
+    assert deleted and deleted[0][0] == people["admin"]
+    approved = _journal(server, "approval_approved")[-1]
+    assert people["member_sales"] in approved[2] and people["admin"] in approved[2]
+    twice, _ = _approve_cli(admin_env, corp, people["admin"], request["id"])
+    assert twice.returncode == 3 and "已经批准" in twice.stderr, twice.stderr
+
+
+def _inbox(corp: SandboxServer, userid: str) -> list:  # type: ignore[type-arg]
+    from desktop.sandbox.inbox import read_inbox_from
+
+    return read_inbox_from(corp.config.data_dir, userid)
+
+
+def test_approval_faults_are_refused_and_journaled(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], admin_env: dict[str, str], tmp_path: Path) -> None:
+    def request(group: str, name: str) -> int:
+        tag = corp.state.find_tag(group, name)
+        assert tag
+        return int(_refused(lambda: clients["member_mkt"].del_corp_tag(tag_ids=[tag]),
+                            TEAM_APPROVAL_REQUIRED).errmsg.split("#")[1].split("，")[0])
+
+    gone = request("MKT-活动", "直播专场")
+    corp.state.console_delete_tag(corp.state.find_tag("MKT-活动", "直播专场") or "")
+    run, _ = _approve_cli(admin_env, corp, people["admin"], gone)
+    assert run.returncode == 3 and "已不存在" in run.stderr, run.stderr
+
+    session = clients["admin"].get_token()
+
+    def governance(action: str, body: dict[str, str]) -> dict[str, object]:
+        answer = requests.post(f"{server.url}tagdesk/v1/governance/{action}", json=body,
+                               params={"access_token": session}, timeout=30).json()
+        assert isinstance(answer, dict)
+        return answer
+
+    def challenge(approval_id: int) -> tuple[str, str]:
+        seen = inbox_size(corp, people["admin"])
+        sent = governance(f"approvals/{approval_id}/code", {})
+        return str(sent["challenge_id"]), newest_code(corp, people["admin"], seen)
+
+    reused = request("MKT-活动", "618大促")
+    expired_id, expired_code = challenge(reused)
+    with psycopg.connect(server.db_url) as conn:
+        conn.execute("UPDATE approval_code SET expires_at = now() WHERE id = %s", (expired_id,))
+    late = governance(f"approvals/{reused}/approve",
+                      {"challenge_id": expired_id, "code": expired_code})
+    assert late["errcode"] == TEAM_APPROVAL_REFUSED and "过期" in str(late["errmsg"])
+    wrong_id, right_code = challenge(reused)
+    wrong = governance(f"approvals/{reused}/approve",
+                       {"challenge_id": wrong_id, "code": str((int(right_code) + 1) % 10**6)})
+    assert "不正确" in str(wrong["errmsg"])
+    other = request("MKT-活动", "新品发布会")
+    used_id, used_code = challenge(other)
+    assert governance(f"approvals/{other}/approve",
+                      {"challenge_id": used_id, "code": used_code})["errcode"] == 0
+    again = governance(f"approvals/{reused}/approve", {"challenge_id": used_id,
+                                                       "code": used_code})
+    assert again["errcode"] == TEAM_APPROVAL_REFUSED and "已使用" in str(again["errmsg"])
+    assert corp.state.find_tag("MKT-活动", "618大促")                # nothing written
+
+    member_env = desktop_env(tmp_path)
+    cli_login(member_env, server.url, corp, people["member_mkt"])
+    not_admin = tagdesk("approvals", "reject", str(reused), "--profile", "team", "--reason",
+                        "no", env=member_env)
+    assert not_admin.returncode == 3 and "只有管理员" in not_admin.stderr
+    own = tagdesk("policy", "set", "--profile", "team", "--admin", people["member_mkt"],
+                  env=admin_env)
+    assert own.returncode == 0, own.stderr
+    try:
+        run, _ = _approve_cli(member_env, corp, people["member_mkt"], reused)
+        assert run.returncode == 3 and "自己" in run.stderr, run.stderr
+    finally:
+        back = tagdesk("policy", "set", "--profile", "team", "--remove-admin",
+                       people["member_mkt"], env=admin_env)
+        assert back.returncode == 0, back.stderr
+
+    told = inbox_size(corp, people["member_mkt"])
+    rejected = tagdesk("approvals", "reject", str(reused), "--profile", "team", "--reason",
+                       "还在用 still in use", env=admin_env)
+    assert rejected.returncode == 0, rejected.stderr
+    assert "还在用" in _inbox(corp, people["member_mkt"])[told].text
+
+    expiring = request("OPS-售后", "需上门")
+    with psycopg.connect(server.db_url) as conn:
+        conn.execute("UPDATE approval SET expires_at = now() - interval '1 second'"
+                     " WHERE id = %s", (expiring,))
+    listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=member_env)
+    statuses = {a["id"]: a["status"] for a in json.loads(listed.stdout.splitlines()[-1])[
+        "approvals"]}
+    assert (statuses[gone], statuses[reused], statuses[expiring], statuses[other]) == (
+        "gone", "rejected", "expired", "approved")
+    actions = {a for a in ("approval_gone", "approval_rejected", "approval_expired")
+               if _journal(server, a)}
+    assert actions == {"approval_gone", "approval_rejected", "approval_expired"}
+    assert len(_journal(server, "refused")) >= 4
+
+
+def test_restricted_groups_are_tagged_only_from_the_owning_department(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], admin_env: dict[str, str], tmp_path: Path) -> None:
+    restricted = tagdesk("policy", "set", "--profile", "team", "--restrict-tagging", "OPS-售后",
+                         env=admin_env)
+    assert restricted.returncode == 0, restricted.stderr
+    tag = corp.state.find_tag("OPS-售后", "待回访")
+    assert tag
+    try:
+        for role, allowed in (("head_mkt", False), ("head_ops", True)):
+            userid = people[role]
+            euid = next(e for u, e in corp.state.relations() if u == userid)
+            had = tag in corp.state.relation_tag_ids(userid, euid)
+            change = {"remove": [tag]} if had else {"add": [tag]}
+            if allowed:
+                clients[role].mark_tag(userid, euid, **change)
+            else:
+                refused = _refused(lambda c=clients[role], u=userid, e=euid, k=change:
+                                   c.mark_tag(u, e, **k))
+                assert "运营部" in refused.message_zh
+            assert (tag in corp.state.relation_tag_ids(userid, euid)) is (had != allowed)
+    finally:
+        lifted = tmp_path / "policy.json"
+        lifted.write_text(json.dumps({"member_subtag_groups": ["行业类型"]}), encoding="utf-8")
+        tagdesk("policy", "set", "--profile", "team", "--file", str(lifted), env=admin_env)
+
+
+def test_policy_show_and_refusals_from_the_cli(
+        server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+        admin_env: dict[str, str], tmp_path: Path) -> None:
+    shown = tagdesk("policy", "show", "--profile", "team", "--json", env=admin_env)
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout.splitlines()[-1])
+    assert data["me"]["roles"] == ["admin", "head"] and data["policy"]["prefixes"] == {
+        "MKT-": "市场部", "OPS-": "运营部"}
+    bad = tmp_path / "policy.json"
+    bad.write_text(json.dumps({"prefixes": {"LAW-": "法务部"}}), encoding="utf-8")
+    refused = tagdesk("policy", "set", "--profile", "team", "--file", str(bad), env=admin_env)
+    assert refused.returncode == 3 and "法务部" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
