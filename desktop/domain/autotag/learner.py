@@ -20,13 +20,15 @@ L2 = 1e-4
 FOLDS = 3
 SKIP_GRADIENT = 1e-3
 NEGATED_PREFIX = "n:"
+PHRASE_PREFIX = "p:"
 WORD_PREFIX = "w:"
 GRAM_PREFIX = "c:"
 
 
 def features(text: NormalText, hits: Sequence[Hit]) -> list[str]:
-    """The feature names of a message: char 2- and 3-grams, words, and which tags' phrases
-    were found negated or reported (the rules' own findings join in the combination)."""
+    """The feature names of a message: char 2- and 3-grams, words, the phrases the rules
+    found (so the learner weighs each phrase by how often people confirmed it), and which
+    tags' phrases were negated or reported."""
     body = text.text
     found: set[str] = set()
     for size in (2, 3):
@@ -38,8 +40,7 @@ def features(text: NormalText, hits: Sequence[Hit]) -> list[str]:
         if word.strip() and not all(c in CLAUSE_MARKS for c in word):
             found.add(WORD_PREFIX + word)
     for hit in hits:
-        if not hit.counts:
-            found.add(NEGATED_PREFIX + hit.tag)
+        found.add((PHRASE_PREFIX + hit.phrase) if hit.counts else (NEGATED_PREFIX + hit.tag))
     return sorted(found)
 
 
@@ -88,14 +89,16 @@ def _train_linear(
                     weights[name] = [0.0] * size
                     squares[name] = [1e-8] * size
             z = model.scores(names)
+            active = []
             for t, tag in enumerate(tags):
                 gradient = _sigmoid(z[t]) - (1.0 if tag in labels else 0.0)
-                if abs(gradient) < SKIP_GRADIENT:
-                    continue
-                bias_squares[t] += gradient * gradient
-                bias[t] -= LEARNING_RATE * gradient / math.sqrt(bias_squares[t])
-                for name in names:
-                    row, square = weights[name], squares[name]
+                if abs(gradient) >= SKIP_GRADIENT:
+                    active.append((t, gradient))
+                    bias_squares[t] += gradient * gradient
+                    bias[t] -= LEARNING_RATE * gradient / math.sqrt(bias_squares[t])
+            for name in names:
+                row, square = weights[name], squares[name]
+                for t, gradient in active:
                     step = gradient + L2 * row[t]
                     square[t] += step * step
                     row[t] -= LEARNING_RATE * step / math.sqrt(square[t])

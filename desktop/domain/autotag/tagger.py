@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from desktop.domain.autotag.learner import (
     GRAM_PREFIX,
     NEGATED_PREFIX,
+    PHRASE_PREFIX,
     WORD_PREFIX,
     Example,
     Learner,
@@ -187,7 +188,7 @@ class AutoTagger:
     def _readable(names: Sequence[str]) -> tuple[str, ...]:
         """The rules' phrases and the learner's deciding words as text from the message."""
         return _distinct([
-            name[len(WORD_PREFIX):] if name.startswith((WORD_PREFIX, GRAM_PREFIX)) else name
+            name[2:] if name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)) else name
             for name in names if not name.startswith(NEGATED_PREFIX)])
 
     def warnings(self) -> list[KeywordWarning]:
