@@ -162,10 +162,10 @@ class TeamServer:
     def settings_write(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         caller = self.authenticate(query)
         try:
-            changes = parse_changes(body, caller)
+            saved = self.shared_settings.write(caller, parse_changes(body, caller))
         except SettingRefused as refused:
             raise _Refusal(refused.errcode, refused.errmsg) from None
-        return {"errcode": 0, "errmsg": "ok", **self.shared_settings.write(caller, changes)}
+        return {"errcode": 0, "errmsg": "ok", **saved}
 
     def chats_push(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         caller = self.authenticate(query)

@@ -8,7 +8,8 @@ and stamps it on the items it changes: a desktop that polls `since=N` gets exact
 changed after N, deletions included (a deleted item keeps its row with a null value). The
 last writer of an item wins. Team items are journaled in the team journal in the same
 transaction (source `settings`, operator = the logged-in user), so a supervisor sees who
-changed an abbreviation; a user's own favourites are not.
+changed an abbreviation; a user's own favourites are not. An abbreviation already used by
+another tag is refused.
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ class SharedSettings:
                 before = self._current(conn, change)
                 if before == change.value:
                     continue
+                if change.kind == "abbreviation" and isinstance(change.value, str):
+                    _refuse_taken_abbreviation(conn, change.key, change.value)
                 row = conn.execute(
                     "INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
                     " device_id) VALUES (%s, %s, %s, %s, %s, %s, %s)"
@@ -207,6 +210,17 @@ class SharedSettings:
             " FOR UPDATE", (change.owner, change.kind, change.key),
         ).fetchone()
         return row[0] if row is not None else None
+
+
+def _refuse_taken_abbreviation(conn: Conn, tag_id: str, code: str) -> None:
+    """Abbreviations are unique across the team, ignoring case (writes take turns on the
+    head row, so two desktops cannot both take one code)."""
+    row = conn.execute(
+        "SELECT key FROM team_setting WHERE owner = '' AND kind = 'abbreviation'"
+        " AND key <> %s AND lower(value #>> '{}') = lower(%s)", (tag_id, code),
+    ).fetchone()
+    if row is not None:
+        raise SettingRefused(f"the abbreviation {code} is already used by tag {row[0]}")
 
 
 def _entry(caller: Caller, change: Change, before: object | None,

@@ -45,6 +45,7 @@ from desktop.services.tag_catalog import (
     TagCatalog,
     strategy_marker,
 )
+from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
 from desktop.store import journal
 from desktop.store.snapshot import bump_data_version
@@ -480,15 +481,15 @@ class TagAdminService(TagCatalog):
         """Set (or clear, with "") the team-wide short code of a tag."""
         if self._tag_row(tag_id) is None:
             raise TagAdminError("这个标签已经不存在了。", "This tag no longer exists.")
-        taken = {
-            row[0]: row[1] for row in self.cache.connection().execute(
-                "SELECT m.abbreviation, t.name FROM tag_meta m JOIN tag t ON t.id = m.tag_id"
-                " WHERE t.deleted = 0 AND m.tag_id != ? AND m.abbreviation != ''", (tag_id,),
-            )
-        }
-        text = check_abbreviation(code, taken)
-        team_settings.write_through(
-            self.ws, team_settings.SettingChange(team_settings.ABBREVIATION, tag_id, text or None))
+        text = check_abbreviation(code, self._taken_abbreviations(tag_id))
+        try:
+            team_settings.write_through(self.ws, team_settings.SettingChange(
+                team_settings.ABBREVIATION, tag_id, text or None))
+        except TeamServerError as exc:
+            if exc.errcode != team_settings.INVALID_PARAMETER:
+                raise
+            check_abbreviation(code, self._taken_in_team(tag_id))  # says which tag has it
+            raise
         with self.cache.write() as conn:
             conn.execute(
                 "INSERT INTO tag_meta (tag_id, abbreviation) VALUES (?, ?)"
@@ -498,6 +499,23 @@ class TagAdminService(TagCatalog):
         return ChangeSet(prefs_changed=True)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _taken_in_team(self, tag_id: str) -> dict[str, str]:
+        """The team server's codes of the other tags (another desktop may have taken one
+        since this desktop last polled), with the tags' names."""
+        names = dict(self.cache.connection().execute("SELECT id, name FROM tag"))
+        return {code: names.get(other, other)
+                for other, code in team_settings.team_abbreviations(self.ws).items()
+                if other != tag_id}
+
+    def _taken_abbreviations(self, tag_id: str) -> dict[str, str]:
+        """Codes of the other live tags, with their names."""
+        return {
+            row[0]: row[1] for row in self.cache.connection().execute(
+                "SELECT m.abbreviation, t.name FROM tag_meta m JOIN tag t ON t.id = m.tag_id"
+                " WHERE t.deleted = 0 AND m.tag_id != ? AND m.abbreviation != ''", (tag_id,),
+            )
+        }
 
     def _wecom(self) -> WeComClient:
         """The client for a tree edit, after checking the edit can be journaled under its

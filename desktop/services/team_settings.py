@@ -28,6 +28,7 @@ from desktop.wecom.error_codes import GETTOKEN_PATH, describe
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
 SETTINGS_PATH = "tagdesk/v1/settings"
+INVALID_PARAMETER = 40058      # the server refused a value (an abbreviation taken meanwhile)
 VERSION_KEY = "team_settings_version"
 SAVED_FILTERS_KEY = "team_saved_filters"
 SUGGESTED_KEY = "team_suggested_favourites"
@@ -83,6 +84,15 @@ def pull(ws: Workspace) -> PullResult:
             _apply(conn, ws, item)
         ws.cache.set_meta(conn, VERSION_KEY, str(version))
     return PullResult(len(items), version, ChangeSet(prefs_changed=bool(items)))
+
+
+def team_abbreviations(ws: Workspace) -> dict[str, str]:
+    """Tag id → abbreviation as the team server has them now (read, not applied)."""
+    data = _exchange("GET", ws.profile.team_url, SETTINGS_PATH, None,
+                     {"access_token": _session(ws), "since": 0})
+    return {str(i.get("key")): str(i["value"]) for i in data.get("items") or []
+            if isinstance(i, dict) and i.get("kind") == ABBREVIATION
+            and isinstance(i.get("value"), str)}
 
 
 def saved_filters(cache: Cache) -> list[tuple[str, str]]:

@@ -69,6 +69,7 @@ class ExclusiveSetsDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_selected)
         close.rejected.connect(self.close)
         self.texts = retranslate_in_place(self, self.retranslate)
+        context.changed.connect(self._on_changed)
         self.reload()
 
     def retranslate(self) -> None:
@@ -91,6 +92,11 @@ class ExclusiveSetsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, found.name)
             self.list.addItem(item)
         self._set_busy(False)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """Sets changed elsewhere (a team profile's poll brought another desktop's edit)."""
+        if changes.prefs_changed and not self.busy:
+            self.reload()
 
     @property
     def busy(self) -> bool:

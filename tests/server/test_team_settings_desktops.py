@@ -16,7 +16,7 @@ from desktop.services import team_settings
 from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
-from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_admin import TagAdminError, TagAdminService
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import (
     TeamServerError,
@@ -29,7 +29,6 @@ from desktop.services.workspace import Workspace, open_workspace
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
-    cli_login,
     desktop_env,
     log_in,
     tagdesk,
@@ -45,7 +44,8 @@ class Desktops:
         self.tmp, self.sandbox, self.url = tmp, sandbox, url
         self.stack = ExitStack()
 
-    def open(self, name: str, userid: str, *, sync: bool = True) -> Workspace:
+    def prepare(self, name: str, userid: str) -> Path:
+        """A home with team profile `name` logged in as `userid` and synced; its path."""
         home = self.tmp / name
         home.mkdir()
         profile = Profile(name=name, corp_id=self.sandbox.corp_id,
@@ -53,10 +53,12 @@ class Desktops:
                           userid=userid)
         ProfileStore(home).add(profile)
         store_device_token(profile, log_in(self.url, self.sandbox, userid).token)
-        ws = self.stack.enter_context(open_workspace(home, name))
-        if sync:
+        with open_workspace(home, name) as ws:
             run_sync(ws.client(), ws.cache)
-        return ws
+        return home
+
+    def open(self, name: str, userid: str) -> Workspace:
+        return self.stack.enter_context(open_workspace(self.prepare(name, userid), name))
 
 
 @pytest.fixture
@@ -144,22 +146,20 @@ def test_favourites_follow_their_user_to_a_new_computer(
 
 
 def test_cli_exclusive_commands_work_on_a_team_profile(
-    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+    desktops: Desktops, team_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     users = sorted(team_sandbox.state.follow_users())
     first, second = (f"{g}:{n}" for (g, n) in sorted(team_sandbox.state.tag_ids_by_name())[:2])
-    one, two = desktop_env(tmp_path / "one"), desktop_env(tmp_path / "two")
-    for env, user in ((one, users[4]), (two, users[5])):
-        cli_login(env, team_server.url, team_sandbox, user)
-        assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
-    added = tagdesk("exclusive", "add", "阶段互斥", "--tags", f"{first},{second}", "--profile",
-                    "team", env=one)
+    env = desktop_env(tmp_path)
+    one = ["--profile", "one", "--home", str(desktops.prepare("one", users[4]))]
+    two = ["--profile", "two", "--home", str(desktops.prepare("two", users[5]))]
+    added = tagdesk("exclusive", "add", "阶段互斥", "--tags", f"{first},{second}", *one, env=env)
     assert added.returncode == 0, added.stderr
-    listed = tagdesk("exclusive", "list", "--profile", "team", env=two)
+    listed = tagdesk("exclusive", "list", *two, env=env)
     assert listed.returncode == 0 and "阶段互斥" in listed.stdout, listed.stderr
-    removed = tagdesk("exclusive", "remove", "阶段互斥", "--profile", "team", env=two)
+    removed = tagdesk("exclusive", "remove", "阶段互斥", *two, env=env)
     assert removed.returncode == 0, removed.stderr
-    assert "阶段互斥" not in tagdesk("exclusive", "list", "--profile", "team", env=one).stdout
+    assert "阶段互斥" not in tagdesk("exclusive", "list", *one, env=env).stdout
 
 
 def test_a_stopped_server_leaves_the_cached_settings_and_is_named(
@@ -176,6 +176,7 @@ def test_a_stopped_server_leaves_the_cached_settings_and_is_named(
             tag_id = _tag(team_sandbox, 0)[0]
             TagAdminService(ws).set_abbreviation(tag_id, "V1")
             team_settings.save_filter(ws, "VIP", "客户等级:VIP")
+            ExclusiveSets(ws).add("成交状态", [tag_id, _tag(team_sandbox, 1)[0]])
             team_settings.pull(ws)
         finally:
             assert server.stop() == 0
@@ -187,3 +188,23 @@ def test_a_stopped_server_leaves_the_cached_settings_and_is_named(
         with pytest.raises(TeamServerError):
             TagAdminService(ws).set_abbreviation(tag_id, "V2")
         assert _abbreviations(ws) == {tag_id: "V1"}
+        listed = tagdesk("exclusive", "list", "--profile", "offline", "--home",
+                         str(tmp_path / "offline"), env=desktop_env(tmp_path))
+        assert listed.returncode == 0 and "成交状态" in listed.stdout, listed.stderr
+        assert "团队设置未更新，使用本机缓存的副本" in listed.stderr
+        assert f"The team server is unavailable ({server.url})" in listed.stderr
+
+
+def test_an_abbreviation_taken_on_another_desktop_meanwhile_is_refused_by_name(
+    desktops: Desktops, team_sandbox: SandboxServer
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    first = desktops.open("first", users[4])
+    second = desktops.open("second", users[5])
+    (tag_a, name_a), (tag_b, _) = _tag(team_sandbox, 5), _tag(team_sandbox, 6)
+    TagAdminService(first).set_abbreviation(tag_a, "Dup")
+    with pytest.raises(TagAdminError) as caught:  # `second` has not polled since
+        TagAdminService(second).set_abbreviation(tag_b, "dup")
+    assert f"缩写 dup 已被标签「{name_a}」使用" in str(caught.value)
+    team_settings.pull(second)
+    assert _abbreviations(second) == {tag_a: "Dup"}

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from desktop.sandbox import SandboxServer
 from desktop.services import team_settings
+from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
@@ -84,7 +86,8 @@ def test_a_team_filter_and_an_abbreviation_reach_the_other_window_after_its_poll
     tmp_path: Path,
 ) -> None:
     users = sorted(team_sandbox.state.follow_users())
-    (_, tag_name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[0]
+    ((_, tag_name), tag_id), (_, second_id) = sorted(
+        team_sandbox.state.tag_ids_by_name().items())[:2]
     seller = _synced_home(tmp_path, team_sandbox, team_server.url, "seller", users[0])
     other = _synced_home(tmp_path, team_sandbox, team_server.url, "other", users[1])
     with _window(qtbot, other, "other") as watching:
@@ -101,13 +104,17 @@ def test_a_team_filter_and_an_abbreviation_reach_the_other_window_after_its_poll
                 dialog.accept()
             assert "已为团队保存筛选 热线索" in window.status.currentMessage()
             TagAdminService(window.context.workspace).set_abbreviation(tag_id, "RX")
+            ExclusiveSets(window.context.workspace).add("成交状态", [tag_id, second_id])
 
+        sets = watching.open_exclusive_sets()
+        assert sets.list.count() == 0
         poller = watching.team_settings
         assert poller is not None
         with qtbot.waitSignal(poller.polled, timeout=30_000,
                               check_params_cb=lambda result: result.applied > 0):
             poller.timer.setInterval(100)
         qtbot.waitUntil(lambda: _abbreviation(watching, tag_id) == "RX", timeout=30_000)
+        assert sets.list.item(0).data(Qt.ItemDataRole.UserRole) == "成交状态"
         shared = next(a for a in _saved_menu(watching).actions() if a.text() == "热线索（团队）")
         with qtbot.waitSignal(watching.filter_bar.filterRequested) as applied:
             shared.trigger()
