@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,7 +173,39 @@ def _scene_image(app: QApplication, session: GuiSession, scene: str) -> QPixmap:
         painter.drawPixmap(offset, picker.grab())
         painter.end()
         return image
+    if scene == "autotag":
+        return _autotag_image(app, session)
     return window.grab()
+
+
+def _autotag_image(app: QApplication, session: GuiSession) -> QPixmap:
+    """The auto-tagging review window on the demo chats: simulated, most rows accepted,
+    one rejected, the accepted ones previewed."""
+    from PySide6.QtCore import QDate, QItemSelectionModel
+
+    review = session.window.open_autotag_review()
+    review.resize(1300, 760)
+    review.since.setDate(QDate(2000, 1, 1))
+    review.run_simulation()
+    _settle_until(app, lambda: review.simulation is not None)
+    rows = review.model.rowCount()
+    review.decide_all("accepted")
+    if rows > 2:
+        review.table.selectionModel().select(
+            review.model.index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        review.decide_selected("rejected")
+    review.compute_preview()
+    _settle_until(app, lambda: review.plan is not None)
+    _settle(app)
+    return review.grab()
+
+
+def _settle_until(app: QApplication, done: Callable[[], bool], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def _settle(app: QApplication, rounds: int = 20) -> None:

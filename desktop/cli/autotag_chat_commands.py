@@ -205,6 +205,7 @@ def apply_command(args: argparse.Namespace) -> int:
             return EXIT_OK
         tagging = TaggingService(ws)
         batch_id = service.submit(plan, accepted, pilot_size=args.pilot or 0)
+        service.accept(accepted)
         print(f"批量任务 / batch {batch_id}", file=out)
         result = tagging.run(batch_id, progress=StderrProgress())
         if args.pilot and result.pending and not result.stop_reason:

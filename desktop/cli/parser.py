@@ -67,9 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the GUI on this profile")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="open the main window, wait for sync and first paint, save a PNG, exit")
-    parser.add_argument("--screenshot-scene", choices=("main", "picker", "tree"), default="main",
+    parser.add_argument("--screenshot-scene", choices=("main", "picker", "tree", "autotag"),
+                        default="main",
                         help="what --screenshot shows: the main window, the tag picker on a"
-                             " selection, or the tag tree with favourites")
+                             " selection, the tag tree with favourites, or the auto-tagging"
+                             " review window")
     parser.add_argument("--self-test", action="store_true",
                         help="run the app offscreen on a demo corp: sync, tag, untag, check the journal")
     parser.add_argument("--temp-home", action="store_true",

@@ -7,8 +7,8 @@ relations) which tags it would get, how sure, the message snippets that decided,
 that changes anything against the tags the relation carries now.
 
 `submit` queues the accepted suggestions as one revertible batch through the outbox (source
-`autotag`, with the same preview, pilot and undo as every batch) and records them as reviews;
-`record_reviews` keeps rejected ones. Reviews are the corp's own training data: the evidence
+`autotag`, with the same preview, pilot and undo as every batch); `accept` and `reject` keep
+people's verdicts. Reviews are the corp's own training data: the evidence
 messages of an accepted suggestion are examples of its tag, those of a rejected one are not.
 """
 
@@ -174,8 +174,8 @@ class AutoTagService:
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until)
         for number, message in enumerate(window, start=1):
-            if cancel is not None and cancel.cancelled:
-                break
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             for suggestion in tagger.suggest(message.text):
                 _take(found[(message.external_userid, message.userid, suggestion.tag)],
                       message, suggestion)
@@ -291,15 +291,17 @@ class AutoTagService:
 
     def submit(self, plan: RetagPlan, accepted: Sequence[TagSuggestion], *,
                pilot_size: int = 0) -> str:
-        """Queue the plan as one batch (source `autotag`) and record the suggestions as
-        accepted; returns the batch id (run it with `TaggingService.run`)."""
+        """Queue the plan of the accepted suggestions as one batch (source `autotag`);
+        returns the batch id (run it with `TaggingService.run`)."""
         tags = Counter(s.tag_label for s in accepted)
         listed = "、".join(f"{label} {count}" for label, count in tags.most_common(5))
         batch_id = self._tagging.submit(
             plan, source=SOURCE, description=f"自动打标 / auto-tagging: {listed}",
             pilot_size=pilot_size)
-        self.record_reviews(accepted, ACCEPTED)
         return batch_id
+
+    def accept(self, suggestions: Sequence[TagSuggestion]) -> int:
+        return self.record_reviews(suggestions, ACCEPTED)
 
     def reject(self, suggestions: Sequence[TagSuggestion]) -> int:
         return self.record_reviews(suggestions, REJECTED)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
+from desktop.services import autotag_keywords
+from desktop.services.chat_import import import_chats
 from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingError, TaggingService
@@ -21,6 +23,12 @@ DEMO_PREFERENCES = (
     ("客户阶段:已报价", "BJ"),
     ("复购:三次复购客户", "V3"),
 )
+DEMO_KEYWORDS = {
+    "高意向": ["报价单", "采购", "试用", "演示", "合同"],
+    "需上门": ["上门", "来一趟", "到现场"],
+    "投诉处理中": ["没解决", "登录不上", "投诉"],
+    "企业版": ["企业版", "旗舰版", "多门店"],
+}
 
 
 def choose_demo_persona(ws: Workspace) -> None:
@@ -56,3 +64,12 @@ def _seed_demo_preferences(ws: Workspace) -> None:
             admin.pin(ws.operator, tag_id)
     with contextlib.suppress(TaggingError):
         ExclusiveSets(ws).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
+    _seed_demo_chats(ws)
+
+
+def _seed_demo_chats(ws: Workspace) -> None:
+    """The demo corp's chat export and a few keywords, so auto-tagging can be tried at once."""
+    if ws.sandbox is None:
+        return
+    import_chats(ws.cache, ws.sandbox.state.chat_export_path)
+    autotag_keywords.save(ws.cache, DEMO_KEYWORDS)

@@ -3,9 +3,9 @@
 The simulation (`AutoTagService.simulate`) runs on a worker with progress and cancel. Its
 suggestions fill a table: customer, member, tag, confidence, what accepting changes, and the
 message snippets that decided. People accept or reject rows one by one or all at once
-(rejections are kept at once as training data). "Preview" plans the accepted suggestions that
-add a tag; "Start" queues them as one batch (source `autotag`, recorded as accepted) and runs it
-with the usual pilot, pause and cancel, so Ctrl+Z or the audit log can undo it later.
+(each verdict is kept at once as training data). "Preview" plans the accepted suggestions that
+add a tag; "Start" queues them as one batch (source `autotag`) and runs it
+with the usual pilot, pause and cancel; `tagdesk batch undo` or the audit log reverts it.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class AutoTagReviewWindow(QWidget):
     simulated = Signal(object)        # Simulation, when a run has filled the table
     previewReady = Signal(object)     # RetagPlan of the accepted suggestions
     batchStarted = Signal(str)        # batch id
-    reviewsSaved = Signal(int)        # rejections recorded as training data
+    reviewsSaved = Signal(int)        # verdicts recorded as training data
     chatsImported = Signal(object)    # ChatImportResult
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -225,6 +225,7 @@ class AutoTagReviewWindow(QWidget):
         tools_row.addWidget(self.import_button)
         tools_row.addWidget(self.keywords_button)
         tools_row.addWidget(self.progress_bar, 1)
+        tools_row.addStretch(1)
         review_row = QHBoxLayout()
         for widget in (self.accept_button, self.reject_button, self.accept_all_button,
                        self.reject_all_button):
@@ -343,12 +344,11 @@ class AutoTagReviewWindow(QWidget):
             return
         self.model.decide(rows, decision)
         self._decisions_changed()
-        if decision == REJECTED:
-            rejected = [self.model.suggestions[row] for row in rows]
-            service = self.service
-            self.context.run_task(lambda _p, _c: service.reject(rejected), owner=self,
-                                  name="autotag reject", writer=True,
-                                  on_result=self.reviewsSaved.emit, on_error=self._failed)
+        decided = [self.model.suggestions[row] for row in rows]
+        keep = self.service.accept if decision == ACCEPTED else self.service.reject
+        self.context.run_task(lambda _p, _c: keep(decided), owner=self,
+                              name=f"autotag {decision}", writer=True,
+                              on_result=self.reviewsSaved.emit, on_error=self._failed)
 
     def _decisions_changed(self) -> None:
         self.plan = None

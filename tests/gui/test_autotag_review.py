@@ -64,7 +64,9 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
     simulation = _simulate(qtbot, window)
     adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"]
     assert len(adds) >= 3
-    window.decide_all("accepted")
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
+        window.decide_all("accepted")
+    assert saved.args == [len(simulation.suggestions)]
     _select(window, adds[:1])
     with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
         window.reject_button.click()

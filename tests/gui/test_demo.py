@@ -44,7 +44,10 @@ def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path
     with sqlite3.connect(home / "profiles" / "demo" / "cache.sqlite") as conn:
         customers = conn.execute("SELECT count(*) FROM customer").fetchone()[0]
         last_sync = conn.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()
+        chats = conn.execute("SELECT count(*) FROM chat_message").fetchone()[0]
+        keywords = conn.execute("SELECT count(*) FROM autotag_keywords").fetchone()[0]
     assert customers == 5000 and last_sync
+    assert chats > 1000 and keywords == 4      # auto-tagging can be tried at once
     assert elapsed < 60
     assert "Traceback" not in result.stderr
     again = _tagdesk(home, "--screenshot", str(shot))     # no flag: the last profile used

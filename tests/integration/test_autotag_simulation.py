@@ -17,6 +17,7 @@ from desktop.services.autotag_simulation import (
     AutoTagService,
 )
 from desktop.services.chat_import import import_chats
+from desktop.services.progress import CancelToken, OperationCancelled
 from desktop.services.tagging import TaggingService
 from desktop.store import chats, outbox
 
@@ -99,6 +100,8 @@ def test_accepted_suggestions_land_as_one_autotag_batch_and_undo_reverts_them(
     assert plan.api_calls == len({s.relation_id for s in accepted})
     tagging = TaggingService(synced_ws)
     batch_id = service.submit(plan, accepted, pilot_size=2)
+    assert service.training_messages(KEYWORDS) == []    # queued, not yet a verdict
+    service.accept(accepted)
     pilot = tagging.run(batch_id)
     assert (pilot.applied, pilot.status, pilot.pending) == (2, "paused", plan.api_calls - 2)
     result = tagging.run(batch_id)
@@ -146,3 +149,10 @@ def test_reviews_become_training_data(service: AutoTagService, synced_ws: Any) -
     relabelled = {m.id: m for m in service.training_messages(KEYWORDS)}
     assert all(first.tag_name not in relabelled[str(e.message_id)].labels
                for e in first.evidence)
+
+
+def test_a_cancelled_simulation_says_so_and_returns_nothing(service: AutoTagService) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(OperationCancelled, match="Cancelled"):
+        service.simulate(keywords=KEYWORDS, cancel=token)
