@@ -442,8 +442,8 @@ class TagTreeModel(QAbstractItemModel):
         if node.restriction is not None:
             lines.append(node.restriction.en if is_english() else node.restriction.zh)
         elif self.section(node) is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
-            lines.append(self.tr("Rule-group tags are edited in their rule group; "
-                                 "TagDesk shows them read-only"))
+            lines.append(self.tr("Rule-group tags are edited from the command line "
+                                 "(tagdesk tags); the tree shows them read-only"))
         if node.key in self._pending:
             lines.append(self.tr("Saving the new order in WeCom…"))
         return "\n".join(lines)

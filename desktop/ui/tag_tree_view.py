@@ -326,7 +326,8 @@ class TagTreeView(QWidget):
             return False
         if node.section is not TagKind.CORP:
             self.context.status_message.emit(self.tr(
-                "Rule-group tags are edited in their rule group; TagDesk shows them read-only"))
+                "Rule-group tags are edited from the command line (tagdesk tags); the tree"
+                " shows them read-only"))
             return False
         return True
 

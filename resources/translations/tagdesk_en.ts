@@ -2177,8 +2177,8 @@
         <translation>Deeper than five levels: the rest of the path is shown flat</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-        <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
+        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
+        <translation>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</translation>
     </message>
     <message>
         <source>Saving the new order in WeCom…</source>
@@ -2196,8 +2196,8 @@
         <translation>Tags</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-        <translation>Rule-group tags are edited in their rule group; TagDesk shows them read-only</translation>
+        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
+        <translation>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</translation>
     </message>
     <message>
         <source>New tag…</source>

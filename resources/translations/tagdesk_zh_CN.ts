@@ -2165,8 +2165,8 @@
         <translation>超过五层：其余路径平铺显示</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-        <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
+        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
+        <translation>规则组标签请用命令行（tagdesk tags）编辑；标签树里只读显示</translation>
     </message>
     <message>
         <source>Saving the new order in WeCom…</source>
@@ -2184,8 +2184,8 @@
         <translation>标签</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited in their rule group; TagDesk shows them read-only</source>
-        <translation>规则组标签需在其规则组中编辑；TagDesk 仅以只读方式显示</translation>
+        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
+        <translation>规则组标签请用命令行（tagdesk tags）编辑；标签树里只读显示</translation>
     </message>
     <message>
         <source>New tag…</source>

@@ -72,7 +72,7 @@ def test_sections_groups_and_counts(model: TagTreeModel, synced_context: Any) ->
     strategy = model.index(1, 0)
     rule_group = model.index(0, 0, strategy)
     assert model.index(0, 0, rule_group).data(Role.NODE_KIND) == "group"
-    assert "rule group" in model.index(0, 0, rule_group).data(Qt.ItemDataRole.ToolTipRole)
+    assert "tagdesk tags" in model.index(0, 0, rule_group).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_path_names_nest_up_to_five_levels(model: TagTreeModel) -> None:
@@ -413,3 +413,28 @@ def test_reorder_inside_a_path_level(qtbot: Any, model: TagTreeModel, sandbox: A
     orders = [sandbox.state.tag_order(sandbox.state.find_tag("行业类型", f"教育/K12/{n}"))
               for n in _child_names(model, k12)]
     assert orders == sorted(orders, reverse=True)
+
+
+def test_a_console_made_rule_group_shows_a_lock_and_why(
+    qtbot: Any, model: TagTreeModel, synced_context: Any
+) -> None:
+    from desktop.domain.tag_tree import CONSOLE_RULE_GROUP
+    from desktop.services.tag_admin import ReadOnlyTagError, TagAdminService
+
+    admin = TagAdminService(synced_context.workspace)
+    group_id = next(g.id for g in admin.group_infos() if g.name == "客服-工单类型")
+    with pytest.raises(ReadOnlyTagError, match="admin console"):
+        admin.create_tag(group_id, "退款")
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.reload()
+    rule_group = model.index_for_key(
+        next(n.key for n in model.tree.walk() if n.label == "客服部规则组"))
+    group = model.index(0, 0, rule_group)
+    for index in (rule_group, group, model.index(0, 0, group)):
+        assert CONSOLE_RULE_GROUP.zh in index.data(Qt.ItemDataRole.ToolTipRole)
+        assert index.data(Role.READ_ONLY_REASON) == CONSOLE_RULE_GROUP.zh
+        decoration = index.data(Qt.ItemDataRole.DecorationRole)
+        assert decoration.cacheKey() == model._icons["lock"].cacheKey()
+    north = model.index_for_key(
+        next(n.key for n in model.tree.walk() if n.label == "华北区域"))
+    assert model.index(0, 0, north).data(Role.READ_ONLY_REASON) == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.domain.tag_tree import (
+    CONSOLE_RULE_GROUP,
     NOT_APP_OWNED,
     PERSONAL_READ_ONLY,
     NodeKind,
@@ -220,6 +221,21 @@ def test_console_made_tags_explain_81011() -> None:
     assert tree.node("group:etC").restriction is NOT_APP_OWNED
     assert _group(tree).restriction is None
     assert "81011" in NOT_APP_OWNED.zh and "81011" in NOT_APP_OWNED.en
+
+
+def test_a_console_made_rule_group_is_locked_as_a_whole() -> None:
+    console = GroupInfo("stC", "客服-工单类型", 0, TagKind.STRATEGY, 4, app_owned=False)
+    own = GroupInfo("stN", "华北-跟进阶段", 0, TagKind.STRATEGY, 1)
+    tree = build_tag_tree(
+        [console, own],
+        [_tag("s1", "咨询", group=console, app_owned=False), _tag("s2", "初访", group=own)],
+        strategy_names={1: "华北区域", 4: "客服部规则组"},
+    )
+    for key in ("strategy:4", "group:stC", "tag:s1"):
+        assert tree.node(key).restriction is CONSOLE_RULE_GROUP
+    for key in ("strategy:1", "group:stN", "tag:s2"):
+        assert tree.node(key).restriction is None
+    assert "81011" in CONSOLE_RULE_GROUP.zh and "admin console" in CONSOLE_RULE_GROUP.en
 
 
 def test_relation_counts_roll_up_not_distinct() -> None:
