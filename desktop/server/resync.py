@@ -29,6 +29,7 @@ log = logging.getLogger("tagdesk.server.resync")
 
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 CHUNK = 500
+FILL_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class Resync:
             known = {(str(u), str(e)): set(snapshot.text_list(tags)) for u, e, tags in conn.execute(
                 "SELECT userid, external_userid, tag_ids FROM relation_tag_snapshot")}
             names = snapshot.corp_tags(conn)
+        if baseline:
+            self._fill(read)
+            return 0
         differing = [key for key in read.keys() | known.keys() if read.get(key) != known.get(key)]
         written = 0
         for start in range(0, len(differing), CHUNK):
@@ -102,14 +106,25 @@ class Resync:
                         snapshot.forget_relation(conn, userid, external_userid)
                         continue
                     snapshot.store_relation(conn, userid, external_userid, tags)
-                    if not baseline:
-                        before = set(snapshot.text_list(row[0])) if row else set()
-                        entries += relation_changes(
-                            before, dict.fromkeys(tags, ("", "")), names, userid=userid,
-                            external_userid=external_userid, source=OBSERVED, ts=now,
-                            seen_after=seen_after)
+                    before = set(snapshot.text_list(row[0])) if row else set()
+                    entries += relation_changes(
+                        before, dict.fromkeys(tags, ("", "")), names, userid=userid,
+                        external_userid=external_userid, source=OBSERVED, ts=now,
+                        seen_after=seen_after)
                 written += team_journal.append(conn, entries, None)
         return written
+
+    def _fill(self, read: dict[tuple[str, str], set[str]]) -> None:
+        """The first run: every relation in bulk; rows a callback or the relay already wrote
+        since are newer and stay."""
+        rows = [(userid, external_userid, sorted(tags))
+                for (userid, external_userid), tags in read.items()]
+        for start in range(0, len(rows), FILL_CHUNK):
+            with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
+                    " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO NOTHING",
+                    rows[start:start + FILL_CHUNK])
 
 
 def _now(conn: Conn) -> float:
