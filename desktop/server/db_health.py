@@ -5,14 +5,16 @@ down, for every request. Here the first dead connection found at checkout is fol
 short connection attempt: if PostgreSQL answers, only that connection was stale (the pool
 replaces it and every idle one is tested); if not, the database is marked down, every request
 is refused at once (`DatabaseDown`, answered 503) and a background probe tries to connect
-twice a second. When it succeeds the pools drop their dead connections and the listeners run
-(a process re-takes its lease), then requests are served again.
+twice a second (a request more than half a second after the last try tries once itself).
+When one succeeds the pools drop their dead connections and the listeners run (a process
+re-takes its lease), then requests are served again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -44,6 +46,8 @@ class DatabaseHealth:
         self._pools: list[Pool] = []
         self._listeners: list[Callable[[], None]] = []
         self._prober: threading.Thread | None = None
+        self._probing = threading.Lock()
+        self._probed_at = float("-inf")
         self._closed = threading.Event()
 
     @property
@@ -83,7 +87,7 @@ class DatabaseHealth:
 
     def getconn(self, pool: Pool) -> Conn:
         """A connection from `pool`, or DatabaseDown at once while the database is down."""
-        if self.down:
+        if self.down and not self._back_now():
             raise DatabaseDown("team database unavailable")
         try:
             return pool.getconn()
@@ -122,21 +126,40 @@ class DatabaseHealth:
             if self._down.is_set():
                 return
             self._down.set()
+            self._probed_at = time.monotonic()
             log.error("team database unreachable: answering 503 until it is back")
             self._prober = threading.Thread(target=self._probe, name="db-probe", daemon=True)
             self._prober.start()
 
     def _probe(self) -> None:
         while not self._closed.wait(PROBE_EVERY_S):
-            if self._reachable():
-                self._check_pools()
-                with self._lock:
-                    listeners = list(self._listeners)
-                    self._down.clear()
-                log.warning("team database reachable again")
-                for listener in listeners:
-                    listener()
+            if self._back_now():
                 return
+
+    def _back_now(self) -> bool:
+        """Whether the database is back, asking it at most once per PROBE_EVERY_S (a request
+        arriving just after a restart need not wait for the probe's next turn). Only one
+        thread asks; the others are answered at once from what is known."""
+        if not self._probing.acquire(blocking=False):
+            return not self.down
+        try:
+            if not self.down:
+                return True
+            if time.monotonic() - self._probed_at < PROBE_EVERY_S:
+                return False
+            self._probed_at = time.monotonic()
+            if not self._reachable():
+                return False
+            self._check_pools()
+            with self._lock:
+                listeners = list(self._listeners)
+                self._down.clear()
+        finally:
+            self._probing.release()
+        log.warning("team database reachable again")
+        for listener in listeners:
+            listener()
+        return True
 
     def _check_pools(self) -> None:
         with self._lock:

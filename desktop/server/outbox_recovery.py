@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -38,6 +39,8 @@ EntryBuilder = Callable[[Caller, str, Mapping[str, Any], Mapping[str, Any], Writ
                         Iterable[JournalEntry]]
 NO_NOTE = WriteNote()
 MARK_TAG = "externalcontact/mark_tag"
+# An own row younger than this may be between its INSERT and being marked active.
+OWN_ROW_GRACE = timedelta(seconds=10)
 OK_ANSWER: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
 
 
@@ -59,11 +62,8 @@ class Outcome:
     answer: Mapping[str, Any]
 
 
-SELECT_ROW = "SELECT id, operator, device_id, path, body, owner, write_note FROM outbox"
-
-
 def outbox_row(values: tuple[object, ...]) -> OutboxRow:
-    """An OutboxRow from the columns of SELECT_ROW, in that order."""
+    """An OutboxRow from the columns id, operator, device_id, path, body, owner, write_note."""
     body, headers = values[4], values[6]
     return OutboxRow(
         id=int(str(values[0])), operator=str(values[1]),
@@ -76,19 +76,28 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
 
 class OutboxRecovery:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
-                 entries: EntryBuilder) -> None:
+                 entries: EntryBuilder, process_id: int,
+                 is_active: Callable[[int], bool]) -> None:
         self._connection = connection
         self._client = WeComClient.over(transport)
         self._entries = entries
+        self._process_id = process_id
+        self._is_active = is_active
 
     def settle_orphans(self) -> int:
-        """Settle every `sending` row whose process is gone; how many were settled."""
+        """Settle every `sending` row whose process is gone, and this process's own rows
+        that no thread sends any more (their end could not be written: the database was
+        down); how many were settled."""
         with self._connection() as conn:
-            rows = [outbox_row(values) for values in conn.execute(
-                f"{SELECT_ROW} WHERE status = 'sending' ORDER BY id".encode())]
-            owners = {row.owner for row in rows}
+            rows = [(outbox_row(values[:7]), bool(values[7])) for values in conn.execute(
+                "SELECT id, operator, device_id, path, body, owner, write_note,"
+                " created_at < now() - %s FROM outbox WHERE status = 'sending' ORDER BY id",
+                (OWN_ROW_GRACE,))]
+            owners = {row.owner for row, _ in rows} - {self._process_id}
             dead = {owner for owner in owners if not leases.alive(conn, owner)}
-        settled = sum(self.settle(row) for row in rows if row.owner in dead)
+        orphans = [row for row, old in rows if row.owner in dead or (
+            row.owner == self._process_id and old and not self._is_active(row.id))]
+        settled = sum(self.settle(row) for row in orphans)
         if settled:
             log.warning("settled %d outbox rows left sending by stopped server processes",
                         settled)

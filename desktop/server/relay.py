@@ -26,7 +26,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from desktop.server import leases, snapshot, team_journal
-from desktop.server.db_health import ConnectionFactory
+from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE, OutboxRecovery, outbox_row
 from desktop.store.journal import JournalEntry
@@ -142,7 +142,10 @@ class Relay:
         self._transport = transport
         self._process_id = process_id
         self._names = TagNames(transport)
-        self.recovery = OutboxRecovery(connection, transport, self.journal_entries)
+        self._active_lock = threading.Lock()
+        self._active: set[int] = set()  # outbox rows this process is sending right now
+        self.recovery = OutboxRecovery(connection, transport, self.journal_entries,
+                                       process_id, self._is_active)
         # Governance: answers a refusal for a write it does not let through, else None.
         self.gate: Gate | None = None
 
@@ -179,24 +182,18 @@ class Relay:
     def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
                call_key: str | None) -> dict[str, Any]:
         body = dict(request.body or {})
-        with self._connection() as conn:
-            row = conn.execute(
-                "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
-                " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
-                " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
-                " RETURNING id",
-                (caller.userid, caller.device_id, request.path, Jsonb(body), self._process_id,
-                 call_key, Jsonb(note.headers())),
-            ).fetchone()
-        if row is not None:
-            outbox_id = int(str(row[0]))
-        else:
-            assert call_key is not None
-            resumed, answer = self._repeated(caller, call_key)
-            if answer is not None:
-                return answer
-            assert resumed is not None
-            outbox_id = resumed
+        outbox_id, answer = self._open_row(caller, request.path, body, note, call_key)
+        if answer is not None:
+            return answer
+        assert outbox_id is not None
+        try:
+            return self._send(caller, request, body, note, outbox_id)
+        finally:
+            with self._active_lock:
+                self._active.discard(outbox_id)
+
+    def _send(self, caller: Caller, request: ApiRequest, body: dict[str, Any],
+              note: WriteNote, outbox_id: int) -> dict[str, Any]:
         try:
             data = self._transport.call(request)
         except WeComError as err:
@@ -216,6 +213,30 @@ class Relay:
                  len(entries))
         return data
 
+    def _is_active(self, outbox_id: int) -> bool:
+        """Whether a thread of this process is sending outbox row `outbox_id` right now."""
+        with self._active_lock:
+            return outbox_id in self._active
+
+    def _open_row(self, caller: Caller, path: str, body: dict[str, Any], note: WriteNote,
+                  call_key: str | None) -> tuple[int | None, dict[str, Any] | None]:
+        """The outbox row to send (now marked active), or the answer to a repeated call."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
+                " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
+                " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
+                " RETURNING id",
+                (caller.userid, caller.device_id, path, Jsonb(body), self._process_id,
+                 call_key, Jsonb(note.headers())),
+            ).fetchone()
+        if row is not None:
+            with self._active_lock:
+                self._active.add(int(str(row[0])))
+            return int(str(row[0])), None
+        assert call_key is not None
+        return self._repeated(caller, call_key)
+
     def _repeated(self, caller: Caller,
                   call_key: str) -> tuple[int | None, dict[str, Any] | None]:
         """A repeated call key: (the row to send again, None) or (None, the answer)."""
@@ -233,18 +254,30 @@ class Relay:
                     return None, dict(answer) if isinstance(answer, dict) else {
                         "errcode": 0, "errmsg": "ok"}
                 if status == "failed":
-                    claimed = conn.execute(
-                        "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
-                        " finished_at = NULL, settled_how = NULL"
-                        " WHERE id = %s AND status = 'failed' RETURNING id",
-                        (self._process_id, row.id)).fetchone()
-                    if claimed is not None:
+                    if self._claim(conn, row.id):
                         return row.id, None
                     continue
-                if leases.alive(conn, row.owner):
+                if row.owner == self._process_id:
+                    if self._is_active(row.id):
+                        return None, dict(BUSY)
+                elif leases.alive(conn, row.owner):
                     return None, dict(BUSY)
             self.recovery.settle(row)
         return None, dict(BUSY)
+
+    def _claim(self, conn: Conn, outbox_id: int) -> bool:
+        """Send a failed row again; it is marked active before anyone can see it sending."""
+        with self._active_lock:
+            self._active.add(outbox_id)
+        claimed = conn.execute(
+            "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
+            " finished_at = NULL, settled_how = NULL"
+            " WHERE id = %s AND status = 'failed' RETURNING id",
+            (self._process_id, outbox_id)).fetchone()
+        if claimed is None:
+            with self._active_lock:
+                self._active.discard(outbox_id)
+        return claimed is not None
 
     def _finish(self, outbox_id: int, status: str, errcode: int | None,
                 entries: list[JournalEntry], reverts: str = "",

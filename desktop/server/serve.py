@@ -65,6 +65,8 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
     log.info("team database %s at schema version %d", describe_target(options.db_url), version)
     health = DatabaseHealth(options.db_url)
     with ExitStack() as stack:
+        for signum in STOP_SIGNALS:
+            stack.callback(signal.signal, signum, signal.getsignal(signum))
         stack.callback(health.close)
         pool = stack.enter_context(_open_pool(options.db_url, POOL_SIZE, health, "tagdesk"))
         # The concurrency slots' own connections: each holds one slot's lock during a call.
@@ -167,17 +169,18 @@ def _serve_until_stopped(
 ) -> None:
     """Print `first_line`, then run uvicorn. A stop signal before uvicorn is up ends it at
     once; uvicorn's own handlers drain requests and then re-raise the signal, which these
-    quiet handlers absorb so the process exits 0."""
+    quiet handlers absorb so the process exits 0. They stay until the process has let go of
+    its pools, lease and jobs (`serve` restores the previous ones), so a second stop signal
+    during that does not kill it half-way."""
 
     def absorb(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True
 
-    previous = {signum: signal.signal(signum, absorb) for signum in STOP_SIGNALS}
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, absorb)
     try:
         out.write(first_line + "\n")
         out.flush()
         server.run(sockets=[sock])
     finally:
         sock.close()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -73,13 +73,17 @@ class PostgresCluster:
     def start(self) -> None:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "tagdesk",
                   "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        self.start_again()
+
+    def stop(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def start_again(self) -> None:
+        """Start a stopped cluster again on the same port, its data as it was."""
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
                    " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.root / "postgres.log"), "-w", "-t", "60", "start")
-
-    def stop(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def restart(self) -> None:
         """Stop (dropping every connection) and start again on the same port."""

@@ -181,8 +181,8 @@ def test_a_job_never_runs_twice_at_once(postgres: PostgresCluster) -> None:
             barrier.wait()
             return scheduler.run_due()
 
-        with ThreadPoolExecutor(2) as pool:
-            names = list(pool.map(look, schedulers))
+        with ThreadPoolExecutor(2) as executor:
+            names = list(executor.map(look, schedulers))
         assert sorted(names) == [[], ["slow"]]
         assert most[0] == 1
         assert schedulers[0].run_due() == [] and schedulers[1].run_due() == []
