@@ -356,3 +356,17 @@ def _tagging(policy: Policy, chart: OrgChart, actor: Actor, owner: _Owner) -> De
                     f"{owner.group} 的标签只有 {label} 的成员可以给客户打",
                     f"only members of {owner.label or 'the administrators'} may tag customers"
                     f" with {owner.group}", "restricted-tagging")
+
+
+def decide_rule_group(chart: OrgChart, actor: Actor, departments: Iterable[int],
+                      verb_zh: str = "管理", verb_en: str = "manage") -> Decision:
+    """Creating, editing or deleting a WeCom rule group (a branch's own tag scope): admins,
+    or whoever manages every department in its range (the branch head for their branch)."""
+    wanted = frozenset(departments)
+    if actor.admin or (wanted and wanted <= actor.managed):
+        return ALLOW
+    names = "、".join(sorted(chart.name(d) for d in wanted)) or "-"
+    return Decision(Verdict.REFUSE,
+                    f"只有管理员或 {names} 的负责人可以{verb_zh}这个规则组",
+                    f"only an administrator or the head of {names} may {verb_en} this rule"
+                    " group", "rule-group")

@@ -31,6 +31,7 @@ from desktop.domain.governance import (
     actor_for,
     check_policy,
     decide,
+    decide_rule_group,
     policy_from_json,
 )
 from desktop.server import approvals, tag_usage, team_journal
@@ -50,7 +51,11 @@ CORP_WRITES = {"add": "externalcontact/add_corp_tag", "edit": "externalcontact/e
 STRATEGY_WRITES = {"add": "externalcontact/add_strategy_tag",
                    "edit": "externalcontact/edit_strategy_tag",
                    "del": "externalcontact/del_strategy_tag"}
-TREE_WRITES = frozenset(CORP_WRITES.values()) | frozenset(STRATEGY_WRITES.values())
+RULE_GROUP_WRITES = {"externalcontact/customer_strategy/create": ("创建", "create"),
+                     "externalcontact/customer_strategy/edit": ("修改", "edit"),
+                     "externalcontact/customer_strategy/del": ("删除", "delete")}
+TREE_WRITES = (frozenset(CORP_WRITES.values()) | frozenset(STRATEGY_WRITES.values())
+               | frozenset(RULE_GROUP_WRITES))
 CORP_LIST = "externalcontact/get_corp_tag_list"
 STRATEGY_LIST = "externalcontact/get_strategy_tag_list"
 DEPARTMENT_RANGE = 2
@@ -171,6 +176,12 @@ class Gate:
         actor, chart = self.actor(caller.userid, policy)
         if path == MARK_TAG:
             return self._tagging(caller, policy, chart, actor, body)
+        if path in RULE_GROUP_WRITES:
+            decision = decide_rule_group(chart, actor, self._range(body), *RULE_GROUP_WRITES[path])
+            if decision.verdict is Verdict.ALLOW:
+                return None
+            name = str(body.get("strategy_name") or body.get("strategy_id") or "")
+            return self._refuse(caller, path, body, Change(Operation.ADD_GROUP, name), decision)
         strategy = path in STRATEGY_WRITES.values()
         tree = read_tree(self._transport, strategy)
         if path in (CORP_WRITES["del"], STRATEGY_WRITES["del"]):
@@ -202,6 +213,18 @@ class Gate:
             if decision.verdict is not Verdict.ALLOW:
                 return self._refuse(caller, MARK_TAG, body, change, decision, tag_id)
         return None
+
+    def _range(self, body: Mapping[str, Any]) -> set[int]:
+        """The departments a rule group covers: those named in the call and, for an existing
+        rule group, those WeCom lists in its range."""
+        nodes = [*(body.get("range") or []), *(body.get("range_add") or [])]
+        if isinstance(body.get("strategy_id"), int):
+            data = self._transport.call(ApiRequest(
+                "POST", "externalcontact/customer_strategy/get_range",
+                body={"strategy_id": body["strategy_id"], "cursor": "", "limit": 1000}))
+            nodes += list(data.get("range") or [])
+        return {int(n["partyid"]) for n in nodes if isinstance(n, dict)
+                and n.get("type") == DEPARTMENT_RANGE and isinstance(n.get("partyid"), int)}
 
     def _with_range_owner(self, policy: Policy, group: str, strategy_id: int | None) -> Policy:
         """A rule-group tag group the policy does not place belongs to the first department

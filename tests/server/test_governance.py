@@ -38,7 +38,7 @@ from tests.server.team_support import (
 
 pytestmark = pytest.mark.integration
 
-MARKETING, OPERATIONS, SALES_I = 2, 3, 5
+MARKETING, OPERATIONS, SALES_I, NORTH = 2, 3, 5, 7
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def _people(corp: SandboxServer) -> dict[str, str]:
     plain = {d: u for u, d, leader in rows if not leader and u not in heads.values()}
     return {"head_mkt": heads[MARKETING], "head_ops": heads[OPERATIONS],
             "admin": heads[SALES_I], "member_mkt": plain[MARKETING],
-            "member_sales": plain[SALES_I]}
+            "member_sales": plain[SALES_I], "head_north": heads[NORTH]}
 
 
 @pytest.fixture(scope="module")
@@ -337,3 +337,22 @@ def test_policy_show_and_refusals_from_the_cli(
     refused = tagdesk("policy", "set", "--profile", "team", "--file", str(bad), env=admin_env)
     assert refused.returncode == 3 and "法务部" in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_branch_head_creates_the_branch_rule_group_and_its_regional_tags(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str]) -> None:
+    north = people["head_north"]
+    refused = _refused(lambda: clients["head_mkt"].create_strategy(
+        "华北区域", admin_list=[people["head_mkt"]], departments=[NORTH]))
+    assert "只有管理员或 华北分公司 的负责人可以创建这个规则组" in refused.message_zh
+    strategy = clients["head_north"].create_strategy("华北区域", admin_list=[north],
+                                                     departments=[NORTH])
+    group = clients["head_north"].add_strategy_tag(strategy, group_name="华北-区域",
+                                                   tags=["天津", "石家庄"])
+    assert {t.name for t in group.tags} == {"天津", "石家庄"}
+    taken = _refused(lambda: clients["head_mkt"].add_strategy_tag(
+        strategy, group_id=group.id, tags=["太原"]))
+    assert "华北分公司" in taken.message_zh
+    assert {t.name for g in clients["head_north"].list_strategy_tags(strategy) for t in g.tags
+            } == {"天津", "石家庄"}

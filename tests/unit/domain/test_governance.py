@@ -16,6 +16,7 @@ from desktop.domain.governance import (
     actor_for,
     check_policy,
     decide,
+    decide_rule_group,
     policy_from_json,
 )
 
@@ -144,3 +145,14 @@ def test_a_policy_that_leaves_no_admin_or_names_an_unknown_department_is_refused
     check_policy(Policy(), CHART, server_admins=("root",))
     with pytest.raises(PolicyError, match="法务部"):
         check_policy(Policy(admins=("boss",), prefixes=(("LAW-", "法务部"),)), CHART, ())
+
+
+def test_rule_groups_belong_to_the_heads_of_their_range() -> None:
+    north = {7}
+    decided = {role: decide_rule_group(CHART, actor, north).verdict
+               for role, actor in ACTORS.items()}
+    assert decided == {"admin": A, "head_mkt": R, "head_root": A, "branch_north": A,
+                       "head_ops": R, "member_mkt": R, "member_ops": R}
+    refused = decide_rule_group(CHART, ACTORS["head_mkt"], north, "创建", "create")
+    assert refused.en == "only an administrator or the head of 华北分公司 may create this rule group"
+    assert decide_rule_group(CHART, ACTORS["head_root"], ()).verdict is R  # no range: admins only
