@@ -53,6 +53,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "group_reorder": ("调整标签组顺序", "groups reordered"),
     "exclusive_set_add": ("新增互斥标签组", "exclusive set added"),
     "exclusive_set_remove": ("删除互斥标签组", "exclusive set removed"),
+    "abbreviation_set": ("设置缩写", "abbreviation set"),
+    "saved_filter_save": ("保存团队筛选", "team filter saved"),
+    "saved_filter_remove": ("删除团队筛选", "team filter deleted"),
+    "suggested_favourites_set": ("设置团队推荐的常用标签", "suggested favourites set"),
 }
 SOURCES: dict[str, tuple[str, str]] = {
     "app": ("手动", "by hand"),
@@ -67,6 +71,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
     "tree": ("标签库", "tag tree"),
     "relay": ("经团队服务器", "through the team server"),
+    "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
                       "revert")

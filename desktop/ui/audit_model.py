@@ -99,6 +99,10 @@ class _Labels(QObject):
             "group_reorder": self.tr("Groups reordered"),
             "exclusive_set_add": self.tr("Exclusive set added"),
             "exclusive_set_remove": self.tr("Exclusive set removed"),
+            "abbreviation_set": self.tr("Abbreviation set"),
+            "saved_filter_save": self.tr("Team filter saved"),
+            "saved_filter_remove": self.tr("Team filter deleted"),
+            "suggested_favourites_set": self.tr("Suggested favourites set"),
         }
         return names.get(key, key)
 
@@ -108,6 +112,7 @@ class _Labels(QObject):
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
             "tree": self.tr("Tag tree"), "autotag": self.tr("Auto-tagging"),
+            "settings": self.tr("Team settings"),
         }
         return names.get(key, key)
 

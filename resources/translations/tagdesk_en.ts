@@ -40,11 +40,11 @@
     </message>
     <message>
         <source>Tags of one group are joined with OR, groups with AND, as in WeCom&apos;s mass messaging.</source>
-        <translation>Tags of one group are joined with OR, groups with AND, as in WeCom's mass messaging.</translation>
+        <translation>Tags of one group are joined with OR, groups with AND, as in WeCom&apos;s mass messaging.</translation>
     </message>
     <message>
         <source>Click tags in the tree: OR within a group, AND across groups, as WeCom&apos;s mass messaging picks customers.</source>
-        <translation>Click tags in the tree: OR within a group, AND across groups, as WeCom's mass messaging picks customers.</translation>
+        <translation>Click tags in the tree: OR within a group, AND across groups, as WeCom&apos;s mass messaging picks customers.</translation>
     </message>
     <message>
         <source>Clear the audience</source>
@@ -2370,6 +2370,22 @@
         <translation>Exclusive set removed</translation>
     </message>
     <message>
+        <source>Abbreviation set</source>
+        <translation>Abbreviation set</translation>
+    </message>
+    <message>
+        <source>Team filter saved</source>
+        <translation>Team filter saved</translation>
+    </message>
+    <message>
+        <source>Team filter deleted</source>
+        <translation>Team filter deleted</translation>
+    </message>
+    <message>
+        <source>Suggested favourites set</source>
+        <translation>Suggested favourites set</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>By hand</translation>
     </message>
@@ -2408,6 +2424,10 @@
     <message>
         <source>Auto-tagging</source>
         <translation>Auto-tagging</translation>
+    </message>
+    <message>
+        <source>Team settings</source>
+        <translation>Team settings</translation>
     </message>
     <message>
         <source>queued</source>

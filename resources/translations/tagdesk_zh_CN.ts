@@ -2357,6 +2357,22 @@
         <translation>删除互斥标签组</translation>
     </message>
     <message>
+        <source>Abbreviation set</source>
+        <translation>设置缩写</translation>
+    </message>
+    <message>
+        <source>Team filter saved</source>
+        <translation>保存团队筛选</translation>
+    </message>
+    <message>
+        <source>Team filter deleted</source>
+        <translation>删除团队筛选</translation>
+    </message>
+    <message>
+        <source>Suggested favourites set</source>
+        <translation>设置团队推荐的常用标签</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>手动</translation>
     </message>
@@ -2395,6 +2411,10 @@
     <message>
         <source>Auto-tagging</source>
         <translation>自动打标</translation>
+    </message>
+    <message>
+        <source>Team settings</source>
+        <translation>团队设置</translation>
     </message>
     <message>
         <source>queued</source>

@@ -5,6 +5,7 @@ leaves the cached settings in place and is named."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -155,6 +156,11 @@ def test_cli_exclusive_commands_work_on_a_team_profile(
     two = ["--profile", "two", "--home", str(desktops.prepare("two", users[5]))]
     added = tagdesk("exclusive", "add", "阶段互斥", "--tags", f"{first},{second}", *one, env=env)
     assert added.returncode == 0, added.stderr
+    journal = tagdesk("audit", "list", "--source", "settings", "--json", *two, env=env)
+    assert journal.returncode == 0, journal.stderr
+    *rows, _summary = (json.loads(line) for line in journal.stdout.strip().splitlines())
+    assert [(r["operator"], r["action"], r["tag_name"]) for r in rows] == [
+        (users[4], "exclusive_set_add", "阶段互斥")]
     listed = tagdesk("exclusive", "list", *two, env=env)
     assert listed.returncode == 0 and "阶段互斥" in listed.stdout, listed.stderr
     removed = tagdesk("exclusive", "remove", "阶段互斥", *two, env=env)
