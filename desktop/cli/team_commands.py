@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from desktop.store.journal import VerifyResult
 
 SECRET_ENV = "TAGDESK_CORP_SECRET"
+CALLBACK_TOKEN_ENV = "TAGDESK_CALLBACK_TOKEN"
+CALLBACK_KEY_ENV = "TAGDESK_CALLBACK_AES_KEY"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,10 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--outbox-check-every", type=float, default=30.0, metavar="SECONDS",
                        help="how often writes left unfinished by a stopped server process"
                             " are settled")
-    serve.add_argument("--callback-token", default="", metavar="T",
-                       help="the Token of the app's callback settings in WeCom's console")
-    serve.add_argument("--callback-aes-key", default="", metavar="K",
-                       help="the EncodingAESKey of the app's callback settings (43 characters)")
+    serve.add_argument("--callback-token", default=os.environ.get(CALLBACK_TOKEN_ENV, ""),
+                       metavar="T", help="the Token of the app's callback settings in WeCom's"
+                                         f" console (or ${CALLBACK_TOKEN_ENV})")
+    serve.add_argument("--callback-aes-key", default=os.environ.get(CALLBACK_KEY_ENV, ""),
+                       metavar="K", help="their EncodingAESKey, 43 characters (or"
+                                         f" ${CALLBACK_KEY_ENV})")
     serve.add_argument("--resync-interval", type=float, default=3600, metavar="SECONDS",
                        help="re-read every relation this often, for changes made without a"
                             " callback (0 = never)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,7 +17,13 @@ from desktop.domain.callback_xml import parse_flat_xml
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings, CallbackSetupError, event_xml
 from desktop.server import team_journal
-from tests.server.team_support import PostgresCluster, TeamServerProcess, wait_for
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    desktop_env,
+    tagdesk,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -182,8 +189,28 @@ def test_console_tag_edits_and_new_customers_are_journaled(
     assert [(r["action"], r["tag_name"], r["probable_operator"]) for r in rows] == [
         ("tag_add", "春季展", userid)]
 
+    phone_sandbox.phone.delete_customer(userid, external_userid)
+    wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) = 0 FROM"
+                          " relation_tag_snapshot WHERE external_userid = %s", external_userid),
+             what="the deleted relation leaving the snapshot")
     phone_sandbox.phone.delete_tag(tag_id)
     wait_for(lambda: _rows(callback_server.db_url, "action IN ('tag_delete', 'group_delete')"
                            " AND group_name = '展会渠道'"), timeout=15, what="the deletion")
     assert _one(callback_server.db_url, "SELECT count(*) FROM relation_tag_snapshot"
                 " WHERE %s = ANY(tag_ids)", tag_id) == 0
+
+
+@pytest.mark.parametrize(("flags", "needle"), [
+    (("--callback-token", "Tok1"), "together"),
+    (("--callback-token", "Tok1", "--callback-aes-key", "short"), "43 characters"),
+], ids=["token-alone", "short-key"])
+def test_bad_callback_settings_stop_the_server_with_one_sentence(
+    tmp_path: Path, flags: tuple[str, ...], needle: str
+) -> None:
+    started = tagdesk("server", "serve", "--db", "postgresql://nobody@127.0.0.1:1/none",
+                      "--wecom-api-base", "http://127.0.0.1:1/cgi-bin/", "--corp-id", "ww1",
+                      "--secret-stdin", *flags, stdin="s3cret-value\n",
+                      env=desktop_env(tmp_path))
+    assert started.returncode == 2, started
+    assert needle in started.stderr and "Traceback" not in started.stderr
+    assert "short" not in started.stderr.replace("--callback-aes-key", "")
