@@ -75,10 +75,14 @@ def write_through(ws: Workspace, *changes: SettingChange) -> None:
 def pull(ws: Workspace) -> PullResult:
     """Apply to the cache what changed on the team server since the last pull."""
     since = int(ws.cache.get_meta(VERSION_KEY, "0") or 0)
+    session = _session(ws)
     data = _exchange("GET", ws.profile.team_url, SETTINGS_PATH, None,
-                     {"access_token": _session(ws), "since": since})
+                     {"access_token": session, "since": since})
+    if int(data.get("version", since)) < since:  # a new team database: read it all again
+        data = _exchange("GET", ws.profile.team_url, SETTINGS_PATH, None,
+                         {"access_token": session, "since": 0})
     items = [i for i in data.get("items") or [] if isinstance(i, dict)]
-    version = int(data.get("version", since))
+    version = int(data.get("version", 0))
     with ws.cache.write() as conn:
         for item in items:
             _apply(conn, ws, item)

@@ -104,6 +104,10 @@ def test_one_desktop_sets_and_another_sees_after_its_poll(
         ("成交状态", (first, second))]
     again = team_settings.pull(other)
     assert again.applied == 0 and not again.changes.prefs_changed
+    with other.cache.write() as conn:  # as if the team's database had been replaced
+        other.cache.set_meta(conn, team_settings.VERSION_KEY, str(pulled.version + 1000))
+    reread = team_settings.pull(other)
+    assert reread.version == pulled.version and reread.applied >= 3
 
     ExclusiveSets(other).remove("成交状态")
     TagAdminService(other).set_abbreviation(first, "")
