@@ -1,0 +1,90 @@
+"""The callback worker on its own: an event a stopped server left half-handled is taken up
+again, and an event whose re-read keeps failing is retried, then given up, never lost
+silently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import psycopg_pool
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server.callback_worker import MAX_ATTEMPTS, CallbackWorker
+from desktop.server.database import migrate
+from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.transport import WeComTransport
+from tests.server.team_support import PostgresCluster
+
+pytestmark = pytest.mark.integration
+Pool = psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
+
+
+@pytest.fixture(scope="module")
+def pool(postgres: PostgresCluster) -> Iterator[Pool]:
+    url = postgres.new_database()
+    migrate(url)
+    with psycopg_pool.ConnectionPool(url, min_size=1, max_size=2,
+                                     kwargs={"autocommit": True}) as pool:
+        yield pool
+
+
+def _add_event(pool: Pool, key: str, userid: str, external_userid: str, status: str,
+               claimed_ago: str = "0 seconds") -> int:
+    with pool.connection() as conn:
+        row = conn.execute(
+            "INSERT INTO callback_event (dedupe_key, event, change_type, userid,"
+            " external_userid, item_id, state, create_time, status, claimed_at)"
+            " VALUES (%s, 'change_external_contact', 'edit_external_contact', %s, %s, '', '',"
+            " 1700000000, %s, now() - %s::interval) RETURNING id",
+            (key, userid, external_userid, status, claimed_ago)).fetchone()
+    assert row is not None
+    return int(str(row[0]))
+
+
+def _status(pool: Pool, event_id: int) -> tuple[object, ...]:
+    with pool.connection() as conn:
+        row = conn.execute("SELECT status, attempts FROM callback_event WHERE id = %s",
+                           (event_id,)).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def test_an_event_left_working_by_a_stopped_server_is_taken_up(
+    pool: Pool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = tmp_path_factory.mktemp("worker-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=5, members=1)) as sandbox:
+        userid, external_userid = sandbox.state.relations()[0]
+        fresh = _add_event(pool, "fresh", userid, external_userid, "working")
+        stale = _add_event(pool, "stale", userid, external_userid, "working", "3 minutes")
+        transport = WeComTransport(sandbox.api_base, sandbox.corp_id, sandbox.secret,
+                                   limits=RateLimits())
+        try:
+            worker = CallbackWorker(pool.connection, transport)
+            assert worker.process_one()
+            assert not worker.process_one()  # the fresh claim belongs to a live server
+        finally:
+            transport.close()
+    assert _status(pool, stale) == ("done", 1)
+    assert _status(pool, fresh) == ("working", 0)
+    with pool.connection() as conn:
+        row = conn.execute("SELECT tag_ids FROM relation_tag_snapshot WHERE userid = %s"
+                           " AND external_userid = %s", (userid, external_userid)).fetchone()
+    assert row is not None
+
+
+def test_a_re_read_that_keeps_failing_is_retried_then_given_up(pool: Pool) -> None:
+    event_id = _add_event(pool, "unreachable", "zhangsan", "wmUNREACHABLE", "pending")
+    transport = WeComTransport("http://127.0.0.1:9/cgi-bin/", "ww1", "secret",
+                               limits=RateLimits(max_retries=0))
+    try:
+        worker = CallbackWorker(pool.connection, transport)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            assert not worker.process_one()
+            assert _status(pool, event_id) == (
+                "failed" if attempt == MAX_ATTEMPTS else "pending", attempt)
+        assert not worker.process_one()
+    finally:
+        transport.close()
