@@ -3,6 +3,7 @@ team items journaled under the writer's name, a user's favourites kept to that u
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psycopg
@@ -115,3 +116,28 @@ def test_settings_need_a_login(team_server: TeamServerProcess) -> None:
     forged = requests.post(url, params={"access_token": "forged"}, timeout=30,
                            json={"changes": [{"kind": "saved_filter", "key": "k", "value": "v"}]})
     assert forged.json()["errcode"] == 40014
+
+
+def test_concurrent_writers_get_distinct_versions_and_the_last_one_wins(
+    desks: tuple[_Desk, _Desk]
+) -> None:
+    start = desks[0].get()["version"]
+
+    def write(n: int) -> int:
+        answer = desks[n % 2].post({"kind": "saved_filter", "key": "并发", "value": f"v{n}"})
+        return int(answer["version"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        versions = list(pool.map(write, range(24)))
+    assert len(set(versions)) == 24 and min(versions) > start
+    last = versions.index(max(versions))
+    assert _values(desks[1].get(start)) == {("team", "saved_filter", "并发"): f"v{last}"}
+
+
+@pytest.mark.parametrize(("since", "errcode"), [("1e30", 0), ("-5", 0), ("abc", 40058)])
+def test_odd_versions_are_answered(desks: tuple[_Desk, _Desk], since: str, errcode: int) -> None:
+    answer = requests.get(desks[0].url, params={"access_token": desks[0].session,
+                                                "since": since}, timeout=30).json()
+    assert answer["errcode"] == errcode
+    if since == "1e30":
+        assert answer["items"] == []
