@@ -119,6 +119,9 @@ class Phone:
 
     def create_tag(self, group_name: str, tag_name: str) -> str:
         """A new corp tag (and its group, if new); returns the tag id."""
+        if self._state.find_tag(group_name, tag_name) is not None:
+            raise PhoneError(f"标签组“{group_name}”里已有“{tag_name}”。",
+                             f"Group “{group_name}” already has a tag “{tag_name}”.")
         new_group = self._state.find_group(group_name) is None
         try:
             tag_id = self._state.console_add_tag(group_name, tag_name)
