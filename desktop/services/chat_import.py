@@ -309,8 +309,8 @@ def _make(key: object, ts: float, userid: str, external_userid: str, direction: 
     if key:
         msg_key = f"id:{key}"
     else:
-        digest = hashlib.sha1(json.dumps([ts, userid, external_userid, direction, text],
-                                         ensure_ascii=False).encode("utf-8")).hexdigest()
+        fields = "\x1f".join((repr(ts), userid, external_userid, direction, text))
+        digest = hashlib.sha1(fields.encode("utf-8", "surrogatepass")).hexdigest()
         msg_key = f"sha1:{digest}"
     return ChatRow(msg_key, ts, userid, external_userid, direction, text)
 

@@ -170,6 +170,9 @@ class AutoTagReviewWindow(QWidget):
         self.cancel_button.setEnabled(False)
         self.import_button = QPushButton()
         self.keywords_button = QPushButton()
+        self.import_valid_button = QPushButton()
+        self.import_valid_button.setVisible(False)
+        self._refused_file: Path | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setVisible(False)
         self.summary = QLabel(wordWrap=True)
@@ -202,6 +205,7 @@ class AutoTagReviewWindow(QWidget):
         self.cancel_button.clicked.connect(self.cancel_simulation)
         self.import_button.clicked.connect(self._ask_import)
         self.keywords_button.clicked.connect(self.open_keywords)
+        self.import_valid_button.clicked.connect(self.import_valid_lines)
         self.accept_button.clicked.connect(lambda: self.decide_selected(ACCEPTED))
         self.reject_button.clicked.connect(lambda: self.decide_selected(REJECTED))
         self.accept_all_button.clicked.connect(lambda: self.decide_all(ACCEPTED))
@@ -223,6 +227,7 @@ class AutoTagReviewWindow(QWidget):
         window_row.setStretchFactor(self.tags, 1)
         tools_row = QHBoxLayout()
         tools_row.addWidget(self.import_button)
+        tools_row.addWidget(self.import_valid_button)
         tools_row.addWidget(self.keywords_button)
         tools_row.addWidget(self.progress_bar, 1)
         tools_row.addStretch(1)
@@ -253,6 +258,7 @@ class AutoTagReviewWindow(QWidget):
         self.cancel_button.setText(self.tr("Cancel"))
         self.import_button.setText(self.tr("Import chats…"))
         self.keywords_button.setText(self.tr("Keywords…"))
+        self.import_valid_button.setText(self.tr("Import the valid lines"))
         self.accept_button.setText(self.tr("Accept (A)"))
         self.reject_button.setText(self.tr("Reject (R)"))
         self.accept_all_button.setText(self.tr("Accept all"))
@@ -422,27 +428,46 @@ class AutoTagReviewWindow(QWidget):
         if path is not None:
             self.import_chats(path)
 
-    def import_chats(self, path: Path) -> Task:
-        """Store the file's valid messages (bad lines are named in the summary)."""
+    def import_chats(self, path: Path, *, skip_invalid: bool = False) -> Task:
+        """Check every line and store the messages; with bad lines nothing is stored until
+        the person chooses to import the valid ones (`import_valid_button`)."""
         workspace = self.context.workspace
+        self.import_valid_button.setVisible(False)
 
         def work(progress: Any, _cancel: Any) -> ChatImportResult:
-            return import_chats(workspace.cache, path, skip_invalid=True, progress=progress,
-                                store=store_for(workspace))
+            return import_chats(workspace.cache, path, skip_invalid=skip_invalid,
+                                progress=progress, store=store_for(workspace))
 
         self.texts.say(self.summary, lambda: self.tr("Importing %1…").replace(
             "%1", html.escape(path.name)))
         return self.context.run_task(work, owner=self, name="autotag import chats", writer=True,
                                      on_result=self._imported, on_error=self._failed)
 
+    def import_valid_lines(self) -> Task | None:
+        """Import the file refused for its bad lines again, storing the valid ones."""
+        if self._refused_file is None:
+            return None
+        return self.import_chats(self._refused_file, skip_invalid=True)
+
     def _imported(self, result: ChatImportResult) -> None:
+        refused = result.status == "invalid"
+        self._refused_file = result.path if refused else None
+        self.import_valid_button.setVisible(refused)
+
         def text() -> str:
-            line = (self.tr("%1: %2 new messages stored, %3 already stored, %4 lines with"
-                            " problems")
-                    .replace("%1", html.escape(result.path.name))
-                    .replace("%2", f"{result.imported:,}")
-                    .replace("%3", f"{result.duplicates:,}")
-                    .replace("%4", f"{len(result.problems):,}"))
+            if refused:
+                line = (self.tr("%1: %2 lines with problems, nothing was imported. Fix them, or"
+                                " import the %3 valid messages.")
+                        .replace("%1", html.escape(result.path.name))
+                        .replace("%2", f"{len(result.problems):,}")
+                        .replace("%3", f"{result.valid:,}"))
+            else:
+                line = (self.tr("%1: %2 new messages stored, %3 already stored, %4 lines with"
+                                " problems")
+                        .replace("%1", html.escape(result.path.name))
+                        .replace("%2", f"{result.imported:,}")
+                        .replace("%3", f"{result.duplicates:,}")
+                        .replace("%4", f"{len(result.problems):,}"))
             shown = [html.escape(p.text) for p in result.problems[:5]]
             return "<br>".join([line, *shown])
 

@@ -414,6 +414,10 @@
         <translation>Keywords…</translation>
     </message>
     <message>
+        <source>Import the valid lines</source>
+        <translation>Import the valid lines</translation>
+    </message>
+    <message>
         <source>Accept (A)</source>
         <translation>Accept (A)</translation>
     </message>
@@ -480,6 +484,10 @@
     <message>
         <source>Importing %1…</source>
         <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</source>
+        <translation>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</translation>
     </message>
     <message>
         <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>

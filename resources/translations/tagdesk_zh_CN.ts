@@ -414,6 +414,10 @@
         <translation>关键词…</translation>
     </message>
     <message>
+        <source>Import the valid lines</source>
+        <translation>只导入有效行</translation>
+    </message>
+    <message>
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
@@ -480,6 +484,10 @@
     <message>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</source>
+        <translation>%1：%2 行有问题，没有导入任何内容。请修改后重新导入，或只导入其中 %3 条有效消息。</translation>
     </message>
     <message>
         <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>

@@ -3,13 +3,15 @@ bulk, tag the accepted ones as one batch in the sandbox, rejections kept as trai
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel
 
 from desktop.services import autotag_keywords
-from desktop.store import autotag_settings
+from desktop.store import autotag_settings, chats
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 
@@ -112,3 +114,23 @@ def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
     assert autotag_keywords.stored(synced_context.cache) == {
         "需上门": ["上门", "来一趟", "到现场"], "高意向": ["报价单", "采购", "试用", "演示"]}
     dialog.close()
+
+
+def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, tmp_path: Path) -> None:
+    before = chats.count(synced_context.cache)
+    path = tmp_path / "week.jsonl"
+    good = {"time": "2026-12-01 09:30", "userid": "zhangsan", "external_userid": "wmNEW1",
+            "direction": "in", "text": "能安排个演示吗"}
+    path.write_text(json.dumps(good, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS) as refused:
+        window.import_chats(path)
+    assert refused.args[0].status == "invalid"
+    assert "line 2: not valid JSON" in window.summary.text()
+    assert chats.count(synced_context.cache) == before
+    assert window.import_valid_button.isVisibleTo(window)
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS) as imported:
+        window.import_valid_button.click()
+    assert imported.args[0].imported == 1
+    assert chats.count(synced_context.cache) == before + 1
+    assert not window.import_valid_button.isVisibleTo(window)
