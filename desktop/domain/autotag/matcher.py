@@ -24,6 +24,7 @@ SOUND_FACTOR = 0.75
 # glued it to a neighbour: 能发顺丰吗 → 能 / 发顺丰 / 吗).
 HALF_ALIGNED_FACTOR = 0.9
 SEGMENTED_MIN = 3   # phrases at least this long are taught to the segmenter
+SOUND_WORD_MAX = 3  # sound-alikes of phrases up to this long need a dictionary word
 # Particles and degree words a phrase may cut off the word jieba made around it.
 FUNCTION_CHARS = frozenset("太很好超挺更真蛮巨贼特了吗呢吧啊呀的么嘛哦啦也都就还再又还能可我你要想请问下个点些一")
 
@@ -106,7 +107,8 @@ class PhraseIndex:
         teach_words([*self.exact, *self.traps])
 
     def find(self, text: NormalText) -> list[Hit]:
-        """Every hit in the text, traps removed, each marked negated or reported or not."""
+        """Every hit in the text, traps removed, each marked negated or reported or not (a
+        phrase inside a longer one of the same tag shares its fate: 不用开发票 negates 发票)."""
         body = text.text
         if not body:
             return []
@@ -125,15 +127,19 @@ class PhraseIndex:
                         candidates.append((phrase, start, start + length, factor, EXACT))
         candidates.extend(self._sound_alikes(body, starts, ends))
         hits: list[Hit] = []
-        for phrase, start, end, factor, kind in candidates:
+        for phrase, start, end, factor, kind in sorted(candidates, key=lambda c: c[1] - c[2]):
             if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
                 continue
             strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
+            negation = negation_cue(text, start, _is_latin(phrase.text))
+            is_reported = reported(text, start, quotes)
+            for outer in hits:
+                if outer.tag == phrase.tag and outer.start <= start and end <= outer.end:
+                    negation = negation or outer.negation
+                    is_reported = is_reported or outer.reported
             hits.append(Hit(
                 tag=phrase.tag, phrase=phrase.text, matched=body[start:end], start=start, end=end,
-                strength=strength, kind=kind,
-                negation=negation_cue(text, start, _is_latin(phrase.text)),
-                reported=reported(text, start, quotes),
+                strength=strength, kind=kind, negation=negation, reported=is_reported,
             ))
         return hits
 
@@ -142,9 +148,10 @@ class PhraseIndex:
     ) -> list[tuple[Phrase, int, int, float, str]]:
         """Windows that sound like a phrase but are written differently (寻价 for 询价).
 
-        Guard against short-word false hits: at most one character in three may differ, a
-        two-character phrase must keep one character and the window must not be a word of
-        its own, and the window must sit on word boundaries.
+        Guard against short-word false hits (邮吗 is not 有吗, 月到 not 约到): at most one
+        character in three may differ; a phrase of up to three characters must be a word of
+        the dictionary and the window must not be one; the window must sit on word
+        boundaries on both sides.
         """
         found: list[tuple[Phrase, int, int, float, str]] = []
         if not self.sound_lengths:
@@ -164,11 +171,11 @@ class PhraseIndex:
                     differing = sum(a != b for a, b in zip(window, phrase.text, strict=True))
                     if differing == 0 or differing > max(1, length // 3):
                         continue
-                    if length == 2 and segmenter.has_word(window):
+                    if length <= SOUND_WORD_MAX and (
+                            segmenter.has_word(window) or not segmenter.has_word(phrase.text)):
                         continue
-                    factor = _alignment(body, start, start + length, starts, ends)
-                    if factor:
-                        found.append((phrase, start, start + length, factor, SOUND))
+                    if _alignment(body, start, start + length, starts, ends) == 1.0:
+                        found.append((phrase, start, start + length, 1.0, SOUND))
         return found
 
 

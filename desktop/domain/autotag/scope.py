@@ -29,7 +29,7 @@ LATIN_NEGATION_WINDOW = 14
 # What may stand between a negation and the phrase it negates: modal and degree words,
 # pronouns, particles (不太想下单, 没有要退货, 不是来投诉的). Any other character ends the
 # negation's reach (没涨价先续上: 没 negates 涨价, not 续上).
-BRIDGE_CHARS = frozenset("想要打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
+BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
 
 
 def clause_start(positions: frozenset[int], at: int) -> int:
