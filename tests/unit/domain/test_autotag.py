@@ -74,9 +74,19 @@ def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
     ("贵公司在哪", "嫌贵"),               # 贵 in another sense
     ("请问您贵姓", "嫌贵"),
     ("退休了想学点东西", "退款退货"),
+    ("不用开发票，谢谢", "开票"),          # 发票 inside the negated 开发票
+    ("可以寄到江苏吗，包邮吗", "询价"),     # 邮吗 is no sound-alike of 有吗
+    ("我们要升级到企业版", "物流"),         # nor 级到 of 寄到
 ])
 def test_does_not_find(tagger: AutoTagger, text: str, tag: str) -> None:
     assert tag not in tags_of(tagger, text)
+
+
+def test_negation_reaches_only_across_modal_and_degree_words(tagger: AutoTagger) -> None:
+    assert "高意向" not in tags_of(tagger, "我不是很想下单")
+    assert "物流" in tags_of(tagger, "没问题，什么时候发货")
+    assert "退款退货" in tags_of(tagger, "没用几天就坏了，我要退货")
+    assert "物流" in tags_of(tagger, "没涨价前发货吧")         # 没 negates 涨价, not 发货
 
 
 def test_a_trap_of_one_intent_is_a_hit_for_another(tagger: AutoTagger) -> None:
