@@ -9,16 +9,25 @@ from collections.abc import Mapping
 from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
 
+REASONS = {
+    "callback": "企业微信回调报告的变更（手机或管理后台） / reported by a WeCom callback"
+                " (phone or admin console)",
+    "observed": "同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)",
+}
+
 
 def relation_changes(before: set[str], after: Mapping[str, tuple[str, str]],
                      known: Mapping[str, CorpTag], *, userid: str, external_userid: str,
                      source: str, ts: float, seen_after: float = 0.0) -> list[JournalEntry]:
-    """tag_add / tag_remove rows; WeCom names no operator, the follower is the probable one."""
+    """tag_add / tag_remove rows; WeCom names no operator, the follower is the probable one.
+    `before` / `after` hold the relation's tag ids (JSON), as the relay's rows do."""
+    states = json.dumps(sorted(before)), json.dumps(sorted(after))
 
     def entry(action: str, tag_id: str, name: str, group: str) -> JournalEntry:
         return JournalEntry(operator="", action=action, source=source,
                             external_userid=external_userid, userid=userid, tag_id=tag_id,
-                            tag_name=name, group_name=group, ts=ts, probable_operator=userid,
+                            tag_name=name, group_name=group, before=states[0], after=states[1],
+                            reason=REASONS.get(source, ""), ts=ts, probable_operator=userid,
                             seen_after=seen_after)
 
     rows = [entry("tag_add", tag_id, *_names(tag_id, after, known))

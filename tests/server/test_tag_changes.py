@@ -44,3 +44,5 @@ def test_relation_rows_name_the_follower_as_probable_operator() -> None:
              r.userid, r.ts) for r in rows] == [
         ("tag_add", "et2", "普通", "客户等级", "", "zhangsan", "zhangsan", 5.0),
         ("tag_remove", "et3", "已报价", "阶段", "", "zhangsan", "zhangsan", 5.0)]
+    assert {(r.before, r.after) for r in rows} == {('["et1", "et3"]', '["et1", "et2"]')}
+    assert "WeCom callback" in rows[0].reason
