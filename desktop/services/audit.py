@@ -74,7 +74,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
-                      "revert")
+                      "revert", "relay")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 # Who made a change a WeCom callback reported: WeCom names the relation only, not the person.

@@ -188,11 +188,13 @@ class AuditFilterBar(QWidget):
 
     def _load_choices(self) -> None:
         cache = self._context.cache
+        team = self._context.journal.remote
 
         def read(_p: Any, _c: Any) -> dict[str, list[tuple[str, Any]]]:
             conn = cache.connection()
             names = dict(conn.execute("SELECT userid, name FROM member").fetchall())
-            acted = set(journal_operators(cache))
+            # who acted first; the local journal of a team profile is only a mirror
+            acted = set() if team else set(journal_operators(cache))
             people = sorted(acted | set(names),
                             key=lambda u: (u not in acted, names.get(u, u), u))
             departments = conn.execute(

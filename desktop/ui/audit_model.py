@@ -5,6 +5,10 @@ page (what the user sees at once), then the full list of matching ids on a
 worker thread (8 bytes a row); `data()` loads rows a page at a time by id.
 Newest first, the order of the hash chain. A new filter swaps the id list; a
 write that appends to the journal runs the filter again.
+
+The journal is the context's (`journal_reader`): this computer's, or for a team
+profile the team server's, whose pages are read on a worker thread as they come
+into view (their lines say "Loading…" until then), never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -27,16 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from desktop.services.changes import ChangeSet
-from desktop.store.journal_query import (
-    PAGE_SIZE,
-    BatchSummary,
-    JournalFilter,
-    JournalRow,
-    batch_summaries,
-    first_page,
-    load_rows,
-    matching_ids,
-)
+from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import datetime_text, in_ui_language
 
@@ -113,6 +108,8 @@ class _Labels(QObject):
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
             "tree": self.tr("Tag tree"), "autotag": self.tr("Auto-tagging"),
             "settings": self.tr("Team settings"),
+            "relay": self.tr("Through the team server"),
+            "callback": self.tr("On a phone (WeCom callback)"),
         }
         return names.get(key, key)
 
@@ -124,6 +121,13 @@ class _Labels(QObject):
             "done": self.tr("done"), "cancelled": self.tr("cancelled"),
         }
         return names.get(key, key)
+
+    def journal_title(self, title: str, team_url: str) -> str:
+        """A window title that says whose journal it shows: the team server's, by its
+        address (never mixed with this computer's mirror of it), or this computer's."""
+        if not team_url:
+            return title
+        return self.tr("%1 · team journal on %2").replace("%1", title).replace("%2", team_url)
 
     def unknown_operator(self) -> str:
         """Who made a change seen at sync: WeCom does not say."""
@@ -154,6 +158,7 @@ class AuditRowsModel(QAbstractTableModel):
         self._ids: Sequence[int] = ()
         self._complete = False
         self._pages: OrderedDict[int, dict[int, JournalRow]] = OrderedDict()
+        self._fetching: set[int] = set()     # pages of a remote journal being read
         self._generation = 0
         self.last: Loaded | None = None
         context.changed.connect(self._on_changed)
@@ -179,7 +184,8 @@ class AuditRowsModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         self._pages.clear()  # rows read before this query may have changed since
-        cache = self._context.cache
+        self._fetching.clear()
+        journal = self._context.journal
         started = time.perf_counter()
         self.loading.emit()
         first_page_s = 0.0
@@ -203,9 +209,9 @@ class AuditRowsModel(QAbstractTableModel):
                 self.failed.emit(exc)
 
         self._complete = False
-        self._context.run_task(lambda _p, _c: first_page(cache, flt, PAGE_SIZE),
+        self._context.run_task(lambda _p, _c: journal.first_page(flt, PAGE_SIZE),
                                owner=self, name="audit first page", on_result=page_done, on_error=failed)
-        self._context.run_task(lambda _p, _c: matching_ids(cache, flt),
+        self._context.run_task(lambda _p, _c: journal.matching_ids(flt),
                                owner=self, name="audit ids", on_result=ids_done, on_error=failed)
 
     def refresh(self) -> None:
@@ -229,6 +235,7 @@ class AuditRowsModel(QAbstractTableModel):
             self.beginResetModel()
             self._ids = ids
             self._pages.clear()
+            self._fetching.clear()
             if page:
                 self._pages[0] = page
             self.endResetModel()
@@ -248,13 +255,51 @@ class AuditRowsModel(QAbstractTableModel):
         page = self._pages.get(page_no)
         if page is None:
             ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-            page = {r.id: r for r in load_rows(self._context.cache, ids)}
-            self._pages[page_no] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            journal = self._context.journal
+            if journal.remote:
+                self._fetch(page_no, ids)
+                return None
+            page = self._keep(page_no, journal.load_rows(ids))
         else:
             self._pages.move_to_end(page_no)
         return page.get(self._ids[row])
+
+    def loading_row(self, row: int) -> bool:
+        """Line `row` waits for its page from the team server."""
+        return row // PAGE_SIZE in self._fetching
+
+    def _keep(self, page_no: int, rows: list[JournalRow]) -> dict[int, JournalRow]:
+        page = {r.id: r for r in rows}
+        self._pages[page_no] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _fetch(self, page_no: int, ids: Sequence[int]) -> None:
+        """Read one page of a remote journal on a worker thread; its lines update then."""
+        if page_no in self._fetching:
+            return
+        self._fetching.add(page_no)
+        generation, journal, wanted = self._generation, self._context.journal, list(ids)
+
+        def done(rows: list[JournalRow]) -> None:
+            if generation != self._generation or page_no not in self._fetching:
+                return
+            self._fetching.discard(page_no)
+            self._keep(page_no, rows)
+            first = page_no * PAGE_SIZE
+            last = min(len(self._ids), first + PAGE_SIZE) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0),
+                                      self.index(last, self.columnCount() - 1))
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._fetching.discard(page_no)
+                self.failed.emit(exc)
+
+        self._context.run_task(lambda _p, _c: journal.load_rows(wanted), owner=self,
+                               name="audit page", on_result=done, on_error=failed)
 
     def rows_at(self, rows: Sequence[int]) -> list[JournalRow]:
         return [r for r in (self.row_at(i) for i in sorted(rows)) if r is not None]
@@ -297,7 +342,7 @@ class AuditRowsModel(QAbstractTableModel):
             return None
         row = self.row_at(index.row())
         if row is None:
-            return self._missing(index.row(), role)
+            return self._missing(index.row(), index.column(), role)
         if role == RowRole:
             return row
         if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole):
@@ -308,7 +353,9 @@ class AuditRowsModel(QAbstractTableModel):
             return LABELS.window(row.seen_after, row.ts)
         return cell_text(row, RowColumn(index.column()))
 
-    def _missing(self, row: int, role: int) -> Any:
+    def _missing(self, row: int, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and self.loading_row(row):
+            return self.tr("Loading…") if column == RowColumn.TIME else ""
         if role == Qt.ItemDataRole.DisplayRole:
             return self.tr("(row %1 is missing: run the journal check)").replace(
                 "%1", str(self._ids[row]))
@@ -388,7 +435,7 @@ class AuditBatchesModel(QAbstractTableModel):
         self._filter = flt
         self._generation += 1
         generation = self._generation
-        cache = self._context.cache
+        journal = self._context.journal
         self.loading.emit()
 
         def done(lines: list[BatchSummary]) -> None:
@@ -402,7 +449,7 @@ class AuditBatchesModel(QAbstractTableModel):
             if generation == self._generation:
                 self.failed.emit(exc)
 
-        self._context.run_task(lambda _p, _c: batch_summaries(cache, flt),
+        self._context.run_task(lambda _p, _c: journal.batch_summaries(flt),
                                owner=self, name="audit batches", on_result=done, on_error=failed)
 
     def _on_changed(self, changes: ChangeSet) -> None:

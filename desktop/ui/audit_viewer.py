@@ -58,6 +58,7 @@ from desktop.ui.retranslate import relabel, retranslate_in_place
 BATCH_ID_SAMPLE = "20991231-235959-fffff0"   # the longest batch id outbox.new_batch_id makes
 
 
+
 class AuditViewer(QWidget):
     """A window over the journal. `customerRequested(external_userid)` asks the main window
     to show that customer."""
@@ -81,7 +82,8 @@ class AuditViewer(QWidget):
 
     def retranslate(self) -> None:
         """Every text in the UI language; the filters, mode, selection and rows stay."""
-        self.setWindowTitle(self.tr("Audit log"))
+        self.setWindowTitle(LABELS.journal_title(self.tr("Audit log"),
+                                                 self.context.journal.team_url))
         self.rows_button.setText(self.tr("Rows"))
         self.batches_button.setText(self.tr("Batches"))
         self.drill_clear.setToolTip(self.tr("Show every batch again"))

@@ -119,7 +119,8 @@ class ReportsWindow(QWidget):
     def retranslate(self) -> None:
         """Texts and charts in the UI language, redrawn from the results already read;
         the chosen scope, period, tab and results stay."""
-        self.setWindowTitle(self.tr("Reports"))
+        self.setWindowTitle(LABELS.journal_title(self.tr("Reports"),
+                                                 self.context.journal.team_url))
         self.scope.setItemText(0, self.tr("Most used tags"))
         for n, name in enumerate(self._group_names, start=1):
             self.scope.setItemText(n, self.tr("Group: %1").replace("%1", name))
@@ -165,11 +166,13 @@ class ReportsWindow(QWidget):
                                                           group_id=group), self._draw_tags)
 
     def refresh_changes(self) -> None:
-        cache = self.context.cache
+        """Changes per day and per person from the profile's journal (a team profile's is
+        the team server's)."""
+        journal = self.context.journal
         until = datetime.now().timestamp()
         since = until - int(self.period.currentData()) * 86400
-        self._run("days", lambda: audit.changes_per_day(cache, since, until), self._draw_days)
-        self._run("operators", lambda: audit.changes_per_operator(cache, since, until),
+        self._run("days", lambda: journal.changes_per_day(since, until), self._draw_days)
+        self._run("operators", lambda: journal.changes_per_operator(since, until),
                   self._draw_operators)
 
     def refresh_health(self) -> None:

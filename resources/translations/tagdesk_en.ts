@@ -244,6 +244,10 @@
         <translation>Reason</translation>
     </message>
     <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>(row %1 is missing: run the journal check)</translation>
     </message>
@@ -2438,6 +2442,14 @@
         <translation>Team settings</translation>
     </message>
     <message>
+        <source>Through the team server</source>
+        <translation>Through the team server</translation>
+    </message>
+    <message>
+        <source>On a phone (WeCom callback)</source>
+        <translation>On a phone (WeCom callback)</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>queued</translation>
     </message>
@@ -2460,6 +2472,10 @@
     <message>
         <source>cancelled</source>
         <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>%1 · team journal on %2</source>
+        <translation>%1 · team journal on %2</translation>
     </message>
     <message>
         <source>WeCom client / unknown, seen at sync</source>

@@ -244,6 +244,10 @@
         <translation>原因</translation>
     </message>
     <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
         <source>(row %1 is missing: run the journal check)</source>
         <translation>（第 %1 行缺失：请运行日志校验）</translation>
     </message>
@@ -2425,6 +2429,14 @@
         <translation>团队设置</translation>
     </message>
     <message>
+        <source>Through the team server</source>
+        <translation>经团队服务器</translation>
+    </message>
+    <message>
+        <source>On a phone (WeCom callback)</source>
+        <translation>手机端（企业微信回调）</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
@@ -2447,6 +2459,10 @@
     <message>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 · team journal on %2</source>
+        <translation>%1 · 团队日志（%2）</translation>
     </message>
     <message>
         <source>WeCom client / unknown, seen at sync</source>

@@ -6,12 +6,20 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from desktop.server import team_journal
+from desktop.services.workspace import open_workspace
+from desktop.store.journal import JournalEntry
+from desktop.store.journal_query import PAGE_SIZE
+from desktop.ui.audit_model import RowColumn
+from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.context import AppContext
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -217,3 +225,60 @@ def test_team_audit_filters_run_on_the_server(
     assert [(r["external_userid"], r["action"]) for r in one] == [(customers[0], "tag_add")]
     assert listed("--until", "2000-01-01") == []
     assert listed("--operator", "x' OR '1'='1") == []
+
+
+@pytest.mark.gui
+def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, team_server: TeamServerProcess,
+    team_sandbox: SandboxServer, seller: str, supervisor_env: dict[str, str],
+    seller_batch: tuple[str, str, list[str]],
+) -> None:
+    batch_id, _, customers = seller_batch
+    with psycopg.connect(team_server.db_url) as conn:  # more rows than the first page holds
+        team_journal.append(conn, [
+            JournalEntry(operator="bulk-writer", action="tag_create", source="tree",
+                         tag_id=f"et-bulk-{i}", tag_name=f"bulk {i}") for i in range(PAGE_SIZE)
+        ], None)
+    for key, value in supervisor_env.items():
+        monkeypatch.setenv(key, value)
+    workspace = open_workspace(Path(supervisor_env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        viewer = AuditViewer(context)
+        qtbot.addWidget(viewer)
+        model = viewer.rows_model
+        qtbot.waitUntil(lambda: model.complete, timeout=20000)
+        assert team_server.url in viewer.windowTitle()
+        assert len(model.ids) > PAGE_SIZE
+        oldest = len(model.ids) - 1
+        assert model.data(model.index(oldest, RowColumn.TIME)) == "Loading…"
+        qtbot.waitUntil(lambda: model.row_at(oldest) is not None, timeout=20000)
+
+        qtbot.waitUntil(lambda: viewer.filters.operator.findData(seller) >= 0, timeout=20000)
+        with qtbot.waitSignal(model.loaded, timeout=20000):
+            viewer.filters.choose(viewer.filters.operator, seller)
+        with team_sandbox.state.transaction() as conn:
+            seller_name = conn.execute("SELECT name FROM member WHERE userid = ?",
+                                       (seller,)).fetchone()[0]
+        qtbot.waitUntil(lambda: all(model.row_at(i) for i in range(len(model.ids))),
+                        timeout=20000)   # pages not read with the first one load as they show
+        rows = [model.row_at(i) for i in range(len(model.ids))]
+        ours = [row for row in rows if row is not None and row.batch_id == batch_id
+                and row.action == "tag_add"]
+        assert sorted(row.external_userid for row in ours) == customers
+        line = ours[0]
+        number = rows.index(line)
+        assert model.data(model.index(number, RowColumn.OPERATOR)) == f"{seller_name} ({seller})"
+        assert model.data(model.index(number, RowColumn.BATCH)) == batch_id
+        viewer.select_row(number)
+        detail = viewer.detail.toPlainText()
+        assert batch_id in detail and line.tag_name in detail
+        viewer.batches_button.setChecked(True)
+        qtbot.waitUntil(lambda: any(
+            b.batch_id == batch_id for b in viewer.batches_model.lines), timeout=20000)
+        batch = next(b for b in viewer.batches_model.lines if b.batch_id == batch_id)
+        assert batch.operators == (seller,) and batch.by_action.get("tag_add") == len(customers)
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
