@@ -151,6 +151,16 @@ class TagTree:
         return len(self._by_key)
 
 
+def effective_restriction(node: TagNode) -> Restriction | None:
+    """Why WeCom refuses changes to the node: its own restriction, or that of the console-made
+    rule group it belongs to (None when TagDesk may change it)."""
+    if node.restriction is not None:
+        return node.restriction
+    while node.parent is not None and node.kind is not NodeKind.STRATEGY:
+        node = node.parent
+    return node.restriction if node.kind is NodeKind.STRATEGY else None
+
+
 def descendant_tag_ids(node: TagNode, *, include_self: bool = True) -> list[str]:
     """Tag ids at and below `node` in display order: what "this tag and its subtags" selects."""
     return [

@@ -8,7 +8,7 @@ Saving runs on the writer thread; the dialog stays open and shows WeCom's refusa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -149,16 +149,22 @@ class _SaveDialog(QDialog):
 
 
 class CreateTagDialog(_SaveDialog):
-    """A new tag in an existing corp group (path names like `教育/K12` nest in the tree)."""
+    """A new tag in an existing corp group, or in a group of a rule group TagDesk may change
+    (path names like `教育/K12` nest in the tree)."""
 
     def __init__(self, context: AppContext, service: TagAdminService,
                  groups: Sequence[GroupInfo], group_id: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 strategy_names: Mapping[int, str] | None = None) -> None:
         super().__init__(context, service, self.tr("New tag"), parent)
         self.group_box = QComboBox()
-        for group in sorted(groups, key=lambda g: -g.order):
-            if group.kind is TagKind.CORP:
-                self.group_box.addItem(group.name, group.id)
+        names = strategy_names or {}
+        writable = [g for g in groups if g.kind is TagKind.CORP
+                    or (g.kind is TagKind.STRATEGY and g.app_owned)]
+        for group in sorted(writable, key=lambda g: (g.kind is not TagKind.CORP, -g.order)):
+            label = group.name if group.strategy_id is None else (
+                f"{group.name}（{names.get(group.strategy_id, group.strategy_id)}）")
+            self.group_box.addItem(label, group.id)
         if group_id:
             self.group_box.setCurrentIndex(max(0, self.group_box.findData(group_id)))
         self.name_edit = QLineEdit()
@@ -188,16 +194,21 @@ class CreateTagDialog(_SaveDialog):
 
 
 class CreateGroupDialog(_SaveDialog):
-    """A new corp group with its first tag (WeCom has no empty groups)."""
+    """A new corp group, or a new group of the rule group `strategy_id`, with its first tag
+    (WeCom has no empty groups)."""
 
     def __init__(self, context: AppContext, service: TagAdminService,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(context, service, self.tr("New tag group"), parent)
+                 parent: QWidget | None = None, *, strategy_id: int | None = None,
+                 rule_group: str = "") -> None:
+        title = (self.tr("New tag group in %1").replace("%1", rule_group) if strategy_id
+                 else self.tr("New tag group"))
+        super().__init__(context, service, title, parent)
+        self.strategy_id = strategy_id
         self.group_edit = QLineEdit()
         self.name_edit = QLineEdit()
         self.form.addRow(self.tr("Group name"), self.group_edit)
         self.form.addRow(self.tr("First tag"), self.name_edit)
-        self._groups = service.group_names()
+        self._groups = service.group_names(strategy_id=strategy_id)
         self.group_edit.textChanged.connect(self.validate)
         self.name_edit.textChanged.connect(self.validate)
         self.validate()
@@ -212,8 +223,8 @@ class CreateGroupDialog(_SaveDialog):
         return not (group_blocks or tag_blocks)
 
     def work(self) -> Callable[[], CreatedTag]:
-        group, name = self.group_edit.text(), self.name_edit.text()
-        return lambda: self.service.create_group(group, name)
+        group, name, strategy_id = self.group_edit.text(), self.name_edit.text(), self.strategy_id
+        return lambda: self.service.create_group(group, name, strategy_id=strategy_id)
 
 
 class RenameDialog(_SaveDialog):
@@ -221,14 +232,14 @@ class RenameDialog(_SaveDialog):
 
     def __init__(self, context: AppContext, service: TagAdminService, item_id: str,
                  current_name: str, *, is_group: bool, group_id: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, strategy_id: int | None = None) -> None:
         super().__init__(context, service, self.tr("Rename"), parent)
         self.item_id = item_id
         self.current_name = current_name
         self.name_edit = QLineEdit(current_name)
         self.name_edit.selectAll()
         self.form.addRow(self.tr("New name"), self.name_edit)
-        self._others = (service.group_names(exclude=item_id) if is_group
+        self._others = (service.group_names(exclude=item_id, strategy_id=strategy_id) if is_group
                         else service.tag_names_in_group(group_id, exclude=item_id))
         self._is_group = is_group
         self.name_edit.textChanged.connect(self.validate)

@@ -35,7 +35,7 @@ from desktop.domain.tag_order import (
     wanted_order,
 )
 from desktop.domain.tag_search import TagSearchIndex
-from desktop.domain.tag_tree import NodeKind, TagNode, TagTree
+from desktop.domain.tag_tree import NodeKind, TagNode, TagTree, effective_restriction
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_admin import TagAdminService
@@ -161,10 +161,11 @@ class TagTreeModel(QAbstractItemModel):
         return self._loaded.sections.get(node.key) or node.section
 
     def movable(self, node: TagNode) -> bool:
-        """Corp groups, tags and path folders TagDesk may reorder in WeCom."""
+        """Groups, tags and path folders TagDesk may reorder in WeCom: corp ones, and those
+        of rule groups not made in the admin console."""
         if node.kind not in (NodeKind.GROUP, NodeKind.TAG, NodeKind.FOLDER):
             return False
-        return self.section(node) is TagKind.CORP and node.restriction is None
+        return self.section(node) is not TagKind.PERSONAL and effective_restriction(node) is None
 
     # -- QAbstractItemModel ----------------------------------------------------------------
 
@@ -232,7 +233,10 @@ class TagTreeModel(QAbstractItemModel):
         node = self.node(index)
         if node is None:
             return Qt.ItemFlag.NoItemFlags
-        droppable = self.section(node) is TagKind.CORP and node.kind is not NodeKind.STRATEGY
+        section = self.section(node)
+        droppable = (node.kind is not NodeKind.STRATEGY if section is TagKind.CORP
+                     else section is TagKind.STRATEGY and node.kind is not NodeKind.SECTION
+                     and effective_restriction(node) is None)
         return _FLAGS[self.movable(node), droppable]  # enum arithmetic is slow; views ask often
 
     def supportedDropActions(self) -> Qt.DropAction:
@@ -281,9 +285,11 @@ class TagTreeModel(QAbstractItemModel):
         keys = {item.key for node in nodes for item in _subtree(node)}
         self._set_pending(keys, True)
 
+        strategy_id = nodes[0].group.strategy_id if nodes[0].group else None
+
         def send(_progress: Any, _cancel: Any) -> ChangeSet:
             if group_id is None:
-                return self.service.reorder_groups(ordered, moved=moved)
+                return self.service.reorder_groups(ordered, moved=moved, strategy_id=strategy_id)
             return self.service.reorder_tags(group_id, ordered, moved=moved)
 
         self.context.run_task(
@@ -441,9 +447,6 @@ class TagTreeModel(QAbstractItemModel):
             lines.append(self.tr("Deeper than five levels: the rest of the path is shown flat"))
         if node.restriction is not None:
             lines.append(node.restriction.en if is_english() else node.restriction.zh)
-        elif self.section(node) is TagKind.STRATEGY and node.kind is not NodeKind.SECTION:
-            lines.append(self.tr("Rule-group tags are edited from the command line "
-                                 "(tagdesk tags); the tree shows them read-only"))
         if node.key in self._pending:
             lines.append(self.tr("Saving the new order in WeCom…"))
         return "\n".join(lines)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.hygiene import library_capacity
-from desktop.domain.tag_tree import NodeKind, TagNode
+from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_catalog import DeletionImpact
@@ -227,15 +227,27 @@ class TagTreeView(QWidget):
     def new_tag(self) -> CreateTagDialog:
         node = self.current_node()
         group = _group_of(node)
-        dialog = CreateTagDialog(self.context, self.model.service, self.model.library.groups,
-                                 group.group.id if group and group.group else "", self)
+        library = self.model.library
+        dialog = CreateTagDialog(self.context, self.model.service, library.groups,
+                                 group.group.id if group and group.group else "", self,
+                                 strategy_names=library.strategy_names)
         if node is not None and node.kind in (NodeKind.TAG, NodeKind.FOLDER):
             dialog.name_edit.setText(f"{node.full_name}/")
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 
     def new_group(self) -> CreateGroupDialog:
-        dialog = CreateGroupDialog(self.context, self.model.service, self)
+        """A new corp group, or one in the current rule group when TagDesk may change it."""
+        node = self.current_node()
+        strategy = node
+        while strategy is not None and strategy.kind is not NodeKind.STRATEGY:
+            strategy = strategy.parent
+        in_rule_group = strategy is not None and effective_restriction(strategy) is None
+        strategy_id = int(strategy.key.removeprefix("strategy:")) if (
+            strategy is not None and in_rule_group) else None
+        dialog = CreateGroupDialog(self.context, self.model.service, self,
+                                   strategy_id=strategy_id,
+                                   rule_group=strategy.label if strategy and in_rule_group else "")
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 
@@ -245,7 +257,8 @@ class TagTreeView(QWidget):
             return None
         if node.kind is NodeKind.GROUP and node.group is not None:
             dialog = RenameDialog(self.context, self.model.service, node.group.id,
-                                  node.group.name, is_group=True, parent=self)
+                                  node.group.name, is_group=True, parent=self,
+                                  strategy_id=node.group.strategy_id)
         elif node.tag is not None:
             dialog = RenameDialog(self.context, self.model.service, node.tag.id, node.tag.name,
                                   is_group=False, group_id=node.tag.group_id, parent=self)
@@ -321,13 +334,9 @@ class TagTreeView(QWidget):
         """Say why not in the status bar when WeCom will not let TagDesk change the node."""
         if node is None or node.kind not in (NodeKind.GROUP, NodeKind.TAG):
             return False
-        if node.restriction is not None:
-            self.context.status_message.emit(pick(node.restriction.zh, node.restriction.en))
-            return False
-        if node.section is not TagKind.CORP:
-            self.context.status_message.emit(self.tr(
-                "Rule-group tags are edited from the command line (tagdesk tags); the tree"
-                " shows them read-only"))
+        restriction = effective_restriction(node)
+        if restriction is not None:
+            self.context.status_message.emit(pick(restriction.zh, restriction.en))
             return False
         return True
 
@@ -421,9 +430,9 @@ class TagTreeView(QWidget):
         menu.popup(self.tree.viewport().mapToGlobal(position))
 
     def _update_actions(self, node: TagNode | None) -> None:
-        corp = node is not None and node.section is TagKind.CORP and node.restriction is None
+        writable = node is not None and effective_restriction(node) is None
         is_tag = node is not None and node.kind is NodeKind.TAG
-        editable = corp and node is not None and node.kind in (NodeKind.GROUP, NodeKind.TAG)
+        editable = writable and node is not None and node.kind in (NodeKind.GROUP, NodeKind.TAG)
         self.rename_action.setEnabled(editable)
         self.delete_action.setEnabled(editable)
         settable = is_tag and node is not None and node.section is not TagKind.PERSONAL

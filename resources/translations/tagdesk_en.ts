@@ -645,6 +645,10 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
+        <source>New tag group in %1</source>
+        <translation>New tag group in %1</translation>
+    </message>
+    <message>
         <source>New tag group</source>
         <translation>New tag group</translation>
     </message>
@@ -2189,10 +2193,6 @@
         <translation>Deeper than five levels: the rest of the path is shown flat</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
-        <translation>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</translation>
-    </message>
-    <message>
         <source>Saving the new order in WeCom…</source>
         <translation>Saving the new order in WeCom…</translation>
     </message>
@@ -2206,10 +2206,6 @@
     <message>
         <source>Tags</source>
         <translation>Tags</translation>
-    </message>
-    <message>
-        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
-        <translation>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</translation>
     </message>
     <message>
         <source>New tag…</source>

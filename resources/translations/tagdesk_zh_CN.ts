@@ -645,6 +645,10 @@
 <context>
     <name>CreateGroupDialog</name>
     <message>
+        <source>New tag group in %1</source>
+        <translation>在 %1 中新建标签组</translation>
+    </message>
+    <message>
         <source>New tag group</source>
         <translation>新建标签组</translation>
     </message>
@@ -2177,10 +2181,6 @@
         <translation>超过五层：其余路径平铺显示</translation>
     </message>
     <message>
-        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
-        <translation>规则组标签请用命令行（tagdesk tags）编辑；标签树里只读显示</translation>
-    </message>
-    <message>
         <source>Saving the new order in WeCom…</source>
         <translation>正在把新顺序保存到企业微信…</translation>
     </message>
@@ -2194,10 +2194,6 @@
     <message>
         <source>Tags</source>
         <translation>标签</translation>
-    </message>
-    <message>
-        <source>Rule-group tags are edited from the command line (tagdesk tags); the tree shows them read-only</source>
-        <translation>规则组标签请用命令行（tagdesk tags）编辑；标签树里只读显示</translation>
     </message>
     <message>
         <source>New tag…</source>

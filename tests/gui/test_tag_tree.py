@@ -72,7 +72,7 @@ def test_sections_groups_and_counts(model: TagTreeModel, synced_context: Any) ->
     strategy = model.index(1, 0)
     rule_group = model.index(0, 0, strategy)
     assert model.index(0, 0, rule_group).data(Role.NODE_KIND) == "group"
-    assert "tagdesk tags" in model.index(0, 0, rule_group).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, 0, rule_group).data(Role.READ_ONLY_REASON) == ""
 
 
 def test_path_names_nest_up_to_five_levels(model: TagTreeModel) -> None:
@@ -135,6 +135,7 @@ def test_drop_onto_a_row_puts_it_before_that_row(qtbot: Any, model: TagTreeModel
 
 
 def test_drops_that_break_the_rules_are_refused(model: TagTreeModel) -> None:
+    corp_section = model.index(0, 0)
     stage = _group_index(model, "客户阶段")
     intent = _group_index(model, "意向程度")
     tag_mime = model.mimeData([model.index(0, 0, stage)])
@@ -144,9 +145,10 @@ def test_drops_that_break_the_rules_are_refused(model: TagTreeModel) -> None:
     group_mime = model.mimeData([stage])
     assert not model.canDropMimeData(group_mime, MOVE, 0, 0, intent)
     strategy_group = model.index(0, 0, model.index(0, 0, model.index(1, 0)))
-    assert not model.flags(strategy_group) & Qt.ItemFlag.ItemIsDragEnabled
+    assert model.flags(strategy_group) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not model.canDropMimeData(model.mimeData([strategy_group]), MOVE, 0, 0, corp_section)
     assert not model.canDropMimeData(model.mimeData([strategy_group]), MOVE, 0, 0,
-                                     model.index(0, 0, model.index(1, 0)))
+                                     model.index(1, 0, model.index(1, 0)))  # another rule group
     junk = QMimeData()
     junk.setData(TAG_IDS_MIME, b"not json")
     assert not model.canDropMimeData(junk, MOVE, 0, 0, stage)
@@ -311,12 +313,66 @@ def test_pin_from_the_tree(qtbot: Any, view: TagTreeView, synced_context: Any,
 def test_read_only_nodes_say_why_and_offer_no_edits(
     qtbot: Any, view: TagTreeView, synced_context: Any
 ) -> None:
+    _refuse_the_console_rule_group(view.model.service)
+    with qtbot.waitSignal(view.model.loaded, timeout=10000):
+        view.model.reload()
     messages: list[str] = []
     synced_context.status_message.connect(messages.append)
-    strategy_group = view.model.index(0, 0, view.model.index(0, 0, view.model.index(1, 0)))
-    view.tree.setCurrentIndex(strategy_group)
+    view.tree.setCurrentIndex(_group_index(view.model, "客服-工单类型"))
     assert view.rename_current() is None
-    assert messages and view.dialog is None
+    assert messages and "81011" in messages[-1] and view.dialog is None
+    view._update_actions(view.current_node())
+    assert not view.rename_action.isEnabled() and not view.delete_action.isEnabled()
+    assert not view.model.flags(view.tree.currentIndex()) & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def _refuse_the_console_rule_group(service: Any) -> None:
+    """Try to change the generated console-made rule group: WeCom answers 81011, which
+    TagDesk remembers for the whole rule group."""
+    from desktop.services.tag_admin import ReadOnlyTagError
+
+    group_id = next(g.id for g in service.group_infos() if g.name == "客服-工单类型")
+    with pytest.raises(ReadOnlyTagError, match="admin console"):
+        service.create_tag(group_id, "退款")
+
+
+def test_a_rule_groups_tags_are_added_renamed_and_reordered_from_the_tree(
+    qtbot: Any, view: TagTreeView, sandbox: Any
+) -> None:
+    first = sandbox.state.find_tag("华北-跟进阶段", "初访")
+    view.select_key(f"tag:{first}")
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.dialog
+    assert isinstance(dialog, CreateTagDialog)
+    assert dialog.group_box.currentText() == "华北-跟进阶段（华北区域）"
+    assert dialog.group_box.findText("客服-工单类型（客服部规则组）") >= 0  # not refused yet
+    dialog.name_edit.setText("签约")
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    created = saved.args[0].tag
+    assert created.strategy_id == 1
+    assert sandbox.state.find_tag("华北-跟进阶段", "签约") == created.id
+    qtbot.waitUntil(lambda: view.model.tree.get(f"tag:{created.id}") is not None, timeout=10000)
+
+    assert view.select_key(f"tag:{first}")
+    rename = view.rename_current()
+    assert isinstance(rename, RenameDialog)
+    rename.name_edit.setText("首次拜访")
+    with qtbot.waitSignal(rename.saved, timeout=10000):
+        qtbot.mouseClick(rename.ok_button, Qt.MouseButton.LeftButton)
+    assert sandbox.state.find_tag("华北-跟进阶段", "首次拜访") == first
+
+    model = view.model
+    qtbot.waitUntil(lambda: model.index_for_key(f"tag:{first}").data() == "首次拜访",
+                    timeout=10000)
+    group = _group_index(model, "华北-跟进阶段")
+    ids = _child_ids(model, group)
+    last = model.index(len(ids) - 1, 0, group)
+    moved = last.data(Role.TAG_ID)
+    assert model.dropMimeData(model.mimeData([last]), MOVE, 0, 0, group)
+    _wait_idle(qtbot, model)
+    assert _sandbox_sorted(sandbox, ids)[0] == moved
 
 
 def test_ctrl_n_creates_a_tag_under_the_current_path(
@@ -419,12 +475,9 @@ def test_a_console_made_rule_group_shows_a_lock_and_why(
     qtbot: Any, model: TagTreeModel, synced_context: Any
 ) -> None:
     from desktop.domain.tag_tree import CONSOLE_RULE_GROUP
-    from desktop.services.tag_admin import ReadOnlyTagError, TagAdminService
+    from desktop.services.tag_admin import TagAdminService
 
-    admin = TagAdminService(synced_context.workspace)
-    group_id = next(g.id for g in admin.group_infos() if g.name == "客服-工单类型")
-    with pytest.raises(ReadOnlyTagError, match="admin console"):
-        admin.create_tag(group_id, "退款")
+    _refuse_the_console_rule_group(TagAdminService(synced_context.workspace))
     with qtbot.waitSignal(model.loaded, timeout=10000):
         model.reload()
     rule_group = model.index_for_key(
