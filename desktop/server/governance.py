@@ -193,7 +193,10 @@ class Gate:
             if (decision.verdict is Verdict.ALLOW and change.operation is Operation.RENAME_TAG
                     and not actor.admin):
                 tag_id = str(body.get("id", ""))
-                found = tag_usage.carriers(self._transport, [tag_id])
+                with self._connection() as conn:
+                    known = tag_usage.carriers_known(conn, [tag_id])
+                found = known if known is not None else tag_usage.carriers(self._transport,
+                                                                           [tag_id])
                 decision = decide(rules, chart, actor,
                                   replace(change, customers=tag_usage.customers(found)))
                 if decision.verdict is Verdict.APPROVAL:

@@ -207,6 +207,32 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert twice.returncode == 3 and "已经批准" in twice.stderr, twice.stderr
 
 
+def _governance(server: TeamServerProcess, session: str, action: str,
+                body: dict[str, str]) -> dict[str, object]:
+    answer = requests.post(f"{server.url}tagdesk/v1/governance/{action}", json=body,
+                           params={"access_token": session}, timeout=30).json()
+    assert isinstance(answer, dict)
+    return answer
+
+
+def _set_policy(server: TeamServerProcess, session: str, **changes: object) -> None:
+    """Change the policy through the server's endpoint, as `tagdesk policy set` does."""
+    current = requests.get(f"{server.url}tagdesk/v1/governance/policy", timeout=30,
+                           params={"access_token": session}).json()["policy"]
+    answer = requests.post(f"{server.url}tagdesk/v1/governance/policy", timeout=30,
+                           params={"access_token": session},
+                           json={"policy": {**current, **changes}}).json()
+    assert answer["errcode"] == 0, answer
+
+
+def _challenge(server: TeamServerProcess, corp: SandboxServer, session: str, admin: str,
+               approval_id: int) -> tuple[str, str]:
+    """(challenge id, code) of a fresh approval code sent to `admin`."""
+    seen = inbox_size(corp, admin)
+    sent = _governance(server, session, f"approvals/{approval_id}/code", {})
+    return str(sent["challenge_id"]), newest_code(corp, admin, seen)
+
+
 def _inbox(corp: SandboxServer, userid: str) -> list:  # type: ignore[type-arg]
     from desktop.sandbox.inbox import read_inbox_from
 
@@ -215,7 +241,7 @@ def _inbox(corp: SandboxServer, userid: str) -> list:  # type: ignore[type-arg]
 
 def test_approval_faults_are_refused_and_journaled(
         server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
-        people: dict[str, str], admin_env: dict[str, str], tmp_path: Path) -> None:
+        people: dict[str, str], admin_env: dict[str, str]) -> None:
     def request(group: str, name: str) -> int:
         tag = corp.state.find_tag(group, name)
         assert tag
@@ -230,15 +256,10 @@ def test_approval_faults_are_refused_and_journaled(
     session = clients["admin"].get_token()
 
     def governance(action: str, body: dict[str, str]) -> dict[str, object]:
-        answer = requests.post(f"{server.url}tagdesk/v1/governance/{action}", json=body,
-                               params={"access_token": session}, timeout=30).json()
-        assert isinstance(answer, dict)
-        return answer
+        return _governance(server, session, action, body)
 
     def challenge(approval_id: int) -> tuple[str, str]:
-        seen = inbox_size(corp, people["admin"])
-        sent = governance(f"approvals/{approval_id}/code", {})
-        return str(sent["challenge_id"]), newest_code(corp, people["admin"], seen)
+        return _challenge(server, corp, session, people["admin"], approval_id)
 
     reused = request("MKT-活动", "618大促")
     expired_id, expired_code = challenge(reused)
@@ -260,21 +281,15 @@ def test_approval_faults_are_refused_and_journaled(
     assert again["errcode"] == TEAM_APPROVAL_REFUSED and "已使用" in str(again["errmsg"])
     assert corp.state.find_tag("MKT-活动", "618大促")                # nothing written
 
-    member_env = desktop_env(tmp_path)
-    cli_login(member_env, server.url, corp, people["member_mkt"])
-    not_admin = tagdesk("approvals", "reject", str(reused), "--profile", "team", "--reason",
-                        "no", env=member_env)
-    assert not_admin.returncode == 3 and "只有管理员" in not_admin.stderr
-    own = tagdesk("policy", "set", "--profile", "team", "--admin", people["member_mkt"],
-                  env=admin_env)
-    assert own.returncode == 0, own.stderr
+    member = clients["member_mkt"].get_token()
+    not_admin = _governance(server, member, f"approvals/{reused}/reject", {"reason": "no"})
+    assert not_admin["errcode"] == TEAM_NOT_ALLOWED and "只有管理员" in str(not_admin["errmsg"])
+    _set_policy(server, session, admins=[people["member_mkt"]])
     try:
-        run, _ = _approve_cli(member_env, corp, people["member_mkt"], reused)
-        assert run.returncode == 3 and "自己" in run.stderr, run.stderr
+        own_id = str(_governance(server, member, f"approvals/{reused}/code", {}).get("errmsg"))
+        assert "自己" in own_id, own_id
     finally:
-        back = tagdesk("policy", "set", "--profile", "team", "--remove-admin",
-                       people["member_mkt"], env=admin_env)
-        assert back.returncode == 0, back.stderr
+        _set_policy(server, session, admins=[])
 
     told = inbox_size(corp, people["member_mkt"])
     rejected = tagdesk("approvals", "reject", str(reused), "--profile", "team", "--reason",
@@ -286,9 +301,9 @@ def test_approval_faults_are_refused_and_journaled(
     with psycopg.connect(server.db_url) as conn:
         conn.execute("UPDATE approval SET expires_at = now() - interval '1 second'"
                      " WHERE id = %s", (expiring,))
-    listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=member_env)
-    statuses = {a["id"]: a["status"] for a in json.loads(listed.stdout.splitlines()[-1])[
-        "approvals"]}
+    listed = requests.get(f"{server.url}tagdesk/v1/governance/approvals", timeout=30,
+                          params={"access_token": member}).json()
+    statuses = {a["id"]: a["status"] for a in listed["approvals"]}
     assert (statuses[gone], statuses[reused], statuses[expiring], statuses[other]) == (
         "gone", "rejected", "expired", "approved")
     actions = {a for a in ("approval_gone", "approval_rejected", "approval_expired")
@@ -299,10 +314,9 @@ def test_approval_faults_are_refused_and_journaled(
 
 def test_restricted_groups_are_tagged_only_from_the_owning_department(
         server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
-        people: dict[str, str], admin_env: dict[str, str], tmp_path: Path) -> None:
-    restricted = tagdesk("policy", "set", "--profile", "team", "--restrict-tagging", "OPS-售后",
-                         env=admin_env)
-    assert restricted.returncode == 0, restricted.stderr
+        people: dict[str, str]) -> None:
+    session = clients["admin"].get_token()
+    _set_policy(server, session, restricted_tagging_groups=["OPS-售后"])
     tag = corp.state.find_tag("OPS-售后", "待回访")
     assert tag
     try:
@@ -319,9 +333,7 @@ def test_restricted_groups_are_tagged_only_from_the_owning_department(
                 assert "运营部" in refused.message_zh
             assert (tag in corp.state.relation_tag_ids(userid, euid)) is (had != allowed)
     finally:
-        lifted = tmp_path / "policy.json"
-        lifted.write_text(json.dumps({"member_subtag_groups": ["行业类型"]}), encoding="utf-8")
-        tagdesk("policy", "set", "--profile", "team", "--file", str(lifted), env=admin_env)
+        _set_policy(server, session, restricted_tagging_groups=[])
 
 
 def test_policy_show_and_refusals_from_the_cli(
@@ -356,3 +368,27 @@ def test_a_branch_head_creates_the_branch_rule_group_and_its_regional_tags(
     assert "华北分公司" in taken.message_zh
     assert {t.name for g in clients["head_north"].list_strategy_tags(strategy) for t in g.tags
             } == {"天津", "石家庄"}
+
+
+def test_renaming_a_tag_on_many_customers_needs_approval(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], admin_env: dict[str, str]) -> None:
+    tag = corp.state.find_tag("MKT-渠道", "抖音")
+    assert tag
+    customers = {e for u, e in corp.state.relations() if tag in corp.state.relation_tag_ids(u, e)}
+    assert customers
+    session = clients["admin"].get_token()
+    _set_policy(server, session, rename_threshold=len(customers) - 1)
+    try:
+        asked = _refused(lambda: clients["head_mkt"].edit_corp_tag(tag, name="抖音直播"),
+                         TEAM_APPROVAL_REQUIRED)
+        assert f"{len(customers)} 位客户" in asked.message_zh
+        assert corp.state.find_tag("MKT-渠道", "抖音") == tag
+        approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+        challenge, code = _challenge(server, corp, session, people["admin"], approval_id)
+        done = _governance(server, session, f"approvals/{approval_id}/approve",
+                           {"challenge_id": challenge, "code": code})
+        assert done["errcode"] == 0, done
+        assert corp.state.find_tag("MKT-渠道", "抖音直播") == tag
+    finally:
+        _set_policy(server, session, rename_threshold=100)
