@@ -153,3 +153,13 @@ def test_no_pack_links_without_packs() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "\x00\x01\xff" * 10, "贵" * 100_000])
 def test_odd_input_gives_an_answer(tagger: AutoTagger, text: str) -> None:
     assert isinstance(tagger.suggest(text), list)
+
+
+@pytest.mark.parametrize(("name", "pack"), [
+    ("询问价格", "产品咨询"), ("催发货", "物流咨询"), ("退换货", "退款退货"), ("质量问题", "售后问题"),
+    ("议价", "价格异议"), ("发票问题", "开票需求"), ("服务态度", "投诉"), ("意向客户", "高意向"),
+    ("骚扰", "无效客户"), ("续约", "续费意向"), ("试驾预约", "预约到店"), ("竞争对手", "竞品对比"),
+])
+def test_a_tag_name_alone_links_its_pack(name: str, pack: str) -> None:
+    tagger = AutoTagger.build([TagKeywords(name, ())], packs=load_intent_packs())
+    assert tagger.links[name].pack == pack and tagger.links[name].by_name
