@@ -160,7 +160,8 @@ def test_cli_exclusive_commands_work_on_a_team_profile(
     two = ["--profile", "two", "--home", str(desktops.prepare("two", users[5]))]
     added = tagdesk("exclusive", "add", "阶段互斥", "--tags", f"{first},{second}", *one, env=env)
     assert added.returncode == 0, added.stderr
-    journal = tagdesk("audit", "list", "--source", "settings", "--json", *two, env=env)
+    journal = tagdesk("audit", "list", "--source", "settings", "--operator", users[4],
+                      "--action", "exclusive_set_add", "--json", *two, env=env)
     assert journal.returncode == 0, journal.stderr
     *rows, _summary = (json.loads(line) for line in journal.stdout.strip().splitlines())
     assert [(r["operator"], r["action"], r["tag_name"]) for r in rows] == [
