@@ -16,7 +16,7 @@ from desktop.domain.callback_crypto import CallbackCrypto
 from desktop.domain.callback_xml import parse_flat_xml
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings, CallbackSetupError, event_xml
-from desktop.server import team_journal
+from desktop.server import team_audit, team_journal
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -106,6 +106,7 @@ def test_a_tag_added_on_a_phone_is_journaled_within_seconds(
              timeout=15, what="the removal's journal row")
     with psycopg.connect(callback_server.db_url) as conn, conn.transaction():
         assert team_journal.verify(conn).ok
+        assert team_audit.changes_per_operator(conn, 0, 4e9, 10) == []  # nobody named
 
 
 def test_a_retried_delivery_is_journaled_once(
