@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from desktop.domain.errors import UserError
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import TeamServerError, _exchange
@@ -28,6 +29,8 @@ from desktop.wecom.error_codes import GETTOKEN_PATH, describe
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
 SETTINGS_PATH = "tagdesk/v1/settings"
+MAX_NAME_LEN = 200             # the team server's limits (desktop.server.shared_settings)
+MAX_FILTER_LEN = 4000
 INVALID_PARAMETER = 40058      # the server refused a value (an abbreviation taken meanwhile)
 VERSION_KEY = "team_settings_version"
 SAVED_FILTERS_KEY = "team_saved_filters"
@@ -107,6 +110,12 @@ def saved_filters(cache: Cache) -> list[tuple[str, str]]:
 def save_filter(ws: Workspace, name: str, text: str) -> ChangeSet:
     """Save (or overwrite) a filter for the whole team."""
     name, text = name.strip(), text.strip()
+    if not name or not text:
+        raise UserError("团队筛选需要名称和筛选条件。", "A team filter needs a name and a filter.")
+    if len(name) > MAX_NAME_LEN or len(text) > MAX_FILTER_LEN:
+        raise UserError(f"筛选名称最多 {MAX_NAME_LEN} 个字符，筛选条件最多 {MAX_FILTER_LEN} 个字符。",
+                        f"A filter's name has at most {MAX_NAME_LEN} characters and its"
+                        f" expression at most {MAX_FILTER_LEN}.")
     write_through(ws, SettingChange(SAVED_FILTER, name, text))
     _update_filters(ws.cache, name, text)
     return ChangeSet(prefs_changed=True)

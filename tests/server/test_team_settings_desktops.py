@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.errors import UserError
 from desktop.sandbox import SandboxServer
 from desktop.services import team_settings
 from desktop.services.exclusive_sets import ExclusiveSets
@@ -102,6 +103,9 @@ def test_one_desktop_sets_and_another_sees_after_its_poll(
     assert team_settings.saved_filters(other.cache) == [("高意向未成交", "高意向 AND NOT 已成交")]
     assert [(s.name, s.tag_ids) for s in ExclusiveSets(other).list()] == [
         ("成交状态", (first, second))]
+    for name, text in (("", "VIP"), ("空", "  "), ("长", "x" * 4001)):
+        with pytest.raises(UserError):
+            team_settings.save_filter(other, name, text)
     again = team_settings.pull(other)
     assert again.applied == 0 and not again.changes.prefs_changed
     with other.cache.write() as conn:  # as if the team's database had been replaced
