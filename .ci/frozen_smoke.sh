@@ -85,4 +85,14 @@ if [ "$rc" -ne 0 ] || [ -n "$unexpected" ]; then
   fail "the frozen --self-test wrote unexpected lines to stderr"
 fi
 cat "$work/self-test.out"
+
+# Auto-tagging in the bundle: OpenCC's tables, jieba's dictionary and the intent packs load.
+printf '%s\n' '{"tags": {"嫌贵": {"keywords": ["太贵", "便宜点", "优惠"]}}}' >"$work/kw.json"
+printf '%s\n' '{"id": "1", "customer": "c", "text": "預算不太夠，能便宜點不"}' >"$work/msg.jsonl"
+"$cli" autotag classify --keywords "$work/kw.json" --messages "$work/msg.jsonl" \
+  --out "$work/pred.jsonl" --home "$home" >"$work/classify.out" 2>&1 \
+  || { cat "$work/classify.out" >&2; fail "tagdesk-cli autotag classify failed"; }
+grep -q '"labels": \["嫌贵"\]' "$work/pred.jsonl" \
+  || fail "tagdesk-cli autotag classify wrote $(cat "$work/pred.jsonl"), not the tag 嫌贵"
+echo "frozen smoke test: autotag classify works"
 echo "frozen smoke test: passed (build ${build_s} s, bundle $size)"
