@@ -192,7 +192,7 @@ def _autotag_image(app: QApplication, session: GuiSession) -> QPixmap:
     review.decide_all("accepted")
     if rows > 2:
         review.table.selectionModel().select(
-            review.model.index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            review.proxy.index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         review.decide_selected("rejected")
     review.compute_preview()

@@ -44,6 +44,7 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 EVIDENCE_SHOWN = 3
 SNIPPET_CHARS = 60
 PROGRESS_EVERY = 500
+MEMO_MAX_CHARS = 30            # short messages repeat; their suggestions are kept per run
 
 ADD = "add"                    # the relation lacks the tag: accepting adds it
 PRESENT = "present"            # the relation carries it already
@@ -173,10 +174,16 @@ class AutoTagService:
         result.warnings = [str(w) for w in tagger.warnings()]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until)
+        memo: dict[str, list[Suggestion]] = {}     # 好的, 收到, 👍: said again and again
         for number, message in enumerate(window, start=1):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            for suggestion in tagger.suggest(message.text):
+            said = memo.get(message.text)
+            if said is None:
+                said = tagger.suggest(message.text)
+                if len(message.text) <= MEMO_MAX_CHARS:
+                    memo[message.text] = said
+            for suggestion in said:
                 _take(found[(message.external_userid, message.userid, suggestion.tag)],
                       message, suggestion)
             if number % PROGRESS_EVERY == 0:

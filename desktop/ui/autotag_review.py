@@ -21,12 +21,15 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QRegularExpression,
+    QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateEdit,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -178,8 +181,15 @@ class AutoTagReviewWindow(QWidget):
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.model = SuggestionModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(SuggestionModel.TAG)
+        self.tag_filter = QComboBox()
+        self.tag_filter.addItem("", "")
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)   # the simulation's order
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -206,6 +216,8 @@ class AutoTagReviewWindow(QWidget):
         self.import_button.clicked.connect(self._ask_import)
         self.keywords_button.clicked.connect(self.open_keywords)
         self.import_valid_button.clicked.connect(self.import_valid_lines)
+        self.tag_filter.currentIndexChanged.connect(
+            lambda _index: self.show_tag(str(self.tag_filter.currentData() or "")))
         self.accept_button.clicked.connect(lambda: self.decide_selected(ACCEPTED))
         self.reject_button.clicked.connect(lambda: self.decide_selected(REJECTED))
         self.accept_all_button.clicked.connect(lambda: self.decide_all(ACCEPTED))
@@ -232,6 +244,7 @@ class AutoTagReviewWindow(QWidget):
         tools_row.addWidget(self.progress_bar, 1)
         tools_row.addStretch(1)
         review_row = QHBoxLayout()
+        review_row.addWidget(self.tag_filter)
         for widget in (self.accept_button, self.reject_button, self.accept_all_button,
                        self.reject_all_button):
             review_row.addWidget(widget)
@@ -261,8 +274,9 @@ class AutoTagReviewWindow(QWidget):
         self.import_valid_button.setText(self.tr("Import the valid lines"))
         self.accept_button.setText(self.tr("Accept (A)"))
         self.reject_button.setText(self.tr("Reject (R)"))
-        self.accept_all_button.setText(self.tr("Accept all"))
-        self.reject_all_button.setText(self.tr("Reject all"))
+        self.accept_all_button.setText(self.tr("Accept all shown"))
+        self.reject_all_button.setText(self.tr("Reject all shown"))
+        self.tag_filter.setItemText(0, self.tr("All tags"))
         self.pilot_label.setText(self.tr("Pilot:"))
         self.pilot.setSpecialValueText(self.tr("no pilot"))
         self.pilot.setSuffix(self.tr(" relations first"))
@@ -304,6 +318,15 @@ class AutoTagReviewWindow(QWidget):
         self._busy(False)
         self.simulation = simulation
         self.model.set_suggestions(simulation.suggestions)
+        self.tag_filter.blockSignals(True)
+        while self.tag_filter.count() > 1:
+            self.tag_filter.removeItem(1)
+        for count in simulation.per_tag:
+            if count.relations:
+                self.tag_filter.addItem(f"{count.label} ({count.relations:,})", count.label)
+        self.tag_filter.setCurrentIndex(0)
+        self.tag_filter.blockSignals(False)
+        self.show_tag("")
         self._decisions_changed()
         self.texts.say(self.summary, lambda: self._summary_html(simulation))
         self.simulated.emit(simulation)
@@ -338,12 +361,21 @@ class AutoTagReviewWindow(QWidget):
 
     # -- review ---------------------------------------------------------------------------
 
+    def show_tag(self, label: str) -> None:
+        """Show only one tag's suggestions ("" shows all); "all shown" decides those."""
+        pattern = f"^{QRegularExpression.escape(label)}$" if label else ""
+        self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
+
     def decide_selected(self, decision: str) -> None:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        rows = sorted({self.proxy.mapToSource(index).row()
+                       for index in self.table.selectionModel().selectedRows()})
         self._decide(rows, decision)
 
     def decide_all(self, decision: str) -> None:
-        self._decide(list(range(self.model.rowCount())), decision)
+        """Decide every suggestion shown (all, or the chosen tag's)."""
+        rows = sorted(self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+                      for row in range(self.proxy.rowCount()))
+        self._decide(rows, decision)
 
     def _decide(self, rows: list[int], decision: str) -> None:
         if not rows:

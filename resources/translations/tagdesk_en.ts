@@ -430,12 +430,16 @@
         <translation>Reject (R)</translation>
     </message>
     <message>
-        <source>Accept all</source>
-        <translation>Accept all</translation>
+        <source>Accept all shown</source>
+        <translation>Accept all shown</translation>
     </message>
     <message>
-        <source>Reject all</source>
-        <translation>Reject all</translation>
+        <source>Reject all shown</source>
+        <translation>Reject all shown</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>All tags</translation>
     </message>
     <message>
         <source>Pilot:</source>

@@ -430,12 +430,16 @@
         <translation>拒绝 (R)</translation>
     </message>
     <message>
-        <source>Accept all</source>
-        <translation>全部接受</translation>
+        <source>Accept all shown</source>
+        <translation>接受全部显示的建议</translation>
     </message>
     <message>
-        <source>Reject all</source>
-        <translation>全部拒绝</translation>
+        <source>Reject all shown</source>
+        <translation>拒绝全部显示的建议</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>所有标签</translation>
     </message>
     <message>
         <source>Pilot:</source>

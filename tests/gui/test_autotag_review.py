@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QItemSelectionModel
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 
 from desktop.services import autotag_keywords
 from desktop.store import autotag_settings, chats
@@ -43,7 +43,7 @@ def _select(window: AutoTagReviewWindow, rows: list[int]) -> None:
     selection = window.table.selectionModel()
     selection.clearSelection()
     for row in rows:
-        selection.select(window.model.index(row, 0),
+        selection.select(window.proxy.mapFromSource(window.model.index(row, 0)),
                          QItemSelectionModel.SelectionFlag.Select
                          | QItemSelectionModel.SelectionFlag.Rows)
 
@@ -134,3 +134,27 @@ def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
     assert imported.args[0].imported == 1
     assert chats.count(synced_context.cache) == before + 1
     assert not window.import_valid_button.isVisibleTo(window)
+
+
+def test_one_tags_suggestions_are_shown_sorted_and_decided_together(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    autotag_keywords.save(synced_context.cache, {"需上门": ["上门", "来一趟", "到现场"]})
+    simulation = _simulate(qtbot, window)
+    labels = {s.tag_label for s in simulation.suggestions}
+    assert labels == {"意向程度:高意向", "OPS-售后:需上门"}
+    index = window.tag_filter.findData("OPS-售后:需上门")
+    window.tag_filter.setCurrentIndex(index)
+    visits = [row for row, s in enumerate(simulation.suggestions)
+              if s.tag_label == "OPS-售后:需上门"]
+    assert window.proxy.rowCount() == len(visits) > 0
+    assert window.tag_filter.currentText() == f"OPS-售后:需上门 ({len(visits)})"
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
+        window.reject_all_button.click()
+    assert saved.args == [len(visits)]
+    assert set(window.model.decisions) == set(visits)
+    window.tag_filter.setCurrentIndex(0)
+    assert window.proxy.rowCount() == len(simulation.suggestions)
+    window.table.sortByColumn(SuggestionModel.CONFIDENCE, Qt.SortOrder.DescendingOrder)
+    shown = [float(window.proxy.index(row, SuggestionModel.CONFIDENCE).data())
+             for row in range(window.proxy.rowCount())]
+    assert shown == sorted(shown, reverse=True)
