@@ -5,7 +5,7 @@ and the journal with source `tree`), so a team profile's changes go through the 
 relay and are journaled there under the logged-in user. Exit codes: 0 done; 2 could not run
 (bad arguments, profile, network); 3 refused (by TagDesk's name rules, by WeCom, or by the team
 server); 4 no such tag, group or department, or a name that fits several; 5 a deletion that
-was not confirmed.
+was not confirmed; 1 a restore whose re-tagging batch left failures or pending calls.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import add_common, emit_json, open_synced_workspace
-from desktop.cli.errors import EXIT_OK
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK
 from desktop.domain.errors import UserError
 
 if TYPE_CHECKING:
@@ -68,7 +68,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     delete.add_argument("--reason", default="", metavar="TEXT",
                         help="why, kept in the journal")
     delete.set_defaults(handler=_guarded(tags_delete))
-    for command in (listing, add, group, rename, move, delete):
+    deleted = tags.add_parser("deleted", help="deleted tags that can be restored, with the"
+                                              " relations that carried them")
+    deleted.set_defaults(handler=_guarded(tags_deleted))
+    restore = tags.add_parser("restore", help="re-create a deleted tag and re-tag the"
+                                              " relations that carried it (one batch)")
+    restore.add_argument("snapshot", type=int, metavar="ID",
+                         help="the number `tags deleted` shows")
+    restore.set_defaults(handler=_guarded(tags_restore))
+    for command in (listing, add, group, rename, move, delete, deleted, restore):
         add_common(command)
         command.add_argument("--profile", required=True, metavar="NAME")
         command.add_argument("--json", action="store_true",
@@ -101,10 +109,11 @@ def _exit_code(exc: Exception) -> int | None:
     from desktop.services.rule_groups import DepartmentNotFoundError
     from desktop.services.tag_admin import TagAdminError
     from desktop.services.tag_refs import TagRefError
+    from desktop.services.tag_restore import RestoreError
     from desktop.wecom.error_codes import ErrorKind
     from desktop.wecom.errors import WeComError
 
-    if isinstance(exc, TagRefError | DepartmentNotFoundError):
+    if isinstance(exc, TagRefError | DepartmentNotFoundError | RestoreError):
         return EXIT_NOT_FOUND
     if isinstance(exc, NotConfirmed):
         return EXIT_NOT_CONFIRMED
@@ -301,6 +310,62 @@ def tags_delete(args: argparse.Namespace) -> int:
                    "customers": impact.customers, "reason": args.reason,
                    "batch_id": changes.batch_id})
     return EXIT_OK
+
+
+# -- deleted tags and restore ------------------------------------------------------------------
+
+
+def tags_deleted(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from desktop.services.tag_restore import TagRestoreService
+
+    ws = open_synced_workspace(args, write=False)
+    with ws:
+        snapshots = TagRestoreService(ws).deleted()
+    for item in snapshots:
+        when = datetime.fromtimestamp(item.taken_at).strftime("%Y-%m-%d %H:%M")
+        state = (f"已恢复为 restored as {item.restored_as}" if item.restored
+                 else "可恢复 restorable")
+        print(f"{item.id:>5}  {when}  {item.group_name}/{item.tag_name}  {item.relations} 个客户关系"
+              f" relations  {item.operator}  {state}")
+    if not snapshots:
+        print("没有已删除的标签。 / No deleted tags.")
+    if args.json:
+        emit_json({"deleted": [
+            {"id": s.id, "tag_id": s.tag_id, "name": s.tag_name, "group": s.group_name,
+             "deleted_at": s.taken_at, "operator": s.operator, "reason": s.reason,
+             "relations": s.relations, "restored_as": s.restored_as or None,
+             "restore_batch": s.restore_batch or None} for s in snapshots]})
+    return EXIT_OK
+
+
+def tags_restore(args: argparse.Namespace) -> int:
+    from desktop.cli.common import StderrProgress, confirm, print_result, print_resume_hint
+    from desktop.services.tag_restore import TagRestoreService
+    from desktop.services.tagging import TaggingService
+
+    ws = open_synced_workspace(args, write=True)
+    with ws:
+        service = TagRestoreService(ws)
+        preview = service.preview(args.snapshot)
+        tag = preview.snapshot
+        how = ("沿用现有的同名标签 / reusing the live tag of that name" if preview.reuse_tag_id
+               else "重新创建 / re-created (WeCom gives it a new id)")
+        print(f"恢复 / Restore {tag.group_name}/{tag.tag_name}: {how};"
+              f" {len(preview.relation_ids)} 个客户关系重新打上 relations re-tagged,"
+              f" {preview.gone} 个已不存在 no longer exist")
+        if not confirm(f"确认恢复「{tag.tag_name}」？ / Restore 「{tag.tag_name}」?", args.yes):
+            print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
+            return EXIT_OK
+        restored = service.restore(args.snapshot)
+        result = TaggingService(ws).run(restored.batch_id, progress=StderrProgress())
+    print_result(result, sys.stdout)
+    if result.pending:
+        print_resume_hint(args, result.batch_id)
+    if args.json:
+        emit_json({**restored.as_json(), **result.as_json()})
+    return EXIT_OK if result.status == "done" and not result.failed else EXIT_FAILED
 
 
 def _confirm(question: str, yes: bool) -> None:

@@ -51,6 +51,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "group_rename": ("重命名标签组", "group renamed"),
     "group_delete": ("删除标签组", "group deleted"),
     "group_reorder": ("调整标签组顺序", "groups reordered"),
+    "tag_restore": ("恢复已删除的标签", "deleted tag restored"),
     "exclusive_set_add": ("新增互斥标签组", "exclusive set added"),
     "exclusive_set_remove": ("删除互斥标签组", "exclusive set removed"),
     "abbreviation_set": ("设置缩写", "abbreviation set"),
@@ -65,6 +66,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "rule": ("规则", "rule"),
     "migration": ("迁移", "migration"),
     "autotag": ("自动打标", "auto-tagging"),
+    "restore": ("恢复标签", "tag restore"),
     "undo": ("撤销", "undo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
@@ -74,7 +76,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
-                      "revert", "relay")
+                      "revert", "relay", "restore")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 # Who made a change a WeCom callback reported: WeCom names the relation only, not the person.

@@ -47,7 +47,7 @@ from desktop.services.tag_catalog import (
 )
 from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
-from desktop.store import journal
+from desktop.store import journal, tag_snapshots
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError
@@ -365,11 +365,13 @@ class TagAdminService(TagCatalog):
         self._guard_owned(ids, names, strategy_id)
         client = self._wecom()
         delete = client.del_corp_tag if strategy_id is None else client.del_strategy_tag
+        snapshots = self._snapshot(rows, reason)
         try:
             delete(tag_ids=ids)
         except WeComError as exc:
+            self._drop_snapshots(snapshots)
             raise self._refusal(exc, ids, names, strategy_id) from None
-        return self._record_deleted(rows, [], reason)
+        return self._record_deleted(rows, [], reason, snapshots)
 
     def delete_group(self, group_id: str, *, reason: str = "") -> ChangeSet:
         """Delete a corp group (or a rule group's tag group) with all its tags."""
@@ -378,14 +380,27 @@ class TagAdminService(TagCatalog):
         self._guard_owned([group_id], group.name, group.strategy_id)
         client = self._wecom()
         delete = client.del_corp_tag if group.strategy_id is None else client.del_strategy_tag
+        snapshots = self._snapshot(rows, reason)
         try:
             delete(group_ids=[group_id])
         except WeComError as exc:
+            self._drop_snapshots(snapshots)
             raise self._refusal(exc, [group_id], group.name, group.strategy_id) from None
-        return self._record_deleted(rows, [group], reason)
+        return self._record_deleted(rows, [group], reason, snapshots)
+
+    def _snapshot(self, rows: list[DoomedTag], reason: str) -> list[int]:
+        """Keep the relations carrying these tags before WeCom deletes them (restorable)."""
+        with self.cache.write() as conn:
+            return tag_snapshots.take(conn, [row[0] for row in rows],
+                                      operator=self.ws.operator, reason=reason)
+
+    def _drop_snapshots(self, snapshot_ids: list[int]) -> None:
+        with self.cache.write() as conn:
+            tag_snapshots.drop(conn, snapshot_ids)
 
     def _record_deleted(
-        self, rows: list[DoomedTag], groups: list[GroupRow], reason: str = ""
+        self, rows: list[DoomedTag], groups: list[GroupRow], reason: str = "",
+        snapshots: list[int] | None = None,
     ) -> ChangeSet:
         """Journal every relation that lost a tag (its tags before and after, as the outbox
         does), then unlink and tombstone the tags, their pins and codes."""
@@ -435,6 +450,7 @@ class TagAdminService(TagCatalog):
                 " AND t.deleted = 0)"
             )
             journal.append(conn, entries)
+            tag_snapshots.confirm(conn, snapshots or [], batch_id)
             bump_data_version(self.cache, conn)
         return ChangeSet(relation_ids=frozenset(carried), tags_changed=True, prefs_changed=True,
                          journal_appended=True, batch_id=batch_id)

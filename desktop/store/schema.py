@@ -258,6 +258,33 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX autotag_review_by_customer ON autotag_review(external_userid, tag_name);
     """,
+    # 5: delete safety: before a tag leaves WeCom, the relations carrying it are kept, so
+    # "restore" can re-create it and re-tag them (the new tag id is linked to the old one).
+    """
+    CREATE TABLE tag_snapshot (
+        id            INTEGER PRIMARY KEY,
+        taken_at      REAL NOT NULL,
+        operator      TEXT NOT NULL,
+        reason        TEXT NOT NULL DEFAULT '',
+        tag_id        TEXT NOT NULL,            -- the WeCom id of the deleted tag
+        tag_name      TEXT NOT NULL,
+        group_id      TEXT NOT NULL,
+        group_name    TEXT NOT NULL,
+        strategy_id   INTEGER,                  -- a rule group's tag, else NULL
+        sort_order    INTEGER NOT NULL DEFAULT 0,
+        delete_batch  TEXT NOT NULL DEFAULT '', -- set once WeCom confirmed the delete
+        restored_as   TEXT NOT NULL DEFAULT '', -- the re-created tag's id
+        restore_batch TEXT NOT NULL DEFAULT ''  -- the batch that re-tagged the relations
+    );
+    CREATE INDEX tag_snapshot_by_tag ON tag_snapshot(tag_id);
+
+    CREATE TABLE tag_snapshot_relation (
+        snapshot_id     INTEGER NOT NULL REFERENCES tag_snapshot(id),
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        PRIMARY KEY (snapshot_id, external_userid, userid)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -92,6 +92,7 @@ class _Labels(QObject):
             "group_create": self.tr("Group created"), "group_rename": self.tr("Group renamed"),
             "group_delete": self.tr("Group deleted"),
             "group_reorder": self.tr("Groups reordered"),
+            "tag_restore": self.tr("Deleted tag restored"),
             "exclusive_set_add": self.tr("Exclusive set added"),
             "exclusive_set_remove": self.tr("Exclusive set removed"),
             "abbreviation_set": self.tr("Abbreviation set"),
@@ -110,6 +111,7 @@ class _Labels(QObject):
             "settings": self.tr("Team settings"),
             "relay": self.tr("Through the team server"),
             "callback": self.tr("On a phone (WeCom callback)"),
+            "restore": self.tr("Tag restore"),
         }
         return names.get(key, key)
 

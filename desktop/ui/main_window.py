@@ -39,6 +39,7 @@ from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
+from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
 from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self._health: HealthWindow | None = None
         self._autotag: AutoTagReviewWindow | None = None
         self._restored_filter: str | None = None
+        self._deleted_tags: DeletedTagsDialog | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -244,6 +246,17 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(logged_in)
         self._keep(dialog)
         return dialog
+
+    def open_deleted_tags(self) -> DeletedTagsDialog:
+        """Deleted tags and their restore: one window, brought to the front (and re-read)
+        when already open."""
+        if self._deleted_tags is None:
+            self._deleted_tags = DeletedTagsDialog(self.context, self)
+            _make_tool_window(self._deleted_tags)
+        else:
+            self._deleted_tags.reload()
+        _present(self._deleted_tags)
+        return self._deleted_tags
 
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
         dialog = ExclusiveSetsDialog(self.context, self)
@@ -502,7 +515,9 @@ class MainWindow(QMainWindow):
                               exclusive_action, self._action(lambda: self.tr("Tag health…"),
                                                              self.open_health),
                               self._action(lambda: self.tr("Auto-tag from chats…"),
-                                           self.open_autotag_review)])
+                                           self.open_autotag_review),
+                              self._action(lambda: self.tr("Deleted tags…"),
+                                           self.open_deleted_tags)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -740,6 +740,77 @@
     </message>
 </context>
 <context>
+    <name>DeletedTagsDialog</name>
+    <message>
+        <source>Deleted tags</source>
+        <translation>Deleted tags</translation>
+    </message>
+    <message>
+        <source>Before a tag is deleted, TagDesk keeps the customer relations that carried it. Restoring re-creates the tag (WeCom gives it a new id) and tags those relations again, as one batch that can be undone.</source>
+        <translation>Before a tag is deleted, TagDesk keeps the customer relations that carried it. Restoring re-creates the tag (WeCom gives it a new id) and tags those relations again, as one batch that can be undone.</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Deleted</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Relations</source>
+        <translation>Relations</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>No tag has been deleted yet.</source>
+        <translation>No tag has been deleted yet.</translation>
+    </message>
+    <message>
+        <source>restored as %1</source>
+        <translation>restored as %1</translation>
+    </message>
+    <message>
+        <source>can be restored</source>
+        <translation>can be restored</translation>
+    </message>
+    <message>
+        <source>Already restored as %1 (batch %2).</source>
+        <translation>Already restored as %1 (batch %2).</translation>
+    </message>
+    <message>
+        <source>「%1」 exists again in its group; restoring tags %2 relations with it.</source>
+        <translation>「%1」 exists again in its group; restoring tags %2 relations with it.</translation>
+    </message>
+    <message>
+        <source>Restoring re-creates 「%1」 and tags %2 relations with it again.</source>
+        <translation>Restoring re-creates 「%1」 and tags %2 relations with it again.</translation>
+    </message>
+    <message>
+        <source> %1 relations are gone since (customer deleted or follower changed) and are skipped.</source>
+        <translation> %1 relations are gone since (customer deleted or follower changed) and are skipped.</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>No customer selected</source>
@@ -1534,6 +1605,10 @@
     <message>
         <source>Auto-tag from chats…</source>
         <translation>Auto-tag from chats…</translation>
+    </message>
+    <message>
+        <source>Deleted tags…</source>
+        <translation>Deleted tags…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -2374,6 +2449,10 @@
         <translation>Groups reordered</translation>
     </message>
     <message>
+        <source>Deleted tag restored</source>
+        <translation>Deleted tag restored</translation>
+    </message>
+    <message>
         <source>Exclusive set added</source>
         <translation>Exclusive set added</translation>
     </message>
@@ -2448,6 +2527,10 @@
     <message>
         <source>On a phone (WeCom callback)</source>
         <translation>On a phone (WeCom callback)</translation>
+    </message>
+    <message>
+        <source>Tag restore</source>
+        <translation>Tag restore</translation>
     </message>
     <message>
         <source>queued</source>

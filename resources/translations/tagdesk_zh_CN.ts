@@ -740,6 +740,77 @@
     </message>
 </context>
 <context>
+    <name>DeletedTagsDialog</name>
+    <message>
+        <source>Deleted tags</source>
+        <translation>已删除的标签</translation>
+    </message>
+    <message>
+        <source>Before a tag is deleted, TagDesk keeps the customer relations that carried it. Restoring re-creates the tag (WeCom gives it a new id) and tags those relations again, as one batch that can be undone.</source>
+        <translation>删除标签之前，TagDesk 会记下带有该标签的客户关系。恢复会重新创建标签（企业微信会给它新的编号），并把这些客户关系重新打上，作为一个可撤销的批量任务。</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>删除时间</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>标签组</translation>
+    </message>
+    <message>
+        <source>Relations</source>
+        <translation>关系数</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>No tag has been deleted yet.</source>
+        <translation>还没有删除过标签。</translation>
+    </message>
+    <message>
+        <source>restored as %1</source>
+        <translation>已恢复为 %1</translation>
+    </message>
+    <message>
+        <source>can be restored</source>
+        <translation>可恢复</translation>
+    </message>
+    <message>
+        <source>Already restored as %1 (batch %2).</source>
+        <translation>已恢复为 %1（批次 %2）。</translation>
+    </message>
+    <message>
+        <source>「%1」 exists again in its group; restoring tags %2 relations with it.</source>
+        <translation>标签组里已重新有「%1」；恢复会用它为 %2 个客户关系重新打标签。</translation>
+    </message>
+    <message>
+        <source>Restoring re-creates 「%1」 and tags %2 relations with it again.</source>
+        <translation>恢复会重新创建「%1」，并为 %2 个客户关系重新打上。</translation>
+    </message>
+    <message>
+        <source> %1 relations are gone since (customer deleted or follower changed) and are skipped.</source>
+        <translation>另有 %1 个客户关系已不存在（客户被删除或跟进人变更），将跳过。</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>No customer selected</source>
@@ -1527,6 +1598,10 @@
     <message>
         <source>Auto-tag from chats…</source>
         <translation>从聊天自动打标…</translation>
+    </message>
+    <message>
+        <source>Deleted tags…</source>
+        <translation>已删除的标签…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -2361,6 +2436,10 @@
         <translation>调整标签组顺序</translation>
     </message>
     <message>
+        <source>Deleted tag restored</source>
+        <translation>恢复已删除的标签</translation>
+    </message>
+    <message>
         <source>Exclusive set added</source>
         <translation>新增互斥标签组</translation>
     </message>
@@ -2435,6 +2514,10 @@
     <message>
         <source>On a phone (WeCom callback)</source>
         <translation>手机端（企业微信回调）</translation>
+    </message>
+    <message>
+        <source>Tag restore</source>
+        <translation>恢复标签</translation>
     </message>
     <message>
         <source>queued</source>
