@@ -68,6 +68,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     approve.add_argument("--json", action="store_true")
     approve.set_defaults(handler=_refusable(approvals_approve))
 
+    restore = approvals.add_parser(
+        "restore", help="put back the tags an approved deletion removed, re-tag their customers")
+    add_common(restore)
+    restore.add_argument("id", type=int, metavar="ID")
+    restore.add_argument("--profile", required=True, metavar="NAME")
+    restore.add_argument("--json", action="store_true")
+    restore.set_defaults(handler=_refusable(approvals_restore))
+
     reject = approvals.add_parser("reject", help="reject a request, with a reason (admins)")
     add_common(reject)
     reject.add_argument("id", type=int, metavar="ID")
@@ -228,4 +236,20 @@ def approvals_reject(args: argparse.Namespace) -> int:
         print(f"已驳回申请 #{args.id}（{approval.get('target', '')}），已通知申请人"
               f" / Rejected request #{args.id} ({approval.get('target', '')}); the requester"
               " was told")
+    return EXIT_OK
+
+
+def approvals_restore(args: argparse.Namespace) -> int:
+    from desktop.services.governance import restore
+
+    done = restore(_profile(args), args.id)
+    result = {k: done.get(k) for k in ("batch_id", "restored_tags", "relations", "skipped")}
+    if args.json:
+        emit_json({"restore": {"id": args.id, **result}})
+    else:
+        print(f"已恢复申请 #{args.id} 删除的 {result['restored_tags']} 个标签，重新标记"
+              f" {result['relations']} 个客户关系（跳过 {result['skipped']} 个），批次"
+              f" {result['batch_id']} / Restored the {result['restored_tags']} tags request"
+              f" #{args.id} deleted and re-tagged {result['relations']} relations (skipped"
+              f" {result['skipped']}); batch {result['batch_id']}")
     return EXIT_OK

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -33,10 +34,12 @@ from desktop.server.governance import (
 )
 from desktop.server.identity import Caller
 from desktop.server.org_directory import OrgDirectory
+from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE
 from desktop.server.relay import Relay
 from desktop.wecom.error_codes import TEAM_APPROVAL_REFUSED, TEAM_NOT_ALLOWED, describe
 from desktop.wecom.errors import WeComError
 from desktop.wecom.transport import WeComTransport
+from desktop.wecom.write_note import WriteNote
 
 log = logging.getLogger("tagdesk.server")
 
@@ -57,7 +60,7 @@ _STATUS = {"approved": ("已经批准", "was already approved"),
 
 class ApprovalDesk:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport, gate: Gate,
-                 relay_write: Callable[[Caller, str, dict[str, Any]], Answer],
+                 relay_write: Callable[[Caller, str, dict[str, Any], WriteNote], Answer],
                  send: Callable[[list[str], str], bool]) -> None:
         self._connection = connection
         self._transport = transport
@@ -87,6 +90,8 @@ class ApprovalDesk:
                 return self._approve(caller, approval_id, body)
             if verb == "reject":
                 return self._reject(caller, approval_id, body)
+            if verb == "restore":
+                return self._restore(caller, approval_id)
         raise GovernanceRefused(48002, "没有这个团队服务器接口。", "No such team server endpoint.")
 
     # -- policy -------------------------------------------------------------------------
@@ -180,7 +185,7 @@ class ApprovalDesk:
                 raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
                                         f"request #{approval_id} was already decided")
             approvals.close(conn, approval_id, "approved", caller.userid)
-        answer = self._relay_write(caller, found.path, found.body)
+        answer = self._relay_write(caller, found.path, found.body, NO_NOTE)
         if answer.get("errcode"):
             info = describe(int(answer["errcode"]), found.path, str(answer.get("errmsg", "")))
             self._close(caller, found, "failed", f"企业微信拒绝了这项操作：{info.zh}",
@@ -218,6 +223,73 @@ class ApprovalDesk:
                    f" ({found.target}) was rejected by {caller.userid}: {reason}")
         return {"errcode": 0, "errmsg": "ok", "approval": {**found.as_json(),
                 "status": "rejected", "decided_by": caller.userid, "decision_reason": reason}}
+
+    def _restore(self, caller: Caller, approval_id: int) -> Answer:
+        """Put back the tags an approved deletion removed and re-tag every relation of its
+        snapshot, as one batch (`audit revert --batch` undoes it)."""
+        if caller.userid not in self._gate.admins(self._gate.policy()):
+            self._fault(caller, f"#{approval_id}", "只有管理员可以恢复已删除的标签",
+                        "only an administrator may restore deleted tags", TEAM_NOT_ALLOWED)
+        with self._connection() as conn:
+            found = approvals.get(conn, approval_id)
+        if found is None or found.status != "approved" or not found.tag_names:
+            self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} 不是已执行的删除，没有可恢复的内容",
+                        f"request #{approval_id} is not a deletion that was carried out;"
+                        " there is nothing to restore")
+        if found.path != CORP_WRITES["del"]:
+            self._fault(caller, f"#{approval_id}", "规则组标签暂不能从快照恢复",
+                        "rule-group tags cannot be restored from a snapshot yet")
+        with self._connection() as conn, conn.transaction():
+            if not approvals.claim_restore(conn, approval_id, caller.userid):
+                self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} 删除的标签已经恢复过",
+                            f"the tags request #{approval_id} deleted were already restored")
+            relations = approvals.snapshot(conn, approval_id)
+        note = WriteNote(batch_id=f"restore-{approval_id}-{secrets.token_hex(4)}",
+                         source="restore")
+        new_ids = self._recreate(caller, found, note)
+        tagged = skipped = 0
+        for relation in relations:
+            carried = relation.get("tag_ids")
+            ids = [new_ids[str(t)] for t in carried if str(t) in new_ids] if isinstance(
+                carried, list) else []
+            if not ids:
+                continue
+            answer = self._relay_write(caller, MARK_TAG, {
+                "userid": relation.get("userid"), "external_userid": relation.get(
+                    "external_userid"), "add_tag": ids}, note)
+            tagged, skipped = (tagged + 1, skipped) if not answer.get("errcode") else (
+                tagged, skipped + 1)
+        with self._connection() as conn, conn.transaction():
+            journal(conn, caller.userid, "approval_restored",
+                    f"#{approval_id} 恢复 {len(new_ids)} 个标签，重新标记 {tagged} 个客户关系，"
+                    f"跳过 {skipped} 个 / restored {len(new_ids)} tags, re-tagged {tagged}"
+                    f" relations, skipped {skipped}; batch {note.batch_id}",
+                    tag_id=",".join(new_ids.values()), tag_name=found.target)
+        log.info("approval %d restored by %s: %d relations", approval_id, caller.userid, tagged)
+        return {"errcode": 0, "errmsg": "ok", "batch_id": note.batch_id,
+                "restored_tags": len(new_ids), "relations": tagged, "skipped": skipped}
+
+    def _recreate(self, caller: Caller, found: Approval, note: WriteNote) -> dict[str, str]:
+        """Create the deleted tags again (by group and name); old id -> new id."""
+        by_group: dict[str, list[str]] = {}
+        for group, name in found.tag_names.values():
+            by_group.setdefault(group, []).append(name)
+        for group, names in by_group.items():
+            answer = self._relay_write(caller, CORP_WRITES["add"], {
+                "group_name": group, "tag": [{"name": n} for n in names]}, note)
+            if answer.get("errcode"):
+                info = describe(int(answer["errcode"]), CORP_WRITES["add"],
+                                str(answer.get("errmsg", "")))
+                self._fault(caller, f"#{found.id}", f"无法重新创建标签组 {group}：{info.zh}",
+                            f"the group {group} could not be created again: {info.en}")
+        tree = read_tree(self._transport, strategy=False)
+        new_ids: dict[str, str] = {}
+        for old_id, (group_name, name) in found.tag_names.items():
+            home = tree.group_named(group_name, None)
+            match = [t for t, n in (home.tags.items() if home else ()) if n == name]
+            if match:
+                new_ids[old_id] = match[0]
+        return new_ids
 
     # -- faults and expiry --------------------------------------------------------------
 

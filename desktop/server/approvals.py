@@ -26,7 +26,7 @@ KINDS = ("delete_tag", "delete_group", "rename_tag")
 
 Conn = Connection[tuple[object, ...]]
 _COLUMNS = ("id, kind, path, body, target_ids, target, requester, reason, customers, status,"
-            " created_at, expires_at, decided_by, decision_reason")
+            " created_at, expires_at, decided_by, decision_reason, tag_names, restored_by")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Approval:
     expires_at: datetime
     decided_by: str
     decision_reason: str
+    tag_names: dict[str, tuple[str, str]]   # deleted tag id -> (group name, tag name)
+    restored_by: str
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "kind": self.kind, "target": self.target,
@@ -52,18 +54,19 @@ class Approval:
                 "customers": self.customers, "reason": self.reason,
                 "created_at": self.created_at.isoformat(timespec="seconds"),
                 "expires_at": self.expires_at.isoformat(timespec="seconds"),
-                "decided_by": self.decided_by, "decision_reason": self.decision_reason}
+                "decided_by": self.decided_by, "decision_reason": self.decision_reason,
+                "restored_by": self.restored_by}
 
 
 def create(conn: Conn, *, kind: str, path: str, body: dict[str, Any], target_ids: list[str],
            target: str, requester: str, reason: str, snapshot: list[dict[str, object]],
-           customers: int) -> Approval:
+           customers: int, tag_names: dict[str, tuple[str, str]]) -> Approval:
     row = conn.execute(
         "INSERT INTO approval (kind, path, body, target_ids, target, requester, reason,"
-        " customers, snapshot, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s,"
-        f" now() + make_interval(secs => %s)) RETURNING {_COLUMNS}".encode(),
+        " customers, snapshot, tag_names, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s,"
+        f" %s, %s, now() + make_interval(secs => %s)) RETURNING {_COLUMNS}".encode(),
         (kind, path, Jsonb(body), target_ids, target, requester, reason, customers,
-         Jsonb(snapshot), APPROVAL_TTL_S),
+         Jsonb(snapshot), Jsonb({k: list(v) for k, v in tag_names.items()}), APPROVAL_TTL_S),
     ).fetchone()
     assert row is not None
     return _approval(row)
@@ -111,6 +114,15 @@ def close(conn: Conn, approval_id: int, status: str, by: str, reason: str = "") 
         " decision_reason = %s WHERE id = %s", (status, by, reason, approval_id))
 
 
+def claim_restore(conn: Conn, approval_id: int, by: str) -> bool:
+    """Mark an approved deletion restored (once); False when it already was."""
+    row = conn.execute(
+        "UPDATE approval SET restored_by = %s, restored_at = now() WHERE id = %s"
+        " AND status = 'approved' AND restored_at IS NULL RETURNING id", (by, approval_id),
+    ).fetchone()
+    return row is not None
+
+
 def create_code(conn: Conn, approval_id: int, userid: str, code: str) -> str:
     """Store a one-time approval code for `userid`; its challenge id."""
     challenge = secrets.token_urlsafe(18)
@@ -147,11 +159,14 @@ def code_problem(conn: Conn, challenge: str, approval_id: int, userid: str,
 
 def _approval(row: tuple[object, ...]) -> Approval:
     (approval_id, kind, path, body, target_ids, target, requester, reason, customers, status,
-     created_at, expires_at, decided_by, decision_reason) = row
+     created_at, expires_at, decided_by, decision_reason, tag_names, restored_by) = row
     assert isinstance(created_at, datetime) and isinstance(expires_at, datetime)
     return Approval(
         int(str(approval_id)), str(kind), str(path), dict(body) if isinstance(body, dict) else {},
         tuple(str(t) for t in target_ids) if isinstance(target_ids, list) else (),
         str(target), str(requester), str(reason), int(str(customers)), str(status),
         created_at, expires_at, str(decided_by or ""), str(decision_reason or ""),
+        {str(k): (str(v[0]), str(v[1])) for k, v in tag_names.items()
+         if isinstance(v, list) and len(v) == 2} if isinstance(tag_names, dict) else {},
+        str(restored_by or ""),
     )

@@ -236,6 +236,13 @@ MIGRATIONS: tuple[str, ...] = (
         used_at timestamptz
     );
     """,
+    # 8: what a deletion approval deleted, by name (to restore it), and when it was restored.
+    """
+    ALTER TABLE approval
+        ADD COLUMN tag_names jsonb NOT NULL DEFAULT '{}'::jsonb,
+        ADD COLUMN restored_by text,
+        ADD COLUMN restored_at timestamptz;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -255,18 +255,19 @@ class Gate:
     def _request_deletion(self, caller: Caller, path: str, body: Mapping[str, Any],
                           tree: TreeView, deciding: Callable[[Change], Decision]
                           ) -> Answer | None:
-        tag_ids, names, groups = [], [], 0
+        tag_names: dict[str, tuple[str, str]] = {}
+        names, groups = [], 0
         for group_id in _texts(body.get("group_id")):
             group = tree.group(group_id)
             if group is not None:
                 groups += 1
                 names.append(group.name)
-                tag_ids += list(group.tags)
+                tag_names.update({t: (group.name, n) for t, n in group.tags.items()})
         for tag_id in _texts(body.get("tag_id")):
             owner = tree.group_of_tag(tag_id)
             if owner is not None:
                 names.append(f"{owner.name}/{owner.tags[tag_id]}")
-                tag_ids.append(tag_id)
+                tag_names[tag_id] = (owner.name, owner.tags[tag_id])
         if not names:
             return {"errcode": 40068, "errmsg": "invalid tag id"}
         kind = "delete_group" if groups else "delete_tag"
@@ -274,21 +275,23 @@ class Gate:
             Operation.DELETE_GROUP if groups else Operation.DELETE_TAG, names[0]))
         if decision.verdict is Verdict.ALLOW:
             return None
-        found = tag_usage.carriers(self._transport, tag_ids)
+        found = tag_usage.carriers(self._transport, tag_names)
         target_ids = _texts(body.get("group_id")) + _texts(body.get("tag_id"))
         return self._request(caller, kind, path, body, target_ids, "、".join(names), found,
-                             decision)
+                             decision, tag_names)
 
     def _request(self, caller: Caller, kind: str, path: str, body: Mapping[str, Any],
                  target_ids: list[str], target: str, found: list[tag_usage.Carrier],
-                 decision: Decision) -> Answer:
+                 decision: Decision, tag_names: dict[str, tuple[str, str]] | None = None
+                 ) -> Answer:
         reason = str(body.get("reason") or "").strip()[:500]
         write = {k: v for k, v in body.items() if k != "reason"}
         with self._connection() as conn, conn.transaction():
             request = approvals.create(
                 conn, kind=kind, path=path, body=write, target_ids=target_ids, target=target,
                 requester=caller.userid, reason=reason,
-                snapshot=[c.as_json() for c in found], customers=tag_usage.customers(found))
+                snapshot=[c.as_json() for c in found], customers=tag_usage.customers(found),
+                tag_names=tag_names or {})
             journal(conn, caller.userid, "approval_requested",
                     f"#{request.id} {decision.sentence}; {reason}".rstrip("; "),
                     tag_id=",".join(target_ids), tag_name=target,

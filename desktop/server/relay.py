@@ -168,12 +168,14 @@ class Relay:
             return refusal
         return self._write(caller, request, note, call_key)
 
-    def write(self, caller: Caller, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """A write the server itself decided on (an approved request), past the gate."""
+    def write(self, caller: Caller, path: str, body: Mapping[str, Any],
+              note: WriteNote = NO_NOTE) -> dict[str, Any]:
+        """A write the server itself decided on (an approved request, a restore), past the
+        gate."""
         api = API[path]
         self._names.lookup(_str_list(body.get("tag_id")))  # the journal names what goes
         return self._write(caller, ApiRequest(api.method, path, {}, dict(body), api.effect),
-                           NO_NOTE, None)
+                           note, None)
 
     def tag_names(self, tag_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Tag id -> (name, group name)."""

@@ -76,3 +76,8 @@ def approve(profile: Profile, approval_id: int, challenge: CodeChallenge, code: 
 def reject(profile: Profile, approval_id: int, reason: str) -> dict[str, Any]:
     data = call(profile, "POST", f"approvals/{approval_id}/reject", {"reason": reason})
     return dict(data.get("approval") or {})
+
+
+def restore(profile: Profile, approval_id: int) -> dict[str, Any]:
+    """Put back what an approved deletion removed and re-tag its customers (one batch)."""
+    return call(profile, "POST", f"approvals/{approval_id}/restore", {})

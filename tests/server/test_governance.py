@@ -206,6 +206,22 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     twice, _ = _approve_cli(admin_env, corp, people["admin"], request["id"])
     assert twice.returncode == 3 and "已经批准" in twice.stderr, twice.stderr
 
+    restored = tagdesk("approvals", "restore", str(request["id"]), "--profile", "team",
+                       "--json", env=admin_env)
+    assert restored.returncode == 0, restored.stderr
+    summary = json.loads(restored.stdout.splitlines()[-1])["restore"]
+    back = corp.state.find_tag("MKT-渠道", "小红书")
+    assert back and back != tag and summary["restored_tags"] == 1
+    assert summary["relations"] == len(carriers) and summary["skipped"] == 0
+    assert all(back in corp.state.relation_tag_ids(u, e) for u, e in carriers)
+    with psycopg.connect(server.db_url) as conn:
+        batch_rows = conn.execute("SELECT action, operator FROM team_journal WHERE batch_id = %s",
+                                  (summary["batch_id"],)).fetchall()
+    assert sorted(batch_rows).count(("tag_add", people["admin"])) == len(carriers)
+    again = tagdesk("approvals", "restore", str(request["id"]), "--profile", "team",
+                    env=admin_env)
+    assert again.returncode == 3 and "已经恢复" in again.stderr, again.stderr
+
 
 def _governance(server: TeamServerProcess, session: str, action: str,
                 body: dict[str, str]) -> dict[str, object]:
