@@ -143,6 +143,8 @@ def register_simulation(autotag: argparse._SubParsersAction[argparse.ArgumentPar
                              help="use this keywords file instead of the profile's keywords")
         command.add_argument("--min-confidence", type=_confidence, default=0.5, metavar="0..1",
                              help="leave out suggestions less sure than this (default 0.5)")
+        command.add_argument("--member-messages", action="store_true",
+                             help="also read what members sent (default: the customers' only)")
         command.add_argument("--json", action="store_true", help="end with a JSON summary line")
         add_report_option(command)
     simulate.set_defaults(handler=simulate_command)
@@ -240,6 +242,7 @@ def _simulate(args: argparse.Namespace, ws: Workspace) -> Simulation:
     tags = [t.strip() for t in args.tags.replace("，", ",").split(",") if t.strip()]
     return AutoTagService(ws).simulate(since=since, until=until, tags=tags, keywords=keywords,
                                        min_confidence=args.min_confidence,
+                                       member_messages=args.member_messages,
                                        progress=StderrProgress())
 
 

@@ -159,9 +159,11 @@ class AutoTagService:
     def simulate(self, *, since: float | None = None, until: float | None = None,
                  tags: Sequence[str] = (), min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                  keywords: Mapping[str, Sequence[str]] | None = None,
+                 member_messages: bool = False,
                  progress: ProgressCallback = no_progress,
                  cancel: CancelToken | None = None) -> Simulation:
-        """What auto-tagging would do on the window's customer-sent messages (writes nothing)."""
+        """What auto-tagging would do on the window's customer-sent messages, and the
+        members' too with `member_messages` (writes nothing)."""
         started = time.monotonic()
         chosen = self._tag_set(keywords, tags)
         if self._ws.profile.is_team:     # the team's chats are on the team server
@@ -173,7 +175,9 @@ class AutoTagService:
                                   training, packs=load_intent_packs(), threshold=min_confidence)
         result.warnings = [str(w) for w in tagger.warnings()]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
-        window = chats.messages(self._cache, since=since, until=until)
+        window = chats.messages(self._cache, since=since, until=until,
+                                directions=chats.DIRECTIONS if member_messages
+                                else (chats.CUSTOMER_SENT,))
         memo: dict[str, list[Suggestion]] = {}     # 好的, 收到, 👍: said again and again
         for number, message in enumerate(window, start=1):
             if cancel is not None:

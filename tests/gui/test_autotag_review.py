@@ -14,6 +14,7 @@ from desktop.services import autotag_keywords
 from desktop.store import autotag_settings, chats
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 
 pytestmark = pytest.mark.gui
 
@@ -158,3 +159,30 @@ def test_one_tags_suggestions_are_shown_sorted_and_decided_together(
     shown = [float(window.proxy.index(row, SuggestionModel.CONFIDENCE).data())
              for row in range(window.proxy.rowCount())]
     assert shown == sorted(shown, reverse=True)
+
+
+def test_the_window_is_chinese_first_and_switches_language_keeping_the_review(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        qtbot.waitUntil(lambda: window.simulate_button.text() == "模拟", timeout=5000)
+        simulation = _simulate(qtbot, window)
+        model = window.model
+        with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+            window.decide_all("accepted")
+        assert window.windowTitle() == "从聊天自动打标"
+        assert model.headerData(SuggestionModel.EVIDENCE, Qt.Orientation.Horizontal) == "依据"
+        assert model.data(model.index(0, SuggestionModel.DECISION)) == "✓ 已接受"
+        assert "条客户消息" in window.summary.text()
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: window.simulate_button.text() == "Simulate", timeout=5000)
+        assert window.windowTitle() == "Auto-tagging from chats"
+        assert model.headerData(SuggestionModel.EVIDENCE, Qt.Orientation.Horizontal) == "Evidence"
+        assert model.data(model.index(0, SuggestionModel.DECISION)) == "✓ accepted"
+        assert "customer messages" in window.summary.text()
+        assert window.tag_filter.itemText(0) == "All tags"
+        assert model.rowCount() == len(simulation.suggestions)
+        assert len(model.with_decision("accepted")) == len(simulation.suggestions)
+    finally:
+        translations.uninstall()

@@ -156,3 +156,9 @@ def test_a_cancelled_simulation_says_so_and_returns_nothing(service: AutoTagServ
     token.cancel()
     with pytest.raises(OperationCancelled, match="Cancelled"):
         service.simulate(keywords=KEYWORDS, cancel=token)
+
+
+def test_member_messages_are_read_only_when_asked(service: AutoTagService, sandbox: Any) -> None:
+    lines = sandbox.state.chat_export_path.read_text(encoding="utf-8").splitlines()
+    assert service.simulate(keywords=KEYWORDS).messages == len(_customer_lines(sandbox))
+    assert service.simulate(keywords=KEYWORDS, member_messages=True).messages == len(lines)
