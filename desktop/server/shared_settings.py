@@ -15,6 +15,7 @@ another tag is refused.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from desktop.server.relay import TagNames
 from desktop.services.tag_admin import TagAdminError, check_abbreviation
 from desktop.store.journal import JournalEntry
 from desktop.wecom.transport import WeComTransport
+
+log = logging.getLogger("tagdesk.server")
 
 SOURCE = "settings"
 TEAM = ""
@@ -201,6 +204,8 @@ class SharedSettings:
                 if KINDS[change.kind].team:
                     entries.append(_entry(caller, change, before, names))
             team_journal.append(conn, entries, None)
+        log.info("settings version %d: %d of %d items changed by %s", version, len(saved),
+                 len(changes), caller.userid)
         return {"version": version, "items": saved}
 
     @staticmethod

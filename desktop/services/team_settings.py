@@ -86,6 +86,8 @@ def pull(ws: Workspace) -> PullResult:
                          {"access_token": session, "since": 0})
     items = [i for i in data.get("items") or [] if isinstance(i, dict)]
     version = int(data.get("version", 0))
+    if not items and version == since:  # the usual answer: nothing to write
+        return PullResult(0, version, ChangeSet())
     with ws.cache.write() as conn:
         for item in items:
             _apply(conn, ws, item)
