@@ -89,9 +89,9 @@ EXPORT_COLUMNS = (
     Column("operator_name", "操作人姓名", "name of who made the change"),
     Column("action", "动作：tag_add 添加、tag_remove 移除、tag_rename 重命名等",
            "action: tag_add, tag_remove, tag_rename, ..."),
-    Column("source", "来源：app 手动、batch 批量、import 导入、undo 撤销、revert 回滚、"
-           "observed 同步时发现、tree 标签库编辑",
-           "source: app, batch, import, undo, revert, observed (seen at sync), tree"),
+    Column("source", "来源：app 手动、batch 批量、import 导入、autotag 自动打标、undo 撤销、"
+           "revert 回滚、observed 同步时发现、tree 标签库编辑",
+           "source: app, batch, import, autotag, undo, revert, observed (seen at sync), tree"),
     Column("batch_id", "批次编号（可用于回滚）", "batch id (what `audit revert` takes)", 22),
     Column("external_userid", "客户的 external_userid", "the customer's external_userid", 24),
     Column("customer", "客户名称（当前）", "customer name (as now known)", 18),
