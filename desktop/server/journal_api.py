@@ -68,7 +68,7 @@ def query_of(criteria: Criteria) -> TeamJournalQuery:
         operators=texts("operator"), actions=texts("action"), sources=texts("source"),
         batch_ids=texts("batch"), tags=texts("tag"), groups=texts("group"),
         customers=tuple(c for c in texts("customer") if c), owners=texts("owner"),
-        reverts=texts("reverts"),
+        reverts=texts("reverts"), include_observed=_one(criteria, "include_observed") == "1",
     )
 
 

@@ -41,6 +41,8 @@ class TeamJournalQuery:
     customers: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     reverts: tuple[str, ...] = ()
+    include_observed: bool = False  # `operators` also match the probable operator of changes
+                                    # seen at sync or reported by a callback
 
 
 def where(query: TeamJournalQuery) -> tuple[sql.Composable, list[object]]:
@@ -53,7 +55,14 @@ def where(query: TeamJournalQuery) -> tuple[sql.Composable, list[object]]:
     if query.until is not None:
         conditions.append(sql.SQL("ts < %s"))
         params.append(query.until)
-    for column, values in (("operator", query.operators), ("action", query.actions),
+    if query.operators:
+        own = "operator = ANY(%s)"
+        params.append(list(query.operators))
+        if query.include_observed:
+            own = f"({own} OR (source = ANY(%s) AND probable_operator = ANY(%s)))"
+            params.extend([[OBSERVED, CALLBACK], list(query.operators)])
+        conditions.append(sql.SQL(own))  # `own` is always one of the texts above
+    for column, values in (("action", query.actions),
                            ("source", query.sources), ("batch_id", query.batch_ids),
                            ("group_name", query.groups), ("external_userid", query.customers),
                            ("userid", query.owners), ("reverts_batch", query.reverts)):

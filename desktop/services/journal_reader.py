@@ -208,6 +208,8 @@ class TeamJournal:
             criteria["owner"] = owners
         if flt.customer.strip():
             criteria["customer"] = _customers_named(self._cache, flt.customer.strip())
+        if flt.include_observed:
+            criteria["include_observed"] = "1"
         return {key: value for key, value in criteria.items() if value != []}
 
     def _call(self, action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:

@@ -107,6 +107,10 @@ def test_a_tag_added_on_a_phone_is_journaled_within_seconds(
     with psycopg.connect(callback_server.db_url) as conn, conn.transaction():
         assert team_journal.verify(conn).ok
         assert team_audit.changes_per_operator(conn, 0, 4e9, 10) == []  # nobody named
+        for include_observed, found in ((False, 0), (True, 2)):
+            query = team_audit.TeamJournalQuery(operators=(userid,), customers=(external_userid,),
+                                                include_observed=include_observed)
+            assert len(team_audit.page(conn, query)) == found
 
 
 def test_a_retried_delivery_is_journaled_once(
