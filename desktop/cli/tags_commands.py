@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import add_common, emit_json, open_synced_workspace
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK
-from desktop.domain.errors import UserError
+from desktop.domain.echo import escape_controls
+from desktop.domain.errors import UserError, printable
 
 if TYPE_CHECKING:
     from desktop.domain.tag_tree import TagNode
@@ -83,6 +84,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              help="end with one JSON line describing the result")
         command.add_argument("--yes", action="store_true",
                              help="do not ask for confirmation")
+
+
+def say(text: str) -> None:
+    """A result line on stdout (tab-separated where it lists); names from WeCom cannot drive
+    the terminal."""
+    print(escape_controls(text, keep="\t"))
 
 
 def _guarded(handler: Handler) -> Handler:
@@ -152,9 +159,9 @@ def tags_list(args: argparse.Namespace) -> int:
     for group in groups:
         lock = " [只读 read-only]" if group["read_only"] else ""
         where = f"规则组 {group['strategy_name']} · " if group["strategy_name"] else ""
-        print(f"{group['name']}/  ({where}{group['kind']}, {group['id']}){lock}")
+        say(f"{group['name']}/  ({where}{group['kind']}, {group['id']}){lock}")
         for tag in group["tags"]:
-            print(f"  {group['name']}/{tag['name']}\t{tag['relations']}\t{tag['id']}")
+            say(f"  {tag['path']}\t{tag['relations']}\t{tag['id']}")
     if not groups:
         print("还没有标签。 / No tags yet.")
     if args.json:
@@ -225,7 +232,7 @@ def tags_add_group(args: argparse.Namespace) -> int:
     if rule_group is not None:
         made = "新建了" if rule_group.created else "使用已有的"
         made_en = "created" if rule_group.created else "used the existing"
-        print(f"{made}规则组「{rule_group.name}」（范围：{rule_group.department_name}，管理员："
+        say(f"{made}规则组「{rule_group.name}」（范围：{rule_group.department_name}，管理员："
               f"{'、'.join(rule_group.admins)}） / {made_en} rule group {rule_group.name!r}"
               f" (range: {rule_group.department_name}, managers: {', '.join(rule_group.admins)})")
         extra["rule_group"] = {
@@ -240,7 +247,7 @@ def tags_add_group(args: argparse.Namespace) -> int:
 def _say_created(created: CreatedTag, args: argparse.Namespace, *, action: str,
                  extra: dict[str, Any] | None = None) -> None:
     tag = created.tag
-    print(f"已添加 {tag.group_name}/{tag.name} / Added {tag.group_name}/{tag.name} ({tag.id})")
+    say(f"已添加 {tag.group_name}/{tag.name} / Added {tag.group_name}/{tag.name} ({tag.id})")
     if args.json:
         emit_json({
             "action": action, "id": tag.id, "name": tag.name,
@@ -259,7 +266,7 @@ def tags_rename(args: argparse.Namespace) -> int:
         item = _refs(admin).item(args.item)
         changes = admin.rename(item.id, args.new_name)
         renamed = _refs(admin).item(item.id)
-    print(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")
+    say(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")
     if args.json:
         emit_json({"action": "rename", "kind": item.kind, "id": item.id, "old_name": item.name,
                    "name": renamed.name, "path": renamed.path, "batch_id": changes.batch_id})
@@ -274,7 +281,7 @@ def tags_move(args: argparse.Namespace) -> int:
         item, other = refs.item(args.item), refs.item(args.after if after else args.before)
         changes = admin.move(item.id, other.id, after=after)
     where, where_en = ("之后", "after") if after else ("之前", "before")
-    print(f"已把 {item.path} 移到 {other.path} {where} / Moved {item.path} {where_en} {other.path}")
+    say(f"已把 {item.path} 移到 {other.path} {where} / Moved {item.path} {where_en} {other.path}")
     if args.json:
         emit_json({"action": "move", "kind": item.kind, "id": item.id, where_en: other.id,
                    "batch_id": changes.batch_id})
@@ -302,7 +309,7 @@ def tags_delete(args: argparse.Namespace) -> int:
             changes = admin.delete_group(item.id, reason=args.reason)
         else:
             changes = admin.delete_tags([item.id], reason=args.reason)
-    print(f"已删除 {item.path}：{impact.customers} 位客户失去了它 / Deleted {item.path}:"
+    say(f"已删除 {item.path}：{impact.customers} 位客户失去了它 / Deleted {item.path}:"
           f" {impact.customers} customers lost it")
     if args.json:
         emit_json({"action": "delete", "kind": item.kind, "id": item.id, "name": item.name,
@@ -376,7 +383,7 @@ def _confirm(question: str, yes: bool) -> None:
             "没有可以确认删除的终端；确认无误后请加 --yes 再运行，什么都没有删除。",
             "No terminal to confirm the deletion on; run again with --yes once sure."
             " Nothing was deleted.")
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    print(printable(f"{question} [y/N] "), end="", file=sys.stderr, flush=True)
     if sys.stdin.readline().strip().lower() not in ("y", "yes", "是"):
         raise NotConfirmed("没有删除。", "Nothing was deleted.")
 

@@ -39,6 +39,7 @@ def corp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 def tags(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli = Cli(tmp_path_factory.mktemp("tags-home"))
     cli.add_profile(corp)
+    corp.state.console_add_tag("客户等级", "\x1b[2J后台")  # a name that would clear a terminal
     synced = cli("sync", "--profile", "acme")
     assert synced.returncode == 0, synced.stderr
     return cli
@@ -82,6 +83,7 @@ def test_list_shows_corp_rule_group_and_path_tags_with_counts(tags: Cli, corp: S
         "strategy", 1, "华北区域")
     text = tags("tags", "list", "--profile", "acme")
     assert text.returncode == 0 and "行业类型/教育/K12/小学\t" in text.stdout
+    assert "\x1b" not in text.stdout and "客户等级/\\x1b[2J后台\t" in text.stdout
 
 
 def test_add_rename_move_and_delete_a_tag_are_journaled(tags: Cli, corp: SandboxServer) -> None:
