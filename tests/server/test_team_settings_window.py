@@ -19,6 +19,7 @@ from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
@@ -26,6 +27,7 @@ from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from desktop.ui.tag_dialogs import AbbreviationDialog
 from tests.server.team_support import PostgresCluster, TeamServerProcess, desktop_env, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
@@ -77,6 +79,16 @@ def _saved_menu(window: MainWindow) -> QMenu:
     return menu
 
 
+def _abbreviation_dialog(qtbot: Any, window: MainWindow, tag_id: str) -> AbbreviationDialog:
+    """The tree's abbreviation editor for one tag, shown."""
+    qtbot.waitUntil(lambda: window.tag_tree.model.is_loaded, timeout=30_000)
+    tag = next(t for t in window.tag_tree.model.library.tags if t.id == tag_id)
+    dialog = AbbreviationDialog(window.context, TagAdminService(window.context.workspace),
+                                tag, {}, window)
+    dialog.show()
+    return dialog
+
+
 def _abbreviation(window: MainWindow, tag_id: str) -> str:
     return next(t.abbreviation for t in window.tag_tree.model.library.tags if t.id == tag_id)
 
@@ -103,7 +115,10 @@ def test_a_team_filter_and_an_abbreviation_reach_the_other_window_after_its_poll
             with qtbot.waitSignal(window.context.changed, timeout=30_000):
                 dialog.accept()
             assert "已为团队保存筛选 热线索" in window.status.currentMessage()
-            TagAdminService(window.context.workspace).set_abbreviation(tag_id, "RX")
+            abbreviation = _abbreviation_dialog(qtbot, window, tag_id)
+            abbreviation.code_edit.setText("RX")
+            with qtbot.waitSignal(abbreviation.saved, timeout=30_000):
+                qtbot.mouseClick(abbreviation.ok_button, Qt.MouseButton.LeftButton)
             ExclusiveSets(window.context.workspace).add("成交状态", [tag_id, second_id])
 
         sets = watching.open_exclusive_sets()
@@ -145,6 +160,14 @@ def test_a_stopped_team_server_leaves_the_cached_settings_and_says_so(
         assert f"团队服务器不可用（{server.url}）" in message
         qtbot.waitUntil(lambda: window.tag_tree.model.is_loaded, timeout=30_000)
         assert _abbreviation(window, tag_id) == "K1"
+        dialog = _abbreviation_dialog(qtbot, window, tag_id)
+        dialog.code_edit.setText("K2")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+        assert f"团队服务器不可用（{server.url}）" in dialog.message_label.text()
+        assert dialog.isVisible() and dialog.code_edit.text() == "K2"
+        cached = TagCatalog(window.context.cache).library(counts=False).tags
+        assert next(t.abbreviation for t in cached if t.id == tag_id) == "K1"
         assert "VIP客户（团队）" in [a.text() for a in _saved_menu(window).actions()]
 
 
