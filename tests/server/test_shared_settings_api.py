@@ -4,6 +4,7 @@ team items journaled under the writer's name, a user's favourites kept to that u
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -141,3 +142,31 @@ def test_odd_versions_are_answered(desks: tuple[_Desk, _Desk], since: str, errco
     assert answer["errcode"] == errcode
     if since == "1e30":
         assert answer["items"] == []
+
+
+def test_two_server_processes_on_one_database_number_writes_in_commit_order(
+    desks: tuple[_Desk, _Desk], team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    second = TeamServerProcess(team_server.db_url, team_sandbox, tmp_path / "second")
+    try:
+        urls = [team_server.url + "tagdesk/v1/settings", second.url + "tagdesk/v1/settings"]
+        start = desks[0].get()["version"]
+
+        def write(n: int) -> int:
+            desk = desks[n % 2]
+            answer = requests.post(urls[n // 2 % 2], params={"access_token": desk.session},
+                                   json={"changes": [{"kind": "saved_filter", "key": "两台",
+                                                      "value": f"v{n}"}]}, timeout=30).json()
+            return int(answer["version"])
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            versions = list(pool.map(write, range(24)))
+        assert len(set(versions)) == 24
+        polls = [requests.get(url, params={"access_token": desks[1].session, "since": start},
+                              timeout=30).json() for url in urls]
+        assert polls[0] == polls[1]
+        last = versions.index(max(versions))
+        assert _values(polls[0]) == {("team", "saved_filter", "两台"): f"v{last}"}
+    finally:
+        assert second.stop() == 0
