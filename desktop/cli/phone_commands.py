@@ -55,6 +55,9 @@ def register_sandbox(sandbox: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("--state", default="", help="the contact way's state (channel)")
     add.add_argument("--external-userid", default="", metavar="E",
                      help="an existing customer (default: a new one)")
+    scan = action("scan", "a customer scans a contact way's QR code", "--config-id")
+    scan.add_argument("--external-userid", default="", metavar="E",
+                      help="an existing customer (default: a new one)")
     action("delete-customer", "a member deletes a customer", "--userid", "--external-userid")
     action("customer-deletes", "a customer deletes the member (del_follow_user)", "--userid",
            "--external-userid")
@@ -133,6 +136,9 @@ def _act(phone: Phone, state: SandboxState, args: argparse.Namespace) -> dict[st
     if action == "add-customer":
         external_userid = phone.add_customer(args.userid, args.state, args.external_userid)
         return {"userid": args.userid, "external_userid": external_userid}
+    if action == "scan":
+        userid, external_userid = phone.scan(args.config_id, args.external_userid or None)
+        return {"userid": userid, "external_userid": external_userid}
     if action == "delete-customer":
         phone.delete_customer(args.userid, args.external_userid)
         return {"userid": args.userid, "external_userid": args.external_userid}

@@ -158,6 +158,12 @@ def test_console_events_retries_giving_up_and_silence_for_api_changes(
     assert [(e["ChangeType"], e["State"], e["ExternalUserID"]) for e in receiver.events[seen:]
             ] == [("add_external_contact", "expo2026", new_customer)]
     seen = len(receiver.events)
+    scanned_by, scanner = sandbox.phone.scan(sandbox.state.contact_way_ids()["douyin_ad"])
+    assert sandbox.callbacks.wait_idle(10)
+    assert [(e["ChangeType"], e["State"], e["UserID"], e["ExternalUserID"])
+            for e in receiver.events[seen:]] == [
+        ("add_external_contact", "douyin_ad", scanned_by, scanner)]
+    seen = len(receiver.events)
     sandbox.phone.shuffle(group_id)
     sandbox.phone.shuffle()
     assert sandbox.callbacks.wait_idle(10)
