@@ -250,7 +250,7 @@ async def _json_body(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str,
         chunks.append(chunk)
     try:
         value = json.loads(b"".join(chunks).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _Refusal(47001, "request body is not JSON") from None
     if not isinstance(value, dict):
         raise _Refusal(47001, "request body is not a JSON object")

@@ -187,24 +187,24 @@ def _kind(path: Path) -> str:
 def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
     with _open(path) as handle:
         for number, raw in enumerate(handle, start=1):
-            if len(raw) > MAX_LINE_BYTES:
-                yield number, BadChatRecord(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
-                                   f"line too long ({len(raw):,} bytes, at most"
-                                   f" {MAX_LINE_BYTES:,})")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield number, BadChatRecord("不是 UTF-8 文本（二进制内容？）",
-                                   "not UTF-8 text (binary content?)")
-                continue
-            try:
-                yield number, json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield number, BadChatRecord(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
-                                   f"not valid JSON (column {exc.colno}: {exc.msg})")
+            if raw.strip():
+                yield number, _json_line(raw)
+
+
+def _json_line(raw: bytes) -> object:
+    """The line's JSON value, or the BadChatRecord saying why there is none."""
+    if len(raw) > MAX_LINE_BYTES:
+        return BadChatRecord(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
+                             f"line too long ({len(raw):,} bytes, at most {MAX_LINE_BYTES:,})")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return BadChatRecord("不是 UTF-8 文本（二进制内容？）", "not UTF-8 text (binary content?)")
+    except json.JSONDecodeError as exc:
+        return BadChatRecord(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
+                             f"not valid JSON (column {exc.colno}: {exc.msg})")
+    except RecursionError:
+        return BadChatRecord("JSON 嵌套过深", "JSON nested too deeply")
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
@@ -223,9 +223,11 @@ def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
     try:
         for record in reader:
             if None in record:
-                yield reader.line_num, BadChatRecord("列数多于表头", "more fields than the header")
+                yield reader.line_num, BadChatRecord("列数多于表头",
+                                                     "more fields than the header")
             elif any(value is None for value in record.values()):
-                yield reader.line_num, BadChatRecord("列数少于表头", "fewer fields than the header")
+                yield reader.line_num, BadChatRecord("列数少于表头",
+                                                     "fewer fields than the header")
             else:
                 yield reader.line_num, record
     except csv.Error as exc:
@@ -271,8 +273,9 @@ def parse_record(record: object) -> ChatRow:
     external_userid = _ident(record, "external_userid")
     direction = _DIRECTIONS.get(str(_field(record, "direction")).strip().lower())
     if direction is None:
-        raise BadChatRecord("direction 须为 in（客户发出）或 out（员工发出）",
-                   "direction must be in (sent by the customer) or out (sent by the member)")
+        raise BadChatRecord(
+            "direction 须为 in（客户发出）或 out（员工发出）",
+            "direction must be in (sent by the customer) or out (sent by the member)")
     text = _text(record.get("text"))
     row = _make(record.get("msgid") or record.get("id"), ts, userid, external_userid,
                 direction, text)
@@ -335,7 +338,7 @@ def _check_ident(name: str, value: str) -> None:
         raise BadChatRecord(f"缺少字段 {name}", f"missing field {name}")
     if len(value) > MAX_ID_CHARS or not value.isprintable():
         raise BadChatRecord(f"{name} 不是有效的编号：「{echo(value)}」",
-                   f"{name} is not a valid id: {echo(value)!r}")
+                            f"{name} is not a valid id: {echo(value)!r}")
 
 
 def _text(value: object) -> str:
@@ -345,7 +348,7 @@ def _text(value: object) -> str:
         raise BadChatRecord("text 须为文本", "text must be text")
     if len(value) > MAX_TEXT_CHARS:
         raise BadChatRecord(f"消息过长（{len(value):,} 字符，最多 {MAX_TEXT_CHARS:,}）",
-                   f"message too long ({len(value):,} chars, at most {MAX_TEXT_CHARS:,})")
+                            f"message too long ({len(value):,} chars, at most {MAX_TEXT_CHARS:,})")
     if not value.strip():
         raise NothingToClassify("empty")
     return value
@@ -370,5 +373,5 @@ def _time(value: object) -> float:
         seconds /= 1000     # milliseconds, as the archive writes them
     if seconds is None or not EARLIEST <= seconds < LATEST:
         raise BadChatRecord(f"时间无法识别：「{echo(str(value))}」（例：2026-12-01 09:30）",
-                   f"unreadable time {echo(str(value))!r} (e.g. 2026-12-01 09:30)")
+                            f"unreadable time {echo(str(value))!r} (e.g. 2026-12-01 09:30)")
     return seconds

@@ -96,18 +96,20 @@ def test_bad_lines_are_named_by_number_and_nothing_is_stored_unless_skipped(
         b"\xff\xfe\x00binary\x9c",                                            # 4
         json.dumps(_message("y", when="yesterday")).encode(),                # 5
         json.dumps(_message("z" * 100_001)).encode(),                        # 6
-        b"[1, 2]",                                                             # 7
+        b"[" * 100_000 + b"]" * 100_000,                                     # 7: too deep
         json.dumps({**_message("q"), "external_userid": ""}).encode(),       # 8
-        b"",
+        b"[1, 2]",                                                             # 9
         json.dumps(_message("\U0001F44D\U0001F44D")).encode(),               # 10: emoji only
         json.dumps(_message("   ")).encode(),                                 # 11: empty
+        b"   ",                                                                # 12: blank
     ]) + b"\n")
     refused = import_chats(cache, path)
     assert refused.status == "invalid"
-    assert [p.line for p in refused.problems] == [2, 3, 4, 5, 6, 7, 8]
+    assert [p.line for p in refused.problems] == [2, 3, 4, 5, 6, 7, 8, 9]
     assert "direction" in refused.problems[1].text
     assert "UTF-8" in refused.problems[2].problem_en
     assert "100,000" in refused.problems[4].problem_en
+    assert refused.problems[5].problem_en == "JSON nested too deeply"
     assert all(" / line " in p.text for p in refused.problems)
     assert chats.count(cache) == 0
     skipped = import_chats(cache, path, skip_invalid=True)
