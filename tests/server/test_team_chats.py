@@ -86,6 +86,10 @@ def test_pushes_need_a_login_and_valid_messages(
     with team_client(team_server.url, team_sandbox,
                      log_in(team_server.url, team_sandbox, userid).token) as client:
         token = client.get_token()
+    deep = requests.post(url, params={"access_token": token},
+                         data=b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                         timeout=30).json()
+    assert deep == {"errcode": 47001, "errmsg": "request body is not JSON"}
     bad = {**message, "direction": "sideways"}
     refused = requests.post(url, params={"access_token": token},
                             json={"messages": [message, bad]}, timeout=30).json()
