@@ -16,6 +16,7 @@ import psycopg_pool
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server import team_journal
 from desktop.server.database import migrate
 from desktop.server.jobs import Job, Scheduler
 from desktop.services.team import team_api_base
@@ -132,6 +133,13 @@ def test_two_processes_share_one_concurrency_cap(
     assert sandbox.stats.errors(45033) == busy_before
     assert all(tag_id in sandbox.state.relation_tag_ids(*t) for t in targets)
     assert elapsed >= len(targets) / 2 * 0.150 * 0.9  # at most two at a time in all
+    with psycopg.connect(two_servers[0].db_url) as conn:  # both appended to one chain
+        processes = conn.execute("SELECT count(DISTINCT o.owner) FROM team_journal j"
+                                 " JOIN outbox o ON o.id = j.outbox_id WHERE j.tag_id = %s",
+                                 (tag_id,)).fetchone()
+        check = team_journal.verify(conn)
+    assert processes == (2,)
+    assert check.ok and check.rows_checked >= len(targets)
 
 
 def test_a_periodic_job_runs_once_per_period_across_processes(
