@@ -15,6 +15,10 @@ from desktop.domain.autotag.matcher import Hit, words
 from desktop.domain.autotag.normalise import CLAUSE_MARKS, NormalText
 
 EPOCHS = 8
+MIN_EPOCHS = 3
+# Example visits per training: large training sets get fewer passes (each pass over 5,000
+# messages teaches as much as several over 500), so training stays within seconds.
+STEP_BUDGET = 16_000
 LEARNING_RATE = 0.4
 L2 = 1e-4
 FOLDS = 3
@@ -80,7 +84,7 @@ def _train_linear(
     order = list(range(len(examples)))
     shuffle = random.Random(seed).shuffle
     model = _Linear(tags, weights, bias)
-    for _ in range(EPOCHS):
+    for _ in range(max(MIN_EPOCHS, min(EPOCHS, STEP_BUDGET // max(1, len(examples))))):
         shuffle(order)
         for index in order:
             names, labels = examples[index]
