@@ -179,8 +179,8 @@ def _scene_image(app: QApplication, session: GuiSession, scene: str) -> QPixmap:
 
 
 def _autotag_image(app: QApplication, session: GuiSession) -> QPixmap:
-    """The auto-tagging review window on the demo chats: simulated, most rows accepted,
-    one rejected, the accepted ones previewed."""
+    """The auto-tagging review window on the demo chats: simulated, most rows accepted, one
+    rejected, the chat behind a well-evidenced suggestion beside them, the batch previewed."""
     from PySide6.QtCore import QDate, QItemSelectionModel
 
     review = session.window.open_autotag_review()
@@ -195,6 +195,11 @@ def _autotag_image(app: QApplication, session: GuiSession) -> QPixmap:
             review.proxy.index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         review.decide_selected("rejected")
+    if rows:
+        evidenced = max(range(min(rows, 12)),
+                        key=lambda row: len(review.model.suggestions[row].evidence))
+        review.table.setCurrentIndex(review.proxy.index(evidenced, 1))
+        _settle_until(app, lambda: bool(review.chat.toPlainText()))
     review.compute_preview()
     _settle_until(app, lambda: review.plan is not None)
     _settle(app)

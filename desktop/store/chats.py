@@ -91,3 +91,13 @@ def customer_names(cache: Cache, customers: Iterable[str]) -> dict[str, str]:
                                f" IN ({', '.join('?' for _ in chunk)})", list(chunk)):
             names[row[0]] = row[1]
     return names
+
+
+def conversation(cache: Cache, external_userid: str, userid: str,
+                 limit: int = 200) -> list[StoredMessage]:
+    """The latest `limit` messages between one customer and one member, oldest first."""
+    rows = cache.query(
+        "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+        " WHERE external_userid = ? AND userid = ? ORDER BY ts DESC, id DESC LIMIT ?",
+        [external_userid, userid, limit])
+    return [StoredMessage(*row) for row in reversed(rows)]

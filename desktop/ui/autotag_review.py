@@ -39,7 +39,9 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +59,8 @@ from desktop.services.autotag_simulation import (
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
 from desktop.services.team_chats import store_for
+from desktop.store import chats
+from desktop.store.chats import StoredMessage
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
@@ -66,6 +70,7 @@ from desktop.ui.tasks import Task
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 DEFAULT_DAYS = 7
+CHAT_CHARS_SHOWN = 2_000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -150,6 +155,8 @@ class AutoTagReviewWindow(QWidget):
     batchStarted = Signal(str)        # batch id
     reviewsSaved = Signal(int)        # verdicts recorded as training data
     chatsImported = Signal(object)    # ChatImportResult
+    conversationShown = Signal(object)  # TagSuggestion whose chat the side pane shows
+    customerRequested = Signal(str)   # external_userid: show it in the customer table
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +200,8 @@ class AutoTagReviewWindow(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.chat = QTextBrowser()
+        self._chat_of: TagSuggestion | None = None
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SuggestionModel.EVIDENCE, QHeaderView.ResizeMode.Stretch)
@@ -216,6 +225,11 @@ class AutoTagReviewWindow(QWidget):
         self.import_button.clicked.connect(self._ask_import)
         self.keywords_button.clicked.connect(self.open_keywords)
         self.import_valid_button.clicked.connect(self.import_valid_lines)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.show_conversation(current.row()))
+        self.table.doubleClicked.connect(
+            lambda index: self.customerRequested.emit(
+                self.model.suggestions[self.proxy.mapToSource(index).row()].external_userid))
         self.tag_filter.currentIndexChanged.connect(
             lambda _index: self.show_tag(str(self.tag_filter.currentData() or "")))
         self.accept_button.clicked.connect(lambda: self.decide_selected(ACCEPTED))
@@ -255,7 +269,11 @@ class AutoTagReviewWindow(QWidget):
         layout.addLayout(window_row)
         layout.addLayout(tools_row)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chat)
+        splitter.setSizes([760, 340])
+        layout.addWidget(splitter, 1)
         layout.addLayout(review_row)
         layout.addWidget(self.preview)
         layout.addWidget(self.batch_progress)
@@ -360,6 +378,35 @@ class AutoTagReviewWindow(QWidget):
         return "<br>".join(lines)
 
     # -- review ---------------------------------------------------------------------------
+
+    def show_conversation(self, row: int) -> None:
+        """The chat behind the suggestion at this (shown) row, its evidence in bold."""
+        if row < 0:
+            return
+        suggestion = self.model.suggestions[self.proxy.mapToSource(self.proxy.index(row, 0)).row()]
+        cache = self.context.cache
+        self._chat_of = suggestion
+        self.context.run_task(
+            lambda _p, _c: chats.conversation(cache, suggestion.external_userid,
+                                              suggestion.userid),
+            owner=self, name="autotag conversation",
+            on_result=lambda said: self._conversation_read(suggestion, said),
+            on_error=self._failed)
+
+    def _conversation_read(self, suggestion: TagSuggestion, said: list[StoredMessage]) -> None:
+        if suggestion is not self._chat_of:
+            return      # another row was chosen meanwhile
+        evidence = {e.message_id for e in suggestion.evidence}
+        lines = []
+        for message in said:
+            who = html.escape(suggestion.customer_name or suggestion.external_userid
+                              if message.direction == chats.CUSTOMER_SENT else message.userid)
+            text = html.escape(message.text[:CHAT_CHARS_SHOWN])
+            if message.id in evidence:
+                text = f"<b>{text}</b>"
+            lines.append(f"<span style='color:gray'>{_when(message.ts)} {who}</span><br>{text}")
+        self.chat.setHtml("<br>".join(lines))
+        self.conversationShown.emit(suggestion)
 
     def show_tag(self, label: str) -> None:
         """Show only one tag's suggestions ("" shows all); "all shown" decides those."""

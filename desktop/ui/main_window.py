@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         if self._autotag is None:
             self._autotag = AutoTagReviewWindow(self.context, self)
             self._autotag.batch_progress.showRequested.connect(self.show_relations)
+            self._autotag.customerRequested.connect(self.show_customer)
             _make_tool_window(self._autotag)
         _present(self._autotag)
         return self._autotag

@@ -4,6 +4,7 @@ bulk, tag the accepted ones as one batch in the sandbox, rejections kept as trai
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,19 @@ def test_the_window_is_chinese_first_and_switches_language_keeping_the_review(
         assert len(model.with_decision("accepted")) == len(simulation.suggestions)
     finally:
         translations.uninstall()
+
+
+def test_the_chat_behind_a_suggestion_shows_beside_it_with_the_evidence_in_bold(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    simulation = _simulate(qtbot, window)
+    first = simulation.suggestions[0]
+    with qtbot.waitSignal(window.conversationShown, timeout=WAIT_MS) as shown:
+        window.table.setCurrentIndex(window.proxy.index(0, SuggestionModel.TAG))
+    assert shown.args == [first]
+    bold = re.findall(r'<span style=" font-weight:700;">([^<]*)</span>', window.chat.toHtml())
+    assert bold and all(any(e.snippet in b for b in bold) for e in first.evidence)
+    said = window.chat.toPlainText()
+    assert first.customer_name and first.customer_name in said
+    with qtbot.waitSignal(window.customerRequested, timeout=WAIT_MS) as asked:
+        window.table.doubleClicked.emit(window.proxy.index(0, SuggestionModel.CUSTOMER))
+    assert asked.args == [first.external_userid]
