@@ -49,7 +49,7 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> di
         elif action == "rows":
             found = {"rows": team_audit.rows_by_id(conn, _ints(criteria, "id"))}
         elif action == "ids":
-            found = {"ids": team_audit.matching_ids(conn, query_of(criteria))}
+            found = _ids(conn, query_of(criteria))
         elif action == "batches":
             found = {"batches": team_audit.batches(conn, query_of(criteria), _offset(criteria))}
         elif action == "stats":
@@ -70,6 +70,15 @@ def query_of(criteria: Criteria) -> TeamJournalQuery:
         customers=tuple(c for c in texts("customer") if c), owners=texts("owner"),
         reverts=texts("reverts"), include_observed=_one(criteria, "include_observed") == "1",
     )
+
+
+def _ids(conn: Conn, query: TeamJournalQuery) -> dict[str, Any]:
+    """Every matching id, newest first; without criteria only the newest and the oldest
+    (ids are appended without gaps and never deleted: the rest is the range between)."""
+    if query == TeamJournalQuery():
+        newest, oldest = team_audit.id_bounds(conn)
+        return {"newest_id": newest, "oldest_id": oldest}
+    return {"ids": team_audit.matching_ids(conn, query)}
 
 
 def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:

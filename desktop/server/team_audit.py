@@ -94,11 +94,22 @@ def page(conn: Conn, query: TeamJournalQuery, after_id: int = 0,
 
 
 def matching_ids(conn: Conn, query: TeamJournalQuery) -> list[int]:
-    """Ids of every matching row, newest first (at most MAX_IDS)."""
+    """Ids of every matching row, newest first (at most MAX_IDS), read as one array: a
+    third of the time of a row per id."""
     condition, params = where(query)
-    statement = sql.SQL("SELECT id FROM team_journal WHERE {} ORDER BY id DESC LIMIT %s"
-                        ).format(condition)
-    return [int(str(row[0])) for row in conn.execute(statement, [*params, MAX_IDS])]
+    statement = sql.SQL(
+        "SELECT coalesce(array_agg(id ORDER BY id DESC), '{{}}') FROM (SELECT id FROM"
+        " team_journal WHERE {} ORDER BY id DESC LIMIT %s) AS found").format(condition)
+    row = conn.cursor(binary=True).execute(statement, [*params, MAX_IDS]).fetchone()
+    return list(row[0]) if row is not None and isinstance(row[0], list) else []
+
+
+def id_bounds(conn: Conn) -> tuple[int | None, int | None]:
+    """The newest and the oldest row's ids (None, None for an empty journal)."""
+    row = conn.execute("SELECT max(id), min(id) FROM team_journal").fetchone()
+    if row is None or row[0] is None:
+        return None, None
+    return _int(row[0]), _int(row[1])
 
 
 def rows_by_id(conn: Conn, ids: Sequence[int]) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ desktop sent (and saw at sync), so it is never mixed into the team's.
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -115,7 +116,11 @@ class TeamJournal:
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
-        return [int(i) for i in self._call("ids", criteria).get("ids") or []]
+        found = self._call("ids", criteria)
+        newest, oldest = found.get("newest_id"), found.get("oldest_id")
+        if isinstance(newest, int) and isinstance(oldest, int):  # no criteria: every id
+            return range(newest, oldest - 1, -1)
+        return array("q", (int(i) for i in found.get("ids") or []))
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         found: dict[int, JournalRow] = {}

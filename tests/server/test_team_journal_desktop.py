@@ -239,9 +239,14 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
             JournalEntry(operator="bulk-writer", action="tag_create", source="tree",
                          tag_id=f"et-bulk-{i}", tag_name=f"bulk {i}") for i in range(PAGE_SIZE)
         ], None)
+    synced = tagdesk("sync", "--profile", "team", env=supervisor_env, timeout=120)
+    assert synced.returncode == 0, synced.stderr   # the local mirror sees the batch as observed
     for key, value in supervisor_env.items():
         monkeypatch.setenv(key, value)
     workspace = open_workspace(Path(supervisor_env["TAGDESK_HOME"]), "team")
+    mirrored = workspace.cache.connection().execute(
+        "SELECT count(*) FROM journal WHERE source = 'observed'").fetchone()[0]
+    assert mirrored >= len(customers)
     context = AppContext(workspace)
     try:
         viewer = AuditViewer(context)
@@ -263,6 +268,10 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
         qtbot.waitUntil(lambda: all(model.row_at(i) for i in range(len(model.ids))),
                         timeout=20000)   # pages not read with the first one load as they show
         rows = [model.row_at(i) for i in range(len(model.ids))]
+        with psycopg.connect(team_server.db_url) as conn:
+            theirs = [r[0] for r in conn.execute(
+                "SELECT id FROM team_journal WHERE operator = %s ORDER BY id DESC", (seller,))]
+        assert list(model.ids) == theirs   # the team journal only, never the local mirror
         ours = [row for row in rows if row is not None and row.batch_id == batch_id
                 and row.action == "tag_add"]
         assert sorted(row.external_userid for row in ours) == customers

@@ -1,0 +1,143 @@
+"""Team audit benchmark: the viewer's reads of a team journal of 1,000,000 rows through a real
+team server on a real PostgreSQL.
+
+Starts a throw-away PostgreSQL cluster, a small sandbox corp and `tagdesk server serve`,
+fills the team journal with a year of work by 50 people (one INSERT ... SELECT; the hash
+chain is not computed, these are read-only timings), logs a desktop in with the sandbox's
+code, then times what a team profile's audit viewer asks the server for, over HTTP, per
+filter kind: the newest page, every matching id, a page of rows by id and the batch lines;
+and the reports' counts for 30 days. Prints the median of 5 runs; asserts nothing.
+
+Needs PostgreSQL's initdb / pg_ctl (Debian: apt-get install postgresql).
+Usage: .venv/bin/python tests/bench/bench_team_journal.py [--quick] [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server.database import migrate
+from desktop.services.journal_reader import TeamJournal
+from desktop.services.team import team_api_base
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter
+from desktop.wecom.client import WeComClient
+from tests.server.team_support import PostgresCluster, TeamServerProcess, log_in, postgres_bin
+
+DAY = 86400
+RUNS = 5
+
+FILL = """
+INSERT INTO team_journal (id, ts, operator, action, source, batch_id, external_userid, userid,
+    tag_id, tag_name, group_name, before, after, reason, prev_hash, hash)
+SELECT i, %(start)s + i * %(step)s, 'user' || (i %% 50), CASE WHEN i %% 3 = 0
+    THEN 'tag_remove' ELSE 'tag_add' END, CASE WHEN i %% 7 = 0 THEN 'app' ELSE 'batch' END,
+    CASE WHEN i %% 7 = 0 THEN '' ELSE 'b' || (i / 100) END, 'wm' || lpad((i %% 100000)::text,
+    7, '0'), 'user' || ((i / 7) %% 50), 'et' || (i %% 500), '标签' || (i %% 500),
+    '组' || (i %% 25), '[]', '[]', '', '', ''
+FROM generate_series(1, %(rows)s) AS i
+"""
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    """The result of the last of RUNS runs and their median time in ms."""
+    times, result = [], None
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - started) * 1000)
+    return result, statistics.median(times)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--rows", type=int, default=0)
+    args = parser.parse_args(argv)
+    rows = args.rows or (50_000 if args.quick else 1_000_000)
+    root = Path(tempfile.mkdtemp(prefix="tagdesk-bench-team-"))
+    pg_root = Path(tempfile.mkdtemp(prefix="tagdesk-bench-pg-"))
+    if os.geteuid() == 0:  # initdb runs as the postgres user then
+        shutil.chown(pg_root, "postgres", "postgres")
+    cluster = PostgresCluster(postgres_bin(), pg_root)
+    cluster.start()
+    try:
+        url = cluster.new_database()
+        migrate(url)
+        now = time.time()
+        started = time.perf_counter()
+        with psycopg.connect(url) as conn:
+            conn.execute(FILL, {"start": now - 365 * DAY, "step": 365 * DAY / rows,
+                                "rows": rows})
+            conn.execute("UPDATE team_journal_head SET last_id = %s", (rows,))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE team_journal")
+        print(f"team journal: {rows:,} rows written and analysed in"
+              f" {time.perf_counter() - started:.1f} s", flush=True)
+        with SandboxServer(SandboxConfig(data_dir=root / "sandbox", customers=20,
+                                         members=3, seed=3)) as sandbox:
+            server = TeamServerProcess(url, sandbox, root / "server")
+            try:
+                report(server, sandbox, root, now)
+            finally:
+                server.stop()
+    finally:
+        cluster.stop()
+        shutil.rmtree(pg_root, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def report(server: TeamServerProcess, sandbox: SandboxServer, root: Path, now: float) -> None:
+    user = sorted(sandbox.state.follow_users())[0]
+    device = log_in(server.url, sandbox, user)
+    with WeComClient(team_api_base(server.url), sandbox.corp_id, device.token,
+                     team_url=server.url) as client:
+        session = client.get_token()
+    journal = TeamJournal(Cache(root / "desktop" / "cache.sqlite"), server.url,
+                          lambda: session)
+    filters = {
+        "no filter": JournalFilter(),
+        "operator": JournalFilter(operators=("user7",)),
+        "tag": JournalFilter(tag_ids=("et123",)),
+        "customer": JournalFilter(customer="wm0012345"),
+        "last 24 hours": JournalFilter(since=now - DAY),
+        "batch": JournalFilter(batch_ids=("b4321",)),
+        "operator + tag + 30 days": JournalFilter(operators=("user7",), tag_ids=("et107",),
+                                                  since=now - 30 * DAY),
+        "source app (1 in 7)": JournalFilter(sources=("app",)),
+    }
+    print(f"median of {RUNS} runs over HTTP (desktop -> team server -> PostgreSQL):")
+    for name, flt in filters.items():
+        page, page_ms = timed(lambda f=flt: journal.first_page(f))
+        ids, ids_ms = timed(lambda f=flt: journal.matching_ids(f))
+        print(f"  {name:26} first page ({len(page)} rows) {page_ms:7.1f} ms;"
+              f" all {len(ids):>9,} ids {ids_ms:8.1f} ms", flush=True)
+    every = journal.matching_ids(JournalFilter())
+    deep = list(every[len(every) // 2 :][:200])
+    _, deep_ms = timed(lambda: journal.load_rows(deep))
+    print(f"  a page of 200 rows by id deep in the list: {deep_ms:.1f} ms")
+    day = JournalFilter(since=now - DAY)
+    lines, lines_ms = timed(lambda: journal.batch_summaries(day))
+    print(f"  batch lines of the last 24 hours: {len(lines)} lines in {lines_ms:.1f} ms")
+    _, days_ms = timed(lambda: journal.changes_per_day(now - 30 * DAY, now))
+    _, people_ms = timed(lambda: journal.changes_per_operator(now - 30 * DAY, now))
+    print(f"  reports over 30 days: per day {days_ms:.1f} ms, per person {people_ms:.1f} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
