@@ -40,6 +40,11 @@ PRUNE_EVERY_S = 3600.0
 CLOCK_SKEW_S = 300
 
 
+class NotYetVisible(Exception):
+    """A relation just added is not yet in `externalcontact/get` (WeCom may answer 84061
+    for a moment after an add): read it again later."""
+
+
 class CallbackWorker:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
                  poll_s: float = POLL_S) -> None:
@@ -96,7 +101,7 @@ class CallbackWorker:
                 conn.execute("UPDATE callback_event SET status = 'done', finished_at = now(),"
                              " attempts = attempts + 1 WHERE id = %s AND status = 'working'",
                              (event_id,))
-        except (WeComError, WeComNetworkError) as exc:
+        except (WeComError, WeComNetworkError, NotYetVisible) as exc:
             with self._connection() as conn:
                 conn.execute(
                     "UPDATE callback_event SET attempts = attempts + 1, status = CASE WHEN"
@@ -139,6 +144,8 @@ def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
     snapshot.lock_relation(conn, userid, external_userid)
     read = (None if event.change_type == "del_external_contact"
             else read_relation(transport, userid, external_userid))
+    if read is None and event.change_type.startswith("add_"):
+        raise NotYetVisible(userid, external_userid)
     if read is None:
         snapshot.forget_relation(conn, userid, external_userid)
         return 0

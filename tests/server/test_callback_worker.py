@@ -30,15 +30,32 @@ def pool(postgres: PostgresCluster) -> Iterator[Pool]:
         yield pool
 
 
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    data = tmp_path_factory.mktemp("worker-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=5, members=1)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def worker(pool: Pool, sandbox: SandboxServer) -> Iterator[CallbackWorker]:
+    transport = WeComTransport(sandbox.api_base, sandbox.corp_id, sandbox.secret,
+                               limits=RateLimits())
+    try:
+        yield CallbackWorker(pool.connection, transport)
+    finally:
+        transport.close()
+
+
 def _add_event(pool: Pool, key: str, userid: str, external_userid: str, status: str,
-               claimed_ago: str = "0 seconds") -> int:
+               claimed_ago: str = "0 seconds", change: str = "edit_external_contact") -> int:
     with pool.connection() as conn:
         row = conn.execute(
             "INSERT INTO callback_event (dedupe_key, event, change_type, userid,"
             " external_userid, item_id, state, create_time, status, claimed_at)"
-            " VALUES (%s, 'change_external_contact', 'edit_external_contact', %s, %s, '', '',"
+            " VALUES (%s, 'change_external_contact', %s, %s, %s, '', '',"
             " 1700000000, %s, now() - %s::interval) RETURNING id",
-            (key, userid, external_userid, status, claimed_ago)).fetchone()
+            (key, change, userid, external_userid, status, claimed_ago)).fetchone()
     assert row is not None
     return int(str(row[0]))
 
@@ -52,21 +69,13 @@ def _status(pool: Pool, event_id: int) -> tuple[object, ...]:
 
 
 def test_an_event_left_working_by_a_stopped_server_is_taken_up(
-    pool: Pool, tmp_path_factory: pytest.TempPathFactory
+    pool: Pool, sandbox: SandboxServer, worker: CallbackWorker
 ) -> None:
-    data = tmp_path_factory.mktemp("worker-sandbox")
-    with SandboxServer(SandboxConfig(data_dir=data, customers=5, members=1)) as sandbox:
-        userid, external_userid = sandbox.state.relations()[0]
-        fresh = _add_event(pool, "fresh", userid, external_userid, "working")
-        stale = _add_event(pool, "stale", userid, external_userid, "working", "3 minutes")
-        transport = WeComTransport(sandbox.api_base, sandbox.corp_id, sandbox.secret,
-                                   limits=RateLimits())
-        try:
-            worker = CallbackWorker(pool.connection, transport)
-            assert worker.process_one()
-            assert not worker.process_one()  # the fresh claim belongs to a live server
-        finally:
-            transport.close()
+    userid, external_userid = sandbox.state.relations()[0]
+    fresh = _add_event(pool, "fresh", userid, external_userid, "working")
+    stale = _add_event(pool, "stale", userid, external_userid, "working", "3 minutes")
+    assert worker.process_one()
+    assert not worker.process_one()  # the fresh claim belongs to a live server
     assert _status(pool, stale) == ("done", 1)
     assert _status(pool, fresh) == ("working", 0)
     with pool.connection() as conn:
@@ -88,3 +97,13 @@ def test_a_re_read_that_keeps_failing_is_retried_then_given_up(pool: Pool) -> No
         assert not worker.process_one()
     finally:
         transport.close()
+
+
+def test_a_customer_not_yet_visible_after_an_add_is_read_again_later(
+    pool: Pool, sandbox: SandboxServer, worker: CallbackWorker
+) -> None:
+    userid = sandbox.state.relations()[0][0]
+    event_id = _add_event(pool, "just-added", userid, "wmNOTYETVISIBLE", "pending",
+                          change="add_external_contact")
+    assert not worker.process_one()
+    assert _status(pool, event_id) == ("pending", 1)
