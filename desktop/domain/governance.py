@@ -51,6 +51,17 @@ class OrgChart:
     def name(self, department: int) -> str:
         return self.names.get(department, str(department))
 
+    def as_json(self) -> dict[str, Any]:
+        return {"departments": [{"id": d, "name": n, "parentid": self.parents.get(d, 0)}
+                                for d, n in sorted(self.names.items())]}
+
+    @classmethod
+    def from_json(cls, data: object) -> OrgChart:
+        rows = data.get("departments") if isinstance(data, dict) else None
+        items = [r for r in rows or [] if isinstance(r, dict) and isinstance(r.get("id"), int)]
+        return cls({r["id"]: str(r.get("name", "")) for r in items},
+                   {r["id"]: int(r.get("parentid") or 0) for r in items})
+
     def subtree(self, roots: Iterable[int]) -> frozenset[int]:
         """`roots` and every department below them."""
         children: dict[int, list[int]] = {}
@@ -184,6 +195,21 @@ class Actor:
     branches: frozenset[int] = frozenset()
     managed: frozenset[int] = frozenset()
     departments: frozenset[int] = frozenset()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"userid": self.userid, "admin": self.admin, "headed": sorted(self.headed),
+                "branches": sorted(self.branches), "departments": sorted(self.departments)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], chart: OrgChart) -> Actor:
+        def ids(key: str) -> frozenset[int]:
+            value = data.get(key)
+            return frozenset(v for v in value if isinstance(v, int)) if isinstance(
+                value, list) else frozenset()
+
+        headed, branches = ids("headed"), ids("branches")
+        return cls(str(data.get("userid", "")), bool(data.get("admin")), headed, branches,
+                   chart.subtree(headed | branches), ids("departments"))
 
     @property
     def roles(self) -> tuple[Role, ...]:

@@ -372,8 +372,9 @@ def policy_answer(policy: Policy, actor: Actor, chart: OrgChart,
                   server_admins: frozenset[str]) -> Answer:
     return {"errcode": 0, "errmsg": "ok", "policy": policy.as_json(),
             "server_admins": sorted(server_admins),
-            "me": {"userid": actor.userid, "roles": [r.value for r in actor.roles],
-                   "managed": sorted(chart.name(d) for d in actor.managed)}}
+            "me": {**actor.as_json(), "roles": [r.value for r in actor.roles],
+                   "managed": sorted(chart.name(d) for d in actor.managed)},
+            "chart": chart.as_json()}
 
 
 def parse_policy(value: object, chart: OrgChart, server_admins: frozenset[str]) -> Policy:

@@ -10,10 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.domain.governance import (
+    Actor,
+    Change,
+    Decision,
+    OrgChart,
+    Policy,
+    decide,
+    policy_from_json,
+)
 from desktop.services.profiles import Profile
 from desktop.services.team import TeamServerError, _exchange, load_device_token
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import SENTENCE_CODES
+
+
+@dataclass(frozen=True)
+class TeamRules:
+    """The policy and the logged-in user's roles as the team server sees them, so the desktop
+    can say before a write what the server will answer (the server still decides)."""
+
+    policy: Policy
+    chart: OrgChart
+    actor: Actor
+
+    def decide(self, change: Change) -> Decision:
+        return decide(self.policy, self.chart, self.actor, change)
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,18 @@ def show_policy(profile: Profile) -> dict[str, Any]:
     return call(profile, "GET", "policy")
 
 
+def team_rules(profile: Profile) -> TeamRules:
+    data = show_policy(profile)
+    chart = OrgChart.from_json(data.get("chart"))
+    return TeamRules(policy_from_json(data.get("policy") or {}), chart,
+                     Actor.from_json(data.get("me") or {}, chart))
+
+
+def pending_approvals(profile: Profile) -> int:
+    """Requests waiting for a decision: all of them for an admin, one's own otherwise."""
+    return int(call(profile, "GET", "approvals").get("pending") or 0)
+
+
 def set_policy(profile: Profile, policy: dict[str, Any]) -> dict[str, Any]:
     return call(profile, "POST", "policy", {"policy": policy})
 
@@ -61,13 +95,14 @@ def list_approvals(profile: Profile) -> list[dict[str, Any]]:
     return list(call(profile, "GET", "approvals").get("approvals") or [])
 
 
-def request_code(profile: Profile, approval_id: int, session: str) -> CodeChallenge:
+def request_code(profile: Profile, approval_id: int, session: str | None = None
+                 ) -> CodeChallenge:
     data = call(profile, "POST", f"approvals/{approval_id}/code", {}, session)
     return CodeChallenge(str(data.get("challenge_id", "")), int(data.get("expires_in", 0)))
 
 
 def approve(profile: Profile, approval_id: int, challenge: CodeChallenge, code: str,
-            session: str) -> dict[str, Any]:
+            session: str | None = None) -> dict[str, Any]:
     data = call(profile, "POST", f"approvals/{approval_id}/approve",
                 {"challenge_id": challenge.challenge_id, "code": code.strip()}, session)
     return dict(data.get("approval") or {})

@@ -32,6 +32,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
+from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.audience_bar import AudienceBar
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.autotag_review import AutoTagReviewWindow
@@ -46,6 +47,7 @@ from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         self._autotag: AutoTagReviewWindow | None = None
         self._restored_filter: str | None = None
         self._deleted_tags: DeletedTagsDialog | None = None
+        self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -161,6 +164,12 @@ class MainWindow(QMainWindow):
         self.reload_tags()
         self._restore_filter()
         self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
+        self.governance = GovernanceMonitor(context, self) if team else None
+        if self.governance is not None:
+            self.governance.rulesChanged.connect(self.tag_tree.set_rules)
+            self.governance.pendingChanged.connect(
+                lambda _n: self.approvals_action.setText(self._approvals_text()))
+            sync.finished.connect(self.governance.refresh)
 
     # -- public API ---------------------------------------------------------------
 
@@ -246,6 +255,19 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(logged_in)
         self._keep(dialog)
         return dialog
+
+    def open_approvals(self) -> ApprovalsDialog:
+        """File → Approvals (team profiles): requests to decide and the team policy."""
+        dialog = ApprovalsDialog(self.context.workspace.profile, self)
+        if self.governance is not None:
+            dialog.decided.connect(self.governance.refresh)
+        self._keep(dialog)
+        return dialog
+
+    def _approvals_text(self) -> str:
+        pending = self.governance.pending if self.governance is not None else 0
+        return (self.tr("Approvals (%1)…").replace("%1", str(pending)) if pending
+                else self.tr("Approvals…"))
 
     def open_deleted_tags(self) -> DeletedTagsDialog:
         """Deleted tags and their restore: one window, brought to the front (and re-read)
@@ -473,6 +495,8 @@ class MainWindow(QMainWindow):
         self.login_action = self._action(lambda: self.tr("Log in to the team server…"),
                                          self.open_team_login)
         self.login_action.setVisible(self.context.workspace.profile.is_team)
+        self.approvals_action = self._action(self._approvals_text, self.open_approvals)
+        self.approvals_action.setVisible(self.context.workspace.profile.is_team)
 
         menus = self.menuBar()
         file_menu = menus.addMenu("")
@@ -481,7 +505,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.login_action)
+        file_menu.addActions([self.login_action, self.approvals_action])
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("")
         self._translated(edit_menu, lambda: self.tr("&Edit"))

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.governance import Change, Operation, Verdict
 from desktop.domain.hygiene import library_capacity
 from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
+from desktop.services.governance import TeamRules
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
 from desktop.ui.migrate_wizard import MigrateDialog
@@ -91,6 +93,7 @@ class TagTreeView(QWidget):
         self._hidden: set[str] = set()
         self._expanded_before_search: set[str] | None = None
         self._current_key = ""
+        self.rules: TeamRules | None = None  # a team profile's governance, once read
         self._build_actions()
         self._connect()
         self.retranslate()
@@ -111,6 +114,12 @@ class TagTreeView(QWidget):
             action.setText(text)
         self.model.retranslate()
         self.show_capacity()
+
+    def set_rules(self, rules: TeamRules) -> None:
+        """The team server's policy and this user's roles: actions it would refuse are
+        disabled with its reason as their tooltip."""
+        self.rules = rules
+        self._update_actions(self.current_node())
 
     def show_capacity(self) -> None:
         """The footer gauge: tags used of the corp cap, and groups near their cap."""
@@ -420,6 +429,7 @@ class TagTreeView(QWidget):
             self.tree.setCurrentIndex(self.model.index_for_key(node.key))
         self._update_actions(node)
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # a disabled item's tooltip says why
         for item in (self.new_tag_action, self.new_group_action, None, self.rename_action,
                      self.abbreviation_action, self.pin_action, None, self.migrate_action,
                      self.delete_action):
@@ -443,6 +453,36 @@ class TagTreeView(QWidget):
             pinned = node.tag.id in self.model.service.pins(self.context.operator)
             self.pin_action.setText(self.tr("Unpin from favourites") if pinned
                                     else self.tr("Pin to favourites"))
+        self.new_tag_action.setEnabled(True)
+        for item in (self.new_tag_action, self.rename_action, self.delete_action):
+            item.setToolTip("")
+        if self.rules is not None and editable and node is not None:
+            self._govern(self.rules, node)
+
+    def _govern(self, rules: TeamRules, node: TagNode) -> None:
+        """Disable what the team server would refuse, with its sentence as the tooltip; say
+        that a deletion becomes an approval request."""
+        group = _group_of(node)
+        if group is None:
+            return
+        is_tag = node.kind is NodeKind.TAG
+        rename = rules.decide(Change(Operation.RENAME_TAG, group.full_name, node.full_name,
+                                     node.full_name) if is_tag else
+                              Change(Operation.RENAME_GROUP, group.full_name,
+                                     new_name=group.full_name))
+        if rename.verdict is Verdict.REFUSE:
+            self.rename_action.setEnabled(False)
+            self.rename_action.setToolTip(pick(rename.zh, rename.en))
+        delete = rules.decide(Change(Operation.DELETE_TAG if is_tag else Operation.DELETE_GROUP,
+                                     group.full_name))
+        if delete.verdict is Verdict.APPROVAL:
+            self.delete_action.setToolTip(self.tr(
+                "Deleting needs an administrator's approval: TagDesk sends them a request."))
+        add = rules.decide(Change(Operation.ADD_TAG, group.full_name, "?"))
+        if add.verdict is Verdict.REFUSE:
+            subtags = group.full_name in rules.policy.member_subtag_groups
+            self.new_tag_action.setEnabled(subtags)
+            self.new_tag_action.setToolTip(pick(add.zh, add.en))
 
     def _remember_view(self) -> None:
         self._expanded = self._expanded_keys()

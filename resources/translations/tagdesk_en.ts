@@ -17,6 +17,125 @@
     </message>
 </context>
 <context>
+    <name>ApprovalsDialog</name>
+    <message>
+        <source>Approvals and team policy</source>
+        <translation>Approvals and team policy</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Send approval code</source>
+        <translation>Send approval code</translation>
+    </message>
+    <message>
+        <source>Six digits from the WeCom message</source>
+        <translation>Six digits from the WeCom message</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>Why it is rejected</source>
+        <translation>Why it is rejected</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>Restore and re-tag</source>
+        <translation>Restore and re-tag</translation>
+    </message>
+    <message>
+        <source>Save policy</source>
+        <translation>Save policy</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Policy</translation>
+    </message>
+    <message>
+        <source>Reading from the team server…</source>
+        <translation>Reading from the team server…</translation>
+    </message>
+    <message>
+        <source>Asking the team server to send you an approval code…</source>
+        <translation>Asking the team server to send you an approval code…</translation>
+    </message>
+    <message>
+        <source>Approving request %1…</source>
+        <translation>Approving request %1…</translation>
+    </message>
+    <message>
+        <source>Request %1 was approved and carried out.</source>
+        <translation>Request %1 was approved and carried out.</translation>
+    </message>
+    <message>
+        <source>Request %1 was rejected; the requester is told.</source>
+        <translation>Request %1 was rejected; the requester is told.</translation>
+    </message>
+    <message>
+        <source>Restored %1 tags and re-tagged %2 customer relations.</source>
+        <translation>Restored %1 tags and re-tagged %2 customer relations.</translation>
+    </message>
+    <message>
+        <source>The policy is not valid JSON: %1</source>
+        <translation>The policy is not valid JSON: %1</translation>
+    </message>
+    <message>
+        <source>The team policy was saved.</source>
+        <translation>The team policy was saved.</translation>
+    </message>
+    <message>
+        <source>You are %1 (%2).</source>
+        <translation>You are %1 (%2).</translation>
+    </message>
+    <message>
+        <source>%1 requests waiting for a decision.</source>
+        <translation>%1 requests waiting for a decision.</translation>
+    </message>
+    <message>
+        <source>An approval code was sent to you through WeCom; it is valid for %1 minutes.</source>
+        <translation>An approval code was sent to you through WeCom; it is valid for %1 minutes.</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>Requester</source>
+        <translation>Requester</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>AudienceBar</name>
     <message>
         <source>and</source>
@@ -1487,6 +1606,14 @@
         <source>Logged in to the team server as %1.</source>
         <translation>Logged in to the team server as %1.</translation>
     </message>
+    <message>
+        <source>Approvals (%1)…</source>
+        <translation>Approvals (%1)…</translation>
+    </message>
+    <message>
+        <source>Approvals…</source>
+        <translation>Approvals…</translation>
+    </message>
     <message numerus="yes">
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
@@ -2328,6 +2455,10 @@
     <message>
         <source>Unpin from favourites</source>
         <translation>Unpin from favourites</translation>
+    </message>
+    <message>
+        <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
+        <translation>Deleting needs an administrator's approval: TagDesk sends them a request.</translation>
     </message>
     <message>
         <source>Tag order</source>

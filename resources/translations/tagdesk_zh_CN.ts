@@ -17,6 +17,125 @@
     </message>
 </context>
 <context>
+    <name>ApprovalsDialog</name>
+    <message>
+        <source>Approvals and team policy</source>
+        <translation>审批与团队策略</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Send approval code</source>
+        <translation>发送审批验证码</translation>
+    </message>
+    <message>
+        <source>Six digits from the WeCom message</source>
+        <translation>企业微信消息中的 6 位数字</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Why it is rejected</source>
+        <translation>驳回理由</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <source>Restore and re-tag</source>
+        <translation>恢复并重新打标签</translation>
+    </message>
+    <message>
+        <source>Save policy</source>
+        <translation>保存策略</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Reading from the team server…</source>
+        <translation>正在读取团队服务器…</translation>
+    </message>
+    <message>
+        <source>Asking the team server to send you an approval code…</source>
+        <translation>正在请团队服务器给你发送审批验证码…</translation>
+    </message>
+    <message>
+        <source>Approving request %1…</source>
+        <translation>正在批准申请 %1…</translation>
+    </message>
+    <message>
+        <source>Request %1 was approved and carried out.</source>
+        <translation>申请 %1 已批准并执行。</translation>
+    </message>
+    <message>
+        <source>Request %1 was rejected; the requester is told.</source>
+        <translation>申请 %1 已驳回，已通知申请人。</translation>
+    </message>
+    <message>
+        <source>Restored %1 tags and re-tagged %2 customer relations.</source>
+        <translation>已恢复 %1 个标签，并重新标记 %2 个客户关系。</translation>
+    </message>
+    <message>
+        <source>The policy is not valid JSON: %1</source>
+        <translation>策略不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>The team policy was saved.</source>
+        <translation>团队策略已保存。</translation>
+    </message>
+    <message>
+        <source>You are %1 (%2).</source>
+        <translation>你是 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 requests waiting for a decision.</source>
+        <translation>%1 个申请等待处理。</translation>
+    </message>
+    <message>
+        <source>An approval code was sent to you through WeCom; it is valid for %1 minutes.</source>
+        <translation>审批验证码已通过企业微信发给你，%1 分钟内有效。</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Requester</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+</context>
+<context>
     <name>AudienceBar</name>
     <message>
         <source>and</source>
@@ -1485,6 +1604,14 @@
         <source>Logged in to the team server as %1.</source>
         <translation>已以 %1 的身份登录团队服务器。</translation>
     </message>
+    <message>
+        <source>Approvals (%1)…</source>
+        <translation>审批（%1）…</translation>
+    </message>
+    <message>
+        <source>Approvals…</source>
+        <translation>审批…</translation>
+    </message>
     <message numerus="yes">
         <source>Showing the %n relation(s) the batch wrote; change the filter to see everything again.</source>
         <translation>
@@ -2315,6 +2442,10 @@
     <message>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
+    </message>
+    <message>
+        <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
+        <translation>删除需要管理员批准：TagDesk 会向管理员提交申请。</translation>
     </message>
     <message>
         <source>Tag order</source>

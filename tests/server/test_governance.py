@@ -10,12 +10,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import requests
+from PySide6.QtCore import Qt
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.team import store_device_token
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import (
     TEAM_APPROVAL_REFUSED,
@@ -35,6 +38,7 @@ from tests.server.team_support import (
     team_client,
     wait_for,
 )
+from tests.server.test_team_profile_view import _chinese_window, _team_home
 
 pytestmark = pytest.mark.integration
 
@@ -408,3 +412,61 @@ def test_renaming_a_tag_on_many_customers_needs_approval(
         assert corp.state.find_tag("MKT-渠道", "抖音直播") == tag
     finally:
         _set_policy(server, session, rename_threshold=100)
+
+
+@pytest.mark.gui
+def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
+        clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    head = people["head_mkt"]
+    home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, head)
+    store_device_token(profile, log_in(server.url, corp, head).token)
+    session = clients["admin"].get_token()
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        with qtbot.waitSignal(window.sync.finished, timeout=120_000):
+            window.start_sync()
+        monitor = window.governance
+        assert monitor is not None and window.approvals_action.isVisible()
+        qtbot.waitUntil(lambda: window.tag_tree.rules is not None and not monitor.busy,
+                        timeout=30_000)
+        tree = window.tag_tree
+        ops_tag, mkt_tag = corp.state.find_tag("OPS-服务", "已开票"), corp.state.find_tag(
+            "MKT-渠道", "展会")
+        assert tree.select_key(f"tag:{ops_tag}")
+        tree._update_actions(tree.current_node())
+        assert not tree.rename_action.isEnabled()
+        assert tree.rename_action.toolTip() == "只有 运营部 负责人或管理员可以修改 OPS- 标签组"
+        assert tree.delete_action.isEnabled()
+        assert "删除需要管理员批准" in tree.delete_action.toolTip()
+        assert tree.select_key(f"tag:{mkt_tag}")
+        tree._update_actions(tree.current_node())
+        assert tree.rename_action.isEnabled() and "只有" not in tree.rename_action.toolTip()
+
+        _set_policy(server, session, admins=[head])
+        try:
+            doomed = corp.state.find_tag("OPS-服务", "续费提醒")
+            assert doomed
+            asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[doomed]),
+                             TEAM_APPROVAL_REQUIRED)
+            approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+            monitor.refresh()
+            qtbot.waitUntil(lambda: monitor.pending > 0 and not monitor.busy, timeout=30_000)
+            assert window.approvals_action.text() == f"审批（{monitor.pending}）…"
+
+            dialog = window.open_approvals()
+            qtbot.waitUntil(lambda: dialog.admin and bool(dialog.approvals), timeout=30_000)
+            row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
+            dialog.table.selectRow(row)
+            assert dialog.send_button.isEnabled() and not dialog.approve_button.isEnabled()
+            seen = inbox_size(corp, head)
+            qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.challenge is not None, timeout=30_000)
+            dialog.code.setText(newest_code(corp, head, seen))
+            with qtbot.waitSignal(dialog.decided, timeout=60_000):
+                qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+            assert corp.state.find_tag("OPS-服务", "续费提醒") is None
+            qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
+            dialog.close()
+        finally:
+            _set_policy(server, session, admins=[])

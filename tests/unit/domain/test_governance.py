@@ -156,3 +156,10 @@ def test_rule_groups_belong_to_the_heads_of_their_range() -> None:
     refused = decide_rule_group(CHART, ACTORS["head_mkt"], north, "创建", "create")
     assert refused.en == "only an administrator or the head of 华北分公司 may create this rule group"
     assert decide_rule_group(CHART, ACTORS["head_root"], ()).verdict is R  # no range: admins only
+
+
+def test_the_desktop_rebuilds_the_servers_view_of_a_user_from_json() -> None:
+    chart = OrgChart.from_json(CHART.as_json())
+    assert chart == CHART
+    for actor in ACTORS.values():
+        assert Actor.from_json(actor.as_json(), chart) == actor

@@ -1,0 +1,256 @@
+"""File → Approvals: the team server's approval requests and its governance policy.
+
+Admins see every request, others their own. Approving is a second verification: "Send code"
+has the server send the admin a fresh one-time code through WeCom, which they type before
+"Approve". Rejecting needs a reason; "Restore" puts back what an approved deletion removed.
+The policy tab shows the policy as JSON; an admin may edit and save it. Every call runs on a
+pool thread owned by the dialog; a refusal shows the server's sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import governance
+from desktop.services.governance import CodeChallenge
+from desktop.services.profiles import Profile
+from desktop.ui.errors import readable
+from desktop.ui.tasks import Task
+
+COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason")
+
+
+class ApprovalsDialog(QDialog):
+    decided = Signal()   # a request was approved, rejected or restored; the policy saved
+
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.approvals: list[dict[str, Any]] = []
+        self.challenge: tuple[int, CodeChallenge] | None = None
+        self.admin = False
+        self._task: Task | None = None
+        self.setWindowTitle(self.tr("Approvals and team policy"))
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.send_button = QPushButton(self.tr("Send approval code"))
+        self.send_button.clicked.connect(self.send_code)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(self.tr("Six digits from the WeCom message"))
+        self.code.setMaxLength(6)
+        self.code.textChanged.connect(self._update_buttons)
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button.clicked.connect(self.approve)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Why it is rejected"))
+        self.reason.textChanged.connect(self._update_buttons)
+        self.reject_button = QPushButton(self.tr("Reject"))
+        self.reject_button.clicked.connect(self.reject_request)
+        self.restore_button = QPushButton(self.tr("Restore and re-tag"))
+        self.restore_button.clicked.connect(self.restore)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.policy = QPlainTextEdit()
+        self.save_button = QPushButton(self.tr("Save policy"))
+        self.save_button.clicked.connect(self.save_policy)
+        self.roles = QLabel()
+        self.roles.setWordWrap(True)
+
+        approve_row = QHBoxLayout()
+        approve_row.addWidget(self.send_button)
+        approve_row.addWidget(self.code, 1)
+        approve_row.addWidget(self.approve_button)
+        reject_row = QHBoxLayout()
+        reject_row.addWidget(self.reason, 1)
+        reject_row.addWidget(self.reject_button)
+        reject_row.addWidget(self.restore_button)
+        reject_row.addWidget(self.refresh_button)
+        requests_page = QWidget()
+        requests_layout = QVBoxLayout(requests_page)
+        requests_layout.addWidget(self.table, 1)
+        requests_layout.addLayout(approve_row)
+        requests_layout.addLayout(reject_row)
+        policy_page = QWidget()
+        policy_layout = QVBoxLayout(policy_page)
+        policy_layout.addWidget(self.roles)
+        policy_layout.addWidget(self.policy, 1)
+        policy_layout.addWidget(self.save_button)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(requests_page, self.tr("Requests"))
+        self.tabs.addTab(policy_page, self.tr("Policy"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        self.resize(820, 480)
+        self._set_headers()
+        self._update_buttons()
+        self.refresh()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        profile = self.profile
+
+        def read() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            return governance.list_approvals(profile), governance.show_policy(profile)
+
+        self.message.setText(self.tr("Reading from the team server…"))
+        self._run("approvals", read, self._shown)
+
+    def send_code(self) -> None:
+        approval_id = self.selected_id()
+        if approval_id is None:
+            return
+        profile = self.profile
+        self.message.setText(self.tr("Asking the team server to send you an approval code…"))
+        self._run("approval code", lambda: (approval_id, governance.request_code(
+            profile, approval_id)), self._code_sent)
+
+    def approve(self) -> None:
+        approval_id, code = self.selected_id(), self.code.text().strip()
+        if self.challenge is None or approval_id != self.challenge[0] or len(code) != 6:
+            return
+        profile, challenge = self.profile, self.challenge[1]
+        self.message.setText(self.tr("Approving request %1…").replace("%1", str(approval_id)))
+        self._run("approve", lambda: governance.approve(profile, approval_id, challenge, code),
+                  lambda _a: self._decided(self.tr("Request %1 was approved and carried out.")
+                                           .replace("%1", str(approval_id))))
+
+    def reject_request(self) -> None:
+        approval_id, reason = self.selected_id(), self.reason.text().strip()
+        if approval_id is None or not reason:
+            return
+        profile = self.profile
+        self._run("reject", lambda: governance.reject(profile, approval_id, reason),
+                  lambda _a: self._decided(self.tr("Request %1 was rejected; the requester is"
+                                                   " told.").replace("%1", str(approval_id))))
+
+    def restore(self) -> None:
+        approval_id = self.selected_id()
+        if approval_id is None:
+            return
+        profile = self.profile
+        self._run("restore", lambda: governance.restore(profile, approval_id),
+                  lambda done: self._decided(self.tr(
+                      "Restored %1 tags and re-tagged %2 customer relations.").replace(
+                          "%1", str(done.get("restored_tags", 0))).replace(
+                          "%2", str(done.get("relations", 0)))))
+
+    def save_policy(self) -> None:
+        try:
+            policy = json.loads(self.policy.toPlainText())
+        except ValueError as exc:
+            self.message.setText(self.tr("The policy is not valid JSON: %1").replace(
+                "%1", str(exc)))
+            return
+        profile = self.profile
+        self._run("policy", lambda: governance.set_policy(profile, policy),
+                  lambda _a: self._decided(self.tr("The team policy was saved.")))
+
+    # -- state ----------------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.approvals[rows[0].row()]["id"])
+
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.approvals[rows[0].row()] if rows else None
+
+    def _shown(self, result: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+        self.approvals, policy = result
+        me = policy.get("me") or {}
+        self.admin = bool(me.get("admin"))
+        self.table.setRowCount(len(self.approvals))
+        for row, approval in enumerate(self.approvals):
+            for column, key in enumerate(COLUMNS):
+                self.table.setItem(row, column, QTableWidgetItem(str(approval.get(key) or "")))
+        self.policy.setPlainText(json.dumps(policy.get("policy") or {}, ensure_ascii=False,
+                                            indent=2))
+        self.policy.setReadOnly(not self.admin)
+        self.roles.setText(self.tr("You are %1 (%2).").replace(
+            "%1", str(me.get("userid", ""))).replace("%2", ", ".join(me.get("roles") or [])))
+        self.message.setText(self.tr("%1 requests waiting for a decision.").replace(
+            "%1", str(sum(1 for a in self.approvals if a.get("status") == "pending"))))
+        self._update_buttons()
+
+    def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
+        self.challenge = result
+        self.code.clear()
+        self.code.setFocus()
+        self.message.setText(self.tr(
+            "An approval code was sent to you through WeCom; it is valid for %1 minutes.")
+            .replace("%1", str(max(1, result[1].expires_in // 60))))
+
+    def _decided(self, text: str) -> None:
+        self.challenge = None
+        self.code.clear()
+        self.reason.clear()
+        self.decided.emit()
+        self.refresh()
+        self.message.setText(text)
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected()
+        idle = self._task is None
+        pending = idle and self.admin and chosen is not None and chosen.get("status") == "pending"
+        self.send_button.setEnabled(pending)
+        self.code.setEnabled(pending and self.challenge is not None)
+        self.approve_button.setEnabled(
+            pending and self.challenge is not None and chosen is not None
+            and self.challenge[0] == chosen.get("id") and len(self.code.text().strip()) == 6)
+        self.reject_button.setEnabled(pending and bool(self.reason.text().strip()))
+        self.restore_button.setEnabled(
+            idle and self.admin and chosen is not None and chosen.get("status") == "approved"
+            and str(chosen.get("kind", "")).startswith("delete") and not chosen.get(
+                "restored_by"))
+        self.save_button.setEnabled(idle and self.admin)
+        self.refresh_button.setEnabled(idle)
+
+    def _set_headers(self) -> None:
+        self.table.setHorizontalHeaderLabels([
+            self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
+            self.tr("Customers"), self.tr("Status"), self.tr("Reason")])
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def _run(self, name: str, call: Callable[[], Any],
+             on_result: Callable[[Any], None]) -> None:
+        task = Task(lambda _progress, _cancel: call(), owner=self, name=name)
+        task.on_result(on_result).on_error(self._failed).on_finished(self._done)
+        self._task = task.start()
+        self._update_buttons()
+
+    def _done(self) -> None:
+        self._task = None
+        self._update_buttons()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(readable(exc))
