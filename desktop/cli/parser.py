@@ -148,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         governance_commands,
         health_commands,
         phone_commands,
+        reconcile_commands,
         sheet_commands,
         tags_commands,
         team_commands,
@@ -170,4 +171,5 @@ def build_parser() -> argparse.ArgumentParser:
     autotag_commands.register(autotag)
     tags_commands.register(sub)
     governance_commands.register(sub)
+    reconcile_commands.register(sub)
     return parser

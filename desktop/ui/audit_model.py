@@ -112,6 +112,7 @@ class _Labels(QObject):
             "relay": self.tr("Through the team server"),
             "callback": self.tr("On a phone (WeCom callback)"),
             "restore": self.tr("Tag restore"),
+            "reconcile": self.tr("Order reconciliation"),
         }
         return names.get(key, key)
 

@@ -2458,7 +2458,7 @@
     </message>
     <message>
         <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
-        <translation>Deleting needs an administrator's approval: TagDesk sends them a request.</translation>
+        <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</translation>
     </message>
     <message>
         <source>Tag order</source>
@@ -2662,6 +2662,10 @@
     <message>
         <source>Tag restore</source>
         <translation>Tag restore</translation>
+    </message>
+    <message>
+        <source>Order reconciliation</source>
+        <translation>Order reconciliation</translation>
     </message>
     <message>
         <source>queued</source>

@@ -2651,6 +2651,10 @@
         <translation>恢复标签</translation>
     </message>
     <message>
+        <source>Order reconciliation</source>
+        <translation>订单对账</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
