@@ -37,6 +37,7 @@ from desktop.wecom.write_note import WriteNote
 log = logging.getLogger("tagdesk.server")
 
 SOURCE = "relay"
+MAX_REASON_CHARS = 500
 TAG_LIST = "externalcontact/get_corp_tag_list"
 STRATEGY_TAG_LIST = "externalcontact/get_strategy_tag_list"
 
@@ -166,7 +167,10 @@ class Relay:
         refusal = self.gate(caller, path, body or {}) if self.gate is not None else None
         if refusal is not None:
             return refusal
-        return self._write(caller, request, note, call_key)
+        sent, reason = _without_reason(body or {})
+        if reason:
+            note = replace(note, reason=reason)
+        return self._write(caller, replace(request, body=sent), note, call_key)
 
     def write(self, caller: Caller, path: str, body: Mapping[str, Any],
               note: WriteNote = NO_NOTE) -> dict[str, Any]:
@@ -378,8 +382,15 @@ def _tag_change(body: Mapping[str, Any], before: tuple[str, ...] | None) -> _Tag
 
 def _reason(note: WriteNote) -> str:
     if not note.reverts:
-        return ""
+        return note.reason
     return f"回滚批次 {note.reverts} / reverts batch {note.reverts}"
+
+
+def _without_reason(body: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """A desktop's `reason` for a tree write (`tagdesk tags delete --reason`) is TagDesk's,
+    not WeCom's: it goes into the team journal, not to WeCom."""
+    reason = str(body.get("reason") or "").strip()[:MAX_REASON_CHARS]
+    return {key: value for key, value in body.items() if key != "reason"}, reason
 
 
 def _str_list(value: object) -> list[str]:

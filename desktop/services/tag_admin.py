@@ -367,7 +367,7 @@ class TagAdminService(TagCatalog):
         delete = client.del_corp_tag if strategy_id is None else client.del_strategy_tag
         snapshots = self._snapshot(rows, reason)
         try:
-            delete(tag_ids=ids)
+            delete(tag_ids=ids, reason=reason)
         except WeComError as exc:
             self._drop_snapshots(snapshots)
             raise self._refusal(exc, ids, names, strategy_id) from None
@@ -382,7 +382,7 @@ class TagAdminService(TagCatalog):
         delete = client.del_corp_tag if group.strategy_id is None else client.del_strategy_tag
         snapshots = self._snapshot(rows, reason)
         try:
-            delete(group_ids=[group_id])
+            delete(group_ids=[group_id], reason=reason)
         except WeComError as exc:
             self._drop_snapshots(snapshots)
             raise self._refusal(exc, [group_id], group.name, group.strategy_id) from None

@@ -180,12 +180,15 @@ class WeComClient:
         self._post("externalcontact/edit_corp_tag", _edit_body(id, name, order),
                    Effect.IDEMPOTENT_WRITE)
 
-    def del_corp_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = ()) -> None:
+    def del_corp_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = (),
+                     *, reason: str = "") -> None:
         """Delete tags and/or whole groups; a group whose last tag goes is deleted too.
+        `reason` goes to a team server only (its journal and deletion requests), never to
+        WeCom.
 
         Re-sent after a lost answer, so a 40068 may mean an earlier attempt already worked.
         """
-        self._post("externalcontact/del_corp_tag", _del_body(tag_ids, group_ids),
+        self._post("externalcontact/del_corp_tag", self._del_body(tag_ids, group_ids, reason),
                    Effect.IDEMPOTENT_WRITE)
 
     # -- rule groups (strategies) -------------------------------------------------------
@@ -254,10 +257,18 @@ class WeComClient:
         self._post("externalcontact/edit_strategy_tag", _edit_body(id, name, order),
                    Effect.IDEMPOTENT_WRITE)
 
-    def del_strategy_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = ()) -> None:
+    def del_strategy_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = (),
+                         *, reason: str = "") -> None:
         """Delete rule-group tags and/or tag groups (the rules of `del_corp_tag`)."""
-        self._post("externalcontact/del_strategy_tag", _del_body(tag_ids, group_ids),
-                   Effect.IDEMPOTENT_WRITE)
+        self._post("externalcontact/del_strategy_tag",
+                   self._del_body(tag_ids, group_ids, reason), Effect.IDEMPOTENT_WRITE)
+
+    def _del_body(self, tag_ids: Sequence[str], group_ids: Sequence[str],
+                  reason: str) -> dict[str, Any]:
+        body = _del_body(tag_ids, group_ids)
+        if reason.strip() and self.relays_to_team:
+            body["reason"] = reason.strip()
+        return body
 
     def create_strategy(
         self,

@@ -24,6 +24,7 @@ class WriteNote:
     source: str = ""
     before: tuple[str, ...] | None = None   # None: the desktop does not know the relation
     reverts: str = ""                        # the batch this write reverts
+    reason: str = ""                         # why (a tree edit's reason; never a header)
 
     def headers(self) -> dict[str, str]:
         """The note as HTTP headers (ASCII: JSON escapes anything else)."""

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def _journal(db_url: str, operator: str) -> list[tuple[object, ...]]:
     with psycopg.connect(db_url) as conn:
         return conn.execute(
-            "SELECT action, source, tag_name, group_name FROM team_journal"
+            "SELECT action, source, tag_name, group_name, reason FROM team_journal"
             " WHERE operator = %s AND action NOT IN ('tag_add', 'tag_remove') ORDER BY id",
             (operator,),
         ).fetchall()
@@ -40,14 +40,14 @@ def test_tree_edits_of_a_team_profile_are_journaled_under_the_operator(
                      "--profile", "team", "--json", env=env)
     assert branch.returncode == 0, branch.stderr
     assert json.loads(branch.stdout.strip().splitlines()[-1])["rule_group"]["created"]
-    deleted = tagdesk("tags", "delete", "意向程度/团队新标签", "--yes", "--profile", "team",
-                      env=env)
+    deleted = tagdesk("tags", "delete", "意向程度/团队新标签", "--yes", "--reason", "试用结束",
+                      "--profile", "team", env=env)
     assert deleted.returncode == 0, deleted.stderr
     assert team_sandbox.state.find_tag("意向程度", "团队新标签") is None
 
     assert _journal(team_server.db_url, editor) == [
-        ("tag_create", "relay", "团队新标签", "意向程度"),
-        ("rule_group_create", "relay", "北京销售组", "北京销售组"),
-        ("tag_create", "relay", "展会", "北京-团队"),
-        ("tag_delete", "relay", "团队新标签", "意向程度"),
+        ("tag_create", "relay", "团队新标签", "意向程度", ""),
+        ("rule_group_create", "relay", "北京销售组", "北京销售组", ""),
+        ("tag_create", "relay", "展会", "北京-团队", ""),
+        ("tag_delete", "relay", "团队新标签", "意向程度", "试用结束"),
     ]
