@@ -14,15 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from typing import Any
 
 import psycopg
 import psycopg_pool
 
 from desktop.server import snapshot, team_journal
 from desktop.server.callbacks import CONTACT, CallbackEvent
-from desktop.server.snapshot import Conn
+from desktop.server.snapshot import Conn, CorpTag
 from desktop.server.tag_changes import library_changes, relation_changes
 from desktop.server.wecom_reads import read_corp_tags, read_relation
 from desktop.store.journal_query import CALLBACK
@@ -47,9 +48,11 @@ class NotYetVisible(Exception):
 
 class CallbackWorker:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
-                 poll_s: float = POLL_S) -> None:
+                 poll_s: float = POLL_S,
+                 on_library: Callable[[Mapping[str, Any]], None] | None = None) -> None:
         self._connection = connection
         self._transport = transport
+        self._on_library = on_library
         self._poll_s = poll_s
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -97,7 +100,7 @@ class CallbackWorker:
                               str(row[6]), int(str(row[7])), "")
         try:
             with self._connection() as conn, conn.transaction():
-                written = apply_event(conn, self._transport, event)
+                written = apply_event(conn, self._transport, event, self._on_library)
                 conn.execute("UPDATE callback_event SET status = 'done', finished_at = now(),"
                              " attempts = attempts + 1 WHERE id = %s AND status = 'working'",
                              (event_id,))
@@ -123,8 +126,10 @@ class CallbackWorker:
                          f" AND received_at < now() - interval '{KEEP_EVENTS}'")
 
 
-def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent) -> int:
-    """Re-read what the event names, update the snapshot, journal; returns journal rows."""
+def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
+                on_library: Callable[[Mapping[str, Any]], None] | None = None) -> int:
+    """Re-read what the event names, update the snapshot, journal; returns journal rows.
+    `on_library` gets a fresh tag list (as `get_corp_tag_list` shapes it)."""
     now = time.time()
     ts = float(event.create_time) if 0 < event.create_time <= now + CLOCK_SKEW_S else now
     if event.event == CONTACT:
@@ -135,7 +140,18 @@ def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent) -> 
     entries = library_changes(before, after, source=CALLBACK, ts=ts) if before else []
     snapshot.store_corp_tags(conn, after)
     snapshot.forget_tags(conn, set(before) - set(after))
+    if on_library is not None:
+        on_library(tag_list_shape(after))
     return team_journal.append(conn, entries, None)
+
+
+def tag_list_shape(tags: Mapping[str, CorpTag]) -> dict[str, Any]:
+    groups: dict[str, dict[str, Any]] = {}
+    for tag_id, tag in tags.items():
+        group = groups.setdefault(tag.group_id, {"group_id": tag.group_id,
+                                                 "group_name": tag.group_name, "tag": []})
+        group["tag"].append({"id": tag_id, "name": tag.name})
+    return {"tag_group": list(groups.values())}
 
 
 def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,

@@ -19,7 +19,8 @@ log = logging.getLogger("tagdesk.server")
 class PhoneChanges:
     def __init__(self, team: TeamServer, callback_token: str, callback_aes_key: str,
                  resync_interval_s: float) -> None:
-        self.worker = CallbackWorker(team.connection, team.transport)
+        self.worker = CallbackWorker(team.connection, team.transport,
+                                     on_library=team.relay.learn_tag_names)
         self.receiver = None
         if callback_token:
             crypto = CallbackCrypto(callback_token, callback_aes_key, team.settings.corp_id)

@@ -185,6 +185,10 @@ class Relay:
         """Tag id -> (name, group name)."""
         return self._names.lookup(tag_ids)
 
+    def learn_tag_names(self, tag_list: Mapping[str, Any]) -> None:
+        """Names from a fresh tag list (a callback's re-read after a console edit)."""
+        self._names.learn(tag_list)
+
     def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
                call_key: str | None) -> dict[str, Any]:
         body = dict(request.body or {})

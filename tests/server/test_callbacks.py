@@ -21,7 +21,9 @@ from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
     desktop_env,
+    log_in,
     tagdesk,
+    team_client,
     wait_for,
 )
 
@@ -193,6 +195,19 @@ def test_console_tag_edits_and_new_customers_are_journaled(
                                   external_userid), timeout=15, what="the new customer's tag")
     assert [(r["action"], r["tag_name"], r["probable_operator"]) for r in rows] == [
         ("tag_add", "春季展", userid)]
+
+    device = log_in(callback_server.url, phone_sandbox, userid)
+    other = next((u, e) for u, e in phone_sandbox.state.relations() if e != external_userid
+                 and tag_id not in phone_sandbox.state.relation_tag_ids(u, e))
+    with team_client(callback_server.url, phone_sandbox, device.token) as client:
+        client.mark_tag(*other, add=[tag_id])  # the relay now knows the tag's name
+        phone_sandbox.phone.edit_tag(tag_id, name="春季展会")
+        wait_for(lambda: _rows(callback_server.db_url, "action = 'tag_rename' AND tag_id = %s",
+                               tag_id), timeout=15, what="the console's rename")
+        client.mark_tag(*other, remove=[tag_id])
+    relayed = _rows(callback_server.db_url, "operator = %s AND tag_id = %s", userid, tag_id)
+    assert [(r["action"], r["tag_name"]) for r in relayed] == [
+        ("tag_add", "春季展"), ("tag_remove", "春季展会")]
 
     phone_sandbox.phone.delete_customer(userid, external_userid)
     wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) = 0 FROM"
