@@ -10,12 +10,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtGui import QAction
 
 from desktop.services import autotag_keywords
 from desktop.store import autotag_settings, chats
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
 
 pytestmark = pytest.mark.gui
 
@@ -203,3 +207,19 @@ def test_the_chat_behind_a_suggestion_shows_beside_it_with_the_evidence_in_bold(
     with qtbot.waitSignal(window.customerRequested, timeout=WAIT_MS) as asked:
         window.table.doubleClicked.emit(window.proxy.index(0, SuggestionModel.CUSTOMER))
     assert asked.args == [first.external_userid]
+
+
+def test_the_tags_menu_opens_one_review_window_that_shows_a_customer_in_the_table(
+        qtbot: Any, synced_context: Any, gui_home: Path) -> None:
+    main = MainWindow(synced_context, Settings(gui_home), SyncController(synced_context), "en")
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.model.queryFinished, timeout=WAIT_MS):
+        main.show()
+    action = next(a for a in main.findChildren(QAction) if a.text() == "Auto-tag from chats…")
+    action.trigger()
+    review = main.findChildren(AutoTagReviewWindow)
+    assert len(review) == 1 and review[0].isVisible() and review[0].isWindow()
+    action.trigger()
+    assert main.findChildren(AutoTagReviewWindow) == review
+    review[0].customerRequested.emit("wmSOMEONE")
+    assert main.filter_bar.text() == "text:wmSOMEONE"
