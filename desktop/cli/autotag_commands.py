@@ -45,6 +45,9 @@ def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     classify.add_argument("--on-error", choices=("stop", "skip"), default="stop",
                           help="a bad line in MSG/TRAIN: stop and write nothing (default),"
                                " or skip it and classify the rest")
+    classify.add_argument("--evidence", action="store_true",
+                          help='also write every suggestion to PRED.jsonl ("suggestions":'
+                               " tag, confidence, evidence, source)")
     classify.add_argument("--json", action="store_true", help="end with a JSON summary line")
     classify.set_defaults(handler=classify_command)
 
@@ -56,7 +59,8 @@ def classify_command(args: argparse.Namespace) -> int:
             args.train is not None and args.out.resolve() == args.train.resolve()):
         raise UsageError("--out 不能是输入文件本身。", "--out must not be one of the input files.")
     result = classify_files(args.keywords, args.messages, args.out, train=args.train,
-                            on_error=args.on_error, threshold=args.threshold)
+                            on_error=args.on_error, threshold=args.threshold,
+                            evidence=args.evidence)
     human = sys.stderr if args.json else sys.stdout
     for warning in result.warnings:
         print(f"提示 / note: {warning}", file=sys.stderr)

@@ -3,7 +3,8 @@ the tagger from KW.json and the bundled packs, write PRED.jsonl.
 
 MSG.jsonl: one `{"id": "...", "customer": "...", "text": "..."}` per line; TRAIN.jsonl the same
 plus `"labels": ["<tag name>", ...]`. PRED.jsonl: one `{"id": "...", "labels": [...]}` per
-message read, in the same order. A line that is not such an object (bad JSON, bad UTF-8,
+message read, in the same order (with `evidence`, also `"suggestions"`: every suggestion
+with its confidence, evidence and source, those below the threshold too). A line that is not such an object (bad JSON, bad UTF-8,
 missing fields) is a `LineProblem` with its line number: the run stops before writing
 anything, or skips those lines, as the caller chooses.
 """
@@ -24,6 +25,7 @@ from desktop.domain.autotag import (
     AutoTagger,
     KeywordWarning,
     LabelledMessage,
+    Suggestion,
     TagKeywords,
 )
 from desktop.domain.echo import echo
@@ -32,6 +34,7 @@ from desktop.services.autotag_keywords import read_keywords_file
 from desktop.services.autotag_packs import load_intent_packs
 
 MAX_LINE_BYTES = 1_000_000
+MEMO_MAX_CHARS = 50     # short messages repeat (好的, 收到, 在吗): classified once each
 SKIP = "skip"
 STOP = "stop"
 
@@ -77,9 +80,17 @@ class ClassifyResult:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each line; a line over MAX_LINE_BYTES comes back cut to
+    MAX_LINE_BYTES + 1 bytes (the rest is skipped unread into memory), so it is reported."""
     try:
         with path.open("rb") as handle:
-            yield from enumerate(handle, start=1)
+            number = 0
+            while line := handle.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                    while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                        pass
+                yield number, line
     except OSError as exc:
         raise ClassifyError(f"无法读取 {echo(str(path))}：{exc.strerror}",
                             f"Cannot read {echo(str(path))}: {exc.strerror}") from None
@@ -151,7 +162,7 @@ def _stop_on(problems: list[LineProblem]) -> None:
 
 def classify_files(
     keywords: Path, messages: Path, out: Path, *, train: Path | None = None,
-    on_error: str = STOP, threshold: float | None = None,
+    on_error: str = STOP, threshold: float | None = None, evidence: bool = False,
 ) -> ClassifyResult:
     """Classify MSG.jsonl into PRED.jsonl; see the module docstring. `threshold`: the
     lowest confidence written as a label (None: the tagger's default, 0.5)."""
@@ -173,7 +184,8 @@ def classify_files(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     built = time.perf_counter()
     tally = _Tally()
-    _write_atomically(out, (_prediction_line(message, tagger, tally) for message in to_classify))
+    _write_atomically(
+        out, (_prediction_line(message, tagger, tally, evidence) for message in to_classify))
     finished = time.perf_counter()
     return ClassifyResult(
         messages=len(to_classify), customers=len(tally.by_customer),
@@ -190,16 +202,29 @@ class _Tally:
     by_customer: dict[str, set[str]] = field(default_factory=dict)
     labelled: int = 0
     seconds: float = 0.0
+    said: dict[str, list[Suggestion]] = field(default_factory=dict)   # 好的, 收到: said often
 
 
-def _prediction_line(message: LabelledMessage, tagger: AutoTagger, tally: _Tally) -> str:
+def _prediction_line(
+    message: LabelledMessage, tagger: AutoTagger, tally: _Tally, evidence: bool,
+) -> str:
     started = time.perf_counter()
-    labels = tagger.labels(message.text)
+    suggestions = tally.said.get(message.text)
+    if suggestions is None:
+        suggestions = tagger.suggest(message.text)
+        if len(message.text) <= MEMO_MAX_CHARS:
+            tally.said[message.text] = suggestions
+    labels = [s.tag for s in suggestions if s.confidence >= tagger.threshold]
     tally.seconds += time.perf_counter() - started
     tally.tags.update(labels)
     tally.by_customer.setdefault(message.customer, set()).update(labels)
     tally.labelled += bool(labels)
-    return json.dumps({"id": message.id, "labels": labels}, ensure_ascii=False) + "\n"
+    line: dict[str, object] = {"id": message.id, "labels": labels}
+    if evidence:
+        line["suggestions"] = [
+            {"tag": s.tag, "confidence": s.confidence, "evidence": list(s.evidence),
+             "source": s.source} for s in suggestions]
+    return json.dumps(line, ensure_ascii=False) + "\n"
 
 
 def _write_atomically(path: Path, lines: Iterator[str]) -> None:

@@ -48,10 +48,13 @@ def read_predictions(path: Path) -> list[dict[str, object]]:
 
 def test_classify_writes_one_prediction_per_message_in_order(cli: Cli, files: dict[str, Path]) -> None:
     result = cli("autotag", "classify", "--keywords", str(files["kw"]), "--messages",
-                 str(files["msg"]), "--out", str(files["out"]), "--json")
+                 str(files["msg"]), "--out", str(files["out"]), "--json", "--evidence")
     assert result.returncode == 0, result.stderr
     predictions = read_predictions(files["out"])
     assert [p["id"] for p in predictions] == [m["id"] for m in MESSAGES]
+    [logistics] = [p["suggestions"] for p in predictions if p["id"] == "m4"]
+    assert [(s["tag"], s["source"]) for s in logistics] == [("物流", "rules")]
+    assert "没收到" in "".join(logistics[0]["evidence"]) and logistics[0]["confidence"] >= 0.5
     assert {p["id"]: p["labels"] for p in predictions} == {
         "m1": ["嫌贵"], "m2": ["高意向"], "m3": [], "m4": ["物流"], "m5": [], "m6": [],
         "m7": ["嫌贵"], "m8": [],
@@ -69,13 +72,14 @@ def test_a_bad_line_stops_the_run_or_is_skipped(cli: Cli, files: dict[str, Path]
                          ('{"id": "x", "text": "no customer"}', "{not json", "[1, 2]"))
     with broken.open("ab") as handle:
         handle.write(b'{"id": "y", "customer": "c9", "text": "\xff\xfe"}\n')
+        handle.write(b'{"id": "z", "customer": "c9", "text": "' + b"x" * 1_100_000 + b'"}\n')
         handle.write(json.dumps(MESSAGES[3], ensure_ascii=False).encode() + b"\n")
     arguments = ("autotag", "classify", "--keywords", str(files["kw"]), "--messages",
                  str(broken), "--out", str(files["out"]))
     stopped = cli(*arguments)
     assert stopped.returncode == 2
-    assert "第 3 行：缺少文本字段 customer（另有 3 行有问题）；未写出任何结果" in stopped.stderr
-    assert "line 3: the text field customer is missing (3 more bad lines)" in stopped.stderr
+    assert "第 3 行：缺少文本字段 customer（另有 4 行有问题）；未写出任何结果" in stopped.stderr
+    assert "line 3: the text field customer is missing (4 more bad lines)" in stopped.stderr
     assert "--on-error skip" in stopped.stderr and "Traceback" not in stopped.stderr
     assert not files["out"].exists()
 
@@ -85,7 +89,7 @@ def test_a_bad_line_stops_the_run_or_is_skipped(cli: Cli, files: dict[str, Path]
     summary = json.loads(skipped.stdout.splitlines()[-1])
     assert [(s["line"], s["en"]) for s in summary["skipped_lines"]] == [
         (3, "the text field customer is missing"), (4, "not valid JSON (column 2)"),
-        (5, "must be a JSON object"), (6, "not UTF-8 text")]
+        (5, "must be a JSON object"), (6, "not UTF-8 text"), (7, "the line is over 1,000,000 bytes")]
     assert "broken.jsonl line 4: not valid JSON" in skipped.stderr
 
 
