@@ -2,7 +2,9 @@
 
 A rule group made by hand in the admin console (listed in `strategy_console`) is read like
 any other, but the app may not change it, nor add, rename or delete its tags: 81011, as for
-console-made corp tags. Rule groups the app creates are its own.
+console-made corp tags. With `console_rule_groups_listed=False` the app does not see such rule
+groups at all (WeCom's documented behaviour): every rule-group call treats them as unknown.
+Rule groups the app creates are its own.
 """
 
 from __future__ import annotations
@@ -33,10 +35,14 @@ def is_console_made(conn: sqlite3.Connection, strategy_id: int | None) -> bool:
     return found is not None
 
 
-def check_app_owned(conn: sqlite3.Connection, strategy_id: int | None) -> None:
-    """81011 for a rule group (or a tag of one) that was made in the admin console."""
-    if is_console_made(conn, strategy_id):
-        raise ApiError(NOT_APP_OWNED, f"rule group {strategy_id} was not created by this app")
+def check_app_owned(call: ApiCall, strategy_id: int | None) -> None:
+    """81011 for a rule group (or a tag of one) that was made in the admin console; 40058,
+    an unknown rule group, when the app does not even see those."""
+    if not is_console_made(call.conn, strategy_id):
+        return
+    if not call.config.console_rule_groups_listed:
+        raise ApiError(40058, f"invalid strategy_id: {strategy_id}")
+    raise ApiError(NOT_APP_OWNED, f"rule group {strategy_id} was not created by this app")
 
 
 def _existing(conn: sqlite3.Connection, strategy_id: int) -> int:
@@ -149,7 +155,7 @@ def create(call: ApiCall) -> dict[str, Any]:
 def edit(call: ApiCall) -> dict[str, Any]:
     strategy_id = call.required_integer("strategy_id")
     _existing(call.conn, strategy_id)
-    check_app_owned(call.conn, strategy_id)
+    check_app_owned(call, strategy_id)
     name, admins = _name(call, required=False), _admins(call, required=False)
     added, removed = _range(call, "range_add"), _range(call, "range_del")
     if name is not None:
@@ -172,7 +178,7 @@ def delete(call: ApiCall) -> dict[str, Any]:
     """Delete a rule group without sub-rule-groups, with its tags (tombstoned) and range."""
     strategy_id = call.required_integer("strategy_id")
     _existing(call.conn, strategy_id)
-    check_app_owned(call.conn, strategy_id)
+    check_app_owned(call, strategy_id)
     if call.conn.execute("SELECT 1 FROM strategy WHERE parent_id = ?", (strategy_id,)).fetchone():
         raise ApiError(40058, "delete the rule group's sub rule groups first")
     conn = call.conn

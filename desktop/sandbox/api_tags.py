@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.sandbox import tag_library
 from desktop.sandbox.api_call import ApiCall, Route
-from desktop.sandbox.api_strategies import check_app_owned
+from desktop.sandbox.api_strategies import check_app_owned, is_console_made
 from desktop.sandbox.cursor import decode_cursor, encode_cursor
 from desktop.sandbox.errors import ApiError
 from desktop.sandbox.tag_library import CORP, Scope
@@ -95,9 +95,14 @@ def _strategy_row(call: ApiCall, strategy_id: int) -> tuple[Any, ...]:
         "SELECT id, parent_id, name, create_time, admin_list, privilege FROM strategy WHERE id = ?",
         (strategy_id,),
     ).fetchone()
-    if row is None:
+    if row is None or _hidden(call, strategy_id):
         raise ApiError(40058, f"invalid strategy_id: {strategy_id}")
     return tuple(row)
+
+
+def _hidden(call: ApiCall, strategy_id: int | None) -> bool:
+    """A console-made rule group the app does not see (`console_rule_groups_listed=False`)."""
+    return not call.config.console_rule_groups_listed and is_console_made(call.conn, strategy_id)
 
 
 def get_strategy_tag_list(call: ApiCall) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def get_strategy_tag_list(call: ApiCall) -> dict[str, Any]:
     groups = tag_library.list_tag_groups(
         call.conn, scope, call.text_list("tag_id"), call.text_list("group_id")
     )
-    return {"tag_group": groups}
+    return {"tag_group": [g for g in groups if not _hidden(call, g["strategy_id"])]}
 
 
 def add_strategy_tag(call: ApiCall) -> dict[str, Any]:
@@ -113,7 +118,7 @@ def add_strategy_tag(call: ApiCall) -> dict[str, Any]:
     assert scope.strategy_id is not None
     if _strategy_row(call, scope.strategy_id)[1] != 0:
         raise ApiError(40058, "tags can be added only under a top-level rule group")
-    check_app_owned(call.conn, scope.strategy_id)
+    check_app_owned(call, scope.strategy_id)
     answer = _add(call, scope)
     answer["tag_group"]["strategy_id"] = scope.strategy_id
     return answer
@@ -132,7 +137,8 @@ def _page(call: ApiCall, kind: str, items: list[dict[str, Any]], key: str) -> di
 
 
 def strategy_list(call: ApiCall) -> dict[str, Any]:
-    ids = [{"strategy_id": r[0]} for r in call.conn.execute("SELECT id FROM strategy ORDER BY id")]
+    ids = [{"strategy_id": r[0]} for r in call.conn.execute("SELECT id FROM strategy ORDER BY id")
+           if not _hidden(call, r[0])]
     return _page(call, "strategy", ids, "strategy")
 
 

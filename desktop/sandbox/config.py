@@ -29,6 +29,9 @@ class SandboxConfig:
     corp_tag_cap: int = 10_000
     relation_tag_cap: int = 3_000
     strategy_tags_in_get: bool = True
+    console_rule_groups_listed: bool = True
+    """False: as WeCom's documentation says, the app sees no rule group made in the admin
+    console (not listed, unknown to every rule-group call); True: listed and read-only."""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

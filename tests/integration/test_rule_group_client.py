@@ -5,6 +5,7 @@ gives (console-made rule groups 81011, unknown members and departments, sub-rule
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,24 @@ def test_what_wecom_refuses(client: WeComClient) -> None:
     ):
         assert _errcode(refused) == 81011
     assert client.list_strategy_tags(strategy_id=CONSOLE_MADE) == console_tags
+
+
+def test_console_made_rule_groups_can_be_invisible_as_wecom_documents(tmp_path: Path) -> None:
+    from desktop.services.profiles import Profile
+    from desktop.services.sync import run_sync
+    from desktop.services.workspace import Workspace
+
+    config = SandboxConfig(data_dir=tmp_path / "sandbox", customers=20, members=4, seed=3,
+                           console_rule_groups_listed=False)
+    with SandboxServer(config) as corp, WeComClient(
+            corp.api_base, corp.corp_id, corp.secret, limits=RateLimits(max_retries=1)) as client:
+        assert CONSOLE_MADE not in client.list_strategies()
+        assert _errcode(lambda: client.get_strategy(CONSOLE_MADE)) == 40058
+        assert _errcode(lambda: client.del_strategy(CONSOLE_MADE)) == 40058
+        assert "客服-工单类型" not in [g.name for g in client.list_strategy_tags()]
+        profile = Profile(name="t", corp_id=corp.corp_id, api_base=corp.api_base, userid="x")
+        with Workspace(tmp_path / "home", profile, corp.secret) as ws:
+            run_sync(ws.client(), ws.cache)
+            assert ws.cache.scalar("SELECT count(*) FROM strategy WHERE id = ?",
+                                   (CONSOLE_MADE,)) == 0
+            assert ws.cache.scalar("SELECT count(*) FROM strategy") == 3
