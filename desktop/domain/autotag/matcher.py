@@ -4,6 +4,7 @@ not a request for an invoice), with negation and reported speech marked on each 
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -58,6 +59,11 @@ class Hit:
         return self.negation is None and not self.reported
 
 
+# A tagger may be built on one thread while another classifies: the segmenter is Rust state
+# that must not be read while a word is added.
+_SEGMENTER_LOCK = threading.Lock()
+
+
 @cache
 def _segmenter() -> rjieba.Jieba:
     return rjieba.Jieba()
@@ -69,11 +75,14 @@ def _char_pinyin(char: str) -> str:
 
 
 def teach_words(words: Iterable[str]) -> None:
-    """Make the segmenter keep these phrases whole (代开发票 is one word, not 代 + 开发票)."""
+    """Make the segmenter keep these phrases whole (代开发票 is one word, not 代 + 开发票).
+    The segmenter is shared by every tagger in the process; it only learns more words."""
     segmenter = _segmenter()
-    for word in words:
-        if len(word) >= SEGMENTED_MIN and all(is_cjk(c) for c in word) and not segmenter.has_word(word):
-            segmenter.add_word(word, None, None)
+    with _SEGMENTER_LOCK:
+        for word in words:
+            if (len(word) >= SEGMENTED_MIN and all(is_cjk(c) for c in word)
+                    and not segmenter.has_word(word)):
+                segmenter.add_word(word, None, None)
 
 
 def _is_latin(text: str) -> bool:
@@ -157,7 +166,6 @@ class PhraseIndex:
         if not self.sound_lengths:
             return found
         sounds = [_char_pinyin(c) if is_cjk(c) else "" for c in body]
-        segmenter = _segmenter()
         for length in self.sound_lengths:
             for start in range(len(body) - length + 1):
                 key = tuple(sounds[start:start + length])
@@ -172,16 +180,25 @@ class PhraseIndex:
                     if differing == 0 or differing > max(1, length // 3):
                         continue
                     if length <= SOUND_WORD_MAX and (
-                            segmenter.has_word(window) or not segmenter.has_word(phrase.text)):
+                            _known(window) or not _known(phrase.text)):
                         continue
                     if _alignment(body, start, start + length, starts, ends) == 1.0:
                         found.append((phrase, start, start + length, 1.0, SOUND))
         return found
 
 
+def _known(word: str) -> bool:
+    """True when the word is in jieba's dictionary."""
+    segmenter = _segmenter()
+    with _SEGMENTER_LOCK:
+        return bool(segmenter.has_word(word))
+
+
 def words(body: str) -> list[str]:
     """jieba's words of a normalised text (phrases of the packs and keywords kept whole)."""
-    return list(_segmenter().cut(body, True))
+    segmenter = _segmenter()
+    with _SEGMENTER_LOCK:
+        return list(segmenter.cut(body, True))
 
 
 def _boundaries(body: str) -> tuple[list[int], list[int]]:
