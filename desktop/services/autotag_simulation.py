@@ -324,6 +324,9 @@ def _take(found: _Found, message: StoredMessage, suggestion: Suggestion) -> None
     found.evidence.append((suggestion.confidence, Evidence(
         message.id, message.ts, snippet(message.text, suggestion.evidence),
         tuple(suggestion.evidence))))
+    if len(found.evidence) > EVIDENCE_SHOWN:     # keep the strongest, earliest first on ties
+        found.evidence.sort(key=lambda pair: -pair[0])
+        del found.evidence[EVIDENCE_SHOWN:]
 
 
 def snippet(text: str, words: Sequence[str]) -> str:
