@@ -23,7 +23,7 @@ import psycopg_pool
 
 from desktop.server import snapshot, team_journal
 from desktop.server.callbacks import CONTACT, CallbackEvent
-from desktop.server.snapshot import Conn, CorpTag
+from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import library_changes, relation_changes
 from desktop.server.wecom_reads import read_corp_tags, read_relation
 from desktop.store.journal_query import CALLBACK
@@ -143,15 +143,6 @@ def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
     if on_library is not None:
         on_library(tag_list_shape(after))
     return team_journal.append(conn, entries, None)
-
-
-def tag_list_shape(tags: Mapping[str, CorpTag]) -> dict[str, Any]:
-    groups: dict[str, dict[str, Any]] = {}
-    for tag_id, tag in tags.items():
-        group = groups.setdefault(tag.group_id, {"group_id": tag.group_id,
-                                                 "group_name": tag.group_name, "tag": []})
-        group["tag"].append({"id": tag_id, "name": tag.name})
-    return {"tag_group": list(groups.values())}
 
 
 def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,

@@ -26,9 +26,8 @@ class PhoneChanges:
             crypto = CallbackCrypto(callback_token, callback_aes_key, team.settings.corp_id)
             self.receiver = CallbackReceiver(team.connection, crypto, team.settings.corp_id,
                                              self.worker.wake)
-        self.jobs = ([Job("resync", resync_interval_s, Resync(team.connection,
-                                                              team.transport).run)]
-                     if resync_interval_s > 0 else [])
+        resync = Resync(team.connection, team.transport, team.relay.learn_tag_names)
+        self.jobs = [Job("resync", resync_interval_s, resync.run)] if resync_interval_s > 0 else []
 
     def start(self) -> None:
         self.worker.start()

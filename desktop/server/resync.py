@@ -13,13 +13,14 @@ changed after the run started (a callback, a relayed write) is left as it is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from desktop.server import snapshot, team_journal
-from desktop.server.snapshot import Conn
+from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import library_changes, relation_changes
 from desktop.server.wecom_reads import read_all_relations, read_corp_tags
 from desktop.store.journal import OBSERVED
@@ -42,9 +43,11 @@ class ResyncResult:
 class Resync:
     """The `resync` job: `jobs.Scheduler` runs it once per interval across processes."""
 
-    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
+                 on_library: Callable[[Mapping[str, Any]], None] | None = None) -> None:
         self._connection = connection
         self._transport = transport
+        self._on_library = on_library  # gets each fresh tag list (`get_corp_tag_list` shape)
 
     def run(self) -> ResyncResult:
         with self._connection() as conn:
@@ -69,6 +72,8 @@ class Resync:
 
     def _library(self, baseline: bool) -> int:
         after = read_corp_tags(self._transport)
+        if self._on_library is not None:
+            self._on_library(tag_list_shape(after))
         with self._connection() as conn, conn.transaction():
             snapshot.lock_library(conn)
             before = snapshot.corp_tags(conn)

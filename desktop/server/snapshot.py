@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from psycopg import Connection
 
@@ -103,6 +104,16 @@ def store_corp_tags(conn: Conn, tags: Mapping[str, CorpTag]) -> None:
             "INSERT INTO corp_tag_snapshot (tag_id, tag_name, group_id, group_name)"
             " VALUES (%s, %s, %s, %s)",
             [(tag_id, t.name, t.group_id, t.group_name) for tag_id, t in tags.items()])
+
+
+def tag_list_shape(tags: Mapping[str, CorpTag]) -> dict[str, Any]:
+    """The tags as `get_corp_tag_list` answers them (what the relay's tag names learn)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for tag_id, tag in tags.items():
+        group = groups.setdefault(tag.group_id, {"group_id": tag.group_id,
+                                                 "group_name": tag.group_name, "tag": []})
+        group["tag"].append({"id": tag_id, "name": tag.name})
+    return {"tag_group": list(groups.values())}
 
 
 def last_resync(conn: Conn) -> tuple[datetime | None, datetime | None]:
