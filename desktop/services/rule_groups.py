@@ -91,6 +91,11 @@ class BranchTags:
         raise DepartmentNotFoundError(f"没有名为「{echo(text)}」的部门{hint_zh}。",
                                       f"No department named {echo(text)!r}{hint_en}.")
 
+    def departments(self) -> list[tuple[int, str]]:
+        """(id, name) of every department as last synced, in WeCom's order."""
+        return [(int(row[0]), str(row[1])) for row in self.cache.connection().execute(
+            "SELECT id, name FROM department ORDER BY sort_order DESC, id")]
+
     def heads(self, department_id: int) -> list[str]:
         """The department's leaders (`is_leader_in_dept`), as the last sync saw them."""
         return [row[0] for row in self.cache.connection().execute(

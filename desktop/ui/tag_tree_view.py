@@ -36,6 +36,7 @@ from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
 from desktop.services.tag_catalog import DeletionImpact
+from desktop.ui.branch_group_dialog import BranchGroupDialog
 from desktop.ui.context import AppContext
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.style import accent
@@ -104,6 +105,7 @@ class TagTreeView(QWidget):
         texts = {
             self.new_tag_action: self.tr("New tag…"),
             self.new_group_action: self.tr("New tag group…"),
+            self.new_branch_group_action: self.tr("New branch tag group…"),
             self.rename_action: self.tr("Rename…"),
             self.abbreviation_action: self.tr("Abbreviation…"),
             self.pin_action: self.tr("Pin to favourites"),
@@ -260,6 +262,12 @@ class TagTreeView(QWidget):
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 
+    def new_branch_group(self) -> BranchGroupDialog:
+        """A group in a branch department's rule group (made, with its head, when missing)."""
+        dialog = BranchGroupDialog(self.context, self.model.service, self)
+        dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
+        return self._open(dialog)
+
     def rename_current(self) -> RenameDialog | None:
         node = self.current_node()
         if not self._editable(node) or node is None:
@@ -374,6 +382,7 @@ class TagTreeView(QWidget):
 
         self.new_tag_action = action(self.new_tag, "Ctrl+N")
         self.new_group_action = action(self.new_group, "Ctrl+Shift+N")
+        self.new_branch_group_action = action(self.new_branch_group)
         self.rename_action = action(self.rename_current, "F2")
         self.abbreviation_action = action(self.edit_abbreviation)
         self.pin_action = action(self.toggle_pin, "Ctrl+P")
@@ -430,7 +439,8 @@ class TagTreeView(QWidget):
         self._update_actions(node)
         menu = QMenu(self)
         menu.setToolTipsVisible(True)  # a disabled item's tooltip says why
-        for item in (self.new_tag_action, self.new_group_action, None, self.rename_action,
+        for item in (self.new_tag_action, self.new_group_action, self.new_branch_group_action,
+                     None, self.rename_action,
                      self.abbreviation_action, self.pin_action, None, self.migrate_action,
                      self.delete_action):
             if item is None:

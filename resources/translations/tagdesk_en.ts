@@ -716,6 +716,21 @@
     </message>
 </context>
 <context>
+    <name>BranchGroupDialog</name>
+    <message>
+        <source>New branch tag group</source>
+        <translation>New branch tag group</translation>
+    </message>
+    <message>
+        <source>Branch department</source>
+        <translation>Branch department</translation>
+    </message>
+    <message>
+        <source>WeCom shows the group&apos;s tags only to this department&apos;s members; its head manages the rule group</source>
+        <translation>WeCom shows the group&apos;s tags only to this department&apos;s members; its head manages the rule group</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2420,6 +2435,10 @@
     <message>
         <source>New tag group…</source>
         <translation>New tag group…</translation>
+    </message>
+    <message>
+        <source>New branch tag group…</source>
+        <translation>New branch tag group…</translation>
     </message>
     <message>
         <source>Rename…</source>

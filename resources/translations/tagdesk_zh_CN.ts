@@ -716,6 +716,21 @@
     </message>
 </context>
 <context>
+    <name>BranchGroupDialog</name>
+    <message>
+        <source>New branch tag group</source>
+        <translation>新建分公司标签组</translation>
+    </message>
+    <message>
+        <source>Branch department</source>
+        <translation>分公司部门</translation>
+    </message>
+    <message>
+        <source>WeCom shows the group&apos;s tags only to this department&apos;s members; its head manages the rule group</source>
+        <translation>企业微信只向这个部门的成员显示该组的标签；规则组由部门负责人管理</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2408,6 +2423,10 @@
     <message>
         <source>New tag group…</source>
         <translation>新建标签组…</translation>
+    </message>
+    <message>
+        <source>New branch tag group…</source>
+        <translation>新建分公司标签组…</translation>
     </message>
     <message>
         <source>Rename…</source>

@@ -491,3 +491,27 @@ def test_a_console_made_rule_group_shows_a_lock_and_why(
     north = model.index_for_key(
         next(n.key for n in model.tree.walk() if n.label == "华北区域"))
     assert model.index(0, 0, north).data(Role.READ_ONLY_REASON) == ""
+
+
+def test_a_branch_tag_group_is_made_in_the_branchs_new_rule_group(
+    qtbot: Any, view: TagTreeView, sandbox: Any
+) -> None:
+    dialog = view.new_branch_group()
+    assert dialog.isVisible() and dialog.branch_box.findText("北京销售组") >= 0
+    dialog.branch_box.setCurrentIndex(dialog.branch_box.findText("北京销售组"))
+    dialog.group_edit.setText("北京-渠道")
+    dialog.name_edit.setText("展会")
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    created = saved.args[0].tag
+    with sandbox.state.transaction() as conn:
+        scope = conn.execute("SELECT type, partyid FROM strategy_range WHERE strategy_id = ?",
+                             (created.strategy_id,)).fetchall()
+        head = conn.execute("SELECT admin_list FROM strategy WHERE id = ?",
+                            (created.strategy_id,)).fetchone()[0]
+    assert scope == [(2, 11)] and json.loads(head)
+    assert sandbox.state.find_tag("北京-渠道", "展会") == created.id
+    qtbot.waitUntil(lambda: view.current_node() is not None
+                    and view.current_node().key == f"tag:{created.id}", timeout=10000)
+    rule_group = view.current_node().parent.parent
+    assert rule_group.kind is NodeKind.STRATEGY and rule_group.label == "北京销售组"
