@@ -47,6 +47,14 @@ def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                           help="print the keywords as one KW.json line")
     keywords.set_defaults(handler=keywords_command)
 
+    training = autotag.add_parser(
+        "export-training", help="write the reviewed suggestions as a TRAIN.jsonl for classify")
+    add_common(training)
+    training.add_argument("--profile", required=True, metavar="NAME")
+    training.add_argument("--out", required=True, type=Path, metavar="TRAIN.jsonl")
+    training.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    training.set_defaults(handler=export_training_command)
+
 
 def import_chats_command(args: argparse.Namespace) -> int:
     from desktop.services.chat_import import import_chats
@@ -107,6 +115,33 @@ def keywords_command(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(autotag_keywords.as_file_json(current))
     return EXIT_FAILED if missing else EXIT_OK
+
+
+def export_training_command(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop.services.autotag_simulation import AutoTagService
+    from desktop.services.workspace import open_workspace
+
+    with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        messages = AutoTagService(ws).training_messages()
+    try:
+        with args.out.open("w", encoding="utf-8") as out:
+            for message in messages:
+                out.write(json.dumps({"id": message.id, "customer": message.customer,
+                                      "text": message.text, "labels": list(message.labels)},
+                                     ensure_ascii=False) + "\n")
+    except OSError as exc:
+        shown = echo(str(args.out))
+        raise UsageError(f"无法写入 {shown}：{exc.strerror} / Cannot write {shown}:"
+                         f" {exc.strerror}") from None
+    labelled = sum(1 for m in messages if m.labels)
+    print(f"已写入 {len(messages):,} 条审阅过的消息（{labelled:,} 条带标签）到 {echo(str(args.out))}"
+          f" / Wrote {len(messages):,} reviewed messages ({labelled:,} with tags) to"
+          f" {echo(str(args.out))}", file=_human(args))
+    if args.json:
+        emit_json({"file": str(args.out), "messages": len(messages), "labelled": labelled})
+    return EXIT_OK
 
 
 def _print_keywords(keywords: dict[str, list[str]], out: TextIO) -> None:

@@ -84,6 +84,21 @@ def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
     result = json.loads(applied.stdout.splitlines()[-1])
     assert result["status"] == "done" and result["applied"] == result["planned"] > 3
     assert tag_id in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
+    train = tmp_path / "train.jsonl"
+    exported = cli("autotag", "export-training", "--profile", "acme", "--out", str(train),
+                   "--json")
+    assert exported.returncode == 0, exported.stderr
+    counts = json.loads(exported.stdout.splitlines()[-1])
+    rows = [json.loads(line) for line in train.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == counts["messages"] >= counts["labelled"] > 0
+    assert all(set(row) == {"id", "customer", "text", "labels"} for row in rows)
+    assert any(row["labels"] == ["高意向"] for row in rows)
+    shown = cli("autotag", "keywords", "--profile", "acme", "--json")
+    kw = tmp_path / "kw.json"
+    kw.write_text(shown.stdout.splitlines()[-1], encoding="utf-8")
+    scored = cli("autotag", "classify", "--keywords", str(kw), "--messages", str(train),
+                 "--train", str(train), "--out", str(tmp_path / "pred.jsonl"))
+    assert scored.returncode == 0, scored.stderr
     undone = cli("batch", "undo", result["batch_id"], "--profile", "acme", "--yes")
     assert undone.returncode == 0, undone.stderr
     assert tag_id not in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
