@@ -26,8 +26,6 @@ from desktop.domain.callback_xml import MalformedXml, parse_flat_xml, to_xml
 from desktop.domain.errors import UserError
 
 BLOCK = 32
-AES_KEY_LENGTH = 43
-MAX_TOKEN_LENGTH = 32
 _TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
 _AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")
 
@@ -70,11 +68,6 @@ def check_settings(token: str, encoding_aes_key: str) -> None:
             "回调 EncodingAESKey 须是 43 个字符（英文字母、数字、+ 或 /）。",
             "The callback EncodingAESKey must be 43 characters (letters, digits, + or /).",
         )
-
-
-def new_encoding_aes_key() -> str:
-    """A fresh EncodingAESKey, as the console's "random" button makes one."""
-    return base64.b64encode(os.urandom(BLOCK)).decode("ascii")[:AES_KEY_LENGTH]
 
 
 class CallbackCrypto:

@@ -12,7 +12,6 @@ from desktop.domain.callback_crypto import (
     CallbackRefused,
     CallbackSettingsError,
     Refusal,
-    new_encoding_aes_key,
 )
 from desktop.domain.callback_xml import MalformedXml, parse_flat_xml, to_xml
 
@@ -122,9 +121,3 @@ def test_doctype_never_reaches_the_parser() -> None:
 def test_settings_the_console_would_not_accept_are_refused(token: str, key: str) -> None:
     with pytest.raises(CallbackSettingsError):
         CallbackCrypto(token, key, RECEIVE_ID)
-
-
-def test_a_new_key_is_one_the_console_accepts() -> None:
-    key = new_encoding_aes_key()
-    crypto = CallbackCrypto(TOKEN, key, RECEIVE_ID)
-    assert crypto.decrypt(crypto.encrypt("hello")) == "hello"
