@@ -80,6 +80,8 @@ class CallbackWorker:
             except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
                 log.warning("callbacks wait: team database unavailable (%s)",
                             type(exc).__name__)
+            except Exception:  # the worker outlives one bad event; it is retried later
+                log.exception("callback worker: unexpected failure")
             self._wake.wait(self._poll_s)
             self._wake.clear()
 
