@@ -18,7 +18,7 @@ import requests
 from PySide6.QtCore import Qt
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.services.team import store_device_token
+from desktop.services.team import store_device_token, team_api_base
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import (
     TEAM_APPROVAL_REFUSED,
@@ -35,7 +35,6 @@ from tests.server.team_support import (
     log_in,
     newest_code,
     tagdesk,
-    team_client,
     wait_for,
 )
 from tests.server.test_team_profile_view import _chinese_window, _team_home
@@ -84,7 +83,8 @@ def server(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str
 @pytest.fixture(scope="module")
 def clients(server: TeamServerProcess, corp: SandboxServer,
             people: dict[str, str]) -> Iterator[dict[str, WeComClient]]:
-    made = {role: team_client(server.url, corp, log_in(server.url, corp, userid).token)
+    made = {role: WeComClient(team_api_base(server.url), corp.corp_id,
+                              log_in(server.url, corp, userid).token, team_url=server.url)
             for role, userid in people.items()}
     yield made
     for client in made.values():
@@ -182,7 +182,8 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert tag
     carriers = [(u, e) for u, e in corp.state.relations()
                 if tag in corp.state.relation_tag_ids(u, e)]
-    asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[tag]),
+    asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[tag],
+                                                                  reason="并入 抖音"),
                      TEAM_APPROVAL_REQUIRED)
     assert "删除标签需要管理员批准" in asked.message_zh
     assert corp.state.find_tag("MKT-渠道", "小红书") == tag          # nothing deleted yet
@@ -192,6 +193,7 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert {k: request[k] for k in ("kind", "target", "requester", "status", "customers")} == {
         "kind": "delete_tag", "target": "MKT-渠道/小红书", "requester": people["member_sales"],
         "status": "pending", "customers": len({e for _, e in carriers})}
+    assert request["reason"] == "并入 抖音"                          # the desktop's reason
     with psycopg.connect(server.db_url) as conn:
         row = conn.execute("SELECT snapshot FROM approval WHERE id = %s",
                            (request["id"],)).fetchone()
