@@ -12,6 +12,7 @@ import psycopg
 import pytest
 import requests
 
+from desktop.cli import main
 from desktop.sandbox import SandboxServer
 from desktop.server import team_journal
 from desktop.services.workspace import open_workspace
@@ -206,17 +207,19 @@ def test_every_team_journal_filter_is_served_by_an_index(
 
 
 def test_team_audit_filters_run_on_the_server(
-    team_server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
-    supervisor_env: dict[str, str], seller_batch: tuple[str, str, list[str]],
+    team_sandbox: SandboxServer, seller: str, supervisor_env: dict[str, str],
+    seller_batch: tuple[str, str, list[str]], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     batch_id, tag_id, customers = seller_batch
     name = next(n for (_, n), t in team_sandbox.state.tag_ids_by_name().items() if t == tag_id)
+    for key, value in supervisor_env.items():
+        monkeypatch.setenv(key, value)
 
     def listed(*criteria: str) -> list[dict[str, object]]:
-        done = tagdesk("audit", "list", "--profile", "team", "--json", *criteria,
-                       env=supervisor_env)
-        assert done.returncode == 0, done.stderr
-        return _lines(done.stdout)[:-1]
+        capsys.readouterr()
+        assert main(["audit", "list", "--profile", "team", "--json", *criteria]) == 0
+        return _lines(capsys.readouterr().out)[:-1]
 
     mine = listed("--operator", seller, "--tag", name, "--since", "1h")
     assert {str(r["batch_id"]) for r in mine} >= {batch_id}
