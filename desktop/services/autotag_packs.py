@@ -22,6 +22,7 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             aliases=tuple(pack.get("aliases", ())),
             phrases=tuple(pack["phrases"]),
             traps=tuple(pack.get("traps", ())),
+            questions=tuple(pack.get("questions", ())),
         )
         for pack in data["packs"]
     )

@@ -32,11 +32,13 @@ FUNCTION_CHARS = frozenset("太很好超挺更真蛮巨贼特了吗呢吧啊呀�
 
 @dataclass(frozen=True)
 class Phrase:
-    """A normalised phrase that votes for `tag` with `strength` (0–1)."""
+    """A normalised phrase that votes for `tag` with `strength` (0–1); a `fallback` phrase
+    counts only when no other phrase does."""
 
     text: str
     tag: str
     strength: float
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Hit:
     kind: str
     negation: str | None
     reported: bool
+    fallback: bool = False
 
     @property
     def counts(self) -> bool:
@@ -103,7 +106,7 @@ class PhraseIndex:
             if not phrase.text:
                 continue
             self.exact[phrase.text].append(phrase)
-            if len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text):
+            if len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text) and not phrase.fallback:
                 self.sound[tuple(_char_pinyin(c) for c in phrase.text)].append(phrase)
         self.traps: dict[str, list[str]] = defaultdict(list)
         for tag, tag_traps in traps.items():
@@ -149,6 +152,7 @@ class PhraseIndex:
             hits.append(Hit(
                 tag=phrase.tag, phrase=phrase.text, matched=body[start:end], start=start, end=end,
                 strength=strength, kind=kind, negation=negation, reported=is_reported,
+                fallback=phrase.fallback,
             ))
         return hits
 

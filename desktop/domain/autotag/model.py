@@ -31,12 +31,15 @@ class LabelledMessage:
 @dataclass(frozen=True)
 class IntentPack:
     """A bundled sales intent: the phrases customers use for it and the traps (phrases that
-    look like it but mean something else, such as 代开发票 for 开票需求)."""
+    look like it but mean something else, such as 代开发票 for 开票需求). `questions`: cues of
+    a question (吗, 什么, ?) that count for this intent when no other intent's phrase is in the
+    message (a product question is any question that is about nothing else)."""
 
     name: str
     aliases: tuple[str, ...]
     phrases: tuple[str, ...]
     traps: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,10 @@ BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就
 
 
 def clause_start(positions: frozenset[int], at: int) -> int:
-    """The first position of the clause that holds `at` (after the last break before it)."""
+    """The first position of the clause that holds `at` (after the last break before it); a
+    clause mark itself (the ? of a question) belongs to the clause it ends."""
+    if at in positions and at > 0:
+        at -= 1
     return max((p for p in positions if p <= at), default=0)
 
 

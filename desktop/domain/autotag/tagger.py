@@ -35,6 +35,7 @@ from desktop.domain.errors import UserError
 
 KEYWORD_STRENGTH = 0.9
 PACK_STRENGTH = 0.8
+QUESTION_STRENGTH = 0.6     # a question cue, when the message is about nothing else
 DEFAULT_THRESHOLD = 0.5
 # Suggestions below this confidence are not shown at all.
 SUGGESTION_FLOOR = 0.2
@@ -101,6 +102,8 @@ class AutoTagger:
             if link is not None:
                 pack = by_name[link.pack]
                 phrases.extend(Phrase(normalise(p).text, tag.name, PACK_STRENGTH) for p in pack.phrases)
+                phrases.extend(Phrase(normalise(q).text, tag.name, QUESTION_STRENGTH, fallback=True)
+                               for q in pack.questions)
                 keywords = {normalise(k).text for k in tag.keywords}
                 traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
         tagger = cls(tags, links, PhraseIndex(phrases, traps), None, threshold)
@@ -146,9 +149,11 @@ class AutoTagger:
     @staticmethod
     def _rule_findings(hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)
-        for hit in hits:
-            if hit.counts:
-                by_tag[hit.tag].append(hit)
+        counting = [hit for hit in hits if hit.counts]
+        if any(not hit.fallback for hit in counting):
+            counting = [hit for hit in counting if not hit.fallback]
+        for hit in counting:
+            by_tag[hit.tag].append(hit)
         findings = []
         for tag, tag_hits in by_tag.items():
             tag_hits.sort(key=lambda h: -h.strength)

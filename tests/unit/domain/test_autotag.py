@@ -89,6 +89,14 @@ def test_negation_reaches_only_across_modal_and_degree_words(tagger: AutoTagger)
     assert "物流" in tags_of(tagger, "没涨价前发货吧")         # 没 negates 涨价, not 发货
 
 
+def test_a_question_about_nothing_else_is_a_product_question(tagger: AutoTagger) -> None:
+    assert tags_of(tagger, "这件有黑色M码吗") == {"询价"}
+    assert tags_of(tagger, "什么时候发货？") == {"物流"}      # about delivery, not the product
+    assert tags_of(tagger, "在吗？") == set()                # a greeting
+    assert tags_of(tagger, "一般般吧，没什么特别的") == set()  # no question
+    assert tags_of(tagger, "听说你们要涨价了？") == set()     # reported
+
+
 def test_a_trap_of_one_intent_is_a_hit_for_another(tagger: AutoTagger) -> None:
     assert tags_of(tagger, "代开发票，联系我") == {"骚扰"}
 
