@@ -1,0 +1,499 @@
+"""Rules: conditions over a follow relation and the tag changes they ask for (pure, no I/O).
+
+`evaluate` runs every enabled rule on every relation until nothing changes any more, so a
+rule may act on what another one added. It finds, per relation:
+
+- the tags to add and remove, which rules asked and why (the conditions that matched);
+- **contradictions**: in one round one rule adds a tag another removes — the relation is
+  left alone and the pair is reported;
+- **loops**: the rules keep changing the relation back to a state it had (A adds X, B
+  removes it because of X, …) — the relation is left alone and the rules are reported.
+
+Tags in rules are names ("名" or "组:名"); `resolve` turns them into WeCom tag ids against the
+cache's catalogue before evaluation, saying which name is unknown or ambiguous.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.domain.filter.suggest import fold, fold_text
+
+WORD_FIELDS = ("remark", "description", "corp_name", "region", "text")
+COMPARE_OPS = ("=", "!=", "<", "<=", ">", ">=")
+MAX_ROUNDS = 12
+GENDER_NAMES = {0: "未知 unknown", 1: "男 male", 2: "女 female"}
+
+# Region words that stand for several places: {"region": "华北"} also matches 北京, 天津, …
+REGION_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "华北": ("北京", "天津", "河北", "山西", "内蒙古", "石家庄", "太原", "呼和浩特"),
+    "华东": ("上海", "江苏", "浙江", "安徽", "福建", "江西", "山东", "南京", "苏州", "杭州",
+             "宁波", "合肥", "福州", "厦门", "济南", "青岛"),
+    "华南": ("广东", "广西", "海南", "广州", "深圳", "东莞", "佛山", "南宁", "海口"),
+    "华中": ("河南", "湖北", "湖南", "郑州", "武汉", "长沙"),
+    "西南": ("重庆", "四川", "贵州", "云南", "西藏", "成都", "贵阳", "昆明"),
+    "西北": ("陕西", "甘肃", "青海", "宁夏", "新疆", "西安", "兰州"),
+    "东北": ("辽宁", "吉林", "黑龙江", "沈阳", "大连", "长春", "哈尔滨"),
+}
+
+
+class RuleError(UserError):
+    """A rule that cannot be used with this corp's tags; `str()` is "中文 / English"."""
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag as a rule names it: "名" or "组:名"."""
+
+    name: str
+    group: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> TagRef:
+        for colon in (":", "："):
+            if colon in text:
+                group, _, name = text.partition(colon)
+                if group.strip() and name.strip():
+                    return cls(name.strip(), group.strip())
+        return cls(text.strip())
+
+    @property
+    def text(self) -> str:
+        return f"{self.group}:{self.name}" if self.group else self.name
+
+
+@dataclass(frozen=True)
+class Words:
+    """Any of `words` in a text field (`region` and `text`: in any of them)."""
+
+    field: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StateIs:
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gender:
+    value: int
+
+
+@dataclass(frozen=True)
+class HasTags:
+    mode: str                       # all, any, none
+    tags: tuple[TagRef, ...]
+
+
+@dataclass(frozen=True)
+class Intent:
+    intents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    """`added` (ordinal days), `days_since_added` or `tag_count` against numbers."""
+
+    field: str
+    ops: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class NotOf:
+    item: Condition
+
+
+Condition = Words | StateIs | Gender | HasTags | Intent | Compare | AllOf | AnyOf | NotOf
+
+
+@dataclass(frozen=True)
+class Action:
+    add: tuple[TagRef, ...]
+    remove: tuple[TagRef, ...]
+    replace_group: bool = False
+    expires_s: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    when: Condition
+    then: Action
+    enabled: bool = True
+    description: str = ""
+
+    @property
+    def uses_intent(self) -> bool:
+        return any(isinstance(c, Intent) for c in _walk(self.when))
+
+
+@dataclass(frozen=True)
+class CatalogueTag:
+    id: str
+    name: str
+    group_id: str
+    group_name: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One follow relation as rules see it. `corp_names`: corp name, full name, remark corp
+    name; `added_day`: the local day it was added (ordinal); `intents`: chat intents found."""
+
+    relation_id: int
+    external_userid: str
+    userid: str
+    name: str
+    state: str
+    remark: str
+    description: str
+    corp_names: tuple[str, ...]
+    gender: int
+    createtime: float
+    added_day: int
+    tag_ids: frozenset[str]
+    intents: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ResolvedRule:
+    """A rule with its tag names turned into ids; `group_of[t]`: the other tags of t's group."""
+
+    rule: Rule
+    tag_ids: Mapping[TagRef, frozenset[str]]
+    add: frozenset[str]
+    remove: frozenset[str]
+    group_of: Mapping[str, frozenset[str]]
+    labels: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+    @property
+    def removes(self) -> frozenset[str]:
+        """Every tag this rule may remove (with replace_group: the added tags' groups)."""
+        remove = set(self.remove)
+        if self.rule.then.replace_group:
+            for tag in self.add:
+                remove |= self.group_of.get(tag, frozenset())
+        return frozenset(remove - self.add)
+
+    def effect(self, tags: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """What this rule would add and remove on a relation carrying `tags`."""
+        return self.add - tags, self.removes & tags
+
+
+@dataclass(frozen=True)
+class RelationOutcome:
+    """What the rules change on one relation and why (rule name → matched conditions)."""
+
+    subject: Subject
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+    reasons: Mapping[str, tuple[str, ...]]
+    expires_s: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """`adding` adds the tag `tag_id` that `removing` removes, on `relations` relations."""
+
+    adding: str
+    removing: str
+    tag_id: str
+    relations: int
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Loop:
+    """These rules keep undoing each other on `relations` relations."""
+
+    rules: tuple[str, ...]
+    relations: int
+    examples: tuple[str, ...]
+
+
+@dataclass
+class Evaluation:
+    outcomes: list[RelationOutcome] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    loops: list[Loop] = field(default_factory=list)
+    possible_contradictions: list[Contradiction] = field(default_factory=list)
+    matched: dict[str, int] = field(default_factory=dict)  # rule → relations it changes
+
+    @property
+    def api_calls(self) -> int:
+        return len(self.outcomes)
+
+
+def resolve(rules: Sequence[Rule], catalogue: Sequence[CatalogueTag]) -> list[ResolvedRule]:
+    """Tag names → ids for each rule. A condition's name may match several tags (any of them
+    counts); an action's name must be one tag, else the sentence lists the choices."""
+    by_name: dict[str, list[CatalogueTag]] = defaultdict(list)
+    for tag in catalogue:
+        by_name[fold(tag.name)].append(tag)
+    group_members: dict[str, set[str]] = defaultdict(set)
+    for tag in catalogue:
+        group_members[tag.group_id].add(tag.id)
+    labels = {t.id: f"{t.group_name}:{t.name}" for t in catalogue}
+    resolved = []
+    for rule in rules:
+        ids: dict[TagRef, frozenset[str]] = {}
+        for ref in _tag_refs(rule):
+            found = [t for t in by_name.get(fold(ref.name), [])
+                     if ref.group is None or fold(t.group_name) == fold(ref.group)]
+            if not found:
+                raise RuleError(f"规则「{echo(rule.name)}」用到的标签「{echo(ref.text)}」不存在，"
+                                f"请先创建或同步。 / Rule {echo(rule.name)!r} names the tag"
+                                f" {echo(ref.text)!r}, which does not exist; create it or sync"
+                                " first.")
+            ids[ref] = frozenset(t.id for t in found)
+        for ref in (*rule.then.add, *rule.then.remove):
+            if len(ids[ref]) > 1:
+                choices = sorted(labels[t] for t in ids[ref])
+                raise RuleError(f"规则「{echo(rule.name)}」的标签「{echo(ref.text)}」有多个，请写成"
+                                f"「组:名」：{'、'.join(choices)}。 / Rule {echo(rule.name)!r}: several"
+                                f" tags are named {echo(ref.text)!r}; write group:name, one of:"
+                                f" {', '.join(choices)}.")
+        add = frozenset(t for ref in rule.then.add for t in ids[ref])
+        groups = {t.id: frozenset(group_members[t.group_id] - {t.id}) for t in catalogue
+                  if t.id in add}
+        resolved.append(ResolvedRule(
+            rule, ids, add, frozenset(t for ref in rule.then.remove for t in ids[ref]),
+            groups, labels))
+    return resolved
+
+
+def evaluate(rules: Sequence[ResolvedRule], subjects: Iterable[Subject], now: float,
+             examples: int = 5) -> Evaluation:
+    """Every enabled rule on every subject, to a fixed point (see the module's notes)."""
+    active = [r for r in rules if r.rule.enabled]
+    result = Evaluation(possible_contradictions=_opposed(active))
+    clashes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    loops: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    matched: Counter[str] = Counter()
+    for subject in subjects:
+        outcome, clash, loop = _settle(active, subject, now)
+        who = subject.name or subject.external_userid
+        for key in clash:
+            clashes[key].append(who)
+        if loop:
+            loops[loop].append(who)
+        if outcome is not None:
+            result.outcomes.append(outcome)
+            matched.update(outcome.reasons.keys())
+    result.contradictions = [
+        Contradiction(a, r, tag, len(who), tuple(who[:examples]))
+        for (a, r, tag), who in sorted(clashes.items())]
+    result.loops = [Loop(names, len(who), tuple(who[:examples]))
+                    for names, who in sorted(loops.items())]
+    result.matched = {r.name: matched.get(r.name, 0) for r in active}
+    return result
+
+
+def matches(rule: ResolvedRule, subject: Subject, now: float) -> tuple[str, ...] | None:
+    """Why the rule's condition holds for the subject (one line per leaf), or None."""
+    return _check(rule.rule.when, rule, subject, subject.tag_ids, now)
+
+
+def describe(condition: Condition) -> str:
+    """A condition as one line of text (for `rules show` and reasons under `not`)."""
+    if isinstance(condition, AllOf | AnyOf):
+        joiner = " 且 AND " if isinstance(condition, AllOf) else " 或 OR "
+        return "(" + joiner.join(describe(c) for c in condition.items) + ")"
+    if isinstance(condition, NotOf):
+        return f"非 NOT {describe(condition.item)}"
+    if isinstance(condition, Words):
+        return f"{condition.field} ∋ {'|'.join(condition.words)}"
+    if isinstance(condition, StateIs):
+        return f"state = {'|'.join(condition.states)}"
+    if isinstance(condition, Gender):
+        return f"gender = {GENDER_NAMES[condition.value]}"
+    if isinstance(condition, HasTags):
+        verb = {"all": "has", "any": "has_any", "none": "has_not"}[condition.mode]
+        return f"{verb} {'、'.join(t.text for t in condition.tags)}"
+    if isinstance(condition, Intent):
+        return f"intent {'|'.join(condition.intents)}"
+    shown = [f"{op} {date.fromordinal(int(v)).isoformat() if condition.field == 'added' else _num(v)}"
+             for op, v in condition.ops]
+    return f"{condition.field} {' , '.join(shown)}"
+
+
+# -- internals ------------------------------------------------------------------------------
+
+
+def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
+            ) -> tuple[RelationOutcome | None, list[tuple[str, str, str]], tuple[str, ...]]:
+    """One relation to a fixed point: (its outcome, the clashes, the rules of a loop)."""
+    tags = subject.tag_ids
+    seen = [tags]
+    reasons: dict[str, tuple[str, ...]] = {}
+    expires: dict[str, int] = {}
+    fired_by_round: list[set[str]] = []
+    for _ in range(MAX_ROUNDS):
+        matching = [(rule, why) for rule in rules
+                    if (why := _check(rule.rule.when, rule, subject, tags, now)) is not None]
+        clash = sorted({(a.name, r.name, tag) for a, _ in matching for r, _ in matching
+                        if a is not r for tag in a.add & r.removes})
+        if clash:
+            return None, clash, ()
+        adds: set[str] = set()
+        removes: set[str] = set()
+        fired: set[str] = set()
+        for rule, why in matching:
+            add, remove = rule.effect(tags)
+            if not add and not remove:
+                continue
+            fired.add(rule.name)
+            reasons.setdefault(rule.name, why)
+            adds |= add
+            removes |= remove
+            lasts = rule.rule.then.expires_s
+            if lasts is not None:
+                for tag in add:
+                    expires[tag] = min(expires.get(tag, lasts), lasts)
+        if not fired:
+            break
+        fired_by_round.append(fired)
+        tags = (tags | adds) - removes
+        if tags in seen:
+            return None, [], tuple(sorted(set().union(*fired_by_round[seen.index(tags):])))
+        seen.append(tags)
+    else:
+        return None, [], tuple(sorted(set().union(*fired_by_round)))
+    added = tuple(sorted(tags - subject.tag_ids))
+    removed = tuple(sorted(subject.tag_ids - tags))
+    if not added and not removed:
+        return None, [], ()
+    return (RelationOutcome(subject, added, removed, reasons,
+                            {t: s for t, s in expires.items() if t in added}), [], ())
+
+
+def _check(condition: Condition, rule: ResolvedRule, subject: Subject, tags: frozenset[str],
+           now: float) -> tuple[str, ...] | None:
+    if isinstance(condition, AllOf):
+        found: list[str] = []
+        for item in condition.items:
+            why = _check(item, rule, subject, tags, now)
+            if why is None:
+                return None
+            found.extend(why)
+        return tuple(found)
+    if isinstance(condition, AnyOf):
+        for item in condition.items:
+            why = _check(item, rule, subject, tags, now)
+            if why is not None:
+                return why
+        return None
+    if isinstance(condition, NotOf):
+        inner = _check(condition.item, rule, subject, tags, now)
+        return None if inner is not None else (f"非 NOT {describe(condition.item)}",)
+    return _leaf(condition, rule, subject, tags, now)
+
+
+def _leaf(condition: Condition, rule: ResolvedRule, subject: Subject, tags: frozenset[str],
+          now: float) -> tuple[str, ...] | None:
+    if isinstance(condition, Words):
+        return _words(condition, subject)
+    if isinstance(condition, StateIs):
+        return (f"state = {subject.state}",) if subject.state in condition.states else None
+    if isinstance(condition, Gender):
+        return (f"gender = {GENDER_NAMES[condition.value]}",) \
+            if subject.gender == condition.value else None
+    if isinstance(condition, Intent):
+        hit = [i for i in condition.intents if i in subject.intents]
+        return (f"intent {hit[0]}",) if hit else None
+    if isinstance(condition, HasTags):
+        present = [ref for ref in condition.tags if rule.tag_ids[ref] & tags]
+        if condition.mode == "all" and len(present) == len(condition.tags):
+            return (f"has {'、'.join(r.text for r in present)}",)
+        if condition.mode == "any" and present:
+            return (f"has {present[0].text}",)
+        if condition.mode == "none" and not present:
+            return (f"has_not {'、'.join(r.text for r in condition.tags)}",)
+        return None
+    if isinstance(condition, Compare):
+        value = {"added": float(subject.added_day),
+                 "days_since_added": max(0.0, (now - subject.createtime) / 86400),
+                 "tag_count": float(len(tags))}[condition.field]
+        if all(_compare(value, op, operand) for op, operand in condition.ops):
+            shown = date.fromordinal(int(value)).isoformat() if condition.field == "added" \
+                else _num(value)
+            return (f"{condition.field} = {shown}",)
+        return None
+    raise TypeError(condition)
+
+
+def _words(condition: Words, subject: Subject) -> tuple[str, ...] | None:
+    searched: dict[str, tuple[str, ...]] = {
+        "remark": (subject.remark,), "description": (subject.description,),
+        "corp_name": subject.corp_names,
+    }
+    if condition.field == "text":
+        searched["name"] = (subject.name,)
+    elif condition.field != "region":
+        searched = {condition.field: searched[condition.field]}
+    wanted = condition.words
+    if condition.field == "region":
+        wanted = tuple(w for word in wanted for w in (word, *REGION_GROUPS.get(word, ())))
+    for name, texts in searched.items():
+        for text in texts:
+            folded = fold_text(text)
+            for word in wanted:
+                if word and fold_text(word) in folded:
+                    return (f"{name} 「{echo(text, 40)}」 ∋ {word}",)
+    return None
+
+
+def _compare(value: float, op: str, operand: float) -> bool:
+    return {"=": value == operand, "!=": value != operand, "<": value < operand,
+            "<=": value <= operand, ">": value > operand, ">=": value >= operand}[op]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _walk(condition: Condition) -> Iterable[Condition]:
+    yield condition
+    if isinstance(condition, AllOf | AnyOf):
+        for item in condition.items:
+            yield from _walk(item)
+    elif isinstance(condition, NotOf):
+        yield from _walk(condition.item)
+
+
+def _tag_refs(rule: Rule) -> list[TagRef]:
+    refs = [t for c in _walk(rule.when) if isinstance(c, HasTags) for t in c.tags]
+    return list(dict.fromkeys([*refs, *rule.then.add, *rule.then.remove]))
+
+
+def _opposed(rules: Sequence[ResolvedRule]) -> list[Contradiction]:
+    """Pairs where one rule adds a tag another removes, whether or not a relation meets both
+    now: shown before running so the rules can be fixed before they fight."""
+    found = []
+    for adding in rules:
+        for removing in rules:
+            if adding is removing:
+                continue
+            for tag in sorted(adding.add & removing.removes):
+                found.append(Contradiction(adding.name, removing.name, tag, 0, ()))
+    return found
