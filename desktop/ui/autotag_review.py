@@ -335,6 +335,8 @@ class AutoTagReviewWindow(QWidget):
     def _simulated(self, simulation: Simulation) -> None:
         self._busy(False)
         self.simulation = simulation
+        if not self.batch_progress.running:
+            self.batch_id = ""      # the last batch is through: this run may start another
         self.model.set_suggestions(simulation.suggestions)
         self.tag_filter.blockSignals(True)
         while self.tag_filter.count() > 1:

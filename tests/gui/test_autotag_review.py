@@ -106,6 +106,10 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
     assert (rejected.external_userid, rejected.userid, "rejected") in verdicts
     assert all((s.external_userid, s.userid, "accepted") in verdicts for s in accepted)
     assert not window.preview_button.isEnabled()
+    again = _simulate(qtbot, window)           # tagged now, and trained on the verdicts
+    assert not {s.key for s in accepted} & {s.key for s in again.would_add}
+    window.decide_all("accepted")
+    assert window.preview_button.isEnabled() == bool(again.would_add)
 
 
 def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
