@@ -139,21 +139,25 @@ class PhraseIndex:
                         candidates.append((phrase, start, start + length, factor, EXACT))
         candidates.extend(self._sound_alikes(body, starts, ends))
         hits: list[Hit] = []
+        ruled_out: dict[str, list[Hit]] = defaultdict(list)    # negated or reported, per tag
         for phrase, start, end, factor, kind in sorted(candidates, key=lambda c: c[1] - c[2]):
             if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
                 continue
             strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
             negation = negation_cue(text, start, _is_latin(phrase.text))
             is_reported = reported(text, start, quotes)
-            for outer in hits:
-                if outer.tag == phrase.tag and outer.start <= start and end <= outer.end:
+            for outer in ruled_out.get(phrase.tag, ()):
+                if outer.start <= start and end <= outer.end:
                     negation = negation or outer.negation
                     is_reported = is_reported or outer.reported
-            hits.append(Hit(
+            hit = Hit(
                 tag=phrase.tag, phrase=phrase.text, matched=body[start:end], start=start, end=end,
                 strength=strength, kind=kind, negation=negation, reported=is_reported,
                 fallback=phrase.fallback,
-            ))
+            )
+            hits.append(hit)
+            if not hit.counts:
+                ruled_out[hit.tag].append(hit)
         return hits
 
     def _sound_alikes(

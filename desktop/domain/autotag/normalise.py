@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from opencc import OpenCC
 
@@ -32,6 +32,14 @@ class NormalText:
     text: str
     breaks: frozenset[int]
     clauses: frozenset[int]
+
+    @cached_property
+    def sorted_breaks(self) -> tuple[int, ...]:
+        return tuple(sorted(self.breaks))
+
+    @cached_property
+    def sorted_clauses(self) -> tuple[int, ...]:
+        return tuple(sorted(self.clauses))
 
 
 @cache

@@ -4,6 +4,8 @@ phrase inside quotation marks is someone else's words."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from desktop.domain.autotag.normalise import QUOTE_PAIRS, NormalText
 
 NEGATION_CUES = (
@@ -32,18 +34,20 @@ LATIN_NEGATION_WINDOW = 14
 BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
 
 
-def clause_start(positions: frozenset[int], at: int) -> int:
-    """The first position of the clause that holds `at` (after the last break before it); a
-    clause mark itself (the ? of a question) belongs to the clause it ends."""
-    if at in positions and at > 0:
-        at -= 1
-    return max((p for p in positions if p <= at), default=0)
+def clause_start(positions: tuple[int, ...], at: int) -> int:
+    """The first position of the clause that holds `at` (after the last break before it,
+    `positions` ascending); a clause mark itself (the ? of a question) belongs to the clause
+    it ends."""
+    index = bisect_right(positions, at) - 1
+    if index >= 0 and positions[index] == at and at > 0:
+        index = bisect_right(positions, at - 1) - 1
+    return positions[index] if index >= 0 else 0
 
 
 def negation_cue(text: NormalText, start: int, latin: bool) -> str | None:
     """The negation or hedge that governs a phrase starting at `start`, if any."""
     window = LATIN_NEGATION_WINDOW if latin else NEGATION_WINDOW
-    begin = max(clause_start(text.breaks, start), start - window)
+    begin = max(clause_start(text.sorted_breaks, start), start - window)
     for cue in NEGATION_CUES:
         found = text.text.find(cue, begin, start)
         while found != -1:
@@ -77,7 +81,7 @@ def reported(text: NormalText, start: int, quotes: list[tuple[int, int]]) -> boo
     the same clause."""
     if any(begin <= start < end for begin, end in quotes):
         return True
-    begin = clause_start(text.clauses, start)
+    begin = clause_start(text.sorted_clauses, start)
     return any(text.text.find(cue, begin, start) != -1 for cue in REPORTING_CUES)
 
 
