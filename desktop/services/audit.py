@@ -58,6 +58,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "saved_filter_save": ("保存团队筛选", "team filter saved"),
     "saved_filter_remove": ("删除团队筛选", "team filter deleted"),
     "suggested_favourites_set": ("设置团队推荐的常用标签", "suggested favourites set"),
+    # governance on the team server (desktop/server/governance.py, approval_desk.py)
+    "refused": ("团队服务器拒绝", "refused by the team server"),
+    "policy_set": ("修改团队策略", "team policy changed"),
+    "approval_requested": ("提交删除/改名申请", "approval requested"),
+    "approval_approved": ("批准申请", "request approved"),
+    "approval_rejected": ("驳回申请", "request rejected"),
+    "approval_expired": ("申请过期", "request expired"),
+    "approval_gone": ("申请关闭（标签已不存在）", "request closed (tag gone)"),
+    "approval_failed": ("申请执行失败", "request failed"),
+    "approval_restored": ("从申请快照恢复", "restored from a request's snapshot"),
 }
 SOURCES: dict[str, tuple[str, str]] = {
     "app": ("手动", "by hand"),
@@ -73,6 +83,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "observed": ("同步发现", "seen at sync"),
     "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
     "tree": ("标签库", "tag tree"),
+    "governance": ("标签治理", "governance"),
     "relay": ("经团队服务器", "through the team server"),
     "settings": ("团队设置", "team settings"),
 }

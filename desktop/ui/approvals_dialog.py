@@ -33,6 +33,7 @@ from desktop.services import governance
 from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
 from desktop.ui.errors import readable
+from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 
 COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason")
@@ -47,8 +48,9 @@ class ApprovalsDialog(QDialog):
         self.approvals: list[dict[str, Any]] = []
         self.challenge: tuple[int, CodeChallenge] | None = None
         self.admin = False
+        self.me: dict[str, Any] = {}
+        self._result: Callable[[], str] | None = None
         self._task: Task | None = None
-        self.setWindowTitle(self.tr("Approvals and team policy"))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -56,27 +58,25 @@ class ApprovalsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
-        self.send_button = QPushButton(self.tr("Send approval code"))
+        self.send_button = QPushButton()
         self.send_button.clicked.connect(self.send_code)
         self.code = QLineEdit()
-        self.code.setPlaceholderText(self.tr("Six digits from the WeCom message"))
         self.code.setMaxLength(6)
         self.code.textChanged.connect(self._update_buttons)
-        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button = QPushButton()
         self.approve_button.clicked.connect(self.approve)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Why it is rejected"))
         self.reason.textChanged.connect(self._update_buttons)
-        self.reject_button = QPushButton(self.tr("Reject"))
+        self.reject_button = QPushButton()
         self.reject_button.clicked.connect(self.reject_request)
-        self.restore_button = QPushButton(self.tr("Restore and re-tag"))
+        self.restore_button = QPushButton()
         self.restore_button.clicked.connect(self.restore)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.policy = QPlainTextEdit()
-        self.save_button = QPushButton(self.tr("Save policy"))
+        self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save_policy)
         self.roles = QLabel()
         self.roles.setWordWrap(True)
@@ -101,15 +101,36 @@ class ApprovalsDialog(QDialog):
         policy_layout.addWidget(self.policy, 1)
         policy_layout.addWidget(self.save_button)
         self.tabs = QTabWidget()
-        self.tabs.addTab(requests_page, self.tr("Requests"))
-        self.tabs.addTab(policy_page, self.tr("Policy"))
+        self.tabs.addTab(requests_page, "")
+        self.tabs.addTab(policy_page, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         self.resize(820, 480)
-        self._set_headers()
+        self.texts = retranslate_in_place(self, self.retranslate)
         self._update_buttons()
         self.refresh()
+
+    def retranslate(self) -> None:
+        """Texts in the installed language; the requests shown and what was typed stay."""
+        self.setWindowTitle(self.tr("Approvals and team policy"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.send_button.setText(self.tr("Send approval code"))
+        self.code.setPlaceholderText(self.tr("Six digits from the WeCom message"))
+        self.approve_button.setText(self.tr("Approve"))
+        self.reason.setPlaceholderText(self.tr("Why it is rejected"))
+        self.reject_button.setText(self.tr("Reject"))
+        self.restore_button.setText(self.tr("Restore and re-tag"))
+        self.save_button.setText(self.tr("Save policy"))
+        self.tabs.setTabText(0, self.tr("Requests"))
+        self.tabs.setTabText(1, self.tr("Policy"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
+            self.tr("Customers"), self.tr("Status"), self.tr("Reason")])
+        self._show_roles()
+
+    def _say(self, text: Callable[[], str]) -> None:
+        self.texts.say(self.message, text)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -119,7 +140,7 @@ class ApprovalsDialog(QDialog):
         def read() -> tuple[list[dict[str, Any]], dict[str, Any]]:
             return governance.list_approvals(profile), governance.show_policy(profile)
 
-        self.message.setText(self.tr("Reading from the team server…"))
+        self._say(lambda: self.tr("Reading from the team server…"))
         self._run("approvals", read, self._shown)
 
     def send_code(self) -> None:
@@ -127,7 +148,7 @@ class ApprovalsDialog(QDialog):
         if approval_id is None:
             return
         profile = self.profile
-        self.message.setText(self.tr("Asking the team server to send you an approval code…"))
+        self._say(lambda: self.tr("Asking the team server to send you an approval code…"))
         self._run("approval code", lambda: (approval_id, governance.request_code(
             profile, approval_id)), self._code_sent)
 
@@ -136,10 +157,11 @@ class ApprovalsDialog(QDialog):
         if self.challenge is None or approval_id != self.challenge[0] or len(code) != 6:
             return
         profile, challenge = self.profile, self.challenge[1]
-        self.message.setText(self.tr("Approving request %1…").replace("%1", str(approval_id)))
+        self._say(lambda: self.tr("Approving request %1…").replace("%1", str(approval_id)))
         self._run("approve", lambda: governance.approve(profile, approval_id, challenge, code),
-                  lambda _a: self._decided(self.tr("Request %1 was approved and carried out.")
-                                           .replace("%1", str(approval_id))))
+                  lambda _a: self._decided(lambda: self.tr(
+                      "Request %1 was approved and carried out.").replace(
+                          "%1", str(approval_id))))
 
     def reject_request(self) -> None:
         approval_id, reason = self.selected_id(), self.reason.text().strip()
@@ -147,8 +169,9 @@ class ApprovalsDialog(QDialog):
             return
         profile = self.profile
         self._run("reject", lambda: governance.reject(profile, approval_id, reason),
-                  lambda _a: self._decided(self.tr("Request %1 was rejected; the requester is"
-                                                   " told.").replace("%1", str(approval_id))))
+                  lambda _a: self._decided(lambda: self.tr(
+                      "Request %1 was rejected; the requester is told.").replace(
+                          "%1", str(approval_id))))
 
     def restore(self) -> None:
         approval_id = self.selected_id()
@@ -156,7 +179,7 @@ class ApprovalsDialog(QDialog):
             return
         profile = self.profile
         self._run("restore", lambda: governance.restore(profile, approval_id),
-                  lambda done: self._decided(self.tr(
+                  lambda done: self._decided(lambda: self.tr(
                       "Restored %1 tags and re-tagged %2 customer relations.").replace(
                           "%1", str(done.get("restored_tags", 0))).replace(
                           "%2", str(done.get("relations", 0)))))
@@ -165,12 +188,13 @@ class ApprovalsDialog(QDialog):
         try:
             policy = json.loads(self.policy.toPlainText())
         except ValueError as exc:
-            self.message.setText(self.tr("The policy is not valid JSON: %1").replace(
-                "%1", str(exc)))
+            problem = str(exc)
+            self._say(lambda: self.tr("The policy is not valid JSON: %1").replace(
+                "%1", problem))
             return
         profile = self.profile
         self._run("policy", lambda: governance.set_policy(profile, policy),
-                  lambda _a: self._decided(self.tr("The team policy was saved.")))
+                  lambda _a: self._decided(lambda: self.tr("The team policy was saved.")))
 
     # -- state ----------------------------------------------------------------------------
 
@@ -186,8 +210,8 @@ class ApprovalsDialog(QDialog):
 
     def _shown(self, result: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
         self.approvals, policy = result
-        me = policy.get("me") or {}
-        self.admin = bool(me.get("admin"))
+        self.me = policy.get("me") or {}
+        self.admin = bool(self.me.get("admin"))
         self.table.setRowCount(len(self.approvals))
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
@@ -195,27 +219,40 @@ class ApprovalsDialog(QDialog):
         self.policy.setPlainText(json.dumps(policy.get("policy") or {}, ensure_ascii=False,
                                             indent=2))
         self.policy.setReadOnly(not self.admin)
-        self.roles.setText(self.tr("You are %1 (%2).").replace(
-            "%1", str(me.get("userid", ""))).replace("%2", ", ".join(me.get("roles") or [])))
-        self.message.setText(self.tr("%1 requests waiting for a decision.").replace(
-            "%1", str(sum(1 for a in self.approvals if a.get("status") == "pending"))))
+        self._show_roles()
+        waiting = sum(1 for a in self.approvals if a.get("status") == "pending")
+        decided, self._result = self._result, None   # what was just decided stays said
+
+        def said() -> str:
+            count = self.tr("%1 requests waiting for a decision.").replace("%1", str(waiting))
+            return f"{decided()} {count}" if decided is not None else count
+
+        self._say(said)
         self._update_buttons()
 
     def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
         self.challenge = result
         self.code.clear()
         self.code.setFocus()
-        self.message.setText(self.tr(
+        minutes = str(max(1, result[1].expires_in // 60))
+        self._say(lambda: self.tr(
             "An approval code was sent to you through WeCom; it is valid for %1 minutes.")
-            .replace("%1", str(max(1, result[1].expires_in // 60))))
+            .replace("%1", minutes))
 
-    def _decided(self, text: str) -> None:
+    def _decided(self, text: Callable[[], str]) -> None:
         self.challenge = None
         self.code.clear()
         self.reason.clear()
         self.decided.emit()
         self.refresh()
-        self.message.setText(text)
+        self._result = text
+        self._say(text)
+
+    def _show_roles(self) -> None:
+        if self.me:
+            self.roles.setText(self.tr("You are %1 (%2).").replace(
+                "%1", str(self.me.get("userid", ""))).replace(
+                    "%2", ", ".join(self.me.get("roles") or [])))
 
     def _update_buttons(self) -> None:
         chosen = self.selected()
@@ -234,11 +271,6 @@ class ApprovalsDialog(QDialog):
         self.save_button.setEnabled(idle and self.admin)
         self.refresh_button.setEnabled(idle)
 
-    def _set_headers(self) -> None:
-        self.table.setHorizontalHeaderLabels([
-            self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
-            self.tr("Customers"), self.tr("Status"), self.tr("Reason")])
-
     # -- tasks ----------------------------------------------------------------------------
 
     def _run(self, name: str, call: Callable[[], Any],
@@ -253,4 +285,4 @@ class ApprovalsDialog(QDialog):
         self._update_buttons()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(readable(exc))
+        self._say(lambda: readable(exc))

@@ -99,6 +99,15 @@ class _Labels(QObject):
             "saved_filter_save": self.tr("Team filter saved"),
             "saved_filter_remove": self.tr("Team filter deleted"),
             "suggested_favourites_set": self.tr("Suggested favourites set"),
+            "refused": self.tr("Refused by the team server"),
+            "policy_set": self.tr("Team policy changed"),
+            "approval_requested": self.tr("Approval requested"),
+            "approval_approved": self.tr("Request approved"),
+            "approval_rejected": self.tr("Request rejected"),
+            "approval_expired": self.tr("Request expired"),
+            "approval_gone": self.tr("Request closed: the tag was gone"),
+            "approval_failed": self.tr("Request failed"),
+            "approval_restored": self.tr("Restored from a request's snapshot"),
         }
         return names.get(key, key)
 
@@ -111,6 +120,7 @@ class _Labels(QObject):
             "settings": self.tr("Team settings"),
             "relay": self.tr("Through the team server"),
             "callback": self.tr("On a phone (WeCom callback)"),
+            "governance": self.tr("Governance"),
             "restore": self.tr("Tag restore"),
             "reconcile": self.tr("Order reconciliation"),
         }

@@ -2627,6 +2627,42 @@
         <translation>Suggested favourites set</translation>
     </message>
     <message>
+        <source>Refused by the team server</source>
+        <translation>Refused by the team server</translation>
+    </message>
+    <message>
+        <source>Team policy changed</source>
+        <translation>Team policy changed</translation>
+    </message>
+    <message>
+        <source>Approval requested</source>
+        <translation>Approval requested</translation>
+    </message>
+    <message>
+        <source>Request approved</source>
+        <translation>Request approved</translation>
+    </message>
+    <message>
+        <source>Request rejected</source>
+        <translation>Request rejected</translation>
+    </message>
+    <message>
+        <source>Request expired</source>
+        <translation>Request expired</translation>
+    </message>
+    <message>
+        <source>Request closed: the tag was gone</source>
+        <translation>Request closed: the tag was gone</translation>
+    </message>
+    <message>
+        <source>Request failed</source>
+        <translation>Request failed</translation>
+    </message>
+    <message>
+        <source>Restored from a request&apos;s snapshot</source>
+        <translation>Restored from a request's snapshot</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>By hand</translation>
     </message>
@@ -2677,6 +2713,10 @@
     <message>
         <source>On a phone (WeCom callback)</source>
         <translation>On a phone (WeCom callback)</translation>
+    </message>
+    <message>
+        <source>Governance</source>
+        <translation>Governance</translation>
     </message>
     <message>
         <source>Tag restore</source>

@@ -2614,6 +2614,42 @@
         <translation>设置团队推荐的常用标签</translation>
     </message>
     <message>
+        <source>Refused by the team server</source>
+        <translation>团队服务器拒绝</translation>
+    </message>
+    <message>
+        <source>Team policy changed</source>
+        <translation>修改团队策略</translation>
+    </message>
+    <message>
+        <source>Approval requested</source>
+        <translation>提交审批申请</translation>
+    </message>
+    <message>
+        <source>Request approved</source>
+        <translation>批准申请</translation>
+    </message>
+    <message>
+        <source>Request rejected</source>
+        <translation>驳回申请</translation>
+    </message>
+    <message>
+        <source>Request expired</source>
+        <translation>申请过期</translation>
+    </message>
+    <message>
+        <source>Request closed: the tag was gone</source>
+        <translation>申请关闭：标签已不存在</translation>
+    </message>
+    <message>
+        <source>Request failed</source>
+        <translation>申请执行失败</translation>
+    </message>
+    <message>
+        <source>Restored from a request&apos;s snapshot</source>
+        <translation>从申请快照恢复</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>手动</translation>
     </message>
@@ -2664,6 +2700,10 @@
     <message>
         <source>On a phone (WeCom callback)</source>
         <translation>手机端（企业微信回调）</translation>
+    </message>
+    <message>
+        <source>Governance</source>
+        <translation>标签治理</translation>
     </message>
     <message>
         <source>Tag restore</source>

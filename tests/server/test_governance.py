@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
+from desktop.ui.i18n import ENGLISH, Translations
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import (
     TEAM_APPROVAL_REFUSED,
@@ -469,6 +470,16 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
                 qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
             assert corp.state.find_tag("OPS-服务", "续费提醒") is None
             qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
+            assert dialog.message.text().startswith(f"申请 {approval_id} 已批准并执行。")
+            english = Translations()
+            english.install(ENGLISH)
+            try:
+                qtbot.waitUntil(lambda: dialog.approve_button.text() == "Approve", timeout=5000)
+                assert dialog.message.text().startswith(
+                    f"Request {approval_id} was approved and carried out.")
+                assert dialog.table.item(row, 0).text() == str(approval_id)  # rows stay
+            finally:
+                english.uninstall()
             dialog.close()
         finally:
             _set_policy(server, session, admins=[])
