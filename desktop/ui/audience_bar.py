@@ -48,6 +48,7 @@ class AudienceBar(QFrame):
         scroll.setFixedHeight(self.fontMetrics().height() * 2 + 6)
         self.clear_button = QToolButton()
         self.clear_button.setIcon(icon("clear"))
+        self.clear_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.clear_button.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -124,6 +125,7 @@ class AudienceBar(QFrame):
                                       " as in WeCom's mass messaging."))
         self.hint.setText(self.tr("Click tags in the tree: OR within a group, AND across"
                                   " groups, as WeCom's mass messaging picks customers."))
+        self.clear_button.setText(self.tr("Clear"))
         self.clear_button.setToolTip(self.tr("Clear the audience"))
         self._render()
 

@@ -74,7 +74,8 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tupl
         "TagDialogs", "%1 customers (%2 follow relations) will lose it in WeCom."
     ).replace("%1", str(impact.customers)).replace("%2", str(impact.relations))
     final = QCoreApplication.translate(
-        "TagDialogs", "WeCom cannot bring a deleted tag back; the journal keeps who carried it.")
+        "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"
+                      " and tags them again.")
     return title, f"{what}\n\n{lost}\n{final}"
 
 

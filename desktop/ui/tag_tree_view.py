@@ -35,6 +35,7 @@ from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
+from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.branch_group_dialog import BranchGroupDialog
 from desktop.ui.context import AppContext
@@ -343,6 +344,8 @@ class TagTreeView(QWidget):
                                    on_failure=self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, ReadOnlyTagError):     # now remembered: the tree shows the lock
+            self.context.publish(ChangeSet(tags_changed=True))
         message = message_for(exc)
         self.context.status_message.emit(message)
         QMessageBox.warning(self, self.tr("Tags"), message)

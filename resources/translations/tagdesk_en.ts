@@ -166,6 +166,10 @@
         <translation>Click tags in the tree: OR within a group, AND across groups, as WeCom&apos;s mass messaging picks customers.</translation>
     </message>
     <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
         <source>Clear the audience</source>
         <translation>Clear the audience</translation>
     </message>
@@ -2316,8 +2320,8 @@
         <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
     </message>
     <message>
-        <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
-        <translation>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</translation>
+        <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
+        <translation>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</translation>
     </message>
 </context>
 <context>
@@ -2660,7 +2664,7 @@
     </message>
     <message>
         <source>Restored from a request&apos;s snapshot</source>
-        <translation>Restored from a request's snapshot</translation>
+        <translation>Restored from a request&apos;s snapshot</translation>
     </message>
     <message>
         <source>By hand</source>

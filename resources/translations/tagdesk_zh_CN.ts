@@ -166,6 +166,10 @@
         <translation>在左侧标签树中点击标签：同组为“或”，跨组为“且”，与企业微信群发选客户的方式一致。</translation>
     </message>
     <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
         <source>Clear the audience</source>
         <translation>清空受众</translation>
     </message>
@@ -2308,8 +2312,8 @@
         <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
-        <source>WeCom cannot bring a deleted tag back; the journal keeps who carried it.</source>
-        <translation>企业微信无法恢复已删除的标签；日志会保留曾带有该标签的客户。</translation>
+        <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
+        <translation>TagDesk 会记下曾带有它的客户：在 标签 → 已删除的标签… 中可以恢复该标签并重新打给他们。</translation>
     </message>
 </context>
 <context>

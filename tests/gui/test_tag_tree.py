@@ -283,6 +283,30 @@ def test_delete_asks_with_the_customer_count_and_deletes_in_wecom(
     assert sandbox.state.find_tag("复购", "高频复购") is None
 
 
+def test_a_refused_delete_of_a_console_tag_shows_its_lock_at_once(
+    qtbot: Any, view: TagTreeView, synced_context: Any, sandbox: Any,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    console_id = sandbox.state.console_add_tag("复购", "控制台标签")
+    run_sync(synced_context.workspace.client(), synced_context.cache)
+    with qtbot.waitSignal(view.model.loaded, timeout=10000):
+        view.model.reload()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *_args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *_args: warned.append(text))
+    assert view.select_key(f"tag:{console_id}")
+    assert view.model.index_for_key(f"tag:{console_id}").data(Role.READ_ONLY_REASON) == ""
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: bool(warned), timeout=10000)
+    qtbot.waitUntil(lambda: bool(view.model.index_for_key(f"tag:{console_id}").data(
+        Role.READ_ONLY_REASON)), timeout=10000)
+    assert sandbox.state.find_tag("复购", "控制台标签") == console_id
+    assert not synced_context.cache.query("SELECT 1 FROM tag_snapshot")   # nothing kept
+
+
 def test_rename_with_f2(qtbot: Any, view: TagTreeView, sandbox: Any) -> None:
     tag_id = sandbox.state.find_tag("意向程度", "低意向")
     view.select_key(f"tag:{tag_id}")
