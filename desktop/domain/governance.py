@@ -300,6 +300,11 @@ def _owner(policy: Policy, chart: OrgChart, group: str) -> _Owner:
     return _Owner(department, label, f"{rule} 标签组", f"{rule} groups", group)
 
 
+def owning_department(policy: Policy, chart: OrgChart, group: str) -> str:
+    """The name of the department owning `group` ("" for a public group)."""
+    return _owner(policy, chart, group).label
+
+
 def _manages(actor: Actor, owner: _Owner) -> bool:
     return actor.admin or (owner.department is not None and owner.department in actor.managed)
 

@@ -17,6 +17,7 @@ from desktop.domain.governance import (
     OrgChart,
     Policy,
     decide,
+    owning_department,
     policy_from_json,
 )
 from desktop.services.profiles import Profile
@@ -36,6 +37,10 @@ class TeamRules:
 
     def decide(self, change: Change) -> Decision:
         return decide(self.policy, self.chart, self.actor, change)
+
+    def owner(self, group: str) -> str:
+        """The department owning `group` ("" when it is public)."""
+        return owning_department(self.policy, self.chart, group)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ writer thread, and a refusal reloads the tree from the cache, which moves the ro
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -62,6 +62,7 @@ class Role(IntEnum):
     PENDING = KEY + 7
     MATCH = KEY + 8
     READ_ONLY_REASON = KEY + 9
+    OWNER = KEY + 10                 # a group's owning department (team governance)
 
 
 NAME_COLUMN, COUNT_COLUMN = 0, 1
@@ -89,6 +90,8 @@ class TagTreeModel(QAbstractItemModel):
         self._nodes: dict[int, TagNode] = {}
         self._pending: set[str] = set()
         self._matches: set[str] = set()
+        # a group name -> its owning department, from the team server's policy (team mode)
+        self.owner_of: Callable[[str], str] = _no_owner
         self._generation = 0
         self._reload_after_write = False
         self._reading = False
@@ -443,6 +446,10 @@ class TagTreeModel(QAbstractItemModel):
             tags = sum(1 for item in _subtree(node) if item.tag is not None)
             lines.append(self.tr("%1 tags; click to show customers with any of them")
                          .replace("%1", str(tags)))
+            owner = self.owner_of(node.full_name)
+            if owner:
+                lines.append(self.tr("Owned by %1: its head or an administrator edits it")
+                             .replace("%1", owner))
         if node.too_deep:
             lines.append(self.tr("Deeper than five levels: the rest of the path is shown flat"))
         if node.restriction is not None:
@@ -496,6 +503,7 @@ class TagTreeModel(QAbstractItemModel):
             Role.PENDING: node.key in self._pending,
             Role.MATCH: node.key in self._matches,
             Role.READ_ONLY_REASON: _read_only_reason(node),
+            Role.OWNER: self.owner_of(node.full_name) if node.kind is NodeKind.GROUP else "",
         }
         return values.get(role)
 
@@ -541,3 +549,7 @@ class _Loaded:
 
 def _spellings(library: TagLibrary) -> list[tuple[str, str, str]]:
     return [(tag.id, tag.name, tag.abbreviation) for tag in library.tags]
+
+
+def _no_owner(_group: str) -> str:
+    return ""

@@ -122,6 +122,8 @@ class TagTreeView(QWidget):
         """The team server's policy and this user's roles: actions it would refuse are
         disabled with its reason as their tooltip."""
         self.rules = rules
+        self.model.owner_of = rules.owner
+        self.tree.viewport().update()
         self._update_actions(self.current_node())
 
     def show_capacity(self) -> None:
@@ -521,11 +523,12 @@ class TagTreeView(QWidget):
 
 
 class _BadgeDelegate(QStyledItemDelegate):
-    """Draws a tag's abbreviation as a small badge at the right of its name."""
+    """Draws a tag's abbreviation, or a group's owning department, as a small badge at the
+    right of its name."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        code = index.data(Role.ABBREVIATION)
+        code = index.data(Role.ABBREVIATION) or index.data(Role.OWNER)
         if not code:
             super().paint(painter, option, index)
             return

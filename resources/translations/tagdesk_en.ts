@@ -2414,6 +2414,10 @@
         <translation>%1 tags; click to show customers with any of them</translation>
     </message>
     <message>
+        <source>Owned by %1: its head or an administrator edits it</source>
+        <translation>Owned by %1: its head or an administrator edits it</translation>
+    </message>
+    <message>
         <source>Deeper than five levels: the rest of the path is shown flat</source>
         <translation>Deeper than five levels: the rest of the path is shown flat</translation>
     </message>

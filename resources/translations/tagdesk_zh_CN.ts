@@ -2402,6 +2402,10 @@
         <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
     </message>
     <message>
+        <source>Owned by %1: its head or an administrator edits it</source>
+        <translation>归属 %1：由该部门负责人或管理员修改</translation>
+    </message>
+    <message>
         <source>Deeper than five levels: the rest of the path is shown flat</source>
         <translation>超过五层：其余路径平铺显示</translation>
     </message>

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
 from desktop.ui.i18n import ENGLISH, Translations
+from desktop.ui.tag_tree_model import Role as TreeRole
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import (
     TEAM_APPROVAL_REFUSED,
@@ -445,6 +446,10 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         assert tree.select_key(f"tag:{mkt_tag}")
         tree._update_actions(tree.current_node())
         assert tree.rename_action.isEnabled() and "只有" not in tree.rename_action.toolTip()
+        owned = tree.model.index_for_key(f"group:{corp.state.find_group('MKT-渠道')}")
+        public = tree.model.index_for_key(f"group:{corp.state.find_group('客户等级')}")
+        assert owned.data(TreeRole.OWNER) == "市场部" and public.data(TreeRole.OWNER) == ""
+        assert "归属 市场部：由该部门负责人或管理员修改" in owned.data(Qt.ItemDataRole.ToolTipRole)
 
         _set_policy(server, session, admins=[head])
         try:
