@@ -9,13 +9,11 @@ from functools import cache
 from desktop.domain.autotag import IntentPack
 from desktop.resources import resource_path
 
-PACKS_FILE = "autotag/intent_packs.json"
-
 
 @cache
 def load_intent_packs() -> tuple[IntentPack, ...]:
     """The bundled packs, in file order (earlier packs win ties when linking a tag)."""
-    data = json.loads(resource_path(PACKS_FILE).read_text(encoding="utf-8"))
+    data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
     return tuple(
         IntentPack(
             name=pack["name"],
