@@ -44,12 +44,14 @@ def _name_score(name: str, pack: IntentPack) -> int:
 
 
 def _shared_keywords(keywords: Sequence[str], pack: IntentPack) -> tuple[str, ...]:
+    """The keywords that are, hold or sit inside one of the pack's phrases (便宜 ~ 便宜点)."""
     phrases = {_key(phrase) for phrase in pack.phrases}
     shared = []
     for keyword in keywords:
         key = _key(keyword)
         if key and (key in phrases or any(
-                len(phrase) >= MIN_PART and phrase in key for phrase in phrases)):
+                len(phrase) >= MIN_PART and phrase in key for phrase in phrases) or (
+                len(key) >= MIN_PART and any(key in phrase for phrase in phrases))):
             shared.append(keyword)
     return tuple(shared)
 

@@ -128,6 +128,14 @@ def test_tags_link_to_packs_by_name_or_keywords(tagger: AutoTagger) -> None:
     assert links["骚扰"] == "无效客户"
 
 
+def test_keywords_link_a_tag_whose_name_says_nothing() -> None:
+    tagger = AutoTagger.build([TagKeywords("A类", ("便宜", "砍价", "太贵了吧"))],
+                              packs=load_intent_packs())
+    link = tagger.links["A类"]
+    assert (link.pack, link.by_name, link.shared_keywords) == ("价格异议", False, ("便宜", "砍价", "太贵了吧"))
+    assert tagger.labels("預算不太夠") == ["A类"]
+
+
 def test_a_tag_linked_to_nothing_keeps_its_keywords() -> None:
     tagger = AutoTagger.build([TagKeywords("VIP", ("钻石会员", "黑卡", "至尊"))],
                               packs=load_intent_packs())
