@@ -2,9 +2,11 @@
 
 WeCom shows a rule group's tags only to the members in its range, on their phones too, so a
 branch's own tags go into a top-level rule group whose range is the branch department and
-whose manager (`admin_list`) is that department's head (`is_leader_in_dept`). TagDesk reuses
-such a rule group when WeCom already lists one with exactly that range, else creates it
-(named after the department) and journals that. HQ's public tags stay corp tags.
+whose manager (`admin_list`) is that department's head (`is_leader_in_dept`). Whether a
+department in a range covers its sub-departments WeCom does not say, so TagDesk lists them
+too (up to WeCom's 100 range nodes per call). It reuses a top-level rule group WeCom already
+lists over just that department or that department with its sub-departments, else creates
+one (named after the department) and journals that. HQ's public tags stay corp tags.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from desktop.store import journal
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.models import StrategyRangeItem
+
+MAX_RANGE_NODES = 100  # WeCom's cap per create / edit call
 
 
 class DepartmentNotFoundError(UserError):
@@ -53,8 +57,9 @@ class BranchTags:
 
     def rule_group(self, department: str) -> BranchRuleGroup:
         dept_id, dept_name = self.department(department)
+        scope = self.subtree(dept_id)
         with self.admin.ws.client() as client:
-            existing = _rule_group_over(client, dept_id)
+            existing = _rule_group_over(client, {dept_id}, set(scope))
             if existing is not None:
                 return BranchRuleGroup(existing[0], existing[1], dept_id, dept_name,
                                        existing[2], created=False)
@@ -68,8 +73,8 @@ class BranchTags:
                 )
             _ = self.admin.ws.operator
             strategy_id = client.create_strategy(dept_name, admin_list=admins,
-                                                 departments=[dept_id])
-        self._record(strategy_id, dept_name, dept_id, admins)
+                                                 departments=scope)
+        self._record(strategy_id, dept_name, scope, admins)
         return BranchRuleGroup(strategy_id, dept_name, dept_id, dept_name, tuple(admins),
                                created=True)
 
@@ -96,15 +101,29 @@ class BranchTags:
         return [(int(row[0]), str(row[1])) for row in self.cache.connection().execute(
             "SELECT id, name FROM department ORDER BY sort_order DESC, id")]
 
+    def subtree(self, department_id: int) -> list[int]:
+        """The department and those below it, parents first, at most MAX_RANGE_NODES."""
+        children: dict[int, list[int]] = {}
+        for child, parent in self.cache.connection().execute(
+                "SELECT id, parent_id FROM department ORDER BY sort_order DESC, id"):
+            children.setdefault(int(parent), []).append(int(child))
+        found: list[int] = []
+        pending = [department_id]
+        while pending and len(found) < MAX_RANGE_NODES:
+            current = pending.pop(0)
+            found.append(current)
+            pending.extend(children.get(current, []))
+        return found
+
     def heads(self, department_id: int) -> list[str]:
         """The department's leaders (`is_leader_in_dept`), as the last sync saw them."""
         return [row[0] for row in self.cache.connection().execute(
             "SELECT userid FROM member_department WHERE department_id = ? AND is_leader = 1"
             " ORDER BY userid", (department_id,))]
 
-    def _record(self, strategy_id: int, name: str, department_id: int,
+    def _record(self, strategy_id: int, name: str, departments: list[int],
                 admins: list[str]) -> None:
-        after = {"name": name, "departments": [department_id], "admins": admins}
+        after = {"name": name, "departments": departments, "admins": admins}
         with self.cache.write() as conn:
             conn.execute(
                 "INSERT INTO strategy (id, parent_id, name, create_time) VALUES (?, 0, ?, ?)"
@@ -118,12 +137,15 @@ class BranchTags:
             bump_data_version(self.cache, conn)
 
 
-def _rule_group_over(client: WeComClient, department_id: int) -> tuple[int, str, tuple[
+def _rule_group_over(client: WeComClient, *scopes: set[int]) -> tuple[int, str, tuple[
         str, ...]] | None:
-    """A top-level rule group WeCom lists whose range is exactly the department."""
-    wanted = [StrategyRangeItem(StrategyRangeItem.DEPARTMENT, None, department_id)]
+    """A top-level rule group WeCom lists whose range is exactly one of the department sets."""
     for strategy_id in client.list_strategies():
         strategy = client.get_strategy(strategy_id)
-        if strategy.parent_id == 0 and client.get_strategy_range(strategy_id) == wanted:
+        if strategy.parent_id != 0:
+            continue
+        scope = client.get_strategy_range(strategy_id)
+        parties = {item.party_id for item in scope}
+        if all(item.type == StrategyRangeItem.DEPARTMENT for item in scope) and parties in scopes:
             return strategy.id, strategy.name, strategy.admin_list
     return None

@@ -232,6 +232,12 @@ def test_a_branch_rule_group_is_made_with_its_head_and_its_tags_edited(
     north, data = run(tags, "add-group", "华北-重点项目", "--tag", "政企", "--branch", "华北分公司")
     assert north.returncode == 0, north.stderr
     assert data["rule_group"]["name"] == "华北区域" and not data["rule_group"]["created"]
+    operations, data = run(tags, "add-group", "运营-回访", "--tag", "待回访", "--branch", "运营部")
+    assert operations.returncode == 0 and data["rule_group"]["created"], operations.stderr
+    with corp.state.transaction() as conn:
+        scope = conn.execute("SELECT type, partyid FROM strategy_range WHERE strategy_id = ?"
+                             " ORDER BY seq", (data["rule_group"]["id"],)).fetchall()
+    assert scope == [(2, 3), (2, 9)]   # 运营部 and its 客服部, named one by one
 
     assert tags("sync", "--profile", "acme").returncode == 0
     groups = listing(tags)
