@@ -37,7 +37,7 @@ from desktop.server.org_directory import OrgDirectory
 from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE
 from desktop.server.relay import Relay
 from desktop.wecom.error_codes import TEAM_APPROVAL_REFUSED, TEAM_NOT_ALLOWED, describe
-from desktop.wecom.errors import WeComError
+from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import WeComTransport
 from desktop.wecom.write_note import WriteNote
 
@@ -185,11 +185,17 @@ class ApprovalDesk:
                 raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
                                         f"request #{approval_id} was already decided")
             approvals.close(conn, approval_id, "approved", caller.userid)
-        answer = self._relay_write(caller, found.path, found.body, NO_NOTE)
+        try:
+            answer = self._relay_write(caller, found.path, found.body, NO_NOTE)
+        except WeComNetworkError as err:
+            if not err.may_have_applied:  # nothing reached WeCom: the request waits again
+                with self._connection() as conn:
+                    approvals.reopen(conn, approval_id)
+            raise
         if answer.get("errcode"):
             info = describe(int(answer["errcode"]), found.path, str(answer.get("errmsg", "")))
             self._close(caller, found, "failed", f"企业微信拒绝了这项操作：{info.zh}",
-                        f"WeCom refused the change: {info.en}", reopen=True)
+                        f"WeCom refused the change: {info.en}", claimed=True)
         reason = (f"申请人 {found.requester}，批准人 {caller.userid}：{found.reason or '-'}"
                   f" / requested by {found.requester}, approved by {caller.userid}:"
                   f" {found.reason or '-'}")
@@ -307,10 +313,11 @@ class ApprovalDesk:
         raise GovernanceRefused(errcode, zh, en)
 
     def _close(self, caller: Caller, found: Approval, status: str, zh: str, en: str,
-               reopen: bool = False) -> NoReturn:
-        """Close a request that cannot be carried out; journaled; refused (never returns)."""
+               claimed: bool = False) -> NoReturn:
+        """Close a request that cannot be carried out (`claimed`: this approval already
+        marked it approved); journaled; refused (never returns)."""
         with self._connection() as conn, conn.transaction():
-            if not reopen:
+            if not claimed:
                 locked = approvals.get(conn, found.id, lock=True)
                 if locked is None or locked.status != "pending":
                     raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{found.id} 已经处理过",

@@ -114,6 +114,12 @@ def close(conn: Conn, approval_id: int, status: str, by: str, reason: str = "") 
         " decision_reason = %s WHERE id = %s", (status, by, reason, approval_id))
 
 
+def reopen(conn: Conn, approval_id: int) -> None:
+    """An approval whose write never reached WeCom waits for a decision again."""
+    conn.execute("UPDATE approval SET status = 'pending', decided_by = NULL, decided_at = NULL"
+                 " WHERE id = %s AND status = 'approved'", (approval_id,))
+
+
 def claim_restore(conn: Conn, approval_id: int, by: str) -> bool:
     """Mark an approved deletion restored (once); False when it already was."""
     row = conn.execute(
