@@ -21,6 +21,7 @@ from desktop.store.journal_query import PAGE_SIZE
 from desktop.ui.audit_model import RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
+from desktop.ui.reports import ReportsWindow
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -290,6 +291,16 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
             b.batch_id == batch_id for b in viewer.batches_model.lines), timeout=20000)
         batch = next(b for b in viewer.batches_model.lines if b.batch_id == batch_id)
         assert batch.operators == (seller,) and batch.by_action.get("tag_add") == len(customers)
+
+        loaded: set[str] = set()
+        reports = ReportsWindow(context)
+        qtbot.addWidget(reports)
+        reports.loaded.connect(loaded.add)
+        qtbot.waitUntil(lambda: {"days", "operators"} <= loaded, timeout=20000)
+        assert team_server.url in reports.windowTitle()
+        people = {c.operator: (c.name, c.changes) for c in reports.operators}
+        assert people[seller][0] == seller_name and people[seller][1] >= len(customers)
+        assert reports.days is not None and sum(reports.days.counts["batch"]) >= len(customers)
     finally:
         context.cancel_all()
         context.wait_idle()
