@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 EXIT_REFUSED = 3
 EXIT_NOT_FOUND = 4
 EXIT_NOT_CONFIRMED = 5
+EXIT_CODES = ("exit codes: 0 done; 1 a restore whose re-tagging left failures; 2 could not run;"
+              " 3 refused (name rules, WeCom, the team server); 4 no such tag, group or"
+              " department, or ambiguous; 5 a deletion not confirmed")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -38,7 +41,8 @@ class NotConfirmed(UserError):
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tags = sub.add_parser(
-        "tags", help="the tag tree: list, add, rename, move and delete tags and groups"
+        "tags", help="the tag tree: list, add, rename, move and delete tags and groups",
+        epilog=EXIT_CODES,
     ).add_subparsers(dest="tags_command", metavar="SUBCOMMAND", required=True)
     listing = tags.add_parser("list", help="corp, rule-group and personal tags with counts")
     listing.set_defaults(handler=_guarded(tags_list))
@@ -78,6 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                          help="the number `tags deleted` shows")
     restore.set_defaults(handler=_guarded(tags_restore))
     for command in (listing, add, group, rename, move, delete, deleted, restore):
+        command.epilog = EXIT_CODES
         add_common(command)
         command.add_argument("--profile", required=True, metavar="NAME")
         command.add_argument("--json", action="store_true",
