@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
@@ -173,6 +174,7 @@ class AutoTagReviewWindow(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.tags = QLineEdit()
+        self.member_messages = QCheckBox()
         self.min_confidence = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=1.0,
                                              singleStep=0.05, value=DEFAULT_MIN_CONFIDENCE)
         self.simulate_button = QPushButton()
@@ -254,6 +256,7 @@ class AutoTagReviewWindow(QWidget):
         tools_row = QHBoxLayout()
         tools_row.addWidget(self.import_button)
         tools_row.addWidget(self.import_valid_button)
+        tools_row.addWidget(self.member_messages)
         tools_row.addWidget(self.keywords_button)
         tools_row.addWidget(self.progress_bar, 1)
         tools_row.addStretch(1)
@@ -285,6 +288,7 @@ class AutoTagReviewWindow(QWidget):
         self.until_label.setText(self.tr("to"))
         self.tags.setPlaceholderText(self.tr("Tags (empty: every tag with keywords)"))
         self.confidence_label.setText(self.tr("Min. confidence"))
+        self.member_messages.setText(self.tr("Also read what members sent"))
         self.simulate_button.setText(self.tr("Simulate"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.import_button.setText(self.tr("Import chats…"))
@@ -310,12 +314,13 @@ class AutoTagReviewWindow(QWidget):
         until = _start_of(self.until.date().addDays(1))
         tags = [t.strip() for t in self.tags.text().replace("，", ",").split(",") if t.strip()]
         confidence = self.min_confidence.value()
+        members = self.member_messages.isChecked()
         service = self.service
 
         def work(progress: Any, cancel: Any) -> Simulation:
             return service.simulate(since=since, until=until, tags=tags,
-                                    min_confidence=confidence, progress=progress,
-                                    cancel=cancel)
+                                    min_confidence=confidence, member_messages=members,
+                                    progress=progress, cancel=cancel)
 
         self._busy(True)
         self.texts.say(self.summary, lambda: self.tr("Reading the chats…"))

@@ -525,6 +525,10 @@
         <translation>Min. confidence</translation>
     </message>
     <message>
+        <source>Also read what members sent</source>
+        <translation>Also read what members sent</translation>
+    </message>
+    <message>
         <source>Simulate</source>
         <translation>Simulate</translation>
     </message>

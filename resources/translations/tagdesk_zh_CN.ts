@@ -525,6 +525,10 @@
         <translation>最低置信度</translation>
     </message>
     <message>
+        <source>Also read what members sent</source>
+        <translation>也分析成员发出的消息</translation>
+    </message>
+    <message>
         <source>Simulate</source>
         <translation>模拟</translation>
     </message>

@@ -55,7 +55,7 @@ def _select(window: AutoTagReviewWindow, rows: list[int]) -> None:
 
 
 def test_suggestions_show_with_evidence_and_confidence(
-        qtbot: Any, window: AutoTagReviewWindow) -> None:
+        qtbot: Any, window: AutoTagReviewWindow, sandbox: Any) -> None:
     simulation = _simulate(qtbot, window)
     model = window.model
     assert model.rowCount() == len(simulation.suggestions) > 0
@@ -65,6 +65,12 @@ def test_suggestions_show_with_evidence_and_confidence(
     assert first.evidence[0].snippet in model.data(model.index(0, SuggestionModel.EVIDENCE))
     assert model.data(model.index(0, SuggestionModel.CHANGE)) == "would add"
     assert "would add" in window.summary.text()
+    window.member_messages.setChecked(True)
+    everything = _simulate(qtbot, window)
+    lines = sandbox.state.chat_export_path.read_text(encoding="utf-8").splitlines()
+    assert (simulation.messages, everything.messages) == (
+        sum(1 for line in lines if (m := json.loads(line))["from"] == m["external_userid"]),
+        len(lines))
 
 
 def test_accept_reject_and_tag_the_accepted_as_one_batch(
