@@ -1,5 +1,6 @@
 """Normalising chat text before matching: traditional → simplified (OpenCC), full/half width
-(NFKC), case, runs of one repeated character, and spaces or punctuation inside words.
+(NFKC), case, runs of one repeated character, and spaces or punctuation inside words; chat
+emoji codes ([微笑]) go, a web address becomes the word 链接.
 
 Spaces and in-word punctuation between two Chinese characters are removed (`退 款`, `退-款`
 → `退款`) but remembered as soft breaks: a space often separates clauses in chat
@@ -21,6 +22,11 @@ CLAUSE_MARKS = frozenset(",.!?;:，。！？；：…\n\r\t、~")
 IN_WORD_MARKS = frozenset(" -_*·/|+=^\u3000")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
 _LATIN_RUN = re.compile(r"([a-z])\1{2,}")
+# Chat emoji codes as WeCom and WeChat send them: [微笑], [捂脸], [OK], [666].
+_EMOJI_CODE = re.compile(r"\[(?:[\u4e00-\u9fff]{1,4}|[a-z0-9]{1,4})\]")
+# A web address says "a link" and nothing more (its letters are no English words).
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+")
+URL_WORD = "链接"
 _CJK_RUN = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 
 
@@ -65,7 +71,8 @@ def simplify(text: str) -> str:
 
 def normalise(text: str) -> NormalText:
     """The text as the matcher sees it; see the module docstring."""
-    text = _CJK_RUN.sub(r"\1", _LATIN_RUN.sub(r"\1\1", simplify(text)))
+    text = _URL.sub(URL_WORD, _EMOJI_CODE.sub(" ", simplify(text)))
+    text = _CJK_RUN.sub(r"\1", _LATIN_RUN.sub(r"\1\1", text))
     out: list[str] = []
     breaks: set[int] = set()
     clauses: set[int] = set()

@@ -35,6 +35,8 @@ def tags_of(tagger: AutoTagger, text: str) -> set[str]:
     ("退-款", "退款"),                     # punctuation inside a word
     ("好贵贵贵贵", "好贵"),               # a run of one character
     ("sooooo cheap😭", "soo cheap"),      # latin runs kept at two; emoji dropped
+    ("太贵了[捂脸][OK]", "太贵了"),        # chat emoji codes
+    ("点 https://x.cn/refund?a=1 领", "点链接领"),   # a web address is a link
 ])
 def test_normalise(raw: str, normal: str) -> None:
     assert normalise(raw).text == normal
