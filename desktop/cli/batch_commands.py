@@ -59,6 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     retag.add_argument("--refresh", action="store_true",
                        help="re-read these relations' tags from WeCom before planning"
                             " (instead of a full sync when the cache is old)")
+    retag.add_argument("--expires", metavar="DURATION",
+                       help="the added tags expire after 30d, 12h, 2w … (see `tagdesk expiry`)")
     retag.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     retag.add_argument("--json", action="store_true", help="end with a JSON summary line")
     add_report_option(retag)
@@ -100,6 +102,7 @@ def retag_command(args: argparse.Namespace) -> int:
                          " / Say which tags to change with --add, --remove or --replace-group.")
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
+    expires_s = _expiry_seconds(args.expires, add)
     if args.refresh and args.dry_run:
         raise UsageError("--refresh 会更新本地缓存，不能与 --dry-run 同用。"
                          " / --refresh updates the local cache; it cannot go with --dry-run.")
@@ -132,6 +135,8 @@ def retag_command(args: argparse.Namespace) -> int:
         batch_id = service.submit(plan, source="batch", description=_describe(args),
                                   pilot_size=args.pilot or 0)
         print(f"批量任务 / batch {batch_id}", file=out)
+        if expires_s is not None:
+            _set_expiry(ws, plan, expires_s, batch_id)
         result = service.run(batch_id, progress=StderrProgress())
         if args.pilot and result.status == "paused" and not result.stop_reason:
             full = ResultReport(args, "retag")
@@ -211,6 +216,30 @@ def undo_command(args: argparse.Namespace) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def _expiry_seconds(expires: str | None, add: Sequence[str]) -> int | None:
+    from desktop.domain.rule_format import RuleFormatError, parse_duration
+
+    if expires is None:
+        return None
+    if not add:
+        raise UsageError("--expires 只用于 --add 添加的标签。 / --expires applies to tags added"
+                         " with --add.")
+    try:
+        return parse_duration(expires, "--expires")
+    except RuleFormatError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _set_expiry(ws: Workspace, plan: RetagPlan, seconds: int, batch_id: str) -> None:
+    """The tags this batch adds expire `seconds` from now (on the relations it adds them to)."""
+    from desktop.services.tag_expiry import ExpiryService
+
+    service = ExpiryService(ws)
+    for tag_id in sorted({t for change in plan.changes for t in change.add}):
+        service.set_on([c.relation_id for c in plan.changes if tag_id in c.add], tag_id,
+                       seconds, f"batch:{batch_id}")
 
 
 def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:

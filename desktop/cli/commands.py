@@ -96,6 +96,7 @@ def profile_remove(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     from desktop.cli.batch_commands import offer_unfinished
+    from desktop.cli.rules_commands import expire_after_sync
     from desktop.cli.team_settings_refresh import refresh_team_settings
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
@@ -117,7 +118,8 @@ def sync(args: argparse.Namespace) -> int:
             choose_demo_persona(ws)
             refresh_team_settings(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
-        summary = result.as_json()
+            expired = expire_after_sync(ws)
+        summary = {**result.as_json(), "expiry": expired}
     if not args.json:
         print(
             f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"

@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         health_commands,
         phone_commands,
         reconcile_commands,
+        rules_commands,
         sheet_commands,
         tags_commands,
         team_commands,
@@ -172,4 +173,5 @@ def build_parser() -> argparse.ArgumentParser:
     tags_commands.register(sub)
     governance_commands.register(sub)
     reconcile_commands.register(sub)
+    rules_commands.register(sub)
     return parser

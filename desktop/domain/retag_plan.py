@@ -287,3 +287,18 @@ def format_duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def merge_plans(plan: RetagPlan, part: RetagPlan) -> RetagPlan:
+    """Two plans over different relations as one (their counts summed)."""
+    def summed(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+        return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
+
+    return RetagPlan(
+        changes=plan.changes + part.changes, skipped_noop=plan.skipped_noop + part.skipped_noop,
+        conflicts=plan.conflicts + part.conflicts,
+        per_tag_add=summed(plan.per_tag_add, part.per_tag_add),
+        per_tag_remove=summed(plan.per_tag_remove, part.per_tag_remove),
+        already_tagged=summed(plan.already_tagged, part.already_tagged),
+        already_absent=summed(plan.already_absent, part.already_absent),
+        conflicts_allowed=part.conflicts_allowed or plan.conflicts_allowed)

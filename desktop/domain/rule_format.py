@@ -65,6 +65,11 @@ class RuleFormatError(UserError):
 
 def parse_rules_text(text: str, origin: str = "rules") -> list[Rule]:
     """Rules from the text of a JSON file (one rule, a list, or {"rules": [...]})."""
+    return [rule for _, rule in read_rules_text(text, origin)]
+
+
+def read_rules_text(text: str, origin: str = "rules") -> list[tuple[dict[str, object], Rule]]:
+    """Each rule of a JSON file with the object it was read from (kept as the definition)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -76,15 +81,15 @@ def parse_rules_text(text: str, origin: str = "rules") -> list[Rule]:
         origin = f"{origin}.rules"
     items = data if isinstance(data, list) else [data]
     prefix = origin if isinstance(data, list) else ""
-    rules = [parse_rule(item, f"{prefix}[{index}]" if prefix else origin)
-             for index, item in enumerate(items)]
-    names = [rule.name for rule in rules]
+    read = [(item, parse_rule(item, f"{prefix}[{index}]" if prefix else origin))
+            for index, item in enumerate(items)]
+    names = [rule.name for _, rule in read]
     for index, name in enumerate(names):
         if name in names[:index]:
             raise RuleFormatError(f"{prefix}[{index}].name" if prefix else origin,
                                   f"规则名「{echo(name)}」重复", f"the rule name {echo(name)!r} is"
                                   " used twice")
-    return rules
+    return [(dict(item), rule) for item, rule in read]
 
 
 def parse_rule(data: object, path: str = "rule") -> Rule:

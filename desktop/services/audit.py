@@ -78,6 +78,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "autotag": ("自动打标", "auto-tagging"),
     "restore": ("恢复标签", "tag restore"),
     "reconcile": ("订单对账", "order reconciliation"),
+    "expiry": ("标签到期", "tag expiry"),
     "undo": ("撤销", "undo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
@@ -88,7 +89,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
-                      "revert", "relay", "restore", "reconcile")
+                      "revert", "relay", "restore", "reconcile", "expiry")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 # Who made a change a WeCom callback reported: WeCom names the relation only, not the person.

@@ -285,6 +285,24 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (snapshot_id, external_userid, userid)
     ) WITHOUT ROWID;
     """,
+    # 6: rules by unique name; tags that expire: a tag added with an expiry on a relation is
+    # removed (a batch with source `expiry`) once `expires_at` has passed.
+    """
+    CREATE UNIQUE INDEX rule_by_name ON rule(name);
+
+    CREATE TABLE tag_expiry (
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        tag_id          TEXT NOT NULL,
+        expires_at      REAL NOT NULL,
+        set_at          REAL NOT NULL,
+        set_by          TEXT NOT NULL,          -- operator
+        origin          TEXT NOT NULL DEFAULT '', -- the rule or batch that set it
+        PRIMARY KEY (external_userid, userid, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX tag_expiry_by_time ON tag_expiry(expires_at);
+    CREATE INDEX tag_expiry_by_tag ON tag_expiry(tag_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

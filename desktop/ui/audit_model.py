@@ -123,6 +123,7 @@ class _Labels(QObject):
             "governance": self.tr("Governance"),
             "restore": self.tr("Tag restore"),
             "reconcile": self.tr("Order reconciliation"),
+            "expiry": self.tr("Tag expiry"),
         }
         return names.get(key, key)
 

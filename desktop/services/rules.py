@@ -1,0 +1,165 @@
+"""Rules as a use case: keep them per profile, simulate them on the cache, run them as one
+batch (source `rule`, the rules' names in its description) through the outbox.
+
+Evaluation is pure (`domain/rules.py`); this reads the rules and the relations from the
+cache, finds chat intents when a rule asks for them, and turns the outcome into one retag
+plan. Tags a rule adds with an expiry are recorded for `ExpiryService.run`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
+from desktop.domain.rule_format import parse_rule, read_rules_text
+from desktop.domain.rules import (
+    CatalogueTag,
+    Evaluation,
+    ResolvedRule,
+    Rule,
+    evaluate,
+    resolve,
+)
+from desktop.services.tagging import TaggingService
+from desktop.services.workspace import Workspace
+from desktop.store import outbox, rule_store, tag_expiry
+from desktop.store.tag_expiry import Expiry
+
+SOURCE = "rule"
+MAX_FILE_BYTES = 2_000_000
+
+
+class RulesError(UserError):
+    """A rules request that cannot be carried out; `str()` is "中文 / English"."""
+
+
+@dataclass(frozen=True)
+class KeptRule:
+    rule: Rule
+    definition: dict[str, object]
+    created_at: float
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Simulation:
+    evaluation: Evaluation
+    rules: list[ResolvedRule]
+    relations: int
+    elapsed_s: float
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(self.rules[0].labels) if self.rules else {}
+
+
+class RulesService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.tagging = TaggingService(ws)
+
+    # -- keeping rules ---------------------------------------------------------------------
+
+    def read_file(self, path: Path) -> list[tuple[dict[str, object], Rule]]:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise RulesError(f"规则文件太大（超过 {MAX_FILE_BYTES:,} 字节）。 / The rule file"
+                                 f" is too large (over {MAX_FILE_BYTES:,} bytes).")
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulesError(f"读不了规则文件 {echo(str(path))}：{exc}。 / Cannot read the rule"
+                             f" file {echo(str(path))}: {exc}.") from None
+        return read_rules_text(text, path.name)
+
+    def add(self, found: Sequence[tuple[dict[str, object], Rule]]) -> list[bool]:
+        """Keep these rules (a rule of the same name is replaced); True for each new one.
+        Their tags must exist: an unknown or ambiguous name is refused before anything is
+        kept."""
+        resolve([rule for _, rule in found], self._catalogue())
+        return [rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator)
+                for definition, rule in found]
+
+    def kept(self) -> list[KeptRule]:
+        return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
+                         r.created_at, r.created_by) for r in rule_store.rules(self.ws.cache)]
+
+    def get(self, name: str) -> KeptRule:
+        for kept in self.kept():
+            if kept.rule.name == name:
+                return kept
+        known = "、".join(k.rule.name for k in self.kept()) or "（无 / none）"
+        raise RulesError(f"没有名为「{echo(name)}」的规则（已有：{known}）。 / No rule named"
+                         f" {echo(name)!r} (kept: {known}).")
+
+    def remove(self, name: str) -> None:
+        self.get(name)
+        rule_store.remove(self.ws.cache, name)
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        kept = self.get(name)
+        rule_store.set_enabled(self.ws.cache, name, kept.definition, enabled)
+
+    # -- simulating and running --------------------------------------------------------------
+
+    def simulate(self, names: Sequence[str] = ()) -> Simulation:
+        """What the enabled rules (or these, enabled or not) would change, and why."""
+        started = time.monotonic()
+        chosen = [replace(self.get(n).rule, enabled=True) for n in names] if names \
+            else [k.rule for k in self.kept()]
+        resolved = resolve(chosen, self._catalogue())
+        intents = self._intents() if any(r.uses_intent for r in chosen if r.enabled) else None
+        subjects = rule_store.subjects(self.ws.cache, intents=intents)
+        evaluation = evaluate(resolved, subjects, time.time())
+        return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started)
+
+    def plan(self, simulation: Simulation, *, allow_conflicts: bool = False) -> RetagPlan:
+        """One plan for every relation the rules change (relations with the same change are
+        planned together; exclusive sets apply as in any batch)."""
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = defaultdict(list)
+        for outcome in simulation.evaluation.outcomes:
+            groups[(outcome.add, outcome.remove)].append(outcome.subject.relation_id)
+        plan = EMPTY_PLAN
+        for (add, remove), relation_ids in groups.items():
+            part = self.tagging.plan(relation_ids, add, remove, allow_conflicts=allow_conflicts)
+            plan = merge_plans(plan, part)
+        return plan
+
+    def submit(self, simulation: Simulation, plan: RetagPlan, *, pilot_size: int = 0) -> str:
+        """Queue the plan as one batch and record the expiries of the tags it adds."""
+        names = sorted({name for o in simulation.evaluation.outcomes for name in o.reasons})
+        batch_id = self.tagging.submit(
+            plan, source=SOURCE, pilot_size=pilot_size,
+            description=f"规则 rule: {', '.join(names)}")
+        planned = {(c.external_userid, c.userid): set(c.add) for c in plan.changes}
+        now = time.time()
+        expiring = [
+            Expiry(o.subject.external_userid, o.subject.userid, tag, now + seconds,
+                   f"{SOURCE}:{batch_id}")
+            for o in simulation.evaluation.outcomes for tag, seconds in o.expires_s.items()
+            if tag in planned.get((o.subject.external_userid, o.subject.userid), set())]
+        if expiring:
+            tag_expiry.set_expiries(self.ws.cache, expiring, self.ws.operator)
+        return batch_id
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _catalogue(self) -> list[CatalogueTag]:
+        return [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
+                for t in outbox.tag_catalogue(self.ws.cache)]
+
+    def _intents(self) -> dict[tuple[str, str], frozenset[str]]:
+        """Chat intents per relation, as the auto-tagging engine finds them in imported chats."""
+        from desktop.services.autotag_simulation import AutoTagService
+
+        found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for suggestion in AutoTagService(self.ws, self.tagging).simulate().suggestions:
+            found[(suggestion.external_userid, suggestion.userid)].add(suggestion.tag_name)
+        return {key: frozenset(names) for key, names in found.items()}
+

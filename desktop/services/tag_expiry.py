@@ -1,0 +1,84 @@
+"""Tag expiry: a tag added with an expiry is removed once it runs out, as one journaled
+batch with source `expiry` (`tagdesk expiry run`, and after each sync)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
+from desktop.services.progress import ProgressCallback, no_progress
+from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.workspace import Workspace
+from desktop.store import outbox, tag_expiry
+from desktop.store.tag_expiry import Expiry
+
+SOURCE = "expiry"
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    due: list[Expiry]
+    plan: RetagPlan
+    result: BatchResult | None
+
+    def as_json(self) -> dict[str, object]:
+        summary: dict[str, object] = {"due": len(self.due), "planned": self.plan.api_calls,
+                                      "batch_id": None, "status": "nothing_to_do"}
+        if self.result is not None:
+            summary.update(self.result.as_json())
+        return summary
+
+
+class ExpiryService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.tagging = TaggingService(ws)
+
+    def set_on(self, relation_ids: Sequence[int], tag_id: str, seconds: float,
+               origin: str) -> int:
+        """Give this tag an expiry on these relations (those that carry it, or are about to
+        in the batch `origin`)."""
+        states = outbox.relation_states(self.ws.cache, relation_ids)
+        at = time.time() + seconds
+        return tag_expiry.set_expiries(
+            self.ws.cache, [Expiry(s.external_userid, s.userid, tag_id, at, origin)
+                            for s in states.values()], self.ws.operator)
+
+    def pending(self) -> list[Expiry]:
+        tag_expiry.prune(self.ws.cache)
+        return tag_expiry.expiries(self.ws.cache)
+
+    def plan(self, now: float | None = None) -> tuple[list[Expiry], RetagPlan]:
+        """The expiries due by `now` and the plan removing their tags."""
+        tag_expiry.prune(self.ws.cache)
+        due = tag_expiry.expiries(self.ws.cache, due_by=time.time() if now is None else now)
+        keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for item in due:
+            keys[item.tag_id].add((item.external_userid, item.userid))
+        plan = EMPTY_PLAN
+        for tag_id, relations in sorted(keys.items()):
+            states = outbox.relation_states_by_key(self.ws.cache, relations)
+            plan = merge_plans(plan, self.tagging.plan([s.relation_id for s in states.values()],
+                                                   remove=[tag_id]))
+        return due, plan
+
+    def run(self, *, progress: ProgressCallback = no_progress, now: float | None = None
+            ) -> ExpiryRun:
+        """Remove every due tag as one batch (nothing queued when nothing is due)."""
+        due, plan = self.plan(now)
+        if not plan.api_calls:
+            return ExpiryRun(due, plan, None)
+        tags = sorted({item.tag_id for item in due})
+        labels = self.tagging.tag_labels()
+        batch_id = self.tagging.submit(
+            plan, source=SOURCE, description=f"标签到期 tag expiry: "
+                                             f"{', '.join(labels.get(t, t) for t in tags)}")
+        result = self.tagging.run(batch_id, progress=progress)
+        tag_expiry.prune(self.ws.cache)
+        return ExpiryRun(due, plan, result)
+
+    def counts_by_tag(self) -> dict[str, int]:
+        return tag_expiry.counts_by_tag(self.ws.cache)

@@ -1,0 +1,70 @@
+"""Tags that expire on a relation (table `tag_expiry`): set when added with an expiry,
+removed by `tagdesk expiry run` once due."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop.store.db import Cache
+
+
+@dataclass(frozen=True)
+class Expiry:
+    external_userid: str
+    userid: str
+    tag_id: str
+    expires_at: float
+    origin: str = ""
+
+
+def set_expiries(cache: Cache, items: Iterable[Expiry], operator: str) -> int:
+    """Record (or move) the expiry of these tags on these relations."""
+    now = time.time()
+    rows = [(e.external_userid, e.userid, e.tag_id, e.expires_at, now, operator, e.origin)
+            for e in items]
+    with cache.write() as conn:
+        conn.executemany(
+            "INSERT INTO tag_expiry (external_userid, userid, tag_id, expires_at, set_at,"
+            " set_by, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (external_userid, userid, tag_id) DO UPDATE SET"
+            " expires_at = excluded.expires_at, set_at = excluded.set_at,"
+            " set_by = excluded.set_by, origin = excluded.origin", rows)
+    return len(rows)
+
+
+def expiries(cache: Cache, *, due_by: float | None = None) -> list[Expiry]:
+    """Expiries still on a relation that carries the tag (all, or those due by `due_by`)."""
+    sql = ("SELECT e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin"
+           " FROM tag_expiry e JOIN relation r ON r.external_userid = e.external_userid"
+           " AND r.userid = e.userid JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
+           " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk")
+    params: tuple[object, ...] = ()
+    if due_by is not None:
+        sql += " WHERE e.expires_at <= ?"
+        params = (due_by,)
+    return [Expiry(str(c), str(u), str(t), float(at), str(origin))
+            for c, u, t, at, origin in cache.connection().execute(
+                sql + " ORDER BY e.expires_at, e.external_userid, e.userid", params)]
+
+
+def prune(cache: Cache) -> int:
+    """Forget expiries whose tag is no longer on the relation (removed by hand, on a phone,
+    or by an expiry run): a tag added again later starts without one."""
+    with cache.write() as conn:
+        return conn.execute(
+            "DELETE FROM tag_expiry WHERE NOT EXISTS (SELECT 1 FROM relation r"
+            " JOIN relation_tag rt ON rt.relation_id = r.id JOIN tag t ON t.pk = rt.tag_pk"
+            " WHERE r.external_userid = tag_expiry.external_userid"
+            " AND r.userid = tag_expiry.userid AND t.id = tag_expiry.tag_id"
+            " AND t.deleted = 0)").rowcount
+
+
+def counts_by_tag(cache: Cache) -> dict[str, int]:
+    """Tag id → relations carrying it with an expiry (for the tag tree)."""
+    return {str(tag_id): int(n) for tag_id, n in cache.connection().execute(
+        "SELECT e.tag_id, COUNT(*) FROM tag_expiry e JOIN relation r"
+        " ON r.external_userid = e.external_userid AND r.userid = e.userid"
+        " JOIN tag t ON t.id = e.tag_id JOIN relation_tag rt ON rt.relation_id = r.id"
+        " AND rt.tag_pk = t.pk GROUP BY e.tag_id")}

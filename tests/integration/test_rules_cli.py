@@ -1,0 +1,197 @@
+"""`tagdesk rules` and `tagdesk expiry` against the sandbox: a region rule tags 北京 customers
+华北区域 as one batch (source rule) that `batch undo` reverts; bad rule files name the field;
+contradicting rules are shown and refused; expired tags are removed as a batch (source expiry),
+by `expiry run` and after a sync."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.profiles import ProfileStore
+from tests.integration.conftest import Cli
+
+pytestmark = pytest.mark.integration
+
+REGION_RULE = {"name": "北京归华北", "description": "北京的客户归华北区域",
+               "when": {"all": [{"region": "北京"}, {"has_not": "地区:华北区域"}]},
+               "then": {"add": ["地区:华北区域"]}}
+
+
+@pytest.fixture(scope="module")
+def corp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    data = tmp_path_factory.mktemp("rules-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=150, members=5, seed=11)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    cli = Cli(tmp_path_factory.mktemp("rules-home"))
+    cli.add_profile(corp)
+    assert cli("sync", "--profile", "acme").returncode == 0
+    made = cli("tags", "add", "地区/华北区域", "--profile", "acme", "--yes")
+    assert made.returncode == 0, made.stderr
+    return cli
+
+
+def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.stdout.strip(), result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def cache(cli: Cli) -> sqlite3.Connection:
+    return sqlite3.connect(ProfileStore(cli.home).cache_path("acme"))
+
+
+def beijing_relations(cli: Cli) -> set[tuple[str, str]]:
+    """Relations whose remark, description or corp names say 北京 (the sandbox puts region
+    words there), computed here independently of the rule engine."""
+    with closing(cache(cli)) as conn:
+        rows = conn.execute(
+            "SELECT r.external_userid, r.userid FROM relation r JOIN customer c"
+            " ON c.external_userid = r.external_userid WHERE r.remark LIKE '%北京%'"
+            " OR r.description LIKE '%北京%' OR c.corp_name LIKE '%北京%'"
+            " OR c.corp_full_name LIKE '%北京%' OR r.remark_corp_name LIKE '%北京%'").fetchall()
+    return {(str(c), str(u)) for c, u in rows}
+
+
+def carrying(corp: SandboxServer, group: str, name: str) -> set[tuple[str, str]]:
+    tag_id = corp.state.find_tag(group, name)
+    assert tag_id is not None
+    return {(external_userid, userid) for userid, external_userid in corp.state.relations()
+            if tag_id in corp.state.relation_tag_ids(userid, external_userid)}
+
+
+def write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def batch(cli: Cli, batch_id: str) -> dict[str, Any]:
+    listed = json.loads(cli("batches", "--profile", "acme", "--json").stdout.splitlines()[-1])
+    return dict(next(b for b in listed if b["id"] == batch_id))
+
+
+def test_region_rule_simulates_runs_and_undoes(cli: Cli, corp: SandboxServer,
+                                               tmp_path: Path) -> None:
+    beijing = beijing_relations(cli)
+    assert len(beijing) >= 10
+    before = carrying(corp, "地区", "华北区域")
+    assert before == set()
+
+    added = cli("rules", "add", str(write(tmp_path / "r.json", [REGION_RULE])), "--profile",
+                "acme", "--json")
+    assert added.returncode == 0, added.stderr
+    assert last_json(added)["added"] == ["北京归华北"]
+    listed = last_json(cli("rules", "list", "--profile", "acme", "--json"))["rules"]
+    assert [(r["name"], r["enabled"]) for r in listed] == [("北京归华北", True)]
+
+    simulated = last_json(cli("rules", "simulate", "--profile", "acme", "--json"))
+    assert simulated["would_change"] == len(beijing) == simulated["api_calls"]
+    assert simulated["per_rule"] == {"北京归华北": len(beijing)}
+    change = simulated["changes"][0]
+    assert change["add"] == ["地区:华北区域"] and "北京" in change["why"]["北京归华北"][0]
+    assert carrying(corp, "地区", "华北区域") == before        # a simulation writes nothing
+
+    run = cli("rules", "run", "--profile", "acme", "--yes", "--json")
+    assert run.returncode == 0, run.stderr
+    result = last_json(run)
+    assert result["status"] == "done" and result["applied"] == len(beijing)
+    assert carrying(corp, "地区", "华北区域") == beijing
+    header = batch(cli, result["batch_id"])
+    assert header["source"] == "rule" and "北京归华北" in header["description"]
+    with closing(cache(cli)) as conn:
+        sources = {s for (s,) in conn.execute(
+            "SELECT DISTINCT source FROM journal WHERE batch_id = ?", (result["batch_id"],))}
+    assert sources == {"rule"}
+    again = last_json(cli("rules", "run", "--profile", "acme", "--yes", "--json"))
+    assert again["status"] == "nothing_to_do"
+
+    undone = cli("batch", "undo", result["batch_id"], "--profile", "acme", "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert carrying(corp, "地区", "华北区域") == before
+
+
+def test_bad_rule_files_name_the_field_and_keep_nothing(cli: Cli, tmp_path: Path) -> None:
+    before = last_json(cli("rules", "list", "--profile", "acme", "--json"))["rules"]
+    bad = dict(REGION_RULE, name="坏规则", when={"all": [{"regoin": "北京"}]})
+    refused = cli("rules", "add", str(write(tmp_path / "bad.json", {"rules": [bad]})),
+                  "--profile", "acme")
+    assert refused.returncode == 2
+    assert "bad.json.rules[0].when.all[0].regoin" in refused.stderr
+    assert "unknown condition" in refused.stderr and "未知的条件" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    unknown_tag = dict(REGION_RULE, name="无此标签", then={"add": ["地区:火星"]})
+    refused = cli("rules", "add", str(write(tmp_path / "tag.json", unknown_tag)), "--profile",
+                  "acme")
+    assert refused.returncode == 2 and "地区:火星" in refused.stderr
+    assert last_json(cli("rules", "list", "--profile", "acme", "--json"))["rules"] == before
+
+
+def test_contradicting_rules_are_shown_and_refused(cli: Cli, corp: SandboxServer,
+                                                   tmp_path: Path) -> None:
+    fight = {"name": "北京不分区", "when": {"corp_name": "北京"},
+             "then": {"remove": ["地区:华北区域"]}}
+    both = cli("rules", "add", str(write(tmp_path / "f.json", [REGION_RULE, fight])),
+               "--profile", "acme", "--json")
+    assert both.returncode == 0, both.stderr
+    shown = last_json(both)
+    assert shown["possible_contradictions"][0]["adding"] == "北京归华北"
+    assert shown["contradictions"][0]["removing"] == "北京不分区"
+    refused = cli("rules", "run", "--profile", "acme", "--yes")
+    assert refused.returncode == 2 and "--skip-contested" in refused.stderr
+    assert carrying(corp, "地区", "华北区域") == set()
+    for name in ("北京不分区", "北京归华北"):
+        assert cli("rules", "disable", name, "--profile", "acme").returncode == 0
+    listed = last_json(cli("rules", "list", "--profile", "acme", "--json"))["rules"]
+    assert [r["enabled"] for r in listed] == [False, False]
+    assert last_json(cli("rules", "simulate", "--profile", "acme", "--json"))["would_change"] == 0
+    assert cli("rules", "remove", "北京不分区", "--profile", "acme").returncode == 0
+    gone = cli("rules", "show", "北京不分区", "--profile", "acme")
+    assert gone.returncode == 2 and "北京归华北" in gone.stderr
+
+
+def test_expired_tags_are_removed_as_a_batch(cli: Cli, corp: SandboxServer) -> None:
+    made = cli("tags", "add-group", "活动", "--tag", "双11", "--profile", "acme", "--yes")
+    assert made.returncode == 0, made.stderr
+    tagged = cli("retag", "--profile", "acme", "--filter", "text:北京", "--add", "活动:双11",
+                 "--expires", "30d", "--yes", "--json")
+    assert tagged.returncode == 0, tagged.stderr
+    beijing = beijing_relations(cli)
+    assert carrying(corp, "活动", "双11") == beijing
+    listed = last_json(cli("expiry", "list", "--profile", "acme", "--json"))["expiries"]
+    assert {(e["external_userid"], e["userid"]) for e in listed} == beijing
+    assert {e["tag"] for e in listed} == {"活动:双11"}
+
+    nothing = last_json(cli("expiry", "run", "--profile", "acme", "--json"))
+    assert nothing["status"] == "nothing_to_do" and carrying(corp, "活动", "双11") == beijing
+
+    first = sorted(beijing)[:3]
+    with closing(cache(cli)) as conn, conn:
+        conn.executemany("UPDATE tag_expiry SET expires_at = 1 WHERE external_userid = ?"
+                         " AND userid = ?", first)
+    run = cli("expiry", "run", "--profile", "acme", "--json")
+    assert run.returncode == 0, run.stderr
+    result = last_json(run)
+    assert result["status"] == "done" and result["applied"] == 3
+    assert carrying(corp, "活动", "双11") == beijing - set(first)
+    assert batch(cli, result["batch_id"])["source"] == "expiry"
+
+    second = sorted(beijing)[3:5]
+    with closing(cache(cli)) as conn, conn:
+        conn.executemany("UPDATE tag_expiry SET expires_at = 1 WHERE external_userid = ?"
+                         " AND userid = ?", second)
+    synced = last_json(cli("sync", "--profile", "acme", "--json"))
+    assert synced["expiry"]["status"] == "done" and synced["expiry"]["applied"] == 2
+    assert carrying(corp, "活动", "双11") == beijing - set(first) - set(second)
+    left = last_json(cli("expiry", "list", "--profile", "acme", "--json"))["expiries"]
+    assert len(left) == len(beijing) - 5
