@@ -52,6 +52,7 @@ from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError
 from desktop.wecom.models import Tag
+from desktop.wecom.write_note import WriteNote
 
 SOURCE = "tree"
 NOT_APP_OWNED_ERRCODE = 81011
@@ -537,7 +538,7 @@ class TagAdminService(TagCatalog):
         """The client for a tree edit, after checking the edit can be journaled under its
         operator: a profile without a userid is refused before WeCom changes anything."""
         _ = self.ws.operator
-        return self.ws.client()
+        return self.ws.client().noting(WriteNote(source=SOURCE))  # a team server journals it so
 
     def _entry(
         self, action: str, batch_id: str, item_id: str, name: str, group_name: str,

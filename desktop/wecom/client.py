@@ -10,6 +10,7 @@ method returns everything. Failures raise :class:`~desktop.wecom.errors.WeComErr
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -82,6 +83,7 @@ class WeComClient:
         self._owns_transport = True
         self.stats = CallStats()
         self._ctx = CallContext(cancel_event, self.stats, team_url=team_url)
+        self._note: WriteNote | None = None
 
     @classmethod
     def over(
@@ -102,6 +104,16 @@ class WeComClient:
         view._owns_transport = False
         view.stats = CallStats(on_wait)
         view._ctx = CallContext(cancel_event, view.stats, policy, team_url)
+        view._note = None
+        return view
+
+    def noting(self, note: WriteNote) -> WeComClient:
+        """This client (same transport, cancel event and counters) telling a team server
+        `note` with every write, e.g. that tag-tree edits are the tag tree's (source
+        `tree`). Closing it leaves the transport to its owner."""
+        view = copy.copy(self)
+        view._owns_transport = False
+        view._note = note
         return view
 
     def __enter__(self) -> WeComClient:
@@ -350,6 +362,7 @@ class WeComClient:
                 "remove_tag": list(remove),
             }
         )
+        note = note or self._note
         headers = note.headers() if note is not None and self.relays_to_team else {}
         self._transport.call(ApiRequest("POST", "externalcontact/mark_tag", body=body,
                                         effect=Effect.IDEMPOTENT_WRITE, headers=headers),
@@ -501,8 +514,10 @@ class WeComClient:
     def _post(
         self, path: str, body: Mapping[str, Any], effect: Effect = Effect.READ
     ) -> dict[str, Any]:
+        note = self._note if effect is not Effect.READ and self.relays_to_team else None
+        headers = note.headers() if note is not None else {}
         return self._transport.call(
-            ApiRequest("POST", path, body=body, effect=effect), self._ctx
+            ApiRequest("POST", path, body=body, effect=effect, headers=headers), self._ctx
         )
 
     def _paged(

@@ -305,3 +305,19 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+def test_a_tag_tree_edit_reaches_the_team_journal_as_the_tag_trees(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, supervisor: str,
+    supervisor_env: dict[str, str],
+) -> None:
+    (group, name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[-1]
+    for new, old in (("改名测试", name), (name, "改名测试")):
+        done = tagdesk("tags", "rename", f"{group}:{old}" if old == name else old, new,
+                       "--profile", "team", env=supervisor_env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute(
+            "SELECT operator, source FROM team_journal WHERE action ="
+            " 'externalcontact/edit_corp_tag' AND tag_id = %s ORDER BY id", (tag_id,)).fetchall()
+    assert rows == [(supervisor, "tree"), (supervisor, "tree")]
