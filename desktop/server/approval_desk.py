@@ -76,7 +76,7 @@ class ApprovalDesk:
                                     err.explanation_en.rstrip(".")) from None
 
     def _handle(self, caller: Caller, action: str, method: str, body: dict[str, Any]) -> Answer:
-        self._expire()
+        self.expire()
         parts = action.strip("/").split("/")
         if parts == ["policy"]:
             return self._set_policy(caller, body) if method == "POST" else self._policy(caller)
@@ -329,8 +329,9 @@ class ApprovalDesk:
                    f" / Your request #{found.id} ({found.target}): {en}.")
         raise GovernanceRefused(TEAM_APPROVAL_REFUSED, zh, en)
 
-    def _expire(self) -> None:
-        """Requests past their 7 days expire: journaled, and each requester is told."""
+    def expire(self) -> None:
+        """Requests past their 7 days expire: journaled, and each requester is told. Runs
+        hourly (a server job) and before every governance call."""
         with self._connection() as conn, conn.transaction():
             expired = approvals.expire_due(conn)
             for found in expired:

@@ -39,6 +39,7 @@ log = logging.getLogger("tagdesk.server")
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 POOL_SIZE = 10
+APPROVAL_EXPIRY_EVERY_S = 3600
 GRACEFUL_STOP_S = 30
 
 
@@ -92,6 +93,7 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         scheduler = Scheduler(team.connection, lease.id, [
             Job("outbox-recovery", options.outbox_check_every_s, lambda: _settle_orphans(team)),
             *phone_changes.jobs,
+            Job("approval-expiry", APPROVAL_EXPIRY_EVERY_S, team.governance.expire),
         ])
         sock = _listen(options.host, options.port)
         phone_changes.start()
