@@ -117,6 +117,8 @@ class AutoTagger:
         unknown = sorted({label for message in training for label in message.labels} - known)
         if unknown:
             shown = "、".join(echo(label, 40) for label in unknown[:5])
+            if len(unknown) > 5:
+                shown += f" …（{len(unknown)}）"
             raise UnknownTrainingTag(
                 f"训练数据里有关键词文件中没有的标签：{shown}；请在关键词文件中加上这些标签，或从训练数据中去掉。",
                 f"The training data has tags the keywords file does not: {shown}; add them"
