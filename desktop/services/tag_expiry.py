@@ -51,6 +51,10 @@ class ExpiryService:
         tag_expiry.prune(self.ws.cache)
         return tag_expiry.expiries(self.ws.cache)
 
+    def due(self, now: float | None = None) -> list[Expiry]:
+        """The expiries due by `now` whose tag is still on the relation (reads only)."""
+        return tag_expiry.expiries(self.ws.cache, due_by=time.time() if now is None else now)
+
     def plan(self, now: float | None = None) -> tuple[list[Expiry], RetagPlan]:
         """The expiries due by `now` and the plan removing their tags."""
         tag_expiry.prune(self.ws.cache)

@@ -29,6 +29,7 @@ from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult, run_sync
+from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_expected
 from desktop.ui.tasks import Task
@@ -51,6 +52,7 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._last_progress = 0.0
         self.last_result: SyncResult | None = None
+        self._expiries_due = False
 
     @property
     def running(self) -> bool:
@@ -75,6 +77,7 @@ class SyncController(QObject):
                 client.close()
             engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
+            self._expiries_due = bool(ExpiryService(workspace).due())
             return result
 
         self._last_progress = 0.0
@@ -102,8 +105,21 @@ class SyncController(QObject):
         self.last_result = result
         self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
                                         prefs_changed=True, journal_appended=True))
+        if self._expiries_due:
+            self._remove_expired()
         self.finished.emit(result)
         self.idle.emit()
+
+    def _remove_expired(self) -> None:
+        """Tags that ran out are removed after the sync: one batch (source expiry), on the
+        writer thread like every write; the batch shows in the audit log."""
+        workspace = self._context.workspace
+
+        def work(progress: Any, _cancel: CancelToken) -> ChangeSet | None:
+            run = ExpiryService(workspace).run(progress=progress)
+            return run.result.changes if run.result is not None else None
+
+        self._context.run_operation(work, owner=self, name="tag expiry")
 
     def _failed(self, exc: BaseException) -> None:
         self._task = None

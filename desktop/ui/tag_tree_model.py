@@ -40,6 +40,7 @@ from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_catalog import TagLibrary
+from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import is_english
 from desktop.ui.style import icon
@@ -63,6 +64,7 @@ class Role(IntEnum):
     MATCH = KEY + 8
     READ_ONLY_REASON = KEY + 9
     OWNER = KEY + 10                 # a group's owning department (team governance)
+    EXPIRING = KEY + 11              # relations carrying the tag with an expiry
 
 
 NAME_COLUMN, COUNT_COLUMN = 0, 1
@@ -85,7 +87,7 @@ class TagTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.context = context
         self.service = TagAdminService(context.workspace)
-        self._loaded = _Loaded(TagLibrary([], [], {}), TagSearchIndex([]), TagTree([]), [], {})
+        self._loaded = _Loaded(TagLibrary([], [], {}), TagSearchIndex([]), TagTree([]), [], {}, {})
         self._ids: dict[str, int] = {}
         self._nodes: dict[int, TagNode] = {}
         self._pending: set[str] = set()
@@ -217,7 +219,10 @@ class TagTreeModel(QAbstractItemModel):
             if index.column() == NAME_COLUMN:
                 return self._label(node)
             # Only tags: a sum over a group counts relations with two of its tags twice.
-            return node.relation_count if node.kind is NodeKind.TAG else None
+            if node.kind is not NodeKind.TAG:
+                return None
+            expiring = self._expiring(node)
+            return f"{node.relation_count} ⏳{expiring}" if expiring else node.relation_count
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -438,6 +443,9 @@ class TagTreeModel(QAbstractItemModel):
         if node.kind is NodeKind.TAG:
             lines.append(self.tr("%1 customer relations carry this tag")
                          .replace("%1", str(node.relation_count)))
+            if self._expiring(node):
+                lines.append(self.tr("%1 of them carry it with an expiry (tagdesk expiry list)")
+                             .replace("%1", str(self._expiring(node))))
             if node.tag and node.tag.abbreviation:
                 lines.append(self.tr("Abbreviation: %1").replace("%1", node.tag.abbreviation))
         elif node.kind is NodeKind.FOLDER:
@@ -504,8 +512,12 @@ class TagTreeModel(QAbstractItemModel):
             Role.MATCH: node.key in self._matches,
             Role.READ_ONLY_REASON: _read_only_reason(node),
             Role.OWNER: self.owner_of(node.full_name) if node.kind is NodeKind.GROUP else "",
+            Role.EXPIRING: self._expiring(node),
         }
         return values.get(role)
+
+    def _expiring(self, node: TagNode) -> int:
+        return self._loaded.expiring.get(node.tag.id, 0) if node.tag else 0
 
 
 def _read_only_reason(node: TagNode) -> str:
@@ -530,6 +542,7 @@ class _Loaded:
     tree: TagTree
     shape: list[tuple[str, str, int]]
     sections: dict[str, TagKind]
+    expiring: dict[str, int]
 
     @classmethod
     def read(cls, service: TagAdminService, previous: _Loaded | None) -> _Loaded:
@@ -544,7 +557,8 @@ class _Loaded:
             node.key: TagKind(root.key.removeprefix("section:"))
             for root in tree.roots for node in _subtree(root)
         }
-        return cls(library, index, tree, shape, sections)
+        return cls(library, index, tree, shape, sections,
+                   ExpiryService(service.ws).counts_by_tag())
 
 
 def _spellings(library: TagLibrary) -> list[tuple[str, str, str]]:

@@ -2406,6 +2406,10 @@
         <translation>%1 customer relations carry this tag</translation>
     </message>
     <message>
+        <source>%1 of them carry it with an expiry (tagdesk expiry list)</source>
+        <translation>%1 of them carry it with an expiry (tagdesk expiry list)</translation>
+    </message>
+    <message>
         <source>Abbreviation: %1</source>
         <translation>Abbreviation: %1</translation>
     </message>
@@ -2737,6 +2741,10 @@
     <message>
         <source>Order reconciliation</source>
         <translation>Order reconciliation</translation>
+    </message>
+    <message>
+        <source>Tag expiry</source>
+        <translation>Tag expiry</translation>
     </message>
     <message>
         <source>queued</source>

@@ -2394,6 +2394,10 @@
         <translation>%1 个客户关系带有此标签</translation>
     </message>
     <message>
+        <source>%1 of them carry it with an expiry (tagdesk expiry list)</source>
+        <translation>其中 %1 个带有到期时间（tagdesk expiry list）</translation>
+    </message>
+    <message>
         <source>Abbreviation: %1</source>
         <translation>缩写：%1</translation>
     </message>
@@ -2724,6 +2728,10 @@
     <message>
         <source>Order reconciliation</source>
         <translation>订单对账</translation>
+    </message>
+    <message>
+        <source>Tag expiry</source>
+        <translation>标签到期</translation>
     </message>
     <message>
         <source>queued</source>
