@@ -311,7 +311,8 @@ class Relay:
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:
         """The team journal rows of a write WeCom applied (`data`: its answer)."""
         for entry in self._entries(caller, path, body, data, note):
-            yield replace(entry, batch_id=note.batch_id, reason=_reason(note))
+            yield replace(entry, batch_id=note.batch_id or entry.batch_id,
+                          reason=_reason(note) or entry.reason)
 
     def _entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                  data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

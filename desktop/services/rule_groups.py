@@ -23,6 +23,7 @@ from desktop.store import journal
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.models import StrategyRangeItem
+from desktop.wecom.write_note import WriteNote
 
 MAX_RANGE_NODES = 100  # WeCom's cap per create / edit call
 
@@ -58,7 +59,7 @@ class BranchTags:
     def rule_group(self, department: str) -> BranchRuleGroup:
         dept_id, dept_name = self.department(department)
         scope = self.subtree(dept_id)
-        with self.admin.ws.client() as client:
+        with self.admin.ws.client().noting(WriteNote(source=SOURCE)) as client:
             existing = _rule_group_over(client, {dept_id}, set(scope))
             if existing is not None:
                 return BranchRuleGroup(existing[0], existing[1], dept_id, dept_name,

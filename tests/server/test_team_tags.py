@@ -46,8 +46,8 @@ def test_tree_edits_of_a_team_profile_are_journaled_under_the_operator(
     assert team_sandbox.state.find_tag("意向程度", "团队新标签") is None
 
     assert _journal(team_server.db_url, editor) == [
-        ("tag_create", "relay", "团队新标签", "意向程度", ""),
-        ("rule_group_create", "relay", "北京销售组", "北京销售组", ""),
-        ("tag_create", "relay", "展会", "北京-团队", ""),
-        ("tag_delete", "relay", "团队新标签", "意向程度", "试用结束"),
+        ("tag_create", "tree", "团队新标签", "意向程度", ""),
+        ("rule_group_create", "tree", "北京销售组", "北京销售组", ""),
+        ("tag_create", "tree", "展会", "北京-团队", ""),
+        ("tag_delete", "tree", "团队新标签", "意向程度", "试用结束"),
     ]
