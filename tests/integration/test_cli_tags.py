@@ -69,7 +69,9 @@ def listing(cli: Cli) -> dict[str, dict[str, Any]]:
 
 def test_list_shows_corp_rule_group_and_path_tags_with_counts(tags: Cli, corp: SandboxServer
                                                                ) -> None:
-    groups = listing(tags)
+    listed, data = run(tags, "list")
+    assert listed.returncode == 0, listed.stderr
+    groups = {group["name"]: group for group in data["groups"]}
     industry = groups["行业类型"]
     assert industry["kind"] == "corp" and industry["strategy_id"] is None
     assert not industry["read_only"] and industry["reason"] is None
@@ -81,9 +83,9 @@ def test_list_shows_corp_rule_group_and_path_tags_with_counts(tags: Cli, corp: S
     north = groups["华北-跟进阶段"]
     assert (north["kind"], north["strategy_id"], north["strategy_name"]) == (
         "strategy", 1, "华北区域")
-    text = tags("tags", "list", "--profile", "acme")
-    assert text.returncode == 0 and "行业类型/教育/K12/小学\t" in text.stdout
-    assert "\x1b" not in text.stdout and "客户等级/\\x1b[2J后台\t" in text.stdout
+    text = listed.stdout   # the lines before the JSON one, for people and grep
+    assert "  行业类型/教育/K12/小学\t" in text
+    assert "\x1b" not in text and "客户等级/\\x1b[2J后台\t" in text
 
 
 def test_add_rename_move_and_delete_a_tag_are_journaled(tags: Cli, corp: SandboxServer) -> None:
