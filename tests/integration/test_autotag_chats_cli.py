@@ -93,9 +93,9 @@ def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
     assert len(rows) == counts["messages"] >= counts["labelled"] > 0
     assert all(set(row) == {"id", "customer", "text", "labels"} for row in rows)
     assert any(row["labels"] == ["高意向"] for row in rows)
-    shown = cli("autotag", "keywords", "--profile", "acme", "--json")
     kw = tmp_path / "kw.json"
-    kw.write_text(shown.stdout.splitlines()[-1], encoding="utf-8")
+    kw.write_text(json.dumps({"tags": {"高意向": {"keywords": ["报价单", "采购", "试用"]}}},
+                             ensure_ascii=False), encoding="utf-8")
     scored = cli("autotag", "classify", "--keywords", str(kw), "--messages", str(train),
                  "--train", str(train), "--out", str(tmp_path / "pred.jsonl"))
     assert scored.returncode == 0, scored.stderr
