@@ -136,11 +136,6 @@ class TagCatalog:
             "SELECT name FROM strategy WHERE id = ?", (strategy_id,)).fetchone()
         return str(row[0]) if row else f"规则组 {strategy_id}"
 
-    def console_made_strategies(self) -> set[int]:
-        """Rule groups WeCom refused a change to (81011): made in the admin console."""
-        return {int(item.removeprefix(_STRATEGY_MARK)) for item in self.read_only_ids()
-                if item.startswith(_STRATEGY_MARK)}
-
     def tag_names_in_group(self, group_id: str, *, exclude: str = "") -> list[str]:
         return [
             row[0] for row in self.cache.connection().execute(
