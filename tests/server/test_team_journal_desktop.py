@@ -15,7 +15,10 @@ import requests
 from desktop.cli import main
 from desktop.sandbox import SandboxServer
 from desktop.server import team_journal
+from desktop.services.profiles import ProfileStore
 from desktop.services.workspace import open_workspace
+from desktop.store import journal_query
+from desktop.store.db import Cache
 from desktop.store.journal import JournalEntry
 from desktop.store.journal_query import PAGE_SIZE
 from desktop.ui.audit_model import RowColumn
@@ -229,6 +232,15 @@ def test_team_audit_filters_run_on_the_server(
     assert [(r["external_userid"], r["action"]) for r in one] == [(customers[0], "tag_add")]
     assert listed("--until", "2000-01-01") == []
     assert listed("--operator", "x' OR '1'='1") == []
+
+    cache = Cache(ProfileStore(Path(supervisor_env["TAGDESK_HOME"])).cache_path("team"))
+    department, = cache.connection().execute(
+        "SELECT department_id FROM member_department WHERE userid = ? LIMIT 1",
+        (seller,)).fetchone()
+    owners = set(journal_query.department_members(cache, department))
+    cache.close()
+    theirs = listed("--department", str(department), "--batch", batch_id)
+    assert {r["userid"] for r in theirs} == {seller} <= owners and len(theirs) == len(customers)
 
 
 @pytest.mark.gui
