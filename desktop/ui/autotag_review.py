@@ -11,7 +11,7 @@ with the usual pilot, pause and cancel; `tagdesk batch undo` or the audit log re
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -219,9 +219,13 @@ class AutoTagReviewWindow(QWidget):
         self.batch_progress.setVisible(False)
         self._build_layout()
         self.texts = retranslate_in_place(self, self.retranslate)
-        self.texts.say(self.summary, lambda: self.tr(
+        self._said = 0
+        self._say(lambda: self.tr(
             "Choose a time window and press Simulate: nothing is written until you start."))
         self.texts.say(self.preview, lambda: "")
+        cache = context.cache
+        self.context.run_task(lambda _p, _c: chats.count(cache), owner=self,
+                              name="autotag chats stored", on_result=self._counted)
         self.simulate_button.clicked.connect(self.run_simulation)
         self.cancel_button.clicked.connect(self.cancel_simulation)
         self.import_button.clicked.connect(self._ask_import)
@@ -282,6 +286,22 @@ class AutoTagReviewWindow(QWidget):
         layout.addWidget(self.batch_progress)
         self.resize(1100, 720)
 
+    def _say(self, text: Callable[[], str]) -> None:
+        """The summary line, now and after a language switch."""
+        self._said += 1
+        self.texts.say(self.summary, text)
+
+    def _counted(self, stored: int) -> None:
+        """How many messages the cache holds, unless something newer was said already."""
+        if self._said > 1:
+            return
+        if stored:
+            self._say(lambda: self.tr("%1 chat messages stored. Choose a time window and press"
+                                      " Simulate: nothing is written until you start.")
+                      .replace("%1", f"{stored:,}"))
+        else:
+            self._say(lambda: self.tr("No chats yet: import a chat file (JSONL or CSV) first."))
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Auto-tagging from chats"))
         self.since_label.setText(self.tr("Messages from"))
@@ -323,7 +343,7 @@ class AutoTagReviewWindow(QWidget):
                                     progress=progress, cancel=cancel)
 
         self._busy(True)
-        self.texts.say(self.summary, lambda: self.tr("Reading the chats…"))
+        self._say(lambda: self.tr("Reading the chats…"))
         self._task = self.context.run_task(work, owner=self, name="autotag simulate",
                                            on_result=self._simulated, on_error=self._failed,
                                            on_progress=self._progress)
@@ -353,12 +373,12 @@ class AutoTagReviewWindow(QWidget):
         self.tag_filter.blockSignals(False)
         self.show_tag("")
         self._decisions_changed()
-        self.texts.say(self.summary, lambda: self._summary_html(simulation))
+        self._say(lambda: self._summary_html(simulation))
         self.simulated.emit(simulation)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        self.texts.say(self.summary, lambda: html.escape(message_for(exc)))
+        self._say(lambda: html.escape(message_for(exc)))
 
     def _busy(self, busy: bool) -> None:
         self.simulate_button.setEnabled(not busy)
@@ -524,7 +544,7 @@ class AutoTagReviewWindow(QWidget):
             return import_chats(workspace.cache, path, skip_invalid=skip_invalid,
                                 progress=progress, store=store_for(workspace))
 
-        self.texts.say(self.summary, lambda: self.tr("Importing %1…").replace(
+        self._say(lambda: self.tr("Importing %1…").replace(
             "%1", html.escape(path.name)))
         return self.context.run_task(work, owner=self, name="autotag import chats", writer=True,
                                      on_result=self._imported, on_error=self._failed)
@@ -557,7 +577,7 @@ class AutoTagReviewWindow(QWidget):
             shown = [html.escape(p.text) for p in result.problems[:5]]
             return "<br>".join([line, *shown])
 
-        self.texts.say(self.summary, text)
+        self._say(text)
         self.chatsImported.emit(result)
 
     def open_keywords(self) -> KeywordsDialog:

@@ -505,6 +505,14 @@
         <translation>Choose a time window and press Simulate: nothing is written until you start.</translation>
     </message>
     <message>
+        <source>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</source>
+        <translation>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</translation>
+    </message>
+    <message>
+        <source>No chats yet: import a chat file (JSONL or CSV) first.</source>
+        <translation>No chats yet: import a chat file (JSONL or CSV) first.</translation>
+    </message>
+    <message>
         <source>Auto-tagging from chats</source>
         <translation>Auto-tagging from chats</translation>
     </message>

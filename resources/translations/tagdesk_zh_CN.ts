@@ -505,6 +505,14 @@
         <translation>选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</translation>
     </message>
     <message>
+        <source>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</source>
+        <translation>已保存 %1 条聊天消息。选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>No chats yet: import a chat file (JSONL or CSV) first.</source>
+        <translation>还没有聊天记录：请先导入聊天文件（JSONL 或 CSV）。</translation>
+    </message>
+    <message>
         <source>Auto-tagging from chats</source>
         <translation>从聊天自动打标</translation>
     </message>

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 
 from desktop.services import autotag_keywords
+from desktop.services.chat_import import import_chats
 from desktop.store import autotag_settings, chats
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
@@ -233,3 +234,15 @@ def test_the_tags_menu_opens_one_review_window_that_shows_a_customer_in_the_tabl
     assert main.findChildren(AutoTagReviewWindow) == review
     review[0].customerRequested.emit("wmSOMEONE")
     assert main.filter_bar.text() == "text:wmSOMEONE"
+
+
+def test_the_window_says_whether_chats_are_stored_yet(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    empty = AutoTagReviewWindow(synced_context)
+    qtbot.addWidget(empty)
+    qtbot.waitUntil(lambda: "No chats yet" in empty.summary.text(), timeout=WAIT_MS)
+    stored = import_chats(synced_context.cache, sandbox.state.chat_export_path).imported
+    filled = AutoTagReviewWindow(synced_context)
+    qtbot.addWidget(filled)
+    qtbot.waitUntil(lambda: f"{stored:,} chat messages stored" in filled.summary.text(),
+                    timeout=WAIT_MS)
