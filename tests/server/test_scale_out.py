@@ -16,9 +16,10 @@ import psycopg_pool
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.server import team_journal
+from desktop.server import leases, team_journal
 from desktop.server.database import migrate
 from desktop.server.jobs import Job, Scheduler
+from desktop.server.leases import LEASE_LOCK_CLASS, ProcessLease
 from desktop.services.team import team_api_base
 from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
@@ -252,3 +253,29 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     assert sorted(journaled) == sorted((euid, 1) for _, euid in targets)
     assert sending == (0,)
     assert settled is not None and settled[0] >= 1  # the kill did leave rows mid-call
+
+
+def test_a_lease_lost_with_its_connection_is_taken_again(postgres: PostgresCluster) -> None:
+    """The lease's connection is cut (as a restart or a network device would): for a moment
+    the process looks dead to the others, then it holds its lease again on its own."""
+    db_url = postgres.new_database()
+    migrate(db_url)
+    lease = ProcessLease(db_url)
+    try:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+
+            def holder() -> int | None:
+                row = conn.execute(
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
+                    (LEASE_LOCK_CLASS, lease.id)).fetchone()
+                return int(row[0]) if row else None
+
+            first = holder()
+            assert first is not None and leases.alive(conn, lease.id)
+            conn.execute("SELECT pg_terminate_backend(%s)", (first,))
+            wait_for(lambda: holder() not in (None, first), timeout=20,
+                     what="the lease taken again")
+            assert leases.alive(conn, lease.id)
+    finally:
+        lease.close()
