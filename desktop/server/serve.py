@@ -70,8 +70,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             stack.callback(signal.signal, signum, signal.getsignal(signum))
         stack.callback(health.close)
         pool = stack.enter_context(_open_pool(options.db_url, POOL_SIZE, health, "tagdesk"))
-        # The concurrency slots' own connections: each holds one slot's lock during a call.
-        slots = stack.enter_context(_open_pool(options.db_url, options.max_concurrency,
+        # The limiter's own connections: each holds one slot's lock during a call, and one
+        # more records a 45009 pause while every slot is held.
+        slots = stack.enter_context(_open_pool(options.db_url, options.max_concurrency + 1,
                                                health, "tagdesk-wecom-slots"))
         lease = ProcessLease(options.db_url)
         stack.callback(lease.close)
