@@ -230,6 +230,12 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
                     env=admin_env)
     assert again.returncode == 3 and "已经恢复" in again.stderr, again.stderr
 
+    assert tagdesk("sync", "--profile", "team", env=admin_env).returncode == 0
+    reverted = tagdesk("audit", "revert", summary["batch_id"], "--profile", "team", "--yes",
+                       env=admin_env)
+    assert reverted.returncode == 0, reverted.stderr
+    assert not any(back in corp.state.relation_tag_ids(u, e) for u, e in carriers)
+
 
 def _governance(server: TeamServerProcess, session: str, action: str,
                 body: dict[str, str]) -> dict[str, object]:
