@@ -89,6 +89,8 @@ def test_negation_reaches_only_across_modal_and_degree_words(tagger: AutoTagger)
     assert "物流" in tags_of(tagger, "没问题，什么时候发货")
     assert "退款退货" in tags_of(tagger, "没用几天就坏了，我要退货")
     assert "物流" in tags_of(tagger, "没涨价前发货吧")         # 没 negates 涨价, not 发货
+    assert "高意向" in tags_of(tagger, "特别想买")               # 特别 is no 别
+    assert "高意向" in tags_of(tagger, "恨不得马上下单")
 
 
 def test_a_question_about_nothing_else_is_a_product_question(tagger: AutoTagger) -> None:
