@@ -9,7 +9,8 @@ and Qt Linguist sources stay out of the wheel.
 from setuptools import find_packages, setup
 
 RESOURCES_PACKAGE = "desktop._resources"
-RESOURCE_FILES = ["icons/*.svg", "style/*.qss", "translations/*.qm", "app/*", "autotag/*.json"]
+RESOURCE_FILES = ["icons/*.svg", "style/*.qss", "translations/*.qm", "app/*", "autotag/*.json",
+                  "scenes/*.json"]
 
 setup(
     packages=[*find_packages(include=["desktop", "desktop.*"]), RESOURCES_PACKAGE],

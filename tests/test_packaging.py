@@ -89,7 +89,7 @@ def test_the_wheel_carries_the_resources_and_finds_them_installed(tmp_path: Path
     (wheel,) = tmp_path.glob("tagdesk-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     needed = [path.relative_to(RESOURCES).as_posix() for pattern in
-              ("icons/*.svg", "style/*.qss", "translations/*.qm", "app/*")
+              ("icons/*.svg", "style/*.qss", "translations/*.qm", "app/*", "scenes/*.json")
               for path in RESOURCES.glob(pattern)]
     assert len(needed) > 20
     missing = [name for name in needed if f"desktop/_resources/{name}" not in names]

@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         phone_commands,
         reconcile_commands,
         rules_commands,
+        scene_commands,
         sheet_commands,
         tags_commands,
         team_commands,
@@ -174,4 +175,5 @@ def build_parser() -> argparse.ArgumentParser:
     governance_commands.register(sub)
     reconcile_commands.register(sub)
     rules_commands.register(sub)
+    scene_commands.register(sub)
     return parser

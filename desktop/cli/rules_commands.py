@@ -396,6 +396,8 @@ def _print_simulation(simulation: Simulation, out: TextIO, full: ResultReport,
           f" 次调用 API calls · 约 ~{eta:.0f} s", file=out)
     for name, count in evaluation.matched.items():
         print(f"  {name}: {count:,}", file=out)
+    for warning in simulation.warnings:
+        print(f"注意 / Note: {warning}", file=out)
     for outcome in evaluation.outcomes[:SHOWN]:
         s = outcome.subject
         change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
@@ -417,6 +419,7 @@ def _simulation_json(simulation: Simulation
         "api_calls": evaluation.api_calls, "per_rule": evaluation.matched,
         "elapsed_s": round(simulation.elapsed_s, 3),
         "possible_contradictions": contested["possible_contradictions"],
+        "warnings": list(simulation.warnings),
     }
     changes: list[object] = [
         {"external_userid": o.subject.external_userid, "userid": o.subject.userid,

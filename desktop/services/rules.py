@@ -54,6 +54,7 @@ class Simulation:
     rules: list[ResolvedRule]
     relations: int
     elapsed_s: float
+    warnings: tuple[str, ...] = ()
 
     @property
     def labels(self) -> dict[str, str]:
@@ -114,10 +115,13 @@ class RulesService:
         chosen = [replace(self.get(n).rule, enabled=True) for n in names] if names \
             else [k.rule for k in self.kept()]
         resolved = resolve(chosen, self._catalogue())
-        intents = self._intents() if any(r.uses_intent for r in chosen if r.enabled) else None
+        warnings: list[str] = []
+        intents = self._intents(warnings) if any(r.uses_intent for r in chosen if r.enabled) \
+            else None
         subjects = rule_store.subjects(self.ws.cache, intents=intents)
         evaluation = evaluate(resolved, subjects, time.time())
-        return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started)
+        return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started,
+                          tuple(warnings))
 
     def plan(self, simulation: Simulation, *, allow_conflicts: bool = False) -> RetagPlan:
         """One plan for every relation the rules change (relations with the same change are
@@ -154,12 +158,19 @@ class RulesService:
         return [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                 for t in outbox.tag_catalogue(self.ws.cache)]
 
-    def _intents(self) -> dict[tuple[str, str], frozenset[str]]:
-        """Chat intents per relation, as the auto-tagging engine finds them in imported chats."""
-        from desktop.services.autotag_simulation import AutoTagService
+    def _intents(self, warnings: list[str]) -> dict[tuple[str, str], frozenset[str]]:
+        """Chat intents per relation, as the auto-tagging engine finds them in imported chats
+        (none, with a warning, while no tag has keywords)."""
+        from desktop.services.autotag_simulation import AutoTagError, AutoTagService
 
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for suggestion in AutoTagService(self.ws, self.tagging).simulate().suggestions:
+        try:
+            suggestions = AutoTagService(self.ws, self.tagging).simulate().suggestions
+        except AutoTagError as exc:
+            warnings.append(f"「intent」条件不匹配任何客户：{exc.message_zh} / Conditions on"
+                            f" `intent` match no one: {exc.message_en}")
+            return {}
+        for suggestion in suggestions:
             found[(suggestion.external_userid, suggestion.userid)].add(suggestion.tag_name)
         return {key: frozenset(names) for key, names in found.items()}
 

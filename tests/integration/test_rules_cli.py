@@ -195,3 +195,34 @@ def test_expired_tags_are_removed_as_a_batch(cli: Cli, corp: SandboxServer) -> N
     assert carrying(corp, "活动", "双11") == beijing - set(first) - set(second)
     left = last_json(cli("expiry", "list", "--profile", "acme", "--json"))["expiries"]
     assert len(left) == len(beijing) - 5
+
+
+def test_scene_lab_lists_previews_and_applies(cli: Cli, corp: SandboxServer) -> None:
+    listed = last_json(cli("scenes", "list", "--json"))["scenes"]
+    assert len(listed) >= 20 and {"b2b-distributor", "education-trial"} <= {
+        s["name"] for s in listed}
+
+    dry = cli("scenes", "apply", "b2b-distributor", "--profile", "acme", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    preview = last_json(dry)
+    assert preview["applied"] is False and len(preview["create"]) == 7
+    assert "经销-区域:华北经销" in preview["create"] and preview["live_codes"][0]["state"]
+    assert "live code (data only" in dry.stderr
+    assert corp.state.find_tag("经销-区域", "华北经销") is None
+
+    applied = last_json(cli("scenes", "apply", "b2b-distributor", "--profile", "acme", "--json"))
+    assert applied["applied"] and len(applied["created"]) == 7
+    assert corp.state.find_tag("经销-区域", "华北经销") is not None
+    simulated = last_json(cli("rules", "simulate", "经销·华北", "--profile", "acme", "--json"))
+    assert simulated["per_rule"]["经销·华北"] >= len(beijing_relations(cli)) > 0
+
+    made = cli("tags", "add-group", "旧试听", "--tag", "已试听", "--profile", "acme", "--yes")
+    assert made.returncode == 0, made.stderr
+    refused = cli("scenes", "apply", "education-trial", "--profile", "acme")
+    assert refused.returncode == 2, refused.stderr
+    assert "试听-阶段:已试听" in refused.stderr and "旧试听" in refused.stderr
+    assert "--allow-collisions" in refused.stderr
+    assert corp.state.find_tag("试听-阶段", "试听报名") is None
+    allowed = last_json(cli("scenes", "apply", "education-trial", "--profile", "acme",
+                            "--allow-collisions", "--json"))
+    assert allowed["applied"] and corp.state.find_tag("试听-阶段", "已试听") is not None

@@ -1,0 +1,94 @@
+"""`tagdesk scenes list` and `tagdesk scenes apply NAME`: the scene lab's templates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop.cli.common import add_common, emit_json, open_synced_workspace
+from desktop.cli.errors import EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scenes = sub.add_parser("scenes", help="scene lab: ready-made tag groups and rules"
+                            ).add_subparsers(dest="scenes_command", metavar="SUBCOMMAND",
+                                             required=True)
+    listing = scenes.add_parser("list", help="the bundled scene templates")
+    add_common(listing)
+    listing.add_argument("--json", action="store_true", help="end with one JSON line")
+    listing.set_defaults(handler=scenes_list)
+    apply = scenes.add_parser("apply", help="create a template's tags and keep its rules")
+    add_common(apply)
+    apply.add_argument("name", metavar="NAME", help="a template (see `tagdesk scenes list`)")
+    apply.add_argument("--profile", required=True, metavar="NAME")
+    apply.add_argument("--dry-run", action="store_true",
+                       help="show everything it would create, reuse and keep; change nothing")
+    apply.add_argument("--allow-collisions", action="store_true",
+                       help="create a template tag in its group although another group has a"
+                            " tag of that name")
+    apply.add_argument("--json", action="store_true", help="end with one JSON line")
+    apply.set_defaults(handler=scenes_apply)
+
+
+def scenes_list(args: argparse.Namespace) -> int:
+    from desktop.services.scenes import scenes
+
+    found = scenes()
+    if args.json:
+        emit_json({"scenes": [
+            {"name": s.name, "title": s.title, "title_en": s.title_en, "industry": s.industry,
+             "description": s.description, "tag_groups": len(s.tag_groups), "tags": s.tag_count,
+             "rules": len(s.rules), "live_codes": len(s.live_codes)} for s in found]})
+        return EXIT_OK
+    for s in found:
+        print(f"{s.name}\t{s.title} / {s.title_en}\t{s.industry}\t{s.tag_count} 标签 tags"
+              f"\t{len(s.rules)} 规则 rules\t{len(s.live_codes)} 活码 live codes")
+    return EXIT_OK
+
+
+def scenes_apply(args: argparse.Namespace) -> int:
+    from desktop.services.scenes import SceneService
+
+    out = sys.stderr if args.json else sys.stdout
+    with open_synced_workspace(args, write=not args.dry_run) as ws:
+        service = SceneService(ws)
+        preview = service.preview(args.name)
+        scene, plan = preview.scene, preview.plan
+        print(f"场景 / Scene: {scene.title} / {scene.title_en}（{scene.industry}）", file=out)
+        for group in plan.new_groups:
+            print(f"  新建标签组 / new group: {group}", file=out)
+        for group, tag in plan.create:
+            print(f"  新建标签 / create: {group}:{tag}", file=out)
+        for group, tag, _ in plan.reuse:
+            print(f"  沿用已有标签 / reuse: {group}:{tag}", file=out)
+        for c in plan.collisions:
+            print(f"  同名冲突 / name collision: {c.group}:{c.tag} —「{c.tag}」已在组"
+                  f" {'、'.join(c.found_in)} 中 / already in {', '.join(c.found_in)}", file=out)
+        for name in preview.new_rules:
+            print(f"  新增规则 / add rule: {name}", file=out)
+        for name in preview.replaced_rules:
+            print(f"  替换同名规则 / replace rule: {name}", file=out)
+        for code in scene.live_codes:
+            print(f"  活码（仅数据，尚未在企业微信创建） / live code (data only, not made in WeCom):"
+                  f" state={code.state} {code.remark} → {'、'.join(code.tags)}", file=out)
+        if not args.dry_run:
+            service.apply(preview, allow_collisions=args.allow_collisions)
+            print(f"已应用：新建 {len(preview.created)} 个标签，保存 {len(scene.rules)} 条规则；"
+                  f"先用 tagdesk rules simulate 看效果。 / Applied: {len(preview.created)} tags"
+                  f" created, {len(scene.rules)} rules kept; see what they would do with"
+                  " `tagdesk rules simulate`.", file=out)
+    if args.json:
+        emit_json({
+            "scene": scene.name, "dry_run": args.dry_run, "applied": preview.applied,
+            "new_groups": list(plan.new_groups),
+            "create": [f"{g}:{t}" for g, t in plan.create],
+            "reuse": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in plan.reuse],
+            "collisions": [{"tag": f"{c.group}:{c.tag}", "found_in": list(c.found_in)}
+                           for c in plan.collisions],
+            "created": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in preview.created],
+            "rules": [rule.name for _, rule in scene.rules],
+            "replaced_rules": preview.replaced_rules,
+            "live_codes": [{"state": c.state, "remark": c.remark, "tags": list(c.tags)}
+                           for c in scene.live_codes],
+        })
+    return EXIT_OK

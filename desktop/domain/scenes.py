@@ -1,0 +1,162 @@
+"""Scene templates: ready-made tag groups, live codes and rules for one kind of business.
+
+A template (resources/scenes/NAME.json):
+
+    {"title": "电商大促追踪", "title_en": "E-commerce promotion tracking",
+     "industry": "电商 / e-commerce", "description": "…",
+     "tag_groups": [{"name": "大促-进度", "tags": ["已领券", "已下单"]}],
+     "live_codes": [{"state": "promo2026", "remark": "大促海报", "tags": ["大促-进度:已领券"]}],
+     "rules": [ …rules in the rule format… ]}
+
+`plan_scene` compares it with the corp's tags: a template tag whose name exists in the group
+of the same name is reused, one missing is created, and one whose name exists only in another
+group is a collision (said, and created in the template's group only when allowed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from desktop.domain.echo import echo
+from desktop.domain.filter.suggest import fold
+from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rules import CatalogueTag, Rule, TagRef
+
+_SCENE_KEYS = frozenset({"title", "title_en", "industry", "description", "tag_groups",
+                         "live_codes", "rules"})
+
+
+@dataclass(frozen=True)
+class LiveCode:
+    """A live code (「联系我」 with a `state`) as data: TagDesk does not make it in WeCom yet."""
+
+    state: str
+    remark: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    title: str
+    title_en: str
+    industry: str
+    description: str
+    tag_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    live_codes: tuple[LiveCode, ...]
+    rules: tuple[tuple[dict[str, object], Rule], ...]
+
+    @property
+    def tag_count(self) -> int:
+        return sum(len(tags) for _, tags in self.tag_groups)
+
+
+@dataclass(frozen=True)
+class Collision:
+    group: str
+    tag: str
+    found_in: tuple[str, ...]       # the other groups holding a tag of that name
+
+
+@dataclass(frozen=True)
+class ScenePlan:
+    reuse: tuple[tuple[str, str, str], ...]      # (group, tag, existing tag id)
+    create: tuple[tuple[str, str], ...]          # (group, tag)
+    collisions: tuple[Collision, ...]
+    new_groups: tuple[str, ...]
+
+
+def parse_scene(name: str, text: str) -> Scene:
+    origin = f"{name}.json"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RuleFormatError(origin, f"不是有效的 JSON（第 {exc.lineno} 行）",
+                              f"not valid JSON (line {exc.lineno})") from None
+    if not isinstance(data, Mapping):
+        raise RuleFormatError(origin, "应为 JSON 对象", "expected a JSON object")
+    for key in data:
+        if key not in _SCENE_KEYS:
+            raise RuleFormatError(f"{origin}.{echo(str(key))}", "未知的字段", "unknown field")
+    groups = []
+    for index, group in enumerate(_list(data.get("tag_groups"), f"{origin}.tag_groups")):
+        path = f"{origin}.tag_groups[{index}]"
+        if not isinstance(group, Mapping):
+            raise RuleFormatError(path, "应为 {\"name\", \"tags\"}", "expected {\"name\", \"tags\"}")
+        tags = tuple(_text(t, f"{path}.tags[{i}]")
+                     for i, t in enumerate(_list(group.get("tags"), f"{path}.tags")))
+        groups.append((_text(group.get("name"), f"{path}.name"), tags))
+    codes = []
+    for index, code in enumerate(_list(data.get("live_codes", []), f"{origin}.live_codes",
+                                       empty=True)):
+        path = f"{origin}.live_codes[{index}]"
+        if not isinstance(code, Mapping):
+            raise RuleFormatError(path, "应为 JSON 对象", "expected a JSON object")
+        codes.append(LiveCode(_text(code.get("state"), f"{path}.state"),
+                              str(code.get("remark", "")),
+                              tuple(_text(t, f"{path}.tags[{i}]") for i, t in
+                                    enumerate(_list(code.get("tags"), f"{path}.tags")))))
+    rules = []
+    for index, item in enumerate(_list(data.get("rules", []), f"{origin}.rules", empty=True)):
+        rule = parse_rule(item, f"{origin}.rules[{index}]")
+        rules.append((dict(item) if isinstance(item, Mapping) else {}, rule))
+    scene = Scene(name, _text(data.get("title"), f"{origin}.title"),
+                  _text(data.get("title_en"), f"{origin}.title_en"),
+                  _text(data.get("industry"), f"{origin}.industry"),
+                  str(data.get("description", "")), tuple(groups), tuple(codes), tuple(rules))
+    _check_references(scene, origin)
+    return scene
+
+
+def plan_scene(scene: Scene, catalogue: Sequence[CatalogueTag]) -> ScenePlan:
+    reuse, create, collisions = [], [], []
+    groups = {fold(t.group_name) for t in catalogue}
+    for group, tags in scene.tag_groups:
+        for tag in tags:
+            same = [t for t in catalogue if fold(t.name) == fold(tag)]
+            here = [t for t in same if fold(t.group_name) == fold(group)]
+            if here:
+                reuse.append((group, tag, here[0].id))
+                continue
+            create.append((group, tag))
+            if same:
+                collisions.append(Collision(group, tag,
+                                            tuple(sorted({t.group_name for t in same}))))
+    new_groups = tuple(g for g, _ in scene.tag_groups if fold(g) not in groups)
+    return ScenePlan(tuple(reuse), tuple(create), tuple(collisions), new_groups)
+
+
+def _check_references(scene: Scene, origin: str) -> None:
+    """Every tag a live code or a rule's action names is one of the template's tags."""
+    own = {(fold(g), fold(t)) for g, tags in scene.tag_groups for t in tags}
+    names = {fold(t) for _, tags in scene.tag_groups for t in tags}
+
+    def known(ref: TagRef) -> bool:
+        return (fold(ref.group), fold(ref.name)) in own if ref.group else fold(ref.name) in names
+
+    for index, code in enumerate(scene.live_codes):
+        for tag in code.tags:
+            if not known(TagRef.parse(tag)):
+                raise RuleFormatError(f"{origin}.live_codes[{index}].tags",
+                                      f"「{echo(tag)}」不是模板中的标签",
+                                      f"{echo(tag)!r} is not one of the template's tags")
+    for index, (_, rule) in enumerate(scene.rules):
+        for ref in (*rule.then.add, *rule.then.remove):
+            if not known(ref):
+                raise RuleFormatError(f"{origin}.rules[{index}].then",
+                                      f"「{echo(ref.text)}」不是模板中的标签",
+                                      f"{echo(ref.text)!r} is not one of the template's tags")
+
+
+def _list(value: object, path: str, *, empty: bool = False) -> list[object]:
+    if not isinstance(value, list) or (not value and not empty):
+        raise RuleFormatError(path, "应为非空列表", "expected a non-empty list")
+    return value
+
+
+def _text(value: object, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RuleFormatError(path, "应为非空文本", "expected a non-empty text")
+    return value.strip()

@@ -1,0 +1,84 @@
+"""The scene lab: list the bundled templates and apply one to a profile — reuse the tags that
+exist, create the missing ones (one WeCom call each), keep the rules; live codes are shown as
+data (TagDesk does not make them in WeCom yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.domain.rules import CatalogueTag
+from desktop.domain.scenes import Scene, ScenePlan, parse_scene, plan_scene
+from desktop.resources import resources_dir
+from desktop.services.rules import RulesService
+from desktop.services.tag_admin import TagAdminService
+from desktop.services.workspace import Workspace
+from desktop.store import outbox, rule_store
+
+
+class SceneError(UserError):
+    """A scene that cannot be applied as asked; `str()` is "中文 / English"."""
+
+
+def scenes() -> list[Scene]:
+    """Every bundled template, by name."""
+    folder = resources_dir() / "scenes"
+    return [parse_scene(path.stem, path.read_text(encoding="utf-8"))
+            for path in sorted(folder.glob("*.json"))]
+
+
+def scene(name: str) -> Scene:
+    found = {s.name: s for s in scenes()}
+    if name not in found:
+        raise SceneError(f"没有名为「{echo(name)}」的场景模板（tagdesk scenes list 列出全部）。"
+                         f" / No scene template named {echo(name)!r} (`tagdesk scenes list`"
+                         " lists them).")
+    return found[name]
+
+
+@dataclass
+class SceneApply:
+    scene: Scene
+    plan: ScenePlan
+    new_rules: list[str]
+    replaced_rules: list[str]
+    created: list[tuple[str, str, str]] = field(default_factory=list)   # (group, tag, id)
+    applied: bool = False
+
+
+class SceneService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def preview(self, name: str) -> SceneApply:
+        """Everything applying the scene would create or reuse (writes nothing)."""
+        chosen = scene(name)
+        catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
+                     for t in outbox.tag_catalogue(self.ws.cache)]
+        kept = {r.name for r in rule_store.rules(self.ws.cache)}
+        names = [rule.name for _, rule in chosen.rules]
+        return SceneApply(chosen, plan_scene(chosen, catalogue),
+                          [n for n in names if n not in kept], [n for n in names if n in kept])
+
+    def apply(self, preview: SceneApply, *, allow_collisions: bool = False) -> SceneApply:
+        """Create the missing tags, then keep the rules. With collisions (a template tag's name
+        already used in another group) nothing is done unless they are allowed."""
+        if preview.plan.collisions and not allow_collisions:
+            listed = "、".join(f"{c.group}:{c.tag}（已在 {'、'.join(c.found_in)}）"
+                              for c in preview.plan.collisions)
+            listed_en = ", ".join(f"{c.group}:{c.tag} (already in {', '.join(c.found_in)})"
+                                  for c in preview.plan.collisions)
+            raise SceneError(
+                f"模板中的标签名已在其他组中使用：{listed}；改名后重试，或加 --allow-collisions 在模板"
+                f"的组中另建同名标签。什么都没有改。 / Template tag names are already used in other"
+                f" groups: {listed_en}; rename them and try again, or add --allow-collisions to"
+                " create same-named tags in the template's groups. Nothing was changed.")
+        admin = TagAdminService(self.ws)
+        for group, tag in preview.plan.create:
+            made = admin.create_tag(group, tag)
+            preview.created.append((group, tag, made.tag.id))
+        rules = RulesService(self.ws)
+        rules.add(list(preview.scene.rules))
+        preview.applied = True
+        return preview

@@ -1,0 +1,67 @@
+"""The bundled scene templates: at least 20, each valid, and their rules neither contradict
+nor loop on relations from their live codes or carrying any one or two of their tags."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop.domain.rule_format import RuleFormatError
+from desktop.domain.rules import CatalogueTag, Subject, evaluate, resolve
+from desktop.domain.scenes import parse_scene, plan_scene
+
+SCENES = Path(__file__).resolve().parents[3] / "resources" / "scenes"
+FILES = sorted(SCENES.glob("*.json"))
+NOW = 1_800_000_000.0
+
+
+def test_there_are_at_least_twenty_across_industries() -> None:
+    scenes = [parse_scene(p.stem, p.read_text(encoding="utf-8")) for p in FILES]
+    assert len(scenes) >= 20
+    assert len({s.industry for s in scenes}) >= 20
+    assert all(s.rules and s.tag_groups and s.live_codes for s in scenes)
+    names = [name for s in scenes for _, r in s.rules for name in [r.name]]
+    assert len(names) == len(set(names))                   # rule names never clash
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_rules_neither_contradict_nor_loop(path: Path) -> None:
+    scene = parse_scene(path.stem, path.read_text(encoding="utf-8"))
+    catalogue = [CatalogueTag(f"{g}:{t}", t, g, g) for g, tags in scene.tag_groups for t in tags]
+    rules = resolve([r for _, r in scene.rules], catalogue)
+    ids = [t.id for t in catalogue]
+    tag_sets: list[frozenset[str]] = [frozenset()] + [frozenset(c) for n in (1, 2) for c in itertools.combinations(ids, n)]
+    states = ["", *(c.state for c in scene.live_codes)]
+    subjects = [
+        Subject(n, f"wm{n}", "u", "客户", state, "北京 展会", "", ("上海星辰科技有限公司",), 2,
+                NOW - days * 86400, date.fromtimestamp(NOW - days * 86400).toordinal(), tags)
+        for n, (state, tags, days) in enumerate(itertools.product(states, tag_sets, (1, 400)))]
+    result = evaluate(rules, subjects, NOW)
+    assert result.contradictions == [] and result.loops == []
+
+
+def test_plan_reuses_creates_and_reports_collisions() -> None:
+    scene = parse_scene("x", json.dumps({
+        "title": "t", "title_en": "t", "industry": "i",
+        "tag_groups": [{"name": "进度", "tags": ["已领券", "已下单", "新客"]}],
+        "live_codes": [{"state": "s", "tags": ["进度:新客"]}],
+        "rules": [{"name": "r", "when": {"state": "s"}, "then": {"add": ["进度:新客"]}}]}))
+    plan = plan_scene(scene, [CatalogueTag("a", "已领券", "g1", "进度"),
+                              CatalogueTag("b", "已下单", "g2", "订单")])
+    assert plan.reuse == (("进度", "已领券", "a"),)
+    assert plan.create == (("进度", "已下单"), ("进度", "新客"))
+    assert [(c.tag, c.found_in) for c in plan.collisions] == [("已下单", ("订单",))]
+    assert plan.new_groups == ()
+
+
+def test_a_template_naming_a_tag_it_lacks_is_refused() -> None:
+    with pytest.raises(RuleFormatError) as caught:
+        parse_scene("bad", json.dumps({
+            "title": "t", "title_en": "t", "industry": "i",
+            "tag_groups": [{"name": "进度", "tags": ["新客"]}],
+            "rules": [{"name": "r", "when": {"state": "s"}, "then": {"add": ["进度:老客"]}}]}))
+    assert caught.value.path == "bad.json.rules[0].then"
