@@ -422,7 +422,8 @@ class AuditViewer(QWidget):
         self.texts.say(self.notice, lambda: self.tr("Reverting…"))
         context.run_task(
             lambda _p, _c: tagging.submit(plan, source="revert", pilot_size=pilot,
-                                          description=audit.revert_description(preview.origin)),
+                                          description=audit.revert_description(preview.origin),
+                                          reverts=preview.reverts),
             owner=self, name="queue revert", writer=True,
             on_result=lambda batch_id: self._show_revert_progress(batch_id, ids),
             on_error=self._show_error)

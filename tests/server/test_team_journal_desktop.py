@@ -333,3 +333,49 @@ def test_a_tag_tree_edit_reaches_the_team_journal_as_the_tag_trees(
             "SELECT operator, source FROM team_journal WHERE action ="
             " 'externalcontact/edit_corp_tag' AND tag_id = %s ORDER BY id", (tag_id,)).fetchall()
     assert rows == [(supervisor, "tree"), (supervisor, "tree")]
+
+
+@pytest.mark.gui
+def test_the_viewer_reverts_a_salespersons_batch_through_the_server(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, team_server: TeamServerProcess,
+    team_sandbox: SandboxServer, seller: str, supervisor: str, seller_env: dict[str, str],
+    supervisor_env: dict[str, str],
+) -> None:
+    (group, name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[5]
+    batch_id = _retag(seller_env, seller, f"{group}:{name}")
+    changed = [e for e, in _column(team_server.db_url, "external_userid", batch_id)]
+    assert changed
+    for key, value in supervisor_env.items():
+        monkeypatch.setenv(key, value)
+    workspace = open_workspace(Path(supervisor_env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        viewer = AuditViewer(context)
+        qtbot.addWidget(viewer)
+        qtbot.waitUntil(lambda: viewer.rows_model.complete, timeout=20000)
+        with qtbot.waitSignal(viewer.rows_model.loaded, timeout=20000):
+            viewer.filters.batch.setText(batch_id)
+        qtbot.waitUntil(lambda: viewer.rows_model.row_at(0) is not None, timeout=20000)
+        viewer.select_row(0)
+        viewer.revert_button.click()
+        qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=30000)
+        dialog = viewer.revert_dialog
+        assert dialog is not None and dialog.ok_button.isEnabled()
+        with qtbot.waitSignal(viewer.reverted, timeout=60000) as done:
+            dialog.accept()
+        assert done.args[0].applied == len(changed)
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+    assert all(tag_id not in team_sandbox.state.relation_tag_ids(seller, e) for e in changed)
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute("SELECT DISTINCT operator, source, action FROM team_journal"
+                            " WHERE reverts_batch = %s", (batch_id,)).fetchall()
+    assert rows == [(supervisor, "revert", "tag_remove")]
+
+
+def _column(db_url: str, column: str, batch_id: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(f"SELECT {column} FROM team_journal WHERE batch_id = %s".encode(),
+                            (batch_id,)).fetchall()
