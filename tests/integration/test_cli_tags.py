@@ -21,6 +21,7 @@ import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import ProfileStore
+from desktop.wecom import RateLimits, WeComClient, WeComError
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -219,6 +220,7 @@ def test_a_branch_rule_group_is_made_with_its_head_and_its_tags_edited(
     assert scope == [(2, 11)]
     assert data["strategy_id"] == strategy_id and data["id"].startswith("st")
     assert journal(tags, "rule_group_create")[-1]["tag_name"] == "北京销售组"
+    _only_the_branch_can_carry(corp, data["id"], department=11)
 
     added, data = run(tags, "add", "北京-渠道/地推")
     assert added.returncode == 0 and data["strategy_id"] == strategy_id, added.stderr
@@ -245,6 +247,24 @@ def test_a_branch_rule_group_is_made_with_its_head_and_its_tags_edited(
     groups = listing(tags)
     assert [t["name"] for t in groups["北京-渠道"]["tags"]] == ["展会"]
     assert groups["华北-重点项目"]["strategy_id"] == 1
+
+
+def _only_the_branch_can_carry(corp: SandboxServer, tag_id: str, department: int) -> None:
+    """WeCom lets a rule group's tag onto the relations of its range's members only."""
+    with corp.state.transaction() as conn:
+        inside = {row[0] for row in conn.execute(
+            "SELECT userid FROM member_department WHERE department_id = ?", (department,))}
+    relations = corp.state.relations()
+    ours = next((u, e) for u, e in relations if u in inside)
+    other = next((u, e) for u, e in relations if u not in inside)
+    with WeComClient(corp.api_base, corp.corp_id, corp.secret,
+                     limits=RateLimits(max_retries=1)) as client:
+        client.mark_tag(*ours, add=[tag_id])
+        with pytest.raises(WeComError) as refused:
+            client.mark_tag(*other, add=[tag_id])
+    assert refused.value.errcode == 60011
+    assert tag_id in corp.state.relation_tag_ids(*ours)
+    assert tag_id not in corp.state.relation_tag_ids(*other)
 
 
 def test_a_console_made_rule_group_is_refused_and_then_shown_read_only(
