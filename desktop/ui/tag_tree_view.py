@@ -469,8 +469,14 @@ class TagTreeView(QWidget):
             self.pin_action.setText(self.tr("Unpin from favourites") if pinned
                                     else self.tr("Pin to favourites"))
         self.new_tag_action.setEnabled(True)
-        for item in (self.new_tag_action, self.rename_action, self.delete_action):
+        self.new_group_action.setEnabled(True)
+        for item in (self.new_tag_action, self.new_group_action, self.rename_action,
+                     self.delete_action):
             item.setToolTip("")
+        if self.rules is not None and not (self.rules.actor.admin or self.rules.actor.managed):
+            self.new_group_action.setEnabled(False)
+            self.new_group_action.setToolTip(self.tr(
+                "Only an administrator or a department head may create tag groups."))
         if self.rules is not None and editable and node is not None:
             self._govern(self.rules, node)
 

@@ -2500,6 +2500,10 @@
         <translation>Unpin from favourites</translation>
     </message>
     <message>
+        <source>Only an administrator or a department head may create tag groups.</source>
+        <translation>Only an administrator or a department head may create tag groups.</translation>
+    </message>
+    <message>
         <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
         <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</translation>
     </message>

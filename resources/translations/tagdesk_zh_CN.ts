@@ -2487,6 +2487,10 @@
         <translation>从常用标签中移除</translation>
     </message>
     <message>
+        <source>Only an administrator or a department head may create tag groups.</source>
+        <translation>只有管理员或部门负责人可以新建标签组。</translation>
+    </message>
+    <message>
         <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
         <translation>删除需要管理员批准：TagDesk 会向管理员提交申请。</translation>
     </message>

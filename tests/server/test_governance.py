@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 import requests
 from PySide6.QtCore import Qt
 
+from desktop.domain.governance import Actor
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
 from desktop.ui.i18n import ENGLISH, Translations
@@ -452,6 +454,14 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         assert tree.select_key(f"tag:{mkt_tag}")
         tree._update_actions(tree.current_node())
         assert tree.rename_action.isEnabled() and "只有" not in tree.rename_action.toolTip()
+        assert tree.new_group_action.isEnabled()                    # a head may
+        rules = tree.rules
+        assert rules is not None
+        tree.set_rules(replace(rules, actor=Actor(people["member_mkt"],
+                                                  departments=frozenset({MARKETING}))))
+        assert not tree.new_group_action.isEnabled()                # a member may not
+        assert tree.new_group_action.toolTip() == "只有管理员或部门负责人可以新建标签组。"
+        tree.set_rules(rules)
         owned = tree.model.index_for_key(f"group:{corp.state.find_group('MKT-渠道')}")
         public = tree.model.index_for_key(f"group:{corp.state.find_group('客户等级')}")
         assert owned.data(TreeRole.OWNER) == "市场部" and public.data(TreeRole.OWNER) == ""
