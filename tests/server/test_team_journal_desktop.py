@@ -379,3 +379,22 @@ def _column(db_url: str, column: str, batch_id: str) -> list[tuple[object, ...]]
     with psycopg.connect(db_url) as conn:
         return conn.execute(f"SELECT {column} FROM team_journal WHERE batch_id = %s".encode(),
                             (batch_id,)).fetchall()
+
+
+def test_malformed_journal_requests_get_one_sentence(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    reader = log_in(team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[2])
+    token = requests.get(team_server.url + "cgi-bin/gettoken", timeout=10, params={
+        "corpid": team_sandbox.corp_id, "corpsecret": reader.token}).json()["access_token"]
+    for action, body, named in (("rows", {"id": ["1; DROP TABLE team_journal"]}, "id"),
+                                ("stats", {"since": 0}, "since and until"),
+                                ("batches", {"utc_offset": 10**9}, "utc_offset"),
+                                ("", {"limit": "many"}, "limit"),
+                                ("", {"since": "nan"}, "since"),
+                                ("tamper", {}, "tamper")):
+        answer = requests.post(f"{team_server.url}tagdesk/v1/journal/{action}".rstrip("/"),
+                               params={"access_token": token}, json=body, timeout=10).json()
+        assert answer["errcode"] == 40058 and named in answer["errmsg"], (action, answer)
+    with psycopg.connect(team_server.db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM team_journal").fetchone() is not None
