@@ -13,6 +13,7 @@ Ctrl+Z during a running batch queues the inverse behind it instead of waiting fo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +30,8 @@ from desktop.services.workspace import Workspace
 from desktop.store.filter_engine import FilterEngine
 from desktop.ui.errors import readable
 from desktop.ui.tasks import Task
+
+log = logging.getLogger("tagdesk.ui")
 
 Work = Callable[[Callable[[Progress], None], CancelToken], Any]
 Prepared = tuple[str, frozenset[int]]
@@ -54,6 +57,8 @@ class AppContext(QObject):
         self.writer_pool = QThreadPool(self)   # one thread: writes never race each other
         self.writer_pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
+        self._warming: Task | None = None
+        self._warm_again = False
 
     @property
     def operator(self) -> str:
@@ -99,7 +104,36 @@ class AppContext(QObject):
             self.filter_engine.refresh_relations(changes.relation_ids)
         elif not changes.full_reload:
             self.filter_engine.invalidate()
+            self.rewarm_filters()
         self.changed.emit(changes)
+
+    @property
+    def warming(self) -> bool:
+        """The filter engine is being rebuilt in the background after a change."""
+        return self._warming is not None
+
+    def rewarm_filters(self) -> None:
+        """Rebuild the filter engine on a worker after it was dropped (a tag created,
+        renamed or deleted), so the next filter is warm instead of paying for it; changes
+        arriving meanwhile run it once more when it is done."""
+        if self._warming is not None:
+            self._warm_again = True
+            return
+        engine = self.filter_engine
+
+        def done(_result: object = None) -> None:
+            self._warming = None
+            if self._warm_again:
+                self._warm_again = False
+                self.rewarm_filters()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("warming the filters failed (the next filter builds what it needs):"
+                        " %s", exc)
+            done()
+
+        self._warming = self.run_task(lambda _p, _c: engine.prepare(), owner=self,
+                                      name="warm filters", on_result=done, on_error=failed)
 
     def run_operation(
         self,

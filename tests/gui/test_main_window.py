@@ -239,6 +239,30 @@ def test_the_first_filter_after_a_sync_is_warm(qtbot: Any, window: MainWindow,
         assert engine.count(text).relations > 0, text
 
 
+def test_filters_are_warm_again_soon_after_a_tag_is_renamed(
+        qtbot: Any, window: MainWindow, synced_context: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.services.changes import ChangeSet
+    from desktop.services.tag_admin import TagAdminService
+
+    tag_id = _tag_id(synced_context, "VIP")
+    changes = TagAdminService(synced_context.workspace).rename(tag_id, "VIP客户")
+    synced_context.publish(changes)
+    assert synced_context.warming
+    synced_context.publish(ChangeSet(tags_changed=True))   # a second change meanwhile
+    qtbot.waitUntil(lambda: not synced_context.warming, timeout=30000)
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the filter engine stayed cold after the rename")
+
+    for name in ("tagged", "every_tagged", "tag_count_buckets", "searchable_text",
+                 "shared_customers", "universe"):
+        monkeypatch.setattr(filter_leaves, name, refuse)
+    engine = synced_context.filter_engine
+    for text in ("VIP客户", "text:a", "tags>=2", "-VIP客户"):
+        assert engine.count(text).relations > 0, text
+
+
 def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
                                               synced_context: Any, gui_home: Path) -> None:
     window.splitter.setSizes([200, 900, 300])
