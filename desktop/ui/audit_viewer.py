@@ -54,6 +54,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import in_ui_language
 from desktop.ui.retranslate import relabel, retranslate_in_place
+from desktop.ui.team_journal_watch import TeamJournalWatch
 
 BATCH_ID_SAMPLE = "20991231-235959-fffff0"   # the longest batch id outbox.new_batch_id makes
 
@@ -78,6 +79,10 @@ class AuditViewer(QWidget):
         self._drill: BatchSummary | None = None
         self._build()
         self.texts = retranslate_in_place(self, self.retranslate)
+        self.watch: TeamJournalWatch | None = None
+        if context.journal.remote:  # other desktops write to it too
+            self.watch = TeamJournalWatch(context, self.rows_model, self)
+            self.watch.newer.connect(self._newer_on_server)
         self.apply_filter()
 
     def retranslate(self) -> None:
@@ -265,6 +270,15 @@ class AuditViewer(QWidget):
         if row is not None:
             return row.batch_id
         return line.batch_id if line is not None else ""
+
+    def _newer_on_server(self) -> None:
+        """Show what other desktops wrote since; not under a reader's selection (the next
+        round of the watch asks again)."""
+        if not self.isVisible() or self.selected_rows():
+            return
+        if self.batches_button.isChecked():
+            self.batches_model.set_filter(self.batches_model.journal_filter)
+        self.rows_model.refresh()
 
     def _selection_changed(self) -> None:
         row, line = self._selected_journal_row(), self._selected_line()

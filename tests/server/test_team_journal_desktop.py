@@ -31,6 +31,7 @@ from tests.server.team_support import (
     desktop_env,
     log_in,
     tagdesk,
+    team_client,
 )
 
 pytestmark = pytest.mark.integration
@@ -303,6 +304,19 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
             b.batch_id == batch_id for b in viewer.batches_model.lines), timeout=20000)
         batch = next(b for b in viewer.batches_model.lines if b.batch_id == batch_id)
         assert batch.operators == (seller,) and batch.by_action.get("tag_add") == len(customers)
+
+        shown = len(model.ids)     # the seller tags once more while the supervisor watches
+        tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[-2]
+        euid = next(e for u, e in team_sandbox.state.relations()
+                    if u == seller and tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+        device = log_in(team_server.url, team_sandbox, seller)
+        with team_client(team_server.url, team_sandbox, device.token) as client:
+            client.mark_tag(seller, euid, add=[tag_id])
+        viewer.show()
+        assert viewer.watch is not None
+        with qtbot.waitSignal(model.loaded, timeout=20000):
+            viewer.watch.check()
+        assert len(model.ids) == shown + 1
 
         loaded: set[str] = set()
         reports = ReportsWindow(context)
