@@ -54,6 +54,7 @@ from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
+from desktop.ui.rules_dialog import RulesDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
     KEY_SPLITTER,
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._autotag: AutoTagReviewWindow | None = None
         self._restored_filter: str | None = None
         self._deleted_tags: DeletedTagsDialog | None = None
+        self._rules: RulesDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
@@ -279,6 +281,16 @@ class MainWindow(QMainWindow):
             self._deleted_tags.reload()
         _present(self._deleted_tags)
         return self._deleted_tags
+
+    def open_rules(self) -> RulesDialog:
+        """The rules window: one, brought to the front (and re-read) when already open."""
+        if self._rules is None:
+            self._rules = RulesDialog(self.context, self)
+            _make_tool_window(self._rules)
+        else:
+            self._rules.reload()
+        _present(self._rules)
+        return self._rules
 
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
         dialog = ExclusiveSetsDialog(self.context, self)
@@ -542,7 +554,8 @@ class MainWindow(QMainWindow):
                               self._action(lambda: self.tr("Auto-tag from chats…"),
                                            self.open_autotag_review),
                               self._action(lambda: self.tr("Deleted tags…"),
-                                           self.open_deleted_tags)])
+                                           self.open_deleted_tags),
+                              self._action(lambda: self.tr("Rules…"), self.open_rules)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -1769,6 +1769,10 @@
         <translation>Deleted tags…</translation>
     </message>
     <message>
+        <source>Rules…</source>
+        <translation>Rules…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
@@ -2187,6 +2191,85 @@
     <message>
         <source>Revert</source>
         <translation>Revert</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>Rules</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>Then</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Add from file…</source>
+        <translation>Add from file…</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>Enable / disable</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>Simulate</translation>
+    </message>
+    <message>
+        <source>Run…</source>
+        <translation>Run…</translation>
+    </message>
+    <message>
+        <source>Add rules</source>
+        <translation>Add rules</translation>
+    </message>
+    <message>
+        <source>Rule files (*.json)</source>
+        <translation>Rule files (*.json)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 relations would change (%3 API calls).</source>
+        <translation>%1 of %2 relations would change (%3 API calls).</translation>
+    </message>
+    <message>
+        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</source>
+        <translation>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</translation>
+    </message>
+    <message>
+        <source>Loop: %1 undo each other (%2 relations left alone).</source>
+        <translation>Loop: %1 undo each other (%2 relations left alone).</translation>
     </message>
 </context>
 <context>

@@ -1762,6 +1762,10 @@
         <translation>已删除的标签…</translation>
     </message>
     <message>
+        <source>Rules…</source>
+        <translation>规则…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -2179,6 +2183,85 @@
     <message>
         <source>Revert</source>
         <translation>回滚</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>动作</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Add from file…</source>
+        <translation>从文件添加…</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>启用 / 停用</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Simulate</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <source>Run…</source>
+        <translation>运行…</translation>
+    </message>
+    <message>
+        <source>Add rules</source>
+        <translation>添加规则</translation>
+    </message>
+    <message>
+        <source>Rule files (*.json)</source>
+        <translation>规则文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 relations would change (%3 API calls).</source>
+        <translation>%2 个客户关系中有 %1 个会更改（%3 次 API 调用）。</translation>
+    </message>
+    <message>
+        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</source>
+        <translation>矛盾：「%1」添加 %2，「%3」却移除它（%4 个客户关系不会更改）。</translation>
+    </message>
+    <message>
+        <source>Loop: %1 undo each other (%2 relations left alone).</source>
+        <translation>循环：%1 互相撤销（%2 个客户关系不会更改）。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,221 @@
+"""Rules: 标签 → 规则…. The rules kept for this profile, added from a JSON file, enabled,
+disabled or removed; a simulation lists who would change and why (and any contradiction or
+loop between rules); the run queues one batch (source `rule`), sent below with the usual
+progress, pause and cancel, and revertible like any other batch. Rules are written as JSON
+(see the README); the window does not edit their conditions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.rules import describe
+from desktop.services.changes import ChangeSet
+from desktop.services.rules import KeptRule, RulesService, Simulation
+from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.file_dialogs import ask_path
+from desktop.ui.retranslate import retranslate_in_place
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+SHOWN_CHANGES = 500
+
+
+class RulesDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rulesDialog")
+        self.context = context
+        self.service = RulesService(context.workspace)
+        self.kept: list[KeptRule] = []
+        self.simulation: Simulation | None = None
+        self.resize(900, 620)
+        self.rules = QTreeWidget()
+        self.rules.setRootIsDecorated(False)
+        self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.changes = QTreeWidget()
+        self.changes.setAlternatingRowColors(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.rules)
+        splitter.addWidget(self.changes)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.add_button, self.toggle_button, self.remove_button = (
+            QPushButton(), QPushButton(), QPushButton())
+        self.simulate_button, self.run_button = QPushButton(), QPushButton()
+        self.run_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.toggle_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.simulate_button)
+        buttons.addWidget(self.run_button)
+        self.panel = BatchProgressPanel(context, self)
+        self.panel.setVisible(False)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.panel)
+        layout.addWidget(close)
+        self.add_button.clicked.connect(self.add_from_file)
+        self.toggle_button.clicked.connect(self.toggle_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.simulate_button.clicked.connect(self.simulate)
+        self.run_button.clicked.connect(self.run)
+        self.panel.batchFinished.connect(lambda _result: self.simulate())
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.reload()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Rules"))
+        self.rules.setHeaderLabels([self.tr("Rule"), self.tr("Enabled"), self.tr("When"),
+                                    self.tr("Then")])
+        self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),
+                                      self.tr("Why")])
+        self.add_button.setText(self.tr("Add from file…"))
+        self.toggle_button.setText(self.tr("Enable / disable"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.simulate_button.setText(self.tr("Simulate"))
+        self.run_button.setText(self.tr("Run…"))
+        self._fill(self.kept)
+
+    # -- the rules -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        service = self.service
+        self.context.run_task(lambda _p, _c: service.kept(), owner=self, name="rules",
+                              on_result=self._fill, on_error=self._failed)
+
+    def _fill(self, kept: list[KeptRule]) -> None:
+        self.kept = list(kept)
+        current = self.selected_name()
+        self.rules.clear()
+        for rule in self.kept:
+            then = rule.rule.then
+            action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
+            item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",
+                                    describe(rule.rule.when), action])
+            item.setData(0, NAME_ROLE, rule.rule.name)
+            self.rules.addTopLevelItem(item)
+            if rule.rule.name == current:
+                self.rules.setCurrentItem(item)
+        self.rules.resizeColumnToContents(0)
+
+    def selected_name(self) -> str | None:
+        item = self.rules.currentItem()
+        return None if item is None else str(item.data(0, NAME_ROLE))
+
+    def add_from_file(self) -> None:
+        path = ask_path(self, self.tr("Add rules"), self.tr("Rule files (*.json)"), save=False)
+        if path is not None:
+            self.add_file(path)
+
+    def add_file(self, path: Path) -> None:
+        service = self.service
+        self._write(lambda: service.add(service.read_file(path)), "add rules")
+
+    def toggle_selected(self) -> None:
+        name = self.selected_name()
+        rule = next((k.rule for k in self.kept if k.rule.name == name), None)
+        if rule is not None:
+            service = self.service
+            self._write(lambda: service.set_enabled(rule.name, not rule.enabled), "toggle rule")
+
+    def remove_selected(self) -> None:
+        name = self.selected_name()
+        if name is not None:
+            service = self.service
+            self._write(lambda: service.remove(name), "remove rule")
+
+    def _write(self, change: Any, name: str) -> None:
+        def work(_progress: Any, _cancel: Any) -> None:
+            change()
+
+        self.context.run_operation(work, owner=self, name=name,
+                                   on_success=lambda _changes: self.reload(),
+                                   on_failure=self._failed)
+
+    # -- simulation and run ------------------------------------------------------------------
+
+    def simulate(self) -> None:
+        self.run_button.setEnabled(False)
+        service = self.service
+        self.context.run_task(lambda _p, _c: service.simulate(), owner=self,
+                              name="rules simulation", on_result=self._simulated,
+                              on_error=self._failed)
+
+    def _simulated(self, simulation: Simulation) -> None:
+        self.simulation = simulation
+        evaluation, labels = simulation.evaluation, simulation.labels
+        self.changes.clear()
+        for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
+            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
+                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
+            why = "；".join(f"{rule}: {'，'.join(reasons)}"
+                           for rule, reasons in outcome.reasons.items())
+            self.changes.addTopLevelItem(QTreeWidgetItem([
+                outcome.subject.name or outcome.subject.external_userid, outcome.subject.userid,
+                change, why]))
+        contested = len(evaluation.contradictions) + len(evaluation.loops)
+        self.texts.say(self.summary, lambda: self._summary_text(simulation))
+        self.run_button.setEnabled(bool(evaluation.outcomes) and not contested)
+
+    def _summary_text(self, simulation: Simulation) -> str:
+        evaluation, labels = simulation.evaluation, simulation.labels
+        lines = [self.tr("%1 of %2 relations would change (%3 API calls).")
+                 .replace("%1", f"{len(evaluation.outcomes):,}")
+                 .replace("%2", f"{simulation.relations:,}")
+                 .replace("%3", f"{evaluation.api_calls:,}")]
+        for c in evaluation.contradictions:
+            lines.append(self.tr("Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations"
+                                 " left alone).").replace("%1", c.adding)
+                         .replace("%2", labels.get(c.tag_id, c.tag_id)).replace("%3", c.removing)
+                         .replace("%4", str(c.relations)))
+        for loop in evaluation.loops:
+            lines.append(self.tr("Loop: %1 undo each other (%2 relations left alone).")
+                         .replace("%1", " ⇄ ".join(loop.rules)).replace("%2", str(loop.relations)))
+        lines.extend(simulation.warnings)
+        return "\n".join(lines)
+
+    def run(self) -> None:
+        simulation = self.simulation
+        if simulation is None:
+            return
+        self.run_button.setEnabled(False)
+        service = self.service
+        relation_ids = frozenset(o.subject.relation_id for o in simulation.evaluation.outcomes)
+
+        def work(_progress: Any, _cancel: Any) -> ChangeSet:
+            batch_id = service.submit(simulation, service.plan(simulation))
+            return ChangeSet(batch_id=batch_id)
+
+        def queued(changes: ChangeSet | None) -> None:
+            if changes is not None and changes.batch_id:
+                self.panel.setVisible(True)
+                self.panel.start(changes.batch_id, relation_ids)
+
+        self.context.run_operation(work, owner=self, name="run rules", on_success=queued,
+                                   on_failure=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.texts.say(self.summary, lambda: readable(exc))

@@ -1,0 +1,64 @@
+"""The rules window: add rules from a file, simulate (who and why), run as one batch with
+source `rule`; contradicting rules are shown and cannot be run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from desktop.store import outbox
+from desktop.ui.rules_dialog import RulesDialog
+
+REGION = {"name": "北京归华北", "when": {"all": [{"region": "北京"}, {"has_not": "地区:华北"}]},
+          "then": {"add": ["地区:华北"]}}
+FIGHT = {"name": "北京不分区", "when": {"region": "北京"}, "then": {"remove": ["地区:华北"]}}
+
+
+def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sandbox: Any,
+                                             tmp_path: Path) -> None:
+    ws = synced_context.workspace
+    north = synced_context.tagging.resolve_tag_names(["地区:华北"])[0]
+    ids = [rid for (rid,) in ws.cache.connection().execute(
+        "SELECT r.id FROM relation r JOIN customer c ON c.external_userid = r.external_userid"
+        " WHERE r.remark LIKE '%北京%' OR r.description LIKE '%北京%' OR c.corp_name LIKE"
+        " '%北京%' OR c.corp_full_name LIKE '%北京%' OR r.remark_corp_name LIKE '%北京%'")]
+    states = outbox.relation_states(ws.cache, ids)
+    expected = {(s.userid, s.external_userid) for s in states.values() if north not in s.tag_ids}
+    assert expected
+
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog.simulate()
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
+    assert dialog.changes.topLevelItemCount() == len(expected)
+    assert "北京" in dialog.changes.topLevelItem(0).text(3)
+    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+        dialog.run()
+    carrying = {key for key in expected if north in sandbox.state.relation_tag_ids(*key)}
+    assert carrying == expected
+    sources = {s for (s,) in ws.cache.connection().execute(
+        "SELECT DISTINCT source FROM journal WHERE tag_id = ? AND batch_id != ''", (north,))}
+    assert sources == {"rule"}
+    qtbot.waitUntil(lambda: not dialog.run_button.isEnabled() and "0 of" in
+                    dialog.summary.text(), timeout=10000)
+
+    path.write_text(json.dumps([FIGHT], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 2, timeout=10000)
+    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.toggle_selected()                     # 北京归华北 off: only the remover is left
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
+                    and dialog.rules.topLevelItem(0).text(1) == "", timeout=10000)
+    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.toggle_selected()                     # and on again: the two now fight
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
+                    and dialog.rules.topLevelItem(0).text(1) == "✓", timeout=10000)
+    dialog.simulate()
+    qtbot.waitUntil(lambda: "Contradiction" in dialog.summary.text(), timeout=10000)
+    assert not dialog.run_button.isEnabled()
+    assert synced_context.wait_idle()
