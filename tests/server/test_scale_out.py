@@ -4,10 +4,11 @@ process killed mid-batch loses and doubles nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from desktop.server.jobs import Job, Scheduler
 from desktop.server.leases import LEASE_LOCK_CLASS, ProcessLease
 from desktop.services.team import team_api_base
 from desktop.wecom.client import WeComClient
+from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
 from tests.server.team_support import (
     PostgresCluster,
@@ -107,6 +109,67 @@ def test_two_processes_share_one_rate_budget(
     assert calls <= one_budget, (calls, one_budget)
     assert calls >= PER_MINUTE / 6  # the budget was drawn on, not idle
     assert all(served), served  # both processes served
+
+
+def _hammer(clients: list[WeComClient], seconds: float,
+            before_joining: Callable[[], object] = lambda: None) -> None:
+    """Two threads per client read as fast as they are let for `seconds` (and finish the
+    call they are in); failures end a thread's reading (the sandbox counts them)."""
+    stop = threading.Event()
+
+    def reader(client: WeComClient) -> None:
+        with contextlib.suppress(WeComError, WeComNetworkError):
+            while not stop.is_set():
+                client.get_follow_user_list()
+
+    with ThreadPoolExecutor(2 * len(clients)) as pool:
+        running = [pool.submit(reader, client) for client in clients for _ in range(2)]
+        time.sleep(seconds)
+        stop.set()
+        before_joining()
+        for future in running:
+            future.result(timeout=60)
+
+
+def test_the_same_two_processes_with_budgets_of_their_own_trip_the_quota(
+    two_servers: list[TeamServerProcess], postgres: PostgresCluster, sandbox: SandboxServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The control: a sandbox quota of 20 a minute; each process allows a burst of 10 and
+    one call a second. Sharing one budget, 4 s of load (and the 4 calls waiting when it
+    stops) draw at most 19 calls: no 45009. Two processes of the same settings on two
+    databases (a budget each) draw more at once and trip it (they are then killed: they
+    would wait out WeCom's 60 s pause)."""
+    independent = [TeamServerProcess(postgres.new_database(), sandbox,
+                                     tmp_path_factory.mktemp(f"alone-{name}"),
+                                     "--calls-per-minute", str(PER_MINUTE))
+                   for name in ("a", "b")]
+
+    def kill_independent() -> None:
+        for server in independent:
+            server.process.kill()
+
+    tripped = {}
+    try:
+        for name, servers, ending in (("shared", two_servers, lambda: None),
+                                      ("independent", independent, kill_independent)):
+            clients = _clients(servers, sandbox)
+            for client in clients:
+                client.get_token()
+            before = sandbox.stats.errors(45009)
+            sandbox.configure(quota_per_min=20, quota_block_s=1)
+            try:
+                _hammer(clients, 4, ending)
+            finally:
+                sandbox.configure(quota_per_min=0, quota_block_s=60)
+                for client in clients:
+                    client.close()
+            tripped[name] = sandbox.stats.errors(45009) - before
+    finally:
+        for server in independent:
+            server.stop()
+    assert tripped["shared"] == 0
+    assert tripped["independent"] > 0
 
 
 def test_two_processes_share_one_concurrency_cap(
