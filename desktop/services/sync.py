@@ -1,10 +1,11 @@
 """Full sync: read everything TagDesk mirrors from WeCom, then replace the cache at once.
 
-Reading comes first and writes nothing: tag groups, rule groups and their tags,
-departments, members, follow users, contact ways, and every follow relation
-with its corp tags (batch/get_by_user, 100 a page). Relation pages are fetched
-by several chains at once (the client's rate limiter and concurrency cap keep
-it within WeCom's limits). Only when everything has arrived is the cache
+Tag groups, rule groups and their tags, departments, members, follow users and
+contact ways are read first; then every follow relation with its corp tags
+(batch/get_by_user, 100 a page), fetched by several chains at once (the
+client's rate limiter and concurrency cap keep it within WeCom's limits). The
+sync's own thread stages each relation page into temporary tables while the
+chains fetch the next ones. Only when everything has arrived is the cache
 replaced, in one transaction, so a failed or cancelled sync leaves the previous
 cache exactly as it was.
 """
@@ -12,11 +13,11 @@ cache exactly as it was.
 from __future__ import annotations
 
 import logging
-import sys
+import queue
 import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -29,12 +30,13 @@ from desktop.store.snapshot import (
     MemberRow,
     RelationRow,
     Snapshot,
+    Staging,
     StrategyRow,
     TagRow,
     write_snapshot,
 )
 from desktop.wecom.client import WeComClient
-from desktop.wecom.models import TagGroup
+from desktop.wecom.models import RelationPage, TagGroup
 
 log = logging.getLogger("tagdesk.sync")
 
@@ -94,12 +96,13 @@ def run_sync(
     cancel.raise_if_cancelled()
     _read_contact_ways(client, snap, cancel, chains)
 
-    read_relations(client, snap, heaviest_first(cache, follow_users), progress, cancel, chains)
-    fetch_s = time.perf_counter() - started
-    cancel.raise_if_cancelled()
-
-    progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
-    written = write_snapshot(cache, snap)
+    with Staging(cache) as staging:
+        read_relations(client, staging.add, heaviest_first(cache, follow_users), progress,
+                       cancel, chains)
+        fetch_s = time.perf_counter() - started
+        cancel.raise_if_cancelled()
+        progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
+        written = write_snapshot(cache, snap, staging)
     elapsed = time.perf_counter() - started
     result = SyncResult(
         customers=written.customers, relations=written.relations, tags=written.tags,
@@ -191,76 +194,93 @@ def _read_contact_ways(
         snap.contact_ways.extend(pool.map(read, config_ids))
 
 
+PageConsumer = Callable[[list[CustomerRow], list[RelationRow]], None]
+PAGES_AHEAD = 2  # relation pages each chain may fetch beyond what the consumer took
+
+
 def read_relations(
     client: WeComClient,
-    snap: Snapshot,
+    consume: PageConsumer,
     follow_users: list[str],
     progress: ProgressCallback,
     cancel: CancelToken,
     chains: int,
 ) -> None:
-    """Page batch/get_by_user for every follow user, `chains` cursors at a time.
+    """Page batch/get_by_user for every follow user, `chains` cursors at a time, handing
+    each page's rows to `consume` on the calling thread while the chains fetch on.
 
     Each member is a chain that follows its own cursor to the end, so the work
     spreads evenly however unequal the members' customer counts are (a chain of
-    several members would serialise them). The first failure stops every chain:
-    no partial list ever reaches the cache.
+    several members would serialise them). At most PAGES_AHEAD pages a chain wait
+    for `consume` (memory stays bounded whatever the corp's size). The first
+    failure stops every chain and is raised here.
     """
-    batches = [[userid] for userid in follow_users]
+    chains = max(1, chains)
     total = len(follow_users)
-    done_users = 0
-    lock = threading.Lock()
-    customers: dict[str, CustomerRow] = {}
-    relations: dict[tuple[str, str], RelationRow] = {}
-    stop = threading.Event()  # set when a chain failed: the others end at their next page
+    pages: queue.Queue[tuple[list[CustomerRow], list[RelationRow]] | BaseException | None] = (
+        queue.Queue(maxsize=PAGES_AHEAD * chains))
+    stop = threading.Event()  # set when reading ended: chains end at their next page
 
-    def run_chain(userids: list[str]) -> None:
-        nonlocal done_users
-        cursor = ""
+    def offer(item: tuple[list[CustomerRow], list[RelationRow]] | BaseException | None) -> None:
         while not stop.is_set():
-            cancel.raise_if_cancelled()
-            page = client.batch_get_by_user(userids, cursor=cursor, limit=PAGE_LIMIT)
-            with lock:
-                for contact, follow in page.items:
-                    customers[contact.external_userid] = CustomerRow(
-                        external_userid=contact.external_userid, name=contact.name,
-                        type=contact.type, gender=contact.gender, corp_name=contact.corp_name,
-                        corp_full_name=contact.corp_full_name, position=contact.position,
-                    )
-                    relations[(contact.external_userid, follow.userid)] = RelationRow(
-                        external_userid=contact.external_userid, userid=follow.userid,
-                        remark=follow.remark, description=follow.description,
-                        createtime=follow.createtime, add_way=follow.add_way, state=follow.state,
-                        oper_userid=follow.oper_userid, remark_corp_name=follow.remark_corp_name,
-                        remark_mobiles=tuple(follow.remark_mobiles),
-                        tag_ids=tuple(map(sys.intern, follow.tag_ids)),  # ~1M, ~2,000 distinct
-                    )
-                fetched = len(relations)
-            if not page.next_cursor:
-                break
-            cursor = page.next_cursor
-            progress(Progress("relations", done_users, total,
-                              f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
-        with lock:
-            done_users += len(userids)
-            fetched = len(relations)
-        progress(Progress("relations", done_users, total,
-                          f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
+            try:
+                pages.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def run_chain(userid: str) -> None:
+        try:
+            cursor = ""
+            while not stop.is_set():
+                cancel.raise_if_cancelled()
+                page = client.batch_get_by_user([userid], cursor=cursor, limit=PAGE_LIMIT)
+                offer(_page_rows(page))
+                if not page.next_cursor:
+                    break
+                cursor = page.next_cursor
+            offer(None)
+        except BaseException as exc:  # handed to the consuming thread, which raises it
+            offer(exc)
 
     progress(Progress("relations", 0, total, "读取客户… / Reading customers…"))
-    with ThreadPoolExecutor(max_workers=max(1, chains), thread_name_prefix="sync") as pool:
-        futures: list[Future[None]] = [pool.submit(run_chain, b) for b in batches]
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in finished if f.exception() is not None), None)
-        if failed is not None:
+    done_users = fetched = 0
+    with ThreadPoolExecutor(max_workers=chains, thread_name_prefix="sync") as pool:
+        for userid in follow_users:
+            pool.submit(run_chain, userid)
+        try:
+            while done_users < total:
+                item = pages.get()
+                if isinstance(item, BaseException):
+                    raise item
+                if item is None:
+                    done_users += 1
+                else:
+                    consume(*item)
+                    fetched += len(item[1])
+                progress(Progress("relations", done_users, total,
+                                  f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
+        finally:
             stop.set()
-            for future in futures:
-                future.cancel()
-            error = failed.exception()
-            assert error is not None
-            raise error
-    snap.customers.extend(customers.values())
-    snap.relations.extend(relations.values())
+
+
+def _page_rows(page: RelationPage) -> tuple[list[CustomerRow], list[RelationRow]]:
+    customers: list[CustomerRow] = []
+    relations: list[RelationRow] = []
+    for contact, follow in page.items:
+        customers.append(CustomerRow(
+            external_userid=contact.external_userid, name=contact.name,
+            type=contact.type, gender=contact.gender, corp_name=contact.corp_name,
+            corp_full_name=contact.corp_full_name, position=contact.position,
+        ))
+        relations.append(RelationRow(
+            external_userid=contact.external_userid, userid=follow.userid,
+            remark=follow.remark, description=follow.description,
+            createtime=follow.createtime, add_way=follow.add_way, state=follow.state,
+            oper_userid=follow.oper_userid, remark_corp_name=follow.remark_corp_name,
+            remark_mobiles=tuple(follow.remark_mobiles), tag_ids=tuple(follow.tag_ids),
+        ))
+    return customers, relations
 
 
 def heaviest_first(cache: Cache, userids: list[str]) -> list[str]:

@@ -42,7 +42,12 @@ from desktop.services.sync import heaviest_first, read_relations
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.outbox import BatchRecord, RowFailure, TagRecord
-from desktop.store.snapshot import LAST_SYNC_KEY, Snapshot, replace_relation_tags
+from desktop.store.snapshot import (
+    LAST_SYNC_KEY,
+    CustomerRow,
+    RelationRow,
+    replace_relation_tags,
+)
 from desktop.wecom.client import WeComClient
 
 log = logging.getLogger("tagdesk.services.tagging")
@@ -211,14 +216,17 @@ class TaggingService:
         states = outbox.relation_states(self._cache, relation_ids)
         wanted = {(s.external_userid, s.userid) for s in states.values()}
         owners = heaviest_first(self._cache, sorted({s.userid for s in states.values()}))
-        snap = Snapshot()
+        fetched: dict[tuple[str, str], tuple[str, ...]] = {}
+
+        def keep_wanted(_customers: list[CustomerRow], relations: list[RelationRow]) -> None:
+            fetched.update(((r.external_userid, r.userid), r.tag_ids) for r in relations
+                           if (r.external_userid, r.userid) in wanted)
+
         cancel = cancel or CancelToken()
         reporter = WaitReporter(progress)
         with self._ws.client(cancel_event=cancel.event, on_wait=reporter.on_wait) as client:
-            read_relations(client, snap, owners, reporter, cancel,
+            read_relations(client, keep_wanted, owners, reporter, cancel,
                            self._ws.profile.max_concurrency)
-        fetched = {(r.external_userid, r.userid): r.tag_ids for r in snap.relations
-                   if (r.external_userid, r.userid) in wanted}
         changed = replace_relation_tags(self._cache, fetched)
         return ChangeSet(relation_ids=frozenset(changed), journal_appended=bool(changed))
 

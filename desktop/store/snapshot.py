@@ -1,7 +1,9 @@
 """Writing a full sync into the cache in one transaction.
 
-The sync service fetches everything first and hands over a `Snapshot`; this
-module replaces the mirror atomically. Customers nobody follows any more stay in
+The sync service stages customers and relations page by page while it is still
+fetching (`Staging`: temporary tables of the writing thread's connection, so the
+cache itself is untouched and nothing is held in memory), and hands over the
+small rest as a `Snapshot`; `write_snapshot` merges both in one transaction. Customers nobody follows any more stay in
 `customer`, so the journal and revert previews can still name them. A failure anywhere rolls the whole
 write back, so the previous cache stays exactly as it was. Tag differences on
 relations that were already known are returned as `observed` changes: they
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import TracebackType
 
 from desktop.store import journal
 from desktop.store.db import Cache
@@ -127,33 +131,91 @@ class WriteResult:
     elapsed_s: float
 
 
-def write_snapshot(cache: Cache, snap: Snapshot) -> WriteResult:
+class Staging:
+    """A sync's customers and relations, added page by page into temporary tables of this
+    thread's connection: the cache is not touched (a failed sync leaves it as it was) and
+    the rows are not held in memory until `write_snapshot` merges them. Only the thread
+    that created it may add to it or merge it."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._conn = cache.connection()
+        self._thread = threading.get_ident()
+        self.close()
+        self._conn.execute(
+            "CREATE TEMP TABLE stage_customer (external_userid TEXT PRIMARY KEY, name TEXT,"
+            " type INTEGER, gender INTEGER, corp_name TEXT, corp_full_name TEXT, position TEXT)")
+        self._conn.execute(
+            "CREATE TEMP TABLE stage_relation (external_userid TEXT, userid TEXT, remark TEXT,"
+            " description TEXT, createtime INTEGER, add_way INTEGER, state TEXT,"
+            " oper_userid TEXT, remark_corp_name TEXT, remark_mobiles TEXT, tag_ids TEXT,"
+            " PRIMARY KEY (external_userid, userid)) WITHOUT ROWID")
+
+    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
+        """Stage one page (a customer or relation staged again replaces the earlier row)."""
+        self.check_thread()
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
+              c.position) for c in customers])
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO stage_relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
+              r.state, r.oper_userid, r.remark_corp_name,
+              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
+              ",".join(r.tag_ids)) for r in relations])
+
+    def count(self, table: str) -> int:
+        return int(self._conn.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0])
+
+    def check_thread(self) -> None:
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a sync's staging is used by the thread that created it")
+
+    def close(self) -> None:
+        self._conn.execute("DROP TABLE IF EXISTS temp.stage_customer")
+        self._conn.execute("DROP TABLE IF EXISTS temp.stage_relation")
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) -> WriteResult:
+    """Replace the mirror with `snap`, whose customers and relations are `staged` (when
+    given) or listed in `snap` itself, in one transaction."""
+    if staged is None:
+        with Staging(cache) as staging:
+            staging.add(snap.customers, snap.relations)
+            return write_snapshot(cache, snap, staging)
+    staged.check_thread()
     started = time.perf_counter()
     now = time.time()
     with cache.write() as conn:
         previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
         first_sync = not previous
-        known_before = (
-            set() if first_sync else {row[0] for row in conn.execute("SELECT id FROM relation")}
-        )
+        # relation ids only grow and new rows are inserted before any is deleted: every
+        # relation known before this write has an id up to this one
+        newest_before = 0 if first_sync else int(
+            conn.execute("SELECT coalesce(max(id), 0) FROM relation").fetchone()[0])
         tree_before = _tree(conn)
         tag_pks = _write_tags(conn, snap.groups, snap.tags)
         tree_changes = [] if first_sync else list(_tree_entries(tree_before, _tree(conn),
                                                                 previous, now))
         _replace_directory(conn, snap)
-        _write_customers(conn, snap.customers)
-        relation_ids = _write_relations(conn, snap.relations)
-        links, observed, unknown = _write_relation_tags(
-            conn, snap.relations, relation_ids, tag_pks, known_before
-        )
+        _write_customers(conn)
+        _write_relations(conn)
+        links, observed, unknown = _write_relation_tags(conn, tag_pks, newest_before)
         journal.append(conn, tree_changes)
         if observed:
             journal.append(conn, _observed_entries(conn, observed, previous, now))
         cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         bump_data_version(cache, conn)
     return WriteResult(
-        customers=len({c.external_userid for c in snap.customers}),
-        relations=len(relation_ids),
+        customers=staged.count("stage_customer"),
+        relations=staged.count("stage_relation"),
         tags=len(snap.tags),
         groups=len(snap.groups),
         tag_links=links,
@@ -254,30 +316,33 @@ def _replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
     )
 
 
-def _write_customers(conn: sqlite3.Connection, customers: list[CustomerRow]) -> None:
-    conn.executemany(
+def _write_customers(conn: sqlite3.Connection) -> None:
+    conn.execute(
         "INSERT INTO customer (external_userid, name, type, gender, corp_name, corp_full_name,"
-        " position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(external_userid) DO UPDATE SET"
+        " position) SELECT * FROM temp.stage_customer WHERE true"
+        " ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
         " position = excluded.position"
         " WHERE (name, type, gender, corp_name, corp_full_name, position) IS NOT"
         " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
-        " excluded.corp_full_name, excluded.position)",
-        ((c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position)
-         for c in customers),
+        " excluded.corp_full_name, excluded.position)"
     )
 
 
-def _write_relations(
-    conn: sqlite3.Connection, relations: list[RelationRow]
-) -> dict[tuple[str, str], int]:
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen_relation (id INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM seen_relation")
-    conn.executemany(
+GONE_RELATIONS = (
+    "SELECT id FROM relation r WHERE NOT EXISTS (SELECT 1 FROM temp.stage_relation s"
+    " WHERE s.external_userid = r.external_userid AND s.userid = r.userid)"
+)
+
+
+def _write_relations(conn: sqlite3.Connection) -> None:
+    conn.execute(
         "INSERT INTO relation (external_userid, userid, remark, description, createtime, add_way,"
         " state, oper_userid, remark_corp_name, remark_mobiles)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(external_userid, userid) DO UPDATE SET"
+        " SELECT external_userid, userid, remark, description, createtime, add_way, state,"
+        " oper_userid, remark_corp_name, remark_mobiles FROM temp.stage_relation WHERE true"
+        " ON CONFLICT(external_userid, userid) DO UPDATE SET"
         " remark = excluded.remark, description = excluded.description,"
         " createtime = excluded.createtime, add_way = excluded.add_way, state = excluded.state,"
         " oper_userid = excluded.oper_userid, remark_corp_name = excluded.remark_corp_name,"
@@ -285,44 +350,19 @@ def _write_relations(
         " WHERE (remark, description, createtime, add_way, state, oper_userid,"
         " remark_corp_name, remark_mobiles) IS NOT (excluded.remark, excluded.description,"
         " excluded.createtime, excluded.add_way, excluded.state, excluded.oper_userid,"
-        " excluded.remark_corp_name, excluded.remark_mobiles)",  # unchanged rows: no write
-        ((r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way, r.state,
-          r.oper_userid, r.remark_corp_name,
-          json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
-         for r in relations),
+        " excluded.remark_corp_name, excluded.remark_mobiles)"  # unchanged rows: no write
     )
-    ids = {
-        (row[0], row[1]): row[2]
-        for row in conn.execute("SELECT external_userid, userid, id FROM relation")
-    }
-    wanted = {(r.external_userid, r.userid) for r in relations}
-    conn.executemany("INSERT OR IGNORE INTO seen_relation (id) VALUES (?)",
-                     [(ids[key],) for key in wanted])
     for table in ("relation_tag", "personal_tag"):
-        conn.execute(
-            f"DELETE FROM {table} WHERE relation_id NOT IN (SELECT id FROM seen_relation)"
-        )
-    conn.execute("DELETE FROM relation WHERE id NOT IN (SELECT id FROM seen_relation)")
-    return {key: ids[key] for key in wanted}
+        conn.execute(f"DELETE FROM {table} WHERE relation_id IN ({GONE_RELATIONS})")
+    conn.execute(f"DELETE FROM relation WHERE id IN ({GONE_RELATIONS})")
 
 
 Changes = dict[int, tuple[set[int], set[int]]]  # relation id -> (tag pks before, tag pks after)
 
 
 def _write_relation_tags(
-    conn: sqlite3.Connection,
-    relations: list[RelationRow],
-    relation_ids: dict[tuple[str, str], int],
-    tag_pks: dict[str, int],
-    known_before: set[int],
+    conn: sqlite3.Connection, tag_pks: dict[str, int], newest_before: int
 ) -> tuple[int, Changes, int]:
-    # Each relation's links as one sorted "pk,pk" string: comparing strings is far cheaper
-    # than building a million-element set when (as usual) almost nothing changed.
-    current: dict[int, str] = dict(conn.execute(
-        "SELECT relation_id, group_concat(tag_pk) FROM"
-        " (SELECT relation_id, tag_pk FROM relation_tag ORDER BY relation_id, tag_pk)"
-        " GROUP BY relation_id"
-    ).fetchall())
     unknown = 0
     removed_rows: list[tuple[int, int]] = []
     observed: Changes = {}
@@ -332,22 +372,27 @@ def _write_relation_tags(
         """The links to insert, streamed into executemany (a first sync has a million):
         never the ones stored, so inserting before deleting cannot collide."""
         nonlocal unknown, links
-        for rel in relations:
-            rid = relation_ids[(rel.external_userid, rel.userid)]
+        # each relation's stored links as one sorted "pk,pk" string: comparing strings is far
+        # cheaper than building sets when (as usual) almost nothing changed
+        for rid, tag_ids, stored in conn.execute(
+            "SELECT r.id, s.tag_ids, coalesce((SELECT group_concat(tag_pk) FROM"
+            " (SELECT tag_pk FROM relation_tag WHERE relation_id = r.id ORDER BY tag_pk)), '')"
+            " FROM temp.stage_relation s JOIN relation r"
+            " ON r.external_userid = s.external_userid AND r.userid = s.userid"
+        ):
             wanted: set[int] = set()
-            for tag_id in rel.tag_ids:
+            for tag_id in tag_ids.split(",") if tag_ids else ():
                 pk = tag_pks.get(tag_id)
                 if pk is None:
                     unknown += 1
                 else:
                     wanted.add(pk)
             links += len(wanted)
-            stored = current.get(rid, "")
             if stored == ",".join(map(str, sorted(wanted))):
                 continue
             have = {int(pk) for pk in stored.split(",")} if stored else set()
             removed_rows.extend((rid, pk) for pk in have - wanted)
-            if rid in known_before:
+            if rid <= newest_before:
                 observed[rid] = (have, wanted)
             for pk in wanted - have:
                 yield rid, pk

@@ -144,17 +144,3 @@ def test_concurrent_chains_fetch_the_same_data_as_one_chain(sandbox: Any, tmp_pa
         run_sync(client, one, chains=1)
         run_sync(client, many, chains=5)
         assert _cache_tags(one) == _cache_tags(many)
-
-
-def test_the_tag_ids_read_are_one_string_each(sandbox: Any) -> None:
-    """A sync holds about a million tag ids; each distinct id is kept once."""
-    from desktop.services.sync import read_relations
-    from desktop.store.snapshot import Snapshot
-
-    snap = Snapshot()
-    with _client(sandbox) as client:
-        users = sorted(client.get_follow_user_list())
-        read_relations(client, snap, users, lambda _p: None, CancelToken(), chains=2)
-    tag_ids = [tag_id for relation in snap.relations for tag_id in relation.tag_ids]
-    assert len(tag_ids) > len(set(tag_ids)) > 1
-    assert len({id(tag_id) for tag_id in tag_ids}) == len(set(tag_ids))

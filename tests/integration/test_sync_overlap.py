@@ -1,0 +1,87 @@
+"""A sync stages relation pages while later ones are fetched, and holds none of them."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.progress import CancelToken, Progress
+from desktop.services.sync import PAGES_AHEAD, read_relations, run_sync
+from desktop.store.db import Cache
+from desktop.store.snapshot import CustomerRow, RelationRow
+from desktop.wecom.client import WeComClient
+
+
+@pytest.fixture(scope="module")
+def paged_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Two members with many relation pages each."""
+    from desktop.sandbox import SandboxConfig, SandboxServer
+
+    server = SandboxServer(SandboxConfig(
+        data_dir=tmp_path_factory.mktemp("paged") / "sandbox", customers=2400, members=2,
+        seed=7))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _client(sandbox: Any) -> WeComClient:
+    return WeComClient(sandbox.api_base, sandbox.corp_id, sandbox.secret)
+
+
+def test_each_page_is_staged_before_the_pages_after_it_are_fetched(
+    paged_sandbox: Any, tmp_path: Path
+) -> None:
+    chains = 1
+    seen: list[tuple[int, int]] = []  # (API calls made so far, relations staged so far)
+    with Cache(tmp_path / "c.sqlite") as cache, _client(paged_sandbox) as client:
+
+        def watch(event: Progress) -> None:
+            if event.phase == "relations":  # reported on the staging thread
+                staged = cache.connection().execute(
+                    "SELECT count(*) FROM temp.stage_relation").fetchone()[0]
+                seen.append((client.api_calls, int(staged)))
+
+        result = run_sync(client, cache, progress=watch, chains=chains)
+    calls_before = seen[0][0]
+    pages = result.api_calls - calls_before
+    assert pages >= 4 * (PAGES_AHEAD + 2)
+    staged_pages: set[int] = set()  # each page staged adds rows: one count per page
+    for calls, staged in seen:
+        staged_pages.update([staged] if staged else [])
+        # page k was staged before page k + PAGES_AHEAD + 2 was requested
+        assert calls - calls_before <= len(staged_pages) + PAGES_AHEAD * chains + 1
+    assert seen[-1][1] == result.relations
+
+
+def test_a_sync_holds_only_the_pages_in_flight(paged_sandbox: Any, tmp_path: Path) -> None:
+    held: list[RelationRow] = []
+
+    def hold(_customers: list[CustomerRow], relations: list[RelationRow]) -> None:
+        held.extend(relations)
+
+    with _client(paged_sandbox) as client:
+        users = sorted(client.get_follow_user_list())
+        tracemalloc.start()
+        try:
+            read_relations(client, hold, users, lambda _p: None, CancelToken(), chains=1)
+            holding, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    held.clear()
+    with Cache(tmp_path / "c.sqlite") as cache, _client(paged_sandbox) as client:
+        run_sync(client, cache, chains=1)  # a first sync, then one that compares every row
+        tracemalloc.start()
+        try:
+            result = run_sync(client, cache, chains=1)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result.relations > 2000
+    assert peak < holding / 2, f"{peak:,} bytes traced; holding the relations takes {holding:,}"
