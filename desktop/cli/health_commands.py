@@ -48,10 +48,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     migrate = sub.add_parser("migrate", help="move the customers of tags onto another tag")
     add_common(migrate)
     migrate.add_argument("--profile", required=True, metavar="NAME")
-    migrate.add_argument("--from", dest="sources", required=True, metavar="TAGS",
+    migrate.add_argument("--from", dest="sources", metavar="TAGS",
                          help="comma-separated source tags; 组:名 picks one group's tag")
-    migrate.add_argument("--to", dest="target", required=True, metavar="TAG",
+    migrate.add_argument("--to", dest="target", metavar="TAG",
                          help="the target tag; a new name (组:名 for another group) creates it")
+    migrate.add_argument("--adopt", metavar="GROUP",
+                         help="re-create a console-made group under TagDesk's app and move its"
+                              " customers onto it (instead of --from/--to)")
+    migrate.add_argument("--new-group", default="", metavar="NAME",
+                         help="with --adopt: the new group's name (default: GROUP(TagDesk))")
     migrate.add_argument("--delete-source", action="store_true",
                          help="delete the sources once every customer is moved")
     migrate.add_argument("--group-cap", type=int, default=DEFAULT_GROUP_TAG_CAP, metavar="N",
@@ -95,6 +100,17 @@ def health_command(args: argparse.Namespace) -> int:
 def migrate_command(args: argparse.Namespace) -> int:
     from desktop.services.migration import MigrationService
 
+    if args.adopt is not None:
+        from desktop.cli.adopt_commands import adopt_command
+
+        if args.sources or args.target or args.delete_source:
+            raise UsageError("--adopt 不能与 --from、--to、--delete-source 同用。 / --adopt does not"
+                             " go with --from, --to or --delete-source.")
+        return adopt_command(args)
+    if not args.sources or not args.target:
+        raise UsageError("请用 --from 和 --to 指定源标签和目标标签（或用 --adopt 收编标签组）。 /"
+                         " Name the sources with --from and the target with --to (or a group"
+                         " with --adopt).")
     sources = [name.strip() for name in args.sources.replace("，", ",").split(",") if name.strip()]
     if not sources:
         raise UsageError("请用 --from 指定源标签。 / Name the source tags with --from.")

@@ -278,6 +278,42 @@ class TagAdminService(TagCatalog):
                                     answer.order, answer.create_time, answer.tags, new_group=True,
                                     strategy_id=strategy_id)
 
+    def create_tags(
+        self, group_name: str, tags: Sequence[tuple[str, int]], *, group_order: int = 0
+    ) -> tuple[list[str], ChangeSet]:
+        """Several corp tags, (name, order) each, in one call into the group named
+        `group_name`, made (with `group_order`) when missing. Returns the new ids in the order
+        given. Every name is checked before anything is sent."""
+        group = self._group_by_name(group_name)
+        siblings = self.tag_names_in_group(group.id) if group is not None else []
+        specs: list[tuple[str, int | None]] = []
+        for name, order in tags:
+            check = _validate_tag_name(name, siblings)
+            if not check.ok:
+                raise InvalidNameError(check)
+            siblings.append(check.normalized)
+            specs.append((check.normalized, order))
+        client = self._wecom()
+        if group is None:
+            group_check = self.check_group_name(group_name)
+            if not group_check.ok:
+                raise InvalidNameError(group_check)
+            answer = client.add_corp_tag(tags=specs, group_name=group_check.normalized,
+                                         group_order=group_order)
+        else:
+            self._guard_owned([group.id], group.name)
+            try:
+                answer = client.add_corp_tag(tags=specs, group_id=group.id)
+            except WeComError as exc:
+                raise self._refusal(exc, [group.id], group.name) from None
+        created = self._record_created(answer.id, answer.name or group_name, answer.order,
+                                       answer.create_time, answer.tags, new_group=group is None)
+        ids = {tag.name: tag.id for tag in answer.tags}
+        if any(name not in ids for name, _ in specs):
+            raise TagAdminError("企业微信没有返回全部新标签，请同步后查看。",
+                                "WeCom did not return every new tag; sync to see them.")
+        return [ids[name] for name, _ in specs], created.changes
+
     def _record_created(
         self, group_id: str, group_name: str, group_order: int, create_time: int,
         tags: Iterable[Tag], *, new_group: bool, strategy_id: int | None = None,

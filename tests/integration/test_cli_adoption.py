@@ -1,0 +1,91 @@
+"""`tagdesk migrate --adopt GROUP` against the sandbox, whose 客户来源 group was made in the
+admin console (WeCom answers 81011 to any edit of it by the app)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.sandbox import SandboxServer
+from tests.integration.test_cli_hygiene import MARK_TAG, Cli, _carrying
+
+pytestmark = pytest.mark.integration
+
+ADD = "externalcontact/add_corp_tag"
+GROUP = "客户来源"
+TWIN_GROUP = "客户来源(TagDesk)"
+NAMES = ("自然到店", "电话咨询", "朋友推荐", "地推")
+
+
+@pytest.fixture
+def cli(tmp_path: object, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    return Cli(tmp_path, sandbox, monkeypatch)
+
+
+def _set_abbreviation(cli: Cli, sandbox: SandboxServer, tag_id: str, code: str) -> None:
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.tag_admin import TagAdminService
+    from desktop.services.workspace import Workspace
+
+    with Workspace(cli.home, ProfileStore(cli.home).get("acme"), sandbox.secret) as ws:
+        TagAdminService(ws).set_abbreviation(tag_id, code)
+
+
+def test_a_console_made_group_is_adopted_as_one_batch_and_the_old_group_is_left(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    old = {name: sandbox.state.find_tag(GROUP, name) for name in NAMES}
+    assert all(old.values()) and not sandbox.state.is_app_owned(old["地推"] or "")
+    carriers = {name: _carrying(sandbox, tag_id or "") for name, tag_id in old.items()}
+    relations = set().union(*carriers.values())
+    assert len(relations) > 50
+    _set_abbreviation(cli, sandbox, old["朋友推荐"] or "", "REF")
+
+    before = sandbox.stats.calls()
+    preview = cli.json("migrate", "--adopt", GROUP, "--dry-run")
+    assert sandbox.stats.calls() == before
+    assert preview["strategy"] == "adopt" and preview["new_group_name"] == TWIN_GROUP
+    assert preview["planned"] == len(relations)
+    assert preview["planned_api_calls"] == len(relations) + 1 and preview["tags_to_create"] == 4
+
+    marks, adds = sandbox.stats.calls(MARK_TAG), sandbox.stats.calls(ADD)
+    summary = cli.json("migrate", "--adopt", GROUP, "--yes")
+    assert summary["planned"] == summary["applied"] == len(relations)
+    assert sandbox.stats.calls(MARK_TAG) - marks == len(relations)
+    assert sandbox.stats.calls(ADD) - adds == 1
+    twins = {name: sandbox.state.find_tag(TWIN_GROUP, name) for name in NAMES}
+    assert all(twins.values()) and all(sandbox.state.is_app_owned(t or "") for t in twins.values())
+    assert summary["twins"] == {old[name]: twins[name] for name in NAMES}
+    for name in NAMES:
+        assert _carrying(sandbox, twins[name] or "") == carriers[name]
+        assert not _carrying(sandbox, old[name] or "")
+        assert sandbox.state.find_tag(GROUP, name) == old[name]   # left for an admin
+    tags = {t["id"]: t for g in cli.json("tags", "list")["groups"] for t in g["tags"]}
+    assert tags[twins["朋友推荐"]]["abbreviation"] == "REF"
+    assert tags[old["朋友推荐"]]["abbreviation"] == ""
+
+    again = cli.json("migrate", "--adopt", GROUP, "--yes")
+    assert again["planned"] == 0 and again["tags_to_create"] == 0
+    assert sandbox.stats.calls(ADD) - adds == 1
+
+    undone = cli("batch", "undo", summary["batch_id"], "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert {name: _carrying(sandbox, old[name] or "") for name in NAMES} == carriers
+
+
+def test_impossible_adoptions_are_refused_in_one_sentence(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    before = sandbox.stats.calls()
+    for args, needle in [
+        (("--adopt", "没有这个组"), "no tag group"),
+        (("--adopt", GROUP, "--new-group", GROUP), "cannot share the name"),
+        (("--adopt", GROUP, "--from", "地推"), "does not go with"),
+    ]:
+        result = cli("migrate", *args, "--yes")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert sandbox.stats.calls() == before
