@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process
 
 from desktop.domain.tag_names import name_key, split_path
@@ -425,6 +424,8 @@ def _readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading pypinyin knows for a Chinese character; () for anything else."""
     if not "\u3400" <= ch <= "\u9fff" and not "\uf900" <= ch <= "\ufaff":
         return ()
+    from pypinyin import Style, pinyin  # its dictionaries take a while to load: only when needed
+
     readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     found = readings[0] if readings else []
     return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))

@@ -10,9 +10,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import UserError
-from desktop.wecom.transport import WaitNotice
+
+if TYPE_CHECKING:
+    from desktop.wecom.transport import WaitNotice
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-
-import rjieba
-from pypinyin import Style, lazy_pinyin
+from typing import TYPE_CHECKING
 
 from desktop.domain.autotag.normalise import NormalText, is_cjk, normalise
 from desktop.domain.autotag.scope import negation_cue, quoted_spans, reported
+
+if TYPE_CHECKING:
+    import rjieba
 
 EXACT = "exact"
 SOUND = "sound"
@@ -69,11 +70,15 @@ _SEGMENTER_LOCK = threading.Lock()
 
 @cache
 def _segmenter() -> rjieba.Jieba:
+    import rjieba  # loads its dictionary: only for auto-tagging, never for other commands
+
     return rjieba.Jieba()
 
 
 @cache
 def _char_pinyin(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(char, style=Style.NORMAL)[0]
 
 

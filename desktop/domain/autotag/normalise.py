@@ -13,8 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
-from opencc import OpenCC
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 # Clause punctuation (after NFKC): negation and reported speech stop here.
 CLAUSE_MARKS = frozenset(",.!?;:，。！？；：…\n\r\t、~")
@@ -50,6 +52,8 @@ class NormalText:
 
 @cache
 def _converter() -> OpenCC:
+    from opencc import OpenCC  # loads its conversion tables: only for auto-tagging
+
     return OpenCC("t2s")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 SCORE_CUTOFF = 60.0
@@ -26,10 +25,14 @@ def fold(text: str) -> str:
 
 
 def full_pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin  # its dictionaries take a while to load: only when needed
+
     return "".join(lazy_pinyin(fold(text))).replace(" ", "")
 
 
 def pinyin_initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(fold(text), style=Style.FIRST_LETTER)).replace(" ", "")
 
 
