@@ -98,6 +98,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.cli.batch_commands import offer_unfinished
     from desktop.cli.rules_commands import expire_after_sync
     from desktop.cli.team_settings_refresh import refresh_team_settings
+    from desktop.services.arrivals import ArrivalService
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
     from desktop.services.sync import run_sync
@@ -115,11 +116,13 @@ def sync(args: argparse.Namespace) -> int:
             result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache,
                               progress=progress,
                               chains=ws.profile.max_concurrency)
+            arrived = ArrivalService(ws).apply(progress=StderrProgress())
             choose_demo_persona(ws)
             refresh_team_settings(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
             expired = expire_after_sync(ws)
-        summary = {**result.as_json(), "expiry": expired}
+        summary = {**result.as_json(), "expiry": expired,
+                   "arrivals": arrived.as_json()}
     if not args.json:
         print(
             f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"
@@ -127,8 +130,20 @@ def sync(args: argparse.Namespace) -> int:
             f" {summary['observed_changes']} 外部变更 observed changes,"
             f" {summary['api_calls']} API calls, {summary['elapsed_s']:.1f} s"
         )
+        _print_arrivals(summary.get("arrivals"))
     emit_json(summary)
     return EXIT_OK
+
+
+def _print_arrivals(arrived: object) -> None:
+    """One line when live codes or pre-tags tagged new relations or pre-tags ran out."""
+    if not isinstance(arrived, dict) or not (arrived.get("tagged") or arrived.get("expired")):
+        return
+    tagged = arrived.get("tagged") or {}
+    print(f"新客户标签 / Arrival tags: 活码 live codes {tagged.get('livecode', 0)},"
+          f" 预打标签 pre-tags {tagged.get('pretag', 0)} 个客户关系 relations;"
+          f" {arrived.get('expired', 0)} 个预打标签过期 pre-tags expired;"
+          f" 批量任务 batches {' '.join(arrived.get('batches') or []) or '-'}")
 
 
 def _sync_in_app(args: argparse.Namespace, locked: CacheLockedError) -> dict[str, Any]:

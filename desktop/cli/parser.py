@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     customers.set_defaults(handler=commands.customers)
 
     from desktop.cli import (
+        arrival_commands,
         audit_commands,
         autotag_chat_commands,
         autotag_commands,
@@ -176,4 +177,5 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile_commands.register(sub)
     rules_commands.register(sub)
     scene_commands.register(sub)
+    arrival_commands.register(sub)
     return parser

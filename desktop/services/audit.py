@@ -79,6 +79,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "restore": ("恢复标签", "tag restore"),
     "reconcile": ("订单对账", "order reconciliation"),
     "expiry": ("标签到期", "tag expiry"),
+    "livecode": ("活码", "live code"),
+    "pretag": ("预打标签", "pre-tag"),
     "undo": ("撤销", "undo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
@@ -89,7 +91,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
-                      "revert", "relay", "restore", "reconcile", "expiry")
+                      "revert", "relay", "restore", "reconcile", "expiry", "livecode",
+                      "pretag")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"
 # Who made a change a WeCom callback reported: WeCom names the relation only, not the person.

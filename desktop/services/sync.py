@@ -272,6 +272,7 @@ def _page_rows(page: RelationPage) -> tuple[list[CustomerRow], list[RelationRow]
             external_userid=contact.external_userid, name=contact.name,
             type=contact.type, gender=contact.gender, corp_name=contact.corp_name,
             corp_full_name=contact.corp_full_name, position=contact.position,
+            unionid=contact.unionid,
         ))
         relations.append(RelationRow(
             external_userid=contact.external_userid, userid=follow.userid,

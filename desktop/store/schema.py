@@ -303,6 +303,37 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tag_expiry_by_time ON tag_expiry(expires_at);
     CREATE INDEX tag_expiry_by_tag ON tag_expiry(tag_id);
     """,
+    # 7: arrival tags: tags a relation receives when it appears (a live code's `state`, or a
+    # pre-tag by external_userid, phone number or unionid), and the customer's unionid.
+    """
+    ALTER TABLE customer ADD COLUMN unionid TEXT NOT NULL DEFAULT '';
+    CREATE INDEX customer_by_unionid ON customer(unionid) WHERE unionid <> '';
+
+    CREATE TABLE arrival (
+        id          INTEGER PRIMARY KEY,
+        source      TEXT NOT NULL,               -- livecode, pretag
+        kind        TEXT NOT NULL,               -- state, external_userid, phone, unionid
+        match_key   TEXT NOT NULL,               -- the state, id or normalised phone number
+        tag_ids     TEXT NOT NULL,               -- JSON array of corp tag ids
+        config_id   TEXT NOT NULL DEFAULT '',    -- a live code's contact way
+        created_at  REAL NOT NULL,               -- a live code tags relations made since
+        created_by  TEXT NOT NULL DEFAULT '',
+        expires_at  REAL,                        -- a pre-tag's end; NULL: never
+        status      TEXT NOT NULL DEFAULT 'pending',  -- pending, applied, cancelled, expired
+        closed_at   REAL,                        -- when it was applied, cancelled or expired
+        batch_id    TEXT NOT NULL DEFAULT ''     -- a pre-tag's batch once applied
+    );
+    CREATE INDEX arrival_by_status ON arrival(status, kind);
+
+    CREATE TABLE arrival_hit (
+        arrival_id      INTEGER NOT NULL REFERENCES arrival(id),
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        batch_id        TEXT NOT NULL,
+        applied_at      REAL NOT NULL,
+        PRIMARY KEY (arrival_id, external_userid, userid)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -82,6 +82,7 @@ class CustomerRow:
     corp_name: str = ""
     corp_full_name: str = ""
     position: str = ""
+    unionid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,8 @@ class Staging:
         self.close()
         self._conn.execute(
             "CREATE TEMP TABLE stage_customer (external_userid TEXT PRIMARY KEY, name TEXT,"
-            " type INTEGER, gender INTEGER, corp_name TEXT, corp_full_name TEXT, position TEXT)")
+            " type INTEGER, gender INTEGER, corp_name TEXT, corp_full_name TEXT, position TEXT,"
+            " unionid TEXT)")
         self._conn.execute(
             "CREATE TEMP TABLE stage_relation (external_userid TEXT, userid TEXT, remark TEXT,"
             " description TEXT, createtime INTEGER, add_way INTEGER, state TEXT,"
@@ -154,9 +156,9 @@ class Staging:
         """Stage one page (a customer or relation staged again replaces the earlier row)."""
         self.check_thread()
         self._conn.executemany(
-            "INSERT OR REPLACE INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
-              c.position) for c in customers])
+              c.position, c.unionid) for c in customers])
         self._conn.executemany(
             "INSERT OR REPLACE INTO stage_relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
@@ -319,14 +321,14 @@ def _replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
 def _write_customers(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO customer (external_userid, name, type, gender, corp_name, corp_full_name,"
-        " position) SELECT * FROM temp.stage_customer WHERE true"
+        " position, unionid) SELECT * FROM temp.stage_customer WHERE true"
         " ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
-        " position = excluded.position"
-        " WHERE (name, type, gender, corp_name, corp_full_name, position) IS NOT"
+        " position = excluded.position, unionid = excluded.unionid"
+        " WHERE (name, type, gender, corp_name, corp_full_name, position, unionid) IS NOT"
         " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
-        " excluded.corp_full_name, excluded.position)"
+        " excluded.corp_full_name, excluded.position, excluded.unionid)"
     )
 
 

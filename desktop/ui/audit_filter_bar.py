@@ -36,7 +36,8 @@ CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
            "group_create", "group_rename", "group_delete", "group_reorder", "tag_restore")
 SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo", "revert", "observed",
-           "callback", "tree", "restore", "reconcile", "expiry")
+           "callback", "tree", "restore", "reconcile", "expiry", "livecode",
+           "pretag")
 PERIODS = (0, 86400, 7 * 86400, 30 * 86400, CUSTOM)   # seconds back from now, or CUSTOM
 DEBOUNCE_MS = 300
 

@@ -124,6 +124,8 @@ class _Labels(QObject):
             "restore": self.tr("Tag restore"),
             "reconcile": self.tr("Order reconciliation"),
             "expiry": self.tr("Tag expiry"),
+            "livecode": self.tr("Live code"),
+            "pretag": self.tr("Pre-tag"),
         }
         return names.get(key, key)
 

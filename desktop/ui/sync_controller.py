@@ -1,7 +1,8 @@
 """Running a sync in the background, with progress, cancel and one broadcast at the end.
 
 The sync reads everything first and replaces the cache in one transaction, so a
-cancelled or failed sync leaves the cache exactly as it was. The client used for
+cancelled or failed sync leaves the cache exactly as it was. After it, the live codes' tags and pre-tags waiting for new
+relations are applied as batches (`services/arrivals.py`) within the same task. The client used for
 the run is a view of the corp's shared transport bound to the task's cancel token,
 which interrupts even a request in flight; its waits (a 45009 pause, a retry) reach
 the status bar as the progress events' `waiting` line. Progress is throttled to a few updates a second so a fast sync cannot
@@ -24,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.services.arrivals import ArrivalService
 from desktop.services.changes import ChangeSet
 from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
@@ -75,6 +77,7 @@ class SyncController(QObject):
                                       chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
+            ArrivalService(workspace).apply(progress=reporter, cancel=cancel)
             engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
             self._expiries_due = bool(ExpiryService(workspace).due())

@@ -2842,6 +2842,14 @@
         <translation>Tag expiry</translation>
     </message>
     <message>
+        <source>Live code</source>
+        <translation>Live code</translation>
+    </message>
+    <message>
+        <source>Pre-tag</source>
+        <translation>Pre-tag</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>queued</translation>
     </message>

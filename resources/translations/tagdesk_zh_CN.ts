@@ -2829,6 +2829,14 @@
         <translation>标签到期</translation>
     </message>
     <message>
+        <source>Live code</source>
+        <translation>活码</translation>
+    </message>
+    <message>
+        <source>Pre-tag</source>
+        <translation>预打标签</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>排队中</translation>
     </message>

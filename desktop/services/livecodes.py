@@ -1,0 +1,224 @@
+"""Live codes (「联系我」 contact ways with a `state`) and the tags their new customers get.
+
+WeCom's `add_contact_way` takes no tags: TagDesk keeps `state → tags` itself (an arrival of
+source `livecode`) and tags the relations that come through the code, at the next sync
+(`services/arrivals.py`). The list reads the contact ways from WeCom, so codes made in the
+console show too (without tags until some are given). The report counts the customers each
+code brought per day from the relations' `createtime` and `state` in the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from desktop.domain.arrivals import BY_STATE, LIVECODE
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.services.tagging import TaggingService
+from desktop.services.workspace import Workspace
+from desktop.store import arrivals
+from desktop.wecom.models import ContactWay
+
+MAX_STATE_CHARS = 30
+MAX_MEMBERS = 100
+SCENE_QR = 2
+SINGLE, MULTI = 1, 2
+
+
+class LiveCodeError(UserError):
+    """A live-code request that cannot be carried out as asked."""
+
+
+@dataclass(frozen=True)
+class LiveCode:
+    config_id: str
+    state: str
+    remark: str
+    users: tuple[str, ...]
+    parties: tuple[int, ...]
+    skip_verify: bool
+    qr_code: str
+    tag_ids: tuple[str, ...] = ()
+    tag_names: tuple[str, ...] = ()
+    tagged: int = 0                  # relations it has tagged so far
+
+    def as_json(self) -> dict[str, object]:
+        return {"config_id": self.config_id, "state": self.state, "remark": self.remark,
+                "members": list(self.users), "departments": list(self.parties),
+                "skip_verify": self.skip_verify, "qr_code": self.qr_code,
+                "tags": list(self.tag_names), "tag_ids": list(self.tag_ids),
+                "relations_tagged": self.tagged}
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    state: str
+    day: str                        # YYYY-MM-DD, local time
+    customers: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"state": self.state, "day": self.day, "customers": self.customers}
+
+
+@dataclass(frozen=True)
+class LiveCodeReport:
+    rows: tuple[ReportRow, ...]
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def check_state(state: str) -> str:
+    text = state.strip()
+    if not text or len(text) > MAX_STATE_CHARS:
+        raise LiveCodeError(
+            f"渠道标识 state 须为 1 到 {MAX_STATE_CHARS} 个字符（「{echo(text)}」）。",
+            f"The state must be 1 to {MAX_STATE_CHARS} characters ({echo(text)!r}).")
+    return text
+
+
+class LiveCodeService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.tagging = TaggingService(ws)
+
+    def list(self) -> list[LiveCode]:
+        client = self.ws.client()
+        try:
+            config_ids = client.list_contact_ways()
+            known = {r.config_id for r in arrivals.records(
+                self.ws.cache, source=LIVECODE, status=arrivals.PENDING)}
+            ways = [client.get_contact_way(c)
+                    for c in dict.fromkeys([*config_ids, *sorted(known - set(config_ids))])]
+        finally:
+            client.close()
+        return [self._with_tags(way) for way in ways]
+
+    def create(self, state: str, *, users: Sequence[str], parties: Sequence[int] = (),
+               tags: Sequence[str] = (), skip_verify: bool = True,
+               remark: str = "") -> LiveCode:
+        state = check_state(state)
+        self._check_members(users, parties)
+        tag_ids = self._tag_ids(tags)
+        self._check_state_free(state, "")
+        single = len(users) == 1 and not parties
+        client = self.ws.client()
+        try:
+            config_id, qr_code = client.add_contact_way(
+                SINGLE if single else MULTI, SCENE_QR, remark=remark or None,
+                skip_verify=skip_verify, state=state, user=list(users) or None,
+                party=list(parties) or None)
+        finally:
+            client.close()
+        with self.ws.cache.write() as conn:
+            arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=state, tag_ids=tag_ids,
+                         created_at=time.time(), created_by=self.ws.operator,
+                         config_id=config_id)
+        return self._with_tags(ContactWay(
+            config_id=config_id, type=SINGLE if single else MULTI, scene=SCENE_QR,
+            remark=remark, state=state, user=tuple(users), party=tuple(parties),
+            skip_verify=skip_verify, qr_code=qr_code))
+
+    def edit(self, config_id: str, *, state: str | None = None,
+             users: Sequence[str] | None = None, parties: Sequence[int] | None = None,
+             tags: Sequence[str] | None = None, skip_verify: bool | None = None,
+             remark: str | None = None) -> LiveCode:
+        client = self.ws.client()
+        try:
+            way = client.get_contact_way(config_id)
+            state = None if state is None else check_state(state)
+            if state is not None:
+                self._check_state_free(state, config_id)
+            if users is not None or parties is not None:
+                self._check_members(way.user if users is None else users,
+                                    way.party if parties is None else parties)
+            tag_ids = None if tags is None else self._tag_ids(tags)
+            if any(v is not None for v in (state, users, parties, skip_verify, remark)):
+                client.update_contact_way(
+                    config_id, remark=remark, skip_verify=skip_verify, state=state,
+                    user=None if users is None else list(users),
+                    party=None if parties is None else list(parties))
+            way = client.get_contact_way(config_id)
+        finally:
+            client.close()
+        self._store_tags(way, tag_ids, state_changed=state is not None)
+        return self._with_tags(way)
+
+    def remove(self, config_id: str) -> None:
+        client = self.ws.client()
+        try:
+            client.del_contact_way(config_id)
+        finally:
+            client.close()
+        found = arrivals.livecode(self.ws.cache, config_id)
+        if found is not None:
+            with self.ws.cache.write() as conn:
+                arrivals.close(conn, [found.id], arrivals.CANCELLED, time.time())
+
+    def report(self, since: date | None = None) -> LiveCodeReport:
+        """Customers added per code (state) per day, from the cache."""
+        states = {r.key for r in arrivals.records(self.ws.cache, source=LIVECODE)}
+        states |= {str(s) for (s,) in self.ws.cache.connection().execute(
+            "SELECT DISTINCT state FROM contact_way WHERE state <> ''")}
+        start = 0 if since is None else int(datetime(since.year, since.month,
+                                                     since.day).timestamp())
+        rows = self.ws.cache.connection().execute(
+            "SELECT state, date(createtime, 'unixepoch', 'localtime') AS day,"
+            " count(DISTINCT external_userid) FROM relation WHERE state <> ''"
+            " AND state IN (SELECT value FROM json_each(?)) AND createtime >= ?"
+            " GROUP BY state, day ORDER BY state, day",
+            (json.dumps(sorted(states), ensure_ascii=False), start)).fetchall()
+        report = tuple(ReportRow(str(s), str(d), int(n)) for s, d, n in rows)
+        totals: dict[str, int] = {}
+        for row in report:
+            totals[row.state] = totals.get(row.state, 0) + row.customers
+        return LiveCodeReport(report, totals)
+
+    def _with_tags(self, way: ContactWay) -> LiveCode:
+        found = arrivals.livecode(self.ws.cache, way.config_id)
+        tag_ids = found.tag_ids if found is not None else ()
+        labels = self.tagging.tag_labels()
+        return LiveCode(config_id=way.config_id, state=way.state, remark=way.remark,
+                        users=way.user, parties=way.party, skip_verify=way.skip_verify,
+                        qr_code=way.qr_code, tag_ids=tag_ids,
+                        tag_names=tuple(labels.get(t, t) for t in tag_ids),
+                        tagged=found.hits if found is not None else 0)
+
+    def _store_tags(self, way: ContactWay, tag_ids: tuple[str, ...] | None,
+                    state_changed: bool) -> None:
+        found = arrivals.livecode(self.ws.cache, way.config_id)
+        now = time.time()
+        with self.ws.cache.write() as conn:
+            if found is None and tag_ids:
+                arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=way.state,
+                             tag_ids=tag_ids, created_at=now, created_by=self.ws.operator,
+                             config_id=way.config_id)
+                return
+            if found is None:
+                return
+            if tag_ids is not None:
+                arrivals.set_tags(conn, found.id, tag_ids)
+            if state_changed:
+                arrivals.set_key(conn, found.id, way.state, now)
+
+    def _tag_ids(self, tags: Sequence[str]) -> tuple[str, ...]:
+        cleaned = [t.strip() for t in tags if t.strip()]
+        return tuple(dict.fromkeys(self.tagging.resolve_tag_names(cleaned))) if cleaned else ()
+
+    def _check_members(self, users: Sequence[str], parties: Sequence[int]) -> None:
+        if not users and not parties:
+            raise LiveCodeError("请至少给出一个成员或部门。", "Give at least one member or department.")
+        if len(set(users)) > MAX_MEMBERS:
+            raise LiveCodeError(f"一个活码最多 {MAX_MEMBERS} 个成员。",
+                                f"A live code takes at most {MAX_MEMBERS} members.")
+
+    def _check_state_free(self, state: str, config_id: str) -> None:
+        taken = [r for r in arrivals.records(self.ws.cache, source=LIVECODE,
+                                             status=arrivals.PENDING)
+                 if r.key == state and r.config_id != config_id]
+        if taken:
+            raise LiveCodeError(
+                f"渠道标识「{echo(state)}」已被活码 {taken[0].config_id} 使用。",
+                f"The state {echo(state)!r} is already used by live code {taken[0].config_id}.")
