@@ -29,6 +29,7 @@ from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
+from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
 from desktop.server.write_notes import BadNote, read_note
@@ -73,6 +74,7 @@ class TeamServer:
         self.relay = Relay(self.connection, transport, process_id)
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.shared_settings = SharedSettings(self.connection, transport)
+        self.livecodes = LiveCodeTags(self.connection, self.relay)
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
 
@@ -189,6 +191,13 @@ class TeamServer:
         try:
             return self.governance.handle(caller, action, method, body)
         except GovernanceRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg) from None
+
+    def livecodes_call(self, method: str, query: dict[str, str],
+                       body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.livecodes.answer(self.authenticate(query), method, body)
+        except LiveCodeRefused as refused:
             raise _Refusal(refused.errcode, refused.errmsg) from None
 
     def relay_call(self, path: str, method: str, query: dict[str, str],
@@ -330,6 +339,11 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.governance_call, request.path_params["action"],
                                        request.method, dict(request.query_params), body)
 
+    async def livecodes(request: Request) -> dict[str, Any]:
+        body = await _json_body(request) if request.method == "POST" else {}
+        return await run_in_threadpool(server.livecodes_call, request.method,
+                                       dict(request.query_params), body)
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -351,6 +365,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
         Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
               methods=["GET", "POST"]),
+        Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

@@ -49,8 +49,10 @@ class NotYetVisible(Exception):
 class CallbackWorker:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
                  poll_s: float = POLL_S,
-                 on_library: Callable[[Mapping[str, Any]], None] | None = None) -> None:
+                 on_library: Callable[[Mapping[str, Any]], None] | None = None,
+                 on_contact: Callable[[CallbackEvent], object] | None = None) -> None:
         self._connection = connection
+        self._on_contact = on_contact  # after a customer event is journaled (live codes)
         self._transport = transport
         self._on_library = on_library
         self._poll_s = poll_s
@@ -117,6 +119,8 @@ class CallbackWorker:
             return False
         log.info("callback event %d (%s/%s): %d journal rows", event_id, event.event,
                  event.change_type, written)
+        if event.event == CONTACT and self._on_contact is not None:
+            self._on_contact(event)
         return True
 
     def _prune(self) -> None:

@@ -243,6 +243,26 @@ MIGRATIONS: tuple[str, ...] = (
         ADD COLUMN restored_by text,
         ADD COLUMN restored_at timestamptz;
     """,
+    # 9: live codes' tags (state -> tags), applied when an add_external_contact callback with
+    # that State arrives; one row per relation tagged, so a re-delivered event tags it once.
+    """
+    CREATE TABLE livecode_tag (
+        state text PRIMARY KEY,
+        config_id text NOT NULL DEFAULT '',
+        tag_ids text[] NOT NULL,
+        set_by text NOT NULL,
+        set_device bigint REFERENCES device (id),
+        set_at timestamptz NOT NULL DEFAULT now()
+    );
+
+    CREATE TABLE livecode_hit (
+        state text NOT NULL,
+        userid text NOT NULL,
+        external_userid text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (state, userid, external_userid)
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -20,7 +20,8 @@ class PhoneChanges:
     def __init__(self, team: TeamServer, callback_token: str, callback_aes_key: str,
                  resync_interval_s: float) -> None:
         self.worker = CallbackWorker(team.connection, team.transport,
-                                     on_library=team.relay.learn_tag_names)
+                                     on_library=team.relay.learn_tag_names,
+                                     on_contact=team.livecodes.apply)
         self.receiver = None
         if callback_token:
             crypto = CallbackCrypto(callback_token, callback_aes_key, team.settings.corp_id)

@@ -1,8 +1,9 @@
 """Live codes (「联系我」 contact ways with a `state`) and the tags their new customers get.
 
-WeCom's `add_contact_way` takes no tags: TagDesk keeps `state → tags` itself (an arrival of
-source `livecode`) and tags the relations that come through the code, at the next sync
-(`services/arrivals.py`). The list reads the contact ways from WeCom, so codes made in the
+WeCom's `add_contact_way` takes no tags: TagDesk keeps `state → tags` itself. In solo mode
+they are an arrival of source `livecode`, and the relations that come through the code are
+tagged at the next sync (`services/arrivals.py`); in team mode they live on the team server,
+which tags a new relation as soon as WeCom's add_external_contact callback arrives. The list reads the contact ways from WeCom, so codes made in the
 console show too (without tags until some are given). The report counts the customers each
 code brought per day from the relations' `createtime` and `state` in the cache.
 """
@@ -14,11 +15,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from desktop.domain.arrivals import BY_STATE, LIVECODE
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.services.governance import session_token
 from desktop.services.tagging import TaggingService
+from desktop.services.team import _exchange
 from desktop.services.workspace import Workspace
 from desktop.store import arrivals
 from desktop.wecom.models import ContactWay
@@ -79,22 +83,85 @@ def check_state(state: str) -> str:
     return text
 
 
+class LocalCodeTags:
+    """Solo mode: the tags are arrivals in the cache, applied after each sync."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def all(self) -> dict[str, CodeTags]:
+        return {r.config_id: CodeTags(r.key, r.tag_ids, r.hits) for r in arrivals.records(
+            self.ws.cache, source=LIVECODE, status=arrivals.PENDING)}
+
+    def put(self, config_id: str, state: str, tag_ids: tuple[str, ...]) -> None:
+        found = arrivals.livecode(self.ws.cache, config_id)
+        now = time.time()
+        with self.ws.cache.write() as conn:
+            if found is None and tag_ids:
+                arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=state, tag_ids=tag_ids,
+                             created_at=now, created_by=self.ws.operator, config_id=config_id)
+            elif found is not None and not tag_ids:
+                arrivals.close(conn, [found.id], arrivals.CANCELLED, now)
+            elif found is not None:
+                arrivals.set_tags(conn, found.id, tag_ids)
+                if found.key != state:
+                    arrivals.set_key(conn, found.id, state, now)
+
+    def rename(self, config_id: str, old_state: str, state: str) -> None:
+        found = arrivals.livecode(self.ws.cache, config_id)
+        if found is not None:
+            with self.ws.cache.write() as conn:
+                arrivals.set_key(conn, found.id, state, time.time())
+
+
+class TeamCodeTags:
+    """Team mode: the tags live on the team server, which applies them when WeCom's
+    add_external_contact callback arrives (every desktop sees the same tags)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def all(self) -> dict[str, CodeTags]:
+        listed = self._call("GET", None).get("livecodes")
+        return {str(c["config_id"]): CodeTags(str(c["state"]), tuple(c["tag_ids"]),
+                                              int(c["relations_tagged"]))
+                for c in listed if isinstance(c, dict)} if isinstance(listed, list) else {}
+
+    def put(self, config_id: str, state: str, tag_ids: tuple[str, ...]) -> None:
+        self._call("POST", {"state": state, "config_id": config_id, "tag_ids": list(tag_ids)})
+
+    def rename(self, config_id: str, old_state: str, state: str) -> None:
+        self._call("POST", {"state": old_state, "renamed_to": state})
+
+    def _call(self, method: str, body: dict[str, object] | None) -> dict[str, Any]:
+        return _exchange(method, self.ws.profile.team_url, "tagdesk/v1/livecodes", body,
+                         {"access_token": session_token(self.ws.profile)})
+
+
+@dataclass(frozen=True)
+class CodeTags:
+    state: str
+    tag_ids: tuple[str, ...]
+    tagged: int
+
+
 class LiveCodeService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.tagging = TaggingService(ws)
+        self.store: LocalCodeTags | TeamCodeTags = (
+            TeamCodeTags(ws) if ws.profile.is_team else LocalCodeTags(ws))
 
     def list(self) -> list[LiveCode]:
+        known = self.store.all()
         client = self.ws.client()
         try:
             config_ids = client.list_contact_ways()
-            known = {r.config_id for r in arrivals.records(
-                self.ws.cache, source=LIVECODE, status=arrivals.PENDING)}
             ways = [client.get_contact_way(c)
-                    for c in dict.fromkeys([*config_ids, *sorted(known - set(config_ids))])]
+                    for c in dict.fromkeys([*config_ids, *sorted(set(known) - set(config_ids))])]
         finally:
             client.close()
-        return [self._with_tags(way) for way in ways]
+        return [self._with_tags(way, known) for way in ways]
 
     def create(self, state: str, *, users: Sequence[str], parties: Sequence[int] = (),
                tags: Sequence[str] = (), skip_verify: bool = True,
@@ -112,14 +179,12 @@ class LiveCodeService:
                 party=list(parties) or None)
         finally:
             client.close()
-        with self.ws.cache.write() as conn:
-            arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=state, tag_ids=tag_ids,
-                         created_at=time.time(), created_by=self.ws.operator,
-                         config_id=config_id)
+        if tag_ids:
+            self.store.put(config_id, state, tag_ids)
         return self._with_tags(ContactWay(
             config_id=config_id, type=SINGLE if single else MULTI, scene=SCENE_QR,
             remark=remark, state=state, user=tuple(users), party=tuple(parties),
-            skip_verify=skip_verify, qr_code=qr_code))
+            skip_verify=skip_verify, qr_code=qr_code), self.store.all())
 
     def edit(self, config_id: str, *, state: str | None = None,
              users: Sequence[str] | None = None, parties: Sequence[int] | None = None,
@@ -140,26 +205,29 @@ class LiveCodeService:
                     config_id, remark=remark, skip_verify=skip_verify, state=state,
                     user=None if users is None else list(users),
                     party=None if parties is None else list(parties))
-            way = client.get_contact_way(config_id)
+            edited = client.get_contact_way(config_id)
         finally:
             client.close()
-        self._store_tags(way, tag_ids, state_changed=state is not None)
-        return self._with_tags(way)
+        if state is not None and state != way.state:
+            self.store.rename(config_id, way.state, state)
+        if tag_ids is not None:
+            self.store.put(config_id, edited.state, tag_ids)
+        return self._with_tags(edited, self.store.all())
 
     def remove(self, config_id: str) -> None:
         client = self.ws.client()
         try:
+            way = client.get_contact_way(config_id)
             client.del_contact_way(config_id)
         finally:
             client.close()
-        found = arrivals.livecode(self.ws.cache, config_id)
-        if found is not None:
-            with self.ws.cache.write() as conn:
-                arrivals.close(conn, [found.id], arrivals.CANCELLED, time.time())
+        if config_id in self.store.all():
+            self.store.put(config_id, way.state, ())
 
     def report(self, since: date | None = None) -> LiveCodeReport:
         """Customers added per code (state) per day, from the cache."""
-        states = {r.key for r in arrivals.records(self.ws.cache, source=LIVECODE)}
+        states = {c.state for c in self.store.all().values()}
+        states |= {r.key for r in arrivals.records(self.ws.cache, source=LIVECODE)}
         states |= {str(s) for (s,) in self.ws.cache.connection().execute(
             "SELECT DISTINCT state FROM contact_way WHERE state <> ''")}
         start = 0 if since is None else int(datetime(since.year, since.month,
@@ -176,32 +244,15 @@ class LiveCodeService:
             totals[row.state] = totals.get(row.state, 0) + row.customers
         return LiveCodeReport(report, totals)
 
-    def _with_tags(self, way: ContactWay) -> LiveCode:
-        found = arrivals.livecode(self.ws.cache, way.config_id)
+    def _with_tags(self, way: ContactWay, known: dict[str, CodeTags]) -> LiveCode:
+        found = known.get(way.config_id)
         tag_ids = found.tag_ids if found is not None else ()
         labels = self.tagging.tag_labels()
         return LiveCode(config_id=way.config_id, state=way.state, remark=way.remark,
                         users=way.user, parties=way.party, skip_verify=way.skip_verify,
                         qr_code=way.qr_code, tag_ids=tag_ids,
                         tag_names=tuple(labels.get(t, t) for t in tag_ids),
-                        tagged=found.hits if found is not None else 0)
-
-    def _store_tags(self, way: ContactWay, tag_ids: tuple[str, ...] | None,
-                    state_changed: bool) -> None:
-        found = arrivals.livecode(self.ws.cache, way.config_id)
-        now = time.time()
-        with self.ws.cache.write() as conn:
-            if found is None and tag_ids:
-                arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=way.state,
-                             tag_ids=tag_ids, created_at=now, created_by=self.ws.operator,
-                             config_id=way.config_id)
-                return
-            if found is None:
-                return
-            if tag_ids is not None:
-                arrivals.set_tags(conn, found.id, tag_ids)
-            if state_changed:
-                arrivals.set_key(conn, found.id, way.state, now)
+                        tagged=found.tagged if found is not None else 0)
 
     def _tag_ids(self, tags: Sequence[str]) -> tuple[str, ...]:
         cleaned = [t.strip() for t in tags if t.strip()]
@@ -215,10 +266,9 @@ class LiveCodeService:
                                 f"A live code takes at most {MAX_MEMBERS} members.")
 
     def _check_state_free(self, state: str, config_id: str) -> None:
-        taken = [r for r in arrivals.records(self.ws.cache, source=LIVECODE,
-                                             status=arrivals.PENDING)
-                 if r.key == state and r.config_id != config_id]
+        taken = [c for c, found in self.store.all().items()
+                 if found.state == state and c != config_id]
         if taken:
             raise LiveCodeError(
-                f"渠道标识「{echo(state)}」已被活码 {taken[0].config_id} 使用。",
-                f"The state {echo(state)!r} is already used by live code {taken[0].config_id}.")
+                f"渠道标识「{echo(state)}」已被活码 {taken[0]} 使用。",
+                f"The state {echo(state)!r} is already used by live code {taken[0]}.")
