@@ -55,6 +55,7 @@ from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.rules_dialog import RulesDialog
+from desktop.ui.scenes_dialog import ScenesDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
     KEY_SPLITTER,
@@ -281,6 +282,11 @@ class MainWindow(QMainWindow):
             self._deleted_tags.reload()
         _present(self._deleted_tags)
         return self._deleted_tags
+
+    def open_scenes(self) -> ScenesDialog:
+        dialog = ScenesDialog(self.context, self)
+        self._keep(dialog)
+        return dialog
 
     def open_rules(self) -> RulesDialog:
         """The rules window: one, brought to the front (and re-read) when already open."""
@@ -555,7 +561,9 @@ class MainWindow(QMainWindow):
                                            self.open_autotag_review),
                               self._action(lambda: self.tr("Deleted tags…"),
                                            self.open_deleted_tags),
-                              self._action(lambda: self.tr("Rules…"), self.open_rules)])
+                              self._action(lambda: self.tr("Rules…"), self.open_rules),
+                              self._action(lambda: self.tr("Scene templates…"),
+                                           self.open_scenes)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

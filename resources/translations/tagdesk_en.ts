@@ -1773,6 +1773,10 @@
         <translation>Rules…</translation>
     </message>
     <message>
+        <source>Scene templates…</source>
+        <translation>Scene templates…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
@@ -2285,6 +2289,73 @@
     <message>
         <source>Team: everyone on the team sees it</source>
         <translation>Team: everyone on the team sees it</translation>
+    </message>
+</context>
+<context>
+    <name>ScenesDialog</name>
+    <message>
+        <source>Scene templates</source>
+        <translation>Scene templates</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>Live codes</source>
+        <translation>Live codes</translation>
+    </message>
+    <message>
+        <source>Create same-named tags in the template&apos;s groups</source>
+        <translation>Create same-named tags in the template&apos;s groups</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>New group: %1</source>
+        <translation>New group: %1</translation>
+    </message>
+    <message>
+        <source>Create: %1</source>
+        <translation>Create: %1</translation>
+    </message>
+    <message>
+        <source>Reuse: %1</source>
+        <translation>Reuse: %1</translation>
+    </message>
+    <message>
+        <source>Name collision: %1 already exists in %2</source>
+        <translation>Name collision: %1 already exists in %2</translation>
+    </message>
+    <message>
+        <source>Add rule: %1</source>
+        <translation>Add rule: %1</translation>
+    </message>
+    <message>
+        <source>Replace rule: %1</source>
+        <translation>Replace rule: %1</translation>
+    </message>
+    <message>
+        <source>Live code (data only, not made in WeCom): state=%1 → %2</source>
+        <translation>Live code (data only, not made in WeCom): state=%1 → %2</translation>
+    </message>
+    <message>
+        <source>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</source>
+        <translation>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</translation>
     </message>
 </context>
 <context>

@@ -1766,6 +1766,10 @@
         <translation>规则…</translation>
     </message>
     <message>
+        <source>Scene templates…</source>
+        <translation>场景模板…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -2277,6 +2281,73 @@
     <message>
         <source>Team: everyone on the team sees it</source>
         <translation>团队：团队所有人可见</translation>
+    </message>
+</context>
+<context>
+    <name>ScenesDialog</name>
+    <message>
+        <source>Scene templates</source>
+        <translation>场景模板</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Live codes</source>
+        <translation>活码</translation>
+    </message>
+    <message>
+        <source>Create same-named tags in the template&apos;s groups</source>
+        <translation>在模板的组中另建同名标签</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>New group: %1</source>
+        <translation>新建标签组：%1</translation>
+    </message>
+    <message>
+        <source>Create: %1</source>
+        <translation>新建标签：%1</translation>
+    </message>
+    <message>
+        <source>Reuse: %1</source>
+        <translation>沿用已有标签：%1</translation>
+    </message>
+    <message>
+        <source>Name collision: %1 already exists in %2</source>
+        <translation>同名冲突：%1 已存在于 %2</translation>
+    </message>
+    <message>
+        <source>Add rule: %1</source>
+        <translation>新增规则：%1</translation>
+    </message>
+    <message>
+        <source>Replace rule: %1</source>
+        <translation>替换同名规则：%1</translation>
+    </message>
+    <message>
+        <source>Live code (data only, not made in WeCom): state=%1 → %2</source>
+        <translation>活码（仅数据，尚未在企业微信创建）：state=%1 → %2</translation>
+    </message>
+    <message>
+        <source>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</source>
+        <translation>已应用：新建 %1 个标签，保存 %2 条规则。可在 标签 → 规则… 中模拟。</translation>
     </message>
 </context>
 <context>
