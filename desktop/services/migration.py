@@ -47,6 +47,8 @@ class MigrationResult:
     sources_deleted: bool = False
     target_id: str = ""
     stop_reason: str = ""
+    sources_deleted_in_wecom: tuple[str, ...] = ()
+    """Sources an admin deleted in WeCom while the migration ran (only dropped locally)."""
     changes: ChangeSet = field(default_factory=ChangeSet)
 
     @property
@@ -60,6 +62,7 @@ class MigrationResult:
             "batch_id": self.batch_id or None, "failed": self.failed, "pending": self.pending,
             "sources_deleted": self.sources_deleted, "target_id": self.target_id,
             "stop_reason": self.stop_reason,
+            "sources_deleted_in_wecom": list(self.sources_deleted_in_wecom),
         }
 
 
@@ -134,11 +137,21 @@ class MigrationService:
     def finish(self, started: Started, result: BatchResult | None) -> ChangeSet:
         """Delete the sources when asked and every move landed; else leave them."""
         plan = started.plan
-        complete = result is None or (not result.failed and not result.pending
-                                      and not result.stop_reason)
-        if plan.strategy is Strategy.RENAME or not plan.delete_source or not complete:
+        if plan.strategy is Strategy.RENAME or not plan.delete_source or not _landed(result):
             return ChangeSet()
-        return self._admin.delete_tags([s.id for s in plan.sources])
+        return self._delete_sources(plan)[0]
+
+    def _delete_sources(self, plan: MigrationPlan) -> tuple[ChangeSet, tuple[str, ...]]:
+        """Delete the sources still in WeCom; those an admin deleted meanwhile (re-read from
+        WeCom) are only dropped from the cache. Returns the changes and the ids found gone."""
+        ids = [s.id for s in plan.sources]
+        live = {tag.id for group in self._ws.client().list_corp_tags(tag_ids=ids)
+                if not group.deleted for tag in group.tags if not tag.deleted}
+        gone = tuple(tag_id for tag_id in ids if tag_id not in live)
+        changes = self._admin.forget_deleted_in_wecom(gone)
+        if live:
+            changes = changes.merge(self._admin.delete_tags([i for i in ids if i in live]))
+        return changes, gone
 
     def run(self, plan: MigrationPlan, *, progress: ProgressCallback = no_progress,
             cancel: CancelToken | None = None) -> MigrationResult:
@@ -155,7 +168,9 @@ class MigrationService:
         result = None
         if started.batch_id:
             result = self._tagging.run(started.batch_id, progress=progress, cancel=cancel)
-        deleted = self.finish(started, result)
+        deleted, gone = ChangeSet(), tuple[str, ...]()
+        if started.plan.delete_source and _landed(result):
+            deleted, gone = self._delete_sources(started.plan)
         changes = started.changes.merge(deleted)
         if result is not None:
             changes = changes.merge(result.changes)
@@ -165,6 +180,7 @@ class MigrationService:
             time.monotonic() - started_at, batch_id=started.batch_id,
             failed=result.failed if result else 0, pending=result.pending if result else 0,
             sources_deleted=deleted.tags_changed, target_id=started.target_id,
+            sources_deleted_in_wecom=gone,
             stop_reason=result.stop_reason if result else "", changes=changes,
         )
 
@@ -220,3 +236,8 @@ class MigrationService:
             "SELECT DISTINCT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
             f" WHERE t.id IN ({marks}) ORDER BY rt.relation_id", list(tag_ids))]
 
+
+
+def _landed(result: BatchResult | None) -> bool:
+    """Every move of the batch landed (or there was no batch)."""
+    return result is None or (not result.failed and not result.pending and not result.stop_reason)

@@ -55,6 +55,8 @@ from desktop.wecom.models import Tag
 from desktop.wecom.write_note import WriteNote
 
 SOURCE = "tree"
+OBSERVED = "observed"
+DELETED_IN_WECOM = "已在企业微信中删除 / deleted in WeCom meanwhile"
 NOT_APP_OWNED_ERRCODE = 81011
 MAX_ABBREVIATION_LEN = 8
 _ABBREVIATION_EXTRA = frozenset("-_.")
@@ -435,9 +437,18 @@ class TagAdminService(TagCatalog):
         with self.cache.write() as conn:
             tag_snapshots.drop(conn, snapshot_ids)
 
+    def forget_deleted_in_wecom(self, tag_ids: Collection[str]) -> ChangeSet:
+        """Tags an admin deleted in WeCom meanwhile (it answered 40068): snapshot their
+        relations (restorable), journal them as observed, unlink and tombstone them."""
+        rows = self._doomed_tags(tag_ids, ())
+        if not rows:
+            return ChangeSet()
+        snapshots = self._snapshot(rows, DELETED_IN_WECOM)
+        return self._record_deleted(rows, [], DELETED_IN_WECOM, snapshots, source=OBSERVED)
+
     def _record_deleted(
         self, rows: list[DoomedTag], groups: list[GroupRow], reason: str = "",
-        snapshots: list[int] | None = None,
+        snapshots: list[int] | None = None, *, source: str = SOURCE,
     ) -> ChangeSet:
         """Journal every relation that lost a tag (its tags before and after, as the outbox
         does), then unlink and tombstone the tags, their pins and codes."""
@@ -459,7 +470,7 @@ class TagAdminService(TagCatalog):
             entries = [
                 replace(self._entry("group_delete", batch_id, group.id, group.name, group.name,
                                     before={"name": group.name, "order": group.order}),
-                        reason=reason)
+                        reason=reason, source=source)
                 for group in groups
             ]
             for _, tag_id, name, group_name, _, order in rows:
@@ -467,15 +478,17 @@ class TagAdminService(TagCatalog):
                 entries.append(replace(self._entry(
                     "tag_delete", batch_id, tag_id, name, group_name,
                     before={"name": name, "order": order, "relations": len(losers)},
-                ), reason=reason))
+                ), reason=reason, source=source))
                 entries.extend(
                     replace(self._entry("tag_remove", batch_id, tag_id, name, group_name),
                             external_userid=owners[rid][0], userid=owners[rid][1],
                             before=json.dumps(sorted(carried[rid])),
                             after=json.dumps(sorted(carried[rid] - doomed)),
-                            reason="标签已被删除 / the tag was deleted")
+                            reason="标签已被删除 / the tag was deleted", source=source)
                     for rid in losers
                 )
+            if source == OBSERVED:   # WeCom does not say who deleted it
+                entries = [replace(entry, operator="") for entry in entries]
             conn.execute(f"DELETE FROM relation_tag WHERE tag_pk IN ({marks})", pks)
             conn.execute(f"UPDATE tag SET deleted = 1 WHERE pk IN ({marks})", pks)
             ids = [(tag_id,) for tag_id in doomed]

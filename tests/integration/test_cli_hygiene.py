@@ -191,3 +191,31 @@ def test_an_interrupted_merge_keeps_the_sources_until_the_rerun_finishes_it(
     assert again["planned"] == 0 and again["sources_deleted"] is True
     assert sandbox.state.find_tag("历史标签", "高意向客户") is None
     assert carriers <= _carrying(sandbox, target)
+
+
+def test_a_source_deleted_in_the_console_mid_migration_is_stripped_and_the_rest_moves(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    from desktop.services.migration import MigrationService
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.workspace import Workspace
+
+    sources = [_tag(sandbox, "历史标签", "官网资询"), _tag(sandbox, "历史标签", "電話諮詢")]
+    target = _tag(sandbox, "MKT-渠道", "官网咨询")
+    carriers = _carrying(sandbox, sources[0]) | _carrying(sandbox, sources[1])
+    profile = ProfileStore(cli.home).get("acme")
+    with Workspace(cli.home, profile, sandbox.secret) as ws:
+        service = MigrationService(ws)
+        plan = service.plan(["官网资询", "電話諮詢"], "官网咨询", delete_source=True)
+        sandbox.state.console_delete_tag(sources[0])        # an admin, between plan and run
+        result = service.run(plan)
+        rows = ws.cache.connection().execute(
+            "SELECT external_userid, userid, action, tag_id FROM journal WHERE batch_id = ?",
+            (result.batch_id,)).fetchall()
+    assert result.complete and result.sources_deleted, result
+    assert result.sources_deleted_in_wecom == (sources[0],)
+    assert carriers <= _carrying(sandbox, target)
+    assert sandbox.state.find_tag("历史标签", "電話諮詢") is None
+    listed = {t["id"] for g in cli.json("tags", "list")["groups"] for t in g["tags"]}
+    assert not listed & set(sources)
+    assert len(rows) == len(set(rows)) and len({r[:2] for r in rows}) == result.applied
