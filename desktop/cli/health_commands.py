@@ -20,7 +20,11 @@ from desktop.cli.common import (
     open_synced_workspace,
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
-from desktop.domain.hygiene import DEFAULT_CORP_TAG_CAP, DEFAULT_GROUP_TAG_CAP, DEFAULT_ZOMBIE_DAYS
+from desktop.domain.hygiene_defaults import (
+    DEFAULT_CORP_TAG_CAP,
+    DEFAULT_GROUP_TAG_CAP,
+    DEFAULT_ZOMBIE_DAYS,
+)
 
 if TYPE_CHECKING:
     from desktop.domain.migration_plan import MigrationPlan

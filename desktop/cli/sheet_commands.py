@@ -12,7 +12,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.common import (
     StderrProgress,
@@ -27,13 +27,12 @@ from desktop.cli.common import (
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option, failures_json
 from desktop.domain.echo import echo
-from desktop.domain.retag_plan import RetagPlan
-from desktop.services.import_template import write_template
-from desktop.services.spreadsheet_export import export_relations
-from desktop.services.spreadsheet_import import ImportReport, SpreadsheetImporter
-from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_reader import SheetLimits
-from desktop.services.xlsx_safe import ExportError
+
+if TYPE_CHECKING:
+    from desktop.domain.retag_plan import RetagPlan
+    from desktop.services.spreadsheet_import import ImportReport
+    from desktop.services.tagging import BatchResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,6 +80,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def template_command(args: argparse.Namespace) -> int:
+    from desktop.services.import_template import write_template
+
     path = _xlsx_path(args.file)
     try:
         write_template(path)
@@ -91,7 +92,9 @@ def template_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from desktop.services.spreadsheet_export import export_relations
     from desktop.services.workspace import open_local_cache
+    from desktop.services.xlsx_safe import ExportError
     from desktop.store.filter_engine import FilterEngine
 
     path = _xlsx_path(args.file)
@@ -112,6 +115,9 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from desktop.services.spreadsheet_import import SpreadsheetImporter
+    from desktop.services.tagging import TaggingService
+
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     out = _human(args)

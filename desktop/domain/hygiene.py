@@ -25,6 +25,11 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from desktop.domain.filter.suggest import full_pinyin
+from desktop.domain.hygiene_defaults import (
+    DEFAULT_CORP_TAG_CAP,
+    DEFAULT_GROUP_TAG_CAP,
+    DEFAULT_ZOMBIE_DAYS,
+)
 from desktop.domain.retag_plan import ExclusiveSet
 from desktop.domain.tag_names import (
     CONSOLE_NAME_LEN,
@@ -36,12 +41,6 @@ from desktop.domain.tag_names import (
 from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 
 DAY_S = 86_400
-DEFAULT_ZOMBIE_DAYS = 90
-DEFAULT_CORP_TAG_CAP = 3_000
-"""WeCom's corp tag cap in the older docs; newer mirrors say 10,000 with rule-group tags
-(unconfirmed which is current, so it is a setting)."""
-DEFAULT_GROUP_TAG_CAP = 100
-"""Tags per group: not documented by WeCom; the console is known to stop near 100."""
 GROUP_NEAR_SHARE = 0.9
 FUZZY_MIN_RATIO = 90.0
 CONTAINMENT_MIN_SHARE = 0.5

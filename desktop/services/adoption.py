@@ -21,7 +21,7 @@ from desktop.domain.adoption_plan import (
     plan_adoption,
 )
 from desktop.domain.errors import UserError
-from desktop.domain.hygiene import DEFAULT_GROUP_TAG_CAP
+from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
 from desktop.domain.retag_plan import RetagPlan, estimate_seconds
 from desktop.domain.tag_names import name_key
 from desktop.services.changes import ChangeSet

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from desktop.domain.hygiene import DEFAULT_GROUP_TAG_CAP
+from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
 from desktop.domain.migration_plan import (
     MigrationError,
     MigrationPlan,

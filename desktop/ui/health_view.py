@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.filter import quote
-from desktop.domain.hygiene import (
+from desktop.domain.hygiene import HygieneSettings
+from desktop.domain.hygiene_defaults import (
     DEFAULT_CORP_TAG_CAP,
     DEFAULT_GROUP_TAG_CAP,
     DEFAULT_ZOMBIE_DAYS,
-    HygieneSettings,
 )
 from desktop.services import health
 from desktop.services.changes import ChangeSet
