@@ -33,6 +33,7 @@ from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.approvals_dialog import ApprovalsDialog
+from desktop.ui.arrivals_dialog import ArrivalsDialog
 from desktop.ui.audience_bar import AudienceBar
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.autotag_review import AutoTagReviewWindow
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self._autotag: AutoTagReviewWindow | None = None
         self._restored_filter: str | None = None
         self._deleted_tags: DeletedTagsDialog | None = None
+        self._arrivals: ArrivalsDialog | None = None
         self._rules: RulesDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
@@ -287,6 +289,16 @@ class MainWindow(QMainWindow):
         dialog = ScenesDialog(self.context, self)
         self._keep(dialog)
         return dialog
+
+    def open_arrivals(self) -> ArrivalsDialog:
+        """Live codes and pre-tags: one window, brought to the front (and re-read)."""
+        if self._arrivals is None:
+            self._arrivals = ArrivalsDialog(self.context, self)
+            _make_tool_window(self._arrivals)
+        else:
+            self._arrivals.reload()
+        _present(self._arrivals)
+        return self._arrivals
 
     def open_rules(self) -> RulesDialog:
         """The rules window: one, brought to the front (and re-read) when already open."""
@@ -561,6 +573,8 @@ class MainWindow(QMainWindow):
                                            self.open_autotag_review),
                               self._action(lambda: self.tr("Deleted tags…"),
                                            self.open_deleted_tags),
+                              self._action(lambda: self.tr("Live codes and pre-tags…"),
+                                           self.open_arrivals),
                               self._action(lambda: self.tr("Rules…"), self.open_rules),
                               self._action(lambda: self.tr("Scene templates…"),
                                            self.open_scenes)])

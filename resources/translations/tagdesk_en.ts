@@ -136,6 +136,89 @@
     </message>
 </context>
 <context>
+    <name>ArrivalsDialog</name>
+    <message>
+        <source>Live codes and pre-tags</source>
+        <translation>Live codes and pre-tags</translation>
+    </message>
+    <message>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
+        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
+    </message>
+    <message>
+        <source>Live codes</source>
+        <translation>Live codes</translation>
+    </message>
+    <message>
+        <source>Pre-tags</source>
+        <translation>Pre-tags</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Tagged</source>
+        <translation>Tagged</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Remark</translation>
+    </message>
+    <message>
+        <source>Code id</source>
+        <translation>Code id</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>Cancel pre-tag</source>
+        <translation>Cancel pre-tag</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>applied</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+</context>
+<context>
     <name>AudienceBar</name>
     <message>
         <source>and</source>
@@ -1767,6 +1850,10 @@
     <message>
         <source>Deleted tags…</source>
         <translation>Deleted tags…</translation>
+    </message>
+    <message>
+        <source>Live codes and pre-tags…</source>
+        <translation>Live codes and pre-tags…</translation>
     </message>
     <message>
         <source>Rules…</source>

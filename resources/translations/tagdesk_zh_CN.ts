@@ -136,6 +136,89 @@
     </message>
 </context>
 <context>
+    <name>ArrivalsDialog</name>
+    <message>
+        <source>Live codes and pre-tags</source>
+        <translation>活码与预打标签</translation>
+    </message>
+    <message>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
+        <translation>通过活码添加的客户会打上该活码的标签，预打标签会在对应的人成为客户后打上：在每次同步之后进行（团队模式下由团队服务器即时为活码客户打标签）。请用 `tagdesk livecodes` 创建活码，用 `tagdesk pretag` 添加预打标签。</translation>
+    </message>
+    <message>
+        <source>Live codes</source>
+        <translation>活码</translation>
+    </message>
+    <message>
+        <source>Pre-tags</source>
+        <translation>预打标签</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>渠道标识</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Tagged</source>
+        <translation>已打标</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Code id</source>
+        <translation>活码编号</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>有效至</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批量任务</translation>
+    </message>
+    <message>
+        <source>Cancel pre-tag</source>
+        <translation>取消预打标签</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已打上</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
     <name>AudienceBar</name>
     <message>
         <source>and</source>
@@ -1760,6 +1843,10 @@
     <message>
         <source>Deleted tags…</source>
         <translation>已删除的标签…</translation>
+    </message>
+    <message>
+        <source>Live codes and pre-tags…</source>
+        <translation>活码与预打标签…</translation>
     </message>
     <message>
         <source>Rules…</source>
