@@ -143,7 +143,7 @@ class Staging:
         self._thread = threading.get_ident()
         self.close()
         self._conn.execute(
-            "CREATE TEMP TABLE stage_customer (external_userid TEXT PRIMARY KEY, name TEXT,"
+            "CREATE TEMP TABLE stage_customer (external_userid TEXT, name TEXT,"
             " type INTEGER, gender INTEGER, corp_name TEXT, corp_full_name TEXT, position TEXT,"
             " unionid TEXT)")
         self._conn.execute(
@@ -153,10 +153,11 @@ class Staging:
             " PRIMARY KEY (external_userid, userid)) WITHOUT ROWID")
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Stage one page (a customer or relation staged again replaces the earlier row)."""
+        """Stage one page. A relation staged again replaces the earlier row; a customer (one
+        row per relation) is merged once per row, the last one winning."""
         self.check_thread()
         self._conn.executemany(
-            "INSERT OR REPLACE INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
               c.position, c.unionid) for c in customers])
         self._conn.executemany(
@@ -166,8 +167,8 @@ class Staging:
               json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
               ",".join(r.tag_ids)) for r in relations])
 
-    def count(self, table: str) -> int:
-        return int(self._conn.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0])
+    def count(self, rows: str) -> int:
+        return int(self._conn.execute(f"SELECT count(*) FROM {rows}").fetchone()[0])
 
     def check_thread(self) -> None:
         if threading.get_ident() != self._thread:
@@ -216,8 +217,8 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         bump_data_version(cache, conn)
     return WriteResult(
-        customers=staged.count("stage_customer"),
-        relations=staged.count("stage_relation"),
+        customers=staged.count("(SELECT DISTINCT external_userid FROM temp.stage_customer)"),
+        relations=staged.count("temp.stage_relation"),
         tags=len(snap.tags),
         groups=len(snap.groups),
         tag_links=links,
