@@ -20,7 +20,9 @@ Public interface (names and fields are kept; more may be added)::
     tagger.suggest(text: str) -> list[Suggestion]    # confidence ≥ 0.2, most confident first
     tagger.labels(text: str) -> list[str]            # the suggestions that reach tagger.threshold
     tagger.warnings() -> list[KeywordWarning]        # .zh / .en / .text(english) / str(): "zh / en"
-    tagger.links -> dict[str, PackLink]              # tag name -> the intent pack it follows
+    tagger.links -> dict[str, PackLink]              # tag name -> the intent pack it links to;
+        # .owner: whether the pack's phrases credit it (one tag per pack, see linking.py)
+    tagger.contested -> tuple[ContestedPack, ...]    # packs that credit no tag (a tie)
     tagger.rules(text) -> list[RuleFinding]          # what the rules alone say
     tagger.hits(text) -> list[Hit]                   # every phrase found, negated ones too
 
@@ -28,7 +30,7 @@ A suggestion below `threshold` is for a person to accept or reject, never to be 
 its own. Customer-level tags are the union over a customer's messages.
 """
 
-from desktop.domain.autotag.linking import PackLink
+from desktop.domain.autotag.linking import ContestedPack, PackLink
 from desktop.domain.autotag.matcher import Hit
 from desktop.domain.autotag.model import (
     BOTH,
@@ -54,6 +56,7 @@ __all__ = [
     "LEARNER",
     "RULES",
     "AutoTagger",
+    "ContestedPack",
     "Hit",
     "IntentPack",
     "KeywordWarning",

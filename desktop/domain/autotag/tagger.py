@@ -17,7 +17,7 @@ from desktop.domain.autotag.learner import (
     Learner,
     features,
 )
-from desktop.domain.autotag.linking import PackLink, link_pack
+from desktop.domain.autotag.linking import ContestedPack, PackLink, borrowed_phrases, link_packs
 from desktop.domain.autotag.matcher import Hit, Phrase, PhraseIndex
 from desktop.domain.autotag.model import (
     BOTH,
@@ -76,9 +76,11 @@ class AutoTagger:
     def __init__(
         self, tags: Sequence[TagKeywords], links: dict[str, PackLink], index: PhraseIndex,
         learner: Learner | None, threshold: float,
+        contested: Sequence[ContestedPack] = (),
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
+        self.contested = tuple(contested)
         self.threshold = threshold
         self._index = index
         self._learner = learner
@@ -91,22 +93,26 @@ class AutoTagger:
         """The tagger for `tags`. `packs`: the bundled intent packs (desktop.services.
         autotag_packs.load_intent_packs()); `training`: messages with confirmed tags for the
         learner (none: rules only); `threshold`: the confidence from which a suggestion may
-        be written without a person (`labels`)."""
-        links = {tag.name: link for tag in tags if (link := link_pack(tag, packs)) is not None}
+        be written without a person (`labels`). Which tag a pack's phrases credit: see
+        `desktop.domain.autotag.linking`."""
+        plan = link_packs(tags, packs)
         by_name = {pack.name: pack for pack in packs}
         phrases: list[Phrase] = []
         traps: dict[str, tuple[str, ...]] = {}
         for tag in tags:
             phrases.extend(Phrase(normalise(k).text, tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
-            link = links.get(tag.name)
-            if link is not None:
-                pack = by_name[link.pack]
-                phrases.extend(Phrase(normalise(p).text, tag.name, PACK_STRENGTH) for p in pack.phrases)
+            link = plan.links.get(tag.name)
+            if link is None:
+                continue
+            pack = by_name[link.pack]
+            phrases.extend(Phrase(normalise(p).text, tag.name, PACK_STRENGTH)
+                           for p in borrowed_phrases(link, tag.keywords, pack))
+            if link.owner and link.by_name:
                 phrases.extend(Phrase(normalise(q).text, tag.name, QUESTION_STRENGTH, fallback=True)
                                for q in pack.questions)
-                keywords = {normalise(k).text for k in tag.keywords}
-                traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
-        tagger = cls(tags, links, PhraseIndex(phrases, traps), None, threshold)
+            keywords = {normalise(k).text for k in tag.keywords}
+            traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
+        tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None, threshold, plan.contested)
         if training:
             tagger._learner = tagger._train(training)
         return tagger
@@ -199,12 +205,14 @@ class AutoTagger:
             for name in names if not name.startswith(NEGATED_PREFIX)])
 
     def warnings(self) -> list[KeywordWarning]:
-        """Weak keywords: a tag with fewer than three, or a keyword that also fires another
-        tag (so one customer sentence would get both)."""
+        """Weak keywords: a tag with fewer than three, a keyword that also fires another
+        tag (so one customer sentence would get both), or tags that compete for a pack."""
         found: list[KeywordWarning] = []
         for tag in self.tags:
             keywords = [k for k in tag.keywords if normalise(k).text]
             link = self.links.get(tag.name)
+            if link is not None and not link.owner:
+                link = None     # the pack's phrases credit another tag, or none
             if not keywords and link is None:
                 found.append(KeywordWarning(
                     tag.name,
@@ -230,4 +238,15 @@ class AutoTagger:
                         f"Keyword “{echo(keyword, 40)}” of tag “{echo(tag.name, 40)}” also fires"
                         f" tag(s): {shown}.",
                         others))
+        for contest in self.contested:
+            first, *rivals = contest.tags
+            shown = "、".join(echo(name, 40) for name in contest.tags)
+            found.append(KeywordWarning(
+                first,
+                f"标签 {shown} 与内置意图包“{contest.pack}”关联得一样紧，该意图包的说法不计入其中任何一个，"
+                f"它们只按各自的关键词建议；请把其中一个标签改名为“{contest.pack}”，或调整关键词。",
+                f"Tags {shown} link equally well to the bundled intent pack “{contest.pack}”, so its"
+                f" phrases credit none of them and each is suggested by its own keywords only;"
+                f" name one of them “{contest.pack}” or change their keywords.",
+                tuple(rivals)))
         return found
