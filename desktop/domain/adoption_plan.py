@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from desktop.domain.retag_plan import RelationChange, RelationState, RetagPlan
 
@@ -53,8 +54,6 @@ def plan_adoption(tags: Sequence[AdoptedTag], current: Mapping[int, RelationStat
     """One `mark_tag` per relation carrying an old tag: add its twins, remove the old tags."""
     twins = {tag.old_id: tag.twin_id for tag in tags}
     changes: list[RelationChange] = []
-    per_add: Counter[str] = Counter()
-    per_remove: Counter[str] = Counter()
     noop = 0
     for state in current.values():
         old = sorted(twins.keys() & state.tag_ids)
@@ -62,10 +61,9 @@ def plan_adoption(tags: Sequence[AdoptedTag], current: Mapping[int, RelationStat
             noop += 1
             continue
         add = tuple(sorted({twins[o] for o in old} - state.tag_ids))
-        change = RelationChange(state.relation_id, state.external_userid, state.userid,
-                                add, tuple(old))
-        changes.append(change)
-        per_add.update(add)
-        per_remove.update(change.remove)
+        changes.append(RelationChange(state.relation_id, state.external_userid, state.userid,
+                                      add, tuple(old)))
+    per_add = Counter(chain.from_iterable(change.add for change in changes))
+    per_remove = Counter(chain.from_iterable(change.remove for change in changes))
     return RetagPlan(tuple(changes), noop, (), dict(per_add), dict(per_remove),
                      conflicts_allowed=True)

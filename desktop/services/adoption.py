@@ -22,7 +22,7 @@ from desktop.domain.adoption_plan import (
 )
 from desktop.domain.errors import UserError
 from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
-from desktop.domain.retag_plan import RetagPlan, estimate_seconds
+from desktop.domain.retag_plan import RelationState, RetagPlan, estimate_seconds
 from desktop.domain.tag_names import name_key
 from desktop.services.changes import ChangeSet
 from desktop.services.migration import SOURCE
@@ -142,11 +142,11 @@ class AdoptionService:
                 f"标签组「{old[1]}」有 {len(tags)} 个标签，超过每组 {self._group_cap} 个的上限。",
                 f"The group {old[1]!r} holds {len(tags)} tags, over the cap of {self._group_cap}"
                 " a group may hold.")
-        ids = self._carrying([tag.old_id for tag in tags])
-        relabel = plan_adoption(tags, outbox.relation_states(self._cache, ids))
+        states = self._carrying(old[0])
+        relabel = plan_adoption(tags, states)
         read_only = self._admin.read_only_ids()
         known = old[0] in read_only or any(tag.old_id in read_only for tag in tags)
-        return AdoptionPlan(old[0], old[1], old[2], twin_name, twin_group or "", tags, len(ids),
+        return AdoptionPlan(old[0], old[1], old[2], twin_name, twin_group or "", tags, len(states),
                             relabel, known)
 
     def estimate_seconds(self, plan: AdoptionPlan) -> float:
@@ -244,13 +244,20 @@ class AdoptionService:
             "SELECT id, name, sort_order FROM tag WHERE group_id = ? AND deleted = 0"
             " ORDER BY sort_order DESC, pk", (group_id,))]
 
-    def _carrying(self, tag_ids: list[str]) -> list[int]:
-        if not tag_ids:
-            return []
-        marks = ",".join("?" * len(tag_ids))
-        return [row[0] for row in self._cache.connection().execute(
-            "SELECT DISTINCT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-            f" WHERE t.id IN ({marks}) ORDER BY rt.relation_id", tag_ids)]
+    def _carrying(self, group_id: str) -> dict[int, RelationState]:
+        """Every relation carrying a tag of the group, with all its tags (one query)."""
+        tags: dict[int, set[str]] = {}
+        owners: dict[int, tuple[str, str]] = {}
+        for rid, external_userid, userid, tag_id in self._cache.connection().execute(
+            "SELECT r.id, r.external_userid, r.userid, t.id FROM relation r"
+            " JOIN relation_tag rt ON rt.relation_id = r.id JOIN tag t ON t.pk = rt.tag_pk"
+            " WHERE r.id IN (SELECT c.relation_id FROM relation_tag c JOIN tag g"
+            " ON g.pk = c.tag_pk WHERE g.group_id = ? AND g.deleted = 0)", (group_id,),
+        ):
+            tags.setdefault(rid, set()).add(tag_id)
+            owners[rid] = (external_userid, userid)
+        return {rid: RelationState(rid, *owners[rid], frozenset(tags[rid]))
+                for rid in sorted(tags)}
 
     def _refuse_unfinished(self) -> None:
         for batch in outbox.list_batches(self._cache):

@@ -37,6 +37,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
 from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
+from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.branch_group_dialog import BranchGroupDialog
 from desktop.ui.context import AppContext
 from desktop.ui.migrate_wizard import MigrateDialog
@@ -112,6 +113,7 @@ class TagTreeView(QWidget):
             self.pin_action: self.tr("Pin to favourites"),
             self.delete_action: self.tr("Delete…"),
             self.migrate_action: self.tr("Migrate to another tag…"),
+            self.adopt_action: self.tr("Adopt under TagDesk's app…"),
         }
         for action, text in texts.items():
             action.setText(text)
@@ -318,6 +320,16 @@ class TagTreeView(QWidget):
         dialog: MigrateDialog = self._open(MigrateDialog(self.context, [node.tag.id], "", self))
         return dialog
 
+    def adopt_current(self) -> AdoptDialog | None:
+        """Re-create a console-made group (WeCom refused TagDesk an edit of it) under
+        TagDesk's app and move its customers."""
+        node = self.current_node()
+        if node is None or not _adoptable(node) or node.group is None:
+            return None
+        dialog: AdoptDialog = self._open(
+            AdoptDialog(self.context, node.group.id, node.group.name, self))
+        return dialog
+
     def toggle_pin(self) -> None:
         node = self.current_node()
         if node is None or node.tag is None or node.section is TagKind.PERSONAL:
@@ -394,6 +406,7 @@ class TagTreeView(QWidget):
         self.delete_action = action(self.delete_current,
                                     QKeySequence(QKeySequence.StandardKey.Delete))
         self.migrate_action = action(self.migrate_current)
+        self.adopt_action = action(self.adopt_current)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self.apply_search)
@@ -447,7 +460,7 @@ class TagTreeView(QWidget):
         for item in (self.new_tag_action, self.new_group_action, self.new_branch_group_action,
                      None, self.rename_action,
                      self.abbreviation_action, self.pin_action, None, self.migrate_action,
-                     self.delete_action):
+                     self.adopt_action, self.delete_action):
             if item is None:
                 menu.addSeparator()
             else:
@@ -464,6 +477,7 @@ class TagTreeView(QWidget):
         self.abbreviation_action.setEnabled(settable)
         self.pin_action.setEnabled(settable)
         self.migrate_action.setEnabled(settable)
+        self.adopt_action.setVisible(node is not None and _adoptable(node))
         if settable and node is not None and node.tag is not None:
             pinned = node.tag.id in self.model.service.pins(self.context.operator)
             self.pin_action.setText(self.tr("Unpin from favourites") if pinned
@@ -567,3 +581,15 @@ def _group_of(node: TagNode | None) -> TagNode | None:
     while node is not None and node.kind is not NodeKind.GROUP:
         node = node.parent
     return node
+
+
+def _adoptable(node: TagNode) -> bool:
+    """A corp group WeCom refused TagDesk an edit of (the group or one of its tags)."""
+    if node.kind is not NodeKind.GROUP or node.section is not TagKind.CORP:
+        return False
+    pending, nodes = [node], []
+    while pending:
+        item = pending.pop()
+        nodes.append(item)
+        pending.extend(item.children)
+    return any(item.restriction is not None for item in nodes)

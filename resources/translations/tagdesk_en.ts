@@ -17,6 +17,45 @@
     </message>
 </context>
 <context>
+    <name>AdoptDialog</name>
+    <message>
+        <source>Adopt tag group</source>
+        <translation>Adopt tag group</translation>
+    </message>
+    <message>
+        <source>WeCom lets only the app that created a group change it. Adopting re-creates the group &quot;%1&quot; under TagDesk&apos;s app with the same tags, and moves every customer onto them as one batch you can undo. WeCom keeps group names unique, so the new group needs another name while the old one exists.</source>
+        <translation>WeCom lets only the app that created a group change it. Adopting re-creates the group &quot;%1&quot; under TagDesk&apos;s app with the same tags, and moves every customer onto them as one batch you can undo. WeCom keeps group names unique, so the new group needs another name while the old one exists.</translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>New group</translation>
+    </message>
+    <message>
+        <source>Adopt</source>
+        <translation>Adopt</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</source>
+        <translation>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</translation>
+    </message>
+    <message>
+        <source>WeCom has not refused an edit of this group yet; if this app owns it, edit it directly instead.</source>
+        <translation>WeCom has not refused an edit of this group yet; if this app owns it, edit it directly instead.</translation>
+    </message>
+    <message>
+        <source>Not every customer was moved; retry or continue the batch, then adopt again.</source>
+        <translation>Not every customer was moved; retry or continue the batch, then adopt again.</translation>
+    </message>
+    <message>
+        <source>Adopted: every customer is on &quot;%1&quot;. An admin deletes the old group &quot;%2&quot; in the WeCom admin console; then the new group can be renamed back.</source>
+        <translation>Adopted: every customer is on &quot;%1&quot;. An admin deletes the old group &quot;%2&quot; in the WeCom admin console; then the new group can be renamed back.</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsDialog</name>
     <message>
         <source>Approvals and team policy</source>
@@ -2724,6 +2763,10 @@
     <message>
         <source>Migrate to another tag…</source>
         <translation>Migrate to another tag…</translation>
+    </message>
+    <message>
+        <source>Adopt under TagDesk&apos;s app…</source>
+        <translation>Adopt under TagDesk&apos;s app…</translation>
     </message>
     <message>
         <source>%1 of %2 tags used</source>

@@ -17,6 +17,45 @@
     </message>
 </context>
 <context>
+    <name>AdoptDialog</name>
+    <message>
+        <source>Adopt tag group</source>
+        <translation>收编标签组</translation>
+    </message>
+    <message>
+        <source>WeCom lets only the app that created a group change it. Adopting re-creates the group &quot;%1&quot; under TagDesk&apos;s app with the same tags, and moves every customer onto them as one batch you can undo. WeCom keeps group names unique, so the new group needs another name while the old one exists.</source>
+        <translation>企业微信只允许创建标签组的应用修改它。收编会在本应用下重建标签组「%1」及其全部标签，并把所有客户作为一个可撤销的批量任务迁移过去。企业微信要求标签组名唯一，旧组存在期间新组需要另起一个名字。</translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>新标签组</translation>
+    </message>
+    <message>
+        <source>Adopt</source>
+        <translation>收编</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</source>
+        <translation>%1 个标签（新建 %2 个），%3 个客户关系带有它们：共 %4 次调用，约 %5。</translation>
+    </message>
+    <message>
+        <source>WeCom has not refused an edit of this group yet; if this app owns it, edit it directly instead.</source>
+        <translation>企业微信尚未拒绝过对该组的修改；如果它本就归本应用所有，直接编辑即可。</translation>
+    </message>
+    <message>
+        <source>Not every customer was moved; retry or continue the batch, then adopt again.</source>
+        <translation>并非所有客户都已迁移；请重试或继续该批量任务，然后再次收编。</translation>
+    </message>
+    <message>
+        <source>Adopted: every customer is on &quot;%1&quot;. An admin deletes the old group &quot;%2&quot; in the WeCom admin console; then the new group can be renamed back.</source>
+        <translation>收编完成：所有客户已在「%1」上。请管理员在企业微信管理后台删除旧组「%2」，之后可把新组改回原名。</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsDialog</name>
     <message>
         <source>Approvals and team policy</source>
@@ -2712,6 +2751,10 @@
     <message>
         <source>Migrate to another tag…</source>
         <translation>迁移到其他标签…</translation>
+    </message>
+    <message>
+        <source>Adopt under TagDesk&apos;s app…</source>
+        <translation>收编到本应用…</translation>
     </message>
     <message>
         <source>%1 of %2 tags used</source>

@@ -1,0 +1,170 @@
+"""Adopting a console-made tag group: the twin group's name, a preview, then the run.
+
+The preview is `AdoptionService.plan` on a worker thread, redone as the name changes. Run makes
+the twin group on the writer thread, then moves the customers as one batch in the usual batch
+progress panel (pause, cancel, retry failed), and finally hands the abbreviations over. The old
+group stays: the dialog says that an admin deletes it in the admin console.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.adoption_plan import adopted_group_name
+from desktop.domain.retag_plan import format_duration
+from desktop.services.adoption import AdoptionPlan, AdoptionService
+from desktop.services.changes import ChangeSet
+from desktop.services.tagging import BatchResult
+from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.context import AppContext
+from desktop.ui.migrate_wizard import PREVIEW_DELAY_MS, error_text
+from desktop.ui.retranslate import retranslate_in_place
+
+
+class AdoptDialog(QDialog):
+    """`adopted(ChangeSet)` once every customer is on the twin group."""
+
+    previewed = Signal(object)     # AdoptionPlan, or None when it could not be planned
+    adopted = Signal(object)
+
+    def __init__(self, context: AppContext, group_id: str, group_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.service = AdoptionService(context.workspace)
+        self.group_id = group_id
+        self.group_name = group_name
+        self.plan: AdoptionPlan | None = None
+        self.changes = ChangeSet()
+        self.new_name = QLineEdit(adopted_group_name(group_name))
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.name_label = QLabel()
+        self.preview_text = QLabel()
+        self.preview_text.setWordWrap(True)
+        self.run_button = QPushButton()
+        self.run_button.setEnabled(False)
+        self.close_button = QPushButton()
+        self.panel = BatchProgressPanel(context, self)
+        self.panel.setVisible(False)
+        form = QFormLayout()
+        form.addRow(self.name_label, self.new_name)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_text)
+        layout.addWidget(self.panel)
+        layout.addLayout(buttons)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.preview)
+        self.new_name.textChanged.connect(lambda _text: self._preview_timer.start())
+        self.run_button.clicked.connect(self.run)
+        self.close_button.clicked.connect(self.close)
+        self.panel.batchFinished.connect(self._finish)
+        self.resize(620, 320)
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.preview()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Adopt tag group"))
+        self.intro.setText(self.tr(
+            "WeCom lets only the app that created a group change it. Adopting re-creates the"
+            " group \"%1\" under TagDesk's app with the same tags, and moves every customer onto"
+            " them as one batch you can undo. WeCom keeps group names unique, so the new group"
+            " needs another name while the old one exists.").replace("%1", self.group_name))
+        self.name_label.setText(self.tr("New group"))
+        self.run_button.setText(self.tr("Adopt"))
+        self.close_button.setText(self.tr("Close"))
+
+    # -- preview -------------------------------------------------------------------------
+
+    def preview(self) -> None:
+        group_id, name = self.group_id, self.new_name.text().strip()
+        self.run_button.setEnabled(False)
+        self.context.run_task(
+            lambda _p, _c: self.service.plan(group_id, new_name=name), owner=self,
+            name="adoption preview", on_result=self._show_plan, on_error=self._plan_failed)
+
+    def _show_plan(self, plan: AdoptionPlan) -> None:
+        self.plan = plan
+        self.texts.say(self.preview_text, lambda: self._plan_text(plan))
+        self.run_button.setEnabled(True)
+        self.previewed.emit(plan)
+
+    def _plan_text(self, plan: AdoptionPlan) -> str:
+        text = (self.tr("%1 tags (%2 to create), %3 relations carry them: %4 calls in all,"
+                        " about %5.")
+                .replace("%1", str(len(plan.tags))).replace("%2", str(len(plan.missing)))
+                .replace("%3", f"{plan.relations:,}").replace("%4", f"{plan.api_calls:,}")
+                .replace("%5", format_duration(self.service.estimate_seconds(plan))))
+        if not plan.known_read_only:
+            text += " " + self.tr("WeCom has not refused an edit of this group yet; if this app"
+                                  " owns it, edit it directly instead.")
+        return text
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        self.plan = None
+        self.texts.say(self.preview_text, lambda: error_text(exc))
+        self.previewed.emit(None)
+
+    # -- run -----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        self.run_button.setEnabled(False)
+        self.new_name.setEnabled(False)
+        self.context.run_task(lambda _p, _c: self.service.start(plan), owner=self,
+                              name="adoption", writer=True, on_result=self._started,
+                              on_error=self._failed)
+
+    def _started(self, started: tuple[AdoptionPlan, str, ChangeSet]) -> None:
+        self.plan, batch_id, self.changes = started
+        self.context.publish(self.changes)
+        if batch_id:
+            self.panel.setVisible(True)
+            self.panel.start(batch_id)
+        else:
+            self._finish(None)
+
+    def _finish(self, result: BatchResult | None) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        if result is not None and (result.failed or result.pending or result.stop_reason):
+            self.texts.say(self.preview_text, lambda: self.tr(
+                "Not every customer was moved; retry or continue the batch, then adopt again."))
+            return
+        self.context.run_task(lambda _p, _c: self.service.finish(plan, result), owner=self,
+                              name="adoption finish", writer=True, on_result=self._done,
+                              on_error=self._failed)
+
+    def _done(self, changes: ChangeSet) -> None:
+        self.context.publish(changes)
+        plan = self.plan
+        assert plan is not None
+        self.texts.say(self.preview_text, lambda: self.tr(
+            "Adopted: every customer is on \"%1\". An admin deletes the old group \"%2\" in the"
+            " WeCom admin console; then the new group can be renamed back.")
+            .replace("%1", plan.twin_group_name).replace("%2", plan.group_name))
+        self.adopted.emit(self.changes.merge(changes))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.texts.say(self.preview_text, lambda: error_text(exc))
+        self.new_name.setEnabled(True)
+        self.run_button.setEnabled(self.plan is not None)
