@@ -154,18 +154,19 @@ class Staging:
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
         """Stage one page. A relation staged again replaces the earlier row; a customer (one
-        row per relation) is merged once per row, the last one winning."""
+        row per relation) is merged once per row, the last one winning.
+
+        One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
+        a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
-        self._conn.executemany(
-            "INSERT INTO stage_customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
-              c.position, c.unionid) for c in customers])
-        self._conn.executemany(
-            "INSERT OR REPLACE INTO stage_relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
-              r.state, r.oper_userid, r.remark_corp_name,
-              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
-              ",".join(r.tag_ids)) for r in relations])
+        _insert_rows(self._conn, "INSERT INTO stage_customer", [
+            (c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
+             c.position, c.unionid) for c in customers])
+        _insert_rows(self._conn, "INSERT OR REPLACE INTO stage_relation", [
+            (r.external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
+             r.state, r.oper_userid, r.remark_corp_name,
+             json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
+             ",".join(r.tag_ids)) for r in relations])
 
     def count(self, rows: str) -> int:
         return int(self._conn.execute(f"SELECT count(*) FROM {rows}").fetchone()[0])
@@ -184,6 +185,17 @@ class Staging:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+ROWS_PER_INSERT = 500  # 500 rows of 11 values stay far below SQLite's 32,766 parameters
+
+
+def _insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        values = "(" + ", ".join("?" * len(chunk[0])) + ")"
+        conn.execute(f"{insert} VALUES {', '.join([values] * len(chunk))}",
+                     [value for row in chunk for value in row])
 
 
 def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) -> WriteResult:
