@@ -214,15 +214,13 @@ def pretag_add(args: argparse.Namespace) -> int:
     from desktop.cli.common import open_synced_workspace
     from desktop.domain.arrivals import BY_EXTERNAL_USERID, BY_PHONE, BY_UNIONID
     from desktop.services.pretags import PretagService
-    from desktop.store import arrivals
 
     kind, value = ((BY_EXTERNAL_USERID, args.external_userid) if args.external_userid else
                    (BY_PHONE, args.phone) if args.phone else (BY_UNIONID, args.unionid))
     with open_synced_workspace(args, write=True) as ws:
-        arrival_id = PretagService(ws).add(kind, value, _names(args.tags) or [],
-                                           args.expires_days)
-        found = arrivals.record(ws.cache, arrival_id)
-    assert found is not None
+        service = PretagService(ws)
+        arrival_id = service.add(kind, value, _names(args.tags) or [], args.expires_days)
+        found = next(r for r in service.list() if r.id == arrival_id)
     if args.json:
         emit_json(found.as_json())
     else:

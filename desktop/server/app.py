@@ -26,10 +26,11 @@ from starlette.routing import Route
 from desktop import __version__
 from desktop.server import identity, journal_api, team_chats
 from desktop.server.approval_desk import GovernanceRefused, build_governance
-from desktop.server.callbacks import CallbackReceiver, callback_routes
+from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
+from desktop.server.pretags import PretagRefused, Pretags
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
 from desktop.server.write_notes import BadNote, read_note
@@ -75,6 +76,7 @@ class TeamServer:
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.shared_settings = SharedSettings(self.connection, transport)
         self.livecodes = LiveCodeTags(self.connection, self.relay)
+        self.pretags = Pretags(self.connection, self.relay, transport)
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
 
@@ -199,6 +201,18 @@ class TeamServer:
             return self.livecodes.answer(self.authenticate(query), method, body)
         except LiveCodeRefused as refused:
             raise _Refusal(refused.errcode, refused.errmsg) from None
+
+    def pretags_call(self, method: str, query: dict[str, str],
+                     body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.pretags.answer(self.authenticate(query), method, body)
+        except PretagRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg) from None
+
+    def contact_added(self, event: CallbackEvent) -> None:
+        """A relation's callback was handled: its live code's tags and pre-tags, if any."""
+        self.livecodes.apply(event)
+        self.pretags.apply(event)
 
     def relay_call(self, path: str, method: str, query: dict[str, str],
                    body: dict[str, Any] | None, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -344,6 +358,11 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.livecodes_call, request.method,
                                        dict(request.query_params), body)
 
+    async def pretags(request: Request) -> dict[str, Any]:
+        body = await _json_body(request) if request.method == "POST" else {}
+        return await run_in_threadpool(server.pretags_call, request.method,
+                                       dict(request.query_params), body)
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -366,6 +385,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
               methods=["GET", "POST"]),
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/pretags", _answering(pretags), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

@@ -263,6 +263,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (state, userid, external_userid)
     );
     """,
+    # 10: pre-tags queued from desktops in team mode, applied when the add_external_contact
+    # callback of their person arrives.
+    """
+    CREATE TABLE pretag (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('external_userid', 'phone', 'unionid')),
+        match_key text NOT NULL,
+        tag_ids text[] NOT NULL,
+        created_by text NOT NULL,
+        created_device bigint REFERENCES device (id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        status text NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'applied', 'expired', 'cancelled')),
+        closed_at timestamptz,
+        batch_id text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX pretag_pending ON pretag (kind, match_key) WHERE status = 'pending';
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

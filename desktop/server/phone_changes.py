@@ -21,7 +21,7 @@ class PhoneChanges:
                  resync_interval_s: float) -> None:
         self.worker = CallbackWorker(team.connection, team.transport,
                                      on_library=team.relay.learn_tag_names,
-                                     on_contact=team.livecodes.apply)
+                                     on_contact=team.contact_added)
         self.receiver = None
         if callback_token:
             crypto = CallbackCrypto(callback_token, callback_aes_key, team.settings.corp_id)

@@ -23,6 +23,8 @@ class RelationRead:
 
     tags: dict[str, tuple[str, str]]
     state: str
+    unionid: str = ""
+    mobiles: tuple[str, ...] = ()   # the follower's remark mobiles
 
 
 def read_relation(transport: WeComTransport, userid: str,
@@ -44,7 +46,12 @@ def read_relation(transport: WeComTransport, userid: str,
                 tags = {str(t["tag_id"]): (str(t.get("tag_name", "")),
                                            str(t.get("group_name", "")))
                         for t in _dicts(follower.get("tags")) if t.get("tag_id")}
-                return RelationRead(tags, str(follower.get("state") or ""))
+                contact = data.get("external_contact")
+                unionid = contact.get("unionid") if isinstance(contact, dict) else ""
+                mobiles = follower.get("remark_mobiles")
+                return RelationRead(tags, str(follower.get("state") or ""), str(unionid or ""),
+                                    tuple(str(m) for m in mobiles)
+                                    if isinstance(mobiles, list) else ())
         cursor = str(data.get("next_cursor") or "")
         if not cursor:
             return None

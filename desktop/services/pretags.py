@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.arrivals import (
     BY_EXTERNAL_USERID,
@@ -24,8 +25,10 @@ from desktop.domain.arrivals import (
 )
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.services.governance import session_token
 from desktop.services.spreadsheet_reader import DEFAULT_LIMITS, check_file_type
 from desktop.services.tagging import TaggingError, TaggingService
+from desktop.services.team import _exchange
 from desktop.services.workspace import Workspace
 from desktop.services.xlsx_reader import XlsxBook, XlsxError
 from desktop.store import arrivals
@@ -113,6 +116,11 @@ class PretagService:
         return self.queue([row])[0]
 
     def queue(self, rows: Sequence[PretagRow]) -> list[int]:
+        if self.ws.profile.is_team:
+            answer = self._team("POST", {"add": [
+                {"kind": r.kind, "key": r.key, "tag_ids": list(r.tag_ids),
+                 "expires_days": r.expires_days} for r in rows]})
+            return [int(i) for i in answer.get("added") or []]
         now = time.time()
         with self.ws.cache.write() as conn:
             return [arrivals.add(conn, source=PRETAG, kind=row.kind, key=row.key,
@@ -160,7 +168,7 @@ class PretagService:
         return PretagRow(line, kind, identity(kind, value), self.tag_ids(tags), check_days(days))
 
     def cancel(self, arrival_id: int) -> ArrivalRecord:
-        found = arrivals.record(self.ws.cache, arrival_id)
+        found = next((r for r in self.list() if r.id == arrival_id), None)
         if found is None or found.source != PRETAG:
             raise PretagError(f"没有编号为 {arrival_id} 的预打标签。",
                               f"No pre-tag with id {arrival_id}.")
@@ -168,12 +176,31 @@ class PretagService:
             raise PretagError(f"预打标签 {arrival_id} 已经是「{found.status}」，不能取消。",
                               f"Pre-tag {arrival_id} is already {found.status}; it cannot be"
                               " cancelled.")
+        if self.ws.profile.is_team:
+            self._team("POST", {"cancel": arrival_id})
+            return found
         with self.ws.cache.write() as conn:
             arrivals.close(conn, [arrival_id], arrivals.CANCELLED, time.time())
         return found
 
     def list(self) -> list[ArrivalRecord]:
-        return arrivals.records(self.ws.cache, source=PRETAG)
+        """This desktop's pre-tags; in team mode the team's, from the team server (which
+        applies them when the customer's add_external_contact callback arrives)."""
+        if not self.ws.profile.is_team:
+            return arrivals.records(self.ws.cache, source=PRETAG)
+        listed = self._team("GET", None).get("pretags")
+        return [ArrivalRecord(
+            id=int(p["id"]), source=PRETAG, kind=str(p["kind"]), key=str(p["key"]),
+            tag_ids=tuple(str(t) for t in p["tag_ids"]), config_id="",
+            created_at=float(p["created_at"]), created_by=str(p["created_by"]),
+            expires_at=float(p["expires_at"]), status=str(p["status"]),
+            closed_at=None if p["closed_at"] is None else float(p["closed_at"]),
+            batch_id=str(p["batch_id"])) for p in listed if isinstance(p, dict)
+        ] if isinstance(listed, list) else []
+
+    def _team(self, method: str, body: dict[str, object] | None) -> dict[str, Any]:
+        return _exchange(method, self.ws.profile.team_url, "tagdesk/v1/pretags", body,
+                         {"access_token": session_token(self.ws.profile)})
 
 
 @dataclass(frozen=True)

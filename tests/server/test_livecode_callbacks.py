@@ -118,3 +118,40 @@ def test_the_server_tags_a_live_codes_customer_within_seconds(
     assert synced["arrivals"]["tagged"] == {}   # the server did it; the desktop adds nothing
     assert _one(server.db_url, "SELECT count(*) FROM team_journal WHERE source = 'livecode'"
                 " AND external_userid = %s", customer) == 2
+
+
+def test_the_server_applies_pre_tags_when_their_customer_arrives(
+        server: TeamServerProcess, corp: SandboxServer, desktop: dict[str, str]) -> None:
+    names = sorted(corp.state.tag_ids_by_name().items())
+    (group, name), tag_id = names[-1]
+    label = f"{group}:{name}"
+    members = corp.state.follow_users()
+    followed = {e for u, e in corp.state.relations() if u == members[2]}
+    existing = next(e for u, e in sorted(corp.state.relations()) if e not in followed)
+    by_id = _last_json(tagdesk("pretag", "add", "--profile", "team", "--external-userid",
+                               existing, "--tags", label, "--json", env=desktop))
+    by_phone = _last_json(tagdesk("pretag", "add", "--profile", "team", "--phone",
+                                  "+86 139 0013 9000", "--tags", label, "--json", env=desktop))
+    dropped = _last_json(tagdesk("pretag", "add", "--profile", "team", "--unionid", "oNobody",
+                                 "--tags", label, "--json", env=desktop))
+    _last_json(tagdesk("pretag", "cancel", str(dropped["id"]), "--profile", "team", "--json",
+                       env=desktop))
+
+    corp.phone.add_customer(members[2], external_userid=existing)
+    wait_for(lambda: tag_id in corp.state.relation_tag_ids(members[2], existing), timeout=20,
+             what="the pre-tag on the new relation")
+    newcomer = corp.phone.add_customer(members[2])
+    with corp.state.transaction() as conn:   # the member types the number into the remark
+        conn.execute("UPDATE relation SET remark_mobiles = ? WHERE userid = ? AND"
+                     " external_userid = ?", (json.dumps(["13900139000"]), members[2], newcomer))
+    other = next(t for t in corp.state.tag_ids_by_name().values() if t != tag_id)
+    corp.phone.mark(members[2], newcomer, add=[other])       # an edit: WeCom calls back
+    wait_for(lambda: tag_id in corp.state.relation_tag_ids(members[2], newcomer), timeout=20,
+             what="the phone pre-tag after the remark edit")
+
+    listed = {p["id"]: p for p in _last_json(tagdesk(
+        "pretag", "list", "--profile", "team", "--json", env=desktop))["pretags"]}
+    assert [listed[i]["status"] for i in (by_id["id"], by_phone["id"], dropped["id"])] == [
+        "applied", "applied", "cancelled"]
+    assert listed[by_id["id"]]["batch_id"].startswith("pretag-")
+    assert _one(server.db_url, "SELECT count(*) FROM team_journal WHERE source = 'pretag'") == 2
