@@ -57,9 +57,9 @@ def test_command_loads_no_heavy_library(argv: list[str], tmp_path: Path) -> None
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
-    """The check above can fail: the spreadsheet writer, imported, brings openpyxl along."""
+    """The check above can fail: the import template's writer, imported, brings openpyxl along."""
     result = subprocess.run(
-        [sys.executable, "-c", "import json, sys; import desktop.services.xlsx_safe;"
+        [sys.executable, "-c", "import json, sys; import desktop.services.import_template;"
                                " print(json.dumps(sorted(sys.modules)))"],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "TAGDESK_HOME": str(tmp_path)},

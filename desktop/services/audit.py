@@ -15,17 +15,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.domain.errors import UserError
 from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
-from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import outbox
 from desktop.store.db import Cache
 from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
+
+if TYPE_CHECKING:
+    from desktop.services.tagging import BatchResult, TaggingService
 
 
 class JournalReader(Protocol):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import DEMO_PROFILE, Profile
+
+if TYPE_CHECKING:
+    from desktop.sandbox.server import SandboxServer
 
 DEMO_CUSTOMERS = 5000
 DEMO_MEMBERS = 40
@@ -14,6 +17,9 @@ DEMO_SEED = 2026
 
 def start_demo_sandbox(home: Path, customers: int = DEMO_CUSTOMERS) -> SandboxServer:
     """Start (and on first use generate) the demo corp under `home`."""
+    from desktop.sandbox.config import SandboxConfig
+    from desktop.sandbox.server import SandboxServer
+
     config = SandboxConfig(
         data_dir=home / "demo" / "sandbox", customers=customers, members=DEMO_MEMBERS,
         seed=DEMO_SEED,

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.domain.retag_plan import AppliedChange
-from desktop.services import audit, team
+from desktop.services import audit
 from desktop.services.audit import DaySeries, OperatorCount
 from desktop.services.workspace import Workspace
 from desktop.store import journal_query
@@ -106,6 +106,8 @@ class TeamJournal:
         self._session = session
 
     def first_page(self, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
+        from desktop.services import team  # its HTTP client loads only for a team profile
+
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
@@ -123,6 +125,8 @@ class TeamJournal:
         return array("q", (int(i) for i in found.get("ids") or []))
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
+        from desktop.services import team
+
         found: dict[int, JournalRow] = {}
         for start in range(0, len(ids), ROWS_PER_REQUEST):
             chunk = [int(i) for i in ids[start : start + ROWS_PER_REQUEST]]
@@ -133,6 +137,8 @@ class TeamJournal:
         return [named[i] for i in ids if i in named]
 
     def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]:
+        from desktop.services import team
+
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return
@@ -218,6 +224,8 @@ class TeamJournal:
         return {key: value for key, value in criteria.items() if value != []}
 
     def _call(self, action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
+        from desktop.services import team
+
         return team.journal_call(self.team_url, self._session(), action, criteria)
 
     def _named(self, rows: list[JournalRow]) -> list[JournalRow]:

@@ -11,19 +11,22 @@ import logging
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.sandbox import SandboxServer
-from desktop.services import secrets
 from desktop.services.demo import demo_profile, start_demo_sandbox
 from desktop.services.logs import register_secret
 from desktop.services.profiles import DEMO_PROFILE, MissingUseridError, Profile, ProfileStore
 from desktop.store.db import Cache
 from desktop.store.errors import CacheError
 from desktop.store.snapshot import LAST_SYNC_KEY
-from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
-from desktop.wecom.registry import acquire_transport, release_transport
-from desktop.wecom.transport import WaitListener, WeComTransport
+
+# The HTTP client, the sandbox and the keyring load on first use: reading the cache alone
+# (`tagdesk customers`, `audit list`) needs none of them.
+if TYPE_CHECKING:
+    from desktop.sandbox.server import SandboxServer
+    from desktop.wecom.client import WeComClient
+    from desktop.wecom.transport import WaitListener, WeComTransport
 
 log = logging.getLogger("tagdesk.services")
 
@@ -88,6 +91,8 @@ class Workspace:
 
     def transport(self) -> WeComTransport:
         """The corp's shared transport (taken from the registry on first use)."""
+        from desktop.wecom.registry import acquire_transport
+
         with self._lock:
             if self._transport is None:
                 self._transport = acquire_transport(
@@ -98,6 +103,8 @@ class Workspace:
                on_wait: WaitListener | None = None) -> WeComClient:
         """A view of the corp's transport for one operation: `cancel_event` interrupts its
         waits, `on_wait` hears when its calls wait (a 45009 pause, a retry)."""
+        from desktop.wecom.client import WeComClient
+
         return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
                                 policy=self.limits, team_url=self.profile.team_url)
 
@@ -105,6 +112,8 @@ class Workspace:
         """A new login of this team profile (its user, its device token): the clients made
         from now on use it. The new transport is taken before the old one is let go, so the
         corp's limiter stays the same."""
+        from desktop.wecom.registry import acquire_transport, release_transport
+
         register_secret(secret)
         with self._lock:
             old, old_secret = self._transport, self._secret
@@ -119,6 +128,8 @@ class Workspace:
     def close(self) -> None:
         with self._lock:
             if self._transport is not None:
+                from desktop.wecom.registry import release_transport
+
                 self._transport = None
                 release_transport(self.profile.api_base, self.profile.corp_id, self._secret)
         self.cache.close()
@@ -148,6 +159,8 @@ def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspac
 
         secret = load_device_token(profile)
     else:
+        from desktop.services import secrets
+
         secret = secrets.load_secret(profile.name, profile.corp_id)
     return Workspace(home, profile, secret, exclusive=exclusive)
 

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+# openpyxl loads when a sheet is written, not with the column definitions of every report.
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell, WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop.domain.errors import UserError
 
@@ -58,11 +58,15 @@ def is_formula_like(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Drop the control characters xlsx cannot hold (they are invisible anyway)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def safe_cell(sheet: WriteOnlyWorksheet, value: Value) -> WriteOnlyCell:
     """A write-only cell holding `value`; formula-like text stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet)
     set_safe(cell, value)
     return cell
@@ -147,6 +151,9 @@ def _write_xlsx(
     path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Value]],
     sheet_title: str, notes_title: str, max_rows: int,
 ) -> int:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title)
     for index, column in enumerate(columns, start=1):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 SCORE_CUTOFF = 60.0
 
 
@@ -48,6 +46,8 @@ class NameSuggester:
     def nearest(self, query: str, limit: int = 5) -> list[str]:
         if not self._names or not query.strip():
             return []
+        from rapidfuzz import fuzz, process  # only when a name was not found
+
         if self._pinyin is None or self._initials is None:
             self._pinyin = [full_pinyin(name) for name in self._names]
             self._initials = [pinyin_initials(name) for name in self._names]
