@@ -15,10 +15,12 @@ cache's catalogue before evaluation, saying which name is unknown or ambiguous.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -120,6 +122,7 @@ class NotOf:
 
 
 Condition = Words | StateIs | Gender | HasTags | Intent | Compare | AllOf | AnyOf | NotOf
+Test = Callable[["Subject", frozenset[str], float], bool]
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,20 @@ class Subject:
     tag_ids: frozenset[str]
     intents: frozenset[str] = frozenset()
 
+    @cached_property
+    def searchable(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each text field word conditions search: (as written, folded once)."""
+        def both(*texts: str) -> tuple[tuple[str, str], ...]:
+            return tuple((t, fold_text(t)) for t in texts if t)
+
+        return {"remark": both(self.remark), "description": both(self.description),
+                "corp_name": both(*self.corp_names), "name": both(self.name)}
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        """Each searched field folded into one text (several corp names joined by a NUL)."""
+        return {name: "\0".join(f for _, f in texts) for name, texts in self.searchable.items()}
+
 
 @dataclass(frozen=True)
 class ResolvedRule:
@@ -181,12 +198,13 @@ class ResolvedRule:
     remove: frozenset[str]
     group_of: Mapping[str, frozenset[str]]
     labels: Mapping[str, str]
+    test: Test = field(compare=False, repr=False)
 
     @property
     def name(self) -> str:
         return self.rule.name
 
-    @property
+    @cached_property
     def removes(self) -> frozenset[str]:
         """Every tag this rule may remove (with replace_group: the added tags' groups)."""
         remove = set(self.remove)
@@ -278,7 +296,7 @@ def resolve(rules: Sequence[Rule], catalogue: Sequence[CatalogueTag]) -> list[Re
                   if t.id in add}
         resolved.append(ResolvedRule(
             rule, ids, add, frozenset(t for ref in rule.then.remove for t in ids[ref]),
-            groups, labels))
+            groups, labels, _compile(rule.when, ids)))
     return resolved
 
 
@@ -349,21 +367,21 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
     expires: dict[str, int] = {}
     fired_by_round: list[set[str]] = []
     for _ in range(MAX_ROUNDS):
-        matching = [(rule, why) for rule in rules
-                    if (why := _check(rule.rule.when, rule, subject, tags, now)) is not None]
-        clash = sorted({(a.name, r.name, tag) for a, _ in matching for r, _ in matching
+        matching = [rule for rule in rules if rule.test(subject, tags, now)]
+        clash = sorted({(a.name, r.name, tag) for a in matching for r in matching
                         if a is not r for tag in a.add & r.removes})
         if clash:
             return None, clash, ()
         adds: set[str] = set()
         removes: set[str] = set()
         fired: set[str] = set()
-        for rule, why in matching:
+        for rule in matching:
             add, remove = rule.effect(tags)
             if not add and not remove:
                 continue
             fired.add(rule.name)
-            reasons.setdefault(rule.name, why)
+            if rule.name not in reasons:
+                reasons[rule.name] = _check(rule.rule.when, rule, subject, tags, now) or ()
             adds |= add
             removes |= remove
             lasts = rule.rule.then.expires_s
@@ -385,6 +403,44 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
         return None, [], ()
     return (RelationOutcome(subject, added, removed, reasons,
                             {t: s for t, s in expires.items() if t in added}), [], ())
+
+
+def _compile(condition: Condition, ids: Mapping[TagRef, frozenset[str]]) -> Test:
+    """The condition as one function of (subject, tags, now): evaluated without building
+    reasons (those are written only for the rules that change a relation)."""
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [_compile(item, ids) for item in condition.items]
+        combine = all if isinstance(condition, AllOf) else any
+        return lambda s, tags, now: combine(part(s, tags, now) for part in parts)
+    if isinstance(condition, NotOf):
+        inner = _compile(condition.item, ids)
+        return lambda s, tags, now: not inner(s, tags, now)
+    if isinstance(condition, Words):
+        names = _searched(condition.field)
+        pattern = re.compile("|".join(re.escape(f) for _, f in _wanted(condition.field,
+                                                                       condition.words)))
+        return lambda s, tags, now: any(pattern.search(s.folded[name]) for name in names)
+    if isinstance(condition, StateIs):
+        states = frozenset(condition.states)
+        return lambda s, tags, now: s.state in states
+    if isinstance(condition, Gender):
+        value = condition.value
+        return lambda s, tags, now: s.gender == value
+    if isinstance(condition, Intent):
+        intents = frozenset(condition.intents)
+        return lambda s, tags, now: not intents.isdisjoint(s.intents)
+    if isinstance(condition, HasTags):
+        sets = [ids[ref] for ref in condition.tags]
+        if condition.mode == "all":
+            return lambda s, tags, now: all(not t.isdisjoint(tags) for t in sets)
+        if condition.mode == "any":
+            return lambda s, tags, now: any(not t.isdisjoint(tags) for t in sets)
+        return lambda s, tags, now: all(t.isdisjoint(tags) for t in sets)
+    ops = condition.ops
+    read = {"added": lambda s, tags, now: float(s.added_day),
+            "days_since_added": lambda s, tags, now: max(0.0, (now - s.createtime) / 86400),
+            "tag_count": lambda s, tags, now: float(len(tags))}[condition.field]
+    return lambda s, tags, now: all(_compare(read(s, tags, now), op, v) for op, v in ops)
 
 
 def _check(condition: Condition, rule: ResolvedRule, subject: Subject, tags: frozenset[str],
@@ -443,24 +499,31 @@ def _leaf(condition: Condition, rule: ResolvedRule, subject: Subject, tags: froz
 
 
 def _words(condition: Words, subject: Subject) -> tuple[str, ...] | None:
-    searched: dict[str, tuple[str, ...]] = {
-        "remark": (subject.remark,), "description": (subject.description,),
-        "corp_name": subject.corp_names,
-    }
-    if condition.field == "text":
-        searched["name"] = (subject.name,)
-    elif condition.field != "region":
-        searched = {condition.field: searched[condition.field]}
-    wanted = condition.words
-    if condition.field == "region":
-        wanted = tuple(w for word in wanted for w in (word, *REGION_GROUPS.get(word, ())))
-    for name, texts in searched.items():
-        for text in texts:
-            folded = fold_text(text)
-            for word in wanted:
-                if word and fold_text(word) in folded:
+    texts = subject.searchable
+    wanted = _wanted(condition.field, condition.words)
+    for name in _searched(condition.field):
+        for text, folded in texts[name]:
+            for word, folded_word in wanted:
+                if folded_word in folded:
                     return (f"{name} 「{echo(text, 40)}」 ∋ {word}",)
     return None
+
+
+def _searched(field: str) -> tuple[str, ...]:
+    """The subject's text fields a word condition on `field` looks in."""
+    if field == "region":
+        return ("remark", "description", "corp_name")
+    if field == "text":
+        return ("remark", "description", "corp_name", "name")
+    return (field,)
+
+
+@lru_cache(maxsize=4096)
+def _wanted(field: str, words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The words a condition looks for, folded once (region groups expanded)."""
+    if field == "region":
+        words = tuple(w for word in words for w in (word, *REGION_GROUPS.get(word, ())))
+    return tuple((w, fold_text(w)) for w in words if w)
 
 
 def _compare(value: float, op: str, operand: float) -> bool:
