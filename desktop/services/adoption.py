@@ -142,7 +142,7 @@ class AdoptionService:
                 f"标签组「{old[1]}」有 {len(tags)} 个标签，超过每组 {self._group_cap} 个的上限。",
                 f"The group {old[1]!r} holds {len(tags)} tags, over the cap of {self._group_cap}"
                 " a group may hold.")
-        states = self._carrying(old[0])
+        states = self._carrying(old[0], twin_group)
         relabel = plan_adoption(tags, states)
         read_only = self._admin.read_only_ids()
         known = old[0] in read_only or any(tag.old_id in read_only for tag in tags)
@@ -244,20 +244,22 @@ class AdoptionService:
             "SELECT id, name, sort_order FROM tag WHERE group_id = ? AND deleted = 0"
             " ORDER BY sort_order DESC, pk", (group_id,))]
 
-    def _carrying(self, group_id: str) -> dict[int, RelationState]:
-        """Every relation carrying a tag of the group, with all its tags (one query)."""
+    def _carrying(self, group_id: str, twin_group_id: str) -> dict[int, RelationState]:
+        """Every relation carrying a tag of the group, with the tags it carries of the group
+        and of the twin group (all the plan looks at), in one pass over their links."""
         tags: dict[int, set[str]] = {}
         owners: dict[int, tuple[str, str]] = {}
-        for rid, external_userid, userid, tag_id in self._cache.connection().execute(
-            "SELECT r.id, r.external_userid, r.userid, t.id FROM relation r"
-            " JOIN relation_tag rt ON rt.relation_id = r.id JOIN tag t ON t.pk = rt.tag_pk"
-            " WHERE r.id IN (SELECT c.relation_id FROM relation_tag c JOIN tag g"
-            " ON g.pk = c.tag_pk WHERE g.group_id = ? AND g.deleted = 0)", (group_id,),
+        old: set[int] = set()
+        for rid, external_userid, userid, tag_id, tag_group in self._cache.connection().execute(
+            "SELECT r.id, r.external_userid, r.userid, t.id, t.group_id FROM tag t"
+            " JOIN relation_tag rt ON rt.tag_pk = t.pk JOIN relation r ON r.id = rt.relation_id"
+            " WHERE t.group_id IN (?, ?) AND t.deleted = 0", (group_id, twin_group_id),
         ):
             tags.setdefault(rid, set()).add(tag_id)
             owners[rid] = (external_userid, userid)
-        return {rid: RelationState(rid, *owners[rid], frozenset(tags[rid]))
-                for rid in sorted(tags)}
+            if tag_group == group_id:
+                old.add(rid)
+        return {rid: RelationState(rid, *owners[rid], frozenset(tags[rid])) for rid in sorted(old)}
 
     def _refuse_unfinished(self) -> None:
         for batch in outbox.list_batches(self._cache):

@@ -52,6 +52,8 @@ class Finding:
     zh: str
     en: str
     external_userids: tuple[str, ...] = ()
+    group_id: str = ""
+    """The group a group finding is about (a read-only group to adopt)."""
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,16 @@ class Health:
     group_names: dict[str, str]
     group_of: dict[str, str]          # tag id -> group id
     settings: HygieneSettings
+    read_only_groups: tuple[str, ...] = ()
+    """Corp groups WeCom refused TagDesk an edit of (the group or a tag): adoption candidates."""
 
     def as_json(self) -> dict[str, object]:
-        return self.report.as_json()
+        return {**self.report.as_json(), "read_only_groups": list(self.read_only_groups)}
 
     def findings(self) -> list[Finding]:
         """Every finding as a row, most actionable first."""
         return [*self._duplicates(), *self._conflicts(), *self._zombies(), *self._names(),
-                *self._groups()]
+                *self._groups(), *self._read_only()]
 
     def capacity_line(self) -> tuple[str, str]:
         cap = self.report.capacity
@@ -156,6 +160,16 @@ class Health:
                           f"Group {load.name!r} holds {load.tags} tags, near its cap of {load.cap}")
 
 
+    def _read_only(self) -> Iterator[Finding]:
+        for group_id in self.read_only_groups:
+            name = self.group_names.get(group_id, group_id)
+            tag_ids = tuple(t.id for t in self.tags.values() if self.group_of.get(t.id) == group_id)
+            yield Finding("read_only_group", tag_ids, self._count(tag_ids),
+                          f"标签组「{name}」由管理后台或其他应用创建，本应用不能修改；可收编到本应用",
+                          f"The group {name!r} was made in the admin console or by another app;"
+                          " this app cannot change it: adopt it", group_id=group_id)
+
+
 def gather(cache: Cache, settings: HygieneSettings | None = None, *,
            now: float | None = None) -> Health:
     """Read the library, activity, exclusive tags and personal tags; analyse them."""
@@ -189,10 +203,13 @@ def gather(cache: Cache, settings: HygieneSettings | None = None, *,
         "SELECT tag_name, count(DISTINCT relation_id) FROM personal_tag GROUP BY tag_name")}
     report = analyse(stats, groups, exclusive_sets=sets, relations=relations, personal=personal,
                      now=now, settings=settings)
+    refused = {t.group_id for t in library.tags if t.kind is TagKind.CORP and not t.app_owned}
+    read_only = tuple(g.id for g in library.groups if g.kind is TagKind.CORP
+                      and (not g.app_owned or g.id in refused))
     return Health(report,
                   {s.id: TagLine(s.id, s.name, s.group_name, s.relation_count) for s in stats},
                   {g.id: g.name for g in library.groups}, {s.id: s.group_id for s in stats},
-                  settings)
+                  settings, read_only)
 
 
 def export(health: Health, path: Path, *, english: bool = False) -> int:

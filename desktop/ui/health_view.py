@@ -40,6 +40,7 @@ from desktop.domain.hygiene_defaults import (
 )
 from desktop.services import health
 from desktop.services.changes import ChangeSet
+from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
@@ -106,6 +107,7 @@ class HealthModel(QAbstractTableModel):
             "zombie": self.tr("Zombie"), "risky_name": self.tr("Risky name"),
             "deep_path": self.tr("Too deep"), "personal_duplicate": self.tr("Personal duplicate"),
             "empty_group": self.tr("Empty group"), "group_near_cap": self.tr("Group near cap"),
+            "read_only_group": self.tr("Not this app's"),
         }.get(key, key)
 
 
@@ -123,6 +125,7 @@ class HealthWindow(QWidget):
         self.context = context
         self.model = HealthModel(self)
         self.wizard: MigrateDialog | None = None
+        self.adopter: AdoptDialog | None = None
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
@@ -141,7 +144,8 @@ class HealthWindow(QWidget):
         for button, text in ((self.export_button, self.tr("Export…")),
                              (self.filter_button, self.tr("Filter to these customers")),
                              (self.select_button, self.tr("Select these tags")),
-                             (self.migrate_button, self.tr("Migrate…"))):
+                             (self.migrate_button, self.tr("Migrate…")),
+                             (self.adopt_button, self.tr("Adopt…"))):
             button.setText(text)
         relabel(self.model)
 
@@ -175,10 +179,12 @@ class HealthWindow(QWidget):
         self.filter_button = QPushButton()
         self.select_button = QPushButton()
         self.migrate_button = QPushButton()
+        self.adopt_button = QPushButton()
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.filter_button, self.select_button, self.migrate_button):
+        for button in (self.filter_button, self.select_button, self.migrate_button,
+                       self.adopt_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -192,6 +198,7 @@ class HealthWindow(QWidget):
         self.filter_button.clicked.connect(self.filter_selected)
         self.select_button.clicked.connect(self.select_tags)
         self.migrate_button.clicked.connect(self.migrate_selected)
+        self.adopt_button.clicked.connect(self.adopt_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
         self.resize(1000, 620)
@@ -265,6 +272,18 @@ class HealthWindow(QWidget):
         self.wizard.show()
         return self.wizard
 
+    def adopt_selected(self) -> AdoptDialog | None:
+        """The adoption dialog on the first selected read-only group."""
+        report = self.model.report
+        group_id = next((f.group_id for f in self.selected() if f.group_id), "")
+        if report is None or not group_id:
+            return None
+        self.adopter = AdoptDialog(self.context, group_id,
+                                   report.group_names.get(group_id, group_id), self)
+        self.adopter.adopted.connect(lambda _changes: self.refresh())
+        self.adopter.show()
+        return self.adopter
+
     def export_to(self, path: Path) -> None:
         report, english = self.model.report, is_english()
         if report is None:
@@ -288,4 +307,5 @@ class HealthWindow(QWidget):
         self.filter_button.setEnabled(chosen)
         self.select_button.setEnabled(has_tags)
         self.migrate_button.setEnabled(has_tags)
+        self.adopt_button.setEnabled(chosen and any(f.group_id for f in self.selected()))
         self.export_button.setEnabled(self.model.report is not None)

@@ -1432,6 +1432,10 @@
         <source>Group near cap</source>
         <translation>Group near cap</translation>
     </message>
+    <message>
+        <source>Not this app&apos;s</source>
+        <translation>Not this app&apos;s</translation>
+    </message>
 </context>
 <context>
     <name>HealthWindow</name>
@@ -1466,6 +1470,10 @@
     <message>
         <source>Migrate…</source>
         <translation>Migrate…</translation>
+    </message>
+    <message>
+        <source>Adopt…</source>
+        <translation>Adopt…</translation>
     </message>
     <message>
         <source>Checking the tag library…</source>

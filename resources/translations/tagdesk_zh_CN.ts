@@ -1430,6 +1430,10 @@
         <source>Group near cap</source>
         <translation>标签组将满</translation>
     </message>
+    <message>
+        <source>Not this app&apos;s</source>
+        <translation>非本应用所有</translation>
+    </message>
 </context>
 <context>
     <name>HealthWindow</name>
@@ -1464,6 +1468,10 @@
     <message>
         <source>Migrate…</source>
         <translation>迁移…</translation>
+    </message>
+    <message>
+        <source>Adopt…</source>
+        <translation>收编…</translation>
     </message>
     <message>
         <source>Checking the tag library…</source>

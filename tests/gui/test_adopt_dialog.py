@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 
 from desktop.services.tag_admin import ReadOnlyTagError, TagAdminService
+from desktop.ui.health_view import HealthWindow
 from desktop.ui.tag_tree_view import TagTreeView
 
 pytestmark = pytest.mark.gui
@@ -51,5 +53,32 @@ def test_a_refused_group_is_adopted_from_the_tree(
         assert {key for key in sandbox.state.relations()
                 if twin in sandbox.state.relation_tag_ids(*key)} == carriers[name]
         assert not any(tag_id in sandbox.state.relation_tag_ids(*key) for key in carriers[name])
+    dialog.close()
+    context.wait_idle()
+
+
+def test_the_health_report_lists_a_refused_group_and_opens_its_adoption(
+    qtbot: Any, synced_context: Any, sandbox: Any
+) -> None:
+    context = synced_context
+    region = sandbox.state.find_tag("地区", "深圳")
+    with pytest.raises(ReadOnlyTagError):        # one refused tag makes its group a candidate
+        TagAdminService(context.workspace).rename(region, "深圳市")
+    window = HealthWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded, timeout=20000):
+        pass
+    assert window.model.report is not None
+    assert window.model.report.as_json()["read_only_groups"] == [sandbox.state.find_group("地区")]
+    row = next(i for i, f in enumerate(window.model.findings) if f.category == "read_only_group")
+    assert not window.adopt_button.isEnabled()
+    window.table.selectionModel().select(
+        window.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    assert window.adopt_button.isEnabled()
+    dialog = window.adopt_selected()
+    assert dialog is not None and dialog.new_name.text() == "地区(TagDesk)"
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.plan is not None and len(dialog.plan.tags) == 10 and dialog.plan.known_read_only
     dialog.close()
     context.wait_idle()
