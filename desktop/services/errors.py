@@ -13,7 +13,6 @@ import sqlite3
 
 from desktop.domain.errors import UserError
 from desktop.services.logs import current_log_file
-from desktop.store.db import is_storage_fault, translate_sqlite_error
 
 _OS_ERRORS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: (
@@ -40,8 +39,11 @@ def as_user_error(exc: BaseException) -> UserError | None:
     """The `UserError` this failure amounts to, or None when it is a bug."""
     if isinstance(exc, UserError):
         return exc
-    if isinstance(exc, sqlite3.Error) and is_storage_fault(exc):
-        return translate_sqlite_error(exc, None)
+    if isinstance(exc, sqlite3.Error):
+        # The cache's modules load here, on a failure, not with every command's start.
+        from desktop.store.db import is_storage_fault, translate_sqlite_error
+
+        return translate_sqlite_error(exc, None) if is_storage_fault(exc) else None
     if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
         zh, en = _OS_ERRORS[exc.errno]
         path = exc.filename if exc.filename is not None else "TagDesk 的数据文件夹"
