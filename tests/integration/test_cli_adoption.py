@@ -3,6 +3,8 @@ admin console (WeCom answers 81011 to any edit of it by the app)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desktop.sandbox import SandboxServer
@@ -17,10 +19,7 @@ NAMES = ("自然到店", "电话咨询", "朋友推荐", "地推")
 
 
 @pytest.fixture
-def cli(tmp_path: object, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
+def cli(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
     return Cli(tmp_path, sandbox, monkeypatch)
 
 
@@ -89,3 +88,31 @@ def test_impossible_adoptions_are_refused_in_one_sentence(
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and needle in lines[0], result.stderr
     assert sandbox.stats.calls() == before
+
+
+def test_an_interrupted_adoption_is_resumed_then_finished_by_adopting_again(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    from desktop.services.adoption import AdoptionService
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.tagging import TaggingService
+    from desktop.services.workspace import Workspace
+
+    old = sandbox.state.find_tag(GROUP, "电话咨询") or ""
+    carriers = _carrying(sandbox, old)
+    with Workspace(cli.home, ProfileStore(cli.home).get("acme"), sandbox.secret) as ws:
+        service = AdoptionService(ws)
+        plan, batch_id, _ = service.start(service.plan(GROUP))
+        partial = TaggingService(ws).run(batch_id, limit=3)       # the process "dies" here
+        assert partial.pending > 0 and plan.planned > 3
+
+    refused = cli("migrate", "--adopt", GROUP, "--yes")
+    assert refused.returncode == 2 and f"tagdesk batch resume {batch_id}" in refused.stderr
+    adds = sandbox.stats.calls(ADD)
+    resumed = cli("batch", "resume", batch_id)
+    assert resumed.returncode == 0, resumed.stderr
+    again = cli.json("migrate", "--adopt", GROUP, "--yes")
+    assert again["planned"] == 0 and again["tags_to_create"] == 0
+    assert sandbox.stats.calls(ADD) == adds
+    twin = sandbox.state.find_tag(TWIN_GROUP, "电话咨询") or ""
+    assert _carrying(sandbox, twin) == carriers and not _carrying(sandbox, old)
