@@ -44,7 +44,8 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Hit:
-    """One phrase found in a message."""
+    """One phrase found in a message: `matched` as the customer wrote it (預算不夠 for the
+    phrase 预算不够), `start` and `end` in the normalised text."""
 
     tag: str
     phrase: str
@@ -156,7 +157,8 @@ class PhraseIndex:
                     negation = negation or outer.negation
                     is_reported = is_reported or outer.reported
             hit = Hit(
-                tag=phrase.tag, phrase=phrase.text, matched=body[start:end], start=start, end=end,
+                tag=phrase.tag, phrase=phrase.text, matched=text.original(start, end),
+                start=start, end=end,
                 strength=strength, kind=kind, negation=negation, reported=is_reported,
                 fallback=phrase.fallback,
             )

@@ -5,6 +5,9 @@ emoji codes ([微笑]) go, a web address becomes the word 链接.
 Spaces and in-word punctuation between two Chinese characters are removed (`退 款`, `退-款`
 → `退款`) but remembered as soft breaks: a space often separates clauses in chat
 (`不用了 谢谢`), so negation never reaches across one. Emoji and other symbols are dropped.
+
+Every normalised character remembers the span of the customer's own characters it came from,
+so evidence can be shown as they wrote it (預算不太夠, not 预算不太够; 退 款, not 退款).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,16 +33,38 @@ _EMOJI_CODE = re.compile(r"\[(?:[\u4e00-\u9fff]{1,4}|[a-z0-9]{1,4})\]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+")
 URL_WORD = "链接"
 _CJK_RUN = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+# In this order: emoji codes, web addresses, then runs of one character (Latin kept at two).
+_REWRITES = ((_EMOJI_CODE, " "), (_URL, URL_WORD), (_LATIN_RUN, r"\1\1"), (_CJK_RUN, r"\1"))
+
+
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class NormalText:
     """Normalised text; `breaks`: positions of clause marks and of removed spaces (a soft
-    break comes before the character at that position); `clauses`: clause marks only."""
+    break comes before the character at that position); `clauses`: clause marks only;
+    `source`: the text as written; `origins`: per normalised character, the span of `source`
+    it came from (None when the two cannot be lined up, which Unicode composition across
+    characters can cause)."""
 
     text: str
     breaks: frozenset[int]
     clauses: frozenset[int]
+    source: str = ""
+    origins: tuple[Span, ...] | None = None
+
+    def original(self, start: int, end: int) -> str:
+        """The characters as written behind `text[start:end]` (the normalised ones when the
+        text cannot be lined up with what was written)."""
+        if self.origins is None or not 0 <= start < end <= len(self.origins):
+            return self.text[start:end]
+        return self.source[self.origins[start][0]:self.origins[end - 1][1]]
+
+    def original_of(self, fragment: str) -> str:
+        """`fragment` (a piece of the normalised text) as written, at its first occurrence."""
+        at = self.text.find(fragment) if fragment else -1
+        return self.original(at, at + len(fragment)) if at >= 0 else fragment
 
     @cached_property
     def sorted_breaks(self) -> tuple[int, ...]:
@@ -73,11 +98,55 @@ def simplify(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
+def _simplified_with_origins(text: str) -> tuple[str, list[Span] | None]:
+    """`simplify(text)` and, per character of it, the span of `text` it came from."""
+    simple = simplify(text)
+    pieces = [(_simple_char(char), index) for index, char in enumerate(text)]
+    if "".join(piece for piece, _ in pieces) != simple:
+        return simple, None
+    return simple, [(index, index + 1) for piece, index in pieces for _ in piece]
+
+
+@lru_cache(maxsize=65_536)
+def _simple_char(char: str) -> str:
+    """One character simplified on its own (as `simplify` does for whole texts)."""
+    return simplify(char)
+
+
+def _sub(pattern: re.Pattern[str], replacement: str, text: str,
+         origins: list[Span]) -> tuple[str, list[Span]]:
+    """`pattern.sub(replacement, text)`, each new character coming from the whole match."""
+    out: list[str] = []
+    spans: list[Span] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(text[last:match.start()])
+        spans.extend(origins[last:match.start()])
+        new = match.expand(replacement)
+        out.append(new)
+        spans.extend([(origins[match.start()][0], origins[match.end() - 1][1])] * len(new))
+        last = match.end()
+    out.append(text[last:])
+    spans.extend(origins[last:])
+    return "".join(out), spans
+
+
 def normalise(text: str) -> NormalText:
     """The text as the matcher sees it; see the module docstring."""
-    text = _URL.sub(URL_WORD, _EMOJI_CODE.sub(" ", simplify(text)))
-    text = _CJK_RUN.sub(r"\1", _LATIN_RUN.sub(r"\1\1", text))
+    simple, mapped = _simplified_with_origins(text)
+    origins = mapped if mapped is not None else [(0, len(text))] * len(simple)
+    for pattern, replacement in _REWRITES:
+        simple, origins = _sub(pattern, replacement, simple, origins)
+    text_out, spans, breaks, clauses = _joined(simple, origins)
+    return NormalText(text_out, frozenset(breaks), frozenset(clauses), text,
+                      tuple(spans) if mapped is not None else None)
+
+
+def _joined(text: str, origins: list[Span]) -> tuple[str, list[Span], set[int], set[int]]:
+    """Spaces and in-word marks between Chinese characters removed (a soft break), other runs
+    of them made one space; the clause marks and breaks found on the way."""
     out: list[str] = []
+    spans: list[Span] = []
     breaks: set[int] = set()
     clauses: set[int] = set()
     pending_break = False
@@ -94,6 +163,7 @@ def normalise(text: str) -> NormalText:
                 pending_break = True
             elif out and out[-1] != " ":
                 out.append(" ")
+                spans.append((origins[index][0], origins[run_end - 1][1]))
             index = run_end
             continue
         if char in CLAUSE_MARKS:
@@ -102,5 +172,6 @@ def normalise(text: str) -> NormalText:
             breaks.add(len(out))
             pending_break = False
         out.append(char)
+        spans.append(origins[index])
         index += 1
-    return NormalText("".join(out), frozenset(breaks), frozenset(clauses))
+    return "".join(out), spans, breaks, clauses

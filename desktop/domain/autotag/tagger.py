@@ -183,7 +183,7 @@ class AutoTagger:
                 if finding is not None:
                     source = BOTH if prediction.probability >= self.threshold else RULES
                 evidence = self._readable(
-                    (*(finding.evidence if finding else ()), *prediction.evidence))
+                    normal, (*(finding.evidence if finding else ()), *prediction.evidence))
                 suggestions[prediction.tag] = Suggestion(
                     prediction.tag, round(prediction.probability, 4), evidence, source)
         learnt = set(self.learnt_tags)
@@ -198,10 +198,12 @@ class AutoTagger:
         return [s.tag for s in self.suggest(text) if s.confidence >= self.threshold]
 
     @staticmethod
-    def _readable(names: Sequence[str]) -> tuple[str, ...]:
-        """The rules' phrases and the learner's deciding words as text from the message."""
+    def _readable(normal: NormalText, names: Sequence[str]) -> tuple[str, ...]:
+        """The rules' phrases (already as written) and the learner's deciding words and
+        phrases, as the customer wrote them."""
         return _distinct([
-            name[2:] if name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)) else name
+            normal.original_of(name[2:])
+            if name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)) else name
             for name in names if not name.startswith(NEGATED_PREFIX)])
 
     def warnings(self) -> list[KeywordWarning]:

@@ -124,6 +124,25 @@ def test_suggestions_carry_evidence_and_source(tagger: AutoTagger) -> None:
     assert 0.5 <= suggestion.confidence <= 1
 
 
+@pytest.mark.parametrize(("text", "tag", "evidence"), [
+    ("預算不太夠", "嫌贵", "預算不太夠"),      # traditional, as written
+    ("我要退 款", "退款退货", "退 款"),         # the space inside the word kept
+    ("好貴貴貴貴", "嫌贵", "好貴貴貴貴"),      # the whole run of one character
+    ("ＴＯＯ　ＥＸＰＥＮＳＩＶＥ", "嫌贵", "ＴＯＯ　ＥＸＰＥＮＳＩＶＥ"),   # full width
+])
+def test_evidence_shows_the_customers_own_characters(
+        tagger: AutoTagger, text: str, tag: str, evidence: str) -> None:
+    [suggestion] = [s for s in tagger.suggest(text) if s.tag == tag]
+    assert evidence in suggestion.evidence
+
+
+def test_evidence_falls_back_to_the_normalised_text_when_it_cannot_be_lined_up() -> None:
+    written = "e\u0301 太貴了"          # composition across characters: no character map
+    assert normalise(written).origins is None
+    [suggestion] = AutoTagger.build([TagKeywords("嫌贵", ("太贵",))]).suggest(written)
+    assert suggestion.evidence == ("太贵",)
+
+
 def test_tags_link_to_packs_by_name_or_keywords(tagger: AutoTagger) -> None:
     links = {name: link.pack for name, link in tagger.links.items()}
     assert links["嫌贵"] == "价格异议"          # by keywords (and the alias 嫌贵)

@@ -46,6 +46,12 @@ def test_the_learner_finds_what_no_keyword_says(tagger: AutoTagger) -> None:
     assert "分店" in suggestion.evidence
 
 
+def test_the_deciding_words_show_as_the_customer_wrote_them(tagger: AutoTagger) -> None:
+    [suggestion] = [s for s in tagger.suggest("分店的條件是什麼") if s.tag == "加盟意向"]
+    assert "分店" in suggestion.evidence
+    assert all(word in "分店的條件是什麼" for word in suggestion.evidence)
+
+
 def test_rules_and_learner_agree(tagger: AutoTagger) -> None:
     [suggestion] = tagger.suggest("我要退款")
     assert (suggestion.tag, suggestion.source) == ("退款退货", "both")
