@@ -9,6 +9,7 @@ import pytest
 
 from desktop.domain.autotag import AutoTagger, TagKeywords
 from desktop.domain.autotag.linking import own_name
+from desktop.sandbox import corpus
 from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.demo_persona import DEMO_KEYWORDS
 from tests.bench.bench_chat_pipeline import KEYWORDS as PIPELINE_KEYWORDS
@@ -35,6 +36,17 @@ def pipeline() -> AutoTagger:
 def test_the_benchmark_tags_get_distinct_suggestions(
         pipeline: AutoTagger, text: str, tags: list[str]) -> None:
     assert pipeline.labels(text) == tags
+
+
+def test_no_sandbox_chat_line_credits_the_product_and_price_tags_together(
+        pipeline: AutoTagger) -> None:
+    """bench_chat_pipeline's week is made of these lines; each of these four tags once came
+    out at the same customer count."""
+    four = {"产品兴趣:企业版", "产品兴趣:API对接", "产品兴趣:私有化部署", "客户阶段:已报价"}
+    lines = [line for pool in corpus.CHAT_CUSTOMER_LINES.values() for line in pool]
+    credited = {line: sorted(set(pipeline.labels(line)) & four) for line in lines}
+    assert {line: tags for line, tags in credited.items() if tags} == {
+        "想了解一下企业版": ["产品兴趣:企业版"], "帮我出个报价单": ["客户阶段:已报价"]}
 
 
 def test_a_group_name_links_no_pack(pipeline: AutoTagger) -> None:
