@@ -123,7 +123,6 @@ class OutboxRecovery:
                 return False
             team_journal.append(conn, entries, row.id, row.note.reverts)
             snapshot.follow_relay(conn, entries)
-            snapshot.follow_relay(conn, entries)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)
         return True
