@@ -95,11 +95,16 @@ def test_the_server_tags_a_live_codes_customer_within_seconds(
              timeout=20, what="the live code's tags on the new relation")
     elapsed = time.monotonic() - started
     assert elapsed < 10, elapsed
-    with psycopg.connect(server.db_url) as conn:
-        rows = conn.execute(
-            "SELECT action, source, operator, tag_id, batch_id FROM team_journal"
-            " WHERE external_userid = %s AND source = 'livecode' ORDER BY tag_id",
-            (customer,)).fetchall()
+
+    def journaled() -> list[tuple[object, ...]]:   # committed just after WeCom answered
+        with psycopg.connect(server.db_url) as conn:
+            return conn.execute(
+                "SELECT action, source, operator, tag_id, batch_id FROM team_journal"
+                " WHERE external_userid = %s AND source = 'livecode' ORDER BY tag_id",
+                (customer,)).fetchall()
+
+    rows = wait_for(lambda: len(journaled()) == 2 and journaled(), timeout=10,
+                    what="the live code's journal rows")
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
         ("tag_add", "livecode", corp.state.follow_users()[0], t) for t in sorted([id_a, id_b])]
     assert all(str(r[4]).startswith("livecode-") and str(r[4]).endswith("expo2026")
@@ -149,6 +154,8 @@ def test_the_server_applies_pre_tags_when_their_customer_arrives(
     wait_for(lambda: tag_id in corp.state.relation_tag_ids(members[2], newcomer), timeout=20,
              what="the phone pre-tag after the remark edit")
 
+    wait_for(lambda: _one(server.db_url, "SELECT count(*) FROM pretag WHERE status ="
+                          " 'applied'") == 2, timeout=10, what="both pre-tags spent")
     listed = {p["id"]: p for p in _last_json(tagdesk(
         "pretag", "list", "--profile", "team", "--json", env=desktop))["pretags"]}
     assert [listed[i]["status"] for i in (by_id["id"], by_phone["id"], dropped["id"])] == [
