@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 import psycopg_pool
 import pytest
+import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import leases, team_journal
@@ -25,6 +26,7 @@ from desktop.services.team import team_api_base
 from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.transport import CALL_KEY_HEADER
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -342,3 +344,32 @@ def test_a_lease_lost_with_its_connection_is_taken_again(postgres: PostgresClust
             assert leases.alive(conn, lease.id)
     finally:
         lease.close()
+
+
+def test_a_repeated_call_is_sent_once_whichever_process_gets_it(
+    two_servers: list[TeamServerProcess], sandbox: SandboxServer
+) -> None:
+    """A load balancer may send a desktop's retry to the other process: the same call key
+    is answered from the outbox there, with no second WeCom call and no second journal row."""
+    userid = sorted(sandbox.state.follow_users())[2]
+    tag_id = sorted(sandbox.state.tag_ids_by_name().values())[-3]
+    euid = next(e for u, e in sandbox.state.relations()
+                if u == userid and tag_id not in sandbox.state.relation_tag_ids(u, e))
+    token = log_in(two_servers[0].url, sandbox, userid).token
+    body = {"userid": userid, "external_userid": euid, "add_tag": [tag_id]}
+    headers = {CALL_KEY_HEADER: "same-call-on-every-retry"}
+    calls_before = sandbox.stats.calls(MARK_TAG)
+    answers = []
+    for server in (*two_servers, two_servers[0]):
+        session = requests.get(server.url + "cgi-bin/gettoken", timeout=30,
+                               params={"corpid": sandbox.corp_id, "corpsecret": token}
+                               ).json()["access_token"]
+        answers.append(requests.post(server.url + "cgi-bin/" + MARK_TAG, json=body,
+                                     headers=headers, params={"access_token": session},
+                                     timeout=30).json())
+    assert [a["errcode"] for a in answers] == [0, 0, 0]
+    assert sandbox.stats.calls(MARK_TAG) == calls_before + 1
+    with psycopg.connect(two_servers[0].db_url) as conn:
+        rows = conn.execute("SELECT count(*) FROM team_journal WHERE external_userid = %s"
+                            " AND tag_id = %s", (euid, tag_id)).fetchone()
+    assert rows == (1,)
