@@ -14,8 +14,8 @@ The rule (the README says the same):
   预算不够, not every price phrase — and no question cues.
 * When several tags link to one pack, the pack's phrases go to the best-linked tag only
   (a name that is the pack's name or alias, then a name that holds one, then more shared
-  keywords). When the best are equally good, the phrases go to none of them and a warning
-  names the tags that compete. Every tag keeps its own keywords (and their sound-alikes),
+  keywords); the others get a warning saying which tag the pack credits. When the best are
+  equally good, the phrases go to none of them and a warning names the tags that compete. Every tag keeps its own keywords (and their sound-alikes),
   and every linked tag keeps the pack's traps (代开发票 is never a request for an invoice).
 """
 

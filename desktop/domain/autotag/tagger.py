@@ -208,7 +208,8 @@ class AutoTagger:
 
     def warnings(self) -> list[KeywordWarning]:
         """Weak keywords: a tag with fewer than three, a keyword that also fires another
-        tag (so one customer sentence would get both), or tags that compete for a pack."""
+        tag (so one customer sentence would get both), a tag whose pack credits another, or
+        tags that compete for a pack."""
         found: list[KeywordWarning] = []
         for tag in self.tags:
             keywords = [k for k in tag.keywords if normalise(k).text]
@@ -240,6 +241,18 @@ class AutoTagger:
                         f"Keyword “{echo(keyword, 40)}” of tag “{echo(tag.name, 40)}” also fires"
                         f" tag(s): {shown}.",
                         others))
+        owners = {link.pack: link.tag for link in self.links.values() if link.owner}
+        for link in self.links.values():
+            owner = owners.get(link.pack)
+            if owner is not None and not link.owner:
+                found.append(KeywordWarning(
+                    link.tag,
+                    f"标签“{echo(link.tag, 40)}”也关联内置意图包“{link.pack}”，但该意图包的说法只计入"
+                    f"关联更紧的标签“{echo(owner, 40)}”；“{echo(link.tag, 40)}”只按自己的关键词建议。",
+                    f"Tag “{echo(link.tag, 40)}” also links to the bundled intent pack “{link.pack}”,"
+                    f" but its phrases credit only the better-linked tag “{echo(owner, 40)}”;"
+                    f" “{echo(link.tag, 40)}” is suggested by its own keywords only.",
+                    (owner,)))
         for contest in self.contested:
             first, *rivals = contest.tags
             shown = "、".join(echo(name, 40) for name in contest.tags)

@@ -96,6 +96,9 @@ def test_the_name_link_owns_the_pack_and_the_other_keeps_its_keywords() -> None:
     assert sorted(tagger.labels("太贵了")) == ["嫌贵", "流失预警"]   # 太贵: 流失预警's own keyword
     assert sorted(tagger.labels("太桂了")) == ["嫌贵", "流失预警"]   # and its sound-alike
     assert not tagger.contested
+    [note] = [w for w in tagger.warnings() if w.tag == "流失预警" and "价格异议" in w.zh]
+    assert (note.tag, note.other_tags) == ("流失预警", ("嫌贵",))
+    assert "“嫌贵”" in note.zh and "own keywords only" in note.en
 
 
 def test_an_exact_name_beats_a_name_that_holds_it() -> None:
