@@ -220,13 +220,25 @@ class ResolvedRule:
 
 @dataclass(frozen=True)
 class RelationOutcome:
-    """What the rules change on one relation and why (rule name → matched conditions)."""
+    """What the rules change on one relation; `fired`: each rule that changed it, with the
+    tags the relation had then; `reasons` (rule name → matched conditions) are written when
+    first asked for, so a simulation of 100,000 changes does not build 100,000 sentences."""
 
     subject: Subject
     add: tuple[str, ...]
     remove: tuple[str, ...]
-    reasons: Mapping[str, tuple[str, ...]]
+    fired: tuple[tuple[ResolvedRule, frozenset[str]], ...]
     expires_s: Mapping[str, int]
+    now: float
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(rule.name for rule, _ in self.fired)
+
+    @cached_property
+    def reasons(self) -> dict[str, tuple[str, ...]]:
+        return {rule.name: _check(rule.rule.when, rule, self.subject, tags, self.now) or ()
+                for rule, tags in self.fired}
 
 
 @dataclass(frozen=True)
@@ -317,7 +329,7 @@ def evaluate(rules: Sequence[ResolvedRule], subjects: Iterable[Subject], now: fl
             loops[loop].append(who)
         if outcome is not None:
             result.outcomes.append(outcome)
-            matched.update(outcome.reasons.keys())
+            matched.update(outcome.rule_names)
     result.contradictions = [
         Contradiction(a, r, tag, len(who), tuple(who[:examples]))
         for (a, r, tag), who in sorted(clashes.items())]
@@ -363,7 +375,7 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
     """One relation to a fixed point: (its outcome, the clashes, the rules of a loop)."""
     tags = subject.tag_ids
     seen = [tags]
-    reasons: dict[str, tuple[str, ...]] = {}
+    fired_with: dict[str, tuple[ResolvedRule, frozenset[str]]] = {}
     expires: dict[str, int] = {}
     fired_by_round: list[set[str]] = []
     for _ in range(MAX_ROUNDS):
@@ -380,8 +392,7 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
             if not add and not remove:
                 continue
             fired.add(rule.name)
-            if rule.name not in reasons:
-                reasons[rule.name] = _check(rule.rule.when, rule, subject, tags, now) or ()
+            fired_with.setdefault(rule.name, (rule, tags))
             adds |= add
             removes |= remove
             lasts = rule.rule.then.expires_s
@@ -401,17 +412,16 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
     removed = tuple(sorted(subject.tag_ids - tags))
     if not added and not removed:
         return None, [], ()
-    return (RelationOutcome(subject, added, removed, reasons,
-                            {t: s for t, s in expires.items() if t in added}), [], ())
+    return (RelationOutcome(subject, added, removed, tuple(fired_with.values()),
+                            {t: s for t, s in expires.items() if t in added}, now), [], ())
 
 
 def _compile(condition: Condition, ids: Mapping[TagRef, frozenset[str]]) -> Test:
     """The condition as one function of (subject, tags, now): evaluated without building
-    reasons (those are written only for the rules that change a relation)."""
+    reasons (those are written only when an outcome's reasons are read)."""
     if isinstance(condition, AllOf | AnyOf):
-        parts = [_compile(item, ids) for item in condition.items]
-        combine = all if isinstance(condition, AllOf) else any
-        return lambda s, tags, now: combine(part(s, tags, now) for part in parts)
+        parts = tuple(_compile(item, ids) for item in condition.items)
+        return _all_of(parts) if isinstance(condition, AllOf) else _any_of(parts)
     if isinstance(condition, NotOf):
         inner = _compile(condition.item, ids)
         return lambda s, tags, now: not inner(s, tags, now)
@@ -431,16 +441,37 @@ def _compile(condition: Condition, ids: Mapping[TagRef, frozenset[str]]) -> Test
         return lambda s, tags, now: not intents.isdisjoint(s.intents)
     if isinstance(condition, HasTags):
         sets = [ids[ref] for ref in condition.tags]
+        union = frozenset().union(*sets)
         if condition.mode == "all":
             return lambda s, tags, now: all(not t.isdisjoint(tags) for t in sets)
         if condition.mode == "any":
-            return lambda s, tags, now: any(not t.isdisjoint(tags) for t in sets)
-        return lambda s, tags, now: all(t.isdisjoint(tags) for t in sets)
+            return lambda s, tags, now: not union.isdisjoint(tags)
+        return lambda s, tags, now: union.isdisjoint(tags)
     ops = condition.ops
     read = {"added": lambda s, tags, now: float(s.added_day),
             "days_since_added": lambda s, tags, now: max(0.0, (now - s.createtime) / 86400),
             "tag_count": lambda s, tags, now: float(len(tags))}[condition.field]
     return lambda s, tags, now: all(_compare(read(s, tags, now), op, v) for op, v in ops)
+
+
+# Plain loops, not all() / any() over a generator: conditions are tested millions of times in a
+# simulation and the generator doubled their cost (bench_rules).
+def _all_of(parts: tuple[Test, ...]) -> Test:
+    def test(subject: Subject, tags: frozenset[str], now: float) -> bool:
+        for part in parts:  # noqa: SIM110
+            if not part(subject, tags, now):
+                return False
+        return True
+    return test
+
+
+def _any_of(parts: tuple[Test, ...]) -> Test:
+    def test(subject: Subject, tags: frozenset[str], now: float) -> bool:
+        for part in parts:  # noqa: SIM110
+            if part(subject, tags, now):
+                return True
+        return False
+    return test
 
 
 def _check(condition: Condition, rule: ResolvedRule, subject: Subject, tags: frozenset[str],

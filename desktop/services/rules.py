@@ -137,7 +137,7 @@ class RulesService:
 
     def submit(self, simulation: Simulation, plan: RetagPlan, *, pilot_size: int = 0) -> str:
         """Queue the plan as one batch and record the expiries of the tags it adds."""
-        names = sorted({name for o in simulation.evaluation.outcomes for name in o.reasons})
+        names = sorted({name for o in simulation.evaluation.outcomes for name in o.rule_names})
         batch_id = self.tagging.submit(
             plan, source=SOURCE, pilot_size=pilot_size,
             description=f"规则 rule: {', '.join(names)}")
