@@ -173,7 +173,8 @@ class AdoptionService:
         return plan, batch_id, changes
 
     def finish(self, plan: AdoptionPlan, result: BatchResult | None) -> ChangeSet:
-        """Once every move landed, give each twin its old tag's abbreviation."""
+        """Once every move landed, give each twin its old tag's abbreviation and its place in
+        the operator's favourites."""
         if result is not None and (result.failed or result.pending or result.stop_reason):
             return ChangeSet()
         codes = dict(self._cache.connection().execute(
@@ -184,7 +185,8 @@ class AdoptionService:
             if code and tag.twin_exists:
                 changes = changes.merge(self._admin.set_abbreviation(tag.old_id, ""))
                 changes = changes.merge(self._admin.set_abbreviation(tag.twin_id, code))
-        return changes
+        twins = {tag.old_id: tag.twin_id for tag in plan.tags if tag.twin_exists}
+        return changes.merge(self._admin.swap_pins(self._ws.operator, twins))
 
     def run(self, plan: AdoptionPlan, *, progress: ProgressCallback = no_progress,
             cancel: CancelToken | None = None) -> AdoptionResult:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from desktop.domain.errors import UserError
@@ -529,6 +529,21 @@ class TagAdminService(TagCatalog):
             team_settings.write_through(self.ws, _favourites([p for p in pins if p != tag_id]))
         with self.cache.write() as conn:
             conn.execute("DELETE FROM tag_pin WHERE userid = ? AND tag_id = ?", (userid, tag_id))
+        return ChangeSet(prefs_changed=True)
+
+    def swap_pins(self, userid: str, replacements: Mapping[str, str]) -> ChangeSet:
+        """Put each new tag where its old one was in the user's favourites (adoption)."""
+        pins = self.pins(userid)
+        if not set(pins) & replacements.keys():
+            return ChangeSet()
+        ordered = list(dict.fromkeys(replacements.get(tag_id, tag_id) for tag_id in pins))
+        team_settings.write_through(self.ws, _favourites(ordered))
+        with self.cache.write() as conn:
+            conn.executemany(
+                "UPDATE OR IGNORE tag_pin SET tag_id = ? WHERE userid = ? AND tag_id = ?",
+                [(new, userid, old) for old, new in replacements.items()])
+            conn.executemany("DELETE FROM tag_pin WHERE userid = ? AND tag_id = ?",
+                             [(userid, old) for old in replacements])
         return ChangeSet(prefs_changed=True)
 
     def reorder_pins(self, userid: str, ordered_ids: Sequence[str]) -> ChangeSet:

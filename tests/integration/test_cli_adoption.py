@@ -23,13 +23,25 @@ def cli(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch)
     return Cli(tmp_path, sandbox, monkeypatch)
 
 
-def _set_abbreviation(cli: Cli, sandbox: SandboxServer, tag_id: str, code: str) -> None:
+def _abbreviate_and_pin(cli: Cli, sandbox: SandboxServer, tag_id: str, code: str) -> None:
     from desktop.services.profiles import ProfileStore
     from desktop.services.tag_admin import TagAdminService
     from desktop.services.workspace import Workspace
 
     with Workspace(cli.home, ProfileStore(cli.home).get("acme"), sandbox.secret) as ws:
-        TagAdminService(ws).set_abbreviation(tag_id, code)
+        admin = TagAdminService(ws)
+        admin.set_abbreviation(tag_id, code)
+        admin.pin("zhangsan", sandbox.state.find_tag("客户等级", "VIP") or "")
+        admin.pin("zhangsan", tag_id)
+
+
+def _pins(cli: Cli, sandbox: SandboxServer) -> list[str]:
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.tag_admin import TagAdminService
+    from desktop.services.workspace import Workspace
+
+    with Workspace(cli.home, ProfileStore(cli.home).get("acme"), sandbox.secret) as ws:
+        return TagAdminService(ws).pins("zhangsan")
 
 
 def test_a_console_made_group_is_adopted_as_one_batch_and_the_old_group_is_left(
@@ -40,7 +52,7 @@ def test_a_console_made_group_is_adopted_as_one_batch_and_the_old_group_is_left(
     carriers = {name: _carrying(sandbox, tag_id or "") for name, tag_id in old.items()}
     relations = set().union(*carriers.values())
     assert len(relations) > 50
-    _set_abbreviation(cli, sandbox, old["朋友推荐"] or "", "REF")
+    _abbreviate_and_pin(cli, sandbox, old["朋友推荐"] or "", "REF")
 
     before = sandbox.stats.calls()
     preview = cli.json("migrate", "--adopt", GROUP, "--dry-run")
@@ -64,6 +76,7 @@ def test_a_console_made_group_is_adopted_as_one_batch_and_the_old_group_is_left(
     tags = {t["id"]: t for g in cli.json("tags", "list")["groups"] for t in g["tags"]}
     assert tags[twins["朋友推荐"]]["abbreviation"] == "REF"
     assert tags[old["朋友推荐"]]["abbreviation"] == ""
+    assert _pins(cli, sandbox) == [sandbox.state.find_tag("客户等级", "VIP"), twins["朋友推荐"]]
 
     again = cli.json("migrate", "--adopt", GROUP, "--yes")
     assert again["planned"] == 0 and again["tags_to_create"] == 0
