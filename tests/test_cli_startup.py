@@ -70,6 +70,7 @@ def synced_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     ["profile", "list"],
     ["customers", "--profile", "t", "--count"],
     ["audit", "list", "--profile", "t"],
+    ["batches", "--profile", "t"],
 ], ids=" ".join)
 def test_command_loads_no_heavy_library(argv: list[str], synced_home: Path) -> None:
     result = subprocess.run(

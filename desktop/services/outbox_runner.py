@@ -26,14 +26,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.store import outbox
 from desktop.store.db import Cache
 from desktop.store.outbox import OutboxRow
-from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import ErrorKind
 from desktop.wecom.errors import CallCancelled, WeComError, WeComNetworkError
 from desktop.wecom.write_note import WriteNote
+
+if TYPE_CHECKING:
+    from desktop.wecom.client import WeComClient
 
 log = logging.getLogger("tagdesk.services.outbox")
 

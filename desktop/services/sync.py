@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store.db import Cache
@@ -35,8 +36,10 @@ from desktop.store.snapshot import (
     TagRow,
     write_snapshot,
 )
-from desktop.wecom.client import WeComClient
 from desktop.wecom.models import RelationPage, TagGroup
+
+if TYPE_CHECKING:
+    from desktop.wecom.client import WeComClient
 
 log = logging.getLogger("tagdesk.sync")
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -48,7 +49,9 @@ from desktop.store.snapshot import (
     RelationRow,
     replace_relation_tags,
 )
-from desktop.wecom.client import WeComClient
+
+if TYPE_CHECKING:
+    from desktop.wecom.client import WeComClient
 
 log = logging.getLogger("tagdesk.services.tagging")
 
