@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     health.add_argument("--group-cap", type=int, default=DEFAULT_GROUP_TAG_CAP, metavar="N",
                         help="tags a group may hold")
     health.add_argument("--export", metavar="FILE.xlsx", help="also write the findings here")
+    health.add_argument("--probe-ownership", action="store_true",
+                        help="first ask WeCom which groups this app may change (one edit per"
+                             " group setting the order it already has)")
     health.add_argument("--json", action="store_true", help="end with a JSON report line")
     health.set_defaults(handler=health_command)
 
@@ -83,6 +86,11 @@ def health_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} 须为正整数。 / {flag} must be a positive number.")
     settings = HygieneSettings(zombie_days=args.zombie_days, corp_tag_cap=args.corp_cap,
                                group_tag_cap=args.group_cap)
+    if args.probe_ownership:
+        from desktop.services.tag_admin import TagAdminService
+
+        with open_synced_workspace(args, write=True) as ws:
+            TagAdminService(ws).probe_ownership()
     with open_local_cache(home(args), args.profile) as cache:
         found = health.gather(cache, settings)
     out = _human(args)

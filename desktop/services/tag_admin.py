@@ -649,6 +649,29 @@ class TagAdminService(TagCatalog):
             self._remember_read_only(ids)
         return _not_app_owned(name)
 
+    def probe_ownership(self) -> list[str]:
+        """Ask WeCom which corp groups this app may change, before any edit is refused: the
+        groups' current orders are read (one call), then each group not known yet gets one
+        edit setting the order it already has, which changes nothing; 81011 marks the group
+        read-only. Returns the read-only corp group ids."""
+        known = self.read_only_ids()
+        ids = [row[0] for row in self.cache.connection().execute(
+            "SELECT id FROM tag_group WHERE deleted = 0 AND strategy_id IS NULL ORDER BY id")]
+        client = self._wecom()
+        refused = [gid for gid in ids if gid in known]
+        unknown = [gid for gid in ids if gid not in known]
+        for group in client.list_corp_tags(group_ids=unknown) if unknown else []:
+            if group.deleted:
+                continue
+            try:
+                client.edit_corp_tag(group.id, order=group.order)
+            except WeComError as exc:
+                if exc.errcode != NOT_APP_OWNED_ERRCODE:
+                    raise
+                refused.append(group.id)
+        self._remember_read_only(refused)
+        return sorted(refused)
+
     def _remember_read_only(self, ids: Iterable[str]) -> None:
         with self.cache.write() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = ?", (READ_ONLY_KEY,)).fetchone()

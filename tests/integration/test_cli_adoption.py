@@ -129,3 +129,20 @@ def test_an_interrupted_adoption_is_resumed_then_finished_by_adopting_again(
     assert sandbox.stats.calls(ADD) == adds
     twin = sandbox.state.find_tag(TWIN_GROUP, "电话咨询") or ""
     assert _carrying(sandbox, twin) == carriers and not _carrying(sandbox, old)
+
+
+def test_probing_ownership_finds_the_console_made_groups_and_changes_nothing(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    console = sorted(g for g in (sandbox.state.find_group(GROUP), sandbox.state.find_group("地区"))
+                     if g)
+    groups = len({group for group, _ in sandbox.state.tag_ids_by_name()})   # corp groups
+    assert cli.json("health")["read_only_groups"] == []
+    orders = {g: sandbox.state.tag_order(g) for g in console}
+    edits = sandbox.stats.calls("externalcontact/edit_corp_tag")
+    report = cli.json("health", "--probe-ownership")
+    assert report["read_only_groups"] == console
+    assert sandbox.stats.calls("externalcontact/edit_corp_tag") - edits == groups
+    assert {g: sandbox.state.tag_order(g) for g in console} == orders
+    assert cli.json("health", "--probe-ownership")["read_only_groups"] == console
+    assert sandbox.stats.calls("externalcontact/edit_corp_tag") - edits == 2 * groups - 2
