@@ -53,6 +53,7 @@ from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.reconcile_dialog import ReconcileDialog
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.rules_dialog import RulesDialog
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self._restored_filter: str | None = None
         self._deleted_tags: DeletedTagsDialog | None = None
         self._arrivals: ArrivalsDialog | None = None
+        self._reconcile: ReconcileDialog | None = None
         self._rules: RulesDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
@@ -273,6 +275,14 @@ class MainWindow(QMainWindow):
         pending = self.governance.pending if self.governance is not None else 0
         return (self.tr("Approvals (%1)…").replace("%1", str(pending)) if pending
                 else self.tr("Approvals…"))
+
+    def open_reconcile(self) -> ReconcileDialog:
+        """Order reconciliation: one window, brought to the front when already open."""
+        if self._reconcile is None:
+            self._reconcile = ReconcileDialog(self.context, self)
+            _make_tool_window(self._reconcile)
+        _present(self._reconcile)
+        return self._reconcile
 
     def open_deleted_tags(self) -> DeletedTagsDialog:
         """Deleted tags and their restore: one window, brought to the front (and re-read)
@@ -577,7 +587,9 @@ class MainWindow(QMainWindow):
                                            self.open_arrivals),
                               self._action(lambda: self.tr("Rules…"), self.open_rules),
                               self._action(lambda: self.tr("Scene templates…"),
-                                           self.open_scenes)])
+                                           self.open_scenes),
+                              self._action(lambda: self.tr("Order reconciliation…"),
+                                           self.open_reconcile)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -1911,6 +1911,10 @@
         <translation>Scene templates…</translation>
     </message>
     <message>
+        <source>Order reconciliation…</source>
+        <translation>Order reconciliation…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
@@ -2077,6 +2081,109 @@
     <message>
         <source>Suggestion</source>
         <translation>Suggestion</translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileDialog</name>
+    <message>
+        <source>Order reconciliation</source>
+        <translation>Order reconciliation</translation>
+    </message>
+    <message>
+        <source>Compare who has a paid order with who carries the paid tag. A paying customer should carry it on every relation, a customer without a paid order on none; fixing sends one batch that can be undone.</source>
+        <translation>Compare who has a paid order with who carries the paid tag. A paying customer should carry it on every relation, a customer without a paid order on none; fixing sends one batch that can be undone.</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <source>a CSV or JSON file, or an http(s) URL</source>
+        <translation>a CSV or JSON file, or an http(s) URL</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Paid tag</source>
+        <translation>Paid tag</translation>
+    </message>
+    <message>
+        <source>e.g. 已成交 or 客户阶段:已成交</source>
+        <translation>e.g. 已成交 or 客户阶段:已成交</translation>
+    </message>
+    <message>
+        <source>Go on without unreadable rows</source>
+        <translation>Go on without unreadable rows</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Compare</translation>
+    </message>
+    <message>
+        <source>Mismatch</source>
+        <translation>Mismatch</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Relations</source>
+        <translation>Relations</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>Orders (*.csv *.json *.jsonl);;All files (*)</source>
+        <translation>Orders (*.csv *.json *.jsonl);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Name the orders and the paid tag.</source>
+        <translation>Name the orders and the paid tag.</translation>
+    </message>
+    <message>
+        <source>Comparing…</source>
+        <translation>Comparing…</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>extra</source>
+        <translation>extra</translation>
+    </message>
+    <message>
+        <source>unknown customer</source>
+        <translation>unknown customer</translation>
+    </message>
+    <message>
+        <source>unreadable row</source>
+        <translation>unreadable row</translation>
+    </message>
+    <message>
+        <source>line %1</source>
+        <translation>line %1</translation>
+    </message>
+    <message>
+        <source>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
+        <translation>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</translation>
+    </message>
+    <message>
+        <source>no order</source>
+        <translation>no order</translation>
+    </message>
+    <message>
+        <source>Fix %1 relations</source>
+        <translation>Fix %1 relations</translation>
+    </message>
+    <message>
+        <source>Some order rows cannot be read: fix them, or tick the box to go on without them.</source>
+        <translation>Some order rows cannot be read: fix them, or tick the box to go on without them.</translation>
     </message>
 </context>
 <context>

@@ -1904,6 +1904,10 @@
         <translation>场景模板…</translation>
     </message>
     <message>
+        <source>Order reconciliation…</source>
+        <translation>订单对账…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -2069,6 +2073,109 @@
     <message>
         <source>Suggestion</source>
         <translation>修改建议</translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileDialog</name>
+    <message>
+        <source>Order reconciliation</source>
+        <translation>订单对账</translation>
+    </message>
+    <message>
+        <source>Compare who has a paid order with who carries the paid tag. A paying customer should carry it on every relation, a customer without a paid order on none; fixing sends one batch that can be undone.</source>
+        <translation>对比谁有已支付的订单、谁带着“已成交”标签。已支付的客户应在每个跟进关系上都带着它，没有已支付订单的客户一个也不应带；修正会发出一个可撤销的批量任务。</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>a CSV or JSON file, or an http(s) URL</source>
+        <translation>CSV 或 JSON 文件，或 http(s) 地址</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Paid tag</source>
+        <translation>成交标签</translation>
+    </message>
+    <message>
+        <source>e.g. 已成交 or 客户阶段:已成交</source>
+        <translation>例如 已成交 或 客户阶段:已成交</translation>
+    </message>
+    <message>
+        <source>Go on without unreadable rows</source>
+        <translation>跳过读不了的行继续</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Mismatch</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Relations</source>
+        <translation>关系数</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Orders (*.csv *.json *.jsonl);;All files (*)</source>
+        <translation>订单 (*.csv *.json *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Name the orders and the paid tag.</source>
+        <translation>请填写订单来源和成交标签。</translation>
+    </message>
+    <message>
+        <source>Comparing…</source>
+        <translation>正在对比…</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺标签</translation>
+    </message>
+    <message>
+        <source>extra</source>
+        <translation>多标签</translation>
+    </message>
+    <message>
+        <source>unknown customer</source>
+        <translation>未知客户</translation>
+    </message>
+    <message>
+        <source>unreadable row</source>
+        <translation>读不了的行</translation>
+    </message>
+    <message>
+        <source>line %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <source>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
+        <translation>已支付客户 %1 位，带标签的客户 %2 位。缺标签：%3 · 多标签：%4 · 未知客户：%5 · 读不了的行：%6 · 要修改的客户关系：%7。</translation>
+    </message>
+    <message>
+        <source>no order</source>
+        <translation>没有订单</translation>
+    </message>
+    <message>
+        <source>Fix %1 relations</source>
+        <translation>修正 %1 个客户关系</translation>
+    </message>
+    <message>
+        <source>Some order rows cannot be read: fix them, or tick the box to go on without them.</source>
+        <translation>有订单行读不了：请先修正，或勾选“跳过读不了的行继续”。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,219 @@
+"""Order reconciliation in the app: 标签 → 订单对账….
+
+Pick an orders file (CSV / JSON) or type an http(s) URL, name the "paid" tag, compare: the
+comparison runs on a worker and lists both kinds of mismatch with their evidence, the customers
+the orders name but TagDesk does not know, and the rows it could not read (by line). "Fix" sends
+the changes as one batch (source `reconcile`) in the usual progress panel; it can be undone like
+any batch. Rows that cannot be read must be fixed first, or skipped on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.reconcile import Mismatch, Reconciliation
+from desktop.domain.retag_plan import RetagPlan
+from desktop.services.orders import OrderFeed, read_orders
+from desktop.services.reconcile import ReconcileService
+from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.i18n import is_english
+from desktop.ui.retranslate import retranslate_in_place
+
+SHOWN_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Compared:
+    feed: OrderFeed
+    tag_id: str
+    result: Reconciliation
+    plan: RetagPlan
+
+
+class ReconcileDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reconcileDialog")
+        self.context = context
+        self.service = ReconcileService(context.workspace)
+        self.compared: Compared | None = None
+        self.resize(900, 620)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.source = QLineEdit()
+        self.browse = QPushButton()
+        self.tag = QLineEdit()
+        self.skip_bad = QCheckBox()
+        self.compare_button = QPushButton()
+        self.source_label, self.tag_label = QLabel(), QLabel()
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(self.browse)
+        form = QFormLayout()
+        form.addRow(self.source_label, source_row)
+        form.addRow(self.tag_label, self.tag)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.list = QTreeWidget()
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.fix_button = QPushButton()
+        self.fix_button.setEnabled(False)
+        actions = QHBoxLayout()
+        actions.addWidget(self.compare_button)
+        actions.addWidget(self.skip_bad)
+        actions.addStretch(1)
+        actions.addWidget(self.fix_button)
+        self.panel = BatchProgressPanel(context, self)
+        self.panel.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.panel)
+        self.browse.clicked.connect(self._browse)
+        self.compare_button.clicked.connect(self.compare)
+        self.fix_button.clicked.connect(self.fix)
+        self.skip_bad.toggled.connect(lambda _on: self._update_fix())
+        self.panel.batchFinished.connect(lambda _result: self.compare())
+        self.texts = retranslate_in_place(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Order reconciliation"))
+        self.intro.setText(self.tr(
+            "Compare who has a paid order with who carries the paid tag. A paying customer"
+            " should carry it on every relation, a customer without a paid order on none;"
+            " fixing sends one batch that can be undone."))
+        self.source_label.setText(self.tr("Orders"))
+        self.source.setPlaceholderText(self.tr("a CSV or JSON file, or an http(s) URL"))
+        self.browse.setText(self.tr("Choose…"))
+        self.tag_label.setText(self.tr("Paid tag"))
+        self.tag.setPlaceholderText(self.tr("e.g. 已成交 or 客户阶段:已成交"))
+        self.skip_bad.setText(self.tr("Go on without unreadable rows"))
+        self.compare_button.setText(self.tr("Compare"))
+        self.list.setHeaderLabels([self.tr("Mismatch"), self.tr("Customer"),
+                                   self.tr("Relations"), self.tr("Evidence")])
+        self._update_fix()
+
+    # -- comparing ---------------------------------------------------------------------------
+
+    def _browse(self) -> None:
+        path, _kind = QFileDialog.getOpenFileName(
+            self, self.tr("Orders"), "", self.tr("Orders (*.csv *.json *.jsonl);;All files (*)"))
+        if path:
+            self.source.setText(path)
+
+    def compare(self) -> None:
+        source, tag = self.source.text().strip(), self.tag.text().strip()
+        if not source or not tag:
+            self.texts.say(self.summary, lambda: self.tr("Name the orders and the paid tag."))
+            return
+        self.compare_button.setEnabled(False)
+        self.fix_button.setEnabled(False)
+        self.texts.say(self.summary, lambda: self.tr("Comparing…"))
+        service = self.service
+
+        def work(_progress: Any, _cancel: Any) -> Compared:
+            feed = read_orders(source)
+            tag_id = service.tag_id(tag)
+            result = service.compare(feed, tag_id)
+            return Compared(feed, tag_id, result, service.plan(result, tag_id))
+
+        self.context.run_task(work, owner=self, name="reconcile orders",
+                              on_result=self._compared, on_error=self._failed)
+
+    def _compared(self, compared: Compared) -> None:
+        self.compared = compared
+        self.compare_button.setEnabled(True)
+        result, feed = compared.result, compared.feed
+        self.list.clear()
+        rows = [(self.tr("missing"), m) for m in result.missing] + [
+            (self.tr("extra"), m) for m in result.extra] + [
+            (self.tr("unknown customer"), m) for m in result.unknown]
+        for kind, mismatch in rows[:SHOWN_ROWS]:
+            self.list.addTopLevelItem(QTreeWidgetItem([
+                kind, mismatch.external_userid, str(len(mismatch.relation_ids)),
+                self._evidence(mismatch)]))
+        for bad in feed.bad[:SHOWN_ROWS]:
+            item = QTreeWidgetItem([self.tr("unreadable row"), self.tr("line %1").replace(
+                "%1", str(bad.line)), "", bad.problem_en if is_english() else bad.problem_zh])
+            item.setForeground(3, self.palette().placeholderText())
+            self.list.addTopLevelItem(item)
+        for column in range(3):
+            self.list.resizeColumnToContents(column)
+        counts = (len(result.missing), len(result.extra), len(result.unknown), len(feed.bad),
+                  compared.plan.api_calls)
+        self.texts.say(self.summary, lambda: self.tr(
+            "%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown"
+            " customers: %5 · unreadable rows: %6 · relations to change: %7.")
+            .replace("%1", f"{result.paid_customers:,}")
+            .replace("%2", f"{result.tagged_customers:,}")
+            .replace("%3", f"{counts[0]:,}").replace("%4", f"{counts[1]:,}")
+            .replace("%5", f"{counts[2]:,}").replace("%6", f"{counts[3]:,}")
+            .replace("%7", f"{counts[4]:,}"))
+        self._update_fix()
+
+    def _evidence(self, mismatch: Mismatch) -> str:
+        if not mismatch.orders:
+            return self.tr("no order")
+        return "、".join(f"{o.order_id or o.line}（{o.status or 'paid'}）"
+                        for o in mismatch.orders[:5])
+
+    def _update_fix(self) -> None:
+        compared = self.compared
+        calls = compared.plan.api_calls if compared is not None else 0
+        blocked = compared is not None and bool(compared.feed.bad) and not self.skip_bad.isChecked()
+        self.fix_button.setText(self.tr("Fix %1 relations").replace("%1", f"{calls:,}"))
+        self.fix_button.setEnabled(calls > 0 and not blocked)
+        self.fix_button.setToolTip(self.tr("Some order rows cannot be read: fix them, or tick"
+                                           " the box to go on without them.") if blocked else "")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.compare_button.setEnabled(True)
+        self.texts.say(self.summary, lambda: readable(exc))
+
+    # -- fixing --------------------------------------------------------------------------------
+
+    def fix(self) -> None:
+        compared = self.compared
+        if compared is None or not compared.plan.api_calls:
+            return
+        self.fix_button.setEnabled(False)
+        self.compare_button.setEnabled(False)
+        service, tag = self.service, self.tag.text().strip()
+
+        def work(_progress: Any, _cancel: Any) -> str:
+            return service.submit(compared.plan, tag, compared.feed)
+
+        self.context.run_task(work, owner=self, name="reconcile batch", writer=True,
+                              on_result=self._submitted, on_error=self._failed)
+
+    def _submitted(self, batch_id: str) -> None:
+        compared = self.compared
+        if compared is None:
+            return
+        self.panel.setVisible(True)
+        self.panel.start(batch_id, frozenset(c.relation_id for c in compared.plan.changes))
+
