@@ -101,10 +101,12 @@ def simplify(text: str) -> str:
 def _simplified_with_origins(text: str) -> tuple[str, list[Span] | None]:
     """`simplify(text)` and, per character of it, the span of `text` it came from."""
     simple = simplify(text)
-    pieces = [(_simple_char(char), index) for index, char in enumerate(text)]
-    if "".join(piece for piece, _ in pieces) != simple:
+    pieces = [_simple_char(char) for char in text]
+    if "".join(pieces) != simple:
         return simple, None
-    return simple, [(index, index + 1) for piece, index in pieces for _ in piece]
+    if len(simple) == len(text):      # one character for one: the usual case
+        return simple, list(zip(range(len(text)), range(1, len(text) + 1), strict=True))
+    return simple, [(index, index + 1) for index, piece in enumerate(pieces) for _ in piece]
 
 
 @lru_cache(maxsize=65_536)
@@ -116,6 +118,8 @@ def _simple_char(char: str) -> str:
 def _sub(pattern: re.Pattern[str], replacement: str, text: str,
          origins: list[Span]) -> tuple[str, list[Span]]:
     """`pattern.sub(replacement, text)`, each new character coming from the whole match."""
+    if pattern.search(text) is None:
+        return text, origins
     out: list[str] = []
     spans: list[Span] = []
     last = 0
