@@ -185,3 +185,23 @@ def test_an_expired_pre_tag_tags_nobody(cli: Cli, corp: SandboxServer) -> None:
     assert tag_a not in corp.state.relation_tag_ids(member, newcomer)
     bad = cli("pretag", "add", "--profile", "acme", "--phone", "abc", "--tags", label_a)
     assert bad.returncode != 0 and "phone" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_pre_tag_workbook_is_checked_row_by_row(cli: Cli, corp: SandboxServer,
+                                                  tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    (label_a, _), (label_b, _) = two_tags(corp)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["unionid", "external_userid", "标签"], ["oAbc123", "", f"{label_a}、{label_b}"],
+                ["oAbc124", "wmBoth", label_a], ["", "", label_a]):
+        sheet.append(row)
+    path = tmp_path / "leads.xlsx"
+    book.save(path)
+    result = cli("pretag", "import", str(path), "--profile", "acme", "--json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["queued"] == 0 and [r["line"] for r in found["bad_rows"]] == [3, 4]
+    assert "exactly one" in found["bad_rows"][0]["problem_en"]
