@@ -22,7 +22,6 @@ from desktop.domain.governance import (
 )
 from desktop.services.profiles import Profile
 from desktop.services.team import TeamServerError, _exchange, load_device_token
-from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import SENTENCE_CODES
 
 
@@ -64,6 +63,8 @@ def require_team(profile: Profile) -> None:
 
 def session_token(profile: Profile) -> str:
     require_team(profile)
+    from desktop.wecom.client import WeComClient
+
     with WeComClient(profile.api_base, profile.corp_id, load_device_token(profile),
                      team_url=profile.team_url) as client:
         return client.get_token()

@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.services.xlsx_reader import (
@@ -32,6 +30,7 @@ from desktop.services.xlsx_reader import (
     XlsxError,
     XlsxTooLarge,
     check_part_count,
+    column_letters,
 )
 
 FIELD_EXTERNAL_USERID = "external_userid"
@@ -204,7 +203,7 @@ def _header_table(title: str, head: list[Row]) -> SheetTable | None:
         if FIELD_EXTERNAL_USERID in found and (FIELD_ADD in found or FIELD_REMOVE in found):
             return SheetTable(
                 sheet_name=title, header_row=number,
-                columns={f: get_column_letter(column) for f, column in found.items()},
+                columns={f: column_letters(column) for f, column in found.items()},
                 headers={f: _text(cells[column].text) for f, column in found.items()},
                 fields=found,
             )
@@ -237,7 +236,7 @@ def _data_rows(rows: list[Row], header_row: int, found: dict[str, int]) -> Itera
             continue
         texts = {name: _text(cells[c].text) if c in cells else "" for name, c in found.items()}
         formulas = tuple(
-            UnsavedFormula(name, f"{get_column_letter(c)}{number}", cells[c].formula or "=")
+            UnsavedFormula(name, f"{column_letters(c)}{number}", cells[c].formula or "=")
             for name, c in found.items() if c in cells and cells[c].formula is not None)
         row = SheetRow(number, texts.get(FIELD_EXTERNAL_USERID, ""), texts.get(FIELD_OWNER, ""),
                        texts.get(FIELD_ADD, ""), texts.get(FIELD_REMOVE, ""), formulas)

@@ -14,10 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-
 from desktop.domain.errors import UserError
-from desktop.services import secrets
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.store.journal import VerifyResult
 from desktop.store.journal_query import JournalRow
@@ -161,10 +158,14 @@ def verify_team_journal(team_url: str, session_token: str) -> VerifyResult:
 
 def store_device_token(profile: Profile, token: str) -> None:
     """The device token takes the place of the corp secret: keyring only."""
+    from desktop.services import secrets
+
     secrets.store_secret(profile.name, profile.corp_id, token)
 
 
 def load_device_token(profile: Profile) -> str:
+    from desktop.services import secrets  # the keyring loads for a team profile only
+
     try:
         return secrets.load_secret(profile.name, profile.corp_id)
     except secrets.SecretMissing:
@@ -208,6 +209,8 @@ def team_call(method: str, team_url: str, path: str, body: dict[str, Any] | None
 
 def _exchange(method: str, team_url: str, path: str, body: dict[str, Any] | None,
               params: dict[str, Any] | None = None) -> dict[str, Any]:
+    import requests  # the HTTP client loads for a team profile only
+
     url = normalized_url(team_url) + path
     try:
         response = requests.request(method, url, json=body, params=params, timeout=TIMEOUT_S)

@@ -24,7 +24,6 @@ from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import TeamServerError, _exchange
 from desktop.services.workspace import Workspace
 from desktop.store.db import Cache
-from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import GETTOKEN_PATH, describe
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
@@ -164,6 +163,8 @@ def adopt_suggested_favourites(ws: Workspace) -> ChangeSet:
 def _session(ws: Workspace) -> str:
     """The session token of the desktop's login, asked for once (no retries: a poll that
     cannot reach the server says so at once and tries again later)."""
+    from desktop.wecom.client import WeComClient
+
     policy = replace(ws.limits, max_retries=0)
     client = WeComClient.over(ws.transport(), policy=policy, team_url=ws.profile.team_url)
     try:

@@ -392,7 +392,7 @@ class _SheetParser:
 
     def _start_cell(self, ref: str | None, kind: str) -> None:
         self._column = _column_number(ref) if ref else self._column + 1
-        self._ref = echo(ref, 20) if ref else f"{_column_letters(self._column)}{self._row}"
+        self._ref = echo(ref, 20) if ref else f"{column_letters(self._column)}{self._row}"
         if self._column > self.limits.columns:
             raise XlsxTooLarge(
                 f"单元格 {self._ref} 超出 {self.limits.columns:,} 列上限。",
@@ -492,7 +492,8 @@ def _column_number(ref: str) -> int:
     return number
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """3 → "C", 28 → "AB" (the letters a spreadsheet shows above column `number`)."""
     letters = ""
     while number > 0:
         number, rest = divmod(number - 1, 26)
