@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -242,7 +243,10 @@ def rules_run(args: argparse.Namespace) -> int:
                            f" the other {result.pending}?", args.yes):
                 print_resume_hint(args, batch_id)
                 return _finish(args, full, result, summary, lists, out)
+            pilot = result
             result = service.tagging.run(batch_id, progress=StderrProgress())
+            result = replace(result, api_calls=pilot.api_calls + result.api_calls,
+                             elapsed_s=pilot.elapsed_s + result.elapsed_s)
     return _finish(args, full, result, summary, lists, out)
 
 

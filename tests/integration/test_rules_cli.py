@@ -100,10 +100,12 @@ def test_region_rule_simulates_runs_and_undoes(cli: Cli, corp: SandboxServer,
     assert change["add"] == ["地区:华北区域"] and "北京" in change["why"]["北京归华北"][0]
     assert carrying(corp, "地区", "华北区域") == before        # a simulation writes nothing
 
-    run = cli("rules", "run", "--profile", "acme", "--yes", "--json")
+    run = cli("rules", "run", "--profile", "acme", "--pilot", "3", "--yes", "--json")
     assert run.returncode == 0, run.stderr
+    assert "试运行 / Pilot: 3/" in run.stderr
     result = last_json(run)
     assert result["status"] == "done" and result["applied"] == len(beijing)
+    assert result["api_calls"] >= len(beijing)            # the pilot's calls and the rest
     assert carrying(corp, "地区", "华北区域") == beijing
     header = batch(cli, result["batch_id"])
     assert header["source"] == "rule" and "北京归华北" in header["description"]
@@ -145,6 +147,15 @@ def test_contradicting_rules_are_shown_and_refused(cli: Cli, corp: SandboxServer
     assert shown["contradictions"][0]["removing"] == "北京不分区"
     refused = cli("rules", "run", "--profile", "acme", "--yes")
     assert refused.returncode == 2 and "--skip-contested" in refused.stderr
+    assert carrying(corp, "地区", "华北区域") == set()
+    skipped = last_json(cli("rules", "run", "--profile", "acme", "--skip-contested", "--yes",
+                            "--json"))           # only those whose corp name lacks 北京 change
+    contested = skipped["contradictions"][0]["relations"]
+    assert skipped["status"] == "done" and contested > 0
+    assert skipped["applied"] == len(beijing_relations(cli)) - contested
+    assert len(carrying(corp, "地区", "华北区域")) == skipped["applied"]
+    assert cli("batch", "undo", skipped["batch_id"], "--profile", "acme",
+               "--yes").returncode == 0
     assert carrying(corp, "地区", "华北区域") == set()
     for name in ("北京不分区", "北京归华北"):
         assert cli("rules", "disable", name, "--profile", "acme").returncode == 0
