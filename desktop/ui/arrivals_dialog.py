@@ -3,9 +3,9 @@
 Two lists: the corp's live codes (read from WeCom in a background task) with the tags each
 gives its new customers and how many relations it has tagged, and the pre-tags queued on
 this desktop with their state (pending, applied with its batch, expired, cancelled); a
-pending pre-tag can be cancelled. Both are applied after each sync (in team mode the server
-applies live codes at once). Creating and editing live codes and queuing pre-tags are done
-with `tagdesk livecodes` / `tagdesk pretag` for now.
+pending pre-tag can be cancelled, and a live code can be created (state, members, tags).
+Both are applied after each sync (in team mode the server applies them at once). Editing
+live codes and queuing pre-tags are done with `tagdesk livecodes` / `tagdesk pretag` for now.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTabWidget,
     QTreeWidget,
@@ -52,8 +53,22 @@ class ArrivalsDialog(QDialog):
         self.intro.setWordWrap(True)
         self.codes = _table()
         self.pretags = _table()
+        self.state_edit = QLineEdit()
+        self.state_edit.setMaxLength(30)
+        self.members_edit = QLineEdit()
+        self.tags_edit = QLineEdit()
+        self.create_button = QPushButton()
+        new_code = QHBoxLayout()
+        for widget in (self.state_edit, self.members_edit, self.tags_edit):
+            new_code.addWidget(widget, 1)
+        new_code.addWidget(self.create_button)
+        codes_page = QWidget()
+        codes_layout = QVBoxLayout(codes_page)
+        codes_layout.setContentsMargins(0, 0, 0, 0)
+        codes_layout.addWidget(self.codes, 1)
+        codes_layout.addLayout(new_code)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.codes, "")
+        self.tabs.addTab(codes_page, "")
         self.tabs.addTab(self.pretags, "")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -71,6 +86,7 @@ class ArrivalsDialog(QDialog):
         layout.addWidget(close)
         self.pretags.currentItemChanged.connect(lambda _item, _old: self._selected())
         self.cancel_button.clicked.connect(self.cancel_selected)
+        self.create_button.clicked.connect(self.create_code)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.reload()
 
@@ -79,8 +95,13 @@ class ArrivalsDialog(QDialog):
         self.intro.setText(self.tr(
             "Customers added through a live code get its tags, and a pre-tag tags its person"
             " once they are added: after each sync (in team mode the team server tags live"
-            " codes' customers at once). Create live codes and queue pre-tags with"
+            " codes' customers at once). Edit live codes and queue pre-tags with"
             " `tagdesk livecodes` and `tagdesk pretag`."))
+        self.state_edit.setPlaceholderText(self.tr("State, e.g. expo2026"))
+        self.members_edit.setPlaceholderText(self.tr("Members' userids, separated by ,"))
+        self.tags_edit.setPlaceholderText(self.tr("Tags for its customers (group:name), separated"
+                                                  " by ,"))
+        self.create_button.setText(self.tr("Create live code"))
         self.tabs.setTabText(0, self.tr("Live codes"))
         self.tabs.setTabText(1, self.tr("Pre-tags"))
         self.codes.setHeaderLabels([self.tr("State"), self.tr("Members"), self.tr("Tags"),
@@ -160,8 +181,38 @@ class ArrivalsDialog(QDialog):
                                    on_success=lambda _changes: self.reload(),
                                    on_failure=self._failed)
 
+    def create_code(self) -> None:
+        """Create the live code in WeCom with the state, members and tags typed above."""
+        state = self.state_edit.text()
+        members, tags = _split(self.members_edit.text()), _split(self.tags_edit.text())
+        workspace = self.context.workspace
+        self.create_button.setEnabled(False)
+
+        def work(_progress: Any, _cancel: Any) -> ChangeSet | None:
+            LiveCodeService(workspace).create(state, users=members, tags=tags)
+            return None
+
+        def created(_changes: ChangeSet | None) -> None:
+            self.create_button.setEnabled(True)
+            for edit in (self.state_edit, self.members_edit, self.tags_edit):
+                edit.clear()
+            self.texts.say(self.summary, lambda: self.tr("Live code %1 created.").replace(
+                "%1", state.strip()))
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.create_button.setEnabled(True)
+            self._failed(exc)
+
+        self.context.run_operation(work, owner=self, name="create live code",
+                                   on_success=created, on_failure=failed)
+
     def _failed(self, exc: BaseException) -> None:
         self.texts.say(self.summary, lambda: readable(exc))
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
 
 
 def _table() -> QTreeWidget:

@@ -181,8 +181,24 @@
         <translation>Live codes and pre-tags</translation>
     </message>
     <message>
-        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
-        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
+        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes' customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
+    </message>
+    <message>
+        <source>State, e.g. expo2026</source>
+        <translation>State, e.g. expo2026</translation>
+    </message>
+    <message>
+        <source>Members&apos; userids, separated by ,</source>
+        <translation>Members' userids, separated by ,</translation>
+    </message>
+    <message>
+        <source>Tags for its customers (group:name), separated by ,</source>
+        <translation>Tags for its customers (group:name), separated by ,</translation>
+    </message>
+    <message>
+        <source>Create live code</source>
+        <translation>Create live code</translation>
     </message>
     <message>
         <source>Live codes</source>
@@ -255,6 +271,10 @@
     <message>
         <source>cancelled</source>
         <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>Live code %1 created.</source>
+        <translation>Live code %1 created.</translation>
     </message>
 </context>
 <context>

@@ -181,8 +181,24 @@
         <translation>活码与预打标签</translation>
     </message>
     <message>
-        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Create live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
-        <translation>通过活码添加的客户会打上该活码的标签，预打标签会在对应的人成为客户后打上：在每次同步之后进行（团队模式下由团队服务器即时为活码客户打标签）。请用 `tagdesk livecodes` 创建活码，用 `tagdesk pretag` 添加预打标签。</translation>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
+        <translation>通过活码添加的客户会打上该活码的标签，预打标签会在对应的人成为客户后打上：在每次同步之后进行（团队模式下由团队服务器即时为活码客户打标签）。请用 `tagdesk livecodes` 修改活码，用 `tagdesk pretag` 添加预打标签。</translation>
+    </message>
+    <message>
+        <source>State, e.g. expo2026</source>
+        <translation>渠道标识，例如 expo2026</translation>
+    </message>
+    <message>
+        <source>Members&apos; userids, separated by ,</source>
+        <translation>成员 userid，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Tags for its customers (group:name), separated by ,</source>
+        <translation>新客户的标签（组:名），用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Create live code</source>
+        <translation>创建活码</translation>
     </message>
     <message>
         <source>Live codes</source>
@@ -255,6 +271,10 @@
     <message>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Live code %1 created.</source>
+        <translation>已创建活码 %1。</translation>
     </message>
 </context>
 <context>

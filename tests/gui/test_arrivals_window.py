@@ -61,4 +61,21 @@ def test_the_app_applies_live_codes_and_lists_pre_tags(qtbot: Any, synced_contex
     qtbot.waitUntil(cancelled, timeout=15000)
     assert not dialog.cancel_button.isEnabled()
     assert [r.status for r in pretags.list()] == ["pending", "cancelled"]
+
+    dialog.state_edit.setText("gui_new")
+    dialog.members_edit.setText(member)
+    dialog.tags_edit.setText(f"{group}:{name}")
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: "gui_new" in sandbox.state.contact_way_ids(), timeout=15000)
+    qtbot.waitUntil(lambda: any(
+        (item := dialog.codes.topLevelItem(n)) is not None and item.text(0) == "gui_new"
+        and item.text(2) == f"{group}:{name}"
+        for n in range(dialog.codes.topLevelItemCount())), timeout=15000)
+    assert dialog.state_edit.text() == "" and "gui_new" in dialog.summary.text()
+    dialog.state_edit.setText("gui_new")
+    dialog.members_edit.setText(member)
+    dialog.create_button.click()                           # the state is taken: said, kept
+    qtbot.waitUntil(lambda: any(words in dialog.summary.text()
+                                for words in ("already used", "已被活码")), timeout=15000)
+    assert dialog.state_edit.text() == "gui_new" and dialog.create_button.isEnabled()
     dialog.close()
