@@ -40,6 +40,7 @@ from desktop.domain.hygiene_defaults import (
 )
 from desktop.services import health
 from desktop.services.changes import ChangeSet
+from desktop.services.tag_admin import TagAdminService
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
@@ -145,7 +146,8 @@ class HealthWindow(QWidget):
                              (self.filter_button, self.tr("Filter to these customers")),
                              (self.select_button, self.tr("Select these tags")),
                              (self.migrate_button, self.tr("Migrate…")),
-                             (self.adopt_button, self.tr("Adopt…"))):
+                             (self.adopt_button, self.tr("Adopt…")),
+                             (self.probe_button, self.tr("Ask WeCom which groups are ours"))):
             button.setText(text)
         relabel(self.model)
 
@@ -180,6 +182,7 @@ class HealthWindow(QWidget):
         self.select_button = QPushButton()
         self.migrate_button = QPushButton()
         self.adopt_button = QPushButton()
+        self.probe_button = QPushButton()
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -187,6 +190,7 @@ class HealthWindow(QWidget):
                        self.adopt_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.probe_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(settings)
@@ -199,6 +203,7 @@ class HealthWindow(QWidget):
         self.select_button.clicked.connect(self.select_tags)
         self.migrate_button.clicked.connect(self.migrate_selected)
         self.adopt_button.clicked.connect(self.adopt_selected)
+        self.probe_button.clicked.connect(self.probe_ownership)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
         self.resize(1000, 620)
@@ -283,6 +288,26 @@ class HealthWindow(QWidget):
         self.adopter.adopted.connect(lambda _changes: self.refresh())
         self.adopter.show()
         return self.adopter
+
+    def probe_ownership(self) -> None:
+        """`TagAdminService.probe_ownership` on the writer thread (one edit per group that
+        changes nothing), then the report again with the groups WeCom refused."""
+        service = TagAdminService(self.context.workspace)
+        self.probe_button.setEnabled(False)
+        self.texts.say(self.notice, lambda: self.tr("Asking WeCom which groups this app may"
+                                                    " change…"))
+        self.context.run_task(lambda _p, _c: service.probe_ownership(), owner=self,
+                              name="ownership probe", writer=True, on_result=self._probed,
+                              on_error=self._probe_failed)
+
+    def _probed(self, _refused: list[str]) -> None:
+        self.probe_button.setEnabled(True)
+        self.context.publish(ChangeSet(tags_changed=True))
+        self.refresh()
+
+    def _probe_failed(self, exc: BaseException) -> None:
+        self.probe_button.setEnabled(True)
+        self.texts.say(self.notice, lambda: error_text(exc))
 
     def export_to(self, path: Path) -> None:
         report, english = self.model.report, is_english()

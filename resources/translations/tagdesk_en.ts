@@ -182,7 +182,7 @@
     </message>
     <message>
         <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
-        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes' customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
+        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
     </message>
     <message>
         <source>State, e.g. expo2026</source>
@@ -190,7 +190,7 @@
     </message>
     <message>
         <source>Members&apos; userids, separated by ,</source>
-        <translation>Members' userids, separated by ,</translation>
+        <translation>Members&apos; userids, separated by ,</translation>
     </message>
     <message>
         <source>Tags for its customers (group:name), separated by ,</source>
@@ -1496,12 +1496,20 @@
         <translation>Adopt…</translation>
     </message>
     <message>
+        <source>Ask WeCom which groups are ours</source>
+        <translation>Ask WeCom which groups are ours</translation>
+    </message>
+    <message>
         <source>Checking the tag library…</source>
         <translation>Checking the tag library…</translation>
     </message>
     <message>
         <source>%1 findings.</source>
         <translation>%1 findings.</translation>
+    </message>
+    <message>
+        <source>Asking WeCom which groups this app may change…</source>
+        <translation>Asking WeCom which groups this app may change…</translation>
     </message>
     <message>
         <source>Exported %1 findings to %2.</source>

@@ -1494,12 +1494,20 @@
         <translation>收编…</translation>
     </message>
     <message>
+        <source>Ask WeCom which groups are ours</source>
+        <translation>向企业微信确认哪些组归本应用</translation>
+    </message>
+    <message>
         <source>Checking the tag library…</source>
         <translation>正在检查标签库…</translation>
     </message>
     <message>
         <source>%1 findings.</source>
         <translation>共 %1 项发现。</translation>
+    </message>
+    <message>
+        <source>Asking WeCom which groups this app may change…</source>
+        <translation>正在向企业微信确认本应用可以修改哪些标签组…</translation>
     </message>
     <message>
         <source>Exported %1 findings to %2.</source>

@@ -82,3 +82,19 @@ def test_the_health_report_lists_a_refused_group_and_opens_its_adoption(
     assert dialog.plan is not None and len(dialog.plan.tags) == 10 and dialog.plan.known_read_only
     dialog.close()
     context.wait_idle()
+
+
+def test_asking_wecom_lists_both_console_made_groups(
+    qtbot: Any, synced_context: Any, sandbox: Any
+) -> None:
+    window = HealthWindow(synced_context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded, timeout=20000):
+        pass
+    assert not any(f.category == "read_only_group" for f in window.model.findings)
+    with qtbot.waitSignal(window.loaded, timeout=30000):
+        window.probe_button.click()
+    found = {f.group_id for f in window.model.findings if f.category == "read_only_group"}
+    assert found == {sandbox.state.find_group(GROUP), sandbox.state.find_group("地区")}
+    assert window.probe_button.isEnabled()
+    synced_context.wait_idle()
