@@ -137,11 +137,13 @@ class AdoptionService:
             AdoptedTag(tag_id, name, order, existing.get(name_key(name), placeholder_twin(tag_id)))
             for tag_id, name, order in self._old_tags(old[0])
         )
-        if len(tags) > self._group_cap:
+        total = len(existing) + sum(not tag.twin_exists for tag in tags)
+        if total > self._group_cap:
             raise AdoptionError(
-                f"标签组「{old[1]}」有 {len(tags)} 个标签，超过每组 {self._group_cap} 个的上限。",
-                f"The group {old[1]!r} holds {len(tags)} tags, over the cap of {self._group_cap}"
-                " a group may hold.")
+                f"标签组「{twin_name}」将有 {total} 个标签，超过每组 {self._group_cap} 个的上限；"
+                "请换一个新组名。",
+                f"The group {twin_name!r} would hold {total} tags, over the cap of"
+                f" {self._group_cap} a group may hold; pick another name for the new group.")
         states = self._carrying(old[0], twin_group)
         relabel = plan_adoption(tags, states)
         read_only = self._admin.read_only_ids()
@@ -212,7 +214,8 @@ class AdoptionService:
     def _old_group(self, text: str) -> tuple[str, str, int]:
         wanted = text.strip()
         rows = self._cache.connection().execute(
-            "SELECT id, name, sort_order, strategy_id FROM tag_group WHERE deleted = 0").fetchall()
+            "SELECT id, name, sort_order, strategy_id FROM tag_group WHERE deleted = 0"
+            " ORDER BY strategy_id IS NOT NULL").fetchall()
         for gid, name, order, strategy_id in rows:
             if wanted in (gid, name) or name_key(name) == name_key(wanted):
                 if strategy_id is not None:

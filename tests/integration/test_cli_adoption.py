@@ -95,6 +95,7 @@ def test_impossible_adoptions_are_refused_in_one_sentence(
         (("--adopt", "没有这个组"), "no tag group"),
         (("--adopt", GROUP, "--new-group", GROUP), "cannot share the name"),
         (("--adopt", GROUP, "--from", "地推"), "does not go with"),
+        (("--adopt", GROUP, "--new-group", "行业类型", "--group-cap", "20"), "would hold 21"),
     ]:
         result = cli("migrate", *args, "--yes")
         assert result.returncode == 2 and "Traceback" not in result.stderr
