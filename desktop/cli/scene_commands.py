@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     apply.add_argument("--allow-collisions", action="store_true",
                        help="create a template tag in its group although another group has a"
                             " tag of that name")
+    apply.add_argument("--live-codes-for", default="", metavar="U1,U2",
+                       help="also make the template's live codes in WeCom for these members")
     apply.add_argument("--json", action="store_true", help="end with one JSON line")
     apply.set_defaults(handler=scenes_apply)
 
@@ -50,6 +52,7 @@ def scenes_apply(args: argparse.Namespace) -> int:
     from desktop.services.scenes import SceneService
 
     out = sys.stderr if args.json else sys.stdout
+    members = [m.strip() for m in args.live_codes_for.replace("，", ",").split(",") if m.strip()]
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = SceneService(ws)
         preview = service.preview(args.name)
@@ -69,10 +72,16 @@ def scenes_apply(args: argparse.Namespace) -> int:
         for name in preview.replaced_rules:
             print(f"  替换同名规则 / replace rule: {name}", file=out)
         for code in scene.live_codes:
-            print(f"  活码（仅数据，尚未在企业微信创建） / live code (data only, not made in WeCom):"
-                  f" state={code.state} {code.remark} → {'、'.join(code.tags)}", file=out)
+            made = ("在企业微信新建 / made in WeCom for " + ",".join(members)) if members else (
+                "仅数据（加 --live-codes-for 成员 在企业微信新建） / data only (--live-codes-for"
+                " U1,U2 makes it in WeCom)")
+            print(f"  活码 / live code: state={code.state} {code.remark} →"
+                  f" {'、'.join(code.tags)} · {made}", file=out)
         if not args.dry_run:
-            service.apply(preview, allow_collisions=args.allow_collisions)
+            service.apply(preview, allow_collisions=args.allow_collisions,
+                          live_code_members=members)
+            for state, why in preview.live_codes_kept:
+                print(f"  活码 state={state} 未新建 / live code not made: {why}", file=out)
             print(f"已应用：新建 {len(preview.created)} 个标签，保存 {len(scene.rules)} 条规则；"
                   f"先用 tagdesk rules simulate 看效果。 / Applied: {len(preview.created)} tags"
                   f" created, {len(scene.rules)} rules kept; see what they would do with"
@@ -90,5 +99,8 @@ def scenes_apply(args: argparse.Namespace) -> int:
             "replaced_rules": preview.replaced_rules,
             "live_codes": [{"state": c.state, "remark": c.remark, "tags": list(c.tags)}
                            for c in scene.live_codes],
+            "live_codes_made": [{"state": s, "config_id": c} for s, c in preview.live_codes],
+            "live_codes_not_made": [{"state": s, "reason": r}
+                                    for s, r in preview.live_codes_kept],
         })
     return EXIT_OK

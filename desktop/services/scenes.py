@@ -4,6 +4,7 @@ data (TagDesk does not make them in WeCom yet)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from desktop.domain.echo import echo
@@ -44,6 +45,8 @@ class SceneApply:
     new_rules: list[str]
     replaced_rules: list[str]
     created: list[tuple[str, str, str]] = field(default_factory=list)   # (group, tag, id)
+    live_codes: list[tuple[str, str]] = field(default_factory=list)     # (state, config id)
+    live_codes_kept: list[tuple[str, str]] = field(default_factory=list)  # (state, why)
     applied: bool = False
 
 
@@ -61,8 +64,11 @@ class SceneService:
         return SceneApply(chosen, plan_scene(chosen, catalogue),
                           [n for n in names if n not in kept], [n for n in names if n in kept])
 
-    def apply(self, preview: SceneApply, *, allow_collisions: bool = False) -> SceneApply:
-        """Create the missing tags, then keep the rules. With collisions (a template tag's name
+    def apply(self, preview: SceneApply, *, allow_collisions: bool = False,
+              live_code_members: Sequence[str] = ()) -> SceneApply:
+        """Create the missing tags, then keep the rules; with `live_code_members`, also make
+        the template's live codes in WeCom for those members (a `state` already used by a
+        TagDesk live code is left as it is, and said). With collisions (a template tag's name
         already used in another group) nothing is done unless they are allowed."""
         if preview.plan.collisions and not allow_collisions:
             listed = "、".join(f"{c.group}:{c.tag}（已在 {'、'.join(c.found_in)}）"
@@ -80,5 +86,20 @@ class SceneService:
             preview.created.append((group, tag, made.tag.id))
         rules = RulesService(self.ws)
         rules.add(list(preview.scene.rules))
+        if live_code_members:
+            self._make_live_codes(preview, live_code_members)
         preview.applied = True
         return preview
+
+    def _make_live_codes(self, preview: SceneApply, members: Sequence[str]) -> None:
+        from desktop.services.livecodes import LiveCodeError, LiveCodeService
+
+        codes = LiveCodeService(self.ws)
+        for code in preview.scene.live_codes:
+            try:
+                made = codes.create(code.state, users=members, tags=code.tags,
+                                    remark=code.remark)
+            except LiveCodeError as exc:
+                preview.live_codes_kept.append((code.state, str(exc)))
+            else:
+                preview.live_codes.append((code.state, made.config_id))

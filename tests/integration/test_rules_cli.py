@@ -214,11 +214,16 @@ def test_scene_lab_lists_previews_and_applies(cli: Cli, corp: SandboxServer) -> 
     preview = last_json(dry)
     assert preview["applied"] is False and len(preview["create"]) == 7
     assert "经销-区域:华北经销" in preview["create"] and preview["live_codes"][0]["state"]
-    assert "live code (data only" in dry.stderr
+    assert "data only (--live-codes-for" in dry.stderr
     assert corp.state.find_tag("经销-区域", "华北经销") is None
 
-    applied = last_json(cli("scenes", "apply", "b2b-distributor", "--profile", "acme", "--json"))
+    owner = sorted(corp.state.relations())[0][0]
+    applied = last_json(cli("scenes", "apply", "b2b-distributor", "--profile", "acme",
+                            "--live-codes-for", owner, "--json"))
     assert applied["applied"] and len(applied["created"]) == 7
+    assert [c["state"] for c in applied["live_codes_made"]] == ["dealer-fair"]
+    listed_codes = last_json(cli("livecodes", "list", "--profile", "acme", "--json"))
+    assert "dealer-fair" in json.dumps(listed_codes, ensure_ascii=False)
     assert corp.state.find_tag("经销-区域", "华北经销") is not None
     simulated = last_json(cli("rules", "simulate", "经销·华北", "--profile", "acme", "--json"))
     assert simulated["per_rule"]["经销·华北"] >= len(beijing_relations(cli)) > 0
