@@ -21,6 +21,7 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             phrases=tuple(pack["phrases"]),
             traps=tuple(pack.get("traps", ())),
             questions=tuple(pack.get("questions", ())),
+            broad=bool(pack.get("broad", False)),
         )
         for pack in data["packs"]
     )

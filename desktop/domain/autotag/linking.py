@@ -9,14 +9,16 @@ The rule (the README says the same):
   traps and its question cues.
 * Otherwise a tag links by its **keywords**, and only when they are about the intent: at
   least two of them, and at least half of all, are (or hold, or sit in) the pack's phrases.
-  One generic shared word links nothing. Such a tag borrows only the pack's phrases that
-  share a two-character piece (or a Latin word) with one of its keywords — 超出预算 brings
-  预算不够, not every price phrase — and no question cues.
+  One generic shared word links nothing. Such a tag borrows the pack's phrases and traps but
+  not its question cues; from a **broad** pack (产品咨询: price questions and 想了解一下 alike)
+  only the phrases that share a two-character piece (or a Latin word) with one of its
+  keywords — 报价, 价格表 bring 价格是多少, not 想了解一下.
 * When several tags link to one pack, the pack's phrases go to the best-linked tag only
   (a name that is the pack's name or alias, then a name that holds one, then more shared
   keywords); the others get a warning saying which tag the pack credits. When the best are
-  equally good, the phrases go to none of them and a warning names the tags that compete. Every tag keeps its own keywords (and their sound-alikes),
-  and every linked tag keeps the pack's traps (代开发票 is never a request for an invoice).
+  equally good, the phrases go to none of them and a warning names the tags that compete.
+  Every tag keeps its own keywords (and their sound-alikes), and every linked tag keeps the
+  pack's traps (代开发票 is never a request for an invoice).
 """
 
 from __future__ import annotations
@@ -155,12 +157,12 @@ def _pieces(text: str) -> set[str]:
 
 def borrowed_phrases(link: PackLink, keywords: Sequence[str], pack: IntentPack
                      ) -> tuple[str, ...]:
-    """The pack's phrases that credit the linked tag: all of them for a tag linked by name,
-    those sharing a piece with one of its keywords for a tag linked by keywords, none for a
-    tag that does not own the pack."""
+    """The pack's phrases that credit the linked tag: all of them for a tag linked by name or
+    to a pack that is not broad, those sharing a piece with one of its keywords for a tag
+    linked to a broad pack by keywords, none for a tag that does not own the pack."""
     if not link.owner:
         return ()
-    if link.by_name:
+    if link.by_name or not pack.broad:
         return pack.phrases
     pieces = set().union(*(_pieces(_key(keyword)) for keyword in keywords))
     return tuple(phrase for phrase in pack.phrases if _pieces(_key(phrase)) & pieces)

@@ -33,13 +33,16 @@ class IntentPack:
     """A bundled sales intent: the phrases customers use for it and the traps (phrases that
     look like it but mean something else, such as 代开发票 for 开票需求). `questions`: cues of
     a question (吗, 什么, ?) that count for this intent when no other intent's phrase is in the
-    message (a product question is any question that is about nothing else)."""
+    message (a product question is any question that is about nothing else). `broad`: the
+    phrases span several narrower intents (产品咨询 holds price questions and 想了解一下 alike),
+    so a tag linked only by its keywords borrows just the phrases close to them."""
 
     name: str
     aliases: tuple[str, ...]
     phrases: tuple[str, ...]
     traps: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
+    broad: bool = False
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,7 @@ def test_keywords_link_a_tag_whose_name_says_nothing() -> None:
                               packs=load_intent_packs())
     link = tagger.links["A类"]
     assert (link.pack, link.by_name, link.shared_keywords) == ("价格异议", False, ("便宜", "砍价", "太贵了吧"))
-    assert tagger.labels("太貴啦") == ["A类"]            # the pack's 太贵啦: a piece of 太贵了吧
-    assert tagger.labels("能不能再优惠点") == []         # a price phrase far from its keywords
+    assert tagger.labels("預算不太夠") == ["A类"]
 
 
 def test_a_tag_linked_to_nothing_keeps_its_keywords() -> None:

@@ -79,14 +79,18 @@ def test_keywords_must_be_half_about_the_intent() -> None:
     assert tagger.links == {}
 
 
-def test_a_keyword_link_borrows_its_keywords_family_and_no_question_cues() -> None:
-    tagger = build({"流失预警": ["太贵", "超出预算", "不值"]})
-    assert tagger.labels("预算不够") == ["流失预警"]       # 预算: a piece of 超出预算
-    assert tagger.labels("太貴了吧") == ["流失预警"]
-    assert tagger.labels("能不能再优惠点") == []          # another price phrase
-    assert tagger.labels("这个多少钱？") == []
-    named = build({"价格异议": ["太贵"]})
-    assert named.labels("能不能再优惠点") == ["价格异议"]  # a name link borrows the whole pack
+def test_a_keyword_link_borrows_a_whole_pack_but_only_its_keywords_family_of_a_broad_one(
+        ) -> None:
+    price = build({"流失预警": ["太贵", "超出预算", "不值"]})
+    assert price.labels("能不能再优惠点") == ["流失预警"]    # 价格异议 is one intent
+    quoted = build({"已报价": ["报价", "价格表", "多少钱"]})
+    assert quoted.links["已报价"].pack == "产品咨询"          # broad: price and product questions
+    assert quoted.labels("价格是多少") == ["已报价"]          # 价格: a piece of 价格表
+    assert quoted.labels("想了解一下") == []
+    assert quoted.labels("有黑色M码吗") == []                # no question cues either
+    named = build({"产品咨询": ["多少钱"]})
+    assert named.labels("想了解一下") == ["产品咨询"]         # a name link borrows it all
+    assert named.labels("有黑色M码吗") == ["产品咨询"]
 
 
 def test_the_name_link_owns_the_pack_and_the_other_keeps_its_keywords() -> None:
