@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +221,45 @@ def test_a_source_deleted_in_the_console_mid_migration_is_stripped_and_the_rest_
     listed = {t["id"] for g in cli.json("tags", "list")["groups"] for t in g["tags"]}
     assert not listed & set(sources)
     assert len(rows) == len(set(rows)) and len({r[:2] for r in rows}) == result.applied
+
+
+def test_a_merge_killed_mid_batch_is_resumed_exactly_and_finished_by_running_it_again(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    source, target = _tag(sandbox, "历史标签", "高意向客户"), _tag(sandbox, "意向程度", "高意向")
+    carriers = _carrying(sandbox, source)
+    lacking = carriers - _carrying(sandbox, target)
+    marks = sandbox.stats.calls(MARK_TAG)
+    sandbox.configure(latency_ms=150)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "migrate", "--from", "历史标签:高意向客户", "--to",
+         "意向程度:高意向", "--delete-source", "--yes", "--profile", "acme"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli.env)
+    try:
+        deadline = time.monotonic() + 60
+        while sandbox.stats.calls(MARK_TAG) - marks < 11:   # two rounds of 5 answered
+            assert runner.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        runner.kill()                                       # SIGKILL, mid-batch
+        runner.wait()
+        sandbox.configure(latency_ms=0)
+    assert sandbox.state.find_tag("历史标签", "高意向客户") == source
+    (batch,) = [b for b in cli.json("batches") if b["source"] == "migration"]
+    assert 0 < batch["pending"] < len(lacking)
+    resumed = cli("batch", "resume", batch["id"])
+    assert resumed.returncode == 0, resumed.stderr
+    again = cli.json("migrate", "--from", "历史标签:高意向客户", "--to", "意向程度:高意向",
+                     "--delete-source", "--yes")
+    assert again["planned"] == 0 and again["sources_deleted"] is True
+    assert carriers <= _carrying(sandbox, target)
+    assert sandbox.stats.calls(MARK_TAG) - marks <= len(lacking) + 5   # at most the in-flight again
+    journal = sqlite3.connect(cli.home / "profiles" / "acme" / "cache.sqlite")
+    try:
+        rows = journal.execute("SELECT external_userid, userid, action, tag_id FROM journal"
+                               " WHERE batch_id = ?", (batch["id"],)).fetchall()
+    finally:
+        journal.close()
+    assert len(rows) == len(set(rows))                    # nothing journaled twice
+    assert {(r[0], r[1]) for r in rows if r[2] == "tag_add"} == {
+        (e, u) for u, e in lacking}
