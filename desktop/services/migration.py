@@ -145,8 +145,12 @@ class MigrationService:
         """Delete the sources still in WeCom; those an admin deleted meanwhile (re-read from
         WeCom) are only dropped from the cache. Returns the changes and the ids found gone."""
         ids = [s.id for s in plan.sources]
-        live = {tag.id for group in self._ws.client().list_corp_tags(tag_ids=ids)
-                if not group.deleted for tag in group.tags if not tag.deleted}
+        client = self._ws.client()
+        groups = client.list_corp_tags(tag_ids=ids)
+        if self._rule_group_tags(ids):
+            groups = [*groups, *client.list_strategy_tags(tag_ids=ids)]
+        live = {tag.id for group in groups if not group.deleted
+                for tag in group.tags if not tag.deleted}
         gone = tuple(tag_id for tag_id in ids if tag_id not in live)
         changes = self._admin.forget_deleted_in_wecom(gone)
         if live:
@@ -227,6 +231,13 @@ class MigrationService:
                 return MigrationTag(tag.id, tag.name, tag.group_id, tag.group_name)
         raise MigrationError(f"标签 {tag_id} 不在本地标签库中，请先同步。",
                              f"Tag {tag_id} is not in the local tag library; sync first.")
+
+    def _rule_group_tags(self, tag_ids: Sequence[str]) -> bool:
+        marks = ",".join("?" * len(tag_ids))
+        return self._cache.connection().execute(
+            "SELECT 1 FROM tag t JOIN tag_group g ON g.id = t.group_id"
+            f" WHERE g.strategy_id IS NOT NULL AND t.id IN ({marks}) LIMIT 1",
+            list(tag_ids)).fetchone() is not None
 
     def _carrying(self, tag_ids: Sequence[str]) -> list[int]:
         if not tag_ids:

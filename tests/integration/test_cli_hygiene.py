@@ -263,3 +263,22 @@ def test_a_merge_killed_mid_batch_is_resumed_exactly_and_finished_by_running_it_
     assert len(rows) == len(set(rows))                    # nothing journaled twice
     assert {(r[0], r[1]) for r in rows if r[2] == "tag_add"} == {
         (e, u) for u, e in lacking}
+
+
+def test_a_rule_group_tag_merged_into_its_sibling_is_deleted_in_wecom(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    source, target = _tag_of(sandbox, "华南-客户分级", "C类"), _tag_of(sandbox, "华南-客户分级", "B类")
+    carriers = _carrying(sandbox, source)
+    assert carriers
+    summary = cli.json("migrate", "--from", "华南-客户分级:C类", "--to", "华南-客户分级:B类",
+                       "--delete-source", "--yes")
+    assert summary["sources_deleted"] is True and summary["sources_deleted_in_wecom"] == []
+    assert sandbox.state.find_tag("华南-客户分级", "C类") is None
+    assert carriers <= _carrying(sandbox, target)
+
+
+def _tag_of(sandbox: SandboxServer, group: str, name: str) -> str:
+    tag_id = sandbox.state.find_tag(group, name)     # rule-group tags too
+    assert tag_id is not None, (group, name)
+    return tag_id
