@@ -132,6 +132,11 @@ def test_bad_rule_files_name_the_field_and_keep_nothing(cli: Cli, tmp_path: Path
     refused = cli("rules", "add", str(write(tmp_path / "tag.json", unknown_tag)), "--profile",
                   "acme")
     assert refused.returncode == 2 and "地区:火星" in refused.stderr
+    binary = tmp_path / "gbk.json"
+    binary.write_bytes("{\"name\": \"规则\"}".encode("gbk"))
+    refused = cli("rules", "add", str(binary), "--profile", "acme")
+    assert refused.returncode == 2 and "Cannot read the rule file" in refused.stderr
+    assert "读不了规则文件" in refused.stderr and "Traceback" not in refused.stderr
     assert last_json(cli("rules", "list", "--profile", "acme", "--json"))["rules"] == before
 
 
