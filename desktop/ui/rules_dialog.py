@@ -47,6 +47,8 @@ class RulesDialog(QDialog):
         self.kept: list[KeptRule] = []
         self.simulation: Simulation | None = None
         self.resize(900, 620)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
         self.rules = QTreeWidget()
         self.rules.setRootIsDecorated(False)
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -72,6 +74,7 @@ class RulesDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary)
@@ -88,6 +91,11 @@ class RulesDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rules"))
+        self.intro.setText(self.tr(
+            "A rule adds or removes tags when its conditions hold. Add rules from a JSON file"
+            " (the format is in the README, \"Rules and automation\") or a whole set with"
+            " Tags → Scene templates…; simulate first, then run them as one batch that can be"
+            " undone."))
         self.rules.setHeaderLabels([self.tr("Rule"), self.tr("Enabled"), self.tr("When"),
                                     self.tr("Then")])
         self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),

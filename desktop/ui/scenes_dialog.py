@@ -27,7 +27,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.scenes import SceneApply, SceneService, scenes
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.retranslate import retranslate_in_place
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -77,8 +77,8 @@ class ScenesDialog(QDialog):
         self.list.clear()
         for scene in self.templates:
             item = QTreeWidgetItem([scene.title_en if is_english() else scene.title,
-                                    scene.industry, str(scene.tag_count), str(len(scene.rules)),
-                                    str(len(scene.live_codes))])
+                                    in_ui_language(scene.industry), str(scene.tag_count),
+                                    str(len(scene.rules)), str(len(scene.live_codes))])
             item.setData(0, NAME_ROLE, scene.name)
             self.list.addTopLevelItem(item)
             if scene.name == current:

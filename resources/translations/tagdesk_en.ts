@@ -2473,6 +2473,10 @@
         <translation>Rules</translation>
     </message>
     <message>
+        <source>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
+        <translation>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, "Rules and automation") or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</translation>
+    </message>
+    <message>
         <source>Rule</source>
         <translation>Rule</translation>
     </message>

@@ -2465,6 +2465,10 @@
         <translation>规则</translation>
     </message>
     <message>
+        <source>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
+        <translation>规则在条件满足时为客户加上或去掉标签。可以从 JSON 文件添加规则（格式见 README 的“Rules and automation”），或用 标签 → 场景模板… 一次加入一整套；先模拟，再作为一个可撤销的批量任务运行。</translation>
+    </message>
+    <message>
         <source>Rule</source>
         <translation>规则</translation>
     </message>

@@ -13,6 +13,9 @@ def test_preview_and_apply_a_template(qtbot: Any, synced_context: Any, sandbox: 
     dialog = ScenesDialog(synced_context)
     qtbot.addWidget(dialog)
     assert dialog.list.topLevelItemCount() >= 20
+    industries = [dialog.list.topLevelItem(n).text(1)
+                  for n in range(dialog.list.topLevelItemCount())]
+    assert all(" / " not in text for text in industries)   # one language, the UI's
     dialog.select("b2b-distributor")
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
     details = dialog.details.toPlainText()
