@@ -330,8 +330,12 @@ def test_a_lease_lost_with_its_connection_is_taken_again(postgres: PostgresClust
         with psycopg.connect(db_url, autocommit=True) as conn:
 
             def holder() -> int | None:
+                # pg_locks covers the whole cluster: other tests' servers hold leases with
+                # the same ids in their own databases
                 row = conn.execute(
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
                     " AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
                     (LEASE_LOCK_CLASS, lease.id)).fetchone()
                 return int(row[0]) if row else None

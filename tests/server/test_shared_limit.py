@@ -101,6 +101,7 @@ def test_the_concurrency_cap_is_shared_and_freed_when_a_process_dies(
         with psycopg.connect(db_url, autocommit=True) as conn:  # the process dies
             killed = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 " AND objsubid = 2 AND classid::bigint = (hashtext(%s)::bigint & 4294967295)",
                 (f"tagdesk wecom slot {corp}",)).fetchall()
         assert killed == [(True,), (True,)]
