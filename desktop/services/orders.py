@@ -67,7 +67,7 @@ class OrderFeed:
 def read_orders(source: str) -> OrderFeed:
     """Orders from a file path or an http(s) URL."""
     if source.startswith(("http://", "https://")):
-        return OrderFeed(source, *_parse(_rows_from_json(_fetch(source), first_line=1)))
+        return OrderFeed(source, *_parse(_rows_from_json(_fetch(source))))
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -137,7 +137,7 @@ def _rows_from_json_text(text: str, source: str) -> Iterator[tuple[int, Mapping[
     stripped = text.strip()
     if stripped.startswith(("[", "{")) and not _is_jsonl(stripped):
         try:
-            return _rows_from_json(json.loads(stripped), first_line=1)
+            return _rows_from_json(json.loads(stripped))
         except ValueError as exc:
             raise OrdersError(f"{echo(source)} 不是有效的 JSON：{exc}。",
                               f"{echo(source)} is not valid JSON: {exc}.") from None
@@ -162,12 +162,12 @@ def _rows_from_jsonl(text: str) -> Iterator[tuple[int, Mapping[str, str]]]:
         yield number, _fields(item)
 
 
-def _rows_from_json(data: object, *, first_line: int) -> Iterator[tuple[int, Mapping[str, str]]]:
+def _rows_from_json(data: object) -> Iterator[tuple[int, Mapping[str, str]]]:
     items = data.get("orders") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise OrdersError("订单 JSON 应是订单列表，或 {\"orders\": [...]}。",
                           "Order JSON should be a list of orders, or {\"orders\": [...]}.")
-    for number, item in enumerate(items, start=first_line):
+    for number, item in enumerate(items, start=1):
         yield number, _fields(item)
 
 

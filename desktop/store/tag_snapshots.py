@@ -95,12 +95,6 @@ def deleted(conn: sqlite3.Connection) -> list[TagSnapshot]:
     return [_snapshot(row) for row in rows]
 
 
-def get(conn: sqlite3.Connection, snapshot_id: int) -> TagSnapshot | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM tag_snapshot s WHERE s.id = ?",
-                       (snapshot_id,)).fetchone()
-    return None if row is None else _snapshot(row)
-
-
 def relations(conn: sqlite3.Connection, snapshot_id: int) -> list[tuple[str, str]]:
     """(external_userid, userid) of every relation that carried the tag."""
     return [(str(e), str(u)) for e, u in conn.execute(
