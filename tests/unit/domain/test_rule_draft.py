@@ -1,0 +1,92 @@
+"""The rule editor's model: every scene rule opens as a form and saves back to an equal rule;
+values the form cannot show exactly stay JSON leaves; problems name their path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.domain.rule_draft import (
+    CONDITION_KINDS,
+    Group,
+    JsonText,
+    Leaf,
+    RuleDraft,
+    ValueKind,
+    editable,
+    node_paths,
+    split_words,
+    words_value,
+)
+from desktop.domain.rule_format import LEAVES, RuleFormatError, parse_rule
+from desktop.resources import resources_dir
+
+SCENE_RULES = [rule for path in sorted((resources_dir() / "scenes").glob("*.json"))
+               for rule in json.loads(path.read_text(encoding="utf-8"))["rules"]]
+README_RULE = {"name": "展会新客", "enabled": True,
+               "when": {"all": [{"any": [{"state": "expo2026"}, {"remark": ["展会", "expo"]}]},
+                                {"days_since_added": {"<=": 7}}, {"not": {"has": "已成交"}},
+                                {"added": {">=": "2025-01-01", "<": "2026-01-01"}},
+                                {"gender": "女"}]},
+               "then": {"add": ["意向:高意向"], "replace_group": True, "expires": "12小时"}}
+
+
+def _leaves(draft: RuleDraft) -> list[Leaf]:
+    assert draft.when is not None
+    return [node for node, _ in node_paths(draft.when, "rule.when") if isinstance(node, Leaf)]
+
+
+@pytest.mark.parametrize("definition", [*SCENE_RULES, README_RULE],
+                         ids=[r["name"] for r in [*SCENE_RULES, README_RULE]])
+def test_every_scene_rule_round_trips_through_the_form(definition: dict[str, object]) -> None:
+    draft = RuleDraft.read(definition)
+    saved = draft.definition()
+    assert parse_rule(saved) == parse_rule(definition)
+    assert draft.check() == parse_rule(definition)
+    assert all(editable(leaf.key, leaf.value) for leaf in _leaves(draft)), \
+        "a scene rule needs a JSON leaf: the form cannot show it"
+    assert RuleDraft.read(saved).definition() == saved
+
+
+def test_the_scenes_are_many_and_every_leaf_kind_is_in_the_table() -> None:
+    assert len(SCENE_RULES) >= 40
+    assert {kind.key for kind in CONDITION_KINDS} == set(LEAVES)
+
+
+def test_values_the_form_cannot_show_stay_json_and_still_round_trip() -> None:
+    odd = {"name": "odd", "when": {"all": [
+        {"tag_count": {">": 1, "<": 5, "!=": 3}}, {"days_since_added": {">=": 2.5}},
+        {"remark": "a、b"}, {"region": "北京"}]}, "then": {"add": ["X"]}}
+    draft = RuleDraft.read(odd)
+    assert [editable(leaf.key, leaf.value) for leaf in _leaves(draft)] == [
+        False, False, False, True]
+    assert parse_rule(draft.definition()) == parse_rule(odd)
+
+
+def test_problems_are_named_by_path() -> None:
+    draft = RuleDraft(name="r", when=Group("all", [Leaf("region", "北京"), Group("not")]),
+                      add=["X"])
+    with pytest.raises(RuleFormatError) as caught:
+        draft.check()
+    assert caught.value.path == "rule.when.all[1].not"
+    draft.when = Group("all", [Leaf("tag_count", JsonText("{>"))])
+    with pytest.raises(RuleFormatError) as caught:
+        draft.check()
+    assert caught.value.path == "rule.when.all[0].tag_count"
+    draft.when = Group("any", [Leaf("region", [])])
+    with pytest.raises(RuleFormatError) as caught:
+        draft.check()
+    assert caught.value.path == "rule.when.any[0].region"
+    draft.when, draft.add = Leaf("region", "北京"), []
+    with pytest.raises(RuleFormatError) as caught:
+        draft.check()
+    assert caught.value.path == "rule.then"
+    assert RuleDraft(name="r", add=["X"]).definition()["when"] == {}
+
+
+def test_words_split_on_the_separators_and_one_word_is_a_text() -> None:
+    assert split_words(" 北京、上海, 广州 ，深圳|  ") == ["北京", "上海", "广州", "深圳"]
+    assert words_value(["北京"]) == "北京"
+    assert words_value(["北京", "上海"]) == ["北京", "上海"]
+    assert {k.value for k in CONDITION_KINDS} >= set(ValueKind) - {ValueKind.JSON}
