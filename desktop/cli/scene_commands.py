@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from desktop.cli.common import add_common, emit_json, open_synced_workspace
-from desktop.cli.errors import EXIT_OK
+from desktop.cli.errors import EXIT_OK, UsageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             " tag of that name")
     apply.add_argument("--live-codes-for", default="", metavar="U1,U2",
                        help="also make the template's live codes in WeCom for these members")
+    apply.add_argument("--map", action="append", default=[], metavar="组:模板标签=组:现有标签",
+                       help="use an existing tag for a template tag (the rules and live codes"
+                            " then name it); repeatable")
     apply.add_argument("--json", action="store_true", help="end with one JSON line")
     apply.set_defaults(handler=scenes_apply)
 
@@ -55,7 +58,7 @@ def scenes_apply(args: argparse.Namespace) -> int:
     members = [m.strip() for m in args.live_codes_for.replace("，", ",").split(",") if m.strip()]
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = SceneService(ws)
-        preview = service.preview(args.name)
+        preview = service.preview(args.name, _mapping(args.map))
         scene, plan = preview.scene, preview.plan
         print(f"场景 / Scene: {scene.title} / {scene.title_en}（{scene.industry}）", file=out)
         for group in plan.new_groups:
@@ -64,6 +67,8 @@ def scenes_apply(args: argparse.Namespace) -> int:
             print(f"  新建标签 / create: {group}:{tag}", file=out)
         for group, tag, _ in plan.reuse:
             print(f"  沿用已有标签 / reuse: {group}:{tag}", file=out)
+        for m in plan.mapped:
+            print(f"  映射到已有标签 / map: {m.template_label} → {m.label}", file=out)
         for c in plan.collisions:
             print(f"  同名冲突 / name collision: {c.group}:{c.tag} —「{c.tag}」已在组"
                   f" {'、'.join(c.found_in)} 中 / already in {', '.join(c.found_in)}", file=out)
@@ -92,6 +97,8 @@ def scenes_apply(args: argparse.Namespace) -> int:
             "new_groups": list(plan.new_groups),
             "create": [f"{g}:{t}" for g, t in plan.create],
             "reuse": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in plan.reuse],
+            "mapped": [{"tag": m.template_label, "to": m.label, "tag_id": m.tag_id}
+                       for m in plan.mapped],
             "collisions": [{"tag": f"{c.group}:{c.tag}", "found_in": list(c.found_in)}
                            for c in plan.collisions],
             "created": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in preview.created],
@@ -104,3 +111,15 @@ def scenes_apply(args: argparse.Namespace) -> int:
                                     for s, r in preview.live_codes_kept],
         })
     return EXIT_OK
+
+
+def _mapping(given: list[str]) -> dict[str, str]:
+    """`--map "组:模板标签=组:现有标签"` options → {template tag: existing tag}."""
+    mapping: dict[str, str] = {}
+    for text in given:
+        source, equals, target = text.partition("=")
+        if not equals or not source.strip() or not target.strip():
+            raise UsageError(f"--map 应写成「组:模板标签=组:现有标签」：{text} / --map is written"
+                             f" \"group:template tag=group:existing tag\": {text}")
+        mapping[source.strip()] = target.strip()
+    return mapping

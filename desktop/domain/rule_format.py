@@ -50,9 +50,9 @@ _UNIT_S = {"d": 86400, "天": 86400, "h": 3600, "小时": 3600, "w": 7 * 86400, 
 _GENDERS = {"male": 1, "男": 1, "female": 2, "女": 2, "unknown": 0, "未知": 0}
 _RULE_KEYS = frozenset({"name", "enabled", "description", "when", "then"})
 _ACTION_KEYS = frozenset({"add", "remove", "replace_group", "expires"})
-_TAG_LEAVES = {"has": "all", "has_any": "any", "has_not": "none"}
+TAG_LEAVES = {"has": "all", "has_any": "any", "has_not": "none"}
 _NUMBER_FIELDS = ("days_since_added", "tag_count")
-LEAVES = (*WORD_FIELDS, "state", "gender", *_TAG_LEAVES, "intent", "added", *_NUMBER_FIELDS)
+LEAVES = (*WORD_FIELDS, "state", "gender", *TAG_LEAVES, "intent", "added", *_NUMBER_FIELDS)
 
 
 class RuleFormatError(UserError):
@@ -138,8 +138,8 @@ def parse_condition(data: object, path: str, depth: int = 0) -> Condition:
         return StateIs(_texts(value, here))
     if key == "intent":
         return Intent(_texts(value, here))
-    if key in _TAG_LEAVES:
-        return HasTags(_TAG_LEAVES[key], tuple(TagRef.parse(t) for t in _texts(value, here)))
+    if key in TAG_LEAVES:
+        return HasTags(TAG_LEAVES[key], tuple(TagRef.parse(t) for t in _texts(value, here)))
     if key == "gender":
         return Gender(_gender(value, here))
     if key == "added":

@@ -8,20 +8,22 @@ A template (resources/scenes/NAME.json):
      "live_codes": [{"state": "promo2026", "remark": "大促海报", "tags": ["大促-进度:已领券"]}],
      "rules": [ …rules in the rule format… ]}
 
-`plan_scene` compares it with the corp's tags: a template tag whose name exists in the group
-of the same name is reused, one missing is created, and one whose name exists only in another
-group is a collision (said, and created in the template's group only when allowed).
+`plan_scene` compares it with the corp's tags: a template tag mapped to an existing tag uses
+that tag; otherwise one whose name exists in the group of the same name is reused, one missing
+is created, and one whose name exists only in another group is a collision (said, and created
+in the template's group only when allowed). `mapped_scene` rewrites the rules and live codes
+so that they name the existing tags the template's tags were mapped to.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from desktop.domain.echo import echo
 from desktop.domain.filter.suggest import fold
-from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rule_format import TAG_LEAVES, RuleFormatError, parse_rule
 from desktop.domain.rules import CatalogueTag, Rule, TagRef
 
 _SCENE_KEYS = frozenset({"title", "title_en", "industry", "description", "tag_groups",
@@ -30,7 +32,8 @@ _SCENE_KEYS = frozenset({"title", "title_en", "industry", "description", "tag_gr
 
 @dataclass(frozen=True)
 class LiveCode:
-    """A live code (「联系我」 with a `state`) as data: TagDesk does not make it in WeCom yet."""
+    """A live code (「联系我」 with a `state`): made in WeCom when the scene is applied for
+    some members, otherwise kept as data."""
 
     state: str
     remark: str
@@ -61,11 +64,26 @@ class Collision:
 
 
 @dataclass(frozen=True)
+class MappedTag:
+    """A template tag that uses an existing tag of another name or group."""
+
+    group: str
+    tag: str
+    tag_id: str
+    label: str                      # the existing tag as 组:名
+
+    @property
+    def template_label(self) -> str:
+        return f"{self.group}:{self.tag}"
+
+
+@dataclass(frozen=True)
 class ScenePlan:
     reuse: tuple[tuple[str, str, str], ...]      # (group, tag, existing tag id)
     create: tuple[tuple[str, str], ...]          # (group, tag)
     collisions: tuple[Collision, ...]
     new_groups: tuple[str, ...]
+    mapped: tuple[MappedTag, ...] = ()
 
 
 def parse_scene(name: str, text: str) -> Scene:
@@ -110,11 +128,19 @@ def parse_scene(name: str, text: str) -> Scene:
     return scene
 
 
-def plan_scene(scene: Scene, catalogue: Sequence[CatalogueTag]) -> ScenePlan:
-    reuse, create, collisions = [], [], []
+def plan_scene(scene: Scene, catalogue: Sequence[CatalogueTag],
+               mapping: Mapping[tuple[str, str], str] | None = None) -> ScenePlan:
+    """`mapping`: template (group, tag) → the id of the existing tag it uses instead."""
+    reuse, create, collisions, mapped = [], [], [], []
     groups = {fold(t.group_name) for t in catalogue}
+    by_id = {t.id: t for t in catalogue}
     for group, tags in scene.tag_groups:
         for tag in tags:
+            target = by_id.get((mapping or {}).get((group, tag), ""))
+            if target is not None:
+                mapped.append(MappedTag(group, tag, target.id,
+                                        f"{target.group_name}:{target.name}"))
+                continue
             same = [t for t in catalogue if fold(t.name) == fold(tag)]
             here = [t for t in same if fold(t.group_name) == fold(group)]
             if here:
@@ -124,8 +150,64 @@ def plan_scene(scene: Scene, catalogue: Sequence[CatalogueTag]) -> ScenePlan:
             if same:
                 collisions.append(Collision(group, tag,
                                             tuple(sorted({t.group_name for t in same}))))
-    new_groups = tuple(g for g, _ in scene.tag_groups if fold(g) not in groups)
-    return ScenePlan(tuple(reuse), tuple(create), tuple(collisions), new_groups)
+    made_in = {fold(g) for g, _ in create}
+    new_groups = tuple(g for g, _ in scene.tag_groups
+                       if fold(g) not in groups and fold(g) in made_in)
+    return ScenePlan(tuple(reuse), tuple(create), tuple(collisions), new_groups, tuple(mapped))
+
+
+def template_tag(scene: Scene, text: str) -> tuple[str, str] | None:
+    """The template's (group, tag) that "组:名" or a name unique in the template names."""
+    ref = TagRef.parse(text)
+    found = [(g, t) for g, tags in scene.tag_groups for t in tags if fold(t) == fold(ref.name)
+             and (ref.group is None or fold(g) == fold(ref.group))]
+    return found[0] if len(found) == 1 else None
+
+
+def mapped_scene(scene: Scene, mapped: Sequence[MappedTag]) -> Scene:
+    """The scene whose rules and live codes name the existing tags its tags are mapped to."""
+    if not mapped:
+        return scene
+    labels = {(m.group, m.tag): m.label for m in mapped}
+
+    def renamed(text: str) -> str:
+        found = template_tag(scene, text)
+        return labels.get(found, text) if found is not None else text
+
+    rules = []
+    for definition, _rule in scene.rules:
+        rewritten = _renamed_tags(definition, renamed)
+        rules.append((rewritten, parse_rule(rewritten, f"{scene.name}.json.rules")))
+    codes = tuple(LiveCode(c.state, c.remark, tuple(renamed(t) for t in c.tags))
+                  for c in scene.live_codes)
+    return replace(scene, live_codes=codes, rules=tuple(rules))
+
+
+def _renamed_tags(definition: dict[str, object],
+                  renamed: Callable[[str], str]) -> dict[str, object]:
+    """A rule's definition with every tag its conditions and actions name renamed."""
+
+    def names(value: object) -> object:
+        if isinstance(value, str):
+            return renamed(value)
+        return [renamed(v) if isinstance(v, str) else v for v in value] \
+            if isinstance(value, list) else value
+
+    def condition(value: object) -> object:
+        if isinstance(value, list):
+            return [condition(v) for v in value]
+        if not isinstance(value, Mapping):
+            return value
+        return {key: names(item) if key in TAG_LEAVES else
+                condition(item) if key in ("all", "any", "not") else item
+                for key, item in value.items()}
+
+    then = definition.get("then")
+    rewritten = {**definition, "when": condition(definition.get("when"))}
+    if isinstance(then, Mapping):
+        rewritten["then"] = {key: names(item) if key in ("add", "remove") else item
+                             for key, item in then.items()}
+    return rewritten
 
 
 def _check_references(scene: Scene, origin: str) -> None:

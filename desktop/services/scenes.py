@@ -1,19 +1,28 @@
-"""The scene lab: list the bundled templates and apply one to a profile — reuse the tags that
-exist, create the missing ones (one WeCom call each), keep the rules; live codes are shown as
-data (TagDesk does not make them in WeCom yet)."""
+"""The scene lab: list the bundled templates and apply one to a profile — use the existing
+tags the template's tags are mapped to (the rules and live codes are rewritten to name them),
+reuse the same-named tags that exist, create the missing ones (one WeCom call each), keep the
+rules; live codes are made in WeCom for the members given, or shown as data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.rules import CatalogueTag
-from desktop.domain.scenes import Scene, ScenePlan, parse_scene, plan_scene
+from desktop.domain.scenes import (
+    Scene,
+    ScenePlan,
+    mapped_scene,
+    parse_scene,
+    plan_scene,
+    template_tag,
+)
 from desktop.resources import resources_dir
 from desktop.services.rules import RulesService
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import outbox, rule_store
 
@@ -54,15 +63,42 @@ class SceneService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def preview(self, name: str) -> SceneApply:
-        """Everything applying the scene would create or reuse (writes nothing)."""
+    def preview(self, name: str, mapping: Mapping[str, str] | None = None) -> SceneApply:
+        """Everything applying the scene would create, reuse or map (writes nothing).
+
+        `mapping`: template tag ("组:模板标签") → the existing tag it uses instead ("组:现有标签",
+        a name unique in the corp, or a tag id); the rules and live codes then name that tag.
+        """
         chosen = scene(name)
         catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                      for t in outbox.tag_catalogue(self.ws.cache)]
+        plan = plan_scene(chosen, catalogue, self._mapping(chosen, mapping or {}))
         kept = {r.name for r in rule_store.rules(self.ws.cache)}
         names = [rule.name for _, rule in chosen.rules]
-        return SceneApply(chosen, plan_scene(chosen, catalogue),
+        return SceneApply(mapped_scene(chosen, plan.mapped), plan,
                           [n for n in names if n not in kept], [n for n in names if n in kept])
+
+    def _mapping(self, chosen: Scene, mapping: Mapping[str, str]) -> dict[tuple[str, str], str]:
+        resolved: dict[tuple[str, str], str] = {}
+        tagging = TaggingService(self.ws)
+        for source, target in mapping.items():
+            found = template_tag(chosen, source)
+            if found is None:
+                own = "、".join(f"{g}:{t}" for g, tags in chosen.tag_groups for t in tags)
+                raise SceneError(f"「{echo(source)}」不是模板「{chosen.name}」中的标签（模板的标签："
+                                 f"{own}）。什么都没有改。",
+                                 f"{echo(source)!r} is not a tag of the template"
+                                 f" {chosen.name!r} (its tags: {own}). Nothing was changed.")
+            try:
+                resolved[found] = tagging.resolve_tag_names([target])[0]
+            except TaggingError as exc:
+                raise SceneError(f"「{echo(source)}」要映射到的标签：{exc.message_zh}什么都没有改。",
+                                 f"The tag {echo(source)!r} maps to: {exc.message_en}"
+                                 " Nothing was changed.") from None
+            except IndexError:
+                raise SceneError(f"「{echo(source)}」要映射到哪个已有标签？",
+                                 f"Which existing tag does {echo(source)!r} map to?") from None
+        return resolved
 
     def apply(self, preview: SceneApply, *, allow_collisions: bool = False,
               live_code_members: Sequence[str] = ()) -> SceneApply:

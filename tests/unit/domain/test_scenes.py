@@ -12,7 +12,7 @@ import pytest
 
 from desktop.domain.rule_format import RuleFormatError
 from desktop.domain.rules import CatalogueTag, Subject, evaluate, resolve
-from desktop.domain.scenes import parse_scene, plan_scene
+from desktop.domain.scenes import mapped_scene, parse_scene, plan_scene
 
 SCENES = Path(__file__).resolve().parents[3] / "resources" / "scenes"
 FILES = sorted(SCENES.glob("*.json"))
@@ -56,6 +56,29 @@ def test_plan_reuses_creates_and_reports_collisions() -> None:
     assert plan.create == (("进度", "已下单"), ("进度", "新客"))
     assert [(c.tag, c.found_in) for c in plan.collisions] == [("已下单", ("订单",))]
     assert plan.new_groups == ()
+
+
+def test_a_mapped_tag_is_used_and_every_rule_and_code_names_it() -> None:
+    scene = parse_scene("x", json.dumps({
+        "title": "t", "title_en": "t", "industry": "i",
+        "tag_groups": [{"name": "进度", "tags": ["已下单", "新客"]}],
+        "live_codes": [{"state": "s", "tags": ["进度:新客"]}],
+        "rules": [{"name": "r", "when": {"all": [{"state": "s"}, {"not": {"has": ["已下单"]}},
+                                                {"has_not": "进度:新客"}]},
+                   "then": {"add": ["进度:新客"], "remove": ["进度:已下单"]}}]}))
+    catalogue = [CatalogueTag("b", "已下单", "g2", "订单"), CatalogueTag("c", "首单", "g3", "客群")]
+    plan = plan_scene(scene, catalogue, {("进度", "已下单"): "b", ("进度", "新客"): "c"})
+    assert [(m.template_label, m.label, m.tag_id) for m in plan.mapped] == [
+        ("进度:已下单", "订单:已下单", "b"), ("进度:新客", "客群:首单", "c")]
+    assert plan.create == () and plan.collisions == () and plan.new_groups == ()
+    mapped = mapped_scene(scene, plan.mapped)
+    definition, rule = mapped.rules[0]
+    assert definition["when"] == {"all": [{"state": "s"}, {"not": {"has": ["订单:已下单"]}},
+                                          {"has_not": "客群:首单"}]}
+    assert [r.text for r in rule.then.add] == ["客群:首单"]
+    assert [r.text for r in rule.then.remove] == ["订单:已下单"]
+    assert mapped.live_codes[0].tags == ("客群:首单",)
+    assert resolve([rule], catalogue)                       # names only existing tags
 
 
 def test_a_template_naming_a_tag_it_lacks_is_refused() -> None:
