@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         autotag_chat_commands,
         autotag_commands,
         batch_commands,
+        event_commands,
         exclusive_commands,
         governance_commands,
         health_commands,
@@ -178,4 +179,5 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands.register(sub)
     scene_commands.register(sub)
     arrival_commands.register(sub)
+    event_commands.register(sub)
     return parser

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop.sandbox import corpus
 from desktop.sandbox.chat_export import write_chat_export
+from desktop.sandbox.event_export import write_event_export
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.customer_generator import (
     DAY,
@@ -94,6 +95,7 @@ def generate_corp(conn: sqlite3.Connection, config: SandboxConfig, anchor: int) 
         conn.execute("PRAGMA synchronous=NORMAL")
     create_bulk_indexes(conn)
     write_chat_export(conn, Path(config.data_dir), seed, anchor)
+    write_event_export(conn, Path(config.data_dir), seed, anchor)
 
 
 def _write_identity(

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from desktop.sandbox import directory, relations, tag_library, tokens
 from desktop.sandbox.api_call import CorpIdentity
 from desktop.sandbox.chat_export import CHAT_EXPORT_FILENAME
+from desktop.sandbox.event_export import EVENTS_FILENAME
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.errors import ApiError
 from desktop.sandbox.generator import generate_corp
@@ -73,6 +74,10 @@ class SandboxState:
     @property
     def chat_export_path(self) -> Path:
         return self.data_dir / CHAT_EXPORT_FILENAME
+
+    @property
+    def events_path(self) -> Path:
+        return self.data_dir / EVENTS_FILENAME
 
     # -- tokens --------------------------------------------------------------------------
 

@@ -334,6 +334,24 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (arrival_id, external_userid, userid)
     ) WITHOUT ROWID;
     """,
+    # 8: behaviour events (form submitted, content viewed, order paid, ...) for rule
+    # conditions; `event_key` keeps a re-import from storing one twice.
+    """
+    CREATE TABLE event (
+        id              INTEGER PRIMARY KEY,
+        event_key       TEXT NOT NULL UNIQUE,
+        ts              REAL NOT NULL,
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL DEFAULT '',
+        type            TEXT NOT NULL,
+        name            TEXT NOT NULL DEFAULT '',
+        detail          TEXT NOT NULL DEFAULT '',
+        value           REAL,
+        source          TEXT NOT NULL DEFAULT ''    -- file, or the team server's source name
+    );
+    CREATE INDEX event_by_customer ON event(external_userid, type, ts);
+    CREATE INDEX event_by_type_time ON event(type, ts);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

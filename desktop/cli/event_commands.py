@@ -1,0 +1,144 @@
+"""`tagdesk events import|list|summary`: behaviour events for rule conditions.
+
+Names, flags and the JSON fields of the last stdout line are interfaces: never rename.
+Human-readable lines go to stdout (to stderr with --json); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from desktop.cli.common import StderrProgress, add_common, emit_json, home
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK
+from desktop.cli.result_report import INLINE, ResultReport, add_report_option
+from desktop.domain.echo import echo
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    events = sub.add_parser(
+        "events", help="behaviour events (form submitted, order paid, ...) for rules"
+    ).add_subparsers(dest="events_command", metavar="SUBCOMMAND", required=True)
+
+    imported = events.add_parser("import", help="store events from a CSV or JSONL file")
+    add_common(imported)
+    imported.add_argument("file", metavar="FILE.csv|FILE.jsonl", type=Path)
+    imported.add_argument("--profile", required=True, metavar="NAME")
+    imported.add_argument("--skip-invalid", action="store_true",
+                          help="store the valid lines even though other lines have problems")
+    imported.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    add_report_option(imported)
+    imported.set_defaults(handler=import_command)
+
+    for name, help_text, handler in (
+            ("list", "the newest events, filtered", list_command),
+            ("summary", "how many events of each type per day", summary_command)):
+        command = events.add_parser(name, help=help_text)
+        add_common(command)
+        command.add_argument("--profile", required=True, metavar="NAME")
+        command.add_argument("--customer", metavar="EXTERNAL_USERID")
+        command.add_argument("--type", metavar="TYPE")
+        command.add_argument("--since", type=since_time, metavar="YYYY-MM-DD|Nd",
+                             help="from this day on, or the last N days")
+        command.add_argument("--json", action="store_true")
+        command.set_defaults(handler=handler)
+        if name == "list":
+            command.add_argument("--limit", type=int, default=100, metavar="N")
+
+
+def since_time(text: str) -> float:
+    """A day (YYYY-MM-DD, local midnight) or `Nd` (N days ago) as epoch seconds."""
+    value = text.strip().lower()
+    if value.endswith(("d", "天")) and value[:-1].strip().isdigit():
+        return time.time() - int(value[:-1]) * 86400
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time()).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"应为日期 YYYY-MM-DD 或天数如 7d：{echo(text)} / expected a date YYYY-MM-DD or a"
+            f" number of days such as 7d: {echo(text)}") from None
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from desktop.services.event_import import import_events
+    from desktop.services.workspace import open_workspace
+
+    out = _human(args)
+    full = ResultReport(args, "import-events")
+    with open_workspace(home(args), args.profile, exclusive=True) as ws:
+        result = import_events(ws.cache, args.file, skip_invalid=args.skip_invalid,
+                               progress=StderrProgress())
+    print(f"检查 / Checked {echo(result.path.name)}: {result.lines:,} 行 lines ·"
+          f" {result.valid:,} 条有效 valid · {len(result.problems):,} 行有问题 with problems",
+          file=out)
+    for problem in result.problems[:INLINE]:
+        print(f"  {problem.text}", file=out)
+    if len(result.problems) > INLINE:
+        print(full.more(len(result.problems) - INLINE), file=out)
+    if result.status == "invalid":
+        print("文件有问题，没有保存任何事件；修改后重新导入，或加 --skip-invalid 只导入有效行。"
+              " / Nothing was stored because of the problems above; fix them, or add"
+              " --skip-invalid to store only the valid lines.", file=out)
+    elif result.status == "imported":
+        where = "团队服务器 the team server" if result.stored_on == "team" else "本地 the cache"
+        print(f"已保存 {result.imported:,} 个新事件到{where}（{result.duplicates:,} 个已有，未重复保存）"
+              f" / Stored {result.imported:,} new events ({result.duplicates:,} already"
+              f" stored, not stored twice) · {result.elapsed_s:.1f} s", file=out)
+        for kind, n in result.per_type.items():
+            print(f"  {echo(kind)}\t{n:,}", file=out)
+    else:
+        print("文件中没有事件。 / The file holds no event.", file=out)
+    if args.json:
+        full.emit(result.as_json(), {"problems": [p.as_json() for p in result.problems]})
+    return EXIT_FAILED if result.problems else EXIT_OK
+
+
+def list_command(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import open_workspace
+    from desktop.store import events
+
+    with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        found = events.listed(ws.cache, customer=args.customer, kind=args.type,
+                              since=args.since, limit=max(1, args.limit))
+    out = _human(args)
+    for event, source in found:
+        value = "" if event.value is None else f"{event.value:g}"
+        print("\t".join((_when(event.ts), event.external_userid, event.userid or "-",
+                         echo(event.type), echo(event.name, 60), value, source)), file=out)
+    if not found:
+        print("没有事件。 / No events.", file=out)
+    if args.json:
+        emit_json({"events": [{**e.as_json(), "source": s} for e, s in found]})
+    return EXIT_OK
+
+
+def summary_command(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import open_workspace
+    from desktop.store import events
+
+    with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        rows = events.per_type_per_day(ws.cache, customer=args.customer, kind=args.type,
+                                       since=args.since)
+    out = _human(args)
+    totals: dict[str, int] = {}
+    for row in rows:
+        print(f"{row.day}\t{echo(row.type)}\t{row.events:,}", file=out)
+        totals[row.type] = totals.get(row.type, 0) + row.events
+    if not rows:
+        print("没有事件。 / No events.", file=out)
+    if args.json:
+        emit_json({"rows": [{"day": r.day, "type": r.type, "events": r.events} for r in rows],
+                   "totals": totals})
+    return EXIT_OK
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _human(args: argparse.Namespace) -> TextIO:
+    return sys.stderr if args.json else sys.stdout

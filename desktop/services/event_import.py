@@ -1,0 +1,217 @@
+"""Importing behaviour events from a CSV or JSONL file into the cache (or the team server).
+
+- JSONL: one object a line, `{"time": "2026-12-01 09:30", "external_userid": "wm…",
+  "userid": "zhangsan", "type": "order_paid", "name": "年度会员", "value": 1999}`
+  (`userid`, `name`, `detail`, `value`, `id` optional).
+- CSV with a header naming the columns in English (`time, external_userid, userid, type,
+  name, detail, value, id`) or Chinese (时间, 客户, 员工, 类型, 名称, 详情, 金额, 编号 …),
+  UTF-8 with or without BOM, or GB18030 as Excel saves it on Chinese Windows.
+
+Every line is checked first; a bad line is reported with its number. With problems nothing
+is stored unless the caller asks to skip the bad lines. Events are stored once: a re-import
+adds only what is new (the record's id, else its fields).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from desktop.domain.echo import echo
+from desktop.domain.errors import UserError
+from desktop.domain.events import REQUIRED, BadEvent, Event, column_name, parse_event
+from desktop.services.progress import Progress, ProgressCallback, no_progress
+from desktop.store import events as event_store
+from desktop.store.db import Cache
+
+PHASE = "import-events"
+MAX_LINE_BYTES = 64_000
+INSERT_CHUNK = 5_000
+PROGRESS_EVERY = 10_000
+FILE_SOURCE = "file"
+
+
+class EventImportError(UserError):
+    """An events file that cannot be read at all."""
+
+
+class ImportCancelled(Exception):
+    """The caller asked to stop; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    problem_zh: str
+    problem_en: str
+
+    @property
+    def text(self) -> str:
+        return f"第 {self.line} 行：{self.problem_zh} / line {self.line}: {self.problem_en}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
+
+
+@dataclass
+class EventImportResult:
+    path: Path
+    format: str
+    lines: int = 0
+    valid: int = 0
+    imported: int = 0
+    per_type: dict[str, int] = field(default_factory=dict)   # valid events by type
+    problems: list[LineProblem] = field(default_factory=list)
+    status: str = ""            # imported, invalid (nothing stored), empty (nothing to store)
+    stored_on: str = "cache"    # cache, team
+    elapsed_s: float = 0.0
+
+    @property
+    def duplicates(self) -> int:
+        return self.valid - self.imported if self.status == "imported" else 0
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": str(self.path), "format": self.format, "status": self.status,
+                "lines": self.lines, "valid": self.valid, "invalid": len(self.problems),
+                "imported": self.imported, "duplicates": self.duplicates,
+                "per_type": self.per_type, "stored_on": self.stored_on,
+                "elapsed_s": round(self.elapsed_s, 3)}
+
+
+Store = Callable[[list[Event], ProgressCallback], int]
+"""Stores checked events somewhere else (a team server); returns how many were new."""
+
+
+def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
+                  progress: ProgressCallback = no_progress, store: Store | None = None,
+                  cancelled: Callable[[], bool] = lambda: False) -> EventImportResult:
+    """Check every line of `path`, then store its events (all or, with problems, only when
+    `skip_invalid`) in the cache, or with `store`."""
+    started = time.monotonic()
+    kind = _kind(path)
+    result = EventImportResult(path, kind, stored_on="team" if store else "cache")
+    found: list[Event] = []
+    records = _jsonl_records(path) if kind == "jsonl" else _csv_records(path)
+    for number, record in records:
+        result.lines += 1
+        if result.lines % PROGRESS_EVERY == 0:
+            if cancelled():
+                raise ImportCancelled
+            progress(Progress(PHASE, result.lines, 0, f"{result.lines:,} 行 lines"))
+        try:
+            if isinstance(record, BadEvent):
+                raise record
+            found.append(parse_event(record))
+        except BadEvent as bad:
+            result.problems.append(LineProblem(number, bad.zh, bad.en))
+    result.valid = len(found)
+    result.per_type = dict(Counter(e.type for e in found).most_common())
+    if result.problems and not skip_invalid:
+        result.status = "invalid"
+    elif not found:
+        result.status = "empty"
+    else:
+        if cancelled():
+            raise ImportCancelled
+        result.imported = (store or partial(_store, cache))(found, progress)
+        result.status = "imported"
+    result.elapsed_s = time.monotonic() - started
+    return result
+
+
+def _store(cache: Cache, found: list[Event], progress: ProgressCallback) -> int:
+    imported = 0
+    with cache.write() as conn:
+        for start in range(0, len(found), INSERT_CHUNK):
+            imported += event_store.insert_new(conn, found[start:start + INSERT_CHUNK],
+                                               FILE_SOURCE)
+            done = min(len(found), start + INSERT_CHUNK)
+            progress(Progress(PHASE, done, len(found), f"保存 storing {done:,}/{len(found):,}"))
+    return imported
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    shown = echo(str(path))
+    if suffix not in (".jsonl", ".ndjson", ".json", ".csv"):
+        raise EventImportError(f"行为事件须为 .csv 或 .jsonl 文件：{shown}"
+                               f" / An events file must be .csv or .jsonl: {shown}")
+    if not path.is_file():
+        raise EventImportError(f"找不到文件：{shown} / No such file: {shown}")
+    return "csv" if suffix == ".csv" else "jsonl"
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
+    with _open(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                yield number, _json_line(raw)
+
+
+def _json_line(raw: bytes) -> object:
+    if len(raw) > MAX_LINE_BYTES:
+        return BadEvent(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
+                        f"line too long ({len(raw):,} bytes, at most {MAX_LINE_BYTES:,})")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return BadEvent("不是 UTF-8 文本（二进制内容？）", "not UTF-8 text (binary content?)")
+    except json.JSONDecodeError as exc:
+        return BadEvent(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
+                        f"not valid JSON (column {exc.colno}: {exc.msg})")
+    except RecursionError:
+        return BadEvent("JSON 嵌套过深", "JSON nested too deeply")
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
+    with _open(path) as handle:
+        text = _decode(handle.read(), path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [column_name(name) for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise EventImportError(
+            f"CSV 第一行须为列名，缺少：{'、'.join(missing)}（至少需要 时间/time、客户/external_userid、"
+            f"类型/type） / The CSV's first line must name the columns; missing:"
+            f" {', '.join(missing)} (needed: time, external_userid, type)")
+    reader.fieldnames = header
+    try:
+        for record in reader:
+            if None in record:
+                yield reader.line_num, BadEvent("列数多于表头", "more fields than the header")
+            elif any(len(value or "") > MAX_LINE_BYTES for value in record.values()):
+                yield reader.line_num, BadEvent(f"行过长（超过 {MAX_LINE_BYTES:,} 字符）",
+                                                f"line too long (over {MAX_LINE_BYTES:,} chars)")
+            else:
+                yield reader.line_num, {k: v for k, v in record.items() if v is not None}
+    except csv.Error as exc:
+        yield reader.line_num, BadEvent(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+
+
+def _decode(data: bytes, path: Path) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    shown = echo(str(path))
+    raise EventImportError(f"{shown} 不是文本 CSV（UTF-8 或 GB18030）。"
+                           f" / {shown} is not a text CSV (UTF-8 or GB18030).")
+
+
+def _open(path: Path) -> io.BufferedReader:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        shown = echo(str(path))
+        raise EventImportError(f"无法读取 {shown}：{exc.strerror}"
+                               f" / Cannot read {shown}: {exc.strerror}") from None

@@ -1,0 +1,81 @@
+"""Behaviour events in the cache: stored once (`event_key`), listed, counted per type and
+day, and read per customer for rule conditions in one query."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from desktop.domain.events import Event
+from desktop.store.db import Cache
+
+_COLUMNS = "event_key, ts, external_userid, userid, type, name, detail, value"
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str
+    type: str
+    events: int
+
+
+def insert_new(conn: sqlite3.Connection, events: Iterable[Event], source: str) -> int:
+    """Insert the events not stored yet (inside the caller's transaction); returns how many."""
+    before = conn.total_changes
+    conn.executemany(
+        f"INSERT OR IGNORE INTO event ({_COLUMNS}, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((e.event_key, e.ts, e.external_userid, e.userid, e.type, e.name, e.detail, e.value,
+          source) for e in events))
+    return conn.total_changes - before
+
+
+def listed(cache: Cache, *, customer: str | None = None, kind: str | None = None,
+           since: float | None = None, limit: int = 100) -> list[tuple[Event, str]]:
+    """The newest events first (with where each came from), filtered."""
+    clauses, params = _filters(customer, kind, since)
+    rows = cache.query(
+        f"SELECT {_COLUMNS}, source FROM event{clauses} ORDER BY ts DESC, id DESC LIMIT ?",
+        [*params, limit])
+    return [(Event(*row[:8]), str(row[8])) for row in rows]
+
+
+def per_type_per_day(cache: Cache, *, customer: str | None = None, kind: str | None = None,
+                     since: float | None = None) -> list[DayCount]:
+    """How many events of each type each local day, newest day first."""
+    clauses, params = _filters(customer, kind, since)
+    return [DayCount(str(day), str(kind), int(n)) for day, kind, n in cache.query(
+        "SELECT date(ts, 'unixepoch', 'localtime') AS day, type, count(*) FROM event"
+        f"{clauses} GROUP BY day, type ORDER BY day DESC, type", params)]
+
+
+def count(cache: Cache) -> int:
+    return int(cache.scalar("SELECT count(*) FROM event") or 0)
+
+
+def by_customer(cache: Cache, kinds: Sequence[str] | None) -> dict[str, tuple[Event, ...]]:
+    """Each customer's events of these types (all types for None), oldest first: one query
+    for every relation a rule looks at."""
+    sql = f"SELECT {_COLUMNS} FROM event"
+    params: list[object] = []
+    if kinds is not None:
+        sql += f" WHERE type IN ({', '.join('?' for _ in kinds)})"
+        params = list(kinds)
+    found: dict[str, list[Event]] = defaultdict(list)
+    for row in cache.connection().execute(sql + " ORDER BY ts, id", params):
+        event = Event(*row)
+        found[event.external_userid].append(event)
+    return {customer: tuple(events) for customer, events in found.items()}
+
+
+def _filters(customer: str | None, kind: str | None, since: float | None
+             ) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for clause, value in (("external_userid = ?", customer), ("type = ?", kind),
+                          ("ts >= ?", since)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params

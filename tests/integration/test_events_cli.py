@@ -1,0 +1,79 @@
+"""`tagdesk events import|list|summary` against the sandbox's events file, bad lines named by
+number and nothing stored without --skip-invalid."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from tests.integration.conftest import Cli
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def corp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    data = tmp_path_factory.mktemp("events-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=120, members=4, seed=5)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    cli = Cli(tmp_path_factory.mktemp("events-home"))
+    cli.add_profile(corp)
+    assert cli("sync", "--profile", "acme").returncode == 0
+    return cli
+
+
+def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.stdout.strip(), result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_sandbox_events_file_imports_once_and_is_listed_and_summed(
+        cli: Cli, corp: SandboxServer, tmp_path: Path) -> None:
+    path = corp.state.events_path
+    written = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(written) > 20
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([json.dumps(written[0]), "{oops",
+                              json.dumps({**written[1], "external_userid": "13800138000"})]),
+                   encoding="utf-8")
+    refused = cli("events", "import", str(bad), "--profile", "acme", "--json")
+    assert refused.returncode == 1
+    summary = last_json(refused)
+    assert (summary["status"], summary["imported"], summary["invalid"]) == ("invalid", 0, 2)
+    assert [p["line"] for p in summary["problems"]] == [2, 3]
+    assert "第 3 行" in refused.stderr and "is a phone number" in refused.stderr
+    assert "--skip-invalid" in refused.stderr and "Traceback" not in refused.stderr
+    nothing = last_json(cli("events", "list", "--profile", "acme", "--json"))
+    assert nothing["events"] == []
+
+    first = cli("events", "import", str(path), "--profile", "acme", "--json")
+    assert first.returncode == 0, first.stderr
+    summary = last_json(first)
+    assert summary["imported"] == summary["valid"] == len(written)
+    assert summary["per_type"] == dict(Counter(e["type"] for e in written))
+    again = last_json(cli("events", "import", str(path), "--profile", "acme", "--json"))
+    assert (again["imported"], again["duplicates"]) == (0, len(written))
+
+    customer = written[-1]["external_userid"]
+    mine = last_json(cli("events", "list", "--profile", "acme", "--customer", customer,
+                         "--json"))["events"]
+    assert len(mine) == sum(1 for e in written if e["external_userid"] == customer)
+    assert mine[0]["event_key"] == f"id:{written[-1]['id']}"
+    totals = last_json(cli("events", "summary", "--profile", "acme", "--json"))["totals"]
+    assert totals == dict(Counter(e["type"] for e in written))
+    paid = last_json(cli("events", "summary", "--profile", "acme", "--type", "order_paid",
+                         "--since", "7d", "--json"))
+    assert {r["type"] for r in paid["rows"]} <= {"order_paid"}
+    wrong = cli("events", "list", "--profile", "acme", "--since", "last week")
+    assert wrong.returncode == 2 and "YYYY-MM-DD" in wrong.stderr
