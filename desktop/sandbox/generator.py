@@ -17,7 +17,6 @@ from pathlib import Path
 
 from desktop.sandbox import corpus
 from desktop.sandbox.chat_export import write_chat_export
-from desktop.sandbox.event_export import write_event_export
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.customer_generator import (
     DAY,
@@ -25,6 +24,7 @@ from desktop.sandbox.customer_generator import (
     PickableGroup,
     generate_customers,
 )
+from desktop.sandbox.event_export import write_event_export
 from desktop.sandbox.ids import CORP_TAG_PREFIX, STRATEGY_TAG_PREFIX, URLSAFE, hex_id, opaque_id
 from desktop.sandbox.people import person_name
 from desktop.sandbox.schema import SCHEMA_VERSION, create_bulk_indexes

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 from desktop.sandbox import directory, relations, tag_library, tokens
 from desktop.sandbox.api_call import CorpIdentity
 from desktop.sandbox.chat_export import CHAT_EXPORT_FILENAME
-from desktop.sandbox.event_export import EVENTS_FILENAME
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.errors import ApiError
+from desktop.sandbox.event_export import EVENTS_FILENAME
 from desktop.sandbox.generator import generate_corp
 from desktop.sandbox.people import new_customer
 from desktop.sandbox.relations import Relation

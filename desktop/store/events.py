@@ -51,7 +51,7 @@ def per_type_per_day(cache: Cache, *, customer: str | None = None, kind: str | N
 
 
 def count(cache: Cache) -> int:
-    return int(cache.scalar("SELECT count(*) FROM event") or 0)
+    return int(cache.query("SELECT count(*) FROM event")[0][0])
 
 
 def by_customer(cache: Cache, kinds: Sequence[str] | None) -> dict[str, tuple[Event, ...]]:

@@ -96,7 +96,7 @@ def test_csv_with_chinese_headers_in_gb18030_is_read(cache: Cache, tmp_path: Pat
 
 
 def test_a_file_that_cannot_be_read_gets_one_sentence(cache: Cache, tmp_path: Path) -> None:
-    with pytest.raises(EventImportError, match="must be .csv or .jsonl"):
+    with pytest.raises(EventImportError, match=r"must be \.csv or \.jsonl"):
         import_events(cache, tmp_path / "events.xlsx")
     no_header = tmp_path / "plain.csv"
     no_header.write_text("wmA,order_paid\n", encoding="utf-8")
