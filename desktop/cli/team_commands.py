@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from desktop.cli.common import add_common, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
+from desktop.cli.reconcile_server_options import add_reconcile_options, reconcile_config
 from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--resync-interval", type=float, default=3600, metavar="SECONDS",
                        help="re-read every relation this often, for changes made without a"
                             " callback (0 = never)")
+    add_reconcile_options(serve)
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
@@ -128,7 +130,7 @@ def server_serve(args: argparse.Namespace) -> int:
         admins=frozenset(args.admin), calls_per_minute=args.calls_per_minute,
         max_concurrency=args.concurrency, outbox_check_every_s=args.outbox_check_every,
         callback_token=args.callback_token, callback_aes_key=args.callback_aes_key,
-        resync_interval_s=args.resync_interval,
+        resync_interval_s=args.resync_interval, reconcile=reconcile_config(args),
     ))
 
 

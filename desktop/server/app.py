@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, journal_api, team_chats
+from desktop.server import identity, journal_api, reconcile_job, team_chats
 from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
@@ -74,6 +74,7 @@ class TeamServer:
         self.health = health
         self.relay = Relay(self.connection, transport, process_id)
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
+        self.reconcile: reconcile_job.ReconcileConfig | None = None  # scheduled, when configured
         self.shared_settings = SharedSettings(self.connection, transport)
         self.livecodes = LiveCodeTags(self.connection, self.relay)
         self.pretags = Pretags(self.connection, self.relay, transport)
@@ -208,6 +209,11 @@ class TeamServer:
             return self.pretags.answer(self.authenticate(query), method, body)
         except PretagRefused as refused:
             raise _Refusal(refused.errcode, refused.errmsg) from None
+
+    def reconcile_status(self, query: dict[str, str]) -> dict[str, Any]:
+        self.authenticate(query)
+        with self.connection() as conn:
+            return reconcile_job.status(conn, self.reconcile)
 
     def contact_added(self, event: CallbackEvent) -> None:
         """A relation's callback was handled: its live code's tags and pre-tags, if any."""
@@ -363,6 +369,9 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.pretags_call, request.method,
                                        dict(request.query_params), body)
 
+    async def reconcile_status(request: Request) -> dict[str, Any]:
+        return await run_in_threadpool(server.reconcile_status, dict(request.query_params))
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -386,6 +395,7 @@ def build_app(server: TeamServer) -> Starlette:
               methods=["GET", "POST"]),
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),
         Route("/tagdesk/v1/pretags", _answering(pretags), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/reconcile/status", _answering(reconcile_status), methods=["GET"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

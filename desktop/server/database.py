@@ -15,6 +15,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from desktop.server.errors import ServerError
+from desktop.server.reconcile_schema import RECONCILE_MIGRATION
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
 from desktop.server.team_chats import MIGRATION as TEAM_CHATS_MIGRATION
 from desktop.store.journal import GENESIS
@@ -282,6 +283,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX pretag_pending ON pretag (kind, match_key) WHERE status = 'pending';
     """,
+    # 11: the scheduled order reconciliation's runs (desktop/server/reconcile_job.py).
+    RECONCILE_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

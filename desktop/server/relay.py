@@ -231,13 +231,13 @@ class Relay:
     def _open_row(self, caller: Caller, path: str, body: dict[str, Any], note: WriteNote,
                   call_key: str | None) -> tuple[int | None, dict[str, Any] | None]:
         """The outbox row to send (now marked active), or the answer to a repeated call."""
-        with self._connection() as conn:
+        with self._connection() as conn:  # device 0: the server's own job, no device
             row = conn.execute(
                 "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
                 " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
                 " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
                 " RETURNING id",
-                (caller.userid, caller.device_id, path, Jsonb(body), self._process_id,
+                (caller.userid, caller.device_id or None, path, Jsonb(body), self._process_id,
                  call_key, Jsonb(note.headers())),
             ).fetchone()
         if row is not None:

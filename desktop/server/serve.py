@@ -30,6 +30,8 @@ from desktop.server.errors import ServerError
 from desktop.server.jobs import Job, Scheduler
 from desktop.server.leases import ProcessLease
 from desktop.server.phone_changes import PhoneChanges
+from desktop.server.reconcile_job import ReconcileConfig, ReconcileJob
+from desktop.server.reconcile_schema import JOB_NAME as RECONCILE_JOB
 from desktop.server.shared_limit import SharedRateLimiter
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
@@ -59,6 +61,7 @@ class ServeOptions:
     callback_token: str = ""
     callback_aes_key: str = ""
     resync_interval_s: float = 3600.0
+    reconcile: ReconcileConfig | None = None
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
@@ -90,11 +93,15 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         phone_changes = PhoneChanges(team, options.callback_token, options.callback_aes_key,
                                      options.resync_interval_s)
         team.callbacks = phone_changes.receiver
+        team.reconcile = options.reconcile
         _settle_orphans(team)
         scheduler = Scheduler(team.connection, lease.id, [
             Job("outbox-recovery", options.outbox_check_every_s, lambda: _settle_orphans(team)),
             *phone_changes.jobs,
             Job("approval-expiry", APPROVAL_EXPIRY_EVERY_S, team.governance.expire),
+            *([] if options.reconcile is None else [Job(
+                RECONCILE_JOB, options.reconcile.interval_s,
+                ReconcileJob(team.connection, team.relay, options.reconcile, lease.id).run)]),
         ])
         sock = _listen(options.host, options.port)
         phone_changes.start()

@@ -1,9 +1,9 @@
 """Reading orders for reconciliation: a CSV or JSON file, or an HTTP endpoint answering JSON.
 
 Columns are found by name (Chinese or English: external_userid / 客户ID, order_id / 订单号,
-status / 订单状态, amount / 金额, paid_at / 支付时间); without a status column every order
-counts as paid. A row that cannot be used — no customer, a phone number where the
-external_userid belongs, a status that is neither paid nor unpaid — is reported with its line
+status / 订单状态 or a paid true / false, amount / 金额, paid_at / 支付时间); without a status
+column every order counts as paid. A row that cannot be used — no customer, a phone number
+where the external_userid belongs, a status that is neither paid nor unpaid — is reported with its line
 number and kept out; whether to go on without it is the caller's choice.
 """
 
@@ -32,15 +32,15 @@ MAX_ORDERS = 2_000_000
 COLUMNS: dict[str, tuple[str, ...]] = {
     "external_userid": ("external_userid", "客户id", "customer", "customer_id", "外部联系人id"),
     "order_id": ("order_id", "订单号", "订单编号", "order", "order_no"),
-    "status": ("status", "订单状态", "支付状态", "状态"),
+    "status": ("status", "订单状态", "支付状态", "状态", "paid", "是否支付"),
     "amount": ("amount", "金额", "实付金额", "实付"),
     "paid_at": ("paid_at", "支付时间", "付款时间", "pay_time"),
 }
 PAID = frozenset({"paid", "success", "succeeded", "completed", "complete", "done", "已支付",
-                  "已付款", "支付成功", "已完成", "交易成功", "已成交"})
+                  "已付款", "支付成功", "已完成", "交易成功", "已成交", "true", "是"})
 NOT_PAID = frozenset({"unpaid", "pending", "refunded", "cancelled", "canceled", "closed",
                       "failed", "待支付", "未支付", "已退款", "退款", "已取消", "已关闭", "交易关闭",
-                      "支付失败", "退款成功"})
+                      "支付失败", "退款成功", "false", "否"})
 
 
 class OrdersError(UserError):
@@ -80,6 +80,12 @@ def read_orders(source: str) -> OrderFeed:
     if path.suffix.lower() in (".json", ".jsonl") or stripped.startswith(("[", "{")):
         return OrderFeed(source, *_parse(_rows_from_json_text(text, source)))
     return OrderFeed(source, *_parse(_rows_from_csv(text, source)))
+
+
+def read_order_items(source: str, items: Iterable[Mapping[str, object]]) -> OrderFeed:
+    """Orders from rows already read as name -> value (a database query's), numbered from 1."""
+    return OrderFeed(source, *_parse((number, _fields(item))
+                                     for number, item in enumerate(items, start=1)))
 
 
 def _fetch(url: str) -> object:
