@@ -48,10 +48,14 @@ def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     keywords.set_defaults(handler=keywords_command)
 
     training = autotag.add_parser(
-        "export-training", help="write the reviewed suggestions as a TRAIN.jsonl for classify")
+        "export-training",
+        help="write the reviewed suggestions and confirmed tags as a TRAIN.jsonl for classify")
     add_common(training)
     training.add_argument("--profile", required=True, metavar="NAME")
     training.add_argument("--out", required=True, type=Path, metavar="TRAIN.jsonl")
+    training.add_argument("--from", dest="use", choices=("both", "reviews", "confirmed"),
+                          default="both",
+                          help="reviews, tags people set (confirmed), or both (default)")
     training.add_argument("--json", action="store_true", help="end with a JSON summary line")
     training.set_defaults(handler=export_training_command)
 
@@ -120,11 +124,15 @@ def keywords_command(args: argparse.Namespace) -> int:
 def export_training_command(args: argparse.Namespace) -> int:
     import json
 
+    from desktop.services import autotag_keywords
     from desktop.services.autotag_simulation import AutoTagService
     from desktop.services.workspace import open_workspace
+    from desktop.store.autotag_settings import reviews
 
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
-        messages = AutoTagService(ws).training_messages()
+        names = {*autotag_keywords.stored(ws.cache), *(r.tag_name for r in reviews(ws.cache))}
+        training = AutoTagService(ws).training(sorted(names), use=args.use)
+    messages = training.messages
     try:
         with args.out.open("w", encoding="utf-8") as out:
             for message in messages:
@@ -136,11 +144,13 @@ def export_training_command(args: argparse.Namespace) -> int:
         raise UsageError(f"无法写入 {shown}：{exc.strerror} / Cannot write {shown}:"
                          f" {exc.strerror}") from None
     labelled = sum(1 for m in messages if m.labels)
-    print(f"已写入 {len(messages):,} 条审阅过的消息（{labelled:,} 条带标签）到 {echo(str(args.out))}"
-          f" / Wrote {len(messages):,} reviewed messages ({labelled:,} with tags) to"
+    print(f"已写入 {len(messages):,} 条训练消息（{labelled:,} 条带标签）到 {echo(str(args.out))}"
+          f" / Wrote {len(messages):,} training messages ({labelled:,} with tags) to"
           f" {echo(str(args.out))}", file=_human(args))
     if args.json:
-        emit_json({"file": str(args.out), "messages": len(messages), "labelled": labelled})
+        emit_json({"file": str(args.out), "messages": len(messages), "labelled": labelled,
+                   "from": args.use,
+                   "training": {t: c.as_json() for t, c in training.per_tag.items()}})
     return EXIT_OK
 
 
@@ -292,10 +302,13 @@ def _print_simulation(simulation: Simulation, out: TextIO, full: ResultReport) -
           f" {simulation.elapsed_s:.1f} s", file=out)
     for warning in simulation.warnings:
         print(f"  ! {warning}", file=out)
-    print("标签 tag\t客户 customers\t会新增 would add\t已有 already", file=out)
+    print("标签 tag\t客户 customers\t会新增 would add\t已有 already\t"
+          "训练正例/反例 trained for/against (customers)", file=out)
     for count in simulation.per_tag:
-        print(f"{echo(count.label)}\t{count.customers}\t{count.would_add}\t{count.already}",
-              file=out)
+        trained = simulation.training.get(count.tag)
+        taught = f"{trained.positives}/{trained.negatives}" if trained else "0/0"
+        print(f"{echo(count.label)}\t{count.customers}\t{count.would_add}\t{count.already}"
+              f"\t{taught}", file=out)
     for suggestion in simulation.suggestions[:INLINE]:
         mark = "+" if suggestion.change == ADD else "="
         who = echo(suggestion.customer_name or suggestion.external_userid)

@@ -8,8 +8,8 @@ that changes anything against the tags the relation carries now.
 
 `submit` queues the accepted suggestions as one revertible batch through the outbox (source
 `autotag`, with the same preview, pilot and undo as every batch); `accept` and `reject` keep
-people's verdicts. Reviews are the corp's own training data: the evidence
-messages of an accepted suggestion are examples of its tag, those of a rejected one are not.
+people's verdicts. Reviews and the tags people set are the corp's own training data
+(`desktop.services.autotag_training`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from desktop.domain.autotag import AutoTagger, LabelledMessage, Suggestion, TagK
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
-from desktop.services import autotag_keywords, team_chats
+from desktop.services import autotag_keywords, autotag_training, team_chats
 from desktop.services.autotag_packs import load_intent_packs
+from desktop.services.autotag_training import TagTraining, TrainingSet
 from desktop.services.progress import (
     CancelToken,
     Progress,
@@ -123,6 +124,7 @@ class Simulation:
     per_tag: list[TagCount] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     training_messages: int = 0
+    training: dict[str, TagTraining] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
     @property
@@ -135,6 +137,7 @@ class Simulation:
                 "min_confidence": self.min_confidence, "messages": self.messages,
                 "customers": self.customers, "suggestions_total": len(self.suggestions),
                 "would_add": len(self.would_add), "training_messages": self.training_messages,
+                "training": {tag: t.as_json() for tag, t in self.training.items()},
                 "per_tag": [c.as_json() for c in self.per_tag], "warnings": self.warnings,
                 "elapsed_s": round(self.elapsed_s, 3), "ms_per_message": round(ms, 3)}
 
@@ -169,10 +172,12 @@ class AutoTagService:
         if self._ws.profile.is_team:     # the team's chats are on the team server
             team_chats.fetch(self._ws, progress)
         result = Simulation(since, until, min_confidence, list(chosen))
-        training = self.training_messages(chosen)
-        result.training_messages = len(training)
+        training = self.training(chosen)
+        result.training_messages = len(training.messages)
+        result.training = training.per_tag
         tagger = AutoTagger.build([TagKeywords(n, tuple(w)) for n, w in chosen.items()],
-                                  training, packs=load_intent_packs(), threshold=min_confidence)
+                                  training.messages, packs=load_intent_packs(),
+                                  threshold=min_confidence)
         result.warnings = [str(w) for w in tagger.warnings()]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until,
@@ -263,24 +268,22 @@ class AutoTagService:
                                  tuple(e.message_id for e in s.evidence)) for s in suggestions],
             self._ws.operator)
 
+    def training(self, tag_set: Iterable[str], *, use: str = autotag_training.BOTH,
+                 settle_days: float = autotag_training.SETTLE_DAYS) -> TrainingSet:
+        """Reviews and confirmed tags of these tags as labelled messages, with counts."""
+        names = list(tag_set)
+        resolved = self._resolve(names, [])
+        return autotag_training.training_set(
+            self._ws, {name: resolved.get(name, "") for name in names}, use=use,
+            settle_days=settle_days)
+
     def training_messages(self, tag_set: Iterable[str] = ()) -> list[LabelledMessage]:
         """The reviewed evidence as labelled messages: a message carries the tags accepted on
-        it (the latest verdict per suggestion counts); one only ever rejected carries none."""
-        wanted = set(tag_set)
-        verdicts: dict[tuple[str, str, str], Review] = {}
-        for review in autotag_settings.reviews(self._cache):
-            if not wanted or review.tag_name in wanted:
-                verdicts[(review.external_userid, review.userid, review.tag_name)] = review
-        labels: dict[int, set[str]] = defaultdict(set)
-        for review in verdicts.values():
-            for message_id in review.message_ids:
-                if review.verdict == ACCEPTED:
-                    labels[message_id].add(review.tag_name)
-                else:
-                    labels.setdefault(message_id, set())
-        stored = chats.messages_by_id(self._cache, labels)
-        return [LabelledMessage(str(mid), stored[mid].external_userid, stored[mid].text,
-                                tuple(sorted(labels[mid]))) for mid in sorted(stored)]
+        it (the latest verdict per suggestion counts); one only ever rejected carries none.
+        Without a tag set, every reviewed tag."""
+        names = set(tag_set) or {r.tag_name for r in autotag_settings.reviews(self._cache)}
+        return autotag_training.training_set(
+            self._ws, {name: "" for name in sorted(names)}, use=autotag_training.REVIEWS).messages
 
     # -- writing --------------------------------------------------------------------------
 

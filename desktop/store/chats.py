@@ -101,3 +101,20 @@ def conversation(cache: Cache, external_userid: str, userid: str,
         " WHERE external_userid = ? AND userid = ? ORDER BY ts DESC, id DESC LIMIT ?",
         [external_userid, userid, limit])
     return [StoredMessage(*row) for row in reversed(rows)]
+
+
+def latest_of_customers(cache: Cache, customers: Iterable[str],
+                        per_customer: int) -> dict[str, list[StoredMessage]]:
+    """external_userid → its latest `per_customer` customer-sent messages, oldest first."""
+    wanted = sorted(set(customers))
+    found: dict[str, list[StoredMessage]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in cache.query(
+                "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+                f" WHERE direction = ? AND external_userid IN ({', '.join('?' for _ in chunk)})"
+                " ORDER BY external_userid, ts DESC, id DESC", [CUSTOMER_SENT, *chunk]):
+            kept = found.setdefault(row[3], [])
+            if len(kept) < per_customer:
+                kept.append(StoredMessage(*row))
+    return {customer: kept[::-1] for customer, kept in found.items()}

@@ -73,6 +73,8 @@ def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
     [count] = summary["per_tag"]
     assert count["tag"] == "高意向" and count["would_add"] > 0
     assert summary["would_add"] == count["would_add"]
+    assert summary["training"] == {"高意向": {"positives": 0, "negatives": 0, "sources": {},
+                                           "negative_sources": {}}}
     first = summary["suggestions"][0]
     assert first["change"] == "add" and first["evidence"][0]["snippet"]
     assert "高意向" in simulated.stderr and "「" in simulated.stderr    # the human lines
@@ -93,6 +95,12 @@ def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
     assert len(rows) == counts["messages"] >= counts["labelled"] > 0
     assert all(set(row) == {"id", "customer", "text", "labels"} for row in rows)
     assert any(row["labels"] == ["高意向"] for row in rows)
+    assert counts["training"]["高意向"]["sources"] == {"accepted": counts["training"]["高意向"][
+        "positives"]}
+    confirmed = cli("autotag", "export-training", "--profile", "acme", "--out",
+                    str(tmp_path / "confirmed.jsonl"), "--from", "confirmed", "--json")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert json.loads(confirmed.stdout.splitlines()[-1])["messages"] == 0   # autotag's own
     kw = tmp_path / "kw.json"
     kw.write_text(json.dumps({"tags": {"高意向": {"keywords": ["报价单", "采购", "试用"]}}},
                              ensure_ascii=False), encoding="utf-8")

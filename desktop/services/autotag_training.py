@@ -1,0 +1,216 @@
+"""The corp's own decisions as the auto-tagger's training data: reviews and confirmed tags.
+
+**Reviews** (accept / reject in the review window, or `autotag apply`) label their evidence
+messages: a message carries the tags accepted on it; one only ever rejected carries none (the
+latest verdict per suggestion counts).
+
+**Confirmed tags.** A tag of the tag set on a relation is confirmed when the relation still
+carries it (the synced cache) and
+
+- a person set it: the journal row that last added it (the team journal on a team profile)
+  has a person's source, `app` (by hand), `batch`, `import` or `callback` (a member on a
+  phone, reported by WeCom's callback to the team server); or
+- it came another way (`autotag`, `rule`, `expiry`, `reconcile`, `livecode`, `pretag`,
+  `migration`, `restore`, `undo`, `revert`, `relay`, seen at sync, or before the first sync)
+  but it has stayed on the relation at least SETTLE_DAYS since that row (a tag without one
+  counts as old) and the latest review of that suggestion for that relation accepted it
+  (source `review`).
+
+A rejection later than the row that added the tag cancels it. The customer's latest
+MESSAGES_PER_CUSTOMER customer-sent messages then carry the tag (customer-level tags are the
+union over a customer's messages). Against a tag count the customers whose latest review of
+it was a rejection (`rejected`), those with a confirmed other tag of its group (`same_group`),
+and every other customer in the training data (`other`: the learner reads a message without
+a tag as a message against it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from desktop.domain.autotag import LabelledMessage
+from desktop.services.journal_reader import reader_for
+from desktop.services.workspace import Workspace
+from desktop.store import autotag_settings, chats, outbox, tag_carriers
+from desktop.store.autotag_settings import ACCEPTED, REJECTED, Review
+from desktop.store.journal_query import JournalFilter
+
+PERSON_SOURCES = ("app", "batch", "import", "callback")
+REVIEW = "review"          # an automatic tag that stayed and was accepted in a review
+ACCEPTED_EVIDENCE = "accepted"
+SAME_GROUP = "same_group"
+OTHER = "other"
+SETTLE_DAYS = 30
+MESSAGES_PER_CUSTOMER = 50
+
+REVIEWS = "reviews"
+CONFIRMED = "confirmed"
+BOTH = "both"
+CHOICES = (BOTH, REVIEWS, CONFIRMED)
+
+
+@dataclass
+class TagTraining:
+    """Customers whose messages teach the learner this tag (positives) and against it."""
+
+    positives: int = 0
+    negatives: int = 0
+    sources: Counter[str] = field(default_factory=Counter)
+    negative_sources: Counter[str] = field(default_factory=Counter)
+
+    def as_json(self) -> dict[str, object]:
+        return {"positives": self.positives, "negatives": self.negatives,
+                "sources": dict(sorted(self.sources.items())),
+                "negative_sources": dict(sorted(self.negative_sources.items()))}
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    messages: list[LabelledMessage]
+    per_tag: dict[str, TagTraining]
+
+
+@dataclass
+class _Evidence:
+    """Per tag name: why each customer is for it or against it."""
+
+    labels: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    customer_of: dict[int, str] = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)
+    positive: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    negative: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(self, message_id: int, customer: str, text: str, labels: Iterable[str]) -> None:
+        self.labels[message_id].update(labels)
+        self.customer_of[message_id] = customer
+        self.texts[message_id] = text
+
+
+def training_set(ws: Workspace, tag_ids: Mapping[str, str], *, use: str = BOTH,
+                 settle_days: float = SETTLE_DAYS, now: float | None = None) -> TrainingSet:
+    """The labelled messages for the tags named in `tag_ids` (tag-set name → tag id; a name
+    may be `组:名`), from reviews, confirmed tags or both, with counts per tag."""
+    names = list(tag_ids)
+    reviews = _latest_reviews(autotag_settings.reviews(ws.cache), set(names))
+    found = _Evidence()
+    if use in (BOTH, REVIEWS):
+        _from_reviews(ws, reviews, found)
+    if use in (BOTH, CONFIRMED):
+        _from_confirmed(ws, tag_ids, reviews, found,
+                        settle_s=settle_days * 86_400, now=time.time() if now is None else now)
+    return _assemble(found, names)
+
+
+def _latest_reviews(all_reviews: Iterable[Review],
+                    names: set[str]) -> dict[tuple[str, str, str], Review]:
+    latest: dict[tuple[str, str, str], Review] = {}
+    for review in all_reviews:            # oldest first: a later verdict replaces
+        if review.tag_name in names:
+            latest[(review.external_userid, review.userid, review.tag_name)] = review
+    return latest
+
+
+def _from_reviews(ws: Workspace, reviews: Mapping[tuple[str, str, str], Review],
+                  found: _Evidence) -> None:
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for review in reviews.values():
+        for message_id in review.message_ids:
+            labels = wanted[message_id]
+            if review.verdict == ACCEPTED:
+                labels.add(review.tag_name)
+    stored = chats.messages_by_id(ws.cache, wanted)
+    for review in reviews.values():
+        if any(m in stored for m in review.message_ids):
+            side = found.positive if review.verdict == ACCEPTED else found.negative
+            side[review.tag_name].setdefault(
+                review.external_userid,
+                ACCEPTED_EVIDENCE if review.verdict == ACCEPTED else REJECTED)
+    for message_id, message in stored.items():
+        found.add(message_id, message.external_userid, message.text, wanted[message_id])
+
+
+def _from_confirmed(ws: Workspace, tag_ids: Mapping[str, str],
+                    reviews: Mapping[tuple[str, str, str], Review], found: _Evidence, *,
+                    settle_s: float, now: float) -> None:
+    groups = {t.id: t.group_id for t in outbox.tag_catalogue(ws.cache)}
+    name_of = {tag_id: name for name, tag_id in tag_ids.items() if tag_id in groups}
+    carried = tag_carriers.carried_in_groups(ws.cache, {groups[t] for t in name_of})
+    if not carried:
+        return
+    added = _last_adds(ws, {c.tag_id for c in carried})
+    confirmed: dict[str, dict[str, str]] = defaultdict(dict)     # customer → tag id → source
+    for link in carried:
+        name = name_of.get(link.tag_id, "")
+        verdict = reviews.get((link.external_userid, link.userid, name)) if name else None
+        source = _confirmation(added.get((link.external_userid, link.userid, link.tag_id)),
+                               verdict, settle_s, now)
+        if source:
+            confirmed[link.external_userid].setdefault(link.tag_id, source)
+    for (customer, _, name), review in reviews.items():
+        if review.verdict == REJECTED and tag_ids.get(name) not in confirmed.get(customer, {}):
+            found.negative[name].setdefault(customer, REJECTED)
+    for customer, tags in confirmed.items():
+        for tag_id, source in tags.items():
+            if tag_id in name_of:
+                found.positive[name_of[tag_id]][customer] = source
+        carried_groups = {groups[t] for t in tags}
+        for tag_id, name in name_of.items():
+            if tag_id not in tags and groups[tag_id] in carried_groups:
+                found.negative[name].setdefault(customer, SAME_GROUP)
+    customers = set(confirmed) | {c for side in found.negative.values() for c in side}
+    for customer, messages in chats.latest_of_customers(
+            ws.cache, customers, MESSAGES_PER_CUSTOMER).items():
+        labels = {name_of[t] for t in confirmed.get(customer, {}) if t in name_of}
+        for message in messages:
+            found.add(message.id, customer, message.text, labels)
+
+
+def _last_adds(ws: Workspace, tag_ids: set[str]) -> dict[tuple[str, str, str], tuple[float, str]]:
+    """(customer, member, tag id) → time and source of the journal row that last added it."""
+    last: dict[tuple[str, str, str], tuple[float, str]] = {}
+    rows = reader_for(ws).iter_rows(JournalFilter(actions=("tag_add",),
+                                                  tag_ids=tuple(sorted(tag_ids))))
+    for row in rows:
+        key = (row.external_userid, row.userid, row.tag_id)
+        if key not in last or row.ts >= last[key][0]:
+            last[key] = (row.ts, row.source)
+    return last
+
+
+def _confirmation(added: tuple[float, str] | None, verdict: Review | None,
+                  settle_s: float, now: float) -> str:
+    """Why a carried tag counts as confirmed ("" when it does not)."""
+    set_at = added[0] if added is not None else None
+    if verdict is not None and verdict.verdict == REJECTED and (
+            set_at is None or verdict.ts > set_at):
+        return ""
+    if added is not None and added[1] in PERSON_SOURCES:
+        return added[1]
+    if verdict is not None and verdict.verdict == ACCEPTED and (
+            set_at is None or now - set_at >= settle_s):
+        return REVIEW
+    return ""
+
+
+def _assemble(found: _Evidence, names: Sequence[str]) -> TrainingSet:
+    messages = [LabelledMessage(str(mid), found.customer_of[mid], found.texts[mid],
+                                tuple(sorted(found.labels[mid]))) for mid in sorted(found.labels)]
+    customers = set(found.customer_of.values())
+    labelled: dict[str, set[str]] = defaultdict(set)
+    for message in messages:
+        for label in message.labels:
+            labelled[label].add(message.customer)
+    per_tag: dict[str, TagTraining] = {}
+    for name in names:
+        counts = TagTraining()
+        for customer in labelled[name]:
+            counts.sources[found.positive[name].get(customer, ACCEPTED_EVIDENCE)] += 1
+        for customer in customers - labelled[name]:
+            counts.negative_sources[found.negative[name].get(customer, OTHER)] += 1
+        counts.positives = len(labelled[name])
+        counts.negatives = len(customers - labelled[name])
+        per_tag[name] = counts
+    return TrainingSet(messages, per_tag)
