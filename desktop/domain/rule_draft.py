@@ -71,6 +71,8 @@ CONDITION_KINDS: tuple[ConditionKind, ...] = (
     ConditionKind("tag_count", "标签数", "Tag count", ValueKind.NUMBER),
     ConditionKind("days_since_added", "添加天数", "Days since added", ValueKind.NUMBER),
     ConditionKind("added", "添加日期", "Date added", ValueKind.DATE),
+    ConditionKind("event", "行为事件", "Behaviour event", ValueKind.JSON),
+    ConditionKind("days_since_event", "距上次事件天数", "Days since last event", ValueKind.JSON),
 )
 KINDS: Mapping[str, ConditionKind] = {kind.key: kind for kind in CONDITION_KINDS}
 GROUP_OPS: Mapping[str, tuple[str, str]] = {
@@ -139,7 +141,7 @@ Node = Leaf | Group
 def editable(key: str, value: object) -> bool:
     """The form can show this leaf's value exactly (otherwise it is edited as JSON)."""
     kind = KINDS.get(key)
-    if kind is None:
+    if kind is None or kind.value is ValueKind.JSON:
         return False
     if kind.value in (ValueKind.WORDS, ValueKind.TAGS):
         words = value if isinstance(value, list) else [value]

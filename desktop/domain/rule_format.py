@@ -13,6 +13,9 @@ them), `gender` (male / female / unknown, 男 / 女 / 未知), `has` (all of), `
 `has_not` (none of), `intent` (a chat intent the auto-tagging engine finds), and the
 comparisons `added` (dates), `days_since_added` and `tag_count` (numbers), written
 `{">=": 30, "<": 90}` with the operators `= != < <= > >=`. Tags are "名" or "组:名".
+Behaviour events: `event` `{"type": "order_paid", "within_days": 30, "count": {">=": 1},
+"value": {">=": 100}}` (every key optional: any type, any time, at least one, any value) and
+`days_since_event` `{"type": "content_viewed", "<=": 7}` (days since the last such event).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from desktop.domain.rules import (
     AnyOf,
     Compare,
     Condition,
+    DaysSinceEvent,
     Gender,
+    HasEvent,
     HasTags,
     Intent,
     NotOf,
@@ -52,7 +57,9 @@ _RULE_KEYS = frozenset({"name", "enabled", "description", "when", "then"})
 _ACTION_KEYS = frozenset({"add", "remove", "replace_group", "expires"})
 TAG_LEAVES = {"has": "all", "has_any": "any", "has_not": "none"}
 _NUMBER_FIELDS = ("days_since_added", "tag_count")
-LEAVES = (*WORD_FIELDS, "state", "gender", *TAG_LEAVES, "intent", "added", *_NUMBER_FIELDS)
+_EVENT_KEYS = frozenset({"type", "within_days", "count", "value"})
+LEAVES = (*WORD_FIELDS, "state", "gender", *TAG_LEAVES, "intent", "added", *_NUMBER_FIELDS,
+          "event", "days_since_event")
 
 
 class RuleFormatError(UserError):
@@ -146,6 +153,12 @@ def parse_condition(data: object, path: str, depth: int = 0) -> Condition:
         return Compare(key, _comparisons(value, here, _day))
     if key in _NUMBER_FIELDS:
         return Compare(key, _comparisons(value, here, _number))
+    if key == "event":
+        return _has_event(value, here)
+    if key == "days_since_event":
+        given = dict(_object(value, here))
+        types = _event_types(given.pop("type", None), f"{here}.type")
+        return DaysSinceEvent(types, _comparisons(given, here, _number))
     raise RuleFormatError(here, f"未知的条件「{echo(key)}」，可用：{'、'.join(('all', 'any', 'not', *LEAVES))}",
                           f"unknown condition {echo(key)!r}; known: "
                           f"{', '.join(('all', 'any', 'not', *LEAVES))}")
@@ -189,6 +202,32 @@ def _action(data: object, path: str) -> Action:
         raise RuleFormatError(f"{path}.expires", "过期时间只用于添加的标签",
                               "an expiry applies to added tags only")
     return Action(add, remove, replace, expires_s)
+
+
+def _has_event(value: object, path: str) -> HasEvent:
+    """{"type": "order_paid", "within_days": 30, "count": {">=": 2}, "value": {">=": 100}}"""
+    given = _object(value, path)
+    _known_keys(given, _EVENT_KEYS, path)
+    within = given.get("within_days")
+    days = None if within is None else _number(within, f"{path}.within_days")
+    if days is not None and days <= 0:
+        raise RuleFormatError(f"{path}.within_days", "应为大于 0 的天数", "expected a number of"
+                              " days above 0")
+    count = _comparisons(given["count"], f"{path}.count", _number) if "count" in given \
+        else ((">=", 1.0),)
+    amount = _comparisons(given["value"], f"{path}.value", _signed) if "value" in given else ()
+    return HasEvent(_event_types(given.get("type"), f"{path}.type"), days, count, amount)
+
+
+def _event_types(value: object, path: str) -> tuple[str, ...]:
+    """An event type or a list of them; none given means any type."""
+    return () if value is None else _texts(value, path)
+
+
+def _signed(value: object, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RuleFormatError(path, "应为数", "expected a number")
+    return float(value)
 
 
 def _object(data: object, path: str) -> Mapping[str, object]:

@@ -15,15 +15,17 @@ cache's catalogue before evaluation, saying which name is unknown or ambiguous.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.events import Event
 from desktop.domain.filter.suggest import fold, fold_text
 
 WORD_FIELDS = ("remark", "description", "corp_name", "region", "text")
@@ -107,6 +109,27 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class HasEvent:
+    """`event`: the customer's events of `types` (any type when empty), within the last
+    `within_days` days (any time for None), with a value meeting `value` (any for ()),
+    counted and compared with `count`."""
+
+    types: tuple[str, ...]
+    within_days: float | None
+    count: tuple[tuple[str, float], ...] = ((">=", 1.0),)
+    value: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class DaysSinceEvent:
+    """`days_since_event`: days since the customer's last event of `types` (any type when
+    empty); false while there is none."""
+
+    types: tuple[str, ...]
+    ops: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class AllOf:
     items: tuple[Condition, ...]
 
@@ -121,7 +144,8 @@ class NotOf:
     item: Condition
 
 
-Condition = Words | StateIs | Gender | HasTags | Intent | Compare | AllOf | AnyOf | NotOf
+Condition = (Words | StateIs | Gender | HasTags | Intent | Compare | HasEvent | DaysSinceEvent
+             | AllOf | AnyOf | NotOf)
 Test = Callable[["Subject", frozenset[str], float], bool]
 
 
@@ -144,6 +168,21 @@ class Rule:
     @property
     def uses_intent(self) -> bool:
         return any(isinstance(c, Intent) for c in _walk(self.when))
+
+    @property
+    def uses_events(self) -> bool:
+        return any(isinstance(c, HasEvent | DaysSinceEvent) for c in _walk(self.when))
+
+    @property
+    def event_types(self) -> frozenset[str] | None:
+        """The event types this rule reads (None: every type, a condition names none)."""
+        found: set[str] = set()
+        for c in _walk(self.when):
+            if isinstance(c, HasEvent | DaysSinceEvent):
+                if not c.types:
+                    return None
+                found.update(c.types)
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -172,6 +211,7 @@ class Subject:
     added_day: int
     tag_ids: frozenset[str]
     intents: frozenset[str] = frozenset()
+    events: tuple[Event, ...] = ()      # the customer's events rules read, oldest first
 
     @cached_property
     def searchable(self) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -362,6 +402,16 @@ def describe(condition: Condition) -> str:
         return f"{verb} {'、'.join(t.text for t in condition.tags)}"
     if isinstance(condition, Intent):
         return f"intent {'|'.join(condition.intents)}"
+    if isinstance(condition, HasEvent):
+        parts = [f"event {_types_text(condition.types)}"]
+        if condition.within_days is not None:
+            parts.append(f"within_days {_num(condition.within_days)}")
+        if condition.value:
+            parts.append(f"value {_ops_text(condition.value)}")
+        parts.append(f"count {_ops_text(condition.count)}")
+        return " ".join(parts)
+    if isinstance(condition, DaysSinceEvent):
+        return f"days_since_event {_types_text(condition.types)} {_ops_text(condition.ops)}"
     shown = [f"{op} {date.fromordinal(int(v)).isoformat() if condition.field == 'added' else _num(v)}"
              for op, v in condition.ops]
     return f"{condition.field} {' , '.join(shown)}"
@@ -439,6 +489,12 @@ def _compile(condition: Condition, ids: Mapping[TagRef, frozenset[str]]) -> Test
     if isinstance(condition, Intent):
         intents = frozenset(condition.intents)
         return lambda s, tags, now: not intents.isdisjoint(s.intents)
+    if isinstance(condition, HasEvent):
+        event_test = condition
+        return lambda s, tags, now: _event_count_holds(event_test, s.events, now)
+    if isinstance(condition, DaysSinceEvent):
+        since_test = condition
+        return lambda s, tags, now: _days_since_event(since_test, s.events, now) is not None
     if isinstance(condition, HasTags):
         sets = [ids[ref] for ref in condition.tags]
         union = frozenset().union(*sets)
@@ -517,6 +573,23 @@ def _leaf(condition: Condition, rule: ResolvedRule, subject: Subject, tags: froz
         if condition.mode == "none" and not present:
             return (f"has_not {'、'.join(r.text for r in condition.tags)}",)
         return None
+    if isinstance(condition, HasEvent):
+        if not _event_count_holds(condition, subject.events, now):
+            return None
+        found = _events_of(condition, subject.events, now)
+        if not found:
+            return (f"event {_types_text(condition.types)} ×0",)
+        last = found[-1]
+        return (f"event {echo(last.type, 40)} @ {_when(last.ts)}"
+                + (f" 「{echo(last.name, 40)}」" if last.name else "")
+                + (f" ×{len(found)}" if len(found) > 1 else ""),)
+    if isinstance(condition, DaysSinceEvent):
+        found_last = _days_since_event(condition, subject.events, now)
+        if found_last is None:
+            return None
+        days, event = found_last
+        return (f"days_since_event {echo(event.type, 40)} = {_num(round(days, 1))}"
+                f" @ {_when(event.ts)}",)
     if isinstance(condition, Compare):
         value = {"added": float(subject.added_day),
                  "days_since_added": max(0.0, (now - subject.createtime) / 86400),
@@ -527,6 +600,46 @@ def _leaf(condition: Condition, rule: ResolvedRule, subject: Subject, tags: froz
             return (f"{condition.field} = {shown}",)
         return None
     raise TypeError(condition)
+
+
+def _events_of(condition: HasEvent, events: Sequence[Event], now: float) -> list[Event]:
+    """The customer's events the condition counts (up to now, oldest first)."""
+    types = condition.types
+    start = -math.inf if condition.within_days is None else now - condition.within_days * 86400
+    return [e for e in events
+            if start <= e.ts <= now and (not types or e.type in types)
+            and (not condition.value or (e.value is not None and all(
+                _compare(e.value, op, v) for op, v in condition.value)))]
+
+
+def _event_count_holds(condition: HasEvent, events: Sequence[Event], now: float) -> bool:
+    counted = float(len(_events_of(condition, events, now))) if events else 0.0
+    return all(_compare(counted, op, v) for op, v in condition.count)
+
+
+def _days_since_event(condition: DaysSinceEvent, events: Sequence[Event], now: float
+                      ) -> tuple[float, Event] | None:
+    """(days since the last event of the condition's types, that event) when they meet its
+    comparisons; None otherwise or without such an event."""
+    for event in reversed(events):
+        if event.ts <= now and (not condition.types or event.type in condition.types):
+            days = (now - event.ts) / 86400
+            if all(_compare(days, op, v) for op, v in condition.ops):
+                return days, event
+            return None
+    return None
+
+
+def _types_text(types: tuple[str, ...]) -> str:
+    return "|".join(types) if types else "*"
+
+
+def _ops_text(ops: tuple[tuple[str, float], ...]) -> str:
+    return " , ".join(f"{op} {_num(v)}" for op, v in ops)
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 
 def _words(condition: Words, subject: Subject) -> tuple[str, ...] | None:

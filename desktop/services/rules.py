@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.events import Event
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.domain.rule_format import parse_rule, read_rules_text
 from desktop.domain.rules import (
@@ -29,6 +30,7 @@ from desktop.domain.rules import (
 )
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
+from desktop.store import events as event_store
 from desktop.store import outbox, rule_store, tag_expiry
 from desktop.store.tag_expiry import Expiry
 
@@ -118,7 +120,8 @@ class RulesService:
         warnings: list[str] = []
         intents = self._intents(warnings) if any(r.uses_intent for r in chosen if r.enabled) \
             else None
-        subjects = rule_store.subjects(self.ws.cache, intents=intents)
+        subjects = rule_store.subjects(self.ws.cache, intents=intents,
+                                       events=self._events(chosen))
         evaluation = evaluate(resolved, subjects, time.time())
         return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started,
                           tuple(warnings))
@@ -157,6 +160,17 @@ class RulesService:
     def _catalogue(self) -> list[CatalogueTag]:
         return [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                 for t in outbox.tag_catalogue(self.ws.cache)]
+
+    def _events(self, rules: Sequence[Rule]) -> dict[str, tuple[Event, ...]] | None:
+        """Each customer's events of the types the enabled rules read, in one query (None
+        when no rule reads events)."""
+        reading = [r for r in rules if r.enabled and r.uses_events]
+        if not reading:
+            return None
+        types = [r.event_types for r in reading]
+        wanted = None if any(t is None for t in types) \
+            else sorted(set().union(*(t for t in types if t is not None)))
+        return event_store.by_customer(self.ws.cache, wanted)
 
     def _intents(self, warnings: list[str]) -> dict[tuple[str, str], frozenset[str]]:
         """Chat intents per relation, as the auto-tagging engine finds them in imported chats

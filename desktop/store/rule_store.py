@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from desktop.domain.events import Event
 from desktop.domain.rules import Subject
 from desktop.store.db import Cache
 
@@ -56,8 +58,10 @@ def set_enabled(cache: Cache, name: str, definition: dict[str, object], enabled:
 
 
 def subjects(cache: Cache, tz: tzinfo | None = None,
-             intents: dict[tuple[str, str], frozenset[str]] | None = None) -> list[Subject]:
-    """Every relation of the cache as rules see it (tags as WeCom ids, live tags only)."""
+             intents: dict[tuple[str, str], frozenset[str]] | None = None,
+             events: Mapping[str, tuple[Event, ...]] | None = None) -> list[Subject]:
+    """Every relation of the cache as rules see it (tags as WeCom ids, live tags only;
+    `events`: each customer's events, by external_userid)."""
     conn = cache.connection()
     tags: dict[int, set[str]] = {}
     for rid, tag_id in conn.execute(
@@ -65,11 +69,13 @@ def subjects(cache: Cache, tz: tzinfo | None = None,
             " WHERE t.deleted = 0"):
         tags.setdefault(rid, set()).add(tag_id)
     found = intents or {}
+    done = events or {}
     return [
         Subject(rid, customer, userid, name or "", state, remark, description,
                 tuple(n for n in (corp, full, remark_corp) if n), gender, float(created),
                 datetime.fromtimestamp(created, tz).date().toordinal(),
-                frozenset(tags.get(rid, ())), found.get((customer, userid), frozenset()))
+                frozenset(tags.get(rid, ())), found.get((customer, userid), frozenset()),
+                done.get(customer, ()))
         for rid, customer, userid, name, state, remark, description, corp, full, remark_corp,
         gender, created in conn.execute(
             "SELECT r.id, r.external_userid, r.userid, c.name, r.state, r.remark,"

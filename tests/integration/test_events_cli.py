@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,3 +78,40 @@ def test_the_sandbox_events_file_imports_once_and_is_listed_and_summed(
     assert {r["type"] for r in paid["rows"]} <= {"order_paid"}
     wrong = cli("events", "list", "--profile", "acme", "--since", "last week")
     assert wrong.returncode == 2 and "YYYY-MM-DD" in wrong.stderr
+
+
+def test_a_rule_on_paid_orders_simulates_with_the_event_and_runs_as_a_rule_batch(
+        cli: Cli, corp: SandboxServer, tmp_path: Path) -> None:
+    import_done = cli("events", "import", str(corp.state.events_path), "--profile", "acme")
+    assert import_done.returncode == 0, import_done.stderr
+    written = [json.loads(line)
+               for line in corp.state.events_path.read_text(encoding="utf-8").splitlines()]
+    cutoff = time.time() - 30 * 86400
+    payers = {e["external_userid"] for e in written
+              if e["type"] == "order_paid" and e["time"] >= cutoff and e["value"] >= 199}
+    assert payers
+    expected = {(external_userid, userid) for userid, external_userid in corp.state.relations()
+                if external_userid in payers}
+    made = cli("tags", "add", "客户阶段/已付费", "--profile", "acme", "--yes")
+    assert made.returncode == 0, made.stderr
+    rule = {"name": "近30天付费", "when": {"all": [
+        {"event": {"type": "order_paid", "within_days": 30, "value": {">=": 199}}},
+        {"has_not": "客户阶段:已付费"}]}, "then": {"add": ["客户阶段:已付费"]}}
+    rules_file = tmp_path / "paid.json"
+    rules_file.write_text(json.dumps(rule, ensure_ascii=False), encoding="utf-8")
+    assert cli("rules", "add", str(rules_file), "--profile", "acme").returncode == 0
+
+    simulated = last_json(cli("rules", "simulate", "--profile", "acme", "--json"))
+    assert simulated["would_change"] == len(expected)
+    assert {(c["external_userid"], c["userid"]) for c in simulated["changes"]} == expected
+    why = simulated["changes"][0]["why"]["近30天付费"]
+    assert why[0].startswith("event order_paid @ 20") and why[1] == "has_not 客户阶段:已付费"
+
+    run = last_json(cli("rules", "run", "--profile", "acme", "--yes", "--json"))
+    assert run["status"] == "done" and run["applied"] == len(expected)
+    tag_id = corp.state.find_tag("客户阶段", "已付费")
+    assert {(e, u) for u, e in corp.state.relations()
+            if tag_id in corp.state.relation_tag_ids(u, e)} == expected
+    listed = json.loads(cli("batches", "--profile", "acme", "--json").stdout.splitlines()[-1])
+    header = next(b for b in listed if b["id"] == run["batch_id"])
+    assert header["source"] == "rule" and "近30天付费" in header["description"]
