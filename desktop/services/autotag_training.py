@@ -61,6 +61,11 @@ class TagTraining:
     sources: Counter[str] = field(default_factory=Counter)
     negative_sources: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def confirmed(self) -> int:
+        """Positive customers whose tag a person set or that stayed and was accepted."""
+        return sum(n for source, n in self.sources.items() if source != ACCEPTED_EVIDENCE)
+
     def as_json(self) -> dict[str, object]:
         return {"positives": self.positives, "negatives": self.negatives,
                 "sources": dict(sorted(self.sources.items())),

@@ -57,6 +57,7 @@ from desktop.services.autotag_simulation import (
     Simulation,
     TagSuggestion,
 )
+from desktop.services.autotag_training import TagTraining
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
 from desktop.services.team_chats import store_for
@@ -389,18 +390,26 @@ class AutoTagReviewWindow(QWidget):
 
     def _summary_html(self, simulation: Simulation) -> str:
         lines = [self.tr("<b>%1</b> customer messages from %2 customers · <b>%3</b> suggestions,"
-                         " %4 would add a tag · %5 reviewed messages used for training")
+                         " %4 would add a tag · %5 messages of reviews and confirmed tags used"
+                         " for training")
                  .replace("%1", f"{simulation.messages:,}")
                  .replace("%2", f"{simulation.customers:,}")
                  .replace("%3", f"{len(simulation.suggestions):,}")
                  .replace("%4", f"{len(simulation.would_add):,}")
                  .replace("%5", f"{simulation.training_messages:,}")]
         for count in simulation.per_tag:
-            lines.append(self.tr("%1: %2 customers, %3 would add, %4 already tagged")
+            trained = simulation.training.get(count.tag, TagTraining())
+            lines.append(self.tr("%1: %2 customers, %3 would add, %4 already tagged · trained"
+                                 " on %5 customers for it (%6 with a confirmed tag, %7 by"
+                                 " accepted suggestions) and %8 against")
                          .replace("%1", html.escape(count.label))
                          .replace("%2", f"{count.customers:,}")
                          .replace("%3", f"{count.would_add:,}")
-                         .replace("%4", f"{count.already:,}"))
+                         .replace("%4", f"{count.already:,}")
+                         .replace("%5", f"{trained.positives:,}")
+                         .replace("%6", f"{trained.confirmed:,}")
+                         .replace("%7", f"{trained.positives - trained.confirmed:,}")
+                         .replace("%8", f"{trained.negatives:,}"))
         lines.extend(f"<i>{html.escape(w)}</i>" for w in simulation.warnings)
         return "<br>".join(lines)
 

@@ -743,12 +743,12 @@
         <translation>Reading the chats…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</translation>
     </message>
     <message>
-        <source>%1: %2 customers, %3 would add, %4 already tagged</source>
-        <translation>%1: %2 customers, %3 would add, %4 already tagged</translation>
+        <source>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
+        <translation>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>

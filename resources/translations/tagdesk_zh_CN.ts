@@ -743,12 +743,12 @@
         <translation>正在分析聊天记录…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 reviewed messages used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 条客户消息，来自 %2 位客户 · &lt;b&gt;%3&lt;/b&gt; 条建议，其中 %4 条会新增标签 · %5 条已审阅消息用作训练数据</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 条客户消息，来自 %2 位客户 · &lt;b&gt;%3&lt;/b&gt; 条建议，其中 %4 条会新增标签 · %5 条审阅和已确认标签的消息用作训练数据</translation>
     </message>
     <message>
-        <source>%1: %2 customers, %3 would add, %4 already tagged</source>
-        <translation>%1：%2 位客户，%3 个会新增，%4 个已有该标签</translation>
+        <source>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
+        <translation>%1：%2 位客户，%3 个会新增，%4 个已有该标签 · 学习了 %5 位有此标签的客户（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
-from desktop.store import autotag_settings, chats
+from desktop.store import autotag_settings, chats, outbox
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
@@ -246,3 +246,25 @@ def test_the_window_says_whether_chats_are_stored_yet(
     qtbot.addWidget(filled)
     qtbot.waitUntil(lambda: f"{stored:,} chat messages stored" in filled.summary.text(),
                     timeout=WAIT_MS)
+
+
+def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_trained_on(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
+    first = _simulate(qtbot, window)
+    assert first.training["高意向"].positives == 0
+    assert "trained on 0 customers for it (0 with a confirmed tag" in window.summary.text()
+    group = {sandbox.state.find_tag("意向程度", name) for name in ("高意向", "中意向", "低意向")}
+    said = {(m.external_userid, m.userid) for m in chats.messages(synced_context.cache)}
+    states = outbox.relation_states_by_key(synced_context.cache, said)
+    picked: dict[str, int] = {}
+    for (customer, _), state in sorted(states.items()):
+        if customer not in picked and not group & set(state.tag_ids):
+            picked[customer] = state.relation_id
+    relations = sorted(picked.values())[:6]
+    tagging = synced_context.tagging
+    plan = tagging.plan(relations, add=[sandbox.state.find_tag("意向程度", "高意向")])
+    assert tagging.run(tagging.submit(plan, source="batch")).status == "done"
+    again = _simulate(qtbot, window)
+    assert again.training["高意向"].positives == 6
+    assert ("trained on 6 customers for it (6 with a confirmed tag, 0 by accepted suggestions)"
+            in window.summary.text())
