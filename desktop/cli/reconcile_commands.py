@@ -23,10 +23,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "reconcile", help="compare paid orders with a tag (已成交) and fix the mismatches")
     add_common(parser)
     parser.add_argument("--profile", required=True, metavar="NAME")
-    parser.add_argument("--orders", required=True, metavar="FILE.csv|URL",
-                        help="a CSV or JSON file, or an http(s) URL answering JSON")
-    parser.add_argument("--tag", required=True, metavar="TAG",
-                        help="the tag paid customers carry, e.g. 已成交 (组:名 picks one group's)")
+    parser.add_argument("--orders", metavar="FILE.csv|URL",
+                        help="a CSV or JSON file, or an http(s) URL answering JSON (required"
+                             " unless --status)")
+    parser.add_argument("--tag", metavar="TAG",
+                        help="the tag paid customers carry, e.g. 已成交 (组:名 picks one group's;"
+                             " required unless --status)")
+    parser.add_argument("--status", action="store_true",
+                        help="team profile: the team server's scheduled reconciliation, its last"
+                             " and next run")
     parser.add_argument("--apply", action="store_true",
                         help="fix the mismatches as one batch (revertible with batch undo)")
     parser.add_argument("--skip-bad-rows", action="store_true",
@@ -52,6 +57,12 @@ def reconcile_command(args: argparse.Namespace) -> int:
     from desktop.services.reconcile import ReconcileService
     from desktop.services.tagging import TaggingService
 
+    if args.status:
+        return status_command(args)
+    if not args.orders or not args.tag:
+        raise UsageError("请给出 --orders 和 --tag（或用 --status 看团队服务器的定时对账）。"
+                         " / Give --orders and --tag (or --status for the team server's"
+                         " scheduled reconciliation).")
     feed = read_orders(args.orders)
     full = ResultReport(args, "reconcile")
     ws = open_synced_workspace(args, write=args.apply)
@@ -120,6 +131,23 @@ def reconcile_command(args: argparse.Namespace) -> int:
         full.emit({**summary, **run.as_json(), "applied": True, "batch_id": batch_id},
                   {**lists, "failures": failures_json(run.failures)})
     return EXIT_OK if run.status == "done" and not run.failed else EXIT_FAILED
+
+
+def status_command(args: argparse.Namespace) -> int:
+    """`--status`: the team server's scheduled reconciliation; exit 1 when its last run
+    changed nothing because something was wrong (unreadable rows or source, too many changes,
+    an unknown tag) or some writes failed."""
+    from desktop.cli.common import emit_json, home
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.reconcile_status import server_status
+
+    found = server_status(ProfileStore(home(args)).get(args.profile))
+    out = sys.stderr if args.json else sys.stdout
+    for zh, en in zip(found.lines(False), found.lines(True), strict=True):
+        print(f"{zh} / {en.strip()}", file=out)
+    if args.json:
+        emit_json(found.answer)
+    return EXIT_FAILED if found.in_trouble else EXIT_OK
 
 
 def _done(args: argparse.Namespace, full: ResultReport, summary: dict[str, object],

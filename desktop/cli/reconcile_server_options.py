@@ -48,6 +48,10 @@ def reconcile_config(args: argparse.Namespace) -> ReconcileConfig | None:
     if not args.reconcile_tag or not args.reconcile_orders:
         raise UsageError("--reconcile-tag 和 --reconcile-orders 须同时给出。 / Give"
                          " --reconcile-tag and --reconcile-orders together.")
+    if not args.resync_interval > 0:
+        raise UsageError("订单对账要和团队服务器的快照比较，须开着重新同步（--resync-interval 大于 0）。"
+                         " / Reconciliation compares with the server's snapshot, which needs the"
+                         " re-sync on (--resync-interval above 0).")
     interval = _number(args.reconcile_interval, "--reconcile-interval", float)
     max_changes = int(_number(args.reconcile_max_changes, "--reconcile-max-changes", int))
     from desktop.server import order_sources

@@ -7,9 +7,9 @@ Each fix is one `mark_tag` through the relay's outbox (the team's one WeCom budg
 under source `reconcile`, operator `tagdesk-server`, one batch id per run, so a desktop's team
 audit reverts it like any batch. A run applies nothing, and records why, when the source
 cannot be read, has unreadable rows, names a tag the server does not know, or would change
-more than `--reconcile-max-changes` relations; before the first re-sync there is no snapshot
-to compare with. Every run is a row of `reconcile_run` (result, counts, errors), which
-`GET /tagdesk/v1/reconcile/status` answers with the next run's time.
+more than `--reconcile-max-changes` relations. Before the first re-sync there is no snapshot
+to compare with, and no run. Every run is a row of `reconcile_run` (result, counts, errors),
+which `GET /tagdesk/v1/reconcile/status` answers with the next run's time.
 """
 
 from __future__ import annotations
@@ -78,8 +78,15 @@ class ReconcileJob:
         self._process_id = process_id
 
     def run(self) -> str:
-        """One reconciliation; its result (see the constants above)."""
+        """One reconciliation; its result (see the constants above). Before the first re-sync
+        there is nothing to compare with: the period is given back, so the next look at the
+        jobs (any process's) tries again, and no run is recorded."""
         with self._connection() as conn:
+            if not snapshot.has_baseline(conn):
+                conn.execute("UPDATE scheduled_job SET last_started_at = NULL WHERE name = %s",
+                             (JOB_NAME,))
+                log.info("reconciliation waits for the first re-sync")
+                return NO_SNAPSHOT
             row = conn.execute(
                 "INSERT INTO reconcile_run (process, source, tag) VALUES (%s, %s, %s)"
                 " RETURNING id", (self._process_id, order_sources.shown(self._config.orders),
@@ -101,11 +108,6 @@ class ReconcileJob:
 
     def _reconcile(self, run_id: int) -> _Outcome:
         with self._connection() as conn:
-            if not snapshot.has_baseline(conn):
-                return _Outcome(NO_SNAPSHOT, errors=[{"problem": (
-                    "团队服务器还没有完成第一次重新同步，没有可比较的客户标签。 / The team server"
-                    " has not finished its first re-sync: there are no customer tags to"
-                    " compare with yet.")}])
             tag_id, problem = _resolve(snapshot.corp_tags(conn), self._config.tag)
             if tag_id is None:
                 return _Outcome(TAG_UNKNOWN, errors=[{"problem": problem}])
