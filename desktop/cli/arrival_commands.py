@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     remove.set_defaults(handler=livecodes_remove)
     report = command(codes, "report", "customers added per live code per day")
     report.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
+    report.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="the last day counted")
     report.set_defaults(handler=livecodes_report)
 
     pretag = sub.add_parser(
@@ -175,9 +176,10 @@ def livecodes_report(args: argparse.Namespace) -> int:
     from desktop.services.livecodes import LiveCodeService
 
     with open_synced_workspace(args, write=False) as ws:
-        report = LiveCodeService(ws).report(args.since)
+        report = LiveCodeService(ws).report(args.since, args.until)
     if args.json:
         emit_json({"since": args.since.isoformat() if args.since else None,
+                   "until": args.until.isoformat() if args.until else None,
                    "rows": [r.as_json() for r in report.rows], "totals": report.totals})
         return EXIT_OK
     print("渠道 state\t日期 day\t新增客户 customers")

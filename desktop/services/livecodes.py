@@ -14,7 +14,8 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from desktop.domain.arrivals import BY_STATE, LIVECODE
@@ -24,6 +25,7 @@ from desktop.services.governance import session_token
 from desktop.services.tagging import TaggingService
 from desktop.services.team import _exchange
 from desktop.services.workspace import Workspace
+from desktop.services.xlsx_safe import Column, write_table
 from desktop.store import arrivals
 from desktop.wecom.models import ContactWay
 
@@ -199,6 +201,7 @@ class LiveCodeService:
             if users is not None or parties is not None:
                 self._check_members(way.user if users is None else users,
                                     way.party if parties is None else parties)
+                _check_single(way, users, parties)
             tag_ids = None if tags is None else self._tag_ids(tags)
             if any(v is not None for v in (state, users, parties, skip_verify, remark)):
                 client.update_contact_way(
@@ -224,20 +227,21 @@ class LiveCodeService:
         if config_id in self.store.all():
             self.store.put(config_id, way.state, ())
 
-    def report(self, since: date | None = None) -> LiveCodeReport:
-        """Customers added per code (state) per day, from the cache."""
+    def report(self, since: date | None = None, until: date | None = None) -> LiveCodeReport:
+        """Customers added per code (state) per day, from the cache; `until` is the last day
+        counted."""
         states = {c.state for c in self.store.all().values()}
         states |= {r.key for r in arrivals.records(self.ws.cache, source=LIVECODE)}
         states |= {str(s) for (s,) in self.ws.cache.connection().execute(
             "SELECT DISTINCT state FROM contact_way WHERE state <> ''")}
-        start = 0 if since is None else int(datetime(since.year, since.month,
-                                                     since.day).timestamp())
+        start = 0 if since is None else _midnight(since)
+        end = 2 ** 62 if until is None else _midnight(until + timedelta(days=1))
         rows = self.ws.cache.connection().execute(
             "SELECT state, date(createtime, 'unixepoch', 'localtime') AS day,"
             " count(DISTINCT external_userid) FROM relation WHERE state <> ''"
             " AND state IN (SELECT value FROM json_each(?)) AND createtime >= ?"
-            " GROUP BY state, day ORDER BY state, day",
-            (json.dumps(sorted(states), ensure_ascii=False), start)).fetchall()
+            " AND createtime < ? GROUP BY state, day ORDER BY state, day",
+            (json.dumps(sorted(states), ensure_ascii=False), start, end)).fetchall()
         report = tuple(ReportRow(str(s), str(d), int(n)) for s, d, n in rows)
         totals: dict[str, int] = {}
         for row in report:
@@ -272,3 +276,28 @@ class LiveCodeService:
             raise LiveCodeError(
                 f"渠道标识「{echo(state)}」已被活码 {taken[0]} 使用。",
                 f"The state {echo(state)!r} is already used by live code {taken[0]}.")
+
+
+def export_report(report: LiveCodeReport, path: Path) -> int:
+    """The report's rows (code, day, customers) to .xlsx or .csv; returns the rows written."""
+    columns = [Column("渠道 state", "活码的渠道标识", "The live code's state", 20),
+               Column("日期 day", "客户添加的日期", "The day the customers were added", 12),
+               Column("新增客户 customers", "当天通过该活码添加的客户数",
+                      "Customers added through the code that day", 14)]
+    return write_table(path, columns, [(r.state, r.day, r.customers) for r in report.rows],
+                       sheet_title="livecodes")
+
+
+def _check_single(way: ContactWay, users: Sequence[str] | None,
+                  parties: Sequence[int] | None) -> None:
+    """A single-member code keeps one member: WeCom fixes a code's type when it is made."""
+    if way.type == SINGLE and (len(set(users or ())) > 1 or parties):
+        raise LiveCodeError(
+            f"活码「{echo(way.state)}」是单人活码，只能有一个成员；要多人接待，请删除它后新建多人活码。",
+            f"The live code {echo(way.state)!r} is a single-member code and keeps one member;"
+            " for several members, remove it and create a new one with several.")
+
+
+def _midnight(day: date) -> int:
+    """The day's start in local time, as a unix time."""
+    return int(datetime(day.year, day.month, day.day).timestamp())

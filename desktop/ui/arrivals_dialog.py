@@ -1,16 +1,18 @@
 """Live codes and pre-tags: 标签 → 活码与预打标签….
 
-Two lists: the corp's live codes (read from WeCom in a background task) with the tags each
-gives its new customers and how many relations it has tagged, and the pre-tags queued on
-this desktop with their state (pending, applied with its batch, expired, cancelled); a
-pending pre-tag can be cancelled, and a live code can be created (state, members, tags).
-Both are applied after each sync (in team mode the server applies them at once). Editing
-live codes and queuing pre-tags are done with `tagdesk livecodes` / `tagdesk pretag` for now.
+Three tabs: the corp's live codes (read from WeCom in a background task) with the tags each
+gives its new customers and how many relations it has tagged — created, edited and removed
+here; the live-code report (customers added per code per day); and the pre-tags queued on
+this desktop with their state (pending, applied with its batch, expired, cancelled) — queued
+one by one or from a file, a pending one cancellable. Both are applied after each sync (in
+team mode the server applies them at once). Every WeCom call runs on a worker, with a busy
+bar while it runs and the reason in the window when it fails.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
     QTabWidget,
     QTreeWidget,
@@ -36,6 +40,9 @@ from desktop.services.pretags import PretagService
 from desktop.store.arrivals import EXPIRED, PENDING, ArrivalRecord
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.livecode_edit_dialog import LiveCodeEditDialog, split_names
+from desktop.ui.livecode_report import LiveCodeReportView
+from desktop.ui.pretag_form import PretagForm
 from desktop.ui.retranslate import retranslate_in_place
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,24 +65,45 @@ class ArrivalsDialog(QDialog):
         self.members_edit = QLineEdit()
         self.tags_edit = QLineEdit()
         self.create_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.remove_button = QPushButton()
+        for button in (self.edit_button, self.remove_button):
+            button.setEnabled(False)
         new_code = QHBoxLayout()
         for widget in (self.state_edit, self.members_edit, self.tags_edit):
             new_code.addWidget(widget, 1)
-        new_code.addWidget(self.create_button)
+        for button in (self.create_button, self.edit_button, self.remove_button):
+            new_code.addWidget(button)
         codes_page = QWidget()
         codes_layout = QVBoxLayout(codes_page)
         codes_layout.setContentsMargins(0, 0, 0, 0)
         codes_layout.addWidget(self.codes, 1)
         codes_layout.addLayout(new_code)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(codes_page, "")
-        self.tabs.addTab(self.pretags, "")
+        self.report = LiveCodeReportView(context)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.pretag_form = PretagForm(context, lambda text: self.texts.say(self.summary, text),
+                                      self.reload_pretags)
+        pretags_page = QWidget()
+        pretags_layout = QVBoxLayout(pretags_page)
+        pretags_layout.setContentsMargins(0, 0, 0, 0)
+        pretags_layout.addWidget(self.pretags, 1)
+        pretags_layout.addWidget(self.pretag_form)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(codes_page, "")
+        self.tabs.addTab(self.report, "")
+        self.tabs.addTab(pretags_page, "")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
+        self._working = 0
         self.cancel_button = QPushButton()
         self.cancel_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
+        row.addWidget(self.busy)
         row.addWidget(self.cancel_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
@@ -85,8 +113,12 @@ class ArrivalsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.pretags.currentItemChanged.connect(lambda _item, _old: self._selected())
+        self.codes.currentItemChanged.connect(lambda _item, _old: self._code_selected())
+        self.codes.itemDoubleClicked.connect(lambda _item, _column: self.edit_selected())
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.create_button.clicked.connect(self.create_code)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.reload()
 
@@ -95,15 +127,17 @@ class ArrivalsDialog(QDialog):
         self.intro.setText(self.tr(
             "Customers added through a live code get its tags, and a pre-tag tags its person"
             " once they are added: after each sync (in team mode the team server tags live"
-            " codes' customers at once). Edit live codes and queue pre-tags with"
-            " `tagdesk livecodes` and `tagdesk pretag`."))
+            " codes' customers at once)."))
         self.state_edit.setPlaceholderText(self.tr("State, e.g. expo2026"))
         self.members_edit.setPlaceholderText(self.tr("Members' userids, separated by ,"))
         self.tags_edit.setPlaceholderText(self.tr("Tags for its customers (group:name), separated"
                                                   " by ,"))
         self.create_button.setText(self.tr("Create live code"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.remove_button.setText(self.tr("Remove…"))
         self.tabs.setTabText(0, self.tr("Live codes"))
-        self.tabs.setTabText(1, self.tr("Pre-tags"))
+        self.tabs.setTabText(1, self.tr("Report"))
+        self.tabs.setTabText(2, self.tr("Pre-tags"))
         self.codes.setHeaderLabels([self.tr("State"), self.tr("Members"), self.tr("Tags"),
                                     self.tr("Tagged"), self.tr("Remark"), self.tr("Code id")])
         self.pretags.setHeaderLabels([self.tr("Id"), self.tr("Status"), self.tr("Person"),
@@ -113,16 +147,33 @@ class ArrivalsDialog(QDialog):
         self._fill_pretags(self._pretags)
 
     def reload(self) -> None:
+        self.reload_pretags()
+        self.reload_codes()
+
+    def reload_pretags(self) -> None:
         workspace = self.context.workspace
         self.context.run_task(lambda _p, _c: PretagService(workspace).list(), owner=self,
                               name="pre-tags", on_result=self._fill_pretags,
                               on_error=self._failed)
+
+    def reload_codes(self) -> None:
+        workspace = self.context.workspace
+        self._busy(True)
+
+        def listed(codes: list[LiveCode]) -> None:
+            self._busy(False)
+            self._fill_codes(codes)
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            self._failed(exc)
+
         self.context.run_task(lambda _p, _c: LiveCodeService(workspace).list(), owner=self,
-                              name="live codes", on_result=self._fill_codes,
-                              on_error=self._failed)
+                              name="live codes", on_result=listed, on_error=failed)
 
     def _fill_codes(self, codes: list[LiveCode]) -> None:
         self._codes = list(codes)
+        current = self.selected_code()
         self.codes.clear()
         for code in self._codes:
             item = QTreeWidgetItem([
@@ -130,7 +181,76 @@ class ArrivalsDialog(QDialog):
                 "、".join(code.tag_names), f"{code.tagged:,}", code.remark, code.config_id])
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.codes.addTopLevelItem(item)
+            if current is not None and code.config_id == current.config_id:
+                self.codes.setCurrentItem(item)
         _fit(self.codes)
+        self._code_selected()
+
+    def selected_code(self) -> LiveCode | None:
+        item = self.codes.currentItem()
+        config_id = None if item is None else item.text(5)
+        return next((c for c in self._codes if c.config_id == config_id), None)
+
+    def select_code(self, config_id: str) -> None:
+        for n in range(self.codes.topLevelItemCount()):
+            item = self.codes.topLevelItem(n)
+            if item is not None and item.text(5) == config_id:
+                self.codes.setCurrentItem(item)
+
+    def _code_selected(self) -> None:
+        chosen = self.selected_code() is not None and not self._working
+        self.edit_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen)
+
+    def edit_selected(self) -> LiveCodeEditDialog | None:
+        """Open the selected code in the edit window; the list reloads when it is saved."""
+        code = self.selected_code()
+        if code is None:
+            return None
+        editor = LiveCodeEditDialog(self.context, code, self)
+        editor.accepted.connect(lambda: self._changed(lambda: self.tr(
+            "Live code %1 changed.").replace("%1", code.state)))
+        editor.open()
+        return editor
+
+    def remove_selected(self) -> None:
+        """Delete the selected code in WeCom after a confirmation; its tags stop."""
+        code = self.selected_code()
+        if code is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Remove live code"),
+            self.tr("Delete the live code %1 in WeCom? Its QR code stops working and customers"
+                    " who add through it are no longer tagged.").replace("%1", code.state))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        workspace, config_id = self.context.workspace, code.config_id
+        self._busy(True)
+
+        def work(_progress: Any, _cancel: Any) -> ChangeSet | None:
+            LiveCodeService(workspace).remove(config_id)
+            return None
+
+        def removed(_changes: ChangeSet | None) -> None:
+            self._busy(False)
+            self._changed(lambda: self.tr("Live code %1 removed.").replace("%1", code.state))
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            self._failed(exc)
+
+        self.context.run_operation(work, owner=self, name="remove live code",
+                                   on_success=removed, on_failure=failed)
+
+    def _changed(self, said: Callable[[], str]) -> None:
+        self.texts.say(self.summary, said)
+        self.reload_codes()
+
+    def _busy(self, working: bool) -> None:
+        """The busy bar shows while a WeCom call of this window runs."""
+        self._working = max(0, self._working + (1 if working else -1))
+        self.busy.setVisible(bool(self._working))
+        self._code_selected()
 
     def _fill_pretags(self, records: list[ArrivalRecord]) -> None:
         self._pretags = list(records)
@@ -178,13 +298,14 @@ class ArrivalsDialog(QDialog):
             return None
 
         self.context.run_operation(work, owner=self, name="cancel pre-tag",
-                                   on_success=lambda _changes: self.reload(),
+                                   on_success=lambda _changes: self.reload_pretags(),
                                    on_failure=self._failed)
 
     def create_code(self) -> None:
         """Create the live code in WeCom with the state, members and tags typed above."""
         state = self.state_edit.text()
-        members, tags = _split(self.members_edit.text()), _split(self.tags_edit.text())
+        members = split_names(self.members_edit.text())
+        tags = split_names(self.tags_edit.text())
         workspace = self.context.workspace
         self.create_button.setEnabled(False)
 
@@ -209,10 +330,6 @@ class ArrivalsDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.texts.say(self.summary, lambda: readable(exc))
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
 
 
 def _table() -> QTreeWidget:

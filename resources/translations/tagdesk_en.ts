@@ -181,8 +181,8 @@
         <translation>Live codes and pre-tags</translation>
     </message>
     <message>
-        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
-        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</translation>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once).</source>
+        <translation>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once).</translation>
     </message>
     <message>
         <source>State, e.g. expo2026</source>
@@ -201,8 +201,20 @@
         <translation>Create live code</translation>
     </message>
     <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Remove…</translation>
+    </message>
+    <message>
         <source>Live codes</source>
         <translation>Live codes</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Report</translation>
     </message>
     <message>
         <source>Pre-tags</source>
@@ -255,6 +267,22 @@
     <message>
         <source>Cancel pre-tag</source>
         <translation>Cancel pre-tag</translation>
+    </message>
+    <message>
+        <source>Live code %1 changed.</source>
+        <translation>Live code %1 changed.</translation>
+    </message>
+    <message>
+        <source>Remove live code</source>
+        <translation>Remove live code</translation>
+    </message>
+    <message>
+        <source>Delete the live code %1 in WeCom? Its QR code stops working and customers who add through it are no longer tagged.</source>
+        <translation>Delete the live code %1 in WeCom? Its QR code stops working and customers who add through it are no longer tagged.</translation>
+    </message>
+    <message>
+        <source>Live code %1 removed.</source>
+        <translation>Live code %1 removed.</translation>
     </message>
     <message>
         <source>waiting</source>
@@ -777,6 +805,29 @@
     <message>
         <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
         <translation>%1: %2 new messages stored, %3 already stored, %4 lines with problems</translation>
+    </message>
+</context>
+<context>
+    <name>BadRowsDialog</name>
+    <message>
+        <source>Rows that cannot be read</source>
+        <translation>Rows that cannot be read</translation>
+    </message>
+    <message>
+        <source>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</source>
+        <translation>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</translation>
+    </message>
+    <message>
+        <source>Skip them, queue %1 rows</source>
+        <translation>Skip them, queue %1 rows</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
     </message>
 </context>
 <context>
@@ -1659,6 +1710,104 @@
     </message>
 </context>
 <context>
+    <name>LiveCodeEditDialog</name>
+    <message>
+        <source>Edit live code %1</source>
+        <translation>Edit live code %1</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Verification</source>
+        <translation>Verification</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Remark</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Members&apos; userids, separated by ,</source>
+        <translation>Members&apos; userids, separated by ,</translation>
+    </message>
+    <message>
+        <source>Add customers without the member confirming</source>
+        <translation>Add customers without the member confirming</translation>
+    </message>
+    <message>
+        <source>A note on the code, at most %1 characters</source>
+        <translation>A note on the code, at most %1 characters</translation>
+    </message>
+    <message>
+        <source>Tags for its customers (group:name), separated by ,</source>
+        <translation>Tags for its customers (group:name), separated by ,</translation>
+    </message>
+    <message>
+        <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
+        <translation>The state (at most %1 characters) is the channel the customers are counted by.</translation>
+    </message>
+    <message>
+        <source>Saving the live code in WeCom…</source>
+        <translation>Saving the live code in WeCom…</translation>
+    </message>
+</context>
+<context>
+    <name>LiveCodeReportView</name>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>State / day</source>
+        <translation>State / day</translation>
+    </message>
+    <message>
+        <source>Customers added</source>
+        <translation>Customers added</translation>
+    </message>
+    <message>
+        <source>Per day</source>
+        <translation>Per day</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>%1 customers added through %2 live codes from %3 to %4.</source>
+        <translation>%1 customers added through %2 live codes from %3 to %4.</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to %2.</source>
+        <translation>Exported %1 rows to %2.</translation>
+    </message>
+    <message>
+        <source>Export the live-code report</source>
+        <translation>Export the live-code report</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to the team server</source>
@@ -2089,6 +2238,69 @@
     </message>
 </context>
 <context>
+    <name>PretagForm</name>
+    <message>
+        <source>external_userid</source>
+        <translation>external_userid</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>unionid</source>
+        <translation>unionid</translation>
+    </message>
+    <message>
+        <source>Who: the id or phone number</source>
+        <translation>Who: the id or phone number</translation>
+    </message>
+    <message>
+        <source>Tags (group:name), separated by ,</source>
+        <translation>Tags (group:name), separated by ,</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Dropped as expired when the person is not a customer after this many days</source>
+        <translation>Dropped as expired when the person is not a customer after this many days</translation>
+    </message>
+    <message>
+        <source>Queue pre-tag</source>
+        <translation>Queue pre-tag</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>Import file…</translation>
+    </message>
+    <message>
+        <source>Pre-tag queued for %1.</source>
+        <translation>Pre-tag queued for %1.</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Reading %1…</translation>
+    </message>
+    <message>
+        <source>%1 rows cannot be read; nothing was queued.</source>
+        <translation>%1 rows cannot be read; nothing was queued.</translation>
+    </message>
+    <message>
+        <source>Queued %1 pre-tags from the file.</source>
+        <translation>Queued %1 pre-tags from the file.</translation>
+    </message>
+    <message>
+        <source>Import pre-tags</source>
+        <translation>Import pre-tags</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>Spreadsheets (*.xlsx *.csv)</translation>
+    </message>
+</context>
+<context>
     <name>ProblemTableModel</name>
     <message>
         <source>Row</source>
@@ -2474,7 +2686,7 @@
     </message>
     <message>
         <source>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
-        <translation>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, "Rules and automation") or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</translation>
+        <translation>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</translation>
     </message>
     <message>
         <source>Rule</source>

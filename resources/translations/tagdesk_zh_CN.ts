@@ -181,8 +181,8 @@
         <translation>活码与预打标签</translation>
     </message>
     <message>
-        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once). Edit live codes and queue pre-tags with `tagdesk livecodes` and `tagdesk pretag`.</source>
-        <translation>通过活码添加的客户会打上该活码的标签，预打标签会在对应的人成为客户后打上：在每次同步之后进行（团队模式下由团队服务器即时为活码客户打标签）。请用 `tagdesk livecodes` 修改活码，用 `tagdesk pretag` 添加预打标签。</translation>
+        <source>Customers added through a live code get its tags, and a pre-tag tags its person once they are added: after each sync (in team mode the team server tags live codes&apos; customers at once).</source>
+        <translation>通过活码添加的客户会获得它的标签，预打标签会在其对象成为客户后为其打标签：每次同步后执行（团队模式下由团队服务器即时为活码客户打标签）。</translation>
     </message>
     <message>
         <source>State, e.g. expo2026</source>
@@ -201,8 +201,20 @@
         <translation>创建活码</translation>
     </message>
     <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
         <source>Live codes</source>
         <translation>活码</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报表</translation>
     </message>
     <message>
         <source>Pre-tags</source>
@@ -255,6 +267,22 @@
     <message>
         <source>Cancel pre-tag</source>
         <translation>取消预打标签</translation>
+    </message>
+    <message>
+        <source>Live code %1 changed.</source>
+        <translation>活码 %1 已修改。</translation>
+    </message>
+    <message>
+        <source>Remove live code</source>
+        <translation>删除活码</translation>
+    </message>
+    <message>
+        <source>Delete the live code %1 in WeCom? Its QR code stops working and customers who add through it are no longer tagged.</source>
+        <translation>要在企业微信中删除活码 %1 吗？它的二维码将失效，之后通过它添加的客户也不再打标签。</translation>
+    </message>
+    <message>
+        <source>Live code %1 removed.</source>
+        <translation>活码 %1 已删除。</translation>
     </message>
     <message>
         <source>waiting</source>
@@ -777,6 +805,29 @@
     <message>
         <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
         <translation>%1：已保存 %2 条新消息，%3 条此前已保存，%4 行有问题</translation>
+    </message>
+</context>
+<context>
+    <name>BadRowsDialog</name>
+    <message>
+        <source>Rows that cannot be read</source>
+        <translation>读不了的行</translation>
+    </message>
+    <message>
+        <source>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</source>
+        <translation>文件中有 %1 行读不了，什么都没有加入。修正后重新导入，或跳过它们、只加入 %2 个正确的行。</translation>
+    </message>
+    <message>
+        <source>Skip them, queue %1 rows</source>
+        <translation>跳过它们，加入 %1 行</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
     </message>
 </context>
 <context>
@@ -1657,6 +1708,104 @@
     </message>
 </context>
 <context>
+    <name>LiveCodeEditDialog</name>
+    <message>
+        <source>Edit live code %1</source>
+        <translation>编辑活码 %1</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Verification</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Members&apos; userids, separated by ,</source>
+        <translation>成员账号，以 , 分隔</translation>
+    </message>
+    <message>
+        <source>Add customers without the member confirming</source>
+        <translation>客户添加时无需成员确认</translation>
+    </message>
+    <message>
+        <source>A note on the code, at most %1 characters</source>
+        <translation>活码备注，最多 %1 个字符</translation>
+    </message>
+    <message>
+        <source>Tags for its customers (group:name), separated by ,</source>
+        <translation>给其客户的标签（组:名），以 , 分隔</translation>
+    </message>
+    <message>
+        <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
+        <translation>渠道标识 state（最多 %1 个字符）是统计客户来源的依据。</translation>
+    </message>
+    <message>
+        <source>Saving the live code in WeCom…</source>
+        <translation>正在企业微信中保存活码…</translation>
+    </message>
+</context>
+<context>
+    <name>LiveCodeReportView</name>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>State / day</source>
+        <translation>渠道 / 日期</translation>
+    </message>
+    <message>
+        <source>Customers added</source>
+        <translation>新增客户</translation>
+    </message>
+    <message>
+        <source>Per day</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>%1 customers added through %2 live codes from %3 to %4.</source>
+        <translation>%3 至 %4 通过 %2 个活码新增 %1 位客户。</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to %2.</source>
+        <translation>已导出 %1 行到 %2。</translation>
+    </message>
+    <message>
+        <source>Export the live-code report</source>
+        <translation>导出活码报表</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to the team server</source>
@@ -2078,6 +2227,69 @@
     <message>
         <source>On %1 of the %2 selected</source>
         <translation>所选 %2 个中有 %1 个已带此标签</translation>
+    </message>
+</context>
+<context>
+    <name>PretagForm</name>
+    <message>
+        <source>external_userid</source>
+        <translation>客户 ID（external_userid）</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>unionid</source>
+        <translation>unionid</translation>
+    </message>
+    <message>
+        <source>Who: the id or phone number</source>
+        <translation>对象：ID 或手机号</translation>
+    </message>
+    <message>
+        <source>Tags (group:name), separated by ,</source>
+        <translation>标签（组:名），以 , 分隔</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Dropped as expired when the person is not a customer after this many days</source>
+        <translation>超过这么多天仍未成为客户则作为过期丢弃</translation>
+    </message>
+    <message>
+        <source>Queue pre-tag</source>
+        <translation>加入预打标签</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>Pre-tag queued for %1.</source>
+        <translation>已为 %1 加入预打标签。</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>%1 rows cannot be read; nothing was queued.</source>
+        <translation>有 %1 行读不了；什么都没有加入。</translation>
+    </message>
+    <message>
+        <source>Queued %1 pre-tags from the file.</source>
+        <translation>已从文件加入 %1 个预打标签。</translation>
+    </message>
+    <message>
+        <source>Import pre-tags</source>
+        <translation>导入预打标签</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>表格文件 (*.xlsx *.csv)</translation>
     </message>
 </context>
 <context>
