@@ -4,7 +4,9 @@ Pick an orders file (CSV / JSON) or type an http(s) URL, name the "paid" tag, co
 comparison runs on a worker and lists both kinds of mismatch with their evidence, the customers
 the orders name but TagDesk does not know, and the rows it could not read (by line). "Fix" sends
 the changes as one batch (source `reconcile`) in the usual progress panel; it can be undone like
-any batch. Rows that cannot be read must be fixed first, or skipped on purpose.
+any batch. Rows that cannot be read must be fixed first, or skipped on purpose. On a team
+profile the dialog also shows the team server's scheduled reconciliation: its last run (result,
+counts, errors) and the next.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from desktop.domain.reconcile import Mismatch, Reconciliation
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.orders import OrderFeed, read_orders
 from desktop.services.reconcile import ReconcileService
+from desktop.services.reconcile_status import ServerStatus, server_status
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -59,6 +62,11 @@ class ReconcileDialog(QDialog):
         self.resize(900, 620)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.server_run = QLabel()
+        self.server_run.setObjectName("reconcileServerRun")
+        self.server_run.setWordWrap(True)
+        self.server_run.setVisible(context.workspace.profile.is_team)
+        self.server_status: ServerStatus | None = None
         self.source = QLineEdit()
         self.browse = QPushButton()
         self.tag = QLineEdit()
@@ -88,6 +96,7 @@ class ReconcileDialog(QDialog):
         self.panel.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.server_run)
         layout.addLayout(form)
         layout.addLayout(actions)
         layout.addWidget(self.summary)
@@ -99,6 +108,8 @@ class ReconcileDialog(QDialog):
         self.skip_bad.toggled.connect(lambda _on: self._update_fix())
         self.panel.batchFinished.connect(lambda _result: self.compare())
         self.texts = retranslate_in_place(self, self.retranslate)
+        if context.workspace.profile.is_team:
+            self.read_server_status()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Order reconciliation"))
@@ -116,6 +127,24 @@ class ReconcileDialog(QDialog):
         self.list.setHeaderLabels([self.tr("Mismatch"), self.tr("Customer"),
                                    self.tr("Relations"), self.tr("Evidence")])
         self._update_fix()
+
+    # -- the team server's schedule --------------------------------------------------------
+
+    def read_server_status(self) -> None:
+        profile = self.context.workspace.profile
+
+        def work(_progress: Any, _cancel: Any) -> ServerStatus:
+            return server_status(profile)
+
+        self.context.run_task(work, owner=self, name="reconcile server status",
+                              on_result=self._server_status, on_error=self._server_failed)
+
+    def _server_status(self, found: ServerStatus) -> None:
+        self.server_status = found
+        self.texts.say(self.server_run, lambda: "\n".join(found.lines(is_english())))
+
+    def _server_failed(self, exc: BaseException) -> None:
+        self.texts.say(self.server_run, lambda: readable(exc))
 
     # -- comparing ---------------------------------------------------------------------------
 

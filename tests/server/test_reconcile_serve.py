@@ -1,6 +1,6 @@
 """`tagdesk server serve --reconcile-tag --reconcile-orders`: two server processes on one
 database reconcile an orders CSV once (one batch, journaled `reconcile`), a desktop sees the
-run with `tagdesk reconcile --status` and reverts the batch from the team journal; a source
+run with `tagdesk reconcile --status` and in the 订单对账… dialog, and reverts the batch from the team journal; a source
 that cannot work stops the server at start with one sentence (exit 2)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,17 @@ import psycopg
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.team import normalized_url, store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.reconcile_dialog import ReconcileDialog
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
     cli_login,
     desktop_env,
+    log_in,
     tagdesk,
     wait_for,
 )
@@ -46,15 +53,31 @@ def _rows(db_url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
         return conn.execute(query.encode(), params).fetchall()
 
 
-def test_two_processes_reconcile_once_and_the_batch_reverts_from_a_desktop(
-        postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path) -> None:
+@dataclass
+class Reconciled:
+    db_url: str
+    url: str
+    tag_id: str
+    before: dict[tuple[str, str], bool]
+    paid: set[str]
+    refunded: str
+    batch_id: str
+    counts: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def reconciled(postgres: PostgresCluster, corp: SandboxServer,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reconciled]:
+    """Two server processes on one database, started with an orders CSV that refunds one
+    tagged customer and pays two untagged ones; after their first reconciliation."""
+    tmp = tmp_path_factory.mktemp("reconcile-serve")
     tag_id = corp.state.find_tag("客户阶段", "已成交")
     assert tag_id is not None
     before = _tagged(corp, tag_id)
     tagged = sorted({e for (_, e), has in before.items() if has})
     untagged = sorted({e for (_, e), _has in before.items()} - set(tagged))
     refunded, paid = tagged[0], set(tagged[1:]) | set(untagged[:2])
-    orders = tmp_path / "orders.csv"
+    orders = tmp / "orders.csv"
     with orders.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["order_id", "external_userid", "status"])
@@ -62,42 +85,82 @@ def test_two_processes_reconcile_once_and_the_batch_reverts_from_a_desktop(
         writer.writerows([f"P-{n}", customer, "paid"] for n, customer in enumerate(sorted(paid)))
     db_url = postgres.new_database()
     options = ("--reconcile-tag", TAG, "--reconcile-orders", str(orders))
-    first = TeamServerProcess(db_url, corp, tmp_path / "first", *options)
-    second = TeamServerProcess(db_url, corp, tmp_path / "second", *options)
+    first = TeamServerProcess(db_url, corp, tmp / "first", *options)
+    second = TeamServerProcess(db_url, corp, tmp / "second", *options)
     try:
         runs = wait_for(lambda: (found := _rows(
             db_url, "SELECT result, batch_id, counts FROM reconcile_run WHERE finished_at IS"
             " NOT NULL")) and found, timeout=60, what="the first reconciliation")
         assert [run[0] for run in runs] == ["applied"]
-        batch_id, counts = runs[0][1], runs[0][2]
-        after = _tagged(corp, tag_id)
-        assert {pair: has for pair, has in after.items() if has != (pair[1] in paid)} == {}
-        journal = _rows(db_url, "SELECT action, source, operator, external_userid FROM"
-                        " team_journal WHERE batch_id = %s", batch_id)
-        assert len(journal) == counts["applied"] == counts["planned"] > 0
-        assert {(r[1], r[2]) for r in journal} == {("reconcile", "tagdesk-server")}
-        assert ("tag_remove", refunded) in {(r[0], r[3]) for r in journal}
-        assert _rows(db_url, "SELECT count(*) FROM reconcile_run") == [(1,)]  # once, not twice
-
-        desktop = desktop_env(tmp_path / "desktop")
-        cli_login(desktop, first.url, corp, corp.state.follow_users()[0])
-        shown = tagdesk("reconcile", "--profile", "team", "--status", "--json", env=desktop)
-        assert shown.returncode == 0, shown.stderr
-        answer = json.loads(shown.stdout.strip().splitlines()[-1])
-        assert answer["configured"] and answer["last_run"]["result"] == "applied"
-        assert answer["last_run"]["batch_id"] == batch_id
-        assert answer["next_run"] - answer["last_run"]["started_at"] == pytest.approx(600, abs=5)
-        assert f"批次 {batch_id}" in shown.stderr and f"batch {batch_id}" in shown.stderr
-
-        synced = tagdesk("sync", "--profile", "team", env=desktop, timeout=120)
-        assert synced.returncode == 0, synced.stderr
-        reverted = tagdesk("audit", "revert", batch_id, "--profile", "team", "--yes",
-                           env=desktop, timeout=120)
-        assert reverted.returncode == 0, reverted.stderr
-        assert _tagged(corp, tag_id) == before
+        yield Reconciled(db_url, first.url, tag_id, before, paid, refunded, runs[0][1],
+                         runs[0][2])
     finally:
         assert first.stop() == 0
         assert second.stop() == 0
+
+
+def test_two_processes_reconcile_once_through_the_relay(
+        reconciled: Reconciled, corp: SandboxServer) -> None:
+    after = _tagged(corp, reconciled.tag_id)
+    assert {pair: has for pair, has in after.items()
+            if has != (pair[1] in reconciled.paid)} == {}
+    journal = _rows(reconciled.db_url, "SELECT action, source, operator, external_userid FROM"
+                    " team_journal WHERE batch_id = %s", reconciled.batch_id)
+    assert len(journal) == reconciled.counts["applied"] == reconciled.counts["planned"] > 0
+    assert {(r[1], r[2]) for r in journal} == {("reconcile", "tagdesk-server")}
+    assert ("tag_remove", reconciled.refunded) in {(r[0], r[3]) for r in journal}
+    assert _rows(reconciled.db_url, "SELECT count(*) FROM reconcile_run") == [(1,)]
+
+
+@pytest.mark.gui
+def test_the_reconcile_dialog_of_a_team_profile_shows_the_servers_last_run(
+        qtbot: Any, reconciled: Reconciled, corp: SandboxServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    user = corp.state.follow_users()[1]
+    profile = Profile(name="team", corp_id=corp.corp_id, api_base=team_api_base(reconciled.url),
+                      team_url=normalized_url(reconciled.url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(reconciled.url, corp, user).token)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        dialog = ReconcileDialog(context)
+        qtbot.addWidget(dialog)
+        assert dialog.server_run.isVisibleTo(dialog)
+        qtbot.waitUntil(lambda: dialog.server_status is not None, timeout=30_000)
+        shown = dialog.server_run.text()
+        assert reconciled.batch_id in shown and TAG in shown
+        assert f"{reconciled.counts['applied']:,}" in shown
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
+def test_a_desktop_sees_the_run_and_reverts_its_batch(
+        reconciled: Reconciled, corp: SandboxServer, tmp_path: Path) -> None:
+    desktop = desktop_env(tmp_path)
+    cli_login(desktop, reconciled.url, corp, corp.state.follow_users()[0])
+    shown = tagdesk("reconcile", "--profile", "team", "--status", "--json", env=desktop)
+    assert shown.returncode == 0, shown.stderr
+    answer = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert answer["configured"] and answer["last_run"]["result"] == "applied"
+    assert answer["last_run"]["batch_id"] == reconciled.batch_id
+    assert answer["next_run"] - answer["last_run"]["started_at"] == pytest.approx(600, abs=5)
+    assert f"批次 {reconciled.batch_id}" in shown.stderr
+    assert f"batch {reconciled.batch_id}" in shown.stderr
+
+    synced = tagdesk("sync", "--profile", "team", env=desktop, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    reverted = tagdesk("audit", "revert", reconciled.batch_id, "--profile", "team", "--yes",
+                       env=desktop, timeout=120)
+    assert reverted.returncode == 0, reverted.stderr
+    assert _tagged(corp, reconciled.tag_id) == reconciled.before
 
 
 def test_a_source_that_cannot_work_stops_the_server_at_start(
