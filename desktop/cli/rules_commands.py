@@ -58,6 +58,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         parsers[name] = parser
     parsers["add"].add_argument("file", type=Path, metavar="FILE",
                                 help="a JSON file: one rule, a list, or {\"rules\": [...]}")
+    parsers["add"].add_argument("--department", metavar="NAME",
+                                help="team profiles: the department the rules belong to"
+                                     " (default: the one you head)")
+    parsers["add"].add_argument("--visibility", choices=("department", "team"),
+                                help="team profiles: who sees the rules (default: department)")
     for name in ("show", "remove", "enable", "disable"):
         parsers[name].add_argument("name", metavar="NAME")
     for name in ("simulate", "run"):
@@ -111,7 +116,9 @@ def rules_list(args: argparse.Namespace) -> int:
               " `tagdesk rules add FILE`.")
     for k in kept:
         state = "启用 enabled" if k.rule.enabled else "停用 disabled"
-        print(f"{k.rule.name}\t{state}\t{describe(k.rule.when)}\t→ {_action_text(k)}")
+        owner = f"\t{k.owner} · {k.department or '全公司 corp-wide'}" \
+            f"{'' if k.editable else ' · 只读 read-only'}" if ws.profile.is_team else ""
+        print(f"{k.rule.name}\t{state}{owner}\t{describe(k.rule.when)}\t→ {_action_text(k)}")
     return EXIT_OK
 
 
@@ -127,6 +134,10 @@ def rules_show(args: argparse.Namespace) -> int:
         emit_json(_rule_json(kept))
         return EXIT_OK
     print(json.dumps(kept.definition, ensure_ascii=False, indent=2))
+    if ws.profile.is_team:
+        print(f"负责人 / owner: {kept.owner} · 部门 / department:"
+              f" {kept.department or '全公司 corp-wide'}"
+              f"{'' if kept.editable else ' · 只读 read-only'}")
     print(f"条件 / when: {describe(kept.rule.when)}")
     print(f"动作 / then: {_action_text(kept)}")
     return EXIT_OK
@@ -136,9 +147,12 @@ def rules_add(args: argparse.Namespace) -> int:
     from desktop.services.rules import RulesService
 
     with open_synced_workspace(args, write=True) as ws:
+        if (args.department or args.visibility) and not ws.profile.is_team:
+            raise UsageError("--department 和 --visibility 只用于团队配置。 / --department and"
+                             " --visibility apply to team profiles only.")
         service = RulesService(ws)
         found = service.read_file(args.file)
-        new = service.add(found)
+        new = service.add(found, department=args.department, visibility=args.visibility)
         simulation = service.simulate()
     out = _human(args)
     for (_, rule), is_new in zip(found, new, strict=True):
@@ -361,7 +375,8 @@ def _action_text(kept: KeptRule) -> str:
 def _rule_json(kept: KeptRule) -> dict[str, object]:
     return {"name": kept.rule.name, "enabled": kept.rule.enabled,
             "description": kept.rule.description, "definition": kept.definition,
-            "created_at": round(kept.created_at, 3), "created_by": kept.created_by}
+            "created_at": round(kept.created_at, 3), "created_by": kept.created_by,
+            "owner": kept.owner, "department": kept.department, "editable": kept.editable}
 
 
 def _print_contested(evaluation: Evaluation, labels: dict[str, str], out: TextIO) -> None:

@@ -33,6 +33,7 @@ from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
 from desktop.server.pretags import PretagRefused, Pretags
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
+from desktop.server.team_rules import RuleRefused, TeamRules
 from desktop.server.write_notes import BadNote, read_note
 from desktop.wecom.error_codes import GETTOKEN_PATH
 from desktop.wecom.errors import WeComError, WeComNetworkError
@@ -80,6 +81,7 @@ class TeamServer:
         self.pretags = Pretags(self.connection, self.relay, transport)
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
+        self.rules = TeamRules(self.connection, self.governance.actor)
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
@@ -214,6 +216,13 @@ class TeamServer:
         self.authenticate(query)
         with self.connection() as conn:
             return reconcile_job.status(conn, self.reconcile)
+
+    def rules_call(self, verb: str, method: str, query: dict[str, str],
+                   body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.rules.answer(self.authenticate(query), verb, method, query, body)
+        except RuleRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg, refused.status) from None
 
     def contact_added(self, event: CallbackEvent) -> None:
         """A relation's callback was handled: its live code's tags and pre-tags, if any."""
@@ -372,6 +381,11 @@ def build_app(server: TeamServer) -> Starlette:
     async def reconcile_status(request: Request) -> dict[str, Any]:
         return await run_in_threadpool(server.reconcile_status, dict(request.query_params))
 
+    async def rules(request: Request) -> dict[str, Any]:
+        body = await _json_body(request) if request.method == "POST" else {}
+        return await run_in_threadpool(server.rules_call, request.path_params.get("verb", ""),
+                                       request.method, dict(request.query_params), body)
+
     async def cgi(request: Request) -> dict[str, Any]:
         path = request.path_params["path"]
         query = dict(request.query_params)
@@ -396,6 +410,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),
         Route("/tagdesk/v1/pretags", _answering(pretags), methods=["GET", "POST"]),
         Route("/tagdesk/v1/reconcile/status", _answering(reconcile_status), methods=["GET"]),
+        Route("/tagdesk/v1/rules", _answering(rules), methods=["GET"]),
+        Route("/tagdesk/v1/rules/{verb}", _answering(rules), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),
         *callback_routes(server.callbacks),
     ])

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from desktop.domain.governance import PolicyError
+from desktop.domain.governance import Actor, OrgChart, PolicyError
 from desktop.server import approvals, identity
 from desktop.server.approvals import Approval
 from desktop.server.governance import (
@@ -67,6 +67,10 @@ class ApprovalDesk:
         self._gate = gate
         self._relay_write = relay_write
         self._send = send
+
+    def actor(self, userid: str) -> tuple[Actor, OrgChart]:
+        """`userid` as the current policy and WeCom's directory place them."""
+        return self._gate.actor(userid, self._gate.policy())
 
     def handle(self, caller: Caller, action: str, method: str, body: dict[str, Any]) -> Answer:
         try:

@@ -18,6 +18,7 @@ from desktop.server.errors import ServerError
 from desktop.server.reconcile_schema import RECONCILE_MIGRATION
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
 from desktop.server.team_chats import MIGRATION as TEAM_CHATS_MIGRATION
+from desktop.server.team_rules import MIGRATION as TEAM_RULES_MIGRATION
 from desktop.store.journal import GENESIS
 
 log = logging.getLogger("tagdesk.server")
@@ -285,6 +286,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 11: the scheduled order reconciliation's runs (desktop/server/reconcile_job.py).
     RECONCILE_MIGRATION,
+    # 12: team rules (owner, department, visibility), the relation facts rules read, and the
+    # scheduled rule runs (desktop/server/team_rules.py, rule_runs.py).
+    TEAM_RULES_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop.server import snapshot, team_journal
+from desktop.server import relation_facts, snapshot, team_journal
 from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import library_changes, relation_changes
 from desktop.server.wecom_reads import read_all_relations, read_corp_tags
@@ -61,9 +61,13 @@ class Resync:
         seen_after = previous_end.timestamp() if previous_end else 0.0
         log.info("re-sync started%s", " (first: filling the snapshot)" if baseline else "")
         changes = self._library(baseline)
-        relations = {(userid, external_userid): set(tags)
-                     for userid, external_userid, tags in read_all_relations(self._transport)}
+        relations: dict[tuple[str, str], set[str]] = {}
+        facts = []
+        for userid, external_userid, tags, fact in read_all_relations(self._transport):
+            relations[(userid, external_userid)] = set(tags)
+            facts.append((userid, external_userid, fact))
         changes += self._relations(relations, started, baseline, seen_after)
+        relation_facts.store_all(self._connection, facts)
         with self._connection() as conn:
             conn.execute("UPDATE resync_run SET finished_at = now(), relations = %s,"
                          " changes = %s", (len(relations), changes))

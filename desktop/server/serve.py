@@ -32,6 +32,7 @@ from desktop.server.leases import ProcessLease
 from desktop.server.phone_changes import PhoneChanges
 from desktop.server.reconcile_job import ReconcileConfig, ReconcileJob
 from desktop.server.reconcile_schema import JOB_NAME as RECONCILE_JOB
+from desktop.server.rule_runs import RuleRuns
 from desktop.server.shared_limit import SharedRateLimiter
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
@@ -62,6 +63,7 @@ class ServeOptions:
     callback_aes_key: str = ""
     resync_interval_s: float = 3600.0
     reconcile: ReconcileConfig | None = None
+    rules_interval_s: float = 600.0
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
@@ -102,6 +104,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             *([] if options.reconcile is None else [Job(
                 RECONCILE_JOB, options.reconcile.interval_s,
                 ReconcileJob(team.connection, team.relay, options.reconcile, lease.id).run)]),
+            *([Job("team-rules", options.rules_interval_s,
+                   RuleRuns(team.connection, team.relay, lease.id).run)]
+              if options.rules_interval_s > 0 else []),
         ])
         sock = _listen(options.host, options.port)
         phone_changes.start()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.server.relation_facts import RelationFacts, facts_of
 from desktop.server.snapshot import CorpTag
 from desktop.wecom.errors import WeComError
 from desktop.wecom.transport import ApiRequest, WeComTransport
@@ -65,8 +66,10 @@ def read_corp_tags(transport: WeComTransport) -> dict[str, CorpTag]:
             for tag in _dicts(group.get("tag")) if tag.get("id")}
 
 
-def read_all_relations(transport: WeComTransport) -> Iterator[tuple[str, str, list[str]]]:
-    """(userid, external_userid, corp and rule-group tag ids) of every follow relation."""
+def read_all_relations(transport: WeComTransport
+                       ) -> Iterator[tuple[str, str, list[str], RelationFacts]]:
+    """(userid, external_userid, corp and rule-group tag ids, what rules read) of every
+    follow relation."""
     data = transport.call(ApiRequest("GET", "externalcontact/get_follow_user_list"))
     members = [str(u) for u in data.get("follow_user") or []]
     for start in range(0, len(members), MEMBERS_PER_CALL):
@@ -80,7 +83,8 @@ def read_all_relations(transport: WeComTransport) -> Iterator[tuple[str, str, li
                 contact, follow = item.get("external_contact"), item.get("follow_info")
                 if isinstance(contact, dict) and isinstance(follow, dict):
                     yield (str(follow.get("userid", "")), str(contact.get("external_userid", "")),
-                           [str(t) for t in follow.get("tag_id") or []])
+                           [str(t) for t in follow.get("tag_id") or []],
+                           facts_of(contact, follow))
             cursor = str(page.get("next_cursor") or "")
             if not cursor:
                 break

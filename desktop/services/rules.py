@@ -28,6 +28,7 @@ from desktop.domain.rules import (
     evaluate,
     resolve,
 )
+from desktop.services import team_rules
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import events as event_store
@@ -44,10 +45,16 @@ class RulesError(UserError):
 
 @dataclass(frozen=True)
 class KeptRule:
+    """A rule as kept; on a team profile `owner` and `department` are the team server's and
+    `editable` whether this user may change it (a solo profile's rules are all editable)."""
+
     rule: Rule
     definition: dict[str, object]
     created_at: float
     created_by: str
+    owner: str = ""
+    department: str = ""
+    editable: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,17 +88,27 @@ class RulesService:
                              f" file {echo(str(path))}: {exc}.") from None
         return read_rules_text(text, path.name)
 
-    def add(self, found: Sequence[tuple[dict[str, object], Rule]]) -> list[bool]:
+    def add(self, found: Sequence[tuple[dict[str, object], Rule]], *,
+            department: str | None = None, visibility: str | None = None) -> list[bool]:
         """Keep these rules (a rule of the same name is replaced); True for each new one.
         Their tags must exist: an unknown or ambiguous name is refused before anything is
-        kept."""
+        kept. On a team profile they go to the team server (`department`, `visibility`:
+        where they belong there)."""
         resolve([rule for _, rule in found], self._catalogue())
+        if self.ws.profile.is_team:
+            return [team_rules.put(self.ws.profile, definition, department, visibility)
+                    for definition, _ in found]
         return [rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator)
                 for definition, rule in found]
 
     def kept(self) -> list[KeptRule]:
+        if self.ws.profile.is_team:
+            return [KeptRule(parse_rule(r.definition, str(r.definition.get("name"))),
+                             r.definition, r.set_at, r.set_by, r.owner, r.department,
+                             r.editable) for r in team_rules.listing(self.ws.profile).rules]
         return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
-                         r.created_at, r.created_by) for r in rule_store.rules(self.ws.cache)]
+                         r.created_at, r.created_by, r.created_by)
+                for r in rule_store.rules(self.ws.cache)]
 
     def get(self, name: str) -> KeptRule:
         for kept in self.kept():
@@ -103,11 +120,17 @@ class RulesService:
 
     def remove(self, name: str) -> None:
         self.get(name)
-        rule_store.remove(self.ws.cache, name)
+        if self.ws.profile.is_team:
+            team_rules.remove(self.ws.profile, name)
+        else:
+            rule_store.remove(self.ws.cache, name)
 
     def set_enabled(self, name: str, enabled: bool) -> None:
         kept = self.get(name)
-        rule_store.set_enabled(self.ws.cache, name, kept.definition, enabled)
+        if self.ws.profile.is_team:
+            team_rules.set_enabled(self.ws.profile, name, enabled)
+        else:
+            rule_store.set_enabled(self.ws.cache, name, kept.definition, enabled)
 
     # -- simulating and running --------------------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""The team server runs the enabled team rules every `--rules-interval` seconds, once across
+server processes (a `jobs.Job`).
+
+A run evaluates the rules with the desktop's pure evaluator (`desktop/domain/rules.py`, to a
+fixed point) over the server's snapshot: each relation's tags as the server last saw them and
+its remark, description, corp names, `state` and added date as the last re-sync read them.
+Contested relations (rules that contradict each other or loop) are left alone and logged.
+Each relation that changes gets one `mark_tag` through the relay's outbox (the shared WeCom
+budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHMMSS-xxxx`,
+revertible like any team batch), the owner of the first rule that changed it and, as the
+reason, the rules' names. A rule the server cannot evaluate honestly is skipped, its reason
+logged and kept with the run: `intent` conditions (chat intents are found on desktops),
+`expires` (expiries are kept by desktops), tags the server's library does not have.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rules import (
+    CatalogueTag,
+    Evaluation,
+    ResolvedRule,
+    RuleError,
+    Subject,
+    evaluate,
+    resolve,
+)
+from desktop.server import relation_facts, snapshot
+from desktop.server.identity import Caller
+from desktop.server.outbox_recovery import MARK_TAG
+from desktop.server.relation_facts import ConnectionFactory
+from desktop.server.relay import Relay
+from desktop.server.snapshot import Conn
+from desktop.wecom.errors import WeComNetworkError
+from desktop.wecom.write_note import WriteNote
+
+log = logging.getLogger("tagdesk.server.rules")
+
+SOURCE = "rule"
+
+
+@dataclass
+class RuleRun:
+    batch_id: str
+    rules: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)   # rule name -> why
+    relations: int = 0
+    unread: int = 0          # relations with tags but not yet read by a re-sync
+    changed: int = 0
+    applied: int = 0
+    failed: int = 0
+    contested: int = 0
+
+
+@dataclass(frozen=True)
+class _Owner:
+    userid: str
+    device_id: int
+
+
+class RuleRuns:
+    """The `team-rules` job: `jobs.Scheduler` runs `run` once per interval across processes."""
+
+    def __init__(self, connection: ConnectionFactory, relay: Relay, process_id: int) -> None:
+        self._connection = connection
+        self._relay = relay
+        self._process_id = process_id
+
+    def run(self) -> RuleRun | None:
+        """One run; None when there is nothing to run on yet (no re-sync finished)."""
+        with self._connection() as conn:
+            if not snapshot.has_baseline(conn):
+                log.info("team rules not run: the first re-sync has not finished")
+                return None
+            rows = conn.execute(
+                "SELECT name, definition, owner, set_device FROM team_rule WHERE enabled"
+                " ORDER BY id").fetchall()
+            catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
+                         for tag_id, tag in snapshot.corp_tags(conn).items()]
+        run = RuleRun(f"rule-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
+        with self._connection() as conn:
+            row = conn.execute("INSERT INTO team_rule_run (batch_id, process) VALUES (%s, %s)"
+                               " RETURNING id", (run.batch_id, self._process_id)).fetchone()
+        assert row is not None
+        run_id = int(str(row[0]))
+        resolved, owners = self._usable(rows, catalogue, run)
+        if resolved:
+            subjects = self._subjects(run)
+            evaluation = evaluate(resolved, subjects, time.time())
+            self._log_contested(evaluation, run)
+            self._apply(evaluation, owners, run)
+        with self._connection() as conn:
+            self._record(conn, run_id, run)
+        log.info("team rules run %s: %d rules (%d skipped), %d relations (%d not read yet),"
+                 " %d changed, %d applied, %d failed, %d contested", run.batch_id,
+                 len(run.rules), len(run.skipped), run.relations, run.unread, run.changed,
+                 run.applied, run.failed, run.contested)
+        return run
+
+    def _usable(self, rows: Sequence[tuple[object, ...]], catalogue: list[CatalogueTag],
+                run: RuleRun) -> tuple[list[ResolvedRule], dict[str, _Owner]]:
+        resolved: list[ResolvedRule] = []
+        owners: dict[str, _Owner] = {}
+        for name, definition, owner, device in rows:
+            try:
+                rule = parse_rule(definition, str(name))
+                if rule.uses_intent:
+                    raise RuleError("「intent」条件需要桌面端的聊天记录，服务器不运行这条规则",
+                                    "`intent` conditions need a desktop's chats; the server"
+                                    " does not run this rule")
+                if rule.then.expires_s is not None:
+                    raise RuleError("带过期时间的规则由桌面端运行（过期记录在桌面端）",
+                                    "rules with `expires` run on desktops (expiries are kept"
+                                    " there)")
+                resolved += resolve([rule], catalogue)
+            except (RuleFormatError, RuleError) as exc:
+                run.skipped[str(name)] = str(exc)
+                log.warning("team rule %s skipped: %s", name, exc)
+                continue
+            run.rules.append(rule.name)
+            owners[rule.name] = _Owner(str(owner), int(str(device)))
+        return resolved, owners
+
+    def _subjects(self, run: RuleRun) -> list[Subject]:
+        with self._connection() as conn:
+            facts = relation_facts.read_all(conn)
+            tagged = _relation_tags(conn)
+        subjects = []
+        for index, ((userid, external_userid), tags) in enumerate(sorted(tagged.items())):
+            found = facts.get((userid, external_userid))
+            if found is None:
+                run.unread += 1
+                continue
+            subjects.append(Subject(
+                index, external_userid, userid, found.name, found.state, found.remark,
+                found.description, tuple(n for n in (found.corp_name, found.corp_full_name,
+                                                     found.remark_corp_name) if n),
+                found.gender, float(found.createtime),
+                datetime.fromtimestamp(found.createtime).date().toordinal(), tags))
+        run.relations = len(subjects)
+        return subjects
+
+    @staticmethod
+    def _log_contested(evaluation: Evaluation, run: RuleRun) -> None:
+        for c in evaluation.contradictions:
+            run.contested += c.relations
+            log.warning("team rules %s and %s contradict on tag %s: %d relations left alone",
+                        c.adding, c.removing, c.tag_id, c.relations)
+        for loop in evaluation.loops:
+            run.contested += loop.relations
+            log.warning("team rules %s loop: %d relations left alone", ", ".join(loop.rules),
+                        loop.relations)
+
+    def _apply(self, evaluation: Evaluation, owners: dict[str, _Owner], run: RuleRun) -> None:
+        for outcome in evaluation.outcomes:
+            run.changed += 1
+            subject = outcome.subject
+            names = outcome.rule_names
+            owner = owners[names[0]]
+            note = WriteNote(batch_id=run.batch_id, source=SOURCE,
+                             before=tuple(sorted(subject.tag_ids)),
+                             reason=f"规则 rule: {', '.join(names)}")
+            body: dict[str, Any] = {"userid": subject.userid,
+                                    "external_userid": subject.external_userid}
+            if outcome.add:
+                body["add_tag"] = list(outcome.add)
+            if outcome.remove:
+                body["remove_tag"] = list(outcome.remove)
+            try:
+                answer = self._relay.write(Caller(owner.userid, owner.device_id), MARK_TAG,
+                                           body, note)
+            except WeComNetworkError as err:
+                answer = {"errcode": -1, "errmsg": err.reason.value}
+            if answer.get("errcode"):
+                run.failed += 1
+                log.warning("team rules: mark_tag on %s/%s refused (errcode %s)",
+                            subject.userid, subject.external_userid, answer.get("errcode"))
+            else:
+                run.applied += 1
+
+    @staticmethod
+    def _record(conn: Conn, run_id: int, run: RuleRun) -> None:
+        conn.execute(
+            "UPDATE team_rule_run SET finished_at = now(), rules = %s, relations = %s,"
+            " changed = %s, applied = %s, failed = %s, contested = %s, unread = %s,"
+            " skipped = %s WHERE id = %s",
+            (run.rules, run.relations, run.changed, run.applied, run.failed, run.contested,
+             run.unread, Jsonb(run.skipped), run_id))
+
+
+def _relation_tags(conn: Conn) -> dict[tuple[str, str], frozenset[str]]:
+    return {(str(u), str(e)): frozenset(snapshot.text_list(tags)) for u, e, tags in conn.execute(
+        "SELECT userid, external_userid, tag_ids FROM relation_tag_snapshot")}

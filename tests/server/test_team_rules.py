@@ -1,0 +1,289 @@
+"""Team rules through two real server processes on one PostgreSQL database: who sees and
+edits which rule, the desktop's `tagdesk rules` on a team profile, and the server running the
+enabled rules once per interval across both processes, journaled per relation under source
+`rule`, one batch per run, revertible from the desktop."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.team import team_api_base
+from desktop.wecom.client import WeComClient
+from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+MARKETING, OPERATIONS, SALES_I = 2, 3, 5
+RULES_INTERVAL_S = "1"
+
+
+@pytest.fixture(scope="module")
+def corp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """Enough members that 市场部 and 运营部 each have a head and 市场部 a plain member."""
+    data = tmp_path_factory.mktemp("team-rules-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=60, members=24, seed=5)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def people(corp: SandboxServer) -> dict[str, str]:
+    with corp.state.transaction() as conn:
+        rows = conn.execute("SELECT userid, department_id, is_leader FROM member_department"
+                            " ORDER BY userid").fetchall()
+    heads = {d: u for u, d, leader in rows if leader}
+    plain = {d: u for u, d, leader in rows if not leader and u not in heads.values()}
+    return {"admin": heads[SALES_I], "head_mkt": heads[MARKETING],
+            "head_ops": heads[OPERATIONS], "member_mkt": plain[MARKETING]}
+
+
+@pytest.fixture(scope="module")
+def servers(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str],
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[TeamServerProcess]]:
+    """Two processes on one database, each scheduling the team rules every second."""
+    db_url = postgres.new_database()
+    started: list[TeamServerProcess] = []
+    try:
+        for index in range(2):
+            started.append(TeamServerProcess(
+                db_url, corp, tmp_path_factory.mktemp(f"team-rules-server-{index}"),
+                "--admin", people["admin"], "--rules-interval", RULES_INTERVAL_S))
+        wait_for(lambda: _one(db_url, "SELECT finished_at FROM resync_run"), timeout=60,
+                 what="the first re-sync")
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def sessions(servers: list[TeamServerProcess], corp: SandboxServer,
+             people: dict[str, str]) -> dict[str, str]:
+    found = {}
+    for role, userid in people.items():
+        with WeComClient(team_api_base(servers[0].url), corp.corp_id,
+                         log_in(servers[0].url, corp, userid).token,
+                         team_url=servers[0].url) as client:
+            found[role] = client.get_token()
+    return found
+
+
+def _one(db_url: str, query: str, *params: object) -> object:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(query.encode(), params).fetchone()
+    return row[0] if row else None
+
+
+def _call(server: TeamServerProcess, session: str, verb: str = "",
+          body: dict[str, Any] | None = None, **params: str) -> tuple[int, dict[str, Any]]:
+    url = f"{server.url}tagdesk/v1/rules" + (f"/{verb}" if verb else "")
+    query = {"access_token": session, **params}
+    response = (requests.post(url, json=body, params=query, timeout=30) if body is not None
+                else requests.get(url, params=query, timeout=30))
+    return response.status_code, dict(response.json())
+
+
+def _rule(name: str, enabled: bool = False) -> dict[str, Any]:
+    """A rule with an expiry: desktops run it, the server skips it (expiries are the
+    desktops'), so enabling it here changes no relation behind another test's back."""
+    return {"name": name, "enabled": enabled, "when": {"region": "上海"},
+            "then": {"add": ["地区:华东"], "expires": "30d"}}
+
+
+def test_a_head_sees_and_edits_their_departments_rules_only(
+        servers: list[TeamServerProcess], sessions: dict[str, str],
+        people: dict[str, str]) -> None:
+    server = servers[0]
+    status, made = _call(server, sessions["head_mkt"], "put", {"rule": _rule("市场部规则")})
+    assert status == 200 and made["errcode"] == 0, made
+    assert made["rule"]["department"] == "市场部" and made["rule"]["editable"] is True
+    status, made = _call(server, sessions["head_ops"], "put", {"rule": _rule("运营部规则")})
+    assert status == 200 and made["rule"]["department"] == "运营部"
+
+    def names(role: str) -> dict[str, bool]:
+        status, listed = _call(server, sessions[role])
+        assert status == 200, listed
+        return {r["name"]: r["editable"] for r in listed["rules"]}
+
+    assert names("head_mkt") == {"市场部规则": True}
+    assert names("head_ops") == {"运营部规则": True}
+    assert names("member_mkt") == {"市场部规则": False}
+    assert names("admin") == {"市场部规则": True, "运营部规则": True}
+
+    status, refused = _call(server, sessions["head_mkt"], "get", name="运营部规则")
+    assert refused["errcode"] == TEAM_REQUEST_REFUSED and "运营部规则" in refused["errmsg"]
+    for verb, body in (("disable", {"name": "运营部规则"}), ("remove", {"name": "运营部规则"}),
+                       ("put", {"rule": _rule("运营部规则")})):
+        status, refused = _call(server, sessions["head_mkt"], verb, body)
+        assert status == 403 and refused["errcode"] == TEAM_NOT_ALLOWED, refused
+    status, refused = _call(server, sessions["head_mkt"], "put",
+                            {"rule": _rule("借用运营部"), "department": "运营部"})
+    assert status == 403 and "只有管理员或「运营部」的负责人可以设置这个部门的规则" in refused["errmsg"]
+    assert "only an administrator or the head of 运营部 may set its rules" in refused["errmsg"]
+    status, refused = _call(server, sessions["member_mkt"], "disable", {"name": "市场部规则"})
+    assert status == 403 and "只能由管理员或「市场部」的负责人修改" in refused["errmsg"]
+    status, refused = _call(server, sessions["member_mkt"], "put", {"rule": _rule("我的")})
+    assert status == 403 and refused["errcode"] == TEAM_NOT_ALLOWED
+    status, bad = _call(server, sessions["head_mkt"], "put",
+                        {"rule": {"name": "坏规则", "when": {"regoin": "北京"},
+                                  "then": {"add": ["x"]}}})
+    assert bad["errcode"] == TEAM_REQUEST_REFUSED and "rule.when.regoin" in bad["errmsg"]
+
+    status, shared = _call(server, sessions["admin"], "put",
+                           {"rule": _rule("运营部规则"), "visibility": "team"})
+    assert status == 200 and shared["rule"]["owner"] != "" and not shared["added"]
+    assert names("head_mkt") == {"市场部规则": True, "运营部规则": False}
+    status, removed = _call(server, sessions["admin"], "remove", {"name": "运营部规则"})
+    assert status == 200 and removed["removed"] == "运营部规则"
+    assert names("head_ops") == {}
+
+    with psycopg.connect(server.db_url) as conn:
+        rows = conn.execute("SELECT operator, action, source, tag_name FROM team_journal"
+                            " WHERE action LIKE 'rule_%' ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        (people["head_mkt"], "rule_added", "settings", "市场部规则"),
+        (people["head_ops"], "rule_added", "settings", "运营部规则"),
+        (people["admin"], "rule_replaced", "settings", "运营部规则"),
+        (people["admin"], "rule_removed", "settings", "运营部规则")]
+
+
+@pytest.fixture(scope="module")
+def admin_env(servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
+              tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = desktop_env(tmp_path_factory.mktemp("team-rules-admin"))
+    cli_login(env, servers[1].url, corp, people["admin"])
+    synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    return env
+
+
+def _last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
+        servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
+        tmp_path: Path) -> None:
+    env = desktop_env(tmp_path)
+    cli_login(env, servers[0].url, corp, people["head_mkt"])
+    assert tagdesk("sync", "--profile", "team", env=env, timeout=120).returncode == 0
+    rule_file = tmp_path / "rules.json"
+    rule_file.write_text(json.dumps({"rules": [_rule("上海归华东")]}, ensure_ascii=False),
+                         encoding="utf-8")
+    added = _last_json(tagdesk("rules", "add", str(rule_file), "--profile", "team", "--json",
+                               env=env))
+    assert added["added"] == ["上海归华东"]
+    assert _one(servers[0].db_url, "SELECT department_name FROM team_rule WHERE name = %s",
+                "上海归华东") == "市场部"
+
+    listed = _last_json(tagdesk("rules", "list", "--profile", "team", "--json", env=env))
+    mine = next(r for r in listed["rules"] if r["name"] == "上海归华东")
+    assert (mine["owner"], mine["department"], mine["editable"], mine["enabled"]) == (
+        people["head_mkt"], "市场部", True, False)
+    shown = _last_json(tagdesk("rules", "show", "上海归华东", "--profile", "team", "--json",
+                               env=env))
+    assert shown["definition"]["when"] == {"region": "上海"}
+    assert shown["owner"] == people["head_mkt"]
+    human = tagdesk("rules", "list", "--profile", "team", env=env)
+    assert f"上海归华东\t停用 disabled\t{people['head_mkt']} · 市场部\t" in human.stdout
+
+    enabled = _last_json(tagdesk("rules", "enable", "上海归华东", "--profile", "team", "--json",
+                                 env=env))
+    assert enabled == {"name": "上海归华东", "enabled": True}
+    assert _one(servers[1].db_url, "SELECT enabled FROM team_rule WHERE name = %s",
+                "上海归华东") is True
+    assert tagdesk("rules", "disable", "上海归华东", "--profile", "team",
+                   env=env).returncode == 0
+    simulated = _last_json(tagdesk("rules", "simulate", "上海归华东", "--profile", "team",
+                                   "--json", env=env))
+    assert simulated["per_rule"]["上海归华东"] == simulated["would_change"] > 0
+
+    elsewhere = tagdesk("rules", "add", str(rule_file), "--profile", "team", "--department",
+                        "运营部", env=env)
+    assert elsewhere.returncode != 0
+    assert "只有管理员或「运营部」的负责人可以设置这个部门的规则" in elsewhere.stderr
+    assert "Traceback" not in elsewhere.stderr
+
+    removed = _last_json(tagdesk("rules", "remove", "上海归华东", "--profile", "team", "--json",
+                                 env=env))
+    assert removed == {"removed": "上海归华东"}
+    assert _one(servers[0].db_url, "SELECT count(*) FROM team_rule WHERE name = %s",
+                "上海归华东") == 0
+
+
+def test_the_server_runs_a_region_rule_once_across_two_processes(
+        servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
+        sessions: dict[str, str], admin_env: dict[str, str]) -> None:
+    db_url = servers[0].db_url
+    target = corp.state.find_tag("地区", "华北")
+    assert target
+    had = {key for key in corp.state.relations() if target in corp.state.relation_tag_ids(*key)}
+    with psycopg.connect(db_url) as conn:
+        beijing = {(str(u), str(e)) for u, e in conn.execute(
+            "SELECT userid, external_userid FROM relation_fact WHERE concat_ws(' ', remark,"
+            " description, corp_name, corp_full_name, remark_corp_name) LIKE '%北京%'")}
+    expected = beijing - had
+    assert expected, "the sandbox corp has customers in 北京 without 华北"
+
+    status, made = _call(servers[0], sessions["admin"], "put",
+                         {"rule": _rule("华东三十天", enabled=True)})
+    assert status == 200, made
+    status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
+        "name": "北京归华北", "when": {"region": "北京"}, "then": {"add": ["地区:华北"]}}})
+    assert status == 200, made
+
+    def first_run() -> object:
+        return _one(db_url, "SELECT batch_id FROM team_rule_run WHERE finished_at IS NOT NULL"
+                    " AND '北京归华北' = ANY(rules) ORDER BY id LIMIT 1")
+
+    batch_id = str(wait_for(first_run, timeout=30, what="a run of the team rules"))
+    wait_for(lambda: _one(db_url, "SELECT count(*) FROM team_rule_run WHERE id >"
+                          " (SELECT id FROM team_rule_run WHERE batch_id = %s)"
+                          " AND finished_at IS NOT NULL", batch_id) >= 3,  # type: ignore[operator]
+             timeout=30, what="three more runs")
+    assert all(target in corp.state.relation_tag_ids(*key) for key in beijing)
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT userid, external_userid, operator, action, batch_id, tag_id, reason"
+            " FROM team_journal WHERE source = 'rule' ORDER BY id").fetchall()
+        runs = conn.execute(
+            "SELECT process, started_at, finished_at, changed, applied FROM team_rule_run"
+            " WHERE finished_at IS NOT NULL ORDER BY started_at").fetchall()
+    assert sorted((str(r[0]), str(r[1])) for r in rows) == sorted(expected)  # once each
+    assert {(r[2], r[3], r[4], r[5], r[6]) for r in rows} == {
+        (people["admin"], "tag_add", batch_id, target, "规则 rule: 北京归华北")}
+    assert [r[3] for r in runs if r[3]] == [len(expected)]        # one run changed anything
+    assert sum(int(str(r[4])) for r in runs) == len(expected)
+    assert all(earlier[2] <= later[1] for earlier, later in itertools.pairwise(runs))
+    skipped = _one(db_url, "SELECT skipped FROM team_rule_run WHERE batch_id = %s", batch_id)
+    assert isinstance(skipped, dict) and "expires" in skipped["华东三十天"]
+
+    assert tagdesk("rules", "disable", "北京归华北", "--profile", "team",
+                   env=admin_env).returncode == 0
+    assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
+    reverted = tagdesk("audit", "revert", batch_id, "--profile", "team", "--yes", "--json",
+                       env=admin_env, timeout=120)
+    assert reverted.returncode == 0, reverted.stderr
+    assert not any(target in corp.state.relation_tag_ids(*key) for key in expected)
+    assert all(target in corp.state.relation_tag_ids(*key) for key in had)
+    assert _one(db_url, "SELECT count(*) FROM team_journal WHERE reverts_batch = %s",
+                batch_id) == len(expected)
