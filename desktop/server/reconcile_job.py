@@ -7,7 +7,8 @@ Each fix is one `mark_tag` through the relay's outbox (the team's one WeCom budg
 under source `reconcile`, operator `tagdesk-server`, one batch id per run, so a desktop's team
 audit reverts it like any batch. A run applies nothing, and records why, when the source
 cannot be read, has unreadable rows, names a tag the server does not know, or would change
-more than `--reconcile-max-changes` relations. Before the first re-sync there is no snapshot
+more than `--reconcile-max-changes` relations. A relation that carries a tag the team's
+exclusive sets forbid beside the paid one does not get it (listed with the run). Before the first re-sync there is no snapshot
 to compare with, and no run. Every run is a row of `reconcile_run` (result, counts, errors),
 which `GET /tagdesk/v1/reconcile/status` answers with the next run's time.
 """
@@ -28,6 +29,7 @@ from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.reconcile_schema import JOB_NAME
 from desktop.server.relay import Relay
+from desktop.server.shared_settings import TEAM
 from desktop.services.orders import OrderFeed, OrdersError
 from desktop.wecom.errors import WeComNetworkError
 from desktop.wecom.write_note import WriteNote
@@ -117,13 +119,18 @@ class ReconcileJob:
             return _Outcome(BAD_ROWS, counts, [bad.as_json() for bad in feed.bad])
         with self._connection() as conn:
             relations = _relations(conn)
+            exclusive = _exclusive_with(conn, tag_id)
         result = reconcile(feed.orders, [
             RelationMark(number, r.external_userid, r.userid, tag_id in r.tag_ids)
             for number, r in enumerate(relations)])
         counts |= _counts(result)
-        changes = [(relations[rid], True) for m in result.missing for rid in m.relation_ids] + [
+        adding = [relations[rid] for m in result.missing for rid in m.relation_ids]
+        conflicts = [r for r in adding if exclusive & set(r.tag_ids)]
+        clashing = set(conflicts)
+        changes = [(r, True) for r in adding if r not in clashing] + [
             (relations[rid], False) for m in result.extra for rid in m.relation_ids]
-        counts["planned"] = len(changes)
+        counts |= {"planned": len(changes), "conflicts": len(conflicts)}
+        skipped = [_conflict(r, exclusive) for r in conflicts]
         if len(changes) > self._config.max_changes:
             return _Outcome(TOO_MANY, counts, [{"problem": (
                 f"这次要改 {len(changes):,} 个客户关系，超过上限 {self._config.max_changes:,}："
@@ -132,8 +139,10 @@ class ReconcileJob:
                 f" {self._config.max_changes:,}: nothing was changed; check the orders source,"
                 " or raise --reconcile-max-changes.")}])
         if not changes:
-            return _Outcome(IN_STEP, counts)
-        return self._apply(run_id, tag_id, changes, counts, feed)
+            return _Outcome(IN_STEP, counts, skipped)
+        outcome = self._apply(run_id, tag_id, changes, counts, feed)
+        outcome.errors.extend(skipped)
+        return outcome
 
     def _apply(self, run_id: int, tag_id: str, changes: list[tuple[_Relation, bool]],
                counts: dict[str, int], feed: OrderFeed) -> _Outcome:
@@ -201,6 +210,25 @@ def _relations(conn: Conn) -> list[_Relation]:
             for userid, external_userid, tag_ids in conn.execute(
                 "SELECT userid, external_userid, tag_ids FROM relation_tag_snapshot"
                 " ORDER BY userid, external_userid")]
+
+
+def _exclusive_with(conn: Conn, tag_id: str) -> set[str]:
+    """The tags the team's exclusive sets forbid beside `tag_id` on one relation."""
+    found: set[str] = set()
+    for (value,) in conn.execute(
+            "SELECT value FROM team_setting WHERE owner = %s AND kind = 'exclusive_set'"
+            " AND value IS NOT NULL", (TEAM,)):
+        members = set(snapshot.text_list(value))
+        if tag_id in members:
+            found |= members - {tag_id}
+    return found
+
+
+def _conflict(relation: _Relation, exclusive: set[str]) -> dict[str, object]:
+    carried = ", ".join(sorted(exclusive & set(relation.tag_ids)))
+    return {"userid": relation.userid, "external_userid": relation.external_userid,
+            "problem": f"带着与它互斥的标签（{carried}），没有加上。 / It carries a tag exclusive"
+                       f" with it ({carried}); not added."}
 
 
 def _counts(result: Reconciliation) -> dict[str, int]:

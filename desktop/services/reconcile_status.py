@@ -104,8 +104,8 @@ def _error(error: dict[str, Any], english: bool) -> str:
     if "line" in error:
         return f"line {error['line']}: {text}" if english else f"第 {error['line']} 行：{text}"
     if "external_userid" in error:
-        return f"{error.get('userid')}/{error['external_userid']}: errcode {error.get('errcode')}" \
-               f" {text}"
+        code = f"errcode {error['errcode']} " if "errcode" in error else ""
+        return f"{error.get('userid')}/{error['external_userid']}: {code}{text}"
     return text
 
 

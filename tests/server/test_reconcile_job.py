@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 import pytest
+from psycopg.types.json import Jsonb
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import order_sources
@@ -42,6 +43,7 @@ class World:
     url: str
     pool: psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
     relay: Relay
+    resync: Resync
     process_id: int
     tag_id: str
 
@@ -73,11 +75,12 @@ def world(postgres: PostgresCluster, tmp_path_factory: pytest.TempPathFactory
                                    limits=RateLimits())
         lease = ProcessLease(url)
         try:
-            Resync(pool.connection, transport).run()
+            resync = Resync(pool.connection, transport)
+            resync.run()
             tag_id = sandbox.state.find_tag("客户阶段", "已成交")
             assert tag_id is not None
             yield World(sandbox, url, pool, Relay(pool.connection, transport, lease.id),
-                        lease.id, tag_id)
+                        resync, lease.id, tag_id)
         finally:
             lease.close()
             transport.close()
@@ -226,3 +229,34 @@ def test_an_unknown_tag_applies_nothing(world: World, tmp_path: Path) -> None:
     orders = _write_csv(tmp_path / "orders.csv", [("P1", "wmNobody", "已支付")])
     assert world.job(orders, tag="客户阶段:没有这个").run() == "tag_unknown"
     assert "没有这个" in world.last_run()["errors"][0]["problem"]
+
+
+def test_a_relation_with_an_exclusive_tag_is_left_alone_and_listed(
+        world: World, tmp_path: Path) -> None:
+    invalid = world.sandbox.state.find_tag("客户阶段", "无效客户")
+    assert invalid is not None
+    tagged, untagged = _customers(world)
+    state = world.sandbox.state
+    clash, fine = untagged[0], untagged[1]
+    clash_relations = [(u, e) for u, e in state.relations() if e == clash]
+    for userid, customer in clash_relations:
+        state.console_mark_tag(userid, customer, add=[invalid])
+    world.resync.run()
+    with world.pool.connection() as conn:
+        conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by)"
+                     " VALUES ('', 'exclusive_set', 'paid-or-invalid', %s, 1, 'boss')",
+                     (Jsonb([world.tag_id, invalid]),))
+    try:
+        orders = _write_csv(tmp_path / "orders.csv", [
+            (f"P{n}", customer, "已支付") for n, customer in enumerate([*tagged, clash, fine])])
+        assert world.job(orders).run() == "applied"
+        tags = world.tagged()
+        assert not any(tags[pair] for pair in clash_relations)
+        assert all(has for (_, customer), has in tags.items() if customer == fine)
+        run = world.last_run()
+        assert run["counts"]["conflicts"] == len(clash_relations)
+        assert {error["external_userid"] for error in run["errors"]} == {clash}
+        assert invalid in run["errors"][0]["problem"]
+    finally:
+        with world.pool.connection() as conn:
+            conn.execute("DELETE FROM team_setting WHERE kind = 'exclusive_set'")

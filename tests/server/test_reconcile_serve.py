@@ -1,7 +1,8 @@
 """`tagdesk server serve --reconcile-tag --reconcile-orders`: two server processes on one
 database reconcile an orders CSV once (one batch, journaled `reconcile`), a desktop sees the
-run with `tagdesk reconcile --status` and in the 订单对账… dialog, and reverts the batch from the team journal; a source
-that cannot work stops the server at start with one sentence (exit 2)."""
+run with `tagdesk reconcile --status` and in the 订单对账… dialog, and reverts the batch from
+the team journal; a source that cannot work stops the server at start with one sentence
+(exit 2)."""
 
 from __future__ import annotations
 
