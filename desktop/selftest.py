@@ -267,7 +267,7 @@ class _SelfTest:
         for want, verb in ((True, "tagging"), (False, "untagging")):
             done = len(batches) + 1
             with step(f"{verb} relation {relation_id}"):
-                context.toggle_tag([relation_id], tag_id, tag_name)
+                context.toggle_tag([relation_id], tag_id, lambda: tag_name)
             self._wait(app, f"{verb} in WeCom", partial(_at_least, batches, done), failures)
             in_wecom = tag_id in server.state.relation_tag_ids(state.userid,
                                                                 state.external_userid)

@@ -178,8 +178,12 @@ class AppContext(QObject):
 
     # -- tagging -------------------------------------------------------------
 
-    def toggle_tag(self, relation_ids: Sequence[int], tag_id: str, label: str = "") -> None:
+    def toggle_tag(self, relation_ids: Sequence[int], tag_id: str,
+                   label: Callable[[], str] | None = None) -> None:
         """Toggle one tag on the relations (add where missing, or remove from all), undoably.
+
+        `label` says the step in the current language ("移除 高意向（6 位客户）"); it is asked
+        again when the language changes, so the Undo menu follows the language.
 
         Returns at once: planning, queueing and sending run as one operation on the writer
         thread, and the undo step is on the stack already (Ctrl+Z queues its inverse)."""
@@ -192,9 +196,22 @@ class AppContext(QObject):
             plan = tagging.plan_toggle(ids, tag_id)
             if not plan.changes:
                 return None
-            return tagging.submit(plan, source="app", description=label), _relation_ids(plan)
+            return (tagging.submit(plan, source="app", description=describe()),
+                    _relation_ids(plan))
 
-        self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), label or tag_id))
+        describe = label or (lambda: tag_id)
+        self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), describe))
+
+    def retranslate_undo_steps(self) -> None:
+        """The language changed: every step on the undo stack says itself again (nothing to
+        do once TagDesk is closing and the stack is gone)."""
+        stack = self.undo_stack
+        if not shiboken6.isValid(stack):
+            return
+        for index in range(stack.count()):
+            command = stack.command(index)
+            if isinstance(command, _BatchCommand):
+                command.retranslate()
 
     def run_batch(self, batch_id: str, ids: frozenset[int]) -> Task:
         """Run a submitted batch on the writer thread; the rows show pending until it ends."""
@@ -246,15 +263,19 @@ class _BatchCommand(QUndoCommand):
     running sees the batch id once its turn comes."""
 
     def __init__(self, context: AppContext, submit: Callable[[], Prepared | None],
-                 ids: frozenset[int], label: str) -> None:
-        super().__init__(label)
+                 ids: frozenset[int], describe: Callable[[], str]) -> None:
+        self._describe = describe
+        self._label = describe()
+        super().__init__(self._label)
         self._context = context
-        self._label = label
         self._submit: Callable[[], Prepared | None] | None = submit
         self._ids = ids
         self._batch_id: str | None = None
         self._undo_batch: str | None = None
         self._empty = False
+
+    def retranslate(self) -> None:
+        self.setText(self._describe())
 
     def redo(self) -> None:
         self._context.run_batch_operation(self._forward, self._ids, name=f"do {self._label}",

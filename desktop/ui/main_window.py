@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -409,12 +410,17 @@ class MainWindow(QMainWindow):
     def _toggle_counted(self, ids: list[int], tag_id: str, having: int) -> None:
         tag = self.filter_bar.completions.speller.tags.get(tag_id)
         name = tag.name if tag else tag_id
-        if having == len(ids):
-            label = self.tr("Remove %1 from %n customer(s)", "", len(ids)).replace("%1", name)
-            done = self.tr("Removed %1 from %n customer(s)", "", len(ids)).replace("%1", name)
+        removing = having == len(ids)
+        count = len(ids) if removing else len(ids) - having
+
+        def label() -> str:
+            if removing:
+                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
+            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
+
+        if removing:
+            done = self.tr("Removed %1 from %n customer(s)", "", count).replace("%1", name)
         else:
-            count = len(ids) - having
-            label = self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
             done = self.tr("Added %1 to %n customer(s)", "", count).replace("%1", name)
         self.context.toggle_tag(ids, tag_id, label)
         self.status.message(done)
@@ -775,6 +781,10 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Menus, actions, toolbar and title in the installed language; nothing else changes."""
+        self.context.retranslate_undo_steps()
+        stack = self.context.undo_stack
+        if shiboken6.isValid(stack):
+            self._steps = {"undo": stack.undoText(), "redo": stack.redoText()}
         for target, text in self._texts:
             _set_text(target, text())
         self._retitle()

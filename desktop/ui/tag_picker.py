@@ -167,14 +167,20 @@ class TagPicker(QDialog):
         carried = self.model.carried or {}
         count = len(self.relation_ids)
         all_carry = carried.get(tag.id, 0) >= count
+        if not all_carry:
+            count -= carried.get(tag.id, 0)
+        name = tag.name
+
+        def label() -> str:
+            if all_carry:
+                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
+            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
+
         if all_carry:
-            label = self.tr("Remove %1 from %n customer(s)", "", count)
             done = self.tr("Removed %1 from %n customer(s)", "", count)
         else:
-            count -= carried.get(tag.id, 0)
-            label = self.tr("Add %1 to %n customer(s)", "", count)
             done = self.tr("Added %1 to %n customer(s)", "", count)
-        self.context.toggle_tag(self.relation_ids, tag.id, label.replace("%1", tag.name))
+        self.context.toggle_tag(self.relation_ids, tag.id, label)
         self.context.status_message.emit(done.replace("%1", tag.name))
         self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
         if close:

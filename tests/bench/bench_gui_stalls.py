@@ -189,7 +189,7 @@ def measure(app: QApplication, session: GuiSession) -> None:
             return
         n = toggles[0]
         toggles[0] += 1
-        context.toggle_tag(ids[n * 50:(n + 1) * 50], tags[n % len(tags)], f"bench {n}")
+        context.toggle_tag(ids[n * 50:(n + 1) * 50], tags[n % len(tags)], lambda n=n: f"bench {n}")
         if n in (5, 9):
             context.undo_stack.undo()       # Ctrl+Z while batches run
 
@@ -200,8 +200,8 @@ def measure(app: QApplication, session: GuiSession) -> None:
 
     beat.start()
     block = ids[:200]
-    context.toggle_tag(block, tags[0], "bench block")
-    context.toggle_tag(block, tags[1], "bench block 2")
+    context.toggle_tag(block, tags[0], lambda: "bench block")
+    context.toggle_tag(block, tags[1], lambda: "bench block 2")
     context.undo_stack.undo()
     context.undo_stack.undo()
     wall = run_until(settled)

@@ -62,7 +62,7 @@ def test_a_batch_stopped_by_an_outage_resumes_when_wecom_comes_back(
     port = sandbox.port
     sandbox.stop()  # WeCom (the network) goes away
 
-    context.toggle_tag(ids, tag_id, "VIP")
+    context.toggle_tag(ids, tag_id, lambda: "VIP")
     qtbot.waitUntil(lambda: session.auto_resume.state.kind == "waiting", timeout=30000)
     (waiting,) = waiting_batches(context.cache)
     assert waiting.pending == 12

@@ -209,7 +209,7 @@ def test_a_crash_in_the_gui_does_not_stop_a_running_batch(
     tag_id = _tag_to_add(synced_context, rid)
     with qtbot.waitSignal(synced_context.changed, timeout=15000,
                           check_params_cb=lambda changes: bool(changes.batch_id)):
-        synced_context.toggle_tag([rid], tag_id, "crash test")
+        synced_context.toggle_tag([rid], tag_id, lambda: "crash test")
         QTimer.singleShot(0, _boom)
     qtbot.waitUntil(lambda: handler.dialog is not None, timeout=5000)
     assert tag_id in sandbox.state.relation_tag_ids(userid, external_userid)

@@ -152,7 +152,7 @@ def test_tagging_updates_the_rows_in_place(qtbot: Any, synced_context: Any, sand
         model.data(model.index(row, Column.TAGS), TagsRole)
     with qtbot.assertNotEmitted(model.modelReset), \
             qtbot.waitSignal(synced_context.changed, timeout=20000):
-        synced_context.toggle_tag(ids, target["id"], "高意向")
+        synced_context.toggle_tag(ids, target["id"], lambda: "高意向")
     for row, rid in zip(rows, ids, strict=True):
         assert "高意向" in [t.name for t in model.data(model.index(row, Column.TAGS), TagsRole)]
         assert model.data(model.index(row, 0), WriteStateRole) == "done"

@@ -62,7 +62,7 @@ def test_every_desktop_writer_journals_under_its_source(
         context.wait_idle()
         seen[kind] = _sources_since(context, start)
 
-    run("toggle", lambda: context.toggle_tag(ids[:3], vip, "VIP"))
+    run("toggle", lambda: context.toggle_tag(ids[:3], vip, lambda: "VIP"))
     run("undo", context.undo_stack.undo)
     run("redo", context.undo_stack.redo)
 

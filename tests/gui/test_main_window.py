@@ -127,7 +127,7 @@ def test_tagging_then_ctrl_z_restores_the_previous_tags_in_wecom(
     ids = [window.model.relation_id(r) for r in rows]
     before = {rid: _sandbox_tags(synced_context, sandbox, rid) for rid in ids}
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
-        synced_context.toggle_tag(ids, tag, "高意向")
+        synced_context.toggle_tag(ids, tag, lambda: "高意向")
     assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
     assert window.undo_action.isEnabled()
     assert QKeySequence(QKeySequence.StandardKey.Undo) in window.undo_action.shortcuts()
@@ -159,7 +159,7 @@ def test_the_detail_pane_lists_journal_rows_after_tagging(
     window.table.selectRow(0)
     rid = window.model.relation_id(0)
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
-        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), "VIP")
+        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), lambda: "VIP")
     qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
     assert "VIP" in window.detail.browser.toPlainText().split("Recent changes", 1)[1]
 
@@ -169,7 +169,7 @@ def test_a_journal_time_in_the_detail_pane_never_wraps(
     window.table.selectRow(0)
     rid = window.model.relation_id(0)
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
-        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), "VIP")
+        synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), lambda: "VIP")
     qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
     window.splitter.setSizes([200, 900, 120])
     qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
@@ -376,12 +376,16 @@ def test_switching_the_language_retranslates_in_place_and_keeps_the_state(
         group = tree.model.index(0, 0, section)
         tree.tree.expand(group)
         audit = window.open_audit_viewer()
+        with qtbot.waitSignal(window.context.changed, timeout=20000):
+            window._toggle_counted(selected, _tag_id(window.context, "VIP"), len(selected))
+        assert window.undo_action.text() == "撤销 为 1 位客户移除 VIP"
         language = next(a for a in window.findChildren(QAction) if a.data() == ENGLISH)
         with qtbot.assertNotEmitted(window.model.queryStarted):
             language.trigger()
             qtbot.waitUntil(lambda: window.sync_action.text() == "Sync now", timeout=5000)
         assert session.window is window and window.isVisible()
         assert window.menuBar().actions()[0].text() == "&File"
+        assert window.undo_action.text() == "Undo Remove VIP from 1 customer"
         assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Customer"
         assert window.table.horizontalHeader().sectionsClickable()
         assert window.filter_bar.edit.text() == "VIP"
@@ -492,7 +496,7 @@ def test_counts_stay_right_after_tagging_through_the_window(
     before = engine.count("高意向")                      # warm the cached bitmaps
     ids = sorted(synced_context.filter_engine.relation_ids("-高意向"))[:7]
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
-        synced_context.toggle_tag(ids, tag_id, "高意向")
+        synced_context.toggle_tag(ids, tag_id, lambda: "高意向")
     after = engine.count("高意向")
     assert after == FilterEngine(synced_context.cache).count("高意向")
     assert after.relations == before.relations + len(ids)

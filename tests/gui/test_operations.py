@@ -81,7 +81,7 @@ def test_tagging_returns_at_once_while_a_sync_holds_the_cache(
     tag = _tag_id(synced_context, "高意向")
     ids = _without(synced_context, tag, 3)
     with _cache_held(synced_context.cache):
-        assert _timed(lambda: synced_context.toggle_tag(ids, tag, "高意向")) < INSTANT_S
+        assert _timed(lambda: synced_context.toggle_tag(ids, tag, lambda: "高意向")) < INSTANT_S
         assert synced_context.undo_stack.count() == 1
     _idle(qtbot, synced_context)
     assert all(tag in found for found in _wecom_tags(synced_context, sandbox, ids).values())
@@ -93,7 +93,7 @@ def test_ctrl_z_during_a_running_batch_queues_the_undo_instead_of_waiting(
     ids = _without(synced_context, tag, 4)
     before = _wecom_tags(synced_context, sandbox, ids)
     sandbox.configure(latency_ms=400)
-    synced_context.toggle_tag(ids, tag, "高意向")
+    synced_context.toggle_tag(ids, tag, lambda: "高意向")
     qtbot.waitUntil(lambda: synced_context.writer_pool.activeThreadCount() == 1, timeout=5000)
     assert _timed(synced_context.undo_stack.undo) < INSTANT_S
     assert _timed(synced_context.undo_stack.redo) < INSTANT_S
@@ -108,7 +108,7 @@ def test_ctrl_z_during_a_running_batch_queues_the_undo_instead_of_waiting(
 
 def test_a_toggle_that_changes_nothing_leaves_no_undo_step(
         qtbot: Any, synced_context: Any) -> None:
-    synced_context.toggle_tag([10**9], _tag_id(synced_context, "高意向"), "高意向")
+    synced_context.toggle_tag([10**9], _tag_id(synced_context, "高意向"), lambda: "高意向")
     _idle(qtbot, synced_context)
     assert synced_context.undo_stack.count() == 0
 

@@ -253,7 +253,7 @@ def test_counts_follow_a_toggle(qtbot: Any, view: TagTreeView, synced_context: A
     without = [int(row[0]) for row in synced_context.cache.query(
         "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
         " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 3", (tag_id,))]
-    synced_context.toggle_tag(without, tag_id, "高意向")
+    synced_context.toggle_tag(without, tag_id, lambda: "高意向")
     qtbot.waitUntil(
         lambda: view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data() == count + 3,
         timeout=15000)
