@@ -236,7 +236,8 @@ class DetailPane(QWidget):
             empty = html.escape(self.tr("No changes recorded yet."))
             return f"{title}<p><i>{empty}</i></p>"
         rows = "".join(
-            "<tr><td style='white-space:nowrap'>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+            "<tr><td style='white-space:nowrap'>{}</td><td style='white-space:nowrap'>{}</td>"
+            "<td>{}</td><td>{}</td></tr>"
             .format(
                 datetime_text(line.ts),
                 html.escape(self._action_text(line.action)), html.escape(line.tag_name),
