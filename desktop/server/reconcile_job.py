@@ -26,6 +26,7 @@ from desktop.domain.reconcile import Reconciliation, RelationMark, reconcile
 from desktop.server import order_sources, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.identity import Caller
+from desktop.server.jobs import JOB_LOCK_CLASS
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.reconcile_schema import JOB_NAME
 from desktop.server.relay import Relay
@@ -45,6 +46,7 @@ RUNS_SHOWN = 10
 APPLIED, PARTLY_APPLIED, IN_STEP = "applied", "partly_applied", "in_step"
 BAD_ROWS, SOURCE_ERROR, TOO_MANY = "bad_rows", "source_error", "too_many_changes"
 TAG_UNKNOWN, NO_SNAPSHOT = "tag_unknown", "no_snapshot"
+INTERRUPTED = "interrupted"     # its process stopped mid-run (its writes are journaled)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class ReconcileJob:
                              (JOB_NAME,))
                 log.info("reconciliation waits for the first re-sync")
                 return NO_SNAPSHOT
+            # The job's lock is ours: a run still marked running died with its process.
+            conn.execute("UPDATE reconcile_run SET result = %s, finished_at = now()"
+                         " WHERE result = 'running'", (INTERRUPTED,))
             row = conn.execute(
                 "INSERT INTO reconcile_run (process, source, tag) VALUES (%s, %s, %s)"
                 " RETURNING id", (self._process_id, order_sources.shown(self._config.orders),
@@ -182,6 +187,11 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
     started = conn.execute(
         "SELECT extract(epoch FROM last_started_at) FROM scheduled_job WHERE name = %s",
         (JOB_NAME,)).fetchone()
+    held = conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND classid = %s::int::oid AND objid = hashtext(%s)::oid",
+        (JOB_LOCK_CLASS, JOB_NAME)).fetchone()
     runs = [_run_json(row) for row in rows]
     finished = [run for run in runs if run["result"] != "running"]
     next_run = (None if started is None or started[0] is None
@@ -189,7 +199,7 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
     return {"errcode": 0, "errmsg": "ok", "configured": True,
             "source": order_sources.shown(config.orders), "tag": config.tag,
             "interval_s": config.interval_s, "max_changes": config.max_changes,
-            "running": bool(runs) and runs[0]["result"] == "running",
+            "running": held is not None and int(str(held[0])) > 0,
             "last_run": finished[0] if finished else None, "next_run": next_run,
             "recent": [{key: run[key] for key in ("id", "started_at", "result", "batch_id")}
                        for run in runs]}

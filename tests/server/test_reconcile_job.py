@@ -23,8 +23,10 @@ from psycopg.types.json import Jsonb
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import order_sources
 from desktop.server.database import migrate
+from desktop.server.jobs import JOB_LOCK_CLASS
 from desktop.server.leases import ProcessLease
 from desktop.server.reconcile_job import ReconcileConfig, ReconcileJob, status
+from desktop.server.reconcile_schema import JOB_NAME
 from desktop.server.relay import Relay
 from desktop.server.resync import Resync
 from desktop.services.orders import OrdersError
@@ -260,3 +262,24 @@ def test_a_relation_with_an_exclusive_tag_is_left_alone_and_listed(
     finally:
         with world.pool.connection() as conn:
             conn.execute("DELETE FROM team_setting WHERE kind = 'exclusive_set'")
+
+
+def test_a_run_left_running_by_a_stopped_process_is_marked_interrupted(
+        world: World, tmp_path: Path) -> None:
+    with world.pool.connection() as conn:
+        conn.execute("INSERT INTO reconcile_run (process, source, tag) VALUES (%s, 'x', %s)",
+                     (world.process_id, TAG))
+        config = ReconcileConfig(TAG, "x.csv", world.url)
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (JOB_LOCK_CLASS, JOB_NAME))
+        try:
+            assert status(conn, config)["running"] is True
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
+                         (JOB_LOCK_CLASS, JOB_NAME))
+        assert status(conn, config)["running"] is False
+    orders = _write_csv(tmp_path / "orders.csv", [("P1", "wmNobody", "已支付")])
+    world.job(orders).run()
+    with world.pool.connection() as conn:
+        results = [row[0] for row in conn.execute(
+            "SELECT result FROM reconcile_run ORDER BY id DESC LIMIT 2")]
+    assert results[1] == "interrupted" and results[0] != "running"
