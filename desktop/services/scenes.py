@@ -25,6 +25,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import outbox, rule_store
+from desktop.store.members import contact_members
 
 
 class SceneError(UserError):
@@ -77,6 +78,14 @@ class SceneService:
         names = [rule.name for _, rule in chosen.rules]
         return SceneApply(mapped_scene(chosen, plan.mapped), plan,
                           [n for n in names if n not in kept], [n for n in names if n in kept])
+
+    def tag_labels(self) -> dict[str, str]:
+        """Every existing tag a template tag can be mapped to: id → "组:名"."""
+        return TaggingService(self.ws).tag_labels()
+
+    def members(self) -> list[tuple[str, str]]:
+        """(userid, name) of the members a scene's live codes can be made for."""
+        return contact_members(self.ws.cache)
 
     def _mapping(self, chosen: Scene, mapping: Mapping[str, str]) -> dict[tuple[str, str], str]:
         resolved: dict[tuple[str, str], str] = {}

@@ -1,21 +1,33 @@
-"""The scene lab: 标签 → 场景模板…. The bundled templates; selecting one shows everything
-applying it would create, reuse and keep (and any tag-name collision); Apply creates the
-missing tags and keeps the rules, which are then simulated and run in the rules window."""
+"""The scene lab: 标签 → 场景模板…, a wizard in four steps.
+
+1. the bundled templates, with what each holds;
+2. which tag each template tag uses: create new, the same-named tag of the group (the
+   default, as `tagdesk scenes apply` does), or any existing tag (collisions highlighted);
+3. the members the template's live codes are made for in WeCom (none: kept as data);
+4. everything Apply will create, reuse, map and keep, then Apply: the missing tags are
+   created, the rules kept (naming the mapped tags), the live codes made; the rules are then
+   simulated and run in the rules window.
+
+Everything is read and written on workers; the window says why when WeCom refuses.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,8 +41,20 @@ from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.scene_wizard_pages import MembersPage, TagMappingPage
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+T = TypeVar("T")
+CHOOSE, MAP, MEMBERS, REVIEW = range(4)
+
+
+@dataclass(frozen=True)
+class SceneSetup:
+    """What the wizard reads when a template is chosen."""
+
+    preview: SceneApply
+    labels: dict[str, str]
+    members: list[tuple[str, str]]
 
 
 class ScenesDialog(QDialog):
@@ -39,40 +63,68 @@ class ScenesDialog(QDialog):
         self.setObjectName("scenesDialog")
         self.context = context
         self.service = SceneService(context.workspace)
+        self.setup: SceneSetup | None = None
         self.preview: SceneApply | None = None
         self.templates: list[Scene] = scenes()
-        self.resize(860, 600)
+        self.resize(900, 620)
+        self.step = QLabel()
         self.list = QTreeWidget()
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        choose = QWidget()
+        choose_layout = QVBoxLayout(choose)
+        choose_layout.setContentsMargins(0, 0, 0, 0)
+        choose_layout.addWidget(self.list, 1)
+        choose_layout.addWidget(self.about)
+        self.mapping = TagMappingPage()
+        self.members = MembersPage()
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.pages = QStackedWidget()
+        for page in (choose, self.mapping, self.members, self.details):
+            self.pages.addWidget(page)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
         self.allow_collisions = QCheckBox()
+        self.back_button = QPushButton()
+        self.next_button = QPushButton()
         self.apply_button = QPushButton()
-        self.apply_button.setEnabled(False)
+        self.close_button = QPushButton()
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
+        row.addWidget(self.busy)
         row.addWidget(self.allow_collisions)
-        row.addWidget(self.apply_button)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.close)
+        for button in (self.back_button, self.next_button, self.apply_button,
+                       self.close_button):
+            row.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(self.step)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(row)
-        layout.addWidget(close)
         self.list.currentItemChanged.connect(lambda _item, _old: self._selected())
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
         self.apply_button.clicked.connect(self.apply)
+        self.close_button.clicked.connect(self.close)
         self.texts = retranslate_in_place(self, self.retranslate)
+        self._show(CHOOSE)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Scene templates"))
         self.list.setHeaderLabels([self.tr("Template"), self.tr("Industry"), self.tr("Tags"),
                                    self.tr("Rules"), self.tr("Live codes")])
         self.allow_collisions.setText(self.tr("Create same-named tags in the template's groups"))
+        self.back_button.setText(self.tr("Back"))
+        self.next_button.setText(self.tr("Next"))
         self.apply_button.setText(self.tr("Apply"))
+        self.close_button.setText(self.tr("Close"))
         current = self.selected_name()
         self.list.clear()
         for scene in self.templates:
@@ -84,6 +136,7 @@ class ScenesDialog(QDialog):
             if scene.name == current:
                 self.list.setCurrentItem(item)
         self.list.resizeColumnToContents(0)
+        self._show_step()
         if self.preview is not None:
             self.details.setPlainText(self._details(self.preview))
 
@@ -97,49 +150,117 @@ class ScenesDialog(QDialog):
             if item is not None and item.data(0, NAME_ROLE) == name:
                 self.list.setCurrentItem(item)
 
-    def _selected(self) -> None:
+    # -- steps ----------------------------------------------------------------------------------
+
+    def next(self) -> None:
+        page = self.pages.currentIndex()
+        if page == CHOOSE and self.setup is not None:
+            scene = self.setup.preview.scene
+            self.mapping.fill(scene, self.setup.preview.plan, self.setup.labels)
+            self.members.fill(self.setup.members, len(scene.live_codes))
+            self._show(MAP)
+        elif page == MAP:
+            self._show(MEMBERS)
+        elif page == MEMBERS:
+            self._review()
+
+    def back(self) -> None:
         self.preview = None
-        self.apply_button.setEnabled(False)
+        self._show(max(CHOOSE, self.pages.currentIndex() - 1))
+
+    def _show(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.back_button.setEnabled(page != CHOOSE)
+        self.next_button.setVisible(page != REVIEW)
+        self.next_button.setEnabled(page != CHOOSE or self.setup is not None)
+        self.apply_button.setVisible(page == REVIEW)
+        self.apply_button.setEnabled(page == REVIEW and self.preview is not None
+                                     and not self.preview.applied)
+        self.allow_collisions.setVisible(page == REVIEW and self.preview is not None
+                                         and bool(self.preview.plan.collisions))
+        self._show_step()
+
+    def _show_step(self) -> None:
+        titles = (self.tr("Step 1 of 4: choose a template"),
+                  self.tr("Step 2 of 4: which tag each template tag uses"),
+                  self.tr("Step 3 of 4: members for the live codes"),
+                  self.tr("Step 4 of 4: everything Apply does"))
+        self.step.setText(titles[self.pages.currentIndex()])
+
+    def _selected(self) -> None:
+        self.setup = None
+        self.preview = None
+        self._show(CHOOSE)
         name = self.selected_name()
         if name is None:
             return
         service = self.service
-        self.context.run_task(lambda _p, _c: service.preview(name), owner=self,
-                              name="scene preview", on_result=self._previewed,
-                              on_error=self._failed)
+
+        def read(_progress: Any, _cancel: Any) -> SceneSetup:
+            return SceneSetup(service.preview(name), service.tag_labels(), service.members())
+
+        self._run_read(read, self._set_up)
+
+    def _set_up(self, setup: SceneSetup) -> None:
+        scene = setup.preview.scene
+        if scene.name != self.selected_name():
+            return
+        self.setup = setup
+        plan = setup.preview.plan
+        self.texts.say(self.about, lambda: self.tr(
+            "%1 — %2 tags (%3 exist), %4 rules, %5 live codes.")
+            .replace("%1", scene.description).replace("%2", str(scene.tag_count))
+            .replace("%3", str(len(plan.reuse))).replace("%4", str(len(scene.rules)))
+            .replace("%5", str(len(scene.live_codes))))
+        self._show(CHOOSE)
+
+    def _review(self) -> None:
+        name, mapping = self.selected_name(), self.mapping.mapping()
+        if name is None:
+            return
+        service = self.service
+        self._run_read(lambda _p, _c: service.preview(name, mapping), self._previewed)
 
     def _previewed(self, preview: SceneApply) -> None:
         if preview.scene.name != self.selected_name():
             return
         self.preview = preview
         self.details.setPlainText(self._details(preview))
-        self.texts.say(self.summary, lambda: preview.scene.description)
-        self.apply_button.setEnabled(not preview.applied)
+        self._show(REVIEW)
 
     def _details(self, preview: SceneApply) -> str:
-        plan = preview.plan
+        plan, members = preview.plan, self.members.chosen()
         lines = [self.tr("New group: %1").replace("%1", g) for g in plan.new_groups]
         lines += [self.tr("Create: %1").replace("%1", f"{g}:{t}") for g, t in plan.create]
         lines += [self.tr("Reuse: %1").replace("%1", f"{g}:{t}") for g, t, _ in plan.reuse]
+        lines += [self.tr("Use existing: %1 → %2").replace("%1", m.template_label)
+                  .replace("%2", m.label) for m in plan.mapped]
         lines += [self.tr("Name collision: %1 already exists in %2")
                   .replace("%1", f"{c.group}:{c.tag}").replace("%2", "、".join(c.found_in))
                   for c in plan.collisions]
         lines += [self.tr("Add rule: %1").replace("%1", n) for n in preview.new_rules]
         lines += [self.tr("Replace rule: %1").replace("%1", n) for n in preview.replaced_rules]
-        lines += [self.tr("Live code (data only, not made in WeCom): state=%1 → %2")
-                  .replace("%1", c.state).replace("%2", "、".join(c.tags))
-                  for c in preview.scene.live_codes]
+        for code in preview.scene.live_codes:
+            text = (self.tr("Live code, made in WeCom for %3: state=%1 → %2")
+                    .replace("%3", ", ".join(members)) if members else
+                    self.tr("Live code (data only, not made in WeCom): state=%1 → %2"))
+            lines.append(text.replace("%1", code.state).replace("%2", "、".join(code.tags)))
         return "\n".join(lines)
+
+    # -- apply ----------------------------------------------------------------------------------
 
     def apply(self) -> None:
         preview = self.preview
         if preview is None:
             return
         self.apply_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+        self.busy.show()
         service, allow = self.service, self.allow_collisions.isChecked()
+        members = self.members.chosen()
 
         def work(_progress: Any, _cancel: Any) -> ChangeSet:
-            service.apply(preview, allow_collisions=allow)
+            service.apply(preview, allow_collisions=allow, live_code_members=members)
             return ChangeSet(tags_changed=True, journal_appended=True)
 
         self.context.run_operation(work, owner=self, name="apply scene",
@@ -147,11 +268,28 @@ class ScenesDialog(QDialog):
                                    on_failure=self._failed)
 
     def _applied(self, preview: SceneApply) -> None:
+        self.busy.hide()
         created, rules = len(preview.created), len(preview.scene.rules)
+        made, kept = len(preview.live_codes), len(preview.live_codes_kept)
         self.texts.say(self.summary, lambda: self.tr(
-            "Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….")
-            .replace("%1", str(created)).replace("%2", str(rules)))
+            "Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they"
+            " were). Simulate the rules in Tags → Rules….")
+            .replace("%1", str(created)).replace("%2", str(rules)).replace("%3", str(made))
+            .replace("%4", str(kept)))
+        self.back_button.setEnabled(False)
+
+    def _run_read(self, work: Callable[[Any, Any], T], done: Callable[[T], None]) -> None:
+        self.busy.show()
+        self.next_button.setEnabled(False)
+
+        def finished(result: T) -> None:
+            self.busy.hide()
+            done(result)
+
+        self.context.run_task(work, owner=self, name="scene preview", on_result=finished,
+                              on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        self.busy.hide()
         self.texts.say(self.summary, lambda: readable(exc))
-        self.apply_button.setEnabled(self.preview is not None and not self.preview.applied)
+        self._show(self.pages.currentIndex())

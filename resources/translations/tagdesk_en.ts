@@ -2156,6 +2156,21 @@
     </message>
 </context>
 <context>
+    <name>MembersPage</name>
+    <message>
+        <source>The template&apos;s live codes are made in WeCom for the members ticked here, with the tags chosen on the previous page. With no member, they are kept as data only.</source>
+        <translation>The template&apos;s live codes are made in WeCom for the members ticked here, with the tags chosen on the previous page. With no member, they are kept as data only.</translation>
+    </message>
+    <message>
+        <source>Search members</source>
+        <translation>Search members</translation>
+    </message>
+    <message>
+        <source>Other userids, separated by ,</source>
+        <translation>Other userids, separated by ,</translation>
+    </message>
+</context>
+<context>
     <name>MigrateDialog</name>
     <message>
         <source>Migrate tags</source>
@@ -2807,8 +2822,40 @@
         <translation>Create same-named tags in the template&apos;s groups</translation>
     </message>
     <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
         <source>Apply</source>
         <translation>Apply</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Step 1 of 4: choose a template</source>
+        <translation>Step 1 of 4: choose a template</translation>
+    </message>
+    <message>
+        <source>Step 2 of 4: which tag each template tag uses</source>
+        <translation>Step 2 of 4: which tag each template tag uses</translation>
+    </message>
+    <message>
+        <source>Step 3 of 4: members for the live codes</source>
+        <translation>Step 3 of 4: members for the live codes</translation>
+    </message>
+    <message>
+        <source>Step 4 of 4: everything Apply does</source>
+        <translation>Step 4 of 4: everything Apply does</translation>
+    </message>
+    <message>
+        <source>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</source>
+        <translation>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</translation>
     </message>
     <message>
         <source>New group: %1</source>
@@ -2823,6 +2870,10 @@
         <translation>Reuse: %1</translation>
     </message>
     <message>
+        <source>Use existing: %1 → %2</source>
+        <translation>Use existing: %1 → %2</translation>
+    </message>
+    <message>
         <source>Name collision: %1 already exists in %2</source>
         <translation>Name collision: %1 already exists in %2</translation>
     </message>
@@ -2835,12 +2886,16 @@
         <translation>Replace rule: %1</translation>
     </message>
     <message>
+        <source>Live code, made in WeCom for %3: state=%1 → %2</source>
+        <translation>Live code, made in WeCom for %3: state=%1 → %2</translation>
+    </message>
+    <message>
         <source>Live code (data only, not made in WeCom): state=%1 → %2</source>
         <translation>Live code (data only, not made in WeCom): state=%1 → %2</translation>
     </message>
     <message>
-        <source>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</source>
-        <translation>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</translation>
+        <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
+        <translation>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
     </message>
 </context>
 <context>
@@ -2973,6 +3028,37 @@
     <message>
         <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
         <translation>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</translation>
+    </message>
+</context>
+<context>
+    <name>TagMappingPage</name>
+    <message>
+        <source>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
+        <translation>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</translation>
+    </message>
+    <message>
+        <source>Template tag</source>
+        <translation>Template tag</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Use</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Already in %1</source>
+        <translation>Already in %1</translation>
+    </message>
+    <message>
+        <source>Reuse %1 (same name)</source>
+        <translation>Reuse %1 (same name)</translation>
+    </message>
+    <message>
+        <source>Create new in %1</source>
+        <translation>Create new in %1</translation>
     </message>
 </context>
 <context>

@@ -2148,6 +2148,21 @@
     </message>
 </context>
 <context>
+    <name>MembersPage</name>
+    <message>
+        <source>The template&apos;s live codes are made in WeCom for the members ticked here, with the tags chosen on the previous page. With no member, they are kept as data only.</source>
+        <translation>模板的活码会在企业微信中为这里勾选的成员新建，带上一页选定的标签。不选成员则只作为数据保留。</translation>
+    </message>
+    <message>
+        <source>Search members</source>
+        <translation>搜索成员</translation>
+    </message>
+    <message>
+        <source>Other userids, separated by ,</source>
+        <translation>其他成员账号，以 , 分隔</translation>
+    </message>
+</context>
+<context>
     <name>MigrateDialog</name>
     <message>
         <source>Migrate tags</source>
@@ -2799,8 +2814,40 @@
         <translation>在模板的组中另建同名标签</translation>
     </message>
     <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
         <source>Apply</source>
         <translation>应用</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Step 1 of 4: choose a template</source>
+        <translation>第 1 步（共 4 步）：选择模板</translation>
+    </message>
+    <message>
+        <source>Step 2 of 4: which tag each template tag uses</source>
+        <translation>第 2 步（共 4 步）：模板的每个标签用哪个标签</translation>
+    </message>
+    <message>
+        <source>Step 3 of 4: members for the live codes</source>
+        <translation>第 3 步（共 4 步）：活码的成员</translation>
+    </message>
+    <message>
+        <source>Step 4 of 4: everything Apply does</source>
+        <translation>第 4 步（共 4 步）：应用将做的全部事情</translation>
+    </message>
+    <message>
+        <source>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</source>
+        <translation>%1 —— %2 个标签（已有 %3 个），%4 条规则，%5 个活码。</translation>
     </message>
     <message>
         <source>New group: %1</source>
@@ -2815,6 +2862,10 @@
         <translation>沿用已有标签：%1</translation>
     </message>
     <message>
+        <source>Use existing: %1 → %2</source>
+        <translation>使用已有标签：%1 → %2</translation>
+    </message>
+    <message>
         <source>Name collision: %1 already exists in %2</source>
         <translation>同名冲突：%1 已存在于 %2</translation>
     </message>
@@ -2827,12 +2878,16 @@
         <translation>替换同名规则：%1</translation>
     </message>
     <message>
+        <source>Live code, made in WeCom for %3: state=%1 → %2</source>
+        <translation>活码，在企业微信中为 %3 新建：state=%1 → %2</translation>
+    </message>
+    <message>
         <source>Live code (data only, not made in WeCom): state=%1 → %2</source>
         <translation>活码（仅数据，尚未在企业微信创建）：state=%1 → %2</translation>
     </message>
     <message>
-        <source>Applied: %1 tags created, %2 rules kept. Simulate them in Tags → Rules….</source>
-        <translation>已应用：新建 %1 个标签，保存 %2 条规则。可在 标签 → 规则… 中模拟。</translation>
+        <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
+        <translation>已应用：新建 %1 个标签，保存 %2 条规则，新建 %3 个活码（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
     </message>
 </context>
 <context>
@@ -2965,6 +3020,37 @@
     <message>
         <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
         <translation>TagDesk 会记下曾带有它的客户：在 标签 → 已删除的标签… 中可以恢复该标签并重新打给他们。</translation>
+    </message>
+</context>
+<context>
+    <name>TagMappingPage</name>
+    <message>
+        <source>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
+        <translation>模板的每个标签会新建，或使用一个已有标签：请选择（可输入搜索）。高亮的行：该名称已在其他组中使用。</translation>
+    </message>
+    <message>
+        <source>Template tag</source>
+        <translation>模板标签</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Already in %1</source>
+        <translation>已在 %1 中</translation>
+    </message>
+    <message>
+        <source>Reuse %1 (same name)</source>
+        <translation>沿用 %1（同名）</translation>
+    </message>
+    <message>
+        <source>Create new in %1</source>
+        <translation>在 %1 中新建</translation>
     </message>
 </context>
 <context>
