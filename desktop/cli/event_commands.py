@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop.cli.common import StderrProgress, add_common, emit_json, home
-from desktop.cli.errors import EXIT_FAILED, EXIT_OK
+from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option
 from desktop.domain.echo import echo
 
@@ -50,6 +50,62 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             command.add_argument("--limit", type=int, default=100, metavar="N")
 
 
+def register_sources(server: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tagdesk server event-source add|list|revoke`: who may push events, with which key."""
+    sources = server.add_parser(
+        "event-source", help="keys for systems that push behaviour events to the team server"
+    ).add_subparsers(dest="source_command", metavar="SUBCOMMAND", required=True)
+    for name, help_text in (("add", "make a source; its key is printed once"),
+                            ("list", "the sources, active and revoked"),
+                            ("revoke", "refuse a source's key from now on")):
+        command = sources.add_parser(name, help=help_text)
+        add_common(command)
+        command.add_argument("--db", required=True, metavar="postgresql://...")
+        command.add_argument("--json", action="store_true")
+        if name != "list":
+            command.add_argument("name", metavar="NAME")
+        if name == "add":
+            command.add_argument("--per-minute", type=int, default=600, metavar="N",
+                                 help="requests per minute this key may send (default 600)")
+        command.set_defaults(handler=source_command)
+
+
+def source_command(args: argparse.Namespace) -> int:
+    from desktop.server import team_events
+    from desktop.server.database import admin_connection
+
+    out = _human(args)
+    with admin_connection(args.db) as conn:
+        try:
+            if args.source_command == "add":
+                key = team_events.add_source(conn, args.name, args.per_minute)
+                print(f"已添加来源「{echo(args.name)}」；密钥只显示这一次，请妥善保存："
+                      f" / Source {echo(args.name)!r} added; its key is shown this once:",
+                      file=out)
+                if not args.json:
+                    print(key)
+                else:
+                    emit_json({"name": args.name.strip(), "key": key,
+                               "per_minute": args.per_minute})
+                return EXIT_OK
+            if args.source_command == "revoke":
+                team_events.revoke_source(conn, args.name)
+                print(f"已撤销来源「{echo(args.name)}」 / Revoked source {echo(args.name)!r}",
+                      file=out)
+        except team_events.SourceRefused as refused:
+            raise UsageError(f"{refused.zh}。 / {refused.en}.") from None
+        found = team_events.list_sources(conn)
+    if args.source_command == "list":
+        for source in found:
+            state = f"已撤销 revoked {source.revoked_at:%Y-%m-%d %H:%M}" if source.revoked_at \
+                else "有效 active"
+            print(f"{source.id}\t{echo(source.name)}\t{source.per_minute}/min\t"
+                  f"{source.created_at:%Y-%m-%d %H:%M}\t{state}", file=out)
+    if args.json:
+        emit_json({"sources": [s.as_json() for s in found]})
+    return EXIT_OK
+
+
 def since_time(text: str) -> float:
     """A day (YYYY-MM-DD, local midnight) or `Nd` (N days ago) as epoch seconds."""
     value = text.strip().lower()
@@ -65,13 +121,14 @@ def since_time(text: str) -> float:
 
 def import_command(args: argparse.Namespace) -> int:
     from desktop.services.event_import import import_events
+    from desktop.services.team_events import store_for
     from desktop.services.workspace import open_workspace
 
     out = _human(args)
     full = ResultReport(args, "import-events")
     with open_workspace(home(args), args.profile, exclusive=True) as ws:
         result = import_events(ws.cache, args.file, skip_invalid=args.skip_invalid,
-                               progress=StderrProgress())
+                               progress=StderrProgress(), store=store_for(ws))
     print(f"检查 / Checked {echo(result.path.name)}: {result.lines:,} 行 lines ·"
           f" {result.valid:,} 条有效 valid · {len(result.problems):,} 行有问题 with problems",
           file=out)
@@ -98,10 +155,12 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from desktop.services.team_events import fetch_if_team
     from desktop.services.workspace import open_workspace
     from desktop.store import events
 
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        fetch_if_team(ws)
         found = events.listed(ws.cache, customer=args.customer, kind=args.type,
                               since=args.since, limit=max(1, args.limit))
     out = _human(args)
@@ -117,10 +176,12 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def summary_command(args: argparse.Namespace) -> int:
+    from desktop.services.team_events import fetch_if_team
     from desktop.services.workspace import open_workspace
     from desktop.store import events
 
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        fetch_if_team(ws)
         rows = events.per_type_per_day(ws.cache, customer=args.customer, kind=args.type,
                                        since=args.since)
     out = _human(args)

@@ -70,6 +70,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     devices.add_argument("--revoke", type=int, metavar="ID", help="revoke this device at once")
     devices.add_argument("--json", action="store_true")
     devices.set_defaults(handler=server_devices)
+    from desktop.cli.event_commands import register_sources
+
+    register_sources(server)
 
     login = sub.add_parser("login", help="log this desktop in to its team server with a WeCom code")
     add_common(login)

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, journal_api, reconcile_job, team_chats
+from desktop.server import identity, journal_api, reconcile_job, team_chats, team_events
 from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
@@ -405,6 +405,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/journal/{action}", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
+        Route("/tagdesk/v1/events", team_events.events_endpoint(server.connection),
+              methods=["GET", "POST"]),
         Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
               methods=["GET", "POST"]),
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),

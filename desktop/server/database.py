@@ -18,6 +18,7 @@ from desktop.server.errors import ServerError
 from desktop.server.reconcile_schema import RECONCILE_MIGRATION
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
 from desktop.server.team_chats import MIGRATION as TEAM_CHATS_MIGRATION
+from desktop.server.team_events import MIGRATION as TEAM_EVENTS_MIGRATION
 from desktop.server.team_rules import MIGRATION as TEAM_RULES_MIGRATION
 from desktop.store.journal import GENESIS
 
@@ -289,6 +290,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 12: team rules (owner, department, visibility), the relation facts rules read, and the
     # scheduled rule runs (desktop/server/team_rules.py, rule_runs.py).
     TEAM_RULES_MIGRATION,
+    # 13: behaviour events, their sources' keys and request counts (team_events.py).
+    TEAM_EVENTS_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

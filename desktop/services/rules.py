@@ -28,7 +28,7 @@ from desktop.domain.rules import (
     evaluate,
     resolve,
 )
-from desktop.services import team_rules
+from desktop.services import team_events, team_rules
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import events as event_store
@@ -186,10 +186,12 @@ class RulesService:
 
     def _events(self, rules: Sequence[Rule]) -> dict[str, tuple[Event, ...]] | None:
         """Each customer's events of the types the enabled rules read, in one query (None
-        when no rule reads events)."""
+        when no rule reads events); a team profile first fetches what is new on the server."""
         reading = [r for r in rules if r.enabled and r.uses_events]
         if not reading:
             return None
+        if self.ws.profile.is_team:
+            team_events.fetch(self.ws)
         types = [r.event_types for r in reading]
         wanted = None if any(t is None for t in types) \
             else sorted(set().union(*(t for t in types if t is not None)))

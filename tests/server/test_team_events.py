@@ -1,0 +1,171 @@
+"""Behaviour events in team mode: sources with their own keys push to the team server
+(wrong or revoked key 401, flood 429, oversized 413, malformed 400, nothing half-stored); a
+desktop's import is pushed with its login; another desktop's rules read the server's events."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxServer
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    tagdesk,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("events-server")
+
+
+@pytest.fixture(scope="module")
+def team_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
+                server_home: Path) -> Iterator[TeamServerProcess]:
+    """This module's server, with a home whose log the tests read."""
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, server_home)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _last(stdout: str) -> dict[str, Any]:
+    return dict(json.loads(stdout.strip().splitlines()[-1]))
+
+
+def _stored(db_url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute("SELECT event_key, external_userid, type, source, value"
+                            " FROM team_event ORDER BY id").fetchall()
+
+
+def _source(team_server: TeamServerProcess, home: Path, name: str, *more: str) -> str:
+    added = tagdesk("server", "event-source", "add", name, "--db", team_server.db_url, *more,
+                    "--json", env=desktop_env(home))
+    assert added.returncode == 0, added.stderr
+    return str(_last(added.stdout)["key"])
+
+
+def _event(customer: str, kind: str = "order_paid", **more: object) -> dict[str, object]:
+    return {"time": "2026-12-01 09:30", "external_userid": customer, "type": kind, **more}
+
+
+def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_events(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, server_home: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    seller, boss = sorted(team_sandbox.state.follow_users())[:2]
+    path = team_sandbox.state.events_path
+    written = path.read_text(encoding="utf-8").splitlines()
+    seller_env = desktop_env(tmp_path_factory.mktemp("events-seller"))
+    cli_login(seller_env, team_server.url, team_sandbox, seller)
+    pushed = tagdesk("events", "import", str(path), "--profile", "team", "--json",
+                     env=seller_env, timeout=120)
+    assert pushed.returncode == 0, pushed.stderr
+    summary = _last(pushed.stdout)
+    assert (summary["stored_on"], summary["imported"]) == ("team", len(written))
+    rows = _stored(team_server.db_url)
+    assert len(rows) == len(written) and {r[3] for r in rows} == {f"desktop:{seller}"}
+    again = _last(tagdesk("events", "import", str(path), "--profile", "team", "--json",
+                          env=seller_env, timeout=120).stdout)
+    assert again["imported"] == 0 and len(_stored(team_server.db_url)) == len(written)
+
+    key = _source(team_server, server_home, "crm")
+    _, customer = sorted(team_sandbox.state.relations())[0]
+    answer = requests.post(f"{team_server.url}tagdesk/v1/events",
+                           headers={"Authorization": f"Bearer {key}"},
+                           json={"events": [_event(customer, "vip_upgrade", id="crm-1",
+                                                   time=time.time() - 3600)]},
+                           timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["stored"], answer.json()["source"]) == (1, "crm")
+
+    boss_env = desktop_env(tmp_path_factory.mktemp("events-boss"))
+    cli_login(boss_env, team_server.url, team_sandbox, boss)
+    assert tagdesk("sync", "--profile", "team", env=boss_env, timeout=120).returncode == 0
+    rule = {"name": "升级VIP", "when": {"all": [{"event": {"type": "vip_upgrade",
+                                                          "within_days": 1}},
+                                               {"has_not": "意向程度:高意向"}]},
+            "then": {"add": ["意向程度:高意向"]}}
+    rules_file = tmp_path_factory.mktemp("events-rules") / "vip.json"
+    rules_file.write_text(json.dumps(rule, ensure_ascii=False), encoding="utf-8")
+    added = tagdesk("rules", "add", str(rules_file), "--profile", "team", env=boss_env)
+    assert added.returncode == 0, added.stderr
+    simulated = tagdesk("rules", "simulate", "--profile", "team", "--json", env=boss_env,
+                        timeout=120)
+    assert simulated.returncode == 0, simulated.stderr
+    changes = _last(simulated.stdout)["changes"]
+    assert {c["external_userid"] for c in changes} == {customer}
+    assert changes[0]["why"]["升级VIP"][0].startswith("event vip_upgrade @ ")
+    listed = _last(tagdesk("events", "list", "--profile", "team", "--customer", customer,
+                           "--json", env=boss_env).stdout)["events"]
+    assert {e["source"] for e in listed} >= {"crm"}
+
+
+def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
+    team_server: TeamServerProcess, server_home: Path,
+) -> None:
+    url = f"{team_server.url}tagdesk/v1/events"
+    key = _source(team_server, server_home, "forms", "--per-minute", "4")
+    old = _source(team_server, server_home, "old-shop")
+    env = desktop_env(server_home)
+    assert tagdesk("server", "event-source", "revoke", "old-shop", "--db", team_server.db_url,
+                   env=env).returncode == 0
+    sources = _last(tagdesk("server", "event-source", "list", "--db", team_server.db_url,
+                            "--json", env=env).stdout)["sources"]
+    assert {s["name"]: s["revoked_at"] is not None for s in sources}["old-shop"] is True
+    before = len(_stored(team_server.db_url))
+
+    refusals = []
+    for headers in ({"Authorization": "Bearer tdk_ev_forged"}, {"X-TagDesk-Event-Key": old},
+                    {}):
+        refused = requests.post(url, headers=headers, json={"events": [_event("wmKEY")]},
+                                timeout=30)
+        refusals.append((refused.status_code, refused.json()["errcode"]))
+    assert refusals == [(401, 40001)] * 3
+    assert "unknown or revoked" in requests.post(
+        url, headers={"X-TagDesk-Event-Key": old}, json={"events": []}, timeout=30
+    ).json()["errmsg"]
+
+    big = requests.post(url, headers={"X-TagDesk-Event-Key": key},
+                        data=b'{"events": [' + b" " * (5 << 20) + b"]}", timeout=60)
+    assert big.status_code == 413
+    malformed = requests.post(url, headers={"X-TagDesk-Event-Key": key}, json={"events": [
+        _event("wmROW0"), _event("13800138000"), _event("wmROW2", time="soon")]}, timeout=30)
+    assert malformed.status_code == 400
+    assert "event 1: external_userid is a phone number" in malformed.json()["errmsg"]
+    assert "event 2: unreadable time" in malformed.json()["errmsg"]
+    assert len(_stored(team_server.db_url)) == before
+
+    accepted, limited = 0, []
+    for index in range(10):
+        answer = requests.post(url, headers={"X-TagDesk-Event-Key": key}, json={"events": [
+            _event(f"wmFLOOD{index}", id=f"flood-{index}-a"),
+            _event(f"wmFLOOD{index}", id=f"flood-{index}-b")]}, timeout=30)
+        if answer.status_code == 200:
+            accepted += 1
+        else:
+            limited.append(answer)
+    assert limited and all(a.status_code == 429 for a in limited)
+    assert 1 <= int(limited[0].headers["Retry-After"]) <= 60
+    assert limited[0].json()["errcode"] == 45009
+    flood = [r for r in _stored(team_server.db_url) if r[1].startswith("wmFLOOD")]
+    assert len(flood) == 2 * accepted and {r[3] for r in flood} == {"forms"}
+
+    assert team_server.stop() == 0
+    log = (server_home / "home" / "logs" / "tagdesk.log").read_text(encoding="utf-8")
+    assert log.count("event push refused") == 3
+    assert "tdk_ev_forged" not in log and old not in log and key not in log
