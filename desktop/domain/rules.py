@@ -352,6 +352,17 @@ def resolve(rules: Sequence[Rule], catalogue: Sequence[CatalogueTag]) -> list[Re
     return resolved
 
 
+def events_read(rules: Iterable[Rule]) -> tuple[bool, list[str] | None]:
+    """Whether the enabled rules read events, and of which types (None: every type), so the
+    events are loaded in one query, and only when needed."""
+    types = [r.event_types for r in rules if r.enabled and r.uses_events]
+    if not types:
+        return False, []
+    if any(t is None for t in types):
+        return True, None
+    return True, sorted(set().union(*(t for t in types if t is not None)))
+
+
 def evaluate(rules: Sequence[ResolvedRule], subjects: Iterable[Subject], now: float,
              examples: int = 5) -> Evaluation:
     """Every enabled rule on every subject, to a fixed point (see the module's notes)."""

@@ -3,7 +3,8 @@ server processes (a `jobs.Job`).
 
 A run evaluates the rules with the desktop's pure evaluator (`desktop/domain/rules.py`, to a
 fixed point) over the server's snapshot: each relation's tags as the server last saw them and
-its remark, description, corp names, `state` and added date as the last re-sync read them.
+its remark, description, corp names, `state` and added date as the last re-sync read them,
+and the customers' behaviour events pushed to the server (`team_events.py`).
 Contested relations (rules that contradict each other or loop) are left alone and logged.
 Each relation that changes gets one `mark_tag` through the relay's outbox (the shared WeCom
 budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHMMSS-xxxx`,
@@ -33,9 +34,10 @@ from desktop.domain.rules import (
     RuleError,
     Subject,
     evaluate,
+    events_read,
     resolve,
 )
-from desktop.server import relation_facts, snapshot
+from desktop.server import relation_facts, snapshot, team_events
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relation_facts import ConnectionFactory
@@ -95,7 +97,7 @@ class RuleRuns:
         run_id = int(str(row[0]))
         resolved, owners = self._usable(rows, catalogue, run)
         if resolved:
-            subjects = self._subjects(run)
+            subjects = self._subjects(run, resolved)
             evaluation = evaluate(resolved, subjects, time.time())
             self._log_contested(evaluation, run)
             self._apply(evaluation, owners, run)
@@ -131,10 +133,12 @@ class RuleRuns:
             owners[rule.name] = _Owner(str(owner), int(str(device)))
         return resolved, owners
 
-    def _subjects(self, run: RuleRun) -> list[Subject]:
+    def _subjects(self, run: RuleRun, rules: Sequence[ResolvedRule]) -> list[Subject]:
+        reading, types = events_read(r.rule for r in rules)
         with self._connection() as conn:
             facts = relation_facts.read_all(conn)
             tagged = _relation_tags(conn)
+            events = team_events.by_customer(conn, types) if reading else {}
         subjects = []
         for index, ((userid, external_userid), tags) in enumerate(sorted(tagged.items())):
             found = facts.get((userid, external_userid))
@@ -146,7 +150,8 @@ class RuleRuns:
                 found.description, tuple(n for n in (found.corp_name, found.corp_full_name,
                                                      found.remark_corp_name) if n),
                 found.gender, float(found.createtime),
-                datetime.fromtimestamp(found.createtime).date().toordinal(), tags))
+                datetime.fromtimestamp(found.createtime).date().toordinal(), tags,
+                events=events.get(external_userid, ())))
         run.relations = len(subjects)
         return subjects
 

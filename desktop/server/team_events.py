@@ -22,7 +22,8 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -203,6 +204,24 @@ def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
                "source": r[9]} for r in rows]
     return {"events": events,
             "next_after_id": events[-1]["id"] if len(events) == limit else None}
+
+
+def by_customer(conn: Conn, kinds: Sequence[str] | None) -> dict[str, tuple[Event, ...]]:
+    """Each customer's events of these types (all for None), oldest first, in one query: what
+    the server's own rule runs read."""
+    sql = ("SELECT event_key, ts, external_userid, userid, type, name, detail, value"
+           " FROM team_event")
+    params: list[object] = []
+    if kinds is not None:
+        sql += " WHERE type = ANY(%s)"
+        params.append(list(kinds))
+    found: dict[str, list[Event]] = defaultdict(list)
+    for key, ts, customer, userid, kind, name, detail, value in conn.execute(
+            sql + " ORDER BY ts, id", params):
+        found[str(customer)].append(Event(
+            str(key), float(str(ts)), str(customer), str(userid), str(kind), str(name),
+            str(detail), None if value is None else float(str(value))))
+    return {customer: tuple(events) for customer, events in found.items()}
 
 
 # -- the endpoint ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from desktop.domain.rules import (
     ResolvedRule,
     Rule,
     evaluate,
+    events_read,
     resolve,
 )
 from desktop.services import team_events, team_rules
@@ -187,15 +188,12 @@ class RulesService:
     def _events(self, rules: Sequence[Rule]) -> dict[str, tuple[Event, ...]] | None:
         """Each customer's events of the types the enabled rules read, in one query (None
         when no rule reads events); a team profile first fetches what is new on the server."""
-        reading = [r for r in rules if r.enabled and r.uses_events]
+        reading, types = events_read(rules)
         if not reading:
             return None
         if self.ws.profile.is_team:
             team_events.fetch(self.ws)
-        types = [r.event_types for r in reading]
-        wanted = None if any(t is None for t in types) \
-            else sorted(set().union(*(t for t in types if t is not None)))
-        return event_store.by_customer(self.ws.cache, wanted)
+        return event_store.by_customer(self.ws.cache, types)
 
     def _intents(self, warnings: list[str]) -> dict[tuple[str, str], frozenset[str]]:
         """Chat intents per relation, as the auto-tagging engine finds them in imported chats
