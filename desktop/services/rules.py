@@ -119,6 +119,21 @@ class RulesService:
         raise RulesError(f"没有名为「{echo(name)}」的规则（已有：{known}）。 / No rule named"
                          f" {echo(name)!r} (kept: {known}).")
 
+    def save(self, definition: dict[str, object], replacing: str | None = None) -> Rule:
+        """Keep one rule from the editor: a new one (`replacing` None) must have a new name;
+        an edited one replaces `replacing` in its place, under its new name if renamed."""
+        rule = parse_rule(definition)
+        resolve([rule], self._catalogue())
+        taken = {k.rule.name for k in self.kept()}
+        if replacing is not None and replacing not in taken:
+            self.get(replacing)
+        if rule.name in taken and rule.name != replacing:
+            raise RulesError(f"已有名为「{echo(rule.name)}」的规则，请换一个名字。 / A rule named"
+                             f" {echo(rule.name)!r} exists already; choose another name.")
+        rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator,
+                        replacing=replacing)
+        return rule
+
     def remove(self, name: str) -> None:
         self.get(name)
         if self.ws.profile.is_team:
@@ -140,6 +155,12 @@ class RulesService:
         started = time.monotonic()
         chosen = [replace(self.get(n).rule, enabled=True) for n in names] if names \
             else [k.rule for k in self.kept()]
+        return self.simulate_rules(chosen, started)
+
+    def simulate_rules(self, chosen: Sequence[Rule], started: float | None = None
+                       ) -> Simulation:
+        """What these rules would change (a rule being edited, before it is kept)."""
+        started = time.monotonic() if started is None else started
         resolved = resolve(chosen, self._catalogue())
         warnings: list[str] = []
         intents = self._intents(warnings) if any(r.uses_intent for r in chosen if r.enabled) \

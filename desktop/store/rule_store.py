@@ -30,12 +30,16 @@ def rules(cache: Cache) -> list[StoredRule]:
                 "SELECT name, enabled, definition, created_at, created_by FROM rule ORDER BY id")]
 
 
-def save(cache: Cache, name: str, definition: dict[str, object], operator: str) -> bool:
-    """Add the rule, or replace the one of that name (keeping its place); True when new."""
+def save(cache: Cache, name: str, definition: dict[str, object], operator: str, *,
+         replacing: str | None = None) -> bool:
+    """Add the rule, or replace the one of that name (or named `replacing`: renamed),
+    keeping its place; True when new."""
     text = json.dumps(definition, ensure_ascii=False)
     with cache.write() as conn:
-        updated = conn.execute("UPDATE rule SET definition = ?, enabled = ? WHERE name = ?",
-                               (text, int(bool(definition.get("enabled", True))), name)).rowcount
+        updated = conn.execute(
+            "UPDATE rule SET name = ?, definition = ?, enabled = ? WHERE name = ?",
+            (name, text, int(bool(definition.get("enabled", True))),
+             name if replacing is None else replacing)).rowcount
         if not updated:
             conn.execute("INSERT INTO rule (name, enabled, definition, created_at, created_by)"
                          " VALUES (?, ?, ?, ?, ?)",

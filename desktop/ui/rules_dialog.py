@@ -1,8 +1,8 @@
-"""Rules: 标签 → 规则…. The rules kept for this profile, added from a JSON file, enabled,
-disabled or removed; a simulation lists who would change and why (and any contradiction or
-loop between rules); the run queues one batch (source `rule`), sent below with the usual
-progress, pause and cancel, and revertible like any other batch. Rules are written as JSON
-(see the README); the window does not edit their conditions.
+"""Rules: 标签 → 规则…. The rules kept for this profile, made or edited in the rule editor
+(New, Edit or a double-click, Duplicate) or added from a JSON file, enabled, disabled or
+removed; a simulation lists who would change and why (and any contradiction or loop between
+rules); the run queues one batch (source `rule`), sent below with the usual progress, pause
+and cancel, and revertible like any other batch.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.rule_draft import RuleDraft
 from desktop.domain.rules import describe
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
@@ -33,6 +34,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.rule_editor import RuleEditor, new_rule
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SHOWN_CHANGES = 500
@@ -46,6 +48,7 @@ class RulesDialog(QDialog):
         self.service = RulesService(context.workspace)
         self.kept: list[KeptRule] = []
         self.simulation: Simulation | None = None
+        self.editor: RuleEditor | None = None
         self.resize(900, 620)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -59,12 +62,15 @@ class RulesDialog(QDialog):
         splitter.addWidget(self.changes)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.new_button, self.edit_button, self.duplicate_button = (
+            QPushButton(), QPushButton(), QPushButton())
         self.add_button, self.toggle_button, self.remove_button = (
             QPushButton(), QPushButton(), QPushButton())
         self.simulate_button, self.run_button = QPushButton(), QPushButton()
         self.run_button.setEnabled(False)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.toggle_button, self.remove_button):
+        for button in (self.new_button, self.edit_button, self.duplicate_button,
+                       self.add_button, self.toggle_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.simulate_button)
@@ -80,6 +86,10 @@ class RulesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.panel)
         layout.addWidget(close)
+        self.new_button.clicked.connect(lambda: self.open_editor(new_rule()))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.duplicate_button.clicked.connect(self.duplicate_selected)
+        self.rules.itemDoubleClicked.connect(lambda _item, _column: self.edit_selected())
         self.add_button.clicked.connect(self.add_from_file)
         self.toggle_button.clicked.connect(self.toggle_selected)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -92,14 +102,17 @@ class RulesDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rules"))
         self.intro.setText(self.tr(
-            "A rule adds or removes tags when its conditions hold. Add rules from a JSON file"
-            " (the format is in the README, \"Rules and automation\") or a whole set with"
-            " Tags → Scene templates…; simulate first, then run them as one batch that can be"
-            " undone."))
+            "A rule adds or removes tags when its conditions hold. Make one with New, edit it"
+            " with a double-click, add rules from a JSON file (the format is in the README,"
+            " \"Rules and automation\") or a whole set with Tags → Scene templates…; simulate"
+            " first, then run them as one batch that can be undone."))
         self.rules.setHeaderLabels([self.tr("Rule"), self.tr("Enabled"), self.tr("When"),
                                     self.tr("Then")])
         self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),
                                       self.tr("Why")])
+        self.new_button.setText(self.tr("New…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.duplicate_button.setText(self.tr("Duplicate…"))
         self.add_button.setText(self.tr("Add from file…"))
         self.toggle_button.setText(self.tr("Enable / disable"))
         self.remove_button.setText(self.tr("Remove"))
@@ -132,6 +145,34 @@ class RulesDialog(QDialog):
     def selected_name(self) -> str | None:
         item = self.rules.currentItem()
         return None if item is None else str(item.data(0, NAME_ROLE))
+
+    def edit_selected(self) -> None:
+        kept = self._selected()
+        if kept is not None:
+            self.open_editor(RuleDraft.read(kept.definition), replacing=kept.rule.name)
+
+    def duplicate_selected(self) -> None:
+        kept = self._selected()
+        if kept is not None:
+            draft = RuleDraft.read(kept.definition)
+            taken = {k.rule.name for k in self.kept}
+            draft.name = next(name for n in range(1, len(taken) + 2)
+                              if (name := self.tr("%1 (copy %2)").replace("%1", draft.name)
+                                  .replace("%2", str(n))) not in taken)
+            self.open_editor(draft)
+
+    def open_editor(self, draft: RuleDraft, replacing: str | None = None) -> RuleEditor:
+        """The rule editor on `draft` (window-modal); the list reloads once it saved."""
+        editor = RuleEditor(self.context, draft, replacing, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(lambda _name: self.reload())
+        self.editor = editor
+        editor.open()
+        return editor
+
+    def _selected(self) -> KeptRule | None:
+        name = self.selected_name()
+        return next((k for k in self.kept if k.rule.name == name), None)
 
     def add_from_file(self) -> None:
         path = ask_path(self, self.tr("Add rules"), self.tr("Rule files (*.json)"), save=False)

@@ -940,6 +940,51 @@
     </message>
 </context>
 <context>
+    <name>ChoiceEditor</name>
+    <message>
+        <source>is</source>
+        <translation>is</translation>
+    </message>
+</context>
+<context>
+    <name>CompareEditor</name>
+    <message>
+        <source>(and …)</source>
+        <translation>(and …)</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionTree</name>
+    <message>
+        <source>Condition</source>
+        <translation>Condition</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>Add condition</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>Add group</translation>
+    </message>
+    <message>
+        <source>Remove (Del)</source>
+        <translation>Remove (Del)</translation>
+    </message>
+    <message>
+        <source>Removes the selected row and what it holds</source>
+        <translation>Removes the selected row and what it holds</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2694,14 +2739,105 @@
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Rule: %1</source>
+        <translation>Rule: %1</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <translation>New rule</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Description:</translation>
+    </message>
+    <message>
+        <source>Enabled (runs with the other rules)</source>
+        <translation>Enabled (runs with the other rules)</translation>
+    </message>
+    <message>
+        <source>When:</source>
+        <translation>When:</translation>
+    </message>
+    <message>
+        <source>Add tags:</source>
+        <translation>Add tags:</translation>
+    </message>
+    <message>
+        <source>Remove tags:</source>
+        <translation>Remove tags:</translation>
+    </message>
+    <message>
+        <source>tags: name, pinyin or initials</source>
+        <translation>tags: name, pinyin or initials</translation>
+    </message>
+    <message>
+        <source>Replace within group (adding a tag removes the other tags of its group)</source>
+        <translation>Replace within group (adding a tag removes the other tags of its group)</translation>
+    </message>
+    <message>
+        <source>Added tags expire after:</source>
+        <translation>Added tags expire after:</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Simulate this rule</source>
+        <translation>Simulate this rule</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Simulating…</source>
+        <translation>Simulating…</translation>
+    </message>
+    <message>
+        <source>This rule alone would change %1 of %2 relations (%3 API calls).</source>
+        <translation>This rule alone would change %1 of %2 relations (%3 API calls).</translation>
+    </message>
+</context>
+<context>
     <name>RulesDialog</name>
     <message>
         <source>Rules</source>
         <translation>Rules</translation>
     </message>
     <message>
-        <source>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
-        <translation>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</translation>
+        <source>A rule adds or removes tags when its conditions hold. Make one with New, edit it with a double-click, add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
+        <translation>A rule adds or removes tags when its conditions hold. Make one with New, edit it with a double-click, add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</translation>
     </message>
     <message>
         <source>Rule</source>
@@ -2736,6 +2872,18 @@
         <translation>Why</translation>
     </message>
     <message>
+        <source>New…</source>
+        <translation>New…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>Duplicate…</translation>
+    </message>
+    <message>
         <source>Add from file…</source>
         <translation>Add from file…</translation>
     </message>
@@ -2754,6 +2902,10 @@
     <message>
         <source>Run…</source>
         <translation>Run…</translation>
+    </message>
+    <message>
+        <source>%1 (copy %2)</source>
+        <translation>%1 (copy %2)</translation>
     </message>
     <message>
         <source>Add rules</source>
@@ -3242,6 +3394,13 @@
     </message>
 </context>
 <context>
+    <name>TagsEditor</name>
+    <message>
+        <source>tags: name, pinyin or initials</source>
+        <translation>tags: name, pinyin or initials</translation>
+    </message>
+</context>
+<context>
     <name>TeamFilters</name>
     <message>
         <source>Saved filter %1 for the team.</source>
@@ -3311,6 +3470,17 @@
     <message>
         <source>%1 is not a member of this corp.</source>
         <translation>%1 is not a member of this corp.</translation>
+    </message>
+</context>
+<context>
+    <name>WordsEditor</name>
+    <message>
+        <source>any of</source>
+        <translation>any of</translation>
+    </message>
+    <message>
+        <source>words, separated by 、 or ,</source>
+        <translation>words, separated by 、 or ,</translation>
     </message>
 </context>
 <context>

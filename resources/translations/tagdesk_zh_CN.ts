@@ -940,6 +940,51 @@
     </message>
 </context>
 <context>
+    <name>ChoiceEditor</name>
+    <message>
+        <source>is</source>
+        <translation>是</translation>
+    </message>
+</context>
+<context>
+    <name>CompareEditor</name>
+    <message>
+        <source>(and …)</source>
+        <translation>（并且 …）</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionTree</name>
+    <message>
+        <source>Condition</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>添加条件</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>添加组</translation>
+    </message>
+    <message>
+        <source>Remove (Del)</source>
+        <translation>删除（Del）</translation>
+    </message>
+    <message>
+        <source>Removes the selected row and what it holds</source>
+        <translation>删除选中的行及其包含的条件</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2686,14 +2731,105 @@
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Rule: %1</source>
+        <translation>规则：%1</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <translation>新建规则</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Enabled (runs with the other rules)</source>
+        <translation>启用（与其他规则一起运行）</translation>
+    </message>
+    <message>
+        <source>When:</source>
+        <translation>条件：</translation>
+    </message>
+    <message>
+        <source>Add tags:</source>
+        <translation>添加标签：</translation>
+    </message>
+    <message>
+        <source>Remove tags:</source>
+        <translation>移除标签：</translation>
+    </message>
+    <message>
+        <source>tags: name, pinyin or initials</source>
+        <translation>标签：名称、拼音或首字母</translation>
+    </message>
+    <message>
+        <source>Replace within group (adding a tag removes the other tags of its group)</source>
+        <translation>组内替换（添加一个标签时移除同组的其他标签）</translation>
+    </message>
+    <message>
+        <source>Added tags expire after:</source>
+        <translation>添加的标签到期时间：</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>不过期</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责成员</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Simulate this rule</source>
+        <translation>模拟此规则</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Simulating…</source>
+        <translation>正在模拟…</translation>
+    </message>
+    <message>
+        <source>This rule alone would change %1 of %2 relations (%3 API calls).</source>
+        <translation>仅此规则会改变 %2 个客户关系中的 %1 个（%3 次 API 调用）。</translation>
+    </message>
+</context>
+<context>
     <name>RulesDialog</name>
     <message>
         <source>Rules</source>
         <translation>规则</translation>
     </message>
     <message>
-        <source>A rule adds or removes tags when its conditions hold. Add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
-        <translation>规则在条件满足时为客户加上或去掉标签。可以从 JSON 文件添加规则（格式见 README 的“Rules and automation”），或用 标签 → 场景模板… 一次加入一整套；先模拟，再作为一个可撤销的批量任务运行。</translation>
+        <source>A rule adds or removes tags when its conditions hold. Make one with New, edit it with a double-click, add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
+        <translation>规则在条件满足时添加或移除标签。用「新建」创建规则，双击编辑，也可以从 JSON 文件添加（格式见 README「Rules and automation」），或用 标签 → 场景模板… 一次添加一整套；先模拟，再作为一个可撤销的批量任务运行。</translation>
     </message>
     <message>
         <source>Rule</source>
@@ -2728,6 +2864,18 @@
         <translation>原因</translation>
     </message>
     <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>复制…</translation>
+    </message>
+    <message>
         <source>Add from file…</source>
         <translation>从文件添加…</translation>
     </message>
@@ -2746,6 +2894,10 @@
     <message>
         <source>Run…</source>
         <translation>运行…</translation>
+    </message>
+    <message>
+        <source>%1 (copy %2)</source>
+        <translation>%1（副本 %2）</translation>
     </message>
     <message>
         <source>Add rules</source>
@@ -3229,6 +3381,13 @@
     </message>
 </context>
 <context>
+    <name>TagsEditor</name>
+    <message>
+        <source>tags: name, pinyin or initials</source>
+        <translation>标签：名称、拼音或首字母</translation>
+    </message>
+</context>
+<context>
     <name>TeamFilters</name>
     <message>
         <source>Saved filter %1 for the team.</source>
@@ -3298,6 +3457,17 @@
     <message>
         <source>%1 is not a member of this corp.</source>
         <translation>%1 不是本企业的成员。</translation>
+    </message>
+</context>
+<context>
+    <name>WordsEditor</name>
+    <message>
+        <source>any of</source>
+        <translation>包含任一</translation>
+    </message>
+    <message>
+        <source>words, separated by 、 or ,</source>
+        <translation>词语，用 、 或 , 分隔</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,343 @@
+"""The rule editor (规则 → 新建 / 编辑 / 复制): a rule as a form and as its JSON, both editable.
+
+The form: name, description, enabled; the condition tree (`rule_condition_tree.py`); the
+action: tags to add and remove (typed with the tag search's pinyin type-ahead), replace
+within group, an expiry (a number and 天 / 小时 / 周). Every edit is checked at once by the
+rule format: its sentence, naming the bad field's path, shows under that part of the form
+(and the row it points into turns red), and Save stays disabled until the rule is valid.
+The JSON tab shows exactly what is saved; editing it fills the form. Save (Ctrl+S) keeps
+the rule, replacing the one it was opened on (renamed if the name changed); Esc cancels.
+Simulate shows who this rule alone would change, before it is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import UserError
+from desktop.domain.rule_draft import UNITS, Group, Leaf, RuleDraft, dumps
+from desktop.domain.rule_format import MAX_EXPIRY_DAYS, RuleFormatError, read_rules_text
+from desktop.domain.tags import TagInfo
+from desktop.services.changes import ChangeSet
+from desktop.services.rules import RulesService, Simulation
+from desktop.services.tag_admin import TagAdminService
+from desktop.ui.context import AppContext
+from desktop.ui.errors import readable
+from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.rule_condition_tree import ConditionTree
+from desktop.ui.rule_values import TagListEdit, TagLookup
+from desktop.ui.tag_dialogs import pick
+
+ROOT = "rule"
+SHOWN_CHANGES = 200
+ERROR_STYLE = "color: #b00020"
+
+
+def new_rule() -> RuleDraft:
+    return RuleDraft(when=Group("all", [Leaf("region", [])]))
+
+
+class RuleEditor(QDialog):
+    saved = Signal(str)          # the rule's name, once kept
+
+    def __init__(self, context: AppContext, draft: RuleDraft, replacing: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ruleEditor")
+        self.context = context
+        self.service = RulesService(context.workspace)
+        self.replacing = replacing
+        self.problem: UserError | None = None
+        self._filling = False
+        self.lookup = TagLookup()
+        self.resize(860, 680)
+        self._build()
+        self.texts = retranslate_in_place(self, self.retranslate)
+        self.fill(draft)
+        self._load_tags()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.name = QLineEdit()
+        self.description = QLineEdit()
+        self.enabled = QCheckBox()
+        self.name_error, self.when_error, self.then_error, self.json_error, self.status = (
+            _error_label(), _error_label(), _error_label(), _error_label(), QLabel())
+        self.status.setWordWrap(True)
+        self.conditions = ConditionTree(self.lookup)
+        self.add_tags, self.remove_tags = TagListEdit(self.lookup), TagListEdit(self.lookup)
+        self.replace_group = QCheckBox()
+        self.expires = QSpinBox()
+        self.expires.setRange(0, MAX_EXPIRY_DAYS * 24)
+        self.unit = QComboBox()
+        for unit in UNITS:
+            self.unit.addItem("", unit)
+        form = QWidget()
+        fields = QFormLayout(form)
+        self.name_label, self.description_label = QLabel(), QLabel()
+        self.when_label, self.add_label, self.remove_label = QLabel(), QLabel(), QLabel()
+        self.expires_label = QLabel()
+        fields.addRow(self.name_label, self.name)
+        fields.addRow("", self.name_error)
+        fields.addRow(self.description_label, self.description)
+        fields.addRow("", self.enabled)
+        fields.addRow(self.when_label, self.conditions)
+        fields.addRow("", self.when_error)
+        fields.addRow(self.add_label, self.add_tags)
+        fields.addRow(self.remove_label, self.remove_tags)
+        fields.addRow("", self.replace_group)
+        expiry = QHBoxLayout()
+        expiry.addWidget(self.expires)
+        expiry.addWidget(self.unit)
+        expiry.addStretch(1)
+        fields.addRow(self.expires_label, expiry)
+        fields.addRow("", self.then_error)
+        self.json = QPlainTextEdit()
+        self.json.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        json_page = QWidget()
+        json_layout = QVBoxLayout(json_page)
+        json_layout.addWidget(self.json, 1)
+        json_layout.addWidget(self.json_error)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(form, "")
+        self.tabs.addTab(json_page, "")
+        self.changes = QTreeWidget()
+        self.changes.setRootIsDecorated(False)
+        self.changes.setVisible(False)
+        self.simulate_button, self.save_button, self.cancel_button = (
+            QPushButton(), QPushButton(), QPushButton())
+        self.save_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.simulate_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 3)
+        layout.addWidget(self.changes, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        for signal in (self.name.textChanged, self.description.textChanged,
+                       self.enabled.toggled, self.conditions.changed, self.add_tags.textChanged,
+                       self.remove_tags.textChanged, self.replace_group.toggled,
+                       self.expires.valueChanged, self.unit.currentIndexChanged):
+            signal.connect(self._form_changed)
+        self.json.textChanged.connect(self._json_changed)
+        self.simulate_button.clicked.connect(self.simulate)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Rule: %1").replace("%1", self.name.text() or "…")
+                            if self.replacing else self.tr("New rule"))
+        self.name_label.setText(self.tr("Name:"))
+        self.description_label.setText(self.tr("Description:"))
+        self.enabled.setText(self.tr("Enabled (runs with the other rules)"))
+        self.when_label.setText(self.tr("When:"))
+        self.add_label.setText(self.tr("Add tags:"))
+        self.remove_label.setText(self.tr("Remove tags:"))
+        for edit in (self.add_tags, self.remove_tags):
+            edit.setPlaceholderText(self.tr("tags: name, pinyin or initials"))
+        self.replace_group.setText(self.tr(
+            "Replace within group (adding a tag removes the other tags of its group)"))
+        self.expires_label.setText(self.tr("Added tags expire after:"))
+        self.expires.setSpecialValueText(self.tr("never"))
+        for index in range(self.unit.count()):
+            zh, en = UNITS[str(self.unit.itemData(index))]
+            self.unit.setItemText(index, pick(zh, en))
+        self.tabs.setTabText(0, self.tr("Form"))
+        self.tabs.setTabText(1, "JSON")
+        self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),
+                                      self.tr("Why")])
+        self.simulate_button.setText(self.tr("Simulate this rule"))
+        self.save_button.setText(self.tr("Save (Ctrl+S)"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self._show_problem()
+
+    # -- the form and the JSON -------------------------------------------------------------
+
+    def fill(self, draft: RuleDraft, *, keep_json: bool = False) -> None:
+        """Show `draft` in the form, and in the JSON tab unless it was typed there."""
+        self._filling = True
+        try:
+            self.name.setText(draft.name)
+            self.description.setText(draft.description)
+            self.enabled.setChecked(draft.enabled)
+            self.conditions.set_node(draft.when, ())
+            self.add_tags.set_tags(draft.add)
+            self.remove_tags.set_tags(draft.remove)
+            self.replace_group.setChecked(draft.replace_group)
+            count, unit = draft.expires or (0, "d")
+            self.expires.setValue(count)
+            self.unit.setCurrentIndex(self.unit.findData(unit))
+        finally:
+            self._filling = False
+        if keep_json:
+            self._check(self.draft())
+        else:
+            self._form_changed()
+
+    def draft(self) -> RuleDraft:
+        count = self.expires.value()
+        return RuleDraft(
+            name=self.name.text().strip(), description=self.description.text(),
+            enabled=self.enabled.isChecked(), when=self.conditions.node(),
+            add=self.add_tags.tags(), remove=self.remove_tags.tags(),
+            replace_group=self.replace_group.isChecked(),
+            expires=(count, str(self.unit.currentData())) if count else None)
+
+    def definition(self) -> dict[str, object]:
+        return self.draft().definition()
+
+    def _form_changed(self) -> None:
+        if self._filling:
+            return
+        draft = self.draft()
+        self._set_json(dumps(draft.definition()))
+        self._check(draft)
+
+    def _check(self, draft: RuleDraft) -> None:
+        try:
+            draft.check(ROOT)
+            self.problem = None
+        except RuleFormatError as exc:
+            self.problem = exc
+        self._show_problem()
+
+    def _set_json(self, text: str) -> None:
+        if self.json.toPlainText() != text:
+            self.json.blockSignals(True)
+            self.json.setPlainText(text)
+            self.json.blockSignals(False)
+
+    def _json_changed(self) -> None:
+        try:
+            found = read_rules_text(self.json.toPlainText(), "JSON")
+            if len(found) != 1:
+                raise RuleFormatError("JSON", "应为一条规则", "expected one rule")
+            draft = RuleDraft.read(found[0][0])
+        except UserError as exc:
+            self.problem = exc
+            self._show_problem()
+            return
+        self.fill(draft, keep_json=True)
+
+    def _show_problem(self) -> None:
+        """The problem's sentence under the part of the form it names; Save only without."""
+        problem = self.problem
+        path = problem.path if isinstance(problem, RuleFormatError) else None
+        text = readable(problem) if problem is not None else ""
+        json_side = problem is not None and (path is None or path.startswith("JSON"))
+        where = {self.json_error: json_side,
+                 self.name_error: not json_side and path is not None and path.startswith(
+                     (f"{ROOT}.name", f"{ROOT}.enabled", f"{ROOT}.description")),
+                 self.when_error: not json_side and path is not None and path.startswith(
+                     f"{ROOT}.when"),
+                 self.then_error: not json_side and path is not None and path.startswith(
+                     f"{ROOT}.then")}
+        if problem is not None and not any(where.values()):
+            where[self.then_error] = True
+        for label, shown in where.items():
+            label.setText(text if shown else "")
+            label.setVisible(shown)
+        self.conditions.mark(path if path and path.startswith(ROOT) else None, f"{ROOT}.when")
+        self.save_button.setEnabled(problem is None)
+        self.simulate_button.setEnabled(problem is None)
+
+    # -- tags, saving, simulating ----------------------------------------------------------
+
+    def _load_tags(self) -> None:
+        service = TagAdminService(self.context.workspace)
+        self.context.run_task(lambda _p, _c: service.tag_infos(), owner=self,
+                              name="rule editor tags", on_result=self._tags_loaded)
+
+    def _tags_loaded(self, tags: list[TagInfo]) -> None:
+        self.lookup.set_tags(tags)
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        self.save_button.setEnabled(False)
+        definition, replacing, service = self.definition(), self.replacing, self.service
+
+        def work(_progress: Any, _cancel: Any) -> ChangeSet | None:
+            service.save(definition, replacing)
+            return None
+
+        name = str(definition["name"])
+        self.context.run_operation(work, owner=self, name="save rule",
+                                   on_success=lambda _c: self._saved(name),
+                                   on_failure=self._failed)
+
+    def _saved(self, name: str) -> None:
+        self.replacing = name
+        self.saved.emit(name)
+        self.accept()
+
+    def simulate(self) -> None:
+        try:
+            rule = replace(self.draft().check(ROOT), enabled=True)
+        except RuleFormatError:
+            return
+        self.simulate_button.setEnabled(False)
+        service = self.service
+        self.texts.say(self.status, lambda: self.tr("Simulating…"))
+        self.context.run_task(lambda _p, _c: service.simulate_rules([rule]), owner=self,
+                              name="rule editor simulation", on_result=self._simulated,
+                              on_error=self._failed)
+
+    def _simulated(self, simulation: Simulation) -> None:
+        evaluation, labels = simulation.evaluation, simulation.labels
+        self.simulate_button.setEnabled(self.problem is None)
+        self.changes.clear()
+        for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
+            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
+                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
+            why = "；".join("，".join(reasons) for reasons in outcome.reasons.values())
+            self.changes.addTopLevelItem(QTreeWidgetItem([
+                outcome.subject.name or outcome.subject.external_userid, outcome.subject.userid,
+                change, why]))
+        self.changes.setVisible(True)
+        changed, total = len(evaluation.outcomes), simulation.relations
+        calls, warnings = evaluation.api_calls, simulation.warnings
+        self.texts.say(self.status, lambda: "\n".join([
+            self.tr("This rule alone would change %1 of %2 relations (%3 API calls).")
+            .replace("%1", f"{changed:,}").replace("%2", f"{total:,}")
+            .replace("%3", f"{calls:,}"), *warnings]))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(self.problem is None)
+        self.simulate_button.setEnabled(self.problem is None)
+        self.texts.say(self.status, lambda: readable(exc))
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setVisible(False)
+    return label

@@ -1,0 +1,195 @@
+"""The rule editor, driven with the mouse and keyboard: a nested rule built row by row saves
+as the expected JSON; a bad value names its path under the conditions and disables Save; the
+JSON tab fills the form; Edit renames in place, Duplicate copies; Simulate this rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from desktop.services.rules import RulesService
+from desktop.ui.rule_editor import RuleEditor
+from desktop.ui.rule_values import CompareEditor, TagsEditor, WordsEditor
+from desktop.ui.rules_dialog import RulesDialog
+
+EXPECTED = {"name": "北京新客", "enabled": True,
+            "when": {"all": [{"region": ["北京", "天津"]},
+                             {"any": [{"has_not": "地区:华北"}, {"tag_count": {"<": 3}}]}]},
+            "then": {"add": ["地区:华北"], "expires": "2w"}}
+
+
+def _row(editor: RuleEditor, *position: int) -> tuple[QComboBox, Any]:
+    tree = editor.conditions
+    item = tree.item_at(position)
+    assert item is not None
+    return tree._rows[id(item)]
+
+
+def _click(qtbot: Any, widget: Any) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _type(qtbot: Any, edit: Any, text: str) -> None:
+    """Keys for ASCII; Chinese arrives as an input method commits it (QTest types ASCII only)."""
+    edit.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(edit, text)
+    else:
+        edit.insert(text)
+
+
+def _number(qtbot: Any, spin: Any, digits: str) -> None:
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(spin, digits)
+
+
+def _choose(qtbot: Any, combo: QComboBox, data: str) -> None:
+    """Pick an entry of a combo with the keyboard, as a user would."""
+    wanted = combo.findData(data)
+    wanted = combo.findText(data) if wanted < 0 else wanted
+    assert wanted >= 0, data
+    combo.setFocus()
+    for _ in range(combo.count()):
+        if combo.currentIndex() == wanted:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < wanted
+                       else Qt.Key.Key_Up)
+    assert combo.currentIndex() == wanted
+
+
+def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
+        qtbot: Any, synced_context: Any) -> None:
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 0, timeout=10000)
+    _click(qtbot, dialog.new_button)
+    editor = dialog.editor
+    assert editor is not None
+    qtbot.waitUntil(lambda: len(editor.lookup.index) > 0, timeout=10000)
+    assert not editor.save_button.isEnabled()       # a new rule has no name yet
+    _type(qtbot, editor.name, "北京新客")
+    _combo, region = _row(editor, 0)
+    assert isinstance(region, WordsEditor)
+    _type(qtbot, region.edit, "北京、天津")
+    assert not editor.save_button.isEnabled()       # nothing to add yet
+    assert "rule.then" in editor.then_error.text()
+
+    editor.conditions.tree.setCurrentItem(editor.conditions.item_at((0,)))
+    _click(qtbot, editor.conditions.add_group_button)      # an any-group beside the row
+    kind, _value = _row(editor, 1, 0)
+    _choose(qtbot, kind, "has_not")
+    _kind, tags = _row(editor, 1, 0)
+    assert isinstance(tags, TagsEditor)
+    qtbot.keyClicks(tags.edit, "huabei")                  # pinyin type-ahead
+    popup = tags.edit.suggest.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert tags.edit.tags() == ["地区:华北"]
+    _click(qtbot, editor.conditions.add_leaf_button)       # under the selected row's group
+    kind, _value = _row(editor, 1, 1)
+    _choose(qtbot, kind, "tag_count")
+    _kind, count = _row(editor, 1, 1)
+    assert isinstance(count, CompareEditor)
+    _choose(qtbot, count.first, "<")
+    _number(qtbot, count.operands[0], "3")
+    _type(qtbot, editor.add_tags, "地区:华北")
+    _number(qtbot, editor.expires, "2")
+    _choose(qtbot, editor.unit, "w")
+    assert editor.definition() == EXPECTED
+    assert json.loads(editor.json.toPlainText()) == EXPECTED
+    assert editor.save_button.isEnabled() and not editor.when_error.isVisible()
+
+    # a bad value: its path under the conditions, the row marked, Save disabled
+    _combo, region = _row(editor, 0)          # the rows were rebuilt when the group came
+    region.edit.clear()
+    assert not editor.save_button.isEnabled()
+    assert editor.when_error.isVisible() and "rule.when.all[0].region" in editor.when_error.text()
+    assert editor.conditions.item_at((0,)).background(0).color().red() == 255
+    _type(qtbot, region.edit, "北京、天津")
+    assert editor.save_button.isEnabled()
+
+    # Del removes the selected row; the JSON follows
+    editor.conditions.tree.setCurrentItem(editor.conditions.item_at((1, 1)))
+    editor.conditions.tree.setFocus()
+    qtbot.keyClick(editor.conditions.tree, Qt.Key.Key_Delete)
+    assert editor.definition()["when"] == {"all": [{"region": ["北京", "天津"]},
+                                                   {"any": [{"has_not": "地区:华北"}]}]}
+    _click(qtbot, editor.conditions.add_leaf_button)
+    kind, _value = _row(editor, 1, 1)
+    _choose(qtbot, kind, "tag_count")
+    _kind, count = _row(editor, 1, 1)
+    _choose(qtbot, count.first, "<")
+    count.operands[0].setValue(3)
+    assert editor.definition() == EXPECTED
+
+    # Simulate this rule, then Ctrl+S keeps it
+    _click(qtbot, editor.simulate_button)
+    qtbot.waitUntil(lambda: "would change" in editor.status.text(), timeout=20000)
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    service = RulesService(synced_context.workspace)
+    assert service.get("北京新客").definition == EXPECTED
+
+    # Edit (double-click) through the JSON tab, renamed: replaced in place
+    item = dialog.rules.topLevelItem(0)
+    dialog.rules.setCurrentItem(item)
+    dialog.rules.itemDoubleClicked.emit(item, 0)
+    editor = dialog.editor
+    assert editor is not None and editor.replacing == "北京新客"
+    assert editor.definition() == EXPECTED
+    renamed = {**EXPECTED, "name": "京津新客", "enabled": False}
+    editor.tabs.setCurrentIndex(1)
+    editor.json.setPlainText("{not json")
+    assert not editor.save_button.isEnabled() and "JSON" in editor.json_error.text()
+    editor.json.setPlainText(json.dumps(renamed, ensure_ascii=False))
+    assert editor.name.text() == "京津新客" and not editor.enabled.isChecked()
+    assert editor.save_button.isEnabled()
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        _click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
+                    and dialog.rules.topLevelItem(0).text(0) == "京津新客", timeout=10000)
+    assert [k.rule.name for k in service.kept()] == ["京津新客"]
+
+    # Duplicate: a copy under a new name; saving it under a taken name is refused
+    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    _click(qtbot, dialog.duplicate_button)
+    editor = dialog.editor
+    assert editor is not None and editor.replacing is None
+    assert editor.name.text() != "京津新客" and "京津新客" in editor.name.text()
+    editor.name.setText("京津新客")
+    _click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: "exists already" in editor.status.text()
+                    or "已有名为" in editor.status.text(), timeout=10000)
+    editor.name.setText("京津新客 2")
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        _click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 2, timeout=10000)
+    assert service.get("京津新客 2").rule.when == service.get("京津新客").rule.when
+    assert synced_context.wait_idle()
+
+
+def test_an_unknown_tag_is_refused_on_save_and_esc_cancels(qtbot: Any,
+                                                           synced_context: Any) -> None:
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    editor = dialog.open_editor(dialog_rule())
+    qtbot.waitUntil(editor.save_button.isEnabled, timeout=5000)
+    _click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: "不存在" in editor.status.text()
+                    or "does not exist" in editor.status.text(), timeout=10000)
+    assert RulesService(synced_context.workspace).kept() == []
+    with qtbot.waitSignal(editor.rejected, timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert synced_context.wait_idle()
+
+
+def dialog_rule() -> Any:
+    from desktop.domain.rule_draft import RuleDraft
+
+    return RuleDraft.read({"name": "无此标签", "when": {"state": "expo"},
+                           "then": {"add": ["没有这个标签"]}})
