@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -30,7 +31,7 @@ from desktop.ui.file_dialogs import ask_path
 from desktop.ui.retranslate import retranslate_in_place
 
 DEFAULT_DAYS = 30
-BAR_WIDTH = 30
+BAR_WIDTH = 20
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -105,19 +106,25 @@ class LiveCodeReportView(QWidget):
         for row in report.rows:
             per_state.setdefault(row.state, {})[row.day] = row.customers
         top = max((r.customers for r in report.rows), default=0)
+        bar = QBrush(self.palette().color(QPalette.ColorRole.Highlight))
         self.table.clear()
         for state, counts in sorted(per_state.items(), key=lambda kv: -sum(kv[1].values())):
             item = QTreeWidgetItem([state, f"{report.totals.get(state, 0):,}",
                                     sparkline([counts.get(d, 0) for d in days])])
             item.setTextAlignment(1, RIGHT)
+            item.setForeground(2, bar)
             for day, count in sorted(counts.items()):
                 child = QTreeWidgetItem([day, f"{count:,}",
                                          "█" * max(1, round(count * BAR_WIDTH / top))])
                 child.setTextAlignment(1, RIGHT)
+                child.setForeground(2, bar)
                 item.addChild(child)
             self.table.addTopLevelItem(item)
         for column in range(self.table.columnCount()):
             self.table.resizeColumnToContents(column)
+        day_width = (self.table.fontMetrics().horizontalAdvance("0000-00-00")
+                     + 3 * self.table.indentation())     # the days are collapsed, yet shown
+        self.table.setColumnWidth(0, max(self.table.columnWidth(0), day_width))
         total, codes = sum(report.totals.values()), len(per_state)
         self.texts.say(self.summary, lambda: self.tr(
             "%1 customers added through %2 live codes from %3 to %4.")

@@ -135,7 +135,8 @@ class ScenesDialog(QDialog):
             self.list.addTopLevelItem(item)
             if scene.name == current:
                 self.list.setCurrentItem(item)
-        self.list.resizeColumnToContents(0)
+        for column in (0, 1):
+            self.list.resizeColumnToContents(column)
         self._show_step()
         if self.preview is not None:
             self.details.setPlainText(self._details(self.preview))
