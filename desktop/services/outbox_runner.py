@@ -18,6 +18,8 @@ final for that attempt:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
@@ -214,7 +216,7 @@ class OutboxRunner:
             attempts += 1
             try:
                 self._client.mark_tag(row.userid, row.external_userid, add, remove,
-                                      note=self._note(row))
+                                      note=self._note(row, add, remove))
             except CallCancelled:
                 return False
             except WeComError as err:
@@ -243,16 +245,23 @@ class OutboxRunner:
             self._commit(row, add, remove, attempts, note)
             return False
 
-    def _note(self, row: OutboxRow) -> WriteNote | None:
+    def _note(self, row: OutboxRow, add: tuple[str, ...],
+              remove: tuple[str, ...]) -> WriteNote | None:
         """What a team server journals with the call (batch, source, the relation's tags
-        before it as this cache knows them); nothing for WeCom itself."""
+        before it as this cache knows them) and its call key; nothing for WeCom itself.
+
+        The key is made of the row and what it sends, so a batch resumed after a restart
+        sends the same key and a call the server already made is answered, not made again;
+        a call sent again without a stale tag is a new call."""
         if not self._client.relays_to_team:
             return None
         key = (row.external_userid, row.userid)
         state = outbox.relation_states_by_key(self._cache, [key]).get(key)
+        call = json.dumps([row.batch_id, row.id, sorted(add), sorted(remove)])
         return WriteNote(batch_id=row.batch_id, source=self._source,
                          before=tuple(sorted(state.tag_ids)) if state is not None else None,
-                         reverts=self._reverts)
+                         reverts=self._reverts,
+                         call_key=hashlib.sha256(call.encode()).hexdigest()[:32])
 
     def _commit(self, row: OutboxRow, add: tuple[str, ...], remove: tuple[str, ...],
                 attempts: int, note: str) -> None:

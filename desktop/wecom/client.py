@@ -36,6 +36,7 @@ from desktop.wecom.models import (
 )
 from desktop.wecom.ratelimit import RateLimiter, RateLimits
 from desktop.wecom.transport import (
+    CALL_KEY_HEADER,
     ApiRequest,
     CallContext,
     CallStats,
@@ -364,6 +365,8 @@ class WeComClient:
         )
         note = note or self._note
         headers = note.headers() if note is not None and self.relays_to_team else {}
+        if note is not None and note.call_key and self.relays_to_team:
+            headers[CALL_KEY_HEADER] = note.call_key
         self._transport.call(ApiRequest("POST", "externalcontact/mark_tag", body=body,
                                         effect=Effect.IDEMPOTENT_WRITE, headers=headers),
                              self._ctx)

@@ -289,9 +289,13 @@ class WeComTransport:
             return value
 
     def call(self, request: ApiRequest, ctx: CallContext = _NO_CONTEXT) -> dict[str, Any]:
-        """Send ``request`` with a token; on a token error renew it once and resend once."""
+        """Send ``request`` with a token; on a token error renew it once and resend once.
+
+        A write carries a call key, the same on each resend: the request's own (a queued
+        call's, stable across restarts) or a new one."""
         token = self.get_token(ctx)
-        call_key = uuid.uuid4().hex if request.effect is not Effect.READ else None
+        call_key = (request.headers.get(CALL_KEY_HEADER) or uuid.uuid4().hex
+                    if request.effect is not Effect.READ else None)
         try:
             return self._exchange(request, token, ctx, call_key)
         except WeComError as err:

@@ -25,6 +25,8 @@ class WriteNote:
     before: tuple[str, ...] | None = None   # None: the desktop does not know the relation
     reverts: str = ""                        # the batch this write reverts
     reason: str = ""                         # why (a tree edit's reason; never a header)
+    call_key: str = ""  # the same on every attempt of one queued call, even after a restart:
+    #                     a team server sends a call key to WeCom at most once
 
     def headers(self) -> dict[str, str]:
         """The note as HTTP headers (ASCII: JSON escapes anything else)."""

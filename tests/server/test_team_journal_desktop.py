@@ -94,6 +94,33 @@ def test_a_desktops_batch_is_journaled_with_its_batch_id_and_before_after(
         assert json.loads(str(after)) == sorted({*befores[str(euid)], tag_id})
 
 
+def test_a_batch_resumed_after_a_restart_is_not_sent_or_journaled_again(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+    seller_env: dict[str, str],
+) -> None:
+    """The desktop died after the server made its calls but before it recorded the answers:
+    the resumed batch sends the same call keys, so the server answers them from its outbox."""
+    (group, name), _ = sorted(team_sandbox.state.tag_ids_by_name().items())[4]
+    batch_id = _retag(seller_env, seller, f"{group}:{name}")
+    journaled = _team_rows(team_server.db_url, batch_id)
+    assert journaled
+    cache = Cache(ProfileStore(Path(seller_env["TAGDESK_HOME"])).cache_path("team"))
+    with cache.write() as conn:
+        sent = conn.execute("UPDATE outbox SET status = 'pending' WHERE batch_id = ?",
+                            (batch_id,)).rowcount
+        conn.execute("UPDATE batch SET status = 'running' WHERE id = ?", (batch_id,))
+    cache.close()
+    calls = team_sandbox.stats.calls("externalcontact/mark_tag")
+
+    resumed = tagdesk("batch", "resume", batch_id, "--profile", "team", "--json",
+                      env=seller_env, timeout=120)
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert _lines(resumed.stdout)[-1]["applied"] == sent
+    assert team_sandbox.stats.calls("externalcontact/mark_tag") == calls
+    assert _team_rows(team_server.db_url, batch_id) == journaled
+
+
 def test_a_malformed_note_is_refused_and_journals_nothing(
     team_server: TeamServerProcess, team_sandbox: SandboxServer
 ) -> None:
