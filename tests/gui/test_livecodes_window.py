@@ -154,3 +154,26 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
     assert keys == ["13600136000", "13800138000", "13900139000"]
     assert "2" in dialog.summary.text()
     dialog.close()
+
+
+def test_a_wecom_refusal_is_said_in_the_window(qtbot: Any, synced_workspace: Any,
+                                               gui_home: Path) -> None:
+    from desktop.services.workspace import Workspace
+    from desktop.ui.context import AppContext
+
+    wrong = Workspace(gui_home, synced_workspace.profile, "not-the-secret", exclusive=False)
+    context = AppContext(wrong)
+    try:
+        dialog = ArrivalsDialog(context)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: bool(dialog.summary.text()) or dialog.codes.topLevelItemCount()
+                        > 0, timeout=15000)
+        said = dialog.summary.text()
+        assert "40001" in said and ("Secret 不正确" in said or "secret is wrong" in said)
+        assert "Traceback" not in said
+        assert not dialog.edit_button.isEnabled()
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        wrong.close()
