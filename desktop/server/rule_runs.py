@@ -11,8 +11,7 @@ budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHM
 revertible like any team batch), the owner of the first rule that changed it and, as the
 reason, the rules' names. A rule the server cannot evaluate honestly is skipped, its reason
 logged and kept with the run: `intent` conditions (chat intents are found on desktops),
-`event` conditions (events are imported on desktops), `expires` (expiries are kept by
-desktops), tags the server's library does not have.
+`expires` (expiries are kept by desktops), tags the server's library does not have.
 """
 
 from __future__ import annotations
@@ -121,10 +120,6 @@ class RuleRuns:
                     raise RuleError("「intent」条件需要桌面端的聊天记录，服务器不运行这条规则",
                                     "`intent` conditions need a desktop's chats; the server"
                                     " does not run this rule")
-                if rule.uses_events:
-                    raise RuleError("事件条件需要桌面端导入的事件，服务器没有事件，不运行这条规则",
-                                    "`event` conditions need the events a desktop imported; the"
-                                    " server keeps none and does not run this rule")
                 if rule.then.expires_s is not None:
                     raise RuleError("带过期时间的规则由桌面端运行（过期记录在桌面端）",
                                     "rules with `expires` run on desktops (expiries are kept"
