@@ -125,3 +125,12 @@ def test_orders_that_cannot_be_read_say_why(cli: Cli, tmp_path: Path) -> None:
     unknown_tag = cli("reconcile", "--profile", "acme", "--orders", str(no_column), "--tag",
                       "不存在的标签")
     assert unknown_tag.returncode != 0 and "Traceback" not in unknown_tag.stderr
+
+
+def test_status_is_for_a_team_profile_and_a_comparison_needs_orders_and_tag(cli: Cli) -> None:
+    status = cli("reconcile", "--profile", "acme", "--status")
+    assert status.returncode == 2
+    assert "team profile only" in status.stderr and "Traceback" not in status.stderr
+    no_orders = cli("reconcile", "--profile", "acme", "--tag", TAG)
+    assert no_orders.returncode == 2
+    assert "Give --orders and --tag" in no_orders.stderr

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import Profile, ProfileStore
@@ -145,6 +146,9 @@ def test_the_reconcile_dialog_of_a_team_profile_shows_the_servers_last_run(
 
 def test_a_desktop_sees_the_run_and_reverts_its_batch(
         reconciled: Reconciled, corp: SandboxServer, tmp_path: Path) -> None:
+    anonymous = requests.get(reconciled.url + "tagdesk/v1/reconcile/status",
+                             params={"access_token": "not-a-session"}, timeout=10).json()
+    assert anonymous["errcode"] == 40014 and "last_run" not in anonymous   # invalid token
     desktop = desktop_env(tmp_path)
     cli_login(desktop, reconciled.url, corp, corp.state.follow_users()[0])
     shown = tagdesk("reconcile", "--profile", "team", "--status", "--json", env=desktop)
