@@ -93,6 +93,7 @@ def import_chats_command(args: argparse.Namespace) -> int:
 
 
 def keywords_command(args: argparse.Namespace) -> int:
+    from desktop.cli.team_settings_refresh import refresh_team_settings
     from desktop.services import autotag_keywords
     from desktop.services.workspace import open_workspace
 
@@ -100,16 +101,15 @@ def keywords_command(args: argparse.Namespace) -> int:
     replacing = autotag_keywords.read_keywords_file(args.file) if args.file else None
     writing = bool(changes or args.remove or replacing is not None)
     with open_workspace(home(args), args.profile, exclusive=writing) as ws:
+        refresh_team_settings(ws)
         if replacing is not None:
-            autotag_keywords.save(ws.cache, replacing, replace_all=True)
+            autotag_keywords.save_for(ws, replacing, replace_all=True)
         if changes:
-            autotag_keywords.save(ws.cache, dict(changes))
+            autotag_keywords.save_for(ws, dict(changes))
         missing = [name for name in args.remove
                    if name not in autotag_keywords.stored(ws.cache)]
         if args.remove:
-            from desktop.store.autotag_settings import remove_keywords
-
-            remove_keywords(ws.cache, args.remove)
+            autotag_keywords.remove_for(ws, args.remove)
         current = autotag_keywords.stored(ws.cache)
     out = _human(args)
     for name in missing:
@@ -130,6 +130,11 @@ def export_training_command(args: argparse.Namespace) -> int:
     from desktop.store.autotag_settings import reviews
 
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
+        if ws.profile.is_team:
+            from desktop.services import team_autotag
+
+            for warning in team_autotag.refresh(ws):
+                print(f"tagdesk: {warning}", file=sys.stderr)
         names = {*autotag_keywords.stored(ws.cache), *(r.tag_name for r in reviews(ws.cache))}
         training = AutoTagService(ws).training(sorted(names), use=args.use)
     messages = training.messages

@@ -24,7 +24,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from desktop import __version__
-from desktop.server import identity, journal_api, reconcile_job, team_chats, team_events
+from desktop.server import (
+    autotag_reviews,
+    identity,
+    journal_api,
+    reconcile_job,
+    team_chats,
+    team_events,
+)
 from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
@@ -189,6 +196,20 @@ class TeamServer:
             return {"errcode": 0, "errmsg": "ok", **team_chats.page(
                 conn, int(_number(query, "after_id") or 0),
                 int(_number(query, "limit") or team_chats.DEFAULT_PAGE))}
+
+    def autotag_reviews(self, method: str, query: dict[str, list[str]],
+                        body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.authenticate({"access_token": _one(query, "access_token")})
+        with self.connection() as conn, conn.transaction():
+            if method == "GET":
+                return {"errcode": 0, "errmsg": "ok", **autotag_reviews.page(
+                    conn, int(_number(query, "after_id") or 0),
+                    int(_number(query, "limit") or autotag_reviews.DEFAULT_PAGE))}
+            try:
+                return {"errcode": 0, "errmsg": "ok",
+                        **autotag_reviews.record(conn, caller, body)}
+            except autotag_reviews.ReviewRefused as refused:
+                raise _Refusal(refused.errcode, refused.errmsg) from None
 
     def governance_call(self, action: str, method: str, query: dict[str, str],
                         body: dict[str, Any]) -> dict[str, Any]:
@@ -363,6 +384,11 @@ def build_app(server: TeamServer) -> Starlette:
             return await run_in_threadpool(server.chats_push, dict(request.query_params), body)
         return await run_in_threadpool(server.chats_page, _multi(request))
 
+    async def reviews(request: Request) -> dict[str, Any]:
+        body = await _json_body(request, 4 << 20) if request.method == "POST" else {}
+        return await run_in_threadpool(server.autotag_reviews, request.method, _multi(request),
+                                       body)
+
     async def governance(request: Request) -> dict[str, Any]:
         body = await _json_body(request) if request.method == "POST" else {}
         return await run_in_threadpool(server.governance_call, request.path_params["action"],
@@ -407,6 +433,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
         Route("/tagdesk/v1/events", team_events.events_endpoint(server.connection),
               methods=["GET", "POST"]),
+        Route("/tagdesk/v1/autotag/reviews", _answering(reviews), methods=["GET", "POST"]),
         Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
               methods=["GET", "POST"]),
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from desktop.server.autotag_reviews import MIGRATION as AUTOTAG_REVIEWS_MIGRATION
 from desktop.server.errors import ServerError
 from desktop.server.reconcile_schema import RECONCILE_MIGRATION
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
@@ -292,6 +293,8 @@ MIGRATIONS: tuple[str, ...] = (
     TEAM_RULES_MIGRATION,
     # 13: behaviour events, their sources' keys and request counts (team_events.py).
     TEAM_EVENTS_MIGRATION,
+    # 14: auto-tagging review verdicts shared by the team (desktop/server/autotag_reviews.py).
+    AUTOTAG_REVIEWS_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

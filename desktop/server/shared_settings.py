@@ -1,5 +1,6 @@
 """Shared team settings: abbreviations, exclusive sets, suggested favourites, team saved
-filters, and each user's own favourites, kept in PostgreSQL for every desktop.
+filters, auto-tagging keywords per tag, and each user's own favourites, kept in PostgreSQL
+for every desktop.
 
 Each item is one row of `team_setting`, keyed by (owner, kind, key): the owner is "" for the
 team and a userid for that user's own items. Every write takes the next number of the
@@ -28,6 +29,7 @@ from psycopg.types.json import Jsonb
 from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relay import TagNames
+from desktop.services.autotag_keywords import KeywordsError, checked_keywords
 from desktop.services.tag_admin import TagAdminError, check_abbreviation
 from desktop.store.journal import JournalEntry
 from desktop.wecom.transport import WeComTransport
@@ -81,6 +83,13 @@ def _abbreviation(value: object) -> str:
         raise SettingRefused(exc.en) from None
 
 
+def _keywords(value: object) -> list[str]:
+    try:
+        return checked_keywords(value)
+    except KeywordsError as exc:
+        raise SettingRefused(exc.message_en) from None
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of setting: whose it is, how its value is checked, how it is journaled."""
@@ -103,6 +112,8 @@ KINDS: dict[str, Kind] = {
                                  keyed=False, saved_action="suggested_favourites_set",
                                  removed_action="suggested_favourites_set"),
     "favourites": Kind(False, lambda v: _tag_ids(v, "favourites"), keyed=False),
+    "autotag_keywords": Kind(True, _keywords, saved_action="autotag_keywords_set",
+                             removed_action="autotag_keywords_remove"),
 }
 
 

@@ -60,6 +60,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "saved_filter_save": ("保存团队筛选", "team filter saved"),
     "saved_filter_remove": ("删除团队筛选", "team filter deleted"),
     "suggested_favourites_set": ("设置团队推荐的常用标签", "suggested favourites set"),
+    "autotag_keywords_set": ("设置自动打标关键词", "auto-tagging keywords set"),
+    "autotag_keywords_remove": ("删除自动打标关键词", "auto-tagging keywords removed"),
     # governance on the team server (desktop/server/governance.py, approval_desk.py)
     "refused": ("团队服务器拒绝", "refused by the team server"),
     "policy_set": ("修改团队策略", "team policy changed"),

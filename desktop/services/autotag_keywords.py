@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.store import autotag_settings
 from desktop.store.db import Cache
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 MAX_KEYWORDS = 200
 MAX_KEYWORD_CHARS = 50
@@ -77,6 +81,13 @@ def clean(wanted: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return result
 
 
+def checked_keywords(value: object) -> list[str]:
+    """One tag's keywords as sent to the team server: a list of texts, cleaned and checked."""
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise KeywordsError("关键词须为文本列表。 / Keywords must be a list of texts.")
+    return clean({"-": value})["-"]
+
+
 def parse_assignment(text: str) -> tuple[str, list[str]]:
     """`高意向=想买,下单,怎么付款` → ("高意向", [...]); commas may be 、 ， or ;."""
     name, sep, words = text.partition("=")
@@ -101,3 +112,26 @@ def stored(cache: Cache) -> dict[str, list[str]]:
 def save(cache: Cache, keywords: Mapping[str, Sequence[str]], *,
          replace_all: bool = False) -> None:
     autotag_settings.save_keywords(cache, clean(keywords), replace_all=replace_all)
+
+
+def save_for(ws: Workspace, keywords: Mapping[str, Sequence[str]], *,
+             replace_all: bool = False) -> None:
+    """Save keywords for a profile: on a team profile the team server first (a refusal or
+    an unreachable server raises and nothing changes), then the cache."""
+    cleaned = clean(keywords)
+    if ws.profile.is_team:
+        from desktop.services import team_autotag  # the HTTP client: team profiles only
+
+        team_autotag.write_keywords(ws, cleaned, replace_all=replace_all)
+    autotag_settings.save_keywords(ws.cache, cleaned, replace_all=replace_all)
+
+
+def remove_for(ws: Workspace, names: Sequence[str]) -> int:
+    """Forget these tags' keywords (the team's first on a team profile); returns how many
+    were stored."""
+    stored_names = [name for name in names if name in autotag_settings.keywords(ws.cache)]
+    if ws.profile.is_team and stored_names:
+        from desktop.services import team_autotag
+
+        team_autotag.forget_keywords(ws, stored_names)
+    return autotag_settings.remove_keywords(ws.cache, stored_names)

@@ -23,7 +23,7 @@ from desktop.domain.autotag import AutoTagger, LabelledMessage, Suggestion, TagK
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
-from desktop.services import autotag_keywords, autotag_training, team_chats
+from desktop.services import autotag_keywords, autotag_training
 from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.autotag_training import TagTraining, TrainingSet
 from desktop.services.progress import (
@@ -168,17 +168,21 @@ class AutoTagService:
         """What auto-tagging would do on the window's customer-sent messages, and the
         members' too with `member_messages` (writes nothing)."""
         started = time.monotonic()
+        offline: list[str] = []
+        if self._ws.profile.is_team:     # keywords, chats and reviews are the team's
+            from desktop.services import team_autotag
+
+            offline = team_autotag.refresh(self._ws, progress)
         chosen = self._tag_set(keywords, tags)
-        if self._ws.profile.is_team:     # the team's chats are on the team server
-            team_chats.fetch(self._ws, progress)
         result = Simulation(since, until, min_confidence, list(chosen))
-        training = self.training(chosen)
+        training = self.training(chosen, use=autotag_training.REVIEWS if offline
+                                 else autotag_training.BOTH)    # the team journal is away
         result.training_messages = len(training.messages)
         result.training = training.per_tag
         tagger = AutoTagger.build([TagKeywords(n, tuple(w)) for n, w in chosen.items()],
                                   training.messages, packs=load_intent_packs(),
                                   threshold=min_confidence)
-        result.warnings = [str(w) for w in tagger.warnings()]
+        result.warnings = [*offline, *(str(w) for w in tagger.warnings())]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until,
                                 directions=chats.DIRECTIONS if member_messages
@@ -262,11 +266,15 @@ class AutoTagService:
     # -- reviews and training -------------------------------------------------------------
 
     def record_reviews(self, suggestions: Iterable[TagSuggestion], verdict: str) -> int:
-        """Keep people's verdicts (ACCEPTED or REJECTED) as training data."""
-        return autotag_settings.record_reviews(
-            self._cache, [Review(s.external_userid, s.userid, s.tag_name, verdict,
-                                 tuple(e.message_id for e in s.evidence)) for s in suggestions],
-            self._ws.operator)
+        """Keep people's verdicts (ACCEPTED or REJECTED) as training data (the team's, on
+        the team server, for a team profile)."""
+        reviews = [Review(s.external_userid, s.userid, s.tag_name, verdict,
+                          tuple(e.message_id for e in s.evidence)) for s in suggestions]
+        if self._ws.profile.is_team:
+            from desktop.services import team_autotag
+
+            return team_autotag.push_reviews(self._ws, reviews)
+        return autotag_settings.record_reviews(self._cache, reviews, self._ws.operator)
 
     def training(self, tag_set: Iterable[str], *, use: str = autotag_training.BOTH,
                  settle_days: float = autotag_training.SETTLE_DAYS) -> TrainingSet:

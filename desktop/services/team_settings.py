@@ -1,8 +1,8 @@
 """Shared team settings on a team profile: the team server holds them, the cache keeps a copy.
 
-On a team profile the abbreviations, exclusive sets, team saved filters and suggested
-favourites are the team's, and the user's own favourites follow the user to any computer:
-every edit is written to the team server first (`write_through`; refused with one sentence
+On a team profile the abbreviations, exclusive sets, team saved filters, suggested
+favourites and auto-tagging keywords are the team's, and the user's own favourites follow the
+user to any computer: every edit is written to the team server first (`write_through`; refused with one sentence
 when the server cannot take it, so nothing changes locally either), then to the cache. The
 desktop polls: `pull` asks `GET /tagdesk/v1/settings?since=VERSION` for what changed after
 the last version it saw and applies it to the cache in one transaction, so a desktop that
@@ -40,6 +40,7 @@ EXCLUSIVE_SET = "exclusive_set"
 SAVED_FILTER = "saved_filter"
 SUGGESTED_FAVOURITES = "suggested_favourites"
 FAVOURITES = "favourites"
+AUTOTAG_KEYWORDS = "autotag_keywords"
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,11 @@ def _apply(conn: sqlite3.Connection, ws: Workspace, item: Mapping[str, Any]) -> 
     elif kind == SUGGESTED_FAVOURITES:
         ws.cache.set_meta(conn, SUGGESTED_KEY, json.dumps(value if isinstance(value, list)
                                                           else []))
+    elif kind == AUTOTAG_KEYWORDS:
+        conn.execute("DELETE FROM autotag_keywords WHERE tag_name = ?", (key,))
+        if isinstance(value, list):
+            conn.execute("INSERT INTO autotag_keywords (tag_name, keywords) VALUES (?, ?)",
+                         (key, json.dumps([str(v) for v in value], ensure_ascii=False)))
     elif kind == FAVOURITES and item.get("scope") == "user":
         _store_pins(conn, ws.profile.userid,
                     [str(v) for v in value] if isinstance(value, list) else [])

@@ -7,6 +7,7 @@ evidence): accepted or rejected. Reviews are the corp's own training data.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,10 +62,17 @@ def record_reviews(cache: Cache, reviews: Iterable[Review], operator: str) -> in
     rows = [(now, operator, r.external_userid, r.userid, r.tag_name, r.verdict,
              json.dumps(list(r.message_ids))) for r in reviews]
     with cache.write() as conn:
-        conn.executemany(
-            "INSERT INTO autotag_review (ts, operator, external_userid, userid, tag_name,"
-            " verdict, message_ids) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_reviews(conn, rows)
     return len(rows)
+
+
+def insert_reviews(conn: sqlite3.Connection,
+                   rows: Sequence[tuple[float, str, str, str, str, str, str]]) -> None:
+    """(ts, operator, external_userid, userid, tag name, verdict, message ids as JSON) rows,
+    inside the caller's transaction."""
+    conn.executemany(
+        "INSERT INTO autotag_review (ts, operator, external_userid, userid, tag_name,"
+        " verdict, message_ids) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def reviews(cache: Cache) -> list[Review]:

@@ -118,3 +118,27 @@ def latest_of_customers(cache: Cache, customers: Iterable[str],
             if len(kept) < per_customer:
                 kept.append(StoredMessage(*row))
     return {customer: kept[::-1] for customer, kept in found.items()}
+
+
+def keys_of(cache: Cache, ids: Iterable[int]) -> dict[int, str]:
+    """Local message id → its `msg_key` (shared with the team server)."""
+    wanted = sorted(set(ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in cache.query("SELECT id, msg_key FROM chat_message WHERE id IN"
+                               f" ({', '.join('?' for _ in chunk)})", list(chunk)):
+            found[row[0]] = row[1]
+    return found
+
+
+def ids_of_keys(cache: Cache, keys: Iterable[str]) -> dict[str, int]:
+    """`msg_key` → local message id, for the messages this cache holds."""
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in cache.query("SELECT msg_key, id FROM chat_message WHERE msg_key IN"
+                               f" ({', '.join('?' for _ in chunk)})", list(chunk)):
+            found[row[0]] = row[1]
+    return found

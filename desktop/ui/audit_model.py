@@ -99,6 +99,8 @@ class _Labels(QObject):
             "saved_filter_save": self.tr("Team filter saved"),
             "saved_filter_remove": self.tr("Team filter deleted"),
             "suggested_favourites_set": self.tr("Suggested favourites set"),
+            "autotag_keywords_set": self.tr("Auto-tagging keywords set"),
+            "autotag_keywords_remove": self.tr("Auto-tagging keywords removed"),
             "refused": self.tr("Refused by the team server"),
             "policy_set": self.tr("Team policy changed"),
             "approval_requested": self.tr("Approval requested"),

@@ -95,11 +95,11 @@ class KeywordsDialog(QDialog):
 
     def save(self) -> None:
         wanted = self.keywords()
-        cache = self.context.cache
+        workspace = self.context.workspace
 
         def work(_progress: Any, _cancel: Any) -> dict[str, list[str]]:
-            autotag_keywords.save(cache, wanted, replace_all=True)
-            return autotag_keywords.stored(cache)
+            autotag_keywords.save_for(workspace, wanted, replace_all=True)
+            return autotag_keywords.stored(workspace.cache)
 
         self.context.run_task(work, owner=self, name="autotag keywords save", writer=True,
                               on_result=self._saved, on_error=self._failed)

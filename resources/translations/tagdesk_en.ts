@@ -3554,6 +3554,14 @@
         <translation>Suggested favourites set</translation>
     </message>
     <message>
+        <source>Auto-tagging keywords set</source>
+        <translation>Auto-tagging keywords set</translation>
+    </message>
+    <message>
+        <source>Auto-tagging keywords removed</source>
+        <translation>Auto-tagging keywords removed</translation>
+    </message>
+    <message>
         <source>Refused by the team server</source>
         <translation>Refused by the team server</translation>
     </message>

@@ -3541,6 +3541,14 @@
         <translation>设置团队推荐的常用标签</translation>
     </message>
     <message>
+        <source>Auto-tagging keywords set</source>
+        <translation>设置自动打标关键词</translation>
+    </message>
+    <message>
+        <source>Auto-tagging keywords removed</source>
+        <translation>删除自动打标关键词</translation>
+    </message>
+    <message>
         <source>Refused by the team server</source>
         <translation>团队服务器拒绝</translation>
     </message>

@@ -63,7 +63,9 @@ def test_tags_set_by_a_batch_become_positives_and_change_the_suggestions(
     assert dict(counts.sources) == {"batch": len(positives)}
     assert counts.negative_sources["same_group"] == len(negatives)
     assert counts.negatives == len(negatives)
-    assert after.as_json()["training"]["高意向"]["sources"] == {"batch": len(positives)}
+    assert after.as_json()["training"] == {
+        name: counts.as_json() for name, counts in after.training.items()}
+    assert counts.as_json()["sources"] == {"batch": len(positives)}
     training = service.training(KEYWORDS, use=CONFIRMED)
     labelled = {m.customer for m in training.messages if "高意向" in m.labels}
     assert labelled == {customer for customer, _ in positives}

@@ -1,0 +1,104 @@
+"""Auto-tagging review verdicts on the team server: every desktop's accepts and rejects, with
+who and when, so each desktop's learner trains on the whole team's reviews.
+
+`POST /tagdesk/v1/autotag/reviews?access_token=…` takes `{"reviews": [{"external_userid",
+"userid", "tag", "verdict": "accepted" | "rejected", "msg_keys": [...]}]}` (the evidence
+messages by their chat key, which every desktop shares with `/tagdesk/v1/chats`); the server
+records the logged-in user and the time. `GET …?after_id=N&limit=L` pages them by id, oldest
+first, so a desktop fetches only what is new. Verdicts are appended, never changed: the
+latest verdict on a suggestion is the one that counts. (The keywords per tag are a kind of
+shared team setting, `autotag_keywords`, in `desktop.server.shared_settings`.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from desktop.server.identity import Caller
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+MIGRATION = """
+CREATE TABLE autotag_review (
+    id bigserial PRIMARY KEY,
+    ts timestamptz NOT NULL DEFAULT now(),
+    operator text NOT NULL,
+    device_id bigint REFERENCES device (id),
+    external_userid text NOT NULL,
+    userid text NOT NULL,
+    tag_name text NOT NULL,
+    verdict text NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    msg_keys text[] NOT NULL
+);
+CREATE INDEX autotag_review_customer ON autotag_review (external_userid, tag_name);
+"""
+
+VERDICTS = ("accepted", "rejected")
+MAX_REVIEWS = 5_000
+MAX_KEYS = 20
+MAX_TEXT = 200
+DEFAULT_PAGE = 2_000
+MAX_PAGE = 5_000
+BAD_REVIEWS = 47001
+
+
+class ReviewRefused(Exception):
+    def __init__(self, errmsg: str) -> None:
+        super().__init__(errmsg)
+        self.errcode = BAD_REVIEWS
+        self.errmsg = errmsg
+
+
+def _text(record: dict[str, Any], key: str, index: int) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+        raise ReviewRefused(f"review {index}: {key} must be a text of 1 to {MAX_TEXT}"
+                            " characters")
+    return value.strip()
+
+
+def _checked(record: object, index: int) -> tuple[str, str, str, str, list[str]]:
+    if not isinstance(record, dict):
+        raise ReviewRefused(f"review {index} must be an object")
+    verdict = record.get("verdict")
+    if verdict not in VERDICTS:
+        raise ReviewRefused(f"review {index}: verdict must be accepted or rejected")
+    keys = record.get("msg_keys")
+    if (not isinstance(keys, list) or len(keys) > MAX_KEYS
+            or not all(isinstance(k, str) and 0 < len(k) <= MAX_TEXT for k in keys)):
+        raise ReviewRefused(f"review {index}: msg_keys must be a list of at most {MAX_KEYS}"
+                            " message keys")
+    return (_text(record, "external_userid", index), _text(record, "userid", index),
+            _text(record, "tag", index), str(verdict), [str(k) for k in keys])
+
+
+def record(conn: Conn, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    """Check every review, then store them all under the caller (the caller's transaction);
+    one bad review stores none."""
+    reviews = body.get("reviews")
+    if not isinstance(reviews, list) or not reviews:
+        raise ReviewRefused("reviews must be a non-empty list")
+    if len(reviews) > MAX_REVIEWS:
+        raise ReviewRefused(f"at most {MAX_REVIEWS} reviews per request")
+    rows = [_checked(r, index) for index, r in enumerate(reviews)]
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO autotag_review (operator, device_id, external_userid, userid,"
+            " tag_name, verdict, msg_keys) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(caller.userid, caller.device_id, *row) for row in rows])
+    return {"stored": len(rows)}
+
+
+def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
+    """Verdicts with an id above `after_id`, oldest first."""
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = conn.execute(
+        "SELECT id, extract(epoch FROM ts), operator, external_userid, userid, tag_name,"
+        " verdict, msg_keys FROM autotag_review WHERE id > %s ORDER BY id LIMIT %s",
+        (after_id, limit)).fetchall()
+    reviews = [{"id": r[0], "ts": float(str(r[1])), "operator": r[2], "external_userid": r[3],
+                "userid": r[4], "tag": r[5], "verdict": r[6], "msg_keys": r[7]} for r in rows]
+    return {"reviews": reviews,
+            "next_after_id": reviews[-1]["id"] if len(reviews) == limit else None}
