@@ -52,6 +52,7 @@ class LiveCodeEditDialog(QDialog):
         self.remark_edit = QLineEdit(code.remark)
         self.remark_edit.setMaxLength(MAX_REMARK_CHARS)
         self.tags_edit = QLineEdit(", ".join(code.tag_names))
+        self.departments = QLabel(", ".join(map(str, code.parties)) or "—")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,10 +65,10 @@ class LiveCodeEditDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        self.labels = [QLabel() for _ in range(5)]
-        for label, field in zip(self.labels, (self.state_label, self.members_edit,
-                                              self.skip_verify, self.remark_edit, self.tags_edit),
-                                strict=True):
+        self.labels = [QLabel() for _ in range(6)]
+        fields = (self.state_label, self.members_edit, self.departments, self.skip_verify,
+                  self.remark_edit, self.tags_edit)
+        for label, field in zip(self.labels, fields, strict=True):
             form.addRow(label, field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -78,8 +79,8 @@ class LiveCodeEditDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Edit live code %1").replace("%1", self.code.state))
-        labels = (self.tr("State"), self.tr("Members"), self.tr("Verification"),
-                  self.tr("Remark"), self.tr("Tags"))
+        labels = (self.tr("State"), self.tr("Members"), self.tr("Departments"),
+                  self.tr("Verification"), self.tr("Remark"), self.tr("Tags"))
         for label, text in zip(self.labels, labels, strict=True):
             label.setText(text)
         self.members_edit.setPlaceholderText(self.tr("Members' userids, separated by ,"))
@@ -91,6 +92,9 @@ class LiveCodeEditDialog(QDialog):
         self.state_label.setToolTip(self.tr("The state (at most %1 characters) is the channel"
                                             " the customers are counted by.")
                                     .replace("%1", str(MAX_STATE_CHARS)))
+        self.departments.setToolTip(self.tr("The code's departments are kept as they are;"
+                                            " change them with `tagdesk livecodes edit"
+                                            " --departments`."))
 
     def save(self) -> None:
         """Write the change on the writer thread; close when WeCom took it."""

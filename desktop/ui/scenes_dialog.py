@@ -264,9 +264,13 @@ class ScenesDialog(QDialog):
             service.apply(preview, allow_collisions=allow, live_code_members=members)
             return ChangeSet(tags_changed=True, journal_appended=True)
 
+        def failed(exc: BaseException) -> None:
+            self._failed(exc)
+            self._review()          # what was made before the failure is now reused
+
         self.context.run_operation(work, owner=self, name="apply scene",
                                    on_success=lambda _changes: self._applied(preview),
-                                   on_failure=self._failed)
+                                   on_failure=failed)
 
     def _applied(self, preview: SceneApply) -> None:
         self.busy.hide()

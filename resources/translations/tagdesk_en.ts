@@ -1769,6 +1769,10 @@
         <translation>Members</translation>
     </message>
     <message>
+        <source>Departments</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
         <source>Verification</source>
         <translation>Verification</translation>
     </message>
@@ -1799,6 +1803,10 @@
     <message>
         <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
         <translation>The state (at most %1 characters) is the channel the customers are counted by.</translation>
+    </message>
+    <message>
+        <source>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</source>
+        <translation>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</translation>
     </message>
     <message>
         <source>Saving the live code in WeCom…</source>

@@ -1767,6 +1767,10 @@
         <translation>成员</translation>
     </message>
     <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
         <source>Verification</source>
         <translation>验证</translation>
     </message>
@@ -1797,6 +1801,10 @@
     <message>
         <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
         <translation>渠道标识 state（最多 %1 个字符）是统计客户来源的依据。</translation>
+    </message>
+    <message>
+        <source>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</source>
+        <translation>活码的部门保持不变；要修改请用 `tagdesk livecodes edit --departments`。</translation>
     </message>
     <message>
         <source>Saving the live code in WeCom…</source>

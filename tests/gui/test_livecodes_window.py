@@ -1,7 +1,7 @@
 """标签 → 活码与预打标签… beyond listing: edit and remove a live code (the sandbox's contact way
 changes, then is gone), the report counts customers per code per day and exports them, and
 pre-tags are queued one by one or from a file whose bad rows are shown by line, nothing queued
-until the user skips them."""
+until the user skips them; a WeCom refusal (a wrong secret) is said in the window."""
 
 from __future__ import annotations
 
