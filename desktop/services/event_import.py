@@ -27,7 +27,7 @@ from pathlib import Path
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.events import REQUIRED, BadEvent, Event, column_name, parse_event
-from desktop.services.progress import Progress, ProgressCallback, no_progress
+from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store import events as event_store
 from desktop.store.db import Cache
 
@@ -40,10 +40,6 @@ FILE_SOURCE = "file"
 
 class EventImportError(UserError):
     """An events file that cannot be read at all."""
-
-
-class ImportCancelled(Exception):
-    """The caller asked to stop; nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +87,11 @@ Store = Callable[[list[Event], ProgressCallback], int]
 
 def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
                   progress: ProgressCallback = no_progress, store: Store | None = None,
-                  cancelled: Callable[[], bool] = lambda: False) -> EventImportResult:
+                  cancel: CancelToken | None = None) -> EventImportResult:
     """Check every line of `path`, then store its events (all or, with problems, only when
-    `skip_invalid`) in the cache, or with `store`."""
+    `skip_invalid`) in the cache, or with `store`. A cancel before storing stores nothing
+    (OperationCancelled)."""
+    token = cancel or CancelToken()
     started = time.monotonic()
     kind = _kind(path)
     result = EventImportResult(path, kind, stored_on="team" if store else "cache")
@@ -102,8 +100,7 @@ def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
     for number, record in records:
         result.lines += 1
         if result.lines % PROGRESS_EVERY == 0:
-            if cancelled():
-                raise ImportCancelled
+            token.raise_if_cancelled()
             progress(Progress(PHASE, result.lines, 0, f"{result.lines:,} 行 lines"))
         try:
             if isinstance(record, BadEvent):
@@ -118,8 +115,7 @@ def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
     elif not found:
         result.status = "empty"
     else:
-        if cancelled():
-            raise ImportCancelled
+        token.raise_if_cancelled()
         result.imported = (store or partial(_store, cache))(found, progress)
         result.status = "imported"
     result.elapsed_s = time.monotonic() - started

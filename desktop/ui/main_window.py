@@ -45,6 +45,7 @@ from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
+from desktop.ui.events_dialog import EventsDialog
 from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self._deleted_tags: DeletedTagsDialog | None = None
         self._arrivals: ArrivalsDialog | None = None
         self._reconcile: ReconcileDialog | None = None
+        self._events: EventsDialog | None = None
         self._rules: RulesDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
@@ -284,6 +286,14 @@ class MainWindow(QMainWindow):
             _make_tool_window(self._reconcile)
         _present(self._reconcile)
         return self._reconcile
+
+    def open_events(self) -> EventsDialog:
+        """Importing behaviour events: one window, brought to the front when already open."""
+        if self._events is None:
+            self._events = EventsDialog(self.context, self)
+            _make_tool_window(self._events)
+        _present(self._events)
+        return self._events
 
     def open_deleted_tags(self) -> DeletedTagsDialog:
         """Deleted tags and their restore: one window, brought to the front (and re-read)
@@ -595,7 +605,9 @@ class MainWindow(QMainWindow):
                               self._action(lambda: self.tr("Scene templates…"),
                                            self.open_scenes),
                               self._action(lambda: self.tr("Order reconciliation…"),
-                                           self.open_reconcile)])
+                                           self.open_reconcile),
+                              self._action(lambda: self.tr("Import events…"),
+                                           self.open_events)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)
         help_menu = menus.addMenu("")

@@ -1309,6 +1309,77 @@
     </message>
 </context>
 <context>
+    <name>EventsDialog</name>
+    <message>
+        <source>Import events</source>
+        <translation>Import events</translation>
+    </message>
+    <message>
+        <source>Behaviour events (a form submitted, content viewed, an order paid, a course attended) from a CSV or JSONL file, for rule conditions. Every line is checked first; with bad lines nothing is stored until you import the valid ones.</source>
+        <translation>Behaviour events (a form submitted, content viewed, an order paid, a course attended) from a CSV or JSONL file, for rule conditions. Every line is checked first; with bad lines nothing is stored until you import the valid ones.</translation>
+    </message>
+    <message>
+        <source>a .csv or .jsonl file</source>
+        <translation>a .csv or .jsonl file</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Import the valid lines</source>
+        <translation>Import the valid lines</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>Event type</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Events (*.csv *.jsonl *.ndjson *.json);;All files (*)</source>
+        <translation>Events (*.csv *.jsonl *.ndjson *.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Choose an events file first.</source>
+        <translation>Choose an events file first.</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</source>
+        <translation>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</translation>
+    </message>
+    <message>
+        <source>%1 holds no event.</source>
+        <translation>%1 holds no event.</translation>
+    </message>
+    <message>
+        <source>%1: %2 new events stored, %3 already stored, %4 lines with problems.</source>
+        <translation>%1: %2 new events stored, %3 already stored, %4 lines with problems.</translation>
+    </message>
+</context>
+<context>
     <name>ExclusiveSetsDialog</name>
     <message>
         <source>Mutually exclusive tags</source>
@@ -2143,6 +2214,10 @@
     <message>
         <source>Order reconciliation…</source>
         <translation>Order reconciliation…</translation>
+    </message>
+    <message>
+        <source>Import events…</source>
+        <translation>Import events…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

@@ -1308,6 +1308,77 @@
     </message>
 </context>
 <context>
+    <name>EventsDialog</name>
+    <message>
+        <source>Import events</source>
+        <translation>导入行为事件</translation>
+    </message>
+    <message>
+        <source>Behaviour events (a form submitted, content viewed, an order paid, a course attended) from a CSV or JSONL file, for rule conditions. Every line is checked first; with bad lines nothing is stored until you import the valid ones.</source>
+        <translation>从 CSV 或 JSONL 文件导入行为事件（提交表单、浏览内容、支付订单、参加课程），供规则条件使用。每一行都会先检查；有问题的行时，在您选择导入有效行之前不会保存任何事件。</translation>
+    </message>
+    <message>
+        <source>a .csv or .jsonl file</source>
+        <translation>一个 .csv 或 .jsonl 文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Import the valid lines</source>
+        <translation>只导入有效行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>事件类型</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件数</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Events (*.csv *.jsonl *.ndjson *.json);;All files (*)</source>
+        <translation>行为事件 (*.csv *.jsonl *.ndjson *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose an events file first.</source>
+        <translation>请先选择行为事件文件。</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</source>
+        <translation>%1：%2 行有问题，没有导入任何事件。请修改后重试，或只导入 %3 个有效事件。</translation>
+    </message>
+    <message>
+        <source>%1 holds no event.</source>
+        <translation>%1 中没有事件。</translation>
+    </message>
+    <message>
+        <source>%1: %2 new events stored, %3 already stored, %4 lines with problems.</source>
+        <translation>%1：已保存 %2 个新事件，%3 个已有，%4 行有问题。</translation>
+    </message>
+</context>
+<context>
     <name>ExclusiveSetsDialog</name>
     <message>
         <source>Mutually exclusive tags</source>
@@ -2136,6 +2207,10 @@
     <message>
         <source>Order reconciliation…</source>
         <translation>订单对账…</translation>
+    </message>
+    <message>
+        <source>Import events…</source>
+        <translation>导入行为事件…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
