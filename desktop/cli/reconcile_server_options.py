@@ -37,8 +37,9 @@ def add_reconcile_options(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--reconcile-interval", default=os.environ.get(INTERVAL_ENV, "600"),
                        metavar="SECONDS", help=f"how often (default 600; or ${INTERVAL_ENV})")
     group.add_argument("--reconcile-max-changes", default=os.environ.get(MAX_CHANGES_ENV, "500"),
-                       metavar="N", help="a run that would change more relations applies"
-                                         f" nothing (default 500; or ${MAX_CHANGES_ENV})")
+                       metavar="N|P%", help="a run that would change more relations (or more"
+                                            " than this share of all) applies nothing (default"
+                                            f" 500; or ${MAX_CHANGES_ENV})")
 
 
 def reconcile_config(args: argparse.Namespace) -> ReconcileConfig | None:
@@ -53,7 +54,13 @@ def reconcile_config(args: argparse.Namespace) -> ReconcileConfig | None:
                          " / Reconciliation compares with the server's snapshot, which needs the"
                          " re-sync on (--resync-interval above 0).")
     interval = _number(args.reconcile_interval, "--reconcile-interval", float)
-    max_changes = int(_number(args.reconcile_max_changes, "--reconcile-max-changes", int))
+    limit = str(args.reconcile_max_changes).strip()
+    share = _number(limit[:-1], "--reconcile-max-changes", float) / 100 if limit.endswith(
+        "%") else 0.0
+    max_changes = 0 if share else int(_number(limit, "--reconcile-max-changes", int))
+    if share > 1:
+        raise UsageError("--reconcile-max-changes 的百分比不能超过 100%。"
+                         " / --reconcile-max-changes cannot be over 100%.")
     from desktop.server import order_sources
     from desktop.server.reconcile_job import ReconcileConfig
     from desktop.services.logs import register_secret
@@ -67,7 +74,8 @@ def reconcile_config(args: argparse.Namespace) -> ReconcileConfig | None:
         register_secret(password)
     order_sources.check(args.reconcile_orders, orders_db)
     return ReconcileConfig(tag=args.reconcile_tag.strip(), orders=args.reconcile_orders,
-                           orders_db=orders_db, interval_s=interval, max_changes=max_changes)
+                           orders_db=orders_db, interval_s=interval, max_changes=max_changes,
+                           max_share=share)
 
 
 def _number(text: str, option: str, kind: type[float] | type[int]) -> float:

@@ -16,6 +16,7 @@ which `GET /tagdesk/v1/reconcile/status` answers with the next run's time.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +56,15 @@ class ReconcileConfig:
     orders: str               # a file path, an http(s) URL, or postgresql:QUERY
     orders_db: str            # where a postgresql: query runs
     interval_s: float = 600.0
-    max_changes: int = 500
+    max_changes: int = 500    # a run changing more relations applies nothing ...
+    max_share: float = 0.0    # ... or, when above 0, more than this share of all relations
+
+    def limit(self, relations: int) -> int:
+        return math.ceil(self.max_share * relations) if self.max_share else self.max_changes
+
+    @property
+    def limit_text(self) -> str:
+        return f"{self.max_share:.0%}" if self.max_share else f"{self.max_changes:,}"
 
 
 @dataclass
@@ -136,12 +145,13 @@ class ReconcileJob:
             (relations[rid], False) for m in result.extra for rid in m.relation_ids]
         counts |= {"planned": len(changes), "conflicts": len(conflicts)}
         skipped = [_conflict(r, exclusive) for r in conflicts]
-        if len(changes) > self._config.max_changes:
-            return _Outcome(TOO_MANY, counts, [{"problem": (
-                f"这次要改 {len(changes):,} 个客户关系，超过上限 {self._config.max_changes:,}："
+        limit = self._config.limit(len(relations))
+        if len(changes) > limit:
+            return _Outcome(TOO_MANY, counts | {"limit": limit}, [{"problem": (
+                f"这次要改 {len(changes):,} 个客户关系，超过上限 {self._config.limit_text}："
                 "什么都没有改；请核对订单来源，或调高 --reconcile-max-changes。 / This run would"
                 f" change {len(changes):,} relations, over the limit of"
-                f" {self._config.max_changes:,}: nothing was changed; check the orders source,"
+                f" {self._config.limit_text}: nothing was changed; check the orders source,"
                 " or raise --reconcile-max-changes.")}])
         if not changes:
             return _Outcome(IN_STEP, counts, skipped)
@@ -199,6 +209,7 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
     return {"errcode": 0, "errmsg": "ok", "configured": True,
             "source": order_sources.shown(config.orders), "tag": config.tag,
             "interval_s": config.interval_s, "max_changes": config.max_changes,
+            "max_share": config.max_share,
             "running": held is not None and int(str(held[0])) > 0,
             "last_run": finished[0] if finished else None, "next_run": next_run,
             "recent": [{key: run[key] for key in ("id", "started_at", "result", "batch_id")}

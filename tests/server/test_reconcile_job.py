@@ -6,8 +6,11 @@ and a JSON endpoint on a local HTTP server fix both kinds of mismatch through th
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import math
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -20,6 +23,8 @@ import psycopg_pool
 import pytest
 from psycopg.types.json import Jsonb
 
+from desktop.cli.reconcile_server_options import reconcile_config
+from desktop.domain.errors import UserError
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import order_sources
 from desktop.server.database import migrate
@@ -144,8 +149,41 @@ def test_a_run_over_the_max_changes_stops_and_says_so(world: World, tmp_path: Pa
     assert world.job(orders, max_changes=2).run() == "too_many_changes"
     assert world.tagged() == before
     run = world.last_run()
-    assert run["counts"]["planned"] > 2
+    assert run["counts"]["planned"] > run["counts"]["limit"] == 2
     assert "--reconcile-max-changes" in run["errors"][0]["problem"]
+    share = 2 / len(before)              # a share of every relation: the same 2 here
+    assert world.job(orders, max_share=share).run() == "too_many_changes"
+    assert world.tagged() == before
+    run = world.last_run()
+    assert run["counts"]["limit"] == math.ceil(share * len(before)) == 2
+    assert f"over the limit of {share:.0%}" in run["errors"][0]["problem"]
+
+
+def test_the_server_options_are_checked_at_start(world: World, tmp_path: Path) -> None:
+    orders = _write_csv(tmp_path / "orders.csv", [("P1", "wmNobody", "已支付")])
+
+    def config(**given: object) -> ReconcileConfig | None:
+        options = {"db": world.url, "resync_interval": 3600.0, "reconcile_tag": TAG,
+                   "reconcile_orders": orders, "reconcile_orders_db": "",
+                   "reconcile_interval": "600", "reconcile_max_changes": "500", **given}
+        return reconcile_config(argparse.Namespace(**options))
+
+    assert config(reconcile_tag="", reconcile_orders="") is None
+    assert config() == ReconcileConfig(TAG, orders, world.url, 600.0, 500)
+    assert config(reconcile_max_changes="5%") == ReconcileConfig(TAG, orders, world.url, 600.0,
+                                                                  0, 0.05)
+    refused: list[tuple[dict[str, object], str]] = [
+        ({"reconcile_orders": ""}, "together"),
+        ({"reconcile_max_changes": "lots"}, "above 0"),
+        ({"reconcile_max_changes": "150%"}, "over 100%"),
+        ({"reconcile_interval": "0"}, "above 0"),
+        ({"resync_interval": 0.0}, "re-sync on"),
+        ({"reconcile_orders": "ftp://erp/orders"}, "http(s)://"),
+        ({"reconcile_orders": "postgresql:SELECT 1 AS order_id"}, "customer column"),
+        ({"reconcile_orders_db": "mysql://erp"}, "postgresql://")]
+    for bad, said in refused:
+        with pytest.raises(UserError, match=re.escape(said)):
+            config(**bad)
 
 
 def test_a_sql_query_on_an_orders_table_fixes_both_mismatches(world: World) -> None:
