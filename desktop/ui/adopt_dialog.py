@@ -8,30 +8,20 @@ group stays: the dialog says that an admin deletes it in the admin console.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.adoption_plan import adopted_group_name
 from desktop.domain.retag_plan import format_duration
 from desktop.services.adoption import AdoptionPlan, AdoptionService
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
-from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
-from desktop.ui.migrate_wizard import PREVIEW_DELAY_MS, error_text
+from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 
 
-class AdoptDialog(QDialog):
+class AdoptDialog(PreviewedBatchDialog):
     """`adopted(ChangeSet)` once every customer is on the twin group."""
 
     previewed = Signal(object)     # AdoptionPlan, or None when it could not be planned
@@ -39,41 +29,18 @@ class AdoptDialog(QDialog):
 
     def __init__(self, context: AppContext, group_id: str, group_name: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.service = AdoptionService(context.workspace)
         self.group_id = group_id
         self.group_name = group_name
         self.plan: AdoptionPlan | None = None
         self.changes = ChangeSet()
         self.new_name = QLineEdit(adopted_group_name(group_name))
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
         self.name_label = QLabel()
-        self.preview_text = QLabel()
-        self.preview_text.setWordWrap(True)
-        self.run_button = QPushButton()
-        self.run_button.setEnabled(False)
-        self.close_button = QPushButton()
-        self.panel = BatchProgressPanel(context, self)
-        self.panel.setVisible(False)
         form = QFormLayout()
         form.addRow(self.name_label, self.new_name)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_text)
-        layout.addWidget(self.panel)
-        layout.addLayout(buttons)
-        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self.preview)
-        self.new_name.textChanged.connect(lambda _text: self._preview_timer.start())
-        self.run_button.clicked.connect(self.run)
-        self.close_button.clicked.connect(self.close)
+        self.lay_out(form)
+        self.new_name.textChanged.connect(lambda _text: self.preview_soon())
         self.panel.batchFinished.connect(self._finish)
         self.resize(620, 320)
         self.texts = retranslate_in_place(self, self.retranslate)

@@ -45,7 +45,8 @@ from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
-from desktop.ui.migrate_wizard import MigrateDialog, error_text
+from desktop.ui.migrate_wizard import MigrateDialog
+from desktop.ui.previewed_batch_dialog import error_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
 
 REDRAW_DELAY_MS = 500

@@ -10,44 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop.domain.errors import UserError
 from desktop.domain.migration_plan import MigrationPlan, Strategy
 from desktop.domain.retag_plan import format_duration
 from desktop.services.changes import ChangeSet
 from desktop.services.migration import MigrationService, Started
-from desktop.services.tag_admin import TagAdminError
 from desktop.services.tagging import BatchResult
-from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import is_english
+from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 
-PREVIEW_DELAY_MS = 300
 
-
-def error_text(exc: BaseException) -> str:
-    """The sentence of an expected failure in the UI language."""
-    if isinstance(exc, UserError):
-        return exc.text(is_english())
-    if isinstance(exc, TagAdminError):
-        return exc.en if is_english() else exc.zh
-    return message_for(exc)
-
-
-class MigrateDialog(QDialog):
+class MigrateDialog(PreviewedBatchDialog):
     """`migrated(ChangeSet)` when the migration is over (sources deleted if asked)."""
 
     previewed = Signal(object)     # MigrationPlan, or None when it could not be planned
@@ -55,8 +31,7 @@ class MigrateDialog(QDialog):
 
     def __init__(self, context: AppContext, source_ids: Sequence[str], target: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.service = MigrationService(context.workspace)
         self.plan: MigrationPlan | None = None
         self.started: Started | None = None
@@ -65,37 +40,15 @@ class MigrateDialog(QDialog):
         self.sources = QLineEdit("、".join(labels.get(t, t) for t in source_ids))
         self.target = QLineEdit(target)
         self.delete_source = QCheckBox()
-        self.preview_text = QLabel()
-        self.preview_text.setWordWrap(True)
-        self.run_button = QPushButton()
-        self.run_button.setEnabled(False)
-        self.close_button = QPushButton()
-        self.panel = BatchProgressPanel(context, self)
-        self.panel.setVisible(False)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
         self.from_label, self.to_label = QLabel(), QLabel()
         form = QFormLayout()
         form.addRow(self.from_label, self.sources)
         form.addRow(self.to_label, self.target)
         form.addRow(self.delete_source)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_text)
-        layout.addWidget(self.panel)
-        layout.addLayout(buttons)
-        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self.preview)
+        self.lay_out(form)
         for edit in (self.sources, self.target):
-            edit.textChanged.connect(lambda _text: self._preview_timer.start())
-        self.delete_source.toggled.connect(lambda _on: self._preview_timer.start())
-        self.run_button.clicked.connect(self.run)
-        self.close_button.clicked.connect(self.close)
+            edit.textChanged.connect(lambda _text: self.preview_soon())
+        self.delete_source.toggled.connect(lambda _on: self.preview_soon())
         self.panel.batchFinished.connect(self._batch_finished)
         self.resize(620, 360)
         self.texts = retranslate_in_place(self, self.retranslate)
