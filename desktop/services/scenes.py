@@ -19,9 +19,11 @@ from desktop.domain.scenes import (
     plan_scene,
     template_tag,
 )
+from desktop.domain.tag_search import TagSearchIndex
 from desktop.resources import resources_dir
 from desktop.services.rules import RulesService
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_catalog import TagCatalog
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import outbox, rule_store
@@ -82,6 +84,10 @@ class SceneService:
     def tag_labels(self) -> dict[str, str]:
         """Every existing tag a template tag can be mapped to: id → "组:名"."""
         return TaggingService(self.ws).tag_labels()
+
+    def search_index(self) -> TagSearchIndex:
+        """Type-ahead over the existing tags (中文, pinyin, initials, abbreviations)."""
+        return TagSearchIndex(TagCatalog(self.ws.cache).library(counts=False).settable_tags())
 
     def members(self) -> list[tuple[str, str]]:
         """(userid, name) of the members a scene's live codes can be made for."""

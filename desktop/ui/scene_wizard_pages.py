@@ -2,14 +2,15 @@
 template's live codes are made for.
 
 Mapping: each template tag shows "create new" (or, when the group of the same name already
-has it, that tag) and can use any existing tag instead (type to search its 组:名). A tag
+has it, that tag) and can use any existing tag instead: typing searches the tags as the tag
+picker does (中文, pinyin, initials such as `gyx`, abbreviations such as `V3`). A tag
 whose name is already used in another group is highlighted: left as "create new" it is a
 name collision, refused unless allowed on the last page.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.scenes import Scene, ScenePlan
+from desktop.domain.tag_search import TagSearchIndex
 from desktop.ui.livecode_edit_dialog import split_names
 from desktop.ui.retranslate import retranslate_in_place
 
 CREATE = ""                                       # the combo's data for "create new"
 COLLISION = QBrush(QColor(255, 224, 178))
 USERID_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_LIMIT = 20
 
 
 class TagMappingPage(QWidget):
@@ -42,6 +45,8 @@ class TagMappingPage(QWidget):
         self.table.setRootIsDecorated(False)
         self.table.setColumnCount(3)
         self.combos: dict[tuple[str, str], QComboBox] = {}
+        self.labels: dict[str, str] = {}
+        self.index = TagSearchIndex([])
         self.reused: dict[tuple[str, str], str] = {}
         self.collisions: dict[tuple[str, str], tuple[str, ...]] = {}
         layout = QVBoxLayout(self)
@@ -63,8 +68,10 @@ class TagMappingPage(QWidget):
             if item is not None and found:
                 item.setText(2, self.tr("Already in %1").replace("%1", "、".join(found)))
 
-    def fill(self, scene: Scene, plan: ScenePlan, labels: dict[str, str]) -> None:
+    def fill(self, scene: Scene, plan: ScenePlan, labels: dict[str, str],
+             index: TagSearchIndex) -> None:
         """One row per template tag; the default is same-name reuse, else create new."""
+        self.labels, self.index = labels, index
         self.table.clear()
         self.combos.clear()
         self.reused = {(g, t): tag_id for g, t, tag_id in plan.reuse}
@@ -112,11 +119,22 @@ class TagMappingPage(QWidget):
         for tag_id, label in by_label:
             if tag_id != reused:
                 combo.addItem(label, tag_id)
-        completer = combo.completer()
-        if completer is not None:
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        found = QStringListModel(combo)
+        completer = QCompleter(found, combo)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        combo.setCompleter(completer)
+        line = combo.lineEdit()
+        if line is not None:
+            line.setClearButtonEnabled(True)
+            line.textEdited.connect(lambda text: self._search(completer, found, text))
         return combo
+
+    def _search(self, completer: QCompleter, found: QStringListModel, text: str) -> None:
+        """The existing tags the typed text finds, best first."""
+        hits = self.index.search(text, SEARCH_LIMIT) if text.strip() else []
+        found.setStringList([self.labels[h.tag.id] for h in hits if h.tag.id in self.labels])
+        if found.rowCount():
+            completer.complete()
 
     def _first_text(self, key: tuple[str, str]) -> str:
         if key in self.reused:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.scenes import Scene
+from desktop.domain.tag_search import TagSearchIndex
 from desktop.services.changes import ChangeSet
 from desktop.services.scenes import SceneApply, SceneService, scenes
 from desktop.ui.context import AppContext
@@ -54,6 +55,7 @@ class SceneSetup:
 
     preview: SceneApply
     labels: dict[str, str]
+    index: TagSearchIndex
     members: list[tuple[str, str]]
 
 
@@ -157,7 +159,8 @@ class ScenesDialog(QDialog):
         page = self.pages.currentIndex()
         if page == CHOOSE and self.setup is not None:
             scene = self.setup.preview.scene
-            self.mapping.fill(scene, self.setup.preview.plan, self.setup.labels)
+            self.mapping.fill(scene, self.setup.preview.plan, self.setup.labels,
+                              self.setup.index)
             self.members.fill(self.setup.members, len(scene.live_codes))
             self._show(MAP)
         elif page == MAP:
@@ -198,7 +201,8 @@ class ScenesDialog(QDialog):
         service = self.service
 
         def read(_progress: Any, _cancel: Any) -> SceneSetup:
-            return SceneSetup(service.preview(name), service.tag_labels(), service.members())
+            return SceneSetup(service.preview(name), service.tag_labels(), service.search_index(),
+                              service.members())
 
         self._run_read(read, self._set_up)
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pypinyin import Style, lazy_pinyin
+from PySide6.QtCore import Qt
+
 from desktop.services.livecodes import LiveCodeService
 from desktop.services.tag_admin import TagAdminService
 from desktop.store import rule_store
@@ -68,7 +71,17 @@ def test_mapping_reaches_the_rules_and_live_codes(qtbot: Any, synced_context: An
     assert rows["售后-关怀:好评"].background(0) == COLLISION
     assert "旧售后" in rows["售后-关怀:好评"].text(2)
     assert rows["售后-关怀:投诉中"].background(0) != COLLISION
-    dialog.mapping.choose("售后-关怀:待回访客户", f"{group}:{name}")
+    combo = dialog.mapping.combos[("售后-关怀", "待回访客户")]
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))
+    combo.lineEdit().clear()
+    qtbot.keyClicks(combo.lineEdit(), initials)               # searched as the tag picker does
+    found = combo.completer().model()
+    assert f"{group}:{name}" in [found.index(n, 0).data() for n in range(found.rowCount())]
+    popup = combo.completer().popup()
+    assert popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)                  # the first hit, chosen
+    assert combo.lineEdit().text() == f"{group}:{name}"
     dialog.mapping.choose("售后-关怀:好评", "旧售后:好评")
     assert dialog.mapping.mapping() == {"售后-关怀:待回访客户": existing,
                                         "售后-关怀:好评": old_praise}
