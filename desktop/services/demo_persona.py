@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
+from desktop.services.event_import import import_events
 from desktop.services.exclusive_sets import ExclusiveSets
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingError, TaggingService
@@ -65,6 +66,7 @@ def _seed_demo_preferences(ws: Workspace) -> None:
     with contextlib.suppress(TaggingError):
         ExclusiveSets(ws).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
     _seed_demo_chats(ws)
+    _seed_demo_events(ws)
 
 
 def _seed_demo_chats(ws: Workspace) -> None:
@@ -73,3 +75,10 @@ def _seed_demo_chats(ws: Workspace) -> None:
         return
     import_chats(ws.cache, ws.sandbox.state.chat_export_path)
     autotag_keywords.save(ws.cache, DEMO_KEYWORDS)
+
+
+def _seed_demo_events(ws: Workspace) -> None:
+    """The demo corp's behaviour events, so rules on events can be tried at once (a demo
+    folder made before the sandbox wrote events has none)."""
+    if ws.sandbox is not None and ws.sandbox.state.events_path.is_file():
+        import_events(ws.cache, ws.sandbox.state.events_path)

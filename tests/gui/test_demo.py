@@ -46,8 +46,10 @@ def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path
         last_sync = conn.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()
         chats = conn.execute("SELECT count(*) FROM chat_message").fetchone()[0]
         keywords = conn.execute("SELECT count(*) FROM autotag_keywords").fetchone()[0]
+        event_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM event")}
     assert customers == 5000 and last_sync
     assert chats > 1000 and keywords == 4      # auto-tagging can be tried at once
+    assert event_types == {"form_submitted", "content_viewed", "order_paid", "course_attended"}
     assert elapsed < 60
     assert "Traceback" not in result.stderr
     again = _tagdesk(home, "--screenshot", str(shot))     # no flag: the last profile used
