@@ -21,15 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     policy = sub.add_parser("policy", help="the team's governance policy (team profiles)"
                             ).add_subparsers(dest="policy_command", metavar="SUBCOMMAND",
                                              required=True)
-    show = policy.add_parser("show", help="the policy and your roles")
-    add_common(show)
-    show.add_argument("--profile", required=True, metavar="NAME")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=_refusable(policy_show))
-
-    change = policy.add_parser("set", help="change the policy (administrators only)")
-    add_common(change)
-    change.add_argument("--profile", required=True, metavar="NAME")
+    _command(policy, "show", "the policy and your roles", policy_show)
+    change = _command(policy, "set", "change the policy (administrators only)", policy_set)
     change.add_argument("--file", type=Path, metavar="policy.json",
                         help="the whole policy as JSON (the flags below then adjust it)")
     change.add_argument("--admin", action="append", default=[], metavar="USERID",
@@ -47,42 +40,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="only the owning department tags customers with GROUP")
     change.add_argument("--rename-threshold", type=int, metavar="N",
                         help="a non-admin renaming a tag on more than N customers needs approval")
-    change.add_argument("--json", action="store_true")
-    change.set_defaults(handler=_refusable(policy_set))
 
     approvals = sub.add_parser("approvals", help="deletion approvals (team profiles)"
                                ).add_subparsers(dest="approvals_command", metavar="SUBCOMMAND",
                                                 required=True)
-    listing = approvals.add_parser("list", help="requests: all for admins, your own otherwise")
-    add_common(listing)
-    listing.add_argument("--profile", required=True, metavar="NAME")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_refusable(approvals_list))
+    _command(approvals, "list", "requests: all for admins, your own otherwise", approvals_list)
+    _command(approvals, "approve", "approve with a one-time code (admins)", approvals_approve,
+             with_id=True).add_argument(
+        "--code-stdin", action="store_true",
+        help="read the approval code from standard input (for scripts)")
+    _command(approvals, "restore",
+             "put back the tags an approved deletion removed, re-tag their customers",
+             approvals_restore, with_id=True)
+    _command(approvals, "reject", "reject a request, with a reason (admins)", approvals_reject,
+             with_id=True).add_argument("--reason", required=True, metavar="TEXT")
 
-    approve = approvals.add_parser("approve", help="approve with a one-time code (admins)")
-    add_common(approve)
-    approve.add_argument("id", type=int, metavar="ID")
-    approve.add_argument("--profile", required=True, metavar="NAME")
-    approve.add_argument("--code-stdin", action="store_true",
-                         help="read the approval code from standard input (for scripts)")
-    approve.add_argument("--json", action="store_true")
-    approve.set_defaults(handler=_refusable(approvals_approve))
 
-    restore = approvals.add_parser(
-        "restore", help="put back the tags an approved deletion removed, re-tag their customers")
-    add_common(restore)
-    restore.add_argument("id", type=int, metavar="ID")
-    restore.add_argument("--profile", required=True, metavar="NAME")
-    restore.add_argument("--json", action="store_true")
-    restore.set_defaults(handler=_refusable(approvals_restore))
-
-    reject = approvals.add_parser("reject", help="reject a request, with a reason (admins)")
-    add_common(reject)
-    reject.add_argument("id", type=int, metavar="ID")
-    reject.add_argument("--profile", required=True, metavar="NAME")
-    reject.add_argument("--reason", required=True, metavar="TEXT")
-    reject.add_argument("--json", action="store_true")
-    reject.set_defaults(handler=_refusable(approvals_reject))
+def _command(parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+             help_text: str, handler: Any, *, with_id: bool = False) -> argparse.ArgumentParser:
+    """A subcommand with the flags every governance command has: the common ones, the
+    request id (approvals), --profile and --json; a refusal exits EXIT_REFUSED."""
+    command = parent.add_parser(name, help=help_text)
+    add_common(command)
+    if with_id:
+        command.add_argument("id", type=int, metavar="ID")
+    command.add_argument("--profile", required=True, metavar="NAME")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(handler=_refusable(handler))
+    return command
 
 
 def _refusable(handler: Any) -> Any:
