@@ -98,9 +98,24 @@ def test_two_desktops_share_keywords_and_verdicts_and_keyword_edits_are_journale
     rows = [json.loads(line) for line in train.read_text(encoding="utf-8").splitlines()]
     assert rows and all(row["labels"] == ["高意向"] for row in rows)
 
+    retagged = _ok("retag", "--profile", "team", "--filter", "NOT 高意向", "--add",
+                   "意向程度:高意向", "--yes", env=seller_env)
+    assert retagged["status"] == "done"
+    by_batch = {str(row[0]) for row in _query(
+        team_server.db_url, "SELECT external_userid FROM team_journal WHERE source = 'batch'"
+        " AND action = 'tag_add' AND tag_name = '高意向'")}
+    chatted = {m["external_userid"] for line in Path(export).read_text(encoding="utf-8")
+               .splitlines() if (m := json.loads(line))["from"] == m["external_userid"]}
+    assert by_batch & chatted
     assert tagdesk("sync", "--profile", "team", env=boss_env, timeout=120).returncode == 0
     simulated = _ok("autotag", "simulate", "--profile", "team", env=boss_env)
-    assert simulated["training_messages"] == len(rows)
+    learnt = simulated["training"]
+    assert isinstance(learnt, dict)
+    assert learnt["高意向"]["sources"]["batch"] == len(by_batch & chatted)
+    assert learnt["高意向"]["positives"] == len((by_batch & chatted) | {
+        row["customer"] for row in rows})
+    assert isinstance(simulated["training_messages"], int)
+    assert simulated["training_messages"] > len(rows)
     warnings = simulated["warnings"]
     assert isinstance(warnings, list)
     assert not any("team server is unavailable" in w for w in warnings)
@@ -115,7 +130,7 @@ def test_two_desktops_share_keywords_and_verdicts_and_keyword_edits_are_journale
     said = [w for w in offline_warnings if "team server is unavailable" in w]
     assert len(said) == 1 and "Traceback" not in offline.stderr
     assert summary["messages"] == simulated["messages"] and summary["tags"] == ["高意向"]
-    assert summary["training_messages"] == len(rows)
+    assert summary["training_messages"] == len(rows)      # the team journal is away
 
 
 def _move_profile(home: Path, old_url: str, new_url: str) -> None:
