@@ -236,10 +236,7 @@ def _set_expiry(ws: Workspace, plan: RetagPlan, seconds: int, batch_id: str) -> 
     """The tags this batch adds expire `seconds` from now (on the relations it adds them to)."""
     from desktop.services.tag_expiry import ExpiryService
 
-    service = ExpiryService(ws)
-    for tag_id in sorted({t for change in plan.changes for t in change.add}):
-        service.set_on([c.relation_id for c in plan.changes if tag_id in c.add], tag_id,
-                       seconds, f"batch:{batch_id}")
+    ExpiryService(ws).set_for_plan(plan, seconds, batch_id)
 
 
 def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:

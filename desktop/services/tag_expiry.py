@@ -13,7 +13,7 @@ from desktop.services.progress import ProgressCallback, no_progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import outbox, tag_expiry
-from desktop.store.tag_expiry import Expiry
+from desktop.store.tag_expiry import Expiry, NamedExpiry
 
 SOURCE = "expiry"
 
@@ -46,6 +46,27 @@ class ExpiryService:
         return tag_expiry.set_expiries(
             self.ws.cache, [Expiry(s.external_userid, s.userid, tag_id, at, origin)
                             for s in states.values()], self.ws.operator)
+
+    def set_for_plan(self, plan: RetagPlan, seconds: float, batch_id: str) -> int:
+        """The tags batch `batch_id` adds expire `seconds` from now, on the relations it
+        adds them to (`retag --expires`, the retag dialog's expiry)."""
+        count = 0
+        for tag_id in sorted({t for change in plan.changes for t in change.add}):
+            count += self.set_on([c.relation_id for c in plan.changes if tag_id in c.add],
+                                 tag_id, seconds, f"batch:{batch_id}")
+        return count
+
+    def reschedule(self, items: Sequence[Expiry], seconds: float) -> int:
+        """These expiries now run out `seconds` from now."""
+        at = time.time() + seconds
+        return tag_expiry.set_expiries(
+            self.ws.cache, [Expiry(e.external_userid, e.userid, e.tag_id, at, e.origin)
+                            for e in items], self.ws.operator)
+
+    def listing(self) -> list[NamedExpiry]:
+        """Every pending expiry, soonest first, with customer and member names."""
+        tag_expiry.prune(self.ws.cache)
+        return tag_expiry.named_expiries(self.ws.cache)
 
     def pending(self) -> list[Expiry]:
         tag_expiry.prune(self.ws.cache)

@@ -49,6 +49,29 @@ def expiries(cache: Cache, *, due_by: float | None = None) -> list[Expiry]:
                 sql + " ORDER BY e.expires_at, e.external_userid, e.userid", params)]
 
 
+@dataclass(frozen=True)
+class NamedExpiry:
+    expiry: Expiry
+    customer: str        # the customer's name ('' when the cache has none)
+    member: str          # the member's name ('' when unknown)
+
+
+def named_expiries(cache: Cache) -> list[NamedExpiry]:
+    """Every expiry still on a relation, soonest first, with the customer's and member's
+    names."""
+    return [NamedExpiry(Expiry(str(c), str(u), str(t), float(at), str(origin)),
+                        str(customer or ""), str(member or ""))
+            for c, u, t, at, origin, customer, member in cache.connection().execute(
+                "SELECT e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin, c.name,"
+                " m.name FROM tag_expiry e JOIN relation r"
+                " ON r.external_userid = e.external_userid AND r.userid = e.userid"
+                " JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
+                " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk"
+                " LEFT JOIN customer c ON c.external_userid = e.external_userid"
+                " LEFT JOIN member m ON m.userid = e.userid"
+                " ORDER BY e.expires_at, e.external_userid, e.userid")]
+
+
 def prune(cache: Cache) -> int:
     """Forget expiries whose tag is no longer on the relation (removed by hand, on a phone,
     or by an expiry run): a tag added again later starts without one."""

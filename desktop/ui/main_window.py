@@ -47,6 +47,7 @@ from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
 from desktop.ui.events_dialog import EventsDialog
 from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
+from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self._reconcile: ReconcileDialog | None = None
         self._events: EventsDialog | None = None
         self._rules: RulesDialog | None = None
+        self._expiring: ExpiringTagsDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
@@ -330,6 +332,16 @@ class MainWindow(QMainWindow):
             self._rules.reload()
         _present(self._rules)
         return self._rules
+
+    def open_expiring_tags(self) -> ExpiringTagsDialog:
+        """Tags set to expire: one window, brought to the front (and re-read)."""
+        if self._expiring is None:
+            self._expiring = ExpiringTagsDialog(self.context, self)
+            _make_tool_window(self._expiring)
+        else:
+            self._expiring.reload()
+        _present(self._expiring)
+        return self._expiring
 
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
         dialog = ExclusiveSetsDialog(self.context, self)
@@ -602,6 +614,8 @@ class MainWindow(QMainWindow):
                               self._action(lambda: self.tr("Live codes and pre-tags…"),
                                            self.open_arrivals),
                               self._action(lambda: self.tr("Rules…"), self.open_rules),
+                              self._action(lambda: self.tr("Expiring tags…"),
+                                           self.open_expiring_tags),
                               self._action(lambda: self.tr("Scene templates…"),
                                            self.open_scenes),
                               self._action(lambda: self.tr("Order reconciliation…"),

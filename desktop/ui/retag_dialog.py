@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.retag_plan import RetagPlan, format_duration
+from desktop.domain.rule_format import RuleFormatError, parse_duration
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.retranslate import retranslate_in_place
@@ -186,6 +188,13 @@ class RetagDialog(QDialog):
         self.add_chooser = TagChooser()
         self.remove_chooser = TagChooser()
         self.allow_conflicts = QCheckBox()
+        self.expires = QLineEdit()
+        self.expires_error = QLabel()
+        self.expires_error.setWordWrap(True)
+        self.expires_error.setStyleSheet("color: #b00020")
+        self.expires_error.setVisible(False)
+        self.expires_s: int | None = None
+        self.expiry_problem: tuple[str, str] | None = None
         self.pilot = QSpinBox()
         self.pilot.setRange(0, 1_000_000)
         self.pilot.setValue(context.workspace.profile.pilot_size)
@@ -211,6 +220,9 @@ class RetagDialog(QDialog):
                        self.group.currentIndexChanged):
             signal.connect(self._form_changed)
         self.pilot.valueChanged.connect(self._update_start)
+        self.expires.textChanged.connect(self._expiry_changed)
+        self.add_chooser.changed.connect(self._expiry_changed)
+        self.replace_mode.toggled.connect(self._expiry_changed)
         self.start_button.clicked.connect(self.start)
         self.close_button.clicked.connect(self.close)
         self._mode_changed()
@@ -231,6 +243,9 @@ class RetagDialog(QDialog):
         self.remove_chooser.search.setPlaceholderText(self.tr("Tags to remove"))
         self.allow_conflicts.setText(self.tr(
             "Also change relations that would carry two mutually exclusive tags"))
+        self.expires_label.setText(self.tr("Expires:"))
+        self.expires.setPlaceholderText(self.tr(
+            "optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)"))
         self.pilot.setSpecialValueText(self.tr("no pilot"))
         self.pilot.setSuffix(self.tr(" relations first"))
         self.close_button.setText(self.tr("Close"))
@@ -251,11 +266,17 @@ class RetagDialog(QDialog):
         tagging = self.context.tagging
         pilot = self.pilot.value()
         description = self._description()
-        self.context.run_task(
-            lambda _p, _c: tagging.submit(plan, source="batch", description=description,
-                                          pilot_size=pilot),
-            owner=self, name="queue retag", writer=True, on_result=self._submitted,
-            on_error=self._submit_failed)
+        expiry, seconds = ExpiryService(self.context.workspace), self.expires_s
+
+        def submit(_progress: Any, _cancel: Any) -> str:
+            batch_id = tagging.submit(plan, source="batch", description=description,
+                                      pilot_size=pilot)
+            if seconds is not None:
+                expiry.set_for_plan(plan, seconds, batch_id)
+            return batch_id
+
+        self.context.run_task(submit, owner=self, name="queue retag", writer=True,
+                              on_result=self._submitted, on_error=self._submit_failed)
 
     # -- building -----------------------------------------------------------------------
 
@@ -269,8 +290,11 @@ class RetagDialog(QDialog):
         form.addRow(mode_row)
         self.group_label, self.add_label = QLabel(), QLabel()
         self.remove_label, self.pilot_label = QLabel(), QLabel()
+        self.expires_label = QLabel()
         form.addRow(self.group_label, self.group)
         form.addRow(self.add_label, self.add_chooser)
+        form.addRow(self.expires_label, self.expires)
+        form.addRow("", self.expires_error)
         form.addRow(self.remove_label, self.remove_chooser)
         form.addRow(self.allow_conflicts)
         form.addRow(self.pilot_label, self.pilot)
@@ -315,6 +339,26 @@ class RetagDialog(QDialog):
             widget.setVisible(replace)
         for widget in hidden:
             widget.setVisible(not replace)
+
+    def _expiry_changed(self) -> None:
+        """Same grammar as `retag --expires`; a bad one is said under the field and keeps
+        Start disabled."""
+        text = self.expires.text().strip()
+        problem: tuple[str, str] | None = None
+        self.expires_s = None
+        if text:
+            try:
+                self.expires_s = parse_duration(text, "expires")
+            except RuleFormatError as exc:
+                problem = (exc.message_zh.split("：", 1)[-1], exc.message_en.split(": ", 1)[-1])
+            if problem is None and not self.add_chooser.tag_ids():
+                problem = ("到期时间只用于添加的标签：请选择要添加的标签。",
+                           "An expiry applies to the tags added: choose tags to add.")
+        self.expiry_problem = problem
+        said = problem
+        self.texts.say(self.expires_error, lambda: pick(*said) if said else "")
+        self.expires_error.setVisible(problem is not None)
+        self._update_start()
 
     def _form_changed(self) -> None:
         self._generation += 1
@@ -396,7 +440,8 @@ class RetagDialog(QDialog):
 
     def _update_start(self) -> None:
         plan = self.plan
-        ready = plan is not None and plan.api_calls > 0 and not self.batch_id
+        ready = (plan is not None and plan.api_calls > 0 and not self.batch_id
+                 and self.expiry_problem is None)
         self.start_button.setEnabled(ready)
         pilot = self.pilot.value()
         if plan is None or not plan.api_calls:
@@ -427,6 +472,8 @@ class RetagDialog(QDialog):
     def _description(self) -> str:
         add = [self._labels.get(t, t) for t in self.add_chooser.tag_ids()]
         parts = [f"+{'、'.join(add)}"] if add else []
+        if add and self.expires_s is not None:
+            parts.append(f"到期 expires {self.expires.text().strip()}")
         if self.replace_mode.isChecked():
             parts.insert(0, f"重标 replace {self.group.currentText()}")
         else:

@@ -1415,6 +1415,69 @@
     </message>
 </context>
 <context>
+    <name>ExpiringTagsDialog</name>
+    <message>
+        <source>Expiring tags</source>
+        <translation>Expiring tags</translation>
+    </message>
+    <message>
+        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
+        <translation>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Remove due now</source>
+        <translation>Remove due now</translation>
+    </message>
+    <message>
+        <source>Change expiry…</source>
+        <translation>Change expiry…</translation>
+    </message>
+    <message>
+        <source>%1 (due)</source>
+        <translation>%1 (due)</translation>
+    </message>
+    <message>
+        <source>%1 tags set to expire, %2 due now.</source>
+        <translation>%1 tags set to expire, %2 due now.</translation>
+    </message>
+    <message>
+        <source>Removing the tags that ran out…</source>
+        <translation>Removing the tags that ran out…</translation>
+    </message>
+    <message>
+        <source>Nothing is due.</source>
+        <translation>Nothing is due.</translation>
+    </message>
+    <message>
+        <source>Removed %1 expired tags (batch %2, %3 failed).</source>
+        <translation>Removed %1 expired tags (batch %2, %3 failed).</translation>
+    </message>
+    <message>
+        <source>Change expiry</source>
+        <translation>Change expiry</translation>
+    </message>
+    <message>
+        <source>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</source>
+        <translation>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export customers</source>
@@ -2208,6 +2271,10 @@
         <translation>Rules…</translation>
     </message>
     <message>
+        <source>Expiring tags…</source>
+        <translation>Expiring tags…</translation>
+    </message>
+    <message>
         <source>Scene templates…</source>
         <translation>Scene templates…</translation>
     </message>
@@ -2740,6 +2807,14 @@
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>Expires:</source>
+        <translation>Expires:</translation>
+    </message>
+    <message>
+        <source>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</source>
+        <translation>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</translation>
     </message>
     <message>
         <source>Group to replace:</source>

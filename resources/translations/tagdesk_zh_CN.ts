@@ -1414,6 +1414,69 @@
     </message>
 </context>
 <context>
+    <name>ExpiringTagsDialog</name>
+    <message>
+        <source>Expiring tags</source>
+        <translation>到期标签</translation>
+    </message>
+    <message>
+        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
+        <translation>设置了到期时间的标签，最早到期的在前：来自带到期时间的规则、批量改标签窗口的「到期」栏或 `tagdesk expiry set`。同步时会移除已到期的标签；「立即移除到期标签」马上移除，作为一个可撤销的批量任务。</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Remove due now</source>
+        <translation>立即移除到期标签</translation>
+    </message>
+    <message>
+        <source>Change expiry…</source>
+        <translation>修改到期时间…</translation>
+    </message>
+    <message>
+        <source>%1 (due)</source>
+        <translation>%1（已到期）</translation>
+    </message>
+    <message>
+        <source>%1 tags set to expire, %2 due now.</source>
+        <translation>%1 个标签设置了到期时间，%2 个已到期。</translation>
+    </message>
+    <message>
+        <source>Removing the tags that ran out…</source>
+        <translation>正在移除已到期的标签…</translation>
+    </message>
+    <message>
+        <source>Nothing is due.</source>
+        <translation>没有已到期的标签。</translation>
+    </message>
+    <message>
+        <source>Removed %1 expired tags (batch %2, %3 failed).</source>
+        <translation>已移除 %1 个到期标签（批次 %2，失败 %3）。</translation>
+    </message>
+    <message>
+        <source>Change expiry</source>
+        <translation>修改到期时间</translation>
+    </message>
+    <message>
+        <source>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</source>
+        <translation>选中的标签在多久后到期（30d、12h、2w；天 / 小时 / 周）：</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export customers</source>
@@ -2201,6 +2264,10 @@
         <translation>规则…</translation>
     </message>
     <message>
+        <source>Expiring tags…</source>
+        <translation>到期标签…</translation>
+    </message>
+    <message>
         <source>Scene templates…</source>
         <translation>场景模板…</translation>
     </message>
@@ -2732,6 +2799,14 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Expires:</source>
+        <translation>到期：</translation>
+    </message>
+    <message>
+        <source>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</source>
+        <translation>可选：添加的标签在 30d、12h、2w（天 / 小时 / 周）后移除</translation>
     </message>
     <message>
         <source>Group to replace:</source>
