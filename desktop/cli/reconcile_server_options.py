@@ -75,7 +75,7 @@ def reconcile_config(args: argparse.Namespace) -> ReconcileConfig | None:
     order_sources.check(args.reconcile_orders, orders_db)
     return ReconcileConfig(tag=args.reconcile_tag.strip(), orders=args.reconcile_orders,
                            orders_db=orders_db, interval_s=interval, max_changes=max_changes,
-                           max_share=share)
+                           max_share=share, workers=max(1, args.concurrency // 2))
 
 
 def _number(text: str, option: str, kind: type[float] | type[int]) -> float:

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
-from dataclasses import dataclass, field
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -58,6 +61,7 @@ class ReconcileConfig:
     interval_s: float = 600.0
     max_changes: int = 500    # a run changing more relations applies nothing ...
     max_share: float = 0.0    # ... or, when above 0, more than this share of all relations
+    workers: int = 2          # mark_tag calls in flight (customers written at once)
 
     def limit(self, relations: int) -> int:
         return math.ceil(self.max_share * relations) if self.max_share else self.max_changes
@@ -161,29 +165,49 @@ class ReconcileJob:
 
     def _apply(self, run_id: int, tag_id: str, changes: list[tuple[_Relation, bool]],
                counts: dict[str, int], feed: OrderFeed) -> _Outcome:
+        """The changes, `workers` customers at a time (one customer's relations one after
+        another: WeCom refuses two writes to one customer at once). WeCom out of reach stops
+        the run: what was not sent is counted, and the next run finds it again."""
         batch_id = f"reconcile-{time.strftime('%Y%m%d-%H%M%S')}-{run_id}"
-        caller = Caller(OPERATOR, 0)
-        errors: list[dict[str, object]] = []
-        applied = 0
-        for relation, add in changes:
-            body = {"userid": relation.userid, "external_userid": relation.external_userid,
-                    "add_tag" if add else "remove_tag": [tag_id]}
-            note = WriteNote(batch_id=batch_id, source=SOURCE, before=relation.tag_ids,
-                             reason=f"订单对账（{feed.source}） / order reconciliation"
-                                    f" ({feed.source})")
-            try:
-                answer = self._relay.write(caller, MARK_TAG, body, note)
-            except WeComNetworkError as err:
-                answer = {"errcode": -1, "errmsg": f"WeCom unreachable: {err.reason.value}"}
-            if answer.get("errcode"):
-                errors.append({"userid": relation.userid,
-                               "external_userid": relation.external_userid,
-                               "errcode": answer.get("errcode"),
-                               "errmsg": str(answer.get("errmsg", ""))})
-            else:
-                applied += 1
-        counts |= {"applied": applied, "failed": len(errors)}
-        return _Outcome(PARTLY_APPLIED if errors else APPLIED, counts, errors, batch_id)
+        note = WriteNote(batch_id=batch_id, source=SOURCE, reason=(
+            f"订单对账（{feed.source}） / order reconciliation ({feed.source})"))
+        by_customer: dict[str, list[tuple[_Relation, bool]]] = defaultdict(list)
+        for change in changes:
+            by_customer[change[0].external_userid].append(change)
+        unreachable = threading.Event()
+
+        def write(group: list[tuple[_Relation, bool]]) -> list[dict[str, object]]:
+            return [self._write(tag_id, relation, add, note, unreachable)
+                    for relation, add in group]
+
+        with ThreadPoolExecutor(self._config.workers, "tagdesk-reconcile") as pool:
+            results = [r for group in pool.map(write, by_customer.values()) for r in group]
+        errors = [r for r in results if r]
+        not_sent = sum(1 for r in errors if r.get("errcode") is None)
+        counts |= {"applied": len(results) - len(errors), "failed": len(errors) - not_sent,
+                   "not_sent": not_sent}
+        return _Outcome(PARTLY_APPLIED if errors else APPLIED, counts,
+                        [r for r in errors if r.get("errcode") is not None], batch_id)
+
+    def _write(self, tag_id: str, relation: _Relation, add: bool, note: WriteNote,
+               unreachable: threading.Event) -> dict[str, object]:
+        """One relation's mark_tag: {} when WeCom applied it, else what went wrong."""
+        failure: dict[str, object] = {"userid": relation.userid,
+                                      "external_userid": relation.external_userid}
+        if unreachable.is_set():
+            return failure
+        body = {"userid": relation.userid, "external_userid": relation.external_userid,
+                "add_tag" if add else "remove_tag": [tag_id]}
+        try:
+            answer = self._relay.write(Caller(OPERATOR, 0), MARK_TAG, body,
+                                       replace(note, before=relation.tag_ids))
+        except WeComNetworkError as err:
+            unreachable.set()
+            answer = {"errcode": -1, "errmsg": f"WeCom unreachable: {err.reason.value}"}
+        if not answer.get("errcode"):
+            return {}
+        return failure | {"errcode": answer.get("errcode"),
+                          "errmsg": str(answer.get("errmsg", ""))}
 
 
 def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -163,7 +164,8 @@ def test_the_server_options_are_checked_at_start(world: World, tmp_path: Path) -
     orders = _write_csv(tmp_path / "orders.csv", [("P1", "wmNobody", "已支付")])
 
     def config(**given: object) -> ReconcileConfig | None:
-        options = {"db": world.url, "resync_interval": 3600.0, "reconcile_tag": TAG,
+        options = {"db": world.url, "resync_interval": 3600.0, "concurrency": 5,
+                   "reconcile_tag": TAG,
                    "reconcile_orders": orders, "reconcile_orders_db": "",
                    "reconcile_interval": "600", "reconcile_max_changes": "500", **given}
         return reconcile_config(argparse.Namespace(**options))
@@ -321,3 +323,30 @@ def test_a_run_left_running_by_a_stopped_process_is_marked_interrupted(
         results = [row[0] for row in conn.execute(
             "SELECT result FROM reconcile_run ORDER BY id DESC LIMIT 2")]
     assert results[1] == "interrupted" and results[0] != "running"
+
+
+def test_wecom_out_of_reach_stops_the_run_and_the_next_one_finishes_it(
+        world: World, tmp_path: Path) -> None:
+    tagged, untagged = _customers(world)
+    paid = set(tagged) | set(untagged[:5])
+    orders = _write_csv(tmp_path / "orders.csv", [(f"P{n}", customer, "已支付")
+                                                  for n, customer in enumerate(sorted(paid))])
+    before = world.tagged()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}/cgi-bin/"
+    transport = WeComTransport(nowhere, world.sandbox.corp_id, world.sandbox.secret,
+                               limits=RateLimits(max_retries=0, connect_timeout_s=1))
+    try:
+        cut_off = ReconcileJob(world.pool.connection,
+                               Relay(world.pool.connection, transport, world.process_id),
+                               ReconcileConfig(TAG, orders, world.url), world.process_id)
+        assert cut_off.run() == "partly_applied"
+    finally:
+        transport.close()
+    assert world.tagged() == before
+    counts = world.last_run()["counts"]
+    assert counts["applied"] == 0 and 1 <= counts["failed"] <= 2
+    assert counts["failed"] + counts["not_sent"] == counts["planned"] >= 5
+    assert world.job(orders).run() == "applied"
+    _assert_follows(world, paid)
