@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,10 @@ def test_a_live_code_tags_the_customers_it_brings(cli: Cli, corp: SandboxServer)
                            "--json"))
     assert {r["day"] for r in report["rows"]} == {today}
     assert report["totals"]["expo2026"] == before + 1
+    yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+    earlier = last_json(cli("livecodes", "report", "--profile", "acme", "--until", yesterday,
+                            "--json"))
+    assert earlier["until"] == yesterday and today not in {r["day"] for r in earlier["rows"]}
 
     edited = last_json(cli("livecodes", "edit", config_id, "--profile", "acme", "--tags",
                            label_a, "--remark", "展会二", "--json"))
