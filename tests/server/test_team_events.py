@@ -21,6 +21,7 @@ from tests.server.team_support import (
     cli_login,
     desktop_env,
     tagdesk,
+    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -34,8 +35,10 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def team_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
                 server_home: Path) -> Iterator[TeamServerProcess]:
-    """This module's server, with a home whose log the tests read."""
-    server = TeamServerProcess(postgres.new_database(), team_sandbox, server_home)
+    """This module's server, running the enabled team rules every second, with a home whose
+    log the tests read."""
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, server_home,
+                               "--rules-interval", "1")
     try:
         yield server
     finally:
@@ -96,7 +99,7 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     boss_env = desktop_env(tmp_path_factory.mktemp("events-boss"))
     cli_login(boss_env, team_server.url, team_sandbox, boss)
     assert tagdesk("sync", "--profile", "team", env=boss_env, timeout=120).returncode == 0
-    rule = {"name": "升级VIP", "when": {"all": [{"event": {"type": "vip_upgrade",
+    rule = {"name": "升级VIP", "enabled": False, "when": {"all": [{"event": {"type": "vip_upgrade",
                                                           "within_days": 1}},
                                                {"has_not": "意向程度:高意向"}]},
             "then": {"add": ["意向程度:高意向"]}}
@@ -104,8 +107,8 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     rules_file.write_text(json.dumps(rule, ensure_ascii=False), encoding="utf-8")
     added = tagdesk("rules", "add", str(rules_file), "--profile", "team", env=boss_env)
     assert added.returncode == 0, added.stderr
-    simulated = tagdesk("rules", "simulate", "--profile", "team", "--json", env=boss_env,
-                        timeout=120)
+    simulated = tagdesk("rules", "simulate", "升级VIP", "--profile", "team", "--json",
+                        env=boss_env, timeout=120)
     assert simulated.returncode == 0, simulated.stderr
     changes = _last(simulated.stdout)["changes"]
     assert {c["external_userid"] for c in changes} == {customer}
@@ -113,6 +116,19 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     listed = _last(tagdesk("events", "list", "--profile", "team", "--customer", customer,
                            "--json", env=boss_env).stdout)["events"]
     assert {e["source"] for e in listed} >= {"crm"}
+
+    # enabled, the server's own rule runs read the pushed event and tag the customer
+    tag_id = team_sandbox.state.find_tag("意向程度", "高意向")
+    assert tagdesk("rules", "enable", "升级VIP", "--profile", "team",
+                   env=boss_env).returncode == 0
+    wait_for(lambda: all(tag_id in team_sandbox.state.relation_tag_ids(u, e)
+                         for u, e in team_sandbox.state.relations() if e == customer),
+             timeout=60, what="the server's rule run")
+    with psycopg.connect(team_server.db_url) as conn:
+        journaled = conn.execute("SELECT external_userid, reason FROM team_journal"
+                                 " WHERE source = 'rule'").fetchall()
+    assert {row[0] for row in journaled} == {customer}
+    assert {row[1] for row in journaled} == {"规则 rule: 升级VIP"}
 
 
 def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
