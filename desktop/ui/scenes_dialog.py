@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.errors import UserError
 from desktop.domain.scenes import Scene
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.services.changes import ChangeSet
@@ -286,6 +287,14 @@ class ScenesDialog(QDialog):
             .replace("%1", str(created)).replace("%2", str(rules)).replace("%3", str(made))
             .replace("%4", str(kept)))
         self.back_button.setEnabled(False)
+        english = is_english()
+        lines = [self.tr("Live code made: state=%1 (code %2)").replace("%1", state)
+                 .replace("%2", config_id) for state, config_id in preview.live_codes]
+        lines += [self.tr("Live code not made: state=%1: %2").replace("%1", state)
+                  .replace("%2", UserError(why).text(english))
+                  for state, why in preview.live_codes_kept]
+        if lines:
+            self.details.appendPlainText("\n" + "\n".join(lines))
 
     def _run_read(self, work: Callable[[Any, Any], T], done: Callable[[T], None]) -> None:
         self.busy.show()

@@ -3207,6 +3207,14 @@
         <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
     </message>
+    <message>
+        <source>Live code made: state=%1 (code %2)</source>
+        <translation>Live code made: state=%1 (code %2)</translation>
+    </message>
+    <message>
+        <source>Live code not made: state=%1: %2</source>
+        <translation>Live code not made: state=%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>

@@ -3199,6 +3199,14 @@
         <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>已应用：新建 %1 个标签，保存 %2 条规则，新建 %3 个活码（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
     </message>
+    <message>
+        <source>Live code made: state=%1 (code %2)</source>
+        <translation>已新建活码：state=%1（活码编号 %2）</translation>
+    </message>
+    <message>
+        <source>Live code not made: state=%1: %2</source>
+        <translation>未新建活码：state=%1：%2</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>

@@ -100,6 +100,7 @@ def test_mapping_reaches_the_rules_and_live_codes(qtbot: Any, synced_context: An
     dialog.apply()
     qtbot.waitUntil(lambda: "Applied: 2 tags created" in dialog.summary.text(), timeout=20000)
     assert "1 live codes made" in dialog.summary.text()
+    assert "Live code made: state=aftersales-card" in dialog.details.toPlainText()
     assert sandbox.state.find_tag("售后-关怀", "待回访客户") is None
     assert sandbox.state.find_tag("售后-关怀", "好评") is None
     assert sorted(n for _g, n in sandbox.state.tag_ids_by_name()) == sorted(
