@@ -86,8 +86,11 @@ def _result(run: dict[str, Any], english: bool) -> str:
         return (f"fixed {applied} relations (+{added} / -{removed}), batch {batch}." if english
                 else f"修正了 {applied} 个客户关系（+{added} / -{removed}），批次 {batch}。")
     if result == "partly_applied":
-        return (f"fixed {applied} relations, {failed} failed, batch {batch}." if english
-                else f"修正了 {applied} 个客户关系，{failed} 个失败，批次 {batch}。")
+        unsent = f"{counts.get('not_sent', 0):,}"
+        return (f"fixed {applied} relations, {failed} failed, {unsent} not sent (WeCom out of"
+                f" reach), batch {batch}." if english else
+                f"修正了 {applied} 个客户关系，{failed} 个失败，{unsent} 个没有发出（连不上企业微信），"
+                f"批次 {batch}。")
     if result == "in_step":
         return (f"the tag matches the orders ({paid} paying customers); nothing to change."
                 if english else f"标签与订单一致（{paid} 位已支付客户），没有要改的。")
