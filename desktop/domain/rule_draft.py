@@ -28,6 +28,8 @@ class ValueKind(Enum):
     NUMBER = "number"        # comparisons with whole numbers
     DATE = "date"            # comparisons with dates YYYY-MM-DD
     CHOICE = "choice"        # one of a few values
+    EVENT = "event"          # an event happened: type, within days, count, value
+    EVENT_DAYS = "event_days"  # days since the last event of a type, compared
     JSON = "json"            # anything else: the value as JSON text
 
 
@@ -71,9 +73,11 @@ CONDITION_KINDS: tuple[ConditionKind, ...] = (
     ConditionKind("tag_count", "标签数", "Tag count", ValueKind.NUMBER),
     ConditionKind("days_since_added", "添加天数", "Days since added", ValueKind.NUMBER),
     ConditionKind("added", "添加日期", "Date added", ValueKind.DATE),
-    ConditionKind("event", "行为事件", "Behaviour event", ValueKind.JSON),
-    ConditionKind("days_since_event", "距上次事件天数", "Days since last event", ValueKind.JSON),
+    ConditionKind("event", "行为事件", "Behaviour event", ValueKind.EVENT),
+    ConditionKind("days_since_event", "距上次事件天数", "Days since last event",
+                  ValueKind.EVENT_DAYS),
 )
+DEFAULT_EVENT_COUNT = {">=": 1}     # an event condition without a count: at least one
 KINDS: Mapping[str, ConditionKind] = {kind.key: kind for kind in CONDITION_KINDS}
 GROUP_OPS: Mapping[str, tuple[str, str]] = {
     "all": ("全部满足", "All of"), "any": ("任一满足", "Any of"), "not": ("不满足", "Not")}
@@ -149,13 +153,35 @@ def editable(key: str, value: object) -> bool:
                                    for w in words)
     if kind.value is ValueKind.CHOICE:
         return kind.choice(value) is not None
-    if not isinstance(value, dict) or not 0 < len(value) <= MAX_COMPARISONS:
-        return False
-    if not all(op in COMPARE_OPS for op in value):
-        return False
+    if kind.value in (ValueKind.EVENT, ValueKind.EVENT_DAYS):
+        return _event_editable(kind.value, value)
     if kind.value is ValueKind.NUMBER:
-        return all(type(v) is int and v >= 0 for v in value.values())
-    return all(_is_day(v) for v in value.values())
+        return _comparison_editable(value, MAX_COMPARISONS, signed=False)
+    return (isinstance(value, dict) and 0 < len(value) <= MAX_COMPARISONS
+            and all(op in COMPARE_OPS for op in value)
+            and all(_is_day(v) for v in value.values()))
+
+
+def _event_editable(kind: ValueKind, value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    rest = {k: v for k, v in value.items() if k != "type"}
+    if "type" in value and not editable("state", value["type"]):
+        return False
+    if kind is ValueKind.EVENT_DAYS:
+        return _comparison_editable(rest, MAX_COMPARISONS, signed=False)
+    within = rest.pop("within_days", None)
+    if within is not None and not (type(within) is int and within > 0):
+        return False
+    return (set(rest) <= {"count", "value"}
+            and _comparison_editable(rest.get("count", DEFAULT_EVENT_COUNT), 1, signed=False)
+            and _comparison_editable(rest.get("value", {"=": 0}), 1, signed=True))
+
+
+def _comparison_editable(value: object, most: int, *, signed: bool) -> bool:
+    return (isinstance(value, dict) and 0 < len(value) <= most
+            and all(op in COMPARE_OPS for op in value)
+            and all(type(v) is int and (signed or v >= 0) for v in value.values()))
 
 
 def _is_day(value: object) -> bool:

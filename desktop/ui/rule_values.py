@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.rule_draft import (
+    DEFAULT_EVENT_COUNT,
     MAX_COMPARISONS,
     ConditionKind,
     JsonText,
@@ -225,6 +226,91 @@ class CompareEditor(ValueEditor):
             _write(self.operands[1], second[1])
 
 
+class EventEditor(ValueEditor):
+    """An event happened: its types (none: any), within the last N days (0: any time), how
+    many times (at least once unless said) and, optionally, its value compared."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.operator = QLabel(self.tr("happened"))
+        self.types = QLineEdit()
+        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
+        self.within = QSpinBox()
+        self.within.setRange(0, MAX_NUMBER)
+        self.within.setSpecialValueText(self.tr("any time"))
+        self.within.setPrefix(self.tr("within "))
+        self.within.setSuffix(self.tr(" days"))
+        self.count_op, self.count = _op_combo(), QSpinBox()
+        self.count.setRange(0, MAX_NUMBER)
+        self.count.setPrefix(self.tr("times "))
+        self.value_op, self.amount = _op_combo(self.tr("(any value)")), QSpinBox()
+        self.amount.setRange(-MAX_NUMBER, MAX_NUMBER)
+        for widget in (self.types, self.within, self.count_op, self.count, self.value_op,
+                       self.amount):
+            self.row.addWidget(widget)
+        self.set_value({})
+        self.types.textChanged.connect(self.changed)
+        for spin in (self.within, self.count, self.amount):
+            spin.valueChanged.connect(self.changed)
+        for combo in (self.count_op, self.value_op):
+            combo.currentIndexChanged.connect(self._ops_changed)
+
+    def _ops_changed(self) -> None:
+        self.amount.setVisible(bool(self.value_op.currentData()))
+        self.changed.emit()
+
+    def value(self) -> object:
+        found: dict[str, object] = {}
+        types = split_words(self.types.text())
+        if types:
+            found["type"] = words_value(types)
+        if self.within.value():
+            found["within_days"] = self.within.value()
+        count = {str(self.count_op.currentData()): self.count.value()}
+        if count != DEFAULT_EVENT_COUNT:
+            found["count"] = count
+        if self.value_op.currentData():
+            found["value"] = {str(self.value_op.currentData()): self.amount.value()}
+        return found
+
+    def set_value(self, value: object) -> None:
+        given = value if isinstance(value, dict) else {}
+        self.types.setText(join_words(words_of(given.get("type", []))))
+        within = given.get("within_days")
+        self.within.setValue(within if isinstance(within, int) else 0)
+        (op, times), = dict(given.get("count", DEFAULT_EVENT_COUNT)).items()
+        self.count_op.setCurrentIndex(max(0, self.count_op.findData(op)))
+        self.count.setValue(times if isinstance(times, int) else 1)
+        amount = dict(given.get("value", {"": 0}))
+        (op, number), = amount.items()
+        self.value_op.setCurrentIndex(max(0, self.value_op.findData(op)))
+        self.amount.setValue(number if isinstance(number, int) else 0)
+        self._ops_changed()
+
+
+class EventDaysEditor(CompareEditor):
+    """Days since the last event of these types (none: any), compared."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(dates=False, parent=parent)
+        self.first.setCurrentText("<=")
+        self.types = QLineEdit()
+        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
+        self.row.insertWidget(0, self.types)
+        self.types.textChanged.connect(self.changed)
+
+    def value(self) -> object:
+        types = split_words(self.types.text())
+        compared = super().value()
+        assert isinstance(compared, dict)
+        return {"type": words_value(types), **compared} if types else compared
+
+    def set_value(self, value: object) -> None:
+        given = dict(value) if isinstance(value, dict) else {}
+        self.types.setText(join_words(words_of(given.pop("type", []))))
+        super().set_value(given)
+
+
 class JsonEditor(ValueEditor):
     """A value the form has no editor for, as JSON text."""
 
@@ -255,7 +341,22 @@ def value_editor(kind: ConditionKind, lookup: TagLookup) -> ValueEditor:
         return ChoiceEditor(kind)
     if kind.value in (ValueKind.NUMBER, ValueKind.DATE):
         return CompareEditor(dates=kind.value is ValueKind.DATE)
+    if kind.value is ValueKind.EVENT:
+        return EventEditor()
+    if kind.value is ValueKind.EVENT_DAYS:
+        return EventDaysEditor()
     return JsonEditor()
+
+
+def _op_combo(blank: str = "") -> QComboBox:
+    combo = QComboBox()
+    if blank:
+        combo.addItem(blank, "")
+    for op in COMPARE_OPS:
+        combo.addItem(op, op)
+    if not blank:
+        combo.setCurrentIndex(combo.findData(">="))
+    return combo
 
 
 def _read(operand: QSpinBox | QDateEdit) -> object:

@@ -1309,6 +1309,44 @@
     </message>
 </context>
 <context>
+    <name>EventDaysEditor</name>
+    <message>
+        <source>event types (empty: any)</source>
+        <translation>event types (empty: any)</translation>
+    </message>
+</context>
+<context>
+    <name>EventEditor</name>
+    <message>
+        <source>happened</source>
+        <translation>happened</translation>
+    </message>
+    <message>
+        <source>event types (empty: any)</source>
+        <translation>event types (empty: any)</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>any time</translation>
+    </message>
+    <message>
+        <source>within </source>
+        <translation>within </translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>times </source>
+        <translation>times </translation>
+    </message>
+    <message>
+        <source>(any value)</source>
+        <translation>(any value)</translation>
+    </message>
+</context>
+<context>
     <name>EventsDialog</name>
     <message>
         <source>Import events</source>

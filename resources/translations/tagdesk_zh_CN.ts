@@ -1308,6 +1308,44 @@
     </message>
 </context>
 <context>
+    <name>EventDaysEditor</name>
+    <message>
+        <source>event types (empty: any)</source>
+        <translation>事件类型（留空：任意）</translation>
+    </message>
+</context>
+<context>
+    <name>EventEditor</name>
+    <message>
+        <source>happened</source>
+        <translation>发生过</translation>
+    </message>
+    <message>
+        <source>event types (empty: any)</source>
+        <translation>事件类型（留空：任意）</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <source>within </source>
+        <translation>最近 </translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天内</translation>
+    </message>
+    <message>
+        <source>times </source>
+        <translation>次数 </translation>
+    </message>
+    <message>
+        <source>(any value)</source>
+        <translation>（任意金额）</translation>
+    </message>
+</context>
+<context>
     <name>EventsDialog</name>
     <message>
         <source>Import events</source>

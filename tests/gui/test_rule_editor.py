@@ -12,7 +12,15 @@ from PySide6.QtWidgets import QComboBox
 
 from desktop.services.rules import RulesService
 from desktop.ui.rule_editor import RuleEditor
-from desktop.ui.rule_values import CompareEditor, TagsEditor, WordsEditor
+from desktop.domain.rule_draft import RuleDraft
+from desktop.ui.rule_values import (
+    CompareEditor,
+    EventDaysEditor,
+    EventEditor,
+    JsonEditor,
+    TagsEditor,
+    WordsEditor,
+)
 from desktop.ui.rules_dialog import RulesDialog
 
 EXPECTED = {"name": "北京新客", "enabled": True,
@@ -188,8 +196,38 @@ def test_an_unknown_tag_is_refused_on_save_and_esc_cancels(qtbot: Any,
     assert synced_context.wait_idle()
 
 
-def dialog_rule() -> Any:
-    from desktop.domain.rule_draft import RuleDraft
+def test_event_rows_and_json_rows_open_and_edit(qtbot: Any, synced_context: Any) -> None:
+    """Event conditions get their own rows; a value the form cannot show stays JSON."""
+    rule = {"name": "复购", "enabled": True, "when": {"any": [
+        {"event": {"type": "order_paid", "within_days": 30, "count": {">=": 2}}},
+        {"days_since_event": {"type": "content_viewed", "<=": 7}},
+        {"tag_count": {">": 1, "<": 5, "!=": 3}}]}, "then": {"add": ["地区:华北"]}}
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    editor = dialog.open_editor(RuleDraft.read(rule))
+    assert editor.definition() == rule
+    _kind, event = _row(editor, 0)
+    _kind, days = _row(editor, 1)
+    _kind, raw = _row(editor, 2)
+    assert isinstance(event, EventEditor) and isinstance(days, EventDaysEditor)
+    assert isinstance(raw, JsonEditor)
+    _number(qtbot, event.within, "7")
+    _choose(qtbot, event.value_op, ">=")
+    _number(qtbot, event.amount, "100")
+    kind, _value = _row(editor, 1)
+    _choose(qtbot, kind, "event")                  # another kind: its own editor, empty
+    assert isinstance(_row(editor, 1)[1], EventEditor)
+    assert editor.definition()["when"] == {"any": [
+        {"event": {"type": "order_paid", "within_days": 7, "count": {">=": 2},
+                   "value": {">=": 100}}},
+        {"event": {}}, {"tag_count": {">": 1, "<": 5, "!=": 3}}]}
+    raw.edit.setText('{">": 1')
+    assert not editor.save_button.isEnabled()
+    assert "rule.when.any[2].tag_count" in editor.when_error.text()
+    editor.reject()
+    assert synced_context.wait_idle()
 
+
+def dialog_rule() -> RuleDraft:
     return RuleDraft.read({"name": "无此标签", "when": {"state": "expo"},
                            "then": {"add": ["没有这个标签"]}})

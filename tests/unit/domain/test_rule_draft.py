@@ -30,6 +30,11 @@ README_RULE = {"name": "展会新客", "enabled": True,
                                 {"added": {">=": "2025-01-01", "<": "2026-01-01"}},
                                 {"gender": "女"}]},
                "then": {"add": ["意向:高意向"], "replace_group": True, "expires": "12小时"}}
+EVENT_RULE = {"name": "复购", "when": {"any": [
+    {"event": {"type": "order_paid", "within_days": 30, "count": {">=": 2},
+               "value": {">=": -5}}},
+    {"event": {}}, {"days_since_event": {"type": ["content_viewed", "form"], "<=": 7, ">": 1}}]},
+    "then": {"add": ["复购客户"]}}
 
 
 def _leaves(draft: RuleDraft) -> list[Leaf]:
@@ -37,8 +42,8 @@ def _leaves(draft: RuleDraft) -> list[Leaf]:
     return [node for node, _ in node_paths(draft.when, "rule.when") if isinstance(node, Leaf)]
 
 
-@pytest.mark.parametrize("definition", [*SCENE_RULES, README_RULE],
-                         ids=[r["name"] for r in [*SCENE_RULES, README_RULE]])
+@pytest.mark.parametrize("definition", [*SCENE_RULES, README_RULE, EVENT_RULE],
+                         ids=[r["name"] for r in [*SCENE_RULES, README_RULE, EVENT_RULE]])
 def test_every_scene_rule_round_trips_through_the_form(definition: dict[str, object]) -> None:
     draft = RuleDraft.read(definition)
     saved = draft.definition()
@@ -57,10 +62,11 @@ def test_the_scenes_are_many_and_every_leaf_kind_is_in_the_table() -> None:
 def test_values_the_form_cannot_show_stay_json_and_still_round_trip() -> None:
     odd = {"name": "odd", "when": {"all": [
         {"tag_count": {">": 1, "<": 5, "!=": 3}}, {"days_since_added": {">=": 2.5}},
-        {"remark": "a、b"}, {"region": "北京"}]}, "then": {"add": ["X"]}}
+        {"remark": "a、b"}, {"region": "北京"}, {"event": {"count": {">": 1, "<": 3}}},
+        {"days_since_event": {"<=": 1.5}}]}, "then": {"add": ["X"]}}
     draft = RuleDraft.read(odd)
     assert [editable(leaf.key, leaf.value) for leaf in _leaves(draft)] == [
-        False, False, False, True]
+        False, False, False, True, False, False]
     assert parse_rule(draft.definition()) == parse_rule(odd)
 
 
