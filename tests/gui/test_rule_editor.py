@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
+from desktop.domain.rule_draft import RuleDraft
 from desktop.services.rules import RulesService
 from desktop.ui.rule_editor import RuleEditor
-from desktop.domain.rule_draft import RuleDraft
 from desktop.ui.rule_values import (
     CompareEditor,
     EventDaysEditor,
