@@ -55,7 +55,7 @@ class ArrivalsDialog(QDialog):
         self.context = context
         self._codes: list[LiveCode] = []
         self._pretags: list[ArrivalRecord] = []
-        self.resize(900, 520)
+        self.resize(1000, 540)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.codes = _table()
