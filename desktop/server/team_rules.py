@@ -4,7 +4,7 @@ its department and who sees it (`desktop/domain/rule_access.py`).
 `GET /tagdesk/v1/rules` lists the rules the caller may see (with `editable` for each, and the
 last scheduled run); `GET /tagdesk/v1/rules/get?name=N` one of them; `POST .../put`
 `{"rule": {...}, "department": "name or id", "visibility": "department" | "team"}` adds or
-replaces a rule by name; `POST .../enable`, `.../disable` and `.../remove` take `{"name"}`.
+replaces a rule by name (`"replacing": "old name"` renames one as it replaces it); `POST .../enable`, `.../disable` and `.../remove` take `{"name"}`.
 A refusal is HTTP 403 with errcode 9001010 and one sentence; every change is journaled
 (source `settings`, under the editor, the rule's JSON before and after).
 """
@@ -209,20 +209,32 @@ class TeamRules:
         except RuleFormatError as exc:
             raise RuleRefused(TEAM_REQUEST_REFUSED, exc.message_zh, exc.message_en) from None
         assert isinstance(definition, dict)
-        visibility = str(body.get("visibility") or "department")
-        if visibility not in VISIBILITIES:
+        asked = body.get("visibility")
+        if asked is not None and asked not in VISIBILITIES:
             raise RuleRefused(TEAM_REQUEST_REFUSED, "可见范围应为 department 或 team",
                               "visibility is department or team")
+        replacing = str(body.get("replacing") or rule.name)
+        renamed = replacing != rule.name
         with self._connection() as conn, conn.transaction():
             conn.execute("LOCK TABLE team_rule IN SHARE ROW EXCLUSIVE MODE")
-            before = _get(conn, rule.name)
+            before = _get(conn, replacing)
+            if renamed and before is None:
+                raise RuleRefused(TEAM_REQUEST_REFUSED, f"没有名为「{echo(replacing)}」的团队规则",
+                                  f"there is no team rule named {echo(replacing)!r}")
+            if renamed and _get(conn, rule.name) is not None:
+                raise RuleRefused(TEAM_REQUEST_REFUSED, f"已有名为「{echo(rule.name)}」的团队规则",
+                                  f"a team rule named {echo(rule.name)!r} exists already")
             if before is not None and not may_edit(actor, before.home):
                 raise _not_yours(actor, before)
+            visibility = str(asked or (before.visibility if before else "department"))
             department = _department(body.get("department"), chart, actor, before)
             if not may_create(actor) or not may_edit(actor, RuleHome(department, visibility)):
                 raise _may_not_set(chart, department)
             owner = before.owner if before is not None else caller.userid
             name_of = chart.name(department) if department is not None else ""
+            if renamed:
+                conn.execute("UPDATE team_rule SET name = %s WHERE name = %s",
+                             (rule.name, replacing))
             conn.execute(
                 "INSERT INTO team_rule (name, definition, enabled, owner, department,"
                 " department_name, visibility, set_by, set_device)"

@@ -130,8 +130,11 @@ class RulesService:
         if rule.name in taken and rule.name != replacing:
             raise RulesError(f"已有名为「{echo(rule.name)}」的规则，请换一个名字。 / A rule named"
                              f" {echo(rule.name)!r} exists already; choose another name.")
-        rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator,
-                        replacing=replacing)
+        if self.ws.profile.is_team:
+            team_rules.put(self.ws.profile, definition, replacing=replacing)
+        else:
+            rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator,
+                            replacing=replacing)
         return rule
 
     def remove(self, name: str) -> None:

@@ -42,10 +42,12 @@ def listing(profile: Profile) -> ServerRules:
     return ServerRules(rules, last if isinstance(last, dict) else None)
 
 
-def put(profile: Profile, definition: dict[str, object], department: str | None,
-        visibility: str | None) -> bool:
-    """Add or replace the rule; True when it is new."""
+def put(profile: Profile, definition: dict[str, object], department: str | None = None,
+        visibility: str | None = None, replacing: str | None = None) -> bool:
+    """Add or replace the rule (the one named `replacing`: renamed); True when it is new."""
     body: dict[str, Any] = {"rule": definition}
+    if replacing:
+        body["replacing"] = replacing
     if department:
         body["department"] = department
     if visibility:

@@ -55,6 +55,8 @@ class RulesDialog(QDialog):
         self.rules = QTreeWidget()
         self.rules.setRootIsDecorated(False)
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rules.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.team = context.workspace.profile.is_team  # owner and department columns
         self.changes = QTreeWidget()
         self.changes.setAlternatingRowColors(True)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -107,7 +109,9 @@ class RulesDialog(QDialog):
             " \"Rules and automation\") or a whole set with Tags → Scene templates…; simulate"
             " first, then run them as one batch that can be undone."))
         self.rules.setHeaderLabels([self.tr("Rule"), self.tr("Enabled"), self.tr("When"),
-                                    self.tr("Then")])
+                                    self.tr("Then")]
+                                   + ([self.tr("Owner"), self.tr("Department")] if self.team
+                                      else []))
         self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),
                                       self.tr("Why")])
         self.new_button.setText(self.tr("New…"))
@@ -134,13 +138,26 @@ class RulesDialog(QDialog):
         for rule in self.kept:
             then = rule.rule.then
             action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
+            team = [rule.owner, rule.department or self.tr("Whole corp")] if self.team else []
             item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",
-                                    describe(rule.rule.when), action])
+                                    describe(rule.rule.when), action, *team])
             item.setData(0, NAME_ROLE, rule.rule.name)
             self.rules.addTopLevelItem(item)
             if rule.rule.name == current:
                 self.rules.setCurrentItem(item)
         self.rules.resizeColumnToContents(0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Edit, enable / disable and remove only on a rule this user may change (on a team
+        profile the server says which; the others are shown read-only)."""
+        kept = self._selected()
+        editable = kept is None or kept.editable
+        tip = "" if editable else self.tr("Read-only: only an administrator or the head of its"
+                                          " department may change this rule.")
+        for button in (self.edit_button, self.toggle_button, self.remove_button):
+            button.setEnabled(editable)
+            button.setToolTip(tip)
 
     def selected_name(self) -> str | None:
         item = self.rules.currentItem()

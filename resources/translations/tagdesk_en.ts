@@ -3060,6 +3060,10 @@
         <translation>Owner</translation>
     </message>
     <message>
+        <source>Department</source>
+        <translation>Department</translation>
+    </message>
+    <message>
         <source>Change</source>
         <translation>Change</translation>
     </message>
@@ -3098,6 +3102,14 @@
     <message>
         <source>Run…</source>
         <translation>Run…</translation>
+    </message>
+    <message>
+        <source>Whole corp</source>
+        <translation>Whole corp</translation>
+    </message>
+    <message>
+        <source>Read-only: only an administrator or the head of its department may change this rule.</source>
+        <translation>Read-only: only an administrator or the head of its department may change this rule.</translation>
     </message>
     <message>
         <source>%1 (copy %2)</source>

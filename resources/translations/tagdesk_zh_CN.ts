@@ -3052,6 +3052,10 @@
         <translation>负责人</translation>
     </message>
     <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
         <source>Change</source>
         <translation>变化</translation>
     </message>
@@ -3090,6 +3094,14 @@
     <message>
         <source>Run…</source>
         <translation>运行…</translation>
+    </message>
+    <message>
+        <source>Whole corp</source>
+        <translation>全公司</translation>
+    </message>
+    <message>
+        <source>Read-only: only an administrator or the head of its department may change this rule.</source>
+        <translation>只读：只有管理员或规则所属部门的负责人可以修改这条规则。</translation>
     </message>
     <message>
         <source>%1 (copy %2)</source>

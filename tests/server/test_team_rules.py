@@ -15,9 +15,14 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.services.team import team_api_base
+from desktop.services.team import store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.rules_dialog import RulesDialog
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
 from tests.server.team_support import (
@@ -29,6 +34,7 @@ from tests.server.team_support import (
     tagdesk,
     wait_for,
 )
+from tests.server.test_team_profile_view import _team_home
 
 pytestmark = pytest.mark.integration
 
@@ -164,6 +170,60 @@ def test_a_head_sees_and_edits_their_departments_rules_only(
         (people["admin"], "rule_replaced", "settings", "运营部规则"),
         (people["admin"], "rule_removed", "settings", "运营部规则")]
 
+    status, renamed = _call(server, sessions["head_mkt"], "put",
+                            {"rule": _rule("市场部规则改"), "replacing": "市场部规则"})
+    assert status == 200 and renamed["rule"]["department"] == "市场部", renamed
+    assert names("member_mkt") == {"市场部规则改": False}
+    status, refused = _call(server, sessions["head_mkt"], "put",
+                            {"rule": _rule("市场部规则改"), "replacing": "没有这条"})
+    assert refused["errcode"] == TEAM_REQUEST_REFUSED and "没有这条" in refused["errmsg"]
+
+
+
+@pytest.mark.gui
+def test_the_rules_window_shows_owner_and_department_and_locks_other_departments_rules(
+        qtbot: Any, servers: list[TeamServerProcess], corp: SandboxServer,
+        people: dict[str, str], sessions: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for role, body in (("head_mkt", {"rule": _rule("窗口市场部")}),
+                       ("head_ops", {"rule": _rule("窗口运营部"), "visibility": "team"})):
+        assert _call(servers[0], sessions[role], "put", body)[0] == 200
+    home, profile = _team_home(tmp_path, monkeypatch, corp, servers[0].url, people["head_mkt"])
+    store_device_token(profile, log_in(servers[0].url, corp, people["head_mkt"]).token)
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        dialog = RulesDialog(context)
+        qtbot.addWidget(dialog)
+
+        def items() -> dict[str, QTreeWidgetItem]:
+            return {dialog.rules.topLevelItem(i).text(0): dialog.rules.topLevelItem(i)
+                    for i in range(dialog.rules.topLevelItemCount())}
+
+        qtbot.waitUntil(lambda: {"窗口市场部", "窗口运营部"} <= set(items()), timeout=30_000)
+        assert dialog.summary.text() == ""
+        header = dialog.rules.headerItem()
+        assert [header.text(i) for i in (4, 5)] == ["负责人", "部门"]
+        assert [items()["窗口市场部"].text(i) for i in (4, 5)] == [people["head_mkt"], "市场部"]
+        assert [items()["窗口运营部"].text(i) for i in (4, 5)] == [people["head_ops"], "运营部"]
+        dialog.rules.setCurrentItem(items()["窗口运营部"])
+        assert not dialog.edit_button.isEnabled() and not dialog.toggle_button.isEnabled()
+        assert not dialog.remove_button.isEnabled()
+        assert dialog.remove_button.toolTip().startswith("只读")
+        dialog.rules.setCurrentItem(items()["窗口市场部"])
+        assert dialog.toggle_button.isEnabled() and dialog.remove_button.toolTip() == ""
+        dialog.toggle_selected()
+        qtbot.waitUntil(lambda: items()["窗口市场部"].text(1) == "✓", timeout=30_000)
+        assert _one(servers[0].db_url, "SELECT enabled FROM team_rule WHERE name = %s",
+                    "窗口市场部") is True
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
 
 @pytest.fixture(scope="module")
 def admin_env(servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
