@@ -8,9 +8,10 @@ under source `reconcile`, operator `tagdesk-server`, one batch id per run, so a 
 audit reverts it like any batch. A run applies nothing, and records why, when the source
 cannot be read, has unreadable rows, names a tag the server does not know, or would change
 more than `--reconcile-max-changes` relations. A relation that carries a tag the team's
-exclusive sets forbid beside the paid one does not get it (listed with the run). Before the first re-sync there is no snapshot
-to compare with, and no run. Every run is a row of `reconcile_run` (result, counts, errors),
-which `GET /tagdesk/v1/reconcile/status` answers with the next run's time.
+exclusive sets forbid beside the paid one does not get it (listed with the run). Before the
+first re-sync there is no snapshot to compare with, and no run. Every run is a row of
+`reconcile_run` (result, counts, the first 50 errors; kept 90 days), which
+`GET /tagdesk/v1/reconcile/status` answers with the next run's time.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ log = logging.getLogger("tagdesk.server.reconcile")
 SOURCE = "reconcile"
 OPERATOR = "tagdesk-server"
 ERRORS_KEPT = 50
+KEPT_DAYS = 90
 RUNS_SHOWN = 10
 
 # What a run's `result` says: the first three changed what they should, the rest nothing.
@@ -107,6 +109,8 @@ class ReconcileJob:
             # The job's lock is ours: a run still marked running died with its process.
             conn.execute("UPDATE reconcile_run SET result = %s, finished_at = now()"
                          " WHERE result = 'running'", (INTERRUPTED,))
+            conn.execute("DELETE FROM reconcile_run WHERE started_at < now() - make_interval("
+                         "days => %s)", (KEPT_DAYS,))
             row = conn.execute(
                 "INSERT INTO reconcile_run (process, source, tag) VALUES (%s, %s, %s)"
                 " RETURNING id", (self._process_id, order_sources.shown(self._config.orders),

@@ -307,6 +307,8 @@ def test_a_relation_with_an_exclusive_tag_is_left_alone_and_listed(
 def test_a_run_left_running_by_a_stopped_process_is_marked_interrupted(
         world: World, tmp_path: Path) -> None:
     with world.pool.connection() as conn:
+        conn.execute("INSERT INTO reconcile_run (started_at, source, tag, result) VALUES"
+                     " (now() - interval '91 days', 'old.csv', %s, 'in_step')", (TAG,))
         conn.execute("INSERT INTO reconcile_run (process, source, tag) VALUES (%s, 'x', %s)",
                      (world.process_id, TAG))
         config = ReconcileConfig(TAG, "x.csv", world.url)
@@ -322,7 +324,10 @@ def test_a_run_left_running_by_a_stopped_process_is_marked_interrupted(
     with world.pool.connection() as conn:
         results = [row[0] for row in conn.execute(
             "SELECT result FROM reconcile_run ORDER BY id DESC LIMIT 2")]
+        old_runs = conn.execute("SELECT count(*) FROM reconcile_run WHERE source = 'old.csv'"
+                                ).fetchone()
     assert results[1] == "interrupted" and results[0] != "running"
+    assert old_runs == (0,)                                      # runs are kept 90 days
 
 
 def test_wecom_out_of_reach_stops_the_run_and_the_next_one_finishes_it(
