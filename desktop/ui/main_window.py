@@ -604,20 +604,22 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
         tags_menu = menus.addMenu("")
         self._translated(tags_menu, lambda: self.tr("&Tags"))
-        tags_menu.addActions([self.picker_action, self.retag_action, batches_action,
-                              exclusive_action, self._action(lambda: self.tr("Tag health…"),
-                                                             self.open_health),
-                              self._action(lambda: self.tr("Auto-tag from chats…"),
-                                           self.open_autotag_review),
+        tags_menu.addActions([self.picker_action, self.retag_action, batches_action])
+        tags_menu.addSeparator()
+        tags_menu.addActions([exclusive_action,
+                              self._action(lambda: self.tr("Tag health…"), self.open_health),
                               self._action(lambda: self.tr("Deleted tags…"),
-                                           self.open_deleted_tags),
-                              self._action(lambda: self.tr("Live codes and pre-tags…"),
-                                           self.open_arrivals),
+                                           self.open_deleted_tags)])
+        tags_menu.addSeparator()
+        tags_menu.addActions([self._action(lambda: self.tr("Auto-tag from chats…"),
+                                           self.open_autotag_review),
                               self._action(lambda: self.tr("Rules…"), self.open_rules),
                               self._action(lambda: self.tr("Expiring tags…"),
                                            self.open_expiring_tags),
                               self._action(lambda: self.tr("Scene templates…"),
                                            self.open_scenes),
+                              self._action(lambda: self.tr("Live codes and pre-tags…"),
+                                           self.open_arrivals),
                               self._action(lambda: self.tr("Order reconciliation…"),
                                            self.open_reconcile),
                               self._action(lambda: self.tr("Import events…"),
