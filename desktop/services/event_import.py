@@ -169,7 +169,8 @@ def _json_line(raw: bytes) -> object:
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
     with _open(path) as handle:
         text = _decode(handle.read(), path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    lines = _Lines(io.StringIO(text, newline=""))
+    reader = csv.DictReader(lines)
     header = [column_name(name) for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -178,20 +179,47 @@ def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
             f"类型/type） / The CSV's first line must name the columns; missing:"
             f" {', '.join(missing)} (needed: time, external_userid, type)")
     reader.fieldnames = header
-    try:
-        for record in reader:
-            if None in record:
-                yield reader.line_num, BadEvent("列数多于表头", "more fields than the header")
-            elif any(len(value or "") > MAX_LINE_BYTES for value in record.values()):
-                yield reader.line_num, BadEvent(f"行过长（超过 {MAX_LINE_BYTES:,} 字符）",
-                                                f"line too long (over {MAX_LINE_BYTES:,} chars)")
-            else:
-                yield reader.line_num, {k: v for k, v in record.items() if v is not None}
-    except csv.Error as exc:
-        yield reader.line_num, BadEvent(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:      # e.g. a field over csv's limit: this line, then the next
+            yield lines.read, (_TOO_LONG if "field larger" in str(exc) else BadEvent(
+                f"CSV 格式错误：{exc}", f"malformed CSV: {exc}"))
+            continue
+        if None in record:
+            yield reader.line_num, BadEvent("列数多于表头", "more fields than the header")
+        elif any(len(value or "") > MAX_LINE_BYTES for value in record.values()):
+            yield reader.line_num, _TOO_LONG
+        else:
+            yield reader.line_num, {k: v for k, v in record.items() if v is not None}
+
+
+_TOO_LONG = BadEvent(f"行过长（超过 {MAX_LINE_BYTES:,} 字符）",
+                    f"line too long (over {MAX_LINE_BYTES:,} chars)")
+
+
+class _Lines:
+    """The lines the CSV reader takes, counted (its own count stops short on an error)."""
+
+    def __init__(self, source: io.StringIO) -> None:
+        self.source = source
+        self.read = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.source)
+        self.read += 1
+        return line
 
 
 def _decode(data: bytes, path: Path) -> str:
+    """The CSV's text: UTF-8 or GB18030; with binary junk in some lines, UTF-8 with each
+    undecodable byte (and NUL) kept as a lone surrogate, which the line checks refuse by line
+    number. A file that is binary through and through lacks the header and is refused."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -199,9 +227,7 @@ def _decode(data: bytes, path: Path) -> str:
             continue
         if "\x00" not in text:
             return text
-    shown = echo(str(path))
-    raise EventImportError(f"{shown} 不是文本 CSV（UTF-8 或 GB18030）。"
-                           f" / {shown} is not a text CSV (UTF-8 or GB18030).")
+    return data.decode("utf-8-sig", errors="surrogateescape").replace("\x00", "\udc80")
 
 
 def _open(path: Path) -> io.BufferedReader:

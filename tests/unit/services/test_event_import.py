@@ -113,3 +113,20 @@ def test_events_are_read_per_customer_in_one_query(cache: Cache, tmp_path: Path)
     assert [e.ts for e in found["wmCUSTOMER1"]] == sorted(e.ts for e in found["wmCUSTOMER1"])
     assert len(found["wmCUSTOMER1"]) == 2
     assert len(events.by_customer(cache, None)["wmCUSTOMER1"]) == 3
+
+
+def test_csv_lines_with_binary_junk_or_an_oversized_field_are_named_and_the_rest_read(
+        cache: Cache, tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"time,external_userid,type,detail\n"
+                     b"2026-12-01 09:30,wmA,order_paid,ok\n"
+                     b"2026-12-01 09:31,wmB,order_paid,\xff\xfe\x00\x81junk\n"
+                     b"2026-12-01 09:32,wmC,order_paid," + b"x" * 200_000 + b"\n"
+                     b"2026-12-01 09:33,wmD\x00,order_paid,\n"
+                     b"2026-12-01 09:34,wmE,content_viewed,fine\n")
+    result = import_events(cache, path, skip_invalid=True)
+    assert [p.line for p in result.problems] == [3, 4, 5]
+    assert "binary content" in result.problems[0].problem_en
+    assert result.problems[1].problem_en.startswith("line too long")
+    assert result.problems[2].problem_en.startswith("external_userid is not a valid id")
+    assert sorted(e.external_userid for e, _ in events.listed(cache)) == ["wmA", "wmE"]
