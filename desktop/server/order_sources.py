@@ -32,7 +32,13 @@ def is_query(source: str) -> bool:
 
 
 def shown(source: str) -> str:
-    """The source as status answers and journal descriptions show it."""
+    """The source as status answers and journal reasons show it to every logged-in user: a
+    URL without its user, password and query string (where API keys tend to be)."""
+    if "://" in source and not is_query(source):
+        parts = urlsplit(source)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        source = f"{parts.scheme}://{host}{port}{parts.path}{'?…' if parts.query else ''}"
     return echo(source, 200)
 
 
@@ -58,10 +64,16 @@ def check(source: str, dsn: str) -> None:
 
 
 def read(source: str, dsn: str) -> OrderFeed:
-    """The orders now; OrdersError when the source cannot be read at all."""
-    if not is_query(source):
+    """The orders now; OrdersError when the source cannot be read at all (naming a URL as
+    `shown` does)."""
+    if is_query(source):
+        return read_order_items(shown(source), _rows(_query(source), dsn))
+    try:
         return read_orders(source)
-    return read_order_items(shown(source), _rows(_query(source), dsn))
+    except OrdersError as exc:
+        said, safe = echo(source), shown(source)
+        raise OrdersError(exc.message_zh.replace(said, safe),
+                          exc.message_en.replace(said, safe)) from None
 
 
 def _query(source: str) -> str:

@@ -36,7 +36,7 @@ from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.reconcile_schema import JOB_NAME
 from desktop.server.relay import Relay
 from desktop.server.shared_settings import TEAM
-from desktop.services.orders import OrderFeed, OrdersError
+from desktop.services.orders import OrdersError
 from desktop.wecom.errors import WeComNetworkError
 from desktop.wecom.write_note import WriteNote
 
@@ -163,18 +163,19 @@ class ReconcileJob:
                 " or raise --reconcile-max-changes.")}])
         if not changes:
             return _Outcome(IN_STEP, counts, skipped)
-        outcome = self._apply(run_id, tag_id, changes, counts, feed)
+        outcome = self._apply(run_id, tag_id, changes, counts)
         outcome.errors.extend(skipped)
         return outcome
 
     def _apply(self, run_id: int, tag_id: str, changes: list[tuple[_Relation, bool]],
-               counts: dict[str, int], feed: OrderFeed) -> _Outcome:
+               counts: dict[str, int]) -> _Outcome:
         """The changes, `workers` customers at a time (one customer's relations one after
         another: WeCom refuses two writes to one customer at once). WeCom out of reach stops
         the run: what was not sent is counted, and the next run finds it again."""
         batch_id = f"reconcile-{time.strftime('%Y%m%d-%H%M%S')}-{run_id}"
+        shown = order_sources.shown(self._config.orders)
         note = WriteNote(batch_id=batch_id, source=SOURCE, reason=(
-            f"订单对账（{feed.source}） / order reconciliation ({feed.source})"))
+            f"订单对账（{shown}） / order reconciliation ({shown})"))
         by_customer: dict[str, list[tuple[_Relation, bool]]] = defaultdict(list)
         for change in changes:
             by_customer[change[0].external_userid].append(change)

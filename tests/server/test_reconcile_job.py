@@ -252,10 +252,11 @@ def test_a_json_endpoint_fixes_the_mismatches_and_an_unreachable_one_changes_not
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
-        url = f"http://127.0.0.1:{http.server_address[1]}/orders.json"
+        url = f"http://erp:k3y@127.0.0.1:{http.server_address[1]}/orders.json?api_key=s3cret"
         order_sources.check(url, world.url)
         assert world.job(url).run() == "applied"
         _assert_follows(world, paid)
+        batch_id = world.last_run()["batch_id"]
         assert world.job(url).run() == "in_step"
     finally:
         http.shutdown()
@@ -265,6 +266,11 @@ def test_a_json_endpoint_fixes_the_mismatches_and_an_unreachable_one_changes_not
     assert world.job(url).run() == "source_error"
     assert world.tagged() == before
     assert "did not answer properly" in world.last_run()["errors"][0]["problem"]
+    with world.pool.connection() as conn:
+        shown = [str(world.last_run())] + [str(row[0]) for row in conn.execute(
+            "SELECT reason FROM team_journal WHERE batch_id = %s", (batch_id,))]
+    assert f"127.0.0.1:{http.server_address[1]}/orders.json?…" in shown[1]
+    assert not [text for text in shown if "s3cret" in text or "k3y" in text]
 
 
 def test_an_unknown_tag_applies_nothing(world: World, tmp_path: Path) -> None:
