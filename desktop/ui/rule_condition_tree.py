@@ -34,6 +34,8 @@ from desktop.ui.tag_dialogs import pick
 
 Position = tuple[int, ...]          # child indexes from the root
 PROBLEM = QBrush(QColor(255, 220, 220))
+PROBLEM_FRAME = "QComboBox { border: 2px solid #b00020; }"
+COLUMN_MARGIN = 8
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -92,7 +94,7 @@ class ConditionTree(QWidget):
         if node is not None:
             self._add_item(node, None)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
+        self._fit_columns()
         if select is not None:
             item = self.item_at(select)
             if item is not None:
@@ -148,7 +150,21 @@ class ConditionTree(QWidget):
         self.tree.setItemWidget(item, 1, fresh.operator)
         self.tree.setItemWidget(item, 2, fresh)
         fresh.changed.connect(self.changed)
+        self._fit_columns()
         self.changed.emit()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their row widgets (which the view does not measure)."""
+        kind_width = operator_width = 0
+        for item in self._items():
+            combo, editor = self._rows[id(item)]
+            depth = len(self.position(item) or ())
+            kind_width = max(kind_width, combo.sizeHint().width()
+                             + (depth + 1) * self.tree.indentation())
+            if editor is not None:
+                operator_width = max(operator_width, editor.operator.sizeHint().width())
+        self.tree.setColumnWidth(0, kind_width + COLUMN_MARGIN)
+        self.tree.setColumnWidth(1, operator_width + COLUMN_MARGIN)
 
     # -- structure -------------------------------------------------------------------------
 
@@ -213,6 +229,8 @@ class ConditionTree(QWidget):
         for item in self._items():
             for column in range(3):
                 item.setBackground(column, PROBLEM if item is best else QBrush())
+            combo, _editor = self._rows[id(item)]
+            combo.setStyleSheet(PROBLEM_FRAME if item is best else "")
 
     def _items(self) -> list[QTreeWidgetItem]:
         found: list[QTreeWidgetItem] = []

@@ -246,20 +246,21 @@ class RuleEditor(QDialog):
         self.fill(draft, keep_json=True)
 
     def _show_problem(self) -> None:
-        """The problem's sentence under the part of the form it names; Save only without."""
+        """The problem's sentence under the part of the form it names (and under the JSON);
+        Save only without one."""
         problem = self.problem
         path = problem.path if isinstance(problem, RuleFormatError) else None
         text = readable(problem) if problem is not None else ""
         json_side = problem is not None and (path is None or path.startswith("JSON"))
-        where = {self.json_error: json_side,
-                 self.name_error: not json_side and path is not None and path.startswith(
+        where = {self.name_error: not json_side and path is not None and path.startswith(
                      (f"{ROOT}.name", f"{ROOT}.enabled", f"{ROOT}.description")),
                  self.when_error: not json_side and path is not None and path.startswith(
                      f"{ROOT}.when"),
                  self.then_error: not json_side and path is not None and path.startswith(
                      f"{ROOT}.then")}
-        if problem is not None and not any(where.values()):
+        if problem is not None and not json_side and not any(where.values()):
             where[self.then_error] = True
+        where[self.json_error] = problem is not None     # the JSON tab says it too
         for label, shown in where.items():
             label.setText(text if shown else "")
             label.setVisible(shown)

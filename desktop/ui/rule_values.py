@@ -40,6 +40,7 @@ from desktop.ui.tag_dialogs import pick
 
 COMPLETIONS = 10
 MAX_NUMBER = 1_000_000
+TYPES_WIDTH = 140
 
 
 class TagLookup:
@@ -235,6 +236,7 @@ class EventEditor(ValueEditor):
         self.operator = QLabel(self.tr("happened"))
         self.types = QLineEdit()
         self.types.setPlaceholderText(self.tr("event types (empty: any)"))
+        self.types.setMinimumWidth(TYPES_WIDTH)
         self.within = QSpinBox()
         self.within.setRange(0, MAX_NUMBER)
         self.within.setSpecialValueText(self.tr("any time"))
@@ -296,6 +298,7 @@ class EventDaysEditor(CompareEditor):
         self.first.setCurrentText("<=")
         self.types = QLineEdit()
         self.types.setPlaceholderText(self.tr("event types (empty: any)"))
+        self.types.setMinimumWidth(TYPES_WIDTH)
         self.row.insertWidget(0, self.types)
         self.types.textChanged.connect(self.changed)
 
