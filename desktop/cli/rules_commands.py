@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop.cli.common import (
     StderrProgress,
@@ -107,9 +107,13 @@ def rules_list(args: argparse.Namespace) -> int:
     from desktop.services.rules import RulesService
 
     with open_synced_workspace(args, write=False) as ws:
-        kept = RulesService(ws).kept()
+        service = RulesService(ws)
+        kept = service.kept()
+        team = ws.profile.is_team
+        last_run = service.server_last_run() if team else None
     if args.json:
-        emit_json({"rules": [_rule_json(k) for k in kept]})
+        emit_json({"rules": [_rule_json(k) for k in kept],
+                   **({"server_last_run": last_run} if team else {})})
         return EXIT_OK
     if not kept:
         print("还没有规则；用 tagdesk rules add FILE 添加。 / No rules yet; add them with"
@@ -117,9 +121,24 @@ def rules_list(args: argparse.Namespace) -> int:
     for k in kept:
         state = "启用 enabled" if k.rule.enabled else "停用 disabled"
         owner = f"\t{k.owner} · {k.department or '全公司 corp-wide'}" \
-            f"{'' if k.editable else ' · 只读 read-only'}" if ws.profile.is_team else ""
+            f"{'' if k.editable else ' · 只读 read-only'}" if team else ""
         print(f"{k.rule.name}\t{state}{owner}\t{describe(k.rule.when)}\t→ {_action_text(k)}")
+    if team:
+        print(_last_run_text(last_run))
     return EXIT_OK
+
+
+def _last_run_text(run: dict[str, Any] | None) -> str:
+    if run is None:
+        return "团队服务器还没有运行过规则。 / The team server has not run the rules yet."
+    if run["finished_at"] is None:
+        return f"团队服务器正在运行规则 / The team server is running the rules: {run['batch_id']}"
+    when = datetime.fromtimestamp(run["finished_at"]).strftime("%Y-%m-%d %H:%M:%S")
+    skipped = "".join(f"\n  跳过 skipped {name}: {why}" for name, why in run["skipped"].items())
+    return (f"团队服务器上次运行 / Last run on the team server: {when} · {run['batch_id']} ·"
+            f" {run['relations']} 个客户关系 relations, {run['changed']} 个更改 changed,"
+            f" {run['applied']} 成功 applied, {run['failed']} 失败 failed, {run['contested']}"
+            f" 有争议 contested, {run['unread']} 未读 unread{skipped}")
 
 
 def rules_show(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -110,6 +111,11 @@ class RulesService:
         return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
                          r.created_at, r.created_by, r.created_by)
                 for r in rule_store.rules(self.ws.cache)]
+
+    def server_last_run(self) -> dict[str, Any] | None:
+        """A team profile's last scheduled run of the team rules on the server (counts, the
+        rules skipped and why), None before the first."""
+        return team_rules.listing(self.ws.profile).last_run
 
     def get(self, name: str) -> KeptRule:
         for kept in self.kept():

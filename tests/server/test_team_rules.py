@@ -337,6 +337,13 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     skipped = _one(db_url, "SELECT skipped FROM team_rule_run WHERE batch_id = %s", batch_id)
     assert isinstance(skipped, dict) and "expires" in skipped["华东三十天"]
 
+    last = _last_json(tagdesk("rules", "list", "--profile", "team", "--json",
+                              env=admin_env))["server_last_run"]
+    assert last["batch_id"].startswith("rule-") and last["finished_at"] is not None
+    assert last["rules"] == ["北京归华北"] and "华东三十天" in last["skipped"]
+    human = tagdesk("rules", "list", "--profile", "team", env=admin_env).stdout
+    assert "Last run on the team server" in human and "skipped 华东三十天" in human
+
     assert tagdesk("rules", "disable", "北京归华北", "--profile", "team",
                    env=admin_env).returncode == 0
     assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
