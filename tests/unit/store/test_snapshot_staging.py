@@ -1,0 +1,65 @@
+"""A sync's staged links: split by SQLite as pages arrive, merged as set operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.store.db import Cache
+from desktop.store.snapshot import (
+    CustomerRow,
+    GroupRow,
+    RelationRow,
+    Snapshot,
+    Staging,
+    TagRow,
+    write_snapshot,
+)
+
+GROUPS = [GroupRow("g1", "意向")]
+TAGS = [TagRow("etA", "g1", "高意向"), TagRow("etB", "g1", "低意向"), TagRow('et"C\\', "g1", "怪")]
+
+
+def _links(cache: Cache) -> set[tuple[str, str, str]]:
+    return set(cache.connection().execute(
+        "SELECT r.external_userid, r.userid, t.id FROM relation_tag rt"
+        " JOIN relation r ON r.id = rt.relation_id JOIN tag t ON t.pk = rt.tag_pk").fetchall())
+
+
+def _write(cache: Cache, *pages: list[RelationRow]) -> tuple[int, int]:
+    with Staging(cache) as staging:
+        for page in pages:
+            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
+        written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+    return written.tag_links, written.unknown_tag_links
+
+
+def test_a_relation_staged_again_keeps_only_its_last_links(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        links, unknown = _write(
+            cache,
+            [RelationRow("wm1", "u1", tag_ids=("etA", "etB")), RelationRow("wm2", "u1")],
+            [RelationRow("wm1", "u1", tag_ids=("etB",)),
+             RelationRow("wm2", "u2", tag_ids=("etA", "etA", 'et"C\\', "etGone"))],
+        )
+        assert _links(cache) == {("wm1", "u1", "etB"), ("wm2", "u2", "etA"),
+                                 ("wm2", "u2", 'et"C\\')}
+        assert (links, unknown) == (3, 1)
+        assert cache.scalar("SELECT count(*) FROM relation") == 3
+
+
+def test_a_resync_changes_only_the_links_that_differ(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, [RelationRow("wm1", "u1", tag_ids=("etA", "etB")),
+                       RelationRow("wm2", "u1", tag_ids=("etA",))])
+        before = dict(cache.connection().execute(
+            "SELECT external_userid, id FROM relation").fetchall())
+        links, _ = _write(cache, [RelationRow("wm1", "u1", tag_ids=("etB",)),
+                                  RelationRow("wm2", "u1", tag_ids=("etA",)),
+                                  RelationRow("wm3", "u1", tag_ids=("etB", "etA"))])
+        assert _links(cache) == {("wm1", "u1", "etB"), ("wm2", "u1", "etA"),
+                                 ("wm3", "u1", "etA"), ("wm3", "u1", "etB")}
+        assert links == 4
+        after = dict(cache.connection().execute(
+            "SELECT external_userid, id FROM relation").fetchall())
+        assert {k: after[k] for k in before} == before and after["wm3"] > max(before.values())
+        assert cache.scalar("SELECT count(*) FROM journal WHERE action = 'tag_remove'") == 1
