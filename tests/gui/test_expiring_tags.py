@@ -14,13 +14,17 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop.store import outbox, tag_expiry
 from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
+from desktop.ui.main_window import MainWindow
 from desktop.ui.retag_dialog import RetagDialog
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
 
 WAIT_MS = 20000
 
 
 def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
-        qtbot: Any, synced_context: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: Any, synced_context: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch,
+        gui_home: Any) -> None:
     ws = synced_context.workspace
     tag_id = sandbox.state.find_tag("地区", "华北")
     assert tag_id is not None
@@ -93,4 +97,16 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     assert sources == {"expiry"}
     qtbot.waitUntil(lambda: "Removed 2" in window.status.text()
                     or "已移除 2" in window.status.text(), timeout=WAIT_MS)
+    assert synced_context.wait_idle()
+
+    # the Tags menu opens the one window, listing what is left
+    main = MainWindow(synced_context, Settings(gui_home), SyncController(synced_context,
+                                                                         synced_context), "en")
+    qtbot.addWidget(main)
+    action = next(a for menu in main.menuBar().actions() if menu.menu() is not None
+                  for a in menu.menu().actions() if a.text() == "Expiring tags…")
+    action.trigger()
+    opened = main.open_expiring_tags()
+    assert opened is main._expiring and opened.isVisible()
+    qtbot.waitUntil(lambda: opened.table.topLevelItemCount() == 2, timeout=WAIT_MS)
     assert synced_context.wait_idle()
