@@ -104,7 +104,7 @@ class ReconcileJob:
             if not snapshot.has_baseline(conn):
                 conn.execute("UPDATE scheduled_job SET last_started_at = NULL WHERE name = %s",
                              (JOB_NAME,))
-                log.info("reconciliation waits for the first re-sync")
+                log.debug("reconciliation waits for the first re-sync")
                 return NO_SNAPSHOT
             # The job's lock is ours: a run still marked running died with its process.
             conn.execute("UPDATE reconcile_run SET result = %s, finished_at = now()"
