@@ -99,6 +99,20 @@ class SuggestionModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(min(rows), 0),
                                   self.index(max(rows), self.columnCount() - 1))
 
+    def restore(self, suggestions: list[TagSuggestion], earlier: dict[int, str | None]) -> None:
+        """Put these rows' decisions back (a verdict that could not be kept), unless another
+        simulation has replaced the rows meanwhile."""
+        if suggestions is not self.suggestions:
+            return
+        for row, decision in earlier.items():
+            if decision is None:
+                self.decisions.pop(row, None)
+            else:
+                self.decisions[row] = decision
+        if earlier:
+            self.dataChanged.emit(self.index(min(earlier), 0),
+                                  self.index(max(earlier), self.columnCount() - 1))
+
     def with_decision(self, decision: str) -> list[TagSuggestion]:
         return [self.suggestions[row] for row, d in sorted(self.decisions.items())
                 if d == decision]
@@ -463,13 +477,21 @@ class AutoTagReviewWindow(QWidget):
     def _decide(self, rows: list[int], decision: str) -> None:
         if not rows:
             return
+        shown = self.model.suggestions
+        earlier = {row: self.model.decisions.get(row) for row in rows}
         self.model.decide(rows, decision)
         self._decisions_changed()
-        decided = [self.model.suggestions[row] for row in rows]
+        decided = [shown[row] for row in rows]
         keep = self.service.accept if decision == ACCEPTED else self.service.reject
+
+        def not_kept(exc: BaseException) -> None:
+            self.model.restore(shown, earlier)
+            self._decisions_changed()
+            self._say(lambda: html.escape(message_for(exc)))
+
         self.context.run_task(lambda _p, _c: keep(decided), owner=self,
                               name=f"autotag {decision}", writer=True,
-                              on_result=self.reviewsSaved.emit, on_error=self._failed)
+                              on_result=self.reviewsSaved.emit, on_error=not_kept)
 
     def _decisions_changed(self) -> None:
         self.plan = None

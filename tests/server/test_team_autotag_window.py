@@ -1,0 +1,105 @@
+"""The auto-tagging review window on a team profile: verdicts go to the team server; with the
+server stopped, a verdict is refused and put back, and a simulation runs on the cached copy
+and says so once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from PySide6.QtCore import QDate
+
+from desktop.sandbox import SandboxServer
+from desktop.services import autotag_keywords
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.sync import run_sync
+from desktop.services.team import normalized_url, store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
+from desktop.ui.context import AppContext
+from tests.server.team_support import PostgresCluster, TeamServerProcess, desktop_env, log_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.gui]
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def own_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
+               tmp_path: Path) -> Iterator[TeamServerProcess]:
+    """A team server of this test's own, which the test stops."""
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def context(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, own_server: TeamServerProcess,
+            team_sandbox: SandboxServer) -> Iterator[AppContext]:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "desk"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[0]
+    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(own_server.url),
+                      team_url=normalized_url(own_server.url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(own_server.url, team_sandbox, user).token)
+    workspace = open_workspace(home, "team")
+    run_sync(workspace.client(), workspace.cache)
+    app_context = AppContext(workspace)
+    try:
+        yield app_context
+    finally:
+        app_context.cancel_all()
+        app_context.wait_idle()
+        workspace.close()
+
+
+def _simulate(qtbot: Any, window: AutoTagReviewWindow) -> Any:
+    with qtbot.waitSignal(window.simulated, timeout=WAIT_MS) as done:
+        window.simulate_button.click()
+    return done.args[0]
+
+
+def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
+        qtbot: Any, context: AppContext, own_server: TeamServerProcess,
+        team_sandbox: SandboxServer) -> None:
+    autotag_keywords.save_for(context.workspace, {"高意向": ["报价单", "采购", "试用", "演示"]})
+    window = AutoTagReviewWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(team_sandbox.state.chat_export_path)
+    window.since.setDate(QDate(2000, 1, 1))
+    online = _simulate(qtbot, window)
+    assert len(online.suggestions) >= 2
+    assert not any("unavailable" in w for w in online.warnings)
+    window.table.selectRow(0)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
+        window.accept_button.click()
+    assert saved.args == [1]
+    with psycopg.connect(own_server.db_url) as conn:
+        stored = conn.execute("SELECT operator, tag_name, verdict FROM autotag_review").fetchall()
+    assert stored == [(context.workspace.operator, "高意向", "accepted")]
+
+    own_server.stop()
+    model = window.model
+    window.table.selectRow(1)
+    window.reject_button.click()
+    qtbot.waitUntil(lambda: "团队服务器不可用" in window.summary.text(), timeout=WAIT_MS)
+    assert model.data(model.index(1, SuggestionModel.DECISION)) == ""
+    assert model.decisions == {0: "accepted"}
+
+    offline = _simulate(qtbot, window)
+    said = [w for w in offline.warnings if "team server is unavailable" in w]
+    assert len(said) == 1
+    assert offline.messages == online.messages
+    assert offline.training_messages == len(online.suggestions[0].evidence)
+    assert "using the keywords, chats and reviews saved on this computer" in (
+        window.summary.text())
