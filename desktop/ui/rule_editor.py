@@ -128,7 +128,6 @@ class RuleEditor(QDialog):
         self.changes.setVisible(False)
         self.simulate_button, self.save_button, self.cancel_button = (
             QPushButton(), QPushButton(), QPushButton())
-        self.save_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.simulate_button)
         buttons.addStretch(1)
@@ -149,6 +148,8 @@ class RuleEditor(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)     # Enter in a field presses nothing; Ctrl+S saves
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rule: %1").replace("%1", self.name.text() or "…")

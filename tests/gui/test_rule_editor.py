@@ -137,6 +137,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     # Simulate this rule, then Ctrl+S keeps it
     _click(qtbot, editor.simulate_button)
     qtbot.waitUntil(lambda: "would change" in editor.status.text(), timeout=20000)
+    qtbot.keyClick(editor.name, Qt.Key.Key_Return)        # Enter in a field does not save
+    assert editor.isVisible() and not service_kept(synced_context)
     with qtbot.waitSignal(editor.saved, timeout=10000):
         qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
@@ -226,6 +228,11 @@ def test_event_rows_and_json_rows_open_and_edit(qtbot: Any, synced_context: Any)
     assert "rule.when.any[2].tag_count" in editor.when_error.text()
     editor.reject()
     assert synced_context.wait_idle()
+
+
+def service_kept(context: Any) -> list[Any]:
+    assert context.wait_idle()
+    return RulesService(context.workspace).kept()
 
 
 def dialog_rule() -> RuleDraft:
