@@ -20,7 +20,9 @@ from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
     desktop_env,
+    log_in,
     tagdesk,
+    team_client,
     wait_for,
 )
 
@@ -132,7 +134,7 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
 
 
 def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
-    team_server: TeamServerProcess, server_home: Path,
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, server_home: Path,
 ) -> None:
     url = f"{team_server.url}tagdesk/v1/events"
     key = _source(team_server, server_home, "forms", "--per-minute", "4")
@@ -180,6 +182,22 @@ def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     assert limited[0].json()["errcode"] == 45009
     flood = [r for r in _stored(team_server.db_url) if r[1].startswith("wmFLOOD")]
     assert len(flood) == 2 * accepted and {r[3] for r in flood} == {"forms"}
+
+    assert requests.get(url, timeout=30).json()["errcode"] == 41001     # reading needs a login
+    assert requests.get(url, params={"access_token": "forged"}, timeout=30).json()[
+        "errcode"] == 40014
+    userid = sorted(team_sandbox.state.follow_users())[3]
+    with team_client(team_server.url, team_sandbox,
+                     log_in(team_server.url, team_sandbox, userid).token) as client:
+        token = client.get_token()
+    first = requests.get(url, params={"access_token": token, "after_id": 0, "limit": 2},
+                         timeout=30).json()
+    assert len(first["events"]) == 2 and first["next_after_id"] == first["events"][1]["id"]
+    rest = requests.get(url, params={"access_token": token,
+                                     "after_id": int(first["next_after_id"])},
+                        timeout=30).json()
+    assert rest["next_after_id"] is None
+    assert len(first["events"]) + len(rest["events"]) == len(_stored(team_server.db_url))
 
     assert team_server.stop() == 0
     log = (server_home / "home" / "logs" / "tagdesk.log").read_text(encoding="utf-8")
