@@ -150,7 +150,7 @@ def _from_confirmed(ws: Workspace, tag_ids: Mapping[str, str],
     for link in carried:
         name = name_of.get(link.tag_id, "")
         verdict = reviews.get((link.external_userid, link.userid, name)) if name else None
-        source = _confirmation(added.get((link.external_userid, link.userid, link.tag_id)),
+        source = confirmation(added.get((link.external_userid, link.userid, link.tag_id)),
                                verdict, settle_s, now)
         if source:
             confirmed[link.external_userid].setdefault(link.tag_id, source)
@@ -185,7 +185,7 @@ def _last_adds(ws: Workspace, tag_ids: set[str]) -> dict[tuple[str, str, str], t
     return last
 
 
-def _confirmation(added: tuple[float, str] | None, verdict: Review | None,
+def confirmation(added: tuple[float, str] | None, verdict: Review | None,
                   settle_s: float, now: float) -> str:
     """Why a carried tag counts as confirmed ("" when it does not)."""
     set_at = added[0] if added is not None else None
