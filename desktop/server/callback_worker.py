@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 
-from desktop.server import snapshot, team_journal
+from desktop.server import relation_facts, snapshot, team_journal
 from desktop.server.callbacks import CONTACT, CallbackEvent
 from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import library_changes, relation_changes
@@ -161,9 +161,11 @@ def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
         raise NotYetVisible(userid, external_userid)
     if read is None:
         snapshot.forget_relation(conn, userid, external_userid)
+        relation_facts.forget(conn, userid, external_userid)
         return 0
     before = snapshot.relation_tags(conn, userid, external_userid)
     snapshot.store_relation(conn, userid, external_userid, read.tags)
+    relation_facts.store(conn, userid, external_userid, read.facts)
     if before is None and not snapshot.has_baseline(conn):
         log.info("callback for a relation not yet re-synced: its tags are the baseline")
         return 0

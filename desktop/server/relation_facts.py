@@ -3,7 +3,8 @@ customer's name, gender and corp names, the follower's remark, description, corp
 the live code's `state` and when the relation was added.
 
 The periodic re-sync reads them with the tags (`batch/get_by_user`, no extra call) and keeps
-the newest read whole; the server's rules evaluate relations as of that read.
+the newest read whole; a callback's re-read of one relation (`externalcontact/get`) keeps
+that relation's. The server's rules evaluate relations as of those reads.
 """
 
 from __future__ import annotations
@@ -58,6 +59,21 @@ def store_all(connection: ConnectionFactory,
                 f" VALUES ({marks}) ON CONFLICT DO NOTHING".encode(),
                 [(userid, external_userid, *(getattr(facts, c) for c in COLUMNS))
                  for userid, external_userid, facts in rows[start:start + CHUNK]])
+
+
+def store(conn: Conn, userid: str, external_userid: str, facts: RelationFacts) -> None:
+    """One relation's facts as a callback's re-read found them."""
+    marks = ", ".join(["%s"] * (len(COLUMNS) + 2))
+    conn.execute(
+        f"INSERT INTO relation_fact (userid, external_userid, {', '.join(COLUMNS)})"
+        f" VALUES ({marks}) ON CONFLICT (userid, external_userid) DO UPDATE SET"
+        f" {', '.join(f'{c} = excluded.{c}' for c in COLUMNS)}".encode(),
+        (userid, external_userid, *(getattr(facts, c) for c in COLUMNS)))
+
+
+def forget(conn: Conn, userid: str, external_userid: str) -> None:
+    conn.execute("DELETE FROM relation_fact WHERE userid = %s AND external_userid = %s",
+                 (userid, external_userid))
 
 
 def read_all(conn: Conn) -> dict[tuple[str, str], RelationFacts]:

@@ -4,7 +4,7 @@ every relation (for the periodic re-sync)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.server.relation_facts import RelationFacts, facts_of
@@ -26,6 +26,7 @@ class RelationRead:
     state: str
     unionid: str = ""
     mobiles: tuple[str, ...] = ()   # the follower's remark mobiles
+    facts: RelationFacts = field(default_factory=RelationFacts)  # what rules read
 
 
 def read_relation(transport: WeComTransport, userid: str,
@@ -52,7 +53,9 @@ def read_relation(transport: WeComTransport, userid: str,
                 mobiles = follower.get("remark_mobiles")
                 return RelationRead(tags, str(follower.get("state") or ""), str(unionid or ""),
                                     tuple(str(m) for m in mobiles)
-                                    if isinstance(mobiles, list) else ())
+                                    if isinstance(mobiles, list) else (),
+                                    facts_of(contact if isinstance(contact, dict) else {},
+                                             follower))
         cursor = str(data.get("next_cursor") or "")
         if not cursor:
             return None

@@ -18,6 +18,7 @@ import requests
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.sandbox.callbacks import CallbackSettings
 from desktop.services.team import store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
@@ -40,6 +41,8 @@ pytestmark = pytest.mark.integration
 
 MARKETING, OPERATIONS, SALES_I = 2, 3, 5
 RULES_INTERVAL_S = "1"
+TOKEN = "TagDeskRules2026"
+AES_KEY = "kXnZn8rs6oNpBVxAmSkHuCyna4LB2ukkS7zllS7r3C3"
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +74,15 @@ def servers(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, st
         for index in range(2):
             started.append(TeamServerProcess(
                 db_url, corp, tmp_path_factory.mktemp(f"team-rules-server-{index}"),
-                "--admin", people["admin"], "--rules-interval", RULES_INTERVAL_S))
+                "--admin", people["admin"], "--rules-interval", RULES_INTERVAL_S,
+                "--callback-token", TOKEN, "--callback-aes-key", AES_KEY))
         wait_for(lambda: _one(db_url, "SELECT finished_at FROM resync_run"), timeout=60,
                  what="the first re-sync")
+        corp.set_callback(CallbackSettings(started[0].url + "tagdesk/v1/callback", TOKEN,
+                                           AES_KEY, timeout_s=2, retries=3, retry_delay_s=0.2))
         yield started
     finally:
+        corp.set_callback(None)
         for server in started:
             server.stop()
 
@@ -354,3 +361,25 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     assert all(target in corp.state.relation_tag_ids(*key) for key in had)
     assert _one(db_url, "SELECT count(*) FROM team_journal WHERE reverts_batch = %s",
                 batch_id) == len(expected)
+
+
+def test_a_customer_added_through_a_live_code_is_tagged_by_the_next_run(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str],
+        people: dict[str, str]) -> None:
+    """A relation added since the last re-sync: the callback's re-read gives the server its
+    `state`, so a `state` rule tags it at the next run, not an hour later."""
+    target = corp.state.find_tag("客户来源", "地推")
+    assert target
+    status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
+        "name": "地推码", "when": {"state": "rules-ditui"}, "then": {"add": ["客户来源:地推"]}}})
+    assert status == 200, made
+    member = corp.state.follow_users()[2]
+    customer = corp.phone.add_customer(member, state="rules-ditui")
+    wait_for(lambda: target in corp.state.relation_tag_ids(member, customer), timeout=30,
+             what="the rule's tag on the new relation")
+    with psycopg.connect(servers[0].db_url) as conn:
+        rows = conn.execute("SELECT operator, tag_id, reason FROM team_journal"
+                            " WHERE source = 'rule' AND external_userid = %s",
+                            (customer,)).fetchall()
+    assert [tuple(r) for r in rows] == [(people["admin"], target, "规则 rule: 地推码")]
+    assert _call(servers[0], sessions["admin"], "disable", {"name": "地推码"})[0] == 200
