@@ -156,7 +156,7 @@ class ConditionTree(QWidget):
     def _fit_columns(self) -> None:
         """Columns as wide as their row widgets (which the view does not measure)."""
         kind_width = operator_width = 0
-        for item in self._items():
+        for item in self.items():
             combo, editor = self._rows[id(item)]
             depth = len(self.position(item) or ())
             kind_width = max(kind_width, combo.sizeHint().width()
@@ -167,6 +167,13 @@ class ConditionTree(QWidget):
         self.tree.setColumnWidth(1, operator_width + COLUMN_MARGIN)
 
     # -- structure -------------------------------------------------------------------------
+
+    def row(self, position: Position) -> tuple[QComboBox, ValueEditor | None]:
+        """The kind (or group) combo of the row at `position`, and its value editor."""
+        item = self.item_at(position)
+        if item is None:
+            raise IndexError(position)
+        return self._rows[id(item)]
 
     def item_at(self, position: Position) -> QTreeWidgetItem | None:
         item = self.tree.topLevelItem(0)
@@ -226,13 +233,13 @@ class ConditionTree(QWidget):
             for _node, here in node_paths(root, root_path):
                 if path == here or path.startswith((here + ".", here + "[")):
                     best = self.item_at(_position(here, root_path))
-        for item in self._items():
+        for item in self.items():
             for column in range(3):
                 item.setBackground(column, PROBLEM if item is best else QBrush())
             combo, _editor = self._rows[id(item)]
             combo.setStyleSheet(PROBLEM_FRAME if item is best else "")
 
-    def _items(self) -> list[QTreeWidgetItem]:
+    def items(self) -> list[QTreeWidgetItem]:
         found: list[QTreeWidgetItem] = []
         root = self.tree.topLevelItem(0)
         stack = [] if root is None else [root]

@@ -30,10 +30,7 @@ EXPECTED = {"name": "北京新客", "enabled": True,
 
 
 def _row(editor: RuleEditor, *position: int) -> tuple[QComboBox, Any]:
-    tree = editor.conditions
-    item = tree.item_at(position)
-    assert item is not None
-    return tree._rows[id(item)]
+    return editor.conditions.row(position)
 
 
 def _click(qtbot: Any, widget: Any) -> None:
@@ -255,7 +252,8 @@ def test_every_scene_rule_opens_in_the_editor_and_saves_back_equal(
         editor = dialog.open_editor(RuleDraft.read(rule), replacing=rule["name"])
         assert parse_rule(editor.definition()) == parse_rule(rule), rule["name"]
         assert editor.save_button.isEnabled(), rule["name"]
-        rows = [editor.conditions._rows[id(item)][1] for item in editor.conditions._items()]
+        rows = [editor.conditions.row(editor.conditions.position(item) or ())[1]
+                for item in editor.conditions.items()]
         assert not any(isinstance(row, JsonEditor) for row in rows), rule["name"]
         editor.reject()
     assert len(rules) >= 40
