@@ -190,12 +190,11 @@ def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     with team_client(team_server.url, team_sandbox,
                      log_in(team_server.url, team_sandbox, userid).token) as client:
         token = client.get_token()
-    first = requests.get(url, params={"access_token": token, "after_id": 0, "limit": 2},
-                         timeout=30).json()
+    paged: dict[str, str | int] = {"access_token": token, "after_id": 0, "limit": 2}
+    first = requests.get(url, params=paged, timeout=30).json()
     assert len(first["events"]) == 2 and first["next_after_id"] == first["events"][1]["id"]
-    rest = requests.get(url, params={"access_token": token,
-                                     "after_id": int(first["next_after_id"])},
-                        timeout=30).json()
+    paged = {"access_token": token, "after_id": int(first["next_after_id"])}
+    rest = requests.get(url, params=paged, timeout=30).json()
     assert rest["next_after_id"] is None
     assert len(first["events"]) + len(rest["events"]) == len(_stored(team_server.db_url))
 
