@@ -41,7 +41,8 @@ def register(autotag: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                           help='messages with confirmed tags ("labels": [...]) for the learner;'
                                " without it the rules alone decide")
     classify.add_argument("--threshold", type=_threshold, metavar="0..1",
-                          help="lowest confidence written as a label (default 0.5)")
+                          help="lowest confidence written as a label, for every tag (default:"
+                               " 0.5, or per tag the one chosen on TRAIN for 90%% precision)")
     classify.add_argument("--on-error", choices=("stop", "skip"), default="stop",
                           help="a bad line in MSG/TRAIN: stop and write nothing (default),"
                                " or skip it and classify the rest")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.domain.autotag.learner import (
+    DEFAULT_THRESHOLD,
     GRAM_PREFIX,
     NEGATED_PREFIX,
     PHRASE_PREFIX,
@@ -36,7 +37,6 @@ from desktop.domain.errors import UserError
 KEYWORD_STRENGTH = 0.9
 PACK_STRENGTH = 0.8
 QUESTION_STRENGTH = 0.6     # a question cue, when the message is about nothing else
-DEFAULT_THRESHOLD = 0.5
 # Suggestions below this confidence are not shown at all.
 SUGGESTION_FLOOR = 0.2
 MIN_KEYWORDS = 3
@@ -76,24 +76,27 @@ class AutoTagger:
     def __init__(
         self, tags: Sequence[TagKeywords], links: dict[str, PackLink], index: PhraseIndex,
         learner: Learner | None, threshold: float,
-        contested: Sequence[ContestedPack] = (),
+        contested: Sequence[ContestedPack] = (), tuned: bool = False,
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
         self.contested = tuple(contested)
         self.threshold = threshold
+        self._tuned = tuned
         self._index = index
         self._learner = learner
 
     @classmethod
     def build(
         cls, tags: Sequence[TagKeywords], training: Sequence[LabelledMessage] = (),
-        packs: Sequence[IntentPack] = (), threshold: float = DEFAULT_THRESHOLD,
+        packs: Sequence[IntentPack] = (), threshold: float | None = None,
     ) -> AutoTagger:
         """The tagger for `tags`. `packs`: the bundled intent packs (desktop.services.
         autotag_packs.load_intent_packs()); `training`: messages with confirmed tags for the
         learner (none: rules only); `threshold`: the confidence from which a suggestion may
-        be written without a person (`labels`). Which tag a pack's phrases credit: see
+        be written without a person (`labels`), for every tag; None: each tag learnt with
+        enough confirmed customers gets the threshold that kept 90% of its out-of-fold
+        suggestions right in training (`threshold_for`), the others DEFAULT_THRESHOLD. Which tag a pack's phrases credit: see
         `desktop.domain.autotag.linking`."""
         plan = link_packs(tags, packs)
         by_name = {pack.name: pack for pack in packs}
@@ -112,7 +115,9 @@ class AutoTagger:
                                for q in pack.questions)
             keywords = {normalise(k).text for k in tag.keywords}
             traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
-        tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None, threshold, plan.contested)
+        tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
+                     DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
+                     tuned=threshold is None)
         if training:
             tagger._learner = tagger._train(training)
         return tagger
@@ -134,7 +139,8 @@ class AutoTagger:
             text = self._normal(message.text)
             hits = self._index.find(text)
             rules = {f.tag: f.confidence for f in self._rule_findings(hits)}
-            examples.append(Example(features(text, hits), rules, frozenset(message.labels)))
+            examples.append(Example(
+                features(text, hits), rules, frozenset(message.labels), message.customer))
         return Learner.train(names, examples)
 
     @property
@@ -181,7 +187,8 @@ class AutoTagger:
                 finding = findings.get(prediction.tag)
                 source = LEARNER
                 if finding is not None:
-                    source = BOTH if prediction.probability >= self.threshold else RULES
+                    source = BOTH if prediction.probability >= self.threshold_for(
+                        prediction.tag) else RULES
                 evidence = self._readable(
                     normal, (*(finding.evidence if finding else ()), *prediction.evidence))
                 suggestions[prediction.tag] = Suggestion(
@@ -195,7 +202,20 @@ class AutoTagger:
 
     def labels(self, text: str) -> list[str]:
         """The tags that reach the threshold: those that may be written without a person."""
-        return [s.tag for s in self.suggest(text) if s.confidence >= self.threshold]
+        return [s.tag for s in self.suggest(text) if s.confidence >= self.threshold_for(s.tag)]
+
+    def threshold_for(self, tag: str) -> float:
+        """The confidence from which `tag` is written without a person."""
+        if self._tuned and self._learner is not None:
+            return self._learner.thresholds.get(tag, self.threshold)
+        return self.threshold
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """The tags whose threshold was chosen on the training data, and that threshold."""
+        if self._tuned and self._learner is not None:
+            return dict(self._learner.thresholds)
+        return {}
 
     @staticmethod
     def _readable(normal: NormalText, names: Sequence[str]) -> tuple[str, ...]:

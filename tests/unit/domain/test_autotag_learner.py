@@ -6,10 +6,23 @@ from __future__ import annotations
 import pytest
 
 from desktop.domain.autotag import (
+    DEFAULT_THRESHOLD,
     AutoTagger,
     LabelledMessage,
     TagKeywords,
     UnknownTrainingTag,
+    normalise,
+)
+from desktop.domain.autotag.learner import (
+    HIGHEST_THRESHOLD,
+    LOWEST_THRESHOLD,
+    NEGATED_WORD_PREFIX,
+    PAIR_PREFIX,
+    QUESTION,
+    RULE_PREFIX,
+    WORD_PREFIX,
+    features,
+    precise_threshold,
 )
 from desktop.services.autotag_packs import load_intent_packs
 
@@ -18,7 +31,9 @@ TAGS = (
     TagKeywords("退款退货", ("退款", "退货", "退钱")),
 )
 FRANCHISE = ("想在我们县城开一家分店", "分店需要多少启动资金", "开分店有什么条件",
-             "代理资格怎么申请", "我想做你们的区域代理", "分店选址你们帮忙吗")
+             "代理资格怎么申请", "我想做你们的区域代理", "分店选址你们帮忙吗",
+             "分店装修你们统一做吗", "做分店要交多少保证金", "区域代理还有名额吗",
+             "分店的货从总部拿吗", "我们市里有分店了吗", "分店能不能先试营业")
 REFUND = ("我要退款", "东西坏了退钱", "退货地址发我")
 OTHER = ("你好", "谢谢", "好的收到", "在吗", "明天再说", "几点下班", "今天天气不错",
          "质量挺好的", "我再想想")
@@ -62,7 +77,8 @@ def test_nothing_is_labelled_below_the_threshold(tagger: AutoTagger) -> None:
     [unsure] = tagger.suggest("县城")          # a word seen only in franchise messages
     assert unsure.tag == "加盟意向" and 0.2 <= unsure.confidence < tagger.threshold
     assert tagger.labels("县城") == []
-    lenient = AutoTagger.build(TAGS, training(), packs=load_intent_packs(), threshold=0.3)
+    lenient = AutoTagger.build(
+        TAGS, training(), packs=load_intent_packs(), threshold=unsure.confidence - 0.01)
     assert lenient.labels("县城") == ["加盟意向"]
 
 
@@ -93,3 +109,80 @@ def test_a_tag_without_examples_stays_with_the_rules() -> None:
     assert tagger.learnt_tags == ("加盟意向",)
     [suggestion] = tagger.suggest("我要退款")
     assert (suggestion.tag, suggestion.source) == ("退款退货", "rules")
+
+
+def test_the_threshold_is_the_lowest_that_keeps_precision() -> None:
+    # Ranked: 0.9 T, 0.8 T, 0.7 T, 0.6 T, 0.5 T, 0.45 F, 0.4 T, 0.3 F, 0.2 F, 0.1 T.
+    scored = [(0.9, True), (0.8, True), (0.7, True), (0.6, True), (0.5, True),
+              (0.45, False), (0.4, True), (0.3, False), (0.2, False), (0.1, True)]
+    # Down to 0.4: 6 of 7 right (0.86 < 0.9); down to 0.45: 5 of 6 (0.83); down to 0.5: 5 of
+    # 5. With no pull towards the default the threshold sits between 0.5 and 0.45.
+    assert precise_threshold(scored, 0.9, min_positives=1, prior_positives=0) == pytest.approx(0.475)
+    # At 0.8 precision it reaches down to 0.4 (6 of 7), halfway to 0.3.
+    assert precise_threshold(scored, 0.8, min_positives=1, prior_positives=0) == pytest.approx(0.35)
+
+
+def test_a_threshold_chosen_on_few_customers_stays_near_the_default() -> None:
+    scored = [(0.95, True)] * 10 + [(0.3, False)] * 10
+    alone = precise_threshold(scored, 0.9, min_positives=1, prior_positives=0)
+    pulled = precise_threshold(scored, 0.9, min_positives=1, prior_positives=10)
+    assert alone == pytest.approx(0.625)
+    assert pulled == pytest.approx((0.625 + DEFAULT_THRESHOLD) / 2)
+
+
+def test_too_few_positives_choose_no_threshold() -> None:
+    assert precise_threshold([(0.9, True), (0.1, False)], 0.9, min_positives=2) is None
+
+
+def test_without_a_precise_threshold_the_best_f1_one_is_taken() -> None:
+    # Never 90% right: the best F1 takes all three true ones (3 of 5 taken: F1 0.75).
+    scored = [(0.9, False), (0.8, True), (0.7, True), (0.6, False), (0.5, True), (0.1, False)]
+    assert precise_threshold(scored, 0.9, min_positives=1, prior_positives=0) == pytest.approx(0.3)
+
+
+def test_equal_scores_are_never_split() -> None:
+    scored = [(0.8, True), (0.8, False), (0.2, False)]
+    # 0.8 holds one right and one wrong (0.5 precise): no threshold reaches 0.9, the best
+    # F1 takes both 0.8s, and the threshold lies below them, not between them.
+    assert precise_threshold(scored, 0.9, min_positives=1, prior_positives=0) == pytest.approx(0.5)
+
+
+def test_features_mark_negated_words_word_pairs_questions_and_rules() -> None:
+    tagger = AutoTagger.build(TAGS, packs=load_intent_packs())
+    text = normalise("不贵，退款多久到账？")
+    names = set(features(text, tagger.hits("不贵，退款多久到账？")))
+    assert NEGATED_WORD_PREFIX + "贵" in names and WORD_PREFIX + "贵" not in names
+    assert any(name.startswith(PAIR_PREFIX) and name.endswith("|多久") for name in names)
+    assert QUESTION in names
+    assert RULE_PREFIX + "退款退货" in names
+    plain = set(features(normalise("好的"), []))
+    assert QUESTION not in plain and not any(n.startswith(RULE_PREFIX) for n in plain)
+
+
+def training_many_customers() -> list[LabelledMessage]:
+    """60 customers: refund askers (their own words, 20), franchise askers (20), small talk."""
+    rows = []
+    for i in range(20):
+        rows.append((f"r{i}", REFUND[i % len(REFUND)], ("退款退货",)))
+        rows.append((f"f{i}", FRANCHISE[i % len(FRANCHISE)], ("加盟意向",)))
+        rows.append((f"o{i}", OTHER[i % len(OTHER)], ()))
+    return [LabelledMessage(f"m{i}", customer, text, labels)
+            for i, (customer, text, labels) in enumerate(rows)]
+
+
+def test_tags_with_enough_customers_get_their_own_threshold() -> None:
+    tagger = AutoTagger.build(TAGS, training_many_customers(), packs=load_intent_packs())
+    assert set(tagger.thresholds) == {"加盟意向", "退款退货"}
+    for tag, value in tagger.thresholds.items():
+        assert tagger.threshold_for(tag) == value
+        assert LOWEST_THRESHOLD <= value <= HIGHEST_THRESHOLD
+    assert tagger.labels("我要退款") == ["退款退货"]
+    fixed = AutoTagger.build(
+        TAGS, training_many_customers(), packs=load_intent_packs(), threshold=0.7)
+    assert fixed.thresholds == {}
+    assert fixed.threshold_for("退款退货") == 0.7
+
+
+def test_few_confirmed_customers_keep_the_default_threshold(tagger: AutoTagger) -> None:
+    assert tagger.thresholds == {}      # five customers in all
+    assert tagger.threshold_for("加盟意向") == DEFAULT_THRESHOLD
