@@ -2,6 +2,7 @@
 `expires`, the retag dialog's or `retag --expires`, `tagdesk expiry set`), soonest first, with
 its customer, member and due time. "Remove due now" removes what ran out as one batch (source
 `expiry`, like `tagdesk expiry run`); "Change expiry…" sets a new one on the selected rows.
+While shown, the list is read again after every sync or batch (which may remove expiring tags).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class ExpiringTagsDialog(QDialog):
         self.table.itemSelectionChanged.connect(
             lambda: self.change_button.setEnabled(bool(self.table.selectedItems())))
         self.texts = retranslate_in_place(self, self.retranslate)
+        context.changed.connect(self._changed)
         self.reload()
 
     def retranslate(self) -> None:
@@ -123,6 +125,11 @@ class ExpiringTagsDialog(QDialog):
         total = len(self.rows)
         self.texts.say(self.summary, lambda: self.tr("%1 tags set to expire, %2 due now.")
                        .replace("%1", f"{total:,}").replace("%2", f"{due_count:,}"))
+
+    def _changed(self, changes: ChangeSet) -> None:
+        if self.isVisible() and (changes.full_reload or changes.batch_id
+                                 or changes.relation_ids):
+            self.reload()
 
     def selected(self) -> list[Expiry]:
         return [self.rows[int(item.data(0, _ROW_ROLE))].expiry

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from desktop.services.changes import ChangeSet
 from desktop.store import outbox, tag_expiry
 from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
 from desktop.ui.main_window import MainWindow
@@ -81,7 +82,8 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     tag_expiry.set_expiries(ws.cache, [
         tag_expiry.Expiry(e.external_userid, e.userid, e.tag_id, time.time() - 60, e.origin)
         for e in soonest[2:]], "test")
-    window.reload()
+    window.show()
+    synced_context.publish(ChangeSet(full_reload=True))    # as after a sync: read again
     qtbot.waitUntil(window.remove_due_button.isEnabled, timeout=WAIT_MS)
     assert "(due)" in window.table.topLevelItem(0).text(3) or "已到期" in \
         window.table.topLevelItem(0).text(3)
