@@ -305,7 +305,7 @@ class ContactWaySpec:
 
 
 CONTACT_WAYS: tuple[ContactWaySpec, ...] = (
-    ContactWaySpec("expo2026", "展会A", (4,), False),
+    ContactWaySpec("expo2025", "展会A", (4,), False),
     ContactWaySpec("douyin_ad", "抖音投放", (5, 6), False),
     ContactWaySpec("wx_article_03", "公众号文章", (2,), False),
     ContactWaySpec("baidu_sem", "百度推广", (11, 12), False),

@@ -27,6 +27,7 @@ from desktop.services.team import _exchange
 from desktop.services.workspace import Workspace
 from desktop.services.xlsx_safe import Column, write_table
 from desktop.store import arrivals
+from desktop.wecom.client import WeComClient
 from desktop.wecom.models import ContactWay
 
 MAX_STATE_CHARS = 30
@@ -171,10 +172,10 @@ class LiveCodeService:
         state = check_state(state)
         self._check_members(users, parties)
         tag_ids = self._tag_ids(tags)
-        self._check_state_free(state, "")
         single = len(users) == 1 and not parties
         client = self.ws.client()
         try:
+            self._check_state_free(state, "", client)
             config_id, qr_code = client.add_contact_way(
                 SINGLE if single else MULTI, SCENE_QR, remark=remark or None,
                 skip_verify=skip_verify, state=state, user=list(users) or None,
@@ -196,8 +197,8 @@ class LiveCodeService:
         try:
             way = client.get_contact_way(config_id)
             state = None if state is None else check_state(state)
-            if state is not None:
-                self._check_state_free(state, config_id)
+            if state is not None and state != way.state:
+                self._check_state_free(state, config_id, client)
             if users is not None or parties is not None:
                 self._check_members(way.user if users is None else users,
                                     way.party if parties is None else parties)
@@ -269,13 +270,23 @@ class LiveCodeService:
             raise LiveCodeError(f"一个活码最多 {MAX_MEMBERS} 个成员。",
                                 f"A live code takes at most {MAX_MEMBERS} members.")
 
-    def _check_state_free(self, state: str, config_id: str) -> None:
+    def _check_state_free(self, state: str, config_id: str, client: WeComClient) -> None:
+        """No other code has this state: neither one TagDesk keeps tags for, nor one WeCom
+        lists (made in the admin console or by another tool), whose customers a report or
+        the arrival tagging could not tell apart."""
         taken = [c for c, found in self.store.all().items()
                  if found.state == state and c != config_id]
+        if not taken:
+            for other in client.list_contact_ways():
+                if other != config_id and client.get_contact_way(other).state == state:
+                    taken = [other]
+                    break
         if taken:
             raise LiveCodeError(
-                f"渠道标识「{echo(state)}」已被活码 {taken[0]} 使用。",
-                f"The state {echo(state)!r} is already used by live code {taken[0]}.")
+                f"渠道标识「{echo(state)}」已被活码 {taken[0]} 使用；要让它带标签，编辑这个活码"
+                f"（tagdesk livecodes edit {taken[0]} --tags …）。",
+                f"The state {echo(state)!r} is already used by live code {taken[0]}; to give it"
+                f" tags, edit that code (tagdesk livecodes edit {taken[0]} --tags …).")
 
 
 def export_report(report: LiveCodeReport, path: Path) -> int:

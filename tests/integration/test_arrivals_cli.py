@@ -83,6 +83,14 @@ def test_a_live_code_tags_the_customers_it_brings(cli: Cli, corp: SandboxServer)
                 "--members", member)
     assert taken.returncode != 0 and "expo2026" in taken.stderr
     assert "Traceback" not in taken.stderr
+    untagged = last_json(cli("livecodes", "create", "--profile", "acme", "--state", "bare_code",
+                             "--members", member, "--json"))
+    twin = cli("livecodes", "create", "--profile", "acme", "--state", "bare_code",
+               "--members", member)
+    assert twin.returncode != 0 and untagged["config_id"] in twin.stderr  # WeCom lists it
+    codes = last_json(cli("livecodes", "list", "--profile", "acme", "--json"))["livecodes"]
+    assert [c["config_id"] for c in codes if c["state"] == "bare_code"] == [
+        untagged["config_id"]]
 
     today = date.today().isoformat()
     before = todays_customers(cli, "expo2026")

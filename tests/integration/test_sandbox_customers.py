@@ -71,7 +71,7 @@ def test_batch_items_carry_state_and_no_personal_tags(
 ) -> None:
     items = api.all_relations(sandbox.state.follow_users())
     states = Counter(i["follow_info"].get("state", "") for i in items)
-    assert states["expo2026"] > 0 and states[""] > 0
+    assert states["expo2025"] > 0 and states[""] > 0
     for item in items:
         info = item["follow_info"]
         assert {"userid", "remark", "description", "createtime", "tag_id", "add_way"} <= set(info)
@@ -183,8 +183,8 @@ def test_contact_way_validation(api: WeComHttp, sandbox: SandboxServer) -> None:
     party = api.ok("externalcontact/add_contact_way", {"type": 2, "scene": 1, "party": [4]})
     assert "qr_code" not in party
     generated = sandbox.state.contact_way_ids()
-    assert {"expo2026", "douyin_ad", "wx_article_03"} <= set(generated)
-    expo = api.ok("externalcontact/get_contact_way", {"config_id": generated["expo2026"]})
+    assert {"expo2025", "douyin_ad", "wx_article_03"} <= set(generated)
+    expo = api.ok("externalcontact/get_contact_way", {"config_id": generated["expo2025"]})
     assert expo["contact_way"]["remark"] == "展会A"
 
 

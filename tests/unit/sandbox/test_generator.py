@@ -84,7 +84,7 @@ def test_relations_are_believable(corp: sqlite3.Connection) -> None:
         "SELECT 1 FROM relation r JOIN member m USING (userid) WHERE m.follow_enabled = 0"
     ).fetchone()
     states = dict(corp.execute("SELECT state, COUNT(*) FROM relation GROUP BY state").fetchall())
-    assert {"expo2026", "douyin_ad", "wx_article_03"} <= set(states)
+    assert {"expo2025", "douyin_ad", "wx_article_03"} <= set(states)
     assert not corp.execute("SELECT 1 FROM relation WHERE state != '' AND add_way != 1").fetchone()
     scanned = corp.execute(
         "SELECT COUNT(*) FROM relation WHERE state != '' AND oper_userid = external_userid"

@@ -22,7 +22,7 @@ ALL_PKS = [pk for pk, *_ in TAGS] + [77]  # 14 is deleted, 15 in a deleted group
 LEAVES = [
     "高意向", "低意向", "已流失", "普通", "客户等级:VIP", "复购:VIP", "三次复购客户", "教育/*",
     "教育/K12/*", "行业类型:教育/*", "金融/银行", "教育家", "'A&B 组合'", "group:客户等级",
-    "group:复购", "group:意向", "owner:lisi", "dept:3", "state:expo2026", "text:北京",
+    "group:复购", "group:意向", "owner:lisi", "dept:3", "state:expo2025", "text:北京",
     "added>=2025-01", "tags>=3", "tags:0", "tags<2", "tags!=1", "tags>4", "标签数<=1",
 ]
 FIXED = [
