@@ -71,7 +71,7 @@ class RuleEditor(QDialog):
         self.problem: UserError | None = None
         self._filling = False
         self.lookup = TagLookup()
-        self.resize(860, 680)
+        self.resize(1000, 720)
         self._build()
         self.texts = retranslate_in_place(self, self.retranslate)
         self.fill(draft)

@@ -40,7 +40,7 @@ from desktop.ui.tag_dialogs import pick
 
 COMPLETIONS = 10
 MAX_NUMBER = 1_000_000
-TYPES_WIDTH = 140
+TYPES_WIDTH = 120
 
 
 class TagLookup:
