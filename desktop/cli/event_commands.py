@@ -57,15 +57,17 @@ def register_sources(server: argparse._SubParsersAction[argparse.ArgumentParser]
     ).add_subparsers(dest="source_command", metavar="SUBCOMMAND", required=True)
     for name, help_text in (("add", "make a source; its key is printed once"),
                             ("list", "the sources, active and revoked"),
-                            ("revoke", "refuse a source's key from now on")):
+                            ("revoke", "refuse a source's key from now on"),
+                            ("limit", "change a source's requests per minute")):
         command = sources.add_parser(name, help=help_text)
         add_common(command)
         command.add_argument("--db", required=True, metavar="postgresql://...")
         command.add_argument("--json", action="store_true")
         if name != "list":
             command.add_argument("name", metavar="NAME")
-        if name == "add":
-            command.add_argument("--per-minute", type=int, default=600, metavar="N",
+        if name in ("add", "limit"):
+            command.add_argument("--per-minute", type=int, metavar="N", required=name == "limit",
+                                 default=600 if name == "add" else None,
                                  help="requests per minute this key may send (default 600)")
         command.set_defaults(handler=source_command)
 
@@ -88,6 +90,11 @@ def source_command(args: argparse.Namespace) -> int:
                     emit_json({"name": args.name.strip(), "key": key,
                                "per_minute": args.per_minute})
                 return EXIT_OK
+            if args.source_command == "limit":
+                team_events.set_limit(conn, args.name, args.per_minute)
+                print(f"来源「{echo(args.name)}」每分钟最多 {args.per_minute} 个请求"
+                      f" / Source {echo(args.name)!r}: at most {args.per_minute} requests per"
+                      " minute", file=out)
             if args.source_command == "revoke":
                 team_events.revoke_source(conn, args.name)
                 print(f"已撤销来源「{echo(args.name)}」 / Revoked source {echo(args.name)!r}",

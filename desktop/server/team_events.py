@@ -157,6 +157,17 @@ def revoke_source(conn: Conn, name: str) -> None:
         raise SourceRefused(f"没有名为「{name}」的有效来源", f"no active source named {name!r}")
 
 
+def set_limit(conn: Conn, name: str, per_minute: int) -> None:
+    """A source's requests per minute, from its next request on."""
+    if per_minute < 1:
+        raise SourceRefused("每分钟请求数须大于 0", "requests per minute must be positive")
+    with conn.transaction():
+        done = conn.execute("UPDATE event_source SET per_minute = %s WHERE name = %s",
+                            (per_minute, name)).rowcount
+    if not done:
+        raise SourceRefused(f"没有名为「{name}」的来源", f"no source named {name!r}")
+
+
 # -- storing and paging ------------------------------------------------------------------------
 
 

@@ -182,6 +182,16 @@ def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     assert limited[0].json()["errcode"] == 45009
     flood = [r for r in _stored(team_server.db_url) if r[1].startswith("wmFLOOD")]
     assert len(flood) == 2 * accepted and {r[3] for r in flood} == {"forms"}
+    raised = tagdesk("server", "event-source", "limit", "forms", "--per-minute", "1000",
+                     "--db", team_server.db_url, env=env)
+    assert raised.returncode == 0, raised.stderr
+    again = requests.post(url, headers={"X-TagDesk-Event-Key": key},
+                          json={"events": [_event("wmFLOOD-after", id="flood-after")]},
+                          timeout=30)
+    assert again.status_code == 200
+    unknown = tagdesk("server", "event-source", "limit", "nobody", "--per-minute", "5",
+                      "--db", team_server.db_url, env=env)
+    assert unknown.returncode == 2 and "no source named 'nobody'" in unknown.stderr
 
     assert requests.get(url, timeout=30).json()["errcode"] == 41001     # reading needs a login
     assert requests.get(url, params={"access_token": "forged"}, timeout=30).json()[
