@@ -11,7 +11,8 @@ budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHM
 revertible like any team batch), the owner of the first rule that changed it and, as the
 reason, the rules' names. A rule the server cannot evaluate honestly is skipped, its reason
 logged and kept with the run: `intent` conditions (chat intents are found on desktops),
-`expires` (expiries are kept by desktops), tags the server's library does not have.
+`expires` (expiries are kept by desktops), tags the server's library does not have, tags of
+a group governance lets only another department tag (as for the owner's own `mark_tag`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,22 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from desktop.domain.governance import (
+    Actor,
+    Change,
+    Operation,
+    OrgChart,
+    Policy,
+    Verdict,
+    decide,
+)
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import (
     CatalogueTag,
@@ -38,12 +48,13 @@ from desktop.domain.rules import (
     resolve,
 )
 from desktop.server import relation_facts, snapshot, team_events
+from desktop.server.governance import load_policy
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relation_facts import ConnectionFactory
 from desktop.server.relay import Relay
 from desktop.server.snapshot import Conn
-from desktop.wecom.errors import WeComNetworkError
+from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.write_note import WriteNote
 
 log = logging.getLogger("tagdesk.server.rules")
@@ -73,10 +84,12 @@ class _Owner:
 class RuleRuns:
     """The `team-rules` job: `jobs.Scheduler` runs `run` once per interval across processes."""
 
-    def __init__(self, connection: ConnectionFactory, relay: Relay, process_id: int) -> None:
+    def __init__(self, connection: ConnectionFactory, relay: Relay, process_id: int,
+                 actor_of: Callable[[str], tuple[Actor, OrgChart]]) -> None:
         self._connection = connection
         self._relay = relay
         self._process_id = process_id
+        self._actor_of = actor_of   # governance's view of a rule's owner
 
     def run(self) -> RuleRun | None:
         """One run; None when there is nothing to run on yet (no re-sync finished)."""
@@ -89,13 +102,14 @@ class RuleRuns:
                 " ORDER BY id").fetchall()
             catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
                          for tag_id, tag in snapshot.corp_tags(conn).items()]
+            policy = load_policy(conn)
         run = RuleRun(f"rule-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
         with self._connection() as conn:
             row = conn.execute("INSERT INTO team_rule_run (batch_id, process) VALUES (%s, %s)"
                                " RETURNING id", (run.batch_id, self._process_id)).fetchone()
         assert row is not None
         run_id = int(str(row[0]))
-        resolved, owners = self._usable(rows, catalogue, run)
+        resolved, owners = self._usable(rows, catalogue, policy, run)
         if resolved:
             subjects = self._subjects(run, resolved)
             evaluation = evaluate(resolved, subjects, time.time())
@@ -110,7 +124,7 @@ class RuleRuns:
         return run
 
     def _usable(self, rows: Sequence[tuple[object, ...]], catalogue: list[CatalogueTag],
-                run: RuleRun) -> tuple[list[ResolvedRule], dict[str, _Owner]]:
+                policy: Policy, run: RuleRun) -> tuple[list[ResolvedRule], dict[str, _Owner]]:
         resolved: list[ResolvedRule] = []
         owners: dict[str, _Owner] = {}
         for name, definition, owner, device in rows:
@@ -124,14 +138,36 @@ class RuleRuns:
                     raise RuleError("带过期时间的规则由桌面端运行（过期记录在桌面端）",
                                     "rules with `expires` run on desktops (expiries are kept"
                                     " there)")
-                resolved += resolve([rule], catalogue)
+                found = resolve([rule], catalogue)[0]
+                self._may_tag(policy, str(owner), found, catalogue)
             except (RuleFormatError, RuleError) as exc:
                 run.skipped[str(name)] = str(exc)
                 log.warning("team rule %s skipped: %s", name, exc)
                 continue
+            resolved.append(found)
             run.rules.append(rule.name)
             owners[rule.name] = _Owner(str(owner), int(str(device)))
         return resolved, owners
+
+    def _may_tag(self, policy: Policy, owner: str, rule: ResolvedRule,
+                 catalogue: list[CatalogueTag]) -> None:
+        """Governance's tagging restrictions, as for the owner's own `mark_tag`: a rule whose
+        owner may not set or remove one of its tags raises RuleError (the policy's sentence)."""
+        if not policy.restricted_tagging_groups:
+            return
+        try:
+            actor, chart = self._actor_of(owner)
+        except (WeComError, WeComNetworkError):
+            raise RuleError("读不到规则负责人所在的部门，这次不运行这条规则",
+                            "the departments of the rule's owner could not be read; the rule"
+                            " is not run this time") from None
+        tags = {t.id: t for t in catalogue}
+        for tag_id in sorted(rule.add | rule.removes):
+            tag = tags[tag_id]
+            decision = decide(policy, chart, actor,
+                              Change(Operation.TAG_CUSTOMER, tag.group_name, tag.name))
+            if decision.verdict is not Verdict.ALLOW:
+                raise RuleError(f"负责人 {owner}：{decision.zh}", f"owner {owner}: {decision.en}")
 
     def _subjects(self, run: RuleRun, rules: Sequence[ResolvedRule]) -> list[Subject]:
         reading, types = events_read(r.rule for r in rules)

@@ -105,7 +105,8 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
                 RECONCILE_JOB, options.reconcile.interval_s,
                 ReconcileJob(team.connection, team.relay, options.reconcile, lease.id).run)]),
             *([Job("team-rules", options.rules_interval_s,
-                   RuleRuns(team.connection, team.relay, lease.id).run)]
+                   RuleRuns(team.connection, team.relay, lease.id,
+                            team.governance.actor).run)]
               if options.rules_interval_s > 0 else []),
         ])
         sock = _listen(options.host, options.port)

@@ -383,3 +383,32 @@ def test_a_customer_added_through_a_live_code_is_tagged_by_the_next_run(
                             (customer,)).fetchall()
     assert [tuple(r) for r in rows] == [(people["admin"], target, "规则 rule: 地推码")]
     assert _call(servers[0], sessions["admin"], "disable", {"name": "地推码"})[0] == 200
+
+
+def test_a_rule_whose_owner_may_not_tag_a_restricted_group_is_skipped(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str]) -> None:
+    """Governance's tagging restriction holds for the server's runs as for the owner's own
+    mark_tag: a 市场部 rule adding an OPS- tag only 运营部 may set is skipped and said."""
+    url = f"{servers[0].url}tagdesk/v1/governance/policy"
+    admin = {"access_token": sessions["admin"]}
+    policy = requests.get(url, params=admin, timeout=30).json()["policy"]
+    answer = requests.post(url, params=admin, timeout=30, json={
+        "policy": {**policy, "restricted_tagging_groups": ["OPS-售后"]}}).json()
+    assert answer["errcode"] == 0, answer
+    tag = corp.state.find_tag("OPS-售后", "待回访")
+    try:
+        status, made = _call(servers[0], sessions["head_mkt"], "put", {"rule": {
+            "name": "北京回访", "when": {"region": "北京"}, "then": {"add": ["OPS-售后:待回访"]}}})
+        assert status == 200, made
+
+        def skipped() -> object:
+            return _one(servers[0].db_url, "SELECT skipped->>'北京回访' FROM team_rule_run"
+                        " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+
+        reason = str(wait_for(skipped, timeout=30, what="the rule skipped by a run"))
+        assert "运营部" in reason and reason.startswith("负责人 ")
+        assert _one(servers[0].db_url, "SELECT count(*) FROM team_journal WHERE source = 'rule'"
+                    " AND tag_id = %s", tag) == 0
+    finally:
+        _call(servers[0], sessions["head_mkt"], "disable", {"name": "北京回访"})
+        requests.post(url, params=admin, timeout=30, json={"policy": policy})
