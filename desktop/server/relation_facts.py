@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from desktop.server.snapshot import Conn
@@ -47,12 +48,15 @@ def facts_of(contact: dict[str, Any], follow: dict[str, Any]) -> RelationFacts:
         created if isinstance(created, int) else 0)
 
 
-def store_all(connection: ConnectionFactory,
-              rows: Sequence[tuple[str, str, RelationFacts]]) -> None:
-    """Replace every relation's facts with this read (one transaction)."""
+def store_all(connection: ConnectionFactory, rows: Sequence[tuple[str, str, RelationFacts]],
+              started: datetime) -> None:
+    """Replace every relation's facts with this read, begun at `started` (one transaction);
+    a relation a callback re-read since (its tag snapshot is newer) keeps that re-read."""
     marks = ", ".join(["%s"] * (len(COLUMNS) + 2))
     with connection() as conn, conn.transaction(), conn.cursor() as cur:
-        cur.execute("DELETE FROM relation_fact")
+        cur.execute("DELETE FROM relation_fact f WHERE NOT EXISTS (SELECT 1 FROM"
+                    " relation_tag_snapshot s WHERE s.userid = f.userid AND"
+                    " s.external_userid = f.external_userid AND s.updated_at > %s)", (started,))
         for start in range(0, len(rows), CHUNK):
             cur.executemany(
                 f"INSERT INTO relation_fact (userid, external_userid, {', '.join(COLUMNS)})"

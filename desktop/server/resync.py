@@ -67,7 +67,7 @@ class Resync:
             relations[(userid, external_userid)] = set(tags)
             facts.append((userid, external_userid, fact))
         changes += self._relations(relations, started, baseline, seen_after)
-        relation_facts.store_all(self._connection, facts)
+        relation_facts.store_all(self._connection, facts, started)
         with self._connection() as conn:
             conn.execute("UPDATE resync_run SET finished_at = now(), relations = %s,"
                          " changes = %s", (len(relations), changes))
