@@ -10,6 +10,11 @@ bump that key by exactly one in each commit that changes relations or tags (
 one read transaction, so all parts of a result come from the same snapshot. Safe to
 call from several threads: each thread uses its own connection (`Cache.connection()`).
 
+While the kept bitmaps are cold (after a sync or an `invalidate()`, until `prepare()` has
+built them) an engine given `on_cold` answers every filter with one SQL query
+(`filter_sql`, same results) and calls `on_cold()` once per new version, so its owner
+can run `prepare()` on a worker; without `on_cold`, the bitmaps are built as needed.
+
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
 links of just those relations and patches what was kept, instead of starting cold.
 It patches only when `data_version` advanced by exactly the commits the caller
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -41,6 +46,7 @@ from desktop.domain.filter.plan import (
     PlanNot,
     PlanOr,
 )
+from desktop.store import filter_sql
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
@@ -60,10 +66,14 @@ class FilterCount:
 
 
 class FilterEngine:
-    def __init__(self, cache: Cache, *, tz: tzinfo | None = None) -> None:
-        """`tz` is the zone of the dates users type (None: the system's local zone)."""
+    def __init__(self, cache: Cache, *, tz: tzinfo | None = None,
+                 on_cold: Callable[[], None] | None = None) -> None:
+        """`tz` is the zone of the dates users type (None: the system's local zone);
+        `on_cold` (called from any thread) asks for `prepare()` on a worker."""
         self._cache = cache
         self._tz = tz
+        self._on_cold = on_cold
+        self._cold_reported: FilterIndex | None = None
         self._lock = threading.Lock()
         self._generation = 0
         self._index: FilterIndex | None = None
@@ -82,11 +92,15 @@ class FilterEngine:
         """Ids of the relations matching `text`; blank text matches every relation."""
         expr = parse(text)
         with self._snapshot() as (conn, index):
+            if self._cold(index):
+                return BitMap(filter_sql.matching(conn, self._plan(conn, index, expr)))
             return BitMap(self._evaluate(conn, index, expr))
 
     def count(self, text: str) -> FilterCount:
         expr = parse(text)
         with self._snapshot() as (conn, index):
+            if self._cold(index):
+                return FilterCount(*filter_sql.count(conn, self._plan(conn, index, expr)))
             matched = self._evaluate(conn, index, expr)
             return FilterCount(len(matched), index.customers_in(conn, matched))
 
@@ -99,6 +113,9 @@ class FilterEngine:
             raise ValueError(f"cannot order by {order_by!r}; choose one of {ORDER_COLUMNS}")
         expr = parse(text)
         with self._snapshot() as (conn, index):
+            if self._cold(index):
+                return filter_sql.ordered(conn, self._plan(conn, index, expr), order_by,
+                                          descending, limit)
             matched = self._evaluate(conn, index, expr)
             order = index.order(conn, order_by)
             ordered = reversed(order) if descending else iter(order)
@@ -214,8 +231,21 @@ class FilterEngine:
                 self._index = index
             return index
 
+    def _cold(self, index: FilterIndex) -> bool:
+        """Whether to answer from SQL (reporting a new cold index once)."""
+        if self._on_cold is None or index.primed:
+            return False
+        with self._lock:
+            report, self._cold_reported = self._cold_reported is not index, index
+        if report:
+            self._on_cold()
+        return True
+
+    def _plan(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> Plan:
+        return resolve(expr, index.catalogue(conn), self._tz)
+
     def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> BitMap:
-        plan = resolve(expr, index.catalogue(conn), self._tz)
+        plan = self._plan(conn, index, expr)
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
 

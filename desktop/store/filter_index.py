@@ -52,6 +52,8 @@ class FilterIndex:
         self._leaves: OrderedDict[Leaf, FrozenBitMap] = OrderedDict()
         self._complete_tags = False
         """True once every linked tag's bitmap is kept: a missing one has no links."""
+        self.primed = False
+        """True once `prime` built everything: any filter is answered from bitmaps."""
 
     def _once(self, key: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -167,6 +169,7 @@ class FilterIndex:
         self._once("order:createtime", lambda: by_time)
         for order_by in orders:
             self.order(conn, order_by)
+        self.primed = True
 
     def kept_orders(self) -> list[str]:
         """The sort orders built so far (`order:` keys)."""
@@ -205,6 +208,7 @@ class FilterIndex:
         fresh._tags = {pk: _replace_part(tags.get(pk, FrozenBitMap()), touched, by_tag.get(pk))
                        for pk in patched_pks}
         fresh._complete_tags = complete
+        fresh.primed = self.primed
         buckets = shared.pop("tag_counts", None)
         fresh._shared = shared
         if isinstance(buckets, dict):

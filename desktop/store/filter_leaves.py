@@ -38,11 +38,17 @@ _TEXT_SQL = (  # both aggregates walk the same rows, so ids and texts stay align
     " r.external_userid || char(31) || r.remark_mobiles, char(0), '')"
     " AS text FROM relation r LEFT JOIN customer c ON c.external_userid = r.external_userid)"
 )
-_DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unknown
+_LINKED_TAG_PKS = (  # each linked tag pk once, skipping along the (tag_pk, …) index
     "WITH RECURSIVE linked(pk) AS ("
     " SELECT min(tag_pk) FROM relation_tag UNION ALL"
     " SELECT (SELECT min(tag_pk) FROM relation_tag WHERE tag_pk > linked.pk) FROM linked"
     " WHERE linked.pk IS NOT NULL)"
+)
+DEAD_LINKED_PKS = (  # linked tags that are deleted, in a deleted group or unknown
+    f"{_LINKED_TAG_PKS} SELECT pk FROM linked WHERE pk IS NOT NULL AND pk NOT IN ({LIVE_TAG_PKS})"
+)
+_DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unknown
+    f"{_LINKED_TAG_PKS}"
     " SELECT n, group_concat(relation_id) FROM (SELECT relation_id, count(*) AS n"
     " FROM relation_tag WHERE tag_pk IN (SELECT pk FROM linked WHERE pk IS NOT NULL"
     f" AND pk NOT IN ({LIVE_TAG_PKS})) GROUP BY relation_id) GROUP BY n"

@@ -1,0 +1,181 @@
+"""A resolved filter plan as one SQL query: how the engine answers while its bitmaps are cold.
+
+Right after a sync or a tag edit the kept bitmaps are dropped, and building them takes a
+second or two at 100,000 customers; a filter asked meanwhile is answered by SQLite from
+the cache's indexes instead, with exactly the bitmaps' semantics:
+
+- tags: `relation_tag`; a tag count counts live tags only (as the tag-count buckets do);
+- text: the same fields as `filter_leaves.searchable_text`, compared after `fold_text`. A
+  row whose text holds only characters `fold_text` leaves alone (ASCII other than A-Z, CJK
+  unified ideographs, the field separator) is searched with `instr`; any other row is
+  folded by a Python function first, so only those rows cost a call into Python.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from pyroaring import FrozenBitMap
+
+from desktop.domain.filter.plan import (
+    AllRelations,
+    CreatedLeaf,
+    OwnerLeaf,
+    Plan,
+    PlanAnd,
+    PlanNot,
+    PlanOr,
+    StateLeaf,
+    TagCountLeaf,
+    TagLeaf,
+    TextLeaf,
+)
+from desktop.domain.filter.suggest import fold_text
+from desktop.store.filter_leaves import DEAD_LINKED_PKS, ROW_SEPARATOR
+
+ORDER_TERMS = {
+    "createtime": ("r.createtime", "r.id"),
+    "name": ("c.name", "r.id"),
+    "corp_name": ("c.corp_name", "r.id"),
+    "owner": ("m.name", "r.userid", "r.id"),
+    "remark": ("r.remark", "r.id"),
+    "state": ("r.state", "r.id"),
+}
+"""The same orders as `filter_leaves.ORDER_SQL`, as ORDER BY terms of this module's query."""
+
+TEXT = (  # the text of `filter_leaves._TEXT_SQL`, one relation at a time
+    "replace(r.remark || char(31) || r.description || char(31) || r.remark_corp_name ||"
+    " char(31) || coalesce(c.name, '') || char(31) || coalesce(c.corp_name, '') || char(31) ||"
+    " coalesce(c.corp_full_name, '') || char(31) || r.external_userid || char(31) ||"
+    " r.remark_mobiles, char(0), '')"
+)
+FOLD_CHANGES = "*[^\x1f -@[-~\u4e00-\u9fff]*"
+"""GLOB matching a text with a character outside those `fold_text` maps to themselves
+(NFKC leaves them alone, casefold too, and none composes with its neighbour)."""
+FOLDED_CONTAINS = "tagdesk_folded_contains"
+
+
+class _Query:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.params: list[object] = []
+        self.customers = False  # the text needs the customer's fields
+
+    def dead_pks(self) -> list[int]:
+        """Tag pks with links that are deleted, in a deleted group or unknown."""
+        return [row[0] for row in self.conn.execute(DEAD_LINKED_PKS)]
+
+    def where(self, plan: Plan) -> str:
+        if isinstance(plan, AllRelations):
+            return "1"
+        if isinstance(plan, PlanNot):
+            return f"NOT ({self.where(plan.operand)})"
+        if isinstance(plan, PlanAnd):
+            return "(" + " AND ".join([self.where(o) for o in plan.operands] or ["1"]) + ")"
+        if isinstance(plan, PlanOr):
+            return "(" + " OR ".join([self.where(o) for o in plan.operands] or ["0"]) + ")"
+        if isinstance(plan, TagLeaf):
+            return ("r.id IN (SELECT relation_id FROM relation_tag WHERE tag_pk IN"
+                    f" ({self._values(sorted(plan.pks))}))")
+        if isinstance(plan, OwnerLeaf):
+            return f"r.userid IN ({self._values(sorted(plan.userids))})"
+        if isinstance(plan, StateLeaf):
+            return f"r.state IN ({self._values(sorted(plan.states))})"
+        if isinstance(plan, CreatedLeaf):
+            return self._created(plan.start, plan.end)
+        if isinstance(plan, TextLeaf):
+            return self._text(plan.needle)
+        if isinstance(plan, TagCountLeaf):
+            return self._tag_count(plan.low, plan.high)
+        raise TypeError(f"not a filter plan: {plan!r}")
+
+    def _tag_count(self, low: int, high: int | None) -> str:
+        """Live tags only: links to the (usually no) dead tags linked are taken off."""
+        counted = "(SELECT count(*) FROM relation_tag WHERE relation_id = r.id)"
+        dead = ",".join(str(pk) for pk in self.dead_pks())
+        if dead:
+            counted = (f"({counted} - (SELECT count(*) FROM relation_tag WHERE relation_id ="
+                       f" r.id AND tag_pk IN ({dead})))")
+        self.params.append(low)
+        if high is None:
+            return f"{counted} >= ?"
+        self.params.append(high)
+        return f"({counted} >= ? AND {counted} < ?)"
+
+    def _values(self, values: Sequence[object]) -> str:
+        """`json_each` of one parameter: any number of values, one statement to prepare."""
+        if all(isinstance(v, int) for v in values):
+            return ",".join(str(v) for v in values) or "NULL"
+        self.params.append(json.dumps([str(v) for v in values], ensure_ascii=False))
+        return "SELECT value FROM json_each(?)"
+
+    def _created(self, start: int | None, end: int | None) -> str:
+        clauses = []
+        if start is not None:
+            clauses.append("r.createtime >= ?")
+            self.params.append(start)
+        if end is not None:
+            clauses.append("r.createtime < ?")
+            self.params.append(end)
+        return "(" + " AND ".join(clauses) + ")" if clauses else "1"
+
+    def _text(self, needle: str) -> str:
+        if ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
+            return "0"
+        self.customers = True
+        self.params += [FOLD_CHANGES, needle, needle]
+        return (f"(SELECT CASE WHEN x GLOB ? THEN {FOLDED_CONTAINS}(x, ?) ELSE instr(x, ?) > 0"
+                f" END FROM (SELECT {TEXT} AS x))")
+
+
+def _folded_contains(text: str, needle: str) -> bool:
+    return needle in fold_text(text)
+
+
+def _prepared(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.create_function(FOLDED_CONTAINS, 2, _folded_contains, deterministic=True)
+    return conn
+
+
+def _from(query: _Query, where: str, *, customers: bool = False, members: bool = False) -> str:
+    joins = ""
+    if query.customers or customers:
+        joins += " LEFT JOIN customer c ON c.external_userid = r.external_userid"
+    if members:
+        joins += " LEFT JOIN member m ON m.userid = r.userid"
+    return f" FROM relation r{joins} WHERE {where}"
+
+
+def matching(conn: sqlite3.Connection, plan: Plan) -> FrozenBitMap:
+    """Ids of the relations `plan` matches."""
+    query = _Query(conn)
+    where = query.where(plan)
+    return FrozenBitMap(row[0] for row in _prepared(conn).execute(
+        "SELECT r.id" + _from(query, where), query.params))
+
+
+def count(conn: sqlite3.Connection, plan: Plan) -> tuple[int, int]:
+    """(relations, distinct customers) `plan` matches."""
+    query = _Query(conn)
+    where = query.where(plan)
+    relations, customers = _prepared(conn).execute(
+        "SELECT count(*), count(DISTINCT r.external_userid)" + _from(query, where),
+        query.params).fetchone()
+    return int(relations), int(customers)
+
+
+def ordered(conn: sqlite3.Connection, plan: Plan, order_by: str, descending: bool,
+            limit: int | None) -> list[int]:
+    """Ids of the matching relations in one of the `ORDER_TERMS` orders."""
+    query = _Query(conn)
+    where = query.where(plan)
+    terms = ORDER_TERMS[order_by]
+    direction = " DESC" if descending else ""
+    sql = ("SELECT r.id" + _from(query, where, customers=terms[0].startswith("c."),
+                                 members=terms[0].startswith("m."))
+           + " ORDER BY " + ", ".join(term + direction for term in terms))
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [row[0] for row in _prepared(conn).execute(sql, query.params)]

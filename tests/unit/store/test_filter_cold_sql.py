@@ -1,0 +1,78 @@
+"""While the bitmaps are cold, filters are answered by SQL: the same rows, counts and order."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from desktop.store.db import Cache
+from desktop.store.filter_engine import ORDER_COLUMNS, FilterEngine
+from desktop.store.snapshot import bump_data_version
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
+TEXTS = ["tags>=3 tags<6", "tags=0", "tags<2", "text:北京", "text:acme", "text:ACME", "text:ａｃｍｅ", "text:王总", "text:ﬁne",
+         "text:wm00001", "-text:科技 text:有限", "text:①"]
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cache, list[str]]]:
+    bench = _bench()
+    path = tmp_path_factory.mktemp("cold") / "bench.sqlite"
+    bench.build(path, 1500, seed=11)
+    with Cache(path) as cache:
+        with cache.write() as tx:  # texts fold_text changes: full-width, capitals, ligatures
+            for rid, remark in ((3, "ＡＣＭＥ 采购"), (5, "Acme fine"), (8, "ﬁne ①号"),
+                                (13, "王总\u0301"), (21, "北\u4eac")):
+                tx.execute("UPDATE relation SET remark = ? WHERE id = ?", (remark, rid))
+            tx.execute("DELETE FROM relation WHERE id = 34")  # a gap in the ids
+            tx.execute("UPDATE tag SET deleted = 1 WHERE pk = 17")  # linked, now dead
+            tx.execute("DELETE FROM relation_tag WHERE relation_id = 2")  # no tags at all
+        yield cache, [*bench.FILTERS, *TEXTS]
+
+
+def test_a_cold_engine_answers_from_sql_exactly_as_the_warm_one(
+    cache: tuple[Cache, list[str]],
+) -> None:
+    db, filters = cache
+    colds: list[int] = []
+    cold = FilterEngine(db, on_cold=lambda: colds.append(1))
+    warm = FilterEngine(db)
+    warm.prepare(ORDER_COLUMNS)
+    for text in filters:
+        assert cold.count(text) == warm.count(text), text
+        assert cold.evaluate(text) == warm.evaluate(text), text
+        for order_by in ORDER_COLUMNS:
+            for descending in (False, True):
+                assert cold.relation_ids(text, order_by, descending) == warm.relation_ids(
+                    text, order_by, descending), (text, order_by, descending)
+        assert cold.relation_ids(text, limit=7) == warm.relation_ids(text, limit=7), text
+    assert colds == [1]  # once per version of the cache
+    assert warm.count("text:acme").relations >= 3
+
+
+def test_after_prepare_the_bitmaps_answer_and_a_new_version_is_cold_again(
+    cache: tuple[Cache, list[str]],
+) -> None:
+    db, _ = cache
+    colds: list[int] = []
+    engine = FilterEngine(db, on_cold=lambda: colds.append(1))
+    expected = engine.count("高意向 -已流失")
+    engine.prepare()
+    assert engine.count("高意向 -已流失") == expected
+    assert colds == [1]
+    with db.write() as tx:
+        bump_data_version(db, tx)
+    assert engine.count("高意向 -已流失") == expected
+    assert colds == [1, 1]
