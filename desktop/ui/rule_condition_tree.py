@@ -36,7 +36,7 @@ Position = tuple[int, ...]          # child indexes from the root
 PROBLEM = QBrush(QColor(255, 220, 220))
 PROBLEM_FRAME = "QComboBox { border: 2px solid #b00020; }"
 COLUMN_MARGIN = 8
-_KEY_ROLE = Qt.ItemDataRole.UserRole
+_JSON_ROLE = Qt.ItemDataRole.UserRole + 1      # the entry of a row edited as JSON
 
 
 class ConditionTree(QWidget):
@@ -74,6 +74,10 @@ class ConditionTree(QWidget):
         self.add_group_button.setText(self.tr("Add group"))
         self.remove_button.setText(self.tr("Remove (Del)"))
         self.remove_button.setToolTip(self.tr("Removes the selected row and what it holds"))
+        for combo, editor in self._rows.values():
+            _label_kinds(combo)
+            if editor is not None:
+                editor.retranslate()
 
     # -- reading and writing the rows ------------------------------------------------------
 
@@ -109,8 +113,9 @@ class ConditionTree(QWidget):
             parent.addChild(item)
         combo = QComboBox()
         if isinstance(node, Group):
-            for op, (zh, en) in GROUP_OPS.items():
-                combo.addItem(pick(zh, en), op)
+            for op in GROUP_OPS:
+                combo.addItem("", op)
+            _label_kinds(combo)
             combo.setCurrentIndex(combo.findData(node.op))
             self._rows[id(item)] = (combo, None)
             self.tree.setItemWidget(item, 0, combo)
@@ -120,12 +125,14 @@ class ConditionTree(QWidget):
             return item
         json_leaf = not editable(node.key, node.value) and node.value not in ([], "", {})
         for kind in CONDITION_KINDS:
-            combo.addItem(pick(kind.zh, kind.en), kind.key)
+            combo.addItem("", kind.key)
         if combo.findData(node.key) < 0 or json_leaf:
-            combo.addItem(f"{node.key} (JSON)", node.key)
+            combo.addItem("", node.key)
+            combo.setItemData(combo.count() - 1, True, _JSON_ROLE)
             combo.setCurrentIndex(combo.count() - 1)
         else:
             combo.setCurrentIndex(combo.findData(node.key))
+        _label_kinds(combo)
         editor = value_editor(kind_of("" if json_leaf else node.key), self.lookup)
         if node.value not in ([], "", {}):
             editor.set_value(node.value)
@@ -252,6 +259,19 @@ class ConditionTree(QWidget):
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
     return [child for i in range(item.childCount()) if (child := item.child(i)) is not None]
+
+
+def _label_kinds(combo: QComboBox) -> None:
+    """A row's combo labelled in the current language: group operators, condition kinds."""
+    for index in range(combo.count()):
+        key = str(combo.itemData(index))
+        if combo.itemData(index, _JSON_ROLE):
+            combo.setItemText(index, f"{key} (JSON)")
+        elif key in GROUP_OPS:
+            combo.setItemText(index, pick(*GROUP_OPS[key]))
+        else:
+            kind = kind_of(key)
+            combo.setItemText(index, pick(kind.zh, kind.en))
 
 
 def _at(root: Node, position: Position) -> Node:

@@ -3,7 +3,8 @@
 comparisons with numbers or dates, a choice, and JSON text for anything else.
 
 Each editor says its value as the rule format writes it (`value()`), takes one
-(`set_value`), offers the row's operator widget, and emits `changed` on every edit.
+(`set_value`), offers the row's operator widget, emits `changed` on every edit, and sets
+its texts again in `retranslate` (the condition tree calls it when the language changes).
 """
 
 from __future__ import annotations
@@ -121,15 +122,23 @@ class ValueEditor(QWidget):
     def set_value(self, value: object) -> None:
         raise NotImplementedError
 
+    def retranslate(self) -> None:
+        """Its texts in the current language (none by default)."""
+
 
 class WordsEditor(ValueEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.operator = QLabel(self.tr("any of"))
+        self.operator = QLabel()
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText(self.tr("words, separated by 、 or ,"))
         self.row.addWidget(self.edit)
         self.edit.textChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        assert isinstance(self.operator, QLabel)
+        self.operator.setText(self.tr("any of"))
+        self.edit.setPlaceholderText(self.tr("words, separated by 、 or ,"))
 
     def value(self) -> object:
         return words_value(split_words(self.edit.text()))
@@ -142,9 +151,12 @@ class TagsEditor(ValueEditor):
     def __init__(self, lookup: TagLookup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = TagListEdit(lookup)
-        self.edit.setPlaceholderText(self.tr("tags: name, pinyin or initials"))
         self.row.addWidget(self.edit)
         self.edit.textChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("tags: name, pinyin or initials"))
 
     def value(self) -> object:
         return words_value(self.edit.tags())
@@ -156,13 +168,20 @@ class TagsEditor(ValueEditor):
 class ChoiceEditor(ValueEditor):
     def __init__(self, kind: ConditionKind, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.operator = QLabel(self.tr("is"))
+        self.operator = QLabel()
         self.combo = QComboBox()
         for choice in kind.choices:
-            self.combo.addItem(pick(choice.zh, choice.en), choice.value)
+            self.combo.addItem("", choice.value)
         self.kind = kind
         self.row.addWidget(self.combo)
         self.combo.currentIndexChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        assert isinstance(self.operator, QLabel)
+        self.operator.setText(self.tr("is"))
+        for index, choice in enumerate(self.kind.choices):
+            self.combo.setItemText(index, pick(choice.zh, choice.en))
 
     def value(self) -> object:
         return self.combo.currentData()
@@ -182,10 +201,7 @@ class CompareEditor(ValueEditor):
         self.first.addItems(list(COMPARE_OPS))
         self.first.setCurrentText(">=")
         self.operator = self.first
-        self.second = QComboBox()
-        self.second.addItem(self.tr("(and …)"), "")
-        for op in COMPARE_OPS:
-            self.second.addItem(op, op)
+        self.second = _op_combo(blank=True)
         self.operands = [self._operand(dates) for _ in range(MAX_COMPARISONS)]
         self.row.addWidget(self.operands[0])
         self.row.addWidget(self.second)
@@ -194,6 +210,10 @@ class CompareEditor(ValueEditor):
         self.first.currentIndexChanged.connect(self.changed)
         self.second.currentIndexChanged.connect(self._second_changed)
         self._second_changed()
+        CompareEditor.retranslate(self)      # a subclass sets its own texts in its __init__
+
+    def retranslate(self) -> None:
+        self.second.setItemText(0, self.tr("(and …)"))
 
     def _operand(self, dates: bool) -> QSpinBox | QDateEdit:
         if dates:
@@ -233,19 +253,14 @@ class EventEditor(ValueEditor):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.operator = QLabel(self.tr("happened"))
+        self.operator = QLabel()
         self.types = QLineEdit()
-        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
         self.types.setMinimumWidth(TYPES_WIDTH)
         self.within = QSpinBox()
         self.within.setRange(0, MAX_NUMBER)
-        self.within.setSpecialValueText(self.tr("any time"))
-        self.within.setPrefix(self.tr("within "))
-        self.within.setSuffix(self.tr(" days"))
         self.count_op, self.count = _op_combo(), QSpinBox()
         self.count.setRange(0, MAX_NUMBER)
-        self.count.setPrefix(self.tr("times "))
-        self.value_op, self.amount = _op_combo(self.tr("(any value)")), QSpinBox()
+        self.value_op, self.amount = _op_combo(blank=True), QSpinBox()
         self.amount.setRange(-MAX_NUMBER, MAX_NUMBER)
         for widget in (self.types, self.within, self.count_op, self.count, self.value_op,
                        self.amount):
@@ -256,6 +271,17 @@ class EventEditor(ValueEditor):
             spin.valueChanged.connect(self.changed)
         for combo in (self.count_op, self.value_op):
             combo.currentIndexChanged.connect(self._ops_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        assert isinstance(self.operator, QLabel)
+        self.operator.setText(self.tr("happened"))
+        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
+        self.within.setSpecialValueText(self.tr("any time"))
+        self.within.setPrefix(self.tr("within "))
+        self.within.setSuffix(self.tr(" days"))
+        self.count.setPrefix(self.tr("times "))
+        self.value_op.setItemText(0, self.tr("(any value)"))
 
     def _ops_changed(self) -> None:
         self.amount.setVisible(bool(self.value_op.currentData()))
@@ -297,10 +323,14 @@ class EventDaysEditor(CompareEditor):
         super().__init__(dates=False, parent=parent)
         self.first.setCurrentText("<=")
         self.types = QLineEdit()
-        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
         self.types.setMinimumWidth(TYPES_WIDTH)
         self.row.insertWidget(0, self.types)
         self.types.textChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.types.setPlaceholderText(self.tr("event types (empty: any)"))
 
     def value(self) -> object:
         types = split_words(self.types.text())
@@ -351,10 +381,11 @@ def value_editor(kind: ConditionKind, lookup: TagLookup) -> ValueEditor:
     return JsonEditor()
 
 
-def _op_combo(blank: str = "") -> QComboBox:
+def _op_combo(*, blank: bool = False) -> QComboBox:
+    """The comparison operators; `blank`: first an entry for none (its text set later)."""
     combo = QComboBox()
     if blank:
-        combo.addItem(blank, "")
+        combo.addItem("", "")
     for op in COMPARE_OPS:
         combo.addItem(op, op)
     if not blank:

@@ -282,8 +282,44 @@ def _picker(qtbot: Any, window: MainWindow) -> Opened:
         lambda: (picker.search.text(), picker.model.rowCount())
 
 
+def _rule_editor(qtbot: Any, window: MainWindow) -> Opened:
+    from desktop.domain.rule_draft import RuleDraft
+
+    rules = window.open_rules()
+    editor = rules.open_editor(RuleDraft.read({"name": "男客", "when": {"all": [
+        {"gender": "男"}, {"event": {"type": "order_paid"}}, {"tag_count": {">=": 2}}]},
+        "then": {"add": ["意向程度:高意向"], "expires": "2w"}}))
+    tree = editor.conditions
+    rows = [tree.row(position) for position in ((), (0,), (1,), (2,))]
+    tree.row((0,))[1].combo.setCurrentIndex(1)         # 女
+    editor.name.clear()                                 # a problem, said under the name
+    return editor, [(editor.windowTitle, "New rule"),
+                    (editor.save_button.text, "Save (Ctrl+S)"),
+                    (editor.unit.currentText, "weeks"),
+                    (rows[0][0].currentText, "All of"),
+                    (rows[1][0].currentText, "Gender"),
+                    (rows[1][1].combo.currentText, "female"),
+                    (rows[2][1].within.specialValueText, "any time"),
+                    (rows[3][1].second.currentText, "(and …)"),
+                    (tree.add_leaf_button.text, "Add condition"),
+                    (lambda: editor.name_error.text().split("：")[0].split(":")[0],
+                     "Bad rule, rule.name")], \
+        lambda: (editor.definition(), editor.save_button.isEnabled())
+
+
+def _expiring(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = window.open_expiring_tags()
+    qtbot.waitUntil(lambda: dialog.summary.text() != "", timeout=10000)
+    return dialog, [(dialog.windowTitle, "Expiring tags"),
+                    (dialog.remove_due_button.text, "Remove due now"),
+                    (lambda: dialog.table.headerItem().text(3), "Due"),
+                    (dialog.summary.text, "0 tags set to expire, 0 due now.")], \
+        lambda: dialog.table.topLevelItemCount()
+
+
 @pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
-                                         _userid, _batch, _unfinished, _revert, _picker],
+                                         _userid, _batch, _unfinished, _revert, _picker,
+                                         _rule_editor, _expiring],
                          ids=lambda f: f.__name__.strip("_"))
 def test_open_dialogs_retranslate_and_keep_their_state(
         qtbot: Any, session: GuiSession,
