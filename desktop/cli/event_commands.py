@@ -1,4 +1,4 @@
-"""`tagdesk events import|list|summary`: behaviour events for rule conditions.
+"""`tagdesk events import|list|summary|prune`: behaviour events for rule conditions.
 
 Names, flags and the JSON fields of the last stdout line are interfaces: never rename.
 Human-readable lines go to stdout (to stderr with --json); progress goes to stderr.
@@ -48,6 +48,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         command.set_defaults(handler=handler)
         if name == "list":
             command.add_argument("--limit", type=int, default=100, metavar="N")
+
+    pruned = events.add_parser("prune", help="delete the cached events older than N days")
+    add_common(pruned)
+    pruned.add_argument("--profile", required=True, metavar="NAME")
+    pruned.add_argument("--older-than", required=True, type=age_days, metavar="Nd",
+                        help="events dated more than N days ago, e.g. 180d")
+    pruned.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    pruned.set_defaults(handler=prune_command)
 
 
 def register_sources(server: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -126,6 +134,16 @@ def since_time(text: str) -> float:
             f" number of days such as 7d: {echo(text)}") from None
 
 
+def age_days(text: str) -> int:
+    """`Nd`, `N天` or `N`: a whole number of days, at least 1."""
+    value = text.strip().lower().removesuffix("d").removesuffix("天").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise argparse.ArgumentTypeError(
+        f"应为天数如 180d（至少 1 天）：{echo(text)} / expected a number of days such as 180d"
+        f" (at least 1): {echo(text)}")
+
+
 def import_command(args: argparse.Namespace) -> int:
     from desktop.services.event_import import import_events
     from desktop.services.team_events import store_for
@@ -201,6 +219,25 @@ def summary_command(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"rows": [{"day": r.day, "type": r.type, "events": r.events} for r in rows],
                    "totals": totals})
+    return EXIT_OK
+
+
+def prune_command(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import open_workspace
+    from desktop.store import events
+
+    before = time.time() - args.older_than * 86400
+    with open_workspace(home(args), args.profile, exclusive=True) as ws:
+        pruned = events.prune(ws.cache, before)
+        remaining = events.count(ws.cache)
+    print(f"已删除 {args.older_than} 天前（{_when(before)} 之前）的 {pruned:,} 个事件，还有"
+          f" {remaining:,} 个 / Deleted {pruned:,} events older than {args.older_than} days"
+          f" (before {_when(before)}); {remaining:,} remain", file=_human(args))
+    if args.json:
+        emit_json({"pruned": pruned, "remaining": remaining,
+                   "older_than_days": args.older_than,
+                   "before": datetime.fromtimestamp(before).astimezone().isoformat(
+                       timespec="seconds")})
     return EXIT_OK
 
 

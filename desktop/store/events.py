@@ -54,6 +54,12 @@ def count(cache: Cache) -> int:
     return int(cache.query("SELECT count(*) FROM event")[0][0])
 
 
+def prune(cache: Cache, before: float) -> int:
+    """Delete the events dated before `before` (epoch seconds); returns how many."""
+    with cache.write() as conn:
+        return conn.execute("DELETE FROM event WHERE ts < ?", (before,)).rowcount
+
+
 def by_customer(cache: Cache, kinds: Sequence[str] | None) -> dict[str, tuple[Event, ...]]:
     """Each customer's events of these types (all types for None), oldest first: one query
     for every relation a rule looks at."""

@@ -115,3 +115,29 @@ def test_a_rule_on_paid_orders_simulates_with_the_event_and_runs_as_a_rule_batch
     listed = json.loads(cli("batches", "--profile", "acme", "--json").stdout.splitlines()[-1])
     header = next(b for b in listed if b["id"] == run["batch_id"])
     assert header["source"] == "rule" and "近30天付费" in header["description"]
+
+
+def test_prune_deletes_only_the_events_older_than_the_age_given(
+        cli: Cli, corp: SandboxServer, tmp_path: Path) -> None:
+    cli.add_profile(corp, "pruned")
+    now = time.time()
+    ages = {"old-1": 400, "old-2": 181, "kept-1": 179, "kept-2": 3}
+    path = tmp_path / "aged.jsonl"
+    customer = corp.state.relations()[0][1]
+    path.write_text("\n".join(json.dumps({
+        "id": name, "time": now - days * 86400, "external_userid": customer,
+        "type": "form_submitted"}) for name, days in ages.items()), encoding="utf-8")
+    assert cli("events", "import", str(path), "--profile", "pruned").returncode == 0
+
+    pruned = cli("events", "prune", "--profile", "pruned", "--older-than", "180d", "--json")
+    assert pruned.returncode == 0, pruned.stderr
+    answer = last_json(pruned)
+    assert (answer["pruned"], answer["remaining"], answer["older_than_days"]) == (2, 2, 180)
+    assert "Deleted 2 events older than 180 days" in pruned.stderr
+    left = last_json(cli("events", "list", "--profile", "pruned", "--json"))["events"]
+    assert sorted(e["event_key"] for e in left) == ["id:kept-1", "id:kept-2"]
+    again = last_json(cli("events", "prune", "--profile", "pruned", "--older-than", "180",
+                          "--json"))
+    assert (again["pruned"], again["remaining"]) == (0, 2)
+    wrong = cli("events", "prune", "--profile", "pruned", "--older-than", "half a year")
+    assert wrong.returncode == 2 and "180d" in wrong.stderr and "Traceback" not in wrong.stderr
