@@ -72,6 +72,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "approval_gone": ("申请关闭（标签已不存在）", "request closed (tag gone)"),
     "approval_failed": ("申请执行失败", "request failed"),
     "approval_restored": ("从申请快照恢复", "restored from a request's snapshot"),
+    # team rules on the team server (desktop/server/team_rules.py)
+    "rule_added": ("新增团队规则", "team rule added"),
+    "rule_replaced": ("修改团队规则", "team rule changed"),
+    "rule_enabled": ("启用团队规则", "team rule enabled"),
+    "rule_disabled": ("停用团队规则", "team rule disabled"),
+    "rule_removed": ("删除团队规则", "team rule removed"),
 }
 SOURCES: dict[str, tuple[str, str]] = {
     "app": ("手动", "by hand"),

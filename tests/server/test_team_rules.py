@@ -293,6 +293,10 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
     removed = _last_json(tagdesk("rules", "remove", "上海归华东", "--profile", "team", "--json",
                                  env=env))
     assert removed == {"removed": "上海归华东"}
+    audit = tagdesk("audit", "list", "--profile", "team", "--source", "settings", "--action",
+                    "rule_removed", env=env)
+    assert audit.returncode == 0, audit.stderr
+    assert "删除团队规则 team rule removed" in audit.stdout and "上海归华东" in audit.stdout
     assert _one(servers[0].db_url, "SELECT count(*) FROM team_rule WHERE name = %s",
                 "上海归华东") == 0
 
