@@ -152,8 +152,9 @@ class RuleEditor(QDialog):
             button.setAutoDefault(False)     # Enter in a field presses nothing; Ctrl+S saves
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Rule: %1").replace("%1", self.name.text() or "…")
-                            if self.replacing else self.tr("New rule"))
+        replacing = self.replacing
+        self.setWindowTitle(self.tr("Rule: %1").replace("%1", replacing) if replacing
+                            else self.tr("New rule"))
         self.name_label.setText(self.tr("Name:"))
         self.description_label.setText(self.tr("Description:"))
         self.enabled.setText(self.tr("Enabled (runs with the other rules)"))

@@ -148,6 +148,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     dialog.rules.itemDoubleClicked.emit(item, 0)
     editor = dialog.editor
     assert editor is not None and editor.replacing == "北京新客"
+    assert editor.windowTitle() == "Rule: 北京新客"
     assert editor.definition() == EXPECTED
     renamed = {**EXPECTED, "name": "京津新客", "enabled": False}
     editor.tabs.setCurrentIndex(1)
