@@ -135,8 +135,10 @@ def export_training_command(args: argparse.Namespace) -> int:
 
             for warning in team_autotag.refresh(ws):
                 print(f"tagdesk: {warning}", file=sys.stderr)
-        names = {*autotag_keywords.stored(ws.cache), *(r.tag_name for r in reviews(ws.cache))}
-        training = AutoTagService(ws).training(sorted(names), use=args.use)
+        stored = autotag_keywords.stored(ws.cache)
+        names = {*stored, *(r.tag_name for r in reviews(ws.cache))}
+        training = AutoTagService(ws).training(sorted(names), use=args.use,
+                                               rules=AutoTagService.rule_check(stored))
     messages = training.messages
     try:
         with args.out.open("w", encoding="utf-8") as out:

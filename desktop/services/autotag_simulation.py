@@ -25,7 +25,7 @@ from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
 from desktop.services import autotag_keywords, autotag_training
 from desktop.services.autotag_packs import load_intent_packs
-from desktop.services.autotag_training import TagTraining, TrainingSet
+from desktop.services.autotag_training import RuleCheck, TagTraining, TrainingSet
 from desktop.services.progress import (
     CancelToken,
     Progress,
@@ -175,13 +175,16 @@ class AutoTagService:
             offline = team_autotag.refresh(self._ws, progress)
         chosen = self._tag_set(keywords, tags)
         result = Simulation(since, until, min_confidence, list(chosen))
+        tag_keywords = [TagKeywords(n, tuple(w)) for n, w in chosen.items()]
+        packs = load_intent_packs()
+        rules = AutoTagger.build(tag_keywords, (), packs=packs, threshold=min_confidence)
         training = self.training(chosen, use=autotag_training.REVIEWS if offline
-                                 else autotag_training.BOTH)    # the team journal is away
+                                 else autotag_training.BOTH,    # the team journal is away
+                                 rules=RuleCheck(rules, frozenset(chosen)))
         result.training_messages = len(training.messages)
         result.training = training.per_tag
-        tagger = AutoTagger.build([TagKeywords(n, tuple(w)) for n, w in chosen.items()],
-                                  training.messages, packs=load_intent_packs(),
-                                  threshold=min_confidence)
+        tagger = AutoTagger.build(tag_keywords, training.messages, packs=packs,
+                                  threshold=min_confidence) if training.messages else rules
         result.warnings = [*offline, *(str(w) for w in tagger.warnings())]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until,
@@ -277,13 +280,23 @@ class AutoTagService:
         return autotag_settings.record_reviews(self._cache, reviews, self._ws.operator)
 
     def training(self, tag_set: Iterable[str], *, use: str = autotag_training.BOTH,
+                 rules: RuleCheck | None = None,
                  settle_days: float = autotag_training.SETTLE_DAYS) -> TrainingSet:
-        """Reviews and confirmed tags of these tags as labelled messages, with counts."""
+        """Reviews and confirmed tags of these tags as labelled messages (a confirmed
+        customer's checked against `rules`), with counts."""
         names = list(tag_set)
         resolved = self._resolve(names, [])
         return autotag_training.training_set(
-            self._ws, {name: resolved.get(name, "") for name in names}, use=use,
+            self._ws, {name: resolved.get(name, "") for name in names}, use=use, rules=rules,
             settle_days=settle_days)
+
+    @staticmethod
+    def rule_check(keywords: Mapping[str, Sequence[str]]) -> RuleCheck | None:
+        """The rules of these keywords (with the intent packs), to check confirmed labels."""
+        if not keywords:
+            return None
+        return RuleCheck(AutoTagger.build([TagKeywords(n, tuple(w)) for n, w in keywords.items()],
+                                          (), packs=load_intent_packs()), frozenset(keywords))
 
     def training_messages(self, tag_set: Iterable[str] = ()) -> list[LabelledMessage]:
         """The reviewed evidence as labelled messages: a message carries the tags accepted on

@@ -17,8 +17,12 @@ carries it (the synced cache) and
   (source `review`).
 
 A rejection later than the row that added the tag cancels it. The customer's latest
-MESSAGES_PER_CUSTOMER customer-sent messages then carry the tag (customer-level tags are the
-union over a customer's messages). Against a tag count the customers whose latest review of
+MESSAGES_PER_CUSTOMER customer-sent messages then carry the tag, checked against the rules
+(`RuleCheck`): a message in which the rules find some tag keeps only the confirmed tags they
+find there (a message about delivery does not teach 价格异议); one in which they find nothing
+keeps them all (new phrasings are what the learner is for). On TagDesk's labelled set (5-fold
+by customer, customer-level micro F1) this keeps precision at 0.885 where unchecked customer
+labels give 0.833 (message-level labels: 0.931). Against a tag count the customers whose latest review of
 it was a rejection (`rejected`), those with a confirmed other tag of its group (`same_group`),
 and every other customer in the training data (`other`: the learner reads a message without
 a tag as a message against it).
@@ -31,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.domain.autotag import LabelledMessage
+from desktop.domain.autotag import AutoTagger, LabelledMessage
 from desktop.services.journal_reader import reader_for
 from desktop.services.workspace import Workspace
 from desktop.store import autotag_settings, chats, outbox, tag_carriers
@@ -50,6 +54,20 @@ REVIEWS = "reviews"
 CONFIRMED = "confirmed"
 BOTH = "both"
 CHOICES = (BOTH, REVIEWS, CONFIRMED)
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """The rules' view of a confirmed customer's message (`tags`: the tags they know)."""
+
+    tagger: AutoTagger
+    tags: frozenset[str]
+
+    def labels(self, text: str, confirmed: set[str]) -> set[str]:
+        said = {finding.tag for finding in self.tagger.rules(text)}
+        if not said:
+            return confirmed
+        return {tag for tag in confirmed if tag in said or tag not in self.tags}
 
 
 @dataclass
@@ -95,16 +113,18 @@ class _Evidence:
 
 
 def training_set(ws: Workspace, tag_ids: Mapping[str, str], *, use: str = BOTH,
-                 settle_days: float = SETTLE_DAYS, now: float | None = None) -> TrainingSet:
+                 rules: RuleCheck | None = None, settle_days: float = SETTLE_DAYS,
+                 now: float | None = None) -> TrainingSet:
     """The labelled messages for the tags named in `tag_ids` (tag-set name → tag id; a name
-    may be `组:名`), from reviews, confirmed tags or both, with counts per tag."""
+    may be `组:名`), from reviews, confirmed tags (checked against `rules`) or both, with
+    counts per tag."""
     names = list(tag_ids)
     reviews = _latest_reviews(autotag_settings.reviews(ws.cache), set(names))
     found = _Evidence()
     if use in (BOTH, REVIEWS):
         _from_reviews(ws, reviews, found)
     if use in (BOTH, CONFIRMED):
-        _from_confirmed(ws, tag_ids, reviews, found,
+        _from_confirmed(ws, tag_ids, reviews, found, rules,
                         settle_s=settle_days * 86_400, now=time.time() if now is None else now)
     return _assemble(found, names)
 
@@ -138,8 +158,8 @@ def _from_reviews(ws: Workspace, reviews: Mapping[tuple[str, str, str], Review],
 
 
 def _from_confirmed(ws: Workspace, tag_ids: Mapping[str, str],
-                    reviews: Mapping[tuple[str, str, str], Review], found: _Evidence, *,
-                    settle_s: float, now: float) -> None:
+                    reviews: Mapping[tuple[str, str, str], Review], found: _Evidence,
+                    rules: RuleCheck | None, *, settle_s: float, now: float) -> None:
     groups = {t.id: t.group_id for t in outbox.tag_catalogue(ws.cache)}
     name_of = {tag_id: name for name, tag_id in tag_ids.items() if tag_id in groups}
     carried = tag_carriers.carried_in_groups(ws.cache, {groups[t] for t in name_of})
@@ -170,7 +190,8 @@ def _from_confirmed(ws: Workspace, tag_ids: Mapping[str, str],
             ws.cache, customers, MESSAGES_PER_CUSTOMER).items():
         labels = {name_of[t] for t in confirmed.get(customer, {}) if t in name_of}
         for message in messages:
-            found.add(message.id, customer, message.text, labels)
+            found.add(message.id, customer, message.text,
+                      rules.labels(message.text, labels) if rules and labels else labels)
 
 
 def _last_adds(ws: Workspace, tag_ids: set[str]) -> dict[tuple[str, str, str], tuple[float, str]]:

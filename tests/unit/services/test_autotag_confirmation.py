@@ -37,3 +37,19 @@ def _verdict(verdict: str, at: float) -> Review:
 def test_confirmation(added: tuple[float, str] | None, verdict: Review | None,
                       expected: str) -> None:
     assert confirmation(added, verdict, SETTLE, NOW) == expected
+
+
+def test_a_confirmed_customers_messages_keep_only_the_tags_the_rules_do_not_contradict() -> None:
+    from desktop.domain.autotag import AutoTagger, TagKeywords
+    from desktop.services.autotag_packs import load_intent_packs
+    from desktop.services.autotag_training import RuleCheck
+
+    keywords = {"嫌贵": ("太贵", "便宜点", "优惠"), "物流": ("快递", "发货", "物流")}
+    tagger = AutoTagger.build([TagKeywords(n, w) for n, w in keywords.items()], (),
+                              packs=load_intent_packs())
+    check = RuleCheck(tagger, frozenset(keywords))
+    confirmed = {"嫌贵", "老客户"}          # 老客户: a tag the rules know nothing of
+    assert check.labels("怎么还不发货", confirmed) == {"老客户"}
+    assert check.labels("能便宜点不，什么时候发货", confirmed) == confirmed
+    assert check.labels("好的，我再想想", confirmed) == confirmed
+    assert check.labels("太贵了", {"物流"}) == set()
