@@ -248,7 +248,9 @@ class Operation(enum.Enum):
 class Change:
     """One requested write. `group` is the group's name; `tag` the tag's name (empty for
     group operations); `new_name` a new group or tag name; `existing` the names already in
-    the group (for sub-tags); `customers` how many customers carry the tag (renames)."""
+    the group (for sub-tags); `customers` how many customers carry the tag (renames).
+    For tagging with a rule-group (strategy) tag, `rule_group` is the rule group's name and
+    `rule_group_range` the departments WeCom lists in its range."""
 
     operation: Operation
     group: str
@@ -256,6 +258,8 @@ class Change:
     new_name: str = ""
     existing: frozenset[str] = frozenset()
     customers: int = 0
+    rule_group: str = ""
+    rule_group_range: frozenset[int] = frozenset()
 
 
 class Verdict(enum.Enum):
@@ -324,6 +328,8 @@ def decide(policy: Policy, chart: OrgChart, actor: Actor, change: Change) -> Dec
     owner = _owner(policy, chart, change.group)
     op = change.operation
     if op is Operation.TAG_CUSTOMER:
+        if change.rule_group:
+            return _rule_group_tagging(policy, chart, actor, change)
         return _tagging(policy, chart, actor, owner)
     if op in (Operation.DELETE_TAG, Operation.DELETE_GROUP):
         if actor.admin:
@@ -387,6 +393,30 @@ def _tagging(policy: Policy, chart: OrgChart, actor: Actor, owner: _Owner) -> De
                     f"{owner.group} 的标签只有 {label} 的成员可以给客户打",
                     f"only members of {owner.label or 'the administrators'} may tag customers"
                     f" with {owner.group}", "restricted-tagging")
+
+
+def _rule_group_tagging(policy: Policy, chart: OrgChart, actor: Actor,
+                        change: Change) -> Decision:
+    """A rule-group tag is restricted when the policy names its tag group or its rule group.
+    The owner is the department the policy gives the tag group or the rule group, else every
+    department in the rule group's range (a branch's regional tags belong to the branch)."""
+    restricted = policy.restricted_tagging_groups
+    if change.group not in restricted and change.rule_group not in restricted:
+        return ALLOW
+    placed = policy.owner_ref(change.group) or policy.owner_ref(change.rule_group)
+    found = chart.find(placed[0]) if placed is not None else None
+    owners = frozenset([found]) if found is not None else change.rule_group_range
+    if actor.admin or owners & actor.managed or chart.subtree(owners) & actor.departments:
+        return ALLOW
+    labels = "、".join(sorted(chart.name(d) for d in owners))
+    scope_zh = (f"标签组 {change.group}" if change.group in restricted
+                else f"规则组 {change.rule_group}")
+    scope_en = (f"the group {change.group}" if change.group in restricted
+                else f"the rule group {change.rule_group}")
+    return Decision(Verdict.REFUSE,
+                    f"{scope_zh} 的标签只有 {labels or '管理员'} 的成员可以给客户打",
+                    f"only members of {labels or 'the administrators'} may tag customers with"
+                    f" {scope_en}", "restricted-tagging")
 
 
 def decide_rule_group(chart: OrgChart, actor: Actor, departments: Iterable[int],

@@ -359,6 +359,7 @@ def build_governance(connection: ConnectionFactory, transport: WeComTransport, r
     def send(users: list[str], text: str) -> bool:
         return send_text(transport, agent_id, users, text)
 
-    gate = Gate(connection, transport, OrgDirectory(transport), admins, relay.tag_names, send)
+    gate = Gate(connection, transport, OrgDirectory(transport), admins, relay.tag_names,
+                relay.tag_rule_groups, send)
     relay.gate = gate.check
     return ApprovalDesk(connection, transport, gate, relay.write, send)

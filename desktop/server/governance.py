@@ -139,12 +139,14 @@ class Gate:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
                  directory: OrgDirectory, admins: frozenset[str],
                  tag_names: Callable[[list[str]], dict[str, tuple[str, str]]],
+                 rule_groups: Callable[[list[str]], dict[str, int]],
                  notify: Callable[[list[str], str], bool]) -> None:
         self._connection = connection
         self._transport = transport
         self._directory = directory
         self.server_admins = admins
         self._tag_names = tag_names
+        self._rule_groups = rule_groups
         self._notify = notify
 
     def policy(self) -> Policy:
@@ -210,12 +212,27 @@ class Gate:
     def _tagging(self, caller: Caller, policy: Policy, chart: OrgChart, actor: Actor,
                  body: Mapping[str, Any]) -> Answer | None:
         ids = _texts(body.get("add_tag")) + _texts(body.get("remove_tag"))
+        strategies = self._rule_groups(ids)
+        rule_groups: dict[int, tuple[str, frozenset[int]]] = {}
         for tag_id, (name, group) in self._tag_names(ids).items():
             change = Change(Operation.TAG_CUSTOMER, group, name)
+            strategy_id = strategies.get(tag_id)
+            if strategy_id is not None:
+                if strategy_id not in rule_groups:
+                    rule_groups[strategy_id] = self._rule_group(strategy_id)
+                rule_group, departments = rule_groups[strategy_id]
+                change = replace(change, rule_group=rule_group, rule_group_range=departments)
             decision = decide(policy, chart, actor, change)
             if decision.verdict is not Verdict.ALLOW:
                 return self._refuse(caller, MARK_TAG, body, change, decision, tag_id)
         return None
+
+    def _rule_group(self, strategy_id: int) -> tuple[str, frozenset[int]]:
+        """A rule group's name and the departments in its range, as WeCom has them now."""
+        data = self._transport.call(ApiRequest(
+            "POST", "externalcontact/customer_strategy/get", body={"strategy_id": strategy_id}))
+        name = str((data.get("strategy") or {}).get("strategy_name") or strategy_id)
+        return name, frozenset(self._range({"strategy_id": strategy_id}))
 
     def _range(self, body: Mapping[str, Any]) -> set[int]:
         """The departments a rule group covers: those named in the call and, for an existing

@@ -94,6 +94,13 @@ class TagNames:
         self._transport = transport
         self._lock = threading.Lock()
         self._names: dict[str, tuple[str, str]] = {}
+        self._strategies: dict[str, int] = {}
+
+    def rule_groups(self, tag_ids: list[str]) -> dict[str, int]:
+        """Tag id -> rule group (strategy) id, for the rule-group tags among `tag_ids`."""
+        self.lookup(tag_ids)
+        with self._lock:
+            return {t: self._strategies[t] for t in tag_ids if t in self._strategies}
 
     def lookup(self, tag_ids: list[str]) -> dict[str, tuple[str, str]]:
         with self._lock:
@@ -120,10 +127,13 @@ class TagNames:
         for group in groups if isinstance(groups, list) else [groups]:
             if not isinstance(group, dict):
                 continue
+            strategy_id = group.get("strategy_id")
             for tag in group.get("tag") or []:
                 if isinstance(tag, dict) and tag.get("id"):
                     self._names[str(tag["id"])] = (
                         str(tag.get("name", "")), str(group.get("group_name", "")))
+                    if isinstance(strategy_id, int):
+                        self._strategies[str(tag["id"])] = strategy_id
 
 
 Gate = Callable[[Caller, str, Mapping[str, Any]], "dict[str, Any] | None"]
@@ -184,6 +194,10 @@ class Relay:
     def tag_names(self, tag_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Tag id -> (name, group name)."""
         return self._names.lookup(tag_ids)
+
+    def tag_rule_groups(self, tag_ids: list[str]) -> dict[str, int]:
+        """Tag id -> rule group id, for the rule-group tags among `tag_ids`."""
+        return self._names.rule_groups(tag_ids)
 
     def learn_tag_names(self, tag_list: Mapping[str, Any]) -> None:
         """Names from a fresh tag list (a callback's re-read after a console edit)."""

@@ -368,6 +368,30 @@ def test_restricted_groups_are_tagged_only_from_the_owning_department(
         _set_policy(server, session, restricted_tagging_groups=[])
 
 
+def test_a_restricted_rule_group_is_tagged_only_from_inside_its_range(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str]) -> None:
+    """The policy names the rule group 华北区域: its tags go on customers only from callers in
+    华北分公司 (its range), even on the relation of a follower WeCom itself lets carry them."""
+    session = clients["admin"].get_token()
+    tag = corp.state.find_tag("华北-跟进阶段", "初访")
+    assert tag
+    follower = people["head_north"]
+    euid = next(e for u, e in corp.state.relations() if u == follower)
+    _set_policy(server, session, restricted_tagging_groups=["华北区域"])
+    try:
+        had = tag in corp.state.relation_tag_ids(follower, euid)
+        change = {"remove": [tag]} if had else {"add": [tag]}
+        refused = _refused(lambda: clients["head_mkt"].mark_tag(follower, euid, **change))
+        assert refused.message_zh.startswith("规则组 华北区域 的标签只有 华北分公司 的成员可以给客户打")
+        assert (tag in corp.state.relation_tag_ids(follower, euid)) is had
+        assert any(r[1] == "初访" and "华北区域" in r[2] for r in _journal(server, "refused"))
+        clients["head_north"].mark_tag(follower, euid, **change)
+        assert (tag in corp.state.relation_tag_ids(follower, euid)) is not had
+    finally:
+        _set_policy(server, session, restricted_tagging_groups=[])
+
+
 def test_policy_show_and_refusals_from_the_cli(
         server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
         admin_env: dict[str, str], tmp_path: Path) -> None:

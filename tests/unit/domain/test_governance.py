@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.domain.governance import (
@@ -30,7 +32,7 @@ POLICY = Policy(
     groups=(("华北-区域", "华北分公司"),),
     branch_admins=(("liu", "华北分公司"),),
     member_subtag_groups=("行业类型",),
-    restricted_tagging_groups=("OPS-售后",),
+    restricted_tagging_groups=("OPS-售后", "华北区域"),
     rename_threshold=100,
 )
 
@@ -64,6 +66,10 @@ CHANGES = {
     "tag_restricted": Change(Operation.TAG_CUSTOMER, "OPS-售后", "待回访"),
     "tag_open": Change(Operation.TAG_CUSTOMER, "MKT-活动", "618大促"),
     "add_tag_branch": Change(Operation.ADD_TAG, "华北-区域", "天津"),
+    "tag_rule_group_restricted": Change(Operation.TAG_CUSTOMER, "华北-跟进阶段", "初访",
+                                        rule_group="华北区域", rule_group_range=frozenset({7})),
+    "tag_rule_group_open": Change(Operation.TAG_CUSTOMER, "华南-客户分级", "A类",
+                                  rule_group="华南区域", rule_group_range=frozenset({8})),
 }
 A, P, R = Verdict.ALLOW, Verdict.APPROVAL, Verdict.REFUSE
 #                          admin head_mkt head_root branch head_ops mem_mkt mem_ops
@@ -82,6 +88,8 @@ MATRIX = {
     "tag_restricted":           (A, R, A, R, A, R, A),
     "tag_open":                 (A, A, A, A, A, A, A),
     "add_tag_branch":           (A, R, A, A, R, R, R),
+    "tag_rule_group_restricted": (A, R, A, A, R, R, R),
+    "tag_rule_group_open":      (A, A, A, A, A, A, A),
 }
 
 
@@ -156,6 +164,24 @@ def test_rule_groups_belong_to_the_heads_of_their_range() -> None:
     refused = decide_rule_group(CHART, ACTORS["head_mkt"], north, "创建", "create")
     assert refused.en == "only an administrator or the head of 华北分公司 may create this rule group"
     assert decide_rule_group(CHART, ACTORS["head_root"], ()).verdict is R  # no range: admins only
+
+
+def test_a_restricted_rule_group_names_its_range_or_the_department_the_policy_gives_it(
+        ) -> None:
+    change = CHANGES["tag_rule_group_restricted"]
+    refused = decide(POLICY, CHART, ACTORS["member_mkt"], change)
+    assert refused.zh == "规则组 华北区域 的标签只有 华北分公司 的成员可以给客户打"
+    assert refused.en == ("only members of 华北分公司 may tag customers with the rule group"
+                          " 华北区域")
+    by_group = replace(POLICY, restricted_tagging_groups=("华北-跟进阶段",))
+    assert "the group 华北-跟进阶段" in decide(by_group, CHART, ACTORS["member_mkt"], change).en
+    given = replace(POLICY, groups=(("华北区域", "市场部"),))
+    decided = {role: decide(given, CHART, actor, change).verdict
+               for role, actor in ACTORS.items()}
+    assert decided == {"admin": A, "head_mkt": A, "head_root": A, "branch_north": R,
+                       "head_ops": R, "member_mkt": A, "member_ops": R}
+    nobody = replace(change, rule_group_range=frozenset())
+    assert "the administrators" in decide(POLICY, CHART, ACTORS["head_ops"], nobody).en
 
 
 def test_the_desktop_rebuilds_the_servers_view_of_a_user_from_json() -> None:
