@@ -52,8 +52,9 @@ class ReconcileService:
             already_absent=removing.already_absent,
         )
 
-    def submit(self, plan: RetagPlan, tag_label: str, feed: OrderFeed) -> str:
+    def submit(self, plan: RetagPlan, tag_label: str, feed: OrderFeed, *,
+               pilot_size: int = 0) -> str:
         return self.tagging.submit(
-            plan, source=SOURCE,
+            plan, source=SOURCE, pilot_size=pilot_size,
             description=f"订单对账 {tag_label}（{feed.source}） / order reconciliation"
                         f" {tag_label} ({feed.source})")

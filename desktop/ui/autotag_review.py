@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -67,6 +66,7 @@ from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.tasks import Task
 
@@ -224,8 +224,7 @@ class AutoTagReviewWindow(QWidget):
         header.setSectionResizeMode(SuggestionModel.EVIDENCE, QHeaderView.ResizeMode.Stretch)
         self.accept_button, self.reject_button = QPushButton(), QPushButton()
         self.accept_all_button, self.reject_all_button = QPushButton(), QPushButton()
-        self.pilot = QSpinBox(minimum=0, maximum=1_000_000,
-                              value=context.workspace.profile.pilot_size)
+        self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
         self.preview_button, self.start_button = QPushButton(), QPushButton()
         self.start_button.setEnabled(False)
         self.preview = QLabel(wordWrap=True)
@@ -265,7 +264,7 @@ class AutoTagReviewWindow(QWidget):
 
     def _build_layout(self) -> None:
         self.since_label, self.until_label = QLabel(), QLabel()
-        self.confidence_label, self.pilot_label = QLabel(), QLabel()
+        self.confidence_label = QLabel()
         window_row = QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.tags,
                        self.confidence_label, self.min_confidence, self.simulate_button,
@@ -285,7 +284,7 @@ class AutoTagReviewWindow(QWidget):
                        self.reject_all_button):
             review_row.addWidget(widget)
         review_row.addStretch(1)
-        for tail in (self.pilot_label, self.pilot, self.preview_button, self.start_button):
+        for tail in (self.pilot.label, self.pilot, self.preview_button, self.start_button):
             review_row.addWidget(tail)
         layout = QVBoxLayout(self)
         layout.addLayout(window_row)
@@ -334,9 +333,6 @@ class AutoTagReviewWindow(QWidget):
         self.accept_all_button.setText(self.tr("Accept all shown"))
         self.reject_all_button.setText(self.tr("Reject all shown"))
         self.tag_filter.setItemText(0, self.tr("All tags"))
-        self.pilot_label.setText(self.tr("Pilot:"))
-        self.pilot.setSpecialValueText(self.tr("no pilot"))
-        self.pilot.setSuffix(self.tr(" relations first"))
         self.preview_button.setText(self.tr("Preview accepted"))
         self.start_button.setText(self.tr("Start"))
         relabel(self.model)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
+from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
 
 Index = QModelIndex | QPersistentModelIndex
@@ -142,9 +142,6 @@ class ImportWizard(QDialog):
                              (self.only_valid, self.tr("Import only the valid rows"))):
             button.setText(text)
         self.copy_action.setText(self.tr("Copy"))
-        self.pilot.setSpecialValueText(self.tr("no pilot"))
-        self.pilot.setSuffix(self.tr(" relations first"))
-        self.pilot_label.setText(self.tr("Pilot:"))
         relabel(self.problems)
 
     # -- step 1: the file ---------------------------------------------------------------
@@ -250,13 +247,10 @@ class ImportWizard(QDialog):
         self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.only_valid = QCheckBox()
         self.only_valid.toggled.connect(self._update_import)
-        self.pilot = QSpinBox()
-        self.pilot.setRange(0, 1_000_000)
-        self.pilot.setValue(self.context.workspace.profile.pilot_size)
-        self.pilot_label = QLabel()
+        self.pilot = PilotBox(self.context.workspace.profile.pilot_size, self)
         options = QFormLayout()
         options.addRow(self.only_valid)
-        options.addRow(self.pilot_label, self.pilot)
+        options.addRow(self.pilot.label, self.pilot)
         self.back_button = back = QPushButton()
         back.setAutoDefault(False)
         back.clicked.connect(lambda: self.steps.setCurrentIndex(STEP_FILE))

@@ -39,6 +39,7 @@ from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
+from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 
 SHOWN_ROWS = 2000
@@ -91,7 +92,9 @@ class ReconcileDialog(QDialog):
         actions.addWidget(self.compare_button)
         actions.addWidget(self.skip_bad)
         actions.addStretch(1)
-        actions.addWidget(self.fix_button)
+        self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
+        for widget in (self.pilot.label, self.pilot, self.fix_button):
+            actions.addWidget(widget)
         self.panel = BatchProgressPanel(context, self)
         self.panel.setVisible(False)
         layout = QVBoxLayout(self)
@@ -231,10 +234,10 @@ class ReconcileDialog(QDialog):
             return
         self.fix_button.setEnabled(False)
         self.compare_button.setEnabled(False)
-        service, tag = self.service, self.tag.text().strip()
+        service, tag, pilot = self.service, self.tag.text().strip(), self.pilot.value()
 
         def work(_progress: Any, _cancel: Any) -> str:
-            return service.submit(compared.plan, tag, compared.feed)
+            return service.submit(compared.plan, tag, compared.feed, pilot_size=pilot)
 
         self.context.run_task(work, owner=self, name="reconcile batch", writer=True,
                               on_result=self._submitted, on_error=self._failed)

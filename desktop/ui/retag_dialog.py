@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import pick
 
@@ -195,9 +195,7 @@ class RetagDialog(QDialog):
         self.expires_error.setVisible(False)
         self.expires_s: int | None = None
         self.expiry_problem: tuple[str, str] | None = None
-        self.pilot = QSpinBox()
-        self.pilot.setRange(0, 1_000_000)
-        self.pilot.setValue(context.workspace.profile.pilot_size)
+        self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -246,13 +244,10 @@ class RetagDialog(QDialog):
         self.expires_label.setText(self.tr("Expires:"))
         self.expires.setPlaceholderText(self.tr(
             "optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)"))
-        self.pilot.setSpecialValueText(self.tr("no pilot"))
-        self.pilot.setSuffix(self.tr(" relations first"))
         self.close_button.setText(self.tr("Close"))
         self.group_label.setText(self.tr("Group to replace:"))
         self.add_label.setText(self.tr("Add:"))
         self.remove_label.setText(self.tr("Remove:"))
-        self.pilot_label.setText(self.tr("Pilot:"))
 
     # -- public API ---------------------------------------------------------------------
 
@@ -289,7 +284,7 @@ class RetagDialog(QDialog):
         mode_row.addStretch(1)
         form.addRow(mode_row)
         self.group_label, self.add_label = QLabel(), QLabel()
-        self.remove_label, self.pilot_label = QLabel(), QLabel()
+        self.remove_label = QLabel()
         self.expires_label = QLabel()
         form.addRow(self.group_label, self.group)
         form.addRow(self.add_label, self.add_chooser)
@@ -297,7 +292,7 @@ class RetagDialog(QDialog):
         form.addRow("", self.expires_error)
         form.addRow(self.remove_label, self.remove_chooser)
         form.addRow(self.allow_conflicts)
-        form.addRow(self.pilot_label, self.pilot)
+        form.addRow(self.pilot.label, self.pilot)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)

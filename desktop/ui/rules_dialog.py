@@ -33,6 +33,7 @@ from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.rule_editor import RuleEditor, new_rule
 
@@ -75,8 +76,9 @@ class RulesDialog(QDialog):
                        self.add_button, self.toggle_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.simulate_button)
-        buttons.addWidget(self.run_button)
+        self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
+        for widget in (self.simulate_button, self.pilot.label, self.pilot, self.run_button):
+            buttons.addWidget(widget)
         self.panel = BatchProgressPanel(context, self)
         self.panel.setVisible(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -270,9 +272,10 @@ class RulesDialog(QDialog):
         self.run_button.setEnabled(False)
         service = self.service
         relation_ids = frozenset(o.subject.relation_id for o in simulation.evaluation.outcomes)
+        pilot = self.pilot.value()
 
         def work(_progress: Any, _cancel: Any) -> ChangeSet:
-            batch_id = service.submit(simulation, service.plan(simulation))
+            batch_id = service.submit(simulation, service.plan(simulation), pilot_size=pilot)
             return ChangeSet(batch_id=batch_id)
 
         def queued(changes: ChangeSet | None) -> None:

@@ -747,18 +747,6 @@
         <translation>All tags</translation>
     </message>
     <message>
-        <source>Pilot:</source>
-        <translation>Pilot:</translation>
-    </message>
-    <message>
-        <source>no pilot</source>
-        <translation>no pilot</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> relations first</translation>
-    </message>
-    <message>
         <source>Preview accepted</source>
         <translation>Preview accepted</translation>
     </message>
@@ -1855,18 +1843,6 @@
         <translation>Import only the valid rows</translation>
     </message>
     <message>
-        <source>no pilot</source>
-        <translation>no pilot</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> relations first</translation>
-    </message>
-    <message>
-        <source>Pilot:</source>
-        <translation>Pilot:</translation>
-    </message>
-    <message>
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -2486,6 +2462,21 @@
     </message>
 </context>
 <context>
+    <name>PilotBox</name>
+    <message>
+        <source>no pilot</source>
+        <translation>no pilot</translation>
+    </message>
+    <message>
+        <source> relations first</source>
+        <translation> relations first</translation>
+    </message>
+    <message>
+        <source>Pilot:</source>
+        <translation>Pilot:</translation>
+    </message>
+</context>
+<context>
     <name>PretagForm</name>
     <message>
         <source>external_userid</source>
@@ -2827,14 +2818,6 @@
         <translation>Also change relations that would carry two mutually exclusive tags</translation>
     </message>
     <message>
-        <source>no pilot</source>
-        <translation>no pilot</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> relations first</translation>
-    </message>
-    <message>
         <source>Choose tags to see what would change.</source>
         <translation>Choose tags to see what would change.</translation>
     </message>
@@ -2865,10 +2848,6 @@
     <message>
         <source>Remove:</source>
         <translation>Remove:</translation>
-    </message>
-    <message>
-        <source>Pilot:</source>
-        <translation>Pilot:</translation>
     </message>
     <message>
         <source>Computing the preview…</source>

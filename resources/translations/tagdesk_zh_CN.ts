@@ -747,18 +747,6 @@
         <translation>所有标签</translation>
     </message>
     <message>
-        <source>Pilot:</source>
-        <translation>试运行：</translation>
-    </message>
-    <message>
-        <source>no pilot</source>
-        <translation>不试运行</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> 个客户关系先行</translation>
-    </message>
-    <message>
         <source>Preview accepted</source>
         <translation>预览已接受的建议</translation>
     </message>
@@ -1853,18 +1841,6 @@
         <translation>只导入有效的行</translation>
     </message>
     <message>
-        <source>no pilot</source>
-        <translation>不试运行</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> 个关系先试运行</translation>
-    </message>
-    <message>
-        <source>Pilot:</source>
-        <translation>试运行：</translation>
-    </message>
-    <message>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2478,6 +2454,21 @@
     </message>
 </context>
 <context>
+    <name>PilotBox</name>
+    <message>
+        <source>no pilot</source>
+        <translation>不试运行</translation>
+    </message>
+    <message>
+        <source> relations first</source>
+        <translation> 个客户关系先行</translation>
+    </message>
+    <message>
+        <source>Pilot:</source>
+        <translation>试运行：</translation>
+    </message>
+</context>
+<context>
     <name>PretagForm</name>
     <message>
         <source>external_userid</source>
@@ -2819,14 +2810,6 @@
         <translation>同时更改会带有两个互斥标签的关系</translation>
     </message>
     <message>
-        <source>no pilot</source>
-        <translation>不试运行</translation>
-    </message>
-    <message>
-        <source> relations first</source>
-        <translation> 个关系先试运行</translation>
-    </message>
-    <message>
         <source>Choose tags to see what would change.</source>
         <translation>选择标签以预览将要发生的更改。</translation>
     </message>
@@ -2857,10 +2840,6 @@
     <message>
         <source>Remove:</source>
         <translation>移除：</translation>
-    </message>
-    <message>
-        <source>Pilot:</source>
-        <translation>试运行：</translation>
     </message>
     <message>
         <source>Computing the preview…</source>

@@ -64,8 +64,13 @@ def test_orders_are_compared_and_fixed_from_the_window(
     assert not dialog.fix_button.isEnabled()          # unreadable rows block the fix …
     dialog.skip_bad.setChecked(True)                  # … until skipped on purpose
     assert dialog.fix_button.isEnabled()
-    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+    before = _carrying(sandbox, tag_id)
+    dialog.pilot.setValue(1)
+    with qtbot.waitSignal(dialog.panel.pilotFinished, timeout=30000):
         dialog.fix_button.click()
+    assert len(before ^ _carrying(sandbox, tag_id)) == 1     # the pilot: one relation first
+    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+        dialog.panel.continue_rest()
     # partly tagged customers have no order in this file: they lose the tag too
     assert _carrying(sandbox, tag_id) == (set(fully) - {refunded}) | {newly_paid}
     qtbot.waitUntil(lambda: dialog.compare_button.isEnabled() and dialog.compared is not None

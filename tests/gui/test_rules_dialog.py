@@ -1,5 +1,5 @@
 """The rules window: add rules from a file, simulate (who and why), run as one batch with
-source `rule`; contradicting rules are shown and cannot be run."""
+source `rule` (its pilot first); contradicting rules are shown and cannot be run."""
 
 from __future__ import annotations
 
@@ -37,8 +37,14 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
     assert dialog.changes.topLevelItemCount() == len(expected)
     assert "北京" in dialog.changes.topLevelItem(0).text(3)
-    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+    assert len(expected) > 2
+    dialog.pilot.setValue(2)
+    with qtbot.waitSignal(dialog.panel.pilotFinished, timeout=30000):
         dialog.run()
+    piloted = {key for key in expected if north in sandbox.state.relation_tag_ids(*key)}
+    assert len(piloted) == 2
+    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+        dialog.panel.continue_rest()
     carrying = {key for key in expected if north in sandbox.state.relation_tag_ids(*key)}
     assert carrying == expected
     sources = {s for (s,) in ws.cache.connection().execute(
