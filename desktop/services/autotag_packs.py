@@ -22,6 +22,7 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             traps=tuple(pack.get("traps", ())),
             questions=tuple(pack.get("questions", ())),
             broad=bool(pack.get("broad", False)),
+            requests=tuple(pack.get("requests", ())),
         )
         for pack in data["packs"]
     )

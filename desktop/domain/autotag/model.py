@@ -35,7 +35,10 @@ class IntentPack:
     a question (吗, 什么, ?) that count for this intent when no other intent's phrase is in the
     message (a product question is any question that is about nothing else). `broad`: the
     phrases span several narrower intents (产品咨询 holds price questions and 想了解一下 alike),
-    so a tag linked only by its keywords borrows just the phrases close to them."""
+    so a tag linked only by its keywords borrows just the phrases close to them. `requests`:
+    when given, the intent is a question: for the tag named after it, its other phrases and
+    the tag's keywords count only in a clause that holds a question cue or one of these
+    (价格太贵了 asks nothing; 请问, 介绍一下 ask), and these count anywhere."""
 
     name: str
     aliases: tuple[str, ...]
@@ -43,6 +46,7 @@ class IntentPack:
     traps: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     broad: bool = False
+    requests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

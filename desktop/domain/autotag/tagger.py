@@ -31,6 +31,7 @@ from desktop.domain.autotag.model import (
     TagKeywords,
 )
 from desktop.domain.autotag.normalise import NormalText, normalise
+from desktop.domain.autotag.scope import clause_start
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 
@@ -63,6 +64,13 @@ def _distinct(texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(t for t in unique if not any(t != other and t in other for other in unique))
 
 
+def _clause(text: NormalText, at: int) -> str:
+    """The clause that holds position `at`, with the mark that ends it (the ? of a question)."""
+    marks = text.sorted_clauses
+    end = next((mark + 1 for mark in marks if mark >= at), len(text.text))
+    return text.text[clause_start(marks, at):end]
+
+
 def _combined(strengths: Sequence[float]) -> float:
     remaining = 1.0
     for strength in strengths:
@@ -77,12 +85,16 @@ class AutoTagger:
         self, tags: Sequence[TagKeywords], links: dict[str, PackLink], index: PhraseIndex,
         learner: Learner | None, threshold: float,
         contested: Sequence[ContestedPack] = (), tuned: bool = False,
+        asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None,
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
         self.contested = tuple(contested)
         self.threshold = threshold
         self._tuned = tuned
+        # Tags whose phrases count only in a clause that asks: their phrases that ask without
+        # a question mark (介绍一下), and what makes a clause ask (吗, 多少, ?, 请问).
+        self._asking = dict(asking or {})
         self._index = index
         self._learner = learner
 
@@ -102,6 +114,7 @@ class AutoTagger:
         by_name = {pack.name: pack for pack in packs}
         phrases: list[Phrase] = []
         traps: dict[str, tuple[str, ...]] = {}
+        asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         for tag in tags:
             phrases.extend(Phrase(normalise(k).text, tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -113,11 +126,15 @@ class AutoTagger:
             if link.owner and link.by_name:
                 phrases.extend(Phrase(normalise(q).text, tag.name, QUESTION_STRENGTH, fallback=True)
                                for q in pack.questions)
+                if pack.questions and pack.requests:
+                    asking[tag.name] = (frozenset(normalise(r).text for r in pack.requests),
+                                        tuple(normalise(q).text
+                                              for q in (*pack.questions, *pack.requests)))
             keywords = {normalise(k).text for k in tag.keywords}
             traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
-                     tuned=threshold is None)
+                     tuned=threshold is None, asking=asking)
         if training:
             tagger._learner = tagger._train(training)
         return tagger
@@ -138,7 +155,7 @@ class AutoTagger:
         for message in training:
             text = self._normal(message.text)
             hits = self._index.find(text)
-            rules = {f.tag: f.confidence for f in self._rule_findings(hits)}
+            rules = {f.tag: f.confidence for f in self._rule_findings(text, hits)}
             examples.append(Example(
                 features(text, hits), rules, frozenset(message.labels), message.customer))
         return Learner.train(names, examples)
@@ -158,12 +175,20 @@ class AutoTagger:
 
     def rules(self, text: str) -> list[RuleFinding]:
         """What the rules alone say: the tags with own, un-negated phrases in the message."""
-        return self._rule_findings(self._index.find(self._normal(text)))
+        normal = self._normal(text)
+        return self._rule_findings(normal, self._index.find(normal))
 
-    @staticmethod
-    def _rule_findings(hits: Sequence[Hit]) -> list[RuleFinding]:
+    def _asked(self, text: NormalText, hits: list[Hit]) -> list[Hit]:
+        """The hits without those of a question tag (产品咨询) that sit in a clause asking
+        nothing (价格太贵了), unless they ask by themselves (介绍一下)."""
+        for tag, (requests, cues) in self._asking.items():
+            hits = [hit for hit in hits if hit.tag != tag or hit.fallback or hit.phrase in requests
+                    or any(cue in _clause(text, hit.start) for cue in cues)]
+        return hits
+
+    def _rule_findings(self, text: NormalText, hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)
-        counting = [hit for hit in hits if hit.counts]
+        counting = self._asked(text, [hit for hit in hits if hit.counts])
         if any(not hit.fallback for hit in counting):
             counting = [hit for hit in counting if not hit.fallback]
         for hit in counting:
@@ -179,7 +204,7 @@ class AutoTagger:
         """The tags for one message, most confident first."""
         normal = self._normal(text)
         hits = self._index.find(normal)
-        findings = {f.tag: f for f in self._rule_findings(hits)}
+        findings = {f.tag: f for f in self._rule_findings(normal, hits)}
         suggestions: dict[str, Suggestion] = {}
         if self._learner is not None:
             rules = {tag: finding.confidence for tag, finding in findings.items()}

@@ -202,3 +202,50 @@ def test_odd_input_gives_an_answer(tagger: AutoTagger, text: str) -> None:
 def test_a_tag_name_alone_links_its_pack(name: str, pack: str) -> None:
     tagger = AutoTagger.build([TagKeywords(name, ())], packs=load_intent_packs())
     assert tagger.links[name].pack == pack and tagger.links[name].by_name
+
+
+PRODUCT_TAGS = (
+    TagKeywords("产品咨询", ("多少钱", "价格", "介绍一下")),
+    TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
+    TagKeywords("售后问题", ("坏了", "维修", "保修")),
+    TagKeywords("物流咨询", ("快递", "发货", "物流")),
+)
+
+
+@pytest.fixture(scope="module")
+def product_tagger() -> AutoTagger:
+    return AutoTagger.build(PRODUCT_TAGS, packs=load_intent_packs())
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("价格是多少", True),
+    ("这个尺码偏大吗", True),
+    ("请问价格表有吗", True),
+    ("介绍一下你们的课程", True),           # a request asks without a question mark
+    ("想了解下这款车", True),
+    ("价格太贵了，有没有折扣", False),      # the price is in a clause that asks nothing
+    ("价格公道，下次还来", False),
+    ("颜色挺好看的，尺码也合适", False),
+])
+def test_product_questions_must_ask(product_tagger: AutoTagger, text: str, asks: bool) -> None:
+    assert ("产品咨询" in tags_of(product_tagger, text)) is asks
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("车子打不着火了", "售后问题"),
+    ("系统崩了，登不进去", "售后问题"),
+    ("屏幕碎了还在保吗", "售后问题"),
+    ("The blender stopped working", "售后问题"),
+])
+def test_after_sales_wording(product_tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag in tags_of(product_tagger, text)
+
+
+@pytest.mark.parametrize("text", [
+    "送货速度很快，第二天就到了",          # praise, not a delivery question
+    "没收到验证码，怎么注册",
+    "退款还没到账",
+    "售后服务很好",
+])
+def test_not_logistics_nor_after_sales(product_tagger: AutoTagger, text: str) -> None:
+    assert not tags_of(product_tagger, text) & {"物流咨询", "售后问题"}
