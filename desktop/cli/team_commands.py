@@ -62,6 +62,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_reconcile_options(serve)
     serve.add_argument("--rules-interval", type=float, default=600, metavar="SECONDS",
                        help="run the enabled team rules this often (0 = never)")
+    serve.add_argument("--events-retention-days", type=int, default=365, metavar="N",
+                       help="delete behaviour events dated more than N days ago (0 = keep all)")
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
@@ -127,9 +129,10 @@ def server_serve(args: argparse.Namespace) -> int:
 
         check_settings(args.callback_token, args.callback_aes_key)
         register_secret(args.callback_aes_key)
-    if args.resync_interval < 0 or args.rules_interval < 0:
-        raise UsageError("--resync-interval 和 --rules-interval 不能为负。 / --resync-interval and"
-                         " --rules-interval must not be negative.")
+    if args.resync_interval < 0 or args.rules_interval < 0 or args.events_retention_days < 0:
+        raise UsageError("--resync-interval、--rules-interval 和 --events-retention-days 不能为负。"
+                         " / --resync-interval, --rules-interval and --events-retention-days"
+                         " must not be negative.")
     return serve(ServeOptions(
         db_url=args.db, host=args.host, port=args.port, api_base=args.wecom_api_base,
         corp_id=args.corp_id, agent_id=args.agent_id, secret=secret,
@@ -137,7 +140,7 @@ def server_serve(args: argparse.Namespace) -> int:
         max_concurrency=args.concurrency, outbox_check_every_s=args.outbox_check_every,
         callback_token=args.callback_token, callback_aes_key=args.callback_aes_key,
         resync_interval_s=args.resync_interval, reconcile=reconcile_config(args),
-        rules_interval_s=args.rules_interval,
+        rules_interval_s=args.rules_interval, events_retention_days=args.events_retention_days,
     ))
 
 

@@ -23,6 +23,7 @@ import psycopg
 import psycopg_pool
 import uvicorn
 
+from desktop.server import team_events
 from desktop.server.app import TeamServer, TeamSettings, build_app
 from desktop.server.database import CONNECT_TIMEOUT_S, describe_target, migrate
 from desktop.server.db_health import Conn, DatabaseHealth
@@ -43,6 +44,7 @@ log = logging.getLogger("tagdesk.server")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 POOL_SIZE = 10
 APPROVAL_EXPIRY_EVERY_S = 3600
+EVENT_RETENTION_EVERY_S = 3600
 GRACEFUL_STOP_S = 30
 
 
@@ -64,6 +66,7 @@ class ServeOptions:
     resync_interval_s: float = 3600.0
     reconcile: ReconcileConfig | None = None
     rules_interval_s: float = 600.0
+    events_retention_days: int = 365
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
@@ -104,6 +107,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             *([] if options.reconcile is None else [Job(
                 RECONCILE_JOB, options.reconcile.interval_s,
                 ReconcileJob(team.connection, team.relay, options.reconcile, lease.id).run)]),
+            *([Job("event-retention", EVENT_RETENTION_EVERY_S, team_events.retention_job(
+                team.connection, options.events_retention_days))]
+              if options.events_retention_days > 0 else []),
             *([Job("team-rules", options.rules_interval_s,
                    RuleRuns(team.connection, team.relay, lease.id,
                             team.governance.actor).run)]

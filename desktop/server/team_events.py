@@ -217,6 +217,25 @@ def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
             "next_after_id": events[-1]["id"] if len(events) == limit else None}
 
 
+def prune(conn: Conn, keep_days: int) -> int:
+    """Delete the events dated more than `keep_days` days ago; returns how many."""
+    return conn.execute("DELETE FROM team_event WHERE ts < extract(epoch FROM now())"
+                        " - %s * 86400.0", (keep_days,)).rowcount
+
+
+def retention_job(connection: Connect, keep_days: int) -> Callable[[], int]:
+    """The `event-retention` job's function: prune, and log what it deleted."""
+
+    def run() -> int:
+        with connection() as conn:
+            deleted = prune(conn, keep_days)
+        if deleted:
+            log.info("deleted %d events older than %d days", deleted, keep_days)
+        return deleted
+
+    return run
+
+
 def by_customer(conn: Conn, kinds: Sequence[str] | None) -> dict[str, tuple[Event, ...]]:
     """Each customer's events of these types (all for None), oldest first, in one query: what
     the server's own rule runs read."""

@@ -1,6 +1,7 @@
 """Behaviour events in team mode: sources with their own keys push to the team server
 (wrong or revoked key 401, flood 429, oversized 413, malformed 400, nothing half-stored); a
-desktop's import is pushed with its login; another desktop's rules read the server's events."""
+desktop's import is pushed with its login; another desktop's rules read the server's events;
+events older than `--events-retention-days` are deleted by a job."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from desktop.server.database import migrate
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -37,11 +39,19 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def team_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
                 server_home: Path) -> Iterator[TeamServerProcess]:
-    """This module's server, running the enabled team rules every second, with a home whose
-    log the tests read."""
-    server = TeamServerProcess(postgres.new_database(), team_sandbox, server_home,
-                               "--rules-interval", "1")
+    """This module's server, running the enabled team rules every second and keeping events
+    30 days, with a home whose log the tests read; its database held one event 400 days old
+    before it started, which its first retention run deleted."""
+    db_url = postgres.new_database()
+    migrate(db_url)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO team_event (event_key, ts, external_userid, userid, type,"
+                     " name, detail, source) VALUES ('id:ancient', %s, 'wmANCIENT', '',"
+                     " 'order_paid', '', '', 'crm')", (time.time() - 400 * 86400,))
+    server = TeamServerProcess(db_url, team_sandbox, server_home, "--rules-interval", "1",
+                               "--events-retention-days", "30")
     try:
+        wait_for(lambda: _retention_runs(db_url), timeout=30, what="the first retention run")
         yield server
     finally:
         server.stop()
@@ -55,6 +65,19 @@ def _stored(db_url: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(db_url) as conn:
         return conn.execute("SELECT event_key, external_userid, type, source, value"
                             " FROM team_event ORDER BY id").fetchall()
+
+
+def _retention_runs(db_url: str) -> int:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute("SELECT runs FROM scheduled_job WHERE name = 'event-retention'"
+                           " AND last_finished_at IS NOT NULL").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def test_events_older_than_the_retention_are_deleted_by_the_servers_job(
+        team_server: TeamServerProcess) -> None:
+    assert _retention_runs(team_server.db_url) == 1
+    assert [r for r in _stored(team_server.db_url) if r[0] == "id:ancient"] == []
 
 
 def _source(team_server: TeamServerProcess, home: Path, name: str, *more: str) -> str:
