@@ -137,10 +137,19 @@ class FilterEngine:
         wanted = set(orders) | set(previous.kept_orders() if previous is not None else ())
         conn = self._cache.connection()
         conn.execute("BEGIN")
+        index: FilterIndex | None = None
         try:
             version = self._data_version(conn)
             index = self._index_for(version, generation, publish=True)
-            index.prime(conn, sorted(wanted & set(ORDER_SQL)))
+            with self._lock:  # filters meanwhile go to SQL without asking for another prepare
+                self._cold_reported = index
+            if not index.primed or not wanted <= set(index.kept_orders()):
+                index.prime(conn, sorted(wanted & set(ORDER_SQL)))
+        except BaseException:
+            with self._lock:
+                if index is not None and self._cold_reported is index:
+                    self._cold_reported = None  # the next cold filter asks again
+            raise
         finally:
             conn.execute("COMMIT")
 

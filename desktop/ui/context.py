@@ -43,12 +43,13 @@ class AppContext(QObject):
     write_started = Signal(object)      # frozenset of relation ids being written
     write_failed = Signal(str, object)  # readable message, frozenset of relation ids
     status_message = Signal(str)
+    filters_cold = Signal()             # a filter was answered by SQL: warm the bitmaps
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.cache = workspace.cache
-        self.filter_engine = FilterEngine(workspace.cache)
+        self.filter_engine = FilterEngine(workspace.cache, on_cold=self.filters_cold.emit)
         self.tagging = TaggingService(workspace)
         self.journal = reader_for(workspace)   # a team profile's is the team server's
         self.undo_stack = QUndoStack(self)
@@ -59,6 +60,7 @@ class AppContext(QObject):
         self._tasks: set[Task] = set()
         self._warming: Task | None = None
         self._warm_again = False
+        self.filters_cold.connect(self.rewarm_filters)  # queued from the worker that asked
 
     @property
     def operator(self) -> str:
@@ -114,8 +116,9 @@ class AppContext(QObject):
 
     def rewarm_filters(self) -> None:
         """Rebuild the filter engine on a worker after it was dropped (a tag created,
-        renamed or deleted), so the next filter is warm instead of paying for it; changes
-        arriving meanwhile run it once more when it is done."""
+        renamed or deleted) or when a filter found it cold (answered by SQL meanwhile), so
+        the next filter is warm; changes arriving meanwhile run it once more when it is
+        done."""
         if self._warming is not None:
             self._warm_again = True
             return

@@ -204,3 +204,18 @@ def test_ctrl_a_never_walks_every_row_through_the_model(qtbot: Any, synced_conte
     qtbot.wait(50)                              # the header and the rows repaint
     assert len(view.selected_rows()) == model.rowCount() > 300
     assert Counting.calls < model.rowCount()    # Qt's own header asked once per cell
+
+
+def test_a_cold_engine_shows_the_same_rows_from_sql_and_warms_itself(
+        qtbot: Any, synced_context: Any, model: CustomerTableModel) -> None:
+    engine = synced_context.filter_engine
+    for text in ("高意向 OR VIP", "-VIP text:a", "tags>=2", ""):
+        engine.invalidate()
+        with qtbot.waitSignal(synced_context.filters_cold, timeout=15000):
+            cold = _query(qtbot, model, lambda t=text: model.set_filter(t))
+        cold_ids = [model.relation_id(row) for row in range(model.rowCount())]
+        qtbot.waitUntil(lambda: not synced_context.warming, timeout=30000)
+        warm = _query(qtbot, model, model.refresh)
+        assert [model.relation_id(row) for row in range(model.rowCount())] == cold_ids, text
+        assert (cold.relations, cold.customers) == (warm.relations, warm.customers), text
+        assert cold_ids, text
