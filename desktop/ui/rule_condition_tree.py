@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QPushButton,
@@ -66,6 +67,9 @@ class ConditionTree(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_current)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
         retranslate_in_place(self, self.retranslate)
 
     def retranslate(self) -> None:
@@ -172,6 +176,18 @@ class ConditionTree(QWidget):
                 operator_width = max(operator_width, editor.operator.sizeHint().width())
         self.tree.setColumnWidth(0, kind_width + COLUMN_MARGIN)
         self.tree.setColumnWidth(1, operator_width + COLUMN_MARGIN)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Typing in a row's field selects that row (its cells are all widgets, so a click
+        never reaches the view): Add and Remove then work on the row being edited."""
+        if new is None or not self.tree.viewport().isAncestorOf(new):
+            return
+        for item in self.items():
+            combo, editor = self._rows[id(item)]
+            widgets = [combo] if editor is None else [combo, editor, editor.operator]
+            if any(w is new or w.isAncestorOf(new) for w in widgets):
+                self.tree.setCurrentItem(item)
+                return
 
     # -- structure -------------------------------------------------------------------------
 

@@ -83,7 +83,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert not editor.save_button.isEnabled()       # nothing to add yet
     assert "rule.then" in editor.then_error.text()
 
-    editor.conditions.tree.setCurrentItem(editor.conditions.item_at((0,)))
+    _click(qtbot, region.edit)                    # typing in a row selects it
+    assert editor.conditions.tree.currentItem() is editor.conditions.item_at((0,))
     _click(qtbot, editor.conditions.add_group_button)      # an any-group beside the row
     kind, _value = _row(editor, 1, 0)
     _choose(qtbot, kind, "has_not")
@@ -118,7 +119,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert editor.save_button.isEnabled()
 
     # Del removes the selected row; the JSON follows
-    editor.conditions.tree.setCurrentItem(editor.conditions.item_at((1, 1)))
+    _click(qtbot, _row(editor, 1, 1)[1].operands[0])
+    assert editor.conditions.tree.currentItem() is editor.conditions.item_at((1, 1))
     editor.conditions.tree.setFocus()
     qtbot.keyClick(editor.conditions.tree, Qt.Key.Key_Delete)
     assert editor.definition()["when"] == {"all": [{"region": ["北京", "天津"]},
