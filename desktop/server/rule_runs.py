@@ -60,6 +60,7 @@ from desktop.wecom.write_note import WriteNote
 log = logging.getLogger("tagdesk.server.rules")
 
 SOURCE = "rule"
+KEEP_RUNS_DAYS = 30
 
 
 @dataclass
@@ -92,7 +93,8 @@ class RuleRuns:
         self._actor_of = actor_of   # governance's view of a rule's owner
 
     def run(self) -> RuleRun | None:
-        """One run; None when there is nothing to run on yet (no re-sync finished)."""
+        """One run; None when there is nothing to run (no enabled rule) or nothing to run on
+        yet (no re-sync finished). Runs older than `KEEP_RUNS_DAYS` are forgotten."""
         with self._connection() as conn:
             if not snapshot.has_baseline(conn):
                 log.info("team rules not run: the first re-sync has not finished")
@@ -103,8 +105,12 @@ class RuleRuns:
             catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
                          for tag_id, tag in snapshot.corp_tags(conn).items()]
             policy = load_policy(conn)
+        if not rows:
+            return None
         run = RuleRun(f"rule-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
         with self._connection() as conn:
+            conn.execute("DELETE FROM team_rule_run WHERE started_at < now()"
+                         " - make_interval(days => %s)", (KEEP_RUNS_DAYS,))
             row = conn.execute("INSERT INTO team_rule_run (batch_id, process) VALUES (%s, %s)"
                                " RETURNING id", (run.batch_id, self._process_id)).fetchone()
         assert row is not None
