@@ -38,6 +38,7 @@ from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
 from desktop.server.pretags import PretagRefused, Pretags
+from desktop.server.reconcile_now import ReconcileNow, RunRefused
 from desktop.server.relay import API, Relay
 from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
 from desktop.server.team_rules import RuleRefused, TeamRules
@@ -83,6 +84,7 @@ class TeamServer:
         self.relay = Relay(self.connection, transport, process_id)
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.reconcile: reconcile_job.ReconcileConfig | None = None  # scheduled, when configured
+        self.reconcile_now = ReconcileNow(self.connection, None, settings.admins, process_id)
         self.shared_settings = SharedSettings(self.connection, transport)
         self.livecodes = LiveCodeTags(self.connection, self.relay)
         self.pretags = Pretags(self.connection, self.relay, transport)
@@ -237,6 +239,13 @@ class TeamServer:
         self.authenticate(query)
         with self.connection() as conn:
             return reconcile_job.status(conn, self.reconcile)
+
+    def reconcile_run(self, query: dict[str, str]) -> dict[str, Any]:
+        try:
+            started = self.reconcile_now.start(self.authenticate(query))
+        except RunRefused as refused:
+            raise _Refusal(refused.errcode, refused.errmsg, refused.status) from None
+        return {"errcode": 0, "errmsg": "ok", **started}
 
     def rules_call(self, verb: str, method: str, query: dict[str, str],
                    body: dict[str, Any]) -> dict[str, Any]:
@@ -407,6 +416,9 @@ def build_app(server: TeamServer) -> Starlette:
     async def reconcile_status(request: Request) -> dict[str, Any]:
         return await run_in_threadpool(server.reconcile_status, dict(request.query_params))
 
+    async def reconcile_run(request: Request) -> dict[str, Any]:
+        return await run_in_threadpool(server.reconcile_run, dict(request.query_params))
+
     async def rules(request: Request) -> dict[str, Any]:
         body = await _json_body(request) if request.method == "POST" else {}
         return await run_in_threadpool(server.rules_call, request.path_params.get("verb", ""),
@@ -439,6 +451,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/livecodes", _answering(livecodes), methods=["GET", "POST"]),
         Route("/tagdesk/v1/pretags", _answering(pretags), methods=["GET", "POST"]),
         Route("/tagdesk/v1/reconcile/status", _answering(reconcile_status), methods=["GET"]),
+        Route("/tagdesk/v1/reconcile/run", _answering(reconcile_run), methods=["POST"]),
         Route("/tagdesk/v1/rules", _answering(rules), methods=["GET"]),
         Route("/tagdesk/v1/rules/{verb}", _answering(rules), methods=["GET", "POST"]),
         Route("/cgi-bin/{path:path}", _answering(cgi), methods=["GET", "POST"]),

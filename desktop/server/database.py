@@ -16,7 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from desktop.server.autotag_reviews import MIGRATION as AUTOTAG_REVIEWS_MIGRATION
 from desktop.server.errors import ServerError
-from desktop.server.reconcile_schema import RECONCILE_MIGRATION
+from desktop.server.reconcile_schema import RECONCILE_MIGRATION, RECONCILE_NOW_MIGRATION
 from desktop.server.scale_out_schema import SCALE_OUT_MIGRATION
 from desktop.server.team_chats import MIGRATION as TEAM_CHATS_MIGRATION
 from desktop.server.team_events import MIGRATION as TEAM_EVENTS_MIGRATION
@@ -295,6 +295,8 @@ MIGRATIONS: tuple[str, ...] = (
     TEAM_EVENTS_MIGRATION,
     # 14: auto-tagging review verdicts shared by the team (desktop/server/autotag_reviews.py).
     AUTOTAG_REVIEWS_MIGRATION,
+    # 15: who started a reconciliation run now, and the paying customers it did not know.
+    RECONCILE_NOW_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -27,7 +27,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.domain.reconcile import Reconciliation, RelationMark, reconcile
+from desktop.domain.reconcile import Mismatch, Reconciliation, RelationMark, reconcile
 from desktop.server import order_sources, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.identity import Caller
@@ -45,6 +45,7 @@ log = logging.getLogger("tagdesk.server.reconcile")
 SOURCE = "reconcile"
 OPERATOR = "tagdesk-server"
 ERRORS_KEPT = 50
+UNKNOWN_KEPT = 50
 KEPT_DAYS = 90
 RUNS_SHOWN = 10
 
@@ -79,6 +80,7 @@ class _Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, object]] = field(default_factory=list)
     batch_id: str = ""
+    unknown: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,9 @@ class ReconcileJob:
         self._config = config
         self._process_id = process_id
 
-    def run(self) -> str:
-        """One reconciliation; its result (see the constants above). Before the first re-sync
+    def run(self, started_by: str = "") -> str:
+        """One reconciliation (`started_by`: the administrator who asked for it now, "" on
+        schedule); its result (see the constants above). Before the first re-sync
         there is nothing to compare with: the period is given back, so the next look at the
         jobs (any process's) tries again, and no run is recorded."""
         with self._connection() as conn:
@@ -112,9 +115,10 @@ class ReconcileJob:
             conn.execute("DELETE FROM reconcile_run WHERE started_at < now() - make_interval("
                          "days => %s)", (KEPT_DAYS,))
             row = conn.execute(
-                "INSERT INTO reconcile_run (process, source, tag) VALUES (%s, %s, %s)"
-                " RETURNING id", (self._process_id, order_sources.shown(self._config.orders),
-                                  self._config.tag)).fetchone()
+                "INSERT INTO reconcile_run (process, source, tag, started_by)"
+                " VALUES (%s, %s, %s, %s) RETURNING id",
+                (self._process_id, order_sources.shown(self._config.orders), self._config.tag,
+                 started_by)).fetchone()
         assert row is not None
         run_id = int(str(row[0]))
         try:
@@ -124,9 +128,10 @@ class ReconcileJob:
         with self._connection() as conn:
             conn.execute(
                 "UPDATE reconcile_run SET finished_at = now(), result = %s, batch_id = %s,"
-                " counts = %s, errors = %s WHERE id = %s",
+                " counts = %s, errors = %s, unknown = %s WHERE id = %s",
                 (outcome.result, outcome.batch_id, Jsonb(outcome.counts),
-                 Jsonb(outcome.errors[:ERRORS_KEPT]), run_id))
+                 Jsonb(outcome.errors[:ERRORS_KEPT]), Jsonb(outcome.unknown[:UNKNOWN_KEPT]),
+                 run_id))
         log.info("reconciliation run %d: %s %s", run_id, outcome.result, outcome.counts)
         return outcome.result
 
@@ -146,6 +151,7 @@ class ReconcileJob:
             RelationMark(number, r.external_userid, r.userid, tag_id in r.tag_ids)
             for number, r in enumerate(relations)])
         counts |= _counts(result)
+        unknown = [_unknown(m) for m in result.unknown[:UNKNOWN_KEPT]]
         adding = [relations[rid] for m in result.missing for rid in m.relation_ids]
         conflicts = [r for r in adding if exclusive & set(r.tag_ids)]
         clashing = set(conflicts)
@@ -155,16 +161,18 @@ class ReconcileJob:
         skipped = [_conflict(r, exclusive) for r in conflicts]
         limit = self._config.limit(len(relations))
         if len(changes) > limit:
-            return _Outcome(TOO_MANY, counts | {"limit": limit}, [{"problem": (
+            return _Outcome(TOO_MANY, counts | {"limit": limit}, unknown=unknown, errors=[{
+                "problem": (
                 f"这次要改 {len(changes):,} 个客户关系，超过上限 {self._config.limit_text}："
                 "什么都没有改；请核对订单来源，或调高 --reconcile-max-changes。 / This run would"
                 f" change {len(changes):,} relations, over the limit of"
                 f" {self._config.limit_text}: nothing was changed; check the orders source,"
                 " or raise --reconcile-max-changes.")}])
         if not changes:
-            return _Outcome(IN_STEP, counts, skipped)
+            return _Outcome(IN_STEP, counts, skipped, unknown=unknown)
         outcome = self._apply(run_id, tag_id, changes, counts)
         outcome.errors.extend(skipped)
+        outcome.unknown = unknown
         return outcome
 
     def _apply(self, run_id: int, tag_id: str, changes: list[tuple[_Relation, bool]],
@@ -221,7 +229,8 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
         return {"errcode": 0, "errmsg": "ok", "configured": False}
     rows = conn.execute(
         "SELECT id, extract(epoch FROM started_at), extract(epoch FROM finished_at), result,"
-        " batch_id, counts, errors, source, tag FROM reconcile_run ORDER BY id DESC LIMIT %s",
+        " batch_id, counts, errors, source, tag, unknown, started_by FROM reconcile_run"
+        " ORDER BY id DESC LIMIT %s",
         (RUNS_SHOWN,)).fetchall()
     started = conn.execute(
         "SELECT extract(epoch FROM last_started_at) FROM scheduled_job WHERE name = %s",
@@ -248,7 +257,13 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
 def _run_json(row: tuple[Any, ...]) -> dict[str, Any]:
     return {"id": row[0], "started_at": _seconds(row[1]), "finished_at": _seconds(row[2]),
             "result": row[3], "batch_id": row[4], "counts": row[5], "errors": row[6],
-            "source": row[7], "tag": row[8]}
+            "source": row[7], "tag": row[8], "unknown": row[9], "started_by": row[10]}
+
+
+def _unknown(mismatch: Mismatch) -> dict[str, object]:
+    """A paying customer the server does not know, with the orders that say so."""
+    return {"external_userid": mismatch.external_userid,
+            "orders": [{"order_id": o.order_id, "line": o.line} for o in mismatch.orders]}
 
 
 def _seconds(value: object) -> float | None:

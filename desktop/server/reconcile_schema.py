@@ -19,3 +19,10 @@ CREATE TABLE reconcile_run (
     errors jsonb NOT NULL DEFAULT '[]'::jsonb
 );
 """
+
+# Who asked for a run now (empty: the schedule), and the first paying customers the server
+# does not know, with their orders' ids and lines.
+RECONCILE_NOW_MIGRATION = """
+ALTER TABLE reconcile_run ADD COLUMN started_by text NOT NULL DEFAULT '';
+ALTER TABLE reconcile_run ADD COLUMN unknown jsonb NOT NULL DEFAULT '[]'::jsonb;
+"""

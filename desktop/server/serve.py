@@ -32,6 +32,7 @@ from desktop.server.jobs import Job, Scheduler
 from desktop.server.leases import ProcessLease
 from desktop.server.phone_changes import PhoneChanges
 from desktop.server.reconcile_job import ReconcileConfig, ReconcileJob
+from desktop.server.reconcile_now import ReconcileNow
 from desktop.server.reconcile_schema import JOB_NAME as RECONCILE_JOB
 from desktop.server.rule_runs import RuleRuns
 from desktop.server.shared_limit import SharedRateLimiter
@@ -99,14 +100,17 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
                                      options.resync_interval_s)
         team.callbacks = phone_changes.receiver
         team.reconcile = options.reconcile
+        reconcile = None if options.reconcile is None else ReconcileJob(
+            team.connection, team.relay, options.reconcile, lease.id)
+        team.reconcile_now = ReconcileNow(team.connection, reconcile, options.admins, lease.id)
+        stack.callback(team.reconcile_now.wait)
         _settle_orphans(team)
         scheduler = Scheduler(team.connection, lease.id, [
             Job("outbox-recovery", options.outbox_check_every_s, lambda: _settle_orphans(team)),
             *phone_changes.jobs,
             Job("approval-expiry", APPROVAL_EXPIRY_EVERY_S, team.governance.expire),
-            *([] if options.reconcile is None else [Job(
-                RECONCILE_JOB, options.reconcile.interval_s,
-                ReconcileJob(team.connection, team.relay, options.reconcile, lease.id).run)]),
+            *([] if reconcile is None or options.reconcile is None else [Job(
+                RECONCILE_JOB, options.reconcile.interval_s, reconcile.run)]),
             *([Job("event-retention", EVENT_RETENTION_EVERY_S, team_events.retention_job(
                 team.connection, options.events_retention_days))]
               if options.events_retention_days > 0 else []),

@@ -2,7 +2,8 @@
 database reconcile an orders CSV once (one batch, journaled `reconcile`), a desktop sees the
 run with `tagdesk reconcile --status` and in the 订单对账… dialog, and reverts the batch from
 the team journal; a source that cannot work stops the server at start with one sentence
-(exit 2)."""
+(exit 2); an administrator runs it now (a member gets 403, a second run while one holds the
+job 409) and the status lists the paying customers the server does not know."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server.jobs import JOB_LOCK_CLASS
+from desktop.server.reconcile_schema import JOB_NAME
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
@@ -30,12 +33,14 @@ from tests.server.team_support import (
     desktop_env,
     log_in,
     tagdesk,
+    team_client,
     wait_for,
 )
 
 pytestmark = pytest.mark.integration
 
 TAG = "客户阶段:已成交"
+STRANGER = "wmStrangerNotInThisCorp000000001"
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +90,10 @@ def reconciled(postgres: PostgresCluster, corp: SandboxServer,
         writer.writerow(["order_id", "external_userid", "status"])
         writer.writerow(["R-1", refunded, "refunded"])
         writer.writerows([f"P-{n}", customer, "paid"] for n, customer in enumerate(sorted(paid)))
+        writer.writerow(["U-1", STRANGER, "paid"])
     db_url = postgres.new_database()
-    options = ("--reconcile-tag", TAG, "--reconcile-orders", str(orders))
+    options = ("--reconcile-tag", TAG, "--reconcile-orders", str(orders),
+               "--admin", corp.state.follow_users()[0])
     first = TeamServerProcess(db_url, corp, tmp / "first", *options)
     second = TeamServerProcess(db_url, corp, tmp / "second", *options)
     try:
@@ -179,3 +186,38 @@ def test_a_source_that_cannot_work_stops_the_server_at_start(
     assert started.stdout == ""
     assert "Cannot read the orders file" in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def _session(team_url: str, corp: SandboxServer, userid: str) -> str:
+    return team_client(team_url, corp, log_in(team_url, corp, userid).token).get_token()
+
+
+def test_an_administrator_runs_it_now_a_member_may_not_and_one_run_at_a_time(
+        reconciled: Reconciled, corp: SandboxServer) -> None:
+    admin_user, member_user = corp.state.follow_users()[:2]
+    admin, member = _session(reconciled.url, corp, admin_user), \
+        _session(reconciled.url, corp, member_user)
+    run_now = reconciled.url + "tagdesk/v1/reconcile/run"
+    refused = requests.post(run_now, params={"access_token": member}, timeout=10)
+    assert refused.status_code == 403
+    assert refused.json()["errcode"] == 9001010 and "administrator" in refused.json()["errmsg"]
+    with psycopg.connect(reconciled.db_url, autocommit=True) as other_process:
+        other_process.execute("SELECT pg_advisory_lock(%s, hashtext(%s))",
+                              (JOB_LOCK_CLASS, JOB_NAME))
+        busy = requests.post(run_now, params={"access_token": admin}, timeout=10)
+    assert busy.status_code == 409 and "running" in busy.json()["errmsg"]
+    runs_before = _rows(reconciled.db_url, "SELECT count(*) FROM reconcile_run")[0][0]
+
+    started = requests.post(run_now, params={"access_token": admin}, timeout=10)
+    assert started.status_code == 200 and started.json()["started"] is True
+    wait_for(lambda: _rows(reconciled.db_url, "SELECT count(*) FROM reconcile_run WHERE"
+                           " finished_at IS NOT NULL")[0][0] > runs_before, timeout=30,
+             what="the run started now")
+    answer = requests.get(reconciled.url + "tagdesk/v1/reconcile/status",
+                          params={"access_token": member}, timeout=10).json()
+    last = answer["last_run"]
+    assert last["started_by"] == admin_user and last["result"] in ("applied", "in_step")
+    lines = len(reconciled.paid) + 3    # the header, the refund, the paid orders, then U-1
+    assert last["unknown"] == [{"external_userid": STRANGER,
+                                "orders": [{"order_id": "U-1", "line": lines}]}]
+    assert last["counts"]["unknown_customers"] == 1
