@@ -294,3 +294,32 @@ class RuleDraft:
 def dumps(definition: Mapping[str, object]) -> str:
     """A definition as the JSON tab shows it."""
     return json.dumps(definition, ensure_ascii=False, indent=2)
+
+
+def summary(node: Node, english: bool) -> str:
+    """A condition in one line with the editor's labels, for the rules list:
+    「地区 北京、上海 且 没有标签 地区:华北」 / "Region 北京、上海 and Has none of the tags 地区:华北"."""
+    if isinstance(node, Group):
+        parts = [summary(child, english) for child in node.children]
+        if node.op == "not":
+            return ("not " if english else "非 ") + "、".join(parts)
+        joiner = {"all": (" 且 ", " and "), "any": (" 或 ", " or ")}[node.op][english]
+        inner = joiner.join(parts)
+        return f"({inner})" if len(parts) > 1 else inner
+    kind = node.kind
+    label = kind.en if english else kind.zh
+    return f"{label} {_value_text(kind, node.value, english)}"
+
+
+def _value_text(kind: ConditionKind, value: object, english: bool) -> str:
+    if isinstance(value, JsonText):
+        return value.text
+    if kind.value in (ValueKind.WORDS, ValueKind.TAGS):
+        return join_words(words_of(value))
+    if kind.value is ValueKind.CHOICE:
+        choice = kind.choice(value)
+        if choice is not None:
+            return choice.en if english else choice.zh
+    if kind.value in (ValueKind.NUMBER, ValueKind.DATE) and isinstance(value, Mapping):
+        return " ".join(f"{op} {bound}" for op, bound in value.items())
+    return json.dumps(value, ensure_ascii=False)

@@ -7,6 +7,7 @@ and cancel, and revertible like any other batch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.rule_draft import RuleDraft
-from desktop.domain.rules import describe
+from desktop.domain.rule_draft import RuleDraft, read_condition, summary
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.rule_editor import RuleEditor, new_rule
@@ -142,12 +143,13 @@ class RulesDialog(QDialog):
             action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
             team = [rule.owner, rule.department or self.tr("Whole corp")] if self.team else []
             item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",
-                                    describe(rule.rule.when), action, *team])
+                                    _condition_text(rule.definition), action, *team])
             item.setData(0, NAME_ROLE, rule.rule.name)
             self.rules.addTopLevelItem(item)
             if rule.rule.name == current:
                 self.rules.setCurrentItem(item)
-        self.rules.resizeColumnToContents(0)
+        for column in range(self.rules.columnCount() - 1):
+            self.rules.resizeColumnToContents(column)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -288,3 +290,8 @@ class RulesDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.texts.say(self.summary, lambda: readable(exc))
+
+
+def _condition_text(definition: Mapping[str, Any]) -> str:
+    """The rule's condition with the editor's labels in the UI language."""
+    return summary(read_condition(definition.get("when")), is_english())

@@ -96,3 +96,16 @@ def test_words_split_on_the_separators_and_one_word_is_a_text() -> None:
     assert words_value(["北京"]) == "北京"
     assert words_value(["北京", "上海"]) == ["北京", "上海"]
     assert {k.value for k in CONDITION_KINDS} >= set(ValueKind) - {ValueKind.JSON}
+
+
+def test_the_rules_list_says_a_condition_with_the_editors_labels() -> None:
+    from desktop.domain.rule_draft import read_condition, summary
+
+    when = read_condition({"all": [{"region": ["北京", "上海"]}, {"has_not": "地区:华北"},
+                                   {"not": {"gender": "female"}},
+                                   {"any": [{"tag_count": {">=": 3}}, {"state": "expo2026"}]}]})
+    assert summary(when, english=False) == (
+        "(地区 北京、上海 且 没有标签 地区:华北 且 非 性别 女 且 (标签数 >= 3 或 渠道活码 state expo2026))")
+    assert summary(when, english=True) == (
+        "(Region 北京、上海 and Has none of the tags 地区:华北 and not Gender female and"
+        " (Tag count >= 3 or Live code state expo2026))")
