@@ -24,8 +24,15 @@ import psycopg_pool
 from desktop.server import relation_facts, snapshot, team_journal
 from desktop.server.callbacks import CONTACT, CallbackEvent
 from desktop.server.snapshot import Conn, tag_list_shape
-from desktop.server.tag_changes import library_changes, relation_changes
+from desktop.server.tag_changes import (
+    ENDINGS,
+    customer_added,
+    customer_deleted,
+    library_changes,
+    relation_changes,
+)
 from desktop.server.wecom_reads import read_corp_tags, read_relation
+from desktop.store.journal import JournalEntry
 from desktop.store.journal_query import CALLBACK
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import WeComTransport
@@ -159,17 +166,38 @@ def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
             else read_relation(transport, userid, external_userid))
     if read is None and event.change_type.startswith("add_"):
         raise NotYetVisible(userid, external_userid)
+    before = snapshot.relation_tags(conn, userid, external_userid)
+    entries = _customer_entries(conn, event, before, ts)
     if read is None:
         snapshot.forget_relation(conn, userid, external_userid)
         relation_facts.forget(conn, userid, external_userid)
-        return 0
-    before = snapshot.relation_tags(conn, userid, external_userid)
+        return team_journal.append(conn, entries, None)
     snapshot.store_relation(conn, userid, external_userid, read.tags)
     relation_facts.store(conn, userid, external_userid, read.facts)
     if before is None and not snapshot.has_baseline(conn):
         log.info("callback for a relation not yet re-synced: its tags are the baseline")
-        return 0
-    entries = relation_changes(before or set(), read.tags, snapshot.corp_tags(conn),
-                               userid=userid, external_userid=external_userid,
-                               source=CALLBACK, ts=ts)
+        return team_journal.append(conn, entries, None)
+    entries += relation_changes(before or set(), read.tags, snapshot.corp_tags(conn),
+                                userid=userid, external_userid=external_userid,
+                                source=CALLBACK, ts=ts)
     return team_journal.append(conn, entries, None)
+
+
+def _customer_entries(conn: Conn, event: CallbackEvent, before: set[str] | None,
+                      ts: float) -> list[JournalEntry]:
+    """The customer added or deleted, once: an event handled again (a retry) finds its row."""
+    userid, external_userid = event.userid, event.external_userid
+    if event.change_type == "add_external_contact":
+        entries = [customer_added(userid=userid, external_userid=external_userid,
+                                  state=event.state, ts=ts)]
+    elif event.change_type in ENDINGS and before is not None:
+        entries = customer_deleted(before, snapshot.corp_tags(conn), userid=userid,
+                                   external_userid=external_userid,
+                                   change_type=event.change_type, ts=ts)
+    else:
+        return []
+    seen = conn.execute(
+        "SELECT 1 FROM team_journal WHERE external_userid = %s AND userid = %s"
+        " AND action = %s AND ts = %s LIMIT 1",
+        (external_userid, userid, entries[0].action, ts)).fetchone()
+    return [] if seen else entries

@@ -14,6 +14,13 @@ REASONS = {
                 " (phone or admin console)",
     "observed": "同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)",
 }
+CUSTOMER_ADD = "customer_add"
+CUSTOMER_DELETE = "customer_delete"
+# How a relation ended, by the callback's ChangeType.
+ENDINGS = {
+    "del_external_contact": "成员删除了客户 / the member deleted the customer",
+    "del_follow_user": "客户删除了成员 / the customer deleted the member",
+}
 
 
 def relation_changes(before: set[str], after: Mapping[str, tuple[str, str]],
@@ -35,6 +42,37 @@ def relation_changes(before: set[str], after: Mapping[str, tuple[str, str]],
     rows += [entry("tag_remove", tag_id, *_names(tag_id, after, known))
              for tag_id in sorted(before - set(after))]
     return rows
+
+
+def customer_added(*, userid: str, external_userid: str, state: str,
+                   ts: float) -> JournalEntry:
+    """A member added a customer (through a contact way when `state` is set)."""
+    how = (f"通过渠道 {state} 添加 / added through contact way state {state}" if state
+           else "成员添加了客户 / the member added the customer")
+    return JournalEntry(operator="", action=CUSTOMER_ADD, source="callback",
+                        external_userid=external_userid, userid=userid,
+                        after=json.dumps({"state": state}, ensure_ascii=False), reason=how,
+                        ts=ts, probable_operator=userid)
+
+
+def customer_deleted(had: set[str], known: Mapping[str, CorpTag], *, userid: str,
+                     external_userid: str, change_type: str, ts: float) -> list[JournalEntry]:
+    """A relation ended: one row per tag it carried (so a tag's filter finds who lost its
+    customers), or one row without a tag. `before` holds every tag id it had; `after` what
+    stays on it (a customer who deleted the member stays tagged on the member's side)."""
+    kept = change_type == "del_follow_user"
+    before = json.dumps(sorted(had))
+    after = before if kept else json.dumps([])
+
+    def entry(tag_id: str) -> JournalEntry:
+        name, group = _names(tag_id, {}, known) if tag_id else ("", "")
+        return JournalEntry(operator="", action=CUSTOMER_DELETE, source="callback",
+                            external_userid=external_userid, userid=userid, tag_id=tag_id,
+                            tag_name=name, group_name=group, before=before, after=after,
+                            reason=ENDINGS.get(change_type, ""), ts=ts,
+                            probable_operator=userid)
+
+    return [entry(tag_id) for tag_id in sorted(had)] or [entry("")]
 
 
 def _names(tag_id: str, read: Mapping[str, tuple[str, str]],

@@ -54,6 +54,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "group_delete": ("删除标签组", "group deleted"),
     "group_reorder": ("调整标签组顺序", "groups reordered"),
     "tag_restore": ("恢复已删除的标签", "deleted tag restored"),
+    "customer_add": ("添加客户", "customer added"),
+    "customer_delete": ("删除客户", "customer deleted"),
     "exclusive_set_add": ("新增互斥标签组", "exclusive set added"),
     "exclusive_set_remove": ("删除互斥标签组", "exclusive set removed"),
     "abbreviation_set": ("设置缩写", "abbreviation set"),

@@ -34,7 +34,8 @@ from desktop.ui.retranslate import retranslate_in_place
 
 CUSTOM = -1
 ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
-           "group_create", "group_rename", "group_delete", "group_reorder", "tag_restore")
+           "group_create", "group_rename", "group_delete", "group_reorder", "tag_restore",
+           "customer_add", "customer_delete")
 SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo", "revert", "observed",
            "callback", "tree", "restore", "reconcile", "expiry", "livecode",
            "pretag")

@@ -93,6 +93,8 @@ class _Labels(QObject):
             "group_delete": self.tr("Group deleted"),
             "group_reorder": self.tr("Groups reordered"),
             "tag_restore": self.tr("Deleted tag restored"),
+            "customer_add": self.tr("Customer added"),
+            "customer_delete": self.tr("Customer deleted"),
             "exclusive_set_add": self.tr("Exclusive set added"),
             "exclusive_set_remove": self.tr("Exclusive set removed"),
             "abbreviation_set": self.tr("Abbreviation set"),

@@ -3725,6 +3725,14 @@
         <translation>Deleted tag restored</translation>
     </message>
     <message>
+        <source>Customer added</source>
+        <translation>Customer added</translation>
+    </message>
+    <message>
+        <source>Customer deleted</source>
+        <translation>Customer deleted</translation>
+    </message>
+    <message>
         <source>Exclusive set added</source>
         <translation>Exclusive set added</translation>
     </message>

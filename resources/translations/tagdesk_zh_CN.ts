@@ -3712,6 +3712,14 @@
         <translation>恢复已删除的标签</translation>
     </message>
     <message>
+        <source>Customer added</source>
+        <translation>添加客户</translation>
+    </message>
+    <message>
+        <source>Customer deleted</source>
+        <translation>删除客户</translation>
+    </message>
+    <message>
         <source>Exclusive set added</source>
         <translation>新增互斥标签组</translation>
     </message>

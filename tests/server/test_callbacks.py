@@ -190,9 +190,13 @@ def test_console_tag_edits_and_new_customers_are_journaled(
     external_userid = phone_sandbox.phone.add_customer(userid, state="expo2026")
     wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) FROM callback_event"
                           " WHERE state = 'expo2026' AND status = 'done'"), what="the add")
+    added = _rows(callback_server.db_url, "external_userid = %s", external_userid)
+    assert [(r["action"], r["source"], r["probable_operator"]) for r in added] == [
+        ("customer_add", "callback", userid)]
     phone_sandbox.phone.mark(userid, external_userid, add=[tag_id])
-    rows = wait_for(lambda: _rows(callback_server.db_url, "external_userid = %s",
-                                  external_userid), timeout=15, what="the new customer's tag")
+    rows = wait_for(lambda: _rows(callback_server.db_url, "external_userid = %s AND action"
+                                  " <> 'customer_add'", external_userid), timeout=15,
+                    what="the new customer's tag")
     assert [(r["action"], r["tag_name"], r["probable_operator"]) for r in rows] == [
         ("tag_add", "春季展", userid)]
 
@@ -213,6 +217,9 @@ def test_console_tag_edits_and_new_customers_are_journaled(
     wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) = 0 FROM"
                           " relation_tag_snapshot WHERE external_userid = %s", external_userid),
              what="the deleted relation leaving the snapshot")
+    deleted = _rows(callback_server.db_url, "action = 'customer_delete' AND external_userid"
+                    " = %s", external_userid)
+    assert [(r["tag_id"], r["tag_name"]) for r in deleted] == [(tag_id, "春季展会")]
     phone_sandbox.phone.delete_tag(tag_id)
     wait_for(lambda: _rows(callback_server.db_url, "action IN ('tag_delete', 'group_delete')"
                            " AND group_name = '展会渠道'"), timeout=15, what="the deletion")
