@@ -3,14 +3,14 @@
 Admins see every request, others their own. Approving is a second verification: "Send code"
 has the server send the admin a fresh one-time code through WeCom, which they type before
 "Approve". Rejecting needs a reason; "Restore" puts back what an approved deletion removed.
-The policy tab shows the policy as JSON; an admin may edit and save it. Every call runs on a
-pool thread owned by the dialog; a refusal shows the server's sentence.
+The policy tab shows the policy as a form (with a JSON tab), checked as it is typed; an admin
+may edit and save it, others read it. Every call runs on a pool thread owned by the dialog; a
+refusal shows the server's sentence.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +32,7 @@ from desktop.services import governance
 from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
 from desktop.ui.errors import readable
+from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 
@@ -42,7 +42,8 @@ COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason")
 class ApprovalsDialog(QDialog):
     decided = Signal()   # a request was approved, rejected or restored; the policy saved
 
-    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+    def __init__(self, profile: Profile, parent: QWidget | None = None, *,
+                 members: Sequence[tuple[str, str]] = (), groups: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.profile = profile
         self.approvals: list[dict[str, Any]] = []
@@ -75,7 +76,8 @@ class ApprovalsDialog(QDialog):
         self.restore_button.clicked.connect(self.restore)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.policy = QPlainTextEdit()
+        self.policy = PolicyForm(members, groups)
+        self.policy.changed.connect(self._update_buttons)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save_policy)
         self.roles = QLabel()
@@ -106,7 +108,7 @@ class ApprovalsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
-        self.resize(820, 480)
+        self.resize(860, 640)
         self.texts = retranslate_in_place(self, self.retranslate)
         self._update_buttons()
         self.refresh()
@@ -124,6 +126,7 @@ class ApprovalsDialog(QDialog):
         self.save_button.setText(self.tr("Save policy"))
         self.tabs.setTabText(0, self.tr("Requests"))
         self.tabs.setTabText(1, self.tr("Policy"))
+        self.policy.retranslate()
         self.table.setHorizontalHeaderLabels([
             self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
             self.tr("Customers"), self.tr("Status"), self.tr("Reason")])
@@ -185,14 +188,9 @@ class ApprovalsDialog(QDialog):
                           "%2", str(done.get("relations", 0)))))
 
     def save_policy(self) -> None:
-        try:
-            policy = json.loads(self.policy.toPlainText())
-        except ValueError as exc:
-            problem = str(exc)
-            self._say(lambda: self.tr("The policy is not valid JSON: %1").replace(
-                "%1", problem))
+        if not (self.admin and self.policy.valid):
             return
-        profile = self.profile
+        policy, profile = self.policy.policy(), self.profile
         self._run("policy", lambda: governance.set_policy(profile, policy),
                   lambda _a: self._decided(lambda: self.tr("The team policy was saved.")))
 
@@ -216,9 +214,7 @@ class ApprovalsDialog(QDialog):
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(str(approval.get(key) or "")))
-        self.policy.setPlainText(json.dumps(policy.get("policy") or {}, ensure_ascii=False,
-                                            indent=2))
-        self.policy.setReadOnly(not self.admin)
+        self.policy.load(policy, self.admin)
         self._show_roles()
         waiting = sum(1 for a in self.approvals if a.get("status") == "pending")
         decided, self._result = self._result, None   # what was just decided stays said
@@ -268,7 +264,8 @@ class ApprovalsDialog(QDialog):
             idle and self.admin and chosen is not None and chosen.get("status") == "approved"
             and str(chosen.get("kind", "")).startswith("delete") and not chosen.get(
                 "restored_by"))
-        self.save_button.setEnabled(idle and self.admin)
+        self.save_button.setEnabled(idle and self.admin and self.policy.valid)
+        self.save_button.setVisible(self.admin)
         self.refresh_button.setEnabled(idle)
 
     # -- tasks ----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from desktop.domain.filter import quote
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
+from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.arrivals_dialog import ArrivalsDialog
@@ -270,7 +271,9 @@ class MainWindow(QMainWindow):
 
     def open_approvals(self) -> ApprovalsDialog:
         """File → Approvals (team profiles): requests to decide and the team policy."""
-        dialog = ApprovalsDialog(self.context.workspace.profile, self)
+        cache = self.context.workspace.cache
+        dialog = ApprovalsDialog(self.context.workspace.profile, self,
+                                 members=directory_members(cache), groups=tag_group_names(cache))
         if self.governance is not None:
             dialog.decided.connect(self.governance.refresh)
         self._keep(dialog)

@@ -126,10 +126,6 @@
         <translation>Restored %1 tags and re-tagged %2 customer relations.</translation>
     </message>
     <message>
-        <source>The policy is not valid JSON: %1</source>
-        <translation>The policy is not valid JSON: %1</translation>
-    </message>
-    <message>
         <source>The team policy was saved.</source>
         <translation>The team policy was saved.</translation>
     </message>
@@ -2474,6 +2470,57 @@
     <message>
         <source>Pilot:</source>
         <translation>Pilot:</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyForm</name>
+    <message>
+        <source>Administrators</source>
+        <translation>Administrators</translation>
+    </message>
+    <message>
+        <source>Department prefixes</source>
+        <translation>Department prefixes</translation>
+    </message>
+    <message>
+        <source>Groups → department</source>
+        <translation>Groups → department</translation>
+    </message>
+    <message>
+        <source>Branch admins</source>
+        <translation>Branch admins</translation>
+    </message>
+    <message>
+        <source>Members may add sub-tags in</source>
+        <translation>Members may add sub-tags in</translation>
+    </message>
+    <message>
+        <source>Restricted tagging</source>
+        <translation>Restricted tagging</translation>
+    </message>
+    <message>
+        <source>Renames needing approval above (customers)</source>
+        <translation>Renames needing approval above (customers)</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>Prefix</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>Tag group</source>
+        <translation>Tag group</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Form</translation>
     </message>
 </context>
 <context>

@@ -126,10 +126,6 @@
         <translation>已恢复 %1 个标签，并重新标记 %2 个客户关系。</translation>
     </message>
     <message>
-        <source>The policy is not valid JSON: %1</source>
-        <translation>策略不是有效的 JSON：%1</translation>
-    </message>
-    <message>
         <source>The team policy was saved.</source>
         <translation>团队策略已保存。</translation>
     </message>
@@ -2466,6 +2462,57 @@
     <message>
         <source>Pilot:</source>
         <translation>试运行：</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyForm</name>
+    <message>
+        <source>Administrators</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Department prefixes</source>
+        <translation>部门前缀</translation>
+    </message>
+    <message>
+        <source>Groups → department</source>
+        <translation>标签组 → 部门</translation>
+    </message>
+    <message>
+        <source>Branch admins</source>
+        <translation>分公司管理员</translation>
+    </message>
+    <message>
+        <source>Members may add sub-tags in</source>
+        <translation>成员可添加子标签的标签组</translation>
+    </message>
+    <message>
+        <source>Restricted tagging</source>
+        <translation>限制打标签的标签组或规则组</translation>
+    </message>
+    <message>
+        <source>Renames needing approval above (customers)</source>
+        <translation>改名需审批的客户数（超过）</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Tag group</source>
+        <translation>标签组</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from desktop.domain.governance import Actor
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
+from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.tag_tree_model import Role as TreeRole
 from desktop.wecom.client import WeComClient
@@ -528,3 +529,56 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             dialog.close()
         finally:
             _set_policy(server, session, admins=[])
+
+
+def _policy_dialog(qtbot: Any, server: TeamServerProcess, corp: SandboxServer, userid: str,
+                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ApprovalsDialog:
+    tmp_path.mkdir()
+    _home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, userid)
+    store_device_token(profile, log_in(server.url, corp, userid).token)
+    dialog = ApprovalsDialog(profile, members=[(userid, "我")], groups=["OPS-售后"])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.me) and dialog._task is None, timeout=30_000)
+    return dialog
+
+
+@pytest.mark.gui
+def test_the_policy_form_saves_what_it_shows_and_a_member_only_reads_it(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
+        clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    session = clients["admin"].get_token()
+
+    def stored() -> dict[str, Any]:
+        return dict(requests.get(f"{server.url}tagdesk/v1/governance/policy", timeout=30,
+                                 params={"access_token": session}).json()["policy"])
+
+    dialog = _policy_dialog(qtbot, server, corp, people["admin"], tmp_path / "admin",
+                            monkeypatch)
+    form = dialog.policy
+    assert dialog.admin and form.policy() == stored() and dialog.save_button.isEnabled()
+    try:
+        form.prefixes.add_row(("LAW-", ""))
+        assert not dialog.save_button.isEnabled()
+        assert form.sentence.text() == "prefixes 必须是“名称 → 部门”的对象。"
+        form.prefixes.remove_selected()
+        form.threshold.setValue(55)
+        form.restricted.add_row(("OPS-售后",))
+        assert dialog.save_button.isEnabled()
+        with qtbot.waitSignal(dialog.decided, timeout=30_000):
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
+        saved = stored()
+        assert saved == form.policy()
+        assert saved["rename_threshold"] == 55 and saved["restricted_tagging_groups"] == [
+            "OPS-售后"]
+        dialog.close()
+
+        member = _policy_dialog(qtbot, server, corp, people["member_mkt"],
+                                tmp_path / "member", monkeypatch)
+        assert not member.admin and member.policy.policy() == saved
+        assert member.save_button.isHidden() and member.policy.json.isReadOnly()
+        assert member.policy.prefixes.add_button.isHidden()
+        member.close()
+    finally:
+        _set_policy(server, session, rename_threshold=100, restricted_tagging_groups=[])
