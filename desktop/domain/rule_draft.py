@@ -323,3 +323,13 @@ def _value_text(kind: ConditionKind, value: object, english: bool) -> str:
     if kind.value in (ValueKind.NUMBER, ValueKind.DATE) and isinstance(value, Mapping):
         return " ".join(f"{op} {bound}" for op, bound in value.items())
     return json.dumps(value, ensure_ascii=False)
+
+
+def reason_text(reason: str, english: bool) -> str:
+    """A simulation's reason (`description 「北京采购」 ∋ 北京`, as the CLI prints it) with the
+    editor's label for its condition: 「描述 「北京采购」 含 北京」 / "Description 「北京采购」 ∋ 北京"."""
+    key, _, rest = reason.partition(" ")
+    kind = KINDS.get(key)
+    if kind is None or not rest:
+        return reason
+    return f"{kind.en if english else kind.zh} {rest if english else rest.replace(' ∋ ', ' 含 ')}"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.rule_draft import RuleDraft, read_condition, summary
+from desktop.domain.rule_draft import RuleDraft, read_condition, reason_text, summary
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
 from desktop.ui.batch_progress import BatchProgressPanel
@@ -237,11 +237,12 @@ class RulesDialog(QDialog):
     def _simulated(self, simulation: Simulation) -> None:
         self.simulation = simulation
         evaluation, labels = simulation.evaluation, simulation.labels
+        english = is_english()
         self.changes.clear()
         for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
             change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
                               + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            why = "；".join(f"{rule}: {'，'.join(reasons)}"
+            why = "；".join(f"{rule}: {'，'.join(reason_text(r, english) for r in reasons)}"
                            for rule, reasons in outcome.reasons.items())
             self.changes.addTopLevelItem(QTreeWidgetItem([
                 outcome.subject.name or outcome.subject.external_userid, outcome.subject.userid,

@@ -109,3 +109,12 @@ def test_the_rules_list_says_a_condition_with_the_editors_labels() -> None:
     assert summary(when, english=True) == (
         "(Region 北京、上海 and Has none of the tags 地区:华北 and not Gender female and"
         " (Tag count >= 3 or Live code state expo2026))")
+
+
+def test_a_simulation_reason_is_said_with_the_editors_label() -> None:
+    from desktop.domain.rule_draft import reason_text
+
+    assert reason_text("description 「北京采购负责人」 ∋ 北京", english=False) == (
+        "描述 「北京采购负责人」 含 北京")
+    assert reason_text("has_not 地区:华北", english=True) == "Has none of the tags 地区:华北"
+    assert reason_text("something else", english=False) == "something else"
