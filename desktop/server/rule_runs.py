@@ -13,6 +13,8 @@ reason, the rules' names. A rule the server cannot evaluate honestly is skipped,
 logged and kept with the run: `intent` conditions (chat intents are found on desktops),
 `expires` (expiries are kept by desktops), tags the server's library does not have, tags of
 a group governance lets only another department tag (as for the owner's own `mark_tag`).
+A relation the rules would leave with two tags of one of the team's exclusive sets is left
+alone and counted contested, as a desktop's batch refuses it.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relation_facts import ConnectionFactory
 from desktop.server.relay import Relay
+from desktop.server.shared_settings import TEAM
 from desktop.server.snapshot import Conn
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.write_note import WriteNote
@@ -120,7 +123,7 @@ class RuleRuns:
             subjects = self._subjects(run, resolved)
             evaluation = evaluate(resolved, subjects, time.time())
             self._log_contested(evaluation, run)
-            self._apply(evaluation, owners, run)
+            self._apply(evaluation, owners, self._exclusive_sets(), run)
         with self._connection() as conn:
             self._record(conn, run_id, run)
         log.info("team rules run %s: %d rules (%d skipped), %d relations (%d not read yet),"
@@ -208,10 +211,28 @@ class RuleRuns:
             log.warning("team rules %s loop: %d relations left alone", ", ".join(loop.rules),
                         loop.relations)
 
-    def _apply(self, evaluation: Evaluation, owners: dict[str, _Owner], run: RuleRun) -> None:
+    def _exclusive_sets(self) -> list[frozenset[str]]:
+        with self._connection() as conn:
+            return [frozenset(snapshot.text_list(value)) for (value,) in conn.execute(
+                "SELECT value FROM team_setting WHERE owner = %s AND kind = 'exclusive_set'"
+                " AND value IS NOT NULL", (TEAM,))]
+
+    def _apply(self, evaluation: Evaluation, owners: dict[str, _Owner],
+               exclusive: list[frozenset[str]], run: RuleRun) -> None:
+        """One mark_tag per relation; a relation the rules would leave with two tags of one
+        of the team's exclusive sets is left alone (counted contested), as in a batch."""
         for outcome in evaluation.outcomes:
-            run.changed += 1
             subject = outcome.subject
+            after = (subject.tag_ids | set(outcome.add)) - set(outcome.remove)
+            clash = next((s for s in exclusive if len(s & after) > 1 and s & set(outcome.add)),
+                         None)
+            if clash is not None:
+                run.contested += 1
+                log.warning("team rules %s on %s/%s left alone: exclusive tags %s",
+                            ", ".join(outcome.rule_names), subject.userid,
+                            subject.external_userid, ", ".join(sorted(clash & after)))
+                continue
+            run.changed += 1
             names = outcome.rule_names
             owner = owners[names[0]]
             note = WriteNote(batch_id=run.batch_id, source=SOURCE,

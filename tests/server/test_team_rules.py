@@ -416,3 +416,40 @@ def test_a_rule_whose_owner_may_not_tag_a_restricted_group_is_skipped(
     finally:
         _call(servers[0], sessions["head_mkt"], "disable", {"name": "北京回访"})
         requests.post(url, params=admin, timeout=30, json={"policy": policy})
+
+
+def test_a_relation_left_with_two_exclusive_tags_is_left_alone(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str]) -> None:
+    """The team's exclusive sets hold for the server's runs as for a desktop's batch."""
+    referred, called = corp.state.find_tag("客户来源", "朋友推荐"), corp.state.find_tag(
+        "客户来源", "电话咨询")
+    assert referred and called
+    expected = [key for key in corp.state.relations()
+                if referred in (tags := corp.state.relation_tag_ids(*key)) and called not in tags]
+    assert expected
+    settings = f"{servers[0].url}tagdesk/v1/settings"
+    admin = {"access_token": sessions["admin"]}
+
+    def exclusive(value: list[str] | None) -> None:
+        answer = requests.post(settings, params=admin, timeout=30, json={"changes": [
+            {"kind": "exclusive_set", "key": "来源二选一", "value": value}]}).json()
+        assert answer["errcode"] == 0, answer
+
+    exclusive([referred, called])
+    try:
+        status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
+            "name": "推荐转电话", "when": {"has": "客户来源:朋友推荐"},
+            "then": {"add": ["客户来源:电话咨询"]}}})
+        assert status == 200, made
+
+        def run() -> object:
+            with psycopg.connect(servers[0].db_url) as conn:
+                return conn.execute(
+                    "SELECT changed, contested FROM team_rule_run WHERE finished_at IS NOT NULL"
+                    " AND '推荐转电话' = ANY(rules) ORDER BY id LIMIT 1").fetchone()
+
+        assert wait_for(run, timeout=30, what="a run of 推荐转电话") == (0, len(expected))
+        assert not any(called in corp.state.relation_tag_ids(*key) for key in expected)
+    finally:
+        _call(servers[0], sessions["admin"], "disable", {"name": "推荐转电话"})
+        exclusive(None)
