@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
+from desktop.domain.errors import UserError
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
 from desktop.services.event_import import import_events
 from desktop.services.exclusive_sets import ExclusiveSets
+from desktop.services.rules import RulesService
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import DEMO_PERSONA_KEY, Workspace
@@ -23,6 +25,16 @@ DEMO_PREFERENCES = (
     ("客户等级:VIP", ""),
     ("客户阶段:已报价", "BJ"),
     ("复购:三次复购客户", "V3"),
+)
+# Two rules to simulate at once in 标签 → 规则… (kept, not run).
+DEMO_RULES: tuple[dict[str, object], ...] = (
+    {"name": "北京归华北", "description": "备注、描述或公司名说北京的客户归华北",
+     "when": {"all": [{"region": "北京"}, {"has_not": "地区:华北"}]},
+     "then": {"add": ["地区:华北"]}},
+    {"name": "付款即成交", "description": "30 天内有付款事件的客户标为已成交",
+     "when": {"all": [{"event": {"type": "order_paid", "within_days": 30}},
+                      {"has_not": "客户阶段:已成交"}]},
+     "then": {"add": ["客户阶段:已成交"], "replace_group": True}},
 )
 DEMO_KEYWORDS = {
     "高意向": ["报价单", "采购", "试用", "演示", "合同"],
@@ -67,6 +79,7 @@ def _seed_demo_preferences(ws: Workspace) -> None:
         ExclusiveSets(ws).add("成交状态", ["客户阶段:已成交", "客户阶段:无效客户"])
     _seed_demo_chats(ws)
     _seed_demo_events(ws)
+    _seed_demo_rules(ws)
 
 
 def _seed_demo_chats(ws: Workspace) -> None:
@@ -82,3 +95,11 @@ def _seed_demo_events(ws: Workspace) -> None:
     folder made before the sandbox wrote events has none)."""
     if ws.sandbox is not None and ws.sandbox.state.events_path.is_file():
         import_events(ws.cache, ws.sandbox.state.events_path)
+
+
+def _seed_demo_rules(ws: Workspace) -> None:
+    """A region rule and an event rule; a demo corp generated without their tags skips one."""
+    rules = RulesService(ws)
+    for definition in DEMO_RULES:
+        with contextlib.suppress(UserError):
+            rules.save(dict(definition))

@@ -47,9 +47,11 @@ def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path
         chats = conn.execute("SELECT count(*) FROM chat_message").fetchone()[0]
         keywords = conn.execute("SELECT count(*) FROM autotag_keywords").fetchone()[0]
         event_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM event")}
+        rules = {n for (n,) in conn.execute("SELECT name FROM rule")}
     assert customers == 5000 and last_sync
     assert chats > 1000 and keywords == 4      # auto-tagging can be tried at once
     assert event_types == {"form_submitted", "content_viewed", "order_paid", "course_attended"}
+    assert rules == {"北京归华北", "付款即成交"}          # rules can be simulated at once
     assert elapsed < 60
     assert "Traceback" not in result.stderr
     again = _tagdesk(home, "--screenshot", str(shot))     # no flag: the last profile used
