@@ -142,3 +142,10 @@ def ids_of_keys(cache: Cache, keys: Iterable[str]) -> dict[str, int]:
                                f" ({', '.join('?' for _ in chunk)})", list(chunk)):
             found[row[0]] = row[1]
     return found
+
+
+def customers_who_said(cache: Cache) -> list[str]:
+    """Every customer with a customer-sent message in the cache."""
+    return [row[0] for row in cache.query(
+        "SELECT DISTINCT external_userid FROM chat_message WHERE direction = ?",
+        [CUSTOMER_SENT])]

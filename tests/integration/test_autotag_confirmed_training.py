@@ -62,15 +62,26 @@ def test_tags_set_by_a_batch_become_positives_and_change_the_suggestions(
     assert counts.positives == len(positives)
     assert dict(counts.sources) == {"batch": len(positives)}
     assert counts.negative_sources["same_group"] == len(negatives)
-    assert counts.negatives == len(negatives)
+    carrying = {c for (c, _), state in outbox.relation_states_by_key(
+        synced_ws.cache, {(m.external_userid, m.userid) for m in chats.messages(synced_ws.cache)}
+    ).items() if {high, sandbox.state.find_tag("OPS-售后", "需上门")} & set(state.tag_ids)}
+    quiet = {m.external_userid for m in chats.messages(synced_ws.cache)} - carrying - {
+        customer for customer, _ in picked}
+    background = min(3 * len(positives), len(quiet))
+    assert background > 0
+    assert dict(counts.negative_sources) == {"same_group": len(negatives),
+                                             "background": background}
+    assert counts.negatives == len(negatives) + background
     assert after.as_json()["training"] == {
         name: counts.as_json() for name, counts in after.training.items()}
     assert counts.as_json()["sources"] == {"batch": len(positives)}
     training = service.training(KEYWORDS, use=CONFIRMED)
     labelled = {m.customer for m in training.messages if "高意向" in m.labels}
     assert labelled == {customer for customer, _ in positives}
-    assert {m.customer for m in training.messages if not m.labels} == {
-        customer for customer, _ in negatives}
+    against = {m.customer for m in training.messages if not m.labels}
+    assert {customer for customer, _ in negatives} <= against
+    assert len(against) == len(negatives) + background and against - set(labelled) <= (
+        quiet | {customer for customer, _ in negatives})
     assert after.training_messages == len(training.messages) > 0
 
     confidence = {s.key: s.confidence for s in before.suggestions}
