@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--status", action="store_true",
                         help="team profile: the team server's scheduled reconciliation, its last"
                              " and next run")
+    parser.add_argument("--run-now", action="store_true",
+                        help="team profile, administrators: the team server reconciles now;"
+                             " waits for the run and shows it as --status does")
     parser.add_argument("--apply", action="store_true",
                         help="fix the mismatches as one batch (revertible with batch undo)")
     parser.add_argument("--skip-bad-rows", action="store_true",
@@ -57,7 +60,7 @@ def reconcile_command(args: argparse.Namespace) -> int:
     from desktop.services.reconcile import ReconcileService
     from desktop.services.tagging import TaggingService
 
-    if args.status:
+    if args.status or args.run_now:
         return status_command(args)
     if not args.orders or not args.tag:
         raise UsageError("请给出 --orders 和 --tag（或用 --status 看团队服务器的定时对账）。"
@@ -134,15 +137,19 @@ def reconcile_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    """`--status`: the team server's scheduled reconciliation; exit 1 when its last run
-    changed nothing because something was wrong (unreadable rows or source, too many changes,
-    an unknown tag) or some writes failed."""
+    """`--status`: the team server's scheduled reconciliation (`--run-now`: after a run
+    started now); exit 1 when its last run changed nothing because something was wrong
+    (unreadable rows or source, too many changes, an unknown tag) or some writes failed."""
     from desktop.cli.common import emit_json, home
     from desktop.services.profiles import ProfileStore
-    from desktop.services.reconcile_status import server_status
+    from desktop.services.reconcile_status import run_now, server_status
 
-    found = server_status(ProfileStore(home(args)).get(args.profile))
+    profile = ProfileStore(home(args)).get(args.profile)
     out = sys.stderr if args.json else sys.stdout
+    if args.run_now:
+        print("团队服务器开始对账，等待完成…… / The team server is reconciling now; waiting for"
+              " it…", file=sys.stderr)
+    found = run_now(profile) if args.run_now else server_status(profile)
     for zh, en in zip(found.lines(False), found.lines(True), strict=True):
         print(f"{zh} / {en.strip()}", file=out)
     if args.json:

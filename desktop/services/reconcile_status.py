@@ -5,6 +5,7 @@ in one language or the other."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from desktop.services.profiles import Profile
 from desktop.services.team import _exchange
 
 PATH = "tagdesk/v1/reconcile/status"
+RUN_PATH = "tagdesk/v1/reconcile/run"
+POLL_S = 1.0
 # Results of a run that changed nothing because something is wrong (the rest: applied, in step).
 TROUBLE = frozenset({"partly_applied", "bad_rows", "source_error", "too_many_changes",
                      "tag_unknown"})
@@ -56,7 +59,11 @@ class ServerStatus:
             when = _clock(run.get("finished_at"))
             lines.append(f"Last run {when}: {_result(run, english)}" if english
                          else f"上次运行 {when}：{_result(run, english)}")
+            if run.get("started_by"):
+                who = run["started_by"]
+                lines.append(f"  Run now by {who}." if english else f"  由 {who} 立即运行。")
             lines.extend(f"  {_error(error, english)}" for error in run.get("errors") or [])
+            lines.extend(_unknown_lines(run, english))
         if a.get("running"):
             lines.append("A run is under way." if english else "正在运行。")
         elif a.get("next_run"):
@@ -72,6 +79,51 @@ def server_status(profile: Profile) -> ServerStatus:
                         " team profile only.")
     return ServerStatus(_exchange("GET", profile.team_url, PATH, None,
                                   {"access_token": session_token(profile)}))
+
+
+def caller_is_admin(profile: Profile) -> bool:
+    """Whether this profile's login is a team administrator (who may run it now)."""
+    answer = _exchange("GET", profile.team_url, "tagdesk/v1/whoami", None,
+                       {"access_token": session_token(profile)})
+    return bool(answer.get("admin"))
+
+
+def start_run(profile: Profile) -> None:
+    """Ask the team server to reconcile now (administrators only; refused while one runs)."""
+    if not profile.is_team:
+        raise UserError("立即运行对账只用于团队配置：个人配置请用 --orders 和 --tag。",
+                        "Running the reconciliation now is for a team profile only: on a"
+                        " personal profile use --orders and --tag.")
+    _exchange("POST", profile.team_url, RUN_PATH, None,
+              {"access_token": session_token(profile)})
+
+
+def run_now(profile: Profile, sleep: Callable[[float], None] = time.sleep) -> ServerStatus:
+    """Start a run and wait for it to finish: the status it leaves."""
+    start_run(profile)
+    while True:
+        found = server_status(profile)
+        if not found.answer.get("running"):
+            return found
+        sleep(POLL_S)
+
+
+def _unknown_lines(run: dict[str, Any], english: bool) -> list[str]:
+    unknown = run.get("unknown") or []
+    total = int((run.get("counts") or {}).get("unknown_customers") or len(unknown))
+    if not unknown:
+        return []
+    lines = [f"  {total:,} paying customers the team server does not know (never tagged):"
+             if english else f"  {total:,} 位已支付客户团队服务器不认识（不会打标签）："]
+    for customer in unknown:
+        orders = "、".join(str(o.get("order_id") or "") or
+                          (f"line {o.get('line')}" if english else f"第 {o.get('line')} 行")
+                          for o in customer.get("orders") or [])
+        lines.append(f"    {customer.get('external_userid')}: {orders}")
+    if total > len(unknown):
+        lines.append(f"    … and {total - len(unknown):,} more" if english
+                     else f"    …… 还有 {total - len(unknown):,} 位")
+    return lines
 
 
 def _result(run: dict[str, Any], english: bool) -> str:

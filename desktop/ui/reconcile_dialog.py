@@ -6,7 +6,8 @@ the orders name but TagDesk does not know, and the rows it could not read (by li
 the changes as one batch (source `reconcile`) in the usual progress panel; it can be undone like
 any batch. Rows that cannot be read must be fixed first, or skipped on purpose. On a team
 profile the dialog also shows the team server's scheduled reconciliation: its last run (result,
-counts, errors) and the next.
+counts, errors, the paying customers the server does not know) and the next; a team
+administrator runs it now with 立即运行 (Run now), enabled only for administrators.
 """
 
 from __future__ import annotations
@@ -33,14 +34,21 @@ from PySide6.QtWidgets import (
 from desktop.domain.reconcile import Mismatch, Reconciliation
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.orders import OrderFeed, read_orders
+from desktop.services.progress import CancelToken
 from desktop.services.reconcile import ReconcileService
-from desktop.services.reconcile_status import ServerStatus, server_status
+from desktop.services.reconcile_status import (
+    ServerStatus,
+    caller_is_admin,
+    run_now,
+    server_status,
+)
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.tasks import Task
 
 SHOWN_ROWS = 2000
 
@@ -68,6 +76,14 @@ class ReconcileDialog(QDialog):
         self.server_run.setWordWrap(True)
         self.server_run.setVisible(context.workspace.profile.is_team)
         self.server_status: ServerStatus | None = None
+        self.run_now_button = QPushButton()
+        self.run_now_button.setObjectName("reconcileRunNow")
+        self.run_now_button.setVisible(context.workspace.profile.is_team)
+        self.run_now_button.setEnabled(False)
+        self.is_admin = False
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.server_run, 1)
+        server_row.addWidget(self.run_now_button)
         self.source = QLineEdit()
         self.browse = QPushButton()
         self.tag = QLineEdit()
@@ -99,7 +115,7 @@ class ReconcileDialog(QDialog):
         self.panel.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        layout.addWidget(self.server_run)
+        layout.addLayout(server_row)
         layout.addLayout(form)
         layout.addLayout(actions)
         layout.addWidget(self.summary)
@@ -108,11 +124,13 @@ class ReconcileDialog(QDialog):
         self.browse.clicked.connect(self._browse)
         self.compare_button.clicked.connect(self.compare)
         self.fix_button.clicked.connect(self.fix)
+        self.run_now_button.clicked.connect(lambda: self.run_now())
         self.skip_bad.toggled.connect(lambda _on: self._update_fix())
         self.panel.batchFinished.connect(lambda _result: self.compare())
         self.texts = retranslate_in_place(self, self.retranslate)
         if context.workspace.profile.is_team:
             self.read_server_status()
+            self._read_admin()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Order reconciliation"))
@@ -127,6 +145,9 @@ class ReconcileDialog(QDialog):
         self.tag.setPlaceholderText(self.tr("e.g. 已成交 or 客户阶段:已成交"))
         self.skip_bad.setText(self.tr("Go on without unreadable rows"))
         self.compare_button.setText(self.tr("Compare"))
+        self.run_now_button.setText(self.tr("Run now"))
+        self.run_now_button.setToolTip(self.tr(
+            "The team server reconciles the orders now (team administrators only)"))
         self.list.setHeaderLabels([self.tr("Mismatch"), self.tr("Customer"),
                                    self.tr("Relations"), self.tr("Evidence")])
         self._update_fix()
@@ -144,10 +165,43 @@ class ReconcileDialog(QDialog):
 
     def _server_status(self, found: ServerStatus) -> None:
         self.server_status = found
+        self.run_now_button.setEnabled(self.is_admin)
         self.texts.say(self.server_run, lambda: "\n".join(found.lines(is_english())))
 
     def _server_failed(self, exc: BaseException) -> None:
+        self.run_now_button.setEnabled(self.is_admin)
         self.texts.say(self.server_run, lambda: readable(exc))
+
+    def _read_admin(self) -> None:
+        profile = self.context.workspace.profile
+
+        def work(_progress: Any, _cancel: Any) -> bool:
+            return caller_is_admin(profile)
+
+        self.context.run_task(work, owner=self, name="reconcile admin",
+                              on_result=self._admin, on_error=lambda _exc: None)
+
+    def _admin(self, admin: bool) -> None:
+        self.is_admin = admin
+        self.run_now_button.setEnabled(admin)
+
+    def run_now(self) -> Task:
+        """The team server reconciles now; the status shows the run once it is over."""
+        profile = self.context.workspace.profile
+
+        def work(_progress: Any, cancel: CancelToken) -> ServerStatus:
+            def wait(seconds: float) -> None:
+                cancel.event.wait(seconds)
+                cancel.raise_if_cancelled()
+
+            return run_now(profile, wait)
+
+        self.run_now_button.setEnabled(False)
+        self.texts.say(self.server_run, lambda: self.tr(
+            "The team server is reconciling the orders now…"))
+        return self.context.run_task(work, owner=self, name="reconcile now",
+                                     on_result=self._server_status,
+                                     on_error=self._server_failed)
 
     # -- comparing ---------------------------------------------------------------------------
 

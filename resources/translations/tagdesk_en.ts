@@ -2648,6 +2648,14 @@
         <translation>Compare</translation>
     </message>
     <message>
+        <source>Run now</source>
+        <translation>Run now</translation>
+    </message>
+    <message>
+        <source>The team server reconciles the orders now (team administrators only)</source>
+        <translation>The team server reconciles the orders now (team administrators only)</translation>
+    </message>
+    <message>
         <source>Mismatch</source>
         <translation>Mismatch</translation>
     </message>
@@ -2662,6 +2670,10 @@
     <message>
         <source>Evidence</source>
         <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>The team server is reconciling the orders now…</source>
+        <translation>The team server is reconciling the orders now…</translation>
     </message>
     <message>
         <source>Orders (*.csv *.json *.jsonl);;All files (*)</source>

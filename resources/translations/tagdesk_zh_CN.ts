@@ -2640,6 +2640,14 @@
         <translation>对比</translation>
     </message>
     <message>
+        <source>Run now</source>
+        <translation>立即运行</translation>
+    </message>
+    <message>
+        <source>The team server reconciles the orders now (team administrators only)</source>
+        <translation>团队服务器立即核对订单（仅团队管理员）</translation>
+    </message>
+    <message>
         <source>Mismatch</source>
         <translation>不一致</translation>
     </message>
@@ -2654,6 +2662,10 @@
     <message>
         <source>Evidence</source>
         <translation>依据</translation>
+    </message>
+    <message>
+        <source>The team server is reconciling the orders now…</source>
+        <translation>团队服务器正在核对订单……</translation>
     </message>
     <message>
         <source>Orders (*.csv *.json *.jsonl);;All files (*)</source>

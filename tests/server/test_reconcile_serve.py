@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,30 +126,17 @@ def test_two_processes_reconcile_once_through_the_relay(
 def test_the_reconcile_dialog_of_a_team_profile_shows_the_servers_last_run(
         qtbot: Any, reconciled: Reconciled, corp: SandboxServer, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in desktop_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    home = tmp_path / "home"
-    home.mkdir()
-    user = corp.state.follow_users()[1]
-    profile = Profile(name="team", corp_id=corp.corp_id, api_base=team_api_base(reconciled.url),
-                      team_url=normalized_url(reconciled.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(reconciled.url, corp, user).token)
-    workspace = open_workspace(home, "team")
-    context = AppContext(workspace)
-    try:
-        dialog = ReconcileDialog(context)
-        qtbot.addWidget(dialog)
+    member = corp.state.follow_users()[1]
+    with _team_dialog(qtbot, reconciled, corp, tmp_path, monkeypatch, member) as dialog:
         assert dialog.server_run.isVisibleTo(dialog)
         qtbot.waitUntil(lambda: dialog.server_status is not None, timeout=30_000)
         shown = dialog.server_run.text()
         assert reconciled.batch_id in shown and TAG in shown
         assert f"{reconciled.counts['applied']:,}" in shown
-        dialog.close()
-    finally:
-        context.cancel_all()
-        context.wait_idle()
-        workspace.close()
+        assert STRANGER in shown and "U-1" in shown
+        dialog.context.wait_idle()
+        assert dialog.run_now_button.isVisibleTo(dialog)
+        assert not dialog.run_now_button.isEnabled()     # a member may not run it now
 
 
 def test_a_desktop_sees_the_run_and_reverts_its_batch(
@@ -188,6 +176,30 @@ def test_a_source_that_cannot_work_stops_the_server_at_start(
     assert "Traceback" not in started.stderr
 
 
+@contextmanager
+def _team_dialog(qtbot: Any, reconciled: Reconciled, corp: SandboxServer, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch, user: str) -> Iterator[ReconcileDialog]:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    profile = Profile(name="team", corp_id=corp.corp_id, api_base=team_api_base(reconciled.url),
+                      team_url=normalized_url(reconciled.url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(reconciled.url, corp, user).token)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        dialog = ReconcileDialog(context)
+        qtbot.addWidget(dialog)
+        yield dialog
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
 def _session(team_url: str, corp: SandboxServer, userid: str) -> str:
     return team_client(team_url, corp, log_in(team_url, corp, userid).token).get_token()
 
@@ -221,3 +233,43 @@ def test_an_administrator_runs_it_now_a_member_may_not_and_one_run_at_a_time(
     assert last["unknown"] == [{"external_userid": STRANGER,
                                 "orders": [{"order_id": "U-1", "line": lines}]}]
     assert last["counts"]["unknown_customers"] == 1
+
+
+@pytest.mark.gui
+def test_an_administrator_runs_it_now_from_the_dialog(
+        qtbot: Any, reconciled: Reconciled, corp: SandboxServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = corp.state.follow_users()[0]
+    with _team_dialog(qtbot, reconciled, corp, tmp_path, monkeypatch, admin) as dialog:
+        qtbot.waitUntil(dialog.run_now_button.isEnabled, timeout=30_000)
+        before = dialog.server_status
+        assert before is not None and before.last_run is not None
+        task = dialog.run_now()
+        assert not dialog.run_now_button.isEnabled()
+        with qtbot.waitSignal(task.signals.finished, timeout=60_000):
+            pass
+        after = dialog.server_status
+        assert after is not None and after.last_run is not None
+        assert after.last_run["id"] > before.last_run["id"]
+        assert after.last_run["started_by"] == admin
+        assert f"Run now by {admin}" in "\n".join(after.lines(True))
+        assert dialog.run_now_button.isEnabled()
+
+
+def test_tagdesk_reconcile_run_now_waits_for_the_run_and_refuses_a_member(
+        reconciled: Reconciled, corp: SandboxServer, tmp_path: Path) -> None:
+    admin, member = corp.state.follow_users()[:2]
+    admin_env, member_env = desktop_env(tmp_path / "admin"), desktop_env(tmp_path / "member")
+    cli_login(admin_env, reconciled.url, corp, admin)
+    cli_login(member_env, reconciled.url, corp, member)
+    refused = tagdesk("reconcile", "--profile", "team", "--run-now", env=member_env)
+    assert refused.returncode != 0 and "administrator" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    before = _rows(reconciled.db_url, "SELECT max(id) FROM reconcile_run")[0][0]
+    ran = tagdesk("reconcile", "--profile", "team", "--run-now", "--json", env=admin_env,
+                  timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    answer = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert answer["last_run"]["id"] > before and not answer["running"]
+    assert answer["last_run"]["started_by"] == admin
+    assert f"由 {admin} 立即运行" in ran.stderr and f"{STRANGER}: U-1" in ran.stderr
