@@ -61,7 +61,6 @@ MESSAGES_PER_CUSTOMER = 50
 REVIEWS = "reviews"
 CONFIRMED = "confirmed"
 BOTH = "both"
-CHOICES = (BOTH, REVIEWS, CONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,8 @@ class TrainingSet:
 
 @dataclass
 class _Evidence:
-    """Per tag name: why each customer is for it or against it."""
+    """The labelled messages found so far, and per tag name why each customer is for it or
+    against it."""
 
     labels: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     customer_of: dict[int, str] = field(default_factory=dict)
@@ -121,8 +121,8 @@ class _Evidence:
 
 
 def training_set(ws: Workspace, tag_ids: Mapping[str, str], *, use: str = BOTH,
-                 rules: RuleCheck | None = None, settle_days: float = SETTLE_DAYS,
-                 now: float | None = None) -> TrainingSet:
+                 rules: RuleCheck | None = None,
+                 settle_days: float = SETTLE_DAYS) -> TrainingSet:
     """The labelled messages for the tags named in `tag_ids` (tag-set name → tag id; a name
     may be `组:名`), from reviews, confirmed tags (checked against `rules`) or both, with
     counts per tag."""
@@ -133,7 +133,7 @@ def training_set(ws: Workspace, tag_ids: Mapping[str, str], *, use: str = BOTH,
         _from_reviews(ws, reviews, found)
     if use in (BOTH, CONFIRMED):
         _from_confirmed(ws, tag_ids, reviews, found, rules,
-                        settle_s=settle_days * 86_400, now=time.time() if now is None else now)
+                        settle_s=settle_days * 86_400, now=time.time())
     return _assemble(found, names)
 
 
