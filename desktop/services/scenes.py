@@ -26,7 +26,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import Workspace
-from desktop.store import outbox, rule_store
+from desktop.store import outbox
 from desktop.store.members import contact_members
 
 
@@ -76,7 +76,7 @@ class SceneService:
         catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                      for t in outbox.tag_catalogue(self.ws.cache)]
         plan = plan_scene(chosen, catalogue, self._mapping(chosen, mapping or {}))
-        kept = {r.name for r in rule_store.rules(self.ws.cache)}
+        kept = {k.rule.name for k in RulesService(self.ws).kept()}  # a team's: the server's
         names = [rule.name for _, rule in chosen.rules]
         return SceneApply(mapped_scene(chosen, plan.mapped), plan,
                           [n for n in names if n not in kept], [n for n in names if n in kept])
