@@ -128,7 +128,6 @@ class WriteResult:
     groups: int
     tag_links: int
     observed_changes: int
-    unknown_tag_links: int
     elapsed_s: float
 
 
@@ -260,7 +259,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         _replace_directory(conn, snap)
         _write_customers(conn)
         _write_relations(conn)
-        links, observed, unknown = _write_relation_tags(conn, newest_before)
+        links, observed = _write_relation_tags(conn, newest_before)
         journal.append(conn, tree_changes)
         if observed:
             journal.append(conn, _observed_entries(conn, observed, previous, now))
@@ -273,7 +272,6 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         groups=len(snap.groups),
         tag_links=links,
         observed_changes=sum(len(a ^ b) for a, b in observed.values()) + len(tree_changes),
-        unknown_tag_links=unknown,
         elapsed_s=time.perf_counter() - started,
     )
 
@@ -419,7 +417,7 @@ LIVE_LINKS = (  # (relation id, live tag pk) of each staged link
 
 def _write_relation_tags(
     conn: sqlite3.Connection, newest_before: int
-) -> tuple[int, Changes, int]:
+) -> tuple[int, Changes]:
     """Set every staged relation's links to its staged live tags: those of new relations
     (a first sync: all of them) in one INSERT … SELECT, those of relations known before by
     comparing each one's stored links as one sorted "pk,pk" string (far cheaper than sets
@@ -428,9 +426,6 @@ def _write_relation_tags(
         "UPDATE temp.stage_id SET id = (SELECT r.id FROM temp.stage_relation s JOIN relation r"
         " ON r.external_userid = s.external_userid AND r.userid = s.userid"
         " WHERE s.seq = stage_id.seq)")
-    unknown = int(conn.execute(
-        "SELECT count(*) FROM temp.stage_link l JOIN temp.stage_id m ON m.seq = l.seq"
-        " WHERE l.tag_id NOT IN (SELECT id FROM tag WHERE deleted = 0)").fetchone()[0])
     links = 0
     if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.stage_id WHERE id > ?)",
                     (newest_before,)).fetchone()[0]:
@@ -455,7 +450,7 @@ def _write_relation_tags(
     conn.executemany(
         "INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
         ((rid, pk) for rid, (have, wanted) in observed.items() for pk in wanted - have))
-    return links, observed, unknown
+    return links, observed
 
 
 def _pks(joined: str) -> set[int]:
