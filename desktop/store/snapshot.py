@@ -250,7 +250,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         first_sync = not previous
         # relation ids only grow and new rows are inserted before any is deleted: every
         # relation known before this write has an id up to this one
-        newest_before = 0 if first_sync else int(
+        newest_before = int(
             conn.execute("SELECT coalesce(max(id), 0) FROM relation").fetchone()[0])
         tree_before = _tree(conn)
         _write_tags(conn, snap.groups, snap.tags)
@@ -259,7 +259,8 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         _replace_directory(conn, snap)
         _write_customers(conn)
         _write_relations(conn)
-        links, observed = _write_relation_tags(conn, newest_before)
+        links, changed = _write_relation_tags(conn, newest_before)
+        observed = {} if first_sync else changed  # a first sync has nothing to compare with
         journal.append(conn, tree_changes)
         if observed:
             journal.append(conn, _observed_entries(conn, observed, previous, now))
@@ -421,7 +422,7 @@ def _write_relation_tags(
     """Set every staged relation's links to its staged live tags: those of new relations
     (a first sync: all of them) in one INSERT … SELECT, those of relations known before by
     comparing each one's stored links as one sorted "pk,pk" string (far cheaper than sets
-    when, as usual, almost nothing changed), changes becoming `observed`."""
+    when, as usual, almost nothing changed), returning their changes."""
     conn.execute(
         "UPDATE temp.stage_id SET id = (SELECT r.id FROM temp.stage_relation s JOIN relation r"
         " ON r.external_userid = s.external_userid AND r.userid = s.userid"
@@ -433,7 +434,7 @@ def _write_relation_tags(
             f"INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) {LIVE_LINKS} AND m.id > ?",
             (newest_before,)).rowcount
     tag_pks = dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
-    observed: Changes = {}
+    changed: Changes = {}
     for rid, tag_ids, stored in conn.execute(
         "SELECT m.id, s.tag_ids, coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk"
         " FROM relation_tag WHERE relation_id = m.id ORDER BY tag_pk)), '')"
@@ -443,14 +444,14 @@ def _write_relation_tags(
         wanted = sorted({tag_pks[t] for t in json.loads(tag_ids) if t in tag_pks})
         links += len(wanted)
         if ",".join(map(str, wanted)) != stored:
-            observed[rid] = (_pks(stored), set(wanted))
+            changed[rid] = (_pks(stored), set(wanted))
     conn.executemany(
         "DELETE FROM relation_tag WHERE relation_id = ? AND tag_pk = ?",
-        ((rid, pk) for rid, (have, wanted) in observed.items() for pk in have - wanted))
+        ((rid, pk) for rid, (have, wanted) in changed.items() for pk in have - wanted))
     conn.executemany(
         "INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
-        ((rid, pk) for rid, (have, wanted) in observed.items() for pk in wanted - have))
-    return links, observed
+        ((rid, pk) for rid, (have, wanted) in changed.items() for pk in wanted - have))
+    return links, changed
 
 
 def _pks(joined: str) -> set[int]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from desktop.store.db import Cache
 from desktop.store.snapshot import (
+    LAST_SYNC_KEY,
     CustomerRow,
     GroupRow,
     RelationRow,
@@ -63,3 +64,15 @@ def test_a_resync_changes_only_the_links_that_differ(tmp_path: Path) -> None:
             "SELECT external_userid, id FROM relation").fetchall())
         assert {k: after[k] for k in before} == before and after["wm3"] > max(before.values())
         assert cache.scalar("SELECT count(*) FROM journal WHERE action = 'tag_remove'") == 1
+
+
+def test_a_first_sync_over_rows_already_there_replaces_their_links_silently(
+    tmp_path: Path,
+) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, [RelationRow("wm1", "u1", tag_ids=("etA",))])
+        with cache.write() as tx:
+            tx.execute("DELETE FROM meta WHERE key = ?", (LAST_SYNC_KEY,))
+        _write(cache, [RelationRow("wm1", "u1", tag_ids=("etB",))])
+        assert _links(cache) == {("wm1", "u1", "etB")}
+        assert cache.scalar("SELECT count(*) FROM journal") == 0
