@@ -321,8 +321,34 @@ def _value_text(kind: ConditionKind, value: object, english: bool) -> str:
         if choice is not None:
             return choice.en if english else choice.zh
     if kind.value in (ValueKind.NUMBER, ValueKind.DATE) and isinstance(value, Mapping):
-        return " ".join(f"{op} {bound}" for op, bound in value.items())
+        return _bounds_text(value)
+    if kind.value in (ValueKind.EVENT, ValueKind.EVENT_DAYS) and _event_editable(
+            kind.value, value):
+        assert isinstance(value, dict)
+        return _event_text(value, english)
     return json.dumps(value, ensure_ascii=False)
+
+
+def _bounds_text(bounds: Mapping[str, object]) -> str:
+    return " ".join(f"{op} {bound}" for op, bound in bounds.items())
+
+
+def _event_text(value: Mapping[str, object], english: bool) -> str:
+    """An event condition as the editor shows it: 「order_paid 最近 30 天内 次数 >= 2」 /
+    "order_paid within 30 days times >= 2"; a days-since condition 「content_viewed <= 7」."""
+    types = join_words(words_of(value.get("type", []))) or ("any type" if english else "任意类型")
+    parts = [types]
+    within = value.get("within_days")
+    if within is not None:
+        parts.append(f"within {within} days" if english else f"最近 {within} 天内")
+    for key, (zh, en) in (("count", ("次数", "times")), ("value", ("金额", "value"))):
+        compared = value.get(key)
+        if isinstance(compared, Mapping):
+            parts.append(f"{en if english else zh} {_bounds_text(compared)}")
+    compared_days = {op: bound for op, bound in value.items() if op in COMPARE_OPS}
+    if compared_days:
+        parts.append(_bounds_text(compared_days))
+    return " ".join(parts)
 
 
 def reason_text(reason: str, english: bool) -> str:

@@ -118,3 +118,21 @@ def test_a_simulation_reason_is_said_with_the_editors_label() -> None:
         "描述 「北京采购负责人」 含 北京")
     assert reason_text("has_not 地区:华北", english=True) == "Has none of the tags 地区:华北"
     assert reason_text("something else", english=False) == "something else"
+
+
+def test_the_rules_list_says_an_event_condition_in_words_not_json() -> None:
+    from desktop.domain.rule_draft import read_condition, summary
+
+    when = read_condition({"all": [
+        {"event": {"type": "order_paid", "within_days": 30}},
+        {"event": {"type": ["form_submitted", "course_attended"], "count": {">=": 2},
+                   "value": {">": 100}}},
+        {"days_since_event": {"type": "content_viewed", "<=": 7}},
+        {"event": {}}]})
+    assert summary(when, english=False) == (
+        "(行为事件 order_paid 最近 30 天内 且 行为事件 form_submitted、course_attended 次数 >= 2"
+        " 金额 > 100 且 距上次事件天数 content_viewed <= 7 且 行为事件 任意类型)")
+    assert summary(when, english=True) == (
+        "(Behaviour event order_paid within 30 days and Behaviour event"
+        " form_submitted、course_attended times >= 2 value > 100 and Days since last event"
+        " content_viewed <= 7 and Behaviour event any type)")
