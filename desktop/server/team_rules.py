@@ -4,7 +4,8 @@ its department and who sees it (`desktop/domain/rule_access.py`).
 `GET /tagdesk/v1/rules` lists the rules the caller may see (with `editable` for each, and the
 last scheduled run); `GET /tagdesk/v1/rules/get?name=N` one of them; `POST .../put`
 `{"rule": {...}, "department": "name or id", "visibility": "department" | "team"}` adds or
-replaces a rule by name (`"replacing": "old name"` renames one as it replaces it); `POST .../enable`, `.../disable` and `.../remove` take `{"name"}`.
+replaces a rule by name (`"replacing": "old name"` renames one as it replaces it;
+`{"rules": [...], ...}` keeps several, all or none); `POST .../enable`, `.../disable` and `.../remove` take `{"name"}`.
 A refusal is HTTP 403 with errcode 9001010 and one sentence; every change is journaled
 (source `settings`, under the editor, the rule's JSON before and after).
 """
@@ -30,6 +31,7 @@ from desktop.domain.rule_access import (
     may_see,
 )
 from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rules import Rule
 from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relation_facts import ConnectionFactory
@@ -42,6 +44,7 @@ log = logging.getLogger("tagdesk.server.rules")
 
 SOURCE = "settings"
 FORBIDDEN = 403
+MAX_RULES = 200
 
 MIGRATION = """
 CREATE TABLE team_rule (
@@ -203,55 +206,76 @@ class TeamRules:
 
     def _put(self, caller: Caller, actor: Actor, chart: OrgChart,
              body: Mapping[str, Any]) -> dict[str, Any]:
-        definition = body.get("rule")
-        try:
-            rule = parse_rule(definition, "rule")
-        except RuleFormatError as exc:
-            raise RuleRefused(TEAM_REQUEST_REFUSED, exc.message_zh, exc.message_en) from None
-        assert isinstance(definition, dict)
+        """`{"rule": …}` or `{"rules": [...]}`: every rule kept, or none (one transaction)."""
+        many = "rules" in body
+        definitions = body.get("rules") if many else [body.get("rule")]
+        if not isinstance(definitions, list) or not 0 < len(definitions) <= MAX_RULES:
+            raise RuleRefused(TEAM_REQUEST_REFUSED, f"rules 应为 1 到 {MAX_RULES} 条规则的列表",
+                              f"rules is a list of 1 to {MAX_RULES} rules")
+        read = []
+        for index, definition in enumerate(definitions):
+            try:
+                read.append((definition, parse_rule(definition, f"rules[{index}]" if many
+                                                    else "rule")))
+            except RuleFormatError as exc:
+                raise RuleRefused(TEAM_REQUEST_REFUSED, exc.message_zh, exc.message_en) from None
         asked = body.get("visibility")
         if asked is not None and asked not in VISIBILITIES:
             raise RuleRefused(TEAM_REQUEST_REFUSED, "可见范围应为 department 或 team",
                               "visibility is department or team")
-        replacing = str(body.get("replacing") or rule.name)
-        renamed = replacing != rule.name
+        replacing = None if many else body.get("replacing")
         with self._connection() as conn, conn.transaction():
             conn.execute("LOCK TABLE team_rule IN SHARE ROW EXCLUSIVE MODE")
-            before = _get(conn, replacing)
-            if renamed and before is None:
-                raise RuleRefused(TEAM_REQUEST_REFUSED, f"没有名为「{echo(replacing)}」的团队规则",
-                                  f"there is no team rule named {echo(replacing)!r}")
-            if renamed and _get(conn, rule.name) is not None:
-                raise RuleRefused(TEAM_REQUEST_REFUSED, f"已有名为「{echo(rule.name)}」的团队规则",
-                                  f"a team rule named {echo(rule.name)!r} exists already")
-            if before is not None and not may_edit(actor, before.home):
-                raise _not_yours(actor, before)
-            visibility = str(asked or (before.visibility if before else "department"))
-            department = _department(body.get("department"), chart, actor, before)
-            if not may_create(actor) or not may_edit(actor, RuleHome(department, visibility)):
-                raise _may_not_set(chart, department)
-            owner = before.owner if before is not None else caller.userid
-            name_of = chart.name(department) if department is not None else ""
-            if renamed:
-                conn.execute("UPDATE team_rule SET name = %s WHERE name = %s",
-                             (rule.name, replacing))
-            conn.execute(
-                "INSERT INTO team_rule (name, definition, enabled, owner, department,"
-                " department_name, visibility, set_by, set_device)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
-                " definition = excluded.definition, enabled = excluded.enabled,"
-                " department = excluded.department, department_name = excluded.department_name,"
-                " visibility = excluded.visibility, set_by = excluded.set_by,"
-                " set_device = excluded.set_device, set_at = now()",
-                (rule.name, Jsonb(definition), rule.enabled, owner, department, name_of,
-                 visibility, caller.userid, caller.device_id))
-            _journal(conn, caller, "rule_replaced" if before else "rule_added", rule.name,
-                     name_of, before.definition if before else None, definition)
-            saved = _get(conn, rule.name)
+            saved = [self._put_one(conn, caller, actor, chart, definition, rule, body,
+                                   str(replacing or rule.name)) for definition, rule in read]
+        for rule, added in saved:
+            log.info("rule %s %s by %s", rule.name, "added" if added else "replaced",
+                     caller.userid)
+        if many:
+            return {"errcode": 0, "errmsg": "ok", "added": [added for _, added in saved],
+                    "rules": [rule.as_json(actor) for rule, _ in saved]}
+        return {"errcode": 0, "errmsg": "ok", "added": saved[0][1],
+                "rule": saved[0][0].as_json(actor)}
+
+    @staticmethod
+    def _put_one(conn: Conn, caller: Caller, actor: Actor, chart: OrgChart,
+                 definition: dict[str, Any], rule: Rule, body: Mapping[str, Any],
+                 replacing: str) -> tuple[TeamRule, bool]:
+        """Keep one rule inside the caller's transaction; (the rule as kept, whether new)."""
+        renamed = replacing != rule.name
+        before = _get(conn, replacing)
+        if renamed and before is None:
+            raise RuleRefused(TEAM_REQUEST_REFUSED, f"没有名为「{echo(replacing)}」的团队规则",
+                              f"there is no team rule named {echo(replacing)!r}")
+        if renamed and _get(conn, rule.name) is not None:
+            raise RuleRefused(TEAM_REQUEST_REFUSED, f"已有名为「{echo(rule.name)}」的团队规则",
+                              f"a team rule named {echo(rule.name)!r} exists already")
+        if before is not None and not may_edit(actor, before.home):
+            raise _not_yours(actor, before)
+        visibility = str(body.get("visibility") or (before.visibility if before
+                                                    else "department"))
+        department = _department(body.get("department"), chart, actor, before)
+        if not may_create(actor) or not may_edit(actor, RuleHome(department, visibility)):
+            raise _may_not_set(chart, department)
+        owner = before.owner if before is not None else caller.userid
+        name_of = chart.name(department) if department is not None else ""
+        if renamed:
+            conn.execute("UPDATE team_rule SET name = %s WHERE name = %s", (rule.name, replacing))
+        conn.execute(
+            "INSERT INTO team_rule (name, definition, enabled, owner, department,"
+            " department_name, visibility, set_by, set_device)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
+            " definition = excluded.definition, enabled = excluded.enabled,"
+            " department = excluded.department, department_name = excluded.department_name,"
+            " visibility = excluded.visibility, set_by = excluded.set_by,"
+            " set_device = excluded.set_device, set_at = now()",
+            (rule.name, Jsonb(definition), rule.enabled, owner, department, name_of,
+             visibility, caller.userid, caller.device_id))
+        _journal(conn, caller, "rule_replaced" if before else "rule_added", rule.name,
+                 name_of, before.definition if before else None, definition)
+        saved = _get(conn, rule.name)
         assert saved is not None
-        log.info("rule %s %s by %s", rule.name, "replaced" if before else "added", caller.userid)
-        return {"errcode": 0, "errmsg": "ok", "added": before is None,
-                "rule": saved.as_json(actor)}
+        return saved, before is None
 
     def _set_enabled(self, caller: Caller, actor: Actor, name: str,
                      enabled: bool) -> dict[str, Any]:

@@ -94,12 +94,12 @@ class RulesService:
             department: str | None = None, visibility: str | None = None) -> list[bool]:
         """Keep these rules (a rule of the same name is replaced); True for each new one.
         Their tags must exist: an unknown or ambiguous name is refused before anything is
-        kept. On a team profile they go to the team server (`department`, `visibility`:
-        where they belong there)."""
+        kept. On a team profile they go to the team server, all or none (`department`,
+        `visibility`: where they belong there)."""
         resolve([rule for _, rule in found], self._catalogue())
         if self.ws.profile.is_team:
-            return [team_rules.put(self.ws.profile, definition, department, visibility)
-                    for definition, _ in found]
+            return team_rules.put_all(self.ws.profile, [d for d, _ in found], department,
+                                      visibility)
         return [rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator)
                 for definition, rule in found]
 

@@ -42,17 +42,24 @@ def listing(profile: Profile) -> ServerRules:
     return ServerRules(rules, last if isinstance(last, dict) else None)
 
 
-def put(profile: Profile, definition: dict[str, object], department: str | None = None,
-        visibility: str | None = None, replacing: str | None = None) -> bool:
+def put(profile: Profile, definition: dict[str, object], replacing: str | None = None) -> bool:
     """Add or replace the rule (the one named `replacing`: renamed); True when it is new."""
     body: dict[str, Any] = {"rule": definition}
     if replacing:
         body["replacing"] = replacing
+    return bool(_call(profile, "POST", "put", body).get("added"))
+
+
+def put_all(profile: Profile, definitions: list[dict[str, object]], department: str | None,
+            visibility: str | None) -> list[bool]:
+    """Add or replace every rule, or none (the server refuses the whole request); True for
+    each new one."""
+    body: dict[str, Any] = {"rules": definitions}
     if department:
         body["department"] = department
     if visibility:
         body["visibility"] = visibility
-    return bool(_call(profile, "POST", "put", body).get("added"))
+    return [bool(added) for added in _call(profile, "POST", "put", body).get("added") or []]
 
 
 def set_enabled(profile: Profile, name: str, enabled: bool) -> None:

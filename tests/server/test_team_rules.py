@@ -249,11 +249,18 @@ def _last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
         servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
-        tmp_path: Path) -> None:
+        sessions: dict[str, str], tmp_path: Path) -> None:
     env = desktop_env(tmp_path)
     cli_login(env, servers[0].url, corp, people["head_mkt"])
     assert tagdesk("sync", "--profile", "team", env=env, timeout=120).returncode == 0
+    assert _call(servers[0], sessions["head_ops"], "put", {"rule": _rule("运营部专用")})[0] == 200
     rule_file = tmp_path / "rules.json"
+    rule_file.write_text(json.dumps({"rules": [_rule("上海归华东"), _rule("运营部专用")]},
+                                    ensure_ascii=False), encoding="utf-8")
+    refused = tagdesk("rules", "add", str(rule_file), "--profile", "team", env=env)
+    assert refused.returncode != 0 and "属于其他部门" in refused.stderr, refused.stderr
+    assert _one(servers[0].db_url, "SELECT count(*) FROM team_rule WHERE name = %s",
+                "上海归华东") == 0                                     # all or nothing
     rule_file.write_text(json.dumps({"rules": [_rule("上海归华东")]}, ensure_ascii=False),
                          encoding="utf-8")
     added = _last_json(tagdesk("rules", "add", str(rule_file), "--profile", "team", "--json",
