@@ -10,7 +10,9 @@ journal rows under the authenticated operator, are written in one transaction. A
 cannot choose the operator: it is always the user the session token belongs to. The
 desktop's note (`write_notes`) gives the rows their batch id and source and, for a
 `mark_tag`, the relation's tags before the call: the rows then carry before / after like
-the desktop's own, and only tags that really changed are journaled. A revert's rows name
+the desktop's own, and only tags that really changed are journaled. The relation's tags
+before the call come from the server's snapshot when it has the relation (the note's
+`before`, from a desktop's cache that may be behind, only when it does not). A revert's rows name
 the batch they revert, and their reason says so.
 """
 
@@ -206,6 +208,8 @@ class Relay:
     def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
                call_key: str | None) -> dict[str, Any]:
         body = dict(request.body or {})
+        if request.path == MARK_TAG:
+            note = self._server_before(body, note)
         outbox_id, answer = self._open_row(caller, request.path, body, note, call_key)
         if answer is not None:
             return answer
@@ -236,6 +240,16 @@ class Relay:
         log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
                  len(entries))
         return data
+
+    def _server_before(self, body: Mapping[str, Any], note: WriteNote) -> WriteNote:
+        """The note with the relation's tags as the server's snapshot has them, when it has
+        the relation: a desktop's cache may be behind another desktop's or a phone's change
+        (its `before` is only the fallback). Kept in the outbox row, so a recovered call is
+        journaled from the same `before`."""
+        with self._connection() as conn:
+            had = snapshot.relation_tags(conn, str(body.get("userid", "")),
+                                         str(body.get("external_userid", "")))
+        return note if had is None else replace(note, before=tuple(sorted(had)))
 
     def _is_active(self, outbox_id: int) -> bool:
         """Whether a thread of this process is sending outbox row `outbox_id` right now."""

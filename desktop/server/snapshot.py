@@ -8,6 +8,7 @@ the last change to a row, so a re-sync that read WeCom before it leaves the row 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,11 +73,17 @@ def forget_tags(conn: Conn, tag_ids: Iterable[str]) -> None:
 
 def follow_relay(conn: Conn, entries: Iterable[JournalEntry]) -> None:
     """Keep the snapshot in step with the writes the relay journaled (same transaction), so
-    a re-sync does not see them again as changes made elsewhere."""
+    a re-sync does not see them again as changes made elsewhere. A row with `after` gives
+    the relation's whole tag list; one without only the tag it added or removed, so it
+    changes a relation the snapshot has and never starts one with a single tag."""
     changes: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    states: dict[tuple[str, str], list[str]] = {}
     deleted: list[str] = []
     for entry in entries:
-        if entry.action in ("tag_add", "tag_remove") and entry.external_userid:
+        after = _json_list(entry.after) if entry.action in ("tag_add", "tag_remove") else None
+        if after is not None and entry.external_userid:
+            states[(entry.userid, entry.external_userid)] = after
+        elif entry.action in ("tag_add", "tag_remove") and entry.external_userid:
             added, removed = changes.setdefault((entry.userid, entry.external_userid),
                                                 (set(), set()))
             (added if entry.action == "tag_add" else removed).add(entry.tag_id)
@@ -86,9 +93,21 @@ def follow_relay(conn: Conn, entries: Iterable[JournalEntry]) -> None:
             deleted.extend(tag_id for tag_id, tag in corp_tags(conn).items()
                            if tag.group_id == entry.tag_id)
     for (userid, external_userid), (added, removed) in changes.items():
-        before = relation_tags(conn, userid, external_userid) or set()
-        store_relation(conn, userid, external_userid, (before | added) - removed)
+        before = relation_tags(conn, userid, external_userid)
+        if before is not None:  # unknown: a re-sync or callback reads it whole
+            store_relation(conn, userid, external_userid, (before | added) - removed)
+    for (userid, external_userid), tag_ids in states.items():
+        store_relation(conn, userid, external_userid, tag_ids)
     forget_tags(conn, deleted)
+
+
+def _json_list(text: str) -> list[str] | None:
+    """A row's `after` as the relation's whole tag list (rows of a call with before / after)."""
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return [str(v) for v in value] if isinstance(value, list) else None
 
 
 def corp_tags(conn: Conn) -> dict[str, CorpTag]:

@@ -3,6 +3,7 @@ corp-wide limiter and journals every write under the authenticated operator."""
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,11 @@ import requests
 
 from desktop.sandbox import SandboxServer
 from desktop.server import team_journal
+from desktop.services.team import team_api_base
+from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError
+from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.write_note import WriteNote
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -193,3 +198,49 @@ def test_the_server_recovers_when_postgresql_restarts(
         answer = requests.get(team_server.url + "cgi-bin/externalcontact/get_follow_user_list",
                               params={"access_token": session}, timeout=30)
         assert answer.status_code == 200 and answer.json()["errcode"] == 0
+
+
+def test_before_comes_from_the_servers_snapshot_not_a_stale_desktop_cache(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    wait_for(lambda: _one_value(team_server.db_url, "SELECT count(*) FROM resync_run WHERE"
+                                " finished_at IS NOT NULL"), what="the first re-sync")
+    users = sorted(team_sandbox.state.follow_users())
+    stale, fresh = users[2], users[3]
+    tag_ids = sorted(team_sandbox.state.tag_ids_by_name().values())
+    userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                        if not {*tag_ids[:3]} & team_sandbox.state.relation_tag_ids(u, e))
+    first, second, third = tag_ids[:3]
+    cached = tuple(sorted(team_sandbox.state.relation_tag_ids(userid, euid)))
+    with _desktop(team_server, team_sandbox, fresh) as client:
+        client.mark_tag(userid, euid, add=[first], note=WriteNote("b-fresh", "app", cached))
+    now = tuple(sorted(team_sandbox.state.relation_tag_ids(userid, euid)))
+    with _desktop(team_server, team_sandbox, stale) as client:
+        # its cache has not seen `first` arrive: adding it again changes nothing
+        client.mark_tag(userid, euid, add=[first, second],
+                        note=WriteNote("b-stale", "app", cached))
+        client.mark_tag(userid, euid, remove=[third], note=WriteNote("b-stale", "app",
+                                                                     (*cached, third)))
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute("SELECT action, tag_id, before, after FROM team_journal"
+                            " WHERE batch_id = 'b-stale' ORDER BY id").fetchall()
+        kept = conn.execute("SELECT tag_ids FROM relation_tag_snapshot WHERE userid = %s"
+                            " AND external_userid = %s", (userid, euid)).fetchone()
+    after = sorted({*now, second})
+    assert rows == [("tag_add", second, json.dumps(sorted(now)), json.dumps(after))]
+    assert kept is not None and sorted(kept[0]) == after == sorted(
+        team_sandbox.state.relation_tag_ids(userid, euid))
+
+
+def _desktop(team_server: TeamServerProcess, team_sandbox: SandboxServer,
+             userid: str) -> WeComClient:
+    """A team profile's client: it sends its notes to the server."""
+    return WeComClient(team_api_base(team_server.url), team_sandbox.corp_id,
+                       log_in(team_server.url, team_sandbox, userid).token,
+                       limits=RateLimits(max_retries=1), team_url=team_server.url)
+
+
+def _one_value(db_url: str, statement: str) -> object:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(statement.encode()).fetchone()
+    return None if row is None else row[0]
