@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from desktop.services import team_events, team_rules
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import events as event_store
-from desktop.store import outbox, rule_store, tag_expiry
+from desktop.store import members, outbox, rule_store, tag_expiry
 from desktop.store.tag_expiry import Expiry
 
 SOURCE = "rule"
@@ -66,6 +66,7 @@ class Simulation:
     relations: int
     elapsed_s: float
     warnings: tuple[str, ...] = ()
+    owners: Mapping[str, str] = field(default_factory=dict)   # userid → member name
 
     @property
     def labels(self) -> dict[str, str]:
@@ -178,7 +179,7 @@ class RulesService:
                                        events=self._events(chosen))
         evaluation = evaluate(resolved, subjects, time.time())
         return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started,
-                          tuple(warnings))
+                          tuple(warnings), members.member_names(self.ws.cache))
 
     def plan(self, simulation: Simulation, *, allow_conflicts: bool = False) -> RetagPlan:
         """One plan for every relation the rules change (relations with the same change are

@@ -17,6 +17,12 @@ def directory_members(cache: Cache) -> list[tuple[str, str]]:
         "SELECT userid, name FROM member WHERE status = 1 ORDER BY name, userid")]
 
 
+def member_names(cache: Cache) -> dict[str, str]:
+    """userid → name of every member the cache knows, left or not."""
+    return {str(userid): str(name) for userid, name in cache.connection().execute(
+        "SELECT userid, name FROM member")}
+
+
 def tag_group_names(cache: Cache) -> list[str]:
     """The names of the live tag groups, corp and rule-group ones, sorted."""
     return [str(name) for (name,) in cache.connection().execute(

@@ -57,10 +57,14 @@ class RulesDialog(QDialog):
         self.rules = QTreeWidget()
         self.rules.setRootIsDecorated(False)
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rules.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.rules.setSortingEnabled(True)
         self.rules.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.team = context.workspace.profile.is_team  # owner and department columns
         self.changes = QTreeWidget()
         self.changes.setAlternatingRowColors(True)
+        self.changes.setRootIsDecorated(False)
+        self.changes.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.rules)
         splitter.addWidget(self.changes)
@@ -126,6 +130,8 @@ class RulesDialog(QDialog):
         self.simulate_button.setText(self.tr("Simulate"))
         self.run_button.setText(self.tr("Run…"))
         self._fill(self.kept)
+        if self.simulation is not None:
+            self._fill_changes(self.simulation)
 
     # -- the rules -------------------------------------------------------------------------
 
@@ -236,20 +242,30 @@ class RulesDialog(QDialog):
 
     def _simulated(self, simulation: Simulation) -> None:
         self.simulation = simulation
-        evaluation, labels = simulation.evaluation, simulation.labels
-        english = is_english()
-        self.changes.clear()
-        for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
-            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
-                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            why = "；".join(f"{rule}: {'，'.join(reason_text(r, english) for r in reasons)}"
-                           for rule, reasons in outcome.reasons.items())
-            self.changes.addTopLevelItem(QTreeWidgetItem([
-                outcome.subject.name or outcome.subject.external_userid, outcome.subject.userid,
-                change, why]))
+        evaluation = simulation.evaluation
+        self._fill_changes(simulation)
         contested = len(evaluation.contradictions) + len(evaluation.loops)
         self.texts.say(self.summary, lambda: self._summary_text(simulation))
         self.run_button.setEnabled(bool(evaluation.outcomes) and not contested)
+
+    def _fill_changes(self, simulation: Simulation) -> None:
+        """Who would change and why, in the UI language, owners by name."""
+        labels, english = simulation.labels, is_english()
+        self.changes.setSortingEnabled(False)
+        self.changes.clear()
+        for outcome in simulation.evaluation.outcomes[:SHOWN_CHANGES]:
+            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
+                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
+            why = "；".join(f"{rule}{': ' if english else '：'}"
+                           f"{'，'.join(reason_text(r, english) for r in reasons)}"
+                           for rule, reasons in outcome.reasons.items())
+            subject = outcome.subject
+            self.changes.addTopLevelItem(QTreeWidgetItem([
+                subject.name or subject.external_userid,
+                simulation.owners.get(subject.userid) or subject.userid, change, why]))
+        for column in range(self.changes.columnCount() - 1):
+            self.changes.resizeColumnToContents(column)
+        self.changes.setSortingEnabled(True)
 
     def _summary_text(self, simulation: Simulation) -> str:
         evaluation, labels = simulation.evaluation, simulation.labels

@@ -3,6 +3,7 @@ in place: their labels, headers and buttons change language, what the user set s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -307,6 +308,26 @@ def _rule_editor(qtbot: Any, window: MainWindow) -> Opened:
         lambda: (editor.definition(), editor.save_button.isEnabled())
 
 
+def _rules(qtbot: Any, window: MainWindow) -> Opened:
+    """The simulation's reasons are said again in the new language, in the order sorted."""
+    dialog = window.open_rules()
+    path = window.context.workspace.home / "region-rule.json"
+    path.write_text(json.dumps({"name": "北京归华北", "when": {"region": "北京"},
+                               "then": {"add": ["地区:华北"]}}, ensure_ascii=False),
+                    encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog.simulate()
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
+    dialog.changes.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    first = dialog.changes.topLevelItem
+    return dialog, [(dialog.windowTitle, "Rules"),
+                    (lambda: first(0).text(3).split(" ")[0], "北京归华北:"),
+                    (lambda: " ∋ " in first(0).text(3), True),
+                    (lambda: dialog.rules.topLevelItem(0).text(2).split(" ")[0], "Region")], \
+        lambda: [first(i).text(0) for i in range(dialog.changes.topLevelItemCount())]
+
+
 def _expiring(qtbot: Any, window: MainWindow) -> Opened:
     dialog = window.open_expiring_tags()
     qtbot.waitUntil(lambda: dialog.summary.text() != "", timeout=10000)
@@ -319,7 +340,7 @@ def _expiring(qtbot: Any, window: MainWindow) -> Opened:
 
 @pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
                                          _userid, _batch, _unfinished, _revert, _picker,
-                                         _rule_editor, _expiring],
+                                         _rule_editor, _expiring, _rules],
                          ids=lambda f: f.__name__.strip("_"))
 def test_open_dialogs_retranslate_and_keep_their_state(
         qtbot: Any, session: GuiSession,

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from desktop.store import outbox
 from desktop.ui.rules_dialog import RulesDialog
 
@@ -38,6 +40,13 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     assert dialog.changes.topLevelItemCount() == len(expected)
     assert "北京" in dialog.changes.topLevelItem(0).text(3)
     assert len(expected) > 2
+    names = dict(ws.cache.connection().execute("SELECT userid, name FROM member"))
+    rows = [dialog.changes.topLevelItem(i) for i in range(dialog.changes.topLevelItemCount())]
+    owners = {userid for userid, _customer in expected}
+    assert {row.text(1) for row in rows} == {names[userid] for userid in owners}
+    dialog.changes.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    shown = [dialog.changes.topLevelItem(i).text(1) for i in range(len(rows))]
+    assert shown == sorted(shown, reverse=True) and shown != sorted(shown)
     dialog.pilot.setValue(2)
     with qtbot.waitSignal(dialog.panel.pilotFinished, timeout=30000):
         dialog.run()
