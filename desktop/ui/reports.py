@@ -225,24 +225,24 @@ class ReportsWindow(QWidget):
         pie.append(self.tr("Untagged customers"), health.untagged_customers)
         for piece in pie.slices():
             piece.setLabelVisible(True)
-            piece.setLabel(f"{piece.label()} {int(piece.value())}")
+            piece.setLabel(f"{piece.label()} {int(piece.value()):,}")
         chart = QChart()
         chart.setTitle(self.tr("Customers with and without tags"))
         chart.addSeries(pie)
         self.health_view.setChart(chart)
         lines = [self.tr("%1 of %2 customers carry no tag; %3 of %4 follow relations carry"
-                         " none.").replace("%1", str(health.untagged_customers))
-                 .replace("%2", str(health.customers))
-                 .replace("%3", str(health.untagged_relations))
-                 .replace("%4", str(health.relations))]
+                         " none.").replace("%1", f"{health.untagged_customers:,}")
+                 .replace("%2", f"{health.customers:,}")
+                 .replace("%3", f"{health.untagged_relations:,}")
+                 .replace("%4", f"{health.relations:,}")]
         if not health.conflicts:
             lines.append(self.tr("No mutually exclusive tag sets are defined."))
         for conflict in health.conflicts:
             lines.append(self.tr("%1 (%2): %3 customers on %4 relations carry two or more.")
                          .replace("%1", conflict.set_name)
                          .replace("%2", "、".join(conflict.tag_names))
-                         .replace("%3", str(conflict.customers))
-                         .replace("%4", str(conflict.relations)))
+                         .replace("%3", f"{conflict.customers:,}")
+                         .replace("%4", f"{conflict.relations:,}"))
         self.health_text.setText("<br>".join(html.escape(line) for line in lines))
 
     # -- saving --------------------------------------------------------------------------
@@ -316,6 +316,7 @@ def _bar_chart(
     top = max((sum(column) for column in zip(*(v for _, v in sets), strict=True)), default=0)
     value_axis.setRange(0, max(1, top))
     value_axis.applyNiceNumbers()
+    _whole_number_ticks(value_axis)
     chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft if horizontal
                   else Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom if horizontal
@@ -324,3 +325,11 @@ def _bar_chart(
     series.attachAxis(value_axis)
     chart.legend().setVisible(len(sets) > 1)
     return chart
+
+
+def _whole_number_ticks(axis: QValueAxis) -> None:
+    """Counts are whole numbers: below a step of 1 the "%d" labels would repeat (0 0 0 0 1),
+    so a small range gets one tick per unit."""
+    span = round(axis.max() - axis.min())
+    if axis.tickCount() > 1 and span < axis.tickCount() - 1:
+        axis.setTickCount(span + 1)

@@ -8,12 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCharts import QAbstractBarSeries, QBarCategoryAxis, QChartView, QPieSeries
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QChartView,
+    QPieSeries,
+    QValueAxis,
+)
 from PySide6.QtGui import QImage
 
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
-from desktop.ui.reports import ReportsWindow
+from desktop.ui.reports import ReportsWindow, _bar_chart
 
 pytestmark = pytest.mark.gui
 
@@ -124,3 +130,21 @@ def test_charts_save_as_png(window: ReportsWindow, tmp_path: Path) -> None:
         image = QImage(str(target))
         assert not image.isNull() and image.width() > 100 and image.height() > 100
         assert time.time() - target.stat().st_mtime < 60
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 7, 2643])
+def test_count_axes_label_whole_numbers_only(qapp: Any, top: int) -> None:
+    chart = _bar_chart("t", ["a", "b"], [("n", [top, 0])])
+    axis = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+    step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
+    assert step >= 1 and step == int(step)   # "%d" labels never repeat (0 0 0 0 1)
+
+
+def test_health_numbers_read_with_thousands_separators(window: ReportsWindow) -> None:
+    window._draw_health(audit.Health(customers=5000, untagged_customers=1234, relations=61200,
+                                     untagged_relations=145, conflicts=()))
+    assert "1,234 of 5,000 customers" in window.health_text.text()
+    assert "61,200" in window.health_text.text()
+    pie = window.health_view.chart().series()[0]
+    assert isinstance(pie, QPieSeries)
+    assert pie.slices()[0].label().endswith(" 3,766")
