@@ -8,6 +8,7 @@ and cancel, and revertible like any other batch.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ class RulesDialog(QDialog):
         self.resize(900, 620)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.server_run = QLabel()  # a team profile: the server's last scheduled run
+        self.server_run.setWordWrap(True)
+        self.server_run.setVisible(False)
         self.rules = QTreeWidget()
         self.rules.setRootIsDecorated(False)
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -90,6 +94,7 @@ class RulesDialog(QDialog):
         close.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.server_run)
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary)
@@ -136,9 +141,33 @@ class RulesDialog(QDialog):
     # -- the rules -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        service = self.service
-        self.context.run_task(lambda _p, _c: service.kept(), owner=self, name="rules",
-                              on_result=self._fill, on_error=self._failed)
+        service, team = self.service, self.team
+
+        def work(_progress: Any, _cancel: Any) -> tuple[list[KeptRule], dict[str, Any] | None]:
+            return service.kept(), service.server_last_run() if team else None
+
+        self.context.run_task(work, owner=self, name="rules", on_result=self._loaded,
+                              on_error=self._failed)
+
+    def _loaded(self, found: tuple[list[KeptRule], dict[str, Any] | None]) -> None:
+        kept, last_run = found
+        self._fill(kept)
+        if self.team:
+            self.server_run.setVisible(True)
+            self.texts.say(self.server_run, lambda: self._server_run_text(last_run))
+
+    def _server_run_text(self, run: dict[str, Any] | None) -> str:
+        if run is None:
+            return self.tr("The team server runs the enabled team rules on a schedule; it has"
+                           " not run them yet.")
+        if run["finished_at"] is None:
+            return self.tr("The team server is running the team rules now.")
+        return (self.tr("Last run on the team server: %1 · %2 relations changed, %3 failed,"
+                        " %4 contested, %5 rules skipped.")
+                .replace("%1", datetime.fromtimestamp(run["finished_at"]).strftime(
+                    "%Y-%m-%d %H:%M")).replace("%2", str(run["applied"]))
+                .replace("%3", str(run["failed"])).replace("%4", str(run["contested"]))
+                .replace("%5", str(len(run["skipped"]))))
 
     def _fill(self, kept: list[KeptRule]) -> None:
         self.kept = list(kept)

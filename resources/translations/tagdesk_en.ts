@@ -3142,6 +3142,18 @@
         <translation>Run…</translation>
     </message>
     <message>
+        <source>The team server runs the enabled team rules on a schedule; it has not run them yet.</source>
+        <translation>The team server runs the enabled team rules on a schedule; it has not run them yet.</translation>
+    </message>
+    <message>
+        <source>The team server is running the team rules now.</source>
+        <translation>The team server is running the team rules now.</translation>
+    </message>
+    <message>
+        <source>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</source>
+        <translation>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</translation>
+    </message>
+    <message>
         <source>Whole corp</source>
         <translation>Whole corp</translation>
     </message>

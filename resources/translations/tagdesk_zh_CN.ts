@@ -3134,6 +3134,18 @@
         <translation>运行…</translation>
     </message>
     <message>
+        <source>The team server runs the enabled team rules on a schedule; it has not run them yet.</source>
+        <translation>团队服务器按计划运行已启用的团队规则；还没有运行过。</translation>
+    </message>
+    <message>
+        <source>The team server is running the team rules now.</source>
+        <translation>团队服务器正在运行团队规则。</translation>
+    </message>
+    <message>
+        <source>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</source>
+        <translation>团队服务器上次运行：%1 · 更改 %2 个客户关系，失败 %3 个，有争议 %4 个，跳过 %5 条规则。</translation>
+    </message>
+    <message>
         <source>Whole corp</source>
         <translation>全公司</translation>
     </message>

@@ -225,6 +225,13 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         qtbot.waitUntil(lambda: items()["窗口市场部"].text(1) == "✓", timeout=30_000)
         assert _one(servers[0].db_url, "SELECT enabled FROM team_rule WHERE name = %s",
                     "窗口市场部") is True
+        toggled = _one(servers[0].db_url, "SELECT now()")
+        wait_for(lambda: _one(servers[0].db_url, "SELECT count(*) FROM team_rule_run WHERE"
+                              " finished_at > %s", toggled), what="a run after the toggle")
+        dialog.reload()
+        qtbot.waitUntil(lambda: dialog.server_run.text().startswith("团队服务器上次运行："),
+                        timeout=30_000)
+        assert not dialog.server_run.isHidden() and "跳过" in dialog.server_run.text()
         dialog.close()
     finally:
         context.cancel_all()
