@@ -13,7 +13,12 @@ from typing import TextIO
 from desktop.cli.common import StderrProgress, confirm, emit_json, open_synced_workspace
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.domain.retag_plan import format_duration
+from desktop.services import governance
 from desktop.services.adoption import AdoptionPlan, AdoptionService
+from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
+from desktop.wecom.errors import WeComError
+
+EXIT_APPROVAL = 3    # on a team profile: the adoption became a request for an admin
 
 
 def adopt_command(args: argparse.Namespace) -> int:
@@ -34,7 +39,17 @@ def adopt_command(args: argparse.Namespace) -> int:
             print("已取消，没有做任何更改。 / Cancelled; nothing was changed.", file=sys.stderr)
             emit_json({**plan.as_json(), "dry_run": False, "status": "declined"})
             return EXIT_OK
-        result = service.run(plan, progress=StderrProgress())
+        try:
+            result = service.run(plan, progress=StderrProgress())
+        except WeComError as exc:
+            if exc.errcode != TEAM_NOT_ALLOWED or not ws.profile.is_team:
+                raise
+            asked = governance.request_adoption(ws.profile, plan.group_id,
+                                                plan.twin_group_name)
+            print(asked["sentence"], file=sys.stderr)
+            emit_json({**plan.as_json(), "dry_run": False, "status": "approval_requested",
+                       "approval_id": asked["approval_id"]})
+            return EXIT_APPROVAL
     print(f"结果 / Result: {result.applied}/{result.plan.planned} 已迁移 moved · {result.failed}"
           f" 失败 failed · {result.pending} 待发 pending · {result.api_calls} API calls ·"
           f" {result.elapsed_s:.1f} s", file=out)

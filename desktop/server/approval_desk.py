@@ -17,11 +17,13 @@ import secrets
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from desktop.domain.governance import Actor, OrgChart, PolicyError
-from desktop.server import approvals, identity
+from desktop.domain.governance import Actor, Decision, OrgChart, PolicyError, Verdict
+from desktop.server import adoption_requests, approvals, identity
+from desktop.server.adoption_requests import AdoptionRefused
 from desktop.server.approvals import Approval
 from desktop.server.governance import (
     CORP_WRITES,
+    STRATEGY_WRITES,
     Answer,
     ConnectionFactory,
     Gate,
@@ -86,6 +88,8 @@ class ApprovalDesk:
             return self._set_policy(caller, body) if method == "POST" else self._policy(caller)
         if parts == ["approvals"] and method == "GET":
             return self._list(caller)
+        if parts == ["adoptions"] and method == "POST":
+            return self._request_adoption(caller, body)
         if len(parts) == 3 and parts[0] == "approvals" and parts[1].isdigit() and method == "POST":
             approval_id, verb = int(parts[1]), parts[2]
             if verb == "code":
@@ -177,7 +181,7 @@ class ApprovalDesk:
         if problem is not None:
             self._fault(caller, f"#{approval_id}", "审批验证码已使用或已过期，请重新获取",
                         "the approval code was already used or has expired; ask for a new one")
-        strategy = found.path not in CORP_WRITES.values()
+        strategy = found.path in STRATEGY_WRITES.values()
         tree = read_tree(self._transport, strategy)
         if not any(tree.group(i) or tree.group_of_tag(i) for i in found.target_ids):
             self._close(caller, found, "gone", "标签已不存在（可能已在管理后台删除），申请已关闭",
@@ -190,7 +194,10 @@ class ApprovalDesk:
                                         f"request #{approval_id} was already decided")
             approvals.close(conn, approval_id, "approved", caller.userid)
         try:
-            answer = self._relay_write(caller, found.path, found.body, NO_NOTE)
+            answer = (adoption_requests.carry_out(self._relay_write, self._transport, caller,
+                                                  found.body, approval_id)
+                      if found.kind == adoption_requests.KIND
+                      else self._relay_write(caller, found.path, found.body, NO_NOTE))
         except WeComNetworkError as err:
             if not err.may_have_applied:  # nothing reached WeCom: the request waits again
                 with self._connection() as conn:
@@ -206,12 +213,39 @@ class ApprovalDesk:
         with self._connection() as conn, conn.transaction():
             journal(conn, caller.userid, "approval_approved", f"#{approval_id} {reason}",
                     tag_id=",".join(found.target_ids), tag_name=found.target)
+        moved = (f"：{answer['relations']} 个客户关系已移到新标签组（批次 {answer['batch_id']}）"
+                 if "batch_id" in answer else "")
+        moved_en = (f": {answer['relations']} customer relations moved to the new group"
+                    f" (batch {answer['batch_id']})" if "batch_id" in answer else "")
         self._send([found.requester], f"TagDesk：你的申请 #{approval_id}（{found.target}）已由"
-                   f" {caller.userid} 批准并执行。 / Your request #{approval_id} ({found.target})"
-                   f" was approved by {caller.userid} and carried out.")
+                   f" {caller.userid} 批准并执行{moved}。 / Your request #{approval_id}"
+                   f" ({found.target}) was approved by {caller.userid} and carried out{moved_en}.")
         log.info("approval %d approved by %s", approval_id, caller.userid)
+        done: dict[str, Any] = {k: answer[k] for k in ("batch_id", "relations", "failed",
+                                                       "twins", "new_group_id") if k in answer}
         return {"errcode": 0, "errmsg": "ok", "approval": {**found.as_json(),
-                "status": "approved", "decided_by": caller.userid}}
+                "status": "approved", "decided_by": caller.userid}, **done}
+
+    def _request_adoption(self, caller: Caller, body: dict[str, Any]) -> Answer:
+        """A member's adoption of a group TagDesk's app may not edit, as a request (admins
+        adopt directly)."""
+        if caller.userid in self._gate.admins(self._gate.policy()):
+            self._fault(caller, "adopt", "管理员可以直接收编标签组，无需申请",
+                        "an administrator adopts a group directly, without a request")
+        try:
+            found = adoption_requests.plan(self._transport, str(body.get("group") or ""),
+                                           str(body.get("new_group_name") or ""))
+        except AdoptionRefused as exc:
+            self._fault(caller, "adopt", exc.zh, exc.en)
+        decision = Decision(Verdict.APPROVAL, "收编标签组需要管理员批准",
+                            "adopting a tag group needs an administrator's approval",
+                            "adopt-approval")
+        asked = self._gate.request(
+            caller, adoption_requests.KIND, adoption_requests.PATH,
+            {**found.body, "reason": str(body.get("reason") or "")}, [found.group.id],
+            found.target, found.carriers, decision, found.tag_names)
+        return {"errcode": 0, "errmsg": "ok", "approval_id": asked["approval_id"],
+                "sentence": asked["errmsg"], **found.body}
 
     def _reject(self, caller: Caller, approval_id: int, body: dict[str, Any]) -> Answer:
         found = self._decidable(caller, approval_id)
@@ -242,7 +276,8 @@ class ApprovalDesk:
                         "only an administrator may restore deleted tags", TEAM_NOT_ALLOWED)
         with self._connection() as conn:
             found = approvals.get(conn, approval_id)
-        if found is None or found.status != "approved" or not found.tag_names:
+        if (found is None or found.status != "approved" or not found.tag_names
+                or not found.kind.startswith("delete")):
             self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} 不是已执行的删除，没有可恢复的内容",
                         f"request #{approval_id} is not a deletion that was carried out;"
                         " there is nothing to restore")

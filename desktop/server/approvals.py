@@ -22,7 +22,7 @@ from desktop.server.identity import digest
 APPROVAL_TTL_S = 7 * 24 * 3600
 CODE_TTL_S = 300
 MAX_CODE_ATTEMPTS = 5
-KINDS = ("delete_tag", "delete_group", "rename_tag")
+KINDS = ("delete_tag", "delete_group", "rename_tag", "adopt_group")
 
 Conn = Connection[tuple[object, ...]]
 _COLUMNS = ("id, kind, path, body, target_ids, target, requester, reason, customers, status,"
@@ -55,7 +55,8 @@ class Approval:
                 "created_at": self.created_at.isoformat(timespec="seconds"),
                 "expires_at": self.expires_at.isoformat(timespec="seconds"),
                 "decided_by": self.decided_by, "decision_reason": self.decision_reason,
-                "restored_by": self.restored_by}
+                "restored_by": self.restored_by,
+                **{k: self.body[k] for k in ("relations", "api_calls") if k in self.body}}
 
 
 def create(conn: Conn, *, kind: str, path: str, body: dict[str, Any], target_ids: list[str],

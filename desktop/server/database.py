@@ -297,6 +297,12 @@ MIGRATIONS: tuple[str, ...] = (
     AUTOTAG_REVIEWS_MIGRATION,
     # 15: who started a reconciliation run now, and the paying customers it did not know.
     RECONCILE_NOW_MIGRATION,
+    # 16: adopting a console-made tag group is an approval kind (adoption_requests.py).
+    """
+    ALTER TABLE approval DROP CONSTRAINT approval_kind_check;
+    ALTER TABLE approval ADD CONSTRAINT approval_kind_check
+        CHECK (kind IN ('delete_tag', 'delete_group', 'rename_tag', 'adopt_group'));
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -202,7 +202,7 @@ class Gate:
                 decision = decide(rules, chart, actor,
                                   replace(change, customers=tag_usage.customers(found)))
                 if decision.verdict is Verdict.APPROVAL:
-                    return self._request(caller, "rename_tag", path, body, [tag_id],
+                    return self.request(caller, "rename_tag", path, body, [tag_id],
                                          f"{change.group}/{change.tag} → {change.new_name}",
                                          found, decision)
             if decision.verdict is not Verdict.ALLOW:
@@ -294,13 +294,14 @@ class Gate:
             return None
         found = tag_usage.carriers(self._transport, tag_names)
         target_ids = _texts(body.get("group_id")) + _texts(body.get("tag_id"))
-        return self._request(caller, kind, path, body, target_ids, "、".join(names), found,
-                             decision, tag_names)
+        return self.request(caller, kind, path, body, target_ids, "、".join(names), found,
+                            decision, tag_names)
 
-    def _request(self, caller: Caller, kind: str, path: str, body: Mapping[str, Any],
-                 target_ids: list[str], target: str, found: list[tag_usage.Carrier],
-                 decision: Decision, tag_names: dict[str, tuple[str, str]] | None = None
-                 ) -> Answer:
+    def request(self, caller: Caller, kind: str, path: str, body: Mapping[str, Any],
+                target_ids: list[str], target: str, found: list[tag_usage.Carrier],
+                decision: Decision, tag_names: dict[str, tuple[str, str]] | None = None
+                ) -> Answer:
+        """Store an approval request, journal it, tell the admins; the 9001011 answer."""
         reason = str(body.get("reason") or "").strip()[:500]
         write = {k: v for k, v in body.items() if k != "reason"}
         with self._connection() as conn, conn.transaction():
@@ -328,9 +329,10 @@ class Gate:
                           " administrators"}
 
 
-_KIND_ZH = {"delete_tag": "删除标签", "delete_group": "删除标签组", "rename_tag": "改名标签"}
+_KIND_ZH = {"delete_tag": "删除标签", "delete_group": "删除标签组", "rename_tag": "改名标签",
+            "adopt_group": "收编标签组"}
 _KIND_EN = {"delete_tag": "delete the tag", "delete_group": "delete the group",
-            "rename_tag": "rename the tag"}
+            "rename_tag": "rename the tag", "adopt_group": "adopt the group"}
 
 
 def _changes(path: str, body: Mapping[str, Any],

@@ -122,3 +122,12 @@ def reject(profile: Profile, approval_id: int, reason: str) -> dict[str, Any]:
 def restore(profile: Profile, approval_id: int) -> dict[str, Any]:
     """Put back what an approved deletion removed and re-tag its customers (one batch)."""
     return call(profile, "POST", f"approvals/{approval_id}/restore", {})
+
+
+def request_adoption(profile: Profile, group_id: str, new_group_name: str,
+                     reason: str = "") -> dict[str, Any]:
+    """Ask the admins to adopt a group this user may not (the server counts its relations
+    and calls); {"approval_id", "sentence"}."""
+    return call(profile, "POST", "adoptions", {"group": group_id,
+                                               "new_group_name": new_group_name,
+                                               "reason": reason})

@@ -1,6 +1,7 @@
-"""Adopting a console-made group on a team profile: the relay's governance decides as for
-any new group (an administrator may, a member is refused with the server's sentence and
-nothing is written), and the moves are journaled on the team server."""
+"""Adopting a console-made group on a team profile: an administrator adopts through the
+relay; a member's adoption becomes an approval request (what group, how many relations and
+calls) that an admin approves with a second code, and the server carries it out as one batch
+in the team journal; a rejection tells the requester."""
 
 from __future__ import annotations
 
@@ -8,9 +9,21 @@ import json
 
 import psycopg
 import pytest
+import requests
 
 from desktop.sandbox import SandboxServer
-from tests.server.team_support import TeamServerProcess, cli_login, desktop_env, tagdesk
+from desktop.sandbox.inbox import read_inbox_from
+from desktop.services.team import team_api_base
+from desktop.wecom.client import WeComClient
+from tests.server.team_support import (
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    inbox_size,
+    log_in,
+    newest_code,
+    tagdesk,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +70,83 @@ def test_a_member_is_refused_and_an_admin_adopts_through_the_relay(
                                  " team_journal WHERE batch_id = %s",
                                  (summary["batch_id"],)).fetchone()
     assert journaled is not None and journaled[0] == summary["applied"]
+
+
+OWN_GROUP, OWN_TWIN = "收编审批", "收编审批(TagDesk)"
+
+
+def _governance(server: TeamServerProcess, session: str, action: str,
+                body: dict[str, str]) -> dict[str, object]:
+    answer = requests.post(f"{server.url}tagdesk/v1/governance/{action}", json=body,
+                           params={"access_token": session}, timeout=60).json()
+    assert isinstance(answer, dict)
+    return answer
+
+
+def test_a_members_adoption_is_a_request_an_admin_approves_as_one_journaled_batch(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    corp = team_sandbox
+    member, admin = sorted(corp.state.follow_users())[:2]
+    with WeComClient(team_api_base(team_server.url), corp.corp_id,
+                     log_in(team_server.url, corp, admin).token,
+                     team_url=team_server.url) as client:
+        session = client.get_token()
+        made = client.add_corp_tag(tags=["甲", "乙"], group_name=OWN_GROUP)
+        first, second = (t.id for t in made.tags)
+        relations = sorted(corp.state.relations())[:3]
+        for index, (userid, euid) in enumerate(relations):
+            client.mark_tag(userid, euid, add=[first if index else second])
+
+    env = _desktop(tmp_path_factory, team_server, corp, member)
+    asked = tagdesk("migrate", "--profile", "team", "--adopt", OWN_GROUP, "--yes", "--json",
+                    env=env, timeout=120)
+    assert asked.returncode == 3, asked.stderr
+    assert "收编标签组需要管理员批准" in asked.stderr and "Traceback" not in asked.stderr
+    summary = json.loads(asked.stdout.strip().splitlines()[-1])
+    assert summary["status"] == "approval_requested"
+    approval_id = int(summary["approval_id"])
+    assert corp.state.find_group(OWN_TWIN) is None                  # nothing written yet
+
+    listed = requests.get(f"{team_server.url}tagdesk/v1/governance/approvals", timeout=30,
+                          params={"access_token": session}).json()["approvals"]
+    request = next(a for a in listed if a["id"] == approval_id)
+    assert (request["kind"], request["target"], request["requester"], request["status"]) == (
+        "adopt_group", f"{OWN_GROUP} → {OWN_TWIN}", member, "pending")
+    assert (request["relations"], request["api_calls"]) == (3, 4)
+    assert any(f"approvals approve {approval_id}" in m.text and "收编标签组" in m.text
+               for m in read_inbox_from(corp.config.data_dir, admin))
+
+    seen = inbox_size(corp, admin)
+    challenge = _governance(team_server, session, f"approvals/{approval_id}/code", {})
+    told = inbox_size(corp, member)
+    done = _governance(team_server, session, f"approvals/{approval_id}/approve", {
+        "challenge_id": str(challenge["challenge_id"]), "code": newest_code(corp, admin, seen)})
+    assert done["errcode"] == 0, done
+    assert (done["relations"], done["failed"]) == (3, 0)
+    twins = {corp.state.find_tag(OWN_TWIN, name) for name in ("甲", "乙")}
+    for index, key in enumerate(relations):
+        carried = corp.state.relation_tag_ids(*key)
+        assert first not in carried and second not in carried
+        assert corp.state.find_tag(OWN_TWIN, "甲" if index else "乙") in carried
+    assert None not in twins
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute("SELECT operator, source, count(*) FROM team_journal"
+                            " WHERE batch_id = %s GROUP BY operator, source",
+                            (done["batch_id"],)).fetchall()
+    assert rows and all(r[0] == admin and r[1] == "migration" for r in rows)
+    assert sum(int(str(r[2])) for r in rows) >= 6                  # 3 removed + 3 added
+    outcome = read_inbox_from(corp.config.data_dir, member)[told:]
+    assert any(f"#{approval_id}" in m.text and "3 个客户关系已移到新标签组" in m.text
+               for m in outcome)
+
+    again = tagdesk("migrate", "--profile", "team", "--adopt", "客户等级", "--yes", "--json",
+                    "--new-group", "客户等级(审批)", env=env, timeout=120)
+    rejected_id = int(json.loads(again.stdout.strip().splitlines()[-1])["approval_id"])
+    told = inbox_size(corp, member)
+    refused = _governance(team_server, session, f"approvals/{rejected_id}/reject",
+                          {"reason": "先不收编"})
+    assert refused["errcode"] == 0, refused
+    assert corp.state.find_group("客户等级(审批)") is None
+    assert any("先不收编" in m.text for m in read_inbox_from(corp.config.data_dir, member)[told:])
