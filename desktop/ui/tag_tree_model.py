@@ -222,7 +222,8 @@ class TagTreeModel(QAbstractItemModel):
             if node.kind is not NodeKind.TAG:
                 return None
             expiring = self._expiring(node)
-            return f"{node.relation_count} ⏳{expiring}" if expiring else node.relation_count
+            count = f"{node.relation_count:,}"
+            return f"{count} ⏳{expiring:,}" if expiring else count
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -442,10 +443,10 @@ class TagTreeModel(QAbstractItemModel):
         lines = [node.full_name if node.kind is not NodeKind.SECTION else self._label(node)]
         if node.kind is NodeKind.TAG:
             lines.append(self.tr("%1 customer relations carry this tag")
-                         .replace("%1", str(node.relation_count)))
+                         .replace("%1", f"{node.relation_count:,}"))
             if self._expiring(node):
                 lines.append(self.tr("%1 of them carry it with an expiry (tagdesk expiry list)")
-                             .replace("%1", str(self._expiring(node))))
+                             .replace("%1", f"{self._expiring(node):,}"))
             if node.tag and node.tag.abbreviation:
                 lines.append(self.tr("Abbreviation: %1").replace("%1", node.tag.abbreviation))
         elif node.kind is NodeKind.FOLDER:

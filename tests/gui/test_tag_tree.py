@@ -66,13 +66,23 @@ def test_sections_groups_and_counts(model: TagTreeModel, synced_context: Any) ->
             "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
             " JOIN tag_group g ON g.id = t.group_id WHERE g.name = '意向程度' AND t.name = ?",
             (name,))
-        assert model.index(row, COUNT_COLUMN, group).data() == expected
+        assert model.index(row, COUNT_COLUMN, group).data() == f"{expected:,}"
     assert model.index(group.row(), COUNT_COLUMN, group.parent()).data() is None  # no sums
     assert "3" in group.data(Qt.ItemDataRole.ToolTipRole)  # "3 tags"
     strategy = model.index(1, 0)
     rule_group = model.index(0, 0, strategy)
     assert model.index(0, 0, rule_group).data(Role.NODE_KIND) == "group"
     assert model.index(0, 0, rule_group).data(Role.READ_ONLY_REASON) == ""
+
+
+def test_counts_read_with_thousands_separators(model: TagTreeModel) -> None:
+    group = _group_index(model, "意向程度")
+    index = model.index(0, COUNT_COLUMN, group)
+    node = model.node(index)
+    assert node is not None
+    node.relation_count = 12345
+    assert index.data() == "12,345"
+    assert "12,345 customer relations" in index.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_path_names_nest_up_to_five_levels(model: TagTreeModel) -> None:
@@ -249,13 +259,14 @@ def test_clicks_emit_tag_and_group_with_modifiers(qtbot: Any, view: TagTreeView)
 def test_counts_follow_a_toggle(qtbot: Any, view: TagTreeView, synced_context: Any,
                                 sandbox: Any) -> None:
     tag_id = sandbox.state.find_tag("意向程度", "高意向")
-    count = view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data()
+    count = view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data(Role.COUNT)
     without = [int(row[0]) for row in synced_context.cache.query(
         "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
         " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 3", (tag_id,))]
     synced_context.toggle_tag(without, tag_id, lambda: "高意向")
     qtbot.waitUntil(
-        lambda: view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data() == count + 3,
+        lambda: view.model.index_for_key(f"tag:{tag_id}", COUNT_COLUMN).data(Role.COUNT)
+        == count + 3,
         timeout=15000)
 
 
