@@ -23,6 +23,12 @@ def member_names(cache: Cache) -> dict[str, str]:
         "SELECT userid, name FROM member")}
 
 
+def department_names(cache: Cache) -> dict[int, str]:
+    """Department id → name of every department the cache knows."""
+    return {int(did): str(name) for did, name in cache.connection().execute(
+        "SELECT id, name FROM department")}
+
+
 def tag_group_names(cache: Cache) -> list[str]:
     """The names of the live tag groups, corp and rule-group ones, sorted."""
     return [str(name) for (name,) in cache.connection().execute(

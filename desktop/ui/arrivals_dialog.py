@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.services.changes import ChangeSet
 from desktop.services.livecodes import LiveCode, LiveCodeService
 from desktop.services.pretags import PretagService
+from desktop.store import members
 from desktop.store.arrivals import EXPIRED, PENDING, ArrivalRecord
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -46,6 +47,7 @@ from desktop.ui.pretag_form import PretagForm
 from desktop.ui.retranslate import retranslate_in_place
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Directory = tuple[dict[str, str], dict[int, str]]   # userid → name, department id → name
 
 
 class ArrivalsDialog(QDialog):
@@ -54,6 +56,7 @@ class ArrivalsDialog(QDialog):
         self.setObjectName("arrivalsDialog")
         self.context = context
         self._codes: list[LiveCode] = []
+        self._names: Directory = ({}, {})
         self._pretags: list[ArrivalRecord] = []
         self.resize(1000, 540)
         self.intro = QLabel()
@@ -162,16 +165,22 @@ class ArrivalsDialog(QDialog):
         workspace = self.context.workspace
         self._busy(True)
 
-        def listed(codes: list[LiveCode]) -> None:
+        def work(_progress: Any, _cancel: Any) -> tuple[list[LiveCode], Directory]:
+            codes = LiveCodeService(workspace).list()
+            cache = workspace.cache
+            return codes, (members.member_names(cache), members.department_names(cache))
+
+        def listed(found: tuple[list[LiveCode], Directory]) -> None:
             self._busy(False)
+            codes, self._names = found
             self._fill_codes(codes)
 
         def failed(exc: BaseException) -> None:
             self._busy(False)
             self._failed(exc)
 
-        self.context.run_task(lambda _p, _c: LiveCodeService(workspace).list(), owner=self,
-                              name="live codes", on_result=listed, on_error=failed)
+        self.context.run_task(work, owner=self, name="live codes", on_result=listed,
+                              on_error=failed)
 
     def _fill_codes(self, codes: list[LiveCode]) -> None:
         self._codes = list(codes)
@@ -179,14 +188,23 @@ class ArrivalsDialog(QDialog):
         self.codes.clear()
         for code in self._codes:
             item = QTreeWidgetItem([
-                code.state, ", ".join([*code.users, *map(str, code.parties)]),
-                "、".join(code.tag_names), f"{code.tagged:,}", code.remark, code.config_id])
+                code.state, self._members_text(code), "、".join(code.tag_names),
+                f"{code.tagged:,}", code.remark, code.config_id])
+            item.setToolTip(1, ", ".join(code.users))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.codes.addTopLevelItem(item)
             if current is not None and code.config_id == current.config_id:
                 self.codes.setCurrentItem(item)
         _fit(self.codes)
         self._code_selected()
+
+    def _members_text(self, code: LiveCode) -> str:
+        """Its members and departments by name (the userids are in the tooltip)."""
+        people, departments = self._names
+        return "、".join([*(people.get(userid) or userid for userid in code.users),
+                         *(self.tr("%1 (department)").replace(
+                             "%1", departments.get(party) or str(party))
+                           for party in code.parties)])
 
     def selected_code(self) -> LiveCode | None:
         item = self.codes.currentItem()

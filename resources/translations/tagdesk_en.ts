@@ -265,6 +265,10 @@
         <translation>Cancel pre-tag</translation>
     </message>
     <message>
+        <source>%1 (department)</source>
+        <translation>%1 (department)</translation>
+    </message>
+    <message>
         <source>Live code %1 changed.</source>
         <translation>Live code %1 changed.</translation>
     </message>

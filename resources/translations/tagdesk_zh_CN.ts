@@ -265,6 +265,10 @@
         <translation>取消预打标签</translation>
     </message>
     <message>
+        <source>%1 (department)</source>
+        <translation>%1（部门）</translation>
+    </message>
+    <message>
         <source>Live code %1 changed.</source>
         <translation>活码 %1 已修改。</translation>
     </message>

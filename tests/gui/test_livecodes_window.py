@@ -47,8 +47,11 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     single = LiveCodeService(ws).create("gui_single", users=[first_member])
     with pytest.raises(LiveCodeError, match="single-member code"):
         LiveCodeService(ws).edit(single.config_id, users=[first_member, second_member])
+    department, department_name = ws.cache.connection().execute(
+        "SELECT id, name FROM department ORDER BY id DESC LIMIT 1").fetchone()
     code = LiveCodeService(ws).create("gui_edit", users=[first_member, second_member],
-                                      tags=[":".join(first)])
+                                      parties=[department], tags=[":".join(first)])
+    names = dict(ws.cache.connection().execute("SELECT userid, name FROM member"))
     added = [sandbox.phone.add_customer(first_member, state="gui_edit") for _ in range(3)]
     with sandbox.state.transaction() as conn:                 # one came yesterday, one 3 days ago
         for external_userid, days in zip(added[1:], (1, 3), strict=True):
@@ -61,6 +64,10 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     qtbot.waitUntil(lambda: code.config_id in rows_of(dialog), timeout=15000)
     qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=15000)
     assert not dialog.edit_button.isEnabled()
+    listed = rows_of(dialog)[code.config_id]                  # by name, userids in the tooltip
+    assert listed.text(1) == (f"{names[first_member]}、{names[second_member]}、"
+                              f"{department_name} (department)")
+    assert listed.toolTip(1) == f"{first_member}, {second_member}"
     dialog.select_code(code.config_id)
     assert dialog.edit_button.isEnabled() and dialog.remove_button.isEnabled()
 
