@@ -187,6 +187,25 @@ def test_a_head_sees_and_edits_their_departments_rules_only(
 
 
 
+def test_bad_requests_get_one_sentence_and_change_nothing(
+        servers: list[TeamServerProcess], sessions: dict[str, str]) -> None:
+    server, head = servers[0], sessions["head_mkt"]
+    before = _one(server.db_url, "SELECT count(*) FROM team_journal")
+    for verb, body in (("put", {"rule": "北京"}), ("put", {"rules": []}),
+                       ("put", {"rules": [_rule(f"r{i}") for i in range(201)]}),
+                       ("put", {"rule": _rule("坏部门"), "department": {"id": 1}}),
+                       ("put", {"rule": _rule("坏范围"), "visibility": "everyone"}),
+                       ("enable", {"name": ""}), ("remove", {"name": "没有这条"}),
+                       ("rename", {"name": "x"})):
+        status, answer = _call(server, head, verb, body)
+        assert answer["errcode"] == TEAM_REQUEST_REFUSED and " / " in answer["errmsg"], answer
+        assert status == 200
+    status, answer = _call(server, "not-a-token")
+    assert answer["errcode"] != 0 and "rules" not in answer and status != 500
+    assert requests.post(f"{server.url}tagdesk/v1/rules/put", params={"access_token": head},
+                         data=b"{not json", timeout=30).json()["errcode"] == 47001
+    assert _one(server.db_url, "SELECT count(*) FROM team_journal") == before
+
 @pytest.mark.gui
 def test_the_rules_window_shows_owner_and_department_and_locks_other_departments_rules(
         qtbot: Any, servers: list[TeamServerProcess], corp: SandboxServer,
