@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         command.add_argument("--type", metavar="TYPE")
         command.add_argument("--since", type=since_time, metavar="YYYY-MM-DD|Nd",
                              help="from this day on, or the last N days")
+        command.add_argument("--until", type=until_time, metavar="YYYY-MM-DD|Nd",
+                             help="up to the end of this day, or until N days ago")
         command.add_argument("--json", action="store_true")
         command.set_defaults(handler=handler)
         if name == "list":
@@ -134,6 +136,19 @@ def since_time(text: str) -> float:
             f" number of days such as 7d: {echo(text)}") from None
 
 
+def until_time(text: str) -> float:
+    """The end of a day (the next local midnight), or `Nd` (N days ago), as epoch seconds."""
+    value = since_time(text)
+    return value if text.strip().lower().endswith(("d", "天")) else value + _day_after(value)
+
+
+def _day_after(midnight: float) -> float:
+    """Seconds from this local midnight to the next one (23 to 25 hours across a DST change)."""
+    day = datetime.fromtimestamp(midnight).date()
+    following = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+    return following - midnight
+
+
 def age_days(text: str) -> int:
     """`Nd`, `N天` or `N`: a whole number of days, at least 1."""
     value = text.strip().lower().removesuffix("d").removesuffix("天").strip()
@@ -187,7 +202,7 @@ def list_command(args: argparse.Namespace) -> int:
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
         fetch_if_team(ws)
         found = events.listed(ws.cache, customer=args.customer, kind=args.type,
-                              since=args.since, limit=max(1, args.limit))
+                              since=args.since, until=args.until, limit=max(1, args.limit))
     out = _human(args)
     for event, source in found:
         value = "" if event.value is None else f"{event.value:g}"
@@ -208,7 +223,7 @@ def summary_command(args: argparse.Namespace) -> int:
     with open_workspace(home(args), args.profile, exclusive=False) as ws:
         fetch_if_team(ws)
         rows = events.per_type_per_day(ws.cache, customer=args.customer, kind=args.type,
-                                       since=args.since)
+                                       since=args.since, until=args.until)
     out = _human(args)
     totals: dict[str, int] = {}
     for row in rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop.domain.events import Event
@@ -32,19 +32,55 @@ def insert_new(conn: sqlite3.Connection, events: Iterable[Event], source: str) -
 
 
 def listed(cache: Cache, *, customer: str | None = None, kind: str | None = None,
-           since: float | None = None, limit: int = 100) -> list[tuple[Event, str]]:
-    """The newest events first (with where each came from), filtered."""
-    clauses, params = _filters(customer, kind, since)
+           since: float | None = None, until: float | None = None, limit: int = 100,
+           offset: int = 0) -> list[tuple[Event, str]]:
+    """The newest events first (with where each came from), filtered; `until` excluded."""
+    clauses, params = _filters(customer, kind, since, until)
     rows = cache.query(
-        f"SELECT {_COLUMNS}, source FROM event{clauses} ORDER BY ts DESC, id DESC LIMIT ?",
-        [*params, limit])
+        f"SELECT {_COLUMNS}, source FROM event{clauses} ORDER BY ts DESC, id DESC"
+        " LIMIT ? OFFSET ?", [*params, limit, offset])
     return [(Event(*row[:8]), str(row[8])) for row in rows]
 
 
+def each(cache: Cache, *, customer: str | None = None, kind: str | None = None,
+         since: float | None = None, until: float | None = None
+         ) -> Iterator[tuple[Event, str]]:
+    """Every event `listed` would give, newest first, read as it goes (for an export)."""
+    clauses, params = _filters(customer, kind, since, until)
+    for row in cache.connection().execute(
+            f"SELECT {_COLUMNS}, source FROM event{clauses} ORDER BY ts DESC, id DESC", params):
+        yield Event(*row[:8]), str(row[8])
+
+
+def customer_names(cache: Cache, external_userids: Iterable[str]) -> dict[str, str]:
+    """The cached names of these customers (those the cache knows)."""
+    wanted = sorted(set(external_userids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk: list[object] = list(wanted[start:start + 500])
+        found.update((str(e), str(n)) for e, n in cache.query(
+            "SELECT external_userid, name FROM customer WHERE external_userid IN"
+            f" ({', '.join('?' for _ in chunk)})", chunk))
+    return found
+
+
+def counted(cache: Cache, *, customer: str | None = None, kind: str | None = None,
+            since: float | None = None, until: float | None = None) -> int:
+    """How many events the same filters as `listed` match."""
+    clauses, params = _filters(customer, kind, since, until)
+    return int(cache.query(f"SELECT count(*) FROM event{clauses}", params)[0][0])
+
+
+def kinds(cache: Cache) -> list[str]:
+    """Every event type stored, sorted."""
+    return [str(row[0]) for row in cache.query("SELECT DISTINCT type FROM event ORDER BY type")]
+
+
 def per_type_per_day(cache: Cache, *, customer: str | None = None, kind: str | None = None,
-                     since: float | None = None) -> list[DayCount]:
+                     since: float | None = None, until: float | None = None
+                     ) -> list[DayCount]:
     """How many events of each type each local day, newest day first."""
-    clauses, params = _filters(customer, kind, since)
+    clauses, params = _filters(customer, kind, since, until)
     return [DayCount(str(day), str(kind), int(n)) for day, kind, n in cache.query(
         "SELECT date(ts, 'unixepoch', 'localtime') AS day, type, count(*) FROM event"
         f"{clauses} GROUP BY day, type ORDER BY day DESC, type", params)]
@@ -75,12 +111,12 @@ def by_customer(cache: Cache, kinds: Sequence[str] | None) -> dict[str, tuple[Ev
     return {customer: tuple(events) for customer, events in found.items()}
 
 
-def _filters(customer: str | None, kind: str | None, since: float | None
-             ) -> tuple[str, list[object]]:
+def _filters(customer: str | None, kind: str | None, since: float | None,
+             until: float | None = None) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     for clause, value in (("external_userid = ?", customer), ("type = ?", kind),
-                          ("ts >= ?", since)):
+                          ("ts >= ?", since), ("ts < ?", until)):
         if value is not None:
             clauses.append(clause)
             params.append(value)

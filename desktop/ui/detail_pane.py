@@ -1,4 +1,5 @@
-"""The selected customer: profile, every follow relation with its tags, the latest journal rows.
+"""The selected customer: profile, every follow relation with its tags, the latest journal rows
+and the customer's newest behaviour events.
 
 Everything shown comes from the cache with a few indexed queries, so it is instant.
 Personal tags are not part of a sync (WeCom gives them no ids); they are fetched on
@@ -16,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.services.changes import ChangeSet
+from desktop.store import events
 from desktop.store.journal_query import OPERATOR_SQL
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.audit_model import LABELS
@@ -27,6 +29,7 @@ from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
 
 JOURNAL_ROWS = 15
+EVENT_ROWS = 10
 LOAD_PERSONAL = "tagdesk:personal-tags"
 COPY_ID = "tagdesk:copy-id"
 WORD_JOINER = "\u2060"     # no line break here: a chip never wraps inside its tag name
@@ -172,6 +175,7 @@ class DetailPane(QWidget):
         parts.extend(self._relation_html(view) for view in relations)
         parts.append(self._personal_html())
         parts.append(self._journal_html())
+        parts.append(self._events_html())
         self.browser.setHtml("".join(parts))
 
     def _id_html(self) -> str:
@@ -245,6 +249,23 @@ class DetailPane(QWidget):
             )
             for line in lines
         )
+        return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
+
+    def _events_html(self) -> str:
+        """The customer's newest behaviour events (their types and names as stored)."""
+        found = events.listed(self._context.cache, customer=self._external_userid,
+                              limit=EVENT_ROWS)
+        title = "<h4>" + html.escape(self.tr("Behaviour events")) + "</h4>"
+        if not found:
+            empty = html.escape(self.tr("No behaviour events."))
+            return f"{title}<p><i>{empty}</i></p>"
+        rows = "".join(
+            "<tr><td style='white-space:nowrap'>{}</td><td>{}</td><td>{}</td>"
+            "<td align='right'>{}</td></tr>".format(
+                datetime_text(event.ts), html.escape(event.type),
+                html.escape(" · ".join(part for part in (event.name, event.detail) if part)),
+                "" if event.value is None else html.escape(f"{event.value:g}"))
+            for event, _source in found)
         return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
 
     def _who(self, line: JournalLine) -> str:

@@ -46,6 +46,7 @@ from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
+from desktop.ui.events_browser import EventsBrowser
 from desktop.ui.events_dialog import EventsDialog
 from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
 from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self._arrivals: ArrivalsDialog | None = None
         self._reconcile: ReconcileDialog | None = None
         self._events: EventsDialog | None = None
+        self._events_browser: EventsBrowser | None = None
         self._rules: RulesDialog | None = None
         self._expiring: ExpiringTagsDialog | None = None
         self.governance: GovernanceMonitor | None = None
@@ -291,6 +293,14 @@ class MainWindow(QMainWindow):
             _make_tool_window(self._reconcile)
         _present(self._reconcile)
         return self._reconcile
+
+    def open_events_browser(self) -> EventsBrowser:
+        """The stored behaviour events: one window, brought to the front when already open."""
+        if self._events_browser is None:
+            self._events_browser = EventsBrowser(self.context, self)
+            _make_tool_window(self._events_browser)
+        _present(self._events_browser)
+        return self._events_browser
 
     def open_events(self) -> EventsDialog:
         """Importing behaviour events: one window, brought to the front when already open."""
@@ -625,6 +635,8 @@ class MainWindow(QMainWindow):
                                            self.open_arrivals),
                               self._action(lambda: self.tr("Order reconciliation…"),
                                            self.open_reconcile),
+                              self._action(lambda: self.tr("Behaviour events…"),
+                                           self.open_events_browser),
                               self._action(lambda: self.tr("Import events…"),
                                            self.open_events)])
         tags_menu.addSeparator()

@@ -1288,6 +1288,14 @@
         <translation>No changes recorded yet.</translation>
     </message>
     <message>
+        <source>Behaviour events</source>
+        <translation>Behaviour events</translation>
+    </message>
+    <message>
+        <source>No behaviour events.</source>
+        <translation>No behaviour events.</translation>
+    </message>
+    <message>
         <source>added</source>
         <translation>added</translation>
     </message>
@@ -1332,6 +1340,124 @@
     <message>
         <source>(any value)</source>
         <translation>(any value)</translation>
+    </message>
+</context>
+<context>
+    <name>EventTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+</context>
+<context>
+    <name>EventsBrowser</name>
+    <message>
+        <source>Behaviour events</source>
+        <translation>Behaviour events</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>external_userid, Enter to apply</source>
+        <translation>external_userid, Enter to apply</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Per type per day</source>
+        <translation>Per type per day</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>Reading events…</source>
+        <translation>Reading events…</translation>
+    </message>
+    <message>
+        <source>%1 events match: %2</source>
+        <translation>%1 events match: %2</translation>
+    </message>
+    <message>
+        <source>Export events</source>
+        <translation>Export events</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported %1 events to %2</source>
+        <translation>Exported %1 events to %2</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Exporting to %1…</translation>
     </message>
 </context>
 <context>
@@ -2295,6 +2421,10 @@
     <message>
         <source>Order reconciliation…</source>
         <translation>Order reconciliation…</translation>
+    </message>
+    <message>
+        <source>Behaviour events…</source>
+        <translation>Behaviour events…</translation>
     </message>
     <message>
         <source>Import events…</source>

@@ -1287,6 +1287,14 @@
         <translation>暂无变更记录。</translation>
     </message>
     <message>
+        <source>Behaviour events</source>
+        <translation>行为事件</translation>
+    </message>
+    <message>
+        <source>No behaviour events.</source>
+        <translation>没有行为事件。</translation>
+    </message>
+    <message>
         <source>added</source>
         <translation>添加</translation>
     </message>
@@ -1331,6 +1339,124 @@
     <message>
         <source>(any value)</source>
         <translation>（任意金额）</translation>
+    </message>
+</context>
+<context>
+    <name>EventTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>金额/数值</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+</context>
+<context>
+    <name>EventsBrowser</name>
+    <message>
+        <source>Behaviour events</source>
+        <translation>行为事件</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>external_userid, Enter to apply</source>
+        <translation>客户 external_userid，回车应用</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Per type per day</source>
+        <translation>按类型按天</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Reading events…</source>
+        <translation>正在读取事件…</translation>
+    </message>
+    <message>
+        <source>%1 events match: %2</source>
+        <translation>共 %1 个事件符合：%2</translation>
+    </message>
+    <message>
+        <source>Export events</source>
+        <translation>导出行为事件</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported %1 events to %2</source>
+        <translation>已导出 %1 个事件到 %2</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>正在导出到 %1…</translation>
     </message>
 </context>
 <context>
@@ -2288,6 +2414,10 @@
     <message>
         <source>Order reconciliation…</source>
         <translation>订单对账…</translation>
+    </message>
+    <message>
+        <source>Behaviour events…</source>
+        <translation>行为事件…</translation>
     </message>
     <message>
         <source>Import events…</source>
