@@ -352,6 +352,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX event_by_customer ON event(external_userid, type, ts);
     CREATE INDEX event_by_type_time ON event(type, ts);
     """,
+    # 9: events newest first without sorting them all (the events window pages through
+    # 240,000 in index order: ts, then id).
+    """
+    CREATE INDEX event_by_time ON event(ts);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
