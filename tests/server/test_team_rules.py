@@ -225,8 +225,8 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         qtbot.addWidget(dialog)
 
         def items() -> dict[str, QTreeWidgetItem]:
-            return {dialog.rules.topLevelItem(i).text(0): dialog.rules.topLevelItem(i)
-                    for i in range(dialog.rules.topLevelItemCount())}
+            found = [dialog.rules.topLevelItem(i) for i in range(dialog.rules.topLevelItemCount())]
+            return {item.text(0): item for item in found if item is not None}
 
         qtbot.waitUntil(lambda: {"窗口市场部", "窗口运营部"} <= set(items()), timeout=30_000)
         assert dialog.summary.text() == ""
@@ -360,9 +360,9 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
                     " AND '北京归华北' = ANY(rules) ORDER BY id LIMIT 1")
 
     batch_id = str(wait_for(first_run, timeout=30, what="a run of the team rules"))
-    wait_for(lambda: _one(db_url, "SELECT count(*) FROM team_rule_run WHERE id >"
-                          " (SELECT id FROM team_rule_run WHERE batch_id = %s)"
-                          " AND finished_at IS NOT NULL", batch_id) >= 3,  # type: ignore[operator]
+    wait_for(lambda: int(str(_one(db_url, "SELECT count(*) FROM team_rule_run WHERE id >"
+                                  " (SELECT id FROM team_rule_run WHERE batch_id = %s)"
+                                  " AND finished_at IS NOT NULL", batch_id))) >= 3,
              timeout=30, what="three more runs")
     assert all(target in corp.state.relation_tag_ids(*key) for key in beijing)
     with psycopg.connect(db_url) as conn:
