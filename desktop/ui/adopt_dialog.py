@@ -4,6 +4,9 @@ The preview is `AdoptionService.plan` on a worker thread, redone as the name cha
 the twin group on the writer thread, then moves the customers as one batch in the usual batch
 progress panel (pause, cancel, retry failed), and finally hands the abbreviations over. The old
 group stays: the dialog says that an admin deletes it in the admin console.
+
+On a team profile, when the server refuses this user the twin group, the adoption is sent to
+the administrators as an approval request instead, and the dialog shows the server's sentence.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.adoption_plan import adopted_group_name
 from desktop.domain.retag_plan import format_duration
+from desktop.services import governance
 from desktop.services.adoption import AdoptionPlan, AdoptionService
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import in_ui_language
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
+from desktop.wecom.errors import WeComError
 
 
 class AdoptDialog(PreviewedBatchDialog):
@@ -26,6 +33,7 @@ class AdoptDialog(PreviewedBatchDialog):
 
     previewed = Signal(object)     # AdoptionPlan, or None when it could not be planned
     adopted = Signal(object)
+    requested = Signal(int)        # team profiles: the approval request's id
 
     def __init__(self, context: AppContext, group_id: str, group_name: str,
                  parent: QWidget | None = None) -> None:
@@ -132,6 +140,23 @@ class AdoptDialog(PreviewedBatchDialog):
         self.adopted.emit(self.changes.merge(changes))
 
     def _failed(self, exc: BaseException) -> None:
+        plan, profile = self.plan, self.context.workspace.profile
+        if (plan is not None and profile.is_team and isinstance(exc, WeComError)
+                and exc.errcode == TEAM_NOT_ALLOWED):
+            self.context.run_task(
+                lambda _p, _c: governance.request_adoption(profile, plan.group_id,
+                                                           plan.twin_group_name),
+                owner=self, name="adoption request", on_result=self._requested,
+                on_error=self._request_failed)
+            return
+        self._request_failed(exc)
+
+    def _requested(self, asked: dict[str, object]) -> None:
+        sentence = str(asked.get("sentence", ""))
+        self.texts.say(self.preview_text, lambda: in_ui_language(sentence))
+        self.requested.emit(int(str(asked.get("approval_id", 0))))
+
+    def _request_failed(self, exc: BaseException) -> None:
         self.texts.say(self.preview_text, lambda: error_text(exc))
         self.new_name.setEnabled(True)
         self.run_button.setEnabled(self.plan is not None)

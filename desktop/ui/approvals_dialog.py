@@ -213,7 +213,7 @@ class ApprovalsDialog(QDialog):
         self.table.setRowCount(len(self.approvals))
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
-                self.table.setItem(row, column, QTableWidgetItem(str(approval.get(key) or "")))
+                self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
         self.policy.load(policy, self.admin)
         self._show_roles()
         waiting = sum(1 for a in self.approvals if a.get("status") == "pending")
@@ -225,6 +225,13 @@ class ApprovalsDialog(QDialog):
 
         self._say(said)
         self._update_buttons()
+
+    def _cell(self, approval: dict[str, Any], key: str) -> str:
+        if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
+            return self.tr("%1 (%2 relations, %3 calls)").replace(
+                "%1", str(approval["target"])).replace(
+                "%2", str(approval.get("relations", 0))).replace("%3", str(approval["api_calls"]))
+        return str(approval.get(key) or "")
 
     def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
         self.challenge = result

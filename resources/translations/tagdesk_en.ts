@@ -130,6 +130,10 @@
         <translation>The team policy was saved.</translation>
     </message>
     <message>
+        <source>%1 (%2 relations, %3 calls)</source>
+        <translation>%1 (%2 relations, %3 calls)</translation>
+    </message>
+    <message>
         <source>You are %1 (%2).</source>
         <translation>You are %1 (%2).</translation>
     </message>

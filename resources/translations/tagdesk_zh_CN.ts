@@ -130,6 +130,10 @@
         <translation>团队策略已保存。</translation>
     </message>
     <message>
+        <source>%1 (%2 relations, %3 calls)</source>
+        <translation>%1（%2 个客户关系，%3 次调用）</translation>
+    </message>
+    <message>
         <source>You are %1 (%2).</source>
         <translation>你是 %1（%2）。</translation>
     </message>

@@ -53,7 +53,8 @@ def test_the_form_shows_the_policy_and_the_json_tab_follows_it_both_ways(qtbot: 
     assert shown == {**POLICY, "rename_threshold": 7,
                      "member_subtag_groups": ["行业类型", "MKT-活动"]}
 
-    edited = {**shown, "prefixes": {**POLICY["prefixes"], "LAW-": "总部"}, "admins": ["li"]}
+    edited = {**shown, "prefixes": {"MKT-": "市场部", "OPS-": "运营部", "LAW-": "总部"},
+              "admins": ["li"]}
     form.json.setPlainText(json.dumps(edited, ensure_ascii=False))
     assert form.valid and form.policy() == edited
     form.tabs.setCurrentIndex(0)

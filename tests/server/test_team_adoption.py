@@ -6,6 +6,8 @@ in the team journal; a rejection tells the requester."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -14,6 +16,11 @@ import requests
 from desktop.sandbox import SandboxServer
 from desktop.sandbox.inbox import read_inbox_from
 from desktop.services.team import team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.adopt_dialog import AdoptDialog
+from desktop.ui.approvals_dialog import ApprovalsDialog
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.wecom.client import WeComClient
 from tests.server.team_support import (
     TeamServerProcess,
@@ -150,3 +157,47 @@ def test_a_members_adoption_is_a_request_an_admin_approves_as_one_journaled_batc
     assert refused["errcode"] == 0, refused
     assert corp.state.find_group("客户等级(审批)") is None
     assert any("先不收编" in m.text for m in read_inbox_from(corp.config.data_dir, member)[told:])
+
+
+@pytest.mark.gui
+def test_the_adopt_dialog_sends_a_members_adoption_for_approval(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    corp = team_sandbox
+    member = sorted(corp.state.follow_users())[0]
+    env = _desktop(tmp_path_factory, team_server, corp, member)
+    for key in ("TAGDESK_HOME", "PYTHON_KEYRING_BACKEND", "XDG_DATA_HOME"):
+        monkeypatch.setenv(key, env[key])
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(Path(env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        dialog = AdoptDialog(context, corp.state.find_group("意向程度") or "", "意向程度")
+        qtbot.addWidget(dialog)
+        dialog.new_name.setText("意向程度(申请)")
+        qtbot.waitUntil(lambda: dialog.plan is not None and dialog.run_button.isEnabled()
+                        and dialog.plan.twin_group_name == "意向程度(申请)", timeout=30_000)
+        relations = dialog.plan.relations if dialog.plan else 0
+        with qtbot.waitSignal(dialog.requested, timeout=60_000) as asked:
+            dialog.run_button.click()
+        approval_id = asked.args[0]
+        assert dialog.preview_text.text().startswith("收编标签组需要管理员批准，已提交申请")
+        assert corp.state.find_group("意向程度(申请)") is None
+        context.wait_idle()
+
+        inbox = ApprovalsDialog(workspace.profile)
+        qtbot.addWidget(inbox)
+        qtbot.waitUntil(lambda: bool(inbox.approvals) and inbox._task is None, timeout=30_000)
+        row = next(i for i, a in enumerate(inbox.approvals) if a["id"] == approval_id)
+        target = inbox.table.item(row, 2)
+        assert target is not None and target.text() == (
+            f"意向程度 → 意向程度(申请)（{relations} 个客户关系，{relations + 1} 次调用）")
+        inbox.close()
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
