@@ -117,6 +117,17 @@ class _SaveDialog(QDialog):
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.message_label.setPalette(palette)
         self.ok_button.setEnabled(not blocking and not self.busy)
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Grow to a longer message: a window ignores its wrapped label's height-for-width,
+        so three lines would otherwise squeeze over the name field and the buttons."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return      # showing sizes the window from its layout, message included
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def validate(self) -> bool:
         """Check the fields, show the message; True when saving may go ahead."""

@@ -60,6 +60,19 @@ def test_a_forbidden_name_shows_why_and_changes_nothing(
     assert synced_context.workspace.client().api_calls == calls
 
 
+def test_a_long_message_grows_the_dialog_instead_of_covering_the_form(
+    qtbot: Any, synced_context: Any, admin: TagAdminService
+) -> None:
+    dialog = _show(qtbot, CreateTagDialog(synced_context, admin, admin.group_infos(),
+                                          _group_id(admin, "意向程度")))
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("VIP😀")        # the longest message: three lines when wrapped
+    label = dialog.message_label
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert label.geometry().bottom() < dialog.buttons.geometry().top()
+    assert label.geometry().top() > dialog.name_edit.geometry().bottom()
+
+
 def test_create_a_tag_with_a_warning_and_save(
     qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any
 ) -> None:
