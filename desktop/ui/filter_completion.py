@@ -139,7 +139,7 @@ class TagCompletionModel(QAbstractListModel):
         tag = self._hits[index.row()].tag
         if role == Qt.ItemDataRole.DisplayRole:
             code = f"  [{tag.abbreviation}]" if tag.abbreviation else ""
-            return f"{tag.name}{code}    {tag.group_name} · {tag.relation_count}"
+            return f"{tag.name}{code}    {tag.group_name} · {tag.relation_count:,}"
         if role == Qt.ItemDataRole.EditRole:
             return self.insertion(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
