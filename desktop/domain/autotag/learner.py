@@ -29,7 +29,8 @@ L2 = 1e-4
 FOLDS = 4
 SKIP_GRADIENT = 1e-3
 # Decision thresholds are chosen so that this share of the customers a tag is given on the
-# out-of-fold scores truly have it; a tag with fewer positive customers keeps the user's.
+# out-of-fold scores truly have it. A tag needs MIN_POSITIVES confirmed messages to be learnt
+# and as many confirmed customers for a threshold of its own (else it keeps the user's).
 TARGET_PRECISION = 0.9
 MIN_POSITIVES = 8
 # The threshold a tag has until its data say otherwise, and how many positive customers that
@@ -292,12 +293,14 @@ class Learner:
 
     @classmethod
     def train(cls, tags: Sequence[str], examples: Sequence[Example]) -> Learner:
-        """Train on examples; only tags with at least one positive and one negative example
-        are learnt, and only those with MIN_POSITIVES positive customers get a threshold
-        of their own (`thresholds`)."""
+        """Train on examples; only tags with MIN_POSITIVES positive examples and a negative
+        one are learnt (with fewer, the rules alone decide: a model of a handful of messages
+        only blurs them), and only those with MIN_POSITIVES positive customers get a
+        threshold of their own (`thresholds`)."""
         learnt = tuple(
             tag for tag in tags
-            if any(tag in e.labels for e in examples) and any(tag not in e.labels for e in examples)
+            if sum(tag in e.labels for e in examples) >= MIN_POSITIVES
+            and any(tag not in e.labels for e in examples)
         )
         pairs = [(e.names, e.labels) for e in examples]
         combination: dict[str, tuple[float, ...]] = dict.fromkeys(learnt, UNFITTED)

@@ -16,6 +16,7 @@ from desktop.domain.autotag import (
 from desktop.domain.autotag.learner import (
     HIGHEST_THRESHOLD,
     LOWEST_THRESHOLD,
+    MIN_POSITIVES,
     NEGATED_WORD_PREFIX,
     PAIR_PREFIX,
     QUESTION,
@@ -44,7 +45,7 @@ def training() -> list[LabelledMessage]:
     rows += [(text, ("退款退货",)) for text in REFUND]
     rows += [(text, ()) for text in OTHER]
     return [LabelledMessage(f"m{i}", f"c{i % 5}", text, labels)
-            for i, (text, labels) in enumerate(rows * 2)]
+            for i, (text, labels) in enumerate(rows * 3)]
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +187,13 @@ def test_tags_with_enough_customers_get_their_own_threshold() -> None:
 def test_few_confirmed_customers_keep_the_default_threshold(tagger: AutoTagger) -> None:
     assert tagger.thresholds == {}      # five customers in all
     assert tagger.threshold_for("加盟意向") == DEFAULT_THRESHOLD
+
+
+def test_a_tag_with_few_confirmed_messages_stays_with_the_rules() -> None:
+    rows = [m for m in training() if "退款退货" not in m.labels]
+    rows += [LabelledMessage(f"few{i}", f"c{i}", text, ("退款退货",)) for i, text in enumerate(REFUND)]
+    assert len(REFUND) < MIN_POSITIVES
+    tagger = AutoTagger.build(TAGS, rows, packs=load_intent_packs())
+    assert tagger.learnt_tags == ("加盟意向",)
+    [suggestion] = tagger.suggest("我要退款")
+    assert (suggestion.tag, suggestion.source) == ("退款退货", "rules")
