@@ -155,7 +155,7 @@ def rules_show(args: argparse.Namespace) -> int:
     print(json.dumps(kept.definition, ensure_ascii=False, indent=2))
     if ws.profile.is_team:
         print(f"负责人 / owner: {kept.owner} · 部门 / department:"
-              f" {kept.department or '全公司 corp-wide'}"
+              f" {kept.department or '全公司 corp-wide'} · 可见 visibility: {kept.visibility}"
               f"{'' if kept.editable else ' · 只读 read-only'}")
     print(f"条件 / when: {describe(kept.rule.when)}")
     print(f"动作 / then: {_action_text(kept)}")
@@ -395,7 +395,8 @@ def _rule_json(kept: KeptRule) -> dict[str, object]:
     return {"name": kept.rule.name, "enabled": kept.rule.enabled,
             "description": kept.rule.description, "definition": kept.definition,
             "created_at": round(kept.created_at, 3), "created_by": kept.created_by,
-            "owner": kept.owner, "department": kept.department, "editable": kept.editable}
+            "owner": kept.owner, "department": kept.department, "editable": kept.editable,
+            "visibility": kept.visibility}
 
 
 def _print_contested(evaluation: Evaluation, labels: dict[str, str], out: TextIO) -> None:

@@ -57,6 +57,7 @@ class KeptRule:
     owner: str = ""
     department: str = ""
     editable: bool = True
+    visibility: str = ""        # a team rule's: department or team
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class RulesService:
         if self.ws.profile.is_team:
             return [KeptRule(parse_rule(r.definition, str(r.definition.get("name"))),
                              r.definition, r.set_at, r.set_by, r.owner, r.department,
-                             r.editable) for r in team_rules.listing(self.ws.profile).rules]
+                             r.editable, r.visibility)
+                    for r in team_rules.listing(self.ws.profile).rules]
         return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
                          r.created_at, r.created_by, r.created_by)
                 for r in rule_store.rules(self.ws.cache)]

@@ -302,6 +302,7 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
     shown = _last_json(tagdesk("rules", "show", "上海归华东", "--profile", "team", "--json",
                                env=env))
     assert shown["definition"]["when"] == {"region": "上海"}
+    assert shown["visibility"] == "department" and shown["editable"] is True
     assert shown["owner"] == people["head_mkt"]
     human = tagdesk("rules", "list", "--profile", "team", env=env)
     assert f"上海归华东\t停用 disabled\t{people['head_mkt']} · 市场部\t" in human.stdout
