@@ -225,7 +225,7 @@ class TagPicker(QDialog):
                 "%1", text.strip()))
         else:
             self._show_summary(lambda: self.tr(
-                "Enter: add or remove on %1 selected · Esc: close").replace("%1", str(count)))
+                "Enter: add or remove on %1 selected · Esc: close").replace("%1", f"{count:,}"))
 
     def _show_summary(self, text: Callable[[], str]) -> None:
         self.texts.say(self.summary, text)

@@ -30,7 +30,7 @@ def _tag(tag_id: str, name: str, group: str, count: int = 10, code: str = "") ->
 
 TAGS = [
     _tag("t1", "高意向", "意向程度", 120),
-    _tag("t2", "中意向", "意向程度", 300),
+    _tag("t2", "中意向", "意向程度", 3000),
     _tag("t3", "VIP", "客户等级", 50),
     _tag("t4", "VIP", "复购", 20),
     _tag("t5", "三次复购客户", "复购", 40, code="V3"),
@@ -109,6 +109,11 @@ def test_pinyin_initials_complete_a_tag(qtbot: Any, bar: FilterBar) -> None:
     bar.completer.activated[str].emit(bar.completions.insertion(0))
     assert bar.text() == "VIP AND 高意向"
     assert bar.edit.cursorPosition() == len("VIP AND 高意向 ")
+
+
+def test_completion_counts_read_with_thousands_separators(qtbot: Any, bar: FilterBar) -> None:
+    type_text(bar.edit, "zyx")
+    assert bar.completions.index(0, 0).data() == "中意向    意向程度 · 3,000"
 
 
 def test_completion_spells_ambiguous_and_quoted_names(qtbot: Any, bar: FilterBar) -> None:

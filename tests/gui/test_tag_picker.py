@@ -171,3 +171,14 @@ def test_t_in_the_main_window_opens_the_picker_on_the_selection(
     qtbot.waitUntil(lambda: _sandbox_has(sandbox, rows, high) == [wanted] * len(rows),
                     timeout=15000)
     synced_context.wait_idle()
+
+
+def test_a_large_selection_reads_with_a_thousands_separator(
+    qtbot: Any, synced_context: Any
+) -> None:
+    picker = TagPicker(synced_context, range(1, 1235))
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitUntil(lambda: picker.picker_data is not None and picker.model.carried is not None,
+                    timeout=10000)
+    assert "on 1,234 selected" in picker.summary.text()
