@@ -1,7 +1,8 @@
 """Behaviour events in team mode: sources with their own keys push to the team server
 (wrong or revoked key 401, flood 429, oversized 413, malformed 400, nothing half-stored); a
 desktop's import is pushed with its login; another desktop's rules read the server's events;
-events older than `--events-retention-days` are deleted by a job."""
+events older than `--events-retention-days` are deleted by a job; the events window of a team
+profile lists the server's events."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ import requests
 
 from desktop.sandbox import SandboxServer
 from desktop.server.database import migrate
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.team import normalized_url, store_device_token, team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.events_browser import EventsBrowser
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -156,6 +162,49 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     assert {row[1] for row in journaled} == {"规则 rule: 升级VIP"}
 
 
+@pytest.mark.gui
+def test_the_events_window_of_a_team_profile_lists_the_servers_events(
+        qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+        server_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _source(team_server, server_home, "shop")
+    _, customer = sorted(team_sandbox.state.relations())[-1]
+    pushed = requests.post(f"{team_server.url}tagdesk/v1/events",
+                           headers={"Authorization": f"Bearer {key}"},
+                           json={"events": [_event(customer, "coupon_used", id="shop-1",
+                                                   time=time.time() - 60, value=30)]},
+                           timeout=30)
+    assert pushed.status_code == 200, pushed.text
+    for name, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[2]
+    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(team_server.url),
+                      team_url=normalized_url(team_server.url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    workspace = open_workspace(home, "team")
+    context = AppContext(workspace)
+    try:
+        browser = EventsBrowser(context)
+        qtbot.addWidget(browser)
+        qtbot.waitUntil(lambda: browser.loaded is not None, timeout=30_000)
+        assert browser.loaded is not None
+        assert browser.loaded.total == len(_stored(team_server.db_url))
+        browser.customer.setText(customer)
+        browser.customer.returnPressed.emit()
+        qtbot.waitUntil(lambda: browser.loaded is not None
+                        and browser.loaded.generation == browser.generation, timeout=30_000)
+        shown = {(event.event_key, source) for event, source in browser.model.rows}
+        assert ("id:shop-1", "shop") in shown
+        browser.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
 def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     team_server: TeamServerProcess, team_sandbox: SandboxServer, server_home: Path,
 ) -> None:
@@ -235,3 +284,4 @@ def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     log = (server_home / "home" / "logs" / "tagdesk.log").read_text(encoding="utf-8")
     assert log.count("event push refused") == 3
     assert "tdk_ev_forged" not in log and old not in log and key not in log
+
