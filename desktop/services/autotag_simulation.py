@@ -35,7 +35,7 @@ from desktop.services.progress import (
 from desktop.services.spreadsheet_import import merge_plans
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import Workspace
-from desktop.store import autotag_settings, chats, outbox
+from desktop.store import autotag_settings, chats, members, outbox
 from desktop.store.autotag_settings import ACCEPTED, REJECTED, Review
 from desktop.store.chats import StoredMessage
 
@@ -84,6 +84,7 @@ class TagSuggestion:
     evidence: tuple[Evidence, ...]
     change: str
     relation_id: int | None = None
+    member_name: str = ""            # the member's name, as the cache knows it
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -237,6 +238,7 @@ class AutoTagService:
         labels = self._tagging.tag_labels()
         states = outbox.relation_states_by_key(self._cache, {(c, u) for c, u, _ in found})
         names = chats.customer_names(self._cache, {c for c, _, _ in found})
+        member_names = members.member_names(self._cache)
         suggestions = []
         for (customer, userid, name), hit in found.items():
             tag_id = tag_ids.get(name, "")
@@ -252,7 +254,7 @@ class AutoTagService:
                 customer, userid, names.get(customer, ""), name, tag_id,
                 labels.get(tag_id, name), hit.confidence, hit.source,
                 evidence[:EVIDENCE_SHOWN], change,
-                state.relation_id if state is not None else None))
+                state.relation_id if state is not None else None, member_names.get(userid, "")))
         suggestions.sort(key=lambda s: (s.change != ADD, s.tag_name, -s.confidence,
                                         s.external_userid, s.userid))
         return suggestions

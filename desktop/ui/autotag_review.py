@@ -148,7 +148,7 @@ class SuggestionModel(QAbstractTableModel):
         if column == self.CUSTOMER:
             return suggestion.customer_name or suggestion.external_userid
         if column == self.MEMBER:
-            return suggestion.userid
+            return suggestion.member_name or suggestion.userid
         if column == self.TAG:
             return suggestion.tag_label
         if column == self.CONFIDENCE:
@@ -445,8 +445,10 @@ class AutoTagReviewWindow(QWidget):
         evidence = {e.message_id for e in suggestion.evidence}
         lines = []
         for message in said:
+            member = (suggestion.member_name if message.userid == suggestion.userid else ""
+                      ) or message.userid
             who = html.escape(suggestion.customer_name or suggestion.external_userid
-                              if message.direction == chats.CUSTOMER_SENT else message.userid)
+                              if message.direction == chats.CUSTOMER_SENT else member)
             text = html.escape(message.text[:CHAT_CHARS_SHOWN])
             if message.id in evidence:
                 text = f"<b>{text}</b>"

@@ -65,6 +65,9 @@ def test_suggestions_show_with_evidence_and_confidence(
     assert model.data(model.index(0, SuggestionModel.CONFIDENCE)) == f"{first.confidence:.2f}"
     assert first.evidence[0].snippet in model.data(model.index(0, SuggestionModel.EVIDENCE))
     assert model.data(model.index(0, SuggestionModel.CHANGE)) == "would add"
+    names = dict(window.context.cache.connection().execute("SELECT userid, name FROM member"))
+    assert [model.data(model.index(row, SuggestionModel.MEMBER)) for row in range(3)] == [
+        names[s.userid] for s in simulation.suggestions[:3]]      # the member's name
     assert "would add" in window.summary.text()
     window.member_messages.setChecked(True)
     everything = _simulate(qtbot, window)
@@ -215,6 +218,7 @@ def test_the_chat_behind_a_suggestion_shows_beside_it_with_the_evidence_in_bold(
     assert bold and all(any(e.snippet in b for b in bold) for e in first.evidence)
     said = window.chat.toPlainText()
     assert first.customer_name and first.customer_name in said
+    assert first.member_name and first.member_name in said and first.userid not in said
     with qtbot.waitSignal(window.customerRequested, timeout=WAIT_MS) as asked:
         window.table.doubleClicked.emit(window.proxy.index(0, SuggestionModel.CUSTOMER))
     assert asked.args == [first.external_userid]
