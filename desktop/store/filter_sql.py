@@ -5,10 +5,9 @@ second or two at 100,000 customers; a filter asked meanwhile is answered by SQLi
 the cache's indexes instead, with exactly the bitmaps' semantics:
 
 - tags: `relation_tag`; a tag count counts live tags only (as the tag-count buckets do);
-- text: the same fields as `filter_leaves.searchable_text`, compared after `fold_text`. A
-  row whose text holds only characters `fold_text` leaves alone (ASCII other than A-Z, CJK
-  unified ideographs, the field separator) is searched with `instr`; any other row is
-  folded by a Python function first, so only those rows cost a call into Python.
+- text: the same fields as `filter_leaves.searchable_text`, compared after `fold_text` by
+  a Python function (a GLOB picking out the rows folding could change costs more than
+  folding every row).
 """
 
 from __future__ import annotations
@@ -51,9 +50,6 @@ TEXT = (  # the text of `filter_leaves._TEXT_SQL`, one relation at a time
     " coalesce(c.corp_full_name, '') || char(31) || r.external_userid || char(31) ||"
     " r.remark_mobiles, char(0), '')"
 )
-FOLD_CHANGES = "*[^\x1f -@[-~\u4e00-\u9fff]*"
-"""GLOB matching a text with a character outside those `fold_text` maps to themselves
-(NFKC leaves them alone, casefold too, and none composes with its neighbour)."""
 FOLDED_CONTAINS = "tagdesk_folded_contains"
 
 
@@ -125,9 +121,8 @@ class _Query:
         if ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
             return "0"
         self.customers = True
-        self.params += [FOLD_CHANGES, needle, needle]
-        return (f"(SELECT CASE WHEN x GLOB ? THEN {FOLDED_CONTAINS}(x, ?) ELSE instr(x, ?) > 0"
-                f" END FROM (SELECT {TEXT} AS x))")
+        self.params.append(needle)
+        return f"{FOLDED_CONTAINS}({TEXT}, ?)"
 
 
 def _folded_contains(text: str, needle: str) -> bool:
