@@ -38,7 +38,9 @@ class KeywordsDialog(QDialog):
         self.context = context
         self.table = QTableWidget(0, 2)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(wordWrap=True)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
         self.save_button, self.close_button = QPushButton(), QPushButton()

@@ -197,6 +197,7 @@ class AutoTagReviewWindow(QWidget):
         self.cancel_button.setEnabled(False)
         self.import_button = QPushButton()
         self.keywords_button = QPushButton()
+        self._keywords_dialog: KeywordsDialog | None = None
         self.import_valid_button = QPushButton()
         self.import_valid_button.setVisible(False)
         self._refused_file: Path | None = None
@@ -610,9 +611,21 @@ class AutoTagReviewWindow(QWidget):
         self.chatsImported.emit(result)
 
     def open_keywords(self) -> KeywordsDialog:
-        dialog = KeywordsDialog(self.context, self)
+        """The one keywords dialog of this window, brought to the front if already open."""
+        dialog = self._keywords_dialog
+        if dialog is None or not dialog.isVisible():
+            dialog = KeywordsDialog(self.context, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(lambda _gone: self._forget_keywords(dialog))
+            self._keywords_dialog = dialog
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
+
+    def _forget_keywords(self, dialog: KeywordsDialog) -> None:
+        if self._keywords_dialog is dialog:
+            self._keywords_dialog = None
 
 
 def _start_of(day: QDate) -> float:

@@ -128,12 +128,18 @@ def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
     assert isinstance(dialog, KeywordsDialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
     assert dialog.keywords() == {"高意向": ["报价单", "采购", "试用", "演示"]}
+    assert window.open_keywords() is dialog                   # one dialog, brought forward
+    header = dialog.table.horizontalHeader()
+    assert header.sectionSize(0) >= header.sectionSizeFromContents(0).width()
     dialog.add_row("需上门", "上门，来一趟、 到现场")
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
         dialog.save_button.click()
     assert autotag_keywords.stored(synced_context.cache) == {
         "需上门": ["上门", "来一趟", "到现场"], "高意向": ["报价单", "采购", "试用", "演示"]}
     dialog.close()
+    again = window.open_keywords()                           # closed: a fresh one
+    assert again is not dialog
+    again.close()
 
 
 def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
