@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.events import Event
+from desktop.services.progress import (
+    CancelToken,
+    Progress,
+    ProgressCallback,
+    no_progress,
+)
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import events
 from desktop.store.db import Cache
 
 NAMES_AT_ONCE = 2_000
+PHASE = "export-events"
 EXPORT_COLUMNS = (
     Column("time", "时间", "When it happened (local time)", 18),
     Column("external_userid", "客户ID", "The customer's external_userid", 34),
@@ -40,16 +47,26 @@ class EventFilter:
                 "until": self.until}
 
 
-def export_events(cache: Cache, path: Path, where: EventFilter) -> int:
-    """Write every event the filter matches, newest first; returns how many rows."""
+def export_events(cache: Cache, path: Path, where: EventFilter, *,
+                  progress: ProgressCallback = no_progress,
+                  cancel: CancelToken | None = None) -> int:
+    """Write every event the filter matches, newest first; returns how many rows. A cancel
+    leaves no file behind."""
+    total = events.counted(cache, **where.args())
 
     def rows() -> Iterator[tuple[Value, ...]]:
         chunk: list[tuple[Event, str]] = []
+        done = 0
         for found in events.each(cache, **where.args()):
             chunk.append(found)
             if len(chunk) == NAMES_AT_ONCE:
                 yield from _named(cache, chunk)
+                done += len(chunk)
                 chunk = []
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                progress(Progress(PHASE, done, total, f"已导出 {done:,}/{total:,} 个事件"
+                                                      f" / {done:,}/{total:,} events exported"))
         yield from _named(cache, chunk)
 
     return write_table(path, EXPORT_COLUMNS, rows(), sheet_title="events")

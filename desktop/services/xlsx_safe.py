@@ -161,15 +161,19 @@ def _write_xlsx(
     sheet.freeze_panes = "A2"
     sheet.append([safe_cell(sheet, c.key) for c in columns])
     written = 0
-    for row in rows:
-        if written >= max_rows:
-            raise ExportError(
-                f"超过 xlsx 的行数上限 {max_rows}，请缩小范围或导出为 .csv。"
-                f" / More than the {max_rows} rows an xlsx sheet holds; narrow the range"
-                " or export to .csv."
-            )
-        sheet.append([safe_cell(sheet, v) for v in row])
-        written += 1
+    try:
+        for row in rows:
+            if written >= max_rows:
+                raise ExportError(
+                    f"超过 xlsx 的行数上限 {max_rows}，请缩小范围或导出为 .csv。"
+                    f" / More than the {max_rows} rows an xlsx sheet holds; narrow the range"
+                    " or export to .csv."
+                )
+            sheet.append([safe_cell(sheet, v) for v in row])
+            written += 1
+    except BaseException:
+        sheet.close()    # ends the sheet's writer and its temporary file; nothing is saved
+        raise
     notes = book.create_sheet(notes_title)
     for letter, width in zip("ABC", (18, 24, 60), strict=True):
         notes.column_dimensions[letter].width = width

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.events import Event
 from desktop.services.event_table import EventFilter, export_events
+from desktop.services.progress import CancelToken, Progress
 from desktop.services.team_events import fetch_if_team
 from desktop.store import events
 from desktop.store.db import Cache
@@ -176,6 +177,9 @@ class EventsBrowser(QDialog):
         self.refresh_button = QPushButton()
         self.import_button = QPushButton()
         self.export_button = QPushButton()
+        self.cancel_export = QPushButton()
+        self.cancel_export.setVisible(False)
+        self.exporting: Task | None = None
         self.summary = QLabel()
         self.summary.setObjectName("eventsCount")
         self.summary.setWordWrap(True)
@@ -204,6 +208,7 @@ class EventsBrowser(QDialog):
         actions.addWidget(self.summary, 1)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.cancel_export)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
@@ -215,6 +220,7 @@ class EventsBrowser(QDialog):
         self.refresh_button.clicked.connect(lambda: self.refresh(fetch=True))
         self.import_button.clicked.connect(self.open_import)
         self.export_button.clicked.connect(self._choose_export)
+        self.cancel_export.clicked.connect(self.stop_export)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.refresh(fetch=True)
 
@@ -240,6 +246,7 @@ class EventsBrowser(QDialog):
         self.refresh_button.setText(self.tr("Refresh"))
         self.import_button.setText(self.tr("Import…"))
         self.export_button.setText(self.tr("Export…"))
+        self.cancel_export.setText(self.tr("Cancel export"))
         self.tabs.setTabText(0, self.tr("Events"))
         self.tabs.setTabText(1, self.tr("Per type per day"))
         self.per_day.setHeaderLabels([self.tr("Day"), self.tr("Type"), self.tr("Events")])
@@ -349,16 +356,41 @@ class EventsBrowser(QDialog):
         """Write every event the shown filters match to `path` (.xlsx or .csv) on a worker."""
         where, cache = self.where, self.context.workspace.cache
 
-        def work(_progress: Any, _cancel: Any) -> int:
-            return export_events(cache, path, where)
+        def work(progress: Any, cancel: CancelToken) -> int:
+            return export_events(cache, path, where, progress=progress, cancel=cancel)
 
         def done(rows: int) -> None:
+            self._exported()
             self.texts.say(self.summary, lambda: self.tr("Exported %1 events to %2")
                            .replace("%1", f"{rows:,}").replace("%2", path.name))
 
-        self.texts.say(self.summary, lambda: self.tr("Exporting to %1…").replace("%1", path.name))
-        return self.context.run_task(work, owner=self, name="export events", on_result=done,
-                                     on_error=self._failed)
+        def failed(exc: BaseException) -> None:
+            self._exported()
+            self._failed(exc)
+
+        def progressed(event: Progress) -> None:
+            shown = f"{event.done:,}/{event.total:,}"
+            self.texts.say(self.summary, lambda: self.tr("Exporting to %1… %2")
+                           .replace("%1", path.name).replace("%2", shown))
+
+        self.export_button.setEnabled(False)
+        self.cancel_export.setVisible(True)
+        self.texts.say(self.summary, lambda: self.tr("Exporting to %1… %2")
+                       .replace("%1", path.name).replace("%2", ""))
+        self.exporting = self.context.run_task(work, owner=self, name="export events",
+                                               on_result=done, on_error=failed,
+                                               on_progress=progressed)
+        return self.exporting
+
+    def stop_export(self) -> None:
+        """Cancel the running export: no file is left behind."""
+        if self.exporting is not None:
+            self.exporting.cancel()
+
+    def _exported(self) -> None:
+        self.exporting = None
+        self.export_button.setEnabled(True)
+        self.cancel_export.setVisible(False)
 
 
 def _midnight(day: QDate, days_after: int) -> float | None:

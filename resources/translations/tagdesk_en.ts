@@ -1428,6 +1428,10 @@
         <translation>Export…</translation>
     </message>
     <message>
+        <source>Cancel export</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
         <source>Events</source>
         <translation>Events</translation>
     </message>
@@ -1460,8 +1464,8 @@
         <translation>Exported %1 events to %2</translation>
     </message>
     <message>
-        <source>Exporting to %1…</source>
-        <translation>Exporting to %1…</translation>
+        <source>Exporting to %1… %2</source>
+        <translation>Exporting to %1… %2</translation>
     </message>
 </context>
 <context>

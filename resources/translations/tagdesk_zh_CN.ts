@@ -1427,6 +1427,10 @@
         <translation>导出…</translation>
     </message>
     <message>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
         <source>Events</source>
         <translation>事件</translation>
     </message>
@@ -1459,8 +1463,8 @@
         <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
-        <source>Exporting to %1…</source>
-        <translation>正在导出到 %1…</translation>
+        <source>Exporting to %1… %2</source>
+        <translation>正在导出到 %1… %2</translation>
     </message>
 </context>
 <context>
