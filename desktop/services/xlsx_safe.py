@@ -16,6 +16,7 @@ into place so a scheduled export never leaves half a file), or with
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -119,8 +120,12 @@ def write_table(
     if suffix not in (".xlsx", ".csv"):
         raise ExportError(f"只能导出 .xlsx 或 .csv 文件：{path.name}"
                           f" / Can only export .xlsx or .csv files: {path.name}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix,
+                                            dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -129,10 +134,32 @@ def write_table(
         else:
             written = _write_xlsx(tmp, columns, rows, sheet_title, notes_title, max_rows)
         tmp.replace(path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from exc
         raise
     return written
+
+
+_WRITE_FAILURES: dict[int, tuple[str, str]] = {
+    errno.ENOENT: ("这个文件夹不存在，也无法创建", "the folder does not exist and cannot be created"),
+    errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
+    errno.EEXIST: ("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
+    errno.EISDIR: ("这是一个文件夹", "it is a folder"),
+    errno.EACCES: ("没有写入这里的权限", "there is no permission to write there"),
+    errno.EPERM: ("没有写入这里的权限", "there is no permission to write there"),
+    errno.EROFS: ("磁盘是只读的", "the disk is read-only"),
+    errno.ENOSPC: ("磁盘已满", "the disk is full"),
+}
+
+
+def _cannot_write(path: Path, exc: OSError) -> ExportError:
+    """The sentence for a file that cannot be written where the user asked."""
+    zh, en = _WRITE_FAILURES.get(exc.errno or 0, (
+        f"系统拒绝写入（错误码 {exc.errno}）", f"the system refused the write (error {exc.errno})"))
+    return ExportError(f"无法写入 {path}：{zh}。请换一个文件夹或文件名。",
+                       f"Cannot write {path}: {en}. Choose another folder or file name.")
 
 
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Value]]) -> int:

@@ -132,3 +132,18 @@ def test_the_export_dialog_writes_the_chosen_group_columns(qtbot: Any, synced_co
     sheet = load_workbook(result.path)[SHEET_TITLE]
     assert "客户等级" in [c.value for c in sheet[1]] and sheet.max_row == len(ids) + 1
     assert str(len(ids)) in dialog.message.text()
+
+
+def test_an_export_to_a_folder_that_cannot_exist_says_why(qtbot: Any, synced_context: Any,
+                                                          tmp_path: Path) -> None:
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("a file where the folder should be")
+    dialog = ExportDialog(synced_context, synced_context.filter_engine.relation_ids("VIP"), "VIP")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_path(blocker / "out.xlsx")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.export_button.isEnabled, timeout=WAIT_MS)
+    assert dialog.message.text() == (f"无法写入 {blocker / 'out.xlsx'}：路径中有一段是文件而不是"
+                                     "文件夹。请换一个文件夹或文件名。")
+    assert blocker.read_text() == "a file where the folder should be"
