@@ -110,13 +110,11 @@ class _Linear:
     bias: list[float]
 
     def scores(self, names: Sequence[str]) -> list[float]:
-        z = self.bias[:]
-        for name in names:
-            row = self.weights.get(name)
-            if row is not None:
-                for t, w in enumerate(row):
-                    z[t] += w
-        return z
+        weights = self.weights
+        rows = [weights[name] for name in names if name in weights]
+        if not rows:
+            return self.bias[:]
+        return [b + sum(column) for b, column in zip(self.bias, zip(*rows, strict=True), strict=True)]
 
 
 def _train_linear(
