@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo, TagKind
+from desktop.services.audit import ACTIONS as AUDIT_ACTIONS
+from desktop.services.audit import SOURCES as AUDIT_SOURCES
 from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
@@ -33,12 +35,8 @@ from desktop.ui.i18n import QT_DATETIME_FORMAT
 from desktop.ui.retranslate import retranslate_in_place
 
 CUSTOM = -1
-ACTIONS = ("tag_add", "tag_remove", "tag_create", "tag_rename", "tag_delete", "tag_reorder",
-           "group_create", "group_rename", "group_delete", "group_reorder", "tag_restore",
-           "customer_add", "customer_delete")
-SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo", "revert", "observed",
-           "callback", "tree", "restore", "reconcile", "expiry", "livecode",
-           "pretag")
+ACTIONS = tuple(AUDIT_ACTIONS)      # every action and source the journals know, in their order
+SOURCES = tuple(AUDIT_SOURCES)
 PERIODS = (0, 86400, 7 * 86400, 30 * 86400, CUSTOM)   # seconds back from now, or CUSTOM
 DEBOUNCE_MS = 300
 

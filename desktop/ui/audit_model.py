@@ -112,6 +112,11 @@ class _Labels(QObject):
             "approval_gone": self.tr("Request closed: the tag was gone"),
             "approval_failed": self.tr("Request failed"),
             "approval_restored": self.tr("Restored from a request's snapshot"),
+            "rule_added": self.tr("Team rule added"),
+            "rule_replaced": self.tr("Team rule changed"),
+            "rule_enabled": self.tr("Team rule enabled"),
+            "rule_disabled": self.tr("Team rule disabled"),
+            "rule_removed": self.tr("Team rule removed"),
         }
         return names.get(key, key)
 

@@ -4014,6 +4014,26 @@
         <translation>Restored from a request&apos;s snapshot</translation>
     </message>
     <message>
+        <source>Team rule added</source>
+        <translation>Team rule added</translation>
+    </message>
+    <message>
+        <source>Team rule changed</source>
+        <translation>Team rule changed</translation>
+    </message>
+    <message>
+        <source>Team rule enabled</source>
+        <translation>Team rule enabled</translation>
+    </message>
+    <message>
+        <source>Team rule disabled</source>
+        <translation>Team rule disabled</translation>
+    </message>
+    <message>
+        <source>Team rule removed</source>
+        <translation>Team rule removed</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>By hand</translation>
     </message>

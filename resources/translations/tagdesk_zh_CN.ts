@@ -4001,6 +4001,26 @@
         <translation>从申请快照恢复</translation>
     </message>
     <message>
+        <source>Team rule added</source>
+        <translation>新增团队规则</translation>
+    </message>
+    <message>
+        <source>Team rule changed</source>
+        <translation>修改团队规则</translation>
+    </message>
+    <message>
+        <source>Team rule enabled</source>
+        <translation>启用团队规则</translation>
+    </message>
+    <message>
+        <source>Team rule disabled</source>
+        <translation>停用团队规则</translation>
+    </message>
+    <message>
+        <source>Team rule removed</source>
+        <translation>删除团队规则</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>手动</translation>
     </message>
