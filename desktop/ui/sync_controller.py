@@ -32,6 +32,7 @@ from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult, run_sync
 from desktop.services.tag_expiry import ExpiryService
+from desktop.services.team_events import fetch_if_team
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_expected
 from desktop.ui.tasks import Task
@@ -78,6 +79,7 @@ class SyncController(QObject):
             finally:
                 client.close()
             ArrivalService(workspace).apply(progress=reporter, cancel=cancel)
+            fetch_if_team(workspace, reporter)     # the detail pane shows the team's events
             engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
             self._expiries_due = bool(ExpiryService(workspace).due())

@@ -1,8 +1,8 @@
 """Behaviour events in team mode: sources with their own keys push to the team server
 (wrong or revoked key 401, flood 429, oversized 413, malformed 400, nothing half-stored); a
 desktop's import is pushed with its login; another desktop's rules read the server's events;
-events older than `--events-retention-days` are deleted by a job; the events window of a team
-profile lists the server's events."""
+events older than `--events-retention-days` are deleted by a job; a team profile's sync copies
+the server's events, which its detail pane and events window show."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from desktop.server.database import migrate
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
+from desktop.store import events
 from desktop.ui.context import AppContext
+from desktop.ui.detail_pane import DetailPane
 from desktop.ui.events_browser import EventsBrowser
 from tests.server.team_support import (
     PostgresCluster,
@@ -163,7 +165,7 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
 
 
 @pytest.mark.gui
-def test_the_events_window_of_a_team_profile_lists_the_servers_events(
+def test_a_team_profiles_sync_detail_pane_and_events_window_show_the_servers_events(
         qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer,
         server_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     key = _source(team_server, server_home, "shop")
@@ -184,9 +186,17 @@ def test_the_events_window_of_a_team_profile_lists_the_servers_events(
                       team_url=normalized_url(team_server.url), userid=user)
     ProfileStore(home).add(profile)
     store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    synced = tagdesk("sync", "--profile", "team", env=desktop_env(tmp_path), timeout=120)
+    assert synced.returncode == 0, synced.stderr
     workspace = open_workspace(home, "team")
     context = AppContext(workspace)
     try:
+        assert events.count(workspace.cache) == len(_stored(team_server.db_url))  # by the sync
+        pane = DetailPane(context)
+        qtbot.addWidget(pane)
+        pane.show_relation(int(str(workspace.cache.scalar(
+            "SELECT id FROM relation WHERE external_userid = ? LIMIT 1", (customer,)))))
+        assert "coupon_used" in pane.browser.visible_text()
         browser = EventsBrowser(context)
         qtbot.addWidget(browser)
         qtbot.waitUntil(lambda: browser.loaded is not None, timeout=30_000)
