@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +37,8 @@ class KeywordsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._kept: dict[str, list[str]] | None = None   # as loaded or last saved
+        self._close_when_saved = False
         self.table = QTableWidget(0, 2)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
@@ -109,15 +112,36 @@ class KeywordsDialog(QDialog):
     def _loaded(self, stored: dict[str, list[str]]) -> None:
         for name, words in stored.items():
             self.add_row(name, "、".join(words))
+        self._kept = self.keywords()
         self.loaded.emit()
 
     def _saved(self, stored: dict[str, list[str]]) -> None:
+        self._kept = self.keywords()
         count = len(stored)
         self.texts.say(self.status, lambda: self.tr("Saved the keywords of %1 tags.")
                        .replace("%1", str(count)))
         self.saved.emit(stored)
+        if self._close_when_saved:
+            self.reject()
+
+    def reject(self) -> None:
+        """Close (Esc, Close, the window's ×), asking first when edits are not saved."""
+        if self._kept is None or self.keywords() == self._kept:
+            super().reject()
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved keywords"),
+            self.tr("The keywords were changed. Save them before closing?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Discard:
+            super().reject()
+        elif answer == QMessageBox.StandardButton.Save:
+            self._close_when_saved = True
+            self.save()
 
     def _failed(self, exc: BaseException) -> None:
+        self._close_when_saved = False
         self.texts.say(self.status, lambda: html.escape(message_for(exc)))
 
     def _remove_selected(self) -> None:

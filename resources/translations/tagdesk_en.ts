@@ -2035,6 +2035,14 @@
         <source>Saved the keywords of %1 tags.</source>
         <translation>Saved the keywords of %1 tags.</translation>
     </message>
+    <message>
+        <source>Unsaved keywords</source>
+        <translation>Unsaved keywords</translation>
+    </message>
+    <message>
+        <source>The keywords were changed. Save them before closing?</source>
+        <translation>The keywords were changed. Save them before closing?</translation>
+    </message>
 </context>
 <context>
     <name>LiveCodeEditDialog</name>

@@ -2033,6 +2033,14 @@
         <source>Saved the keywords of %1 tags.</source>
         <translation>已保存 %1 个标签的关键词。</translation>
     </message>
+    <message>
+        <source>Unsaved keywords</source>
+        <translation>关键词未保存</translation>
+    </message>
+    <message>
+        <source>The keywords were changed. Save them before closing?</source>
+        <translation>关键词已修改，关闭前要保存吗？</translation>
+    </message>
 </context>
 <context>
     <name>LiveCodeEditDialog</name>

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
@@ -140,6 +141,38 @@ def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
     again = window.open_keywords()                           # closed: a fresh one
     assert again is not dialog
     again.close()
+
+
+def test_closing_the_keywords_dialog_with_unsaved_edits_asks_first(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    answers: list[QMessageBox.StandardButton] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: answers.pop(0))
+    closed: list[KeywordsDialog] = []
+
+    def opened(rows: int) -> KeywordsDialog:
+        dialog = window.open_keywords()
+        dialog.finished.connect(lambda _result: closed.append(dialog))
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == rows, timeout=WAIT_MS)
+        return dialog
+
+    dialog = opened(1)
+    dialog.close()                                       # nothing changed: no question
+    assert closed == [dialog]
+    dialog = opened(1)
+    dialog.add_row("需上门", "上门")
+    answers[:] = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    dialog.close()
+    assert closed[-1] is not dialog and answers == [QMessageBox.StandardButton.Save]
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)            # Esc asks too: save, then close
+    qtbot.waitUntil(lambda: closed[-1] is dialog, timeout=WAIT_MS)
+    assert autotag_keywords.stored(synced_context.cache)["需上门"] == ["上门"]
+    dialog = opened(2)
+    dialog.table.removeRow(0)
+    answers[:] = [QMessageBox.StandardButton.Discard]
+    dialog.close()
+    assert closed[-1] is dialog and answers == []
+    assert len(autotag_keywords.stored(synced_context.cache)) == 2
 
 
 def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
