@@ -96,5 +96,6 @@ def classify_command(args: argparse.Namespace) -> int:
                               for p in result.problems[:SHOWN_PROBLEMS]],
             "skipped_lines_total": len(result.problems),
             "warnings": [{"tag": w.tag, "zh": w.zh, "en": w.en} for w in result.warnings],
+            "thresholds": {tag: round(value, 3) for tag, value in result.thresholds.items()},
         })
     return EXIT_OK

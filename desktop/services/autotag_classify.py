@@ -72,6 +72,7 @@ class ClassifyResult:
     trained_on: int
     problems: list[LineProblem] = field(default_factory=list)
     warnings: list[KeywordWarning] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=dict)    # tag → threshold used
 
     @property
     def ms_per_message(self) -> float:
@@ -191,7 +192,8 @@ def classify_files(
         customer_tag_counts=dict(Counter(
             tag for customer_tags in tally.by_customer.values() for tag in customer_tags)),
         elapsed_s=finished - started, build_s=built - started, classify_s=tally.seconds,
-        trained_on=len(training), problems=problems, warnings=tagger.warnings())
+        trained_on=len(training), problems=problems, warnings=tagger.warnings(),
+        thresholds={tag.name: tagger.threshold_for(tag.name) for tag in tags})
 
 
 @dataclass

@@ -118,3 +118,27 @@ def test_training_data_feeds_the_learner_and_unknown_tags_are_named(
     assert "训练数据里有关键词文件中没有的标签：已成交" in refused.stderr
     assert "The training data has tags the keywords file does not: 已成交" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_summary_names_each_tags_threshold(
+        cli: Cli, files: dict[str, Path], tmp_path: Path) -> None:
+    training = [
+        {"id": f"t{i}", "customer": f"k{i}", "text": text, "labels": labels}
+        for i, (text, labels) in enumerate([
+            ("有点超预算了", ["嫌贵"]), ("这个价我接受不了", ["嫌贵"]), ("能再少点吗", ["嫌贵"]),
+            ("好的谢谢", []), ("你们几点下班", []), ("什么时候到货", ["物流"]),
+        ] * 4)
+    ]
+    train = write_jsonl(tmp_path / "train.jsonl", training)
+    chosen = cli("autotag", "classify", "--keywords", str(files["kw"]), "--messages",
+                 str(files["msg"]), "--out", str(files["out"]), "--train", str(train), "--json")
+    assert chosen.returncode == 0, chosen.stderr
+    thresholds = json.loads(chosen.stdout.splitlines()[-1])["thresholds"]
+    # 嫌贵: twelve confirmed customers, a threshold of its own; 物流: four, the default.
+    assert set(thresholds) == set(KEYWORDS["tags"])
+    assert 0.2 <= thresholds["嫌贵"] <= 0.95 and thresholds["嫌贵"] != 0.5
+    assert thresholds["物流"] == thresholds["高意向"] == 0.5
+    fixed = cli("autotag", "classify", "--keywords", str(files["kw"]), "--messages",
+                str(files["msg"]), "--out", str(files["out"]), "--train", str(train),
+                "--threshold", "0.7", "--json")
+    assert set(json.loads(fixed.stdout.splitlines()[-1])["thresholds"].values()) == {0.7}
