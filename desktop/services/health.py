@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.domain.hygiene import (
@@ -24,7 +24,7 @@ from desktop.domain.hygiene import (
 from desktop.domain.tags import TagKind
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.xlsx_safe import Column, Value, write_table
-from desktop.store import outbox
+from desktop.store import chats, members, outbox
 from desktop.store.db import Cache
 
 
@@ -65,6 +65,8 @@ class Health:
     settings: HygieneSettings
     read_only_groups: tuple[str, ...] = ()
     """Corp groups WeCom refused TagDesk an edit of (the group or a tag): adoption candidates."""
+    people: Mapping[str, str] = field(default_factory=dict)
+    """external_userid or userid → name, for the customers and members findings mention."""
 
     def as_json(self) -> dict[str, object]:
         return {**self.report.as_json(), "read_only_groups": list(self.read_only_groups)}
@@ -105,13 +107,14 @@ class Health:
     def _conflicts(self) -> Iterator[Finding]:
         for c in self.report.conflicts:
             names = self._line(c.tag_ids)
-            who = "、".join(c.userids)
+            who = "、".join(self.people.get(u) or u for u in c.userids)
+            customer = self.people.get(c.external_userid) or c.external_userid
             if c.kind.value == "relation":
-                zh = f"互斥冲突「{c.set_name}」：客户 {c.external_userid}（{who}）同时有 {names}"
-                en = f"Exclusive set {c.set_name!r}: {c.external_userid} ({who}) carries {names}"
+                zh = f"互斥冲突「{c.set_name}」：客户 {customer}（{who}）同时有 {names}"
+                en = f"Exclusive set 「{c.set_name}」: {customer} ({who}) carries {names}"
             else:
-                zh = f"跟进人之间冲突「{c.set_name}」：客户 {c.external_userid} 被 {who} 分别打上 {names}"
-                en = (f"Followers disagree on {c.set_name!r}: {c.external_userid} carries {names}"
+                zh = f"跟进人之间冲突「{c.set_name}」：客户 {customer} 被 {who} 分别打上 {names}"
+                en = (f"Followers disagree on 「{c.set_name}」: {customer} carries {names}"
                       f" from {who}")
             yield Finding(f"conflict_{c.kind.value}", c.tag_ids, len(c.userids), zh, en,
                           (c.external_userid,))
@@ -206,10 +209,12 @@ def gather(cache: Cache, settings: HygieneSettings | None = None, *,
     refused = {t.group_id for t in library.tags if t.kind is TagKind.CORP and not t.app_owned}
     read_only = tuple(g.id for g in library.groups if g.kind is TagKind.CORP
                       and (not g.app_owned or g.id in refused))
+    customers = {c.external_userid for c in report.conflicts}
+    people = {**members.member_names(cache), **chats.customer_names(cache, customers)}
     return Health(report,
                   {s.id: TagLine(s.id, s.name, s.group_name, s.relation_count) for s in stats},
                   {g.id: g.name for g in library.groups}, {s.id: s.group_id for s in stats},
-                  settings, read_only)
+                  settings, read_only, people)
 
 
 def export(health: Health, path: Path, *, english: bool = False) -> int:

@@ -65,6 +65,14 @@ def test_the_seeded_findings_show_with_relation_counts(window: HealthWindow) -> 
     assert {"conflict_relation", "conflict_cross_follower"} <= {
         f.category for f in model.findings}
     assert "/3000" in window.capacity.text()
+    cache = window.context.cache
+    names = {**dict(cache.connection().execute("SELECT external_userid, name FROM customer")),
+             **dict(cache.connection().execute("SELECT userid, name FROM member"))}
+    for row, finding in enumerate(model.findings):     # people by name, not by id
+        if finding.category.startswith("conflict_"):
+            (customer,) = finding.external_userids
+            said = model.data(model.index(row, HealthModel.FINDING))
+            assert names[customer] in said and customer not in said, said
 
 
 def test_filter_to_the_customers_of_a_conflict_and_select_a_tag(
