@@ -470,6 +470,8 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         tree = window.tag_tree
         ops_tag, mkt_tag = corp.state.find_tag("OPS-服务", "已开票"), corp.state.find_tag(
             "MKT-渠道", "展会")
+        qtbot.waitUntil(lambda: tree.model.index_for_key(f"tag:{ops_tag}").isValid(),
+                        timeout=30_000)                 # the tree reloads after the sync
         assert tree.select_key(f"tag:{ops_tag}")
         tree._update_actions(tree.current_node())
         assert not tree.rename_action.isEnabled()
