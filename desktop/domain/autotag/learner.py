@@ -45,6 +45,7 @@ PHRASE_PREFIX = "p:"
 WORD_PREFIX = "w:"
 GRAM_PREFIX = "c:"
 PAIR_PREFIX = "b:"
+PAIR_JOINT = "|"
 NEGATED_WORD_PREFIX = "x:"
 RULE_PREFIX = "r:"
 QUESTION = "q:?"
@@ -83,7 +84,7 @@ def features(text: NormalText, hits: Sequence[Hit]) -> list[str]:
         negated = negation_cue(text, start, word.isascii()) is not None
         found.add((NEGATED_WORD_PREFIX if negated else WORD_PREFIX) + word)
         if previous:
-            found.add(PAIR_PREFIX + previous + "|" + word)
+            found.add(PAIR_PREFIX + previous + PAIR_JOINT + word)
         previous = word
     if _asks(body):
         found.add(QUESTION)

@@ -12,6 +12,9 @@ from desktop.domain.autotag.learner import (
     DEFAULT_THRESHOLD,
     GRAM_PREFIX,
     NEGATED_PREFIX,
+    NEGATED_WORD_PREFIX,
+    PAIR_JOINT,
+    PAIR_PREFIX,
     PHRASE_PREFIX,
     WORD_PREFIX,
     Example,
@@ -31,7 +34,7 @@ from desktop.domain.autotag.model import (
     TagKeywords,
 )
 from desktop.domain.autotag.normalise import NormalText, normalise
-from desktop.domain.autotag.scope import clause_start
+from desktop.domain.autotag.scope import clause_start, negation_cue
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 
@@ -69,6 +72,16 @@ def _clause(text: NormalText, at: int) -> str:
     marks = text.sorted_clauses
     end = next((mark + 1 for mark in marks if mark >= at), len(text.text))
     return text.text[clause_start(marks, at):end]
+
+
+def _negated_original(normal: NormalText, word: str) -> str:
+    """A negated word as written, with the negation before it (不做, not 做)."""
+    at = normal.text.find(word)
+    if at == -1:
+        return word
+    cue = negation_cue(normal, at, word.isascii())
+    start = normal.text.rfind(cue, 0, at) if cue else at
+    return normal.original(start if start != -1 else at, at + len(word))
 
 
 def _combined(strengths: Sequence[float]) -> float:
@@ -244,12 +257,21 @@ class AutoTagger:
 
     @staticmethod
     def _readable(normal: NormalText, names: Sequence[str]) -> tuple[str, ...]:
-        """The rules' phrases (already as written) and the learner's deciding words and
-        phrases, as the customer wrote them."""
-        return _distinct([
-            normal.original_of(name[2:])
-            if name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)) else name
-            for name in names if not name.startswith(NEGATED_PREFIX)])
+        """The rules' phrases (already as written) and the learner's deciding words, word
+        pairs and phrases, as the customer wrote them (a negated word with its negation)."""
+        shown = []
+        for name in names:
+            if name.startswith(NEGATED_PREFIX):
+                continue
+            if name.startswith(PAIR_PREFIX):
+                shown.append(normal.original_of(name[2:].replace(PAIR_JOINT, "")))
+            elif name.startswith(NEGATED_WORD_PREFIX):
+                shown.append(_negated_original(normal, name[2:]))
+            elif name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)):
+                shown.append(normal.original_of(name[2:]))
+            else:
+                shown.append(name)
+        return _distinct(shown)
 
     def warnings(self) -> list[KeywordWarning]:
         """Weak keywords: a tag with fewer than three, a keyword that also fires another

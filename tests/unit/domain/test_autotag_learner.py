@@ -18,6 +18,7 @@ from desktop.domain.autotag.learner import (
     LOWEST_THRESHOLD,
     MIN_POSITIVES,
     NEGATED_WORD_PREFIX,
+    PAIR_JOINT,
     PAIR_PREFIX,
     QUESTION,
     RULE_PREFIX,
@@ -197,3 +198,15 @@ def test_a_tag_with_few_confirmed_messages_stays_with_the_rules() -> None:
     assert tagger.learnt_tags == ("加盟意向",)
     [suggestion] = tagger.suggest("我要退款")
     assert (suggestion.tag, suggestion.source) == ("退款退货", "rules")
+
+
+@pytest.mark.parametrize("text", [*FRANCHISE, *REFUND, "分店的條件是什麼", "县城分店"])
+def test_evidence_is_the_customers_own_words(tagger: AutoTagger, text: str) -> None:
+    evidence = [e for s in tagger.suggest(text) for e in s.evidence]
+    assert evidence
+    assert all(e in text for e in evidence), evidence
+
+
+def test_word_pairs_and_negated_words_show_as_written() -> None:
+    names = [PAIR_PREFIX + "开" + PAIR_JOINT + "分店", NEGATED_WORD_PREFIX + "想"]
+    assert AutoTagger._readable(normalise("我不想開分店"), names) == ("開分店", "不想")
