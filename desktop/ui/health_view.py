@@ -62,12 +62,38 @@ class HealthModel(QAbstractTableModel):
         super().__init__(parent)
         self.report: health.Health | None = None
         self.findings: list[health.Finding] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None    # the header clicked last
 
     def set_report(self, report: health.Health) -> None:
         self.beginResetModel()
         self.report = report
-        self.findings = report.findings()
+        self.findings = self._sorted(report.findings())
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Findings by a column (relations by number); the selection follows its rows."""
+        self._order = None if column < 0 else (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        kept = [(self.findings[i.row()], i.column()) for i in before]
+        self.findings = self._sorted(self.findings if self._order else
+                                     (self.report.findings() if self.report else []))
+        row_of = {id(f): row for row, f in enumerate(self.findings)}
+        self.changePersistentIndexList(before, [self.index(row_of[id(f)], c) for f, c in kept])
+        self.layoutChanged.emit()
+
+    def resort(self) -> None:
+        if self._order is not None:
+            self.sort(*self._order)
+
+    def _sorted(self, findings: list[health.Finding]) -> list[health.Finding]:
+        if self._order is None:
+            return findings
+        column, order = self._order
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if column == self.RELATIONS:
+            return sorted(findings, key=lambda f: f.relations, reverse=reverse)
+        return sorted(findings, key=lambda f: self._text(f, column), reverse=reverse)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.findings)
@@ -88,19 +114,22 @@ class HealthModel(QAbstractTableModel):
         finding = self.findings[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.CATEGORY:
-                return self._category(finding.category)
-            if column == self.FINDING:
-                return finding.en if is_english() else finding.zh
-            if column == self.TAGS:
-                return "、".join(self.report.tags[t].label for t in finding.tag_ids
-                                 if t in self.report.tags)
-            return f"{finding.relations:,}"
+            return self._text(finding, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.RELATIONS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FINDING:
             return finding.en if is_english() else finding.zh
         return None
+
+    def _text(self, finding: health.Finding, column: int) -> str:
+        if column == self.CATEGORY:
+            return self._category(finding.category)
+        if column == self.FINDING:
+            return finding.en if is_english() else finding.zh
+        if column == self.TAGS:
+            tags = self.report.tags if self.report is not None else {}
+            return "、".join(tags[t].label for t in finding.tag_ids if t in tags)
+        return f"{finding.relations:,}"
 
     def _category(self, key: str) -> str:
         return {
@@ -151,6 +180,7 @@ class HealthWindow(QWidget):
                              (self.probe_button, self.tr("Ask WeCom which groups are ours"))):
             button.setText(text)
         relabel(self.model)
+        self.model.resort()                  # a text column sorts in the new language
 
     # -- layout --------------------------------------------------------------------------
 
@@ -174,6 +204,8 @@ class HealthWindow(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(HealthModel.FINDING, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(HealthModel.TAGS, 260)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop.domain.migration_plan import Strategy
 from desktop.ui.health_view import HealthModel, HealthWindow
@@ -165,3 +165,20 @@ def test_the_tree_context_menu_opens_the_wizard_on_the_tag(
     assert wizard.run_button.isEnabled()
     wizard.close()
     context.wait_idle()
+
+
+def test_a_click_on_a_header_sorts_the_findings_and_the_selection_follows(
+        window: HealthWindow) -> None:
+    model, header = window.model, window.table.horizontalHeader()
+    conflict = next(i for i, f in enumerate(model.findings) if f.category.startswith("conflict"))
+    chosen = model.findings[conflict]
+    _select(window, conflict)
+    header.setSortIndicator(HealthModel.RELATIONS, Qt.SortOrder.DescendingOrder)
+    counts = [f.relations for f in model.findings]
+    assert counts == sorted(counts, reverse=True) and counts != [
+        f.relations for f in model.report.findings()]          # by number, not by "1,683"
+    (selected,) = window.table.selectionModel().selectedRows()
+    assert model.findings[selected.row()] is chosen
+    header.setSortIndicator(HealthModel.CATEGORY, Qt.SortOrder.AscendingOrder)
+    kinds = [model.data(model.index(row, HealthModel.CATEGORY)) for row in range(len(counts))]
+    assert kinds == sorted(kinds)
