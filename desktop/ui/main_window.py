@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.domain.audience import AudienceTag
-from desktop.domain.filter import __doc__ as FILTER_SYNTAX
 from desktop.domain.filter import quote
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
@@ -53,6 +52,7 @@ from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
+from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self._texts: list[tuple[QAction | QMenu | QToolBar, Text]] = []
         self._dialogs: list[QWidget] = []
         self._audit_viewer: AuditViewer | None = None
+        self._syntax: FilterSyntaxDialog | None = None
         self._reports: ReportsWindow | None = None
         self._health: HealthWindow | None = None
         self._autotag: AutoTagReviewWindow | None = None
@@ -570,7 +571,7 @@ class MainWindow(QMainWindow):
             lambda: self.tr("Pick tags like WeCom mass messaging"), self._audience_toggled,
             icon_name="users")
         self.audience_action.setCheckable(True)
-        syntax = self._action(lambda: self.tr("Filter syntax"), self._show_syntax, icon_name="help",
+        syntax = self._action(lambda: self.tr("Filter syntax"), self.open_filter_syntax, icon_name="help",
                               keys=[key(key.StandardKey.HelpContents)])
         about = self._action(lambda: self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
         self.login_action = self._action(lambda: self.tr("Log in to the team server…"),
@@ -837,14 +838,12 @@ class MainWindow(QMainWindow):
             self.retranslate()
         super().changeEvent(event)
 
-    def _show_syntax(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Filter syntax"),
-                          self.tr("How to write a filter"), QMessageBox.StandardButton.Ok, self)
-        box.setDetailedText(FILTER_SYNTAX or "")
-        box.setInformativeText("高意向 VIP · 高意向 -已流失 · 客户等级:VIP · group:客户等级 · "
-                               "教育/* · owner:zhangsan · added>=2025-01 · tags>=3")
-        box.setModal(False)
-        box.show()
+    def open_filter_syntax(self) -> FilterSyntaxDialog:
+        """The filter examples: one window, brought to the front when already open."""
+        if self._syntax is None:
+            self._syntax = FilterSyntaxDialog(self)
+        _present(self._syntax)
+        return self._syntax
 
     def _show_about(self) -> None:
         QMessageBox.about(self, self.tr("About TagDesk"), self.tr(

@@ -1789,6 +1789,81 @@
     </message>
 </context>
 <context>
+    <name>FilterSyntaxDialog</name>
+    <message>
+        <source>Filter syntax</source>
+        <translation>Filter syntax</translation>
+    </message>
+    <message>
+        <source>Relations tagged 高意向</source>
+        <translation>Relations tagged 高意向</translation>
+    </message>
+    <message>
+        <source>Both tags (a space means AND)</source>
+        <translation>Both tags (a space means AND)</translation>
+    </message>
+    <message>
+        <source>高意向 but not 已流失</source>
+        <translation>高意向 but not 已流失</translation>
+    </message>
+    <message>
+        <source>The tag VIP of the group 客户等级</source>
+        <translation>The tag VIP of the group 客户等级</translation>
+    </message>
+    <message>
+        <source>Any tag of the group 客户等级 (also written 分组:客户等级)</source>
+        <translation>Any tag of the group 客户等级 (also written 分组:客户等级)</translation>
+    </message>
+    <message>
+        <source>教育 and every tag below it, such as 教育/K12</source>
+        <translation>教育 and every tag below it, such as 教育/K12</translation>
+    </message>
+    <message>
+        <source>Either tag, on customers of the member zhangsan (userid or name)</source>
+        <translation>Either tag, on customers of the member zhangsan (userid or name)</translation>
+    </message>
+    <message>
+        <source>Owners in 销售一部 or its sub-departments, added on or after 1 January 2025</source>
+        <translation>Owners in 销售一部 or its sub-departments, added on or after 1 January 2025</translation>
+    </message>
+    <message>
+        <source>Not added through either channel</source>
+        <translation>Not added through either channel</translation>
+    </message>
+    <message>
+        <source>北京 in the customer&apos;s name, company, remark, description or phone</source>
+        <translation>北京 in the customer&apos;s name, company, remark, description or phone</translation>
+    </message>
+    <message>
+        <source>Three or more corp tags, added before 30 June 2025</source>
+        <translation>Three or more corp tags, added before 30 June 2025</translation>
+    </message>
+    <message>
+        <source>Operators: AND (also 且, &amp; or just a space), OR (或, |), NOT (非, - or !). NOT comes first, then AND, then OR; group with parentheses.</source>
+        <translation>Operators: AND (also 且, &amp; or just a space), OR (或, |), NOT (非, - or !). NOT comes first, then AND, then OR; group with parentheses.</translation>
+    </message>
+    <message>
+        <source>Put a name with spaces or operators in quotes: &quot;高 意向&quot; or 「高 意向」.</source>
+        <translation>Put a name with spaces or operators in quotes: &quot;高 意向&quot; or 「高 意向」.</translation>
+    </message>
+    <message>
+        <source>Fields: owner: (负责人:), dept: (部门:), state: (渠道:), text: (搜索:), added (添加时间), before: and after:, tags (标签数).</source>
+        <translation>Fields: owner: (负责人:), dept: (部门:), state: (渠道:), text: (搜索:), added (添加时间), before: and after:, tags (标签数).</translation>
+    </message>
+    <message>
+        <source>A date is a day, a month or a year: 2025-01-31, 2025-01 or 2025; compare with = != &lt; &lt;= &gt; &gt;=.</source>
+        <translation>A date is a day, a month or a year: 2025-01-31, 2025-01 or 2025; compare with = != &lt; &lt;= &gt; &gt;=.</translation>
+    </message>
+    <message>
+        <source>A mistake is pointed out under the filter bar, at the character where it is; Ctrl+F jumps to the filter bar.</source>
+        <translation>A mistake is pointed out under the filter bar, at the character where it is; Ctrl+F jumps to the filter bar.</translation>
+    </message>
+    <message>
+        <source>How to write a filter</source>
+        <translation>How to write a filter</translation>
+    </message>
+</context>
+<context>
     <name>HealthModel</name>
     <message>
         <source>Kind</source>
@@ -2496,10 +2571,6 @@
     <message>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>Sync cancelled; the cache is unchanged.</translation>
-    </message>
-    <message>
-        <source>How to write a filter</source>
-        <translation>How to write a filter</translation>
     </message>
     <message>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>

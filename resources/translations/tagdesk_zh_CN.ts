@@ -1787,6 +1787,81 @@
     </message>
 </context>
 <context>
+    <name>FilterSyntaxDialog</name>
+    <message>
+        <source>Filter syntax</source>
+        <translation>筛选语法</translation>
+    </message>
+    <message>
+        <source>Relations tagged 高意向</source>
+        <translation>带有“高意向”标签的客户关系</translation>
+    </message>
+    <message>
+        <source>Both tags (a space means AND)</source>
+        <translation>同时带有两个标签（空格表示“且”）</translation>
+    </message>
+    <message>
+        <source>高意向 but not 已流失</source>
+        <translation>带有“高意向”但没有“已流失”</translation>
+    </message>
+    <message>
+        <source>The tag VIP of the group 客户等级</source>
+        <translation>标签组“客户等级”中的 VIP 标签</translation>
+    </message>
+    <message>
+        <source>Any tag of the group 客户等级 (also written 分组:客户等级)</source>
+        <translation>带有标签组“客户等级”中的任一标签（也可写作 分组:客户等级）</translation>
+    </message>
+    <message>
+        <source>教育 and every tag below it, such as 教育/K12</source>
+        <translation>“教育”及其下各层标签，如 教育/K12</translation>
+    </message>
+    <message>
+        <source>Either tag, on customers of the member zhangsan (userid or name)</source>
+        <translation>带有其中任一标签，且是成员 zhangsan 跟进的客户（成员账号或姓名均可）</translation>
+    </message>
+    <message>
+        <source>Owners in 销售一部 or its sub-departments, added on or after 1 January 2025</source>
+        <translation>负责人属于销售一部或其下级部门，且在 2025 年 1 月 1 日当天或之后添加</translation>
+    </message>
+    <message>
+        <source>Not added through either channel</source>
+        <translation>不是通过这两个渠道添加的客户</translation>
+    </message>
+    <message>
+        <source>北京 in the customer&apos;s name, company, remark, description or phone</source>
+        <translation>客户名称、企业、备注、描述或电话中含有“北京”</translation>
+    </message>
+    <message>
+        <source>Three or more corp tags, added before 30 June 2025</source>
+        <translation>带有至少 3 个企业标签，且在 2025 年 6 月 30 日之前添加</translation>
+    </message>
+    <message>
+        <source>Operators: AND (also 且, &amp; or just a space), OR (或, |), NOT (非, - or !). NOT comes first, then AND, then OR; group with parentheses.</source>
+        <translation>运算符：且（AND、&amp;，或直接用空格）、或（OR、|）、非（NOT、- 或 !）。先算“非”，再算“且”，最后算“或”；可用括号改变顺序。</translation>
+    </message>
+    <message>
+        <source>Put a name with spaces or operators in quotes: &quot;高 意向&quot; or 「高 意向」.</source>
+        <translation>名称中有空格或运算符时请加引号：&quot;高 意向&quot; 或 「高 意向」。</translation>
+    </message>
+    <message>
+        <source>Fields: owner: (负责人:), dept: (部门:), state: (渠道:), text: (搜索:), added (添加时间), before: and after:, tags (标签数).</source>
+        <translation>字段：负责人:（owner:）、部门:（dept:）、渠道:（state:）、搜索:（text:）、添加时间（added）、before: 和 after:、标签数（tags）。</translation>
+    </message>
+    <message>
+        <source>A date is a day, a month or a year: 2025-01-31, 2025-01 or 2025; compare with = != &lt; &lt;= &gt; &gt;=.</source>
+        <translation>日期可以是某天、某月或某年：2025-01-31、2025-01 或 2025；比较符有 = != &lt; &lt;= &gt; &gt;=。</translation>
+    </message>
+    <message>
+        <source>A mistake is pointed out under the filter bar, at the character where it is; Ctrl+F jumps to the filter bar.</source>
+        <translation>写错时，筛选栏下方会指出出错的字符位置；按 Ctrl+F 可跳到筛选栏。</translation>
+    </message>
+    <message>
+        <source>How to write a filter</source>
+        <translation>如何编写筛选条件</translation>
+    </message>
+</context>
+<context>
     <name>HealthModel</name>
     <message>
         <source>Kind</source>
@@ -2488,10 +2563,6 @@
     <message>
         <source>Sync cancelled; the cache is unchanged.</source>
         <translation>同步已取消，本地缓存未改变。</translation>
-    </message>
-    <message>
-        <source>How to write a filter</source>
-        <translation>如何编写筛选条件</translation>
     </message>
     <message>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>

@@ -55,7 +55,8 @@ ALLOWED = {
     "F1", "F2", "F5", "Enter", "pinyin",
     # the filter language and spreadsheet column names are interfaces, written as such
     "AND", "OR", "NOT", "owner", "group", "added", "tags", "text", "state", "external_userid",
-    "owner_userid", "add_tags", "remove_tags", "userid", "gyx", "zhangsan",
+    "owner_userid", "add_tags", "remove_tags", "userid", "gyx", "zhangsan", "dept", "before",
+    "after",
     # units
     "s", "ms", "k",
 }
@@ -194,6 +195,8 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     assert export is not None
     found += _visible_texts(export)
     found += _visible_texts(window.open_exclusive_sets())
+    syntax = window.open_filter_syntax()
+    found += _visible_texts(syntax)
     login = window.open_team_login()
     found += _visible_texts(login)
     login.close()
@@ -222,7 +225,7 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     assert moments and [(w, t) for w, t in found for m in MOMENT.findall(t) if not ONE_FORMAT.fullmatch(m)] == []
     bad = _untranslated(found + files, corp)
     assert not bad, "\n".join(f"{where}: {text!r}" for where, text in bad)
-    for dialog in (audit, reports, retag, export, wizard):
+    for dialog in (audit, reports, retag, export, wizard, syntax):
         dialog.close()
     qtbot.wait(REDRAW_DELAY_MS + 100)    # the reports redraw after the pilot's write
     qtbot.waitUntil(lambda: not pending_tasks(), timeout=15000)

@@ -465,6 +465,23 @@ def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindo
     assert isinstance(window.open_export_dialog(), ExportDialog)
 
 
+def test_f1_shows_the_filter_examples_once_for_users_not_developers(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.activateWindow()
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)
+    syntax = window.open_filter_syntax()
+    assert syntax.isVisible() and not syntax.isModal()
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)            # again: the same window comes up
+    assert window.open_filter_syntax() is syntax
+    assert [w for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible()
+            and w.windowTitle() == "Filter syntax"] == [syntax]
+    page = syntax.browser.toPlainText()
+    assert "客户等级:VIP" in page and "The tag VIP of the group 客户等级" in page
+    assert "FilterError" not in page and "describe_error" not in page   # no API reference
+    syntax.close()
+
+
 def test_the_audit_log_jumps_to_a_customer_in_the_table(
     qtbot: Any, window: MainWindow, synced_context: Any
 ) -> None:

@@ -193,6 +193,15 @@ def _export(qtbot: Any, window: MainWindow) -> Opened:
         lambda: dialog.chosen_groups()
 
 
+def _syntax(qtbot: Any, window: MainWindow) -> Opened:
+    dialog = window.open_filter_syntax()
+    assert window.open_filter_syntax() is dialog     # a second open brings the same one up
+    return dialog, [(dialog.windowTitle, "Filter syntax"),
+                    (lambda: dialog.browser.toPlainText().splitlines()[0],
+                     "How to write a filter")], \
+        lambda: window.open_filter_syntax() is dialog
+
+
 def _exclusive(qtbot: Any, window: MainWindow) -> Opened:
     dialog = window.open_exclusive_sets()
     dialog.name.setText("成交状态")
@@ -338,7 +347,7 @@ def _expiring(qtbot: Any, window: MainWindow) -> Opened:
         lambda: dialog.table.topLevelItemCount()
 
 
-@pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _exclusive, _migrate,
+@pytest.mark.parametrize("open_dialog", [_retag, _import, _export, _syntax, _exclusive, _migrate,
                                          _userid, _batch, _unfinished, _revert, _picker,
                                          _rule_editor, _expiring, _rules],
                          ids=lambda f: f.__name__.strip("_"))
