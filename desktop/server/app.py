@@ -36,6 +36,7 @@ from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
+from desktop.server.journal_push import BadWait, JournalPush
 from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
 from desktop.server.pretags import PretagRefused, Pretags
 from desktop.server.reconcile_now import ReconcileNow, RunRefused
@@ -91,6 +92,7 @@ class TeamServer:
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
         self.rules = TeamRules(self.connection, self.governance.actor)
+        self.journal_push: JournalPush | None = None  # new rows pushed, once listening
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
@@ -380,6 +382,15 @@ def build_app(server: TeamServer) -> Starlette:
         return await run_in_threadpool(server.journal, request.path_params.get("action", ""),
                                        _multi(request), body)
 
+    async def journal_wait(request: Request) -> dict[str, Any]:
+        await run_in_threadpool(server.authenticate, dict(request.query_params))
+        if server.journal_push is None:
+            raise _Refusal(40058, "this team server does not push journal rows")
+        try:
+            return await server.journal_push.wait(request.query_params)
+        except BadWait as bad:
+            raise _Refusal(40058, str(bad)) from None
+
     async def settings(request: Request) -> dict[str, Any]:
         if request.method == "POST":
             body = await _json_body(request)
@@ -439,6 +450,7 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/login/start", _answering(login_start), methods=["POST"]),
         Route("/tagdesk/v1/login/finish", _answering(login_finish), methods=["POST"]),
         Route("/tagdesk/v1/whoami", _answering(whoami), methods=["GET"]),
+        Route("/tagdesk/v1/journal/wait", _answering(journal_wait), methods=["GET"]),
         Route("/tagdesk/v1/journal", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/journal/{action}", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),

@@ -29,6 +29,7 @@ from desktop.server.database import CONNECT_TIMEOUT_S, describe_target, migrate
 from desktop.server.db_health import Conn, DatabaseHealth
 from desktop.server.errors import ServerError
 from desktop.server.jobs import Job, Scheduler
+from desktop.server.journal_push import JournalPush
 from desktop.server.leases import ProcessLease
 from desktop.server.phone_changes import PhoneChanges
 from desktop.server.reconcile_job import ReconcileConfig, ReconcileJob
@@ -99,6 +100,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         phone_changes = PhoneChanges(team, options.callback_token, options.callback_aes_key,
                                      options.resync_interval_s)
         team.callbacks = phone_changes.receiver
+        team.journal_push = JournalPush(options.db_url)
+        team.journal_push.start()
+        stack.callback(team.journal_push.stop)
         team.reconcile = options.reconcile
         reconcile = None if options.reconcile is None else ReconcileJob(
             team.connection, team.relay, options.reconcile, lease.id)
@@ -127,6 +131,7 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             log_config=None, access_log=False, lifespan="off", server_header=False,
             timeout_graceful_shutdown=GRACEFUL_STOP_S,
         ))
+        team.journal_push.closing = lambda: server.should_exit
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         log.info("team server process %d listening on %s:%d for corp %s", lease.id, host,

@@ -5,7 +5,8 @@ A revert's rows also name the batch they revert (`reverts_batch`), and rows of c
 WeCom reported name the probable operator; extension columns are covered by the hash
 when set, like the desktop's. Appending locks the one-row `team_journal_head` for the rest
 of the caller's transaction, so writers on any number of connections or server processes
-take turns and the chain never interleaves.
+take turns and the chain never interleaves. Each append NOTIFYs `CHANNEL` with the new
+last id, delivered when the transaction commits.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ Conn = Connection[tuple[object, ...]]
 # Extension columns, in the order they were added: `reverts_batch`, then the desktop's
 # (`probable_operator`, `seen_after`: who probably made a change WeCom reported).
 TEAM_FIELDS = (*FIELDS, "reverts_batch", *EXTENSIONS)
+# NOTIFY channel: the new last id, delivered at commit (desktop/server/journal_push.py).
+CHANNEL = "tagdesk_team_journal"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
     conn.execute(
         "UPDATE team_journal_head SET last_id = %s, hash = %s WHERE only_row", (last_id, prev)
     )
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(last_id)))
     return len(entries)
 
 

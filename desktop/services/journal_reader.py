@@ -9,12 +9,13 @@ desktop sent (and saw at sync), so it is never mixed into the team's.
 
 from __future__ import annotations
 
+import threading
 import time
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.domain.retag_plan import AppliedChange
 from desktop.services import audit
@@ -23,6 +24,9 @@ from desktop.services.workspace import Workspace
 from desktop.store import journal_query
 from desktop.store.db import Cache
 from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
+
+if TYPE_CHECKING:
+    from desktop.services.team_push import JournalNews
 
 ROWS_PER_REQUEST = 1000
 NOTHING = None   # criteria that can match no row (an empty department)
@@ -222,6 +226,12 @@ class TeamJournal:
         if flt.include_observed:
             criteria["include_observed"] = "1"
         return {key: value for key, value in criteria.items() if value != []}
+
+    def wait_newer(self, after: int, cancel: threading.Event) -> JournalNews:
+        """Block until a row newer than `after` commits on the server (or its wait ends)."""
+        from desktop.services import team_push
+
+        return team_push.wait_newer(self.team_url, self._session(), after, cancel)
 
     def _call(self, action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
         from desktop.services import team

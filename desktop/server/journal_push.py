@@ -1,0 +1,118 @@
+"""New team journal rows pushed to desktops: `GET /tagdesk/v1/journal/wait?after=ID&timeout=S`
+answers as soon as a row newer than ID has committed, or after S seconds (at most MAX_WAIT_S)
+with what is newest then.
+
+Every append NOTIFYs `team_journal.CHANNEL` with the new last id inside its transaction, so
+PostgreSQL delivers it at commit, to every server process on the database. Each process keeps
+one connection LISTENing on a thread; a waiting request holds no thread and no database
+connection, only a future on the event loop. After the listener loses the database it
+reconnects and reads the chain head again, so a row committed meanwhile still wakes waiters.
+A server that is stopping answers its waits within CLOSING_CHECK_S instead of holding its
+shutdown for their timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Mapping
+
+import psycopg
+
+from desktop.server.team_journal import CHANNEL
+
+log = logging.getLogger("tagdesk.server")
+
+MAX_WAIT_S = 60.0
+DEFAULT_WAIT_S = 25.0
+RECONNECT_S = 1.0
+CLOSING_CHECK_S = 0.5
+CONNECT_TIMEOUT_S = 5
+
+
+class BadWait(ValueError):
+    """`after` or `timeout` that is not a number in range; the message names it."""
+
+
+class JournalPush:
+    def __init__(self, db_url: str) -> None:
+        self._db_url = db_url
+        # True once the server is stopping: waits answer then, not after their timeout
+        self.closing: Callable[[], bool] = lambda: False
+        self._lock = threading.Lock()
+        self._latest = 0
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="journal-push", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    async def wait(self, query: Mapping[str, str]) -> dict[str, object]:
+        after = _number(query, "after", 0, 2**62, 0)
+        timeout = _number(query, "timeout", 0, MAX_WAIT_S, DEFAULT_WAIT_S)
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            newer = self._latest > after
+            if not newer:
+                self._waiters.add((loop, woken))
+        if not newer:
+            deadline = loop.time() + timeout
+            try:
+                while not woken.done() and not self.closing() and loop.time() < deadline:
+                    await asyncio.wait([woken], timeout=min(CLOSING_CHECK_S,
+                                                            deadline - loop.time()))
+            finally:
+                with self._lock:
+                    self._waiters.discard((loop, woken))
+        latest = self._latest
+        return {"errcode": 0, "errmsg": "ok", "latest_id": latest, "newer": latest > after}
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._db_url, autocommit=True,
+                                     connect_timeout=CONNECT_TIMEOUT_S) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    head = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
+                    self._publish(int(str(head[0])) if head else 0)
+                    while not self._stop.is_set():
+                        for notice in conn.notifies(timeout=1.0):
+                            self._publish(int(notice.payload))
+            except psycopg.Error as exc:
+                log.warning("journal push: team database unavailable (%s)", type(exc).__name__)
+                self._stop.wait(RECONNECT_S)
+
+    def _publish(self, last_id: int) -> None:
+        with self._lock:
+            if last_id <= self._latest:
+                return
+            self._latest = last_id
+            waiters, self._waiters = self._waiters, set()
+        for loop, woken in waiters:
+            loop.call_soon_threadsafe(_wake, woken)
+
+
+def _wake(woken: asyncio.Future[None]) -> None:
+    if not woken.done():
+        woken.set_result(None)
+
+
+def _number(query: Mapping[str, str], name: str, low: float, high: float,
+            default: float) -> float:
+    text = query.get(name, "")
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise BadWait(f"{name} must be a number from {low:g} to {high:g}")
+    return value

@@ -1,0 +1,201 @@
+"""New team journal rows are pushed: `/tagdesk/v1/journal/wait` answers as soon as a row
+commits (PostgreSQL LISTEN/NOTIFY), the desktop's wait can be cut off at once, a server
+without the endpoint is told apart, and the audit viewer on a team profile shows a row
+committed elsewhere without polling."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxServer
+from desktop.server import team_journal
+from desktop.services.team import TeamServerError
+from desktop.services.team_push import JournalNews, PushUnsupported, wait_newer
+from desktop.services.workspace import open_workspace
+from desktop.store.journal import JournalEntry
+from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.context import AppContext
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+)
+
+pytestmark = pytest.mark.integration
+ROUNDS = 20
+
+
+@pytest.fixture(scope="module")
+def session(team_server: TeamServerProcess, team_sandbox: SandboxServer) -> str:
+    """A session token of a logged-in desktop."""
+    device = log_in(team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[2])
+    answer = requests.get(team_server.url + "cgi-bin/gettoken", timeout=10, params={
+        "corpid": team_sandbox.corp_id, "corpsecret": device.token}).json()
+    return str(answer["access_token"])
+
+
+def _commit_row(db_url: str, name: str) -> tuple[int, float]:
+    """Append one row as any server process does; (its id, when the commit returned)."""
+    with psycopg.connect(db_url) as conn:
+        with conn.transaction():
+            team_journal.append(conn, [JournalEntry(operator="pusher", action="tag_create",
+                                                    source="tree", tag_name=name)], None)
+            row = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
+        committed = time.monotonic()
+    assert row is not None
+    return int(str(row[0])), committed
+
+
+def _latest(db_url: str) -> int:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
+    assert row is not None
+    return int(str(row[0]))
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def test_a_wait_is_answered_as_soon_as_a_row_commits(
+    team_server: TeamServerProcess, session: str
+) -> None:
+    delays = []
+    for n in range(ROUNDS):
+        after = _latest(team_server.db_url)
+        answers: list[tuple[JournalNews, float]] = []
+        waiting = threading.Thread(target=lambda: answers.append((wait_newer(
+            team_server.url, session, after, threading.Event()), time.monotonic())))
+        waiting.start()
+        time.sleep(0.3)   # the request is in and waiting
+        row_id, committed = _commit_row(team_server.db_url, f"push {n}")
+        waiting.join(timeout=10)
+        assert answers, "the wait did not end"
+        news, answered = answers[0]
+        assert news == JournalNews(row_id, True)
+        delays.append(answered - committed)
+    p50, p95 = _percentiles(delays)
+    print(f"\ncommit -> wait answered over {ROUNDS} rows: p50 {p50 * 1000:.1f} ms,"
+          f" p95 {p95 * 1000:.1f} ms")
+    assert p95 < 1.0
+
+
+def test_a_wait_without_news_ends_after_its_timeout(
+    team_server: TeamServerProcess, session: str
+) -> None:
+    latest = _latest(team_server.db_url)
+    started = time.monotonic()
+    news = wait_newer(team_server.url, session, latest, threading.Event(), timeout_s=0.5)
+    assert news == JournalNews(latest, False)
+    assert 0.4 < time.monotonic() - started < 5
+    older = wait_newer(team_server.url, session, latest - 1, threading.Event())
+    assert older == JournalNews(latest, True)   # at once: the row is already there
+
+
+def test_a_cancelled_wait_ends_at_once(team_server: TeamServerProcess, session: str) -> None:
+    cancel = threading.Event()
+    latest = _latest(team_server.db_url)
+    ended: list[float] = []
+    waiting = threading.Thread(target=lambda: (
+        wait_newer(team_server.url, session, latest, cancel), ended.append(time.monotonic())))
+    waiting.start()
+    time.sleep(0.3)
+    cancel.set()
+    cancelled = time.monotonic()
+    waiting.join(timeout=5)
+    assert ended and ended[0] - cancelled < 1.0
+
+
+def test_bad_waits_get_one_sentence(team_server: TeamServerProcess, session: str) -> None:
+    url = team_server.url + "tagdesk/v1/journal/wait"
+    for params, needle in (({"after": "1 OR 1=1"}, "after"), ({"timeout": "600"}, "timeout"),
+                           ({"timeout": "nan"}, "timeout")):
+        answer = requests.get(url, timeout=10, params={"access_token": session, **params})
+        assert answer.json()["errcode"] == 40058 and needle in answer.json()["errmsg"]
+    refused = requests.get(url, timeout=10, params={"access_token": "forged"}).json()
+    assert refused["errcode"] not in (0, 40058)
+    with pytest.raises(TeamServerError) as caught:
+        wait_newer(team_server.url, "forged", 0, threading.Event())
+    assert not isinstance(caught.value, PushUnsupported)
+
+
+def test_a_server_without_the_endpoint_is_told_apart(team_sandbox: SandboxServer) -> None:
+    """WeCom's emulator stands for anything that is not a pushing TagDesk server."""
+    with pytest.raises(PushUnsupported):
+        wait_newer(team_sandbox.api_base.removesuffix("cgi-bin/"), "token", 0,
+                   threading.Event(), timeout_s=1)
+
+
+def test_a_stopping_server_answers_its_waits_at_once(
+    postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path)
+    try:
+        device = log_in(server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[4])
+        token = requests.get(server.url + "cgi-bin/gettoken", timeout=10, params={
+            "corpid": team_sandbox.corp_id, "corpsecret": device.token}).json()["access_token"]
+        answers: list[JournalNews] = []
+        waiting = threading.Thread(target=lambda: answers.append(wait_newer(
+            server.url, token, _latest(server.db_url), threading.Event())))
+        waiting.start()
+        time.sleep(0.5)
+    finally:
+        started = time.monotonic()
+        assert server.stop() == 0
+    stopped = time.monotonic() - started
+    waiting.join(timeout=5)
+    assert answers and not answers[0].newer
+    assert stopped < 10, f"the stop waited {stopped:.1f} s for a 25 s wait"
+
+
+@pytest.mark.gui
+def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    team_server: TeamServerProcess, team_sandbox: SandboxServer,
+) -> None:
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[3])
+    synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    workspace = open_workspace(Path(os.environ["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        viewer = AuditViewer(context)
+        qtbot.addWidget(viewer)
+        viewer.show()
+        model = viewer.rows_model
+        qtbot.waitUntil(lambda: model.complete, timeout=20000)
+        watch = viewer.watch
+        assert watch is not None
+        qtbot.waitUntil(lambda: watch.pushed and watch.latest > 0, timeout=10000)
+        delays = []
+        for n in range(ROUNDS // 2):
+            time.sleep(0.2)   # the watch is waiting again
+            row_id, committed = _commit_row(team_server.db_url, f"shown {n}")
+            qtbot.waitUntil(lambda: bool(model.ids) and model.ids[0] == row_id,
+                            timeout=10000)
+            delays.append(time.monotonic() - committed)
+        assert watch.pushed   # never fell back to polling
+        p50, p95 = _percentiles(delays)
+        print(f"\ncommit -> row in the team viewer over {len(delays)} rows:"
+              f" p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+        assert p95 < 5.0   # the poll it replaces took up to 15 s
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
