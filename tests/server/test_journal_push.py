@@ -77,8 +77,13 @@ def test_a_wait_is_answered_as_soon_as_a_row_commits(
     for n in range(ROUNDS):
         after = _latest(team_server.db_url)
         answers: list[tuple[JournalNews, float]] = []
-        waiting = threading.Thread(target=lambda: answers.append((wait_newer(
-            team_server.url, session, after, threading.Event()), time.monotonic())))
+
+        def wait(after: int = after, answers: list[tuple[JournalNews, float]] = answers
+                 ) -> None:
+            answers.append((wait_newer(team_server.url, session, after, threading.Event()),
+                            time.monotonic()))
+
+        waiting = threading.Thread(target=wait)
         waiting.start()
         time.sleep(0.3)   # the request is in and waiting
         row_id, committed = _commit_row(team_server.db_url, f"push {n}")
@@ -109,8 +114,12 @@ def test_a_cancelled_wait_ends_at_once(team_server: TeamServerProcess, session: 
     cancel = threading.Event()
     latest = _latest(team_server.db_url)
     ended: list[float] = []
-    waiting = threading.Thread(target=lambda: (
-        wait_newer(team_server.url, session, latest, cancel), ended.append(time.monotonic())))
+
+    def wait() -> None:
+        assert not wait_newer(team_server.url, session, latest, cancel).newer
+        ended.append(time.monotonic())
+
+    waiting = threading.Thread(target=wait)
     waiting.start()
     time.sleep(0.3)
     cancel.set()
@@ -187,7 +196,7 @@ def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
         for n in range(ROUNDS // 2):
             time.sleep(0.2)   # the watch is waiting again
             row_id, committed = _commit_row(team_server.db_url, f"shown {n}")
-            qtbot.waitUntil(lambda: bool(model.ids) and model.ids[0] == row_id,
+            qtbot.waitUntil(lambda row_id=row_id: bool(model.ids) and model.ids[0] == row_id,
                             timeout=10000)
             delays.append(time.monotonic() - committed)
         assert watch.pushed   # never fell back to polling
