@@ -290,6 +290,7 @@ class EventsBrowser(QDialog):
         self.loaded = loaded
         self._offer_kinds(loaded.kinds)
         self.model.reset(loaded.total, loaded.first)
+        self.table.resizeColumnsToContents()
         self.per_day.clear()
         for row in loaded.summary:
             item = QTreeWidgetItem([row.day, row.type, f"{row.events:,}"])
