@@ -279,14 +279,16 @@ def _conflicts(
     return found
 
 
-def format_duration(seconds: float) -> str:
-    """An ETA as people read it: "45 s", "12 min 05 s", "1 h 40 min"."""
+def format_duration(seconds: float, *, english: bool = True) -> str:
+    """An ETA as people read it: "45 s", "12 min 05 s", "1 h 40 min"; in Chinese
+    「45 秒」「12 分 05 秒」「1 小时 40 分」."""
+    second, minute, hour = ("s", "min", "h") if english else ("秒", "分", "小时")
     seconds = max(0, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return f"{seconds} {second}"
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return f"{seconds // 60} {minute} {seconds % 60:02d} {second}"
+    return f"{seconds // 3600} {hour} {seconds % 3600 // 60:02d} {minute}"
 
 
 def merge_plans(plan: RetagPlan, part: RetagPlan) -> RetagPlan:

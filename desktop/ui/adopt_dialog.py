@@ -21,7 +21,7 @@ from desktop.services.adoption import AdoptionPlan, AdoptionService
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import in_ui_language
+from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
@@ -85,7 +85,8 @@ class AdoptDialog(PreviewedBatchDialog):
                         " about %5.")
                 .replace("%1", str(len(plan.tags))).replace("%2", str(len(plan.missing)))
                 .replace("%3", f"{plan.relations:,}").replace("%4", f"{plan.api_calls:,}")
-                .replace("%5", format_duration(self.service.estimate_seconds(plan))))
+                .replace("%5", format_duration(self.service.estimate_seconds(plan),
+                                                  english=is_english())))
         if not plan.known_read_only:
             text += " " + self.tr("WeCom has not refused an edit of this group yet; if this app"
                                   " owns it, edit it directly instead.")

@@ -66,6 +66,7 @@ from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.tasks import Task
@@ -527,7 +528,7 @@ class AutoTagReviewWindow(QWidget):
                      .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
                      .replace("%3", f"{plan.skipped_noop:,}")
                      .replace("%4", f"{plan.skipped_conflicts:,}")
-                     .replace("%5", format_duration(eta))]
+                     .replace("%5", format_duration(eta, english=is_english()))]
             lines.extend(html.escape(f"+ {labels.get(tag, tag)}: {count:,}")
                          for tag, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]))
             return "<br>".join(lines)

@@ -19,6 +19,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.migration import MigrationService, Started
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import is_english
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 
@@ -89,7 +90,7 @@ class MigrateDialog(PreviewedBatchDialog):
         self.previewed.emit(plan)
 
     def _plan_text(self, plan: MigrationPlan) -> str:
-        eta = format_duration(self.service.estimate_seconds(plan))
+        eta = format_duration(self.service.estimate_seconds(plan), english=is_english())
         if plan.strategy is Strategy.RENAME:
             text = self.tr("Rename: one call moves all %1 relations.").replace(
                 "%1", f"{plan.relations:,}")

@@ -214,10 +214,16 @@ def _migrate(qtbot: Any, window: MainWindow) -> Opened:
     dialog = MigrateDialog(window.context, [], "", window)
     dialog.delete_source.setChecked(True)
     dialog.preview()
+    empty = dialog.preview_text.text
+    keen = window.context.tagging.resolve_tag_names(["意向程度:高意向"])
+    planned = MigrateDialog(window.context, keen, "意向程度:中意向", dialog)
+    qtbot.waitUntil(lambda: planned.plan is not None, timeout=10000)
+    assert planned.preview_text.text().endswith(" 秒。")          # not "约 4 s。"
     return dialog, [(dialog.windowTitle, "Migrate tags"),
                     (dialog.run_button.text, "Run"),
                     (dialog.from_label.text, "From"),
-                    (dialog.preview_text.text, "Name the sources and the target.")], \
+                    (lambda: empty(), "Name the sources and the target."),
+                    (lambda: planned.preview_text.text().rsplit(" ", 1)[-1], "s.")], \
         lambda: dialog.delete_source.isChecked()
 
 
