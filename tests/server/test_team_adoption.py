@@ -148,6 +148,14 @@ def test_a_members_adoption_is_a_request_an_admin_approves_as_one_journaled_batc
     assert any(f"#{approval_id}" in m.text and "3 个客户关系已移到新标签组" in m.text
                for m in outcome)
 
+    assert tagdesk("sync", "--profile", "team", env=env, timeout=120).returncode == 0
+    reverted = tagdesk("audit", "revert", str(done["batch_id"]), "--profile", "team", "--yes",
+                       env=env, timeout=120)
+    assert reverted.returncode == 0, reverted.stderr
+    for index, key in enumerate(relations):                        # one batch, undone
+        carried = corp.state.relation_tag_ids(*key)
+        assert (first if index else second) in carried and not twins & carried
+
     again = tagdesk("migrate", "--profile", "team", "--adopt", "客户等级", "--yes", "--json",
                     "--new-group", "客户等级(审批)", env=env, timeout=120)
     rejected_id = int(json.loads(again.stdout.strip().splitlines()[-1])["approval_id"])
