@@ -38,7 +38,7 @@ WORD_JOINER = "\u2060"     # no line break here: a chip never wraps inside its t
 @dataclass(frozen=True)
 class JournalLine:
     ts: float
-    operator: str
+    operator: str                # the member's name when the cache knows them, else the userid
     action: str
     source: str
     tag_name: str
@@ -148,9 +148,11 @@ class DetailPane(QWidget):
 
     def _journal(self) -> list[JournalLine]:
         rows = self._context.cache.connection().execute(
-            f"SELECT j.ts, {OPERATOR_SQL}, j.action, j.source, j.tag_name,"
-            " coalesce(m.name, j.userid)"
+            f"SELECT j.ts, CASE WHEN {OPERATOR_SQL} = '' THEN ''"
+            " ELSE coalesce(nullif(mo.name, ''), j.operator) END,"
+            " j.action, j.source, j.tag_name, coalesce(m.name, j.userid)"
             " FROM journal j LEFT JOIN member m ON m.userid = j.userid"
+            " LEFT JOIN member mo ON mo.userid = j.operator"
             " WHERE j.external_userid = ? ORDER BY j.id DESC LIMIT ?",
             (self._external_userid, JOURNAL_ROWS))
         return [JournalLine(*row) for row in rows]

@@ -137,3 +137,24 @@ def test_the_detail_pane_names_nobody_for_a_change_seen_at_sync(
     recent = pane.browser.toPlainText().split("Recent changes", 1)[1]
     assert "WeCom client / unknown, seen at sync →" in recent
     assert f"{context.operator} →" not in recent
+
+
+def test_the_detail_pane_names_the_operator_by_name(qtbot: Any, synced_context: Any,
+                                                    sandbox: Any) -> None:
+    from desktop.ui.detail_pane import DetailPane
+
+    context = synced_context
+    userid = context.operator                           # a member of the corp
+    (name,) = context.cache.connection().execute(
+        "SELECT name FROM member WHERE userid = ?", (userid,)).fetchone()
+    assert name and name != userid
+    rid = context.filter_engine.relation_ids("", order_by="createtime")[1]
+    tagging = context.tagging
+    tagging.run(tagging.submit(tagging.plan([rid], add=[sandbox.state.find_tag("客户等级", "VIP")]),
+                               source="app"))
+    pane = DetailPane(context)
+    qtbot.addWidget(pane)
+    pane.show_relation(rid)
+    qtbot.waitUntil(lambda: "Recent changes" in pane.browser.toPlainText(), timeout=WAIT_MS)
+    recent = pane.browser.visible_text().split("Recent changes", 1)[1]
+    assert f"{name} →" in recent and f"{userid} →" not in recent
