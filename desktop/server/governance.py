@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -36,7 +38,7 @@ from desktop.domain.governance import (
 )
 from desktop.server import approvals, tag_usage, team_journal
 from desktop.server.identity import Caller
-from desktop.server.org_directory import OrgDirectory
+from desktop.server.org_directory import TTL_S, OrgDirectory
 from desktop.store.journal import JournalEntry
 from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED, TEAM_NOT_ALLOWED
 from desktop.wecom.errors import WeComError, WeComNetworkError
@@ -147,6 +149,8 @@ class Gate:
         self.server_admins = admins
         self._tag_names = tag_names
         self._rule_groups = rule_groups
+        self._rule_group_cache: dict[int, tuple[float, tuple[str, frozenset[int]]]] = {}
+        self._cache_lock = threading.Lock()
         self._notify = notify
 
     def policy(self) -> Policy:
@@ -228,11 +232,19 @@ class Gate:
         return None
 
     def _rule_group(self, strategy_id: int) -> tuple[str, frozenset[int]]:
-        """A rule group's name and the departments in its range, as WeCom has them now."""
+        """A rule group's name and the departments in its range, read from WeCom and kept
+        for as long as the org chart (a change shows within `TTL_S`)."""
+        with self._cache_lock:
+            cached = self._rule_group_cache.get(strategy_id)
+        if cached is not None and time.monotonic() - cached[0] < TTL_S:
+            return cached[1]
         data = self._transport.call(ApiRequest(
             "POST", "externalcontact/customer_strategy/get", body={"strategy_id": strategy_id}))
         name = str((data.get("strategy") or {}).get("strategy_name") or strategy_id)
-        return name, frozenset(self._range({"strategy_id": strategy_id}))
+        found = name, frozenset(self._range({"strategy_id": strategy_id}))
+        with self._cache_lock:
+            self._rule_group_cache[strategy_id] = (time.monotonic(), found)
+        return found
 
     def _range(self, body: Mapping[str, Any]) -> set[int]:
         """The departments a rule group covers: those named in the call and, for an existing

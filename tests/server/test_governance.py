@@ -387,8 +387,10 @@ def test_a_restricted_rule_group_is_tagged_only_from_inside_its_range(
         assert refused.message_zh.startswith("规则组 华北区域 的标签只有 华北分公司 的成员可以给客户打")
         assert (tag in corp.state.relation_tag_ids(follower, euid)) is had
         assert any(r[1] == "初访" and "华北区域" in r[2] for r in _journal(server, "refused"))
+        reads = corp.stats.calls("externalcontact/customer_strategy/get")
         clients["head_north"].mark_tag(follower, euid, **change)
         assert (tag in corp.state.relation_tag_ids(follower, euid)) is not had
+        assert corp.stats.calls("externalcontact/customer_strategy/get") == reads  # kept
     finally:
         _set_policy(server, session, restricted_tagging_groups=[])
 
