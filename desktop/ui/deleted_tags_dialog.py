@@ -99,6 +99,9 @@ class DeletedTagsDialog(QDialog):
         self._fill(snapshots)
         if not snapshots:
             self.texts.say(self.summary, lambda: self.tr("No tag has been deleted yet."))
+        elif self._current_id() is None:
+            self.texts.say(self.summary, lambda: self.tr(
+                "Choose a deleted tag to see what restoring it would do."))
 
     def _fill(self, snapshots: list[TagSnapshot]) -> None:
         self._snapshots = list(snapshots)

@@ -1166,6 +1166,10 @@
         <translation>No tag has been deleted yet.</translation>
     </message>
     <message>
+        <source>Choose a deleted tag to see what restoring it would do.</source>
+        <translation>Choose a deleted tag to see what restoring it would do.</translation>
+    </message>
+    <message>
         <source>restored as %1</source>
         <translation>restored as %1</translation>
     </message>

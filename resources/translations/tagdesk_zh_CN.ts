@@ -1166,6 +1166,10 @@
         <translation>还没有删除过标签。</translation>
     </message>
     <message>
+        <source>Choose a deleted tag to see what restoring it would do.</source>
+        <translation>选择一个已删除的标签，查看恢复它会做什么。</translation>
+    </message>
+    <message>
         <source>restored as %1</source>
         <translation>已恢复为 %1</translation>
     </message>

@@ -32,13 +32,18 @@ def test_a_deleted_tag_is_restored_from_the_window(qtbot: Any, synced_context: A
     tagging.run(tagging.submit(tagging.plan(ids, add=[old.id]), source="batch"))
     carried = _carriers(sandbox, old.id)
     assert len(carried) == 12
-    admin.delete_tags([old.id], reason="合并回访")
-    assert _carriers(sandbox, old.id) == set()
-
     window = MainWindow(context, Settings(gui_home), SyncController(context, context), "en")
     qtbot.addWidget(window)
     dialog = window.open_deleted_tags()
+    qtbot.waitUntil(lambda: dialog.summary.text() == "No tag has been deleted yet.",
+                    timeout=15000)
+    dialog.close()
+    admin.delete_tags([old.id], reason="合并回访")
+    assert _carriers(sandbox, old.id) == set()
+
+    assert window.open_deleted_tags() is dialog          # opened again: the list is read again
     qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 1, timeout=15000)
+    assert dialog.summary.text() == "Choose a deleted tag to see what restoring it would do."
     item = dialog.list.topLevelItem(0)
     assert item is not None
     assert [item.text(n) for n in (1, 2, 3, 5)] == ["二次回访", "回访计划", "12", "合并回访"]
