@@ -23,6 +23,12 @@ LIVE_TAG_PKS = (
     " WHERE t.deleted = 0 AND g.deleted = 0"
 )
 
+OWNERS = (  # each relation owner once: a probe of the owner index per owner, not a scan
+    "WITH RECURSIVE owner(userid) AS (SELECT min(userid) FROM relation UNION ALL"
+    " SELECT (SELECT min(userid) FROM relation WHERE userid > owner.userid) FROM owner"
+    " WHERE owner.userid IS NOT NULL) SELECT userid FROM owner WHERE userid IS NOT NULL"
+)
+
 
 def load_catalogue(conn: sqlite3.Connection) -> FilterCatalogue:
     groups = [GroupEntry(str(gid), str(name)) for gid, name in conn.execute(
@@ -45,9 +51,7 @@ def load_catalogue(conn: sqlite3.Connection) -> FilterCatalogue:
     ]
     known = {member.userid for member in members}
     members += [
-        MemberEntry(str(userid)) for (userid,) in conn.execute(
-            "SELECT DISTINCT userid FROM relation"
-        ) if userid not in known
+        MemberEntry(str(userid)) for (userid,) in conn.execute(OWNERS) if userid not in known
     ]
     departments = [
         DepartmentEntry(int(did), str(name), int(parent))
