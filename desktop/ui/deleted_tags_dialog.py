@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_restore import RestorePreview, TagRestoreService
+from desktop.store import members
 from desktop.store.tag_snapshots import TagSnapshot
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
@@ -45,6 +46,7 @@ class DeletedTagsDialog(QDialog):
         self.service = TagRestoreService(context.workspace)
         self.preview: RestorePreview | None = None
         self._snapshots: list[TagSnapshot] = []
+        self._names: dict[str, str] = {}               # userid → member name
         self.resize(860, 560)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -90,12 +92,16 @@ class DeletedTagsDialog(QDialog):
     # -- the list ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        service = self.service
-        self.context.run_task(lambda _p, _c: service.deleted(), owner=self,
-                              name="deleted tags", on_result=self._loaded,
+        service, cache = self.service, self.context.workspace.cache
+
+        def work(_progress: Any, _cancel: Any) -> tuple[list[TagSnapshot], dict[str, str]]:
+            return service.deleted(), members.member_names(cache)
+
+        self.context.run_task(work, owner=self, name="deleted tags", on_result=self._loaded,
                               on_error=self._failed)
 
-    def _loaded(self, snapshots: list[TagSnapshot]) -> None:
+    def _loaded(self, found: tuple[list[TagSnapshot], dict[str, str]]) -> None:
+        snapshots, self._names = found
         self._fill(snapshots)
         if not snapshots:
             self.texts.say(self.summary, lambda: self.tr("No tag has been deleted yet."))
@@ -113,7 +119,9 @@ class DeletedTagsDialog(QDialog):
             item = QTreeWidgetItem([
                 datetime.fromtimestamp(snapshot.taken_at).strftime("%Y-%m-%d %H:%M"),
                 snapshot.tag_name, snapshot.group_name, f"{snapshot.relations:,}",
-                snapshot.operator, snapshot.reason, state])
+                self._names.get(snapshot.operator) or snapshot.operator, snapshot.reason,
+                state])
+            item.setToolTip(4, snapshot.operator)
             item.setData(0, SNAPSHOT_ROLE, snapshot.id)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.list.addTopLevelItem(item)

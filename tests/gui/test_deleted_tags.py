@@ -47,6 +47,10 @@ def test_a_deleted_tag_is_restored_from_the_window(qtbot: Any, synced_context: A
     item = dialog.list.topLevelItem(0)
     assert item is not None
     assert [item.text(n) for n in (1, 2, 3, 5)] == ["二次回访", "回访计划", "12", "合并回访"]
+    operator = context.workspace.operator                   # by name, the userid in the tooltip
+    (name,) = [row["name"] for row in context.cache.query(
+        "SELECT name FROM member WHERE userid = ?", (operator,))]
+    assert (item.text(4), item.toolTip(4)) == (name, operator)
     dialog.list.setCurrentItem(item)
     qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=15000)
     assert "12" in dialog.summary.text() and "二次回访" in dialog.summary.text()
