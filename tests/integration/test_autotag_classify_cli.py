@@ -4,7 +4,9 @@ lines by number, odd messages and bad training data, each a sentence and never a
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +30,8 @@ MESSAGES = [
 ]
 
 
-def write_jsonl(path: Path, rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> Path:
+def write_jsonl(path: Path, rows: Sequence[Mapping[str, object]],
+                extra: tuple[str, ...] = ()) -> Path:
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
     path.write_text("\n".join([*lines, *extra]) + "\n", encoding="utf-8")
     return path
@@ -42,7 +45,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
             "out": tmp_path / "pred.jsonl"}
 
 
-def read_predictions(path: Path) -> list[dict[str, object]]:
+def read_predictions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
