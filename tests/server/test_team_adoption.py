@@ -46,7 +46,7 @@ def _desktop(tmp: pytest.TempPathFactory, server: TeamServerProcess, corp: Sandb
     return env
 
 
-def test_a_member_is_refused_and_an_admin_adopts_through_the_relay(
+def test_a_member_only_asks_and_an_admin_adopts_through_the_relay(
     team_server: TeamServerProcess, team_sandbox: SandboxServer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -59,9 +59,9 @@ def test_a_member_is_refused_and_an_admin_adopts_through_the_relay(
 
     refused = tagdesk("migrate", "--profile", "team", "--adopt", GROUP, "--yes",
                       env=_desktop(tmp_path_factory, team_server, corp, member), timeout=120)
-    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr
     lines = [line for line in refused.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "管理员" in lines[0], refused.stderr
+    assert len(lines) == 1 and "收编标签组需要管理员批准" in lines[0], refused.stderr
     assert corp.state.find_group(TWIN_GROUP) is None
 
     adopted = tagdesk("migrate", "--profile", "team", "--adopt", GROUP, "--yes", "--json",
