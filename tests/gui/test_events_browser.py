@@ -106,8 +106,11 @@ def test_the_window_shows_what_the_cli_prints_for_the_same_filters(
     assert theirs and _keys(browser) == [e["event_key"] for e in theirs]
 
     exported = tmp_path / "events.csv"
-    with qtbot.waitSignal(browser.export(exported).signals.finished, timeout=20_000):
-        pass
+    browser.export(exported)
+    assert not browser.export_button.isEnabled() and browser.cancel_export.isVisibleTo(browser)
+    qtbot.waitUntil(lambda: browser.exporting is None, timeout=20_000)
+    assert browser.export_button.isEnabled() and not browser.cancel_export.isVisibleTo(browser)
+    assert f"Exported {len(theirs)} events to events.csv" in browser.summary.text()
     with exported.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file))
     assert rows[0][:2] == ["time", "external_userid"] and len(rows) == len(theirs) + 1

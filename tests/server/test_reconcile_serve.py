@@ -241,13 +241,13 @@ def test_an_administrator_runs_it_now_from_the_dialog(
         monkeypatch: pytest.MonkeyPatch) -> None:
     admin = corp.state.follow_users()[0]
     with _team_dialog(qtbot, reconciled, corp, tmp_path, monkeypatch, admin) as dialog:
-        qtbot.waitUntil(dialog.run_now_button.isEnabled, timeout=30_000)
+        qtbot.waitUntil(lambda: dialog.run_now_button.isEnabled()
+                        and dialog.server_status is not None, timeout=30_000)
         before = dialog.server_status
         assert before is not None and before.last_run is not None
-        task = dialog.run_now()
+        dialog.run_now()
         assert not dialog.run_now_button.isEnabled()
-        with qtbot.waitSignal(task.signals.finished, timeout=60_000):
-            pass
+        qtbot.waitUntil(lambda: dialog.server_status is not before, timeout=60_000)
         after = dialog.server_status
         assert after is not None and after.last_run is not None
         assert after.last_run["id"] > before.last_run["id"]
