@@ -67,6 +67,7 @@ class ExclusiveSetsDialog(QDialog):
         layout.addWidget(close)
         self.add_button.clicked.connect(self.add_set)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.list.currentItemChanged.connect(lambda _item, _old: self._set_busy(self.busy))
         close.rejected.connect(self.close)
         self.texts = retranslate_in_place(self, self.retranslate)
         context.changed.connect(self._on_changed)
@@ -118,8 +119,7 @@ class ExclusiveSetsDialog(QDialog):
         if item is None:
             return
         name, sets = str(item.data(Qt.ItemDataRole.UserRole)), self.sets
-        self._write(lambda _p, _c: sets.remove(name), "remove exclusive set",
-                    lambda _changes: self.reload())
+        self._write(lambda _p, _c: sets.remove(name), "remove exclusive set", self._removed)
 
     def _write(self, work: Callable[[Any, Any], ChangeSet], name: str,
                done: Callable[[ChangeSet | None], None]) -> None:
@@ -128,9 +128,13 @@ class ExclusiveSetsDialog(QDialog):
                                    on_failure=self._failed)
 
     def _added(self, _changes: ChangeSet | None) -> None:
-        self.texts.say(self.error, str)
         self.name.clear()
         self.tags.clear()
+        self._removed(_changes)
+
+    def _removed(self, _changes: ChangeSet | None) -> None:
+        """Saved: an earlier complaint is cleared, the form is left as typed."""
+        self.texts.say(self.error, str)
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:
@@ -139,4 +143,4 @@ class ExclusiveSetsDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.add_button.setEnabled(not busy)
-        self.remove_button.setEnabled(not busy and self.list.count() > 0)
+        self.remove_button.setEnabled(not busy and self.list.currentItem() is not None)

@@ -133,7 +133,9 @@ def test_the_exclusive_sets_dialog_writes_off_the_gui_thread(
     assert dialog.error.text() == "" and dialog.name.text() == ""
     stored = synced_context.cache.query("SELECT name FROM exclusive_set")
     assert [row["name"] for row in stored] == ["成交状态"]
+    assert not dialog.remove_button.isEnabled()          # nothing chosen to remove yet
     dialog.list.setCurrentRow(0)
+    assert dialog.remove_button.isEnabled()
     with _cache_held(synced_context.cache):
         assert _timed(dialog.remove_selected) < INSTANT_S
     _idle(qtbot, synced_context)
