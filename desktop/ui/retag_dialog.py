@@ -41,6 +41,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import pick
@@ -428,7 +429,7 @@ class RetagDialog(QDialog):
                                          f" {conflict.set_name}: {tags}"))
         profile = self.context.workspace.profile
         lines.append(self.tr("About %1 at %2 calls/min, %3 at a time")
-                     .replace("%1", format_duration(eta))
+                     .replace("%1", format_duration(eta, english=is_english()))
                      .replace("%2", f"{profile.calls_per_minute:,}")
                      .replace("%3", str(profile.max_concurrency)))
         return "<br>".join(lines)

@@ -3155,7 +3155,7 @@
     </message>
     <message>
         <source>About %1 at %2 calls/min, %3 at a time</source>
-        <translation>按每分钟 %2 次调用、同时 %3 个计算，约需 %1</translation>
+        <translation>按每分钟 %2 次调用、%3 路并发，约需 %1</translation>
     </message>
     <message>
         <source>Start pilot (first %1)</source>

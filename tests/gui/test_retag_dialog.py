@@ -4,6 +4,7 @@ numbers, the pilot pause, continue, cancel, pause, retry failed, and resuming at
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from desktop.store import outbox
 from desktop.ui.batch_progress import BatchProgressPanel, offer_unfinished_batches
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.retag_dialog import RetagDialog
 
 pytestmark = pytest.mark.gui
@@ -286,3 +288,17 @@ def test_a_cancelled_batch_is_no_longer_offered(qtbot: Any, synced_context: Any,
     assert context.tagging.unfinished_batches() == []
     assert sandbox.stats.calls(MARK_TAG) == calls
     assert context.tagging.batch(batch_id).pending == plan.api_calls - 2
+
+
+def test_the_estimate_reads_in_the_interface_language(qtbot: Any, synced_context: Any,
+                                                      sandbox: Any) -> None:
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        dialog = _dialog(qtbot, synced_context, _ids(synced_context, 3))
+        _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(
+            _tag(sandbox, "意向程度", "高意向")))
+        estimate = dialog.preview.text().split("<br>")[-1]
+        assert re.search(r"约需 \d+ 秒", estimate) and " s" not in estimate, estimate
+    finally:
+        translations.uninstall()
