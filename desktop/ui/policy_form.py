@@ -302,6 +302,7 @@ class PolicyForm(QWidget):
                     raise PolicyError(f"策略不是有效的 JSON：{exc}",
                                       f"The policy is not valid JSON: {exc}") from None
             else:
+                self._refuse_repeats()
                 data = self._form_policy()
             check_policy(policy_from_json(data), self.chart, self.server_admins)
             self.problem = None
@@ -309,6 +310,18 @@ class PolicyForm(QWidget):
             self.problem = exc
         self._show_problem()
         self.changed.emit()
+
+    def _refuse_repeats(self) -> None:
+        """A name twice in one table would be lost in the policy's object: said, not saved."""
+        for key, rows in (("admins", self.admins), ("prefixes", self.prefixes),
+                          ("groups", self.group_owners), ("branch_admins", self.branch_admins),
+                          ("member_subtag_groups", self.subtag_groups),
+                          ("restricted_tagging_groups", self.restricted)):
+            names = [row[0] for row in rows.rows()]
+            repeated = sorted({n for n in names if n and names.count(n) > 1})
+            if repeated:
+                raise PolicyError(f"{key} 中 {repeated[0]} 出现了不止一次。",
+                                  f"In {key}, {repeated[0]} appears more than once.")
 
     def _show_problem(self) -> None:
         problem = self.problem

@@ -70,6 +70,10 @@ def test_an_invalid_entry_shows_the_servers_sentence(qtbot: Any) -> None:
     assert form.sentence.text() == "prefixes 必须是“名称 → 部门”的对象。"
     form.prefixes.remove_selected()                    # nothing selected: the last row goes
     assert form.valid and form.sentence.isHidden()
+    form.prefixes.add_row(("MKT-", "运营部"))           # would silently replace the first
+    assert form.sentence.text() == "prefixes 中 MKT- 出现了不止一次。" and not form.valid
+    form.prefixes.remove_selected()
+    assert form.valid
 
     for row in range(form.admins.table.rowCount() - 1, -1, -1):
         form.admins.table.selectRow(row)
