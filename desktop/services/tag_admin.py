@@ -208,7 +208,7 @@ class TagAdminService(TagCatalog):
         strategy_id: int | None,
     ) -> str | None:
         """Send the plan; returns the id WeCom refused with 81011 (now remembered), else None."""
-        client = self._wecom()
+        client = self._wecom(batch_id)
         edit = client.edit_corp_tag if strategy_id is None else client.edit_strategy_tag
         table = "tag" if action == "tag_reorder" else "tag_group"
         for change in plan:
@@ -240,7 +240,8 @@ class TagAdminService(TagCatalog):
         if not check.ok:
             raise InvalidNameError(check)
         self._guard_owned([group.id], group.name, group.strategy_id)
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         try:
             if group.strategy_id is None:
                 answer = client.add_corp_tag(tags=[check.normalized], group_id=group.id)
@@ -250,7 +251,7 @@ class TagAdminService(TagCatalog):
         except WeComError as exc:
             raise self._refusal(exc, [group.id], group.name, group.strategy_id) from None
         return self._record_created(answer.id, answer.name or group.name, answer.order,
-                                    answer.create_time, answer.tags, new_group=False,
+                                    answer.create_time, answer.tags, batch_id, new_group=False,
                                     strategy_id=group.strategy_id)
 
     def create_group(
@@ -264,7 +265,8 @@ class TagAdminService(TagCatalog):
         tag_check = _validate_tag_name(first_tag_name, [])
         if not tag_check.ok:
             raise InvalidNameError(tag_check)
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         if strategy_id is None:
             answer = client.add_corp_tag(
                 tags=[tag_check.normalized], group_name=group_check.normalized)
@@ -277,8 +279,8 @@ class TagAdminService(TagCatalog):
             except WeComError as exc:
                 raise self._refusal(exc, [], label, strategy_id) from None
         return self._record_created(answer.id, answer.name or group_check.normalized,
-                                    answer.order, answer.create_time, answer.tags, new_group=True,
-                                    strategy_id=strategy_id)
+                                    answer.order, answer.create_time, answer.tags, batch_id,
+                                    new_group=True, strategy_id=strategy_id)
 
     def create_tags(
         self, group_name: str, tags: Sequence[tuple[str, int]], *, group_order: int = 0
@@ -295,7 +297,8 @@ class TagAdminService(TagCatalog):
                 raise InvalidNameError(check)
             siblings.append(check.normalized)
             specs.append((check.normalized, order))
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         if group is None:
             group_check = self.check_group_name(group_name)
             if not group_check.ok:
@@ -309,7 +312,8 @@ class TagAdminService(TagCatalog):
             except WeComError as exc:
                 raise self._refusal(exc, [group.id], group.name) from None
         created = self._record_created(answer.id, answer.name or group_name, answer.order,
-                                       answer.create_time, answer.tags, new_group=group is None)
+                                       answer.create_time, answer.tags, batch_id,
+                                       new_group=group is None)
         ids = {tag.name: tag.id for tag in answer.tags}
         if any(name not in ids for name, _ in specs):
             raise TagAdminError("企业微信没有返回全部新标签，请同步后查看。",
@@ -318,13 +322,12 @@ class TagAdminService(TagCatalog):
 
     def _record_created(
         self, group_id: str, group_name: str, group_order: int, create_time: int,
-        tags: Iterable[Tag], *, new_group: bool, strategy_id: int | None = None,
+        tags: Iterable[Tag], batch_id: str, *, new_group: bool, strategy_id: int | None = None,
     ) -> CreatedTag:
         created = list(tags)
         if not created:
             raise TagAdminError("企业微信没有返回新标签，请同步后查看。",
                                 "WeCom did not return the new tag; sync to see it.")
-        batch_id = _new_batch_id()
         with self.cache.write() as conn:
             conn.execute(
                 "INSERT INTO tag_group (id, name, sort_order, create_time, strategy_id)"
@@ -371,13 +374,13 @@ class TagAdminService(TagCatalog):
         if check.normalized == old:
             return ChangeSet()
         self._guard_owned([item_id], old, group.strategy_id)
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         edit = client.edit_corp_tag if group.strategy_id is None else client.edit_strategy_tag
         try:
             edit(item_id, name=check.normalized)
         except WeComError as exc:
             raise self._refusal(exc, [item_id], old, group.strategy_id) from None
-        batch_id = _new_batch_id()
         with self.cache.write() as conn:
             conn.execute(f"UPDATE {table} SET name = ? WHERE id = ?", (check.normalized, item_id))
             shown_group = check.normalized if kind == "group" else group_name
@@ -402,7 +405,8 @@ class TagAdminService(TagCatalog):
         strategy_id = strategies.pop() if strategies else None
         ids, names = [row[1] for row in rows], "、".join(row[2] for row in rows)
         self._guard_owned(ids, names, strategy_id)
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         delete = client.del_corp_tag if strategy_id is None else client.del_strategy_tag
         snapshots = self._snapshot(rows, reason)
         try:
@@ -410,14 +414,15 @@ class TagAdminService(TagCatalog):
         except WeComError as exc:
             self._drop_snapshots(snapshots)
             raise self._refusal(exc, ids, names, strategy_id) from None
-        return self._record_deleted(rows, [], reason, snapshots)
+        return self._record_deleted(rows, [], batch_id, reason, snapshots)
 
     def delete_group(self, group_id: str, *, reason: str = "") -> ChangeSet:
         """Delete a corp group (or a rule group's tag group) with all its tags."""
         group = self._editable_group(group_id)
         rows = self._doomed_tags((), [group_id])
         self._guard_owned([group_id], group.name, group.strategy_id)
-        client = self._wecom()
+        batch_id = _new_batch_id()
+        client = self._wecom(batch_id)
         delete = client.del_corp_tag if group.strategy_id is None else client.del_strategy_tag
         snapshots = self._snapshot(rows, reason)
         try:
@@ -425,7 +430,7 @@ class TagAdminService(TagCatalog):
         except WeComError as exc:
             self._drop_snapshots(snapshots)
             raise self._refusal(exc, [group_id], group.name, group.strategy_id) from None
-        return self._record_deleted(rows, [group], reason, snapshots)
+        return self._record_deleted(rows, [group], batch_id, reason, snapshots)
 
     def _snapshot(self, rows: list[DoomedTag], reason: str) -> list[int]:
         """Keep the relations carrying these tags before WeCom deletes them (restorable)."""
@@ -444,15 +449,15 @@ class TagAdminService(TagCatalog):
         if not rows:
             return ChangeSet()
         snapshots = self._snapshot(rows, DELETED_IN_WECOM)
-        return self._record_deleted(rows, [], DELETED_IN_WECOM, snapshots, source=OBSERVED)
+        return self._record_deleted(rows, [], _new_batch_id(), DELETED_IN_WECOM, snapshots,
+                                    source=OBSERVED)
 
     def _record_deleted(
-        self, rows: list[DoomedTag], groups: list[GroupRow], reason: str = "",
+        self, rows: list[DoomedTag], groups: list[GroupRow], batch_id: str, reason: str = "",
         snapshots: list[int] | None = None, *, source: str = SOURCE,
     ) -> ChangeSet:
         """Journal every relation that lost a tag (its tags before and after, as the outbox
         does), then unlink and tombstone the tags, their pins and codes."""
-        batch_id = _new_batch_id()
         pks = [row[0] for row in rows]
         doomed = {row[1] for row in rows}
         marks = ",".join("?" * len(pks))
@@ -598,11 +603,13 @@ class TagAdminService(TagCatalog):
             )
         }
 
-    def _wecom(self) -> WeComClient:
+    def _wecom(self, batch_id: str = "") -> WeComClient:
         """The client for a tree edit, after checking the edit can be journaled under its
-        operator: a profile without a userid is refused before WeCom changes anything."""
+        operator: a profile without a userid is refused before WeCom changes anything. A team
+        server journals its writes as the tree's, under `batch_id` (one per user action, the
+        same as the local journal's rows)."""
         _ = self.ws.operator
-        return self.ws.client().noting(WriteNote(source=SOURCE))  # a team server journals it so
+        return self.ws.client().noting(WriteNote(batch_id=batch_id, source=SOURCE))
 
     def _entry(
         self, action: str, batch_id: str, item_id: str, name: str, group_name: str,

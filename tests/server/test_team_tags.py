@@ -51,3 +51,38 @@ def test_tree_edits_of_a_team_profile_are_journaled_under_the_operator(
         ("tag_create", "tree", "展会", "北京-团队", ""),
         ("tag_delete", "tree", "团队新标签", "意向程度", "试用结束"),
     ]
+
+
+def test_each_tree_action_is_one_batch_in_the_team_journal(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The team journal's rows of one rename, add or delete carry the batch id the desktop
+    gave that action (its own journal's), so the viewer groups them and revert goes by it."""
+    editor = sorted(team_sandbox.state.follow_users())[1]
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, editor)
+    assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+
+    def run(*args: str) -> str:
+        done = tagdesk("tags", *args, "--profile", "team", "--json", env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return str(json.loads(done.stdout.strip().splitlines()[-1])["batch_id"])
+
+    made = [run("add-group", "批次测试组", "--tag", "甲"), run("add", "批次测试组/乙")]
+    renamed = run("rename", "批次测试组/乙", "丙")
+    moved = run("move", "批次测试组/丙", "--before", "批次测试组/甲")
+    deleted = run("delete", "批次测试组", "--yes")
+    batches = [*made, renamed, moved, deleted]
+    assert len(set(batches)) == 5 and all(b.startswith("tree-") for b in batches)
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute(
+            "SELECT batch_id, action, tag_name FROM team_journal WHERE operator = %s"
+            " AND batch_id = ANY(%s) ORDER BY id",
+            (editor, batches)).fetchall()
+    edits = [b for b, a, _ in rows if b == moved]
+    assert edits and all(a == "externalcontact/edit_corp_tag" for b, a, _ in rows
+                         if b == moved)   # every order a move sends, in the move's batch
+    assert [(b, a) for b, a, _ in rows if b != moved] == [
+        (made[0], "tag_create"), (made[1], "tag_create"),   # the relay names no new group
+        (renamed, "externalcontact/edit_corp_tag"),
+        (deleted, "group_delete")]
