@@ -45,7 +45,7 @@ def adopt_command(args: argparse.Namespace) -> int:
             if exc.errcode != TEAM_NOT_ALLOWED or not ws.profile.is_team:
                 raise
             asked = governance.request_adoption(ws.profile, plan.group_id,
-                                                plan.twin_group_name)
+                                                plan.twin_group_name, args.reason)
             print(asked["sentence"], file=sys.stderr)
             emit_json({**plan.as_json(), "dry_run": False, "status": "approval_requested",
                        "approval_id": asked["approval_id"]})

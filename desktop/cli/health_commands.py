@@ -64,6 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                               " customers onto it (instead of --from/--to)")
     migrate.add_argument("--new-group", default="", metavar="NAME",
                          help="with --adopt: the new group's name (default: GROUP(TagDesk))")
+    migrate.add_argument("--reason", default="", metavar="TEXT",
+                         help="with --adopt on a team profile: why, for the administrators when"
+                              " the adoption needs their approval")
     migrate.add_argument("--delete-source", action="store_true",
                          help="delete the sources once every customer is moved")
     migrate.add_argument("--group-cap", type=int, default=DEFAULT_GROUP_TAG_CAP, metavar="N",

@@ -108,7 +108,7 @@ def test_a_members_adoption_is_a_request_an_admin_approves_as_one_journaled_batc
 
     env = _desktop(tmp_path_factory, team_server, corp, member)
     asked = tagdesk("migrate", "--profile", "team", "--adopt", OWN_GROUP, "--yes", "--json",
-                    env=env, timeout=120)
+                    "--reason", "统一由本应用管理", env=env, timeout=120)
     assert asked.returncode == 3, asked.stderr
     assert "收编标签组需要管理员批准" in asked.stderr and "Traceback" not in asked.stderr
     summary = json.loads(asked.stdout.strip().splitlines()[-1])
@@ -122,6 +122,7 @@ def test_a_members_adoption_is_a_request_an_admin_approves_as_one_journaled_batc
     assert (request["kind"], request["target"], request["requester"], request["status"]) == (
         "adopt_group", f"{OWN_GROUP} → {OWN_TWIN}", member, "pending")
     assert (request["relations"], request["api_calls"]) == (3, 4)
+    assert request["reason"] == "统一由本应用管理"
     assert any(f"approvals approve {approval_id}" in m.text and "收编标签组" in m.text
                for m in read_inbox_from(corp.config.data_dir, admin))
 
