@@ -4,6 +4,7 @@ follower as probable operator); retries are journaled once; forged callbacks are
 
 from __future__ import annotations
 
+import csv
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,10 @@ from desktop.domain.callback_xml import parse_flat_xml
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings, CallbackSetupError, event_xml
 from desktop.server import team_audit, team_journal
+from desktop.services import audit
+from desktop.services.journal_reader import TeamJournal
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -241,3 +246,40 @@ def test_bad_callback_settings_stop_the_server_with_one_sentence(
     assert started.returncode == 2, started
     assert needle in started.stderr and "Traceback" not in started.stderr
     assert "short" not in started.stderr.replace("--callback-aes-key", "")
+
+
+def test_customers_who_came_and_went_are_filtered_and_exported_by_a_desktop(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """What a supervisor's desktop reads: the customer_add / customer_delete rows through the
+    team server's journal endpoints, filtered by action and exported with the tags lost."""
+    userid = sorted(phone_sandbox.state.follow_users())[1]
+    tag_id = sorted(phone_sandbox.state.tag_ids_by_name().values())[0]
+    external_userid = phone_sandbox.phone.add_customer(userid, state="fair2026")
+    phone_sandbox.phone.mark(userid, external_userid, add=[tag_id])
+    wait_for(lambda: _rows(callback_server.db_url, "action = 'tag_add' AND external_userid"
+                           " = %s", external_userid), timeout=15, what="the phone's tag")
+    phone_sandbox.phone.delete_customer(userid, external_userid)
+    wait_for(lambda: _rows(callback_server.db_url, "action = 'customer_delete' AND"
+                           " external_userid = %s", external_userid), timeout=15,
+             what="the deletion")
+
+    device = log_in(callback_server.url, phone_sandbox, userid)
+    session = requests.get(callback_server.url + "cgi-bin/gettoken", timeout=10, params={
+        "corpid": phone_sandbox.corp_id, "corpsecret": device.token}).json()["access_token"]
+    cache = Cache(tmp_path / "cache.sqlite3")
+    try:
+        journal = TeamJournal(cache, callback_server.url, lambda: str(session))
+        came = journal.first_page(JournalFilter(actions=("customer_add",),
+                                                customer=external_userid))
+        assert [(r.action, r.probable_operator, r.after) for r in came] == [
+            ("customer_add", userid, '{"state": "fair2026"}')]
+        export = tmp_path / "gone.csv"
+        gone = JournalFilter(actions=("customer_delete",), customer=external_userid)
+        assert audit.export_journal(journal, gone, export) == 1
+        with export.open(encoding="utf-8-sig", newline="") as handle:
+            lines = list(csv.DictReader(handle))
+        assert [(line["action"], line["tag_id"], line["userid"]) for line in lines] == [
+            ("customer_delete", tag_id, userid)]
+    finally:
+        cache.close()
