@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabWidget,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +44,7 @@ from desktop.ui.livecode_edit_dialog import LiveCodeEditDialog, split_names
 from desktop.ui.livecode_report import LiveCodeReportView
 from desktop.ui.pretag_form import PretagForm
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Directory = tuple[dict[str, str], dict[int, str]]   # userid → name, department id → name
@@ -187,10 +187,11 @@ class ArrivalsDialog(QDialog):
         current = self.selected_code()
         self.codes.clear()
         for code in self._codes:
-            item = QTreeWidgetItem([
+            item = SortableItem([
                 code.state, self._members_text(code), "、".join(code.tag_names),
                 f"{code.tagged:,}", code.remark, code.config_id])
             item.setToolTip(1, ", ".join(code.users))
+            item.setData(3, SORT_ROLE, code.tagged)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.codes.addTopLevelItem(item)
             if current is not None and code.config_id == current.config_id:
@@ -283,10 +284,11 @@ class ArrivalsDialog(QDialog):
                       and record.expires_at <= now else record.status)
             until = (datetime.fromtimestamp(record.expires_at).strftime("%Y-%m-%d")
                      if record.expires_at else "")
-            item = QTreeWidgetItem([
+            item = SortableItem([
                 str(record.id), self._status(status), f"{record.kind}: {record.key}",
                 "、".join(labels.get(t, t) for t in record.tag_ids), until, record.batch_id])
             item.setData(0, ID_ROLE, record.id)
+            item.setData(0, SORT_ROLE, record.id)
             self.pretags.addTopLevelItem(item)
             if record.id == current:
                 self.pretags.setCurrentItem(item)
@@ -357,6 +359,7 @@ def _table() -> QTreeWidget:
     table.setRootIsDecorated(False)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
+    sort_on_header_click(table)
     return table
 
 

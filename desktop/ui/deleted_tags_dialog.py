@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 
 SNAPSHOT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -54,6 +54,7 @@ class DeletedTagsDialog(QDialog):
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAlternatingRowColors(True)
+        sort_on_header_click(self.list)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.restore_button = QPushButton()
@@ -116,13 +117,14 @@ class DeletedTagsDialog(QDialog):
         for snapshot in self._snapshots:
             state = (self.tr("restored as %1").replace("%1", snapshot.restored_as)
                      if snapshot.restored else self.tr("can be restored"))
-            item = QTreeWidgetItem([
+            item = SortableItem([
                 datetime.fromtimestamp(snapshot.taken_at).strftime("%Y-%m-%d %H:%M"),
                 snapshot.tag_name, snapshot.group_name, f"{snapshot.relations:,}",
                 self._names.get(snapshot.operator) or snapshot.operator, snapshot.reason,
                 state])
             item.setToolTip(4, snapshot.operator)
             item.setData(0, SNAPSHOT_ROLE, snapshot.id)
+            item.setData(3, SORT_ROLE, snapshot.relations)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.list.addTopLevelItem(item)
             if snapshot.id == current:

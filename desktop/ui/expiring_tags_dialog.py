@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from desktop.store.tag_expiry import Expiry, NamedExpiry
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 from desktop.ui.tag_dialogs import pick
 
 SHOWN = 5000
@@ -54,6 +54,7 @@ class ExpiringTagsDialog(QDialog):
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        sort_on_header_click(self.table)
         self.summary, self.status = QLabel(), QLabel()
         self.status.setWordWrap(True)
         self.remove_due_button, self.change_button = QPushButton(), QPushButton()
@@ -113,10 +114,11 @@ class ExpiringTagsDialog(QDialog):
             due = datetime.fromtimestamp(expiry.expires_at).strftime("%Y-%m-%d %H:%M")
             if expiry.expires_at <= now:
                 due = self.tr("%1 (due)").replace("%1", due)
-            item = QTreeWidgetItem([self.labels.get(expiry.tag_id, expiry.tag_id),
+            item = SortableItem([self.labels.get(expiry.tag_id, expiry.tag_id),
                                     row.customer or expiry.external_userid,
                                     row.member or expiry.userid, due])
             item.setData(0, _ROW_ROLE, index)
+            item.setData(3, SORT_ROLE, expiry.expires_at)
             self.table.addTopLevelItem(item)
         for column in range(3):
             self.table.resizeColumnToContents(column)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.scene_wizard_pages import MembersPage, TagMappingPage
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 T = TypeVar("T")
@@ -74,6 +74,7 @@ class ScenesDialog(QDialog):
         self.list = QTreeWidget()
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        sort_on_header_click(self.list)
         self.about = QLabel()
         self.about.setWordWrap(True)
         choose = QWidget()
@@ -131,10 +132,12 @@ class ScenesDialog(QDialog):
         current = self.selected_name()
         self.list.clear()
         for scene in self.templates:
-            item = QTreeWidgetItem([scene.title_en if is_english() else scene.title,
-                                    in_ui_language(scene.industry), str(scene.tag_count),
-                                    str(len(scene.rules)), str(len(scene.live_codes))])
+            counts = (scene.tag_count, len(scene.rules), len(scene.live_codes))
+            item = SortableItem([scene.title_en if is_english() else scene.title,
+                                 in_ui_language(scene.industry), *map(str, counts)])
             item.setData(0, NAME_ROLE, scene.name)
+            for column, count in enumerate(counts, start=2):
+                item.setData(column, SORT_ROLE, count)
             self.list.addTopLevelItem(item)
             if scene.name == current:
                 self.list.setCurrentItem(item)

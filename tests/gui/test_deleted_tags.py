@@ -11,6 +11,7 @@ import pytest
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
+from desktop.ui.sortable_tree import SORT_ROLE
 from desktop.ui.sync_controller import SyncController
 
 pytestmark = pytest.mark.gui
@@ -51,6 +52,7 @@ def test_a_deleted_tag_is_restored_from_the_window(qtbot: Any, synced_context: A
     (name,) = [row["name"] for row in context.cache.query(
         "SELECT name FROM member WHERE userid = ?", (operator,))]
     assert (item.text(4), item.toolTip(4)) == (name, operator)
+    assert dialog.list.isSortingEnabled() and item.data(3, SORT_ROLE) == 12
     dialog.list.setCurrentItem(item)
     qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=15000)
     assert "12" in dialog.summary.text() and "二次回访" in dialog.summary.text()

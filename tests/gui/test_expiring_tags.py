@@ -64,6 +64,10 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 4, timeout=WAIT_MS)
     assert not window.remove_due_button.isEnabled()      # nothing has run out yet
     assert window.table.topLevelItem(0).text(0) == "地区:华北"
+    window.table.header().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # a click: 标签
+    tags = [window.table.topLevelItem(row).text(0) for row in range(4)]
+    assert tags == sorted(tags, reverse=True)
+    window.table.header().setSortIndicator(3, Qt.SortOrder.AscendingOrder)   # soonest first
 
     # two rows now run out in 1 hour, then the other two are made due at once
     for row in (0, 1):

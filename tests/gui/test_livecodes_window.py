@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.services.livecodes import LiveCodeError, LiveCodeService
@@ -68,6 +69,9 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     assert listed.text(1) == (f"{names[first_member]}、{names[second_member]}、"
                               f"{department_name} (department)")
     assert listed.toolTip(1) == f"{first_member}, {second_member}"
+    dialog.codes.header().setSortIndicator(0, Qt.SortOrder.DescendingOrder)   # a click: State
+    states = [dialog.codes.topLevelItem(n).text(0) for n in range(len(rows_of(dialog)))]
+    assert states == sorted(states, reverse=True)
     dialog.select_code(code.config_id)
     assert dialog.edit_button.isEnabled() and dialog.remove_button.isEnabled()
 

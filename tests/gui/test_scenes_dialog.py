@@ -32,6 +32,9 @@ def test_preview_and_apply_a_template(qtbot: Any, synced_context: Any, sandbox: 
     industries = [dialog.list.topLevelItem(n).text(1)
                   for n in range(dialog.list.topLevelItemCount())]
     assert all(" / " not in text for text in industries)   # one language, the UI's
+    dialog.list.header().setSortIndicator(2, Qt.SortOrder.DescendingOrder)  # a click: tags
+    counts = [int(dialog.list.topLevelItem(n).text(2)) for n in range(len(industries))]
+    assert counts == sorted(counts, reverse=True)
     to_review(qtbot, dialog, "b2b-distributor")
     assert dialog.mapping.mapping() == {}                     # defaults: create or reuse
     dialog.next_button.click()
