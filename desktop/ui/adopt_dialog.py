@@ -45,8 +45,12 @@ class AdoptDialog(PreviewedBatchDialog):
         self.changes = ChangeSet()
         self.new_name = QLineEdit(adopted_group_name(group_name))
         self.name_label = QLabel()
+        self.reason = QLineEdit()              # team profiles: for an approval request
+        self.reason_label = QLabel()
         form = QFormLayout()
         form.addRow(self.name_label, self.new_name)
+        if context.workspace.profile.is_team:
+            form.addRow(self.reason_label, self.reason)
         self.lay_out(form)
         self.new_name.textChanged.connect(lambda _text: self.preview_soon())
         self.panel.batchFinished.connect(self._finish)
@@ -62,6 +66,9 @@ class AdoptDialog(PreviewedBatchDialog):
             " them as one batch you can undo. WeCom keeps group names unique, so the new group"
             " needs another name while the old one exists.").replace("%1", self.group_name))
         self.name_label.setText(self.tr("New group"))
+        self.reason_label.setText(self.tr("Why"))
+        self.reason.setPlaceholderText(self.tr(
+            "For the administrators, when the adoption needs their approval"))
         self.run_button.setText(self.tr("Adopt"))
         self.close_button.setText(self.tr("Close"))
 
@@ -142,11 +149,12 @@ class AdoptDialog(PreviewedBatchDialog):
 
     def _failed(self, exc: BaseException) -> None:
         plan, profile = self.plan, self.context.workspace.profile
+        reason = self.reason.text().strip()
         if (plan is not None and profile.is_team and isinstance(exc, WeComError)
                 and exc.errcode == TEAM_NOT_ALLOWED):
             self.context.run_task(
                 lambda _p, _c: governance.request_adoption(profile, plan.group_id,
-                                                           plan.twin_group_name),
+                                                           plan.twin_group_name, reason),
                 owner=self, name="adoption request", on_result=self._requested,
                 on_error=self._request_failed)
             return

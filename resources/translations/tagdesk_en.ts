@@ -31,6 +31,14 @@
         <translation>New group</translation>
     </message>
     <message>
+        <source>Why</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>For the administrators, when the adoption needs their approval</source>
+        <translation>For the administrators, when the adoption needs their approval</translation>
+    </message>
+    <message>
         <source>Adopt</source>
         <translation>Adopt</translation>
     </message>

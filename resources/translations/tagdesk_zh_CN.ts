@@ -31,6 +31,14 @@
         <translation>新标签组</translation>
     </message>
     <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>For the administrators, when the adoption needs their approval</source>
+        <translation>需要管理员批准时，写给管理员看</translation>
+    </message>
+    <message>
         <source>Adopt</source>
         <translation>收编</translation>
     </message>

@@ -186,6 +186,7 @@ def test_the_adopt_dialog_sends_a_members_adoption_for_approval(
         dialog = AdoptDialog(context, corp.state.find_group("意向程度") or "", "意向程度")
         qtbot.addWidget(dialog)
         dialog.new_name.setText("意向程度(申请)")
+        dialog.reason.setText("统一管理意向标签")
         qtbot.waitUntil(lambda: dialog.plan is not None and dialog.run_button.isEnabled()
                         and dialog.plan.twin_group_name == "意向程度(申请)", timeout=30_000)
         relations = dialog.plan.relations if dialog.plan else 0
@@ -203,6 +204,8 @@ def test_the_adopt_dialog_sends_a_members_adoption_for_approval(
         target = inbox.table.item(row, 2)
         assert target is not None and target.text() == (
             f"意向程度 → 意向程度(申请)（{relations} 个客户关系，{relations + 1} 次调用）")
+        reason = inbox.table.item(row, 6)
+        assert reason is not None and reason.text() == "统一管理意向标签"
         inbox.close()
         dialog.close()
     finally:
