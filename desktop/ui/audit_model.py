@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from desktop.services.changes import ChangeSet
+from desktop.store import members
 from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import datetime_text, in_ui_language
@@ -421,9 +422,10 @@ def operator_text(row: JournalRow) -> str:
             f"{LABELS.probably(_person(name, row.probable_operator))})")
 
 
-def lines_operators(line: BatchSummary) -> str:
-    """The people of a batch line; changes seen at sync have none known."""
-    people = list(line.operators)
+def lines_operators(line: BatchSummary, names: Mapping[str, str]) -> str:
+    """The people of a batch line (`names`: userid → member name); changes seen at sync
+    have none known."""
+    people = [_person(names.get(userid, ""), userid) for userid in line.operators]
     if "observed" in line.sources:
         people.append(LABELS.unknown_operator())
     return ", ".join(people)
@@ -445,6 +447,7 @@ class AuditBatchesModel(QAbstractTableModel):
         self._context = context
         self._filter = JournalFilter()
         self._lines: list[BatchSummary] = []
+        self.member_names: dict[str, str] = {}
         self._generation = 0
         context.changed.connect(self._on_changed)
 
@@ -463,19 +466,21 @@ class AuditBatchesModel(QAbstractTableModel):
         journal = self._context.journal
         self.loading.emit()
 
-        def done(lines: list[BatchSummary]) -> None:
+        def done(answer: tuple[list[BatchSummary], dict[str, str]]) -> None:
             if generation == self._generation:
                 self.beginResetModel()
-                self._lines = lines
+                self._lines, self.member_names = answer
                 self.endResetModel()
-                self.loaded.emit(len(lines))
+                self.loaded.emit(len(self._lines))
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
                 self.failed.emit(exc)
 
-        self._context.run_task(lambda _p, _c: journal.batch_summaries(flt),
-                               owner=self, name="audit batches", on_result=done, on_error=failed)
+        cache = self._context.cache
+        self._context.run_task(
+            lambda _p, _c: (journal.batch_summaries(flt), members.member_names(cache)),
+            owner=self, name="audit batches", on_result=done, on_error=failed)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.journal_appended or changes.full_reload:
@@ -528,16 +533,16 @@ class AuditBatchesModel(QAbstractTableModel):
                 return self.tr("%1 · not in a batch").replace("%1", line.day.isoformat())
             return line.batch_id
         if column == BatchColumn.OPERATORS:
-            return lines_operators(line)
+            return lines_operators(line, self.member_names)
         if column == BatchColumn.SOURCES:
             return ", ".join(LABELS.source(s) for s in line.sources)
         if column == BatchColumn.ROWS:
-            return str(line.rows)
+            return f"{line.rows:,}"
         if column == BatchColumn.ADDED:
-            return str(added)
+            return f"{added:,}"
         if column == BatchColumn.REMOVED:
-            return str(removed)
+            return f"{removed:,}"
         if column == BatchColumn.OTHER:
-            return str(line.rows - added - removed)
+            return f"{line.rows - added - removed:,}"
         return " · ".join(t for t in (in_ui_language(line.description), LABELS.status(line.status))
                           if t)

@@ -330,11 +330,11 @@ class AuditViewer(QWidget):
 
     def _line_html(self, line: BatchSummary) -> str:
         esc = html.escape
-        counts = "".join(f"<li>{esc(LABELS.action(a))}: {n}</li>"
+        counts = "".join(f"<li>{esc(LABELS.action(a))}: {n:,}</li>"
                          for a, n in sorted(line.by_action.items()))
         return (f"<h3>{esc(self._line_name(line))}</h3>"
                 f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
-                f"<p>{esc(lines_operators(line))} · "
+                f"<p>{esc(lines_operators(line, self.batches_model.member_names))} · "
                 f"{esc(', '.join(LABELS.source(s) for s in line.sources))}</p>"
                 f"<p>{esc(in_ui_language(line.description))} {esc(LABELS.status(line.status))}</p>"
                 f"<ul>{counts}</ul>")

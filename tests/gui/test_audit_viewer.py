@@ -186,6 +186,21 @@ def test_rows_show_the_journal_and_the_detail_diffs_tag_names(
     assert not viewer.customer_button.isEnabled()
 
 
+def test_batch_lines_name_their_operators_like_the_rows_do(
+    qtbot: Any, viewer: AuditViewer, journal_context: Any
+) -> None:
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    operator = journal_context.operator
+    (name,) = journal_context.cache.connection().execute(
+        "SELECT name FROM member WHERE userid = ?", (operator,)).fetchone()
+    row = next(i for i, line in enumerate(viewer.batches_model.lines)
+               if line.operators == (operator,))
+    assert viewer.batches_model.index(row, BatchColumn.OPERATORS).data() == f"{name} ({operator})"
+    viewer.select_row(row)
+    assert f"{name} ({operator})" in viewer.detail.toPlainText()
+
+
 def test_batches_mode_folds_batches_into_lines_and_opens_one(
     qtbot: Any, viewer: AuditViewer
 ) -> None:
