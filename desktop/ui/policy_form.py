@@ -162,6 +162,8 @@ class PolicyForm(QWidget):
         self.branch_admins = PickerRows([(self.members, True), ((), False)])
         self.subtag_groups = PickerRows([(self.groups, True)])
         self.restricted = PickerRows([(self.groups, True)])
+        self.server_note = QLabel()            # the server's --admin list, not the policy's
+        self.server_note.setWordWrap(True)
         self.threshold = QSpinBox()
         self.threshold.setRange(0, MAX_THRESHOLD)
         self.json = QPlainTextEdit()
@@ -178,6 +180,8 @@ class PolicyForm(QWidget):
         form = QFormLayout(form_page)
         for label, field in zip(self.labels, (*self._tables(), self.threshold), strict=True):
             form.addRow(label, field)
+            if field is self.admins:
+                form.addRow("", self.server_note)
         self.tabs = QTabWidget()
         self.tabs.addTab(form_page, "")
         self.tabs.addTab(self.json, "")
@@ -201,6 +205,9 @@ class PolicyForm(QWidget):
             rows.set_headers([""])
         self.tabs.setTabText(0, self.tr("Form"))
         self.tabs.setTabText(1, "JSON")
+        self.server_note.setText(self.tr(
+            "Also administrators, by the server's --admin: %1").replace(
+                "%1", ", ".join(self.server_admins)) if self.server_admins else "")
         self._show_problem()
 
     # -- loading and reading ----------------------------------------------------------------
@@ -213,6 +220,7 @@ class PolicyForm(QWidget):
         for rows in (self.prefixes, self.group_owners, self.branch_admins):
             rows.columns[1] = (departments, False)
         self.read_only = not admin
+        self.retranslate()
         self._fill_form(answer.get("policy") or {})
         self._fill_json()
         self.json.setReadOnly(self.read_only)

@@ -2755,6 +2755,10 @@
         <source>Form</source>
         <translation>Form</translation>
     </message>
+    <message>
+        <source>Also administrators, by the server&apos;s --admin: %1</source>
+        <translation>Also administrators, by the server&apos;s --admin: %1</translation>
+    </message>
 </context>
 <context>
     <name>PretagForm</name>

@@ -2747,6 +2747,10 @@
         <source>Form</source>
         <translation>表单</translation>
     </message>
+    <message>
+        <source>Also administrators, by the server&apos;s --admin: %1</source>
+        <translation>服务器 --admin 指定的管理员也算：%1</translation>
+    </message>
 </context>
 <context>
     <name>PretagForm</name>

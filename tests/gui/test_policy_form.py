@@ -43,6 +43,7 @@ def _form(qtbot: Any, admin: bool = True) -> PolicyForm:
 def test_the_form_shows_the_policy_and_the_json_tab_follows_it_both_ways(qtbot: Any) -> None:
     form = _form(qtbot)
     assert form.policy() == POLICY and form.valid
+    assert form.server_note.text() == "Also administrators, by the server's --admin: root"
     admin_cell = form.admins.table.cellWidget(1, 0)
     assert isinstance(admin_cell, QComboBox) and admin_cell.currentText() == "王经理（wang）"
 
