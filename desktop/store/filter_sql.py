@@ -51,6 +51,7 @@ TEXT = (  # the text of `filter_leaves._TEXT_SQL`, one relation at a time
     " r.remark_mobiles, char(0), '')"
 )
 FOLDED_CONTAINS = "tagdesk_folded_contains"
+FEW_VALUES = 500  # well under SQLite's 32,766 parameters
 
 
 class _Query:
@@ -101,9 +102,13 @@ class _Query:
         return f"({counted} >= ? AND {counted} < ?)"
 
     def _values(self, values: Sequence[object]) -> str:
-        """`json_each` of one parameter: any number of values, one statement to prepare."""
+        """The list of an `IN (…)`: integers inline, a few strings as parameters (so SQLite
+        looks each up in the column's index), many as `json_each` of one parameter."""
         if all(isinstance(v, int) for v in values):
             return ",".join(str(v) for v in values) or "NULL"
+        if len(values) <= FEW_VALUES:
+            self.params += [str(v) for v in values]
+            return ",".join("?" * len(values)) or "NULL"
         self.params.append(json.dumps([str(v) for v in values], ensure_ascii=False))
         return "SELECT value FROM json_each(?)"
 
