@@ -142,14 +142,15 @@ def status_command(args: argparse.Namespace) -> int:
     (unreadable rows or source, too many changes, an unknown tag) or some writes failed."""
     from desktop.cli.common import emit_json, home
     from desktop.services.profiles import ProfileStore
-    from desktop.services.reconcile_status import run_now, server_status
+    from desktop.services.reconcile_status import server_status, start_run, wait_for_run
 
     profile = ProfileStore(home(args)).get(args.profile)
     out = sys.stderr if args.json else sys.stdout
     if args.run_now:
+        start_run(profile)
         print("团队服务器开始对账，等待完成…… / The team server is reconciling now; waiting for"
               " it…", file=sys.stderr)
-    found = run_now(profile) if args.run_now else server_status(profile)
+    found = wait_for_run(profile) if args.run_now else server_status(profile)
     for zh, en in zip(found.lines(False), found.lines(True), strict=True):
         print(f"{zh} / {en.strip()}", file=out)
     if args.json:

@@ -101,6 +101,12 @@ def start_run(profile: Profile) -> None:
 def run_now(profile: Profile, sleep: Callable[[float], None] = time.sleep) -> ServerStatus:
     """Start a run and wait for it to finish: the status it leaves."""
     start_run(profile)
+    return wait_for_run(profile, sleep)
+
+
+def wait_for_run(profile: Profile, sleep: Callable[[float], None] = time.sleep
+                 ) -> ServerStatus:
+    """The status once no run is under way."""
     while True:
         found = server_status(profile)
         if not found.answer.get("running"):

@@ -127,10 +127,13 @@ def test_orders_that_cannot_be_read_say_why(cli: Cli, tmp_path: Path) -> None:
     assert unknown_tag.returncode != 0 and "Traceback" not in unknown_tag.stderr
 
 
-def test_status_is_for_a_team_profile_and_a_comparison_needs_orders_and_tag(cli: Cli) -> None:
+def test_status_and_run_now_are_for_a_team_profile_and_a_comparison_needs_orders_and_tag(cli: Cli) -> None:
     status = cli("reconcile", "--profile", "acme", "--status")
     assert status.returncode == 2
     assert "team profile only" in status.stderr and "Traceback" not in status.stderr
+    run_now = cli("reconcile", "--profile", "acme", "--run-now")
+    assert run_now.returncode == 2 and "Traceback" not in run_now.stderr
+    assert run_now.stderr.count("\n") == 1 and "for a team profile only" in run_now.stderr
     no_orders = cli("reconcile", "--profile", "acme", "--tag", TAG)
     assert no_orders.returncode == 2
     assert "Give --orders and --tag" in no_orders.stderr
