@@ -42,8 +42,9 @@ def scenes_list(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"scenes": [
             {"name": s.name, "title": s.title, "title_en": s.title_en, "industry": s.industry,
-             "description": s.description, "tag_groups": len(s.tag_groups), "tags": s.tag_count,
-             "rules": len(s.rules), "live_codes": len(s.live_codes)} for s in found]})
+             "description": s.description, "description_en": s.description_en,
+             "tag_groups": len(s.tag_groups), "tags": s.tag_count, "rules": len(s.rules),
+             "live_codes": len(s.live_codes)} for s in found]})
         return EXIT_OK
     for s in found:
         print(f"{s.name}\t{s.title} / {s.title_en}\t{s.industry}\t{s.tag_count} 标签 tags"

@@ -3,7 +3,7 @@
 A template (resources/scenes/NAME.json):
 
     {"title": "电商大促追踪", "title_en": "E-commerce promotion tracking",
-     "industry": "电商 / e-commerce", "description": "…",
+     "industry": "电商 / e-commerce", "description": "…", "description_en": "…",
      "tag_groups": [{"name": "大促-进度", "tags": ["已领券", "已下单"]}],
      "live_codes": [{"state": "promo2026", "remark": "大促海报", "tags": ["大促-进度:已领券"]}],
      "rules": [ …rules in the rule format… ]}
@@ -26,8 +26,8 @@ from desktop.domain.filter.suggest import fold
 from desktop.domain.rule_format import TAG_LEAVES, RuleFormatError, parse_rule
 from desktop.domain.rules import CatalogueTag, Rule, TagRef
 
-_SCENE_KEYS = frozenset({"title", "title_en", "industry", "description", "tag_groups",
-                         "live_codes", "rules"})
+_SCENE_KEYS = frozenset({"title", "title_en", "industry", "description", "description_en",
+                         "tag_groups", "live_codes", "rules"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class Scene:
     tag_groups: tuple[tuple[str, tuple[str, ...]], ...]
     live_codes: tuple[LiveCode, ...]
     rules: tuple[tuple[dict[str, object], Rule], ...]
+    description_en: str = ""
+
+    def about(self, english: bool) -> str:
+        """The description in the UI language (the Chinese one when there is no English)."""
+        return self.description_en if english and self.description_en else self.description
 
     @property
     def tag_count(self) -> int:
@@ -123,7 +128,8 @@ def parse_scene(name: str, text: str) -> Scene:
     scene = Scene(name, _text(data.get("title"), f"{origin}.title"),
                   _text(data.get("title_en"), f"{origin}.title_en"),
                   _text(data.get("industry"), f"{origin}.industry"),
-                  str(data.get("description", "")), tuple(groups), tuple(codes), tuple(rules))
+                  str(data.get("description", "")), tuple(groups), tuple(codes), tuple(rules),
+                  str(data.get("description_en", "")))
     _check_references(scene, origin)
     return scene
 

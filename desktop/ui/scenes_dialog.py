@@ -218,7 +218,7 @@ class ScenesDialog(QDialog):
         plan = setup.preview.plan
         self.texts.say(self.about, lambda: self.tr(
             "%1 — %2 tags (%3 exist), %4 rules, %5 live codes.")
-            .replace("%1", scene.description).replace("%2", str(scene.tag_count))
+            .replace("%1", scene.about(is_english())).replace("%2", str(scene.tag_count))
             .replace("%3", str(len(plan.reuse))).replace("%4", str(len(scene.rules)))
             .replace("%5", str(len(scene.live_codes))))
         self._show(CHOOSE)

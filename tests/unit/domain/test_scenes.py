@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def test_there_are_at_least_twenty_across_industries() -> None:
     assert all(s.rules and s.tag_groups and s.live_codes for s in scenes)
     names = [name for s in scenes for _, r in s.rules for name in [r.name]]
     assert len(names) == len(set(names))                   # rule names never clash
+
+
+def test_each_says_what_it_is_in_both_languages() -> None:
+    for path in FILES:
+        scene = parse_scene(path.stem, path.read_text(encoding="utf-8"))
+        assert scene.about(english=False) == scene.description
+        assert scene.about(english=True) == scene.description_en != ""
+        assert not re.search(r"[\u4e00-\u9fff]", scene.description_en), path.stem
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
