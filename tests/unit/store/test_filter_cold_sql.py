@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from desktop.domain.filter.plan import AllRelations, OwnerLeaf
+from desktop.store import filter_sql
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterEngine
 from desktop.store.snapshot import bump_data_version
@@ -76,3 +78,15 @@ def test_after_prepare_the_bitmaps_answer_and_a_new_version_is_cold_again(
         bump_data_version(db, tx)
     assert engine.count("高意向 -已流失") == expected
     assert colds == [1, 1]
+
+
+def test_a_long_list_of_owners_goes_in_one_parameter(cache: tuple[Cache, list[str]]) -> None:
+    db, _ = cache
+    conn = db.connection()
+    owners = frozenset({f"u{i:04d}" for i in range(200)} | {f"gone{i}" for i in range(400)})
+    assert len(owners) > filter_sql.FEW_VALUES
+    assert filter_sql.matching(conn, OwnerLeaf(owners)) == filter_sql.matching(
+        conn, AllRelations())
+    some = frozenset(f"u{i:04d}" for i in range(0, 200, 3))
+    assert filter_sql.matching(conn, OwnerLeaf(some | {f"gone{i}" for i in range(600)})) == (
+        filter_sql.matching(conn, OwnerLeaf(some)))
