@@ -9,6 +9,7 @@ first fetches what is new on the team server, as `tagdesk events list` does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -93,7 +94,7 @@ class EventTableModel(QAbstractTableModel):
         self.total = 0
         self.generation = 0
         self.loading = False
-        self.load_more: Any = None     # (generation, offset) -> None, set by the window
+        self.load_more: Callable[[int, int], None] | None = None   # (generation, offset)
 
     def reset(self, total: int, page: EventPage) -> None:
         self.beginResetModel()
