@@ -128,9 +128,11 @@ class RulesService:
         raise RulesError(f"没有名为「{echo(name)}」的规则（已有：{known}）。 / No rule named"
                          f" {echo(name)!r} (kept: {known}).")
 
-    def save(self, definition: dict[str, object], replacing: str | None = None) -> Rule:
+    def save(self, definition: dict[str, object], replacing: str | None = None, *,
+             department: str | None = None, visibility: str | None = None) -> Rule:
         """Keep one rule from the editor: a new one (`replacing` None) must have a new name;
-        an edited one replaces `replacing` in its place, under its new name if renamed."""
+        an edited one replaces `replacing` in its place, under its new name if renamed. On a
+        team profile `department` / `visibility` say where it belongs (None: as it was)."""
         rule = parse_rule(definition)
         resolve([rule], self._catalogue())
         taken = {k.rule.name for k in self.kept()}
@@ -140,11 +142,16 @@ class RulesService:
             raise RulesError(f"已有名为「{echo(rule.name)}」的规则，请换一个名字。 / A rule named"
                              f" {echo(rule.name)!r} exists already; choose another name.")
         if self.ws.profile.is_team:
-            team_rules.put(self.ws.profile, definition, replacing=replacing)
+            team_rules.put(self.ws.profile, definition, replacing=replacing,
+                           department=department, visibility=visibility)
         else:
             rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator,
                             replacing=replacing)
         return rule
+
+    def departments(self) -> list[str]:
+        """The names of the corp's departments, for filing a team rule."""
+        return sorted(set(members.department_names(self.ws.cache).values()))
 
     def remove(self, name: str) -> None:
         self.get(name)

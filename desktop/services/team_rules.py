@@ -42,11 +42,17 @@ def listing(profile: Profile) -> ServerRules:
     return ServerRules(rules, last if isinstance(last, dict) else None)
 
 
-def put(profile: Profile, definition: dict[str, object], replacing: str | None = None) -> bool:
-    """Add or replace the rule (the one named `replacing`: renamed); True when it is new."""
+def put(profile: Profile, definition: dict[str, object], replacing: str | None = None,
+        department: str | None = None, visibility: str | None = None) -> bool:
+    """Add or replace the rule (the one named `replacing`: renamed), filed under `department`
+    with `visibility` when given (else where it was, or the author's); True when it is new."""
     body: dict[str, Any] = {"rule": definition}
     if replacing:
         body["replacing"] = replacing
+    if department:
+        body["department"] = department
+    if visibility:
+        body["visibility"] = visibility
     return bool(_call(profile, "POST", "put", body).get("added"))
 
 

@@ -62,8 +62,10 @@ class RuleEditor(QDialog):
     saved = Signal(str)          # the rule's name, once kept
 
     def __init__(self, context: AppContext, draft: RuleDraft, replacing: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, home: tuple[str, str] = ("", "")) -> None:
+        """`home`: a team rule's department and visibility as kept (empty for a new one)."""
         super().__init__(parent)
+        self.home = home
         self.setObjectName("ruleEditor")
         self.context = context
         self.service = RulesService(context.workspace)
@@ -76,6 +78,7 @@ class RuleEditor(QDialog):
         self.texts = retranslate_in_place(self, self.retranslate)
         self.fill(draft)
         self._load_tags()
+        self._load_departments()
 
     # -- building --------------------------------------------------------------------------
 
@@ -103,6 +106,11 @@ class RuleEditor(QDialog):
         fields.addRow("", self.name_error)
         fields.addRow(self.description_label, self.description)
         fields.addRow("", self.enabled)
+        self.department, self.visibility = QComboBox(), QComboBox()
+        self.department_label, self.visibility_label = QLabel(), QLabel()
+        if self.context.workspace.profile.is_team:
+            fields.addRow(self.department_label, self.department)
+            fields.addRow(self.visibility_label, self.visibility)
         fields.addRow(self.when_label, self.conditions)
         fields.addRow("", self.when_error)
         fields.addRow(self.add_label, self.add_tags)
@@ -170,6 +178,13 @@ class RuleEditor(QDialog):
         for index in range(self.unit.count()):
             zh, en = UNITS[str(self.unit.itemData(index))]
             self.unit.setItemText(index, pick(zh, en))
+        self.department_label.setText(self.tr("Department:"))
+        self.visibility_label.setText(self.tr("Visible to:"))
+        if self.department.count():
+            self.department.setItemText(0, self.tr("as it is (new rules: the one you head)"))
+        for index, text in enumerate((self.tr("its department"), self.tr("the whole team"))):
+            if index < self.visibility.count():
+                self.visibility.setItemText(index, text)
         self.tabs.setTabText(0, self.tr("Form"))
         self.tabs.setTabText(1, "JSON")
         self.changes.setHeaderLabels([self.tr("Customer"), self.tr("Owner"), self.tr("Change"),
@@ -280,14 +295,36 @@ class RuleEditor(QDialog):
     def _tags_loaded(self, tags: list[TagInfo]) -> None:
         self.lookup.set_tags(tags)
 
+    def _load_departments(self) -> None:
+        """A team rule is filed under a department and shown to it or to the whole team."""
+        if not self.context.workspace.profile.is_team:
+            return
+        department, visibility = self.home
+        self.visibility.addItem("", "department")
+        self.visibility.addItem("", "team")
+        self.visibility.setCurrentIndex(max(0, self.visibility.findData(visibility)))
+        self.department.addItem("", "")
+        service = self.service
+
+        def loaded(names: list[str]) -> None:
+            for name in names:
+                self.department.addItem(name, name)
+            self.department.setCurrentIndex(max(0, self.department.findData(department)))
+
+        self.context.run_task(lambda _p, _c: service.departments(), owner=self,
+                              name="rule editor departments", on_result=loaded)
+        self.retranslate()
+
     def save(self) -> None:
         if not self.save_button.isEnabled():
             return
         self.save_button.setEnabled(False)
         definition, replacing, service = self.definition(), self.replacing, self.service
+        department = str(self.department.currentData() or "") or None
+        visibility = str(self.visibility.currentData() or "") or None
 
         def work(_progress: Any, _cancel: Any) -> ChangeSet | None:
-            service.save(definition, replacing)
+            service.save(definition, replacing, department=department, visibility=visibility)
             return None
 
         name = str(definition["name"])

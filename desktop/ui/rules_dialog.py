@@ -205,7 +205,8 @@ class RulesDialog(QDialog):
     def edit_selected(self) -> None:
         kept = self._selected()
         if kept is not None:
-            self.open_editor(RuleDraft.read(kept.definition), replacing=kept.rule.name)
+            self.open_editor(RuleDraft.read(kept.definition), replacing=kept.rule.name,
+                             home=(kept.department, kept.visibility))
 
     def duplicate_selected(self) -> None:
         kept = self._selected()
@@ -217,9 +218,10 @@ class RulesDialog(QDialog):
                                   .replace("%2", str(n))) not in taken)
             self.open_editor(draft)
 
-    def open_editor(self, draft: RuleDraft, replacing: str | None = None) -> RuleEditor:
+    def open_editor(self, draft: RuleDraft, replacing: str | None = None,
+                    home: tuple[str, str] = ("", "")) -> RuleEditor:
         """The rule editor on `draft` (window-modal); the list reloads once it saved."""
-        editor = RuleEditor(self.context, draft, replacing, self)
+        editor = RuleEditor(self.context, draft, replacing, self, home)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(lambda _name: self.reload())
         self.editor = editor

@@ -3260,6 +3260,26 @@
         <translation>never</translation>
     </message>
     <message>
+        <source>Department:</source>
+        <translation>Department:</translation>
+    </message>
+    <message>
+        <source>Visible to:</source>
+        <translation>Visible to:</translation>
+    </message>
+    <message>
+        <source>as it is (new rules: the one you head)</source>
+        <translation>as it is (new rules: the one you head)</translation>
+    </message>
+    <message>
+        <source>its department</source>
+        <translation>its department</translation>
+    </message>
+    <message>
+        <source>the whole team</source>
+        <translation>the whole team</translation>
+    </message>
+    <message>
         <source>Form</source>
         <translation>Form</translation>
     </message>

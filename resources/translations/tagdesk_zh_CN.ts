@@ -3252,6 +3252,26 @@
         <translation>不过期</translation>
     </message>
     <message>
+        <source>Department:</source>
+        <translation>部门：</translation>
+    </message>
+    <message>
+        <source>Visible to:</source>
+        <translation>可见范围：</translation>
+    </message>
+    <message>
+        <source>as it is (new rules: the one you head)</source>
+        <translation>保持不变（新规则：你负责的部门）</translation>
+    </message>
+    <message>
+        <source>its department</source>
+        <translation>本部门</translation>
+    </message>
+    <message>
+        <source>the whole team</source>
+        <translation>全团队</translation>
+    </message>
+    <message>
         <source>Form</source>
         <translation>表单</translation>
     </message>

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings
+from desktop.services.sync import run_sync
 from desktop.services.team import store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
@@ -251,6 +252,19 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         qtbot.waitUntil(lambda: dialog.server_run.text().startswith("团队服务器上次运行："),
                         timeout=30_000)
         assert not dialog.server_run.isHidden() and "跳过" in dialog.server_run.text()
+        run_sync(workspace.client(), workspace.cache)    # the rule's tags and the departments
+        dialog.rules.setCurrentItem(items()["窗口市场部"])
+        dialog.edit_selected()
+        editor = dialog.editor
+        qtbot.waitUntil(lambda: editor.department.count() > 1, timeout=30_000)
+        assert editor.department.currentText() == "市场部"
+        assert editor.department_label.text() == "部门："
+        assert editor.visibility.currentData() == "department"
+        editor.visibility.setCurrentIndex(editor.visibility.findData("team"))
+        with qtbot.waitSignal(editor.saved, timeout=30_000):
+            editor.save()
+        assert _one(servers[0].db_url, "SELECT visibility FROM team_rule WHERE name = %s",
+                    "窗口市场部") == "team"
         dialog.close()
     finally:
         context.cancel_all()
