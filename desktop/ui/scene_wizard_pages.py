@@ -189,6 +189,11 @@ class MembersPage(QWidget):
                   if self.list.item(n).checkState() == Qt.CheckState.Checked]
         return list(dict.fromkeys([*ticked, *split_names(self.others.text())]))
 
+    def unknown(self) -> list[str]:
+        """Typed userids that are none of the listed members (a phone number, a typo)."""
+        listed = {self.list.item(n).data(USERID_ROLE) for n in range(self.list.count())}
+        return [userid for userid in split_names(self.others.text()) if userid not in listed]
+
     def _filter(self, text: str) -> None:
         wanted = text.strip().casefold()
         for n in range(self.list.count()):

@@ -170,6 +170,13 @@ class ScenesDialog(QDialog):
         elif page == MAP:
             self._show(MEMBERS)
         elif page == MEMBERS:
+            unknown = "、".join(self.members.unknown())
+            if unknown:
+                self.texts.say(self.summary, lambda: self.tr(
+                    "%1: not a member with customer contact. Tick the members, or type their"
+                    " userids.").replace("%1", unknown))
+                return
+            self.texts.say(self.summary, str)
             self._review()
 
     def back(self) -> None:

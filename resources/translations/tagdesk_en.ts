@@ -3505,6 +3505,10 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>%1: not a member with customer contact. Tick the members, or type their userids.</source>
+        <translation>%1: not a member with customer contact. Tick the members, or type their userids.</translation>
+    </message>
+    <message>
         <source>Step 1 of 4: choose a template</source>
         <translation>Step 1 of 4: choose a template</translation>
     </message>

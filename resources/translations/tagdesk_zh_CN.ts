@@ -3497,6 +3497,10 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>%1: not a member with customer contact. Tick the members, or type their userids.</source>
+        <translation>%1：不是有客户联系权限的成员。请勾选成员，或输入成员的 userid。</translation>
+    </message>
+    <message>
         <source>Step 1 of 4: choose a template</source>
         <translation>第 1 步（共 4 步）：选择模板</translation>
     </message>

@@ -91,6 +91,11 @@ def test_mapping_reaches_the_rules_and_live_codes(qtbot: Any, synced_context: An
     dialog.next_button.click()
     dialog.members.filter.setText(member)
     dialog.members.tick(member)
+    dialog.members.others.setText("13800138000")              # a phone number: said, not taken
+    dialog.next_button.click()
+    assert dialog.pages.currentIndex() == MEMBERS
+    assert dialog.summary.text().startswith("13800138000: not a member")
+    dialog.members.others.clear()
     assert dialog.members.chosen() == [member]
     dialog.next_button.click()
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
