@@ -278,8 +278,11 @@ class RuleEditor(QDialog):
         if problem is not None and not json_side and not any(where.values()):
             where[self.then_error] = True
         where[self.json_error] = problem is not None     # the JSON tab says it too
+        unnamed = path == f"{ROOT}.name" and not self.name.text().strip()
         for label, shown in where.items():
-            label.setText(text if shown else "")
+            said = self.tr("Give the rule a name.") if unnamed and label is self.name_error \
+                else text
+            label.setText(said if shown else "")
             label.setVisible(shown)
         self.conditions.mark(path if path and path.startswith(ROOT) else None, f"{ROOT}.when")
         self.save_button.setEnabled(problem is None)

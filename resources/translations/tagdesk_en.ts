@@ -3312,6 +3312,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>Give the rule a name.</source>
+        <translation>Give the rule a name.</translation>
+    </message>
+    <message>
         <source>Simulating…</source>
         <translation>Simulating…</translation>
     </message>

@@ -3304,6 +3304,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Give the rule a name.</source>
+        <translation>请给规则起个名字。</translation>
+    </message>
+    <message>
         <source>Simulating…</source>
         <translation>正在模拟…</translation>
     </message>

@@ -318,8 +318,7 @@ def _rule_editor(qtbot: Any, window: MainWindow) -> Opened:
                     (rows[2][1].within.specialValueText, "any time"),
                     (rows[3][1].second.currentText, "(and …)"),
                     (tree.add_leaf_button.text, "Add condition"),
-                    (lambda: editor.name_error.text().split("：")[0].split(":")[0],
-                     "Bad rule, rule.name")], \
+                    (editor.name_error.text, "Give the rule a name.")], \
         lambda: (editor.definition(), editor.save_button.isEnabled())
 
 
