@@ -116,6 +116,8 @@ class ApprovalsDialog(QDialog):
     def retranslate(self) -> None:
         """Texts in the installed language; the requests shown and what was typed stay."""
         self.setWindowTitle(self.tr("Approvals and team policy"))
+        if self.approvals:
+            self._fill_table()
         self.refresh_button.setText(self.tr("Refresh"))
         self.send_button.setText(self.tr("Send approval code"))
         self.code.setPlaceholderText(self.tr("Six digits from the WeCom message"))
@@ -210,10 +212,7 @@ class ApprovalsDialog(QDialog):
         self.approvals, policy = result
         self.me = policy.get("me") or {}
         self.admin = bool(self.me.get("admin"))
-        self.table.setRowCount(len(self.approvals))
-        for row, approval in enumerate(self.approvals):
-            for column, key in enumerate(COLUMNS):
-                self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
+        self._fill_table()
         self.policy.load(policy, self.admin)
         self._show_roles()
         waiting = sum(1 for a in self.approvals if a.get("status") == "pending")
@@ -226,12 +225,35 @@ class ApprovalsDialog(QDialog):
         self._say(said)
         self._update_buttons()
 
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.approvals))
+        for row, approval in enumerate(self.approvals):
+            for column, key in enumerate(COLUMNS):
+                self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
+
     def _cell(self, approval: dict[str, Any], key: str) -> str:
         if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
             return self.tr("%1 (%2 relations, %3 calls)").replace(
                 "%1", str(approval["target"])).replace(
                 "%2", str(approval.get("relations", 0))).replace("%3", str(approval["api_calls"]))
-        return str(approval.get(key) or "")
+        value = str(approval.get(key) or "")
+        if key == "kind":
+            return self._kind_text(value)
+        if key == "status":
+            return self._status_text(value)
+        return value
+
+    def _kind_text(self, kind: str) -> str:
+        names = {"delete_tag": self.tr("Delete tag"), "delete_group": self.tr("Delete group"),
+                 "rename_tag": self.tr("Rename tag"), "adopt_group": self.tr("Adopt group")}
+        return names.get(kind, kind)
+
+    def _status_text(self, status: str) -> str:
+        names = {"pending": self.tr("Waiting"), "approved": self.tr("Approved"),
+                 "rejected": self.tr("Rejected"), "expired": self.tr("Expired"),
+                 "gone": self.tr("Closed: the tag is gone"),
+                 "failed": self.tr("Failed when carried out")}
+        return names.get(status, status)
 
     def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
         self.challenge = result

@@ -142,6 +142,46 @@
         <translation>%1 (%2 relations, %3 calls)</translation>
     </message>
     <message>
+        <source>Delete tag</source>
+        <translation>Delete tag</translation>
+    </message>
+    <message>
+        <source>Delete group</source>
+        <translation>Delete group</translation>
+    </message>
+    <message>
+        <source>Rename tag</source>
+        <translation>Rename tag</translation>
+    </message>
+    <message>
+        <source>Adopt group</source>
+        <translation>Adopt group</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>Closed: the tag is gone</source>
+        <translation>Closed: the tag is gone</translation>
+    </message>
+    <message>
+        <source>Failed when carried out</source>
+        <translation>Failed when carried out</translation>
+    </message>
+    <message>
         <source>You are %1 (%2).</source>
         <translation>You are %1 (%2).</translation>
     </message>

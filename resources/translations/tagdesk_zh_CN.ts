@@ -142,6 +142,46 @@
         <translation>%1（%2 个客户关系，%3 次调用）</translation>
     </message>
     <message>
+        <source>Delete tag</source>
+        <translation>删除标签</translation>
+    </message>
+    <message>
+        <source>Delete group</source>
+        <translation>删除标签组</translation>
+    </message>
+    <message>
+        <source>Rename tag</source>
+        <translation>重命名标签</translation>
+    </message>
+    <message>
+        <source>Adopt group</source>
+        <translation>收编标签组</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Closed: the tag is gone</source>
+        <translation>已关闭：标签已不存在</translation>
+    </message>
+    <message>
+        <source>Failed when carried out</source>
+        <translation>执行失败</translation>
+    </message>
+    <message>
         <source>You are %1 (%2).</source>
         <translation>你是 %1（%2）。</translation>
     </message>

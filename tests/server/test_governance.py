@@ -528,6 +528,7 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
                 assert dialog.message.text().startswith(
                     f"Request {approval_id} was approved and carried out.")
                 assert dialog.table.item(row, 0).text() == str(approval_id)  # rows stay
+                assert dialog.table.item(row, 5).text() in ("Waiting", "Approved")  # in English
             finally:
                 english.uninstall()
             dialog.close()
