@@ -79,6 +79,7 @@ from desktop.ui.team_filters import TeamFilters
 from desktop.ui.team_settings_poller import TeamSettingsPoller
 
 FAVOURITE_SLOTS = 3
+TABLE_MIN_WIDTH = 360  # px: name, a few chips, owner and date stay readable
 
 Text = Callable[[], str]
 """A user-visible text, asked again after a language switch."""
@@ -486,6 +487,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
+        self.table.setMinimumWidth(TABLE_MIN_WIDTH)   # a narrow window narrows the panes too
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([310, 790, 300])
         central = QWidget()

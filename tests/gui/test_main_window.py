@@ -265,7 +265,7 @@ def test_filters_are_warm_again_soon_after_a_tag_is_renamed(
 
 def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
                                               synced_context: Any, gui_home: Path) -> None:
-    window.splitter.setSizes([200, 900, 300])
+    window.splitter.setSizes([150, 900, 250])   # room for the table's minimum on any screen
     sizes = window.splitter.sizes()
     window.table.horizontalHeader().setSectionHidden(Column.REMARK, True)
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
@@ -463,6 +463,15 @@ def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindo
     assert "Import tags from a spreadsheet…" in texts and "Export customers…" in texts
     assert isinstance(window.open_import_wizard(), ImportWizard)
     assert isinstance(window.open_export_dialog(), ExportDialog)
+
+
+def test_a_narrow_window_keeps_the_customer_table_readable(qtbot: Any,
+                                                            window: MainWindow) -> None:
+    tree, _table, detail = window.splitter.sizes()
+    window.resize(780, 600)
+    qtbot.waitUntil(lambda: window.width() <= 800)
+    narrow_tree, narrow_table, narrow_detail = window.splitter.sizes()
+    assert narrow_table >= 360 and narrow_tree < tree and narrow_detail < detail
 
 
 def test_f1_shows_the_filter_examples_once_for_users_not_developers(
