@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self._events_browser: EventsBrowser | None = None
         self._rules: RulesDialog | None = None
         self._expiring: ExpiringTagsDialog | None = None
+        self._scenes: ScenesDialog | None = None
+        self._exclusive: ExclusiveSetsDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
@@ -324,9 +326,12 @@ class MainWindow(QMainWindow):
         return self._deleted_tags
 
     def open_scenes(self) -> ScenesDialog:
-        dialog = ScenesDialog(self.context, self)
-        self._keep(dialog)
-        return dialog
+        """The scene template wizard: one, brought to the front at the step it was left on."""
+        if self._scenes is None:
+            self._scenes = ScenesDialog(self.context, self)
+            _make_tool_window(self._scenes)
+        _present(self._scenes)
+        return self._scenes
 
     def open_arrivals(self) -> ArrivalsDialog:
         """Live codes and pre-tags: one window, brought to the front (and re-read)."""
@@ -359,9 +364,14 @@ class MainWindow(QMainWindow):
         return self._expiring
 
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
-        dialog = ExclusiveSetsDialog(self.context, self)
-        self._keep(dialog)
-        return dialog
+        """Exclusive sets: one window, brought to the front (and re-read unless writing)."""
+        if self._exclusive is None:
+            self._exclusive = ExclusiveSetsDialog(self.context, self)
+            _make_tool_window(self._exclusive)
+        elif not self._exclusive.busy:
+            self._exclusive.reload()
+        _present(self._exclusive)
+        return self._exclusive
 
     def open_audit_viewer(self) -> AuditViewer:
         """The audit log window: one per main window, brought to the front when already open."""

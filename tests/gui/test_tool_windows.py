@@ -58,3 +58,20 @@ def test_the_shortcut_twice_shows_one_window_and_esc_or_ctrl_w_closes_it(
     _press(qtbot, opened, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert not opened.isVisible()
 
+
+
+def test_scene_templates_and_exclusive_sets_open_once_and_come_back_as_left(
+        qtbot: Any, window: MainWindow) -> None:
+    scenes = window.open_scenes()
+    scenes.list.setCurrentItem(scenes.list.topLevelItem(1))
+    sets = window.open_exclusive_sets()
+    sets.name.setText("成交状态")
+    assert window.open_scenes() is scenes and window.open_exclusive_sets() is sets
+    for opened in (scenes, sets):
+        _press(qtbot, opened, Qt.Key.Key_Escape)
+        assert not opened.isVisible()
+    assert window.open_scenes() is scenes and scenes.isVisible()
+    assert scenes.list.currentItem() is scenes.list.topLevelItem(1)
+    assert window.open_exclusive_sets() is sets and sets.name.text() == "成交状态"
+    assert len(window.findChildren(type(scenes))) == len(window.findChildren(type(sets))) == 1
+    window.context.wait_idle()
