@@ -85,6 +85,11 @@ class TagTreeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
+        self.no_match = QLabel()
+        self.no_match.setObjectName("tagSearchEmpty")
+        self.no_match.setWordWrap(True)
+        self.no_match.hide()
+        layout.addWidget(self.no_match)
         layout.addWidget(self.tree, 1)
         self.capacity = QLabel()
         self.capacity.setObjectName("tagCapacity")
@@ -95,6 +100,7 @@ class TagTreeView(QWidget):
         self._shown_once = False
         self._hidden: set[str] = set()
         self._expanded_before_search: set[str] | None = None
+        self._no_hits = False
         self._current_key = ""
         self.rules: TeamRules | None = None  # a team profile's governance, once read
         self._build_actions()
@@ -119,6 +125,7 @@ class TagTreeView(QWidget):
             action.setText(text)
         self.model.retranslate()
         self.show_capacity()
+        self._show_no_match()
 
     def set_rules(self, rules: TeamRules) -> None:
         """The team server's policy and this user's roles: actions it would refuse are
@@ -205,12 +212,23 @@ class TagTreeView(QWidget):
                 self.tree.expand(self.model.index_for_key(key))
         self.tree.setUpdatesEnabled(True)
         self.model.set_matches(keys)
+        self._no_hits = not keys
+        self._show_no_match()
         if keys:
             self.select_key(keys[0])
+
+    def _show_no_match(self) -> None:
+        """Say so when the search hides every row, rather than leave an empty pane."""
+        self.no_match.setVisible(self._no_hits)
+        if self._no_hits:
+            self.no_match.setText(self.tr("No tag matches “%1”")
+                                  .replace("%1", self.search.text().strip()))
 
     def _end_search(self) -> None:
         """Show every row again and fold up what the search unfolded."""
         self.model.set_matches(())
+        self._no_hits = False
+        self._show_no_match()
         self.tree.setUpdatesEnabled(False)
         self._set_hidden(set())
         before = self._expanded_before_search

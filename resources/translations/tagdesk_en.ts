@@ -3948,6 +3948,10 @@
         </translation>
     </message>
     <message>
+        <source>No tag matches “%1”</source>
+        <translation>No tag matches “%1”</translation>
+    </message>
+    <message>
         <source>Unpin from favourites</source>
         <translation>Unpin from favourites</translation>
     </message>

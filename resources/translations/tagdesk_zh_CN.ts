@@ -3935,6 +3935,10 @@
         </translation>
     </message>
     <message>
+        <source>No tag matches “%1”</source>
+        <translation>没有与“%1”匹配的标签</translation>
+    </message>
+    <message>
         <source>Unpin from favourites</source>
         <translation>从常用标签中移除</translation>
     </message>

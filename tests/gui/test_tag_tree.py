@@ -216,6 +216,16 @@ def _visible_tags(view: TagTreeView) -> set[str]:
     return names
 
 
+def test_a_search_without_hits_says_so(qtbot: Any, view: TagTreeView) -> None:
+    qtbot.keyClicks(view.search, "zzqqxx")
+    assert _visible_tags(view) == set()
+    assert view.no_match.isVisible() and view.no_match.text() == "No tag matches “zzqqxx”"
+    view.search.clear()
+    assert not view.no_match.isVisible() and "VIP" in _visible_tags(view)
+    qtbot.keyClicks(view.search, "gyx")
+    assert not view.no_match.isVisible()
+
+
 def test_type_ahead_by_initials_and_abbreviation(
     qtbot: Any, view: TagTreeView, synced_context: Any, sandbox: Any
 ) -> None:
