@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -355,6 +355,11 @@ class AuditViewer(QWidget):
             self.customerRequested.emit(row.external_userid)
 
     # -- copy and export -----------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.watch is not None:
+            self.watch.resume()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched in (self.rows_view, self.batches_view) and isinstance(event, QKeyEvent)

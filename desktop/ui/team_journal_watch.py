@@ -4,12 +4,14 @@ New rows are pushed: a worker keeps one long-poll open (`/tagdesk/v1/journal/wai
 team server answers as soon as a row commits. Then it asks for the newest row matching the
 viewer's filter; `newer` says when that row is newer than what the viewer shows. A server
 older than the push endpoint is polled every POLL_S seconds instead; while the server cannot
-be reached it is polled too, and pushing is tried again after RETRY_PUSH_S.
+be reached it is polled too, and pushing is tried again after RETRY_PUSH_S. While the viewer
+is hidden no wait is kept open (the worker is free for other work).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop.services.journal_reader import TeamJournal
 from desktop.services.team_push import JournalNews, PushUnsupported
@@ -33,6 +35,7 @@ class TeamJournalWatch(QObject):
         self._missed = False          # a push came while the view was still loading
         self._latest = 0              # the newest journal id the server has told of
         self._waiting: Task | None = None
+        self._paused = False          # the window is hidden: no wait is kept open
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_S * 1000)
         self._timer.timeout.connect(self.check)
@@ -93,7 +96,18 @@ class TeamJournalWatch(QObject):
         if news.latest_id > self._latest:
             self._latest = news.latest_id
             self.check()
+        parent = self.parent()
+        if isinstance(parent, QWidget) and not parent.isVisible():
+            self._paused = True   # a hidden viewer holds no worker; `resume` when shown
+            return
         self._wait()
+
+    def resume(self) -> None:
+        """The window shows again: show rows written while it was hidden, wait again."""
+        if self._paused:
+            self._paused = False
+            self.check()
+            self._wait()
 
     def _push_failed(self, exc: BaseException) -> None:
         self._waiting = None

@@ -24,6 +24,7 @@ from desktop.services.workspace import open_workspace
 from desktop.store.journal import JournalEntry
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
+from desktop.ui.tasks import pending_tasks
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -179,6 +180,7 @@ def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
     cli_login(env, team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[3])
     synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
     assert synced.returncode == 0, synced.stderr
+    _commit_row(team_server.db_url, "before the viewer opens")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     workspace = open_workspace(Path(os.environ["TAGDESK_HOME"]), "team")
@@ -204,6 +206,16 @@ def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
         print(f"\ncommit -> row in the team viewer over {len(delays)} rows:"
               f" p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
         assert p95 < 5.0   # the poll it replaces took up to 15 s
+
+        def pushing() -> bool:
+            return any(task.name == "team journal push" for task in pending_tasks())
+
+        viewer.hide()   # the next answer leaves no wait open while hidden
+        hidden_row, _ = _commit_row(team_server.db_url, "while hidden")
+        qtbot.waitUntil(lambda: not pushing(), timeout=10000)
+        viewer.show()
+        assert pushing()
+        qtbot.waitUntil(lambda: model.ids[0] >= hidden_row, timeout=10000)
     finally:
         context.cancel_all()
         context.wait_idle()
