@@ -68,6 +68,7 @@ class RuleFormatError(UserError):
     def __init__(self, path: str, zh: str, en: str) -> None:
         super().__init__(f"规则格式错误，{path}：{zh} / Bad rule, {path}: {en}")
         self.path = path
+        self.reason = (zh, en)      # what is wrong, without the path (said beside the field)
 
 
 def parse_rules_text(text: str, origin: str = "rules") -> list[Rule]:

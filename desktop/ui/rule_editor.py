@@ -44,6 +44,7 @@ from desktop.services.rules import RulesService, Simulation
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.rule_condition_tree import ConditionTree
 from desktop.ui.rule_values import TagListEdit, TagLookup
@@ -278,10 +279,13 @@ class RuleEditor(QDialog):
         if problem is not None and not json_side and not any(where.values()):
             where[self.then_error] = True
         where[self.json_error] = problem is not None     # the JSON tab says it too
-        unnamed = path == f"{ROOT}.name" and not self.name.text().strip()
+        beside_name = text
+        if isinstance(problem, RuleFormatError) and path == f"{ROOT}.name":
+            reason = problem.reason[is_english()]
+            beside_name = (self.tr("Give the rule a name.") if not self.name.text().strip()
+                           else reason[:1].upper() + reason[1:])
         for label, shown in where.items():
-            said = self.tr("Give the rule a name.") if unnamed and label is self.name_error \
-                else text
+            said = beside_name if label is self.name_error else text
             label.setText(said if shown else "")
             label.setVisible(shown)
         self.conditions.mark(path if path and path.startswith(ROOT) else None, f"{ROOT}.when")

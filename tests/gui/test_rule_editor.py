@@ -189,6 +189,11 @@ def test_an_unknown_tag_is_refused_on_save_and_esc_cancels(qtbot: Any,
     qtbot.addWidget(dialog)
     editor = dialog.open_editor(dialog_rule())
     qtbot.waitUntil(editor.save_button.isEnabled, timeout=5000)
+    named = editor.name.text()
+    editor.name.setText("名" * 61)                  # said beside the name, without rule.name
+    assert editor.name_error.text() == "规则名最多 60 个字符"
+    assert not editor.save_button.isEnabled()
+    editor.name.setText(named)
     _click(qtbot, editor.save_button)
     qtbot.waitUntil(lambda: "不存在" in editor.status.text()
                     or "does not exist" in editor.status.text(), timeout=10000)
