@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.tag_names import NameCheck, validate_group_name, validate_tag_name
+from desktop.domain.tag_names import (
+    NameCheck,
+    ProblemCode,
+    validate_group_name,
+    validate_tag_name,
+)
 from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_admin import (
@@ -55,6 +60,12 @@ def check_text(check: NameCheck) -> tuple[str, bool]:
     """What to show under a name field, and whether it blocks saving."""
     problems = check.errors or check.warnings
     return "\n".join(pick(p.zh, p.en) for p in problems), bool(check.errors)
+
+
+def only_empty(*checks: NameCheck) -> bool:
+    """Nothing typed yet is no mistake: its message is a grey hint, not a red error."""
+    errors = [p for check in checks for p in check.errors]
+    return bool(errors) and all(p.code is ProblemCode.EMPTY for p in errors)
 
 
 def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tuple[str, str]:
@@ -195,9 +206,9 @@ class CreateTagDialog(_SaveDialog):
             return False
         if group_id not in self._siblings:
             self._siblings[group_id] = self.service.tag_names_in_group(group_id)
-        text, blocking = check_text(validate_tag_name(self.name_edit.text(),
-                                                      self._siblings[group_id]))
-        self.show_message(text, blocking=blocking)
+        check = validate_tag_name(self.name_edit.text(), self._siblings[group_id])
+        text, blocking = check_text(check)
+        self.show_message(text, blocking=blocking, error=blocking and not only_empty(check))
         return not blocking
 
     def work(self) -> Callable[[], CreatedTag]:
@@ -230,9 +241,10 @@ class CreateGroupDialog(_SaveDialog):
         tag = validate_tag_name(self.name_edit.text(), [])
         group_text, group_blocks = check_text(group)
         tag_text, tag_blocks = check_text(tag)
-        self.show_message("\n".join(t for t in (group_text, tag_text) if t),
-                          blocking=group_blocks or tag_blocks)
-        return not (group_blocks or tag_blocks)
+        blocking = group_blocks or tag_blocks
+        self.show_message("\n".join(t for t in (group_text, tag_text) if t), blocking=blocking,
+                          error=blocking and not only_empty(group, tag))
+        return not blocking
 
     def work(self) -> Callable[[], CreatedTag]:
         group, name, strategy_id = self.group_edit.text(), self.name_edit.text(), self.strategy_id

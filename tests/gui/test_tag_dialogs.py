@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 
 from desktop.domain.tag_names import validate_tag_name
 from desktop.services.sync import run_sync
@@ -13,6 +14,7 @@ from desktop.services.tag_admin import CreatedTag, TagAdminError, TagAdminServic
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui import errors as ui_errors
 from desktop.ui.tag_dialogs import (
+    ERROR_COLOUR,
     AbbreviationDialog,
     CreateGroupDialog,
     CreateTagDialog,
@@ -71,6 +73,25 @@ def test_a_long_message_grows_the_dialog_instead_of_covering_the_form(
     qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
     assert label.geometry().bottom() < dialog.buttons.geometry().top()
     assert label.geometry().top() > dialog.name_edit.geometry().bottom()
+
+
+def test_an_untouched_name_is_a_grey_hint_and_a_mistake_is_red(
+    qtbot: Any, synced_context: Any, admin: TagAdminService
+) -> None:
+    def red(dialog: Any) -> bool:
+        colour = dialog.message_label.palette().color(QPalette.ColorRole.WindowText)
+        return bool(colour == ERROR_COLOUR)
+
+    dialog = _show(qtbot, CreateTagDialog(synced_context, admin, admin.group_infos(),
+                                          _group_id(admin, "意向程度")))
+    assert dialog.message_label.text() and not dialog.ok_button.isEnabled()
+    assert not red(dialog)                         # nothing typed yet is no mistake
+    dialog.name_edit.setText("A,B")
+    assert red(dialog) and not dialog.ok_button.isEnabled()
+    group = _show(qtbot, CreateGroupDialog(synced_context, admin))
+    assert not red(group) and not group.ok_button.isEnabled()
+    group.group_edit.setText("意向程度")             # taken
+    assert red(group)
 
 
 def test_create_a_tag_with_a_warning_and_save(
