@@ -87,6 +87,10 @@ def identity(kind: str, value: str) -> str:
         return phone
     if not text or len(text) > MAX_ID_CHARS or any(c.isspace() for c in text):
         raise PretagError(f"「{echo(text)}」不是有效的 {kind}。", f"{echo(text)!r} is not a valid {kind}.")
+    if text.lstrip("+").isdigit():          # WeCom's ids are never only digits
+        raise PretagError(f"「{echo(text)}」是电话号码，不是 {kind}：请按手机号预打标签。",
+                          f"{echo(text)!r} is a phone number, not an {kind}: pre-tag it by"
+                          " phone.")
     return text
 
 

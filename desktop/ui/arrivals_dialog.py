@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.arrivals import BY_EXTERNAL_USERID, BY_PHONE, BY_UNIONID
 from desktop.services.changes import ChangeSet
 from desktop.services.livecodes import LiveCode, LiveCodeService
 from desktop.services.pretags import PretagService
@@ -285,7 +286,7 @@ class ArrivalsDialog(QDialog):
             until = (datetime.fromtimestamp(record.expires_at).strftime("%Y-%m-%d")
                      if record.expires_at else "")
             item = SortableItem([
-                str(record.id), self._status(status), f"{record.kind}: {record.key}",
+                str(record.id), self._status(status), self._person(record),
                 "、".join(labels.get(t, t) for t in record.tag_ids), until, record.batch_id])
             item.setData(0, ID_ROLE, record.id)
             item.setData(0, SORT_ROLE, record.id)
@@ -294,6 +295,13 @@ class ArrivalsDialog(QDialog):
                 self.pretags.setCurrentItem(item)
         _fit(self.pretags)
         self._selected()
+
+    def _person(self, record: ArrivalRecord) -> str:
+        """Who the pre-tag waits for: 「手机号：13900139000」, not the kind's key."""
+        kinds = {BY_EXTERNAL_USERID: self.tr("Customer id"), BY_PHONE: self.tr("Phone"),
+                 BY_UNIONID: "unionid"}
+        return self.tr("%1: %2").replace("%1", kinds.get(record.kind, record.kind)).replace(
+            "%2", record.key)
 
     def _status(self, status: str) -> str:
         names = {"pending": self.tr("waiting"), "applied": self.tr("applied"),

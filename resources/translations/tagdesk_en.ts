@@ -337,6 +337,18 @@
         <translation>Live code %1 removed.</translation>
     </message>
     <message>
+        <source>Customer id</source>
+        <translation>Customer id</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished">Phone</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
         <source>waiting</source>
         <translation>waiting</translation>
     </message>

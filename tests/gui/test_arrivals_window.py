@@ -44,11 +44,14 @@ def test_the_app_applies_live_codes_and_lists_pre_tags(qtbot: Any, synced_contex
     row = next(item for n in range(dialog.codes.topLevelItemCount())
                if (item := dialog.codes.topLevelItem(n)) is not None
                and item.text(5) == code.config_id)
-    assert [row.text(n) for n in (0, 1, 2, 3)] == ["gui_expo", member, f"{group}:{name}", "1"]
+    member_name = context.cache.query("SELECT name FROM member WHERE userid = ?",
+                                      (member,))[0]["name"]
+    assert [row.text(n) for n in (0, 1, 2, 3)] == [
+        "gui_expo", member_name, f"{group}:{name}", "1"]
     qtbot.waitUntil(lambda: dialog.pretags.topLevelItemCount() == 2, timeout=15000)
     items = [dialog.pretags.topLevelItem(n) for n in range(2)]
     listed = {int(item.text(0)): item for item in items if item is not None}
-    assert listed[kept].text(1) == "waiting" and listed[kept].text(2) == "phone: 13900139000"
+    assert listed[kept].text(1) == "waiting" and listed[kept].text(2) == "Phone: 13900139000"
     dialog.pretags.setCurrentItem(listed[spent])
     assert dialog.cancel_button.isEnabled()
     dialog.cancel_button.click()

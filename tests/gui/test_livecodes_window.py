@@ -138,6 +138,11 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=15000)
     form = dialog.pretag_form
+    form.value_edit.setText("13800138000")                     # a phone number as a customer id
+    form.tags_edit.setText(f"{group}:{name}")
+    form.queue_one()
+    qtbot.waitUntil(lambda: "是电话号码" in dialog.summary.text(), timeout=15000)
+    assert PretagService(synced_context.workspace).list() == []
     form.kind.setCurrentIndex(1)                              # phone
     form.value_edit.setText("139-0013-9000")
     form.tags_edit.setText(f"{group}:{name}")
@@ -146,6 +151,7 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
     qtbot.waitUntil(lambda: dialog.pretags.topLevelItemCount() == 1, timeout=15000)
     (queued,) = PretagService(synced_context.workspace).list()
     assert (queued.kind, queued.key) == ("phone", "13900139000")
+    assert dialog.pretags.topLevelItem(0).text(2) == "Phone: 13900139000"
     assert queued.expires_at is not None and 6.9 < (queued.expires_at - time.time()) / DAY_S <= 7
 
     leads = tmp_path / "leads.csv"
