@@ -147,6 +147,7 @@ class DeletedTagsDialog(QDialog):
     def _selected(self) -> None:
         self.preview = None
         self.restore_button.setEnabled(False)
+        self.texts.say(self.summary, str)          # the chosen tag's preview replaces it
         snapshot_id = self._current_id()
         found = next((s for s in self._snapshots if s.id == snapshot_id), None)
         if found is None:
