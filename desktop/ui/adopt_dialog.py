@@ -44,6 +44,7 @@ class AdoptDialog(PreviewedBatchDialog):
         self.plan: AdoptionPlan | None = None
         self.changes = ChangeSet()
         self.new_name = QLineEdit(adopted_group_name(group_name))
+        self.new_name.setPlaceholderText(adopted_group_name(group_name))   # used when empty
         self.name_label = QLabel()
         self.reason = QLineEdit()              # team profiles: for an approval request
         self.reason_label = QLabel()
