@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -249,8 +250,15 @@ class RulesDialog(QDialog):
             self._write(lambda: service.set_enabled(rule.name, not rule.enabled), "toggle rule")
 
     def remove_selected(self) -> None:
+        """Remove the selected rule once the user confirms (a removal cannot be undone)."""
         name = self.selected_name()
-        if name is not None:
+        if name is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Remove rule"),
+            self.tr("Remove the rule 「%1」? Its conditions and actions are not kept; tags it"
+                    " already set stay.").replace("%1", name))
+        if answer == QMessageBox.StandardButton.Yes:
             service = self.service
             self._write(lambda: service.remove(name), "remove rule")
 

@@ -3487,6 +3487,14 @@
         <translation>Rule files (*.json)</translation>
     </message>
     <message>
+        <source>Remove rule</source>
+        <translation>Remove rule</translation>
+    </message>
+    <message>
+        <source>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</source>
+        <translation>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</translation>
+    </message>
+    <message>
         <source>%1 of %2 relations would change (%3 API calls).</source>
         <translation>%1 of %2 relations would change (%3 API calls).</translation>
     </message>

@@ -3479,6 +3479,14 @@
         <translation>规则文件 (*.json)</translation>
     </message>
     <message>
+        <source>Remove rule</source>
+        <translation>删除规则</translation>
+    </message>
+    <message>
+        <source>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</source>
+        <translation>删除规则「%1」？它的条件和动作将不再保留；它已打上的标签不受影响。</translation>
+    </message>
+    <message>
         <source>%1 of %2 relations would change (%3 API calls).</source>
         <translation>%2 个客户关系中有 %1 个会更改（%3 次 API 调用）。</translation>
     </message>

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.store import outbox
 from desktop.ui.rules_dialog import RulesDialog
@@ -76,4 +77,29 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     dialog.simulate()
     qtbot.waitUntil(lambda: "Contradiction" in dialog.summary.text(), timeout=10000)
     assert not dialog.run_button.isEnabled()
+    assert synced_context.wait_idle()
+
+
+def test_removing_a_rule_asks_first(qtbot: Any, synced_context: Any, tmp_path: Path,
+                                    monkeypatch: Any) -> None:
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.remove_button.click()                        # No: kept
+    assert synced_context.wait_idle() and dialog.rules.topLevelItemCount() == 1
+    assert "北京归华北" in asked[0]
+    dialog.remove_button.click()                        # Yes: gone
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 0, timeout=10000)
     assert synced_context.wait_idle()
