@@ -306,8 +306,12 @@ class HealthWindow(QWidget):
         tags.sort(key=lambda t: -report.tags[t].relations if t in report.tags else 0)
         target = report.tags[tags[0]].label if len(tags) > 1 and tags[0] in report.tags else ""
         sources = tags[1:] if target else tags
-        self.wizard = MigrateDialog(self.context, sources, target, self)
+        if self.wizard is None or self.wizard.started is not None:
+            self.wizard = MigrateDialog(self.context, sources, target, self)
+        else:                                  # one wizard: the idle one plans this instead
+            self.wizard.migrate(sources, target)
         self.wizard.show()
+        self.wizard.raise_()
         return self.wizard
 
     def adopt_selected(self) -> AdoptDialog | None:

@@ -37,8 +37,7 @@ class MigrateDialog(PreviewedBatchDialog):
         self.plan: MigrationPlan | None = None
         self.started: Started | None = None
         self.batch_result: BatchResult | None = None
-        labels = context.tagging.tag_labels()
-        self.sources = QLineEdit("、".join(labels.get(t, t) for t in source_ids))
+        self.sources = QLineEdit(self._labels(source_ids))
         self.target = QLineEdit(target)
         self.delete_source = QCheckBox()
         self.from_label, self.to_label = QLabel(), QLabel()
@@ -54,6 +53,15 @@ class MigrateDialog(PreviewedBatchDialog):
         self.resize(620, 360)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.preview()
+
+    def _labels(self, tag_ids: Sequence[str]) -> str:
+        labels = self.context.tagging.tag_labels()
+        return "、".join(labels.get(t, t) for t in tag_ids)
+
+    def migrate(self, source_ids: Sequence[str], target: str) -> None:
+        """Plan another migration in this wizard (it has not run one)."""
+        self.sources.setText(self._labels(source_ids))
+        self.target.setText(target)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Migrate tags"))

@@ -107,9 +107,12 @@ def test_migrating_a_duplicate_merges_it_and_the_report_follows(
     target = sandbox.state.find_tag("意向程度", "高意向")
     carriers = {key for key in sandbox.state.relations()
                 if source in sandbox.state.relation_tag_ids(*key)}
+    _select(window, _row(window, "zombie", "春节礼盒"))
+    first = window.migrate_selected()
     _select(window, _row(window, "duplicate", "高意向客户"))
     wizard = window.migrate_selected()
-    assert wizard is not None
+    assert wizard is not None and wizard is first          # one wizard, planning the new choice
+    assert len(window.findChildren(MigrateDialog)) == 1
     qtbot.addWidget(wizard)
     assert wizard.target.text() == "意向程度:高意向"
     assert wizard.sources.text() == "历史标签:高意向客户"
