@@ -94,7 +94,7 @@ class Resync:
                 "SELECT userid, external_userid, tag_ids FROM relation_tag_snapshot")}
             names = snapshot.corp_tags(conn)
         if baseline:
-            self._fill(read)
+            self._fill(read, started)
             return 0
         differing = [key for key in read.keys() | known.keys() if read.get(key) != known.get(key)]
         written = 0
@@ -102,6 +102,7 @@ class Resync:
             with self._connection() as conn, conn.transaction():
                 entries = []
                 now = _now(conn)
+                touched = _written_since(conn, started)
                 for userid, external_userid in differing[start:start + CHUNK]:
                     snapshot.lock_relation(conn, userid, external_userid)
                     row = conn.execute(
@@ -110,6 +111,8 @@ class Resync:
                         (userid, external_userid)).fetchone()
                     if row is not None and isinstance(row[1], datetime) and row[1] > started:
                         continue  # changed by a callback or the relay after this read began
+                    if row is None and (userid, external_userid) in touched:
+                        continue  # written since the read: the next re-sync reads it again
                     tags = read.get((userid, external_userid))
                     if tags is None:
                         snapshot.forget_relation(conn, userid, external_userid)
@@ -123,17 +126,28 @@ class Resync:
                 written += team_journal.append(conn, entries, None)
         return written
 
-    def _fill(self, read: dict[tuple[str, str], set[str]]) -> None:
+    def _fill(self, read: dict[tuple[str, str], set[str]], started: datetime) -> None:
         """The first run: every relation in bulk; rows a callback or the relay already wrote
-        since are newer and stay."""
+        since are newer and stay, and a relation the team journal has a change of since the
+        read began is left for the next run (the read may be from before that change: the
+        relay does not start a relation it has no whole tag list of)."""
         rows = [(userid, external_userid, sorted(tags))
                 for (userid, external_userid), tags in read.items()]
         for start in range(0, len(rows), FILL_CHUNK):
             with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
+                written = _written_since(conn, started)
                 cur.executemany(
                     "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
                     " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO NOTHING",
-                    rows[start:start + FILL_CHUNK])
+                    [row for row in rows[start:start + FILL_CHUNK]
+                     if (row[0], row[1]) not in written])
+
+
+def _written_since(conn: Conn, started: datetime) -> set[tuple[str, str]]:
+    """Relations with a team journal row since `started` (a relayed write, a callback)."""
+    return {(str(u), str(e)) for u, e in conn.execute(
+        "SELECT DISTINCT userid, external_userid FROM team_journal"
+        " WHERE ts >= %s AND external_userid <> ''", (started.timestamp(),))}
 
 
 def _now(conn: Conn) -> float:
