@@ -12,6 +12,9 @@ While a sync runs, Python's cyclic garbage collector is off: the sync builds abo
 objects per relation, and each full collection over a million of them held the GIL (and
 froze the window) for up to 0.8 s at 100,000 customers. Reference counting still frees
 them; the collector comes back on when the sync ends, however it ends.
+
+Tags that run out are removed after every sync and, while the app is open, within a minute
+of running out (a check every `EXPIRY_CHECK_MS` that reads only the cache).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.services.arrivals import ArrivalService
 from desktop.services.changes import ChangeSet
@@ -34,11 +37,12 @@ from desktop.services.sync import SyncResult, run_sync
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
 from desktop.ui.context import AppContext
-from desktop.ui.errors import is_expected
+from desktop.ui.errors import is_expected, readable
 from desktop.ui.tasks import Task
 from desktop.wecom.errors import CallCancelled
 
 PROGRESS_INTERVAL_S = 0.15
+EXPIRY_CHECK_MS = 60_000
 
 
 class SyncController(QObject):
@@ -56,6 +60,10 @@ class SyncController(QObject):
         self._last_progress = 0.0
         self.last_result: SyncResult | None = None
         self._expiries_due = False
+        self._expiring = False
+        self.expiry_timer = QTimer(self, interval=EXPIRY_CHECK_MS)
+        self.expiry_timer.timeout.connect(self._check_expiries)
+        self.expiry_timer.start()
 
     @property
     def running(self) -> bool:
@@ -115,16 +123,43 @@ class SyncController(QObject):
         self.finished.emit(result)
         self.idle.emit()
 
-    def _remove_expired(self) -> None:
-        """Tags that ran out are removed after the sync: one batch (source expiry), on the
-        writer thread like every write; the batch shows in the audit log."""
+    def _check_expiries(self) -> None:
+        """Between syncs: remove what ran out since (nothing while a sync or a removal runs)."""
+        if self.running or self._expiring:
+            return
         workspace = self._context.workspace
+        self._expiring = True
+
+        def checked(due: bool) -> None:
+            self._expiring = False
+            if due and not self.running:
+                self._remove_expired()
+
+        def failed(_exc: BaseException) -> None:
+            self._expiring = False
+
+        self._context.run_task(lambda _p, _c: bool(ExpiryService(workspace).due()), owner=self,
+                               name="expiry check", on_result=checked, on_error=failed)
+
+    def _remove_expired(self) -> None:
+        """Tags that ran out are removed: one batch (source expiry), on the writer thread
+        like every write; the batch shows in the audit log."""
+        workspace = self._context.workspace
+        self._expiring = True
 
         def work(progress: Any, _cancel: CancelToken) -> ChangeSet | None:
             run = ExpiryService(workspace).run(progress=progress)
             return run.result.changes if run.result is not None else None
 
-        self._context.run_operation(work, owner=self, name="tag expiry")
+        def finished(_changes: ChangeSet | None) -> None:
+            self._expiring = False
+
+        def failed(exc: BaseException) -> None:
+            self._expiring = False
+            self._context.status_message.emit(readable(exc))
+
+        self._context.run_operation(work, owner=self, name="tag expiry",
+                                    on_success=finished, on_failure=failed)
 
     def _failed(self, exc: BaseException) -> None:
         self._task = None

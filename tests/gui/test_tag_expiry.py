@@ -1,5 +1,6 @@
 """Expiring tags in the app: the tag tree shows how many relations carry a tag with an expiry,
-and a sync removes the tags that ran out as one batch with source `expiry`."""
+and a sync removes the tags that ran out as one batch with source `expiry` (so does the open app
+within a minute of a tag running out)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,27 @@ def test_tree_counts_expiring_tags_and_a_sync_removes_those_due(
         " WHERE j.tag_id = ?", (tag_id,))}
     assert sources == {"expiry"}
     assert synced_context.wait_idle()
+
+
+def test_a_tag_that_runs_out_while_the_app_is_open_is_removed_without_a_sync(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    ws = synced_context.workspace
+    tag_id, relation_id = ws.cache.connection().execute(
+        "SELECT t.id, rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+        " JOIN tag_group g ON g.id = t.group_id WHERE t.deleted = 0 AND g.strategy_id IS NULL"
+        " ORDER BY t.id DESC, rt.relation_id LIMIT 1").fetchone()
+    state = outbox.relation_states(ws.cache, [relation_id])[relation_id]
+    key = (state.userid, state.external_userid)
+    assert tag_id in sandbox.state.relation_tag_ids(*key)
+    controller = SyncController(synced_context)
+    controller.expiry_timer.setInterval(200)
+    ExpiryService(ws).set_on([relation_id], tag_id, 1, "test")    # runs out in a second
+    qtbot.waitUntil(lambda: tag_id not in sandbox.state.relation_tag_ids(*key), timeout=20000)
+    assert controller.last_result is None                          # no sync ran
+    controller.expiry_timer.stop()
+    assert synced_context.wait_idle()
+    sources = {s for (s,) in ws.cache.connection().execute(
+        "SELECT DISTINCT b.source FROM batch b JOIN journal j ON j.batch_id = b.id"
+        " WHERE j.tag_id = ? AND j.external_userid = ? AND j.userid = ?",
+        (tag_id, key[1], key[0]))}
+    assert sources == {"expiry"}
