@@ -320,10 +320,12 @@ class HealthWindow(QWidget):
         group_id = next((f.group_id for f in self.selected() if f.group_id), "")
         if report is None or not group_id:
             return None
-        self.adopter = AdoptDialog(self.context, group_id,
-                                   report.group_names.get(group_id, group_id), self)
-        self.adopter.adopted.connect(lambda _changes: self.refresh())
+        if self.adopter is None or self.adopter.group_id != group_id:   # one per group
+            self.adopter = AdoptDialog(self.context, group_id,
+                                       report.group_names.get(group_id, group_id), self)
+            self.adopter.adopted.connect(lambda _changes: self.refresh())
         self.adopter.show()
+        self.adopter.raise_()
         return self.adopter
 
     def probe_ownership(self) -> None:

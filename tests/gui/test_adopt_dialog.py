@@ -79,6 +79,7 @@ def test_the_health_report_lists_a_refused_group_and_opens_its_adoption(
     dialog = window.adopt_selected()
     assert dialog is not None and dialog.new_name.text() == "地区(TagDesk)"
     assert dialog.new_name.placeholderText() == "地区(TagDesk)"      # what an empty field uses
+    assert window.adopt_selected() is dialog                # asked again: the same dialog
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
     assert dialog.plan is not None and len(dialog.plan.tags) == 10 and dialog.plan.known_read_only
     dialog.close()
