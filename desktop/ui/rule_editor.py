@@ -279,13 +279,14 @@ class RuleEditor(QDialog):
         if problem is not None and not json_side and not any(where.values()):
             where[self.then_error] = True
         where[self.json_error] = problem is not None     # the JSON tab says it too
-        beside_name = text
-        if isinstance(problem, RuleFormatError) and path == f"{ROOT}.name":
+        beside = text      # on the form: the field is marked, so the reason without its path
+        if isinstance(problem, RuleFormatError):
             reason = problem.reason[is_english()]
-            beside_name = (self.tr("Give the rule a name.") if not self.name.text().strip()
-                           else reason[:1].upper() + reason[1:])
+            beside = reason[:1].upper() + reason[1:]
+            if path == f"{ROOT}.name" and not self.name.text().strip():
+                beside = self.tr("Give the rule a name.")
         for label, shown in where.items():
-            said = beside_name if label is self.name_error else text
+            said = text if label is self.json_error else beside
             label.setText(said if shown else "")
             label.setVisible(shown)
         self.conditions.mark(path if path and path.startswith(ROOT) else None, f"{ROOT}.when")

@@ -81,7 +81,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert isinstance(region, WordsEditor)
     _type(qtbot, region.edit, "北京、天津")
     assert not editor.save_button.isEnabled()       # nothing to add yet
-    assert "rule.then" in editor.then_error.text()
+    assert editor.then_error.text() and "rule.then" not in editor.then_error.text()  # no path
+    assert "rule.then" in editor.json_error.text()                # the JSON tab names it
 
     _click(qtbot, region.edit)                    # typing in a row selects it
     assert editor.conditions.tree.currentItem() is editor.conditions.item_at((0,))
@@ -113,7 +114,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     _combo, region = _row(editor, 0)          # the rows were rebuilt when the group came
     region.edit.clear()
     assert not editor.save_button.isEnabled()
-    assert editor.when_error.isVisible() and "rule.when.all[0].region" in editor.when_error.text()
+    assert editor.when_error.isVisible() and editor.when_error.text()
+    assert "rule.when.all[0].region" in editor.json_error.text()
     assert editor.conditions.item_at((0,)).background(0).color().red() == 255
     _type(qtbot, region.edit, "北京、天津")
     assert editor.save_button.isEnabled()
@@ -230,7 +232,8 @@ def test_event_rows_and_json_rows_open_and_edit(qtbot: Any, synced_context: Any)
         {"event": {}}, {"tag_count": {">": 1, "<": 5, "!=": 3}}]}
     raw.edit.setText('{">": 1')
     assert not editor.save_button.isEnabled()
-    assert "rule.when.any[2].tag_count" in editor.when_error.text()
+    assert "rule.when.any[2].tag_count" in editor.json_error.text()
+    assert editor.when_error.text() and "rule.when" not in editor.when_error.text()
     editor.reject()
     assert synced_context.wait_idle()
 
