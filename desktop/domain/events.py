@@ -175,3 +175,22 @@ def _value(value: object) -> float | None:
         raise BadEvent(f"value 须为数字：「{echo(str(value), 60)}」",
                        f"value must be a number: {echo(str(value), 60)!r}")
     return number
+
+
+# Readable names of the common event types (a type not listed is shown as written).
+TYPE_NAMES: Mapping[str, tuple[str, str]] = {
+    "form_submitted": ("提交表单", "form submitted"),
+    "content_viewed": ("浏览内容", "content viewed"),
+    "order_paid": ("订单支付", "order paid"),
+    "order_refunded": ("订单退款", "order refunded"),
+    "course_attended": ("参加课程", "course attended"),
+    "trial_started": ("开始试用", "trial started"),
+    "appointment_booked": ("预约", "appointment booked"),
+    "store_visited": ("到店", "store visited"),
+}
+
+
+def type_name(kind: str, english: bool) -> str:
+    """An event type as people read it: 订单支付 / "order paid" (unknown types as written)."""
+    names = TYPE_NAMES.get(kind)
+    return kind if names is None else names[english]

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.domain.events import type_name
 from desktop.services.changes import ChangeSet
 from desktop.store import events
 from desktop.store.journal_query import OPERATOR_SQL
@@ -23,7 +24,7 @@ from desktop.store.relations import RelationView, load_relations
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
-from desktop.ui.i18n import date_text, datetime_text
+from desktop.ui.i18n import date_text, datetime_text, is_english
 from desktop.ui.style import is_dark
 from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
@@ -264,9 +265,10 @@ class DetailPane(QWidget):
         rows = "".join(
             "<tr><td style='white-space:nowrap'>{}</td><td>{}</td><td>{}</td>"
             "<td align='right'>{}</td></tr>".format(
-                datetime_text(event.ts), html.escape(event.type),
+                datetime_text(event.ts), html.escape(type_name(event.type, is_english())),
                 html.escape(" · ".join(part for part in (event.name, event.detail) if part)),
-                "" if event.value is None else html.escape(f"{event.value:g}"))
+                "" if event.value is None else html.escape(f"{event.value:,.2f}".rstrip("0")
+                                                           .rstrip(".")))
             for event, _source in found)
         return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
 

@@ -41,16 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.events import Event
+from desktop.domain.events import Event, type_name
 from desktop.services.event_table import EventFilter, export_events
 from desktop.services.progress import CancelToken, Progress
 from desktop.services.team_events import fetch_if_team
-from desktop.store import events
+from desktop.store import events, members
 from desktop.store.db import Cache
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.events_dialog import EventsDialog
-from desktop.ui.i18n import datetime_text
+from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 
@@ -65,6 +65,7 @@ class EventPage:
     offset: int
     rows: list[tuple[Event, str]]
     names: dict[str, str]
+    members: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class EventsLoaded:
 def load_page(cache: Cache, where: EventFilter, generation: int, offset: int) -> EventPage:
     rows = events.listed(cache, **where.args(), limit=PAGE, offset=offset)
     return EventPage(generation, offset, rows,
-                     events.customer_names(cache, (e.external_userid for e, _ in rows)))
+                     events.customer_names(cache, (e.external_userid for e, _ in rows)),
+                     members.member_names(cache))
 
 
 class EventTableModel(QAbstractTableModel):
@@ -91,6 +93,7 @@ class EventTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[tuple[Event, str]] = []
         self.names: dict[str, str] = {}
+        self.members: dict[str, str] = {}
         self.total = 0
         self.generation = 0
         self.loading = False
@@ -100,6 +103,7 @@ class EventTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.generation, self.total = page.generation, total
         self.rows, self.names = list(page.rows), dict(page.names)
+        self.members = dict(page.members)
         self.loading = False
         self.endResetModel()
 
@@ -135,8 +139,8 @@ class EventTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(event, source, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return event.external_userid
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 3):
+            return (event.external_userid, event.userid, event.type)[column - 1]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -148,7 +152,13 @@ class EventTableModel(QAbstractTableModel):
             return self.names.get(event.external_userid) or event.external_userid
         if column == 6:
             return "" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        return (event.userid, event.type, event.name, event.detail, "", source)[column - 2]
+        if column == 2:
+            return self.members.get(event.userid) or event.userid
+        if column == 3:
+            return type_name(event.type, is_english())
+        if column == 7:
+            return self.tr("file import") if source == "file" else source
+        return (event.name, event.detail)[column - 4]
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -294,7 +304,8 @@ class EventsBrowser(QDialog):
         self.table.resizeColumnsToContents()
         self.per_day.clear()
         for row in loaded.summary:
-            item = QTreeWidgetItem([row.day, row.type, f"{row.events:,}"])
+            item = QTreeWidgetItem([row.day, type_name(row.type, is_english()),
+                                    f"{row.events:,}"])
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.per_day.addTopLevelItem(item)
         self._say_count()
@@ -305,7 +316,7 @@ class EventsBrowser(QDialog):
         self.kind.clear()
         self.kind.addItem(self.tr("All types"), None)
         for kind in kinds:
-            self.kind.addItem(kind, kind)
+            self.kind.addItem(type_name(kind, is_english()), kind)
         if isinstance(chosen, str) and chosen not in kinds:
             self.kind.addItem(chosen, chosen)
         self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)) if chosen else 0)
@@ -318,10 +329,14 @@ class EventsBrowser(QDialog):
         per_type: dict[str, int] = {}
         for row in loaded.summary:
             per_type[row.type] = per_type.get(row.type, 0) + row.events
-        kinds = " · ".join(f"{kind} {n:,}" for kind, n in sorted(per_type.items()))
         total = f"{loaded.total:,}"
-        self.texts.say(self.summary, lambda: self.tr("%1 events match: %2")
-                       .replace("%1", total).replace("%2", kinds or "-"))
+
+        def said() -> str:
+            kinds = " · ".join(f"{type_name(kind, is_english())} {n:,}"
+                               for kind, n in sorted(per_type.items()))
+            return self.tr("%1 events match: %2").replace("%1", total).replace("%2", kinds or "-")
+
+        self.texts.say(self.summary, said)
 
     def _failed(self, exc: BaseException) -> None:
         self.model.loading = False

@@ -1413,6 +1413,10 @@
 <context>
     <name>EventTableModel</name>
     <message>
+        <source>file import</source>
+        <translation>file import</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>Time</translation>
     </message>

@@ -1412,6 +1412,10 @@
 <context>
     <name>EventTableModel</name>
     <message>
+        <source>file import</source>
+        <translation>文件导入</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>

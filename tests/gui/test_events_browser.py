@@ -16,13 +16,14 @@ import pytest
 from PySide6.QtCore import QDate, QModelIndex
 
 from desktop.cli import main
+from desktop.domain.events import type_name
 from desktop.services.event_import import import_events
 from desktop.services.profiles import ProfileStore
 from desktop.services.secrets import store_secret
 from desktop.ui import events_browser
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.events_browser import EventsBrowser
-from desktop.ui.i18n import datetime_text
+from desktop.ui.i18n import datetime_text, is_english
 
 pytestmark = pytest.mark.gui
 
@@ -71,7 +72,8 @@ def test_the_window_shows_what_the_cli_prints_for_the_same_filters(
     assert summary["totals"] == dict(Counter(e["type"] for e in written))
     items = [browser.per_day.topLevelItem(n) for n in range(browser.per_day.topLevelItemCount())]
     shown = [[item.text(c) for c in range(3)] for item in items if item is not None]
-    assert shown == [[r["day"], r["type"], f"{r['events']:,}"] for r in summary["rows"]]
+    assert shown == [[r["day"], type_name(r["type"], is_english()), f"{r['events']:,}"]
+                     for r in summary["rows"]]                 # 订单支付, not order_paid
     assert f"{len(written):,} events match" in browser.summary.text()
 
     assert browser.model.rowCount() == page

@@ -125,3 +125,11 @@ def test_a_customer_without_events_is_not_matched_even_by_a_not_yet_event() -> N
     plain = subject(1)
     assert changed([lapsed], plain, replace(plain, relation_id=2,
                                             events=(event("x", 40),))) == {2: ("t-warm",)}
+
+
+def test_common_event_types_read_as_words_and_others_as_written() -> None:
+    from desktop.domain.events import type_name
+
+    assert type_name("order_paid", english=False) == "订单支付"
+    assert type_name("order_paid", english=True) == "order paid"
+    assert type_name("webinar_joined", english=False) == "webinar_joined"
