@@ -28,6 +28,7 @@ log = logging.getLogger("tagdesk.server")
 # Advisory lock class of jobs (two-int form: (JOB_LOCK_CLASS, hashtext(name))).
 JOB_LOCK_CLASS = 0x7A6D_0004
 SHORTEST_TICK_S = 0.1
+RETRY_FAILED_S = 10.0     # a failed or unfinished run is tried again this soon
 LONGEST_TICK_S = 5.0
 
 
@@ -101,14 +102,19 @@ class Scheduler:
                              (JOB_LOCK_CLASS, job.name))
 
     def _claim(self, conn: Conn, job: Job) -> bool:
-        """Mark this period of `job` as started by this process, unless it already was."""
+        """Mark this period of `job` as started by this process, unless it already was. A run
+        that failed or never finished (the database went away under it, its process died) is
+        tried again after `RETRY_FAILED_S`, not a whole period later."""
         conn.execute("INSERT INTO scheduled_job (name) VALUES (%s) ON CONFLICT DO NOTHING",
                      (job.name,))
         row = conn.execute(
             "UPDATE scheduled_job SET last_started_at = now(), last_process = %s,"
             " runs = runs + 1 WHERE name = %s AND (last_started_at IS NULL"
-            " OR last_started_at <= now() - make_interval(secs => %s)) RETURNING runs",
-            (self._process_id, job.name, job.every_s),
+            " OR last_started_at <= now() - make_interval(secs => %s)"
+            " OR ((last_ok IS NOT TRUE OR last_finished_at IS NULL"
+            "      OR last_finished_at < last_started_at)"
+            "     AND last_started_at <= now() - make_interval(secs => %s))) RETURNING runs",
+            (self._process_id, job.name, job.every_s, min(job.every_s, RETRY_FAILED_S)),
         ).fetchone()
         return row is not None
 

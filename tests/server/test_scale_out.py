@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.server import leases, team_journal
+from desktop.server import jobs, leases, team_journal
 from desktop.server.database import migrate
 from desktop.server.jobs import Job, Scheduler
 from desktop.server.leases import LEASE_LOCK_CLASS, ProcessLease
@@ -264,6 +264,32 @@ def test_a_job_never_runs_twice_at_once(postgres: PostgresCluster) -> None:
     finally:
         for pool in pools:
             pool.close()
+
+
+def test_a_failed_run_is_tried_again_soon_not_a_period_later(
+    postgres: PostgresCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that failed (the team database or WeCom went away under it) is tried again after
+    RETRY_FAILED_S; a run that succeeded waits its whole period."""
+    db_url = postgres.new_database()
+    migrate(db_url)
+    monkeypatch.setattr(jobs, "RETRY_FAILED_S", 0.2)
+    attempts: list[int] = []
+
+    def flaky() -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("the first run fails")
+
+    with psycopg_pool.ConnectionPool(db_url, min_size=1, max_size=2, open=True,
+                                     kwargs={"autocommit": True}) as pool:
+        scheduler = Scheduler(pool.connection, 1, [Job("flaky", 3600, flaky)])
+        assert scheduler.run_due() == ["flaky"] and len(attempts) == 1
+        assert scheduler.run_due() == []                   # not at once …
+        time.sleep(0.3)
+        assert scheduler.run_due() == ["flaky"] and len(attempts) == 2   # … but soon
+        time.sleep(0.3)
+        assert scheduler.run_due() == [] and len(attempts) == 2    # then once an hour
 
 
 def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
