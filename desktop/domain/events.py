@@ -15,15 +15,14 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from desktop.domain.echo import echo
+from desktop.domain.record_lines import epoch_seconds
 
 MAX_ID_CHARS = 128
 MAX_TYPE_CHARS = 64
 MAX_NAME_CHARS = 200
 MAX_DETAIL_CHARS = 2_000
-EARLIEST, LATEST = 946_684_800.0, 4_102_444_800.0   # 2000-01-01 .. 2100-01-01 UTC
 FIELDS = ("time", "external_userid", "userid", "type", "name", "detail", "value", "id")
 REQUIRED = ("time", "external_userid", "type")
 ALIASES: Mapping[str, str] = {
@@ -104,21 +103,8 @@ def parse_event(record: object) -> Event:
 def event_time(value: object) -> float:
     """Seconds or milliseconds since the epoch, or a local date-time such as
     `2026-12-01 09:30`, `2026/12/01 09:30:15`, a date, or ISO 8601 with an offset."""
-    seconds: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            try:
-                seconds = datetime.fromisoformat(text.replace("/", "-")).timestamp()
-            except ValueError:
-                seconds = None
-    if seconds is not None and seconds > LATEST:
-        seconds /= 1000
-    if seconds is None or not EARLIEST <= seconds < LATEST:
+    seconds = epoch_seconds(value)
+    if seconds is None:
         raise BadEvent(f"时间无法识别：「{echo(str(value), 60)}」（例：2026-12-01 09:30）",
                        f"unreadable time {echo(str(value), 60)!r} (e.g. 2026-12-01 09:30)")
     return seconds

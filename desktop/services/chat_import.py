@@ -21,16 +21,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.record_lines import BadLine, epoch_seconds, json_line
 from desktop.services.progress import Progress, ProgressCallback, no_progress
 from desktop.store import chats
 from desktop.store.chats import CUSTOMER_SENT, MEMBER_SENT, ChatRow
@@ -43,7 +42,6 @@ MAX_LINE_BYTES = 1_000_000
 MAX_ID_CHARS = 128
 INSERT_CHUNK = 5_000
 PROGRESS_EVERY = 10_000
-EARLIEST, LATEST = 946_684_800.0, 4_102_444_800.0   # 2000-01-01 .. 2100-01-01 UTC
 _DIRECTIONS = {"in": CUSTOMER_SENT, "customer": CUSTOMER_SENT, "客户": CUSTOMER_SENT,
                "out": MEMBER_SENT, "member": MEMBER_SENT, "staff": MEMBER_SENT,
                "员工": MEMBER_SENT}
@@ -193,18 +191,10 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
 
 def _json_line(raw: bytes) -> object:
     """The line's JSON value, or the BadChatRecord saying why there is none."""
-    if len(raw) > MAX_LINE_BYTES:
-        return BadChatRecord(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
-                             f"line too long ({len(raw):,} bytes, at most {MAX_LINE_BYTES:,})")
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return BadChatRecord("不是 UTF-8 文本（二进制内容？）", "not UTF-8 text (binary content?)")
-    except json.JSONDecodeError as exc:
-        return BadChatRecord(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
-                             f"not valid JSON (column {exc.colno}: {exc.msg})")
-    except RecursionError:
-        return BadChatRecord("JSON 嵌套过深", "JSON nested too deeply")
+        return json_line(raw, MAX_LINE_BYTES)
+    except BadLine as bad:
+        return BadChatRecord(bad.zh, bad.en)
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
@@ -355,23 +345,9 @@ def _text(value: object) -> str:
 
 
 def _time(value: object) -> float:
-    """Seconds or milliseconds since the epoch, or a local date-time such as
-    `2026-12-01 09:30`, `2026/12/01 09:30:15` or ISO 8601 with an offset."""
-    seconds: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            try:
-                seconds = datetime.fromisoformat(text.replace("/", "-")).timestamp()
-            except ValueError:
-                seconds = None
-    if seconds is not None and seconds > LATEST:
-        seconds /= 1000     # milliseconds, as the archive writes them
-    if seconds is None or not EARLIEST <= seconds < LATEST:
+    """The record's time (see `record_lines.epoch_seconds`), or BadChatRecord."""
+    seconds = epoch_seconds(value)
+    if seconds is None:
         raise BadChatRecord(f"时间无法识别：「{echo(str(value))}」（例：2026-12-01 09:30）",
                             f"unreadable time {echo(str(value))!r} (e.g. 2026-12-01 09:30)")
     return seconds

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from pathlib import Path
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.events import REQUIRED, BadEvent, Event, column_name, parse_event
+from desktop.domain.record_lines import BadLine, json_line
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store import events as event_store
 from desktop.store.db import Cache
@@ -152,18 +152,10 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
 
 
 def _json_line(raw: bytes) -> object:
-    if len(raw) > MAX_LINE_BYTES:
-        return BadEvent(f"行过长（{len(raw):,} 字节，最多 {MAX_LINE_BYTES:,}）",
-                        f"line too long ({len(raw):,} bytes, at most {MAX_LINE_BYTES:,})")
     try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return BadEvent("不是 UTF-8 文本（二进制内容？）", "not UTF-8 text (binary content?)")
-    except json.JSONDecodeError as exc:
-        return BadEvent(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
-                        f"not valid JSON (column {exc.colno}: {exc.msg})")
-    except RecursionError:
-        return BadEvent("JSON 嵌套过深", "JSON nested too deeply")
+        return json_line(raw, MAX_LINE_BYTES)
+    except BadLine as bad:
+        return BadEvent(bad.zh, bad.en)
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
