@@ -4,20 +4,18 @@ rules are evaluated the desktop fetches what is new into its own cache."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from functools import partial
+from typing import Any
 
 from desktop.domain.events import Event
 from desktop.services.event_import import Store
-from desktop.services.progress import Progress, ProgressCallback, no_progress
-from desktop.services.team import team_call
+from desktop.services.progress import ProgressCallback, no_progress
+from desktop.services.team_records import SharedRecords
 from desktop.services.workspace import Workspace
 from desktop.store import events as event_store
-
-PUSH_CHUNK = 1_000
-PHASE = "team-events"
-FETCHED_UP_TO_KEY = "team_events_after_id"
-"""The highest server id fetched into this cache (meta)."""
 
 
 def store_for(ws: Workspace) -> Store | None:
@@ -33,48 +31,24 @@ def fetch_if_team(ws: Workspace, progress: ProgressCallback = no_progress) -> in
 def push(ws: Workspace, found: list[Event], progress: ProgressCallback = no_progress) -> int:
     """Store checked events on the team server with this user's login, then fetch them (and
     anything others pushed) into the cache; returns how many the server had not stored."""
-    stored = 0
-    with ws.client() as client:
-        token = client.get_token()
-    for start in range(0, len(found), PUSH_CHUNK):
-        chunk = found[start:start + PUSH_CHUNK]
-        answer = team_call("POST", ws.profile.team_url, "tagdesk/v1/events",
-                           {"events": [_record(e) for e in chunk]}, {"access_token": token})
-        stored += int(answer.get("stored", 0))
-        done = start + len(chunk)
-        progress(Progress(PHASE, done, len(found),
-                          f"已发送到团队服务器 {done:,}/{len(found):,} / sent to the team server"))
-    fetch(ws, progress)
-    return stored
+    return EVENTS.push(ws, [_record(e) for e in found], progress)
 
 
 def fetch(ws: Workspace, progress: ProgressCallback = no_progress) -> int:
     """Copy the server's events this cache has not seen into it; returns how many."""
-    after_id = int(ws.cache.get_meta(FETCHED_UP_TO_KEY, "0") or 0)
-    with ws.client() as client:
-        token = client.get_token()
-    fetched = 0
-    while True:
-        answer = team_call("GET", ws.profile.team_url, "tagdesk/v1/events", None,
-                           {"access_token": token, "after_id": after_id})
-        page = answer.get("events") or []
-        if page:
-            by_source: dict[str, list[Event]] = defaultdict(list)
-            for e in page:
-                value = e.get("value")
-                by_source[str(e["source"])].append(Event(
-                    str(e["event_key"]), float(e["time"]), str(e["external_userid"]),
-                    str(e["userid"]), str(e["type"]), str(e["name"]), str(e["detail"]),
-                    None if value is None else float(value)))
-            after_id = int(page[-1]["id"])
-            with ws.cache.write() as conn:
-                for source, events in by_source.items():
-                    fetched += event_store.insert_new(conn, events, source)
-                ws.cache.set_meta(conn, FETCHED_UP_TO_KEY, str(after_id))
-            progress(Progress(PHASE, fetched, 0, f"已从团队服务器取得 {fetched:,} 个事件"
-                                                 f" / {fetched:,} events from the team server"))
-        if not isinstance(answer.get("next_after_id"), int):
-            return fetched
+    return EVENTS.fetch(ws, progress)
+
+
+def _store(conn: sqlite3.Connection, page: Sequence[Mapping[str, Any]]) -> int:
+    by_source: dict[str, list[Event]] = defaultdict(list)
+    for e in page:
+        value = e.get("value")
+        by_source[str(e["source"])].append(Event(
+            str(e["event_key"]), float(e["time"]), str(e["external_userid"]), str(e["userid"]),
+            str(e["type"]), str(e["name"]), str(e["detail"]),
+            None if value is None else float(value)))
+    return sum(event_store.insert_new(conn, events, source)
+               for source, events in by_source.items())
 
 
 def _record(event: Event) -> dict[str, object]:
@@ -82,3 +56,7 @@ def _record(event: Event) -> dict[str, object]:
     return {"id": event.event_key, "time": event.ts, "external_userid": event.external_userid,
             "userid": event.userid or None, "type": event.type, "name": event.name,
             "detail": event.detail, "value": event.value}
+
+
+EVENTS = SharedRecords("tagdesk/v1/events", "events", "team-events", "team_events_after_id",
+                       "个事件", "events", _store)
