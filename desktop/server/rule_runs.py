@@ -4,14 +4,15 @@ server processes (a `jobs.Job`).
 A run evaluates the rules with the desktop's pure evaluator (`desktop/domain/rules.py`, to a
 fixed point) over the server's snapshot: each relation's tags as the server last saw them and
 its remark, description, corp names, `state` and added date as the last re-sync read them,
-and the customers' behaviour events pushed to the server (`team_events.py`).
+the customers' behaviour events pushed to the server (`team_events.py`) and, for rules with
+`intent` conditions, the chat intents the auto-tagging engine finds in the team's chats
+(`rule_intents.py`).
 Contested relations (rules that contradict each other or loop) are left alone and logged.
 Each relation that changes gets one `mark_tag` through the relay's outbox (the shared WeCom
 budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHMMSS-xxxx`,
 revertible like any team batch), the owner of the first rule that changed it and, as the
 reason, the rules' names. A rule the server cannot evaluate honestly is skipped, its reason
-logged and kept with the run: `intent` conditions (chat intents are found on desktops),
-`expires` (expiries are kept by desktops), tags the server's library does not have, tags of
+logged and kept with the run: `expires` (expiries are kept by desktops), tags the server's library does not have, tags of
 a group governance lets only another department tag (as for the owner's own `mark_tag`).
 A relation the rules would leave with two tags of one of the team's exclusive sets is left
 alone and counted contested, as a desktop's batch refuses it.
@@ -49,7 +50,7 @@ from desktop.domain.rules import (
     events_read,
     resolve,
 )
-from desktop.server import relation_facts, snapshot, team_events
+from desktop.server import relation_facts, rule_intents, snapshot, team_events
 from desktop.server.governance import load_policy
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
@@ -139,10 +140,6 @@ class RuleRuns:
         for name, definition, owner, device in rows:
             try:
                 rule = parse_rule(definition, str(name))
-                if rule.uses_intent:
-                    raise RuleError("「intent」条件需要桌面端的聊天记录，服务器不运行这条规则",
-                                    "`intent` conditions need a desktop's chats; the server"
-                                    " does not run this rule")
                 if rule.then.expires_s is not None:
                     raise RuleError("带过期时间的规则由桌面端运行（过期记录在桌面端）",
                                     "rules with `expires` run on desktops (expiries are kept"
@@ -184,6 +181,10 @@ class RuleRuns:
             facts = relation_facts.read_all(conn)
             tagged = _relation_tags(conn)
             events = team_events.by_customer(conn, types) if reading else {}
+            customers = {external_userid for (userid, external_userid) in tagged
+                         if (userid, external_userid) in facts}
+            intents = rule_intents.intents(conn, customers) \
+                if any(r.rule.uses_intent for r in rules) else {}
         subjects = []
         for index, ((userid, external_userid), tags) in enumerate(sorted(tagged.items())):
             found = facts.get((userid, external_userid))
@@ -196,6 +197,7 @@ class RuleRuns:
                                                      found.remark_corp_name) if n),
                 found.gender, float(found.createtime),
                 datetime.fromtimestamp(found.createtime).date().toordinal(), tags,
+                intents=intents.get((external_userid, userid), frozenset()),
                 events=events.get(external_userid, ())))
         run.relations = len(subjects)
         return subjects

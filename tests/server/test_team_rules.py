@@ -501,3 +501,55 @@ def test_a_relation_left_with_two_exclusive_tags_is_left_alone(
     finally:
         _call(servers[0], sessions["admin"], "disable", {"name": "推荐转电话"})
         exclusive(None)
+
+
+def test_an_intent_rule_tags_the_customer_who_asks_for_an_invoice_as_the_desktop_simulates(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str],
+        people: dict[str, str], admin_env: dict[str, str]) -> None:
+    """The server finds chat intents in the team's chats with the team's keywords and the
+    bundled packs, as a desktop's `rules simulate` does: both pick the same relation."""
+    target = corp.state.find_tag("OPS-服务", "续费提醒")
+    assert target
+    asks, other = [key for key in corp.state.relations()
+                   if target not in corp.state.relation_tag_ids(*key)][:2]
+    admin = {"access_token": sessions["admin"]}
+    answer = requests.post(f"{servers[0].url}tagdesk/v1/settings", params=admin, timeout=30,
+                           json={"changes": [{"kind": "autotag_keywords", "key": "开票需求",
+                                              "value": ["发票", "税号"]}]}).json()
+    assert answer["errcode"] == 0, answer
+
+    def said(key: tuple[str, str], direction: str, text: str, ts: int) -> dict[str, Any]:
+        return {"time": ts, "userid": key[0], "external_userid": key[1],
+                "direction": direction, "text": text}
+
+    pushed = requests.post(f"{servers[0].url}tagdesk/v1/chats", params=admin, timeout=30, json={
+        "messages": [said(asks, "in", "麻烦开张发票，抬头写公司名，税号稍后发你", 1_780_000_000),
+                     said(other, "in", "请问什么时候发货？", 1_780_000_100),
+                     said(other, "out", "发票随货寄出，税号已登记", 1_780_000_200)]}).json()
+    assert pushed["stored"] == 3, pushed
+    status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
+        "name": "开票提醒", "enabled": False, "when": {"intent": "开票需求"},
+        "then": {"add": ["OPS-服务:续费提醒"]}}})
+    assert status == 200, made
+
+    simulated = _last_json(tagdesk("rules", "simulate", "开票提醒", "--profile", "team",
+                                   "--json", env=admin_env, timeout=120))
+    assert [(c["userid"], c["external_userid"]) for c in simulated["changes"]] == [asks]
+    assert simulated["changes"][0]["why"] == {"开票提醒": ["intent 开票需求"]}
+
+    assert _call(servers[0], sessions["admin"], "enable", {"name": "开票提醒"})[0] == 200
+    try:
+        def run() -> object:
+            return _one(servers[0].db_url, "SELECT batch_id FROM team_rule_run WHERE"
+                        " finished_at IS NOT NULL AND '开票提醒' = ANY(rules) ORDER BY id LIMIT 1")
+
+        batch_id = wait_for(run, timeout=30, what="a run of 开票提醒")
+        with psycopg.connect(servers[0].db_url) as conn:
+            rows = conn.execute("SELECT userid, external_userid, tag_id, batch_id, reason"
+                                " FROM team_journal WHERE source = 'rule' AND reason LIKE"
+                                " '%开票提醒%'").fetchall()
+        assert [tuple(r) for r in rows] == [(*asks, target, batch_id, "规则 rule: 开票提醒")]
+        assert target in corp.state.relation_tag_ids(*asks)
+        assert target not in corp.state.relation_tag_ids(*other)
+    finally:
+        _call(servers[0], sessions["admin"], "disable", {"name": "开票提醒"})

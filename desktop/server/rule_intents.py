@@ -1,0 +1,63 @@
+"""Chat intents for the team rules' runs, found as a desktop's `tagdesk rules simulate` finds
+them: the auto-tagging engine built once per run from the team's keywords (shared setting
+`autotag_keywords`) and the bundled intent packs, at the desktop's default confidence, run
+over every customer-sent message of the run's customers in the team's chats (`chat_message`,
+pushed by desktops). A relation has an intent when one of its customer's messages to that
+member is tagged with it.
+
+The server builds the engine from keywords and packs only: a desktop also trains it on the
+team's review verdicts and hand-set tags when it has them, so where those confirm or
+contradict the keywords a desktop's simulation can differ from the server's run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+
+from desktop.domain.autotag import AutoTagger, Suggestion, TagKeywords
+from desktop.server import snapshot
+from desktop.server.shared_settings import TEAM
+from desktop.server.snapshot import Conn
+from desktop.services.autotag_packs import load_intent_packs
+from desktop.services.autotag_simulation import DEFAULT_MIN_CONFIDENCE, MEMO_MAX_CHARS
+from desktop.store.chats import CUSTOMER_SENT
+
+KEYWORDS_KIND = "autotag_keywords"
+ROWS_PER_FETCH = 5_000
+
+Intents = dict[tuple[str, str], frozenset[str]]   # (external_userid, userid) -> intents
+
+
+def team_keywords(conn: Conn) -> dict[str, list[str]]:
+    """The team's auto-tagging keywords per tag name."""
+    return {str(name): snapshot.text_list(words) for name, words in conn.execute(
+        "SELECT key, value FROM team_setting WHERE owner = %s AND kind = %s"
+        " AND value IS NOT NULL ORDER BY key", (TEAM, KEYWORDS_KIND))}
+
+
+def intents(conn: Conn, customers: Collection[str]) -> Intents:
+    """The intents of these customers' relations (none while no tag has keywords)."""
+    keywords = team_keywords(conn)
+    if not keywords or not customers:
+        return {}
+    tagger = AutoTagger.build([TagKeywords(name, tuple(words)) for name, words in
+                               keywords.items()], (), packs=load_intent_packs(),
+                              threshold=DEFAULT_MIN_CONFIDENCE)
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    memo: dict[str, list[Suggestion]] = {}          # 好的, 收到: said again and again
+    with conn.transaction(), conn.cursor(name="rule_intents") as cursor:
+        cursor.itersize = ROWS_PER_FETCH
+        cursor.execute("SELECT external_userid, userid, text FROM chat_message"
+                       " WHERE external_userid = ANY(%s) AND direction = %s",
+                       (list(customers), CUSTOMER_SENT))
+        for external_userid, userid, text in cursor:
+            said = memo.get(str(text))
+            if said is None:
+                said = tagger.suggest(str(text))
+                if len(str(text)) <= MEMO_MAX_CHARS:
+                    memo[str(text)] = said
+            for suggestion in said:
+                if suggestion.confidence >= DEFAULT_MIN_CONFIDENCE:
+                    found[(str(external_userid), str(userid))].add(suggestion.tag)
+    return {key: frozenset(names) for key, names in found.items()}
