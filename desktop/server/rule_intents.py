@@ -12,6 +12,7 @@ contradict the keywords a desktop's simulation can differ from the server's run.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Collection
 
@@ -22,6 +23,8 @@ from desktop.server.snapshot import Conn
 from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.autotag_simulation import DEFAULT_MIN_CONFIDENCE, MEMO_MAX_CHARS
 from desktop.store.chats import CUSTOMER_SENT
+
+log = logging.getLogger("tagdesk.server.rules")
 
 KEYWORDS_KIND = "autotag_keywords"
 ROWS_PER_FETCH = 5_000
@@ -39,7 +42,11 @@ def team_keywords(conn: Conn) -> dict[str, list[str]]:
 def intents(conn: Conn, customers: Collection[str]) -> Intents:
     """The intents of these customers' relations (none while no tag has keywords)."""
     keywords = team_keywords(conn)
-    if not keywords or not customers:
+    if not keywords:
+        log.warning("team rules: no tag has auto-tagging keywords, so `intent` conditions"
+                    " match no one")
+        return {}
+    if not customers:
         return {}
     tagger = AutoTagger.build([TagKeywords(name, tuple(words)) for name, words in
                                keywords.items()], (), packs=load_intent_packs(),

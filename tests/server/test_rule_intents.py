@@ -1,0 +1,61 @@
+"""The chat intents a team rules' run gives its relations, read from the team's chats in
+PostgreSQL with the team's keywords and the bundled intent packs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from desktop.server import team_chats
+from desktop.server.database import migrate
+from desktop.server.rule_intents import intents
+from tests.server.team_support import PostgresCluster
+
+pytestmark = pytest.mark.integration
+
+INVOICE, OTHER, ELSEWHERE = "wmInvoice01", "wmOther01", "wmElsewhere01"
+
+
+@pytest.fixture(scope="module")
+def conn(postgres: PostgresCluster) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    url = postgres.new_database()
+    migrate(url)
+    with psycopg.connect(url, autocommit=True) as connection:
+        with connection.transaction():
+            team_chats.push(connection, "seller", {"messages": [
+                _said(INVOICE, "zhangsan", "in", "税号稍后发你", 1),
+                _said(INVOICE, "lisi", "in", "好的，谢谢", 2),
+                _said(OTHER, "zhangsan", "in", "请问什么时候发货？", 3),
+                _said(OTHER, "zhangsan", "out", "发票随货寄出", 4),
+                _said(ELSEWHERE, "zhangsan", "in", "麻烦开张发票", 5)]})
+        yield connection
+
+
+def _said(customer: str, userid: str, direction: str, text: str, n: int) -> dict[str, object]:
+    return {"time": 1_780_000_000 + n, "userid": userid, "external_userid": customer,
+            "direction": direction, "text": text}
+
+
+def _keywords(conn: psycopg.Connection[tuple[object, ...]], words: str | None) -> None:
+    conn.execute("DELETE FROM team_setting WHERE kind = 'autotag_keywords'")
+    if words is not None:
+        conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by)"
+                     " VALUES ('', 'autotag_keywords', '开票需求', %s::jsonb, 1, 'admin')",
+                     (f'["{words}"]',))
+
+
+def test_a_customers_own_message_to_a_member_gives_that_relation_the_intent(
+        conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """税号 is no keyword: the 开票需求 pack finds it. A member's 发票 counts for nothing, nor
+    do customers the run does not evaluate."""
+    _keywords(conn, "发票")
+    assert intents(conn, {INVOICE, OTHER}) == {(INVOICE, "zhangsan"): frozenset({"开票需求"})}
+
+
+def test_without_keywords_intents_match_no_one(
+        conn: psycopg.Connection[tuple[object, ...]], caplog: pytest.LogCaptureFixture) -> None:
+    _keywords(conn, None)
+    assert intents(conn, {INVOICE, OTHER, ELSEWHERE}) == {}
+    assert "no tag has auto-tagging keywords" in caplog.text
