@@ -62,6 +62,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_reconcile_options(serve)
     serve.add_argument("--rules-interval", type=float, default=600, metavar="SECONDS",
                        help="run the enabled team rules this often (0 = never)")
+    serve.add_argument("--expiry-interval", type=float, default=60, metavar="SECONDS",
+                       help="remove the due tags the rules set to expire this often"
+                            " (0 = never)")
     serve.add_argument("--events-retention-days", type=int, default=365, metavar="N",
                        help="delete behaviour events dated more than N days ago (0 = keep all)")
     serve.set_defaults(handler=server_serve)
@@ -129,9 +132,11 @@ def server_serve(args: argparse.Namespace) -> int:
 
         check_settings(args.callback_token, args.callback_aes_key)
         register_secret(args.callback_aes_key)
-    if args.resync_interval < 0 or args.rules_interval < 0 or args.events_retention_days < 0:
-        raise UsageError("--resync-interval、--rules-interval 和 --events-retention-days 不能为负。"
-                         " / --resync-interval, --rules-interval and --events-retention-days"
+    if min(args.resync_interval, args.rules_interval, args.expiry_interval,
+           args.events_retention_days) < 0:
+        raise UsageError("--resync-interval、--rules-interval、--expiry-interval 和"
+                         " --events-retention-days 不能为负。 / --resync-interval,"
+                         " --rules-interval, --expiry-interval and --events-retention-days"
                          " must not be negative.")
     return serve(ServeOptions(
         db_url=args.db, host=args.host, port=args.port, api_base=args.wecom_api_base,
@@ -141,6 +146,7 @@ def server_serve(args: argparse.Namespace) -> int:
         callback_token=args.callback_token, callback_aes_key=args.callback_aes_key,
         resync_interval_s=args.resync_interval, reconcile=reconcile_config(args),
         rules_interval_s=args.rules_interval, events_retention_days=args.events_retention_days,
+        expiry_interval_s=args.expiry_interval,
     ))
 
 

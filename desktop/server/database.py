@@ -303,6 +303,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE approval ADD CONSTRAINT approval_kind_check
         CHECK (kind IN ('delete_tag', 'delete_group', 'rename_tag', 'adopt_group'));
     """,
+    # 17: expiries of the tags the server's rule runs add (desktop/server/team_expiry.py).
+    """
+    CREATE TABLE team_tag_expiry (
+        userid text NOT NULL,
+        external_userid text NOT NULL,
+        tag_id text NOT NULL,
+        due_at timestamptz NOT NULL,
+        rule_name text NOT NULL,
+        batch_id text NOT NULL,
+        set_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (userid, external_userid, tag_id)
+    );
+    CREATE INDEX team_tag_expiry_due ON team_tag_expiry (due_at);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

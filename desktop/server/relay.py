@@ -21,14 +21,15 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import leases, snapshot, team_journal
+from desktop.server import expiry_records, leases, snapshot, team_journal
 from desktop.server.db_health import Conn, ConnectionFactory
+from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE, OutboxRecovery, outbox_row
 from desktop.store.journal import JournalEntry
@@ -185,13 +186,14 @@ class Relay:
         return self._write(caller, replace(request, body=sent), note, call_key)
 
     def write(self, caller: Caller, path: str, body: Mapping[str, Any],
-              note: WriteNote = NO_NOTE) -> dict[str, Any]:
+              note: WriteNote = NO_NOTE, expiring: Sequence[Expiring] = ()) -> dict[str, Any]:
         """A write the server itself decided on (an approved request, a restore), past the
-        gate."""
+        gate. `expiring`: tags a mark_tag adds that run out (a rule run's `expires`),
+        recorded with its journal rows for the tags the relation really gained."""
         api = API[path]
         self._names.lookup(_str_list(body.get("tag_id")))  # the journal names what goes
         return self._write(caller, ApiRequest(api.method, path, {}, dict(body), api.effect),
-                           note, None)
+                           note, None, expiring)
 
     def tag_names(self, tag_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Tag id -> (name, group name)."""
@@ -206,7 +208,7 @@ class Relay:
         self._names.learn(tag_list)
 
     def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
-               call_key: str | None) -> dict[str, Any]:
+               call_key: str | None, expiring: Sequence[Expiring] = ()) -> dict[str, Any]:
         body = dict(request.body or {})
         if request.path == MARK_TAG:
             note = self._server_before(body, note)
@@ -215,13 +217,14 @@ class Relay:
             return answer
         assert outbox_id is not None
         try:
-            return self._send(caller, request, body, note, outbox_id)
+            return self._send(caller, request, body, note, outbox_id, expiring)
         finally:
             with self._active_lock:
                 self._active.discard(outbox_id)
 
     def _send(self, caller: Caller, request: ApiRequest, body: dict[str, Any],
-              note: WriteNote, outbox_id: int) -> dict[str, Any]:
+              note: WriteNote, outbox_id: int,
+              expiring: Sequence[Expiring] = ()) -> dict[str, Any]:
         try:
             data = self._transport.call(request)
         except WeComError as err:
@@ -236,7 +239,7 @@ class Relay:
                         "outcome unknown" if err.may_have_applied else "failed")
             raise
         entries = list(self.journal_entries(caller, request.path, body, data, note))
-        self._finish(outbox_id, "done", 0, entries, note.reverts, data)
+        self._finish(outbox_id, "done", 0, entries, note, data, expiring)
         log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
                  len(entries))
         return data
@@ -318,8 +321,9 @@ class Relay:
         return claimed is not None
 
     def _finish(self, outbox_id: int, status: str, errcode: int | None,
-                entries: list[JournalEntry], reverts: str = "",
-                answer: Mapping[str, Any] | None = None) -> None:
+                entries: list[JournalEntry], note: WriteNote = NO_NOTE,
+                answer: Mapping[str, Any] | None = None,
+                expiring: Sequence[Expiring] = ()) -> None:
         """Settle the row and journal its entries in one transaction, unless another process
         already settled it (this process was taken for dead, e.g. during a database restart)."""
         with self._connection() as conn, conn.transaction():
@@ -332,8 +336,9 @@ class Relay:
             if settled is None:
                 log.warning("outbox row %d was settled by another server process", outbox_id)
                 return
-            team_journal.append(conn, entries, outbox_id, reverts)
+            team_journal.append(conn, entries, outbox_id, note.reverts)
             snapshot.follow_relay(conn, entries)
+            expiry_records.record(conn, entries, expiring, note.batch_id)
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

@@ -11,9 +11,11 @@ Contested relations (rules that contradict each other or loop) are left alone an
 Each relation that changes gets one `mark_tag` through the relay's outbox (the shared WeCom
 budget), journaled under source `rule`, the batch of the run (`rule-YYYYMMDD-HHMMSS-xxxx`,
 revertible like any team batch), the owner of the first rule that changed it and, as the
-reason, the rules' names. A rule the server cannot evaluate honestly is skipped, its reason
-logged and kept with the run: `expires` (expiries are kept by desktops), tags the server's library does not have, tags of
-a group governance lets only another department tag (as for the owner's own `mark_tag`).
+reason, the rules' names. A tag added by a rule with `expires` gets its expiry recorded with
+the journal rows (`expiry_records.py`; the `tag-expiry` job removes it when due). A rule the
+server cannot evaluate honestly is skipped, its reason logged and kept with the run: tags the
+server's library does not have, tags of a group governance lets only another department tag
+(as for the owner's own `mark_tag`).
 A relation the rules would leave with two tags of one of the team's exclusive sets is left
 alone and counted contested, as a desktop's batch refuses it.
 """
@@ -43,6 +45,7 @@ from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import (
     CatalogueTag,
     Evaluation,
+    RelationOutcome,
     ResolvedRule,
     RuleError,
     Subject,
@@ -51,6 +54,7 @@ from desktop.domain.rules import (
     resolve,
 )
 from desktop.server import relation_facts, rule_intents, snapshot, team_events
+from desktop.server.expiry_records import Expiring
 from desktop.server.governance import load_policy
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
@@ -140,10 +144,6 @@ class RuleRuns:
         for name, definition, owner, device in rows:
             try:
                 rule = parse_rule(definition, str(name))
-                if rule.then.expires_s is not None:
-                    raise RuleError("带过期时间的规则由桌面端运行（过期记录在桌面端）",
-                                    "rules with `expires` run on desktops (expiries are kept"
-                                    " there)")
                 found = resolve([rule], catalogue)[0]
                 self._may_tag(policy, str(owner), found, catalogue)
             except (RuleFormatError, RuleError) as exc:
@@ -248,7 +248,7 @@ class RuleRuns:
                 body["remove_tag"] = list(outcome.remove)
             try:
                 answer = self._relay.write(Caller(owner.userid, owner.device_id), MARK_TAG,
-                                           body, note)
+                                           body, note, _expiring(outcome))
             except WeComNetworkError as err:
                 answer = {"errcode": -1, "errmsg": err.reason.value}
             if answer.get("errcode"):
@@ -266,6 +266,17 @@ class RuleRuns:
             " skipped = %s WHERE id = %s",
             (run.rules, run.relations, run.changed, run.applied, run.failed, run.contested,
              run.unread, Jsonb(run.skipped), run_id))
+
+
+def _expiring(outcome: RelationOutcome) -> list[Expiring]:
+    """The tags the outcome adds that run out, each with the rule whose `expires` it keeps
+    (the shortest, as the evaluator chose)."""
+    found = []
+    for tag_id, seconds in sorted(outcome.expires_s.items()):
+        rule = next(r.name for r, _ in outcome.fired
+                    if tag_id in r.add and r.rule.then.expires_s == seconds)
+        found.append(Expiring(tag_id, seconds, rule))
+    return found
 
 
 def _relation_tags(conn: Conn) -> dict[tuple[str, str], frozenset[str]]:

@@ -28,6 +28,7 @@ from desktop.server.app import TeamServer, TeamSettings, build_app
 from desktop.server.database import CONNECT_TIMEOUT_S, describe_target, migrate
 from desktop.server.db_health import Conn, DatabaseHealth
 from desktop.server.errors import ServerError
+from desktop.server.expiry_job import ExpiryJob
 from desktop.server.jobs import Job, Scheduler
 from desktop.server.journal_push import JournalPush
 from desktop.server.leases import ProcessLease
@@ -68,6 +69,7 @@ class ServeOptions:
     resync_interval_s: float = 3600.0
     reconcile: ReconcileConfig | None = None
     rules_interval_s: float = 600.0
+    expiry_interval_s: float = 60.0
     events_retention_days: int = 365
 
 
@@ -122,6 +124,9 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
                    RuleRuns(team.connection, team.relay, lease.id,
                             team.governance.actor).run)]
               if options.rules_interval_s > 0 else []),
+            *([Job("tag-expiry", options.expiry_interval_s,
+                   ExpiryJob(team.connection, team.relay).run)]
+              if options.expiry_interval_s > 0 else []),
         ])
         sock = _listen(options.host, options.port)
         phone_changes.start()

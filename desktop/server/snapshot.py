@@ -16,6 +16,7 @@ from typing import Any
 
 from psycopg import Connection
 
+from desktop.server import expiry_records
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
@@ -48,14 +49,18 @@ def relation_tags(conn: Conn, userid: str, external_userid: str) -> set[str] | N
 
 
 def store_relation(conn: Conn, userid: str, external_userid: str, tag_ids: Iterable[str]) -> None:
+    """The relation's tags now; the expiries of tags it lost are forgotten."""
+    tag_ids = set(tag_ids)
+    expiry_records.forget_lost(conn, userid, external_userid, tag_ids)
     conn.execute(
         "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
         " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO UPDATE"
         " SET tag_ids = excluded.tag_ids, updated_at = clock_timestamp()",
-        (userid, external_userid, sorted(set(tag_ids))))
+        (userid, external_userid, sorted(tag_ids)))
 
 
 def forget_relation(conn: Conn, userid: str, external_userid: str) -> None:
+    expiry_records.forget_relation(conn, userid, external_userid)
     conn.execute(
         "DELETE FROM relation_tag_snapshot WHERE userid = %s AND external_userid = %s",
         (userid, external_userid))
@@ -65,6 +70,7 @@ def forget_tags(conn: Conn, tag_ids: Iterable[str]) -> None:
     """Deleted tags leave every relation (WeCom sends no per-relation event for that)."""
     gone = sorted(set(tag_ids))
     if gone:
+        expiry_records.forget_tags(conn, gone)
         conn.execute(
             "UPDATE relation_tag_snapshot SET tag_ids = ARRAY(SELECT unnest(tag_ids)"
             " EXCEPT SELECT unnest(%s::text[]) ORDER BY 1), updated_at = clock_timestamp()"

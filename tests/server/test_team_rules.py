@@ -1,7 +1,8 @@
 """Team rules through two real server processes on one PostgreSQL database: who sees and
 edits which rule, the desktop's `tagdesk rules` on a team profile, and the server running the
 enabled rules once per interval across both processes, journaled per relation under source
-`rule`, one batch per run, revertible from the desktop."""
+`rule`, one batch per run, revertible from the desktop; the expiries its rules set, removed
+when due under source `expiry`."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ pytestmark = pytest.mark.integration
 
 MARKETING, OPERATIONS, SALES_I = 2, 3, 5
 RULES_INTERVAL_S = "1"
+EXPIRY_INTERVAL_S = "1"
 TOKEN = "TagDeskRules2026"
 AES_KEY = "kXnZn8rs6oNpBVxAmSkHuCyna4LB2ukkS7zllS7r3C3"
 
@@ -68,7 +70,8 @@ def people(corp: SandboxServer) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def servers(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str],
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[TeamServerProcess]]:
-    """Two processes on one database, each scheduling the team rules every second."""
+    """Two processes on one database, each scheduling the team rules and the tag expiry
+    every second."""
     db_url = postgres.new_database()
     started: list[TeamServerProcess] = []
     try:
@@ -76,6 +79,7 @@ def servers(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, st
             started.append(TeamServerProcess(
                 db_url, corp, tmp_path_factory.mktemp(f"team-rules-server-{index}"),
                 "--admin", people["admin"], "--rules-interval", RULES_INTERVAL_S,
+                "--expiry-interval", EXPIRY_INTERVAL_S,
                 "--callback-token", TOKEN, "--callback-aes-key", AES_KEY))
         wait_for(lambda: _one(db_url, "SELECT finished_at FROM resync_run"), timeout=60,
                  what="the first re-sync")
@@ -115,11 +119,17 @@ def _call(server: TeamServerProcess, session: str, verb: str = "",
     return response.status_code, dict(response.json())
 
 
-def _rule(name: str, enabled: bool = False) -> dict[str, Any]:
-    """A rule with an expiry: desktops run it, the server skips it (expiries are the
-    desktops'), so enabling it here changes no relation behind another test's back."""
-    return {"name": name, "enabled": enabled, "when": {"region": "上海"},
+def _rule(name: str) -> dict[str, Any]:
+    """A disabled rule with an expiry."""
+    return {"name": name, "enabled": False, "when": {"region": "上海"},
             "then": {"add": ["地区:华东"], "expires": "30d"}}
+
+
+def _skipped_rule(name: str) -> dict[str, Any]:
+    """A rule the server skips (its tag is not in the library): enabling it changes no
+    relation behind another test's back."""
+    return {"name": name, "enabled": False, "when": {"region": "上海"},
+            "then": {"add": ["地区:海外"]}}
 
 
 def test_a_head_sees_and_edits_their_departments_rules_only(
@@ -212,7 +222,9 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         qtbot: Any, servers: list[TeamServerProcess], corp: SandboxServer,
         people: dict[str, str], sessions: dict[str, str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    for role, body in (("head_mkt", {"rule": _rule("窗口市场部")}),
+    for role, body in (("head_mkt", {"rule": {**_rule("窗口市场部"),
+                                              "when": {"state": "rules-window-nobody"}}}),
+                       ("head_mkt", {"rule": {**_skipped_rule("窗口海外"), "enabled": True}}),
                        ("head_ops", {"rule": _rule("窗口运营部"), "visibility": "team"})):
         assert _call(servers[0], sessions[role], "put", body)[0] == 200
     home, profile = _team_home(tmp_path, monkeypatch, corp, servers[0].url, people["head_mkt"])
@@ -252,6 +264,7 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         qtbot.waitUntil(lambda: dialog.server_run.text().startswith("团队服务器上次运行："),
                         timeout=30_000)
         assert not dialog.server_run.isHidden() and "跳过" in dialog.server_run.text()
+        assert _call(servers[0], sessions["head_mkt"], "remove", {"name": "窗口海外"})[0] == 200
         run_sync(workspace.client(), workspace.cache)    # the rule's tags and the departments
         dialog.rules.setCurrentItem(items()["窗口市场部"])
         dialog.edit_selected()
@@ -266,6 +279,7 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         assert _one(servers[0].db_url, "SELECT visibility FROM team_rule WHERE name = %s",
                     "窗口市场部") == "team"
         dialog.close()
+        assert _call(servers[0], sessions["head_mkt"], "disable", {"name": "窗口市场部"})[0] == 200
     finally:
         context.cancel_all()
         context.wait_idle()
@@ -320,6 +334,10 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
     assert shown["owner"] == people["head_mkt"]
     human = tagdesk("rules", "list", "--profile", "team", env=env)
     assert f"上海归华东\t停用 disabled\t{people['head_mkt']} · 市场部\t" in human.stdout
+    # before it is enabled: once enabled the server may run it at once
+    simulated = _last_json(tagdesk("rules", "simulate", "上海归华东", "--profile", "team",
+                                   "--json", env=env))
+    assert simulated["per_rule"]["上海归华东"] == simulated["would_change"] > 0
 
     enabled = _last_json(tagdesk("rules", "enable", "上海归华东", "--profile", "team", "--json",
                                  env=env))
@@ -328,9 +346,6 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
                 "上海归华东") is True
     assert tagdesk("rules", "disable", "上海归华东", "--profile", "team",
                    env=env).returncode == 0
-    simulated = _last_json(tagdesk("rules", "simulate", "上海归华东", "--profile", "team",
-                                   "--json", env=env))
-    assert simulated["per_rule"]["上海归华东"] == simulated["would_change"] > 0
 
     elsewhere = tagdesk("rules", "add", str(rule_file), "--profile", "team", "--department",
                         "运营部", env=env)
@@ -364,7 +379,7 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     assert expected, "the sandbox corp has customers in 北京 without 华北"
 
     status, made = _call(servers[0], sessions["admin"], "put",
-                         {"rule": _rule("华东三十天", enabled=True)})
+                         {"rule": {**_skipped_rule("海外"), "enabled": True}})
     assert status == 200, made
     status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
         "name": "北京归华北", "when": {"region": "北京"}, "then": {"add": ["地区:华北"]}}})
@@ -383,10 +398,12 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     with psycopg.connect(db_url) as conn:
         rows = conn.execute(
             "SELECT userid, external_userid, operator, action, batch_id, tag_id, reason"
-            " FROM team_journal WHERE source = 'rule' ORDER BY id").fetchall()
+            " FROM team_journal WHERE source = 'rule' AND tag_id = %s ORDER BY id",
+            (target,)).fetchall()
         runs = conn.execute(
             "SELECT process, started_at, finished_at, changed, applied FROM team_rule_run"
-            " WHERE finished_at IS NOT NULL ORDER BY started_at").fetchall()
+            " WHERE finished_at IS NOT NULL AND id >= (SELECT id FROM team_rule_run"
+            " WHERE batch_id = %s) ORDER BY started_at", (batch_id,)).fetchall()
     assert sorted((str(r[0]), str(r[1])) for r in rows) == sorted(expected)  # once each
     assert {(r[2], r[3], r[4], r[5], r[6]) for r in rows} == {
         (people["admin"], "tag_add", batch_id, target, "规则 rule: 北京归华北")}
@@ -394,14 +411,15 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     assert sum(int(str(r[4])) for r in runs) == len(expected)
     assert all(earlier[2] <= later[1] for earlier, later in itertools.pairwise(runs))
     skipped = _one(db_url, "SELECT skipped FROM team_rule_run WHERE batch_id = %s", batch_id)
-    assert isinstance(skipped, dict) and "expires" in skipped["华东三十天"]
+    assert isinstance(skipped, dict) and "地区:海外" in skipped["海外"]
 
     last = _last_json(tagdesk("rules", "list", "--profile", "team", "--json",
                               env=admin_env))["server_last_run"]
     assert last["batch_id"].startswith("rule-") and last["finished_at"] is not None
-    assert last["rules"] == ["北京归华北"] and "华东三十天" in last["skipped"]
+    assert last["rules"] == ["北京归华北"] and "海外" in last["skipped"]
     human = tagdesk("rules", "list", "--profile", "team", env=admin_env).stdout
-    assert "Last run on the team server" in human and "skipped 华东三十天" in human
+    assert "Last run on the team server" in human and "skipped 海外" in human
+    assert _call(servers[0], sessions["admin"], "remove", {"name": "海外"})[0] == 200
 
     assert tagdesk("rules", "disable", "北京归华北", "--profile", "team",
                    env=admin_env).returncode == 0
@@ -553,3 +571,63 @@ def test_an_intent_rule_tags_the_customer_who_asks_for_an_invoice_as_the_desktop
         assert target not in corp.state.relation_tag_ids(*other)
     finally:
         _call(servers[0], sessions["admin"], "disable", {"name": "开票提醒"})
+
+
+def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str],
+        admin_env: dict[str, str]) -> None:
+    """A rule with `expires` run by the server records each expiry with its journal rows; a
+    relation that loses the tag on a phone forgets it; once due, the `tag-expiry` job removes
+    the tag once across both processes, journaled under source `expiry`, and the desktop
+    reverts that batch."""
+    db_url = servers[0].db_url
+    target = corp.state.find_tag("客户来源", "自然到店")
+    assert target
+    member = corp.state.follow_users()[3]
+    kept, untagged = (corp.phone.add_customer(member, state="rules-expiry") for _ in range(2))
+    status, made = _call(servers[0], sessions["admin"], "put", {"rule": {
+        "name": "到店一小时", "when": {"state": "rules-expiry"},
+        "then": {"add": ["客户来源:自然到店"], "expires": "1h"}}})
+    assert status == 200, made
+
+    def expiries() -> list[tuple[object, ...]]:
+        with psycopg.connect(db_url) as conn:
+            return [tuple(r) for r in conn.execute(
+                "SELECT external_userid, tag_id, rule_name, batch_id,"
+                " round(extract(epoch FROM due_at - set_at)) FROM team_tag_expiry"
+                " WHERE userid = %s AND tag_id = %s ORDER BY external_userid",
+                (member, target))]
+
+    wait_for(lambda: len(expiries()) == 2, timeout=30, what="the expiries of the rule's tag")
+    assert _call(servers[0], sessions["admin"], "disable", {"name": "到店一小时"})[0] == 200
+    added = _one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
+                 " AND external_userid = %s AND tag_id = %s", kept, target)
+    assert str(added).startswith("rule-")
+    assert expiries() == [(c, target, "到店一小时", added, 3600)
+                          for c in sorted((kept, untagged))]
+    assert all(target in corp.state.relation_tag_ids(member, c) for c in (kept, untagged))
+
+    corp.phone.mark(member, untagged, remove=[target])
+    wait_for(lambda: [r[0] for r in expiries()] == [kept], timeout=30,
+             what="the expiry forgotten with its tag")
+    with psycopg.connect(db_url) as conn:
+        conn.execute("UPDATE team_tag_expiry SET due_at = now() - interval '1 second'"
+                     " WHERE userid = %s AND tag_id = %s", (member, target))
+    wait_for(lambda: target not in corp.state.relation_tag_ids(member, kept), timeout=30,
+             what="the due tag removed")
+    wait_for(lambda: not expiries(), timeout=30, what="the expiry row deleted")
+    with psycopg.connect(db_url) as conn:
+        removed = [tuple(r) for r in conn.execute(
+            "SELECT userid, external_userid, operator, action, tag_id, batch_id"
+            " FROM team_journal WHERE source = 'expiry' AND userid = %s", (member,))]
+    assert len(removed) == 1                                   # once across both processes
+    assert removed[0][:5] == (member, kept, "tagdesk-server", "tag_remove", target)
+    expiry_batch = str(removed[0][5])
+    assert expiry_batch.startswith("expiry-")
+
+    assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
+    reverted = tagdesk("audit", "revert", expiry_batch, "--profile", "team", "--yes", "--json",
+                       env=admin_env, timeout=120)
+    assert reverted.returncode == 0, reverted.stderr
+    assert target in corp.state.relation_tag_ids(member, kept)
+    assert target not in corp.state.relation_tag_ids(member, untagged)
