@@ -303,7 +303,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE approval ADD CONSTRAINT approval_kind_check
         CHECK (kind IN ('delete_tag', 'delete_group', 'rename_tag', 'adopt_group'));
     """,
-    # 17: expiries of the tags the server's rule runs add (desktop/server/team_expiry.py).
+    # 17: expiries of the tags the server's rule runs add (desktop/server/expiry_records.py).
     """
     CREATE TABLE team_tag_expiry (
         userid text NOT NULL,

@@ -578,8 +578,8 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
         admin_env: dict[str, str]) -> None:
     """A rule with `expires` run by the server records each expiry with its journal rows; a
     relation that loses the tag on a phone forgets it; once due, the `tag-expiry` job removes
-    the tag once across both processes, journaled under source `expiry`, and the desktop
-    reverts that batch."""
+    the tag once across both processes, journaled under source `expiry`, drops an expiry
+    whose call WeCom refuses, and the desktop reverts that batch."""
     db_url = servers[0].db_url
     target = corp.state.find_tag("客户来源", "自然到店")
     assert target
@@ -610,12 +610,15 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
     corp.phone.mark(member, untagged, remove=[target])
     wait_for(lambda: [r[0] for r in expiries()] == [kept], timeout=30,
              what="the expiry forgotten with its tag")
-    with psycopg.connect(db_url) as conn:
+    with psycopg.connect(db_url) as conn:   # due now; and one on a relation WeCom refuses
         conn.execute("UPDATE team_tag_expiry SET due_at = now() - interval '1 second'"
                      " WHERE userid = %s AND tag_id = %s", (member, target))
+        conn.execute("INSERT INTO team_tag_expiry (userid, external_userid, tag_id, due_at,"
+                     " rule_name, batch_id) VALUES (%s, 'wm-no-such-customer', %s, now(),"
+                     " '到店一小时', %s)", (member, target, added))
     wait_for(lambda: target not in corp.state.relation_tag_ids(member, kept), timeout=30,
              what="the due tag removed")
-    wait_for(lambda: not expiries(), timeout=30, what="the expiry row deleted")
+    wait_for(lambda: not expiries(), timeout=30, what="the expiry rows deleted")
     with psycopg.connect(db_url) as conn:
         removed = [tuple(r) for r in conn.execute(
             "SELECT userid, external_userid, operator, action, tag_id, batch_id"
