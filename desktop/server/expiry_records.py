@@ -6,11 +6,13 @@ tags the relation really gained. Whenever the server's snapshot learns that a re
 a tag (a callback, a re-sync, any relayed write), its expiry is forgotten
 (`snapshot.store_relation`, `forget_relation`, `forget_tags`), as a desktop forgets an
 expiry when its tag leaves the relation. `expiry_job.py` removes the tags when due.
+The outbox row of such a call keeps them too (`to_note`), so a call whose process died and
+that another process settles (`outbox_recovery.py`) records them as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from psycopg import Connection
@@ -18,6 +20,8 @@ from psycopg import Connection
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
+# The key of the expiring tags in an outbox row's `write_note`.
+NOTE_KEY = "expiring"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,19 @@ class Expiring:
     tag_id: str
     lasts_s: int
     rule: str
+
+
+def to_note(expiring: Sequence[Expiring]) -> dict[str, object]:
+    """The expiring tags as kept in an outbox row's `write_note` (nothing when none)."""
+    return {NOTE_KEY: [[e.tag_id, e.lasts_s, e.rule] for e in expiring]} if expiring else {}
+
+
+def from_note(note: Mapping[str, object]) -> tuple[Expiring, ...]:
+    """The expiring tags an outbox row's `write_note` keeps (`to_note`)."""
+    items = note.get(NOTE_KEY)
+    return tuple(Expiring(str(item[0]), int(item[1]), str(item[2]))
+                 for item in items if isinstance(item, list) and len(item) == 3
+                 ) if isinstance(items, list) else ()
 
 
 def record(conn: Conn, entries: Sequence[JournalEntry], expiring: Sequence[Expiring],

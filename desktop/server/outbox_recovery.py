@@ -23,8 +23,9 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import leases, snapshot, team_journal
+from desktop.server import expiry_records, leases, snapshot, team_journal
 from desktop.server.db_health import ConnectionFactory
+from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
 from desktop.server.write_notes import read_note
 from desktop.store.journal import JournalEntry
@@ -53,6 +54,7 @@ class OutboxRow:
     body: Mapping[str, Any]
     owner: int | None
     note: WriteNote = NO_NOTE
+    expiring: tuple[Expiring, ...] = ()   # tags a rule run's mark_tag adds that run out
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
         body=body if isinstance(body, dict) else {},
         owner=None if values[5] is None else int(str(values[5])),
         note=read_note(headers) if isinstance(headers, dict) else NO_NOTE,
+        expiring=expiry_records.from_note(headers) if isinstance(headers, dict) else (),
     )
 
 
@@ -123,6 +126,7 @@ class OutboxRecovery:
                 return False
             team_journal.append(conn, entries, row.id, row.note.reverts)
             snapshot.follow_relay(conn, entries)
+            expiry_records.record(conn, entries, row.expiring, row.note.batch_id)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)
         return True

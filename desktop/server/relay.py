@@ -212,7 +212,8 @@ class Relay:
         body = dict(request.body or {})
         if request.path == MARK_TAG:
             note = self._server_before(body, note)
-        outbox_id, answer = self._open_row(caller, request.path, body, note, call_key)
+        outbox_id, answer = self._open_row(caller, request.path, body, note, call_key,
+                                           expiring)
         if answer is not None:
             return answer
         assert outbox_id is not None
@@ -260,7 +261,8 @@ class Relay:
             return outbox_id in self._active
 
     def _open_row(self, caller: Caller, path: str, body: dict[str, Any], note: WriteNote,
-                  call_key: str | None) -> tuple[int | None, dict[str, Any] | None]:
+                  call_key: str | None, expiring: Sequence[Expiring] = ()
+                  ) -> tuple[int | None, dict[str, Any] | None]:
         """The outbox row to send (now marked active), or the answer to a repeated call."""
         with self._connection() as conn:  # device 0: the server's own job, no device
             row = conn.execute(
@@ -269,7 +271,7 @@ class Relay:
                 " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
                 " RETURNING id",
                 (caller.userid, caller.device_id or None, path, Jsonb(body), self._process_id,
-                 call_key, Jsonb(note.headers())),
+                 call_key, Jsonb({**note.headers(), **expiry_records.to_note(expiring)})),
             ).fetchone()
         if row is not None:
             with self._active_lock:

@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from psycopg.types.json import Jsonb
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.sandbox import SandboxConfig, SandboxServer
@@ -79,7 +80,7 @@ def servers(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, st
             started.append(TeamServerProcess(
                 db_url, corp, tmp_path_factory.mktemp(f"team-rules-server-{index}"),
                 "--admin", people["admin"], "--rules-interval", RULES_INTERVAL_S,
-                "--expiry-interval", EXPIRY_INTERVAL_S,
+                "--expiry-interval", EXPIRY_INTERVAL_S, "--outbox-check-every", "1",
                 "--callback-token", TOKEN, "--callback-aes-key", AES_KEY))
         wait_for(lambda: _one(db_url, "SELECT finished_at FROM resync_run"), timeout=60,
                  what="the first re-sync")
@@ -605,6 +606,8 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
     assert str(added).startswith("rule-")
     assert expiries() == [(c, target, "到店一小时", added, 3600)
                           for c in sorted((kept, untagged))]
+    assert _one(db_url, "SELECT write_note->'expiring' FROM outbox WHERE body->>"
+                "'external_userid' = %s", kept) == [[target, 3600, "到店一小时"]]  # for recovery
     assert all(target in corp.state.relation_tag_ids(member, c) for c in (kept, untagged))
 
     corp.phone.mark(member, untagged, remove=[target])
@@ -634,3 +637,33 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
     assert reverted.returncode == 0, reverted.stderr
     assert target in corp.state.relation_tag_ids(member, kept)
     assert target not in corp.state.relation_tag_ids(member, untagged)
+
+
+def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
+        servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str]) -> None:
+    """A rule run's mark_tag whose process died before settling it: the process that settles
+    it (outbox recovery) journals it and records the expiry its outbox row keeps."""
+    db_url = servers[0].db_url
+    target = corp.state.find_tag("客户来源", "自然到店")
+    assert target
+    member = corp.state.follow_users()[4]
+    customer = corp.phone.add_customer(member)
+    body = {"userid": member, "external_userid": customer, "add_tag": [target]}
+    corp.phone.mark(member, customer, add=[target])     # WeCom applied it; nobody settled it
+    with psycopg.connect(db_url) as conn:
+        conn.execute(
+            "INSERT INTO outbox (operator, path, body, status, write_note) VALUES (%s,"
+            " 'externalcontact/mark_tag', %s, 'sending', %s)",
+            (people["admin"], Jsonb(body), Jsonb({
+                "X-TagDesk-Batch": "rule-20260101-000000-dead", "X-TagDesk-Source": "rule",
+                "X-TagDesk-Before": "[]", "expiring": [[target, 3600, "孤儿规则"]]})))
+
+    def recorded() -> object:
+        return _one(db_url, "SELECT rule_name || ' ' || batch_id FROM team_tag_expiry"
+                    " WHERE userid = %s AND external_userid = %s AND tag_id = %s",
+                    member, customer, target)
+
+    assert wait_for(recorded, timeout=30, what="the settled call's expiry") == (
+        "孤儿规则 rule-20260101-000000-dead")
+    assert _one(db_url, "SELECT count(*) FROM team_journal WHERE source = 'rule' AND"
+                " batch_id = 'rule-20260101-000000-dead'") == 1
