@@ -89,6 +89,18 @@ def test_the_secret_comes_from_stdin_or_the_environment_only(
     assert result.returncode == 2 and "TAGDESK_CORP_SECRET" in result.stderr
 
 
+def test_a_negative_job_interval_is_one_sentence(
+    team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    result = tagdesk("server", "serve", "--db", "postgresql://u@127.0.0.1:1/x",
+                     "--wecom-api-base", team_sandbox.api_base, "--corp-id",
+                     team_sandbox.corp_id, "--expiry-interval", "-1",
+                     env={**desktop_env(tmp_path), "TAGDESK_CORP_SECRET": team_sandbox.secret})
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--expiry-interval" in result.stderr and "不能为负" in result.stderr
+    assert "must not be negative" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_the_team_journal_refuses_update_delete_and_truncate(postgres: PostgresCluster) -> None:
     url = postgres.new_database()
     migrate(url)
