@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
+from desktop.domain.events import type_name
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import COMPARE_OPS, Rule
 
@@ -334,9 +335,10 @@ def _bounds_text(bounds: Mapping[str, object]) -> str:
 
 
 def _event_text(value: Mapping[str, object], english: bool) -> str:
-    """An event condition as the editor shows it: 「order_paid 最近 30 天内 次数 >= 2」 /
-    "order_paid within 30 days times >= 2"; a days-since condition 「content_viewed <= 7」."""
-    types = join_words(words_of(value.get("type", []))) or ("any type" if english else "任意类型")
+    """An event condition as the editor shows it: 「订单支付 最近 30 天内 次数 >= 2」 /
+    "order paid within 30 days times >= 2"; a days-since condition 「浏览内容 <= 7」."""
+    types = join_words([type_name(kind, english) for kind in words_of(value.get("type", []))]
+                       ) or ("any type" if english else "任意类型")
     parts = [types]
     within = value.get("within_days")
     if within is not None:

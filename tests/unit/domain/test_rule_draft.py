@@ -130,9 +130,9 @@ def test_the_rules_list_says_an_event_condition_in_words_not_json() -> None:
         {"days_since_event": {"type": "content_viewed", "<=": 7}},
         {"event": {}}]})
     assert summary(when, english=False) == (
-        "(行为事件 order_paid 最近 30 天内 且 行为事件 form_submitted、course_attended 次数 >= 2"
-        " 金额 > 100 且 距上次事件天数 content_viewed <= 7 且 行为事件 任意类型)")
+        "(行为事件 订单支付 最近 30 天内 且 行为事件 提交表单、参加课程 次数 >= 2"
+        " 金额 > 100 且 距上次事件天数 浏览内容 <= 7 且 行为事件 任意类型)")
     assert summary(when, english=True) == (
-        "(Behaviour event order_paid within 30 days and Behaviour event"
-        " form_submitted、course_attended times >= 2 value > 100 and Days since last event"
-        " content_viewed <= 7 and Behaviour event any type)")
+        "(Behaviour event order paid within 30 days and Behaviour event"
+        " form submitted、course attended times >= 2 value > 100 and Days since last event"
+        " content viewed <= 7 and Behaviour event any type)")
