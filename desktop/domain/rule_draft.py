@@ -360,4 +360,7 @@ def reason_text(reason: str, english: bool) -> str:
     kind = KINDS.get(key)
     if kind is None or not rest:
         return reason
+    if kind.value in (ValueKind.EVENT, ValueKind.EVENT_DAYS):   # the event's type in words
+        first, _, after = rest.partition(" ")
+        rest = " ".join(part for part in (type_name(first, english), after) if part)
     return f"{kind.en if english else kind.zh} {rest if english else rest.replace(' ∋ ', ' 含 ')}"

@@ -136,3 +136,10 @@ def test_the_rules_list_says_an_event_condition_in_words_not_json() -> None:
         "(Behaviour event order paid within 30 days and Behaviour event"
         " form submitted、course attended times >= 2 value > 100 and Days since last event"
         " content viewed <= 7 and Behaviour event any type)")
+
+
+def test_an_event_reason_names_the_type_in_words() -> None:
+    from desktop.domain.rule_draft import reason_text
+
+    assert reason_text("event order_paid @ 2026-12-01 09:30 「年度会员」", english=False) == (
+        "行为事件 订单支付 @ 2026-12-01 09:30 「年度会员」")
