@@ -40,6 +40,7 @@ class GuiSession(QObject):
     def show(self) -> None:
         """Show the window; start the first sync at once when the cache is empty."""
         self.window.show()
+        self.sync.start_expiry_checks()
         if self.needs_sync:
             self.sync.start()
         self.auto_resume.check()
@@ -53,6 +54,7 @@ class GuiSession(QObject):
         """Stop background work and release the profile (its cache lock, the demo sandbox)."""
         self.handover.stop()
         self.auto_resume.stop()
+        self.sync.stop_expiry_checks()
         self.sync.cancel()
         self.context.interrupt_all()
         self.context.wait_idle()

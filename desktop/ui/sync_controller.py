@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.services.arrivals import ArrivalService
@@ -63,7 +64,6 @@ class SyncController(QObject):
         self._expiring = False
         self.expiry_timer = QTimer(self, interval=EXPIRY_CHECK_MS)
         self.expiry_timer.timeout.connect(self._check_expiries)
-        self.expiry_timer.start()
 
     @property
     def running(self) -> bool:
@@ -123,9 +123,16 @@ class SyncController(QObject):
         self.finished.emit(result)
         self.idle.emit()
 
+    def start_expiry_checks(self) -> None:
+        """While the app is open: look for tags that ran out every `EXPIRY_CHECK_MS`."""
+        self.expiry_timer.start()
+
+    def stop_expiry_checks(self) -> None:
+        self.expiry_timer.stop()
+
     def _check_expiries(self) -> None:
         """Between syncs: remove what ran out since (nothing while a sync or a removal runs)."""
-        if self.running or self._expiring:
+        if self.running or self._expiring or not shiboken6.isValid(self._context):
             return
         workspace = self._context.workspace
         self._expiring = True

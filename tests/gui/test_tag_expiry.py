@@ -67,10 +67,11 @@ def test_a_tag_that_runs_out_while_the_app_is_open_is_removed_without_a_sync(
     assert tag_id in sandbox.state.relation_tag_ids(*key)
     controller = SyncController(synced_context)
     controller.expiry_timer.setInterval(200)
+    controller.start_expiry_checks()                               # as the app does when shown
     ExpiryService(ws).set_on([relation_id], tag_id, 1, "test")    # runs out in a second
     qtbot.waitUntil(lambda: tag_id not in sandbox.state.relation_tag_ids(*key), timeout=20000)
     assert controller.last_result is None                          # no sync ran
-    controller.expiry_timer.stop()
+    controller.stop_expiry_checks()
     assert synced_context.wait_idle()
     sources = {s for (s,) in ws.cache.connection().execute(
         "SELECT DISTINCT b.source FROM batch b JOIN journal j ON j.batch_id = b.id"
