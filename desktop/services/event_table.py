@@ -17,7 +17,7 @@ from desktop.services.progress import (
     no_progress,
 )
 from desktop.services.xlsx_safe import Column, Value, write_table
-from desktop.store import events
+from desktop.store import chats, events
 from desktop.store.db import Cache
 
 NAMES_AT_ONCE = 2_000
@@ -73,7 +73,7 @@ def export_events(cache: Cache, path: Path, where: EventFilter, *,
 
 
 def _named(cache: Cache, found: list[tuple[Event, str]]) -> Iterator[tuple[Value, ...]]:
-    names = events.customer_names(cache, (event.external_userid for event, _ in found))
+    names = chats.customer_names(cache, (event.external_userid for event, _ in found))
     for event, source in found:
         yield (datetime.fromtimestamp(event.ts).replace(microsecond=0), event.external_userid,
                names.get(event.external_userid, ""), event.userid, event.type, event.name,

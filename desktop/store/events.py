@@ -52,18 +52,6 @@ def each(cache: Cache, *, customer: str | None = None, kind: str | None = None,
         yield Event(*row[:8]), str(row[8])
 
 
-def customer_names(cache: Cache, external_userids: Iterable[str]) -> dict[str, str]:
-    """The cached names of these customers (those the cache knows)."""
-    wanted = sorted(set(external_userids))
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk: list[object] = list(wanted[start:start + 500])
-        found.update((str(e), str(n)) for e, n in cache.query(
-            "SELECT external_userid, name FROM customer WHERE external_userid IN"
-            f" ({', '.join('?' for _ in chunk)})", chunk))
-    return found
-
-
 def counted(cache: Cache, *, customer: str | None = None, kind: str | None = None,
             since: float | None = None, until: float | None = None) -> int:
     """How many events the same filters as `listed` match."""

@@ -45,7 +45,7 @@ from desktop.domain.events import Event, type_name
 from desktop.services.event_table import EventFilter, export_events
 from desktop.services.progress import CancelToken, Progress
 from desktop.services.team_events import fetch_if_team
-from desktop.store import events, members
+from desktop.store import chats, events, members
 from desktop.store.db import Cache
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -80,7 +80,7 @@ class EventsLoaded:
 def load_page(cache: Cache, where: EventFilter, generation: int, offset: int) -> EventPage:
     rows = events.listed(cache, **where.args(), limit=PAGE, offset=offset)
     return EventPage(generation, offset, rows,
-                     events.customer_names(cache, (e.external_userid for e, _ in rows)),
+                     chats.customer_names(cache, (e.external_userid for e, _ in rows)),
                      members.member_names(cache))
 
 
