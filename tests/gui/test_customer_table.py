@@ -210,6 +210,9 @@ def test_a_cold_engine_shows_the_same_rows_from_sql_and_warms_itself(
         qtbot: Any, synced_context: Any, model: CustomerTableModel) -> None:
     engine = synced_context.filter_engine
     for text in ("高意向 OR VIP", "-VIP text:a", "tags>=2", ""):
+        # the model's first query found the engine cold too: a warming that started
+        # before invalidate() would claim the new index and the filter would not ask
+        qtbot.waitUntil(lambda: not synced_context.warming, timeout=30000)
         engine.invalidate()
         with qtbot.waitSignal(synced_context.filters_cold, timeout=15000):
             cold = _query(qtbot, model, lambda t=text: model.set_filter(t))
