@@ -29,7 +29,13 @@ from pathlib import Path
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
-from desktop.domain.record_lines import BadLine, epoch_seconds, json_line
+from desktop.domain.record_lines import epoch_seconds
+from desktop.services.line_import import (
+    LineProblem,
+    jsonl_records,
+    open_for_reading,
+    store_in_chunks,
+)
 from desktop.services.progress import Progress, ProgressCallback, no_progress
 from desktop.store import chats
 from desktop.store.chats import CUSTOMER_SENT, MEMBER_SENT, ChatRow
@@ -40,7 +46,6 @@ COLUMNS = ("time", "userid", "external_userid", "direction", "text")
 MAX_TEXT_CHARS = 100_000
 MAX_LINE_BYTES = 1_000_000
 MAX_ID_CHARS = 128
-INSERT_CHUNK = 5_000
 PROGRESS_EVERY = 10_000
 _DIRECTIONS = {"in": CUSTOMER_SENT, "customer": CUSTOMER_SENT, "客户": CUSTOMER_SENT,
                "out": MEMBER_SENT, "member": MEMBER_SENT, "staff": MEMBER_SENT,
@@ -50,20 +55,6 @@ _EXTERNAL_PREFIXES = ("wm", "wo")
 
 class ChatImportError(UserError):
     """A chat file that cannot be read at all."""
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    line: int
-    problem_zh: str
-    problem_en: str
-
-    @property
-    def text(self) -> str:
-        return f"第 {self.line} 行：{self.problem_zh} / line {self.line}: {self.problem_en}"
-
-    def as_json(self) -> dict[str, object]:
-        return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
 
 
 class NothingToClassify(Exception):
@@ -122,7 +113,8 @@ def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
     kind = _kind(path)
     result = ChatImportResult(path, kind)
     rows: list[ChatRow] = []
-    lines = _jsonl_records(path) if kind == "jsonl" else _csv_records(path)
+    lines = (jsonl_records(path, MAX_LINE_BYTES, ChatImportError, BadChatRecord)
+             if kind == "jsonl" else _csv_records(path))
     for number, record in lines:
         result.lines += 1
         if result.lines % PROGRESS_EVERY == 0:
@@ -146,20 +138,11 @@ def import_chats(cache: Cache, path: Path, *, skip_invalid: bool = False,
     elif not rows:
         result.status = "empty"
     else:
-        result.imported = (store or partial(_store, cache))(rows, progress)
+        result.imported = (store or partial(store_in_chunks, cache, chats.insert_new, PHASE))(
+            rows, progress)
         result.status = "imported"
     result.elapsed_s = time.monotonic() - started
     return result
-
-
-def _store(cache: Cache, rows: list[ChatRow], progress: ProgressCallback) -> int:
-    imported = 0
-    with cache.write() as conn:
-        for start in range(0, len(rows), INSERT_CHUNK):
-            imported += chats.insert_new(conn, rows[start:start + INSERT_CHUNK])
-            done = min(len(rows), start + INSERT_CHUNK)
-            progress(Progress(PHASE, done, len(rows), f"保存 storing {done:,}/{len(rows):,}"))
-    return imported
 
 
 # -- reading the two file kinds ------------------------------------------------------------
@@ -182,23 +165,8 @@ def _kind(path: Path) -> str:
     return kind
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
-    with _open(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield number, _json_line(raw)
-
-
-def _json_line(raw: bytes) -> object:
-    """The line's JSON value, or the BadChatRecord saying why there is none."""
-    try:
-        return json_line(raw, MAX_LINE_BYTES)
-    except BadLine as bad:
-        return BadChatRecord(bad.zh, bad.en)
-
-
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
-    with _open(path) as handle:
+    with open_for_reading(path, ChatImportError) as handle:
         data = handle.read()
     text = _decode(data, path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -235,15 +203,6 @@ def _decode(data: bytes, path: Path) -> str:
     shown = echo(str(path))
     raise ChatImportError(f"{shown} 不是文本 CSV（UTF-8 或 GB18030）。"
                           f" / {shown} is not a text CSV (UTF-8 or GB18030).")
-
-
-def _open(path: Path) -> io.BufferedReader:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        shown = echo(str(path))
-        raise ChatImportError(f"无法读取 {shown}：{exc.strerror}"
-                              f" / Cannot read {shown}: {exc.strerror}") from None
 
 
 # -- one record → one message ----------------------------------------------------------------

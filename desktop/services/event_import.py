@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -26,34 +27,24 @@ from pathlib import Path
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.events import REQUIRED, BadEvent, Event, column_name, parse_event
-from desktop.domain.record_lines import BadLine, json_line
+from desktop.services.line_import import (
+    LineProblem,
+    jsonl_records,
+    open_for_reading,
+    store_in_chunks,
+)
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store import events as event_store
 from desktop.store.db import Cache
 
 PHASE = "import-events"
 MAX_LINE_BYTES = 64_000
-INSERT_CHUNK = 5_000
 PROGRESS_EVERY = 10_000
 FILE_SOURCE = "file"
 
 
 class EventImportError(UserError):
     """An events file that cannot be read at all."""
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    line: int
-    problem_zh: str
-    problem_en: str
-
-    @property
-    def text(self) -> str:
-        return f"第 {self.line} 行：{self.problem_zh} / line {self.line}: {self.problem_en}"
-
-    def as_json(self) -> dict[str, object]:
-        return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
 
 
 @dataclass
@@ -96,7 +87,8 @@ def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
     kind = _kind(path)
     result = EventImportResult(path, kind, stored_on="team" if store else "cache")
     found: list[Event] = []
-    records = _jsonl_records(path) if kind == "jsonl" else _csv_records(path)
+    records = (jsonl_records(path, MAX_LINE_BYTES, EventImportError, BadEvent)
+               if kind == "jsonl" else _csv_records(path))
     for number, record in records:
         result.lines += 1
         if result.lines % PROGRESS_EVERY == 0:
@@ -116,21 +108,15 @@ def import_events(cache: Cache, path: Path, *, skip_invalid: bool = False,
         result.status = "empty"
     else:
         token.raise_if_cancelled()
-        result.imported = (store or partial(_store, cache))(found, progress)
+        result.imported = (store or partial(store_in_chunks, cache, _insert, PHASE))(
+            found, progress)
         result.status = "imported"
     result.elapsed_s = time.monotonic() - started
     return result
 
 
-def _store(cache: Cache, found: list[Event], progress: ProgressCallback) -> int:
-    imported = 0
-    with cache.write() as conn:
-        for start in range(0, len(found), INSERT_CHUNK):
-            imported += event_store.insert_new(conn, found[start:start + INSERT_CHUNK],
-                                               FILE_SOURCE)
-            done = min(len(found), start + INSERT_CHUNK)
-            progress(Progress(PHASE, done, len(found), f"保存 storing {done:,}/{len(found):,}"))
-    return imported
+def _insert(conn: sqlite3.Connection, found: list[Event]) -> int:
+    return event_store.insert_new(conn, found, FILE_SOURCE)
 
 
 def _kind(path: Path) -> str:
@@ -144,22 +130,8 @@ def _kind(path: Path) -> str:
     return "csv" if suffix == ".csv" else "jsonl"
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, object]]:
-    with _open(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield number, _json_line(raw)
-
-
-def _json_line(raw: bytes) -> object:
-    try:
-        return json_line(raw, MAX_LINE_BYTES)
-    except BadLine as bad:
-        return BadEvent(bad.zh, bad.en)
-
-
 def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
-    with _open(path) as handle:
+    with open_for_reading(path, EventImportError) as handle:
         text = _decode(handle.read(), path)
     lines = _Lines(io.StringIO(text, newline=""))
     reader = csv.DictReader(lines)
@@ -220,12 +192,3 @@ def _decode(data: bytes, path: Path) -> str:
         if "\x00" not in text:
             return text
     return data.decode("utf-8-sig", errors="surrogateescape").replace("\x00", "\udc80")
-
-
-def _open(path: Path) -> io.BufferedReader:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        shown = echo(str(path))
-        raise EventImportError(f"无法读取 {shown}：{exc.strerror}"
-                               f" / Cannot read {shown}: {exc.strerror}") from None
