@@ -11,8 +11,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop.cli.common import StderrProgress, add_common, emit_json, home
+from desktop.cli.common import StderrProgress, add_common, emit_json, home, human_output
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.cli.line_import_report import (
+    finish_line_import,
+    nothing_stored,
+    print_checked_lines,
+)
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option
 from desktop.domain.echo import echo
 
@@ -65,31 +70,22 @@ def import_chats_command(args: argparse.Namespace) -> int:
     from desktop.services.team_chats import store_for
     from desktop.services.workspace import open_workspace
 
-    out = _human(args)
+    out = human_output(args)
     full = ResultReport(args, "import-chats")
     with open_workspace(home(args), args.profile, exclusive=True) as ws:
         result = import_chats(ws.cache, args.file, skip_invalid=args.skip_invalid,
                               progress=StderrProgress(), store=store_for(ws))
-    print(f"检查 / Checked {echo(result.path.name)}: {result.lines:,} 行 lines ·"
-          f" {result.valid:,} 条有效 valid · {len(result.problems):,} 行有问题 with problems ·"
-          f" {result.non_text:,} 条非文本 not text · {result.empty:,} 条空消息 empty", file=out)
-    for problem in result.problems[:INLINE]:
-        print(f"  {problem.text}", file=out)
-    if len(result.problems) > INLINE:
-        print(full.more(len(result.problems) - INLINE), file=out)
+    print_checked_lines(result, out, full, f" · {result.non_text:,} 条非文本 not text ·"
+                                           f" {result.empty:,} 条空消息 empty")
     if result.status == "invalid":
-        print("文件有问题，没有保存任何消息；修改后重新导入，或加 --skip-invalid 只导入有效行。"
-              " / Nothing was stored because of the problems above; fix them, or add"
-              " --skip-invalid to store only the valid lines.", file=out)
+        print(nothing_stored("消息"), file=out)
     elif result.status == "imported":
         print(f"已保存 {result.imported:,} 条新消息（{result.duplicates:,} 条已有，未重复保存）"
               f" / Stored {result.imported:,} new messages ({result.duplicates:,} already"
               f" stored, not stored twice) · {result.elapsed_s:.1f} s", file=out)
     else:
         print("文件中没有可保存的消息。 / The file holds no message to store.", file=out)
-    if args.json:
-        full.emit(result.as_json(), {"problems": [p.as_json() for p in result.problems]})
-    return EXIT_FAILED if result.problems else EXIT_OK
+    return finish_line_import(args, full, result)
 
 
 def keywords_command(args: argparse.Namespace) -> int:
@@ -111,7 +107,7 @@ def keywords_command(args: argparse.Namespace) -> int:
         if args.remove:
             autotag_keywords.remove_for(ws, args.remove)
         current = autotag_keywords.stored(ws.cache)
-    out = _human(args)
+    out = human_output(args)
     for name in missing:
         print(f"tagdesk: 标签「{echo(name)}」没有保存关键词。 / Tag {echo(name)!r} had no"
               " keywords stored.", file=sys.stderr)
@@ -153,7 +149,7 @@ def export_training_command(args: argparse.Namespace) -> int:
     labelled = sum(1 for m in messages if m.labels)
     print(f"已写入 {len(messages):,} 条训练消息（{labelled:,} 条带标签）到 {echo(str(args.out))}"
           f" / Wrote {len(messages):,} training messages ({labelled:,} with tags) to"
-          f" {echo(str(args.out))}", file=_human(args))
+          f" {echo(str(args.out))}", file=human_output(args))
     if args.json:
         emit_json({"file": str(args.out), "messages": len(messages), "labelled": labelled,
                    "from": args.use,
@@ -168,9 +164,6 @@ def _print_keywords(keywords: dict[str, list[str]], out: TextIO) -> None:
     for name, words in keywords.items():
         print(f"{echo(name)}\t{'、'.join(echo(w) for w in words) or '（无 / none）'}", file=out)
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout
 
 
 # -- simulate and apply ------------------------------------------------------------------------
@@ -211,7 +204,7 @@ def register_simulation(autotag: argparse._SubParsersAction[argparse.ArgumentPar
 def simulate_command(args: argparse.Namespace) -> int:
     from desktop.cli.common import open_synced_workspace
 
-    out = _human(args)
+    out = human_output(args)
     full = ResultReport(args, "autotag-simulate")
     with open_synced_workspace(args, write=False) as ws:
         simulation = _simulate(args, ws)
@@ -236,7 +229,7 @@ def apply_command(args: argparse.Namespace) -> int:
 
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
-    out = _human(args)
+    out = human_output(args)
     full = ResultReport(args, "autotag-apply")
     with open_synced_workspace(args, write=True) as ws:
         simulation = _simulate(args, ws)

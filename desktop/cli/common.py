@@ -38,6 +38,11 @@ def home(args: argparse.Namespace) -> Path:
     return resolve_home(args.home)
 
 
+def human_output(args: argparse.Namespace) -> TextIO:
+    """Where the human-readable lines go: stdout, or stderr when stdout carries the JSON line."""
+    return sys.stderr if args.json else sys.stdout
+
+
 def emit_json(data: object) -> None:
     """One JSON line on stdout (scripts read the last one)."""
     print(json.dumps(data, ensure_ascii=False), flush=True)

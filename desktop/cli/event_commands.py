@@ -7,15 +7,18 @@ Human-readable lines go to stdout (to stderr with --json); progress goes to stde
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
 
-from desktop.cli.common import StderrProgress, add_common, emit_json, home
-from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
-from desktop.cli.result_report import INLINE, ResultReport, add_report_option
+from desktop.cli.common import StderrProgress, add_common, emit_json, home, human_output
+from desktop.cli.errors import EXIT_OK, UsageError
+from desktop.cli.line_import_report import (
+    finish_line_import,
+    nothing_stored,
+    print_checked_lines,
+)
+from desktop.cli.result_report import ResultReport, add_report_option
 from desktop.domain.echo import echo
 
 
@@ -86,7 +89,7 @@ def source_command(args: argparse.Namespace) -> int:
     from desktop.server import team_events
     from desktop.server.database import admin_connection
 
-    out = _human(args)
+    out = human_output(args)
     with admin_connection(args.db) as conn:
         try:
             if args.source_command == "add":
@@ -164,22 +167,14 @@ def import_command(args: argparse.Namespace) -> int:
     from desktop.services.team_events import store_for
     from desktop.services.workspace import open_workspace
 
-    out = _human(args)
+    out = human_output(args)
     full = ResultReport(args, "import-events")
     with open_workspace(home(args), args.profile, exclusive=True) as ws:
         result = import_events(ws.cache, args.file, skip_invalid=args.skip_invalid,
                                progress=StderrProgress(), store=store_for(ws))
-    print(f"检查 / Checked {echo(result.path.name)}: {result.lines:,} 行 lines ·"
-          f" {result.valid:,} 条有效 valid · {len(result.problems):,} 行有问题 with problems",
-          file=out)
-    for problem in result.problems[:INLINE]:
-        print(f"  {problem.text}", file=out)
-    if len(result.problems) > INLINE:
-        print(full.more(len(result.problems) - INLINE), file=out)
+    print_checked_lines(result, out, full)
     if result.status == "invalid":
-        print("文件有问题，没有保存任何事件；修改后重新导入，或加 --skip-invalid 只导入有效行。"
-              " / Nothing was stored because of the problems above; fix them, or add"
-              " --skip-invalid to store only the valid lines.", file=out)
+        print(nothing_stored("事件"), file=out)
     elif result.status == "imported":
         where = "团队服务器 the team server" if result.stored_on == "team" else "本地 the cache"
         print(f"已保存 {result.imported:,} 个新事件到{where}（{result.duplicates:,} 个已有，未重复保存）"
@@ -189,9 +184,7 @@ def import_command(args: argparse.Namespace) -> int:
             print(f"  {echo(kind)}\t{n:,}", file=out)
     else:
         print("文件中没有事件。 / The file holds no event.", file=out)
-    if args.json:
-        full.emit(result.as_json(), {"problems": [p.as_json() for p in result.problems]})
-    return EXIT_FAILED if result.problems else EXIT_OK
+    return finish_line_import(args, full, result)
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -203,7 +196,7 @@ def list_command(args: argparse.Namespace) -> int:
         fetch_if_team(ws)
         found = events.listed(ws.cache, customer=args.customer, kind=args.type,
                               since=args.since, until=args.until, limit=max(1, args.limit))
-    out = _human(args)
+    out = human_output(args)
     for event, source in found:
         value = "" if event.value is None else f"{event.value:g}"
         print("\t".join((_when(event.ts), event.external_userid, event.userid or "-",
@@ -224,7 +217,7 @@ def summary_command(args: argparse.Namespace) -> int:
         fetch_if_team(ws)
         rows = events.per_type_per_day(ws.cache, customer=args.customer, kind=args.type,
                                        since=args.since, until=args.until)
-    out = _human(args)
+    out = human_output(args)
     totals: dict[str, int] = {}
     for row in rows:
         print(f"{row.day}\t{echo(row.type)}\t{row.events:,}", file=out)
@@ -247,7 +240,7 @@ def prune_command(args: argparse.Namespace) -> int:
         remaining = events.count(ws.cache)
     print(f"已删除 {args.older_than} 天前（{_when(before)} 之前）的 {pruned:,} 个事件，还有"
           f" {remaining:,} 个 / Deleted {pruned:,} events older than {args.older_than} days"
-          f" (before {_when(before)}); {remaining:,} remain", file=_human(args))
+          f" (before {_when(before)}); {remaining:,} remain", file=human_output(args))
     if args.json:
         emit_json({"pruned": pruned, "remaining": remaining,
                    "older_than_days": args.older_than,
@@ -259,6 +252,3 @@ def prune_command(args: argparse.Namespace) -> int:
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout
