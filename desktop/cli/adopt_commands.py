@@ -10,7 +10,13 @@ import argparse
 import sys
 from typing import TextIO
 
-from desktop.cli.common import StderrProgress, confirm, emit_json, open_synced_workspace
+from desktop.cli.common import (
+    StderrProgress,
+    confirm,
+    emit_json,
+    human_output,
+    open_synced_workspace,
+)
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.domain.retag_plan import format_duration
 from desktop.services import governance
@@ -24,7 +30,7 @@ EXIT_APPROVAL = 3    # on a team profile: the adoption became a request for an a
 def adopt_command(args: argparse.Namespace) -> int:
     if not args.adopt.strip():
         raise UsageError("请用 --adopt 指定标签组。 / Name the group with --adopt.")
-    out = sys.stderr if args.json else sys.stdout
+    out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = AdoptionService(ws, group_cap=args.group_cap)
         plan = service.plan(args.adopt, new_name=args.new_group)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import add_common, emit_json
+from desktop.cli.common import add_common, emit_json, human_output
 from desktop.cli.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def pretag_import(args: argparse.Namespace) -> int:
     with open_synced_workspace(args, write=True) as ws:
         service = PretagService(ws)
         read = service.read_file(args.file, days)
-        out = sys.stderr if args.json else sys.stdout
+        out = human_output(args)
         for bad in read.bad[:SHOWN_BAD_ROWS]:
             print(f"  第 {bad.line} 行 / line {bad.line}: {bad.problem_zh} / {bad.problem_en}",
                   file=out)

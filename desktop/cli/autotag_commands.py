@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import add_common, emit_json
+from desktop.cli.common import add_common, emit_json, human_output
 from desktop.cli.errors import EXIT_OK, UsageError
 
 SHOWN_PROBLEMS = 20
@@ -62,7 +62,7 @@ def classify_command(args: argparse.Namespace) -> int:
     result = classify_files(args.keywords, args.messages, args.out, train=args.train,
                             on_error=args.on_error, threshold=args.threshold,
                             evidence=args.evidence)
-    human = sys.stderr if args.json else sys.stdout
+    human = human_output(args)
     for warning in result.warnings:
         print(f"提示 / note: {warning}", file=sys.stderr)
     for problem in result.problems[:SHOWN_PROBLEMS]:

@@ -21,6 +21,7 @@ from desktop.cli.common import (
     confirm,
     emit_json,
     home,
+    human_output,
     open_synced_workspace,
     print_result,
     print_resume_hint,
@@ -106,7 +107,7 @@ def retag_command(args: argparse.Namespace) -> int:
     if args.refresh and args.dry_run:
         raise UsageError("--refresh 会更新本地缓存，不能与 --dry-run 同用。"
                          " / --refresh updates the local cache; it cannot go with --dry-run.")
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = TaggingService(ws)
         try:
@@ -176,7 +177,7 @@ def batches_command(args: argparse.Namespace) -> int:
 
 
 def resume_command(args: argparse.Namespace) -> int:
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=True) as ws:
         service = _service_for_batch(ws, args.id)
         result = service.run(args.id, progress=StderrProgress())
@@ -184,7 +185,7 @@ def resume_command(args: argparse.Namespace) -> int:
 
 
 def retry_failed_command(args: argparse.Namespace) -> int:
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=True) as ws:
         service = _service_for_batch(ws, args.id)
         count = service.retry_failed(args.id)
@@ -194,7 +195,7 @@ def retry_failed_command(args: argparse.Namespace) -> int:
 
 
 def undo_command(args: argparse.Namespace) -> int:
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = _service_for_batch(ws, args.id)
         plan, skipped = service.plan_undo(args.id)
@@ -249,9 +250,6 @@ def _service_for_batch(ws: Workspace, batch_id: str) -> TaggingService:
         raise UsageError(str(exc)) from None
     return service
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout
 
 
 def _tag_list(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from desktop.cli.common import (
     confirm,
     emit_json,
     home,
+    human_output,
     open_synced_workspace,
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
@@ -96,7 +97,7 @@ def health_command(args: argparse.Namespace) -> int:
             TagAdminService(ws).probe_ownership()
     with open_local_cache(home(args), args.profile) as cache:
         found = health.gather(cache, settings)
-    out = _human(args)
+    out = human_output(args)
     findings = found.findings()
     for finding in findings[:_SHOWN]:
         print(f"{finding.zh} / {finding.en} · {finding.relations}", file=out)
@@ -129,7 +130,7 @@ def migrate_command(args: argparse.Namespace) -> int:
     sources = [name.strip() for name in args.sources.replace("，", ",").split(",") if name.strip()]
     if not sources:
         raise UsageError("请用 --from 指定源标签。 / Name the source tags with --from.")
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = MigrationService(ws, group_cap=args.group_cap)
         plan = service.plan(sources, args.target, delete_source=args.delete_source)
@@ -180,6 +181,3 @@ def _plan_summary(plan: MigrationPlan) -> dict[str, object]:
             "api_calls": 0, "planned_api_calls": plan.api_calls, "elapsed_s": 0.0,
             "relations": plan.relations, "already_on_target": plan.already_on_target}
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from desktop.cli.common import add_common
+from desktop.cli.common import add_common, human_output
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import ResultReport, add_report_option, failures_json
 
@@ -73,7 +73,7 @@ def reconcile_command(args: argparse.Namespace) -> int:
         service = ReconcileService(ws)
         tag_id = service.tag_id(args.tag)
         result = service.compare(feed, tag_id)
-        out = sys.stderr if args.json else sys.stdout
+        out = human_output(args)
         paid_orders = sum(1 for order in feed.orders if order.paid)
         print(f"订单 / Orders: {len(feed.orders):,} 行 rows（{paid_orders:,} 已支付 paid，"
               f"{result.paid_customers:,} 位已支付客户 paying customers）；{len(feed.bad):,} 行读不了"
@@ -145,7 +145,7 @@ def status_command(args: argparse.Namespace) -> int:
     from desktop.services.reconcile_status import server_status, start_run, wait_for_run
 
     profile = ProfileStore(home(args)).get(args.profile)
-    out = sys.stderr if args.json else sys.stdout
+    out = human_output(args)
     if args.run_now:
         start_run(profile)
         print("团队服务器开始对账，等待完成…… / The team server is reconciling now; waiting for"

@@ -19,6 +19,7 @@ from desktop.cli.common import (
     add_common,
     confirm,
     emit_json,
+    human_output,
     open_synced_workspace,
     print_result,
     print_resume_hint,
@@ -173,7 +174,7 @@ def rules_add(args: argparse.Namespace) -> int:
         found = service.read_file(args.file)
         new = service.add(found, department=args.department, visibility=args.visibility)
         simulation = service.simulate()
-    out = _human(args)
+    out = human_output(args)
     for (_, rule), is_new in zip(found, new, strict=True):
         verb = "已添加 added" if is_new else "已替换 replaced"
         print(f"{verb}: {rule.name}", file=out)
@@ -190,7 +191,7 @@ def rules_remove(args: argparse.Namespace) -> int:
 
     with open_synced_workspace(args, write=True) as ws:
         RulesService(ws).remove(args.name)
-    print(f"已删除规则 / Removed rule: {args.name}", file=_human(args))
+    print(f"已删除规则 / Removed rule: {args.name}", file=human_output(args))
     if args.json:
         emit_json({"removed": args.name})
     return EXIT_OK
@@ -210,7 +211,7 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
     with open_synced_workspace(args, write=True) as ws:
         RulesService(ws).set_enabled(args.name, enabled)
     word = "已启用 / Enabled" if enabled else "已停用 / Disabled"
-    print(f"{word}: {args.name}", file=_human(args))
+    print(f"{word}: {args.name}", file=human_output(args))
     if args.json:
         emit_json({"name": args.name, "enabled": enabled})
     return EXIT_OK
@@ -220,7 +221,7 @@ def rules_simulate(args: argparse.Namespace) -> int:
     from desktop.services.rules import RulesService
 
     full = ResultReport(args, "rules-simulate")
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=False) as ws:
         service = RulesService(ws)
         simulation = service.simulate(args.names)
@@ -239,7 +240,7 @@ def rules_run(args: argparse.Namespace) -> int:
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
     full = ResultReport(args, "rules-run")
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = RulesService(ws)
         simulation = service.simulate(args.names)
@@ -338,7 +339,7 @@ def expiry_set(args: argparse.Namespace) -> int:
                     if tag_id in s.tag_ids]
         count = service.set_on(carrying, tag_id, seconds, f"set:{ws.operator}")
     print(f"{count} 个客户关系上的 {args.tag} 将于 {args.expires} 后过期。 / {args.tag} expires in"
-          f" {args.expires} on {count} relations.", file=_human(args))
+          f" {args.expires} on {count} relations.", file=human_output(args))
     if args.json:
         emit_json({"tag_id": tag_id, "relations": count, "expires_in_s": seconds})
     return EXIT_OK
@@ -347,7 +348,7 @@ def expiry_set(args: argparse.Namespace) -> int:
 def expiry_run(args: argparse.Namespace) -> int:
     from desktop.services.tag_expiry import ExpiryService
 
-    out = _human(args)
+    out = human_output(args)
     with open_synced_workspace(args, write=True) as ws:
         run = ExpiryService(ws).run(progress=StderrProgress())
     if run.result is None:
@@ -376,9 +377,6 @@ def expire_after_sync(ws: Workspace) -> dict[str, object]:
 
 # -- printing -------------------------------------------------------------------------------
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout
 
 
 def _action_text(kept: KeptRule) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from desktop.cli.common import add_common, emit_json, open_synced_workspace
+from desktop.cli.common import add_common, emit_json, human_output, open_synced_workspace
 from desktop.cli.errors import EXIT_OK, UsageError
 
 
@@ -55,7 +54,7 @@ def scenes_list(args: argparse.Namespace) -> int:
 def scenes_apply(args: argparse.Namespace) -> int:
     from desktop.services.scenes import SceneService
 
-    out = sys.stderr if args.json else sys.stdout
+    out = human_output(args)
     members = [m.strip() for m in args.live_codes_for.replace("，", ",").split(",") if m.strip()]
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = SceneService(ws)

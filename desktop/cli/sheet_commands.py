@@ -20,6 +20,7 @@ from desktop.cli.common import (
     confirm,
     emit_json,
     home,
+    human_output,
     open_synced_workspace,
     print_result,
     print_resume_hint,
@@ -108,7 +109,7 @@ def export_command(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(_cannot_write(path, exc)) from None
     print(f"已导出 {result.rows} 个客户关系到 {path} / Exported {result.rows} relations to"
-          f" {path} ({result.elapsed_s:.1f} s)", file=_human(args))
+          f" {path} ({result.elapsed_s:.1f} s)", file=human_output(args))
     if args.json:
         emit_json(result.as_json())
     return EXIT_OK
@@ -120,7 +121,7 @@ def import_command(args: argparse.Namespace) -> int:
 
     if args.pilot is not None and args.pilot < 1:
         raise UsageError("--pilot 须为正整数。 / --pilot must be a positive number.")
-    out = _human(args)
+    out = human_output(args)
     full = ResultReport(args, "import")
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         importer = SpreadsheetImporter(ws.cache, args.limits)
@@ -190,9 +191,6 @@ def _xlsx_path(path: Path) -> Path:
 def _cannot_write(path: Path, exc: OSError) -> str:
     return f"无法写入 {path}：{exc.strerror} / Cannot write {path}: {exc.strerror}"
 
-
-def _human(args: argparse.Namespace) -> TextIO:
-    return sys.stderr if args.json else sys.stdout
 
 
 def _print_report(report: ImportReport, out: TextIO, full: ResultReport) -> None:
