@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop.domain.autotag.matcher import Hit, words
@@ -61,12 +61,13 @@ def _asks(body: str) -> bool:
         w in body for w in QUESTION_WORDS)
 
 
-def features(text: NormalText, hits: Sequence[Hit]) -> list[str]:
+def features(text: NormalText, hits: Sequence[Hit],
+             cut: Callable[[str], Sequence[str]] = words) -> list[str]:
     """The feature names of a message: char 2- and 3-grams, words and neighbouring word
     pairs (a word in a negation's reach is its own feature: 不贵 is not 贵), whether it asks,
     the phrases the rules found (so the learner weighs each phrase by how often people
     confirmed it), which tags the rules gave, and which tags' phrases were negated or
-    reported."""
+    reported. `cut`: the tagger's segmenter (its phrases kept whole)."""
     body = text.text
     found: set[str] = set()
     for size in (2, 3):
@@ -76,7 +77,7 @@ def features(text: NormalText, hits: Sequence[Hit]) -> list[str]:
                 found.add(GRAM_PREFIX + gram)
     previous = ""
     position = 0
-    for word in words(body):
+    for word in cut(body):
         start, position = position, position + len(word)
         if not word.strip() or all(c in CLAUSE_MARKS for c in word):
             previous = ""

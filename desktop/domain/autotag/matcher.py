@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from desktop.domain.autotag.normalise import NormalText, is_cjk, normalise
 from desktop.domain.autotag.scope import negation_cue, quoted_spans, reported
-
-if TYPE_CHECKING:
-    import rjieba
 
 EXACT = "exact"
 SOUND = "sound"
@@ -64,18 +60,6 @@ class Hit:
         return self.negation is None and not self.reported
 
 
-# A tagger may be built on one thread while another classifies: the segmenter is Rust state
-# that must not be read while a word is added.
-_SEGMENTER_LOCK = threading.Lock()
-
-
-@cache
-def _segmenter() -> rjieba.Jieba:
-    import rjieba  # loads its dictionary: only for auto-tagging, never for other commands
-
-    return rjieba.Jieba()
-
-
 @cache
 def _char_pinyin(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
@@ -83,15 +67,52 @@ def _char_pinyin(char: str) -> str:
     return lazy_pinyin(char, style=Style.NORMAL)[0]
 
 
-def teach_words(words: Iterable[str]) -> None:
-    """Make the segmenter keep these phrases whole (代开发票 is one word, not 代 + 开发票).
-    The segmenter is shared by every tagger in the process; it only learns more words."""
-    segmenter = _segmenter()
-    with _SEGMENTER_LOCK:
-        for word in words:
-            if (len(word) >= SEGMENTED_MIN and all(is_cjk(c) for c in word)
-                    and not segmenter.has_word(word)):
-                segmenter.add_word(word, None, None)
+def _teachable(word: str) -> bool:
+    return len(word) >= SEGMENTED_MIN and all(is_cjk(c) for c in word)
+
+
+class Segmenter:
+    """jieba's dictionary plus the phrases of one tag set kept whole (代开发票 is one word,
+    not 代 + 开发票). Each phrase set has its own, so a tagger's words never depend on which
+    taggers were built before it in the process; it learns nothing once built, so threads
+    may share it."""
+
+    def __init__(self, taught: frozenset[str]) -> None:
+        import rjieba  # loads its dictionary: only for auto-tagging, never for other commands
+
+        self.taught = taught
+        self._jieba = rjieba.Jieba()
+        for word in sorted(taught):
+            if not self._jieba.has_word(word):
+                self._jieba.add_word(word, None, None)
+
+    def cut(self, body: str) -> list[str]:
+        """jieba's words of a normalised text."""
+        return list(self._jieba.cut(body, True))
+
+    def known(self, word: str) -> bool:
+        """True when the word is in the dictionary (taught phrases included)."""
+        return bool(self._jieba.has_word(word))
+
+
+# A dictionary costs a third of a second and about 25 MB: the latest phrase sets keep theirs.
+SEGMENTERS_KEPT = 3
+_SEGMENTERS: OrderedDict[frozenset[str], Segmenter] = OrderedDict()
+_SEGMENTERS_LOCK = threading.Lock()
+
+
+def segmenter_for(phrases: Iterable[str]) -> Segmenter:
+    """The segmenter that keeps these phrases whole (those of three or more Chinese
+    characters; the others jieba cuts well enough), shared by taggers of the same phrases."""
+    taught = frozenset(p for p in phrases if _teachable(p))
+    with _SEGMENTERS_LOCK:
+        found = _SEGMENTERS.get(taught)
+        if found is None:
+            found = _SEGMENTERS[taught] = Segmenter(taught)
+            while len(_SEGMENTERS) > SEGMENTERS_KEPT:
+                _SEGMENTERS.popitem(last=False)
+        _SEGMENTERS.move_to_end(taught)
+        return found
 
 
 def _is_latin(text: str) -> bool:
@@ -122,7 +143,7 @@ class PhraseIndex:
                     self.traps[normal].append(tag)
         self.lengths = sorted({len(text) for text in self.exact} | {len(t) for t in self.traps})
         self.sound_lengths = sorted({len(key) for key in self.sound})
-        teach_words([*self.exact, *self.traps])
+        self.segmenter = segmenter_for([*self.exact, *self.traps])
 
     def find(self, text: NormalText) -> list[Hit]:
         """Every hit in the text, traps removed, each marked negated or reported or not (a
@@ -130,7 +151,7 @@ class PhraseIndex:
         body = text.text
         if not body:
             return []
-        starts, ends = _boundaries(body)
+        starts, ends = _boundaries(self.segmenter.cut(body))
         quotes = quoted_spans(body)
         trapped: dict[str, list[tuple[int, int]]] = defaultdict(list)
         candidates: list[tuple[Phrase, int, int, float, str]] = []
@@ -194,34 +215,25 @@ class PhraseIndex:
                     differing = sum(a != b for a, b in zip(window, phrase.text, strict=True))
                     if differing == 0 or differing > max(1, length // 3):
                         continue
-                    if length <= SOUND_WORD_MAX and (
-                            _known(window) or not _known(phrase.text)):
+                    if length <= SOUND_WORD_MAX and (self.segmenter.known(window)
+                                                     or not self.segmenter.known(phrase.text)):
                         continue
                     if _alignment(body, start, start + length, starts, ends) == 1.0:
                         found.append((phrase, start, start + length, 1.0, SOUND))
         return found
 
 
-def _known(word: str) -> bool:
-    """True when the word is in jieba's dictionary."""
-    segmenter = _segmenter()
-    with _SEGMENTER_LOCK:
-        return bool(segmenter.has_word(word))
-
-
 def words(body: str) -> list[str]:
-    """jieba's words of a normalised text (phrases of the packs and keywords kept whole)."""
-    segmenter = _segmenter()
-    with _SEGMENTER_LOCK:
-        return list(segmenter.cut(body, True))
+    """jieba's words of a normalised text, by its dictionary alone."""
+    return segmenter_for(()).cut(body)
 
 
-def _boundaries(body: str) -> tuple[list[int], list[int]]:
-    """The start and end positions of jieba's words, ascending."""
+def _boundaries(tokens: Iterable[str]) -> tuple[list[int], list[int]]:
+    """The start and end positions of the words, ascending."""
     starts: list[int] = []
     ends: list[int] = []
     position = 0
-    for token in words(body):
+    for token in tokens:
         starts.append(position)
         position += len(token)
         ends.append(position)

@@ -169,8 +169,8 @@ class AutoTagger:
             text = self._normal(message.text)
             hits = self._index.find(text)
             rules = {f.tag: f.confidence for f in self._rule_findings(text, hits)}
-            examples.append(Example(
-                features(text, hits), rules, frozenset(message.labels), message.customer))
+            examples.append(Example(features(text, hits, self._index.segmenter.cut), rules,
+                                    frozenset(message.labels), message.customer))
         return Learner.train(names, examples)
 
     @property
@@ -221,7 +221,8 @@ class AutoTagger:
         suggestions: dict[str, Suggestion] = {}
         if self._learner is not None:
             rules = {tag: finding.confidence for tag, finding in findings.items()}
-            for prediction in self._learner.predict(features(normal, hits), rules, SUGGESTION_FLOOR):
+            for prediction in self._learner.predict(
+                    features(normal, hits, self._index.segmenter.cut), rules, SUGGESTION_FLOOR):
                 finding = findings.get(prediction.tag)
                 source = LEARNER
                 if finding is not None:

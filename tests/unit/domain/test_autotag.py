@@ -249,3 +249,18 @@ def test_after_sales_wording(product_tagger: AutoTagger, text: str, tag: str) ->
 ])
 def test_not_logistics_nor_after_sales(product_tagger: AutoTagger, text: str) -> None:
     assert not tags_of(product_tagger, text) & {"物流咨询", "售后问题"}
+
+
+def test_a_tagger_finds_the_same_whichever_taggers_were_built_before_or_after_it() -> None:
+    """Each tag set segments with its own phrases only: a later tagger that keeps 电子发票系统
+    whole does not hide the first one's 发票, and a tagger built after it finds what one
+    built alone does."""
+    invoice = [TagKeywords("开票需求", ("发票", "开票", "税号"))]
+    asked = "你们的电子发票系统多少钱一年"
+    first = AutoTagger.build(invoice)
+    alone = first.suggest(asked)
+    assert [(s.tag, s.confidence) for s in alone] == [("开票需求", 0.9)]
+    software = AutoTagger.build([TagKeywords("财务软件", ("电子发票系统", "记账软件", "报税系统"))])
+    assert [s.tag for s in software.suggest(asked)] == ["财务软件"]
+    assert first.suggest(asked) == alone
+    assert AutoTagger.build(invoice).suggest(asked) == alone
