@@ -104,6 +104,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.sync import run_sync
     from desktop.services.tagging import TaggingService
     from desktop.services.team_events import fetch_if_team
+    from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
     from desktop.services.workspace import open_workspace
     from desktop.store.errors import CacheLockedError
 
@@ -119,6 +120,7 @@ def sync(args: argparse.Namespace) -> int:
                               chains=ws.profile.max_concurrency)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
             fetch_if_team(ws)
+            fetch_expiries_if_team(ws)
             choose_demo_persona(ws)
             refresh_team_settings(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)

@@ -333,6 +333,7 @@ def expiry_set(args: argparse.Namespace) -> int:
                          f" {exc.message_en.split(': ', 1)[-1]}") from None
     with open_synced_workspace(args, write=True) as ws:
         service = ExpiryService(ws)
+        service.refuse_on_team()
         tag_id = service.tagging.resolve_tag_names([args.tag])[0]
         ids = FilterEngine(ws.cache).relation_ids(args.filter)
         carrying = [s.relation_id for s in outbox.relation_states(ws.cache, ids).values()
@@ -351,7 +352,10 @@ def expiry_run(args: argparse.Namespace) -> int:
     out = human_output(args)
     with open_synced_workspace(args, write=True) as ws:
         run = ExpiryService(ws).run(progress=StderrProgress())
-    if run.result is None:
+    if run.by_team_server:
+        print("团队配置的到期标签由团队服务器在到期时移除。 / A team profile's expiring tags are"
+              " removed by its team server when due.", file=out)
+    elif run.result is None:
         print(f"没有到期的标签（{len(run.due)} 个到期项已不在客户关系上）。 / No tag is due"
               f" ({len(run.due)} due entries no longer on a relation).", file=out)
     else:

@@ -31,6 +31,7 @@ from desktop.server import (
     reconcile_job,
     team_chats,
     team_events,
+    team_expiries,
 )
 from desktop.server.approval_desk import GovernanceRefused, build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
@@ -457,6 +458,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
         Route("/tagdesk/v1/events", team_events.events_endpoint(server.connection),
               methods=["GET", "POST"]),
+        Route("/tagdesk/v1/expiries", team_expiries.expiries_endpoint(server.connection),
+              methods=["GET"]),
         Route("/tagdesk/v1/autotag/reviews", _answering(reviews), methods=["GET", "POST"]),
         Route("/tagdesk/v1/governance/{action:path}", _answering(governance),
               methods=["GET", "POST"]),

@@ -70,9 +70,9 @@ class ExpiryJob:
         """Remove these due tags from one relation, then forget their expiries; False when
         WeCom could not be reached (the rest wait for the next run)."""
         run.relations += 1
-        rules = sorted(set(tags.values()))
-        note = WriteNote(batch_id=run.batch_id, source=SOURCE,
-                         reason=f"到期 expired, 规则 rule: {', '.join(rules)}")
+        rules = sorted(set(tags.values()) - {""})    # "": set by a desktop, not a rule
+        reason = f"到期 expired, 规则 rule: {', '.join(rules)}" if rules else "到期 expired"
+        note = WriteNote(batch_id=run.batch_id, source=SOURCE, reason=reason)
         body = {"userid": userid, "external_userid": external_userid,
                 "remove_tag": sorted(tags)}
         try:

@@ -1,6 +1,8 @@
-"""Expiries of the tags the team server's rule runs add (`then.expires`).
+"""Expiries of the tags the team server's rule runs add (`then.expires`) and of those a
+desktop adds with an expiry (the retag dialog's, `--expires`: its note's `expiring`).
 
-A rule run's `mark_tag` carries the tags it adds that run out (:class:`Expiring`); the relay
+A rule run's or a desktop's `mark_tag` carries the tags it adds that run out
+(:class:`Expiring`, rule "" for a desktop's); the relay
 records them in `team_tag_expiry` in the transaction that journals the call, only for the
 tags the relation really gained. Whenever the server's snapshot learns that a relation lost
 a tag (a callback, a re-sync, any relayed write), its expiry is forgotten
@@ -26,7 +28,8 @@ NOTE_KEY = "expiring"
 
 @dataclass(frozen=True)
 class Expiring:
-    """A tag a write adds that runs out `lasts_s` seconds later, set by rule `rule`."""
+    """A tag a write adds that runs out `lasts_s` seconds later, set by rule `rule` ("" when
+    a desktop set it)."""
 
     tag_id: str
     lasts_s: int

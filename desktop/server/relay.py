@@ -13,7 +13,8 @@ desktop's note (`write_notes`) gives the rows their batch id and source and, for
 the desktop's own, and only tags that really changed are journaled. The relation's tags
 before the call come from the server's snapshot when it has the relation (the note's
 `before`, from a desktop's cache that may be behind, only when it does not). A revert's rows name
-the batch they revert, and their reason says so.
+the batch they revert, and their reason says so. The tags a desktop's `mark_tag` adds with an
+expiry (the note's `expiring`) are recorded like a rule run's (`expiry_records.py`).
 """
 
 from __future__ import annotations
@@ -183,7 +184,9 @@ class Relay:
         sent, reason = _without_reason(body or {})
         if reason:
             note = replace(note, reason=reason)
-        return self._write(caller, replace(request, body=sent), note, call_key)
+        expiring = [Expiring(tag_id, seconds, "") for tag_id, seconds in note.expiring
+                    ] if path == MARK_TAG else []
+        return self._write(caller, replace(request, body=sent), note, call_key, expiring)
 
     def write(self, caller: Caller, path: str, body: Mapping[str, Any],
               note: WriteNote = NO_NOTE, expiring: Sequence[Expiring] = ()) -> dict[str, Any]:

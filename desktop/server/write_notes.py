@@ -1,5 +1,6 @@
 """Reading a desktop's note on a relayed write (`desktop.wecom.write_note`): its batch,
-source, the relation's tags before the call and the batch a revert reverts.
+source, the relation's tags before the call, the batch a revert reverts and the seconds
+left of the added tags that expire.
 
 A note never names the operator: that is always the user of the session token. Whatever a
 note says is checked here, and a note that is not well formed refuses the call (errcode
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from desktop.wecom.write_note import (
     BATCH_HEADER,
     BEFORE_HEADER,
+    EXPIRES_HEADER,
     REVERTS_HEADER,
     SOURCE_HEADER,
     WriteNote,
@@ -25,6 +27,7 @@ SOURCES = frozenset({"app", "batch", "import", "rule", "migration", "autotag", "
                      "pretag"})
 MAX_ID_LENGTH = 64
 MAX_BEFORE_TAGS = 10_000
+MAX_EXPIRY_S = 10 * 366 * 86_400   # an expiry at most about ten years away
 
 
 class BadNote(ValueError):
@@ -40,6 +43,7 @@ def read_note(headers: Mapping[str, str]) -> WriteNote:
         batch_id=_identifier(headers, BATCH_HEADER), source=source,
         before=None if before_text is None else _tag_ids(before_text),
         reverts=_identifier(headers, REVERTS_HEADER),
+        expiring=_expiring(headers.get(EXPIRES_HEADER)),
     )
 
 
@@ -59,3 +63,19 @@ def _tag_ids(text: str) -> tuple[str, ...]:
             or not all(isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH for v in value)):
         raise BadNote(f"{BEFORE_HEADER} must be a JSON list of tag ids")
     return tuple(sorted(set(value)))
+
+
+def _expiring(text: str | None) -> tuple[tuple[str, int], ...]:
+    """{tag id: seconds left} → ((tag id, seconds), ...); nothing when there is no header."""
+    if text is None:
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if (not isinstance(value, dict) or len(value) > MAX_BEFORE_TAGS
+            or not all(0 < len(tag) <= MAX_ID_LENGTH and type(seconds) is int
+                       and 0 < seconds <= MAX_EXPIRY_S for tag, seconds in value.items())):
+        raise BadNote(f"{EXPIRES_HEADER} must be a JSON object of tag id to seconds left"
+                      f" (1 to {MAX_EXPIRY_S})")
+    return tuple(sorted(value.items()))

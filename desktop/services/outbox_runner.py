@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.store import outbox
+from desktop.store import outbox, tag_expiry
 from desktop.store.db import Cache
 from desktop.store.outbox import OutboxRow
 from desktop.wecom.error_codes import ErrorKind
@@ -248,7 +248,8 @@ class OutboxRunner:
     def _note(self, row: OutboxRow, add: tuple[str, ...],
               remove: tuple[str, ...]) -> WriteNote | None:
         """What a team server journals with the call (batch, source, the relation's tags
-        before it as this cache knows them) and its call key; nothing for WeCom itself.
+        before it as this cache knows them, the expiries set on the tags it adds, which
+        the server then removes when due) and its call key; nothing for WeCom itself.
 
         The key is made of the row and what it sends, so a batch resumed after a restart
         sends the same key and a call the server already made is answered, not made again;
@@ -261,7 +262,9 @@ class OutboxRunner:
         return WriteNote(batch_id=row.batch_id, source=self._source,
                          before=tuple(sorted(state.tag_ids)) if state is not None else None,
                          reverts=self._reverts,
-                         call_key=hashlib.sha256(call.encode()).hexdigest()[:32])
+                         call_key=hashlib.sha256(call.encode()).hexdigest()[:32],
+                         expiring=tag_expiry.seconds_left(self._cache, *key, add, row.batch_id,
+                                                           time.time()))
 
     def _commit(self, row: OutboxRow, add: tuple[str, ...], remove: tuple[str, ...],
                 attempts: int, note: str) -> None:

@@ -1,5 +1,9 @@
 """Tag expiry: a tag added with an expiry is removed once it runs out, as one journaled
-batch with source `expiry` (`tagdesk expiry run`, and after each sync)."""
+batch with source `expiry` (`tagdesk expiry run`, and after each sync).
+
+On a team profile the team server keeps the expiries (a write sends the ones its batch set,
+`outbox_runner`) and removes them when due, once, whether or not a desktop is open: the
+desktop never removes them itself, and reads the copy it fetches (`team_expiries.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
+from desktop.services import team_expiries
 from desktop.services.progress import ProgressCallback, no_progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
@@ -23,10 +29,12 @@ class ExpiryRun:
     due: list[Expiry]
     plan: RetagPlan
     result: BatchResult | None
+    by_team_server: bool = False   # a team profile: its server removes what is due
 
     def as_json(self) -> dict[str, object]:
-        summary: dict[str, object] = {"due": len(self.due), "planned": self.plan.api_calls,
-                                      "batch_id": None, "status": "nothing_to_do"}
+        summary: dict[str, object] = {
+            "due": len(self.due), "planned": self.plan.api_calls, "batch_id": None,
+            "status": "team_server" if self.by_team_server else "nothing_to_do"}
         if self.result is not None:
             summary.update(self.result.as_json())
         return summary
@@ -36,6 +44,8 @@ class ExpiryService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.tagging = TaggingService(ws)
+        self.by_team_server = ws.profile.is_team
+        self._table = tag_expiry.TEAM if self.by_team_server else tag_expiry.LOCAL
 
     def set_on(self, relation_ids: Sequence[int], tag_id: str, seconds: float,
                origin: str) -> int:
@@ -57,23 +67,32 @@ class ExpiryService:
         return count
 
     def reschedule(self, items: Sequence[Expiry], seconds: float) -> int:
-        """These expiries now run out `seconds` from now."""
+        """These expiries now run out `seconds` from now (not on a team profile)."""
+        self.refuse_on_team()
         at = time.time() + seconds
         return tag_expiry.set_expiries(
             self.ws.cache, [Expiry(e.external_userid, e.userid, e.tag_id, at, e.origin)
                             for e in items], self.ws.operator)
 
     def listing(self) -> list[NamedExpiry]:
-        """Every pending expiry, soonest first, with customer and member names."""
-        tag_expiry.prune(self.ws.cache)
-        return tag_expiry.named_expiries(self.ws.cache)
+        """Every pending expiry, soonest first, with customer and member names (a team
+        profile's as its server has them now)."""
+        self._refresh()
+        return tag_expiry.named_expiries(self.ws.cache, self._table)
 
     def pending(self) -> list[Expiry]:
-        tag_expiry.prune(self.ws.cache)
-        return tag_expiry.expiries(self.ws.cache)
+        self._refresh()
+        return tag_expiry.expiries(self.ws.cache, table=self._table)
+
+    def on_relation(self, external_userid: str, userid: str) -> dict[str, float]:
+        """Tag id → when it expires on this relation (reads the cache only)."""
+        return tag_expiry.on_relation(self.ws.cache, external_userid, userid, self._table)
 
     def due(self, now: float | None = None) -> list[Expiry]:
-        """The expiries due by `now` whose tag is still on the relation (reads only)."""
+        """The expiries due by `now` whose tag is still on the relation (reads only); none
+        on a team profile, whose server removes them."""
+        if self.by_team_server:
+            return []
         return tag_expiry.expiries(self.ws.cache, due_by=time.time() if now is None else now)
 
     def plan(self, now: float | None = None) -> tuple[list[Expiry], RetagPlan]:
@@ -92,7 +111,10 @@ class ExpiryService:
 
     def run(self, *, progress: ProgressCallback = no_progress, now: float | None = None
             ) -> ExpiryRun:
-        """Remove every due tag as one batch (nothing queued when nothing is due)."""
+        """Remove every due tag as one batch (nothing queued when nothing is due, nor on a
+        team profile: its server removes them)."""
+        if self.by_team_server:
+            return ExpiryRun([], EMPTY_PLAN, None, by_team_server=True)
         due, plan = self.plan(now)
         if not plan.api_calls:
             return ExpiryRun(due, plan, None)
@@ -106,4 +128,22 @@ class ExpiryService:
         return ExpiryRun(due, plan, result)
 
     def counts_by_tag(self) -> dict[str, int]:
-        return tag_expiry.counts_by_tag(self.ws.cache)
+        return tag_expiry.counts_by_tag(self.ws.cache, self._table)
+
+    def refuse_on_team(self) -> None:
+        """An expiry set apart from a write stays local: a team profile refuses it."""
+        if self.by_team_server:
+            raise UserError(
+                "团队配置的到期由团队服务器保管：请在添加标签时设置到期（批量改标签的「到期」，"
+                "或 tagdesk retag … --expires）。",
+                "A team profile's expiries are kept by its team server: set the expiry when"
+                " adding the tag (the retag dialog's Expires, or tagdesk retag … --expires).")
+
+    def _refresh(self) -> None:
+        """Forget the expiries of tags that left (a batch still queued on a team profile
+        keeps the ones it sends: its tags are not on the relations yet); a team profile
+        fetches its server's."""
+        if self.by_team_server:
+            team_expiries.fetch(self.ws)
+        else:
+            tag_expiry.prune(self.ws.cache)

@@ -357,6 +357,19 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX event_by_time ON event(ts);
     """,
+    # 10: a team profile's copy of the tag expiries its team server keeps and removes when
+    # due (`origin`: `rule:BATCH` for a rule's, `batch:BATCH` for a desktop's).
+    """
+    CREATE TABLE team_tag_expiry (
+        external_userid TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        tag_id          TEXT NOT NULL,
+        expires_at      REAL NOT NULL,
+        origin          TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (external_userid, userid, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX team_tag_expiry_by_tag ON team_tag_expiry(tag_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,5 +1,7 @@
 """Tags that expire on a relation (table `tag_expiry`): set when added with an expiry,
-removed by `tagdesk expiry run` once due."""
+removed by `tagdesk expiry run` once due. A team profile's expiries live on its team server,
+which removes them; the cache keeps a copy of them (table `team_tag_expiry`, `TEAM`), read
+like the local ones."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.store.db import Cache
+
+LOCAL, TEAM = "tag_expiry", "team_tag_expiry"   # the tables expiries are read from
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,11 @@ def set_expiries(cache: Cache, items: Iterable[Expiry], operator: str) -> int:
     return len(rows)
 
 
-def expiries(cache: Cache, *, due_by: float | None = None) -> list[Expiry]:
+def expiries(cache: Cache, *, due_by: float | None = None, table: str = LOCAL
+             ) -> list[Expiry]:
     """Expiries still on a relation that carries the tag (all, or those due by `due_by`)."""
     sql = ("SELECT e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin"
-           " FROM tag_expiry e JOIN relation r ON r.external_userid = e.external_userid"
+           f" FROM {_table(table)} e JOIN relation r ON r.external_userid = e.external_userid"
            " AND r.userid = e.userid JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
            " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk")
     params: tuple[object, ...] = ()
@@ -49,6 +54,22 @@ def expiries(cache: Cache, *, due_by: float | None = None) -> list[Expiry]:
                 sql + " ORDER BY e.expires_at, e.external_userid, e.userid", params)]
 
 
+def seconds_left(cache: Cache, external_userid: str, userid: str, tag_ids: Iterable[str],
+                 batch_id: str, now: float) -> tuple[tuple[str, int], ...]:
+    """(tag id, whole seconds left, at least 1) of the expiries batch `batch_id` set on these
+    tags of one relation (origin `batch:ID` or `rule:ID`), set before it runs."""
+    wanted = sorted(set(tag_ids))
+    if not wanted:
+        return ()
+    marks = ", ".join("?" * len(wanted))
+    return tuple((str(tag_id), max(1, round(float(at) - now)))
+                 for tag_id, at, origin in cache.connection().execute(
+                     "SELECT tag_id, expires_at, origin FROM tag_expiry WHERE"
+                     f" external_userid = ? AND userid = ? AND tag_id IN ({marks})"
+                     " ORDER BY tag_id", (external_userid, userid, *wanted))
+                 if str(origin).partition(":")[2] == batch_id)
+
+
 @dataclass(frozen=True)
 class NamedExpiry:
     expiry: Expiry
@@ -56,14 +77,14 @@ class NamedExpiry:
     member: str          # the member's name ('' when unknown)
 
 
-def named_expiries(cache: Cache) -> list[NamedExpiry]:
+def named_expiries(cache: Cache, table: str = LOCAL) -> list[NamedExpiry]:
     """Every expiry still on a relation, soonest first, with the customer's and member's
     names."""
     return [NamedExpiry(Expiry(str(c), str(u), str(t), float(at), str(origin)),
                         str(customer or ""), str(member or ""))
             for c, u, t, at, origin, customer, member in cache.connection().execute(
                 "SELECT e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin, c.name,"
-                " m.name FROM tag_expiry e JOIN relation r"
+                f" m.name FROM {_table(table)} e JOIN relation r"
                 " ON r.external_userid = e.external_userid AND r.userid = e.userid"
                 " JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
                 " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk"
@@ -84,10 +105,37 @@ def prune(cache: Cache) -> int:
             " AND t.deleted = 0)").rowcount
 
 
-def counts_by_tag(cache: Cache) -> dict[str, int]:
+def counts_by_tag(cache: Cache, table: str = LOCAL) -> dict[str, int]:
     """Tag id → relations carrying it with an expiry (for the tag tree)."""
     return {str(tag_id): int(n) for tag_id, n in cache.connection().execute(
-        "SELECT e.tag_id, COUNT(*) FROM tag_expiry e JOIN relation r"
+        f"SELECT e.tag_id, COUNT(*) FROM {_table(table)} e JOIN relation r"
         " ON r.external_userid = e.external_userid AND r.userid = e.userid"
         " JOIN tag t ON t.id = e.tag_id JOIN relation_tag rt ON rt.relation_id = r.id"
         " AND rt.tag_pk = t.pk GROUP BY e.tag_id")}
+
+
+def on_relation(cache: Cache, external_userid: str, userid: str, table: str = LOCAL
+                ) -> dict[str, float]:
+    """Tag id → when it expires, for the tags this relation carries with an expiry."""
+    return {str(tag_id): float(at) for tag_id, at in cache.connection().execute(
+        f"SELECT e.tag_id, e.expires_at FROM {_table(table)} e JOIN relation r"
+        " ON r.external_userid = e.external_userid AND r.userid = e.userid"
+        " JOIN tag t ON t.id = e.tag_id AND t.deleted = 0 JOIN relation_tag rt"
+        " ON rt.relation_id = r.id AND rt.tag_pk = t.pk"
+        " WHERE e.external_userid = ? AND e.userid = ?", (external_userid, userid))}
+
+
+def replace_team(cache: Cache, items: Iterable[Expiry]) -> int:
+    """The team server's expiries, as fetched, replace the cache's copy of them."""
+    rows = [(e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin) for e in items]
+    with cache.write() as conn:
+        conn.execute("DELETE FROM team_tag_expiry")
+        conn.executemany("INSERT OR REPLACE INTO team_tag_expiry (external_userid, userid,"
+                         " tag_id, expires_at, origin) VALUES (?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def _table(table: str) -> str:
+    if table not in (LOCAL, TEAM):
+        raise ValueError(f"no expiry table {table!r}")
+    return table

@@ -1,5 +1,6 @@
-"""The selected customer: profile, every follow relation with its tags, the latest journal rows
-and the customer's newest behaviour events.
+"""The selected customer: profile, every follow relation with its tags (and when those set to
+expire run out: a team profile's as its team server keeps them), the latest journal rows and
+the customer's newest behaviour events.
 
 Everything shown comes from the cache with a few indexed queries, so it is instant.
 Personal tags are not part of a sync (WeCom gives them no ids); they are fetched on
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.events import type_name
 from desktop.services.changes import ChangeSet
-from desktop.store import events
+from desktop.store import events, tag_expiry
 from desktop.store.journal_query import OPERATOR_SQL
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.audit_model import LABELS
@@ -214,7 +215,7 @@ class DetailPane(QWidget):
                 (self.tr("Added"), added), (self.tr("Channel"), channel),
                 (self.tr("Phone"), "、".join(view.remark_mobiles))]
         chips = _chips([(tag.group_name, tag.name) for tag in view.tags])
-        tags = chips or html.escape(self.tr("no corp tags"))
+        tags = (chips + self._expiring_html(view)) or html.escape(self.tr("no corp tags"))
         personal = self._cached_personal(view.id)
         if self._personal is not None:
             personal = [(t.group_name, t.tag_name) for t in self._personal.get(view.userid, [])]
@@ -224,6 +225,19 @@ class DetailPane(QWidget):
             note = html.escape(self.tr("read-only"))
             extra = f"<p><b>{title}</b> <i>({note})</i><br>{_chips(personal)}</p>"
         return f"{head}{_table(rows)}<p>{tags}</p>{extra}"
+
+    def _expiring_html(self, view: RelationView) -> str:
+        """⏳ tag → when it expires, for the relation's tags set to expire."""
+        table = tag_expiry.TEAM if self._context.workspace.profile.is_team else tag_expiry.LOCAL
+        due = tag_expiry.on_relation(self._context.cache, view.external_userid, view.userid,
+                                     table)
+        if not due:
+            return ""
+        names = {tag.id: tag.name for tag in view.tags}
+        title = html.escape(self.tr("Expires"))
+        items = "、".join(f"{html.escape(names.get(tag_id, tag_id))} {datetime_text(at)}"
+                         for tag_id, at in sorted(due.items(), key=lambda item: item[1]))
+        return f"<br><span style='color:#8a8f98'>⏳ {title}</span> {items}"
 
     def _personal_html(self) -> str:
         if self._personal_error:

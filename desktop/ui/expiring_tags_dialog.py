@@ -3,6 +3,8 @@
 its customer, member and due time. "Remove due now" removes what ran out as one batch (source
 `expiry`, like `tagdesk expiry run`); "Change expiry…" sets a new one on the selected rows.
 While shown, the list is read again after every sync or batch (which may remove expiring tags).
+On a team profile the list is the team server's, read from it each time: the server removes
+what runs out, so neither button is offered.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class ExpiringTagsDialog(QDialog):
         self.remove_due_button, self.change_button = QPushButton(), QPushButton()
         self.change_button.setEnabled(False)
         self.remove_due_button.setEnabled(False)
+        self.remove_due_button.setVisible(not self.service.by_team_server)
+        self.change_button.setVisible(not self.service.by_team_server)
         buttons = QHBoxLayout()
         buttons.addWidget(self.remove_due_button)
         buttons.addWidget(self.change_button)
@@ -83,10 +87,18 @@ class ExpiringTagsDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Expiring tags"))
-        self.intro.setText(self.tr(
-            "Tags set to expire, soonest first: added by a rule with an expiry, by the retag"
-            " dialog's Expires field or `tagdesk expiry set`. A sync removes those that ran out;"
-            " Remove due now does it at once, as one batch that can be undone."))
+        if self.service.by_team_server:
+            self.intro.setText(self.tr(
+                "Tags set to expire, soonest first, as the team server keeps them: added by a"
+                " team rule with an expiry or by the retag dialog's Expires field. The team"
+                " server removes each when it runs out, even while this app is closed, as a"
+                " batch that can be undone."))
+        else:
+            self.intro.setText(self.tr(
+                "Tags set to expire, soonest first: added by a rule with an expiry, by the"
+                " retag dialog's Expires field or `tagdesk expiry set`. A sync removes those"
+                " that ran out; Remove due now does it at once, as one batch that can be"
+                " undone."))
         self.table.setHeaderLabels([self.tr("Tag"), self.tr("Customer"), self.tr("Member"),
                                     self.tr("Due")])
         self.remove_due_button.setText(self.tr("Remove due now"))

@@ -37,6 +37,7 @@ from desktop.services.progress import CancelToken, OperationCancelled, Progress,
 from desktop.services.sync import SyncResult, run_sync
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
+from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_expected, readable
 from desktop.ui.tasks import Task
@@ -88,6 +89,7 @@ class SyncController(QObject):
                 client.close()
             ArrivalService(workspace).apply(progress=reporter, cancel=cancel)
             fetch_if_team(workspace, reporter)     # the detail pane shows the team's events
+            fetch_expiries_if_team(workspace)      # and its expiries, as the tree's ⏳
             engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
             self._expiries_due = bool(ExpiryService(workspace).due())

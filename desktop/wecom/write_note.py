@@ -3,8 +3,9 @@
 A team server journals every write it relays under the user its session token belongs to;
 these headers only say which batch and source the call belongs to, the relation's tags as
 the desktop's cache knew them before the call (so the server can journal before / after
-and only what really changed) and, for a revert, which batch it reverts. They are sent to
-a team server only, never to WeCom.
+and only what really changed), for a revert, which batch it reverts and, for a `mark_tag`
+adding tags that expire, in how many seconds each runs out (the server then removes it when
+due). They are sent to a team server only, never to WeCom.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ BATCH_HEADER = "X-TagDesk-Batch"
 SOURCE_HEADER = "X-TagDesk-Source"
 BEFORE_HEADER = "X-TagDesk-Before"
 REVERTS_HEADER = "X-TagDesk-Reverts"
+EXPIRES_HEADER = "X-TagDesk-Expires"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class WriteNote:
     reason: str = ""                         # why (a tree edit's reason; never a header)
     call_key: str = ""  # the same on every attempt of one queued call, even after a restart:
     #                     a team server sends a call key to WeCom at most once
+    expiring: tuple[tuple[str, int], ...] = ()  # (tag id, seconds left) of added tags
 
     def headers(self) -> dict[str, str]:
         """The note as HTTP headers (ASCII: JSON escapes anything else)."""
@@ -35,4 +38,6 @@ class WriteNote:
         headers = {name: value for name, value in found.items() if value}
         if self.before is not None:
             headers[BEFORE_HEADER] = json.dumps(sorted(self.before))
+        if self.expiring:
+            headers[EXPIRES_HEADER] = json.dumps(dict(sorted(self.expiring)))
         return headers

@@ -1,0 +1,185 @@
+"""A team desktop's tag expiries live on the team server: a retag with `--expires` sends them
+with its writes, the server records them and removes each tag once when due (the desktop
+never removes them itself), and desktops read them (`GET /tagdesk/v1/expiries`) for
+`tagdesk expiry list`, the expiring-tags window, the tree's ⏳ counts and the detail pane."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+
+from desktop.sandbox import SandboxServer
+from desktop.services.team import team_api_base
+from desktop.services.workspace import open_workspace
+from desktop.ui.context import AppContext
+from desktop.ui.detail_pane import DetailPane
+from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
+from desktop.ui.tag_tree_model import Role, TagTreeModel
+from desktop.wecom.client import WeComClient
+from desktop.wecom.write_note import EXPIRES_HEADER
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def server(postgres: PostgresCluster, team_sandbox: SandboxServer,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServerProcess]:
+    """A team server removing due expiries every second."""
+    started = TeamServerProcess(postgres.new_database(), team_sandbox,
+                                tmp_path_factory.mktemp("expiry-server"),
+                                "--expiry-interval", "1")
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
+def seller(team_sandbox: SandboxServer) -> str:
+    return sorted(team_sandbox.state.follow_users())[0]
+
+
+@pytest.fixture(scope="module")
+def seller_env(server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+               tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = desktop_env(tmp_path_factory.mktemp("expiry-seller"))
+    cli_login(env, server.url, team_sandbox, seller)
+    synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    return env
+
+
+def _last(result: Any) -> dict[str, Any]:
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _rows(db_url: str, tag_id: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(db_url) as conn:
+        return [tuple(r) for r in conn.execute(
+            "SELECT external_userid, rule_name, batch_id,"
+            " round(extract(epoch FROM due_at - set_at)) FROM team_tag_expiry"
+            " WHERE tag_id = %s ORDER BY external_userid", (tag_id,))]
+
+
+def _tag(sandbox: SandboxServer, seller: str, index: int) -> tuple[str, str, list[str]]:
+    """A tag none of the seller's relations carries: its 组:名, id and those relations."""
+    relations = sorted(e for u, e in sandbox.state.relations() if u == seller)
+    free = [(key, tag_id) for key, tag_id in sorted(sandbox.state.tag_ids_by_name().items())
+            if not any(tag_id in sandbox.state.relation_tag_ids(seller, e) for e in relations)]
+    (group, name), tag_id = free[index]
+    return f"{group}:{name}", tag_id, relations
+
+
+def test_a_team_desktops_expiry_is_kept_and_removed_once_by_the_server(
+        server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+        seller_env: dict[str, str]) -> None:
+    tag, tag_id, relations = _tag(team_sandbox, seller, 0)
+    batch = _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}",
+                          "--add", tag, "--expires", "1h", "--yes", "--json", env=seller_env,
+                          timeout=120))["batch_id"]
+    assert _rows(server.db_url, tag_id) == [(e, "", batch, 3600) for e in relations]
+
+    listed = _last(tagdesk("expiry", "list", "--profile", "team", "--json", env=seller_env,
+                           timeout=120))["expiries"]
+    assert sorted((e["external_userid"], e["tag_id"], e["origin"]) for e in listed) == [
+        (e, tag_id, f"batch:{batch}") for e in relations]
+
+    with psycopg.connect(server.db_url) as conn:
+        conn.execute("UPDATE team_tag_expiry SET due_at = now() WHERE tag_id = %s", (tag_id,))
+    wait_for(lambda: not any(tag_id in team_sandbox.state.relation_tag_ids(seller, e)
+                             for e in relations), timeout=30, what="the due tags removed")
+    wait_for(lambda: not _rows(server.db_url, tag_id), timeout=30, what="the expiries gone")
+    with psycopg.connect(server.db_url) as conn:
+        removed = conn.execute(
+            "SELECT external_userid, operator, reason FROM team_journal WHERE source = 'expiry'"
+            " AND tag_id = %s ORDER BY external_userid", (tag_id,)).fetchall()
+    assert [tuple(r) for r in removed] == [(e, "tagdesk-server", "到期 expired")
+                                           for e in relations]
+
+    ran = _last(tagdesk("expiry", "run", "--profile", "team", "--json", env=seller_env,
+                        timeout=120))
+    assert (ran["status"], ran["batch_id"]) == ("team_server", None)
+    synced = _last(tagdesk("sync", "--profile", "team", "--json", env=seller_env, timeout=120))
+    assert synced["expiry"]["status"] == "team_server"
+    with psycopg.connect(server.db_url) as conn:   # nobody removed them a second time
+        assert conn.execute("SELECT count(*) FROM team_journal WHERE source = 'expiry'"
+                            " AND tag_id = %s", (tag_id,)).fetchone() == (len(relations),)
+    refused = tagdesk("expiry", "set", "--profile", "team", "--tag", tag, "--filter", "",
+                      "--expires", "1d", env=seller_env, timeout=120)
+    assert refused.returncode != 0 and "团队服务器" in refused.stderr, refused.stderr
+
+
+def test_expiries_and_their_header_are_checked(
+        server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+        seller_env: dict[str, str]) -> None:
+    url = f"{server.url}tagdesk/v1/expiries"
+    assert requests.get(url, timeout=30).json()["errcode"] != 0          # not logged in
+    with WeComClient(team_api_base(server.url), team_sandbox.corp_id,
+                     log_in(server.url, team_sandbox, seller).token,
+                     team_url=server.url) as client:
+        token = client.get_token()
+    for bad in ("0", "x", "20001"):
+        answer = requests.get(url, params={"access_token": token, "limit": bad},
+                              timeout=30).json()
+        assert answer["errcode"] == 40058 and "limit" in answer["errmsg"]
+    assert requests.get(url, params={"access_token": token, "after": "a/b"},
+                        timeout=30).json()["errcode"] == 40058
+    _, tag_id, relations = _tag(team_sandbox, seller, 1)
+    body = {"userid": seller, "external_userid": relations[0], "add_tag": [tag_id]}
+    for bad in ("[1]", '{"x": 0}', '{"x": "1h"}', "nope"):
+        answer = requests.post(f"{server.url}cgi-bin/externalcontact/mark_tag",
+                               params={"access_token": token}, json=body,
+                               headers={EXPIRES_HEADER: bad}, timeout=30).json()
+        assert answer["errcode"] == 47001 and EXPIRES_HEADER in answer["errmsg"]
+    assert tag_id not in team_sandbox.state.relation_tag_ids(seller, relations[0])
+
+
+def test_the_app_shows_the_servers_expiries(
+        qtbot: Any, server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+        seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tag, tag_id, relations = _tag(team_sandbox, seller, 2)
+    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
+                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
+    for key, value in seller_env.items():
+        monkeypatch.setenv(key, value)
+    workspace = open_workspace(Path(seller_env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        with workspace.cache.write() as conn:     # only the server's are shown
+            conn.execute("DELETE FROM tag_expiry")
+        window = ExpiringTagsDialog(context)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: len(window.rows) == len(relations), timeout=30_000)
+        assert {r.expiry.tag_id for r in window.rows} == {tag_id}
+        assert window.remove_due_button.isHidden() and window.change_button.isHidden()
+        tree = TagTreeModel(context)
+        qtbot.waitUntil(lambda: tree.is_loaded, timeout=30_000)
+        index = tree.index_for_key(f"tag:{tag_id}")
+        assert tree.data(index, Role.EXPIRING) == len(relations)
+        pane = DetailPane(context)
+        qtbot.addWidget(pane)
+        pane.show_relation(int(str(workspace.cache.scalar(
+            "SELECT id FROM relation WHERE external_userid = ? AND userid = ?",
+            (relations[0], seller)))))
+        assert "⏳" in pane.browser.visible_text()
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
