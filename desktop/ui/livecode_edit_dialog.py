@@ -1,8 +1,12 @@
-"""Edit one live code: its members, skip-verify, remark and the tags its new customers get.
+"""Edit one live code: its state, members, departments, skip-verify, remark and the tags its
+new customers get.
 
 The change is written to WeCom (`update_contact_way`) and the tags to the cache or the team
-server on the writer thread; the window stays open with what was typed when it is refused
-(an unknown tag, a member WeCom does not know, an expired secret …) and says why.
+server on the writer thread, with the checks of `tagdesk livecodes edit`: a new state must be
+free among every code WeCom lists (also those made in the admin console), a code keeps at
+least one member or department. The window stays open with what was typed when it is refused
+(a taken state, an unknown tag, a member WeCom does not know, an expired secret …) and says
+why; department ids that are not whole numbers are said before anything is sent.
 """
 
 from __future__ import annotations
@@ -45,14 +49,15 @@ class LiveCodeEditDialog(QDialog):
         self.context = context
         self.code = code
         self.resize(520, 0)
-        self.state_label = QLabel(code.state)
+        self.state_edit = QLineEdit(code.state)
+        self.state_edit.setMaxLength(MAX_STATE_CHARS)
         self.members_edit = QLineEdit(", ".join(code.users))
         self.skip_verify = QCheckBox()
         self.skip_verify.setChecked(code.skip_verify)
         self.remark_edit = QLineEdit(code.remark)
         self.remark_edit.setMaxLength(MAX_REMARK_CHARS)
         self.tags_edit = QLineEdit(", ".join(code.tag_names))
-        self.departments = QLabel(", ".join(map(str, code.parties)) or "—")
+        self.departments_edit = QLineEdit(", ".join(map(str, code.parties)))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -66,7 +71,7 @@ class LiveCodeEditDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         self.labels = [QLabel() for _ in range(6)]
-        fields = (self.state_label, self.members_edit, self.departments, self.skip_verify,
+        fields = (self.state_edit, self.members_edit, self.departments_edit, self.skip_verify,
                   self.remark_edit, self.tags_edit)
         for label, field in zip(self.labels, fields, strict=True):
             form.addRow(label, field)
@@ -89,23 +94,32 @@ class LiveCodeEditDialog(QDialog):
                                             .replace("%1", str(MAX_REMARK_CHARS)))
         self.tags_edit.setPlaceholderText(self.tr("Tags for its customers (group:name), separated"
                                                   " by ,"))
-        self.state_label.setToolTip(self.tr("The state (at most %1 characters) is the channel"
-                                            " the customers are counted by.")
-                                    .replace("%1", str(MAX_STATE_CHARS)))
-        self.departments.setToolTip(self.tr("The code's departments are kept as they are;"
-                                            " change them with `tagdesk livecodes edit"
-                                            " --departments`."))
+        self.state_edit.setToolTip(self.tr("The state (at most %1 characters) is the channel"
+                                           " the customers are counted by; no other live code"
+                                           " may use it.").replace("%1", str(MAX_STATE_CHARS)))
+        self.departments_edit.setPlaceholderText(self.tr("Department ids, separated by ,"))
 
     def save(self) -> None:
         """Write the change on the writer thread; close when WeCom took it."""
         config_id, workspace = self.code.config_id, self.context.workspace
         members, tags = split_names(self.members_edit.text()), split_names(self.tags_edit.text())
         skip_verify, remark = self.skip_verify.isChecked(), self.remark_edit.text().strip()
+        typed = split_names(self.departments_edit.text())
+        if not all(part.isdigit() for part in typed):
+            bad = self.departments_edit.text()
+            self.texts.say(self.message, lambda: self.tr(
+                "Department ids are whole numbers, separated by , (%1).").replace("%1", bad))
+            return
+        departments = [int(part) for part in typed]
+        state = self.state_edit.text().strip()
+        new_state = None if state == self.code.state else state
+        new_parties = None if departments == list(self.code.parties) else departments
         self._working(True)
 
         def work(_progress: Any, _cancel: Any) -> ChangeSet | None:
             LiveCodeService(workspace).edit(
-                config_id, users=members, tags=tags, skip_verify=skip_verify, remark=remark)
+                config_id, users=members, tags=tags, skip_verify=skip_verify, remark=remark,
+                state=new_state, parties=new_parties)
             return None
 
         def failed(exc: BaseException) -> None:

@@ -2242,12 +2242,16 @@
         <translation>Tags for its customers (group:name), separated by ,</translation>
     </message>
     <message>
-        <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
-        <translation>The state (at most %1 characters) is the channel the customers are counted by.</translation>
+        <source>The state (at most %1 characters) is the channel the customers are counted by; no other live code may use it.</source>
+        <translation>The state (at most %1 characters) is the channel the customers are counted by; no other live code may use it.</translation>
     </message>
     <message>
-        <source>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</source>
-        <translation>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</translation>
+        <source>Department ids, separated by ,</source>
+        <translation>Department ids, separated by ,</translation>
+    </message>
+    <message>
+        <source>Department ids are whole numbers, separated by , (%1).</source>
+        <translation>Department ids are whole numbers, separated by , (%1).</translation>
     </message>
     <message>
         <source>Saving the live code in WeCom…</source>

@@ -2240,12 +2240,16 @@
         <translation>给其客户的标签（组:名），以 , 分隔</translation>
     </message>
     <message>
-        <source>The state (at most %1 characters) is the channel the customers are counted by.</source>
-        <translation>渠道标识 state（最多 %1 个字符）是统计客户来源的依据。</translation>
+        <source>The state (at most %1 characters) is the channel the customers are counted by; no other live code may use it.</source>
+        <translation>渠道标识（最多 %1 个字符）用来区分客户来自哪个渠道；不能与其他活码重复。</translation>
     </message>
     <message>
-        <source>The code&apos;s departments are kept as they are; change them with `tagdesk livecodes edit --departments`.</source>
-        <translation>活码的部门保持不变；要修改请用 `tagdesk livecodes edit --departments`。</translation>
+        <source>Department ids, separated by ,</source>
+        <translation>部门编号，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Department ids are whole numbers, separated by , (%1).</source>
+        <translation>部门编号应为整数，用逗号分隔（%1）。</translation>
     </message>
     <message>
         <source>Saving the live code in WeCom…</source>

@@ -131,6 +131,55 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     dialog.close()
 
 
+def test_the_editor_changes_a_codes_state_and_departments(qtbot: Any, synced_context: Any,
+                                                         sandbox: Any) -> None:
+    """State and departments change from the window with the CLI's checks: department ids
+    that are not numbers and a state a console-made code uses are refused in the window,
+    nothing sent; then both change in WeCom and the code keeps its tags under its new state."""
+    ws = synced_context.workspace
+    member, other = sandbox.state.follow_users()[:2]
+    (group, name), tag_id = sorted(sandbox.state.tag_ids_by_name().items())[2]
+    department = int(ws.cache.connection().execute(
+        "SELECT id FROM department ORDER BY id LIMIT 1").fetchone()[0])
+    code = LiveCodeService(ws).create("gui_rename", users=[member, other],
+                                      tags=[f"{group}:{name}"])
+    with ws.client() as client:                    # made in the admin console: TagDesk keeps
+        console, _ = client.add_contact_way(2, 2, state="gui_console", user=[member])  # no tags
+    dialog = ArrivalsDialog(synced_context)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: code.config_id in rows_of(dialog), timeout=15000)
+    qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=15000)
+    dialog.select_code(code.config_id)
+    editor = dialog.edit_selected()
+    assert editor is not None and editor.state_edit.text() == "gui_rename"
+
+    def state_and_parties() -> tuple[str, list[int]]:
+        with sandbox.state.transaction() as conn:
+            state, parties = conn.execute("SELECT state, parties FROM contact_way"
+                                          " WHERE config_id = ?", (code.config_id,)).fetchone()
+        return str(state), json.loads(parties)
+
+    editor.departments_edit.setText("市场部")
+    editor.save()
+    assert "市场部" in editor.message.text() and editor.buttons.isEnabled()
+    editor.departments_edit.setText(str(department))
+    editor.state_edit.setText("gui_console")
+    editor.save()
+    qtbot.waitUntil(lambda: console in editor.message.text()
+                    and editor.buttons.isEnabled(), timeout=15000)
+    assert editor.isVisible() and state_and_parties() == ("gui_rename", [])
+    editor.state_edit.setText("gui_renamed")
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=15000)
+    assert state_and_parties() == ("gui_renamed", [department])
+    assert [(c.state, c.tag_ids) for c in LiveCodeService(ws).list()
+            if c.config_id == code.config_id] == [("gui_renamed", (tag_id,))]
+    qtbot.waitUntil(lambda: rows_of(dialog).get(code.config_id) is not None
+                    and rows_of(dialog)[code.config_id].text(0) == "gui_renamed",
+                    timeout=15000)
+    dialog.close()
+
+
 def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any,
                                    tmp_path: Path) -> None:
     (group, name), _ = sorted(sandbox.state.tag_ids_by_name().items())[0]
