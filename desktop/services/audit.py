@@ -502,7 +502,7 @@ def relations_per_tag(cache: Cache, *, top: int = 20, group_id: str = "") -> lis
     rows = cache.connection().execute(
         "SELECT t.id, t.name, g.name, count(rt.relation_id) AS n FROM tag t"
         " JOIN tag_group g ON g.id = t.group_id LEFT JOIN relation_tag rt ON rt.tag_pk = t.pk"
-        f" WHERE {where} GROUP BY t.pk ORDER BY n DESC, t.name LIMIT ?",
+        f" WHERE {where} GROUP BY t.pk ORDER BY n DESC, t.name COLLATE pinyin LIMIT ?",
         [*([group_id] if group_id else []), top if top > 0 else -1],
     )
     return [TagCount(*row) for row in rows]
@@ -511,7 +511,8 @@ def relations_per_tag(cache: Cache, *, top: int = 20, group_id: str = "") -> lis
 def tag_groups(cache: Cache) -> list[tuple[str, str]]:
     """Live tag groups as (id, name), in WeCom's order."""
     return [(row[0], row[1]) for row in cache.connection().execute(
-        "SELECT id, name FROM tag_group WHERE deleted = 0 ORDER BY sort_order DESC, name")]
+        "SELECT id, name FROM tag_group WHERE deleted = 0"
+        " ORDER BY sort_order DESC, name COLLATE pinyin")]
 
 
 def changes_per_day(cache: Cache, since: float, until: float) -> DaySeries:

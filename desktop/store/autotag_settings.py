@@ -32,7 +32,7 @@ class Review:
 def keywords(cache: Cache) -> dict[str, list[str]]:
     """Tag name → keywords, in name order."""
     return {row[0]: list(json.loads(row[1])) for row in cache.query(
-        "SELECT tag_name, keywords FROM autotag_keywords ORDER BY tag_name")}
+        "SELECT tag_name, keywords FROM autotag_keywords ORDER BY tag_name COLLATE pinyin")}
 
 
 def save_keywords(cache: Cache, wanted: Mapping[str, Sequence[str]], *,

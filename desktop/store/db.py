@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop.store import journal_head
+from desktop.store import journal_head, sort_keys
 from desktop.store.errors import (
     CacheError,
     CacheFullError,
@@ -85,6 +85,7 @@ class Cache:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("PRAGMA cache_size = -65536")
+            sort_keys.register(conn)
         except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, self.path) from None
         return conn

@@ -19,11 +19,11 @@ CHUNK = 500  # values per `IN (...)`, well under SQLite's parameter limit
 ORDER_SQL = {
     "createtime": "SELECT id FROM relation ORDER BY createtime, id",
     "name": "SELECT r.id FROM relation r LEFT JOIN customer c"
-            " ON c.external_userid = r.external_userid ORDER BY c.name, r.id",
+            " ON c.external_userid = r.external_userid ORDER BY c.name_sort, r.id",
     "corp_name": "SELECT r.id FROM relation r LEFT JOIN customer c"
                  " ON c.external_userid = r.external_userid ORDER BY c.corp_name, r.id",
     "owner": "SELECT r.id FROM relation r LEFT JOIN member m ON m.userid = r.userid"
-             " ORDER BY m.name, r.userid, r.id",
+             " ORDER BY m.name_sort, r.userid, r.id",
     "remark": "SELECT id FROM relation ORDER BY remark, id",
     "state": "SELECT id FROM relation ORDER BY state, id",
 }

@@ -36,9 +36,9 @@ from desktop.store.filter_leaves import DEAD_LINKED_PKS, ROW_SEPARATOR
 
 ORDER_TERMS = {
     "createtime": ("r.createtime", "r.id"),
-    "name": ("c.name", "r.id"),
+    "name": ("c.name_sort", "r.id"),
     "corp_name": ("c.corp_name", "r.id"),
-    "owner": ("m.name", "r.userid", "r.id"),
+    "owner": ("m.name_sort", "r.userid", "r.id"),
     "remark": ("r.remark", "r.id"),
     "state": ("r.state", "r.id"),
 }

@@ -8,13 +8,13 @@ from desktop.store.db import Cache
 def contact_members(cache: Cache) -> list[tuple[str, str]]:
     """(userid, name) of every member with customer contact, by name."""
     return [(str(userid), str(name)) for userid, name in cache.connection().execute(
-        "SELECT userid, name FROM member WHERE follows = 1 ORDER BY name, userid")]
+        "SELECT userid, name FROM member WHERE follows = 1 ORDER BY name_sort, userid")]
 
 
 def directory_members(cache: Cache) -> list[tuple[str, str]]:
     """(userid, name) of every active member of the corp's directory, by name."""
     return [(str(userid), str(name)) for userid, name in cache.connection().execute(
-        "SELECT userid, name FROM member WHERE status = 1 ORDER BY name, userid")]
+        "SELECT userid, name FROM member WHERE status = 1 ORDER BY name_sort, userid")]
 
 
 def member_names(cache: Cache) -> dict[str, str]:
@@ -30,6 +30,6 @@ def department_names(cache: Cache) -> dict[int, str]:
 
 
 def tag_group_names(cache: Cache) -> list[str]:
-    """The names of the live tag groups, corp and rule-group ones, sorted."""
+    """The names of the live tag groups, corp and rule-group ones, by pinyin."""
     return [str(name) for (name,) in cache.connection().execute(
-        "SELECT DISTINCT name FROM tag_group WHERE deleted = 0 ORDER BY name")]
+        "SELECT DISTINCT name FROM tag_group WHERE deleted = 0 ORDER BY name COLLATE pinyin")]

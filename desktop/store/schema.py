@@ -370,6 +370,15 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX team_tag_expiry_by_tag ON team_tag_expiry(tag_id);
     """,
+    # 11: customers and members sort by pinyin (李 before 张): a key per row, filled by
+    # `sort_keys.refresh` when a sync writes the row, indexed for the customer table's ORDER BY.
+    """
+    ALTER TABLE customer ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+    UPDATE customer SET name_sort = tagdesk_sort_key(name);
+    CREATE INDEX customer_by_name_sort ON customer(name_sort);
+    ALTER TABLE member ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+    UPDATE member SET name_sort = tagdesk_sort_key(name);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

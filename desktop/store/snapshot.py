@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from desktop.store import journal
+from desktop.store import journal, sort_keys
 from desktop.store.db import Cache
 
 LAST_SYNC_KEY = "last_sync_at"
@@ -258,6 +258,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
                                                                 previous, now))
         _replace_directory(conn, snap)
         _write_customers(conn)
+        sort_keys.refresh(conn)
         _write_relations(conn)
         links, changed = _write_relation_tags(conn, newest_before)
         observed = {} if first_sync else changed  # a first sync has nothing to compare with
@@ -372,7 +373,8 @@ def _write_customers(conn: sqlite3.Connection) -> None:
         " ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
-        " position = excluded.position, unionid = excluded.unionid"
+        " position = excluded.position, unionid = excluded.unionid,"
+        " name_sort = iif(name IS excluded.name, name_sort, '')"  # sort_keys.refresh fills it
         " WHERE (name, type, gender, corp_name, corp_full_name, position, unionid) IS NOT"
         " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
         " excluded.corp_full_name, excluded.position, excluded.unionid)"

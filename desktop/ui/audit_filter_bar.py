@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.sort_key import pinyin_sort_key
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.services.audit import ACTIONS as AUDIT_ACTIONS
@@ -196,18 +197,19 @@ class AuditFilterBar(QWidget):
             # who acted first; the local journal of a team profile is only a mirror
             acted = set() if team else set(journal_operators(cache))
             people = sorted(acted | set(names),
-                            key=lambda u: (u not in acted, names.get(u, u), u))
+                            key=lambda u: (u not in acted, pinyin_sort_key(str(names.get(u, u))), u))
             departments = conn.execute(
                 "SELECT id, name, parent_id FROM department ORDER BY sort_order DESC, id"
             ).fetchall()
             tags = conn.execute(
                 "SELECT t.id, g.name || '：' || t.name || CASE WHEN t.deleted THEN ' ×' ELSE ''"
                 " END FROM tag t JOIN tag_group g ON g.id = t.group_id"
-                " ORDER BY t.deleted, g.sort_order DESC, g.name, t.sort_order DESC, t.name"
+                " ORDER BY t.deleted, g.sort_order DESC, g.name COLLATE pinyin, t.sort_order DESC,"
+                " t.name COLLATE pinyin"
             ).fetchall()
             groups = conn.execute(
                 "SELECT name FROM tag_group GROUP BY name ORDER BY min(deleted),"
-                " max(sort_order) DESC, name"
+                " max(sort_order) DESC, name COLLATE pinyin"
             ).fetchall()
             return {
                 "operator": [(_name(names.get(u, ""), u), u) for u in people],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.store import sort_keys
 from desktop.store.db import Cache, _statements
 from desktop.store.errors import (
     CacheLockedError,
@@ -21,6 +22,7 @@ from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 def _cache_at_version(path: Path, version: int) -> None:
     conn = sqlite3.connect(path)
+    sort_keys.register(conn)  # migrations may call TagDesk's SQL functions
     for script in MIGRATIONS[:version]:
         for statement in _statements(script):
             conn.execute(statement)

@@ -36,7 +36,8 @@ from desktop.domain.filter import (
     parse,
     to_text,
 )
-from desktop.store import filter_index
+from desktop.domain.sort_key import pinyin_sort_key
+from desktop.store import filter_index, sort_keys
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterCount, FilterEngine
 
@@ -131,6 +132,7 @@ def fill_cache(cache: Cache, data: Dataset) -> None:
         )
         tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)",
                        [(r.id, pk) for r in data.relations for pk in r.tags])
+        sort_keys.refresh(tx)
         tx.execute("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (999999, 11)")
         tx.execute("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, 77)",
                    (data.relations[0].id,))  # a link to a tag the cache does not know
@@ -377,10 +379,10 @@ def test_random_expressions_match_the_naive_evaluation(
 def _sort_key(order_by: str, r: Relation, data: Dataset) -> tuple[object, ...]:
     names = {userid: name for userid, name, _ in MEMBERS}
     key = {
-        "createtime": (r.createtime,), "name": (data.customers[r.customer][0],),
+        "createtime": (r.createtime,), "name": (pinyin_sort_key(data.customers[r.customer][0]),),
         "corp_name": (data.customers[r.customer][1],), "remark": (r.remark,),
         "state": (r.state,), "owner": (names.get(r.owner) is not None,
-                                       names.get(r.owner, ""), r.owner),
+                                       pinyin_sort_key(names.get(r.owner, "")), r.owner),
     }[order_by]
     return (*key, r.id)
 
