@@ -22,8 +22,9 @@ from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.xlsx_safe import Column, Value, write_table
-from desktop.store import outbox
+from desktop.store import chats, outbox
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders
 from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
 
 if TYPE_CHECKING:
@@ -272,7 +273,7 @@ def tag_names(cache: Cache, tag_ids: Iterable[str]) -> dict[str, str]:
     ids = sorted(set(tag_ids))
     if not ids:
         return {}
-    marks = ",".join("?" * len(ids))
+    marks = placeholders(ids)
     return dict(cache.connection().execute(
         f"SELECT id, name FROM tag WHERE id IN ({marks})", ids).fetchall())
 
@@ -437,20 +438,8 @@ def _preview(
     cache: Cache, origin: str, plan: RetagPlan, skipped: Sequence[Skipped], reverts: str = ""
 ) -> RevertPreview:
     customers = {c.external_userid for c in plan.changes} | {s.external_userid for s in skipped}
-    return RevertPreview(origin, plan, tuple(skipped), customer_names(cache, customers),
+    return RevertPreview(origin, plan, tuple(skipped), chats.customer_names(cache, customers),
                          reverts)
-
-
-def customer_names(cache: Cache, external_userids: Iterable[str]) -> dict[str, str]:
-    ids = sorted(set(external_userids))
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(cache.connection().execute(
-            f"SELECT external_userid, name FROM customer WHERE external_userid IN ({marks})",
-            chunk).fetchall())
-    return found
 
 
 # -- reports -----------------------------------------------------------------------------------
@@ -563,7 +552,7 @@ def health(cache: Cache) -> Health:
     conflicts = []
     for set_name, tag_ids_json in conn.execute("SELECT name, tag_ids FROM exclusive_set ORDER BY id"):
         tag_ids = sorted(set(json.loads(tag_ids_json)))
-        marks = ",".join("?" * len(tag_ids))
+        marks = placeholders(tag_ids)
         hit_relations, hit_customers = conn.execute(
             "SELECT count(*), count(DISTINCT r.external_userid) FROM relation r WHERE r.id IN"
             " (SELECT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"

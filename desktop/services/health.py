@@ -26,6 +26,7 @@ from desktop.services.tag_catalog import TagCatalog
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import chats, members, outbox
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def export(health: Health, path: Path, *, english: bool = False) -> int:
 def _exclusive_relations(cache: Cache, tag_ids: set[str]) -> list[RelationTags]:
     if not tag_ids:
         return []
-    marks = ",".join("?" * len(tag_ids))
+    marks = placeholders(tag_ids)
     carried: dict[tuple[str, str], set[str]] = {}
     for external_userid, userid, tag_id in cache.connection().execute(
         "SELECT r.external_userid, r.userid, t.id FROM relation_tag rt"

@@ -21,8 +21,9 @@ from desktop.domain.retag_plan import AppliedChange
 from desktop.services import audit
 from desktop.services.audit import DaySeries, OperatorCount
 from desktop.services.workspace import Workspace
-from desktop.store import journal_query
+from desktop.store import chats, journal_query
 from desktop.store.db import Cache
+from desktop.store.in_chunks import rows_in
 from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ class TeamJournal:
 
     def _named(self, rows: list[JournalRow]) -> list[JournalRow]:
         """The rows with the customer's, operator's and owner's names from this cache."""
-        customers = audit.customer_names(self._cache, {r.external_userid for r in rows})
+        customers = chats.customer_names(self._cache, {r.external_userid for r in rows})
         members = _member_names(self._cache, {p for r in rows for p in (r.operator, r.userid)})
         return [replace(row, customer=customers.get(row.external_userid, ""),
                         operator_name=members.get(row.operator, ""),
@@ -266,14 +267,9 @@ def _utc_offset(at: float | None = None) -> int:
 
 
 def _member_names(cache: Cache, userids: Sequence[str] | set[str]) -> dict[str, str]:
-    ids = sorted({u for u in userids if u})
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(cache.connection().execute(
-            f"SELECT userid, name FROM member WHERE userid IN ({marks})", chunk).fetchall())
-    return found
+    return dict(rows_in(cache.connection().execute,
+                        "SELECT userid, name FROM member WHERE userid IN ({marks})",
+                        sorted({u for u in userids if u})))
 
 
 def _customers_named(cache: Cache, text: str) -> list[str]:

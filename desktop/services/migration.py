@@ -30,6 +30,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import BatchResult, TaggingService, UnknownTagError
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
+from desktop.store.in_chunks import placeholders
 
 SOURCE = "migration"
 
@@ -233,7 +234,7 @@ class MigrationService:
                              f"Tag {tag_id} is not in the local tag library; sync first.")
 
     def _rule_group_tags(self, tag_ids: Sequence[str]) -> bool:
-        marks = ",".join("?" * len(tag_ids))
+        marks = placeholders(tag_ids)
         return self._cache.connection().execute(
             "SELECT 1 FROM tag t JOIN tag_group g ON g.id = t.group_id"
             f" WHERE g.strategy_id IS NOT NULL AND t.id IN ({marks}) LIMIT 1",
@@ -242,7 +243,7 @@ class MigrationService:
     def _carrying(self, tag_ids: Sequence[str]) -> list[int]:
         if not tag_ids:
             return []
-        marks = ",".join("?" * len(tag_ids))
+        marks = placeholders(tag_ids)
         return [row[0] for row in self._cache.connection().execute(
             "SELECT DISTINCT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
             f" WHERE t.id IN ({marks}) ORDER BY rt.relation_id", list(tag_ids))]

@@ -48,6 +48,7 @@ from desktop.services.tag_catalog import (
 from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
 from desktop.store import journal, tag_snapshots
+from desktop.store.in_chunks import placeholders
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError
@@ -460,7 +461,7 @@ class TagAdminService(TagCatalog):
         does), then unlink and tombstone the tags, their pins and codes."""
         pks = [row[0] for row in rows]
         doomed = {row[1] for row in rows}
-        marks = ",".join("?" * len(pks))
+        marks = placeholders(pks)
         with self.cache.write() as conn:
             carried: dict[int, set[str]] = {}
             owners: dict[int, tuple[str, str]] = {}

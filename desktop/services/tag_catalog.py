@@ -15,6 +15,7 @@ from desktop.domain.tag_names import NameCheck, name_key, validate_group_name, v
 from desktop.domain.tag_tree import TagTree, build_tag_tree
 from desktop.domain.tags import GroupInfo, TagInfo, TagKind
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders, rows_in
 
 READ_ONLY_KEY = "tag_admin_read_only_ids"
 """Meta key: JSON list of tag and group ids WeCom answered 81011 for, and `strategy:<id>` for
@@ -171,7 +172,7 @@ class TagCatalog:
         pks = [row[0] for row in rows]
         relations = customers = 0
         if pks:
-            marks = ",".join("?" * len(pks))
+            marks = placeholders(pks)
             relations, customers = self.cache.connection().execute(
                 "SELECT count(DISTINCT r.id), count(DISTINCT r.external_userid)"
                 f" FROM relation_tag rt JOIN relation r ON r.id = rt.relation_id"
@@ -184,16 +185,12 @@ class TagCatalog:
     def relation_tag_counts(self, relation_ids: Sequence[int]) -> dict[str, int]:
         """How many of `relation_ids` carry each tag (for "on all / some / none")."""
         counts: dict[str, int] = {}
-        conn = self.cache.connection()
-        for start in range(0, len(relation_ids), 500):
-            chunk = list(relation_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for tag_id, count in conn.execute(
-                f"SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-                f" WHERE rt.relation_id IN ({marks}) GROUP BY t.id",
-                chunk,
-            ):
-                counts[tag_id] = counts.get(tag_id, 0) + int(count)
+        for tag_id, count in rows_in(
+            self.cache.connection().execute,
+            "SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            " WHERE rt.relation_id IN ({marks}) GROUP BY t.id", relation_ids,
+        ):
+            counts[tag_id] = counts.get(tag_id, 0) + int(count)
         return counts
 
     def pinned_tags(self, userid: str) -> list[TagInfo]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders, rows_in
 
 CUSTOMER_SENT = "in"
 MEMBER_SENT = "out"
@@ -52,7 +53,7 @@ def messages(cache: Cache, *, since: float | None = None, until: float | None = 
              directions: Iterable[str] = (CUSTOMER_SENT,)) -> list[StoredMessage]:
     """Messages in [since, until) in the given directions, by customer, then time."""
     wanted = tuple(directions)
-    clauses = [f"direction IN ({', '.join('?' for _ in wanted)})"]
+    clauses = [f"direction IN ({placeholders(wanted)})"]
     params: list[object] = list(wanted)
     if since is not None:
         clauses.append("ts >= ?")
@@ -66,15 +67,9 @@ def messages(cache: Cache, *, since: float | None = None, until: float | None = 
 
 
 def messages_by_id(cache: Cache, ids: Iterable[int]) -> dict[int, StoredMessage]:
-    wanted = sorted(set(ids))
-    found: dict[int, StoredMessage] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in cache.query(
-                "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
-                f" WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk)):
-            found[row[0]] = StoredMessage(*row)
-    return found
+    return {row[0]: StoredMessage(*row) for row in rows_in(
+        cache.query, "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+        " WHERE id IN ({marks})", sorted(set(ids)))}
 
 
 def count(cache: Cache) -> int:
@@ -83,14 +78,9 @@ def count(cache: Cache) -> int:
 
 def customer_names(cache: Cache, customers: Iterable[str]) -> dict[str, str]:
     """external_userid → the customer's name, for those the cache knows."""
-    wanted = sorted(set(customers))
-    names: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in cache.query("SELECT external_userid, name FROM customer WHERE external_userid"
-                               f" IN ({', '.join('?' for _ in chunk)})", list(chunk)):
-            names[row[0]] = row[1]
-    return names
+    return {row[0]: row[1] for row in rows_in(
+        cache.query, "SELECT external_userid, name FROM customer WHERE external_userid"
+        " IN ({marks})", sorted(set(customers)))}
 
 
 def conversation(cache: Cache, external_userid: str, userid: str,
@@ -106,42 +96,30 @@ def conversation(cache: Cache, external_userid: str, userid: str,
 def latest_of_customers(cache: Cache, customers: Iterable[str],
                         per_customer: int) -> dict[str, list[StoredMessage]]:
     """external_userid → its latest `per_customer` customer-sent messages, oldest first."""
-    wanted = sorted(set(customers))
     found: dict[str, list[StoredMessage]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in cache.query(
-                "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
-                f" WHERE direction = ? AND external_userid IN ({', '.join('?' for _ in chunk)})"
-                " ORDER BY external_userid, ts DESC, id DESC", [CUSTOMER_SENT, *chunk]):
-            kept = found.setdefault(row[3], [])
-            if len(kept) < per_customer:
-                kept.append(StoredMessage(*row))
+    for row in rows_in(
+            cache.query, "SELECT id, ts, userid, external_userid, direction, text FROM chat_message"
+            " WHERE direction = ? AND external_userid IN ({marks})"
+            " ORDER BY external_userid, ts DESC, id DESC", sorted(set(customers)),
+            before=[CUSTOMER_SENT]):
+        kept = found.setdefault(row[3], [])
+        if len(kept) < per_customer:
+            kept.append(StoredMessage(*row))
     return {customer: kept[::-1] for customer, kept in found.items()}
 
 
 def keys_of(cache: Cache, ids: Iterable[int]) -> dict[int, str]:
     """Local message id → its `msg_key` (shared with the team server)."""
-    wanted = sorted(set(ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in cache.query("SELECT id, msg_key FROM chat_message WHERE id IN"
-                               f" ({', '.join('?' for _ in chunk)})", list(chunk)):
-            found[row[0]] = row[1]
-    return found
+    return {row[0]: row[1] for row in rows_in(
+        cache.query, "SELECT id, msg_key FROM chat_message WHERE id IN ({marks})",
+        sorted(set(ids)))}
 
 
 def ids_of_keys(cache: Cache, keys: Iterable[str]) -> dict[str, int]:
     """`msg_key` → local message id, for the messages this cache holds."""
-    wanted = sorted(set(keys))
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in cache.query("SELECT msg_key, id FROM chat_message WHERE msg_key IN"
-                               f" ({', '.join('?' for _ in chunk)})", list(chunk)):
-            found[row[0]] = row[1]
-    return found
+    return {row[0]: row[1] for row in rows_in(
+        cache.query, "SELECT msg_key, id FROM chat_message WHERE msg_key IN ({marks})",
+        sorted(set(keys)))}
 
 
 def customers_who_said(cache: Cache) -> list[str]:

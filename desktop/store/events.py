@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from desktop.domain.events import Event
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders
 
 _COLUMNS = "event_key, ts, external_userid, userid, type, name, detail, value"
 
@@ -90,7 +91,7 @@ def by_customer(cache: Cache, kinds: Sequence[str] | None) -> dict[str, tuple[Ev
     sql = f"SELECT {_COLUMNS} FROM event"
     params: list[object] = []
     if kinds is not None:
-        sql += f" WHERE type IN ({', '.join('?' for _ in kinds)})"
+        sql += f" WHERE type IN ({placeholders(kinds)})"
         params = list(kinds)
     found: dict[str, list[Event]] = defaultdict(list)
     for row in cache.connection().execute(sql + " ORDER BY ts, id", params):

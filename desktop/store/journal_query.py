@@ -23,6 +23,7 @@ from typing import Any
 
 from desktop.domain.retag_plan import AppliedChange
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders, rows_in
 
 PAGE_SIZE = 200
 CHUNK = 500
@@ -145,7 +146,7 @@ def filter_sql(cache: Cache, flt: JournalFilter) -> tuple[str, list[object]]:
         clauses.append("j.ts < ?")
         params.append(flt.until)
     if flt.operators:
-        marks = _marks(flt.operators)
+        marks = placeholders(flt.operators)
         own = f"(j.operator IN ({marks}) AND j.source != '{OBSERVED}')"
         params.extend(flt.operators)
         if flt.include_observed:
@@ -157,14 +158,14 @@ def filter_sql(cache: Cache, flt: JournalFilter) -> tuple[str, list[object]]:
                            ("j.source", flt.sources), ("j.tag_id", flt.tag_ids),
                            ("j.batch_id", flt.batch_ids)):
         if values:
-            clauses.append(f"{column} IN ({_marks(values)})")
+            clauses.append(f"{column} IN ({placeholders(values)})")
             params.extend(values)
     if flt.department_id is not None:
         owners = department_members(cache, flt.department_id)
-        clauses.append(f"j.userid IN ({_marks(owners)})" if owners else "0")
+        clauses.append(f"j.userid IN ({placeholders(owners)})" if owners else "0")
         params.extend(owners)
     if flt.groups:
-        marks = _marks(flt.groups)
+        marks = placeholders(flt.groups)
         clauses.append(
             f"(j.group_name IN ({marks}) OR j.tag_id IN (SELECT t.id FROM tag t JOIN tag_group g"
             f" ON g.id = t.group_id WHERE g.name IN ({marks})"
@@ -219,13 +220,9 @@ def count(cache: Cache, flt: JournalFilter) -> int:
 
 def load_rows(cache: Cache, ids: Sequence[int]) -> list[JournalRow]:
     """The rows with these ids, in the order given (ids that do not exist are skipped)."""
-    found: dict[int, JournalRow] = {}
-    conn = cache.connection()
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        sql = f"SELECT {ROW_COLUMNS} FROM journal j{ROW_JOINS} WHERE j.id IN ({_marks(chunk)})"
-        for raw in conn.execute(sql, chunk):
-            found[raw[0]] = _row(raw)
+    found = {raw[0]: _row(raw) for raw in rows_in(
+        cache.connection().execute,
+        f"SELECT {ROW_COLUMNS} FROM journal j{ROW_JOINS} WHERE j.id IN ({{marks}})", ids)}
     return [found[i] for i in ids if i in found]
 
 
@@ -376,7 +373,7 @@ def department_members(cache: Cache, department_id: int) -> list[str]:
                 stack.append(child)
     ids = sorted(wanted)
     rows = cache.connection().execute(
-        f"SELECT DISTINCT userid FROM member_department WHERE department_id IN ({_marks(ids)})"
+        f"SELECT DISTINCT userid FROM member_department WHERE department_id IN ({placeholders(ids)})"
         " ORDER BY userid", ids,
     )
     return [row[0] for row in rows]
@@ -384,14 +381,9 @@ def department_members(cache: Cache, department_id: int) -> list[str]:
 
 def batch_headers(cache: Cache, ids: list[str]) -> dict[str, tuple[str, str]]:
     """batch id -> (description, status) for the batches this cache's outbox holds."""
-    found: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for batch_id, description, status in cache.connection().execute(
-            f"SELECT id, description, status FROM batch WHERE id IN ({_marks(chunk)})", chunk
-        ):
-            found[batch_id] = (description, status)
-    return found
+    return {batch_id: (description, status) for batch_id, description, status in rows_in(
+        cache.connection().execute,
+        "SELECT id, description, status FROM batch WHERE id IN ({marks})", ids)}
 
 
 def _row(raw: Sequence[Any]) -> JournalRow:
@@ -405,10 +397,6 @@ def _row(raw: Sequence[Any]) -> JournalRow:
         probable_operator=(raw[17] or raw[9]) if observed else "",
         seen_after=float(raw[18] or 0),
     )
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
 
 
 def _escape_like(text: str) -> str:

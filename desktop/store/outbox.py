@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from desktop.domain.retag_plan import AppliedChange, ExclusiveSet, RelationChange, RelationState
 from desktop.store import journal
 from desktop.store.db import Cache
+from desktop.store.in_chunks import chunks, placeholders, rows_in
 from desktop.store.snapshot import bump_data_version
 
 KIND_MARK_TAG = "mark_tag"
@@ -39,7 +40,6 @@ ACTIVE = (PLANNED, PILOT, RUNNING, PAUSED)
 # outbox.status
 PENDING, APPLIED, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
 
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -288,9 +288,8 @@ def relation_states(cache: Cache, relation_ids: Sequence[int]) -> dict[int, Rela
     """Current tags of these relations, in the order given (unknown ids are left out)."""
     conn = cache.connection()
     found: dict[int, RelationState] = {}
-    for start in range(0, len(relation_ids), _CHUNK):
-        chunk = list(relation_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(relation_ids):
+        marks = placeholders(chunk)
         tags: dict[int, set[str]] = {}
         for rid, tag_id in conn.execute(
             f"SELECT rt.relation_id, t.id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
@@ -312,16 +311,10 @@ def relation_states_by_key(
     wanted = set(keys)
     customers = sorted({external_userid for external_userid, _ in wanted})
     conn = cache.connection()
-    ids: list[int] = []
-    for start in range(0, len(customers), _CHUNK):
-        chunk = customers[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        ids.extend(
-            rid for rid, external_userid, userid in conn.execute(
-                f"SELECT id, external_userid, userid FROM relation"
-                f" WHERE external_userid IN ({marks})", chunk)
-            if (external_userid, userid) in wanted
-        )
+    ids = [rid for rid, external_userid, userid in rows_in(
+        conn.execute,
+        "SELECT id, external_userid, userid FROM relation WHERE external_userid IN ({marks})",
+        customers) if (external_userid, userid) in wanted]
     return {(s.external_userid, s.userid): s for s in relation_states(cache, ids).values()}
 
 
@@ -426,7 +419,7 @@ def _tag_names(conn: sqlite3.Connection, tag_ids: set[str]) -> dict[str, tuple[i
     """tag id -> (pk, name, group name) for the tags the cache knows."""
     if not tag_ids:
         return {}
-    marks = ",".join("?" * len(tag_ids))
+    marks = placeholders(tag_ids)
     return {
         row[0]: (row[1], row[2], row[3]) for row in conn.execute(
             f"SELECT t.id, t.pk, t.name, coalesce(g.name, '') FROM tag t"

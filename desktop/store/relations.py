@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.store.db import Cache
+from desktop.store.in_chunks import chunks, placeholders
 
 CHUNK = 500
 
@@ -52,15 +53,14 @@ class RelationView:
 def load_relations(cache: Cache, ids: Sequence[int]) -> list[RelationView]:
     """The relations with these ids, in the order given (missing ids are skipped)."""
     found: dict[int, RelationView] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
+    for chunk in chunks(ids, CHUNK):
         for view in _load_chunk(cache, chunk):
             found[view.id] = view
     return [found[i] for i in ids if i in found]
 
 
 def _load_chunk(cache: Cache, ids: list[int]) -> Iterable[RelationView]:
-    marks = ",".join("?" * len(ids))
+    marks = placeholders(ids)
     tags: dict[int, list[RelationTag]] = defaultdict(list)
     for rid, tag_id, name, group_name in cache.connection().execute(
         f"SELECT rt.relation_id, t.id, t.name, g.name FROM relation_tag rt"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.store.db import Cache
+from desktop.store.in_chunks import placeholders
 
 
 @dataclass(frozen=True)
@@ -24,5 +25,5 @@ def carried_in_groups(cache: Cache, group_ids: Iterable[str]) -> list[CarriedTag
     return [CarriedTag(*row) for row in cache.query(
         "SELECT r.external_userid, r.userid, t.id, t.group_id FROM tag t"
         " JOIN relation_tag rt ON rt.tag_pk = t.pk JOIN relation r ON r.id = rt.relation_id"
-        f" WHERE t.deleted = 0 AND t.group_id IN ({', '.join('?' for _ in wanted)})",
+        f" WHERE t.deleted = 0 AND t.group_id IN ({placeholders(wanted)})",
         list(wanted))]

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QIcon
 
 from desktop.services.changes import ChangeSet
+from desktop.store.in_chunks import rows_in
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import date_text
@@ -209,14 +210,9 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _customers_of(self, ids: list[int]) -> int:
         """Distinct customers among these relations (a worker-thread query)."""
-        externals: set[str] = set()
-        connection = self._context.cache.connection()
-        for start in range(0, len(ids), PAGE_SIZE):
-            chunk = ids[start:start + PAGE_SIZE]
-            marks = ",".join("?" * len(chunk))
-            externals.update(row[0] for row in connection.execute(
-                f"SELECT external_userid FROM relation WHERE id IN ({marks})", chunk))
-        return len(externals)
+        return len({row[0] for row in rows_in(
+            self._context.cache.connection().execute,
+            "SELECT external_userid FROM relation WHERE id IN ({marks})", ids)})
 
     def _apply(self, result: QueryResult) -> None:
         self.beginResetModel()

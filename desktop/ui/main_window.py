@@ -31,6 +31,7 @@ from desktop.domain.filter import quote
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
+from desktop.store.in_chunks import rows_in
 from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.approvals_dialog import ApprovalsDialog
@@ -100,15 +101,10 @@ def _step(verb: str, text: str) -> str:
 def _count_having(context: AppContext, ids: list[int], tag_id: str) -> int:
     """How many of these relations carry the tag (indexed lookups, 500 ids at a time; on a
     worker: 100,000 selected relations take about 0.2 s)."""
-    having = 0
-    connection = context.cache.connection()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        having += int(connection.execute(
-            "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-            f" WHERE t.id = ? AND rt.relation_id IN ({marks})", [tag_id, *chunk]).fetchone()[0])
-    return having
+    return sum(int(count) for (count,) in rows_in(
+        context.cache.connection().execute,
+        "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+        " WHERE t.id = ? AND rt.relation_id IN ({marks})", ids, before=[tag_id]))
 
 
 def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
@@ -730,10 +726,9 @@ class MainWindow(QMainWindow):
         ids = self.selected_relation_ids()
         if not ids:
             return
-        marks = ",".join("?" * len(ids))
-        rows = self.context.cache.connection().execute(
-            f"SELECT DISTINCT external_userid FROM relation WHERE id IN ({marks})", ids)
-        externals = sorted(str(row[0]) for row in rows)
+        rows = rows_in(self.context.cache.connection().execute,
+                       "SELECT DISTINCT external_userid FROM relation WHERE id IN ({marks})", ids)
+        externals = sorted({str(row[0]) for row in rows})
         QGuiApplication.clipboard().setText("\n".join(externals))
         self.status.message(self.tr("Copied %n customer ID(s)", "", len(externals)))
 
