@@ -20,6 +20,7 @@ from desktop.cli.line_import_report import (
 )
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option
 from desktop.domain.echo import echo
+from desktop.domain.file_errors import cannot_write
 
 if TYPE_CHECKING:
     from desktop.services.autotag_simulation import Simulation
@@ -143,9 +144,7 @@ def export_training_command(args: argparse.Namespace) -> int:
                                       "text": message.text, "labels": list(message.labels)},
                                      ensure_ascii=False) + "\n")
     except OSError as exc:
-        shown = echo(str(args.out))
-        raise UsageError(f"无法写入 {shown}：{exc.strerror} / Cannot write {shown}:"
-                         f" {exc.strerror}") from None
+        raise UsageError(*cannot_write(args.out, exc)) from None
     labelled = sum(1 for m in messages if m.labels)
     print(f"已写入 {len(messages):,} 条训练消息（{labelled:,} 条带标签）到 {echo(str(args.out))}"
           f" / Wrote {len(messages):,} training messages ({labelled:,} with tags) to"

@@ -28,6 +28,7 @@ from desktop.cli.common import (
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option, failures_json
 from desktop.domain.echo import echo
+from desktop.domain.file_errors import cannot_write
 from desktop.services.xlsx_reader import SheetLimits
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def template_command(args: argparse.Namespace) -> int:
     try:
         write_template(path)
     except OSError as exc:
-        raise UsageError(_cannot_write(path, exc)) from None
+        raise UsageError(*cannot_write(path, exc)) from None
     print(f"已写入导入模板 / Import template written: {path}")
     return EXIT_OK
 
@@ -107,7 +108,7 @@ def export_command(args: argparse.Namespace) -> int:
         except ExportError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
-            raise UsageError(_cannot_write(path, exc)) from None
+            raise UsageError(*cannot_write(path, exc)) from None
     print(f"已导出 {result.rows} 个客户关系到 {path} / Exported {result.rows} relations to"
           f" {path} ({result.elapsed_s:.1f} s)", file=human_output(args))
     if args.json:
@@ -186,10 +187,6 @@ def _xlsx_path(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"文件名须以 .xlsx 结尾：{path} / The file name must end in .xlsx: {path}")
     return path
-
-
-def _cannot_write(path: Path, exc: OSError) -> str:
-    return f"无法写入 {path}：{exc.strerror} / Cannot write {path}: {exc.strerror}"
 
 
 

@@ -29,6 +29,7 @@ from desktop.domain.autotag import (
 )
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.file_errors import cannot_read, cannot_write
 from desktop.services.autotag_keywords import read_keywords_file
 from desktop.services.autotag_packs import load_intent_packs
 
@@ -92,8 +93,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                         pass
                 yield number, line
     except OSError as exc:
-        raise ClassifyError(f"无法读取 {echo(str(path))}：{exc.strerror}",
-                            f"Cannot read {echo(str(path))}: {exc.strerror}") from None
+        raise ClassifyError(*cannot_read(path, exc)) from None
 
 
 def read_messages(path: Path, *, labelled: bool) -> tuple[list[LabelledMessage], list[LineProblem]]:
@@ -233,16 +233,14 @@ def _write_atomically(path: Path, lines: Iterator[str]) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as exc:
-        raise ClassifyError(f"无法写入 {echo(str(path))}：{exc.strerror}",
-                            f"Cannot write {echo(str(path))}: {exc.strerror}") from None
+        raise ClassifyError(*cannot_write(path, exc)) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.writelines(lines)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise ClassifyError(f"无法写入 {echo(str(path))}：{exc.strerror}",
-                            f"Cannot write {echo(str(path))}: {exc.strerror}") from None
+        raise ClassifyError(*cannot_write(path, exc)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

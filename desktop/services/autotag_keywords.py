@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.file_errors import cannot_read
 from desktop.store import autotag_settings
 from desktop.store.db import Cache
 
@@ -36,8 +37,7 @@ def read_keywords_file(path: Path) -> dict[str, list[str]]:
             raise KeywordsError(f"关键词文件过大：{shown} / The keywords file is too large: {shown}")
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise KeywordsError(f"无法读取 {shown}：{exc.strerror}"
-                            f" / Cannot read {shown}: {exc.strerror}") from None
+        raise KeywordsError(*cannot_read(path, exc)) from None
     except UnicodeDecodeError:
         raise KeywordsError(f"{shown} 不是 UTF-8 文本。 / {shown} is not UTF-8 text.") from None
     except json.JSONDecodeError as exc:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.file_errors import cannot_read
 from desktop.domain.record_lines import BadLine, json_line
 from desktop.services.progress import Progress, ProgressCallback
 from desktop.store.db import Cache
@@ -43,9 +43,7 @@ def open_for_reading(path: Path, error: type[UserError]) -> io.BufferedReader:
     try:
         return path.open("rb")
     except OSError as exc:
-        shown = echo(str(path))
-        raise error(f"无法读取 {shown}：{exc.strerror}",
-                    f"Cannot read {shown}: {exc.strerror}") from None
+        raise error(*cannot_read(path, exc)) from None
 
 
 def jsonl_records(path: Path, max_bytes: int, error: type[UserError],
