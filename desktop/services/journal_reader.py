@@ -50,6 +50,14 @@ class JournalReader(Protocol):
 
     def matching_ids(self, flt: JournalFilter) -> Sequence[int]: ...
 
+    @property
+    def sort_keys(self) -> tuple[str, ...]:
+        """What `sorted_ids` can order by: "time" always."""
+        ...
+
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
+        ...
+
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]: ...
 
     def iter_rows(self, flt: JournalFilter) -> Iterator[JournalRow]: ...
@@ -78,6 +86,11 @@ class LocalJournal:
 
     def matching_ids(self, flt: JournalFilter) -> Sequence[int]:
         return journal_query.matching_ids(self._cache, flt)
+
+    sort_keys = ("time", *journal_query.SORT_TERMS)
+
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
+        return journal_query.sorted_ids(self._cache, flt, order_by, descending)
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         return journal_query.load_rows(self._cache, ids)
@@ -128,6 +141,14 @@ class TeamJournal:
         if isinstance(newest, int) and isinstance(oldest, int):  # no criteria: every id
             return range(newest, oldest - 1, -1)
         return array("q", (int(i) for i in found.get("ids") or []))
+
+    sort_keys = ("time",)  # the team server hands out ids newest first, and nothing else
+
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
+        if order_by != "time":
+            raise ValueError(f"the team journal sorts by time only, not {order_by!r}")
+        ids = self.matching_ids(flt)
+        return ids if descending else ids[::-1]
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         from desktop.services import team

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from desktop.domain.sort_key import pinyin_sort_key
 from desktop.services.changes import ChangeSet
 from desktop.store import members
 from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
@@ -66,6 +67,16 @@ class BatchColumn(IntEnum):
     REMOVED = 6
     OTHER = 7
     DESCRIPTION = 8
+
+
+ROW_SORT_KEYS = {
+    RowColumn.TIME: "time", RowColumn.OPERATOR: "operator", RowColumn.ACTION: "action",
+    RowColumn.SOURCE: "source", RowColumn.CUSTOMER: "customer", RowColumn.OWNER: "owner",
+    RowColumn.TAG: "tag", RowColumn.GROUP: "group", RowColumn.BATCH: "batch",
+    RowColumn.REASON: "reason",
+}
+"""The journal's `sorted_ids` key of each column (a team journal sorts by time only)."""
+NEWEST_FIRST = (RowColumn.TIME, Qt.SortOrder.DescendingOrder)
 
 
 @dataclass(frozen=True)
@@ -176,11 +187,13 @@ class AuditRowsModel(QAbstractTableModel):
     loading = Signal()
     loaded = Signal(object)          # Loaded
     failed = Signal(object)          # the exception
+    sortChanged = Signal(int, Qt.SortOrder)   # the order shown (kept when one is refused)
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self._filter = JournalFilter()
+        self._order: tuple[RowColumn, Qt.SortOrder] = NEWEST_FIRST
         self._ids: Sequence[int] = ()
         self._complete = False
         self._pages: OrderedDict[int, dict[int, JournalRow]] = OrderedDict()
@@ -203,6 +216,26 @@ class AuditRowsModel(QAbstractTableModel):
     @property
     def complete(self) -> bool:
         return self._complete
+
+    @property
+    def order(self) -> tuple[RowColumn, Qt.SortOrder]:
+        return self._order
+
+    def sortable(self, column: int) -> bool:
+        key = ROW_SORT_KEYS.get(RowColumn(column)) if 0 <= column < len(RowColumn) else None
+        return key is not None and key in self._context.journal.sort_keys
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort every matching row by a column, in SQL (this computer's journal); a team
+        journal sorts by time only, and keeps its order when another column is asked."""
+        if not self.sortable(column):
+            self.sortChanged.emit(*self._order)
+            return
+        if (RowColumn(column), order) == self._order:
+            return
+        self._order = (RowColumn(column), order)
+        self.sortChanged.emit(*self._order)
+        self.set_filter(self._filter)
 
     def set_filter(self, flt: JournalFilter) -> None:
         """Show the first page as soon as it is read, then every matching id."""
@@ -235,6 +268,13 @@ class AuditRowsModel(QAbstractTableModel):
                 self.failed.emit(exc)
 
         self._complete = False
+        column, order = self._order
+        if self._order != NEWEST_FIRST:
+            key, descending = ROW_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
+            self._context.run_task(lambda _p, _c: journal.sorted_ids(flt, key, descending),
+                                   owner=self, name="audit sorted ids", on_result=ids_done,
+                                   on_error=failed)
+            return
         self._context.run_task(lambda _p, _c: journal.first_page(flt, PAGE_SIZE),
                                owner=self, name="audit first page", on_result=page_done, on_error=failed)
         self._context.run_task(lambda _p, _c: journal.matching_ids(flt),
@@ -449,6 +489,8 @@ class AuditBatchesModel(QAbstractTableModel):
         self._lines: list[BatchSummary] = []
         self.member_names: dict[str, str] = {}
         self._generation = 0
+        self._order: tuple[BatchColumn, Qt.SortOrder] = (
+            BatchColumn.LAST, Qt.SortOrder.DescendingOrder)
         context.changed.connect(self._on_changed)
 
     @property
@@ -469,7 +511,8 @@ class AuditBatchesModel(QAbstractTableModel):
         def done(answer: tuple[list[BatchSummary], dict[str, str]]) -> None:
             if generation == self._generation:
                 self.beginResetModel()
-                self._lines, self.member_names = answer
+                lines, self.member_names = answer
+                self._lines = self._sorted(lines)
                 self.endResetModel()
                 self.loaded.emit(len(self._lines))
 
@@ -485,6 +528,36 @@ class AuditBatchesModel(QAbstractTableModel):
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.journal_appended or changes.full_reload:
             self.set_filter(self._filter)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the lines shown (every line of the filter is loaded: no new query)."""
+        if not 0 <= column < len(BatchColumn):
+            return
+        self._order = (BatchColumn(column), order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        lines = [self.line_at(index.row()) for index in before]
+        self._lines = self._sorted(self._lines)
+        rows = {id(line): row for row, line in enumerate(self._lines)}
+        self.changePersistentIndexList(before, [
+            self.index(rows[id(line)], index.column()) if line is not None else QModelIndex()
+            for line, index in zip(lines, before, strict=True)])
+        self.layoutChanged.emit()
+
+    def _sorted(self, lines: list[BatchSummary]) -> list[BatchSummary]:
+        column, order = self._order
+        return sorted(lines, key=lambda line: self._sort_key(line, column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _sort_key(self, line: BatchSummary, column: BatchColumn) -> tuple[Any, ...]:
+        added = line.by_action.get("tag_add", 0)
+        removed = line.by_action.get("tag_remove", 0)
+        numbers = {BatchColumn.LAST: line.last_ts, BatchColumn.ROWS: line.rows,
+                   BatchColumn.ADDED: added, BatchColumn.REMOVED: removed,
+                   BatchColumn.OTHER: line.rows - added - removed}
+        if column in numbers:
+            return (numbers[column], line.last_ts)
+        return (pinyin_sort_key(self._text(line, column)), line.last_ts)
 
     def line_at(self, row: int) -> BatchSummary | None:
         return self._lines[row] if 0 <= row < len(self._lines) else None

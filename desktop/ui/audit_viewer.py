@@ -132,6 +132,7 @@ class AuditViewer(QWidget):
 
         self.rows_view = _table(self.rows_model)
         self.batches_view = _table(self.batches_model)
+        self.rows_model.sortChanged.connect(self._show_sort)
         # batch ids are what `audit revert` and the batch filter take: never elided
         batch_width = self.fontMetrics().horizontalAdvance(BATCH_ID_SAMPLE) + 24
         self.rows_view.setColumnWidth(RowColumn.BATCH, batch_width)
@@ -218,6 +219,9 @@ class AuditViewer(QWidget):
         else:
             self.rows_model.set_filter(flt)
         self._update_buttons()
+
+    def _show_sort(self, column: int, order: Qt.SortOrder) -> None:
+        self.rows_view.horizontalHeader().setSortIndicator(column, order)
 
     def _mode_changed(self) -> None:
         self.stack.setCurrentIndex(0 if self.rows_button.isChecked() else 1)
@@ -528,6 +532,8 @@ def _table(model: Any) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setDefaultSectionSize(120)
     view.setColumnWidth(0, view.fontMetrics().horizontalAdvance("2099-12-31 23:59:59") + 16)
+    view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
+    view.setSortingEnabled(True)   # a click on a header sorts: see each model's `sort`
     return view
 
 

@@ -15,16 +15,17 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pypinyin import lazy_pinyin
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.cli import main
+from desktop.domain.sort_key import pinyin_sort_key
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
-from desktop.store import journal
+from desktop.store import journal, journal_query
 from desktop.store.journal_query import journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
 from desktop.ui.audit_model import BatchColumn, RowColumn
@@ -387,3 +388,55 @@ def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
     with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
         bar._people.activated.emit(text)
     assert viewer.current_filter().operators == (ws.operator,)
+
+
+def _click_header(qtbot: Any, view: Any, section: int) -> None:
+    header = view.horizontalHeader()
+    spot = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(spot, header.height() // 2))
+
+
+def test_a_click_on_a_changes_header_sorts_every_matching_row_in_sql(
+    qtbot: Any, viewer: AuditViewer, journal_context: Any
+) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    model, view = viewer.rows_model, viewer.rows_view
+    newest_first = list(model.ids)
+    view.scrollTo(model.index(0, RowColumn.OPERATOR))
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        _click_header(qtbot, view, RowColumn.OPERATOR)
+    assert view.horizontalHeader().sortIndicatorSection() == RowColumn.OPERATOR
+    rows = model.rows_at(range(model.rowCount()))
+    keys = ["" if row.observed else pinyin_sort_key(row.operator_name) for row in rows]
+    assert keys == sorted(keys) and len(set(keys)) > 2   # unknown, then 李 before 张
+    assert sorted(model.ids) == sorted(newest_first)
+    assert list(model.ids) == list(journal_query.sorted_ids(
+        journal_context.cache, model.journal_filter, "operator", False))
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        _click_header(qtbot, view, RowColumn.TIME)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        _click_header(qtbot, view, RowColumn.TIME)   # again: the other direction
+    descending = view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert list(model.ids) == (newest_first if descending else newest_first[::-1])
+    assert model.order == (RowColumn.TIME, view.horizontalHeader().sortIndicatorOrder())
+
+
+def test_a_click_on_a_batches_header_sorts_the_loaded_lines(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    model = viewer.batches_model
+    viewer.select_row(0)
+    chosen = model.lines[0]
+    _click_header(qtbot, viewer.batches_view, BatchColumn.ROWS)
+    rows = [line.rows for line in model.lines]
+    assert rows == sorted(rows) != [line.rows for line in sorted(
+        model.lines, key=lambda line: line.last_ts, reverse=True)]
+    assert viewer.selected_rows() == [model.lines.index(chosen)]   # the selection follows
+    _click_header(qtbot, viewer.batches_view, BatchColumn.ROWS)
+    assert [line.rows for line in model.lines] == sorted(rows, reverse=True)
