@@ -7,22 +7,27 @@ import json
 from functools import cache
 
 from desktop.domain.autotag import IntentPack
+from desktop.domain.autotag.patterns import GAP, expand
 from desktop.resources import resource_path
 
 
 @cache
 def load_intent_packs() -> tuple[IntentPack, ...]:
-    """The bundled packs, in file order (earlier packs win ties when linking a tag)."""
+    """The bundled packs, in file order (earlier packs win ties when linking a tag); each
+    pack's `patterns` expanded into its phrases and gapped phrases."""
     data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
-    return tuple(
-        IntentPack(
+    packs = []
+    for pack in data["packs"]:
+        families = [phrase for pattern in pack.get("patterns", ()) for phrase in expand(pattern)]
+        packs.append(IntentPack(
             name=pack["name"],
             aliases=tuple(pack.get("aliases", ())),
-            phrases=tuple(pack["phrases"]),
+            phrases=tuple(dict.fromkeys(
+                [*pack["phrases"], *(phrase for phrase in families if GAP not in phrase)])),
             traps=tuple(pack.get("traps", ())),
             questions=tuple(pack.get("questions", ())),
             broad=bool(pack.get("broad", False)),
             requests=tuple(pack.get("requests", ())),
-        )
-        for pack in data["packs"]
-    )
+            gapped=tuple(phrase for phrase in families if GAP in phrase),
+        ))
+    return tuple(packs)

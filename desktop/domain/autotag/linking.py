@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.domain.autotag.model import IntentPack, TagKeywords
-from desktop.domain.autotag.normalise import is_cjk, normalise
+from desktop.domain.autotag.normalise import is_cjk, normal_text
 
 NAME_EXACT_SCORE = 2   # the tag's name is the pack's name or an alias
 NAME_PART_SCORE = 1    # one holds the other (价格敏感客户 ~ 价格敏感)
@@ -75,7 +75,7 @@ class PackLinks:
 
 
 def _key(text: str) -> str:
-    return normalise(text).text
+    return normal_text(text)
 
 
 def own_name(tag_name: str) -> str:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from desktop.domain.autotag.normalise import NormalText, is_cjk, normalise
+from desktop.domain.autotag.normalise import NormalText, is_cjk, normal_text
+from desktop.domain.autotag.patterns import GAP_CHARS
 from desktop.domain.autotag.scope import negation_cue, quoted_spans, reported
 
 EXACT = "exact"
@@ -21,6 +22,8 @@ SOUND_FACTOR = 0.75
 # A phrase of two or more characters that meets a word boundary on one side only (jieba
 # glued it to a neighbour: 能发顺丰吗 → 能 / 发顺丰 / 吗).
 HALF_ALIGNED_FACTOR = 0.9
+# A gapped phrase (约…时间) is a little less sure than a phrase written out.
+GAPPED_FACTOR = 0.9
 SEGMENTED_MIN = 3   # phrases at least this long are taught to the segmenter
 SOUND_WORD_MAX = 3  # sound-alikes of phrases up to this long need a dictionary word
 # Particles and degree words a phrase may cut off the word jieba made around it.
@@ -30,12 +33,19 @@ FUNCTION_CHARS = frozenset("太很好超挺更真蛮巨贼特了吗呢吧啊呀�
 @dataclass(frozen=True)
 class Phrase:
     """A normalised phrase that votes for `tag` with `strength` (0–1); a `fallback` phrase
-    counts only when no other phrase does."""
+    counts only when no other phrase does. With `second`, the phrase is gapped: `text`, then
+    `second` later in the same clause, at most GAP_CHARS characters after it."""
 
     text: str
     tag: str
     strength: float
     fallback: bool = False
+    second: str = ""
+
+    @property
+    def name(self) -> str:
+        """The phrase as the learner and the evidence name it (约…时间 for a gapped one)."""
+        return f"{self.text}…{self.second}" if self.second else self.text
 
 
 @dataclass(frozen=True)
@@ -128,9 +138,13 @@ class PhraseIndex:
 
     def __init__(self, phrases: Iterable[Phrase], traps: dict[str, tuple[str, ...]]) -> None:
         self.exact: dict[str, list[Phrase]] = defaultdict(list)
+        self.gapped: dict[str, list[Phrase]] = defaultdict(list)
         self.sound: dict[tuple[str, ...], list[Phrase]] = defaultdict(list)
         for phrase in phrases:
             if not phrase.text:
+                continue
+            if phrase.second:
+                self.gapped[phrase.text].append(phrase)
                 continue
             self.exact[phrase.text].append(phrase)
             if len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text) and not phrase.fallback:
@@ -138,10 +152,11 @@ class PhraseIndex:
         self.traps: dict[str, list[str]] = defaultdict(list)
         for tag, tag_traps in traps.items():
             for trap in tag_traps:
-                normal = normalise(trap).text
+                normal = normal_text(trap)
                 if normal:
                     self.traps[normal].append(tag)
-        self.lengths = sorted({len(text) for text in self.exact} | {len(t) for t in self.traps})
+        self.lengths = sorted({len(text) for text in self.exact} | {len(t) for t in self.traps}
+                              | {len(text) for text in self.gapped})
         self.sound_lengths = sorted({len(key) for key in self.sound})
         self.segmenter = segmenter_for([*self.exact, *self.traps])
 
@@ -164,6 +179,10 @@ class PhraseIndex:
                     factor = _alignment(body, start, start + length, starts, ends)
                     if factor:
                         candidates.append((phrase, start, start + length, factor, EXACT))
+                for phrase in self.gapped.get(window, ()):
+                    end = _second_part(text, phrase.second, start + length, starts, ends)
+                    if end and _side_ok(body, start, start + length, starts, ends)[0]:
+                        candidates.append((phrase, start, end, GAPPED_FACTOR, EXACT))
         candidates.extend(self._sound_alikes(body, starts, ends))
         hits: list[Hit] = []
         ruled_out: dict[str, list[Hit]] = defaultdict(list)    # negated or reported, per tag
@@ -178,7 +197,7 @@ class PhraseIndex:
                     negation = negation or outer.negation
                     is_reported = is_reported or outer.reported
             hit = Hit(
-                tag=phrase.tag, phrase=phrase.text, matched=text.original(start, end),
+                tag=phrase.tag, phrase=phrase.name, matched=text.original(start, end),
                 start=start, end=end,
                 strength=strength, kind=kind, negation=negation, reported=is_reported,
                 fallback=phrase.fallback,
@@ -221,6 +240,22 @@ class PhraseIndex:
                     if _alignment(body, start, start + length, starts, ends) == 1.0:
                         found.append((phrase, start, start + length, 1.0, SOUND))
         return found
+
+
+def _second_part(text: NormalText, second: str, after: int, starts: list[int],
+                 ends: list[int]) -> int:
+    """Where the second part of a gapped phrase ends when it follows `after` within
+    GAP_CHARS characters of the same clause and ends on a word boundary; 0 when it does not."""
+    body = text.text
+    limit = min(len(body), after + GAP_CHARS + len(second))
+    clause_end = next((mark for mark in text.sorted_clauses if mark >= after), len(body))
+    found = body.find(second, after, min(limit, clause_end))
+    while found != -1:
+        end = found + len(second)
+        if _side_ok(body, found, end, starts, ends)[1]:
+            return end
+        found = body.find(second, found + 1, min(limit, clause_end))
+    return 0
 
 
 def words(body: str) -> list[str]:

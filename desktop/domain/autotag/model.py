@@ -38,7 +38,9 @@ class IntentPack:
     so a tag linked only by its keywords borrows just the phrases close to them. `requests`:
     when given, the intent is a question: for the tag named after it, its other phrases and
     the tag's keywords count only in a clause that holds a question cue or one of these
-    (价格太贵了 asks nothing; 请问, 介绍一下 ask), and these count anywhere."""
+    (价格太贵了 asks nothing; 请问, 介绍一下 ask), and these count anywhere. `gapped`: phrases
+    of two parts with a few characters allowed between them (约…时间, see
+    `desktop.domain.autotag.patterns`); they credit only a tag linked by name."""
 
     name: str
     aliases: tuple[str, ...]
@@ -47,6 +49,7 @@ class IntentPack:
     questions: tuple[str, ...] = ()
     broad: bool = False
     requests: tuple[str, ...] = ()
+    gapped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,12 @@ def normalise(text: str) -> NormalText:
                       tuple(spans) if mapped is not None else None)
 
 
+@lru_cache(maxsize=1 << 16)
+def normal_text(text: str) -> str:
+    """The normalised text alone, kept: every tagger built normalises the same pack phrases."""
+    return normalise(text).text
+
+
 def _joined(text: str, origins: list[Span]) -> tuple[str, list[Span], set[int], set[int]]:
     """Spaces and in-word marks between Chinese characters removed (a soft break), other runs
     of them made one space; the clause marks and breaks found on the way."""

@@ -33,7 +33,8 @@ from desktop.domain.autotag.model import (
     Suggestion,
     TagKeywords,
 )
-from desktop.domain.autotag.normalise import NormalText, normalise
+from desktop.domain.autotag.normalise import NormalText, normal_text, normalise
+from desktop.domain.autotag.patterns import GAP, split_gap
 from desktop.domain.autotag.scope import clause_start, negation_cue
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -84,6 +85,19 @@ def _negated_original(normal: NormalText, word: str) -> str:
     return normal.original(start if start != -1 else at, at + len(word))
 
 
+def _gapped(phrase: str, tag: str) -> Phrase:
+    first, second = split_gap(phrase)
+    return Phrase(normal_text(first), tag, PACK_STRENGTH, second=normal_text(second))
+
+
+def _gapped_original(normal: NormalText, phrase: str) -> str:
+    """A gapped phrase as the customer wrote it, the words between its parts included."""
+    first, second = split_gap(phrase)
+    at = normal.text.find(first)
+    end = normal.text.find(second, at + len(first)) if at != -1 else -1
+    return normal.original(at, end + len(second)) if end != -1 else phrase
+
+
 def _combined(strengths: Sequence[float]) -> float:
     remaining = 1.0
     for strength in strengths:
@@ -129,22 +143,23 @@ class AutoTagger:
         traps: dict[str, tuple[str, ...]] = {}
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         for tag in tags:
-            phrases.extend(Phrase(normalise(k).text, tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
+            phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
             if link is None:
                 continue
             pack = by_name[link.pack]
-            phrases.extend(Phrase(normalise(p).text, tag.name, PACK_STRENGTH)
+            phrases.extend(Phrase(normal_text(p), tag.name, PACK_STRENGTH)
                            for p in borrowed_phrases(link, tag.keywords, pack))
             if link.owner and link.by_name:
-                phrases.extend(Phrase(normalise(q).text, tag.name, QUESTION_STRENGTH, fallback=True)
+                phrases.extend(Phrase(normal_text(q), tag.name, QUESTION_STRENGTH, fallback=True)
                                for q in pack.questions)
+                phrases.extend(_gapped(g, tag.name) for g in pack.gapped)
                 if pack.questions and pack.requests:
-                    asking[tag.name] = (frozenset(normalise(r).text for r in pack.requests),
-                                        tuple(normalise(q).text
+                    asking[tag.name] = (frozenset(normal_text(r) for r in pack.requests),
+                                        tuple(normal_text(q)
                                               for q in (*pack.questions, *pack.requests)))
-            keywords = {normalise(k).text for k in tag.keywords}
-            traps[tag.name] = tuple(t for t in pack.traps if normalise(t).text not in keywords)
+            keywords = {normal_text(k) for k in tag.keywords}
+            traps[tag.name] = tuple(t for t in pack.traps if normal_text(t) not in keywords)
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
                      tuned=threshold is None, asking=asking)
@@ -268,6 +283,8 @@ class AutoTagger:
                 shown.append(normal.original_of(name[2:].replace(PAIR_JOINT, "")))
             elif name.startswith(NEGATED_WORD_PREFIX):
                 shown.append(_negated_original(normal, name[2:]))
+            elif name.startswith(PHRASE_PREFIX) and GAP in name:
+                shown.append(_gapped_original(normal, name[2:]))
             elif name.startswith((WORD_PREFIX, GRAM_PREFIX, PHRASE_PREFIX)):
                 shown.append(normal.original_of(name[2:]))
             else:
@@ -280,7 +297,7 @@ class AutoTagger:
         tags that compete for a pack."""
         found: list[KeywordWarning] = []
         for tag in self.tags:
-            keywords = [k for k in tag.keywords if normalise(k).text]
+            keywords = [k for k in tag.keywords if normal_text(k)]
             link = self.links.get(tag.name)
             if link is not None and not link.owner:
                 link = None     # the pack's phrases credit another tag, or none
