@@ -1,13 +1,10 @@
 """Chat intents for the team rules' runs, found as a desktop's `tagdesk rules simulate` finds
-them: the auto-tagging engine built once per run from the team's keywords (shared setting
-`autotag_keywords`) and the bundled intent packs, at the desktop's default confidence, run
-over every customer-sent message of the run's customers in the team's chats (`chat_message`,
-pushed by desktops). A relation has an intent when one of its customer's messages to that
-member is tagged with it.
-
-The server builds the engine from keywords and packs only: a desktop also trains it on the
-team's review verdicts and hand-set tags when it has them, so where those confirm or
-contradict the keywords a desktop's simulation can differ from the server's run.
+them: the auto-tagging engine of the team's keywords (shared setting `autotag_keywords`) and
+the bundled intent packs, trained on the team's review verdicts and the tags people set
+(`team_training.py`, the same training a desktop's simulation does), at the desktop's default
+confidence, run over every customer-sent message of the run's customers in the team's chats
+(`chat_message`, pushed by desktops). A relation has an intent when one of its customer's
+messages to that member is tagged with it.
 """
 
 from __future__ import annotations
@@ -16,11 +13,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Collection
 
-from desktop.domain.autotag import AutoTagger, Suggestion, TagKeywords
+from desktop.domain.autotag import Suggestion
 from desktop.server import snapshot
 from desktop.server.shared_settings import TEAM
 from desktop.server.snapshot import Conn
-from desktop.services.autotag_packs import load_intent_packs
+from desktop.server.team_training import team_tagger
 from desktop.services.autotag_simulation import DEFAULT_MIN_CONFIDENCE, MEMO_MAX_CHARS
 from desktop.store.chats import CUSTOMER_SENT
 
@@ -33,10 +30,10 @@ Intents = dict[tuple[str, str], frozenset[str]]   # (external_userid, userid) ->
 
 
 def team_keywords(conn: Conn) -> dict[str, list[str]]:
-    """The team's auto-tagging keywords per tag name."""
-    return {str(name): snapshot.text_list(words) for name, words in conn.execute(
+    """The team's auto-tagging keywords per tag name, in name order (a desktop's)."""
+    return dict(sorted((str(name), snapshot.text_list(words)) for name, words in conn.execute(
         "SELECT key, value FROM team_setting WHERE owner = %s AND kind = %s"
-        " AND value IS NOT NULL ORDER BY key", (TEAM, KEYWORDS_KIND))}
+        " AND value IS NOT NULL", (TEAM, KEYWORDS_KIND))))
 
 
 def intents(conn: Conn, customers: Collection[str]) -> Intents:
@@ -48,9 +45,7 @@ def intents(conn: Conn, customers: Collection[str]) -> Intents:
         return {}
     if not customers:
         return {}
-    tagger = AutoTagger.build([TagKeywords(name, tuple(words)) for name, words in
-                               keywords.items()], (), packs=load_intent_packs(),
-                              threshold=DEFAULT_MIN_CONFIDENCE)
+    tagger = team_tagger(conn, keywords)
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     memo: dict[str, list[Suggestion]] = {}          # 好的, 收到: said again and again
     with conn.transaction(), conn.cursor(name="rule_intents") as cursor:

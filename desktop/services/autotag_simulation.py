@@ -25,7 +25,7 @@ from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
 from desktop.services import autotag_keywords, autotag_training
 from desktop.services.autotag_packs import load_intent_packs
-from desktop.services.autotag_training import RuleCheck, TagTraining, TrainingSet
+from desktop.services.autotag_training import CacheSource, RuleCheck, TagTraining, TrainingSet
 from desktop.services.progress import (
     CancelToken,
     Progress,
@@ -176,16 +176,12 @@ class AutoTagService:
             offline = team_autotag.refresh(self._ws, progress)
         chosen = self._tag_set(keywords, tags)
         result = Simulation(since, until, min_confidence, list(chosen))
-        tag_keywords = [TagKeywords(n, tuple(w)) for n, w in chosen.items()]
-        packs = load_intent_packs()
-        rules = AutoTagger.build(tag_keywords, (), packs=packs, threshold=min_confidence)
-        training = self.training(chosen, use=autotag_training.REVIEWS if offline
-                                 else autotag_training.BOTH,    # the team journal is away
-                                 rules=RuleCheck(rules, frozenset(chosen)))
+        tagger, training = autotag_training.trained_tagger(
+            CacheSource(self._ws), chosen, self._resolve(chosen, []), threshold=min_confidence,
+            use=autotag_training.REVIEWS if offline    # the team journal is away
+            else autotag_training.BOTH)
         result.training_messages = len(training.messages)
         result.training = training.per_tag
-        tagger = AutoTagger.build(tag_keywords, training.messages, packs=packs,
-                                  threshold=min_confidence) if training.messages else rules
         result.warnings = [*offline, *(str(w) for w in tagger.warnings())]
         found: dict[tuple[str, str, str], _Found] = defaultdict(_Found)
         window = chats.messages(self._cache, since=since, until=until,
@@ -289,8 +285,8 @@ class AutoTagService:
         names = list(tag_set)
         resolved = self._resolve(names, [])
         return autotag_training.training_set(
-            self._ws, {name: resolved.get(name, "") for name in names}, use=use, rules=rules,
-            settle_days=settle_days)
+            CacheSource(self._ws), {name: resolved.get(name, "") for name in names}, use=use,
+            rules=rules, settle_days=settle_days)
 
     @staticmethod
     def rule_check(keywords: Mapping[str, Sequence[str]]) -> RuleCheck | None:
@@ -306,7 +302,8 @@ class AutoTagService:
         Without a tag set, every reviewed tag."""
         names = set(tag_set) or {r.tag_name for r in autotag_settings.reviews(self._cache)}
         return autotag_training.training_set(
-            self._ws, {name: "" for name in sorted(names)}, use=autotag_training.REVIEWS).messages
+            CacheSource(self._ws), {name: "" for name in sorted(names)},
+            use=autotag_training.REVIEWS).messages
 
     # -- writing --------------------------------------------------------------------------
 

@@ -38,15 +38,19 @@ from __future__ import annotations
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from desktop.domain.autotag import AutoTagger, LabelledMessage
+from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
+from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.journal_reader import reader_for
 from desktop.services.workspace import Workspace
 from desktop.store import autotag_settings, chats, outbox, tag_carriers
 from desktop.store.autotag_settings import ACCEPTED, REJECTED, Review
+from desktop.store.chats import StoredMessage
 from desktop.store.journal_query import JournalFilter
+from desktop.store.tag_carriers import CarriedTag
 
 PERSON_SOURCES = ("app", "batch", "import", "callback")
 REVIEW = "review"          # an automatic tag that stayed and was accepted in a review
@@ -61,6 +65,76 @@ MESSAGES_PER_CUSTOMER = 50
 REVIEWS = "reviews"
 CONFIRMED = "confirmed"
 BOTH = "both"
+
+
+LastAdds = dict[tuple[str, str, str], tuple[float, str]]
+
+
+class TrainingSource(Protocol):
+    """Where the corp's decisions are read: this computer's cache (`CacheSource`) or, on the
+    team server, PostgreSQL (`desktop.server.team_training`). Both give the same answers for
+    the same chats, verdicts, tags and journal, so a desktop and the server learn alike."""
+
+    def reviews(self) -> list[Review]:
+        """Every verdict, oldest first (message ids are this source's)."""
+        ...
+
+    def messages_by_id(self, ids: Collection[int]) -> Mapping[int, StoredMessage]: ...
+
+    def tag_groups(self) -> dict[str, str]:
+        """Live tag id → its group id."""
+        ...
+
+    def carried_in_groups(self, group_ids: Collection[str]) -> list[CarriedTag]: ...
+
+    def last_adds(self, tag_ids: Collection[str]) -> LastAdds:
+        """(customer, member, tag id) → time and source of the journal row that last added
+        it (the latest row wins a tie of times)."""
+        ...
+
+    def customers_who_said(self) -> list[str]: ...
+
+    def latest_of_customers(self, customers: Collection[str],
+                            per_customer: int) -> Mapping[str, list[StoredMessage]]:
+        """Each customer's latest customer-sent messages, oldest first."""
+        ...
+
+
+class CacheSource:
+    """The decisions as this computer's cache and journal (the team's on a team profile)
+    know them."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def reviews(self) -> list[Review]:
+        return autotag_settings.reviews(self._ws.cache)
+
+    def messages_by_id(self, ids: Collection[int]) -> Mapping[int, StoredMessage]:
+        return chats.messages_by_id(self._ws.cache, ids)
+
+    def tag_groups(self) -> dict[str, str]:
+        return {t.id: t.group_id for t in outbox.tag_catalogue(self._ws.cache)}
+
+    def carried_in_groups(self, group_ids: Collection[str]) -> list[CarriedTag]:
+        return tag_carriers.carried_in_groups(self._ws.cache, group_ids)
+
+    def last_adds(self, tag_ids: Collection[str]) -> LastAdds:
+        last: LastAdds = {}
+        rows = reader_for(self._ws).iter_rows(JournalFilter(actions=("tag_add",),
+                                                            tag_ids=tuple(sorted(tag_ids))))
+        for row in rows:
+            key = (row.external_userid, row.userid, row.tag_id)
+            if key not in last or row.ts >= last[key][0]:
+                last[key] = (row.ts, row.source)
+        return last
+
+    def customers_who_said(self) -> list[str]:
+        return chats.customers_who_said(self._ws.cache)
+
+    def latest_of_customers(self, customers: Collection[str],
+                            per_customer: int) -> Mapping[str, list[StoredMessage]]:
+        return chats.latest_of_customers(self._ws.cache, customers, per_customer)
 
 
 @dataclass(frozen=True)
@@ -109,32 +183,48 @@ class _Evidence:
     against it."""
 
     labels: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    customer_of: dict[int, str] = field(default_factory=dict)
-    texts: dict[int, str] = field(default_factory=dict)
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
     positive: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     negative: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
-    def add(self, message_id: int, customer: str, text: str, labels: Iterable[str]) -> None:
-        self.labels[message_id].update(labels)
-        self.customer_of[message_id] = customer
-        self.texts[message_id] = text
+    def add(self, message: StoredMessage, labels: Iterable[str]) -> None:
+        self.labels[message.id].update(labels)
+        self.messages[message.id] = message
 
 
-def training_set(ws: Workspace, tag_ids: Mapping[str, str], *, use: str = BOTH,
-                 rules: RuleCheck | None = None,
-                 settle_days: float = SETTLE_DAYS) -> TrainingSet:
+def training_set(source: TrainingSource, tag_ids: Mapping[str, str], *, use: str = BOTH,
+                 rules: RuleCheck | None = None, settle_days: float = SETTLE_DAYS,
+                 now: float | None = None) -> TrainingSet:
     """The labelled messages for the tags named in `tag_ids` (tag-set name → tag id; a name
     may be `组:名`), from reviews, confirmed tags (checked against `rules`) or both, with
-    counts per tag."""
+    counts per tag; in an order of their own (customer, time, text), whichever source and
+    message ids they come from."""
     names = list(tag_ids)
-    reviews = _latest_reviews(autotag_settings.reviews(ws.cache), set(names))
+    reviews = _latest_reviews(source.reviews(), set(names))
     found = _Evidence()
     if use in (BOTH, REVIEWS):
-        _from_reviews(ws, reviews, found)
+        _from_reviews(source, reviews, found)
     if use in (BOTH, CONFIRMED):
-        _from_confirmed(ws, tag_ids, reviews, found, rules,
-                        settle_s=settle_days * 86_400, now=time.time())
+        _from_confirmed(source, tag_ids, reviews, found, rules, settle_s=settle_days * 86_400,
+                        now=time.time() if now is None else now)
     return _assemble(found, names)
+
+
+def trained_tagger(source: TrainingSource, keywords: Mapping[str, Sequence[str]],
+                   tag_ids: Mapping[str, str], *, threshold: float,
+                   use: str = BOTH) -> tuple[AutoTagger, TrainingSet]:
+    """The tagger a simulation runs, and what it learnt from: the keywords (in this order)
+    with the bundled intent packs, trained on the source's decisions about these tags
+    (`tag_ids`: name → tag id, "" for a name that is no tag), rules only while there are
+    none. A desktop and the team server both build it here."""
+    tags = [TagKeywords(name, tuple(words)) for name, words in keywords.items()]
+    packs = load_intent_packs()
+    rules = AutoTagger.build(tags, (), packs=packs, threshold=threshold)
+    training = training_set(source, {name: tag_ids.get(name, "") for name in keywords},
+                            use=use, rules=RuleCheck(rules, frozenset(keywords)))
+    if not training.messages:
+        return rules, training
+    return AutoTagger.build(tags, training.messages, packs=packs, threshold=threshold), training
 
 
 def _latest_reviews(all_reviews: Iterable[Review],
@@ -146,7 +236,7 @@ def _latest_reviews(all_reviews: Iterable[Review],
     return latest
 
 
-def _from_reviews(ws: Workspace, reviews: Mapping[tuple[str, str, str], Review],
+def _from_reviews(source: TrainingSource, reviews: Mapping[tuple[str, str, str], Review],
                   found: _Evidence) -> None:
     wanted: dict[int, set[str]] = defaultdict(set)
     for review in reviews.values():
@@ -154,7 +244,7 @@ def _from_reviews(ws: Workspace, reviews: Mapping[tuple[str, str, str], Review],
             labels = wanted[message_id]
             if review.verdict == ACCEPTED:
                 labels.add(review.tag_name)
-    stored = chats.messages_by_id(ws.cache, wanted)
+    stored = source.messages_by_id(wanted)
     for review in reviews.values():
         if any(m in stored for m in review.message_ids):
             side = found.positive if review.verdict == ACCEPTED else found.negative
@@ -162,73 +252,61 @@ def _from_reviews(ws: Workspace, reviews: Mapping[tuple[str, str, str], Review],
                 review.external_userid,
                 ACCEPTED_EVIDENCE if review.verdict == ACCEPTED else REJECTED)
     for message_id, message in stored.items():
-        found.add(message_id, message.external_userid, message.text, wanted[message_id])
+        found.add(message, wanted[message_id])
 
 
-def _from_confirmed(ws: Workspace, tag_ids: Mapping[str, str],
+def _from_confirmed(source: TrainingSource, tag_ids: Mapping[str, str],
                     reviews: Mapping[tuple[str, str, str], Review], found: _Evidence,
                     rules: RuleCheck | None, *, settle_s: float, now: float) -> None:
-    groups = {t.id: t.group_id for t in outbox.tag_catalogue(ws.cache)}
+    groups = source.tag_groups()
     name_of = {tag_id: name for name, tag_id in tag_ids.items() if tag_id in groups}
-    carried = tag_carriers.carried_in_groups(ws.cache, {groups[t] for t in name_of})
+    carried = source.carried_in_groups({groups[t] for t in name_of})
     if not carried:
         return
-    added = _last_adds(ws, {c.tag_id for c in carried})
+    added = source.last_adds({c.tag_id for c in carried})
     confirmed: dict[str, dict[str, str]] = defaultdict(dict)     # customer → tag id → source
     for link in carried:
         name = name_of.get(link.tag_id, "")
         verdict = reviews.get((link.external_userid, link.userid, name)) if name else None
-        source = confirmation(added.get((link.external_userid, link.userid, link.tag_id)),
-                               verdict, settle_s, now)
-        if source:
-            confirmed[link.external_userid].setdefault(link.tag_id, source)
+        why = confirmation(added.get((link.external_userid, link.userid, link.tag_id)),
+                           verdict, settle_s, now)
+        if why:
+            confirmed[link.external_userid].setdefault(link.tag_id, why)
     for (customer, _, name), review in reviews.items():
         if review.verdict == REJECTED and tag_ids.get(name) not in confirmed.get(customer, {}):
             found.negative[name].setdefault(customer, REJECTED)
     for customer, tags in confirmed.items():
-        for tag_id, source in tags.items():
+        for tag_id, why in tags.items():
             if tag_id in name_of:
-                found.positive[name_of[tag_id]][customer] = source
+                found.positive[name_of[tag_id]][customer] = why
         carried_groups = {groups[t] for t in tags}
         for tag_id, name in name_of.items():
             if tag_id not in tags and groups[tag_id] in carried_groups:
                 found.negative[name].setdefault(customer, SAME_GROUP)
     customers = set(confirmed) | {c for side in found.negative.values() for c in side}
     positive = {c for c, tags in confirmed.items() if any(t in name_of for t in tags)}
-    background = _background(ws, customers | {c.external_userid for c in carried
-                                              if c.tag_id in name_of},
+    background = _background(source, customers | {c.external_userid for c in carried
+                                                   if c.tag_id in name_of},
                              BACKGROUND_PER_CONFIRMED * len(positive))
     for customer in background:
         for name in name_of.values():
             found.negative[name].setdefault(customer, BACKGROUND)
     customers |= set(background)
-    for customer, messages in chats.latest_of_customers(
-            ws.cache, customers, MESSAGES_PER_CUSTOMER).items():
+    for customer, messages in source.latest_of_customers(
+            customers, MESSAGES_PER_CUSTOMER).items():
         labels = {name_of[t] for t in confirmed.get(customer, {}) if t in name_of}
         for message in messages:
-            found.add(message.id, customer, message.text,
+            found.add(message,
                       rules.labels(message.text, labels) if rules and labels else labels)
 
 
-def _background(ws: Workspace, known: set[str], wanted: int) -> list[str]:
+def _background(source: TrainingSource, known: set[str], wanted: int) -> list[str]:
     """Up to `wanted` customers who chatted and are not in `known`, the same ones each run
     (by a hash of their id)."""
     if not wanted:
         return []
-    others = [c for c in chats.customers_who_said(ws.cache) if c not in known]
+    others = [c for c in source.customers_who_said() if c not in known]
     return sorted(others, key=lambda c: zlib.crc32(c.encode()))[:wanted]
-
-
-def _last_adds(ws: Workspace, tag_ids: set[str]) -> dict[tuple[str, str, str], tuple[float, str]]:
-    """(customer, member, tag id) → time and source of the journal row that last added it."""
-    last: dict[tuple[str, str, str], tuple[float, str]] = {}
-    rows = reader_for(ws).iter_rows(JournalFilter(actions=("tag_add",),
-                                                  tag_ids=tuple(sorted(tag_ids))))
-    for row in rows:
-        key = (row.external_userid, row.userid, row.tag_id)
-        if key not in last or row.ts >= last[key][0]:
-            last[key] = (row.ts, row.source)
-    return last
 
 
 def confirmation(added: tuple[float, str] | None, verdict: Review | None,
@@ -247,9 +325,11 @@ def confirmation(added: tuple[float, str] | None, verdict: Review | None,
 
 
 def _assemble(found: _Evidence, names: Sequence[str]) -> TrainingSet:
-    messages = [LabelledMessage(str(mid), found.customer_of[mid], found.texts[mid],
-                                tuple(sorted(found.labels[mid]))) for mid in sorted(found.labels)]
-    customers = set(found.customer_of.values())
+    messages = sorted((LabelledMessage(str(mid), found.messages[mid].external_userid,
+                                       found.messages[mid].text, tuple(sorted(labels)))
+                       for mid, labels in found.labels.items()),
+                      key=lambda m: (m.customer, found.messages[int(m.id)].ts, m.text, m.labels))
+    customers = {m.external_userid for m in found.messages.values()}
     labelled: dict[str, set[str]] = defaultdict(set)
     for message in messages:
         for label in message.labels:

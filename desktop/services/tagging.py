@@ -264,7 +264,7 @@ class TaggingService:
         """Tag names (or ids) → ids. "组:名" picks the tag in one group; an unknown name
         raises with the nearest names, a name used in several groups lists the choices."""
         catalogue = outbox.tag_catalogue(self._cache)
-        return [_resolve_one(catalogue, name.strip()) for name in names if name.strip()]
+        return [resolve_in(catalogue, name.strip()) for name in names if name.strip()]
 
     def tag_labels(self) -> dict[str, str]:
         """Tag id → "组:名", for previews."""
@@ -524,7 +524,8 @@ def calls_per_minute(calls: int, elapsed_s: float) -> int:
     return round(calls / elapsed_s * 60)
 
 
-def _resolve_one(catalogue: list[TagRecord], name: str) -> str:
+def resolve_in(catalogue: Sequence[TagRecord], name: str) -> str:
+    """A tag's name, "组:名" or id → its id in this catalogue (raises a TaggingError)."""
     by_id = [t for t in catalogue if t.id == name]
     if by_id:
         return by_id[0].id

@@ -10,7 +10,8 @@ import pytest
 
 from desktop.server import team_chats
 from desktop.server.database import migrate
-from desktop.server.rule_intents import intents
+from desktop.server.rule_intents import intents, team_keywords
+from desktop.server.team_training import team_tagger
 from tests.server.team_support import PostgresCluster
 
 pytestmark = pytest.mark.integration
@@ -59,3 +60,20 @@ def test_without_keywords_intents_match_no_one(
     _keywords(conn, None)
     assert intents(conn, {INVOICE, OTHER, ELSEWHERE}) == {}
     assert "no tag has auto-tagging keywords" in caplog.text
+
+
+def test_the_trained_engine_is_kept_until_a_verdict_or_the_keywords_change(
+        conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    _keywords(conn, "发票")
+    keywords = team_keywords(conn)
+    first = team_tagger(conn, keywords)
+    assert team_tagger(conn, keywords) is first
+    conn.execute("INSERT INTO autotag_review (operator, external_userid, userid, tag_name,"
+                 " verdict, msg_keys) SELECT 'boss', external_userid, userid, '开票需求',"
+                 " 'rejected', ARRAY[msg_key] FROM chat_message WHERE external_userid = %s",
+                 (ELSEWHERE,))
+    again = team_tagger(conn, keywords)
+    assert again is not first
+    assert team_tagger(conn, keywords) is again
+    _keywords(conn, "税号")
+    assert team_tagger(conn, team_keywords(conn)) is not again
