@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from pyroaring import BitMap, FrozenBitMap
 
-from desktop.domain.filter.suggest import fold_text
+from desktop.store import search_text
 from desktop.store.filter_catalogue import LIVE_TAG_PKS
 
 CHUNK = 500  # values per `IN (...)`, well under SQLite's parameter limit
@@ -29,15 +29,7 @@ ORDER_SQL = {
 }
 """The sort orders `relation_ids` offers (a whitelist: never interpolate user text)."""
 
-ROW_SEPARATOR = "\x00"  # char(0) in _TEXT_SQL
-_TEXT_SQL = (  # both aggregates walk the same rows, so ids and texts stay aligned
-    "SELECT group_concat(id), group_concat(text, char(0)) FROM ("
-    " SELECT r.id AS id, replace(r.remark || char(31) || r.description || char(31) ||"
-    " r.remark_corp_name || char(31) || coalesce(c.name, '') || char(31) ||"
-    " coalesce(c.corp_name, '') || char(31) || coalesce(c.corp_full_name, '') || char(31) ||"
-    " r.external_userid || char(31) || r.remark_mobiles, char(0), '')"
-    " AS text FROM relation r LEFT JOIN customer c ON c.external_userid = r.external_userid)"
-)
+ROW_SEPARATOR = "\x00"  # never part of a folded text (`search_text.FIELDS`)
 _LINKED_TAG_PKS = (  # each linked tag pk once, skipping along the (tag_pk, …) index
     "WITH RECURSIVE linked(pk) AS ("
     " SELECT min(tag_pk) FROM relation_tag UNION ALL"
@@ -201,11 +193,7 @@ def customers_of(conn: sqlite3.Connection, relation_ids: Iterable[int]) -> set[s
 
 def searchable_text(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
     """Relation ids and, aligned, each relation's text fields folded for substring search."""
-    joined_ids, texts = conn.execute(_TEXT_SQL).fetchone()
-    ids = _id_list(joined_ids)
-    if not ids:
-        return [], []
-    return ids, fold_text(texts).split(ROW_SEPARATOR)
+    return search_text.folded_texts(conn)
 
 
 def ordered_ids(conn: sqlite3.Connection, order_by: str) -> list[int]:

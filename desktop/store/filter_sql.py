@@ -5,9 +5,8 @@ second or two at 100,000 customers; a filter asked meanwhile is answered by SQLi
 the cache's indexes instead, with exactly the bitmaps' semantics:
 
 - tags: `relation_tag`; a tag count counts live tags only (as the tag-count buckets do);
-- text: the same fields as `filter_leaves.searchable_text`, compared after `fold_text` by
-  a Python function (a GLOB picking out the rows folding could change costs more than
-  folding every row).
+- text: a substring of the folded text kept in `relation_search` (`search_text`); rows a
+  write made stale since the last sync are folded by a Python function meanwhile.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from desktop.domain.filter.plan import (
     TagLeaf,
     TextLeaf,
 )
-from desktop.domain.filter.suggest import fold_text
+from desktop.store import search_text
 from desktop.store.filter_leaves import DEAD_LINKED_PKS, ROW_SEPARATOR
 
 ORDER_TERMS = {
@@ -44,13 +43,6 @@ ORDER_TERMS = {
 }
 """The same orders as `filter_leaves.ORDER_SQL`, as ORDER BY terms of this module's query."""
 
-TEXT = (  # the text of `filter_leaves._TEXT_SQL`, one relation at a time
-    "replace(r.remark || char(31) || r.description || char(31) || r.remark_corp_name ||"
-    " char(31) || coalesce(c.name, '') || char(31) || coalesce(c.corp_name, '') || char(31) ||"
-    " coalesce(c.corp_full_name, '') || char(31) || r.external_userid || char(31) ||"
-    " r.remark_mobiles, char(0), '')"
-)
-FOLDED_CONTAINS = "tagdesk_folded_contains"
 FEW_VALUES = 500  # well under SQLite's 32,766 parameters
 
 
@@ -125,18 +117,14 @@ class _Query:
     def _text(self, needle: str) -> str:
         if ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
             return "0"
+        self.params.append(needle)
+        found = f"r.id IN ({search_text.FOUND_IN_FOLDED})"
+        if not search_text.has_stale(self.conn):
+            return found
         self.customers = True
         self.params.append(needle)
-        return f"{FOLDED_CONTAINS}({TEXT}, ?)"
-
-
-def _folded_contains(text: str, needle: str) -> bool:
-    return needle in fold_text(text)
-
-
-def _prepared(conn: sqlite3.Connection) -> sqlite3.Connection:
-    conn.create_function(FOLDED_CONTAINS, 2, _folded_contains, deterministic=True)
-    return conn
+        return (f"({found} OR (r.id IN ({search_text.STALE})"
+                f" AND {search_text.FOLDED_CONTAINS}({search_text.FIELDS}, ?)))")
 
 
 def _from(query: _Query, where: str, *, customers: bool = False, members: bool = False) -> str:
@@ -152,7 +140,7 @@ def matching(conn: sqlite3.Connection, plan: Plan) -> FrozenBitMap:
     """Ids of the relations `plan` matches."""
     query = _Query(conn)
     where = query.where(plan)
-    return FrozenBitMap(row[0] for row in _prepared(conn).execute(
+    return FrozenBitMap(row[0] for row in search_text.with_functions(conn).execute(
         "SELECT r.id" + _from(query, where), query.params))
 
 
@@ -160,7 +148,7 @@ def count(conn: sqlite3.Connection, plan: Plan) -> tuple[int, int]:
     """(relations, distinct customers) `plan` matches."""
     query = _Query(conn)
     where = query.where(plan)
-    relations, customers = _prepared(conn).execute(
+    relations, customers = search_text.with_functions(conn).execute(
         "SELECT count(*), count(DISTINCT r.external_userid)" + _from(query, where),
         query.params).fetchone()
     return int(relations), int(customers)
@@ -178,4 +166,4 @@ def ordered(conn: sqlite3.Connection, plan: Plan, order_by: str, descending: boo
            + " ORDER BY " + ", ".join(term + direction for term in terms))
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [row[0] for row in _prepared(conn).execute(sql, query.params)]
+    return [row[0] for row in search_text.with_functions(conn).execute(sql, query.params)]

@@ -379,6 +379,44 @@ MIGRATIONS: list[str] = [
     ALTER TABLE member ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
     UPDATE member SET name_sort = tagdesk_sort_key(name);
     """,
+    # 12: the text a `text:` filter searches, folded once (`search_text.refresh`) instead of
+    # at every filter: a row is stale (NULL) from any write to its relation's or customer's
+    # text fields until the next refresh (each sync's merge), and searched unfolded meanwhile.
+    """
+    CREATE TABLE relation_search (
+        relation_id INTEGER PRIMARY KEY,
+        folded      TEXT                        -- NULL: stale, fold the fields again
+    );
+    CREATE INDEX relation_search_stale ON relation_search(relation_id) WHERE folded IS NULL;
+    INSERT INTO relation_search (relation_id) SELECT id FROM relation;
+
+    CREATE TRIGGER relation_search_insert AFTER INSERT ON relation
+    BEGIN INSERT OR REPLACE INTO relation_search (relation_id) VALUES (NEW.id); END;
+    CREATE TRIGGER relation_search_update AFTER UPDATE OF id, external_userid, remark,
+        description, remark_corp_name, remark_mobiles ON relation
+    BEGIN
+        DELETE FROM relation_search WHERE relation_id = OLD.id;
+        INSERT OR REPLACE INTO relation_search (relation_id) VALUES (NEW.id);
+    END;
+    CREATE TRIGGER relation_search_delete AFTER DELETE ON relation
+    BEGIN DELETE FROM relation_search WHERE relation_id = OLD.id; END;
+    CREATE TRIGGER relation_search_customer_insert AFTER INSERT ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN
+            (SELECT id FROM relation WHERE external_userid = NEW.external_userid);
+    END;
+    CREATE TRIGGER relation_search_customer_update AFTER UPDATE OF external_userid, name,
+        corp_name, corp_full_name ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN (SELECT id FROM relation
+            WHERE external_userid IN (OLD.external_userid, NEW.external_userid));
+    END;
+    CREATE TRIGGER relation_search_customer_delete AFTER DELETE ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN
+            (SELECT id FROM relation WHERE external_userid = OLD.external_userid);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

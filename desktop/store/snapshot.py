@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from desktop.store import journal, sort_keys
+from desktop.store import journal, search_text, sort_keys
 from desktop.store.db import Cache
 
 LAST_SYNC_KEY = "last_sync_at"
@@ -266,6 +266,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         if observed:
             journal.append(conn, _observed_entries(conn, observed, previous, now))
         cache.set_meta(conn, LAST_SYNC_KEY, str(now))
+        search_text.refresh(conn)
         bump_data_version(cache, conn)
     return WriteResult(
         customers=staged.count("(SELECT DISTINCT external_userid FROM temp.stage_customer)"),

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from desktop.store import search_text
 from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterCount, FilterEngine
 from desktop.store.snapshot import bump_data_version
@@ -106,6 +107,7 @@ def build(path: Path, customers: int, seed: int) -> dict[tuple[str, str], int]:
             " state) VALUES (?, ?, ?, ?, ?, ?, ?)", relations,
         )
         tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)", links)
+        search_text.refresh(tx)  # as a sync's merge does
         cache.set_meta(tx, "data_version", "1")
     print(f"cache: {customers:,} customers, {len(relations):,} relations, {len(links):,} links,"
           f" {len(tags):,} tags")

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from desktop.domain.filter.plan import AllRelations, OwnerLeaf
-from desktop.store import filter_sql
+from desktop.store import filter_sql, search_text
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterEngine
 from desktop.store.snapshot import bump_data_version
@@ -90,3 +90,23 @@ def test_a_long_list_of_owners_goes_in_one_parameter(cache: tuple[Cache, list[st
     some = frozenset(f"u{i:04d}" for i in range(0, 200, 3))
     assert filter_sql.matching(conn, OwnerLeaf(some | {f"gone{i}" for i in range(600)})) == (
         filter_sql.matching(conn, OwnerLeaf(some)))
+
+
+def test_text_is_the_same_from_stale_rows_and_from_the_folded_table(
+    cache: tuple[Cache, list[str]],
+) -> None:
+    db, filters = cache
+    texts = [text for text in filters if "text:" in text]
+    warm = FilterEngine(db)
+    expected = {text: warm.evaluate(text) for text in texts}
+    conn = db.connection()
+    assert search_text.has_stale(conn)  # the remarks the fixture wrote after building
+    cold = FilterEngine(db, on_cold=lambda: None)
+    assert {text: cold.evaluate(text) for text in texts} == expected
+    with db.write() as tx:
+        search_text.refresh(tx)
+    assert not search_text.has_stale(conn)
+    assert {text: cold.evaluate(text) for text in texts} == expected
+    fresh = FilterEngine(db)
+    assert {text: fresh.evaluate(text) for text in texts} == expected
+    assert 21 in expected["text:北京"] and 3 in expected["text:acme"]

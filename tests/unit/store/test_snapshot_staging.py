@@ -76,3 +76,15 @@ def test_a_first_sync_over_rows_already_there_replaces_their_links_silently(
         _write(cache, [RelationRow("wm1", "u1", tag_ids=("etB",))])
         assert _links(cache) == {("wm1", "u1", "etB")}
         assert cache.scalar("SELECT count(*) FROM journal") == 0
+
+
+def test_a_sync_leaves_the_search_text_folded_for_every_relation(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, [RelationRow("wm1", "u1", remark="ＡＢ老板"), RelationRow("wm2", "u1")])
+        _write(cache, [RelationRow("wm1", "u1", remark="Ｃd"), RelationRow("wm3", "u2")])
+        rows = dict(cache.connection().execute(
+            "SELECT r.external_userid, s.folded FROM relation_search s"
+            " JOIN relation r ON r.id = s.relation_id").fetchall())
+        assert rows == {"wm1": "cd\x1f\x1f\x1fwm1\x1f\x1f\x1fwm1\x1f[]",
+                        "wm3": "\x1f\x1f\x1fwm3\x1f\x1f\x1fwm3\x1f[]"}
+        assert cache.scalar("SELECT count(*) FROM relation_search") == 2

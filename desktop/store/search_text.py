@@ -1,0 +1,71 @@
+"""The text a `text:` filter searches, folded once per relation in `relation_search`.
+
+A relation's searchable fields (remark, description, remark corp name, the customer's
+name, corp name and corp full name, external_userid, remark mobiles) are joined by
+char(31) and folded by `fold_text`. Triggers (schema migration 12) make a row stale
+(NULL) whenever its relation's or customer's fields are written, by any connection;
+`refresh` folds the stale rows again (the sync's merge calls it before its commit).
+Readers fold stale rows on the fly, so a result never depends on when `refresh` ran.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from desktop.domain.filter.suggest import fold_text
+
+FIELDS = (  # of a relation `r` left-joined to its customer `c`; char(0) separates rows
+    "replace(r.remark || char(31) || r.description || char(31) || r.remark_corp_name ||"
+    " char(31) || coalesce(c.name, '') || char(31) || coalesce(c.corp_name, '') || char(31) ||"
+    " coalesce(c.corp_full_name, '') || char(31) || r.external_userid || char(31) ||"
+    " r.remark_mobiles, char(0), '')"
+)
+CUSTOMER_JOIN = "LEFT JOIN customer c ON c.external_userid = r.external_userid"
+FOLD = "tagdesk_fold"
+FOLDED_CONTAINS = "tagdesk_folded_contains"
+STALE = "SELECT relation_id FROM relation_search WHERE folded IS NULL"
+FOUND_IN_FOLDED = "SELECT relation_id FROM relation_search WHERE instr(folded, ?) > 0"
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else fold_text(text)
+
+
+def _folded_contains(text: str, needle: str) -> bool:
+    return needle in fold_text(text)
+
+
+def with_functions(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """`conn` able to run this module's SQL (its two folding functions registered)."""
+    conn.create_function(FOLD, 1, _fold, deterministic=True)
+    conn.create_function(FOLDED_CONTAINS, 2, _folded_contains, deterministic=True)
+    return conn
+
+
+def has_stale(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute(f"SELECT EXISTS ({STALE})").fetchone()[0])
+
+
+def refresh(conn: sqlite3.Connection) -> None:
+    """Fold the stale rows again, inside the caller's write transaction (about 4 µs a row)."""
+    with_functions(conn).execute(
+        "DELETE FROM relation_search WHERE folded IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM relation WHERE id = relation_search.relation_id)")
+    conn.execute(
+        f"UPDATE relation_search SET folded = {FOLD}((SELECT {FIELDS} FROM relation r"
+        f" {CUSTOMER_JOIN} WHERE r.id = relation_search.relation_id)) WHERE folded IS NULL")
+
+
+def folded_texts(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
+    """Every relation's id and, aligned, its folded text (stale rows folded here)."""
+    joined_ids, texts = conn.execute(
+        "SELECT group_concat(relation_id), group_concat(folded, char(0)) FROM relation_search"
+        " WHERE folded IS NOT NULL").fetchone()
+    ids = list(map(int, joined_ids.split(","))) if joined_ids else []
+    folded = texts.split("\x00") if texts is not None else []
+    for relation_id, text in conn.execute(
+        f"SELECT r.id, {FIELDS} FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})"
+    ):
+        ids.append(relation_id)
+        folded.append(fold_text(text))
+    return ids, folded
