@@ -158,6 +158,9 @@ def rules_show(args: argparse.Namespace) -> int:
         print(f"负责人 / owner: {kept.owner} · 部门 / department:"
               f" {kept.department or '全公司 corp-wide'} · 可见 visibility: {kept.visibility}"
               f"{'' if kept.editable else ' · 只读 read-only'}")
+        if kept.reverted_left_alone:
+            print(f"已回滚、不再更改的客户关系 / reverted relations left alone:"
+                  f" {kept.reverted_left_alone}（编辑规则后重新适用 / until the rule is edited）")
     print(f"条件 / when: {describe(kept.rule.when)}")
     print(f"动作 / then: {_action_text(kept)}")
     return EXIT_OK
@@ -398,7 +401,7 @@ def _rule_json(kept: KeptRule) -> dict[str, object]:
             "description": kept.rule.description, "definition": kept.definition,
             "created_at": round(kept.created_at, 3), "created_by": kept.created_by,
             "owner": kept.owner, "department": kept.department, "editable": kept.editable,
-            "visibility": kept.visibility}
+            "visibility": kept.visibility, "reverted_left_alone": kept.reverted_left_alone}
 
 
 def _print_contested(evaluation: Evaluation, labels: dict[str, str], out: TextIO) -> None:

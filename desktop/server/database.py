@@ -317,6 +317,20 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX team_tag_expiry_due ON team_tag_expiry (due_at);
     """,
+    # 18: rule changes a revert undid, left alone until the rule is edited (rule_reverts.py).
+    """
+    CREATE TABLE team_rule_revert (
+        rule_name text NOT NULL,
+        userid text NOT NULL,
+        external_userid text NOT NULL,
+        tag_id text NOT NULL,
+        action text NOT NULL CHECK (action IN ('tag_add', 'tag_remove')),
+        definition_key text NOT NULL,
+        reverted_batch text NOT NULL,
+        reverted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (rule_name, userid, external_userid, tag_id, action)
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

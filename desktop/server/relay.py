@@ -28,7 +28,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import expiry_records, leases, snapshot, team_journal
+from desktop.server import expiry_records, leases, rule_reverts, snapshot, team_journal
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -342,6 +342,7 @@ class Relay:
                 log.warning("outbox row %d was settled by another server process", outbox_id)
                 return
             team_journal.append(conn, entries, outbox_id, note.reverts)
+            rule_reverts.remember(conn, entries, note.reverts)
             snapshot.follow_relay(conn, entries)
             expiry_records.record(conn, entries, expiring, note.batch_id)
 

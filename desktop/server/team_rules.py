@@ -32,7 +32,7 @@ from desktop.domain.rule_access import (
 )
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import Rule
-from desktop.server import team_journal
+from desktop.server import rule_reverts, team_journal
 from desktop.server.identity import Caller
 from desktop.server.relation_facts import ConnectionFactory
 from desktop.server.snapshot import Conn
@@ -183,8 +183,11 @@ class TeamRules:
         with self._connection() as conn:
             found = rules(conn)
             run = last_run(conn)
+            left_alone = rule_reverts.counts(conn, {r.name: rule_reverts.definition_key(
+                r.definition) for r in found})
         return {"errcode": 0, "errmsg": "ok", "last_run": run,
-                "rules": [r.as_json(actor) for r in found if may_see(actor, r.home)]}
+                "rules": [{**r.as_json(actor), "reverted_left_alone": left_alone.get(r.name, 0)}
+                          for r in found if may_see(actor, r.home)]}
 
     def _visible(self, actor: Actor, name: str) -> TeamRule:
         with self._connection() as conn:

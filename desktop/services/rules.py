@@ -58,6 +58,7 @@ class KeptRule:
     department: str = ""
     editable: bool = True
     visibility: str = ""        # a team rule's: department or team
+    reverted_left_alone: int = 0  # a team rule's: relations whose reverted change it skips
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class RulesService:
         if self.ws.profile.is_team:
             return [KeptRule(parse_rule(r.definition, str(r.definition.get("name"))),
                              r.definition, r.set_at, r.set_by, r.owner, r.department,
-                             r.editable, r.visibility)
+                             r.editable, r.visibility, r.reverted_left_alone)
                     for r in team_rules.listing(self.ws.profile).rules]
         return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
                          r.created_at, r.created_by, r.created_by)

@@ -24,6 +24,7 @@ class ServerRule:
     editable: bool
     set_by: str
     set_at: float
+    reverted_left_alone: int = 0   # relations whose reverted change the rule leaves alone
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def listing(profile: Profile) -> ServerRules:
     answer = _call(profile, "GET", "")
     rules = [ServerRule(dict(r["definition"]), str(r["owner"]), str(r["department"]),
                         str(r["visibility"]), bool(r["editable"]), str(r["set_by"]),
-                        float(r["set_at"]))
+                        float(r["set_at"]), int(r.get("reverted_left_alone") or 0))
              for r in answer.get("rules") or [] if isinstance(r, dict)]
     last = answer.get("last_run")
     return ServerRules(rules, last if isinstance(last, dict) else None)

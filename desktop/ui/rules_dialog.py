@@ -177,9 +177,16 @@ class RulesDialog(QDialog):
         for rule in self.kept:
             then = rule.rule.then
             action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
+            if rule.reverted_left_alone:
+                action += " · " + self.tr("%1 reverted relations left alone").replace(
+                    "%1", f"{rule.reverted_left_alone:,}")
             team = [rule.owner, rule.department or self.tr("Whole corp")] if self.team else []
             item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",
                                     _condition_text(rule.definition), action, *team])
+            if rule.reverted_left_alone:
+                item.setToolTip(3, self.tr(
+                    "A revert undid this rule's change on these relations: the team server"
+                    " leaves them alone until the rule is edited."))
             item.setData(0, NAME_ROLE, rule.rule.name)
             self.rules.addTopLevelItem(item)
             if rule.rule.name == current:

@@ -3483,8 +3483,16 @@
         <translation>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</translation>
     </message>
     <message>
+        <source>%1 reverted relations left alone</source>
+        <translation>%1 reverted relations left alone</translation>
+    </message>
+    <message>
         <source>Whole corp</source>
         <translation>Whole corp</translation>
+    </message>
+    <message>
+        <source>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</source>
+        <translation>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</translation>
     </message>
     <message>
         <source>Read-only: only an administrator or the head of its department may change this rule.</source>

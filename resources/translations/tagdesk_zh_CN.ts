@@ -3475,8 +3475,16 @@
         <translation>团队服务器上次运行：%1 · 更改 %2 个客户关系，失败 %3 个，有争议 %4 个，跳过 %5 条规则。</translation>
     </message>
     <message>
+        <source>%1 reverted relations left alone</source>
+        <translation>%1 个已回滚的客户关系不再更改</translation>
+    </message>
+    <message>
         <source>Whole corp</source>
         <translation>全公司</translation>
+    </message>
+    <message>
+        <source>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</source>
+        <translation>这些客户关系上该规则的更改已被回滚：在规则被编辑之前，团队服务器不会再更改它们。</translation>
     </message>
     <message>
         <source>Read-only: only an administrator or the head of its department may change this rule.</source>

@@ -448,11 +448,15 @@ def test_a_customer_added_through_a_live_code_is_tagged_by_the_next_run(
     customer = corp.phone.add_customer(member, state="rules-ditui")
     wait_for(lambda: target in corp.state.relation_tag_ids(member, customer), timeout=30,
              what="the rule's tag on the new relation")
-    with psycopg.connect(servers[0].db_url) as conn:
-        rows = conn.execute("SELECT operator, tag_id, reason FROM team_journal"
-                            " WHERE source = 'rule' AND external_userid = %s",
-                            (customer,)).fetchall()
-    assert [tuple(r) for r in rows] == [(people["admin"], target, "规则 rule: 地推码")]
+
+    def journaled() -> list[tuple[object, ...]]:   # committed just after WeCom's answer
+        with psycopg.connect(servers[0].db_url) as conn:
+            return [tuple(r) for r in conn.execute(
+                "SELECT operator, tag_id, reason FROM team_journal WHERE source = 'rule'"
+                " AND external_userid = %s", (customer,))]
+
+    assert wait_for(journaled, timeout=30, what="the rule's journal row") == [
+        (people["admin"], target, "规则 rule: 地推码")]
     assert _call(servers[0], sessions["admin"], "disable", {"name": "地推码"})[0] == 200
 
 
@@ -667,3 +671,90 @@ def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
         "孤儿规则 rule-20260101-000000-dead")
     assert _one(db_url, "SELECT count(*) FROM team_journal WHERE source = 'rule' AND"
                 " batch_id = 'rule-20260101-000000-dead'") == 1
+
+
+@pytest.mark.gui
+def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
+        qtbot: Any, servers: list[TeamServerProcess], corp: SandboxServer,
+        sessions: dict[str, str], admin_env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`audit revert` of a rule run's batch sticks while the rule stays enabled: the next runs
+    leave those relations' tag alone (counted in the rules list), a new customer still gets
+    it, and once the rule is edited it applies to the reverted relations again."""
+    db_url = servers[0].db_url
+    target = corp.state.find_tag("MKT-渠道", "展会")
+    assert target
+    member = corp.state.follow_users()[4]
+    first = [corp.phone.add_customer(member, state="rules-revert") for _ in range(2)]
+    rule = {"name": "展会码", "when": {"state": "rules-revert"}, "then": {"add": ["MKT-渠道:展会"]}}
+    assert _call(servers[0], sessions["admin"], "put", {"rule": rule})[0] == 200
+    try:
+        wait_for(lambda: all(target in corp.state.relation_tag_ids(member, c) for c in first),
+                 timeout=30, what="the rule's tag on both relations")
+        batch = str(_one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
+                         " AND external_userid = %s AND tag_id = %s", first[0], target))
+        with psycopg.connect(db_url) as conn:       # the other may have come in another run
+            undone = sorted(str(e) for (e,) in conn.execute(
+                "SELECT external_userid FROM team_journal WHERE batch_id = %s AND tag_id = %s",
+                (batch, target)))
+        kept = [c for c in first if c not in undone]
+        assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
+        reverted = tagdesk("audit", "revert", batch, "--profile", "team", "--yes", "--json",
+                           env=admin_env, timeout=120)
+        assert reverted.returncode == 0, reverted.stderr
+        assert not any(target in corp.state.relation_tag_ids(member, c) for c in undone)
+        runs = int(str(_one(db_url, "SELECT max(id) FROM team_rule_run")))
+        wait_for(lambda: int(str(_one(db_url, "SELECT max(id) FROM team_rule_run"))) >= runs + 3,
+                 timeout=30, what="three more rule runs")
+        assert not any(target in corp.state.relation_tag_ids(member, c) for c in undone)
+        assert all(target in corp.state.relation_tag_ids(member, c) for c in kept)
+
+        def left_alone() -> int:
+            listed = _call(servers[0], sessions["admin"])[1]["rules"]
+            return int(next(r["reverted_left_alone"] for r in listed if r["name"] == "展会码"))
+
+        assert left_alone() == len(undone)
+        later = corp.phone.add_customer(member, state="rules-revert")
+        wait_for(lambda: target in corp.state.relation_tag_ids(member, later), timeout=30,
+                 what="the rule's tag on a new relation")
+        assert not any(target in corp.state.relation_tag_ids(member, c) for c in undone)
+        shown = _last_json(tagdesk("rules", "show", "展会码", "--profile", "team", "--json",
+                                   env=admin_env, timeout=120))
+        assert shown["reverted_left_alone"] == len(undone)
+        _rules_window_says_left_alone(qtbot, admin_env, monkeypatch, len(undone))
+
+        edited = {**rule, "description": "展会二维码的客户"}
+        assert _call(servers[0], sessions["admin"], "put", {"rule": edited})[0] == 200
+        wait_for(lambda: all(target in corp.state.relation_tag_ids(member, c) for c in first),
+                 timeout=30, what="the edited rule applied to the reverted relations again")
+        assert left_alone() == 0
+    finally:
+        _call(servers[0], sessions["admin"], "disable", {"name": "展会码"})
+
+
+def _rules_window_says_left_alone(qtbot: Any, env: dict[str, str],
+                                  monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """The Rules window (in Chinese) says how many reverted relations 展会码 leaves alone."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(Path(env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        dialog = RulesDialog(context)
+        qtbot.addWidget(dialog)
+
+        def then_text() -> str:
+            found = [dialog.rules.topLevelItem(i) for i in range(dialog.rules.topLevelItemCount())]
+            return next((item.text(3) for item in found
+                         if item is not None and item.text(0) == "展会码"), "")
+
+        qtbot.waitUntil(lambda: bool(then_text()), timeout=30_000)
+        assert then_text().endswith(f"{count} 个已回滚的客户关系不再更改")
+        dialog.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
