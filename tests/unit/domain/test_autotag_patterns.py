@@ -17,6 +17,8 @@ TAGS = (
     TagKeywords("续费意向", ("续费", "续约", "回购")),
     TagKeywords("投诉", ("投诉", "差评", "12315")),
     TagKeywords("物流咨询", ("快递", "发货", "物流")),
+    TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
+    TagKeywords("退款退货", ("退款", "退货", "退钱")),
 )
 
 
@@ -93,3 +95,17 @@ def test_gapped_phrases_credit_only_a_tag_linked_by_name() -> None:
     by_keywords = AutoTagger.build([TagKeywords("到访", ("预约", "约时间"))], packs=[pack])
     assert by_name.labels("约个周六的时间") == ["预约到店"]
     assert by_keywords.labels("约个周六的时间") == []
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("有没有优惠", "价格异议"),             # 有没有 asks; its 没有 negates nothing
+    ("要不要预约", "预约到店"),
+    ("钱怎么还没退回来", "退款退货"),       # a refund not made yet is about a refund
+])
+def test_a_question_of_x_not_x_does_not_negate(tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag in tagger.labels(text)
+
+
+@pytest.mark.parametrize("text", ["没想退", "我不想退了", "不用预约"])
+def test_negation_still_cancels(tagger: AutoTagger, text: str) -> None:
+    assert tagger.labels(text) == []
