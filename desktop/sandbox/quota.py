@@ -2,6 +2,8 @@
 
 WeCom counts calls per API in minute windows; the call that exceeds the quota and every
 call during the following block answer 45009. When the block ends the count starts afresh.
+The windows are counted from the moment the quota was set, so a test that sets a quota and
+then makes a few calls finds them all in its first window, whatever the clock shows.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ class QuotaLimiter:
         self._lock = threading.Lock()
         self._windows: dict[QuotaKey, tuple[int, int]] = {}
         self._blocked_until: dict[QuotaKey, float] = {}
+        self._windows_start = clock()
 
     def configure(self, *, per_min: int | None = None, block_s: float | None = None) -> None:
         with self._lock:
             if per_min is not None:
                 self._per_min = per_min
+                self._windows_start = self._clock()
                 self._windows.clear()
                 self._blocked_until.clear()
             if block_s is not None:
@@ -47,7 +51,7 @@ class QuotaLimiter:
                     return False
                 del self._blocked_until[key]
                 self._windows.pop(key, None)
-            window = int(now // WINDOW_S)
+            window = int((now - self._windows_start) // WINDOW_S)
             current, count = self._windows.get(key, (window, 0))
             if current != window:
                 count = 0

@@ -57,3 +57,20 @@ def test_configure_starts_afresh() -> None:
     assert not limiter.admit(KEY)
     clock.now += 0.6
     assert limiter.admit(KEY)
+
+
+def test_windows_are_counted_from_the_moment_the_quota_is_set() -> None:
+    """A quota set a moment before a clock minute ends still counts the calls made just
+    after it in the same window (a test's few calls never straddle two windows)."""
+    clock = Clock(1_259.5)
+    limiter = QuotaLimiter(0, 60, clock)
+    limiter.configure(per_min=2)
+    assert limiter.admit(KEY)
+    clock.now = 1_260.5
+    assert limiter.admit(KEY)
+    assert not limiter.admit(KEY), "the same window: the quota was set 1 s ago"
+    clock = Clock(1_259.5)
+    limiter = QuotaLimiter(2, 60, clock)
+    assert limiter.admit(KEY) and limiter.admit(KEY)
+    clock.now = 1_319.5
+    assert limiter.admit(KEY), "a minute after the quota was set, a new window"
