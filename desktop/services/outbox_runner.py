@@ -214,9 +214,9 @@ class OutboxRunner:
         outbox.mark_sent(self._cache, row.id)
         while True:
             attempts += 1
+            sent = self._note(row, add, remove)
             try:
-                self._client.mark_tag(row.userid, row.external_userid, add, remove,
-                                      note=self._note(row, add, remove))
+                self._client.mark_tag(row.userid, row.external_userid, add, remove, note=sent)
             except CallCancelled:
                 return False
             except WeComError as err:
@@ -243,6 +243,9 @@ class OutboxRunner:
             except WeComNetworkError as err:
                 return self._passing(row, rounds, err)
             self._commit(row, add, remove, attempts, note)
+            if sent is not None and sent.expiring:
+                tag_expiry.copy_sent(self._cache, row.external_userid, row.userid, sent.expiring,
+                                     sent.before or (), row.batch_id, time.time())
             return False
 
     def _note(self, row: OutboxRow, add: tuple[str, ...],

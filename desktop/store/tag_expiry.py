@@ -135,6 +135,20 @@ def replace_team(cache: Cache, items: Iterable[Expiry]) -> int:
     return len(rows)
 
 
+def copy_sent(cache: Cache, external_userid: str, userid: str,
+              expiring: Iterable[tuple[str, int]], before: Iterable[str], batch_id: str,
+              now: float) -> None:
+    """A team write the server took with these expiries: its copy shows them at once (the
+    server records those of tags the relation did not carry before), until the next fetch."""
+    had = set(before)
+    with cache.write() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO team_tag_expiry (external_userid, userid, tag_id,"
+            " expires_at, origin) VALUES (?, ?, ?, ?, ?)",
+            [(external_userid, userid, tag_id, now + seconds, f"batch:{batch_id}")
+             for tag_id, seconds in expiring if tag_id not in had])
+
+
 def _table(table: str) -> str:
     if table not in (LOCAL, TEAM):
         raise ValueError(f"no expiry table {table!r}")

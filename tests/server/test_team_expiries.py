@@ -15,8 +15,10 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from desktop.services.profiles import ProfileStore
 from desktop.services.team import team_api_base
 from desktop.services.workspace import open_workspace
+from desktop.store.db import Cache
 from desktop.ui.context import AppContext
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
@@ -94,6 +96,11 @@ def test_a_team_desktops_expiry_is_kept_and_removed_once_by_the_server(
                           "--add", tag, "--expires", "1h", "--yes", "--json", env=seller_env,
                           timeout=120))["batch_id"]
     assert _rows(server.db_url, tag_id) == [(e, "", batch, 3600) for e in relations]
+    cache = Cache(ProfileStore(Path(seller_env["TAGDESK_HOME"])).cache_path("team"))
+    with cache:                                  # its copy has them before any fetch
+        assert sorted(str(e) for (e,) in cache.connection().execute(
+            "SELECT external_userid FROM team_tag_expiry WHERE tag_id = ?", (tag_id,))
+        ) == relations
 
     listed = _last(tagdesk("expiry", "list", "--profile", "team", "--json", env=seller_env,
                            timeout=120))["expiries"]
