@@ -349,7 +349,7 @@ class TagAdminService(TagCatalog):
                 entries.append(self._entry("tag_create", batch_id, tag.id, tag.name, group_name,
                                            after={"name": tag.name, "order": tag.order}))
             journal.append(conn, entries)
-            bump_data_version(self.cache, conn)
+            bump_data_version(self.cache, conn, names_only=True)
         first = created[0]
         kind = TagKind.CORP if strategy_id is None else TagKind.STRATEGY
         info = TagInfo(first.id, first.name, group_id, group_name, first.order, kind,
@@ -389,7 +389,7 @@ class TagAdminService(TagCatalog):
                 f"{kind}_rename", batch_id, item_id, check.normalized, shown_group,
                 before={"name": old}, after={"name": check.normalized},
             )])
-            bump_data_version(self.cache, conn)
+            bump_data_version(self.cache, conn, names_only=True)
         return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
 
     def delete_tags(self, tag_ids: Collection[str], *, reason: str = "") -> ChangeSet:

@@ -4,8 +4,9 @@ A filter (language: see `desktop.domain.filter`) is parsed, its names resolved a
 the cache's catalogue, and its plan evaluated over roaring bitmaps of relation ids:
 tag bitmaps come from the `(tag_pk, relation_id)` index and are kept per tag, scalar
 conditions are indexed SQL queries, NOT is universe minus the operand. Results are
-kept until `invalidate()` or until the `meta` key `data_version` changes; writers must
-bump that key by exactly one in each commit that changes relations or tags (
+kept until `invalidate()` or until the `meta` key `data_version` changes (except by commits
+that changed only names of tags and groups: the bitmaps are kept, the catalogue reloaded);
+writers must bump that key by exactly one in each commit that changes relations or tags (
 `bump_data_version`), or call `invalidate()` after committing. Each call reads inside
 one read transaction, so all parts of a result come from the same snapshot. Safe to
 call from several threads: each thread uses its own connection (`Cache.connection()`).
@@ -50,6 +51,7 @@ from desktop.store import filter_sql
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
+from desktop.store.snapshot import DATA_VERSION_KEY, RELATIONS_VERSION_KEY
 
 ORDER_COLUMNS = tuple(ORDER_SQL)
 PATCH_LIMIT = 2000
@@ -139,8 +141,7 @@ class FilterEngine:
         conn.execute("BEGIN")
         index: FilterIndex | None = None
         try:
-            version = self._data_version(conn)
-            index = self._index_for(version, generation, publish=True)
+            index = self._index_for(conn, generation, publish=True)
             with self._lock:  # filters meanwhile go to SQL without asking for another prepare
                 self._cold_reported = index
             if not index.primed or not wanted <= set(index.kept_orders()):
@@ -213,32 +214,38 @@ class FilterEngine:
         if own_transaction:
             conn.execute("BEGIN")
         try:
-            version = self._data_version(conn)
-            yield conn, self._index_for(version, generation, publish=own_transaction)
+            yield conn, self._index_for(conn, generation, publish=own_transaction)
         finally:
             if own_transaction:
                 conn.execute("COMMIT")
 
     @staticmethod
     def _data_version(conn: sqlite3.Connection) -> str:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return "" if row is None else str(row[0])
+        return _meta(conn, DATA_VERSION_KEY)
 
-    def _index_for(self, version: str, generation: int, *, publish: bool) -> FilterIndex:
-        """The kept index for this snapshot, or a new one.
+    def _index_for(self, conn: sqlite3.Connection, generation: int, *, publish: bool,
+                   ) -> FilterIndex:
+        """The kept index for this snapshot, or a new one: a `renamed` copy of the kept one
+        when every commit since it changed only names, else an empty one.
 
         A new index is kept for later calls only if no invalidate() came since the
         snapshot began and the snapshot is committed data (not the caller's open write
         transaction, which may still roll back).
         """
+        version = self._data_version(conn)
         with self._lock:
-            index = self._index
-            if index is not None and (index.version, index.generation) == (version, generation):
-                return index
+            kept = self._index
+        if kept is not None and (kept.version, kept.generation) == (version, generation):
+            return kept
+        if kept is not None and kept.generation == generation and _at_or_before(
+                _meta(conn, RELATIONS_VERSION_KEY), kept.version):
+            index = kept.renamed(conn, version)
+        else:
             index = FilterIndex(version, generation)
+        with self._lock:
             if publish and generation == self._generation:
                 self._index = index
-            return index
+        return index
 
     def _cold(self, index: FilterIndex) -> bool:
         """Whether to answer from SQL (reporting a new cold index once)."""
@@ -257,6 +264,19 @@ class FilterEngine:
         plan = self._plan(conn, index, expr)
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def _at_or_before(version: str, kept: str) -> bool:
+    """Whether `version` is no later than `kept` (both integers; unknown: False)."""
+    try:
+        return int(version) <= int(kept)
+    except ValueError:
+        return False
 
 
 def _advanced_by(seen: str, now: str, commits: int) -> bool:

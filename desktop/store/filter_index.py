@@ -139,8 +139,13 @@ class FilterIndex:
         ids, texts = self._once("text", lambda: sql.searchable_text(conn))
         return FrozenBitMap(compress(ids, map(contains, texts, repeat(needle))))
 
+    def _tag_counts(self, conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
+        """The tag-count buckets, and which linked tags they left out (see `renamed`)."""
+        self._once("dead_linked", lambda: sql.dead_linked(conn))
+        return self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
+
     def _tag_count(self, conn: sqlite3.Connection, low: int, high: int | None) -> FrozenBitMap:
-        buckets = self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
+        buckets = self._tag_counts(conn)
         result = BitMap.union(BitMap(), *(bm for count, bm in buckets.items()
                                           if _counted(count, low, high)))
         if _counted(0, low, high):
@@ -159,7 +164,7 @@ class FilterIndex:
             for pk, bm in every_tag.items():
                 self._tags.setdefault(pk, bm)
             self._complete_tags = True
-        self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
+        self._tag_counts(conn)
         shared = self._once("shared", lambda: sql.shared_customers(conn))
         self._once("shared_ids", lambda: FrozenBitMap(shared))
         self._once("text", lambda: sql.searchable_text(conn))
@@ -189,6 +194,28 @@ class FilterIndex:
 
     def order(self, conn: sqlite3.Connection, order_by: str) -> list[int]:
         return self._once(f"order:{order_by}", lambda: sql.ordered_ids(conn, order_by))
+
+    def renamed(self, conn: sqlite3.Connection, version: str) -> FilterIndex:
+        """A copy for `version`, whose commits since this one changed only names of tags
+        and groups (`bump_data_version(names_only=True)`): everything built from relations
+        and links is shared and the catalogue is loaded again. The tag counts are kept while
+        the same linked tags are dead (re-creating a deleted tag may make it live again);
+        without them the copy is no longer primed.
+        """
+        with self._lock:
+            shared, tags, leaves = dict(self._shared), dict(self._tags), list(self._leaves.items())
+            complete = self._complete_tags
+        shared.pop("catalogue", None)
+        counts_kept = ("tag_counts" not in shared
+                       or shared.get("dead_linked") == sql.dead_linked(conn))
+        if not counts_kept:
+            del shared["tag_counts"], shared["dead_linked"]
+            leaves = [(leaf, bm) for leaf, bm in leaves if not isinstance(leaf, TagCountLeaf)]
+        fresh = FilterIndex(version, self.generation)
+        fresh._shared, fresh._tags, fresh._complete_tags = shared, tags, complete
+        fresh._leaves.update(leaves)
+        fresh.primed = self.primed and counts_kept
+        return fresh
 
     def patched(self, conn: sqlite3.Connection, relations: BitMap, version: str) -> FilterIndex:
         """A copy for `version`, where only the corp-tag links of `relations` differ.

@@ -124,6 +124,11 @@ def created_between(conn: sqlite3.Connection, start: int | None, end: int | None
     return _ids(conn, f"SELECT id FROM relation WHERE {where}", params)
 
 
+def dead_linked(conn: sqlite3.Connection) -> frozenset[int]:
+    """The linked tags not counted by `tag_count_buckets` (deleted, in a deleted group, unknown)."""
+    return frozenset(row[0] for row in conn.execute(DEAD_LINKED_PKS))
+
+
 def tag_count_buckets(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     """Relations by their number of live corp tags (relations without any are not listed).
 

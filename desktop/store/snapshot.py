@@ -25,6 +25,7 @@ from desktop.store.db import Cache
 
 LAST_SYNC_KEY = "last_sync_at"
 DATA_VERSION_KEY = "data_version"
+RELATIONS_VERSION_KEY = "relations_version"  # the last data_version not only of names
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,10 +314,18 @@ def replace_relation_tags(
     return set(observed)
 
 
-def bump_data_version(cache: Cache, conn: sqlite3.Connection) -> None:
-    """Tell every reader (filter caches, views) that relations or tags changed."""
+def bump_data_version(cache: Cache, conn: sqlite3.Connection, *, names_only: bool = False,
+                      ) -> None:
+    """Tell every reader (filter caches, views) that relations or tags changed.
+
+    `names_only`: this commit only named or added tags and groups; relations, customers,
+    links and which linked tags are live stayed as they were (the filter engine keeps its
+    bitmaps). Otherwise `RELATIONS_VERSION_KEY` records this version too."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION_KEY,)).fetchone()
-    cache.set_meta(conn, DATA_VERSION_KEY, str(int(row[0]) + 1 if row else 1))
+    version = str(int(row[0]) + 1 if row else 1)
+    cache.set_meta(conn, DATA_VERSION_KEY, version)
+    if not names_only:
+        cache.set_meta(conn, RELATIONS_VERSION_KEY, version)
 
 
 def _write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagRow]) -> None:

@@ -95,7 +95,9 @@ class AppContext(QObject):
 
         A batch result lists exactly the relations whose links its commits changed, one
         commit each, so the engine can patch just those (it checks the version count and
-        starts cold if anything else was written). After a sync nothing is dropped: its
+        starts cold if anything else was written). A tag edit that linked or unlinked
+        nothing drops nothing either: the engine keeps its bitmaps across commits that
+        changed only names and starts cold by itself after any other. After a sync nothing is dropped: its
         commit bumped `data_version` and its worker already prepared the engine for the new
         data (dropping that would make the next filter cold). A ChangeSet without a batch
         id (e.g. a batch that raised) lists relations that were planned, not committed:
@@ -104,6 +106,8 @@ class AppContext(QObject):
         tagging_only = not (changes.tags_changed or changes.full_reload)
         if changes.relation_ids and changes.batch_id and tagging_only:
             self.filter_engine.refresh_relations(changes.relation_ids)
+        elif changes.tags_changed and not (changes.relation_ids or changes.full_reload):
+            self.rewarm_filters()  # a commit of names only keeps the bitmaps (data_version)
         elif not changes.full_reload:
             self.filter_engine.invalidate()
             self.rewarm_filters()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.filter import FilterError
 from desktop.store import filter_engine, filter_index, filter_leaves
 from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterEngine
@@ -271,3 +272,44 @@ def test_prepare_keeps_nothing_when_invalidated_meanwhile(
     monkeypatch.undo()
     with pytest.raises(AssertionError, match="went cold"), _no_rebuilding(monkeypatch):
         engine.count("高意向")
+
+
+def test_a_commit_of_names_only_keeps_the_bitmaps_and_reloads_the_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag renamed or created (`names_only`) keeps the engine warm; anything else does not."""
+    rng = random.Random(5)
+    texts = [text.replace("高意向", "超高意向") for text in _expressions(rng, 20)]
+    with Cache(tmp_path / "c.sqlite") as cache:
+        fill_cache(cache, build_dataset(5, customers=120))
+        with cache.write() as tx:
+            bump_data_version(cache, tx)
+        colds: list[int] = []
+        engine = FilterEngine(cache, tz=UTC, on_cold=lambda: colds.append(1))
+        engine.prepare(["createtime", "name"])
+        with cache.write() as tx:  # as the tag editor writes a rename and a new tag
+            tx.execute("UPDATE tag SET name = '超高意向' WHERE pk = 11")
+            tx.execute("INSERT INTO tag (pk, id, group_id, name) VALUES (40, 't40', 'g4', '新标签')")
+            bump_data_version(cache, tx, names_only=True)
+        with monkeypatch.context() as patch:
+            for name in BUILDERS:
+                patch.setattr(filter_leaves, name, lambda *_: pytest.fail("the engine went cold"))
+            warm = _answers(engine, texts)
+            assert engine.count("新标签").relations == 0
+            with pytest.raises(FilterError):
+                engine.count("高意向")
+        assert warm == _answers(FilterEngine(cache, tz=UTC), texts)
+        assert colds == []
+        assert cache.scalar("SELECT count(*) FROM relation_tag WHERE tag_pk = 14")
+        with cache.write() as tx:  # the deleted 作废, still linked, created again: it counts
+            tx.execute("UPDATE tag SET deleted = 0 WHERE pk = 14")
+            bump_data_version(cache, tx, names_only=True)
+        for text in ("tags>=2", "tags:0", "tags<3", "作废"):
+            assert engine.count(text) == FilterEngine(cache, tz=UTC).count(text), text
+        assert colds == [1]  # its tag counts were dropped: answered from SQL meanwhile
+        engine.prepare()
+        with cache.write() as tx:  # any other commit: everything is dropped
+            tx.execute("UPDATE relation SET state = 'web' WHERE id = 1")
+            bump_data_version(cache, tx)
+        assert engine.count("state:web") == FilterEngine(cache, tz=UTC).count("state:web")
+        assert colds == [1, 1]
