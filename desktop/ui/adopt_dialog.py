@@ -21,6 +21,7 @@ from desktop.services.adoption import AdoptionPlan, AdoptionService
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
@@ -89,10 +90,11 @@ class AdoptDialog(PreviewedBatchDialog):
         self.previewed.emit(plan)
 
     def _plan_text(self, plan: AdoptionPlan) -> str:
-        text = (self.tr("%1 tags (%2 to create), %3 relations carry them: %4 calls in all,"
-                        " about %5.")
-                .replace("%1", str(len(plan.tags))).replace("%2", str(len(plan.missing)))
-                .replace("%3", f"{plan.relations:,}").replace("%4", f"{plan.api_calls:,}")
+        text = (self.tr("%1 (%2 to create), %3 carry them: %4 in all, about %5.")
+                .replace("%1", COUNTS.tags(len(plan.tags)))
+                .replace("%2", grouped(len(plan.missing)))
+                .replace("%3", COUNTS.relations(plan.relations))
+                .replace("%4", COUNTS.calls(plan.api_calls))
                 .replace("%5", format_duration(self.service.estimate_seconds(plan),
                                                   english=is_english())))
         if not plan.known_read_only:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.services import governance
 from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
+from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable
 from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
@@ -185,9 +186,9 @@ class ApprovalsDialog(QDialog):
         profile = self.profile
         self._run("restore", lambda: governance.restore(profile, approval_id),
                   lambda done: self._decided(lambda: self.tr(
-                      "Restored %1 tags and re-tagged %2 customer relations.").replace(
-                          "%1", str(done.get("restored_tags", 0))).replace(
-                          "%2", str(done.get("relations", 0)))))
+                      "Restored %1 and re-tagged %2.").replace(
+                          "%1", COUNTS.tags(int(done.get("restored_tags", 0)))).replace(
+                          "%2", COUNTS.relations(int(done.get("relations", 0))))))
 
     def save_policy(self) -> None:
         if not (self.admin and self.policy.valid):
@@ -219,7 +220,8 @@ class ApprovalsDialog(QDialog):
         decided, self._result = self._result, None   # what was just decided stays said
 
         def said() -> str:
-            count = self.tr("%1 requests waiting for a decision.").replace("%1", str(waiting))
+            count = self.tr("%1 requests waiting for a decision.", "", waiting).replace(
+                "%1", grouped(waiting))
             return f"{decided()} {count}" if decided is not None else count
 
         self._say(said)
@@ -233,9 +235,10 @@ class ApprovalsDialog(QDialog):
 
     def _cell(self, approval: dict[str, Any], key: str) -> str:
         if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
-            return self.tr("%1 (%2 relations, %3 calls)").replace(
+            return self.tr("%1 (%2, %3)").replace(
                 "%1", str(approval["target"])).replace(
-                "%2", str(approval.get("relations", 0))).replace("%3", str(approval["api_calls"]))
+                "%2", COUNTS.relations(int(approval.get("relations", 0)))).replace(
+                "%3", COUNTS.calls(int(approval["api_calls"])))
         value = str(approval.get(key) or "")
         if key == "kind":
             return self._kind_text(value)

@@ -41,6 +41,7 @@ from desktop.store import members
 from desktop.store.arrivals import EXPIRED, PENDING, ArrivalRecord
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.i18n import list_text
 from desktop.ui.livecode_edit_dialog import LiveCodeEditDialog, split_names
 from desktop.ui.livecode_report import LiveCodeReportView
 from desktop.ui.pretag_form import PretagForm
@@ -189,7 +190,7 @@ class ArrivalsDialog(QDialog):
         self.codes.clear()
         for code in self._codes:
             item = SortableItem([
-                code.state, self._members_text(code), "、".join(code.tag_names),
+                code.state, self._members_text(code), list_text(code.tag_names),
                 f"{code.tagged:,}", code.remark, code.config_id])
             item.setToolTip(1, ", ".join(code.users))
             item.setData(3, SORT_ROLE, code.tagged)
@@ -203,7 +204,7 @@ class ArrivalsDialog(QDialog):
     def _members_text(self, code: LiveCode) -> str:
         """Its members and departments by name (the userids are in the tooltip)."""
         people, departments = self._names
-        return "、".join([*(people.get(userid) or userid for userid in code.users),
+        return list_text([*(people.get(userid) or userid for userid in code.users),
                          *(self.tr("%1 (department)").replace(
                              "%1", departments.get(party) or str(party))
                            for party in code.parties)])
@@ -287,7 +288,7 @@ class ArrivalsDialog(QDialog):
                      if record.expires_at else "")
             item = SortableItem([
                 str(record.id), self._status(status), self._person(record),
-                "、".join(labels.get(t, t) for t in record.tag_ids), until, record.batch_id])
+                list_text(labels.get(t, t) for t in record.tag_ids), until, record.batch_id])
             item.setData(0, ID_ROLE, record.id)
             item.setData(0, SORT_ROLE, record.id)
             self.pretags.addTopLevelItem(item)

@@ -51,8 +51,9 @@ from desktop.ui.audit_model import (
 )
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
-from desktop.ui.i18n import in_ui_language
+from desktop.ui.i18n import in_ui_language, list_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.team_journal_watch import TeamJournalWatch
 
@@ -234,12 +235,13 @@ class AuditViewer(QWidget):
             self.show_batch(line)
 
     def _rows_loaded(self, loaded: Loaded) -> None:
-        self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms").replace(
+        self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms", "", loaded.count).replace(
             "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
         self._update_buttons()
 
     def _batches_loaded(self, count: int) -> None:
-        self.texts.say(self.status, lambda: self.tr("%1 batches").replace("%1", f"{count:,}"))
+        self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(
+            "%1", f"{count:,}"))
         self._update_buttons()
 
     def _show_error(self, exc: BaseException) -> None:
@@ -322,7 +324,7 @@ class AuditViewer(QWidget):
                                      (self.tr("Unchanged"), detail.kept, "#8a8f98")):
             if names:
                 lines.append(f"<p><b>{esc(title)}</b>: <span style='color:{colour}'>"
-                             f"{esc('、'.join(names))}</span></p>")
+                             f"{esc(list_text(names))}</span></p>")
         for field, old, new in detail.fields:
             lines.append(f"<p><b>{esc(field)}</b>: <s>{esc(old)}</s> → {esc(new)}</p>")
         if row.batch_id:
@@ -398,8 +400,8 @@ class AuditViewer(QWidget):
         journal = self.context.journal
 
         def done(count: int) -> None:
-            self.texts.say(self.notice, lambda: self.tr("Exported %1 rows to %2").replace(
-                "%1", str(count)).replace("%2", str(path)))
+            self.texts.say(self.notice, lambda: self.tr("Exported %1 rows to %2", "", count).replace(
+                "%1", f"{count:,}").replace("%2", str(path)))
             self.exported.emit(str(path), count)
 
         self.texts.say(self.notice, lambda: self.tr("Exporting…"))
@@ -500,9 +502,10 @@ class RevertDialog(QDialog):
         preview, tag_names = self._preview, self._tag_names
         self.setWindowTitle(self.tr("Revert %1").replace("%1", in_ui_language(preview.origin)))
         self.summary.setText(
-            self.tr("%1 relations will be restored; %2 cannot be (changed again since, or the"
+            self.tr("%1 will be restored; %2 cannot be (changed again since, or the"
                     " relation is gone). The revert is itself journaled and can be reverted.")
-            .replace("%1", str(preview.restorable)).replace("%2", str(len(preview.skipped))))
+            .replace("%1", COUNTS.relations(preview.restorable))
+            .replace("%2", f"{len(preview.skipped):,}"))
         lines = [self.tr("Will restore:")]
         for change in preview.plan.changes:
             tags = [f"+{tag_names.get(t, t)}" for t in change.add]

@@ -118,8 +118,8 @@ class KeywordsDialog(QDialog):
     def _saved(self, stored: dict[str, list[str]]) -> None:
         self._kept = self.keywords()
         count = len(stored)
-        self.texts.say(self.status, lambda: self.tr("Saved the keywords of %1 tags.")
-                       .replace("%1", str(count)))
+        self.texts.say(self.status, lambda: self.tr("Saved the keywords of %1 tags.", "", count)
+                       .replace("%1", f"{count:,}"))
         self.saved.emit(stored)
         if self._close_when_saved:
             self.reject()

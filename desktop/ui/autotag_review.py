@@ -65,6 +65,7 @@ from desktop.store.chats import StoredMessage
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
@@ -312,8 +313,9 @@ class AutoTagReviewWindow(QWidget):
         if self._said > 1:
             return
         if stored:
-            self._say(lambda: self.tr("%1 chat messages stored. Choose a time window and press"
-                                      " Simulate: nothing is written until you start.")
+            self._say(lambda: self.tr("%1 chat messages stored. Choose a time window and"
+                                      " press Simulate: nothing is written until you start.",
+                                      "", stored)
                       .replace("%1", f"{stored:,}"))
         else:
             self._say(lambda: self.tr("No chats yet: import a chat file (JSONL or CSV) first."))
@@ -401,24 +403,23 @@ class AutoTagReviewWindow(QWidget):
             self._task = None
 
     def _summary_html(self, simulation: Simulation) -> str:
-        lines = [self.tr("<b>%1</b> customer messages from %2 customers · <b>%3</b> suggestions,"
-                         " %4 would add a tag · %5 messages of reviews and confirmed tags used"
-                         " for training")
-                 .replace("%1", f"{simulation.messages:,}")
-                 .replace("%2", f"{simulation.customers:,}")
-                 .replace("%3", f"{len(simulation.suggestions):,}")
+        lines = [self.tr("<b>%1</b> by %2 · <b>%3</b>, %4 would add a tag ·"
+                         " %5 of reviews and confirmed tags used for training")
+                 .replace("%1", COUNTS.messages(simulation.messages))
+                 .replace("%2", COUNTS.customers(simulation.customers))
+                 .replace("%3", COUNTS.suggestions(len(simulation.suggestions)))
                  .replace("%4", f"{len(simulation.would_add):,}")
-                 .replace("%5", f"{simulation.training_messages:,}")]
+                 .replace("%5", COUNTS.messages(simulation.training_messages))]
         for count in simulation.per_tag:
             trained = simulation.training.get(count.tag, TagTraining())
-            lines.append(self.tr("%1: %2 customers, %3 would add, %4 already tagged · trained"
-                                 " on %5 customers for it (%6 with a confirmed tag, %7 by"
+            lines.append(self.tr("%1: %2, %3 would add, %4 already tagged · trained"
+                                 " on %5 for it (%6 with a confirmed tag, %7 by"
                                  " accepted suggestions) and %8 against")
                          .replace("%1", html.escape(count.label))
-                         .replace("%2", f"{count.customers:,}")
+                         .replace("%2", COUNTS.customers(count.customers))
                          .replace("%3", f"{count.would_add:,}")
                          .replace("%4", f"{count.already:,}")
-                         .replace("%5", f"{trained.positives:,}")
+                         .replace("%5", COUNTS.customers(trained.positives))
                          .replace("%6", f"{trained.confirmed:,}")
                          .replace("%7", f"{trained.positives - trained.confirmed:,}")
                          .replace("%8", f"{trained.negatives:,}"))
@@ -523,9 +524,10 @@ class AutoTagReviewWindow(QWidget):
         labels = {s.tag_id: s.tag_label for s in self._accepted_for_plan}
 
         def text() -> str:
-            lines = [self.tr("<b>%1</b> relations to tag (%2 API calls) · %3 already tagged · %4"
+            lines = [self.tr("<b>%1</b> to tag (%2) · %3 already tagged · %4"
                              " left out for exclusive tags · about %5")
-                     .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+                     .replace("%1", COUNTS.relations(plan.api_calls))
+                     .replace("%2", COUNTS.calls(plan.api_calls))
                      .replace("%3", f"{plan.skipped_noop:,}")
                      .replace("%4", f"{plan.skipped_conflicts:,}")
                      .replace("%5", format_duration(eta, english=is_english()))]
@@ -593,18 +595,17 @@ class AutoTagReviewWindow(QWidget):
 
         def text() -> str:
             if refused:
-                line = (self.tr("%1: %2 lines with problems, nothing was imported. Fix them, or"
-                                " import the %3 valid messages.")
+                line = (self.tr("%1: %2, nothing was imported. Fix them, or import the valid"
+                                " ones (%3).")
                         .replace("%1", html.escape(result.path.name))
-                        .replace("%2", f"{len(result.problems):,}")
-                        .replace("%3", f"{result.valid:,}"))
+                        .replace("%2", COUNTS.lines(len(result.problems)))
+                        .replace("%3", COUNTS.messages(result.valid)))
             else:
-                line = (self.tr("%1: %2 new messages stored, %3 already stored, %4 lines with"
-                                " problems")
+                line = (self.tr("%1: %2 stored, %3 already stored, %4")
                         .replace("%1", html.escape(result.path.name))
-                        .replace("%2", f"{result.imported:,}")
+                        .replace("%2", COUNTS.messages(result.imported))
                         .replace("%3", f"{result.duplicates:,}")
-                        .replace("%4", f"{len(result.problems):,}"))
+                        .replace("%4", COUNTS.lines(len(result.problems))))
             shown = [html.escape(p.text) for p in result.problems[:5]]
             return "<br>".join([line, *shown])
 

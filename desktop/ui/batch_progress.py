@@ -35,6 +35,7 @@ from desktop.services.progress import Progress
 from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language as pick
 from desktop.ui.retranslate import retranslate_in_place
@@ -216,7 +217,8 @@ class BatchProgressPanel(QWidget):
         self._show_buttons(running=False, result=result)
         if result.status == outbox.CANCELLED:
             self.texts.say(self.message, lambda: self.tr(
-                "Cancelled: %1 call(s) were not sent.").replace("%1", str(result.pending)))
+                "Cancelled: %1 calls were not sent.", "", result.pending)
+                .replace("%1", f"{result.pending:,}"))
             self._set_state("cancelled")
             self.batchFinished.emit(result)
         elif result.status == outbox.DONE:
@@ -277,11 +279,11 @@ class BatchProgressPanel(QWidget):
         """The whole batch: counts, and the calls and time of every run shown here (pilot
         and rest together), with the rate measured the way the profile's limit is."""
         limit = self.context.workspace.profile.calls_per_minute
-        return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls"
+        return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6"
                         " in %7 s (%8 of %9 calls/min)")
                 .replace("%1", str(result.applied)).replace("%2", str(result.planned))
                 .replace("%3", str(result.failed)).replace("%4", str(result.skipped))
-                .replace("%5", str(result.pending)).replace("%6", str(self._calls))
+                .replace("%5", str(result.pending)).replace("%6", COUNTS.calls(self._calls))
                 .replace("%7", f"{self._seconds:.1f}")
                 .replace("%8", str(calls_per_minute(self._calls, self._seconds)))
                 .replace("%9", str(limit)))

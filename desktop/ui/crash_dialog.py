@@ -153,8 +153,8 @@ class CrashDialog(QDialog):
     def add_error(self, summary: str, details: str) -> None:
         """Another error while the dialog is open: one dialog, every traceback in it."""
         self.errors += 1
-        self.summary.setText(self.tr("%1 errors; the latest: %2")
-                             .replace("%1", str(self.errors)).replace("%2", summary))
+        self.summary.setText(self.tr("%1 errors; the latest: %2", "", self.errors)
+                             .replace("%1", f"{self.errors:,}").replace("%2", summary))
         self.details.setPlainText(self.details.toPlainText() + "\n\n" + "=" * 40 + "\n\n"
                                   + details)
 

@@ -31,6 +31,7 @@ from desktop.store import members
 from desktop.store.tag_snapshots import TagSnapshot
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
@@ -168,14 +169,13 @@ class DeletedTagsDialog(QDialog):
         self.preview = preview
         name, count, gone = (preview.snapshot.tag_name, len(preview.relation_ids), preview.gone)
         if preview.reuse_tag_id:
-            text = self.tr("「%1」 exists again in its group; restoring tags %2 relations with"
-                           " it.")
+            text = self.tr("「%1」 exists again in its group; restoring tags %2 with it.")
         else:
-            text = self.tr("Restoring re-creates 「%1」 and tags %2 relations with it again.")
-        gone_text = self.tr(" %1 relations are gone since (customer deleted or follower"
-                            " changed) and are skipped.") if gone else ""
+            text = self.tr("Restoring re-creates 「%1」 and tags %2 with it again.")
+        gone_text = self.tr(" %1 relations gone since (customer deleted or follower"
+                            " changed) will be skipped.", "", gone) if gone else ""
         self.texts.say(self.summary, lambda: text.replace("%1", name).replace(
-            "%2", f"{count:,}") + gone_text.replace("%1", f"{gone:,}"))
+            "%2", COUNTS.relations(count)) + gone_text.replace("%1", f"{gone:,}"))
         self.restore_button.setEnabled(True)
 
     def restore_selected(self) -> None:

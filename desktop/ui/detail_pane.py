@@ -25,7 +25,7 @@ from desktop.store.relations import RelationView, load_relations
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
-from desktop.ui.i18n import date_text, datetime_text, is_english
+from desktop.ui.i18n import date_text, datetime_text, is_english, list_text
 from desktop.ui.style import is_dark
 from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
@@ -213,7 +213,7 @@ class DetailPane(QWidget):
         head = f"<h4>{html.escape(view.owner_name)}{marker}</h4>"
         rows = [(self.tr("Remark"), view.remark), (self.tr("Description"), view.description),
                 (self.tr("Added"), added), (self.tr("Channel"), channel),
-                (self.tr("Phone"), "、".join(view.remark_mobiles))]
+                (self.tr("Phone"), list_text(view.remark_mobiles))]
         chips = _chips([(tag.group_name, tag.name) for tag in view.tags])
         tags = (chips + self._expiring_html(view)) or html.escape(self.tr("no corp tags"))
         personal = self._cached_personal(view.id)

@@ -334,7 +334,8 @@ class EventsBrowser(QDialog):
         def said() -> str:
             kinds = " · ".join(f"{type_name(kind, is_english())} {n:,}"
                                for kind, n in sorted(per_type.items()))
-            return self.tr("%1 events match: %2").replace("%1", total).replace("%2", kinds or "-")
+            return (self.tr("%1 events match: %2", "", loaded.total).replace("%1", total)
+                    .replace("%2", kinds or "-"))
 
         self.texts.say(self.summary, said)
 
@@ -378,7 +379,7 @@ class EventsBrowser(QDialog):
 
         def done(rows: int) -> None:
             self._exported()
-            self.texts.say(self.summary, lambda: self.tr("Exported %1 events to %2")
+            self.texts.say(self.summary, lambda: self.tr("Exported %1 events to %2", "", rows)
                            .replace("%1", f"{rows:,}").replace("%2", path.name))
 
         def failed(exc: BaseException) -> None:

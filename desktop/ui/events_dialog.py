@@ -29,6 +29,7 @@ from desktop.services.event_import import EventImportResult, import_events
 from desktop.services.progress import Progress
 from desktop.services.team_events import store_for
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
@@ -157,19 +158,19 @@ class EventsDialog(QDialog):
             self.problems.addTopLevelItem(QTreeWidgetItem([
                 str(problem.line), problem.problem_en if english else problem.problem_zh]))
         self.problems.resizeColumnToContents(0)
-        name, lines = result.path.name, f"{len(result.problems):,}"
+        name, lines = result.path.name, COUNTS.lines(len(result.problems))
         if refused:
             self.texts.say(self.summary, lambda: self.tr(
-                "%1: %2 lines with problems, nothing was imported. Fix them, or import the %3"
-                " valid events.").replace("%1", name).replace("%2", lines)
-                .replace("%3", f"{result.valid:,}"))
+                "%1: %2, nothing was imported. Fix them, or import the valid ones (%3).")
+                .replace("%1", name).replace("%2", lines)
+                .replace("%3", COUNTS.events(result.valid)))
         elif result.status == "empty":
             self.texts.say(self.summary, lambda: self.tr("%1 holds no event.")
                            .replace("%1", name))
         else:
             self.texts.say(self.summary, lambda: self.tr(
-                "%1: %2 new events stored, %3 already stored, %4 lines with problems.")
-                .replace("%1", name).replace("%2", f"{result.imported:,}")
+                "%1: %2 stored, %3 already stored, %4.")
+                .replace("%1", name).replace("%2", COUNTS.events(result.imported))
                 .replace("%3", f"{result.duplicates:,}").replace("%4", lines))
 
     def _failed(self, exc: BaseException) -> None:

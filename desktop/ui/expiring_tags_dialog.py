@@ -137,7 +137,7 @@ class ExpiringTagsDialog(QDialog):
         due_count = sum(1 for r in self.rows if r.expiry.expires_at <= now)
         self.remove_due_button.setEnabled(due_count > 0)
         total = len(self.rows)
-        self.texts.say(self.summary, lambda: self.tr("%1 tags set to expire, %2 due now.")
+        self.texts.say(self.summary, lambda: self.tr("%1 tags set to expire, %2 due now.", "", total)
                        .replace("%1", f"{total:,}").replace("%2", f"{due_count:,}"))
 
     def _changed(self, changes: ChangeSet) -> None:
@@ -175,7 +175,8 @@ class ExpiringTagsDialog(QDialog):
             return
         applied, failed, batch = result.applied, result.failed, result.batch_id
         self.texts.say(self.status, lambda: self.tr(
-            "Removed %1 expired tags (batch %2, %3 failed).").replace("%1", f"{applied:,}")
+            "Removed %1 expired tags (batch %2, %3 failed).", "", applied)
+            .replace("%1", f"{applied:,}")
             .replace("%2", batch).replace("%3", f"{failed:,}"))
 
     def ask_change(self) -> None:

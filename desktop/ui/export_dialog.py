@@ -85,7 +85,8 @@ class ExportDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Export customers"))
         scope = self._scope() if callable(self._scope) else self._scope
-        self.scope_label.setText(self.tr("%1 customer relations · %2")
+        self.scope_label.setText(self.tr("%1 customer relations · %2", "",
+                                         len(self.relation_ids))
                                  .replace("%1", f"{len(self.relation_ids):,}")
                                  .replace("%2", scope or self.tr("selection")))
         self.hint.setText(self.tr(
@@ -130,7 +131,7 @@ class ExportDialog(QDialog):
         self._task = None
         self.export_button.setEnabled(True)
         self.texts.say(self.cancel_button, lambda: self.tr("Close"))
-        self.texts.say(self.message, lambda: self.tr("Exported %1 relations to %2").replace(
+        self.texts.say(self.message, lambda: self.tr("Exported %1 relations to %2", "", result.rows).replace(
             "%1", f"{result.rows:,}").replace("%2", str(result.path)))
         self.exported.emit(result)
 

@@ -44,7 +44,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import is_english, list_text
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.previewed_batch_dialog import error_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
@@ -128,7 +128,7 @@ class HealthModel(QAbstractTableModel):
             return finding.en if is_english() else finding.zh
         if column == self.TAGS:
             tags = self.report.tags if self.report is not None else {}
-            return "、".join(tags[t].label for t in finding.tag_ids if t in tags)
+            return list_text(tags[t].label for t in finding.tag_ids if t in tags)
         return f"{finding.relations:,}"
 
     def _category(self, key: str) -> str:

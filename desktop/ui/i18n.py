@@ -8,6 +8,7 @@ Source strings in the code are English (`self.tr("Sync now")`);
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -44,6 +45,11 @@ def catalogues() -> int:
 def is_english() -> bool:
     """Whether the installed UI language is English (bilingual messages pick their half)."""
     return _current == ENGLISH
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Names in a row as the language writes them: 张三、李四 / Zhang San, Li Si."""
+    return (", " if is_english() else "、").join(items)
 
 
 def in_ui_language(text: str) -> str:

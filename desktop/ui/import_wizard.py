@@ -41,6 +41,7 @@ from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_import import ImportProblem, ImportReport, SpreadsheetImporter
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
@@ -298,21 +299,23 @@ class ImportWizard(QDialog):
 
     def _summary_text(self, report: ImportReport) -> str:
         if report.ok:
-            return (self.tr("%1: all %2 rows are valid.").replace("%1", report.path.name)
+            return (self.tr("%1: all %2 rows are valid.", "", report.rows)
+                    .replace("%1", report.path.name)
                     .replace("%2", f"{report.rows:,}"))
-        return (self.tr("%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is"
+        return (self.tr("%1: %2, %3 valid, %4 with problems (%5). Nothing is"
                         " written until they are fixed, unless you import only the valid rows.")
-                .replace("%1", report.path.name).replace("%2", f"{report.rows:,}")
+                .replace("%1", report.path.name).replace("%2", COUNTS.rows(report.rows))
                 .replace("%3", f"{report.valid:,}").replace("%4", f"{report.invalid:,}")
-                .replace("%5", f"{len(report.problems):,}"))
+                .replace("%5", COUNTS.problems(len(report.problems))))
 
     def _preview_html(self, report: ImportReport) -> str:
         plan = report.plan
         if not report.valid:
             return ""
-        lines = [self.tr("<b>%1</b> relations to change (%2 API calls) of %3 named ·"
+        lines = [self.tr("<b>%1</b> to change (%2) of %3 named ·"
                          " %4 already as asked · %5 left out for exclusive tags")
-                 .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+                 .replace("%1", COUNTS.relations(plan.api_calls))
+                 .replace("%2", COUNTS.calls(plan.api_calls))
                  .replace("%3", f"{report.relations:,}").replace("%4", f"{plan.skipped_noop:,}")
                  .replace("%5", f"{plan.skipped_conflicts:,}")]
         labels = report.tag_labels

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.sparkline import sparkline
 from desktop.services.livecodes import LiveCodeReport, LiveCodeService, export_report
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.retranslate import retranslate_in_place
@@ -127,8 +128,8 @@ class LiveCodeReportView(QWidget):
         self.table.setColumnWidth(0, max(self.table.columnWidth(0), day_width))
         total, codes = sum(report.totals.values()), len(per_state)
         self.texts.say(self.summary, lambda: self.tr(
-            "%1 customers added through %2 live codes from %3 to %4.")
-            .replace("%1", f"{total:,}").replace("%2", str(codes))
+            "%1 added through %2 from %3 to %4.")
+            .replace("%1", COUNTS.customers(total)).replace("%2", COUNTS.live_codes(codes))
             .replace("%3", since.isoformat()).replace("%4", until.isoformat()))
         self.export_button.setEnabled(bool(report.rows))
 
@@ -139,7 +140,8 @@ class LiveCodeReportView(QWidget):
         self.context.run_task(
             lambda _p, _c: export_report(report, path), owner=self, name="live-code export",
             on_result=lambda rows: self.texts.say(self.summary, lambda: self.tr(
-                "Exported %1 rows to %2.").replace("%1", str(rows)).replace("%2", str(path))),
+                "Exported %1 rows to %2.", "", rows).replace("%1", f"{rows:,}")
+                .replace("%2", str(path))),
             on_error=lambda exc: self.texts.say(self.summary, lambda: readable(exc)))
 
     def _ask_export(self) -> None:

@@ -41,6 +41,7 @@ from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.autotag_review import AutoTagReviewWindow
 from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
@@ -777,8 +778,8 @@ class MainWindow(QMainWindow):
             self._show_last_sync()
 
     def _write_failed(self, message: str, ids: frozenset[int]) -> None:
-        self.status.message(self.tr("Tagging failed for %1 customer(s): %2")
-                            .replace("%1", str(len(ids))).replace("%2", message))
+        self.status.message(self.tr("Tagging failed for %1 customers: %2", "", len(ids))
+                            .replace("%1", f"{len(ids):,}").replace("%2", message))
 
     def _sync_started(self) -> None:
         self.cancel_sync_action.setEnabled(True)
@@ -787,9 +788,10 @@ class MainWindow(QMainWindow):
 
     def _sync_finished(self, result: SyncResult) -> None:
         self.status.message(
-            self.tr("Sync complete: %1 customers, %2 relations, %3 tags in %4 s")
-            .replace("%1", f"{result.customers:,}").replace("%2", f"{result.relations:,}")
-            .replace("%3", f"{result.tags:,}").replace("%4", f"{result.elapsed_s:.1f}"))
+            self.tr("Sync complete: %1, %2, %3 in %4 s")
+            .replace("%1", COUNTS.customers(result.customers))
+            .replace("%2", COUNTS.relations(result.relations))
+            .replace("%3", COUNTS.tags(result.tags)).replace("%4", f"{result.elapsed_s:.1f}"))
         self._show_profile()
 
     def _sync_failed(self, exc: BaseException) -> None:

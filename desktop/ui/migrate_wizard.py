@@ -19,7 +19,8 @@ from desktop.services.changes import ChangeSet
 from desktop.services.migration import MigrationService, Started
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import is_english
+from desktop.ui.counts import COUNTS
+from desktop.ui.i18n import is_english, list_text
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 
@@ -56,7 +57,7 @@ class MigrateDialog(PreviewedBatchDialog):
 
     def _labels(self, tag_ids: Sequence[str]) -> str:
         labels = self.context.tagging.tag_labels()
-        return "、".join(labels.get(t, t) for t in tag_ids)
+        return list_text(labels.get(t, t) for t in tag_ids)
 
     def migrate(self, source_ids: Sequence[str], target: str) -> None:
         """Plan another migration in this wizard (it has not run one)."""
@@ -100,13 +101,12 @@ class MigrateDialog(PreviewedBatchDialog):
     def _plan_text(self, plan: MigrationPlan) -> str:
         eta = format_duration(self.service.estimate_seconds(plan), english=is_english())
         if plan.strategy is Strategy.RENAME:
-            text = self.tr("Rename: one call moves all %1 relations.").replace(
-                "%1", f"{plan.relations:,}")
+            text = self.tr("Rename: one call moves all %1 relations.", "",
+                           plan.relations).replace("%1", f"{plan.relations:,}")
         else:
-            text = (self.tr("Relabel: %1 relations carry a source; %2 calls (%3 already carry"
-                            " the target).")
-                    .replace("%1", f"{plan.relations:,}")
-                    .replace("%2", f"{plan.relabel.api_calls:,}")
+            text = (self.tr("Relabel: %1 carry a source; %2 (%3 already carry the target).")
+                    .replace("%1", COUNTS.relations(plan.relations))
+                    .replace("%2", COUNTS.calls(plan.relabel.api_calls))
                     .replace("%3", f"{plan.already_on_target:,}"))
             if plan.create_target:
                 text += " " + self.tr("The target is created first.")

@@ -35,6 +35,7 @@ from desktop.services.pretags import (
     PretagService,
 )
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
@@ -134,8 +135,8 @@ class PretagForm(QWidget):
             return
         self.import_button.setEnabled(True)
         count = len(read.bad)
-        self.say(lambda: self.tr("%1 rows cannot be read; nothing was queued.")
-                 .replace("%1", str(count)))
+        self.say(lambda: self.tr("%1 rows cannot be read; nothing was queued.", "", count)
+                 .replace("%1", f"{count:,}"))
         self.bad_rows = BadRowsDialog(read, self)
         self.bad_rows.accepted.connect(self.queue_rows)
         self.bad_rows.open()
@@ -155,7 +156,8 @@ class PretagForm(QWidget):
         def done(_changes: ChangeSet | None) -> None:
             self.import_button.setEnabled(True)
             count = len(read.rows)
-            self.say(lambda: self.tr("Queued %1 pre-tags from the file.").replace("%1", str(count)))
+            self.say(lambda: self.tr("Queued %1 pre-tags from the file.", "", count)
+                     .replace("%1", f"{count:,}"))
             self.queued()
 
         def failed(exc: BaseException) -> None:
@@ -199,10 +201,11 @@ class BadRowsDialog(QDialog):
         bad, good = len(self.read.bad), len(self.read.rows)
         self.setWindowTitle(self.tr("Rows that cannot be read"))
         self.intro.setText(self.tr(
-            "%1 rows of the file cannot be read and nothing was queued. Fix them and import"
-            " again, or skip them and queue the %2 good rows.")
-            .replace("%1", str(bad)).replace("%2", str(good)))
-        self.skip_button.setText(self.tr("Skip them, queue %1 rows").replace("%1", str(good)))
+            "%1 of the file cannot be read and nothing was queued. Fix them and import"
+            " again, or skip them and queue the good ones (%2).")
+            .replace("%1", COUNTS.rows(bad)).replace("%2", COUNTS.rows(good)))
+        self.skip_button.setText(self.tr("Skip them, queue %1 rows", "", good)
+                                 .replace("%1", f"{good:,}"))
         self.rows.setHeaderLabels([self.tr("Line"), self.tr("Problem")])
         english = is_english()
         self.rows.clear()

@@ -252,7 +252,7 @@ class ReconcileDialog(QDialog):
         counts = (len(result.missing), len(result.extra), len(result.unknown), len(feed.bad),
                   compared.plan.api_calls)
         self.texts.say(self.summary, lambda: self.tr(
-            "%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown"
+            "Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown"
             " customers: %5 · unreadable rows: %6 · relations to change: %7.")
             .replace("%1", f"{result.paid_customers:,}")
             .replace("%2", f"{result.tagged_customers:,}")
@@ -271,7 +271,8 @@ class ReconcileDialog(QDialog):
         compared = self.compared
         calls = compared.plan.api_calls if compared is not None else 0
         blocked = compared is not None and bool(compared.feed.bad) and not self.skip_bad.isChecked()
-        self.fix_button.setText(self.tr("Fix %1 relations").replace("%1", f"{calls:,}"))
+        self.fix_button.setText(self.tr("Fix %1 relations", "", calls).replace(
+            "%1", f"{calls:,}"))
         self.fix_button.setEnabled(calls > 0 and not blocked)
         self.fix_button.setToolTip(self.tr("Some order rows cannot be read: fix them, or tick"
                                            " the box to go on without them.") if blocked else "")

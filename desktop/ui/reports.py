@@ -40,7 +40,9 @@ from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.i18n import list_text
 from desktop.ui.retranslate import retranslate_in_place
 
 PERIOD_DAYS = (7, 30, 90, 365)
@@ -230,19 +232,19 @@ class ReportsWindow(QWidget):
         chart.setTitle(self.tr("Customers with and without tags"))
         chart.addSeries(pie)
         self.health_view.setChart(chart)
-        lines = [self.tr("%1 of %2 customers carry no tag; %3 of %4 follow relations carry"
-                         " none.").replace("%1", f"{health.untagged_customers:,}")
-                 .replace("%2", f"{health.customers:,}")
+        lines = [self.tr("%1 of %2 carry no tag; %3 of %4 carry none.")
+                 .replace("%1", f"{health.untagged_customers:,}")
+                 .replace("%2", COUNTS.customers(health.customers))
                  .replace("%3", f"{health.untagged_relations:,}")
-                 .replace("%4", f"{health.relations:,}")]
+                 .replace("%4", COUNTS.relations(health.relations))]
         if not health.conflicts:
             lines.append(self.tr("No mutually exclusive tag sets are defined."))
         for conflict in health.conflicts:
-            lines.append(self.tr("%1 (%2): %3 customers on %4 relations carry two or more.")
+            lines.append(self.tr("%1 (%2): %3 on %4 carry two or more.")
                          .replace("%1", conflict.set_name)
-                         .replace("%2", "、".join(conflict.tag_names))
-                         .replace("%3", f"{conflict.customers:,}")
-                         .replace("%4", f"{conflict.relations:,}"))
+                         .replace("%2", list_text(conflict.tag_names))
+                         .replace("%3", COUNTS.customers(conflict.customers))
+                         .replace("%4", COUNTS.relations(conflict.relations)))
         self.health_text.setText("<br>".join(html.escape(line) for line in lines))
 
     # -- saving --------------------------------------------------------------------------

@@ -41,7 +41,8 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_expiry import ExpiryService
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import is_english
+from desktop.ui.counts import COUNTS
+from desktop.ui.i18n import is_english, list_text
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import pick
@@ -232,7 +233,7 @@ class RetagDialog(QDialog):
         """Every fixed text; the preview and the start button are said again by `texts`."""
         self.setWindowTitle(self.tr("Retag customers"))
         scope = self._scope() if callable(self._scope) else self._scope
-        self.scope.setText(self.tr("%1 customer relations · %2")
+        self.scope.setText(self.tr("%1 customer relations · %2", "", len(self.relation_ids))
                            .replace("%1", f"{len(self.relation_ids):,}")
                            .replace("%2", scope or self.tr("selection")))
         self.add_mode.setText(self.tr("Add / remove tags"))
@@ -404,8 +405,9 @@ class RetagDialog(QDialog):
 
     def _preview_html(self, plan: RetagPlan, eta: float) -> str:
         label = self._labels.get
-        lines = [self.tr("<b>%1</b> relations to change (%2 API calls) · %3 already as asked")
-                 .replace("%1", f"{plan.api_calls:,}").replace("%2", f"{plan.api_calls:,}")
+        lines = [self.tr("<b>%1</b> to change (%2) · %3 already as asked")
+                 .replace("%1", COUNTS.relations(plan.api_calls))
+                 .replace("%2", COUNTS.calls(plan.api_calls))
                  .replace("%3", f"{plan.skipped_noop:,}")]
         for tag_id, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]):
             lines.append(self.tr("+ %1: %2 (already tagged: %3)")
@@ -424,7 +426,7 @@ class RetagDialog(QDialog):
                          .replace("%1", f"{plan.conflicting_relations:,}")
                          .replace("%2", verdict))
             for conflict in plan.conflicts[:CONFLICTS_SHOWN]:
-                tags = "、".join(label(t, t) for t in conflict.tag_ids)
+                tags = list_text(label(t, t) for t in conflict.tag_ids)
                 lines.append(html.escape(f"  {conflict.external_userid} ({conflict.userid})"
                                          f" {conflict.set_name}: {tags}"))
         profile = self.context.workspace.profile
@@ -447,7 +449,7 @@ class RetagDialog(QDialog):
                            .replace("%1", str(pilot)))
         else:
             calls = plan.api_calls
-            self.texts.say(self.start_button, lambda: self.tr("Change %1 relations")
+            self.texts.say(self.start_button, lambda: self.tr("Change %1 relations", "", calls)
                            .replace("%1", f"{calls:,}"))
 
     # -- running ------------------------------------------------------------------------

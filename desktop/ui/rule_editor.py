@@ -43,6 +43,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.rules import RulesService, Simulation
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
@@ -372,9 +373,9 @@ class RuleEditor(QDialog):
         changed, total = len(evaluation.outcomes), simulation.relations
         calls, warnings = evaluation.api_calls, simulation.warnings
         self.texts.say(self.status, lambda: "\n".join([
-            self.tr("This rule alone would change %1 of %2 relations (%3 API calls).")
-            .replace("%1", f"{changed:,}").replace("%2", f"{total:,}")
-            .replace("%3", f"{calls:,}"), *warnings]))
+            self.tr("This rule alone would change %1 of %2 (%3).")
+            .replace("%1", f"{changed:,}").replace("%2", COUNTS.relations(total))
+            .replace("%3", COUNTS.calls(calls)), *warnings]))
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(self.problem is None)

@@ -33,6 +33,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
@@ -163,12 +164,12 @@ class RulesDialog(QDialog):
                            " not run them yet.")
         if run["finished_at"] is None:
             return self.tr("The team server is running the team rules now.")
-        return (self.tr("Last run on the team server: %1 · %2 relations changed, %3 failed,"
-                        " %4 contested, %5 rules skipped.")
+        return (self.tr("Last run on the team server: %1 · %2 changed, %3 failed,"
+                        " %4 contested, %5 skipped.")
                 .replace("%1", datetime.fromtimestamp(run["finished_at"]).strftime(
-                    "%Y-%m-%d %H:%M")).replace("%2", str(run["applied"]))
+                    "%Y-%m-%d %H:%M")).replace("%2", COUNTS.relations(int(run["applied"])))
                 .replace("%3", str(run["failed"])).replace("%4", str(run["contested"]))
-                .replace("%5", str(len(run["skipped"]))))
+                .replace("%5", COUNTS.rules(len(run["skipped"]))))
 
     def _fill(self, kept: list[KeptRule]) -> None:
         self.kept = list(kept)
@@ -315,18 +316,19 @@ class RulesDialog(QDialog):
 
     def _summary_text(self, simulation: Simulation) -> str:
         evaluation, labels = simulation.evaluation, simulation.labels
-        lines = [self.tr("%1 of %2 relations would change (%3 API calls).")
+        lines = [self.tr("%1 of %2 would change (%3).")
                  .replace("%1", f"{len(evaluation.outcomes):,}")
-                 .replace("%2", f"{simulation.relations:,}")
-                 .replace("%3", f"{evaluation.api_calls:,}")]
+                 .replace("%2", COUNTS.relations(simulation.relations))
+                 .replace("%3", COUNTS.calls(evaluation.api_calls))]
         for c in evaluation.contradictions:
-            lines.append(self.tr("Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations"
+            lines.append(self.tr("Contradiction: 「%1」 adds %2, 「%3」 removes it (%4"
                                  " left alone).").replace("%1", c.adding)
                          .replace("%2", labels.get(c.tag_id, c.tag_id)).replace("%3", c.removing)
-                         .replace("%4", str(c.relations)))
+                         .replace("%4", COUNTS.relations(c.relations)))
         for loop in evaluation.loops:
-            lines.append(self.tr("Loop: %1 undo each other (%2 relations left alone).")
-                         .replace("%1", " ⇄ ".join(loop.rules)).replace("%2", str(loop.relations)))
+            lines.append(self.tr("Loop: %1 undo each other (%2 left alone).")
+                         .replace("%1", " ⇄ ".join(loop.rules))
+                         .replace("%2", COUNTS.relations(loop.relations)))
         lines.extend(simulation.warnings)
         return "\n".join(lines)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.scenes import Scene, ScenePlan
 from desktop.domain.tag_search import TagSearchIndex
+from desktop.ui.i18n import list_text
 from desktop.ui.livecode_edit_dialog import split_names
 from desktop.ui.retranslate import retranslate_in_place
 
@@ -66,7 +67,7 @@ class TagMappingPage(QWidget):
             item = self.table.topLevelItem(n)
             found = None if item is None else self.collisions.get(_key(item.text(0)))
             if item is not None and found:
-                item.setText(2, self.tr("Already in %1").replace("%1", "、".join(found)))
+                item.setText(2, self.tr("Already in %1").replace("%1", list_text(found)))
 
     def fill(self, scene: Scene, plan: ScenePlan, labels: dict[str, str],
              index: TagSearchIndex) -> None:

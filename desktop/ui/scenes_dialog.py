@@ -39,6 +39,7 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.services.changes import ChangeSet
 from desktop.services.scenes import SceneApply, SceneService, scenes
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.retranslate import retranslate_in_place
@@ -224,10 +225,10 @@ class ScenesDialog(QDialog):
         self.setup = setup
         plan = setup.preview.plan
         self.texts.say(self.about, lambda: self.tr(
-            "%1 — %2 tags (%3 exist), %4 rules, %5 live codes.")
-            .replace("%1", scene.about(is_english())).replace("%2", str(scene.tag_count))
-            .replace("%3", str(len(plan.reuse))).replace("%4", str(len(scene.rules)))
-            .replace("%5", str(len(scene.live_codes))))
+            "%1 — %2 (%3 exist), %4, %5.")
+            .replace("%1", scene.about(is_english())).replace("%2", COUNTS.tags(scene.tag_count))
+            .replace("%3", str(len(plan.reuse))).replace("%4", COUNTS.rules(len(scene.rules)))
+            .replace("%5", COUNTS.live_codes(len(scene.live_codes))))
         self._show(CHOOSE)
 
     def _review(self) -> None:
@@ -292,10 +293,10 @@ class ScenesDialog(QDialog):
         created, rules = len(preview.created), len(preview.scene.rules)
         made, kept = len(preview.live_codes), len(preview.live_codes_kept)
         self.texts.say(self.summary, lambda: self.tr(
-            "Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they"
+            "Applied: %1 created, %2 kept, %3 made (%4 left as they"
             " were). Simulate the rules in Tags → Rules….")
-            .replace("%1", str(created)).replace("%2", str(rules)).replace("%3", str(made))
-            .replace("%4", str(kept)))
+            .replace("%1", COUNTS.tags(created)).replace("%2", COUNTS.rules(rules))
+            .replace("%3", COUNTS.live_codes(made)).replace("%4", str(kept)))
         self.back_button.setEnabled(False)
         english = is_english()
         lines = [self.tr("Live code made: state=%1 (code %2)").replace("%1", state)

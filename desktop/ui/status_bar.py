@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 
 from desktop.services.auto_resume import ResumeState
 from desktop.services.progress import Progress
+from desktop.ui.counts import COUNTS
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
 from desktop.wecom.ratelimit import RateLimiter
@@ -93,11 +94,13 @@ class StatusBar(QStatusBar):
 
     def set_counts(self, shown: int, customers: int, total: int, total_customers: int) -> None:
         self._shown["counts"] = (shown, customers, total, total_customers)
-        text = self.tr("%1 / %2 relations · %3 customers")
-        self.counts.setText(text.replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
-                            .replace("%3", f"{customers:,}"))
+        text = self.tr("%1 / %2 · %3")
+        self.counts.setText(text.replace("%1", f"{shown:,}")
+                            .replace("%2", COUNTS.relations(total))
+                            .replace("%3", COUNTS.customers(customers)))
         self.counts.setToolTip(
-            self.tr("%1 customers in the cache").replace("%1", f"{total_customers:,}"))
+            self.tr("%1 customers in the cache", "", total_customers)
+            .replace("%1", f"{total_customers:,}"))
 
     def sync_started(self) -> None:
         self.progress.setRange(0, 0)

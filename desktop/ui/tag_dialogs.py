@@ -40,6 +40,7 @@ from desktop.services.tag_admin import (
 )
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.context import AppContext
+from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
 
@@ -76,14 +77,15 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tupl
             "%1", str(len(impact.names) - 5))
     if group_name:
         title = QCoreApplication.translate("TagDialogs", "Delete tag group")
-        what = QCoreApplication.translate("TagDialogs", "Delete the group “%1” with its %2 tags (%3)?").replace(
-            "%1", group_name).replace("%2", str(impact.tags)).replace("%3", names)
+        what = QCoreApplication.translate("TagDialogs", "Delete the group “%1” with %2 (%3)?").replace(
+            "%1", group_name).replace("%2", COUNTS.tags(impact.tags)).replace("%3", names)
     else:
         title = QCoreApplication.translate("TagDialogs", "Delete tag")
         what = QCoreApplication.translate("TagDialogs", "Delete %1?").replace("%1", names)
     lost = QCoreApplication.translate(
-        "TagDialogs", "%1 customers (%2 follow relations) will lose it in WeCom."
-    ).replace("%1", str(impact.customers)).replace("%2", str(impact.relations))
+        "TagDialogs", "%1 (%2) will lose it in WeCom."
+    ).replace("%1", COUNTS.customers(impact.customers)).replace(
+        "%2", COUNTS.relations(impact.relations))
     final = QCoreApplication.translate(
         "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"
                       " and tags them again.")

@@ -442,7 +442,8 @@ class TagTreeModel(QAbstractItemModel):
     def _tooltip(self, node: TagNode) -> str:
         lines = [node.full_name if node.kind is not NodeKind.SECTION else self._label(node)]
         if node.kind is NodeKind.TAG:
-            lines.append(self.tr("%1 customer relations carry this tag")
+            lines.append(self.tr("%1 customer relations carry this tag", "",
+                                 node.relation_count)
                          .replace("%1", f"{node.relation_count:,}"))
             if self._expiring(node):
                 lines.append(self.tr("%1 of them carry it with an expiry (tagdesk expiry list)")
@@ -453,8 +454,8 @@ class TagTreeModel(QAbstractItemModel):
             lines.append(self.tr("A path level without a tag of its own"))
         elif node.kind is NodeKind.GROUP:
             tags = sum(1 for item in _subtree(node) if item.tag is not None)
-            lines.append(self.tr("%1 tags; click to show customers with any of them")
-                         .replace("%1", str(tags)))
+            lines.append(self.tr("%1 tags; click to show customers with any of them", "",
+                                 tags).replace("%1", f"{tags:,}"))
             owner = self.owner_of(node.full_name)
             if owner:
                 lines.append(self.tr("Owned by %1: its head or an administrator edits it")

@@ -139,7 +139,8 @@ class TagTreeView(QWidget):
         """The footer gauge: tags used of the corp cap, and groups near their cap."""
         library = self.model.library
         capacity = library_capacity(library.tags, library.groups)
-        text = (self.tr("%1 of %2 tags used").replace("%1", f"{capacity.tags_used:,}")
+        text = (self.tr("%1 of %2 tags used", "", capacity.corp_cap)
+                .replace("%1", f"{capacity.tags_used:,}")
                 .replace("%2", f"{capacity.corp_cap:,}"))
         near = capacity.groups_near_cap
         if near:

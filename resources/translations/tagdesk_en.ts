@@ -47,8 +47,8 @@
         <translation>Close</translation>
     </message>
     <message>
-        <source>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</source>
-        <translation>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</translation>
+        <source>%1 (%2 to create), %3 carry them: %4 in all, about %5.</source>
+        <translation>%1 (%2 to create), %3 carry them: %4 in all, about %5.</translation>
     </message>
     <message>
         <source>WeCom has not refused an edit of this group yet; if this app owns it, edit it directly instead.</source>
@@ -130,16 +130,23 @@
         <translation>Request %1 was rejected; the requester is told.</translation>
     </message>
     <message>
-        <source>Restored %1 tags and re-tagged %2 customer relations.</source>
-        <translation>Restored %1 tags and re-tagged %2 customer relations.</translation>
+        <source>Restored %1 and re-tagged %2.</source>
+        <translation>Restored %1 and re-tagged %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 requests waiting for a decision.</source>
+        <translation>
+            <numerusform>%1 request waiting for a decision.</numerusform>
+            <numerusform>%1 requests waiting for a decision.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
     </message>
     <message>
         <source>The team policy was saved.</source>
         <translation>The team policy was saved.</translation>
-    </message>
-    <message>
-        <source>%1 (%2 relations, %3 calls)</source>
-        <translation>%1 (%2 relations, %3 calls)</translation>
     </message>
     <message>
         <source>Delete tag</source>
@@ -184,10 +191,6 @@
     <message>
         <source>You are %1 (%2).</source>
         <translation>You are %1 (%2).</translation>
-    </message>
-    <message>
-        <source>%1 requests waiting for a decision.</source>
-        <translation>%1 requests waiting for a decision.</translation>
     </message>
     <message>
         <source>An approval code was sent to you through WeCom; it is valid for %1 minutes.</source>
@@ -659,13 +662,26 @@
         <source>Only: %1</source>
         <translation>Only: %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 changes · %2 ms</source>
-        <translation>%1 changes · %2 ms</translation>
+        <translation>
+            <numerusform>%1 change · %2 ms</numerusform>
+            <numerusform>%1 changes · %2 ms</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 batches</source>
-        <translation>%1 batches</translation>
+        <translation>
+            <numerusform>%1 batch</numerusform>
+            <numerusform>%1 batches</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 rows to %2</source>
+        <translation>
+            <numerusform>Exported %1 row to %2</numerusform>
+            <numerusform>Exported %1 rows to %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Customer</source>
@@ -708,10 +724,6 @@
         <translation>Export the audit log</translation>
     </message>
     <message>
-        <source>Exported %1 rows to %2</source>
-        <translation>Exported %1 rows to %2</translation>
-    </message>
-    <message>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
@@ -738,9 +750,12 @@
         <source>Choose a time window and press Simulate: nothing is written until you start.</source>
         <translation>Choose a time window and press Simulate: nothing is written until you start.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</source>
-        <translation>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</translation>
+        <translation>
+            <numerusform>%1 chat message stored. Choose a time window and press Simulate: nothing is written until you start.</numerusform>
+            <numerusform>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</numerusform>
+        </translation>
     </message>
     <message>
         <source>No chats yet: import a chat file (JSONL or CSV) first.</source>
@@ -823,20 +838,28 @@
         <translation>Reading the chats…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</translation>
     </message>
     <message>
-        <source>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
-        <translation>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
+        <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
+        <translation>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
+    </message>
+    <message>
+        <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
+        <translation>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored, %4</source>
+        <translation>%1: %2 stored, %3 already stored, %4</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>
         <translation>%1 accepted · %2 rejected · %3 open</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
     </message>
     <message>
         <source>Import chats</source>
@@ -850,14 +873,6 @@
         <source>Importing %1…</source>
         <translation>Importing %1…</translation>
     </message>
-    <message>
-        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</source>
-        <translation>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</translation>
-    </message>
-    <message>
-        <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
-        <translation>%1: %2 new messages stored, %3 already stored, %4 lines with problems</translation>
-    </message>
 </context>
 <context>
     <name>BadRowsDialog</name>
@@ -866,12 +881,15 @@
         <translation>Rows that cannot be read</translation>
     </message>
     <message>
-        <source>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</source>
-        <translation>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</translation>
+        <source>%1 of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the good ones (%2).</source>
+        <translation>%1 of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the good ones (%2).</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Skip them, queue %1 rows</source>
-        <translation>Skip them, queue %1 rows</translation>
+        <translation>
+            <numerusform>Skip them, queue %1 row</numerusform>
+            <numerusform>Skip them, queue %1 rows</numerusform>
+        </translation>
     </message>
     <message>
         <source>Line</source>
@@ -898,6 +916,13 @@
     <message>
         <source>Pause</source>
         <translation>Pause</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: %1 calls were not sent.</source>
+        <translation>
+            <numerusform>Cancelled: %1 call was not sent.</numerusform>
+            <numerusform>Cancelled: %1 calls were not sent.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Continue with the rest</source>
@@ -944,10 +969,6 @@
         <translation>Paused: calls in flight finish, nothing new is sent.</translation>
     </message>
     <message>
-        <source>Cancelled: %1 call(s) were not sent.</source>
-        <translation>Cancelled: %1 call(s) were not sent.</translation>
-    </message>
-    <message>
         <source>Done.</source>
         <translation>Done.</translation>
     </message>
@@ -968,8 +989,8 @@
         <translation>Cancelled: the remaining calls will not be sent.</translation>
     </message>
     <message>
-        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
-        <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</translation>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 in %7 s (%8 of %9 calls/min)</source>
+        <translation>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 in %7 s (%8 of %9 calls/min)</translation>
     </message>
     <message>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
@@ -1062,9 +1083,12 @@
         <source>Open log folder</source>
         <translation>Open log folder</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 errors; the latest: %2</source>
-        <translation>%1 errors; the latest: %2</translation>
+        <translation>
+            <numerusform>%1 error; the latest: %2</numerusform>
+            <numerusform>%1 errors; the latest: %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Copied</source>
@@ -1242,16 +1266,19 @@
         <translation>Already restored as %1 (batch %2).</translation>
     </message>
     <message>
-        <source>「%1」 exists again in its group; restoring tags %2 relations with it.</source>
-        <translation>「%1」 exists again in its group; restoring tags %2 relations with it.</translation>
+        <source>「%1」 exists again in its group; restoring tags %2 with it.</source>
+        <translation>「%1」 exists again in its group; restoring tags %2 with it.</translation>
     </message>
     <message>
-        <source>Restoring re-creates 「%1」 and tags %2 relations with it again.</source>
-        <translation>Restoring re-creates 「%1」 and tags %2 relations with it again.</translation>
+        <source>Restoring re-creates 「%1」 and tags %2 with it again.</source>
+        <translation>Restoring re-creates 「%1」 and tags %2 with it again.</translation>
     </message>
-    <message>
-        <source> %1 relations are gone since (customer deleted or follower changed) and are skipped.</source>
-        <translation> %1 relations are gone since (customer deleted or follower changed) and are skipped.</translation>
+    <message numerus="yes">
+        <source> %1 relations gone since (customer deleted or follower changed) will be skipped.</source>
+        <translation>
+            <numerusform> %1 relation gone since (customer deleted or follower changed) will be skipped.</numerusform>
+            <numerusform> %1 relations gone since (customer deleted or follower changed) will be skipped.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1519,9 +1546,19 @@
         <source>Reading events…</source>
         <translation>Reading events…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 events match: %2</source>
-        <translation>%1 events match: %2</translation>
+        <translation>
+            <numerusform>%1 event matches: %2</numerusform>
+            <numerusform>%1 events match: %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 events to %2</source>
+        <translation>
+            <numerusform>Exported %1 event to %2</numerusform>
+            <numerusform>Exported %1 events to %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export events</source>
@@ -1530,10 +1567,6 @@
     <message>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
-    </message>
-    <message>
-        <source>Exported %1 events to %2</source>
-        <translation>Exported %1 events to %2</translation>
     </message>
     <message>
         <source>Exporting to %1… %2</source>
@@ -1599,16 +1632,16 @@
         <translation>Importing %1…</translation>
     </message>
     <message>
-        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</source>
-        <translation>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</translation>
+        <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
+        <translation>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</translation>
     </message>
     <message>
         <source>%1 holds no event.</source>
         <translation>%1 holds no event.</translation>
     </message>
     <message>
-        <source>%1: %2 new events stored, %3 already stored, %4 lines with problems.</source>
-        <translation>%1: %2 new events stored, %3 already stored, %4 lines with problems.</translation>
+        <source>%1: %2 stored, %3 already stored, %4.</source>
+        <translation>%1: %2 stored, %3 already stored, %4.</translation>
     </message>
 </context>
 <context>
@@ -1688,9 +1721,12 @@
         <source>%1 (due)</source>
         <translation>%1 (due)</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 tags set to expire, %2 due now.</source>
-        <translation>%1 tags set to expire, %2 due now.</translation>
+        <translation>
+            <numerusform>%1 tag set to expire, %2 due now.</numerusform>
+            <numerusform>%1 tags set to expire, %2 due now.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Removing the tags that ran out…</source>
@@ -1700,9 +1736,12 @@
         <source>Nothing is due.</source>
         <translation>Nothing is due.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Removed %1 expired tags (batch %2, %3 failed).</source>
-        <translation>Removed %1 expired tags (batch %2, %3 failed).</translation>
+        <translation>
+            <numerusform>Removed %1 expired tag (batch %2, %3 failed).</numerusform>
+            <numerusform>Removed %1 expired tags (batch %2, %3 failed).</numerusform>
+        </translation>
     </message>
     <message>
         <source>Change expiry</source>
@@ -1718,10 +1757,6 @@
     <message>
         <source>Export customers</source>
         <translation>Export customers</translation>
-    </message>
-    <message>
-        <source>%1 customer relations · %2</source>
-        <translation>%1 customer relations · %2</translation>
     </message>
     <message>
         <source>selection</source>
@@ -1747,6 +1782,13 @@
         <source>Close</source>
         <translation>Close</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 customer relations · %2</source>
+        <translation>
+            <numerusform>%1 customer relation · %2</numerusform>
+            <numerusform>%1 customer relations · %2</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Group columns:</source>
         <translation>Group columns:</translation>
@@ -1767,9 +1809,12 @@
         <source>Exporting… %1 of %2</source>
         <translation>Exporting… %1 of %2</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %1 relations to %2</source>
-        <translation>Exported %1 relations to %2</translation>
+        <translation>
+            <numerusform>Exported %1 relation to %2</numerusform>
+            <numerusform>Exported %1 relations to %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
@@ -2119,6 +2164,21 @@
         <source>Template saved: %1</source>
         <translation>Template saved: %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%1: all %2 rows are valid.</source>
+        <translation>
+            <numerusform>%1: the %2 row is valid.</numerusform>
+            <numerusform>%1: all %2 rows are valid.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</source>
+        <translation>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
+    </message>
     <message>
         <source>Copy</source>
         <translation>Copy</translation>
@@ -2138,18 +2198,6 @@
     <message>
         <source>Import</source>
         <translation>Import</translation>
-    </message>
-    <message>
-        <source>%1: all %2 rows are valid.</source>
-        <translation>%1: all %2 rows are valid.</translation>
-    </message>
-    <message>
-        <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
-        <translation>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
     </message>
 </context>
 <context>
@@ -2182,9 +2230,12 @@
         <source>Close</source>
         <translation>Close</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Saved the keywords of %1 tags.</source>
-        <translation>Saved the keywords of %1 tags.</translation>
+        <translation>
+            <numerusform>Saved the keywords of %1 tag.</numerusform>
+            <numerusform>Saved the keywords of %1 tags.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Unsaved keywords</source>
@@ -2293,12 +2344,15 @@
         <translation>Counting…</translation>
     </message>
     <message>
-        <source>%1 customers added through %2 live codes from %3 to %4.</source>
-        <translation>%1 customers added through %2 live codes from %3 to %4.</translation>
+        <source>%1 added through %2 from %3 to %4.</source>
+        <translation>%1 added through %2 from %3 to %4.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %1 rows to %2.</source>
-        <translation>Exported %1 rows to %2.</translation>
+        <translation>
+            <numerusform>Exported %1 row to %2.</numerusform>
+            <numerusform>Exported %1 rows to %2.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export the live-code report</source>
@@ -2570,6 +2624,10 @@
         <translation>Auto-tag from chats…</translation>
     </message>
     <message>
+        <source>Sync complete: %1, %2, %3 in %4 s</source>
+        <translation>Sync complete: %1, %2, %3 in %4 s</translation>
+    </message>
+    <message>
         <source>Deleted tags…</source>
         <translation>Deleted tags…</translation>
     </message>
@@ -2636,13 +2694,12 @@
         <source>Click tags in the tree to pick the audience.</source>
         <translation>Click tags in the tree to pick the audience.</translation>
     </message>
-    <message>
-        <source>Tagging failed for %1 customer(s): %2</source>
-        <translation>Tagging failed for %1 customer(s): %2</translation>
-    </message>
-    <message>
-        <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
-        <translation>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</translation>
+    <message numerus="yes">
+        <source>Tagging failed for %1 customers: %2</source>
+        <translation>
+            <numerusform>Tagging failed for %1 customer: %2</numerusform>
+            <numerusform>Tagging failed for %1 customers: %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sync failed: %1</source>
@@ -2702,6 +2759,17 @@
         <source>Close</source>
         <translation>Close</translation>
     </message>
+    <message numerus="yes">
+        <source>Rename: one call moves all %1 relations.</source>
+        <translation>
+            <numerusform>Rename: one call moves the %1 relation.</numerusform>
+            <numerusform>Rename: one call moves all %1 relations.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Relabel: %1 carry a source; %2 (%3 already carry the target).</source>
+        <translation>Relabel: %1 carry a source; %2 (%3 already carry the target).</translation>
+    </message>
     <message>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</translation>
@@ -2717,14 +2785,6 @@
     <message>
         <source>Name the sources and the target.</source>
         <translation>Name the sources and the target.</translation>
-    </message>
-    <message>
-        <source>Rename: one call moves all %1 relations.</source>
-        <translation>Rename: one call moves all %1 relations.</translation>
-    </message>
-    <message>
-        <source>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</source>
-        <translation>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</translation>
     </message>
     <message>
         <source>The target is created first.</source>
@@ -2874,13 +2934,19 @@
         <source>Reading %1…</source>
         <translation>Reading %1…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 rows cannot be read; nothing was queued.</source>
-        <translation>%1 rows cannot be read; nothing was queued.</translation>
+        <translation>
+            <numerusform>%1 row cannot be read; nothing was queued.</numerusform>
+            <numerusform>%1 rows cannot be read; nothing was queued.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Queued %1 pre-tags from the file.</source>
-        <translation>Queued %1 pre-tags from the file.</translation>
+        <translation>
+            <numerusform>Queued %1 pre-tag from the file.</numerusform>
+            <numerusform>Queued %1 pre-tags from the file.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import pre-tags</source>
@@ -3013,16 +3079,19 @@
         <translation>line %1</translation>
     </message>
     <message>
-        <source>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
-        <translation>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</translation>
+        <source>Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
+        <translation>Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</translation>
     </message>
     <message>
         <source>no order</source>
         <translation>no order</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Fix %1 relations</source>
-        <translation>Fix %1 relations</translation>
+        <translation>
+            <numerusform>Fix %1 relation</numerusform>
+            <numerusform>Fix %1 relations</numerusform>
+        </translation>
     </message>
     <message>
         <source>Some order rows cannot be read: fix them, or tick the box to go on without them.</source>
@@ -3123,16 +3192,16 @@
         <translation>Customers with and without tags</translation>
     </message>
     <message>
-        <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
-        <translation>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</translation>
+        <source>%1 of %2 carry no tag; %3 of %4 carry none.</source>
+        <translation>%1 of %2 carry no tag; %3 of %4 carry none.</translation>
     </message>
     <message>
         <source>No mutually exclusive tag sets are defined.</source>
         <translation>No mutually exclusive tag sets are defined.</translation>
     </message>
     <message>
-        <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
-        <translation>%1 (%2): %3 customers on %4 relations carry two or more.</translation>
+        <source>%1 (%2): %3 on %4 carry two or more.</source>
+        <translation>%1 (%2): %3 on %4 carry two or more.</translation>
     </message>
     <message>
         <source>Save chart</source>
@@ -3152,10 +3221,6 @@
     <message>
         <source>Retag customers</source>
         <translation>Retag customers</translation>
-    </message>
-    <message>
-        <source>%1 customer relations · %2</source>
-        <translation>%1 customer relations · %2</translation>
     </message>
     <message>
         <source>selection</source>
@@ -3186,12 +3251,23 @@
         <translation>Choose tags to see what would change.</translation>
     </message>
     <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) · %3 already as asked</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; to change (%2) · %3 already as asked</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customer relations · %2</source>
+        <translation>
+            <numerusform>%1 customer relation · %2</numerusform>
+            <numerusform>%1 customer relations · %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Expires:</source>
@@ -3217,9 +3293,12 @@
         <source>Computing the preview…</source>
         <translation>Computing the preview…</translation>
     </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</translation>
+    <message numerus="yes">
+        <source>Change %1 relations</source>
+        <translation>
+            <numerusform>Change %1 relation</numerusform>
+            <numerusform>Change %1 relations</numerusform>
+        </translation>
     </message>
     <message>
         <source>+ %1: %2 (already tagged: %3)</source>
@@ -3249,10 +3328,6 @@
         <source>Start pilot (first %1)</source>
         <translation>Start pilot (first %1)</translation>
     </message>
-    <message>
-        <source>Change %1 relations</source>
-        <translation>Change %1 relations</translation>
-    </message>
 </context>
 <context>
     <name>RevertDialog</name>
@@ -3261,8 +3336,8 @@
         <translation>Revert %1</translation>
     </message>
     <message>
-        <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
-        <translation>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
+        <source>%1 will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
+        <translation>%1 will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
         <source>Will restore:</source>
@@ -3388,8 +3463,8 @@
         <translation>Simulating…</translation>
     </message>
     <message>
-        <source>This rule alone would change %1 of %2 relations (%3 API calls).</source>
-        <translation>This rule alone would change %1 of %2 relations (%3 API calls).</translation>
+        <source>This rule alone would change %1 of %2 (%3).</source>
+        <translation>This rule alone would change %1 of %2 (%3).</translation>
     </message>
 </context>
 <context>
@@ -3479,8 +3554,20 @@
         <translation>The team server is running the team rules now.</translation>
     </message>
     <message>
-        <source>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</source>
-        <translation>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</translation>
+        <source>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</source>
+        <translation>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 would change (%3).</source>
+        <translation>%1 of %2 would change (%3).</translation>
+    </message>
+    <message>
+        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 left alone).</source>
+        <translation>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 left alone).</translation>
+    </message>
+    <message>
+        <source>Loop: %1 undo each other (%2 left alone).</source>
+        <translation>Loop: %1 undo each other (%2 left alone).</translation>
     </message>
     <message>
         <source>%1 reverted relations left alone</source>
@@ -3517,18 +3604,6 @@
     <message>
         <source>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</source>
         <translation>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</translation>
-    </message>
-    <message>
-        <source>%1 of %2 relations would change (%3 API calls).</source>
-        <translation>%1 of %2 relations would change (%3 API calls).</translation>
-    </message>
-    <message>
-        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</source>
-        <translation>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</translation>
-    </message>
-    <message>
-        <source>Loop: %1 undo each other (%2 relations left alone).</source>
-        <translation>Loop: %1 undo each other (%2 relations left alone).</translation>
     </message>
 </context>
 <context>
@@ -3613,8 +3688,12 @@
         <translation>Step 4 of 4: everything Apply does</translation>
     </message>
     <message>
-        <source>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</source>
-        <translation>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</translation>
+        <source>%1 — %2 (%3 exist), %4, %5.</source>
+        <translation>%1 — %2 (%3 exist), %4, %5.</translation>
+    </message>
+    <message>
+        <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
+        <translation>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
     </message>
     <message>
         <source>New group: %1</source>
@@ -3653,10 +3732,6 @@
         <translation>Live code (data only, not made in WeCom): state=%1 → %2</translation>
     </message>
     <message>
-        <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
-        <translation>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
-    </message>
-    <message>
         <source>Live code made: state=%1 (code %2)</source>
         <translation>Live code made: state=%1 (code %2)</translation>
     </message>
@@ -3688,12 +3763,15 @@
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <source>%1 / %2 relations · %3 customers</source>
-        <translation>%1 / %2 relations · %3 customers</translation>
+        <source>%1 / %2 · %3</source>
+        <translation>%1 / %2 · %3</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 customers in the cache</source>
-        <translation>%1 customers in the cache</translation>
+        <translation>
+            <numerusform>%1 customer in the cache</numerusform>
+            <numerusform>%1 customers in the cache</numerusform>
+        </translation>
     </message>
     <message>
         <source>Syncing…</source>
@@ -3777,8 +3855,12 @@
         <translation>Delete tag group</translation>
     </message>
     <message>
-        <source>Delete the group “%1” with its %2 tags (%3)?</source>
-        <translation>Delete the group “%1” with its %2 tags (%3)?</translation>
+        <source>Delete the group “%1” with %2 (%3)?</source>
+        <translation>Delete the group “%1” with %2 (%3)?</translation>
+    </message>
+    <message>
+        <source>%1 (%2) will lose it in WeCom.</source>
+        <translation>%1 (%2) will lose it in WeCom.</translation>
     </message>
     <message>
         <source>Delete tag</source>
@@ -3787,10 +3869,6 @@
     <message>
         <source>Delete %1?</source>
         <translation>Delete %1?</translation>
-    </message>
-    <message>
-        <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
-        <translation>%1 customers (%2 follow relations) will lose it in WeCom.</translation>
     </message>
     <message>
         <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
@@ -3901,9 +3979,19 @@
         <source>Personal tags</source>
         <translation>Personal tags</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 customer relations carry this tag</source>
-        <translation>%1 customer relations carry this tag</translation>
+        <translation>
+            <numerusform>%1 customer relation carries this tag</numerusform>
+            <numerusform>%1 customer relations carry this tag</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tags; click to show customers with any of them</source>
+        <translation>
+            <numerusform>%1 tag; click to show its customers</numerusform>
+            <numerusform>%1 tags; click to show customers with any of them</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 of them carry it with an expiry (tagdesk expiry list)</source>
@@ -3916,10 +4004,6 @@
     <message>
         <source>A path level without a tag of its own</source>
         <translation>A path level without a tag of its own</translation>
-    </message>
-    <message>
-        <source>%1 tags; click to show customers with any of them</source>
-        <translation>%1 tags; click to show customers with any of them</translation>
     </message>
     <message>
         <source>Owned by %1: its head or an administrator edits it</source>
@@ -3939,6 +4023,13 @@
     <message>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>Find a tag: 中文, pinyin, gyx, V3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %2 tags used</source>
+        <translation>
+            <numerusform>%1 of %2 tag used</numerusform>
+            <numerusform>%1 of %2 tags used</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tags</source>
@@ -3979,10 +4070,6 @@
     <message>
         <source>Adopt under TagDesk&apos;s app…</source>
         <translation>Adopt under TagDesk&apos;s app…</translation>
-    </message>
-    <message>
-        <source>%1 of %2 tags used</source>
-        <translation>%1 of %2 tags used</translation>
     </message>
     <message numerus="yes">
         <source>%n group(s) near the cap</source>
@@ -4100,6 +4187,93 @@
     <message>
         <source>words, separated by 、 or ,</source>
         <translation>words, separated by 、 or ,</translation>
+    </message>
+</context>
+<context>
+    <name>_Counts</name>
+    <message numerus="yes">
+        <source>%1 relations</source>
+        <translation>
+            <numerusform>%1 relation</numerusform>
+            <numerusform>%1 relations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customers</source>
+        <translation>
+            <numerusform>%1 customer</numerusform>
+            <numerusform>%1 customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 API calls</source>
+        <translation>
+            <numerusform>%1 API call</numerusform>
+            <numerusform>%1 API calls</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tags</source>
+        <translation>
+            <numerusform>%1 tag</numerusform>
+            <numerusform>%1 tags</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rules</source>
+        <translation>
+            <numerusform>%1 rule</numerusform>
+            <numerusform>%1 rules</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 live codes</source>
+        <translation>
+            <numerusform>%1 live code</numerusform>
+            <numerusform>%1 live codes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 messages</source>
+        <translation>
+            <numerusform>%1 message</numerusform>
+            <numerusform>%1 messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lines with problems</source>
+        <translation>
+            <numerusform>%1 line with problems</numerusform>
+            <numerusform>%1 lines with problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rows</source>
+        <translation>
+            <numerusform>%1 row</numerusform>
+            <numerusform>%1 rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 events</source>
+        <translation>
+            <numerusform>%1 event</numerusform>
+            <numerusform>%1 events</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 suggestions</source>
+        <translation>
+            <numerusform>%1 suggestion</numerusform>
+            <numerusform>%1 suggestions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 problems</source>
+        <translation>
+            <numerusform>%1 problem</numerusform>
+            <numerusform>%1 problems</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -47,8 +47,8 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>%1 tags (%2 to create), %3 relations carry them: %4 calls in all, about %5.</source>
-        <translation>%1 个标签（新建 %2 个），%3 个客户关系带有它们：共 %4 次调用，约 %5。</translation>
+        <source>%1 (%2 to create), %3 carry them: %4 in all, about %5.</source>
+        <translation>%1（新建 %2 个），%3带有它们：共 %4，约 %5。</translation>
     </message>
     <message>
         <source>WeCom has not refused an edit of this group yet; if this app owns it, edit it directly instead.</source>
@@ -130,16 +130,22 @@
         <translation>申请 %1 已驳回，已通知申请人。</translation>
     </message>
     <message>
-        <source>Restored %1 tags and re-tagged %2 customer relations.</source>
-        <translation>已恢复 %1 个标签，并重新标记 %2 个客户关系。</translation>
+        <source>Restored %1 and re-tagged %2.</source>
+        <translation>已恢复 %1，并重新标记 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 requests waiting for a decision.</source>
+        <translation>
+            <numerusform>%1 个申请等待处理。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1（%2，%3）</translation>
     </message>
     <message>
         <source>The team policy was saved.</source>
         <translation>团队策略已保存。</translation>
-    </message>
-    <message>
-        <source>%1 (%2 relations, %3 calls)</source>
-        <translation>%1（%2 个客户关系，%3 次调用）</translation>
     </message>
     <message>
         <source>Delete tag</source>
@@ -184,10 +190,6 @@
     <message>
         <source>You are %1 (%2).</source>
         <translation>你是 %1（%2）。</translation>
-    </message>
-    <message>
-        <source>%1 requests waiting for a decision.</source>
-        <translation>%1 个申请等待处理。</translation>
     </message>
     <message>
         <source>An approval code was sent to you through WeCom; it is valid for %1 minutes.</source>
@@ -659,13 +661,23 @@
         <source>Only: %1</source>
         <translation>仅：%1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 changes · %2 ms</source>
-        <translation>%1 条更改 · %2 毫秒</translation>
+        <translation>
+            <numerusform>%1 条更改 · %2 毫秒</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 batches</source>
-        <translation>%1 个批次</translation>
+        <translation>
+            <numerusform>%1 个批次</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 rows to %2</source>
+        <translation>
+            <numerusform>已导出 %1 行到 %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Customer</source>
@@ -708,10 +720,6 @@
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <source>Exported %1 rows to %2</source>
-        <translation>已导出 %1 行到 %2</translation>
-    </message>
-    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -738,9 +746,11 @@
         <source>Choose a time window and press Simulate: nothing is written until you start.</source>
         <translation>选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 chat messages stored. Choose a time window and press Simulate: nothing is written until you start.</source>
-        <translation>已保存 %1 条聊天消息。选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</translation>
+        <translation>
+            <numerusform>已保存 %1 条聊天消息。选择时间范围并点击“模拟”：点击“开始”之前不会写入任何内容。</numerusform>
+        </translation>
     </message>
     <message>
         <source>No chats yet: import a chat file (JSONL or CSV) first.</source>
@@ -823,20 +833,28 @@
         <translation>正在分析聊天记录…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; customer messages from %2 customers · &lt;b&gt;%3&lt;/b&gt; suggestions, %4 would add a tag · %5 messages of reviews and confirmed tags used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 条客户消息，来自 %2 位客户 · &lt;b&gt;%3&lt;/b&gt; 条建议，其中 %4 条会新增标签 · %5 条审阅和已确认标签的消息用作训练数据</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
+        <translation>客户的 &lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5 用作训练数据</translation>
     </message>
     <message>
-        <source>%1: %2 customers, %3 would add, %4 already tagged · trained on %5 customers for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
-        <translation>%1：%2 位客户，%3 个会新增，%4 个已有该标签 · 学习了 %5 位有此标签的客户（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
+        <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
+        <translation>%1：%2，%3 个会新增，%4 个已有该标签 · 学习了有此标签的 %5（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
+        <translation>将为 &lt;b&gt;%1&lt;/b&gt; 打标（%2）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
+    </message>
+    <message>
+        <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
+        <translation>%1：%2，没有导入任何内容。请修改后重新导入，或只导入有效的 %3。</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored, %4</source>
+        <translation>%1：已保存 %2，%3 条此前已保存，%4</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>
         <translation>已接受 %1 · 已拒绝 %2 · 待审阅 %3</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to tag (%2 API calls) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
-        <translation>将为 &lt;b&gt;%1&lt;/b&gt; 个客户关系打标（%2 次 API 调用）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
     </message>
     <message>
         <source>Import chats</source>
@@ -850,14 +868,6 @@
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
-    <message>
-        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid messages.</source>
-        <translation>%1：%2 行有问题，没有导入任何内容。请修改后重新导入，或只导入其中 %3 条有效消息。</translation>
-    </message>
-    <message>
-        <source>%1: %2 new messages stored, %3 already stored, %4 lines with problems</source>
-        <translation>%1：已保存 %2 条新消息，%3 条此前已保存，%4 行有问题</translation>
-    </message>
 </context>
 <context>
     <name>BadRowsDialog</name>
@@ -866,12 +876,14 @@
         <translation>读不了的行</translation>
     </message>
     <message>
-        <source>%1 rows of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the %2 good rows.</source>
-        <translation>文件中有 %1 行读不了，什么都没有加入。修正后重新导入，或跳过它们、只加入 %2 个正确的行。</translation>
+        <source>%1 of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the good ones (%2).</source>
+        <translation>文件中有 %1 读不了，什么都没有加入。修正后重新导入，或跳过它们、只加入正确的 %2。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Skip them, queue %1 rows</source>
-        <translation>跳过它们，加入 %1 行</translation>
+        <translation>
+            <numerusform>跳过它们，加入 %1 行</numerusform>
+        </translation>
     </message>
     <message>
         <source>Line</source>
@@ -898,6 +910,12 @@
     <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: %1 calls were not sent.</source>
+        <translation>
+            <numerusform>已取消：%1 个调用未发送。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Continue with the rest</source>
@@ -944,10 +962,6 @@
         <translation>已暂停：进行中的调用会完成，不再发送新的调用。</translation>
     </message>
     <message>
-        <source>Cancelled: %1 call(s) were not sent.</source>
-        <translation>已取消：%1 个调用未发送。</translation>
-    </message>
-    <message>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
@@ -968,8 +982,8 @@
         <translation>已取消：其余调用不会发送。</translation>
     </message>
     <message>
-        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 API calls in %7 s (%8 of %9 calls/min)</source>
-        <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6 次 API 调用，用时 %7 秒（%8 / %9 次/分）</translation>
+        <source>%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6 in %7 s (%8 of %9 calls/min)</source>
+        <translation>已应用 %1 / %2 · 失败 %3 · 跳过 %4 · 待处理 %5 · %6，用时 %7 秒（%8 / %9 次/分）</translation>
     </message>
     <message>
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
@@ -1062,9 +1076,11 @@
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 errors; the latest: %2</source>
-        <translation>%1 个错误；最近一个：%2</translation>
+        <translation>
+            <numerusform>%1 个错误；最近一个：%2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Copied</source>
@@ -1242,16 +1258,18 @@
         <translation>已恢复为 %1（批次 %2）。</translation>
     </message>
     <message>
-        <source>「%1」 exists again in its group; restoring tags %2 relations with it.</source>
-        <translation>标签组里已重新有「%1」；恢复会用它为 %2 个客户关系重新打标签。</translation>
+        <source>「%1」 exists again in its group; restoring tags %2 with it.</source>
+        <translation>标签组里已重新有「%1」；恢复会用它为 %2 重新打标签。</translation>
     </message>
     <message>
-        <source>Restoring re-creates 「%1」 and tags %2 relations with it again.</source>
-        <translation>恢复会重新创建「%1」，并为 %2 个客户关系重新打上。</translation>
+        <source>Restoring re-creates 「%1」 and tags %2 with it again.</source>
+        <translation>恢复会重新创建「%1」，并为 %2 重新打上。</translation>
     </message>
-    <message>
-        <source> %1 relations are gone since (customer deleted or follower changed) and are skipped.</source>
-        <translation>另有 %1 个客户关系已不存在（客户被删除或跟进人变更），将跳过。</translation>
+    <message numerus="yes">
+        <source> %1 relations gone since (customer deleted or follower changed) will be skipped.</source>
+        <translation>
+            <numerusform>另有 %1 个客户关系已不存在（客户被删除或跟进人变更），将跳过。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1518,9 +1536,17 @@
         <source>Reading events…</source>
         <translation>正在读取事件…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 events match: %2</source>
-        <translation>共 %1 个事件符合：%2</translation>
+        <translation>
+            <numerusform>共 %1 个事件符合：%2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 events to %2</source>
+        <translation>
+            <numerusform>已导出 %1 个事件到 %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export events</source>
@@ -1529,10 +1555,6 @@
     <message>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
-    </message>
-    <message>
-        <source>Exported %1 events to %2</source>
-        <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
         <source>Exporting to %1… %2</source>
@@ -1598,16 +1620,16 @@
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <source>%1: %2 lines with problems, nothing was imported. Fix them, or import the %3 valid events.</source>
-        <translation>%1：%2 行有问题，没有导入任何事件。请修改后重试，或只导入 %3 个有效事件。</translation>
+        <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
+        <translation>%1：%2，没有导入任何事件。请修改后重试，或只导入有效的 %3。</translation>
     </message>
     <message>
         <source>%1 holds no event.</source>
         <translation>%1 中没有事件。</translation>
     </message>
     <message>
-        <source>%1: %2 new events stored, %3 already stored, %4 lines with problems.</source>
-        <translation>%1：已保存 %2 个新事件，%3 个已有，%4 行有问题。</translation>
+        <source>%1: %2 stored, %3 already stored, %4.</source>
+        <translation>%1：已保存 %2，%3 个已有，%4。</translation>
     </message>
 </context>
 <context>
@@ -1687,9 +1709,11 @@
         <source>%1 (due)</source>
         <translation>%1（已到期）</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 tags set to expire, %2 due now.</source>
-        <translation>%1 个标签设置了到期时间，%2 个已到期。</translation>
+        <translation>
+            <numerusform>%1 个标签设置了到期时间，%2 个已到期。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Removing the tags that ran out…</source>
@@ -1699,9 +1723,11 @@
         <source>Nothing is due.</source>
         <translation>没有已到期的标签。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Removed %1 expired tags (batch %2, %3 failed).</source>
-        <translation>已移除 %1 个到期标签（批次 %2，失败 %3）。</translation>
+        <translation>
+            <numerusform>已移除 %1 个到期标签（批次 %2，失败 %3）。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Change expiry</source>
@@ -1717,10 +1743,6 @@
     <message>
         <source>Export customers</source>
         <translation>导出客户</translation>
-    </message>
-    <message>
-        <source>%1 customer relations · %2</source>
-        <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
         <source>selection</source>
@@ -1746,6 +1768,12 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 customer relations · %2</source>
+        <translation>
+            <numerusform>%1 个客户关系 · %2</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Group columns:</source>
         <translation>标签组列：</translation>
@@ -1766,9 +1794,11 @@
         <source>Exporting… %1 of %2</source>
         <translation>正在导出… %1 / %2</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %1 relations to %2</source>
-        <translation>已导出 %1 个关系到 %2</translation>
+        <translation>
+            <numerusform>已导出 %1 个关系到 %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
@@ -2117,6 +2147,20 @@
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>%1: all %2 rows are valid.</source>
+        <translation>
+            <numerusform>%1：全部 %2 行有效。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</source>
+        <translation>%1：共 %2，%3 行有效，%4 行有问题（%5）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
+        <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 需要更改（%2）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
+    </message>
     <message>
         <source>Copy</source>
         <translation>复制</translation>
@@ -2136,18 +2180,6 @@
     <message>
         <source>Import</source>
         <translation>导入</translation>
-    </message>
-    <message>
-        <source>%1: all %2 rows are valid.</source>
-        <translation>%1：全部 %2 行有效。</translation>
-    </message>
-    <message>
-        <source>%1: %2 rows, %3 valid, %4 with problems (%5 problems). Nothing is written until they are fixed, unless you import only the valid rows.</source>
-        <translation>%1：共 %2 行，%3 行有效，%4 行有问题（%5 个问题）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
-        <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 个需要更改（%2 次 API 调用）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
     </message>
 </context>
 <context>
@@ -2180,9 +2212,11 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Saved the keywords of %1 tags.</source>
-        <translation>已保存 %1 个标签的关键词。</translation>
+        <translation>
+            <numerusform>已保存 %1 个标签的关键词。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Unsaved keywords</source>
@@ -2291,12 +2325,14 @@
         <translation>正在统计…</translation>
     </message>
     <message>
-        <source>%1 customers added through %2 live codes from %3 to %4.</source>
-        <translation>%3 至 %4 通过 %2 个活码新增 %1 位客户。</translation>
+        <source>%1 added through %2 from %3 to %4.</source>
+        <translation>%3 至 %4 通过 %2 新增 %1。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %1 rows to %2.</source>
-        <translation>已导出 %1 行到 %2。</translation>
+        <translation>
+            <numerusform>已导出 %1 行到 %2。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export the live-code report</source>
@@ -2563,6 +2599,10 @@
         <translation>从聊天自动打标…</translation>
     </message>
     <message>
+        <source>Sync complete: %1, %2, %3 in %4 s</source>
+        <translation>同步完成：%1，%2，%3，用时 %4 秒</translation>
+    </message>
+    <message>
         <source>Deleted tags…</source>
         <translation>已删除的标签…</translation>
     </message>
@@ -2628,13 +2668,11 @@
         <source>Click tags in the tree to pick the audience.</source>
         <translation>在标签树中点击标签来选择群发受众。</translation>
     </message>
-    <message>
-        <source>Tagging failed for %1 customer(s): %2</source>
-        <translation>%1 个客户打标签失败：%2</translation>
-    </message>
-    <message>
-        <source>Sync complete: %1 customers, %2 relations, %3 tags in %4 s</source>
-        <translation>同步完成：%1 位客户，%2 个跟进关系，%3 个标签，用时 %4 秒</translation>
+    <message numerus="yes">
+        <source>Tagging failed for %1 customers: %2</source>
+        <translation>
+            <numerusform>为 %1 位客户打标签失败：%2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sync failed: %1</source>
@@ -2694,6 +2732,16 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message numerus="yes">
+        <source>Rename: one call moves all %1 relations.</source>
+        <translation>
+            <numerusform>改名：一次调用即迁移全部 %1 个客户关系。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Relabel: %1 carry a source; %2 (%3 already carry the target).</source>
+        <translation>重新打标签：%1带有源标签；需 %2（%3 个已有目标标签）。</translation>
+    </message>
     <message>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>把源标签的所有客户迁移到目标标签。单个源标签迁移到本组的新名称时直接改名：无论多少客户都只需一次调用。否则每个客户关系一次调用，作为一个可撤销的批量任务。</translation>
@@ -2709,14 +2757,6 @@
     <message>
         <source>Name the sources and the target.</source>
         <translation>请填写源标签和目标标签。</translation>
-    </message>
-    <message>
-        <source>Rename: one call moves all %1 relations.</source>
-        <translation>改名：一次调用即迁移全部 %1 个客户关系。</translation>
-    </message>
-    <message>
-        <source>Relabel: %1 relations carry a source; %2 calls (%3 already carry the target).</source>
-        <translation>重新打标签：%1 个客户关系带有源标签；需 %2 次调用（%3 个已有目标标签）。</translation>
     </message>
     <message>
         <source>The target is created first.</source>
@@ -2866,13 +2906,17 @@
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 rows cannot be read; nothing was queued.</source>
-        <translation>有 %1 行读不了；什么都没有加入。</translation>
+        <translation>
+            <numerusform>有 %1 行读不了；什么都没有加入。</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Queued %1 pre-tags from the file.</source>
-        <translation>已从文件加入 %1 个预打标签。</translation>
+        <translation>
+            <numerusform>已从文件加入 %1 个预打标签。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import pre-tags</source>
@@ -3005,16 +3049,18 @@
         <translation>第 %1 行</translation>
     </message>
     <message>
-        <source>%1 paying customers, %2 carrying the tag. Missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
+        <source>Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown customers: %5 · unreadable rows: %6 · relations to change: %7.</source>
         <translation>已支付客户 %1 位，带标签的客户 %2 位。缺标签：%3 · 多标签：%4 · 未知客户：%5 · 读不了的行：%6 · 要修改的客户关系：%7。</translation>
     </message>
     <message>
         <source>no order</source>
         <translation>没有订单</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Fix %1 relations</source>
-        <translation>修正 %1 个客户关系</translation>
+        <translation>
+            <numerusform>修正 %1 个客户关系</numerusform>
+        </translation>
     </message>
     <message>
         <source>Some order rows cannot be read: fix them, or tick the box to go on without them.</source>
@@ -3115,16 +3161,16 @@
         <translation>有无标签的客户</translation>
     </message>
     <message>
-        <source>%1 of %2 customers carry no tag; %3 of %4 follow relations carry none.</source>
-        <translation>%2 位客户中有 %1 位没有标签；%4 个跟进关系中有 %3 个没有标签。</translation>
+        <source>%1 of %2 carry no tag; %3 of %4 carry none.</source>
+        <translation>%2中有 %1 位没有标签；%4中有 %3 个没有标签。</translation>
     </message>
     <message>
         <source>No mutually exclusive tag sets are defined.</source>
         <translation>尚未定义互斥标签组合。</translation>
     </message>
     <message>
-        <source>%1 (%2): %3 customers on %4 relations carry two or more.</source>
-        <translation>%1（%2）：%3 位客户的 %4 个关系带有两个或以上。</translation>
+        <source>%1 (%2): %3 on %4 carry two or more.</source>
+        <translation>%1（%2）：%3（%4）带有两个或以上。</translation>
     </message>
     <message>
         <source>Save chart</source>
@@ -3144,10 +3190,6 @@
     <message>
         <source>Retag customers</source>
         <translation>批量重打标签</translation>
-    </message>
-    <message>
-        <source>%1 customer relations · %2</source>
-        <translation>%1 个客户关系 · %2</translation>
     </message>
     <message>
         <source>selection</source>
@@ -3178,12 +3220,22 @@
         <translation>选择标签以预览将要发生的更改。</translation>
     </message>
     <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) · %3 already as asked</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;需要更改（%2）· %3 个已符合要求</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customer relations · %2</source>
+        <translation>
+            <numerusform>%1 个客户关系 · %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Expires:</source>
@@ -3209,9 +3261,11 @@
         <source>Computing the preview…</source>
         <translation>正在计算预览…</translation>
     </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; relations to change (%2 API calls) · %3 already as asked</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 个关系需要更改（%2 次 API 调用）· %3 个已符合要求</translation>
+    <message numerus="yes">
+        <source>Change %1 relations</source>
+        <translation>
+            <numerusform>更改 %1 个关系</numerusform>
+        </translation>
     </message>
     <message>
         <source>+ %1: %2 (already tagged: %3)</source>
@@ -3241,10 +3295,6 @@
         <source>Start pilot (first %1)</source>
         <translation>开始试运行（前 %1 个）</translation>
     </message>
-    <message>
-        <source>Change %1 relations</source>
-        <translation>更改 %1 个关系</translation>
-    </message>
 </context>
 <context>
     <name>RevertDialog</name>
@@ -3253,8 +3303,8 @@
         <translation>回滚 %1</translation>
     </message>
     <message>
-        <source>%1 relations will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
-        <translation>将恢复 %1 个关系；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
+        <source>%1 will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</source>
+        <translation>将恢复 %1；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
         <source>Will restore:</source>
@@ -3380,8 +3430,8 @@
         <translation>正在模拟…</translation>
     </message>
     <message>
-        <source>This rule alone would change %1 of %2 relations (%3 API calls).</source>
-        <translation>仅此规则会改变 %2 个客户关系中的 %1 个（%3 次 API 调用）。</translation>
+        <source>This rule alone would change %1 of %2 (%3).</source>
+        <translation>仅此规则会改变 %2中的 %1 个（%3）。</translation>
     </message>
 </context>
 <context>
@@ -3471,8 +3521,20 @@
         <translation>团队服务器正在运行团队规则。</translation>
     </message>
     <message>
-        <source>Last run on the team server: %1 · %2 relations changed, %3 failed, %4 contested, %5 rules skipped.</source>
-        <translation>团队服务器上次运行：%1 · 更改 %2 个客户关系，失败 %3 个，有争议 %4 个，跳过 %5 条规则。</translation>
+        <source>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</source>
+        <translation>团队服务器上次运行：%1 · 更改 %2，失败 %3 个，有争议 %4 个，跳过 %5。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 would change (%3).</source>
+        <translation>%2中有 %1 个会更改（%3）。</translation>
+    </message>
+    <message>
+        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 left alone).</source>
+        <translation>矛盾：「%1」添加 %2，「%3」却移除它（%4不会更改）。</translation>
+    </message>
+    <message>
+        <source>Loop: %1 undo each other (%2 left alone).</source>
+        <translation>循环：%1 互相撤销（%2不会更改）。</translation>
     </message>
     <message>
         <source>%1 reverted relations left alone</source>
@@ -3509,18 +3571,6 @@
     <message>
         <source>Remove the rule 「%1」? Its conditions and actions are not kept; tags it already set stay.</source>
         <translation>删除规则「%1」？它的条件和动作将不再保留；它已打上的标签不受影响。</translation>
-    </message>
-    <message>
-        <source>%1 of %2 relations would change (%3 API calls).</source>
-        <translation>%2 个客户关系中有 %1 个会更改（%3 次 API 调用）。</translation>
-    </message>
-    <message>
-        <source>Contradiction: 「%1」 adds %2, 「%3」 removes it (%4 relations left alone).</source>
-        <translation>矛盾：「%1」添加 %2，「%3」却移除它（%4 个客户关系不会更改）。</translation>
-    </message>
-    <message>
-        <source>Loop: %1 undo each other (%2 relations left alone).</source>
-        <translation>循环：%1 互相撤销（%2 个客户关系不会更改）。</translation>
     </message>
 </context>
 <context>
@@ -3605,8 +3655,12 @@
         <translation>第 4 步（共 4 步）：应用将做的全部事情</translation>
     </message>
     <message>
-        <source>%1 — %2 tags (%3 exist), %4 rules, %5 live codes.</source>
-        <translation>%1 —— %2 个标签（已有 %3 个），%4 条规则，%5 个活码。</translation>
+        <source>%1 — %2 (%3 exist), %4, %5.</source>
+        <translation>%1 —— %2（已有 %3 个），%4，%5。</translation>
+    </message>
+    <message>
+        <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
+        <translation>已应用：新建 %1，保存 %2，新建 %3（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
     </message>
     <message>
         <source>New group: %1</source>
@@ -3645,10 +3699,6 @@
         <translation>活码（仅数据，尚未在企业微信创建）：state=%1 → %2</translation>
     </message>
     <message>
-        <source>Applied: %1 tags created, %2 rules kept, %3 live codes made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
-        <translation>已应用：新建 %1 个标签，保存 %2 条规则，新建 %3 个活码（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
-    </message>
-    <message>
         <source>Live code made: state=%1 (code %2)</source>
         <translation>已新建活码：state=%1（活码编号 %2）</translation>
     </message>
@@ -3680,12 +3730,14 @@
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <source>%1 / %2 relations · %3 customers</source>
-        <translation>%1 / %2 个跟进关系 · %3 位客户</translation>
+        <source>%1 / %2 · %3</source>
+        <translation>%1 / %2 · %3</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 customers in the cache</source>
-        <translation>本地缓存中共 %1 位客户</translation>
+        <translation>
+            <numerusform>本地缓存中共 %1 位客户</numerusform>
+        </translation>
     </message>
     <message>
         <source>Syncing…</source>
@@ -3769,8 +3821,12 @@
         <translation>删除标签组</translation>
     </message>
     <message>
-        <source>Delete the group “%1” with its %2 tags (%3)?</source>
-        <translation>删除标签组“%1”及其 %2 个标签（%3）？</translation>
+        <source>Delete the group “%1” with %2 (%3)?</source>
+        <translation>删除标签组“%1”及其 %2（%3）？</translation>
+    </message>
+    <message>
+        <source>%1 (%2) will lose it in WeCom.</source>
+        <translation>%1（%2）将在企业微信中失去该标签。</translation>
     </message>
     <message>
         <source>Delete tag</source>
@@ -3779,10 +3835,6 @@
     <message>
         <source>Delete %1?</source>
         <translation>删除 %1？</translation>
-    </message>
-    <message>
-        <source>%1 customers (%2 follow relations) will lose it in WeCom.</source>
-        <translation>%1 位客户（%2 个跟进关系）将在企业微信中失去该标签。</translation>
     </message>
     <message>
         <source>TagDesk keeps who carried it: Tags → Deleted tags… restores the tag and tags them again.</source>
@@ -3889,9 +3941,17 @@
         <source>Personal tags</source>
         <translation>个人标签</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 customer relations carry this tag</source>
-        <translation>%1 个客户关系带有此标签</translation>
+        <translation>
+            <numerusform>%1 个客户关系带有此标签</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tags; click to show customers with any of them</source>
+        <translation>
+            <numerusform>%1 个标签；点击显示带有其中任一标签的客户</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 of them carry it with an expiry (tagdesk expiry list)</source>
@@ -3904,10 +3964,6 @@
     <message>
         <source>A path level without a tag of its own</source>
         <translation>路径中的一层，本身不是标签</translation>
-    </message>
-    <message>
-        <source>%1 tags; click to show customers with any of them</source>
-        <translation>%1 个标签；点击显示带有其中任一标签的客户</translation>
     </message>
     <message>
         <source>Owned by %1: its head or an administrator edits it</source>
@@ -3927,6 +3983,12 @@
     <message>
         <source>Find a tag: 中文, pinyin, gyx, V3</source>
         <translation>查找标签：中文、拼音、gyx、V3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %2 tags used</source>
+        <translation>
+            <numerusform>已用 %1 / %2 个标签</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tags</source>
@@ -3967,10 +4029,6 @@
     <message>
         <source>Adopt under TagDesk&apos;s app…</source>
         <translation>收编到本应用…</translation>
-    </message>
-    <message>
-        <source>%1 of %2 tags used</source>
-        <translation>已用 %1 / %2 个标签</translation>
     </message>
     <message numerus="yes">
         <source>%n group(s) near the cap</source>
@@ -4087,6 +4145,81 @@
     <message>
         <source>words, separated by 、 or ,</source>
         <translation>词语，用 、 或 , 分隔</translation>
+    </message>
+</context>
+<context>
+    <name>_Counts</name>
+    <message numerus="yes">
+        <source>%1 relations</source>
+        <translation>
+            <numerusform>%1 个客户关系</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customers</source>
+        <translation>
+            <numerusform>%1 位客户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 API calls</source>
+        <translation>
+            <numerusform>%1 次 API 调用</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tags</source>
+        <translation>
+            <numerusform>%1 个标签</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rules</source>
+        <translation>
+            <numerusform>%1 条规则</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 live codes</source>
+        <translation>
+            <numerusform>%1 个活码</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 messages</source>
+        <translation>
+            <numerusform>%1 条消息</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lines with problems</source>
+        <translation>
+            <numerusform>%1 行有问题</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rows</source>
+        <translation>
+            <numerusform>%1 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 events</source>
+        <translation>
+            <numerusform>%1 个事件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 suggestions</source>
+        <translation>
+            <numerusform>%1 条建议</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 problems</source>
+        <translation>
+            <numerusform>%1 个问题</numerusform>
+        </translation>
     </message>
 </context>
 <context>

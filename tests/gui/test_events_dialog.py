@@ -67,7 +67,7 @@ def test_bad_lines_are_shown_then_the_valid_ones_imported_and_counted_per_type(
                     and dialog.imported.path == sandbox.state.events_path, timeout=20000)
     assert _per_type(dialog) == {kind: f"{n:,}" for kind, n in
                                  Counter(e["type"] for e in written).items()}
-    assert f"{len(written):,} new events stored" in dialog.summary.text()
+    assert f"{len(written):,} events stored" in dialog.summary.text()
 
 
 def test_a_cancelled_import_stores_nothing(

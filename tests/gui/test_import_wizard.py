@@ -71,7 +71,7 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
     [copy] = wizard.problem_view.actions()
     copy.trigger()
     assert QGuiApplication.clipboard().text() == "\t".join(cells[0])
-    assert "<b>3</b> relations to change" in wizard.preview.text()
+    assert "<b>3 relations</b> to change (3 API calls)" in wizard.preview.text()
     assert not wizard.import_button.isEnabled() and wizard.only_valid.isVisible()
 
     wizard.only_valid.setChecked(True)

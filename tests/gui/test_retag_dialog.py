@@ -78,7 +78,7 @@ def test_pinyin_search_picks_tags_and_the_preview_matches_the_plan(
     assert plan.per_tag_add == expected.per_tag_add
     assert plan.per_tag_remove == expected.per_tag_remove
     text = dialog.preview.text()
-    assert f"<b>{expected.api_calls}</b>" in text
+    assert f"<b>{expected.api_calls} relations</b>" in text
     assert f"{expected.skipped_noop} already as asked" in text
     assert (f"+ 意向程度:高意向: {expected.per_tag_add[high]} (already tagged:"
             f" {expected.already_tagged.get(high, 0)})") in text

@@ -110,3 +110,34 @@ def test_chinese_is_the_default_and_english_follows_the_locale() -> None:
     assert choose_language("", QLocale(QLocale.Language.English)) == ENGLISH
     assert choose_language(CHINESE, QLocale(QLocale.Language.English)) == CHINESE
     assert choose_language("fr", QLocale(QLocale.Language.Chinese)) == CHINESE
+
+
+COUNTED = re.compile(r"%\d (?:(?!with )[a-z-]+ )?(?:relations|customers|tags|rules|live codes|changes"
+                     r"|batches|rows|calls|messages|events|errors|requests|lines|suggestions"
+                     r"|problems|members|groups|pre-tags)\b(?!/)")  # not a rate: calls/min
+
+
+def test_no_count_sentence_is_plural_only() -> None:
+    """A number before a noun is a plural form (numerus) or a counted phrase: never "1 changes"."""
+    plural_only = [(context, source) for context, source, forms, _k
+                   in _messages(TRANSLATIONS / f"tagdesk_{ENGLISH}.ts")
+                   if len(forms) == 1 and COUNTED.search(forms[0])]
+    assert plural_only == []
+
+
+def test_counts_agree_with_their_number(qapp: Any) -> None:
+    from desktop.ui.counts import COUNTS
+
+    translations = Translations()
+    try:
+        assert translations.install(ENGLISH)
+        assert COUNTS.live_codes(1) == "1 live code"
+        assert COUNTS.relations(12345) == "12,345 relations"
+        assert COUNTS.calls(0) == "0 API calls"
+        assert QCoreApplication.translate("AuditViewer", "%1 changes · %2 ms", None,
+                                          1) == "%1 change · %2 ms"
+        assert translations.install(CHINESE)
+        assert COUNTS.live_codes(1) == "1 个活码"
+        assert COUNTS.relations(12345) == "12,345 个客户关系"
+    finally:
+        translations.uninstall()

@@ -203,7 +203,7 @@ def test_the_adopt_dialog_sends_a_members_adoption_for_approval(
         row = next(i for i, a in enumerate(inbox.approvals) if a["id"] == approval_id)
         target = inbox.table.item(row, 2)
         assert target is not None and target.text() == (
-            f"意向程度 → 意向程度(申请)（{relations} 个客户关系，{relations + 1} 次调用）")
+            f"意向程度 → 意向程度(申请)（{relations} 个客户关系，{relations + 1} 次 API 调用）")
         reason = inbox.table.item(row, 6)
         assert reason is not None and reason.text() == "统一管理意向标签"
         assert [inbox.table.item(row, column).text() for column in (1, 5)] == ["收编标签组", "待审批"]
