@@ -1,7 +1,8 @@
 """Records a team shares through its server: pushed in chunks with the user's login, fetched
 back page by page after the last server id this cache has seen.
 
-Chats (`team_chats.py`) and behaviour events (`team_events.py`) travel this way; each says
+Chats (`team_chats.py`), behaviour events (`team_events.py`) and auto-tagging verdicts
+(`team_autotag.py`) travel this way; each says
 its endpoint, the key its records sit under, and how a fetched page is stored in the cache.
 """
 

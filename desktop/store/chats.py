@@ -115,10 +115,11 @@ def keys_of(cache: Cache, ids: Iterable[int]) -> dict[int, str]:
         sorted(set(ids)))}
 
 
-def ids_of_keys(cache: Cache, keys: Iterable[str]) -> dict[str, int]:
-    """`msg_key` → local message id, for the messages this cache holds."""
+def ids_of_keys(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:
+    """`msg_key` → local message id, for the messages this cache holds (in the caller's
+    transaction)."""
     return {row[0]: row[1] for row in rows_in(
-        cache.query, "SELECT msg_key, id FROM chat_message WHERE msg_key IN ({marks})",
+        conn.execute, "SELECT msg_key, id FROM chat_message WHERE msg_key IN ({marks})",
         sorted(set(keys)))}
 
 

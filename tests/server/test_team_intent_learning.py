@@ -1,6 +1,7 @@
 """The team server's chat intents learn from the team's review verdicts and the tags people
 confirmed, as a desktop's simulation does: on the same chats, verdicts and tags the server's
-rules run and the desktop's simulation suggest the same tags to the same relations."""
+rules run and the desktop's simulation suggest the same tags to the same relations. The
+desktop brings the team's verdicts in page by page, as it does chats and events."""
 
 from __future__ import annotations
 
@@ -12,15 +13,20 @@ import psycopg
 import pytest
 
 from desktop.sandbox import SandboxServer
-from desktop.server import rule_intents
+from desktop.server import autotag_reviews, rule_intents
+from desktop.services import team_autotag
 from desktop.services.autotag_keywords import save_for
 from desktop.services.autotag_simulation import AutoTagService, Simulation
 from desktop.services.chat_import import import_chats
 from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.progress import Progress
 from desktop.services.sync import run_sync
 from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.team_chats import store_for
+from desktop.services.team_records import PUSH_CHUNK
 from desktop.services.workspace import Workspace, open_workspace
+from desktop.store import autotag_settings
+from desktop.store.autotag_settings import Review
 from tests.server.team_support import TeamServerProcess, desktop_env, log_in, wait_for
 
 pytestmark = pytest.mark.integration
@@ -109,3 +115,20 @@ def test_after_reviews_the_server_finds_the_intents_the_desktop_simulates(
     dropped = _suggested(by_rules) - _suggested(learnt)
     assert {customer for customer, _, _ in dropped} >= unreviewed
     assert _server_intents(team_server.db_url) == _suggested(learnt)
+
+
+def test_a_desktop_sends_and_fetches_many_verdicts_page_by_page_and_says_so(
+        workspace: Workspace, team_server: TeamServerProcess) -> None:
+    """More verdicts than one request and one page hold: all reach the server and come back
+    into the cache, with progress; a second fetch finds nothing new."""
+    many = [Review(f"wmPage{n:05d}", "zhangsan", "投诉", "rejected", ())
+            for n in range(PUSH_CHUNK + autotag_reviews.DEFAULT_PAGE + 1)]
+    seen: list[Progress] = []
+    assert team_autotag.push_reviews(workspace, many, seen.append) == len(many)
+    with psycopg.connect(team_server.db_url) as conn:
+        on_server = conn.execute("SELECT count(*) FROM autotag_review").fetchone()
+    assert on_server is not None
+    assert len(autotag_settings.reviews(workspace.cache)) == on_server[0] >= len(many)
+    fetched = [p for p in seen if p.phase == team_autotag.VERDICTS.phase and "verdicts" in p.text]
+    assert fetched and fetched[-1].done == on_server[0]
+    assert team_autotag.fetch_reviews(workspace) == 0

@@ -1,0 +1,145 @@
+"""Team rules' chat intents on the server: the time to find the intents of every relation of a
+corp whose team pushed 200,000 customer messages from 20,000 customers, with the rules alone
+(no verdicts, no confirmed tags) and with the learner trained on the team's verdicts and
+confirmed tags, as `desktop.server.rule_intents.intents` does in a rules run.
+
+Starts a throw-away PostgreSQL cluster and fills it directly: the messages are the labelled
+set's texts (tests/bench/autotag_data, 1,300 lines) drawn at random, the keywords are its
+keywords.json; `--confirmed` relations carry the tags their messages' labels say, set by a
+person (a team journal row of source `app`); `--reviews` other relations have one verdict on
+one of their messages, accepted when its label says so. Prints, for each case, the first
+run (engine build and training included), a second run (the kept engine) and, with
+verdicts, the run after one more verdict (training again). Asserts nothing.
+
+Needs PostgreSQL's initdb / pg_ctl (Debian: apt-get install postgresql).
+Usage: .venv/bin/python tests/bench/bench_server_intents.py [--customers N] [--per-customer N]
+       [--confirmed N] [--reviews N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desktop.server import rule_intents, team_training
+from desktop.server.database import migrate
+from tests.server.team_support import PostgresCluster, postgres_bin
+
+DATA = Path(__file__).resolve().parent / "autotag_data"
+MEMBERS = 50
+
+
+def _labelled() -> list[tuple[str, tuple[str, ...]]]:
+    rows = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            rows.append((str(record["text"]), tuple(record["labels"])))
+    return rows
+
+
+def _fill(conn: psycopg.Connection[tuple[object, ...]], customers: int, per_customer: int,
+          confirmed: int, reviews: int) -> None:
+    rng = random.Random(7)
+    pool = _labelled()
+    keywords = json.loads((DATA / "keywords.json").read_text(encoding="utf-8"))["tags"]
+    tag_of = {name: f"et{n}" for n, name in enumerate(keywords)}
+    said: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    with conn.cursor() as cursor:
+        for name, spec in keywords.items():
+            cursor.execute("INSERT INTO team_setting (owner, kind, key, value, version,"
+                           " updated_by) VALUES ('', 'autotag_keywords', %s, %s, 1, 'boss')",
+                           (name, json.dumps(spec["keywords"], ensure_ascii=False)))
+            cursor.execute("INSERT INTO corp_tag_snapshot (tag_id, tag_name, group_id,"
+                           " group_name) VALUES (%s, %s, 'eg1', '聊天意图')", (tag_of[name], name))
+        with cursor.copy("COPY chat_message (msg_key, ts, userid, external_userid, direction,"
+                         " text, pushed_by) FROM STDIN") as copy:
+            for c in range(customers):
+                customer, member = f"wm{c:06d}", f"user{c % MEMBERS}"
+                lines = said[customer] = [rng.choice(pool) for _ in range(per_customer)]
+                for m, (text, _) in enumerate(lines):
+                    copy.write_row((f"k{c}-{m}", 1_780_000_000 + c * per_customer + m, member,
+                                    customer, "in", text, "bench"))
+        chosen = rng.sample(sorted(said), confirmed + reviews)
+        journal_id = 0
+        for customer in chosen[:confirmed]:
+            member = f"user{int(customer[2:]) % MEMBERS}"
+            carried = sorted({tag_of[label] for _, labels in said[customer] for label in labels})
+            cursor.execute("INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
+                           " VALUES (%s, %s, %s)", (member, customer, carried))
+            for tag_id in carried:
+                journal_id += 1
+                cursor.execute(
+                    "INSERT INTO team_journal (id, ts, operator, action, source, batch_id,"
+                    " external_userid, userid, tag_id, tag_name, group_name, before, after,"
+                    " reason, prev_hash, hash) VALUES (%s, %s, 'boss', 'tag_add', 'app', '',"
+                    " %s, %s, %s, '', '', '[]', '[]', '', '', '')",
+                    (journal_id, 1_779_000_000 + journal_id, customer, member, tag_id))
+        cursor.execute("UPDATE team_journal_head SET last_id = %s", (journal_id,))
+        for customer in chosen[confirmed:]:
+            member = f"user{int(customer[2:]) % MEMBERS}"
+            m = rng.randrange(per_customer)
+            tag = rng.choice(sorted(keywords))
+            verdict = "accepted" if tag in said[customer][m][1] else "rejected"
+            cursor.execute("INSERT INTO autotag_review (operator, external_userid, userid,"
+                           " tag_name, verdict, msg_keys) VALUES ('boss', %s, %s, %s, %s, %s)",
+                           (customer, member, tag, verdict, [f"k{int(customer[2:])}-{m}"]))
+
+
+def _timed(conn: psycopg.Connection[tuple[object, ...]], customers: set[str],
+           what: str) -> None:
+    started = time.perf_counter()
+    found = rule_intents.intents(conn, customers)
+    print(f"  {what}: {time.perf_counter() - started:.2f} s,"
+          f" {len(found):,} relations with an intent", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--per-customer", type=int, default=10)
+    parser.add_argument("--confirmed", type=int, default=500)
+    parser.add_argument("--reviews", type=int, default=1_000)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="tagdesk-bench-intents-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    cluster = PostgresCluster(postgres_bin(), root)
+    cluster.start()
+    try:
+        for confirmed, reviews in ((0, 0), (args.confirmed, args.reviews)):
+            url = cluster.new_database()
+            migrate(url)
+            with psycopg.connect(url, autocommit=True) as conn:
+                with conn.transaction():
+                    _fill(conn, args.customers, args.per_customer, confirmed, reviews)
+                customers = {f"wm{c:06d}" for c in range(args.customers)}
+                print(f"{args.customers * args.per_customer:,} messages, {args.customers:,}"
+                      f" customers, {confirmed:,} confirmed relations, {reviews:,} verdicts:")
+                _timed(conn, customers, "first run (engine built, trained)")
+                _timed(conn, customers, "second run (engine kept)")
+                if reviews:
+                    conn.execute("INSERT INTO autotag_review (operator, external_userid,"
+                                 " userid, tag_name, verdict, msg_keys) VALUES ('boss',"
+                                 " 'wm000000', 'user0', '投诉', 'rejected', ARRAY['k0-0'])")
+                    _timed(conn, customers, "after one more verdict (trained again)")
+                    kept = team_training.team_tagger(conn, rule_intents.team_keywords(conn))
+                    print(f"  learnt tags: {len(kept.learnt_tags)}", flush=True)
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
