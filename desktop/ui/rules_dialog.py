@@ -179,7 +179,8 @@ class RulesDialog(QDialog):
             then = rule.rule.then
             action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
             if rule.reverted_left_alone:
-                action += " · " + self.tr("%1 reverted relations left alone").replace(
+                action += " · " + self.tr("%1 reverted relations left alone", "",
+                                          rule.reverted_left_alone).replace(
                     "%1", f"{rule.reverted_left_alone:,}")
             team = [rule.owner, rule.department or self.tr("Whole corp")] if self.team else []
             item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",

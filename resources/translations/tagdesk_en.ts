@@ -3569,9 +3569,12 @@
         <source>Loop: %1 undo each other (%2 left alone).</source>
         <translation>Loop: %1 undo each other (%2 left alone).</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 reverted relations left alone</source>
-        <translation>%1 reverted relations left alone</translation>
+        <translation>
+            <numerusform>%1 reverted relation left alone</numerusform>
+            <numerusform>%1 reverted relations left alone</numerusform>
+        </translation>
     </message>
     <message>
         <source>Whole corp</source>

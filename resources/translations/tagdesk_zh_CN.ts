@@ -3536,9 +3536,11 @@
         <source>Loop: %1 undo each other (%2 left alone).</source>
         <translation>循环：%1 互相撤销（%2不会更改）。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 reverted relations left alone</source>
-        <translation>%1 个已回滚的客户关系不再更改</translation>
+        <translation>
+            <numerusform>%1 个已回滚的客户关系不再更改</numerusform>
+        </translation>
     </message>
     <message>
         <source>Whole corp</source>
