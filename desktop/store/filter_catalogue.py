@@ -30,7 +30,10 @@ OWNERS = (  # each relation owner once: a probe of the owner index per owner, no
 )
 
 
-def load_catalogue(conn: sqlite3.Connection) -> FilterCatalogue:
+def load_catalogue(conn: sqlite3.Connection,
+                   directory: FilterCatalogue | None = None) -> FilterCatalogue:
+    """The names in the cache; with `directory`, its members, departments and channels
+    are taken as they are and only tags and groups are read."""
     groups = [GroupEntry(str(gid), str(name)) for gid, name in conn.execute(
         "SELECT id, name FROM tag_group WHERE deleted = 0"
     )]
@@ -40,6 +43,9 @@ def load_catalogue(conn: sqlite3.Connection) -> FilterCatalogue:
         for pk, name, gid in conn.execute("SELECT pk, name, group_id FROM tag WHERE deleted = 0")
         if gid in group_names
     ]
+    if directory is not None:
+        return FilterCatalogue(tags, groups, directory.members, directory.departments,
+                               directory.channels)
     memberships: dict[str, list[int]] = defaultdict(list)
     for userid, department_id in conn.execute(
         "SELECT userid, department_id FROM member_department"

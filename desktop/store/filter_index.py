@@ -198,16 +198,22 @@ class FilterIndex:
     def renamed(self, conn: sqlite3.Connection, version: str) -> FilterIndex:
         """A copy for `version`, whose commits since this one changed only names of tags
         and groups (`bump_data_version(names_only=True)`): everything built from relations
-        and links is shared and the catalogue is loaded again. The tag counts are kept while
-        the same linked tags are dead (re-creating a deleted tag may make it live again);
-        without them the copy is no longer primed.
+        and links is shared, members, departments and channels too; tags and groups are
+        read again. The tag counts are kept while the same linked tags are dead (creating
+        a deleted tag again may make it live); without them the copy is no longer primed.
         """
         with self._lock:
             shared, tags, leaves = dict(self._shared), dict(self._tags), list(self._leaves.items())
             complete = self._complete_tags
-        shared.pop("catalogue", None)
-        counts_kept = ("tag_counts" not in shared
-                       or shared.get("dead_linked") == sql.dead_linked(conn))
+        kept = shared.pop("catalogue", None)
+        catalogue = load_catalogue(conn, kept if isinstance(kept, FilterCatalogue) else None)
+        shared["catalogue"] = catalogue
+        counts_kept = "tag_counts" not in shared
+        if not counts_kept:
+            live = {tag.pk for tag in catalogue.tags}
+            dead = (frozenset(pk for pk, bm in tags.items() if bm and pk not in live)
+                    if complete else sql.dead_linked(conn))
+            counts_kept = shared.get("dead_linked") == dead
         if not counts_kept:
             del shared["tag_counts"], shared["dead_linked"]
             leaves = [(leaf, bm) for leaf, bm in leaves if not isinstance(leaf, TagCountLeaf)]
