@@ -4,10 +4,10 @@ Tag groups, rule groups and their tags, departments, members, follow users and
 contact ways are read first; then every follow relation with its corp tags
 (batch/get_by_user, 100 a page), fetched by several chains at once (the
 client's rate limiter and concurrency cap keep it within WeCom's limits). The
-sync's own thread stages each relation page into temporary tables while the
-chains fetch the next ones. Only when everything has arrived is the cache
-replaced, in one transaction, so a failed or cancelled sync leaves the previous
-cache exactly as it was.
+sync's own thread stages each relation page into temporary tables, comparing it
+with the cache, while the chains fetch the next ones. Only when everything has
+arrived is the cache changed where it differs, in one transaction, so a failed or
+cancelled sync leaves the previous cache exactly as it was.
 """
 
 from __future__ import annotations

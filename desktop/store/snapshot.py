@@ -2,12 +2,13 @@
 
 The sync service stages customers and relations page by page while it is still
 fetching (`Staging`: temporary tables of the writing thread's connection, so the
-cache itself is untouched and nothing is held in memory), and hands over the
-small rest as a `Snapshot`; `write_snapshot` merges both in one transaction. Customers nobody follows any more stay in
-`customer`, so the journal and revert previews can still name them. A failure anywhere rolls the whole
-write back, so the previous cache stays exactly as it was. Tag differences on
-relations that were already known are returned as `observed` changes: they
-were made on phones or by other tools since the last sync.
+cache itself is untouched and nothing is held in memory), each page compared with the
+cache as it is staged, and hands over the small rest as a `Snapshot`; `write_snapshot`
+merges both in one transaction, writing only what differs. Customers nobody follows any
+more stay in `customer`, so the journal and revert previews can still name them. A
+failure anywhere rolls the whole write back, so the previous cache stays exactly as it
+was. Tag differences on relations that were already known are returned as `observed`
+changes: they were made on phones or by other tools since the last sync.
 """
 
 from __future__ import annotations
@@ -138,63 +139,110 @@ class Staging:
     the rows are not held in memory until `write_snapshot` merges them. Only the thread
     that created it may add to it or merge it.
 
-    Each relation's corp-tag ids are split into `stage_link` rows by a trigger, inside the
-    statement that stages the page, so the merge joins tables instead of splitting strings
-    in Python; `seq` numbers the staged relations in the order they arrived. The tables
-    have no key while pages arrive (keeping a b-tree of random text keys costs the staging
-    thread twenty times more): a relation staged twice is staged twice, and the merge
-    takes the later row, after building each index once."""
+    Each page is compared with the cache in the statement that stages it, while the
+    chains fetch the next pages: a known relation gets its id and whether its fields and
+    its live tags are as cached, a new one its number among the new (its id will be the
+    cache's newest id plus that number) and its links. The merge then writes only what
+    differs. Those comparisons hold while no other connection wrote the cache
+    (`PRAGMA data_version`) and the sync's own tag list removed no live tag; otherwise the
+    merge stages every row again inside its transaction. A relation staged twice keeps
+    only its later row."""
 
     def __init__(self, cache: Cache) -> None:
         self._conn = cache.connection()
         self._thread = threading.get_ident()
-        self._seq = 0
+        self._version = self.data_version()
         self.close()
-        self._conn.execute(
-            "CREATE TEMP TABLE stage_customer (external_userid TEXT, name TEXT,"
-            " type INTEGER, gender INTEGER, corp_name TEXT, corp_full_name TEXT, position TEXT,"
-            " unionid TEXT)")
-        self._conn.execute(
-            "CREATE TEMP TABLE stage_relation (seq INTEGER PRIMARY KEY, external_userid TEXT,"
-            " userid TEXT, remark TEXT, description TEXT, createtime INTEGER, add_way INTEGER,"
-            " state TEXT, oper_userid TEXT, remark_corp_name TEXT, remark_mobiles TEXT,"
-            " tag_ids TEXT)")
-        self._conn.execute("CREATE TEMP TABLE stage_link (seq INTEGER NOT NULL, tag_id TEXT)")
-        self._conn.execute(
-            "CREATE TEMP TRIGGER stage_relation_links AFTER INSERT ON stage_relation BEGIN"
-            " INSERT INTO stage_link (seq, tag_id) SELECT NEW.seq, value"
-            " FROM json_each(NEW.tag_ids); END")
+        for table in STAGE_TABLES:
+            self._conn.execute(table)
+        self._start()
+
+    def _start(self) -> None:
+        self._customers = 0
+        self._seq = 0
+        self._fresh = 0
+        self._staged: dict[str, int] = {}  # relation key -> seq of its latest staged row
+        self._live: dict[str, int] = dict(self._conn.execute(
+            "SELECT id, pk FROM main.tag WHERE deleted = 0").fetchall())
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Stage one page. A relation staged again wins over its earlier row; a customer (one
-        row per relation) is merged once per row, the last one winning.
+        """Stage one page. A customer (one row per relation) is merged once per row, the last
+        one winning.
 
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
-        _insert_rows(self._conn, "INSERT INTO stage_customer", [
-            (c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
-             c.position, c.unionid) for c in customers])
+        _insert_rows(self._conn, STAGE_CUSTOMERS, [
+            (row, c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
+             c.position, c.unionid)
+            for row, c in enumerate(customers, start=self._customers + 1)])
+        self._customers += len(customers)
+        for start in range(0, len(relations), ROWS_PER_INSERT):
+            self._add_relations(relations[start:start + ROWS_PER_INSERT])
+
+    def _add_relations(self, relations: Sequence[RelationRow]) -> None:
         first = self._seq
         self._seq += len(relations)
-        _insert_rows(self._conn, "INSERT INTO stage_relation", [
+        latest: dict[str, tuple[int, RelationRow]] = {}
+        for seq, r in enumerate(relations, start=first):
+            key = f"{r.userid}\n{r.external_userid}"
+            earlier = self._staged.get(key)
+            if earlier is not None and earlier < first:
+                for statement in DROP_STAGED:
+                    self._conn.execute(statement, (earlier,))
+            self._staged[key] = seq
+            latest[key] = (seq, r)
+        _insert_rows(self._conn, STAGE_RELATIONS, [
             (seq, r.external_userid, r.userid, r.remark, r.description, r.createtime,
              r.add_way, r.state, r.oper_userid, r.remark_corp_name,
              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
-             _json_ids(r.tag_ids))
-            for seq, r in enumerate(relations, start=first)])
+             _json_ids(r.tag_ids), *self._live_pks(r.tag_ids))
+            for seq, r in latest.values()])
+        fresh_before = self._fresh
+        self._conn.execute(STAGE_FRESH, (first, self._seq - 1))
+        self._fresh = int(self._conn.execute(
+            "SELECT coalesce(max(n), 0) FROM temp.stage_fresh").fetchone()[0])
+        if self._fresh > fresh_before:
+            for statement in FRESH_LINKS:
+                self._conn.execute(statement, (fresh_before,))
 
-    def index(self) -> None:
-        """Key the staged relations, once every page has arrived: the latest row of each
-        relation in `stage_id` (its id there is set by the merge)."""
+    def _live_pks(self, tag_ids: Sequence[str]) -> tuple[str, str | None]:
+        """The sorted "pk,pk" of these ids' live tags, and the JSON of the ids that name no
+        live tag (None when all do)."""
+        live = self._live
+        pks = sorted({live[t] for t in tag_ids if t in live})
+        unknown = [t for t in tag_ids if t not in live]
+        return ",".join(map(str, pks)), json.dumps(unknown) if unknown else None
+
+    def compare_again(self) -> None:
+        """Stage every row again, compared with the cache as this connection sees it now."""
         self.check_thread()
-        self._conn.execute("CREATE INDEX temp.stage_relation_key ON stage_relation"
-                           " (external_userid, userid, seq)")
-        self._conn.execute(
-            "CREATE TEMP TABLE stage_id (seq INTEGER PRIMARY KEY, id INTEGER)")
-        self._conn.execute(
-            "INSERT INTO temp.stage_id (seq) SELECT max(seq) FROM temp.stage_relation"
-            " GROUP BY external_userid, userid")
+        for table in ("stage_customer", "stage_relation"):
+            self._conn.execute(f"ALTER TABLE temp.{table} RENAME TO {table}_before")
+        for table in ("stage_fresh", "stage_link", "stage_unknown_tag"):
+            self._conn.execute(f"DELETE FROM temp.{table}")
+        for table in STAGE_TABLES[:2]:
+            self._conn.execute(table)
+        self._start()
+        rows = self._conn.execute(
+            f"SELECT external_userid, {CUSTOMER_FIELDS} FROM temp.stage_customer_before"
+            " ORDER BY row")
+        while chunk := rows.fetchmany(ROWS_PER_INSERT):
+            self.add([CustomerRow(*row) for row in chunk], [])
+        rows = self._conn.execute(
+            f"SELECT external_userid, userid, {RELATION_FIELDS}, tag_ids"
+            " FROM temp.stage_relation_before ORDER BY seq")
+        while chunk := rows.fetchmany(ROWS_PER_INSERT):
+            self.add([], [_relation_row(*row) for row in chunk])
+        for table in ("stage_customer_before", "stage_relation_before"):
+            self._conn.execute(f"DROP TABLE temp.{table}")
+
+    def comparisons_hold(self) -> bool:
+        """No other connection wrote the cache since staging began."""
+        return self.data_version() == self._version
+
+    def data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def count(self, rows: str) -> int:
         return int(self._conn.execute(f"SELECT count(*) FROM {rows}").fetchone()[0])
@@ -204,7 +252,8 @@ class Staging:
             raise RuntimeError("a sync's staging is used by the thread that created it")
 
     def close(self) -> None:
-        for table in ("stage_customer", "stage_relation", "stage_link", "stage_id"):
+        for table in ("stage_customer", "stage_relation", "stage_fresh", "stage_link",
+                      "stage_unknown_tag", "stage_customer_before", "stage_relation_before"):
             self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
     def __enter__(self) -> Staging:
@@ -213,6 +262,83 @@ class Staging:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _relation_row(external_userid: str, userid: str, remark: str, description: str,
+                  createtime: int, add_way: int, state: str, oper_userid: str,
+                  remark_corp_name: str, remark_mobiles: str, tag_ids: str) -> RelationRow:
+    return RelationRow(external_userid, userid, remark, description, createtime, add_way, state,
+                       oper_userid, remark_corp_name, tuple(json.loads(remark_mobiles)),
+                       tuple(json.loads(tag_ids)))
+
+
+CUSTOMER_FIELDS = "name, type, gender, corp_name, corp_full_name, position, unionid"
+RELATION_FIELDS = ("remark, description, createtime, add_way, state, oper_userid,"
+                   " remark_corp_name, remark_mobiles")
+
+
+def _columns(table: str, fields: str) -> str:
+    return ", ".join(f"{table}.{name.strip()}" for name in fields.split(","))
+
+
+STAGE_TABLES = (
+    # same: the cache holds this customer with these fields
+    "CREATE TEMP TABLE stage_customer (row INTEGER PRIMARY KEY, external_userid TEXT,"
+    f" {CUSTOMER_FIELDS}, same INTEGER)",
+    # tag_pks: the live tags' sorted "pk,pk"; unknown_tag_ids: a JSON array of the ids that
+    # named no live tag (a tag new in this sync, or none); id, fields_same, tags_same: the
+    # cached relation's id and whether it is as staged (NULL for a new relation)
+    "CREATE TEMP TABLE stage_relation (seq INTEGER PRIMARY KEY, external_userid TEXT,"
+    f" userid TEXT, {RELATION_FIELDS}, tag_ids TEXT, tag_pks TEXT, unknown_tag_ids TEXT,"
+    " id INTEGER, fields_same INTEGER, tags_same INTEGER)",
+    # the new relations in arrival order: each one's id is the cache's newest plus n
+    "CREATE TEMP TABLE stage_fresh (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+    "CREATE TEMP TABLE stage_link (n INTEGER NOT NULL, tag_pk INTEGER NOT NULL,"
+    " PRIMARY KEY (n, tag_pk)) WITHOUT ROWID",
+    "CREATE TEMP TABLE stage_unknown_tag (n INTEGER NOT NULL, tag_id TEXT NOT NULL)",
+)
+
+STAGE_CUSTOMERS = (
+    f"WITH page (row, external_userid, {CUSTOMER_FIELDS}) AS (VALUES {{values}})"
+    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same)"
+    f" SELECT page.*, c.external_userid IS NOT NULL AND ({_columns('c', CUSTOMER_FIELDS)})"
+    f" IS ({_columns('page', CUSTOMER_FIELDS)}) FROM page"
+    " LEFT JOIN main.customer c ON c.external_userid = page.external_userid"
+)
+
+STAGE_RELATIONS = (
+    f"WITH page (seq, external_userid, userid, {RELATION_FIELDS}, tag_ids, tag_pks,"
+    " unknown_tag_ids) AS (VALUES {values})"
+    f" INSERT INTO temp.stage_relation (seq, external_userid, userid, {RELATION_FIELDS},"
+    " tag_ids, tag_pks, unknown_tag_ids, id, fields_same, tags_same)"
+    " SELECT page.*, r.id, CASE WHEN r.id IS NOT NULL THEN"
+    f" ({_columns('r', RELATION_FIELDS)}) IS ({_columns('page', RELATION_FIELDS)}) END,"
+    " CASE WHEN r.id IS NOT NULL THEN page.unknown_tag_ids IS NULL AND page.tag_pks ="
+    " coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk FROM main.relation_tag"
+    " WHERE relation_id = r.id ORDER BY tag_pk)), '') END"
+    " FROM page LEFT JOIN main.relation r"
+    " ON r.external_userid = page.external_userid AND r.userid = page.userid"
+)
+
+STAGE_FRESH = ("INSERT INTO temp.stage_fresh (seq) SELECT seq FROM temp.stage_relation"
+               " WHERE seq BETWEEN ?1 AND ?2 AND id IS NULL ORDER BY seq")
+
+FRESH_LINKS = (
+    "INSERT INTO temp.stage_link (n, tag_pk) SELECT f.n, j.value"
+    " FROM temp.stage_fresh f JOIN temp.stage_relation s ON s.seq = f.seq,"
+    " json_each('[' || s.tag_pks || ']') j WHERE f.n > ?1",
+    "INSERT INTO temp.stage_unknown_tag (n, tag_id) SELECT f.n, j.value"
+    " FROM temp.stage_fresh f JOIN temp.stage_relation s ON s.seq = f.seq,"
+    " json_each(s.unknown_tag_ids) j WHERE f.n > ?1 AND s.unknown_tag_ids IS NOT NULL",
+)
+
+DROP_STAGED = (  # the earlier row of a relation staged again
+    "DELETE FROM temp.stage_link WHERE n = (SELECT n FROM temp.stage_fresh WHERE seq = ?1)",
+    "DELETE FROM temp.stage_unknown_tag"
+    " WHERE n = (SELECT n FROM temp.stage_fresh WHERE seq = ?1)",
+    "DELETE FROM temp.stage_fresh WHERE seq = ?1",
+    "DELETE FROM temp.stage_relation WHERE seq = ?1",
+)
 
 
 def _json_ids(ids: Sequence[str]) -> str:
@@ -225,14 +351,15 @@ def _json_ids(ids: Sequence[str]) -> str:
     return f'["{joined}"]' if ids else "[]"
 
 
-ROWS_PER_INSERT = 500  # 500 rows of 12 values stay far below SQLite's 32,766 parameters
+ROWS_PER_INSERT = 500  # 500 rows of 14 values stay far below SQLite's 32,766 parameters
 
 
 def _insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
+    """`insert` with its `{values}` replaced by up to ROWS_PER_INSERT rows at a time."""
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start:start + ROWS_PER_INSERT]
         values = "(" + ", ".join("?" * len(chunk[0])) + ")"
-        conn.execute(f"{insert} VALUES {', '.join([values] * len(chunk))}",
+        conn.execute(insert.format(values=", ".join([values] * len(chunk))),
                      [value for row in chunk for value in row])
 
 
@@ -243,25 +370,28 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         with Staging(cache) as staging:
             staging.add(snap.customers, snap.relations)
             return write_snapshot(cache, snap, staging)
+    staged.check_thread()
     started = time.perf_counter()
-    staged.index()
     now = time.time()
     with cache.write() as conn:
         previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
         first_sync = not previous
-        # relation ids only grow and new rows are inserted before any is deleted: every
-        # relation known before this write has an id up to this one
-        newest_before = int(
-            conn.execute("SELECT coalesce(max(id), 0) FROM relation").fetchone()[0])
         tree_before = _tree(conn)
+        live_before = _live_tags(conn)
         _write_tags(conn, snap.groups, snap.tags)
         tree_changes = [] if first_sync else list(_tree_entries(tree_before, _tree(conn),
                                                                 previous, now))
+        if not staged.comparisons_hold() or not live_before.items() <= _live_tags(conn).items():
+            staged.compare_again()
         _replace_directory(conn, snap)
         _write_customers(conn)
         sort_keys.refresh(conn)
-        _write_relations(conn)
-        links, changed = _write_relation_tags(conn, newest_before)
+        # relation ids only grow: every relation known before this write has an id up to
+        # this one, and the new ones follow it in the order they arrived
+        newest_before = int(
+            conn.execute("SELECT coalesce(max(id), 0) FROM relation").fetchone()[0])
+        _write_relations(conn, newest_before)
+        changed = _write_relation_tags(conn, newest_before)
         observed = {} if first_sync else changed  # a first sync has nothing to compare with
         journal.append(conn, tree_changes)
         if observed:
@@ -269,9 +399,10 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         search_text.refresh(conn)
         bump_data_version(cache, conn)
+        links = int(conn.execute("SELECT count(*) FROM relation_tag").fetchone()[0])
     return WriteResult(
         customers=staged.count("(SELECT DISTINCT external_userid FROM temp.stage_customer)"),
-        relations=staged.count("temp.stage_id"),
+        relations=staged.count("temp.stage_relation"),
         tags=len(snap.tags),
         groups=len(snap.groups),
         tag_links=links,
@@ -376,85 +507,78 @@ def _replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
     )
 
 
+def _live_tags(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
+
+
 def _write_customers(conn: sqlite3.Connection) -> None:
+    """Every staged row of each customer with a row that differs from the cache, in
+    arrival order (the last one wins)."""
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.stage_customer WHERE NOT same)"
+                        ).fetchone()[0]:
+        return
+    differing = "true" if not conn.execute(  # all of them: a first sync
+        "SELECT EXISTS (SELECT 1 FROM temp.stage_customer WHERE same)").fetchone()[0] else (
+        "external_userid IN (SELECT external_userid FROM temp.stage_customer WHERE NOT same)")
     conn.execute(
-        "INSERT INTO customer (external_userid, name, type, gender, corp_name, corp_full_name,"
-        " position, unionid) SELECT * FROM temp.stage_customer WHERE true"
+        f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS})"
+        f" SELECT external_userid, {CUSTOMER_FIELDS} FROM temp.stage_customer"
+        f" WHERE {differing} ORDER BY row"
         " ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
         " position = excluded.position, unionid = excluded.unionid,"
         " name_sort = iif(name IS excluded.name, name_sort, '')"  # sort_keys.refresh fills it
-        " WHERE (name, type, gender, corp_name, corp_full_name, position, unionid) IS NOT"
-        " (excluded.name, excluded.type, excluded.gender, excluded.corp_name,"
-        " excluded.corp_full_name, excluded.position, excluded.unionid)"
+        f" WHERE ({CUSTOMER_FIELDS}) IS NOT ({_columns('excluded', CUSTOMER_FIELDS)})"
     )
 
 
-GONE_RELATIONS = (
-    "SELECT id FROM relation r WHERE NOT EXISTS (SELECT 1 FROM temp.stage_relation s"
-    " WHERE s.external_userid = r.external_userid AND s.userid = r.userid)"
-)
-
-
-def _write_relations(conn: sqlite3.Connection) -> None:
+def _write_relations(conn: sqlite3.Connection, newest_before: int) -> None:
+    """Remove the relations no longer staged, update those whose fields changed and add
+    the new ones with their ids."""
+    known = conn.execute(
+        "SELECT count(*) FROM temp.stage_relation WHERE id IS NOT NULL").fetchone()[0]
+    if known < conn.execute("SELECT count(*) FROM relation").fetchone()[0]:
+        gone = ("SELECT id FROM relation WHERE id NOT IN"
+                " (SELECT id FROM temp.stage_relation WHERE id IS NOT NULL)")
+        for table in ("relation_tag", "personal_tag"):
+            conn.execute(f"DELETE FROM {table} WHERE relation_id IN ({gone})")
+        conn.execute(f"DELETE FROM relation WHERE id IN ({gone})")
     conn.execute(
-        "INSERT INTO relation (external_userid, userid, remark, description, createtime, add_way,"
-        " state, oper_userid, remark_corp_name, remark_mobiles)"
-        " SELECT external_userid, userid, remark, description, createtime, add_way, state,"
-        " oper_userid, remark_corp_name, remark_mobiles FROM temp.stage_id JOIN"
-        " temp.stage_relation USING (seq) ORDER BY seq"  # new ones: ids in arrival order
-        " ON CONFLICT(external_userid, userid) DO UPDATE SET"
+        f"INSERT INTO relation (external_userid, userid, {RELATION_FIELDS})"
+        f" SELECT external_userid, userid, {RELATION_FIELDS} FROM temp.stage_relation"
+        " WHERE NOT fields_same ON CONFLICT(external_userid, userid) DO UPDATE SET"
         " remark = excluded.remark, description = excluded.description,"
         " createtime = excluded.createtime, add_way = excluded.add_way, state = excluded.state,"
         " oper_userid = excluded.oper_userid, remark_corp_name = excluded.remark_corp_name,"
-        " remark_mobiles = excluded.remark_mobiles"
-        " WHERE (remark, description, createtime, add_way, state, oper_userid,"
-        " remark_corp_name, remark_mobiles) IS NOT (excluded.remark, excluded.description,"
-        " excluded.createtime, excluded.add_way, excluded.state, excluded.oper_userid,"
-        " excluded.remark_corp_name, excluded.remark_mobiles)"  # unchanged rows: no write
-    )
-    for table in ("relation_tag", "personal_tag"):
-        conn.execute(f"DELETE FROM {table} WHERE relation_id IN ({GONE_RELATIONS})")
-    conn.execute(f"DELETE FROM relation WHERE id IN ({GONE_RELATIONS})")
+        " remark_mobiles = excluded.remark_mobiles")
+    conn.execute(
+        f"INSERT INTO relation (id, external_userid, userid, {RELATION_FIELDS})"
+        f" SELECT ? + f.n, s.external_userid, s.userid, {_columns('s', RELATION_FIELDS)}"
+        " FROM temp.stage_fresh f JOIN temp.stage_relation s ON s.seq = f.seq ORDER BY f.n",
+        (newest_before,))
 
 
 Changes = dict[int, tuple[set[int], set[int]]]  # relation id -> (tag pks before, tag pks after)
 
 
-LIVE_LINKS = (  # (relation id, live tag pk) of each staged link
-    "SELECT m.id, t.pk FROM temp.stage_link l JOIN temp.stage_id m ON m.seq = l.seq"
-    " JOIN tag t ON t.id = l.tag_id WHERE t.deleted = 0"
-)
-
-
-def _write_relation_tags(
-    conn: sqlite3.Connection, newest_before: int
-) -> tuple[int, Changes]:
-    """Set every staged relation's links to its staged live tags: those of new relations
-    (a first sync: all of them) in one INSERT … SELECT, those of relations known before by
-    comparing each one's stored links as one sorted "pk,pk" string (far cheaper than sets
-    when, as usual, almost nothing changed), returning their changes."""
+def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Changes:
+    """Add the new relations' links, and set those of known relations whose tags differ
+    from the cache, returning their changes."""
+    conn.execute("INSERT INTO relation_tag (relation_id, tag_pk)"
+                 " SELECT ? + n, tag_pk FROM temp.stage_link", (newest_before,))
     conn.execute(
-        "UPDATE temp.stage_id SET id = (SELECT r.id FROM temp.stage_relation s JOIN relation r"
-        " ON r.external_userid = s.external_userid AND r.userid = s.userid"
-        " WHERE s.seq = stage_id.seq)")
-    links = 0
-    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.stage_id WHERE id > ?)",
-                    (newest_before,)).fetchone()[0]:
-        links = conn.execute(
-            f"INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) {LIVE_LINKS} AND m.id > ?",
-            (newest_before,)).rowcount
-    tag_pks = dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
+        "INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) SELECT ? + u.n, t.pk"
+        " FROM temp.stage_unknown_tag u JOIN tag t ON t.id = u.tag_id WHERE t.deleted = 0",
+        (newest_before,))
+    tag_pks = _live_tags(conn)
     changed: Changes = {}
     for rid, tag_ids, stored in conn.execute(
-        "SELECT m.id, s.tag_ids, coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk"
-        " FROM relation_tag WHERE relation_id = m.id ORDER BY tag_pk)), '')"
-        " FROM temp.stage_id m JOIN temp.stage_relation s ON s.seq = m.seq WHERE m.id <= ?",
-        (newest_before,)
-    ):
+        "SELECT s.id, s.tag_ids, coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk"
+        " FROM relation_tag WHERE relation_id = s.id ORDER BY tag_pk)), '')"
+        " FROM temp.stage_relation s WHERE NOT tags_same"
+    ).fetchall():
         wanted = sorted({tag_pks[t] for t in json.loads(tag_ids) if t in tag_pks})
-        links += len(wanted)
         if ",".join(map(str, wanted)) != stored:
             changed[rid] = (_pks(stored), set(wanted))
     conn.executemany(
@@ -463,7 +587,7 @@ def _write_relation_tags(
     conn.executemany(
         "INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
         ((rid, pk) for rid, (have, wanted) in changed.items() for pk in wanted - have))
-    return links, changed
+    return changed
 
 
 def _pks(joined: str) -> set[int]:

@@ -88,3 +88,46 @@ def test_a_sync_leaves_the_search_text_folded_for_every_relation(tmp_path: Path)
         assert rows == {"wm1": "cd\x1f\x1f\x1fwm1\x1f\x1f\x1fwm1\x1f[]",
                         "wm3": "\x1f\x1f\x1fwm3\x1f\x1f\x1fwm3\x1f[]"}
         assert cache.scalar("SELECT count(*) FROM relation_search") == 2
+
+
+def test_a_relation_changed_by_another_connection_while_staging_is_compared_again(
+    tmp_path: Path,
+) -> None:
+    start = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1")]
+    with Cache(tmp_path / "c.sqlite") as cache, Cache(tmp_path / "c.sqlite") as other:
+        _write(cache, start)
+        with Staging(cache) as staging:
+            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in start],
+                        start)  # both as cached
+            with other.write() as tx:  # a tagging write lands while the sync still reads
+                tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) SELECT r.id, t.pk"
+                           " FROM relation r, tag t WHERE r.external_userid = 'wm2'"
+                           " AND t.id = 'etB'")
+            write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert _links(cache) == {("wm1", "u1", "etA")}  # the snapshot wins, as it did
+        assert cache.scalar("SELECT count(*) FROM journal WHERE action = 'tag_remove'") == 1
+
+
+def test_a_tag_gone_from_wecom_leaves_the_relations_that_carried_it(tmp_path: Path) -> None:
+    both = [RelationRow("wm1", "u1", tag_ids=("etA", "etB"))]
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, both)
+        with Staging(cache) as staging:  # the page still names etB, the tag list does not
+            staging.add([CustomerRow("wm1", "wm1")], both)
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS[:1]), staging)
+        assert _links(cache) == {("wm1", "u1", "etA")}
+        assert written.tag_links == 1
+
+
+def test_a_tag_new_in_this_sync_links_new_and_known_relations(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, [RelationRow("wm1", "u1", tag_ids=("etA",))])
+        newer = [*TAGS, TagRow("etNew", "g1", "新标签")]
+        page = [RelationRow("wm1", "u1", tag_ids=("etA", "etNew")),
+                RelationRow("wm2", "u1", tag_ids=("etNew",))]
+        with Staging(cache) as staging:
+            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=newer), staging)
+        assert _links(cache) == {("wm1", "u1", "etA"), ("wm1", "u1", "etNew"),
+                                 ("wm2", "u1", "etNew")}
+        assert written.tag_links == 3 and written.relations == 2
