@@ -336,12 +336,11 @@ def expiry_set(args: argparse.Namespace) -> int:
                          f" {exc.message_en.split(': ', 1)[-1]}") from None
     with open_synced_workspace(args, write=True) as ws:
         service = ExpiryService(ws)
-        service.refuse_on_team()
         tag_id = service.tagging.resolve_tag_names([args.tag])[0]
         ids = FilterEngine(ws.cache).relation_ids(args.filter)
         carrying = [s.relation_id for s in outbox.relation_states(ws.cache, ids).values()
                     if tag_id in s.tag_ids]
-        count = service.set_on(carrying, tag_id, seconds, f"set:{ws.operator}")
+        count = service.set_carried(carrying, tag_id, seconds)
     print(f"{count} 个客户关系上的 {args.tag} 将于 {args.expires} 后过期。 / {args.tag} expires in"
           f" {args.expires} on {count} relations.", file=human_output(args))
     if args.json:

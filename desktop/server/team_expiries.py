@@ -3,6 +3,13 @@ those its rule runs set and those desktops sent with their writes), for any logg
 like the team journal, page by page in key order (`after` = the last row's
 `userid/external_userid/tag_id` of the previous page).
 
+`POST /tagdesk/v1/expiries` `{"set": [{"userid", "external_userid", "tag_id",
+"expires_in_s"}, ...]}` gives tags relations already carry a (new) expiry (`tagdesk expiry
+set`, the window's Change expiry… on a team profile): only where the server's snapshot has
+the tag on the relation, and only for tags governance lets the caller remove (the check of
+their own `mark_tag`; a refusal refuses the whole request). It is recorded with rule "" and
+batch `set:USERID`.
+
 A team desktop copies them into its cache (`desktop/services/team_expiries.py`) for its
 expiring-tags window, the tag tree's ⏳ counts and the detail pane; the server alone removes
 them when due (`expiry_job.py`).
@@ -10,6 +17,7 @@ them when due (`expiry_job.py`).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -22,7 +30,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from desktop.server import identity
+from desktop.server import identity, snapshot
+from desktop.server.identity import Caller
+from desktop.server.outbox_recovery import MARK_TAG
+from desktop.server.relay import Relay
+from desktop.server.write_notes import MAX_EXPIRY_S, MAX_ID_LENGTH
 
 log = logging.getLogger("tagdesk.server.expiry")
 
@@ -31,6 +43,9 @@ Connect = Callable[[], AbstractContextManager[Conn]]
 DEFAULT_PAGE = 5_000
 MAX_PAGE = 20_000
 BAD_REQUEST = 40058
+BAD_BODY = 47001
+MAX_SET = 10_000
+MAX_BODY_BYTES = 4 << 20
 
 
 class Refused(Exception):
@@ -39,12 +54,18 @@ class Refused(Exception):
         self.errcode, self.errmsg = errcode, errmsg
 
 
-def expiries_endpoint(connection: Connect) -> Callable[[Request], Any]:
-    """The Starlette endpoint of `/tagdesk/v1/expiries` over the server's pooled connections."""
+def expiries_endpoint(connection: Connect, relay: Relay) -> Callable[[Request], Any]:
+    """The Starlette endpoint of `/tagdesk/v1/expiries` over the server's pooled connections;
+    `relay` has governance's gate."""
 
     async def endpoint(request: Request) -> JSONResponse:
         try:
-            found = await run_in_threadpool(_answer, connection, request.query_params)
+            if request.method == "POST":
+                items = _items(await _body(request))
+                found = await run_in_threadpool(_set, connection, relay,
+                                                request.query_params, items)
+            else:
+                found = await run_in_threadpool(_answer, connection, request.query_params)
             return JSONResponse({"errcode": 0, "errmsg": "ok", **found})
         except Refused as refused:
             return JSONResponse({"errcode": refused.errcode, "errmsg": refused.errmsg})
@@ -86,3 +107,81 @@ def page(conn: Conn, after: tuple[str, ...], limit: int) -> dict[str, Any]:
     return {"expiries": expiries,
             "next_after": f"{last['userid']}/{last['external_userid']}/{last['tag_id']}"
             if last else None}
+
+
+Item = tuple[str, str, str, int]   # userid, external_userid, tag_id, seconds from now
+
+
+def _set(connection: Connect, relay: Relay, query: Mapping[str, str],
+         items: list[Item]) -> dict[str, Any]:
+    with connection() as conn:
+        try:
+            caller = identity.authenticate(conn, query.get("access_token", ""))
+        except identity.IdentityRefused as refused:
+            raise Refused(refused.errcode, refused.errmsg) from None
+    _check_gate(relay, caller, items)
+    recorded = 0
+    with connection() as conn, conn.transaction():
+        for userid, external_userid, tag_id, seconds in items:
+            if tag_id not in (snapshot.relation_tags(conn, userid, external_userid) or ()):
+                continue
+            conn.execute(
+                "INSERT INTO team_tag_expiry (userid, external_userid, tag_id, due_at,"
+                " rule_name, batch_id) VALUES (%s, %s, %s, now() + make_interval(secs => %s),"
+                " '', %s) ON CONFLICT (userid, external_userid, tag_id) DO UPDATE SET"
+                " due_at = excluded.due_at, rule_name = excluded.rule_name,"
+                " batch_id = excluded.batch_id, set_at = now()",
+                (userid, external_userid, tag_id, seconds, f"set:{caller.userid}"))
+            recorded += 1
+    log.info("expiries set by %s: %d recorded, %d not carrying their tag", caller.userid,
+             recorded, len(items) - recorded)
+    return {"recorded": recorded, "not_carrying": len(items) - recorded}
+
+
+def _check_gate(relay: Relay, caller: Caller, items: list[Item]) -> None:
+    """Governance lets the caller remove each of these tags (one check per tag)."""
+    if relay.gate is None:
+        return
+    first: dict[str, Item] = {}
+    for item in items:
+        first.setdefault(item[2], item)
+    for tag_id, (userid, external_userid, _, _) in sorted(first.items()):
+        refusal = relay.gate(caller, MARK_TAG, {"userid": userid,
+                                                "external_userid": external_userid,
+                                                "remove_tag": [tag_id]})
+        if refusal is not None:
+            raise Refused(int(refusal.get("errcode") or BAD_REQUEST),
+                          str(refusal.get("errmsg", "")))
+
+
+def _items(body: Mapping[str, Any]) -> list[Item]:
+    raw = body.get("set")
+    if not isinstance(raw, list) or not 0 < len(raw) <= MAX_SET:
+        raise Refused(BAD_REQUEST, f"set must be a list of 1 to {MAX_SET} expiries")
+    items = []
+    for index, item in enumerate(raw):
+        texts = [item.get(k) if isinstance(item, dict) else None
+                 for k in ("userid", "external_userid", "tag_id")]
+        seconds = item.get("expires_in_s") if isinstance(item, dict) else None
+        if (not all(isinstance(t, str) and 0 < len(t) <= MAX_ID_LENGTH for t in texts)
+                or type(seconds) is not int or not 0 < seconds <= MAX_EXPIRY_S):
+            raise Refused(BAD_REQUEST, f"set[{index}] needs userid, external_userid, tag_id"
+                                       f" and expires_in_s (1 to {MAX_EXPIRY_S})")
+        items.append((str(texts[0]), str(texts[1]), str(texts[2]), int(seconds)))
+    return items
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise Refused(BAD_BODY, f"request body over {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    try:
+        value = json.loads(b"".join(chunks).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Refused(BAD_BODY, "request body is not JSON") from None
+    if not isinstance(value, dict):
+        raise Refused(BAD_BODY, "request body is not a JSON object")
+    return value

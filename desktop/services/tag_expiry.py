@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.services import team_expiries
 from desktop.services.progress import ProgressCallback, no_progress
@@ -66,9 +65,20 @@ class ExpiryService:
                                  tag_id, seconds, f"batch:{batch_id}")
         return count
 
-    def reschedule(self, items: Sequence[Expiry], seconds: float) -> int:
-        """These expiries now run out `seconds` from now (not on a team profile)."""
-        self.refuse_on_team()
+    def set_carried(self, relation_ids: Sequence[int], tag_id: str, seconds: int) -> int:
+        """Give this tag, which these relations carry, an expiry `seconds` from now (`tagdesk
+        expiry set`); a team profile's goes to its team server."""
+        if self.by_team_server:
+            states = outbox.relation_states(self.ws.cache, relation_ids)
+            return team_expiries.set_on(self.ws, [(s.userid, s.external_userid, tag_id)
+                                                  for s in states.values()], seconds)
+        return self.set_on(relation_ids, tag_id, seconds, f"set:{self.ws.operator}")
+
+    def reschedule(self, items: Sequence[Expiry], seconds: int) -> int:
+        """These expiries now run out `seconds` from now (a team profile's on its server)."""
+        if self.by_team_server:
+            return team_expiries.set_on(self.ws, [(e.userid, e.external_userid, e.tag_id)
+                                                  for e in items], seconds)
         at = time.time() + seconds
         return tag_expiry.set_expiries(
             self.ws.cache, [Expiry(e.external_userid, e.userid, e.tag_id, at, e.origin)
@@ -129,15 +139,6 @@ class ExpiryService:
 
     def counts_by_tag(self) -> dict[str, int]:
         return tag_expiry.counts_by_tag(self.ws.cache, self._table)
-
-    def refuse_on_team(self) -> None:
-        """An expiry set apart from a write stays local: a team profile refuses it."""
-        if self.by_team_server:
-            raise UserError(
-                "团队配置的到期由团队服务器保管：请在添加标签时设置到期（批量改标签的「到期」，"
-                "或 tagdesk retag … --expires）。",
-                "A team profile's expiries are kept by its team server: set the expiry when"
-                " adding the tag (the retag dialog's Expires, or tagdesk retag … --expires).")
 
     def _refresh(self) -> None:
         """Forget the expiries of tags that left (a batch still queued on a team profile

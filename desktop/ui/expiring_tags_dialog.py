@@ -4,7 +4,7 @@ its customer, member and due time. "Remove due now" removes what ran out as one 
 `expiry`, like `tagdesk expiry run`); "Change expiry…" sets a new one on the selected rows.
 While shown, the list is read again after every sync or batch (which may remove expiring tags).
 On a team profile the list is the team server's, read from it each time: the server removes
-what runs out, so neither button is offered.
+what runs out (no "Remove due now"), and a changed expiry is sent to it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ class ExpiringTagsDialog(QDialog):
         self.change_button.setEnabled(False)
         self.remove_due_button.setEnabled(False)
         self.remove_due_button.setVisible(not self.service.by_team_server)
-        self.change_button.setVisible(not self.service.by_team_server)
         buttons = QHBoxLayout()
         buttons.addWidget(self.remove_due_button)
         buttons.addWidget(self.change_button)
@@ -90,9 +89,9 @@ class ExpiringTagsDialog(QDialog):
         if self.service.by_team_server:
             self.intro.setText(self.tr(
                 "Tags set to expire, soonest first, as the team server keeps them: added by a"
-                " team rule with an expiry or by the retag dialog's Expires field. The team"
-                " server removes each when it runs out, even while this app is closed, as a"
-                " batch that can be undone."))
+                " team rule with an expiry, by the retag dialog's Expires field or `tagdesk"
+                " expiry set`. The team server removes each when it runs out, even while this"
+                " app is closed, as a batch that can be undone."))
         else:
             self.intro.setText(self.tr(
                 "Tags set to expire, soonest first: added by a rule with an expiry, by the"
