@@ -47,13 +47,13 @@ def has_stale(conn: sqlite3.Connection) -> bool:
 
 
 def refresh(conn: sqlite3.Connection) -> None:
-    """Fold the stale rows again, inside the caller's write transaction (about 4 µs a row)."""
+    """Fold the stale rows again, inside the caller's write transaction (about 4 µs a row;
+    0.5 s of CPU after a first sync of 100,000 customers)."""
     with_functions(conn).execute(
         "DELETE FROM relation_search WHERE folded IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM relation WHERE id = relation_search.relation_id)")
-    conn.execute(
-        f"UPDATE relation_search SET folded = {FOLD}((SELECT {FIELDS} FROM relation r"
-        f" {CUSTOMER_JOIN} WHERE r.id = relation_search.relation_id)) WHERE folded IS NULL")
+    conn.execute(f"INSERT OR REPLACE INTO relation_search (relation_id, folded) SELECT r.id,"
+                 f" {FOLD}({FIELDS}) FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})")
 
 
 def folded_texts(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
