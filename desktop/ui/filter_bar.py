@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -187,11 +186,6 @@ class FilterBar(QWidget):
         if isinstance(exc, FilterError):
             self._show_error(exc)
 
-    def save_current(self, name: str) -> None:
-        text = self.text()
-        if name.strip() and text:
-            self._settings.save_filter(self._profile, name.strip(), text)
-
     # -- typing ------------------------------------------------------------------
 
     def _text_edited(self, _text: str) -> None:
@@ -318,22 +312,16 @@ class FilterBar(QWidget):
                     lambda _=False, n=name, t=team: t.remove(n))
 
     def _ask_save(self) -> None:
-        if self.team is not None:
-            self._ask_save_in_team(self.team)
-            return
-        name, ok = QInputDialog.getText(self, self.tr("Save filter"), self.tr("Name:"),
-                                        text=self.text()[:30])
-        if ok:
-            self.save_current(name)
-
-    def _ask_save_in_team(self, team: TeamFilters) -> None:
-        """A team profile: the name, and whether the whole team gets the filter."""
-        dialog = SaveFilterDialog(self.text()[:30], self)
+        """The name (a blank one is refused, a taken one replaced only when confirmed) and,
+        on a team profile, whether the whole team gets the filter."""
+        team = self.team
+        dialog = SaveFilterDialog(self.text()[:30], dict(self._settings.saved_filters(self._profile)),
+                                  dict(team.saved()) if team is not None else None, self)
         text = self.text()
 
         def save() -> None:
             name = dialog.name.text().strip()
-            if dialog.team.isChecked():
+            if team is not None and dialog.team.isChecked():
                 team.save(name, text)
             else:
                 self._settings.save_filter(self._profile, name, text)

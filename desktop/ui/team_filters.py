@@ -4,7 +4,7 @@ when saving."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
@@ -51,35 +51,60 @@ class TeamFilters(QObject):
 
 
 class SaveFilterDialog(QDialog):
-    """Name the filter; tick 团队 / Team to save it for everyone on the team server."""
+    """Name the filter. A blank name cannot be saved, and says so; a name already saved
+    says which filter it is and turns Save into Replace. On a team profile, tick 团队 / Team
+    to save it for everyone on the team server (names are then the team's)."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, own: Mapping[str, str], team: Mapping[str, str] | None,
+                 parent: QWidget | None = None) -> None:
+        """`own` and `team`: the saved filters by name (`team` None: a solo profile)."""
         super().__init__(parent)
+        self._own, self._team = dict(own), dict(team or {})
         self.name = QLineEdit(name)
         self.team = QCheckBox()
+        self.team.setVisible(team is not None)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.name.textChanged.connect(self._update)
+        self.team.toggled.connect(self._update)
         self.name_label = QLabel()
         layout = QFormLayout(self)
         layout.addRow(self.name_label, self.name)
         layout.addRow("", self.team)
+        layout.addRow(self.message)
         layout.addRow(self.buttons)
         self.retranslate()
-        self._update()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Save filter"))
         self.name_label.setText(self.tr("Name:"))
         self.team.setText(self.tr("Team: everyone on the team sees it"))
+        self._update()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
+    def replaces(self) -> str | None:
+        """The expression saving would replace (None: the name is new)."""
+        saved = self._team if self.team.isChecked() else self._own
+        return saved.get(self.name.text().strip())
+
     def _update(self) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(bool(self.name.text().strip()))
+        name, replaced = self.name.text().strip(), self.replaces()
+        save.setEnabled(bool(name))
+        save.setText(self.tr("Replace") if replaced is not None else self.tr("Save"))
+        if not name:
+            self.message.setText(self.tr("Give the filter a name."))
+        elif replaced is not None:
+            self.message.setText(self.tr("A saved filter is already called 「%1」 (%2): saving"
+                                         " replaces it.").replace("%1", name)
+                                 .replace("%2", replaced))
+        else:
+            self.message.setText("")

@@ -1900,14 +1900,6 @@
         <source>Delete saved filter</source>
         <translation>Delete saved filter</translation>
     </message>
-    <message>
-        <source>Save filter</source>
-        <translation>Save filter</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>Name:</translation>
-    </message>
 </context>
 <context>
     <name>FilterSyntaxDialog</name>
@@ -3622,6 +3614,22 @@
     <message>
         <source>Team: everyone on the team sees it</source>
         <translation>Team: everyone on the team sees it</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Replace</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Give the filter a name.</source>
+        <translation>Give the filter a name.</translation>
+    </message>
+    <message>
+        <source>A saved filter is already called 「%1」 (%2): saving replaces it.</source>
+        <translation>A saved filter is already called 「%1」 (%2): saving replaces it.</translation>
     </message>
 </context>
 <context>

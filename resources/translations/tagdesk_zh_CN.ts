@@ -1883,14 +1883,6 @@
         <source>Delete saved filter</source>
         <translation>删除已保存的筛选</translation>
     </message>
-    <message>
-        <source>Save filter</source>
-        <translation>保存筛选</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>名称：</translation>
-    </message>
 </context>
 <context>
     <name>FilterSyntaxDialog</name>
@@ -3588,6 +3580,22 @@
     <message>
         <source>Team: everyone on the team sees it</source>
         <translation>团队：团队所有人可见</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Give the filter a name.</source>
+        <translation>请为筛选起个名字。</translation>
+    </message>
+    <message>
+        <source>A saved filter is already called 「%1」 (%2): saving replaces it.</source>
+        <translation>已有名为「%1」的筛选（%2）：保存将替换它。</translation>
     </message>
 </context>
 <context>

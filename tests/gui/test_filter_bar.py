@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from desktop.domain.filter import parse
 from desktop.domain.tags import TagInfo, TagKind
@@ -184,21 +184,47 @@ def test_recent_filters_are_kept_per_profile(qtbot: Any, bar: FilterBar,
     assert blocker.args == ["高意向"]
 
 
-def test_saved_filters_persist_and_apply(qtbot: Any, bar: FilterBar, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop.ui import filter_bar as module
-
-    bar.edit.setText("高意向 AND NOT VIP")
-    monkeypatch.setattr(module.QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: ("热线索", True)))
+def _save_dialog(bar: FilterBar) -> Any:
     menu = bar.saved_button.menu()
     menu.aboutToShow.emit()
     next(a for a in menu.actions() if a.text().startswith("Save current")).trigger()
+    assert bar.save_dialog is not None and not bar.save_dialog.team.isVisibleTo(bar.save_dialog)
+    return bar.save_dialog
+
+
+def test_saved_filters_persist_and_apply(qtbot: Any, bar: FilterBar, tmp_path: Path) -> None:
+    bar.edit.setText("高意向 AND NOT VIP")
+    dialog = _save_dialog(bar)
+    dialog.name.setText("热线索")
+    dialog.accept()
     assert Settings(tmp_path).saved_filters("test") == [("热线索", "高意向 AND NOT VIP")]
     bar.edit.setText("")
+    menu = bar.saved_button.menu()
     menu.aboutToShow.emit()
     with qtbot.waitSignal(bar.filterRequested) as blocker:
         next(a for a in menu.actions() if a.text() == "热线索").trigger()
     assert blocker.args == ["高意向 AND NOT VIP"]
     Settings(tmp_path).remove_saved_filter("test", "热线索")
     assert Settings(tmp_path).saved_filters("test") == []
+
+
+def test_a_blank_name_says_so_and_a_taken_one_asks_before_replacing(
+        qtbot: Any, bar: FilterBar, tmp_path: Path) -> None:
+    bar.edit.setText("高意向")
+    first = _save_dialog(bar)
+    first.name.setText("热线索")
+    first.accept()
+    bar.edit.setText("高意向 AND NOT VIP")
+    dialog = _save_dialog(bar)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    dialog.name.setText("   ")
+    assert not save.isEnabled() and dialog.message.text() == "Give the filter a name."
+    dialog.name.setText("热线索")
+    assert save.isEnabled() and save.text() == "Replace"
+    assert "「热线索」 (高意向)" in dialog.message.text() and "replaces it" in dialog.message.text()
+    dialog.reject()                                       # not confirmed: nothing changes
+    assert Settings(tmp_path).saved_filters("test") == [("热线索", "高意向")]
+    dialog = _save_dialog(bar)
+    dialog.name.setText("新线索")
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).text() == "Save"
+    assert dialog.message.text() == ""
