@@ -33,7 +33,7 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    result = _run(_tool("mypy"), "desktop")
+    result = _run(_tool("mypy"), "desktop", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -86,7 +89,9 @@ def build(path: Path, customers: int, seed: int) -> dict[tuple[str, str], int]:
         tx.executemany("INSERT INTO contact_way(config_id, state, remark) VALUES (?, ?, ?)",
                        [("c1", "expo2026", "展会A"), ("c2", "expo2026b", "展会A"),
                         ("c3", "web2025", "官网")])
-        people, relations, links = [], [], []
+        people: list[tuple[str, str, str]] = []
+        relations: list[tuple[Any, ...]] = []
+        links: list[tuple[int, int]] = []
         for c in range(customers):
             external_userid = f"wm{c:07d}"
             people.append((external_userid, rng.choice(SURNAMES) + rng.choice(GIVEN) * 2,
@@ -152,6 +157,10 @@ def sql_for(text: str, pks: dict[tuple[str, str], int]) -> tuple[str, tuple[obje
     join = " JOIN customer c ON c.external_userid = r.external_userid" if "c." in where[0] else ""
     return (f"SELECT count(*), count(DISTINCT r.external_userid) FROM relation r{join}"
             f" WHERE {where[0]}", where[1])
+
+
+def first_row(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> object:
+    return conn.execute(sql, params).fetchone()
 
 
 def timed(action: Callable[[], object], runs: int, before: Callable[[], None] | None = None,
@@ -259,15 +268,14 @@ def main() -> None:
             warm_p95s, synced_p95s, sql_p95s, sql_ratios = [], [], [], []
             renamed_p95s: list[float] = []
             for text in FILTERS:
-                cold, counted = timed(lambda t=text: engine.count(t), args.cold_runs,
+                cold, counted = timed(partial(engine.count, text), args.cold_runs,
                                       before=engine.invalidate)
-                after_sync, _ = timed(lambda t=text: engine.count(t), args.cold_runs,
+                after_sync, _ = timed(partial(engine.count, text), args.cold_runs,
                                       before=synced)
-                warm, _ = timed(lambda t=text: engine.count(t), args.warm_runs)
+                warm, _ = timed(partial(engine.count, text), args.warm_runs)
                 sql, params = sql_for(text, pks)
-                plain, row = timed(lambda s=sql, a=params: conn.execute(s, a).fetchone(),
-                                   max(3, args.cold_runs))
-                cold_sql, answered = timed(lambda t=text: from_sql.count(t), args.cold_runs,
+                plain, row = timed(partial(first_row, conn, sql, params), max(3, args.cold_runs))
+                cold_sql, answered = timed(partial(from_sql.count, text), args.cold_runs,
                                            before=from_sql.invalidate)
                 after_rename, kept = timed(lambda t=text: gui.count(t), args.cold_runs,
                                            before=renamed)
@@ -303,17 +311,16 @@ def main() -> None:
             print("\nfirst page of ids (relation_ids, limit 200):")
             for order_by in ("createtime", "name", "owner"):
                 for text in ("高意向 -已流失", ""):
-                    cold, _ = timed(lambda t=text, o=order_by: engine.relation_ids(
-                        t, order_by=o, limit=200), args.cold_runs, before=engine.invalidate)
-                    warm, _ = timed(lambda t=text, o=order_by: engine.relation_ids(
-                        t, order_by=o, limit=200), args.warm_runs)
+                    first_ids = partial(engine.relation_ids, text, order_by=order_by, limit=200)
+                    cold, _ = timed(first_ids, args.cold_runs, before=engine.invalidate)
+                    warm, _ = timed(first_ids, args.warm_runs)
                     print(f"  order_by={order_by:<10} {text or '(all)':<16} cold p50 "
                           f"{p(cold, .5):6.1f} ms   warm p50 {p(warm, .5):6.2f} ms")
             print("\ntyping a text filter (each keystroke is a new needle, index warm):")
             engine.count("")
             engine.count("text:x")
             for typed in ("text:北", "text:北京", "text:王", "text:王总", "text:acme"):
-                times, counted = timed(lambda t=typed: engine.count(t), 1)
+                times, counted = timed(partial(engine.count, typed), 1)
                 print(f"  {typed:<12} {times[0]:6.1f} ms  {counted}")
             after_a_tagging_write(cache, engine, pks, args.cold_runs, args.seed)
 

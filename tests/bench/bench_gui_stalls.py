@@ -101,8 +101,11 @@ def run_until(done: Callable[[], bool], timeout_s: float = PHASE_TIMEOUT_S,
     started = time.perf_counter()
     poll = QTimer()
     poll.setInterval(20)
-    poll.timeout.connect(lambda: (done() or time.perf_counter() - started > timeout_s)
-                         and loop.quit())
+    def quit_when_done() -> None:
+        if done() or time.perf_counter() - started > timeout_s:
+            loop.quit()
+
+    poll.timeout.connect(quit_when_done)
     poll.start()
     action = QTimer()
     if every is not None:
@@ -189,7 +192,7 @@ def measure(app: QApplication, session: GuiSession) -> None:
             return
         n = toggles[0]
         toggles[0] += 1
-        context.toggle_tag(ids[n * 50:(n + 1) * 50], tags[n % len(tags)], lambda n=n: f"bench {n}")
+        context.toggle_tag(ids[n * 50:(n + 1) * 50], tags[n % len(tags)], lambda: f"bench {n}")
         if n in (5, 9):
             context.undo_stack.undo()       # Ctrl+Z while batches run
 

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +128,9 @@ def bench_queries(cache: Cache, newest: float) -> None:
     print(f"{'filter':<28} {'rows':>9} {'first page':>11} {'all ids':>9} {'batches':>9}"
           f" {'lines':>6}", flush=True)
     for name, flt in filters(cache, newest):
-        _, page_s = timed(lambda flt=flt: first_page(cache, flt))
-        ids, ids_s = timed(lambda flt=flt: matching_ids(cache, flt))
-        lines, lines_s = timed(lambda flt=flt: batch_summaries(cache, flt))
+        _, page_s = timed(partial(first_page, cache, flt))
+        ids, ids_s = timed(partial(matching_ids, cache, flt))
+        lines, lines_s = timed(partial(batch_summaries, cache, flt))
         print(f"{name:<28} {len(ids):>9,} {page_s * 1000:>8.1f} ms {ids_s * 1000:>6.0f} ms"
               f" {lines_s * 1000:>6.0f} ms {len(lines):>6,}", flush=True)
 

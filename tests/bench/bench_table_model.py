@@ -141,6 +141,7 @@ def main() -> None:
         visible = view.viewport().height() // view.verticalHeader().defaultSectionSize() + 1
         try:
             wall, stall = wait_query(model, model.refresh)
+            assert model.last_result is not None
             print(f"\nfirst query: {model.rowCount():,} rows in {wall:.0f} ms"
                   f" (worker {model.last_result.elapsed_s * 1000:.0f} ms),"
                   f" worst GUI stall {stall:.1f} ms")

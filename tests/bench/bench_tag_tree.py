@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from statistics import median
@@ -74,7 +76,7 @@ def build(path: Path, customers: int, seed: int) -> tuple[int, int]:
     order = list(range(1, len(tags) + 1))
     rng.shuffle(order)
     links: list[tuple[int, int]] = []
-    relations = []
+    relations: list[tuple[int, str, str]] = []
     for c in range(customers):
         for owner in rng.sample(range(200), rng.choices([1, 2], [85, 15])[0]):
             rid = len(relations) + 1
@@ -198,7 +200,7 @@ def run(app: QApplication, context: AppContext, runs: int) -> None:
     model = view.model
     resets = []
     for _ in range(runs):
-        model._shape = []  # force the reset path: a new shape
+        model._loaded = replace(model._loaded, shape=[])  # force the reset path: a new shape
         resets.append(reload_and_wait(view)[1])
     report("reload with model reset: worst stall", resets)
     nodes = list(model.tree.walk())
@@ -217,12 +219,22 @@ def run(app: QApplication, context: AppContext, runs: int) -> None:
     bar = view.tree.verticalScrollBar()
     positions = [random.Random(1).randrange(bar.maximum() + 1) for _ in range(runs * 5)]
 
+    def type_query(query: str) -> None:
+        view.search.setText(query)
+        view.tree.viewport().repaint()
+        app.processEvents()
+
+    def clear_search() -> None:
+        view.search.clear()
+        view.tree.viewport().repaint()
+        app.processEvents()
+
     def scroll(value: int) -> None:
         bar.setValue(value)
         view.tree.viewport().repaint()
         app.processEvents()
 
-    report("scroll jump + repaint (expanded)", [timed(lambda v=v: scroll(v)) for v in positions])
+    report("scroll jump + repaint (expanded)", [timed(partial(scroll, v)) for v in positions])
 
     view.tree.collapseAll()  # back to how the pane opens: sections unfolded, groups folded
     for row in range(model.rowCount()):
@@ -233,16 +245,13 @@ def run(app: QApplication, context: AppContext, runs: int) -> None:
         for query in queries:
             for _ in range(max(1, runs // 2)):
                 view.search.clear()
-                costs.append(timed(lambda q=query: (view.search.setText(q),
-                                                    view.tree.viewport().repaint(),
-                                                    app.processEvents())))
+                costs.append(timed(partial(type_query, query)))
         report(kind, costs)
     clears = []
     for _ in range(runs):
         view.search.setText("gyx")
         app.processEvents()
-        clears.append(timed(lambda: (view.search.clear(), view.tree.viewport().repaint(),
-                                     app.processEvents())))
+        clears.append(timed(clear_search))
     report("clear the search (folds back what it unfolded)", clears)
     context.publish(ChangeSet(prefs_changed=True))  # one more reload through the broadcast
     reload_and_wait(view)

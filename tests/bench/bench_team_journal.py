@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,8 @@ def report(server: TeamServerProcess, sandbox: SandboxServer, root: Path, now: f
     }
     print(f"median of {RUNS} runs over HTTP (desktop -> team server -> PostgreSQL):")
     for name, flt in filters.items():
-        page, page_ms = timed(lambda f=flt: journal.first_page(f))
-        ids, ids_ms = timed(lambda f=flt: journal.matching_ids(f))
+        page, page_ms = timed(partial(journal.first_page, flt))
+        ids, ids_ms = timed(partial(journal.matching_ids, flt))
         print(f"  {name:26} first page ({len(page)} rows) {page_ms:7.1f} ms;"
               f" all {len(ids):>9,} ids {ids_ms:8.1f} ms", flush=True)
     every = journal.matching_ids(JournalFilter())

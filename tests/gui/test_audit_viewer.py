@@ -112,6 +112,7 @@ def test_viewer_filters_show_the_rows_audit_list_prints(
     customer = ws.cache.scalar(
         "SELECT c.name FROM journal j JOIN customer c USING (external_userid) ORDER BY j.id")
     batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    assert isinstance(customer, str) and isinstance(batch, str)
     middle = datetime.fromtimestamp(int(time.time() - 86400)).strftime("%Y-%m-%d %H:%M:%S")
 
     def custom_range() -> None:
@@ -268,6 +269,7 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     bar = viewer.filters
     ws = viewer.context.workspace
     batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    assert isinstance(batch, str)
     changed = ws.cache.query("SELECT external_userid, userid, action, tag_id FROM journal"
                              " WHERE batch_id = ?", (batch,))
     keys = {(r["userid"], r["external_userid"]) for r in changed}
@@ -287,6 +289,7 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     progress = viewer.revert_progress       # a real progress bar, with pause and cancel
     assert progress is not None and progress.isVisible()
     panel = progress.findChild(BatchProgressPanel)
+    assert panel is not None
     assert panel.bar.value() == panel.bar.maximum() == len(keys)
     assert panel.state == "done" and "Done." in panel.message.text()
     limit = viewer.context.workspace.profile.calls_per_minute

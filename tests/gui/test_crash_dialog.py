@@ -244,7 +244,9 @@ def test_after_a_crash_the_unfinished_batch_is_offered_and_resumed(
     for widget in shown:
         qtbot.addWidget(widget)
     assert [type(w) for w in shown] == [CrashDialog, UnfinishedBatchesDialog]
-    assert "Fatal Python error: Aborted" in shown[0].details.toPlainText()
+    crash_dialog = shown[0]
+    assert isinstance(crash_dialog, CrashDialog)
+    assert "Fatal Python error: Aborted" in crash_dialog.details.toPlainText()
     prompt = shown[1]
     assert isinstance(prompt, UnfinishedBatchesDialog)
     assert prompt.selected_batch() == batch_id

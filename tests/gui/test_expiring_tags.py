@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMenu
 
 from desktop.services.changes import ChangeSet
 from desktop.store import outbox, tag_expiry
@@ -19,6 +19,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from tests.gui.qt_items import top_item
 
 WAIT_MS = 20000
 
@@ -63,24 +64,24 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 4, timeout=WAIT_MS)
     assert not window.remove_due_button.isEnabled()      # nothing has run out yet
-    assert window.table.topLevelItem(0).text(0) == "地区:华北"
+    assert top_item(window.table, 0).text(0) == "地区:华北"
     window.table.header().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # a click: 标签
-    tags = [window.table.topLevelItem(row).text(0) for row in range(4)]
+    tags = [top_item(window.table, row).text(0) for row in range(4)]
     assert tags == sorted(tags, reverse=True)
     window.table.header().setSortIndicator(3, Qt.SortOrder.AscendingOrder)   # soonest first
 
     # two rows now run out in 1 hour, then the other two are made due at once
     for row in (0, 1):
-        window.table.topLevelItem(row).setSelected(True)
+        top_item(window.table, row).setSelected(True)
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("1小时", True))
     qtbot.mouseClick(window.change_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 4
-                    and window.table.topLevelItem(0).text(3) < window.table.topLevelItem(3)
+                    and top_item(window.table, 0).text(3) < top_item(window.table, 3)
                     .text(3), timeout=WAIT_MS)
     soonest = sorted(tag_expiry.expiries(ws.cache), key=lambda e: e.expires_at)
     assert soonest[1].expires_at < time.time() + 3600 + 5
     window.table.clearSelection()
-    window.table.topLevelItem(3).setSelected(True)
+    top_item(window.table, 3).setSelected(True)
     window.change_selected("soon")
     assert "30d" in window.status.text()                   # said, nothing changed
     tag_expiry.set_expiries(ws.cache, [
@@ -89,8 +90,8 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     window.show()
     synced_context.publish(ChangeSet(full_reload=True))    # as after a sync: read again
     qtbot.waitUntil(window.remove_due_button.isEnabled, timeout=WAIT_MS)
-    assert "(due)" in window.table.topLevelItem(0).text(3) or "已到期" in \
-        window.table.topLevelItem(0).text(3)
+    assert "(due)" in top_item(window.table, 0).text(3) or "已到期" in \
+        top_item(window.table, 0).text(3)
     qtbot.mouseClick(window.remove_due_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 2, timeout=WAIT_MS)
     gone = {(e.userid, e.external_userid) for e in soonest[2:]}
@@ -109,8 +110,9 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     main = MainWindow(synced_context, Settings(gui_home), SyncController(synced_context,
                                                                          synced_context), "en")
     qtbot.addWidget(main)
-    action = next(a for menu in main.menuBar().actions() if menu.menu() is not None
-                  for a in menu.menu().actions() if a.text() == "Expiring tags…")
+    menus = [menu for action in main.menuBar().actions()
+             if isinstance(menu := action.menu(), QMenu)]
+    action = next(a for menu in menus for a in menu.actions() if a.text() == "Expiring tags…")
     action.trigger()
     opened = main.open_expiring_tags()
     assert opened is main._expiring and opened.isVisible()

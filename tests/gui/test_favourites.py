@@ -93,7 +93,9 @@ def test_a_tag_dragged_from_the_tree_is_pinned_where_dropped(
     qtbot.waitUntil(lambda: _stored(bar) == [intent_ids[0], vip, intent_ids[1]], timeout=10000)
     again = tree.mimeData([tree.index_for_key(f"tag:{vip}")])
     assert not bar.model.dropMimeData(again, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
-    group_only = tree.mimeData([tree.index_for_key(f"group:{tree.tree.tag_node(vip).tag.group_id}")])
+    node = tree.tree.tag_node(vip)
+    assert node is not None and node.tag is not None
+    group_only = tree.mimeData([tree.index_for_key(f"group:{node.tag.group_id}")])
     assert not bar.model.canDropMimeData(group_only, MOVE, 0, 0, QModelIndex())
     junk = QMimeData()
     junk.setData(FAVOURITE_IDS_MIME, b"[")

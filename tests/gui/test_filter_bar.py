@@ -106,7 +106,8 @@ def test_pinyin_initials_complete_a_tag(qtbot: Any, bar: FilterBar) -> None:
     type_text(bar.edit, "VIP AND gyx")
     assert bar._popup().isVisible()
     assert bar.completions.hit(0).tag.name == "高意向"
-    bar.completer.activated[str].emit(bar.completions.insertion(0))
+    bar.completer.activated[str].emit(  # type: ignore[index]  # the str overload of the signal
+        bar.completions.insertion(0))
     assert bar.text() == "VIP AND 高意向"
     assert bar.edit.cursorPosition() == len("VIP AND 高意向 ")
 

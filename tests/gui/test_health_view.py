@@ -178,6 +178,7 @@ def test_a_click_on_a_header_sorts_the_findings_and_the_selection_follows(
     _select(window, conflict)
     header.setSortIndicator(HealthModel.RELATIONS, Qt.SortOrder.DescendingOrder)
     counts = [f.relations for f in model.findings]
+    assert model.report is not None
     assert counts == sorted(counts, reverse=True) and counts != [
         f.relations for f in model.report.findings()]          # by number, not by "1,683"
     (selected,) = window.table.selectionModel().selectedRows()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.gui
 WAIT_MS = 20000
 
 
-def _sheet(path: Path, *rows: list[object]) -> Path:
+def _sheet(path: Path, *rows: Sequence[object]) -> Path:
     book = Workbook()
     book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
     for row in rows:

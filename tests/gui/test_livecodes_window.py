@@ -20,6 +20,7 @@ from desktop.services.livecodes import LiveCodeError, LiveCodeService
 from desktop.services.pretags import PretagService
 from desktop.services.sync import run_sync
 from desktop.ui.arrivals_dialog import ArrivalsDialog
+from tests.gui.qt_items import child_item, top_item
 
 pytestmark = pytest.mark.gui
 
@@ -70,7 +71,7 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
                               f"{department_name} (department)")
     assert listed.toolTip(1) == f"{first_member}, {second_member}"
     dialog.codes.header().setSortIndicator(0, Qt.SortOrder.DescendingOrder)   # a click: State
-    states = [dialog.codes.topLevelItem(n).text(0) for n in range(len(rows_of(dialog)))]
+    states = [top_item(dialog.codes, n).text(0) for n in range(len(rows_of(dialog)))]
     assert states == sorted(states, reverse=True)
     dialog.select_code(code.config_id)
     assert dialog.edit_button.isEnabled() and dialog.remove_button.isEnabled()
@@ -103,17 +104,18 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     report.refresh()
     qtbot.waitUntil(lambda: report.export_button.isEnabled(), timeout=15000)
     today = date.today()
-    item = next(report.table.topLevelItem(n) for n in range(report.table.topLevelItemCount())
-                if report.table.topLevelItem(n).text(0) == "gui_edit")
+    item = next(top_item(report.table, n) for n in range(report.table.topLevelItemCount())
+                if top_item(report.table, n).text(0) == "gui_edit")
     assert item.text(1) == "3" and item.text(2).endswith("▁█▁██")   # 3 days ago … today
-    days = {item.child(n).text(0): item.child(n).text(1) for n in range(item.childCount())}
-    assert days == {(today - timedelta(days=d)).isoformat(): "1" for d in (0, 1, 3)}
+    per_day = {child_item(item, n).text(0): child_item(item, n).text(1)
+               for n in range(item.childCount())}
+    assert per_day == {(today - timedelta(days=d)).isoformat(): "1" for d in (0, 1, 3)}
     exported = tmp_path / "livecodes.csv"
     report.export_to(exported)
     qtbot.waitUntil(lambda: "livecodes.csv" in report.summary.text(), timeout=15000)
     with exported.open(encoding="utf-8-sig") as handle:
         written = [r for r in csv.reader(handle)][1:]
-    assert sorted(r[1] for r in written if r[0] == "gui_edit") == sorted(days)
+    assert sorted(r[1] for r in written if r[0] == "gui_edit") == sorted(per_day)
 
     asked: list[str] = []
 
@@ -200,7 +202,7 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
     qtbot.waitUntil(lambda: dialog.pretags.topLevelItemCount() == 1, timeout=15000)
     (queued,) = PretagService(synced_context.workspace).list()
     assert (queued.kind, queued.key) == ("phone", "13900139000")
-    assert dialog.pretags.topLevelItem(0).text(2) == "Phone: 13900139000"
+    assert top_item(dialog.pretags, 0).text(2) == "Phone: 13900139000"
     assert queued.expires_at is not None and 6.9 < (queued.expires_at - time.time()) / DAY_S <= 7
 
     leads = tmp_path / "leads.csv"
@@ -211,7 +213,7 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
                     timeout=15000)
     bad = form.bad_rows
     assert bad is not None
-    lines = [bad.rows.topLevelItem(n).text(0) for n in range(bad.rows.topLevelItemCount())]
+    lines = [top_item(bad.rows, n).text(0) for n in range(bad.rows.topLevelItemCount())]
     assert lines == ["3", "4"] and "2" in bad.skip_button.text()
     assert len(PretagService(synced_context.workspace).list()) == 1   # nothing queued yet
     bad.skip_button.click()

@@ -459,6 +459,7 @@ def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindo
     from desktop.ui.import_wizard import ImportWizard
 
     file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
     texts = [action.text() for action in file_menu.actions()]
     assert "Import tags from a spreadsheet…" in texts and "Export customers…" in texts
     assert isinstance(window.open_import_wizard(), ImportWizard)

@@ -12,6 +12,7 @@ import pytest
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from tests.gui.qt_items import top_item
 
 pytestmark = pytest.mark.gui
 
@@ -57,7 +58,7 @@ def test_orders_are_compared_and_fixed_from_the_window(
     dialog.tag.setText(TAG)
     dialog.compare_button.click()
     qtbot.waitUntil(lambda: dialog.compared is not None, timeout=20000)
-    texts = [(dialog.list.topLevelItem(n).text(0), dialog.list.topLevelItem(n).text(1))
+    texts = [(top_item(dialog.list, n).text(0), top_item(dialog.list, n).text(1))
              for n in range(dialog.list.topLevelItemCount())]
     assert ("extra", refunded) in texts and ("missing", newly_paid) in texts
     assert ("unreadable row", f"line {len(fully) + 3}") in texts

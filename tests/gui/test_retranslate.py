@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
 from desktop.ui.userid_dialog import UseridDialog
+from tests.gui.qt_items import top_item
 
 pytestmark = pytest.mark.gui
 
@@ -81,7 +83,9 @@ def test_open_tool_windows_retranslate_and_keep_their_state(
     with qtbot.waitSignal(audit.rows_model.loaded, timeout=10000):
         filters.choose(filters.source, "batch")
     qtbot.waitUntil(lambda: audit.rows_model.complete, timeout=10000)
-    batch = audit.rows_model.row_at(0).batch_id
+    shown = audit.rows_model.row_at(0)
+    assert shown is not None
+    batch = shown.batch_id
     filters.batch.setText(batch)
     qtbot.waitUntil(lambda: audit.rows_model.journal_filter.batch_ids == (batch,),
                     timeout=10000)
@@ -147,7 +151,7 @@ def test_open_tool_windows_retranslate_and_keep_their_state(
     assert health.migrate_button.text() == "迁移…"
 
 
-Texts = list[tuple[Callable[[], Any], str]]   # what a text is read from, and its English
+Texts = list[tuple[Callable[[], Any], object]]   # what a text is read from, and its English
 Opened = tuple[QWidget, Texts, Callable[[], Any]]  # the dialog, its texts, its state
 
 
@@ -306,8 +310,9 @@ def _rule_editor(qtbot: Any, window: MainWindow) -> Opened:
         {"gender": "男"}, {"event": {"type": "order_paid"}}, {"tag_count": {">=": 2}}]},
         "then": {"add": ["意向程度:高意向"], "expires": "2w"}}))
     tree = editor.conditions
-    rows = [tree.row(position) for position in ((), (0,), (1,), (2,))]
-    tree.row((0,))[1].combo.setCurrentIndex(1)         # 女
+    rows: list[tuple[Any, Any]] = [tree.row(position) for position in ((), (0,), (1,), (2,))]
+    gender: Any = tree.row((0,))[1]
+    gender.combo.setCurrentIndex(1)                     # 女
     editor.name.clear()                                 # a problem, said under the name
     return editor, [(editor.windowTitle, "New rule"),
                     (editor.save_button.text, "Save (Ctrl+S)"),
@@ -334,11 +339,11 @@ def _rules(qtbot: Any, window: MainWindow) -> Opened:
     dialog.simulate()
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
     dialog.changes.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    first = dialog.changes.topLevelItem
+    first = partial(top_item, dialog.changes)
     return dialog, [(dialog.windowTitle, "Rules"),
                     (lambda: first(0).text(3).split(" ")[0], "北京归华北:"),
                     (lambda: " ∋ " in first(0).text(3), True),
-                    (lambda: dialog.rules.topLevelItem(0).text(2).split(" ")[0], "Region")], \
+                    (lambda: top_item(dialog.rules, 0).text(2).split(" ")[0], "Region")], \
         lambda: [first(i).text(0) for i in range(dialog.changes.topLevelItemCount())]
 
 

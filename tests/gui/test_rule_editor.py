@@ -22,6 +22,7 @@ from desktop.ui.rule_values import (
     WordsEditor,
 )
 from desktop.ui.rules_dialog import RulesDialog
+from tests.gui.qt_items import top_item
 
 EXPECTED = {"name": "北京新客", "enabled": True,
             "when": {"all": [{"region": ["北京", "天津"]},
@@ -93,6 +94,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert isinstance(tags, TagsEditor)
     qtbot.keyClicks(tags.edit, "huabei")                  # pinyin type-ahead
     popup = tags.edit.suggest.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert tags.edit.tags() == ["地区:华北"]
@@ -116,7 +118,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert not editor.save_button.isEnabled()
     assert editor.when_error.isVisible() and editor.when_error.text()
     assert "rule.when.all[0].region" in editor.json_error.text()
-    assert editor.conditions.item_at((0,)).background(0).color().red() == 255
+    first = editor.conditions.item_at((0,))
+    assert first is not None and first.background(0).color().red() == 255
     _type(qtbot, region.edit, "北京、天津")
     assert editor.save_button.isEnabled()
 
@@ -147,7 +150,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert service.get("北京新客").definition == EXPECTED
 
     # Edit (double-click) through the JSON tab, renamed: replaced in place
-    item = dialog.rules.topLevelItem(0)
+    item = top_item(dialog.rules, 0)
     dialog.rules.setCurrentItem(item)
     dialog.rules.itemDoubleClicked.emit(item, 0)
     editor = dialog.editor
@@ -163,12 +166,12 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert editor.save_button.isEnabled()
     with qtbot.waitSignal(editor.saved, timeout=10000):
         _click(qtbot, editor.save_button)
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
-                    and dialog.rules.topLevelItem(0).text(0) == "京津新客", timeout=10000)
+    qtbot.waitUntil(lambda: top_item(dialog.rules, 0) is not None
+                    and top_item(dialog.rules, 0).text(0) == "京津新客", timeout=10000)
     assert [k.rule.name for k in service.kept()] == ["京津新客"]
 
     # Duplicate: a copy under a new name; saving it under a taken name is refused
-    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
     _click(qtbot, dialog.duplicate_button)
     editor = dialog.editor
     assert editor is not None and editor.replacing is None

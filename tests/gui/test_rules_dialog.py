@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.store import outbox
 from desktop.ui.rules_dialog import RulesDialog
+from tests.gui.qt_items import top_item
 
 REGION = {"name": "北京归华北", "when": {"all": [{"region": "北京"}, {"has_not": "地区:华北"}]},
           "then": {"add": ["地区:华北"]}}
@@ -39,14 +40,14 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     dialog.simulate()
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
     assert dialog.changes.topLevelItemCount() == len(expected)
-    assert "北京" in dialog.changes.topLevelItem(0).text(3)
+    assert "北京" in top_item(dialog.changes, 0).text(3)
     assert len(expected) > 2
     names = dict(ws.cache.connection().execute("SELECT userid, name FROM member"))
-    rows = [dialog.changes.topLevelItem(i) for i in range(dialog.changes.topLevelItemCount())]
+    rows = [top_item(dialog.changes, i) for i in range(dialog.changes.topLevelItemCount())]
     owners = {userid for userid, _customer in expected}
     assert {row.text(1) for row in rows} == {names[userid] for userid in owners}
     dialog.changes.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-    shown = [dialog.changes.topLevelItem(i).text(1) for i in range(len(rows))]
+    shown = [top_item(dialog.changes, i).text(1) for i in range(len(rows))]
     assert shown == sorted(shown, reverse=True) and shown != sorted(shown)
     dialog.pilot.setValue(2)
     with qtbot.waitSignal(dialog.panel.pilotFinished, timeout=30000):
@@ -66,14 +67,14 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     path.write_text(json.dumps([FIGHT], ensure_ascii=False), encoding="utf-8")
     dialog.add_file(path)
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 2, timeout=10000)
-    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
     dialog.toggle_selected()                     # 北京归华北 off: only the remover is left
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
-                    and dialog.rules.topLevelItem(0).text(1) == "", timeout=10000)
-    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    qtbot.waitUntil(lambda: top_item(dialog.rules, 0) is not None
+                    and top_item(dialog.rules, 0).text(1) == "", timeout=10000)
+    dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
     dialog.toggle_selected()                     # and on again: the two now fight
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItem(0) is not None
-                    and dialog.rules.topLevelItem(0).text(1) == "✓", timeout=10000)
+    qtbot.waitUntil(lambda: top_item(dialog.rules, 0) is not None
+                    and top_item(dialog.rules, 0).text(1) == "✓", timeout=10000)
     dialog.simulate()
     qtbot.waitUntil(lambda: "Contradiction" in dialog.summary.text(), timeout=10000)
     assert not dialog.run_button.isEnabled()
@@ -96,7 +97,7 @@ def test_removing_a_rule_asks_first(qtbot: Any, synced_context: Any, tmp_path: P
     path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
     dialog.add_file(path)
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
-    dialog.rules.setCurrentItem(dialog.rules.topLevelItem(0))
+    dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
     dialog.remove_button.click()                        # No: kept
     assert synced_context.wait_idle() and dialog.rules.topLevelItemCount() == 1
     assert "北京归华北" in asked[0]

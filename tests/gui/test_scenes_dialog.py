@@ -16,6 +16,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.store import rule_store
 from desktop.ui.scene_wizard_pages import COLLISION
 from desktop.ui.scenes_dialog import MAP, MEMBERS, REVIEW, ScenesDialog
+from tests.gui.qt_items import top_item
 
 
 def to_review(qtbot: Any, dialog: ScenesDialog, name: str) -> None:
@@ -29,11 +30,11 @@ def test_preview_and_apply_a_template(qtbot: Any, synced_context: Any, sandbox: 
     dialog = ScenesDialog(synced_context)
     qtbot.addWidget(dialog)
     assert dialog.list.topLevelItemCount() >= 20
-    industries = [dialog.list.topLevelItem(n).text(1)
+    industries = [top_item(dialog.list, n).text(1)
                   for n in range(dialog.list.topLevelItemCount())]
     assert all(" / " not in text for text in industries)   # one language, the UI's
     dialog.list.header().setSortIndicator(2, Qt.SortOrder.DescendingOrder)  # a click: tags
-    counts = [int(dialog.list.topLevelItem(n).text(2)) for n in range(len(industries))]
+    counts = [int(top_item(dialog.list, n).text(2)) for n in range(len(industries))]
     assert counts == sorted(counts, reverse=True)
     to_review(qtbot, dialog, "b2b-distributor")
     assert dialog.mapping.mapping() == {}                     # defaults: create or reuse
@@ -69,22 +70,24 @@ def test_mapping_reaches_the_rules_and_live_codes(qtbot: Any, synced_context: An
     qtbot.addWidget(dialog)
     to_review(qtbot, dialog, "after-sales-care")
     table = dialog.mapping.table
-    rows = {table.topLevelItem(n).text(0): table.topLevelItem(n)
+    rows = {top_item(table, n).text(0): top_item(table, n)
             for n in range(table.topLevelItemCount())}
     assert rows["售后-关怀:好评"].background(0) == COLLISION
     assert "旧售后" in rows["售后-关怀:好评"].text(2)
     assert rows["售后-关怀:投诉中"].background(0) != COLLISION
     combo = dialog.mapping.combos[("售后-关怀", "待回访客户")]
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))
-    combo.lineEdit().clear()
-    qtbot.keyClicks(combo.lineEdit(), initials)               # searched as the tag picker does
-    found = combo.completer().model()
+    line, completer = combo.lineEdit(), combo.completer()
+    assert line is not None and completer is not None
+    line.clear()
+    qtbot.keyClicks(line, initials)                           # searched as the tag picker does
+    found = completer.model()
     assert f"{group}:{name}" in [found.index(n, 0).data() for n in range(found.rowCount())]
-    popup = combo.completer().popup()
-    assert popup.isVisible()
+    popup = completer.popup()
+    assert popup is not None and popup.isVisible()
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)                  # the first hit, chosen
-    assert combo.lineEdit().text() == f"{group}:{name}"
+    assert line.text() == f"{group}:{name}"
     dialog.mapping.choose("售后-关怀:好评", "旧售后:好评")
     assert dialog.mapping.mapping() == {"售后-关怀:待回访客户": existing,
                                         "售后-关怀:好评": old_praise}

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget
 
 from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
+from tests.gui.qt_items import top_item
 
 pytestmark = pytest.mark.gui
 
@@ -25,7 +26,7 @@ def test_rows_keep_their_order_until_a_header_is_clicked_then_counts_sort_by_num
         tree.addTopLevelItem(item)
 
     def shown(column: int) -> list[str]:
-        return [tree.topLevelItem(row).text(column) for row in range(tree.topLevelItemCount())]
+        return [top_item(tree, row).text(column) for row in range(tree.topLevelItemCount())]
 
     assert shown(0) == ["高意向", "已成交", "VIP"]
     tree.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.tag_picker import CARRIED_ROLE, TagPicker
 
@@ -47,7 +48,7 @@ def test_gyx_then_enter_tags_every_selected_relation(
     rows = _relations(synced_context, high, carrying=False, limit=3)
     picker = _open(qtbot, synced_context, rows)
     qtbot.keyClicks(picker.search, "gyx")
-    assert picker.current_tag().name == "高意向"
+    assert _current(picker).name == "高意向"
     assert picker.results.currentIndex().data(Qt.ItemDataRole.CheckStateRole) == \
         Qt.CheckState.Unchecked
     with qtbot.waitSignal(synced_context.status_message, timeout=5000) as said:
@@ -71,7 +72,7 @@ def test_abbreviation_finds_the_tag_and_typing_before_loading_counts(
     picker = _open(qtbot, synced_context, rows, wait=False)
     qtbot.keyClicks(picker.search, "hi")
     qtbot.waitUntil(lambda: picker.current_tag() is not None, timeout=10000)
-    assert picker.current_tag().id == high
+    assert _current(picker).id == high
     assert "[HI]" in picker.results.currentIndex().data()
     qtbot.keyClick(picker.search, Qt.Key.Key_Enter)
     qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
@@ -119,13 +120,13 @@ def test_arrows_move_and_empty_query_starts_with_favourites(
     TagAdminService(synced_context.workspace).pin(synced_context.operator, vip)
     picker = _open(qtbot, synced_context, _relations(synced_context, high, carrying=False,
                                                      limit=1))
-    assert picker.current_tag().id == vip
+    assert _current(picker).id == vip
     second = picker.model.tags[1].id
     qtbot.keyClick(picker.search, Qt.Key.Key_Down)
-    assert picker.current_tag().id == second
+    assert _current(picker).id == second
     qtbot.keyClick(picker.search, Qt.Key.Key_Up)
     qtbot.keyClick(picker.search, Qt.Key.Key_Up)
-    assert picker.current_tag().id == vip
+    assert _current(picker).id == vip
     qtbot.keyClicks(picker.search, "zzzzqqq")
     assert picker.current_tag() is None and "zzzzqqq" in picker.summary.text()
     assert not picker.apply()
@@ -182,3 +183,9 @@ def test_a_large_selection_reads_with_a_thousands_separator(
     qtbot.waitUntil(lambda: picker.picker_data is not None and picker.model.carried is not None,
                     timeout=10000)
     assert "on 1,234 selected" in picker.summary.text()
+
+
+def _current(picker: TagPicker) -> TagInfo:
+    tag = picker.current_tag()
+    assert tag is not None, "no current tag"
+    return tag

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.domain.tag_tree import NodeKind
+from desktop.domain.tag_tree import NodeKind, TagNode
+from desktop.domain.tags import TagInfo
 from desktop.services.sync import run_sync
 from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
 from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
@@ -230,8 +231,8 @@ def test_type_ahead_by_initials_and_abbreviation(
     qtbot: Any, view: TagTreeView, synced_context: Any, sandbox: Any
 ) -> None:
     qtbot.keyClicks(view.search, "gyx")
-    assert view.current_node().full_name == "高意向"
-    assert view.current_node().key in view.model._matches
+    assert _current(view).full_name == "高意向"
+    assert _current(view).key in view.model._matches
     visible = _visible_tags(view)
     assert "高意向" in visible and "VIP" not in visible
     view.search.clear()
@@ -241,7 +242,7 @@ def test_type_ahead_by_initials_and_abbreviation(
     qtbot.waitUntil(lambda: [h.tag.id for h in view.model.search_index.search("V3")[:1]]
                     == [tag_id], timeout=10000)
     qtbot.keyClicks(view.search, "v3")
-    assert view.current_node().tag.id == tag_id
+    assert _tag_of(_current(view)).id == tag_id
     assert view.tree.currentIndex().data(Role.ABBREVIATION) == "V3"
 
 
@@ -440,9 +441,8 @@ def test_ctrl_n_creates_a_tag_under_the_current_path(
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     new_key = f"tag:{saved.args[0].tag.id}"
-    qtbot.waitUntil(lambda: view.current_node() is not None and view.current_node().key == new_key,
-                    timeout=10000)
-    assert view.current_node().parent.full_name == "教育/K12"
+    qtbot.waitUntil(lambda: _current(view).key == new_key, timeout=10000)
+    assert _parent(_current(view)).full_name == "教育/K12"
 
 
 def test_typing_in_the_tree_goes_to_the_search(qtbot: Any, view: TagTreeView) -> None:
@@ -450,7 +450,7 @@ def test_typing_in_the_tree_goes_to_the_search(qtbot: Any, view: TagTreeView) ->
     view.tree.setCurrentIndex(view.model.index(0, 0))
     qtbot.keyClicks(view.tree, "gyx")
     assert view.search.text() == "gyx"
-    assert view.current_node().full_name == "高意向"
+    assert _current(view).full_name == "高意向"
     qtbot.keyClick(view.search, Qt.Key.Key_Escape)
     assert view.search.text() == "" and "VIP" in _visible_tags(view)
 
@@ -463,14 +463,14 @@ def test_expansion_and_current_row_survive_a_reload_with_new_rows(
     view.tree.expand(group)
     view.tree.collapse(view.model.index(1, 0))
     view.tree.setCurrentIndex(view.model.index(1, 0, group))
-    current_key = view.current_node().key
+    current_key = _current(view).key
     created = view.model.service.create_tag("意向程度", "新来的")
     with qtbot.waitSignal(view.model.modelReset, timeout=10000):
         synced_context.publish(created.changes)
     qtbot.waitUntil(lambda: view.model.tree.get(f"tag:{created.tag.id}") is not None)
     assert view.tree.isExpanded(_group_index(view.model, "复购"))
     assert not view.tree.isExpanded(view.model.index(1, 0))
-    assert view.current_node().key == current_key
+    assert _current(view).key == current_key
 
 
 def _child(model: TagTreeModel, parent: QModelIndex, label: str) -> QModelIndex:
@@ -556,7 +556,22 @@ def test_a_branch_tag_group_is_made_in_the_branchs_new_rule_group(
                             (created.strategy_id,)).fetchone()[0]
     assert scope == [(2, 11)] and json.loads(head)
     assert sandbox.state.find_tag("北京-渠道", "展会") == created.id
-    qtbot.waitUntil(lambda: view.current_node() is not None
-                    and view.current_node().key == f"tag:{created.id}", timeout=10000)
-    rule_group = view.current_node().parent.parent
+    qtbot.waitUntil(lambda: _current(view).key == f"tag:{created.id}", timeout=10000)
+    rule_group = _parent(_parent(_current(view)))
     assert rule_group.kind is NodeKind.STRATEGY and rule_group.label == "北京销售组"
+
+
+def _current(view: TagTreeView) -> TagNode:
+    node = view.current_node()
+    assert node is not None, "no current row"
+    return node
+
+
+def _parent(node: TagNode) -> TagNode:
+    assert node.parent is not None, f"{node.full_name} has no parent"
+    return node.parent
+
+
+def _tag_of(node: TagNode) -> TagInfo:
+    assert node.tag is not None, f"{node.full_name} is not a tag"
+    return node.tag

@@ -14,6 +14,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from tests.gui.qt_items import top_item
 
 pytestmark = pytest.mark.gui
 
@@ -63,7 +64,7 @@ def test_the_shortcut_twice_shows_one_window_and_esc_or_ctrl_w_closes_it(
 def test_scene_templates_and_exclusive_sets_open_once_and_come_back_as_left(
         qtbot: Any, window: MainWindow) -> None:
     scenes = window.open_scenes()
-    scenes.list.setCurrentItem(scenes.list.topLevelItem(1))
+    scenes.list.setCurrentItem(top_item(scenes.list, 1))
     sets = window.open_exclusive_sets()
     sets.name.setText("成交状态")
     assert window.open_scenes() is scenes and window.open_exclusive_sets() is sets
@@ -71,7 +72,7 @@ def test_scene_templates_and_exclusive_sets_open_once_and_come_back_as_left(
         _press(qtbot, opened, Qt.Key.Key_Escape)
         assert not opened.isVisible()
     assert window.open_scenes() is scenes and scenes.isVisible()
-    assert scenes.list.currentItem() is scenes.list.topLevelItem(1)
+    assert scenes.list.currentItem() is top_item(scenes.list, 1)
     assert window.open_exclusive_sets() is sets and sets.name.text() == "成交状态"
     assert len(window.findChildren(type(scenes))) == len(window.findChildren(type(sets))) == 1
     window.context.wait_idle()

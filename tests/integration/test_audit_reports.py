@@ -33,6 +33,7 @@ def ws(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Workspace]:
     run_sync(workspace.client(), workspace.cache)
     keen = sandbox.state.find_tag("意向程度", "高意向")
     low = sandbox.state.find_tag("意向程度", "低意向")
+    assert keen is not None and low is not None
     relations = sorted(sandbox.state.relations())
     for userid, external_userid in relations[:5]:
         sandbox.state.console_mark_tag(userid, external_userid, add=[keen, low])
@@ -112,6 +113,7 @@ def test_health_counts_untagged_customers_and_exclusive_conflicts(
         customers[external_userid] = customers.get(external_userid, False) or bool(tags)
     keen = sandbox.state.find_tag("意向程度", "高意向")
     low = sandbox.state.find_tag("意向程度", "低意向")
+    assert keen is not None and low is not None
     both = {key for key, tags in state.items() if {keen, low} <= tags}
 
     health = audit.health(ws.cache)

@@ -56,7 +56,9 @@ def _new_rows(ws: Workspace, after_id: int) -> list[JournalRow]:
 
 
 def _last_id(ws: Workspace) -> int:
-    return int(ws.cache.scalar("SELECT coalesce(max(id), 0) FROM journal") or 0)
+    last = ws.cache.scalar("SELECT coalesce(max(id), 0) FROM journal")
+    assert isinstance(last, int)
+    return last
 
 
 def _keys(rows: list[JournalRow]) -> list[tuple[str, str, str, str]]:

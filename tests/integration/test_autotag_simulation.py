@@ -46,7 +46,8 @@ def test_simulation_names_customers_tags_evidence_counts_and_the_change(
     said = _customer_lines(sandbox)
     assert simulation.messages == len(said)
     assert simulation.customers == len({m["external_userid"] for m in said})
-    texts = {(m["external_userid"], m["userid"]): set() for m in said}
+    texts: dict[tuple[str, str], set[str]] = {(m["external_userid"], m["userid"]): set()
+                                              for m in said}
     for m in said:
         texts[(m["external_userid"], m["userid"])].add(m["content"])
     intent = [s for s in simulation.suggestions if s.tag_name == "高意向"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -23,7 +24,7 @@ def cli(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch)
     return Cli(tmp_path, sandbox, monkeypatch)
 
 
-def _query(cli: Cli, sql: str, *params: object) -> list[tuple[object, ...]]:
+def _query(cli: Cli, sql: str, *params: object) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(cli.cache)
     try:
         return conn.execute(sql, params).fetchall()

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def _last_json(stdout: str) -> Any:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
-def _sheet(path: Path, *rows: list[object]) -> Path:
+def _sheet(path: Path, *rows: Sequence[object]) -> Path:
     book = Workbook()
     book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
     for row in rows:

@@ -4,6 +4,7 @@ imports that must leave exactly the planned tags in the sandbox."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ def ws(synced_ws: Workspace) -> Workspace:
     return synced_ws
 
 
-def sheet(path: Path, *rows: list[object]) -> Path:
+def sheet(path: Path, *rows: Sequence[object]) -> Path:
     book = Workbook()
     book.active.append(HEADER)
     for row in rows:

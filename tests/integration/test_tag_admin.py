@@ -102,10 +102,10 @@ def test_library_without_counts_and_personal_tags_read_only(
 def test_relation_tag_counts_per_selection(admin: TagAdminService, ws: Workspace) -> None:
     ids = [int(row[0]) for row in ws.cache.query("SELECT id FROM relation ORDER BY id LIMIT 40")]
     counts = admin.relation_tag_counts(ids)
-    expected = dict(ws.cache.query(
+    expected = {row[0]: row[1] for row in ws.cache.query(
         "SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
         f" WHERE rt.relation_id IN ({','.join(map(str, ids))}) GROUP BY t.id"
-    ))
+    )}
     assert counts == expected and counts
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ class FastWorkspace(Workspace):
                           backoff_max_s=0.05, rate_limit_pause_s=0.05)
 
 
-def _workspace(home: Path, server: SandboxServer, **profile: int) -> Workspace:
+def _workspace(home: Path, server: SandboxServer, **profile: Any) -> Workspace:
     ws = FastWorkspace(home, Profile(name="acme", corp_id=server.corp_id,
                                      api_base=server.api_base, userid="zhangsan",
                                      calls_per_minute=600_000, **profile), server.secret)
@@ -419,6 +420,7 @@ def test_refresh_from_wecom_plans_on_what_phones_changed_since_the_sync(
         server.state.console_mark_tag(userid, external_userid, add=[high])
     stale = service.plan(ids, add=[high])
     untouched_elsewhere = ws.cache.scalar("SELECT count(*) FROM relation_tag")
+    assert isinstance(untouched_elsewhere, int)
 
     changes = service.refresh_from_wecom(ids)
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -72,8 +73,8 @@ def test_postgresql_restarted_under_load(
             userid, euid = relations[index]
             while not stop.is_set():
                 tagged = tag_id in team_sandbox.state.relation_tag_ids(userid, euid)
-                client.mark_tag(userid, euid, **({"remove": [tag_id]} if tagged
-                                                 else {"add": [tag_id]}))
+                change: dict[str, Any] = {"remove": [tag_id]} if tagged else {"add": [tag_id]}
+                client.mark_tag(userid, euid, **change)
                 writes[index] += 1
 
         with ThreadPoolExecutor(4) as pool:

@@ -31,6 +31,7 @@ from desktop.wecom.error_codes import (
     TEAM_NOT_ALLOWED,
 )
 from desktop.wecom.errors import WeComError
+from tests.gui.qt_items import cell
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -266,7 +267,7 @@ def _challenge(server: TeamServerProcess, corp: SandboxServer, session: str, adm
     return str(sent["challenge_id"]), newest_code(corp, admin, seen)
 
 
-def _inbox(corp: SandboxServer, userid: str) -> list:  # type: ignore[type-arg]
+def _inbox(corp: SandboxServer, userid: str) -> list[Any]:
     from desktop.sandbox.inbox import read_inbox_from
 
     return read_inbox_from(corp.config.data_dir, userid)
@@ -357,7 +358,7 @@ def test_restricted_groups_are_tagged_only_from_the_owning_department(
             userid = people[role]
             euid = next(e for u, e in corp.state.relations() if u == userid)
             had = tag in corp.state.relation_tag_ids(userid, euid)
-            change = {"remove": [tag]} if had else {"add": [tag]}
+            change: dict[str, Any] = {"remove": [tag]} if had else {"add": [tag]}
             if allowed:
                 clients[role].mark_tag(userid, euid, **change)
             else:
@@ -382,7 +383,7 @@ def test_a_restricted_rule_group_is_tagged_only_from_inside_its_range(
     _set_policy(server, session, restricted_tagging_groups=["华北区域"])
     try:
         had = tag in corp.state.relation_tag_ids(follower, euid)
-        change = {"remove": [tag]} if had else {"add": [tag]}
+        change: dict[str, Any] = {"remove": [tag]} if had else {"add": [tag]}
         refused = _refused(lambda: clients["head_mkt"].mark_tag(follower, euid, **change))
         assert refused.message_zh.startswith("规则组 华北区域 的标签只有 华北分公司 的成员可以给客户打")
         assert (tag in corp.state.relation_tag_ids(follower, euid)) is had
@@ -527,8 +528,8 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
                 qtbot.waitUntil(lambda: dialog.approve_button.text() == "Approve", timeout=5000)
                 assert dialog.message.text().startswith(
                     f"Request {approval_id} was approved and carried out.")
-                assert dialog.table.item(row, 0).text() == str(approval_id)  # rows stay
-                assert dialog.table.item(row, 5).text() in ("Waiting", "Approved")  # in English
+                assert cell(dialog.table, row, 0).text() == str(approval_id)  # rows stay
+                assert cell(dialog.table, row, 5).text() in ("Waiting", "Approved")  # in English
             finally:
                 english.uninstall()
             dialog.close()

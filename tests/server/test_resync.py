@@ -120,7 +120,10 @@ def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
     runs: list[str] = []
 
     def job(process: str) -> Job:
-        return Job("resync", 3600, lambda: runs.append(process) or world.resync.run())
+        def run() -> object:
+            runs.append(process)
+            return world.resync.run()
+        return Job("resync", 3600, run)
 
     first = Scheduler(world.pool.connection, 1, [job("first")])
     second = Scheduler(world.pool.connection, 2, [job("second")])

@@ -22,6 +22,7 @@ from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.wecom.client import WeComClient
+from tests.gui.qt_items import cell
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -201,12 +202,12 @@ def test_the_adopt_dialog_sends_a_members_adoption_for_approval(
         qtbot.addWidget(inbox)
         qtbot.waitUntil(lambda: bool(inbox.approvals) and inbox._task is None, timeout=30_000)
         row = next(i for i, a in enumerate(inbox.approvals) if a["id"] == approval_id)
-        target = inbox.table.item(row, 2)
+        target = cell(inbox.table, row, 2)
         assert target is not None and target.text() == (
             f"意向程度 → 意向程度(申请)（{relations} 个客户关系，{relations + 1} 次 API 调用）")
         reason = inbox.table.item(row, 6)
         assert reason is not None and reason.text() == "统一管理意向标签"
-        assert [inbox.table.item(row, column).text() for column in (1, 5)] == ["收编标签组", "待审批"]
+        assert [cell(inbox.table, row, column).text() for column in (1, 5)] == ["收编标签组", "待审批"]
         inbox.close()
         dialog.close()
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -70,7 +71,9 @@ def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
     userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
                         if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
     with team_client(team_server.url, team_sandbox, reader.token) as client:
-        for change in ({"add": [tag_id]}, {"remove": [tag_id]}, {"add": [tag_id]}):
+        changes: list[dict[str, Any]] = [{"add": [tag_id]}, {"remove": [tag_id]},
+                                         {"add": [tag_id]}]
+        for change in changes:
             client.mark_tag(userid, euid, **change)
         session = client.get_token()
     mine = {"operator": reader_id}

@@ -69,7 +69,7 @@ def test_an_import_lands_on_the_team_server_once_and_a_colleague_simulates_on_it
     customer_sent = sum(1 for line in lines
                         if (m := json.loads(line))["from"] == m["external_userid"])
     assert summary["messages"] == customer_sent
-    assert summary["would_add"] > 0
+    assert isinstance(summary["would_add"], int) and summary["would_add"] > 0
 
 
 def test_pushes_need_a_login_and_valid_messages(
@@ -101,7 +101,7 @@ def test_pushes_need_a_login_and_valid_messages(
                           json={"messages": [message, bad], "skip_invalid": True},
                           timeout=30).json()
     assert (taken["errcode"], taken["stored"], taken["invalid"]) == (0, 1, 1)
-    page = requests.get(url, params={"access_token": token, "after_id": 0, "limit": 100000},
+    page = requests.get(url, params={"access_token": token, "after_id": "0", "limit": "100000"},
                         timeout=30).json()
     assert any(m["external_userid"] == "wmPUSH1" and m["text"] == "能便宜点不"
                for m in page["messages"])

@@ -384,7 +384,7 @@ def test_the_viewer_reverts_a_salespersons_batch_through_the_server(
 ) -> None:
     (group, name), tag_id = sorted(team_sandbox.state.tag_ids_by_name().items())[5]
     batch_id = _retag(seller_env, seller, f"{group}:{name}")
-    changed = [e for e, in _column(team_server.db_url, "external_userid", batch_id)]
+    changed = [str(e) for e, in _column(team_server.db_url, "external_userid", batch_id)]
     assert changed
     for key, value in supervisor_env.items():
         monkeypatch.setenv(key, value)

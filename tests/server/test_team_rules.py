@@ -270,6 +270,7 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
         dialog.rules.setCurrentItem(items()["窗口市场部"])
         dialog.edit_selected()
         editor = dialog.editor
+        assert editor is not None
         qtbot.waitUntil(lambda: editor.department.count() > 1, timeout=30_000)
         assert editor.department.currentText() == "市场部"
         assert editor.department_label.text() == "部门："

@@ -42,7 +42,7 @@ OTHER = ("你好", "谢谢", "好的收到", "在吗", "明天再说", "几点�
 
 
 def training() -> list[LabelledMessage]:
-    rows = [(text, ("加盟意向",)) for text in FRANCHISE]
+    rows: list[tuple[str, tuple[str, ...]]] = [(text, ("加盟意向",)) for text in FRANCHISE]
     rows += [(text, ("退款退货",)) for text in REFUND]
     rows += [(text, ()) for text in OTHER]
     return [LabelledMessage(f"m{i}", f"c{i % 5}", text, labels)
@@ -163,7 +163,7 @@ def test_features_mark_negated_words_word_pairs_questions_and_rules() -> None:
 
 def training_many_customers() -> list[LabelledMessage]:
     """60 customers: refund askers (their own words, 20), franchise askers (20), small talk."""
-    rows = []
+    rows: list[tuple[str, str, tuple[str, ...]]] = []
     for i in range(20):
         rows.append((f"r{i}", REFUND[i % len(REFUND)], ("退款退货",)))
         rows.append((f"f{i}", FRANCHISE[i % len(FRANCHISE)], ("加盟意向",)))

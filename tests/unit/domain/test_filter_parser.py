@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -347,7 +348,8 @@ def _random_expr(rng: random.Random, depth: int) -> Expr:
     if kind == 1:
         return GroupTerm(word)
     if kind == 2:
-        return rng.choice([OwnerTerm, DeptTerm, StateTerm, TextTerm])(word)
+        terms: list[Callable[[str], Expr]] = [OwnerTerm, DeptTerm, StateTerm, TextTerm]
+        return rng.choice(terms)(word)
     if kind == 3:
         return TagCountTerm(rng.choice(list(Comparison)), rng.randrange(6))
     if kind == 4:

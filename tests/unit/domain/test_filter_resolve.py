@@ -180,12 +180,12 @@ def test_owner_by_userid_or_name(catalogue: FilterCatalogue) -> None:
     with pytest.raises(AmbiguousOwnerError) as caught:
         plan("owner:张三", catalogue)
     assert caught.value.candidates == ["owner:zhangsan（张三）", "owner:ZhangSan2（张三）"]
-    with pytest.raises(UnknownOwnerError) as caught:
+    with pytest.raises(UnknownOwnerError) as unknown:
         plan("owner:lisii", catalogue)
-    assert caught.value.suggestions[0] == "owner:lisi（李四）"
-    with pytest.raises(UnknownOwnerError) as caught:
+    assert unknown.value.suggestions[0] == "owner:lisi（李四）"
+    with pytest.raises(UnknownOwnerError) as unknown:
         plan("owner:张叁", catalogue)
-    assert caught.value.suggestions[:2] == ["owner:zhangsan（张三）", "owner:ZhangSan2（张三）"]
+    assert unknown.value.suggestions[:2] == ["owner:zhangsan（张三）", "owner:ZhangSan2（张三）"]
 
 
 def test_departments_include_sub_departments(catalogue: FilterCatalogue) -> None:
@@ -198,9 +198,9 @@ def test_departments_include_sub_departments(catalogue: FilterCatalogue) -> None
     with pytest.raises(AmbiguousDepartmentError) as caught:
         plan("dept:销售一部", catalogue)
     assert caught.value.candidates == ["dept:3（总部/华东/销售一部）", "dept:5（总部/华南/销售一部）"]
-    with pytest.raises(UnknownDepartmentError) as caught:
+    with pytest.raises(UnknownDepartmentError) as unknown:
         plan("dept:销售二部", catalogue)
-    assert "dept:销售一部" in caught.value.suggestions
+    assert "dept:销售一部" in unknown.value.suggestions
     with pytest.raises(UnknownDepartmentError):
         plan("dept:99", catalogue)
 

@@ -141,6 +141,7 @@ def test_a_head_covers_sub_departments_and_roles_come_from_wecom_and_policy() ->
 def test_policy_json_round_trip_and_bad_input() -> None:
     assert policy_from_json(POLICY.as_json()) == POLICY
     assert policy_from_json({}) == Policy()
+    bad: object
     for bad in ([], {"admins": "boss"}, {"rename_threshold": -1}, {"prefixes": {"MKT-": ""}},
                 {"colour": "red"}, {"rename_threshold": True}):
         with pytest.raises(PolicyError):

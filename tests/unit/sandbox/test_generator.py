@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from desktop.sandbox.schema import open_database
 ANCHOR = 1_767_225_600  # 2026-01-01
 
 
-def _generate(folder: Path, **settings: int) -> sqlite3.Connection:
+def _generate(folder: Path, **settings: Any) -> sqlite3.Connection:
     config = SandboxConfig(data_dir=folder, **settings)
     conn = open_database(folder)
     generate_corp(conn, config, ANCHOR)
