@@ -277,7 +277,7 @@ def main() -> None:
                 plain, row = timed(partial(first_row, conn, sql, params), max(3, args.cold_runs))
                 cold_sql, answered = timed(partial(from_sql.count, text), args.cold_runs,
                                            before=from_sql.invalidate)
-                after_rename, kept = timed(lambda t=text: gui.count(t), args.cold_runs,
+                after_rename, kept = timed(partial(gui.count, text), args.cold_runs,
                                            before=renamed)
                 assert isinstance(counted, FilterCount) and isinstance(row, tuple)
                 if ((counted.relations, counted.customers) != tuple(row) or answered != counted
