@@ -6,23 +6,28 @@ team's chats (`chat_message`). The tagger is built by the same function a deskto
 simulation uses, so a rules run's intents are the suggestions a desktop simulates on the
 same chats, verdicts and tags.
 
-Training takes seconds: each server process keeps the tagger it trained last and trains
-again only when what it learnt from may have changed (the keywords, a verdict, a journal
-row, a chat, the tag library, a relation's tags, or the day: an accepted automatic tag
-counts once it has stayed SETTLE_DAYS).
+Training takes seconds to minutes (it grows with the confirmed customers): each server
+process keeps the tagger it trained last and trains again only when what it would learn
+from changed: a verdict, a tag confirmed or dropped, a new message of a customer it learns
+from, new keywords (reading that costs a few queries and the rules over the confirmed
+customers' messages).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 from desktop.domain.autotag import AutoTagger
 from desktop.server.snapshot import Conn, corp_tags
 from desktop.services.autotag_simulation import DEFAULT_MIN_CONFIDENCE
-from desktop.services.autotag_training import LastAdds, trained_tagger
+from desktop.services.autotag_training import (
+    LastAdds,
+    learnt_tagger,
+    rules_tagger,
+    training_for,
+)
 from desktop.services.tagging import TaggingError, resolve_in
 from desktop.store.autotag_settings import Review
 from desktop.store.chats import CUSTOMER_SENT, StoredMessage
@@ -113,27 +118,15 @@ def tag_ids(conn: Conn, names: Collection[str]) -> dict[str, str]:
     return found
 
 
-def _fingerprint(conn: Conn, keywords: Mapping[str, Sequence[str]]) -> tuple[object, ...]:
-    """What a trained tagger depends on; a new value means training again."""
-    row = conn.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM autotag_review),"
-        " (SELECT last_id FROM team_journal_head), (SELECT coalesce(max(id), 0) FROM"
-        " chat_message), (SELECT count(*) FROM relation_tag_snapshot), (SELECT max(updated_at)"
-        " FROM relation_tag_snapshot), (SELECT md5(coalesce(string_agg(concat_ws('/', tag_id,"
-        " tag_name, group_id, group_name), ',' ORDER BY tag_id), '')) FROM corp_tag_snapshot)"
-    ).fetchone()
-    info = conn.info
-    return (info.host, info.port, info.dbname, tuple(row or ()),
-            tuple((name, tuple(words)) for name, words in keywords.items()),
-            int(time.time() // 86_400))
-
-
 class _Kept:
-    """The latest trained tagger of this process, with what it was trained on."""
+    """The latest engines of this process: the rules of the keywords, and the tagger
+    trained on what they were last trained on."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.fingerprint: tuple[object, ...] = ()
+        self.keywords: tuple[object, ...] = ()
+        self.rules: AutoTagger | None = None
+        self.learnt_from: tuple[object, ...] = ()
         self.tagger: AutoTagger | None = None
 
 
@@ -142,13 +135,21 @@ _KEPT = _Kept()
 
 def team_tagger(conn: Conn, keywords: Mapping[str, Sequence[str]]) -> AutoTagger:
     """The tagger of these keywords (name order) trained on the team's decisions, as a
-    desktop's simulation builds it (its default confidence); trained again only when what
-    it learns from changed."""
-    fingerprint = _fingerprint(conn, keywords)
+    desktop's simulation builds it (its default confidence). What it learns from is read on
+    every call; it is trained again only when that changed (a verdict, a confirmed tag,
+    a confirmed customer's new message)."""
+    info = conn.info
+    database = (info.host, info.port, info.dbname)
+    wanted = (database, *((name, tuple(words)) for name, words in keywords.items()))
     with _KEPT.lock:
-        if _KEPT.tagger is None or _KEPT.fingerprint != fingerprint:
-            _KEPT.tagger, _ = trained_tagger(TeamTrainingSource(conn), keywords,
-                                             tag_ids(conn, keywords),
-                                             threshold=DEFAULT_MIN_CONFIDENCE)
-            _KEPT.fingerprint = fingerprint
+        if _KEPT.rules is None or _KEPT.keywords != wanted:
+            _KEPT.rules = rules_tagger(keywords, threshold=DEFAULT_MIN_CONFIDENCE)
+            _KEPT.keywords, _KEPT.learnt_from, _KEPT.tagger = wanted, (), None
+        training = training_for(TeamTrainingSource(conn), _KEPT.rules, keywords,
+                                tag_ids(conn, keywords))
+        learnt_from = tuple((m.customer, m.text, m.labels) for m in training.messages)
+        if _KEPT.tagger is None or _KEPT.learnt_from != learnt_from:
+            _KEPT.tagger = learnt_tagger(_KEPT.rules, training,
+                                         threshold=DEFAULT_MIN_CONFIDENCE)
+            _KEPT.learnt_from = learnt_from
         return _KEPT.tagger

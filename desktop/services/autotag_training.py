@@ -216,15 +216,32 @@ def trained_tagger(source: TrainingSource, keywords: Mapping[str, Sequence[str]]
     """The tagger a simulation runs, and what it learnt from: the keywords (in this order)
     with the bundled intent packs, trained on the source's decisions about these tags
     (`tag_ids`: name → tag id, "" for a name that is no tag), rules only while there are
-    none. A desktop and the team server both build it here."""
-    tags = [TagKeywords(name, tuple(words)) for name, words in keywords.items()]
-    packs = load_intent_packs()
-    rules = AutoTagger.build(tags, (), packs=packs, threshold=threshold)
-    training = training_set(source, {name: tag_ids.get(name, "") for name in keywords},
-                            use=use, rules=RuleCheck(rules, frozenset(keywords)))
+    none. A desktop and the team server both build it with these functions."""
+    rules = rules_tagger(keywords, threshold=threshold)
+    training = training_for(source, rules, keywords, tag_ids, use=use)
+    return learnt_tagger(rules, training, threshold=threshold), training
+
+
+def rules_tagger(keywords: Mapping[str, Sequence[str]], *, threshold: float) -> AutoTagger:
+    """The keywords (in this order) with the bundled intent packs, no learner."""
+    return AutoTagger.build([TagKeywords(name, tuple(words)) for name, words in keywords.items()],
+                            (), packs=load_intent_packs(), threshold=threshold)
+
+
+def training_for(source: TrainingSource, rules: AutoTagger, keywords: Collection[str],
+                 tag_ids: Mapping[str, str], *, use: str = BOTH) -> TrainingSet:
+    """What the learner of these keywords' tags learns from (confirmed tags checked
+    against `rules`)."""
+    return training_set(source, {name: tag_ids.get(name, "") for name in keywords}, use=use,
+                        rules=RuleCheck(rules, frozenset(keywords)))
+
+
+def learnt_tagger(rules: AutoTagger, training: TrainingSet, *, threshold: float) -> AutoTagger:
+    """`rules` trained on `training` (itself while there is nothing to learn from)."""
     if not training.messages:
-        return rules, training
-    return AutoTagger.build(tags, training.messages, packs=packs, threshold=threshold), training
+        return rules
+    return AutoTagger.build(rules.tags, training.messages, packs=load_intent_packs(),
+                            threshold=threshold)
 
 
 def _latest_reviews(all_reviews: Iterable[Review],

@@ -62,7 +62,7 @@ def test_without_keywords_intents_match_no_one(
     assert "no tag has auto-tagging keywords" in caplog.text
 
 
-def test_the_trained_engine_is_kept_until_a_verdict_or_the_keywords_change(
+def test_the_trained_engine_is_kept_until_what_it_learns_from_or_the_keywords_change(
         conn: psycopg.Connection[tuple[object, ...]]) -> None:
     _keywords(conn, "发票")
     keywords = team_keywords(conn)
@@ -74,6 +74,10 @@ def test_the_trained_engine_is_kept_until_a_verdict_or_the_keywords_change(
                  (ELSEWHERE,))
     again = team_tagger(conn, keywords)
     assert again is not first
+    assert team_tagger(conn, keywords) is again
+    with conn.transaction():      # a customer it does not learn from: nothing to train again
+        team_chats.push(conn, "seller", {"messages": [
+            _said("wmNewcomer01", "zhangsan", "in", "麻烦开张发票", 9)]})
     assert team_tagger(conn, keywords) is again
     _keywords(conn, "税号")
     assert team_tagger(conn, team_keywords(conn)) is not again
