@@ -82,14 +82,16 @@ class RulesDialog(QDialog):
             QPushButton(), QPushButton(), QPushButton())
         self.simulate_button, self.run_button = QPushButton(), QPushButton()
         self.run_button.setEnabled(False)
-        buttons = QHBoxLayout()
+        # two rows, editing the rules above running them: the window gets down to 800 px
+        buttons, running = QHBoxLayout(), QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.duplicate_button,
                        self.add_button, self.toggle_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
         for widget in (self.simulate_button, self.pilot.label, self.pilot, self.run_button):
-            buttons.addWidget(widget)
+            running.addWidget(widget)
+        running.addStretch(1)
         self.panel = BatchProgressPanel(context, self)
         self.panel.setVisible(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -99,6 +101,7 @@ class RulesDialog(QDialog):
         layout.addWidget(self.server_run)
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
+        layout.addLayout(running)
         layout.addWidget(self.summary)
         layout.addWidget(self.panel)
         layout.addWidget(close)

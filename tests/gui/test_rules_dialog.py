@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.store import outbox
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.rules_dialog import RulesDialog
 from tests.gui.qt_items import top_item
 
@@ -104,3 +106,28 @@ def test_removing_a_rule_asks_first(qtbot: Any, synced_context: Any, tmp_path: P
     dialog.remove_button.click()                        # Yes: gone
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 0, timeout=10000)
     assert synced_context.wait_idle()
+
+
+@pytest.mark.parametrize("language", [CHINESE, ENGLISH])
+def test_the_window_works_at_800_pixels_in_both_languages(
+        qtbot: Any, synced_context: Any, language: str) -> None:
+    translations = Translations()
+    try:
+        assert translations.install(language)
+        dialog = RulesDialog(synced_context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.resize(800, 620)
+        qtbot.waitUntil(lambda: dialog.width() == 800)
+        assert dialog.minimumSizeHint().width() <= 800, dialog.minimumSizeHint().width()
+        buttons = [dialog.new_button, dialog.edit_button, dialog.duplicate_button,
+                   dialog.add_button, dialog.toggle_button, dialog.remove_button,
+                   dialog.simulate_button, dialog.run_button]
+        for button in buttons:   # every button whole and inside the window
+            assert button.isVisible() and button.width() >= button.minimumSizeHint().width()
+            right = button.mapTo(dialog, button.rect().topRight()).x()
+            assert button.mapTo(dialog, button.rect().topLeft()).x() >= 0 and right < 800
+    finally:
+        translations.uninstall()
+        synced_context.wait_idle()
