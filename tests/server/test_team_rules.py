@@ -677,7 +677,7 @@ def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
 @pytest.mark.gui
 def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
         qtbot: Any, servers: list[TeamServerProcess], corp: SandboxServer,
-        sessions: dict[str, str], admin_env: dict[str, str],
+        sessions: dict[str, str], people: dict[str, str], admin_env: dict[str, str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """`audit revert` of a rule run's batch sticks while the rule stays enabled: the next runs
     leave those relations' tag alone (counted in the rules list), a new customer still gets
@@ -724,9 +724,27 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
         assert shown["reverted_left_alone"] == len(undone)
         _rules_window_says_left_alone(qtbot, admin_env, monkeypatch, len(undone))
 
+        # A revert whose process died before settling it: recovery remembers it as well.
+        later_batch = wait_for(lambda: _one(
+            db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
+            " AND external_userid = %s AND tag_id = %s", later, target), what="its journal row")
+        corp.phone.mark(member, later, remove=[target])   # WeCom applied it; nobody settled it
+        with psycopg.connect(db_url) as conn:
+            conn.execute(
+                "INSERT INTO outbox (operator, path, body, status, write_note) VALUES (%s,"
+                " 'externalcontact/mark_tag', %s, 'sending', %s)",
+                (people["admin"], Jsonb({"userid": member, "external_userid": later,
+                                         "remove_tag": [target]}),
+                 Jsonb({"X-TagDesk-Batch": "revert-dead", "X-TagDesk-Source": "revert",
+                        "X-TagDesk-Reverts": later_batch,
+                        "X-TagDesk-Before": json.dumps([target])})))
+        wait_for(lambda: left_alone() == len(undone) + 1, timeout=30,
+                 what="the recovered revert remembered")
+
         edited = {**rule, "description": "展会二维码的客户"}
         assert _call(servers[0], sessions["admin"], "put", {"rule": edited})[0] == 200
-        wait_for(lambda: all(target in corp.state.relation_tag_ids(member, c) for c in first),
+        wait_for(lambda: all(target in corp.state.relation_tag_ids(member, c)
+                             for c in (*first, later)),
                  timeout=30, what="the edited rule applied to the reverted relations again")
         assert left_alone() == 0
     finally:
