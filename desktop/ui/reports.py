@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -307,6 +307,8 @@ def _bar_chart(
         series.append(bar_set)
     chart = QChart()
     chart.setTitle(title)
+    chart.setLocalizeNumbers(True)   # axis labels 10,000 as every count in the window reads
+    chart.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     chart.addSeries(series)
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)

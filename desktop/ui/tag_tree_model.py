@@ -518,6 +518,13 @@ class TagTreeModel(QAbstractItemModel):
         }
         return values.get(role)
 
+    def widest_count(self) -> str:
+        """A count cell as wide as the widest one can be (the largest count and expiry count)."""
+        tags = [node for node in self.tree.walk() if node.kind is NodeKind.TAG]
+        count = max((node.relation_count for node in tags), default=0)
+        expiring = max((self._expiring(node) for node in tags), default=0)
+        return f"{count:,} ⏳{expiring:,}" if expiring else f"{count:,}"
+
     def _expiring(self, node: TagNode) -> int:
         return self._loaded.expiring.get(node.tag.id, 0) if node.tag else 0
 

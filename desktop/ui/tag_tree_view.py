@@ -81,7 +81,9 @@ class TagTreeView(QWidget):
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         # A fixed width: ResizeToContents would measure every row on each expand.
         header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COUNT_COLUMN, self.fontMetrics().horizontalAdvance("0000000") + 12)
+        self._fit_count_column()
+        self.model.loaded.connect(self._fit_count_column)
+        self.model.dataChanged.connect(lambda *_: self._fit_count_column())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -106,6 +108,14 @@ class TagTreeView(QWidget):
         self._build_actions()
         self._connect()
         self.retranslate()
+
+    def _fit_count_column(self) -> None:
+        """As wide as the widest count (a fixed width: ResizeToContents would measure every
+        row on each expand), so "12,345 ⏳12" is never cut."""
+        metrics = self.tree.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.model.widest_count()),
+                     metrics.horizontalAdvance("0000000"))
+        self.tree.header().resizeSection(COUNT_COLUMN, widest + 16)
 
     def retranslate(self) -> None:
         """Texts in the installed language; the expanded rows and the selection stay."""

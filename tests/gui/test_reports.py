@@ -148,3 +148,11 @@ def test_health_numbers_read_with_thousands_separators(window: ReportsWindow) ->
     pie = window.health_view.chart().series()[0]
     assert isinstance(pie, QPieSeries)
     assert pie.slices()[0].label().endswith(" 3,766")
+
+
+def test_value_axis_labels_read_with_thousands_separators(qapp: Any) -> None:
+    chart = _bar_chart("t", ["a", "b"], [("n", [26430, 120])])
+    axis = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+    # Qt Charts writes a localized "%d" label as locale().toString(value, "f", 0)
+    assert chart.localizeNumbers() and axis.labelFormat() == "%d"
+    assert chart.locale().toString(20000.0, "f", 0) == "20,000"

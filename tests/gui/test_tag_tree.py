@@ -575,3 +575,16 @@ def _parent(node: TagNode) -> TagNode:
 def _tag_of(node: TagNode) -> TagInfo:
     assert node.tag is not None, f"{node.full_name} is not a tag"
     return node.tag
+
+
+def test_the_count_column_fits_a_count_with_expiring_tags(qtbot: Any, view: TagTreeView) -> None:
+    node = next(n for n in view.model.tree.walk() if n.kind is NodeKind.TAG and n.tag)
+    assert node.tag is not None
+    index = view.model.index_for_key(node.key, COUNT_COLUMN)
+    view.tree.scrollTo(index)
+    node.relation_count = 12345
+    view.model._loaded.expiring[node.tag.id] = 12
+    view.model.dataChanged.emit(index, index)
+    assert index.data() == "12,345 ⏳12"
+    width = view.tree.header().sectionSize(COUNT_COLUMN)
+    assert width >= view.tree.sizeHintForIndex(index).width()
