@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +40,9 @@ EntryBuilder = Callable[[Caller, str, Mapping[str, Any], Mapping[str, Any], Writ
                         Iterable[JournalEntry]]
 NO_NOTE = WriteNote()
 MARK_TAG = "externalcontact/mark_tag"
+# The key of a write's reason in its outbox row's `write_note` (a reason is never a header):
+# a settled call is journaled with it too.
+REASON_KEY = "reason"
 # An own row younger than this may be between its INSERT and being marked active.
 OWN_ROW_GRACE = timedelta(seconds=10)
 OK_ANSWER: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
@@ -72,7 +75,8 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
         device_id=None if values[2] is None else int(str(values[2])), path=str(values[3]),
         body=body if isinstance(body, dict) else {},
         owner=None if values[5] is None else int(str(values[5])),
-        note=read_note(headers) if isinstance(headers, dict) else NO_NOTE,
+        note=replace(read_note(headers), reason=str(headers.get(REASON_KEY) or "")
+                     ) if isinstance(headers, dict) else NO_NOTE,
         expiring=expiry_records.from_note(headers) if isinstance(headers, dict) else (),
     )
 

@@ -32,7 +32,13 @@ from desktop.server import expiry_records, leases, rule_reverts, snapshot, team_
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
-from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE, OutboxRecovery, outbox_row
+from desktop.server.outbox_recovery import (
+    MARK_TAG,
+    NO_NOTE,
+    REASON_KEY,
+    OutboxRecovery,
+    outbox_row,
+)
 from desktop.store.journal import JournalEntry
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
@@ -274,7 +280,8 @@ class Relay:
                 " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
                 " RETURNING id",
                 (caller.userid, caller.device_id or None, path, Jsonb(body), self._process_id,
-                 call_key, Jsonb({**note.headers(), **expiry_records.to_note(expiring)})),
+                 call_key, Jsonb({**note.headers(), **expiry_records.to_note(expiring),
+                                  **({REASON_KEY: note.reason} if note.reason else {})})),
             ).fetchone()
         if row is not None:
             with self._active_lock:

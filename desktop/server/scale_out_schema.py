@@ -8,8 +8,8 @@
 - `server_process`: one row per started process; the process holds a session advisory lock on
   its id for its lifetime (its lease), so "is that process still alive" is one try-lock.
 - `outbox.owner` (the process sending the row), `outbox.call_key` (one logical call of one
-  device, repeated on retries), `outbox.write_note` (the desktop's note headers, so a settled
-  row is journaled as the call would have been), `outbox.answer` (WeCom's answer to a done
+  device, repeated on retries), `outbox.write_note` (the desktop's note headers, the write's
+  reason and expiring tags, so a settled row is journaled as the call would have been), `outbox.answer` (WeCom's answer to a done
   write, replayed to a retry) and `outbox.settled_how` (how a row left `sending` by a dead
   process was settled).
 - `scheduled_job`: when each periodic job last started, so it runs once per period across

@@ -647,7 +647,8 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
 def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
         servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str]) -> None:
     """A rule run's mark_tag whose process died before settling it: the process that settles
-    it (outbox recovery) journals it and records the expiry its outbox row keeps."""
+    it (outbox recovery) journals it with the reason and records the expiry its outbox row
+    keeps."""
     db_url = servers[0].db_url
     target = corp.state.find_tag("客户来源", "自然到店")
     assert target
@@ -661,7 +662,8 @@ def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
             " 'externalcontact/mark_tag', %s, 'sending', %s)",
             (people["admin"], Jsonb(body), Jsonb({
                 "X-TagDesk-Batch": "rule-20260101-000000-dead", "X-TagDesk-Source": "rule",
-                "X-TagDesk-Before": "[]", "expiring": [[target, 3600, "孤儿规则"]]})))
+                "X-TagDesk-Before": "[]", "expiring": [[target, 3600, "孤儿规则"]],
+                "reason": "规则 rule: 孤儿规则"})))
 
     def recorded() -> object:
         return _one(db_url, "SELECT rule_name || ' ' || batch_id FROM team_tag_expiry"
@@ -670,8 +672,8 @@ def test_a_rule_runs_call_left_sending_by_a_dead_process_keeps_its_expiry(
 
     assert wait_for(recorded, timeout=30, what="the settled call's expiry") == (
         "孤儿规则 rule-20260101-000000-dead")
-    assert _one(db_url, "SELECT count(*) FROM team_journal WHERE source = 'rule' AND"
-                " batch_id = 'rule-20260101-000000-dead'") == 1
+    assert _one(db_url, "SELECT reason FROM team_journal WHERE source = 'rule' AND"
+                " batch_id = 'rule-20260101-000000-dead'") == "规则 rule: 孤儿规则"
 
 
 @pytest.mark.gui
@@ -694,6 +696,9 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
                  timeout=30, what="the rule's tag on both relations")
         batch = str(_one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
                          " AND external_userid = %s AND tag_id = %s", first[0], target))
+        assert _one(db_url, "SELECT write_note->>'reason' FROM outbox WHERE write_note->>"
+                    "'X-TagDesk-Batch' = %s AND body->>'external_userid' = %s", batch,
+                    first[0]) == "规则 rule: 展会码"     # for a recovery, should it be needed
         with psycopg.connect(db_url) as conn:       # the other may have come in another run
             undone = sorted(str(e) for (e,) in conn.execute(
                 "SELECT external_userid FROM team_journal WHERE batch_id = %s AND tag_id = %s",
