@@ -25,6 +25,8 @@ NOT_NEGATING = (
     "巴不得", "不由得", "不禁", "没错", "没准",
     # Questions of the form X not X ask, they do not negate (有没有学生优惠, 要不要预约).
     "有没有", "是不是", "要不要", "想不想", "用不用", "需不需要", "打不打算",
+    # A rhetorical question affirms (这不是耍人吗).
+    "这不是", "不就是", "岂不是", "难道不是",
     # A refund not made yet is still about a refund (钱怎么还没退回来).
     "没退", "还没退", "没有退",
 )

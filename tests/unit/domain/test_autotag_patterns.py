@@ -101,11 +101,12 @@ def test_gapped_phrases_credit_only_a_tag_linked_by_name() -> None:
     ("有没有优惠", "价格异议"),             # 有没有 asks; its 没有 negates nothing
     ("要不要预约", "预约到店"),
     ("钱怎么还没退回来", "退款退货"),       # a refund not made yet is about a refund
+    ("收了钱又说做不了，这不是耍人吗", "投诉"),   # a rhetorical question affirms
 ])
 def test_a_question_of_x_not_x_does_not_negate(tagger: AutoTagger, text: str, tag: str) -> None:
     assert tag in tagger.labels(text)
 
 
-@pytest.mark.parametrize("text", ["没想退", "我不想退了", "不用预约"])
+@pytest.mark.parametrize("text", ["没想退", "我不想退了", "不用预约", "我还没想好要不要买"])
 def test_negation_still_cancels(tagger: AutoTagger, text: str) -> None:
     assert tagger.labels(text) == []
