@@ -166,6 +166,11 @@ def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
             else read_relation(transport, userid, external_userid))
     if read is None and event.change_type.startswith("add_"):
         raise NotYetVisible(userid, external_userid)
+    if read is None and event.change_type not in ENDINGS:
+        # Ended after this event was sent: the ending's own event journals it from the
+        # snapshot, which must therefore stay as it is until then.
+        log.info("callback for a relation that has since ended: left to its ending's event")
+        return 0
     before = snapshot.relation_tags(conn, userid, external_userid)
     entries = _customer_entries(conn, event, before, ts)
     if read is None:

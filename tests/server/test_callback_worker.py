@@ -11,6 +11,7 @@ import psycopg_pool
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server import snapshot
 from desktop.server.callback_worker import MAX_ATTEMPTS, CallbackWorker
 from desktop.server.database import migrate
 from desktop.wecom.ratelimit import RateLimits
@@ -107,3 +108,28 @@ def test_a_customer_not_yet_visible_after_an_add_is_read_again_later(
                           change="add_external_contact")
     assert not worker.process_one()
     assert _status(pool, event_id) == ("pending", 1)
+
+
+def test_a_relation_ended_before_its_edit_was_handled_is_journaled_by_its_ending(
+    pool: Pool, sandbox: SandboxServer, worker: CallbackWorker
+) -> None:
+    """A member tags a customer and deletes it before the worker reaches the tag's event:
+    that event's re-read finds no relation; the deletion's event that follows still knows
+    the tags the customer had and journals them as lost."""
+    userid, external_userid = sandbox.state.relations()[-1]
+    tag_id = sorted(sandbox.state.tag_ids_by_name().values())[0]
+    with pool.connection() as conn:
+        # events other tests left waiting would be claimed first (the oldest goes first)
+        conn.execute("UPDATE callback_event SET status = 'failed' WHERE status = 'pending'")
+        snapshot.store_relation(conn, userid, external_userid, {tag_id})
+    sandbox.state.delete_relation(userid, external_userid)
+    edited = _add_event(pool, "tagged-then-deleted", userid, external_userid, "pending")
+    deleted = _add_event(pool, "deleted", userid, external_userid, "pending",
+                         change="del_external_contact")
+    assert worker.process_one() and worker.process_one()
+    assert _status(pool, edited) == ("done", 1) and _status(pool, deleted) == ("done", 1)
+    with pool.connection() as conn:
+        rows = conn.execute("SELECT action, tag_id, before FROM team_journal"
+                            " WHERE external_userid = %s", (external_userid,)).fetchall()
+        assert snapshot.relation_tags(conn, userid, external_userid) is None
+    assert rows == [("customer_delete", tag_id, f'["{tag_id}"]')]

@@ -261,8 +261,8 @@ def test_customers_who_came_and_went_are_filtered_and_exported_by_a_desktop(
                            " = %s", external_userid), timeout=15, what="the phone's tag")
     phone_sandbox.phone.delete_customer(userid, external_userid)
     wait_for(lambda: _rows(callback_server.db_url, "action = 'customer_delete' AND"
-                           " external_userid = %s", external_userid), timeout=45,
-             what="the deletion")         # the worker re-reads after WeCom's own delay
+                           " external_userid = %s", external_userid), timeout=15,
+             what="the deletion")
 
     device = log_in(callback_server.url, phone_sandbox, userid)
     session = requests.get(callback_server.url + "cgi-bin/gettoken", timeout=10, params={
