@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from desktop.server import paging
 from desktop.server.identity import Caller
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -93,12 +94,7 @@ def record(conn: Conn, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
 
 def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
     """Verdicts with an id above `after_id`, oldest first."""
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = conn.execute(
-        "SELECT id, extract(epoch FROM ts), operator, external_userid, userid, tag_name,"
-        " verdict, msg_keys FROM autotag_review WHERE id > %s ORDER BY id LIMIT %s",
-        (after_id, limit)).fetchall()
-    reviews = [{"id": r[0], "ts": float(str(r[1])), "operator": r[2], "external_userid": r[3],
-                "userid": r[4], "tag": r[5], "verdict": r[6], "msg_keys": r[7]} for r in rows]
-    return {"reviews": reviews,
-            "next_after_id": reviews[-1]["id"] if len(reviews) == limit else None}
+    return paging.after_id(conn, "autotag_review", {
+        "ts": "extract(epoch FROM ts)::float8", "operator": "operator",
+        "external_userid": "external_userid", "userid": "userid", "tag": "tag_name",
+        "verdict": "verdict", "msg_keys": "msg_keys"}, "reviews", after_id, limit, MAX_PAGE)

@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 
+from desktop.server import paging
 from desktop.services.chat_import import BadChatRecord, NothingToClassify, parse_record
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -84,11 +85,6 @@ def push(conn: Conn, userid: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
     """Messages with an id above `after_id`, oldest first."""
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = conn.execute(
-        "SELECT id, msg_key, ts, userid, external_userid, direction, text FROM chat_message"
-        " WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()
-    messages = [{"id": r[0], "msg_key": r[1], "ts": r[2], "userid": r[3],
-                 "external_userid": r[4], "direction": r[5], "text": r[6]} for r in rows]
-    return {"messages": messages,
-            "next_after_id": messages[-1]["id"] if len(messages) == limit else None}
+    return paging.after_id(conn, "chat_message", {name: name for name in (
+        "msg_key", "ts", "userid", "external_userid", "direction", "text")}, "messages",
+        after_id, limit, MAX_PAGE)

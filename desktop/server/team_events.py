@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from desktop.domain.events import BadEvent, Event, parse_event
-from desktop.server import identity
+from desktop.server import identity, paging
 
 log = logging.getLogger("tagdesk.server.events")
 
@@ -206,15 +206,10 @@ def store(conn: Conn, events: list[Event], source: str) -> int:
 
 
 def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = conn.execute(
-        "SELECT id, event_key, ts, external_userid, userid, type, name, detail, value, source"
-        " FROM team_event WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()
-    events = [{"id": r[0], "event_key": r[1], "time": r[2], "external_userid": r[3],
-               "userid": r[4], "type": r[5], "name": r[6], "detail": r[7], "value": r[8],
-               "source": r[9]} for r in rows]
-    return {"events": events,
-            "next_after_id": events[-1]["id"] if len(events) == limit else None}
+    return paging.after_id(conn, "team_event", {
+        "event_key": "event_key", "time": "ts", "external_userid": "external_userid",
+        "userid": "userid", "type": "type", "name": "name", "detail": "detail",
+        "value": "value", "source": "source"}, "events", after_id, limit, MAX_PAGE)
 
 
 def prune(conn: Conn, keep_days: int) -> int:

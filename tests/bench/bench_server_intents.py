@@ -9,7 +9,9 @@ keywords.json; `--confirmed` relations carry the tags their messages' labels say
 person (a team journal row of source `app`); `--reviews` other relations have one verdict on
 one of their messages, accepted when its label says so. Prints, for each case, the first
 run (engine build and training included), a second run (the kept engine) and, with
-verdicts, the run after one more verdict (training again). Asserts nothing.
+verdicts, the run after a message of a customer it does not learn from (kept) and after one
+more verdict (training again), and how long reading what it learns from takes. Asserts
+nothing.
 
 Needs PostgreSQL's initdb / pg_ctl (Debian: apt-get install postgresql).
 Usage: .venv/bin/python tests/bench/bench_server_intents.py [--customers N] [--per-customer N]
@@ -109,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--per-customer", type=int, default=10)
-    parser.add_argument("--confirmed", type=int, default=500)
+    parser.add_argument("--confirmed", type=int, default=200)
     parser.add_argument("--reviews", type=int, default=1_000)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="tagdesk-bench-intents-"))
@@ -126,16 +128,24 @@ def main() -> None:
                     _fill(conn, args.customers, args.per_customer, confirmed, reviews)
                 customers = {f"wm{c:06d}" for c in range(args.customers)}
                 print(f"{args.customers * args.per_customer:,} messages, {args.customers:,}"
-                      f" customers, {confirmed:,} confirmed relations, {reviews:,} verdicts:")
+                      f" customers, {confirmed:,} confirmed relations, {reviews:,} verdicts:",
+                      flush=True)
                 _timed(conn, customers, "first run (engine built, trained)")
                 _timed(conn, customers, "second run (engine kept)")
                 if reviews:
+                    conn.execute("INSERT INTO chat_message (msg_key, ts, userid,"
+                                 " external_userid, direction, text, pushed_by) VALUES"
+                                 " ('new-1', 1790000000, 'user1', 'wmNew', 'in', '在吗', 'b')")
+                    _timed(conn, customers, "after a new customer's message (engine kept)")
                     conn.execute("INSERT INTO autotag_review (operator, external_userid,"
                                  " userid, tag_name, verdict, msg_keys) VALUES ('boss',"
                                  " 'wm000000', 'user0', '投诉', 'rejected', ARRAY['k0-0'])")
                     _timed(conn, customers, "after one more verdict (trained again)")
-                    kept = team_training.team_tagger(conn, rule_intents.team_keywords(conn))
-                    print(f"  learnt tags: {len(kept.learnt_tags)}", flush=True)
+                    keywords = rule_intents.team_keywords(conn)
+                    started = time.perf_counter()
+                    kept = team_training.team_tagger(conn, keywords)
+                    print(f"  reading what it learns from: {time.perf_counter() - started:.2f} s;"
+                          f" learnt tags: {len(kept.learnt_tags)}", flush=True)
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
