@@ -40,6 +40,7 @@ from desktop.server.outbox_recovery import (
     outbox_row,
 )
 from desktop.store.journal import JournalEntry
+from desktop.wecom.error_codes import TEAM_CALL_UNSETTLED
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
 from desktop.wecom.write_note import WriteNote
@@ -55,6 +56,10 @@ STRATEGY_TAG_LIST = "externalcontact/get_strategy_tag_list"
 # busy", which a desktop retries after a backoff.
 BUSY: dict[str, Any] = {"errcode": -1, "errmsg": "system busy: the same call is still being"
                         " sent, retry"}
+# The answer to a write the server decided on for a relation with an unsettled mark_tag;
+# the job that asked tries again at its next run.
+UNSETTLED = ("该客户上一次修改标签的结果尚未确认，本次暂不修改，下次运行时重试。 / The last tag"
+             " change of this customer is not confirmed yet; left for the next run.")
 
 
 @dataclass(frozen=True)
@@ -198,9 +203,13 @@ class Relay:
               note: WriteNote = NO_NOTE, expiring: Sequence[Expiring] = ()) -> dict[str, Any]:
         """A write the server itself decided on (an approved request, a restore), past the
         gate. `expiring`: tags a mark_tag adds that run out (a rule run's `expires`),
-        recorded with its journal rows for the tags the relation really gained."""
+        recorded with its journal rows for the tags the relation really gained. A mark_tag
+        on a relation whose last one is unsettled is refused (`TEAM_CALL_UNSETTLED`): it was
+        planned from a snapshot that does not show that call's outcome."""
         api = API[path]
         self._names.lookup(_str_list(body.get("tag_id")))  # the journal names what goes
+        if path == MARK_TAG and self._unsettled(body):
+            return {"errcode": TEAM_CALL_UNSETTLED, "errmsg": UNSETTLED}
         return self._write(caller, ApiRequest(api.method, path, {}, dict(body), api.effect),
                            note, None, expiring)
 
@@ -263,6 +272,18 @@ class Relay:
             had = snapshot.relation_tags(conn, str(body.get("userid", "")),
                                          str(body.get("external_userid", "")))
         return note if had is None else replace(note, before=tuple(sorted(had)))
+
+    def _unsettled(self, body: Mapping[str, Any]) -> bool:
+        """Whether a mark_tag on the same relation is still `sending`: in flight, or its
+        answer lost and not yet settled by the outbox's recovery. The server's snapshot does
+        not show its outcome yet, so a change planned from the snapshot could be made (and
+        journaled) twice."""
+        with self._connection() as conn:
+            return conn.execute(
+                "SELECT 1 FROM outbox WHERE status = 'sending' AND path = %s"
+                " AND body->>'userid' = %s AND body->>'external_userid' = %s LIMIT 1",
+                (MARK_TAG, str(body.get("userid", "")), str(body.get("external_userid", ""))),
+            ).fetchone() is not None
 
     def _is_active(self, outbox_id: int) -> bool:
         """Whether a thread of this process is sending outbox row `outbox_id` right now."""

@@ -278,8 +278,12 @@ TEAM_APPROVAL_REFUSED = 9001012
 # A team request that cannot be carried out as sent (no such team rule, a bad rule); the
 # errmsg is the server's sentence, as above.
 TEAM_REQUEST_REFUSED = 9001013
+# A write the server decided on (a rule run, an expiry, a reconciliation) for a relation
+# whose last mark_tag is still unsettled: WeCom's answer was lost and the outbox has not yet
+# found out whether it applied. Tried again by the job's next run.
+TEAM_CALL_UNSETTLED = 9001014
 SENTENCE_CODES = frozenset({TEAM_NOT_ALLOWED, TEAM_APPROVAL_REQUIRED, TEAM_APPROVAL_REFUSED,
-                            TEAM_REQUEST_REFUSED})
+                            TEAM_REQUEST_REFUSED, TEAM_CALL_UNSETTLED})
 
 ERROR_TABLE.update({
     TEAM_NOT_LOGGED_IN: ErrorInfo(

@@ -324,8 +324,9 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
                    if tag_id not in sandbox.state.relation_tag_ids(userid, euid)}
     targets = list(by_customer.values())[:16]
     device = log_in(server.url, sandbox, operator)
-    # The desktop's transport retries a lost answer with the same call key for ~15 s.
-    patient = RateLimits(max_retries=16, backoff_base_s=0.3, backoff_max_s=2.0)
+    # The desktop's transport retries a lost answer with the same call key, here for up to
+    # ~2 minutes: the new process may take that long to start on a busy machine.
+    patient = RateLimits(max_retries=60, backoff_base_s=0.3, backoff_max_s=2.0)
     client = WeComClient(team_api_base(server.url), sandbox.corp_id, device.token,
                          limits=patient)
     restarted: TeamServerProcess | None = None
