@@ -94,10 +94,6 @@ class ExpiryService:
         self._refresh()
         return tag_expiry.expiries(self.ws.cache, table=self._table)
 
-    def on_relation(self, external_userid: str, userid: str) -> dict[str, float]:
-        """Tag id → when it expires on this relation (reads the cache only)."""
-        return tag_expiry.on_relation(self.ws.cache, external_userid, userid, self._table)
-
     def due(self, now: float | None = None) -> list[Expiry]:
         """The expiries due by `now` whose tag is still on the relation (reads only); none
         on a team profile, whose server removes them."""
