@@ -403,9 +403,10 @@ class AutoTagReviewWindow(QWidget):
             self._task = None
 
     def _summary_html(self, simulation: Simulation) -> str:
-        lines = [self.tr("<b>%1</b> by %2 · <b>%3</b>, %4 would add a tag ·"
+        lines = [self.tr("<b>%1</b> from %2 · <b>%3</b>, %4 would add a tag ·"
                          " %5 of reviews and confirmed tags used for training")
-                 .replace("%1", COUNTS.messages(simulation.messages))
+                 .replace("%1", self.tr("%1 customer messages", "", simulation.messages)
+                          .replace("%1", f"{simulation.messages:,}"))
                  .replace("%2", COUNTS.customers(simulation.customers))
                  .replace("%3", COUNTS.suggestions(len(simulation.suggestions)))
                  .replace("%4", f"{len(simulation.would_add):,}")

@@ -838,10 +838,6 @@
         <translation>Reading the chats…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</translation>
-    </message>
-    <message>
         <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
         <translation>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
     </message>
@@ -860,6 +856,17 @@
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>
         <translation>%1 accepted · %2 rejected · %3 open</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customer messages</source>
+        <translation>
+            <numerusform>%1 customer message</numerusform>
+            <numerusform>%1 customer messages</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import chats</source>

@@ -833,10 +833,6 @@
         <translation>正在分析聊天记录…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; by %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
-        <translation>客户的 &lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5 用作训练数据</translation>
-    </message>
-    <message>
         <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
         <translation>%1：%2，%3 个会新增，%4 个已有该标签 · 学习了有此标签的 %5（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
     </message>
@@ -855,6 +851,16 @@
     <message>
         <source>%1 accepted · %2 rejected · %3 open</source>
         <translation>已接受 %1 · 已拒绝 %2 · 待审阅 %3</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5 用作训练数据</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 customer messages</source>
+        <translation>
+            <numerusform>%1 条客户消息</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import chats</source>
