@@ -11,12 +11,17 @@ union over a customer's messages) micro / macro precision, recall and F1, on:
             customer of held-out is in dev);
   all       dev and held-out together, the learner scored by customer-disjoint 5-fold
             cross-validation (training data from the same chats, as a corp's own would be);
-  fresh     146 messages written last, after the thresholds and the second round of pack
-            tuning, scored once; the learner is trained on dev and held-out.
+  fresh     146 messages written after the thresholds and before the second round of pack
+            tuning; the learner is trained on dev and held-out;
+  dev2-6    540 messages written one set at a time for the third round (pack patterns), each
+            scored once as it was and then tuned on; the learner is trained on dev;
+  unseen    323 messages written and committed before the third round, scored once at its
+            end; the learner is trained on every other set (1,517 messages).
 
-The learning curve: held-out F1 against the number of held-out's own confirmed messages the
-learner is trained on (customer-disjoint folds of held-out), the number that predicts how a
-corp's own TRAIN file does on its other customers. Then the per-tag thresholds chosen on dev.
+The learning curves: held-out's and unseen's F1 against the number of the set's own confirmed
+messages the learner is trained on (customer-disjoint folds of the set), the number that
+predicts how a corp's own TRAIN file does on its other customers. Then the per-tag
+thresholds chosen on dev.
 
 Targets: rules ≥ 0.65 customer micro F1; rules + learner ≥ 0.85 F1 with precision ≥ 0.90;
 < 5 ms per message on one core. Prints numbers; asserts nothing.
@@ -157,6 +162,8 @@ def main(argv: list[str]) -> int:
     tags = load_tags()
     names = [t.name for t in tags]
     dev, held_out, fresh = load("dev.jsonl"), load("heldout.jsonl"), load("fresh.jsonl")
+    later_dev = [m for n in range(2, 7) for m in load(f"dev{n}.jsonl")]
+    unseen = load("unseen.jsonl")
     started = time.perf_counter()
     rules = AutoTagger.build(tags, packs=load_intent_packs())
     rules_build_s = time.perf_counter() - started
@@ -165,9 +172,12 @@ def main(argv: list[str]) -> int:
     train_s, train_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     results: dict[str, list[dict[str, object]]] = {}
     trained_on_all = AutoTagger.build(tags, dev + held_out, packs=load_intent_packs())
-    apart = {"held-out": trained, "fresh": trained_on_all}
+    trained_on_others = AutoTagger.build(
+        tags, dev + later_dev + held_out + fresh, packs=load_intent_packs())
+    apart = {"held-out": trained, "fresh": trained_on_all, "dev2-6": trained,
+             "unseen": trained_on_others}
     for part, messages in (("dev", dev), ("held-out", held_out), ("all", dev + held_out),
-                           ("fresh", fresh)):
+                           ("fresh", fresh), ("dev2-6", later_dev), ("unseen", unseen)):
         rows = []
         for label, predict in (("plain keywords", plain_keywords(tags)),
                                ("rules", labeller(rules))):
@@ -186,6 +196,8 @@ def main(argv: list[str]) -> int:
     curve = learning_curve(tags, held_out)
     print_table("learning curve on held-out (customer-disjoint folds of held-out itself; the"
                 " learner sees only held-out's other customers)", curve)
+    unseen_curve = learning_curve(tags, unseen)
+    print_table("learning curve on unseen (the same, folds of unseen)", unseen_curve)
     print("\nper-tag thresholds chosen on dev (precision 0.90 on out-of-fold customers):")
     thresholds = {name: round(trained.threshold_for(name), 3) for name in names}
     print("  " + ", ".join(f"{name} {value:.2f}{'' if name in trained.thresholds else '*'}"
@@ -195,7 +207,8 @@ def main(argv: list[str]) -> int:
           f" {train_s:.2f} s ({train_cpu_s:.2f} s of CPU); per cross-validation fold of all:"
           f" {fold_train_s:.2f} s")
     if args.json:
-        print(json.dumps({"results": results, "learning_curve": curve, "thresholds": thresholds,
+        print(json.dumps({"results": results, "learning_curve": curve,
+                          "unseen_learning_curve": unseen_curve, "thresholds": thresholds,
                           "rules_build_s": round(rules_build_s, 3),
                           "train_s": round(train_s, 3), "train_cpu_s": round(train_cpu_s, 3)},
                          ensure_ascii=False))
