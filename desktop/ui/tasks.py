@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 from desktop.services.errors import is_expected
 from desktop.services.progress import CancelToken, Progress
@@ -111,15 +111,17 @@ class Task(QRunnable):
                 log.info("task %s: %s", self.name, exc)
             else:
                 log.info("task %s failed: %s\n%s", self.name, exc, traceback.format_exc())
-            if shiboken6.isValid(signals):
-                signals.error.emit(exc)
+            self._end(signals.error, exc)
         else:
-            if shiboken6.isValid(signals):
-                signals.result.emit(result)
-        finally:
-            self.running = False
-            if shiboken6.isValid(signals):
-                signals.finished.emit()
+            self._end(signals.result, result)
+
+    def _end(self, signal: SignalInstance, value: object) -> None:
+        """Over before its end is told: a slot of the result (or whatever the GUI thread does
+        after it, such as a click on Cancel) never finds the task still running."""
+        self.running = False
+        if shiboken6.isValid(self.signals):
+            signal.emit(value)
+            self.signals.finished.emit()
 
     def _emit_progress(self, event: Progress) -> None:
         if shiboken6.isValid(self.signals):

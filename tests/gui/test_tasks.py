@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from desktop.ui.detail_pane import DetailPane
@@ -84,3 +84,22 @@ def test_a_test_that_leaves_a_task_running_fails(pytester: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*1 background task(s) still pending after the test*",
                                  "*task 'sleeper' (owner QObject), started at:*",
                                  "*test_leaky.py*test_leaves_a_sleeper*"])
+
+
+def test_a_task_is_over_when_its_result_arrives(qtbot: Any) -> None:
+    """Cancel clicked in (or right after) a result's slot must find the task over: the
+    worker thread is held just after it told its result until the slot has run."""
+    seen: list[bool] = []
+    slot_ran = threading.Event()
+    task = Task(lambda _p, _c: 42, owner=QObject(), name="told")
+
+    def on_result(_value: object) -> None:
+        seen.append(task.running)
+        slot_ran.set()
+
+    task.on_result(on_result)
+    task.signals.result.connect(lambda _value: slot_ran.wait(5),
+                                Qt.ConnectionType.DirectConnection)
+    task.start()
+    qtbot.waitUntil(lambda: task not in pending_tasks(), timeout=5000)
+    assert seen == [False]
