@@ -33,17 +33,18 @@ from desktop.server import (
     team_events,
     team_expiries,
 )
-from desktop.server.approval_desk import GovernanceRefused, build_governance
+from desktop.server.approval_desk import build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.journal_push import BadWait, JournalPush
-from desktop.server.livecode_tags import LiveCodeRefused, LiveCodeTags
-from desktop.server.pretags import PretagRefused, Pretags
-from desktop.server.reconcile_now import ReconcileNow, RunRefused
+from desktop.server.livecode_tags import LiveCodeTags
+from desktop.server.pretags import Pretags
+from desktop.server.reconcile_now import ReconcileNow
 from desktop.server.relay import API, Relay
-from desktop.server.shared_settings import SettingRefused, SharedSettings, parse_changes
-from desktop.server.team_rules import RuleRefused, TeamRules
+from desktop.server.request_refused import RequestRefused
+from desktop.server.shared_settings import SharedSettings, parse_changes
+from desktop.server.team_rules import TeamRules
 from desktop.server.write_notes import BadNote, read_note
 from desktop.wecom.error_codes import GETTOKEN_PATH
 from desktop.wecom.errors import WeComError, WeComNetworkError
@@ -62,16 +63,6 @@ class TeamSettings:
     corp_id: str
     agent_id: int | None
     admins: frozenset[str]
-
-
-class _Refusal(Exception):
-    """Answer the request with this WeCom-shaped error right away."""
-
-    def __init__(self, errcode: int, errmsg: str, status: int = 200) -> None:
-        super().__init__(errcode, errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
-        self.status = status
 
 
 class TeamServer:
@@ -106,10 +97,10 @@ class TeamServer:
     def login_start(self, body: dict[str, Any]) -> dict[str, Any]:
         userid = _text(body, "userid")
         if self.settings.agent_id is None:
-            raise _Refusal(40056, "the team server was started without --agent-id")
+            raise RequestRefused(40056, "the team server was started without --agent-id")
         code = identity.new_code()
         with self.connection() as conn, conn.transaction():
-            login_id = _identity(lambda c, u: identity.create_code(c, u, code), conn, userid)
+            login_id = identity.create_code(conn, userid, code)
         message = {"touser": userid, "msgtype": "text", "agentid": self.settings.agent_id,
                    "text": {"content": identity.code_message(code)}}
         try:
@@ -117,10 +108,10 @@ class TeamServer:
                 ApiRequest("POST", "message/send", body=message, effect=Effect.WRITE))
         except WeComError as err:
             if err.errcode == NO_RECIPIENT:  # the only recipient is unknown
-                raise _Refusal(60111, f"userid {userid} not found") from None
-            raise _Refusal(err.errcode, err.errmsg) from None
+                raise RequestRefused(60111, f"userid {userid} not found") from None
+            raise RequestRefused(err.errcode, err.errmsg) from None
         if userid in str(answer.get("invaliduser", "")).split("|"):
-            raise _Refusal(60111, f"userid {userid} not found")
+            raise RequestRefused(60111, f"userid {userid} not found")
         log.info("login code sent to %s", userid)
         return {"errcode": 0, "errmsg": "ok", "login_id": login_id,
                 "expires_in": identity.CODE_TTL_S}
@@ -136,7 +127,7 @@ class TeamServer:
                 refused = exc  # committed: a wrong code still counts as an attempt
         if refused is not None:
             log.info("login refused: errcode %d", refused.errcode)
-            raise _Refusal(refused.errcode, refused.errmsg)
+            raise refused
         log.info("device %d registered for %s", device.id, device.userid)
         return {"errcode": 0, "errmsg": "ok", "device_id": device.id, "userid": device.userid,
                 "device_token": token}
@@ -144,18 +135,18 @@ class TeamServer:
     def gettoken(self, query: dict[str, str]) -> dict[str, Any]:
         corp_id, device_token = query.get("corpid", ""), query.get("corpsecret", "")
         if not corp_id:
-            raise _Refusal(41002, "corpid missing")
+            raise RequestRefused(41002, "corpid missing")
         if not secrets.compare_digest(corp_id, self.settings.corp_id):
-            raise _Refusal(40013, "this team server serves another corp")
+            raise RequestRefused(40013, "this team server serves another corp")
         if not device_token:
-            raise _Refusal(41004, "corpsecret missing")
+            raise RequestRefused(41004, "corpsecret missing")
         with self.connection() as conn, conn.transaction():
-            session, expires_in = _identity(identity.open_session, conn, device_token)
+            session, expires_in = identity.open_session(conn, device_token)
         return {"errcode": 0, "errmsg": "ok", "access_token": session, "expires_in": expires_in}
 
     def authenticate(self, query: dict[str, str]) -> Caller:
         with self.connection() as conn:
-            return _identity(identity.authenticate, conn, query.get("access_token", ""))
+            return identity.authenticate(conn, query.get("access_token", ""))
 
     def whoami(self, query: dict[str, str]) -> dict[str, Any]:
         caller = self.authenticate(query)
@@ -170,7 +161,7 @@ class TeamServer:
             return journal_api.answer(self.connection, action,
                                       journal_api.criteria_of(query, body))
         except journal_api.JournalRefused as refused:
-            raise _Refusal(40058, str(refused)) from None
+            raise RequestRefused(40058, str(refused)) from None
 
     def settings_since(self, query: dict[str, list[str]]) -> dict[str, Any]:
         caller = self.authenticate({"access_token": _one(query, "access_token")})
@@ -180,20 +171,13 @@ class TeamServer:
 
     def settings_write(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         caller = self.authenticate(query)
-        try:
-            saved = self.shared_settings.write(caller, parse_changes(body, caller))
-        except SettingRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg) from None
+        saved = self.shared_settings.write(caller, parse_changes(body, caller))
         return {"errcode": 0, "errmsg": "ok", **saved}
 
     def chats_push(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         caller = self.authenticate(query)
-        try:
-            with self.connection() as conn, conn.transaction():
-                return {"errcode": 0, "errmsg": "ok",
-                        **team_chats.push(conn, caller.userid, body)}
-        except team_chats.PushRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg) from None
+        with self.connection() as conn, conn.transaction():
+            return {"errcode": 0, "errmsg": "ok", **team_chats.push(conn, caller.userid, body)}
 
     def chats_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
         self.authenticate({"access_token": _one(query, "access_token")})
@@ -210,33 +194,19 @@ class TeamServer:
                 return {"errcode": 0, "errmsg": "ok", **autotag_reviews.page(
                     conn, int(_number(query, "after_id") or 0),
                     int(_number(query, "limit") or autotag_reviews.DEFAULT_PAGE))}
-            try:
-                return {"errcode": 0, "errmsg": "ok",
-                        **autotag_reviews.record(conn, caller, body)}
-            except autotag_reviews.ReviewRefused as refused:
-                raise _Refusal(refused.errcode, refused.errmsg) from None
+            return {"errcode": 0, "errmsg": "ok", **autotag_reviews.record(conn, caller, body)}
 
     def governance_call(self, action: str, method: str, query: dict[str, str],
                         body: dict[str, Any]) -> dict[str, Any]:
-        caller = self.authenticate(query)
-        try:
-            return self.governance.handle(caller, action, method, body)
-        except GovernanceRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg) from None
+        return self.governance.handle(self.authenticate(query), action, method, body)
 
     def livecodes_call(self, method: str, query: dict[str, str],
                        body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return self.livecodes.answer(self.authenticate(query), method, body)
-        except LiveCodeRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg) from None
+        return self.livecodes.answer(self.authenticate(query), method, body)
 
     def pretags_call(self, method: str, query: dict[str, str],
                      body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return self.pretags.answer(self.authenticate(query), method, body)
-        except PretagRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg) from None
+        return self.pretags.answer(self.authenticate(query), method, body)
 
     def reconcile_status(self, query: dict[str, str]) -> dict[str, Any]:
         self.authenticate(query)
@@ -244,18 +214,12 @@ class TeamServer:
             return reconcile_job.status(conn, self.reconcile)
 
     def reconcile_run(self, query: dict[str, str]) -> dict[str, Any]:
-        try:
-            started = self.reconcile_now.start(self.authenticate(query))
-        except RunRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg, refused.status) from None
+        started = self.reconcile_now.start(self.authenticate(query))
         return {"errcode": 0, "errmsg": "ok", **started}
 
     def rules_call(self, verb: str, method: str, query: dict[str, str],
                    body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return self.rules.answer(self.authenticate(query), verb, method, query, body)
-        except RuleRefused as refused:
-            raise _Refusal(refused.errcode, refused.errmsg, refused.status) from None
+        return self.rules.answer(self.authenticate(query), verb, method, query, body)
 
     def contact_added(self, event: CallbackEvent) -> None:
         """A relation's callback was handled: its live code's tags and pre-tags, if any."""
@@ -266,24 +230,17 @@ class TeamServer:
                    body: dict[str, Any] | None, headers: Mapping[str, str]) -> dict[str, Any]:
         api = API.get(path)
         if api is None:
-            raise _Refusal(48002, f"api forbidden: {path} is not relayed")
+            raise RequestRefused(48002, f"api forbidden: {path} is not relayed")
         if method != api.method:
-            raise _Refusal(43001 if api.method == "GET" else 43002, f"{api.method} required")
+            raise RequestRefused(43001 if api.method == "GET" else 43002, f"{api.method} required")
         caller = self.authenticate(query)
         try:
             note = read_note(headers)
         except BadNote as exc:
-            raise _Refusal(47001, str(exc)) from None
+            raise RequestRefused(47001, str(exc)) from None
         params = {k: v for k, v in query.items() if k != "access_token"}
         call_key = headers.get(CALL_KEY_HEADER, "")[:MAX_CALL_KEY] or None
         return self.relay.forward(caller, path, params, body, note, call_key)
-
-
-def _identity(action: Callable[[Conn, str], Any], conn: Conn, token: str) -> Any:
-    try:
-        return action(conn, token)
-    except IdentityRefused as exc:
-        raise _Refusal(exc.errcode, exc.errmsg) from None
 
 
 def _one(query: dict[str, list[str]], key: str) -> str:
@@ -298,33 +255,33 @@ def _number(query: dict[str, list[str]], key: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise _Refusal(40058, f"{key} must be a number") from None
+        raise RequestRefused(40058, f"{key} must be a number") from None
 
 
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise _Refusal(40063, f"{key} is required")
+        raise RequestRefused(40063, f"{key} is required")
     return value.strip()
 
 
 async def _json_body(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
-        raise _Refusal(47001, "request body too large", status=413)
+        raise RequestRefused(47001, "request body too large", status=413)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _Refusal(47001, "request body too large", status=413)
+            raise RequestRefused(47001, "request body too large", status=413)
         chunks.append(chunk)
     try:
         value = json.loads(b"".join(chunks).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _Refusal(47001, "request body is not JSON") from None
+        raise RequestRefused(47001, "request body is not JSON") from None
     if not isinstance(value, dict):
-        raise _Refusal(47001, "request body is not a JSON object")
+        raise RequestRefused(47001, "request body is not a JSON object")
     return value
 
 
@@ -344,7 +301,7 @@ def _answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
             return JSONResponse(await handler(request))
-        except _Refusal as refusal:
+        except RequestRefused as refusal:
             return JSONResponse({"errcode": refusal.errcode, "errmsg": refusal.errmsg},
                                 status_code=refusal.status)
         except WeComNetworkError as err:
@@ -386,11 +343,11 @@ def build_app(server: TeamServer) -> Starlette:
     async def journal_wait(request: Request) -> dict[str, Any]:
         await run_in_threadpool(server.authenticate, dict(request.query_params))
         if server.journal_push is None:
-            raise _Refusal(40058, "this team server does not push journal rows")
+            raise RequestRefused(40058, "this team server does not push journal rows")
         try:
             return await server.journal_push.wait(request.query_params)
         except BadWait as bad:
-            raise _Refusal(40058, str(bad)) from None
+            raise RequestRefused(40058, str(bad)) from None
 
     async def settings(request: Request) -> dict[str, Any]:
         if request.method == "POST":

@@ -38,6 +38,7 @@ from desktop.server.identity import Caller
 from desktop.server.org_directory import OrgDirectory
 from desktop.server.outbox_recovery import MARK_TAG, NO_NOTE
 from desktop.server.relay import Relay
+from desktop.server.request_refused import RequestRefused
 from desktop.wecom.error_codes import TEAM_APPROVAL_REFUSED, TEAM_NOT_ALLOWED, describe
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import WeComTransport
@@ -46,11 +47,9 @@ from desktop.wecom.write_note import WriteNote
 log = logging.getLogger("tagdesk.server")
 
 
-class GovernanceRefused(Exception):
+class GovernanceRefused(RequestRefused):
     def __init__(self, errcode: int, zh: str, en: str) -> None:
         super().__init__(errcode, f"{zh} / {en}")
-        self.errcode = errcode
-        self.errmsg = f"{zh} / {en}"
 
 
 _STATUS = {"approved": ("已经批准", "was already approved"),

@@ -18,6 +18,7 @@ import psycopg
 
 from desktop.server import paging
 from desktop.server.identity import Caller
+from desktop.server.request_refused import RequestRefused
 
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -45,11 +46,9 @@ MAX_PAGE = 5_000
 BAD_REVIEWS = 47001
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(RequestRefused):
     def __init__(self, errmsg: str) -> None:
-        super().__init__(errmsg)
-        self.errcode = BAD_REVIEWS
-        self.errmsg = errmsg
+        super().__init__(BAD_REVIEWS, errmsg)
 
 
 def _text(record: dict[str, Any], key: str, index: int) -> str:

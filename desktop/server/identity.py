@@ -17,6 +17,7 @@ from datetime import datetime
 
 from psycopg import Connection
 
+from desktop.server.request_refused import RequestRefused
 from desktop.wecom.error_codes import (
     TEAM_CODE_EXPIRED,
     TEAM_CODE_WRONG,
@@ -34,13 +35,8 @@ SESSION_TTL_S = 7200
 DEVICE_TOKEN_PREFIX = "tdd_"
 
 
-class IdentityRefused(Exception):
+class IdentityRefused(RequestRefused):
     """A login or token refused with a TagDesk or WeCom errcode (see error_codes.py)."""
-
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(errcode, errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
 
 
 @dataclass(frozen=True)

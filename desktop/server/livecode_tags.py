@@ -22,6 +22,7 @@ from desktop.server.db_health import ConnectionFactory
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relay import Relay
+from desktop.server.request_refused import RequestRefused
 from desktop.wecom.errors import WeComNetworkError
 from desktop.wecom.write_note import WriteNote
 
@@ -33,11 +34,9 @@ MAX_STATE = 30
 MAX_TAGS = 100
 
 
-class LiveCodeRefused(Exception):
+class LiveCodeRefused(RequestRefused):
     def __init__(self, errmsg: str, errcode: int = 40058) -> None:
-        super().__init__(errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
+        super().__init__(errcode, errmsg)
 
 
 class LiveCodeTags:

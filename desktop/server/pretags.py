@@ -24,6 +24,7 @@ from desktop.server.identity import Caller
 from desktop.server.livecode_tags import ADDED
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relay import Relay
+from desktop.server.request_refused import RequestRefused
 from desktop.server.wecom_reads import read_relation
 from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import WeComTransport
@@ -41,11 +42,9 @@ _COLUMNS = ("id, kind, match_key, tag_ids, created_by, extract(epoch FROM create
             " extract(epoch FROM expires_at), status, extract(epoch FROM closed_at), batch_id")
 
 
-class PretagRefused(Exception):
+class PretagRefused(RequestRefused):
     def __init__(self, errmsg: str, errcode: int = 40058) -> None:
-        super().__init__(errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
+        super().__init__(errcode, errmsg)
 
 
 class Pretags:

@@ -19,17 +19,17 @@ from desktop.server.identity import Caller
 from desktop.server.jobs import JOB_LOCK_CLASS
 from desktop.server.reconcile_job import ReconcileJob
 from desktop.server.reconcile_schema import JOB_NAME
+from desktop.server.request_refused import RequestRefused
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
 
 log = logging.getLogger("tagdesk.server.reconcile")
 
 
-class RunRefused(Exception):
+class RunRefused(RequestRefused):
     """Answer with this HTTP status, errcode and "中文 / English" sentence."""
 
     def __init__(self, status: int, errcode: int, errmsg: str) -> None:
-        super().__init__(errmsg)
-        self.status, self.errcode, self.errmsg = status, errcode, errmsg
+        super().__init__(errcode, errmsg, status)
 
 
 class ReconcileNow:

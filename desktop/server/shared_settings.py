@@ -29,6 +29,7 @@ from psycopg.types.json import Jsonb
 from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relay import TagNames
+from desktop.server.request_refused import RequestRefused
 from desktop.services.autotag_keywords import KeywordsError, checked_keywords
 from desktop.services.tag_admin import TagAdminError, check_abbreviation
 from desktop.store.journal import JournalEntry
@@ -48,13 +49,11 @@ Conn = Connection[tuple[object, ...]]
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 
 
-class SettingRefused(Exception):
+class SettingRefused(RequestRefused):
     """A change that is not saved (nothing of its request is); errmsg says why."""
 
     def __init__(self, errmsg: str) -> None:
-        super().__init__(errmsg)
-        self.errcode = INVALID_PARAMETER
-        self.errmsg = errmsg
+        super().__init__(INVALID_PARAMETER, errmsg)
 
 
 def _text(value: object, what: str, limit: int) -> str:

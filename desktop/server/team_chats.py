@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 
 from desktop.server import paging
+from desktop.server.request_refused import RequestRefused
 from desktop.services.chat_import import BadChatRecord, NothingToClassify, parse_record
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -43,11 +44,8 @@ BAD_MESSAGES = 47001
 PROBLEMS_NAMED = 3
 
 
-class PushRefused(Exception):
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(errcode, errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
+class PushRefused(RequestRefused):
+    """Pushed messages that are not stored (none of them is); errmsg says why."""
 
 
 def push(conn: Conn, userid: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from desktop.domain.rules import Rule
 from desktop.server import rule_reverts, team_journal
 from desktop.server.identity import Caller
 from desktop.server.relation_facts import ConnectionFactory
+from desktop.server.request_refused import RequestRefused
 from desktop.server.snapshot import Conn
 from desktop.store.journal import JournalEntry
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
@@ -98,12 +99,9 @@ _COLUMNS = ("name, definition, enabled, owner, department, department_name, visi
             " set_by, extract(epoch FROM set_at)")
 
 
-class RuleRefused(Exception):
+class RuleRefused(RequestRefused):
     def __init__(self, errcode: int, zh: str, en: str, status: int = 200) -> None:
-        super().__init__(errcode, f"{zh} / {en}")
-        self.errcode = errcode
-        self.errmsg = f"{zh} / {en}"
-        self.status = status
+        super().__init__(errcode, f"{zh} / {en}", status)
 
 
 @dataclass(frozen=True)
