@@ -364,3 +364,31 @@ def reason_text(reason: str, english: bool) -> str:
         first, _, after = rest.partition(" ")
         rest = " ".join(part for part in (type_name(first, english), after) if part)
     return f"{kind.en if english else kind.zh} {rest if english else rest.replace(' ∋ ', ' 含 ')}"
+
+
+_PLACES: Mapping[str, tuple[str, str]] = {
+    "when": ("条件", "Conditions"), "all": ("全部满足", "all of"), "any": ("任一满足", "any of"),
+    "not": ("不满足", "not"), "then": ("动作", "Action"), "add": ("要添加的标签", "tags to add"),
+    "remove": ("要移除的标签", "tags to remove"), "expires": ("有效期", "expiry"),
+    "replace_group": ("组内替换", "replace within group"), "name": ("规则名", "Name"),
+    "enabled": ("启用", "Enabled"), "description": ("说明", "Description"),
+    "type": ("事件类型", "event type"), "within_days": ("最近天数", "within days"),
+    "count": ("次数", "count"), "value": ("金额", "value"),
+}
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def place_text(path: str, root: str, english: bool) -> str:
+    """Where a rule format error is, in the editor's words rather than a JSON path:
+    `rule.when.any[2].tag_count` → 条件 › 任一满足 › 第 3 项 › 标签数 / Conditions › any of › #3 ›
+    Tag count. Keys the editor does not know are named as written."""
+    words = []
+    for key, index in _PATH_PART.findall(path.removeprefix(root)):
+        if index:
+            words.append(f"#{int(index) + 1}" if english else f"第 {int(index) + 1} 项")
+        elif key in KINDS:
+            words.append(KINDS[key].en if english else KINDS[key].zh)
+        else:
+            zh, en = _PLACES.get(key, (key, key))
+            words.append(en if english else zh)
+    return " › ".join(words)

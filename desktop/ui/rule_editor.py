@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import UserError
-from desktop.domain.rule_draft import UNITS, Group, Leaf, RuleDraft, dumps
+from desktop.domain.rule_draft import UNITS, Group, Leaf, RuleDraft, dumps, place_text
 from desktop.domain.rule_format import MAX_EXPIRY_DAYS, RuleFormatError, read_rules_text
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
@@ -280,10 +280,14 @@ class RuleEditor(QDialog):
         if problem is not None and not json_side and not any(where.values()):
             where[self.then_error] = True
         where[self.json_error] = problem is not None     # the JSON tab says it too
-        beside = text      # on the form: the field is marked, so the reason without its path
+        beside = text      # on the form: where it is in words, not as a JSON path
         if isinstance(problem, RuleFormatError):
-            reason = problem.reason[is_english()]
-            beside = reason[:1].upper() + reason[1:]
+            english = is_english()
+            reason = problem.reason[english]
+            in_form = where[self.when_error] or where[self.then_error]
+            place = place_text(problem.path, ROOT, english) if in_form else ""
+            beside = (f"{place}: {reason}" if english else f"{place}：{reason}") if place \
+                else reason[:1].upper() + reason[1:]
             if path == f"{ROOT}.name" and not self.name.text().strip():
                 beside = self.tr("Give the rule a name.")
         for label, shown in where.items():

@@ -82,7 +82,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert isinstance(region, WordsEditor)
     _type(qtbot, region.edit, "北京、天津")
     assert not editor.save_button.isEnabled()       # nothing to add yet
-    assert editor.then_error.text() and "rule.then" not in editor.then_error.text()  # no path
+    assert editor.then_error.text().startswith("动作：")  # where, in words: not rule.then
     assert "rule.then" in editor.json_error.text()                # the JSON tab names it
 
     _click(qtbot, region.edit)                    # typing in a row selects it
@@ -236,7 +236,7 @@ def test_event_rows_and_json_rows_open_and_edit(qtbot: Any, synced_context: Any)
     raw.edit.setText('{">": 1')
     assert not editor.save_button.isEnabled()
     assert "rule.when.any[2].tag_count" in editor.json_error.text()
-    assert editor.when_error.text() and "rule.when" not in editor.when_error.text()
+    assert editor.when_error.text().startswith("条件 › 任一满足 › 第 3 项 › 标签数：")
     editor.reject()
     assert synced_context.wait_idle()
 

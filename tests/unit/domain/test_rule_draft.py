@@ -16,6 +16,7 @@ from desktop.domain.rule_draft import (
     ValueKind,
     editable,
     node_paths,
+    place_text,
     split_words,
     words_value,
 )
@@ -143,3 +144,16 @@ def test_an_event_reason_names_the_type_in_words() -> None:
 
     assert reason_text("event order_paid @ 2026-12-01 09:30 「年度会员」", english=False) == (
         "行为事件 订单支付 @ 2026-12-01 09:30 「年度会员」")
+
+
+@pytest.mark.parametrize(("path", "zh", "en"), [
+    ("rule.when.any[2].tag_count", "条件 › 任一满足 › 第 3 项 › 标签数",
+     "Conditions › any of › #3 › Tag count"),
+    ("rule.then.add", "动作 › 要添加的标签", "Action › tags to add"),
+    ("rule.when.all[0].event.within_days", "条件 › 全部满足 › 第 1 项 › 行为事件 › 最近天数",
+     "Conditions › all of › #1 › Behaviour event › within days"),
+    ("rule.when.colour", "条件 › colour", "Conditions › colour"),
+])
+def test_a_format_error_is_placed_in_words(path: str, zh: str, en: str) -> None:
+    assert place_text(path, "rule", english=False) == zh
+    assert place_text(path, "rule", english=True) == en
