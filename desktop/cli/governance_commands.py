@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.code_prompt import check_code_input, read_code
 from desktop.cli.common import add_common, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.services.profiles import Profile, ProfileStore
@@ -186,20 +187,14 @@ def approvals_approve(args: argparse.Namespace) -> int:
     from desktop.services.governance import approve, request_code, session_token
 
     profile = _profile(args)
-    if not args.code_stdin and not sys.stdin.isatty():
-        raise UsageError("没有可以输入验证码的终端：请加 --code-stdin 从标准输入提供。"
-                         " / No terminal to type the code on: add --code-stdin to read it from"
-                         " standard input.")
+    check_code_input(args)
     session = session_token(profile)
     challenge = request_code(profile, args.id, session)
-    print(f"审批验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
-          f" / An approval code was sent to {profile.userid} through WeCom; it is valid for"
-          f" {challenge.expires_in // 60} minutes.", file=sys.stderr, flush=True)
-    if not args.code_stdin:
-        print("验证码 / code: ", end="", file=sys.stderr, flush=True)
-    code = sys.stdin.readline().strip()
-    if not code:
-        raise UsageError("没有输入验证码。 / No approval code was given.")
+    code = read_code(
+        args, f"审批验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
+        f" / An approval code was sent to {profile.userid} through WeCom; it is valid for"
+        f" {challenge.expires_in // 60} minutes.",
+        "没有输入验证码。 / No approval code was given.")
     approval = approve(profile, args.id, challenge, code, session)
     if args.json:
         emit_json({"approval": approval})

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.cli.code_prompt import check_code_input, read_code
 from desktop.cli.common import add_common, emit_json, home
 from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.cli.reconcile_server_options import add_reconcile_options, reconcile_config
@@ -234,19 +235,13 @@ def login_command(args: argparse.Namespace) -> int:
         raise UsageError(f"配置 {profile.name} 不是团队配置（用 tagdesk profile add --team-url 创建）。"
                          f" / Profile {profile.name} is not a team profile (create one with"
                          " `tagdesk profile add --team-url`).")
-    if not args.code_stdin and not sys.stdin.isatty():
-        raise UsageError("没有可以输入验证码的终端：请加 --code-stdin 从标准输入提供。"
-                         " / No terminal to type the code on: add --code-stdin to read it from"
-                         " standard input.")
+    check_code_input(args)
     challenge = start_login(profile.team_url, profile.userid)
-    print(f"验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
-          f" / A login code was sent to {profile.userid} through WeCom; it is valid for"
-          f" {challenge.expires_in // 60} minutes.", file=sys.stderr, flush=True)
-    if not args.code_stdin:
-        print("验证码 / code: ", end="", file=sys.stderr, flush=True)
-    code = sys.stdin.readline().strip()
-    if not code:
-        raise UsageError("没有输入验证码。 / No login code was given.")
+    code = read_code(
+        args, f"验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
+        f" / A login code was sent to {profile.userid} through WeCom; it is valid for"
+        f" {challenge.expires_in // 60} minutes.",
+        "没有输入验证码。 / No login code was given.")
     device = finish_login(profile.team_url, challenge, code,
                           f"{socket.gethostname()} (tagdesk)")
     store_device_token(profile, device.token)
