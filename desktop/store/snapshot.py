@@ -196,7 +196,7 @@ class Staging:
             (seq, r.external_userid, r.userid, r.remark, r.description, r.createtime,
              r.add_way, r.state, r.oper_userid, r.remark_corp_name,
              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
-             _json_ids(r.tag_ids), *self._live_pks(r.tag_ids))
+             *self._live_pks(r.tag_ids))
             for seq, r in latest.values()])
         fresh_before = self._fresh
         self._conn.execute(STAGE_FRESH, (first, self._seq - 1))
@@ -210,9 +210,12 @@ class Staging:
         """The sorted "pk,pk" of these ids' live tags, and the JSON of the ids that name no
         live tag (None when all do)."""
         live = self._live
-        pks = sorted({live[t] for t in tag_ids if t in live})
-        unknown = [t for t in tag_ids if t not in live]
-        return ",".join(map(str, pks)), json.dumps(unknown) if unknown else None
+        try:
+            return ",".join(map(str, sorted({live[t] for t in tag_ids}))), None
+        except KeyError:
+            pks = sorted({live[t] for t in tag_ids if t in live})
+            unknown = [t for t in tag_ids if t not in live]
+            return ",".join(map(str, pks)), json.dumps(unknown)
 
     def compare_again(self) -> None:
         """Stage every row again, compared with the cache as this connection sees it now."""
@@ -223,6 +226,7 @@ class Staging:
             self._conn.execute(f"DELETE FROM temp.{table}")
         for table in STAGE_TABLES[:2]:
             self._conn.execute(table)
+        tag_ids = {pk: tag_id for tag_id, pk in self._live.items()}  # as staged
         self._start()
         rows = self._conn.execute(
             f"SELECT external_userid, {CUSTOMER_FIELDS} FROM temp.stage_customer_before"
@@ -230,10 +234,10 @@ class Staging:
         while chunk := rows.fetchmany(ROWS_PER_INSERT):
             self.add([CustomerRow(*row) for row in chunk], [])
         rows = self._conn.execute(
-            f"SELECT external_userid, userid, {RELATION_FIELDS}, tag_ids"
+            f"SELECT external_userid, userid, {RELATION_FIELDS}, tag_pks, unknown_tag_ids"
             " FROM temp.stage_relation_before ORDER BY seq")
         while chunk := rows.fetchmany(ROWS_PER_INSERT):
-            self.add([], [_relation_row(*row) for row in chunk])
+            self.add([], [_relation_row(tag_ids, *row) for row in chunk])
         for table in ("stage_customer_before", "stage_relation_before"):
             self._conn.execute(f"DROP TABLE temp.{table}")
 
@@ -264,12 +268,19 @@ class Staging:
         self.close()
 
 
-def _relation_row(external_userid: str, userid: str, remark: str, description: str,
-                  createtime: int, add_way: int, state: str, oper_userid: str,
-                  remark_corp_name: str, remark_mobiles: str, tag_ids: str) -> RelationRow:
+def _relation_row(tag_ids: Mapping[int, str], external_userid: str, userid: str, remark: str,
+                  description: str, createtime: int, add_way: int, state: str,
+                  oper_userid: str, remark_corp_name: str, remark_mobiles: str, tag_pks: str,
+                  unknown_tag_ids: str | None) -> RelationRow:
+    """A staged relation as it was added (its tag ids from the tags staging knew, and the
+    ids it did not know)."""
     return RelationRow(external_userid, userid, remark, description, createtime, add_way, state,
                        oper_userid, remark_corp_name, tuple(json.loads(remark_mobiles)),
-                       tuple(json.loads(tag_ids)))
+                       (*_tag_ids(tag_ids, tag_pks), *json.loads(unknown_tag_ids or "[]")))
+
+
+def _tag_ids(tag_ids: Mapping[int, str], tag_pks: str) -> list[str]:
+    return [tag_ids[int(pk)] for pk in tag_pks.split(",")] if tag_pks else []
 
 
 CUSTOMER_FIELDS = "name, type, gender, corp_name, corp_full_name, position, unionid"
@@ -289,7 +300,7 @@ STAGE_TABLES = (
     # named no live tag (a tag new in this sync, or none); id, fields_same, tags_same: the
     # cached relation's id and whether it is as staged (NULL for a new relation)
     "CREATE TEMP TABLE stage_relation (seq INTEGER PRIMARY KEY, external_userid TEXT,"
-    f" userid TEXT, {RELATION_FIELDS}, tag_ids TEXT, tag_pks TEXT, unknown_tag_ids TEXT,"
+    f" userid TEXT, {RELATION_FIELDS}, tag_pks TEXT, unknown_tag_ids TEXT,"
     " id INTEGER, fields_same INTEGER, tags_same INTEGER)",
     # the new relations in arrival order: each one's id is the cache's newest plus n
     "CREATE TEMP TABLE stage_fresh (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
@@ -307,10 +318,10 @@ STAGE_CUSTOMERS = (
 )
 
 STAGE_RELATIONS = (
-    f"WITH page (seq, external_userid, userid, {RELATION_FIELDS}, tag_ids, tag_pks,"
-    " unknown_tag_ids) AS (VALUES {values})"
+    f"WITH page (seq, external_userid, userid, {RELATION_FIELDS}, tag_pks, unknown_tag_ids)"
+    " AS (VALUES {values})"
     f" INSERT INTO temp.stage_relation (seq, external_userid, userid, {RELATION_FIELDS},"
-    " tag_ids, tag_pks, unknown_tag_ids, id, fields_same, tags_same)"
+    " tag_pks, unknown_tag_ids, id, fields_same, tags_same)"
     " SELECT page.*, r.id, CASE WHEN r.id IS NOT NULL THEN"
     f" ({_columns('r', RELATION_FIELDS)}) IS ({_columns('page', RELATION_FIELDS)}) END,"
     " CASE WHEN r.id IS NOT NULL THEN page.unknown_tag_ids IS NULL AND page.tag_pks ="
@@ -341,17 +352,7 @@ DROP_STAGED = (  # the earlier row of a relation staged again
 )
 
 
-def _json_ids(ids: Sequence[str]) -> str:
-    """The JSON array of these ids for `json_each`. WeCom's ids need no escaping: they are
-    joined, unless one has a quote, a backslash or a control character."""
-    joined = '","'.join(ids)
-    if "\\" in joined or joined.count('"') != 2 * max(len(ids) - 1, 0) or (
-            not joined.isprintable()):
-        return json.dumps(list(ids))
-    return f'["{joined}"]' if ids else "[]"
-
-
-ROWS_PER_INSERT = 500  # 500 rows of 14 values stay far below SQLite's 32,766 parameters
+ROWS_PER_INSERT = 500  # 500 rows of 13 values stay far below SQLite's 32,766 parameters
 
 
 def _insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
@@ -573,12 +574,15 @@ def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Change
         (newest_before,))
     tag_pks = _live_tags(conn)
     changed: Changes = {}
-    for rid, tag_ids, stored in conn.execute(
-        "SELECT s.id, s.tag_ids, coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk"
+    for rid, staged_pks, unknown, stored in conn.execute(
+        "SELECT s.id, s.tag_pks, s.unknown_tag_ids, coalesce((SELECT group_concat(tag_pk)"
+        " FROM (SELECT tag_pk"
         " FROM relation_tag WHERE relation_id = s.id ORDER BY tag_pk)), '')"
         " FROM temp.stage_relation s WHERE NOT tags_same"
     ).fetchall():
-        wanted = sorted({tag_pks[t] for t in json.loads(tag_ids) if t in tag_pks})
+        # the staged tags were live when staged and still are (or it was staged again)
+        wanted = sorted(_pks(staged_pks) | {
+            tag_pks[t] for t in json.loads(unknown or "[]") if t in tag_pks})
         if ",".join(map(str, wanted)) != stored:
             changed[rid] = (_pks(stored), set(wanted))
     conn.executemany(

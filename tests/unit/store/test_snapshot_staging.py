@@ -96,15 +96,16 @@ def test_a_relation_changed_by_another_connection_while_staging_is_compared_agai
     start = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1")]
     with Cache(tmp_path / "c.sqlite") as cache, Cache(tmp_path / "c.sqlite") as other:
         _write(cache, start)
+        page = [*start, RelationRow("wm3", "u1", tag_ids=("etB", "etGone"))]
         with Staging(cache) as staging:
-            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in start],
-                        start)  # both as cached
+            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page],
+                        page)  # the first two as cached
             with other.write() as tx:  # a tagging write lands while the sync still reads
                 tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) SELECT r.id, t.pk"
                            " FROM relation r, tag t WHERE r.external_userid = 'wm2'"
                            " AND t.id = 'etB'")
             write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
-        assert _links(cache) == {("wm1", "u1", "etA")}  # the snapshot wins, as it did
+        assert _links(cache) == {("wm1", "u1", "etA"), ("wm3", "u1", "etB")}  # the snapshot
         assert cache.scalar("SELECT count(*) FROM journal WHERE action = 'tag_remove'") == 1
 
 
