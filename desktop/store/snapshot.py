@@ -293,9 +293,11 @@ def _columns(table: str, fields: str) -> str:
 
 
 STAGE_TABLES = (
-    # same: the cache holds this customer with these fields
+    # same: the cache holds this customer with these fields; name_sort: the name's pinyin
+    # key, made here (by the staging thread while the chains fetch) when the cache has
+    # another name or no such customer
     "CREATE TEMP TABLE stage_customer (row INTEGER PRIMARY KEY, external_userid TEXT,"
-    f" {CUSTOMER_FIELDS}, same INTEGER)",
+    f" {CUSTOMER_FIELDS}, same INTEGER, name_sort TEXT)",
     # tag_pks: the live tags' sorted "pk,pk"; unknown_tag_ids: a JSON array of the ids that
     # named no live tag (a tag new in this sync, or none); id, fields_same, tags_same: the
     # cached relation's id and whether it is as staged (NULL for a new relation)
@@ -311,9 +313,11 @@ STAGE_TABLES = (
 
 STAGE_CUSTOMERS = (
     f"WITH page (row, external_userid, {CUSTOMER_FIELDS}) AS (VALUES {{values}})"
-    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same)"
+    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same,"
+    " name_sort)"
     f" SELECT page.*, c.external_userid IS NOT NULL AND ({_columns('c', CUSTOMER_FIELDS)})"
-    f" IS ({_columns('page', CUSTOMER_FIELDS)}) FROM page"
+    f" IS ({_columns('page', CUSTOMER_FIELDS)}), CASE WHEN c.name IS NOT page.name"
+    f" THEN {sort_keys.SORT_KEY_FUNCTION}(page.name) END FROM page"
     " LEFT JOIN main.customer c ON c.external_userid = page.external_userid"
 )
 
@@ -522,14 +526,17 @@ def _write_customers(conn: sqlite3.Connection) -> None:
         "SELECT EXISTS (SELECT 1 FROM temp.stage_customer WHERE same)").fetchone()[0] else (
         "external_userid IN (SELECT external_userid FROM temp.stage_customer WHERE NOT same)")
     conn.execute(
-        f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS})"
-        f" SELECT external_userid, {CUSTOMER_FIELDS} FROM temp.stage_customer"
+        f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort)"
+        f" SELECT external_userid, {CUSTOMER_FIELDS}, coalesce(name_sort, '')"
+        " FROM temp.stage_customer"
         f" WHERE {differing} ORDER BY row"
         " ON CONFLICT(external_userid) DO UPDATE SET"
         " name = excluded.name, type = excluded.type, gender = excluded.gender,"
         " corp_name = excluded.corp_name, corp_full_name = excluded.corp_full_name,"
         " position = excluded.position, unionid = excluded.unionid,"
-        " name_sort = iif(name IS excluded.name, name_sort, '')"  # sort_keys.refresh fills it
+        # a key left '' (a name that changed back and forth while staging) is made by
+        # sort_keys.refresh
+        " name_sort = iif(name IS excluded.name, name_sort, excluded.name_sort)"
         f" WHERE ({CUSTOMER_FIELDS}) IS NOT ({_columns('excluded', CUSTOMER_FIELDS)})"
     )
 
