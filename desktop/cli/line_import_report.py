@@ -5,34 +5,17 @@ and the summary with every problem."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK
 from desktop.cli.result_report import INLINE, ResultReport
 from desktop.domain.echo import echo
 
 if TYPE_CHECKING:
-    from desktop.services.line_import import LineProblem
+    from desktop.services.line_import import LineImportResult
 
 
-class LineImport(Protocol):
-    """What an import of a file's lines found (chats, events)."""
-
-    @property
-    def path(self) -> Path: ...
-    @property
-    def lines(self) -> int: ...
-    @property
-    def valid(self) -> int: ...
-    @property
-    def problems(self) -> Sequence[LineProblem]: ...
-
-    def as_json(self) -> dict[str, object]: ...
-
-
-def print_checked_lines(result: LineImport, out: TextIO, full: ResultReport,
+def print_checked_lines(result: LineImportResult, out: TextIO, full: ResultReport,
                         more_counts: str = "") -> None:
     """The line counting what was checked (`more_counts` goes at its end), then the first
     problems and where the others are."""
@@ -52,7 +35,8 @@ def nothing_stored(things_zh: str) -> str:
             " --skip-invalid to store only the valid lines.")
 
 
-def finish_line_import(args: argparse.Namespace, full: ResultReport, result: LineImport) -> int:
+def finish_line_import(args: argparse.Namespace, full: ResultReport,
+                       result: LineImportResult) -> int:
     """The JSON line (with --json) and the exit code: failed when any line had a problem."""
     if args.json:
         full.emit(result.as_json(), {"problems": [p.as_json() for p in result.problems]})

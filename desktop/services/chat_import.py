@@ -23,7 +23,7 @@ import hashlib
 import io
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.record_lines import epoch_seconds
 from desktop.services.line_import import (
+    LineImportResult,
     LineProblem,
     jsonl_records,
     open_for_reading,
@@ -74,30 +75,14 @@ class BadChatRecord(Exception):
 
 
 @dataclass
-class ChatImportResult:
-    path: Path
-    format: str
-    lines: int = 0
-    valid: int = 0
-    imported: int = 0
+class ChatImportResult(LineImportResult):
     non_text: int = 0
     empty: int = 0
     customer_messages: int = 0
-    problems: list[LineProblem] = field(default_factory=list)
-    status: str = ""              # imported, invalid (nothing stored), empty (nothing to store)
-    elapsed_s: float = 0.0
 
-    @property
-    def duplicates(self) -> int:
-        """Valid messages already stored (by an earlier import, or twice in this file)."""
-        return self.valid - self.imported if self.status == "imported" else 0
-
-    def as_json(self) -> dict[str, object]:
-        return {"file": str(self.path), "format": self.format, "status": self.status,
-                "lines": self.lines, "valid": self.valid, "invalid": len(self.problems),
-                "imported": self.imported, "duplicates": self.duplicates,
-                "customer_messages": self.customer_messages, "non_text": self.non_text,
-                "empty": self.empty, "elapsed_s": round(self.elapsed_s, 3)}
+    def own_counts(self) -> dict[str, object]:
+        return {"customer_messages": self.customer_messages, "non_text": self.non_text,
+                "empty": self.empty}
 
 
 Store = Callable[[list[ChatRow], ProgressCallback], int]

@@ -28,6 +28,7 @@ from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.events import REQUIRED, BadEvent, Event, column_name, parse_event
 from desktop.services.line_import import (
+    LineImportResult,
     LineProblem,
     jsonl_records,
     open_for_reading,
@@ -48,28 +49,12 @@ class EventImportError(UserError):
 
 
 @dataclass
-class EventImportResult:
-    path: Path
-    format: str
-    lines: int = 0
-    valid: int = 0
-    imported: int = 0
+class EventImportResult(LineImportResult):
     per_type: dict[str, int] = field(default_factory=dict)   # valid events by type
-    problems: list[LineProblem] = field(default_factory=list)
-    status: str = ""            # imported, invalid (nothing stored), empty (nothing to store)
     stored_on: str = "cache"    # cache, team
-    elapsed_s: float = 0.0
 
-    @property
-    def duplicates(self) -> int:
-        return self.valid - self.imported if self.status == "imported" else 0
-
-    def as_json(self) -> dict[str, object]:
-        return {"file": str(self.path), "format": self.format, "status": self.status,
-                "lines": self.lines, "valid": self.valid, "invalid": len(self.problems),
-                "imported": self.imported, "duplicates": self.duplicates,
-                "per_type": self.per_type, "stored_on": self.stored_on,
-                "elapsed_s": round(self.elapsed_s, 3)}
+    def own_counts(self) -> dict[str, object]:
+        return {"per_type": self.per_type, "stored_on": self.stored_on}
 
 
 Store = Callable[[list[Event], ProgressCallback], int]

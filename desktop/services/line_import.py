@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,6 +36,35 @@ class LineProblem:
 
     def as_json(self) -> dict[str, object]:
         return {"line": self.line, "problem": f"{self.problem_zh} / {self.problem_en}"}
+
+
+@dataclass
+class LineImportResult:
+    """What an import of a file's lines found and stored."""
+
+    path: Path
+    format: str
+    lines: int = 0
+    valid: int = 0
+    imported: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+    status: str = ""              # imported, invalid (nothing stored), empty (nothing to store)
+    elapsed_s: float = 0.0
+
+    @property
+    def duplicates(self) -> int:
+        """Valid records already stored (by an earlier import, or twice in this file)."""
+        return self.valid - self.imported if self.status == "imported" else 0
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": str(self.path), "format": self.format, "status": self.status,
+                "lines": self.lines, "valid": self.valid, "invalid": len(self.problems),
+                "imported": self.imported, "duplicates": self.duplicates,
+                **self.own_counts(), "elapsed_s": round(self.elapsed_s, 3)}
+
+    def own_counts(self) -> dict[str, object]:
+        """The summary fields of one kind of import (before the time taken)."""
+        return {}
 
 
 def open_for_reading(path: Path, error: type[UserError]) -> io.BufferedReader:
