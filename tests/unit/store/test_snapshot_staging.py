@@ -46,6 +46,10 @@ def test_a_relation_staged_again_keeps_only_its_last_links(tmp_path: Path) -> No
                                  ("wm2", "u2", 'et"C\\')}
         assert links == 3  # an unknown tag id is not a link
         assert cache.scalar("SELECT count(*) FROM relation") == 3
+        _write(cache, [RelationRow("wm3", "u1", tag_ids=("etA",)), RelationRow("wm1", "u1"),
+                       RelationRow("wm3", "u1", tag_ids=("etB",))])  # twice in one page
+        assert _links(cache) == {("wm3", "u1", "etB")}
+        assert cache.scalar("SELECT count(*) FROM relation") == 2
 
 
 def test_a_resync_changes_only_the_links_that_differ(tmp_path: Path) -> None:
