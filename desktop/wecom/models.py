@@ -273,10 +273,9 @@ class ExternalContact:
 
 
 @dataclass(frozen=True)
-class FollowInfo:
-    """One follow relationship as ``batch/get_by_user`` returns it (``follow_info``).
+class FollowFields:
+    """What every view of one follow relationship carries, whichever API answered.
 
-    WeCom: ``tag_id`` → ``tag_ids`` (corp and rule-group tags only, never personal tags).
     ``add_way`` is kept verbatim, including codes newer than the docs.
     """
 
@@ -284,27 +283,40 @@ class FollowInfo:
     remark: str = ""
     description: str = ""
     createtime: int = 0
-    tag_ids: tuple[str, ...] = ()
     remark_corp_name: str = ""
     remark_mobiles: tuple[str, ...] = ()
     oper_userid: str = ""
     add_way: int = 0
     state: str = ""
 
+    @staticmethod
+    def fields_from_api(data: Json) -> dict[str, Any]:
+        """The shared fields of one follow relationship's JSON, by name."""
+        return {
+            "userid": _str(data.get("userid")),
+            "remark": _str(data.get("remark")),
+            "description": _str(data.get("description")),
+            "createtime": _int(data.get("createtime")),
+            "remark_corp_name": _str(data.get("remark_corp_name")),
+            "remark_mobiles": _strs(data.get("remark_mobiles")),
+            "oper_userid": _str(data.get("oper_userid")),
+            "add_way": _int(data.get("add_way")),
+            "state": _str(data.get("state")),
+        }
+
+
+@dataclass(frozen=True)
+class FollowInfo(FollowFields):
+    """One follow relationship as ``batch/get_by_user`` returns it (``follow_info``).
+
+    WeCom: ``tag_id`` → ``tag_ids`` (corp and rule-group tags only, never personal tags).
+    """
+
+    tag_ids: tuple[str, ...] = ()
+
     @classmethod
     def from_api(cls, data: Json) -> FollowInfo:
-        return cls(
-            userid=_str(data.get("userid")),
-            remark=_str(data.get("remark")),
-            description=_str(data.get("description")),
-            createtime=_int(data.get("createtime")),
-            tag_ids=_strs(data.get("tag_id")),
-            remark_corp_name=_str(data.get("remark_corp_name")),
-            remark_mobiles=_strs(data.get("remark_mobiles")),
-            oper_userid=_str(data.get("oper_userid")),
-            add_way=_int(data.get("add_way")),
-            state=_str(data.get("state")),
-        )
+        return cls(**cls.fields_from_api(data), tag_ids=_strs(data.get("tag_id")))
 
 
 @dataclass(frozen=True)
@@ -354,38 +366,19 @@ class FollowUserTag:
 
 
 @dataclass(frozen=True)
-class FollowUserDetail:
+class FollowUserDetail(FollowFields):
     """One follower of a customer in ``externalcontact/get`` (``follow_user[]``).
 
     Same fields as :class:`FollowInfo` except tags come with names and types
     (WeCom ``tags`` → ``tags``).
     """
 
-    userid: str
-    remark: str = ""
-    description: str = ""
-    createtime: int = 0
     tags: tuple[FollowUserTag, ...] = ()
-    remark_corp_name: str = ""
-    remark_mobiles: tuple[str, ...] = ()
-    oper_userid: str = ""
-    add_way: int = 0
-    state: str = ""
 
     @classmethod
     def from_api(cls, data: Json) -> FollowUserDetail:
-        return cls(
-            userid=_str(data.get("userid")),
-            remark=_str(data.get("remark")),
-            description=_str(data.get("description")),
-            createtime=_int(data.get("createtime")),
-            tags=tuple(FollowUserTag.from_api(t) for t in _mappings(data.get("tags"))),
-            remark_corp_name=_str(data.get("remark_corp_name")),
-            remark_mobiles=_strs(data.get("remark_mobiles")),
-            oper_userid=_str(data.get("oper_userid")),
-            add_way=_int(data.get("add_way")),
-            state=_str(data.get("state")),
-        )
+        return cls(**cls.fields_from_api(data),
+                   tags=tuple(FollowUserTag.from_api(t) for t in _mappings(data.get("tags"))))
 
 
 @dataclass(frozen=True)
