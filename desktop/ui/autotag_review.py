@@ -293,7 +293,7 @@ class AutoTagReviewWindow(QWidget):
         layout.addLayout(window_row)
         layout.addLayout(tools_row)
         layout.addWidget(self.summary)
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.chat)
         splitter.setSizes([760, 340])
@@ -321,6 +321,8 @@ class AutoTagReviewWindow(QWidget):
             self._say(lambda: self.tr("No chats yet: import a chat file (JSONL or CSV) first."))
 
     def retranslate(self) -> None:
+        header = self.table.horizontalHeader()  # the stretched Evidence column keeps its title
+        header.setMinimumSectionSize(header.sectionSizeHint(SuggestionModel.EVIDENCE))
         self.setWindowTitle(self.tr("Auto-tagging from chats"))
         self.since_label.setText(self.tr("Messages from"))
         self.until_label.setText(self.tr("to"))

@@ -311,3 +311,27 @@ def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_tra
     assert again.training["高意向"].positives == 6
     assert ("trained on 6 customers for it (6 with a confirmed tag, 0 by accepted suggestions)"
             in window.summary.text())
+
+
+def test_the_evidence_title_stays_whole_when_the_table_narrows_in_english(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    translations = Translations()
+    try:
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: window.simulate_button.text() == "Simulate", timeout=5000)
+        _simulate(qtbot, window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.resize(1400, 700)
+        header = window.table.horizontalHeader()
+        evidence = SuggestionModel.EVIDENCE
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i != evidence)
+        frame = window.table.width() - window.table.viewport().width()
+        table = others + frame + 40            # 40 px left over for Evidence
+        window.splitter.setSizes([table, window.splitter.width() - table])
+        qtbot.waitUntil(lambda: abs(window.table.width() - table) <= 2)
+        assert header.sectionSize(evidence) >= header.sectionSizeHint(evidence)
+        assert header.sectionSizeHint(evidence) > header.fontMetrics().horizontalAdvance(
+            "Evidence")
+    finally:
+        translations.uninstall()
