@@ -32,7 +32,6 @@ from desktop.wecom.errors import WeComError
 class AdoptDialog(PreviewedBatchDialog):
     """`adopted(ChangeSet)` once every customer is on the twin group."""
 
-    previewed = Signal(object)     # AdoptionPlan, or None when it could not be planned
     adopted = Signal(object)
     requested = Signal(int)        # team profiles: the approval request's id
 
@@ -78,18 +77,10 @@ class AdoptDialog(PreviewedBatchDialog):
 
     def preview(self) -> None:
         group_id, name = self.group_id, self.new_name.text().strip()
-        self.run_button.setEnabled(False)
-        self.context.run_task(
-            lambda _p, _c: self.service.plan(group_id, new_name=name), owner=self,
-            name="adoption preview", on_result=self._show_plan, on_error=self._plan_failed)
+        self.plan_in_background("adoption preview",
+                                lambda: self.service.plan(group_id, new_name=name))
 
-    def _show_plan(self, plan: AdoptionPlan) -> None:
-        self.plan = plan
-        self.texts.say(self.preview_text, lambda: self._plan_text(plan))
-        self.run_button.setEnabled(True)
-        self.previewed.emit(plan)
-
-    def _plan_text(self, plan: AdoptionPlan) -> str:
+    def plan_text(self, plan: AdoptionPlan) -> str:
         text = (self.tr("%1 (%2 to create), %3 carry them: %4 in all, about %5.")
                 .replace("%1", COUNTS.tags(len(plan.tags)))
                 .replace("%2", grouped(len(plan.missing)))
@@ -101,11 +92,6 @@ class AdoptDialog(PreviewedBatchDialog):
             text += " " + self.tr("WeCom has not refused an edit of this group yet; if this app"
                                   " owns it, edit it directly instead.")
         return text
-
-    def _plan_failed(self, exc: BaseException) -> None:
-        self.plan = None
-        self.texts.say(self.preview_text, lambda: error_text(exc))
-        self.previewed.emit(None)
 
     # -- run -----------------------------------------------------------------------------
 

@@ -28,7 +28,6 @@ from desktop.ui.retranslate import retranslate_in_place
 class MigrateDialog(PreviewedBatchDialog):
     """`migrated(ChangeSet)` when the migration is over (sources deleted if asked)."""
 
-    previewed = Signal(object)     # MigrationPlan, or None when it could not be planned
     migrated = Signal(object)
 
     def __init__(self, context: AppContext, source_ids: Sequence[str], target: str = "",
@@ -88,17 +87,11 @@ class MigrateDialog(PreviewedBatchDialog):
         if not sources or not target:
             self.texts.say(self.preview_text, lambda: self.tr("Name the sources and the target."))
             return
-        self.context.run_task(
-            lambda _p, _c: self.service.plan(sources, target, delete_source=delete), owner=self,
-            name="migration preview", on_result=self._show_plan, on_error=self._plan_failed)
+        self.plan_in_background(
+            "migration preview",
+            lambda: self.service.plan(sources, target, delete_source=delete))
 
-    def _show_plan(self, plan: MigrationPlan) -> None:
-        self.plan = plan
-        self.texts.say(self.preview_text, lambda: self._plan_text(plan))
-        self.run_button.setEnabled(True)
-        self.previewed.emit(plan)
-
-    def _plan_text(self, plan: MigrationPlan) -> str:
+    def plan_text(self, plan: MigrationPlan) -> str:
         eta = format_duration(self.service.estimate_seconds(plan), english=is_english())
         if plan.strategy is Strategy.RENAME:
             text = self.tr("Rename: one call moves all %1 relations.", "",
@@ -115,11 +108,6 @@ class MigrateDialog(PreviewedBatchDialog):
         text += " " + self.tr("%1 API calls in all, about %2.").replace(
             "%1", f"{plan.api_calls:,}").replace("%2", eta)
         return text
-
-    def _plan_failed(self, exc: BaseException) -> None:
-        self.plan = None
-        self.texts.say(self.preview_text, lambda: error_text(exc))
-        self.previewed.emit(None)
 
     # -- run -----------------------------------------------------------------------------
 

@@ -7,7 +7,10 @@ migration wizard and the adoption dialog are this frame with their own fields an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -23,6 +26,7 @@ from desktop.services.tag_admin import TagAdminError
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import is_english
+from desktop.ui.retranslate import Retranslation
 
 PREVIEW_DELAY_MS = 300
 
@@ -37,7 +41,13 @@ def error_text(exc: BaseException) -> str:
 
 
 class PreviewedBatchDialog(QDialog):
-    """Subclasses build their fields, call `lay_out(form)`, and implement `preview` / `run`."""
+    """Subclasses build their fields, call `lay_out(form)`, set `texts` (their
+    `retranslate_in_place`), and implement `preview` (through `plan_in_background`),
+    `plan_text` and `run`."""
+
+    previewed = Signal(object)     # the plan, or None when it could not be planned
+    plan: object | None
+    texts: Retranslation
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +84,27 @@ class PreviewedBatchDialog(QDialog):
 
     def preview(self) -> None:
         raise NotImplementedError
+
+    def plan_text(self, plan: Any) -> str:
+        raise NotImplementedError
+
+    def plan_in_background(self, name: str, plan: Callable[[], object]) -> None:
+        """Plan on a worker, Run off meanwhile; then say the plan (Run on), or why there is
+        none."""
+        self.run_button.setEnabled(False)
+        self.context.run_task(lambda _p, _c: plan(), owner=self, name=name,
+                              on_result=self._show_plan, on_error=self._plan_failed)
+
+    def _show_plan(self, plan: object) -> None:
+        self.plan = plan
+        self.texts.say(self.preview_text, lambda: self.plan_text(plan))
+        self.run_button.setEnabled(True)
+        self.previewed.emit(plan)
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        self.plan = None
+        self.texts.say(self.preview_text, lambda: error_text(exc))
+        self.previewed.emit(None)
 
     def run(self) -> None:
         raise NotImplementedError
