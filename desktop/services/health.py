@@ -79,9 +79,9 @@ class Health:
 
     def capacity_line(self) -> tuple[str, str]:
         cap = self.report.capacity
-        near = "、".join(f"{g.name} {g.tags}/{g.cap}" for g in cap.groups_near_cap)
-        zh = f"标签用量 {cap.tags_used}/{cap.corp_cap}（{cap.share:.0%}）"
-        en = f"Tags used {cap.tags_used}/{cap.corp_cap} ({cap.share:.0%})"
+        near = "、".join(f"{g.name} {g.tags:,}/{g.cap:,}" for g in cap.groups_near_cap)
+        zh = f"标签用量 {cap.tags_used:,}/{cap.corp_cap:,}（{cap.share:.0%}）"
+        en = f"Tags used {cap.tags_used:,}/{cap.corp_cap:,} ({cap.share:.0%})"
         if near:
             zh += f"，接近上限的组：{near}"
             en += f"; groups near the cap: {near}"

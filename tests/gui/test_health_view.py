@@ -64,7 +64,7 @@ def test_the_seeded_findings_show_with_relation_counts(window: HealthWindow) -> 
         _row(window, category, name)
     assert {"conflict_relation", "conflict_cross_follower"} <= {
         f.category for f in model.findings}
-    assert "/3000" in window.capacity.text()
+    assert "/3,000" in window.capacity.text()       # numbers with separators
     cache = window.context.cache
     names = {**dict(cache.connection().execute("SELECT external_userid, name FROM customer")),
              **dict(cache.connection().execute("SELECT userid, name FROM member"))}
