@@ -135,7 +135,7 @@ class BranchTags:
                 batch_id=f"tree-rule-group-{strategy_id}", tag_id=str(strategy_id),
                 tag_name=name, group_name=name,
                 after=json.dumps(after, ensure_ascii=False))])
-            bump_data_version(self.cache, conn)
+            bump_data_version(self.cache, conn, names_only=True)
 
 
 def _rule_group_over(client: WeComClient, *scopes: set[int]) -> tuple[int, str, tuple[
