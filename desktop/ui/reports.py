@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -307,8 +307,6 @@ def _bar_chart(
         series.append(bar_set)
     chart = QChart()
     chart.setTitle(title)
-    chart.setLocalizeNumbers(True)   # axis labels 10,000 as every count in the window reads
-    chart.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     chart.addSeries(series)
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)
@@ -316,7 +314,7 @@ def _bar_chart(
     if not horizontal and len(categories) > MANY_CATEGORIES:
         category_axis.setLabelsAngle(-90)      # a month of days stays readable
     value_axis = QValueAxis()
-    value_axis.setLabelFormat("%d")
+    value_axis.setLabelFormat("%'d")   # 10,000, as every count in the window reads
     top = max((sum(column) for column in zip(*(v for _, v in sets), strict=True)), default=0)
     value_axis.setRange(0, max(1, top))
     value_axis.applyNiceNumbers()
@@ -332,7 +330,7 @@ def _bar_chart(
 
 
 def _whole_number_ticks(axis: QValueAxis) -> None:
-    """Counts are whole numbers: below a step of 1 the "%d" labels would repeat (0 0 0 0 1),
+    """Counts are whole numbers: below a step of 1 the whole-number labels would repeat (0 0 0 0 1),
     so a small range gets one tick per unit."""
     span = round(axis.max() - axis.min())
     if axis.tickCount() > 1 and span < axis.tickCount() - 1:
