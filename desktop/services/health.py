@@ -87,8 +87,8 @@ class Health:
             en += f"; groups near the cap: {near}"
         return zh, en
 
-    def _line(self, tag_ids: Sequence[str]) -> str:
-        return "、".join(self.tags[t].label if t in self.tags else t for t in tag_ids)
+    def _line(self, tag_ids: Sequence[str], separator: str = "、") -> str:
+        return separator.join(self.tags[t].label if t in self.tags else t for t in tag_ids)
 
     def _count(self, tag_ids: Sequence[str]) -> int:
         return sum(self.tags[t].relations for t in tag_ids if t in self.tags)
@@ -103,20 +103,22 @@ class Health:
             zh, en = reasons[dup.reason.value]
             names = self._line(dup.tag_ids)
             yield Finding("duplicate", dup.tag_ids, self._count(dup.tag_ids),
-                          f"疑似重复（{zh}）：{names}", f"Possible duplicates ({en}): {names}")
+                          f"疑似重复（{zh}）：{names}",
+                          f"Possible duplicates ({en}): {self._line(dup.tag_ids, ', ')}")
 
     def _conflicts(self) -> Iterator[Finding]:
         for c in self.report.conflicts:
-            names = self._line(c.tag_ids)
-            who = "、".join(self.people.get(u) or u for u in c.userids)
+            names, names_en = self._line(c.tag_ids), self._line(c.tag_ids, ", ")
+            followers = [self.people.get(u) or u for u in c.userids]
+            who, who_en = "、".join(followers), ", ".join(followers)
             customer = self.people.get(c.external_userid) or c.external_userid
             if c.kind.value == "relation":
                 zh = f"互斥冲突「{c.set_name}」：客户 {customer}（{who}）同时有 {names}"
-                en = f"Exclusive set 「{c.set_name}」: {customer} ({who}) carries {names}"
+                en = f"Exclusive set {c.set_name!r}: {customer} ({who_en}) carries {names_en}"
             else:
                 zh = f"跟进人之间冲突「{c.set_name}」：客户 {customer} 被 {who} 分别打上 {names}"
-                en = (f"Followers disagree on 「{c.set_name}」: {customer} carries {names}"
-                      f" from {who}")
+                en = (f"Followers disagree on {c.set_name!r}: {customer} carries {names_en}"
+                      f" from {who_en}")
             yield Finding(f"conflict_{c.kind.value}", c.tag_ids, len(c.userids), zh, en,
                           (c.external_userid,))
 
@@ -150,7 +152,7 @@ class Health:
             yield Finding("personal_duplicate", dup.tag_ids, dup.relations,
                           f"个人标签「{dup.name}」与企业标签重复，可转为企业标签：{names}",
                           f"Personal tag {dup.name!r} duplicates a corp tag (promotion"
-                          f" candidate): {names}")
+                          f" candidate): {self._line(dup.tag_ids, ', ')}")
 
     def _groups(self) -> Iterator[Finding]:
         for group_id in self.report.empty_groups:
@@ -160,8 +162,9 @@ class Health:
                           f"Empty group (no customer): {name}")
         for load in self.report.capacity.groups_near_cap:
             yield Finding("group_near_cap", (), 0,
-                          f"标签组「{load.name}」有 {load.tags} 个标签，接近 {load.cap} 的上限",
-                          f"Group {load.name!r} holds {load.tags} tags, near its cap of {load.cap}")
+                          f"标签组「{load.name}」有 {load.tags:,} 个标签，接近 {load.cap:,} 的上限",
+                          f"Group {load.name!r} holds {load.tags:,} tags, near its cap of"
+                          f" {load.cap:,}")
 
 
     def _read_only(self) -> Iterator[Finding]:

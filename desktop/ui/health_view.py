@@ -208,6 +208,8 @@ class HealthWindow(QWidget):
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(HealthModel.FINDING, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(HealthModel.CATEGORY,
+                                    QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(HealthModel.TAGS, 260)
         self.table.verticalHeader().setVisible(False)
         self.export_button = QPushButton()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop.domain.migration_plan import Strategy
 from desktop.ui.health_view import HealthModel, HealthWindow
+from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.tag_tree_view import TagTreeView
 
@@ -186,3 +187,23 @@ def test_a_click_on_a_header_sorts_the_findings_and_the_selection_follows(
     header.setSortIndicator(HealthModel.CATEGORY, Qt.SortOrder.AscendingOrder)
     kinds = [model.data(model.index(row, HealthModel.CATEGORY)) for row in range(len(counts))]
     assert kinds == sorted(kinds)
+
+
+def test_in_english_findings_read_as_english_and_each_kind_fits_its_column(
+        qtbot: Any, window: HealthWindow) -> None:
+    translations = Translations()
+    try:
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: window.windowTitle() == "Tag health", timeout=5000)
+        window.show()
+        qtbot.waitExposed(window)
+        model, table = window.model, window.table
+        for row, finding in enumerate(model.findings):
+            said = model.data(model.index(row, HealthModel.FINDING))
+            assert not set("、「」（）：") & set(said), said
+            kind = model.data(model.index(row, HealthModel.CATEGORY))
+            width = table.fontMetrics().horizontalAdvance(kind)
+            assert table.columnWidth(HealthModel.CATEGORY) > width, (kind, finding.category)
+        assert any(f.category == "conflict_cross_follower" for f in model.findings)
+    finally:
+        translations.uninstall()
