@@ -751,3 +751,35 @@ def test_the_rows_a_pilot_wrote_can_be_shown_alone(qtbot: Any, window: MainWindo
     assert not any(window.model.write_state(rid) for rid in waiting)     # no longer pending
     assert all(window.model.write_state(rid) for rid in written)        # still marked done
     dialog.close()
+
+
+def test_a_tag_rename_keeps_the_filters_warm_at_once(
+        qtbot: Any, window: MainWindow, synced_context: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.services.tag_admin import TagAdminService
+    from desktop.store.filter_engine import FilterEngine
+
+    qtbot.waitUntil(lambda: not synced_context.warming, timeout=30000)
+    engine = synced_context.filter_engine
+    engine.prepare()
+    tag_id, name = synced_context.cache.query(
+        "SELECT t.id, t.name FROM tag t JOIN relation_tag l ON l.tag_pk = t.pk WHERE t.deleted = 0"
+        " GROUP BY t.pk ORDER BY count(*) DESC LIMIT 1")[0]
+    changes = TagAdminService(synced_context.workspace).rename(tag_id, f"{name}改")
+    text = f'"{name}改" | tags>=2 | text:a'
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the filter engine went cold after the rename")
+
+    with monkeypatch.context() as patch:
+        for builder in ("tagged", "every_tagged", "tag_count_buckets", "searchable_text",
+                        "shared_customers", "universe"):
+            patch.setattr(filter_leaves, builder, refuse)
+        colds: list[int] = []
+        synced_context.filters_cold.connect(lambda: colds.append(1))
+        synced_context.publish(changes)
+        counted = engine.count(text)
+        qtbot.waitUntil(lambda: not synced_context.warming, timeout=30000)
+    assert colds == []  # answered from the kept bitmaps, not from SQL
+    assert counted == FilterEngine(synced_context.cache).count(text)
+    assert counted.relations > 0
