@@ -77,6 +77,7 @@ class SaveFilterDialog(QDialog):
         layout.addRow("", self.team)
         layout.addRow(self.message)
         layout.addRow(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # the message on a line
         self.retranslate()
 
     def retranslate(self) -> None:
