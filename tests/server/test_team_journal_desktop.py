@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from PySide6.QtCore import Qt
 
 from desktop.cli import main
 from desktop.sandbox import SandboxServer
@@ -344,6 +345,14 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
         with qtbot.waitSignal(model.loaded, timeout=20000):
             viewer.watch.check()
         assert len(model.ids) == shown + 1
+
+        newest_first = list(model.ids)   # the server hands out ids newest first, nothing else:
+        model.sort(RowColumn.OPERATOR, Qt.SortOrder.AscendingOrder)   # refused, order kept
+        assert model.order == (RowColumn.TIME, Qt.SortOrder.DescendingOrder)
+        assert viewer.rows_view.horizontalHeader().sortIndicatorSection() == RowColumn.TIME
+        with qtbot.waitSignal(model.loaded, timeout=20000):
+            model.sort(RowColumn.TIME, Qt.SortOrder.AscendingOrder)   # oldest first
+        assert list(model.ids) == newest_first[::-1]
 
         loaded: set[str] = set()
         reports = ReportsWindow(context)
