@@ -89,15 +89,15 @@ class ExpiringTagsDialog(QDialog):
         if self.service.by_team_server:
             self.intro.setText(self.tr(
                 "Tags set to expire, soonest first, as the team server keeps them: added by a"
-                " team rule with an expiry, by the retag dialog's Expires field or `tagdesk"
-                " expiry set`. The team server removes each when it runs out, even while this"
+                " team rule with an expiry, by the retag dialog's Expires field or the command"
+                " tagdesk expiry set. The team server removes each when it runs out, even while this"
                 " app is closed, as a batch that can be undone."))
         else:
             self.intro.setText(self.tr(
                 "Tags set to expire, soonest first: added by a rule with an expiry, by the"
-                " retag dialog's Expires field or `tagdesk expiry set`. A sync removes those"
-                " that ran out; Remove due now does it at once, as one batch that can be"
-                " undone."))
+                " retag dialog's Expires field or the command tagdesk expiry set. A sync"
+                " removes those that ran out; Remove due now does it at once, as one batch"
+                " that can be undone."))
         self.table.setHeaderLabels([self.tr("Tag"), self.tr("Customer"), self.tr("Member"),
                                     self.tr("Due")])
         self.remove_due_button.setText(self.tr("Remove due now"))

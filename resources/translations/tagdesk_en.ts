@@ -1693,12 +1693,12 @@
         <translation>Expiring tags</translation>
     </message>
     <message>
-        <source>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</source>
-        <translation>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</translation>
+        <source>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</source>
+        <translation>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</translation>
     </message>
     <message>
-        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
-        <translation>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</translation>
+        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
+        <translation>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</translation>
     </message>
     <message>
         <source>Tag</source>

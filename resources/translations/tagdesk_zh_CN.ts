@@ -1680,12 +1680,12 @@
         <translation>到期标签</translation>
     </message>
     <message>
-        <source>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</source>
-        <translation>设置了到期时间的标签（以团队服务器保存的为准），最早到期的在前：来自带到期时间的团队规则、批量改标签窗口的「到期」栏或 `tagdesk expiry set`。到期时由团队服务器移除，即使本应用未打开；移除是一个可撤销的批量任务。</translation>
+        <source>Tags set to expire, soonest first, as the team server keeps them: added by a team rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. The team server removes each when it runs out, even while this app is closed, as a batch that can be undone.</source>
+        <translation>设置了到期时间的标签（以团队服务器保存的为准），最早到期的在前：来自带到期时间的团队规则、批量改标签窗口的「到期」栏或命令 tagdesk expiry set。到期时由团队服务器移除，即使本应用未打开；移除是一个可撤销的批量任务。</translation>
     </message>
     <message>
-        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or `tagdesk expiry set`. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
-        <translation>设置了到期时间的标签，最早到期的在前：来自带到期时间的规则、批量改标签窗口的「到期」栏或 `tagdesk expiry set`。同步时会移除已到期的标签；「立即移除到期标签」马上移除，作为一个可撤销的批量任务。</translation>
+        <source>Tags set to expire, soonest first: added by a rule with an expiry, by the retag dialog&apos;s Expires field or the command tagdesk expiry set. A sync removes those that ran out; Remove due now does it at once, as one batch that can be undone.</source>
+        <translation>设置了到期时间的标签，最早到期的在前：来自带到期时间的规则、批量改标签窗口的「到期」栏或命令 tagdesk expiry set。同步时会移除已到期的标签；「立即移除到期标签」马上移除，作为一个可撤销的批量任务。</translation>
     </message>
     <message>
         <source>Tag</source>

@@ -60,6 +60,14 @@ def test_the_chinese_catalogue_is_really_chinese() -> None:
     assert len(chinese) > 0.9 * len(texts)
 
 
+@pytest.mark.parametrize("language", [CHINESE, ENGLISH])
+def test_no_message_shows_markdown_code_quotes(language: str) -> None:
+    """A window says a command in words (命令 tagdesk expiry set), never in README backticks."""
+    for context, source, forms, _kind in _messages(TRANSLATIONS / f"tagdesk_{language}.ts"):
+        for text in (source, *forms):
+            assert "`" not in text, f"{context}: {text!r}"
+
+
 def test_the_catalogues_cover_every_string_in_the_ui(tmp_path: Path) -> None:
     """lupdate over desktop/ui finds nothing new: no user-visible string was left out."""
     copy = tmp_path / "tagdesk_zh_CN.ts"
