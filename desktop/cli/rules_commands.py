@@ -158,9 +158,9 @@ def rules_show(args: argparse.Namespace) -> int:
         print(f"负责人 / owner: {kept.owner} · 部门 / department:"
               f" {kept.department or '全公司 corp-wide'} · 可见 visibility: {kept.visibility}"
               f"{'' if kept.editable else ' · 只读 read-only'}")
-        if kept.reverted_left_alone:
-            print(f"已回滚、不再更改的客户关系 / reverted relations left alone:"
-                  f" {kept.reverted_left_alone}（编辑规则后重新适用 / until the rule is edited）")
+    if kept.reverted_left_alone:
+        print(f"已回滚、不再更改的客户关系 / reverted relations left alone:"
+              f" {kept.reverted_left_alone}（编辑规则后重新适用 / until the rule is edited）")
     print(f"条件 / when: {describe(kept.rule.when)}")
     print(f"动作 / then: {_action_text(kept)}")
     return EXIT_OK
@@ -439,6 +439,9 @@ def _print_simulation(simulation: Simulation, out: TextIO, full: ResultReport,
           f" 次调用 API calls · 约 ~{eta:.0f} s", file=out)
     for name, count in evaluation.matched.items():
         print(f"  {name}: {count:,}", file=out)
+    if evaluation.left_alone:
+        print(f"  已回滚、不再更改 / reverted changes left alone: {evaluation.left_alone:,}",
+              file=out)
     for warning in simulation.warnings:
         print(f"注意 / Note: {warning}", file=out)
     for outcome in evaluation.outcomes[:SHOWN]:
@@ -460,6 +463,7 @@ def _simulation_json(simulation: Simulation
     summary: dict[str, object] = {
         "relations": simulation.relations, "would_change": len(evaluation.outcomes),
         "api_calls": evaluation.api_calls, "per_rule": evaluation.matched,
+        "left_alone": evaluation.left_alone,
         "elapsed_s": round(simulation.elapsed_s, 3),
         "possible_contradictions": contested["possible_contradictions"],
         "warnings": list(simulation.warnings),

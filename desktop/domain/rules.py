@@ -308,6 +308,7 @@ class Evaluation:
     loops: list[Loop] = field(default_factory=list)
     possible_contradictions: list[Contradiction] = field(default_factory=list)
     matched: dict[str, int] = field(default_factory=dict)  # rule → relations it changes
+    left_alone: int = 0      # held changes (reverted, `rule_reverts.py`) the rules asked for
 
     @property
     def api_calls(self) -> int:
@@ -364,15 +365,23 @@ def events_read(rules: Iterable[Rule]) -> tuple[bool, list[str] | None]:
 
 
 def evaluate(rules: Sequence[ResolvedRule], subjects: Iterable[Subject], now: float,
-             examples: int = 5) -> Evaluation:
-    """Every enabled rule on every subject, to a fixed point (see the module's notes)."""
+             examples: int = 5,
+             held: Mapping[tuple[str, str], frozenset[tuple[str, str]]] | None = None
+             ) -> Evaluation:
+    """Every enabled rule on every subject, to a fixed point (see the module's notes).
+    `held`: per (userid, external_userid), changes (tag id, `tag_add` / `tag_remove`) no rule
+    makes there, so nothing that would follow from them happens either."""
     active = [r for r in rules if r.rule.enabled]
     result = Evaluation(possible_contradictions=_opposed(active))
     clashes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     loops: dict[tuple[str, ...], list[str]] = defaultdict(list)
     matched: Counter[str] = Counter()
+    held = held or {}
     for subject in subjects:
-        outcome, clash, loop = _settle(active, subject, now)
+        outcome, clash, loop, withheld = _settle(
+            active, subject, now, held.get((subject.userid, subject.external_userid),
+                                           frozenset()))
+        result.left_alone += withheld
         who = subject.name or subject.external_userid
         for key in clash:
             clashes[key].append(who)
@@ -431,9 +440,14 @@ def describe(condition: Condition) -> str:
 # -- internals ------------------------------------------------------------------------------
 
 
-def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
-            ) -> tuple[RelationOutcome | None, list[tuple[str, str, str]], tuple[str, ...]]:
-    """One relation to a fixed point: (its outcome, the clashes, the rules of a loop)."""
+def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float,
+            held: frozenset[tuple[str, str]] = frozenset()
+            ) -> tuple[RelationOutcome | None, list[tuple[str, str, str]], tuple[str, ...], int]:
+    """One relation to a fixed point: (its outcome, the clashes, the rules of a loop, how
+    many held changes the rules asked for)."""
+    no_add = frozenset(tag for tag, did in held if did == "tag_add")
+    no_remove = frozenset(tag for tag, did in held if did == "tag_remove")
+    withheld: set[tuple[str, str]] = set()
     tags = subject.tag_ids
     seen = [tags]
     fired_with: dict[str, tuple[ResolvedRule, frozenset[str]]] = {}
@@ -444,12 +458,16 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
         clash = sorted({(a.name, r.name, tag) for a in matching for r in matching
                         if a is not r for tag in a.add & r.removes})
         if clash:
-            return None, clash, ()
+            return None, clash, (), len(withheld)
         adds: set[str] = set()
         removes: set[str] = set()
         fired: set[str] = set()
         for rule in matching:
             add, remove = rule.effect(tags)
+            if held:
+                withheld.update((tag, "tag_add") for tag in add & no_add)
+                withheld.update((tag, "tag_remove") for tag in remove & no_remove)
+                add, remove = add - no_add, remove - no_remove
             if not add and not remove:
                 continue
             fired.add(rule.name)
@@ -465,16 +483,18 @@ def _settle(rules: Sequence[ResolvedRule], subject: Subject, now: float
         fired_by_round.append(fired)
         tags = (tags | adds) - removes
         if tags in seen:
-            return None, [], tuple(sorted(set().union(*fired_by_round[seen.index(tags):])))
+            return (None, [], tuple(sorted(set().union(*fired_by_round[seen.index(tags):]))),
+                    len(withheld))
         seen.append(tags)
     else:
-        return None, [], tuple(sorted(set().union(*fired_by_round)))
+        return None, [], tuple(sorted(set().union(*fired_by_round))), len(withheld)
     added = tuple(sorted(tags - subject.tag_ids))
     removed = tuple(sorted(subject.tag_ids - tags))
     if not added and not removed:
-        return None, [], ()
+        return None, [], (), len(withheld)
     return (RelationOutcome(subject, added, removed, tuple(fired_with.values()),
-                            {t: s for t, s in expires.items() if t in added}, now), [], ())
+                            {t: s for t, s in expires.items() if t in added}, now), [], (),
+            len(withheld))
 
 
 def _compile(condition: Condition, ids: Mapping[TagRef, frozenset[str]]) -> Test:

@@ -1,37 +1,32 @@
 """Reverted rule changes stay reverted: a revert of a rule run's batch (`tagdesk audit revert
-rule-…` on a team profile, relayed with the batch it reverts) is remembered per (rule,
-relation, tag, what the rule did), and the server's rule runs leave that exact change alone
-(`rule_runs.py`) until the rule is edited: the memory holds for the rule's definition as it
-was at the revert (enabling or disabling it is no edit). The other relations and tags of the
-rule keep being applied. `GET /tagdesk/v1/rules` counts, per rule, the relations left alone.
+rule-…` on a team profile, relayed with the batch it reverts) is remembered per change it
+undid, for every rule of the run that makes that change (`desktop/domain/rule_reverts.py`:
+what is held and for how long), and the server's rule runs hold those changes
+(`rule_runs.py`). `GET /tagdesk/v1/rules` counts, per rule, the relations it remembers.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from psycopg import Connection
 
+from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rule_reverts import (
+    UNDONE,
+    Held,
+    Remembered,
+    counts,
+    definition_key,
+    held,
+    makers,
+    named_rules,
+)
+from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
+from desktop.server import snapshot
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
-REASON_PREFIX = "规则 rule: "          # a rule run's reason: 规则 rule: NAME, NAME
-UNDONE = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
-# (rule, userid, external_userid, tag_id, what the rule did: tag_add / tag_remove)
-Memory = frozenset[tuple[str, str, str, str, str]]
-
-
-def rule_reason(names: Sequence[str]) -> str:
-    return f"{REASON_PREFIX}{', '.join(names)}"
-
-
-def definition_key(definition: Mapping[str, object]) -> str:
-    """The rule as written, but for `enabled`: a new key means the rule was edited."""
-    kept = {key: value for key, value in definition.items() if key != "enabled"}
-    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False)
-                          .encode()).hexdigest()[:32]
 
 
 def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
@@ -39,8 +34,7 @@ def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
     are remembered (in the caller's transaction); how many."""
     if not reverts or not entries:
         return 0
-    rules = {str(name): definition_key(definition if isinstance(definition, dict) else {})
-             for name, definition in conn.execute("SELECT name, definition FROM team_rule")}
+    rules = _rules(conn)
     rows = []
     for entry in entries:
         did = UNDONE.get(entry.action)
@@ -53,9 +47,10 @@ def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
             (reverts, entry.userid, entry.external_userid, entry.tag_id, did)).fetchone()
         if found is None:
             continue
-        for name in _rule_names(str(found[0]), rules):
+        named = [rules[name] for name in named_rules(str(found[0]), rules)]
+        for name in makers((rule for rule, _ in named), entry.tag_id, did):
             rows.append((name, entry.userid, entry.external_userid, entry.tag_id, did,
-                         rules[name], reverts))
+                         rules[name][1], reverts))
     if rows:
         with conn.cursor() as cur:
             cur.executemany(
@@ -67,42 +62,37 @@ def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
     return len(rows)
 
 
-def memory(conn: Conn, keys: Mapping[str, str]) -> Memory:
-    """What the rules (name → `definition_key` now) leave alone; memories of a rule edited
-    since are forgotten."""
-    found = set()
-    for name, userid, external_userid, tag_id, action, key in conn.execute(
-            "SELECT rule_name, userid, external_userid, tag_id, action, definition_key"
-            " FROM team_rule_revert"):
-        if keys.get(str(name)) == key:
-            found.add((str(name), str(userid), str(external_userid), str(tag_id), str(action)))
-    conn.execute("DELETE FROM team_rule_revert r WHERE EXISTS (SELECT 1 FROM unnest(%s::text[],"
-                 " %s::text[]) AS k(name, key) WHERE k.name = r.rule_name"
-                 " AND k.key <> r.definition_key)", (list(keys), list(keys.values())))
-    return frozenset(found)
+def memory(conn: Conn, keys: Mapping[str, str]) -> Held:
+    """The changes held for the rules (name → `definition_key` now, every rule kept);
+    memories of a rule edited or removed since are forgotten."""
+    found = held(_remembered(conn), keys)
+    conn.execute("DELETE FROM team_rule_revert r WHERE NOT EXISTS (SELECT 1 FROM unnest("
+                 "%s::text[], %s::text[]) AS k(name, key) WHERE k.name = r.rule_name"
+                 " AND k.key = r.definition_key)", (list(keys), list(keys.values())))
+    return found
 
 
-def left_alone(memory: Memory, rule_names: Iterable[str], userid: str, external_userid: str,
-               tag_id: str, action: str) -> bool:
-    """Every rule that makes this change had it reverted on this relation."""
-    names = list(rule_names)
-    return bool(names) and all((name, userid, external_userid, tag_id, action) in memory
-                               for name in names)
+def relations_left_alone(conn: Conn, keys: Mapping[str, str]) -> dict[str, int]:
+    """Rule name → relations whose reverted change it remembers (for its definition now)."""
+    return counts(_remembered(conn), keys)
 
 
-def counts(conn: Conn, keys: Mapping[str, str]) -> dict[str, int]:
-    """Rule name → relations it leaves alone (for its definition now)."""
-    found: dict[str, set[tuple[str, str]]] = {}
-    for name, userid, external_userid, key in conn.execute(
-            "SELECT rule_name, userid, external_userid, definition_key FROM team_rule_revert"):
-        if keys.get(str(name)) == key:
-            found.setdefault(str(name), set()).add((str(userid), str(external_userid)))
-    return {name: len(relations) for name, relations in found.items()}
+def _remembered(conn: Conn) -> list[Remembered]:
+    return [Remembered(*(str(v) for v in row)) for row in conn.execute(
+        "SELECT rule_name, userid, external_userid, tag_id, action, definition_key"
+        " FROM team_rule_revert")]
 
 
-def _rule_names(reason: str, rules: Mapping[str, str]) -> list[str]:
-    """The rules a run's reason names (names may hold ", ": matched against the rules)."""
-    listed = reason.removeprefix(REASON_PREFIX)
-    return [name for name in rules
-            if listed == name or listed.startswith(name + ", ") or listed.endswith(", " + name)
-            or f", {name}, " in listed]
+def _rules(conn: Conn) -> dict[str, tuple[ResolvedRule, str]]:
+    """Each team rule the server's tags resolve, with its definition key."""
+    catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
+                 for tag_id, tag in snapshot.corp_tags(conn).items()]
+    found = {}
+    for name, definition in conn.execute("SELECT name, definition FROM team_rule"):
+        written = definition if isinstance(definition, dict) else {}
+        try:
+            rule = resolve([parse_rule(written, str(name))], catalogue)[0]
+        except (RuleFormatError, RuleError):
+            continue
+        found[str(name)] = (rule, definition_key(written))
+    return found

@@ -17,8 +17,9 @@ server cannot evaluate honestly is skipped, its reason logged and kept with the 
 server's library does not have, tags of a group governance lets only another department tag
 (as for the owner's own `mark_tag`).
 A relation the rules would leave with two tags of one of the team's exclusive sets is left
-alone and counted contested, as a desktop's batch refuses it. A change a revert undid is left
-alone until its rule is edited (`rule_reverts.py`), counted `left_alone`.
+alone and counted contested, as a desktop's batch refuses it. A change a revert undid is held
+(no rule makes it again, nor what only follows from it) until the rules that made it are
+edited (`rule_reverts.py`), counted `left_alone`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ from desktop.domain.governance import (
     decide,
 )
 from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rule_reverts import definition_key, rule_reason
 from desktop.domain.rules import (
     CatalogueTag,
     Evaluation,
@@ -115,6 +117,9 @@ class RuleRuns:
             catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
                          for tag_id, tag in snapshot.corp_tags(conn).items()]
             policy = load_policy(conn)
+            keys = {str(name): definition_key(
+                definition if isinstance(definition, dict) else {})
+                for name, definition in conn.execute("SELECT name, definition FROM team_rule")}
         if not rows:
             return None
         run = RuleRun(f"rule-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
@@ -128,14 +133,12 @@ class RuleRuns:
         resolved, owners = self._usable(rows, catalogue, policy, run)
         if resolved:
             subjects = self._subjects(run, resolved)
-            evaluation = evaluate(resolved, subjects, time.time())
-            self._log_contested(evaluation, run)
-            keys = {str(name): rule_reverts.definition_key(
-                definition if isinstance(definition, dict) else {})
-                for name, definition, _, _ in rows}
             with self._connection() as conn:
-                reverted = rule_reverts.memory(conn, keys)
-            self._apply(evaluation, owners, self._exclusive_sets(), run, reverted)
+                held = rule_reverts.memory(conn, keys)
+            evaluation = evaluate(resolved, subjects, time.time(), held=held)
+            run.left_alone = evaluation.left_alone
+            self._log_contested(evaluation, run)
+            self._apply(evaluation, owners, self._exclusive_sets(), run)
         with self._connection() as conn:
             self._record(conn, run_id, run)
         log.info("team rules run %s: %d rules (%d skipped), %d relations (%d not read yet),"
@@ -228,15 +231,10 @@ class RuleRuns:
                 " AND value IS NOT NULL", (TEAM,))]
 
     def _apply(self, evaluation: Evaluation, owners: dict[str, _Owner],
-               exclusive: list[frozenset[str]], run: RuleRun,
-               reverted: rule_reverts.Memory) -> None:
+               exclusive: list[frozenset[str]], run: RuleRun) -> None:
         """One mark_tag per relation; a relation the rules would leave with two tags of one
-        of the team's exclusive sets is left alone (counted contested), as in a batch, and
-        so is each change a revert undid."""
-        for found in evaluation.outcomes:
-            outcome = _without_reverted(found, reverted, run)
-            if not outcome.add and not outcome.remove:
-                continue
+        of the team's exclusive sets is left alone (counted contested), as in a batch."""
+        for outcome in evaluation.outcomes:
             subject = outcome.subject
             after = (subject.tag_ids | set(outcome.add)) - set(outcome.remove)
             clash = next((s for s in exclusive if len(s & after) > 1 and s & set(outcome.add)),
@@ -252,7 +250,7 @@ class RuleRuns:
             owner = owners[names[0]]
             note = WriteNote(batch_id=run.batch_id, source=SOURCE,
                              before=tuple(sorted(subject.tag_ids)),
-                             reason=rule_reverts.rule_reason(names))
+                             reason=rule_reason(names))
             body: dict[str, Any] = {"userid": subject.userid,
                                     "external_userid": subject.external_userid}
             if outcome.add:
@@ -279,30 +277,6 @@ class RuleRuns:
             " skipped = %s WHERE id = %s",
             (run.rules, run.relations, run.changed, run.applied, run.failed, run.contested,
              run.unread, Jsonb(run.skipped), run_id))
-
-
-def _without_reverted(outcome: RelationOutcome, reverted: rule_reverts.Memory,
-                      run: RuleRun) -> RelationOutcome:
-    """The outcome without the changes every rule making them had reverted on the relation."""
-    if not reverted:
-        return outcome
-    subject = outcome.subject
-
-    def kept(tags: tuple[str, ...], action: str) -> tuple[str, ...]:
-        found = []
-        for tag_id in tags:
-            makers = [r.name for r, _ in outcome.fired
-                      if tag_id in (r.add if action == "tag_add" else r.removes)]
-            if rule_reverts.left_alone(reverted, makers, subject.userid,
-                                       subject.external_userid, tag_id, action):
-                run.left_alone += 1
-            else:
-                found.append(tag_id)
-        return tuple(found)
-
-    add, remove = kept(outcome.add, "tag_add"), kept(outcome.remove, "tag_remove")
-    return replace(outcome, add=add, remove=remove,
-                   expires_s={t: s for t, s in outcome.expires_s.items() if t in add})
 
 
 def _expiring(outcome: RelationOutcome) -> list[Expiring]:

@@ -31,6 +31,7 @@ from desktop.domain.rule_access import (
     may_see,
 )
 from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rule_reverts import definition_key
 from desktop.domain.rules import Rule
 from desktop.server import rule_reverts, team_journal
 from desktop.server.identity import Caller
@@ -181,8 +182,8 @@ class TeamRules:
         with self._connection() as conn:
             found = rules(conn)
             run = last_run(conn)
-            left_alone = rule_reverts.counts(conn, {r.name: rule_reverts.definition_key(
-                r.definition) for r in found})
+            left_alone = rule_reverts.relations_left_alone(
+                conn, {r.name: definition_key(r.definition) for r in found})
         return {"errcode": 0, "errmsg": "ok", "last_run": run,
                 "rules": [{**r.as_json(actor), "reverted_left_alone": left_alone.get(r.name, 0)}
                           for r in found if may_see(actor, r.home)]}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.services.rule_reverts import RevertMemory
 from desktop.store import outbox, tag_expiry
 from desktop.store.db import Cache
 from desktop.store.outbox import OutboxRow
@@ -133,6 +134,9 @@ class OutboxRunner:
         self._operator = operator
         self._source = source
         self._reverts = reverts
+        # a solo revert remembers the rule changes it undoes (a team server does for a team)
+        self._revert_memory = RevertMemory(cache, reverts) \
+            if reverts and not client.relays_to_team else None
         self._concurrency = max(1, concurrency)
         self._gate = gate_for(cache, self._concurrency)
         self._stop = stop
@@ -275,6 +279,8 @@ class OutboxRunner:
             self._cache, row, sent_add=add, sent_remove=remove, operator=self._operator,
             source=self._source, attempts=attempts, note=note,
         )
+        if self._revert_memory is not None:
+            self._revert_memory.record(row.external_userid, row.userid, add, remove)
         with self._lock:
             self._consecutive_transient = 0
             self.tally.applied += 1

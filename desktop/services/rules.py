@@ -21,6 +21,7 @@ from desktop.domain.errors import UserError
 from desktop.domain.events import Event
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.domain.rule_format import parse_rule, read_rules_text
+from desktop.domain.rule_reverts import counts
 from desktop.domain.rules import (
     CatalogueTag,
     Evaluation,
@@ -30,11 +31,12 @@ from desktop.domain.rules import (
     events_read,
     resolve,
 )
-from desktop.services import team_events, team_rules
+from desktop.services import rule_reverts, team_events, team_rules
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import events as event_store
 from desktop.store import members, outbox, rule_store, tag_expiry
+from desktop.store import rule_reverts as revert_store
 from desktop.store.tag_expiry import Expiry
 
 SOURCE = "rule"
@@ -58,7 +60,7 @@ class KeptRule:
     department: str = ""
     editable: bool = True
     visibility: str = ""        # a team rule's: department or team
-    reverted_left_alone: int = 0  # a team rule's: relations whose reverted change it skips
+    reverted_left_alone: int = 0  # relations whose reverted change it holds (rule_reverts)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,11 @@ class RulesService:
                              r.definition, r.set_at, r.set_by, r.owner, r.department,
                              r.editable, r.visibility, r.reverted_left_alone)
                     for r in team_rules.listing(self.ws.profile).rules]
+        left_alone = counts(revert_store.remembered(self.ws.cache),
+                            rule_reverts.rule_keys(self.ws.cache))
         return [KeptRule(parse_rule(json.loads(r.definition), r.name), json.loads(r.definition),
-                         r.created_at, r.created_by, r.created_by)
+                         r.created_at, r.created_by, r.created_by,
+                         reverted_left_alone=left_alone.get(r.name, 0))
                 for r in rule_store.rules(self.ws.cache)]
 
     def server_last_run(self) -> dict[str, Any] | None:
@@ -187,7 +192,8 @@ class RulesService:
             else None
         subjects = rule_store.subjects(self.ws.cache, intents=intents,
                                        events=self._events(chosen))
-        evaluation = evaluate(resolved, subjects, time.time())
+        held = None if self.ws.profile.is_team else rule_reverts.held_changes(self.ws.cache)
+        evaluation = evaluate(resolved, subjects, time.time(), held=held)
         return Simulation(evaluation, resolved, len(subjects), time.monotonic() - started,
                           tuple(warnings), members.member_names(self.ws.cache))
 

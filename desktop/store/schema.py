@@ -417,6 +417,21 @@ MIGRATIONS: list[str] = [
             (SELECT id FROM relation WHERE external_userid = OLD.external_userid);
     END;
     """,
+    # 13: rule changes a revert undid, held until the rules that made them are edited
+    # (`domain/rule_reverts.py`; a solo profile's, as the team server's `team_rule_revert`).
+    """
+    CREATE TABLE rule_revert (
+        rule_name       TEXT NOT NULL,
+        userid          TEXT NOT NULL,
+        external_userid TEXT NOT NULL,
+        tag_id          TEXT NOT NULL,
+        action          TEXT NOT NULL,          -- what the rule did: tag_add, tag_remove
+        definition_key  TEXT NOT NULL,          -- the rule as it was at the revert
+        reverted_batch  TEXT NOT NULL,
+        reverted_at     REAL NOT NULL,
+        PRIMARY KEY (rule_name, userid, external_userid, tag_id, action)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -190,8 +190,8 @@ class RulesDialog(QDialog):
                                     _condition_text(rule.definition), action, *team])
             if rule.reverted_left_alone:
                 item.setToolTip(3, self.tr(
-                    "A revert undid this rule's change on these relations: the team server"
-                    " leaves them alone until the rule is edited."))
+                    "A revert undid this rule's change on these relations: rule runs leave it"
+                    " alone until every rule that made it is edited."))
             item.setData(0, NAME_ROLE, rule.rule.name)
             self.rules.addTopLevelItem(item)
             if rule.rule.name == current:

@@ -3580,8 +3580,8 @@
         <translation>Whole corp</translation>
     </message>
     <message>
-        <source>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</source>
-        <translation>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</translation>
+        <source>A revert undid this rule&apos;s change on these relations: rule runs leave it alone until every rule that made it is edited.</source>
+        <translation>A revert undid this rule&apos;s change on these relations: rule runs leave it alone until every rule that made it is edited.</translation>
     </message>
     <message>
         <source>Read-only: only an administrator or the head of its department may change this rule.</source>

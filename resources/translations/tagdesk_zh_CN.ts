@@ -3545,8 +3545,8 @@
         <translation>全公司</translation>
     </message>
     <message>
-        <source>A revert undid this rule&apos;s change on these relations: the team server leaves them alone until the rule is edited.</source>
-        <translation>这些客户关系上该规则的更改已被回滚：在规则被编辑之前，团队服务器不会再更改它们。</translation>
+        <source>A revert undid this rule&apos;s change on these relations: rule runs leave it alone until every rule that made it is edited.</source>
+        <translation>这些客户关系上该规则的更改已被回滚：在做出这项更改的规则都被编辑之前，规则运行不会再做它。</translation>
     </message>
     <message>
         <source>Read-only: only an administrator or the head of its department may change this rule.</source>

@@ -756,6 +756,60 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
         _call(servers[0], sessions["admin"], "disable", {"name": "展会码"})
 
 
+
+def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_chain(
+        servers: list[TeamServerProcess], corp: SandboxServer, sessions: dict[str, str],
+        admin_env: dict[str, str]) -> None:
+    """Two rules add 展会 and a third adds 待回访 because of 展会: after `audit revert` of the
+    run's batch, editing one of the two (or the chained one) makes nothing come back; once
+    both that made 展会 are edited, 展会 and what follows from it are applied again."""
+    db_url = servers[0].db_url
+    expo, call_back = corp.state.find_tag("MKT-渠道", "展会"), corp.state.find_tag("OPS-售后", "待回访")
+    assert expo and call_back
+    member = corp.state.follow_users()[5]
+    customer = corp.phone.add_customer(member, state="multi-revert")
+    state = {"state": "multi-revert"}
+    rules = [{"name": "展会码甲", "when": state, "then": {"add": ["MKT-渠道:展会"]}},
+             {"name": "展会码乙", "when": state, "then": {"add": ["MKT-渠道:展会"]}},
+             {"name": "展会回访", "when": {"all": [state, {"has": "MKT-渠道:展会"}]},
+              "then": {"add": ["OPS-售后:待回访"]}}]
+
+    def put(rule: dict[str, Any]) -> None:
+        assert _call(servers[0], sessions["admin"], "put", {"rule": rule})[0] == 200
+
+    def tags() -> set[str]:
+        return set(corp.state.relation_tag_ids(member, customer)) & {expo, call_back}
+
+    def three_more_runs() -> None:
+        runs = int(str(_one(db_url, "SELECT max(id) FROM team_rule_run")))
+        wait_for(lambda: int(str(_one(db_url, "SELECT max(id) FROM team_rule_run"))) >= runs + 3,
+                 timeout=30, what="three more rule runs")
+
+    for rule in rules:
+        put(rule)
+    try:
+        wait_for(lambda: tags() == {expo, call_back}, timeout=30, what="both tags")
+        with psycopg.connect(db_url) as conn:
+            batches = sorted({str(b) for (b,) in conn.execute(
+                "SELECT batch_id FROM team_journal WHERE source = 'rule' AND external_userid"
+                " = %s AND tag_id = ANY(%s)", (customer, [expo, call_back]))})
+        assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
+        for batch in batches:
+            reverted = tagdesk("audit", "revert", batch, "--profile", "team", "--yes",
+                               "--json", env=admin_env, timeout=120)
+            assert reverted.returncode == 0, reverted.stderr
+        assert tags() == set()
+        put({**rules[0], "description": "改过"})
+        put({**rules[2], "description": "改过"})
+        three_more_runs()
+        assert tags() == set()
+        put({**rules[1], "description": "改过"})
+        wait_for(lambda: tags() == {expo, call_back}, timeout=30,
+                 what="both tags again once every rule that made 展会 is edited")
+    finally:
+        for rule in rules:
+            _call(servers[0], sessions["admin"], "disable", {"name": rule["name"]})
+
 def _rules_window_says_left_alone(qtbot: Any, env: dict[str, str],
                                   monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """The Rules window (in Chinese) says how many reverted relations 展会码 leaves alone."""

@@ -1,0 +1,77 @@
+"""A solo profile's reverted rule changes stay reverted: as the calls of `audit revert` of a
+rule run's batch are confirmed, the changes they undo are remembered for every rule of the
+run that makes them (`store/rule_reverts.py`), and the profile's rule runs hold them
+(`domain/rule_reverts.py`). A team profile's reverts are remembered by its team server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+
+from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rule_reverts import Held, Remembered, definition_key, held, makers, named_rules
+from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
+from desktop.store import outbox, rule_reverts, rule_store
+from desktop.store.db import Cache
+
+RULE_SOURCE = "rule"
+
+
+def rule_keys(cache: Cache) -> dict[str, str]:
+    """Every kept rule's name → its definition key now."""
+    return {r.name: definition_key(json.loads(r.definition)) for r in rule_store.rules(cache)}
+
+
+def held_changes(cache: Cache) -> Held:
+    """The changes the profile's rules hold now (memories of edited rules forgotten)."""
+    keys = rule_keys(cache)
+    rule_reverts.forget_edited(cache, keys)
+    return held(rule_reverts.remembered(cache), keys)
+
+
+class RevertMemory:
+    """Remembers what one revert batch's confirmed calls undo of the rule batch `reverts`."""
+
+    def __init__(self, cache: Cache, reverts: str) -> None:
+        self._cache = cache
+        self._reverts = reverts
+        self._loaded = False
+        self._lock = threading.Lock()      # the runner's workers confirm calls in parallel
+        self._rules: list[tuple[ResolvedRule, str]] = []
+        self._made: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+
+    def record(self, external_userid: str, userid: str, add: Sequence[str],
+               remove: Sequence[str]) -> None:
+        """A confirmed call of the revert: tags it added (the run removed them) and removed."""
+        with self._lock:
+            self._load()
+        added, removed = self._made.get((external_userid, userid), (frozenset(), frozenset()))
+        keys = {rule.name: key for rule, key in self._rules}
+        rules = [rule for rule, _ in self._rules]
+        found = [Remembered(name, userid, external_userid, tag, did, keys[name])
+                 for tags, did, made in ((remove, "tag_add", added),
+                                         (add, "tag_remove", removed))
+                 for tag in tags if tag in made for name in makers(rules, tag, did)]
+        rule_reverts.remember(self._cache, found, self._reverts)
+
+    def _load(self) -> None:
+        """The rules the reverted run names (those its tags resolve) and what it changed."""
+        if self._loaded:
+            return
+        self._loaded = True
+        batch = outbox.get_batch(self._cache, self._reverts)
+        if batch is None or batch.source != RULE_SOURCE:
+            return
+        kept = {r.name: r for r in rule_store.rules(self._cache)}
+        catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
+                     for t in outbox.tag_catalogue(self._cache)]
+        for name in named_rules(batch.description, kept):
+            definition = json.loads(kept[name].definition)
+            try:
+                rule = resolve([parse_rule(definition, name)], catalogue)[0]
+            except (RuleFormatError, RuleError):
+                continue
+            self._rules.append((rule, definition_key(definition)))
+        self._made = {(c.external_userid, c.userid): (c.after - c.before, c.before - c.after)
+                      for c in outbox.batch_changes(self._cache, self._reverts)}
