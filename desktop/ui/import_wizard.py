@@ -302,11 +302,19 @@ class ImportWizard(QDialog):
             return (self.tr("%1: all %2 rows are valid.", "", report.rows)
                     .replace("%1", report.path.name)
                     .replace("%2", f"{report.rows:,}"))
-        return (self.tr("%1: %2, %3 valid, %4 with problems (%5). Nothing is"
-                        " written until they are fixed, unless you import only the valid rows.")
-                .replace("%1", report.path.name).replace("%2", COUNTS.rows(report.rows))
+        problems = COUNTS.problems(len(report.problems))
+        if not report.rows:
+            return (self.tr("%1: no row could be read (%2). Nothing is written.")
+                    .replace("%1", report.path.name).replace("%2", problems))
+        if report.importable:
+            text = self.tr("%1: %2, %3 valid, %4 with problems (%5). Nothing is written until"
+                           " they are fixed, unless you import only the valid rows.")
+        else:
+            text = self.tr("%1: %2, %3 valid, %4 with problems (%5). Nothing is written until"
+                           " they are fixed.")
+        return (text.replace("%1", report.path.name).replace("%2", COUNTS.rows(report.rows))
                 .replace("%3", f"{report.valid:,}").replace("%4", f"{report.invalid:,}")
-                .replace("%5", COUNTS.problems(len(report.problems))))
+                .replace("%5", problems))
 
     def _preview_html(self, report: ImportReport) -> str:
         plan = report.plan

@@ -2171,8 +2171,16 @@
         </translation>
     </message>
     <message>
+        <source>%1: no row could be read (%2). Nothing is written.</source>
+        <translation>%1: no row could be read (%2). Nothing is written.</translation>
+    </message>
+    <message>
         <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</source>
         <translation>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed.</source>
+        <translation>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed.</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>

@@ -2152,8 +2152,16 @@
         </translation>
     </message>
     <message>
+        <source>%1: no row could be read (%2). Nothing is written.</source>
+        <translation>%1：未能读出任何一行（%2）。不会写入任何内容。</translation>
+    </message>
+    <message>
         <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed, unless you import only the valid rows.</source>
         <translation>%1：共 %2，%3 行有效，%4 行有问题（%5）。问题修复前不会写入任何内容，除非选择只导入有效的行。</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 valid, %4 with problems (%5). Nothing is written until they are fixed.</source>
+        <translation>%1：共 %2，%3 行有效，%4 行有问题（%5）。问题修复前不会写入任何内容。</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>

@@ -113,6 +113,16 @@ def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
     assert model.rowCount() == 1
     assert model.data(model.index(0, 0)) == "" and "CSV" in model.data(model.index(0, 3))
     assert not wizard.import_button.isEnabled() and not wizard.only_valid.isVisible()
+    assert wizard.summary.text().startswith("customers.csv: no row could be read (")
+    assert "valid" not in wizard.summary.text()
+
+
+def test_a_file_without_one_valid_row_offers_no_valid_rows_to_import(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "a.xlsx", ["13800138000", "", "已发货", ""])
+    wizard = _wizard(qtbot, synced_context, path)
+    assert "0 valid, 1 with problems" in wizard.summary.text()
+    assert "unless" not in wizard.summary.text() and not wizard.only_valid.isVisible()
 
 
 def test_the_export_dialog_writes_the_chosen_group_columns(qtbot: Any, synced_context: Any,
