@@ -4,7 +4,7 @@ corp whose team pushed 200,000 customer messages from 20,000 customers, with the
 confirmed tags, as `desktop.server.rule_intents.intents` does in a rules run.
 
 Starts a throw-away PostgreSQL cluster and fills it directly: 30% of the customers say the
-labelled set's texts (tests/bench/autotag_data, 1,660 lines, 30 of them longer than the 30
+labelled set's texts (tests/bench/autotag_data; a few of them longer than the 30
 characters whose suggestions a run keeps; with `--sandbox-lines` the sandbox corp's short
 chat lines), the others small talk; the keywords are the labelled set's keywords.json, each
 tag in a group of its own; `--confirmed` relations of customers who say something carry the
