@@ -3,6 +3,7 @@ PostgreSQL with the team's keywords and the bundled intent packs."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import psycopg
@@ -63,7 +64,7 @@ def test_without_keywords_intents_match_no_one(
 
 
 def test_the_trained_engine_is_kept_until_what_it_learns_from_or_the_keywords_change(
-        conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        conn: psycopg.Connection[tuple[object, ...]], caplog: pytest.LogCaptureFixture) -> None:
     _keywords(conn, "发票")
     keywords = team_keywords(conn)
     first = team_tagger(conn, keywords)
@@ -72,8 +73,10 @@ def test_the_trained_engine_is_kept_until_what_it_learns_from_or_the_keywords_ch
                  " verdict, msg_keys) SELECT 'boss', external_userid, userid, '开票需求',"
                  " 'rejected', ARRAY[msg_key] FROM chat_message WHERE external_userid = %s",
                  (ELSEWHERE,))
-    again = team_tagger(conn, keywords)
+    with caplog.at_level(logging.INFO, logger="tagdesk.server.rules"):
+        again = team_tagger(conn, keywords)
     assert again is not first
+    assert "intent engine trained on 1 messages of 1 customers" in caplog.text
     assert team_tagger(conn, keywords) is again
     with conn.transaction():      # a customer it does not learn from: nothing to train again
         team_chats.push(conn, "seller", {"messages": [
