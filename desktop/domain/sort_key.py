@@ -6,6 +6,10 @@ so 李 (li3) < 林 (lin2) as in a dictionary; Latin letters are case-folded and 
 syllables (Alice < 李四 < Tom); the text itself follows the key, so names alike in sound still
 sort the same way every time.
 
+A person's name starts with the surname, and a dozen common surnames are read otherwise than
+the word: 曾 zēng (not céng), 单 shàn, 解 xiè, 仇 qiú, 朴 piáo, 查 zhā, 区 ōu… `person_sort_key`
+reads the first character so (customers and members); tag names keep the word's reading.
+
 Characters are looked up one at a time and remembered: the cache sorts 100,000 names for
 about 0.2 s of CPU, where reading each name as a phrase costs a hundred times more.
 """
@@ -16,6 +20,12 @@ import unicodedata
 
 _SYLLABLES: dict[str, str] = {}
 TEXT_AFTER_KEY = "\x1f"
+SURNAMES = {
+    "曾": "zeng1 ", "单": "shan4 ", "解": "xie4 ", "仇": "qiu2 ", "朴": "piao2 ", "查": "zha1 ",
+    "区": "ou1 ", "盖": "ge3 ", "乐": "yue4 ", "缪": "miao4 ", "翟": "zhai2 ", "覃": "qin2 ",
+    "阚": "kan4 ", "那": "na1 ", "种": "chong2 ", "召": "shao4 ", "秘": "bi4 ",
+}
+"""Surnames read otherwise than the word (pypinyin reads the word: 曾 céng, 单 dān)."""
 
 
 def pinyin_sort_key(text: str) -> str:
@@ -23,6 +33,14 @@ def pinyin_sort_key(text: str) -> str:
     if not text:
         return ""
     return "".join(_syllable(char) for char in text) + TEXT_AFTER_KEY + text
+
+
+def person_sort_key(name: str) -> str:
+    """Like `pinyin_sort_key`, the first character read as a surname (曾 zeng, not ceng)."""
+    surname = SURNAMES.get(name[:1])
+    if surname is None:
+        return pinyin_sort_key(name)
+    return surname + "".join(_syllable(char) for char in name[1:]) + TEXT_AFTER_KEY + name
 
 
 def _syllable(char: str) -> str:

@@ -432,6 +432,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (rule_name, userid, external_userid, tag_id, action)
     ) WITHOUT ROWID;
     """,
+    # 14: names that start with a surname read otherwise than the word (曾 zeng, 单 shan, …)
+    # are keyed again: the keys of migration 11 read them as words (曾 ceng).
+    """
+    UPDATE customer SET name_sort = tagdesk_sort_key(name) WHERE substr(name, 1, 1) IN
+        ('曾', '单', '解', '仇', '朴', '查', '区', '盖', '乐', '缪', '翟', '覃', '阚', '那', '种', '召', '秘');
+    UPDATE member SET name_sort = tagdesk_sort_key(name) WHERE substr(name, 1, 1) IN
+        ('曾', '单', '解', '仇', '朴', '查', '区', '盖', '乐', '缪', '翟', '覃', '阚', '那', '种', '召', '秘');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

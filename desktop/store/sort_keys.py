@@ -1,5 +1,6 @@
-"""Pinyin sort keys in the cache: `customer.name_sort` and `member.name_sort` (indexed), and
-the `pinyin` collation for short lists (tag names, groups, people in a combo box).
+"""Pinyin sort keys in the cache: `customer.name_sort` and `member.name_sort` (indexed; names
+of people, their surnames read as surnames), and the `pinyin` collation for short lists (tag
+names, groups, people in a combo box).
 
 Every connection of the cache gets the SQL function `tagdesk_sort_key(text)` and the
 collation. A sync blanks the key of a customer whose name changed and `refresh` fills the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
 
 SORT_KEY_FUNCTION = "tagdesk_sort_key"
 PINYIN_COLLATION = "pinyin"
@@ -28,8 +29,8 @@ def refresh(conn: sqlite3.Connection) -> None:
                      " WHERE name_sort = '' AND name <> ''")
 
 
-def _sort_key(text: object) -> str:
-    return pinyin_sort_key(text) if isinstance(text, str) else ""
+def _sort_key(name: object) -> str:
+    return person_sort_key(name) if isinstance(name, str) else ""
 
 
 def _compare(left: str, right: str) -> int:

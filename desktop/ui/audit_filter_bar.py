@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.services.audit import ACTIONS as AUDIT_ACTIONS
@@ -197,7 +197,7 @@ class AuditFilterBar(QWidget):
             # who acted first; the local journal of a team profile is only a mirror
             acted = set() if team else set(journal_operators(cache))
             people = sorted(acted | set(names),
-                            key=lambda u: (u not in acted, pinyin_sort_key(str(names.get(u, u))), u))
+                            key=lambda u: (u not in acted, person_sort_key(str(names.get(u, u))), u))
             departments = conn.execute(
                 "SELECT id, name, parent_id FROM department ORDER BY sort_order DESC, id"
             ).fetchall()

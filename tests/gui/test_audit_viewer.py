@@ -19,7 +19,7 @@ from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.cli import main
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
@@ -412,7 +412,7 @@ def test_a_click_on_a_changes_header_sorts_every_matching_row_in_sql(
         _click_header(qtbot, view, RowColumn.OPERATOR)
     assert view.horizontalHeader().sortIndicatorSection() == RowColumn.OPERATOR
     rows = model.rows_at(range(model.rowCount()))
-    keys = ["" if row.observed else pinyin_sort_key(row.operator_name) for row in rows]
+    keys = ["" if row.observed else person_sort_key(row.operator_name) for row in rows]
     assert keys == sorted(keys) and len(set(keys)) > 2   # unknown, then 李 before 张
     assert sorted(model.ids) == sorted(newest_first)
     assert list(model.ids) == list(journal_query.sorted_ids(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key
 from desktop.services.changes import ChangeSet
 from desktop.store.relations import load_relations
 from desktop.ui import customer_table_model as table_module
@@ -76,7 +76,7 @@ def test_sorting_by_a_column_is_a_new_sql_order(qtbot: Any, synced_context: Any,
     ids = [model.relation_id(row) for row in range(model.rowCount())]
     assert ids == engine.relation_ids("", order_by="name", descending=False)
     names = [model.data(model.index(row, Column.CUSTOMER)) for row in range(model.rowCount())]
-    assert names == sorted(names, key=pinyin_sort_key) != sorted(names)  # 李 before 张
+    assert names == sorted(names, key=person_sort_key) != sorted(names)  # 李 before 张
     _query(qtbot, model, lambda: model.sort(Column.OWNER, Qt.SortOrder.DescendingOrder))
     assert [model.relation_id(r) for r in range(model.rowCount())] == engine.relation_ids(
         "", order_by="owner", descending=True)

@@ -36,7 +36,7 @@ from desktop.domain.filter import (
     parse,
     to_text,
 )
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key
 from desktop.store import filter_index, sort_keys
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterCount, FilterEngine
@@ -379,10 +379,10 @@ def test_random_expressions_match_the_naive_evaluation(
 def _sort_key(order_by: str, r: Relation, data: Dataset) -> tuple[object, ...]:
     names = {userid: name for userid, name, _ in MEMBERS}
     key = {
-        "createtime": (r.createtime,), "name": (pinyin_sort_key(data.customers[r.customer][0]),),
+        "createtime": (r.createtime,), "name": (person_sort_key(data.customers[r.customer][0]),),
         "corp_name": (data.customers[r.customer][1],), "remark": (r.remark,),
         "state": (r.state,), "owner": (names.get(r.owner) is not None,
-                                       pinyin_sort_key(names.get(r.owner, "")), r.owner),
+                                       person_sort_key(names.get(r.owner, "")), r.owner),
     }[order_by]
     return (*key, r.id)
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from desktop.domain.sort_key import pinyin_sort_key
+from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
 from desktop.services.sync import run_sync
 from desktop.store import sort_keys
 from desktop.store.db import Cache, _statements
@@ -22,6 +22,12 @@ def test_names_sort_by_pinyin_and_latin_letters_fall_among_them() -> None:
     assert "张" < "李"  # what code points alone would do
 
 
+def test_surnames_read_as_surnames_in_names_and_as_words_elsewhere() -> None:
+    names = ["张三", "曾小贤", "陈明", "单田芳", "邓超"]
+    assert sorted(names, key=person_sort_key) == ["陈明", "邓超", "单田芳", "曾小贤", "张三"]
+    assert sorted(names, key=pinyin_sort_key) == ["曾小贤", "陈明", "单田芳", "邓超", "张三"]
+
+
 def test_an_older_cache_gets_the_keys_of_the_names_it_holds(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     before_keys = next(i for i, script in enumerate(MIGRATIONS) if "name_sort" in script)
@@ -31,7 +37,7 @@ def test_an_older_cache_gets_the_keys_of_the_names_it_holds(tmp_path: Path) -> N
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {before_keys}")
     conn.executemany("INSERT INTO customer (external_userid, name) VALUES (?, ?)",
-                     [("wm1", "张三"), ("wm2", "李四")])
+                     [("wm1", "张三"), ("wm2", "李四"), ("wm3", "曾小贤")])
     conn.commit()
     conn.close()
     with Cache(path) as cache:
@@ -40,7 +46,7 @@ def test_an_older_cache_gets_the_keys_of_the_names_it_holds(tmp_path: Path) -> N
             "SELECT name FROM customer ORDER BY name_sort")]
         plan = " ".join(str(row) for row in conn.execute(
             "EXPLAIN QUERY PLAN SELECT external_userid FROM customer ORDER BY name_sort"))
-    assert ordered == ["李四", "张三"]
+    assert ordered == ["李四", "曾小贤", "张三"]   # zeng, not ceng
     assert "customer_by_name_sort" in plan
 
 
@@ -58,15 +64,15 @@ def test_a_sync_keys_new_and_renamed_customers_and_the_table_orders_by_them(
         "SELECT count(*) FROM customer WHERE name <> '' AND name_sort = ''").fetchone()[0]
     assert blank == 0
     assert conn.execute("SELECT name_sort FROM customer WHERE external_userid = ?",
-                        (first,)).fetchone()[0] == pinyin_sort_key("张三")
+                        (first,)).fetchone()[0] == person_sort_key("张三")
     names = dict(conn.execute("SELECT r.id, c.name FROM relation r JOIN customer c"
                               " ON c.external_userid = r.external_userid"))
     ordered = [names[i] for i in FilterEngine(cache).relation_ids("", order_by="name",
                                                                    descending=False)]
-    assert ordered == sorted(ordered, key=pinyin_sort_key) != sorted(ordered)
+    assert ordered == sorted(ordered, key=person_sort_key) != sorted(ordered)
     assert ordered.index("李四") < ordered.index("张三")
     members = [name for _userid, name in contact_members(cache)]
-    assert members == sorted(members, key=pinyin_sort_key)
+    assert members == sorted(members, key=person_sort_key)
 
 
 def test_the_pinyin_collation_orders_short_lists(tmp_path: Path) -> None:
