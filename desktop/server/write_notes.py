@@ -22,8 +22,8 @@ from desktop.wecom.write_note import (
 )
 
 # What the desktop's own journal calls its writes (changes seen at sync are never relayed).
-SOURCES = frozenset({"app", "batch", "import", "rule", "migration", "autotag", "undo", "revert",
-                     "tree", "restore", "reconcile", "expiry", "livecode",
+SOURCES = frozenset({"app", "batch", "import", "rule", "migration", "autotag", "undo", "redo",
+                     "revert", "tree", "restore", "reconcile", "expiry", "livecode",
                      "pretag"})
 MAX_ID_LENGTH = 64
 MAX_BEFORE_TAGS = 10_000

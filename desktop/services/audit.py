@@ -95,6 +95,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "livecode": ("活码", "live code"),
     "pretag": ("预打标签", "pre-tag"),
     "undo": ("撤销", "undo"),
+    "redo": ("重做", "redo"),
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
     "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
@@ -104,7 +105,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "settings": ("团队设置", "team settings"),
 }
 REVERTIBLE_SOURCES = ("app", "batch", "import", "rule", "migration", "autotag", "undo",
-                      "revert", "relay", "restore", "reconcile", "expiry", "livecode",
+                      "redo", "revert", "relay", "restore", "reconcile", "expiry", "livecode",
                       "pretag")
 # Who made a change seen at sync: WeCom does not say (a phone, the admin console, another tool).
 UNKNOWN_OPERATOR = "企业微信客户端 / unknown, seen at sync"

@@ -136,6 +136,7 @@ class _Labels(QObject):
         names = {
             "app": self.tr("By hand"), "batch": self.tr("Batch"), "import": self.tr("Import"),
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
+            "redo": self.tr("Redo"),
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
             "tree": self.tr("Tag tree"), "autotag": self.tr("Auto-tagging"),
             "settings": self.tr("Team settings"),

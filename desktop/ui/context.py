@@ -301,23 +301,23 @@ class _BatchCommand(QUndoCommand):
             prepared = submit()
             self._batch_id = prepared[0] if prepared else None
             return prepared
-        return self._submit_inverse(self._undo_batch or self._batch_id)
+        return self._submit_inverse(self._undo_batch or self._batch_id, "redo")
 
     def _inverse(self) -> Prepared | None:
         """Writer thread: the inverse of the batch, where relations still carry its result."""
-        prepared = self._submit_inverse(self._batch_id)
+        prepared = self._submit_inverse(self._batch_id, "undo")
         if prepared is not None:
             self._undo_batch = prepared[0]
         return prepared
 
-    def _submit_inverse(self, batch_id: str | None) -> Prepared | None:
+    def _submit_inverse(self, batch_id: str | None, source: str) -> Prepared | None:
         if batch_id is None:
             return None
         tagging = self._context.tagging
         plan, _ = tagging.plan_undo(batch_id)
         if not plan.changes:
             return None
-        return (tagging.submit(plan, source="undo", description=self._label),
+        return (tagging.submit(plan, source=source, description=self._label),
                 _relation_ids(plan))
 
     def _nothing_to_do(self) -> None:

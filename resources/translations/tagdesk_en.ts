@@ -4469,6 +4469,10 @@
         <translation>Undo</translation>
     </message>
     <message>
+        <source>Redo</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
         <source>Revert</source>
         <translation>Revert</translation>
     </message>

@@ -4413,6 +4413,10 @@
         <translation>撤销</translation>
     </message>
     <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
         <source>Revert</source>
         <translation>回滚</translation>
     </message>

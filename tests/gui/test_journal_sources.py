@@ -25,7 +25,7 @@ WAIT_MS = 20000
 # The source of each kind of write; tests/integration/test_cli_sources.py holds the CLI to it.
 SOURCES = {
     "toggle": "app", "picker": "app", "retag": "batch", "import": "import", "undo": "undo",
-    "redo": "undo", "revert": "revert", "tree": "tree", "exclusive": "tree",
+    "redo": "redo", "revert": "revert", "tree": "tree", "exclusive": "tree",
     "observed": "observed",
 }
 

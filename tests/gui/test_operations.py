@@ -103,7 +103,7 @@ def test_ctrl_z_during_a_running_batch_queues_the_undo_instead_of_waiting(
     assert _wecom_tags(synced_context, sandbox, ids) == before
     sources = [row["source"] for row in synced_context.cache.query(
         "SELECT source FROM batch ORDER BY created_at, rowid")]
-    assert sources[-4:] == ["app", "undo", "undo", "undo"]
+    assert sources[-4:] == ["app", "undo", "redo", "undo"]
 
 
 def test_a_toggle_that_changes_nothing_leaves_no_undo_step(
