@@ -16,9 +16,11 @@ from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.services import team_expiries
 from desktop.services.progress import ProgressCallback, no_progress
 from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
 from desktop.store import outbox, tag_expiry
 from desktop.store.tag_expiry import Expiry, NamedExpiry
+from desktop.wecom.errors import WeComNetworkError
 
 SOURCE = "expiry"
 
@@ -37,6 +39,12 @@ class ExpiryRun:
         if self.result is not None:
             summary.update(self.result.as_json())
         return summary
+
+
+@dataclass(frozen=True)
+class ExpiryListing:
+    rows: list[NamedExpiry]
+    stale_copy_at: float | None = None   # the team server unreachable: when the copy was made
 
 
 class ExpiryService:
@@ -84,11 +92,19 @@ class ExpiryService:
             self.ws.cache, [Expiry(e.external_userid, e.userid, e.tag_id, at, e.origin)
                             for e in items], self.ws.operator)
 
-    def listing(self) -> list[NamedExpiry]:
+    def listing(self) -> ExpiryListing:
         """Every pending expiry, soonest first, with customer and member names (a team
-        profile's as its server has them now)."""
-        self._refresh()
-        return tag_expiry.named_expiries(self.ws.cache, self._table)
+        profile's as its server has them now; while the server cannot be reached, the last
+        copy fetched, with its time)."""
+        try:
+            self._refresh()
+        except (TeamServerError, WeComNetworkError) as exc:
+            copied_at = tag_expiry.team_copied_at(self.ws.cache)
+            if not team_expiries.unreachable(exc) or copied_at is None:
+                raise
+            return ExpiryListing(tag_expiry.named_expiries(self.ws.cache, self._table),
+                                 copied_at)
+        return ExpiryListing(tag_expiry.named_expiries(self.ws.cache, self._table))
 
     def pending(self) -> list[Expiry]:
         self._refresh()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop.services.team import team_call
+from desktop.services.team import NotLoggedInError, TeamServerError, team_call
 from desktop.services.workspace import Workspace
 from desktop.store import tag_expiry
 from desktop.store.tag_expiry import Expiry
+from desktop.wecom.errors import WeComNetworkError
 
 PATH = "tagdesk/v1/expiries"
 SET_CHUNK = 5_000
@@ -47,6 +48,14 @@ def fetch(ws: Workspace) -> int:
         after = str(answer.get("next_after") or "")
         if not after:
             return tag_expiry.replace_team(ws.cache, found)
+
+
+def unreachable(exc: Exception) -> bool:
+    """The team server gave no answer (down, or no network), as opposed to a refusal."""
+    if isinstance(exc, WeComNetworkError):
+        return True
+    return isinstance(exc, TeamServerError) and not isinstance(exc, NotLoggedInError) \
+        and exc.errcode is None
 
 
 def fetch_if_team(ws: Workspace) -> int:

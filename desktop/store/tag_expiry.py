@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from desktop.store.db import Cache
 
 LOCAL, TEAM = "tag_expiry", "team_tag_expiry"   # the tables expiries are read from
+TEAM_COPIED_KEY = "team_expiries_copied_at"     # meta: when the team copy was last fetched
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,17 @@ def replace_team(cache: Cache, items: Iterable[Expiry]) -> int:
     """The team server's expiries, as fetched, replace the cache's copy of them."""
     rows = [(e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin) for e in items]
     with cache.write() as conn:
+        cache.set_meta(conn, TEAM_COPIED_KEY, repr(time.time()))
         conn.execute("DELETE FROM team_tag_expiry")
         conn.executemany("INSERT OR REPLACE INTO team_tag_expiry (external_userid, userid,"
                          " tag_id, expires_at, origin) VALUES (?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def team_copied_at(cache: Cache) -> float | None:
+    """When the team server's expiries were last fetched (None: never)."""
+    found = cache.get_meta(TEAM_COPIED_KEY)
+    return float(found) if found else None
 
 
 def copy_sent(cache: Cache, external_userid: str, userid: str,

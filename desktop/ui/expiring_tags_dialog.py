@@ -4,7 +4,9 @@ its customer, member and due time. "Remove due now" removes what ran out as one 
 `expiry`, like `tagdesk expiry run`); "Change expiry…" sets a new one on the selected rows.
 While shown, the list is read again after every sync or batch (which may remove expiring tags).
 On a team profile the list is the team server's, read from it each time: the server removes
-what runs out (no "Remove due now"), and a changed expiry is sent to it.
+what runs out (no "Remove due now"), and a changed expiry is sent to it. While the server
+cannot be reached the window shows the last copy, under a line saying it is not up to date
+and when it was copied.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.rule_format import RuleFormatError, parse_duration
 from desktop.services.changes import ChangeSet
-from desktop.services.tag_expiry import ExpiryRun, ExpiryService
+from desktop.services.tag_expiry import ExpiryListing, ExpiryRun, ExpiryService
 from desktop.store.tag_expiry import Expiry, NamedExpiry
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
@@ -49,9 +51,14 @@ class ExpiringTagsDialog(QDialog):
         self.service = ExpiryService(context.workspace)
         self.rows: list[NamedExpiry] = []
         self.labels: dict[str, str] = {}
+        self.stale_copy_at: float | None = None
         self.resize(820, 520)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.stale = QLabel()
+        self.stale.setObjectName("staleCopy")
+        self.stale.setWordWrap(True)
+        self.stale.setVisible(False)
         self.table = QTreeWidget()
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
@@ -71,6 +78,7 @@ class ExpiringTagsDialog(QDialog):
         close.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.stale)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
@@ -102,22 +110,28 @@ class ExpiringTagsDialog(QDialog):
                                     self.tr("Due")])
         self.remove_due_button.setText(self.tr("Remove due now"))
         self.change_button.setText(self.tr("Change expiry…"))
-        if self.rows:                      # the "(due)" marks, in the new language
-            self._fill((self.rows, self.labels))
+        if self.rows or self.stale_copy_at is not None:   # "(due)" marks, in the new language
+            self._fill((ExpiryListing(self.rows, self.stale_copy_at), self.labels))
 
     # -- the list ----------------------------------------------------------------------------
 
     def reload(self) -> None:
         service = self.service
 
-        def read(_p: Any, _c: Any) -> tuple[list[NamedExpiry], dict[str, str]]:
+        def read(_p: Any, _c: Any) -> tuple[ExpiryListing, dict[str, str]]:
             return service.listing(), service.tagging.tag_labels()
 
         self.context.run_task(read, owner=self, name="expiring tags", on_result=self._fill,
                               on_error=self._failed)
 
-    def _fill(self, loaded: tuple[list[NamedExpiry], dict[str, str]]) -> None:
-        self.rows, self.labels = loaded
+    def _fill(self, loaded: tuple[ExpiryListing, dict[str, str]]) -> None:
+        listing, self.labels = loaded
+        self.rows, self.stale_copy_at = listing.rows, listing.stale_copy_at
+        if self.stale_copy_at is not None:
+            copied = datetime.fromtimestamp(self.stale_copy_at).strftime("%Y-%m-%d %H:%M")
+            self.stale.setText(self.tr("Not up to date: the team server cannot be reached"
+                                       " (copy of %1).").replace("%1", copied))
+        self.stale.setVisible(self.stale_copy_at is not None)
         now = time.time()
         self.table.clear()
         for index, row in enumerate(self.rows[:SHOWN]):

@@ -1725,6 +1725,10 @@
         <translation>Change expiry…</translation>
     </message>
     <message>
+        <source>Not up to date: the team server cannot be reached (copy of %1).</source>
+        <translation>Not up to date: the team server cannot be reached (copy of %1).</translation>
+    </message>
+    <message>
         <source>%1 (due)</source>
         <translation>%1 (due)</translation>
     </message>

@@ -1712,6 +1712,10 @@
         <translation>修改到期时间…</translation>
     </message>
     <message>
+        <source>Not up to date: the team server cannot be reached (copy of %1).</source>
+        <translation>不是最新：团队服务器无法连接（%1 的副本）。</translation>
+    </message>
+    <message>
         <source>%1 (due)</source>
         <translation>%1（已到期）</translation>
     </message>

@@ -7,7 +7,11 @@ never removes them itself), and desktops read them (`GET /tagdesk/v1/expiries`) 
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +23,12 @@ from desktop.sandbox import SandboxServer
 from desktop.services.profiles import ProfileStore
 from desktop.services.team import team_api_base
 from desktop.services.workspace import open_workspace
+from desktop.store import tag_expiry
 from desktop.store.db import Cache
 from desktop.ui.context import AppContext
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.tag_tree_model import Role, TagTreeModel
 from desktop.wecom.client import WeComClient
 from desktop.wecom.write_note import EXPIRES_HEADER
@@ -220,3 +226,47 @@ def test_the_app_shows_the_servers_expiries(
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+def test_the_window_shows_the_last_copy_while_the_server_cannot_be_reached(
+        qtbot: Any, server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+        seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expiring-tags window (in Chinese) of a team profile whose server is unreachable
+    lists the expiries last copied from it, under a line saying so and when it was copied."""
+    tag, tag_id, relations = _tag(team_sandbox, seller, 3)
+    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
+                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
+    for key, value in seller_env.items():
+        monkeypatch.setenv(key, value)
+    translations = Translations()
+    translations.install(CHINESE)
+    workspace = open_workspace(Path(seller_env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        window = ExpiringTagsDialog(context)
+        qtbot.addWidget(window)
+
+        def shown() -> list[str]:
+            return [r.expiry.external_userid for r in window.rows if r.expiry.tag_id == tag_id]
+
+        qtbot.waitUntil(lambda: sorted(shown()) == relations, timeout=30_000)
+        assert window.stale.isHidden()
+        copied_at = tag_expiry.team_copied_at(workspace.cache)
+        assert copied_at is not None and time.time() - copied_at < 60
+        with socket.socket() as unused:           # a port nothing listens on
+            unused.bind(("127.0.0.1", 0))
+            dead = f"http://127.0.0.1:{unused.getsockname()[1]}/"
+        workspace.profile = replace(workspace.profile, team_url=dead)
+        window.rows = []
+        window.reload()
+        qtbot.waitUntil(lambda: not window.stale.isHidden(), timeout=30_000)
+        assert sorted(shown()) == relations
+        text = window.stale.text()
+        assert text.startswith("不是最新：团队服务器无法连接"), text
+        assert f"（{datetime.fromtimestamp(copied_at).strftime('%Y-%m-%d %H:%M')} 的副本）" in text
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        translations.uninstall()
