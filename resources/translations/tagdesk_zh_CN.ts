@@ -854,7 +854,7 @@
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5 用作训练数据</translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5用作训练数据</translation>
     </message>
     <message numerus="yes">
         <source>%1 customer messages</source>
