@@ -123,6 +123,10 @@ class ExportDialog(QDialog):
             owner=self, name="export", on_result=self._done, on_error=self._failed,
             on_progress=self._progress)
 
+    def busy(self) -> bool:
+        """An export is being written."""
+        return self._task is not None
+
     def _progress(self, event: Progress) -> None:
         self.texts.say(self.message, lambda: self.tr("Exporting… %1 of %2").replace(
             "%1", f"{event.done:,}").replace("%2", f"{event.total:,}"))

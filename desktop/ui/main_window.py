@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -82,6 +82,8 @@ from desktop.ui.team_settings_poller import TeamSettingsPoller
 
 FAVOURITE_SLOTS = 3
 TABLE_MIN_WIDTH = 360  # px: name, a few chips, owner and date stay readable
+
+_Scoped = TypeVar("_Scoped", RetagDialog, ExportDialog)
 
 Text = Callable[[], str]
 """A user-visible text, asked again after a language switch."""
@@ -222,11 +224,25 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def _open_on(self, kind: type[_Scoped], ids: list[int]) -> _Scoped | None:
+        """The open dialog of this kind on these relations, brought to the front; one on
+        other relations closes for the new one unless it is busy (a batch, an export)."""
+        for dialog in self._dialogs:
+            if isinstance(dialog, kind) and dialog.isVisible():
+                if dialog.relation_ids == ids:
+                    _present(dialog)
+                    return dialog
+                if not dialog.busy():
+                    dialog.close()
+        return None
+
     def open_retag_dialog(self) -> RetagDialog | None:
         ids, scope = self._scope()
         if not ids:
             self.status.message(self.tr("No customers to retag: select some or change the filter."))
             return None
+        if (shown := self._open_on(RetagDialog, ids)) is not None:
+            return shown
         dialog = RetagDialog(self.context, ids, scope, self)
         dialog.progress.showRequested.connect(self.show_relations)
         dialog.progress.writesSettled.connect(self.model.settle)
@@ -234,6 +250,10 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_import_wizard(self) -> ImportWizard:
+        for shown in self._dialogs:
+            if isinstance(shown, ImportWizard) and shown.isVisible():
+                _present(shown)
+                return shown
         wizard = ImportWizard(self.context, self)
         wizard.progress.showRequested.connect(self.show_relations)
         wizard.progress.writesSettled.connect(self.model.settle)
@@ -245,6 +265,8 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status.message(self.tr("Nothing to export: the filter shows no customers."))
             return None
+        if (shown := self._open_on(ExportDialog, ids)) is not None:
+            return shown
         dialog = ExportDialog(self.context, ids, scope, self)
         self._keep(dialog)
         return dialog

@@ -480,6 +480,10 @@ class RetagDialog(QDialog):
                 parts.append(f"-{'、'.join(remove)}")
         return " ".join(parts)
 
+    def busy(self) -> bool:
+        """A batch was started here: the dialog shows its progress until closed."""
+        return bool(self.batch_id)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing never stops a running batch: it goes on and shows in the table."""
         self._timer.stop()

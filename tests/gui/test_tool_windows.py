@@ -10,8 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.export_dialog import ExportDialog
+from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.main_window import MainWindow
 from desktop.ui.reports import ReportsWindow
+from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
 from tests.gui.qt_items import top_item
@@ -76,3 +79,31 @@ def test_scene_templates_and_exclusive_sets_open_once_and_come_back_as_left(
     assert window.open_exclusive_sets() is sets and sets.name.text() == "成交状态"
     assert len(window.findChildren(type(scenes))) == len(window.findChildren(type(sets))) == 1
     window.context.wait_idle()
+
+
+@pytest.mark.parametrize(("key", "modifiers", "kind"), [
+    (Qt.Key.Key_T, CTRL_SHIFT, RetagDialog),
+    (Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier, ExportDialog),
+    (Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier, ImportWizard)])
+def test_retag_export_and_import_open_once_for_the_same_customers(
+        qtbot: Any, window: MainWindow, key: Qt.Key, modifiers: Qt.KeyboardModifier,
+        kind: type[QWidget]) -> None:
+    window.table.selectRow(1)
+
+    def shown() -> list[QWidget]:
+        return [w for w in window.findChildren(kind) if w.isVisible()]
+
+    _press(qtbot, window, key, modifiers)
+    (first,) = shown()
+    _press(qtbot, window, key, modifiers)
+    assert shown() == [first]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is first, timeout=5000)
+    window.table.selectRow(4)
+    _press(qtbot, window, key, modifiers)
+    (now,) = shown()
+    if isinstance(now, (RetagDialog, ExportDialog)):     # not started: the new selection
+        assert now is not first
+        assert now.relation_ids == window.selected_relation_ids()
+    else:
+        assert now is first
+    now.close()
