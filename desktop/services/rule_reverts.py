@@ -24,10 +24,13 @@ def rule_keys(cache: Cache) -> dict[str, str]:
 
 
 def held_changes(cache: Cache) -> Held:
-    """The changes the profile's rules hold now (memories of edited rules forgotten)."""
-    keys = rule_keys(cache)
-    rule_reverts.forget_edited(cache, keys)
-    return held(rule_reverts.remembered(cache), keys)
+    """The changes the profile's rules hold now."""
+    return held(rule_reverts.remembered(cache), rule_keys(cache))
+
+
+def forget_edited(cache: Cache) -> None:
+    """After rules were kept or removed: the memories of those edited or removed go."""
+    rule_reverts.forget_edited(cache, rule_keys(cache))
 
 
 class RevertMemory:

@@ -105,8 +105,10 @@ class RulesService:
         if self.ws.profile.is_team:
             return team_rules.put_all(self.ws.profile, [d for d, _ in found], department,
                                       visibility)
-        return [rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator)
-                for definition, rule in found]
+        new = [rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator)
+               for definition, rule in found]
+        rule_reverts.forget_edited(self.ws.cache)
+        return new
 
     def kept(self) -> list[KeptRule]:
         if self.ws.profile.is_team:
@@ -153,6 +155,7 @@ class RulesService:
         else:
             rule_store.save(self.ws.cache, rule.name, definition, self.ws.operator,
                             replacing=replacing)
+            rule_reverts.forget_edited(self.ws.cache)
         return rule
 
     def departments(self) -> list[str]:
@@ -165,6 +168,7 @@ class RulesService:
             team_rules.remove(self.ws.profile, name)
         else:
             rule_store.remove(self.ws.cache, name)
+            rule_reverts.forget_edited(self.ws.cache)
 
     def set_enabled(self, name: str, enabled: bool) -> None:
         kept = self.get(name)

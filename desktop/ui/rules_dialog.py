@@ -333,6 +333,11 @@ class RulesDialog(QDialog):
             lines.append(self.tr("Loop: %1 undo each other (%2 left alone).")
                          .replace("%1", " ⇄ ".join(loop.rules))
                          .replace("%2", COUNTS.relations(loop.relations)))
+        if evaluation.left_alone:
+            lines.append(self.tr("%1 reverted changes left alone: they stay reverted until"
+                                 " every rule that made them is edited.", "",
+                                 evaluation.left_alone)
+                         .replace("%1", f"{evaluation.left_alone:,}"))
         lines.extend(simulation.warnings)
         return "\n".join(lines)
 

@@ -3581,6 +3581,13 @@
         <translation>Loop: %1 undo each other (%2 left alone).</translation>
     </message>
     <message numerus="yes">
+        <source>%1 reverted changes left alone: they stay reverted until every rule that made them is edited.</source>
+        <translation>
+            <numerusform>%1 reverted change left alone: it stays reverted until every rule that made it is edited.</numerusform>
+            <numerusform>%1 reverted changes left alone: they stay reverted until every rule that made them is edited.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1 reverted relations left alone</source>
         <translation>
             <numerusform>%1 reverted relation left alone</numerusform>

@@ -3547,6 +3547,12 @@
         <translation>循环：%1 互相撤销（%2不会更改）。</translation>
     </message>
     <message numerus="yes">
+        <source>%1 reverted changes left alone: they stay reverted until every rule that made them is edited.</source>
+        <translation>
+            <numerusform>%1 项已回滚的更改不再做：在做出它们的规则都被编辑之前保持回滚。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1 reverted relations left alone</source>
         <translation>
             <numerusform>%1 个已回滚的客户关系不再更改</numerusform>

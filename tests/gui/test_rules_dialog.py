@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.services.audit import preview_batch_revert, run_revert
 from desktop.store import outbox
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.rules_dialog import RulesDialog
@@ -82,6 +83,43 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     assert not dialog.run_button.isEnabled()
     assert synced_context.wait_idle()
 
+
+
+def test_a_reverted_run_stays_reverted_and_the_window_says_so(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    """A solo profile: the audit viewer's revert of the window's run (the services it calls)
+    is remembered; the list says how many relations the rule leaves alone, and a simulation
+    changes none of them and counts the reverted changes."""
+    ws = synced_context.workspace
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog.simulate()
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
+    changed = dialog.changes.topLevelItemCount()
+    assert changed > 2
+    dialog.pilot.setValue(0)
+    with qtbot.waitSignal(dialog.panel.batchFinished, timeout=30000):
+        dialog.run()
+    assert synced_context.wait_idle()
+    [batch_id] = [b.id for b in outbox.list_batches(ws.cache) if b.source == "rule"]
+    tagging = synced_context.tagging
+    reverted = run_revert(tagging, preview_batch_revert(ws.cache, tagging, batch_id),
+                          pilot_size=0)
+    assert reverted.result.applied == changed
+
+    dialog.reload()
+    qtbot.waitUntil(lambda: top_item(dialog.rules, 0) is not None and top_item(
+        dialog.rules, 0).text(3).endswith(f"{changed} reverted relations left alone"),
+                    timeout=10000)
+    dialog.simulate()
+    qtbot.waitUntil(lambda: f"{changed} reverted changes left alone" in dialog.summary.text(),
+                    timeout=10000)
+    assert dialog.summary.text().startswith("0 of") and not dialog.run_button.isEnabled()
+    assert synced_context.wait_idle()
 
 def test_removing_a_rule_asks_first(qtbot: Any, synced_context: Any, tmp_path: Path,
                                     monkeypatch: Any) -> None:

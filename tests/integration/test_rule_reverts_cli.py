@@ -6,14 +6,17 @@ is edited the rules apply to it again."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.profiles import ProfileStore
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -91,6 +94,9 @@ def test_a_reverted_rule_run_stays_reverted_until_every_rule_that_made_it_is_edi
 
     keep(cli, tmp_path, {**RULES[0], "description": "改过"}, {**RULES[2], "description": "改过"})
     assert simulated()["would_change"] == 0        # 华北客户 still holds 华北区域, and 华北回访
+    with closing(sqlite3.connect(ProfileStore(cli.home).cache_path("acme"))) as conn:
+        kept = {str(n) for (n,) in conn.execute("SELECT DISTINCT rule_name FROM rule_revert")}
+    assert kept == {"华北客户"}                      # the edited rules' memories are gone
     keep(cli, tmp_path, {**RULES[1], "description": "改过"})
     assert simulated()["left_alone"] == 0
     rerun = last_json(cli("rules", "run", "--profile", "acme", "--yes", "--json"))
