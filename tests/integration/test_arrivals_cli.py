@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import ProfileStore
+from tests.cli_json import last_json
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -35,11 +34,6 @@ def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli.add_profile(corp)
     assert cli("sync", "--profile", "acme").returncode == 0
     return cli
-
-
-def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def two_tags(corp: SandboxServer) -> tuple[tuple[str, str], tuple[str, str]]:

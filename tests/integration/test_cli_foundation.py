@@ -12,16 +12,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from desktop.store.db import Cache
+from tests.cli_json import last_json
 
 if TYPE_CHECKING:
     from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
-
-
-def _last_json(stdout: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    return data
 
 
 def _assert_one_sentence(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -48,7 +44,7 @@ def test_sync_then_count_customers(cli: Cli, sandbox: Any) -> None:
     cli.add_profile(sandbox)
     synced = cli("sync", "--profile", "acme", "--json")
     assert synced.returncode == 0, synced.stderr
-    summary = _last_json(synced.stdout)
+    summary = last_json(synced.stdout)
     for key in ("customers", "relations", "tags", "groups", "api_calls", "observed_changes",
                 "elapsed_s"):
         assert key in summary
@@ -59,7 +55,7 @@ def test_sync_then_count_customers(cli: Cli, sandbox: Any) -> None:
 
     counted = cli("customers", "--profile", "acme", "--filter", "", "--count", "--json")
     assert counted.returncode == 0, counted.stderr
-    assert _last_json(counted.stdout) == {
+    assert last_json(counted.stdout) == {
         "relations": summary["relations"], "customers": summary["customers"],
     }
     listed = cli("customers", "--profile", "acme", "--json", "--limit", "5")

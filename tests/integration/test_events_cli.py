@@ -4,16 +4,15 @@ number and nothing stored without --skip-invalid."""
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from tests.cli_json import last_json
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -32,11 +31,6 @@ def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli.add_profile(corp)
     assert cli("sync", "--profile", "acme").returncode == 0
     return cli
-
-
-def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.stdout.strip(), result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def test_the_sandbox_events_file_imports_once_and_is_listed_and_summed(

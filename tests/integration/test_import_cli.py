@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import keyring
 import pytest
@@ -23,6 +22,7 @@ from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.services.sync import run_sync
 from desktop.services.workspace import Workspace
+from tests.cli_json import last_json
 
 pytestmark = pytest.mark.integration
 
@@ -80,10 +80,6 @@ def cli(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch)
     return Cli(tmp_path, sandbox, monkeypatch)
 
 
-def _last_json(stdout: str) -> Any:
-    return json.loads(stdout.strip().splitlines()[-1])
-
-
 def _sheet(path: Path, *rows: Sequence[object]) -> Path:
     book = Workbook()
     book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
@@ -100,7 +96,7 @@ def test_template_then_import_reports_the_example_row(cli: Cli, tmp_path: Path) 
     assert load_workbook(path).sheetnames[0] == "导入 Import"
     result = cli("import", str(path), "--profile", "acme", "--json")
     assert result.returncode == 1, result.stderr
-    summary = _last_json(result.stdout)
+    summary = last_json(result.stdout)
     assert (summary["rows"], summary["valid"], summary["invalid"]) == (1, 0, 1)
     assert summary["problems"][0]["code"] == "example_row"
     assert summary["batch_id"] is None and cli.batches() == 0
@@ -120,7 +116,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cli: Cli, sandbox: SandboxSe
     calls = sandbox.stats.calls(MARK_TAG)
     result = cli("import", str(path), "--profile", "acme", "--dry-run", "--json")
     assert result.returncode == 0, result.stderr
-    summary = _last_json(result.stdout)
+    summary = last_json(result.stdout)
     assert summary["status"] == "dry_run" and summary["batch_id"] is None
     assert summary["rows"] == summary["valid"] == 10 and summary["invalid"] == 0
     assert summary["planned"] + summary["noop"] == 10 and summary["problems"] == []
@@ -137,7 +133,7 @@ def test_import_with_yes_writes_one_batch_and_the_json_summary(cli: Cli, sandbox
     path = _sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations))
     result = cli("import", str(path), "--profile", "acme", "--yes", "--pilot", "4", "--json")
     assert result.returncode == 0, result.stderr
-    summary = _last_json(result.stdout)
+    summary = last_json(result.stdout)
     for key in ("batch_id", "rows", "valid", "invalid", "planned", "applied", "skipped",
                 "failed", "api_calls", "elapsed_s", "problems"):
         assert key in summary
@@ -156,7 +152,7 @@ def test_problems_stop_the_import_unless_skip_invalid(cli: Cli, sandbox: Sandbox
                   ["张三", "", "VIP", ""], [external_userid, userid, "高意象", ""])
     refused = cli("import", str(path), "--profile", "acme", "--yes", "--json")
     assert refused.returncode == 1
-    summary = _last_json(refused.stdout)
+    summary = last_json(refused.stdout)
     assert summary["status"] == "invalid" and (summary["valid"], summary["invalid"]) == (1, 2)
     assert [(p["row"], p["code"]) for p in summary["problems"]] == [
         (3, "customer_name"), (4, "unknown_tag")]
@@ -165,7 +161,7 @@ def test_problems_stop_the_import_unless_skip_invalid(cli: Cli, sandbox: Sandbox
     assert cli.batches() == 0
     skipped = cli("import", str(path), "--profile", "acme", "--yes", "--skip-invalid", "--json")
     assert skipped.returncode == 1
-    summary = _last_json(skipped.stdout)
+    summary = last_json(skipped.stdout)
     assert (summary["applied"], summary["invalid"]) == (1, 2) and summary["batch_id"]
     refunded = sandbox.state.find_tag("客户阶段", "已退款")
     assert refunded in sandbox.state.relation_tag_ids(userid, external_userid)
@@ -184,11 +180,11 @@ def test_export_to_a_file_that_reimports(cli: Cli, tmp_path: Path) -> None:
     result = cli("export", str(path), "--profile", "acme", "--filter", "客户等级:VIP",
                  "--groups", "客户等级,意向程度", "--json")
     assert result.returncode == 0, result.stderr
-    rows = _last_json(result.stdout)["rows"]
+    rows = last_json(result.stdout)["rows"]
     sheet = load_workbook(path)[SHEET_TITLE]
     assert sheet.max_row == rows + 1 and "客户等级" in [c.value for c in sheet[1]]
     checked = cli("import", str(path), "--profile", "acme", "--dry-run", "--json")
     assert checked.returncode == 0, checked.stderr
-    assert _last_json(checked.stdout)["valid"] == rows
+    assert last_json(checked.stdout)["valid"] == rows
     bad = cli("export", str(tmp_path / "x.xlsx"), "--profile", "acme", "--groups", "客户登记")
     assert bad.returncode == 2 and "客户等级" in bad.stderr

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import ProfileStore
+from tests.cli_json import last_json
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -41,11 +41,6 @@ def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     made = cli("tags", "add", "地区/华北区域", "--profile", "acme", "--yes")
     assert made.returncode == 0, made.stderr
     return cli
-
-
-def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.stdout.strip(), result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def cache(cli: Cli) -> sqlite3.Connection:

@@ -5,13 +5,12 @@ duplicate tag is created. A bad --map changes nothing."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from tests.cli_json import last_json
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -34,11 +33,6 @@ def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     made = cli("tags", "add-group", "客服", "--tag", "待回访", "--profile", "acme", "--yes")
     assert made.returncode == 0, made.stderr
     return cli
-
-
-def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.stdout.strip(), result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def test_a_mapped_template_tag_reaches_the_rules_and_live_codes(cli: Cli,

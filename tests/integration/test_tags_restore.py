@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.profiles import ProfileStore
+from tests.cli_json import last_json
 from tests.integration.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -34,11 +34,6 @@ def cli(corp: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     synced = cli("sync", "--profile", "acme")
     assert synced.returncode == 0, synced.stderr
     return cli
-
-
-def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def cache_rows(cli: Cli, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, Any]]:

@@ -8,13 +8,13 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings
+from tests.cli_json import last_json
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -70,11 +70,6 @@ def _one(db_url: str, query: str, *params: object) -> object:
     return row[0] if row else None
 
 
-def _last_json(result: Any) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def test_the_server_tags_a_live_codes_customer_within_seconds(
         server: TeamServerProcess, corp: SandboxServer, desktop: dict[str, str],
         tmp_path: Path) -> None:
@@ -82,7 +77,7 @@ def test_the_server_tags_a_live_codes_customer_within_seconds(
     (group_a, tag_a), id_a = names[0]
     (group_b, tag_b), id_b = next(item for item in names if item[0][0] != group_a)
     member = corp.state.follow_users()[1]
-    made = _last_json(tagdesk("livecodes", "create", "--profile", "team", "--state", "expo2026",
+    made = last_json(tagdesk("livecodes", "create", "--profile", "team", "--state", "expo2026",
                               "--members", member, "--tags",
                               f"{group_a}:{tag_a},{group_b}:{tag_b}", "--json", env=desktop))
     assert made["config_id"] in corp.state.contact_way_ids().values()
@@ -111,14 +106,14 @@ def test_the_server_tags_a_live_codes_customer_within_seconds(
                for r in rows)
 
     other = corp.phone.add_customer(member, state="another_channel")
-    listed = _last_json(tagdesk("livecodes", "list", "--profile", "team", "--json",
+    listed = last_json(tagdesk("livecodes", "list", "--profile", "team", "--json",
                                 env=desktop))["livecodes"]
     code = next(c for c in listed if c["config_id"] == made["config_id"])
     assert code["relations_tagged"] == 1 and code["tags"] == [f"{group_a}:{tag_a}",
                                                                 f"{group_b}:{tag_b}"]
     assert not {id_a, id_b} & corp.state.relation_tag_ids(member, other)
 
-    synced = _last_json(tagdesk("sync", "--profile", "team", "--json", env=desktop,
+    synced = last_json(tagdesk("sync", "--profile", "team", "--json", env=desktop,
                                 timeout=120))
     assert synced["arrivals"]["tagged"] == {}   # the server did it; the desktop adds nothing
     assert _one(server.db_url, "SELECT count(*) FROM team_journal WHERE source = 'livecode'"
@@ -133,13 +128,13 @@ def test_the_server_applies_pre_tags_when_their_customer_arrives(
     members = corp.state.follow_users()
     followed = {e for u, e in corp.state.relations() if u == members[2]}
     existing = next(e for u, e in sorted(corp.state.relations()) if e not in followed)
-    by_id = _last_json(tagdesk("pretag", "add", "--profile", "team", "--external-userid",
+    by_id = last_json(tagdesk("pretag", "add", "--profile", "team", "--external-userid",
                                existing, "--tags", label, "--json", env=desktop))
-    by_phone = _last_json(tagdesk("pretag", "add", "--profile", "team", "--phone",
+    by_phone = last_json(tagdesk("pretag", "add", "--profile", "team", "--phone",
                                   "+86 139 0013 9000", "--tags", label, "--json", env=desktop))
-    dropped = _last_json(tagdesk("pretag", "add", "--profile", "team", "--unionid", "oNobody",
+    dropped = last_json(tagdesk("pretag", "add", "--profile", "team", "--unionid", "oNobody",
                                  "--tags", label, "--json", env=desktop))
-    _last_json(tagdesk("pretag", "cancel", str(dropped["id"]), "--profile", "team", "--json",
+    last_json(tagdesk("pretag", "cancel", str(dropped["id"]), "--profile", "team", "--json",
                        env=desktop))
 
     corp.phone.add_customer(members[2], external_userid=existing)
@@ -156,7 +151,7 @@ def test_the_server_applies_pre_tags_when_their_customer_arrives(
 
     wait_for(lambda: _one(server.db_url, "SELECT count(*) FROM pretag WHERE status ="
                           " 'applied'") == 2, timeout=10, what="both pre-tags spent")
-    listed = {p["id"]: p for p in _last_json(tagdesk(
+    listed = {p["id"]: p for p in last_json(tagdesk(
         "pretag", "list", "--profile", "team", "--json", env=desktop))["pretags"]}
     assert [listed[i]["status"] for i in (by_id["id"], by_phone["id"], dropped["id"])] == [
         "applied", "applied", "cancelled"]

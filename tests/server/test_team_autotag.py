@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from tests.cli_json import last_json
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -26,14 +27,10 @@ pytestmark = pytest.mark.integration
 HIGH = "高意向=报价单,采购,试用,演示,合同"
 
 
-def _last(stdout: str) -> dict[str, object]:
-    return dict(json.loads(stdout.strip().splitlines()[-1]))
-
-
 def _ok(*args: str, env: dict[str, str]) -> dict[str, object]:
     done = tagdesk(*args, "--json", env=env, timeout=180)
     assert done.returncode == 0, done.stderr
-    return _last(done.stdout)
+    return last_json(done.stdout)
 
 
 def _query(db_url: str, sql: str) -> list[tuple[object, ...]]:
@@ -124,7 +121,7 @@ def test_two_desktops_share_keywords_and_verdicts_and_keyword_edits_are_journale
     offline = tagdesk("autotag", "simulate", "--profile", "team", "--json", env=boss_env,
                       timeout=120)
     assert offline.returncode == 0, offline.stderr
-    summary = _last(offline.stdout)
+    summary = last_json(offline.stdout)
     offline_warnings = summary["warnings"]
     assert isinstance(offline_warnings, list)
     said = [w for w in offline_warnings if "team server is unavailable" in w]

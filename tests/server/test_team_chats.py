@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from tests.cli_json import last_json
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -21,10 +22,6 @@ from tests.server.team_support import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-def _last(stdout: str) -> dict[str, object]:
-    return dict(json.loads(stdout.strip().splitlines()[-1]))
 
 
 def _stored(db_url: str) -> list[tuple[object, ...]]:
@@ -45,7 +42,7 @@ def test_an_import_lands_on_the_team_server_once_and_a_colleague_simulates_on_it
     pushed = tagdesk("autotag", "import-chats", "--profile", "team", str(export), "--json",
                      env=seller_env, timeout=120)
     assert pushed.returncode == 0, pushed.stderr
-    assert _last(pushed.stdout)["imported"] == len(lines)
+    assert last_json(pushed.stdout)["imported"] == len(lines)
     rows = _stored(team_server.db_url)
     assert len(rows) == len(lines)
     assert {row[4] for row in rows} == {seller}
@@ -54,7 +51,7 @@ def test_an_import_lands_on_the_team_server_once_and_a_colleague_simulates_on_it
         (row[0], row[1], row[3]) for row in rows}
     again = tagdesk("autotag", "import-chats", "--profile", "team", str(export), "--json",
                     env=seller_env, timeout=120)
-    assert _last(again.stdout)["imported"] == 0
+    assert last_json(again.stdout)["imported"] == 0
     assert len(_stored(team_server.db_url)) == len(lines)
 
     boss_env = desktop_env(tmp_path_factory.mktemp("chat-boss"))
@@ -65,7 +62,7 @@ def test_an_import_lands_on_the_team_server_once_and_a_colleague_simulates_on_it
     simulated = tagdesk("autotag", "simulate", "--profile", "team", "--json", env=boss_env,
                         timeout=120)
     assert simulated.returncode == 0, simulated.stderr
-    summary = _last(simulated.stdout)
+    summary = last_json(simulated.stdout)
     customer_sent = sum(1 for line in lines
                         if (m := json.loads(line))["from"] == m["external_userid"])
     assert summary["messages"] == customer_sent

@@ -25,6 +25,7 @@ from desktop.store import events
 from desktop.ui.context import AppContext
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.events_browser import EventsBrowser
+from tests.cli_json import last_json
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -65,10 +66,6 @@ def team_server(postgres: PostgresCluster, team_sandbox: SandboxServer,
         server.stop()
 
 
-def _last(stdout: str) -> dict[str, Any]:
-    return dict(json.loads(stdout.strip().splitlines()[-1]))
-
-
 def _stored(db_url: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(db_url) as conn:
         return conn.execute("SELECT event_key, external_userid, type, source, value"
@@ -92,7 +89,7 @@ def _source(team_server: TeamServerProcess, home: Path, name: str, *more: str) -
     added = tagdesk("server", "event-source", "add", name, "--db", team_server.db_url, *more,
                     "--json", env=desktop_env(home))
     assert added.returncode == 0, added.stderr
-    return str(_last(added.stdout)["key"])
+    return str(last_json(added.stdout)["key"])
 
 
 def _event(customer: str, kind: str = "order_paid", **more: object) -> dict[str, object]:
@@ -111,11 +108,11 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     pushed = tagdesk("events", "import", str(path), "--profile", "team", "--json",
                      env=seller_env, timeout=120)
     assert pushed.returncode == 0, pushed.stderr
-    summary = _last(pushed.stdout)
+    summary = last_json(pushed.stdout)
     assert (summary["stored_on"], summary["imported"]) == ("team", len(written))
     rows = _stored(team_server.db_url)
     assert len(rows) == len(written) and {r[3] for r in rows} == {f"desktop:{seller}"}
-    again = _last(tagdesk("events", "import", str(path), "--profile", "team", "--json",
+    again = last_json(tagdesk("events", "import", str(path), "--profile", "team", "--json",
                           env=seller_env, timeout=120).stdout)
     assert again["imported"] == 0 and len(_stored(team_server.db_url)) == len(written)
 
@@ -143,10 +140,10 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     simulated = tagdesk("rules", "simulate", "升级VIP", "--profile", "team", "--json",
                         env=boss_env, timeout=120)
     assert simulated.returncode == 0, simulated.stderr
-    changes = _last(simulated.stdout)["changes"]
+    changes = last_json(simulated.stdout)["changes"]
     assert {c["external_userid"] for c in changes} == {customer}
     assert changes[0]["why"]["升级VIP"][0].startswith("event vip_upgrade @ ")
-    listed = _last(tagdesk("events", "list", "--profile", "team", "--customer", customer,
+    listed = last_json(tagdesk("events", "list", "--profile", "team", "--customer", customer,
                            "--json", env=boss_env).stdout)["events"]
     assert {e["source"] for e in listed} >= {"crm"}
 
@@ -224,7 +221,7 @@ def test_keys_floods_sizes_and_bad_rows_are_refused_with_nothing_half_stored(
     env = desktop_env(server_home)
     assert tagdesk("server", "event-source", "revoke", "old-shop", "--db", team_server.db_url,
                    env=env).returncode == 0
-    sources = _last(tagdesk("server", "event-source", "list", "--db", team_server.db_url,
+    sources = last_json(tagdesk("server", "event-source", "list", "--db", team_server.db_url,
                             "--json", env=env).stdout)["sources"]
     assert {s["name"]: s["revoked_at"] is not None for s in sources}["old-shop"] is True
     before = len(_stored(team_server.db_url))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.rules_dialog import RulesDialog
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
+from tests.cli_json import last_json
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -198,7 +198,6 @@ def test_a_head_sees_and_edits_their_departments_rules_only(
     assert refused["errcode"] == TEAM_REQUEST_REFUSED and "没有这条" in refused["errmsg"]
 
 
-
 def test_bad_requests_get_one_sentence_and_change_nothing(
         servers: list[TeamServerProcess], sessions: dict[str, str]) -> None:
     server, head = servers[0], sessions["head_mkt"]
@@ -298,11 +297,6 @@ def admin_env(servers: list[TeamServerProcess], corp: SandboxServer, people: dic
     return env
 
 
-def _last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
         servers: list[TeamServerProcess], corp: SandboxServer, people: dict[str, str],
         sessions: dict[str, str], tmp_path: Path) -> None:
@@ -319,17 +313,17 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
                 "上海归华东") == 0                                     # all or nothing
     rule_file.write_text(json.dumps({"rules": [_rule("上海归华东")]}, ensure_ascii=False),
                          encoding="utf-8")
-    added = _last_json(tagdesk("rules", "add", str(rule_file), "--profile", "team", "--json",
+    added = last_json(tagdesk("rules", "add", str(rule_file), "--profile", "team", "--json",
                                env=env))
     assert added["added"] == ["上海归华东"]
     assert _one(servers[0].db_url, "SELECT department_name FROM team_rule WHERE name = %s",
                 "上海归华东") == "市场部"
 
-    listed = _last_json(tagdesk("rules", "list", "--profile", "team", "--json", env=env))
+    listed = last_json(tagdesk("rules", "list", "--profile", "team", "--json", env=env))
     mine = next(r for r in listed["rules"] if r["name"] == "上海归华东")
     assert (mine["owner"], mine["department"], mine["editable"], mine["enabled"]) == (
         people["head_mkt"], "市场部", True, False)
-    shown = _last_json(tagdesk("rules", "show", "上海归华东", "--profile", "team", "--json",
+    shown = last_json(tagdesk("rules", "show", "上海归华东", "--profile", "team", "--json",
                                env=env))
     assert shown["definition"]["when"] == {"region": "上海"}
     assert shown["visibility"] == "department" and shown["editable"] is True
@@ -337,11 +331,11 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
     human = tagdesk("rules", "list", "--profile", "team", env=env)
     assert f"上海归华东\t停用 disabled\t{people['head_mkt']} · 市场部\t" in human.stdout
     # before it is enabled: once enabled the server may run it at once
-    simulated = _last_json(tagdesk("rules", "simulate", "上海归华东", "--profile", "team",
+    simulated = last_json(tagdesk("rules", "simulate", "上海归华东", "--profile", "team",
                                    "--json", env=env))
     assert simulated["per_rule"]["上海归华东"] == simulated["would_change"] > 0
 
-    enabled = _last_json(tagdesk("rules", "enable", "上海归华东", "--profile", "team", "--json",
+    enabled = last_json(tagdesk("rules", "enable", "上海归华东", "--profile", "team", "--json",
                                  env=env))
     assert enabled == {"name": "上海归华东", "enabled": True}
     assert _one(servers[1].db_url, "SELECT enabled FROM team_rule WHERE name = %s",
@@ -355,7 +349,7 @@ def test_the_desktop_keeps_a_team_profiles_rules_on_the_server(
     assert "只有管理员或「运营部」的负责人可以设置这个部门的规则" in elsewhere.stderr
     assert "Traceback" not in elsewhere.stderr
 
-    removed = _last_json(tagdesk("rules", "remove", "上海归华东", "--profile", "team", "--json",
+    removed = last_json(tagdesk("rules", "remove", "上海归华东", "--profile", "team", "--json",
                                  env=env))
     assert removed == {"removed": "上海归华东"}
     audit = tagdesk("audit", "list", "--profile", "team", "--source", "settings", "--action",
@@ -415,7 +409,7 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
     skipped = _one(db_url, "SELECT skipped FROM team_rule_run WHERE batch_id = %s", batch_id)
     assert isinstance(skipped, dict) and "地区:海外" in skipped["海外"]
 
-    last = _last_json(tagdesk("rules", "list", "--profile", "team", "--json",
+    last = last_json(tagdesk("rules", "list", "--profile", "team", "--json",
                               env=admin_env))["server_last_run"]
     assert last["batch_id"].startswith("rule-") and last["finished_at"] is not None
     assert last["rules"] == ["北京归华北"] and "海外" in last["skipped"]
@@ -556,7 +550,7 @@ def test_an_intent_rule_tags_the_customer_who_asks_for_an_invoice_as_the_desktop
         "then": {"add": ["OPS-服务:续费提醒"]}}})
     assert status == 200, made
 
-    simulated = _last_json(tagdesk("rules", "simulate", "开票提醒", "--profile", "team",
+    simulated = last_json(tagdesk("rules", "simulate", "开票提醒", "--profile", "team",
                                    "--json", env=admin_env, timeout=120))
     assert [(c["userid"], c["external_userid"]) for c in simulated["changes"]] == [asks]
     assert simulated["changes"][0]["why"] == {"开票提醒": ["intent 开票需求"]}
@@ -724,7 +718,7 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
         wait_for(lambda: target in corp.state.relation_tag_ids(member, later), timeout=30,
                  what="the rule's tag on a new relation")
         assert not any(target in corp.state.relation_tag_ids(member, c) for c in undone)
-        shown = _last_json(tagdesk("rules", "show", "展会码", "--profile", "team", "--json",
+        shown = last_json(tagdesk("rules", "show", "展会码", "--profile", "team", "--json",
                                    env=admin_env, timeout=120))
         assert shown["reverted_left_alone"] == len(undone)
         _rules_window_says_left_alone(qtbot, admin_env, monkeypatch, len(undone))
