@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.import_wizard import STEP_CHECK, STEP_RUN, ImportWizard
+from tests.import_sheets import import_sheet
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 20000
-
-
-def _sheet(path: Path, *rows: Sequence[object]) -> Path:
-    book = Workbook()
-    book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
 
 
 def _wizard(qtbot: Any, context: Any, path: Path) -> ImportWizard:
@@ -50,7 +41,7 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
         tmp_path: Path) -> None:
     shipped = sandbox.state.find_tag("客户阶段", "已发货")
     relations = _fresh_relations(sandbox, shipped, 3)
-    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations),
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations),
                   ["13800138000", "", "已发货", ""], [relations[0][1], "", "高意象", ""])
     wizard = _wizard(qtbot, synced_context, path)
     model = wizard.problems
@@ -90,7 +81,7 @@ def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any
                                                  sandbox: Any, tmp_path: Path) -> None:
     refunded = sandbox.state.find_tag("客户阶段", "已退款")
     relations = _fresh_relations(sandbox, refunded, 9)
-    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已退款", ""] for u, e in relations))
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已退款", ""] for u, e in relations))
     wizard = _wizard(qtbot, synced_context, path)
     assert wizard.summary.text().endswith("all 9 rows are valid.")
     assert not wizard.problem_view.isVisible() and not wizard.only_valid.isVisible()
@@ -119,7 +110,7 @@ def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
 
 def test_a_file_without_one_valid_row_offers_no_valid_rows_to_import(
         qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
-    path = _sheet(tmp_path / "a.xlsx", ["13800138000", "", "已发货", ""])
+    path = import_sheet(tmp_path / "a.xlsx", ["13800138000", "", "已发货", ""])
     wizard = _wizard(qtbot, synced_context, path)
     assert "0 valid, 1 with problems" in wizard.summary.text()
     assert "unless" not in wizard.summary.text() and not wizard.only_valid.isVisible()

@@ -8,13 +8,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from desktop.sandbox import SandboxServer
 from desktop.services import secrets
@@ -23,6 +22,7 @@ from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.services.sync import run_sync
 from desktop.services.workspace import Workspace
 from tests.cli_json import last_json
+from tests.import_sheets import import_sheet
 
 pytestmark = pytest.mark.integration
 
@@ -80,15 +80,6 @@ def cli(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch)
     return Cli(tmp_path, sandbox, monkeypatch)
 
 
-def _sheet(path: Path, *rows: Sequence[object]) -> Path:
-    book = Workbook()
-    book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
-
-
 def test_template_then_import_reports_the_example_row(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "模板.xlsx"
     written = cli("template", str(path))
@@ -111,7 +102,7 @@ def test_template_then_import_reports_the_example_row(cli: Cli, tmp_path: Path) 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli: Cli, sandbox: SandboxServer,
                                                     tmp_path: Path) -> None:
     relations = sorted(sandbox.state.relations())[:10]
-    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations))
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations))
     before = cli.cache.read_bytes()
     calls = sandbox.stats.calls(MARK_TAG)
     result = cli("import", str(path), "--profile", "acme", "--dry-run", "--json")
@@ -130,7 +121,7 @@ def test_import_with_yes_writes_one_batch_and_the_json_summary(cli: Cli, sandbox
     shipped = sandbox.state.find_tag("客户阶段", "已发货")
     relations = [r for r in sorted(sandbox.state.relations())
                  if shipped not in sandbox.state.relation_tag_ids(*r)][:12]
-    path = _sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations))
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已发货", ""] for u, e in relations))
     result = cli("import", str(path), "--profile", "acme", "--yes", "--pilot", "4", "--json")
     assert result.returncode == 0, result.stderr
     summary = last_json(result.stdout)
@@ -148,7 +139,7 @@ def test_import_with_yes_writes_one_batch_and_the_json_summary(cli: Cli, sandbox
 def test_problems_stop_the_import_unless_skip_invalid(cli: Cli, sandbox: SandboxServer,
                                                       tmp_path: Path) -> None:
     userid, external_userid = sorted(sandbox.state.relations())[0]
-    path = _sheet(tmp_path / "a.xlsx", [external_userid, userid, "已退款", ""],
+    path = import_sheet(tmp_path / "a.xlsx", [external_userid, userid, "已退款", ""],
                   ["张三", "", "VIP", ""], [external_userid, userid, "高意象", ""])
     refused = cli("import", str(path), "--profile", "acme", "--yes", "--json")
     assert refused.returncode == 1

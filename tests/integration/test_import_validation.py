@@ -4,12 +4,10 @@ imports that must leave exactly the planned tags in the sandbox."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from desktop.services.import_template import write_template
 from desktop.services.spreadsheet_import import (
@@ -21,24 +19,14 @@ from desktop.services.spreadsheet_import import (
 from desktop.services.sync import run_sync
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
+from tests.import_sheets import import_sheet
 
 pytestmark = pytest.mark.integration
-
-HEADER = ["external_userid", "owner_userid", "add_tags", "remove_tags"]
 
 
 @pytest.fixture
 def ws(synced_ws: Workspace) -> Workspace:
     return synced_ws
-
-
-def sheet(path: Path, *rows: Sequence[object]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
 
 
 def check(ws: Workspace, path: Path) -> ImportReport:
@@ -77,7 +65,7 @@ def test_phone_number_in_the_id_column_names_the_customer(ws: Workspace, tmp_pat
         (e, json.loads(m)) for e, m in ws.cache.connection().execute(
             "SELECT external_userid, remark_mobiles FROM relation"
             " WHERE remark_mobiles NOT IN ('', '[]') ORDER BY id"))
-    path = sheet(tmp_path / "a.xlsx", [int(mobiles[0]), "", "VIP", ""])
+    path = import_sheet(tmp_path / "a.xlsx", [int(mobiles[0]), "", "VIP", ""])
     problem = only_problem(check(ws, path))
     assert (problem.row, problem.code, problem.value) == (2, "phone_number", str(mobiles[0]))
     assert problem.column.startswith("A ")
@@ -90,21 +78,21 @@ def test_a_customer_name_where_the_id_belongs(ws: Workspace, tmp_path: Path) -> 
     external_userid, name = ws.cache.connection().execute(
         "SELECT external_userid, name FROM customer WHERE name != '' ORDER BY external_userid"
     ).fetchone()
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx", [name, "", "VIP", ""])))
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx", [name, "", "VIP", ""])))
     assert problem.code == "customer_name"
     assert "客户姓名" in problem.problem_zh and external_userid in problem.suggestion_zh
 
 
 def test_an_unknown_customer(ws: Workspace, tmp_path: Path) -> None:
     unknown = "wmZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx", [unknown, "", "VIP", ""])))
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx", [unknown, "", "VIP", ""])))
     assert (problem.code, problem.value) == ("unknown_customer", unknown)
     assert "本地缓存中没有客户" in problem.problem_zh and "Sync first" in problem.suggestion_en
 
 
 def test_an_unknown_tag_suggests_names_by_text_and_pinyin(ws: Workspace, tmp_path: Path) -> None:
     external_userid, _ = customer(ws)
-    path = sheet(tmp_path / "a.xlsx", [external_userid, "", "高意象", ""],
+    path = import_sheet(tmp_path / "a.xlsx", [external_userid, "", "高意象", ""],
                  [external_userid, "", "", "gaoyixiang"])
     first, second = check(ws, path).problems
     assert (first.code, first.row, first.value) == ("unknown_tag", 2, "高意象")
@@ -119,7 +107,7 @@ def test_an_ambiguous_tag_asks_for_group_and_name(ws: Workspace, sandbox: Any,
     sandbox.state.console_add_tag("会员等级", "VIP")
     run_sync(ws.client(), ws.cache)
     external_userid, _ = customer(ws)
-    report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, "", "VIP", ""],
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", [external_userid, "", "VIP", ""],
                              [external_userid, "", "会员等级:VIP", ""]))
     problem = only_problem(report)
     assert (problem.code, problem.row) == ("ambiguous_tag", 2)
@@ -130,7 +118,7 @@ def test_an_ambiguous_tag_asks_for_group_and_name(ws: Workspace, sandbox: Any,
 
 def test_a_group_name_written_as_a_tag(ws: Workspace, tmp_path: Path) -> None:
     external_userid, _ = customer(ws)
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx",
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx",
                                            [external_userid, "", "客户等级", ""])))
     assert problem.code == "unknown_tag" and "是标签组" in problem.problem_zh
 
@@ -138,7 +126,7 @@ def test_a_group_name_written_as_a_tag(ws: Workspace, tmp_path: Path) -> None:
 def test_a_duplicate_row(ws: Workspace, tmp_path: Path) -> None:
     external_userid, _ = customer(ws)
     row = [external_userid, "", "VIP、高意向", ""]
-    report = check(ws, sheet(tmp_path / "a.xlsx", row, [external_userid, "", "高意向,VIP", ""]))
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", row, [external_userid, "", "高意向,VIP", ""]))
     problem = only_problem(report)
     assert (problem.code, problem.row) == ("duplicate_row", 3)
     assert "第 2 行" in problem.problem_zh and report.valid_rows == [2]
@@ -146,7 +134,7 @@ def test_a_duplicate_row(ws: Workspace, tmp_path: Path) -> None:
 
 def test_the_same_tag_added_and_removed_in_one_row(ws: Workspace, tmp_path: Path) -> None:
     external_userid, _ = customer(ws)
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx",
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx",
                                            [external_userid, "", "VIP;高意向", "高意向"])))
     assert (problem.code, problem.value) == ("add_and_remove", "高意向")
     assert "既添加又移除" in problem.problem_zh
@@ -155,7 +143,7 @@ def test_the_same_tag_added_and_removed_in_one_row(ws: Workspace, tmp_path: Path
 def test_two_rows_asking_opposite_things_of_one_relation(ws: Workspace,
                                                         tmp_path: Path) -> None:
     external_userid, owners = customer(ws)
-    report = check(ws, sheet(tmp_path / "a.xlsx",
+    report = check(ws, import_sheet(tmp_path / "a.xlsx",
                              [external_userid, "", "高意向", ""],
                              [external_userid, owners[0], "VIP", "高意向"]))
     assert [(p.row, p.code) for p in report.problems] == [(2, "conflicting_rows"),
@@ -168,7 +156,7 @@ def test_an_unknown_member_and_one_who_does_not_follow(ws: Workspace, tmp_path: 
     external_userid, owners = customer(ws, index=-1)
     outsider = next(u for (u,) in ws.cache.connection().execute(
         "SELECT userid FROM member ORDER BY userid") if u not in owners)
-    report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, "nobody", "VIP", ""],
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", [external_userid, "nobody", "VIP", ""],
                              [external_userid, outsider, "VIP", ""]))
     unknown, stranger = report.problems
     assert (unknown.code, unknown.value) == ("unknown_member", "nobody")
@@ -180,12 +168,12 @@ def test_a_row_without_an_id_and_the_templates_example_row(ws: Workspace,
                                                           tmp_path: Path) -> None:
     report = check(ws, write_template(tmp_path / "template.xlsx"))
     assert only_problem(report).code == "example_row"
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx", ["", "", "VIP", ""])))
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx", ["", "", "VIP", ""])))
     assert problem.code == "missing_id" and "wm" in problem.suggestion_en
 
 
 def test_an_empty_sheet(ws: Workspace, tmp_path: Path) -> None:
-    problem = only_problem(check(ws, sheet(tmp_path / "a.xlsx")))
+    problem = only_problem(check(ws, import_sheet(tmp_path / "a.xlsx")))
     assert (problem.row, problem.code) == (None, "empty_sheet")
     assert "没有任何数据行" in problem.problem_zh
 
@@ -219,7 +207,7 @@ def test_a_valid_import_leaves_exactly_the_planned_tags(ws: Workspace, sandbox: 
     rows: list[list[object]] = [[e, u, "VIP、高意向", "低意向"] for u, e in relations[:30]]
     rows += [[e, u, "", "VIP"] for u, e in relations[30:]]
     before = {r: sandbox.state.relation_tag_ids(*r) for r in relations}
-    report = check(ws, sheet(tmp_path / "a.xlsx", *rows))
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", *rows))
     assert report.ok and report.valid == 40 and report.relations == 40
     expected = {}
     for userid, external_userid in relations[:30]:
@@ -243,7 +231,7 @@ def test_rows_for_one_customer_without_owner_reach_every_follower(ws: Workspace,
                                                                   tmp_path: Path) -> None:
     external_userid, owners = customer(ws)
     assert len(owners) >= 2
-    report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, "", "已发货", ""],
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", [external_userid, "", "已发货", ""],
                              [external_userid, owners[0], "VIP", ""]))
     assert report.ok and report.relations == len(owners)
     tagging = TaggingService(ws)
@@ -257,7 +245,7 @@ def test_rows_for_one_customer_without_owner_reach_every_follower(ws: Workspace,
 def test_problems_block_the_import_unless_only_valid_rows_are_asked_for(
         ws: Workspace, sandbox: Any, tmp_path: Path) -> None:
     external_userid, owners = customer(ws)
-    report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, owners[0], "已退款", ""],
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", [external_userid, owners[0], "已退款", ""],
                              ["13800138000", "", "VIP", ""]))
     assert (report.valid, report.invalid) == (1, 1)
     importer, tagging = SpreadsheetImporter(ws.cache), TaggingService(ws)
@@ -278,7 +266,7 @@ def test_exclusive_set_conflicts_are_left_out_of_the_plan(ws: Workspace, sandbox
     (userid, external_userid), other = sorted(sandbox.state.relations())[:2]
     sandbox.state.console_mark_tag(userid, external_userid, add=[closed])
     run_sync(ws.client(), ws.cache)
-    report = check(ws, sheet(tmp_path / "a.xlsx", [external_userid, userid, "无效客户", ""],
+    report = check(ws, import_sheet(tmp_path / "a.xlsx", [external_userid, userid, "无效客户", ""],
                              [other[1], other[0], "无效客户", ""]))
     assert report.ok
     assert report.plan.conflicting_relations == 1
