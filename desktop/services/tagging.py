@@ -503,10 +503,11 @@ class _Watch:
         rate, limit = calls_per_minute(tally.applied + tally.failed, elapsed), \
             self._profile.calls_per_minute
         overall = self._settled_before + done
-        zh = (f"{'已暂停 · ' if self._runner.paused else ''}成功 {tally.applied} · 失败 "
-              f"{tally.failed} · {rate}/{limit} 次/分 · 剩余约 {format_duration(eta, english=False)}")
-        en = (f"{'paused · ' if self._runner.paused else ''}applied {tally.applied} · failed "
-              f"{tally.failed} · {rate}/{limit} calls/min · ETA {format_duration(eta)}")
+        zh = (f"{'已暂停 · ' if self._runner.paused else ''}成功 {tally.applied:,} · 失败 "
+              f"{tally.failed:,} · {rate:,}/{limit:,} 次/分 · 剩余约"
+              f" {format_duration(eta, english=False)}")
+        en = (f"{'paused · ' if self._runner.paused else ''}applied {tally.applied:,} · failed "
+              f"{tally.failed:,} · {rate:,}/{limit:,} calls/min · ETA {format_duration(eta)}")
         self._progress(Progress(PHASE, overall, self._batch_total, f"{zh} / {en}"))
 
 

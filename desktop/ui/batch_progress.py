@@ -35,7 +35,7 @@ from desktop.services.progress import Progress
 from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
-from desktop.ui.counts import COUNTS
+from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable
 from desktop.ui.i18n import in_ui_language as pick
 from desktop.ui.retranslate import retranslate_in_place
@@ -72,7 +72,6 @@ class BatchProgressPanel(QWidget):
         self._relation_ids: frozenset[int] = frozenset()
         self.title = QLabel()
         self.bar = QProgressBar()
-        self.bar.setFormat("%v / %m")
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.message = QLabel()
@@ -121,8 +120,7 @@ class BatchProgressPanel(QWidget):
         info = self.context.tagging.batch(batch_id)
         self.texts.say(self.title, lambda: self.tr("Batch %1 · %2").replace("%1", batch_id)
                            .replace("%2", pick(info.description) or info.source))
-        self.bar.setRange(0, max(info.total, 1))
-        self.bar.setValue(info.total - info.pending)
+        self._show_progress(info.total - info.pending, info.total)
         if relation_ids:
             self._relation_ids = relation_ids
             self.context.write_started.emit(relation_ids)
@@ -197,9 +195,7 @@ class BatchProgressPanel(QWidget):
                 self._set_state("running")
 
     def _progress(self, event: Progress) -> None:
-        if event.total:
-            self.bar.setRange(0, event.total)
-        self.bar.setValue(event.done)
+        self._show_progress(event.done, event.total or self.bar.maximum())
         # the engine's counts, rate against the limit and ETA, after any wait (45009, retry)
         self.texts.say(self.counts, lambda: f"{pick(event.waiting)}\n{pick(event.text)}"
                        if event.waiting else pick(event.text))
@@ -210,8 +206,7 @@ class BatchProgressPanel(QWidget):
         self._seconds += result.elapsed_s
         self.touched = self.touched | result.changes.relation_ids
         self.context.publish(result.changes)
-        self.bar.setRange(0, max(result.planned, 1))
-        self.bar.setValue(result.planned - result.pending)
+        self._show_progress(result.planned - result.pending, result.planned)
         self.texts.say(self.counts, lambda: self._counts_text(result))
         self._show_failures(result)
         self._show_buttons(running=False, result=result)
@@ -236,7 +231,7 @@ class BatchProgressPanel(QWidget):
         else:
             self.texts.say(self.message, lambda: self.tr(
                 "Pilot finished. Check these customers in the table or on the phone, then"
-                " continue with the remaining %1 or cancel.").replace("%1", str(result.pending)))
+                " continue with the remaining %1 or cancel.").replace("%1", grouped(result.pending)))
             self._set_state("pilot_done")
             self.pilotFinished.emit(result)
 
@@ -281,17 +276,23 @@ class BatchProgressPanel(QWidget):
         limit = self.context.workspace.profile.calls_per_minute
         return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6"
                         " in %7 s (%8 of %9 calls/min)")
-                .replace("%1", str(result.applied)).replace("%2", str(result.planned))
-                .replace("%3", str(result.failed)).replace("%4", str(result.skipped))
-                .replace("%5", str(result.pending)).replace("%6", COUNTS.calls(self._calls))
+                .replace("%1", grouped(result.applied)).replace("%2", grouped(result.planned))
+                .replace("%3", grouped(result.failed)).replace("%4", grouped(result.skipped))
+                .replace("%5", grouped(result.pending)).replace("%6", COUNTS.calls(self._calls))
                 .replace("%7", f"{self._seconds:.1f}")
-                .replace("%8", str(calls_per_minute(self._calls, self._seconds)))
-                .replace("%9", str(limit)))
+                .replace("%8", grouped(calls_per_minute(self._calls, self._seconds)))
+                .replace("%9", grouped(limit)))
+
+    def _show_progress(self, done: int, total: int) -> None:
+        """The bar reads "1,250 / 5,249": numbers with separators, like every count here."""
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        self.bar.setFormat(f"{grouped(done)} / {grouped(total)}")
 
     def _info_text(self, info: BatchInfo) -> str:
         return (self.tr("%1 of %2 applied · %3 failed · %4 not sent")
-                .replace("%1", str(info.applied)).replace("%2", str(info.total))
-                .replace("%3", str(info.failed)).replace("%4", str(info.pending)))
+                .replace("%1", grouped(info.applied)).replace("%2", grouped(info.total))
+                .replace("%3", grouped(info.failed)).replace("%4", grouped(info.pending)))
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -367,8 +368,8 @@ class UnfinishedBatchesDialog(QDialog):
             item.setText(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
                          .replace("%1", info.id)
                          .replace("%2", pick(info.description) or info.source)
-                         .replace("%3", str(info.pending)).replace("%4", str(info.applied))
-                         .replace("%5", str(info.failed)))
+                         .replace("%3", grouped(info.pending)).replace("%4", grouped(info.applied))
+                         .replace("%5", grouped(info.failed)))
         self.resume_button.setText(self.tr("Resume"))
         self.cancel_batch_button.setText(self.tr("Cancel batch"))
         self.later_button.setText(self.tr("Later"))

@@ -293,7 +293,7 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     assert panel.bar.value() == panel.bar.maximum() == len(keys)
     assert panel.state == "done" and "Done." in panel.message.text()
     limit = viewer.context.workspace.profile.calls_per_minute
-    assert f"{len(keys)} of {limit} calls/min" in panel.counts.text()
+    assert f"{len(keys)} of {limit:,} calls/min" in panel.counts.text()
     assert f"{len(keys)} restored, 0 failed" in viewer.notice.text()
     given = {(r["userid"], r["external_userid"]) for r in changed
              if (r["action"], r["tag_id"]) == ("tag_add", vip)}

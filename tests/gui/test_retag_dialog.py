@@ -159,7 +159,8 @@ def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
     assert f"{plan.api_calls} of {plan.api_calls} applied" in totals
     assert f"{plan.api_calls} API calls" in totals
     limit = synced_context.workspace.profile.calls_per_minute
-    assert f"{plan.api_calls} of {limit} calls/min" in totals
+    assert f"{plan.api_calls} of {limit:,} calls/min" in totals     # 6,000: with separators
+    assert dialog.progress.bar.text() == f"{plan.api_calls:,} / {plan.api_calls:,}"
     final = _sandbox_tags(sandbox, synced_context, ids)
     assert all(shipped in tags for tags in final.values())
     assert not dialog.progress.continue_button.isVisible()
@@ -201,7 +202,7 @@ def test_pause_holds_new_calls_and_cancel_stops_the_run(qtbot: Any, synced_conte
     qtbot.waitUntil(lambda: "已暂停" in dialog.progress.counts.text(), timeout=WAIT_MS)
     counts = dialog.progress.counts.text()      # the UI language's half, the rate vs the limit
     limit = synced_context.workspace.profile.calls_per_minute
-    assert "已暂停" in counts and f"/{limit} 次/分" in counts and "剩余约" in counts
+    assert "已暂停" in counts and f"/{limit:,} 次/分" in counts and "剩余约" in counts
     assert "calls/min" not in counts
     assert 0 < dialog.progress.bar.value() < dialog.progress.bar.maximum() == plan.api_calls
     qtbot.wait(200)
