@@ -88,6 +88,7 @@ def test_an_older_cache_gets_every_row_stale_until_its_next_refresh(tmp_path: Pa
                                      " AND name LIKE 'relation_search%'").fetchall():
             tx.execute(f"DROP TRIGGER {trigger}")
         tx.execute("DROP TABLE relation_search")  # as before migration 12
+        tx.execute("DROP TABLE rule_revert")      # and 13
         tx.execute("PRAGMA user_version = 11")
     with Cache(path) as cache:
         assert _rows(cache) == {7: None}
