@@ -31,6 +31,7 @@ from desktop.ui.audit_filter_bar import CUSTOM
 from desktop.ui.audit_model import BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.i18n import CHINESE, Translations
 
 pytestmark = pytest.mark.gui
 
@@ -443,3 +444,22 @@ def test_a_click_on_a_batches_header_sorts_the_loaded_lines(
     assert viewer.selected_rows() == [model.lines.index(chosen)]   # the selection follows
     _click_header(qtbot, viewer.batches_view, BatchColumn.ROWS)
     assert [line.rows for line in model.lines] == sorted(rows, reverse=True)
+
+
+def test_the_detail_writes_chinese_colons_in_chinese(qtbot: Any, viewer: AuditViewer) -> None:
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+            viewer.batches_button.click()
+        lines = viewer.batches_model.lines
+        viewer.select_row(next(i for i, ln in enumerate(lines) if ln.sources == ("import",)))
+        shown = viewer.detail.toPlainText()
+        assert "添加标签：" in shown and ": " not in shown, shown
+        with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+            viewer.rows_button.click()
+        viewer.select_row(0)
+        shown = viewer.detail.toPlainText()
+        assert "客户：" in shown and ": " not in shown, shown
+    finally:
+        translations.uninstall()
