@@ -9,6 +9,7 @@ was started; the leftover is cancelled and waited for so it cannot leak into the
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,18 +63,67 @@ def gui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@pytest.fixture
-def synced_workspace(gui_home: Path, sandbox: Any) -> Iterator[Any]:
+PROFILE = "test"
+
+
+def _sandbox_config(data_dir: Path) -> Any:
+    """tests/conftest.py's sandbox corp: 300 customers, 8 members."""
+    from desktop.sandbox import SandboxConfig
+
+    return SandboxConfig(data_dir=data_dir, customers=300, members=8, seed=7)
+
+
+def _profile(sandbox: Any) -> Any:
     from desktop.services.profiles import Profile
+
+    owner = sorted(sandbox.state.relations())[0][0]
+    return Profile(name=PROFILE, corp_id=sandbox.corp_id, api_base=sandbox.api_base,
+                   agent_id=sandbox.agent_id, userid=owner)
+
+
+@pytest.fixture(scope="session")
+def _synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sandbox corp and a workspace synced with it, made once per process: each test
+    starts from copies of both files instead of generating and syncing the same corp again."""
+    from desktop.sandbox import SandboxServer
     from desktop.services.sync import run_sync
     from desktop.services.workspace import Workspace
 
-    owner = sorted(sandbox.state.relations())[0][0]
-    profile = Profile(name="test", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
-                      agent_id=sandbox.agent_id, userid=owner)
-    ws = Workspace(gui_home, profile, sandbox.secret)
-    run_sync(ws.client(), ws.cache)
+    root = tmp_path_factory.mktemp("synced-template")
+    (root / "home").mkdir()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TAGDESK_HOME", str(root / "home"))
+        env.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+        env.setenv("XDG_DATA_HOME", str(root / "xdg"))
+        with (SandboxServer(_sandbox_config(root / "sandbox"))
+              as server, Workspace(root / "home", _profile(server), server.secret) as ws):
+            run_sync(ws.client(), ws.cache)
+    return root
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, _synced_template: Path) -> Iterator[Any]:
+    """tests/conftest.py's sandbox (300 customers, 8 members), started from a copy of the
+    session's generated corp."""
+    from desktop.sandbox import SandboxServer
+
+    shutil.copytree(_synced_template / "sandbox", tmp_path / "sandbox")
+    with SandboxServer(_sandbox_config(tmp_path / "sandbox")) as server:
+        yield server
+
+
+@pytest.fixture
+def synced_workspace(gui_home: Path, sandbox: Any, _synced_template: Path) -> Iterator[Any]:
+    """A workspace synced with `sandbox`: a copy of the session's synced cache (the sandbox
+    is a copy of the corp it was synced with)."""
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.workspace import Workspace
+
+    cache = ProfileStore(gui_home).cache_path(PROFILE)
+    shutil.copyfile(_synced_template / "home" / "profiles" / PROFILE / cache.name, cache)
+    ws = Workspace(gui_home, _profile(sandbox), sandbox.secret)
     try:
+        ws.client().get_token()     # as after a sync: the first write pays no gettoken
         yield ws
     finally:
         ws.close()
