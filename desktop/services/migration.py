@@ -129,10 +129,11 @@ class MigrationService:
                              delete_source=plan.delete_source)
         batch_id = ""
         if plan.relabel.api_calls:
-            names = "、".join(s.name for s in plan.sources)
+            names = [s.name for s in plan.sources]
             batch_id = self._tagging.submit(
                 plan.relabel, source=SOURCE,
-                description=f"迁移 migrate {names} → {plan.target.name}")
+                description=f"迁移 {'、'.join(names)} → {plan.target.name}"
+                            f" / migrate {', '.join(names)} → {plan.target.name}")
         return Started(plan, batch_id, target_id, changes, transport.api_calls - calls_before)
 
     def finish(self, started: Started, result: BatchResult | None) -> ChangeSet:

@@ -142,9 +142,10 @@ class ExpiryService:
             return ExpiryRun(due, plan, None)
         tags = sorted({item.tag_id for item in due})
         labels = self.tagging.tag_labels()
+        named = [labels.get(t, t) for t in tags]
         batch_id = self.tagging.submit(
-            plan, source=SOURCE, description=f"标签到期 tag expiry: "
-                                             f"{', '.join(labels.get(t, t) for t in tags)}")
+            plan, source=SOURCE, description=f"标签到期：{'、'.join(named)}"
+                                             f" / tag expiry: {', '.join(named)}")
         result = self.tagging.run(batch_id, progress=progress)
         tag_expiry.prune(self.ws.cache)
         return ExpiryRun(due, plan, result)

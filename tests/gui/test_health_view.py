@@ -126,6 +126,7 @@ def test_migrating_a_duplicate_merges_it_and_the_report_follows(
     with qtbot.waitSignal(wizard.migrated, timeout=30000):
         wizard.run_button.click()
     assert sandbox.state.find_tag("历史标签", "高意向客户") is None
+    assert wizard.panel.title.text().endswith("· 迁移 高意向客户 → 高意向")   # not "迁移 migrate …"
     assert all(target in sandbox.state.relation_tag_ids(*key) for key in carriers)
     qtbot.waitUntil(lambda: not any(
         "高意向客户" in window.model.data(window.model.index(r, HealthModel.TAGS))
