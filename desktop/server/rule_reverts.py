@@ -2,7 +2,7 @@
 rule-…` on a team profile, relayed with the batch it reverts) is remembered per change it
 undid, for every rule of the run that makes that change (`desktop/domain/rule_reverts.py`:
 what is held and for how long), and the server's rule runs hold those changes
-(`rule_runs.py`). `GET /tagdesk/v1/rules` counts, per rule, the relations it remembers.
+(`rule_runs.py`); a revert of that revert makes them again and forgets them. `GET /tagdesk/v1/rules` counts, per rule, the relations it remembers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
     are remembered (in the caller's transaction); how many."""
     if not reverts or not entries:
         return 0
+    undone = conn.execute("SELECT reverts_batch FROM team_journal WHERE batch_id = %s"
+                          " AND source = 'revert' AND reverts_batch != '' LIMIT 1",
+                          (reverts,)).fetchone()
+    if undone is not None:
+        _forget_undone(conn, entries, str(undone[0]))
+        return 0
     rules = _rules(conn)
     rows = []
     for entry in entries:
@@ -60,6 +66,16 @@ def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
                 " SET definition_key = excluded.definition_key,"
                 " reverted_batch = excluded.reverted_batch, reverted_at = now()", rows)
     return len(rows)
+
+
+def _forget_undone(conn: Conn, entries: Sequence[JournalEntry], rule_batch: str) -> None:
+    """A revert of the revert of `rule_batch` made these changes again: their memories go."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "DELETE FROM team_rule_revert WHERE reverted_batch = %s AND userid = %s"
+            " AND external_userid = %s AND tag_id = %s AND action = %s",
+            [(rule_batch, e.userid, e.external_userid, e.tag_id, e.action) for e in entries
+             if e.action in UNDONE])
 
 
 def memory(conn: Conn, keys: Mapping[str, str]) -> Held:

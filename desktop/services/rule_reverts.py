@@ -1,7 +1,8 @@
 """A solo profile's reverted rule changes stay reverted: as the calls of `audit revert` of a
 rule run's batch are confirmed, the changes they undo are remembered for every rule of the
 run that makes them (`store/rule_reverts.py`), and the profile's rule runs hold them
-(`domain/rule_reverts.py`). A team profile's reverts are remembered by its team server."""
+(`domain/rule_reverts.py`); a revert of that revert makes them again and forgets them. A team
+profile's reverts are remembered by its team server."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
 from desktop.store import outbox, rule_reverts, rule_store
 from desktop.store.db import Cache
 
-RULE_SOURCE = "rule"
+RULE_SOURCE, REVERT_SOURCE = "rule", "revert"
 
 
 def rule_keys(cache: Cache) -> dict[str, str]:
@@ -43,12 +44,18 @@ class RevertMemory:
         self._lock = threading.Lock()      # the runner's workers confirm calls in parallel
         self._rules: list[tuple[ResolvedRule, str]] = []
         self._made: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        self._undoes = ""      # reverting a revert: the rule batch that revert reverted
 
     def record(self, external_userid: str, userid: str, add: Sequence[str],
                remove: Sequence[str]) -> None:
         """A confirmed call of the revert: tags it added (the run removed them) and removed."""
         with self._lock:
             self._load()
+        if self._undoes:
+            rule_reverts.forget_undone(
+                self._cache, self._undoes, userid, external_userid,
+                [(tag, "tag_add") for tag in add] + [(tag, "tag_remove") for tag in remove])
+            return
         added, removed = self._made.get((external_userid, userid), (frozenset(), frozenset()))
         keys = {rule.name: key for rule, key in self._rules}
         rules = [rule for rule, _ in self._rules]
@@ -64,6 +71,8 @@ class RevertMemory:
             return
         self._loaded = True
         batch = outbox.get_batch(self._cache, self._reverts)
+        if batch is not None and batch.source == REVERT_SOURCE:
+            self._undoes = str(batch.summary.get("reverts", ""))
         if batch is None or batch.source != RULE_SOURCE:
             return
         kept = {r.name: r for r in rule_store.rules(self._cache)}

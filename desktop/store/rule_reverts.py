@@ -39,3 +39,14 @@ def forget_edited(cache: Cache, keys: Mapping[str, str]) -> None:
         with cache.write() as conn:
             conn.executemany("DELETE FROM rule_revert WHERE rule_name = ? AND definition_key = ?",
                              sorted(stale))
+
+
+def forget_undone(cache: Cache, reverted_batch: str, userid: str, external_userid: str,
+                  changes: Sequence[tuple[str, str]]) -> None:
+    """A revert of the revert of `reverted_batch` made these changes (tag id, action) on the
+    relation again: the memories of them go."""
+    with cache.write() as conn:
+        conn.executemany(
+            "DELETE FROM rule_revert WHERE reverted_batch = ? AND userid = ?"
+            " AND external_userid = ? AND tag_id = ? AND action = ?",
+            [(reverted_batch, userid, external_userid, tag, action) for tag, action in changes])

@@ -1,7 +1,7 @@
 """A solo profile's `audit revert` of a rule run sticks against the sandbox: the next runs
 make none of the reverted changes again — whichever rule asks for them, nor what follows from
 them — `rules show` counts the relations left alone, and once every rule that made a change
-is edited the rules apply to it again."""
+is edited the rules apply to it again; a revert of the revert forgets them."""
 
 from __future__ import annotations
 
@@ -102,3 +102,14 @@ def test_a_reverted_rule_run_stays_reverted_until_every_rule_that_made_it_is_edi
     rerun = last_json(cli("rules", "run", "--profile", "acme", "--yes", "--json"))
     assert rerun["applied"] == len(tagged)
     assert carrying(corp, "华北区域") == carrying(corp, "华北回访") == tagged
+
+    # Reverting the revert makes the changes again and forgets them.
+    undo = last_json(cli("audit", "revert", rerun["batch_id"], "--profile", "acme", "--yes",
+                         "--json"))
+    assert carrying(corp, "华北区域") == set()
+    assert simulated()["left_alone"] == len(tagged)
+    redo = cli("audit", "revert", undo["batch_id"], "--profile", "acme", "--yes", "--json")
+    assert redo.returncode == 0, redo.stderr
+    assert carrying(corp, "华北区域") == carrying(corp, "华北回访") == tagged
+    with closing(sqlite3.connect(ProfileStore(cli.home).cache_path("acme"))) as conn:
+        assert conn.execute("SELECT count(*) FROM rule_revert").fetchone() == (0,)

@@ -756,7 +756,8 @@ def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_ch
         admin_env: dict[str, str]) -> None:
     """Two rules add 展会 and a third adds 待回访 because of 展会: after `audit revert` of the
     run's batch, editing one of the two (or the chained one) makes nothing come back; once
-    both that made 展会 are edited, 展会 and what follows from it are applied again."""
+    both that made 展会 are edited, 展会 and what follows from it are applied again; a revert of
+    a revert makes the changes again and forgets them."""
     db_url = servers[0].db_url
     expo, call_back = corp.state.find_tag("MKT-渠道", "展会"), corp.state.find_tag("OPS-售后", "待回访")
     assert expo and call_back
@@ -800,6 +801,25 @@ def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_ch
         put({**rules[1], "description": "改过"})
         wait_for(lambda: tags() == {expo, call_back}, timeout=30,
                  what="both tags again once every rule that made 展会 is edited")
+
+        # Reverting the revert makes the changes again and forgets them.
+        latest = sorted({str(_one(db_url, "SELECT batch_id FROM team_journal WHERE source ="
+                                  " 'rule' AND external_userid = %s AND tag_id = %s ORDER BY"
+                                  " id DESC LIMIT 1", customer, tag)) for tag in (expo, call_back)})
+        assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
+        undoes = [last_json(tagdesk("audit", "revert", batch, "--profile", "team", "--yes",
+                                    "--json", env=admin_env, timeout=120))["batch_id"]
+                  for batch in latest]
+        assert tags() == set()
+        assert _one(db_url, "SELECT count(*) FROM team_rule_revert WHERE external_userid = %s",
+                    customer) == 3          # 展会 for 展会码甲 and 展会码乙, 待回访 for 展会回访
+        for undo in undoes:
+            redone = tagdesk("audit", "revert", undo, "--profile", "team", "--yes", "--json",
+                             env=admin_env, timeout=120)
+            assert redone.returncode == 0, redone.stderr
+        assert tags() == {expo, call_back}
+        assert _one(db_url, "SELECT count(*) FROM team_rule_revert WHERE external_userid = %s",
+                    customer) == 0
     finally:
         for rule in rules:
             _call(servers[0], sessions["admin"], "disable", {"name": rule["name"]})
