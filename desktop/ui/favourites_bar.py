@@ -286,7 +286,12 @@ class FavouritesBar(QWidget):
         self.hint.setVisible(empty)
         self.view.setVisible(not empty)
         self.setAcceptDrops(empty)
-        width, rows, used = max(1, self.view.viewport().width()), 1, 0
+        # the row width QListView wraps at: it keeps room for a vertical scroll bar, and a
+        # spacing before the first chip, two between chips, one after the last
+        extent = self.view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None,
+                                               self.view.verticalScrollBar())
+        width = max(1, self.view.maximumViewportSize().width() - extent - _SPACING)
+        rows, used = 1, 0
         option = QStyleOptionViewItem()
         option.initFrom(self.view)
         delegate = self.view.itemDelegate()

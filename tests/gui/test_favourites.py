@@ -161,3 +161,19 @@ def test_alt_1_in_the_main_window_toggles_the_first_favourite(
 
     qtbot.waitUntil(applied, timeout=15000)
     synced_context.wait_idle()
+
+
+def test_every_chip_shows_without_scrolling_at_any_width(
+        qtbot: Any, bar: FavouritesBar, synced_context: Any, intent_ids: list[str],
+        sandbox: Any) -> None:
+    _pin(synced_context, [*intent_ids, sandbox.state.find_tag("客户阶段", "已发货")])
+    view = bar.view
+    for width in range(200, 420, 2):
+        bar.resize(width, 80)
+        qtbot.waitUntil(lambda w=width: bar.width() == w, timeout=2000)
+        view.doItemsLayout()
+        qtbot.wait(1)
+        assert not view.verticalScrollBar().isVisible(), width
+        for row in range(bar.model.rowCount()):
+            assert view.viewport().rect().contains(view.visualRect(bar.model.index(row))), (
+                width, row)
