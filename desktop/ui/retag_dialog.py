@@ -430,6 +430,8 @@ class RetagDialog(QDialog):
                 lines.append(html.escape(f"  {conflict.external_userid} ({conflict.userid})"
                                          f" {conflict.set_name}: {tags}"))
         profile = self.context.workspace.profile
+        if not plan.api_calls:                  # nothing to send, nothing to wait for
+            return "<br>".join(lines)
         lines.append(self.tr("About %1 at %2 calls/min, %3 at a time")
                      .replace("%1", format_duration(eta, english=is_english()))
                      .replace("%2", f"{profile.calls_per_minute:,}")

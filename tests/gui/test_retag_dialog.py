@@ -303,3 +303,14 @@ def test_the_estimate_reads_in_the_interface_language(qtbot: Any, synced_context
         assert re.search(r"约需 \d+ 秒", estimate) and " s" not in estimate, estimate
     finally:
         translations.uninstall()
+
+
+def test_a_preview_with_nothing_to_change_gives_no_time_estimate(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    keen = _tag(sandbox, "意向程度", "高意向")
+    ids = synced_context.filter_engine.relation_ids("高意向", order_by="createtime")[:5]
+    dialog = _dialog(qtbot, synced_context, ids)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(keen))
+    assert plan.api_calls == 0 and plan.skipped_noop == 5
+    assert "About" not in dialog.preview.text() and "5 already as asked" in dialog.preview.text()
+    assert not dialog.start_button.isEnabled()
