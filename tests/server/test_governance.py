@@ -517,6 +517,8 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: dialog.challenge is not None, timeout=30_000)
             dialog.code.setText(newest_code(corp, head, seen))
+            # enabled once the sending task is over too (its result arrives just before)
+            qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=30_000)
             with qtbot.waitSignal(dialog.decided, timeout=60_000):
                 qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
             assert corp.state.find_tag("OPS-服务", "续费提醒") is None

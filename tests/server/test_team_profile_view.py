@@ -121,6 +121,8 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.challenge is not None, timeout=30_000)
         dialog.code.setText(newest_code(team_sandbox, user, seen))
+        # enabled once the sending task is over too (its result arrives just before)
+        qtbot.waitUntil(dialog.login_button.isEnabled, timeout=30_000)
         with qtbot.waitSignal(dialog.accepted, timeout=30_000):
             qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
         with workspace.client() as client:
