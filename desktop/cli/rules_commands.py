@@ -132,14 +132,14 @@ def rules_list(args: argparse.Namespace) -> int:
 def _last_run_text(run: dict[str, Any] | None) -> str:
     if run is None:
         return "团队服务器还没有运行过规则。 / The team server has not run the rules yet."
-    if run["finished_at"] is None:
-        return f"团队服务器正在运行规则 / The team server is running the rules: {run['batch_id']}"
     when = datetime.fromtimestamp(run["finished_at"]).strftime("%Y-%m-%d %H:%M:%S")
     skipped = "".join(f"\n  跳过 skipped {name}: {why}" for name, why in run["skipped"].items())
+    running = (f"\n团队服务器正在运行规则 / The team server is running the rules now:"
+               f" {run['running_now']}" if run.get("running_now") else "")
     return (f"团队服务器上次运行 / Last run on the team server: {when} · {run['batch_id']} ·"
             f" {run['relations']} 个客户关系 relations, {run['changed']} 个更改 changed,"
             f" {run['applied']} 成功 applied, {run['failed']} 失败 failed, {run['contested']}"
-            f" 有争议 contested, {run['unread']} 未读 unread{skipped}")
+            f" 有争议 contested, {run['unread']} 未读 unread{skipped}{running}")
 
 
 def rules_show(args: argparse.Namespace) -> int:

@@ -135,18 +135,33 @@ def rules(conn: Conn) -> list[TeamRule]:
 
 
 def last_run(conn: Conn) -> dict[str, Any] | None:
+    """The newest finished run of the team rules, None before the first; `running_now` is
+    the batch of a run under way since (its process alive), else None. A run under way
+    never hides the last finished one."""
     row = conn.execute(
-        "SELECT batch_id, extract(epoch FROM started_at), extract(epoch FROM finished_at),"
+        "SELECT id, batch_id, extract(epoch FROM started_at), extract(epoch FROM finished_at),"
         " rules, relations, changed, applied, failed, contested, unread, skipped"
-        " FROM team_rule_run ORDER BY id DESC LIMIT 1").fetchone()
+        " FROM team_rule_run WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     keys = ("batch_id", "started_at", "finished_at", "rules", "relations", "changed",
             "applied", "failed", "contested", "unread", "skipped")
-    found = dict(zip(keys, row, strict=True))
+    found = dict(zip(keys, row[1:], strict=True))
     for key in ("started_at", "finished_at"):
-        found[key] = None if found[key] is None else round(float(str(found[key])), 3)
+        found[key] = round(float(str(found[key])), 3)
+    found["running_now"] = _running_since(conn, int(str(row[0])))
     return found
+
+
+def _running_since(conn: Conn, finished_id: int) -> str | None:
+    from desktop.server import leases  # leases needs database, which needs this module
+
+    row = conn.execute(
+        "SELECT batch_id, process FROM team_rule_run WHERE finished_at IS NULL AND id > %s"
+        " ORDER BY id DESC LIMIT 1", (finished_id,)).fetchone()
+    if row is None or not leases.alive(conn, int(str(row[1]))):
+        return None
+    return str(row[0])
 
 
 class TeamRules:

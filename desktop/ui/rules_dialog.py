@@ -165,14 +165,15 @@ class RulesDialog(QDialog):
         if run is None:
             return self.tr("The team server runs the enabled team rules on a schedule; it has"
                            " not run them yet.")
-        if run["finished_at"] is None:
-            return self.tr("The team server is running the team rules now.")
-        return (self.tr("Last run on the team server: %1 · %2 changed, %3 failed,"
+        last = (self.tr("Last run on the team server: %1 · %2 changed, %3 failed,"
                         " %4 contested, %5 skipped.")
                 .replace("%1", datetime.fromtimestamp(run["finished_at"]).strftime(
                     "%Y-%m-%d %H:%M")).replace("%2", COUNTS.relations(int(run["applied"])))
                 .replace("%3", str(run["failed"])).replace("%4", str(run["contested"]))
                 .replace("%5", COUNTS.rules(len(run["skipped"]))))
+        if run.get("running_now"):
+            return f"{last} {self.tr('The team server is running the team rules now.')}"
+        return last
 
     def _fill(self, kept: list[KeptRule]) -> None:
         self.kept = list(kept)
