@@ -32,6 +32,16 @@ RETRY_FAILED_S = 10.0     # a failed or unfinished run is tried again this soon
 LONGEST_TICK_S = 5.0
 
 
+def held(conn: Conn, name: str) -> bool:
+    """Whether some process is running job `name` now (it holds the job's lock)."""
+    row = conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND classid = %s::int::oid AND objid = hashtext(%s)::oid",
+        (JOB_LOCK_CLASS, name)).fetchone()
+    return row is not None and int(str(row[0])) > 0
+
+
 @dataclass(frozen=True)
 class Job:
     name: str

@@ -28,10 +28,9 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from desktop.domain.reconcile import Mismatch, Reconciliation, RelationMark, reconcile
-from desktop.server import order_sources, snapshot
+from desktop.server import jobs, order_sources, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.identity import Caller
-from desktop.server.jobs import JOB_LOCK_CLASS
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.reconcile_schema import JOB_NAME
 from desktop.server.relay import Relay
@@ -235,11 +234,6 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
     started = conn.execute(
         "SELECT extract(epoch FROM last_started_at) FROM scheduled_job WHERE name = %s",
         (JOB_NAME,)).fetchone()
-    held = conn.execute(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-        " AND classid = %s::int::oid AND objid = hashtext(%s)::oid",
-        (JOB_LOCK_CLASS, JOB_NAME)).fetchone()
     runs = [_run_json(row) for row in rows]
     finished = [run for run in runs if run["result"] != "running"]
     next_run = (None if started is None or started[0] is None
@@ -248,7 +242,7 @@ def status(conn: Conn, config: ReconcileConfig | None) -> dict[str, Any]:
             "source": order_sources.shown(config.orders), "tag": config.tag,
             "interval_s": config.interval_s, "max_changes": config.max_changes,
             "max_share": config.max_share,
-            "running": held is not None and int(str(held[0])) > 0,
+            "running": jobs.held(conn, JOB_NAME),
             "last_run": finished[0] if finished else None, "next_run": next_run,
             "recent": [{key: run[key] for key in ("id", "started_at", "result", "batch_id")}
                        for run in runs]}

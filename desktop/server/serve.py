@@ -23,7 +23,7 @@ import psycopg
 import psycopg_pool
 import uvicorn
 
-from desktop.server import team_events
+from desktop.server import team_events, team_rules
 from desktop.server.app import TeamServer, TeamSettings, build_app
 from desktop.server.database import CONNECT_TIMEOUT_S, describe_target, migrate
 from desktop.server.db_health import Conn, DatabaseHealth
@@ -120,7 +120,7 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
             *([Job("event-retention", EVENT_RETENTION_EVERY_S, team_events.retention_job(
                 team.connection, options.events_retention_days))]
               if options.events_retention_days > 0 else []),
-            *([Job("team-rules", options.rules_interval_s,
+            *([Job(team_rules.JOB_NAME, options.rules_interval_s,
                    RuleRuns(team.connection, team.relay, lease.id,
                             team.governance.actor).run)]
               if options.rules_interval_s > 0 else []),

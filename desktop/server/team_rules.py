@@ -33,7 +33,7 @@ from desktop.domain.rule_access import (
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rule_reverts import definition_key
 from desktop.domain.rules import Rule
-from desktop.server import rule_reverts, team_journal
+from desktop.server import jobs, rule_reverts, team_journal
 from desktop.server.identity import Caller
 from desktop.server.relation_facts import ConnectionFactory
 from desktop.server.request_refused import RequestRefused
@@ -47,6 +47,7 @@ log = logging.getLogger("tagdesk.server.rules")
 SOURCE = "settings"
 FORBIDDEN = 403
 MAX_RULES = 200
+JOB_NAME = "team-rules"   # the scheduled job that runs them (desktop/server/serve.py)
 
 MIGRATION = """
 CREATE TABLE team_rule (
@@ -136,7 +137,7 @@ def rules(conn: Conn) -> list[TeamRule]:
 
 def last_run(conn: Conn) -> dict[str, Any] | None:
     """The newest finished run of the team rules, None before the first; `running_now` is
-    the batch of a run under way since (its process alive), else None. A run under way
+    the batch of a run under way since (a process holds the job's lock), else None. A run under way
     never hides the last finished one."""
     row = conn.execute(
         "SELECT id, batch_id, extract(epoch FROM started_at), extract(epoch FROM finished_at),"
@@ -154,14 +155,12 @@ def last_run(conn: Conn) -> dict[str, Any] | None:
 
 
 def _running_since(conn: Conn, finished_id: int) -> str | None:
-    from desktop.server import leases  # leases needs database, which needs this module
-
-    row = conn.execute(
-        "SELECT batch_id, process FROM team_rule_run WHERE finished_at IS NULL AND id > %s"
-        " ORDER BY id DESC LIMIT 1", (finished_id,)).fetchone()
-    if row is None or not leases.alive(conn, int(str(row[1]))):
+    if not jobs.held(conn, JOB_NAME):
         return None
-    return str(row[0])
+    row = conn.execute(
+        "SELECT batch_id FROM team_rule_run WHERE finished_at IS NULL AND id > %s"
+        " ORDER BY id DESC LIMIT 1", (finished_id,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 class TeamRules:

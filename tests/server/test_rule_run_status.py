@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from desktop.server.database import migrate
-from desktop.server.leases import ProcessLease
-from desktop.server.team_rules import last_run
+from desktop.server.jobs import JOB_LOCK_CLASS
+from desktop.server.team_rules import JOB_NAME, last_run
 from tests.server.team_support import PostgresCluster
 
 pytestmark = pytest.mark.integration
@@ -33,22 +33,20 @@ def _run(conn: psycopg.Connection[tuple[object, ...]], batch: str, process: int,
 
 
 def test_the_last_finished_run_is_shown_with_the_run_under_way(db_url: str) -> None:
-    lease = ProcessLease(db_url)
-    try:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            assert last_run(conn) is None
-            _run(conn, "rule-first", lease.id, finished=True)
-            _run(conn, "rule-second", lease.id, finished=False)
-            shown = last_run(conn)
-            assert shown is not None
-            assert (shown["batch_id"], shown["applied"]) == ("rule-first", 3)
-            assert shown["finished_at"] is not None
-            assert shown["running_now"] == "rule-second"
+    with psycopg.connect(db_url, autocommit=True) as conn, \
+            psycopg.connect(db_url, autocommit=True) as scheduler:
+        assert last_run(conn) is None
+        _run(conn, "rule-first", 1, finished=True)
+        _run(conn, "rule-second", 1, finished=False)
+        scheduler.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (JOB_LOCK_CLASS, JOB_NAME))
+        shown = last_run(conn)
+        assert shown is not None
+        assert (shown["batch_id"], shown["applied"]) == ("rule-first", 3)
+        assert shown["finished_at"] is not None
+        assert shown["running_now"] == "rule-second"
 
-            _run(conn, "rule-second", lease.id, finished=True)
-            conn.execute("UPDATE team_rule_run SET finished_at = now() WHERE finished_at IS NULL")
-            _run(conn, "rule-orphan", lease.id + 1000, finished=False)   # its process is gone
-            shown = last_run(conn)
-            assert shown is not None and shown["running_now"] is None
-    finally:
-        lease.close()
+        scheduler.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
+                          (JOB_LOCK_CLASS, JOB_NAME))   # its process died mid-run
+        shown = last_run(conn)
+        assert shown is not None and shown["batch_id"] == "rule-first"
+        assert shown["running_now"] is None
