@@ -27,6 +27,7 @@ from desktop.services.team import normalized_url, store_device_token, team_api_b
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.reconcile_dialog import ReconcileDialog
+from desktop.ui.tasks import pending_tasks
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -134,7 +135,9 @@ def test_the_reconcile_dialog_of_a_team_profile_shows_the_servers_last_run(
         assert reconciled.batch_id in shown and TAG in shown
         assert f"{reconciled.counts['applied']:,}" in shown
         assert STRANGER in shown and "U-1" in shown
-        dialog.context.wait_idle()
+        # the answer to "is this caller an administrator?" has reached the window
+        qtbot.waitUntil(lambda: not any(t.name == "reconcile admin" for t in pending_tasks()),
+                        timeout=30_000)
         assert dialog.run_now_button.isVisibleTo(dialog)
         assert not dialog.run_now_button.isEnabled()     # a member may not run it now
 
