@@ -16,7 +16,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from desktop.domain.rules import ResolvedRule
+from desktop.domain.rule_format import RuleFormatError, parse_rule
+from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
 
 REASON_PREFIX = "规则 rule: "          # a rule run's reason / description: 规则 rule: NAME, NAME
 UNDONE = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
@@ -57,6 +58,20 @@ def named_rules(reason: str, known: Iterable[str]) -> list[str]:
     return [name for name in known
             if listed == name or listed.startswith(name + ", ") or listed.endswith(", " + name)
             or f", {name}, " in listed]
+
+
+def resolved_rules(definitions: Mapping[str, Mapping[str, object]],
+                   catalogue: Sequence[CatalogueTag]) -> dict[str, tuple[ResolvedRule, str]]:
+    """Each rule (name → definition as kept) whose tags the catalogue resolves, with its
+    definition key; a rule that does not resolve makes no change to remember."""
+    found = {}
+    for name, definition in definitions.items():
+        try:
+            rule = resolve([parse_rule(dict(definition), name)], catalogue)[0]
+        except (RuleFormatError, RuleError):
+            continue
+        found[name] = (rule, definition_key(definition))
+    return found
 
 
 def makers(rules: Iterable[ResolvedRule], tag_id: str, did: str) -> list[str]:

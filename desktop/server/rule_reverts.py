@@ -11,18 +11,17 @@ from collections.abc import Mapping, Sequence
 
 from psycopg import Connection
 
-from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rule_reverts import (
     UNDONE,
     Held,
     Remembered,
     counts,
-    definition_key,
     held,
     makers,
     named_rules,
+    resolved_rules,
 )
-from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
+from desktop.domain.rules import CatalogueTag, ResolvedRule
 from desktop.server import snapshot
 from desktop.store.journal import JournalEntry
 
@@ -103,12 +102,6 @@ def _rules(conn: Conn) -> dict[str, tuple[ResolvedRule, str]]:
     """Each team rule the server's tags resolve, with its definition key."""
     catalogue = [CatalogueTag(tag_id, tag.name, tag.group_id, tag.group_name)
                  for tag_id, tag in snapshot.corp_tags(conn).items()]
-    found = {}
-    for name, definition in conn.execute("SELECT name, definition FROM team_rule"):
-        written = definition if isinstance(definition, dict) else {}
-        try:
-            rule = resolve([parse_rule(written, str(name))], catalogue)[0]
-        except (RuleFormatError, RuleError):
-            continue
-        found[str(name)] = (rule, definition_key(written))
-    return found
+    return resolved_rules({str(name): definition if isinstance(definition, dict) else {}
+                           for name, definition in conn.execute(
+                               "SELECT name, definition FROM team_rule")}, catalogue)

@@ -10,9 +10,16 @@ import json
 import threading
 from collections.abc import Sequence
 
-from desktop.domain.rule_format import RuleFormatError, parse_rule
-from desktop.domain.rule_reverts import Held, Remembered, definition_key, held, makers, named_rules
-from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
+from desktop.domain.rule_reverts import (
+    Held,
+    Remembered,
+    definition_key,
+    held,
+    makers,
+    named_rules,
+    resolved_rules,
+)
+from desktop.domain.rules import CatalogueTag, ResolvedRule
 from desktop.store import outbox, rule_reverts, rule_store
 from desktop.store.db import Cache
 
@@ -78,12 +85,8 @@ class RevertMemory:
         kept = {r.name: r for r in rule_store.rules(self._cache)}
         catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                      for t in outbox.tag_catalogue(self._cache)]
-        for name in named_rules(batch.description, kept):
-            definition = json.loads(kept[name].definition)
-            try:
-                rule = resolve([parse_rule(definition, name)], catalogue)[0]
-            except (RuleFormatError, RuleError):
-                continue
-            self._rules.append((rule, definition_key(definition)))
+        self._rules = list(resolved_rules(
+            {name: json.loads(kept[name].definition)
+             for name in named_rules(batch.description, kept)}, catalogue).values())
         self._made = {(c.external_userid, c.userid): (c.after - c.before, c.before - c.after)
                       for c in outbox.batch_changes(self._cache, self._reverts)}
