@@ -22,6 +22,17 @@ REGION = {"name": "北京归华北", "when": {"all": [{"region": "北京"}, {"ha
 FIGHT = {"name": "北京不分区", "when": {"region": "北京"}, "then": {"remove": ["地区:华北"]}}
 
 
+def _dialog_with_the_region_rule(qtbot: Any, context: Any, tmp_path: Path) -> RulesDialog:
+    """The Rules window with REGION added from a file and listed."""
+    dialog = RulesDialog(context)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    return dialog
+
+
 def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sandbox: Any,
                                              tmp_path: Path) -> None:
     ws = synced_context.workspace
@@ -34,12 +45,7 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     expected = {(s.userid, s.external_userid) for s in states.values() if north not in s.tag_ids}
     assert expected
 
-    dialog = RulesDialog(synced_context)
-    qtbot.addWidget(dialog)
-    path = tmp_path / "rules.json"
-    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
-    dialog.add_file(path)
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog = _dialog_with_the_region_rule(qtbot, synced_context, tmp_path)
     dialog.simulate()
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
     assert dialog.changes.topLevelItemCount() == len(expected)
@@ -67,6 +73,7 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     qtbot.waitUntil(lambda: not dialog.run_button.isEnabled() and "0 of" in
                     dialog.summary.text(), timeout=10000)
 
+    path = tmp_path / "rules.json"                       # the same file, another rule
     path.write_text(json.dumps([FIGHT], ensure_ascii=False), encoding="utf-8")
     dialog.add_file(path)
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 2, timeout=10000)
@@ -91,12 +98,7 @@ def test_a_reverted_run_stays_reverted_and_the_window_says_so(
     is remembered; the list says how many relations the rule leaves alone, and a simulation
     changes none of them and counts the reverted changes."""
     ws = synced_context.workspace
-    dialog = RulesDialog(synced_context)
-    qtbot.addWidget(dialog)
-    path = tmp_path / "rules.json"
-    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
-    dialog.add_file(path)
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog = _dialog_with_the_region_rule(qtbot, synced_context, tmp_path)
     dialog.simulate()
     qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
     changed = dialog.changes.topLevelItemCount()
@@ -131,12 +133,7 @@ def test_removing_a_rule_asks_first(qtbot: Any, synced_context: Any, tmp_path: P
         return answers.pop(0)
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    dialog = RulesDialog(synced_context)
-    qtbot.addWidget(dialog)
-    path = tmp_path / "rules.json"
-    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
-    dialog.add_file(path)
-    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    dialog = _dialog_with_the_region_rule(qtbot, synced_context, tmp_path)
     dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
     dialog.remove_button.click()                        # No: kept
     assert synced_context.wait_idle() and dialog.rules.topLevelItemCount() == 1
