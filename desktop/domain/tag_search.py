@@ -279,12 +279,17 @@ def nearest_names(
 ) -> list[str]:
     """Up to `limit` candidates that look or sound like `name`, for "unknown tag, did you mean…".
 
-    Compares normalised text and pinyin (so the homophone typo 高意象 finds 高意向); pinyin
-    similarity counts slightly less than text similarity.
+    Names that `name` spells from their start as pinyin initials, full pinyin or both mixed
+    with Chinese come first, the shorter first (`gyx` → 高意向, then 高意向客户); then the names
+    alike in normalised text or pinyin (the homophone typo 高意象 finds 高意向), pinyin
+    similarity counting slightly less than text similarity.
     """
     names = list(dict.fromkeys(candidates))
     if not names or limit <= 0:
         return []
+    spelled = _spelled_names(name, names)
+    if len(spelled) >= limit:
+        return spelled[:limit]
     scores = [0.0] * len(names)
     keys = [name_key(candidate) for candidate in names]
     for _, similarity, index in process.extract(
@@ -302,7 +307,25 @@ def nearest_names(
         (index for index, score in enumerate(scores) if score >= min_score),
         key=lambda index: -scores[index],
     )
-    return [names[index] for index in ranked[:limit]]
+    alike = [names[index] for index in ranked if names[index] not in spelled]
+    return [*spelled, *alike][:limit]
+
+
+def _spelled_names(name: str, names: list[str]) -> list[str]:
+    """The names `name` spells from the start of the name or of its last path segment, in
+    pinyin initials, full pinyin or mixed with Chinese; shortest first. Needs two letters or
+    more, and at least one of them Latin: Chinese alone is what the text comparison is for."""
+    query = _spelled_form(name_key(name))
+    if len(query) < 2 or all(_is_han(ch) for ch in query):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for position, candidate in enumerate(names):
+        key = name_key(candidate)
+        segments = {key, *(segment.casefold() for segment in split_path(candidate)[-1:])}
+        units = [_units(segment) for segment in segments]
+        if any(unit and _matches_units(unit, 0, query) for unit in units):
+            found.append((len(key), position, candidate))
+    return [candidate for _, _, candidate in sorted(found)]
 
 
 def _sound(name: str) -> str:

@@ -140,20 +140,22 @@ def test_problems_stop_the_import_unless_skip_invalid(cli: Cli, sandbox: Sandbox
                                                       tmp_path: Path) -> None:
     userid, external_userid = sorted(sandbox.state.relations())[0]
     path = import_sheet(tmp_path / "a.xlsx", [external_userid, userid, "已退款", ""],
-                  ["张三", "", "VIP", ""], [external_userid, userid, "高意象", ""])
+                  ["张三", "", "VIP", ""], [external_userid, userid, "高意象", ""],
+                  [external_userid, userid, "gyx", ""])
     refused = cli("import", str(path), "--profile", "acme", "--yes", "--json")
     assert refused.returncode == 1
     summary = last_json(refused.stdout)
-    assert summary["status"] == "invalid" and (summary["valid"], summary["invalid"]) == (1, 2)
+    assert summary["status"] == "invalid" and (summary["valid"], summary["invalid"]) == (1, 3)
     assert [(p["row"], p["code"]) for p in summary["problems"]] == [
-        (3, "customer_name"), (4, "unknown_tag")]
+        (3, "customer_name"), (4, "unknown_tag"), (5, "unknown_tag")]
     assert {"row", "column", "value", "problem", "suggestion"} <= summary["problems"][1].keys()
     assert "高意向" in summary["problems"][1]["suggestion"]
+    assert "是否要找：高意向" in summary["problems"][2]["suggestion"]
     assert cli.batches() == 0
     skipped = cli("import", str(path), "--profile", "acme", "--yes", "--skip-invalid", "--json")
     assert skipped.returncode == 1
     summary = last_json(skipped.stdout)
-    assert (summary["applied"], summary["invalid"]) == (1, 2) and summary["batch_id"]
+    assert (summary["applied"], summary["invalid"]) == (1, 3) and summary["batch_id"]
     refunded = sandbox.state.find_tag("客户阶段", "已退款")
     assert refunded in sandbox.state.relation_tag_ids(userid, external_userid)
 

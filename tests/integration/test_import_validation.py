@@ -93,13 +93,16 @@ def test_an_unknown_customer(ws: Workspace, tmp_path: Path) -> None:
 def test_an_unknown_tag_suggests_names_by_text_and_pinyin(ws: Workspace, tmp_path: Path) -> None:
     external_userid, _ = customer(ws)
     path = import_sheet(tmp_path / "a.xlsx", [external_userid, "", "高意象", ""],
-                 [external_userid, "", "", "gaoyixiang"])
-    first, second = check(ws, path).problems
+                 [external_userid, "", "", "gaoyixiang"], [external_userid, "", "gyx", ""])
+    first, second, initials = check(ws, path).problems
     assert (first.code, first.row, first.value) == ("unknown_tag", 2, "高意象")
     assert first.column.startswith("C ")
     assert "没有名为「高意象」的标签" in first.problem_zh and "高意向" in first.suggestion_zh
     assert (second.code, second.row) == ("unknown_tag", 3)
     assert second.column.startswith("D ") and "高意向" in second.suggestion_en
+    assert (initials.code, initials.row, initials.value) == ("unknown_tag", 4, "gyx")
+    assert initials.suggestion_zh.startswith("是否要找：高意向")
+    assert initials.suggestion_en.startswith("Did you mean: 高意向")
 
 
 def test_an_ambiguous_tag_asks_for_group_and_name(ws: Workspace, sandbox: Any,

@@ -255,6 +255,15 @@ def test_nearest_names_by_text_and_sound() -> None:
     assert nearest_names("完全无关的名字", names) == []
 
 
+def test_nearest_names_by_pinyin_initials_and_spelling() -> None:
+    names = ["高意向客户", "观望", "高意向", "意向", "教育/K12/小学"]
+    assert nearest_names("gyx", names) == ["高意向", "高意向客户"]
+    assert nearest_names("gaoyi", names) == ["高意向", "高意向客户"]
+    assert nearest_names("高yx", names) == ["高意向", "高意向客户"]
+    assert nearest_names("xx", names) == ["教育/K12/小学"]
+    assert nearest_names("g", names) == []
+
+
 def test_nearest_names_limit_and_duplicates() -> None:
     assert nearest_names("客户1", ["客户1", "客户1", "客户2", "客户3", "客户4"], limit=2) == [
         "客户1",
