@@ -93,6 +93,8 @@ def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any
     with qtbot.waitSignal(wizard.progress.batchFinished, timeout=WAIT_MS):
         qtbot.mouseClick(wizard.progress.continue_button, Qt.MouseButton.LeftButton)
     assert all(refunded in sandbox.state.relation_tag_ids(*r) for r in relations)
+    panel = wizard.progress      # its lines one under another, not spread over the page
+    assert panel.height() <= panel.sizeHint().height(), (panel.height(), panel.sizeHint())
 
 
 def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
