@@ -434,16 +434,16 @@ def _matches_units(units: Sequence[_Unit], start: int, query: str) -> bool:
 
 
 def _is_han(ch: str) -> bool:
-    return bool(_readings(ch))
+    return bool(pinyin_readings(ch))
 
 
 @lru_cache(maxsize=8192)
 def _unit(ch: str) -> _Unit:
-    return ch, _readings(ch)
+    return ch, pinyin_readings(ch)
 
 
 @lru_cache(maxsize=8192)
-def _readings(ch: str) -> tuple[str, ...]:
+def pinyin_readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading pypinyin knows for a Chinese character; () for anything else."""
     if not "\u3400" <= ch <= "\u9fff" and not "\uf900" <= ch <= "\ufaff":
         return ()

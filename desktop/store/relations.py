@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop.store.db import Cache
@@ -89,3 +89,13 @@ def _load_chunk(cache: Cache, ids: list[int]) -> Iterable[RelationView]:
             state=row[8], channel_name=row[9], createtime=row[10], add_way=row[11],
             remark_mobiles=tuple(json.loads(row[12] or "[]")), tags=tuple(tags.get(row[0], ())),
         )
+
+
+def relation_names(cache: Cache) -> Iterator[tuple[int, tuple[str, str]]]:
+    """Every relation's id with the names a person types to find it: the customer's, the
+    remark (what the owner calls the customer)."""
+    for rid, name, remark in cache.connection().execute(
+        "SELECT r.id, coalesce(c.name, ''), r.remark FROM relation r"
+        " LEFT JOIN customer c ON c.external_userid = r.external_userid"
+    ):
+        yield rid, (name, remark)

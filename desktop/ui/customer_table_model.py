@@ -153,6 +153,10 @@ class CustomerTableModel(QAbstractTableModel):
     # -- queries ---------------------------------------------------------------
 
     @property
+    def context(self) -> AppContext:
+        return self._context
+
+    @property
     def query(self) -> Query:
         return self._query
 
@@ -242,6 +246,11 @@ class CustomerTableModel(QAbstractTableModel):
 
     def relation_id(self, row: int) -> int:
         return self._ids[row]
+
+    @property
+    def shown_ids(self) -> Sequence[int]:
+        """The relation ids of the rows, in row order."""
+        return self._ids
 
     def relation_ids(self, rows: Iterable[int]) -> list[int]:
         return [self._ids[row] for row in rows if 0 <= row < len(self._ids)]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QCursor, QPainter, QResizeEvent
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCursor, QFocusEvent, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel
+from desktop.ui.customer_type_ahead import CustomerTypeAhead
 from desktop.ui.tag_chips_delegate import TagChipsDelegate
 
 DEFAULT_WIDTHS = {
@@ -171,6 +172,31 @@ class CustomerTableView(QTableView):
         selection = self.selectionModel()
         selection.selectionChanged.connect(lambda *_: self.selectionChangedIds.emit())
         model.modelReset.connect(self.selectionChangedIds.emit)
+        self.type_ahead = CustomerTypeAhead(model.context, model, self)
+        self.type_ahead.found.connect(self.go_to_row)
+
+    def go_to_row(self, row: int) -> None:
+        """Make `row` the current and only selected row, scrolled into view."""
+        index = self._model.index(row, Column.CUSTOMER)
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.scrollTo(index)
+
+    def keyboardSearch(self, search: str) -> None:
+        """Type-ahead by name, remark or their pinyin (Qt's own asks every row's text)."""
+        self.type_ahead.type(search, self.currentIndex().row())
+
+    def event(self, event: QEvent) -> bool:
+        """Mid-name, a letter that is also a shortcut (T) goes on spelling the name."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and self.type_ahead.typing and _typed_letter(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.type_ahead.warm()
+        super().focusInEvent(event)
 
     def selected_rows(self) -> list[int]:
         """Selected rows in table order, read from the selection ranges (no per-cell work)."""
@@ -304,3 +330,10 @@ class CustomerTableView(QTableView):
                 lambda checked, c=column: header.setSectionHidden(c, not checked))
             menu.addAction(action)
         menu.popup(header.mapToGlobal(position))
+
+
+def _typed_letter(event: QKeyEvent) -> bool:
+    command = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+               | Qt.KeyboardModifier.MetaModifier)
+    text = event.text()
+    return bool(text) and text.isprintable() and not (event.modifiers() & command)

@@ -31,9 +31,11 @@ from bench_filter import build  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop.domain.type_ahead import TypeAheadIndex  # noqa: E402
 from desktop.services.changes import ChangeSet  # noqa: E402
 from desktop.services.profiles import Profile, ProfileStore  # noqa: E402
 from desktop.services.workspace import Workspace  # noqa: E402
+from desktop.store.relations import relation_names  # noqa: E402
 from desktop.ui.context import AppContext  # noqa: E402
 from desktop.ui.customer_table_model import Column, CustomerTableModel  # noqa: E402
 from desktop.ui.customer_table_view import CustomerTableView  # noqa: E402
@@ -112,6 +114,24 @@ def scroll_costs(app: QApplication, view: CustomerTableView, positions: list[int
 def report(label: str, values: list[float]) -> None:
     print(f"  {label:<44} p50 {median(values):7.2f} ms   p95 {pct(values, .95):7.2f} ms"
           f"   max {max(values):7.2f} ms   (n={len(values)})")
+
+
+def type_ahead(view: CustomerTableView, runs: int) -> None:
+    """Index the names (the worker's part, timed here on this thread), then keystrokes."""
+    context, model = view.type_ahead.context, view.type_ahead.model
+    began = time.perf_counter()
+    index = TypeAheadIndex(relation_names(context.cache))
+    print(f"\ntype-ahead: {len(index):,} spellings of {model.rowCount():,} rows indexed in"
+          f" {time.perf_counter() - began:.2f} s (on a worker)")
+    rng = random.Random(7)
+    for typed in ("l", "z", "zh", "zs", "wang", "wangf", "x", "qqq"):
+        costs = []
+        for _ in range(runs * 3):
+            start = rng.randrange(model.rowCount())
+            began = time.perf_counter()
+            index.next_row(typed, model.shown_ids, start)
+            costs.append((time.perf_counter() - began) * 1000)
+        report(f"keystroke {typed!r}", costs)
 
 
 def main() -> None:
@@ -203,6 +223,7 @@ def main() -> None:
             app.processEvents()
             print(f"a write on {len(written)} rows (pending, then done; dataChanged, no reset):"
                   f" {(time.perf_counter() - began) * 1000:.1f} ms")
+            type_ahead(view, runs)
         finally:
             context.cancel_all()
             context.wait_idle()
