@@ -132,13 +132,13 @@ def dead_linked(conn: sqlite3.Connection) -> frozenset[int]:
 def tag_count_buckets(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     """Relations by their number of live corp tags (relations without any are not listed).
 
-    Counting every link is one fast pass over the primary key; links to dead tags
-    (usually none) are then taken off, instead of checking each link's tag.
+    Each relation's count of links is kept (`relation.tag_count`, one pass over its index);
+    links to dead tags (usually none) are then taken off, instead of checking each link's tag.
     """
     buckets = {
         count: BitMap(_id_list(ids)) for count, ids in conn.execute(
-            "SELECT n, group_concat(relation_id) FROM (SELECT relation_id, count(*) AS n"
-            " FROM relation_tag GROUP BY relation_id) GROUP BY n"
+            "SELECT tag_count, group_concat(id) FROM relation WHERE tag_count > 0"
+            " GROUP BY tag_count"
         )
     }
     for dead, ids in conn.execute(_DEAD_LINKS_SQL).fetchall():

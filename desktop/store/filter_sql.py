@@ -4,7 +4,8 @@ Right after a sync or a tag edit the kept bitmaps are dropped, and building them
 second or two at 100,000 customers; a filter asked meanwhile is answered by SQLite from
 the cache's indexes instead, with exactly the bitmaps' semantics:
 
-- tags: `relation_tag`; a tag count counts live tags only (as the tag-count buckets do);
+- tags: `relation_tag`; a tag count counts live tags only (as the tag-count buckets do),
+  from each relation's kept count of links (`relation.tag_count`);
 - text: a substring of the folded text kept in `relation_search` (`search_text`); rows a
   write made stale since the last sync are folded by a Python function meanwhile.
 """
@@ -81,8 +82,9 @@ class _Query:
         raise TypeError(f"not a filter plan: {plan!r}")
 
     def _tag_count(self, low: int, high: int | None) -> str:
-        """Live tags only: links to the (usually no) dead tags linked are taken off."""
-        counted = "(SELECT count(*) FROM relation_tag WHERE relation_id = r.id)"
+        """Live tags only: links to the (usually no) dead tags linked are taken off the
+        kept count (`tag_counts`), which is then no longer a range of its index."""
+        counted = "r.tag_count"
         dead = ",".join(str(pk) for pk in self.dead_pks())
         if dead:
             counted = (f"({counted} - (SELECT count(*) FROM relation_tag WHERE relation_id ="

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from desktop.store import journal, search_text, sort_keys
+from desktop.store import journal, search_text, sort_keys, tag_counts
 from desktop.store.db import Cache
 
 LAST_SYNC_KEY = "last_sync_at"
@@ -573,12 +573,13 @@ Changes = dict[int, tuple[set[int], set[int]]]  # relation id -> (tag pks before
 def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Changes:
     """Add the new relations' links, and set those of known relations whose tags differ
     from the cache, returning their changes."""
-    conn.execute("INSERT INTO relation_tag (relation_id, tag_pk)"
-                 " SELECT ? + n, tag_pk FROM temp.stage_link", (newest_before,))
-    conn.execute(
-        "INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) SELECT ? + u.n, t.pk"
-        " FROM temp.stage_unknown_tag u JOIN tag t ON t.id = u.tag_id WHERE t.deleted = 0",
-        (newest_before,))
+    with tag_counts.links_of_new_relations(conn, newest_before):
+        conn.execute("INSERT INTO relation_tag (relation_id, tag_pk)"
+                     " SELECT ? + n, tag_pk FROM temp.stage_link", (newest_before,))
+        conn.execute(
+            "INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) SELECT ? + u.n, t.pk"
+            " FROM temp.stage_unknown_tag u JOIN tag t ON t.id = u.tag_id WHERE t.deleted = 0",
+            (newest_before,))
     tag_pks = _live_tags(conn)
     changed: Changes = {}
     for rid, staged_pks, unknown, stored in conn.execute(

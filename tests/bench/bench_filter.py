@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.store import search_text
+from desktop.store import search_text, tag_counts
 from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterCount, FilterEngine
 from desktop.store.snapshot import bump_data_version
@@ -111,7 +111,8 @@ def build(path: Path, customers: int, seed: int) -> dict[tuple[str, str], int]:
             "INSERT INTO relation(id, external_userid, userid, remark, description, createtime,"
             " state) VALUES (?, ?, ?, ?, ?, ?, ?)", relations,
         )
-        tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)", links)
+        with tag_counts.links_of_new_relations(tx, 0):  # as a sync's merge does
+            tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)", links)
         search_text.refresh(tx)  # as a sync's merge does
         cache.set_meta(tx, "data_version", "1")
     print(f"cache: {customers:,} customers, {len(relations):,} relations, {len(links):,} links,"
