@@ -49,7 +49,7 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> di
         elif action == "rows":
             found = {"rows": team_audit.rows_by_id(conn, _ints(criteria, "id"))}
         elif action == "ids":
-            found = _ids(conn, query_of(criteria))
+            found = _ids(conn, criteria)
         elif action == "batches":
             found = {"batches": team_audit.batches(conn, query_of(criteria), _offset(criteria))}
         elif action == "stats":
@@ -72,9 +72,23 @@ def query_of(criteria: Criteria) -> TeamJournalQuery:
     )
 
 
-def _ids(conn: Conn, query: TeamJournalQuery) -> dict[str, Any]:
+def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     """Every matching id, newest first; without criteria only the newest and the oldest
-    (ids are appended without gaps and never deleted: the rest is the range between)."""
+    (ids are appended without gaps and never deleted: the rest is the range between).
+    `sort` (a `team_audit.SORT_TERMS` column) and `order` (`asc`, `desc`) order them by a
+    column instead, ties newest first; sorted by a person or a customer, `keys` holds each
+    row's userid or external_userid, for the desktop to order them by the names it knows."""
+    query = query_of(criteria)
+    order_by = _one(criteria, "sort") or "time"
+    if order_by != "time":
+        if order_by not in team_audit.SORT_TERMS:
+            raise JournalRefused(
+                f"sort must be time or one of {', '.join(team_audit.SORT_TERMS)}")
+        found = team_audit.sorted_ids(conn, query, order_by, _one(criteria, "order") == "desc")
+        sorted_ids: dict[str, Any] = {"ids": [i for i, _ in found], "sorted_by": order_by}
+        if order_by in team_audit.NAMED_SORTS:
+            sorted_ids["keys"] = [key for _, key in found]
+        return sorted_ids
     if query == TeamJournalQuery():
         newest, oldest = team_audit.id_bounds(conn)
         return {"newest_id": newest, "oldest_id": oldest}

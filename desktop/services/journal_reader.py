@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import AppliedChange
 from desktop.services import audit
 from desktop.services.audit import DaySeries, OperatorCount
@@ -142,13 +143,33 @@ class TeamJournal:
             return range(newest, oldest - 1, -1)
         return array("q", (int(i) for i in found.get("ids") or []))
 
-    sort_keys = ("time",)  # the team server hands out ids newest first, and nothing else
+    sort_keys = ("time", *journal_query.SORT_TERMS)
 
     def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
-        if order_by != "time":
-            raise ValueError(f"the team journal sorts by time only, not {order_by!r}")
-        ids = self.matching_ids(flt)
-        return ids if descending else ids[::-1]
+        """Sorted by the server; rows sorted by a person or a customer come with their ids,
+        ordered here again by the names in this cache (pinyin, as this computer's journal
+        sorts), ties kept newest first."""
+        if order_by == "time":
+            ids = self.matching_ids(flt)
+            return ids if descending else ids[::-1]
+        criteria = self.criteria(flt)
+        if criteria is NOTHING:
+            return []
+        found = self._call("ids", {**criteria, "sort": order_by,
+                                   "order": "desc" if descending else "asc"})
+        if found.get("sorted_by") != order_by:
+            raise UserError(
+                "团队服务器版本较旧，团队日志只能按时间排序；请管理员升级服务器。",
+                "The team server is older and sorts its journal by time only; ask the"
+                " administrator to update it.")
+        ids = [int(i) for i in found.get("ids") or []]
+        keys = found.get("keys")
+        if order_by not in _NAMED or not isinstance(keys, list) or len(keys) != len(ids):
+            return array("q", ids)
+        names = _name_sort_keys(self._cache, _NAMED[order_by], {str(k) for k in keys})
+        order = sorted(range(len(ids)), key=lambda i: names.get(str(keys[i])) or str(keys[i]),
+                       reverse=descending)
+        return array("q", (ids[i] for i in order))
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         from desktop.services import team
@@ -291,6 +312,18 @@ def _member_names(cache: Cache, userids: Sequence[str] | set[str]) -> dict[str, 
     return dict(rows_in(cache.connection().execute,
                         "SELECT userid, name FROM member WHERE userid IN ({marks})",
                         sorted({u for u in userids if u})))
+
+
+_NAMED = {"operator": "member", "owner": "member", "customer": "customer"}
+"""Sort columns the server orders by id, with the table whose names order them here."""
+
+
+def _name_sort_keys(cache: Cache, table: str, keys: set[str]) -> dict[str, str]:
+    """userid or external_userid → the pinyin sort key of its name, for those this cache knows."""
+    column = "userid" if table == "member" else "external_userid"
+    return dict(rows_in(cache.connection().execute,
+                        f"SELECT {column}, name_sort FROM {table} WHERE {column} IN ({{marks}})"
+                        " AND name_sort != ''", sorted(k for k in keys if k)))
 
 
 def _customers_named(cache: Cache, text: str) -> list[str]:

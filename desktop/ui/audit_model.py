@@ -75,7 +75,7 @@ ROW_SORT_KEYS = {
     RowColumn.TAG: "tag", RowColumn.GROUP: "group", RowColumn.BATCH: "batch",
     RowColumn.REASON: "reason",
 }
-"""The journal's `sorted_ids` key of each column (a team journal sorts by time only)."""
+"""The journal's `sorted_ids` key of each column (this computer's or the team server's)."""
 NEWEST_FIRST = (RowColumn.TIME, Qt.SortOrder.DescendingOrder)
 
 
@@ -227,8 +227,8 @@ class AuditRowsModel(QAbstractTableModel):
         return key is not None and key in self._context.journal.sort_keys
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort every matching row by a column, in SQL (this computer's journal); a team
-        journal sorts by time only, and keeps its order when another column is asked."""
+        """Sort every matching row by a column, in SQL (on the team server for a team
+        journal); a column the journal cannot sort by keeps the order shown."""
         if not self.sortable(column):
             self.sortChanged.emit(*self._order)
             return

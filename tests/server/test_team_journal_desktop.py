@@ -21,7 +21,7 @@ from desktop.services.workspace import open_workspace
 from desktop.store import journal_query
 from desktop.store.db import Cache
 from desktop.store.journal import JournalEntry
-from desktop.store.journal_query import PAGE_SIZE
+from desktop.store.journal_query import PAGE_SIZE, JournalFilter
 from desktop.ui.audit_model import RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
@@ -48,6 +48,28 @@ def _team_rows(db_url: str, batch_id: str) -> list[tuple[object, ...]]:
             "SELECT operator, action, source, external_userid, userid, tag_id, before, after,"
             " reason, reverts_batch FROM team_journal WHERE batch_id = %s ORDER BY id",
             (batch_id,)).fetchall()
+
+
+def _team_journal_sorted(db_url: str, cache: Cache, column: RowColumn, *,
+                         descending: bool) -> list[int]:
+    """Every team journal id in the order the viewer should show for `column`: people and
+    customers by the pinyin of their names in the desktop's cache, the rest by code point,
+    ties newest first."""
+    field = {RowColumn.OPERATOR: "CASE WHEN source IN ('observed', 'callback') THEN ''"
+                                 " ELSE operator END",
+             RowColumn.CUSTOMER: "external_userid", RowColumn.TAG: "tag_name",
+             RowColumn.BATCH: "batch_id", RowColumn.SOURCE: "source"}[column]
+    with psycopg.connect(db_url) as conn:
+        rows = [(int(str(i)), str(v)) for i, v in conn.execute(
+            f"SELECT id, {field} FROM team_journal ORDER BY id DESC".encode())]
+    table = {RowColumn.OPERATOR: "member", RowColumn.CUSTOMER: "customer"}.get(column)
+    names: dict[str, str] = {}
+    if table is not None:
+        key = "userid" if table == "member" else "external_userid"
+        names = dict(cache.connection().execute(
+            f"SELECT {key}, name_sort FROM {table} WHERE name_sort != ''").fetchall())
+    ordered = sorted(rows, key=lambda row: names.get(row[1]) or row[1], reverse=descending)
+    return [row_id for row_id, _ in ordered]
 
 
 @pytest.fixture(scope="module")
@@ -346,13 +368,25 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
             viewer.watch.check()
         assert len(model.ids) == shown + 1
 
-        newest_first = list(model.ids)   # the server hands out ids newest first, nothing else:
-        model.sort(RowColumn.OPERATOR, Qt.SortOrder.AscendingOrder)   # refused, order kept
-        assert model.order == (RowColumn.TIME, Qt.SortOrder.DescendingOrder)
-        assert viewer.rows_view.horizontalHeader().sortIndicatorSection() == RowColumn.TIME
+        newest_first = list(model.ids)
         with qtbot.waitSignal(model.loaded, timeout=20000):
             model.sort(RowColumn.TIME, Qt.SortOrder.AscendingOrder)   # oldest first
         assert list(model.ids) == newest_first[::-1]
+        with qtbot.waitSignal(model.loaded, timeout=20000):
+            model.set_filter(JournalFilter())
+        for column, order in ((RowColumn.OPERATOR, Qt.SortOrder.AscendingOrder),
+                              (RowColumn.CUSTOMER, Qt.SortOrder.DescendingOrder),
+                              (RowColumn.TAG, Qt.SortOrder.AscendingOrder),
+                              (RowColumn.BATCH, Qt.SortOrder.DescendingOrder),
+                              (RowColumn.SOURCE, Qt.SortOrder.AscendingOrder)):
+            with qtbot.waitSignal(model.loaded, timeout=20000):
+                model.sort(column, order)      # every matching row, sorted by the server
+            assert model.order == (column, order)
+            assert viewer.rows_view.horizontalHeader().sortIndicatorSection() == column
+            expected = _team_journal_sorted(team_server.db_url, workspace.cache, column,
+                                            descending=order == Qt.SortOrder.DescendingOrder)
+            assert list(model.ids) == expected, column
+            assert len(set(expected)) > 1
 
         loaded: set[str] = set()
         reports = ReportsWindow(context)
@@ -442,6 +476,7 @@ def test_malformed_journal_requests_get_one_sentence(
                                 ("batches", {"utc_offset": 10**9}, "utc_offset"),
                                 ("", {"limit": "many"}, "limit"),
                                 ("", {"since": "nan"}, "since"),
+                                ("ids", {"sort": "hash; DROP TABLE team_journal"}, "sort"),
                                 ("tamper", {}, "tamper")):
         answer = requests.post(f"{team_server.url}tagdesk/v1/journal/{action}".rstrip("/"),
                                params={"access_token": token}, json=body, timeout=10).json()
