@@ -14,7 +14,8 @@ from desktop.resources import resource_path
 @cache
 def load_intent_packs() -> tuple[IntentPack, ...]:
     """The bundled packs, in file order (earlier packs win ties when linking a tag); each
-    pack's `patterns` expanded into its phrases and gapped phrases."""
+    pack's `patterns` expanded into its phrases and gapped phrases, and the patterns of its
+    `alongside` (another pack's name → patterns) into theirs."""
     data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
     packs = []
     for pack in data["packs"]:
@@ -29,5 +30,8 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             broad=bool(pack.get("broad", False)),
             requests=tuple(pack.get("requests", ())),
             gapped=tuple(phrase for phrase in families if GAP in phrase),
+            alongside=tuple(
+                (partner, tuple(dict.fromkeys(p for pattern in patterns for p in expand(pattern))))
+                for partner, patterns in pack.get("alongside", {}).items()),
         ))
     return tuple(packs)

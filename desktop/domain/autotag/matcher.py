@@ -13,7 +13,12 @@ from functools import cache
 
 from desktop.domain.autotag.normalise import NormalText, is_cjk, normal_text
 from desktop.domain.autotag.patterns import GAP_CHARS
-from desktop.domain.autotag.scope import negation_cue, quoted_spans, reported
+from desktop.domain.autotag.scope import (
+    negation_cue,
+    postposed_negation,
+    quoted_spans,
+    reported,
+)
 
 EXACT = "exact"
 SOUND = "sound"
@@ -34,13 +39,15 @@ FUNCTION_CHARS = frozenset("太很好超挺更真蛮巨贼特了吗呢吧啊呀�
 class Phrase:
     """A normalised phrase that votes for `tag` with `strength` (0–1); a `fallback` phrase
     counts only when no other phrase does. With `second`, the phrase is gapped: `text`, then
-    `second` later in the same clause, at most GAP_CHARS characters after it."""
+    `second` later in the same clause, at most GAP_CHARS characters after it. With
+    `requires`, the phrase counts only when a phrase of that tag counts in the same message."""
 
     text: str
     tag: str
     strength: float
     fallback: bool = False
     second: str = ""
+    requires: str = ""
 
     @property
     def name(self) -> str:
@@ -63,6 +70,7 @@ class Hit:
     negation: str | None
     reported: bool
     fallback: bool = False
+    requires: str = ""
 
     @property
     def counts(self) -> bool:
@@ -147,7 +155,8 @@ class PhraseIndex:
                 self.gapped[phrase.text].append(phrase)
                 continue
             self.exact[phrase.text].append(phrase)
-            if len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text) and not phrase.fallback:
+            if (len(phrase.text) >= 2 and all(is_cjk(c) for c in phrase.text)
+                    and not phrase.fallback and not phrase.requires):
                 self.sound[tuple(_char_pinyin(c) for c in phrase.text)].append(phrase)
         self.traps: dict[str, list[str]] = defaultdict(list)
         for tag, tag_traps in traps.items():
@@ -162,7 +171,8 @@ class PhraseIndex:
 
     def find(self, text: NormalText) -> list[Hit]:
         """Every hit in the text, traps removed, each marked negated or reported or not (a
-        phrase inside a longer one of the same tag shares its fate: 不用开发票 negates 发票)."""
+        phrase inside a longer one of the same tag shares its fate: 不用开发票 negates 发票);
+        a phrase that requires another tag only when that tag's own phrases count here."""
         body = text.text
         if not body:
             return []
@@ -190,7 +200,9 @@ class PhraseIndex:
             if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
                 continue
             strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
-            negation = negation_cue(text, start, _is_latin(phrase.text))
+            latin = _is_latin(phrase.text)
+            negation = negation_cue(text, start, latin) or (
+                None if latin else postposed_negation(text, end))
             is_reported = reported(text, start, quotes)
             for outer in ruled_out.get(phrase.tag, ()):
                 if outer.start <= start and end <= outer.end:
@@ -200,12 +212,12 @@ class PhraseIndex:
                 tag=phrase.tag, phrase=phrase.name, matched=text.original(start, end),
                 start=start, end=end,
                 strength=strength, kind=kind, negation=negation, reported=is_reported,
-                fallback=phrase.fallback,
+                fallback=phrase.fallback, requires=phrase.requires,
             )
             hits.append(hit)
             if not hit.counts:
                 ruled_out[hit.tag].append(hit)
-        return hits
+        return _supported(hits)
 
     def _sound_alikes(
         self, body: str, starts: list[int], ends: list[int],
@@ -240,6 +252,14 @@ class PhraseIndex:
                     if _alignment(body, start, start + length, starts, ends) == 1.0:
                         found.append((phrase, start, start + length, 1.0, SOUND))
         return found
+
+
+def _supported(hits: list[Hit]) -> list[Hit]:
+    """The hits without those whose required tag has no phrase of its own that counts."""
+    if not any(hit.requires for hit in hits):
+        return hits
+    present = {hit.tag for hit in hits if hit.counts and not hit.requires and not hit.fallback}
+    return [hit for hit in hits if not hit.requires or hit.requires in present]
 
 
 def _second_part(text: NormalText, second: str, after: int, starts: list[int],

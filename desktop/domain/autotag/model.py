@@ -40,7 +40,11 @@ class IntentPack:
     the tag's keywords count only in a clause that holds a question cue or one of these
     (价格太贵了 asks nothing; 请问, 介绍一下 ask), and these count anywhere. `gapped`: phrases
     of two parts with a few characters allowed between them (约…时间, see
-    `desktop.domain.autotag.patterns`); they credit only a tag linked by name."""
+    `desktop.domain.autotag.patterns`); they credit only a tag linked by name. `alongside`:
+    (another pack's name, phrases) pairs: phrases that count for this intent only when the
+    rules give that other pack's tag in the same message (同款才卖 599 objects to the price
+    only when another seller is named; 有什么政策 asks a discount only on a renewal); they
+    credit only a tag linked by name."""
 
     name: str
     aliases: tuple[str, ...]
@@ -50,6 +54,7 @@ class IntentPack:
     broad: bool = False
     requests: tuple[str, ...] = ()
     gapped: tuple[str, ...] = ()
+    alongside: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ phrase inside quotation marks is someone else's words."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from desktop.domain.autotag.normalise import QUOTE_PAIRS, NormalText
@@ -42,6 +43,13 @@ LATIN_NEGATION_WINDOW = 14
 BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
 
 
+# A phrase the customer names and then waves away in the same clause: 差评我就不给了,
+# 发票不用了, 退货就算了. The clause must end there (a few particles aside), so 太贵了不要了
+# still objects, and 坏了也不给修 still complains.
+POSTPOSED_NEGATION = re.compile(
+    r"[我你就先都还是的呢啊吧]{0,3}(不用|不需要|不要|不想要|就不[^\s]{0,3}|就没[^\s]{0,3}|算|免)了[吧啊呀哈啦嘛]*")
+
+
 def clause_start(positions: tuple[int, ...], at: int) -> int:
     """The first position of the clause that holds `at` (after the last break before it,
     `positions` ascending); a clause mark itself (the ? of a question) belongs to the clause
@@ -64,6 +72,17 @@ def negation_cue(text: NormalText, start: int, latin: bool) -> str | None:
                 return cue
             found = text.text.find(cue, found + 1, start)
     return None
+
+
+def postposed_negation(text: NormalText, end: int) -> str | None:
+    """The words after a phrase ending at `end` that wave it away (就不给了, 不用了), if the
+    rest of its clause is only those."""
+    marks = text.sorted_clauses
+    index = bisect_right(marks, end - 1)
+    clause_end = marks[index] if index < len(marks) else len(text.text)
+    tail = text.text[end:clause_end]
+    found = POSTPOSED_NEGATION.fullmatch(tail)
+    return found.group(1) if found else None
 
 
 def _reaches(text: str, cue_end: int, start: int, latin: bool) -> bool:

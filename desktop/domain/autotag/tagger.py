@@ -85,9 +85,18 @@ def _negated_original(normal: NormalText, word: str) -> str:
     return normal.original(start if start != -1 else at, at + len(word))
 
 
-def _gapped(phrase: str, tag: str) -> Phrase:
+def _gapped(phrase: str, tag: str, requires: str = "") -> Phrase:
     first, second = split_gap(phrase)
-    return Phrase(normal_text(first), tag, PACK_STRENGTH, second=normal_text(second))
+    return Phrase(normal_text(first), tag, PACK_STRENGTH, second=normal_text(second),
+                  requires=requires)
+
+
+def _alongside(pack: IntentPack, tag: str, owners: dict[str, str]) -> list[Phrase]:
+    """The pack's phrases that count for `tag` only beside another pack's tag (the tag that
+    pack's phrases credit; none when no tag owns it)."""
+    return [_gapped(phrase, tag, owners[partner])
+            for partner, phrases in pack.alongside if partner in owners
+            for phrase in phrases]
 
 
 def _gapped_original(normal: NormalText, phrase: str) -> str:
@@ -142,6 +151,7 @@ class AutoTagger:
         phrases: list[Phrase] = []
         traps: dict[str, tuple[str, ...]] = {}
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        owners = {link.pack: link.tag for link in plan.links.values() if link.owner}
         for tag in tags:
             phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -154,6 +164,7 @@ class AutoTagger:
                 phrases.extend(Phrase(normal_text(q), tag.name, QUESTION_STRENGTH, fallback=True)
                                for q in pack.questions)
                 phrases.extend(_gapped(g, tag.name) for g in pack.gapped)
+                phrases.extend(_alongside(pack, tag.name, owners))
                 if pack.questions and pack.requests:
                     asking[tag.name] = (frozenset(normal_text(r) for r in pack.requests),
                                         tuple(normal_text(q)

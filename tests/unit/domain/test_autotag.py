@@ -264,3 +264,47 @@ def test_a_tagger_finds_the_same_whichever_taggers_were_built_before_or_after_it
     assert [s.tag for s in software.suggest(asked)] == ["财务软件"]
     assert first.suggest(asked) == alone
     assert AutoTagger.build(invoice).suggest(asked) == alone
+
+
+@pytest.mark.parametrize(("text", "tag", "waved_away"), [
+    ("发票不用了", "开票", True),                 # named, then waved away in its clause
+    ("退货就算了", "退款退货", True),
+    ("广告我就不发了，加个好友吧", "骚扰", True),
+    ("太贵了不要了", "嫌贵", False),              # it objected before giving up
+    ("快递就不能快点吗", "物流", False),          # a complaint, not a negation
+    ("发票不用了，报销凭证要一张", "开票", False),  # the next clause asks for papers
+])
+def test_a_phrase_waved_away_after_it_is_negated(
+        tagger: AutoTagger, text: str, tag: str, waved_away: bool) -> None:
+    assert (tag not in tags_of(tagger, text)) is waved_away
+
+
+SELLER_TAGS = (
+    TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
+    TagKeywords("竞品对比", ("别家", "对比", "竞品")),
+    TagKeywords("续费意向", ("续费", "续约", "到期")),
+)
+
+
+@pytest.fixture(scope="module")
+def seller_tagger() -> AutoTagger:
+    return AutoTagger.build(SELLER_TAGS, packs=load_intent_packs())
+
+
+@pytest.mark.parametrize(("text", "objects"), [
+    ("别家同款才卖199", True),              # cheaper elsewhere objects to the price
+    ("拼多多上一模一样的更便宜", True),
+    ("续费有什么政策吗", True),             # a renewal's terms ask for a discount
+    ("这个挺便宜的，拍了", False),          # 便宜 alone praises
+    ("有什么政策", False),                  # a policy question about nothing renewed
+    ("别家的售后没你们好", False),          # a comparison that is not about price
+])
+def test_phrases_that_count_only_beside_another_intent(
+        seller_tagger: AutoTagger, text: str, objects: bool) -> None:
+    assert ("价格异议" in tags_of(seller_tagger, text)) is objects
+
+
+def test_a_phrase_beside_an_intent_needs_that_intents_tag() -> None:
+    """Without a tag for competitors, 更便宜 beside a competitor's name credits nothing."""
+    alone = AutoTagger.build([SELLER_TAGS[0]], packs=load_intent_packs())
+    assert "价格异议" not in tags_of(alone, "拼多多上一模一样的更便宜")
