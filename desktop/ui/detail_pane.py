@@ -256,17 +256,18 @@ class DetailPane(QWidget):
         if not lines:
             empty = html.escape(self.tr("No changes recorded yet."))
             return f"{title}<p><i>{empty}</i></p>"
-        rows = "".join(
-            "<tr><td style='white-space:nowrap'>{}</td><td style='white-space:nowrap'>{}</td>"
-            "<td>{}</td><td>{}</td></tr>"
-            .format(
-                datetime_text(line.ts),
-                html.escape(self._action_text(line.action)), html.escape(line.tag_name),
-                html.escape(f"{self._who(line)} → {line.owner}"),
-            )
-            for line in lines
-        )
-        return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
+        # the time on a line of its own, then a sentence that a narrow pane breaks between
+        # names only (a table squeezed its name columns to a character a line)
+        entries = "".join(self._change_html(line) for line in lines)
+        return title + entries
+
+    def _change_html(self, line: JournalLine) -> str:
+        when = datetime_text(line.ts)
+        action = html.escape(self._action_text(line.action))
+        tag, who, owner = _unbreakable(line.tag_name), self._who_html(line), _unbreakable(line.owner)
+        return (f"<p style='white-space:pre; color:#8a8f98; margin-top:4px; margin-bottom:0'>"
+                f"{when}</p><p style='margin-top:0; margin-bottom:0'>{action} {tag} · {who} →"
+                f" {owner}</p>")
 
     def _events_html(self) -> str:
         """The customer's newest behaviour events (their types and names as stored)."""
@@ -286,11 +287,12 @@ class DetailPane(QWidget):
             for event, _source in found)
         return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
 
-    def _who(self, line: JournalLine) -> str:
-        """Who made it: nobody known for a change seen at sync (WeCom does not say)."""
+    def _who_html(self, line: JournalLine) -> str:
+        """Who made it, a name kept whole: nobody known for a change seen at sync (WeCom does
+        not say), in a sentence that may wrap."""
         if line.source == "observed":
-            return LABELS.unknown_operator()
-        return line.operator or line.source
+            return html.escape(LABELS.unknown_operator())
+        return _unbreakable(line.operator or line.source)
 
     def _action_text(self, action: str) -> str:
         texts = {"tag_add": self.tr("added"), "tag_remove": self.tr("removed")}

@@ -161,7 +161,7 @@ def test_the_detail_pane_lists_journal_rows_after_tagging(
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), lambda: "VIP")
     qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
-    assert "VIP" in window.detail.browser.toPlainText().split("Recent changes", 1)[1]
+    assert "VIP" in window.detail.browser.visible_text().split("Recent changes", 1)[1]
 
 
 def test_a_journal_time_in_the_detail_pane_never_wraps(
@@ -693,6 +693,27 @@ def test_detail_chips_never_wrap_inside_a_tag_name(qtbot: Any, window: MainWindo
     lines = _lines(window.detail.browser)
     for name in names:
         assert any(name.replace(" ", "\u00a0") in line for line in lines), (name, lines)
+
+
+def test_recent_changes_keep_tag_and_people_names_whole_in_a_narrow_pane(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    relation_id = window.model.relation_id(0)
+    tagging = synced_context.tagging
+    tagging.run(tagging.submit(tagging.plan(
+        [relation_id], add=[sandbox.state.find_tag("客户等级", "重点客户")]), source="app"))
+    window.table.selectRow(0)
+    window.splitter.setSizes([200, 900, 120])
+    qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
+    browser = window.detail.browser
+    qtbot.waitUntil(lambda: "重点客户" in browser.visible_text().split("Recent changes")[1],
+                    timeout=5000)
+    browser.document().setTextWidth(browser.viewport().width())
+    (operator,) = synced_context.cache.connection().execute(
+        "SELECT name FROM member WHERE userid = ?", (synced_context.operator,)).fetchone()
+    lines = _lines(browser)
+    recent = lines[next(i for i, line in enumerate(lines) if line.startswith("Recent")):]
+    for name in ("重点客户", operator, window.model.index(0, Column.OWNER).data()):
+        assert any(name in line for line in recent), (name, recent)
 
 
 def test_the_detail_pane_shows_and_copies_the_external_userid(
