@@ -534,7 +534,8 @@ class AutoTagReviewWindow(QWidget):
                      .replace("%3", f"{plan.skipped_noop:,}")
                      .replace("%4", f"{plan.skipped_conflicts:,}")
                      .replace("%5", format_duration(eta, english=is_english()))]
-            lines.extend(html.escape(f"+ {labels.get(tag, tag)}: {count:,}")
+            lines.extend(html.escape(self.tr("+ %1: %2").replace("%1", labels.get(tag, tag))
+                                     .replace("%2", f"{count:,}"))
                          for tag, count in sorted(plan.per_tag_add.items(), key=lambda kv: -kv[1]))
             return "<br>".join(lines)
 

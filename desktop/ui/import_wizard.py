@@ -329,9 +329,11 @@ class ImportWizard(QDialog):
                  .replace("%3", f"{report.relations:,}").replace("%4", f"{plan.skipped_noop:,}")
                  .replace("%5", f"{plan.skipped_conflicts:,}")]
         labels = report.tag_labels
-        for sign, counts in (("+", plan.per_tag_add), ("−", plan.per_tag_remove)):
+        for line, counts in ((self.tr("+ %1: %2"), plan.per_tag_add),
+                             (self.tr("− %1: %2"), plan.per_tag_remove)):
             for tag_id, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-                lines.append(html.escape(f"{sign} {labels.get(tag_id, tag_id)}: {count:,}"))
+                lines.append(html.escape(line.replace("%1", labels.get(tag_id, tag_id))
+                                         .replace("%2", f"{count:,}")))
         return "<br>".join(lines)
 
     def _update_import(self) -> None:

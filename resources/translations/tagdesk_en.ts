@@ -846,6 +846,10 @@
         <translation>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
     </message>
     <message>
+        <source>+ %1: %2</source>
+        <translation>+ %1: %2</translation>
+    </message>
+    <message>
         <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
         <translation>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</translation>
     </message>
@@ -2189,6 +2193,14 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
+    </message>
+    <message>
+        <source>+ %1: %2</source>
+        <translation>+ %1: %2</translation>
+    </message>
+    <message>
+        <source>− %1: %2</source>
+        <translation>− %1: %2</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -3559,10 +3571,6 @@
     <message>
         <source>The team server runs the enabled team rules on a schedule; it has not run them yet.</source>
         <translation>The team server runs the enabled team rules on a schedule; it has not run them yet.</translation>
-    </message>
-    <message>
-        <source>The team server is running the team rules now.</source>
-        <translation>The team server is running the team rules now.</translation>
     </message>
     <message>
         <source>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</source>

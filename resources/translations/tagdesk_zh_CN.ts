@@ -841,6 +841,10 @@
         <translation>将为 &lt;b&gt;%1&lt;/b&gt; 打标（%2）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
     </message>
     <message>
+        <source>+ %1: %2</source>
+        <translation>+ %1：%2</translation>
+    </message>
+    <message>
         <source>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</source>
         <translation>%1：%2，没有导入任何内容。请修改后重新导入，或只导入有效的 %3。</translation>
     </message>
@@ -2170,6 +2174,14 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt; 需要更改（%2）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
+    </message>
+    <message>
+        <source>+ %1: %2</source>
+        <translation>+ %1：%2</translation>
+    </message>
+    <message>
+        <source>− %1: %2</source>
+        <translation>− %1：%2</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -3525,10 +3537,6 @@
     <message>
         <source>The team server runs the enabled team rules on a schedule; it has not run them yet.</source>
         <translation>团队服务器按计划运行已启用的团队规则；还没有运行过。</translation>
-    </message>
-    <message>
-        <source>The team server is running the team rules now.</source>
-        <translation>团队服务器正在运行团队规则。</translation>
     </message>
     <message>
         <source>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</source>

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.ui.export_dialog import ExportDialog
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.import_wizard import STEP_CHECK, STEP_RUN, ImportWizard
 from tests.import_sheets import import_sheet
 
@@ -95,6 +96,21 @@ def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any
     assert all(refunded in sandbox.state.relation_tag_ids(*r) for r in relations)
     panel = wizard.progress      # its lines one under another, not spread over the page
     assert panel.height() <= panel.sizeHint().height(), (panel.height(), panel.sizeHint())
+
+
+def test_the_preview_counts_each_tag_in_the_interface_language(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    refunded = sandbox.state.find_tag("客户阶段", "已退款")
+    relations = _fresh_relations(sandbox, refunded, 2)
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已退款", ""] for u, e in relations))
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        wizard = _wizard(qtbot, synced_context, path)
+        assert "+ 客户阶段:已退款：2" in wizard.preview.text().split("<br>")
+    finally:
+        translations.uninstall()
+    qtbot.waitUntil(lambda: "+ 客户阶段:已退款: 2" in wizard.preview.text().split("<br>"))
 
 
 def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
