@@ -172,7 +172,8 @@ class RulesDialog(QDialog):
                 .replace("%3", str(run["failed"])).replace("%4", str(run["contested"]))
                 .replace("%5", COUNTS.rules(len(run["skipped"]))))
         if run.get("running_now"):
-            return f"{last} {self.tr('The team server is running the team rules now.')}"
+            now = self.tr("The team server is running the team rules now.")
+            return f"{last} {now}"
         return last
 
     def _fill(self, kept: list[KeptRule]) -> None:

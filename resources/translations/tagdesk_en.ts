@@ -3577,6 +3577,10 @@
         <translation>Last run on the team server: %1 · %2 changed, %3 failed, %4 contested, %5 skipped.</translation>
     </message>
     <message>
+        <source>The team server is running the team rules now.</source>
+        <translation>The team server is running the team rules now.</translation>
+    </message>
+    <message>
         <source>%1 of %2 would change (%3).</source>
         <translation>%1 of %2 would change (%3).</translation>
     </message>

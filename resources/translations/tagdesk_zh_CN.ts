@@ -3543,6 +3543,10 @@
         <translation>团队服务器上次运行：%1 · 更改 %2，失败 %3 个，有争议 %4 个，跳过 %5。</translation>
     </message>
     <message>
+        <source>The team server is running the team rules now.</source>
+        <translation>团队服务器正在运行团队规则。</translation>
+    </message>
+    <message>
         <source>%1 of %2 would change (%3).</source>
         <translation>%2中有 %1 个会更改（%3）。</translation>
     </message>

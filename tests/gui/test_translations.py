@@ -83,6 +83,15 @@ def test_the_catalogues_cover_every_string_in_the_ui(tmp_path: Path) -> None:
         " translate them in pyside6-linguist, then `pyside6-lrelease` both files")
 
 
+def test_no_translated_text_hides_inside_an_f_string() -> None:
+    """lupdate does not look inside f-strings: a tr() there is never in the catalogues, and the
+    next lupdate drops its translation, so the Chinese window shows it in English."""
+    hidden = [f"{path.name}:{number}" for path in sorted((REPO / "desktop" / "ui").glob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"\{\s*(?:self\.)?tr\(", line)]
+    assert hidden == []
+
+
 def test_the_catalogues_carry_no_line_numbers() -> None:
     """Made with `-locations none`, so a change to a UI file does not touch every catalogue."""
     for path in TRANSLATIONS.glob("*.ts"):
