@@ -470,8 +470,8 @@ class AuditViewer(QWidget):
         self.context.publish(ChangeSet(journal_appended=True))
         self.texts.say(self.notice, lambda:
             self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
-            .replace("%1", result.batch_id).replace("%2", str(result.applied))
-            .replace("%3", str(result.failed)).replace("%4", str(result.pending)))
+            .replace("%1", result.batch_id).replace("%2", f"{result.applied:,}")
+            .replace("%3", f"{result.failed:,}").replace("%4", f"{result.pending:,}"))
         self.reverted.emit(result)
 
 

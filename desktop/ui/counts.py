@@ -50,5 +50,8 @@ class _Counts(QObject):
     def problems(self, n: int) -> str:
         return self.tr("%1 problems", "", n).replace("%1", grouped(n))
 
+    def selected(self, n: int) -> str:
+        return self.tr("%1 selected").replace("%1", grouped(n))
+
 
 COUNTS = _Counts()

@@ -262,7 +262,7 @@ class HealthWindow(QWidget):
         zh, en = report.capacity_line()
         self.texts.say(self.capacity, lambda: en if is_english() else zh)
         count = len(self.model.findings)
-        self.texts.say(self.notice, lambda: self.tr("%1 findings.").replace("%1", str(count)))
+        self.texts.say(self.notice, lambda: self.tr("%1 findings.").replace("%1", f"{count:,}"))
         self._update_buttons()
         self.loaded.emit()
 
@@ -358,7 +358,7 @@ class HealthWindow(QWidget):
             lambda _p, _c: health.export(report, path, english=english), owner=self,
             name="health export",
             on_result=lambda rows: self.texts.say(self.notice, lambda: self.tr(
-                "Exported %1 findings to %2.").replace("%1", str(rows)).replace("%2", str(path))),
+                "Exported %1 findings to %2.").replace("%1", f"{rows:,}").replace("%2", str(path))),
             on_error=self.failed.emit)
 
     def _ask_export(self) -> None:

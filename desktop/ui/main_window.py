@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_relation_ids()
         if ids:
             count = len(ids)
-            return ids, lambda: self.tr("%1 selected").replace("%1", str(count))
+            return ids, lambda: COUNTS.selected(count)
         text = self.model.query.text
         ids = self.model.relation_ids(range(self.model.rowCount()))
         return ids, lambda: self.tr("filter: %1").replace("%1", text or self.tr("all customers"))

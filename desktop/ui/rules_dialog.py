@@ -169,7 +169,8 @@ class RulesDialog(QDialog):
                         " %4 contested, %5 skipped.")
                 .replace("%1", datetime.fromtimestamp(run["finished_at"]).strftime(
                     "%Y-%m-%d %H:%M")).replace("%2", COUNTS.relations(int(run["applied"])))
-                .replace("%3", str(run["failed"])).replace("%4", str(run["contested"]))
+                .replace("%3", f"{int(run['failed']):,}")
+                .replace("%4", f"{int(run['contested']):,}")
                 .replace("%5", COUNTS.rules(len(run["skipped"]))))
         if run.get("running_now"):
             now = self.tr("The team server is running the team rules now.")

@@ -38,6 +38,7 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.context import AppContext
+from desktop.ui.counts import grouped
 from desktop.ui.retranslate import retranslate_in_place
 
 RESULT_LIMIT = 30
@@ -105,8 +106,8 @@ class PickerModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if carried is None:
                 return self.tr("Counting the selected customers…")
-            return self.tr("On %1 of the %2 selected").replace("%1", str(carried)).replace(
-                "%2", str(self.selected))
+            return self.tr("On %1 of the %2 selected").replace("%1", grouped(carried)).replace(
+                "%2", grouped(self.selected))
         if role == TAG_ID_ROLE:
             return tag.id
         if role == CARRIED_ROLE:

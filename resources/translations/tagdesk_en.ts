@@ -2444,10 +2444,6 @@
         <translation>Select customers first, then press T to tag them.</translation>
     </message>
     <message>
-        <source>%1 selected</source>
-        <translation>%1 selected</translation>
-    </message>
-    <message>
         <source>filter: %1</source>
         <translation>filter: %1</translation>
     </message>
@@ -4323,6 +4319,10 @@
             <numerusform>%1 problem</numerusform>
             <numerusform>%1 problems</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>%1 selected</translation>
     </message>
 </context>
 <context>

@@ -2423,10 +2423,6 @@
         <translation>请先选择客户，再按 T 打标签。</translation>
     </message>
     <message>
-        <source>%1 selected</source>
-        <translation>已选 %1 个</translation>
-    </message>
-    <message>
         <source>filter: %1</source>
         <translation>筛选：%1</translation>
     </message>
@@ -4266,6 +4262,10 @@
         <translation>
             <numerusform>%1 个问题</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>已选 %1 个</translation>
     </message>
 </context>
 <context>

@@ -151,10 +151,12 @@ def test_counts_agree_with_their_number(qapp: Any) -> None:
         assert COUNTS.live_codes(1) == "1 live code"
         assert COUNTS.relations(12345) == "12,345 relations"
         assert COUNTS.calls(0) == "0 API calls"
+        assert COUNTS.selected(1194) == "1,194 selected"
         assert QCoreApplication.translate("AuditViewer", "%1 changes · %2 ms", None,
                                           1) == "%1 change · %2 ms"
         assert translations.install(CHINESE)
         assert COUNTS.live_codes(1) == "1 个活码"
         assert COUNTS.relations(12345) == "12,345 个客户关系"
+        assert COUNTS.selected(1194) == "已选 1,194 个"
     finally:
         translations.uninstall()
