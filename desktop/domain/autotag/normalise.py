@@ -1,6 +1,7 @@
 """Normalising chat text before matching: traditional → simplified (OpenCC), full/half width
-(NFKC), case, runs of one repeated character, and spaces or punctuation inside words; chat
-emoji codes ([微笑]) go, a web address becomes the word 链接.
+(NFKC), case, Cantonese and northern dialect words in Mandarin (冇 → 没, 咋 → 怎么), runs of
+one repeated character, and spaces or punctuation inside words; chat emoji codes ([微笑]) go,
+a web address becomes the word 链接.
 
 Spaces and in-word punctuation between two Chinese characters are removed (`退 款`, `退-款`
 → `退款`) but remembered as soft breaks: a space often separates clauses in chat
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -33,8 +35,24 @@ _EMOJI_CODE = re.compile(r"\[(?:[\u4e00-\u9fff]{1,4}|[a-z0-9]{1,4})\]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+")
 URL_WORD = "链接"
 _CJK_RUN = re.compile(r"([\u4e00-\u9fff])\1{2,}")
-# In this order: emoji codes, web addresses, then runs of one character (Latin kept at two).
-_REWRITES = ((_EMOJI_CODE, " "), (_URL, URL_WORD), (_LATIN_RUN, r"\1\1"), (_CJK_RUN, r"\1"))
+# Cantonese, northern and chat words in Mandarin (after traditional → simplified), so one
+# phrase list serves them all: 冇收到 is 没收到, 得唔得 asks like 行不行, 忒贵 is 太贵.
+DIALECT_WORDS = {
+    "乜嘢": "什么", "咩嘢": "什么", "点解": "为什么", "点样": "怎么样", "边度": "哪里", "边个": "谁",
+    "几时": "什么时候", "几多钱": "多少钱", "几钱": "多少钱", "听日": "明天", "琴日": "昨天",
+    "寻日": "昨天", "今日": "今天", "下昼": "下午", "朝早": "早上", "而家": "现在", "唔该": "麻烦",
+    "平啲": "便宜点", "贵啲": "贵点", "神马": "什么", "肿么": "怎么", "木有": "没有",
+    "冇": "没", "唔": "不", "嚟": "来", "咗": "了", "喺": "在", "佢": "他", "啲": "些", "嘅": "的",
+    "哋": "们", "睇": "看", "嘢": "东西", "揾": "找", "攞": "拿", "畀": "给", "俾": "给", "咁": "这么",
+    "乜": "什么", "咩": "什么", "咋": "怎么", "啥": "什么", "俺": "我", "忒": "太",
+}
+_DIALECT = re.compile("|".join(sorted(DIALECT_WORDS, key=len, reverse=True)))
+# In this order: emoji codes, web addresses, dialect words, then runs of one character
+# (Latin kept at two).
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_EMOJI_CODE, " "), (_URL, URL_WORD),
+    (_DIALECT, lambda match: DIALECT_WORDS[match.group()]),
+    (_LATIN_RUN, r"\1\1"), (_CJK_RUN, r"\1"))
 
 
 Span = tuple[int, int]
@@ -115,8 +133,8 @@ def _simple_char(char: str) -> str:
     return simplify(char)
 
 
-def _sub(pattern: re.Pattern[str], replacement: str, text: str,
-         origins: list[Span]) -> tuple[str, list[Span]]:
+def _sub(pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str],
+         text: str, origins: list[Span]) -> tuple[str, list[Span]]:
     """`pattern.sub(replacement, text)`, each new character coming from the whole match."""
     if pattern.search(text) is None:
         return text, origins
@@ -126,7 +144,7 @@ def _sub(pattern: re.Pattern[str], replacement: str, text: str,
     for match in pattern.finditer(text):
         out.append(text[last:match.start()])
         spans.extend(origins[last:match.start()])
-        new = match.expand(replacement)
+        new = replacement(match) if callable(replacement) else match.expand(replacement)
         out.append(new)
         spans.extend([(origins[match.start()][0], origins[match.end() - 1][1])] * len(new))
         last = match.end()

@@ -37,6 +37,9 @@ def tags_of(tagger: AutoTagger, text: str) -> set[str]:
     ("sooooo cheap😭", "soo cheap"),      # latin runs kept at two; emoji dropped
     ("太贵了[捂脸][OK]", "太贵了"),        # chat emoji codes
     ("点 https://x.cn/refund?a=1 领", "点链接领"),   # a web address is a link
+    ("聽日過嚟得唔得", "明天过来得不得"),   # Cantonese words in Mandarin
+    ("我份嘢冇收到", "我份东西没收到"),
+    ("俺家空调咋不制冷", "我家空调怎么不制冷"),   # northern dialect
 ])
 def test_normalise(raw: str, normal: str) -> None:
     assert normalise(raw).text == normal
@@ -58,6 +61,9 @@ def test_a_removed_space_is_a_break_negation_does_not_cross() -> None:
     ("可以开发票吗", "开票"),
     ("我想买两台", "高意向"),
     ("any discount? too expensive", "嫌贵"),
+    ("咁貴，平啲得唔得", "嫌贵"),          # Cantonese, through the Mandarin phrases
+    ("呢個套餐包唔包接送", "询价"),         # an A-not-A question asks
+    ("我份嘢寄咗幾日都冇收到", "物流"),
 ])
 def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
     assert tag in tags_of(tagger, text)
