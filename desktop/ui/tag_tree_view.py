@@ -17,11 +17,13 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, 
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeView,
@@ -69,8 +71,10 @@ class TagTreeView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
-        self.tree.setItemDelegateForColumn(NAME_COLUMN, _BadgeDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(NAME_COLUMN, BadgeDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # 教育/…/小学, MKT-…活动
+        self.tree.setIndentation(14)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)
@@ -113,8 +117,9 @@ class TagTreeView(QWidget):
         """As wide as the widest count (a fixed width: ResizeToContents would measure every
         row on each expand), so "12,345 ⏳12" is never cut."""
         metrics = self.tree.fontMetrics()
+        title = self.model.headerData(COUNT_COLUMN, Qt.Orientation.Horizontal)
         widest = max(metrics.horizontalAdvance(self.model.widest_count()),
-                     metrics.horizontalAdvance("0000000"))
+                     self.tree.header().fontMetrics().horizontalAdvance(str(title)))
         self.tree.header().resizeSection(COUNT_COLUMN, widest + 16)
 
     def retranslate(self) -> None:
@@ -134,6 +139,7 @@ class TagTreeView(QWidget):
         for action, text in texts.items():
             action.setText(text)
         self.model.retranslate()
+        self._fit_count_column()        # the header's title may be the widest
         self.show_capacity()
         self._show_no_match()
 
@@ -571,23 +577,45 @@ class TagTreeView(QWidget):
         QMessageBox.warning(self, self.tr("Tag order"), message)
 
 
-class _BadgeDelegate(QStyledItemDelegate):
+class BadgeDelegate(QStyledItemDelegate):
     """Draws a tag's abbreviation, or a group's owning department, as a small badge at the
-    right of its name."""
+    right of its name, when the name fits beside it. In a narrow pane the name comes first:
+    the badge is left out (the tooltip still names it) and a name still too long loses its
+    middle, so 教育/K12 or MKT-…-活动 stay recognisable."""
+
+    def layout(self, option: QStyleOptionViewItem,
+               index: QModelIndex | QPersistentModelIndex) -> tuple[QRect, QRect | None]:
+        """Where the name's text and the badge go (None: no badge) in a cell `option`
+        describes, as `initStyleOption` filled it."""
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option,
+                                    option.widget)
+        code = index.data(Role.ABBREVIATION) or index.data(Role.OWNER)
+        if not code:
+            return text, None
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(code) + 10
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, option,
+                                   option.widget) + 1
+        name = metrics.horizontalAdvance(option.text) + 2 * margin
+        if text.width() - width - 4 < name:
+            return text, None
+        rect: QRect = option.rect
+        badge = QRect(rect.right() - width - 2, rect.top() + 2, width, rect.height() - 4)
+        return text.adjusted(0, 0, -(text.right() - badge.left()) - 4, 0), badge
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        code = index.data(Role.ABBREVIATION) or index.data(Role.OWNER)
-        if not code:
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        _, badge = self.layout(cell, index)
+        if badge is None:
             super().paint(painter, option, index)
             return
-        metrics = option.fontMetrics
-        width = metrics.horizontalAdvance(code) + 10
-        rect: QRect = option.rect
         text_option = QStyleOptionViewItem(option)
-        text_option.rect = rect.adjusted(0, 0, -width - 4, 0)
+        text_option.rect = option.rect.adjusted(0, 0, -(option.rect.right() - badge.left()) - 2, 0)
         super().paint(painter, text_option, index)
-        badge = QRect(rect.right() - width - 2, rect.top() + 2, width, rect.height() - 4)
+        code = index.data(Role.ABBREVIATION) or index.data(Role.OWNER)
         colour = accent()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionViewItem
 
 from desktop.domain.tag_tree import NodeKind, TagNode
 from desktop.domain.tags import TagInfo
 from desktop.services.sync import run_sync
+from desktop.services.tag_admin import TagAdminService
 from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
 from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
 from desktop.ui.tag_tree_view import TagTreeView
@@ -588,3 +589,67 @@ def test_the_count_column_fits_a_count_with_expiring_tags(qtbot: Any, view: TagT
     assert index.data() == "12,345 ⏳12"
     width = view.tree.header().sectionSize(COUNT_COLUMN)
     assert width >= view.tree.sizeHintForIndex(index).width()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_names_stay_readable_in_an_800_by_600_window(
+    qtbot: Any, synced_context: Any, sandbox: Any, gui_home: Any, language: str
+) -> None:
+    """Tag names of up to six characters fit whole in the tree pane at 800×600 (the badge
+    gives way first), longer ones lose their middle; the badge comes back when the window is
+    wide."""
+    from desktop.ui.i18n import Translations
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+    from desktop.ui.sync_controller import SyncController
+    from desktop.ui.tag_tree_view import BadgeDelegate
+
+    high = sandbox.state.find_tag("意向程度", "高意向")
+    synced_context.publish(TagAdminService(synced_context.workspace).set_abbreviation(high, "WWWWWWWW"))
+    translations = Translations()
+    translations.install(language)
+    try:
+        window = MainWindow(synced_context, Settings(gui_home),
+                            SyncController(synced_context, synced_context), language)
+        qtbot.addWidget(window)
+        window.resize(800, 600)
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+            window.show()
+        pane = window.tag_tree
+        qtbot.waitUntil(lambda: pane.model.is_loaded and bool(
+            pane.model.index_for_key(f"tag:{high}").data(Role.ABBREVIATION)), timeout=15000)
+        pane.tree.expandAll()
+        delegate = pane.tree.itemDelegateForColumn(0)
+        assert isinstance(delegate, BadgeDelegate)
+
+        def layouts() -> dict[str, tuple[str, int, int, bool]]:
+            """Name → (the text shown, its width, the room for it, whether the badge shows)
+            for every tag."""
+            found = {}
+            for node in pane.model.tree.walk():
+                index = pane.model.index_for_key(node.key)
+                option = QStyleOptionViewItem()
+                option.initFrom(pane.tree)
+                option.widget = pane.tree
+                option.rect = pane.tree.visualRect(index)
+                delegate.initStyleOption(option, index)
+                text, badge = delegate.layout(option, index)
+                if node.kind is NodeKind.TAG:
+                    found[node.full_name] = (
+                        option.text, option.fontMetrics.horizontalAdvance(option.text),
+                        text.width(), badge is not None)
+            return found
+
+        assert pane.width() < 260                     # the pane really is narrow
+        narrow = layouts()
+        assert narrow["高意向"][3] is False           # the badge gives way to the name
+        margin = pane.tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        cut = {name: label for name, (label, width, room, _) in narrow.items()
+               if width + 2 * margin > room}
+        assert all(len(label) > 6 for label in cut.values()), cut   # longer ones lose their
+        assert pane.tree.textElideMode() == Qt.TextElideMode.ElideMiddle   # middle only
+        window.resize(1400, 860)
+        qtbot.waitUntil(lambda: pane.width() > 300, timeout=5000)
+        assert layouts()["高意向"][3] is True
+    finally:
+        translations.uninstall()
