@@ -313,19 +313,23 @@ def nearest_names(
 
 def _spelled_names(name: str, names: list[str]) -> list[str]:
     """The names `name` spells from the start of the name or of its last path segment, in
-    pinyin initials, full pinyin or mixed with Chinese; shortest first. Needs two letters or
+    pinyin initials, full pinyin or mixed with Chinese: those spelled in the usual readings
+    first (公众号 spells `gyx` only in rare ones), then the shortest. Needs two letters or
     more, and at least one of them Latin: Chinese alone is what the text comparison is for."""
     query = _spelled_form(name_key(name))
     if len(query) < 2 or all(_is_han(ch) for ch in query):
         return []
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[bool, int, int, str]] = []
     for position, candidate in enumerate(names):
         key = name_key(candidate)
         segments = {key, *(segment.casefold() for segment in split_path(candidate)[-1:])}
-        units = [_units(segment) for segment in segments]
-        if any(unit and _matches_units(unit, 0, query) for unit in units):
-            found.append((len(key), position, candidate))
-    return [candidate for _, _, candidate in sorted(found)]
+        spelled = [units for units in map(_units, segments)
+                   if units and _matches_units(units, 0, query)]
+        if spelled:
+            usual = any(_matches_units([(char, readings[:1]) for char, readings in units], 0,
+                                       query) for units in spelled)
+            found.append((not usual, len(key), position, candidate))
+    return [candidate for *_, candidate in sorted(found)]
 
 
 def _sound(name: str) -> str:

@@ -78,6 +78,18 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
     assert synced_context.tagging.batch(wizard.batch_id).source == "import"
 
 
+def test_a_tag_typed_as_pinyin_initials_suggests_the_tag_it_spells(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    userid, external_userid = sorted(sandbox.state.relations())[0]
+    path = import_sheet(tmp_path / "a.xlsx", [external_userid, userid, "gyx", ""],
+                        [external_userid, userid, "", "yfh"])
+    model = _wizard(qtbot, synced_context, path).problems
+    cells = [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
+    assert [row[:3] for row in cells] == [["2", "C add_tags", "gyx"], ["3", "D remove_tags", "yfh"]]
+    assert cells[0][4].startswith("是否要找：高意向、高意向客户")
+    assert cells[1][4].startswith("是否要找：已发货")
+
+
 def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any,
                                                  sandbox: Any, tmp_path: Path) -> None:
     refunded = sandbox.state.find_tag("客户阶段", "已退款")

@@ -262,6 +262,7 @@ def test_nearest_names_by_pinyin_initials_and_spelling() -> None:
     assert nearest_names("高yx", names) == ["高意向", "高意向客户"]
     assert nearest_names("xx", names) == ["教育/K12/小学"]
     assert nearest_names("g", names) == []
+    assert nearest_names("gyx", ["公众号", "高意向"]) == ["高意向", "公众号"]  # 众 yin, 号 xiao
 
 
 def test_nearest_names_limit_and_duplicates() -> None:
