@@ -6,6 +6,12 @@ callbacks it runs): once the owner's C++ object is gone, the callbacks are
 dropped instead of touching a deleted widget. Every started task is listed in
 `pending_tasks()` until its end has been delivered on the GUI thread, with the
 place it was started from, so tests can fail on work left running.
+
+Once every slot of its end has run, a task lets go of everything its callbacks hold: the
+connections to its signals are cut (their closures hold the task and the owner's slots, a
+cycle through Qt that Python's collector cannot see) and its signals object is deleted on the
+GUI thread, where it lives, whichever thread drops the last reference to the task. So connect
+before `start()`: a slot connected later may miss the end.
 """
 
 from __future__ import annotations
@@ -16,7 +22,15 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import (
+    SIGNAL,
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    Signal,
+    SignalInstance,
+)
 
 from desktop.services.errors import is_expected
 from desktop.services.progress import CancelToken, Progress
@@ -38,6 +52,14 @@ class _Signals(QObject):
     error = Signal(object)      # the exception
     finished = Signal()
 
+    SIGNATURES = ("progress(PyObject)", "result(PyObject)", "error(PyObject)", "finished()")
+
+    def disconnect_all(self) -> None:
+        """Cut every connection (a signal without any would warn when disconnected)."""
+        for signature in self.SIGNATURES:
+            if self.receivers(SIGNAL(signature)):
+                getattr(self, signature.split("(")[0]).disconnect()
+
 
 class Task(QRunnable):
     """`run(progress, cancel)` on a pool thread. Create, connect, then `start()`.
@@ -53,9 +75,10 @@ class Task(QRunnable):
         self.name = name
         self.owner = owner
         self.cancel_token = CancelToken()
-        self.signals = _Signals()
+        # Owned by the application, not by this wrapper: deleted on the GUI thread after the end.
+        self.signals = _Signals(QCoreApplication.instance())
         self.signals.finished.connect(self._ended)
-        self._run = run
+        self._run: Callable[[Callable[[Progress], None], CancelToken], Any] | None = run
         self.running = False
         self.pool: QThreadPool | None = None
         self.origin: list[traceback.FrameSummary] = []
@@ -91,6 +114,7 @@ class Task(QRunnable):
         self.pool = pool or QThreadPool.globalInstance()
         self.origin = traceback.extract_stack(limit=12)[:-1]
         _PENDING.add(self)
+        self.signals.finished.connect(self._release)    # the end's last slot (module note)
         self.pool.start(self)
         return self
 
@@ -103,9 +127,10 @@ class Task(QRunnable):
         return f"task {self.name!r} (owner {type(self.owner).__name__}), started at:\n{where}"
 
     def run(self) -> None:
-        signals = self.signals
+        signals, work = self.signals, self._run
+        assert work is not None, f"task {self.name!r} was started twice"
         try:
-            result = self._run(self._emit_progress, self.cancel_token)
+            result = work(self._emit_progress, self.cancel_token)
         except BaseException as exc:  # every failure goes back to the GUI thread
             if is_expected(exc):    # the user's to fix (a typo in a filter): no traceback
                 log.info("task %s: %s", self.name, exc)
@@ -135,3 +160,10 @@ class Task(QRunnable):
 
     def _ended(self) -> None:
         _PENDING.discard(self)
+
+    def _release(self) -> None:
+        """Let go of the callbacks, the work and the signals object (see the module note)."""
+        self._run = None
+        if shiboken6.isValid(self.signals):
+            self.signals.disconnect_all()
+            self.signals.deleteLater()

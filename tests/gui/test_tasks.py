@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +105,26 @@ def test_a_task_is_over_when_its_result_arrives(qtbot: Any) -> None:
     task.start()
     qtbot.waitUntil(lambda: task not in pending_tasks(), timeout=5000)
     assert seen == [False]
+
+
+def test_an_ended_task_lets_go_of_its_callbacks_without_the_collector(qtbot: Any) -> None:
+    """The closures connected to a task's signals hold the task and the owner's slots, a cycle
+    through Qt that Python's collector cannot see: after the end they are let go at once."""
+
+    class Listener:
+        def heard(self, _value: object) -> None:
+            """A slot of an object nothing else holds."""
+
+    listener = Listener()
+    gone = weakref.ref(listener)
+    task = Task(lambda _p, _c: 42, owner=QObject(), name="answer")
+    task.on_result(listener.heard)
+    del listener
+    task.start()
+    gc.disable()
+    try:
+        qtbot.waitUntil(lambda: gone() is None and not shiboken6.isValid(task.signals),
+                        timeout=5000)
+    finally:
+        gc.enable()
+    assert task not in pending_tasks()
