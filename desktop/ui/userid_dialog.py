@@ -2,14 +2,12 @@
 
 Every journal row names its operator, so TagDesk does not open a WeCom profile for work
 without it. The answer must be a member of the corp: the member list comes from the cache,
-or from WeCom (on a worker thread) before the first sync.
+or from WeCom (in a background task) before the first sync.
 """
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -23,13 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import readable
 from desktop.ui.retranslate import retranslate_in_place
-
-
-class _Members(QObject):
-    """Carries the member list (or the failure) from the worker thread to the dialog."""
-
-    loaded = Signal(object)     # set[str]
-    failed = Signal(object)     # the exception
+from desktop.ui.tasks import Task
 
 
 class UseridDialog(QDialog):
@@ -57,11 +49,8 @@ class UseridDialog(QDialog):
             layout.addWidget(widget)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.texts.say(self.message, lambda: self.tr("Reading the corp's members…"))
-        self._bridge = _Members()   # no parent: outlives the dialog if the read comes late
-        self._bridge.loaded.connect(self._loaded)
-        self._bridge.failed.connect(self._failed)
-        threading.Thread(target=self._read, args=(workspace,), name="tagdesk-members",
-                         daemon=True).start()
+        self.task = Task(lambda _progress, _cancel: workspace.member_userids(), owner=self,
+                         name="members").on_result(self._loaded).on_error(self._failed).start()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Your WeCom account"))
@@ -69,14 +58,6 @@ class UseridDialog(QDialog):
             "TagDesk records who made every change. Enter your own WeCom userid for the"
             " profile %1; it is saved with the profile.").replace("%1", self._profile))
         self.userid.setPlaceholderText(self.tr("WeCom userid, e.g. zhangsan"))
-
-    def _read(self, workspace: Workspace) -> None:
-        try:
-            members = workspace.member_userids()
-        except Exception as exc:  # shown in the dialog; the user can cancel
-            self._bridge.failed.emit(exc)
-        else:
-            self._bridge.loaded.emit(members)
 
     def _loaded(self, members: set[str]) -> None:
         self.members = members
