@@ -81,6 +81,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.services.workspace import open_workspace
     from desktop.ui.crash_dialog import install_crash_handler, offer_recovery
     from desktop.ui.errors import is_expected
+    from desktop.ui.gui_thread_gc import GuiThreadCollector
     from desktop.ui.i18n import Translations, choose_language
     from desktop.ui.qt_logging import install_qt_message_handler
     from desktop.ui.session import GuiSession
@@ -94,6 +95,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    GuiThreadCollector(app).start()     # cycles holding Qt objects die on the GUI thread
     apply_style(app)
     app.setWindowIcon(icon("tagdesk"))
     settings = Settings(home)

@@ -11,6 +11,24 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+_gui_collector: list[Any] = []      # the process's GuiThreadCollector, once Qt runs in it
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As in the app: once a test of this process has used Qt, Python's collector runs on the
+    GUI thread only (desktop/ui/gui_thread_gc.py): after every test, and on its timer while
+    a test runs Qt's event loop."""
+    if not _gui_collector and {"qapp", "qtbot"} & set(request.fixturenames):
+        from desktop.ui.gui_thread_gc import GuiThreadCollector
+
+        collector = GuiThreadCollector(request.getfixturevalue("qapp"))
+        collector.start()
+        _gui_collector.append(collector)
+    yield
+    if _gui_collector:
+        _gui_collector[0].collect_if_due()
+
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[object]:

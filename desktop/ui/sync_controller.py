@@ -8,10 +8,10 @@ which interrupts even a request in flight; its waits (a 45009 pause, a retry) re
 the status bar as the progress events' `waiting` line. Progress is throttled to a few updates a second so a fast sync cannot
 flood the event loop.
 
-While a sync runs, Python's cyclic garbage collector is off: the sync builds about ten
-objects per relation, and each full collection over a million of them held the GIL (and
-froze the window) for up to 0.8 s at 100,000 customers. Reference counting still frees
-them; the collector comes back on when the sync ends, however it ends.
+While a sync runs, Python's cyclic garbage collector waits (`gui_thread_gc.paused()`): the
+sync builds about ten objects per relation, and each full collection over a million of them
+held the GIL (and froze the window) for up to 0.8 s at 100,000 customers. Reference counting
+still frees them; collections resume when the sync ends, however it ends.
 
 Tags that run out are removed after every sync and, while the app is open, within a minute
 of running out (a check every `EXPIRY_CHECK_MS` that reads only the cache).
@@ -19,10 +19,7 @@ of running out (a check every `EXPIRY_CHECK_MS` that reads only the cache).
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +35,7 @@ from desktop.services.sync import SyncResult, run_sync
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
 from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
+from desktop.ui import gui_thread_gc
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_expected, readable
 from desktop.ui.tasks import Task
@@ -81,7 +79,7 @@ class SyncController(QObject):
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
-                with _collector_paused():
+                with gui_thread_gc.paused():
                     result = run_sync(client, workspace.cache,
                                       progress=reporter, cancel=cancel,
                                       chains=workspace.profile.max_concurrency)
@@ -241,15 +239,3 @@ class SyncHandover(QObject):
         for reply in self._current:
             reply.fail(error)
         self._current = []
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (see the module note); restored however it ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -143,25 +143,26 @@ def test_the_exclusive_sets_dialog_writes_off_the_gui_thread(
     assert synced_context.cache.scalar("SELECT count(*) FROM exclusive_set") == 0
 
 
-def test_a_sync_runs_with_the_cyclic_collector_off_and_restores_it(
+def test_a_sync_runs_with_the_cyclic_collector_paused_and_resumes_it(
         qtbot: Any, synced_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Full collections over a sync's objects held the GIL for up to 0.8 s (bench_gui_stalls)."""
-    from desktop.ui import sync_controller
+    from desktop.ui import gui_thread_gc, sync_controller
 
     seen: list[bool] = []
     real = sync_controller.run_sync
+    automatic = gc.isenabled()
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
+        seen.append(gui_thread_gc.is_paused() and not gc.isenabled())
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sync_controller, "run_sync", spy)
     sync = sync_controller.SyncController(synced_context, synced_context)
     with qtbot.waitSignal(sync.finished, timeout=30000):
         sync.start()
-    assert seen == [False] and gc.isenabled()
+    assert seen == [True] and not gui_thread_gc.is_paused() and gc.isenabled() == automatic
     with qtbot.waitSignal(sync.idle, timeout=30000):
         sync.start()
         sync.cancel()
-    assert not any(seen) and gc.isenabled()
+    assert all(seen) and not gui_thread_gc.is_paused() and gc.isenabled() == automatic
     _idle(qtbot, synced_context)
