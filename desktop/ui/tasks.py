@@ -9,9 +9,10 @@ place it was started from, so tests can fail on work left running.
 
 Once every slot of its end has run, a task lets go of everything its callbacks hold: the
 connections to its signals are cut (their closures hold the task and the owner's slots, a
-cycle through Qt that Python's collector cannot see) and its signals object is deleted on the
-GUI thread, where it lives, whichever thread drops the last reference to the task. So connect
-before `start()`: a slot connected later may miss the end.
+cycle through Qt that Python's collector cannot see), and it drops its owner and its work,
+all on the GUI thread; its signals object, owned by the application, is deleted there too. The
+pool thread may drop the last reference to the task a moment later: nothing it frees then can
+be a widget. So connect before `start()`: a slot connected later may miss the end.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class Task(QRunnable):
         super().__init__()
         self.setAutoDelete(False)
         self.name = name
-        self.owner = owner
+        self.owner: QObject | None = owner
+        self.owner_type = type(owner).__name__
         self.cancel_token = CancelToken()
         # Owned by the application, not by this wrapper: deleted on the GUI thread after the end.
         self.signals = _Signals(QCoreApplication.instance())
@@ -87,7 +89,7 @@ class Task(QRunnable):
 
     @property
     def owner_alive(self) -> bool:
-        return shiboken6.isValid(self.owner)
+        return self.owner is not None and shiboken6.isValid(self.owner)
 
     def on_progress(self, slot: Callable[[Progress], None]) -> Task:
         self.signals.progress.connect(lambda event: self._deliver(slot, event))
@@ -124,13 +126,15 @@ class Task(QRunnable):
     def describe(self) -> str:
         """The task's name and where it was started (for leak reports)."""
         where = "".join(traceback.format_list(self.origin))
-        return f"task {self.name!r} (owner {type(self.owner).__name__}), started at:\n{where}"
+        return f"task {self.name!r} (owner {self.owner_type}), started at:\n{where}"
 
     def run(self) -> None:
-        signals, work = self.signals, self._run
-        assert work is not None, f"task {self.name!r} was started twice"
+        signals = self.signals
         try:
-            result = work(self._emit_progress, self.cancel_token)
+            if self._run is None:
+                raise RuntimeError(f"task {self.name!r} was started again after its end")
+            # Never a local: the work's closure must not outlive the task on this thread.
+            result = self._run(self._emit_progress, self.cancel_token)
         except BaseException as exc:  # every failure goes back to the GUI thread
             if is_expected(exc):    # the user's to fix (a typo in a filter): no traceback
                 log.info("task %s: %s", self.name, exc)
@@ -162,8 +166,10 @@ class Task(QRunnable):
         _PENDING.discard(self)
 
     def _release(self) -> None:
-        """Let go of the callbacks, the work and the signals object (see the module note)."""
+        """On the GUI thread, let go of the owner, the work, the callbacks and the signals
+        object: the pool thread may drop the task's last reference (see the module note)."""
         self._run = None
+        self.owner = None
         if shiboken6.isValid(self.signals):
             self.signals.disconnect_all()
             self.signals.deleteLater()
