@@ -15,6 +15,11 @@ While the kept bitmaps are cold (after a sync or an `invalidate()`, until `prepa
 built them) an engine given `on_cold` answers every filter with one SQL query
 (`filter_sql`, same results) and calls `on_cold()` once per new version, so its owner
 can run `prepare()` on a worker; without `on_cold`, the bitmaps are built as needed.
+What depends only on which relations exist and whose customer each is (the universe and
+the relation -> customer map) is kept across versions, and across `invalidate()`, while
+the cache's `relation_set_version` (kept by triggers) is unchanged; with it, a cold count
+without `text:` builds just the bitmaps its leaves need from their indexes, which costs
+less than SQL's lookup of every matching relation's customer (orders still come from SQL).
 
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
 links of just those relations and patches what was kept, instead of starting cold.
@@ -42,16 +47,21 @@ from pyroaring import BitMap, FrozenBitMap
 from desktop.domain.filter import Expr, parse, resolve
 from desktop.domain.filter.plan import (
     AllRelations,
+    CreatedLeaf,
     Plan,
     PlanAnd,
     PlanNot,
     PlanOr,
+    TagCountLeaf,
+    TextLeaf,
 )
 from desktop.store import filter_sql
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
 from desktop.store.snapshot import DATA_VERSION_KEY, RELATIONS_VERSION_KEY
+
+RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migration 16)
 
 ORDER_COLUMNS = tuple(ORDER_SQL)
 PATCH_LIMIT = 2000
@@ -79,6 +89,9 @@ class FilterEngine:
         self._lock = threading.Lock()
         self._generation = 0
         self._index: FilterIndex | None = None
+        self._carried: tuple[str, dict[str, object]] = ("", {})
+        """The relation-set parts of the last index dropped by `invalidate()`, and its
+        `relation_set_version`."""
 
     def parse(self, text: str) -> Expr:
         """The syntax tree only (no cache access); raises `FilterSyntaxError`/`BadDateError`."""
@@ -94,16 +107,18 @@ class FilterEngine:
         """Ids of the relations matching `text`; blank text matches every relation."""
         expr = parse(text)
         with self._snapshot() as (conn, index):
-            if self._cold(index):
-                return BitMap(filter_sql.matching(conn, self._plan(conn, index, expr)))
-            return BitMap(self._evaluate(conn, index, expr))
+            plan = self._plan(conn, index, expr)
+            if self._cold(index) and not _bitmaps_cheaper(index, plan):
+                return BitMap(filter_sql.matching(conn, plan))
+            return BitMap(self._evaluate(conn, index, plan))
 
     def count(self, text: str) -> FilterCount:
         expr = parse(text)
         with self._snapshot() as (conn, index):
-            if self._cold(index):
-                return FilterCount(*filter_sql.count(conn, self._plan(conn, index, expr)))
-            matched = self._evaluate(conn, index, expr)
+            plan = self._plan(conn, index, expr)
+            if self._cold(index) and not _bitmaps_cheaper(index, plan):
+                return FilterCount(*filter_sql.count(conn, plan))
+            matched = self._evaluate(conn, index, plan)
             return FilterCount(len(matched), index.customers_in(conn, matched))
 
     def relation_ids(
@@ -118,7 +133,7 @@ class FilterEngine:
             if self._cold(index):
                 return filter_sql.ordered(conn, self._plan(conn, index, expr), order_by,
                                           descending, limit)
-            matched = self._evaluate(conn, index, expr)
+            matched = self._evaluate(conn, index, self._plan(conn, index, expr))
             order = index.order(conn, order_by)
             ordered = reversed(order) if descending else iter(order)
             if len(matched) < len(order):
@@ -158,7 +173,11 @@ class FilterEngine:
         """Forget everything kept; call after writing to the cache without bumping data_version."""
         with self._lock:
             self._generation += 1
-            self._index = None
+            dropped, self._index = self._index, None
+        if dropped is not None:
+            carried = (dropped.relation_set, dropped.carried())
+            with self._lock:
+                self._carried = carried
 
     def refresh_relations(self, relation_ids: Iterable[int], commits: int | None = None) -> None:
         """Account for a committed write that changed only the corp-tag links of these relations.
@@ -234,14 +253,18 @@ class FilterEngine:
         """
         version = self._data_version(conn)
         with self._lock:
-            kept = self._index
+            kept, carried = self._index, self._carried
         if kept is not None and (kept.version, kept.generation) == (version, generation):
             return kept
         if kept is not None and kept.generation == generation and _at_or_before(
                 _meta(conn, RELATIONS_VERSION_KEY), kept.version):
             index = kept.renamed(conn, version)
         else:
-            index = FilterIndex(version, generation)
+            relation_set = _meta(conn, RELATION_SET_KEY)
+            if kept is not None and kept.relation_set == relation_set:
+                carried = (relation_set, kept.carried())
+            index = FilterIndex(version, generation, relation_set,
+                                carried[1] if carried[0] == relation_set else None)
         with self._lock:
             if publish and generation == self._generation:
                 self._index = index
@@ -260,8 +283,7 @@ class FilterEngine:
     def _plan(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> Plan:
         return resolve(expr, index.catalogue(conn), self._tz)
 
-    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> BitMap:
-        plan = self._plan(conn, index, expr)
+    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -> BitMap:
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
 
@@ -269,6 +291,26 @@ class FilterEngine:
 def _meta(conn: sqlite3.Connection, key: str) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return "" if row is None else str(row[0])
+
+
+def _bitmaps_cheaper(index: FilterIndex, plan: Plan) -> bool:
+    """Whether a cold index answers `plan` faster than SQL: it knows every relation's
+    customer, and the plan's leaves are small ranges of indexes (a `text:` leaf is no range
+    until the folded texts are kept; a date range is usually large: SQL checks it only on
+    the rows the other leaves matched; a tag count is one range in SQL, every bucket here)."""
+    slow = {TextLeaf: "text", CreatedLeaf: "createtimes", TagCountLeaf: "tag_counts"}
+    return index.knows_customers() and all(
+        index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow)
+
+
+def _leaves(plan: Plan) -> Iterator[Plan]:
+    if isinstance(plan, PlanNot):
+        yield from _leaves(plan.operand)
+    elif isinstance(plan, PlanAnd | PlanOr):
+        for operand in plan.operands:
+            yield from _leaves(operand)
+    else:
+        yield plan
 
 
 def _at_or_before(version: str, kept: str) -> bool:

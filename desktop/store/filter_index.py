@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, repeat
 from operator import contains
 from typing import TypeVar
@@ -35,6 +35,9 @@ from desktop.domain.filter.plan import (
 from desktop.store import filter_leaves as sql
 from desktop.store.filter_catalogue import load_catalogue
 
+RELATION_SET_PARTS = ("universe", "shared", "shared_ids")
+"""What is built from which relations exist and whose customer each is, nothing else:
+kept across versions with the same `relation_set_version` (see `carried`)."""
 LEAF_CACHE_SIZE = 256
 FEW_RELATIONS = 3000
 """Up to this many, customers are counted by primary-key lookups instead of building
@@ -43,17 +46,36 @@ T = TypeVar("T")
 
 
 class FilterIndex:
-    def __init__(self, version: str, generation: int) -> None:
+    def __init__(self, version: str, generation: int, relation_set: str = "",
+                 carried: Mapping[str, object] | None = None) -> None:
+        """`carried`: `RELATION_SET_PARTS` of an index of the same `relation_set` version
+        ("": unknown, nothing may be carried)."""
         self.version = version
         self.generation = generation
+        self.relation_set = relation_set
         self._lock = threading.Lock()
-        self._shared: dict[str, object] = {}
+        self._shared: dict[str, object] = dict(carried or {}) if relation_set else {}
         self._tags: dict[int, FrozenBitMap] = {}
         self._leaves: OrderedDict[Leaf, FrozenBitMap] = OrderedDict()
         self._complete_tags = False
         """True once every linked tag's bitmap is kept: a missing one has no links."""
         self.primed = False
         """True once `prime` built everything: any filter is answered from bitmaps."""
+
+    def carried(self) -> dict[str, object]:
+        """The `RELATION_SET_PARTS` built so far, for the next index of this relation set."""
+        with self._lock:
+            return {key: self._shared[key] for key in RELATION_SET_PARTS if key in self._shared}
+
+    def knows_customers(self) -> bool:
+        """Whether customers are counted without a query (the relation -> customer map)."""
+        with self._lock:
+            return "shared" in self._shared and "universe" in self._shared
+
+    def has(self, key: str) -> bool:
+        """Whether a shared structure ("text", "createtimes", …) is built."""
+        with self._lock:
+            return key in self._shared
 
     def _once(self, key: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -217,7 +239,7 @@ class FilterIndex:
         if not counts_kept:
             del shared["tag_counts"], shared["dead_linked"]
             leaves = [(leaf, bm) for leaf, bm in leaves if not isinstance(leaf, TagCountLeaf)]
-        fresh = FilterIndex(version, self.generation)
+        fresh = FilterIndex(version, self.generation, self.relation_set)
         fresh._shared, fresh._tags, fresh._complete_tags = shared, tags, complete
         fresh._leaves.update(leaves)
         fresh.primed = self.primed and counts_kept
@@ -236,7 +258,7 @@ class FilterIndex:
         with self._lock:
             shared, tags, leaves = dict(self._shared), dict(self._tags), list(self._leaves.items())
             complete = self._complete_tags
-        fresh = FilterIndex(version, self.generation)
+        fresh = FilterIndex(version, self.generation, self.relation_set)
         patched_pks = tags.keys() | by_tag.keys() if complete else tags.keys()
         fresh._tags = {pk: _replace_part(tags.get(pk, FrozenBitMap()), touched, by_tag.get(pk))
                        for pk in patched_pks}

@@ -79,7 +79,9 @@ def universe(conn: sqlite3.Connection) -> FrozenBitMap:
 
 
 def tagged(conn: sqlite3.Connection, pk: int) -> FrozenBitMap:
-    return _ids(conn, "SELECT relation_id FROM relation_tag WHERE tag_pk = ?", (pk,))
+    return FrozenBitMap(_id_list(conn.execute(
+        "SELECT group_concat(relation_id) FROM relation_tag WHERE tag_pk = ?", (pk,)
+    ).fetchone()[0]))
 
 
 def every_tagged(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:

@@ -64,8 +64,14 @@ class _Query:
             return f"NOT ({self.where(plan.operand)})"
         if isinstance(plan, PlanAnd):
             return "(" + " AND ".join([self.where(o) for o in plan.operands] or ["1"]) + ")"
-        if isinstance(plan, PlanOr):
-            return "(" + " OR ".join([self.where(o) for o in plan.operands] or ["0"]) + ")"
+        if isinstance(plan, PlanOr):  # tags or tags: one look at the links, not one each
+            tags = [o for o in plan.operands if isinstance(o, TagLeaf)]
+            others: list[Plan] = [o for o in plan.operands if not isinstance(o, TagLeaf)]
+            if len(tags) > 1:
+                others.insert(0, TagLeaf(frozenset().union(*(leaf.pks for leaf in tags))))
+            else:
+                others = list(plan.operands)
+            return "(" + " OR ".join([self.where(o) for o in others] or ["0"]) + ")"
         if isinstance(plan, TagLeaf):
             return ("r.id IN (SELECT relation_id FROM relation_tag WHERE tag_pk IN"
                     f" ({self._values(sorted(plan.pks))}))")

@@ -458,6 +458,18 @@ MIGRATIONS: list[str] = [
         UPDATE relation SET tag_count = tag_count + 1 WHERE id = NEW.relation_id;
     END;
     """,
+    # 16: which relations exist and whose customer each is, versioned by triggers (meta
+    # `relation_set_version`), so the filters keep their relation -> customer map across
+    # writes of tags and fields (`FilterEngine`).
+    """
+    INSERT OR REPLACE INTO meta (key, value) VALUES ('relation_set_version', '1');
+    CREATE TRIGGER relation_set_insert AFTER INSERT ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TRIGGER relation_set_delete AFTER DELETE ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TRIGGER relation_set_update AFTER UPDATE OF id, external_userid ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

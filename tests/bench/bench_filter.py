@@ -4,7 +4,10 @@ Run: `.venv/bin/python tests/bench/bench_filter.py [--customers N] [--seed S]`.
 Builds the cache with plain SQL in a temporary folder (Zipf tag usage, seeded), then
 prints per typical filter: FilterEngine.count() p50/p95 cold (just after invalidate()),
 cold as the GUI answers it (an engine given `on_cold`: one SQL query while the bitmaps
-rebuild on a worker), right after a tag rename (the bitmaps kept), right after a sync (a data_version bump, then `prepare()` as the sync's worker does it)
+rebuild on a worker), cold again once the GUI's engine has prepared (the relations the
+same since: a tagging write, a sync that added or removed none, so its relation ->
+customer map is kept and a count without `text:`, dates or tag counts builds only the
+bitmaps its leaves need), right after a tag rename (the bitmaps kept), right after a sync (a data_version bump, then `prepare()` as the sync's worker does it)
 and warm, the same count done by plain SQL in the same run, and their ratio. Also
 times the first page of ids (relation_ids, limit 200), a text filter being typed, and
 a typical count right after a 50-relation tagging write: cold (the kept bitmaps dropped,
@@ -240,6 +243,8 @@ def main() -> None:
         with Cache(path) as cache:
             engine = FilterEngine(cache)
             from_sql = FilterEngine(cache, on_cold=lambda: None)  # the GUI's, while cold
+            kept_map = FilterEngine(cache, on_cold=lambda: None)  # … with the relations kept
+            kept_map.prepare()
             conn = cache.connection()
             prepare_times: list[float] = []
 
@@ -265,8 +270,11 @@ def main() -> None:
             print(f"{'filter':<44} {'relations':>9} {'cold p50/p95':>15} {'sync p50/p95':>14}"
                   f" {'warm p50/p95':>14} {'SQL p50':>9} {'SQL/warm':>9} {'SQL/cold':>9}"
                   f" {'SQL/sync':>9} {'cold from SQL p50/p95':>22} {'SQL/it':>7}"
+                  f" {'cold, map kept p50/p95':>23} {'SQL/it':>7}"
                   f" {'renamed p50/p95':>16}")
             warm_p95s, synced_p95s, sql_p95s, sql_ratios = [], [], [], []
+            map_p95s: list[float] = []
+            map_ratios: list[float] = []
             renamed_p95s: list[float] = []
             for text in FILTERS:
                 cold, counted = timed(partial(engine.count, text), args.cold_runs,
@@ -278,17 +286,21 @@ def main() -> None:
                 plain, row = timed(partial(first_row, conn, sql, params), max(3, args.cold_runs))
                 cold_sql, answered = timed(partial(from_sql.count, text), args.cold_runs,
                                            before=from_sql.invalidate)
+                cold_map, mapped = timed(partial(kept_map.count, text), args.cold_runs,
+                                         before=kept_map.invalidate)
                 after_rename, kept = timed(partial(gui.count, text), args.cold_runs,
                                            before=renamed)
                 assert isinstance(counted, FilterCount) and isinstance(row, tuple)
                 if ((counted.relations, counted.customers) != tuple(row) or answered != counted
-                        or kept != counted):
+                        or kept != counted or mapped != counted):
                     raise SystemExit(f"mismatch for {text!r}: {counted} vs SQL {row}"
                                      f" vs cold from SQL {answered}")
                 warm_p95s.append(p(warm, 0.95))
                 synced_p95s.append(p(after_sync, 0.95))
                 sql_p95s.append(p(cold_sql, 0.95))
                 sql_ratios.append(p(plain, .5) / p(cold_sql, .5))
+                map_p95s.append(p(cold_map, 0.95))
+                map_ratios.append(p(plain, .5) / p(cold_map, .5))
                 print(f"{text or '(all)':<44} {counted.relations:>9,} "
                       f"{p(cold, .5):>7.1f}/{p(cold, .95):<7.1f} {p(after_sync, .5):>6.1f}/"
                       f"{p(after_sync, .95):<7.1f} {p(warm, .5):>6.2f}/"
@@ -298,12 +310,18 @@ def main() -> None:
                       f"{p(plain, .5) / max(p(after_sync, .5), 1e-3):>8.1f}x "
                       f"{p(cold_sql, .5):>13.1f}/{p(cold_sql, .95):<8.1f}"
                       f"{p(plain, .5) / p(cold_sql, .5):>6.1f}x "
+                      f"{p(cold_map, .5):>14.1f}/{p(cold_map, .95):<8.1f}"
+                      f"{p(plain, .5) / p(cold_map, .5):>6.1f}x "
                       f"{p(after_rename, .5):>7.1f}/{p(after_rename, .95):<7.1f}")
                 renamed_p95s.append(p(after_rename, .95))
             print(f"\nwarm p95 over all filters: max {max(warm_p95s):.2f} ms")
             print(f"cold, answered from SQL (the GUI's engine while it warms): max p95"
                   f" {max(sql_p95s):.1f} ms; plain SQL / it: {min(sql_ratios):.1f}x"
                   f" to {max(sql_ratios):.1f}x (p50s)")
+            print(f"cold, relations unchanged since the last prepare (the relation -> customer"
+                  f" map kept): max p95 {max(map_p95s):.1f} ms, {sum(t <= 50 for t in map_p95s)}"
+                  f" of {len(map_p95s)} at most 50 ms; plain SQL / it: {min(map_ratios):.1f}x"
+                  f" to {max(map_ratios):.1f}x (p50s)")
             print(f"first filter after a tag rename (bitmaps kept, names reloaded): max p95"
                   f" {max(renamed_p95s):.1f} ms")
             print(f"first filter after a sync (prepared by the sync's worker): max p95"

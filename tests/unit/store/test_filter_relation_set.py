@@ -1,0 +1,112 @@
+"""The relation -> customer map a filter engine keeps while the relations stay the same."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from desktop.store.db import Cache
+from desktop.store.filter_engine import RELATION_SET_KEY, FilterEngine
+from desktop.store.snapshot import bump_data_version
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
+MORE = ["tags>=3 tags<6", "tags=0", "text:北京", "-高意向", "owner:u0003 | 高意向"]
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return _bench()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, bench: ModuleType) -> Iterator[Cache]:
+    path = tmp_path / "bench.sqlite"
+    bench.build(path, 600, seed=5)
+    with Cache(path) as cache:
+        yield cache
+
+
+def _relation_set(cache: Cache) -> str:
+    return str(cache.get_meta(RELATION_SET_KEY))
+
+
+def _assert_answers_as_a_fresh_engine(engine: FilterEngine, cache: Cache,
+                                      filters: list[str]) -> None:
+    fresh = FilterEngine(cache)
+    fresh.prepare()
+    for text in filters:
+        assert engine.count(text) == fresh.count(text), text
+        assert engine.evaluate(text) == fresh.evaluate(text), text
+
+
+def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_customer(
+        cache: Cache) -> None:
+    start = int(_relation_set(cache))
+    with cache.write() as tx:
+        tx.execute("INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) VALUES (1, 40)")
+        tx.execute("UPDATE relation SET remark = '新备注', createtime = 5 WHERE id = 2")
+        tx.execute("UPDATE customer SET name = '改名' WHERE external_userid = 'wm0000001'")
+    assert int(_relation_set(cache)) == start
+    with cache.write() as tx:
+        tx.execute("INSERT INTO relation (id, external_userid, userid) VALUES (9000, 'wm0000001',"
+                   " 'u0199')")
+    assert int(_relation_set(cache)) == start + 1
+    with cache.write() as tx:
+        tx.execute("UPDATE relation SET external_userid = 'wm0000002' WHERE id = 9000")
+    assert int(_relation_set(cache)) == start + 2
+    with cache.write() as tx:
+        tx.execute("DELETE FROM relation WHERE id = 9000")
+    assert int(_relation_set(cache)) == start + 3
+
+
+def test_a_cold_engine_counts_from_the_kept_map_while_the_relations_stay(
+        cache: Cache, bench: ModuleType) -> None:
+    filters = [*bench.FILTERS, *MORE]
+    colds: list[int] = []
+    engine = FilterEngine(cache, on_cold=lambda: colds.append(1))
+    engine.prepare()
+    with cache.write() as tx:  # a tagging write: the relations and their customers stay
+        tx.execute("DELETE FROM relation_tag WHERE relation_id = 3")
+        tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (3, 1), (3, 2)")
+        bump_data_version(cache, tx)
+    assert engine.count("高意向") == FilterEngine(cache).count("高意向")
+    assert colds == [1]
+    index = engine._index
+    assert index is not None and index.knows_customers() and not index.primed
+    _assert_answers_as_a_fresh_engine(engine, cache, filters)
+    engine.invalidate()  # a write that did not bump data_version: the map stays too
+    assert engine.count("") == FilterEngine(cache).count("")
+    assert engine._index is not None and engine._index.knows_customers()
+
+
+def test_a_new_relation_of_a_known_customer_is_counted_once(cache: Cache,
+                                                            bench: ModuleType) -> None:
+    engine = FilterEngine(cache, on_cold=lambda: None)
+    engine.prepare()
+    before = engine.count("")
+    shared_before = engine.count("高意向")
+    customer, = cache.connection().execute(
+        "SELECT r.external_userid FROM relation r JOIN relation_tag rt ON rt.relation_id = r.id"
+        " WHERE rt.tag_pk = 1 LIMIT 1").fetchone()
+    with cache.write() as tx:  # the same customer added by one more member, tagged alike
+        tx.execute("INSERT INTO relation (id, external_userid, userid) VALUES (9001, ?, 'u0198')",
+                   (customer,))
+        tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (9001, 1)")
+        bump_data_version(cache, tx)
+    assert engine.count("") == type(before)(before.relations + 1, before.customers)
+    assert engine.count("高意向") == type(shared_before)(shared_before.relations + 1,
+                                                        shared_before.customers)
+    assert engine._index is not None and not engine._index.knows_customers()
+    _assert_answers_as_a_fresh_engine(engine, cache, [*bench.FILTERS, *MORE])
