@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -269,6 +270,9 @@ class PeopleSearch(QCompleter):
         assert isinstance(model, QStringListModel)
         model.setStringList(self.matches(text))
         if text and model.rowCount():
+            popup = self.popup()
+            assert popup is not None
+            popup.setMinimumWidth(_list_width(popup))
             self.complete()
 
     def _pick(self, text: str) -> None:
@@ -278,9 +282,25 @@ class PeopleSearch(QCompleter):
             self.chosen.emit()
 
 
+class _ChoiceBox(QComboBox):
+    """Its list opens at least as wide as its longest item, so no name is cut short."""
+
+    def showPopup(self) -> None:
+        view = self.view()
+        view.setMinimumWidth(_list_width(view))
+        super().showPopup()
+
+
+def _list_width(view: QAbstractItemView) -> int:
+    """The width a list needs to show its longest item whole, beside its scroll bar."""
+    scroll_bar = view.verticalScrollBar()
+    assert scroll_bar is not None
+    return view.sizeHintForColumn(0) + scroll_bar.sizeHint().width() + 2 * view.frameWidth()
+
+
 def _choice_box(*, searchable: bool = False) -> QComboBox:
     """A box whose first item (None) means "all"; `retranslate` names it."""
-    combo = QComboBox()
+    combo = _ChoiceBox()
     combo.addItem("", None)
     if searchable:
         combo.setEditable(True)

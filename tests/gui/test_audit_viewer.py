@@ -394,6 +394,31 @@ def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
     assert viewer.current_filter().operators == (ws.operator,)
 
 
+def test_the_filter_lists_open_wide_enough_for_every_name(qtbot: Any,
+                                                          viewer: AuditViewer) -> None:
+    bar = viewer.filters
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    assert bar.operator.view().sizeHintForColumn(0) > bar.operator.width()  # longer names
+    for combo in (bar.operator, bar.department, bar.tag, bar.group):
+        view = combo.view()
+        combo.showPopup()
+        qtbot.waitUntil(view.isVisible, timeout=5000)
+        assert view.viewport().width() >= view.sizeHintForColumn(0), combo
+        combo.hidePopup()
+    line = bar.operator.lineEdit()
+    assert line is not None
+    line.clear()
+    ws = viewer.context.workspace
+    name = str(ws.cache.scalar("SELECT name FROM member WHERE userid = ?", (ws.operator,)))
+    qtbot.keyClicks(line, lazy_pinyin(name)[0])
+    popup = bar._people.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    assert popup.viewport().width() >= popup.sizeHintForColumn(0)
+    popup.hide()
+
+
 def _click_header(qtbot: Any, view: Any, section: int) -> None:
     header = view.horizontalHeader()
     spot = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
