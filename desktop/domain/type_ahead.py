@@ -2,9 +2,10 @@
 
 A name is found by its text (`张`, `tom`), its full pinyin (`zhangsan`) or its initials (`zs`,
 `zhs`); the first character is read as a surname (曾 zeng, 单 shan) and by every reading
-pypinyin knows for it. Every spelling of every row goes into one sorted table when the index
-is built, so a keystroke is a binary search plus the rows its prefix starts, whatever the
-number of rows: the table then picks the nearest matching row after the current one.
+pypinyin knows for it. Every spelling of every distinct name goes into one sorted table when
+the index is built, so a keystroke is a binary search plus the rows of the names its prefix
+starts, whatever the number of rows: the table then picks the nearest matching row after the
+current one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from operator import indexOf
 
 from desktop.domain.sort_key import SURNAMES
@@ -48,26 +49,36 @@ def name_spellings(text: str) -> set[str]:
 
 
 class TypeAheadIndex:
-    """Spellings of each row's names, sorted once; rows are any int ids (relation ids)."""
+    """Spellings of each distinct name, sorted once, and the rows carrying each name; rows are
+    any int ids (relation ids). Names repeat (a customer on several relations, remarks such as
+    王总), so a name is spelled and stored once, whatever the number of its rows."""
 
     def __init__(self, rows: Iterable[tuple[int, Iterable[str]]]) -> None:
-        keys: list[str] = []
-        ids = array("q")
-        known: dict[str, set[str]] = {}     # names repeat: a customer on several relations
+        number: dict[str, int] = {}
+        owners, row_ids = array("q"), array("q")    # (name number, row id) pairs
         for row_id, names in rows:
-            spellings: set[str] = set()
-            for name in names:
-                spelled = known.get(name)
-                if spelled is None:
-                    spelled = known[name] = name_spellings(name)
-                spellings |= spelled
+            for name in dict.fromkeys(names):
+                owners.append(number.setdefault(name, len(number)))
+                row_ids.append(row_id)
+        by_name = sorted(range(len(owners)), key=owners.__getitem__)
+        self._rows = array("q", [row_ids[i] for i in by_name])
+        self._starts = array("q", [0] * (len(number) + 1))     # name n: _rows[starts[n]:starts[n+1]]
+        for owner in owners:
+            self._starts[owner + 1] += 1
+        for position in range(len(number)):
+            self._starts[position + 1] += self._starts[position]
+        keys: list[str] = []
+        spelt = array("q")      # the name number of each key
+        for name, name_number in number.items():
+            spellings = name_spellings(name)
             keys.extend(spellings)
-            ids.extend([row_id] * len(spellings))
+            spelt.extend([name_number] * len(spellings))
         order = sorted(range(len(keys)), key=keys.__getitem__)
         self._keys = [keys[i] for i in order]
-        self._ids = array("q", [ids[i] for i in order])
+        self._names = array("q", [spelt[i] for i in order])
 
     def __len__(self) -> int:
+        """How many spellings it holds."""
         return len(self._keys)
 
     def matching_ids(self, typed: str) -> Iterator[int]:
@@ -77,7 +88,9 @@ class TypeAheadIndex:
             return iter(())
         start = bisect_left(self._keys, query)
         end = bisect_left(self._keys, query + _LAST_CHAR, start)
-        return iter(self._ids[start:end])
+        starts, rows = self._starts, self._rows
+        return chain.from_iterable(rows[starts[name]:starts[name + 1]]
+                                   for name in set(self._names[start:end]))
 
     def next_row(self, typed: str, shown: Sequence[int], start: int) -> int | None:
         """The first row at or after `start` (wrapping round) of the ids `shown` in row order
