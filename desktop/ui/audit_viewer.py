@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -56,9 +56,6 @@ from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import in_ui_language, is_english, list_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.team_journal_watch import TeamJournalWatch
-
-BATCH_ID_SAMPLE = "20991231-235959-fffff0"   # the longest batch id outbox.new_batch_id makes
-
 
 
 class AuditViewer(QWidget):
@@ -135,7 +132,7 @@ class AuditViewer(QWidget):
         self.batches_view = _table(self.batches_model)
         self.rows_model.sortChanged.connect(self._show_sort)
         # batch ids are what `audit revert` and the batch filter take: never elided
-        batch_width = self.fontMetrics().horizontalAdvance(BATCH_ID_SAMPLE) + 24
+        batch_width = widest_batch_id(self.fontMetrics()) + 24
         self.rows_view.setColumnWidth(RowColumn.BATCH, batch_width)
         self.batches_view.setColumnWidth(BatchColumn.BATCH, batch_width)
         self.rows_view.doubleClicked.connect(lambda _: self.show_customer())
@@ -523,6 +520,14 @@ class RevertDialog(QDialog):
         self.listing.setPlainText("\n".join(lines))
         scroll.setValue(position)
         self.ok_button.setText(self.tr("Revert"))
+
+
+def widest_batch_id(metrics: QFontMetrics) -> int:
+    """The width of the widest id outbox.new_batch_id can make (20260315-142501-3f9a1c), in a
+    font whose digits and letters may differ in width."""
+    digit = max("0123456789", key=metrics.horizontalAdvance)
+    hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
+    return metrics.horizontalAdvance(f"{digit * 8}-{digit * 6}-{hex_digit * 6}")
 
 
 def _table(model: Any) -> QTableView:

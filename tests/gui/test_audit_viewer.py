@@ -366,6 +366,11 @@ def test_batch_ids_are_shown_in_full(qtbot: Any, viewer: AuditViewer) -> None:
         row.batch_id) + 8
     assert viewer.batches_view.columnWidth(BatchColumn.BATCH) > metrics.horizontalAdvance(
         row.batch_id) + 8
+    digit = max("0123456789", key=metrics.horizontalAdvance)       # the widest any id can be
+    hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
+    widest = metrics.horizontalAdvance(f"{digit * 8}-{digit * 6}-{hex_digit * 6}")
+    assert viewer.rows_view.columnWidth(RowColumn.BATCH) > widest + 8
+    assert viewer.batches_view.columnWidth(BatchColumn.BATCH) > widest + 8
 
 
 def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
