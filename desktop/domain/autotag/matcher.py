@@ -199,6 +199,8 @@ class PhraseIndex:
         for phrase, start, end, factor, kind in sorted(candidates, key=lambda c: c[1] - c[2]):
             if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
                 continue
+            if _asks_either_way(body, start):
+                continue
             strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
             latin = _is_latin(phrase.text)
             negation = negation_cue(text, start, latin) or (
@@ -252,6 +254,13 @@ class PhraseIndex:
                     if _alignment(body, start, start + length, starts, ends) == 1.0:
                         found.append((phrase, start, start + length, 1.0, SOUND))
         return found
+
+
+def _asks_either_way(body: str, start: int) -> bool:
+    """True when a phrase starts at the 不 or 没 of an A-not-A question (不好用 in 好不好用
+    asks whether it works; it does not say it fails)."""
+    return (0 < start < len(body) - 1 and body[start] in "不没"
+            and body[start - 1] == body[start + 1])
 
 
 def _supported(hits: list[Hit]) -> list[Hit]:

@@ -50,6 +50,25 @@ POSTPOSED_NEGATION = re.compile(
     r"[我你就先都还是的呢啊吧]{0,3}(不用|不需要|不要|不想要|就不[^\s]{0,3}|就没[^\s]{0,3}|算|免)了[吧啊呀哈啦嘛]*")
 
 
+# Questions by their form rather than a cue word: A-not-A (挤不挤, 包不包, 有没有) and a
+# clause that ends in 不 / 没 after what it asks about (操作复杂不, 还有现货没; not 我还没).
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+ENDING_NOT = re.compile(r"(?<![还也都就并从我你他她它们])[\u4e00-\u9fff](?:不|没|没有)[吗呢啊呀嘛]?$")
+
+
+def question_forms(text: NormalText) -> list[tuple[int, int]]:
+    """(start, end) of each question the text asks by its form alone."""
+    body = text.text
+    found = [(match.start(), match.end()) for match in A_NOT_A.finditer(body)]
+    begin = 0
+    for end in (*text.sorted_clauses, len(body)):
+        match = ENDING_NOT.search(body, begin, end)
+        if match is not None and end - begin >= 3:
+            found.append((match.start(), match.end()))
+        begin = end + 1
+    return found
+
+
 def clause_start(positions: tuple[int, ...], at: int) -> int:
     """The first position of the clause that holds `at` (after the last break before it,
     `positions` ascending); a clause mark itself (the ? of a question) belongs to the clause

@@ -22,7 +22,7 @@ from desktop.domain.autotag.learner import (
     features,
 )
 from desktop.domain.autotag.linking import ContestedPack, PackLink, borrowed_phrases, link_packs
-from desktop.domain.autotag.matcher import Hit, Phrase, PhraseIndex
+from desktop.domain.autotag.matcher import EXACT, Hit, Phrase, PhraseIndex
 from desktop.domain.autotag.model import (
     BOTH,
     LEARNER,
@@ -35,7 +35,7 @@ from desktop.domain.autotag.model import (
 )
 from desktop.domain.autotag.normalise import NormalText, normal_text, normalise
 from desktop.domain.autotag.patterns import GAP, split_gap
-from desktop.domain.autotag.scope import clause_start, negation_cue
+from desktop.domain.autotag.scope import clause_start, negation_cue, question_forms
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 
@@ -217,17 +217,29 @@ class AutoTagger:
         normal = self._normal(text)
         return self._rule_findings(normal, self._index.find(normal))
 
-    def _asked(self, text: NormalText, hits: list[Hit]) -> list[Hit]:
+    def _asked(self, text: NormalText, hits: list[Hit], forms: Sequence[tuple[int, int]]
+               ) -> list[Hit]:
         """The hits without those of a question tag (产品咨询) that sit in a clause asking
-        nothing (价格太贵了), unless they ask by themselves (介绍一下)."""
+        nothing (价格太贵了), unless they ask by themselves (介绍一下). A clause asks with a
+        cue (吗, 多少, 请问) or by its form (`forms`: 挤不挤, 复杂不)."""
         for tag, (requests, cues) in self._asking.items():
             hits = [hit for hit in hits if hit.tag != tag or hit.fallback or hit.phrase in requests
-                    or any(cue in _clause(text, hit.start) for cue in cues)]
+                    or any(cue in _clause(text, hit.start) for cue in cues)
+                    or any(_clause(text, hit.start) == _clause(text, start) for start, _ in forms)]
         return hits
+
+    def _question_hits(self, text: NormalText, forms: Sequence[tuple[int, int]]) -> list[Hit]:
+        """A question asked by its form alone counts for each question tag as its cues do."""
+        return [Hit(tag=tag, phrase=text.text[start:end], matched=text.original(start, end),
+                    start=start, end=end, strength=QUESTION_STRENGTH, kind=EXACT, negation=None,
+                    reported=False, fallback=True)
+                for tag in self._asking for start, end in forms]
 
     def _rule_findings(self, text: NormalText, hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)
-        counting = self._asked(text, [hit for hit in hits if hit.counts])
+        forms = question_forms(text) if self._asking else []
+        counting = self._asked(
+            text, [hit for hit in (*hits, *self._question_hits(text, forms)) if hit.counts], forms)
         if any(not hit.fallback for hit in counting):
             counting = [hit for hit in counting if not hit.fallback]
         for hit in counting:

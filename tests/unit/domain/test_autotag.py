@@ -63,6 +63,8 @@ def test_a_removed_space_is_a_break_negation_does_not_cross() -> None:
     ("any discount? too expensive", "嫌贵"),
     ("咁貴，平啲得唔得", "嫌贵"),          # Cantonese, through the Mandarin phrases
     ("呢個套餐包唔包接送", "询价"),         # an A-not-A question asks
+    ("后排坐三个人挤不挤", "询价"),
+    ("家里老人用，操作复杂不", "询价"),      # so does a clause that ends in 不
     ("我份嘢寄咗幾日都冇收到", "物流"),
 ])
 def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
@@ -85,6 +87,7 @@ def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
     ("不用开发票，谢谢", "开票"),          # 发票 inside the negated 开发票
     ("可以寄到江苏吗，包邮吗", "询价"),     # 邮吗 is no sound-alike of 有吗
     ("我们要升级到企业版", "物流"),         # nor 级到 of 寄到
+    ("我还没", "询价"),                     # 还没 ends a clause without asking
 ])
 def test_does_not_find(tagger: AutoTagger, text: str, tag: str) -> None:
     assert tag not in tags_of(tagger, text)
@@ -248,6 +251,7 @@ def test_after_sales_wording(product_tagger: AutoTagger, text: str, tag: str) ->
 
 
 @pytest.mark.parametrize("text", [
+    "这个好不好用啊",                      # an A-not-A question, not a complaint
     "送货速度很快，第二天就到了",          # praise, not a delivery question
     "没收到验证码，怎么注册",
     "退款还没到账",
