@@ -176,19 +176,20 @@ class FilterIndex:
 
     def prime(self, conn: sqlite3.Connection, orders: Iterable[str] = ()) -> None:
         """Build everything a first filter needs: every tag bitmap in one pass over the
-        `(tag_pk, relation_id)` index, the tag-count buckets, the customer map, the text,
-        relations by owner, state and createtime, and these sort orders. Costs about a second at 100,000 customers (on a worker),
-        after which any filter is answered warm."""
+        `(tag_pk, relation_id)` index, the tag-count buckets, the customer map (first, see
+        `FilterEngine`), the text, relations by owner, state and createtime, and these sort
+        orders. Costs about a second at 100,000 customers (on a worker), after which any
+        filter is answered warm."""
         self.catalogue(conn)
-        self.universe(conn)
+        self.universe(conn)  # first the customer map: cold filters meanwhile may use it
+        shared = self._once("shared", lambda: sql.shared_customers(conn))
+        self._once("shared_ids", lambda: FrozenBitMap(shared))
         every_tag = sql.every_tagged(conn)
         with self._lock:
             for pk, bm in every_tag.items():
                 self._tags.setdefault(pk, bm)
             self._complete_tags = True
         self._tag_counts(conn)
-        shared = self._once("shared", lambda: sql.shared_customers(conn))
-        self._once("shared_ids", lambda: FrozenBitMap(shared))
         self._once("text", lambda: sql.searchable_text(conn))
         self._once("owners", lambda: sql.grouped(conn, "userid"))
         self._once("states", lambda: sql.grouped(conn, "state"))
