@@ -45,6 +45,7 @@ ORDER_TERMS = {
 """The same orders as `filter_leaves.ORDER_SQL`, as ORDER BY terms of this module's query."""
 
 FEW_VALUES = 500  # well under SQLite's 32,766 parameters
+NARROW_ROWS = 5000
 
 
 class _Query:
@@ -57,13 +58,17 @@ class _Query:
         """Tag pks with links that are deleted, in a deleted group or unknown."""
         return [row[0] for row in self.conn.execute(DEAD_LINKED_PKS)]
 
-    def where(self, plan: Plan) -> str:
+    def where(self, plan: Plan, probe: bool = False) -> str:
+        """The condition on `r` for `plan`; with `probe`, tags are looked up for each row
+        the other conditions let through instead of listed for all (see `_narrow`)."""
         if isinstance(plan, AllRelations):
             return "1"
         if isinstance(plan, PlanNot):
-            return f"NOT ({self.where(plan.operand)})"
+            return f"NOT ({self.where(plan.operand, probe)})"
         if isinstance(plan, PlanAnd):
-            return "(" + " AND ".join([self.where(o) for o in plan.operands] or ["1"]) + ")"
+            probe = probe or self._narrow(plan.operands)
+            return "(" + " AND ".join([self.where(o, probe) for o in plan.operands]
+                                      or ["1"]) + ")"
         if isinstance(plan, PlanOr):  # tags or tags: one look at the links, not one each
             tags = [o for o in plan.operands if isinstance(o, TagLeaf)]
             others: list[Plan] = [o for o in plan.operands if not isinstance(o, TagLeaf)]
@@ -71,7 +76,10 @@ class _Query:
                 others.insert(0, TagLeaf(frozenset().union(*(leaf.pks for leaf in tags))))
             else:
                 others = list(plan.operands)
-            return "(" + " OR ".join([self.where(o) for o in others] or ["0"]) + ")"
+            return "(" + " OR ".join([self.where(o, probe) for o in others] or ["0"]) + ")"
+        if isinstance(plan, TagLeaf) and probe:
+            return ("EXISTS (SELECT 1 FROM relation_tag WHERE relation_id = r.id AND tag_pk IN"
+                    f" ({self._values(sorted(plan.pks))}))")
         if isinstance(plan, TagLeaf):
             return ("r.id IN (SELECT relation_id FROM relation_tag WHERE tag_pk IN"
                     f" ({self._values(sorted(plan.pks))}))")
@@ -86,6 +94,30 @@ class _Query:
         if isinstance(plan, TagCountLeaf):
             return self._tag_count(plan.low, plan.high)
         raise TypeError(f"not a filter plan: {plan!r}")
+
+    def _narrow(self, operands: tuple[Plan, ...]) -> bool:
+        """Whether an owner, state or date operand of a conjunction matches at most
+        `NARROW_ROWS` relations (counted along its index, stopping there): SQLite then
+        reads those and probes each one's tags, where listing a tag's relations first
+        would cost more than the whole answer."""
+        for operand in operands:
+            params: list[object]
+            if isinstance(operand, OwnerLeaf | StateLeaf):
+                column, values = (("userid", operand.userids) if isinstance(operand, OwnerLeaf)
+                                  else ("state", operand.states))
+                where, params = (f"{column} IN (SELECT value FROM json_each(?))",
+                                 [json.dumps(sorted(values), ensure_ascii=False)])
+            elif isinstance(operand, CreatedLeaf) and (operand.start, operand.end) != (None, None):
+                where, params = ("createtime >= ? AND createtime < ?",
+                                 [-2**63 if operand.start is None else operand.start,
+                                  2**63 - 1 if operand.end is None else operand.end])
+            else:
+                continue
+            found = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM relation WHERE {where}"
+                                      f" LIMIT {NARROW_ROWS + 1})", params).fetchone()[0]
+            if found <= NARROW_ROWS:
+                return True
+        return False
 
     def _tag_count(self, low: int, high: int | None) -> str:
         """Live tags only: links to the (usually no) dead tags linked are taken off the

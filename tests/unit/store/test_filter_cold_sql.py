@@ -17,7 +17,9 @@ from desktop.store.snapshot import bump_data_version
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
 TEXTS = ["tags>=3 tags<6", "tags=0", "tags<2", "text:北京", "text:acme", "text:ACME", "text:ａｃｍｅ", "text:王总", "text:ﬁne",
-         "text:wm00001", "-text:科技 text:有限", "text:①"]
+         "text:wm00001", "-text:科技 text:有限", "text:①",
+         "高意向 owner:u0007 -已流失", "added>=2025-12-20 (高意向 | tags>=3 | 客户等级:VIP)",
+         "state:web2025 -(客户等级:VIP | 高意向) owner:u0001"]
 
 
 def _bench() -> ModuleType:
