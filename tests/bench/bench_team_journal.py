@@ -128,6 +128,11 @@ def report(server: TeamServerProcess, sandbox: SandboxServer, root: Path, now: f
         ids, ids_ms = timed(partial(journal.matching_ids, flt))
         print(f"  {name:26} first page ({len(page)} rows) {page_ms:7.1f} ms;"
               f" all {len(ids):>9,} ids {ids_ms:8.1f} ms", flush=True)
+    for name in ("no filter", "last 24 hours", "source app (1 in 7)"):
+        for column in ("customer", "operator", "tag"):
+            ids, sort_ms = timed(partial(journal.sorted_ids, filters[name], column, False))
+            print(f"  {name:26} all {len(ids):>9,} ids sorted by {column:8} {sort_ms:8.1f} ms",
+                  flush=True)
     every = journal.matching_ids(JournalFilter())
     deep = list(every[len(every) // 2 :][:200])
     _, deep_ms = timed(lambda: journal.load_rows(deep))
