@@ -33,5 +33,6 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             alongside=tuple(
                 (partner, tuple(dict.fromkeys(p for pattern in patterns for p in expand(pattern))))
                 for partner, patterns in pack.get("alongside", {}).items()),
+            yields_to=tuple(pack.get("yields_to", ())),
         ))
     return tuple(packs)

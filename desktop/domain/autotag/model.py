@@ -44,7 +44,9 @@ class IntentPack:
     (another pack's name, phrases) pairs: phrases that count for this intent only when the
     rules give that other pack's tag in the same message (同款才卖 599 objects to the price
     only when another seller is named; 有什么政策 asks a discount only on a renewal); they
-    credit only a tag linked by name."""
+    credit only a tag linked by name. `yields_to`: other packs' names: when the rules give
+    one of their tags to a message, this intent steps aside there (a product question about
+    the price of a bargain is the bargain; a re-purchase is a renewal, not a new purchase)."""
 
     name: str
     aliases: tuple[str, ...]
@@ -55,6 +57,7 @@ class IntentPack:
     requests: tuple[str, ...] = ()
     gapped: tuple[str, ...] = ()
     alongside: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

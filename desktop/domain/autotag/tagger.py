@@ -122,6 +122,7 @@ class AutoTagger:
         learner: Learner | None, threshold: float,
         contested: Sequence[ContestedPack] = (), tuned: bool = False,
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None,
+        yields: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
@@ -131,6 +132,8 @@ class AutoTagger:
         # Tags whose phrases count only in a clause that asks: their phrases that ask without
         # a question mark (介绍一下), and what makes a clause ask (吗, 多少, ?, 请问).
         self._asking = dict(asking or {})
+        # Tags that step aside when the rules give one of the others to the same message.
+        self._yields = dict(yields or {})
         self._index = index
         self._learner = learner
 
@@ -152,6 +155,7 @@ class AutoTagger:
         traps: dict[str, tuple[str, ...]] = {}
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         owners = {link.pack: link.tag for link in plan.links.values() if link.owner}
+        yields: dict[str, frozenset[str]] = {}
         for tag in tags:
             phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -165,6 +169,9 @@ class AutoTagger:
                                for q in pack.questions)
                 phrases.extend(_gapped(g, tag.name) for g in pack.gapped)
                 phrases.extend(_alongside(pack, tag.name, owners))
+                stronger = frozenset(owners[name] for name in pack.yields_to if name in owners)
+                if stronger:
+                    yields[tag.name] = stronger
                 if pack.questions and pack.requests:
                     asking[tag.name] = (frozenset(normal_text(r) for r in pack.requests),
                                         tuple(normal_text(q)
@@ -173,7 +180,7 @@ class AutoTagger:
             traps[tag.name] = tuple(t for t in pack.traps if normal_text(t) not in keywords)
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
-                     tuned=threshold is None, asking=asking)
+                     tuned=threshold is None, asking=asking, yields=yields)
         if training:
             tagger._learner = tagger._train(training)
         return tagger
@@ -228,6 +235,17 @@ class AutoTagger:
                     or any(_clause(text, hit.start) == _clause(text, start) for start, _ in forms)]
         return hits
 
+    def _not_yielding(self, found: set[str]) -> set[str]:
+        """The tags found, without those that step aside for another found tag that stays
+        (a tag that yields to one which itself steps aside stays)."""
+        kept = set(found)
+        for _ in range(len(found)):
+            now = {tag for tag in found if not self._yields.get(tag, frozenset()) & kept}
+            if now == kept:
+                break
+            kept = now
+        return kept
+
     def _question_hits(self, text: NormalText, forms: Sequence[tuple[int, int]]) -> list[Hit]:
         """A question asked by its form alone counts for each question tag as its cues do."""
         return [Hit(tag=tag, phrase=text.text[start:end], matched=text.original(start, end),
@@ -245,7 +263,10 @@ class AutoTagger:
         for hit in counting:
             by_tag[hit.tag].append(hit)
         findings = []
+        kept = self._not_yielding(set(by_tag))
         for tag, tag_hits in by_tag.items():
+            if tag not in kept:
+                continue
             tag_hits.sort(key=lambda h: -h.strength)
             evidence = _distinct([h.matched for h in tag_hits])
             findings.append(RuleFinding(tag, _combined([h.strength for h in tag_hits]), evidence))

@@ -318,3 +318,33 @@ def test_a_phrase_beside_an_intent_needs_that_intents_tag() -> None:
     """Without a tag for competitors, 更便宜 beside a competitor's name credits nothing."""
     alone = AutoTagger.build([SELLER_TAGS[0]], packs=load_intent_packs())
     assert "价格异议" not in tags_of(alone, "拼多多上一模一样的更便宜")
+
+
+YIELDING_TAGS = (
+    TagKeywords("产品咨询", ("多少钱", "价格", "介绍一下")),
+    TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
+    TagKeywords("高意向", ("想买", "下单", "付款")),
+    TagKeywords("续费意向", ("续费", "续约", "回购")),
+)
+
+
+@pytest.fixture(scope="module")
+def yielding_tagger() -> AutoTagger:
+    return AutoTagger.build(YIELDING_TAGS, packs=load_intent_packs())
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("价格能不能再低点", {"价格异议"}),               # a price question that bargains
+    ("价格是多少", {"产品咨询"}),
+    ("用完了，再给我来两瓶", {"续费意向"}),             # a re-purchase is a renewal
+    ("好，下单", {"高意向"}),
+])
+def test_a_broad_intent_steps_aside_for_a_narrower_one(
+        yielding_tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert tags_of(yielding_tagger, text) == tags
+
+
+def test_an_intent_that_would_step_aside_stays_without_the_narrower_tag() -> None:
+    """Without a tag for bargaining, a price question stays a product question."""
+    alone = AutoTagger.build([YIELDING_TAGS[0]], packs=load_intent_packs())
+    assert tags_of(alone, "价格能不能再低点") == {"产品咨询"}
