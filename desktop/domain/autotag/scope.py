@@ -13,6 +13,8 @@ NEGATION_CUES = (
     "不", "没", "别", "未", "无需", "不用", "不是", "不太", "懒得", "不想", "不要", "没有", "不需要",
     "不打算", "没打算", "不考虑", "先不", "暂时不", "还没", "并不", "从不", "从没", "甭", "用不着",
     "不怎么", "犯不着", "not ", "don't ", "dont ", "never ", "no need", "no longer",
+    # A rhetorical question denies (谁说要退了, 我什么时候说要退了).
+    "谁说", "什么时候说", "哪里说", "哪说",
 )
 # Words that contain a cue but do not negate what follows them.
 NOT_NEGATING = (

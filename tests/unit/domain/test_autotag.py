@@ -88,6 +88,8 @@ def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
     ("可以寄到江苏吗，包邮吗", "询价"),     # 邮吗 is no sound-alike of 有吗
     ("我们要升级到企业版", "物流"),         # nor 级到 of 寄到
     ("我还没", "询价"),                     # 还没 ends a clause without asking
+    ("谁说要退了，我就问问", "退款退货"),    # a rhetorical question denies
+    ("贵店在哪个商场", "嫌贵"),             # 贵 as an honorific
 ])
 def test_does_not_find(tagger: AutoTagger, text: str, tag: str) -> None:
     assert tag not in tags_of(tagger, text)
