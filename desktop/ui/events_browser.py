@@ -263,6 +263,8 @@ class EventsBrowser(QDialog):
         self.per_day.setHeaderLabels([self.tr("Day"), self.tr("Type"), self.tr("Events")])
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                           EventTableModel.COLUMNS - 1)
+        if self.loaded is not None:     # titles and type names are as wide as the language
+            self.table.resizeColumnsToContents()
         self._say_count()
 
     # -- the filters -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex
+from PySide6.QtCore import QDate, QModelIndex, Qt
 
 from desktop.cli import main
 from desktop.domain.events import type_name
@@ -149,3 +149,24 @@ def test_the_detail_pane_lists_the_customers_newest_events(
 def _relation_of(context: Any, external_userid: str) -> int:
     return int(context.cache.scalar(
         "SELECT id FROM relation WHERE external_userid = ? LIMIT 1", (external_userid,)))
+
+
+def test_every_column_title_fits_after_a_language_switch(
+        qtbot: Any, synced_context: Any, written: list[dict[str, Any]]) -> None:
+    from desktop.ui.i18n import CHINESE, Translations
+
+    browser = EventsBrowser(synced_context)
+    qtbot.addWidget(browser)
+    browser.show()
+    _settled(qtbot, browser)
+    header = browser.table.horizontalHeader()
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        qtbot.waitUntil(lambda: browser.windowTitle() == "行为事件", timeout=5000)
+        assert browser.model.headerData(6, Qt.Orientation.Horizontal) == "金额/数值"
+        narrow = [column for column in range(browser.model.COLUMNS - 1)  # the last stretches
+                  if browser.table.columnWidth(column) < header.sectionSizeHint(column)]
+        assert narrow == []
+    finally:
+        translations.uninstall()
