@@ -15,11 +15,12 @@ While the kept bitmaps are cold (after a sync or an `invalidate()`, until `prepa
 built them) an engine given `on_cold` answers every filter with one SQL query
 (`filter_sql`, same results) and calls `on_cold()` once per new version, so its owner
 can run `prepare()` on a worker; without `on_cold`, the bitmaps are built as needed.
-What depends only on which relations exist and whose customer each is (the universe and
-the relation -> customer map) is kept across versions, and across `invalidate()`, while
-the cache's `relation_set_version` (kept by triggers) is unchanged; with it, a cold count
-without `text:` builds just the bitmaps its leaves need from their indexes, which costs
-less than SQL's lookup of every matching relation's customer (orders still come from SQL).
+What depends only on which relations exist, whose customer each is and their createtime
+(the universe, the relation -> customer map, relations by createtime) is kept across
+versions, and across `invalidate()`, while the cache's `relation_set_version` (kept by
+triggers) is unchanged; with it, a cold filter without `text:` or tag counts builds just
+the bitmaps its leaves need from their indexes, which costs less than SQL's lookup of
+every matching relation's customer (other orders than createtime still come from SQL).
 
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
 links of just those relations and patches what was kept, instead of starting cold.
@@ -130,10 +131,11 @@ class FilterEngine:
             raise ValueError(f"cannot order by {order_by!r}; choose one of {ORDER_COLUMNS}")
         expr = parse(text)
         with self._snapshot() as (conn, index):
-            if self._cold(index):
-                return filter_sql.ordered(conn, self._plan(conn, index, expr), order_by,
-                                          descending, limit)
-            matched = self._evaluate(conn, index, self._plan(conn, index, expr))
+            plan = self._plan(conn, index, expr)
+            if self._cold(index) and not (index.has(f"order:{order_by}")
+                                          and _bitmaps_cheaper(index, plan)):
+                return filter_sql.ordered(conn, plan, order_by, descending, limit)
+            matched = self._evaluate(conn, index, plan)
             order = index.order(conn, order_by)
             ordered = reversed(order) if descending else iter(order)
             if len(matched) < len(order):
@@ -296,8 +298,9 @@ def _meta(conn: sqlite3.Connection, key: str) -> str:
 def _bitmaps_cheaper(index: FilterIndex, plan: Plan) -> bool:
     """Whether a cold index answers `plan` faster than SQL: it knows every relation's
     customer, and the plan's leaves are small ranges of indexes (a `text:` leaf is no range
-    until the folded texts are kept; a date range is usually large: SQL checks it only on
-    the rows the other leaves matched; a tag count is one range in SQL, every bucket here)."""
+    until the folded texts are kept; a date range is usually large, unless the relations by
+    createtime are kept: SQL checks it only on the rows the other leaves matched; a tag
+    count is one range in SQL, every bucket here)."""
     slow = {TextLeaf: "text", CreatedLeaf: "createtimes", TagCountLeaf: "tag_counts"}
     return index.knows_customers() and all(
         index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow)

@@ -35,9 +35,9 @@ from desktop.domain.filter.plan import (
 from desktop.store import filter_leaves as sql
 from desktop.store.filter_catalogue import load_catalogue
 
-RELATION_SET_PARTS = ("universe", "shared", "shared_ids")
-"""What is built from which relations exist and whose customer each is, nothing else:
-kept across versions with the same `relation_set_version` (see `carried`)."""
+RELATION_SET_PARTS = ("universe", "shared", "shared_ids", "createtimes", "order:createtime")
+"""What is built from which relations exist, whose customer each is and their createtime,
+nothing else: kept across versions with the same `relation_set_version` (see `carried`)."""
 LEAF_CACHE_SIZE = 256
 FEW_RELATIONS = 3000
 """Up to this many, customers are counted by primary-key lookups instead of building

@@ -470,6 +470,14 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER relation_set_update AFTER UPDATE OF id, external_userid ON relation
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
     """,
+    # 17: the relation set's version also moves when a relation's createtime changes, so the
+    # filters keep relations in order of their createtime with the relation -> customer map.
+    """
+    DROP TRIGGER relation_set_update;
+    CREATE TRIGGER relation_set_update AFTER UPDATE OF id, external_userid, createtime
+        ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

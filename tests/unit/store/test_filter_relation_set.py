@@ -49,6 +49,11 @@ def _assert_answers_as_a_fresh_engine(engine: FilterEngine, cache: Cache,
     for text in filters:
         assert engine.count(text) == fresh.count(text), text
         assert engine.evaluate(text) == fresh.evaluate(text), text
+        for order_by, descending in (("createtime", True), ("createtime", False),
+                                     ("name", True)):
+            assert engine.relation_ids(text, order_by, descending) == fresh.relation_ids(
+                text, order_by, descending), (text, order_by, descending)
+        assert engine.relation_ids(text, limit=5) == fresh.relation_ids(text, limit=5), text
 
 
 def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_customer(
@@ -56,13 +61,17 @@ def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_cu
     start = int(_relation_set(cache))
     with cache.write() as tx:
         tx.execute("INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) VALUES (1, 40)")
-        tx.execute("UPDATE relation SET remark = '新备注', createtime = 5 WHERE id = 2")
+        tx.execute("UPDATE relation SET remark = '新备注', state = 'web2025' WHERE id = 2")
         tx.execute("UPDATE customer SET name = '改名' WHERE external_userid = 'wm0000001'")
     assert int(_relation_set(cache)) == start
     with cache.write() as tx:
         tx.execute("INSERT INTO relation (id, external_userid, userid) VALUES (9000, 'wm0000001',"
                    " 'u0199')")
     assert int(_relation_set(cache)) == start + 1
+    with cache.write() as tx:
+        tx.execute("UPDATE relation SET createtime = 7 WHERE id = 9000")
+    assert int(_relation_set(cache)) == start + 2
+    start += 1
     with cache.write() as tx:
         tx.execute("UPDATE relation SET external_userid = 'wm0000002' WHERE id = 9000")
     assert int(_relation_set(cache)) == start + 2
