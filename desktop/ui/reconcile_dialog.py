@@ -150,6 +150,8 @@ class ReconcileDialog(QDialog):
             "The team server reconciles the orders now (team administrators only)"))
         self.list.setHeaderLabels([self.tr("Mismatch"), self.tr("Customer"),
                                    self.tr("Relations"), self.tr("Evidence")])
+        if self.compared is not None:
+            self._fill_list(self.compared)
         self._update_fix()
 
     # -- the team server's schedule --------------------------------------------------------
@@ -233,6 +235,22 @@ class ReconcileDialog(QDialog):
     def _compared(self, compared: Compared) -> None:
         self.compared = compared
         self.compare_button.setEnabled(True)
+        self._fill_list(compared)
+        result, feed = compared.result, compared.feed
+        counts = (len(result.missing), len(result.extra), len(result.unknown), len(feed.bad),
+                  compared.plan.api_calls)
+        self.texts.say(self.summary, lambda: self.tr(
+            "Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown"
+            " customers: %5 · unreadable rows: %6 · relations to change: %7.")
+            .replace("%1", f"{result.paid_customers:,}")
+            .replace("%2", f"{result.tagged_customers:,}")
+            .replace("%3", f"{counts[0]:,}").replace("%4", f"{counts[1]:,}")
+            .replace("%5", f"{counts[2]:,}").replace("%6", f"{counts[3]:,}")
+            .replace("%7", f"{counts[4]:,}"))
+        self._update_fix()
+
+    def _fill_list(self, compared: Compared) -> None:
+        """The mismatches and unreadable rows, in the UI language of the moment."""
         result, feed = compared.result, compared.feed
         self.list.clear()
         rows = [(self.tr("missing"), m) for m in result.missing] + [
@@ -249,17 +267,6 @@ class ReconcileDialog(QDialog):
             self.list.addTopLevelItem(item)
         for column in range(3):
             self.list.resizeColumnToContents(column)
-        counts = (len(result.missing), len(result.extra), len(result.unknown), len(feed.bad),
-                  compared.plan.api_calls)
-        self.texts.say(self.summary, lambda: self.tr(
-            "Paying customers: %1 · carrying the tag: %2 · missing: %3 · extra: %4 · unknown"
-            " customers: %5 · unreadable rows: %6 · relations to change: %7.")
-            .replace("%1", f"{result.paid_customers:,}")
-            .replace("%2", f"{result.tagged_customers:,}")
-            .replace("%3", f"{counts[0]:,}").replace("%4", f"{counts[1]:,}")
-            .replace("%5", f"{counts[2]:,}").replace("%6", f"{counts[3]:,}")
-            .replace("%7", f"{counts[4]:,}"))
-        self._update_fix()
 
     def _evidence(self, mismatch: Mismatch) -> str:
         if not mismatch.orders:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
@@ -62,6 +63,17 @@ def test_orders_are_compared_and_fixed_from_the_window(
              for n in range(dialog.list.topLevelItemCount())]
     assert ("extra", refunded) in texts and ("missing", newly_paid) in texts
     assert ("unreadable row", f"line {len(fully) + 3}") in texts
+    translations = Translations()
+    translations.install(CHINESE)             # the listed mismatches switch language too
+    try:
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "订单对账", timeout=5000)
+        shown = [(top_item(dialog.list, n).text(0), top_item(dialog.list, n).text(1))
+                 for n in range(dialog.list.topLevelItemCount())]
+        assert ("多标签", refunded) in shown and ("缺标签", newly_paid) in shown
+        assert ("读不了的行", f"第 {len(fully) + 3} 行") in shown
+    finally:
+        translations.uninstall()
+    qtbot.waitUntil(lambda: dialog.windowTitle() == "Order reconciliation", timeout=5000)
     assert not dialog.fix_button.isEnabled()          # unreadable rows block the fix …
     dialog.skip_bad.setChecked(True)                  # … until skipped on purpose
     assert dialog.fix_button.isEnabled()
