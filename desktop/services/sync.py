@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store.db import Cache
+from desktop.store.direct_sync import open_sync_write
 from desktop.store.snapshot import (
     ContactWayRow,
     CustomerRow,
@@ -31,10 +32,8 @@ from desktop.store.snapshot import (
     MemberRow,
     RelationRow,
     Snapshot,
-    Staging,
     StrategyRow,
     TagRow,
-    write_snapshot,
 )
 from desktop.wecom.models import RelationPage, TagGroup
 
@@ -99,13 +98,13 @@ def run_sync(
     cancel.raise_if_cancelled()
     _read_contact_ways(client, snap, cancel, chains)
 
-    with Staging(cache) as staging:
-        read_relations(client, staging.add, heaviest_first(cache, follow_users), progress,
+    with open_sync_write(cache, snap) as target:
+        read_relations(client, target.add, heaviest_first(cache, follow_users), progress,
                        cancel, chains)
         fetch_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
         progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
-        written = write_snapshot(cache, snap, staging)
+        written = target.write(snap)
     elapsed = time.perf_counter() - started
     result = SyncResult(
         customers=written.customers, relations=written.relations, tags=written.tags,

@@ -35,6 +35,15 @@ def _folded_contains(text: str, needle: str) -> bool:
     return needle in fold_text(text)
 
 
+def fold_fields(remark: str, description: str, remark_corp_name: str, name: str,
+                corp_name: str, corp_full_name: str, external_userid: str,
+                remark_mobiles: str) -> str:
+    """What `refresh` folds for a relation with these fields (`FIELDS`, joined in Python)."""
+    return fold_text("\x1f".join((remark, description, remark_corp_name, name, corp_name,
+                                   corp_full_name, external_userid, remark_mobiles)
+                                  ).replace("\x00", ""))
+
+
 def with_functions(conn: sqlite3.Connection) -> sqlite3.Connection:
     """`conn` able to run this module's SQL (its two folding functions registered)."""
     conn.create_function(FOLD, 1, _fold, deterministic=True)

@@ -149,6 +149,7 @@ class Staging:
     only its later row."""
 
     def __init__(self, cache: Cache) -> None:
+        self._cache = cache
         self._conn = cache.connection()
         self._thread = threading.get_ident()
         self._version = self.data_version()
@@ -172,7 +173,7 @@ class Staging:
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
-        _insert_rows(self._conn, STAGE_CUSTOMERS, [
+        insert_rows(self._conn, STAGE_CUSTOMERS, [
             (row, c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
              c.position, c.unionid)
             for row, c in enumerate(customers, start=self._customers + 1)])
@@ -192,7 +193,7 @@ class Staging:
                     self._conn.execute(statement, (earlier,))
             self._staged[key] = seq
             latest[key] = (seq, r)
-        _insert_rows(self._conn, STAGE_RELATIONS, [
+        insert_rows(self._conn, STAGE_RELATIONS, [
             (seq, r.external_userid, r.userid, r.remark, r.description, r.createtime,
              r.add_way, r.state, r.oper_userid, r.remark_corp_name,
              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
@@ -216,6 +217,10 @@ class Staging:
             pks = sorted({live[t] for t in tag_ids if t in live})
             unknown = [t for t in tag_ids if t not in live]
             return ",".join(map(str, pks)), json.dumps(unknown)
+
+    def write(self, snap: Snapshot) -> WriteResult:
+        """Merge what was staged and the rest of `snap` into the cache (`write_snapshot`)."""
+        return write_snapshot(self._cache, snap, self)
 
     def compare_again(self) -> None:
         """Stage every row again, compared with the cache as this connection sees it now."""
@@ -288,7 +293,7 @@ RELATION_FIELDS = ("remark, description, createtime, add_way, state, oper_userid
                    " remark_corp_name, remark_mobiles")
 
 
-def _columns(table: str, fields: str) -> str:
+def columns(table: str, fields: str) -> str:
     return ", ".join(f"{table}.{name.strip()}" for name in fields.split(","))
 
 
@@ -315,8 +320,8 @@ STAGE_CUSTOMERS = (
     f"WITH page (row, external_userid, {CUSTOMER_FIELDS}) AS (VALUES {{values}})"
     f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same,"
     " name_sort)"
-    f" SELECT page.*, c.external_userid IS NOT NULL AND ({_columns('c', CUSTOMER_FIELDS)})"
-    f" IS ({_columns('page', CUSTOMER_FIELDS)}), CASE WHEN c.name IS NOT page.name"
+    f" SELECT page.*, c.external_userid IS NOT NULL AND ({columns('c', CUSTOMER_FIELDS)})"
+    f" IS ({columns('page', CUSTOMER_FIELDS)}), CASE WHEN c.name IS NOT page.name"
     f" THEN {sort_keys.SORT_KEY_FUNCTION}(page.name) END FROM page"
     " LEFT JOIN main.customer c ON c.external_userid = page.external_userid"
 )
@@ -327,7 +332,7 @@ STAGE_RELATIONS = (
     f" INSERT INTO temp.stage_relation (seq, external_userid, userid, {RELATION_FIELDS},"
     " tag_pks, unknown_tag_ids, id, fields_same, tags_same)"
     " SELECT page.*, r.id, CASE WHEN r.id IS NOT NULL THEN"
-    f" ({_columns('r', RELATION_FIELDS)}) IS ({_columns('page', RELATION_FIELDS)}) END,"
+    f" ({columns('r', RELATION_FIELDS)}) IS ({columns('page', RELATION_FIELDS)}) END,"
     " CASE WHEN r.id IS NOT NULL THEN page.unknown_tag_ids IS NULL AND page.tag_pks ="
     " coalesce((SELECT group_concat(tag_pk) FROM (SELECT tag_pk FROM main.relation_tag"
     " WHERE relation_id = r.id ORDER BY tag_pk)), '') END"
@@ -359,7 +364,7 @@ DROP_STAGED = (  # the earlier row of a relation staged again
 ROWS_PER_INSERT = 500  # 500 rows of 13 values stay far below SQLite's 32,766 parameters
 
 
-def _insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
+def insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
     """`insert` with its `{values}` replaced by up to ROWS_PER_INSERT rows at a time."""
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start:start + ROWS_PER_INSERT]
@@ -381,14 +386,14 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
     with cache.write() as conn:
         previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
         first_sync = not previous
-        tree_before = _tree(conn)
-        live_before = _live_tags(conn)
-        _write_tags(conn, snap.groups, snap.tags)
-        tree_changes = [] if first_sync else list(_tree_entries(tree_before, _tree(conn),
+        tree_before = tag_tree(conn)
+        live_before = live_tags(conn)
+        write_tags(conn, snap.groups, snap.tags)
+        tree_changes = [] if first_sync else list(tree_entries(tree_before, tag_tree(conn),
                                                                 previous, now))
-        if not staged.comparisons_hold() or not live_before.items() <= _live_tags(conn).items():
+        if not staged.comparisons_hold() or not live_before.items() <= live_tags(conn).items():
             staged.compare_again()
-        _replace_directory(conn, snap)
+        replace_directory(conn, snap)
         _write_customers(conn)
         sort_keys.refresh(conn)
         # relation ids only grow: every relation known before this write has an id up to
@@ -464,7 +469,7 @@ def bump_data_version(cache: Cache, conn: sqlite3.Connection, *, names_only: boo
         cache.set_meta(conn, RELATIONS_VERSION_KEY, version)
 
 
-def _write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagRow]) -> None:
+def write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagRow]) -> None:
     conn.execute("UPDATE tag_group SET deleted = 1")
     conn.executemany(
         "INSERT INTO tag_group (id, name, sort_order, create_time, strategy_id, deleted)"
@@ -483,7 +488,7 @@ def _write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[Tag
     )
 
 
-def _replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
+def replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
     for table in ("strategy", "department", "member_department", "member", "contact_way"):
         conn.execute(f"DELETE FROM {table}")
     conn.executemany(
@@ -512,7 +517,7 @@ def _replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
     )
 
 
-def _live_tags(conn: sqlite3.Connection) -> dict[str, int]:
+def live_tags(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT id, pk FROM tag WHERE deleted = 0").fetchall())
 
 
@@ -537,7 +542,7 @@ def _write_customers(conn: sqlite3.Connection) -> None:
         # a key left '' (a name that changed back and forth while staging) is made by
         # sort_keys.refresh
         " name_sort = iif(name IS excluded.name, name_sort, excluded.name_sort)"
-        f" WHERE ({CUSTOMER_FIELDS}) IS NOT ({_columns('excluded', CUSTOMER_FIELDS)})"
+        f" WHERE ({CUSTOMER_FIELDS}) IS NOT ({columns('excluded', CUSTOMER_FIELDS)})"
     )
 
 
@@ -562,7 +567,7 @@ def _write_relations(conn: sqlite3.Connection, newest_before: int) -> None:
         " remark_mobiles = excluded.remark_mobiles")
     conn.execute(
         f"INSERT INTO relation (id, external_userid, userid, {RELATION_FIELDS})"
-        f" SELECT ? + f.n, s.external_userid, s.userid, {_columns('s', RELATION_FIELDS)}"
+        f" SELECT ? + f.n, s.external_userid, s.userid, {columns('s', RELATION_FIELDS)}"
         " FROM temp.stage_fresh f JOIN temp.stage_relation s ON s.seq = f.seq ORDER BY f.n",
         (newest_before,))
 
@@ -580,7 +585,7 @@ def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Change
             "INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) SELECT ? + u.n, t.pk"
             " FROM temp.stage_unknown_tag u JOIN tag t ON t.id = u.tag_id WHERE t.deleted = 0",
             (newest_before,))
-    tag_pks = _live_tags(conn)
+    tag_pks = live_tags(conn)
     changed: Changes = {}
     for rid, staged_pks, unknown, stored in conn.execute(
         "SELECT s.id, s.tag_pks, s.unknown_tag_ids, coalesce((SELECT group_concat(tag_pk)"
@@ -701,7 +706,7 @@ def _in_flight(conn: sqlite3.Connection) -> dict[tuple[str, str], list[_InFlight
 TreeItem = tuple[str, str, int, str]  # (kind, name, order, group name)
 
 
-def _tree(conn: sqlite3.Connection) -> dict[str, TreeItem]:
+def tag_tree(conn: sqlite3.Connection) -> dict[str, TreeItem]:
     """Live tags and groups by WeCom id."""
     items: dict[str, TreeItem] = {
         group_id: ("group", name, order, name) for group_id, name, order in conn.execute(
@@ -715,7 +720,7 @@ def _tree(conn: sqlite3.Connection) -> dict[str, TreeItem]:
     return items
 
 
-def _tree_entries(
+def tree_entries(
     before: dict[str, TreeItem], after: dict[str, TreeItem], seen_after: float, now: float
 ) -> Iterable[journal.JournalEntry]:
     """Tag-tree edits made elsewhere since the last sync, one row per item and kind."""

@@ -144,3 +144,64 @@ def test_concurrent_chains_fetch_the_same_data_as_one_chain(sandbox: Any, tmp_pa
         run_sync(client, one, chains=1)
         run_sync(client, many, chains=5)
         assert _cache_tags(one) == _cache_tags(many)
+
+
+def _keyed_content(cache: Cache) -> dict[str, list[tuple[object, ...]]]:
+    """What a sync wrote, keyed by WeCom ids instead of the cache's own row ids."""
+    conn = cache.connection()
+    return {
+        "customers": conn.execute("SELECT * FROM customer ORDER BY external_userid").fetchall(),
+        "relations": conn.execute(
+            "SELECT r.external_userid, r.userid, r.remark, r.description, r.createtime,"
+            " r.add_way, r.state, r.oper_userid, r.remark_corp_name, r.remark_mobiles, s.folded,"
+            " r.tag_count,"
+            " (SELECT group_concat(t.id) FROM (SELECT t.id FROM relation_tag rt"
+            "  JOIN tag t ON t.pk = rt.tag_pk WHERE rt.relation_id = r.id ORDER BY t.id) t)"
+            " FROM relation r JOIN relation_search s ON s.relation_id = r.id"
+            " ORDER BY r.external_userid, r.userid").fetchall(),
+        "triggers": conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index')"
+            " ORDER BY name").fetchall(),
+    }
+
+
+def test_a_first_sync_written_directly_leaves_what_staging_and_merging_leave(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    with Cache(tmp_path / "direct.sqlite") as direct, Cache(tmp_path / "staged.sqlite") as staged, \
+            _client(sandbox) as client:
+        with staged.write() as tx:  # a relation cached: the sync stages and merges
+            tx.execute("INSERT INTO relation (external_userid, userid) VALUES ('wmGone', 'u')")
+        run_sync(client, direct)
+        assert direct.connection().in_transaction is False
+        run_sync(client, staged)
+        assert _keyed_content(direct) == _keyed_content(staged)
+        assert direct.scalar("SELECT count(*) FROM relation_search WHERE folded IS NULL") == 0
+        assert direct.scalar("SELECT count(*) FROM relation") == len(sandbox.state.relations())
+
+
+def test_a_first_sync_cancelled_midway_leaves_the_empty_cache_as_it_was(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    """Pages already written go with the rollback; other connections never saw them."""
+    token = CancelToken()
+    seen_elsewhere: list[int] = []
+    written_here: list[int] = []
+    with Cache(tmp_path / "c.sqlite") as cache, Cache(tmp_path / "c.sqlite") as other, \
+            _client(sandbox) as client:
+        before = _keyed_content(cache)
+
+        def cancel_after_pages(event: Progress) -> None:
+            if event.phase == "relations":
+                written_here.append(int(cache.scalar("SELECT count(*) FROM relation") or 0))
+                seen_elsewhere.append(int(other.scalar("SELECT count(*) FROM relation") or 0))
+                if event.done >= 3:
+                    token.cancel()
+
+        with pytest.raises(OperationCancelled):
+            run_sync(client, cache, progress=cancel_after_pages, cancel=token, chains=2)
+        assert max(written_here) > 0 and seen_elsewhere == [0] * len(seen_elsewhere)
+        assert _keyed_content(cache) == before
+        assert not cache.get_meta("last_sync_at")
+        run_sync(client, cache)
+        assert cache.scalar("SELECT count(*) FROM relation") == len(sandbox.state.relations())

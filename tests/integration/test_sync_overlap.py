@@ -35,22 +35,29 @@ def _client(sandbox: Any) -> WeComClient:
     return WeComClient(sandbox.api_base, sandbox.corp_id, sandbox.secret)
 
 
+@pytest.mark.parametrize(("synced_before", "written_to"), [
+    (False, "main.relation"),  # a first sync writes each page into the cache's tables
+    (True, "temp.stage_relation"),  # a re-sync stages it, compared with the cache
+])
 def test_each_page_is_staged_before_the_pages_after_it_are_fetched(
-    paged_sandbox: Any, tmp_path: Path
+    paged_sandbox: Any, tmp_path: Path, synced_before: bool, written_to: str
 ) -> None:
     chains = 1
     seen: list[tuple[int, int]] = []  # (API calls made so far, relations staged so far)
     with Cache(tmp_path / "c.sqlite") as cache, _client(paged_sandbox) as client:
+        if synced_before:
+            run_sync(client, cache, chains=5)
 
         def watch(event: Progress) -> None:
             if event.phase == "relations":  # reported on the staging thread
                 staged = cache.connection().execute(
-                    "SELECT count(*) FROM temp.stage_relation").fetchone()[0]
+                    f"SELECT count(*) FROM {written_to}").fetchone()[0]
                 seen.append((client.api_calls, int(staged)))
 
         result = run_sync(client, cache, progress=watch, chains=chains)
+        calls_after = client.api_calls
     calls_before = seen[0][0]
-    pages = result.api_calls - calls_before
+    pages = calls_after - calls_before
     assert pages >= 4 * (PAGES_AHEAD + 2)
     staged_pages: set[int] = set()  # each page staged adds rows: one count per page
     for calls, staged in seen:

@@ -1,0 +1,259 @@
+"""A first sync written straight into the cache's tables, in one write transaction.
+
+When the cache holds no relation there is nothing to compare a page with, so staging
+each page and copying it again in a final merge only doubles the work. `DirectWrite`
+instead opens the write transaction before the first relation page and inserts every
+page into `customer`, `relation`, `relation_tag` and `relation_search` as it arrives,
+with each customer's pinyin sort key and each relation's folded search text made in
+Python (no SQL callback per row), the links counted as they go. Readers on other
+connections see the cache as it was until the commit; a failure or a cancel anywhere
+rolls everything back, so the snapshot stays atomic. While it lasts, other writers of
+the cache wait (a first sync of an empty cache has nothing for them to change).
+
+`open_sync_write` picks this for an empty cache and `Staging` (compare, then merge)
+otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from types import TracebackType
+from typing import Protocol
+
+from desktop.domain.sort_key import person_sort_key
+from desktop.store import journal, search_text, sort_keys, tag_counts
+from desktop.store.db import Cache
+from desktop.store.snapshot import (
+    CUSTOMER_FIELDS,
+    LAST_SYNC_KEY,
+    RELATION_FIELDS,
+    CustomerRow,
+    RelationRow,
+    Snapshot,
+    Staging,
+    WriteResult,
+    bump_data_version,
+    insert_rows,
+    live_tags,
+    replace_directory,
+    tag_tree,
+    tree_entries,
+    write_tags,
+)
+
+# Suspended while the pages are written and made again before the commit: the triggers a
+# new row or link fires (each page writes its relations' folded text and link counts itself;
+# the relation set's version is bumped once), and the secondary indexes of relations and
+# customers (each built once, sorted, at the end).
+SUSPENDED_TRIGGERS = ("relation_search_insert", "relation_search_customer_insert",
+                      tag_counts.INSERT_TRIGGER, "relation_set_insert")
+SUSPENDED = ("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+             f"(type = 'trigger' AND name IN ({', '.join('?' * len(SUSPENDED_TRIGGERS))})) OR"
+             " (type = 'index' AND tbl_name IN ('relation', 'customer')))")
+RELATION_SET_KEY = "relation_set_version"  # what the suspended relation_set_insert bumps
+
+
+class SyncWrite(Protocol):
+    """Where a sync's relation pages go while they are fetched, and its final write."""
+
+    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
+        ...
+
+    def write(self, snap: Snapshot) -> WriteResult:
+        ...
+
+
+@contextmanager
+def open_sync_write(cache: Cache, snap: Snapshot) -> Iterator[SyncWrite]:
+    """A `DirectWrite` when the cache holds no relation, else a `Staging`. `snap` holds the
+    tag groups and tags already (a direct write needs their keys for the links)."""
+    direct = DirectWrite.begin(cache, snap)
+    if direct is None:
+        with Staging(cache) as staging:
+            yield staging
+    else:
+        with direct:
+            yield direct
+
+
+class DirectWrite:
+    """A first sync's pages inserted into the cache inside one write transaction, held by
+    the thread that began it until `write` commits it; leaving its `with` block without
+    that rolls it back. A relation added again keeps its later row."""
+
+    def __init__(self, cache: Cache, conn: sqlite3.Connection, snap: Snapshot,
+                 transaction: ExitStack) -> None:
+        self._cache = cache
+        self._conn = conn
+        self._transaction: ExitStack | None = transaction
+        self._thread = threading.get_ident()
+        self._previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
+        self._tree_before = tag_tree(conn)
+        write_tags(conn, snap.groups, snap.tags)
+        self._live = live_tags(conn)
+        self._ids: dict[str, int] = {}  # relation key -> its id
+        self._customers: dict[str, int] = {}  # external_userid -> hash of its written fields
+        self._next_id = 1
+        self._links = 0
+        suspended = conn.execute(SUSPENDED, SUSPENDED_TRIGGERS).fetchall()
+        self._suspended = [str(sql) for _, _, sql in suspended]  # made again before the commit
+        for kind, name, _ in suspended:
+            conn.execute(f"DROP {kind} {name}")
+
+    @classmethod
+    def begin(cls, cache: Cache, snap: Snapshot) -> DirectWrite | None:
+        """Open the write transaction if the cache holds no relation and no customer (None,
+        and no transaction, otherwise)."""
+        with ExitStack() as attempt:
+            conn = attempt.enter_context(cache.write())
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM relation)"
+                            " OR EXISTS (SELECT 1 FROM customer)").fetchone()[0]:
+                return None
+            return cls(cache, conn, snap, attempt.pop_all())
+
+    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
+        """Insert one page: its customers (the last row of one wins), its relations with
+        their folded text and links."""
+        self._check_thread()
+        self._add_customers(customers)
+        latest: dict[str, RelationRow] = {}
+        for r in relations:
+            latest[f"{r.userid}\n{r.external_userid}"] = r
+        fresh: list[tuple[int, RelationRow]] = []
+        for key, r in latest.items():
+            known = self._ids.get(key)
+            if known is None:
+                self._ids[key] = self._next_id
+                fresh.append((self._next_id, r))
+                self._next_id += 1
+            else:
+                self._replace(known, r)
+        links = [self._pks(r.tag_ids) for _, r in fresh]
+        insert_rows(self._conn, INSERT_RELATIONS, [
+            (rid, r.external_userid, r.userid, *_relation_fields(r), len(pks))
+            for (rid, r), pks in zip(fresh, links, strict=True)])
+        page_customers = {c.external_userid: c for c in customers}
+        insert_rows(self._conn, FOLDED_TEXT, [
+            (self._ids[key], _folded(r, page_customers.get(r.external_userid)))
+            for key, r in latest.items()])
+        if fresh:
+            self._insert_links(fresh[0][0], links)
+
+    def _add_customers(self, customers: Sequence[CustomerRow]) -> None:
+        """Insert the customers not written yet; one written before with other fields is
+        updated (its update trigger marks its relations' text to fold again)."""
+        new: dict[str, CustomerRow] = {}
+        for c in customers:
+            fields = hash(_customer_fields(c))
+            written = self._customers.get(c.external_userid)
+            if written is None:
+                new[c.external_userid] = c
+            elif written != fields:
+                self._conn.execute(UPDATE_CUSTOMER, (*_customer_fields(c),
+                                                     _sort_key(c.name), c.external_userid))
+            self._customers[c.external_userid] = fields
+        insert_rows(self._conn, INSERT_CUSTOMERS, [
+            (c.external_userid, *_customer_fields(c), _sort_key(c.name)) for c in new.values()])
+
+    def _replace(self, rid: int, r: RelationRow) -> None:
+        """A relation added again: its later row and links replace the earlier ones."""
+        self._links -= self._conn.execute(
+            "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
+        pks = self._pks(r.tag_ids)
+        self._conn.execute(
+            f"UPDATE relation SET ({RELATION_FIELDS}, tag_count) = ({', '.join('?' * 9)})"
+            " WHERE id = ?", (*_relation_fields(r), len(pks), rid))
+        self._insert_links(rid, [pks])
+
+    def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
+        """Links of consecutive relations from `first_id` on, a list of pks each."""
+        self._conn.execute(INSERT_LINKS, (first_id, json.dumps(pks)))
+        self._links += sum(map(len, pks))
+
+    def _pks(self, tag_ids: Sequence[str]) -> list[int]:
+        """The live tags' pks (an id the tag list does not name is no link)."""
+        live = self._live
+        return sorted({live[t] for t in tag_ids if t in live})
+
+    def write(self, snap: Snapshot) -> WriteResult:
+        """Write the directory, fold what a later customer row made stale, mark the sync
+        and commit."""
+        self._check_thread()
+        if self._transaction is None:
+            raise RuntimeError("a sync's direct write is written once")
+        started = time.perf_counter()
+        now = time.time()
+        conn = self._conn
+        for sql in self._suspended:
+            conn.execute(sql)
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = ?", (RELATION_SET_KEY,))
+        replace_directory(conn, snap)
+        sort_keys.refresh(conn)
+        search_text.refresh(conn)
+        tree_changes = list(tree_entries(self._tree_before, tag_tree(conn), self._previous,
+                                         now)) if self._previous else []
+        journal.append(conn, tree_changes)
+        self._cache.set_meta(conn, LAST_SYNC_KEY, str(now))
+        bump_data_version(self._cache, conn)
+        customers = int(conn.execute(
+            "SELECT count(DISTINCT external_userid) FROM relation").fetchone()[0])
+        transaction, self._transaction = self._transaction, None
+        transaction.close()  # commits
+        return WriteResult(
+            customers=customers, relations=len(self._ids), tags=len(snap.tags),
+            groups=len(snap.groups), tag_links=self._links,
+            observed_changes=len(tree_changes), elapsed_s=time.perf_counter() - started)
+
+    def _check_thread(self) -> None:
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a sync's direct write is used by the thread that began it")
+
+    def __enter__(self) -> DirectWrite:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._transaction is not None:  # not written: roll it back
+            failure = exc if exc is not None else RuntimeError("a sync left unwritten")
+            self._transaction.__exit__(type(failure), failure, tb)
+            self._transaction = None
+
+
+def _customer_fields(c: CustomerRow) -> tuple[object, ...]:
+    return (c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position, c.unionid)
+
+
+def _sort_key(name: str) -> str:
+    return person_sort_key(name) if name else ""
+
+
+def _relation_fields(r: RelationRow) -> tuple[object, ...]:
+    return (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
+            r.remark_corp_name, json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
+
+
+def _folded(r: RelationRow, customer: CustomerRow | None) -> str | None:
+    """The relation's folded search text, None (folded at the end) when its customer is
+    not on its page."""
+    if customer is None:
+        return None
+    return search_text.fold_fields(
+        r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
+        customer.corp_full_name, r.external_userid,
+        json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
+
+
+INSERT_CUSTOMERS = (
+    f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort) VALUES {{values}}")
+UPDATE_CUSTOMER = (f"UPDATE customer SET ({CUSTOMER_FIELDS}, name_sort) ="
+                   f" ({', '.join('?' * 8)}) WHERE external_userid = ?")
+INSERT_RELATIONS = (f"INSERT INTO relation (id, external_userid, userid, {RELATION_FIELDS},"
+                    " tag_count) VALUES {values}")
+FOLDED_TEXT = "INSERT OR REPLACE INTO relation_search (relation_id, folded) VALUES {values}"
+INSERT_LINKS = ("INSERT INTO relation_tag (relation_id, tag_pk)"
+                " SELECT ?1 + r.key, t.value FROM json_each(?2) r, json_each(r.value) t")
