@@ -180,6 +180,10 @@ def test_a_first_sync_written_directly_leaves_what_staging_and_merging_leave(
         assert direct.scalar("SELECT count(*) FROM relation") == len(sandbox.state.relations())
 
 
+def _relations(cache: Cache) -> int:
+    return int(cache.connection().execute("SELECT count(*) FROM relation").fetchone()[0])
+
+
 def test_a_first_sync_cancelled_midway_leaves_the_empty_cache_as_it_was(
     sandbox: Any, tmp_path: Path
 ) -> None:
@@ -193,8 +197,8 @@ def test_a_first_sync_cancelled_midway_leaves_the_empty_cache_as_it_was(
 
         def cancel_after_pages(event: Progress) -> None:
             if event.phase == "relations":
-                written_here.append(int(cache.scalar("SELECT count(*) FROM relation") or 0))
-                seen_elsewhere.append(int(other.scalar("SELECT count(*) FROM relation") or 0))
+                written_here.append(_relations(cache))
+                seen_elsewhere.append(_relations(other))
                 if event.done >= 3:
                     token.cancel()
 
