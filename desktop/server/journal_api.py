@@ -84,11 +84,12 @@ def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
         if order_by not in team_audit.SORT_TERMS:
             raise JournalRefused(
                 f"sort must be time or one of {', '.join(team_audit.SORT_TERMS)}")
-        found = team_audit.sorted_ids(conn, query, order_by, _one(criteria, "order") == "desc")
-        sorted_ids: dict[str, Any] = {"ids": [i for i, _ in found], "sorted_by": order_by}
+        ids, keys = team_audit.sorted_ids(conn, query, order_by,
+                                          _one(criteria, "order") == "desc")
+        found: dict[str, Any] = {"ids": ids, "sorted_by": order_by}
         if order_by in team_audit.NAMED_SORTS:
-            sorted_ids["keys"] = [key for _, key in found]
-        return sorted_ids
+            found["keys"] = keys
+        return found
     if query == TeamJournalQuery():
         newest, oldest = team_audit.id_bounds(conn)
         return {"newest_id": newest, "oldest_id": oldest}
