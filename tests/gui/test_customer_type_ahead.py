@@ -17,7 +17,7 @@ from desktop.ui.customer_table_view import CustomerTableView
 
 pytestmark = pytest.mark.gui
 
-NAMES = {"zeng": "曾国藩", "ouyang": "欧阳娜娜", "tao": "张涛涛"}
+NAMES = {"zeng": "曾国藩", "ouyang": "欧阳娜娜", "tao": "张涛涛", "tian": "田小雨"}
 REMARK = "Tom 老蔡"
 
 
@@ -27,21 +27,21 @@ def named(synced_context: Any) -> dict[str, list[int]]:
     relation whose remark is REMARK."""
     conn = synced_context.cache.connection()
     customers = [row[0] for row in conn.execute(
-        "SELECT external_userid FROM customer ORDER BY external_userid LIMIT 5")]
-    renamed = dict(zip(["zeng", "ouyang", "ouyang2", "tao"], customers[:4], strict=True))
+        "SELECT external_userid FROM customer ORDER BY external_userid LIMIT 6")]
+    renamed = dict(zip(["zeng", "ouyang", "ouyang2", "tao", "tian"], customers[:5], strict=True))
     with conn:
         for key, external_userid in renamed.items():
             conn.execute("UPDATE customer SET name = ?, name_sort = '' WHERE external_userid = ?",
                          (NAMES[key.rstrip("2")], external_userid))
         conn.execute("UPDATE relation SET remark = ? WHERE external_userid = ?",
-                     (REMARK, customers[4]))
+                     (REMARK, customers[5]))
         sort_keys.refresh(conn)
     found: dict[str, list[int]] = {
         key: [row[0] for row in conn.execute(
             "SELECT id FROM relation WHERE external_userid = ?", (external_userid,))]
         for key, external_userid in renamed.items()}
     found["remark"] = [row[0] for row in conn.execute(
-        "SELECT id FROM relation WHERE external_userid = ?", (customers[4],))]
+        "SELECT id FROM relation WHERE external_userid = ?", (customers[5],))]
     return found
 
 
@@ -181,7 +181,14 @@ def test_in_the_main_window_filter_typing_and_the_t_shortcut_are_left_alone(
     assert table.currentIndex().row() == _next_of(tao, 0)
     assert window.picker is None
     _pause(qtbot)
-    qtbot.keyClick(table, Qt.Key.Key_T)          # ... and alone still opens the tag picker
+    tian = _rows(table, named["tian"])
+    _go(table, 0)
+    qtbot.keyClick(table, Qt.Key.Key_T, Qt.KeyboardModifier.ShiftModifier)  # Shift+T starts
+    qtbot.keyClicks(table, "xy")                                           # a name with T
+    assert table.currentIndex().row() == _next_of(tian, 0)
+    assert window.picker is None
+    _pause(qtbot)
+    qtbot.keyClick(table, Qt.Key.Key_T)          # ... and T alone still opens the tag picker
     assert window.picker is not None and window.picker.isVisible()
     window.picker.close()
     _go(table, 2)
