@@ -57,6 +57,8 @@ from desktop.ui.i18n import in_ui_language, is_english, list_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.team_journal_watch import TeamJournalWatch
 
+PEOPLE_WIDTH_MAX = 260     # a longer name (userid) is cut rather than crowd the other columns
+
 
 class AuditViewer(QWidget):
     """A window over the journal. `customerRequested(external_userid)` asks the main window
@@ -182,11 +184,26 @@ class AuditViewer(QWidget):
             model.loading.connect(
                 lambda: self.texts.say(self.status, lambda: self.tr("Searching…")))
             model.failed.connect(self._show_error)
+        self.filters.choicesLoaded.connect(self._fit_people_columns)
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
         self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.batches_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_buttons()
+
+    def _fit_people_columns(self) -> None:
+        """Operator and owner columns as wide as the widest "name (userid)" of the corp's
+        people (the operator filter lists them all), up to PEOPLE_WIDTH_MAX."""
+        people = self.filters.operator
+        metrics = self.rows_view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(people.itemText(n))
+                      for n in range(1, people.count())), default=0)
+        width = min(max(widest + 24, self.rows_view.columnWidth(RowColumn.OPERATOR)),
+                    PEOPLE_WIDTH_MAX)
+        for view, column in ((self.rows_view, RowColumn.OPERATOR),
+                             (self.rows_view, RowColumn.OWNER),
+                             (self.batches_view, BatchColumn.OPERATORS)):
+            view.setColumnWidth(column, width)
 
     # -- filtering -----------------------------------------------------------------------
 

@@ -373,6 +373,21 @@ def test_batch_ids_are_shown_in_full(qtbot: Any, viewer: AuditViewer) -> None:
     assert viewer.batches_view.columnWidth(BatchColumn.BATCH) > widest + 8
 
 
+def test_people_columns_show_name_and_userid_whole(qtbot: Any, viewer: AuditViewer) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    metrics = viewer.rows_view.fontMetrics()
+    rows = viewer.rows_model
+    for column in (RowColumn.OPERATOR, RowColumn.OWNER):
+        texts = {str(rows.index(n, column).data() or "") for n in range(min(rows.rowCount(), 40))}
+        people = {text for text in texts if text.count("(") == 1}     # "袁浩丽 (yuanhaoli)"
+        assert people, texts
+        widest = max(people, key=metrics.horizontalAdvance)
+        assert viewer.rows_view.columnWidth(column) > metrics.horizontalAdvance(widest) + 8
+    assert viewer.batches_view.columnWidth(BatchColumn.OPERATORS) == viewer.rows_view.columnWidth(
+        RowColumn.OPERATOR)
+
+
 def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
     qtbot: Any, viewer: AuditViewer
 ) -> None:
