@@ -109,7 +109,7 @@ class FilterEngine:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not _bitmaps_cheaper(index, plan):
+            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan):
                 return BitMap(filter_sql.matching(conn, plan))
             return BitMap(self._evaluate(conn, index, plan))
 
@@ -117,7 +117,7 @@ class FilterEngine:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not _bitmaps_cheaper(index, plan):
+            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan):
                 return FilterCount(*filter_sql.count(conn, plan))
             matched = self._evaluate(conn, index, plan)
             return FilterCount(len(matched), index.customers_in(conn, matched))
@@ -133,7 +133,7 @@ class FilterEngine:
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
             if self._cold(index) and not (index.has(f"order:{order_by}")
-                                          and _bitmaps_cheaper(index, plan)):
+                                          and _bitmaps_cheaper(conn, index, plan)):
                 return filter_sql.ordered(conn, plan, order_by, descending, limit)
             matched = self._evaluate(conn, index, plan)
             order = index.order(conn, order_by)
@@ -295,15 +295,17 @@ def _meta(conn: sqlite3.Connection, key: str) -> str:
     return "" if row is None else str(row[0])
 
 
-def _bitmaps_cheaper(index: FilterIndex, plan: Plan) -> bool:
+def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -> bool:
     """Whether a cold index answers `plan` faster than SQL: it knows every relation's
     customer, and the plan's leaves are small ranges of indexes (a `text:` leaf is no range
     until the folded texts are kept; a date range is usually large, unless the relations by
     createtime are kept: SQL checks it only on the rows the other leaves matched; a tag
-    count is one range in SQL, every bucket here)."""
+    count is one range in SQL, every bucket here), and SQL does not probe the tags of just
+    a few relations instead (`filter_sql.narrow`)."""
     slow = {TextLeaf: "text", CreatedLeaf: "createtimes", TagCountLeaf: "tag_counts"}
     return index.knows_customers() and all(
-        index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow)
+        index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow
+    ) and not filter_sql.narrow(conn, plan)
 
 
 def _leaves(plan: Plan) -> Iterator[Plan]:

@@ -176,6 +176,11 @@ def _from(query: _Query, where: str, *, customers: bool = False, members: bool =
     return f" FROM relation r{joins} WHERE {where}"
 
 
+def narrow(conn: sqlite3.Connection, plan: Plan) -> bool:
+    """Whether `plan` is a conjunction SQL answers by probing the tags of a few relations."""
+    return isinstance(plan, PlanAnd) and _Query(conn)._narrow(plan.operands)
+
+
 def matching(conn: sqlite3.Connection, plan: Plan) -> FrozenBitMap:
     """Ids of the relations `plan` matches."""
     query = _Query(conn)
