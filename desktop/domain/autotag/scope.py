@@ -37,6 +37,10 @@ REPORTING_CUES = (
     "听说", "据说", "朋友说", "别人说", "他说", "她说", "他们说", "同事说", "网上说", "有人说", "人家说",
     "家人说", "老公说", "老婆说", "妈妈说", "邻居说", "朋友问", "别人问", "帮朋友问",
 )
+# Someone other than the customer and the seller, then what they said (我婆婆都说, 装修队说).
+REPORTER = re.compile(
+    r"(他|她|他们|她们|朋友|别人|人家|大家|网上|网友|同事|家人|家里人|邻居|老公|老婆|妈妈|我妈|我爸|"
+    r"婆婆|同学|装修队|装修师傅|亲戚)(都|也|还|一直|老是|总是|总|跟我|和我|)(说|讲)")
 NEGATION_WINDOW = 6
 LATIN_NEGATION_WINDOW = 14
 # What may stand between a negation and the phrase it negates: modal and degree words,
@@ -125,12 +129,13 @@ def _cue_excused(text: str, at: int, cue: str) -> bool:
 
 
 def reported(text: NormalText, start: int, quotes: list[tuple[int, int]]) -> bool:
-    """True when the phrase at `start` sits in quotation marks or after 听说 / 朋友说 … in
-    the same clause."""
+    """True when the phrase at `start` sits in quotation marks or after 听说 / 朋友说 /
+    邻居都说 … in the same clause."""
     if any(begin <= start < end for begin, end in quotes):
         return True
     begin = clause_start(text.sorted_clauses, start)
-    return any(text.text.find(cue, begin, start) != -1 for cue in REPORTING_CUES)
+    return (any(text.text.find(cue, begin, start) != -1 for cue in REPORTING_CUES)
+            or REPORTER.search(text.text, begin, start) is not None)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -79,6 +79,7 @@ def test_finds(tagger: AutoTagger, text: str, tag: str) -> None:
     ("我不太想下单", "高意向"),           # hedging
     ("懒得退货了", "退款退货"),
     ("朋友说你们退款很麻烦", "退款退货"),  # reported speech
+    ("邻居都说你们退款很麻烦", "退款退货"),  # whoever says it, however often
     ("他们说的“太贵”是指运费", "嫌贵"),   # a quotation
     ("代开发票，联系我", "开票"),          # a trap
     ("贵公司在哪", "嫌贵"),               # 贵 in another sense
