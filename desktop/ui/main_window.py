@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.domain.audience import AudienceTag
 from desktop.domain.filter import quote
+from desktop.domain.filter.rename import renamed_tag
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
@@ -695,6 +696,7 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
+        self.tag_tree.tagRenamed.connect(self._tag_renamed)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
         self.sync.progressed.connect(self.status.sync_progress)
@@ -785,6 +787,13 @@ class MainWindow(QMainWindow):
 
     def _group_clicked(self, group_id: str, modifiers: Any) -> None:
         self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))
+
+    def _tag_renamed(self, old: str, new: str, group: str, elsewhere: bool) -> None:
+        """The filter names the tag by its new name, so it goes on showing the same rows."""
+        text = self.filter_bar.text()
+        respelled = renamed_tag(text, old, new, group, name_elsewhere=elsewhere)
+        if respelled != text:
+            self.filter_bar.set_filter(respelled)
 
     def _favourite_clicked(self, tag_id: str) -> None:
         ids = self.selected_relation_ids()

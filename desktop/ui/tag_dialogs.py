@@ -268,6 +268,7 @@ class RenameDialog(_SaveDialog):
         self._others = (service.group_names(exclude=item_id, strategy_id=strategy_id) if is_group
                         else service.tag_names_in_group(group_id, exclude=item_id))
         self._is_group = is_group
+        self.new_name = current_name     # as WeCom will store it: what the field says, tidied
         self.name_edit.textChanged.connect(self.validate)
         self.validate()
 
@@ -276,6 +277,7 @@ class RenameDialog(_SaveDialog):
         check = (validate_group_name(text, self._others) if self._is_group
                  else validate_tag_name(text, self._others))
         message, blocking = check_text(check)
+        self.new_name = check.normalized
         unchanged = check.normalized == self.current_name
         self.show_message(message, blocking=blocking or unchanged)
         return not blocking and not unchanged

@@ -62,6 +62,7 @@ SEARCH_LIMIT = 60
 class TagTreeView(QWidget):
     tagClicked = Signal(str, object)    # tag id, Qt.KeyboardModifier
     groupClicked = Signal(str, object)  # group id, Qt.KeyboardModifier
+    tagRenamed = Signal(str, str, str, bool)  # old name, new name, group name, old name elsewhere
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -317,8 +318,13 @@ class TagTreeView(QWidget):
                                   node.group.name, is_group=True, parent=self,
                                   strategy_id=node.group.strategy_id)
         elif node.tag is not None:
-            dialog = RenameDialog(self.context, self.model.service, node.tag.id, node.tag.name,
-                                  is_group=False, group_id=node.tag.group_id, parent=self)
+            tag = node.tag
+            dialog = RenameDialog(self.context, self.model.service, tag.id, tag.name,
+                                  is_group=False, group_id=tag.group_id, parent=self)
+            elsewhere = any(other.name == tag.name and other.group_id != tag.group_id
+                            for other in self.model.library.tags)
+            dialog.saved.connect(lambda _changes: self.tagRenamed.emit(
+                tag.name, dialog.new_name, tag.group_name, elsewhere))
         else:
             return None
         return self._open(dialog)

@@ -804,3 +804,21 @@ def test_a_tag_rename_keeps_the_filters_warm_at_once(
     assert colds == []  # answered from the kept bitmaps, not from SQL
     assert counted == FilterEngine(synced_context.cache).count(text)
     assert counted.relations > 0
+
+
+def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
+        qtbot: Any, window: MainWindow, sandbox: Any) -> None:
+    from desktop.ui.tag_dialogs import RenameDialog
+
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("低意向 OR 意向程度:高意向")
+    shown = window.model.rowCount()
+    tag_id = sandbox.state.find_tag("意向程度", "低意向")
+    assert window.tag_tree.select_key(f"tag:{tag_id}")
+    dialog = window.tag_tree.rename_current()
+    assert isinstance(dialog, RenameDialog)
+    dialog.name_edit.setText("意向较低")
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.filter_bar.text() == "意向较低 OR 意向程度:高意向"
+    assert window.model.rowCount() == shown

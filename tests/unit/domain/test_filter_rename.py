@@ -1,0 +1,32 @@
+"""A filter keeps naming a tag that was renamed: every reference to it is respelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.filter.rename import renamed_tag
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("普通", "PT1"),
+    ("普通 AND NOT 已成交", "PT1 AND NOT 已成交"),
+    ("-普通 | 客户等级:普通", "-PT1 | 客户等级:PT1"),
+    ("(普通 或 VIP) owner:zhangsan", "(PT1 或 VIP) owner:zhangsan"),
+    ("普通/*", "PT1/*"),
+    ('"普通"', "PT1"),
+    ("普通客户 text:普通", "普通客户 text:普通"),        # another tag, a text search
+    ("复购:普通", "复购:普通"),                          # the same name in another group
+    ("added>=2025-01", "added>=2025-01"),
+    ("((普通", "((普通"),                               # a filter that does not parse
+])
+def test_references_to_the_tag_are_respelled(text: str, expected: str) -> None:
+    assert renamed_tag(text, "普通", "PT1", "客户等级") == expected
+
+
+def test_a_new_name_that_needs_quotes_is_quoted() -> None:
+    assert renamed_tag("普通 VIP", "普通", "普通 客户", "客户等级") == '"普通 客户" VIP'
+
+
+def test_a_bare_name_another_group_also_has_is_left_alone() -> None:
+    assert renamed_tag("普通 | 客户等级:普通", "普通", "PT1", "客户等级",
+                       name_elsewhere=True) == "普通 | 客户等级:PT1"
