@@ -789,11 +789,15 @@ class MainWindow(QMainWindow):
         self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))
 
     def _tag_renamed(self, old: str, new: str, group: str, elsewhere: bool) -> None:
-        """The filter names the tag by its new name, so it goes on showing the same rows."""
+        """The filter, saved and recent filters name the tag by its new name, so they go on
+        showing the same rows."""
+        def respell(text: str) -> str:
+            return renamed_tag(text, old, new, group, name_elsewhere=elsewhere)
+
+        self.settings.respell_filters(self.context.workspace.profile.name, respell)
         text = self.filter_bar.text()
-        respelled = renamed_tag(text, old, new, group, name_elsewhere=elsewhere)
-        if respelled != text:
-            self.filter_bar.set_filter(respelled)
+        if respell(text) != text:
+            self.filter_bar.set_filter(respell(text))
 
     def _favourite_clicked(self, tag_id: str) -> None:
         ids = self.selected_relation_ids()

@@ -10,7 +10,7 @@ strings, which read back the same on every platform.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -126,6 +126,13 @@ class Settings:
     def remove_saved_filter(self, profile: str, name: str) -> None:
         pairs = [(n, t) for n, t in self.saved_filters(profile) if n != name]
         self._set_json(_profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
+
+    def respell_filters(self, profile: str, respell: Callable[[str], str]) -> None:
+        """Pass the profile's saved and recent filters through `respell` (a tag renamed)."""
+        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS),
+                       [[name, respell(text)] for name, text in self.saved_filters(profile)])
+        recent = dict.fromkeys(respell(text) for text in self.recent_filters(profile))
+        self._set_json(_profile_key(profile, KEY_RECENT_FILTERS), list(recent))
 
     def sync(self) -> None:
         self._qs.sync()

@@ -807,9 +807,11 @@ def test_a_tag_rename_keeps_the_filters_warm_at_once(
 
 
 def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
-        qtbot: Any, window: MainWindow, sandbox: Any) -> None:
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
     from desktop.ui.tag_dialogs import RenameDialog
 
+    settings, profile = window.settings, synced_context.workspace.profile.name
+    settings.save_filter(profile, "冷客户", "低意向 -VIP")
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         window.filter_bar.set_filter("低意向 OR 意向程度:高意向")
     shown = window.model.rowCount()
@@ -822,3 +824,5 @@ def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert window.filter_bar.text() == "意向较低 OR 意向程度:高意向"
     assert window.model.rowCount() == shown
+    assert settings.saved_filters(profile) == [("冷客户", "意向较低 -VIP")]   # saved and recent
+    assert "低意向 OR 意向程度:高意向" not in settings.recent_filters(profile)   # ones follow
