@@ -53,7 +53,6 @@ from desktop.domain.filter.plan import (
     PlanAnd,
     PlanNot,
     PlanOr,
-    TagCountLeaf,
     TextLeaf,
 )
 from desktop.store import filter_sql
@@ -299,10 +298,9 @@ def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -
     """Whether a cold index answers `plan` faster than SQL: it knows every relation's
     customer, and the plan's leaves are small ranges of indexes (a `text:` leaf is no range
     until the folded texts are kept; a date range is usually large, unless the relations by
-    createtime are kept: SQL checks it only on the rows the other leaves matched; a tag
-    count is one range in SQL, every bucket here), and SQL does not probe the tags of just
-    a few relations instead (`filter_sql.narrow`)."""
-    slow = {TextLeaf: "text", CreatedLeaf: "createtimes", TagCountLeaf: "tag_counts"}
+    createtime are kept: SQL checks it only on the rows the other leaves matched), and SQL
+    does not probe the tags of just a few relations instead (`filter_sql.narrow`)."""
+    slow = {TextLeaf: "text", CreatedLeaf: "createtimes"}
     return index.knows_customers() and all(
         index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow
     ) and not filter_sql.narrow(conn, plan)

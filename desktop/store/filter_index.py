@@ -167,6 +167,10 @@ class FilterIndex:
         return self._once("tag_counts", lambda: sql.tag_count_buckets(conn))
 
     def _tag_count(self, conn: sqlite3.Connection, low: int, high: int | None) -> FrozenBitMap:
+        """One range of the tag-count index while no dead tag is linked (every link is
+        then a live tag) and the buckets are not built; else from the buckets."""
+        if not self.has("tag_counts") and not sql.dead_linked(conn):
+            return sql.tag_count_range(conn, low, high)
         buckets = self._tag_counts(conn)
         result = BitMap.union(BitMap(), *(bm for count, bm in buckets.items()
                                           if _counted(count, low, high)))
@@ -232,7 +236,9 @@ class FilterIndex:
         catalogue = load_catalogue(conn, kept if isinstance(kept, FilterCatalogue) else None)
         shared["catalogue"] = catalogue
         counts_kept = "tag_counts" not in shared
-        if not counts_kept:
+        if counts_kept:  # tag-count leaves read without buckets: cheap to read again
+            leaves = [(leaf, bm) for leaf, bm in leaves if not isinstance(leaf, TagCountLeaf)]
+        else:
             live = {tag.pk for tag in catalogue.tags}
             dead = (frozenset(pk for pk, bm in tags.items() if bm and pk not in live)
                     if complete else sql.dead_linked(conn))

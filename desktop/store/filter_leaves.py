@@ -153,6 +153,17 @@ def tag_count_buckets(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     return {count: FrozenBitMap(bm) for count, bm in buckets.items() if count > 0 and bm}
 
 
+def tag_count_range(conn: sqlite3.Connection, low: int, high: int | None) -> FrozenBitMap:
+    """Relations with `low <= links < high` (`high` None: no bound), along the tag-count
+    index: their live tags when no dead tag is linked."""
+    if high is None:
+        return FrozenBitMap(_id_list(conn.execute(
+            "SELECT group_concat(id) FROM relation WHERE tag_count >= ?", (low,)).fetchone()[0]))
+    return FrozenBitMap(_id_list(conn.execute(
+        "SELECT group_concat(id) FROM relation WHERE tag_count >= ? AND tag_count < ?",
+        (low, high)).fetchone()[0]))
+
+
 def links_of(
     conn: sqlite3.Connection, relation_ids: Iterable[int]
 ) -> tuple[dict[int, BitMap], dict[int, int]]:

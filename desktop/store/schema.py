@@ -478,6 +478,13 @@ MIGRATIONS: list[str] = [
         ON relation
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
     """,
+    # 18: the tag-count index holds the count alone: covering the customer too, it was the
+    # smallest index for SQLite to scan every relation by, in an order that makes counting
+    # distinct customers three times slower than along (external_userid, userid).
+    """
+    DROP INDEX relation_by_tag_count;
+    CREATE INDEX relation_by_tag_count ON relation(tag_count);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
