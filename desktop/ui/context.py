@@ -19,7 +19,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.changes import ChangeSet
@@ -30,6 +29,7 @@ from desktop.services.workspace import Workspace
 from desktop.store.filter_engine import FilterEngine
 from desktop.ui.errors import readable
 from desktop.ui.tasks import Task
+from desktop.ui.undo_history import UndoHistory
 
 log = logging.getLogger("tagdesk.ui")
 
@@ -52,7 +52,7 @@ class AppContext(QObject):
         self.filter_engine = FilterEngine(workspace.cache, on_cold=self.filters_cold.emit)
         self.tagging = TaggingService(workspace)
         self.journal = reader_for(workspace)   # a team profile's is the team server's
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoHistory(self)
         self.io_pool = QThreadPool(self)
         self.io_pool.setMaxThreadCount(4)
         self.writer_pool = QThreadPool(self)   # one thread: writes never race each other
@@ -262,7 +262,7 @@ class AppContext(QObject):
         self.status_message.emit(readable(exc))
 
 
-class _BatchCommand(QUndoCommand):
+class _BatchCommand:
     """Tagging as one undoable step: redo queues the batch, undo queues its inverse.
 
     The batch ids are set on the writer thread by the operations themselves; the writer
@@ -273,7 +273,8 @@ class _BatchCommand(QUndoCommand):
                  ids: frozenset[int], describe: Callable[[], str]) -> None:
         self._describe = describe
         self._label = describe()
-        super().__init__(self._label)
+        self._text = self._label
+        self.obsolete = False
         self._context = context
         self._submit: Callable[[], Prepared | None] | None = submit
         self._ids = ids
@@ -281,8 +282,11 @@ class _BatchCommand(QUndoCommand):
         self._undo_batch: str | None = None
         self._empty = False
 
+    def text(self) -> str:
+        return self._text
+
     def retranslate(self) -> None:
-        self.setText(self._describe())
+        self._text = self._describe()
 
     def redo(self) -> None:
         self._context.run_batch_operation(self._forward, self._ids, name=f"do {self._label}",
@@ -325,7 +329,7 @@ class _BatchCommand(QUndoCommand):
         if self._batch_id is not None or self._empty:
             return
         self._empty = True
-        self.setObsolete(True)
+        self.obsolete = True
         stack = self._context.undo_stack
         if stack.index() == stack.count() and stack.command(stack.count() - 1) is self:
             stack.undo()    # an obsolete step leaves the stack when undone
