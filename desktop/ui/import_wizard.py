@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -51,6 +52,7 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 STEP_FILE, STEP_CHECK, STEP_RUN = range(3)
 WRAPPED_ROWS = 200      # problems measured to wrap their text (0.1 s; 2,000 take 2 s)
+REFIT_MS = 80           # rows are measured again this long after a column stops moving
 PROBLEM_COLUMNS = 5     # row, column, value, problem, suggestion
 
 
@@ -147,7 +149,7 @@ class ImportWizard(QDialog):
             button.setText(text)
         self.copy_action.setText(self.tr("Copy"))
         relabel(self.problems)
-        self._fit_rows()                # the problems in the other language wrap anew
+        self._refit.start()             # the problems in the other language wrap anew
 
     # -- step 1: the file ---------------------------------------------------------------
 
@@ -241,6 +243,9 @@ class ImportWizard(QDialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((50, 150, 160, 260)):
             self.problem_view.setColumnWidth(column, width)
+        self._refit = QTimer(self, singleShot=True, interval=REFIT_MS)
+        self._refit.timeout.connect(self._fit_rows)
+        header.sectionResized.connect(self._refit.start)
         self.copy_action = copy = QAction(self.problem_view)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -300,7 +305,7 @@ class ImportWizard(QDialog):
         self.texts.say(self.file_message, str)
         self.problems.set_problems(report.problems)
         self.problem_view.setVisible(bool(report.problems))
-        self._fit_rows()
+        self._refit.start()             # once the table is laid out at its width
         self.texts.say(self.summary, lambda: self._summary_text(report))
         self.texts.say(self.preview, lambda: self._preview_html(report))
         self.only_valid.setChecked(False)

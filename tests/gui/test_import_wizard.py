@@ -55,10 +55,12 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
     assert model.data(model.index(0, 0), Qt.ItemDataRole.EditRole) is None
     assert model.rowCount(model.index(0, 0)) == 0 and model.columnCount(QModelIndex()) == 5
     assert "3 valid, 2 with problems" in wizard.summary.text()
-    view = wizard.problem_view           # a long problem or suggestion wraps, never cut short
-    for row in range(2):
-        assert view.rowHeight(row) >= view.sizeHintForRow(row)
+    view = wizard.problem_view           # a long problem or suggestion wraps, never cut short,
+    qtbot.waitUntil(lambda: all(view.rowHeight(row) == view.sizeHintForRow(row)  # nor padded
+                                for row in range(2)), timeout=5000)
     assert view.rowHeight(0) > view.verticalHeader().defaultSectionSize()
+    view.setColumnWidth(3, view.columnWidth(3) + 200)          # and a wider column takes fewer
+    qtbot.waitUntil(lambda: view.rowHeight(0) == view.sizeHintForRow(0), timeout=5000)  # lines
     wizard.problem_view.setCurrentIndex(model.index(1, 4))
     wizard.problem_view.setFocus()
     qtbot.keyClick(wizard.problem_view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
