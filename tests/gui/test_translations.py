@@ -160,3 +160,19 @@ def test_counts_agree_with_their_number(qapp: Any) -> None:
         assert COUNTS.selected(1194) == "已选 1,194 个"
     finally:
         translations.uninstall()
+
+
+def test_a_rule_runs_description_reads_in_the_ui_language(qapp: Any) -> None:
+    from desktop.domain.rule_reverts import rule_reason
+    from desktop.ui.i18n import in_ui_language
+
+    description = rule_reason(["北京归华北", "付款即成交"])      # as the batch stores it
+    translations = Translations()
+    try:
+        assert translations.install(CHINESE)
+        assert in_ui_language(description) == "规则：北京归华北, 付款即成交"
+        assert translations.install(ENGLISH)
+        assert in_ui_language(description) == "Rules: 北京归华北, 付款即成交"
+        assert in_ui_language("导入 / import") == "import"
+    finally:
+        translations.uninstall()
