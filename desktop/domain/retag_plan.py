@@ -283,7 +283,7 @@ def format_duration(seconds: float, *, english: bool = True) -> str:
     """An ETA as people read it: "45 s", "12 min 05 s", "1 h 40 min"; in Chinese
     「45 秒」「12 分 05 秒」「1 小时 40 分」."""
     second, minute, hour = ("s", "min", "h") if english else ("秒", "分", "小时")
-    seconds = max(0, round(seconds))
+    seconds = max(1, round(seconds)) if seconds > 0 else 0    # some work takes a second
     if seconds < 60:
         return f"{seconds} {second}"
     if seconds < 3600:

@@ -206,3 +206,4 @@ def test_durations_read_like_an_eta() -> None:
         "0 s", "45 s", "1 min 00 s", "12 min 05 s", "1 h 00 min", "1 h 40 min"]
     assert [format_duration(s, english=False) for s in (44.6, 725, 6000)] == [
         "45 秒", "12 分 05 秒", "1 小时 40 分"]
+    assert format_duration(0.05) == "1 s"          # a few calls: "about 1 s", never "about 0 s"
