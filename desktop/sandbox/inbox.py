@@ -47,7 +47,7 @@ def read_inbox_from(data_dir: Path, userid: str) -> list[InboxMessage]:
             f"{data_dir} 中没有沙盒数据，请先运行 tagdesk sandbox serve --data {data_dir}。"
             f" / {data_dir} holds no sandbox; run `tagdesk sandbox serve --data {data_dir}` first."
         )
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     try:
         return read_inbox(conn, userid)
     finally:

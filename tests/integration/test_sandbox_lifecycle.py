@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -85,3 +86,23 @@ def test_serve_prints_its_address_first_and_exits_cleanly_on_a_signal(
             process.wait()
     with pytest.raises(requests.ConnectionError):
         requests.get(info["api_base"] + "gettoken", timeout=2)
+
+
+def test_inbox_reads_a_data_directory_given_as_a_relative_path(sandbox: object,
+                                                               tmp_path: Path) -> None:
+    data_dir: Path = sandbox.config.data_dir  # type: ignore[attr-defined]
+    userid = sorted(sandbox.state.follow_users())[0]  # type: ignore[attr-defined]
+    api = WeComHttp(sandbox)  # type: ignore[arg-type]
+    with api:
+        api.login()
+        api.ok("message/send", {"touser": userid, "msgtype": "text",
+                                "agentid": sandbox.agent_id,  # type: ignore[attr-defined]
+                                "text": {"content": "验证码 482913"}})
+    inbox = subprocess.run([sys.executable, "-m", "desktop", "sandbox", "inbox", "--data",
+                            data_dir.name, "--userid", userid, "--json"],
+                           cwd=data_dir.parent, capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "PYTHONPATH": str(ROOT),
+                                "TAGDESK_HOME": str(tmp_path / "home")})
+    assert inbox.returncode == 0, inbox.stderr
+    messages = json.loads(inbox.stdout.strip().splitlines()[-1])["messages"]
+    assert "482913" in messages[-1]["text"]
