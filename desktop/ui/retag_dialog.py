@@ -470,17 +470,23 @@ class RetagDialog(QDialog):
         self.texts.say(self.preview, lambda: html.escape(message_for(exc)))
 
     def _description(self) -> str:
+        """What the batch does, "中文 / English" when the languages differ (the audit log and
+        the batch panel show the half of the UI language)."""
         add = [self._labels.get(t, t) for t in self.add_chooser.tag_ids()]
-        parts = [f"+{'、'.join(add)}"] if add else []
+        parts = [(f"+{'、'.join(add)}",) * 2] if add else []
         if add and self.expires_s is not None:
-            parts.append(f"到期 expires {self.expires.text().strip()}")
+            after = self.expires.text().strip()
+            parts.append((f"到期 {after}", f"expires {after}"))
         if self.replace_mode.isChecked():
-            parts.insert(0, f"重标 replace {self.group.currentText()}")
+            group = self.group.currentText()
+            parts.insert(0, (f"重标 {group}", f"replace {group}"))
         else:
             remove = [self._labels.get(t, t) for t in self.remove_chooser.tag_ids()]
             if remove:
-                parts.append(f"-{'、'.join(remove)}")
-        return " ".join(parts)
+                parts.append((f"-{'、'.join(remove)}",) * 2)
+        chinese, english = (" ".join(half) for half in zip(*parts, strict=True)) if parts \
+            else ("", "")
+        return chinese if chinese == english else f"{chinese} / {english}"
 
     def busy(self) -> bool:
         """A batch was started here: the dialog shows its progress until closed."""

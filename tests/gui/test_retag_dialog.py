@@ -129,6 +129,11 @@ def test_replace_within_group_and_exclusive_conflicts(qtbot: Any, synced_context
     assert not dialog.remove_chooser.isVisible()
     assert plan.per_tag_remove == expected.per_tag_remove and plan.per_tag_remove
     assert plan.api_calls == expected.api_calls
+    dialog.pilot.setValue(1)
+    _start(qtbot, dialog, dialog.progress.pilotFinished)   # the batch says what it does in
+    title = dialog.progress.title.text()                    # the UI language only
+    assert "重标 客户阶段 +客户阶段:无效客户" in title and "replace" not in title, title
+    dialog.progress.cancel()
 
 
 def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
