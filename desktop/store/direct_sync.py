@@ -124,25 +124,26 @@ class DirectWrite:
         latest: dict[str, RelationRow] = {}
         for r in relations:
             latest[f"{r.userid}\n{r.external_userid}"] = r
-        fresh: list[tuple[int, RelationRow]] = []
-        for key, r in latest.items():
-            known = self._ids.get(key)
-            if known is None:
-                self._ids[key] = self._next_id
-                fresh.append((self._next_id, r))
-                self._next_id += 1
-            else:
-                self._replace(known, r)
-        links = [self._pks(r.tag_ids) for _, r in fresh]
-        insert_rows(self._conn, INSERT_RELATIONS, [
-            (rid, r.external_userid, r.userid, *_relation_fields(r), len(pks))
-            for (rid, r), pks in zip(fresh, links, strict=True)])
         page_customers = {c.external_userid: c for c in customers}
-        insert_rows(self._conn, FOLDED_TEXT, [
-            (self._ids[key], _folded(r, page_customers.get(r.external_userid)))
-            for key, r in latest.items()])
+        fresh: list[tuple[object, ...]] = []
+        links: list[list[int]] = []
+        texts: list[tuple[int, str | None]] = []
+        first = self._next_id  # the new relations' ids follow it in order
+        for key, r in latest.items():
+            fields = _relation_fields(r)
+            rid = self._ids.get(key)
+            if rid is None:
+                rid = self._ids[key] = self._next_id
+                self._next_id += 1
+                links.append(self._pks(r.tag_ids))
+                fresh.append((rid, r.external_userid, r.userid, *fields, len(links[-1])))
+            else:
+                self._replace(rid, r, fields)
+            texts.append((rid, _folded(r, fields, page_customers.get(r.external_userid))))
+        insert_rows(self._conn, INSERT_RELATIONS, fresh)
+        insert_rows(self._conn, FOLDED_TEXT, texts)
         if fresh:
-            self._insert_links(fresh[0][0], links)
+            self._insert_links(first, links)
 
     def _add_customers(self, customers: Sequence[CustomerRow]) -> None:
         """Insert the customers not written yet; one written before with other fields is
@@ -160,14 +161,14 @@ class DirectWrite:
         insert_rows(self._conn, INSERT_CUSTOMERS, [
             (c.external_userid, *_customer_fields(c), _sort_key(c.name)) for c in new.values()])
 
-    def _replace(self, rid: int, r: RelationRow) -> None:
+    def _replace(self, rid: int, r: RelationRow, fields: tuple[object, ...]) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
         self._links -= self._conn.execute(
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
         pks = self._pks(r.tag_ids)
         self._conn.execute(
             f"UPDATE relation SET ({RELATION_FIELDS}, tag_count) = ({', '.join('?' * 9)})"
-            " WHERE id = ?", (*_relation_fields(r), len(pks), rid))
+            " WHERE id = ?", (*fields, len(pks), rid))
         self._insert_links(rid, [pks])
 
     def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
@@ -237,15 +238,15 @@ def _relation_fields(r: RelationRow) -> tuple[object, ...]:
             r.remark_corp_name, json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
 
 
-def _folded(r: RelationRow, customer: CustomerRow | None) -> str | None:
-    """The relation's folded search text, None (folded at the end) when its customer is
-    not on its page."""
+def _folded(r: RelationRow, fields: tuple[object, ...], customer: CustomerRow | None
+            ) -> str | None:
+    """The relation's folded search text (`fields` as `_relation_fields` made them), None
+    (folded at the end) when its customer is not on its page."""
     if customer is None:
         return None
     return search_text.fold_fields(
         r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
-        customer.corp_full_name, r.external_userid,
-        json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
+        customer.corp_full_name, r.external_userid, str(fields[-1]))
 
 
 INSERT_CUSTOMERS = (

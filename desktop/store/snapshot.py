@@ -364,7 +364,8 @@ DROP_STAGED = (  # the earlier row of a relation staged again
 ROWS_PER_INSERT = 500  # 500 rows of 13 values stay far below SQLite's 32,766 parameters
 
 
-def insert_rows(conn: sqlite3.Connection, insert: str, rows: list[tuple[object, ...]]) -> None:
+def insert_rows(conn: sqlite3.Connection, insert: str, rows: Sequence[tuple[object, ...]]
+                ) -> None:
     """`insert` with its `{values}` replaced by up to ROWS_PER_INSERT rows at a time."""
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start:start + ROWS_PER_INSERT]
