@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.autotag import AutoTagger, TagKeywords, normalise
+from desktop.domain.autotag import AutoTagger, IntentPack, TagKeywords, normalise
 from desktop.services.autotag_packs import load_intent_packs
 
 TAGS = (
@@ -351,3 +351,17 @@ def test_an_intent_that_would_step_aside_stays_without_the_narrower_tag() -> Non
     """Without a tag for bargaining, a price question stays a product question."""
     alone = AutoTagger.build([YIELDING_TAGS[0]], packs=load_intent_packs())
     assert tags_of(alone, "价格能不能再低点") == {"产品咨询"}
+
+
+def test_alongside_and_yields_are_read_per_pack_and_need_the_other_packs_tag() -> None:
+    """A hand-made pair of packs: 嫌贵 counts 才卖 only beside 同行, and steps aside for 续费."""
+    price = IntentPack("嫌贵", (), ("太贵",), alongside=(("同行", ("才卖",)), ("没有这个包", ("便宜",))),
+                       yields_to=("续费",))
+    rival = IntentPack("同行", (), ("隔壁",))
+    renew = IntentPack("续费", (), ("续费",))
+    tags = [TagKeywords("嫌贵", ("太贵",)), TagKeywords("同行", ("隔壁",)), TagKeywords("续费", ("续费",))]
+    tagger = AutoTagger.build(tags, packs=[price, rival, renew])
+    assert tags_of(tagger, "隔壁才卖199") == {"嫌贵", "同行"}
+    assert tags_of(tagger, "才卖199") == set()
+    assert tags_of(tagger, "这个便宜") == set()              # its partner pack does not exist
+    assert tags_of(tagger, "续费太贵") == {"续费"}            # it steps aside for the renewal
