@@ -24,6 +24,8 @@ FIRST_DELAY_S = 15.0
 MAX_DELAY_S = 300.0
 RESUMES_ITSELF = ("企业微信恢复后，TagDesk 会自动继续发送。"
                   " / TagDesk resumes sending on its own once WeCom is back.")
+RESUMES_WITH_TEAM_SERVER = ("团队服务器恢复后，TagDesk 会自动继续发送。"
+                            " / TagDesk resumes sending on its own once the team server is back.")
 _PASSING = (ErrorKind.RETRYABLE, ErrorKind.RATE_LIMITED, ErrorKind.CONCURRENCY, ErrorKind.TOKEN)
 
 

@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.auto_resume import RESUMES_ITSELF, waiting_batches
+from desktop.services.auto_resume import (
+    RESUMES_ITSELF,
+    RESUMES_WITH_TEAM_SERVER,
+    waiting_batches,
+)
 from desktop.services.progress import Progress
 from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
@@ -222,10 +226,12 @@ class BatchProgressPanel(QWidget):
             self.batchFinished.emit(result)
         elif result.stop_reason:
             waits = any(b.id == result.batch_id for b in waiting_batches(self.context.cache))
+            resumes = (RESUMES_WITH_TEAM_SERVER if self.context.workspace.profile.is_team
+                       else RESUMES_ITSELF)
             self.texts.say(self.message, lambda: self.tr(
                 "Stopped: %1 The rest stays queued; continue when the cause is fixed.")
                 .replace("%1", pick(result.stop_reason))
-                + (" " + pick(RESUMES_ITSELF) if waits else ""))
+                + (" " + pick(resumes) if waits else ""))
             self._set_state("stopped")
             self.batchFinished.emit(result)
         else:

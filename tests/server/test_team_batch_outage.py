@@ -1,0 +1,75 @@
+"""A batch stopped because the team server went away says it resumes once the team server,
+not WeCom, is back: the team server is what the desktop cannot reach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.sandbox import SandboxServer
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.sync import run_sync
+from desktop.services.team import (
+    load_device_token,
+    normalized_url,
+    store_device_token,
+    team_api_base,
+)
+from desktop.services.workspace import Workspace, open_workspace
+from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.context import AppContext
+from desktop.wecom.ratelimit import RateLimits
+from tests.server.team_support import PostgresCluster, TeamServerProcess, log_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.gui]
+
+
+class QuickWorkspace(Workspace):
+    """Retries in milliseconds, so that a stopped team server stops a batch at once."""
+
+    @property
+    def limits(self) -> RateLimits:
+        return RateLimits(backoff_base_s=0.01, backoff_max_s=0.02, rate_limit_pause_s=0.1,
+                          connect_timeout_s=1.0, read_timeout_s=2.0)
+
+
+def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
+    qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    home = tmp_path / "desk"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[3]
+    profile = Profile(name="desk", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(server.url), team_url=normalized_url(server.url),
+                      userid=user)
+    ProfileStore(home).add(profile)
+    try:
+        store_device_token(profile, log_in(server.url, team_sandbox, user).token)
+        with open_workspace(home, "desk") as ws:
+            run_sync(ws.client(), ws.cache)
+    finally:
+        assert server.stop() == 0
+    workspace = QuickWorkspace(home, profile, load_device_token(profile))
+    context = AppContext(workspace)
+    try:
+        (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+        ids = [int(r[0]) for r in context.cache.connection().execute(
+            "SELECT id FROM relation ORDER BY id LIMIT 3")]
+        batch_id = context.tagging.submit(context.tagging.plan(ids, add=[tag_id]),
+                                          source="batch")
+        panel = BatchProgressPanel(context)
+        qtbot.addWidget(panel)
+        with qtbot.waitSignal(panel.batchFinished, timeout=60_000):
+            panel.start(batch_id)
+        assert panel.state == "stopped"
+        text = panel.message.text()
+        assert text.endswith("团队服务器恢复后，TagDesk 会自动继续发送。"), text
+        assert "企业微信恢复后" not in text
+        assert context.tagging.batch(batch_id).pending == 3
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
