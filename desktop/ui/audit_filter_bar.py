@@ -86,11 +86,12 @@ class AuditFilterBar(QWidget):
         cells = (self.period, self.since_edit, self.until_edit, self.operator, self.department,
                  self.action, self.source, self.tag, self.group, self.customer, self.batch)
         self.labels = [QLabel() for _ in cells]
+        # three a row (when, who, what, search), so the audit log fits a window 800 wide; the
+        # viewer places the clear button
         for n, (label, widget) in enumerate(zip(self.labels, cells, strict=True)):
-            grid.addWidget(label, n // 4, (n % 4) * 2)
-            grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
-        grid.addWidget(self.include_observed, 2, 6)
-        grid.addWidget(self.clear_button, 2, 7)
+            grid.addWidget(label, n // 3, (n % 3) * 2)
+            grid.addWidget(widget, n // 3, (n % 3) * 2 + 1)
+        grid.addWidget(self.include_observed, 3, 4, 1, 2)
         self.include_observed.toggled.connect(self._now)
 
         for combo in self._combos():

@@ -129,6 +129,7 @@ class AuditViewer(QWidget):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.status)
+        top.addWidget(self.filters.clear_button)
 
         self.rows_view = _table(self.rows_model)
         self.batches_view = _table(self.batches_model)

@@ -419,8 +419,8 @@ def test_the_filter_lists_open_wide_enough_for_every_name(qtbot: Any,
     bar = viewer.filters
     viewer.show()
     qtbot.waitExposed(viewer)
-    assert bar.operator.view().sizeHintForColumn(0) > bar.operator.width()  # longer names
     for combo in (bar.operator, bar.department, bar.tag, bar.group):
+        combo.setMaximumWidth(90)                       # a box narrower than its names
         view = combo.view()
         combo.showPopup()
         qtbot.waitUntil(view.isVisible, timeout=5000)
@@ -437,6 +437,25 @@ def test_the_filter_lists_open_wide_enough_for_every_name(qtbot: Any,
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     assert popup.viewport().width() >= popup.sizeHintForColumn(0)
     popup.hide()
+
+
+def test_the_filters_fit_a_window_of_800_by_600(qtbot: Any, viewer: AuditViewer) -> None:
+    from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QLabel
+
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    bar = viewer.filters
+    assert viewer.minimumSizeHint().width() <= 800        # a window manager lets it be
+    for width in (800, 1200):
+        viewer.resize(width, 600)
+        qtbot.waitUntil(lambda w=width: viewer.width() == w, timeout=5000)
+        qtbot.waitUntil(lambda w=width: bar.width() > w - 40, timeout=5000)
+        cut = [widget.text() if isinstance(widget, QLabel | QCheckBox) else type(widget).__name__
+               for widget in [*bar.labels, bar.since_edit, bar.until_edit, bar.include_observed,
+                              bar.clear_button]
+               if isinstance(widget, QLabel | QCheckBox | QDateTimeEdit)
+               and widget.width() < widget.sizeHint().width()]
+        assert cut == [], (width, cut)
 
 
 def _click_header(qtbot: Any, view: Any, section: int) -> None:
