@@ -35,6 +35,7 @@ from desktop.services.auto_resume import (
     RESUMES_WITH_TEAM_SERVER,
     waiting_batches,
 )
+from desktop.services.changes import ChangeSet
 from desktop.services.progress import Progress
 from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
@@ -104,6 +105,7 @@ class BatchProgressPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.retry_button.clicked.connect(self.retry_failed)
         self.show_button.clicked.connect(lambda: self.showRequested.emit(self.touched))
+        context.changed.connect(self._batch_changed)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.texts.say(self.pause_button, lambda: self.tr("Pause"))
         self._show_buttons(running=False)
@@ -247,6 +249,20 @@ class BatchProgressPanel(QWidget):
         self.continue_button.setVisible(True)
         self.texts.say(self.continue_button, lambda: self.tr("Try again"))
         self._set_state("stopped")
+
+    def _batch_changed(self, changes: ChangeSet) -> None:
+        """A stopped batch that the app resumed on its own (or another window finished) is
+        shown done here too, instead of still offering to continue it."""
+        if self.state != "stopped" or changes.batch_id != self.batch_id or self.running:
+            return
+        info = self.context.tagging.batch(self.batch_id)
+        if info.status != outbox.DONE:
+            return
+        self._show_progress(info.total - info.pending, info.total)
+        self.texts.say(self.counts, lambda: self._info_text(info))
+        self.texts.say(self.message, lambda: self.tr("Done."))
+        self._show_buttons(running=False)
+        self._set_state("done")
 
     def _cancelled_while_waiting(self) -> None:
         self._show_buttons(running=False)

@@ -104,3 +104,33 @@ def test_the_batch_window_says_a_stopped_batch_resumes_on_its_own(
         panel.start(batch_id)
     assert panel.state == "stopped"
     assert panel.message.text().endswith("企业微信恢复后，TagDesk 会自动继续发送。")
+
+
+def test_the_batch_window_shows_a_stopped_batch_done_once_it_resumed_on_its_own(
+    qtbot: Any, session: Any, sandbox: Any
+) -> None:
+    from desktop.ui.batch_progress import BatchProgressPanel
+
+    context = session.context
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 8", (tag_id,))]
+    batch_id = context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
+    panel = BatchProgressPanel(context)
+    qtbot.addWidget(panel)
+    port = sandbox.port
+    sandbox.stop()
+    with qtbot.waitSignal(panel.batchFinished, timeout=30000):
+        panel.start(batch_id)
+    assert panel.state == "stopped" and not panel.continue_button.isHidden()
+
+    sandbox.config.port = port
+    sandbox.start()  # the app resumes the batch itself; the open window follows it
+    qtbot.waitUntil(lambda: context.tagging.batch(batch_id).status == outbox.DONE,
+                    timeout=30000)
+    qtbot.waitUntil(lambda: panel.state == "done", timeout=10000)
+    assert panel.bar.value() == panel.bar.maximum() == 8
+    assert panel.message.text() == "Done."
+    assert "8 of 8 applied" in panel.counts.text()
+    assert panel.continue_button.isHidden() and panel.cancel_button.isHidden()
