@@ -92,6 +92,8 @@ class AuditFilterBar(QWidget):
             grid.addWidget(label, n // 3, (n % 3) * 2)
             grid.addWidget(widget, n // 3, (n % 3) * 2 + 1)
         grid.addWidget(self.include_observed, 3, 4, 1, 2)
+        for column in (1, 3, 5):        # the boxes share the width alike
+            grid.setColumnStretch(column, 1)
         self.include_observed.toggled.connect(self._now)
 
         for combo in self._combos():
