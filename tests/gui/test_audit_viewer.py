@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypinyin import lazy_pinyin
 from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.cli import main
 from desktop.domain.sort_key import person_sort_key
@@ -296,6 +297,10 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     limit = viewer.context.workspace.profile.calls_per_minute
     assert f"{len(keys)} of {limit:,} calls/min" in panel.counts.text()
     assert f"{len(keys)} restored, 0 failed" in viewer.notice.text()
+    close = progress.findChild(QDialogButtonBox)  # a window of its own needs a way out
+    assert close is not None and close.button(QDialogButtonBox.StandardButton.Close)
+    close.button(QDialogButtonBox.StandardButton.Close).click()
+    assert not progress.isVisible()
     given = {(r["userid"], r["external_userid"]) for r in changed
              if (r["action"], r["tag_id"]) == ("tag_add", vip)}
     assert given and not any(vip in sandbox.state.relation_tag_ids(*key) for key in given)
