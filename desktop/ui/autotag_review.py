@@ -287,8 +287,10 @@ class AutoTagReviewWindow(QWidget):
                        self.reject_all_button):
             review_row.addWidget(widget)
         review_row.addStretch(1)
+        run_row = QHBoxLayout()         # a row of its own, so the window fits 800 wide
+        run_row.addStretch(1)
         for tail in (self.pilot.label, self.pilot, self.preview_button, self.start_button):
-            review_row.addWidget(tail)
+            run_row.addWidget(tail)
         layout = QVBoxLayout(self)
         layout.addLayout(window_row)
         layout.addLayout(tools_row)
@@ -299,6 +301,7 @@ class AutoTagReviewWindow(QWidget):
         splitter.setSizes([760, 340])
         layout.addWidget(splitter, 1)
         layout.addLayout(review_row)
+        layout.addLayout(run_row)
         layout.addWidget(self.preview)
         layout.addWidget(self.batch_progress)
         self.resize(1100, 720)

@@ -242,6 +242,7 @@ def test_the_window_is_chinese_first_and_switches_language_keeping_the_review(
         assert window.tag_filter.itemText(0) == "All tags"
         assert model.rowCount() == len(simulation.suggestions)
         assert len(model.with_decision("accepted")) == len(simulation.suggestions)
+        assert window.minimumSizeHint().width() <= 800      # fits a screen 800 wide
     finally:
         translations.uninstall()
 
