@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTabWidget,
@@ -182,8 +184,12 @@ class PolicyForm(QWidget):
             form.addRow(label, field)
             if field is self.admins:
                 form.addRow("", self.server_note)
+        scroller = QScrollArea()        # seven tables: the window stays within a small screen
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(form_page)
         self.tabs = QTabWidget()
-        self.tabs.addTab(form_page, "")
+        self.tabs.addTab(scroller, "")
         self.tabs.addTab(self.json, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)

@@ -104,3 +104,8 @@ def test_a_member_sees_the_same_form_read_only(qtbot: Any) -> None:
         cells = [rows.table.cellWidget(r, c) for r in range(rows.table.rowCount())
                  for c in range(rows.table.columnCount())]
         assert cells and not any(cell.isEnabled() for cell in cells)
+
+
+def test_the_form_scrolls_so_its_window_fits_a_screen_600_high(qtbot: Any) -> None:
+    form = _form(qtbot)
+    assert form.minimumSizeHint().height() <= 360      # the approvals window's policy tab
