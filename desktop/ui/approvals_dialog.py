@@ -77,6 +77,7 @@ class ApprovalsDialog(QDialog):
         self.restore_button.clicked.connect(self.restore)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self._names = dict(members)
         self.policy = PolicyForm(members, groups)
         self.policy.changed.connect(self._update_buttons)
         self.save_button = QPushButton()
@@ -239,7 +240,10 @@ class ApprovalsDialog(QDialog):
                 "%1", str(approval["target"])).replace(
                 "%2", COUNTS.relations(int(approval.get("relations", 0)))).replace(
                 "%3", COUNTS.calls(int(approval["api_calls"])))
-        value = str(approval.get(key) or "")
+        raw = approval.get(key)
+        value = "" if raw is None else str(raw)
+        if key == "requester" and value in self._names:
+            return f"{self._names[value]} ({value})"
         if key == "kind":
             return self._kind_text(value)
         if key == "status":

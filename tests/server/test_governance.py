@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from desktop.domain.governance import Actor
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
+from desktop.store.members import directory_members
 from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.tag_tree_model import Role as TreeRole
@@ -511,6 +512,11 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             dialog = window.open_approvals()
             qtbot.waitUntil(lambda: dialog.admin and bool(dialog.approvals), timeout=30_000)
             row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
+            requester = people["member_sales"]
+            name = dict(directory_members(window.context.cache))[requester]
+            assert cell(dialog.table, row, 3).text() == f"{name} ({requester})"
+            assert cell(dialog.table, row, 4).text() == str(dialog.approvals[row]["customers"])
+            assert dialog._cell({"customers": 0}, "customers") == "0"  # a tag on no customer
             dialog.table.selectRow(row)
             assert dialog.send_button.isEnabled() and not dialog.approve_button.isEnabled()
             seen = inbox_size(corp, head)
