@@ -356,6 +356,9 @@ class UnfinishedBatchesDialog(QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.list = QListWidget()
+        self.list.setWordWrap(True)         # a long description wraps instead of being cut
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         for info in batches:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, info.id)

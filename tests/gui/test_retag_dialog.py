@@ -262,12 +262,17 @@ def test_unfinished_batches_are_offered_and_resumed(qtbot: Any, synced_context: 
     ids = _ids(context, 40)
     won = _tag(sandbox, "客户阶段", "已成交")
     plan = context.tagging.plan(ids, [won])
-    batch_id = context.tagging.submit(plan, source="app", description="rest", pilot_size=3)
+    described = "规则 rule: " + ", ".join(["北京归华北", "付款即成交", "展会码", "开票提醒"] * 3)
+    batch_id = context.tagging.submit(plan, source="app", description=described, pilot_size=3)
     context.tagging.run(batch_id)
     dialog = offer_unfinished_batches(context)
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and batch_id in dialog.list.item(0).text()
+    qtbot.waitExposed(dialog)                    # a long line wraps in the list, not cut off
+    assert dialog.list.horizontalScrollBar().maximum() == 0
+    assert dialog.list.visualItemRect(dialog.list.item(0)).height() > 2 * dialog.fontMetrics(
+    ).height()
     progress = dialog.resume_selected()
     assert progress is not None
     qtbot.addWidget(progress)
