@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.domain.events import type_name
+from desktop.domain.events import Event, type_name
 from desktop.services.changes import ChangeSet
 from desktop.store import events, tag_expiry
 from desktop.store.journal_query import OPERATOR_SQL
@@ -277,15 +277,17 @@ class DetailPane(QWidget):
         if not found:
             empty = html.escape(self.tr("No behaviour events."))
             return f"{title}<p><i>{empty}</i></p>"
-        rows = "".join(
-            "<tr><td style='white-space:nowrap'>{}</td><td>{}</td><td>{}</td>"
-            "<td align='right'>{}</td></tr>".format(
-                datetime_text(event.ts), html.escape(type_name(event.type, is_english())),
-                html.escape(" · ".join(part for part in (event.name, event.detail) if part)),
-                "" if event.value is None else html.escape(f"{event.value:,.2f}".rstrip("0")
-                                                           .rstrip(".")))
-            for event, _source in found)
-        return f"{title}<table cellspacing='0' cellpadding='2'>{rows}</table>"
+        return title + "".join(self._event_html(event) for event, _source in found)
+
+    def _event_html(self, event: Event) -> str:
+        """The time on a line of its own, then type, name, detail and value as a sentence a
+        narrow pane breaks between words only (a table squeezed them a character a line)."""
+        value = "" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
+        parts = (type_name(event.type, is_english()), event.name, event.detail, value)
+        said = " · ".join(_unbreakable(part) for part in parts if part)
+        return (f"<p style='white-space:pre; color:#8a8f98; margin-top:4px; margin-bottom:0'>"
+                f"{datetime_text(event.ts)}</p><p style='margin-top:0; margin-bottom:0'>"
+                f"{said}</p>")
 
     def _who_html(self, line: JournalLine) -> str:
         """Who made it, a name kept whole: nobody known for a change seen at sync (WeCom does

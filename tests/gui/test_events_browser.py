@@ -138,12 +138,31 @@ def test_the_detail_pane_lists_the_customers_newest_events(
     pane.show_relation(_relation_of(synced_context, busy))
     section = pane.browser.visible_text().split("Behaviour events", 1)[1]
     lines = [line for line in section.splitlines() if line.strip()]
-    assert lines[:4] == [datetime_text(now), "visit_00", "价格页", "0"]    # the newest first
-    assert [line for line in lines if line.startswith("visit_")] == [
+    assert lines[:2] == [datetime_text(now), "visit_00 · 价格页 · 0"]       # the newest first
+    assert [line.split(" · ")[0] for line in lines if line.startswith("visit_")] == [
         f"visit_{n:02d}" for n in range(10)]                              # ten of twelve
+    pane.resize(160, 600)                  # a narrow pane breaks between words, not in them
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.browser.document().setTextWidth(pane.browser.viewport().width())
+    laid_out = _laid_out_lines(pane.browser)
+    assert any("价格页" in line for line in laid_out), laid_out
+    assert any(line.strip() == datetime_text(now) for line in laid_out), laid_out
 
     pane.show_relation(_relation_of(synced_context, still))
     assert "No behaviour events." in pane.browser.visible_text()
+
+
+def _laid_out_lines(browser: Any) -> list[str]:
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            found.append(block.text()[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    return [text.replace("\u2060", "") for text in found]
 
 
 def _relation_of(context: Any, external_userid: str) -> int:
