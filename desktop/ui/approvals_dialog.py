@@ -42,6 +42,7 @@ COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason")
 
 class ApprovalsDialog(QDialog):
     decided = Signal()   # a request was approved, rejected or restored; the policy saved
+    corpChanged = Signal()   # an approved or restored request changed the corp's tags
 
     def __init__(self, profile: Profile, parent: QWidget | None = None, *,
                  members: Sequence[tuple[str, str]] = (), groups: Sequence[str] = ()) -> None:
@@ -166,7 +167,7 @@ class ApprovalsDialog(QDialog):
         profile, challenge = self.profile, self.challenge[1]
         self._say(lambda: self.tr("Approving request %1…").replace("%1", str(approval_id)))
         self._run("approve", lambda: governance.approve(profile, approval_id, challenge, code),
-                  lambda _a: self._decided(lambda: self.tr(
+                  lambda _a: self._carried_out(lambda: self.tr(
                       "Request %1 was approved and carried out.").replace(
                           "%1", str(approval_id))))
 
@@ -186,7 +187,7 @@ class ApprovalsDialog(QDialog):
             return
         profile = self.profile
         self._run("restore", lambda: governance.restore(profile, approval_id),
-                  lambda done: self._decided(lambda: self.tr(
+                  lambda done: self._carried_out(lambda: self.tr(
                       "Restored %1 and re-tagged %2.").replace(
                           "%1", COUNTS.tags(int(done.get("restored_tags", 0)))).replace(
                           "%2", COUNTS.relations(int(done.get("relations", 0))))))
@@ -270,6 +271,10 @@ class ApprovalsDialog(QDialog):
         self._say(lambda: self.tr(
             "An approval code was sent to you through WeCom; it is valid for %1 minutes.")
             .replace("%1", minutes))
+
+    def _carried_out(self, text: Callable[[], str]) -> None:
+        self._decided(text)
+        self.corpChanged.emit()
 
     def _decided(self, text: Callable[[], str]) -> None:
         self.challenge = None

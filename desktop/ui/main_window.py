@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
                                  members=directory_members(cache), groups=tag_group_names(cache))
         if self.governance is not None:
             dialog.decided.connect(self.governance.refresh)
+        dialog.corpChanged.connect(self.sync.start)   # its tags and relations as they are now
         self._keep(dialog)
         return dialog
 

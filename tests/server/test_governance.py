@@ -525,9 +525,12 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             dialog.code.setText(newest_code(corp, head, seen))
             # enabled once the sending task is over too (its result arrives just before)
             qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=30_000)
-            with qtbot.waitSignal(dialog.decided, timeout=60_000):
+            with qtbot.waitSignal(dialog.decided, timeout=60_000), \
+                    qtbot.waitSignal(window.sync.finished, timeout=120_000):
                 qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
             assert corp.state.find_tag("OPS-服务", "续费提醒") is None
+            qtbot.waitUntil(lambda: not tree.model.index_for_key(f"tag:{doomed}").isValid(),
+                            timeout=30_000)        # the deleted tag leaves the window's tree
             qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
             assert dialog.message.text().startswith(f"申请 {approval_id} 已批准并执行。")
             english = Translations()
