@@ -535,7 +535,7 @@ class RevertDialog(QDialog):
         if preview.skipped:
             lines.append(self.tr("Cannot restore:"))
             lines.extend(f"  {preview.customer_names.get(s.external_userid, '')}"
-                         f" ({s.external_userid}) · {s.userid}  {s.reason}"
+                         f" ({s.external_userid}) · {s.userid}  {in_ui_language(s.reason)}"
                          for s in preview.skipped)
         scroll = self.listing.verticalScrollBar()
         position = scroll.value()

@@ -312,6 +312,27 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
         (r["external_userid"], r["userid"], inverse[r["action"]], r["tag_id"]) for r in changed)
 
 
+def test_the_revert_window_says_why_a_relation_cannot_be_restored_in_one_language(
+        qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
+    ws, tagging = viewer.context.workspace, viewer.context.tagging
+    batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    vip = sandbox.state.find_tag("客户等级", "VIP")
+    (relation_id,) = ws.cache.connection().execute(
+        "SELECT r.id FROM journal j JOIN relation r ON r.userid = j.userid AND"
+        " r.external_userid = j.external_userid WHERE j.batch_id = ? AND j.action = 'tag_add'"
+        " LIMIT 1", (batch,)).fetchone()
+    tagging.run(tagging.submit(tagging.plan([relation_id], remove=[vip]), source="app"))
+    _apply(qtbot, viewer, lambda: viewer.filters.batch.setText(str(batch)))
+    viewer.select_row(0)
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    dialog = viewer.revert_dialog
+    assert dialog is not None
+    listing = dialog.listing.toPlainText()
+    assert "此后标签又被修改过" in listing and "changed again since" not in listing, listing
+    dialog.reject()
+
+
 def test_a_missing_row_shows_in_place(qtbot: Any, viewer: AuditViewer) -> None:
     conn = sqlite3.connect(viewer.context.cache.path)
     conn.execute("DROP TRIGGER journal_no_delete")
