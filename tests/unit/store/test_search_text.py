@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from desktop.domain.filter.suggest import fold_text
-from desktop.store import search_text
-from desktop.store.db import Cache
+from desktop.store import search_text, sort_keys
+from desktop.store.db import Cache, _statements
 from desktop.store.filter_engine import FilterEngine
+from desktop.store.schema import MIGRATIONS
 
 
 @pytest.fixture
@@ -81,15 +82,16 @@ def test_a_customer_deleted_or_added_later_makes_its_relations_stale(cache: Cach
 
 def test_an_older_cache_gets_every_row_stale_until_its_next_refresh(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    with Cache(path) as cache, cache.write() as tx:
-        tx.execute("INSERT INTO customer (external_userid, name) VALUES ('wm1', 'Ａlice')")
-        tx.execute("INSERT INTO relation (id, external_userid, userid) VALUES (7, 'wm1', 'u1')")
-        for (trigger,) in tx.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                                     " AND name LIKE 'relation_search%'").fetchall():
-            tx.execute(f"DROP TRIGGER {trigger}")
-        tx.execute("DROP TABLE relation_search")  # as before migration 12
-        tx.execute("DROP TABLE rule_revert")      # and 13
-        tx.execute("PRAGMA user_version = 11")
+    conn = sqlite3.connect(path)  # a cache as migration 11 left it
+    sort_keys.register(conn)
+    for script in MIGRATIONS[:11]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 11")
+    conn.execute("INSERT INTO customer (external_userid, name) VALUES ('wm1', 'Ａlice')")
+    conn.execute("INSERT INTO relation (id, external_userid, userid) VALUES (7, 'wm1', 'u1')")
+    conn.commit()
+    conn.close()
     with Cache(path) as cache:
         assert _rows(cache) == {7: None}
         assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:alice")) == {7}
