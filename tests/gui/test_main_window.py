@@ -201,8 +201,7 @@ def test_a_cancelled_sync_leaves_the_cache_as_it_was(qtbot: Any, window: MainWin
     assert window.sync_action.isEnabled()
 
 
-def test_the_window_stays_responsive_during_a_sync(qtbot: Any, window: MainWindow,
-                                                   synced_context: Any, sandbox: Any) -> None:
+def _assert_responsive_through_a_sync(qtbot: Any, window: MainWindow, sandbox: Any) -> None:
     sandbox.configure(latency_ms=30)
     gc.freeze()             # as run_gui does after start-up: no long full collections
     ticks: list[float] = []
@@ -220,6 +219,21 @@ def test_the_window_stays_responsive_during_a_sync(qtbot: Any, window: MainWindo
     assert len(ticks) > elapsed / 0.05
     assert max(gaps) < 0.25
     assert window.status.last_sync.text().startswith("Last sync: ")
+
+
+def test_the_window_stays_responsive_during_a_sync(qtbot: Any, window: MainWindow,
+                                                   synced_context: Any, sandbox: Any) -> None:
+    _assert_responsive_through_a_sync(qtbot, window, sandbox)
+
+
+def test_the_window_stays_responsive_while_a_first_sync_holds_the_cache_for_writing(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    with synced_context.cache.write() as tx:  # nothing cached: the sync writes straight in
+        for table in ("relation_tag", "relation_search", "relation", "customer"):
+            tx.execute(f"DELETE FROM {table}")
+    _assert_responsive_through_a_sync(qtbot, window, sandbox)
+    assert synced_context.cache.scalar("SELECT count(*) FROM relation") == len(
+        sandbox.state.relations())
 
 
 def test_the_first_filter_after_a_sync_is_warm(qtbot: Any, window: MainWindow,
