@@ -90,7 +90,10 @@ def test_a_tag_dragged_from_the_tree_is_pinned_where_dropped(
     vip = sandbox.state.find_tag("客户等级", "VIP")
     mime = tree.mimeData([tree.index_for_key(f"tag:{vip}")])
     assert bar.model.dropMimeData(mime, Qt.DropAction.CopyAction, 1, 0, QModelIndex())
-    qtbot.waitUntil(lambda: _stored(bar) == [intent_ids[0], vip, intent_ids[1]], timeout=10000)
+    pinned = [intent_ids[0], vip, intent_ids[1]]
+    # Stored on the writer thread, shown once the write's end reaches the bar.
+    qtbot.waitUntil(lambda: _stored(bar) == pinned
+                    and [tag.id for tag in bar.model.tags] == pinned, timeout=10000)
     again = tree.mimeData([tree.index_for_key(f"tag:{vip}")])
     assert not bar.model.dropMimeData(again, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
     node = tree.tree.tag_node(vip)
