@@ -7,7 +7,8 @@ the changes as one batch (source `reconcile`) in the usual progress panel; it ca
 any batch. Rows that cannot be read must be fixed first, or skipped on purpose. On a team
 profile the dialog also shows the team server's scheduled reconciliation: its last run (result,
 counts, errors, the paying customers the server does not know) and the next; a team
-administrator runs it now with 立即运行 (Run now), enabled only for administrators.
+administrator runs it now with 立即运行 (Run now), enabled only for administrators when the
+server reconciles orders at all.
 """
 
 from __future__ import annotations
@@ -167,11 +168,11 @@ class ReconcileDialog(QDialog):
 
     def _server_status(self, found: ServerStatus) -> None:
         self.server_status = found
-        self.run_now_button.setEnabled(self.is_admin)
+        self._enable_run_now()
         self.texts.say(self.server_run, lambda: "\n".join(found.lines(is_english())))
 
     def _server_failed(self, exc: BaseException) -> None:
-        self.run_now_button.setEnabled(self.is_admin)
+        self._enable_run_now()
         self.texts.say(self.server_run, lambda: readable(exc))
 
     def _read_admin(self) -> None:
@@ -185,7 +186,13 @@ class ReconcileDialog(QDialog):
 
     def _admin(self, admin: bool) -> None:
         self.is_admin = admin
-        self.run_now_button.setEnabled(admin)
+        self._enable_run_now()
+
+    def _enable_run_now(self) -> None:
+        """For administrators, unless the server said it reconciles no orders (it would
+        only refuse the run)."""
+        status = self.server_status
+        self.run_now_button.setEnabled(self.is_admin and (status is None or status.configured))
 
     def run_now(self) -> Task:
         """The team server reconciles now; the status shows the run once it is over."""
