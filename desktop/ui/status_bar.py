@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from desktop.services.auto_resume import ResumeState
@@ -18,6 +19,20 @@ from desktop.wecom.transport import WaitNotice
 
 MESSAGE_MS = 8000
 PAUSE_POLL_MS = 1000
+
+
+class ElidingLabel(QLabel):
+    """A one-line label that shrinks with the window and ends in "…" rather than widening
+    it (a long wait sentence naming a team server's URL); the tooltip has the whole text."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        area = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             area.width())
+        QPainter(self).drawText(area, int(self.alignment()), text)
 
 
 class StatusBar(QStatusBar):
@@ -36,14 +51,14 @@ class StatusBar(QStatusBar):
         self.cancel_button.setObjectName("cancelSync")
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.setAutoRaise(True)
-        self.rate_limit = QLabel()
+        self.rate_limit = ElidingLabel()
         self.rate_limit.setObjectName("rateLimitPause")
         self.rate_limit.hide()
         self._limiter: RateLimiter | None = None
         self._pause_timer = QTimer(self)
         self._pause_timer.setInterval(PAUSE_POLL_MS)
         self._pause_timer.timeout.connect(self._show_pause)
-        self.resume_state = QLabel()
+        self.resume_state = ElidingLabel()
         self.resume_state.setObjectName("autoResume")
         self.resume_state.hide()
         self.counts = QLabel()

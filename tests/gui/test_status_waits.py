@@ -54,3 +54,19 @@ def test_a_sync_shows_its_wait_in_front_of_its_progress(session: Any) -> None:
     assert status.progress_text.text() == "已被企业微信频率限制暂停，42 秒后继续 · 读取客户 3/10"
     assert status.progress.value() == 3
     status.sync_idle()
+
+
+def test_a_long_resume_state_does_not_widen_an_800_pixel_window(qtbot: Any,
+                                                                 session: Any) -> None:
+    from desktop.services.auto_resume import ResumeState
+
+    window, status = session.window, session.window.status
+    window.resize(800, 600)
+    before = window.minimumSizeHint().width()
+    assert before <= 800
+    url = "http://tagdesk-team-server.branch-office.example.com:8800/"
+    status.set_resume_state(ResumeState("waiting", 3, 1_250, 280.0, team_url=url))
+    assert status.resume_state.isVisible()
+    assert window.minimumSizeHint().width() <= 800, "the window would grow past 800 px"
+    assert url in status.resume_state.text() and url in status.resume_state.toolTip()
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=3000)
