@@ -38,7 +38,7 @@ class ElidingLabel(QLabel):
 class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.profile = QLabel()
+        self.profile = ElidingLabel()
         self.profile.setObjectName("statusProfile")
         self.last_sync = QLabel()
         self.last_sync.setObjectName("statusLastSync")
@@ -97,7 +97,9 @@ class StatusBar(QStatusBar):
         self._shown["profile"] = (name, operator, team_url)
         who = f" · {operator}" if operator else ""
         team = " · " + self.tr("Team: %1").replace("%1", team_url) if team_url else ""
-        self.profile.setText(self.tr("Profile: %1").replace("%1", name) + who + team)
+        text = self.tr("Profile: %1").replace("%1", name) + who + team
+        self.profile.setText(text)
+        self.profile.setToolTip(text)
 
     def set_last_sync(self, timestamp: float | None) -> None:
         self._shown["last_sync"] = (timestamp,)

@@ -70,3 +70,5 @@ def test_a_long_resume_state_does_not_widen_an_800_pixel_window(qtbot: Any,
     assert window.minimumSizeHint().width() <= 800, "the window would grow past 800 px"
     assert url in status.resume_state.text() and url in status.resume_state.toolTip()
     qtbot.waitUntil(lambda: window.width() == 800, timeout=3000)
+    qtbot.waitUntil(lambda: status.resume_state.width() >= 250, timeout=3000)  # still readable
+    assert status.profile.toolTip() == status.profile.text() != ""  # the profile, whole
