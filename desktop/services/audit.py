@@ -81,6 +81,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "rule_enabled": ("启用团队规则", "team rule enabled"),
     "rule_disabled": ("停用团队规则", "team rule disabled"),
     "rule_removed": ("删除团队规则", "team rule removed"),
+    # other writes the team server relays, journaled under their API path (server/relay.py)
+    "externalcontact/edit_corp_tag": ("修改标签或标签组", "tag or group edited"),
+    "externalcontact/edit_strategy_tag": ("修改规则组标签", "rule-group tag edited"),
+    "externalcontact/customer_strategy/edit": ("修改规则组", "rule group edited"),
+    "externalcontact/customer_strategy/del": ("删除规则组", "rule group deleted"),
+    "externalcontact/add_contact_way": ("新建活码", "live code created"),
+    "externalcontact/update_contact_way": ("修改活码", "live code changed"),
+    "externalcontact/del_contact_way": ("删除活码", "live code deleted"),
+    "message/send": ("发送应用消息", "app message sent"),
 }
 SOURCES: dict[str, tuple[str, str]] = {
     "app": ("手动", "by hand"),

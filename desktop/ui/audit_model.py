@@ -129,6 +129,14 @@ class _Labels(QObject):
             "rule_enabled": self.tr("Team rule enabled"),
             "rule_disabled": self.tr("Team rule disabled"),
             "rule_removed": self.tr("Team rule removed"),
+            "externalcontact/edit_corp_tag": self.tr("Tag or group edited"),
+            "externalcontact/edit_strategy_tag": self.tr("Rule-group tag edited"),
+            "externalcontact/customer_strategy/edit": self.tr("Rule group edited"),
+            "externalcontact/customer_strategy/del": self.tr("Rule group deleted"),
+            "externalcontact/add_contact_way": self.tr("Live code created"),
+            "externalcontact/update_contact_way": self.tr("Live code changed"),
+            "externalcontact/del_contact_way": self.tr("Live code deleted"),
+            "message/send": self.tr("App message sent"),
         }
         return names.get(key, key)
 

@@ -4468,6 +4468,38 @@
         <translation>Team rule removed</translation>
     </message>
     <message>
+        <source>Tag or group edited</source>
+        <translation>Tag or group edited</translation>
+    </message>
+    <message>
+        <source>Rule-group tag edited</source>
+        <translation>Rule-group tag edited</translation>
+    </message>
+    <message>
+        <source>Rule group edited</source>
+        <translation>Rule group edited</translation>
+    </message>
+    <message>
+        <source>Rule group deleted</source>
+        <translation>Rule group deleted</translation>
+    </message>
+    <message>
+        <source>Live code created</source>
+        <translation>Live code created</translation>
+    </message>
+    <message>
+        <source>Live code changed</source>
+        <translation>Live code changed</translation>
+    </message>
+    <message>
+        <source>Live code deleted</source>
+        <translation>Live code deleted</translation>
+    </message>
+    <message>
+        <source>App message sent</source>
+        <translation>App message sent</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>By hand</translation>
     </message>

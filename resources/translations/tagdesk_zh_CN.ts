@@ -4411,6 +4411,38 @@
         <translation>删除团队规则</translation>
     </message>
     <message>
+        <source>Tag or group edited</source>
+        <translation>修改标签或标签组</translation>
+    </message>
+    <message>
+        <source>Rule-group tag edited</source>
+        <translation>修改规则组标签</translation>
+    </message>
+    <message>
+        <source>Rule group edited</source>
+        <translation>修改规则组</translation>
+    </message>
+    <message>
+        <source>Rule group deleted</source>
+        <translation>删除规则组</translation>
+    </message>
+    <message>
+        <source>Live code created</source>
+        <translation>新建活码</translation>
+    </message>
+    <message>
+        <source>Live code changed</source>
+        <translation>修改活码</translation>
+    </message>
+    <message>
+        <source>Live code deleted</source>
+        <translation>删除活码</translation>
+    </message>
+    <message>
+        <source>App message sent</source>
+        <translation>发送应用消息</translation>
+    </message>
+    <message>
         <source>By hand</source>
         <translation>手动</translation>
     </message>

@@ -30,3 +30,15 @@ def test_every_journal_action_and_source_is_named(qapp: Any, language: str) -> N
     finally:
         translations.uninstall()
     assert set(FILTER_ACTIONS) == set(ACTIONS) and set(FILTER_SOURCES) == set(SOURCES)
+
+
+def test_every_write_the_team_server_journals_by_its_path_is_named() -> None:
+    """The relay journals the writes it has no action of its own for (live codes, tag edits,
+    rule groups, messages) under their API path: the viewer names those too."""
+    from desktop.server.relay import API, MARK_TAG, Effect
+
+    own_actions = {MARK_TAG, "externalcontact/add_corp_tag", "externalcontact/add_strategy_tag",
+                   "externalcontact/del_corp_tag", "externalcontact/del_strategy_tag",
+                   "externalcontact/customer_strategy/create"}
+    by_path = {path for path, api in API.items() if api.effect is not Effect.READ} - own_actions
+    assert by_path and by_path <= set(ACTIONS), sorted(by_path - set(ACTIONS))
