@@ -16,10 +16,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from desktop.domain.bilingual import both, half
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
 
-REASON_PREFIX = "规则 rule: "          # a rule run's reason / description: 规则 rule: NAME, NAME
+LEGACY_PREFIX = "规则 rule: "          # a rule run's reason / description before `both`
+RULES_ZH, RULES_EN = "规则：", "rules: "  # now: 规则：NAME, NAME / rules: NAME, NAME
 UNDONE = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
 
 Relation = tuple[str, str]             # (userid, external_userid)
@@ -40,7 +42,18 @@ class Remembered:
 
 
 def rule_reason(names: Sequence[str]) -> str:
-    return f"{REASON_PREFIX}{', '.join(names)}"
+    listed = ", ".join(names)
+    return both(f"{RULES_ZH}{listed}", f"{RULES_EN}{listed}")
+
+
+def _listed(reason: str) -> str | None:
+    """The names part of a rule run's reason, in either stored form; None for another reason."""
+    if reason.startswith(LEGACY_PREFIX):
+        return reason.removeprefix(LEGACY_PREFIX)
+    english = half(reason, english=True)
+    if reason.startswith(RULES_ZH) and english.startswith(RULES_EN):
+        return english.removeprefix(RULES_EN)
+    return None
 
 
 def definition_key(definition: Mapping[str, object]) -> str:
@@ -52,9 +65,9 @@ def definition_key(definition: Mapping[str, object]) -> str:
 
 def named_rules(reason: str, known: Iterable[str]) -> list[str]:
     """The rules a run's reason names (names may hold ", ": matched against the known)."""
-    if not reason.startswith(REASON_PREFIX):
+    listed = _listed(reason)
+    if listed is None:
         return []
-    listed = reason.removeprefix(REASON_PREFIX)
     return [name for name in known
             if listed == name or listed.startswith(name + ", ") or listed.endswith(", " + name)
             or f", {name}, " in listed]

@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from desktop.domain.bilingual import both
 from desktop.server.db_health import ConnectionFactory
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
@@ -71,7 +72,9 @@ class ExpiryJob:
         WeCom could not be reached (the rest wait for the next run)."""
         run.relations += 1
         rules = sorted(set(tags.values()) - {""})    # "": set by a desktop, not a rule
-        reason = f"到期 expired, 规则 rule: {', '.join(rules)}" if rules else "到期 expired"
+        listed = ", ".join(rules)
+        reason = both(f"到期，规则：{listed}", f"expired, rules: {listed}") if rules \
+            else both("到期", "expired")
         note = WriteNote(batch_id=run.batch_id, source=SOURCE, reason=reason)
         body = {"userid": userid, "external_userid": external_userid,
                 "remove_tag": sorted(tags)}

@@ -20,6 +20,7 @@ from desktop.domain.adoption_plan import (
     placeholder_twin,
     plan_adoption,
 )
+from desktop.domain.bilingual import both
 from desktop.domain.errors import UserError
 from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
 from desktop.domain.retag_plan import RelationState, RetagPlan, estimate_seconds
@@ -32,7 +33,13 @@ from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 
-DESCRIPTION_PREFIX = "收编 adopt "
+DESCRIPTION_PREFIX = "收编 "    # an adoption batch's description starts so (older ones: 收编 adopt …)
+
+
+def adoption_description(group_name: str, twin_group_name: str) -> str:
+    """收编 客户阶段 → 客户阶段（新） / adopt 客户阶段 → 客户阶段（新）"""
+    moved = f"{group_name} → {twin_group_name}"
+    return both(f"{DESCRIPTION_PREFIX}{moved}", f"adopt {moved}")
 
 
 class AdoptionError(UserError):
@@ -171,7 +178,7 @@ class AdoptionService:
         if plan.relabel.api_calls:
             batch_id = self._tagging.submit(
                 plan.relabel, source=SOURCE,
-                description=f"{DESCRIPTION_PREFIX}{plan.group_name} → {plan.twin_group_name}")
+                description=adoption_description(plan.group_name, plan.twin_group_name))
         return plan, batch_id, changes
 
     def finish(self, plan: AdoptionPlan, result: BatchResult | None) -> ChangeSet:

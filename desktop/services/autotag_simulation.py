@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.domain.autotag import AutoTagger, LabelledMessage, Suggestion, TagKeywords
+from desktop.domain.bilingual import both
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, plan_retag
@@ -330,7 +331,7 @@ class AutoTagService:
         tags = Counter(s.tag_label for s in accepted)
         listed = "、".join(f"{label} {count}" for label, count in tags.most_common(5))
         batch_id = self._tagging.submit(
-            plan, source=SOURCE, description=f"自动打标 / auto-tagging: {listed}",
+            plan, source=SOURCE, description=both(f"自动打标：{listed}", f"auto-tagging: {listed}"),
             pilot_size=pilot_size)
         return batch_id
 

@@ -21,7 +21,7 @@ from desktop.domain.errors import UserError
 from desktop.domain.events import Event
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.domain.rule_format import parse_rule, read_rules_text
-from desktop.domain.rule_reverts import counts
+from desktop.domain.rule_reverts import counts, rule_reason
 from desktop.domain.rules import (
     CatalogueTag,
     Evaluation,
@@ -218,7 +218,7 @@ class RulesService:
         names = sorted({name for o in simulation.evaluation.outcomes for name in o.rule_names})
         batch_id = self.tagging.submit(
             plan, source=SOURCE, pilot_size=pilot_size,
-            description=f"规则 rule: {', '.join(names)}")
+            description=rule_reason(names))
         planned = {(c.external_userid, c.userid): set(c.add) for c in plan.changes}
         now = time.time()
         expiring = [

@@ -456,7 +456,7 @@ def cell_text(row: JournalRow, column: RowColumn) -> str:
     if column == RowColumn.OWNER:
         return _person(row.owner_name, row.userid)
     texts = {RowColumn.TAG: row.tag_name, RowColumn.GROUP: row.group_name,
-             RowColumn.BATCH: row.batch_id, RowColumn.REASON: row.reason}
+             RowColumn.BATCH: row.batch_id, RowColumn.REASON: in_ui_language(row.reason)}
     return texts[column]
 
 

@@ -346,7 +346,7 @@ class AuditViewer(QWidget):
         if row.batch_id:
             lines.append(f"<p>{batch}{colon}{esc(row.batch_id)}</p>")
         if row.reason:
-            lines.append(f"<p>{reason}{colon}{esc(row.reason)}</p>")
+            lines.append(f"<p>{reason}{colon}{esc(in_ui_language(row.reason))}</p>")
         lines.append(f"<p style='color:#8a8f98'>#{row.id}</p>")
         return "".join(lines)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from desktop.domain.rule_reverts import REASON_PREFIX
+from desktop.domain.bilingual import half
 from desktop.resources import resources_dir
 
 CHINESE = "zh_CN"
@@ -54,15 +54,9 @@ def list_text(items: Iterable[str]) -> str:
 
 
 def in_ui_language(text: str) -> str:
-    """The half of a "中文 / English" text for the UI language, a rule run's description
-    ("规则 rule: 北京归华北", a format reverts read back) in it; other text as it is."""
-    if text.startswith(REASON_PREFIX):
-        names = text.removeprefix(REASON_PREFIX)
-        return f"Rules: {names}" if is_english() else f"规则：{names}"
-    zh, separator, en = text.partition(" / ")
-    if not separator:
-        return text
-    return en if is_english() else zh
+    """The half of a stored "中文 / English" text (a batch's description, a journal reason)
+    for the UI language, older "规则 rule: …" forms too (`bilingual.half`)."""
+    return half(text, is_english())
 
 
 def choose_language(saved: str, locale: QLocale | None = None) -> str:

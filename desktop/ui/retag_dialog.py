@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.bilingual import both
 from desktop.domain.retag_plan import RetagPlan, format_duration
 from desktop.domain.rule_format import RuleFormatError, parse_duration
 from desktop.domain.tag_search import TagSearchIndex
@@ -486,7 +487,7 @@ class RetagDialog(QDialog):
                 parts.append((f"-{'、'.join(remove)}",) * 2)
         chinese, english = (" ".join(half) for half in zip(*parts, strict=True)) if parts \
             else ("", "")
-        return chinese if chinese == english else f"{chinese} / {english}"
+        return both(chinese, english)
 
     def busy(self) -> bool:
         """A batch was started here: the dialog shows its progress until closed."""

@@ -158,7 +158,7 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
         journaled = conn.execute("SELECT external_userid, reason FROM team_journal"
                                  " WHERE source = 'rule'").fetchall()
     assert {row[0] for row in journaled} == {customer}
-    assert {row[1] for row in journaled} == {"规则 rule: 升级VIP"}
+    assert {row[1] for row in journaled} == {"规则：升级VIP / rules: 升级VIP"}
 
 
 @pytest.mark.gui

@@ -1,0 +1,42 @@
+"""Stored two-language text: written as "中文 / English", read in one language, old rows too."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.bilingual import both, half
+from desktop.domain.rule_reverts import named_rules, rule_reason
+
+
+def test_a_writer_stores_both_halves_once_and_a_reader_picks_one() -> None:
+    stored = both("导入 客户.xlsx：3/4 行", "import 客户.xlsx: 3/4 rows")
+    assert stored == "导入 客户.xlsx：3/4 行 / import 客户.xlsx: 3/4 rows"
+    assert half(stored, english=False) == "导入 客户.xlsx：3/4 行"
+    assert half(stored, english=True) == "import 客户.xlsx: 3/4 rows"
+    assert both("+VIP", "+VIP") == "+VIP" and half("+VIP", english=True) == "+VIP"
+
+
+def test_a_name_holding_the_separator_stays_whole_in_its_half() -> None:
+    stored = rule_reason(["华北 / VIP", "付款即成交"])
+    assert half(stored, english=False) == "规则：华北 / VIP, 付款即成交"
+    assert half(stored, english=True) == "rules: 华北 / VIP, 付款即成交"
+    assert named_rules(stored, ["华北 / VIP", "付款即成交", "展会码"]) == ["华北 / VIP", "付款即成交"]
+
+
+@pytest.mark.parametrize(("stored", "zh", "en"), [
+    ("规则 rule: 北京归华北, 付款即成交", "规则：北京归华北, 付款即成交", "rules: 北京归华北, 付款即成交"),
+    ("到期 expired, 规则 rule: 开票提醒", "到期，规则：开票提醒", "expired, rules: 开票提醒"),
+    ("到期 expired", "到期", "expired"),
+    ("收编 adopt 客户阶段 → 客户阶段（新）", "收编 客户阶段 → 客户阶段（新）", "adopt 客户阶段 → 客户阶段（新）"),
+    ("重标 replace 客户阶段 +已成交 到期 expires 30d", "重标 客户阶段 +已成交 到期 30d",
+     "replace 客户阶段 +已成交 expires 30d"),
+])
+def test_rows_written_before_read_in_one_language(stored: str, zh: str, en: str) -> None:
+    assert half(stored, english=False) == zh
+    assert half(stored, english=True) == en
+
+
+def test_a_rule_runs_older_reason_still_names_its_rules() -> None:
+    assert named_rules("规则 rule: 北京归华北, 展会码", ["北京归华北", "展会码", "开票提醒"]) == [
+        "北京归华北", "展会码"]
+    assert named_rules("到期 / expired", ["到期"]) == []
