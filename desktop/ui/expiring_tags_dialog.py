@@ -195,7 +195,7 @@ class ExpiringTagsDialog(QDialog):
     def ask_change(self) -> None:
         text, ok = QInputDialog.getText(
             self, self.tr("Change expiry"),
-            self.tr("The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):"))
+            self.tr("The selected tags expire after (30d, 12h, 2w):"))
         if ok:
             self.change_selected(text)
 

@@ -238,7 +238,7 @@ class RetagDialog(QDialog):
                            .replace("%1", f"{len(self.relation_ids):,}")
                            .replace("%2", scope or self.tr("selection")))
         self.add_mode.setText(self.tr("Add / remove tags"))
-        self.replace_mode.setText(self.tr("Replace within group (重标)"))
+        self.replace_mode.setText(self.tr("Replace within group"))
         self.add_chooser.search.setPlaceholderText(
             self.tr("Tags to add: name, pinyin or initials"))
         self.remove_chooser.search.setPlaceholderText(self.tr("Tags to remove"))
@@ -246,7 +246,7 @@ class RetagDialog(QDialog):
             "Also change relations that would carry two mutually exclusive tags"))
         self.expires_label.setText(self.tr("Expires:"))
         self.expires.setPlaceholderText(self.tr(
-            "optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)"))
+            "optional: the added tags are removed after 30d, 12h or 2w"))
         self.close_button.setText(self.tr("Close"))
         self.group_label.setText(self.tr("Group to replace:"))
         self.add_label.setText(self.tr("Add:"))

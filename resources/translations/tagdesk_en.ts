@@ -1763,8 +1763,8 @@
         <translation>Change expiry</translation>
     </message>
     <message>
-        <source>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</source>
-        <translation>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</translation>
+        <source>The selected tags expire after (30d, 12h, 2w):</source>
+        <translation>The selected tags expire after (30d, 12h, 2w):</translation>
     </message>
 </context>
 <context>
@@ -3250,10 +3250,6 @@
         <translation>Add / remove tags</translation>
     </message>
     <message>
-        <source>Replace within group (重标)</source>
-        <translation>Replace within group (重标)</translation>
-    </message>
-    <message>
         <source>Tags to add: name, pinyin or initials</source>
         <translation>Tags to add: name, pinyin or initials</translation>
     </message>
@@ -3293,10 +3289,6 @@
         <translation>Expires:</translation>
     </message>
     <message>
-        <source>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</source>
-        <translation>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</translation>
-    </message>
-    <message>
         <source>Group to replace:</source>
         <translation>Group to replace:</translation>
     </message>
@@ -3322,6 +3314,14 @@
     <message>
         <source>+ %1: %2 (already tagged: %3)</source>
         <translation>+ %1: %2 (already tagged: %3)</translation>
+    </message>
+    <message>
+        <source>Replace within group</source>
+        <translation>Replace within group</translation>
+    </message>
+    <message>
+        <source>optional: the added tags are removed after 30d, 12h or 2w</source>
+        <translation>optional: the added tags are removed after 30d, 12h or 2w</translation>
     </message>
     <message>
         <source>− %1: %2 (already absent: %3)</source>

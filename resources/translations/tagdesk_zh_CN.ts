@@ -1748,7 +1748,7 @@
         <translation>修改到期时间</translation>
     </message>
     <message>
-        <source>The selected tags expire after (30d, 12h, 2w; 天 / 小时 / 周):</source>
+        <source>The selected tags expire after (30d, 12h, 2w):</source>
         <translation>选中的标签在多久后到期（30d、12h、2w；天 / 小时 / 周）：</translation>
     </message>
 </context>
@@ -3218,10 +3218,6 @@
         <translation>添加 / 移除标签</translation>
     </message>
     <message>
-        <source>Replace within group (重标)</source>
-        <translation>组内替换（重标）</translation>
-    </message>
-    <message>
         <source>Tags to add: name, pinyin or initials</source>
         <translation>要添加的标签：名称、拼音或首字母</translation>
     </message>
@@ -3260,10 +3256,6 @@
         <translation>到期：</translation>
     </message>
     <message>
-        <source>optional: the added tags are removed after 30d, 12h, 2w (天 / 小时 / 周)</source>
-        <translation>可选：添加的标签在 30d、12h、2w（天 / 小时 / 周）后移除</translation>
-    </message>
-    <message>
         <source>Group to replace:</source>
         <translation>要替换的标签组：</translation>
     </message>
@@ -3288,6 +3280,14 @@
     <message>
         <source>+ %1: %2 (already tagged: %3)</source>
         <translation>+ %1：%2（已有该标签：%3）</translation>
+    </message>
+    <message>
+        <source>Replace within group</source>
+        <translation>组内替换（重标）</translation>
+    </message>
+    <message>
+        <source>optional: the added tags are removed after 30d, 12h or 2w</source>
+        <translation>可选：添加的标签在 30d、12h、2w（天 / 小时 / 周）后移除</translation>
     </message>
     <message>
         <source>− %1: %2 (already absent: %3)</source>

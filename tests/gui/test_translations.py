@@ -68,6 +68,14 @@ def test_no_message_shows_markdown_code_quotes(language: str) -> None:
             assert "`" not in text, f"{context}: {text!r}"
 
 
+def test_english_words_are_not_followed_by_their_chinese() -> None:
+    """A term the English window explains in Chinese too ("Replace within group (重标)", units
+    "(天 / 小时 / 周)") is a pair shown whole: English says it once, Chinese says it once."""
+    paired = [form for _c, _s, forms, _k in _messages(TRANSLATIONS / "tagdesk_en.ts")
+              for form in forms if re.search(r"[(（][^)）]*(?:重标|天 / 小时 / 周)", form)]
+    assert paired == []
+
+
 def test_the_catalogues_cover_every_string_in_the_ui(tmp_path: Path) -> None:
     """lupdate over desktop/ui finds nothing new: no user-visible string was left out."""
     copy = tmp_path / "tagdesk_zh_CN.ts"
