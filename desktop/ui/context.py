@@ -229,7 +229,8 @@ class AppContext(QObject):
                             on_empty: Callable[[], None] | None = None) -> Task:
         """Queue `prepare` (which writes a batch to the outbox, or returns None when there is
         nothing to do) and the batch's run as one operation on the writer thread. The rows
-        in `ids` show pending from now until it ends; `on_empty` runs if there was nothing."""
+        in `ids` show pending from now until it ends; `on_empty` runs if there was nothing
+        to do, or the batch ended without writing anything (every call refused or skipped)."""
         self.write_started.emit(ids)
         tagging = self.tagging
 
@@ -250,6 +251,8 @@ class AppContext(QObject):
                 reasons = sorted({failure.reason for failure in result.failures})
                 self.write_failed.emit("；".join(reasons),
                                        frozenset(f.relation_id for f in result.failures))
+            if result.applied == 0 and result.pending == 0 and on_empty is not None:
+                on_empty()
 
         def failed(exc: BaseException) -> None:
             self.write_failed.emit(readable(exc), ids)
@@ -289,8 +292,9 @@ class _BatchCommand:
         self._text = self._describe()
 
     def redo(self) -> None:
+        first = self._submit is not None
         self._context.run_batch_operation(self._forward, self._ids, name=f"do {self._label}",
-                                          on_empty=self._nothing_to_do)
+                                          on_empty=self._nothing_to_do if first else None)
 
     def undo(self) -> None:
         if self._empty:
@@ -325,8 +329,9 @@ class _BatchCommand:
                 _relation_ids(plan))
 
     def _nothing_to_do(self) -> None:
-        """The toggle changed nothing: drop this step if it is still the newest one."""
-        if self._batch_id is not None or self._empty:
+        """The toggle changed nothing (nothing to do, or WeCom took none of it): drop this
+        step if it is still the newest one."""
+        if self._empty:
             return
         self._empty = True
         self.obsolete = True

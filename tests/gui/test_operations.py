@@ -166,3 +166,18 @@ def test_a_sync_runs_with_the_cyclic_collector_paused_and_resumes_it(
         sync.cancel()
     assert all(seen) and not gui_thread_gc.is_paused() and gc.isenabled() == automatic
     _idle(qtbot, synced_context)
+
+
+def test_a_toggle_that_writes_nothing_leaves_no_undo_step(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    tag = _tag_id(synced_context, "高意向")
+    ids = _without(synced_context, tag, 2)
+    with synced_context.workspace.client() as client:   # gone in WeCom, still in the cache
+        client.del_corp_tag(tag_ids=[tag])
+    synced_context.toggle_tag(ids, tag, lambda: "高意向")
+    assert synced_context.undo_stack.count() == 1       # on the stack at once, as always
+    _idle(qtbot, synced_context)
+    assert {r["status"] for r in synced_context.cache.query("SELECT status FROM outbox")} == {
+        "skipped"}                                       # WeCom no longer has the tag
+    assert synced_context.undo_stack.count() == 0, "nothing was written: nothing to undo"
+    assert not synced_context.undo_stack.canUndo()
