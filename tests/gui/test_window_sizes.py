@@ -12,10 +12,17 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.rule_draft import RuleDraft
+from desktop.services.audit import preview_batch_revert
+from desktop.ui.audit_viewer import RevertDialog
+from desktop.ui.batch_progress import BatchProgressDialog, offer_unfinished_batches
+from desktop.ui.crash_dialog import CrashDialog
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from desktop.ui.tag_dialogs import CreateGroupDialog, RenameDialog
+from desktop.ui.team_filters import SaveFilterDialog
+from desktop.ui.userid_dialog import UseridDialog
 
 pytestmark = pytest.mark.gui
 
@@ -46,7 +53,22 @@ WINDOWS: dict[str, Opener] = {
     "auto-tagging review": MainWindow.open_autotag_review,
     "auto-tagging keywords": lambda w: w.open_autotag_review().open_keywords(),
     "filter syntax": MainWindow.open_filter_syntax,
+    "unfinished batches": lambda w: offer_unfinished_batches(w.context, w),
+    "batch progress": lambda w: BatchProgressDialog(w.context, _paused(w), w),
+    "revert": lambda w: RevertDialog(preview_batch_revert(
+        w.context.cache, w.context.tagging, _paused(w)), {}, w),
+    "new tag group": lambda w: CreateGroupDialog(w.context, w.tag_tree.model.service, w),
+    "rename": lambda w: RenameDialog(w.context, w.tag_tree.model.service, "t", "高意向",
+                                     is_group=False, parent=w),
+    "save filter": lambda w: SaveFilterDialog("高意向 AND NOT 已成交", {}, None, w),
+    "userid": lambda w: UseridDialog(w.context.workspace, w),
+    "crash report": lambda w: CrashDialog("TagDesk", "ValueError", "Traceback\n" * 80, None, w),
 }
+
+
+def _paused(window: MainWindow) -> str:
+    """The batch the fixture left paused after its pilot of one."""
+    return window.context.tagging.unfinished_batches()[0].id
 
 
 @pytest.fixture(params=[CHINESE, ENGLISH])
@@ -60,9 +82,17 @@ def window(request: pytest.FixtureRequest, qtbot: Any, synced_context: Any,
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         window.show()
     window.table.selectRow(1)
+    tagging = synced_context.tagging
+    ids = [r[0] for r in synced_context.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 3")]
+    tagging.run(tagging.submit(tagging.plan_toggle(ids, _a_tag(synced_context)), pilot_size=1))
     yield window
     synced_context.wait_idle()
     translations.uninstall()
+
+
+def _a_tag(context: Any) -> str:
+    return str(context.cache.scalar("SELECT id FROM tag WHERE deleted = 0 ORDER BY id LIMIT 1"))
 
 
 def _too_big(widget: QWidget) -> tuple[int, int] | None:
@@ -76,7 +106,8 @@ def test_every_window_fits_800_by_600(qtbot: Any, window: MainWindow) -> None:
     for name, opener in WINDOWS.items():
         opened = opener(window)
         assert opened is not None, name
-        qtbot.waitExposed(opened)
+        opened.show()                      # polished, its texts in the language
+        qtbot.waitUntil(opened.isVisible)
         size = _too_big(opened)
         if size is not None:
             too_big[name] = size
