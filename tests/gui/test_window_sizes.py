@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.domain.rule_draft import RuleDraft
 from desktop.services.audit import preview_batch_revert
+from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.audit_viewer import RevertDialog
 from desktop.ui.batch_progress import BatchProgressDialog, offer_unfinished_batches
 from desktop.ui.crash_dialog import CrashDialog
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
+from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.tag_dialogs import CreateGroupDialog, RenameDialog
@@ -63,7 +65,15 @@ WINDOWS: dict[str, Opener] = {
     "save filter": lambda w: SaveFilterDialog("高意向 AND NOT 已成交", {}, None, w),
     "userid": lambda w: UseridDialog(w.context.workspace, w),
     "crash report": lambda w: CrashDialog("TagDesk", "ValueError", "Traceback\n" * 80, None, w),
+    "adopt": lambda w: AdoptDialog(w.context, *_a_group(w), w),
+    "migrate": lambda w: MigrateDialog(w.context, [_a_tag(w.context)], "", w),
 }
+
+
+def _a_group(window: MainWindow) -> tuple[str, str]:
+    group_id, name = window.context.cache.connection().execute(
+        "SELECT id, name FROM tag_group WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()
+    return str(group_id), str(name)
 
 
 def _paused(window: MainWindow) -> str:
