@@ -28,6 +28,7 @@ from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store.filter_engine import FilterEngine
 from desktop.ui.errors import readable
+from desktop.ui.i18n import in_ui_language
 from desktop.ui.tasks import Task
 from desktop.ui.undo_history import UndoHistory
 
@@ -248,7 +249,7 @@ class AppContext(QObject):
                 return
             self.publish(result.changes)
             if result.failures:
-                reasons = sorted({failure.reason for failure in result.failures})
+                reasons = sorted({in_ui_language(failure.reason) for failure in result.failures})
                 self.write_failed.emit("；".join(reasons),
                                        frozenset(f.relation_id for f in result.failures))
             if result.applied == 0 and result.pending == 0 and on_empty is not None:

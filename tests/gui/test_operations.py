@@ -181,3 +181,18 @@ def test_a_toggle_that_writes_nothing_leaves_no_undo_step(
         "skipped"}                                       # WeCom no longer has the tag
     assert synced_context.undo_stack.count() == 0, "nothing was written: nothing to undo"
     assert not synced_context.undo_stack.canUndo()
+
+
+def test_a_refused_write_is_said_in_the_ui_language_only(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    tag = _tag_id(synced_context, "高意向")
+    (rid,) = _without(synced_context, tag, 1)
+    row = synced_context.cache.query(
+        "SELECT userid, external_userid FROM relation WHERE id = ?", (rid,))[0]
+    sandbox.state.delete_relation(row["userid"], row["external_userid"])   # gone in WeCom
+    failed: list[str] = []
+    synced_context.write_failed.connect(lambda reason, _ids: failed.append(reason))
+    synced_context.toggle_tag([rid], tag, lambda: "高意向")
+    _idle(qtbot, synced_context)
+    assert len(failed) == 1 and failed[0]
+    assert " / " not in failed[0], failed[0]     # "中文 / English" reasons show one half
