@@ -1,6 +1,7 @@
 """Batch descriptions and journal reasons stored in two languages ("中文 / English", and the
 older "规则 rule: …" forms) are shown in the UI language only, in every window that shows
-them: the audit log's rows, row detail, batches and batch detail, the unfinished batches."""
+them: the audit log's rows, row detail, batches and batch detail, the unfinished batches and
+the progress window that resumes them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from desktop.services.adoption import adoption_description
 from desktop.store import journal
 from desktop.ui.audit_model import BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
-from desktop.ui.batch_progress import offer_unfinished_batches
+from desktop.ui.batch_progress import BatchProgressDialog, offer_unfinished_batches
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 
 pytestmark = pytest.mark.gui
@@ -108,5 +109,10 @@ def test_stored_descriptions_and_reasons_read_in_the_ui_language(
     qtbot.addWidget(dialog)
     listed = [dialog.list.item(r).text() for r in range(dialog.list.count())]
     assert len(listed) >= 3, listed
-    _one_language(shown + listed, language)
     dialog.close()
+    for info in stored.tagging.unfinished_batches():    # the progress window, as resumed
+        progress = BatchProgressDialog(stored, info.id)
+        qtbot.addWidget(progress)
+        listed.append(progress.panel.title.text())
+        qtbot.waitUntil(lambda p=progress: p.panel.state == "done", timeout=20000)
+    _one_language(shown + listed, language)

@@ -56,9 +56,9 @@ WINDOWS: dict[str, Opener] = {
     "auto-tagging keywords": lambda w: w.open_autotag_review().open_keywords(),
     "filter syntax": MainWindow.open_filter_syntax,
     "unfinished batches": lambda w: offer_unfinished_batches(w.context, w),
-    "batch progress": lambda w: BatchProgressDialog(w.context, _paused(w), w),
+    "batch progress": lambda w: BatchProgressDialog(w.context, _batch(w), w),
     "revert": lambda w: RevertDialog(preview_batch_revert(
-        w.context.cache, w.context.tagging, _paused(w)), {}, w),
+        w.context.cache, w.context.tagging, _batch(w)), {}, w),
     "new tag group": lambda w: CreateGroupDialog(w.context, w.tag_tree.model.service, w),
     "rename": lambda w: RenameDialog(w.context, w.tag_tree.model.service, "t", "高意向",
                                      is_group=False, parent=w),
@@ -76,9 +76,10 @@ def _a_group(window: MainWindow) -> tuple[str, str]:
     return str(group_id), str(name)
 
 
-def _paused(window: MainWindow) -> str:
-    """The batch the fixture left paused after its pilot of one."""
-    return window.context.tagging.unfinished_batches()[0].id
+def _batch(window: MainWindow) -> str:
+    """The fixture's batch: its pilot of one written, the rest paused (until the progress
+    window, opened as when resuming, sends it)."""
+    return window.context.tagging.batches()[0].id
 
 
 @pytest.fixture(params=[CHINESE, ENGLISH])
@@ -93,9 +94,12 @@ def window(request: pytest.FixtureRequest, qtbot: Any, synced_context: Any,
         window.show()
     window.table.selectRow(1)
     tagging = synced_context.tagging
+    tag_id = _a_tag(synced_context)
     ids = [r[0] for r in synced_context.cache.connection().execute(
-        "SELECT id FROM relation ORDER BY id LIMIT 3")]
-    tagging.run(tagging.submit(tagging.plan_toggle(ids, _a_tag(synced_context)), pilot_size=1))
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 3", (tag_id,))]
+    batch_id = tagging.submit(tagging.plan(ids, [tag_id]), pilot_size=1)
+    assert tagging.run(batch_id).pending == 2            # paused after its pilot of one
     yield window
     synced_context.wait_idle()
     translations.uninstall()
