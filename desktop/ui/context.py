@@ -21,13 +21,15 @@ import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from desktop.domain.retag_plan import RetagPlan
+from desktop.services.auto_resume import waiting_batches
 from desktop.services.changes import ChangeSet
 from desktop.services.journal_reader import reader_for
 from desktop.services.progress import CancelToken, Progress
 from desktop.services.tagging import BatchResult, TaggingService
 from desktop.services.workspace import Workspace
+from desktop.store import outbox
 from desktop.store.filter_engine import FilterEngine
-from desktop.ui.errors import readable
+from desktop.ui.errors import readable, readable_stop
 from desktop.ui.i18n import in_ui_language
 from desktop.ui.tasks import Task
 from desktop.ui.undo_history import UndoHistory
@@ -233,13 +235,18 @@ class AppContext(QObject):
         in `ids` show pending from now until it ends; `on_empty` runs if there was nothing
         to do, or the batch ended without writing anything (every call refused or skipped)."""
         self.write_started.emit(ids)
-        tagging = self.tagging
+        tagging, cache = self.tagging, self.cache
+        halted: list[str] = []      # stopped by what waiting will not fix (a revoked login)
 
         def work(progress: Callable[[Progress], None], cancel: CancelToken) -> BatchResult | None:
             prepared = prepare()
             if prepared is None:
                 return None
-            return tagging.run(prepared[0], progress=progress, cancel=cancel)
+            result = tagging.run(prepared[0], progress=progress, cancel=cancel)
+            if result.stop_reason and result.pending and result.status != outbox.CANCELLED \
+                    and all(b.id != result.batch_id for b in waiting_batches(cache)):
+                halted.append(result.stop_reason)
+            return result
 
         def finished(result: BatchResult | None) -> None:
             if result is None:
@@ -252,6 +259,9 @@ class AppContext(QObject):
                 reasons = sorted({in_ui_language(failure.reason) for failure in result.failures})
                 self.write_failed.emit("；".join(reasons),
                                        frozenset(f.relation_id for f in result.failures))
+            if halted:
+                self.write_failed.emit(readable_stop(halted[0]),
+                                       ids - result.changes.relation_ids)
             if result.applied == 0 and result.pending == 0 and on_empty is not None:
                 on_empty()
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop.services import errors
-from desktop.ui.i18n import is_english
-from desktop.wecom.error_codes import TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED
+from desktop.ui.i18n import in_ui_language, is_english
+from desktop.wecom.error_codes import ERROR_TABLE, TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED
 
 _LOG_IN_AGAIN = (TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED)
 
@@ -26,6 +26,20 @@ def readable(exc: BaseException) -> str:
     also says where the window logs in again."""
     text = errors.readable(exc, is_english())
     if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
-        text += " " + QCoreApplication.translate(
-            "errors", "Or, in the TagDesk window: File → Log in to the team server….")
+        text += " " + _log_in_again()
     return text
+
+
+def readable_stop(reason: str) -> str:
+    """Why a batch stopped ("中文 / English", as stored) in the interface language, with
+    where the window logs in again when the team login is missing or revoked."""
+    text = in_ui_language(reason)
+    if any(f"errcode {code}" in reason or ERROR_TABLE[code].zh in reason
+           for code in _LOG_IN_AGAIN):
+        text += " " + _log_in_again()
+    return text
+
+
+def _log_in_again() -> str:
+    return QCoreApplication.translate(
+        "errors", "Or, in the TagDesk window: File → Log in to the team server….")

@@ -21,7 +21,13 @@ from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.wecom.ratelimit import RateLimits
-from tests.server.team_support import PostgresCluster, TeamServerProcess, log_in
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    desktop_env,
+    log_in,
+    tagdesk,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
@@ -69,6 +75,43 @@ def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
         assert text.endswith("团队服务器恢复后，TagDesk 会自动继续发送。"), text
         assert "企业微信恢复后" not in text
         assert context.tagging.batch(batch_id).pending == 3
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
+def test_a_toggle_stopped_by_a_revoked_login_says_where_to_log_in_again(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "desk"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[4]
+    profile = Profile(name="desk", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(team_server.url),
+                      team_url=normalized_url(team_server.url), userid=user)
+    ProfileStore(home).add(profile)
+    device = log_in(team_server.url, team_sandbox, user)
+    store_device_token(profile, device.token)
+    with open_workspace(home, "desk") as ws:
+        run_sync(ws.client(), ws.cache)
+    revoked = tagdesk("server", "devices", "--db", team_server.db_url, "--revoke",
+                      str(device.device_id), env=desktop_env(tmp_path))
+    assert revoked.returncode == 0, revoked.stderr
+    workspace = QuickWorkspace(home, profile, device.token)
+    context = AppContext(workspace)
+    try:
+        (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+        (rid,) = [int(r[0]) for r in context.cache.connection().execute(
+            "SELECT id FROM relation ORDER BY id LIMIT 1")]
+        said: list[tuple[str, frozenset[int]]] = []
+        context.write_failed.connect(lambda reason, ids: said.append((reason, ids)))
+        context.toggle_tag([rid], tag_id, lambda: "VIP")
+        qtbot.waitUntil(lambda: bool(said), timeout=60_000)   # not a silent hourglass
+        reason, ids = said[0]
+        assert ids == frozenset({rid})
+        assert "管理员已撤销这台设备的登录" in reason
+        assert "File → Log in to the team server…" in reason
     finally:
         context.cancel_all()
         context.wait_idle()
