@@ -290,6 +290,9 @@ class MainWindow(QMainWindow):
                     self.team_settings.poll()
                 self.status.message(self.tr("Logged in to the team server as %1.").replace(
                     "%1", dialog.device.userid))
+                offered = offer_unfinished_batches(self.context, self)  # stopped by the login
+                if offered is not None:
+                    self._keep(offered)
 
         dialog.accepted.connect(logged_in)
         self._keep(dialog)

@@ -16,6 +16,7 @@ from desktop.sandbox import SandboxServer
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import Workspace, open_workspace
+from desktop.ui.batch_progress import UnfinishedBatchesDialog
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.main_window import MainWindow
@@ -104,6 +105,8 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
     with _chinese_window(qtbot, home) as (window, workspace):
         assert f"团队：{team_server.url}" in window.status.profile.text()
         assert window.login_action.isVisible() and window.login_action.text() == "登录团队服务器…"
+        with qtbot.waitSignal(window.sync.finished, timeout=120_000):
+            window.start_sync()
 
         revoked = tagdesk("server", "devices", "--db", team_server.db_url, "--revoke",
                           str(first.device_id), env=desktop_env(tmp_path))
@@ -115,6 +118,12 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
             window.start_sync()
         assert "管理员已撤销这台设备的登录" in window.status.currentMessage()
         assert "文件 → 登录团队服务器…" in window.status.currentMessage()
+        context = window.context
+        (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+        (rid,) = [int(r[0]) for r in context.cache.connection().execute(
+            "SELECT id FROM relation ORDER BY id LIMIT 1")]
+        with qtbot.waitSignal(context.write_failed, timeout=60_000):  # stopped, still queued
+            context.toggle_tag([rid], tag_id, lambda: "VIP")
 
         dialog = window.open_team_login()
         seen = inbox_size(team_sandbox, user)
@@ -129,6 +138,9 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
             assert user in client.get_follow_user_list()
         assert "已以" in window.status.currentMessage()
         assert f"团队：{team_server.url}" in window.status.profile.text()
+        offered = window.findChild(UnfinishedBatchesDialog)   # the stopped write, to go on
+        assert offered is not None and offered.isVisible() and offered.list.count() == 1
+        offered.close()
 
 
 def test_the_window_says_the_team_server_is_unavailable_when_it_is_stopped(
