@@ -27,7 +27,7 @@ class _Cycle:
 
 def _allocations() -> list[list[int]]:
     """Twice as many new container objects as make a collection of the youngest generation due."""
-    return [[] for _ in range(gc.get_threshold()[0] * 2)]
+    return [[] for _ in range(max(gc.get_threshold()[0], 700) * 2)]
 
 
 def test_the_generation_due_follows_pythons_thresholds() -> None:
@@ -39,18 +39,30 @@ def test_the_generation_due_follows_pythons_thresholds() -> None:
 
 
 def test_a_cycle_dropped_while_a_worker_allocates_is_freed_on_the_gui_thread(qtbot: Any) -> None:
-    collector = GuiThreadCollector()
+    # A sync of an earlier test in this process may still be winding down: it pauses collections.
+    qtbot.waitUntil(lambda: not gui_thread_gc.is_paused(), timeout=30000)
+    collector = GuiThreadCollector(interval_ms=50)
     collector.start()       # as the app does; the GUI tests' own collector is already on
     freed_on: list[str] = []
     kept: list[list[list[int]]] = []
+    thresholds = gc.get_threshold()
+    # Low thresholds: a collection is due at once, whatever other threads free meanwhile.
+    gc.set_threshold(10, 1, 1)
     try:
         _Cycle(freed_on)
         worker = threading.Thread(target=lambda: kept.append(_allocations()), name="pool worker")
         worker.start()
         worker.join()
-        assert freed_on == []
-        qtbot.waitUntil(lambda: freed_on != [], timeout=5000)
+        assert freed_on == [] and not gc.isenabled()
+        counts = gc.get_count()
+        try:
+            qtbot.waitUntil(lambda: freed_on != [], timeout=10000)
+        except qtbot.TimeoutError:
+            pytest.fail(f"not collected: counts {counts}, now {gc.get_count()}, thresholds"
+                        f" {gc.get_threshold()}, paused {gui_thread_gc.is_paused()},"
+                        f" collections {collector.collections}")
     finally:
+        gc.set_threshold(*thresholds)
         collector.deleteLater()
     assert freed_on == [threading.main_thread().name]
 
