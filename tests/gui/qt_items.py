@@ -3,6 +3,8 @@ the test fails right there, naming the row, rather than on a None further on."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem
 
 
@@ -22,3 +24,16 @@ def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     item = table.item(row, column)
     assert item is not None, f"no cell ({row}, {column})"
     return item
+
+
+def laid_out_lines(browser: Any) -> list[str]:
+    """A text browser's page as laid out: the text of every line (word joiners removed)."""
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            found.append(block.text()[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    return [text.replace("\u2060", "") for text in found]

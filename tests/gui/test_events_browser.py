@@ -24,6 +24,7 @@ from desktop.ui import events_browser
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.events_browser import EventsBrowser
 from desktop.ui.i18n import datetime_text, is_english
+from tests.gui.qt_items import laid_out_lines
 
 pytestmark = pytest.mark.gui
 
@@ -145,24 +146,12 @@ def test_the_detail_pane_lists_the_customers_newest_events(
     pane.show()
     qtbot.waitExposed(pane)
     pane.browser.document().setTextWidth(pane.browser.viewport().width())
-    laid_out = _laid_out_lines(pane.browser)
+    laid_out = laid_out_lines(pane.browser)
     assert any("价格页" in line for line in laid_out), laid_out
     assert any(line.strip() == datetime_text(now) for line in laid_out), laid_out
 
     pane.show_relation(_relation_of(synced_context, still))
     assert "No behaviour events." in pane.browser.visible_text()
-
-
-def _laid_out_lines(browser: Any) -> list[str]:
-    found = []
-    block = browser.document().begin()
-    while block.isValid():
-        layout = block.layout()
-        for number in range(layout.lineCount()):
-            line = layout.lineAt(number)
-            found.append(block.text()[line.textStart():line.textStart() + line.textLength()])
-        block = block.next()
-    return [text.replace("\u2060", "") for text in found]
 
 
 def _relation_of(context: Any, external_userid: str) -> int:

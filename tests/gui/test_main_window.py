@@ -30,6 +30,7 @@ from desktop.ui.customer_table_view import DEFAULT_WIDTHS
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import KEY_TABLE_HEADER, Settings
 from desktop.ui.sync_controller import SyncController
+from tests.gui.qt_items import laid_out_lines
 
 pytestmark = pytest.mark.gui
 
@@ -174,7 +175,7 @@ def test_a_journal_time_in_the_detail_pane_never_wraps(
     window.splitter.setSizes([200, 900, 120])
     qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
     window.detail.browser.document().setTextWidth(window.detail.browser.viewport().width())
-    lines = _lines(window.detail.browser)
+    lines = laid_out_lines(window.detail.browser)
     stamps = [line for line in lines if re.fullmatch(r"\d{4}-\d\d-\d\d\s\d\d:\d\d", line.strip())]
     assert stamps, lines  # "2026-12-06 10:29" stays one line, not "2026-12-0" / "6 10:29"
 
@@ -681,19 +682,6 @@ def test_the_customer_column_stays_in_place_when_scrolling_sideways(
     assert not frozen.isVisible()
 
 
-def _lines(browser: Any) -> list[str]:
-    """The detail page as laid out: the text of every line."""
-    found = []
-    block = browser.document().begin()
-    while block.isValid():
-        layout = block.layout()
-        for number in range(layout.lineCount()):
-            line = layout.lineAt(number)
-            found.append(block.text()[line.textStart():line.textStart() + line.textLength()])
-        block = block.next()
-    return [text.replace("\u2060", "") for text in found]
-
-
 def test_detail_chips_never_wrap_inside_a_tag_name(qtbot: Any, window: MainWindow,
                                                    synced_context: Any) -> None:
     row = max(range(30), key=lambda r: len(load_relations(
@@ -704,7 +692,7 @@ def test_detail_chips_never_wrap_inside_a_tag_name(qtbot: Any, window: MainWindo
     window.splitter.setSizes([200, 900, 120])
     qtbot.waitUntil(lambda: window.detail.browser.width() < 200, timeout=5000)
     window.detail.browser.document().setTextWidth(window.detail.browser.viewport().width())
-    lines = _lines(window.detail.browser)
+    lines = laid_out_lines(window.detail.browser)
     for name in names:
         assert any(name.replace(" ", "\u00a0") in line for line in lines), (name, lines)
 
@@ -724,7 +712,7 @@ def test_recent_changes_keep_tag_and_people_names_whole_in_a_narrow_pane(
     browser.document().setTextWidth(browser.viewport().width())
     (operator,) = synced_context.cache.connection().execute(
         "SELECT name FROM member WHERE userid = ?", (synced_context.operator,)).fetchone()
-    lines = _lines(browser)
+    lines = laid_out_lines(browser)
     recent = lines[next(i for i, line in enumerate(lines) if line.startswith("Recent")):]
     for name in ("重点客户", operator, window.model.index(0, Column.OWNER).data()):
         assert any(name in line for line in recent), (name, recent)
