@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -11,17 +10,12 @@ import pytest
 
 from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterEngine
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
+from tests.unit.store.bench_filter_module import load_bench_filter
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_filter()
 
 
 def test_engine_agrees_with_plain_sql_on_zipf_data(bench: ModuleType, tmp_path: Path) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -14,25 +11,17 @@ from desktop.store import filter_sql, search_text
 from desktop.store.db import Cache
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterEngine
 from desktop.store.snapshot import bump_data_version
+from tests.unit.store.bench_filter_module import load_bench_filter
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
 TEXTS = ["tags>=3 tags<6", "tags=0", "tags<2", "text:北京", "text:acme", "text:ACME", "text:ａｃｍｅ", "text:王总", "text:ﬁne",
          "text:wm00001", "-text:科技 text:有限", "text:①",
          "高意向 owner:u0007 -已流失", "added>=2025-12-20 (高意向 | tags>=3 | 客户等级:VIP)",
          "state:web2025 -(客户等级:VIP | 高意向) owner:u0001"]
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cache, list[str]]]:
-    bench = _bench()
+    bench = load_bench_filter()
     path = tmp_path_factory.mktemp("cold") / "bench.sqlite"
     bench.build(path, 1500, seed=11)
     with Cache(path) as cache:

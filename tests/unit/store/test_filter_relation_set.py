@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -12,22 +11,14 @@ import pytest
 from desktop.store.db import Cache
 from desktop.store.filter_engine import RELATION_SET_KEY, FilterEngine
 from desktop.store.snapshot import bump_data_version
+from tests.unit.store.bench_filter_module import load_bench_filter
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_filter.py"
 MORE = ["tags>=3 tags<6", "tags=0", "text:北京", "-高意向", "owner:u0003 | 高意向"]
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_filter", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return _bench()
+    return load_bench_filter()
 
 
 @pytest.fixture
