@@ -13,20 +13,11 @@ import pytest
 from desktop.services.auto_resume import Backoff, waiting_batches
 from desktop.services.profiles import Profile
 from desktop.services.sync import run_sync
-from desktop.services.workspace import Workspace
 from desktop.store import outbox
-from desktop.wecom.ratelimit import RateLimits
+from tests.quick_workspace import QuickWorkspace
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
-
-class QuickWorkspace(Workspace):
-    """Retries in milliseconds, so that a dead sandbox stops a batch at once."""
-
-    @property
-    def limits(self) -> RateLimits:
-        return RateLimits(backoff_base_s=0.01, backoff_max_s=0.02, rate_limit_pause_s=0.1,
-                          connect_timeout_s=1.0, read_timeout_s=2.0)
 
 
 @pytest.fixture

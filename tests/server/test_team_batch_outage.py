@@ -17,10 +17,10 @@ from desktop.services.team import (
     store_device_token,
     team_api_base,
 )
-from desktop.services.workspace import Workspace, open_workspace
+from desktop.services.workspace import open_workspace
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
-from desktop.wecom.ratelimit import RateLimits
+from tests.quick_workspace import QuickWorkspace
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -31,14 +31,6 @@ from tests.server.team_support import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
-
-class QuickWorkspace(Workspace):
-    """Retries in milliseconds, so that a stopped team server stops a batch at once."""
-
-    @property
-    def limits(self) -> RateLimits:
-        return RateLimits(backoff_base_s=0.01, backoff_max_s=0.02, rate_limit_pause_s=0.1,
-                          connect_timeout_s=1.0, read_timeout_s=2.0)
 
 
 def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
