@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` s
     from desktop.store.journal_query import JournalFilter, JournalRow
 
 PREVIEW_LINES = 50
+ROWS_PER_READ = 1000
+SORT_COLUMNS = ("time", "operator", "customer", "owner", "tag", "group", "batch", "source",
+                "action", "reason")
+"""What `audit list --sort` orders by: the viewer's columns (`JournalReader.sort_keys`)."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +52,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     list_cmd = commands.add_parser("list", help="print journal rows, oldest first")
     add_common(list_cmd)
     _add_filters(list_cmd)
+    list_cmd.add_argument("--sort", default="time", metavar="COL",
+                          help=f"order rows by {', '.join(SORT_COLUMNS)} (ties newest first;"
+                               " people and customers by name)")
+    list_cmd.add_argument("--order", default="asc", metavar="asc|desc")
     list_cmd.add_argument("--json", action="store_true",
                           help="one JSON object per row, then a summary line")
     list_cmd.set_defaults(handler=list_rows)
@@ -154,7 +162,7 @@ def list_rows(args: argparse.Namespace) -> int:
     sources: Counter[str] = Counter()
     batches: set[str] = set()
     with _journal(args) as (cache, reader):
-        for row in reader.iter_rows(build_filter(cache, args, reader.remote)):
+        for row in _listed(reader, build_filter(cache, args, reader.remote), args):
             actions[row.action] += 1
             sources[row.source] += 1
             if row.batch_id:
@@ -171,6 +179,23 @@ def list_rows(args: argparse.Namespace) -> int:
     else:
         print(f"— 共 {total} 行，{len(batches)} 个批次 / {total} rows, {len(batches)} batches")
     return EXIT_OK
+
+
+def _listed(reader: JournalReader, flt: JournalFilter,
+            args: argparse.Namespace) -> Iterator[JournalRow]:
+    """The matching rows oldest first, or in the order `--sort` and `--order` ask for."""
+    if args.sort not in SORT_COLUMNS:
+        raise UsageError(f"不能按「{args.sort}」排序，可用：{'、'.join(SORT_COLUMNS)}"
+                         f" / Cannot sort by {args.sort!r}; use one of {', '.join(SORT_COLUMNS)}")
+    if args.order not in ("asc", "desc"):
+        raise UsageError(f"--order 只能是 asc 或 desc，而不是「{args.order}」"
+                         f" / --order must be asc or desc, not {args.order!r}")
+    if args.sort == "time" and args.order == "asc":
+        yield from reader.iter_rows(flt)
+        return
+    ids = reader.sorted_ids(flt, args.sort, args.order == "desc")
+    for start in range(0, len(ids), ROWS_PER_READ):
+        yield from reader.load_rows(ids[start : start + ROWS_PER_READ])
 
 
 def export(args: argparse.Namespace) -> int:

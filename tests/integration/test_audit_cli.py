@@ -36,6 +36,8 @@ def _fill(conn: sqlite3.Connection) -> None:
                      [("zhangsan", 2), ("lisi", 1)])
     conn.executemany("INSERT INTO customer (external_userid, name) VALUES (?, ?)",
                      [("wmA", "王小明"), ("wmB", EVIL), ("wmC", "+86 138")])
+    for table in ("member", "customer"):  # what a sync stores: the names' pinyin sort keys
+        conn.execute(f"UPDATE {table} SET name_sort = tagdesk_sort_key(name)")
     conn.execute("INSERT INTO tag_group (id, name) VALUES ('g1', '意向程度')")
     conn.executemany("INSERT INTO tag (id, group_id, name) VALUES (?, 'g1', ?)",
                      [("etA", "高意向"), ("etB", "低意向")])
@@ -193,6 +195,31 @@ def test_list_filters(
     code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json", *options)
     assert code == 0
     assert [json.loads(line)["id"] for line in out.splitlines()[:-1]] == ids
+
+
+@pytest.mark.parametrize(("options", "ids"), [
+    (["--order", "desc"], [6, 5, 4, 3, 2, 1]),
+    (["--sort", "time", "--order", "asc"], [1, 2, 3, 4, 5, 6]),
+    (["--sort", "operator"], [5, 6, 4, 3, 2, 1]),
+    (["--sort", "operator", "--order", "desc"], [4, 3, 2, 1, 6, 5]),
+    (["--sort", "tag", "--batch", "b-spring", "--batch", "b-tree"], [6, 4, 3, 2, 1]),
+    (["--sort", "source", "--order", "desc"], [6, 5, 4, 3, 2, 1]),
+])
+def test_list_sorts_by_a_column_either_way(
+    home: Path, capsys: pytest.CaptureFixture[str], options: list[str], ids: list[int]
+) -> None:
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json", *options)
+    *rows, summary = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["id"] for r in rows] == ids
+    assert [list(r) for r in rows] == [JSON_FIELDS] * len(ids)
+    assert summary["rows"] == len(ids)
+
+
+def test_list_refuses_an_unknown_sort_column(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(home, capsys, "audit", "list", "--profile", "acme", "--sort", "colour")
+    assert code == 2 and "colour" in err and out == ""
 
 
 def test_a_change_seen_at_sync_names_no_operator_but_its_window_and_probable_one(

@@ -62,6 +62,39 @@ def test_a_supervisor_sees_a_salespersons_changes_under_their_name(
     assert _lines(nobody.stdout)[-1]["rows"] == 0
 
 
+def test_audit_list_sorts_the_team_journal_on_the_server(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    writer = sorted(team_sandbox.state.follow_users())[5]
+    named = sorted(team_sandbox.state.tag_ids_by_name().items())[-2:]
+    userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                        if not {t for _, t in named} & team_sandbox.state.relation_tag_ids(u, e))
+    device = log_in(team_server.url, team_sandbox, writer)
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        for _, tag_id in [named[1], named[0], named[1]]:
+            client.mark_tag(userid, euid, add=[tag_id])
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, writer)
+
+    def listed(*options: str) -> list[tuple[str, int]]:
+        done = tagdesk("audit", "list", "--profile", "team", "--operator", writer, "--json",
+                       *options, env=env)
+        assert done.returncode == 0, done.stderr
+        *rows, summary = _lines(done.stdout)
+        assert summary["rows"] == 3
+        return [(str(r["tag_name"]), int(str(r["id"]))) for r in rows]
+
+    oldest_first = listed()
+    newest_first = listed("--order", "desc")
+    assert newest_first == oldest_first[::-1]
+    by_tag = listed("--sort", "tag", "--order", "desc")
+    high, low = sorted({name for name, _ in oldest_first}, reverse=True)
+    assert [name for name, _ in by_tag] == [high, high, low]
+    assert by_tag[0][1] > by_tag[1][1]   # ties newest first
+    refused = tagdesk("audit", "list", "--profile", "team", "--sort", "mood", env=env)
+    assert refused.returncode == 2 and "mood" in refused.stderr
+
+
 def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
     team_server: TeamServerProcess, team_sandbox: SandboxServer
 ) -> None:
