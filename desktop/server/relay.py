@@ -51,6 +51,7 @@ SOURCE = "relay"
 MAX_REASON_CHARS = 500
 TAG_LIST = "externalcontact/get_corp_tag_list"
 STRATEGY_TAG_LIST = "externalcontact/get_strategy_tag_list"
+EDITS = ("externalcontact/edit_corp_tag", "externalcontact/edit_strategy_tag")
 
 # The answer to a repeated call whose first sending is still under way: WeCom's "system
 # busy", which a desktop retries after a backoff.
@@ -109,6 +110,8 @@ class TagNames:
         self._transport = transport
         self._lock = threading.Lock()
         self._names: dict[str, tuple[str, str]] = {}
+        self._groups: dict[str, str] = {}   # group id -> name
+        self._tag_groups: dict[str, str] = {}   # tag id -> group id
         self._strategies: dict[str, int] = {}
 
     def rule_groups(self, tag_ids: list[str]) -> dict[str, int]:
@@ -122,6 +125,29 @@ class TagNames:
             if any(tag_id not in self._names for tag_id in tag_ids):
                 self._reload()
             return {tag_id: self._names.get(tag_id, ("", "")) for tag_id in tag_ids}
+
+    def know(self, item_id: str) -> None:
+        """Make sure the name of a tag or a group is known (re-read from WeCom if not)."""
+        with self._lock:
+            if item_id not in self._names and item_id not in self._groups:
+                self._reload()
+
+    def rename(self, item_id: str, new_name: str) -> tuple[str, str, str] | None:
+        """A tag's or a group's rename remembered: ("tag" or "group", its old name, the
+        group's name after it); None for an id this process does not know."""
+        with self._lock:
+            if item_id in self._groups:
+                old = self._groups[item_id]
+                self._groups[item_id] = new_name
+                for tag_id, group_id in self._tag_groups.items():
+                    if group_id == item_id:
+                        self._names[tag_id] = (self._names[tag_id][0], new_name)
+                return "group", old, new_name
+            if item_id in self._names:
+                old, group_name = self._names[item_id]
+                self._names[item_id] = (new_name, group_name)
+                return "tag", old, group_name
+            return None
 
     def learn(self, data: Mapping[str, Any]) -> None:
         """Remember the names in a tag-list shaped answer (get_corp_tag_list, add_corp_tag)."""
@@ -143,10 +169,15 @@ class TagNames:
             if not isinstance(group, dict):
                 continue
             strategy_id = group.get("strategy_id")
+            group_id = str(group.get("group_id") or "")
+            if group_id:
+                self._groups[group_id] = str(group.get("group_name", ""))
             for tag in group.get("tag") or []:
                 if isinstance(tag, dict) and tag.get("id"):
                     self._names[str(tag["id"])] = (
                         str(tag.get("name", "")), str(group.get("group_name", "")))
+                    if group_id:
+                        self._tag_groups[str(tag["id"])] = group_id
                     if isinstance(strategy_id, int):
                         self._strategies[str(tag["id"])] = strategy_id
 
@@ -230,6 +261,8 @@ class Relay:
         body = dict(request.body or {})
         if request.path == MARK_TAG:
             note = self._server_before(body, note)
+        elif request.path in EDITS:
+            self._names.know(str(body.get("id", "")))  # the journal names what it was
         outbox_id, answer = self._open_row(caller, request.path, body, note, call_key,
                                            expiring)
         if answer is not None:
@@ -424,6 +457,15 @@ class Relay:
                 after=json.dumps(body, ensure_ascii=False, sort_keys=True),
             )
         else:
+            renamed = (self._names.rename(str(body.get("id", "")), body["name"])
+                       if path in EDITS and isinstance(body.get("name"), str) else None)
+            if renamed is not None:
+                kind, old, group_name = renamed
+                yield JournalEntry(
+                    operator=operator, action=f"{kind}_rename", source=source,
+                    tag_id=str(body.get("id", "")), tag_name=body["name"], group_name=group_name,
+                    before=_name_json(old), after=_name_json(body["name"]))
+                return
             yield JournalEntry(
                 operator=operator, action=path, source=source,
                 tag_id=str(body.get("id", "")),
@@ -450,6 +492,11 @@ def _tag_change(body: Mapping[str, Any], before: tuple[str, ...] | None) -> _Tag
     removed = sorted((set(remove) - set(add)) & had)
     after = (had - set(removed)) | set(added)
     return _TagChange(added, removed, json.dumps(sorted(had)), json.dumps(sorted(after)))
+
+
+def _name_json(name: str) -> str:
+    """A rename's before or after, as the desktop's own journal keeps it."""
+    return json.dumps({"name": name}, ensure_ascii=False, sort_keys=True)
 
 
 def _reason(note: WriteNote) -> str:

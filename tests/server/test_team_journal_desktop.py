@@ -414,9 +414,10 @@ def test_a_tag_tree_edit_reaches_the_team_journal_as_the_tag_trees(
         assert done.returncode == 0, done.stdout + done.stderr
     with psycopg.connect(team_server.db_url) as conn:
         rows = conn.execute(
-            "SELECT operator, source FROM team_journal WHERE action ="
-            " 'externalcontact/edit_corp_tag' AND tag_id = %s ORDER BY id", (tag_id,)).fetchall()
-    assert rows == [(supervisor, "tree"), (supervisor, "tree")]
+            "SELECT operator, source, before, after FROM team_journal WHERE action ="
+            " 'tag_rename' AND tag_id = %s ORDER BY id", (tag_id,)).fetchall()
+    assert rows == [(supervisor, "tree", f'{{"name": "{name}"}}', '{"name": "改名测试"}'),
+                    (supervisor, "tree", '{"name": "改名测试"}', f'{{"name": "{name}"}}')]
 
 
 @pytest.mark.gui

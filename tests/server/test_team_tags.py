@@ -70,19 +70,23 @@ def test_each_tree_action_is_one_batch_in_the_team_journal(
 
     made = [run("add-group", "批次测试组", "--tag", "甲"), run("add", "批次测试组/乙")]
     renamed = run("rename", "批次测试组/乙", "丙")
-    moved = run("move", "批次测试组/丙", "--before", "批次测试组/甲")
-    deleted = run("delete", "批次测试组", "--yes")
-    batches = [*made, renamed, moved, deleted]
-    assert len(set(batches)) == 5 and all(b.startswith("tree-") for b in batches)
+    regrouped = run("rename", "批次测试组", "批次改名组")
+    moved = run("move", "批次改名组/丙", "--before", "批次改名组/甲")
+    deleted = run("delete", "批次改名组", "--yes")
+    batches = [*made, renamed, regrouped, moved, deleted]
+    assert len(set(batches)) == 6 and all(b.startswith("tree-") for b in batches)
     with psycopg.connect(team_server.db_url) as conn:
         rows = conn.execute(
-            "SELECT batch_id, action, tag_name FROM team_journal WHERE operator = %s"
-            " AND batch_id = ANY(%s) ORDER BY id",
+            "SELECT batch_id, action, tag_name, group_name, before, after FROM team_journal"
+            " WHERE operator = %s AND batch_id = ANY(%s) ORDER BY id",
             (editor, batches)).fetchall()
-    edits = [b for b, a, _ in rows if b == moved]
-    assert edits and all(a == "externalcontact/edit_corp_tag" for b, a, _ in rows
+    edits = [b for b, *_ in rows if b == moved]
+    assert edits and all(a == "externalcontact/edit_corp_tag" for b, a, *_ in rows
                          if b == moved)   # every order a move sends, in the move's batch
-    assert [(b, a) for b, a, _ in rows if b != moved] == [
+    assert [(b, a) for b, a, *_ in rows if b != moved] == [
         (made[0], "tag_create"), (made[1], "tag_create"),   # the relay names no new group
-        (renamed, "externalcontact/edit_corp_tag"),
+        (renamed, "tag_rename"), (regrouped, "group_rename"),
         (deleted, "group_delete")]
+    assert [row[2:] for row in rows if row[0] in (renamed, regrouped)] == [
+        ("丙", "批次测试组", '{"name": "乙"}', '{"name": "丙"}'),   # old → new, like a solo rename
+        ("批次改名组", "批次改名组", '{"name": "批次测试组"}', '{"name": "批次改名组"}')]
