@@ -526,7 +526,14 @@ class RevertDialog(QDialog):
                     " relation is gone). The revert is itself journaled and can be reverted.")
             .replace("%1", COUNTS.relations(preview.restorable))
             .replace("%2", f"{len(preview.skipped):,}"))
-        lines = [self.tr("Will restore:")]
+        space = " " if is_english() else ""
+        if preview.plan.skipped_noop:
+            self.summary.setText(self.summary.text() + space + self.tr(
+                "%1 already carry the tags they had before.")
+                .replace("%1", COUNTS.relations(preview.plan.skipped_noop)))
+        if not preview.plan.changes:
+            self.summary.setText(self.summary.text() + space + self.tr("There is nothing to revert."))
+        lines = [self.tr("Will restore:")] if preview.plan.changes else []
         for change in preview.plan.changes:
             tags = [f"+{tag_names.get(t, t)}" for t in change.add]
             tags += [f"-{tag_names.get(t, t)}" for t in change.remove]

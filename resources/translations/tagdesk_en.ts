@@ -3359,6 +3359,14 @@
         <translation>%1 will be restored; %2 cannot be (changed again since, or the relation is gone). The revert is itself journaled and can be reverted.</translation>
     </message>
     <message>
+        <source>%1 already carry the tags they had before.</source>
+        <translation>%1 already carry the tags they had before.</translation>
+    </message>
+    <message>
+        <source>There is nothing to revert.</source>
+        <translation>There is nothing to revert.</translation>
+    </message>
+    <message>
         <source>Will restore:</source>
         <translation>Will restore:</translation>
     </message>

@@ -3325,6 +3325,14 @@
         <translation>将恢复 %1；%2 个无法恢复（之后又被更改，或关系已不存在）。回滚本身也会记入日志，并可再次回滚。</translation>
     </message>
     <message>
+        <source>%1 already carry the tags they had before.</source>
+        <translation>%1已是批次之前的状态。</translation>
+    </message>
+    <message>
+        <source>There is nothing to revert.</source>
+        <translation>没有需要回滚的更改。</translation>
+    </message>
+    <message>
         <source>Will restore:</source>
         <translation>将恢复：</translation>
     </message>

@@ -310,6 +310,18 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     inverse = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
     assert sorted((r.external_userid, r.userid, r.action, r.tag_id) for r in rows) == sorted(
         (r["external_userid"], r["userid"], inverse[r["action"]], r["tag_id"]) for r in changed)
+    _apply(qtbot, viewer, bar.clear)
+    _apply(qtbot, viewer, lambda: bar.batch.setText(batch))   # the same batch, once more
+    viewer.select_row(0)
+    viewer.revert_dialog = None
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    again = viewer.revert_dialog
+    assert again is not None and not again.ok_button.isEnabled()
+    assert f"{len(keys)} relations already carry the tags they had before." in again.summary.text()
+    assert "There is nothing to revert." in again.summary.text()
+    assert "Will restore" not in again.listing.toPlainText()
+    again.reject()
 
 
 def test_the_revert_window_says_why_a_relation_cannot_be_restored_in_one_language(
