@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.domain.audience import AudienceTag
 from desktop.domain.filter import quote
-from desktop.domain.filter.rename import renamed_tag
+from desktop.domain.filter.rename import renamed_group, renamed_tag
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
@@ -701,6 +701,7 @@ class MainWindow(QMainWindow):
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
         self.tag_tree.tagRenamed.connect(self._tag_renamed)
+        self.tag_tree.groupRenamed.connect(self._group_renamed)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
         self.sync.progressed.connect(self.status.sync_progress)
@@ -792,12 +793,17 @@ class MainWindow(QMainWindow):
     def _group_clicked(self, group_id: str, modifiers: Any) -> None:
         self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))
 
-    def _tag_renamed(self, old: str, new: str, group: str, elsewhere: bool) -> None:
-        """The filter, saved and recent filters name the tag by its new name, so they go on
-        showing the same rows."""
-        def respell(text: str) -> str:
-            return renamed_tag(text, old, new, group, name_elsewhere=elsewhere)
+    def _tag_renamed(self, old: str, new: str, group: str, elsewhere: bool,
+                     children: bool) -> None:
+        self._respell(lambda text: renamed_tag(text, old, new, group, name_elsewhere=elsewhere,
+                                               children=children))
 
+    def _group_renamed(self, old: str, new: str) -> None:
+        self._respell(lambda text: renamed_group(text, old, new))
+
+    def _respell(self, respell: Callable[[str], str]) -> None:
+        """The filter, saved and recent filters name a renamed tag or group by its new name,
+        so they go on showing the same rows."""
         self.settings.respell_filters(self.context.workspace.profile.name, respell)
         text = self.filter_bar.text()
         if respell(text) != text:

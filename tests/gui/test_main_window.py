@@ -828,3 +828,25 @@ def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
     assert window.model.rowCount() == shown
     assert settings.saved_filters(profile) == [("冷客户", "意向较低 -VIP")]   # saved and recent
     assert "低意向 OR 意向程度:高意向" not in settings.recent_filters(profile)   # ones follow
+
+
+def test_renaming_a_group_the_filter_names_keeps_the_filter_working(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    from desktop.ui.tag_dialogs import RenameDialog
+
+    settings, profile = window.settings, synced_context.workspace.profile.name
+    settings.save_filter(profile, "意向", "group:意向程度 -VIP")
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("意向程度:高意向 | 分组:意向程度")
+    shown = window.model.rowCount()
+    group_id = sandbox.state.find_group("意向程度")
+    assert window.tag_tree.select_key(f"group:{group_id}")
+    dialog = window.tag_tree.rename_current()
+    assert isinstance(dialog, RenameDialog)
+    dialog.name_edit.setText("意向 等级")
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.filter_bar.text() == '"意向 等级":高意向 | 分组:"意向 等级"'
+    assert window.model.rowCount() == shown
+    assert settings.saved_filters(profile) == [("意向", 'group:"意向 等级" -VIP')]
+    assert "意向程度:高意向 | 分组:意向程度" not in settings.recent_filters(profile)

@@ -1,40 +1,77 @@
-"""A filter after a tag is renamed: every reference to the tag respelled with its new name,
+"""A filter after a tag or a group is renamed: every reference respelled with the new name,
 so the filter goes on showing the same relations instead of naming a tag that is gone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from desktop.domain.filter.ast import And, Expr, Not, Or, TagTerm
+from desktop.domain.filter.ast import And, Expr, GroupTerm, Not, Or, TagTerm
 from desktop.domain.filter.errors import FilterError
+from desktop.domain.filter.lexer import tokenize
 from desktop.domain.filter.parser import parse
-from desktop.domain.filter.printer import tag_text
+from desktop.domain.filter.printer import quote, tag_text
 from desktop.domain.filter.suggest import fold
+
+Edit = tuple[int, int, str]   # replace text[start:end] with this
 
 
 def renamed_tag(text: str, old: str, new: str, group: str, *,
-                name_elsewhere: bool = False) -> str:
+                name_elsewhere: bool = False, children: bool = False) -> str:
     """`text` with each reference to the tag `old` of `group` spelled `new`. A bare name
     is left as it was when another group has a tag called `old` too (`name_elsewhere`):
-    it never named this tag alone. Text that does not parse is returned unchanged."""
+    it never named this tag alone. `old/*` becomes `(new/* | old/*)` when tags under
+    `old/` keep their names (`children`), so it still finds them. Text that does not
+    parse is returned unchanged."""
     try:
         expr = parse(text)
     except FilterError:
         return text
-    terms = [term for term in _tag_terms(expr) if fold(term.name) == fold(old)
-             and (fold(term.group) == fold(group) if term.group is not None
-                  else not name_elsewhere)]
-    for term in sorted(terms, key=lambda term: term.span, reverse=True):
-        start, end = term.span
-        text = text[:start] + tag_text(new, term.group, term.descendants) + text[end:]
+    edits: list[Edit] = []
+    for term in _terms(expr):
+        if not isinstance(term, TagTerm) or fold(term.name) != fold(old):
+            continue
+        if term.group is not None and fold(term.group) != fold(group):
+            continue
+        if term.group is None and name_elsewhere:
+            continue
+        spelled = tag_text(new, term.group, term.descendants)
+        if term.descendants and children:
+            spelled = f"({spelled} | {tag_text(term.name, term.group, True)})"
+        edits.append((*term.span, spelled))
+    return _edited(text, edits)
+
+
+def renamed_group(text: str, old: str, new: str) -> str:
+    """`text` with each reference to the group `old` spelled `new`: `group:old` and the
+    group of a qualified tag (`old:VIP`). Text that does not parse is returned unchanged."""
+    try:
+        expr = parse(text)
+    except FilterError:
+        return text
+    tokens = tokenize(text)
+    edits: list[Edit] = []
+    for term in _terms(expr):
+        if isinstance(term, GroupTerm) and fold(term.group) == fold(old):
+            value = next(t for t in tokens if t.end == term.span[1])
+            edits.append((value.start, value.end, quote(new)))
+        elif (isinstance(term, TagTerm) and term.group is not None
+              and fold(term.group) == fold(old)):
+            head = next(t for t in tokens if t.start == term.span[0])
+            edits.append((head.start, head.end, quote(new)))
+    return _edited(text, edits)
+
+
+def _edited(text: str, edits: list[Edit]) -> str:
+    for start, end, spelled in sorted(edits, reverse=True):
+        text = text[:start] + spelled + text[end:]
     return text
 
 
-def _tag_terms(expr: Expr) -> Iterator[TagTerm]:
-    if isinstance(expr, TagTerm):
-        yield expr
-    elif isinstance(expr, Not):
-        yield from _tag_terms(expr.operand)
+def _terms(expr: Expr) -> Iterator[Expr]:
+    if isinstance(expr, Not):
+        yield from _terms(expr.operand)
     elif isinstance(expr, And | Or):
         for operand in expr.operands:
-            yield from _tag_terms(operand)
+            yield from _terms(operand)
+    else:
+        yield expr

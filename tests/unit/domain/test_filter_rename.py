@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.filter.rename import renamed_tag
+from desktop.domain.filter.rename import renamed_group, renamed_tag
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -30,3 +30,29 @@ def test_a_new_name_that_needs_quotes_is_quoted() -> None:
 def test_a_bare_name_another_group_also_has_is_left_alone() -> None:
     assert renamed_tag("普通 | 客户等级:普通", "普通", "PT1", "客户等级",
                        name_elsewhere=True) == "普通 | 客户等级:PT1"
+
+
+def test_a_prefix_whose_children_keep_their_names_still_finds_them() -> None:
+    assert renamed_tag("教育/* VIP", "教育", "学习", "行业", children=True) == (
+        "(学习/* | 教育/*) VIP")
+    assert renamed_tag("-行业:教育/*", "教育", "学习", "行业", children=True) == (
+        "-(行业:学习/* | 行业:教育/*)")
+    assert renamed_tag("教育 | 教育/*", "教育", "学习", "行业", children=False) == (
+        "学习 | 学习/*")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("group:客户等级", "group:会员等级"),
+    ("分组:客户等级 -VIP", "分组:会员等级 -VIP"),
+    ("客户等级:普通 | 客户等级:VIP/*", "会员等级:普通 | 会员等级:VIP/*"),
+    ('"客户等级":"普通 客户"', '会员等级:"普通 客户"'),
+    ("group:复购 客户等级", "group:复购 客户等级"),   # another group; a tag named like it
+    ("((group:客户等级", "((group:客户等级"),          # a filter that does not parse
+])
+def test_references_to_a_renamed_group_are_respelled(text: str, expected: str) -> None:
+    assert renamed_group(text, "客户等级", "会员等级") == expected
+
+
+def test_a_group_name_that_needs_quotes_is_quoted() -> None:
+    assert renamed_group("group:等级 等级:VIP", "等级", "客户 等级") == (
+        'group:"客户 等级" "客户 等级":VIP')
