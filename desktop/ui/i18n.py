@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -70,8 +71,10 @@ def choose_language(saved: str, locale: QLocale | None = None) -> str:
 class Translations:
     """Owns the installed translators, so switching language removes the previous ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self._installed: list[QTranslator] = []
+        self._catalogue_bytes: list[bytes] = []
+        self._directory = directory or resources_dir() / "translations"
         self.language = CHINESE
 
     def uninstall(self) -> None:
@@ -82,6 +85,7 @@ class Translations:
             if app is not None:
                 app.removeTranslator(translator)
         self._installed.clear()
+        self._catalogue_bytes.clear()
         self.language = _current = CHINESE
         _catalogues += 1
 
@@ -93,19 +97,26 @@ class Translations:
         global _current, _catalogues
         self.uninstall()
         self.language = _current = language
-        own = QTranslator(app)
-        loaded = own.load(f"tagdesk_{language}", str(resources_dir() / "translations"))
-        if loaded:
-            app.installTranslator(own)
-            self._installed.append(own)
-        qt = QTranslator(app)
-        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if qt.load(f"qtbase_{language}", qt_dir):
-            app.installTranslator(qt)
-            self._installed.append(qt)
-        extra = QTranslator(app)    # what qtbase leaves untranslated in the file dialog
-        if extra.load(f"qt_extra_{language}", str(resources_dir() / "translations")):
-            app.installTranslator(extra)
-            self._installed.append(extra)
+        qt_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+        loaded = self._install_file(app, self._directory / f"tagdesk_{language}.qm")
+        self._install_file(app, qt_dir / f"qtbase_{language}.qm")
+        # what qtbase leaves untranslated in the file dialog
+        self._install_file(app, self._directory / f"qt_extra_{language}.qm")
         _catalogues += 1
         return loaded
+
+    def _install_file(self, app: QCoreApplication, path: Path) -> bool:
+        """Install a catalogue read into memory: Qt would map the file, and an update
+        rewriting it in place while the app runs would then pull the text out from under
+        every tr() (untranslated windows, or a crash)."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        translator = QTranslator(app)
+        if not translator.load(data, str(path.parent)):
+            return False
+        self._catalogue_bytes.append(data)      # Qt reads these bytes, it does not copy them
+        app.installTranslator(translator)
+        self._installed.append(translator)
+        return True

@@ -129,6 +129,23 @@ def test_installing_a_language_translates_at_once(qapp: Any) -> None:
         translations.uninstall()
 
 
+def test_a_catalogue_rewritten_in_place_while_the_app_runs_leaves_it_translated(
+        qapp: Any, tmp_path: Path) -> None:
+    """An update that rewrites the installed .qm files under a running app (a package
+    upgraded in place) must not pull the Chinese out of its windows."""
+    shutil.copytree(TRANSLATIONS, tmp_path / "translations")
+    translations = Translations(tmp_path / "translations")
+    try:
+        assert translations.install(CHINESE)
+        catalogue = tmp_path / "translations" / f"tagdesk_{CHINESE}.qm"
+        with catalogue.open("r+b") as rewritten:
+            rewritten.write(b"\0" * catalogue.stat().st_size)
+        assert QCoreApplication.translate("MainWindow", "Sync now") == "立即同步"
+        assert QCoreApplication.translate("DetailPane", "%n member(s)", None, 3) == "3 位成员"
+    finally:
+        translations.uninstall()
+
+
 def test_chinese_is_the_default_and_english_follows_the_locale() -> None:
     assert choose_language("", QLocale(QLocale.Language.Chinese)) == CHINESE
     assert choose_language("", QLocale(QLocale.Language.German)) == CHINESE
