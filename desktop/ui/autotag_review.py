@@ -70,11 +70,13 @@ from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
+from desktop.ui.summary_area import SummaryArea
 from desktop.ui.tasks import Task
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
+SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -205,8 +207,8 @@ class AutoTagReviewWindow(QWidget):
         self._refused_file: Path | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setVisible(False)
-        self.summary = QLabel(wordWrap=True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_area = SummaryArea(SUMMARY_LINES)
+        self.summary = self.summary_area.label
         self.model = SuggestionModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -294,7 +296,7 @@ class AutoTagReviewWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(window_row)
         layout.addLayout(tools_row)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.summary_area)
         self.splitter = splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.chat)

@@ -336,3 +336,24 @@ def test_the_evidence_title_stays_whole_when_the_table_narrows_in_english(
             "Evidence")
     finally:
         translations.uninstall()
+
+
+def test_a_long_summary_scrolls_and_leaves_the_table_room_at_800_by_600(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    one_word_each = {f"{group}:{name}": [name[:2]] for group, names in (
+        ("客户阶段", ("已报价", "已成交", "已发货", "已退款")),
+        ("产品兴趣", ("企业版", "专业版", "标准版", "私有化部署")),
+        ("OPS-售后", ("满意", "需上门", "投诉处理中", "待回访"))) for name in names}
+    autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
+                                                 **one_word_each})
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(800, 600)
+    simulation = _simulate(qtbot, window)
+    assert len(simulation.per_tag) + len(simulation.warnings) > 20
+    rows = window.table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: window.summary.height() > 10 * rows)    # laid out: every line
+    assert window.height() <= 600
+    assert window.table.viewport().height() >= 6 * rows
+    assert window.summary_area.height() < window.summary.height()   # the rest scrolls
+    assert simulation.warnings[-1] in window.summary.text()

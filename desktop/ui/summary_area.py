@@ -1,0 +1,47 @@
+"""A wrapped rich-text summary that takes the height of its text up to a few lines and
+scrolls beyond, so a long summary never squeezes the table below it out of the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+
+
+class _SummaryLabel(QLabel):
+    def __init__(self, area: SummaryArea) -> None:
+        super().__init__(wordWrap=True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._area = area
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._area.updateGeometry()
+
+
+class SummaryArea(QScrollArea):
+    """`label` shows the text; the area is as tall as the text, at most `lines` lines."""
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines = lines
+        self.label = _SummaryLabel(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setWidget(self.label)
+
+    def sizeHint(self) -> QSize:
+        most = self.fontMetrics().lineSpacing() * self._lines
+        needed = self.label.heightForWidth(max(self.viewport().width(), 1))
+        return QSize(super().sizeHint().width(), min(needed, most) + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()     # the text wraps to another number of lines
