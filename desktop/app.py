@@ -87,6 +87,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.ui.session import GuiSession
     from desktop.ui.settings import Settings
     from desktop.ui.style import apply_style, icon
+    from desktop.ui.termination import TerminationWatch
 
     home = resolve_home(args.home)
     screenshot = Path(args.screenshot) if args.screenshot else None
@@ -132,8 +133,12 @@ def run_gui(args: argparse.Namespace) -> int:
             return _screenshot(app, session, screenshot, getattr(args, "screenshot_scene", "main"))
         session.show()
         offer_recovery(crash, session.context, session.window)
+        termination = TerminationWatch(lambda: (session.window.close(), app.quit()))
         gc.freeze()     # start-up objects leave the collector's full passes (no long pauses)
-        return int(app.exec())
+        try:
+            return int(app.exec())
+        finally:
+            termination.uninstall()
     finally:
         session.close()
         settings.sync()

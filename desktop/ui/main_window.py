@@ -719,6 +719,8 @@ class MainWindow(QMainWindow):
     def _query_finished(self, result: QueryResult) -> None:
         self._restored_filter = None
         self.filter_bar.query_succeeded(result.query.text)
+        # kept at once, not only at close: a crash or a power cut keeps the filter too
+        self.settings.set_last_filter(self.context.workspace.profile.name, result.query.text)
         self._selection_changed()
 
     def _query_failed(self, exc: BaseException) -> None:

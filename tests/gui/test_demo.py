@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import struct
 import subprocess
@@ -73,3 +74,33 @@ def test_a_missing_platform_plugin_is_reported_before_qt_aborts(tmp_path: Path) 
     assert result.returncode == 2
     assert "Qt platform plugin “nosuchplatform” is not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_a_terminated_app_closes_as_its_close_button_does(tmp_path: Path) -> None:
+    """Logging out or `kill` sends SIGTERM: the window closes in order and keeps its layout,
+    instead of Python ending inside Qt's event loop with nothing saved."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "TAGDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
+    process = subprocess.Popen([sys.executable, "-m", "desktop", "--demo", "--no-crash-dialog"],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    log = home / "logs" / "tagdesk.log"
+    try:
+        deadline = time.monotonic() + 180
+        while "sync done" not in (log.read_text(encoding="utf-8") if log.exists() else ""):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the demo did not finish its first sync"
+            time.sleep(0.2)
+        assert "state/geometry" not in (home / "tagdesk.ini").read_text(encoding="utf-8")
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    saved = (home / "tagdesk.ini").read_text(encoding="utf-8")
+    assert "geometry=" in saved and "customer_table_header=" in saved

@@ -304,6 +304,8 @@ def test_the_window_opens_on_the_filter_it_closed_with(qtbot: Any, window: MainW
                     and window.model.last_result.query.text == name, timeout=15000)
     shown = window.model.last_result
     assert shown is not None and 0 < shown.relations < shown.total_relations
+    profile = synced_context.workspace.profile.name
+    assert Settings(gui_home).last_filter(profile) == name   # kept before any close: a crash
     window.close()
     again = _open(qtbot, synced_context, Settings(gui_home))
     first = again.model.last_result
