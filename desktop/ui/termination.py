@@ -9,6 +9,7 @@ event loop watches.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 from collections.abc import Callable
@@ -46,7 +47,5 @@ class TerminationWatch(QObject):
         QTimer.singleShot(0, self._close)
 
     def _drain(self) -> None:
-        try:
+        with contextlib.suppress(OSError):     # drained already
             self._reader.recv(512)
-        except OSError:
-            pass
