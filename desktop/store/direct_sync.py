@@ -38,8 +38,10 @@ from desktop.store.snapshot import (
     Staging,
     WriteResult,
     bump_data_version,
+    customer_signature,
     insert_rows,
     live_tags,
+    relation_signature,
     replace_directory,
     tag_tree,
     tree_entries,
@@ -74,7 +76,7 @@ def open_sync_write(cache: Cache, snap: Snapshot) -> Iterator[SyncWrite]:
     tag groups and tags already (a direct write needs their keys for the links)."""
     direct = DirectWrite.begin(cache, snap)
     if direct is None:
-        with Staging(cache) as staging:
+        with Staging(cache, [t.id for t in snap.tags]) as staging:
             yield staging
     else:
         with direct:
@@ -97,7 +99,7 @@ class DirectWrite:
         write_tags(conn, snap.groups, snap.tags)
         self._live = live_tags(conn)
         self._ids: dict[str, int] = {}  # relation key -> its id
-        self._customers: dict[str, int] = {}  # external_userid -> hash of its written fields
+        self._customers: dict[str, int] = {}  # external_userid -> signature of its written row
         self._next_id = 1
         self._links = 0
         suspended = conn.execute(SUSPENDED, SUSPENDED_TRIGGERS).fetchall()
@@ -136,7 +138,8 @@ class DirectWrite:
                 rid = self._ids[key] = self._next_id
                 self._next_id += 1
                 links.append(self._pks(r.tag_ids))
-                fresh.append((rid, r.external_userid, r.userid, *fields, len(links[-1])))
+                fresh.append((rid, r.external_userid, r.userid, *fields, len(links[-1]),
+                              relation_signature(r, self._live)))
             else:
                 self._replace(rid, r, fields)
             texts.append((rid, _folded(r, fields, page_customers.get(r.external_userid))))
@@ -148,18 +151,19 @@ class DirectWrite:
     def _add_customers(self, customers: Sequence[CustomerRow]) -> None:
         """Insert the customers not written yet; one written before with other fields is
         updated (its update trigger marks its relations' text to fold again)."""
-        new: dict[str, CustomerRow] = {}
+        new: dict[str, tuple[CustomerRow, int]] = {}
         for c in customers:
-            fields = hash(_customer_fields(c))
+            sig = customer_signature(c)
             written = self._customers.get(c.external_userid)
             if written is None:
-                new[c.external_userid] = c
-            elif written != fields:
-                self._conn.execute(UPDATE_CUSTOMER, (*_customer_fields(c),
-                                                     _sort_key(c.name), c.external_userid))
-            self._customers[c.external_userid] = fields
+                new[c.external_userid] = (c, sig)
+            elif written != sig:
+                self._conn.execute(UPDATE_CUSTOMER, (*_customer_fields(c), _sort_key(c.name),
+                                                     sig, c.external_userid))
+            self._customers[c.external_userid] = sig
         insert_rows(self._conn, INSERT_CUSTOMERS, [
-            (c.external_userid, *_customer_fields(c), _sort_key(c.name)) for c in new.values()])
+            (c.external_userid, *_customer_fields(c), _sort_key(c.name), sig)
+            for c, sig in new.values()])
 
     def _replace(self, rid: int, r: RelationRow, fields: tuple[object, ...]) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
@@ -167,8 +171,9 @@ class DirectWrite:
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
         pks = self._pks(r.tag_ids)
         self._conn.execute(
-            f"UPDATE relation SET ({RELATION_FIELDS}, tag_count) = ({', '.join('?' * 9)})"
-            " WHERE id = ?", (*fields, len(pks), rid))
+            f"UPDATE relation SET ({RELATION_FIELDS}, tag_count, sync_sig) ="
+            f" ({', '.join('?' * 10)}) WHERE id = ?",
+            (*fields, len(pks), relation_signature(r, self._live), rid))
         self._insert_links(rid, [pks])
 
     def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
@@ -249,12 +254,12 @@ def _folded(r: RelationRow, fields: tuple[object, ...], customer: CustomerRow | 
         customer.corp_full_name, r.external_userid, str(fields[-1]))
 
 
-INSERT_CUSTOMERS = (
-    f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort) VALUES {{values}}")
-UPDATE_CUSTOMER = (f"UPDATE customer SET ({CUSTOMER_FIELDS}, name_sort) ="
-                   f" ({', '.join('?' * 8)}) WHERE external_userid = ?")
+INSERT_CUSTOMERS = (f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort,"
+                    " sync_sig) VALUES {values}")
+UPDATE_CUSTOMER = (f"UPDATE customer SET ({CUSTOMER_FIELDS}, name_sort, sync_sig) ="
+                   f" ({', '.join('?' * 9)}) WHERE external_userid = ?")
 INSERT_RELATIONS = (f"INSERT INTO relation (id, external_userid, userid, {RELATION_FIELDS},"
-                    " tag_count) VALUES {values}")
+                    " tag_count, sync_sig) VALUES {values}")
 FOLDED_TEXT = "INSERT OR REPLACE INTO relation_search (relation_id, folded) VALUES {values}"
 INSERT_LINKS = ("INSERT INTO relation_tag (relation_id, tag_pk)"
                 " SELECT ?1 + r.key, t.value FROM json_each(?2) r, json_each(r.value) t")

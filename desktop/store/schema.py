@@ -485,6 +485,30 @@ MIGRATIONS: list[str] = [
     DROP INDEX relation_by_tag_count;
     CREATE INDEX relation_by_tag_count ON relation(tag_count);
     """,
+    # 19: what the last sync wrote for each relation and customer, as a signature of its
+    # fields (and the relation's tag ids), so a re-sync recognises an unchanged row from its
+    # page alone (`snapshot.relation_signature`). NULL: compare the row. Any write of a link
+    # clears the relation's; only syncs write relation and customer fields.
+    """
+    ALTER TABLE relation ADD COLUMN sync_sig INTEGER;
+    ALTER TABLE customer ADD COLUMN sync_sig INTEGER;
+    DROP TRIGGER relation_tag_count_insert;
+    DROP TRIGGER relation_tag_count_delete;
+    DROP TRIGGER relation_tag_count_update;
+    CREATE TRIGGER relation_tag_count_insert AFTER INSERT ON relation_tag
+    BEGIN
+        UPDATE relation SET tag_count = tag_count + 1, sync_sig = NULL WHERE id = NEW.relation_id;
+    END;
+    CREATE TRIGGER relation_tag_count_delete AFTER DELETE ON relation_tag
+    BEGIN
+        UPDATE relation SET tag_count = tag_count - 1, sync_sig = NULL WHERE id = OLD.relation_id;
+    END;
+    CREATE TRIGGER relation_tag_count_update AFTER UPDATE OF relation_id ON relation_tag
+    BEGIN
+        UPDATE relation SET tag_count = tag_count - 1, sync_sig = NULL WHERE id = OLD.relation_id;
+        UPDATE relation SET tag_count = tag_count + 1, sync_sig = NULL WHERE id = NEW.relation_id;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

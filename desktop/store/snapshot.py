@@ -17,8 +17,9 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from hashlib import blake2b
 from types import TracebackType
 
 from desktop.store import journal, search_text, sort_keys, tag_counts
@@ -122,6 +123,25 @@ class Snapshot:
     contact_ways: list[ContactWayRow] = field(default_factory=list)
 
 
+def relation_signature(r: RelationRow, tag_ids: Collection[str]) -> int:
+    """What a sync writes for this relation: its fields and its links to those of its tag
+    ids that the sync's tag list (`tag_ids`) names, as a 64-bit signature."""
+    return _signature((r.remark, r.description, r.createtime, r.add_way, r.state,
+                       r.oper_userid, r.remark_corp_name, r.remark_mobiles,
+                       sorted({t for t in r.tag_ids if t in tag_ids})))
+
+
+def customer_signature(c: CustomerRow) -> int:
+    """What a sync writes for this customer, as a 64-bit signature."""
+    return _signature((c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position,
+                       c.unionid))
+
+
+def _signature(values: tuple[object, ...]) -> int:
+    digest = blake2b(repr(values).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @dataclass(frozen=True)
 class WriteResult:
     customers: int
@@ -139,23 +159,34 @@ class Staging:
     the rows are not held in memory until `write_snapshot` merges them. Only the thread
     that created it may add to it or merge it.
 
-    Each page is compared with the cache in the statement that stages it, while the
-    chains fetch the next pages: a known relation gets its id and whether its fields and
-    its live tags are as cached, a new one its number among the new (its id will be the
-    cache's newest id plus that number) and its links. The merge then writes only what
-    differs. Those comparisons hold while no other connection wrote the cache
-    (`PRAGMA data_version`) and the sync's own tag list removed no live tag; otherwise the
-    merge stages every row again inside its transaction. A relation staged twice keeps
-    only its later row."""
+    A row whose signature (`relation_signature`, `customer_signature`: `tag_ids` are the
+    ids of the sync's tag list) is the one the cache keeps for it is as the last sync wrote
+    it and nothing wrote it since: it is only counted, not staged. Every other page row is
+    compared with the cache in the statement that stages it, while the chains fetch the
+    next pages: a known relation gets its id and whether its fields and its live tags are
+    as cached, a new one its number among the new (its id will be the cache's newest id
+    plus that number) and its links. The merge then writes only what differs, and deletes
+    the relations no page named. The staged comparisons hold while no other connection
+    wrote the cache (`PRAGMA data_version`) and the sync's own tag list removed no live
+    tag; otherwise the merge stages those rows again inside its transaction. A relation
+    found unchanged keeps a write another connection made after that (the write is newer
+    than the page). A relation staged twice keeps only its later row."""
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, tag_ids: Collection[str]) -> None:
         self._cache = cache
         self._conn = cache.connection()
         self._thread = threading.get_ident()
+        self._tag_ids = frozenset(tag_ids)
         self._version = self.data_version()
         self.close()
         for table in STAGE_TABLES:
             self._conn.execute(table)
+        # the signatures of the cached relations no page named yet (those left at the end
+        # are gone; one named again is staged and compared), and of the cached customers
+        self._known: dict[str, int | None] = dict(self._conn.execute(
+            "SELECT userid || char(10) || external_userid, sync_sig FROM main.relation"))
+        self._known_customers: dict[str, int] = dict(self._conn.execute(
+            "SELECT external_userid, sync_sig FROM main.customer WHERE sync_sig IS NOT NULL"))
         self._start()
 
     def _start(self) -> None:
@@ -163,6 +194,7 @@ class Staging:
         self._seq = 0
         self._fresh = 0
         self._staged: dict[str, int] = {}  # relation key -> seq of its latest staged row
+        self._staged_customers: set[str] = set()
         self._live: dict[str, int] = dict(self._conn.execute(
             "SELECT id, pk FROM main.tag WHERE deleted = 0").fetchall())
 
@@ -173,32 +205,50 @@ class Staging:
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
-        insert_rows(self._conn, STAGE_CUSTOMERS, [
-            (row, c.external_userid, c.name, c.type, c.gender, c.corp_name, c.corp_full_name,
-             c.position, c.unionid)
-            for row, c in enumerate(customers, start=self._customers + 1)])
+        insert_rows(self._conn, STAGE_CUSTOMERS, self._changed_customers(customers))
         self._customers += len(customers)
         for start in range(0, len(relations), ROWS_PER_INSERT):
             self._add_relations(relations[start:start + ROWS_PER_INSERT])
 
+    def _changed_customers(self, customers: Sequence[CustomerRow]) -> list[tuple[object, ...]]:
+        """The rows to stage: those not as cached, and every later row of a customer staged
+        once (so its last row wins)."""
+        rows: list[tuple[object, ...]] = []
+        for row, c in enumerate(customers, start=self._customers + 1):
+            customer = c.external_userid
+            sig = customer_signature(c)
+            if customer not in self._staged_customers:
+                if self._known_customers.get(customer) == sig:
+                    continue
+                self._staged_customers.add(customer)
+            rows.append((row, customer, c.name, c.type, c.gender, c.corp_name,
+                         c.corp_full_name, c.position, c.unionid, sig))
+        return rows
+
     def _add_relations(self, relations: Sequence[RelationRow]) -> None:
         first = self._seq
         self._seq += len(relations)
-        latest: dict[str, tuple[int, RelationRow]] = {}
+        latest: dict[str, tuple[int, RelationRow, int]] = {}
         for seq, r in enumerate(relations, start=first):
             key = f"{r.userid}\n{r.external_userid}"
+            sig = relation_signature(r, self._tag_ids)
             earlier = self._staged.get(key)
-            if earlier is not None and earlier < first:
+            if earlier is None:
+                if self._known.pop(key, None) == sig:
+                    continue
+            elif earlier < first:
                 for statement in DROP_STAGED:
                     self._conn.execute(statement, (earlier,))
             self._staged[key] = seq
-            latest[key] = (seq, r)
+            latest[key] = (seq, r, sig)
+        if not latest:
+            return
         insert_rows(self._conn, STAGE_RELATIONS, [
             (seq, r.external_userid, r.userid, r.remark, r.description, r.createtime,
              r.add_way, r.state, r.oper_userid, r.remark_corp_name,
              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
-             *self._live_pks(r.tag_ids))
-            for seq, r in latest.values()])
+             *self._live_pks(r.tag_ids), sig)
+            for seq, r, sig in latest.values()])
         fresh_before = self._fresh
         self._conn.execute(STAGE_FRESH, (first, self._seq - 1))
         self._fresh = int(self._conn.execute(
@@ -221,6 +271,18 @@ class Staging:
     def write(self, snap: Snapshot) -> WriteResult:
         """Merge what was staged and the rest of `snap` into the cache (`write_snapshot`)."""
         return write_snapshot(self._cache, snap, self)
+
+    def check_tags(self, tags: Iterable[TagRow]) -> None:
+        """Refuse to merge under another tag list than the one the rows were signed with."""
+        if {t.id for t in tags} != self._tag_ids:
+            raise ValueError("a sync's staging is merged with the tag list it was given")
+
+    def stage_gone(self) -> None:
+        """Stage the keys of the cached relations that no page named."""
+        self.check_thread()
+        self._conn.execute("DELETE FROM temp.stage_gone")
+        insert_rows(self._conn, "INSERT INTO temp.stage_gone (userid, external_userid)"
+                    " VALUES {values}", [tuple(key.split("\n", 1)) for key in self._known])
 
     def compare_again(self) -> None:
         """Stage every row again, compared with the cache as this connection sees it now."""
@@ -262,7 +324,8 @@ class Staging:
 
     def close(self) -> None:
         for table in ("stage_customer", "stage_relation", "stage_fresh", "stage_link",
-                      "stage_unknown_tag", "stage_customer_before", "stage_relation_before"):
+                      "stage_unknown_tag", "stage_gone", "stage_customer_before",
+                      "stage_relation_before"):
             self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
     def __enter__(self) -> Staging:
@@ -301,24 +364,28 @@ STAGE_TABLES = (
     # same: the cache holds this customer with these fields; name_sort: the name's pinyin
     # key, made here (by the staging thread while the chains fetch) when the cache has
     # another name or no such customer
+    # sig: the row's `customer_signature`
     "CREATE TEMP TABLE stage_customer (row INTEGER PRIMARY KEY, external_userid TEXT,"
-    f" {CUSTOMER_FIELDS}, same INTEGER, name_sort TEXT)",
+    f" {CUSTOMER_FIELDS}, sig INTEGER, same INTEGER, name_sort TEXT)",
     # tag_pks: the live tags' sorted "pk,pk"; unknown_tag_ids: a JSON array of the ids that
     # named no live tag (a tag new in this sync, or none); id, fields_same, tags_same: the
-    # cached relation's id and whether it is as staged (NULL for a new relation)
+    # cached relation's id and whether it is as staged (NULL for a new relation); sig: the
+    # row's `relation_signature`
     "CREATE TEMP TABLE stage_relation (seq INTEGER PRIMARY KEY, external_userid TEXT,"
-    f" userid TEXT, {RELATION_FIELDS}, tag_pks TEXT, unknown_tag_ids TEXT,"
+    f" userid TEXT, {RELATION_FIELDS}, tag_pks TEXT, unknown_tag_ids TEXT, sig INTEGER,"
     " id INTEGER, fields_same INTEGER, tags_same INTEGER)",
     # the new relations in arrival order: each one's id is the cache's newest plus n
     "CREATE TEMP TABLE stage_fresh (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
     "CREATE TEMP TABLE stage_link (n INTEGER NOT NULL, tag_pk INTEGER NOT NULL,"
     " PRIMARY KEY (n, tag_pk)) WITHOUT ROWID",
     "CREATE TEMP TABLE stage_unknown_tag (n INTEGER NOT NULL, tag_id TEXT NOT NULL)",
+    # the cached relations no page named
+    "CREATE TEMP TABLE stage_gone (userid TEXT NOT NULL, external_userid TEXT NOT NULL)",
 )
 
 STAGE_CUSTOMERS = (
-    f"WITH page (row, external_userid, {CUSTOMER_FIELDS}) AS (VALUES {{values}})"
-    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same,"
+    f"WITH page (row, external_userid, {CUSTOMER_FIELDS}, sig) AS (VALUES {{values}})"
+    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, sig, same,"
     " name_sort)"
     f" SELECT page.*, c.external_userid IS NOT NULL AND ({columns('c', CUSTOMER_FIELDS)})"
     f" IS ({columns('page', CUSTOMER_FIELDS)}), CASE WHEN c.name IS NOT page.name"
@@ -327,10 +394,10 @@ STAGE_CUSTOMERS = (
 )
 
 STAGE_RELATIONS = (
-    f"WITH page (seq, external_userid, userid, {RELATION_FIELDS}, tag_pks, unknown_tag_ids)"
-    " AS (VALUES {values})"
+    f"WITH page (seq, external_userid, userid, {RELATION_FIELDS}, tag_pks, unknown_tag_ids,"
+    " sig) AS (VALUES {values})"
     f" INSERT INTO temp.stage_relation (seq, external_userid, userid, {RELATION_FIELDS},"
-    " tag_pks, unknown_tag_ids, id, fields_same, tags_same)"
+    " tag_pks, unknown_tag_ids, sig, id, fields_same, tags_same)"
     " SELECT page.*, r.id, CASE WHEN r.id IS NOT NULL THEN"
     f" ({columns('r', RELATION_FIELDS)}) IS ({columns('page', RELATION_FIELDS)}) END,"
     " CASE WHEN r.id IS NOT NULL THEN page.unknown_tag_ids IS NULL AND page.tag_pks ="
@@ -361,7 +428,7 @@ DROP_STAGED = (  # the earlier row of a relation staged again
 )
 
 
-ROWS_PER_INSERT = 500  # 500 rows of 13 values stay far below SQLite's 32,766 parameters
+ROWS_PER_INSERT = 500  # 500 rows of 14 values stay far below SQLite's 32,766 parameters
 
 
 def insert_rows(conn: sqlite3.Connection, insert: str, rows: Sequence[tuple[object, ...]]
@@ -378,10 +445,11 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
     """Replace the mirror with `snap`, whose customers and relations are `staged` (when
     given) or listed in `snap` itself, in one transaction."""
     if staged is None:
-        with Staging(cache) as staging:
+        with Staging(cache, [t.id for t in snap.tags]) as staging:
             staging.add(snap.customers, snap.relations)
             return write_snapshot(cache, snap, staging)
     staged.check_thread()
+    staged.check_tags(snap.tags)
     started = time.perf_counter()
     now = time.time()
     with cache.write() as conn:
@@ -394,6 +462,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
                                                                 previous, now))
         if not staged.comparisons_hold() or not live_before.items() <= live_tags(conn).items():
             staged.compare_again()
+        staged.stage_gone()
         replace_directory(conn, snap)
         _write_customers(conn)
         sort_keys.refresh(conn)
@@ -403,6 +472,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
             conn.execute("SELECT coalesce(max(id), 0) FROM relation").fetchone()[0])
         _write_relations(conn, newest_before)
         changed = _write_relation_tags(conn, newest_before)
+        _write_signatures(conn)
         observed = {} if first_sync else changed  # a first sync has nothing to compare with
         journal.append(conn, tree_changes)
         if observed:
@@ -411,9 +481,12 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         search_text.refresh(conn)
         bump_data_version(cache, conn)
         links = int(conn.execute("SELECT count(*) FROM relation_tag").fetchone()[0])
+        # the cache holds the relations the pages named, no other
+        relations, customers = conn.execute(
+            "SELECT count(*), count(DISTINCT external_userid) FROM relation").fetchone()
     return WriteResult(
-        customers=staged.count("(SELECT DISTINCT external_userid FROM temp.stage_customer)"),
-        relations=staged.count("temp.stage_relation"),
+        customers=int(customers),
+        relations=int(relations),
         tags=len(snap.tags),
         groups=len(snap.groups),
         tag_links=links,
@@ -548,13 +621,11 @@ def _write_customers(conn: sqlite3.Connection) -> None:
 
 
 def _write_relations(conn: sqlite3.Connection, newest_before: int) -> None:
-    """Remove the relations no longer staged, update those whose fields changed and add
-    the new ones with their ids."""
-    known = conn.execute(
-        "SELECT count(*) FROM temp.stage_relation WHERE id IS NOT NULL").fetchone()[0]
-    if known < conn.execute("SELECT count(*) FROM relation").fetchone()[0]:
-        gone = ("SELECT id FROM relation WHERE id NOT IN"
-                " (SELECT id FROM temp.stage_relation WHERE id IS NOT NULL)")
+    """Remove the relations no page named, update those whose fields changed and add the
+    new ones with their ids."""
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.stage_gone)").fetchone()[0]:
+        gone = ("SELECT r.id FROM temp.stage_gone g JOIN relation r"
+                " ON r.external_userid = g.external_userid AND r.userid = g.userid")
         for table in ("relation_tag", "personal_tag"):
             conn.execute(f"DELETE FROM {table} WHERE relation_id IN ({gone})")
         conn.execute(f"DELETE FROM relation WHERE id IN ({gone})")
@@ -606,6 +677,19 @@ def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Change
         "INSERT INTO relation_tag (relation_id, tag_pk) VALUES (?, ?)",
         ((rid, pk) for rid, (have, wanted) in changed.items() for pk in wanted - have))
     return changed
+
+
+def _write_signatures(conn: sqlite3.Connection) -> None:
+    """Keep the signatures of the staged rows, now written (after their links: a link
+    written clears its relation's)."""
+    conn.execute(
+        "UPDATE customer SET sync_sig = s.sig FROM (SELECT external_userid, sig"
+        " FROM temp.stage_customer WHERE row IN"
+        " (SELECT max(row) FROM temp.stage_customer GROUP BY external_userid)) s"
+        " WHERE customer.external_userid = s.external_userid")
+    conn.execute(
+        "UPDATE relation SET sync_sig = s.sig FROM temp.stage_relation s"
+        " WHERE relation.external_userid = s.external_userid AND relation.userid = s.userid")
 
 
 def _pks(joined: str) -> set[int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop.store.db import Cache
 from desktop.store.snapshot import (
     LAST_SYNC_KEY,
@@ -26,8 +28,12 @@ def _links(cache: Cache) -> set[tuple[str, str, str]]:
         " JOIN relation r ON r.id = rt.relation_id JOIN tag t ON t.pk = rt.tag_pk").fetchall())
 
 
+def _ids(tags: list[TagRow]) -> list[str]:
+    return [t.id for t in tags]
+
+
 def _write(cache: Cache, *pages: list[RelationRow]) -> int:
-    with Staging(cache) as staging:
+    with Staging(cache, _ids(TAGS)) as staging:
         for page in pages:
             staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
         written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
@@ -94,22 +100,29 @@ def test_a_sync_leaves_the_search_text_folded_for_every_relation(tmp_path: Path)
         assert cache.scalar("SELECT count(*) FROM relation_search") == 2
 
 
-def test_a_relation_changed_by_another_connection_while_staging_is_compared_again(
+def test_a_relation_written_by_another_connection_after_it_was_found_unchanged_keeps_it(
     tmp_path: Path,
 ) -> None:
     start = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1")]
     with Cache(tmp_path / "c.sqlite") as cache, Cache(tmp_path / "c.sqlite") as other:
         _write(cache, start)
         page = [*start, RelationRow("wm3", "u1", tag_ids=("etB", "etGone"))]
-        with Staging(cache) as staging:
+        with Staging(cache, _ids(TAGS)) as staging:
             staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page],
                         page)  # the first two as cached
             with other.write() as tx:  # a tagging write lands while the sync still reads
                 tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) SELECT r.id, t.pk"
                            " FROM relation r, tag t WHERE r.external_userid = 'wm2'"
                            " AND t.id = 'etB'")
-            write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
-        assert _links(cache) == {("wm1", "u1", "etA"), ("wm3", "u1", "etB")}  # the snapshot
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        # the write came after the page that showed wm2 as cached: it is the newer
+        assert _links(cache) == {("wm1", "u1", "etA"), ("wm2", "u1", "etB"),
+                                 ("wm3", "u1", "etB")}
+        assert written.relations == 3 and written.customers == 3
+        assert cache.scalar("SELECT count(*) FROM journal") == 0
+        assert cache.scalar("SELECT sync_sig FROM relation WHERE external_userid = 'wm2'") is None
+        _write(cache, page)  # the next sync compares wm2 again: WeCom shows no etB
+        assert _links(cache) == {("wm1", "u1", "etA"), ("wm3", "u1", "etB")}
         assert cache.scalar("SELECT count(*) FROM journal WHERE action = 'tag_remove'") == 1
 
 
@@ -117,7 +130,7 @@ def test_a_tag_gone_from_wecom_leaves_the_relations_that_carried_it(tmp_path: Pa
     both = [RelationRow("wm1", "u1", tag_ids=("etA", "etB"))]
     with Cache(tmp_path / "c.sqlite") as cache:
         _write(cache, both)
-        with Staging(cache) as staging:  # the page still names etB, the tag list does not
+        with Staging(cache, _ids(TAGS[:1])) as staging:  # the page names etB, the tags do not
             staging.add([CustomerRow("wm1", "wm1")], both)
             written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS[:1]), staging)
         assert _links(cache) == {("wm1", "u1", "etA")}
@@ -130,9 +143,70 @@ def test_a_tag_new_in_this_sync_links_new_and_known_relations(tmp_path: Path) ->
         newer = [*TAGS, TagRow("etNew", "g1", "新标签")]
         page = [RelationRow("wm1", "u1", tag_ids=("etA", "etNew")),
                 RelationRow("wm2", "u1", tag_ids=("etNew",))]
-        with Staging(cache) as staging:
+        with Staging(cache, _ids(newer)) as staging:
             staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
             written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=newer), staging)
         assert _links(cache) == {("wm1", "u1", "etA"), ("wm1", "u1", "etNew"),
                                  ("wm2", "u1", "etNew")}
         assert written.tag_links == 3 and written.relations == 2
+
+
+def _content(cache: Cache) -> list[tuple[object, ...]]:
+    conn = cache.connection()
+    return [*conn.execute("SELECT * FROM relation ORDER BY id"),
+            *conn.execute("SELECT * FROM customer ORDER BY external_userid"),
+            *conn.execute("SELECT * FROM relation_tag ORDER BY relation_id, tag_pk")]
+
+
+def test_a_resync_stages_only_the_rows_that_differ_from_what_the_last_sync_wrote(
+    tmp_path: Path,
+) -> None:
+    first = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1", remark="a"),
+             RelationRow("wm3", "u1"), RelationRow("wm1", "u2", tag_ids=("etB", "etGone"))]
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, first)
+        page = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1", remark="b"),
+                RelationRow("wm1", "u2", tag_ids=("etGone", "etB", "etB"))]  # wm3 is gone
+        customers = [CustomerRow("wm1", "wm1"), CustomerRow("wm2", "王"), CustomerRow("wm1", "wm1")]
+        with Staging(cache, _ids(TAGS)) as staging:
+            staging.add(customers, page)
+            assert staging.count("temp.stage_relation") == 1  # wm2's remark
+            assert staging.count("temp.stage_customer") == 1  # wm2's name
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert (written.relations, written.customers, written.tag_links) == (3, 2, 2)
+        assert cache.connection().execute(
+            "SELECT r.remark, c.name FROM relation r JOIN customer c USING (external_userid)"
+            " WHERE r.external_userid = 'wm2'").fetchall() == [("b", "王")]
+        assert cache.scalar("SELECT count(*) FROM relation WHERE external_userid = 'wm3'") == 0
+        assert cache.scalar("SELECT count(*) FROM relation WHERE sync_sig IS NULL") == 0
+        with Staging(cache, _ids(TAGS)) as staging:  # as written: nothing to stage
+            staging.add(customers, page)
+            assert staging.count("temp.stage_relation") == staging.count(
+                "temp.stage_customer") == 0
+
+
+def test_a_cache_without_signatures_is_compared_row_by_row_and_ends_as_a_signed_one(
+    tmp_path: Path,
+) -> None:
+    page = [RelationRow("wm1", "u1", tag_ids=("etA",), remark_mobiles=("138",)),
+            RelationRow("wm2", "u1", tag_ids=("etB", "etA"))]
+    with Cache(tmp_path / "a.sqlite") as signed, Cache(tmp_path / "b.sqlite") as unsigned:
+        for cache in (signed, unsigned):
+            _write(cache, page)
+        with unsigned.write() as tx:  # as a cache from before signatures migrates
+            tx.execute("UPDATE relation SET sync_sig = NULL")
+            tx.execute("UPDATE customer SET sync_sig = NULL")
+        with Staging(unsigned, _ids(TAGS)) as staging:
+            staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
+            assert staging.count("temp.stage_relation") == 2
+            write_snapshot(unsigned, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert _content(unsigned) == _content(signed)
+        assert unsigned.scalar("SELECT count(*) FROM journal") == 0
+
+
+def test_staging_is_merged_only_with_the_tag_list_it_signed_with(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache, Staging(cache, _ids(TAGS)) as staging:
+        staging.add([], [RelationRow("wm1", "u1", tag_ids=("etA",))])
+        with pytest.raises(ValueError):
+            write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS[:1]), staging)
+        assert cache.scalar("SELECT count(*) FROM relation") == 0
