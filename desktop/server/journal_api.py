@@ -79,11 +79,8 @@ def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     column instead, ties newest first; sorted by a person or a customer, `keys` holds each
     row's userid or external_userid, for the desktop to order them by the names it knows."""
     query = query_of(criteria)
-    order_by = _one(criteria, "sort") or "time"
+    order_by = _sort(criteria)
     if order_by != "time":
-        if order_by not in team_audit.SORT_TERMS:
-            raise JournalRefused(
-                f"sort must be time or one of {', '.join(team_audit.SORT_TERMS)}")
         ids, keys = team_audit.sorted_ids(conn, query, order_by,
                                           _one(criteria, "order") == "desc")
         found: dict[str, Any] = {"ids": ids, "sorted_by": order_by}
@@ -97,9 +94,16 @@ def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
 
 
 def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
+    """A page of rows by id (`after_id` / `before_id`); with `sort` (not time), the first
+    page in the `ids` action's order, unnamed (people and customers by their ids)."""
     limit = max(1, min(int(_number(criteria, "limit") or team_audit.DEFAULT_PAGE),
                        team_audit.MAX_PAGE))
     newest_first = _one(criteria, "order") == "desc"
+    order_by = _sort(criteria)
+    if order_by != "time":
+        return {"rows": team_audit.sorted_page(conn, query_of(criteria), order_by, newest_first,
+                                               limit),
+                "sorted_by": order_by, "next_after_id": None, "next_before_id": None}
     before = _number(criteria, "before_id")
     rows = team_audit.page(conn, query_of(criteria), int(_number(criteria, "after_id") or 0),
                            limit, newest_first=newest_first,
@@ -121,6 +125,13 @@ def _stats(conn: Conn, criteria: Criteria) -> dict[str, Any]:
         "per_operator": [{"operator": o, "rows": n} for o, n in
                          team_audit.changes_per_operator(conn, since, until, top)],
     }
+
+
+def _sort(criteria: Criteria) -> str:
+    order_by = _one(criteria, "sort") or "time"
+    if order_by != "time" and order_by not in team_audit.SORT_TERMS:
+        raise JournalRefused(f"sort must be time or one of {', '.join(team_audit.SORT_TERMS)}")
+    return order_by
 
 
 def _offset(criteria: Criteria) -> int:

@@ -229,6 +229,18 @@ def sorted_ids(cache: Cache, flt: JournalFilter, order_by: str,
     return array("q", (row[0] for row in cache.connection().execute(sql, params)))
 
 
+def sorted_first_page(cache: Cache, flt: JournalFilter, order_by: str, descending: bool,
+                      limit: int = PAGE_SIZE) -> list[JournalRow]:
+    """The first `limit` rows in `sorted_ids`' order (one of `SORT_TERMS`), without sorting
+    every id first."""
+    term, joins = SORT_TERMS[order_by]
+    clause, params = filter_sql(cache, flt)
+    direction = "DESC" if descending else "ASC"
+    sql = (f"SELECT j.id FROM journal j{joins}{clause} ORDER BY {term} {direction}, j.id DESC"
+           " LIMIT ?")
+    return load_rows(cache, [row[0] for row in cache.connection().execute(sql, [*params, limit])])
+
+
 def first_page(cache: Cache, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
     """The newest matching rows, without finding all of them first (what a view shows first).
 

@@ -258,8 +258,10 @@ class AuditRowsModel(QAbstractTableModel):
         self.loading.emit()
         first_page_s = 0.0
 
-        def page_done(rows: list[JournalRow]) -> None:
+        def page_done(rows: list[JournalRow] | None) -> None:
             nonlocal first_page_s
+            if rows is None:   # only the whole sort tells the first rows
+                return
             first_page_s = time.perf_counter() - started
             if generation == self._generation and not self._complete:
                 self._apply([r.id for r in rows], {r.id: r for r in rows}, complete=False)
@@ -280,6 +282,11 @@ class AuditRowsModel(QAbstractTableModel):
         column, order = self._order
         if self._order != NEWEST_FIRST:
             key, descending = ROW_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
+            if key != "time":
+                self._context.run_task(
+                    lambda _p, _c: journal.sorted_first_page(flt, key, descending, PAGE_SIZE),
+                    owner=self, name="audit sorted first page", on_result=page_done,
+                    on_error=failed)
             self._context.run_task(lambda _p, _c: journal.sorted_ids(flt, key, descending),
                                    owner=self, name="audit sorted ids", on_result=ids_done,
                                    on_error=failed)

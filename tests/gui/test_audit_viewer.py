@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -27,9 +28,9 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from desktop.store import journal, journal_query
-from desktop.store.journal_query import journal_operators
+from desktop.store.journal_query import PAGE_SIZE, journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
-from desktop.ui.audit_model import BatchColumn, RowColumn
+from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.i18n import CHINESE, Translations
@@ -527,6 +528,32 @@ def test_a_click_on_a_changes_header_sorts_every_matching_row_in_sql(
     descending = view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert list(model.ids) == (newest_first if descending else newest_first[::-1])
     assert model.order == (RowColumn.TIME, view.horizontalHeader().sortIndicatorOrder())
+
+
+@pytest.mark.parametrize("column", [RowColumn.TAG, RowColumn.CUSTOMER])
+def test_a_new_sort_shows_its_first_page_before_every_id_is_sorted(
+    qtbot: Any, viewer: AuditViewer, journal_context: Any, monkeypatch: pytest.MonkeyPatch,
+    column: RowColumn,
+) -> None:
+    model, reader = viewer.rows_model, journal_context.journal
+    every_id_sorted = threading.Event()
+    sort_every_id = reader.sorted_ids
+
+    def held_back(*args: Any) -> Any:
+        every_id_sorted.wait(10)
+        return sort_every_id(*args)
+
+    monkeypatch.setattr(reader, "sorted_ids", held_back)
+    with qtbot.waitSignal(model.modelReset, timeout=10000):
+        model.sort(column, Qt.SortOrder.DescendingOrder)
+    first = list(model.ids)
+    assert not model.complete and 0 < len(first) <= PAGE_SIZE
+    assert model.row_at(0) is not None   # the rows came with the page
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        every_id_sorted.set()
+    assert list(model.ids)[:len(first)] == first
+    assert list(model.ids) == list(journal_query.sorted_ids(
+        journal_context.cache, model.journal_filter, ROW_SORT_KEYS[column], True))
 
 
 def test_a_click_on_a_batches_header_sorts_the_loaded_lines(

@@ -12,7 +12,10 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
-from desktop.services.team import iter_team_journal
+from desktop.services.journal_reader import TeamJournal
+from desktop.services.team import TeamServerError, iter_team_journal, journal_call
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -93,6 +96,34 @@ def test_audit_list_sorts_the_team_journal_on_the_server(
     assert by_tag[0][1] > by_tag[1][1]   # ties newest first
     refused = tagdesk("audit", "list", "--profile", "team", "--sort", "mood", env=env)
     assert refused.returncode == 2 and "mood" in refused.stderr
+
+
+def test_the_server_reads_a_sorted_first_page_without_sorting_every_id(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    writer = sorted(team_sandbox.state.follow_users())[2]
+    tag_ids = sorted(team_sandbox.state.tag_ids_by_name().values())[:4]
+    device = log_in(team_server.url, team_sandbox, writer)
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        for tag_id in tag_ids:
+            userid, euid = next((u, e) for u, e in team_sandbox.state.relations()
+                                if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+            client.mark_tag(userid, euid, add=[tag_id])
+        session = client.get_token()
+    for sort in ("tag", "batch", "source", "operator", "reason"):
+        for order in ("asc", "desc"):
+            every = journal_call(team_server.url, session, "ids", {"sort": sort, "order": order})
+            first = journal_call(team_server.url, session, "",
+                                 {"sort": sort, "order": order, "limit": 3})
+            assert first["sorted_by"] == sort and len(every["ids"]) > 3
+            assert [row["id"] for row in first["rows"]] == every["ids"][:3], (sort, order)
+    reader = TeamJournal(Cache(tmp_path / "cache.sqlite"), team_server.url, lambda: session)
+    page = reader.sorted_first_page(JournalFilter(operators=(writer,)), "tag", False, 2)
+    assert [row.id for row in page or []] == list(
+        reader.sorted_ids(JournalFilter(operators=(writer,)), "tag", False))[:2]
+    assert reader.sorted_first_page(JournalFilter(), "customer", False) is None  # by name here
+    with pytest.raises(TeamServerError, match="40058"):
+        journal_call(team_server.url, session, "", {"sort": "mood"})
 
 
 def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
