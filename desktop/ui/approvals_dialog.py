@@ -305,7 +305,8 @@ class ApprovalsDialog(QDialog):
             idle and self.admin and chosen is not None and chosen.get("status") == "approved"
             and str(chosen.get("kind", "")).startswith("delete") and not chosen.get(
                 "restored_by"))
-        self.save_button.setEnabled(idle and self.admin and self.policy.valid)
+        self.save_button.setEnabled(idle and self.admin and self.policy.valid
+                                    and self.policy.edited)
         self.save_button.setVisible(self.admin)
         self.refresh_button.setEnabled(idle)
 

@@ -32,7 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.governance import OrgChart, PolicyError, check_policy, policy_from_json
+from desktop.domain.governance import (
+    OrgChart,
+    Policy,
+    PolicyError,
+    check_policy,
+    policy_from_json,
+)
 from desktop.ui.i18n import is_english
 
 Choices = Sequence[tuple[str, str]]          # (value stored in the policy, label shown)
@@ -157,6 +163,7 @@ class PolicyForm(QWidget):
         self.server_admins: tuple[str, ...] = ()
         self.read_only = True
         self.problem: PolicyError | None = None
+        self._loaded = Policy()
         self._loading = False
         self.admins = PickerRows([(self.members, True)])
         self.prefixes = PickerRows([((), True), ((), False)])
@@ -227,6 +234,7 @@ class PolicyForm(QWidget):
             rows.columns[1] = (departments, False)
         self.read_only = not admin
         self.retranslate()
+        self._loaded = policy_from_json(answer.get("policy") or {})
         self._fill_form(answer.get("policy") or {})
         self._fill_json()
         self.json.setReadOnly(self.read_only)
@@ -248,6 +256,14 @@ class PolicyForm(QWidget):
     @property
     def valid(self) -> bool:
         return self.problem is None
+
+    @property
+    def edited(self) -> bool:
+        """Whether the policy shown differs from the one loaded (what Save would change)."""
+        try:
+            return policy_from_json(self.policy()) != self._loaded
+        except PolicyError:
+            return True
 
     def _form_policy(self) -> dict[str, Any]:
         return {

@@ -5,8 +5,8 @@ Starts a throw-away PostgreSQL cluster, a small sandbox corp and `tagdesk server
 fills the team journal with a year of work by 50 people (one INSERT ... SELECT; the hash
 chain is not computed, these are read-only timings), logs a desktop in with the sandbox's
 code, then times what a team profile's audit viewer asks the server for, over HTTP, per
-filter kind: the newest page, every matching id, a page of rows by id and the batch lines;
-and the reports' counts for 30 days. Prints the median of 5 runs; asserts nothing.
+filter kind: the newest page, every matching id, the first page and every id sorted by a
+column, a page of rows by id and the batch lines; and the reports' counts for 30 days. Prints the median of 5 runs; asserts nothing.
 
 Needs PostgreSQL's initdb / pg_ctl (Debian: apt-get install postgresql).
 Usage: .venv/bin/python tests/bench/bench_team_journal.py [--quick] [--rows N]
@@ -128,6 +128,12 @@ def report(server: TeamServerProcess, sandbox: SandboxServer, root: Path, now: f
         ids, ids_ms = timed(partial(journal.matching_ids, flt))
         print(f"  {name:26} first page ({len(page)} rows) {page_ms:7.1f} ms;"
               f" all {len(ids):>9,} ids {ids_ms:8.1f} ms", flush=True)
+    for name in ("no filter", "last 24 hours", "source app (1 in 7)"):
+        for column in ("tag", "batch", "reason"):   # what the viewer shows first
+            page, page_ms = timed(partial(journal.sorted_first_page, filters[name], column,
+                                          True))
+            print(f"  {name:26} first page ({len(page or [])} rows) sorted by {column:8}"
+                  f" {page_ms:8.1f} ms", flush=True)
     for name in ("no filter", "last 24 hours", "source app (1 in 7)"):
         for column in ("customer", "operator", "tag"):
             ids, sort_ms = timed(partial(journal.sorted_ids, filters[name], column, False))

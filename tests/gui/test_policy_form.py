@@ -94,6 +94,22 @@ def test_an_invalid_entry_shows_the_servers_sentence(qtbot: Any) -> None:
     assert form.sentence.text().startswith("策略不是有效的 JSON")
 
 
+def test_the_form_is_edited_only_once_the_policy_differs_from_the_loaded_one(
+    qtbot: Any,
+) -> None:
+    form = _form(qtbot)
+    assert form.valid and not form.edited
+    form.tabs.setCurrentIndex(1)
+    assert not form.edited                            # the JSON tab alone changes nothing
+    form.tabs.setCurrentIndex(0)
+    form.threshold.setValue(41)
+    assert form.edited
+    form.threshold.setValue(40)
+    assert not form.edited                            # back as it was
+    form.restricted.add_row(("MKT-活动",))
+    assert form.edited
+
+
 def test_a_member_sees_the_same_form_read_only(qtbot: Any) -> None:
     form = _form(qtbot, admin=False)
     assert form.policy() == POLICY
