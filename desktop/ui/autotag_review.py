@@ -265,7 +265,7 @@ class AutoTagReviewWindow(QWidget):
         self.start_button.clicked.connect(self.start)
         for keys, decision in (("A", ACCEPTED), ("R", REJECTED)):
             shortcut = QShortcut(QKeySequence(keys), self.table)
-            shortcut.activated.connect(lambda d=decision: self.decide_selected(d))
+            shortcut.activated.connect(lambda d=decision: self.decide_selected(d, advance=True))
 
     def _build_layout(self) -> None:
         self.since_label, self.until_label = QLabel(), QLabel()
@@ -472,10 +472,16 @@ class AutoTagReviewWindow(QWidget):
         pattern = f"^{QRegularExpression.escape(label)}$" if label else ""
         self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
 
-    def decide_selected(self, decision: str) -> None:
-        rows = sorted({self.proxy.mapToSource(index).row()
-                       for index in self.table.selectionModel().selectedRows()})
-        self._decide(rows, decision)
+    def decide_selected(self, decision: str, *, advance: bool = False) -> None:
+        """Decide the selected suggestions; with `advance` (the A and R keys) the row below
+        is selected next, so a reviewer goes down the list with one key a suggestion."""
+        selected = self.table.selectionModel().selectedRows()
+        self._decide(sorted({self.proxy.mapToSource(index).row() for index in selected}),
+                     decision)
+        if advance and selected:
+            below = max(index.row() for index in selected) + 1
+            if below < self.proxy.rowCount():
+                self.table.selectRow(below)
 
     def decide_all(self, decision: str) -> None:
         """Decide every suggestion shown (all, or the chosen tag's)."""

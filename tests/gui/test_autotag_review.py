@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
@@ -121,6 +121,27 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
     assert not {s.key for s in accepted} & {s.key for s in again.would_add}
     window.decide_all("accepted")
     assert window.preview_button.isEnabled() == bool(again.would_add)
+
+
+def test_the_a_and_r_keys_decide_and_move_down_the_list(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    _simulate(qtbot, window)
+    assert window.proxy.rowCount() >= 3
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.table.setFocus()
+    window.table.selectRow(0)
+    for key in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_A):
+        with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+            qtbot.keyClick(window.table, key)
+    model, proxy = window.model, window.proxy
+    decisions = [model.data(model.index(proxy.mapToSource(proxy.index(row, 0)).row(),
+                                        SuggestionModel.DECISION)) for row in range(4)]
+    assert decisions[:3] == ["✓ accepted", "✗ rejected", "✓ accepted"]
+    assert decisions[3] in ("", None)
+    assert [index.row() for index in window.table.selectionModel().selectedRows()] == [3]
 
 
 def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
