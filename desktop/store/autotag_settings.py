@@ -81,3 +81,8 @@ def reviews(cache: Cache) -> list[Review]:
             for row in cache.query(
                 "SELECT external_userid, userid, tag_name, verdict, message_ids, operator, ts"
                 " FROM autotag_review ORDER BY id")]
+
+
+def latest_reviews(cache: Cache) -> dict[tuple[str, str, str], Review]:
+    """The latest verdict on each suggestion, by (external_userid, userid, tag name)."""
+    return {(r.external_userid, r.userid, r.tag_name): r for r in reviews(cache)}

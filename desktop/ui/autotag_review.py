@@ -11,7 +11,7 @@ with the usual pilot, pause and cancel; `tagdesk batch undo` or the audit log re
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,9 @@ from desktop.services.autotag_training import TagTraining
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
 from desktop.services.team_chats import store_for
-from desktop.store import chats
+from desktop.store import autotag_settings, chats
+from desktop.store import members as member_store
+from desktop.store.autotag_settings import Review
 from desktop.store.chats import StoredMessage
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
@@ -78,6 +80,8 @@ DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
 _Index = QModelIndex | QPersistentModelIndex
+# a simulation, the latest stored verdict per suggestion key, and the members' names
+_Simulated = tuple[Simulation, dict[tuple[str, str, str], Review], dict[str, str]]
 
 
 class SuggestionModel(QAbstractTableModel):
@@ -89,16 +93,28 @@ class SuggestionModel(QAbstractTableModel):
         super().__init__(parent)
         self.suggestions: list[TagSuggestion] = []
         self.decisions: dict[int, str] = {}
+        self.deciders: dict[int, str] = {}     # row → who decided it and when, as stored
 
-    def set_suggestions(self, suggestions: Sequence[TagSuggestion]) -> None:
+    def set_suggestions(self, suggestions: Sequence[TagSuggestion],
+                        verdicts: Mapping[tuple[str, str, str], Review] | None = None,
+                        names: Mapping[str, str] | None = None) -> None:
+        """These rows, each decided as its latest stored verdict (the team's, on a team
+        profile) decided it; `names` are the members' names for who decided."""
         self.beginResetModel()
         self.suggestions = list(suggestions)
-        self.decisions = {}
+        self.decisions, self.deciders = {}, {}
+        for row, suggestion in enumerate(self.suggestions):
+            verdict = (verdicts or {}).get(suggestion.key)
+            if verdict is not None:
+                self.decisions[row] = verdict.verdict
+                who = (names or {}).get(verdict.operator) or verdict.operator
+                self.deciders[row] = f"{who} · {_when(verdict.ts)}" if verdict.ts else who
         self.endResetModel()
 
     def decide(self, rows: Sequence[int], decision: str) -> None:
         for row in rows:
             self.decisions[row] = decision
+            self.deciders.pop(row, None)
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0),
                                   self.index(max(rows), self.columnCount() - 1))
@@ -141,6 +157,8 @@ class SuggestionModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole and column == self.EVIDENCE:
             return "\n".join(f"{_when(e.ts)}  {e.snippet}" for e in suggestion.evidence)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.DECISION:
+            return self.deciders.get(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
@@ -357,12 +375,14 @@ class AutoTagReviewWindow(QWidget):
         tags = [t.strip() for t in self.tags.text().replace("，", ",").split(",") if t.strip()]
         confidence = self.min_confidence.value()
         members = self.member_messages.isChecked()
-        service = self.service
+        service, cache = self.service, self.context.cache
 
-        def work(progress: Any, cancel: Any) -> Simulation:
-            return service.simulate(since=since, until=until, tags=tags,
-                                    min_confidence=confidence, member_messages=members,
-                                    progress=progress, cancel=cancel)
+        def work(progress: Any, cancel: Any) -> _Simulated:
+            simulation = service.simulate(since=since, until=until, tags=tags,
+                                          min_confidence=confidence, member_messages=members,
+                                          progress=progress, cancel=cancel)
+            return (simulation, autotag_settings.latest_reviews(cache),
+                    member_store.member_names(cache))
 
         self._busy(True)
         self._say(lambda: self.tr("Reading the chats…"))
@@ -379,12 +399,13 @@ class AutoTagReviewWindow(QWidget):
         self.progress_bar.setMaximum(max(event.total, 1))
         self.progress_bar.setValue(event.done)
 
-    def _simulated(self, simulation: Simulation) -> None:
+    def _simulated(self, simulated: _Simulated) -> None:
+        simulation, verdicts, names = simulated
         self._busy(False)
         self.simulation = simulation
         if not self.batch_progress.running:
             self.batch_id = ""      # the last batch is through: this run may start another
-        self.model.set_suggestions(simulation.suggestions)
+        self.model.set_suggestions(simulation.suggestions, verdicts, names)
         self.tag_filter.blockSignals(True)
         while self.tag_filter.count() > 1:
             self.tag_filter.removeItem(1)

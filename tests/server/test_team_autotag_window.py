@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from desktop.sandbox import SandboxServer
 from desktop.services import autotag_keywords
@@ -103,3 +103,59 @@ def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
     assert offline.training_messages == len(online.suggestions[0].evidence)
     assert "using the keywords, chats and reviews saved on this computer" in (
         window.summary.text())
+
+
+def _second_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxServer,
+                    user: str) -> AppContext:
+    home = tmp_path / f"desk-{user}"
+    home.mkdir()
+    profile = Profile(name="team", corp_id=sandbox.corp_id, api_base=team_api_base(server.url),
+                      team_url=normalized_url(server.url), userid=user)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(server.url, sandbox, user).token)
+    workspace = open_workspace(home, "team")
+    run_sync(workspace.client(), workspace.cache)
+    return AppContext(workspace)
+
+
+def test_a_colleagues_verdicts_show_on_the_rows_of_the_next_simulation(
+        qtbot: Any, context: AppContext, own_server: TeamServerProcess,
+        team_sandbox: SandboxServer, tmp_path: Path) -> None:
+    autotag_keywords.save_for(context.workspace, {"高意向": ["报价单", "采购", "试用", "演示"]})
+    supervisor = AutoTagReviewWindow(context)
+    qtbot.addWidget(supervisor)
+    with qtbot.waitSignal(supervisor.chatsImported, timeout=WAIT_MS):
+        supervisor.import_chats(team_sandbox.state.chat_export_path)
+    supervisor.since.setDate(QDate(2000, 1, 1))
+    first = _simulate(qtbot, supervisor)
+    for row, button in ((0, supervisor.accept_button), (1, supervisor.reject_button)):
+        supervisor.table.selectRow(row)
+        with qtbot.waitSignal(supervisor.reviewsSaved, timeout=WAIT_MS):
+            button.click()
+    decided = {first.suggestions[0].key: "accepted", first.suggestions[1].key: "rejected"}
+
+    colleague_id = sorted(team_sandbox.state.follow_users())[2]
+    colleague = _second_desktop(tmp_path, own_server, team_sandbox, colleague_id)
+    try:
+        window = AutoTagReviewWindow(colleague)
+        qtbot.addWidget(window)
+        window.since.setDate(QDate(2000, 1, 1))
+        seen = _simulate(qtbot, window)
+        model = window.model
+        shown = {seen.suggestions[row].key: decision
+                 for row, decision in model.decisions.items()}
+        assert shown == decided
+        row = next(r for r, s in enumerate(seen.suggestions) if s.key == first.suggestions[0].key)
+        names = dict(colleague.cache.connection().execute("SELECT userid, name FROM member"))
+        assert model.data(model.index(row, SuggestionModel.DECISION)) == "✓ accepted"
+        assert names[context.workspace.operator] in model.data(
+            model.index(row, SuggestionModel.DECISION), Qt.ItemDataRole.ToolTipRole)
+        assert window.preview_button.isEnabled()      # the accepted row can be tagged here
+
+        again = _simulate(qtbot, supervisor)             # and on the supervisor's own desktop
+        assert {again.suggestions[r].key: d for r, d in supervisor.model.decisions.items()} == (
+            decided)
+    finally:
+        colleague.cancel_all()
+        colleague.wait_idle()
+        colleague.workspace.close()
