@@ -14,8 +14,9 @@ from desktop.resources import resource_path
 @cache
 def load_intent_packs() -> tuple[IntentPack, ...]:
     """The bundled packs, in file order (earlier packs win ties when linking a tag); each
-    pack's `patterns` expanded into its phrases and gapped phrases, and the patterns of its
-    `alongside` (another pack's name → patterns) into theirs."""
+    pack's `patterns` expanded into its phrases and gapped phrases, its `traps` (patterns
+    too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
+    into theirs."""
     data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
     packs = []
     for pack in data["packs"]:
@@ -25,7 +26,8 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             aliases=tuple(pack.get("aliases", ())),
             phrases=tuple(dict.fromkeys(
                 [*pack["phrases"], *(phrase for phrase in families if GAP not in phrase)])),
-            traps=tuple(pack.get("traps", ())),
+            traps=tuple(dict.fromkeys(
+                trap for pattern in pack.get("traps", ()) for trap in expand(pattern))),
             questions=tuple(pack.get("questions", ())),
             broad=bool(pack.get("broad", False)),
             requests=tuple(pack.get("requests", ())),

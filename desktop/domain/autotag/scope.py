@@ -42,11 +42,11 @@ REPORTER = re.compile(
     r"(他|她|他们|她们|朋友|别人|人家|大家|网上|网友|同事|家人|家里人|邻居|老公|老婆|妈妈|我妈|我爸|"
     r"婆婆|同学|装修队|装修师傅|亲戚)(都|也|还|一直|老是|总是|总|跟我|和我|)(说|讲)")
 NEGATION_WINDOW = 6
-LATIN_NEGATION_WINDOW = 14
+LATIN_NEGATION_WINDOW = 20
 # What may stand between a negation and the phrase it negates: modal and degree words,
 # pronouns, particles (不太想下单, 没有要退货, 不是来投诉的). Any other character ends the
 # negation's reach (没涨价先续上: 没 negates 涨价, not 续上).
-BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备")
+BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就去来了过一点真的在给我你他她们这那个些着急用得准备说")
 
 
 # A phrase the customer names and then waves away in the same clause: 差评我就不给了,
@@ -60,10 +60,14 @@ POSTPOSED_NEGATION = re.compile(
 # clause that ends in 不 / 没 after what it asks about (操作复杂不, 还有现货没; not 我还没).
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 ENDING_NOT = re.compile(r"(?<![还也都就并从我你他她它们])[\u4e00-\u9fff](?:不|没|没有)[吗呢啊呀嘛]?$")
+# A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白); not 还是 as
+# "still" (还是有点贵), which no 是 / 偏 … before it sets up.
+ALTERNATIVE = re.compile(r"(?:是|偏|用|选|走)[\u4e00-\u9fff]{1,6}还是[\u4e00-\u9fff]{1,6}$")
 
 
 def question_forms(text: NormalText) -> list[tuple[int, int]]:
-    """(start, end) of each question the text asks by its form alone."""
+    """(start, end) of each question the text asks by its form alone: A-not-A, a clause
+    ending in 不 / 没, a choice between two things."""
     body = text.text
     found = [(match.start(), match.end()) for match in A_NOT_A.finditer(body)]
     begin = 0
@@ -71,6 +75,9 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
         match = ENDING_NOT.search(body, begin, end)
         if match is not None and end - begin >= 3:
             found.append((match.start(), match.end()))
+        choice = ALTERNATIVE.search(body, begin, end)
+        if choice is not None:
+            found.append((choice.start(), choice.end()))
         begin = end + 1
     return found
 

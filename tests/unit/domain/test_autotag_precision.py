@@ -1,0 +1,81 @@
+"""Rules that keep the auto-tagger from suggesting what the customer did not say: words in
+another sense, scope of negation, questions by their form, intents that step aside."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.autotag import AutoTagger, TagKeywords, normalise
+from desktop.services.autotag_packs import load_intent_packs
+
+TAGS = (
+    TagKeywords("价格异议", ("太贵", "便宜点", "优惠", "打折")),
+    TagKeywords("高意向", ("想买", "下单", "付款", "定金")),
+    TagKeywords("售后问题", ("坏了", "维修", "质量问题", "保修")),
+    TagKeywords("物流咨询", ("快递", "发货", "物流", "单号")),
+    TagKeywords("竞品对比", ("别家", "对比", "竞品")),
+    TagKeywords("预约到店", ("预约", "到店", "试驾", "试听")),
+    TagKeywords("开票需求", ("发票", "开票", "报销")),
+    TagKeywords("投诉", ("投诉", "差评", "态度差", "12315")),
+    TagKeywords("产品咨询", ("多少钱", "价格", "怎么收费", "介绍一下")),
+    TagKeywords("无效客户", ("广告", "兼职", "代开", "加微信")),
+)
+
+
+@pytest.fixture(scope="module")
+def tagger() -> AutoTagger:
+    return AutoTagger.build(TAGS, packs=load_intent_packs())
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("外卖怎么还没到，下单四十分钟了", {"物流咨询"}),   # how long ago, not an order now
+    ("好的，下单两台", {"高意向"}),
+    ("袜子穿一次就破洞了，质量太差", {"售后问题"}),     # the product is bad, no one is blamed
+    ("质量太差，客服态度也太差", {"售后问题", "投诉"}),
+    ("能发京东快递吗", {"物流咨询"}),                  # a courier, not a competitor
+    ("京东上一模一样的更便宜", {"竞品对比", "价格异议"}),
+    ("裸车价再少五千我就定了", {"价格异议"}),           # a purchase on condition bargains
+    ("专业刷好评，价格优惠，加微信", {"无效客户"}),     # a spammer's selling words are no intent
+    ("发票已经收到了，谢谢", set()),
+    ("上个月的发票还没收到", {"开票需求"}),
+    ("优惠券我用过了，已经便宜了很多", set()),
+    ("升级以后模板都用不起来了", {"售后问题"}),
+    ("报价太高了，我们小团队用不起", {"价格异议"}),
+    ("周六上午的瑜伽课还能约吗", {"预约到店"}),
+])
+def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("你们家的猪脚饭是卤的还是烤的", True),            # a choice between two things asks
+    ("这个颜色实物偏黄还是偏白", True),
+    ("还是有点贵", False),                             # 还是 as "still"
+    ("我还是要那个白色的", False),
+])
+def test_a_choice_between_two_things_is_a_product_question(
+        tagger: AutoTagger, text: str, asks: bool) -> None:
+    assert ("产品咨询" in tagger.labels(text)) is asks
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("我只是问问，没说贵", "价格异议"),                 # a negated saying: 没说贵, 不是说贵
+    ("no need for an invoice, thanks", "开票需求"),    # English negation reaches over a few words
+])
+def test_negated(tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag not in tagger.labels(text)
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("得，就要呢部", "得,就要这部"),                    # Cantonese 呢 + measure word is 这
+    ("你呢", "你呢"),                                   # the Mandarin particle stays
+    ("啥辰光发货", "什么时候发货"),                     # Shanghainese
+])
+def test_dialect_words(raw: str, normal: str) -> None:
+    assert normalise(raw).text == normal
+
+
+def test_traps_are_written_as_patterns() -> None:
+    """A trap family is expanded like a phrase family: every number and unit of 下单…了."""
+    traps = {trap for pack in load_intent_packs() if pack.name == "高意向" for trap in pack.traps}
+    assert {"下单四十分钟", "下单已经两天", "付款3个小时"} <= traps
