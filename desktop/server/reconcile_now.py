@@ -44,12 +44,12 @@ class ReconcileNow:
     def start(self, caller: Caller) -> dict[str, object]:
         """Start a run for `caller`, or RunRefused (403 not an admin, 409 one runs)."""
         if caller.userid not in self._admins:
-            raise RunRefused(403, TEAM_NOT_ALLOWED, "只有团队管理员可以立即运行订单对账 / only a"
+            raise RunRefused(403, TEAM_NOT_ALLOWED, "只有团队管理员可以立即运行订单对账 / Only a"
                                                     " team administrator may run the order"
                                                     " reconciliation now")
         if self._job is None:
             raise RunRefused(400, TEAM_REQUEST_REFUSED, (
-                "团队服务器没有配置订单对账（启动时加 --reconcile-tag 和 --reconcile-orders） / the"
+                "团队服务器没有配置订单对账（启动时加 --reconcile-tag 和 --reconcile-orders） / The"
                 " team server does not reconcile orders (start it with --reconcile-tag and"
                 " --reconcile-orders)"))
         locked = threading.Event()
@@ -63,7 +63,7 @@ class ReconcileNow:
         if isinstance(first, BaseException):
             raise first
         if not first:
-            raise RunRefused(409, TEAM_REQUEST_REFUSED, "订单对账正在运行，请等它结束后再试 / an"
+            raise RunRefused(409, TEAM_REQUEST_REFUSED, "订单对账正在运行，请等它结束后再试 / An"
                                                         " order reconciliation is running; try"
                                                         " again once it has finished")
         self._thread = thread

@@ -46,7 +46,7 @@ from desktop.services.reconcile_status import (
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import is_english, list_text
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
@@ -278,8 +278,9 @@ class ReconcileDialog(QDialog):
     def _evidence(self, mismatch: Mismatch) -> str:
         if not mismatch.orders:
             return self.tr("no order")
-        return "、".join(f"{o.order_id or o.line}（{o.status or 'paid'}）"
-                        for o in mismatch.orders[:5])
+        paid, (left, right) = self.tr("paid"), (" (", ")") if is_english() else ("（", "）")
+        return list_text(f"{o.order_id or o.line}{left}{o.status or paid}{right}"
+                         for o in mismatch.orders[:5])
 
     def _update_fix(self) -> None:
         compared = self.compared

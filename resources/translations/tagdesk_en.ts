@@ -3105,6 +3105,10 @@
         <source>no order</source>
         <translation>no order</translation>
     </message>
+    <message>
+        <source>paid</source>
+        <translation>paid</translation>
+    </message>
     <message numerus="yes">
         <source>Fix %1 relations</source>
         <translation>

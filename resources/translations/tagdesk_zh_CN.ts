@@ -3074,6 +3074,10 @@
         <source>no order</source>
         <translation>没有订单</translation>
     </message>
+    <message>
+        <source>paid</source>
+        <translation>已支付</translation>
+    </message>
     <message numerus="yes">
         <source>Fix %1 relations</source>
         <translation>

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
@@ -89,3 +89,33 @@ def test_orders_are_compared_and_fixed_from_the_window(
     qtbot.waitUntil(lambda: dialog.compare_button.isEnabled() and dialog.compared is not None
                     and dialog.compared.result.in_step, timeout=20000)
     dialog.close()
+
+
+def test_the_evidence_of_a_mismatch_reads_in_the_ui_language(
+        qtbot: Any, synced_context: Any, gui_home: Path, sandbox: Any, tmp_path: Path) -> None:
+    _tag_id, _fully, none = _paid_tagged(synced_context, sandbox)
+    orders = tmp_path / "orders.csv"        # no status column: every order counts as paid
+    orders.write_text(f"订单号,客户ID\nP1,{none[0]}\nP2,{none[0]}\n", encoding="utf-8")
+    window = MainWindow(synced_context, Settings(gui_home),
+                        SyncController(synced_context, synced_context), "en")
+    qtbot.addWidget(window)
+    dialog = window.open_reconcile()
+    dialog.source.setText(str(orders))
+    dialog.tag.setText(TAG)
+    dialog.compare_button.click()
+    qtbot.waitUntil(lambda: dialog.compared is not None, timeout=20000)
+
+    def evidence() -> str:
+        return next(top_item(dialog.list, n).text(3)
+                    for n in range(dialog.list.topLevelItemCount())
+                    if top_item(dialog.list, n).text(1) == none[0])
+
+    translations = Translations()
+    try:
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: evidence() == "P1 (paid), P2 (paid)", timeout=5000)
+        translations.install(CHINESE)
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "订单对账", timeout=5000)
+        assert evidence() == "P1（已支付）、P2（已支付）"
+    finally:
+        translations.uninstall()
