@@ -385,6 +385,10 @@ class UnfinishedBatchesDialog(QDialog):
         self.setWindowTitle(self.tr("Unfinished tag batches"))
         self.intro.setText(self.tr(
             "These batches stopped before all their calls were sent (the app was closed, the"
+            " pilot is waiting, or the team server could not be reached for a while). Resume"
+            " sends exactly the calls still pending.") if self.context.workspace.profile.is_team
+            else self.tr(
+            "These batches stopped before all their calls were sent (the app was closed, the"
             " pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls"
             " still pending."))
         for row in range(self.list.count()):

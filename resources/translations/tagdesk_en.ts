@@ -4188,6 +4188,10 @@
         <translation>Unfinished tag batches</translation>
     </message>
     <message>
+        <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or the team server could not be reached for a while). Resume sends exactly the calls still pending.</source>
+        <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or the team server could not be reached for a while). Resume sends exactly the calls still pending.</translation>
+    </message>
+    <message>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>

@@ -4143,6 +4143,10 @@
         <translation>未完成的标签批次</translation>
     </message>
     <message>
+        <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or the team server could not be reached for a while). Resume sends exactly the calls still pending.</source>
+        <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或暂时连不上团队服务器）。继续将只发送仍待处理的调用。</translation>
+    </message>
+    <message>
         <source>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</source>
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>

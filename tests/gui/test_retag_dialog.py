@@ -269,6 +269,7 @@ def test_unfinished_batches_are_offered_and_resumed(qtbot: Any, synced_context: 
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and batch_id in dialog.list.item(0).text()
+    assert "WeCom refused" in dialog.intro.text()   # a solo profile's calls go to WeCom
     qtbot.waitExposed(dialog)                    # a long line wraps in the list, not cut off
     assert dialog.list.horizontalScrollBar().maximum() == 0
     assert dialog.list.visualItemRect(dialog.list.item(0)).height() > 2 * dialog.fontMetrics(

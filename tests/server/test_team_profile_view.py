@@ -140,6 +140,7 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
         assert f"团队：{team_server.url}" in window.status.profile.text()
         offered = window.findChild(UnfinishedBatchesDialog)   # the stopped write, to go on
         assert offered is not None and offered.isVisible() and offered.list.count() == 1
+        assert "团队服务器" in offered.intro.text() and "企业微信" not in offered.intro.text()
         offered.close()
 
 
