@@ -26,16 +26,14 @@ from desktop.store.db import Cache
 from desktop.store.direct_sync import open_sync_write
 from desktop.store.snapshot import (
     ContactWayRow,
-    CustomerRow,
     DepartmentRow,
     GroupRow,
     MemberRow,
-    RelationRow,
     Snapshot,
     StrategyRow,
     TagRow,
 )
-from desktop.wecom.models import RelationPage, TagGroup
+from desktop.wecom.models import ExternalContact, FollowInfo, TagGroup
 
 if TYPE_CHECKING:
     from desktop.wecom.client import WeComClient
@@ -99,7 +97,7 @@ def run_sync(
     _read_contact_ways(client, snap, cancel, chains)
 
     with open_sync_write(cache, snap) as target:
-        read_relations(client, target.add, heaviest_first(cache, follow_users), progress,
+        read_relations(client, target.add_page, heaviest_first(cache, follow_users), progress,
                        cancel, chains)
         fetch_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
@@ -196,7 +194,8 @@ def _read_contact_ways(
         snap.contact_ways.extend(pool.map(read, config_ids))
 
 
-PageConsumer = Callable[[list[CustomerRow], list[RelationRow]], None]
+PageItems = list[tuple[ExternalContact, FollowInfo]]  # one relation page's rows
+PageConsumer = Callable[[PageItems], None]
 PAGES_AHEAD = 2  # relation pages each chain may fetch beyond what the consumer took
 
 
@@ -209,7 +208,8 @@ def read_relations(
     chains: int,
 ) -> None:
     """Page batch/get_by_user for every follow user, `chains` cursors at a time, handing
-    each page's rows to `consume` on the calling thread while the chains fetch on.
+    each page's rows, as the client read them, to `consume` on the calling thread while
+    the chains fetch on.
 
     Each member is a chain that follows its own cursor to the end, so the work
     spreads evenly however unequal the members' customer counts are (a chain of
@@ -219,11 +219,11 @@ def read_relations(
     """
     chains = max(1, chains)
     total = len(follow_users)
-    pages: queue.Queue[tuple[list[CustomerRow], list[RelationRow]] | BaseException | None] = (
-        queue.Queue(maxsize=PAGES_AHEAD * chains))
+    pages: queue.Queue[PageItems | BaseException | None] = queue.Queue(
+        maxsize=PAGES_AHEAD * chains)
     stop = threading.Event()  # set when reading ended: chains end at their next page
 
-    def offer(item: tuple[list[CustomerRow], list[RelationRow]] | BaseException | None) -> None:
+    def offer(item: PageItems | BaseException | None) -> None:
         while not stop.is_set():
             try:
                 pages.put(item, timeout=0.05)
@@ -237,7 +237,7 @@ def read_relations(
             while not stop.is_set():
                 cancel.raise_if_cancelled()
                 page = client.batch_get_by_user([userid], cursor=cursor, limit=PAGE_LIMIT)
-                offer(_page_rows(page))
+                offer(page.items)
                 if not page.next_cursor:
                     break
                 cursor = page.next_cursor
@@ -258,32 +258,12 @@ def read_relations(
                 if item is None:
                     done_users += 1
                 else:
-                    consume(*item)
-                    fetched += len(item[1])
+                    consume(item)
+                    fetched += len(item)
                 progress(Progress("relations", done_users, total,
                                   f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
         finally:
             stop.set()
-
-
-def _page_rows(page: RelationPage) -> tuple[list[CustomerRow], list[RelationRow]]:
-    customers: list[CustomerRow] = []
-    relations: list[RelationRow] = []
-    for contact, follow in page.items:
-        customers.append(CustomerRow(
-            external_userid=contact.external_userid, name=contact.name,
-            type=contact.type, gender=contact.gender, corp_name=contact.corp_name,
-            corp_full_name=contact.corp_full_name, position=contact.position,
-            unionid=contact.unionid,
-        ))
-        relations.append(RelationRow(
-            external_userid=contact.external_userid, userid=follow.userid,
-            remark=follow.remark, description=follow.description,
-            createtime=follow.createtime, add_way=follow.add_way, state=follow.state,
-            oper_userid=follow.oper_userid, remark_corp_name=follow.remark_corp_name,
-            remark_mobiles=tuple(follow.remark_mobiles), tag_ids=tuple(follow.tag_ids),
-        ))
-    return customers, relations
 
 
 def heaviest_first(cache: Cache, userids: list[str]) -> list[str]:

@@ -39,16 +39,11 @@ from desktop.services.progress import (
     WaitReporter,
     no_progress,
 )
-from desktop.services.sync import heaviest_first, read_relations
+from desktop.services.sync import PageItems, heaviest_first, read_relations
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.outbox import BatchRecord, RowFailure, TagRecord
-from desktop.store.snapshot import (
-    LAST_SYNC_KEY,
-    CustomerRow,
-    RelationRow,
-    replace_relation_tags,
-)
+from desktop.store.snapshot import LAST_SYNC_KEY, replace_relation_tags
 
 if TYPE_CHECKING:
     from desktop.wecom.client import WeComClient
@@ -221,9 +216,9 @@ class TaggingService:
         owners = heaviest_first(self._cache, sorted({s.userid for s in states.values()}))
         fetched: dict[tuple[str, str], tuple[str, ...]] = {}
 
-        def keep_wanted(_customers: list[CustomerRow], relations: list[RelationRow]) -> None:
-            fetched.update(((r.external_userid, r.userid), r.tag_ids) for r in relations
-                           if (r.external_userid, r.userid) in wanted)
+        def keep_wanted(items: PageItems) -> None:
+            fetched.update(((c.external_userid, f.userid), f.tag_ids) for c, f in items
+                           if (c.external_userid, f.userid) in wanted)
 
         cancel = cancel or CancelToken()
         reporter = WaitReporter(progress)

@@ -33,6 +33,9 @@ from desktop.store.snapshot import (
     LAST_SYNC_KEY,
     RELATION_FIELDS,
     CustomerRow,
+    PageCustomer,
+    PageFollow,
+    PageItem,
     RelationRow,
     Snapshot,
     Staging,
@@ -64,6 +67,9 @@ class SyncWrite(Protocol):
     """Where a sync's relation pages go while they are fetched, and its final write."""
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
+        ...
+
+    def add_page(self, items: Sequence[PageItem]) -> None:
         ...
 
     def write(self, snap: Snapshot) -> WriteResult:
@@ -119,39 +125,49 @@ class DirectWrite:
             return cls(cache, conn, snap, attempt.pop_all())
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Insert one page: its customers (the last row of one wins), its relations with
-        their folded text and links."""
+        """Insert these rows as one page."""
+        self._add(customers, [(r.external_userid, r) for r in relations])
+
+    def add_page(self, items: Sequence[PageItem]) -> None:
+        """Insert one relation page as WeCom's client read it."""
+        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
+
+    def _add(self, customers: Sequence[PageCustomer],
+             relations: Sequence[tuple[str, PageFollow]]) -> None:
+        """Insert one page: its customers (the last row of one wins), its relations (by their
+        customer's external_userid) with their folded text and links."""
         self._check_thread()
         self._add_customers(customers)
-        latest: dict[str, RelationRow] = {}
-        for r in relations:
-            latest[f"{r.userid}\n{r.external_userid}"] = r
+        latest: dict[str, tuple[str, PageFollow]] = {}
+        for external_userid, r in relations:
+            latest[f"{r.userid}\n{external_userid}"] = (external_userid, r)
         page_customers = {c.external_userid: c for c in customers}
         fresh: list[tuple[object, ...]] = []
         links: list[list[int]] = []
         texts: list[tuple[int, str | None]] = []
         first = self._next_id  # the new relations' ids follow it in order
-        for key, r in latest.items():
+        for key, (external_userid, r) in latest.items():
             fields = _relation_fields(r)
             rid = self._ids.get(key)
             if rid is None:
                 rid = self._ids[key] = self._next_id
                 self._next_id += 1
                 links.append(self._pks(r.tag_ids))
-                fresh.append((rid, r.external_userid, r.userid, *fields, len(links[-1]),
+                fresh.append((rid, external_userid, r.userid, *fields, len(links[-1]),
                               relation_signature(r, self._live)))
             else:
                 self._replace(rid, r, fields)
-            texts.append((rid, _folded(r, fields, page_customers.get(r.external_userid))))
+            texts.append((rid, _folded(external_userid, r, fields,
+                                       page_customers.get(external_userid))))
         insert_rows(self._conn, INSERT_RELATIONS, fresh)
         insert_rows(self._conn, FOLDED_TEXT, texts)
         if fresh:
             self._insert_links(first, links)
 
-    def _add_customers(self, customers: Sequence[CustomerRow]) -> None:
+    def _add_customers(self, customers: Sequence[PageCustomer]) -> None:
         """Insert the customers not written yet; one written before with other fields is
         updated (its update trigger marks its relations' text to fold again)."""
-        new: dict[str, tuple[CustomerRow, int]] = {}
+        new: dict[str, tuple[PageCustomer, int]] = {}
         for c in customers:
             sig = customer_signature(c)
             written = self._customers.get(c.external_userid)
@@ -165,7 +181,7 @@ class DirectWrite:
             (c.external_userid, *_customer_fields(c), _sort_key(c.name), sig)
             for c, sig in new.values()])
 
-    def _replace(self, rid: int, r: RelationRow, fields: tuple[object, ...]) -> None:
+    def _replace(self, rid: int, r: PageFollow, fields: tuple[object, ...]) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
         self._links -= self._conn.execute(
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
@@ -230,7 +246,7 @@ class DirectWrite:
             self._transaction = None
 
 
-def _customer_fields(c: CustomerRow) -> tuple[object, ...]:
+def _customer_fields(c: PageCustomer) -> tuple[object, ...]:
     return (c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position, c.unionid)
 
 
@@ -238,20 +254,20 @@ def _sort_key(name: str) -> str:
     return person_sort_key(name) if name else ""
 
 
-def _relation_fields(r: RelationRow) -> tuple[object, ...]:
+def _relation_fields(r: PageFollow) -> tuple[object, ...]:
     return (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
             r.remark_corp_name, json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
 
 
-def _folded(r: RelationRow, fields: tuple[object, ...], customer: CustomerRow | None
-            ) -> str | None:
+def _folded(external_userid: str, r: PageFollow, fields: tuple[object, ...],
+            customer: PageCustomer | None) -> str | None:
     """The relation's folded search text (`fields` as `_relation_fields` made them), None
     (folded at the end) when its customer is not on its page."""
     if customer is None:
         return None
     return search_text.fold_fields(
         r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
-        customer.corp_full_name, r.external_userid, str(fields[-1]))
+        customer.corp_full_name, external_userid, str(fields[-1]))
 
 
 INSERT_CUSTOMERS = (f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort,"

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from types import TracebackType
+from typing import Protocol
 
 from desktop.store import journal, search_text, sort_keys, tag_counts
 from desktop.store.db import Cache
@@ -123,15 +124,65 @@ class Snapshot:
     contact_ways: list[ContactWayRow] = field(default_factory=list)
 
 
-def relation_signature(r: RelationRow, tag_ids: Collection[str]) -> int:
+class PageCustomer(Protocol):
+    """A customer as a relation page of WeCom's (or a `CustomerRow`) holds it."""
+
+    @property
+    def external_userid(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> int: ...
+    @property
+    def gender(self) -> int: ...
+    @property
+    def corp_name(self) -> str: ...
+    @property
+    def corp_full_name(self) -> str: ...
+    @property
+    def position(self) -> str: ...
+    @property
+    def unionid(self) -> str: ...
+
+
+class PageFollow(Protocol):
+    """A relation as a relation page of WeCom's (or a `RelationRow`) holds it, less its
+    customer."""
+
+    @property
+    def userid(self) -> str: ...
+    @property
+    def remark(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def createtime(self) -> int: ...
+    @property
+    def add_way(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def oper_userid(self) -> str: ...
+    @property
+    def remark_corp_name(self) -> str: ...
+    @property
+    def remark_mobiles(self) -> Sequence[str]: ...
+    @property
+    def tag_ids(self) -> Sequence[str]: ...
+
+
+PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
+
+
+def relation_signature(r: PageFollow, tag_ids: Collection[str]) -> int:
     """What a sync writes for this relation: its fields and its links to those of its tag
     ids that the sync's tag list (`tag_ids`) names, as a 64-bit signature."""
     return _signature((r.remark, r.description, r.createtime, r.add_way, r.state,
-                       r.oper_userid, r.remark_corp_name, r.remark_mobiles,
+                       r.oper_userid, r.remark_corp_name, tuple(r.remark_mobiles),
                        sorted({t for t in r.tag_ids if t in tag_ids})))
 
 
-def customer_signature(c: CustomerRow) -> int:
+def customer_signature(c: PageCustomer) -> int:
     """What a sync writes for this customer, as a 64-bit signature."""
     return _signature((c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position,
                        c.unionid))
@@ -199,8 +250,17 @@ class Staging:
             "SELECT id, pk FROM main.tag WHERE deleted = 0").fetchall())
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Stage one page. A customer (one row per relation) is merged once per row, the last
-        one winning.
+        """Stage these rows as one page."""
+        self._add(customers, [(r.external_userid, r) for r in relations])
+
+    def add_page(self, items: Sequence[PageItem]) -> None:
+        """Stage one relation page as WeCom's client read it."""
+        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
+
+    def _add(self, customers: Sequence[PageCustomer],
+             relations: Sequence[tuple[str, PageFollow]]) -> None:
+        """Stage one page: customers, and relations by their customer's external_userid. A
+        customer (one row per relation) is merged once per row, the last one winning.
 
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
@@ -210,7 +270,8 @@ class Staging:
         for start in range(0, len(relations), ROWS_PER_INSERT):
             self._add_relations(relations[start:start + ROWS_PER_INSERT])
 
-    def _changed_customers(self, customers: Sequence[CustomerRow]) -> list[tuple[object, ...]]:
+    def _changed_customers(self, customers: Sequence[PageCustomer]
+                           ) -> list[tuple[object, ...]]:
         """The rows to stage: those not as cached, and every later row of a customer staged
         once (so its last row wins)."""
         rows: list[tuple[object, ...]] = []
@@ -225,12 +286,12 @@ class Staging:
                          c.corp_full_name, c.position, c.unionid, sig))
         return rows
 
-    def _add_relations(self, relations: Sequence[RelationRow]) -> None:
+    def _add_relations(self, relations: Sequence[tuple[str, PageFollow]]) -> None:
         first = self._seq
         self._seq += len(relations)
-        latest: dict[str, tuple[int, RelationRow, int]] = {}
-        for seq, r in enumerate(relations, start=first):
-            key = f"{r.userid}\n{r.external_userid}"
+        latest: dict[str, tuple[int, str, PageFollow, int]] = {}
+        for seq, (external_userid, r) in enumerate(relations, start=first):
+            key = f"{r.userid}\n{external_userid}"
             sig = relation_signature(r, self._tag_ids)
             earlier = self._staged.get(key)
             if earlier is None:
@@ -240,15 +301,15 @@ class Staging:
                 for statement in DROP_STAGED:
                     self._conn.execute(statement, (earlier,))
             self._staged[key] = seq
-            latest[key] = (seq, r, sig)
+            latest[key] = (seq, external_userid, r, sig)
         if not latest:
             return
         insert_rows(self._conn, STAGE_RELATIONS, [
-            (seq, r.external_userid, r.userid, r.remark, r.description, r.createtime,
+            (seq, external_userid, r.userid, r.remark, r.description, r.createtime,
              r.add_way, r.state, r.oper_userid, r.remark_corp_name,
              json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]",
              *self._live_pks(r.tag_ids), sig)
-            for seq, r, sig in latest.values()])
+            for seq, external_userid, r, sig in latest.values()])
         fresh_before = self._fresh
         self._conn.execute(STAGE_FRESH, (first, self._seq - 1))
         self._fresh = int(self._conn.execute(

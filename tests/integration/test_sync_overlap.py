@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from desktop.services.progress import CancelToken, Progress
-from desktop.services.sync import PAGES_AHEAD, read_relations, run_sync
+from desktop.services.sync import PAGES_AHEAD, PageItems, read_relations, run_sync
 from desktop.store.db import Cache
-from desktop.store.snapshot import CustomerRow, RelationRow
 from desktop.wecom.client import WeComClient
 
 
@@ -70,10 +69,10 @@ def test_each_page_is_staged_before_the_pages_after_it_are_fetched(
 
 
 def test_a_sync_holds_only_the_pages_in_flight(paged_sandbox: Any, tmp_path: Path) -> None:
-    held: list[RelationRow] = []
+    held: PageItems = []
 
-    def hold(_customers: list[CustomerRow], relations: list[RelationRow]) -> None:
-        held.extend(relations)
+    def hold(items: PageItems) -> None:
+        held.extend(items)
 
     with _client(paged_sandbox) as client:
         users = sorted(client.get_follow_user_list())
