@@ -310,9 +310,10 @@ class RulesDialog(QDialog):
         for outcome in simulation.evaluation.outcomes[:SHOWN_CHANGES]:
             change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
                               + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            why = "；".join(f"{rule}{': ' if english else '：'}"
-                           f"{'，'.join(reason_text(r, english) for r in reasons)}"
-                           for rule, reasons in outcome.reasons.items())
+            colon, comma, semicolon = (": ", ", ", "; ") if english else ("：", "，", "；")
+            why = semicolon.join(f"{rule}{colon}"
+                                 f"{comma.join(reason_text(r, english) for r in reasons)}"
+                                 for rule, reasons in outcome.reasons.items())
             subject = outcome.subject
             self.changes.addTopLevelItem(QTreeWidgetItem([
                 subject.name or subject.external_userid,

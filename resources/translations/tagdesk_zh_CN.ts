@@ -3472,7 +3472,7 @@
     </message>
     <message>
         <source>A rule adds or removes tags when its conditions hold. Make one with New, edit it with a double-click, add rules from a JSON file (the format is in the README, &quot;Rules and automation&quot;) or a whole set with Tags → Scene templates…; simulate first, then run them as one batch that can be undone.</source>
-        <translation>规则在条件满足时添加或移除标签。用「新建」创建规则，双击编辑，也可以从 JSON 文件添加（格式见 README「Rules and automation」），或用 标签 → 场景模板… 一次添加一整套；先模拟，再作为一个可撤销的批量任务运行。</translation>
+        <translation>规则在条件满足时添加或移除标签。用「新建」创建规则，双击编辑，也可以从 JSON 文件添加（格式见 README 中讲规则与自动化的一节），或用 标签 → 场景模板… 一次添加一整套；先模拟，再作为一个可撤销的批量任务运行。</translation>
     </message>
     <message>
         <source>Rule</source>

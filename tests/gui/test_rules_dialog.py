@@ -4,6 +4,7 @@ source `rule` (its pilot first); contradicting rules are shown and cannot be run
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,32 @@ def test_the_window_works_at_800_pixels_in_both_languages(
     finally:
         translations.uninstall()
         synced_context.wait_idle()
+
+
+def test_the_why_of_a_change_is_punctuated_in_the_ui_language(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    translations = Translations()
+    try:
+        for language, comma, other in ((ENGLISH, ", ", "，"), (CHINESE, "，", ", ")):
+            translations.install(language)
+            dialog = _dialog_with_the_region_rule(qtbot, synced_context, tmp_path)
+            dialog.simulate()
+            qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
+            why = top_item(dialog.changes, 0).text(3)
+            assert why.startswith("北京归华北") and comma in why and other not in why, why
+            dialog.close()
+    finally:
+        translations.uninstall()
+
+
+def test_the_chinese_intro_points_to_the_readme_in_chinese(
+        qtbot: Any, synced_context: Any) -> None:
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        dialog = RulesDialog(synced_context)
+        qtbot.addWidget(dialog)
+        words = set(re.findall(r"[A-Za-z]+", dialog.intro.text()))
+        assert words <= {"README", "JSON"}, words
+    finally:
+        translations.uninstall()
