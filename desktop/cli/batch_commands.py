@@ -20,6 +20,7 @@ from desktop.cli.common import (
     add_common,
     confirm,
     emit_json,
+    english,
     home,
     human_output,
     open_synced_workspace,
@@ -156,6 +157,7 @@ def retag_command(args: argparse.Namespace) -> int:
 
 
 def batches_command(args: argparse.Namespace) -> int:
+    from desktop.domain.bilingual import half
     from desktop.services.tagging import BatchInfo
     from desktop.services.workspace import open_local_cache
     from desktop.store import outbox
@@ -167,12 +169,13 @@ def batches_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not records:
         print("还没有批量任务。 / No batches yet.")
+    in_english = english(args)
     for r in records:
         c = r.counts
         created = datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M")
         print(f"{r.id}\t{r.status}\t{c.applied}/{c.total} 成功 applied\t{c.failed} 失败 failed"
               f"\t{c.skipped} 跳过 skipped\t{c.pending} 待发 pending\t{r.source}"
-              f"\t{r.operator or '-'}\t{created}\t{r.description}")
+              f"\t{r.operator or '-'}\t{created}\t{half(r.description, in_english)}")
     return EXIT_OK
 
 

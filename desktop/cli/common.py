@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 import json
+import os
 import re
 import sys
 import time
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from desktop.services.workspace import Workspace
 
 SHOWN_FAILURES = 10
+APP_SETTINGS = "tagdesk.ini"   # the app's preferences (desktop/ui/settings.py), language among them
 WAIT_LINE_EVERY_S = 10.0  # a running wait (a 45009 countdown) is repeated this often
 _COUNTDOWN = re.compile(r"\d+ (秒|s\b)")
 
@@ -36,6 +39,23 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def home(args: argparse.Namespace) -> Path:
     return resolve_home(args.home)
+
+
+def english(args: argparse.Namespace) -> bool:
+    """Whether stored two-language text (a batch's description) prints its English half: the
+    language chosen in the app (its tagdesk.ini), else English on an English locale, else
+    Chinese, as the app picks."""
+    settings = configparser.ConfigParser(interpolation=None)
+    try:
+        settings.read(home(args) / APP_SETTINGS, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        settings.clear()
+    saved = settings.get("prefs", "language", fallback="")
+    if saved in ("en", "zh_CN"):
+        return saved == "en"
+    locale = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)),
+                  "")
+    return locale.startswith("en")
 
 
 def human_output(args: argparse.Namespace) -> TextIO:

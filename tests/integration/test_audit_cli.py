@@ -15,7 +15,7 @@ from desktop.cli import main
 from desktop.services.audit import EXPORT_COLUMNS, iso_local, local_datetime
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.xlsx_safe import csv_value
-from desktop.store import journal
+from desktop.store import journal, outbox
 from desktop.store.db import Cache
 from desktop.store.journal_query import JournalFilter, iter_rows
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -347,3 +347,25 @@ def test_revert_refuses_unclear_requests(
 ) -> None:
     code, out, err = run(home, capsys, "audit", "revert", "--profile", "acme", *options)
     assert code == 2 and message in err and out == ""
+
+
+@pytest.mark.parametrize(("settings", "locale", "shown"), [
+    ("", "C.UTF-8", "规则：北京归华北"),
+    ("", "en_US.UTF-8", "Rules: 北京归华北"),
+    ("[prefs]\nlanguage=en\n", "zh_CN.UTF-8", "Rules: 北京归华北"),   # the app's choice wins
+    ("[prefs]\nlanguage=zh_CN\n", "en_US.UTF-8", "规则：北京归华北"),
+])
+def test_batches_show_a_stored_description_in_one_language(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    settings: str, locale: str, shown: str,
+) -> None:
+    with Cache(ProfileStore(home).cache_path("acme")) as cache:
+        outbox.create_batch(cache, [], operator="zhangsan", source="rule",
+                            description="规则：北京归华北 / Rules: 北京归华北")
+    if settings:
+        (home / "tagdesk.ini").write_text(settings, encoding="utf-8")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    code, out, _ = run(home, capsys, "batches", "--profile", "acme")
+    assert code == 0 and out.splitlines()[0].split("\t")[-1] == shown
