@@ -18,7 +18,9 @@ can run `prepare()` on a worker; without `on_cold`, the bitmaps are built as nee
 What depends only on which relations exist, whose customer each is and their createtime
 (the universe, the relation -> customer map, relations by createtime) is kept across
 versions, and across `invalidate()`, while the cache's `relation_set_version` (kept by
-triggers) is unchanged; with it, a cold filter without `text:` or tag counts builds just
+triggers) is unchanged, and `prepare()` stores them in the cache for that version
+(`filter_stored`), so an engine on a just-opened cache starts with them; with them, a
+cold filter without `text:` or tag counts builds just
 the bitmaps its leaves need from their indexes, which costs less than SQL's lookup of
 every matching relation's customer (other orders than createtime still come from SQL).
 
@@ -55,13 +57,12 @@ from desktop.domain.filter.plan import (
     PlanOr,
     TextLeaf,
 )
-from desktop.store import filter_sql
+from desktop.store import filter_sql, filter_stored
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
+from desktop.store.filter_stored import RELATION_SET_KEY
 from desktop.store.snapshot import DATA_VERSION_KEY, RELATIONS_VERSION_KEY
-
-RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migration 16)
 
 ORDER_COLUMNS = tuple(ORDER_SQL)
 PATCH_LIMIT = 2000
@@ -131,8 +132,7 @@ class FilterEngine:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not (index.has(f"order:{order_by}")
-                                          and _bitmaps_cheaper(conn, index, plan)):
+            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan, order_by):
                 return filter_sql.ordered(conn, plan, order_by, descending, limit)
             matched = self._evaluate(conn, index, plan)
             order = index.order(conn, order_by)
@@ -148,7 +148,8 @@ class FilterEngine:
         bitmap comes from one pass over the links, with the tag counts, customer map,
         text, these sort orders and those the previous index had built. Kept only if
         nothing was invalidated meanwhile; a filter that runs concurrently still works
-        (it builds what it needs itself). Call it outside any transaction of this thread.
+        (it builds what it needs itself). The relation-set parts are then stored in the
+        cache, unless they are already. Call it outside any transaction of this thread.
         """
         with self._lock:
             previous, generation = self._index, self._generation
@@ -169,6 +170,7 @@ class FilterEngine:
             raise
         finally:
             conn.execute("COMMIT")
+        filter_stored.store(self._cache, index.relation_set, index.carried())
 
     def invalidate(self) -> None:
         """Forget everything kept; call after writing to the cache without bumping data_version."""
@@ -285,6 +287,7 @@ class FilterEngine:
         return resolve(expr, index.catalogue(conn), self._tz)
 
     def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -> BitMap:
+        index.take_stored(conn)
         universe = index.universe(conn)
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
 
@@ -294,16 +297,20 @@ def _meta(conn: sqlite3.Connection, key: str) -> str:
     return "" if row is None else str(row[0])
 
 
-def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -> bool:
-    """Whether a cold index answers `plan` faster than SQL: it knows every relation's
-    customer, and the plan's leaves are small ranges of indexes (a `text:` leaf is no range
-    until the folded texts are kept; a date range is usually large, unless the relations by
-    createtime are kept: SQL checks it only on the rows the other leaves matched), and SQL
-    does not probe the tags of just a few relations instead (`filter_sql.narrow`)."""
-    slow = {TextLeaf: "text", CreatedLeaf: "createtimes"}
-    return index.knows_customers() and all(
-        index.has(slow[type(leaf)]) for leaf in _leaves(plan) if type(leaf) in slow
-    ) and not filter_sql.narrow(conn, plan)
+def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan,
+                     order_by: str | None = None) -> bool:
+    """Whether a cold index answers `plan` (in `order_by`) faster than SQL: it knows every
+    relation's customer, and the plan's leaves are small ranges of indexes (a `text:` leaf
+    is no range until the folded texts are kept; a date range is usually large, unless the
+    relations by createtime are kept: SQL checks it only on the rows the other leaves
+    matched), and SQL does not probe the tags of just a few relations instead
+    (`filter_sql.narrow`). Only then are the relation-set parts stored in the cache read."""
+    kinds = {type(leaf) for leaf in _leaves(plan)}
+    if (TextLeaf in kinds and not index.has("text")) or filter_sql.narrow(conn, plan):
+        return False
+    index.take_stored(conn)
+    return (index.knows_customers() and (CreatedLeaf not in kinds or index.has("createtimes"))
+            and (order_by is None or index.has(f"order:{order_by}")))
 
 
 def _leaves(plan: Plan) -> Iterator[Plan]:

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import contains
 from typing import TypeVar
@@ -33,6 +33,7 @@ from desktop.domain.filter.plan import (
     TextLeaf,
 )
 from desktop.store import filter_leaves as sql
+from desktop.store import filter_stored
 from desktop.store.filter_catalogue import load_catalogue
 
 RELATION_SET_PARTS = ("universe", "shared", "shared_ids", "createtimes", "order:createtime")
@@ -57,10 +58,24 @@ class FilterIndex:
         self._shared: dict[str, object] = dict(carried or {}) if relation_set else {}
         self._tags: dict[int, FrozenBitMap] = {}
         self._leaves: OrderedDict[Leaf, FrozenBitMap] = OrderedDict()
+        self._stored_taken = False
         self._complete_tags = False
         """True once every linked tag's bitmap is kept: a missing one has no links."""
         self.primed = False
         """True once `prime` built everything: any filter is answered from bitmaps."""
+
+    def take_stored(self, conn: sqlite3.Connection) -> None:
+        """Take what the cache stores of this relation set (`filter_stored`), once, unless
+        every part is built already."""
+        with self._lock:
+            if self._stored_taken or not self.relation_set or all(
+                    key in self._shared for key in RELATION_SET_PARTS):
+                return
+            self._stored_taken = True
+        stored = filter_stored.load(conn, self.relation_set)
+        with self._lock:
+            for key, value in stored.items():
+                self._shared.setdefault(key, value)
 
     def carried(self) -> dict[str, object]:
         """The `RELATION_SET_PARTS` built so far, for the next index of this relation set."""
@@ -185,6 +200,7 @@ class FilterIndex:
         orders. Costs about a second at 100,000 customers (on a worker), after which any
         filter is answered warm."""
         self.catalogue(conn)
+        self.take_stored(conn)
         self.universe(conn)  # first the customer map: cold filters meanwhile may use it
         shared = self._once("shared", lambda: sql.shared_customers(conn))
         self._once("shared_ids", lambda: FrozenBitMap(shared))
@@ -219,7 +235,7 @@ class FilterIndex:
         in_shared = relations & shared_ids
         return len(relations) - len(in_shared) + len({shared[rid] for rid in in_shared})
 
-    def order(self, conn: sqlite3.Connection, order_by: str) -> list[int]:
+    def order(self, conn: sqlite3.Connection, order_by: str) -> Sequence[int]:
         return self._once(f"order:{order_by}", lambda: sql.ordered_ids(conn, order_by))
 
     def renamed(self, conn: sqlite3.Connection, version: str) -> FilterIndex:
@@ -248,6 +264,7 @@ class FilterIndex:
             leaves = [(leaf, bm) for leaf, bm in leaves if not isinstance(leaf, TagCountLeaf)]
         fresh = FilterIndex(version, self.generation, self.relation_set)
         fresh._shared, fresh._tags, fresh._complete_tags = shared, tags, complete
+        fresh._stored_taken = self._stored_taken
         fresh._leaves.update(leaves)
         fresh.primed = self.primed and counts_kept
         return fresh
@@ -270,6 +287,7 @@ class FilterIndex:
         fresh._tags = {pk: _replace_part(tags.get(pk, FrozenBitMap()), touched, by_tag.get(pk))
                        for pk in patched_pks}
         fresh._complete_tags = complete
+        fresh._stored_taken = self._stored_taken
         fresh.primed = self.primed
         buckets = shared.pop("tag_counts", None)
         fresh._shared = shared

@@ -509,6 +509,16 @@ MIGRATIONS: list[str] = [
         UPDATE relation SET tag_count = tag_count + 1, sync_sig = NULL WHERE id = NEW.relation_id;
     END;
     """,
+    # 20: the filters' relation -> customer map and relations by createtime, stored for the
+    # `relation_set_version` they were built at, so a just-opened cache has them at once
+    # (`filter_stored.py`); one row, replaced when a later relation set is prepared.
+    """
+    CREATE TABLE filter_relation_set (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        relation_set TEXT NOT NULL,             -- meta relation_set_version of the parts
+        parts        BLOB NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,222 @@
+"""The relation -> customer map and relations by createtime, stored in the cache by `prepare()`
+and taken by an engine on a just-opened cache (`desktop/store/filter_stored.py`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from pyroaring import FrozenBitMap
+
+from desktop.store import filter_sql, filter_stored
+from desktop.store.db import Cache
+from desktop.store.filter_engine import RELATION_SET_KEY, FilterEngine
+from desktop.store.filter_index import RELATION_SET_PARTS
+from desktop.store.schema import SCHEMA_VERSION
+from desktop.store.snapshot import bump_data_version
+from tests.unit.store.bench_filter_module import load_bench_filter
+
+MORE = ["tags>=3 tags<6", "tags=0", "-高意向", "owner:u0003 | 高意向", "added>=2024-06-01"]
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return load_bench_filter()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, bench: ModuleType) -> bytes:
+    path = tmp_path_factory.mktemp("stored") / "bench.sqlite"
+    bench.build(path, 500, seed=11)
+    with Cache(path) as cache:
+        cache.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def path(tmp_path: Path, built: bytes) -> Path:
+    path = tmp_path / "bench.sqlite"
+    path.write_bytes(built)
+    return path
+
+
+@pytest.fixture
+def cache(path: Path) -> Iterator[Cache]:
+    with Cache(path) as cache:
+        yield cache
+
+
+def _stored_row(cache: Cache) -> tuple[str, bytes] | None:
+    row = cache.connection().execute(
+        "SELECT relation_set, parts FROM filter_relation_set").fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+def _just_opened(path: Path) -> tuple[Cache, FilterEngine]:
+    cache = Cache(path)
+    return cache, FilterEngine(cache, on_cold=lambda: None)
+
+
+def _assert_answers_as_sql(engine: FilterEngine, cache: Cache, filters: list[str]) -> None:
+    conn = cache.connection()
+    warm = FilterEngine(cache)
+    for text in filters:
+        plan = warm.check(text)
+        assert engine.count(text) == warm.count(text), text
+        counted = engine.count(text)
+        assert (counted.relations, counted.customers) == filter_sql.count(conn, plan), text
+        assert engine.evaluate(text) == filter_sql.matching(conn, plan), text
+        for descending in (True, False):
+            assert engine.relation_ids(text, "createtime", descending) == filter_sql.ordered(
+                conn, plan, "createtime", descending, None), (text, descending)
+
+
+def test_prepare_stores_the_parts_and_they_read_back_as_built(cache: Cache) -> None:
+    engine = FilterEngine(cache)
+    engine.prepare()
+    row = _stored_row(cache)
+    assert row is not None and row[0] == cache.get_meta(RELATION_SET_KEY)
+    index = engine._index
+    assert index is not None
+    built = index.carried()
+    read = filter_stored.decode(row[1])
+    assert read is not None and read.keys() == built.keys() == set(RELATION_SET_PARTS)
+    assert read["universe"] == built["universe"] and read["shared"] == built["shared"]
+    assert read["shared_ids"] == built["shared_ids"]
+    read_times, built_times = read["createtimes"], built["createtimes"]
+    assert isinstance(read_times, tuple) and isinstance(built_times, tuple)
+    assert list(read_times[0]) == list(built_times[0])
+    assert list(read_times[1]) == list(built_times[1]) == list(read["order:createtime"])  # type: ignore[call-overload]
+    engine.prepare()  # stored already: the row is not written again
+    assert _stored_row(cache) == row
+
+
+def test_a_just_opened_cache_counts_from_the_stored_map_as_sql_does(
+        path: Path, bench: ModuleType) -> None:
+    with Cache(path) as cache:
+        FilterEngine(cache).prepare()
+    opened, engine = _just_opened(path)
+    with opened:
+        assert engine.count("高意向 客户等级:VIP") == FilterEngine(opened).count("高意向 客户等级:VIP")
+        index = engine._index
+        assert index is not None and index.knows_customers() and index.has("createtimes")
+        assert not index.primed  # from bitmaps, without preparing
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+
+
+def test_a_text_filter_does_not_read_the_stored_map(path: Path) -> None:
+    with Cache(path) as cache:
+        FilterEngine(cache).prepare()
+    opened, engine = _just_opened(path)
+    with opened:
+        engine.count("text:北京")  # answered from SQL: the texts are not kept
+        index = engine._index
+        assert index is not None and not index.knows_customers()
+
+
+def test_the_map_stays_after_tag_writes_and_goes_stale_when_relations_change(
+        path: Path, bench: ModuleType) -> None:
+    with Cache(path) as cache:
+        FilterEngine(cache).prepare()
+        stored = _stored_row(cache)
+        with cache.write() as tx:  # a tagging write: the relation set is the same
+            tx.execute("DELETE FROM relation_tag WHERE relation_id IN (3, 4)")
+            tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (3, 1), (4, 2)")
+            bump_data_version(cache, tx)
+    opened, engine = _just_opened(path)
+    with opened:
+        engine.count("高意向")
+        assert engine._index is not None and engine._index.knows_customers()
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+        customer, = opened.connection().execute(
+            "SELECT external_userid FROM relation WHERE id = 5").fetchone()
+        with opened.write() as tx:  # one more relation of a known customer, tagged
+            tx.execute("INSERT INTO relation (id, external_userid, userid, createtime)"
+                       " VALUES (9001, ?, 'u0198', 1700000000)", (customer,))
+            tx.execute("INSERT INTO relation_tag (relation_id, tag_pk) VALUES (9001, 1)")
+            tx.execute("DELETE FROM relation WHERE id = 7")
+            bump_data_version(opened, tx)
+    opened, engine = _just_opened(path)
+    with opened:
+        engine.count("高意向")
+        assert engine._index is not None and not engine._index.knows_customers()  # stale
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+        engine.prepare()
+        assert _stored_row(opened) not in (None, stored)
+    opened, engine = _just_opened(path)
+    with opened:
+        engine.count("高意向")
+        assert engine._index is not None and engine._index.knows_customers()
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+
+
+@pytest.mark.parametrize("damage", ["flip", "cut", "format"])
+def test_a_damaged_row_is_ignored_and_built_again(
+        path: Path, bench: ModuleType, damage: str, caplog: pytest.LogCaptureFixture) -> None:
+    with Cache(path) as cache:
+        FilterEngine(cache).prepare()
+        row = _stored_row(cache)
+        assert row is not None
+        blob = bytearray(row[1])
+        if damage == "flip":
+            blob[len(blob) // 2] ^= 0x55
+        elif damage == "format":
+            blob[0:6] = b"TDRS9L"
+        damaged = bytes(blob if damage != "cut" else blob[: len(blob) - 4])
+        with cache.write() as tx:
+            tx.execute("UPDATE filter_relation_set SET parts = ?", (damaged,))
+    opened, engine = _just_opened(path)
+    with opened, caplog.at_level(logging.WARNING, logger="tagdesk.store"):
+        engine.count("高意向")
+        assert engine._index is not None and not engine._index.knows_customers()
+        assert "damaged" in caplog.text
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+        engine.prepare()
+        assert _stored_row(opened) == row  # stored again, intact
+
+
+def test_a_map_built_before_a_relation_changed_is_not_stored(cache: Cache) -> None:
+    parts = filter_stored.decode(filter_stored.encode(_prepared_parts(cache)) or b"")
+    assert parts is not None
+    relation_set = cache.get_meta(RELATION_SET_KEY)
+    with cache.write() as tx:
+        tx.execute("DELETE FROM filter_relation_set")
+        tx.execute("DELETE FROM relation WHERE id = 9")
+    assert not filter_stored.store(cache, relation_set, parts)
+    assert _stored_row(cache) is None
+
+
+def test_a_map_with_gaps_in_its_relation_ids_reads_back(cache: Cache) -> None:
+    with cache.write() as tx:
+        tx.execute("DELETE FROM relation WHERE id % 7 = 0")
+    parts = _prepared_parts(cache)
+    universe = parts["universe"]
+    assert isinstance(universe, FrozenBitMap) and len(universe) < max(universe)
+    read = filter_stored.decode(filter_stored.encode(parts) or b"")
+    assert read is not None and read["universe"] == universe and read["shared"] == parts["shared"]
+
+
+def test_an_older_cache_gets_the_table_and_stores_after_its_first_prepare(
+        path: Path, bench: ModuleType) -> None:
+    with Cache(path) as cache, cache.write() as tx:  # the cache as migration 18 left it
+        tx.execute("DROP TABLE filter_relation_set")
+        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    with Cache(path) as cache:
+        assert cache.schema_version == SCHEMA_VERSION and _stored_row(cache) is None
+        FilterEngine(cache).prepare()
+        assert _stored_row(cache) is not None
+    opened, engine = _just_opened(path)
+    with opened:
+        engine.count("高意向 -已流失")
+        assert engine._index is not None and engine._index.knows_customers()
+        _assert_answers_as_sql(engine, opened, bench.FILTERS)
+
+
+def _prepared_parts(cache: Cache) -> dict[str, object]:
+    engine = FilterEngine(cache)
+    engine.prepare()
+    assert engine._index is not None
+    return engine._index.carried()
