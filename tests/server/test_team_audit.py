@@ -124,6 +124,16 @@ def test_the_server_reads_a_sorted_first_page_without_sorting_every_id(
     assert reader.sorted_first_page(JournalFilter(), "customer", False) is None  # by name here
     with pytest.raises(TeamServerError, match="40058"):
         journal_call(team_server.url, session, "", {"sort": "mood"})
+    with psycopg.connect(team_server.db_url) as conn:   # along an index, not a sort of all
+        for plan_kind in ("seqscan", "bitmapscan", "sort"):   # what a big journal rules out
+            conn.execute(f"SET enable_{plan_kind} = off".encode())
+        for column, index in (("tag_name", "team_journal_tag_sort"),
+                              ("group_name", "team_journal_group_sort")):
+            for direction in ("ASC", "DESC"):
+                plan = "\n".join(str(line) for line, in conn.execute(
+                    f'EXPLAIN SELECT id FROM team_journal WHERE TRUE ORDER BY {column}'
+                    f' COLLATE "C" {direction}, id DESC LIMIT 200'.encode()))
+                assert index in plan, plan
 
 
 def test_the_team_journal_is_read_in_pages_and_only_when_logged_in(
