@@ -59,6 +59,9 @@ POSTPOSED_NEGATION = re.compile(
 # Questions by their form rather than a cue word: A-not-A (挤不挤, 包不包, 有没有) and a
 # clause that ends in 不 / 没 after what it asks about (操作复杂不, 还有现货没; not 我还没).
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# Words after which an A-not-A is the customer's own undecided matter, not a question to
+# the seller (还没想好要不要买, 没决定买不买).
+UNDECIDED = ("决定", "确定", "想好", "考虑", "纠结", "犹豫", "商量")
 ENDING_NOT = re.compile(r"(?<![还也都就并从我你他她它们])[\u4e00-\u9fff](?:不|没|没有)[吗呢啊呀嘛]?$")
 # A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白); not 还是 as
 # "still" (还是有点贵), which no 是 / 偏 … before it sets up.
@@ -69,7 +72,8 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
     """(start, end) of each question the text asks by its form alone: A-not-A, a clause
     ending in 不 / 没, a choice between two things."""
     body = text.text
-    found = [(match.start(), match.end()) for match in A_NOT_A.finditer(body)]
+    found = [(match.start(), match.end()) for match in A_NOT_A.finditer(body)
+             if not _undecided(text, match.start())]
     begin = 0
     for end in (*text.sorted_clauses, len(body)):
         match = ENDING_NOT.search(body, begin, end)
@@ -80,6 +84,11 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
             found.append((choice.start(), choice.end()))
         begin = end + 1
     return found
+
+
+def _undecided(text: NormalText, at: int) -> bool:
+    before = text.text[clause_start(text.sorted_clauses, at):at]
+    return any(word in before for word in UNDECIDED)
 
 
 def clause_start(positions: tuple[int, ...], at: int) -> int:

@@ -16,7 +16,9 @@ TAGS = (
     TagKeywords("竞品对比", ("别家", "对比", "竞品")),
     TagKeywords("预约到店", ("预约", "到店", "试驾", "试听")),
     TagKeywords("开票需求", ("发票", "开票", "报销")),
+    TagKeywords("退款退货", ("退款", "退货", "退钱", "换货")),
     TagKeywords("投诉", ("投诉", "差评", "态度差", "12315")),
+    TagKeywords("续费意向", ("续费", "续约", "到期", "续报")),
     TagKeywords("产品咨询", ("多少钱", "价格", "怎么收费", "介绍一下")),
     TagKeywords("无效客户", ("广告", "兼职", "代开", "加微信")),
 )
@@ -42,6 +44,15 @@ def tagger() -> AutoTagger:
     ("升级以后模板都用不起来了", {"售后问题"}),
     ("报价太高了，我们小团队用不起", {"价格异议"}),
     ("周六上午的瑜伽课还能约吗", {"预约到店"}),
+    ("明晚七点的动感单车还有位吗", {"预约到店"}),
+    ("洗牙一次多少钱，需要预约吗", {"产品咨询"}),       # asks whether to book, books nothing
+    ("发票邮寄地址改一下", {"开票需求"}),               # the invoice's address, not a parcel's
+    ("保修多久", {"产品咨询"}),                         # a warranty question before buying
+    ("买的加湿器坏了，还在保修期吗", {"售后问题"}),
+    ("可能过段时间再买吧", set()),                      # put off, neither bought nor renewed
+    ("提车后发现座椅上有划痕", {"售后问题"}),           # the purchase is past: the defect is the news
+    ("帮我退了吧，尺码不对", {"退款退货"}),             # a size that does not fit is no defect
+    ("这里是某某保险，了解一下？", {"无效客户"}),        # a seller's cold call
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
@@ -52,6 +63,8 @@ def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     ("这个颜色实物偏黄还是偏白", True),
     ("还是有点贵", False),                             # 还是 as "still"
     ("我还是要那个白色的", False),
+    ("我们只是随便看看，还没决定买不买", False),       # the customer's own undecided matter
+    ("这个好不好用", True),
 ])
 def test_a_choice_between_two_things_is_a_product_question(
         tagger: AutoTagger, text: str, asks: bool) -> None:
