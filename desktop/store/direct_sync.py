@@ -104,6 +104,7 @@ class DirectWrite:
         self._tree_before = tag_tree(conn)
         write_tags(conn, snap.groups, snap.tags)
         self._live = live_tags(conn)
+        self._tag_ids = frozenset(self._live)
         self._ids: dict[str, int] = {}  # relation key -> its id
         self._customers: dict[str, int] = {}  # external_userid -> signature of its written row
         self._next_id = 1
@@ -154,7 +155,7 @@ class DirectWrite:
                 self._next_id += 1
                 links.append(self._pks(r.tag_ids))
                 fresh.append((rid, external_userid, r.userid, *fields, len(links[-1]),
-                              relation_signature(r, self._live)))
+                              relation_signature(r, self._tag_ids)))
             else:
                 self._replace(rid, r, fields)
             texts.append((rid, _folded(external_userid, r, fields,
@@ -189,7 +190,7 @@ class DirectWrite:
         self._conn.execute(
             f"UPDATE relation SET ({RELATION_FIELDS}, tag_count, sync_sig) ="
             f" ({', '.join('?' * 10)}) WHERE id = ?",
-            (*fields, len(pks), relation_signature(r, self._live), rid))
+            (*fields, len(pks), relation_signature(r, self._tag_ids), rid))
         self._insert_links(rid, [pks])
 
     def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:

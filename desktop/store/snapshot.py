@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -174,23 +175,28 @@ class PageFollow(Protocol):
 PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
 
 
-def relation_signature(r: PageFollow, tag_ids: Collection[str]) -> int:
+def relation_signature(r: PageFollow, tag_ids: frozenset[str]) -> int:
     """What a sync writes for this relation: its fields and its links to those of its tag
     ids that the sync's tag list (`tag_ids`) names, as a 64-bit signature."""
-    return _signature((r.remark, r.description, r.createtime, r.add_way, r.state,
-                       r.oper_userid, r.remark_corp_name, tuple(r.remark_mobiles),
-                       sorted({t for t in r.tag_ids if t in tag_ids})))
+    return _signature((r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
+                       r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles),
+                       "\x01".join(sorted(tag_ids.intersection(r.tag_ids)))))
 
 
 def customer_signature(c: PageCustomer) -> int:
     """What a sync writes for this customer, as a 64-bit signature."""
-    return _signature((c.name, c.type, c.gender, c.corp_name, c.corp_full_name, c.position,
-                       c.unionid))
+    return _signature((c.name, str(c.type), str(c.gender), c.corp_name, c.corp_full_name,
+                       c.position, c.unionid))
 
 
-def _signature(values: tuple[object, ...]) -> int:
-    digest = blake2b(repr(values).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+def _signature(fields: tuple[str, ...]) -> int:
+    """The fields joined by NUL (a character no WeCom text carries; joining is several
+    times cheaper than a quoted form), hashed to 8 bytes."""
+    text = "\x00".join(fields).encode("utf-8", "surrogatepass")
+    return SIGNED_64.unpack(blake2b(text, digest_size=8).digest())[0]
+
+
+SIGNED_64 = struct.Struct("<q")
 
 
 @dataclass(frozen=True)
