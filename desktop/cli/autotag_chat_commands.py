@@ -108,7 +108,11 @@ def keywords_command(args: argparse.Namespace) -> int:
         if args.remove:
             autotag_keywords.remove_for(ws, args.remove)
         current = autotag_keywords.stored(ws.cache)
+        not_tags = autotag_keywords.names_not_tags(
+            ws.cache, [*(replacing or {}), *(name for name, _ in changes)])
     out = human_output(args)
+    for problem in not_tags:
+        print(f"tagdesk: {problem}", file=sys.stderr)
     for name in missing:
         print(f"tagdesk: 标签「{echo(name)}」没有保存关键词。 / Tag {echo(name)!r} had no"
               " keywords stored.", file=sys.stderr)

@@ -135,3 +135,22 @@ def remove_for(ws: Workspace, names: Sequence[str]) -> int:
 
         team_autotag.forget_keywords(ws, stored_names)
     return autotag_settings.remove_keywords(ws.cache, stored_names)
+
+
+def names_not_tags(cache: Cache, names: Sequence[str]) -> list[UserError]:
+    """For each of these keyword names that names no tag in the cache's library, the
+    sentence saying so with the nearest names (keywords are kept for such a name, but
+    nothing is suggested with it until the tag exists); none before the first sync."""
+    from desktop.services.tagging import TaggingError, resolve_in
+    from desktop.store.outbox import tag_catalogue
+
+    catalogue = tag_catalogue(cache)
+    said: list[UserError] = []
+    if not catalogue:
+        return said
+    for name in names:
+        try:
+            resolve_in(catalogue, name.strip())
+        except TaggingError as exc:
+            said.append(exc)
+    return said

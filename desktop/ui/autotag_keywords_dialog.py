@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.errors import UserError
 from desktop.services import autotag_keywords
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
@@ -102,9 +103,10 @@ class KeywordsDialog(QDialog):
         wanted = self.keywords()
         workspace = self.context.workspace
 
-        def work(_progress: Any, _cancel: Any) -> dict[str, list[str]]:
+        def work(_progress: Any, _cancel: Any) -> tuple[dict[str, list[str]], list[UserError]]:
             autotag_keywords.save_for(workspace, wanted, replace_all=True)
-            return autotag_keywords.stored(workspace.cache)
+            return (autotag_keywords.stored(workspace.cache),
+                    autotag_keywords.names_not_tags(workspace.cache, list(wanted)))
 
         self.context.run_task(work, owner=self, name="autotag keywords save", writer=True,
                               on_result=self._saved, on_error=self._failed)
@@ -115,11 +117,13 @@ class KeywordsDialog(QDialog):
         self._kept = self.keywords()
         self.loaded.emit()
 
-    def _saved(self, stored: dict[str, list[str]]) -> None:
+    def _saved(self, saved: tuple[dict[str, list[str]], list[UserError]]) -> None:
+        stored, not_tags = saved
         self._kept = self.keywords()
         count = len(stored)
-        self.texts.say(self.status, lambda: self.tr("Saved the keywords of %1 tags.", "", count)
-                       .replace("%1", f"{count:,}"))
+        self.texts.say(self.status, lambda: "\n".join(
+            [self.tr("Saved the keywords of %1 tags.", "", count).replace("%1", f"{count:,}"),
+             *(message_for(exc) for exc in not_tags)]))
         self.saved.emit(stored)
         if self._close_when_saved:
             self.reject()

@@ -378,3 +378,24 @@ def test_a_long_summary_scrolls_and_leaves_the_table_room_at_800_by_600(
     assert window.table.viewport().height() >= 6 * rows
     assert window.summary_area.height() < window.summary.height()   # the rest scrolls
     assert simulation.warnings[-1] in window.summary.text()
+
+
+def test_saving_keywords_of_a_name_that_is_no_tag_says_so_with_the_nearest_names(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    dialog = window.open_keywords()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    dialog.add_row("客户阶段/已发货", "发货、物流、快递")     # the tree's path, not 组:名
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    assert "客户阶段/已发货" in autotag_keywords.stored(synced_context.cache)   # kept as typed
+    said = dialog.status.text()
+    assert "Saved the keywords of 2 tags." in said
+    assert "没有名为「客户阶段/已发货」的标签，是否要找：客户阶段:已发货" in said
+    assert "高意向" not in said and "No tag named" not in said   # the unknown only, one language
+    renamed = dialog.table.item(1, 0)
+    assert renamed is not None
+    renamed.setText("客户阶段:已发货")
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    assert "没有名为" not in dialog.status.text()
+    dialog.close()

@@ -58,6 +58,18 @@ def test_keywords_are_set_shown_and_exported_in_the_kw_json_shape(
     assert unknown.returncode == 1 and "had no keywords stored" in unknown.stderr
 
 
+def test_keywords_for_a_name_that_is_no_tag_are_kept_and_said_with_the_nearest_names(
+        cli: Cli, sandbox: Any) -> None:
+    cli.add_profile(sandbox)
+    assert cli("sync", "--profile", "acme").returncode == 0
+    saved = cli("autotag", "keywords", "--profile", "acme", "--set", "客户阶段/已发货=发货,物流",
+                "--set", "高意向=报价单")
+    assert saved.returncode == 0, saved.stderr
+    assert "客户阶段/已发货\t发货、物流" in saved.stdout
+    assert ("No tag named '客户阶段/已发货'; did you mean: 客户阶段:已发货" in saved.stderr
+            and "高意向" not in saved.stderr)
+
+
 def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
         cli: Cli, sandbox: Any, tmp_path: Path) -> None:
     cli.add_profile(sandbox)
