@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.retag_plan import RetagPlan, format_duration
+from desktop.domain.retag_plan import AppliedChange, RetagPlan, format_duration
 from desktop.services.autotag_simulation import (
     ADD,
     DEFAULT_MIN_CONFIDENCE,
@@ -60,7 +60,7 @@ from desktop.services.autotag_training import TagTraining
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
 from desktop.services.team_chats import store_for
-from desktop.store import autotag_settings, chats
+from desktop.store import autotag_settings, chats, outbox
 from desktop.store import members as member_store
 from desktop.store.autotag_settings import Review
 from desktop.store.chats import StoredMessage
@@ -94,6 +94,7 @@ class SuggestionModel(QAbstractTableModel):
         self.suggestions: list[TagSuggestion] = []
         self.decisions: dict[int, str] = {}
         self.deciders: dict[int, str] = {}     # row → who decided it and when, as stored
+        self.written: set[int] = set()         # rows whose tag a batch of this window added
 
     def set_suggestions(self, suggestions: Sequence[TagSuggestion],
                         verdicts: Mapping[tuple[str, str, str], Review] | None = None,
@@ -102,7 +103,7 @@ class SuggestionModel(QAbstractTableModel):
         profile) decided it; `names` are the members' names for who decided."""
         self.beginResetModel()
         self.suggestions = list(suggestions)
-        self.decisions, self.deciders = {}, {}
+        self.decisions, self.deciders, self.written = {}, {}, set()
         for row, suggestion in enumerate(self.suggestions):
             verdict = (verdicts or {}).get(suggestion.key)
             if verdict is not None:
@@ -132,6 +133,17 @@ class SuggestionModel(QAbstractTableModel):
         if earlier:
             self.dataChanged.emit(self.index(min(earlier), 0),
                                   self.index(max(earlier), self.columnCount() - 1))
+
+    def mark_written(self, changes: Sequence[AppliedChange]) -> None:
+        """Rows whose tag a batch added now say so (已新增), not that it would be."""
+        gained = {(c.external_userid, c.userid, tag) for c in changes
+                  for tag in c.after - c.before}
+        rows = [row for row, s in enumerate(self.suggestions) if s.change == ADD
+                and (s.external_userid, s.userid, s.tag_id) in gained]
+        self.written.update(rows)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), self.CHANGE),
+                                  self.index(max(rows), self.CHANGE))
 
     def with_decision(self, decision: str) -> list[TagSuggestion]:
         return [self.suggestions[row] for row, d in sorted(self.decisions.items())
@@ -176,7 +188,8 @@ class SuggestionModel(QAbstractTableModel):
         if column == self.CONFIDENCE:
             return f"{suggestion.confidence:.2f}"
         if column == self.CHANGE:
-            return self.change_text(suggestion.change)
+            return self.tr("added") if index.row() in self.written else self.change_text(
+                suggestion.change)
         return " | ".join(e.snippet for e in suggestion.evidence)
 
     def change_text(self, change: str) -> str:
@@ -254,6 +267,8 @@ class AutoTagReviewWindow(QWidget):
         self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.batch_progress = BatchProgressPanel(context, self)
         self.batch_progress.setVisible(False)
+        self.batch_progress.pilotFinished.connect(self._batch_through)
+        self.batch_progress.batchFinished.connect(self._batch_through)
         self._build_layout()
         self.texts = retranslate_in_place(self, self.retranslate)
         self._said = 0
@@ -594,6 +609,17 @@ class AutoTagReviewWindow(QWidget):
         self.batch_progress.setVisible(True)
         self.batch_progress.start(batch_id, ids)
         self.batchStarted.emit(batch_id)
+
+    def _batch_through(self, _result: object) -> None:
+        """The rows the batch (or its pilot) tagged say 已新增 / added."""
+        cache, batch_id, suggestions = self.context.cache, self.batch_id, self.model.suggestions
+
+        def written(changes: list[AppliedChange]) -> None:
+            if self.model.suggestions is suggestions:
+                self.model.mark_written(changes)
+
+        self.context.run_task(lambda _p, _c: outbox.batch_changes(cache, batch_id), owner=self,
+                              name="autotag written", on_result=written, on_error=self._failed)
 
     # -- chats and keywords ---------------------------------------------------------------
 

@@ -3878,6 +3878,10 @@
         <translation>✗ rejected</translation>
     </message>
     <message>
+        <source>added</source>
+        <translation>added</translation>
+    </message>
+    <message>
         <source>would add</source>
         <translation>would add</translation>
     </message>

@@ -3841,6 +3841,10 @@
         <translation>✗ 已拒绝</translation>
     </message>
     <message>
+        <source>added</source>
+        <translation>已新增</translation>
+    </message>
+    <message>
         <source>would add</source>
         <translation>将新增</translation>
     </message>

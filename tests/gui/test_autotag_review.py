@@ -117,6 +117,11 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
     assert (rejected.external_userid, rejected.userid, "rejected") in verdicts
     assert all((s.external_userid, s.userid, "accepted") in verdicts for s in accepted)
     assert not window.preview_button.isEnabled()
+    written = {s.key for s in accepted}        # the rows say what was done, not what would be
+    qtbot.waitUntil(lambda: all(model.data(model.index(row, SuggestionModel.CHANGE)) == "added"
+                                for row, s in enumerate(model.suggestions) if s.key in written),
+                    timeout=WAIT_MS)
+    assert model.data(model.index(adds[0], SuggestionModel.CHANGE)) == "would add"  # rejected
     again = _simulate(qtbot, window)           # tagged now, and trained on the verdicts
     assert not {s.key for s in accepted} & {s.key for s in again.would_add}
     window.decide_all("accepted")
