@@ -50,10 +50,10 @@ BRIDGE_CHARS = frozenset("想要需打算太是用会能再怎么很都还也就
 
 
 # A phrase the customer names and then waves away in the same clause: 差评我就不给了,
-# 发票不用了, 退货就算了. The clause must end there (a few particles aside), so 太贵了不要了
+# 发票不用了, 退货就算了, 续约不考虑了. The clause must end there (a few particles aside), so 太贵了不要了
 # still objects, and 坏了也不给修 still complains.
 POSTPOSED_NEGATION = re.compile(
-    r"[我你就先都还是的呢啊吧]{0,3}(不用|不需要|不要|不想要|就不[^\s]{0,3}|就没[^\s]{0,3}|算|免)了[吧啊呀哈啦嘛]*")
+    r"[我你就先都还是的呢啊吧]{0,3}(不用|不需要|不要|不想要|不考虑|不打算|暂时不|先不|就不[^\s]{0,3}|就没[^\s]{0,3}|算|免)了[吧啊呀哈啦嘛]*")
 
 
 # Questions by their form rather than a cue word: A-not-A (挤不挤, 包不包, 有没有) and a

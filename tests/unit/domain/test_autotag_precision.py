@@ -53,6 +53,11 @@ def tagger() -> AutoTagger:
     ("提车后发现座椅上有划痕", {"售后问题"}),           # the purchase is past: the defect is the news
     ("帮我退了吧，尺码不对", {"退款退货"}),             # a size that does not fit is no defect
     ("这里是某某保险，了解一下？", {"无效客户"}),        # a seller's cold call
+    ("收到了，质量不错，快递也很快", set()),             # praise of the delivery asks nothing
+    ("你们的售后小哥人挺好的", set()),
+    ("发票在哪下载", {"开票需求"}),                     # the invoice, not a product, is asked for
+    ("挂号的时候护士态度很差，还翻白眼", {"投诉"}),      # a complaint about the visit books none
+    ("你们的服务太让人失望了，续约不考虑了", {"投诉"}),  # the renewal is waved away, not the complaint
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
