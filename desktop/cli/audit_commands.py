@@ -339,13 +339,15 @@ def _show_preview(cache: Cache, preview: RevertPreview, as_json: bool) -> None:
         added = " ".join(f"+{names.get(t, t)}" for t in change.add)
         removed = " ".join(f"-{names.get(t, t)}" for t in change.remove)
         customer = preview.customer_names.get(change.external_userid, "")
-        print(f"  {customer} ({change.external_userid}) · {change.userid}\t{added} {removed}")
+        print(f"  {customer} ({change.external_userid}) · {preview.owner(change.userid)}"
+              f"\t{added} {removed}")
     _more(len(preview.plan.changes))
     if preview.skipped:
         print(f"无法恢复 {len(preview.skipped)} 个 / Cannot restore {len(preview.skipped)}:")
         for skipped in preview.skipped[:PREVIEW_LINES]:
             customer = preview.customer_names.get(skipped.external_userid, "")
-            print(f"  {customer} ({skipped.external_userid}) · {skipped.userid}\t{skipped.reason}")
+            print(f"  {customer} ({skipped.external_userid}) · {preview.owner(skipped.userid)}"
+                  f"\t{skipped.reason}")
         _more(len(preview.skipped))
 
 

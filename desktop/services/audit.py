@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -23,7 +23,7 @@ from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.xlsx_safe import Column, Value, write_table
-from desktop.store import chats, outbox
+from desktop.store import chats, members, outbox
 from desktop.store.db import Cache
 from desktop.store.in_chunks import placeholders
 from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
@@ -329,10 +329,16 @@ class RevertPreview:
     skipped: tuple[Skipped, ...]
     customer_names: dict[str, str]
     reverts: str = ""        # the batch reverted (empty for an operator's changes in a period)
+    owner_names: dict[str, str] = field(default_factory=dict)   # userid → name
 
     @property
     def restorable(self) -> int:
         return self.plan.api_calls
+
+    def owner(self, userid: str) -> str:
+        """The relation's owner as the journal's people columns show one: 张三 (zhangsan)."""
+        name = self.owner_names.get(userid)
+        return f"{name} ({userid})" if name else userid
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -340,12 +346,14 @@ class RevertPreview:
             "restore_relations": [
                 {"external_userid": c.external_userid, "userid": c.userid,
                  "customer": self.customer_names.get(c.external_userid, ""),
+                 "owner": self.owner_names.get(c.userid, ""),
                  "add": list(c.add), "remove": list(c.remove)}
                 for c in self.plan.changes
             ],
             "skipped_relations": [
                 {"external_userid": s.external_userid, "userid": s.userid,
                  "customer": self.customer_names.get(s.external_userid, ""),
+                 "owner": self.owner_names.get(s.userid, ""),
                  "reason": s.reason}
                 for s in self.skipped
             ],
@@ -449,7 +457,7 @@ def _preview(
 ) -> RevertPreview:
     customers = {c.external_userid for c in plan.changes} | {s.external_userid for s in skipped}
     return RevertPreview(origin, plan, tuple(skipped), chats.customer_names(cache, customers),
-                         reverts)
+                         reverts, members.member_names(cache))
 
 
 # -- reports -----------------------------------------------------------------------------------

@@ -538,11 +538,13 @@ class RevertDialog(QDialog):
             tags = [f"+{tag_names.get(t, t)}" for t in change.add]
             tags += [f"-{tag_names.get(t, t)}" for t in change.remove]
             lines.append(f"  {preview.customer_names.get(change.external_userid, '')}"
-                         f" ({change.external_userid}) · {change.userid}  {' '.join(tags)}")
+                         f" ({change.external_userid}) · {preview.owner(change.userid)}"
+                         f"  {' '.join(tags)}")
         if preview.skipped:
             lines.append(self.tr("Cannot restore:"))
             lines.extend(f"  {preview.customer_names.get(s.external_userid, '')}"
-                         f" ({s.external_userid}) · {s.userid}  {in_ui_language(s.reason)}"
+                         f" ({s.external_userid}) · {preview.owner(s.userid)}"
+                         f"  {in_ui_language(s.reason)}"
                          for s in preview.skipped)
         scroll = self.listing.verticalScrollBar()
         position = scroll.value()

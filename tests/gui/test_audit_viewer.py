@@ -343,6 +343,11 @@ def test_the_revert_window_says_why_a_relation_cannot_be_restored_in_one_languag
     assert dialog is not None
     listing = dialog.listing.toPlainText()
     assert "此后标签又被修改过" in listing and "changed again since" not in listing, listing
+    names = dict(ws.cache.connection().execute("SELECT userid, name FROM member"))
+    owners = {userid for userid, in ws.cache.connection().execute(
+        "SELECT DISTINCT userid FROM journal WHERE batch_id = ?", (batch,))}
+    for userid in owners:   # owners by name and userid, as the viewer's columns show them
+        assert f"· {names[userid]} ({userid})" in listing, listing
     dialog.reject()
 
 
