@@ -261,7 +261,7 @@ def read_relations(
                     consume(item)
                     fetched += len(item)
                 progress(Progress("relations", done_users, total,
-                                  f"已读取 {fetched} 个客户关系 / {fetched} relations read"))
+                                  f"已读取 {fetched:,} 个客户关系 / {fetched:,} relations read"))
         finally:
             stop.set()
 
