@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 SCORE_CUTOFF = 60.0
+PINYIN_CUTOFF = 75.0   # pinyin shares many letters by chance: putong ~ huadong scores 62
 
 
 def fold_text(text: str) -> str:
@@ -53,9 +54,10 @@ class NameSuggester:
             self._initials = [pinyin_initials(name) for name in self._names]
         folded, spelled = fold(query), full_pinyin(query)
         scores: dict[int, float] = {}
-        for choices, probe in ((self._folded, folded), (self._pinyin, spelled)):
+        for choices, probe, cutoff in ((self._folded, folded, SCORE_CUTOFF),
+                                       (self._pinyin, spelled, PINYIN_CUTOFF)):
             for _, score, index in process.extract(
-                probe, choices, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF, limit=None
+                probe, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
                 scores[index] = max(scores.get(index, 0.0), score)
         for index, name in enumerate(self._folded):

@@ -254,6 +254,14 @@ def test_boolean_structure_is_kept(catalogue: FilterCatalogue) -> None:
     ))
 
 
+def test_did_you_mean_offers_only_names_that_sound_or_read_alike() -> None:
+    suggester = NameSuggester(["华东", "华北", "普通客户", "高意向", "客户"])
+    assert suggester.nearest("普通") == ["普通客户"]          # never 华东 (huadong ~ putong)
+    assert suggester.nearest("华冬") == ["华东"]              # the same pinyin
+    assert suggester.nearest("高意相") == ["高意向"]
+    assert suggester.nearest("客服") == ["客户"]              # kefu ~ kehu, one letter off
+
+
 def test_suggester_basics() -> None:
     suggester = NameSuggester(["高意向", "低意向", "VIP", "三次复购客户"])
     assert suggester.nearest("") == []
