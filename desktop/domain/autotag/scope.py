@@ -63,9 +63,11 @@ A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # the seller (还没想好要不要买, 没决定买不买).
 UNDECIDED = ("决定", "确定", "想好", "考虑", "纠结", "犹豫", "商量")
 ENDING_NOT = re.compile(r"(?<![还也都就并从我你他她它们])[\u4e00-\u9fff](?:不|没|没有)[吗呢啊呀嘛]?$")
-# A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白); not 还是 as
-# "still" (还是有点贵), which no 是 / 偏 … before it sets up.
-ALTERNATIVE = re.compile(r"(?:是|偏|用|选|走)[\u4e00-\u9fff]{1,6}还是[\u4e00-\u9fff]{1,6}$")
+# A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白, 软还是硬);
+# not 还是 as "still" (还是有点贵), which no 是 / 偏 … or opposite quality before it sets up.
+QUALITY = "软硬大小长短厚薄甜咸辣淡冷热深浅高低重轻宽窄新旧真假多少快慢"
+ALTERNATIVE = re.compile(r"(?:(?:是|偏|用|选|走)[\u4e00-\u9fff]{1,6}还是[\u4e00-\u9fff]{1,6}"
+                         rf"|[{QUALITY}]还是[{QUALITY}][的呢啊呀]?)$")
 
 
 def question_forms(text: NormalText) -> list[tuple[int, int]]:
@@ -73,7 +75,7 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
     ending in 不 / 没, a choice between two things."""
     body = text.text
     found = [(match.start(), match.end()) for match in A_NOT_A.finditer(body)
-             if not _undecided(text, match.start())]
+             if not _undecided(text, match.start()) and not _repeated(body, match.start())]
     begin = 0
     for end in (*text.sorted_clauses, len(body)):
         match = ENDING_NOT.search(body, begin, end)
@@ -84,6 +86,11 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
             found.append((choice.start(), choice.end()))
         begin = end + 1
     return found
+
+
+def _repeated(body: str, at: int) -> bool:
+    """没事没事, 不是不是: a word said twice over, not A-not-A."""
+    return at > 0 and body[at - 1] == body[at + 1]
 
 
 def _undecided(text: NormalText, at: int) -> bool:

@@ -58,6 +58,15 @@ def tagger() -> AutoTagger:
     ("发票在哪下载", {"开票需求"}),                     # the invoice, not a product, is asked for
     ("挂号的时候护士态度很差，还翻白眼", {"投诉"}),      # a complaint about the visit books none
     ("你们的服务太让人失望了，续约不考虑了", {"投诉"}),  # the renewal is waved away, not the complaint
+    ("孩子退烧了，谢谢关心", set()),                     # 退 and 烧 in another sense
+    ("我们领导姓贵，贵总让我来问问情况", set()),
+    ("这个电热毯有自动断电功能吗", {"产品咨询"}),        # a feature, not a fault
+    ("你们派人来我们公司演示一下", {"预约到店"}),
+    ("你们赶紧派人来看看，坏了", {"售后问题"}),
+    ("个煲用咗两次就唔热", {"售后问题"}),               # it failed after two uses
+    ("后台打开特别慢，经常超时", {"售后问题"}),
+    ("年费的专票抬头和税号我稍后发给你", {"开票需求"}),
+    ("您的快递丢失，请加客服QQ办理理赔", {"无效客户"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
@@ -70,6 +79,8 @@ def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     ("我还是要那个白色的", False),
     ("我们只是随便看看，还没决定买不买", False),       # the customer's own undecided matter
     ("这个好不好用", True),
+    ("这个床垫软还是硬", True),
+    ("没事没事，你们忙", False),                       # said twice over, not A-not-A
 ])
 def test_a_choice_between_two_things_is_a_product_question(
         tagger: AutoTagger, text: str, asks: bool) -> None:
