@@ -11,9 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from typing import TYPE_CHECKING
 
 from desktop.services.spreadsheet_reader import (
     FIELD_ADD,
@@ -23,12 +21,15 @@ from desktop.services.spreadsheet_reader import (
     HEADERS,
 )
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 EXAMPLE_EXTERNAL_USERID = "wmEXAMPLE-replace-with-a-real-id"
 """The template's example row; the importer reports it instead of looking it up."""
 IMPORT_SHEET = "导入 Import"
 INSTRUCTIONS_SHEET = "说明 Instructions"
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F5")
+_HEADER_COLOUR = "DDE7F5"
 _WIDTHS = {FIELD_EXTERNAL_USERID: 38, FIELD_OWNER: 26, FIELD_ADD: 34, FIELD_REMOVE: 34}
 _EXAMPLE = {FIELD_EXTERNAL_USERID: EXAMPLE_EXTERNAL_USERID, FIELD_OWNER: "zhangsan",
             FIELD_ADD: "高意向、客户等级:VIP", FIELD_REMOVE: "低意向"}
@@ -75,7 +76,12 @@ INSTRUCTIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def write_template(path: Path) -> Path:
-    """Write the template to `path` (.xlsx); the file appears only when complete."""
+    """Write the template to `path` (.xlsx); the file appears only when complete. openpyxl
+    loads here, not with the importer's constants (it is most of a GUI start's imports)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    header_fill = PatternFill("solid", fgColor=_HEADER_COLOUR)
     book = Workbook()
     sheet = book.active
     sheet.title = IMPORT_SHEET
@@ -87,7 +93,7 @@ def write_template(path: Path) -> Path:
         sheet.column_dimensions[letter].width = _WIDTHS[field]
         header = sheet[f"{letter}1"]
         header.font = Font(bold=True)
-        header.fill = _HEADER_FILL
+        header.fill = header_fill
         sheet[f"{letter}2"].font = Font(italic=True, color="808080")
     sheet.freeze_panes = "A2"
     notes = book.create_sheet(INSTRUCTIONS_SHEET)
@@ -100,7 +106,7 @@ def write_template(path: Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in notes[1]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = header_fill
     _save_atomically(book, path)
     return path
 
