@@ -1,126 +1,204 @@
 """Cold start of the GUI to a usable table at 100,000 customers, with the last filter applied.
 
 Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_cold_start.py [--quick]`.
-Builds a synced cache with the filter benchmark's builder, then times, in this order:
-importing the GUI modules in a fresh interpreter (what a process start pays before any
-window), opening the workspace and creating the session, showing the main window until
-its table holds its first rows — the window opens on the filter it closed with, so those
-rows are already the last filter's result. The baseline, in the same run, is that filter counted by plain
-SQL on a fresh connection (what the cache itself costs). Prints numbers; asserts nothing.
+Builds a synced cache with the filter benchmark's builder in a temporary home (a profile, its
+secret in a file keyring, the last filter saved), then starts the real app process
+(`desktop.cli.main` as `tagdesk --profile bench` runs it, offscreen, its bytecode compiled by a first untimed
+start, as an installed app has it) several times and reports the wall time
+from starting the process to the first paint of the customer table holding the saved
+filter's rows; the process quits right after that paint. Rounds alternate, in the same run:
+the cache as the last `prepare()` left it (the filters' relation -> customer map stored), the
+same cache without the stored map (as before it was stored), and a baseline process that
+imports Qt and paints an empty table (what any Qt window costs). Also the filter counted by
+plain SQL on a fresh connection. Prints numbers; asserts nothing.
+
+`--child` is the app process itself: `desktop.cli.main` with an event filter that prints the
+time of that first paint and quits.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-sys.path.insert(0, str(HERE))
-
-from bench_filter import build, sql_for  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from desktop.services.profiles import Profile, ProfileStore  # noqa: E402
-from desktop.services.workspace import Workspace  # noqa: E402
-from desktop.store.db import Cache  # noqa: E402
-from desktop.store.snapshot import LAST_SYNC_KEY  # noqa: E402
-from desktop.ui.i18n import CHINESE, Translations  # noqa: E402
-from desktop.ui.session import GuiSession  # noqa: E402
-from desktop.ui.settings import Settings  # noqa: E402
-
+ROOT = HERE.parents[1]
 LAST_FILTER = "高意向 -已流失 added<2025-06-30"
+PROFILE = "bench"
 TIMEOUT_S = 120.0
+PAINTED = "first-paint"
 
 
-def run_until(done: Callable[[], bool]) -> float:
-    """Spin the event loop until `done()`; returns the wall time in seconds."""
-    loop = QEventLoop()
-    started = time.perf_counter()
-    poll = QTimer()
-    poll.setInterval(5)
+def child(args: list[str]) -> int:
+    """The app process: TagDesk's own entry point, quitting after the table's first paint."""
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-    def check() -> None:
-        if done() or time.perf_counter() - started > TIMEOUT_S:
-            loop.quit()
+    app = QApplication([sys.argv[0]])
 
-    poll.timeout.connect(check)
-    poll.start()
-    loop.exec()
-    poll.stop()
-    if not done():
-        raise SystemExit(f"timed out after {TIMEOUT_S:.0f} s")
-    return time.perf_counter() - started
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
+                view = watched.parent()
+                model = view.model() if isinstance(view, QAbstractItemView) else None
+                result = getattr(model, "last_result", None)
+                if (type(view).__name__ == "CustomerTableView" and result is not None
+                        and model is not None and model.rowCount()):
+                    self.done = True
+                    line = f"{PAINTED} {time.time()} {result.relations} {result.query.text}"
+                    QTimer.singleShot(0, lambda: print(line, flush=True))
+                    QTimer.singleShot(0, app.quit)
+            return False
+
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    from desktop.cli import main
+
+    return main(args)
 
 
-def import_s() -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import desktop.ui.session"], check=True,
-                   cwd=HERE.parents[1], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    return time.perf_counter() - started
+def empty_table() -> int:
+    """The baseline process: Qt imported, an empty table shown and painted once."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    table = QTableView()
+    table.setModel(QStandardItemModel(40, 8))
+    window.setCentralWidget(table)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and watched is table.viewport():
+                print(f"{PAINTED} {time.time()} 0 -", flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    window.resize(1200, 800)
+    window.show()
+    return app.exec()
 
 
-def plain_sql_s(path: Path, pks: dict[tuple[str, str], int]) -> float:
-    sql, params = sql_for("高意向 -已流失", pks)
-    started = time.perf_counter()
+def painted_after(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Seconds from starting `command` to the first paint it reports, and what it painted."""
+    started = time.time()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=TIMEOUT_S)
+    for line in done.stdout.splitlines():
+        if line.startswith(PAINTED):
+            _, at, relations, text = line.split(" ", 3)
+            return float(at) - started, f"{int(relations):,} relations of {text}"
+    raise SystemExit(f"no first paint from {command}: exit {done.returncode}\n{done.stderr}")
+
+
+def prepare_home(home: Path, customers: int, seed: int,
+                 ) -> tuple[Path, dict[str, str], dict[tuple[str, str], int]]:
+    """A home with one synced profile of `customers`, its secret and its last filter."""
+    from bench_filter import build
+
+    from desktop.services import secrets
+    from desktop.services.profiles import Profile, ProfileStore
+    from desktop.store.db import Cache
+    from desktop.store.filter_engine import FilterEngine
+    from desktop.store.snapshot import LAST_SYNC_KEY
+    from desktop.ui.settings import Settings
+
+    env = {**os.environ, "TAGDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "XDG_DATA_HOME": str(home / "xdg"), "PYTHONPYCACHEPREFIX": str(home / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its bytecode compiled
+    os.environ.update(env)
+    store = ProfileStore(home)
+    store.add(Profile(name=PROFILE, corp_id="bench", api_base="http://127.0.0.1:9/",
+                      userid="bench"))
+    secrets.store_secret(PROFILE, "bench", "not-used")
+    path = store.cache_path(PROFILE)
+    pks = build(path, customers, seed)
     with Cache(path) as cache:
-        cache.connection().execute(sql, params).fetchone()
-    return time.perf_counter() - started
+        with cache.write() as tx:
+            cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
+        FilterEngine(cache).prepare()  # as the GUI's worker leaves it
+    settings = Settings(home)
+    settings.last_profile = PROFILE
+    settings.set_last_filter(PROFILE, LAST_FILTER)
+    settings.sync()
+    return path, env, pks
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--child"]:
+        return child(sys.argv[2:])
+    if sys.argv[1:2] == ["--empty-table"]:
+        return empty_table()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--quick", action="store_true", help="10,000 customers")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="10,000 customers, 2 rounds")
     args = parser.parse_args()
-    customers = 10_000 if args.quick else args.customers
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
+    if args.quick:
+        args.customers, args.rounds = 10_000, 2
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(HERE))
+    from bench_filter import sql_for
+
+    from desktop.store.db import Cache
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        profile = Profile(name="bench", corp_id="bench", api_base="http://127.0.0.1:9/",
-                          userid="bench")
-        path = ProfileStore(home).cache_path(profile.name)
-        pks = build(path, customers, args.seed)
-        with Cache(path) as cache, cache.write() as tx:
-            cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
-        settings = Settings(home)
-        settings.set_last_filter(profile.name, LAST_FILTER)
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        imported = import_s()
-        baseline = plain_sql_s(path, pks)
-        translations = Translations()
-        translations.install(CHINESE)
+        path, env, pks = prepare_home(Path(folder), args.customers, args.seed)
+        with Cache(path) as cache:
+            stored = cache.connection().execute(
+                "SELECT relation_set, parts FROM filter_relation_set").fetchone()
+
+        def set_stored(keep: bool) -> None:
+            with Cache(path) as cache, cache.write() as tx:
+                tx.execute("DELETE FROM filter_relation_set")
+                if keep:
+                    tx.execute("INSERT INTO filter_relation_set (id, relation_set, parts)"
+                               " VALUES (1, ?, ?)", stored)
+
+        app = [sys.executable, str(Path(__file__).resolve()), "--child",
+               "--profile", PROFILE, "--no-crash-dialog"]
+        empty = [sys.executable, str(Path(__file__).resolve()), "--empty-table"]
+        times: dict[str, list[float]] = {"stored": [], "none": [], "empty": []}
+        for command in (app, empty):  # untimed: writes the bytecode, as installing does
+            painted_after(command, env)
+        loads: list[float] = []
+        shown = ""
+        for _ in range(args.rounds):
+            for kind in times:
+                loads.append(os.getloadavg()[0])
+                if kind != "empty":
+                    set_stored(kind == "stored")
+                seconds, what = painted_after(empty if kind == "empty" else app, env)
+                times[kind].append(seconds)
+                shown = what if kind == "stored" else shown
+        sql, params = sql_for("高意向 -已流失", pks)
         started = time.perf_counter()
-        session = GuiSession(Workspace(home, profile, "not-used"), settings, translations)
-        opened = time.perf_counter() - started
-        window = session.window
-        try:
-            session.show()
-            first = run_until(lambda: window.model.last_result is not None)
-            app.processEvents()  # the first paint of those rows
-            painted = time.perf_counter() - started
-            result = window.model.last_result
-            assert result is not None and result.query.text == LAST_FILTER
-        finally:
-            session.close()
-            translations.uninstall()
-    print(f"import the GUI modules (fresh interpreter)   {imported * 1000:7.0f} ms")
-    print(f"open workspace + session + window            {opened * 1000:7.0f} ms")
-    print(f"show until the table holds the last filter's rows {first * 1000:7.0f} ms"
-          f"  ({LAST_FILTER}: {result.relations:,} of {result.total_relations:,} relations)")
-    print(f"first paint with the last filter applied: {painted * 1000:.0f} ms after opening,"
-          f" {(painted + imported) * 1000:.0f} ms with the imports; plain SQL count of the"
-          f" filter on a fresh connection {baseline * 1000:.0f} ms")
+        with Cache(path) as cache:
+            cache.connection().execute(sql, params).fetchone()
+        plain = time.perf_counter() - started
+    print(f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores;"
+          f" {args.rounds} rounds, each process started cold (the cache in the OS page cache)")
+    labels = {"stored": "the app, the filters' map stored by prepare()",
+              "none": "the app, no stored map (as before it was stored)",
+              "empty": "baseline: a process painting an empty Qt table"}
+    for kind, label in labels.items():
+        runs = sorted(times[kind])
+        print(f"{label:<52} first paint median {statistics.median(runs) * 1000:6.0f} ms,"
+              f" min {runs[0] * 1000:6.0f}, max {runs[-1] * 1000:6.0f}")
+    print(f"painted: {shown}; plain SQL count of 高意向 -已流失 on a fresh connection"
+          f" {plain * 1000:.0f} ms")
     return 0
 
 
