@@ -22,6 +22,7 @@ from desktop.ui.customer_table_model import CustomerTableModel
 
 class CustomerTypeAhead(QObject):
     found = Signal(int)     # the row to go to
+    searched = Signal(str, bool)   # the letters typed so far, whether a customer matched
 
     def __init__(self, context: AppContext, model: CustomerTableModel,
                  parent: QObject | None = None) -> None:
@@ -88,6 +89,7 @@ class CustomerTypeAhead(QObject):
         row = self._index.next_row(self._typed, self._model.shown_ids, self._start)
         if row is not None:
             self.found.emit(row)
+        self.searched.emit(self._typed, row is not None)
 
     def _built(self, index: TypeAheadIndex) -> None:
         self._building = False

@@ -83,6 +83,7 @@ from desktop.ui.team_settings_poller import TeamSettingsPoller
 
 FAVOURITE_SLOTS = 3
 TABLE_MIN_WIDTH = 360  # px: name, a few chips, owner and date stay readable
+TYPE_AHEAD_SHOWN_MS = 2000  # the letters typed in the customer table, in the status bar
 
 _Scoped = TypeVar("_Scoped", RetagDialog, ExportDialog)
 
@@ -701,6 +702,7 @@ class MainWindow(QMainWindow):
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
         self.tag_tree.tagRenamed.connect(self._tag_renamed)
+        self.table.type_ahead.searched.connect(self._typed_ahead)
         self.tag_tree.groupRenamed.connect(self._group_renamed)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
@@ -799,6 +801,11 @@ class MainWindow(QMainWindow):
                      children: bool) -> None:
         self._respell(lambda text: renamed_tag(text, old, new, group, name_elsewhere=elsewhere,
                                                children=children))
+
+    def _typed_ahead(self, typed: str, found: bool) -> None:
+        """The letters typed in the customer table, briefly, so a search is seen."""
+        text = (self.tr("Find: %1") if found else self.tr("Find: %1 (no matching customer)"))
+        self.status.showMessage(text.replace("%1", typed), TYPE_AHEAD_SHOWN_MS)
 
     def _group_renamed(self, old: str, new: str) -> None:
         self._respell(lambda text: renamed_group(text, old, new))

@@ -2643,6 +2643,14 @@
         <translation>Auto-tag from chats…</translation>
     </message>
     <message>
+        <source>Find: %1</source>
+        <translation>Find: %1</translation>
+    </message>
+    <message>
+        <source>Find: %1 (no matching customer)</source>
+        <translation>Find: %1 (no matching customer)</translation>
+    </message>
+    <message>
         <source>Sync complete: %1, %2, %3 in %4 s</source>
         <translation>Sync complete: %1, %2, %3 in %4 s</translation>
     </message>

@@ -2617,6 +2617,14 @@
         <translation>从聊天自动打标…</translation>
     </message>
     <message>
+        <source>Find: %1</source>
+        <translation>查找：%1</translation>
+    </message>
+    <message>
+        <source>Find: %1 (no matching customer)</source>
+        <translation>查找：%1（没有匹配的客户）</translation>
+    </message>
+    <message>
         <source>Sync complete: %1, %2, %3 in %4 s</source>
         <translation>同步完成：%1，%2，%3，用时 %4 秒</translation>
     </message>

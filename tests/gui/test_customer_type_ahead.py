@@ -180,6 +180,11 @@ def test_in_the_main_window_filter_typing_and_the_t_shortcut_are_left_alone(
     qtbot.keyClicks(table, "zhangtaot")          # T mid-name spells the name ...
     assert table.currentIndex().row() == _next_of(tao, 0)
     assert window.picker is None
+    assert window.status.currentMessage() == "Find: zhangtaot"   # what was typed, briefly
+    _pause(qtbot)
+    qtbot.keyClicks(table, "qxq")
+    assert window.status.currentMessage() == "Find: qxq (no matching customer)"
+    _pause(qtbot)
     _pause(qtbot)
     tian = _rows(table, named["tian"])
     _go(table, 0)
