@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.rule_draft import RuleDraft, read_condition, reason_text, summary
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
+from desktop.store import members
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
@@ -43,6 +44,8 @@ from desktop.ui.rule_editor import RuleEditor, new_rule
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SHOWN_CHANGES = 500
+# the kept rules, the team server's last run, and the members' names (team profiles)
+_Loaded = tuple[list[KeptRule], dict[str, Any] | None, dict[str, str]]
 
 
 class RulesDialog(QDialog):
@@ -52,6 +55,7 @@ class RulesDialog(QDialog):
         self.context = context
         self.service = RulesService(context.workspace)
         self.kept: list[KeptRule] = []
+        self._names: dict[str, str] = {}     # userid → name, for the owners of team rules
         self.simulation: Simulation | None = None
         self.editor: RuleEditor | None = None
         self.resize(900, 620)
@@ -146,16 +150,17 @@ class RulesDialog(QDialog):
     # -- the rules -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        service, team = self.service, self.team
+        service, team, cache = self.service, self.team, self.context.cache
 
-        def work(_progress: Any, _cancel: Any) -> tuple[list[KeptRule], dict[str, Any] | None]:
-            return service.kept(), service.server_last_run() if team else None
+        def work(_progress: Any, _cancel: Any) -> _Loaded:
+            return (service.kept(), service.server_last_run() if team else None,
+                    members.member_names(cache) if team else {})
 
         self.context.run_task(work, owner=self, name="rules", on_result=self._loaded,
                               on_error=self._failed)
 
-    def _loaded(self, found: tuple[list[KeptRule], dict[str, Any] | None]) -> None:
-        kept, last_run = found
+    def _loaded(self, found: _Loaded) -> None:
+        kept, last_run, self._names = found
         self._fill(kept)
         if self.team:
             self.server_run.setVisible(True)
@@ -188,9 +193,12 @@ class RulesDialog(QDialog):
                 action += " · " + self.tr("%1 reverted relations left alone", "",
                                           rule.reverted_left_alone).replace(
                     "%1", f"{rule.reverted_left_alone:,}")
-            team = [rule.owner, rule.department or self.tr("Whole corp")] if self.team else []
+            owner = self._names.get(rule.owner) or rule.owner
+            team = [owner, rule.department or self.tr("Whole corp")] if self.team else []
             item = QTreeWidgetItem([rule.rule.name, "✓" if rule.rule.enabled else "",
                                     _condition_text(rule.definition), action, *team])
+            if self.team:
+                item.setToolTip(4, rule.owner)
             if rule.reverted_left_alone:
                 item.setToolTip(3, self.tr(
                     "A revert undid this rule's change on these relations: rule runs leave it"
