@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import StderrProgress, add_common, confirm, emit_json, home
+from desktop.cli.common import StderrProgress, add_common, confirm, emit_json, english, home
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` stays quick
@@ -162,6 +162,7 @@ def list_rows(args: argparse.Namespace) -> int:
     sources: Counter[str] = Counter()
     batches: set[str] = set()
     with _journal(args) as (cache, reader):
+        in_english = english(args)
         for row in _listed(reader, build_filter(cache, args, reader.remote), args):
             actions[row.action] += 1
             sources[row.source] += 1
@@ -170,7 +171,7 @@ def list_rows(args: argparse.Namespace) -> int:
             if args.json:
                 emit_json(audit.row_json(row))
             else:
-                print(_text_line(row))
+                print(_text_line(row, in_english))
     total = sum(actions.values())
     if args.json:
         emit_json({"summary": True, "rows": total, "batches": len(batches),
@@ -271,7 +272,9 @@ def _tags(cache: Cache, names: list[str], team: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _text_line(row: JournalRow) -> str:
+def _text_line(row: JournalRow, in_english: bool) -> str:
+    """One row as a line; a reason stored in both languages in one of them."""
+    from desktop.domain.bilingual import half
     from desktop.services import audit
 
     tag = f"{row.group_name}:{row.tag_name}" if row.group_name else row.tag_name
@@ -279,7 +282,7 @@ def _text_line(row: JournalRow) -> str:
         audit.time_text(row), audit.operator_text(row),
         audit.label(audit.ACTIONS, row.action), audit.label(audit.SOURCES, row.source),
         row.customer or row.external_userid or "-", row.owner_name or row.userid or "-",
-        tag or "-", row.batch_id or "-", row.reason or "-",
+        tag or "-", row.batch_id or "-", half(row.reason, in_english) or "-",
     ])
 
 

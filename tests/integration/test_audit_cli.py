@@ -369,3 +369,11 @@ def test_batches_show_a_stored_description_in_one_language(
     monkeypatch.setenv("LANG", locale)
     code, out, _ = run(home, capsys, "batches", "--profile", "acme")
     assert code == 0 and out.splitlines()[0].split("\t")[-1] == shown
+    with Cache(ProfileStore(home).cache_path("acme")) as cache, cache.write() as conn:
+        journal.append(conn, [journal.JournalEntry(
+            operator="zhangsan", action="tag_add", source="rule", batch_id="b-rule",
+            external_userid="wmA", userid="zhangsan", tag_id="etB", tag_name="低意向",
+            group_name="意向程度", before="[]", after='["etB"]', ts=T0 + 3 * 86400,
+            reason="规则：北京归华北 / Rules: 北京归华北")])
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--batch", "b-rule")
+    assert code == 0 and out.splitlines()[0].split("\t")[-1] == shown   # the reason too
