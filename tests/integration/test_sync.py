@@ -154,7 +154,7 @@ def _keyed_content(cache: Cache) -> dict[str, list[tuple[object, ...]]]:
         "relations": conn.execute(
             "SELECT r.external_userid, r.userid, r.remark, r.description, r.createtime,"
             " r.add_way, r.state, r.oper_userid, r.remark_corp_name, r.remark_mobiles, s.folded,"
-            " r.tag_count,"
+            " r.tag_count, r.sync_sig,"
             " (SELECT group_concat(t.id) FROM (SELECT t.id FROM relation_tag rt"
             "  JOIN tag t ON t.pk = rt.tag_pk WHERE rt.relation_id = r.id ORDER BY t.id) t)"
             " FROM relation r JOIN relation_search s ON s.relation_id = r.id"
