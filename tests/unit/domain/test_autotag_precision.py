@@ -67,6 +67,12 @@ def tagger() -> AutoTagger:
     ("后台打开特别慢，经常超时", {"售后问题"}),
     ("年费的专票抬头和税号我稍后发给你", {"开票需求"}),
     ("您的快递丢失，请加客服QQ办理理赔", {"无效客户"}),
+    ("拍了照片给你看", set()),                          # 拍 a photo, not an order
+    ("great, ordering two now", {"高意向"}),
+    ("能不能先来试一节", {"预约到店"}),
+    ("今天老师又请假了，这个月都第三次了", {"投诉"}),    # a grievance counted
+    ("上次补的那颗牙还是有点酸", {"售后问题"}),
+    ("喂，喺唔喺度啊", set()),                          # are you there: no question about a product
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
