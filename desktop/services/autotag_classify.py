@@ -1,5 +1,5 @@
 """The scoring run behind `tagdesk autotag classify`: read MSG.jsonl (and TRAIN.jsonl), build
-the tagger from KW.json and the bundled packs, write PRED.jsonl.
+the tagger from KW.json, the bundled packs and the bundled base model, write PRED.jsonl.
 
 MSG.jsonl: one `{"id": "...", "customer": "...", "text": "..."}` per line; TRAIN.jsonl the same
 plus `"labels": ["<tag name>", ...]`. PRED.jsonl: one `{"id": "...", "labels": [...]}` per
@@ -30,6 +30,7 @@ from desktop.domain.autotag import (
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.file_errors import cannot_read, cannot_write
+from desktop.services.autotag_base import load_base_model
 from desktop.services.autotag_keywords import read_keywords_file
 from desktop.services.autotag_packs import load_intent_packs
 
@@ -165,8 +166,10 @@ def classify_files(
     on_error: str = STOP, threshold: float | None = None, evidence: bool = False,
 ) -> ClassifyResult:
     """Classify MSG.jsonl into PRED.jsonl; see the module docstring. `threshold`: the
-    lowest confidence written as a label, for every tag (None: each tag learnt from TRAIN
-    with enough confirmed customers gets the threshold chosen on TRAIN, the others 0.5)."""
+    lowest confidence written as a label, for every tag (None: each tag the base model
+    judges gets the threshold chosen on the base's data, moved by its confirmed customers in
+    TRAIN; each tag learnt from TRAIN with enough confirmed customers the threshold chosen on
+    TRAIN; the others 0.5)."""
     started = time.perf_counter()
     tag_keywords = read_keywords_file(keywords)
     if not tag_keywords:
@@ -180,7 +183,8 @@ def classify_files(
     if problems and on_error == STOP:
         _stop_on(problems)
     tags = [TagKeywords(name, tuple(words)) for name, words in tag_keywords.items()]
-    tagger = AutoTagger.build(tags, training, packs=load_intent_packs(), threshold=threshold)
+    tagger = AutoTagger.build(tags, training, packs=load_intent_packs(), threshold=threshold,
+                              base=load_base_model())
     built = time.perf_counter()
     tally = _Tally()
     _write_atomically(

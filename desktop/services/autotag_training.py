@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
+from desktop.services.autotag_base import load_base_model
 from desktop.services.autotag_packs import load_intent_packs
 from desktop.services.journal_reader import reader_for
 from desktop.services.workspace import Workspace
@@ -237,11 +238,9 @@ def training_for(source: TrainingSource, rules: AutoTagger, keywords: Collection
 
 
 def learnt_tagger(rules: AutoTagger, training: TrainingSet, *, threshold: float) -> AutoTagger:
-    """`rules` trained on `training` (itself while there is nothing to learn from)."""
-    if not training.messages:
-        return rules
+    """`rules` with the bundled base model, trained on `training`."""
     return AutoTagger.build(rules.tags, training.messages, packs=load_intent_packs(),
-                            threshold=threshold)
+                            threshold=threshold, base=load_base_model())
 
 
 def _latest_reviews(all_reviews: Iterable[Review],

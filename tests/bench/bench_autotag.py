@@ -24,10 +24,14 @@ union over a customer's messages) micro / macro precision, recall and F1, on:
             fourth round, scored once at its end; the learner is trained on every other set
             (2,510 messages).
 
+"rules + learner" is the learner alone, without the bundled base model. "rules + base model"
+(held-out, unseen and unseen2 only: the base was trained on every other set, so elsewhere it
+would be scored on its own training data) is the base model with no TRAIN file.
+
 The learning curves: held-out's, unseen's and unseen2's F1 against the number of the set's
 own confirmed messages the learner is trained on (customer-disjoint folds of the set), the
-number that predicts how a corp's own TRAIN file does on its other customers. Then the
-per-tag thresholds chosen on dev.
+number that predicts how a corp's own TRAIN file does on its other customers; without and
+with the base model. Then the per-tag thresholds chosen on dev.
 
 Targets: rules ≥ 0.65 customer micro F1; rules + learner ≥ 0.85 F1 with precision ≥ 0.90;
 < 5 ms per message on one core. Prints numbers; asserts nothing.
@@ -48,6 +52,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords  # noqa: E402
+from desktop.domain.autotag.learner import Learner  # noqa: E402
+from desktop.services.autotag_base import load_base_model  # noqa: E402
 from desktop.services.autotag_packs import load_intent_packs  # noqa: E402
 from tests.bench.autotag_metrics import Report, by_customer, report  # noqa: E402
 
@@ -103,8 +109,8 @@ def learner_cv(tags: Sequence[TagKeywords], messages: Sequence[LabelledMessage]
     return predicted, ms / max(1, len(messages)), train_s / FOLDS
 
 
-def learning_curve(tags: Sequence[TagKeywords], messages: Sequence[LabelledMessage]
-                   ) -> list[dict[str, object]]:
+def learning_curve(tags: Sequence[TagKeywords], messages: Sequence[LabelledMessage],
+                   base: Learner | None = None) -> list[dict[str, object]]:
     """Held-out F1 as a function of how many of the set's own confirmed messages the learner
     gets: the set is cut into FOLDS customer-disjoint folds; each fold is predicted by a
     tagger trained on the `k` folds after it (k = 0: the rules alone), for k = 0 … FOLDS-1.
@@ -119,7 +125,7 @@ def learning_curve(tags: Sequence[TagKeywords], messages: Sequence[LabelledMessa
             training = [messages[i] for step in range(1, k + 1)
                         for i in folds[(fold + step) % FOLDS]]
             sizes.append(len(training))
-            tagger = AutoTagger.build(tags, training, packs=load_intent_packs())
+            tagger = AutoTagger.build(tags, training, packs=load_intent_packs(), base=base)
             for i in folds[fold]:
                 predicted[i] = set(tagger.labels(messages[i].text))
         message, customer = levels(names, messages, predicted)
@@ -174,6 +180,10 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     rules = AutoTagger.build(tags, packs=load_intent_packs())
     rules_build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    base = load_base_model()
+    based = AutoTagger.build(tags, packs=load_intent_packs(), base=base)
+    base_build_s = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
     trained = AutoTagger.build(tags, dev, packs=load_intent_packs())
     train_s, train_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
@@ -197,6 +207,9 @@ def main(argv: list[str]) -> int:
                                ("rules", labeller(rules))):
             predicted, ms = timed(predict, messages)
             rows.append(row(label, *levels(names, messages, predicted), ms))
+        if part in ("held-out", "unseen", "unseen2"):
+            predicted, ms = timed(labeller(based), messages)
+            rows.append(row("rules + base model", *levels(names, messages, predicted), ms))
         tagger = apart.get(part)
         if tagger is None:
             predicted, ms, fold_train_s = learner_cv(tags, messages)
@@ -214,19 +227,26 @@ def main(argv: list[str]) -> int:
     print_table("learning curve on unseen (the same, folds of unseen)", unseen_curve)
     unseen2_curve = learning_curve(tags, unseen2)
     print_table("learning curve on unseen2 (the same, folds of unseen2)", unseen2_curve)
+    based_curves = {}
+    for part, messages in (("held-out", held_out), ("unseen", unseen), ("unseen2", unseen2)):
+        based_curves[part] = learning_curve(tags, messages, base)
+        print_table(f"learning curve on {part} with the base model", based_curves[part])
     print("\nper-tag thresholds chosen on dev (precision 0.90 on out-of-fold customers):")
     thresholds = {name: round(trained.threshold_for(name), 3) for name in names}
     print("  " + ", ".join(f"{name} {value:.2f}{'' if name in trained.thresholds else '*'}"
                            for name, value in thresholds.items())
           + "   (* too few confirmed customers: the default)")
-    print(f"\nbuild (rules): {rules_build_s:.2f} s; training on dev ({len(dev)} messages):"
+    print(f"\nbuild (rules): {rules_build_s:.2f} s; with the base model (read and built):"
+          f" {base_build_s:.2f} s; training on dev ({len(dev)} messages):"
           f" {train_s:.2f} s ({train_cpu_s:.2f} s of CPU); per cross-validation fold of all:"
           f" {fold_train_s:.2f} s")
     if args.json:
         print(json.dumps({"results": results, "learning_curve": curve,
                           "unseen_learning_curve": unseen_curve,
-                          "unseen2_learning_curve": unseen2_curve, "thresholds": thresholds,
+                          "unseen2_learning_curve": unseen2_curve,
+                          "learning_curves_with_base": based_curves, "thresholds": thresholds,
                           "rules_build_s": round(rules_build_s, 3),
+                          "base_build_s": round(base_build_s, 3),
                           "train_s": round(train_s, 3), "train_cpu_s": round(train_cpu_s, 3)},
                          ensure_ascii=False))
     return 0

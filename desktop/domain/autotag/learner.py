@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.domain.autotag.matcher import Hit, words
 from desktop.domain.autotag.normalise import CLAUSE_MARKS, NormalText
@@ -121,7 +122,10 @@ class _Linear:
 
 def _train_linear(
     tags: tuple[str, ...], examples: Sequence[tuple[list[str], frozenset[str]]], seed: int,
+    offsets: Sequence[Sequence[float]] | None = None,
 ) -> _Linear:
+    """`offsets`: per example, a fixed score per tag the model's own is added to (the base
+    model's log-odds): the model learns only what its examples say beyond them."""
     size = len(tags)
     weights: dict[str, list[float]] = {}
     squares: dict[str, list[float]] = {}
@@ -139,6 +143,8 @@ def _train_linear(
                     weights[name] = [0.0] * size
                     squares[name] = [1e-8] * size
             z = model.scores(names)
+            if offsets is not None:
+                z = [a + b for a, b in zip(z, offsets[index], strict=True)]
             active = []
             for t, tag in enumerate(tags):
                 gradient = _sigmoid(z[t]) - (1.0 if tag in labels else 0.0)
@@ -206,13 +212,15 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
 @dataclass(frozen=True)
 class Example:
     """A training message: its features, what the rules found (tag → confidence), the tags
-    people confirmed, and its customer (`group`: folds keep a customer's messages together,
-    and thresholds are chosen on customers, whose tags are the union of their messages)."""
+    people confirmed, its customer (`group`: folds keep a customer's messages together,
+    and thresholds are chosen on customers, whose tags are the union of their messages), and
+    the bundled base model's log-odds per tag it knows (`base`)."""
 
     names: list[str]
     rules: dict[str, float]
     labels: frozenset[str]
     group: str = ""
+    base: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -236,6 +244,7 @@ COMBINATION_PRIOR = ((UNFITTED[0], 1e-4), (UNFITTED[1], 4.0), (UNFITTED[2], 4.0)
 def precise_threshold(
     scored: Sequence[tuple[float, bool]], precision: float = TARGET_PRECISION,
     min_positives: int = MIN_POSITIVES, prior_positives: int = THRESHOLD_PRIOR_POSITIVES,
+    default: float = DEFAULT_THRESHOLD,
 ) -> float | None:
     """The decision threshold for one tag from (score, truly has the tag) pairs: the lowest
     that keeps `precision` of what reaches it true (so recall is as high as that precision
@@ -264,7 +273,7 @@ def precise_threshold(
     at = precise_at if precise_at is not None else best_at
     below = ranked[at + 1][0] if at + 1 < len(ranked) else ranked[at][0]
     middle = (ranked[at][0] + below) / 2
-    shrunk = (positives * middle + prior_positives * DEFAULT_THRESHOLD) / (positives + prior_positives)
+    shrunk = (positives * middle + prior_positives * default) / (positives + prior_positives)
     return min(HIGHEST_THRESHOLD, max(LOWEST_THRESHOLD, shrunk))
 
 
@@ -279,79 +288,142 @@ def _folds(examples: Sequence[Example]) -> list[int]:
 class Learner:
     """A text model per tag, per tag a calibrated combination of its score with the rules'
     confidence (stacking), and per tag the decision threshold that keeps precision at
-    TARGET_PRECISION, all fitted on out-of-fold scores."""
+    TARGET_PRECISION, all fitted on out-of-fold scores. A tag the bundled base model knows
+    (`based`) starts from the base's log-odds, and its text model learns only what the
+    corp's confirmed messages say beyond them (the base's log-odds are its offset); its
+    threshold starts from the one chosen on the base's data."""
 
     def __init__(self, model: _Linear, combination: dict[str, tuple[float, ...]],
-                 thresholds: dict[str, float] | None = None) -> None:
+                 thresholds: dict[str, float] | None = None,
+                 based: Sequence[str] = ()) -> None:
         self._model = model
         self._combination = combination
+        self._based = tuple(based)
         self.thresholds: dict[str, float] = dict(thresholds or {})
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return self._model.tags
+        """The tags it decides: those learnt and those the base model knows."""
+        return tuple(dict.fromkeys((*self._model.tags, *self._based)))
 
     @classmethod
-    def train(cls, tags: Sequence[str], examples: Sequence[Example]) -> Learner:
+    def train(cls, tags: Sequence[str], examples: Sequence[Example],
+              based: Mapping[str, float] | None = None) -> Learner:
         """Train on examples; only tags with MIN_POSITIVES positive examples and a negative
-        one are learnt (with fewer, the rules alone decide: a model of a handful of messages
-        only blurs them), and only those with MIN_POSITIVES positive customers get a
-        threshold of their own (`thresholds`)."""
+        one are learnt (with fewer, the rules, or the base model, alone decide: a model of a
+        handful of messages only blurs them), and only those with MIN_POSITIVES positive
+        customers get a threshold of their own (`thresholds`). `based`: the tags the bundled
+        base model knows, with the threshold chosen for them on its data (the default their
+        own is pulled towards)."""
+        based = dict(based or {})
         learnt = tuple(
             tag for tag in tags
             if sum(tag in e.labels for e in examples) >= MIN_POSITIVES
             and any(tag not in e.labels for e in examples)
         )
         pairs = [(e.names, e.labels) for e in examples]
-        combination: dict[str, tuple[float, ...]] = dict.fromkeys(learnt, UNFITTED)
-        thresholds: dict[str, float] = {}
-        if len(examples) >= FOLDS:
+        offsets = [[e.base.get(tag, 0.0) if tag in based else 0.0 for tag in learnt]
+                   for e in examples]
+        combination: dict[str, tuple[float, ...]] = {
+            tag: UNFITTED for tag in learnt if tag not in based}
+        thresholds = dict(based)
+        if learnt and len(examples) >= FOLDS:
             folds = _folds(examples)
             out_of_fold: list[list[float]] = [[] for _ in examples]
             for fold in range(FOLDS):
-                model = _train_linear(
-                    learnt, [p for p, f in zip(pairs, folds, strict=True) if f != fold], seed=fold)
+                kept = [i for i, f in enumerate(folds) if f != fold]
+                model = _train_linear(learnt, [pairs[i] for i in kept], seed=fold,
+                                      offsets=[offsets[i] for i in kept])
                 for i, f in enumerate(folds):
                     if f == fold:
                         out_of_fold[i] = model.scores(examples[i].names)
             for t, tag in enumerate(learnt):
-                rows = [(scores[t], e.rules.get(tag, 0.0))
-                        for scores, e in zip(out_of_fold, examples, strict=True)]
-                weights = tuple(_fit_logistic(
-                    rows, [tag in e.labels for e in examples], COMBINATION_PRIOR))
-                combination[tag] = weights
-                threshold = precise_threshold(_by_customer(
-                    examples, [_combine(weights, row) for row in rows], tag))
+                if tag in based:
+                    probabilities = [_sigmoid(scores[t] + e.base.get(tag, 0.0))
+                                     for scores, e in zip(out_of_fold, examples, strict=True)]
+                else:
+                    rows = [(scores[t], e.rules.get(tag, 0.0))
+                            for scores, e in zip(out_of_fold, examples, strict=True)]
+                    weights = tuple(_fit_logistic(
+                        rows, [tag in e.labels for e in examples], COMBINATION_PRIOR))
+                    combination[tag] = weights
+                    probabilities = [_combine(weights, row) for row in rows]
+                threshold = precise_threshold(_by_customer(examples, probabilities, tag),
+                                              default=based.get(tag, DEFAULT_THRESHOLD))
                 if threshold is not None:
                     thresholds[tag] = threshold
-        return cls(_train_linear(learnt, pairs, seed=len(examples)), combination, thresholds)
+        model = _train_linear(learnt, pairs, seed=len(examples), offsets=offsets)
+        return cls(model, combination, thresholds, tuple(based))
 
     def predict(
-        self, names: Sequence[str], rules: dict[str, float], floor: float, top: int = 3,
+        self, names: Sequence[str], rules: dict[str, float], floor: float,
+        base: Mapping[str, float] | None = None, top: int = 3,
     ) -> list[Prediction]:
-        """Every learnt tag whose probability reaches `floor`, with the `top` text features
-        that pushed it up the most."""
-        z = self._model.scores(names)
-        weights = self._model.weights
+        """Every tag it decides whose probability reaches `floor`, with the `top` text
+        features that pushed it up the most. `base`: the base model's log-odds per tag."""
+        base = base or {}
+        scores = dict(zip(self._model.tags, self._model.scores(names), strict=True))
         predictions = []
-        for t, tag in enumerate(self._model.tags):
-            combination = self._combination[tag]
-            probability = _combine(combination, (z[t], rules.get(tag, 0.0)))
-            if probability < floor:
-                continue
-            contributions = sorted(
-                ((weights[name][t], name) for name in names
-                 if name in weights and weights[name][t] > 0 and not name.startswith(RULE_PREFIX)
-                 and name != QUESTION),
-                reverse=True)
-            evidence = tuple(name for _, name in contributions[:top]) if combination[0] > 0 else ()
-            predictions.append(Prediction(tag, probability, evidence))
+        for tag in self.tags:
+            combination = self._combination.get(tag)
+            if combination is None:
+                if tag not in base:
+                    continue
+                probability = _sigmoid(base[tag] + scores.get(tag, 0.0))
+            else:
+                probability = _combine(combination, (scores[tag], rules.get(tag, 0.0)))
+            if probability >= floor:
+                shown = tag in scores and (combination is None or combination[0] > 0)
+                evidence = self.evidence(names, tag, top) if shown else ()
+                predictions.append(Prediction(tag, probability, evidence))
         return predictions
+
+    def evidence(self, names: Sequence[str], tag: str, top: int = 3) -> tuple[str, ...]:
+        """The `top` text features that pushed `tag` up the most (none for a tag not learnt)."""
+        if tag not in self._model.tags or not top:
+            return ()
+        t = self._model.tags.index(tag)
+        weights = self._model.weights
+        contributions = sorted(
+            ((weights[name][t], name) for name in names
+             if name in weights and weights[name][t] > 0
+             and not name.startswith(RULE_PREFIX) and name != QUESTION),
+            reverse=True)
+        return tuple(name for _, name in contributions[:top])
+
+    def to_dict(self, digits: int = 3) -> dict[str, object]:
+        """The learner as plain data (weights rounded to `digits`; features whose weights
+        all round to zero left out), for `from_dict`."""
+        kept = {}
+        for name, row in self._model.weights.items():
+            rounded = [round(w, digits) for w in row]
+            if any(rounded):
+                kept[name] = rounded
+        return {"tags": list(self._model.tags), "bias": [round(b, 6) for b in self._model.bias],
+                "weights": kept,
+                "combination": {tag: list(w) for tag, w in self._combination.items()},
+                "thresholds": self.thresholds, "based": list(self._based)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Learner:
+        tags = tuple(data["tags"])
+        model = _Linear(tags, {name: [float(w) for w in row] for name, row in data["weights"].items()},
+                        [float(b) for b in data["bias"]])
+        combination = {tag: tuple(float(w) for w in weights)
+                       for tag, weights in data["combination"].items()}
+        return cls(model, combination, {tag: float(t) for tag, t in data["thresholds"].items()},
+                   tuple(data["based"]))
 
 
 def _combine(weights: Sequence[float], row: tuple[float, float]) -> float:
     text_weight, rule_weight, bias = weights
     return _sigmoid(text_weight * row[0] + rule_weight * row[1] + bias)
+
+
+def log_odds(probability: float) -> float:
+    """log(p / (1 - p)), kept finite."""
+    p = min(1 - 1e-6, max(1e-6, probability))
+    return math.log(p / (1 - p))
 
 
 def _by_customer(

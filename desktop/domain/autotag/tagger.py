@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop.domain.autotag.base import base_evidence, base_log_odds
 from desktop.domain.autotag.learner import (
     DEFAULT_THRESHOLD,
     GRAM_PREFIX,
@@ -136,11 +137,15 @@ class AutoTagger:
         self._yields = dict(yields or {})
         self._index = index
         self._learner = learner
+        self._base: Learner | None = None
+        # The tags the base model judges: tag → the pack whose phrases credit it.
+        self._pack_of: dict[str, str] = {}
 
     @classmethod
     def build(
         cls, tags: Sequence[TagKeywords], training: Sequence[LabelledMessage] = (),
         packs: Sequence[IntentPack] = (), threshold: float | None = None,
+        base: Learner | None = None,
     ) -> AutoTagger:
         """The tagger for `tags`. `packs`: the bundled intent packs (desktop.services.
         autotag_packs.load_intent_packs()); `training`: messages with confirmed tags for the
@@ -148,7 +153,9 @@ class AutoTagger:
         be written without a person (`labels`), for every tag; None: each tag learnt with
         enough confirmed customers gets the threshold that kept 90% of its out-of-fold
         suggestions right in training (`threshold_for`), the others DEFAULT_THRESHOLD. Which tag a pack's phrases credit: see
-        `desktop.domain.autotag.linking`."""
+        `desktop.domain.autotag.linking`. `base`: the bundled base model
+        (desktop.services.autotag_base.load_base_model()); it judges every tag whose pack
+        credits it, trained or not (`desktop.domain.autotag.base`)."""
         plan = link_packs(tags, packs)
         by_name = {pack.name: pack for pack in packs}
         phrases: list[Phrase] = []
@@ -181,7 +188,11 @@ class AutoTagger:
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
                      tuned=threshold is None, asking=asking, yields=yields)
-        if training:
+        if base is not None:
+            tagger._base = base
+            tagger._pack_of = {name: link.pack for name, link in plan.links.items()
+                               if link.owner and link.pack in base.tags}
+        if training or tagger._pack_of:
             tagger._learner = tagger._train(training)
         return tagger
 
@@ -197,18 +208,43 @@ class AutoTagger:
                 f"训练数据里有关键词文件中没有的标签：{shown}；请在关键词文件中加上这些标签，或从训练数据中去掉。",
                 f"The training data has tags the keywords file does not: {shown}; add them"
                 " to the keywords file or remove them from the training data.")
+        based = {tag: self._base.thresholds.get(pack, DEFAULT_THRESHOLD)
+                 for tag, pack in self._pack_of.items()} if self._base is not None else {}
+        return Learner.train(names, self.examples(training), based)
+
+    def examples(self, training: Sequence[LabelledMessage]) -> list[Example]:
+        """The messages as the learner sees them: features, the rules' findings, the
+        confirmed tags and the base model's log-odds."""
         examples = []
         for message in training:
             text = self._normal(message.text)
             hits = self._index.find(text)
             rules = {f.tag: f.confidence for f in self._rule_findings(text, hits)}
-            examples.append(Example(features(text, hits, self._index.segmenter.cut), rules,
-                                    frozenset(message.labels), message.customer))
-        return Learner.train(names, examples)
+            names = features(text, hits, self._index.segmenter.cut)
+            base = self._base_log_odds(names, rules)
+            examples.append(Example(names, rules, frozenset(message.labels), message.customer,
+                                    base))
+        return examples
+
+    @property
+    def pack_of(self) -> dict[str, str]:
+        """Each tag whose pack's phrases credit it, and that pack."""
+        return {name: link.pack for name, link in self.links.items() if link.owner}
+
+    def _base_evidence(self, names: Sequence[str], tag: str) -> tuple[str, ...]:
+        if self._base is None:
+            return ()
+        return base_evidence(self._base, names, tag, self._pack_of)
+
+    def _base_log_odds(self, names: Sequence[str], rules: dict[str, float]) -> dict[str, float]:
+        if self._base is None or not self._pack_of:
+            return {}
+        return base_log_odds(self._base, names, rules, self._pack_of)
 
     @property
     def learnt_tags(self) -> tuple[str, ...]:
-        """The tags the learner was trained for (none without training data)."""
+        """The tags the learner decides: those trained on confirmed tags and those the base
+        model judges (none without either)."""
         return self._learner.tags if self._learner is not None else ()
 
     @staticmethod
@@ -280,15 +316,17 @@ class AutoTagger:
         suggestions: dict[str, Suggestion] = {}
         if self._learner is not None:
             rules = {tag: finding.confidence for tag, finding in findings.items()}
-            for prediction in self._learner.predict(
-                    features(normal, hits, self._index.segmenter.cut), rules, SUGGESTION_FLOOR):
+            names = features(normal, hits, self._index.segmenter.cut)
+            base = self._base_log_odds(names, rules)
+            for prediction in self._learner.predict(names, rules, SUGGESTION_FLOOR, base):
                 finding = findings.get(prediction.tag)
                 source = LEARNER
                 if finding is not None:
                     source = BOTH if prediction.probability >= self.threshold_for(
                         prediction.tag) else RULES
                 evidence = self._readable(
-                    normal, (*(finding.evidence if finding else ()), *prediction.evidence))
+                    normal, (*(finding.evidence if finding else ()), *prediction.evidence,
+                             *self._base_evidence(names, prediction.tag)))
                 suggestions[prediction.tag] = Suggestion(
                     prediction.tag, round(prediction.probability, 4), evidence, source)
         learnt = set(self.learnt_tags)

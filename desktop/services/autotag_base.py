@@ -1,0 +1,20 @@
+"""Reading the bundled base model (`resources/autotag/base_model.json`, built by
+tests/bench/build_autotag_base.py) for the auto-tagger."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from desktop.domain.autotag.learner import Learner
+from desktop.resources import resource_path
+
+BASE_MODEL = "autotag/base_model.json"
+BASE_MODEL_FORMAT = 1
+
+
+@cache
+def load_base_model() -> Learner:
+    """The base model: a learner whose tags are the intent packs' names."""
+    data = json.loads(resource_path(BASE_MODEL).read_text(encoding="utf-8"))
+    return Learner.from_dict(data["model"])

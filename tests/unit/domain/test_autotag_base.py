@@ -1,0 +1,83 @@
+"""The base model: trained on labelled chats with the packs' names as tags, it judges a
+user's tag through the pack the tag links to, with no training of the corp's own, and the
+corp's confirmed messages move its judgement."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
+from desktop.domain.autotag.base import pack_names, train_base
+from desktop.domain.autotag.learner import NEGATED_PREFIX, RULE_PREFIX, Learner
+from desktop.services.autotag_packs import load_intent_packs
+
+# The base's own tag set: named as the packs are.
+BASE_TAGS = (TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
+             TagKeywords("物流咨询", ("快递", "发货", "物流")))
+# A user's tags: other names, linked to the same packs by their names and keywords.
+USER_TAGS = (TagKeywords("嫌贵", ("太贵", "便宜点", "优惠")),
+             TagKeywords("物流", ("快递", "发货", "物流")),
+             TagKeywords("VIP", ("会员", "VIP", "贵宾")))
+# 吃土 and 荷包瘪 say "too expensive" in words no pack holds.
+PAINFUL = ("买完要吃土了", "再买就吃土", "这月吃土了", "吃土的节奏", "下个月吃土",
+           "荷包瘪了", "荷包要瘪", "荷包瘪瘪的", "看完荷包瘪了", "吃土加荷包瘪")
+OTHER = ("你好", "谢谢", "好的收到", "在吗", "明天再说", "几点下班", "今天天气不错", "我再想想",
+         "收到了", "好的", "可以的", "没问题", "稍等一下", "我问问家里人", "辛苦了", "再见")
+
+
+Rows = list[tuple[str, tuple[str, ...]]]
+
+
+def labelled(rows: Rows, prefix: str) -> list[LabelledMessage]:
+    return [LabelledMessage(f"{prefix}{i}", f"{prefix}c{i}", text, labels)
+            for i, (text, labels) in enumerate(rows * 2)]
+
+
+@pytest.fixture(scope="module")
+def base() -> Learner:
+    rules = AutoTagger.build(BASE_TAGS, packs=load_intent_packs())
+    rows: Rows = [(t, ("价格异议",)) for t in PAINFUL] + [(t, ()) for t in OTHER]
+    return train_base(rules.examples(labelled(rows, "b")), rules.pack_of)
+
+
+def test_the_base_judges_a_tag_through_its_pack_without_training(base: Learner) -> None:
+    rules_only = AutoTagger.build(USER_TAGS, packs=load_intent_packs())
+    with_base = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=base)
+    assert rules_only.labels("这价买了要吃土") == []
+    assert with_base.labels("这价买了要吃土") == ["嫌贵"]
+    [suggestion] = with_base.suggest("这价买了要吃土")
+    assert suggestion.source == "learner" and "吃土" in "".join(suggestion.evidence)
+    assert with_base.labels("谢谢，明天再说") == []
+    # VIP links to no pack: the rules alone decide it, as before.
+    assert "VIP" not in with_base.learnt_tags and with_base.labels("我是VIP会员") == ["VIP"]
+
+
+def test_the_corp_s_confirmed_messages_move_the_base_s_judgement(base: Learner) -> None:
+    # This corp sells plants: 吃土 is what a pot does, not a price.
+    rows: Rows = [(t, ()) for t in ("这盆花很吃土", "多肉吃土吗", "吃土多的盆栽", "换盆要吃土",
+                                    "这植物吃土", "吃土的花好养吗")]
+    rows += [(t, ("嫌贵",)) for t in ("太贵了", "便宜点吧", "有优惠吗", "能打折吗")]
+    own = AutoTagger.build(USER_TAGS, labelled(rows, "o"), packs=load_intent_packs(), base=base)
+    plain = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=base)
+
+    def confidence(tagger: AutoTagger) -> float:
+        return max((s.confidence for s in tagger.suggest("这盆吃土") if s.tag == "嫌贵"),
+                   default=0.0)
+    assert confidence(own) < confidence(plain) - 0.1
+
+
+def test_the_base_reads_the_rules_findings_by_pack() -> None:
+    pack_of = {"嫌贵": "价格异议"}
+    names = ["c:肉疼", RULE_PREFIX + "嫌贵", NEGATED_PREFIX + "嫌贵", RULE_PREFIX + "VIP"]
+    assert pack_names(names, pack_of) == [
+        "c:肉疼", RULE_PREFIX + "价格异议", NEGATED_PREFIX + "价格异议"]
+
+
+def test_the_base_model_survives_its_file_form(base: Learner) -> None:
+    again = Learner.from_dict(base.to_dict())
+    assert again.tags == base.tags and again.thresholds == base.thresholds
+    tagger = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=base)
+    reread = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=again)
+    for text in ("这价买了要吃土", "快递到哪了", "谢谢"):
+        assert [(s.tag, round(s.confidence, 2)) for s in tagger.suggest(text)] == [
+            (s.tag, round(s.confidence, 2)) for s in reread.suggest(text)]

@@ -1,0 +1,27 @@
+"""The bundled base model file: trained on the current development sets only, named by the
+packs, and read back as a learner."""
+
+from __future__ import annotations
+
+import json
+
+from desktop.resources import resource_path
+from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT, load_base_model
+from desktop.services.autotag_packs import load_intent_packs
+from tests.bench.build_autotag_base import TRAINING_SETS, digest
+
+SCORING_SETS = ("heldout.jsonl", "unseen.jsonl", "unseen2.jsonl")
+
+
+def test_the_base_model_was_built_from_the_current_development_sets() -> None:
+    data = json.loads(resource_path(BASE_MODEL).read_text(encoding="utf-8"))
+    assert data["format"] == BASE_MODEL_FORMAT
+    assert data["trained_on"] == {name: digest(name) for name in TRAINING_SETS}, (
+        "a development set changed: run tests/bench/build_autotag_base.py")
+    assert not set(data["trained_on"]) & set(SCORING_SETS)
+
+
+def test_the_base_model_s_tags_are_packs() -> None:
+    base = load_base_model()
+    assert base.tags and set(base.tags) <= {pack.name for pack in load_intent_packs()}
+    assert set(base.thresholds) <= set(base.tags)
