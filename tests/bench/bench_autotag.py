@@ -21,17 +21,23 @@ union over a customer's messages) micro / macro precision, recall and F1, on:
             written (the data README has those scores) and then tuned on; the learner is
             trained on every set written before the round (1,840 messages);
   unseen2   276 messages in eighteen industries and styles, written and committed before the
-            fourth round, scored once at its end; the learner is trained on every other set
-            (2,510 messages).
+            fourth round, scored once at its end; the learner is trained on every set
+            written before it and in the fourth round (2,510 messages);
+  dev14-17  409 messages written one set at a time for the fifth round (dev17 whole chats),
+            each scored once as written and then tuned on; the learner is trained on every
+            set written before the round (2,786 messages);
+  unseen3   278 messages in nineteen industries and styles, written and committed before the
+            fifth round, scored once at its end; the learner is trained on every other set
+            (3,195 messages).
 
 "rules + learner" is the learner alone, without the bundled base model. "rules + base model"
-(held-out, unseen and unseen2 only: the base was trained on every other set, so elsewhere it
-would be scored on its own training data) is the base model with no TRAIN file.
+(held-out, unseen, unseen2 and unseen3 only: the base was trained on every other set, so
+elsewhere it would be scored on its own training data) is the base model with no TRAIN file.
 
-The learning curves: held-out's, unseen's and unseen2's F1 against the number of the set's
-own confirmed messages the learner is trained on (customer-disjoint folds of the set), the
-number that predicts how a corp's own TRAIN file does on its other customers; without and
-with the base model. Then the per-tag thresholds chosen on dev.
+The learning curves: held-out's, unseen's, unseen2's and unseen3's F1 against the number of
+the set's own confirmed messages the learner is trained on (customer-disjoint folds of the
+set), the number that predicts how a corp's own TRAIN file does on its other customers;
+without and with the base model. Then the per-tag thresholds chosen on dev.
 
 Targets: rules ≥ 0.65 customer micro F1; rules + learner ≥ 0.85 F1 with precision ≥ 0.90;
 < 5 ms per message on one core. Prints numbers; asserts nothing.
@@ -177,6 +183,8 @@ def main(argv: list[str]) -> int:
     later_dev = [m for n in range(2, 7) for m in load(f"dev{n}.jsonl")]
     unseen, unseen2 = load("unseen.jsonl"), load("unseen2.jsonl")
     fourth_round = [m for n in range(7, 14) for m in load(f"dev{n}.jsonl")]
+    fifth_round = [m for n in range(14, 18) for m in load(f"dev{n}.jsonl")]
+    unseen3 = load("unseen3.jsonl")
     started = time.perf_counter()
     rules = AutoTagger.build(tags, packs=load_intent_packs())
     rules_build_s = time.perf_counter() - started
@@ -194,20 +202,27 @@ def main(argv: list[str]) -> int:
     before_fourth_round = dev + later_dev + held_out + fresh + unseen
     trained_before_fourth_round = AutoTagger.build(
         tags, before_fourth_round, packs=load_intent_packs())
-    trained_on_every_other = AutoTagger.build(
+    trained_through_fourth_round = AutoTagger.build(
         tags, before_fourth_round + fourth_round, packs=load_intent_packs())
+    before_fifth_round = before_fourth_round + fourth_round + unseen2
+    trained_before_fifth_round = AutoTagger.build(
+        tags, before_fifth_round, packs=load_intent_packs())
+    trained_on_every_other = AutoTagger.build(
+        tags, before_fifth_round + fifth_round, packs=load_intent_packs())
     apart = {"held-out": trained, "fresh": trained_on_all, "dev2-6": trained,
              "unseen": trained_on_others, "dev7-13": trained_before_fourth_round,
-             "unseen2": trained_on_every_other}
+             "unseen2": trained_through_fourth_round, "dev14-17": trained_before_fifth_round,
+             "unseen3": trained_on_every_other}
     for part, messages in (("dev", dev), ("held-out", held_out), ("all", dev + held_out),
                            ("fresh", fresh), ("dev2-6", later_dev), ("unseen", unseen),
-                           ("dev7-13", fourth_round), ("unseen2", unseen2)):
+                           ("dev7-13", fourth_round), ("unseen2", unseen2),
+                           ("dev14-17", fifth_round), ("unseen3", unseen3)):
         rows = []
         for label, predict in (("plain keywords", plain_keywords(tags)),
                                ("rules", labeller(rules))):
             predicted, ms = timed(predict, messages)
             rows.append(row(label, *levels(names, messages, predicted), ms))
-        if part in ("held-out", "unseen", "unseen2"):
+        if part in ("held-out", "unseen", "unseen2", "unseen3"):
             predicted, ms = timed(labeller(based), messages)
             rows.append(row("rules + base model", *levels(names, messages, predicted), ms))
         tagger = apart.get(part)
@@ -227,8 +242,11 @@ def main(argv: list[str]) -> int:
     print_table("learning curve on unseen (the same, folds of unseen)", unseen_curve)
     unseen2_curve = learning_curve(tags, unseen2)
     print_table("learning curve on unseen2 (the same, folds of unseen2)", unseen2_curve)
+    unseen3_curve = learning_curve(tags, unseen3)
+    print_table("learning curve on unseen3 (the same, folds of unseen3)", unseen3_curve)
     based_curves = {}
-    for part, messages in (("held-out", held_out), ("unseen", unseen), ("unseen2", unseen2)):
+    for part, messages in (("held-out", held_out), ("unseen", unseen), ("unseen2", unseen2),
+                           ("unseen3", unseen3)):
         based_curves[part] = learning_curve(tags, messages, base)
         print_table(f"learning curve on {part} with the base model", based_curves[part])
     print("\nper-tag thresholds chosen on dev (precision 0.90 on out-of-fold customers):")
@@ -244,6 +262,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"results": results, "learning_curve": curve,
                           "unseen_learning_curve": unseen_curve,
                           "unseen2_learning_curve": unseen2_curve,
+                          "unseen3_learning_curve": unseen3_curve,
                           "learning_curves_with_base": based_curves, "thresholds": thresholds,
                           "rules_build_s": round(rules_build_s, 3),
                           "base_build_s": round(base_build_s, 3),
