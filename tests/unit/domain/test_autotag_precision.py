@@ -73,6 +73,8 @@ def tagger() -> AutoTagger:
     ("今天老师又请假了，这个月都第三次了", {"投诉"}),    # a grievance counted
     ("上次补的那颗牙还是有点酸", {"售后问题"}),
     ("喂，喺唔喺度啊", set()),                          # are you there: no question about a product
+    ("骑手态度太差了，还骂人", {"投诉"}),                # the courier's manners, not the delivery
+    ("我的快递怎么显示退回了", {"物流咨询"}),            # a parcel sent back, not a return
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
