@@ -2,8 +2,9 @@
 
 Criteria come as query parameters or, for a POST, as a JSON object of the same names
 (lists for the repeatable ones), so a long list of customers or ids never meets a URL
-length limit. Actions: (none) a page of rows, `ids` every matching id newest first, `rows`
-rows by id, `batches` batch lines, `stats` the reports' counts, `verify` the hash chain.
+length limit. Actions: (none) a page of rows, `ids` every matching id newest first, `keys`
+the values of a person or customer sort column with their rows, `rows` rows by id,
+`batches` batch lines, `stats` the reports' counts, `verify` the hash chain.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ Conn = Connection[tuple[object, ...]]
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 Criteria = Mapping[str, list[str]]
 MAX_UTC_OFFSET_S = 14 * 3600
-ACTIONS = ("", "ids", "rows", "batches", "stats", "verify")
+ACTIONS = ("", "ids", "keys", "rows", "batches", "stats", "verify")
 
 
 class JournalRefused(ValueError):
@@ -50,6 +51,8 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> di
             found = {"rows": team_audit.rows_by_id(conn, _ints(criteria, "id"))}
         elif action == "ids":
             found = _ids(conn, criteria)
+        elif action == "keys":
+            found = _keys(conn, criteria)
         elif action == "batches":
             found = {"batches": team_audit.batches(conn, query_of(criteria), _offset(criteria))}
         elif action == "stats":
@@ -102,7 +105,7 @@ def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     order_by = _sort(criteria)
     if order_by != "time":
         return {"rows": team_audit.sorted_page(conn, query_of(criteria), order_by, newest_first,
-                                               limit),
+                                               limit, tuple(criteria.get("sort_key", ()))),
                 "sorted_by": order_by, "next_after_id": None, "next_before_id": None}
     before = _number(criteria, "before_id")
     rows = team_audit.page(conn, query_of(criteria), int(_number(criteria, "after_id") or 0),
@@ -112,6 +115,14 @@ def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     return {"rows": rows,
             "next_after_id": rows[-1]["id"] if more and not newest_first else None,
             "next_before_id": rows[-1]["id"] if more and newest_first else None}
+
+
+def _keys(conn: Conn, criteria: Criteria) -> dict[str, Any]:
+    order_by = _sort(criteria)
+    if order_by not in team_audit.NAMED_SORTS:
+        raise JournalRefused(f"keys need sort, one of {', '.join(team_audit.NAMED_SORTS)}")
+    return {"sorted_by": order_by,
+            "keys": team_audit.sort_key_counts(conn, query_of(criteria), order_by)}
 
 
 def _stats(conn: Conn, criteria: Criteria) -> dict[str, Any]:

@@ -143,19 +143,35 @@ def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str,
 
 
 def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: bool,
-                limit: int = DEFAULT_PAGE) -> list[dict[str, object]]:
+                limit: int = DEFAULT_PAGE, keys: Sequence[str] = ()) -> list[dict[str, object]]:
     """The first `limit` matching rows in `sorted_ids`' order (people and customers by their
-    ids): what a viewer shows while every id is still being sorted."""
+    ids): what a viewer shows while every id is still being sorted. `keys`: only the rows
+    with these sort values (a desktop's first page by name, `sort_key_counts`)."""
     condition, params = where(query)
     term = SORT_TERMS[order_by]
+    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
+    if keys:
+        condition = sql.SQL("{} AND {} = ANY(%s)").format(condition, sql.SQL(term))
+        params = [*params, *term_params, list(keys)]
     statement = sql.SQL(
         "SELECT {columns} FROM team_journal WHERE {condition}"
         " ORDER BY {term} COLLATE \"C\" {direction}, id DESC LIMIT %s").format(
         columns=_columns(), condition=condition, term=sql.SQL(term),
         direction=sql.SQL("DESC" if descending else "ASC"))  # term: a whitelisted text
-    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
     return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(
         statement, [*params, *term_params, max(1, min(limit, MAX_PAGE))])]
+
+
+def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str) -> list[list[object]]:
+    """[sort value, rows] of every value of a `NAMED_SORTS` column among the matching rows:
+    a desktop orders them by the names it knows and asks `sorted_page` for the first ones."""
+    condition, params = where(query)
+    term = SORT_TERMS[order_by]
+    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
+    statement = sql.SQL("SELECT {term}, count(*) FROM team_journal WHERE {condition}"
+                        " GROUP BY 1").format(term=sql.SQL(term), condition=condition)
+    return [[str(key or ""), _int(n)] for key, n in conn.execute(
+        statement, [*term_params, *params])]
 
 
 def id_bounds(conn: Conn) -> tuple[int | None, int | None]:

@@ -183,20 +183,49 @@ class TeamJournal:
 
     def sorted_first_page(self, flt: JournalFilter, order_by: str, descending: bool,
                           limit: int = PAGE_SIZE) -> list[JournalRow] | None:
-        """Sorted by the server; None for people and customers, whom the server orders by
-        their ids and this desktop by their names (only the whole sort tells its first rows)."""
+        """Sorted by the server; people and customers by their names here: the server counts
+        the rows of each person or customer, and sends the rows of the first ones by name."""
         from desktop.services import team
 
-        if order_by in _NAMED:
-            return None
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
-        data = self._call("", {**criteria, "sort": order_by, "limit": limit,
-                               "order": "desc" if descending else "asc"})
-        if data.get("sorted_by") != order_by:
+        sort = {**criteria, "sort": order_by, "order": "desc" if descending else "asc"}
+        if order_by in _NAMED:
+            raw = self._first_by_name(sort, order_by, descending, limit)
+        else:
+            data = self._call("", {**sort, "limit": limit})
+            raw = data.get("rows") if data.get("sorted_by") == order_by else None
+        if raw is None:
             return None   # an older server pages by time only
-        return self._named([team.team_row(r) for r in data.get("rows") or []])
+        return self._named([team.team_row(r) for r in raw])
+
+    def _first_by_name(self, sort: dict[str, Any], order_by: str, descending: bool,
+                       limit: int) -> list[dict[str, Any]] | None:
+        """The first `limit` raw rows in `sorted_ids`' order by a person's or customer's name:
+        every row of the first values by name, then the newest of the value the page ends in."""
+        counted = self._call("keys", sort)
+        if counted.get("sorted_by") != order_by:
+            return None
+        counts = {str(key): int(n) for key, n in counted.get("keys") or []}
+        names = _name_sort_keys(self._cache, _NAMED[order_by], set(counts))
+        ranked = sorted(((names.get(key) or key, key) for key in counts), reverse=descending)
+        chosen: list[str] = []
+        before_last = total = 0
+        for _name, key in ranked:
+            chosen.append(key)
+            before_last, total = total, total + counts[key]
+            if total >= limit:
+                break
+        rows: list[dict[str, Any]] = []
+        for keys, wanted in ((chosen[:-1], before_last), (chosen[-1:], limit - before_last)):
+            if keys and wanted > 0:
+                rows += self._call("", {**sort, "sort_key": keys, "limit": wanted}).get(
+                    "rows") or []
+        rank = {key: number for number, key in enumerate(chosen)}
+        rows.sort(key=lambda row: (rank.get(_sort_value(row, order_by), len(rank)),
+                                   -int(row["id"])))
+        return rows[:limit]
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         from desktop.services import team
@@ -343,6 +372,14 @@ def _member_names(cache: Cache, userids: Sequence[str] | set[str]) -> dict[str, 
 
 _NAMED = {"operator": "member", "owner": "member", "customer": "customer"}
 """Sort columns the server orders by id, with the table whose names order them here."""
+OBSERVED_SOURCES = ("observed", "callback")   # rows whose operator WeCom does not name
+
+
+def _sort_value(row: Mapping[str, Any], order_by: str) -> str:
+    """A raw team journal row's value in a `_NAMED` sort column (the server's `SORT_TERMS`)."""
+    if order_by == "operator":
+        return "" if row.get("source") in OBSERVED_SOURCES else str(row.get("operator") or "")
+    return str(row.get("external_userid" if order_by == "customer" else "userid") or "")
 
 
 def _name_sort_keys(cache: Cache, table: str, keys: set[str]) -> dict[str, str]:

@@ -129,7 +129,7 @@ def report(server: TeamServerProcess, sandbox: SandboxServer, root: Path, now: f
         print(f"  {name:26} first page ({len(page)} rows) {page_ms:7.1f} ms;"
               f" all {len(ids):>9,} ids {ids_ms:8.1f} ms", flush=True)
     for name in ("no filter", "last 24 hours", "source app (1 in 7)"):
-        for column in ("tag", "batch", "reason"):   # what the viewer shows first
+        for column in ("tag", "batch", "reason", "customer", "operator"):   # shown first
             page, page_ms = timed(partial(journal.sorted_first_page, filters[name], column,
                                           True))
             print(f"  {name:26} first page ({len(page or [])} rows) sorted by {column:8}"

@@ -117,11 +117,27 @@ def test_the_server_reads_a_sorted_first_page_without_sorting_every_id(
                                  {"sort": sort, "order": order, "limit": 3})
             assert first["sorted_by"] == sort and len(every["ids"]) > 3
             assert [row["id"] for row in first["rows"]] == every["ids"][:3], (sort, order)
-    reader = TeamJournal(Cache(tmp_path / "cache.sqlite"), team_server.url, lambda: session)
+    reader_cache = Cache(tmp_path / "cache.sqlite")
+    reader = TeamJournal(reader_cache, team_server.url, lambda: session)
     page = reader.sorted_first_page(JournalFilter(operators=(writer,)), "tag", False, 2)
     assert [row.id for row in page or []] == list(
         reader.sorted_ids(JournalFilter(operators=(writer,)), "tag", False))[:2]
-    assert reader.sorted_first_page(JournalFilter(), "customer", False) is None  # by name here
+    with psycopg.connect(team_server.db_url) as conn:   # names ordering people unlike ids
+        userids = sorted({str(u) for u, in conn.execute("SELECT DISTINCT userid FROM team_journal")}
+                         | {str(o) for o, in conn.execute("SELECT DISTINCT operator FROM team_journal")})
+        customers = sorted(str(c) for c, in conn.execute(
+            "SELECT DISTINCT external_userid FROM team_journal WHERE external_userid != ''"))
+    with reader_cache.write() as conn:
+        conn.executemany("INSERT INTO member (userid, name, name_sort) VALUES (?, ?, ?)",
+                         [(u, u, f"{len(userids) - n:04d}") for n, u in enumerate(userids) if u])
+        conn.executemany("INSERT INTO customer (external_userid, name, name_sort) VALUES (?, ?, ?)",
+                         [(c, c, f"{n % 3}{c}") for n, c in enumerate(customers)])
+    for sort in ("customer", "owner", "operator"):
+        for descending in (False, True):
+            every = list(reader.sorted_ids(JournalFilter(), sort, descending))
+            for limit in (1, 3, 7):
+                first = reader.sorted_first_page(JournalFilter(), sort, descending, limit)
+                assert [row.id for row in first or []] == every[:limit], (sort, descending)
     with pytest.raises(TeamServerError, match="40058"):
         journal_call(team_server.url, session, "", {"sort": "mood"})
     with psycopg.connect(team_server.db_url) as conn:   # along an index, not a sort of all
