@@ -134,10 +134,10 @@ def test_the_server_reads_a_sorted_first_page_without_sorting_every_id(
                          [(c, c, f"{n % 3}{c}") for n, c in enumerate(customers)])
     for sort in ("customer", "owner", "operator"):
         for descending in (False, True):
-            every = list(reader.sorted_ids(JournalFilter(), sort, descending))
+            in_order = list(reader.sorted_ids(JournalFilter(), sort, descending))
             for limit in (1, 3, 7):
-                first = reader.sorted_first_page(JournalFilter(), sort, descending, limit)
-                assert [row.id for row in first or []] == every[:limit], (sort, descending)
+                page_rows = reader.sorted_first_page(JournalFilter(), sort, descending, limit)
+                assert [row.id for row in page_rows or []] == in_order[:limit], (sort, descending)
     with pytest.raises(TeamServerError, match="40058"):
         journal_call(team_server.url, session, "", {"sort": "mood"})
     with psycopg.connect(team_server.db_url) as conn:   # along an index, not a sort of all
