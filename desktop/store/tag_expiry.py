@@ -80,15 +80,18 @@ class NamedExpiry:
 
 def named_expiries(cache: Cache, table: str = LOCAL) -> list[NamedExpiry]:
     """Every expiry still on a relation, soonest first, with the customer's and member's
-    names."""
+    names. The team server's copy is its own word on what relations carry (it forgets an
+    expiry when the tag leaves), so those are listed also before this cache has synced the
+    tag onto the relation (names left empty where the cache does not know them yet)."""
+    carried = "" if table == TEAM else (
+        " JOIN relation r ON r.external_userid = e.external_userid AND r.userid = e.userid"
+        " JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
+        " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk")
     return [NamedExpiry(Expiry(str(c), str(u), str(t), float(at), str(origin)),
                         str(customer or ""), str(member or ""))
             for c, u, t, at, origin, customer, member in cache.connection().execute(
                 "SELECT e.external_userid, e.userid, e.tag_id, e.expires_at, e.origin, c.name,"
-                f" m.name FROM {_table(table)} e JOIN relation r"
-                " ON r.external_userid = e.external_userid AND r.userid = e.userid"
-                " JOIN tag t ON t.id = e.tag_id AND t.deleted = 0"
-                " JOIN relation_tag rt ON rt.relation_id = r.id AND rt.tag_pk = t.pk"
+                f" m.name FROM {_table(table)} e{carried}"
                 " LEFT JOIN customer c ON c.external_userid = e.external_userid"
                 " LEFT JOIN member m ON m.userid = e.userid"
                 " ORDER BY e.expires_at, e.external_userid, e.userid")]

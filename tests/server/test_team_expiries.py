@@ -270,3 +270,30 @@ def test_the_window_shows_the_last_copy_while_the_server_cannot_be_reached(
         context.wait_idle()
         workspace.close()
         translations.uninstall()
+
+
+def test_the_window_lists_an_expiry_the_server_keeps_before_this_desktop_has_synced_its_tag(
+        qtbot: Any, server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
+        seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tag, tag_id, relations = _tag(team_sandbox, seller, 4)
+    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
+                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
+    for key, value in seller_env.items():
+        monkeypatch.setenv(key, value)
+    workspace = open_workspace(Path(seller_env["TAGDESK_HOME"]), "team")
+    context = AppContext(workspace)
+    try:
+        with workspace.cache.write() as conn:     # as if a server rule had tagged them since
+            conn.execute("DELETE FROM relation_tag WHERE tag_pk = (SELECT pk FROM tag"
+                         " WHERE id = ?)", (tag_id,))
+        window = ExpiringTagsDialog(context)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: window.summary.text() != "", timeout=30_000)
+        qtbot.waitUntil(lambda: sorted(r.expiry.external_userid for r in window.rows
+                                       if r.expiry.tag_id == tag_id) == relations,
+                        timeout=30_000)
+        window.close()
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
