@@ -13,8 +13,9 @@ call from several threads: each thread uses its own connection (`Cache.connectio
 
 While the kept bitmaps are cold (after a sync or an `invalidate()`, until `prepare()` has
 built them) an engine given `on_cold` answers every filter with one SQL query
-(`filter_sql`, same results) and calls `on_cold()` once per new version, so its owner
-can run `prepare()` on a worker; without `on_cold`, the bitmaps are built as needed.
+(`filter_sql`, same results) and calls `on_cold()` once per new version, after that
+answer, so its owner can run `prepare()` on a worker; without `on_cold`, the bitmaps are
+built as needed.
 What depends only on which relations exist, whose customer each is and their createtime
 (the universe, the relation -> customer map, relations by createtime) is kept across
 versions, and across `invalidate()`, while the cache's `relation_set_version` (kept by
@@ -86,6 +87,7 @@ class FilterEngine:
         self._cache = cache
         self._tz = tz
         self._on_cold = on_cold
+        self._local = threading.local()
         self._cold_reported: FilterIndex | None = None
         self._lock = threading.Lock()
         self._generation = 0
@@ -240,6 +242,9 @@ class FilterEngine:
         finally:
             if own_transaction:
                 conn.execute("COMMIT")
+            if getattr(self._local, "cold_to_report", False) and self._on_cold is not None:
+                self._local.cold_to_report = False
+                self._on_cold()  # once answered: its prepare() does not slow this answer
 
     @staticmethod
     def _data_version(conn: sqlite3.Connection) -> str:
@@ -274,13 +279,14 @@ class FilterEngine:
         return index
 
     def _cold(self, index: FilterIndex) -> bool:
-        """Whether to answer from SQL (reporting a new cold index once)."""
+        """Whether to answer from SQL (reporting a new cold index once, when this call's
+        snapshot ends)."""
         if self._on_cold is None or index.primed:
             return False
         with self._lock:
             report, self._cold_reported = self._cold_reported is not index, index
         if report:
-            self._on_cold()
+            self._local.cold_to_report = True
         return True
 
     def _plan(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> Plan:

@@ -220,3 +220,12 @@ def _prepared_parts(cache: Cache) -> dict[str, object]:
     engine.prepare()
     assert engine._index is not None
     return engine._index.carried()
+
+
+def test_a_cold_engine_asks_for_prepare_once_its_answer_is_done(cache: Cache) -> None:
+    in_snapshot: list[bool] = []
+    engine = FilterEngine(cache, on_cold=lambda: in_snapshot.append(
+        cache.connection().in_transaction))
+    engine.relation_ids("高意向 -已流失", limit=50)
+    engine.count("高意向 -已流失")
+    assert in_snapshot == [False]  # asked once, after the first answer's read transaction
