@@ -286,7 +286,7 @@ class FilterBar(QWidget):
     def _fill_saved(self, menu: QMenu) -> None:
         menu.clear()
         save = menu.addAction(icon("bookmark"), self.tr("Save current filter…"))
-        save.setEnabled(bool(self.text()))
+        save.setEnabled(bool(self.text()) and not self.edit.property("invalid"))   # as shown
         save.triggered.connect(self._ask_save)
         saved = self._settings.saved_filters(self._profile)
         team = self.team

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from desktop.domain.filter import parse
+from desktop.domain.filter import FilterError, parse
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.ui.filter_bar import Combine, FilterBar, combine, combine_mode
 from desktop.ui.filter_completion import TagSpeller, word_at_cursor
@@ -207,6 +207,21 @@ def test_saved_filters_persist_and_apply(qtbot: Any, bar: FilterBar, tmp_path: P
     assert blocker.args == ["高意向 AND NOT VIP"]
     Settings(tmp_path).remove_saved_filter("test", "热线索")
     assert Settings(tmp_path).saved_filters("test") == []
+
+
+def test_a_filter_with_an_error_cannot_be_saved(qtbot: Any, bar: FilterBar) -> None:
+    menu = bar.saved_button.menu()
+
+    def save_action() -> Any:
+        menu.aboutToShow.emit()
+        return next(a for a in menu.actions() if a.text().startswith("Save current"))
+
+    bar.edit.setText("高意向 AND")                       # cut short: the error line says where
+    assert not bar.error.isHidden() and not save_action().isEnabled()
+    bar.edit.setText("高意向 AND 展会")
+    assert save_action().isEnabled()
+    bar.query_failed(FilterError("没有标签「展会」", "no tag 展会", 8, 10))   # evaluated: refused
+    assert not save_action().isEnabled()
 
 
 def test_a_blank_name_says_so_and_a_taken_one_asks_before_replacing(
