@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.filter import FilterError, Or, parse
+from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.ui.filter_completion import TagCompletionModel, word_at_cursor
 from desktop.ui.i18n import is_english
@@ -135,9 +136,10 @@ class FilterBar(QWidget):
     def text(self) -> str:
         return self.edit.text().strip()
 
-    def set_tags(self, tags: Sequence[TagInfo]) -> None:
-        """The tags to complete (corp and rule-group tags, with counts for ranking)."""
-        self.completions.set_tags(tags)
+    def set_tags(self, tags: Sequence[TagInfo], index: TagSearchIndex | None = None) -> None:
+        """The tags to complete (corp and rule-group tags, with counts for ranking), and
+        their search index if it was built on a worker."""
+        self.completions.set_tags(tags, index)
 
     def set_filter(self, text: str) -> None:
         """Replace the filter and apply it at once (clicks, menus, saved filters)."""

@@ -29,6 +29,8 @@ from desktop import __version__
 from desktop.domain.audience import AudienceTag
 from desktop.domain.filter import quote
 from desktop.domain.filter.rename import renamed_group, renamed_tag
+from desktop.domain.tag_search import TagSearchIndex
+from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
@@ -504,8 +506,13 @@ class MainWindow(QMainWindow):
     def reload_tags(self) -> None:
         """Refresh the tag names used for completion and clicks (counts take a moment)."""
         service = TagAdminService(self.context.workspace)
-        self.context.run_task(lambda _p, _c: service.tag_infos(), owner=self, name="tag names",
-                              on_result=self.filter_bar.set_tags)
+
+        def load() -> tuple[list[TagInfo], TagSearchIndex]:  # the index too: not at first paint
+            tags = service.tag_infos()
+            return tags, TagSearchIndex(tags)
+
+        self.context.run_task(lambda _p, _c: load(), owner=self, name="tag names",
+                              on_result=lambda found: self.filter_bar.set_tags(*found))
 
     # -- layout -------------------------------------------------------------------
 

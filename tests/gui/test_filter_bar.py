@@ -112,6 +112,16 @@ def test_pinyin_initials_complete_a_tag(qtbot: Any, bar: FilterBar) -> None:
     assert bar.edit.cursorPosition() == len("VIP AND 高意向 ")
 
 
+def test_completion_searches_the_index_built_on_a_worker(qtbot: Any, bar: FilterBar) -> None:
+    from desktop.domain.tag_search import TagSearchIndex
+
+    index = TagSearchIndex(TAGS[:1])  # as the window's tag task builds it with the tags
+    bar.set_tags(TAGS[:1], index)
+    type_text(bar.edit, "VIP AND gyx")
+    assert bar.completions.hit(0).tag.name == "高意向"
+    assert bar.completions._index is index
+
+
 def test_completion_counts_read_with_thousands_separators(qtbot: Any, bar: FilterBar) -> None:
     type_text(bar.edit, "zyx")
     assert bar.completions.index(0, 0).data() == "中意向    意向程度 · 3,000"
