@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from desktop.store import journal_query
 from desktop.store.db import Cache
 from desktop.store.journal import JournalEntry
 from desktop.store.journal_query import PAGE_SIZE, JournalFilter
-from desktop.ui.audit_model import RowColumn
+from desktop.ui.audit_model import AuditRowsModel, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
 from desktop.ui.reports import ReportsWindow
@@ -70,6 +71,15 @@ def _team_journal_sorted(db_url: str, cache: Cache, column: RowColumn, *,
             f"SELECT {key}, name_sort FROM {table} WHERE name_sort != ''").fetchall())
     ordered = sorted(rows, key=lambda row: names.get(row[1]) or row[1], reverse=descending)
     return [row_id for row_id, _ in ordered]
+
+
+def _recording_resets(model: AuditRowsModel, seen: list[list[int]]) -> Callable[[], None]:
+    """Connected to the model: the ids it shows at each reset go into `seen`."""
+    def reset() -> None:
+        seen.append(list(model.ids))
+
+    model.modelReset.connect(reset)
+    return reset
 
 
 @pytest.fixture(scope="module")
@@ -379,8 +389,13 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
                               (RowColumn.TAG, Qt.SortOrder.AscendingOrder),
                               (RowColumn.BATCH, Qt.SortOrder.DescendingOrder),
                               (RowColumn.SOURCE, Qt.SortOrder.AscendingOrder)):
+            resets: list[list[int]] = []
+            reset = _recording_resets(model, resets)
             with qtbot.waitSignal(model.loaded, timeout=20000):
                 model.sort(column, order)      # every matching row, sorted by the server
+            model.modelReset.disconnect(reset)
+            # the first page, shown before every id arrived, is the new order's first page
+            assert all(ids == list(model.ids)[:len(ids)] for ids in resets), column
             assert model.order == (column, order)
             assert viewer.rows_view.horizontalHeader().sortIndicatorSection() == column
             expected = _team_journal_sorted(team_server.db_url, workspace.cache, column,
