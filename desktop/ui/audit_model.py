@@ -282,11 +282,11 @@ class AuditRowsModel(QAbstractTableModel):
         column, order = self._order
         if self._order != NEWEST_FIRST:
             key, descending = ROW_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
-            if key != "time":
+            if key != "time":   # its failure is said by the whole sort's, which follows
                 self._context.run_task(
                     lambda _p, _c: journal.sorted_first_page(flt, key, descending, PAGE_SIZE),
                     owner=self, name="audit sorted first page", on_result=page_done,
-                    on_error=failed)
+                    on_error=lambda _exc: None)
             self._context.run_task(lambda _p, _c: journal.sorted_ids(flt, key, descending),
                                    owner=self, name="audit sorted ids", on_result=ids_done,
                                    on_error=failed)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.cli import main
+from desktop.domain.errors import UserError
 from desktop.domain.sort_key import person_sort_key
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
@@ -559,6 +560,24 @@ def test_a_new_sort_shows_its_first_page_before_every_id_is_sorted(
     assert list(model.ids)[:len(first)] == first
     assert list(model.ids) == list(journal_query.sorted_ids(
         journal_context.cache, model.journal_filter, ROW_SORT_KEYS[column], True))
+
+
+def test_a_first_page_that_cannot_be_read_leaves_the_whole_sort_to_show(
+    qtbot: Any, viewer: AuditViewer, journal_context: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model, reader = viewer.rows_model, journal_context.journal
+
+    def refused(*_args: Any) -> None:
+        raise UserError("团队服务器较旧。", "The team server is older.")   # no such action
+
+    monkeypatch.setattr(reader, "sorted_first_page", refused)
+    failures: list[BaseException] = []
+    model.failed.connect(failures.append)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.sort(RowColumn.TAG, Qt.SortOrder.AscendingOrder)
+    journal_context.wait_idle()
+    assert failures == [] and list(model.ids) == list(journal_query.sorted_ids(
+        journal_context.cache, model.journal_filter, "tag", False))
 
 
 def test_a_click_on_a_batches_header_sorts_the_loaded_lines(
