@@ -161,14 +161,23 @@ def reported(text: NormalText, start: int, quotes: list[tuple[int, int]]) -> boo
             or REPORTER.search(text.text, begin, start) is not None)
 
 
+def _apostrophe(text: str, at: int) -> bool:
+    """The ' of I'd, it's, don't: between two Latin letters, it quotes nothing."""
+    return (text[at] == "'" and 0 < at < len(text) - 1
+            and text[at - 1].isascii() and text[at - 1].isalpha()
+            and text[at + 1].isascii() and text[at + 1].isalpha())
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted passage; an unclosed quotation mark quotes nothing."""
     spans: list[tuple[int, int]] = []
     index = 0
     while index < len(text):
         closing = QUOTE_PAIRS.get(text[index])
-        if closing is not None:
+        if closing is not None and not _apostrophe(text, index):
             end = text.find(closing, index + 1)
+            while end != -1 and _apostrophe(text, end):
+                end = text.find(closing, end + 1)
             if end != -1:
                 spans.append((index + 1, end))
                 index = end

@@ -75,6 +75,17 @@ def tagger() -> AutoTagger:
     ("喂，喺唔喺度啊", set()),                          # are you there: no question about a product
     ("骑手态度太差了，还骂人", {"投诉"}),                # the courier's manners, not the delivery
     ("我的快递怎么显示退回了", {"物流咨询"}),            # a parcel sent back, not a return
+    ("我再看看别的型号", set()),                        # the seller's other models, no competitor
+    ("上次那个榨汁机我朋友也想要，我让她加你", set()),   # a friend's wish, not the customer's
+    ("下单前想先了解清楚，不急", set()),
+    ("小程序支付一直失败", {"售后问题"}),               # a failed payment is a fault, no purchase
+    ("这周末能安排试驾吗", {"预约到店"}),
+    ("订的车到店了吗", {"物流咨询"}),                   # the car comes to the shop, not the customer
+    ("下周二下午能约接睫毛吗", {"预约到店"}),
+    ("上次投诉的问题解决了，谢谢你们", set()),           # a past complaint, settled
+    ("美瞳戴了半天眼睛就红了", {"售后问题"}),
+    ("I'd like to return this, it's not what I expected", {"退款退货"}),  # ' is no quotation
+    ("这个空调一晚上大概用几度电", {"产品咨询"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
