@@ -262,6 +262,7 @@ class AutoTagReviewWindow(QWidget):
         self.accept_all_button, self.reject_all_button = QPushButton(), QPushButton()
         self.pilot = PilotBox(context.workspace.profile.pilot_size, self)
         self.preview_button, self.start_button = QPushButton(), QPushButton()
+        self.preview_button.setEnabled(False)     # until a suggestion is accepted
         self.start_button.setEnabled(False)
         self.preview = QLabel(wordWrap=True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)

@@ -316,6 +316,7 @@ def test_the_window_says_whether_chats_are_stored_yet(
     qtbot.addWidget(filled)
     qtbot.waitUntil(lambda: f"{stored:,} chat messages stored" in filled.summary.text(),
                     timeout=WAIT_MS)
+    assert not filled.preview_button.isEnabled()       # nothing accepted before a simulation
 
 
 def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_trained_on(
