@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -37,11 +37,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.store.in_chunks import rows_in
 from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
-from desktop.ui.approvals_dialog import ApprovalsDialog
-from desktop.ui.arrivals_dialog import ArrivalsDialog
 from desktop.ui.audience_bar import AudienceBar
-from desktop.ui.audit_viewer import AuditViewer
-from desktop.ui.autotag_review import AutoTagReviewWindow
 from desktop.ui.batch_progress import offer_unfinished_batches
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
@@ -59,15 +55,10 @@ from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.governance_monitor import GovernanceMonitor
-from desktop.ui.health_view import HealthWindow
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.login_dialog import LoginDialog
-from desktop.ui.reconcile_dialog import ReconcileDialog
-from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
-from desktop.ui.rules_dialog import RulesDialog
-from desktop.ui.scenes_dialog import ScenesDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
     KEY_SPLITTER,
@@ -82,6 +73,17 @@ from desktop.ui.tag_picker import TagPicker
 from desktop.ui.tag_tree_view import TagTreeView
 from desktop.ui.team_filters import TeamFilters
 from desktop.ui.team_settings_poller import TeamSettingsPoller
+
+if TYPE_CHECKING:  # dialogs and windows opened on demand load when first opened
+    from desktop.ui.approvals_dialog import ApprovalsDialog
+    from desktop.ui.arrivals_dialog import ArrivalsDialog
+    from desktop.ui.audit_viewer import AuditViewer
+    from desktop.ui.autotag_review import AutoTagReviewWindow
+    from desktop.ui.health_view import HealthWindow
+    from desktop.ui.reconcile_dialog import ReconcileDialog
+    from desktop.ui.reports import ReportsWindow
+    from desktop.ui.rules_dialog import RulesDialog
+    from desktop.ui.scenes_dialog import ScenesDialog
 
 FAVOURITE_SLOTS = 3
 TABLE_MIN_WIDTH = 360  # px: name, a few chips, owner and date stay readable
@@ -304,6 +306,8 @@ class MainWindow(QMainWindow):
     def open_approvals(self) -> ApprovalsDialog:
         """File → Approvals (team profiles): requests to decide and the team policy."""
         cache = self.context.workspace.cache
+        from desktop.ui.approvals_dialog import ApprovalsDialog
+
         dialog = ApprovalsDialog(self.context.workspace.profile, self,
                                  members=directory_members(cache), groups=tag_group_names(cache))
         if self.governance is not None:
@@ -320,6 +324,8 @@ class MainWindow(QMainWindow):
     def open_reconcile(self) -> ReconcileDialog:
         """Order reconciliation: one window, brought to the front when already open."""
         if self._reconcile is None:
+            from desktop.ui.reconcile_dialog import ReconcileDialog
+
             self._reconcile = ReconcileDialog(self.context, self)
             _make_tool_window(self._reconcile)
         _present(self._reconcile)
@@ -355,6 +361,8 @@ class MainWindow(QMainWindow):
     def open_scenes(self) -> ScenesDialog:
         """The scene template wizard: one, brought to the front at the step it was left on."""
         if self._scenes is None:
+            from desktop.ui.scenes_dialog import ScenesDialog
+
             self._scenes = ScenesDialog(self.context, self)
             _make_tool_window(self._scenes)
         _present(self._scenes)
@@ -363,6 +371,8 @@ class MainWindow(QMainWindow):
     def open_arrivals(self) -> ArrivalsDialog:
         """Live codes and pre-tags: one window, brought to the front (and re-read)."""
         if self._arrivals is None:
+            from desktop.ui.arrivals_dialog import ArrivalsDialog
+
             self._arrivals = ArrivalsDialog(self.context, self)
             _make_tool_window(self._arrivals)
         else:
@@ -373,6 +383,8 @@ class MainWindow(QMainWindow):
     def open_rules(self) -> RulesDialog:
         """The rules window: one, brought to the front (and re-read) when already open."""
         if self._rules is None:
+            from desktop.ui.rules_dialog import RulesDialog
+
             self._rules = RulesDialog(self.context, self)
             _make_tool_window(self._rules)
         else:
@@ -403,6 +415,8 @@ class MainWindow(QMainWindow):
     def open_audit_viewer(self) -> AuditViewer:
         """The audit log window: one per main window, brought to the front when already open."""
         if self._audit_viewer is None:
+            from desktop.ui.audit_viewer import AuditViewer
+
             self._audit_viewer = AuditViewer(self.context, self)
             self._audit_viewer.customerRequested.connect(self.show_customer)
             _make_tool_window(self._audit_viewer)
@@ -412,6 +426,8 @@ class MainWindow(QMainWindow):
     def open_reports(self) -> ReportsWindow:
         """The reports window: one per main window, brought to the front when already open."""
         if self._reports is None:
+            from desktop.ui.reports import ReportsWindow
+
             self._reports = ReportsWindow(self.context, self)
             _make_tool_window(self._reports)
         _present(self._reports)
@@ -428,6 +444,8 @@ class MainWindow(QMainWindow):
     def open_health(self) -> HealthWindow:
         """The tag health window: one per main window, brought to the front when already open."""
         if self._health is None:
+            from desktop.ui.health_view import HealthWindow
+
             self._health = HealthWindow(self.context, self)
             self._health.filterRequested.connect(self.filter_bar.set_filter)
             self._health.tagRequested.connect(
@@ -439,6 +457,8 @@ class MainWindow(QMainWindow):
     def open_autotag_review(self) -> AutoTagReviewWindow:
         """The auto-tagging review window: one per main window, like the health window."""
         if self._autotag is None:
+            from desktop.ui.autotag_review import AutoTagReviewWindow
+
             self._autotag = AutoTagReviewWindow(self.context, self)
             self._autotag.batch_progress.showRequested.connect(self.show_relations)
             self._autotag.customerRequested.connect(self.show_customer)

@@ -6,7 +6,8 @@ secret in a file keyring, the last filter saved), then starts the real app proce
 (`desktop.cli.main` as `tagdesk --profile bench` runs it, offscreen, its bytecode compiled by a first untimed
 start, as an installed app has it) several times and reports the wall time
 from starting the process to the first paint of the customer table holding the saved
-filter's rows; the process quits right after that paint. Rounds alternate, in the same run:
+filter's rows (and the CPU time its process had used by then, steadier than wall time on a
+busy machine); the process quits right after that paint. Rounds alternate, in the same run:
 the cache as the last `prepare()` left it (the filters' relation -> customer map stored), the
 same cache without the stored map (as before it was stored), and a baseline process that
 imports Qt and paints an empty table (what any Qt window costs). Also the filter counted by
@@ -52,7 +53,8 @@ def child(args: list[str]) -> int:
                 if (type(view).__name__ == "CustomerTableView" and result is not None
                         and model is not None and model.rowCount()):
                     self.done = True
-                    line = f"{PAINTED} {time.time()} {result.relations} {result.query.text}"
+                    line = (f"{PAINTED} {time.time()} {time.process_time()} {result.relations}"
+                            f" {result.query.text}")
                     QTimer.singleShot(0, lambda: print(line, flush=True))
                     QTimer.singleShot(0, app.quit)
             return False
@@ -79,7 +81,7 @@ def empty_table() -> int:
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and watched is table.viewport():
-                print(f"{PAINTED} {time.time()} 0 -", flush=True)
+                print(f"{PAINTED} {time.time()} {time.process_time()} 0 -", flush=True)
                 QTimer.singleShot(0, app.quit)
             return False
 
@@ -90,15 +92,16 @@ def empty_table() -> int:
     return app.exec()
 
 
-def painted_after(command: list[str], env: dict[str, str]) -> tuple[float, str]:
-    """Seconds from starting `command` to the first paint it reports, and what it painted."""
+def painted_after(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Seconds from starting `command` to the first paint it reports, the CPU seconds its
+    process had used by then (every thread), and what it painted."""
     started = time.time()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=TIMEOUT_S)
     for line in done.stdout.splitlines():
         if line.startswith(PAINTED):
-            _, at, relations, text = line.split(" ", 3)
-            return float(at) - started, f"{int(relations):,} relations of {text}"
+            _, at, cpu, relations, text = line.split(" ", 4)
+            return float(at) - started, float(cpu), f"{int(relations):,} relations of {text}"
     raise SystemExit(f"no first paint from {command}: exit {done.returncode}\n{done.stderr}")
 
 
@@ -171,6 +174,7 @@ def main() -> int:
                "--profile", PROFILE, "--no-crash-dialog"]
         empty = [sys.executable, str(Path(__file__).resolve()), "--empty-table"]
         times: dict[str, list[float]] = {"stored": [], "none": [], "empty": []}
+        cpus: dict[str, list[float]] = {kind: [] for kind in times}
         for command in (app, empty):  # untimed: writes the bytecode, as installing does
             painted_after(command, env)
         loads: list[float] = []
@@ -180,8 +184,9 @@ def main() -> int:
                 loads.append(os.getloadavg()[0])
                 if kind != "empty":
                     set_stored(kind == "stored")
-                seconds, what = painted_after(empty if kind == "empty" else app, env)
+                seconds, cpu, what = painted_after(empty if kind == "empty" else app, env)
                 times[kind].append(seconds)
+                cpus[kind].append(cpu)
                 shown = what if kind == "stored" else shown
         sql, params = sql_for("高意向 -已流失", pks)
         started = time.perf_counter()
@@ -196,7 +201,8 @@ def main() -> int:
     for kind, label in labels.items():
         runs = sorted(times[kind])
         print(f"{label:<52} first paint median {statistics.median(runs) * 1000:6.0f} ms,"
-              f" min {runs[0] * 1000:6.0f}, max {runs[-1] * 1000:6.0f}")
+              f" min {runs[0] * 1000:6.0f}, max {runs[-1] * 1000:6.0f};"
+              f" CPU by then median {statistics.median(cpus[kind]) * 1000:6.0f} ms")
     print(f"painted: {shown}; plain SQL count of 高意向 -已流失 on a fresh connection"
           f" {plain * 1000:.0f} ms")
     return 0
