@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QPalette
+from PySide6.QtGui import QBrush, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -66,6 +66,12 @@ class LiveCodeReportView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self._ask_export)
         self.texts = retranslate_in_place(self, self.retranslate)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the tab is shown, count the default range at once."""
+        super().showEvent(event)
+        if self.report is None and self.refresh_button.isEnabled():
+            self.refresh()
 
     def retranslate(self) -> None:
         self.since_label.setText(self.tr("From"))

@@ -100,6 +100,9 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
             if c.config_id == code.config_id] == [(second_id,)]
 
     report = dialog.report
+    dialog.show()
+    dialog.tabs.setCurrentWidget(report)         # opening the tab counts the last 30 days
+    qtbot.waitUntil(lambda: report.report is not None, timeout=15000)
     report.since.setDate(report.since.date().addDays(-10))
     report.refresh()
     qtbot.waitUntil(lambda: report.export_button.isEnabled(), timeout=15000)
