@@ -90,7 +90,7 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
 
 def _repeated(body: str, at: int) -> bool:
     """没事没事, 不是不是: a word said twice over, not A-not-A; 在不在: are you there."""
-    return body[at] == "在" or (at > 0 and body[at - 1] == body[at + 1])
+    return body[at] in "在能可" or (at > 0 and body[at - 1] == body[at + 1])
 
 
 def _undecided(text: NormalText, at: int) -> bool:

@@ -86,6 +86,9 @@ def tagger() -> AutoTagger:
     ("美瞳戴了半天眼睛就红了", {"售后问题"}),
     ("I'd like to return this, it's not what I expected", {"退款退货"}),  # ' is no quotation
     ("这个空调一晚上大概用几度电", {"产品咨询"}),
+    ("后天早上八点有空吗", {"预约到店"}),                # a time and whether it is free
+    ("能不能开发表", {"开票需求"}),                     # 发表 for 发票
+    ("能不能帮我查一下", set()),                        # a request, not a product question
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
