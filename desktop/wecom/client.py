@@ -15,9 +15,7 @@ import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from desktop.wecom.errors import NetworkReason, WeComError, WeComNetworkError
 from desktop.wecom.models import (
@@ -44,6 +42,9 @@ from desktop.wecom.transport import (
     WaitListener,
     WeComTransport,
 )
+
+if TYPE_CHECKING:
+    import requests
 from desktop.wecom.write_note import WriteNote
 
 MAX_NAME_LENGTH = 30  # tag / group names, contact-way state and remark (code points)

@@ -19,17 +19,16 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
-
-import requests
-import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 
 from desktop.wecom.error_codes import GETTOKEN_PATH, ErrorKind
 from desktop.wecom.errors import NetworkReason, WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import Clock, MonotonicClock, RateLimiter, RateLimits, backoff_delay
 from desktop.wecom.redaction import MASK, install_urllib3_redaction, redact
+
+if TYPE_CHECKING:  # requests loads with the first HTTP session (a fifth of a GUI start's imports)
+    import requests
 
 log = logging.getLogger("tagdesk.wecom")
 
@@ -236,7 +235,8 @@ class WeComTransport:
         self._rng = rng if rng is not None else random.Random()
         self.limiter = limiter or RateLimiter(limits, cancel_event=cancel_event, clock=self._clock)
         self._owns_session = session is None
-        self._session = session if session is not None else _new_session(limits)
+        self._session = session
+        self._session_lock = threading.Lock()
         self._token_lock = threading.Lock()
         self._token: _Token | None = None
         self._counter_lock = threading.Lock()
@@ -260,8 +260,9 @@ class WeComTransport:
     def close(self) -> None:
         """Stop the slow-answer watchdog; close the HTTP session if this transport made it."""
         self._closed.set()
-        if self._owns_session:
-            self._session.close()
+        with self._session_lock:
+            if self._owns_session and self._session is not None:
+                self._session.close()
 
     @property
     def limits(self) -> RateLimits:
@@ -459,8 +460,10 @@ class WeComTransport:
         into TagDesk's own exceptions and raised outside the ``except`` block: not even
         ``__context__`` keeps them.
         """
+        import requests
+
         try:
-            return self._session.request(
+            return self._http_session().request(
                 request.method,
                 self._base + request.path,
                 params=params,
@@ -472,9 +475,18 @@ class WeComTransport:
             failure = self._classify(exc, request.path)
         raise failure
 
+    def _http_session(self) -> requests.Session:
+        """The HTTP session: the one given, else made at the first request."""
+        with self._session_lock:
+            if self._session is None:
+                self._session = _new_session(self.limits)
+            return self._session
+
     def _classify(
         self, exc: requests.exceptions.RequestException, path: str
     ) -> _TransientFailure | WeComNetworkError:
+        import requests
+
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return _TransientFailure(NetworkReason.UNREACHABLE, maybe_sent=False)
         if isinstance(exc, requests.exceptions.Timeout):
@@ -568,6 +580,9 @@ def _why(failure: _TransientFailure) -> tuple[str, str]:
 
 
 def _new_session(limits: RateLimits) -> requests.Session:
+    import requests
+    from requests.adapters import HTTPAdapter
+
     session = requests.Session()
     adapter = HTTPAdapter(pool_maxsize=max(10, limits.max_concurrency))
     session.mount("http://", adapter)
@@ -577,6 +592,8 @@ def _new_session(limits: RateLimits) -> requests.Session:
 
 def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     """True when the failure happened before any byte of the request could be sent."""
+    import urllib3.exceptions
+
     reason: object = exc.args[0] if exc.args else None
     if isinstance(reason, urllib3.exceptions.MaxRetryError):
         reason = reason.reason
