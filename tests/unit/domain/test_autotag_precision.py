@@ -89,6 +89,15 @@ def tagger() -> AutoTagger:
     ("后天早上八点有空吗", {"预约到店"}),                # a time and whether it is free
     ("能不能开发表", {"开票需求"}),                     # 发表 for 发票
     ("能不能帮我查一下", set()),                        # a request, not a product question
+    ("枕头有股很重的味道，晾了三天还是有", {"售后问题"}),  # a review's complaint about the product
+    ("鸡腿是生的，里面还带血", {"售后问题"}),
+    ("吸尘器吸力越来越小了", {"售后问题"}),
+    ("这个配置卖这个价有点虚高了", {"价格异议"}),
+    ("way overpriced for what it is", {"价格异议"}),
+    ("great quality, fast delivery, would buy again", set()),  # praise
+    ("没收到货之前我就不评价了", set()),
+    ("起送价太高了吧，一个人吃不了那么多", {"价格异议"}),
+    ("数据能导出来吗，以后不用了数据怎么办", {"产品咨询"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
