@@ -53,14 +53,13 @@ from desktop.store.snapshot import (
 
 # Suspended while the pages are written and made again before the commit: the triggers a
 # new row or link fires (each page writes its relations' folded text and link counts itself;
-# the relation set's version is bumped once), and the secondary indexes of relations,
-# customers and links (each built once, sorted, at the end: the by-tag index of a million
-# links costs about 0.7 s less CPU so than kept while the links arrive).
+# the relation set's version is bumped once), and the secondary indexes of relations and
+# customers (each built once, sorted, at the end).
 SUSPENDED_TRIGGERS = ("relation_search_insert", "relation_search_customer_insert",
                       tag_counts.INSERT_TRIGGER, "relation_set_insert")
 SUSPENDED = ("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
              f"(type = 'trigger' AND name IN ({', '.join('?' * len(SUSPENDED_TRIGGERS))})) OR"
-             " (type = 'index' AND tbl_name IN ('relation', 'customer', 'relation_tag')))")
+             " (type = 'index' AND tbl_name IN ('relation', 'customer')))")
 RELATION_SET_KEY = "relation_set_version"  # what the suspended relation_set_insert bumps
 
 
