@@ -459,12 +459,13 @@ class Relay:
         else:
             renamed = (self._names.rename(str(body.get("id", "")), body["name"])
                        if path in EDITS and isinstance(body.get("name"), str) else None)
-            if renamed is not None:
+            if renamed is not None:   # the old name unknown ("") when names were re-read since
                 kind, old, group_name = renamed
                 yield JournalEntry(
                     operator=operator, action=f"{kind}_rename", source=source,
                     tag_id=str(body.get("id", "")), tag_name=body["name"], group_name=group_name,
-                    before=_name_json(old), after=_name_json(body["name"]))
+                    before=_name_json(old) if old != body["name"] else "",
+                    after=_name_json(body["name"]))
                 return
             yield JournalEntry(
                 operator=operator, action=path, source=source,
