@@ -24,7 +24,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -66,6 +66,7 @@ class ReportsWindow(QWidget):
         self.operators: list[audit.OperatorCount] = []
         self.health: audit.Health | None = None
         self._group_names: list[str] = []
+        self._shown_before = False
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
         self._build()
@@ -272,6 +273,14 @@ class ReportsWindow(QWidget):
 
     def _tab_changed(self) -> None:
         self.texts.say(self.notice, str)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opened again: counted afresh, since on a team profile other desktops, phones and
+        the server's jobs add to the team journal without a change on this desktop."""
+        super().showEvent(event)
+        if self._shown_before and not event.spontaneous():
+            self.refresh()
+        self._shown_before = True
 
 
 def _chart_view() -> QChartView:

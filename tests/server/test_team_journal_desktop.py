@@ -412,6 +412,16 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
         people = {c.operator: (c.name, c.changes) for c in reports.operators}
         assert people[seller][0] == seller_name and people[seller][1] >= len(customers)
         assert reports.days is not None and sum(reports.days.counts["batch"]) >= len(customers)
+
+        reports.show()
+        qtbot.waitExposed(reports)
+        loaded.clear()
+        with team_client(team_server.url, team_sandbox, device.token) as client:
+            client.mark_tag(seller, euid, remove=[tag_id])     # another desktop, meanwhile
+        reports.hide()
+        reports.show()                       # opened again: counted afresh from the team journal
+        qtbot.waitUntil(lambda: {"days", "operators"} <= loaded, timeout=20000)
+        assert {c.operator: c.changes for c in reports.operators}[seller] == people[seller][1] + 1
     finally:
         context.cancel_all()
         context.wait_idle()
