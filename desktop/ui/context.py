@@ -63,7 +63,9 @@ class AppContext(QObject):
         self._tasks: set[Task] = set()
         self._warming: Task | None = None
         self._warm_again = False
-        self.filters_cold.connect(self.rewarm_filters)  # queued from the worker that asked
+        self._cold_held = False
+        self._cold_waiting = False
+        self.filters_cold.connect(self._warm_cold_filters)  # queued from the worker that asked
 
     @property
     def operator(self) -> str:
@@ -120,6 +122,23 @@ class AppContext(QObject):
     def warming(self) -> bool:
         """The filter engine is being rebuilt in the background after a change."""
         return self._warming is not None
+
+    def hold_cold_warming(self) -> None:
+        """Until `release_cold_warming()`, the warming a cold filter asks for waits: on two
+        cores, a warming that starts with the window's first query delays its first paint."""
+        self._cold_held = True
+
+    def release_cold_warming(self) -> None:
+        held, self._cold_held = self._cold_held, False
+        if held and self._cold_waiting:
+            self._cold_waiting = False
+            self.rewarm_filters()
+
+    def _warm_cold_filters(self) -> None:
+        if self._cold_held:
+            self._cold_waiting = True
+        else:
+            self.rewarm_filters()
 
     def rewarm_filters(self) -> None:
         """Rebuild the filter engine on a worker after it was dropped (a tag created,

@@ -54,6 +54,7 @@ from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
+from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
@@ -186,6 +187,10 @@ class MainWindow(QMainWindow):
         if sync.running:
             self.status.sync_started()
         self.reload_tags()
+        context.hold_cold_warming()  # the filters warm once the first rows are painted
+        AfterFirstPaint(self.table.viewport(), lambda: self.model.last_result is not None,
+                        context.release_cold_warming)
+        self.model.queryFailed.connect(lambda _exc: context.release_cold_warming())
         self._restore_filter()
         self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
         self.governance = GovernanceMonitor(context, self) if team else None
