@@ -1,6 +1,7 @@
 """The selected customer: profile, every follow relation with its tags (and when those set to
-expire run out: a team profile's as its team server keeps them), the latest journal rows and
-the customer's newest behaviour events.
+expire run out: a team profile's as its team server keeps them), the latest journal rows (a
+team profile's from the team journal, read on a worker: who really made each change, the
+server's rules, live codes and phones included) and the customer's newest behaviour events.
 
 Everything shown comes from the cache with a few indexed queries, so it is instant.
 Personal tags are not part of a sync (WeCom gives them no ids); they are fetched on
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.events import Event, type_name
 from desktop.services.changes import ChangeSet
+from desktop.services.journal_reader import reader_for
 from desktop.store import events, tag_expiry
-from desktop.store.journal_query import OPERATOR_SQL
+from desktop.store.journal_query import OPERATOR_SQL, JournalFilter, JournalRow
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
@@ -31,6 +33,7 @@ from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
 
 JOURNAL_ROWS = 15
+OBSERVED_SOURCES = ("observed", "callback")     # changes WeCom reported, by nobody known
 EVENT_ROWS = 10
 LOAD_PERSONAL = "tagdesk:personal-tags"
 COPY_ID = "tagdesk:copy-id"
@@ -69,6 +72,9 @@ class DetailPane(QWidget):
         self._personal: dict[str, list[FollowUserTag]] | None = None
         self._personal_error = ""
         self._loading = False
+        self._team = context.workspace.profile.is_team
+        self._team_lines: list[JournalLine] | None = None   # the team journal's, once read
+        self._team_error = ""
         self.title = QLabel(self.tr("No customer selected"))
         self.title.setObjectName("paneTitle")
         self.title.setWordWrap(True)
@@ -96,8 +102,10 @@ class DetailPane(QWidget):
         if external != self._external_userid:
             self._personal = None
             self._personal_error = ""
+            self._team_lines, self._team_error = None, ""
         self._external_userid = external
         self._render()
+        self._read_team_journal()
 
     def load_personal_tags(self) -> None:
         """Ask WeCom for the customer's personal tags (off the GUI thread)."""
@@ -128,6 +136,31 @@ class DetailPane(QWidget):
 
         self._context.run_task(work, owner=self, name="personal tags", on_result=done, on_error=failed)
         self._render()
+
+    def _read_team_journal(self) -> None:
+        """A team profile's recent changes of the shown customer, from the team journal."""
+        external = self._external_userid
+        if not self._team or not external:
+            return
+        workspace = self._context.workspace
+
+        def work(_progress: Any, _cancel: Any) -> list[JournalLine]:
+            rows = reader_for(workspace).first_page(JournalFilter(customer=external),
+                                                    limit=JOURNAL_ROWS)
+            return [_team_line(row) for row in rows if row.external_userid == external]
+
+        def done(lines: list[JournalLine]) -> None:
+            if external == self._external_userid:
+                self._team_lines, self._team_error = lines, ""
+                self._render()
+
+        def failed(exc: BaseException) -> None:
+            if external == self._external_userid:
+                self._team_error = readable(exc)
+                self._render()
+
+        self._context.run_task(work, owner=self, name="customer's team journal",
+                               on_result=done, on_error=failed)
 
     # -- data --------------------------------------------------------------------
 
@@ -251,8 +284,14 @@ class DetailPane(QWidget):
         return ""
 
     def _journal_html(self) -> str:
-        lines = self._journal()
         title = "<h4>" + html.escape(self.tr("Recent changes")) + "</h4>"
+        if self._team and self._team_error:
+            return f"{title}<p><i>{html.escape(self._team_error)}</i></p>"
+        if self._team and self._team_lines is None:
+            loading = html.escape(self.tr("Loading…"))
+            return f"{title}<p><i>{loading}</i></p>"
+        lines = self._team_lines if self._team and self._team_lines is not None else (
+            self._journal())
         if not lines:
             empty = html.escape(self.tr("No changes recorded yet."))
             return f"{title}<p><i>{empty}</i></p>"
@@ -292,7 +331,7 @@ class DetailPane(QWidget):
     def _who_html(self, line: JournalLine) -> str:
         """Who made it, a name kept whole: nobody known for a change seen at sync (WeCom does
         not say), in a sentence that may wrap."""
-        if line.source == "observed":
+        if line.source in OBSERVED_SOURCES and not line.operator:
             return html.escape(LABELS.unknown_operator())
         return _unbreakable(line.operator or line.source)
 
@@ -324,6 +363,15 @@ class DetailPane(QWidget):
                 self._relation_id in changes.relation_ids or changes.tags_changed
                 or changes.journal_appended):
             self._render()
+            self._read_team_journal()
+
+
+def _team_line(row: JournalRow) -> JournalLine:
+    """A team journal row as a line of the pane: a change WeCom reported (a phone, a sync)
+    names nobody."""
+    who = "" if row.observed else (row.operator_name or row.operator)
+    return JournalLine(row.ts, who, row.action, row.source, row.tag_name,
+                       row.owner_name or row.userid)
 
 
 def _table(rows: list[tuple[str, str]]) -> str:

@@ -1394,6 +1394,10 @@
         <translation>Recent changes</translation>
     </message>
     <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
         <source>No changes recorded yet.</source>
         <translation>No changes recorded yet.</translation>
     </message>

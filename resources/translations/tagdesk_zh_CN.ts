@@ -1383,6 +1383,10 @@
         <translation>最近变更</translation>
     </message>
     <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
         <source>No changes recorded yet.</source>
         <translation>暂无变更记录。</translation>
     </message>

@@ -26,6 +26,7 @@ from desktop.store.journal_query import PAGE_SIZE, JournalFilter
 from desktop.ui.audit_model import AuditRowsModel, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
+from desktop.ui.detail_pane import DetailPane
 from desktop.ui.reports import ReportsWindow
 from tests.server.team_support import (
     TeamServerProcess,
@@ -422,6 +423,14 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
         reports.show()                       # opened again: counted afresh from the team journal
         qtbot.waitUntil(lambda: {"days", "operators"} <= loaded, timeout=20000)
         assert {c.operator: c.changes for c in reports.operators}[seller] == people[seller][1] + 1
+
+        pane = DetailPane(context)      # a customer's recent changes: the team journal's, by name
+        qtbot.addWidget(pane)
+        pane.show_relation(int(str(workspace.cache.scalar(
+            "SELECT id FROM relation WHERE external_userid = ? AND userid = ?",
+            (customers[0], seller)))))
+        qtbot.waitUntil(lambda: f"· {seller_name} →" in pane.browser.visible_text(),
+                        timeout=20000)
     finally:
         context.cancel_all()
         context.wait_idle()
