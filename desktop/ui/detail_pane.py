@@ -337,7 +337,7 @@ class DetailPane(QWidget):
 
     def _action_text(self, action: str) -> str:
         texts = {"tag_add": self.tr("added"), "tag_remove": self.tr("removed")}
-        return texts.get(action, action)
+        return texts.get(action) or LABELS.action(action)   # customer_add, … (team journal)
 
     # -- events ------------------------------------------------------------------
 

@@ -431,6 +431,16 @@ def test_the_viewer_on_a_supervisors_team_profile_pages_the_team_journal(
             (customers[0], seller)))))
         qtbot.waitUntil(lambda: f"· {seller_name} →" in pane.browser.visible_text(),
                         timeout=20000)
+        with psycopg.connect(team_server.db_url) as conn:   # a phone added the customer again
+            team_journal.append(conn, [JournalEntry(
+                operator="", action="customer_add", source="callback",
+                external_userid=customers[0], userid=seller)], None)
+        pane.show_relation(None)
+        pane.show_relation(int(str(workspace.cache.scalar(
+            "SELECT id FROM relation WHERE external_userid = ? AND userid = ?",
+            (customers[0], seller)))))
+        qtbot.waitUntil(lambda: "Customer added · WeCom client / unknown, seen at sync →"
+                        in pane.browser.visible_text(), timeout=20000)
     finally:
         context.cancel_all()
         context.wait_idle()
