@@ -103,6 +103,7 @@ class ArrivalsDialog(QDialog):
         self.tabs.addTab(codes_page, "")
         self.tabs.addTab(self.report, "")
         self.tabs.addTab(pretags_page, "")
+        self.codes_page, self.pretags_page = codes_page, pretags_page
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -119,6 +120,7 @@ class ArrivalsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(row)
         layout.addWidget(close)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.pretags.currentItemChanged.connect(lambda _item, _old: self._selected())
         self.codes.currentItemChanged.connect(lambda _item, _old: self._code_selected())
         self.codes.itemDoubleClicked.connect(lambda _item, _column: self.edit_selected())
@@ -156,6 +158,14 @@ class ArrivalsDialog(QDialog):
     def reload(self) -> None:
         self.reload_pretags()
         self.reload_codes()
+
+    def _tab_shown(self, index: int) -> None:
+        """A tab shown again is read again: live codes and pre-tags change elsewhere too
+        (the team server applies them, other desktops and the command line queue them)."""
+        if self.tabs.widget(index) is self.codes_page:
+            self.reload_codes()
+        elif self.tabs.widget(index) is self.pretags_page:
+            self.reload_pretags()
 
     def reload_pretags(self) -> None:
         workspace = self.context.workspace

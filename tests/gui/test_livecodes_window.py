@@ -224,6 +224,10 @@ def test_queue_and_import_pre_tags(qtbot: Any, synced_context: Any, sandbox: Any
     keys = sorted(r.key for r in PretagService(synced_context.workspace).list())
     assert keys == ["13600136000", "13800138000", "13900139000"]
     assert "2" in dialog.summary.text()
+    PretagService(synced_context.workspace).add("phone", "13500135000", [f"{group}:{name}"])
+    dialog.tabs.setCurrentIndex(0)          # queued elsewhere (another desktop, the command
+    dialog.tabs.setCurrentIndex(2)          # line): the tab shows it when shown again
+    qtbot.waitUntil(lambda: dialog.pretags.topLevelItemCount() == 4, timeout=15000)
     dialog.close()
 
 
