@@ -189,6 +189,9 @@ class RulesDialog(QDialog):
         for rule in self.kept:
             then = rule.rule.then
             action = " ".join([f"+{t.text}" for t in then.add] + [f"-{t.text}" for t in then.remove])
+            expires = _expires_of(rule.definition)
+            if expires:
+                action += " · " + self.tr("expires after %1").replace("%1", expires)
             if rule.reverted_left_alone:
                 action += " · " + self.tr("%1 reverted relations left alone", "",
                                           rule.reverted_left_alone).replace(
@@ -376,6 +379,12 @@ class RulesDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.texts.say(self.summary, lambda: readable(exc))
+
+
+def _expires_of(definition: dict[str, object]) -> str:
+    """The rule's expiry as its author wrote it ("30d", "12h"), or ""."""
+    then = definition.get("then")
+    return str(then.get("expires") or "") if isinstance(then, dict) else ""
 
 
 def _condition_text(definition: Mapping[str, Any]) -> str:

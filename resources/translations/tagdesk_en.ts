@@ -3601,6 +3601,10 @@
         <translation>The team server is running the team rules now.</translation>
     </message>
     <message>
+        <source>expires after %1</source>
+        <translation>expires after %1</translation>
+    </message>
+    <message>
         <source>%1 of %2 would change (%3).</source>
         <translation>%1 of %2 would change (%3).</translation>
     </message>

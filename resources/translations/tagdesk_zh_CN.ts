@@ -3567,6 +3567,10 @@
         <translation>团队服务器正在运行团队规则。</translation>
     </message>
     <message>
+        <source>expires after %1</source>
+        <translation>%1 后到期</translation>
+    </message>
+    <message>
         <source>%1 of %2 would change (%3).</source>
         <translation>%2中有 %1 个会更改（%3）。</translation>
     </message>

@@ -179,7 +179,9 @@ def test_the_why_of_a_change_is_punctuated_in_the_ui_language(
             dialog.simulate()
             qtbot.waitUntil(dialog.run_button.isEnabled, timeout=10000)
             why = top_item(dialog.changes, 0).text(3)
-            assert why.startswith("北京归华北") and comma in why and other not in why, why
+            # the clauses' separator, not the customer's own text quoted in 「」
+            clauses = re.sub(r"「[^」]*」", "", why)
+            assert why.startswith("北京归华北") and comma in clauses and other not in clauses, why
             dialog.close()
     finally:
         translations.uninstall()
@@ -196,3 +198,15 @@ def test_the_chinese_intro_points_to_the_readme_in_chinese(
         assert words <= {"README", "JSON"}, words
     finally:
         translations.uninstall()
+
+
+def test_a_rules_expiry_shows_in_its_then_column(qtbot: Any, synced_context: Any,
+                                                 tmp_path: Path) -> None:
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "rules.json"
+    rule = {**REGION, "then": {"add": ["地区:华北"], "expires": "30d"}}
+    path.write_text(json.dumps([rule], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    assert top_item(dialog.rules, 0).text(3) == "+地区:华北 · expires after 30d"
