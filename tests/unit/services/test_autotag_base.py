@@ -10,7 +10,7 @@ from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT, load_ba
 from desktop.services.autotag_packs import load_intent_packs
 from tests.bench.build_autotag_base import TRAINING_SETS, digest
 
-SCORING_SETS = ("heldout.jsonl", "unseen.jsonl", "unseen2.jsonl")
+SCORING_SETS = ("heldout.jsonl", "unseen.jsonl", "unseen2.jsonl", "unseen3.jsonl")
 
 
 def test_the_base_model_was_built_from_the_current_development_sets() -> None:
