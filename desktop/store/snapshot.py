@@ -630,6 +630,11 @@ def write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagR
 
 
 def replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
+    """Replace strategies, departments, members and contact ways; a member named as before
+    keeps its sort key (`sort_keys.refresh` keys only new names, and loads the pinyin
+    tables only for them)."""
+    keys = {(userid, name): key for userid, name, key in conn.execute(
+        "SELECT userid, name, name_sort FROM member")}
     for table in ("strategy", "department", "member_department", "member", "contact_way"):
         conn.execute(f"DELETE FROM {table}")
     conn.executemany(
@@ -641,10 +646,10 @@ def replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
         [(d.id, d.name, d.name_en, d.parent_id, d.order) for d in snap.departments],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO member (userid, name, main_department, status, position, follows)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(m.userid, m.name, m.main_department, m.status, m.position, int(m.follows))
-         for m in snap.members],
+        "INSERT OR REPLACE INTO member (userid, name, main_department, status, position, follows,"
+        " name_sort) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(m.userid, m.name, m.main_department, m.status, m.position, int(m.follows),
+          keys.get((m.userid, m.name), "")) for m in snap.members],
     )
     conn.executemany(
         "INSERT OR REPLACE INTO member_department (userid, department_id, is_leader)"

@@ -1,8 +1,10 @@
 """Sync benchmark: 100,000 customers from a local sandbox at 0 ms and 20 ms per call.
 
 Reports the split between waiting on the API (fetch) and local work (write),
-each sync against a bare read of the same pages with the same chains (parsed and
-dropped: the floor a sync could reach), concurrent chains against
+each sync's process CPU and that of its syncing thread (which stages or writes
+the pages) next to the bare read's, each sync against a bare read of the same
+pages with the same chains (parsed and dropped: the floor a sync could reach),
+concurrent chains against
 one-page-at-a-time (the baseline, same run), cache open time and each sync's
 peak memory (every sync runs in a process of its own). Prints numbers; asserts
 nothing about time.
@@ -61,14 +63,18 @@ def _sync(server: dict[str, str], cache_path: Path, chains: int) -> dict[str, fl
     with Cache(cache_path) as cache, WeComClient(
         server["api_base"], server["corp_id"], server["secret"], limits=limits
     ) as client:
+        cpu, thread_cpu = time.process_time(), time.thread_time()
         result = run_sync(client, cache, chains=chains)
+        cpu, thread_cpu = time.process_time() - cpu, time.thread_time() - thread_cpu
     return {"elapsed": result.elapsed_s, "fetch": result.fetch_s, "write": result.write_s,
+            "cpu": cpu, "thread_cpu": thread_cpu,
             "calls": result.api_calls, "relations": result.relations, "links": result.tag_links,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def bare_read(server: SimpleNamespace, chains: int) -> float:
-    """Seconds to read the tags and every relation page as a sync does, keeping nothing."""
+    """Seconds to read the tags and every relation page as a sync does, keeping nothing
+    (its CPU in `BARE_CPU`)."""
     limits = RateLimits(calls_per_minute=100_000, max_concurrency=max(chains, 1))
     with WeComClient(server.api_base, server.corp_id, server.secret, limits=limits) as client:
         started = time.perf_counter()
@@ -82,16 +88,22 @@ def bare_read(server: SimpleNamespace, chains: int) -> float:
                     return
                 cursor = page.next_cursor
 
+        cpu = time.process_time()
         with ThreadPoolExecutor(max_workers=chains) as pool:
             list(pool.map(read, sorted(client.get_follow_user_list())))
+        BARE_CPU.append(time.process_time() - cpu)
         return time.perf_counter() - started
+
+
+BARE_CPU: list[float] = []  # process CPU of each bare read, in order
 
 
 def report(label: str, r: dict[str, float], bare_s: float | None = None) -> None:
     share = r["write"] / r["elapsed"] * 100
     versus = f"  {r['elapsed'] / bare_s:.2f}x a bare read ({bare_s:.2f} s)" if bare_s else ""
     print(f"{label:<32} {r['elapsed']:7.2f} s  fetch {r['fetch']:6.2f} s  write {r['write']:5.2f} s"
-          f" (local {share:4.1f}%)  {int(r['calls'])} calls  {int(r['relations'])} relations"
+          f" (local {share:4.1f}%)  CPU {r['cpu']:5.2f} s (syncing thread {r['thread_cpu']:4.2f} s)"
+          f"  {int(r['calls'])} calls  {int(r['relations'])} relations"
           f"  {int(r['links'])} links  peak {r['peak_mb']:.0f} MB{versus}", flush=True)
 
 
@@ -110,11 +122,13 @@ def at_zero_latency(server: SimpleNamespace, root: Path, rounds: int) -> None:
         cache = root / f"c{number}.sqlite"
         firsts.append(sync_once(server, cache, 5))
         again.append(sync_once(server, cache, 5))
-        print(f"round {number}: bare read {bares[-1]:.2f} s", flush=True)
+        print(f"round {number}: bare read {bares[-1]:.2f} s (CPU {BARE_CPU[-1]:.2f} s)",
+              flush=True)
         report("  0 ms, 5 chains, empty cache", firsts[-1], bares[-1])
         report("  0 ms, 5 chains, nothing changed", again[-1], bares[-1])
     bare = statistics.median(bares)
-    print(f"medians of {rounds} rounds (bare read {bare:.2f} s):")
+    print(f"medians of {rounds} rounds (bare read {bare:.2f} s,"
+          f" its CPU {statistics.median(BARE_CPU[-rounds:]):.2f} s):")
     report("0 ms, 5 chains, empty cache", median_of(firsts), bare)
     report("0 ms, 5 chains, nothing changed", median_of(again), bare)
 

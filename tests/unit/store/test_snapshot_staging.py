@@ -11,6 +11,7 @@ from desktop.store.snapshot import (
     LAST_SYNC_KEY,
     CustomerRow,
     GroupRow,
+    MemberRow,
     RelationRow,
     Snapshot,
     Staging,
@@ -210,3 +211,17 @@ def test_staging_is_merged_only_with_the_tag_list_it_signed_with(tmp_path: Path)
         with pytest.raises(ValueError):
             write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS[:1]), staging)
         assert cache.scalar("SELECT count(*) FROM relation") == 0
+
+
+def test_a_member_named_as_before_keeps_its_sort_key_and_a_renamed_one_is_keyed_again(
+    tmp_path: Path,
+) -> None:
+    with Cache(tmp_path / "c.sqlite") as cache:
+        before = [MemberRow("u1", "张三"), MemberRow("u2", "李四")]
+        write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS, members=before))
+        with cache.write() as tx:  # a key no sync would make: kept only if not made again
+            tx.execute("UPDATE member SET name_sort = 'kept'")
+        after = [MemberRow("u1", "张三", position="经理"), MemberRow("u2", "王五")]
+        write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS, members=after))
+        keys = dict(cache.connection().execute("SELECT userid, name_sort FROM member"))
+        assert keys["u1"] == "kept" and keys["u2"] not in ("kept", "")
