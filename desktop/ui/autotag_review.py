@@ -305,18 +305,21 @@ class AutoTagReviewWindow(QWidget):
         self.since_label, self.until_label = QLabel(), QLabel()
         self.confidence_label = QLabel()
         window_row = QHBoxLayout()
-        for widget in (self.since_label, self.since, self.until_label, self.until, self.tags,
-                       self.confidence_label, self.min_confidence, self.simulate_button,
-                       self.cancel_button):
+        dates: tuple[QWidget, ...] = (self.since_label, self.since, self.until_label, self.until)
+        run: tuple[QWidget, ...] = (self.confidence_label, self.min_confidence,
+                                    self.simulate_button, self.cancel_button)
+        for widget in dates:
             window_row.addWidget(widget)
-        window_row.setStretchFactor(self.tags, 1)
-        tools_row = QHBoxLayout()
+        window_row.addStretch(1)
+        for widget in run:
+            window_row.addWidget(widget)
+        tools_row = QHBoxLayout()       # the tags box here: 800 px left it a few letters wide
         tools_row.addWidget(self.import_button)
         tools_row.addWidget(self.import_valid_button)
         tools_row.addWidget(self.member_messages)
         tools_row.addWidget(self.keywords_button)
-        tools_row.addWidget(self.progress_bar, 1)
-        tools_row.addStretch(1)
+        tools_row.addWidget(self.tags, 1)
+        tools_row.addWidget(self.progress_bar)
         review_row = QHBoxLayout()
         review_row.addWidget(self.tag_filter)
         for widget in (self.accept_button, self.reject_button, self.accept_all_button,

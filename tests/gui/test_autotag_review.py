@@ -405,3 +405,20 @@ def test_saving_keywords_of_a_name_that_is_no_tag_says_so_with_the_nearest_names
         dialog.save_button.click()
     assert "没有名为" not in dialog.status.text()
     dialog.close()
+
+
+def test_the_tags_box_shows_its_whole_hint_at_800_pixels_in_both_languages(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    translations = Translations()
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(800, 600)
+    try:
+        for language in (ENGLISH, CHINESE):
+            translations.install(language)
+            qtbot.wait(50)
+            hint = window.tags.placeholderText()
+            qtbot.waitUntil(lambda h=hint: window.tags.width() >= window.tags.fontMetrics(
+                ).horizontalAdvance(h) + 12, timeout=5000)
+    finally:
+        translations.uninstall()
