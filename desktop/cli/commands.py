@@ -87,6 +87,8 @@ def profile_remove(args: argparse.Namespace) -> int:
 
     profile = ProfileStore(home(args)).remove(args.name)
     secrets.delete_secret(profile.name, profile.corp_id)
+    if profile.is_team and profile.userid:
+        secrets.delete_secret(profile.name, profile.corp_id, user=profile.userid)
     print(f"已删除配置 {profile.name} / Removed profile {profile.name}")
     return EXIT_OK
 

@@ -38,8 +38,11 @@ class SecretMissing(UserError):
         )
 
 
-def _account(profile: str, corp_id: str) -> str:
-    return f"{profile}@{corp_id}"
+def _account(profile: str, corp_id: str, user: str = "") -> str:
+    """The keyring entry: a corp secret per profile and corp; a team device token per user
+    too, so two homes on one computer with a profile of the same name (two people at one
+    desk) never log each other out, nor write under each other's name."""
+    return f"{profile}@{corp_id}#{user}" if user else f"{profile}@{corp_id}"
 
 
 def _backend() -> keyring.backend.KeyringBackend:
@@ -49,16 +52,16 @@ def _backend() -> keyring.backend.KeyringBackend:
     return backend
 
 
-def store_secret(profile: str, corp_id: str, secret: str) -> None:
+def store_secret(profile: str, corp_id: str, secret: str, *, user: str = "") -> None:
     try:
-        _backend().set_password(SERVICE, _account(profile, corp_id), secret)
+        _backend().set_password(SERVICE, _account(profile, corp_id, user), secret)
     except keyring.errors.KeyringError as exc:
         raise SecretStoreUnavailable(type(exc).__name__) from None
 
 
-def load_secret(profile: str, corp_id: str) -> str:
+def load_secret(profile: str, corp_id: str, *, user: str = "") -> str:
     try:
-        secret = _backend().get_password(SERVICE, _account(profile, corp_id))
+        secret = _backend().get_password(SERVICE, _account(profile, corp_id, user))
     except keyring.errors.KeyringError as exc:
         raise SecretStoreUnavailable(type(exc).__name__) from None
     if not secret:
@@ -66,9 +69,9 @@ def load_secret(profile: str, corp_id: str) -> str:
     return secret
 
 
-def delete_secret(profile: str, corp_id: str) -> None:
+def delete_secret(profile: str, corp_id: str, *, user: str = "") -> None:
     try:
-        _backend().delete_password(SERVICE, _account(profile, corp_id))
+        _backend().delete_password(SERVICE, _account(profile, corp_id, user))
     except keyring.errors.PasswordDeleteError:
         pass
     except keyring.errors.KeyringError as exc:

@@ -157,19 +157,24 @@ def verify_team_journal(team_url: str, session_token: str) -> VerifyResult:
 
 
 def store_device_token(profile: Profile, token: str) -> None:
-    """The device token takes the place of the corp secret: keyring only."""
+    """The device token takes the place of the corp secret: keyring only, kept for the
+    profile's user (`secrets._account`)."""
     from desktop.services import secrets
 
-    secrets.store_secret(profile.name, profile.corp_id, token)
+    secrets.store_secret(profile.name, profile.corp_id, token, user=profile.userid)
 
 
 def load_device_token(profile: Profile) -> str:
+    """The token of the profile's user; a login kept before tokens were kept per user is
+    read where it was."""
     from desktop.services import secrets  # the keyring loads for a team profile only
 
-    try:
-        return secrets.load_secret(profile.name, profile.corp_id)
-    except secrets.SecretMissing:
-        raise NotLoggedInError(profile) from None
+    for user in dict.fromkeys((profile.userid, "")):
+        try:
+            return secrets.load_secret(profile.name, profile.corp_id, user=user)
+        except secrets.SecretMissing:
+            continue
+    raise NotLoggedInError(profile)
 
 
 def profile_needing_login(home: Path, name: str) -> Profile | None:
@@ -193,10 +198,10 @@ def complete_login(home: Path, profile: Profile, challenge: LoginChallenge, code
     """Finish a login: the device token goes to the keyring, and the profile records the
     user the server logged in (the operator of its journal rows)."""
     device = finish_login(profile.team_url, challenge, code, device_name)
-    store_device_token(profile, device.token)
     if device.userid and device.userid != profile.userid:
         profile = replace(profile, userid=device.userid)
         ProfileStore(home).add(profile)
+    store_device_token(profile, device.token)
     return profile, device
 
 
