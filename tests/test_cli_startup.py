@@ -85,11 +85,11 @@ def test_command_loads_no_heavy_library(argv: list[str], synced_home: Path) -> N
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
-    """The check above can fail: the import template's writer, imported, brings openpyxl along."""
+    """The check above can fail: the tag tree's service, imported, brings the WeCom client."""
     result = subprocess.run(
-        [sys.executable, "-c", "import json, sys; import desktop.services.import_template;"
+        [sys.executable, "-c", "import json, sys; import desktop.services.tag_admin;"
                                " print(json.dumps(sorted(sys.modules)))"],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "TAGDESK_HOME": str(tmp_path)},
     )
-    assert "openpyxl" in _heavy(json.loads(result.stdout))
+    assert "desktop.wecom.client" in _heavy(json.loads(result.stdout))

@@ -48,6 +48,7 @@ class NameSuggester:
         if not self._names or not query.strip():
             return []
         from rapidfuzz import fuzz, process  # only when a name was not found
+        from rapidfuzz.distance import Levenshtein
 
         if self._pinyin is None or self._initials is None:
             self._pinyin = [full_pinyin(name) for name in self._names]
@@ -67,5 +68,10 @@ class NameSuggester:
                      or self._initials[index].startswith(folded))
             ):
                 scores[index] = max(scores.get(index, 0.0), 99.0)
+        if not scores and len(folded) >= 2:   # nothing alike: one character mistyped (教肓)
+            for _, _distance, index in process.extract(
+                folded, self._folded, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            ):
+                scores[index] = SCORE_CUTOFF
         ranked = sorted(scores, key=lambda i: (-scores[i], len(self._names[i]), self._names[i]))
         return [self._names[i] for i in ranked[:limit]]

@@ -99,7 +99,7 @@ def test_gapped_phrases_credit_only_a_tag_linked_by_name() -> None:
 
 @pytest.mark.parametrize(("text", "tag"), [
     ("有没有优惠", "价格异议"),             # 有没有 asks; its 没有 negates nothing
-    ("要不要预约", "预约到店"),
+    ("要不要先约个时间", "预约到店"),    # 要不要 asks; "do I need to book" alone is a product question
     ("钱怎么还没退回来", "退款退货"),       # a refund not made yet is about a refund
     ("收了钱又说做不了，这不是耍人吗", "投诉"),   # a rhetorical question affirms
 ])

@@ -260,6 +260,8 @@ def test_did_you_mean_offers_only_names_that_sound_or_read_alike() -> None:
     assert suggester.nearest("华冬") == ["华东"]              # the same pinyin
     assert suggester.nearest("高意相") == ["高意向"]
     assert suggester.nearest("客服") == ["客户"]              # kefu ~ kehu, one letter off
+    assert suggester.nearest("高意问") == ["高意向"]          # nothing alike: one character off
+    assert NameSuggester(["教育", "华东"]).nearest("教肓") == ["教育"]
 
 
 def test_suggester_basics() -> None:
