@@ -154,9 +154,14 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
     wait_for(lambda: all(tag_id in team_sandbox.state.relation_tag_ids(u, e)
                          for u, e in team_sandbox.state.relations() if e == customer),
              timeout=60, what="the server's rule run")
-    with psycopg.connect(team_server.db_url) as conn:
-        journaled = conn.execute("SELECT external_userid, reason FROM team_journal"
-                                 " WHERE source = 'rule'").fetchall()
+    with psycopg.connect(team_server.db_url, autocommit=True) as conn:
+        def rule_rows() -> list[tuple[str, str]]:
+            return conn.execute("SELECT external_userid, reason FROM team_journal"
+                                " WHERE source = 'rule'").fetchall()
+
+        # the journal row follows the call's answer: WeCom may show the tag a moment before
+        wait_for(rule_rows, timeout=30, what="the rule run's journal rows")
+        journaled = rule_rows()
     assert {row[0] for row in journaled} == {customer}
     assert {row[1] for row in journaled} == {"规则：升级VIP / rules: 升级VIP"}
 
