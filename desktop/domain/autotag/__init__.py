@@ -1,6 +1,7 @@
 """Auto-tagging from chats: keywords that understand synonyms, typos and negation, plus a
-learner trained on the corp's own confirmed tags. Pure: no I/O (the intent packs are read
-by `desktop.services.autotag_packs`).
+learner trained on the corp's own confirmed tags, over a bundled base model. Pure: no I/O
+(the intent packs are read by `desktop.services.autotag_packs`, the base model by
+`desktop.services.autotag_base`).
 
 Public interface (names and fields are kept; more may be added)::
 
@@ -17,12 +18,16 @@ Public interface (names and fields are kept; more may be added)::
         packs: Sequence[IntentPack] = (),            # pass load_intent_packs() for the bundled packs
         threshold: float | None = None,              # from here on a tag may be written unattended;
             # None: per tag, the threshold chosen on `training` (90% precision on out-of-fold
-            # customers) for tags with enough confirmed customers, DEFAULT_THRESHOLD (0.5) for others
+            # customers) for tags with enough confirmed customers, else the one chosen for its
+            # pack on the base model's data, else DEFAULT_THRESHOLD (0.5)
+        base: Learner | None = None,                 # load_base_model(): judges every tag whose
+            # pack credits it, with or without `training` (desktop.domain.autotag.base)
     ) -> AutoTagger        # raises UnknownTrainingTag (a UserError) for labels not in `tags`
     tagger.suggest(text: str) -> list[Suggestion]    # confidence ≥ 0.2, most confident first
     tagger.labels(text: str) -> list[str]            # the suggestions that reach their tag's threshold
     tagger.threshold_for(tag: str) -> float          # that threshold (tagger.threshold: the default)
-    tagger.thresholds -> dict[str, float]            # the tags whose threshold training chose
+    tagger.thresholds -> dict[str, float]            # the tags whose threshold training or the
+                                                     # base model chose
     tagger.warnings() -> list[KeywordWarning]        # .zh / .en / .text(english) / str(): "zh / en"
     tagger.links -> dict[str, PackLink]              # tag name -> the intent pack it links to;
         # .owner: whether the pack's phrases credit it (one tag per pack, see linking.py)

@@ -348,7 +348,8 @@ class AutoTagger:
 
     @property
     def thresholds(self) -> dict[str, float]:
-        """The tags whose threshold was chosen on the training data, and that threshold."""
+        """The tags whose threshold was chosen on the training data or the base model's, and
+        that threshold."""
         if self._tuned and self._learner is not None:
             return dict(self._learner.thresholds)
         return {}
