@@ -9,12 +9,13 @@ from functools import cache
 from desktop.domain.autotag.learner import Learner
 from desktop.resources import resource_path
 
-BASE_MODEL = "autotag/base_model.json"
+BASE_MODEL = "autotag/base_model.json"   # the file load_base_model reads (for the builder)
 BASE_MODEL_FORMAT = 1
 
 
 @cache
 def load_base_model() -> Learner:
     """The base model: a learner whose tags are the intent packs' names."""
-    data = json.loads(resource_path(BASE_MODEL).read_text(encoding="utf-8"))
+    # a literal path, so the installer's check sees that the bundle must hold it
+    data = json.loads(resource_path("autotag/base_model.json").read_text(encoding="utf-8"))
     return Learner.from_dict(data["model"])

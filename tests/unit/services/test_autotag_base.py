@@ -3,6 +3,7 @@ packs, and read back as a learner."""
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from desktop.resources import resource_path
@@ -25,3 +26,8 @@ def test_the_base_model_s_tags_are_packs() -> None:
     base = load_base_model()
     assert base.tags and set(base.tags) <= {pack.name for pack in load_intent_packs()}
     assert set(base.thresholds) <= set(base.tags)
+
+
+def test_the_builder_writes_the_file_the_app_reads() -> None:
+    assert resource_path(BASE_MODEL).name == "base_model.json"
+    assert inspect.getsource(load_base_model).count(f'"{BASE_MODEL}"') == 1
