@@ -2,7 +2,7 @@
 development sets: dev, dev2 … dev19 and fresh, never held-out nor the unseen sets, which
 stay for scoring. Deterministic: the same data and code give the same file. Run it after
 changing those sets, the intent packs or the learner's features; a unit test checks the file
-names the current data (tests/unit/services/test_autotag_base.py).
+names the current data sets and packs (tests/unit/services/test_autotag_base.py).
 Usage: .venv/bin/python tests/bench/build_autotag_base.py
 """
 
@@ -26,8 +26,16 @@ from tests.bench.bench_autotag import DATA, load, load_tags  # noqa: E402
 TRAINING_SETS = ("dev.jsonl", *(f"dev{n}.jsonl" for n in range(2, 20)), "fresh.jsonl")
 
 
+PACKS = ROOT / "resources" / "autotag" / "intent_packs.json"
+
+
 def digest(name: str) -> str:
     return hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+
+
+def packs_digest() -> str:
+    """The intent packs the base was trained with: their findings are among its features."""
+    return hashlib.sha256(PACKS.read_bytes()).hexdigest()
 
 
 def main() -> int:
@@ -37,6 +45,7 @@ def main() -> int:
     base = train_base(rules.examples(messages), rules.pack_of)
     data = {"format": BASE_MODEL_FORMAT,
             "trained_on": {name: digest(name) for name in TRAINING_SETS},
+            "packs": packs_digest(),
             "model": base.to_dict()}
     path = ROOT / "resources" / BASE_MODEL
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -9,7 +9,7 @@ import json
 from desktop.resources import resource_path
 from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT, load_base_model
 from desktop.services.autotag_packs import load_intent_packs
-from tests.bench.build_autotag_base import TRAINING_SETS, digest
+from tests.bench.build_autotag_base import TRAINING_SETS, digest, packs_digest
 
 SCORING_SETS = ("heldout.jsonl", "unseen.jsonl", "unseen2.jsonl", "unseen3.jsonl")
 
@@ -19,6 +19,8 @@ def test_the_base_model_was_built_from_the_current_development_sets() -> None:
     assert data["format"] == BASE_MODEL_FORMAT
     assert data["trained_on"] == {name: digest(name) for name in TRAINING_SETS}, (
         "a development set changed: run tests/bench/build_autotag_base.py")
+    assert data["packs"] == packs_digest(), (
+        "the intent packs changed: run tests/bench/build_autotag_base.py")
     assert not set(data["trained_on"]) & set(SCORING_SETS)
 
 
