@@ -260,7 +260,11 @@ def _unfinished(qtbot: Any, window: MainWindow) -> Opened:
     context = window.context
     conn = context.cache.connection()
     ids = [r[0] for r in conn.execute("SELECT id FROM relation ORDER BY id DESC LIMIT 3")]
-    (tag_id,) = conn.execute("SELECT id FROM tag WHERE NOT deleted ORDER BY id").fetchone()
+    # a tag none of them carries (tests before this one may have tagged them): a batch with calls
+    (tag_id,) = conn.execute(
+        "SELECT t.id FROM tag t WHERE NOT t.deleted AND NOT EXISTS (SELECT 1 FROM relation_tag rt"
+        f" WHERE rt.tag_pk = t.pk AND rt.relation_id IN ({','.join('?' * len(ids))}))"
+        " ORDER BY t.id", ids).fetchone()
     context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
     (info,) = context.tagging.unfinished_batches()
     dialog = offer_unfinished_batches(context, window)
