@@ -810,45 +810,42 @@ def test_a_tag_rename_keeps_the_filters_warm_at_once(
     assert counted.relations > 0
 
 
-def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
-        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+def _rename_under_filters(qtbot: Any, window: MainWindow, saved: str, shown: str, key: str,
+                         name: str) -> int:
+    """Save the filter `saved`, show `shown`, then rename the tree's item `key` through its
+    rename dialog as a user does; the rows `shown` had before."""
     from desktop.ui.tag_dialogs import RenameDialog
 
-    settings, profile = window.settings, synced_context.workspace.profile.name
-    settings.save_filter(profile, "冷客户", "低意向 -VIP")
+    window.settings.save_filter(window.context.workspace.profile.name, "saved", saved)
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.filter_bar.set_filter("低意向 OR 意向程度:高意向")
-    shown = window.model.rowCount()
-    tag_id = sandbox.state.find_tag("意向程度", "低意向")
-    assert window.tag_tree.select_key(f"tag:{tag_id}")
+        window.filter_bar.set_filter(shown)
+    rows = window.model.rowCount()
+    assert window.tag_tree.select_key(key)
     dialog = window.tag_tree.rename_current()
     assert isinstance(dialog, RenameDialog)
-    dialog.name_edit.setText("意向较低")
+    dialog.name_edit.setText(name)
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    return rows
+
+
+def test_renaming_a_tag_the_filter_names_keeps_the_filter_working(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    settings, profile = window.settings, synced_context.workspace.profile.name
+    shown = _rename_under_filters(qtbot, window, "低意向 -VIP", "低意向 OR 意向程度:高意向",
+                                  f"tag:{sandbox.state.find_tag('意向程度', '低意向')}", "意向较低")
     assert window.filter_bar.text() == "意向较低 OR 意向程度:高意向"
     assert window.model.rowCount() == shown
-    assert settings.saved_filters(profile) == [("冷客户", "意向较低 -VIP")]   # saved and recent
+    assert settings.saved_filters(profile) == [("saved", "意向较低 -VIP")]    # saved and recent
     assert "低意向 OR 意向程度:高意向" not in settings.recent_filters(profile)   # ones follow
 
 
 def test_renaming_a_group_the_filter_names_keeps_the_filter_working(
         qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
-    from desktop.ui.tag_dialogs import RenameDialog
-
     settings, profile = window.settings, synced_context.workspace.profile.name
-    settings.save_filter(profile, "意向", "group:意向程度 -VIP")
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.filter_bar.set_filter("意向程度:高意向 | 分组:意向程度")
-    shown = window.model.rowCount()
-    group_id = sandbox.state.find_group("意向程度")
-    assert window.tag_tree.select_key(f"group:{group_id}")
-    dialog = window.tag_tree.rename_current()
-    assert isinstance(dialog, RenameDialog)
-    dialog.name_edit.setText("意向 等级")
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    shown = _rename_under_filters(qtbot, window, "group:意向程度 -VIP", "意向程度:高意向 | 分组:意向程度",
+                                  f"group:{sandbox.state.find_group('意向程度')}", "意向 等级")
     assert window.filter_bar.text() == '"意向 等级":高意向 | 分组:"意向 等级"'
     assert window.model.rowCount() == shown
-    assert settings.saved_filters(profile) == [("意向", 'group:"意向 等级" -VIP')]
+    assert settings.saved_filters(profile) == [("saved", 'group:"意向 等级" -VIP')]
     assert "意向程度:高意向 | 分组:意向程度" not in settings.recent_filters(profile)

@@ -62,6 +62,18 @@ def context(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, own_server: TeamSer
         workspace.close()
 
 
+def _review_window(qtbot: Any, context: AppContext, sandbox: SandboxServer
+                   ) -> AutoTagReviewWindow:
+    """The review window with keywords for 高意向 and the sandbox's chats imported."""
+    autotag_keywords.save_for(context.workspace, {"高意向": ["报价单", "采购", "试用", "演示"]})
+    window = AutoTagReviewWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(sandbox.state.chat_export_path)
+    window.since.setDate(QDate(2000, 1, 1))
+    return window
+
+
 def _simulate(qtbot: Any, window: AutoTagReviewWindow) -> Any:
     with qtbot.waitSignal(window.simulated, timeout=WAIT_MS) as done:
         window.simulate_button.click()
@@ -71,12 +83,7 @@ def _simulate(qtbot: Any, window: AutoTagReviewWindow) -> Any:
 def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
         qtbot: Any, context: AppContext, own_server: TeamServerProcess,
         team_sandbox: SandboxServer) -> None:
-    autotag_keywords.save_for(context.workspace, {"高意向": ["报价单", "采购", "试用", "演示"]})
-    window = AutoTagReviewWindow(context)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
-        window.import_chats(team_sandbox.state.chat_export_path)
-    window.since.setDate(QDate(2000, 1, 1))
+    window = _review_window(qtbot, context, team_sandbox)
     online = _simulate(qtbot, window)
     assert len(online.suggestions) >= 2
     assert not any("unavailable" in w for w in online.warnings)
@@ -121,12 +128,7 @@ def _second_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxS
 def test_a_colleagues_verdicts_show_on_the_rows_of_the_next_simulation(
         qtbot: Any, context: AppContext, own_server: TeamServerProcess,
         team_sandbox: SandboxServer, tmp_path: Path) -> None:
-    autotag_keywords.save_for(context.workspace, {"高意向": ["报价单", "采购", "试用", "演示"]})
-    supervisor = AutoTagReviewWindow(context)
-    qtbot.addWidget(supervisor)
-    with qtbot.waitSignal(supervisor.chatsImported, timeout=WAIT_MS):
-        supervisor.import_chats(team_sandbox.state.chat_export_path)
-    supervisor.since.setDate(QDate(2000, 1, 1))
+    supervisor = _review_window(qtbot, context, team_sandbox)
     first = _simulate(qtbot, supervisor)
     for row, button in ((0, supervisor.accept_button), (1, supervisor.reject_button)):
         supervisor.table.selectRow(row)

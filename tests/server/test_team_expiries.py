@@ -173,21 +173,32 @@ def test_expiries_and_their_header_are_checked(
     assert tag_id not in team_sandbox.state.relation_tag_ids(seller, relations[0])
 
 
+def _tagged_for_two_days(sandbox: SandboxServer, seller: str, seller_env: dict[str, str],
+                         index: int) -> tuple[str, str, list[str]]:
+    """`_tag`'s tag added to the seller's relations by `retag --expires 2d`."""
+    tag, tag_id, relations = _tag(sandbox, seller, index)
+    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
+                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
+    return tag, tag_id, relations
+
+
+def _seller_app(seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    for key, value in seller_env.items():
+        monkeypatch.setenv(key, value)
+    return AppContext(open_workspace(Path(seller_env["TAGDESK_HOME"]), "team"))
+
+
 def test_the_app_shows_the_servers_expiries(
         qtbot: Any, server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
         seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    tag, tag_id, relations = _tag(team_sandbox, seller, 2)
-    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
-                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
+    tag, tag_id, relations = _tagged_for_two_days(team_sandbox, seller, seller_env, 2)
     done = _last(tagdesk("expiry", "set", "--profile", "team", "--filter", f"owner:{seller}",
                          "--tag", tag, "--expires", "1d", "--json", env=seller_env,
                          timeout=120))
     assert done["relations"] == len(relations)
     assert _rows(server.db_url, tag_id) == [(e, "", f"set:{seller}", 86400) for e in relations]
-    for key, value in seller_env.items():
-        monkeypatch.setenv(key, value)
-    workspace = open_workspace(Path(seller_env["TAGDESK_HOME"]), "team")
-    context = AppContext(workspace)
+    context = _seller_app(seller_env, monkeypatch)
+    workspace = context.workspace
     try:
         with workspace.cache.write() as conn:     # only the server's are shown
             conn.execute("DELETE FROM tag_expiry")
@@ -275,13 +286,9 @@ def test_the_window_shows_the_last_copy_while_the_server_cannot_be_reached(
 def test_the_window_lists_an_expiry_the_server_keeps_before_this_desktop_has_synced_its_tag(
         qtbot: Any, server: TeamServerProcess, team_sandbox: SandboxServer, seller: str,
         seller_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    tag, tag_id, relations = _tag(team_sandbox, seller, 4)
-    _last(tagdesk("retag", "--profile", "team", "--filter", f"owner:{seller}", "--add", tag,
-                  "--expires", "2d", "--yes", "--json", env=seller_env, timeout=120))
-    for key, value in seller_env.items():
-        monkeypatch.setenv(key, value)
-    workspace = open_workspace(Path(seller_env["TAGDESK_HOME"]), "team")
-    context = AppContext(workspace)
+    _name, tag_id, relations = _tagged_for_two_days(team_sandbox, seller, seller_env, 4)
+    context = _seller_app(seller_env, monkeypatch)
+    workspace = context.workspace
     try:
         with workspace.cache.write() as conn:     # as if a server rule had tagged them since
             conn.execute("DELETE FROM relation_tag WHERE tag_pk = (SELECT pk FROM tag"
