@@ -36,6 +36,7 @@ from desktop.store.snapshot import (
     PageCustomer,
     PageFollow,
     PageItem,
+    PageWriter,
     RelationRow,
     Snapshot,
     Staging,
@@ -89,7 +90,7 @@ def open_sync_write(cache: Cache, snap: Snapshot) -> Iterator[SyncWrite]:
             yield direct
 
 
-class DirectWrite:
+class DirectWrite(PageWriter):
     """A first sync's pages inserted into the cache inside one write transaction, held by
     the thread that began it until `write` commits it; leaving its `with` block without
     that rolls it back. A relation added again keeps its later row."""
@@ -124,14 +125,6 @@ class DirectWrite:
                             " OR EXISTS (SELECT 1 FROM customer)").fetchone()[0]:
                 return None
             return cls(cache, conn, snap, attempt.pop_all())
-
-    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Insert these rows as one page."""
-        self._add(customers, [(r.external_userid, r) for r in relations])
-
-    def add_page(self, items: Sequence[PageItem]) -> None:
-        """Insert one relation page as WeCom's client read it."""
-        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
 
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[tuple[str, PageFollow]]) -> None:

@@ -18,6 +18,7 @@ import sqlite3
 import struct
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
@@ -199,6 +200,24 @@ def _signature(fields: tuple[str, ...]) -> int:
 SIGNED_64 = struct.Struct("<q")
 
 
+class PageWriter(ABC):
+    """Where a sync's pages go (`Staging`, `direct_sync.DirectWrite`): rows as lists, or a
+    relation page as WeCom's client read it; either way `_add` takes one page's customers
+    and its relations by their customer's external_userid."""
+
+    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
+        """These rows as one page."""
+        self._add(customers, [(r.external_userid, r) for r in relations])
+
+    def add_page(self, items: Sequence[PageItem]) -> None:
+        """One relation page as WeCom's client read it."""
+        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
+
+    @abstractmethod
+    def _add(self, customers: Sequence[PageCustomer],
+             relations: Sequence[tuple[str, PageFollow]]) -> None: ...
+
+
 @dataclass(frozen=True)
 class WriteResult:
     customers: int
@@ -210,7 +229,7 @@ class WriteResult:
     elapsed_s: float
 
 
-class Staging:
+class Staging(PageWriter):
     """A sync's customers and relations, added page by page into temporary tables of this
     thread's connection: the cache is not touched (a failed sync leaves it as it was) and
     the rows are not held in memory until `write_snapshot` merges them. Only the thread
@@ -254,14 +273,6 @@ class Staging:
         self._staged_customers: set[str] = set()
         self._live: dict[str, int] = dict(self._conn.execute(
             "SELECT id, pk FROM main.tag WHERE deleted = 0").fetchall())
-
-    def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """Stage these rows as one page."""
-        self._add(customers, [(r.external_userid, r) for r in relations])
-
-    def add_page(self, items: Sequence[PageItem]) -> None:
-        """Stage one relation page as WeCom's client read it."""
-        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
 
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[tuple[str, PageFollow]]) -> None:
