@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.events import Event, type_name
 from desktop.services.changes import ChangeSet
-from desktop.services.journal_reader import reader_for
+from desktop.services.journal_reader import OBSERVED_SOURCES, reader_for
 from desktop.store import events, tag_expiry
 from desktop.store.journal_query import OPERATOR_SQL, JournalFilter, JournalRow
 from desktop.store.relations import RelationView, load_relations
@@ -33,7 +33,6 @@ from desktop.ui.tag_chips_delegate import group_colour
 from desktop.wecom.models import ContactDetail, FollowUserTag
 
 JOURNAL_ROWS = 15
-OBSERVED_SOURCES = ("observed", "callback")     # changes WeCom reported, by nobody known
 EVENT_ROWS = 10
 LOAD_PERSONAL = "tagdesk:personal-tags"
 COPY_ID = "tagdesk:copy-id"

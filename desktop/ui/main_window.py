@@ -995,10 +995,7 @@ class MainWindow(QMainWindow):
         order_by = self.model.query.order_by
         column = next(c for c, k in SORT_KEYS.items() if k == order_by)
         settings.set_sort(int(column), self.model.query.descending)
-        shown = self.model.last_result
-        settings.set_last_filter(self.context.workspace.profile.name,
-                                 shown.query.text if shown is not None else "")
-        settings.sync()
+        settings.sync()     # the last filter is kept as each query finishes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
