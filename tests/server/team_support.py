@@ -23,7 +23,15 @@ import pytest
 
 from desktop.sandbox import SandboxServer
 from desktop.sandbox.inbox import read_inbox_from
-from desktop.services.team import DeviceLogin, finish_login, start_login, team_api_base
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.team import (
+    DeviceLogin,
+    finish_login,
+    normalized_url,
+    start_login,
+    store_device_token,
+    team_api_base,
+)
 from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
 
@@ -196,6 +204,18 @@ def log_in(team_url: str, sandbox: SandboxServer, userid: str) -> DeviceLogin:
     seen = inbox_size(sandbox, userid)
     challenge = start_login(team_url, userid)
     return finish_login(team_url, challenge, newest_code(sandbox, userid, seen), "test desktop")
+
+
+def logged_in_home(home: Path, team_url: str, sandbox: SandboxServer, userid: str,
+                   name: str = "team") -> Profile:
+    """`home`, made here, with team profile `name` of the team server at `team_url`, logged
+    in as `userid` (its device token in the keyring); the profile."""
+    home.mkdir()
+    profile = Profile(name=name, corp_id=sandbox.corp_id, api_base=team_api_base(team_url),
+                      team_url=normalized_url(team_url), userid=userid)
+    ProfileStore(home).add(profile)
+    store_device_token(profile, log_in(team_url, sandbox, userid).token)
+    return profile
 
 
 def team_client(team_url: str, sandbox: SandboxServer, token: str,

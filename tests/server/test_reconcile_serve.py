@@ -22,8 +22,6 @@ import requests
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server.jobs import JOB_LOCK_CLASS
 from desktop.server.reconcile_schema import JOB_NAME
-from desktop.services.profiles import Profile, ProfileStore
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.reconcile_dialog import ReconcileDialog
@@ -34,6 +32,7 @@ from tests.server.team_support import (
     cli_login,
     desktop_env,
     log_in,
+    logged_in_home,
     tagdesk,
     team_client,
     wait_for,
@@ -185,11 +184,7 @@ def _team_dialog(qtbot: Any, reconciled: Reconciled, corp: SandboxServer, tmp_pa
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / "home"
-    home.mkdir()
-    profile = Profile(name="team", corp_id=corp.corp_id, api_base=team_api_base(reconciled.url),
-                      team_url=normalized_url(reconciled.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(reconciled.url, corp, user).token)
+    logged_in_home(home, reconciled.url, corp, user)
     workspace = open_workspace(home, "team")
     context = AppContext(workspace)
     try:

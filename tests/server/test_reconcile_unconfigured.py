@@ -9,13 +9,11 @@ from typing import Any
 import pytest
 
 from desktop.sandbox import SandboxServer
-from desktop.services.profiles import Profile, ProfileStore
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.reconcile_dialog import ReconcileDialog
 from desktop.ui.tasks import pending_tasks
-from tests.server.team_support import TeamServerProcess, desktop_env, log_in
+from tests.server.team_support import TeamServerProcess, desktop_env, logged_in_home
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
@@ -27,12 +25,7 @@ def test_run_now_stays_disabled_when_the_server_reconciles_no_orders(
         monkeypatch.setenv(key, value)
     admin = sorted(team_sandbox.state.follow_users())[1]     # --admin of the team server
     home = tmp_path / "home"
-    home.mkdir()
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(team_server.url),
-                      team_url=normalized_url(team_server.url), userid=admin)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(team_server.url, team_sandbox, admin).token)
+    logged_in_home(home, team_server.url, team_sandbox, admin)
     workspace = open_workspace(home, "team")
     context = AppContext(workspace)
     try:

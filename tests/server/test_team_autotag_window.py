@@ -14,13 +14,16 @@ from PySide6.QtCore import QDate, Qt
 
 from desktop.sandbox import SandboxServer
 from desktop.services import autotag_keywords
-from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 from desktop.ui.context import AppContext
-from tests.server.team_support import PostgresCluster, TeamServerProcess, desktop_env, log_in
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    desktop_env,
+    logged_in_home,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
@@ -44,13 +47,8 @@ def context(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, own_server: TeamSer
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / "desk"
-    home.mkdir()
     user = sorted(team_sandbox.state.follow_users())[0]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(own_server.url),
-                      team_url=normalized_url(own_server.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(own_server.url, team_sandbox, user).token)
+    logged_in_home(home, own_server.url, team_sandbox, user)
     workspace = open_workspace(home, "team")
     run_sync(workspace.client(), workspace.cache)
     app_context = AppContext(workspace)
@@ -115,11 +113,7 @@ def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
 def _second_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxServer,
                     user: str) -> AppContext:
     home = tmp_path / f"desk-{user}"
-    home.mkdir()
-    profile = Profile(name="team", corp_id=sandbox.corp_id, api_base=team_api_base(server.url),
-                      team_url=normalized_url(server.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(server.url, sandbox, user).token)
+    logged_in_home(home, server.url, sandbox, user)
     workspace = open_workspace(home, "team")
     run_sync(workspace.client(), workspace.cache)
     return AppContext(workspace)

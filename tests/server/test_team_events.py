@@ -18,8 +18,6 @@ import requests
 
 from desktop.sandbox import SandboxServer
 from desktop.server.database import migrate
-from desktop.services.profiles import Profile, ProfileStore
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.store import events
 from desktop.ui.context import AppContext
@@ -32,6 +30,7 @@ from tests.server.team_support import (
     cli_login,
     desktop_env,
     log_in,
+    logged_in_home,
     tagdesk,
     team_client,
     wait_for,
@@ -181,13 +180,8 @@ def test_a_team_profiles_sync_detail_pane_and_events_window_show_the_servers_eve
     for name, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(name, value)
     home = tmp_path / "home"
-    home.mkdir()
     user = sorted(team_sandbox.state.follow_users())[2]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(team_server.url),
-                      team_url=normalized_url(team_server.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    logged_in_home(home, team_server.url, team_sandbox, user)
     synced = tagdesk("sync", "--profile", "team", env=desktop_env(tmp_path), timeout=120)
     assert synced.returncode == 0, synced.stderr
     workspace = open_workspace(home, "team")

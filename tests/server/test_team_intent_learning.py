@@ -18,16 +18,19 @@ from desktop.services import team_autotag
 from desktop.services.autotag_keywords import save_for
 from desktop.services.autotag_simulation import AutoTagService, Simulation
 from desktop.services.chat_import import import_chats
-from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.progress import Progress
 from desktop.services.sync import run_sync
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.team_chats import store_for
 from desktop.services.team_records import PUSH_CHUNK
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.store import autotag_settings
 from desktop.store.autotag_settings import Review
-from tests.server.team_support import TeamServerProcess, desktop_env, log_in, wait_for
+from tests.server.team_support import (
+    TeamServerProcess,
+    desktop_env,
+    logged_in_home,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -50,13 +53,8 @@ def workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, team_server: Team
         wait_for(lambda: conn.execute("SELECT finished_at FROM resync_run").fetchone(),
                  timeout=60, what="the server's first re-sync")
     home = tmp_path / "desk"
-    home.mkdir()
     user = sorted(team_sandbox.state.follow_users())[0]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(team_server.url),
-                      team_url=normalized_url(team_server.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    logged_in_home(home, team_server.url, team_sandbox, user)
     with open_workspace(home, "team") as ws:
         run_sync(ws.client(), ws.cache)
         yield ws

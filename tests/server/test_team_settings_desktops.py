@@ -16,23 +16,19 @@ from desktop.domain.errors import UserError
 from desktop.sandbox import SandboxServer
 from desktop.services import team_settings
 from desktop.services.exclusive_sets import ExclusiveSets
-from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminError, TagAdminService
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import (
     TeamServerError,
     iter_team_journal,
-    normalized_url,
-    store_device_token,
-    team_api_base,
 )
 from desktop.services.workspace import Workspace, open_workspace
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
     desktop_env,
-    log_in,
+    logged_in_home,
     tagdesk,
 )
 
@@ -49,12 +45,7 @@ class Desktops:
     def prepare(self, name: str, userid: str) -> Path:
         """A home with team profile `name` logged in as `userid` and synced; its path."""
         home = self.tmp / name
-        home.mkdir()
-        profile = Profile(name=name, corp_id=self.sandbox.corp_id,
-                          api_base=team_api_base(self.url), team_url=normalized_url(self.url),
-                          userid=userid)
-        ProfileStore(home).add(profile)
-        store_device_token(profile, log_in(self.url, self.sandbox, userid).token)
+        logged_in_home(home, self.url, self.sandbox, userid, name=name)
         with open_workspace(home, name) as ws:
             run_sync(ws.client(), ws.cache)
         return home

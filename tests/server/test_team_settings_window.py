@@ -16,11 +16,9 @@ from PySide6.QtWidgets import QMenu
 from desktop.sandbox import SandboxServer
 from desktop.services import team_settings
 from desktop.services.exclusive_sets import ExclusiveSets
-from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tag_catalog import TagCatalog
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import CHINESE, Translations
@@ -28,7 +26,12 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.tag_dialogs import AbbreviationDialog
-from tests.server.team_support import PostgresCluster, TeamServerProcess, desktop_env, log_in
+from tests.server.team_support import (
+    PostgresCluster,
+    TeamServerProcess,
+    desktop_env,
+    logged_in_home,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
@@ -36,11 +39,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.gui]
 def _synced_home(tmp: Path, sandbox: SandboxServer, url: str, name: str, user: str) -> Path:
     """A desktop home with a logged-in, synced team profile `name` for `user`."""
     home = tmp / name
-    home.mkdir()
-    profile = Profile(name=name, corp_id=sandbox.corp_id, api_base=team_api_base(url),
-                      team_url=normalized_url(url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(url, sandbox, user).token)
+    logged_in_home(home, url, sandbox, user, name=name)
     with open_workspace(home, name) as ws:
         run_sync(ws.client(), ws.cache)
     return home
