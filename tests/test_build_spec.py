@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import desktop
-from desktop.ui.i18n import LANGUAGES
+from desktop.domain.bilingual import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "build.spec"

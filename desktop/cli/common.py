@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from desktop.cli.errors import UsageError
+from desktop.domain.bilingual import ENGLISH, choose_language
 from desktop.services.home import resolve_home
 from desktop.services.progress import Progress
 
@@ -50,12 +51,9 @@ def english(args: argparse.Namespace) -> bool:
         settings.read(home(args) / APP_SETTINGS, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         settings.clear()
-    saved = settings.get("prefs", "language", fallback="")
-    if saved in ("en", "zh_CN"):
-        return saved == "en"
     locale = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)),
                   "")
-    return locale.startswith("en")
+    return choose_language(settings.get("prefs", "language", fallback=""), locale) == ENGLISH
 
 
 def human_output(args: argparse.Namespace) -> TextIO:

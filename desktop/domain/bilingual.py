@@ -14,6 +14,10 @@ import re
 
 SEPARATOR = " / "
 
+CHINESE = "zh_CN"
+ENGLISH = "en"
+LANGUAGES: dict[str, str] = {CHINESE: "中文", ENGLISH: "English"}
+
 LEGACY_WORDS = (                      # "中文 english" pairs older rows hold: (stored, zh, en)
     ("规则 rule: ", "规则：", "rules: "),
     ("到期 expired, ", "到期，", "expired, "),
@@ -38,3 +42,12 @@ def half(text: str, english: bool) -> str:
         middle = len(parts) // 2 if len(parts) % 2 == 0 else 1
         text = SEPARATOR.join(parts[middle:] if english else parts[:middle])
     return _LEGACY.sub(lambda m: _BY_STORED[m.group(0)][1 if english else 0], text)
+
+
+def choose_language(saved: str, system_locale: str) -> str:
+    """The UI language, as the app and the command line both pick it: the saved choice, else
+    English on an English system (`system_locale` a name such as "en_US.UTF-8"), else Chinese
+    (the default)."""
+    if saved in LANGUAGES:
+        return saved
+    return ENGLISH if system_locale.lower().startswith("en") else CHINESE

@@ -14,12 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from desktop.domain.bilingual import half
+from desktop.domain.bilingual import CHINESE, ENGLISH, half
+from desktop.domain.bilingual import choose_language as choose_for_locale
 from desktop.resources import resources_dir
-
-CHINESE = "zh_CN"
-ENGLISH = "en"
-LANGUAGES: dict[str, str] = {CHINESE: "中文", ENGLISH: "English"}
 
 _current = CHINESE
 _catalogues = 0     # counts every change of the installed catalogues
@@ -62,10 +59,7 @@ def in_ui_language(text: str) -> str:
 
 def choose_language(saved: str, locale: QLocale | None = None) -> str:
     """The saved choice, else English on an English system, else Chinese (the default)."""
-    if saved in LANGUAGES:
-        return saved
-    system = locale or QLocale.system()
-    return ENGLISH if system.language() == QLocale.Language.English else CHINESE
+    return choose_for_locale(saved, (locale or QLocale.system()).name())
 
 
 class Translations:

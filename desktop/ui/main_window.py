@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.domain.audience import AudienceTag
+from desktop.domain.bilingual import LANGUAGES
 from desktop.domain.filter import quote
 from desktop.domain.filter.rename import renamed_group, renamed_tag
 from desktop.domain.tag_search import TagSearchIndex
@@ -56,7 +57,6 @@ from desktop.ui.filter_bar import FilterBar
 from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.governance_monitor import GovernanceMonitor
-from desktop.ui.i18n import LANGUAGES
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.retag_dialog import RetagDialog

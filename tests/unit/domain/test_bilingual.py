@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.bilingual import both, half
+from desktop.domain.bilingual import CHINESE, ENGLISH, both, choose_language, half
 from desktop.domain.rule_reverts import named_rules, rule_reason
 
 
@@ -40,3 +40,17 @@ def test_a_rule_runs_older_reason_still_names_its_rules() -> None:
     assert named_rules("规则 rule: 北京归华北, 展会码", ["北京归华北", "展会码", "开票提醒"]) == [
         "北京归华北", "展会码"]
     assert named_rules("到期 / expired", ["到期"]) == []
+
+
+@pytest.mark.parametrize(("saved", "system_locale", "chosen"), [
+    ("en", "zh_CN.UTF-8", ENGLISH),          # the app's choice wins
+    ("zh_CN", "en_US.UTF-8", CHINESE),
+    ("", "en_US.UTF-8", ENGLISH),           # else the system's language
+    ("", "en_GB", ENGLISH),
+    ("", "de_DE", CHINESE),                 # else Chinese, the default
+    ("", "C", CHINESE),
+    ("fr", "", CHINESE),                    # an unknown choice is ignored
+])
+def test_the_app_and_the_command_line_pick_the_language_the_same_way(
+        saved: str, system_locale: str, chosen: str) -> None:
+    assert choose_language(saved, system_locale) == chosen
