@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # the handlers import these when they run: `tagdesk --help` s
     from desktop.store.journal_query import JournalFilter, JournalRow
 
 PREVIEW_LINES = 50
-ROWS_PER_READ = 1000
 SORT_COLUMNS = ("time", "operator", "customer", "owner", "tag", "group", "batch", "source",
                 "action", "reason")
 """What `audit list --sort` orders by: the viewer's columns (`JournalReader.sort_keys`)."""
@@ -52,10 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     list_cmd = commands.add_parser("list", help="print journal rows, oldest first")
     add_common(list_cmd)
     _add_filters(list_cmd)
-    list_cmd.add_argument("--sort", default="time", metavar="COL",
-                          help=f"order rows by {', '.join(SORT_COLUMNS)} (ties newest first;"
-                               " people and customers by name)")
-    list_cmd.add_argument("--order", default="asc", metavar="asc|desc")
+    _add_sort(list_cmd)
     list_cmd.add_argument("--json", action="store_true",
                           help="one JSON object per row, then a summary line")
     list_cmd.set_defaults(handler=list_rows)
@@ -63,6 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export_cmd = commands.add_parser("export", help="write journal rows to .xlsx or .csv")
     add_common(export_cmd)
     _add_filters(export_cmd)
+    _add_sort(export_cmd)
     export_cmd.add_argument("file", metavar="FILE.xlsx|FILE.csv")
     export_cmd.set_defaults(handler=export)
 
@@ -78,6 +75,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     revert_cmd.add_argument("--yes", action="store_true", help="do not ask before reverting")
     revert_cmd.add_argument("--json", action="store_true")
     revert_cmd.set_defaults(handler=revert)
+
+
+def _add_sort(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sort", default="time", metavar="COL",
+                        help=f"order rows by {', '.join(SORT_COLUMNS)} (ties newest first;"
+                             " people and customers by name)")
+    parser.add_argument("--order", default="asc", metavar="asc|desc")
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -185,18 +189,19 @@ def list_rows(args: argparse.Namespace) -> int:
 def _listed(reader: JournalReader, flt: JournalFilter,
             args: argparse.Namespace) -> Iterator[JournalRow]:
     """The matching rows oldest first, or in the order `--sort` and `--order` ask for."""
+    from desktop.services import audit
+
+    _check_sort(args)
+    return audit.sorted_rows(reader, flt, args.sort, args.order == "desc")
+
+
+def _check_sort(args: argparse.Namespace) -> None:
     if args.sort not in SORT_COLUMNS:
         raise UsageError(f"不能按「{args.sort}」排序，可用：{'、'.join(SORT_COLUMNS)}"
                          f" / Cannot sort by {args.sort!r}; use one of {', '.join(SORT_COLUMNS)}")
     if args.order not in ("asc", "desc"):
         raise UsageError(f"--order 只能是 asc 或 desc，而不是「{args.order}」"
                          f" / --order must be asc or desc, not {args.order!r}")
-    if args.sort == "time" and args.order == "asc":
-        yield from reader.iter_rows(flt)
-        return
-    ids = reader.sorted_ids(flt, args.sort, args.order == "desc")
-    for start in range(0, len(ids), ROWS_PER_READ):
-        yield from reader.load_rows(ids[start : start + ROWS_PER_READ])
 
 
 def export(args: argparse.Namespace) -> int:
@@ -204,10 +209,11 @@ def export(args: argparse.Namespace) -> int:
     from desktop.services.xlsx_safe import ExportError
 
     path = Path(args.file)
+    _check_sort(args)
     with _journal(args) as (cache, reader):
         try:
             written = audit.export_journal(reader, build_filter(cache, args, reader.remote),
-                                           path)
+                                           path, args.sort, args.order == "desc")
         except (ExportError, OSError) as exc:
             raise UsageError(str(exc)) from None
     print(f"已导出 {written} 行到 {path} / Exported {written} rows to {path}")

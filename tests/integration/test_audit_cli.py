@@ -324,6 +324,36 @@ def test_csv_export_round_trips(
     assert [[csv_value(cell) for cell in row] for row in rows[1:]] == expected
 
 
+@pytest.mark.parametrize("options", [
+    ["--sort", "operator"], ["--sort", "operator", "--order", "desc"],
+    ["--sort", "tag", "--batch", "b-spring", "--batch", "b-tree"], ["--order", "desc"],
+])
+def test_export_sorts_its_rows_as_list_does(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str]
+) -> None:
+    target = tmp_path / "sorted.csv"
+    code, _, _ = run(home, capsys, "audit", "export", "--profile", "acme", *options, str(target))
+    assert code == 0
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = [int(row[0]) for row in list(csv.reader(handle))[1:]]
+    code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--json", *options)
+    listed = [json.loads(line)["id"] for line in out.splitlines()[:-1]]
+    assert code == 0 and exported == listed and exported != sorted(exported)
+
+
+@pytest.mark.parametrize(("options", "word"), [
+    (["--sort", "colour"], "colour"), (["--order", "up"], "up"),
+])
+def test_export_refuses_an_unknown_sort_and_writes_nothing(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str],
+    word: str
+) -> None:
+    target = tmp_path / "sorted.csv"
+    code, out, err = run(home, capsys, "audit", "export", "--profile", "acme", *options,
+                         str(target))
+    assert code == 2 and word in err and out == "" and not target.exists()
+
+
 def test_export_refuses_other_file_types(
     home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

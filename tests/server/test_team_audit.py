@@ -3,6 +3,7 @@ supervisor on another computer sees a salesperson's changes under the salesperso
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,12 @@ def test_audit_list_sorts_the_team_journal_on_the_server(
     by_tag = listed("--sort", "tag", "--order", "desc")
     assert len({name for name, _ in by_tag}) == 2
     assert by_tag == sorted(oldest_first, reverse=True)   # by tag name, ties newest first
+    exported = tmp_path / "by-tag.csv"
+    done = tagdesk("audit", "export", "--profile", "team", "--operator", writer, "--sort", "tag",
+                   "--order", "desc", str(exported), env=env)
+    assert done.returncode == 0, done.stderr
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        assert [int(row[0]) for row in list(csv.reader(handle))[1:]] == [i for _, i in by_tag]
     refused = tagdesk("audit", "list", "--profile", "team", "--sort", "mood", env=env)
     assert refused.returncode == 2 and "mood" in refused.stderr
 
