@@ -19,6 +19,7 @@ from desktop.cli.line_import_report import (
     print_checked_lines,
 )
 from desktop.cli.result_report import INLINE, ResultReport, add_report_option
+from desktop.domain.autotag.model import SOURCE_WORDS
 from desktop.domain.echo import echo
 from desktop.domain.file_errors import cannot_write
 
@@ -316,7 +317,8 @@ def _print_simulation(simulation: Simulation, out: TextIO, full: ResultReport) -
         mark = "+" if suggestion.change == ADD else "="
         who = echo(suggestion.customer_name or suggestion.external_userid)
         print(f"{mark} {who} ({suggestion.external_userid}, {suggestion.userid})"
-              f" {echo(suggestion.tag_label)} {suggestion.confidence:.2f} [{suggestion.change}]",
+              f" {echo(suggestion.tag_label)} {suggestion.confidence:.2f} [{suggestion.change}]"
+              f" {SOURCE_WORDS.get(suggestion.source, suggestion.source)}",
               file=out)
         for evidence in suggestion.evidence:
             print(f"    {iso_local(evidence.ts)[:16].replace('T', ' ')}"

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.autotag import BASE, BOTH, LEARNER, RULES, RULES_AND_BASE
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, format_duration
 from desktop.services.autotag_simulation import (
     ADD,
@@ -171,6 +172,8 @@ class SuggestionModel(QAbstractTableModel):
             return "\n".join(f"{_when(e.ts)}  {e.snippet}" for e in suggestion.evidence)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.DECISION:
             return self.deciders.get(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.CONFIDENCE:
+            return self.source_text(suggestion.source)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
@@ -191,6 +194,17 @@ class SuggestionModel(QAbstractTableModel):
             return self.tr("added") if index.row() in self.written else self.change_text(
                 suggestion.change)
         return " | ".join(e.snippet for e in suggestion.evidence)
+
+    def source_text(self, source: str) -> str:
+        """Who judged the suggestion, in words (a tag no confirmed tag taught is judged by the
+        base model bundled with TagDesk, not by a learner of the corp's)."""
+        return {RULES: self.tr("Judged by the rules (keywords and intent packs)"),
+                LEARNER: self.tr("Judged by the learner trained on your confirmed tags"),
+                BOTH: self.tr("Judged by the rules and the learner trained on your confirmed tags"),
+                BASE: self.tr("Judged by the base model bundled with TagDesk"
+                              " (no confirmed tags taught it this tag)"),
+                RULES_AND_BASE: self.tr("Judged by the rules and the base model bundled with"
+                                        " TagDesk")}.get(source, source)
 
     def change_text(self, change: str) -> str:
         return {ADD: self.tr("would add"), PRESENT: self.tr("already tagged"),

@@ -3898,6 +3898,26 @@
         <translation>added</translation>
     </message>
     <message>
+        <source>Judged by the rules (keywords and intent packs)</source>
+        <translation>Judged by the rules (keywords and intent packs)</translation>
+    </message>
+    <message>
+        <source>Judged by the learner trained on your confirmed tags</source>
+        <translation>Judged by the learner trained on your confirmed tags</translation>
+    </message>
+    <message>
+        <source>Judged by the rules and the learner trained on your confirmed tags</source>
+        <translation>Judged by the rules and the learner trained on your confirmed tags</translation>
+    </message>
+    <message>
+        <source>Judged by the base model bundled with TagDesk (no confirmed tags taught it this tag)</source>
+        <translation>Judged by the base model bundled with TagDesk (no confirmed tags taught it this tag)</translation>
+    </message>
+    <message>
+        <source>Judged by the rules and the base model bundled with TagDesk</source>
+        <translation>Judged by the rules and the base model bundled with TagDesk</translation>
+    </message>
+    <message>
         <source>would add</source>
         <translation>would add</translation>
     </message>

@@ -3861,6 +3861,26 @@
         <translation>已新增</translation>
     </message>
     <message>
+        <source>Judged by the rules (keywords and intent packs)</source>
+        <translation>由规则判断（关键词和意图包）</translation>
+    </message>
+    <message>
+        <source>Judged by the learner trained on your confirmed tags</source>
+        <translation>由学习模型判断（用你们确认过的标签训练）</translation>
+    </message>
+    <message>
+        <source>Judged by the rules and the learner trained on your confirmed tags</source>
+        <translation>规则和学习模型（用你们确认过的标签训练）都这样判断</translation>
+    </message>
+    <message>
+        <source>Judged by the base model bundled with TagDesk (no confirmed tags taught it this tag)</source>
+        <translation>由 TagDesk 自带的基础模型判断（还没有确认过的标签教过这个标签）</translation>
+    </message>
+    <message>
+        <source>Judged by the rules and the base model bundled with TagDesk</source>
+        <translation>规则和 TagDesk 自带的基础模型都这样判断</translation>
+    </message>
+    <message>
         <source>would add</source>
         <translation>将新增</translation>
     </message>

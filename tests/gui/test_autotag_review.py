@@ -66,6 +66,10 @@ def test_suggestions_show_with_evidence_and_confidence(
     assert model.data(model.index(0, SuggestionModel.CONFIDENCE)) == f"{first.confidence:.2f}"
     assert first.evidence[0].snippet in model.data(model.index(0, SuggestionModel.EVIDENCE))
     assert model.data(model.index(0, SuggestionModel.CHANGE)) == "would add"
+    # No confirmed 高意向 taught anything yet: the tooltip names the bundled base model.
+    assert first.source in ("base", "rules+base")
+    assert "base model bundled with TagDesk" in model.data(
+        model.index(0, SuggestionModel.CONFIDENCE), Qt.ItemDataRole.ToolTipRole)
     names = dict(window.context.cache.connection().execute("SELECT userid, name FROM member"))
     assert [model.data(model.index(row, SuggestionModel.MEMBER)) for row in range(3)] == [
         names[s.userid] for s in simulation.suggestions[:3]]      # the member's name
@@ -258,6 +262,8 @@ def test_the_window_is_chinese_first_and_switches_language_keeping_the_review(
         assert window.windowTitle() == "从聊天自动打标"
         assert model.headerData(SuggestionModel.EVIDENCE, Qt.Orientation.Horizontal) == "依据"
         assert model.data(model.index(0, SuggestionModel.DECISION)) == "✓ 已接受"
+        assert "自带的基础模型" in model.data(model.index(0, SuggestionModel.CONFIDENCE),
+                                       Qt.ItemDataRole.ToolTipRole)
         assert "条客户消息" in window.summary.text()
         translations.install(ENGLISH)
         qtbot.waitUntil(lambda: window.simulate_button.text() == "Simulate", timeout=5000)

@@ -58,7 +58,7 @@ def test_classify_writes_one_prediction_per_message_in_order(cli: Cli, files: di
     assert [p["id"] for p in predictions] == [m["id"] for m in MESSAGES]
     [logistics] = [p["suggestions"] for p in predictions if p["id"] == "m4"]
     # Without TRAIN the bundled base model judges the tags linked to packs, with the rules.
-    assert [(s["tag"], s["source"]) for s in logistics] == [("物流", "both")]
+    assert [(s["tag"], s["source"]) for s in logistics] == [("物流", "rules+base")]
     assert "沒收到" in "".join(logistics[0]["evidence"]) and logistics[0]["confidence"] >= 0.5
     assert {p["id"]: p["labels"] for p in predictions} == {
         "m1": ["嫌贵"], "m2": ["高意向"], "m3": [], "m4": ["物流"], "m5": [], "m6": [],

@@ -11,7 +11,8 @@ Public interface (names and fields are kept; more may be added)::
     TagKeywords(name: str, keywords: tuple[str, ...])
     LabelledMessage(id: str, customer: str, text: str, labels: tuple[str, ...])
     Suggestion(tag: str, confidence: float, evidence: tuple[str, ...], source: str)
-        # source: "rules" | "learner" | "both"
+        # source: "rules" | "learner" | "both", or for a tag no confirmed message taught,
+        # judged by the bundled base model: "base" | "rules+base"
     tagger = AutoTagger.build(
         tags: Sequence[TagKeywords],
         training: Sequence[LabelledMessage] = (),    # confirmed tags; () means rules only
@@ -42,9 +43,11 @@ its own. Customer-level tags are the union over a customer's messages.
 from desktop.domain.autotag.linking import ContestedPack, PackLink
 from desktop.domain.autotag.matcher import Hit
 from desktop.domain.autotag.model import (
+    BASE,
     BOTH,
     LEARNER,
     RULES,
+    RULES_AND_BASE,
     IntentPack,
     KeywordWarning,
     LabelledMessage,
@@ -60,10 +63,12 @@ from desktop.domain.autotag.tagger import (
 )
 
 __all__ = [
+    "BASE",
     "BOTH",
     "DEFAULT_THRESHOLD",
     "LEARNER",
     "RULES",
+    "RULES_AND_BASE",
     "AutoTagger",
     "ContestedPack",
     "Hit",

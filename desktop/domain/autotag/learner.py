@@ -314,6 +314,10 @@ class Learner:
         """The tags it decides: those learnt and those the base model knows."""
         return tuple(dict.fromkeys((*self._model.tags, *self._based)))
 
+    def taught(self, tag: str) -> bool:
+        """Whether confirmed messages taught it `tag` (else the base model alone judges it)."""
+        return tag in self._model.tags
+
     @classmethod
     def train(cls, tags: Sequence[str], examples: Sequence[Example],
               based: Mapping[str, float] | None = None) -> Learner:

@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 RULES = "rules"
 LEARNER = "learner"
 BOTH = "both"
+# A tag the corp's own confirmed messages taught nothing about is judged by the bundled base
+# model alone (with the rules: RULES_AND_BASE), not by a learner of the corp's.
+BASE = "base"
+RULES_AND_BASE = "rules+base"
+# Each source in both languages, for people (the CLI's lines).
+SOURCE_WORDS = {RULES: "规则 rules", LEARNER: "学习模型 learner", BOTH: "规则+学习模型 rules+learner",
+                BASE: "基础模型 base model", RULES_AND_BASE: "规则+基础模型 rules+base model"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class IntentPack:
 @dataclass(frozen=True)
 class Suggestion:
     """A tag for a message: how sure (0–1), the words that decided, and who decided
-    ("rules", "learner" or "both")."""
+    ("rules", "learner", "both", "base" or "rules+base")."""
 
     tag: str
     confidence: float

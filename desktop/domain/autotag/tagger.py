@@ -25,9 +25,11 @@ from desktop.domain.autotag.learner import (
 from desktop.domain.autotag.linking import ContestedPack, PackLink, borrowed_phrases, link_packs
 from desktop.domain.autotag.matcher import EXACT, Hit, Phrase, PhraseIndex
 from desktop.domain.autotag.model import (
+    BASE,
     BOTH,
     LEARNER,
     RULES,
+    RULES_AND_BASE,
     IntentPack,
     KeywordWarning,
     LabelledMessage,
@@ -324,6 +326,8 @@ class AutoTagger:
                 if finding is not None:
                     source = BOTH if prediction.probability >= self.threshold_for(
                         prediction.tag) else RULES
+                if not self._learner.taught(prediction.tag):
+                    source = {LEARNER: BASE, BOTH: RULES_AND_BASE}.get(source, source)
                 evidence = self._readable(
                     normal, (*(finding.evidence if finding else ()), *prediction.evidence,
                              *self._base_evidence(names, prediction.tag)))

@@ -46,7 +46,7 @@ def test_the_base_judges_a_tag_through_its_pack_without_training(base: Learner) 
     assert rules_only.labels("这价买了要吃土") == []
     assert with_base.labels("这价买了要吃土") == ["嫌贵"]
     [suggestion] = with_base.suggest("这价买了要吃土")
-    assert suggestion.source == "learner" and "吃土" in "".join(suggestion.evidence)
+    assert suggestion.source == "base" and "吃土" in "".join(suggestion.evidence)
     assert with_base.labels("谢谢，明天再说") == []
     # VIP links to no pack: the rules alone decide it, as before.
     assert "VIP" not in with_base.learnt_tags and with_base.labels("我是VIP会员") == ["VIP"]
@@ -64,6 +64,21 @@ def test_the_corp_s_confirmed_messages_move_the_base_s_judgement(base: Learner) 
         return max((s.confidence for s in tagger.suggest("这盆吃土") if s.tag == "嫌贵"),
                    default=0.0)
     assert confidence(own) < confidence(plain) - 0.1
+
+
+def test_a_suggestion_names_the_base_model_until_confirmed_messages_teach_its_tag(
+        base: Learner) -> None:
+    rows: Rows = [(t, ("嫌贵",)) for t in ("太贵了", "便宜点吧", "有优惠吗", "能打折吗")]
+    rows += [(t, ()) for t in OTHER]
+    own = AutoTagger.build(USER_TAGS, labelled(rows, "o"), packs=load_intent_packs(), base=base)
+    plain = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=base)
+
+    def sources(tagger: AutoTagger) -> dict[str, str]:
+        return {s.tag: s.source for text in ("太贵了", "快递到哪了") for s in tagger.suggest(text)}
+    # This base knows no delivery messages: 物流 is the rules' alone.
+    assert sources(plain) == {"嫌贵": "rules+base", "物流": "rules"}
+    # This corp's confirmed messages now teach 嫌贵: its own learner judges it with the base.
+    assert sources(own) == {"嫌贵": "both", "物流": "rules"}
 
 
 def test_the_base_reads_the_rules_findings_by_pack() -> None:
