@@ -431,3 +431,25 @@ def decide_rule_group(chart: OrgChart, actor: Actor, departments: Iterable[int],
                     f"只有管理员或 {names} 的负责人可以{verb_zh}这个规则组",
                     f"only an administrator or the head of {names} may {verb_en} this rule"
                     " group", "rule-group")
+
+
+def decide_shared_item(policy: Policy, chart: OrgChart, actor: Actor, author: str,
+                       groups: Iterable[str], what_zh: str, what_en: str) -> Decision:
+    """Deleting or overwriting a team item (an exclusive set, a team saved filter): its
+    author, an administrator, or, for an item whose tags all lie in groups a department owns
+    (an exclusive set), the head of that department. `what_*` names the item."""
+    if actor.admin or (author and author == actor.userid):
+        return ALLOW
+    owners = [_owner(policy, chart, group) for group in sorted(set(groups))]
+    owned = all(owner.department is not None for owner in owners)
+    if owners and owned and all(_manages(actor, owner) for owner in owners):
+        return ALLOW
+    heads = sorted({owner.label for owner in owners}) if owners and owned else []
+    zh = [f"作者 {author}"] if author else []
+    en = [f"its author {author}"] if author else []
+    zh += [f"{label} 负责人" for label in heads]
+    en += [f"the head of {label}" for label in heads]
+    who_zh = f"{'、'.join(zh)}或管理员" if zh else "管理员"
+    who_en = f"{', '.join(en)} or an administrator" if en else "an administrator"
+    return Decision(Verdict.REFUSE, f"只有{who_zh}可以删除或修改{what_zh}",
+                    f"only {who_en} may delete or change {what_en}", "shared-item-author")

@@ -78,12 +78,13 @@ class TeamServer:
         self.callbacks: CallbackReceiver | None = None  # WeCom's callbacks, when configured
         self.reconcile: reconcile_job.ReconcileConfig | None = None  # scheduled, when configured
         self.reconcile_now = ReconcileNow(self.connection, None, settings.admins, process_id)
-        self.shared_settings = SharedSettings(self.connection, transport)
         self.livecodes = LiveCodeTags(self.connection, self.relay)
         self.pretags = Pretags(self.connection, self.relay, transport)
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
         self.rules = TeamRules(self.connection, self.governance.actor)
+        self.shared_settings = SharedSettings(self.connection, transport,
+                                              self.governance.standing)
         self.journal_push: JournalPush | None = None  # new rows pushed, once listening
 
     @contextmanager

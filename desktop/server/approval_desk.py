@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from desktop.domain.governance import Actor, Decision, OrgChart, PolicyError, Verdict
+from desktop.domain.governance import Actor, Decision, OrgChart, Policy, PolicyError, Verdict
 from desktop.server import adoption_requests, approvals, identity
 from desktop.server.adoption_requests import AdoptionRefused
 from desktop.server.approvals import Approval
@@ -72,6 +72,12 @@ class ApprovalDesk:
     def actor(self, userid: str) -> tuple[Actor, OrgChart]:
         """`userid` as the current policy and WeCom's directory place them."""
         return self._gate.actor(userid, self._gate.policy())
+
+    def standing(self, userid: str) -> tuple[Policy, OrgChart, Actor]:
+        """The current policy, WeCom's department tree and `userid`'s roles in them."""
+        policy = self._gate.policy()
+        actor, chart = self._gate.actor(userid, policy)
+        return policy, chart, actor
 
     def handle(self, caller: Caller, action: str, method: str, body: dict[str, Any]) -> Answer:
         try:

@@ -337,6 +337,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX team_journal_tag_sort ON team_journal ((tag_name COLLATE "C"), id);
     CREATE INDEX team_journal_group_sort ON team_journal ((group_name COLLATE "C"), id);
     """,
+    # 20: who wrote a team setting first: only they, a head of its groups' department or an
+    # administrator may delete or overwrite an exclusive set or a team saved filter
+    # (shared_settings.py). Items saved before count their last writer as their author.
+    """
+    ALTER TABLE team_setting ADD COLUMN author text NOT NULL DEFAULT '';
+    UPDATE team_setting SET author = updated_by WHERE value IS NOT NULL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

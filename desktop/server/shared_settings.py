@@ -11,6 +11,12 @@ last writer of an item wins. Team items are journaled in the team journal in the
 transaction (source `settings`, operator = the logged-in user), so a supervisor sees who
 changed an abbreviation; a user's own favourites are not. An abbreviation already used by
 another tag is refused.
+
+Each item remembers its author (who saved it while it did not exist). An exclusive set or a
+team saved filter is deleted or overwritten only by its author, an administrator or, for a set
+whose tags all lie in groups a department owns, that department's head
+(`desktop.domain.governance.decide_shared_item`); anyone else gets HTTP 403 with errcode
+9001010 and one sentence naming who may, and nothing of the request is saved.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
+from desktop.domain.governance import Actor, OrgChart, Policy, Verdict, decide_shared_item
 from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relay import TagNames
@@ -33,6 +40,8 @@ from desktop.server.request_refused import RequestRefused
 from desktop.services.autotag_keywords import KeywordsError, checked_keywords
 from desktop.services.tag_admin import TagAdminError, check_abbreviation
 from desktop.store.journal import JournalEntry
+from desktop.wecom.error_codes import TEAM_NOT_ALLOWED, TEAM_REQUEST_REFUSED
+from desktop.wecom.errors import WeComError, WeComNetworkError
 from desktop.wecom.transport import WeComTransport
 
 log = logging.getLogger("tagdesk.server")
@@ -44,6 +53,11 @@ MAX_KEY_LEN = 200
 MAX_FILTER_LEN = 4000
 MAX_TAG_LIST = 200
 INVALID_PARAMETER = 40058
+FORBIDDEN = 403
+GUARDED = {"exclusive_set": ("团队互斥标签组", "the team exclusive set"),  # only their author...
+           "saved_filter": ("团队筛选", "the team saved filter")}
+
+Standing = Callable[[str], tuple[Policy, OrgChart, Actor]]   # a userid's policy, chart, roles
 
 Conn = Connection[tuple[object, ...]]
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
@@ -150,20 +164,22 @@ def parse_changes(body: Mapping[str, Any], caller: Caller) -> list[Change]:
 
 
 def _item(row: tuple[object, ...]) -> dict[str, object]:
-    owner, kind, key, value, version, updated_by, updated_at = row
+    owner, kind, key, value, version, updated_by, updated_at, author = row
     assert isinstance(updated_at, datetime)
     return {"scope": "user" if owner else "team", "kind": kind, "key": key, "value": value,
             "version": version, "updated_by": updated_by,
-            "updated_at": updated_at.isoformat(timespec="seconds")}
+            "updated_at": updated_at.isoformat(timespec="seconds"), "author": author}
 
 
-_COLUMNS = "owner, kind, key, value, version, updated_by, updated_at"
+_COLUMNS = "owner, kind, key, value, version, updated_by, updated_at, author"
 
 
 class SharedSettings:
-    def __init__(self, connection: ConnectionFactory, transport: WeComTransport) -> None:
+    def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
+                 standing: Standing) -> None:
         self._connection = connection
         self._names = TagNames(transport)
+        self._standing = standing
 
     def changed_since(self, caller: Caller, since: int) -> dict[str, object]:
         """The team's items and the caller's own changed after version `since`."""
@@ -193,21 +209,25 @@ class SharedSettings:
             saved: list[dict[str, object]] = []
             entries: list[JournalEntry] = []
             for change in changes:
-                before = self._current(conn, change)
+                before, author = self._current(conn, change)
                 if before == change.value:
                     continue
+                if before is not None and change.kind in GUARDED and author != caller.userid:
+                    self._refuse_unless_allowed(caller, change, author, before)
                 if change.kind == "abbreviation" and isinstance(change.value, str):
                     _refuse_taken_abbreviation(conn, change.key, change.value)
                 row = conn.execute(
                     "INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
-                    " device_id) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                    " device_id, author) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (owner, kind, key) DO UPDATE SET value = excluded.value,"
                     " version = excluded.version, updated_by = excluded.updated_by,"
-                    " device_id = excluded.device_id, updated_at = now()"
+                    " device_id = excluded.device_id, updated_at = now(),"
+                    " author = CASE WHEN team_setting.value IS NULL THEN excluded.author"
+                    " ELSE team_setting.author END"
                     f" RETURNING {_COLUMNS}".encode(),
                     (change.owner, change.kind, change.key,
                      None if change.value is None else Jsonb(change.value), version,
-                     caller.userid, caller.device_id),
+                     caller.userid, caller.device_id, caller.userid),
                 ).fetchone()
                 assert row is not None
                 saved.append(_item(row))
@@ -219,12 +239,35 @@ class SharedSettings:
         return {"version": version, "items": saved}
 
     @staticmethod
-    def _current(conn: Conn, change: Change) -> object | None:
+    def _current(conn: Conn, change: Change) -> tuple[object | None, str]:
+        """The item's value now (None: there is none) and its author."""
         row = conn.execute(
-            "SELECT value FROM team_setting WHERE owner = %s AND kind = %s AND key = %s"
+            "SELECT value, author FROM team_setting WHERE owner = %s AND kind = %s AND key = %s"
             " FOR UPDATE", (change.owner, change.kind, change.key),
         ).fetchone()
-        return row[0] if row is not None else None
+        return (row[0], str(row[1])) if row is not None else (None, "")
+
+    def _refuse_unless_allowed(self, caller: Caller, change: Change, author: str,
+                               before: object) -> None:
+        """Refuse (403) deleting or overwriting someone else's set or filter unless the caller
+        is an administrator or heads the departments owning the set's groups."""
+        tag_ids = [str(t) for t in before] if isinstance(before, list) else []
+        try:
+            policy, chart, actor = self._standing(caller.userid)
+            names = self._names.lookup(tag_ids) if tag_ids and not actor.admin else {}
+        except (WeComError, WeComNetworkError):
+            raise RequestRefused(
+                TEAM_REQUEST_REFUSED, "暂时无法从企业微信读取你的部门和角色，请稍后重试"
+                " / your departments and roles cannot be read from WeCom now; try again later"
+            ) from None
+        what_zh, what_en = GUARDED[change.kind]
+        decision = decide_shared_item(policy, chart, actor, author,
+                                      [group for _tag, group in names.values() if group],
+                                      f"{what_zh}「{change.key}」", f"{what_en} {change.key}")
+        if decision.verdict is not Verdict.ALLOW:
+            log.info("settings: %s may not change %s %r of %s", caller.userid, change.kind,
+                     change.key, author)
+            raise RequestRefused(TEAM_NOT_ALLOWED, decision.sentence, FORBIDDEN)
 
 
 def _refuse_taken_abbreviation(conn: Conn, tag_id: str, code: str) -> None:

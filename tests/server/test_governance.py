@@ -162,6 +162,58 @@ def test_a_head_edits_their_departments_groups_only(
     assert [r[1] for r in refusals[:2]] == ["已开票", ""] and "OPS-" in refusals[0][2]
 
 
+def _settings(server: TeamServerProcess, client: WeComClient, *changes: dict[str, Any]
+              ) -> requests.Response:
+    return requests.post(f"{server.url}tagdesk/v1/settings", timeout=30,
+                         params={"access_token": client.get_token()},
+                         json={"changes": list(changes)})
+
+
+def _team_items(server: TeamServerProcess, client: WeComClient) -> dict[tuple[str, str], Any]:
+    answer = requests.get(f"{server.url}tagdesk/v1/settings", timeout=30,
+                          params={"access_token": client.get_token(), "since": "0"}).json()
+    return {(i["kind"], i["key"]): (i["value"], i["author"]) for i in answer["items"]
+            if i["value"] is not None}
+
+
+def test_a_team_set_or_filter_is_changed_only_by_its_author_a_head_or_an_admin(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str]) -> None:
+    mkt = [corp.state.find_tag("MKT-活动", name) for name in ("双11预热", "618大促", "直播专场")]
+    author, sets = people["member_mkt"], "exclusive_set"
+    assert _settings(server, clients["member_mkt"], {"kind": sets, "key": "活动档期",
+                                                     "value": mkt[:2]}).json()["errcode"] == 0
+    for role, change in (("member_sales", None), ("member_sales", mkt[1:]), ("head_ops", None)):
+        refused = _settings(server, clients[role], {"kind": sets, "key": "活动档期",
+                                                    "value": change})
+        assert refused.status_code == 403 and refused.json() == {
+            "errcode": TEAM_NOT_ALLOWED,
+            "errmsg": f"只有作者 {author}、市场部 负责人或管理员可以删除或修改团队互斥标签组「活动档期」"
+                      f" / only its author {author}, the head of 市场部 or an administrator may"
+                      " delete or change the team exclusive set 活动档期"}
+    assert _team_items(server, clients["admin"])[(sets, "活动档期")] == (mkt[:2], author)
+    assert _settings(server, clients["head_mkt"], {"kind": sets, "key": "活动档期",
+                                                   "value": mkt[1:]}).json()["errcode"] == 0
+    assert _team_items(server, clients["admin"])[(sets, "活动档期")] == (mkt[1:], author)
+    assert _settings(server, clients["admin"], {"kind": sets, "key": "活动档期",
+                                                "value": None}).json()["errcode"] == 0
+
+    saved = {"kind": "saved_filter", "key": "大促客户", "value": "618大促 AND NOT 已成交"}
+    assert _settings(server, clients["member_sales"], saved).json()["errcode"] == 0
+    refused = _settings(server, clients["head_mkt"], {**saved, "value": None},
+                        {"kind": "saved_filter", "key": "另一个", "value": "VIP"})
+    assert refused.status_code == 403 and refused.json()["errmsg"].endswith(
+        f"only its author {people['member_sales']} or an administrator may delete or change"
+        " the team saved filter 大促客户")
+    items = _team_items(server, clients["head_mkt"])
+    assert ("saved_filter", "另一个") not in items      # nothing of a refused request is saved
+    assert _settings(server, clients["member_sales"], {**saved, "value": None}
+                     ).json()["errcode"] == 0
+    assert _settings(server, clients["head_mkt"], saved).json()["errcode"] == 0  # now theirs
+    assert _team_items(server, clients["admin"])[("saved_filter", "大促客户")] == (
+        saved["value"], people["head_mkt"])
+
+
 def test_members_add_sub_tags_beneath_a_parent_but_no_groups(
         server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
         admin_env: dict[str, str]) -> None:

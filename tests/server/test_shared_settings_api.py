@@ -125,14 +125,15 @@ def test_concurrent_writers_get_distinct_versions_and_the_last_one_wins(
     start = desks[0].get()["version"]
 
     def write(n: int) -> int:
-        answer = desks[n % 2].post({"kind": "saved_filter", "key": "并发", "value": f"v{n}"})
+        answer = desks[n % 2].post({"kind": "autotag_keywords", "key": "并发",
+                                    "value": [f"v{n}"]})
         return int(answer["version"])
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         versions = list(pool.map(write, range(24)))
     assert len(set(versions)) == 24 and min(versions) > start
     last = versions.index(max(versions))
-    assert _values(desks[1].get(start)) == {("team", "saved_filter", "并发"): f"v{last}"}
+    assert _values(desks[1].get(start)) == {("team", "autotag_keywords", "并发"): [f"v{last}"]}
 
 
 @pytest.mark.parametrize(("since", "errcode"), [("1e30", 0), ("-5", 0), ("abc", 40058)])
@@ -156,8 +157,8 @@ def test_two_server_processes_on_one_database_number_writes_in_commit_order(
         def write(n: int) -> int:
             desk = desks[n % 2]
             answer = requests.post(urls[n // 2 % 2], params={"access_token": desk.session},
-                                   json={"changes": [{"kind": "saved_filter", "key": "两台",
-                                                      "value": f"v{n}"}]}, timeout=30).json()
+                                   json={"changes": [{"kind": "autotag_keywords", "key": "两台",
+                                                      "value": [f"v{n}"]}]}, timeout=30).json()
             return int(answer["version"])
 
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -167,6 +168,6 @@ def test_two_server_processes_on_one_database_number_writes_in_commit_order(
                               timeout=30).json() for url in urls]
         assert polls[0] == polls[1]
         last = versions.index(max(versions))
-        assert _values(polls[0]) == {("team", "saved_filter", "两台"): f"v{last}"}
+        assert _values(polls[0]) == {("team", "autotag_keywords", "两台"): [f"v{last}"]}
     finally:
         assert second.stop() == 0

@@ -163,7 +163,11 @@ def test_cli_exclusive_commands_work_on_a_team_profile(
         (users[4], "exclusive_set_add", "阶段互斥")]
     listed = tagdesk("exclusive", "list", *two, env=env)
     assert listed.returncode == 0 and "阶段互斥" in listed.stdout, listed.stderr
-    removed = tagdesk("exclusive", "remove", "阶段互斥", *two, env=env)
+    refused = tagdesk("exclusive", "remove", "阶段互斥", *two, env=env)   # not theirs
+    assert refused.returncode == 2 and f"only its author {users[4]} or an administrator" in (
+        refused.stderr) and "Traceback" not in refused.stderr
+    assert "阶段互斥" in tagdesk("exclusive", "list", *two, env=env).stdout
+    removed = tagdesk("exclusive", "remove", "阶段互斥", *one, env=env)
     assert removed.returncode == 0, removed.stderr
     assert "阶段互斥" not in tagdesk("exclusive", "list", *one, env=env).stdout
 

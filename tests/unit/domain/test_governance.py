@@ -19,6 +19,7 @@ from desktop.domain.governance import (
     check_policy,
     decide,
     decide_rule_group,
+    decide_shared_item,
     policy_from_json,
 )
 
@@ -190,3 +191,32 @@ def test_the_desktop_rebuilds_the_servers_view_of_a_user_from_json() -> None:
     assert chart == CHART
     for actor in ACTORS.values():
         assert Actor.from_json(actor.as_json(), chart) == actor
+
+
+@pytest.mark.parametrize(("actor", "author", "groups", "verdict"), [
+    ("member_mkt", "li", ["MKT-活动"], Verdict.ALLOW),          # the author
+    ("admin", "li", ["行业类型"], Verdict.ALLOW),                # an administrator
+    ("head_mkt", "li", ["MKT-活动", "MKT-渠道"], Verdict.ALLOW),  # heads every owning department
+    ("head_root", "li", ["MKT-活动", "OPS-售后"], Verdict.ALLOW),
+    ("head_mkt", "li", ["MKT-活动", "OPS-售后"], Verdict.REFUSE),  # not every one
+    ("head_mkt", "li", ["MKT-活动", "行业类型"], Verdict.REFUSE),  # a public group in it
+    ("head_mkt", "li", [], Verdict.REFUSE),                     # a filter: no group owns it
+    ("member_ops", "li", ["OPS-售后"], Verdict.REFUSE),
+    ("member_ops", "", ["行业类型"], Verdict.REFUSE),
+])
+def test_a_team_item_is_deleted_or_overwritten_by_its_author_a_head_or_an_admin(
+        actor: str, author: str, groups: list[str], verdict: Verdict) -> None:
+    decision = decide_shared_item(POLICY, CHART, ACTORS[actor], author, groups,
+                                  "团队互斥标签组「成交状态」", "the team exclusive set 成交状态")
+    assert decision.verdict is verdict
+
+
+def test_refusing_a_team_item_names_who_may_change_it() -> None:
+    refused = decide_shared_item(POLICY, CHART, ACTORS["member_ops"], "li", ["MKT-活动"],
+                                 "团队互斥标签组「成交状态」", "the team exclusive set 成交状态")
+    assert refused.sentence == (
+        "只有作者 li、市场部 负责人或管理员可以删除或修改团队互斥标签组「成交状态」 / only its author li,"
+        " the head of 市场部 or an administrator may delete or change the team exclusive set 成交状态")
+    filter_refused = decide_shared_item(POLICY, CHART, ACTORS["head_mkt"], "", [],
+                                        "团队筛选「高意向」", "the team saved filter 高意向")
+    assert filter_refused.en == "only an administrator may delete or change the team saved filter 高意向"
