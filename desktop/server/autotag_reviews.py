@@ -6,7 +6,8 @@ who and when, so each desktop's learner trains on the whole team's reviews.
 messages by their chat key, which every desktop shares with `/tagdesk/v1/chats`); the server
 records the logged-in user and the time. `GET …?after_id=N&limit=L` pages them by id, oldest
 first, so a desktop fetches only what is new. Verdicts are appended, never changed: the
-latest verdict on a suggestion is the one that counts. (The keywords per tag are a kind of
+latest verdict on a suggestion is the one that counts (a relayed revert of an auto-tagging batch
+adds `reverted` ones itself, `autotag_reverts.py`). (The keywords per tag are a kind of
 shared team setting, `autotag_keywords`, in `desktop.server.shared_settings`.)
 """
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from desktop.server.autotag_reverts import MIGRATION as AUTOTAG_REVERTS_MIGRATION
 from desktop.server.autotag_reviews import MIGRATION as AUTOTAG_REVIEWS_MIGRATION
 from desktop.server.errors import ServerError
 from desktop.server.reconcile_schema import RECONCILE_MIGRATION, RECONCILE_NOW_MIGRATION
@@ -344,6 +345,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE team_setting ADD COLUMN author text NOT NULL DEFAULT '';
     UPDATE team_setting SET author = updated_by WHERE value IS NOT NULL;
     """,
+    # 21: a revert of an auto-tagging batch marks its accepted suggestions reverted.
+    AUTOTAG_REVERTS_MIGRATION,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -23,7 +23,14 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import expiry_records, leases, rule_reverts, snapshot, team_journal
+from desktop.server import (
+    autotag_reverts,
+    expiry_records,
+    leases,
+    rule_reverts,
+    snapshot,
+    team_journal,
+)
 from desktop.server.db_health import ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -130,6 +137,7 @@ class OutboxRecovery:
                 return False
             team_journal.append(conn, entries, row.id, row.note.reverts)
             rule_reverts.remember(conn, entries, row.note.reverts)
+            autotag_reverts.remember(conn, entries, row.note.reverts)
             snapshot.follow_relay(conn, entries)
             expiry_records.record(conn, entries, row.expiring, row.note.batch_id)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,

@@ -28,7 +28,14 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import expiry_records, leases, rule_reverts, snapshot, team_journal
+from desktop.server import (
+    autotag_reverts,
+    expiry_records,
+    leases,
+    rule_reverts,
+    snapshot,
+    team_journal,
+)
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -404,6 +411,7 @@ class Relay:
                 return
             team_journal.append(conn, entries, outbox_id, note.reverts)
             rule_reverts.remember(conn, entries, note.reverts)
+            autotag_reverts.remember(conn, entries, note.reverts)
             snapshot.follow_relay(conn, entries)
             expiry_records.record(conn, entries, expiring, note.batch_id)
 

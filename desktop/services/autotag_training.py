@@ -254,14 +254,16 @@ def _latest_reviews(all_reviews: Iterable[Review],
 
 def _from_reviews(source: TrainingSource, reviews: Mapping[tuple[str, str, str], Review],
                   found: _Evidence) -> None:
+    """Accepted and rejected suggestions' messages; a reverted one is no evidence either way."""
+    decided = [r for r in reviews.values() if r.verdict in (ACCEPTED, REJECTED)]
     wanted: dict[int, set[str]] = defaultdict(set)
-    for review in reviews.values():
+    for review in decided:
         for message_id in review.message_ids:
             labels = wanted[message_id]
             if review.verdict == ACCEPTED:
                 labels.add(review.tag_name)
     stored = source.messages_by_id(wanted)
-    for review in reviews.values():
+    for review in decided:
         if any(m in stored for m in review.message_ids):
             side = found.positive if review.verdict == ACCEPTED else found.negative
             side[review.tag_name].setdefault(

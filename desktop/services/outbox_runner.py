@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.services.autotag_reverts import AutotagRevertMemory
 from desktop.services.rule_reverts import RevertMemory
 from desktop.store import outbox, tag_expiry
 from desktop.store.db import Cache
@@ -135,8 +136,11 @@ class OutboxRunner:
         self._source = source
         self._reverts = reverts
         # a solo revert remembers the rule changes it undoes (a team server does for a team)
-        self._revert_memory = RevertMemory(cache, reverts) \
-            if reverts and not client.relays_to_team else None
+        # and the accepted auto-tagging suggestions whose tags it takes off
+        solo_revert = bool(reverts) and not client.relays_to_team
+        self._revert_memory = RevertMemory(cache, reverts) if solo_revert else None
+        self._autotag_memory = AutotagRevertMemory(cache, reverts, operator) \
+            if solo_revert else None
         self._concurrency = max(1, concurrency)
         self._gate = gate_for(cache, self._concurrency)
         self._stop = stop
@@ -281,6 +285,8 @@ class OutboxRunner:
         )
         if self._revert_memory is not None:
             self._revert_memory.record(row.external_userid, row.userid, add, remove)
+        if self._autotag_memory is not None:
+            self._autotag_memory.record(row.external_userid, row.userid, remove)
         with self._lock:
             self._consecutive_transient = 0
             self.tally.applied += 1

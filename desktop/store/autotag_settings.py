@@ -1,7 +1,8 @@
 """Auto-tagging settings of one profile: keywords per tag, and reviewed suggestions.
 
 A review is a person's verdict on one suggestion (this tag for this relation, on this
-evidence): accepted or rejected. Reviews are the corp's own training data.
+evidence): accepted or rejected, or reverted when a revert took off the tag an accepted
+suggestion's batch added. Reviews are the corp's own training data.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from desktop.domain.autotag_reverts import ACCEPTED as ACCEPTED
+from desktop.domain.autotag_reverts import REJECTED as REJECTED
+from desktop.domain.autotag_reverts import REVERTED as REVERTED
 from desktop.store.db import Cache
-
-ACCEPTED = "accepted"
-REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,14 @@ def reviews(cache: Cache) -> list[Review]:
 def latest_reviews(cache: Cache) -> dict[tuple[str, str, str], Review]:
     """The latest verdict on each suggestion, by (external_userid, userid, tag name)."""
     return {(r.external_userid, r.userid, r.tag_name): r for r in reviews(cache)}
+
+
+def latest_on_relation(cache: Cache, external_userid: str,
+                       userid: str) -> dict[tuple[str, str, str], Review]:
+    """The latest verdict on each suggestion for one relation."""
+    return {(row[0], row[1], row[2]): Review(row[0], row[1], row[2], row[3],
+                                             tuple(json.loads(row[4])), row[5], row[6])
+            for row in cache.query(
+                "SELECT external_userid, userid, tag_name, verdict, message_ids, operator, ts"
+                " FROM autotag_review WHERE external_userid = ? AND userid = ? ORDER BY id",
+                (external_userid, userid))}

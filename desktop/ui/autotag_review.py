@@ -76,7 +76,7 @@ from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.summary_area import SummaryArea
 from desktop.ui.tasks import Task
 
-ACCEPTED, REJECTED = "accepted", "rejected"
+ACCEPTED, REJECTED, REVERTED = "accepted", "rejected", "reverted"
 DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
@@ -180,8 +180,8 @@ class SuggestionModel(QAbstractTableModel):
             return None
         if column == self.DECISION:
             decision = self.decisions.get(index.row(), "")
-            return {ACCEPTED: self.tr("✓ accepted"), REJECTED: self.tr("✗ rejected")}.get(
-                decision, "")
+            return {ACCEPTED: self.tr("✓ accepted"), REJECTED: self.tr("✗ rejected"),
+                    REVERTED: self.tr("↺ reverted")}.get(decision, "")
         if column == self.CUSTOMER:
             return suggestion.customer_name or suggestion.external_userid
         if column == self.MEMBER:

@@ -3894,6 +3894,10 @@
         <translation>✗ rejected</translation>
     </message>
     <message>
+        <source>↺ reverted</source>
+        <translation>↺ reverted</translation>
+    </message>
+    <message>
         <source>added</source>
         <translation>added</translation>
     </message>

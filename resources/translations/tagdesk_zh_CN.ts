@@ -3857,6 +3857,10 @@
         <translation>✗ 已拒绝</translation>
     </message>
     <message>
+        <source>↺ reverted</source>
+        <translation>↺ 已回滚</translation>
+    </message>
+    <message>
         <source>added</source>
         <translation>已新增</translation>
     </message>

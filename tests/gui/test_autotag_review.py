@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.services import autotag_keywords
+from desktop.services import audit, autotag_keywords
 from desktop.services.chat_import import import_chats
 from desktop.store import autotag_settings, chats, outbox
 from desktop.ui.autotag_keywords_dialog import KeywordsDialog
@@ -130,6 +130,52 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
     assert not {s.key for s in accepted} & {s.key for s in again.would_add}
     window.decide_all("accepted")
     assert window.preview_button.isEnabled() == bool(again.would_add)
+
+
+def test_a_reverted_batch_shows_its_suggestions_reverted_and_trains_on_none_of_them(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:4]
+    assert len(adds) == 4
+    _select(window, adds)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.accept_button.click()
+    window.pilot.setValue(0)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
+        window.preview_button.click()
+    with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS) as finished:
+        window.start_button.click()
+    assert finished.args[0].status == "done"
+    synced_context.wait_idle()
+    batch_id = window.batch_id
+    accepted = [simulation.suggestions[row] for row in adds]
+    assert _simulate(qtbot, window).training["高意向"].positives == len(
+        {s.external_userid for s in accepted})
+
+    tagging = synced_context.tagging
+    preview = audit.preview_batch_revert(synced_context.cache, tagging, batch_id)
+    assert audit.run_revert(tagging, preview, pilot_size=0).result.status == "done"
+    for suggestion in accepted:
+        assert suggestion.tag_id not in sandbox.state.relation_tag_ids(
+            suggestion.userid, suggestion.external_userid)
+
+    again = _simulate(qtbot, window)
+    model = window.model
+    rows = [row for row, s in enumerate(model.suggestions) if s.key in {a.key for a in accepted}]
+    assert len(rows) == len(accepted)
+    assert [model.data(model.index(row, SuggestionModel.DECISION)) for row in rows] == [
+        "↺ reverted"] * len(rows)
+    assert [model.data(model.index(row, SuggestionModel.CHANGE)) for row in rows] == [
+        "would add"] * len(rows)
+    assert all(model.data(model.index(row, SuggestionModel.DECISION),
+                          Qt.ItemDataRole.ToolTipRole) for row in rows)     # who, and when
+    assert model.with_decision("accepted") == []
+    assert not window.preview_button.isEnabled()       # nothing to apply again unless re-accepted
+    assert again.training["高意向"].positives == 0
+    assert window.service.training_messages(["高意向"]) == []
+    latest = autotag_settings.latest_reviews(synced_context.cache)
+    assert {(latest[s.key].verdict, latest[s.key].operator) for s in accepted} == {
+        ("reverted", window.context.workspace.operator)}
 
 
 def test_the_a_and_r_keys_decide_and_move_down_the_list(

@@ -12,6 +12,9 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxServer
+from desktop.services.profiles import ProfileStore
+from desktop.store import autotag_settings
+from desktop.store.db import Cache
 from tests.cli_json import last_json
 from tests.server.team_support import (
     TeamServerProcess,
@@ -78,7 +81,7 @@ def test_two_desktops_share_keywords_and_verdicts_and_keyword_edits_are_journale
     assert applied["applied"] > 0
     verdicts = _query(team_server.db_url,
                       "SELECT operator, tag_name, verdict, cardinality(msg_keys) FROM"
-                      " autotag_review ORDER BY id")
+                      " autotag_review WHERE tag_name = '高意向' ORDER BY id")
     assert len(verdicts) == applied["would_add"]
     assert {row[:3] for row in verdicts} == {(seller, "高意向", "accepted")}
     assert all(isinstance(row[3], int) and row[3] > 0 for row in verdicts)
@@ -89,7 +92,8 @@ def test_two_desktops_share_keywords_and_verdicts_and_keyword_edits_are_journale
     training = exported["training"]
     assert isinstance(training, dict)
     customers = len({row[0] for row in _query(
-        team_server.db_url, "SELECT external_userid FROM autotag_review")})
+        team_server.db_url,
+        "SELECT external_userid FROM autotag_review WHERE tag_name = '高意向'")})
     assert training["高意向"] == {"positives": customers, "negatives": 0,
                                   "sources": {"accepted": customers}, "negative_sources": {}}
     rows = [json.loads(line) for line in train.read_text(encoding="utf-8").splitlines()]
@@ -171,3 +175,58 @@ def test_the_verdicts_endpoint_needs_a_login_and_whole_verdicts(
     assert [(r["operator"], r["tag"], r["verdict"], r["msg_keys"]) for r in mine] == [
         (userid, "投诉", "rejected", ["id:m1"])]
     assert mine[0]["ts"] > 0
+
+
+def test_a_reverted_team_batch_marks_its_suggestions_reverted_for_every_desktop(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    seller, supervisor = sorted(team_sandbox.state.follow_users())[3:5]
+    seller_env = desktop_env(tmp_path_factory.mktemp("revert-seller"))
+    supervisor_env = desktop_env(tmp_path_factory.mktemp("revert-supervisor"))
+    cli_login(seller_env, team_server.url, team_sandbox, seller)
+    cli_login(supervisor_env, team_server.url, team_sandbox, supervisor)
+    _ok("autotag", "import-chats", "--profile", "team", str(team_sandbox.state.chat_export_path),
+        env=seller_env)
+    _ok("autotag", "keywords", "--profile", "team", "--set", "需上门=上门,到家,师傅",
+        env=seller_env)
+    assert tagdesk("sync", "--profile", "team", env=seller_env, timeout=120).returncode == 0
+    applied = _ok("autotag", "apply", "--profile", "team", "--tags", "需上门", "--yes",
+                  env=seller_env)
+    assert applied["status"] == "done" and isinstance(applied["applied"], int)
+    assert applied["applied"] > 0
+    batch = str(applied["batch_id"])
+    reviewed = "SELECT count(*) FROM autotag_review WHERE tag_name = '需上门' AND verdict = '%s'"
+    accepted = _query(team_server.db_url, reviewed % "accepted")[0][0]
+    assert isinstance(accepted, int) and accepted > 0
+    assert _positives(seller_env, tmp_path_factory.mktemp("before")) > 0
+
+    assert tagdesk("sync", "--profile", "team", env=supervisor_env, timeout=120).returncode == 0
+    reverted = tagdesk("audit", "revert", batch, "--profile", "team", "--yes", "--json",
+                       env=supervisor_env, timeout=180)
+    assert reverted.returncode == 0, reverted.stderr
+    latest = _query(team_server.db_url,
+                    "SELECT DISTINCT ON (external_userid, userid) verdict, operator"
+                    " FROM autotag_review WHERE tag_name = '需上门'"
+                    " ORDER BY external_userid, userid, id DESC")
+    assert len(latest) == accepted
+    assert set(latest) == {("reverted", supervisor)}
+    assert _query(team_server.db_url, reviewed % "reverted")[0][0] == accepted
+
+    assert _positives(seller_env, tmp_path_factory.mktemp("after")) == 0
+    cache = Cache(ProfileStore(Path(seller_env["TAGDESK_HOME"])).cache_path("team"))
+    try:
+        copied = autotag_settings.latest_reviews(cache)
+    finally:
+        cache.close()
+    mine = {key: r.verdict for key, r in copied.items() if key[2] == "需上门"}
+    assert len(mine) == accepted and set(mine.values()) == {"reverted"}
+
+
+def _positives(env: dict[str, str], folder: Path) -> int:
+    """Customers the team's reviews teach 需上门 on this desktop."""
+    exported = _ok("autotag", "export-training", "--profile", "team", "--from", "reviews",
+                   "--out", str(folder / "train.jsonl"), env=env)
+    training = exported["training"]
+    assert isinstance(training, dict)
+    return int(training.get("需上门", {}).get("positives", 0))
