@@ -79,7 +79,7 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
     begin = 0
     for end in (*text.sorted_clauses, len(body)):
         match = ENDING_NOT.search(body, begin, end)
-        if match is not None and end - begin >= 3:
+        if match is not None and end - begin >= 3 and not _repeated(body, match.start()):
             found.append((match.start(), match.end()))
         choice = ALTERNATIVE.search(body, begin, end)
         if choice is not None:
@@ -89,7 +89,8 @@ def question_forms(text: NormalText) -> list[tuple[int, int]]:
 
 
 def _repeated(body: str, at: int) -> bool:
-    """没事没事, 不是不是: a word said twice over, not A-not-A; 在不在: are you there."""
+    """没事没事, 不是不是, 没有没有: a word said twice over, not A-not-A nor a clause ending
+    in 没有; 在不在: are you there."""
     return body[at] in "在能可" or (at > 0 and body[at - 1] == body[at + 1])
 
 
