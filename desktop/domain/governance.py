@@ -433,11 +433,16 @@ def decide_rule_group(chart: OrgChart, actor: Actor, departments: Iterable[int],
                     " group", "rule-group")
 
 
-def decide_shared_item(policy: Policy, chart: OrgChart, actor: Actor, author: str,
-                       groups: Iterable[str], what_zh: str, what_en: str) -> Decision:
-    """Deleting or overwriting a team item (an exclusive set, a team saved filter): its
-    author, an administrator, or, for an item whose tags all lie in groups a department owns
-    (an exclusive set), the head of that department. `what_*` names the item."""
+SHARED_ITEMS = {"exclusive_set": ("团队互斥标签组", "the team exclusive set"),
+                "saved_filter": ("团队筛选", "the team saved filter")}
+"""The kinds of team settings only their author, a head or an administrator may change."""
+
+
+def decide_shared_item(policy: Policy, chart: OrgChart, actor: Actor, kind: str, key: str,
+                       author: str, groups: Iterable[str]) -> Decision:
+    """Deleting or overwriting a team item of a kind in SHARED_ITEMS named `key`: its author,
+    an administrator, or, for an item whose tags all lie in groups a department owns (an
+    exclusive set), the head of that department."""
     if actor.admin or (author and author == actor.userid):
         return ALLOW
     owners = [_owner(policy, chart, group) for group in sorted(set(groups))]
@@ -451,5 +456,6 @@ def decide_shared_item(policy: Policy, chart: OrgChart, actor: Actor, author: st
     en += [f"the head of {label}" for label in heads]
     who_zh = f"{'、'.join(zh)}或管理员" if zh else "管理员"
     who_en = f"{', '.join(en)} or an administrator" if en else "an administrator"
-    return Decision(Verdict.REFUSE, f"只有{who_zh}可以删除或修改{what_zh}",
-                    f"only {who_en} may delete or change {what_en}", "shared-item-author")
+    what_zh, what_en = SHARED_ITEMS[kind]
+    return Decision(Verdict.REFUSE, f"只有{who_zh}可以删除或修改{what_zh}「{key}」",
+                    f"only {who_en} may delete or change {what_en} {key}", "shared-item-author")

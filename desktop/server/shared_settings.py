@@ -32,7 +32,14 @@ from typing import Any
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
-from desktop.domain.governance import Actor, OrgChart, Policy, Verdict, decide_shared_item
+from desktop.domain.governance import (
+    SHARED_ITEMS,
+    Actor,
+    OrgChart,
+    Policy,
+    Verdict,
+    decide_shared_item,
+)
 from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relay import TagNames
@@ -54,8 +61,6 @@ MAX_FILTER_LEN = 4000
 MAX_TAG_LIST = 200
 INVALID_PARAMETER = 40058
 FORBIDDEN = 403
-GUARDED = {"exclusive_set": ("团队互斥标签组", "the team exclusive set"),  # only their author...
-           "saved_filter": ("团队筛选", "the team saved filter")}
 
 Standing = Callable[[str], tuple[Policy, OrgChart, Actor]]   # a userid's policy, chart, roles
 
@@ -212,7 +217,7 @@ class SharedSettings:
                 before, author = self._current(conn, change)
                 if before == change.value:
                     continue
-                if before is not None and change.kind in GUARDED and author != caller.userid:
+                if before is not None and change.kind in SHARED_ITEMS and author != caller.userid:
                     self._refuse_unless_allowed(caller, change, author, before)
                 if change.kind == "abbreviation" and isinstance(change.value, str):
                     _refuse_taken_abbreviation(conn, change.key, change.value)
@@ -260,10 +265,8 @@ class SharedSettings:
                 TEAM_REQUEST_REFUSED, "暂时无法从企业微信读取你的部门和角色，请稍后重试"
                 " / your departments and roles cannot be read from WeCom now; try again later"
             ) from None
-        what_zh, what_en = GUARDED[change.kind]
-        decision = decide_shared_item(policy, chart, actor, author,
-                                      [group for _tag, group in names.values() if group],
-                                      f"{what_zh}「{change.key}」", f"{what_en} {change.key}")
+        decision = decide_shared_item(policy, chart, actor, change.kind, change.key, author,
+                                      [group for _tag, group in names.values() if group])
         if decision.verdict is not Verdict.ALLOW:
             log.info("settings: %s may not change %s %r of %s", caller.userid, change.kind,
                      change.key, author)

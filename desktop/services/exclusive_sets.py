@@ -18,7 +18,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.tagging import TaggingService
 from desktop.services.team_settings import EXCLUSIVE_SET, SettingChange
 from desktop.services.workspace import Workspace
-from desktop.store import journal
+from desktop.store import journal, outbox
 
 
 class ExclusiveSetError(UserError):
@@ -31,6 +31,8 @@ class ExclusiveSetInfo:
     name: str
     tag_ids: tuple[str, ...]
     tag_labels: tuple[str, ...]   # "组:名" of each tag, in the same order
+    groups: tuple[str, ...]       # the names of its tags' groups, once each
+    author: str                   # a team profile: who saved it first ("" unknown or solo)
 
 
 class ExclusiveSets:
@@ -41,13 +43,16 @@ class ExclusiveSets:
 
     def list(self) -> list[ExclusiveSetInfo]:
         labels = self._tagging.tag_labels()
+        groups = {t.id: t.group_name for t in outbox.tag_catalogue(self._cache)}
         result = []
         for set_id, name, tag_ids_json in self._cache.connection().execute(
             "SELECT id, name, tag_ids FROM exclusive_set ORDER BY id"
         ):
             tag_ids = tuple(json.loads(tag_ids_json))
             result.append(ExclusiveSetInfo(
-                set_id, name, tag_ids, tuple(labels.get(t, t) for t in tag_ids)))
+                set_id, name, tag_ids, tuple(labels.get(t, t) for t in tag_ids),
+                tuple(dict.fromkeys(groups[t] for t in tag_ids if t in groups)),
+                team_settings.author(self._cache, EXCLUSIVE_SET, name)))
         return result
 
     def add(self, name: str, tag_names: Sequence[str]) -> tuple[int, ChangeSet]:

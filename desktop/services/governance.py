@@ -7,6 +7,7 @@ device token (keyring) for a session token, as the WeCom client does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from desktop.domain.governance import (
     OrgChart,
     Policy,
     decide,
+    decide_shared_item,
     owning_department,
     policy_from_json,
 )
@@ -36,6 +38,12 @@ class TeamRules:
 
     def decide(self, change: Change) -> Decision:
         return decide(self.policy, self.chart, self.actor, change)
+
+    def decide_shared_item(self, kind: str, key: str, author: str,
+                           groups: Iterable[str]) -> Decision:
+        """Whether this user may delete or overwrite the team's exclusive set or saved filter
+        `key` (`groups`: those of the set's tags)."""
+        return decide_shared_item(self.policy, self.chart, self.actor, kind, key, author, groups)
 
     def owner(self, group: str) -> str:
         """The department owning `group` ("" when it is public)."""

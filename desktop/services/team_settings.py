@@ -8,6 +8,10 @@ desktop polls: `pull` asks `GET /tagdesk/v1/settings?since=VERSION` for what cha
 the last version it saw and applies it to the cache in one transaction, so a desktop that
 cannot reach the server keeps working with its cached copy. On a solo profile nothing here
 runs: the settings stay local as before.
+
+The cache also keeps who wrote each exclusive set and team saved filter first (its author):
+only they, a head of the set's groups' department or an administrator may delete or overwrite
+it (the server decides; the window greys out what it would refuse).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.domain.errors import UserError
+from desktop.domain.governance import SHARED_ITEMS
 from desktop.services.changes import ChangeSet
 from desktop.services.tag_catalog import TagCatalog
 from desktop.services.team import TeamServerError, _exchange
@@ -34,6 +39,7 @@ INVALID_PARAMETER = 40058      # the server refused a value (an abbreviation tak
 VERSION_KEY = "team_settings_version"
 SAVED_FILTERS_KEY = "team_saved_filters"
 SUGGESTED_KEY = "team_suggested_favourites"
+AUTHORS_KEY = "team_item_authors"    # {"exclusive_set": {name: userid}, "saved_filter": {...}}
 
 ABBREVIATION = "abbreviation"
 EXCLUSIVE_SET = "exclusive_set"
@@ -71,8 +77,14 @@ def write_through(ws: Workspace, *changes: SettingChange) -> None:
     Raises TeamServerError when the server refuses or cannot be reached."""
     if not is_team(ws):
         return
-    _exchange("POST", ws.profile.team_url, SETTINGS_PATH,
-              {"changes": [c.as_json() for c in changes]}, {"access_token": _session(ws)})
+    data = _exchange("POST", ws.profile.team_url, SETTINGS_PATH,
+                     {"changes": [c.as_json() for c in changes]}, {"access_token": _session(ws)})
+    authored = [i for i in data.get("items") or []
+                if isinstance(i, dict) and i.get("kind") in SHARED_ITEMS]
+    if authored:
+        with ws.cache.write() as conn:
+            for item in authored:
+                _remember_author(conn, ws.cache, item)
 
 
 def pull(ws: Workspace) -> PullResult:
@@ -102,6 +114,13 @@ def team_abbreviations(ws: Workspace) -> dict[str, str]:
     return {str(i.get("key")): str(i["value"]) for i in data.get("items") or []
             if isinstance(i, dict) and i.get("kind") == ABBREVIATION
             and isinstance(i.get("value"), str)}
+
+
+def author(cache: Cache, kind: str, key: str) -> str:
+    """Who saved the team's exclusive set or saved filter `key` first ("" when not known)."""
+    value = _json_value(cache.get_meta(AUTHORS_KEY))
+    authors = value.get(kind) if isinstance(value, dict) else None
+    return str(authors.get(key, "")) if isinstance(authors, dict) else ""
 
 
 def saved_filters(cache: Cache) -> list[tuple[str, str]]:
@@ -178,8 +197,21 @@ def _session(ws: Workspace) -> str:
                               f"{info.en} (errcode {err.errcode})", err.errcode) from None
 
 
+def _remember_author(conn: sqlite3.Connection, cache: Cache, item: Mapping[str, Any]) -> None:
+    value = _json_value(_meta(conn, AUTHORS_KEY))
+    authors = value if isinstance(value, dict) else {}
+    of_kind = authors.setdefault(str(item.get("kind")), {})
+    if item.get("value") is None:
+        of_kind.pop(str(item.get("key", "")), None)
+    else:
+        of_kind[str(item.get("key", ""))] = str(item.get("author") or "")
+    cache.set_meta(conn, AUTHORS_KEY, json.dumps(authors, ensure_ascii=False))
+
+
 def _apply(conn: sqlite3.Connection, ws: Workspace, item: Mapping[str, Any]) -> None:
     kind, key, value = item.get("kind"), str(item.get("key", "")), item.get("value")
+    if kind in SHARED_ITEMS:
+        _remember_author(conn, ws.cache, item)
     if kind == ABBREVIATION:
         conn.execute(
             "INSERT INTO tag_meta (tag_id, abbreviation) VALUES (?, ?)"

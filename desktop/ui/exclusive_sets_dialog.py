@@ -1,7 +1,9 @@
 """Editing the team's mutually exclusive tag sets (已成交 vs 无效客户).
 
 Adding and removing are operations on the writer thread: the dialog stays responsive
-while a sync holds the cache, and the buttons wait until the write is done.
+while a sync holds the cache, and the buttons wait until the write is done. On a team profile
+a set the team server would not let this user remove (not its author, an administrator or a
+head of its groups' department) cannot be removed here, and its tooltip says who may.
 """
 
 from __future__ import annotations
@@ -24,19 +26,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.governance import Verdict
 from desktop.services.changes import ChangeSet
-from desktop.services.exclusive_sets import ExclusiveSets
+from desktop.services.exclusive_sets import ExclusiveSetInfo, ExclusiveSets
+from desktop.services.team_settings import EXCLUSIVE_SET
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.tag_dialogs import pick
+
+REFUSAL = Qt.ItemDataRole.UserRole + 1    # why this user may not remove the set ("" may)
+SET_INFO = Qt.ItemDataRole.UserRole + 2   # the ExclusiveSetInfo shown
 
 
 class ExclusiveSetsDialog(QDialog):
     """A short list of sets; add one by naming it and its tags, remove the selected one."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 governance: GovernanceMonitor | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.governance = governance    # a team profile's roles, once read
         self.sets = ExclusiveSets(context.workspace)
         self.resize(520, 420)
         self.intro = QLabel()
@@ -71,6 +82,8 @@ class ExclusiveSetsDialog(QDialog):
         close.rejected.connect(self.close)
         self.texts = retranslate_in_place(self, self.retranslate)
         context.changed.connect(self._on_changed)
+        if governance is not None:
+            governance.rulesChanged.connect(lambda _rules: self._mark_refusals())
         self.reload()
 
     def retranslate(self) -> None:
@@ -85,14 +98,31 @@ class ExclusiveSetsDialog(QDialog):
         self.remove_button.setText(self.tr("Remove selected"))
         self.name_label.setText(self.tr("Name"))
         self.tags_label.setText(self.tr("Tags"))
+        self._mark_refusals()
 
     def reload(self) -> None:
         self.list.clear()
         for found in self.sets.list():
             item = QListWidgetItem(f"{found.name}：{'、'.join(found.tag_labels)}")
             item.setData(Qt.ItemDataRole.UserRole, found.name)
+            item.setData(SET_INFO, found)
             self.list.addItem(item)
+        self._mark_refusals()
         self._set_busy(False)
+
+    def _mark_refusals(self) -> None:
+        """Each set's tooltip says who may remove it when this user may not."""
+        rules = self.governance.rules if self.governance is not None else None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            found: ExclusiveSetInfo = item.data(SET_INFO)
+            decision = rules.decide_shared_item(EXCLUSIVE_SET, found.name, found.author,
+                                                found.groups) if rules is not None else None
+            refusal = (pick(decision.zh, decision.en)
+                       if decision is not None and decision.verdict is not Verdict.ALLOW else "")
+            item.setData(REFUSAL, refusal)
+            item.setToolTip(refusal)
+        self._set_busy(self.busy)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Sets changed elsewhere (a team profile's poll brought another desktop's edit)."""
@@ -143,4 +173,7 @@ class ExclusiveSetsDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.add_button.setEnabled(not busy)
-        self.remove_button.setEnabled(not busy and self.list.currentItem() is not None)
+        current = self.list.currentItem()
+        refusal = str(current.data(REFUSAL) or "") if current is not None else ""
+        self.remove_button.setEnabled(not busy and current is not None and not refusal)
+        self.remove_button.setToolTip(refusal)

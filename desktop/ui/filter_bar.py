@@ -305,13 +305,17 @@ class FilterBar(QWidget):
             action.triggered.connect(lambda _=False, t=text: self.set_filter(t))
         if saved or shared:
             remove = menu.addMenu(self.tr("Delete saved filter"))
+            remove.setToolTipsVisible(True)
             for name, _text in saved:
                 remove.addAction(name).triggered.connect(
                     lambda _=False, n=name: self._settings.remove_saved_filter(self._profile, n))
             for name, _text in shared:
                 assert team is not None
-                remove.addAction(self.tr("%1 (team)").replace("%1", name)).triggered.connect(
-                    lambda _=False, n=name, t=team: t.remove(n))
+                action = remove.addAction(self.tr("%1 (team)").replace("%1", name))
+                refusal = team.refusal(name)
+                action.setEnabled(not refusal)
+                action.setToolTip(refusal)
+                action.triggered.connect(lambda _=False, n=name, t=team: t.remove(n))
 
     def _ask_save(self) -> None:
         """The name (a blank one is refused, a taken one replaced only when confirmed) and,

@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         self.governance = GovernanceMonitor(context, self) if team else None
         if self.governance is not None:
             self.governance.rulesChanged.connect(self.tag_tree.set_rules)
+            if self.filter_bar.team is not None:
+                self.governance.rulesChanged.connect(self.filter_bar.team.set_rules)
             self.governance.pendingChanged.connect(
                 lambda _n: self.approvals_action.setText(self._approvals_text()))
             sync.finished.connect(self.governance.refresh)
@@ -410,7 +412,7 @@ class MainWindow(QMainWindow):
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
         """Exclusive sets: one window, brought to the front (and re-read unless writing)."""
         if self._exclusive is None:
-            self._exclusive = ExclusiveSetsDialog(self.context, self)
+            self._exclusive = ExclusiveSetsDialog(self.context, self, self.governance)
             _make_tool_window(self._exclusive)
         elif not self._exclusive.busy:
             self._exclusive.reload()

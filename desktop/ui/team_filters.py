@@ -1,6 +1,7 @@
 """A team profile's saved filters: the user's own (in tagdesk.ini, as on a solo profile) and
 the team's (on the team server, cached on this computer), chosen with a "团队 / Team" box
-when saving."""
+when saving. A team filter this user may not delete (not its author or an administrator) is
+greyed out in the delete menu, its tooltip saying who may."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.governance import Verdict
 from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
+from desktop.services.governance import TeamRules
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.tag_dialogs import pick
 
 
 class TeamFilters(QObject):
@@ -29,9 +33,23 @@ class TeamFilters(QObject):
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.rules: TeamRules | None = None    # the user's roles, once read
+
+    def set_rules(self, rules: TeamRules) -> None:
+        self.rules = rules
 
     def saved(self) -> list[tuple[str, str]]:
         return team_settings.saved_filters(self.context.cache)
+
+    def refusal(self, name: str) -> str:
+        """Why this user may not delete the team filter `name` ("" when they may, or before
+        their roles are known: the server decides)."""
+        if self.rules is None:
+            return ""
+        decision = self.rules.decide_shared_item(
+            team_settings.SAVED_FILTER, name,
+            team_settings.author(self.context.cache, team_settings.SAVED_FILTER, name), ())
+        return pick(decision.zh, decision.en) if decision.verdict is not Verdict.ALLOW else ""
 
     def save(self, name: str, text: str) -> None:
         workspace = self.context.workspace

@@ -202,3 +202,43 @@ def test_suggested_favourites_are_added_from_the_favourites_menu(
         qtbot.waitUntil(lambda: [t.id for t in window.favourites.model.tags]
                         == [tags[1], tags[0], tags[2]], timeout=30_000)
         assert not window.favourites.team_menu().actions()[1].isEnabled()
+
+
+def test_a_team_set_or_filter_of_someone_else_cannot_be_removed_and_says_who_may(
+    qtbot: Any, chinese: None, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())     # users[1] is an administrator
+    author = _synced_home(tmp_path, team_sandbox, team_server.url, "author", users[0])
+    colleague = _synced_home(tmp_path, team_sandbox, team_server.url, "colleague", users[2])
+    stages = [team_sandbox.state.find_tag("客户阶段", name) for name in ("已成交", "无效客户")]
+    with open_workspace(author, "author") as ws:
+        ExclusiveSets(ws).add("阶段归属", [str(t) for t in stages])
+        team_settings.save_filter(ws, "阶段客户", "已成交 OR 无效客户")
+    set_refusal = f"只有作者 {users[0]}或管理员可以删除或修改团队互斥标签组「阶段归属」"
+    filter_refusal = f"只有作者 {users[0]}或管理员可以删除或修改团队筛选「阶段客户」"
+
+    def team_delete_action(window: MainWindow) -> Any:
+        remove = next(a for a in _saved_menu(window).actions() if a.text() == "删除已保存的筛选")
+        submenu = remove.menu()
+        assert isinstance(submenu, QMenu)
+        return next(a for a in submenu.actions() if a.text() == "阶段客户（团队）")
+
+    for home, name, refusals in ((colleague, "colleague", (set_refusal, filter_refusal)),
+                                 (author, "author", ("", ""))):
+        with _window(qtbot, home, name) as window:
+            governance = window.governance
+            assert governance is not None
+            qtbot.waitUntil(lambda g=governance: g.rules is not None, timeout=30_000)
+            sets = window.open_exclusive_sets()
+            qtbot.waitUntil(lambda s=sets: bool(s.list.findItems("阶段归属",
+                                                                Qt.MatchFlag.MatchStartsWith)),
+                            timeout=30_000)
+            item = sets.list.findItems("阶段归属", Qt.MatchFlag.MatchStartsWith)[0]
+            sets.list.setCurrentItem(item)
+            assert item.toolTip() == refusals[0]
+            assert sets.remove_button.isEnabled() == (not refusals[0])
+            assert sets.remove_button.toolTip() == refusals[0]
+            delete = team_delete_action(window)
+            assert delete.isEnabled() == (not refusals[1])
+            assert delete.toolTip() == (refusals[1] or delete.text())   # Qt's default: the text

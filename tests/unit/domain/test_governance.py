@@ -206,17 +206,17 @@ def test_the_desktop_rebuilds_the_servers_view_of_a_user_from_json() -> None:
 ])
 def test_a_team_item_is_deleted_or_overwritten_by_its_author_a_head_or_an_admin(
         actor: str, author: str, groups: list[str], verdict: Verdict) -> None:
-    decision = decide_shared_item(POLICY, CHART, ACTORS[actor], author, groups,
-                                  "团队互斥标签组「成交状态」", "the team exclusive set 成交状态")
+    decision = decide_shared_item(POLICY, CHART, ACTORS[actor], "exclusive_set", "成交状态",
+                                  author, groups)
     assert decision.verdict is verdict
 
 
 def test_refusing_a_team_item_names_who_may_change_it() -> None:
-    refused = decide_shared_item(POLICY, CHART, ACTORS["member_ops"], "li", ["MKT-活动"],
-                                 "团队互斥标签组「成交状态」", "the team exclusive set 成交状态")
+    refused = decide_shared_item(POLICY, CHART, ACTORS["member_ops"], "exclusive_set", "成交状态",
+                                 "li", ["MKT-活动"])
     assert refused.sentence == (
         "只有作者 li、市场部 负责人或管理员可以删除或修改团队互斥标签组「成交状态」 / only its author li,"
         " the head of 市场部 or an administrator may delete or change the team exclusive set 成交状态")
-    filter_refused = decide_shared_item(POLICY, CHART, ACTORS["head_mkt"], "", [],
-                                        "团队筛选「高意向」", "the team saved filter 高意向")
+    filter_refused = decide_shared_item(POLICY, CHART, ACTORS["head_mkt"], "saved_filter", "高意向",
+                                        "", [])
     assert filter_refused.en == "only an administrator may delete or change the team saved filter 高意向"
