@@ -118,7 +118,14 @@ class TagLookup:
         )
 
     def _nearest(self, token: str) -> list[str]:
-        """Closest names by text and pinyin; ambiguous names come back as 组:名."""
+        """Closest names by text and pinyin; ambiguous names come back as 组:名, and a 组:名
+        (full-width colon too) is matched against every 组:名."""
+        for colon in (":", "："):
+            group, sep, name = token.partition(colon)
+            if sep:
+                return nearest_names(f"{group}:{name}",
+                                     [f"{t.group_name}:{t.name}" for t in self._tags],
+                                     limit=_SHOWN, min_score=60.0)
         names = nearest_names(token, [t.name for t in self._tags], limit=_SHOWN, min_score=60.0)
         shown: list[str] = []
         for name in names:

@@ -105,6 +105,19 @@ def test_an_unknown_tag_suggests_names_by_text_and_pinyin(ws: Workspace, tmp_pat
     assert initials.suggestion_en.startswith("Did you mean: 高意向")
 
 
+def test_a_group_and_tag_in_traditional_characters_suggest_the_simplified_pair(
+        ws: Workspace, tmp_path: Path) -> None:
+    external_userid, _ = customer(ws)
+    path = import_sheet(tmp_path / "a.xlsx", [external_userid, "", "客戶等級:VIP", ""],
+                        [external_userid, "", "", "意向程度：高意嚮"])
+    qualified, full_width = check(ws, path).problems
+    assert (qualified.code, qualified.row, qualified.value) == ("unknown_tag", 2, "客戶等級:VIP")
+    assert qualified.suggestion_zh.startswith("是否要找：客户等级:VIP")
+    assert qualified.suggestion_en.startswith("Did you mean: 客户等级:VIP")
+    assert (full_width.code, full_width.row) == ("unknown_tag", 3)
+    assert full_width.suggestion_zh.startswith("是否要找：意向程度:高意向")
+
+
 def test_an_ambiguous_tag_asks_for_group_and_name(ws: Workspace, sandbox: Any,
                                                  tmp_path: Path) -> None:
     sandbox.state.console_add_tag("会员等级", "VIP")
