@@ -27,14 +27,20 @@ union over a customer's messages) micro / macro precision, recall and F1, on:
             each scored once as written and then tuned on; the learner is trained on every
             set written before the round (2,786 messages);
   unseen3   278 messages in nineteen industries and styles, written and committed before the
-            fifth round, scored once at its end; the learner is trained on every other set
-            (3,344 messages).
+            fifth round, scored once at its end; the learner is trained on every set but
+            unseen4 and the sixth round's;
+  dev20-    the sixth round's tuning sets (e-commerce after-sales chats and reviews), each
+            scored once as written and then tuned on; the learner is trained on every set
+            written before the round;
+  unseen4   272 messages, half e-commerce after-sales chats and shopping and takeaway
+            reviews, written and committed before the sixth round, scored once at its end;
+            the learner is trained on every other set.
 
 "rules + learner" is the learner alone, without the bundled base model. "rules + base model"
-(held-out, unseen, unseen2 and unseen3 only: the base was trained on every other set, so
+(held-out and the unseen sets only: the base was trained on every other set, so
 elsewhere it would be scored on its own training data) is the base model with no TRAIN file.
 
-The learning curves: held-out's, unseen's, unseen2's and unseen3's F1 against the number of
+The learning curves: held-out's and the unseen sets' F1 against the number of
 the set's own confirmed messages the learner is trained on (customer-disjoint folds of the
 set), the number that predicts how a corp's own TRAIN file does on its other customers;
 without and with the base model. Then the per-tag thresholds chosen on dev.
@@ -65,6 +71,7 @@ from tests.bench.autotag_metrics import Report, by_customer, report  # noqa: E40
 
 DATA = Path(__file__).resolve().parent / "autotag_data"
 FOLDS = 5
+SIXTH_ROUND = (20, 21)
 
 
 def load(name: str) -> list[LabelledMessage]:
@@ -185,6 +192,8 @@ def main(argv: list[str]) -> int:
     fourth_round = [m for n in range(7, 14) for m in load(f"dev{n}.jsonl")]
     fifth_round = [m for n in range(14, 20) for m in load(f"dev{n}.jsonl")]
     unseen3 = load("unseen3.jsonl")
+    sixth_round = [m for n in SIXTH_ROUND for m in load(f"dev{n}.jsonl")]
+    unseen4 = load("unseen4.jsonl")
     started = time.perf_counter()
     rules = AutoTagger.build(tags, packs=load_intent_packs())
     rules_build_s = time.perf_counter() - started
@@ -207,22 +216,29 @@ def main(argv: list[str]) -> int:
     before_fifth_round = before_fourth_round + fourth_round + unseen2
     trained_before_fifth_round = AutoTagger.build(
         tags, before_fifth_round, packs=load_intent_packs())
+    through_fifth_round = before_fifth_round + fifth_round
+    trained_through_fifth_round = AutoTagger.build(
+        tags, through_fifth_round, packs=load_intent_packs())
+    trained_before_sixth_round = AutoTagger.build(
+        tags, through_fifth_round + unseen3, packs=load_intent_packs())
     trained_on_every_other = AutoTagger.build(
-        tags, before_fifth_round + fifth_round, packs=load_intent_packs())
+        tags, through_fifth_round + unseen3 + sixth_round, packs=load_intent_packs())
     apart = {"held-out": trained, "fresh": trained_on_all, "dev2-6": trained,
              "unseen": trained_on_others, "dev7-13": trained_before_fourth_round,
              "unseen2": trained_through_fourth_round, "dev14-19": trained_before_fifth_round,
-             "unseen3": trained_on_every_other}
+             "unseen3": trained_through_fifth_round, "dev20-": trained_before_sixth_round,
+             "unseen4": trained_on_every_other}
     for part, messages in (("dev", dev), ("held-out", held_out), ("all", dev + held_out),
                            ("fresh", fresh), ("dev2-6", later_dev), ("unseen", unseen),
                            ("dev7-13", fourth_round), ("unseen2", unseen2),
-                           ("dev14-19", fifth_round), ("unseen3", unseen3)):
+                           ("dev14-19", fifth_round), ("unseen3", unseen3),
+                           ("dev20-", sixth_round), ("unseen4", unseen4)):
         rows = []
         for label, predict in (("plain keywords", plain_keywords(tags)),
                                ("rules", labeller(rules))):
             predicted, ms = timed(predict, messages)
             rows.append(row(label, *levels(names, messages, predicted), ms))
-        if part in ("held-out", "unseen", "unseen2", "unseen3"):
+        if part in ("held-out", "unseen", "unseen2", "unseen3", "unseen4"):
             predicted, ms = timed(labeller(based), messages)
             rows.append(row("rules + base model", *levels(names, messages, predicted), ms))
         tagger = apart.get(part)
@@ -244,9 +260,11 @@ def main(argv: list[str]) -> int:
     print_table("learning curve on unseen2 (the same, folds of unseen2)", unseen2_curve)
     unseen3_curve = learning_curve(tags, unseen3)
     print_table("learning curve on unseen3 (the same, folds of unseen3)", unseen3_curve)
+    unseen4_curve = learning_curve(tags, unseen4)
+    print_table("learning curve on unseen4 (the same, folds of unseen4)", unseen4_curve)
     based_curves = {}
     for part, messages in (("held-out", held_out), ("unseen", unseen), ("unseen2", unseen2),
-                           ("unseen3", unseen3)):
+                           ("unseen3", unseen3), ("unseen4", unseen4)):
         based_curves[part] = learning_curve(tags, messages, base)
         print_table(f"learning curve on {part} with the base model", based_curves[part])
     print("\nper-tag thresholds chosen on dev (precision 0.90 on out-of-fold customers):")
@@ -263,6 +281,7 @@ def main(argv: list[str]) -> int:
                           "unseen_learning_curve": unseen_curve,
                           "unseen2_learning_curve": unseen2_curve,
                           "unseen3_learning_curve": unseen3_curve,
+                          "unseen4_learning_curve": unseen4_curve,
                           "learning_curves_with_base": based_curves, "thresholds": thresholds,
                           "rules_build_s": round(rules_build_s, 3),
                           "base_build_s": round(base_build_s, 3),

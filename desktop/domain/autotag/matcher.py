@@ -167,7 +167,15 @@ class PhraseIndex:
         self.lengths = sorted({len(text) for text in self.exact} | {len(t) for t in self.traps}
                               | {len(text) for text in self.gapped})
         self.sound_lengths = sorted({len(key) for key in self.sound})
+        self.trap_lengths = sorted({len(t) for t in self.traps})
         self.segmenter = segmenter_for([*self.exact, *self.traps])
+
+    def trapped(self, text: NormalText, tag: str) -> list[tuple[int, int]]:
+        """(start, end) of each of `tag`'s traps in the text."""
+        body = text.text
+        return [(start, start + length) for length in self.trap_lengths
+                for start in range(len(body) - length + 1)
+                if tag in self.traps.get(body[start:start + length], ())]
 
     def find(self, text: NormalText) -> list[Hit]:
         """Every hit in the text, traps removed, each marked negated or reported or not (a

@@ -285,11 +285,18 @@ class AutoTagger:
         return kept
 
     def _question_hits(self, text: NormalText, forms: Sequence[tuple[int, int]]) -> list[Hit]:
-        """A question asked by its form alone counts for each question tag as its cues do."""
-        return [Hit(tag=tag, phrase=text.text[start:end], matched=text.original(start, end),
-                    start=start, end=end, strength=QUESTION_STRENGTH, kind=EXACT, negation=None,
-                    reported=False, fallback=True)
-                for tag in self._asking for start, end in forms]
+        """A question asked by its form alone counts for each question tag as its cues do,
+        unless one of the tag's traps holds it (我是不是: the customer asks about themself)."""
+        hits = []
+        for tag in self._asking:
+            trapped = self._index.trapped(text, tag) if forms else []
+            hits.extend(Hit(tag=tag, phrase=text.text[start:end],
+                            matched=text.original(start, end), start=start, end=end,
+                            strength=QUESTION_STRENGTH, kind=EXACT, negation=None,
+                            reported=False, fallback=True)
+                        for start, end in forms
+                        if not any(b < end and start < e for b, e in trapped))
+        return hits
 
     def _rule_findings(self, text: NormalText, hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)

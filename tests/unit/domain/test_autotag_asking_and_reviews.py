@@ -34,6 +34,21 @@ def tagger() -> AutoTagger:
     ("物流速度真的很快", set()),                     # praise of the delivery asks nothing
     ("质量一般，凑合用", set()),                     # middling is no fault
     ("外面才卖一半价", {"竞品对比", "价格异议"}),     # a cheaper seller elsewhere
+    ("是张总吗", set()),                             # a person addressed by name and title
+    ("在忙吗", set()),
+    ("我是不是之前在你们这买过", set()),             # the customer asks about themself
+    ("你上次说的那个怎么样了", set()),
+    ("羽绒服根本不保暖", {"售后问题"}),
+    ("蛋糕盒子压扁了", {"售后问题"}),
+    ("点的是大杯给的是中杯", {"售后问题"}),
+    ("这么少还要三十", {"价格异议"}),
+    ("同样的钱在网上能买三个", {"竞品对比", "价格异议"}),
+    ("退货地址发一下", {"退款退货"}),                # an address to send back, not to visit
+    ("送餐员态度太差了", {"投诉"}),                  # the courier's manners, not the delivery
+    ("出餐也太慢了", {"物流咨询"}),
+    ("下周再发吧", {"物流咨询"}),
+    ("我是做抖音推广的，了解一下", {"无效客户"}),
+    ("你们就是不想处理吧", {"投诉"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
