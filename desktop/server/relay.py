@@ -59,6 +59,7 @@ MAX_REASON_CHARS = 500
 TAG_LIST = "externalcontact/get_corp_tag_list"
 STRATEGY_TAG_LIST = "externalcontact/get_strategy_tag_list"
 EDITS = ("externalcontact/edit_corp_tag", "externalcontact/edit_strategy_tag")
+DELETES = ("externalcontact/del_corp_tag", "externalcontact/del_strategy_tag")
 
 # The answer to a repeated call whose first sending is still under way: WeCom's "system
 # busy", which a desktop retries after a backoff.
@@ -132,6 +133,11 @@ class TagNames:
             if any(tag_id not in self._names for tag_id in tag_ids):
                 self._reload()
             return {tag_id: self._names.get(tag_id, ("", "")) for tag_id in tag_ids}
+
+    def group_name(self, group_id: str) -> str:
+        """The name the group had when last read ("" when never seen)."""
+        with self._lock:
+            return self._groups.get(group_id, "")
 
     def know(self, item_id: str) -> None:
         """Make sure the name of a tag or a group is known (re-read from WeCom if not)."""
@@ -270,6 +276,9 @@ class Relay:
             note = self._server_before(body, note)
         elif request.path in EDITS:
             self._names.know(str(body.get("id", "")))  # the journal names what it was
+        elif request.path in DELETES:
+            for item_id in _str_list(body.get("group_id")):
+                self._names.know(item_id)              # ... and what it deleted
         outbox_id, answer = self._open_row(caller, request.path, body, note, call_key,
                                            expiring)
         if answer is not None:
@@ -449,14 +458,16 @@ class Relay:
                         tag_id=str(tag.get("id", "")), tag_name=str(tag.get("name", "")),
                         group_name=str(created.get("group_name", "")),
                     )
-        elif path in ("externalcontact/del_corp_tag", "externalcontact/del_strategy_tag"):
+        elif path in DELETES:
             names = self._names.lookup(_str_list(body.get("tag_id")))
             for tag_id, (name, group_name) in names.items():
                 yield JournalEntry(operator=operator, action="tag_delete", source=source,
                                    tag_id=tag_id, tag_name=name, group_name=group_name)
             for group_id in _str_list(body.get("group_id")):
+                name = self._names.group_name(group_id)
                 yield JournalEntry(operator=operator, action="group_delete", source=source,
-                                   tag_id=group_id)
+                                   tag_id=group_id, tag_name=name, group_name=name,
+                                   before=_name_json(name) if name else "")
         elif path == "externalcontact/customer_strategy/create":
             name = str(body.get("strategy_name", ""))
             yield JournalEntry(

@@ -90,3 +90,5 @@ def test_each_tree_action_is_one_batch_in_the_team_journal(
     assert [row[2:] for row in rows if row[0] in (renamed, regrouped)] == [
         ("丙", "批次测试组", '{"name": "乙"}', '{"name": "丙"}'),   # old → new, like a solo rename
         ("批次改名组", "批次改名组", '{"name": "批次测试组"}', '{"name": "批次改名组"}')]
+    assert [row[2:] for row in rows if row[0] == deleted] == [   # names what it deleted
+        ("批次改名组", "批次改名组", '{"name": "批次改名组"}', "")]
