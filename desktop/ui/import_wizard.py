@@ -285,9 +285,14 @@ class ImportWizard(QDialog):
     def _fit_rows(self) -> None:
         """Each problem as tall as its wrapped text, so no problem or suggestion is cut
         short; a list longer than WRAPPED_ROWS keeps one line a row (each row's full text
-        is in its tooltip), since measuring every row would keep the window waiting."""
+        is in its tooltip), since measuring every row would keep the window waiting; none
+        keeps the height it had in a shorter list checked before."""
         if self.problems.rowCount() <= WRAPPED_ROWS:
             self.problem_view.resizeRowsToContents()
+        else:
+            one_line = self.problem_view.verticalHeader().defaultSectionSize()
+            for row in range(WRAPPED_ROWS):     # the rows a shorter list may have fitted
+                self.problem_view.setRowHeight(row, one_line)
 
     def copy_problems(self) -> None:
         """The selected cells (or whole problems) as tab-separated lines, e.g. a suggestion."""

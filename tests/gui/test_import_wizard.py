@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
+from desktop.ui import import_wizard
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.import_wizard import STEP_CHECK, STEP_RUN, ImportWizard
@@ -82,6 +83,26 @@ def test_the_wizard_lists_problems_and_imports_only_valid_rows_when_asked(
     assert (blocker.args[0].status, blocker.args[0].applied) == ("done", 3)
     assert all(shipped in sandbox.state.relation_tag_ids(*r) for r in relations)
     assert synced_context.tagging.batch(wizard.batch_id).source == "import"
+
+
+def test_a_long_list_after_a_short_one_keeps_no_row_of_the_short_ones_height(
+        qtbot: Any, synced_context: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.setattr(import_wizard, "WRAPPED_ROWS", 3)
+    short = import_sheet(tmp_path / "short.xlsx", ["13800138000", "", "高意象", ""])
+    wizard = _wizard(qtbot, synced_context, short)
+    view = wizard.problem_view
+    qtbot.waitUntil(lambda: view.rowHeight(0) > view.verticalHeader().defaultSectionSize(),
+                    timeout=5000)                        # a short list wraps its problems
+    long = import_sheet(tmp_path / "long.xlsx",
+                        *(["13800138000", "", "高意象", ""] for _ in range(5)))
+    wizard.set_path(long)
+    with qtbot.waitSignal(wizard.checked, timeout=WAIT_MS):
+        wizard.recheck_button.click()
+    assert wizard.problems.rowCount() == 10
+    qtbot.wait(import_wizard.REFIT_MS * 2)
+    assert {view.rowHeight(row) for row in range(10)} == {
+        view.verticalHeader().defaultSectionSize()}      # a long one keeps one line a row
 
 
 def test_a_tag_typed_as_pinyin_initials_suggests_the_tag_it_spells(
