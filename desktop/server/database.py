@@ -347,6 +347,18 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 21: a revert of an auto-tagging batch marks its accepted suggestions reverted.
     AUTOTAG_REVERTS_MIGRATION,
+    # 22: the other sort columns' code point indexes (team_audit.SORT_TERMS): the first page
+    # walks one of them and the count of a person's or customer's rows reads it alone.
+    """
+    CREATE INDEX team_journal_operator_sort ON team_journal (((CASE WHEN source IN
+        ('observed', 'callback') THEN '' ELSE operator END) COLLATE "C"), id);
+    CREATE INDEX team_journal_action_sort ON team_journal ((action COLLATE "C"), id);
+    CREATE INDEX team_journal_source_sort ON team_journal ((source COLLATE "C"), id);
+    CREATE INDEX team_journal_customer_sort ON team_journal ((external_userid COLLATE "C"), id);
+    CREATE INDEX team_journal_owner_sort ON team_journal ((userid COLLATE "C"), id);
+    CREATE INDEX team_journal_batch_sort ON team_journal ((batch_id COLLATE "C"), id);
+    CREATE INDEX team_journal_reason_sort ON team_journal ((reason COLLATE "C"), id);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

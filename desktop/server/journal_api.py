@@ -3,7 +3,8 @@
 Criteria come as query parameters or, for a POST, as a JSON object of the same names
 (lists for the repeatable ones), so a long list of customers or ids never meets a URL
 length limit. Actions: (none) a page of rows, `ids` every matching id newest first, `keys`
-the values of a person or customer sort column with their rows, `rows` rows by id,
+the values of a person or customer sort column with their rows (all, or those of `sort_key`
+and of the code point range `key_from`..`key_to`), `rows` rows by id,
 `batches` batch lines, `stats` the reports' counts, `verify` the hash chain.
 """
 
@@ -121,8 +122,12 @@ def _keys(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     order_by = _sort(criteria)
     if order_by not in team_audit.NAMED_SORTS:
         raise JournalRefused(f"keys need sort, one of {', '.join(team_audit.NAMED_SORTS)}")
-    return {"sorted_by": order_by,
-            "keys": team_audit.sort_key_counts(conn, query_of(criteria), order_by)}
+    ranged = any(key in criteria for key in ("sort_key", "key_from", "key_to"))
+    counts, range_full = team_audit.sort_key_counts(
+        conn, query_of(criteria), order_by,
+        tuple(criteria.get("sort_key", ())) if ranged else None,
+        _bound(criteria, "key_from"), _bound(criteria, "key_to"))
+    return {"sorted_by": order_by, "keys": counts, "range_full": range_full}
 
 
 def _stats(conn: Conn, criteria: Criteria) -> dict[str, Any]:
@@ -150,6 +155,11 @@ def _offset(criteria: Criteria) -> int:
     if abs(offset) > MAX_UTC_OFFSET_S:
         raise JournalRefused("utc_offset must be within ±14 hours (in seconds)")
     return offset
+
+
+def _bound(criteria: Criteria, key: str) -> str | None:
+    values = criteria.get(key)
+    return values[-1] if values else None
 
 
 def _one(criteria: Criteria, key: str) -> str:

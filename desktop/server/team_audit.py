@@ -108,14 +108,20 @@ def matching_ids(conn: Conn, query: TeamJournalQuery) -> list[int]:
 
 
 SORT_TERMS = {
-    "operator": "CASE WHEN source = ANY(%s) THEN '' ELSE operator END",     # unknown first
+    "operator": f"CASE WHEN source IN ('{OBSERVED}', '{CALLBACK}') THEN '' ELSE operator END",
     "action": "action", "source": "source", "customer": "external_userid", "owner": "userid",
     "tag": "tag_name", "group": "group_name", "batch": "batch_id", "reason": "reason",
 }
 """Columns the journal sorts by besides time (a whitelist, like the desktop's), in code point
 order (`COLLATE "C"`, as SQLite compares): people and customers by their ids, which the
-desktop orders by the names it knows."""
+desktop orders by the names it knows; unknown operators first. Each has an index on the
+term in that order (migrations 19 and 22): the terms must stay as the indexes spell them."""
 NAMED_SORTS = ("operator", "customer", "owner")
+MAX_RANGE_KEYS = 2000
+
+
+def _sort_term(order_by: str) -> sql.Composable:
+    return sql.SQL("({}) COLLATE \"C\"").format(sql.SQL(SORT_TERMS[order_by]))  # whitelisted
 
 
 def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str,
@@ -124,18 +130,15 @@ def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str,
     first, and, sorted by one of `NAMED_SORTS`, each row's sort value (else no values). Read
     as arrays (one row, binary): a Python object per row would cost more than the sort."""
     condition, params = where(query)
-    term = SORT_TERMS[order_by]
     direction = sql.SQL("DESC" if descending else "ASC")
     values = sql.SQL(", coalesce(array_agg(sort_value), '{}')" if order_by in NAMED_SORTS
                      else "")
     statement = sql.SQL(
         "SELECT coalesce(array_agg(id), '{{}}'){values} FROM (SELECT id, sort_value FROM"
         " (SELECT id, {term} AS sort_value FROM team_journal WHERE {condition}) AS matching"
-        " ORDER BY sort_value COLLATE \"C\" {direction}, id DESC LIMIT %s) AS found").format(
-        values=values, term=sql.SQL(term), condition=condition,
-        direction=direction)  # term: a whitelisted text
-    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
-    row = conn.cursor(binary=True).execute(statement, [*term_params, *params, MAX_IDS]).fetchone()
+        " ORDER BY sort_value {direction}, id DESC LIMIT %s) AS found").format(
+        values=values, term=_sort_term(order_by), condition=condition, direction=direction)
+    row = conn.cursor(binary=True).execute(statement, [*params, MAX_IDS]).fetchone()
     if row is None:
         return [], []
     ids = [i for i in _list(row[0]) if isinstance(i, int)]
@@ -147,31 +150,81 @@ def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: 
     """The first `limit` matching rows in `sorted_ids`' order (people and customers by their
     ids): what a viewer shows while every id is still being sorted. `keys`: only the rows
     with these sort values (a desktop's first page by name, `sort_key_counts`)."""
+    limit = max(1, min(limit, MAX_PAGE))
     condition, params = where(query)
-    term = SORT_TERMS[order_by]
-    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
+    if not params and not keys:
+        return _walked_page(conn, order_by, descending, limit)
+    term = _sort_term(order_by)
     if keys:
-        condition = sql.SQL("{} AND {} = ANY(%s)").format(condition, sql.SQL(term))
-        params = [*params, *term_params, list(keys)]
+        condition = sql.SQL("{} AND {} = ANY(%s)").format(condition, term)
+        params = [*params, list(keys)]
     statement = sql.SQL(
         "SELECT {columns} FROM team_journal WHERE {condition}"
-        " ORDER BY {term} COLLATE \"C\" {direction}, id DESC LIMIT %s").format(
-        columns=_columns(), condition=condition, term=sql.SQL(term),
-        direction=sql.SQL("DESC" if descending else "ASC"))  # term: a whitelisted text
+        " ORDER BY {term} {direction}, id DESC LIMIT %s").format(
+        columns=_columns(), condition=condition, term=term,
+        direction=sql.SQL("DESC" if descending else "ASC"))
     return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(
-        statement, [*params, *term_params, max(1, min(limit, MAX_PAGE))])]
+        statement, [*params, limit])]
 
 
-def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str) -> list[list[object]]:
-    """[sort value, rows] of every value of a `NAMED_SORTS` column among the matching rows:
-    a desktop orders them by the names it knows and asks `sorted_page` for the first ones."""
+def _walked_page(conn: Conn, order_by: str, descending: bool,
+                 limit: int) -> list[dict[str, object]]:
+    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(
+        walk_statement(order_by, descending), [limit, limit])]
+
+
+def walk_statement(order_by: str, descending: bool) -> sql.Composed:
+    """The whole journal's first page by a column (parameters: the page's size twice), read
+    along the column's index: its values one by one in order (each the next one after the
+    last), each value's rows newest first, until the page is full. A range, not an equality,
+    picks each value's rows, so that the planner reads them on that index and not on the
+    ids' (a rare value would read them all)."""
+    term = _sort_term(order_by)
+    direction, beyond = ("DESC", "<") if descending else ("ASC", ">")
+    return sql.SQL(
+        "WITH RECURSIVE walk(value) AS ("
+        "(SELECT {term} FROM team_journal ORDER BY 1 {direction} LIMIT 1)"
+        " UNION ALL SELECT (SELECT {term} FROM team_journal WHERE {term} {beyond} walk.value"
+        " ORDER BY 1 {direction} LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
+        " SELECT {found} FROM walk CROSS JOIN LATERAL (SELECT {columns}, {term} AS sort_value"
+        " FROM team_journal WHERE {term} BETWEEN walk.value AND walk.value"
+        " ORDER BY sort_value DESC, id DESC LIMIT %s) AS found LIMIT %s").format(
+        term=term, direction=sql.SQL(direction), beyond=sql.SQL(beyond), columns=_columns(),
+        found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS))
+
+
+def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
+                    keys: Sequence[str] | None = None, key_from: str | None = None,
+                    key_to: str | None = None) -> tuple[list[list[object]], bool]:
+    """[sort value, rows] of the values of a `NAMED_SORTS` column among the matching rows: a
+    desktop orders them by the names it knows and asks `sorted_page` for the first ones.
+    Every value when `keys` is None; else those in `keys` and, in code point order, at most
+    MAX_RANGE_KEYS of those from `key_from` to `key_to` (both included, None: no bound),
+    which the desktop orders by their ids. The flag: the range had more values than that."""
     condition, params = where(query)
-    term = SORT_TERMS[order_by]
-    term_params: list[object] = [[OBSERVED, CALLBACK]] if "%s" in term else []
-    statement = sql.SQL("SELECT {term}, count(*) FROM team_journal WHERE {condition}"
-                        " GROUP BY 1").format(term=sql.SQL(term), condition=condition)
-    return [[str(key or ""), _int(n)] for key, n in conn.execute(
-        statement, [*term_params, *params])]
+    term = _sort_term(order_by)
+    if keys is None:
+        statement = sql.SQL("SELECT {term}, count(*) FROM team_journal WHERE {condition}"
+                            " GROUP BY 1").format(term=term, condition=condition)
+        return [[str(key or ""), _int(n)] for key, n in conn.execute(statement, params)], False
+    bounds: list[sql.Composable] = [sql.SQL("TRUE")]
+    bound_params: list[object] = []
+    for value, operator in ((key_from, ">="), (key_to, "<=")):
+        if value is not None:
+            bounds.append(sql.SQL("{} {} %s").format(term, sql.SQL(operator)))
+            bound_params.append(value)
+    statement = sql.SQL(
+        "SELECT {term}, count(*) FROM team_journal WHERE {condition} AND {term} = ANY(%s)"
+        " GROUP BY 1").format(term=term, condition=condition)
+    counted = [[str(key or ""), _int(n)] for key, n in conn.execute(
+        statement, [*params, list(keys)])]
+    statement = sql.SQL(
+        "SELECT {term}, count(*) FROM team_journal WHERE {condition} AND {bounds}"
+        " GROUP BY 1 ORDER BY 1 LIMIT %s").format(
+        term=term, condition=condition, bounds=sql.SQL(" AND ").join(bounds))
+    ranged = [[str(key or ""), _int(n)] for key, n in conn.execute(
+        statement, [*params, *bound_params, MAX_RANGE_KEYS + 1])]
+    return counted + ranged[:MAX_RANGE_KEYS], len(ranged) > MAX_RANGE_KEYS
 
 
 def id_bounds(conn: Conn) -> tuple[int | None, int | None]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import AppliedChange
-from desktop.services import audit
+from desktop.services import audit, team_name_order
 from desktop.services.audit import DaySeries, OperatorCount
 from desktop.services.workspace import Workspace
 from desktop.store import chats, journal_query
@@ -176,7 +176,8 @@ class TeamJournal:
         keys = found.get("keys")
         if order_by not in _NAMED or not isinstance(keys, list) or len(keys) != len(ids):
             return array("q", ids)
-        names = _name_sort_keys(self._cache, _NAMED[order_by], {str(k) for k in keys})
+        names = team_name_order.name_sort_keys(self._cache, _NAMED[order_by],
+                                               {str(k) for k in keys})
         order = sorted(range(len(ids)), key=lambda i: names.get(str(keys[i])) or str(keys[i]),
                        reverse=descending)
         return array("q", (ids[i] for i in order))
@@ -203,18 +204,17 @@ class TeamJournal:
     def _first_by_name(self, sort: dict[str, Any], order_by: str, descending: bool,
                        limit: int) -> list[dict[str, Any]] | None:
         """The first `limit` raw rows in `sorted_ids`' order by a person's or customer's name:
-        every row of the first values by name, then the newest of the value the page ends in."""
-        counted = self._call("keys", sort)
-        if counted.get("sorted_by") != order_by:
+        every row of the first values by name (`team_name_order`), then the newest of the
+        value the page ends in."""
+        ranked = team_name_order.ranked_counts(self._call, self._cache, _NAMED[order_by], sort,
+                                               descending, limit)
+        if ranked is None:
             return None
-        counts = {str(key): int(n) for key, n in counted.get("keys") or []}
-        names = _name_sort_keys(self._cache, _NAMED[order_by], set(counts))
-        ranked = sorted(((names.get(key) or key, key) for key in counts), reverse=descending)
         chosen: list[str] = []
         before_last = total = 0
-        for _name, key in ranked:
+        for _name, key, count in ranked:
             chosen.append(key)
-            before_last, total = total, total + counts[key]
+            before_last, total = total, total + count
             if total >= limit:
                 break
         rows: list[dict[str, Any]] = []
@@ -380,14 +380,6 @@ def _sort_value(row: Mapping[str, Any], order_by: str) -> str:
     if order_by == "operator":
         return "" if row.get("source") in OBSERVED_SOURCES else str(row.get("operator") or "")
     return str(row.get("external_userid" if order_by == "customer" else "userid") or "")
-
-
-def _name_sort_keys(cache: Cache, table: str, keys: set[str]) -> dict[str, str]:
-    """userid or external_userid → the pinyin sort key of its name, for those this cache knows."""
-    column = "userid" if table == "member" else "external_userid"
-    return dict(rows_in(cache.connection().execute,
-                        f"SELECT {column}, name_sort FROM {table} WHERE {column} IN ({{marks}})"
-                        " AND name_sort != ''", sorted(k for k in keys if k)))
 
 
 def _customers_named(cache: Cache, text: str) -> list[str]:

@@ -1,0 +1,171 @@
+"""The team journal's first page in a column's order: read along the column's index when
+nothing filters it, and by name in chunks for people and customers; always the head of
+the whole sort's ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import psycopg
+import pytest
+
+from desktop.sandbox import SandboxServer
+from desktop.server import team_audit
+from desktop.server.database import migrate
+from desktop.server.team_audit import SORT_TERMS, TeamJournalQuery
+from desktop.services import team_name_order
+from desktop.services.journal_reader import TeamJournal
+from desktop.store.db import Cache
+from desktop.store.journal_query import JournalFilter
+from tests.server.team_support import PostgresCluster, TeamServerProcess, log_in, team_client
+
+pytestmark = pytest.mark.integration
+
+FILL = """
+INSERT INTO team_journal (id, ts, operator, action, source, batch_id, external_userid, userid,
+    tag_id, tag_name, group_name, before, after, reason, prev_hash, hash)
+SELECT i, 1.7e9 + i, 'user' || (i % 7), CASE WHEN i % 3 = 0 THEN 'tag_remove' ELSE 'tag_add'
+    END, CASE WHEN i % 11 = 0 THEN 'observed' WHEN i % 5 = 0 THEN 'app' ELSE 'batch' END,
+    CASE WHEN i % 5 = 0 THEN '' ELSE 'b' || (i / 40) END, 'wm' || lpad((i % 61)::text, 3, '0'),
+    'user' || ((i / 3) % 9), 'et' || (i % 13), '标签' || (i % 13), '组' || (i % 4), '[]', '[]',
+    CASE WHEN i = 77 THEN 'rare' WHEN i % 2 = 0 THEN 'r' || (i % 9) ELSE '' END, '', ''
+FROM generate_series(1, 420) AS i
+"""
+COLUMN_INDEXES = {"operator": "team_journal_operator_sort", "action": "team_journal_action_sort",
+                  "source": "team_journal_source_sort", "customer": "team_journal_customer_sort",
+                  "owner": "team_journal_owner_sort", "tag": "team_journal_tag_sort",
+                  "group": "team_journal_group_sort", "batch": "team_journal_batch_sort",
+                  "reason": "team_journal_reason_sort"}
+
+
+@pytest.fixture(scope="module")
+def filled(postgres: PostgresCluster) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+    url = postgres.new_database()
+    migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(FILL)
+        conn.execute("ANALYZE team_journal")
+        yield conn
+
+
+def test_every_sort_column_has_its_code_point_index() -> None:
+    assert set(COLUMN_INDEXES) == set(SORT_TERMS)
+
+
+@pytest.mark.parametrize("order_by", sorted(SORT_TERMS))
+def test_the_whole_journals_first_page_is_walked_along_the_columns_index(
+    filled: psycopg.Connection[tuple[Any, ...]], order_by: str
+) -> None:
+    for descending in (False, True):
+        every, _ = team_audit.sorted_ids(filled, TeamJournalQuery(), order_by, descending)
+        assert len(every) == 420
+        for limit in (1, 7, 60, 420):
+            page = team_audit.sorted_page(filled, TeamJournalQuery(), order_by, descending, limit)
+            assert [row["id"] for row in page] == every[:limit], (order_by, descending, limit)
+    plan = _walk_plan(filled, order_by)
+    assert COLUMN_INDEXES[order_by] in plan and "Sort" not in plan and "Seq Scan" not in plan
+
+
+def _walk_plan(conn: psycopg.Connection[tuple[Any, ...]], order_by: str) -> str:
+    """The walk's plan when every other way costs more than on a big journal."""
+    with conn.transaction():
+        for plan_kind in ("seqscan", "bitmapscan", "sort"):
+            conn.execute(f"SET LOCAL enable_{plan_kind} = off".encode())
+        statement = team_audit.walk_statement(order_by, descending=False)
+        return "\n".join(str(line) for line, in conn.execute(
+            b"EXPLAIN " + statement.as_string(conn).encode(), [5, 5]))
+
+
+def test_the_values_of_a_range_are_counted_up_to_a_bound(
+    filled: psycopg.Connection[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
+                                              ["wm050"], "wm010", "wm012")
+    assert sorted(counts) == [["wm010", 7], ["wm011", 7], ["wm012", 7], ["wm050", 7]]
+    assert not full
+    monkeypatch.setattr(team_audit, "MAX_RANGE_KEYS", 2)
+    counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
+                                              [], "wm010", None)
+    assert counts == [["wm010", 7], ["wm011", 7]] and full
+
+
+@pytest.fixture(scope="module")
+def team_reader(team_server: TeamServerProcess, team_sandbox: SandboxServer,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamJournal]:
+    """A reader of a 420-row team journal whose cache names some people and customers (some
+    alike, some among the ids of those it has no name for) and not others."""
+    with psycopg.connect(team_server.db_url, autocommit=True) as conn:
+        start = conn.execute("SELECT coalesce(max(id), 0) FROM team_journal").fetchone()
+        conn.execute(FILL.replace("SELECT i,", f"SELECT i + {start[0] if start else 0},"))
+    writer = sorted(team_sandbox.state.follow_users())[0]
+    device = log_in(team_server.url, team_sandbox, writer)
+    with team_client(team_server.url, team_sandbox, device.token) as client:
+        session = client.get_token()
+    cache = Cache(tmp_path_factory.mktemp("sorted-pages") / "cache.sqlite")
+    with cache.write() as conn:
+        conn.executemany(
+            "INSERT INTO member (userid, name, name_sort) VALUES (?, ?, ?)",
+            [(f"user{n}", f"u{n}", sort) for n, sort in
+             ((0, "zz"), (1, "aa"), (2, "user5a"), (3, "mm"), (4, "mm"), (6, "b"))])
+        conn.executemany(
+            "INSERT INTO customer (external_userid, name, name_sort) VALUES (?, ?, ?)",
+            [(f"wm{n:03d}", f"c{n}", _customer_sort(n)) for n in range(61) if n % 4 != 3])
+    yield TeamJournal(cache, team_server.url, lambda: session)
+
+
+def _customer_sort(n: int) -> str:
+    """Alike names, names before, among and after the ids `wm…` of the unnamed customers."""
+    return ("张三", f"wm{60 - n:03d}\x1f", f"a{n % 5}", f"zhang{n}")[n % 4]
+
+
+@pytest.mark.parametrize("flt", [
+    JournalFilter(), JournalFilter(sources=("app",)), JournalFilter(operators=("user2",)),
+    JournalFilter(sources=("observed",), include_observed=True),
+    JournalFilter(batch_ids=("b3", "b7", "")),
+], ids=["none", "source", "operator", "observed", "batches"])
+def test_the_first_page_by_name_is_the_head_of_every_id_sorted_by_name(
+    team_reader: TeamJournal, flt: JournalFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(team_name_order, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(team_name_order, "GROWTH", 2)
+    asked: list[Mapping[str, Any]] = []
+    call = team_reader._call
+
+    def recorded(action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
+        if action == "keys":
+            asked.append(criteria)
+        return call(action, criteria)
+
+    monkeypatch.setattr(team_reader, "_call", recorded)
+    for order_by in ("customer", "owner", "operator"):
+        for descending in (False, True):
+            every = list(team_reader.sorted_ids(flt, order_by, descending))
+            assert every
+            for limit in (1, 5, 37, 500):
+                page = team_reader.sorted_first_page(flt, order_by, descending, limit)
+                assert [row.id for row in page or []] == every[:limit], (
+                    order_by, descending, limit)
+    chunked = [criteria for criteria in asked if "sort_key" in criteria]
+    assert bool(chunked) == (flt.batch_ids == ())
+    assert all("sort_key" in criteria for criteria in asked) == (flt.batch_ids == ())
+
+
+def test_a_few_names_fill_a_page_of_the_whole_journal_in_one_request(
+    team_reader: TeamJournal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(team_name_order, "FIRST_CHUNK", 4)
+    counted: list[int] = []
+    call = team_reader._call
+
+    def recorded(action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
+        found = call(action, criteria)
+        if action == "keys":
+            counted.append(len(found["keys"]))
+        return found
+
+    monkeypatch.setattr(team_reader, "_call", recorded)
+    page = team_reader.sorted_first_page(JournalFilter(), "customer", False, 20)
+    assert [row.id for row in page or []] == list(
+        team_reader.sorted_ids(JournalFilter(), "customer", False))[:20]
+    assert counted == [4]   # the first four customers by name, not all 61
