@@ -44,6 +44,7 @@ from desktop.store.snapshot import (
     bump_data_version,
     customer_signature,
     insert_rows,
+    linked_relation_signature,
     live_tags,
     relation_signature,
     replace_directory,
@@ -129,30 +130,37 @@ class DirectWrite(PageWriter):
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[tuple[str, PageFollow]]) -> None:
         """Insert one page: its customers (the last row of one wins), its relations (by their
-        customer's external_userid) with their folded text and links."""
+        customer's external_userid) with their folded text and links, each relation's row,
+        links, signature and text made in one pass."""
         self._check_thread()
         self._add_customers(customers)
-        latest: dict[str, tuple[str, PageFollow]] = {}
-        for external_userid, r in relations:
-            latest[f"{r.userid}\n{external_userid}"] = (external_userid, r)
+        latest = {f"{r.userid}\n{external_userid}": (external_userid, r)
+                  for external_userid, r in relations}  # a relation's last row wins
         page_customers = {c.external_userid: c for c in customers}
         fresh: list[tuple[object, ...]] = []
         links: list[list[int]] = []
         texts: list[tuple[int, str | None]] = []
         first = self._next_id  # the new relations' ids follow it in order
+        ids, live, tag_ids = self._ids, self._live, self._tag_ids
         for key, (external_userid, r) in latest.items():
-            fields = _relation_fields(r)
-            rid = self._ids.get(key)
+            linked = sorted(tag_ids.intersection(r.tag_ids))
+            mobiles = json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]"
+            rid = ids.get(key)
             if rid is None:
-                rid = self._ids[key] = self._next_id
+                rid = ids[key] = self._next_id
                 self._next_id += 1
-                links.append(self._pks(r.tag_ids))
-                fresh.append((rid, external_userid, r.userid, *fields, len(links[-1]),
-                              relation_signature(r, self._tag_ids)))
+                pks = sorted([live[t] for t in linked])
+                links.append(pks)
+                fresh.append((rid, external_userid, r.userid, r.remark, r.description,
+                               r.createtime, r.add_way, r.state, r.oper_userid,
+                               r.remark_corp_name, mobiles, len(pks),
+                               linked_relation_signature(r, linked)))
             else:
-                self._replace(rid, r, fields)
-            texts.append((rid, _folded(external_userid, r, fields,
-                                       page_customers.get(external_userid))))
+                self._replace(rid, r, mobiles)
+            customer = page_customers.get(external_userid)
+            texts.append((rid, None if customer is None else search_text.fold_fields(
+                r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
+                customer.corp_full_name, external_userid, mobiles)))  # None: folded at the end
         insert_rows(self._conn, INSERT_RELATIONS, fresh)
         insert_rows(self._conn, FOLDED_TEXT, texts)
         if fresh:
@@ -175,7 +183,7 @@ class DirectWrite(PageWriter):
             (c.external_userid, *_customer_fields(c), _sort_key(c.name), sig)
             for c, sig in new.values()])
 
-    def _replace(self, rid: int, r: PageFollow, fields: tuple[object, ...]) -> None:
+    def _replace(self, rid: int, r: PageFollow, mobiles: str) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
         self._links -= self._conn.execute(
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
@@ -183,7 +191,8 @@ class DirectWrite(PageWriter):
         self._conn.execute(
             f"UPDATE relation SET ({RELATION_FIELDS}, tag_count, sync_sig) ="
             f" ({', '.join('?' * 10)}) WHERE id = ?",
-            (*fields, len(pks), relation_signature(r, self._tag_ids), rid))
+            (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
+             r.remark_corp_name, mobiles, len(pks), relation_signature(r, self._tag_ids), rid))
         self._insert_links(rid, [pks])
 
     def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
@@ -246,22 +255,6 @@ def _customer_fields(c: PageCustomer) -> tuple[object, ...]:
 
 def _sort_key(name: str) -> str:
     return person_sort_key(name) if name else ""
-
-
-def _relation_fields(r: PageFollow) -> tuple[object, ...]:
-    return (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
-            r.remark_corp_name, json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]")
-
-
-def _folded(external_userid: str, r: PageFollow, fields: tuple[object, ...],
-            customer: PageCustomer | None) -> str | None:
-    """The relation's folded search text (`fields` as `_relation_fields` made them), None
-    (folded at the end) when its customer is not on its page."""
-    if customer is None:
-        return None
-    return search_text.fold_fields(
-        r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
-        customer.corp_full_name, external_userid, str(fields[-1]))
 
 
 INSERT_CUSTOMERS = (f"INSERT INTO customer (external_userid, {CUSTOMER_FIELDS}, name_sort,"

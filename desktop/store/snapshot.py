@@ -179,9 +179,15 @@ PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
 def relation_signature(r: PageFollow, tag_ids: frozenset[str]) -> int:
     """What a sync writes for this relation: its fields and its links to those of its tag
     ids that the sync's tag list (`tag_ids`) names, as a 64-bit signature."""
+    return linked_relation_signature(r, sorted(tag_ids.intersection(r.tag_ids)))
+
+
+def linked_relation_signature(r: PageFollow, linked: Sequence[str]) -> int:
+    """`relation_signature` of a relation whose tag ids that the sync's tag list names are
+    `linked` (sorted)."""
     return _signature((r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
                        r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles),
-                       "\x01".join(sorted(tag_ids.intersection(r.tag_ids)))))
+                       "\x01".join(linked)))
 
 
 def customer_signature(c: PageCustomer) -> int:
