@@ -50,6 +50,9 @@ MARK_TAG = "externalcontact/mark_tag"
 # The key of a write's reason in its outbox row's `write_note` (a reason is never a header):
 # a settled call is journaled with it too.
 REASON_KEY = "reason"
+# ... and what a rename renamed (WriteNote.renamed), so a rename settled after a restart
+# journals its old name.
+RENAMED_KEY = "renamed"
 # An own row younger than this may be between its INSERT and being marked active.
 OWN_ROW_GRACE = timedelta(seconds=10)
 OK_ANSWER: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
@@ -82,7 +85,8 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
         device_id=None if values[2] is None else int(str(values[2])), path=str(values[3]),
         body=body if isinstance(body, dict) else {},
         owner=None if values[5] is None else int(str(values[5])),
-        note=replace(read_note(headers), reason=str(headers.get(REASON_KEY) or "")
+        note=replace(read_note(headers), reason=str(headers.get(REASON_KEY) or ""),
+                     renamed=_renamed(headers.get(RENAMED_KEY))
                      ) if isinstance(headers, dict) else NO_NOTE,
         expiring=expiry_records.from_note(headers) if isinstance(headers, dict) else (),
     )
@@ -205,3 +209,9 @@ class OutboxRecovery:
 
 def _strings(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _renamed(value: object) -> tuple[str, ...]:
+    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()

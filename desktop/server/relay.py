@@ -43,6 +43,7 @@ from desktop.server.outbox_recovery import (
     MARK_TAG,
     NO_NOTE,
     REASON_KEY,
+    RENAMED_KEY,
     OutboxRecovery,
     outbox_row,
 )
@@ -138,6 +139,15 @@ class TagNames:
         """The name the group had when last read ("" when never seen)."""
         with self._lock:
             return self._groups.get(group_id, "")
+
+    def describe(self, item_id: str) -> tuple[str, ...]:
+        """("tag" or "group", its name, its group's name) as last read; () when unknown."""
+        with self._lock:
+            if item_id in self._groups:
+                return "group", self._groups[item_id], self._groups[item_id]
+            if item_id in self._names:
+                return "tag", *self._names[item_id]
+            return ()
 
     def know(self, item_id: str) -> None:
         """Make sure the name of a tag or a group is known (re-read from WeCom if not)."""
@@ -276,6 +286,8 @@ class Relay:
             note = self._server_before(body, note)
         elif request.path in EDITS:
             self._names.know(str(body.get("id", "")))  # the journal names what it was
+            if isinstance(body.get("name"), str):
+                note = replace(note, renamed=self._names.describe(str(body.get("id", ""))))
         elif request.path in DELETES:
             for item_id in _str_list(body.get("group_id")):
                 self._names.know(item_id)              # ... and what it deleted
@@ -351,7 +363,9 @@ class Relay:
                 " RETURNING id",
                 (caller.userid, caller.device_id or None, path, Jsonb(body), self._process_id,
                  call_key, Jsonb({**note.headers(), **expiry_records.to_note(expiring),
-                                  **({REASON_KEY: note.reason} if note.reason else {})})),
+                                  **({REASON_KEY: note.reason} if note.reason else {}),
+                                  **({RENAMED_KEY: list(note.renamed)} if note.renamed
+                                     else {})})),
             ).fetchone()
         if row is not None:
             with self._active_lock:
@@ -478,7 +492,10 @@ class Relay:
         else:
             renamed = (self._names.rename(str(body.get("id", "")), body["name"])
                        if path in EDITS and isinstance(body.get("name"), str) else None)
-            if renamed is not None:   # the old name unknown ("") when names were re-read since
+            if note.renamed:    # the names as they were when the rename was sent
+                kind, old, group = note.renamed
+                renamed = (kind, old, body["name"] if kind == "group" else group)
+            if renamed is not None:
                 kind, old, group_name = renamed
                 yield JournalEntry(
                     operator=operator, action=f"{kind}_rename", source=source,

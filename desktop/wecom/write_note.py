@@ -27,6 +27,8 @@ class WriteNote:
     before: tuple[str, ...] | None = None   # None: the desktop does not know the relation
     reverts: str = ""                        # the batch this write reverts
     reason: str = ""                         # why (a tree edit's reason; never a header)
+    renamed: tuple[str, ...] = ()  # a rename: ("tag" or "group", the old name, the
+    #                                     tag's group), kept by the server (never a header)
     call_key: str = ""  # the same on every attempt of one queued call, even after a restart:
     #                     a team server sends a call key to WeCom at most once
     expiring: tuple[tuple[str, int], ...] = ()  # (tag id, seconds left) of added tags

@@ -365,6 +365,46 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     assert settled is not None and settled[0] >= 1  # the kill did leave rows mid-call
 
 
+def test_a_rename_settled_after_a_kill_journals_its_old_name(
+    postgres: PostgresCluster, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SIGKILL while a tag rename is in flight: the process started after it settles the
+    rename from WeCom and journals the old name the first process knew when it sent it."""
+    db_url = postgres.new_database()
+    admin = sorted(sandbox.state.follow_users())[4]
+    server = TeamServerProcess(db_url, sandbox, tmp_path / "first", "--admin", admin)
+    (group, old), tag_id = sorted(sandbox.state.tag_ids_by_name().items())[0]
+    client = team_client(server.url, sandbox, log_in(server.url, sandbox, admin).token)
+    restarted: TeamServerProcess | None = None
+    sandbox.configure(latency_ms=1500)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            rename = pool.submit(client.edit_corp_tag, tag_id, name=f"{old}改")
+            wait_for(lambda: sandbox.stats.in_flight("externalcontact/edit_corp_tag"),
+                     what="the rename in flight")
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(timeout=30)
+            with contextlib.suppress(WeComError, WeComNetworkError):
+                rename.result(timeout=60)
+        sandbox.configure(latency_ms=0)
+        restarted = TeamServerProcess(db_url, sandbox, tmp_path / "second", "--admin", admin)
+    finally:
+        sandbox.configure(latency_ms=0)
+        client.close()
+        server.stop()
+        if restarted is not None:
+            assert restarted.stop() == 0, restarted.stderr
+    assert sandbox.state.find_tag(group, f"{old}改") == tag_id
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute("SELECT action, tag_name, group_name, before, after FROM team_journal"
+                            " WHERE tag_id = %s", (tag_id,)).fetchall()
+        settled = conn.execute("SELECT settled_how FROM outbox WHERE path = %s",
+                               ("externalcontact/edit_corp_tag",)).fetchall()
+    assert settled == [("applied: found on WeCom",)]
+    assert rows == [("tag_rename", f"{old}改", group, f'{{"name": "{old}"}}',
+                     f'{{"name": "{old}改"}}')]
+
+
 def test_a_lease_lost_with_its_connection_is_taken_again(postgres: PostgresCluster) -> None:
     """The lease's connection is cut (as a restart or a network device would): for a moment
     the process looks dead to the others, then it holds its lease again on its own."""
