@@ -354,7 +354,8 @@ class TaggingService:
             stop=stop, pause=pause, reverts=str(record.summary.get("reverts", "")),
         )
         watch = _Watch(runner, self._ws.profile, reporter, started, len(rows),
-                       settled_before, record.counts.total)
+                       settled_before, record.counts.total,
+                       (record.counts.applied, record.counts.failed))
         workers: list[threading.Thread] = []
         try:
             workers = runner.start(rows)
@@ -460,7 +461,8 @@ class _Watch:
     """The calling thread's part of a run: wait for workers, relay cancel, report progress."""
 
     def __init__(self, runner: OutboxRunner, profile: Profile, progress: ProgressCallback,
-                 started: float, this_run: int, settled_before: int, batch_total: int) -> None:
+                 started: float, this_run: int, settled_before: int, batch_total: int,
+                 earlier: tuple[int, int]) -> None:
         self._runner = runner
         self._profile = profile
         self._progress = progress
@@ -468,6 +470,7 @@ class _Watch:
         self._this_run = this_run
         self._settled_before = settled_before
         self._batch_total = batch_total
+        self._earlier = earlier        # (applied, failed) by earlier runs: the pilot, a resume
 
     def until_done(self, workers: list[threading.Thread], stop: threading.Event,
                    cancel: CancelToken | None) -> bool:
@@ -498,11 +501,12 @@ class _Watch:
         rate, limit = calls_per_minute(tally.applied + tally.failed, elapsed), \
             self._profile.calls_per_minute
         overall = self._settled_before + done
-        zh = (f"{'已暂停 · ' if self._runner.paused else ''}成功 {tally.applied:,} · 失败 "
-              f"{tally.failed:,} · {rate:,}/{limit:,} 次/分 · 剩余约"
+        applied, failed = self._earlier[0] + tally.applied, self._earlier[1] + tally.failed
+        zh = (f"{'已暂停 · ' if self._runner.paused else ''}成功 {applied:,} · 失败 "
+              f"{failed:,} · {rate:,}/{limit:,} 次/分 · 剩余约"
               f" {format_duration(eta, english=False)}")
-        en = (f"{'paused · ' if self._runner.paused else ''}applied {tally.applied:,} · failed "
-              f"{tally.failed:,} · {rate:,}/{limit:,} calls/min · ETA {format_duration(eta)}")
+        en = (f"{'paused · ' if self._runner.paused else ''}applied {applied:,} · failed "
+              f"{failed:,} · {rate:,}/{limit:,} calls/min · ETA {format_duration(eta)}")
         self._progress(Progress(PHASE, overall, self._batch_total, f"{zh} / {en}"))
 
 

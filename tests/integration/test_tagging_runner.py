@@ -189,6 +189,22 @@ def test_the_pilot_sends_exactly_n_then_waits(small: tuple[SandboxServer, Worksp
     assert service.unfinished_batches() == []
 
 
+def test_the_rest_after_a_pilot_reports_the_whole_batchs_applied_calls(
+        small: tuple[SandboxServer, Workspace]) -> None:
+    server, ws = small
+    service = TaggingService(ws)
+    plan = service.plan(_all_ids(ws)[:30], add=[_tag(server, "客户等级", "VIP")])
+    batch_id = service.submit(plan, pilot_size=7)
+    assert service.run(batch_id).applied == 7
+    said: list[Progress] = []
+    rest = service.run(batch_id, progress=said.append)
+    assert rest.applied == plan.api_calls
+    last = said[-1]
+    assert (last.done, last.total) == (plan.api_calls, plan.api_calls)
+    assert f"成功 {plan.api_calls} · 失败 0" in last.text         # the pilot's 7 counted too
+    assert f"applied {plan.api_calls} · failed 0" in last.text
+
+
 def test_undo_puts_back_what_the_batch_changed(small: tuple[SandboxServer, Workspace]) -> None:
     server, ws = small
     service = TaggingService(ws)
