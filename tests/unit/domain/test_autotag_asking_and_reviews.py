@@ -49,6 +49,24 @@ def tagger() -> AutoTagger:
     ("下周再发吧", {"物流咨询"}),
     ("我是做抖音推广的，了解一下", {"无效客户"}),
     ("你们就是不想处理吧", {"投诉"}),
+    ("预约的洗牙不做了，钱退我", {"退款退货"}),      # the booking is what is cancelled
+    ("发票能寄到公司吗", {"开票需求"}),              # the invoice's post is the invoice's
+    ("运单号是多少", {"物流咨询"}),                  # a delivery question, not a product one
+    ("值得入手", set()),                             # praise, not a purchase
+    ("快递隔天就到了，很满意", set()),
+    ("外卖小哥态度很好", set()),
+    ("送餐辛苦了", set()),
+    ("退款已经到账了", set()),                       # a settled refund
+    ("等了五天才到", {"物流咨询"}),
+    ("有点咸", {"售后问题"}),
+    ("不会太咸吧", set()),
+    ("勺子都没给", {"售后问题"}),
+    ("分量太少了", {"售后问题"}),
+    ("给点补偿吧", {"价格异议"}),                    # money offered in place of a return
+    ("改了时间也不说一声", {"投诉"}),
+    ("客服回复也太慢了", {"投诉"}),
+    ("骑手不送上楼", {"物流咨询"}),
+    ("跟详情页的颜色差太多", {"售后问题"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
