@@ -15,12 +15,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.common import add_common, emit_json, open_synced_workspace
+from desktop.cli.common import add_common, emit_json, home, open_synced_workspace
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK
 from desktop.domain.echo import escape_controls
 from desktop.domain.errors import UserError, printable
 
 if TYPE_CHECKING:
+    from desktop.domain.filter.rename import Rename
     from desktop.domain.tag_tree import TagNode
     from desktop.services.tag_admin import CreatedTag, TagAdminService
     from desktop.services.tag_refs import TreeRefs
@@ -268,14 +269,27 @@ def _say_created(created: CreatedTag, args: argparse.Namespace, *, action: str,
 def tags_rename(args: argparse.Namespace) -> int:
     admin = _service(args, write=True)
     with admin.ws:
-        item = _refs(admin).item(args.item)
+        refs = _refs(admin)
+        item = refs.item(args.item)
         changes = admin.rename(item.id, args.new_name)
         renamed = _refs(admin).item(item.id)
+    if renamed.name != item.name:
+        _respell_filters(args, admin.ws.profile.name, refs.rename(item, renamed.name))
     say(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")
     if args.json:
         emit_json({"action": "rename", "kind": item.kind, "id": item.id, "old_name": item.name,
                    "name": renamed.name, "path": renamed.path, "batch_id": changes.batch_id})
     return EXIT_OK
+
+
+def _respell_filters(args: argparse.Namespace, profile: str, rename: Rename) -> None:
+    """The profile's saved and recent filters name the renamed tag or group by its new name,
+    as after a rename in the window (they live in the app's settings file)."""
+    from desktop.ui.settings import Settings
+
+    settings = Settings(home(args))
+    settings.respell_filters(profile, rename.respell)
+    settings.sync()
 
 
 def tags_move(args: argparse.Namespace) -> int:

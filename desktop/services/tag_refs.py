@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.domain.filter.rename import Rename, group_rename, tag_rename
 from desktop.domain.filter.suggest import NameSuggester
 from desktop.domain.tag_names import PATH_SEPARATOR, name_key
 from desktop.domain.tags import GroupInfo, TagInfo, TagKind
@@ -60,6 +61,13 @@ class TreeRefs:
     def __init__(self, library: TagLibrary) -> None:
         self.tags = [tag for tag in library.tags if tag.kind is not TagKind.PERSONAL]
         self.groups = [group for group in library.groups if group.kind is not TagKind.PERSONAL]
+
+    def rename(self, item: TreeItem, new_name: str) -> Rename:
+        """How a filter naming `item` is respelled once it is called `new_name`."""
+        if item.is_group:
+            return group_rename(item.name, new_name)
+        return tag_rename(item.name, new_name, item.group_name,
+                          [(t.name, t.group_name) for t in self.tags if t.id != item.id])
 
     def item(self, ref: str) -> TreeItem:
         """The tag or group `ref` names (see the module's rules)."""

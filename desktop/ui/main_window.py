@@ -29,7 +29,6 @@ from desktop import __version__
 from desktop.domain.audience import AudienceTag
 from desktop.domain.bilingual import LANGUAGES
 from desktop.domain.filter import quote
-from desktop.domain.filter.rename import renamed_group, renamed_tag
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
@@ -735,9 +734,8 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
-        self.tag_tree.tagRenamed.connect(self._tag_renamed)
+        self.tag_tree.renamed.connect(lambda rename: self._respell(rename.respell))
         self.table.type_ahead.searched.connect(self._typed_ahead)
-        self.tag_tree.groupRenamed.connect(self._group_renamed)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
         self.sync.progressed.connect(self.status.sync_progress)
@@ -831,18 +829,10 @@ class MainWindow(QMainWindow):
     def _group_clicked(self, group_id: str, modifiers: Any) -> None:
         self.filter_bar.add_group(group_id, Qt.KeyboardModifier(modifiers))
 
-    def _tag_renamed(self, old: str, new: str, group: str, elsewhere: bool,
-                     children: bool) -> None:
-        self._respell(lambda text: renamed_tag(text, old, new, group, name_elsewhere=elsewhere,
-                                               children=children))
-
     def _typed_ahead(self, typed: str, found: bool) -> None:
         """The letters typed in the customer table, briefly, so a search is seen."""
         text = (self.tr("Find: %1") if found else self.tr("Find: %1 (no matching customer)"))
         self.status.showMessage(text.replace("%1", typed), TYPE_AHEAD_SHOWN_MS)
-
-    def _group_renamed(self, old: str, new: str) -> None:
-        self._respell(lambda text: renamed_group(text, old, new))
 
     def _respell(self, respell: Callable[[str], str]) -> None:
         """The filter, saved and recent filters name a renamed tag or group by its new name,

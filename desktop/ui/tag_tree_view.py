@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.filter.catalogue import path_segments
+from desktop.domain.filter.rename import group_rename, tag_rename
 from desktop.domain.governance import Change, Operation, Verdict
 from desktop.domain.hygiene import library_capacity
 from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
@@ -63,9 +63,7 @@ SEARCH_LIMIT = 60
 class TagTreeView(QWidget):
     tagClicked = Signal(str, object)    # tag id, Qt.KeyboardModifier
     groupClicked = Signal(str, object)  # group id, Qt.KeyboardModifier
-    # old name, new name, group name, old name elsewhere, tags under `old/` keep their names
-    tagRenamed = Signal(str, str, str, bool, bool)
-    groupRenamed = Signal(str, str)  # old name, new name
+    renamed = Signal(object)   # a tag or a group renamed: filter.rename.Rename
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -321,20 +319,16 @@ class TagTreeView(QWidget):
             dialog = RenameDialog(self.context, self.model.service, group.id,
                                   group.name, is_group=True, parent=self,
                                   strategy_id=group.strategy_id)
-            dialog.saved.connect(lambda _changes: self.groupRenamed.emit(
-                group.name, dialog.new_name))
+            dialog.saved.connect(lambda _changes: self.renamed.emit(
+                group_rename(group.name, dialog.new_name)))
         elif node.tag is not None:
             tag = node.tag
             dialog = RenameDialog(self.context, self.model.service, tag.id, tag.name,
                                   is_group=False, group_id=tag.group_id, parent=self)
-            elsewhere = any(other.name == tag.name and other.group_id != tag.group_id
-                            for other in self.model.library.tags)
-            path = path_segments(tag.name)
-            children = any(other.group_id == tag.group_id and other.id != tag.id
-                           and path_segments(other.name)[:len(path)] == path
-                           for other in self.model.library.tags)
-            dialog.saved.connect(lambda _changes: self.tagRenamed.emit(
-                tag.name, dialog.new_name, tag.group_name, elsewhere, children))
+            others = [(other.name, other.group_name) for other in self.model.library.tags
+                      if other.id != tag.id]
+            dialog.saved.connect(lambda _changes: self.renamed.emit(
+                tag_rename(tag.name, dialog.new_name, tag.group_name, others)))
         else:
             return None
         return self._open(dialog)

@@ -281,3 +281,18 @@ def test_a_console_made_rule_group_is_refused_and_then_shown_read_only(
     renamed, _ = run(tags, "rename", "客服-工单类型/咨询", "问询")
     assert renamed.returncode == REFUSED and "客服部规则组" in renamed.stderr
     assert corp.state.find_tag("客服-工单类型", "咨询") is not None
+
+
+def test_a_rename_respells_the_saved_and_recent_filters_as_the_window_does(tags: Cli) -> None:
+    from desktop.ui.settings import Settings
+
+    settings = Settings(tags.home)
+    settings.save_filter("acme", "潜在", "潜在 -VIP")
+    settings.add_recent_filter("acme", "客户等级:潜在 | 意向程度:低意向")
+    settings.sync()
+    for args in (("客户等级/潜在", "潜在客户"), ("意向程度/", "意向 等级")):
+        renamed, _ = run(tags, "rename", *args)
+        assert renamed.returncode == 0, renamed.stderr
+    settings = Settings(tags.home)   # as the next window start reads them
+    assert settings.saved_filters("acme") == [("潜在", "潜在客户 -VIP")]
+    assert settings.recent_filters("acme")[0] == '客户等级:潜在客户 | "意向 等级":低意向'

@@ -3,9 +3,11 @@ so the filter goes on showing the same relations instead of naming a tag that is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from desktop.domain.filter.ast import And, Expr, GroupTerm, Not, Or, TagTerm
+from desktop.domain.filter.catalogue import path_segments
 from desktop.domain.filter.errors import FilterError
 from desktop.domain.filter.lexer import tokenize
 from desktop.domain.filter.parser import parse
@@ -13,6 +15,42 @@ from desktop.domain.filter.printer import quote, tag_text
 from desktop.domain.filter.suggest import fold
 
 Edit = tuple[int, int, str]   # replace text[start:end] with this
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A tag or a group renamed, as the window, the command line and the team server all
+    respell the filters that name it (`respell`)."""
+
+    old: str
+    new: str
+    group: str = ""               # the renamed tag's group ("" for a group)
+    is_group: bool = False
+    name_elsewhere: bool = False  # another group has a tag called `old` too
+    children: bool = False        # tags under `old/` keep their names
+
+    def respell(self, text: str) -> str:
+        if self.is_group:
+            return renamed_group(text, self.old, self.new)
+        return renamed_tag(text, self.old, self.new, self.group,
+                           name_elsewhere=self.name_elsewhere, children=self.children)
+
+
+def tag_rename(old: str, new: str, group: str, others: Iterable[tuple[str, str]]) -> Rename:
+    """The rename of the tag `old` of `group` to `new`; `others` is (name, group name) of
+    every other tag, to tell whether the bare name meant this tag alone and whether tags
+    beneath it keep their names."""
+    path = path_segments(old)
+    elsewhere = children = False
+    for name, group_name in others:
+        elsewhere = elsewhere or (name == old and group_name != group)
+        children = children or (group_name == group and name != old
+                                and path_segments(name)[:len(path)] == path)
+    return Rename(old, new, group, name_elsewhere=elsewhere, children=children)
+
+
+def group_rename(old: str, new: str) -> Rename:
+    return Rename(old, new, is_group=True)
 
 
 def renamed_tag(text: str, old: str, new: str, group: str, *,

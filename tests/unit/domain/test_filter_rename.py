@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.filter.rename import renamed_group, renamed_tag
+from desktop.domain.filter.rename import group_rename, renamed_group, renamed_tag, tag_rename
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -56,3 +56,14 @@ def test_references_to_a_renamed_group_are_respelled(text: str, expected: str) -
 def test_a_group_name_that_needs_quotes_is_quoted() -> None:
     assert renamed_group("group:等级 等级:VIP", "等级", "客户 等级") == (
         'group:"客户 等级" "客户 等级":VIP')
+
+
+def test_a_rename_knows_from_the_other_tags_what_a_bare_name_and_a_path_meant() -> None:
+    others = [("普通", "会员等级"), ("教育/K12", "行业"), ("VIP", "客户等级")]
+    rename = tag_rename("普通", "PT1", "客户等级", others)
+    assert rename.name_elsewhere and not rename.children
+    assert rename.respell("普通 | 客户等级:普通") == "普通 | 客户等级:PT1"
+    education = tag_rename("教育", "学习", "行业", others)
+    assert education.children and not education.name_elsewhere
+    assert education.respell("行业:教育/*") == "(行业:学习/* | 行业:教育/*)"
+    assert group_rename("行业", "行业 类型").respell("行业:教育") == '"行业 类型":教育'
