@@ -26,6 +26,7 @@ from psycopg.types.json import Jsonb
 from desktop.server import (
     autotag_reverts,
     expiry_records,
+    filter_respell,
     leases,
     rule_reverts,
     snapshot,
@@ -33,6 +34,7 @@ from desktop.server import (
 )
 from desktop.server.db_health import ConnectionFactory
 from desktop.server.expiry_records import Expiring
+from desktop.server.filter_respell import OtherTags
 from desktop.server.identity import Caller
 from desktop.server.write_notes import read_note
 from desktop.store.journal import JournalEntry
@@ -95,12 +97,13 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
 class OutboxRecovery:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
                  entries: EntryBuilder, process_id: int,
-                 is_active: Callable[[int], bool]) -> None:
+                 is_active: Callable[[int], bool], other_tags: OtherTags) -> None:
         self._connection = connection
         self._client = WeComClient.over(transport)
         self._entries = entries
         self._process_id = process_id
         self._is_active = is_active
+        self._other_tags = other_tags
 
     def settle_orphans(self) -> int:
         """Settle every `sending` row whose process is gone, and this process's own rows
@@ -143,6 +146,7 @@ class OutboxRecovery:
             rule_reverts.remember(conn, entries, row.note.reverts)
             autotag_reverts.remember(conn, entries, row.note.reverts)
             snapshot.follow_relay(conn, entries)
+            filter_respell.follow_renames(conn, entries, self._other_tags)
             expiry_records.record(conn, entries, row.expiring, row.note.batch_id)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)

@@ -31,6 +31,7 @@ from psycopg.types.json import Jsonb
 from desktop.server import (
     autotag_reverts,
     expiry_records,
+    filter_respell,
     leases,
     rule_reverts,
     snapshot,
@@ -149,6 +150,11 @@ class TagNames:
                 return "tag", *self._names[item_id]
             return ()
 
+    def others(self, tag_id: str) -> list[tuple[str, str]]:
+        """(name, group name) of every tag known but `tag_id`."""
+        with self._lock:
+            return [names for other, names in self._names.items() if other != tag_id]
+
     def know(self, item_id: str) -> None:
         """Make sure the name of a tag or a group is known (re-read from WeCom if not)."""
         with self._lock:
@@ -225,7 +231,7 @@ class Relay:
         self._active_lock = threading.Lock()
         self._active: set[int] = set()  # outbox rows this process is sending right now
         self.recovery = OutboxRecovery(connection, transport, self.journal_entries,
-                                       process_id, self._is_active)
+                                       process_id, self._is_active, self._names.others)
         # Governance: answers a refusal for a write it does not let through, else None.
         self.gate: Gate | None = None
 
@@ -436,6 +442,7 @@ class Relay:
             rule_reverts.remember(conn, entries, note.reverts)
             autotag_reverts.remember(conn, entries, note.reverts)
             snapshot.follow_relay(conn, entries)
+            filter_respell.follow_renames(conn, entries, self._names.others)
             expiry_records.record(conn, entries, expiring, note.batch_id)
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],

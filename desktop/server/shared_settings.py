@@ -44,6 +44,7 @@ from desktop.server import team_journal
 from desktop.server.identity import Caller
 from desktop.server.relay import TagNames
 from desktop.server.request_refused import RequestRefused
+from desktop.server.setting_rows import SOURCE, TEAM
 from desktop.services.autotag_keywords import KeywordsError, checked_keywords
 from desktop.services.tag_admin import TagAdminError, check_abbreviation
 from desktop.store.journal import JournalEntry
@@ -53,8 +54,6 @@ from desktop.wecom.transport import WeComTransport
 
 log = logging.getLogger("tagdesk.server")
 
-SOURCE = "settings"
-TEAM = ""
 MAX_CHANGES = 100
 MAX_KEY_LEN = 200
 MAX_FILTER_LEN = 4000

@@ -4,13 +4,22 @@ the team journal holds them under the logged-in user, rule-group calls included.
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
 from desktop.sandbox import SandboxServer
-from tests.server.team_support import TeamServerProcess, cli_login, desktop_env, tagdesk
+from tests.server.team_support import (
+    TeamServerProcess,
+    cli_login,
+    desktop_env,
+    log_in,
+    tagdesk,
+    team_client,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -92,3 +101,34 @@ def test_each_tree_action_is_one_batch_in_the_team_journal(
         ("批次改名组", "批次改名组", '{"name": "批次测试组"}', '{"name": "批次改名组"}')]
     assert [row[2:] for row in rows if row[0] == deleted] == [   # names what it deleted
         ("批次改名组", "批次改名组", '{"name": "批次改名组"}', "")]
+
+
+def test_a_rename_through_the_server_respells_the_teams_saved_filters(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    editor, author = users[1], users[3]          # users[1] is an administrator
+    url = f"{team_server.url}tagdesk/v1/settings"
+    with team_client(team_server.url, team_sandbox,
+                     log_in(team_server.url, team_sandbox, author).token) as client:
+        session = client.get_token()
+    saved = requests.post(url, params={"access_token": session}, timeout=30, json={"changes": [
+        {"kind": "saved_filter", "key": "复购客户", "value": "复购:二次复购 -VIP"},
+        {"kind": "saved_filter", "key": "未改", "value": "VIP"}]}).json()
+    env = desktop_env(tmp_path)
+    cli_login(env, team_server.url, team_sandbox, editor)
+    assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+    for args in (("复购/二次复购", "复购两次"), ("复购/", "复购 次数")):
+        renamed = tagdesk("tags", "rename", *args, "--profile", "team", env=env)
+        assert renamed.returncode == 0, renamed.stderr
+    polled = requests.get(url, params={"access_token": session, "since": str(saved["version"])},
+                          timeout=30).json()
+    assert [(i["key"], i["value"], i["updated_by"], i["author"]) for i in polled["items"]] == [
+        ("复购客户", '"复购 次数":复购两次 -VIP', editor, author)]
+    with psycopg.connect(team_server.db_url) as conn:
+        rows = conn.execute("SELECT operator, tag_name, before, after FROM team_journal"
+                            " WHERE action = 'saved_filter_save' AND operator = %s ORDER BY id",
+                            (editor,)).fetchall()
+    steps = ["复购:二次复购 -VIP", "复购:复购两次 -VIP", '"复购 次数":复购两次 -VIP']
+    assert rows == [(editor, "复购客户", *(json.dumps(t, ensure_ascii=False) for t in pair))
+                    for pair in pairwise(steps)]

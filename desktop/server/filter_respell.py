@@ -1,0 +1,67 @@
+"""The team's saved filters follow a tag or group rename the relay carried out: in the same
+transaction as the rename's journal row, each team saved filter naming the old name is
+respelled with the new one (the same `Rename` the window and `tagdesk tags rename` use for a
+user's own filters), saved under a new settings version so every desktop's next poll brings
+it, and journaled as a `saved_filter_save` by the user who renamed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from psycopg import Connection
+from psycopg.types.json import Jsonb
+
+from desktop.domain.filter.rename import Rename, group_rename, tag_rename
+from desktop.server import team_journal
+from desktop.server.setting_rows import SOURCE, TEAM
+from desktop.store.journal import JournalEntry
+
+Conn = Connection[tuple[object, ...]]
+OtherTags = Callable[[str], list[tuple[str, str]]]   # tag id -> (name, group) of every other
+
+
+def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTags) -> int:
+    """Respell the team saved filters after the renames among `entries`; how many changed."""
+    renames = [(entry.operator, rename) for entry in entries
+               if (rename := _rename(entry, others)) is not None]
+    if not renames:
+        return 0
+    rows = conn.execute(
+        "SELECT key, value #>> '{}' FROM team_setting WHERE owner = %s"
+        " AND kind = 'saved_filter' AND value IS NOT NULL ORDER BY key FOR UPDATE", (TEAM,),
+    ).fetchall()
+    changed: list[tuple[str, str, str, str]] = []      # (key, before, after, operator)
+    for key, text in rows:
+        respelled = str(text)
+        for _operator, rename in renames:
+            respelled = rename.respell(respelled)
+        if respelled != text:
+            changed.append((str(key), str(text), respelled, renames[0][0]))
+    if not changed:
+        return 0
+    head = conn.execute(
+        "UPDATE team_setting_head SET version = version + 1 RETURNING version").fetchone()
+    assert head is not None, "the migration creates the head row"
+    for key, _before, after, operator in changed:
+        conn.execute(
+            "UPDATE team_setting SET value = %s, version = %s, updated_by = %s,"
+            " updated_at = now() WHERE owner = %s AND kind = 'saved_filter' AND key = %s",
+            (Jsonb(after), head[0], operator, TEAM, key))
+    team_journal.append(conn, [
+        JournalEntry(operator=operator, action="saved_filter_save", source=SOURCE, tag_name=key,
+                     before=json.dumps(before, ensure_ascii=False),
+                     after=json.dumps(after, ensure_ascii=False))
+        for key, before, after, operator in changed], None)
+    return len(changed)
+
+
+def _rename(entry: JournalEntry, others: OtherTags) -> Rename | None:
+    if entry.action not in ("tag_rename", "group_rename") or not entry.before:
+        return None
+    old = json.loads(entry.before).get("name")
+    if not isinstance(old, str) or old == entry.tag_name:
+        return None
+    if entry.action == "group_rename":
+        return group_rename(old, entry.tag_name)
+    return tag_rename(old, entry.tag_name, entry.group_name, others(entry.tag_id))
