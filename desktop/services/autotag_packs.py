@@ -15,7 +15,7 @@ from desktop.resources import resource_path
 def load_intent_packs() -> tuple[IntentPack, ...]:
     """The bundled packs, in file order (earlier packs win ties when linking a tag); each
     pack's `patterns` expanded into its phrases and gapped phrases, its `traps` (patterns
-    too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
+    too) and its `owned` words (patterns too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
     into theirs."""
     data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
     packs = []
@@ -36,5 +36,7 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
                 (partner, tuple(dict.fromkeys(p for pattern in patterns for p in expand(pattern))))
                 for partner, patterns in pack.get("alongside", {}).items()),
             yields_to=tuple(pack.get("yields_to", ())),
+            owned=tuple(dict.fromkeys(
+                word for pattern in pack.get("owned", ()) for word in expand(pattern))),
         ))
     return tuple(packs)

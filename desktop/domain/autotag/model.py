@@ -53,7 +53,10 @@ class IntentPack:
     only when another seller is named; 有什么政策 asks a discount only on a renewal); they
     credit only a tag linked by name. `yields_to`: other packs' names: when the rules give
     one of their tags to a message, this intent steps aside there (a product question about
-    the price of a bargain is the bargain; a re-purchase is a renewal, not a new purchase)."""
+    the price of a bargain is the bargain; a re-purchase is a renewal, not a new purchase).
+    `owned`: words that say the customer already has or ordered what they write about (买的,
+    收到, 订单, 坏了, 能退): beside one, a question cue alone asks nothing for this intent (能换
+    42 吗 is about a return, 还没发，到底有没有货 about a delivery)."""
 
     name: str
     aliases: tuple[str, ...]
@@ -65,6 +68,7 @@ class IntentPack:
     gapped: tuple[str, ...] = ()
     alongside: tuple[tuple[str, tuple[str, ...]], ...] = ()
     yields_to: tuple[str, ...] = ()
+    owned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ class AutoTagger:
         contested: Sequence[ContestedPack] = (), tuned: bool = False,
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None,
         yields: dict[str, frozenset[str]] | None = None,
+        owned: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
@@ -137,6 +138,8 @@ class AutoTagger:
         self._asking = dict(asking or {})
         # Tags that step aside when the rules give one of the others to the same message.
         self._yields = dict(yields or {})
+        # Tags whose question cues alone ask nothing beside these words (买的, 能退).
+        self._owned = dict(owned or {})
         self._index = index
         self._learner = learner
         self._base: Learner | None = None
@@ -165,6 +168,7 @@ class AutoTagger:
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         owners = {link.pack: link.tag for link in plan.links.values() if link.owner}
         yields: dict[str, frozenset[str]] = {}
+        owned: dict[str, tuple[str, ...]] = {}
         for tag in tags:
             phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -178,6 +182,8 @@ class AutoTagger:
                                for q in pack.questions)
                 phrases.extend(_gapped(g, tag.name) for g in pack.gapped)
                 phrases.extend(_alongside(pack, tag.name, owners))
+                if pack.owned:
+                    owned[tag.name] = tuple(normal_text(word) for word in pack.owned)
                 stronger = frozenset(owners[name] for name in pack.yields_to if name in owners)
                 if stronger:
                     yields[tag.name] = stronger
@@ -189,7 +195,7 @@ class AutoTagger:
             traps[tag.name] = tuple(t for t in pack.traps if normal_text(t) not in keywords)
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
-                     tuned=threshold is None, asking=asking, yields=yields)
+                     tuned=threshold is None, asking=asking, yields=yields, owned=owned)
         if base is not None:
             tagger._base = base
             tagger._pack_of = {name: link.pack for name, link in plan.links.items()
@@ -298,6 +304,11 @@ class AutoTagger:
                         if not any(b < end and start < e for b, e in trapped))
         return hits
 
+    def _owns(self, text: NormalText, tag: str) -> bool:
+        """The customer writes of something they already have or ordered: a question cue
+        alone asks nothing for `tag` then."""
+        return any(word in text.text for word in self._owned.get(tag, ()))
+
     def _rule_findings(self, text: NormalText, hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)
         forms = question_forms(text) if self._asking else []
@@ -305,6 +316,7 @@ class AutoTagger:
             text, [hit for hit in (*hits, *self._question_hits(text, forms)) if hit.counts], forms)
         if any(not hit.fallback for hit in counting):
             counting = [hit for hit in counting if not hit.fallback]
+        counting = [hit for hit in counting if not (hit.fallback and self._owns(text, hit.tag))]
         for hit in counting:
             by_tag[hit.tag].append(hit)
         findings = []

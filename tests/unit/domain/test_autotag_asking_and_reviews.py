@@ -70,3 +70,15 @@ def tagger() -> AutoTagger:
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("这个吹风机正常吗", True),
+    ("刚买的吹风机，这个正常吗", False),     # about what the customer has: after-sales
+    ("订单备注能改吗", False),
+    ("穿了两次这样正常吗", False),
+    ("能换个颜色吗", False),
+])
+def test_a_question_about_what_the_customer_has_is_no_product_question(
+        tagger: AutoTagger, text: str, asks: bool) -> None:
+    assert ("产品咨询" in tagger.labels(text)) is asks
