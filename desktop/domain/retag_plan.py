@@ -17,7 +17,7 @@ and remove on it):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.domain.errors import UserError
@@ -25,6 +25,7 @@ from desktop.domain.errors import UserError
 TYPICAL_LATENCY_S = 0.15
 RELATION_GONE = "客户关系已不存在 / relation gone"
 CHANGED_AGAIN = "此后标签又被修改过 / changed again since"
+TAG_DELETED = "要恢复的标签已被删除 / a tag to put back was deleted since"
 
 
 class PlanError(UserError, ValueError):
@@ -196,19 +197,22 @@ def plan_toggle(
 
 
 def plan_inverse(
-    applied: Sequence[AppliedChange], current: Mapping[tuple[str, str], RelationState]
+    applied: Sequence[AppliedChange], current: Mapping[tuple[str, str], RelationState],
+    live_tags: Collection[str],
 ) -> tuple[RetagPlan, list[Skipped]]:
     """Undo what a batch did, only where the relation still carries what the batch left.
 
     `applied` holds one item per relation; `current` is keyed by (external_userid, userid).
-    A relation whose changed tags were changed again since, or that no longer exists, is
-    skipped with the reason.
+    A relation whose changed tags were changed again since, that no longer exists, or that
+    would get back a tag no longer in `live_tags` (deleted since: WeCom ignores it, and the
+    rest of its undo would leave it with neither tag) is skipped with the reason.
     """
     changes: list[RelationChange] = []
     skipped: list[Skipped] = []
     per_add: Counter[str] = Counter()
     per_remove: Counter[str] = Counter()
     noop = 0
+    live = frozenset(live_tags)
     for item in applied:
         added = item.after - item.before
         removed = item.before - item.after
@@ -225,6 +229,10 @@ def plan_inverse(
         if not added <= state.tag_ids or removed & state.tag_ids:
             skipped.append(Skipped(state.relation_id, item.external_userid, item.userid,
                                    CHANGED_AGAIN))
+            continue
+        if not removed <= live:
+            skipped.append(Skipped(state.relation_id, item.external_userid, item.userid,
+                                   TAG_DELETED))
             continue
         change = RelationChange(state.relation_id, item.external_userid, item.userid,
                                 tuple(sorted(removed)), tuple(sorted(added)))

@@ -419,7 +419,7 @@ def preview_range_revert(
         applied = applied_changes(cache, flt)
         current = outbox.relation_states_by_key(
             cache, [(a.external_userid, a.userid) for a in applied])
-        plan, skipped = plan_inverse(applied, current)
+        plan, skipped = plan_inverse(applied, current, outbox.live_tag_ids(cache))
     span = f"{iso_local(since)} – {iso_local(until) if until is not None else '…'}"
     return _preview(cache, f"{operator} {span}", plan, skipped)
 
@@ -433,7 +433,7 @@ def _inverse_now(cache: Cache, tagging: TaggingService | None,
     if tagging is not None and current:
         tagging.refresh_from_wecom(sorted(s.relation_id for s in current.values()))
         current = outbox.relation_states_by_key(cache, keys)
-    return plan_inverse(applied, current)
+    return plan_inverse(applied, current, outbox.live_tag_ids(cache))
 
 
 def revert_description(origin: str) -> str:

@@ -199,7 +199,7 @@ class TaggingService:
         applied = outbox.batch_changes(self._cache, batch_id)
         current = outbox.relation_states_by_key(
             self._cache, [(a.external_userid, a.userid) for a in applied])
-        return plan_inverse(applied, current)
+        return plan_inverse(applied, current, outbox.live_tag_ids(self._cache))
 
     def refresh_from_wecom(
         self, relation_ids: Sequence[int], *, progress: ProgressCallback = no_progress,

@@ -328,6 +328,11 @@ def tag_catalogue(cache: Cache) -> list[TagRecord]:
     ]
 
 
+def live_tag_ids(cache: Cache) -> frozenset[str]:
+    """The ids of the tags not deleted (in groups not deleted)."""
+    return frozenset(t.id for t in tag_catalogue(cache))
+
+
 def exclusive_sets(cache: Cache) -> list[ExclusiveSet]:
     return [
         ExclusiveSet(name, frozenset(json.loads(tag_ids)))

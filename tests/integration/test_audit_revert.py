@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from desktop.domain.retag_plan import CHANGED_AGAIN, RELATION_GONE
+from desktop.domain.retag_plan import CHANGED_AGAIN, RELATION_GONE, TAG_DELETED
 from desktop.sandbox import SandboxServer
 from desktop.services import audit
 from desktop.services.profiles import Profile
 from desktop.services.sync import run_sync
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
-from desktop.store import journal
+from desktop.store import journal, outbox
 from desktop.store.journal_query import JournalFilter, iter_rows
 from desktop.wecom.ratelimit import RateLimits
 
@@ -156,6 +156,33 @@ def test_a_partial_revert_reports_the_customers_it_skipped(
     for change in plan.changes:
         if change not in (retagged, deleted):
             assert not set(change.add) & after[(change.userid, change.external_userid)]
+
+
+def test_a_revert_that_would_put_back_a_deleted_tag_skips_those_customers_whole(
+    sandbox: SandboxServer, ws: Workspace
+) -> None:
+    """A migration moved customers from one tag to another and deleted the old one: its
+    revert cannot put the old tag back, so it must not take the new one off either."""
+    vip, keen = _tag(sandbox, "客户等级", "VIP"), _tag(sandbox, "意向程度", "高意向")
+    tagging = TaggingService(ws)
+    carriers = [rid for rid, state in outbox.relation_states(
+        ws.cache, _relation_ids(ws, 200)).items() if keen in state.tag_ids]
+    moved = tagging.plan(carriers[:6], add=[vip], remove=[keen])
+    assert moved.api_calls == 6
+    batch_id = tagging.run(tagging.submit(moved, source="migration")).batch_id
+    sandbox.state.console_delete_tag(keen)
+    run_sync(ws.client(), ws.cache)
+    before = _state(sandbox)
+
+    preview = audit.preview_batch_revert(ws.cache, tagging, batch_id)
+
+    assert preview.restorable == 0
+    assert {s.reason for s in preview.skipped} == {TAG_DELETED}
+    assert len(preview.skipped) == 6
+    with pytest.raises(audit.RevertError):
+        audit.run_revert(tagging, preview, pilot_size=0)
+    assert _state(sandbox) == before               # every customer keeps the tag it has
+    assert all(vip in before[(c.userid, c.external_userid)] for c in moved.changes)
 
 
 def test_reverting_one_operators_changes_in_a_time_range(

@@ -7,6 +7,7 @@ import pytest
 from desktop.domain.retag_plan import (
     CHANGED_AGAIN,
     RELATION_GONE,
+    TAG_DELETED,
     AppliedChange,
     ExclusiveSet,
     PlanError,
@@ -20,6 +21,7 @@ from desktop.domain.retag_plan import (
 
 SHIPPED, REFUNDED, VIP, WON, INVALID = "etShipped", "etRefunded", "etVip", "etWon", "etInvalid"
 STAGE_GROUP = (SHIPPED, REFUNDED, "etPaid")
+LIVE = frozenset({SHIPPED, REFUNDED, VIP, WON, INVALID})
 WON_OR_INVALID = ExclusiveSet("成交状态", frozenset({WON, INVALID}))
 
 
@@ -161,7 +163,7 @@ def _by_key(*states: RelationState) -> dict[tuple[str, str], RelationState]:
 
 def test_inverse_restores_what_the_batch_changed() -> None:
     applied = [AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({REFUNDED}))]
-    plan, skipped = plan_inverse(applied, _by_key(_rel(1, REFUNDED, VIP)))
+    plan, skipped = plan_inverse(applied, _by_key(_rel(1, REFUNDED, VIP)), LIVE)
     assert plan.changes == (RelationChange(1, "wm0001", "zhangsan", (SHIPPED,), (REFUNDED,)),)
     assert skipped == []
 
@@ -175,11 +177,20 @@ def test_inverse_skips_relations_changed_again_or_gone() -> None:
     ]
     # wm0001 lost VIP since, wm0002 got SHIPPED back since: half of each change was redone.
     current = _by_key(_rel(1), _rel(2, SHIPPED, VIP), _rel(4, VIP, WON))
-    plan, skipped = plan_inverse(applied, current)
+    plan, skipped = plan_inverse(applied, current, LIVE)
     assert [c.relation_id for c in plan.changes] == [4]
     assert [(s.external_userid, s.reason) for s in skipped] == [
         ("wm0001", CHANGED_AGAIN), ("wm0002", CHANGED_AGAIN), ("wm0003", RELATION_GONE),
     ]
+
+
+def test_inverse_skips_a_relation_whose_undo_would_put_back_a_deleted_tag() -> None:
+    applied = [AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({VIP})),
+               AppliedChange("wm0002", "zhangsan", frozenset(), frozenset({VIP}))]
+    current = _by_key(_rel(1, VIP), _rel(2, VIP))
+    plan, skipped = plan_inverse(applied, current, LIVE - {SHIPPED})
+    assert [c.relation_id for c in plan.changes] == [2]      # only takes VIP off: still fine
+    assert [(s.external_userid, s.reason) for s in skipped] == [("wm0001", TAG_DELETED)]
 
 
 def test_estimate_is_bound_by_the_rate_limit_or_by_concurrency() -> None:
@@ -195,7 +206,7 @@ def test_estimate_is_bound_by_the_rate_limit_or_by_concurrency() -> None:
 
 def test_inverse_of_a_relation_already_back_as_before_is_a_noop() -> None:
     applied = [AppliedChange("wm0001", "zhangsan", frozenset({SHIPPED}), frozenset({REFUNDED}))]
-    plan, skipped = plan_inverse(applied, _by_key(_rel(1, SHIPPED)))
+    plan, skipped = plan_inverse(applied, _by_key(_rel(1, SHIPPED)), LIVE)
     assert plan.api_calls == 0 and plan.skipped_noop == 1 and skipped == []
 
 
