@@ -192,7 +192,7 @@ class TeamJournal:
         if criteria is NOTHING:
             return []
         sort = {**criteria, "sort": order_by, "order": "desc" if descending else "asc"}
-        if order_by in _NAMED:
+        if order_by in _NAMED and team_name_order.knows_names(self._cache, _NAMED[order_by]):
             raw = self._first_by_name(sort, order_by, descending, limit)
         else:
             data = self._call("", {**sort, "limit": limit})

@@ -61,6 +61,13 @@ def ranked_counts(call: Call, cache: Cache, table: str, sort: Mapping[str, Any],
         reached, size = end, size * GROWTH
 
 
+def knows_names(cache: Cache, table: str) -> bool:
+    """Whether this cache has a name for any value (else every value ranks as itself, and
+    the server's own order is the names' order)."""
+    return cache.connection().execute(
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE name_sort != '')").fetchone()[0] == 1
+
+
 def name_sort_keys(cache: Cache, table: str, keys: set[str]) -> dict[str, str]:
     """userid or external_userid → the pinyin sort key of its name, for those this cache knows."""
     column = _column(table)

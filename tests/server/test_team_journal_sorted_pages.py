@@ -5,6 +5,7 @@ the whole sort's ids."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -63,6 +64,12 @@ def test_the_whole_journals_first_page_is_walked_along_the_columns_index(
         for limit in (1, 7, 60, 420):
             page = team_audit.sorted_page(filled, TeamJournalQuery(), order_by, descending, limit)
             assert [row["id"] for row in page] == every[:limit], (order_by, descending, limit)
+    for query in (TeamJournalQuery(sources=("app", "observed")), TeamJournalQuery(
+            operators=("user3",)), TeamJournalQuery(batch_ids=("b2", "b9"))):
+        for descending in (False, True):
+            every, _ = team_audit.sorted_ids(filled, query, order_by, descending)
+            page = team_audit.sorted_page(filled, query, order_by, descending, 25)
+            assert [row["id"] for row in page] == every[:25], (order_by, query, descending)
     plan = _walk_plan(filled, order_by)
     assert COLUMN_INDEXES[order_by] in plan and "Sort" not in plan and "Seq Scan" not in plan
 
@@ -169,3 +176,14 @@ def test_a_few_names_fill_a_page_of_the_whole_journal_in_one_request(
     assert [row.id for row in page or []] == list(
         team_reader.sorted_ids(JournalFilter(), "customer", False))[:20]
     assert counted == [4]   # the first four customers by name, not all 61
+
+
+def test_a_cache_without_names_takes_the_servers_order(
+    team_reader: TeamJournal, tmp_path: Path
+) -> None:
+    nameless = TeamJournal(Cache(tmp_path / "cache.sqlite"), team_reader.team_url,
+                           team_reader._session)
+    for order_by in ("customer", "operator"):
+        every = list(nameless.sorted_ids(JournalFilter(), order_by, False))
+        page = nameless.sorted_first_page(JournalFilter(), order_by, False, 30)
+        assert [row.id for row in page or []] == every[:30]
