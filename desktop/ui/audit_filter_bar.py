@@ -33,7 +33,7 @@ from desktop.services.audit import SOURCES as AUDIT_SOURCES
 from desktop.store.journal_query import JournalFilter, journal_operators
 from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import QT_DATETIME_FORMAT
+from desktop.ui.i18n import QT_DATETIME_FORMAT, colon
 from desktop.ui.retranslate import retranslate_in_place
 
 CUSTOM = -1
@@ -194,6 +194,7 @@ class AuditFilterBar(QWidget):
     def _load_choices(self) -> None:
         cache = self._context.cache
         team = self._context.journal.remote
+        sep = colon()
 
         def read(_p: Any, _c: Any) -> dict[str, list[tuple[str, Any]]]:
             conn = cache.connection()
@@ -206,10 +207,10 @@ class AuditFilterBar(QWidget):
                 "SELECT id, name, parent_id FROM department ORDER BY sort_order DESC, id"
             ).fetchall()
             tags = conn.execute(
-                "SELECT t.id, g.name || '：' || t.name || CASE WHEN t.deleted THEN ' ×' ELSE ''"
+                "SELECT t.id, g.name || ? || t.name || CASE WHEN t.deleted THEN ' ×' ELSE ''"
                 " END FROM tag t JOIN tag_group g ON g.id = t.group_id"
                 " ORDER BY t.deleted, g.sort_order DESC, g.name COLLATE pinyin, t.sort_order DESC,"
-                " t.name COLLATE pinyin"
+                " t.name COLLATE pinyin", (sep,)
             ).fetchall()
             groups = conn.execute(
                 "SELECT name FROM tag_group GROUP BY name ORDER BY min(deleted),"

@@ -53,7 +53,7 @@ from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
-from desktop.ui.i18n import in_ui_language, is_english, list_text
+from desktop.ui.i18n import colon, in_ui_language, is_english, list_text
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.team_journal_watch import TeamJournalWatch
 
@@ -328,31 +328,31 @@ class AuditViewer(QWidget):
                  f" · {esc(LABELS.source(row.source))}</p>"]
         customer, owner = esc(self.tr("Customer")), esc(self.tr("Owner"))
         group, batch, reason = esc(self.tr("Group")), esc(self.tr("Batch")), esc(self.tr("Reason"))
-        colon = _colon()
+        sep = colon()
         if row.external_userid:
-            lines.append(f"<p>{customer}{colon}<a href='customer:"
+            lines.append(f"<p>{customer}{sep}<a href='customer:"
                          f"{esc(row.external_userid)}'>{esc(row.customer or row.external_userid)}"
-                         f"</a> · {owner}{colon}{esc(cell_text(row, RowColumn.OWNER))}</p>")
+                         f"</a> · {owner}{sep}{esc(cell_text(row, RowColumn.OWNER))}</p>")
         if row.group_name:
-            lines.append(f"<p>{group}{colon}{esc(row.group_name)}</p>")
+            lines.append(f"<p>{group}{sep}{esc(row.group_name)}</p>")
         for title, names, colour in ((self.tr("Added"), detail.added, "#389e0d"),
                                      (self.tr("Removed"), detail.removed, "#d4380d"),
                                      (self.tr("Unchanged"), detail.kept, "#8a8f98")):
             if names:
-                lines.append(f"<p><b>{esc(title)}</b>{colon}<span style='color:{colour}'>"
+                lines.append(f"<p><b>{esc(title)}</b>{sep}<span style='color:{colour}'>"
                              f"{esc(list_text(names))}</span></p>")
         for field, old, new in detail.fields:
-            lines.append(f"<p><b>{esc(field)}</b>{colon}<s>{esc(old)}</s> → {esc(new)}</p>")
+            lines.append(f"<p><b>{esc(field)}</b>{sep}<s>{esc(old)}</s> → {esc(new)}</p>")
         if row.batch_id:
-            lines.append(f"<p>{batch}{colon}{esc(row.batch_id)}</p>")
+            lines.append(f"<p>{batch}{sep}{esc(row.batch_id)}</p>")
         if row.reason:
-            lines.append(f"<p>{reason}{colon}{esc(in_ui_language(row.reason))}</p>")
+            lines.append(f"<p>{reason}{sep}{esc(in_ui_language(row.reason))}</p>")
         lines.append(f"<p style='color:#8a8f98'>#{row.id}</p>")
         return "".join(lines)
 
     def _line_html(self, line: BatchSummary) -> str:
         esc = html.escape
-        counts = "".join(f"<li>{esc(LABELS.action(a))}{_colon()}{n:,}</li>"
+        counts = "".join(f"<li>{esc(LABELS.action(a))}{colon()}{n:,}</li>"
                          for a, n in sorted(line.by_action.items()))
         return (f"<h3>{esc(self._line_name(line))}</h3>"
                 f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
@@ -582,8 +582,3 @@ def _tool_button(text: str, *, checkable: bool = False) -> QToolButton:
     button.setText(text)
     button.setCheckable(checkable)
     return button
-
-
-def _colon() -> str:
-    """A label's colon as the language writes it: 批次：… / Batch: …"""
-    return ": " if is_english() else "："

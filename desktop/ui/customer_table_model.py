@@ -31,7 +31,7 @@ from desktop.services.changes import ChangeSet
 from desktop.store.in_chunks import rows_in
 from desktop.store.relations import RelationView, load_relations
 from desktop.ui.context import AppContext
-from desktop.ui.i18n import date_text
+from desktop.ui.i18n import colon, date_text
 from desktop.ui.style import icon
 
 PAGE_SIZE = 200
@@ -367,7 +367,7 @@ class CustomerTableModel(QAbstractTableModel):
                 return self.tr("Writing to WeCom…")
             return self.tr("Saved in WeCom")
         if column == Column.TAGS:
-            return "\n".join(f"{chip.group_name}：{chip.name}" for chip in cached.chips)
+            return "\n".join(f"{chip.group_name}{colon()}{chip.name}" for chip in cached.chips)
         if column == Column.CHANNEL and cached.state:
             return f"state = {cached.state}"
         return cached.texts[column]

@@ -33,6 +33,7 @@ from desktop.services.team_settings import EXCLUSIVE_SET
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.governance_monitor import GovernanceMonitor
+from desktop.ui.i18n import colon, list_text
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import pick
 
@@ -103,7 +104,7 @@ class ExclusiveSetsDialog(QDialog):
     def reload(self) -> None:
         self.list.clear()
         for found in self.sets.list():
-            item = QListWidgetItem(f"{found.name}：{'、'.join(found.tag_labels)}")
+            item = QListWidgetItem(f"{found.name}{colon()}{list_text(found.tag_labels)}")
             item.setData(Qt.ItemDataRole.UserRole, found.name)
             item.setData(SET_INFO, found)
             self.list.addItem(item)

@@ -22,6 +22,7 @@ from desktop.domain.filter.parser import FIELD_NAMES
 from desktop.domain.tag_names import name_key
 from desktop.domain.tag_search import SearchHit, TagSearchIndex
 from desktop.domain.tags import TagInfo
+from desktop.ui.i18n import colon
 
 COMPLETION_LIMIT = 12
 COLONS = frozenset(":：")
@@ -145,5 +146,5 @@ class TagCompletionModel(QAbstractListModel):
         if role == Qt.ItemDataRole.EditRole:
             return self.insertion(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{tag.group_name}：{tag.name}"
+            return f"{tag.group_name}{colon()}{tag.name}"
         return None

@@ -46,6 +46,11 @@ def is_english() -> bool:
     return _current == ENGLISH
 
 
+def colon() -> str:
+    """A label's colon as the language writes it: 批次：… / Batch: …"""
+    return ": " if is_english() else "："
+
+
 def list_text(items: Iterable[str]) -> str:
     """Names in a row as the language writes them: 张三、李四 / Zhang San, Li Si."""
     return (", " if is_english() else "、").join(items)

@@ -42,7 +42,7 @@ from desktop.ui.audit_model import LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
-from desktop.ui.i18n import list_text
+from desktop.ui.i18n import colon, list_text
 from desktop.ui.retranslate import retranslate_in_place
 
 PERIOD_DAYS = (7, 30, 90, 365)
@@ -199,7 +199,7 @@ class ReportsWindow(QWidget):
     def _draw_tags(self, counts: list[audit.TagCount]) -> None:
         self.tag_counts = counts
         shown = list(reversed(counts))          # a horizontal chart draws bottom-up
-        labels = [c.tag_name if self.scope.currentData() else f"{c.group_name}：{c.tag_name}"
+        labels = [c.tag_name if self.scope.currentData() else f"{c.group_name}{colon()}{c.tag_name}"
                   for c in shown]
         chart = _bar_chart(self.tr("Follow relations per tag"), labels,
                            [(self.tr("Relations"), [c.relations for c in shown])],

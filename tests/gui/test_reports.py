@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
+from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.reports import ReportsWindow, _bar_chart
 
 pytestmark = pytest.mark.gui
@@ -71,6 +72,22 @@ def test_tag_chart_shows_the_most_used_tags(window: ReportsWindow, context: Any)
     assert "意向程度：高意向" in categories
     axis = next(a for a in window.tags_view.chart().axes() if isinstance(a, QBarCategoryAxis))
     assert not axis.truncateLabels()   # tag names show in full, not as "..."
+
+
+def test_english_tag_labels_take_a_plain_colon(qtbot: Any, context: Any) -> None:
+    translations = Translations()
+    translations.install(ENGLISH)
+    try:
+        loaded: set[str] = set()
+        view = ReportsWindow(context)
+        qtbot.addWidget(view)
+        view.loaded.connect(loaded.add)
+        qtbot.waitUntil(lambda: "tags" in loaded, timeout=10000)
+        categories, _ = _bars(view.tags_view)
+        assert "意向程度: 高意向" in categories and not any("：" in c for c in categories)
+        context.wait_idle()
+    finally:
+        translations.uninstall()
 
 
 def test_tag_chart_per_group(qtbot: Any, window: ReportsWindow, context: Any) -> None:
