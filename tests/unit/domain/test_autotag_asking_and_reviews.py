@@ -67,6 +67,23 @@ def tagger() -> AutoTagger:
     ("客服回复也太慢了", {"投诉"}),
     ("骑手不送上楼", {"物流咨询"}),
     ("跟详情页的颜色差太多", {"售后问题"}),
+    ("会不会起球", {"产品咨询"}),                    # asked before buying: no fault yet
+    ("这件会缩水吗", {"产品咨询"}),
+    ("怎么一天一个价", {"价格异议"}),
+    ("能补我差价吗", {"价格异议"}),
+    ("包裹怎么退回去了", {"物流咨询"}),              # the parcel bounced, no return asked
+    ("能重新给我发一次吗", {"物流咨询"}),
+    ("是不是二手的", {"售后问题"}),
+    ("有点色差", {"售后问题"}),
+    ("我要求换新", {"退款退货"}),
+    ("那直接退吧", {"退款退货"}),
+    ("退货运费谁出", {"退款退货"}),
+    ("退款到哪了", {"退款退货"}),                    # the money, not a parcel, is on its way
+    ("为啥我拍的比别人贵", {"价格异议"}),            # other buyers are no competitor
+    ("你们这操作太离谱", {"投诉"}),
+    ("放门卫那就行", {"物流咨询"}),
+    ("订单号发你了", set()),                         # an order number is no tracking number
+    ("我根本没点", set()),                           # 没点 does not sound like 没电 here
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
