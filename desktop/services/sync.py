@@ -1,7 +1,8 @@
 """Full sync: read everything TagDesk mirrors from WeCom, then replace the cache at once.
 
-Tag groups, rule groups and their tags, departments, members, follow users and
-contact ways are read first; then every follow relation with its corp tags
+Tag groups, rule groups and their tags are read first, then departments, members, follow
+users and contact ways (on a helper thread while the sync's thread opens the cache's side:
+a re-sync loads what the cache holds meanwhile); then every follow relation with its corp tags
 (batch/get_by_user, 100 a page), fetched by several chains at once (the
 client's rate limiter and concurrency cap keep it within WeCom's limits). The
 sync's own thread stages each relation page into temporary tables, comparing it
@@ -91,18 +92,19 @@ def run_sync(
     _add_tag_groups(snap, corp_groups, strategy_groups)
 
     progress(Progress("directory", 0, 0, "读取部门和成员… / Reading departments and members…"))
-    follow_users = sorted(set(client.get_follow_user_list()))
-    _read_directory(client, snap, set(follow_users))
-    cancel.raise_if_cancelled()
-    _read_contact_ways(client, snap, cancel, chains)
-
-    with open_sync_write(cache, snap) as target:
-        read_relations(client, target.add_page, heaviest_first(cache, follow_users), progress,
-                       cancel, chains)
-        fetch_s = time.perf_counter() - started
-        cancel.raise_if_cancelled()
-        progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
-        written = target.write(snap)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync") as reader:
+        # read while the cache's side opens (a re-sync loads what the cache holds meanwhile)
+        people = reader.submit(_read_people, client, cancel, chains)
+        with open_sync_write(cache, snap) as target:
+            follow_users, directory = people.result()
+            snap.departments, snap.members = directory.departments, directory.members
+            snap.contact_ways = directory.contact_ways
+            read_relations(client, target.add_page, heaviest_first(cache, follow_users),
+                           progress, cancel, chains)
+            fetch_s = time.perf_counter() - started
+            cancel.raise_if_cancelled()
+            progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
+            written = target.write(snap)
     elapsed = time.perf_counter() - started
     result = SyncResult(
         customers=written.customers, relations=written.relations, tags=written.tags,
@@ -153,6 +155,17 @@ def _add_tag_groups(snap: Snapshot, *sources: Sequence[TagGroup]) -> None:
                        create_time=tag.create_time)
                 for tag in group.tags if not tag.deleted
             )
+
+
+def _read_people(client: WeComClient, cancel: CancelToken, chains: int
+                 ) -> tuple[list[str], Snapshot]:
+    """The follow users, and a snapshot of the departments, members and contact ways."""
+    follow_users = sorted(set(client.get_follow_user_list()))
+    directory = Snapshot()
+    _read_directory(client, directory, set(follow_users))
+    cancel.raise_if_cancelled()
+    _read_contact_ways(client, directory, cancel, chains)
+    return follow_users, directory
 
 
 def _read_directory(client: WeComClient, snap: Snapshot, follow_users: set[str]) -> None:
