@@ -84,6 +84,12 @@ def tagger() -> AutoTagger:
     ("放门卫那就行", {"物流咨询"}),
     ("订单号发你了", set()),                         # an order number is no tracking number
     ("我根本没点", set()),                           # 没点 does not sound like 没电 here
+    ("冰箱噪音大不大", {"产品咨询"}),                # asks whether it is loud, says no fault
+    ("我家没电梯，能送上楼吗", {"物流咨询"}),        # a lift, not a flat battery
+    ("贷款利息多少", {"产品咨询"}),                  # a buyer's loan, not a loan offer
+    ("答应的培训一直没安排", {"投诉"}),              # a promise not kept
+    ("赠品不要了，便宜点", {"价格异议"}),            # a gift waved away is no return
+    ("包裹丢了谁负责", {"物流咨询"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
