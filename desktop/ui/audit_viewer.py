@@ -421,9 +421,7 @@ class AuditViewer(QWidget):
             self.exported.emit(str(path), count)
 
         self.texts.say(self.notice, lambda: self.tr("Exporting…"))
-        english = is_english()
-        self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path,
-                                                                  english=english),
+        self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path),
                               owner=self, name="audit export", on_result=done, on_error=self._show_error)
 
     # -- revert --------------------------------------------------------------------------

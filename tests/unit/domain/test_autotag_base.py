@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
-from desktop.domain.autotag.base import pack_names, train_base
+from desktop.domain.autotag.base import (
+    LOWEST_BASE_THRESHOLD,
+    base_log_odds,
+    pack_names,
+    train_base,
+)
 from desktop.domain.autotag.learner import NEGATED_PREFIX, RULE_PREFIX, Learner
 from desktop.services.autotag_packs import load_intent_packs
 
@@ -79,6 +84,28 @@ def test_a_suggestion_names_the_base_model_until_confirmed_messages_teach_its_ta
     assert sources(plain) == {"嫌贵": "rules+base", "物流": "rules"}
     # This corp's confirmed messages now teach 嫌贵: its own learner judges it with the base.
     assert sources(own) == {"嫌贵": "both", "物流": "rules"}
+
+
+def test_the_base_learns_the_words_beside_a_rule_hit_as_well() -> None:
+    """Each message says 太贵 (a rule phrase) and 吃土 (none): trained on them as they are, the
+    rule's hit explains them all; seen once more without the rules' findings, the text carries
+    the intent by itself (the base's log-odds of 要吃土 alone: measured -1.9 → -0.6)."""
+    rules = AutoTagger.build(BASE_TAGS, packs=load_intent_packs())
+    rows: Rows = [(f"{opening}太贵了，要吃土", ("价格异议",))
+                  for opening in ("", "哎", "老板", "唉", "这个", "说实话", "真的", "嗯")]
+    rows += [(t, ()) for t in OTHER]
+    examples = rules.examples(labelled(rows, "p"))
+
+    [alone] = rules.examples([LabelledMessage("q", "q", "要吃土", ())])
+
+    def sore(base: Learner) -> float:
+        return base_log_odds(base, alone.names, alone.rules, rules.pack_of)["价格异议"]
+    assert sore(train_base(examples, rules.pack_of, blind_share=1.0)) > sore(
+        train_base(examples, rules.pack_of, blind_share=0.0)) + 0.5
+
+
+def test_a_pack_s_threshold_from_the_base_is_never_below_the_lowest(base: Learner) -> None:
+    assert base.thresholds["价格异议"] >= LOWEST_BASE_THRESHOLD
 
 
 def test_the_base_reads_the_rules_findings_by_pack() -> None:
