@@ -213,7 +213,8 @@ def export(args: argparse.Namespace) -> int:
     with _journal(args) as (cache, reader):
         try:
             written = audit.export_journal(reader, build_filter(cache, args, reader.remote),
-                                           path, args.sort, args.order == "desc")
+                                           path, args.sort, args.order == "desc",
+                                           english=english(args))
         except (ExportError, OSError) as exc:
             raise UsageError(str(exc)) from None
     print(f"已导出 {written} 行到 {path} / Exported {written} rows to {path}")
@@ -280,7 +281,7 @@ def _tags(cache: Cache, names: list[str], team: bool) -> tuple[str, ...]:
 
 def _text_line(row: JournalRow, in_english: bool) -> str:
     """One row as a line; a reason stored in both languages in one of them."""
-    from desktop.domain.bilingual import half
+    from desktop.domain.bilingual import shown
     from desktop.services import audit
 
     tag = f"{row.group_name}:{row.tag_name}" if row.group_name else row.tag_name
@@ -288,7 +289,7 @@ def _text_line(row: JournalRow, in_english: bool) -> str:
         audit.time_text(row), audit.operator_text(row),
         audit.label(audit.ACTIONS, row.action), audit.label(audit.SOURCES, row.source),
         row.customer or row.external_userid or "-", row.owner_name or row.userid or "-",
-        tag or "-", row.batch_id or "-", half(row.reason, in_english) or "-",
+        tag or "-", row.batch_id or "-", shown(row.reason, in_english) or "-",
     ])
 
 

@@ -157,7 +157,7 @@ def retag_command(args: argparse.Namespace) -> int:
 
 
 def batches_command(args: argparse.Namespace) -> int:
-    from desktop.domain.bilingual import half
+    from desktop.domain.bilingual import shown
     from desktop.services.tagging import BatchInfo
     from desktop.services.workspace import open_local_cache
     from desktop.store import outbox
@@ -175,7 +175,7 @@ def batches_command(args: argparse.Namespace) -> int:
         created = datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M")
         print(f"{r.id}\t{r.status}\t{c.applied}/{c.total} 成功 applied\t{c.failed} 失败 failed"
               f"\t{c.skipped} 跳过 skipped\t{c.pending} 待发 pending\t{r.source}"
-              f"\t{r.operator or '-'}\t{created}\t{half(r.description, in_english)}")
+              f"\t{r.operator or '-'}\t{created}\t{shown(r.description, in_english)}")
     return EXIT_OK
 
 

@@ -44,6 +44,13 @@ def half(text: str, english: bool) -> str:
     return _LEGACY.sub(lambda m: _BY_STORED[m.group(0)][1 if english else 0], text)
 
 
+def shown(text: str, english: bool) -> str:
+    """The half a reader shows on its own (a batch's description, a journal reason in a cell
+    or a line): an English half starts with a capital, "expired, rules: X" → "Expired, …"."""
+    found = half(text, english)
+    return found[:1].upper() + found[1:] if english else found
+
+
 def choose_language(saved: str, system_locale: str) -> str:
     """The UI language, as the app and the command line both pick it: the saved choice, else
     English on an English system (`system_locale` a name such as "en_US.UTF-8"), else Chinese

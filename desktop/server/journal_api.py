@@ -100,8 +100,7 @@ def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
 def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     """A page of rows by id (`after_id` / `before_id`); with `sort` (not time), the first
     page in the `ids` action's order, unnamed (people and customers by their ids)."""
-    limit = max(1, min(int(_number(criteria, "limit") or team_audit.DEFAULT_PAGE),
-                       team_audit.MAX_PAGE))
+    limit = _limit(criteria)
     newest_first = _one(criteria, "order") == "desc"
     order_by = _sort(criteria)
     if order_by != "time":
@@ -126,7 +125,7 @@ def _keys(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     counts, range_full = team_audit.sort_key_counts(
         conn, query_of(criteria), order_by,
         tuple(criteria.get("sort_key", ())) if ranged else None,
-        _bound(criteria, "key_from"), _bound(criteria, "key_to"))
+        _bound(criteria, "key_from"), _bound(criteria, "key_to"), _limit(criteria))
     return {"sorted_by": order_by, "keys": counts, "range_full": range_full}
 
 
@@ -155,6 +154,11 @@ def _offset(criteria: Criteria) -> int:
     if abs(offset) > MAX_UTC_OFFSET_S:
         raise JournalRefused("utc_offset must be within ±14 hours (in seconds)")
     return offset
+
+
+def _limit(criteria: Criteria) -> int:
+    return max(1, min(int(_number(criteria, "limit") or team_audit.DEFAULT_PAGE),
+                      team_audit.MAX_PAGE))
 
 
 def _bound(criteria: Criteria, key: str) -> str | None:

@@ -16,7 +16,7 @@ for siblings that died, and inline when a desktop retries a call whose row is or
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -32,7 +32,7 @@ from desktop.server import (
     snapshot,
     team_journal,
 )
-from desktop.server.db_health import ConnectionFactory
+from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.filter_respell import OtherTags
 from desktop.server.identity import Caller
@@ -94,6 +94,19 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
     )
 
 
+def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
+                   note: WriteNote, expiring: Sequence[Expiring], other_tags: OtherTags) -> None:
+    """What a write WeCom applied leaves beside its outbox row, in the row's transaction: its
+    team journal rows, what rule and auto-tagging reverts remember, the server's view of the
+    relation, the team filters a rename respells and the expiries of the tags it added."""
+    team_journal.append(conn, entries, outbox_id, note.reverts)
+    rule_reverts.remember(conn, entries, note.reverts)
+    autotag_reverts.remember(conn, entries, note.reverts)
+    snapshot.follow_relay(conn, entries)
+    filter_respell.follow_renames(conn, entries, other_tags)
+    expiry_records.record(conn, entries, expiring, note.batch_id)
+
+
 class OutboxRecovery:
     def __init__(self, connection: ConnectionFactory, transport: WeComTransport,
                  entries: EntryBuilder, process_id: int,
@@ -142,12 +155,7 @@ class OutboxRecovery:
             ).fetchone()
             if updated is None:
                 return False
-            team_journal.append(conn, entries, row.id, row.note.reverts)
-            rule_reverts.remember(conn, entries, row.note.reverts)
-            autotag_reverts.remember(conn, entries, row.note.reverts)
-            snapshot.follow_relay(conn, entries)
-            filter_respell.follow_renames(conn, entries, self._other_tags)
-            expiry_records.record(conn, entries, row.expiring, row.note.batch_id)
+            record_settled(conn, entries, row.id, row.note, row.expiring, self._other_tags)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)
         return True

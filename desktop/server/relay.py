@@ -28,15 +28,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from desktop.server import (
-    autotag_reverts,
-    expiry_records,
-    filter_respell,
-    leases,
-    rule_reverts,
-    snapshot,
-    team_journal,
-)
+from desktop.server import expiry_records, leases, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -47,6 +39,7 @@ from desktop.server.outbox_recovery import (
     RENAMED_KEY,
     OutboxRecovery,
     outbox_row,
+    record_settled,
 )
 from desktop.store.journal import JournalEntry
 from desktop.wecom.error_codes import TEAM_CALL_UNSETTLED
@@ -438,12 +431,7 @@ class Relay:
             if settled is None:
                 log.warning("outbox row %d was settled by another server process", outbox_id)
                 return
-            team_journal.append(conn, entries, outbox_id, note.reverts)
-            rule_reverts.remember(conn, entries, note.reverts)
-            autotag_reverts.remember(conn, entries, note.reverts)
-            snapshot.follow_relay(conn, entries)
-            filter_respell.follow_renames(conn, entries, self._names.others)
-            expiry_records.record(conn, entries, expiring, note.batch_id)
+            record_settled(conn, entries, outbox_id, note, expiring, self._names.others)
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

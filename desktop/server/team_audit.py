@@ -201,36 +201,47 @@ def walk_statement(order_by: str, descending: bool) -> sql.Composed:
 
 def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
                     keys: Sequence[str] | None = None, key_from: str | None = None,
-                    key_to: str | None = None) -> tuple[list[list[object]], bool]:
+                    key_to: str | None = None, cap: int = MAX_PAGE,
+                    ) -> tuple[list[list[object]], bool]:
     """[sort value, rows] of the values of a `NAMED_SORTS` column among the matching rows: a
     desktop orders them by the names it knows and asks `sorted_page` for the first ones.
-    Every value when `keys` is None; else those in `keys` and, in code point order, at most
-    MAX_RANGE_KEYS of those from `key_from` to `key_to` (both included, None: no bound),
-    which the desktop orders by their ids. The flag: the range had more values than that."""
+    Every value when `keys` is None. Else, counting at most `cap` rows of each (enough for
+    a page) along the column's index: those of `keys` and, at most MAX_RANGE_KEYS, those
+    from `key_from` to `key_to` in code point order (both included, None: no bound), which
+    the desktop orders by their ids; the flag says the range had more values than that."""
     condition, params = where(query)
     term = _sort_term(order_by)
     if keys is None:
         statement = sql.SQL("SELECT {term}, count(*) FROM team_journal WHERE {condition}"
                             " GROUP BY 1").format(term=term, condition=condition)
         return [[str(key or ""), _int(n)] for key, n in conn.execute(statement, params)], False
-    bounds: list[sql.Composable] = [sql.SQL("TRUE")]
-    bound_params: list[object] = []
-    for value, operator in ((key_from, ">="), (key_to, "<=")):
-        if value is not None:
-            bounds.append(sql.SQL("{} {} %s").format(term, sql.SQL(operator)))
-            bound_params.append(value)
+    ranged = _values_between(conn, term, key_from, key_to)
+    wanted = list(dict.fromkeys([*keys, *ranged[:MAX_RANGE_KEYS]]))
     statement = sql.SQL(
-        "SELECT {term}, count(*) FROM team_journal WHERE {condition} AND {term} = ANY(%s)"
-        " GROUP BY 1").format(term=term, condition=condition)
+        "SELECT wanted.value, (SELECT count(*) FROM (SELECT 1 FROM team_journal WHERE"
+        " {condition} AND {term} BETWEEN wanted.value AND wanted.value LIMIT %s) AS found)"
+        " FROM unnest(%s::text[]) AS wanted(value)").format(term=term, condition=condition)
     counted = [[str(key or ""), _int(n)] for key, n in conn.execute(
-        statement, [*params, list(keys)])]
+        statement, [*params, max(1, cap), wanted])]
+    return [pair for pair in counted if pair[1]], len(ranged) > MAX_RANGE_KEYS
+
+
+def _values_between(conn: Conn, term: sql.Composable, low: str | None,
+                    high: str | None) -> list[str]:
+    """Up to MAX_RANGE_KEYS + 1 values of a sort term from `low` to `high`, walked along its
+    index (one probe per value, not a read of every row between)."""
+    above = sql.SQL("TRUE") if low is None else sql.SQL("{} >= %s").format(term)
+    below = sql.SQL("TRUE") if high is None else sql.SQL("{} <= %s").format(term)
+    bounds = [value for value in (low, high) if value is not None]
     statement = sql.SQL(
-        "SELECT {term}, count(*) FROM team_journal WHERE {condition} AND {bounds}"
-        " GROUP BY 1 ORDER BY 1 LIMIT %s").format(
-        term=term, condition=condition, bounds=sql.SQL(" AND ").join(bounds))
-    ranged = [[str(key or ""), _int(n)] for key, n in conn.execute(
-        statement, [*params, *bound_params, MAX_RANGE_KEYS + 1])]
-    return counted + ranged[:MAX_RANGE_KEYS], len(ranged) > MAX_RANGE_KEYS
+        "WITH RECURSIVE walk(value) AS ("
+        "(SELECT {term} FROM team_journal WHERE {above} AND {below} ORDER BY 1 LIMIT 1)"
+        " UNION ALL SELECT (SELECT {term} FROM team_journal WHERE {term} > walk.value AND"
+        " {below} ORDER BY 1 LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
+        " SELECT value FROM walk WHERE value IS NOT NULL LIMIT %s").format(
+        term=term, above=above, below=below)
+    return [str(value) for value, in conn.execute(
+        statement, [*bounds, *([high] if high is not None else []), MAX_RANGE_KEYS + 1])]
 
 
 def id_bounds(conn: Conn) -> tuple[int | None, int | None]:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from desktop.domain.bilingual import both, half
+from desktop.domain.bilingual import both, half, shown
 from desktop.domain.errors import UserError
 from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
@@ -304,24 +304,27 @@ def _text(value: object) -> str:
 # -- export ----------------------------------------------------------------------------------
 
 
-def export_values(row: JournalRow) -> list[Value]:
+def export_values(row: JournalRow, english: bool = False) -> list[Value]:
+    """A row of the export; its reason in one language (the Chinese half unless `english`)."""
     return [
         row.id, local_datetime(row.ts), row.operator,
         UNKNOWN_OPERATOR if row.observed else row.operator_name, row.action,
         row.source, row.batch_id, row.external_userid, row.customer, row.userid,
         row.owner_name, row.tag_id, row.tag_name, row.group_name, row.before, row.after,
-        row.reason, row.probable_operator,
+        shown(row.reason, english), row.probable_operator,
         local_datetime(row.seen_after) if row.observed and row.seen_after else None,
     ]
 
 
 def export_journal(reader: JournalReader, flt: JournalFilter, path: Path,
-                   order_by: str = "time", descending: bool = False) -> int:
+                   order_by: str = "time", descending: bool = False,
+                   english: bool = False) -> int:
     """Write the matching rows, oldest first or in `sorted_rows`' order, to an .xlsx (with a
-    sheet explaining the columns) or a .csv; returns how many rows were written."""
+    sheet explaining the columns) or a .csv, reasons in the UI language (`english`); returns
+    how many rows were written."""
     return write_table(path, EXPORT_COLUMNS,
-                       (export_values(row) for row in sorted_rows(reader, flt, order_by,
-                                                                  descending)),
+                       (export_values(row, english) for row in sorted_rows(
+                           reader, flt, order_by, descending)),
                        sheet_title="审计日志 audit log")
 
 

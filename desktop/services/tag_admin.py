@@ -8,6 +8,7 @@ the tree stops offering the change. Rule-group (strategy) tags take WeCom's stra
 a rule group made in the admin console is remembered as read-only as a whole on its first
 refusal. Pins (per user) and abbreviations (team-wide) are local; on a team profile they are
 written through to the team server first (`team_settings`).
+A rename respells the rules kept in the cache that name the tag or group (`rule_rename`).
 Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
 The reads (tags with counts, pins, what a delete takes) are `TagCatalog`'s, which this extends.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from desktop.domain.errors import UserError
+from desktop.domain.rule_rename import renamed_rule
 from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
 from desktop.domain.tag_order import (
@@ -45,9 +47,10 @@ from desktop.services.tag_catalog import (
     TagCatalog,
     strategy_marker,
 )
+from desktop.services.tag_refs import TreeRefs
 from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
-from desktop.store import journal, tag_snapshots
+from desktop.store import journal, rule_store, tag_snapshots
 from desktop.store.in_chunks import placeholders
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
@@ -375,6 +378,8 @@ class TagAdminService(TagCatalog):
         if check.normalized == old:
             return ChangeSet()
         self._guard_owned([item_id], old, group.strategy_id)
+        refs = TreeRefs(self.library(counts=False))
+        rename = refs.rename(refs.item(item_id), check.normalized)
         batch_id = _new_batch_id()
         client = self._wecom(batch_id)
         edit = client.edit_corp_tag if group.strategy_id is None else client.edit_strategy_tag
@@ -389,6 +394,7 @@ class TagAdminService(TagCatalog):
                 f"{kind}_rename", batch_id, item_id, check.normalized, shown_group,
                 before={"name": old}, after={"name": check.normalized},
             )])
+            rule_store.respell(conn, lambda definition: renamed_rule(definition, rename))
             bump_data_version(self.cache, conn, names_only=True)
         return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
 

@@ -23,7 +23,8 @@ Ranked = list[tuple[str, str, int]]  # (rank: name sort key or the value, value,
 
 FIRST_CHUNK = 256
 GROWTH = 4
-SELECTIVE = ("batch", "tag", "group", "since", "until", "owner", "customer", "reverts")
+SELECTIVE = ("batch", "tag", "group", "since", "until", "owner", "customer", "reverts",
+             "operator")
 """Criteria that leave few rows: the server counts every value among them faster."""
 
 
@@ -43,7 +44,8 @@ def ranked_counts(call: Call, cache: Cache, table: str, sort: Mapping[str, Any],
         lower, upper = (end, reached) if descending else (reached, end)
         bounds = {key: bound[0] for key, bound in (("key_from", lower), ("key_to", upper))
                   if bound is not None}
-        counted = call("keys", {**sort, "sort_key": [value for _, value in chunk], **bounds})
+        counted = call("keys", {**sort, "sort_key": [value for _, value in chunk], **bounds,
+                                "limit": limit})
         if counted.get("sorted_by") != order_by or "range_full" not in counted:
             return None
         if counted["range_full"]:

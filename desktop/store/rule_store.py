@@ -4,8 +4,9 @@ relations that rules read."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -46,6 +47,21 @@ def save(cache: Cache, name: str, definition: dict[str, object], operator: str, 
                          (name, int(bool(definition.get("enabled", True))), text, time.time(),
                           operator))
     return not updated
+
+
+def respell(conn: sqlite3.Connection,
+            respelled: Callable[[dict[str, object]], dict[str, object]]) -> int:
+    """Pass every rule's definition through `respelled` (a tag or a group was renamed), in
+    the caller's transaction; how many rules changed."""
+    changed = 0
+    for rule_id, text in conn.execute("SELECT id, definition FROM rule").fetchall():
+        definition = json.loads(text)
+        after = respelled(definition)
+        if after != definition:
+            conn.execute("UPDATE rule SET definition = ? WHERE id = ?",
+                         (json.dumps(after, ensure_ascii=False), rule_id))
+            changed += 1
+    return changed
 
 
 def remove(cache: Cache, name: str) -> bool:

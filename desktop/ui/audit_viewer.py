@@ -421,7 +421,9 @@ class AuditViewer(QWidget):
             self.exported.emit(str(path), count)
 
         self.texts.say(self.notice, lambda: self.tr("Exporting…"))
-        self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path),
+        english = is_english()
+        self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path,
+                                                                  english=english),
                               owner=self, name="audit export", on_result=done, on_error=self._show_error)
 
     # -- revert --------------------------------------------------------------------------

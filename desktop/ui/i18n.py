@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from desktop.domain.bilingual import CHINESE, ENGLISH, half
+from desktop.domain.bilingual import CHINESE, ENGLISH, shown
 from desktop.domain.bilingual import choose_language as choose_for_locale
 from desktop.resources import resources_dir
 
@@ -58,8 +58,9 @@ def list_text(items: Iterable[str]) -> str:
 
 def in_ui_language(text: str) -> str:
     """The half of a stored "中文 / English" text (a batch's description, a journal reason)
-    for the UI language, older "规则 rule: …" forms too (`bilingual.half`)."""
-    return half(text, is_english())
+    for the UI language, older "规则 rule: …" forms too, as shown on its own
+    (`bilingual.shown`)."""
+    return shown(text, is_english())
 
 
 def choose_language(saved: str, locale: QLocale | None = None) -> str:

@@ -971,6 +971,23 @@ class MainWindow(QMainWindow):
             self.table.show_sort(column, descending)
             self.model.set_sort(key, descending, run=False)
 
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window, frame included, inside its screen's free area: the
+        default size, or one kept on a bigger screen, can be larger than a small or scaled
+        screen (at 200 % a 1,600 × 1,000 screen is 800 × 500), which would leave the status
+        bar and the detail pane off the screen."""
+        area = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        border = frame.size() - self.size()
+        size = self.size().boundedTo(area.size() - border).expandedTo(self.minimumSizeHint())
+        if size != self.size():
+            self.resize(size)
+            frame = self.frameGeometry()
+        x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
     def _hide_sparse_columns(self) -> None:
         """First start: hide the optional columns this corp hardly fills (the header menu
         brings them back), so the tags fit at the default window size."""

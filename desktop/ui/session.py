@@ -38,8 +38,10 @@ class GuiSession(QObject):
         return not self.context.cache.get_meta(LAST_SYNC_KEY)
 
     def show(self) -> None:
-        """Show the window; start the first sync at once when the cache is empty."""
+        """Show the window inside its screen; start the first sync at once when the cache is
+        empty."""
         self.window.show()
+        self.window.fit_to_screen()
         self.sync.start_expiry_checks()
         if self.needs_sync:
             self.sync.start()

@@ -365,6 +365,33 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
     assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
 
 
+def test_a_window_larger_than_its_screen_opens_inside_it(
+        qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
+    """The default 1,400 × 860, or a size kept on a bigger screen, on a small or scaled
+    screen (200 % makes a 1,600 × 1,000 screen 800 × 500) opens shrunk to fit, all of it
+    on the screen."""
+    from desktop.ui.i18n import Translations
+    from desktop.ui.session import GuiSession
+
+    session = GuiSession(synced_workspace, Settings(gui_home), Translations())
+    window = session.window
+    qtbot.addWidget(window)
+    try:
+        area = window.screen().availableGeometry()
+        window.setGeometry(area.x() + 300, area.y() + 200, area.width() + 600,
+                           area.height() + 400)
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+            session.show()
+        assert area.contains(window.frameGeometry())
+        assert window.frameGeometry().width() == area.width()          # shrunk, not moved off
+        qtbot.waitUntil(lambda: not session.context._cold_held, timeout=10000)  # first paint
+    finally:
+        session.context.cancel_all()
+        session.context.wait_idle()
+        session.handover.stop()
+        session.auto_resume.stop()
+
+
 def test_switching_the_language_retranslates_in_place_and_keeps_the_state(
         qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
     from desktop.ui.i18n import CHINESE, ENGLISH, Translations

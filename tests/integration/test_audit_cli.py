@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.cli import main
+from desktop.domain.rule_reverts import rule_reason
 from desktop.services.audit import EXPORT_COLUMNS, iso_local, local_datetime
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.xlsx_safe import csv_value
@@ -387,11 +388,11 @@ def test_revert_refuses_unclear_requests(
 ])
 def test_batches_show_a_stored_description_in_one_language(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-    settings: str, locale: str, shown: str,
+    tmp_path: Path, settings: str, locale: str, shown: str,
 ) -> None:
     with Cache(ProfileStore(home).cache_path("acme")) as cache:
         outbox.create_batch(cache, [], operator="zhangsan", source="rule",
-                            description="规则：北京归华北 / Rules: 北京归华北")
+                            description=rule_reason(["北京归华北"]))   # as a rule run writes it
     if settings:
         (home / "tagdesk.ini").write_text(settings, encoding="utf-8")
     for variable in ("LC_ALL", "LC_MESSAGES"):
@@ -404,6 +405,12 @@ def test_batches_show_a_stored_description_in_one_language(
             operator="zhangsan", action="tag_add", source="rule", batch_id="b-rule",
             external_userid="wmA", userid="zhangsan", tag_id="etB", tag_name="低意向",
             group_name="意向程度", before="[]", after='["etB"]', ts=T0 + 3 * 86400,
-            reason="规则：北京归华北 / Rules: 北京归华北")])
+            reason=rule_reason(["北京归华北"]))])
     code, out, _ = run(home, capsys, "audit", "list", "--profile", "acme", "--batch", "b-rule")
     assert code == 0 and out.splitlines()[0].split("\t")[-1] == shown   # the reason too
+    target = tmp_path / "rule.csv"
+    code, _, _ = run(home, capsys, "audit", "export", "--profile", "acme", "--batch", "b-rule",
+                     str(target))
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert code == 0 and [row["reason"] for row in exported] == [shown]   # and the export

@@ -11,6 +11,7 @@ import pytest
 
 from desktop.domain.tags import TagKind
 from desktop.services.profiles import Profile
+from desktop.services.rules import RulesService
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import (
     InvalidNameError,
@@ -20,7 +21,7 @@ from desktop.services.tag_admin import (
     check_abbreviation,
 )
 from desktop.services.workspace import Workspace
-from desktop.store import journal
+from desktop.store import journal, rule_store
 from desktop.store.snapshot import DATA_VERSION_KEY
 
 pytestmark = pytest.mark.integration
@@ -242,6 +243,21 @@ def test_rename_tag_and_group(admin: TagAdminService, ws: Workspace, sandbox: An
     assert json.loads(rows[0]["before"]) == {"name": "低意向"}
     assert _journal(ws, "group_rename")[0]["tag_name"] == "意向"
     assert admin.rename(tag_id, "意向较低") == admin.rename(tag_id, "意向较低")  # no-op
+
+
+def test_a_rename_respells_the_rules_naming_the_tag_or_group(
+        admin: TagAdminService, ws: Workspace, sandbox: Any) -> None:
+    """A rule (one a scene template made, say) names the renamed tag and its group by
+    their new names, so it keeps tagging the same customers."""
+    rule_store.save(ws.cache, "意向跟进", {
+        "name": "意向跟进", "when": {"any": [{"has": "意向程度:中意向"}, {"has_not": "高意向"}]},
+        "then": {"add": ["意向程度:高意向"]}}, "zhangsan")
+    admin.rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
+    admin.rename(_group(admin, "意向程度"), "意向 等级")
+    stored = json.loads(rule_store.rules(ws.cache)[0].definition)
+    assert stored["when"] == {"any": [{"has": "意向 等级:中意向"}, {"has_not": "意向很高"}]}
+    assert stored["then"] == {"add": ["意向 等级:意向很高"]}
+    assert RulesService(ws).kept()[0].rule.name == "意向跟进"      # still a valid rule
 
 
 def test_console_tag_cannot_be_renamed_or_deleted(admin: TagAdminService, sandbox: Any) -> None:

@@ -310,6 +310,30 @@ def test_a_failed_run_is_tried_again_soon_not_a_period_later(
         assert scheduler.run_due() == [] and len(attempts) == 2    # then once an hour
 
 
+@contextlib.contextmanager
+def _slow_then_stopped(sandbox: SandboxServer, client: WeComClient, server: TeamServerProcess,
+                       latency_ms: int) -> Iterator[list[TeamServerProcess]]:
+    """WeCom answers `latency_ms` late while the block runs; after it the client is closed,
+    the server stopped, and every restarted one the block appends to the list too."""
+    restarted: list[TeamServerProcess] = []
+    sandbox.configure(latency_ms=latency_ms)
+    try:
+        yield restarted
+    finally:
+        sandbox.configure(latency_ms=0)
+        client.close()
+        server.stop()
+        for process in restarted:
+            assert process.stop() == 0, process.stderr
+
+
+def _kill_mid_call(sandbox: SandboxServer, server: TeamServerProcess, path: str) -> None:
+    """SIGKILL the server once WeCom is answering one of its calls to `path`."""
+    wait_for(lambda: sandbox.stats.in_flight(path), what=f"a call to {path} in flight")
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(timeout=30)
+
+
 def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     postgres: PostgresCluster, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -331,26 +355,16 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     patient = RateLimits(max_retries=60, backoff_base_s=0.3, backoff_max_s=2.0)
     client = WeComClient(team_api_base(server.url), sandbox.corp_id, device.token,
                          limits=patient)
-    restarted: TeamServerProcess | None = None
-    sandbox.configure(latency_ms=300)
-    try:
+    with _slow_then_stopped(sandbox, client, server, 300) as restarted:
         client.get_token()
         with ThreadPoolExecutor(4) as pool:
             writes = [pool.submit(client.mark_tag, *target, add=[tag_id]) for target in targets]
             wait_for(lambda: sum(w.done() for w in writes) >= 4, what="a few writes done")
-            wait_for(lambda: sandbox.stats.in_flight(MARK_TAG), what="a write in flight")
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait(timeout=30)
-            restarted = TeamServerProcess(db_url, sandbox, tmp_path / "second",
-                                          "--concurrency", "2", "--port", port)
+            _kill_mid_call(sandbox, server, MARK_TAG)
+            restarted.append(TeamServerProcess(db_url, sandbox, tmp_path / "second",
+                                               "--concurrency", "2", "--port", port))
             for write in writes:
                 write.result(timeout=120)
-    finally:
-        sandbox.configure(latency_ms=0)
-        client.close()
-        server.stop()
-        if restarted is not None:
-            assert restarted.stop() == 0, restarted.stderr
     assert all(tag_id in sandbox.state.relation_tag_ids(*t) for t in targets)
     with psycopg.connect(db_url) as conn:
         journaled = conn.execute(
@@ -375,25 +389,15 @@ def test_a_rename_settled_after_a_kill_journals_its_old_name(
     server = TeamServerProcess(db_url, sandbox, tmp_path / "first", "--admin", admin)
     (group, old), tag_id = sorted(sandbox.state.tag_ids_by_name().items())[0]
     client = team_client(server.url, sandbox, log_in(server.url, sandbox, admin).token)
-    restarted: TeamServerProcess | None = None
-    sandbox.configure(latency_ms=1500)
-    try:
+    with _slow_then_stopped(sandbox, client, server, 1500) as restarted:
         with ThreadPoolExecutor(1) as pool:
             rename = pool.submit(client.edit_corp_tag, tag_id, name=f"{old}改")
-            wait_for(lambda: sandbox.stats.in_flight("externalcontact/edit_corp_tag"),
-                     what="the rename in flight")
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait(timeout=30)
+            _kill_mid_call(sandbox, server, "externalcontact/edit_corp_tag")
             with contextlib.suppress(WeComError, WeComNetworkError):
                 rename.result(timeout=60)
         sandbox.configure(latency_ms=0)
-        restarted = TeamServerProcess(db_url, sandbox, tmp_path / "second", "--admin", admin)
-    finally:
-        sandbox.configure(latency_ms=0)
-        client.close()
-        server.stop()
-        if restarted is not None:
-            assert restarted.stop() == 0, restarted.stderr
+        restarted.append(TeamServerProcess(db_url, sandbox, tmp_path / "second",
+                                           "--admin", admin))
     assert sandbox.state.find_tag(group, f"{old}改") == tag_id
     with psycopg.connect(db_url) as conn:
         rows = conn.execute("SELECT action, tag_name, group_name, before, after FROM team_journal"

@@ -84,7 +84,7 @@ def _walk_plan(conn: psycopg.Connection[tuple[Any, ...]], order_by: str) -> str:
             b"EXPLAIN " + statement.as_string(conn).encode(), [5, 5]))
 
 
-def test_the_values_of_a_range_are_counted_up_to_a_bound(
+def test_the_values_of_a_range_are_counted_up_to_bounds(
     filled: psycopg.Connection[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
@@ -95,6 +95,9 @@ def test_the_values_of_a_range_are_counted_up_to_a_bound(
     counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
                                               [], "wm010", None)
     assert counts == [["wm010", 7], ["wm011", 7]] and full
+    counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
+                                              ["wm050", "nobody"], "wm059", None, cap=3)
+    assert counts == [["wm050", 3], ["wm059", 3], ["wm060", 3]] and not full
 
 
 @pytest.fixture(scope="module")
@@ -126,14 +129,16 @@ def _customer_sort(n: int) -> str:
     return ("张三", f"wm{60 - n:03d}\x1f", f"a{n % 5}", f"zhang{n}")[n % 4]
 
 
-@pytest.mark.parametrize("flt", [
-    JournalFilter(), JournalFilter(sources=("app",)), JournalFilter(operators=("user2",)),
-    JournalFilter(sources=("observed",), include_observed=True),
-    JournalFilter(batch_ids=("b3", "b7", "")),
-], ids=["none", "source", "operator", "observed", "batches"])
+@pytest.mark.parametrize(("flt", "few_rows"), [
+    (JournalFilter(), False), (JournalFilter(sources=("app",)), False),
+    (JournalFilter(sources=("observed",), include_observed=True), False),
+    (JournalFilter(operators=("user2",)), True), (JournalFilter(batch_ids=("b3", "b7", "")), True),
+], ids=["none", "source", "observed", "operator", "batches"])
 def test_the_first_page_by_name_is_the_head_of_every_id_sorted_by_name(
-    team_reader: TeamJournal, flt: JournalFilter, monkeypatch: pytest.MonkeyPatch
+    team_reader: TeamJournal, flt: JournalFilter, few_rows: bool,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A filter that leaves few rows counts all of them at once; the others by name."""
     monkeypatch.setattr(team_name_order, "FIRST_CHUNK", 1)
     monkeypatch.setattr(team_name_order, "GROWTH", 2)
     asked: list[Mapping[str, Any]] = []
@@ -153,9 +158,7 @@ def test_the_first_page_by_name_is_the_head_of_every_id_sorted_by_name(
                 page = team_reader.sorted_first_page(flt, order_by, descending, limit)
                 assert [row.id for row in page or []] == every[:limit], (
                     order_by, descending, limit)
-    chunked = [criteria for criteria in asked if "sort_key" in criteria]
-    assert bool(chunked) == (flt.batch_ids == ())
-    assert all("sort_key" in criteria for criteria in asked) == (flt.batch_ids == ())
+    assert asked and all(("sort_key" in criteria) != few_rows for criteria in asked)
 
 
 def test_a_few_names_fill_a_page_of_the_whole_journal_in_one_request(

@@ -207,7 +207,7 @@ class PhraseIndex:
         for phrase, start, end, factor, kind in sorted(candidates, key=lambda c: c[1] - c[2]):
             if any(b < end and start < e for b, e in trapped.get(phrase.tag, ())):
                 continue
-            if _asks_either_way(body, start):
+            if _asks_either_way(body, start) or _asked_after(body, end):
                 continue
             strength = phrase.strength * factor * (SOUND_FACTOR if kind == SOUND else 1.0)
             latin = _is_latin(phrase.text)
@@ -269,6 +269,13 @@ def _asks_either_way(body: str, start: int) -> bool:
     asks whether it works; it does not say it fails)."""
     return (0 < start < len(body) - 1 and body[start] in "不没"
             and body[start - 1] == body[start + 1])
+
+
+def _asked_after(body: str, end: int) -> bool:
+    """True when a phrase ends where an A-not-A question about its last word begins (噪音大
+    in 噪音大不大 asks whether it is loud; it does not say it is)."""
+    return (0 < end < len(body) - 1 and body[end] in "不没"
+            and body[end + 1] == body[end - 1])
 
 
 def _supported(hits: list[Hit]) -> list[Hit]:

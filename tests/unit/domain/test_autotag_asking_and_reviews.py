@@ -84,6 +84,26 @@ def tagger() -> AutoTagger:
     ("放门卫那就行", {"物流咨询"}),
     ("订单号发你了", set()),                         # an order number is no tracking number
     ("我根本没点", set()),                           # 没点 does not sound like 没电 here
+    ("冰箱噪音大不大", {"产品咨询"}),                # asks whether it is loud, says no fault
+    ("我家没电梯，能送上楼吗", {"物流咨询"}),        # a lift, not a flat battery
+    ("贷款利息多少", {"产品咨询"}),                  # a buyer's loan, not a loan offer
+    ("答应的培训一直没安排", {"投诉"}),              # a promise not kept
+    ("赠品不要了，便宜点", {"价格异议"}),            # a gift waved away is no return
+    ("包裹丢了谁负责", {"物流咨询"}),
+    ("骑手又迟到了", {"物流咨询"}),                  # a late courier is a late delivery
+    ("比超市还便宜", {"竞品对比"}),                  # praise that it is cheaper objects to nothing
+    ("这个牌子买了三次了", {"续费意向"}),
+    ("售后很顺利", set()),
+    ("不合适，已退", {"退款退货"}),
+    ("没收到赠品", {"物流咨询"}),
+    ("总算到了", {"物流咨询"}),
+    ("一点也不甜", {"售后问题"}),
+    ("太难用了", {"售后问题"}),
+    ("半小时了还没接单", {"物流咨询"}),
+    ("坏了还不给修", {"售后问题", "投诉"}),
+    ("一直没人解释", {"投诉"}),
+    ("还没用，不知道效果怎么样", set()),             # wonders, asks nothing
+    ("东西一般，物流倒是挺快", set()),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags

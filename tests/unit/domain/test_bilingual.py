@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.bilingual import CHINESE, ENGLISH, both, choose_language, half
+from desktop.domain.bilingual import CHINESE, ENGLISH, both, choose_language, half, shown
 from desktop.domain.rule_reverts import named_rules, rule_reason
 
 
@@ -54,3 +54,10 @@ def test_a_rule_runs_older_reason_still_names_its_rules() -> None:
 def test_the_app_and_the_command_line_pick_the_language_the_same_way(
         saved: str, system_locale: str, chosen: str) -> None:
     assert choose_language(saved, system_locale) == chosen
+
+
+def test_a_half_shown_on_its_own_starts_an_english_sentence_with_a_capital() -> None:
+    assert shown("到期，规则：北京 / expired, rules: 北京", english=True) == "Expired, rules: 北京"
+    assert shown("规则 rule: 北京归华北", english=True) == "Rules: 北京归华北"   # an older row
+    assert shown("到期，规则：北京 / expired, rules: 北京", english=False) == "到期，规则：北京"
+    assert shown("+VIP", english=True) == "+VIP" and shown("", english=True) == ""
