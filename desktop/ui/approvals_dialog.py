@@ -33,6 +33,7 @@ from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
 from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable
+from desktop.ui.i18n import is_english
 from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
@@ -230,10 +231,12 @@ class ApprovalsDialog(QDialog):
         self._update_buttons()
 
     def _fill_table(self) -> None:
+        """The requests, each column as wide as what it shows (the reason takes the rest)."""
         self.table.setRowCount(len(self.approvals))
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
+        self.table.resizeColumnsToContents()
 
     def _cell(self, approval: dict[str, Any], key: str) -> str:
         if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
@@ -286,10 +289,18 @@ class ApprovalsDialog(QDialog):
         self._say(text)
 
     def _show_roles(self) -> None:
+        """Who the server takes you for, by name, and your roles in the interface language."""
         if self.me:
-            self.roles.setText(self.tr("You are %1 (%2).").replace(
-                "%1", str(self.me.get("userid", ""))).replace(
-                    "%2", ", ".join(self.me.get("roles") or [])))
+            userid = str(self.me.get("userid", ""))
+            who = f"{self._names[userid]} ({userid})" if self._names.get(userid) else userid
+            roles = [self._role_text(str(role)) for role in self.me.get("roles") or []]
+            self.roles.setText(self.tr("You are %1 (%2).").replace("%1", who).replace(
+                "%2", (", " if is_english() else "、").join(roles)))
+
+    def _role_text(self, role: str) -> str:
+        names = {"admin": self.tr("administrator"), "head": self.tr("department head"),
+                 "branch_admin": self.tr("branch administrator"), "member": self.tr("member")}
+        return names.get(role, role)
 
     def _update_buttons(self) -> None:
         chosen = self.selected()

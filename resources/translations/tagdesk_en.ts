@@ -145,6 +145,22 @@
         <translation>%1 (%2, %3)</translation>
     </message>
     <message>
+        <source>administrator</source>
+        <translation>administrator</translation>
+    </message>
+    <message>
+        <source>department head</source>
+        <translation>department head</translation>
+    </message>
+    <message>
+        <source>branch administrator</source>
+        <translation>branch administrator</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>member</translation>
+    </message>
+    <message>
         <source>The team policy was saved.</source>
         <translation>The team policy was saved.</translation>
     </message>

@@ -144,6 +144,22 @@
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>department head</source>
+        <translation>部门负责人</translation>
+    </message>
+    <message>
+        <source>branch administrator</source>
+        <translation>分公司管理员</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
         <source>The team policy was saved.</source>
         <translation>团队策略已保存。</translation>
     </message>
