@@ -26,16 +26,16 @@ from psycopg.types.json import Jsonb
 from desktop.server import (
     autotag_reverts,
     expiry_records,
-    filter_respell,
     leases,
+    rename_respell,
     rule_reverts,
     snapshot,
     team_journal,
 )
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
-from desktop.server.filter_respell import OtherTags
 from desktop.server.identity import Caller
+from desktop.server.rename_respell import OtherTags
 from desktop.server.write_notes import read_note
 from desktop.store.journal import JournalEntry
 from desktop.wecom.client import WeComClient
@@ -103,7 +103,7 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
     rule_reverts.remember(conn, entries, note.reverts)
     autotag_reverts.remember(conn, entries, note.reverts)
     snapshot.follow_relay(conn, entries)
-    filter_respell.follow_renames(conn, entries, other_tags)
+    rename_respell.follow_renames(conn, entries, other_tags)
     expiry_records.record(conn, entries, expiring, note.batch_id)
 
 

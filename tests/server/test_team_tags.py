@@ -103,7 +103,7 @@ def test_each_tree_action_is_one_batch_in_the_team_journal(
         ("批次改名组", "批次改名组", '{"name": "批次改名组"}', "")]
 
 
-def test_a_rename_through_the_server_respells_the_teams_saved_filters(
+def test_a_rename_through_the_server_respells_the_teams_saved_filters_and_rules(
     team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     users = sorted(team_sandbox.state.follow_users())
@@ -115,6 +115,14 @@ def test_a_rename_through_the_server_respells_the_teams_saved_filters(
     saved = requests.post(url, params={"access_token": session}, timeout=30, json={"changes": [
         {"kind": "saved_filter", "key": "复购客户", "value": "复购:二次复购 -VIP"},
         {"kind": "saved_filter", "key": "未改", "value": "VIP"}]}).json()
+    with team_client(team_server.url, team_sandbox,
+                     log_in(team_server.url, team_sandbox, editor).token) as client:
+        ruled = requests.post(f"{team_server.url}tagdesk/v1/rules/put", timeout=30,
+                              params={"access_token": client.get_token()},
+                              json={"visibility": "team", "rules": [{
+                                  "name": "复购升级", "when": {"has": "复购:二次复购"},
+                                  "then": {"add": ["复购:三次复购客户"]}}]}).json()
+    assert ruled["errcode"] == 0, ruled
     env = desktop_env(tmp_path)
     cli_login(env, team_server.url, team_sandbox, editor)
     assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
@@ -129,6 +137,13 @@ def test_a_rename_through_the_server_respells_the_teams_saved_filters(
         rows = conn.execute("SELECT operator, tag_name, before, after FROM team_journal"
                             " WHERE action = 'saved_filter_save' AND operator = %s ORDER BY id",
                             (editor,)).fetchall()
+    with psycopg.connect(team_server.db_url) as conn:
+        rule = conn.execute("SELECT definition FROM team_rule WHERE name = '复购升级'").fetchone()
+        replaced = conn.execute("SELECT count(*) FROM team_journal WHERE action = 'rule_replaced'"
+                                " AND operator = %s AND tag_name = '复购升级'", (editor,)
+                                ).fetchone()
+    assert rule is not None and rule[0]["when"] == {"has": "复购 次数:复购两次"}
+    assert rule[0]["then"]["add"] == ["复购 次数:三次复购客户"] and replaced == (2,)
     steps = ["复购:二次复购 -VIP", "复购:复购两次 -VIP", '"复购 次数":复购两次 -VIP']
     assert rows == [(editor, "复购客户", *(json.dumps(t, ensure_ascii=False) for t in pair))
                     for pair in pairwise(steps)]

@@ -1,8 +1,10 @@
-"""The team's saved filters follow a tag or group rename the relay carried out: in the same
-transaction as the rename's journal row, each team saved filter naming the old name is
-respelled with the new one (the same `Rename` the window and `tagdesk tags rename` use for a
-user's own filters), saved under a new settings version so every desktop's next poll brings
-it, and journaled as a `saved_filter_save` by the user who renamed."""
+"""The team's saved filters and rules follow a tag or group rename the relay carried out: in
+the same transaction as the rename's journal row, each team saved filter naming the old name
+is respelled with the new one (the same `Rename` the window and `tagdesk tags rename` use for
+a user's own filters), saved under a new settings version so every desktop's next poll brings
+it, and journaled as a `saved_filter_save` by the user who renamed; each team rule naming the
+tag or group is respelled likewise (`rule_rename`, as a desktop's own rules are) and
+journaled as a `rule_replaced`."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
-from desktop.server import team_journal
+from desktop.domain.rule_rename import renamed_rule
+from desktop.server import team_journal, team_rules
 from desktop.server.setting_rows import SOURCE, TEAM
 from desktop.store.journal import JournalEntry
 
@@ -22,11 +25,37 @@ OtherTags = Callable[[str], list[tuple[str, str]]]   # tag id -> (name, group) o
 
 
 def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTags) -> int:
-    """Respell the team saved filters after the renames among `entries`; how many changed."""
+    """Respell the team saved filters and rules after the renames among `entries`; how many
+    changed."""
     renames = [(entry.operator, rename) for entry in entries
                if (rename := _rename(entry, others)) is not None]
     if not renames:
         return 0
+    return _respell_rules(conn, renames) + _respell_filters(conn, renames)
+
+
+def _respell_rules(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
+    rows = conn.execute("SELECT name, definition, department_name FROM team_rule ORDER BY id"
+                        " FOR UPDATE").fetchall()
+    entries: list[JournalEntry] = []
+    for name, definition, department in rows:
+        assert isinstance(definition, dict)
+        after = definition
+        for _operator, rename in renames:
+            after = renamed_rule(after, rename)
+        if after != definition:
+            conn.execute("UPDATE team_rule SET definition = %s WHERE name = %s",
+                         (Jsonb(after), name))
+            entries.append(JournalEntry(
+                operator=renames[0][0], action="rule_replaced", source=team_rules.SOURCE,
+                tag_name=str(name), group_name=str(department),
+                before=json.dumps(definition, ensure_ascii=False, sort_keys=True),
+                after=json.dumps(after, ensure_ascii=False, sort_keys=True)))
+    team_journal.append(conn, entries, None)
+    return len(entries)
+
+
+def _respell_filters(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
     rows = conn.execute(
         "SELECT key, value #>> '{}' FROM team_setting WHERE owner = %s"
         " AND kind = 'saved_filter' AND value IS NOT NULL ORDER BY key FOR UPDATE", (TEAM,),
