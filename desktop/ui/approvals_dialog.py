@@ -236,7 +236,8 @@ class ApprovalsDialog(QDialog):
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
-        self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS) - 1):      # the last one stretches
+            self.table.resizeColumnToContents(column)
 
     def _cell(self, approval: dict[str, Any], key: str) -> str:
         if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
