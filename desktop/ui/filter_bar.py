@@ -322,7 +322,8 @@ class FilterBar(QWidget):
         on a team profile, whether the whole team gets the filter."""
         team = self.team
         dialog = SaveFilterDialog(self.text()[:30], dict(self._settings.saved_filters(self._profile)),
-                                  dict(team.saved()) if team is not None else None, self)
+                                  dict(team.saved()) if team is not None else None, self,
+                                  team.refusal if team is not None else lambda _name: "")
         text = self.text()
 
         def save() -> None:

@@ -71,13 +71,17 @@ class TeamFilters(QObject):
 class SaveFilterDialog(QDialog):
     """Name the filter. A blank name cannot be saved, and says so; a name already saved
     says which filter it is and turns Save into Replace. On a team profile, tick 团队 / Team
-    to save it for everyone on the team server (names are then the team's)."""
+    to save it for everyone on the team server (names are then the team's); a team filter this
+    user may not overwrite cannot be replaced, and the message says who may."""
 
     def __init__(self, name: str, own: Mapping[str, str], team: Mapping[str, str] | None,
-                 parent: QWidget | None = None) -> None:
-        """`own` and `team`: the saved filters by name (`team` None: a solo profile)."""
+                 parent: QWidget | None = None,
+                 refusal: Callable[[str], str] = lambda _name: "") -> None:
+        """`own` and `team`: the saved filters by name (`team` None: a solo profile);
+        `refusal`: why this user may not overwrite the team filter of a name ("" may)."""
         super().__init__(parent)
         self._own, self._team = dict(own), dict(team or {})
+        self._refusal = refusal
         self.name = QLineEdit(name)
         self.team = QCheckBox()
         self.team.setVisible(team is not None)
@@ -117,10 +121,14 @@ class SaveFilterDialog(QDialog):
     def _update(self) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         name, replaced = self.name.text().strip(), self.replaces()
-        save.setEnabled(bool(name))
+        refused = (self._refusal(name) if replaced is not None and self.team.isChecked()
+                   else "")
+        save.setEnabled(bool(name) and not refused)
         save.setText(self.tr("Replace") if replaced is not None else self.tr("Save"))
         if not name:
             self.message.setText(self.tr("Give the filter a name."))
+        elif refused:
+            self.message.setText(refused)
         elif replaced is not None:
             self.message.setText(self.tr("A saved filter is already called 「%1」 (%2): saving"
                                          " replaces it.").replace("%1", name)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QMenu
 
 from desktop.sandbox import SandboxServer
 from desktop.services import team_settings
@@ -242,3 +242,14 @@ def test_a_team_set_or_filter_of_someone_else_cannot_be_removed_and_says_who_may
             delete = team_delete_action(window)
             assert delete.isEnabled() == (not refusals[1])
             assert delete.toolTip() == (refusals[1] or delete.text())   # Qt's default: the text
+            window.filter_bar.edit.setText("已成交")
+            next(a for a in _saved_menu(window).actions()
+                 if a.text().startswith("保存当前筛选")).trigger()
+            dialog = window.filter_bar.save_dialog
+            assert dialog is not None
+            dialog.name.setText("阶段客户")
+            dialog.team.setChecked(True)                 # replacing the team's filter
+            save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+            assert save.isEnabled() == (not refusals[1])
+            assert dialog.message.text() == refusals[1] or not refusals[1]
+            dialog.reject()
