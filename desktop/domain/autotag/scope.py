@@ -63,10 +63,10 @@ A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # the seller (还没想好要不要买, 没决定买不买).
 UNDECIDED = ("决定", "确定", "想好", "考虑", "纠结", "犹豫", "商量")
 ENDING_NOT = re.compile(r"(?<![还也都就并从我你他她它们])[\u4e00-\u9fff](?:不|没|没有)[吗呢啊呀嘛]?$")
-# A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白, 软还是硬);
+# A choice between two things that ends its clause (是卤的还是烤的, 偏黄还是偏白, 软还是硬, 穿s还是m);
 # not 还是 as "still" (还是有点贵), which no 是 / 偏 … or opposite quality before it sets up.
 QUALITY = "软硬大小长短厚薄甜咸辣淡冷热深浅高低重轻宽窄新旧真假多少快慢"
-ALTERNATIVE = re.compile(r"(?:(?:是|偏|用|选|走)[\u4e00-\u9fff]{1,6}还是[\u4e00-\u9fff]{1,6}"
+ALTERNATIVE = re.compile(r"(?:(?:是|偏|用|选|走|穿|拍|拿|订)[\u4e00-\u9fffa-z0-9]{1,6}还是[\u4e00-\u9fffa-z0-9]{1,6}"
                          rf"|[{QUALITY}]还是[{QUALITY}][的呢啊呀]?)$")
 
 

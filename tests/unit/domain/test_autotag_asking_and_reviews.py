@@ -104,6 +104,12 @@ def tagger() -> AutoTagger:
     ("一直没人解释", {"投诉"}),
     ("还没用，不知道效果怎么样", set()),             # wonders, asks nothing
     ("东西一般，物流倒是挺快", set()),
+    ("一米七穿L还是XL", {"产品咨询"}),               # a choice between two sizes
+    ("包邮吗", {"价格异议"}),                        # free shipping asked as a concession
+    ("能走顺丰吗，我补差价", {"物流咨询"}),          # the customer pays the difference
+    ("你们是旗舰店吗", {"产品咨询"}),                # the seller's own shop is no competitor
+    ("有实体店吗", {"产品咨询"}),
+    ("帮我推荐一个", {"产品咨询"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
