@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.filter.rename import group_rename, tag_rename
 from desktop.domain.governance import Change, Operation, Verdict
 from desktop.domain.hygiene import library_capacity
 from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
@@ -40,6 +39,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
 from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
+from desktop.services.tag_refs import TreeRefs, group_item, tag_item
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.branch_group_dialog import BranchGroupDialog
 from desktop.ui.context import AppContext
@@ -314,23 +314,22 @@ class TagTreeView(QWidget):
         node = self.current_node()
         if not self._editable(node) or node is None:
             return None
+        refs = TreeRefs(self.model.library)
         if node.kind is NodeKind.GROUP and node.group is not None:
             group = node.group
+            item = group_item(group)
             dialog = RenameDialog(self.context, self.model.service, group.id,
                                   group.name, is_group=True, parent=self,
                                   strategy_id=group.strategy_id)
-            dialog.saved.connect(lambda _changes: self.renamed.emit(
-                group_rename(group.name, dialog.new_name)))
         elif node.tag is not None:
             tag = node.tag
+            item = tag_item(tag)
             dialog = RenameDialog(self.context, self.model.service, tag.id, tag.name,
                                   is_group=False, group_id=tag.group_id, parent=self)
-            others = [(other.name, other.group_name) for other in self.model.library.tags
-                      if other.id != tag.id]
-            dialog.saved.connect(lambda _changes: self.renamed.emit(
-                tag_rename(tag.name, dialog.new_name, tag.group_name, others)))
         else:
             return None
+        dialog.saved.connect(lambda _changes: self.renamed.emit(
+            refs.rename(item, dialog.new_name)))   # the filters' respelling, as everywhere
         return self._open(dialog)
 
     def edit_abbreviation(self) -> AbbreviationDialog | None:
