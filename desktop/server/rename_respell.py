@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
 from desktop.domain.rule_rename import renamed_rule
+from desktop.domain.rule_reverts import definition_key
 from desktop.server import team_journal, team_rules
 from desktop.server.setting_rows import SOURCE, TEAM
 from desktop.store.journal import JournalEntry
@@ -46,6 +47,9 @@ def _respell_rules(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
         if after != definition:
             conn.execute("UPDATE team_rule SET definition = %s WHERE name = %s",
                          (Jsonb(after), name))
+            conn.execute("UPDATE team_rule_revert SET definition_key = %s WHERE rule_name = %s"
+                         " AND definition_key = %s",   # the same rule: what it left alone stays
+                         (definition_key(after), name, definition_key(definition)))
             entries.append(JournalEntry(
                 operator=renames[0][0], action="rule_replaced", source=team_rules.SOURCE,
                 tag_name=str(name), group_name=str(department),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from desktop.domain.events import Event
+from desktop.domain.rule_reverts import definition_key
 from desktop.domain.rules import Subject
 from desktop.store.db import Cache
 
@@ -52,14 +53,18 @@ def save(cache: Cache, name: str, definition: dict[str, object], operator: str, 
 def respell(conn: sqlite3.Connection,
             respelled: Callable[[dict[str, object]], dict[str, object]]) -> int:
     """Pass every rule's definition through `respelled` (a tag or a group was renamed), in
-    the caller's transaction; how many rules changed."""
+    the caller's transaction; how many rules changed. A respelled rule is the same rule: the
+    reverted changes it leaves alone stay left alone (their definition key follows)."""
     changed = 0
-    for rule_id, text in conn.execute("SELECT id, definition FROM rule").fetchall():
+    for name, text in conn.execute("SELECT name, definition FROM rule").fetchall():
         definition = json.loads(text)
         after = respelled(definition)
         if after != definition:
-            conn.execute("UPDATE rule SET definition = ? WHERE id = ?",
-                         (json.dumps(after, ensure_ascii=False), rule_id))
+            conn.execute("UPDATE rule SET definition = ? WHERE name = ?",
+                         (json.dumps(after, ensure_ascii=False), name))
+            conn.execute("UPDATE rule_revert SET definition_key = ? WHERE rule_name = ?"
+                         " AND definition_key = ?",
+                         (definition_key(after), name, definition_key(definition)))
             changed += 1
     return changed
 

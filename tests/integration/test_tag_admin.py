@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from desktop.domain.rule_reverts import Remembered, definition_key
 from desktop.domain.tags import TagKind
 from desktop.services.profiles import Profile
 from desktop.services.rules import RulesService
@@ -22,6 +23,7 @@ from desktop.services.tag_admin import (
 )
 from desktop.services.workspace import Workspace
 from desktop.store import journal, rule_store
+from desktop.store import rule_reverts as revert_store
 from desktop.store.snapshot import DATA_VERSION_KEY
 
 pytestmark = pytest.mark.integration
@@ -252,9 +254,14 @@ def test_a_rename_respells_the_rules_naming_the_tag_or_group(
     rule_store.save(ws.cache, "意向跟进", {
         "name": "意向跟进", "when": {"any": [{"has": "意向程度:中意向"}, {"has_not": "高意向"}]},
         "then": {"add": ["意向程度:高意向"]}}, "zhangsan")
+    written = json.loads(rule_store.rules(ws.cache)[0].definition)
+    revert_store.remember(ws.cache, [Remembered("意向跟进", "u1", "wm1", "t1", "tag_add",
+                                                definition_key(written))], "revert-1")
     admin.rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
     admin.rename(_group(admin, "意向程度"), "意向 等级")
     stored = json.loads(rule_store.rules(ws.cache)[0].definition)
+    assert [r.definition_key for r in revert_store.remembered(ws.cache)] == [
+        definition_key(stored)]    # the same rule: what a revert undid stays left alone
     assert stored["when"] == {"any": [{"has": "意向 等级:中意向"}, {"has_not": "意向很高"}]}
     assert stored["then"] == {"add": ["意向 等级:意向很高"]}
     assert RulesService(ws).kept()[0].rule.name == "意向跟进"      # still a valid rule

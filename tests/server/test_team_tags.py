@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import requests
 
+from desktop.domain.rule_reverts import definition_key
 from desktop.sandbox import SandboxServer
 from tests.server.team_support import (
     TeamServerProcess,
@@ -22,6 +24,12 @@ from tests.server.team_support import (
 )
 
 pytestmark = pytest.mark.integration
+
+
+def _team_rule(conn: psycopg.Connection[tuple[Any, ...]]) -> dict[str, Any]:
+    row = conn.execute("SELECT definition FROM team_rule WHERE name = '复购升级'").fetchone()
+    assert row is not None
+    return dict(row[0])
 
 
 def _journal(db_url: str, operator: str) -> list[tuple[object, ...]]:
@@ -123,6 +131,11 @@ def test_a_rename_through_the_server_respells_the_teams_saved_filters_and_rules(
                                   "name": "复购升级", "when": {"has": "复购:二次复购"},
                                   "then": {"add": ["复购:三次复购客户"]}}]}).json()
     assert ruled["errcode"] == 0, ruled
+    with psycopg.connect(team_server.db_url) as conn:
+        conn.execute("INSERT INTO team_rule_revert (rule_name, userid, external_userid, tag_id,"
+                     " action, definition_key, reverted_batch) SELECT name, 'u1', 'wm1', 't1',"
+                     " 'tag_add', %s, 'revert-1' FROM team_rule WHERE name = '复购升级'",
+                     (definition_key(_team_rule(conn)),))
     env = desktop_env(tmp_path)
     cli_login(env, team_server.url, team_sandbox, editor)
     assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
@@ -139,11 +152,13 @@ def test_a_rename_through_the_server_respells_the_teams_saved_filters_and_rules(
                             (editor,)).fetchall()
     with psycopg.connect(team_server.db_url) as conn:
         rule = conn.execute("SELECT definition FROM team_rule WHERE name = '复购升级'").fetchone()
+        left_alone = conn.execute("SELECT definition_key FROM team_rule_revert").fetchall()
         replaced = conn.execute("SELECT count(*) FROM team_journal WHERE action = 'rule_replaced'"
                                 " AND operator = %s AND tag_name = '复购升级'", (editor,)
                                 ).fetchone()
     assert rule is not None and rule[0]["when"] == {"has": "复购 次数:复购两次"}
     assert rule[0]["then"]["add"] == ["复购 次数:三次复购客户"] and replaced == (2,)
+    assert left_alone == [(definition_key(rule[0]),)]   # a respelled rule is the same rule
     steps = ["复购:二次复购 -VIP", "复购:复购两次 -VIP", '"复购 次数":复购两次 -VIP']
     assert rows == [(editor, "复购客户", *(json.dumps(t, ensure_ascii=False) for t in pair))
                     for pair in pairwise(steps)]
