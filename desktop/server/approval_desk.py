@@ -124,6 +124,9 @@ class ApprovalDesk:
             policy = parse_policy(body.get("policy"), chart, self._gate.server_admins)
         except PolicyError as exc:
             self._fault(caller, "policy", exc.zh.rstrip("。"), exc.en.rstrip("."))
+        for userid in self._gate.not_members(set(policy.admins) - set(current.admins)):
+            self._fault(caller, "policy", f"admins 中的 {userid} 不是企业微信成员",
+                        f"in admins, {userid} is not a member of the WeCom corp")
         with self._connection() as conn, conn.transaction():
             save_policy(conn, policy, caller.userid)
             journal(conn, caller.userid, "policy_set", "", after=_json(policy.as_json()),

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -135,6 +135,9 @@ def read_tree(transport: WeComTransport, strategy: bool) -> TreeView:
     return TreeView(tuple(groups))
 
 
+NO_SUCH_MEMBER = 60111          # user/get: no member with this userid
+
+
 class Gate:
     """Decides each relayed write; `check` answers None to let it through."""
 
@@ -161,6 +164,18 @@ class Gate:
         chart = self._directory.chart()
         return actor_for(userid, chart, policy, self.server_admins,
                          self._directory.memberships(userid)), chart
+
+    def not_members(self, userids: Iterable[str]) -> list[str]:
+        """Those of `userids` WeCom's directory does not know (`user/get` answers 60111)."""
+        unknown = []
+        for userid in userids:
+            try:
+                self._directory.memberships(userid)
+            except WeComError as err:
+                if err.errcode != NO_SUCH_MEMBER:
+                    raise
+                unknown.append(userid)
+        return unknown
 
     def admins(self, policy: Policy) -> list[str]:
         return sorted(set(self.server_admins) | set(policy.admins))

@@ -462,6 +462,16 @@ def test_policy_show_and_refusals_from_the_cli(
     refused = tagdesk("policy", "set", "--profile", "team", "--file", str(bad), env=admin_env)
     assert refused.returncode == 3 and "法务部" in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr
+    typo = tmp_path / "typo.json"          # a mistyped admin would leave no real admin
+    typo.write_text(json.dumps({**data["policy"], "admins": [f"{people['admin']}x"]}),
+                    encoding="utf-8")
+    mistyped = tagdesk("policy", "set", "--profile", "team", "--file", str(typo),
+                       env=admin_env)
+    assert mistyped.returncode == 3, mistyped.stderr
+    assert f"admins 中的 {people['admin']}x 不是企业微信成员" in mistyped.stderr
+    assert f"{people['admin']}x is not a member of the WeCom corp" in mistyped.stderr
+    assert tagdesk("policy", "show", "--profile", "team", "--json",
+                   env=admin_env).stdout.splitlines()[-1] == shown.stdout.splitlines()[-1]
 
 
 def test_a_branch_head_creates_the_branch_rule_group_and_its_regional_tags(
