@@ -110,6 +110,22 @@ def tagger() -> AutoTagger:
     ("你们是旗舰店吗", {"产品咨询"}),                # the seller's own shop is no competitor
     ("有实体店吗", {"产品咨询"}),
     ("帮我推荐一个", {"产品咨询"}),
+    ("准时送达", set()),                             # praise in a review asks nothing
+    ("迟了点，不过店家主动道歉了", set()),
+    ("师傅送货上门，很方便", set()),
+    ("售后处理得很及时", set()),
+    ("还送了小礼物", set()),                         # a gift received, not asked for
+    ("优惠力度很大", set()),
+    ("特价买的", set()),
+    ("有点贵，但是物有所值", set()),                 # a price accepted
+    ("专柜验过了，是正品", set()),
+    ("今天的比平时咸", {"售后问题"}),                # worse than usual
+    ("就是有点吵", {"售后问题"}),                    # the review's one fault
+    ("不是嫌贵，就是想等等新款", set()),             # 就是想 does not sound like 就是响
+    ("充电有点慢", {"售后问题"}),
+    ("说明书是英文的", {"售后问题"}),
+    ("也不打个电话", {"投诉"}),
+    ("优惠多少", {"价格异议"}),
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
