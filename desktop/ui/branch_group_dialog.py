@@ -6,7 +6,7 @@ The rule group (range: the department, manager: its head) is found or made by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -20,11 +20,15 @@ class BranchGroupDialog(CreateGroupDialog):
     """Department, group name and first tag; the new tag shows only to that department."""
 
     def __init__(self, context: AppContext, service: TagAdminService,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 managed: Collection[int] | None = None) -> None:
+        """`managed`: on a team profile, the departments a non-admin manages (the team server
+        lets them make branch groups for those only); None offers every department."""
         self.branch_box = QComboBox()
         self.branches = BranchTags(service)
         for department_id, name in self.branches.departments():
-            self.branch_box.addItem(name, department_id)
+            if managed is None or department_id in managed:
+                self.branch_box.addItem(name, department_id)
         super().__init__(context, service, parent)
         self.setWindowTitle(self.tr("New branch tag group"))
         self.form.insertRow(0, self.tr("Branch department"), self.branch_box)

@@ -306,7 +306,9 @@ class TagTreeView(QWidget):
 
     def new_branch_group(self) -> BranchGroupDialog:
         """A group in a branch department's rule group (made, with its head, when missing)."""
-        dialog = BranchGroupDialog(self.context, self.model.service, self)
+        actor = self.rules.actor if self.rules is not None else None
+        dialog = BranchGroupDialog(self.context, self.model.service, self,
+                                   managed=None if actor is None or actor.admin else actor.managed)
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 

@@ -9,8 +9,10 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionViewItem
 
+from desktop.domain.governance import Actor, OrgChart, Policy
 from desktop.domain.tag_tree import NodeKind, TagNode
 from desktop.domain.tags import TagInfo
+from desktop.services.governance import TeamRules
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
 from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
@@ -560,6 +562,28 @@ def test_a_branch_tag_group_is_made_in_the_branchs_new_rule_group(
     qtbot.waitUntil(lambda: _current(view).key == f"tag:{created.id}", timeout=10000)
     rule_group = _parent(_parent(_current(view)))
     assert rule_group.kind is NodeKind.STRATEGY and rule_group.label == "北京销售组"
+
+
+def test_a_branch_head_is_offered_only_the_departments_they_manage(
+    qtbot: Any, view: TagTreeView
+) -> None:
+    """On a team profile a non-admin may make a branch group only for a department they
+    head (the server refuses the rest): the box lists those, not 总部 first."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    north, beijing = departments["华北分公司"], departments["北京销售组"]
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    head = Actor("fenghansi", managed=frozenset({north, beijing}),
+                 departments=frozenset({north}))
+    view.set_rules(TeamRules(Policy(), chart, head))
+    dialog = view.new_branch_group()
+    assert [dialog.branch_box.itemText(i) for i in range(dialog.branch_box.count())] == [
+        "华北分公司", "北京销售组"]
+    dialog.reject()
+    view.set_rules(TeamRules(Policy(), chart, Actor("boss", admin=True)))
+    everyone = view.new_branch_group()
+    assert everyone.branch_box.count() == len(departments)      # an admin: every department
+    everyone.reject()
 
 
 def _current(view: TagTreeView) -> TagNode:
