@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from psycopg import Connection, sql
+from psycopg import Connection, errors, sql
 
 from desktop.server.team_journal import TEAM_FIELDS
 
@@ -118,6 +118,8 @@ desktop orders by the names it knows; unknown operators first. Each has an index
 term in that order (migrations 19 and 22): the terms must stay as the indexes spell them."""
 NAMED_SORTS = ("operator", "customer", "owner")
 MAX_RANGE_KEYS = 2000
+WALK_BUDGET_MS = 250
+TRUE = sql.SQL("TRUE")
 
 
 def _sort_term(order_by: str) -> sql.Composable:
@@ -152,8 +154,13 @@ def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: 
     with these sort values (a desktop's first page by name, `sort_key_counts`)."""
     limit = max(1, min(limit, MAX_PAGE))
     condition, params = where(query)
-    if not params and not keys:
-        return _walked_page(conn, order_by, descending, limit)
+    if not keys and not params:
+        return _rows(conn, walk_statement(order_by, descending), [limit, limit])
+    if not keys and not descending and not _selective(query) and not query.operators:
+        walked = _walked_briefly(conn, walk_statement(order_by, False, condition),
+                                 [*params, limit, limit])
+        if walked is not None:
+            return walked
     term = _sort_term(order_by)
     if keys:
         condition = sql.SQL("{} AND {} = ANY(%s)").format(condition, term)
@@ -169,22 +176,40 @@ def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: 
         "SELECT {columns} FROM ({matching}) AS matching ORDER BY sort_value {direction}, id DESC"
         " LIMIT %s").format(columns=_columns(), matching=matching,
                             direction=sql.SQL("DESC" if descending else "ASC"))
-    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(
-        statement, [*params, limit])]
+    return _rows(conn, statement, [*params, limit])
 
 
-def _walked_page(conn: Conn, order_by: str, descending: bool,
-                 limit: int) -> list[dict[str, object]]:
-    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(
-        walk_statement(order_by, descending), [limit, limit])]
+def _walked_briefly(conn: Conn, statement: sql.Composed,
+                    params: list[object]) -> list[dict[str, object]] | None:
+    """The walk's page under a broad condition (sources, actions), or None if it takes over
+    WALK_BUDGET_MS:
+    most values' newest rows match such a condition and the page fills at once, but when
+    few of them do the walk reads value after value (seconds of a million rows)."""
+    with conn.transaction():
+        previous = conn.execute("SELECT current_setting('statement_timeout')").fetchone()
+        conn.execute("SELECT set_config('statement_timeout', %s, true)", [str(WALK_BUDGET_MS)])
+        try:
+            with conn.transaction():
+                return _rows(conn, statement, params)
+        except errors.QueryCanceled:
+            return None
+        finally:
+            conn.execute("SELECT set_config('statement_timeout', %s, true)",
+                         [previous[0] if previous else "0"])
 
 
-def walk_statement(order_by: str, descending: bool) -> sql.Composed:
-    """The whole journal's first page by a column (parameters: the page's size twice), read
-    along the column's index: its values one by one in order (each the next one after the
-    last), each value's rows newest first, until the page is full. A range, not an equality,
-    picks each value's rows, so that the planner reads them on that index and not on the
-    ids' (a rare value would read them all)."""
+def _rows(conn: Conn, statement: sql.Composed, params: list[object]) -> list[dict[str, object]]:
+    return [dict(zip(ROW_COLUMNS, row, strict=True)) for row in conn.execute(statement, params)]
+
+
+def walk_statement(order_by: str, descending: bool,
+                   condition: sql.Composable = TRUE) -> sql.Composed:
+    """The first page by a column (parameters: the condition's, then the page's size twice)
+    read along the column's index: its values one by one in order (each the next one after
+    the last), each value's matching rows newest first, until the page is full. A range,
+    not an equality, picks each value's rows, so that the planner reads them on that index
+    and not on the ids' (a rare value would read them all). For the whole journal, and for
+    an ascending page under a broad condition (`_walked_briefly`)."""
     term = _sort_term(order_by)
     direction, beyond = ("DESC", "<") if descending else ("ASC", ">")
     return sql.SQL(
@@ -193,10 +218,10 @@ def walk_statement(order_by: str, descending: bool) -> sql.Composed:
         " UNION ALL SELECT (SELECT {term} FROM team_journal WHERE {term} {beyond} walk.value"
         " ORDER BY 1 {direction} LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
         " SELECT {found} FROM walk CROSS JOIN LATERAL (SELECT {columns}, {term} AS sort_value"
-        " FROM team_journal WHERE {term} BETWEEN walk.value AND walk.value"
+        " FROM team_journal WHERE {condition} AND {term} BETWEEN walk.value AND walk.value"
         " ORDER BY sort_value DESC, id DESC LIMIT %s) AS found LIMIT %s").format(
         term=term, direction=sql.SQL(direction), beyond=sql.SQL(beyond), columns=_columns(),
-        found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS))
+        condition=condition, found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS))
 
 
 def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
@@ -206,7 +231,8 @@ def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
     """[sort value, rows] of the values of a `NAMED_SORTS` column among the matching rows: a
     desktop orders them by the names it knows and asks `sorted_page` for the first ones.
     Every value when `keys` is None. Else, counting at most `cap` rows of each (enough for
-    a page) along the column's index: those of `keys` and, at most MAX_RANGE_KEYS, those
+    a page) along the column's index (in its order: a bitmap of all of a value's rows would
+    be read first): those of `keys` and, at most MAX_RANGE_KEYS, those
     from `key_from` to `key_to` in code point order (both included, None: no bound), which
     the desktop orders by their ids; the flag says the range had more values than that."""
     condition, params = where(query)
@@ -219,7 +245,8 @@ def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
     wanted = list(dict.fromkeys([*keys, *ranged[:MAX_RANGE_KEYS]]))
     statement = sql.SQL(
         "SELECT wanted.value, (SELECT count(*) FROM (SELECT 1 FROM team_journal WHERE"
-        " {condition} AND {term} BETWEEN wanted.value AND wanted.value LIMIT %s) AS found)"
+        " {condition} AND {term} BETWEEN wanted.value AND wanted.value ORDER BY {term}, id"
+        " LIMIT %s) AS found)"
         " FROM unnest(%s::text[]) AS wanted(value)").format(term=term, condition=condition)
     counted = [[str(key or ""), _int(n)] for key, n in conn.execute(
         statement, [*params, max(1, cap), wanted])]

@@ -205,7 +205,8 @@ class TeamJournal:
                        limit: int) -> list[dict[str, Any]] | None:
         """The first `limit` raw rows in `sorted_ids`' order by a person's or customer's name:
         every row of the first values by name (`team_name_order`), then the newest of the
-        value the page ends in."""
+        value the page ends in (read newest first either way: one value's rows have no
+        other order, and backwards along the column's index they come in it)."""
         ranked = team_name_order.ranked_counts(self._call, self._cache, _NAMED[order_by], sort,
                                                descending, limit)
         if ranked is None:
@@ -220,8 +221,8 @@ class TeamJournal:
         rows: list[dict[str, Any]] = []
         for keys, wanted in ((chosen[:-1], before_last), (chosen[-1:], limit - before_last)):
             if keys and wanted > 0:
-                rows += self._call("", {**sort, "sort_key": keys, "limit": wanted}).get(
-                    "rows") or []
+                rows += self._call("", {**sort, "sort_key": keys, "limit": wanted,
+                                        "order": "desc"}).get("rows") or []
         rank = {key: number for number, key in enumerate(chosen)}
         rows.sort(key=lambda row: (rank.get(_sort_value(row, order_by), len(rank)),
                                    -int(row["id"])))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.sql
 import pytest
 
 from desktop.sandbox import SandboxServer
@@ -72,6 +73,20 @@ def test_the_whole_journals_first_page_is_walked_along_the_columns_index(
             assert [row["id"] for row in page] == every[:25], (order_by, query, descending)
     plan = _walk_plan(filled, order_by)
     assert COLUMN_INDEXES[order_by] in plan and "Sort" not in plan and "Seq Scan" not in plan
+
+
+def test_a_walk_over_its_budget_gives_way_and_leaves_the_timeout_as_it_was(
+    filled: psycopg.Connection[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(team_audit, "WALK_BUDGET_MS", 20)
+    with filled.transaction():
+        filled.execute("SET LOCAL statement_timeout = '7s'")
+        slow = psycopg.sql.SQL("SELECT {} FROM (SELECT pg_sleep(%s)) AS slow, team_journal"
+                               " LIMIT %s").format(psycopg.sql.SQL(", ").join(
+                                   psycopg.sql.Identifier(c) for c in team_audit.ROW_COLUMNS))
+        assert team_audit._walked_briefly(filled, slow, [0.5, 1]) is None
+        assert team_audit._walked_briefly(filled, slow, [0, 1]) is not None
+        assert filled.execute("SHOW statement_timeout").fetchone() == ("7s",)
 
 
 def _walk_plan(conn: psycopg.Connection[tuple[Any, ...]], order_by: str) -> str:
