@@ -126,6 +126,16 @@ def tagger() -> AutoTagger:
     ("说明书是英文的", {"售后问题"}),
     ("也不打个电话", {"投诉"}),
     ("优惠多少", {"价格异议"}),
+    ("顾问一直没回我消息", {"投诉"}),
+    ("老师换了也没通知", {"投诉"}),
+    ("开起来方向盘一直抖", {"售后问题"}),
+    ("升级后排版全乱了", {"售后问题"}),
+    ("房间比照片差太多了", {"售后问题"}),
+    ("密码忘了", {"售后问题"}),
+    ("猫粮快吃完了", {"续费意向"}),                  # running out of what was bought before
+    ("能带孩子过去吗", {"预约到店"}),
+    ("会员卡还没到期", set()),                       # 还没到 of a card, not of a parcel
+    ("想跟贵司合作一下", {"无效客户"}),              # a vendor's pitch
 ])
 def test_tags(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
