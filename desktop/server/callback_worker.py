@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 
-from desktop.server import relation_facts, snapshot, team_journal
+from desktop.server import relation_facts, rename_respell, snapshot, team_journal
 from desktop.server.callbacks import CONTACT, CallbackEvent
 from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import (
@@ -155,7 +155,9 @@ def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
     snapshot.forget_tags(conn, set(before) - set(after))
     if on_library is not None:
         on_library(tag_list_shape(after))
-    return team_journal.append(conn, entries, None)
+    journaled = team_journal.append(conn, entries, None)
+    rename_respell.follow_library(conn, entries, after)
+    return journaled
 
 
 def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,

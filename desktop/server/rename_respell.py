@@ -4,12 +4,13 @@ is respelled with the new one (the same `Rename` the window and `tagdesk tags re
 a user's own filters), saved under a new settings version so every desktop's next poll brings
 it, and journaled as a `saved_filter_save` by the user who renamed; each team rule naming the
 tag or group is respelled likewise (`rule_rename`, as a desktop's own rules are) and
-journaled as a `rule_replaced`."""
+journaled as a `rule_replaced`. A rename made in the admin console, found by a callback or a
+re-sync, is followed the same way (its rows name no operator, as WeCom names none)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from psycopg import Connection
 from psycopg.types.json import Jsonb
@@ -19,6 +20,7 @@ from desktop.domain.rule_rename import renamed_rule
 from desktop.domain.rule_reverts import definition_key
 from desktop.server import team_journal, team_rules
 from desktop.server.setting_rows import SOURCE, TEAM
+from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
@@ -33,6 +35,14 @@ def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTag
     if not renames:
         return 0
     return _respell_rules(conn, renames) + _respell_filters(conn, renames)
+
+
+def follow_library(conn: Conn, entries: Sequence[JournalEntry],
+                   after: Mapping[str, CorpTag]) -> int:
+    """The same for the renames a callback or a re-sync found in WeCom's tag library (made in
+    the admin console): `after` is the library as read now."""
+    return follow_renames(conn, entries, lambda tag_id: [
+        (tag.name, tag.group_name) for other, tag in after.items() if other != tag_id])
 
 
 def _respell_rules(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop.server import relation_facts, snapshot, team_journal
+from desktop.server import relation_facts, rename_respell, snapshot, team_journal
 from desktop.server.snapshot import Conn, tag_list_shape
 from desktop.server.tag_changes import library_changes, relation_changes
 from desktop.server.wecom_reads import read_all_relations, read_corp_tags
@@ -85,7 +85,9 @@ class Resync:
                 before, after, source=OBSERVED, ts=_now(conn))
             snapshot.store_corp_tags(conn, after)
             snapshot.forget_tags(conn, set(before) - set(after))
-            return team_journal.append(conn, entries, None)
+            journaled = team_journal.append(conn, entries, None)
+            rename_respell.follow_library(conn, entries, after)
+            return journaled
 
     def _relations(self, read: dict[tuple[str, str], set[str]], started: datetime,
                    baseline: bool, seen_after: float) -> int:

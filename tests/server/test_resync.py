@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import psycopg
 import psycopg_pool
 import pytest
+from psycopg.types.json import Jsonb
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import snapshot
@@ -114,6 +115,23 @@ def test_console_tag_library_edits_are_journaled(world: World) -> None:
                            " WHERE id > %s", (before,)).fetchone()
     assert row == ("tag_rename", "observed", tag_id, f'{{"name": "{name}"}}',
                    f'{{"name": "{name}（新）"}}')
+
+
+def test_a_console_rename_respells_the_teams_saved_filters(world: World) -> None:
+    world.resync.run()
+    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-1]
+    with world.pool.connection() as conn, conn.transaction():
+        conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
+                     " author) VALUES ('', 'saved_filter', '控制台改名', %s, 0, 'li', 'li')",
+                     (Jsonb(f"{group}:{name} -VIP"),))
+    world.sandbox.state.console_edit_tag(tag_id, name=name + "2")
+    world.resync.run()
+    with world.pool.connection() as conn:
+        saved = conn.execute("SELECT value #>> '{}', author FROM team_setting"
+                             " WHERE key = '控制台改名'").fetchone()
+        journaled = conn.execute("SELECT count(*) FROM team_journal WHERE action ="
+                                 " 'saved_filter_save' AND tag_name = '控制台改名'").fetchone()
+    assert saved == (f"{group}:{name}2 -VIP", "li") and journaled == (1,)
 
 
 def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
