@@ -326,9 +326,11 @@ class AutoTagService:
 
     def submit(self, plan: RetagPlan, accepted: Sequence[TagSuggestion], *,
                pilot_size: int = 0) -> str:
-        """Queue the plan of the accepted suggestions as one batch (source `autotag`);
-        returns the batch id (run it with `TaggingService.run`)."""
-        tags = Counter(s.tag_label for s in accepted)
+        """Queue the plan of the accepted suggestions as one batch (source `autotag`), named
+        by the relations it adds each tag to; returns the batch id (run it with
+        `TaggingService.run`)."""
+        labels = {s.tag_id: s.tag_label for s in accepted}
+        tags = Counter({labels.get(tag, tag): count for tag, count in plan.per_tag_add.items()})
         listed = "、".join(f"{label} {count}" for label, count in tags.most_common(5))
         batch_id = self._tagging.submit(
             plan, source=SOURCE, description=both(f"自动打标：{listed}", f"auto-tagging: {listed}"),

@@ -108,7 +108,11 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
         window.start_button.click()
     result = finished.args[0]
     assert result.status == "done" and result.applied == plan.api_calls
-    assert synced_context.tagging.batch(window.batch_id).source == "autotag"
+    batch = synced_context.tagging.batch(window.batch_id)
+    assert batch.source == "autotag"
+    labels = {s.tag_id: s.tag_label for s in accepted}
+    assert all(f"{labels[tag]} {count}" in batch.description     # what it adds, not what
+               for tag, count in plan.per_tag_add.items())       # was accepted
     for suggestion in accepted:
         assert suggestion.tag_id in sandbox.state.relation_tag_ids(
             suggestion.userid, suggestion.external_userid)
@@ -354,6 +358,10 @@ def test_the_tags_menu_opens_one_review_window_that_shows_a_customer_in_the_tabl
     assert len(review) == 1 and review[0].isVisible() and review[0].isWindow()
     action.trigger()
     assert main.findChildren(AutoTagReviewWindow) == review
+    review[0].close()
+    assert not review[0].isVisible()
+    action.trigger()                     # closed (Esc, Ctrl+W), the menu opens it again
+    assert review[0].isVisible()
     review[0].customerRequested.emit("wmSOMEONE")
     assert main.filter_bar.text() == "text:wmSOMEONE"
 
