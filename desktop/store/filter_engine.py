@@ -58,7 +58,7 @@ from desktop.domain.filter.plan import (
     PlanOr,
     TextLeaf,
 )
-from desktop.store import filter_sql, filter_stored
+from desktop.store import filter_sql, filter_stored, filter_tag_store
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
@@ -151,7 +151,9 @@ class FilterEngine:
         text, these sort orders and those the previous index had built. Kept only if
         nothing was invalidated meanwhile; a filter that runs concurrently still works
         (it builds what it needs itself). The relation-set parts are then stored in the
-        cache, unless they are already. Call it outside any transaction of this thread.
+        cache, unless they are already, and so are the bitmaps of the tags with many links
+        for this data version (`filter_tag_store`). Call it outside any transaction of this
+        thread.
         """
         with self._lock:
             previous, generation = self._index, self._generation
@@ -173,6 +175,7 @@ class FilterEngine:
         finally:
             conn.execute("COMMIT")
         filter_stored.store(self._cache, index.relation_set, index.carried())
+        filter_tag_store.store(self._cache, index.version, index.kept_tags())
 
     def invalidate(self) -> None:
         """Forget everything kept; call after writing to the cache without bumping data_version."""

@@ -33,7 +33,7 @@ from desktop.domain.filter.plan import (
     TextLeaf,
 )
 from desktop.store import filter_leaves as sql
-from desktop.store import filter_stored
+from desktop.store import filter_stored, filter_tag_store
 from desktop.store.filter_catalogue import load_catalogue
 
 RELATION_SET_PARTS = ("universe", "shared", "shared_ids", "createtimes", "order:createtime")
@@ -113,10 +113,15 @@ class FilterIndex:
         if found is None and complete:
             return FrozenBitMap()
         if found is None:
-            found = sql.tagged(conn, pk)
+            found = filter_tag_store.load(conn, self.version, pk) or sql.tagged(conn, pk)
             with self._lock:
                 self._tags[pk] = found
         return found
+
+    def kept_tags(self) -> dict[int, FrozenBitMap]:
+        """The tag bitmaps built so far."""
+        with self._lock:
+            return dict(self._tags)
 
     def leaf(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
         """The relations of one plan leaf; recently used leaves are kept (LRU)."""

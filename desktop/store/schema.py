@@ -519,6 +519,16 @@ MIGRATIONS: list[str] = [
         parts        BLOB NOT NULL
     );
     """,
+    # 21: the bitmaps of the tags with many links, stored with the `data_version` they were
+    # built at (`filter_tag_store.py`), so a just-opened cache reads them instead of the links.
+    """
+    CREATE TABLE filter_tag_bitmap (
+        tag_pk       INTEGER PRIMARY KEY,
+        data_version TEXT NOT NULL,             -- meta data_version of the bitmap
+        crc          INTEGER NOT NULL,          -- CRC-32 of the bitmap
+        bitmap       BLOB NOT NULL              -- a serialized roaring bitmap of relation ids
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

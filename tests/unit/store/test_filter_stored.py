@@ -201,9 +201,10 @@ def test_a_map_with_gaps_in_its_relation_ids_reads_back(cache: Cache) -> None:
 
 def test_an_older_cache_gets_the_table_and_stores_after_its_first_prepare(
         path: Path, bench: ModuleType) -> None:
-    with Cache(path) as cache, cache.write() as tx:  # the cache as migration 18 left it
+    with Cache(path) as cache, cache.write() as tx:  # the cache as migration 19 left it
         tx.execute("DROP TABLE filter_relation_set")
-        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        tx.execute("DROP TABLE filter_tag_bitmap")
+        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
     with Cache(path) as cache:
         assert cache.schema_version == SCHEMA_VERSION and _stored_row(cache) is None
         FilterEngine(cache).prepare()
