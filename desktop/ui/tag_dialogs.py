@@ -82,13 +82,18 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tupl
     else:
         title = QCoreApplication.translate("TagDialogs", "Delete tag")
         what = QCoreApplication.translate("TagDialogs", "Delete %1?").replace("%1", names)
-    lost = QCoreApplication.translate(
-        "TagDialogs", "%1 (%2) will lose it in WeCom."
-    ).replace("%1", COUNTS.customers(impact.customers)).replace(
+    if impact.tags > 1:
+        lost = QCoreApplication.translate("TagDialogs", "%1 (%2) will lose them in WeCom.")
+        final = QCoreApplication.translate(
+            "TagDialogs", "TagDesk keeps who carried them: Tags → Deleted tags… restores the"
+                          " tags and tags them again.")
+    else:
+        lost = QCoreApplication.translate("TagDialogs", "%1 (%2) will lose it in WeCom.")
+        final = QCoreApplication.translate(
+            "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"
+                          " and tags them again.")
+    lost = lost.replace("%1", COUNTS.customers(impact.customers)).replace(
         "%2", COUNTS.relations(impact.relations))
-    final = QCoreApplication.translate(
-        "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"
-                      " and tags them again.")
     return title, f"{what}\n\n{lost}\n{final}"
 
 

@@ -3976,6 +3976,14 @@
         <translation>Delete the group “%1” with %2 (%3)?</translation>
     </message>
     <message>
+        <source>%1 (%2) will lose them in WeCom.</source>
+        <translation>%1 (%2) will lose them in WeCom.</translation>
+    </message>
+    <message>
+        <source>TagDesk keeps who carried them: Tags → Deleted tags… restores the tags and tags them again.</source>
+        <translation>TagDesk keeps who carried them: Tags → Deleted tags… restores the tags and tags them again.</translation>
+    </message>
+    <message>
         <source>%1 (%2) will lose it in WeCom.</source>
         <translation>%1 (%2) will lose it in WeCom.</translation>
     </message>

@@ -13,6 +13,7 @@ from desktop.services.sync import run_sync
 from desktop.services.tag_admin import CreatedTag, TagAdminError, TagAdminService
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui import errors as ui_errors
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.tag_dialogs import (
     ERROR_COLOUR,
     AbbreviationDialog,
@@ -189,6 +190,15 @@ def test_delete_confirmation_names_what_is_lost() -> None:
     _, group_text = delete_confirmation(many, group_name="意向程度")
     assert "意向程度" in group_text and "7" in group_text and "2" in group_text
     assert "“F”" not in group_text
+    assert "will lose them" in group_text and "restores the tags" in group_text
+    assert "will lose it" in text and "restores the tag " in text
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        _, chinese = delete_confirmation(many, group_name="意向程度")
+        assert "失去这些标签" in chinese and "恢复这些标签" in chinese
+    finally:
+        translations.uninstall()
 
 
 def test_messages_follow_the_ui_language(monkeypatch: pytest.MonkeyPatch) -> None:
