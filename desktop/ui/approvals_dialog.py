@@ -38,7 +38,7 @@ from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 
-COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason")
+COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason", "decision")
 
 
 class ApprovalsDialog(QDialog):
@@ -135,7 +135,7 @@ class ApprovalsDialog(QDialog):
         self.policy.retranslate()
         self.table.setHorizontalHeaderLabels([
             self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
-            self.tr("Customers"), self.tr("Status"), self.tr("Reason")])
+            self.tr("Customers"), self.tr("Status"), self.tr("Reason"), self.tr("Decided by")])
         self._show_roles()
 
     def _say(self, text: Callable[[], str]) -> None:
@@ -245,15 +245,22 @@ class ApprovalsDialog(QDialog):
                 "%1", str(approval["target"])).replace(
                 "%2", COUNTS.relations(int(approval.get("relations", 0)))).replace(
                 "%3", COUNTS.calls(int(approval["api_calls"])))
+        if key == "decision":      # who decided, and why a rejection was given
+            who = self._person(str(approval.get("decided_by") or ""))
+            why = str(approval.get("decision_reason") or "")
+            return self.tr("%1: %2").replace("%1", who).replace("%2", why) if who and why else who
         raw = approval.get(key)
         value = "" if raw is None else str(raw)
-        if key == "requester" and value in self._names:
-            return f"{self._names[value]} ({value})"
+        if key == "requester":
+            return self._person(value)
         if key == "kind":
             return self._kind_text(value)
         if key == "status":
             return self._status_text(value)
         return value
+
+    def _person(self, userid: str) -> str:
+        return f"{self._names[userid]} ({userid})" if userid in self._names else userid
 
     def _kind_text(self, kind: str) -> str:
         names = {"delete_tag": self.tr("Delete tag"), "delete_group": self.tr("Delete group"),

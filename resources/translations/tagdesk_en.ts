@@ -110,6 +110,10 @@
         <translation>Policy</translation>
     </message>
     <message>
+        <source>Decided by</source>
+        <translation>Decided by</translation>
+    </message>
+    <message>
         <source>Reading from the team server…</source>
         <translation>Reading from the team server…</translation>
     </message>
@@ -143,6 +147,10 @@
     <message>
         <source>%1 (%2, %3)</source>
         <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>administrator</source>

@@ -110,6 +110,10 @@
         <translation>策略</translation>
     </message>
     <message>
+        <source>Decided by</source>
+        <translation>决定人</translation>
+    </message>
+    <message>
         <source>Reading from the team server…</source>
         <translation>正在读取团队服务器…</translation>
     </message>
@@ -142,6 +146,10 @@
     <message>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>administrator</source>

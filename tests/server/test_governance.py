@@ -600,6 +600,10 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
                             timeout=30_000)        # the deleted tag leaves the window's tree
             qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
             assert dialog.message.text().startswith(f"申请 {approval_id} 已批准并执行。")
+            head_name = dict(directory_members(window.context.cache))[head]
+            assert cell(dialog.table, row, 7).text() == f"{head_name} ({head})"  # who decided
+            assert dialog._cell({"decided_by": head, "decision_reason": "还在用"},
+                                "decision") == f"{head_name} ({head}): 还在用"
             english = Translations()
             english.install(ENGLISH)
             try:
