@@ -177,6 +177,17 @@ class FilterEngine:
         filter_stored.store(self._cache, index.relation_set, index.carried())
         filter_tag_store.store(self._cache, index.version, index.kept_tags())
 
+    def store_kept(self) -> None:
+        """Store what is kept for the cache's current data (the relation map, the bitmaps of
+        the tags with many links, patched by tagging writes too), so that an engine on this
+        cache opened next starts with them: call it when closing the cache, outside any
+        transaction of this thread. Nothing kept for an older version is stored."""
+        with self._lock:
+            index = self._index
+        if index is not None:
+            filter_stored.store(self._cache, index.relation_set, index.carried())
+            filter_tag_store.store(self._cache, index.version, index.kept_tags())
+
     def invalidate(self) -> None:
         """Forget everything kept; call after writing to the cache without bumping data_version."""
         with self._lock:

@@ -60,6 +60,7 @@ class GuiSession(QObject):
         self.sync.cancel()
         self.context.interrupt_all()
         self.context.wait_idle()
+        self.context.filter_engine.store_kept()
         self.workspace.close()
 
     def _new_window(self) -> MainWindow:

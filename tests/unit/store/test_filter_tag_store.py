@@ -160,3 +160,32 @@ def test_an_older_cache_gets_the_table_and_stores_after_its_first_prepare(path: 
     with Cache(path) as cache:
         assert cache.schema_version == SCHEMA_VERSION and not _stored(cache)
     assert _prepared(path)
+
+
+def test_tags_patched_after_writes_are_stored_at_close_for_the_next_opening(
+    path: Path, bench: ModuleType, built_from_links: list[int]
+) -> None:
+    stored = _prepared(path)
+    with Cache(path) as cache:
+        engine = FilterEngine(cache, on_cold=lambda: None)
+        engine.prepare()
+        pk = next(iter(stored))
+        written = [relation_id for relation_id, in cache.connection().execute(
+            "SELECT relation_id FROM relation_tag WHERE tag_pk = ? LIMIT 3", (pk,))]
+        for relation_id in written:
+            with cache.write() as tx:
+                tx.execute("DELETE FROM relation_tag WHERE tag_pk = ? AND relation_id = ?",
+                           (pk, relation_id))
+                bump_data_version(cache, tx)
+        engine.refresh_relations(written)
+        engine.store_kept()
+        version = cache.get_meta(DATA_VERSION_KEY)
+        assert {at for at, _ in _stored(cache).values()} == {version}
+    built_from_links.clear()
+    with Cache(path) as cache:
+        opened = FilterEngine(cache, on_cold=lambda: None)
+        _assert_answers_as_sql(opened, cache, [*bench.FILTERS, *MORE])
+        assert set(_used(opened)) & set(stored) and not set(built_from_links) & set(stored)
+        kept = _used(opened).get(pk)
+        assert kept is not None and not set(written) & set(kept)
+
