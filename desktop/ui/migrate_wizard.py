@@ -104,7 +104,8 @@ class MigrateDialog(PreviewedBatchDialog):
             if plan.create_target:
                 text += " " + self.tr("The target is created first.")
             if plan.delete_source:
-                text += " " + self.tr("The sources are deleted at the end.")
+                text += " " + self.tr("The sources are deleted at the end: a revert can no"
+                                      " longer put them back.")
         text += " " + self.tr("%1 API calls in all, about %2.").replace(
             "%1", f"{plan.api_calls:,}").replace("%2", eta)
         return text

@@ -2826,6 +2826,10 @@
         <translation>Relabel: %1 carry a source; %2 (%3 already carry the target).</translation>
     </message>
     <message>
+        <source>The sources are deleted at the end: a revert can no longer put them back.</source>
+        <translation>The sources are deleted at the end: a revert can no longer put them back.</translation>
+    </message>
+    <message>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</translation>
     </message>
@@ -2844,10 +2848,6 @@
     <message>
         <source>The target is created first.</source>
         <translation>The target is created first.</translation>
-    </message>
-    <message>
-        <source>The sources are deleted at the end.</source>
-        <translation>The sources are deleted at the end.</translation>
     </message>
     <message>
         <source>%1 API calls in all, about %2.</source>

@@ -123,6 +123,7 @@ def test_migrating_a_duplicate_merges_it_and_the_report_follows(
     plan = wizard.plan
     assert plan is not None and plan.strategy is Strategy.RELABEL
     assert "API calls in all" in wizard.preview_text.text()
+    assert "a revert can no longer put them back" in wizard.preview_text.text()
     with qtbot.waitSignal(wizard.migrated, timeout=30000):
         wizard.run_button.click()
     assert sandbox.state.find_tag("历史标签", "高意向客户") is None
