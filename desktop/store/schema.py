@@ -529,6 +529,13 @@ MIGRATIONS: list[str] = [
         bitmap       BLOB NOT NULL              -- a serialized roaring bitmap of relation ids
     );
     """,
+    # 22: a relation's signature also covers its customer's fields as its page row gave them
+    # (one signature a row, `snapshot.relation_signature`), so the customers' own go; every
+    # relation is compared once more at the next sync.
+    """
+    ALTER TABLE customer DROP COLUMN sync_sig;
+    UPDATE relation SET sync_sig = NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -176,24 +176,27 @@ class PageFollow(Protocol):
 PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
 
 
-def relation_signature(r: PageFollow, tag_ids: frozenset[str]) -> int:
-    """What a sync writes for this relation: its fields and its links to those of its tag
-    ids that the sync's tag list (`tag_ids`) names, as a 64-bit signature."""
-    return linked_relation_signature(r, sorted(tag_ids.intersection(r.tag_ids)))
+def relation_signature(r: PageFollow, tag_ids: frozenset[str],
+                       customer: PageCustomer | None) -> int:
+    """What a page row says of a relation, as a 64-bit signature: its fields, its links to
+    those of its tag ids that the sync's tag list (`tag_ids`) names, and its customer's
+    fields as the row gave them (None: a relation added without its customer)."""
+    return linked_relation_signature(r, sorted(tag_ids.intersection(r.tag_ids)), customer)
 
 
-def linked_relation_signature(r: PageFollow, linked: Sequence[str]) -> int:
+def linked_relation_signature(r: PageFollow, linked: Sequence[str],
+                              customer: PageCustomer | None) -> int:
     """`relation_signature` of a relation whose tag ids that the sync's tag list names are
     `linked` (sorted)."""
+    if customer is None:
+        return _signature((r.remark, r.description, str(r.createtime), str(r.add_way),
+                           r.state, r.oper_userid, r.remark_corp_name,
+                           "\x01".join(r.remark_mobiles), "\x01".join(linked)))
     return _signature((r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
                        r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles),
-                       "\x01".join(linked)))
-
-
-def customer_signature(c: PageCustomer) -> int:
-    """What a sync writes for this customer, as a 64-bit signature."""
-    return _signature((c.name, str(c.type), str(c.gender), c.corp_name, c.corp_full_name,
-                       c.position, c.unionid))
+                       "\x01".join(linked), "\x02", customer.name, str(customer.type),
+                       str(customer.gender), customer.corp_name, customer.corp_full_name,
+                       customer.position, customer.unionid))
 
 
 def _signature(fields: tuple[str, ...]) -> int:
@@ -206,22 +209,28 @@ def _signature(fields: tuple[str, ...]) -> int:
 SIGNED_64 = struct.Struct("<q")
 
 
+PageRelation = tuple[str, PageFollow, PageCustomer | None]
+"""A relation by its customer's external_userid, with that customer as its row gave it."""
+
+
 class PageWriter(ABC):
     """Where a sync's pages go (`Staging`, `direct_sync.DirectWrite`): rows as lists, or a
     relation page as WeCom's client read it; either way `_add` takes one page's customers
-    and its relations by their customer's external_userid."""
+    and its relations with their customers."""
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
-        """These rows as one page."""
-        self._add(customers, [(r.external_userid, r) for r in relations])
+        """These rows as one page (a relation's customer: the last of these rows for it)."""
+        by_id = {c.external_userid: c for c in customers}
+        self._add(customers, [(r.external_userid, r, by_id.get(r.external_userid))
+                              for r in relations])
 
     def add_page(self, items: Sequence[PageItem]) -> None:
         """One relation page as WeCom's client read it."""
-        self._add([c for c, _ in items], [(c.external_userid, f) for c, f in items])
+        self._add([c for c, _ in items], [(c.external_userid, f, c) for c, f in items])
 
     @abstractmethod
     def _add(self, customers: Sequence[PageCustomer],
-             relations: Sequence[tuple[str, PageFollow]]) -> None: ...
+             relations: Sequence[PageRelation]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -241,9 +250,10 @@ class Staging(PageWriter):
     the rows are not held in memory until `write_snapshot` merges them. Only the thread
     that created it may add to it or merge it.
 
-    A row whose signature (`relation_signature`, `customer_signature`: `tag_ids` are the
-    ids of the sync's tag list) is the one the cache keeps for it is as the last sync wrote
-    it and nothing wrote it since: it is only counted, not staged. Every other page row is
+    A relation whose signature (`relation_signature` of its page row, its customer's fields
+    included: `tag_ids` are the ids of the sync's tag list) is the one the cache keeps for
+    it is as the last sync wrote it and nothing wrote it since: it is only counted, not
+    staged, nor is the customer of that row (unless another row of it is). Every other row is
     compared with the cache in the statement that stages it, while the chains fetch the
     next pages: a known relation gets its id and whether its fields and its live tags are
     as cached, a new one its number among the new (its id will be the cache's newest id
@@ -264,11 +274,9 @@ class Staging(PageWriter):
         for table in STAGE_TABLES:
             self._conn.execute(table)
         # the signatures of the cached relations no page named yet (those left at the end
-        # are gone; one named again is staged and compared), and of the cached customers
+        # are gone; one named again is staged and compared)
         self._known: dict[str, int | None] = dict(self._conn.execute(
             "SELECT userid || char(10) || external_userid, sync_sig FROM main.relation"))
-        self._known_customers: dict[str, int] = dict(self._conn.execute(
-            "SELECT external_userid, sync_sig FROM main.customer WHERE sync_sig IS NOT NULL"))
         self._start()
 
     def _start(self) -> None:
@@ -281,48 +289,56 @@ class Staging(PageWriter):
             "SELECT id, pk FROM main.tag WHERE deleted = 0").fetchall())
 
     def _add(self, customers: Sequence[PageCustomer],
-             relations: Sequence[tuple[str, PageFollow]]) -> None:
-        """Stage one page: customers, and relations by their customer's external_userid. A
-        customer (one row per relation) is merged once per row, the last one winning.
+             relations: Sequence[PageRelation]) -> None:
+        """Stage one page: relations with their customers, then the customers. A customer
+        (one row per relation) is merged once per row, the last one winning.
 
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
-        insert_rows(self._conn, STAGE_CUSTOMERS, self._changed_customers(customers))
-        self._customers += len(customers)
+        unchanged: set[str] = set()  # customers whose rows here signed their relation as is
+        staged: set[str] = set()
         for start in range(0, len(relations), ROWS_PER_INSERT):
-            self._add_relations(relations[start:start + ROWS_PER_INSERT])
+            self._add_relations(relations[start:start + ROWS_PER_INSERT], unchanged, staged)
+        insert_rows(self._conn, STAGE_CUSTOMERS,
+                    self._changed_customers(customers, unchanged - staged))
+        self._customers += len(customers)
 
-    def _changed_customers(self, customers: Sequence[PageCustomer]
+    def _changed_customers(self, customers: Sequence[PageCustomer], unchanged: set[str]
                            ) -> list[tuple[object, ...]]:
-        """The rows to stage: those not as cached, and every later row of a customer staged
-        once (so its last row wins)."""
+        """The rows to stage: all but those of customers whose relations on this page are
+        as the last sync wrote them, and every later row of a customer staged once (so its
+        last row wins)."""
         rows: list[tuple[object, ...]] = []
         for row, c in enumerate(customers, start=self._customers + 1):
             customer = c.external_userid
-            sig = customer_signature(c)
             if customer not in self._staged_customers:
-                if self._known_customers.get(customer) == sig:
+                if customer in unchanged:
                     continue
                 self._staged_customers.add(customer)
             rows.append((row, customer, c.name, c.type, c.gender, c.corp_name,
-                         c.corp_full_name, c.position, c.unionid, sig))
+                         c.corp_full_name, c.position, c.unionid))
         return rows
 
-    def _add_relations(self, relations: Sequence[tuple[str, PageFollow]]) -> None:
+    def _add_relations(self, relations: Sequence[PageRelation], unchanged: set[str],
+                       staged: set[str]) -> None:
+        """Stage these relations (`unchanged`, `staged`: their customers' ids as found)."""
         first = self._seq
         self._seq += len(relations)
         latest: dict[str, tuple[int, str, PageFollow, int]] = {}
-        for seq, (external_userid, r) in enumerate(relations, start=first):
+        for seq, (external_userid, r, customer) in enumerate(relations, start=first):
             key = f"{r.userid}\n{external_userid}"
-            sig = relation_signature(r, self._tag_ids)
+            sig = relation_signature(r, self._tag_ids, customer)
             earlier = self._staged.get(key)
             if earlier is None:
                 if self._known.pop(key, None) == sig:
+                    if customer is not None:
+                        unchanged.add(external_userid)
                     continue
             elif earlier < first:
                 for statement in DROP_STAGED:
                     self._conn.execute(statement, (earlier,))
+            staged.add(external_userid)
             self._staged[key] = seq
             latest[key] = (seq, external_userid, r, sig)
         if not latest:
@@ -448,9 +464,8 @@ STAGE_TABLES = (
     # same: the cache holds this customer with these fields; name_sort: the name's pinyin
     # key, made here (by the staging thread while the chains fetch) when the cache has
     # another name or no such customer
-    # sig: the row's `customer_signature`
     "CREATE TEMP TABLE stage_customer (row INTEGER PRIMARY KEY, external_userid TEXT,"
-    f" {CUSTOMER_FIELDS}, sig INTEGER, same INTEGER, name_sort TEXT)",
+    f" {CUSTOMER_FIELDS}, same INTEGER, name_sort TEXT)",
     # tag_pks: the live tags' sorted "pk,pk"; unknown_tag_ids: a JSON array of the ids that
     # named no live tag (a tag new in this sync, or none); id, fields_same, tags_same: the
     # cached relation's id and whether it is as staged (NULL for a new relation); sig: the
@@ -468,8 +483,8 @@ STAGE_TABLES = (
 )
 
 STAGE_CUSTOMERS = (
-    f"WITH page (row, external_userid, {CUSTOMER_FIELDS}, sig) AS (VALUES {{values}})"
-    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, sig, same,"
+    f"WITH page (row, external_userid, {CUSTOMER_FIELDS}) AS (VALUES {{values}})"
+    f" INSERT INTO temp.stage_customer (row, external_userid, {CUSTOMER_FIELDS}, same,"
     " name_sort)"
     f" SELECT page.*, c.external_userid IS NOT NULL AND ({columns('c', CUSTOMER_FIELDS)})"
     f" IS ({columns('page', CUSTOMER_FIELDS)}), CASE WHEN c.name IS NOT page.name"
@@ -769,13 +784,8 @@ def _write_relation_tags(conn: sqlite3.Connection, newest_before: int) -> Change
 
 
 def _write_signatures(conn: sqlite3.Connection) -> None:
-    """Keep the signatures of the staged rows, now written (after their links: a link
+    """Keep the signatures of the staged relations, now written (after their links: a link
     written clears its relation's)."""
-    conn.execute(
-        "UPDATE customer SET sync_sig = s.sig FROM (SELECT external_userid, sig"
-        " FROM temp.stage_customer WHERE row IN"
-        " (SELECT max(row) FROM temp.stage_customer GROUP BY external_userid)) s"
-        " WHERE customer.external_userid = s.external_userid")
     conn.execute(
         "UPDATE relation SET sync_sig = s.sig FROM temp.stage_relation s"
         " WHERE relation.external_userid = s.external_userid AND relation.userid = s.userid")

@@ -186,6 +186,26 @@ def test_a_resync_stages_only_the_rows_that_differ_from_what_the_last_sync_wrote
                 "temp.stage_customer") == 0
 
 
+def test_a_customer_renamed_on_an_unchanged_relation_is_staged_with_it(tmp_path: Path) -> None:
+    """A relation's signature covers its customer as its row gave it: no customer has one."""
+    page = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm1", "u2"),
+            RelationRow("wm2", "u1")]
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, page)
+        renamed = [CustomerRow("wm1", "张三"), CustomerRow("wm2", "wm2")]
+        with Staging(cache, _ids(TAGS)) as staging:
+            staging.add(renamed, page)
+            assert staging.count("temp.stage_relation") == 2  # both of wm1's, compared
+            assert staging.count("temp.stage_customer") == 1
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert written.observed_changes == 0
+        assert cache.scalar("SELECT name FROM customer WHERE external_userid = 'wm1'") == "张三"
+        with Staging(cache, _ids(TAGS)) as staging:  # signed with the new name
+            staging.add(renamed, page)
+            assert staging.count("temp.stage_relation") == staging.count(
+                "temp.stage_customer") == 0
+
+
 def test_a_cache_without_signatures_is_compared_row_by_row_and_ends_as_a_signed_one(
     tmp_path: Path,
 ) -> None:
@@ -196,7 +216,6 @@ def test_a_cache_without_signatures_is_compared_row_by_row_and_ends_as_a_signed_
             _write(cache, page)
         with unsigned.write() as tx:  # as a cache from before signatures migrates
             tx.execute("UPDATE relation SET sync_sig = NULL")
-            tx.execute("UPDATE customer SET sync_sig = NULL")
         with Staging(unsigned, _ids(TAGS)) as staging:
             staging.add([CustomerRow(r.external_userid, r.external_userid) for r in page], page)
             assert staging.count("temp.stage_relation") == 2
