@@ -20,7 +20,8 @@ Public interface (names and fields are kept; more may be added)::
         threshold: float | None = None,              # from here on a tag may be written unattended;
             # None: per tag, the threshold chosen on `training` (90% precision on out-of-fold
             # customers) for tags with enough confirmed customers, else the one chosen for its
-            # pack on the base model's data, else DEFAULT_THRESHOLD (0.5)
+            # pack on the base model's data (at least LOWEST_BASE_THRESHOLD, 0.5), else
+            # DEFAULT_THRESHOLD (0.5)
         base: Learner | None = None,                 # load_base_model(): judges every tag whose
             # pack credits it, with or without `training` (desktop.domain.autotag.base)
     ) -> AutoTagger        # raises UnknownTrainingTag (a UserError) for labels not in `tags`
