@@ -9,12 +9,13 @@ import tempfile
 from collections.abc import Sequence
 
 from desktop.cli.errors import run_guarded
-from desktop.cli.parser import build_parser
+from desktop.cli.parser import build_parser, gui_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = gui_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     temp_home = None
     if getattr(args, "temp_home", False):
         temp_home = tempfile.mkdtemp(prefix="tagdesk-")

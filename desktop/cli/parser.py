@@ -54,11 +54,33 @@ def _is_dash_value(token: str) -> bool:
     return token.startswith("-") and not token.startswith("--") and token not in ("-", "-h")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = Parser(
-        prog="tagdesk",
-        description="TagDesk 企微标签工作台 — WeCom customer tagging and auditing.",
-    )
+class _NotGuiOnly(Exception):
+    """The global options alone do not read this command line."""
+
+
+class _GlobalOptionsParser(Parser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotGuiOnly(message)
+
+
+def gui_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace | None:
+    """The arguments of a command line holding global options only (a GUI start, a self-test),
+    read without building every command's parser (about 0.1 s of CPU); None for any other
+    (a command, help, a usage error), which `build_parser` reads."""
+    tokens = sys.argv[1:] if argv is None else list(argv)
+    if "-h" in tokens or "--help" in tokens:
+        return None
+    parser = _GlobalOptionsParser(prog="tagdesk")
+    _add_global_options(parser)
+    parser.set_defaults(command=None)
+    try:
+        args, rest = parser.parse_known_args(tokens)
+    except _NotGuiOnly:
+        return None
+    return None if rest else args
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--version", action="version", version=f"TagDesk {__version__}")
     parser.add_argument("--demo", action="store_true",
@@ -78,7 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="use a throw-away home folder (removed on exit)")
     parser.add_argument("--no-crash-dialog", action="store_true",
                         help="print unexpected errors to stderr instead of showing a dialog")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = Parser(
+        prog="tagdesk",
+        description="TagDesk 企微标签工作台 — WeCom customer tagging and auditing.",
+    )
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
 
     sandbox = sub.add_parser("sandbox", help="the WeCom emulator").add_subparsers(
         dest="sandbox_command", metavar="SUBCOMMAND", required=True)
