@@ -43,20 +43,14 @@ from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
-from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.errors import readable
-from desktop.ui.events_browser import EventsBrowser
-from desktop.ui.events_dialog import EventsDialog
-from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
-from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.governance_monitor import GovernanceMonitor
-from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import (
@@ -79,7 +73,13 @@ if TYPE_CHECKING:  # dialogs and windows opened on demand load when first opened
     from desktop.ui.arrivals_dialog import ArrivalsDialog
     from desktop.ui.audit_viewer import AuditViewer
     from desktop.ui.autotag_review import AutoTagReviewWindow
+    from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
+    from desktop.ui.events_browser import EventsBrowser
+    from desktop.ui.events_dialog import EventsDialog
+    from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
+    from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
     from desktop.ui.health_view import HealthWindow
+    from desktop.ui.import_wizard import ImportWizard
     from desktop.ui.reconcile_dialog import ReconcileDialog
     from desktop.ui.reports import ReportsWindow
     from desktop.ui.rules_dialog import RulesDialog
@@ -262,6 +262,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_import_wizard(self) -> ImportWizard:
+        from desktop.ui.import_wizard import ImportWizard
+
         for shown in self._dialogs:
             if isinstance(shown, ImportWizard) and shown.isVisible():
                 _present(shown)
@@ -339,6 +341,8 @@ class MainWindow(QMainWindow):
 
     def open_events_browser(self) -> EventsBrowser:
         """The stored behaviour events: one window, brought to the front when already open."""
+        from desktop.ui.events_browser import EventsBrowser
+
         if self._events_browser is None:
             self._events_browser = EventsBrowser(self.context, self)
             _make_tool_window(self._events_browser)
@@ -347,6 +351,8 @@ class MainWindow(QMainWindow):
 
     def open_events(self) -> EventsDialog:
         """Importing behaviour events: one window, brought to the front when already open."""
+        from desktop.ui.events_dialog import EventsDialog
+
         if self._events is None:
             self._events = EventsDialog(self.context, self)
             _make_tool_window(self._events)
@@ -356,6 +362,8 @@ class MainWindow(QMainWindow):
     def open_deleted_tags(self) -> DeletedTagsDialog:
         """Deleted tags and their restore: one window, brought to the front (and re-read)
         when already open."""
+        from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
+
         if self._deleted_tags is None:
             self._deleted_tags = DeletedTagsDialog(self.context, self)
             _make_tool_window(self._deleted_tags)
@@ -400,6 +408,8 @@ class MainWindow(QMainWindow):
 
     def open_expiring_tags(self) -> ExpiringTagsDialog:
         """Tags set to expire: one window, brought to the front (and re-read)."""
+        from desktop.ui.expiring_tags_dialog import ExpiringTagsDialog
+
         if self._expiring is None:
             self._expiring = ExpiringTagsDialog(self.context, self)
             _make_tool_window(self._expiring)
@@ -410,6 +420,8 @@ class MainWindow(QMainWindow):
 
     def open_exclusive_sets(self) -> ExclusiveSetsDialog:
         """Exclusive sets: one window, brought to the front (and re-read unless writing)."""
+        from desktop.ui.exclusive_sets_dialog import ExclusiveSetsDialog
+
         if self._exclusive is None:
             self._exclusive = ExclusiveSetsDialog(self.context, self, self.governance)
             _make_tool_window(self._exclusive)
