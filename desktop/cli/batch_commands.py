@@ -198,6 +198,8 @@ def retry_failed_command(args: argparse.Namespace) -> int:
 
 
 def undo_command(args: argparse.Namespace) -> int:
+    from desktop.domain.bilingual import both
+
     out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = _service_for_batch(ws, args.id)
@@ -213,7 +215,8 @@ def undo_command(args: argparse.Namespace) -> int:
         if not confirm(f"确认撤销 {plan.api_calls} 个客户关系的更改？ / Undo the changes on"
                         f" {plan.api_calls} relations?", args.yes):
             return _declined(plan)
-        batch_id = service.submit(plan, source="undo", description=f"撤销 {args.id} / undo {args.id}")
+        batch_id = service.submit(plan, source="undo",
+                                  description=both(f"撤销 {args.id}", f"undo {args.id}"))
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())
     return _finish(args, result, out, plan)

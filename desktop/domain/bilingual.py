@@ -1,11 +1,13 @@
 """Stored text in two languages: batch descriptions and journal reasons.
 
-A writer stores `both(中文, English)`: "中文 / English" (one text when both are the same).
+A writer stores `both(中文, English)`: "中文 / English", the English half starting with a
+capital (one text when both are the same).
 A reader shows `half(text, english)`: the half of the UI language. Names inside a text (a
 tag group, a rule, a file) appear in both halves, so a name holding " / " leaves the middle
 separator the one between the halves. Rows written before this form ("规则 rule: 北京归华北",
-"收编 adopt 客户阶段 → 客户阶段（新）", "到期 expired, 规则 rule: …", "重标 replace …") read
-in one language too.
+"收编 adopt 客户阶段 → 客户阶段（新）", "到期 expired, 规则 rule: …", "重标 replace …",
+"撤销 undo …", "迁移 migrate …", "标签到期 tag expiry: …") read in one language too, and so
+do English halves stored in lowercase ("rules: …").
 """
 
 from __future__ import annotations
@@ -25,14 +27,28 @@ LEGACY_WORDS = (                      # "中文 english" pairs older rows hold: 
     ("到期 expires ", "到期 ", "expires "),
     ("收编 adopt ", "收编 ", "adopt "),
     ("重标 replace ", "重标 ", "replace "),
+    ("撤销 undo ", "撤销 ", "undo "),
+    ("迁移 migrate ", "迁移 ", "migrate "),
+    ("标签到期 tag expiry: ", "标签到期：", "tag expiry: "),
 )
 _LEGACY = re.compile("|".join(re.escape(stored) for stored, _zh, _en in LEGACY_WORDS))
 _BY_STORED = {stored: (zh, en) for stored, zh, en in LEGACY_WORDS}
 
 
 def both(zh: str, en: str) -> str:
-    """What a writer stores: "中文 / English", or the one text when both read the same."""
-    return zh if zh == en else f"{zh}{SEPARATOR}{en}"
+    """What a writer stores: "中文 / English" with a capital ("expired" → "Expired"), or the
+    one text when both read the same."""
+    return zh if zh == en else f"{zh}{SEPARATOR}{capitalised(en)}"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def inner(text: str) -> str:
+    """An English half quoted inside another sentence ("Revert " + "expired …"): its first
+    letter lowercase again, unless the word is all capitals ("VIP")."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def half(text: str, english: bool) -> str:
@@ -48,7 +64,7 @@ def shown(text: str, english: bool) -> str:
     """The half a reader shows on its own (a batch's description, a journal reason in a cell
     or a line): an English half starts with a capital, "expired, rules: X" → "Expired, …"."""
     found = half(text, english)
-    return found[:1].upper() + found[1:] if english else found
+    return capitalised(found) if english else found
 
 
 def choose_language(saved: str, system_locale: str) -> str:

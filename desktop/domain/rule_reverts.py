@@ -16,12 +16,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from desktop.domain.bilingual import both, half
+from desktop.domain.bilingual import both, capitalised, half
 from desktop.domain.rule_format import RuleFormatError, parse_rule
 from desktop.domain.rules import CatalogueTag, ResolvedRule, RuleError, resolve
 
 LEGACY_PREFIX = "规则 rule: "          # a rule run's reason / description before `both`
-RULES_ZH, RULES_EN = "规则：", "rules: "  # now: 规则：NAME, NAME / rules: NAME, NAME
+RULES_ZH, RULES_EN = "规则：", "Rules: "  # now: 规则：NAME、NAME / Rules: NAME, NAME
 UNDONE = {"tag_add": "tag_remove", "tag_remove": "tag_add"}
 
 Relation = tuple[str, str]             # (userid, external_userid)
@@ -42,8 +42,7 @@ class Remembered:
 
 
 def rule_reason(names: Sequence[str]) -> str:
-    listed = ", ".join(names)
-    return both(f"{RULES_ZH}{listed}", f"{RULES_EN}{listed}")
+    return both(f"{RULES_ZH}{'、'.join(names)}", f"{RULES_EN}{', '.join(names)}")
 
 
 def _listed(reason: str) -> str | None:
@@ -51,8 +50,8 @@ def _listed(reason: str) -> str | None:
     if reason.startswith(LEGACY_PREFIX):
         return reason.removeprefix(LEGACY_PREFIX)
     english = half(reason, english=True)
-    if reason.startswith(RULES_ZH) and english.startswith(RULES_EN):
-        return english.removeprefix(RULES_EN)
+    if reason.startswith(RULES_ZH) and capitalised(english).startswith(RULES_EN):
+        return english[len(RULES_EN):]       # "rules: …" in rows stored before the capital
     return None
 
 

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from desktop.domain.bilingual import both
 from desktop.domain.governance import Actor, Decision, OrgChart, Policy, PolicyError, Verdict
 from desktop.server import adoption_requests, approvals, identity
 from desktop.server.adoption_requests import AdoptionRefused
@@ -215,11 +216,11 @@ class ApprovalDesk:
             info = describe(int(answer["errcode"]), found.path, str(answer.get("errmsg", "")))
             self._close(caller, found, "failed", f"企业微信拒绝了这项操作：{info.zh}",
                         f"WeCom refused the change: {info.en}", claimed=True)
-        reason = (f"申请人 {found.requester}，批准人 {caller.userid}：{found.reason or '-'}"
-                  f" / requested by {found.requester}, approved by {caller.userid}:"
-                  f" {found.reason or '-'}")
+        reason = both(f"#{approval_id} 申请人 {found.requester}，批准人 {caller.userid}："
+                      f"{found.reason or '-'}", f"#{approval_id} requested by {found.requester},"
+                      f" approved by {caller.userid}: {found.reason or '-'}")
         with self._connection() as conn, conn.transaction():
-            journal(conn, caller.userid, "approval_approved", f"#{approval_id} {reason}",
+            journal(conn, caller.userid, "approval_approved", reason,
                     tag_id=",".join(found.target_ids), tag_name=found.target)
         moved = (f"：{answer['relations']} 个客户关系已移到新标签组（批次 {answer['batch_id']}）"
                  if "batch_id" in answer else "")
@@ -268,8 +269,8 @@ class ApprovalDesk:
                                         f"request #{approval_id} was already decided")
             approvals.close(conn, approval_id, "rejected", caller.userid, reason)
             journal(conn, caller.userid, "approval_rejected",
-                    f"#{approval_id} 申请人 {found.requester} / requested by {found.requester}:"
-                    f" {reason}", tag_id=",".join(found.target_ids), tag_name=found.target)
+                    both(f"#{approval_id} 申请人 {found.requester}：{reason}",
+                         f"#{approval_id} requested by {found.requester}: {reason}"), tag_id=",".join(found.target_ids), tag_name=found.target)
         self._send([found.requester], f"TagDesk：你的申请 #{approval_id}（{found.target}）被"
                    f" {caller.userid} 驳回：{reason} / Your request #{approval_id}"
                    f" ({found.target}) was rejected by {caller.userid}: {reason}")
@@ -355,7 +356,7 @@ class ApprovalDesk:
                errcode: int = TEAM_APPROVAL_REFUSED) -> NoReturn:
         """Journal a refused governance call and refuse it (never returns)."""
         with self._connection() as conn, conn.transaction():
-            journal(conn, caller.userid, "refused", f"{zh} / {en}", tag_name=target)
+            journal(conn, caller.userid, "refused", both(zh, en), tag_name=target)
         log.info("governance refused %s for %s", target, caller.userid)
         raise GovernanceRefused(errcode, zh, en)
 
@@ -370,7 +371,8 @@ class ApprovalDesk:
                     raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{found.id} 已经处理过",
                                             f"request #{found.id} was already decided")
             approvals.close(conn, found.id, status, caller.userid, en)
-            journal(conn, caller.userid, f"approval_{status}", f"#{found.id} {zh} / {en}",
+            journal(conn, caller.userid, f"approval_{status}",
+                    both(f"#{found.id} {zh}", f"#{found.id} {en}"),
                     tag_id=",".join(found.target_ids), tag_name=found.target)
         self._send([found.requester], f"TagDesk：你的申请 #{found.id}（{found.target}）{zh}。"
                    f" / Your request #{found.id} ({found.target}): {en}.")
@@ -383,7 +385,7 @@ class ApprovalDesk:
             expired = approvals.expire_due(conn)
             for found in expired:
                 journal(conn, found.requester, "approval_expired",
-                        f"#{found.id} 7 天内无人处理 / not decided within 7 days",
+                        both(f"#{found.id} 7 天内无人处理", f"#{found.id} not decided within 7 days"),
                         tag_id=",".join(found.target_ids), tag_name=found.target)
         for found in expired:
             self._send([found.requester], f"TagDesk：你的申请 #{found.id}（{found.target}）7 天内"

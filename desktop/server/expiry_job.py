@@ -72,8 +72,8 @@ class ExpiryJob:
         WeCom could not be reached (the rest wait for the next run)."""
         run.relations += 1
         rules = sorted(set(tags.values()) - {""})    # "": set by a desktop, not a rule
-        listed = ", ".join(rules)
-        reason = both(f"到期，规则：{listed}", f"expired, rules: {listed}") if rules \
+        reason = both(f"到期，规则：{'、'.join(rules)}", f"expired, rules: {', '.join(rules)}") \
+            if rules \
             else both("到期", "expired")
         note = WriteNote(batch_id=run.batch_id, source=SOURCE, reason=reason)
         body = {"userid": userid, "external_userid": external_userid,

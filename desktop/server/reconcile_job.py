@@ -27,6 +27,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from desktop.domain.bilingual import both
 from desktop.domain.reconcile import Mismatch, Reconciliation, RelationMark, reconcile
 from desktop.server import jobs, order_sources, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
@@ -181,8 +182,8 @@ class ReconcileJob:
         the run: what was not sent is counted, and the next run finds it again."""
         batch_id = f"reconcile-{time.strftime('%Y%m%d-%H%M%S')}-{run_id}"
         shown = order_sources.shown(self._config.orders)
-        note = WriteNote(batch_id=batch_id, source=SOURCE, reason=(
-            f"订单对账（{shown}） / order reconciliation ({shown})"))
+        note = WriteNote(batch_id=batch_id, source=SOURCE, reason=both(
+            f"订单对账（{shown}）", f"order reconciliation ({shown})"))
         by_customer: dict[str, list[tuple[_Relation, bool]]] = defaultdict(list)
         for change in changes:
             by_customer[change[0].external_userid].append(change)

@@ -6,20 +6,21 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from desktop.domain.bilingual import both
 from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
 
 REASONS = {
-    "callback": "企业微信回调报告的变更（手机或管理后台） / reported by a WeCom callback"
-                " (phone or admin console)",
-    "observed": "同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)",
+    "callback": both("企业微信回调报告的变更（手机或管理后台）",
+                     "reported by a WeCom callback (phone or admin console)"),
+    "observed": both("同步时发现的变更（手机或其他工具）", "seen at sync (phone or another tool)"),
 }
 CUSTOMER_ADD = "customer_add"
 CUSTOMER_DELETE = "customer_delete"
 # How a relation ended, by the callback's ChangeType.
 ENDINGS = {
-    "del_external_contact": "成员删除了客户 / the member deleted the customer",
-    "del_follow_user": "客户删除了成员 / the customer deleted the member",
+    "del_external_contact": both("成员删除了客户", "the member deleted the customer"),
+    "del_follow_user": both("客户删除了成员", "the customer deleted the member"),
 }
 
 

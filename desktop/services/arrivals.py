@@ -24,6 +24,7 @@ from desktop.domain.arrivals import (
     ArrivalMatches,
     match_arrivals,
 )
+from desktop.domain.bilingual import both
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.tagging import BatchResult, TaggingService
@@ -33,8 +34,8 @@ from desktop.store import arrivals, outbox
 log = logging.getLogger("tagdesk.services.arrivals")
 
 DESCRIPTIONS = {
-    LIVECODE: "活码新客户标签 / live-code tags for new customers",
-    PRETAG: "预打标签 / pre-tags for new customers",
+    LIVECODE: both("活码新客户标签", "live-code tags for new customers"),
+    PRETAG: both("预打标签", "pre-tags for new customers"),
 }
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from desktop.domain.bilingual import both, half, shown
+from desktop.domain.bilingual import both, half, inner, shown
 from desktop.domain.errors import UserError
 from desktop.domain.filter.dates import parse_date_range
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, Skipped, plan_inverse
@@ -441,7 +441,7 @@ def _inverse_now(cache: Cache, tagging: TaggingService | None,
 
 def revert_description(origin: str) -> str:
     """"回滚 批次 X / revert batch X" from a one- or two-language origin."""
-    return both(f"回滚 {half(origin, english=False)}", f"revert {half(origin, english=True)}")
+    return both(f"回滚 {half(origin, english=False)}", f"revert {inner(half(origin, english=True))}")
 
 
 def revert_pilot(preview: RevertPreview, pilot_size: int) -> int:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from desktop.domain.bilingual import both
 from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
 from desktop.domain.migration_plan import (
     MigrationError,
@@ -132,8 +133,8 @@ class MigrationService:
             names = [s.name for s in plan.sources]
             batch_id = self._tagging.submit(
                 plan.relabel, source=SOURCE,
-                description=f"迁移 {'、'.join(names)} → {plan.target.name}"
-                            f" / migrate {', '.join(names)} → {plan.target.name}")
+                description=both(f"迁移 {'、'.join(names)} → {plan.target.name}",
+                                 f"migrate {', '.join(names)} → {plan.target.name}"))
         return Started(plan, batch_id, target_id, changes, transport.api_calls - calls_before)
 
     def finish(self, started: Started, result: BatchResult | None) -> ChangeSet:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from desktop.domain.bilingual import both
 from desktop.domain.reconcile import Reconciliation, RelationMark, reconcile
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.orders import OrderFeed
@@ -56,5 +57,5 @@ class ReconcileService:
                pilot_size: int = 0) -> str:
         return self.tagging.submit(
             plan, source=SOURCE, pilot_size=pilot_size,
-            description=f"订单对账 {tag_label}（{feed.source}） / order reconciliation"
-                        f" {tag_label} ({feed.source})")
+            description=both(f"订单对账 {tag_label}（{feed.source}）",
+                             f"order reconciliation {tag_label} ({feed.source})"))

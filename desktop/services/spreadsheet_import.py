@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.domain.bilingual import both
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.filter.suggest import fold
@@ -202,7 +203,7 @@ class SpreadsheetImporter:
         if not report.importable:
             raise NothingToImport()
         name, valid, rows = report.path.name, report.valid, report.rows
-        description = f"导入 {name}：{valid}/{rows} 行 / import {name}: {valid}/{rows} rows"
+        description = both(f"导入 {name}：{valid}/{rows} 行", f"import {name}: {valid}/{rows} rows")
         return tagging.submit(report.plan, source=SOURCE, description=description,
                               pilot_size=pilot_size)
 

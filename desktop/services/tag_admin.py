@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from desktop.domain.bilingual import both
 from desktop.domain.errors import UserError
 from desktop.domain.rule_rename import renamed_rule
 from desktop.domain.tag_names import NameCheck
@@ -60,7 +61,7 @@ from desktop.wecom.write_note import WriteNote
 
 SOURCE = "tree"
 OBSERVED = "observed"
-DELETED_IN_WECOM = "已在企业微信中删除 / deleted in WeCom meanwhile"
+DELETED_IN_WECOM = both("已在企业微信中删除", "deleted in WeCom meanwhile")
 NOT_APP_OWNED_ERRCODE = 81011
 MAX_ABBREVIATION_LEN = 8
 _ABBREVIATION_EXTRA = frozenset("-_.")
@@ -496,7 +497,7 @@ class TagAdminService(TagCatalog):
                             external_userid=owners[rid][0], userid=owners[rid][1],
                             before=json.dumps(sorted(carried[rid])),
                             after=json.dumps(sorted(carried[rid] - doomed)),
-                            reason="标签已被删除 / the tag was deleted", source=source)
+                            reason=both("标签已被删除", "the tag was deleted"), source=source)
                     for rid in losers
                 )
             if source == OBSERVED:   # WeCom does not say who deleted it

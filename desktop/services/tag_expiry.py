@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop.domain.bilingual import both
 from desktop.domain.retag_plan import EMPTY_PLAN, RetagPlan, merge_plans
 from desktop.services import team_expiries
 from desktop.services.progress import ProgressCallback, no_progress
@@ -144,8 +145,8 @@ class ExpiryService:
         labels = self.tagging.tag_labels()
         named = [labels.get(t, t) for t in tags]
         batch_id = self.tagging.submit(
-            plan, source=SOURCE, description=f"标签到期：{'、'.join(named)}"
-                                             f" / tag expiry: {', '.join(named)}")
+            plan, source=SOURCE, description=both(f"标签到期：{'、'.join(named)}",
+                                                         f"tag expiry: {', '.join(named)}"))
         result = self.tagging.run(batch_id, progress=progress)
         tag_expiry.prune(self.ws.cache)
         return ExpiryRun(due, plan, result)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from desktop.domain.bilingual import both
 from desktop.domain.errors import UserError
 from desktop.domain.retag_plan import RetagPlan
 from desktop.services.changes import ChangeSet
@@ -94,7 +95,7 @@ class TagRestoreService:
         plan: RetagPlan = tagging.plan(list(preview.relation_ids), add=[tag_id])
         batch_id = tagging.submit(
             plan, source=SOURCE, pilot_size=pilot_size,
-            description=f"恢复标签 {snapshot.tag_name} / restore tag {snapshot.tag_name}")
+            description=both(f"恢复标签 {snapshot.tag_name}", f"restore tag {snapshot.tag_name}"))
         with self.cache.write() as conn:
             tag_snapshots.mark_restored(conn, snapshot_id, tag_id, batch_id)
             journal.append(conn, [journal.JournalEntry(

@@ -195,7 +195,7 @@ def test_a_rule_runs_description_reads_in_the_ui_language(qapp: Any) -> None:
     translations = Translations()
     try:
         assert translations.install(CHINESE)
-        assert in_ui_language(description) == "规则：北京归华北, 付款即成交"
+        assert in_ui_language(description) == "规则：北京归华北、付款即成交"
         assert translations.install(ENGLISH)
         assert in_ui_language(description) == "Rules: 北京归华北, 付款即成交"
         assert in_ui_language("导入 / import") == "Import"   # a description shown on its own

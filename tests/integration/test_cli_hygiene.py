@@ -135,10 +135,13 @@ def test_a_merge_is_one_batch_that_undo_reverts(cli: Cli, sandbox: SandboxServer
     assert summary["strategy"] == "relabel" and summary["batch_id"]
     assert not _carrying(sandbox, sources[0]) and not _carrying(sandbox, sources[1])
     batches = cli.json("batches")
-    assert [b["source"] for b in batches if b["id"] == summary["batch_id"]] == ["migration"]
+    assert [(b["source"], b["description"]) for b in batches if b["id"] == summary["batch_id"]] \
+        == [("migration", "迁移 官网资询、電話諮詢 → 官网咨询 / Migrate 官网资询, 電話諮詢 → 官网咨询")]
     undone = cli("batch", "undo", summary["batch_id"], "--yes")
     assert undone.returncode == 0, undone.stderr
     assert {tag_id: _carrying(sandbox, tag_id) for tag_id in before} == before
+    assert [b["description"] for b in cli.json("batches") if b["source"] == "undo"] == [
+        f"撤销 {summary['batch_id']} / Undo {summary['batch_id']}"]
 
 
 @pytest.mark.parametrize(("args", "needle"), [

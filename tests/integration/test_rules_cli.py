@@ -192,6 +192,7 @@ def test_expired_tags_are_removed_as_a_batch(cli: Cli, corp: SandboxServer) -> N
     assert result["status"] == "done" and result["applied"] == 3
     assert carrying(corp, "活动", "双11") == beijing - set(first)
     assert batch(cli, result["batch_id"])["source"] == "expiry"
+    assert batch(cli, result["batch_id"])["description"] == "标签到期：活动:双11 / Tag expiry: 活动:双11"
 
     second = sorted(beijing)[3:5]
     with closing(cache(cli)) as conn, conn:

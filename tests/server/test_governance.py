@@ -18,6 +18,7 @@ import pytest
 import requests
 from PySide6.QtCore import Qt
 
+from desktop.domain.bilingual import half
 from desktop.domain.governance import Actor
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
@@ -268,6 +269,9 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert deleted and deleted[0][0] == people["admin"]
     approved = _journal(server, "approval_approved")[-1]
     assert people["member_sales"] in approved[2] and people["admin"] in approved[2]
+    number = f"#{request['id']} "                 # in both halves, so in either language
+    assert half(approved[2], english=False).startswith(f"{number}申请人 ")
+    assert half(approved[2], english=True).startswith(f"{number}requested by ")
     twice, _ = _approve_cli(admin_env, corp, people["admin"], request["id"])
     assert twice.returncode == 3 and "已经批准" in twice.stderr, twice.stderr
 
@@ -396,6 +400,8 @@ def test_approval_faults_are_refused_and_journaled(
     actions = {a for a in ("approval_gone", "approval_rejected", "approval_expired")
                if _journal(server, a)}
     assert actions == {"approval_gone", "approval_rejected", "approval_expired"}
+    expired_reason = _journal(server, "approval_expired")[-1][2]
+    assert half(expired_reason, english=True) == f"#{expiring} not decided within 7 days"
     assert len(_journal(server, "refused")) >= 4
 
 

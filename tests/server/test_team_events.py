@@ -162,7 +162,7 @@ def test_an_import_is_pushed_with_the_login_and_a_colleagues_rules_read_server_e
         wait_for(rule_rows, timeout=30, what="the rule run's journal rows")
         journaled = rule_rows()
     assert {row[0] for row in journaled} == {customer}
-    assert {row[1] for row in journaled} == {"规则：升级VIP / rules: 升级VIP"}
+    assert {row[1] for row in journaled} == {"规则：升级VIP / Rules: 升级VIP"}
 
 
 @pytest.mark.gui

@@ -125,7 +125,7 @@ def test_a_team_desktops_expiry_is_kept_and_removed_once_by_the_server(
         removed = conn.execute(
             "SELECT external_userid, operator, reason FROM team_journal WHERE source = 'expiry'"
             " AND tag_id = %s ORDER BY external_userid", (tag_id,)).fetchall()
-    assert [tuple(r) for r in removed] == [(e, "tagdesk-server", "到期 / expired")
+    assert [tuple(r) for r in removed] == [(e, "tagdesk-server", "到期 / Expired")
                                            for e in relations]
 
     ran = _last(tagdesk("expiry", "run", "--profile", "team", "--json", env=seller_env,

@@ -408,7 +408,7 @@ def test_the_server_runs_a_region_rule_once_across_two_processes(
             " WHERE batch_id = %s) ORDER BY started_at", (batch_id,)).fetchall()
     assert sorted((str(r[0]), str(r[1])) for r in rows) == sorted(expected)  # once each
     assert {(r[2], r[3], r[4], r[5], r[6]) for r in rows} == {
-        (people["admin"], "tag_add", batch_id, target, "规则：北京归华北 / rules: 北京归华北")}
+        (people["admin"], "tag_add", batch_id, target, "规则：北京归华北 / Rules: 北京归华北")}
     assert [r[3] for r in runs if r[3]] == [len(expected)]        # one run changed anything
     assert sum(int(str(r[4])) for r in runs) == len(expected)
     assert all(earlier[2] <= later[1] for earlier, later in itertools.pairwise(runs))
@@ -457,7 +457,7 @@ def test_a_customer_added_through_a_live_code_is_tagged_by_the_next_run(
                 " AND external_userid = %s", (customer,))]
 
     assert wait_for(journaled, timeout=30, what="the rule's journal row") == [
-        (people["admin"], target, "规则：地推码 / rules: 地推码")]
+        (people["admin"], target, "规则：地推码 / Rules: 地推码")]
     assert _call(servers[0], sessions["admin"], "disable", {"name": "地推码"})[0] == 200
 
 
@@ -572,7 +572,7 @@ def test_an_intent_rule_tags_the_customer_who_asks_for_an_invoice_as_the_desktop
             rows = conn.execute("SELECT userid, external_userid, tag_id, batch_id, reason"
                                 " FROM team_journal WHERE source = 'rule' AND reason LIKE"
                                 " '%开票提醒%'").fetchall()
-        assert [tuple(r) for r in rows] == [(*asks, target, batch_id, "规则：开票提醒 / rules: 开票提醒")]
+        assert [tuple(r) for r in rows] == [(*asks, target, batch_id, "规则：开票提醒 / Rules: 开票提醒")]
         assert target in corp.state.relation_tag_ids(*asks)
         assert target not in corp.state.relation_tag_ids(*other)
     finally:
@@ -698,7 +698,7 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
                          " AND external_userid = %s AND tag_id = %s", first[0], target))
         assert _one(db_url, "SELECT write_note->>'reason' FROM outbox WHERE write_note->>"
                     "'X-TagDesk-Batch' = %s AND body->>'external_userid' = %s", batch,
-                    first[0]) == "规则：展会码 / rules: 展会码"     # for a recovery, should it be needed
+                    first[0]) == "规则：展会码 / Rules: 展会码"     # for a recovery, should it be needed
         with psycopg.connect(db_url) as conn:       # the other may have come in another run
             undone = sorted(str(e) for (e,) in conn.execute(
                 "SELECT external_userid FROM team_journal WHERE batch_id = %s AND tag_id = %s",

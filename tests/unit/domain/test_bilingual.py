@@ -10,16 +10,25 @@ from desktop.domain.rule_reverts import named_rules, rule_reason
 
 def test_a_writer_stores_both_halves_once_and_a_reader_picks_one() -> None:
     stored = both("导入 客户.xlsx：3/4 行", "import 客户.xlsx: 3/4 rows")
-    assert stored == "导入 客户.xlsx：3/4 行 / import 客户.xlsx: 3/4 rows"
+    assert stored == "导入 客户.xlsx：3/4 行 / Import 客户.xlsx: 3/4 rows"   # a capital, stored
     assert half(stored, english=False) == "导入 客户.xlsx：3/4 行"
-    assert half(stored, english=True) == "import 客户.xlsx: 3/4 rows"
+    assert half(stored, english=True) == "Import 客户.xlsx: 3/4 rows"
     assert both("+VIP", "+VIP") == "+VIP" and half("+VIP", english=True) == "+VIP"
+    assert both("vip", "vip") == "vip"      # one text: nothing to tell apart
+
+
+def test_a_rule_runs_reason_lists_its_rules_with_the_chinese_comma_in_chinese() -> None:
+    stored = rule_reason(["北京归华北", "付款即成交"])
+    assert stored == "规则：北京归华北、付款即成交 / Rules: 北京归华北, 付款即成交"
+    assert named_rules(stored, ["北京归华北", "付款即成交", "展会码"]) == ["北京归华北", "付款即成交"]
+    older = "规则：北京归华北, 付款即成交 / rules: 北京归华北, 付款即成交"   # written lowercase
+    assert named_rules(older, ["北京归华北", "付款即成交", "展会码"]) == ["北京归华北", "付款即成交"]
 
 
 def test_a_name_holding_the_separator_stays_whole_in_its_half() -> None:
     stored = rule_reason(["华北 / VIP", "付款即成交"])
-    assert half(stored, english=False) == "规则：华北 / VIP, 付款即成交"
-    assert half(stored, english=True) == "rules: 华北 / VIP, 付款即成交"
+    assert half(stored, english=False) == "规则：华北 / VIP、付款即成交"
+    assert half(stored, english=True) == "Rules: 华北 / VIP, 付款即成交"
     assert named_rules(stored, ["华北 / VIP", "付款即成交", "展会码"]) == ["华北 / VIP", "付款即成交"]
 
 
@@ -27,6 +36,9 @@ def test_a_name_holding_the_separator_stays_whole_in_its_half() -> None:
     ("规则 rule: 北京归华北, 付款即成交", "规则：北京归华北, 付款即成交", "rules: 北京归华北, 付款即成交"),
     ("到期 expired, 规则 rule: 开票提醒", "到期，规则：开票提醒", "expired, rules: 开票提醒"),
     ("到期 expired", "到期", "expired"),
+    ("撤销 undo batch-1", "撤销 batch-1", "undo batch-1"),
+    ("迁移 migrate 高意向客户、意向 → 高意向", "迁移 高意向客户、意向 → 高意向", "migrate 高意向客户、意向 → 高意向"),
+    ("标签到期 tag expiry: VIP, 试用", "标签到期：VIP, 试用", "tag expiry: VIP, 试用"),
     ("收编 adopt 客户阶段 → 客户阶段（新）", "收编 客户阶段 → 客户阶段（新）", "adopt 客户阶段 → 客户阶段（新）"),
     ("重标 replace 客户阶段 +已成交 到期 expires 30d", "重标 客户阶段 +已成交 到期 30d",
      "replace 客户阶段 +已成交 expires 30d"),
