@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -606,8 +606,7 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
 
     wait_for(lambda: len(expiries()) == 2, timeout=30, what="the expiries of the rule's tag")
     assert _call(servers[0], sessions["admin"], "disable", {"name": "到店一小时"})[0] == 200
-    added = _one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
-                 " AND external_userid = %s AND tag_id = %s", kept, target)
+    added = _rule_batch(db_url, kept, target)
     assert str(added).startswith("rule-")
     assert expiries() == [(c, target, "到店一小时", added, 3600)
                           for c in sorted((kept, untagged))]
@@ -694,8 +693,7 @@ def test_a_reverted_rule_change_is_left_alone_until_the_rule_is_edited(
     try:
         wait_for(lambda: all(target in corp.state.relation_tag_ids(member, c) for c in first),
                  timeout=30, what="the rule's tag on both relations")
-        batch = str(_one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule'"
-                         " AND external_userid = %s AND tag_id = %s", first[0], target))
+        batch, _ = [_rule_batch(db_url, c, target) for c in first]   # both rows written
         assert _one(db_url, "SELECT write_note->>'reason' FROM outbox WHERE write_note->>"
                     "'X-TagDesk-Batch' = %s AND body->>'external_userid' = %s", batch,
                     first[0]) == "规则：展会码 / Rules: 展会码"     # for a recovery, should it be needed
@@ -790,6 +788,8 @@ def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_ch
         put(rule)
     try:
         wait_for(lambda: tags() == {expo, call_back}, timeout=30, what="both tags")
+        for tag in (expo, call_back):
+            _rule_batch(db_url, customer, tag)
         with psycopg.connect(db_url) as conn:
             batches = sorted({str(b) for (b,) in conn.execute(
                 "SELECT batch_id FROM team_journal WHERE source = 'rule' AND external_userid"
@@ -809,9 +809,8 @@ def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_ch
                  what="both tags again once every rule that made 展会 is edited")
 
         # Reverting the revert makes the changes again and forgets them.
-        latest = sorted({str(_one(db_url, "SELECT batch_id FROM team_journal WHERE source ="
-                                  " 'rule' AND external_userid = %s AND tag_id = %s ORDER BY"
-                                  " id DESC LIMIT 1", customer, tag)) for tag in (expo, call_back)})
+        latest = sorted({_rule_batch(db_url, customer, tag, not_in=batches)
+                         for tag in (expo, call_back)})
         assert tagdesk("sync", "--profile", "team", env=admin_env, timeout=120).returncode == 0
         undoes = [last_json(tagdesk("audit", "revert", batch, "--profile", "team", "--yes",
                                     "--json", env=admin_env, timeout=120))["batch_id"]
@@ -829,6 +828,18 @@ def test_a_reverted_change_stays_reverted_for_every_rule_that_made_it_and_its_ch
     finally:
         for rule in rules:
             _call(servers[0], sessions["admin"], "disable", {"name": rule["name"]})
+
+def _rule_batch(db_url: str, customer: str, tag_id: str, *, not_in: Collection[str] = ()) -> str:
+    """The batch of the newest rule journal row for this customer's tag, once the server has
+    written it: it commits just after WeCom's answer, so after the sandbox shows the tag."""
+    def newest() -> object:
+        found = _one(db_url, "SELECT batch_id FROM team_journal WHERE source = 'rule' AND"
+                     " external_userid = %s AND tag_id = %s ORDER BY id DESC LIMIT 1",
+                     customer, tag_id)
+        return found if found is not None and str(found) not in not_in else None
+
+    return str(wait_for(newest, timeout=30, what=f"the rule's journal row for {customer}"))
+
 
 def _rules_window_says_left_alone(qtbot: Any, env: dict[str, str],
                                   monkeypatch: pytest.MonkeyPatch, count: int) -> None:
