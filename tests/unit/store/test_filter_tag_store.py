@@ -17,6 +17,7 @@ from desktop.store.filter_engine import FilterEngine
 from desktop.store.schema import SCHEMA_VERSION
 from desktop.store.snapshot import DATA_VERSION_KEY, bump_data_version
 from tests.unit.store.bench_filter_module import load_bench_filter
+from tests.unit.store.older_cache import cache_before
 
 MORE = ["tags>=3 tags<6", "-高意向", "owner:u0003 | 高意向", "客户等级:VIP 复购:VIP"]
 
@@ -153,13 +154,17 @@ def test_bitmaps_built_before_a_write_are_not_stored(path: Path) -> None:
         assert filter_tag_store.store(cache, cache.get_meta(DATA_VERSION_KEY), bitmaps)
 
 
-def test_an_older_cache_gets_the_table_and_stores_after_its_first_prepare(path: Path) -> None:
-    with Cache(path) as cache, cache.write() as tx:  # the cache as migration 20 left it
-        tx.execute("DROP TABLE filter_tag_bitmap")
-        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-    with Cache(path) as cache:
-        assert cache.schema_version == SCHEMA_VERSION and not _stored(cache)
-    assert _prepared(path)
+def test_an_older_cache_gets_the_table_and_stores_after_its_first_prepare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filter_tag_store, "MANY_LINKS", 2)
+    older = tmp_path / "older.sqlite"
+    version = cache_before(older, "filter_tag_bitmap")
+    with Cache(older) as cache:
+        assert version < cache.schema_version == SCHEMA_VERSION and not _stored(cache)
+    assert set(_prepared(older)) == {1}
+    with Cache(older) as cache:
+        assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("高意向")) == {1, 2, 3, 4}
 
 
 def test_tags_patched_after_writes_are_stored_at_close_for_the_next_opening(
