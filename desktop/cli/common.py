@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import configparser
 import json
 import os
 import re
@@ -17,13 +16,13 @@ from desktop.cli.errors import UsageError
 from desktop.domain.bilingual import ENGLISH, choose_language
 from desktop.services.home import resolve_home
 from desktop.services.progress import Progress
+from desktop.services.settings_file import KEY_LANGUAGE, SettingsFile
 
 if TYPE_CHECKING:
     from desktop.services.tagging import BatchResult
     from desktop.services.workspace import Workspace
 
 SHOWN_FAILURES = 10
-APP_SETTINGS = "tagdesk.ini"   # the app's preferences (desktop/ui/settings.py), language among them
 WAIT_LINE_EVERY_S = 10.0  # a running wait (a 45009 countdown) is repeated this often
 _COUNTDOWN = re.compile(r"\d+ (秒|s\b)")
 
@@ -46,14 +45,9 @@ def english(args: argparse.Namespace) -> bool:
     """Whether stored two-language text (a batch's description) prints its English half: the
     language chosen in the app (its tagdesk.ini), else English on an English locale, else
     Chinese, as the app picks."""
-    settings = configparser.ConfigParser(interpolation=None)
-    try:
-        settings.read(home(args) / APP_SETTINGS, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        settings.clear()
     locale = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)),
                   "")
-    return choose_language(settings.get("prefs", "language", fallback=""), locale) == ENGLISH
+    return choose_language(SettingsFile.in_home(home(args)).value(KEY_LANGUAGE), locale) == ENGLISH
 
 
 def human_output(args: argparse.Namespace) -> TextIO:

@@ -285,11 +285,9 @@ def tags_rename(args: argparse.Namespace) -> int:
 def _respell_filters(args: argparse.Namespace, profile: str, rename: Rename) -> None:
     """The profile's saved and recent filters name the renamed tag or group by its new name,
     as after a rename in the window (they live in the app's settings file)."""
-    from desktop.ui.settings import Settings
+    from desktop.services.settings_file import SettingsFile
 
-    settings = Settings(home(args))
-    settings.respell_filters(profile, rename.respell)
-    settings.sync()
+    SettingsFile.in_home(home(args)).respell_filters(profile, rename.respell)
 
 
 def tags_move(args: argparse.Namespace) -> int:

@@ -15,13 +15,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-SETTINGS_FILE = "tagdesk.ini"
+from desktop.services.settings_file import (
+    KEY_LANGUAGE,
+    SETTINGS_FILE,
+    json_list,
+    profile_key,
+    respelled_filters,
+    saved_pairs,
+)
+from desktop.services.settings_file import RECENT_FILTERS as KEY_RECENT_FILTERS
+from desktop.services.settings_file import SAVED_FILTERS as KEY_SAVED_FILTERS
+
 SETTINGS_VERSION = 1
 RECENT_LIMIT = 12
 
 # The keys, declared once.
 KEY_VERSION = "settings_version"
-KEY_LANGUAGE = "prefs/language"
 KEY_LAST_PROFILE = "prefs/last_profile"
 KEY_GEOMETRY = "state/geometry"
 KEY_WINDOW_STATE = "state/window_state"
@@ -29,8 +38,6 @@ KEY_SPLITTER = "state/splitter"
 KEY_TABLE_HEADER = "state/customer_table_header"  # tags-first layout
 KEY_SORT_COLUMN = "state/sort_column"
 KEY_SORT_DESCENDING = "state/sort_descending"
-KEY_RECENT_FILTERS = "recent_filters"
-KEY_SAVED_FILTERS = "saved_filters"
 KEY_LAST_FILTER = "last_filter"
 
 STATE_KEYS = (KEY_GEOMETRY, KEY_WINDOW_STATE, KEY_SPLITTER, KEY_TABLE_HEADER)
@@ -91,7 +98,8 @@ class Settings:
     # -- filters (per profile) -------------------------------------------------
 
     def recent_filters(self, profile: str) -> list[str]:
-        return [str(item) for item in self._json_list(_profile_key(profile, KEY_RECENT_FILTERS))]
+        return [str(item) for item in json_list(self._text(profile_key(profile,
+                                                                       KEY_RECENT_FILTERS)))]
 
     def add_recent_filter(self, profile: str, text: str) -> None:
         """Put `text` first in the profile's recent filters (no duplicates, bounded)."""
@@ -99,58 +107,45 @@ class Settings:
         if not text:
             return
         recent = [item for item in self.recent_filters(profile) if item != text]
-        self._set_json(_profile_key(profile, KEY_RECENT_FILTERS),
+        self._set_json(profile_key(profile, KEY_RECENT_FILTERS),
                        [text, *recent][:RECENT_LIMIT])
 
     def last_filter(self, profile: str) -> str:
         """The filter the profile's window showed when it last closed ("" for none)."""
-        return str(self._qs.value(_profile_key(profile, KEY_LAST_FILTER), "") or "")
+        return self._text(profile_key(profile, KEY_LAST_FILTER))
 
     def set_last_filter(self, profile: str, text: str) -> None:
-        self._qs.setValue(_profile_key(profile, KEY_LAST_FILTER), text.strip())
+        self._qs.setValue(profile_key(profile, KEY_LAST_FILTER), text.strip())
 
     def saved_filters(self, profile: str) -> list[tuple[str, str]]:
         """(name, expression) pairs in the order they were saved."""
-        pairs = []
-        for item in self._json_list(_profile_key(profile, KEY_SAVED_FILTERS)):
-            if isinstance(item, list) and len(item) == 2:
-                pairs.append((str(item[0]), str(item[1])))
-        return pairs
+        return saved_pairs(self._text(profile_key(profile, KEY_SAVED_FILTERS)))
 
     def save_filter(self, profile: str, name: str, text: str) -> None:
         """Save (or overwrite) a named filter."""
         pairs = [(n, t) for n, t in self.saved_filters(profile) if n != name]
         pairs.append((name, text))
-        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
+        self._set_json(profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
 
     def remove_saved_filter(self, profile: str, name: str) -> None:
         pairs = [(n, t) for n, t in self.saved_filters(profile) if n != name]
-        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
+        self._set_json(profile_key(profile, KEY_SAVED_FILTERS), [list(p) for p in pairs])
 
     def respell_filters(self, profile: str, respell: Callable[[str], str]) -> None:
         """Pass the profile's saved and recent filters through `respell` (a tag renamed)."""
-        self._set_json(_profile_key(profile, KEY_SAVED_FILTERS),
-                       [[name, respell(text)] for name, text in self.saved_filters(profile)])
-        recent = dict.fromkeys(respell(text) for text in self.recent_filters(profile))
-        self._set_json(_profile_key(profile, KEY_RECENT_FILTERS), list(recent))
+        for key, text in respelled_filters(
+                self._text(profile_key(profile, KEY_SAVED_FILTERS)),
+                self._text(profile_key(profile, KEY_RECENT_FILTERS)), respell, profile).items():
+            self._qs.setValue(key, text)
 
     def sync(self) -> None:
         self._qs.sync()
 
-    def _json_list(self, key: str) -> list[object]:
-        raw = self._qs.value(key, "")
-        try:
-            data = json.loads(str(raw)) if raw else []
-        except ValueError:
-            return []
-        return data if isinstance(data, list) else []
+    def _text(self, key: str) -> str:
+        return str(self._qs.value(key, "") or "")
 
     def _set_json(self, key: str, value: Sequence[object]) -> None:
         self._qs.setValue(key, json.dumps(value, ensure_ascii=False))
-
-
-def _profile_key(profile: str, key: str) -> str:
-    return f"profile.{profile}/{key}"
 
 
 def _int(value: object, default: int) -> int:

@@ -291,8 +291,11 @@ def test_a_rename_respells_the_saved_and_recent_filters_as_the_window_does(tags:
     settings.add_recent_filter("acme", "客户等级:潜在 | 意向程度:低意向")
     settings.sync()
     for args in (("客户等级/潜在", "潜在客户"), ("意向程度/", "意向 等级")):
-        renamed, _ = run(tags, "rename", *args)
+        renamed = tags("tags", "rename", *args, "--profile", "acme",
+                       env={"PYTHONPROFILEIMPORTTIME": "1"})   # each module loaded, on stderr
         assert renamed.returncode == 0, renamed.stderr
+        assert "| desktop.cli.tags_commands" in renamed.stderr
+        assert "PySide6" not in renamed.stderr      # the settings file is read without Qt
     settings = Settings(tags.home)   # as the next window start reads them
     assert settings.saved_filters("acme") == [("潜在", "潜在客户 -VIP")]
     assert settings.recent_filters("acme")[0] == '客户等级:潜在客户 | "意向 等级":低意向'
