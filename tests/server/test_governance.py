@@ -609,7 +609,7 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             head_name = dict(directory_members(window.context.cache))[head]
             assert cell(dialog.table, row, 7).text() == f"{head_name} ({head})"  # who decided
             assert dialog._cell({"decided_by": head, "decision_reason": "还在用"},
-                                "decision") == f"{head_name} ({head}): 还在用"
+                                "decision") == f"{head_name} ({head})：还在用"
             english = Translations()
             english.install(ENGLISH)
             try:
