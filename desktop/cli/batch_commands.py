@@ -29,6 +29,7 @@ from desktop.cli.common import (
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from desktop.cli.result_report import ResultReport, add_report_option, failures_json
+from desktop.domain.bilingual import both
 
 if TYPE_CHECKING:  # the services are imported when a command runs, keeping `tagdesk` quick
     from desktop.domain.retag_plan import RetagPlan, Skipped
@@ -198,8 +199,6 @@ def retry_failed_command(args: argparse.Namespace) -> int:
 
 
 def undo_command(args: argparse.Namespace) -> int:
-    from desktop.domain.bilingual import both
-
     out = human_output(args)
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = _service_for_batch(ws, args.id)
@@ -263,14 +262,15 @@ def _tag_list(text: str) -> list[str]:
 
 
 def _describe(args: argparse.Namespace) -> str:
-    parts = [f"filter: {args.filter}"]
-    if args.add:
-        parts.append(f"+{args.add}")
+    """"筛选：F +A -R / Filter: F +A -R", as the batch stores its description."""
+    changes = [f"+{args.add}"] if args.add else []
     if args.remove:
-        parts.append(f"-{args.remove}")
+        changes.append(f"-{args.remove}")
+    zh, en = [f"筛选：{args.filter}", *changes], [f"filter: {args.filter}", *changes]
     if args.replace_group:
-        parts.append(f"replace group {args.replace_group}")
-    return " ".join(parts)
+        zh.append(f"重标 {args.replace_group}")
+        en.append(f"replace group {args.replace_group}")
+    return both(" ".join(zh), " ".join(en))
 
 
 def _declined(plan: RetagPlan) -> int:

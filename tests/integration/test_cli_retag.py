@@ -114,6 +114,8 @@ def test_retag_swaps_the_tags_and_ends_with_a_json_summary(
     listed = _last_json(cli("batches", "--profile", "acme", "--json").stdout)
     assert [(b["id"], b["status"], b["applied"]) for b in listed] == [
         (summary["batch_id"], "done", len(had_shipped))]
+    assert listed[0]["description"] == (
+        "筛选：已发货 +已退款 -客户阶段:已发货 / Filter: 已发货 +已退款 -客户阶段:已发货")
 
 
 def test_dry_run_writes_nothing_anywhere(cli: Cli, sandbox: SandboxServer) -> None:
