@@ -28,6 +28,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from desktop.domain.bilingual import both
 from desktop.server import expiry_records, leases, snapshot
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
@@ -534,7 +535,7 @@ def _name_json(name: str) -> str:
 def _reason(note: WriteNote) -> str:
     if not note.reverts:
         return note.reason
-    return f"回滚批次 {note.reverts} / reverts batch {note.reverts}"
+    return both(f"回滚批次 {note.reverts}", f"reverts batch {note.reverts}")
 
 
 def _without_reason(body: Mapping[str, Any]) -> tuple[dict[str, Any], str]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.domain.bilingual import both
 from desktop.services.autotag_reverts import AutotagRevertMemory
 from desktop.services.rule_reverts import RevertMemory
 from desktop.store import outbox, tag_expiry
@@ -329,8 +330,8 @@ class OutboxRunner:
         stale = sorted({*add, *remove} - live)
         if not stale:
             return None
-        names = ", ".join(stale)
-        note = (f"已忽略企业微信中已删除的标签 {names} / ignored tags deleted in WeCom: {names}")
+        note = both(f"已忽略企业微信中已删除的标签 {'、'.join(stale)}",
+                    f"ignored tags deleted in WeCom: {', '.join(stale)}")
         return (tuple(t for t in add if t in live), tuple(t for t in remove if t in live), note)
 
     def _live_tag_ids(self) -> frozenset[str]:

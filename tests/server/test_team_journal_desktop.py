@@ -246,7 +246,7 @@ def test_audit_revert_on_a_team_profile_goes_through_the_server_under_the_revert
     assert sorted(r[4] for r in rows) == customers
     assert {(r[0], r[1], r[2], r[3], r[5]) for r in rows} == {
         (supervisor, "tag_remove", "revert", revert_batch, tag_id)}
-    assert all(batch_id in str(r[6]) for r in rows)
+    assert {str(r[6]) for r in rows} == {f"回滚批次 {batch_id} / Reverts batch {batch_id}"}
     listed = tagdesk("audit", "list", "--profile", "team", "--batch", revert_batch, "--json",
                      env=supervisor_env)
     assert _lines(listed.stdout)[-1]["rows"] == len(customers)
