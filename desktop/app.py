@@ -253,7 +253,7 @@ def _screenshot(app: QApplication, session: GuiSession, target: Path, scene: str
     failure: list[str] = []
     session.sync.failed.connect(lambda exc: failure.append(readable(exc)))
     session.sync.cancelled.connect(lambda: failure.append("同步已取消。 / The sync was cancelled."))
-    session.show()
+    session.show(fit_to_screen=False)
     window = session.window
     loop = QEventLoop()
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S

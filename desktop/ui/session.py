@@ -37,11 +37,13 @@ class GuiSession(QObject):
     def needs_sync(self) -> bool:
         return not self.context.cache.get_meta(LAST_SYNC_KEY)
 
-    def show(self) -> None:
-        """Show the window inside its screen; start the first sync at once when the cache is
-        empty."""
+    def show(self, fit_to_screen: bool = True) -> None:
+        """Show the window, inside its screen unless `fit_to_screen` is False (a screenshot
+        keeps the window's own size whatever the screen); start the first sync at once when
+        the cache is empty."""
         self.window.show()
-        self.window.fit_to_screen()
+        if fit_to_screen:
+            self.window.fit_to_screen()
         self.sync.start_expiry_checks()
         if self.needs_sync:
             self.sync.start()
