@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.domain.bilingual import both, half, inner
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 from desktop.domain.filter.suggest import NameSuggester, fold
@@ -510,6 +511,22 @@ class _Watch:
         self._progress(Progress(PHASE, overall, self._batch_total, f"{zh} / {en}"))
 
 
+
+
+def toggle_description(name: str, count: int, *, removing: bool) -> str:
+    """A toggle's batch description in both languages: "为 2 位客户添加 VIP / Add VIP to 2
+    customers" (the undo menu says the same in the UI language)."""
+    customers = "customer" if count == 1 else "customers"
+    if removing:
+        return both(f"为 {count} 位客户移除 {name}", f"remove {name} from {count} {customers}")
+    return both(f"为 {count} 位客户添加 {name}", f"add {name} to {count} {customers}")
+
+
+def inverse_description(description: str, source: str) -> str:
+    """The description of an undo or redo (`source`) of a batch: "撤销 … / Undo …"."""
+    zh, en = ("撤销", "undo") if source == "undo" else ("重做", "redo")
+    return both(f"{zh} {half(description, english=False)}",
+                f"{en} {inner(half(description, english=True))}")
 
 
 def calls_per_minute(calls: int, elapsed_s: float) -> int:

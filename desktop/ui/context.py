@@ -25,7 +25,7 @@ from desktop.services.auto_resume import waiting_batches
 from desktop.services.changes import ChangeSet
 from desktop.services.journal_reader import reader_for
 from desktop.services.progress import CancelToken, Progress
-from desktop.services.tagging import BatchResult, TaggingService
+from desktop.services.tagging import BatchResult, TaggingService, inverse_description
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.filter_engine import FilterEngine
@@ -208,11 +208,12 @@ class AppContext(QObject):
     # -- tagging -------------------------------------------------------------
 
     def toggle_tag(self, relation_ids: Sequence[int], tag_id: str,
-                   label: Callable[[], str] | None = None) -> None:
+                   label: Callable[[], str] | None = None, description: str = "") -> None:
         """Toggle one tag on the relations (add where missing, or remove from all), undoably.
 
         `label` says the step in the current language ("移除 高意向（6 位客户）"); it is asked
-        again when the language changes, so the Undo menu follows the language.
+        again when the language changes, so the Undo menu follows the language; the batch
+        stores `description` (both languages, `toggle_description`), else the label.
 
         Returns at once: planning, queueing and sending run as one operation on the writer
         thread, and the undo step is on the stack already (Ctrl+Z queues its inverse)."""
@@ -225,11 +226,11 @@ class AppContext(QObject):
             plan = tagging.plan_toggle(ids, tag_id)
             if not plan.changes:
                 return None
-            return (tagging.submit(plan, source="app", description=describe()),
+            return (tagging.submit(plan, source="app", description=description or describe()),
                     _relation_ids(plan))
 
         describe = label or (lambda: tag_id)
-        self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), describe))
+        self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), describe, description))
 
     def retranslate_undo_steps(self) -> None:
         """The language changed: every step on the undo stack says itself again (nothing to
@@ -303,9 +304,10 @@ class _BatchCommand:
     running sees the batch id once its turn comes."""
 
     def __init__(self, context: AppContext, submit: Callable[[], Prepared | None],
-                 ids: frozenset[int], describe: Callable[[], str]) -> None:
+                 ids: frozenset[int], describe: Callable[[], str], description: str) -> None:
         self._describe = describe
         self._label = describe()
+        self._description = description or self._label   # as the batch stores it
         self._text = self._label
         self.obsolete = False
         self._context = context
@@ -355,7 +357,8 @@ class _BatchCommand:
         plan, _ = tagging.plan_undo(batch_id)
         if not plan.changes:
             return None
-        return (tagging.submit(plan, source=source, description=self._label),
+        return (tagging.submit(plan, source=source,
+                               description=inverse_description(self._description, source)),
                 _relation_ids(plan))
 
     def _nothing_to_do(self) -> None:

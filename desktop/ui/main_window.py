@@ -34,6 +34,7 @@ from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.tagging import toggle_description
 from desktop.store.in_chunks import rows_in
 from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -534,7 +535,8 @@ class MainWindow(QMainWindow):
             done = self.tr("Removed %1 from %n customer(s)", "", count).replace("%1", name)
         else:
             done = self.tr("Added %1 to %n customer(s)", "", count).replace("%1", name)
-        self.context.toggle_tag(ids, tag_id, label)
+        self.context.toggle_tag(ids, tag_id, label,
+                                toggle_description(name, count, removing=removing))
         self.status.message(done)
 
     def start_sync(self) -> None:

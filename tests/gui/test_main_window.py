@@ -360,9 +360,15 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
     assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
     assert window.status.currentMessage() == "Added VIP to 2 customer(s)"
     assert window.undo_action.text() == "Undo Add VIP to 2 customer(s)"
+    assert [r["description"] for r in synced_context.workspace.cache.query(
+        "SELECT description FROM batch ORDER BY created_at DESC LIMIT 1")] == [
+        "为 2 位客户添加 VIP / Add VIP to 2 customers"]      # both languages, whichever the UI's
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
     assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
+    assert [r["description"] for r in synced_context.workspace.cache.query(
+        "SELECT description FROM batch WHERE source = 'undo'")] == [
+        "撤销 为 2 位客户添加 VIP / Undo add VIP to 2 customers"]
 
 
 def test_a_window_larger_than_its_screen_opens_inside_it(
