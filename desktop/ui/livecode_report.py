@@ -87,10 +87,12 @@ class LiveCodeReportView(QWidget):
         return _day(self.since.date()), _day(self.until.date())
 
     def refresh(self) -> None:
-        """Count the customers each code brought per day in the chosen range."""
+        """Count the customers each code brought per day in the chosen range; nothing can be
+        exported until it is counted (an export meanwhile would write the previous range)."""
         since, until = self.range()
         workspace = self.context.workspace
         self.refresh_button.setEnabled(False)
+        self.export_button.setEnabled(False)
         self.texts.say(self.summary, lambda: self.tr("Counting…"))
 
         def counted(report: LiveCodeReport) -> None:

@@ -105,6 +105,7 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     qtbot.waitUntil(lambda: report.report is not None, timeout=15000)
     report.since.setDate(report.since.date().addDays(-10))
     report.refresh()
+    assert not report.export_button.isEnabled()      # no export of the last range's counts
     qtbot.waitUntil(lambda: report.export_button.isEnabled(), timeout=15000)
     today = date.today()
     item = next(top_item(report.table, n) for n in range(report.table.topLevelItemCount())
