@@ -22,6 +22,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
+from desktop.domain.bilingual import both
 from desktop.domain.governance import (
     Actor,
     Change,
@@ -289,7 +290,7 @@ class Gate:
     def _refuse(self, caller: Caller, path: str, body: Mapping[str, Any], change: Change,
                 decision: Decision, tag_id: str = "") -> Answer:
         with self._connection() as conn, conn.transaction():
-            journal(conn, caller.userid, "refused", decision.sentence, tag_id=tag_id,
+            journal(conn, caller.userid, "refused", both(decision.zh, decision.en), tag_id=tag_id,
                     tag_name=change.tag, group_name=change.group,
                     after=json.dumps({"path": path, "body": dict(body)}, ensure_ascii=False,
                                      sort_keys=True))
@@ -337,8 +338,9 @@ class Gate:
                 requester=caller.userid, reason=reason,
                 snapshot=[c.as_json() for c in found], customers=tag_usage.customers(found),
                 tag_names=tag_names or {})
+            why_zh, why = (f"；{reason}", f"; {reason}") if reason else ("", "")
             journal(conn, caller.userid, "approval_requested",
-                    f"#{request.id} {decision.sentence}; {reason}".rstrip("; "),
+                    both(f"#{request.id} {decision.zh}{why_zh}", f"#{request.id} {decision.en}{why}"),
                     tag_id=",".join(target_ids), tag_name=target,
                     after=json.dumps({"path": path, "body": write}, ensure_ascii=False,
                                      sort_keys=True))

@@ -161,6 +161,7 @@ def test_a_head_edits_their_departments_groups_only(
     _refused(lambda: clients["member_mkt"].add_corp_tag(group_name="MKT-新群", tags=["a"]))
     refusals = _journal(server, "refused")
     assert [r[1] for r in refusals[:2]] == ["已开票", ""] and "OPS-" in refusals[0][2]
+    assert half(refusals[0][2], english=True).startswith("Only the head of 运营部")
 
 
 def _settings(server: TeamServerProcess, client: WeComClient, *changes: dict[str, Any]
@@ -254,6 +255,10 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
         "kind": "delete_tag", "target": "MKT-渠道/小红书", "requester": people["member_sales"],
         "status": "pending", "customers": len({e for _, e in carriers})}
     assert request["reason"] == "并入 抖音"                          # the desktop's reason
+    requested = _journal(server, "approval_requested")[-1][2]         # the reason in either half
+    assert half(requested, english=False).startswith(f"#{request['id']} 删除标签需要管理员批准")
+    assert half(requested, english=False).endswith("；并入 抖音")
+    assert half(requested, english=True).endswith("; 并入 抖音")
     with psycopg.connect(server.db_url) as conn:
         row = conn.execute("SELECT snapshot FROM approval WHERE id = %s",
                            (request["id"],)).fetchone()
