@@ -31,3 +31,22 @@ def test_a_gui_start_loads_no_module_only_a_later_action_needs() -> None:
                           text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []
+
+
+COMMANDS = """
+import pkgutil, sys
+import desktop.cli
+for module in pkgutil.iter_modules(desktop.cli.__path__):
+    __import__(f"desktop.cli.{module.name}")
+print(" ".join(sorted(name for name in sys.modules if name.split(".")[0] == "PySide6"
+                      or name.startswith("desktop.ui"))))
+"""
+
+
+def test_no_command_module_loads_qt() -> None:
+    """The command line reads tagdesk.ini without Qt (services/settings_file), so loading
+    every command module loads neither PySide6 nor a window module."""
+    done = subprocess.run([sys.executable, "-c", COMMANDS], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
