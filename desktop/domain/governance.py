@@ -130,8 +130,8 @@ def policy_from_json(data: object) -> Policy:
     default = Policy()
     threshold = data.get("rename_threshold", default.rename_threshold)
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
-        raise PolicyError("rename_threshold 必须是不小于 0 的整数。",
-                          "rename_threshold must be a whole number of at least 0.")
+        zh, en = policy_field("rename_threshold")
+        raise PolicyError(f"{zh}必须是不小于 0 的整数。", f"{en} must be a whole number of at least 0.")
     return Policy(
         admins=_texts(data, "admins", default.admins),
         prefixes=_pairs(data, "prefixes", default.prefixes),
@@ -144,6 +144,24 @@ def policy_from_json(data: object) -> Policy:
     )
 
 
+POLICY_KEYS = {
+    "admins": ("管理员", "Administrators"),
+    "prefixes": ("部门前缀", "Department prefixes"),
+    "groups": ("标签组 → 部门", "Groups → department"),
+    "branch_admins": ("分公司管理员", "Branch admins"),
+    "member_subtag_groups": ("成员可添加子标签的标签组", "Members may add sub-tags in"),
+    "restricted_tagging_groups": ("限制打标签的标签组或规则组", "Restricted tagging"),
+    "rename_threshold": ("改名需审批的客户数", "Renames needing approval above"),
+}
+"""Each policy key as the policy form labels it, so a refusal names the field the user sees."""
+
+
+def policy_field(key: str) -> tuple[str, str]:
+    """The form's label for `key` with the JSON key beside it: (中文, English)."""
+    zh, en = POLICY_KEYS.get(key, (key, key))
+    return f"{zh}（{key}）", f"{en} ({key})"
+
+
 def check_policy(policy: Policy, chart: OrgChart, server_admins: Iterable[str]) -> None:
     """Refuse a policy that leaves no admin or names a department WeCom does not have."""
     if not set(policy.admins) | set(server_admins):
@@ -154,15 +172,17 @@ def check_policy(policy: Policy, chart: OrgChart, server_admins: Iterable[str]) 
                        ("branch_admins", policy.branch_admins)):
         for name, department in pairs:
             if chart.find(department) is None:
-                raise PolicyError(f"{key} 中 {name} 对应的部门 {department} 在企业微信中不存在。",
-                                  f"In {key}, {name} names the department {department}, which"
+                zh, en = policy_field(key)
+                raise PolicyError(f"{zh}中 {name} 对应的部门 {department} 在企业微信中不存在。",
+                                  f"In {en}, {name} names the department {department}, which"
                                   " WeCom does not have.")
 
 
 def _texts(data: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
     value = data.get(key, list(default))
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PolicyError(f"{key} 必须是非空文字的列表。", f"{key} must be a list of non-empty texts.")
+        zh, en = policy_field(key)
+        raise PolicyError(f"{zh}必须是非空文字的列表。", f"{en} must be a list of non-empty texts.")
     return tuple(v.strip() for v in value)
 
 
@@ -172,8 +192,9 @@ def _pairs(data: Mapping[str, Any], key: str,
     if not isinstance(value, dict) or not all(
             isinstance(k, str) and k.strip() and isinstance(v, str | int) and str(v).strip()
             for k, v in value.items()):
-        raise PolicyError(f"{key} 必须是“名称 → 部门”的对象。",
-                          f"{key} must be an object mapping names to departments.")
+        zh, en = policy_field(key)
+        raise PolicyError(f"{zh}必须是“名称 → 部门”的对象。",
+                          f"{en} must be an object mapping names to departments.")
     return tuple((k.strip(), str(v).strip()) for k, v in value.items())
 
 

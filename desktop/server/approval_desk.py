@@ -18,7 +18,15 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from desktop.domain.bilingual import both
-from desktop.domain.governance import Actor, Decision, OrgChart, Policy, PolicyError, Verdict
+from desktop.domain.governance import (
+    Actor,
+    Decision,
+    OrgChart,
+    Policy,
+    PolicyError,
+    Verdict,
+    policy_field,
+)
 from desktop.server import adoption_requests, approvals, identity
 from desktop.server.adoption_requests import AdoptionRefused
 from desktop.server.approvals import Approval
@@ -126,8 +134,9 @@ class ApprovalDesk:
         except PolicyError as exc:
             self._fault(caller, "policy", exc.zh.rstrip("。"), exc.en.rstrip("."))
         for userid in self._gate.not_members(set(policy.admins) - set(current.admins)):
-            self._fault(caller, "policy", f"admins 中的 {userid} 不是企业微信成员",
-                        f"in admins, {userid} is not a member of the WeCom corp")
+            zh, en = policy_field("admins")
+            self._fault(caller, "policy", f"{zh}中的 {userid} 不是企业微信成员",
+                        f"in {en}, {userid} is not a member of the WeCom corp")
         with self._connection() as conn, conn.transaction():
             save_policy(conn, policy, caller.userid)
             journal(conn, caller.userid, "policy_set", "", after=_json(policy.as_json()),

@@ -37,6 +37,7 @@ from desktop.domain.governance import (
     Policy,
     PolicyError,
     check_policy,
+    policy_field,
     policy_from_json,
 )
 from desktop.ui.i18n import is_english
@@ -350,8 +351,9 @@ class PolicyForm(QWidget):
             names = [row[0] for row in rows.rows()]
             repeated = sorted({n for n in names if n and names.count(n) > 1})
             if repeated:
-                raise PolicyError(f"{key} 中 {repeated[0]} 出现了不止一次。",
-                                  f"In {key}, {repeated[0]} appears more than once.")
+                zh, en = policy_field(key)
+                raise PolicyError(f"{zh}中 {repeated[0]} 出现了不止一次。",
+                                  f"In {en}, {repeated[0]} appears more than once.")
 
     def _show_problem(self) -> None:
         problem = self.problem

@@ -68,11 +68,11 @@ def test_an_invalid_entry_shows_the_servers_sentence(qtbot: Any) -> None:
     form = _form(qtbot)
     form.prefixes.add_row(("", "市场部"))
     assert not form.valid
-    assert form.sentence.text() == "prefixes 必须是“名称 → 部门”的对象。"
+    assert form.sentence.text() == "部门前缀（prefixes）必须是“名称 → 部门”的对象。"
     form.prefixes.remove_selected()                    # nothing selected: the last row goes
     assert form.valid and form.sentence.isHidden()
     form.prefixes.add_row(("MKT-", "运营部"))           # would silently replace the first
-    assert form.sentence.text() == "prefixes 中 MKT- 出现了不止一次。" and not form.valid
+    assert form.sentence.text() == "部门前缀（prefixes）中 MKT- 出现了不止一次。" and not form.valid
     form.prefixes.remove_selected()
     assert form.valid
 
@@ -87,7 +87,7 @@ def test_an_invalid_entry_shows_the_servers_sentence(qtbot: Any) -> None:
 
     form.tabs.setCurrentIndex(1)
     form.json.setPlainText('{"admins": ["boss"], "rename_threshold": -3}')
-    assert form.sentence.text() == "rename_threshold 必须是不小于 0 的整数。"
+    assert form.sentence.text() == "改名需审批的客户数（rename_threshold）必须是不小于 0 的整数。"
     form.tabs.setCurrentIndex(0)                      # what does not parse stays in JSON
     assert form.tabs.currentIndex() == 1
     form.json.setPlainText("{")

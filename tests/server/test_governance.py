@@ -479,7 +479,7 @@ def test_policy_show_and_refusals_from_the_cli(
     mistyped = tagdesk("policy", "set", "--profile", "team", "--file", str(typo),
                        env=admin_env)
     assert mistyped.returncode == 3, mistyped.stderr
-    assert f"admins 中的 {people['admin']}x 不是企业微信成员" in mistyped.stderr
+    assert f"管理员（admins）中的 {people['admin']}x 不是企业微信成员" in mistyped.stderr
     assert f"{people['admin']}x is not a member of the WeCom corp" in mistyped.stderr
     assert tagdesk("policy", "show", "--profile", "team", "--json",
                    env=admin_env).stdout.splitlines()[-1] == shown.stdout.splitlines()[-1]
@@ -660,7 +660,7 @@ def test_the_policy_form_saves_what_it_shows_and_a_member_only_reads_it(
     try:
         form.prefixes.add_row(("LAW-", ""))
         assert not dialog.save_button.isEnabled()
-        assert form.sentence.text() == "prefixes 必须是“名称 → 部门”的对象。"
+        assert form.sentence.text() == "部门前缀（prefixes）必须是“名称 → 部门”的对象。"
         form.prefixes.remove_selected()
         form.threshold.setValue(55)
         form.restricted.add_row(("OPS-售后",))

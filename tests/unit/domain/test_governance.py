@@ -153,8 +153,19 @@ def test_a_policy_that_leaves_no_admin_or_names_an_unknown_department_is_refused
     with pytest.raises(PolicyError, match="no administrator"):
         check_policy(Policy(), CHART, server_admins=())
     check_policy(Policy(), CHART, server_admins=("root",))
-    with pytest.raises(PolicyError, match="法务部"):
+    with pytest.raises(PolicyError, match="法务部") as unknown:
         check_policy(Policy(admins=("boss",), prefixes=(("LAW-", "法务部"),)), CHART, ())
+    assert unknown.value.zh.startswith("部门前缀（prefixes）中 LAW- ")   # the form's label
+    assert unknown.value.en.startswith("In Department prefixes (prefixes), LAW- ")
+
+
+def test_a_bad_policy_value_is_named_by_its_label_on_the_form() -> None:
+    with pytest.raises(PolicyError) as threshold:
+        policy_from_json({"rename_threshold": -1})
+    assert threshold.value.zh == "改名需审批的客户数（rename_threshold）必须是不小于 0 的整数。"
+    with pytest.raises(PolicyError) as admins:
+        policy_from_json({"admins": "boss"})
+    assert admins.value.en == "Administrators (admins) must be a list of non-empty texts."
 
 
 def test_rule_groups_belong_to_the_heads_of_their_range() -> None:
