@@ -394,11 +394,11 @@ class UnfinishedBatchesDialog(QDialog):
         for row in range(self.list.count()):
             item = self.list.item(row)
             info = self.batches[str(item.data(Qt.ItemDataRole.UserRole))]
-            item.setText(self.tr("%1 · %2 · %3 pending, %4 applied, %5 failed")
-                         .replace("%1", info.id)
-                         .replace("%2", pick(info.description) or info.source)
-                         .replace("%3", grouped(info.pending)).replace("%4", grouped(info.applied))
-                         .replace("%5", grouped(info.failed)))
+            counts = (self.tr("%1 pending · %2 applied · %3 failed")
+                      .replace("%1", grouped(info.pending)).replace("%2", grouped(info.applied))
+                      .replace("%3", grouped(info.failed)))
+            # the counts on a line of their own: a long description wraps above them
+            item.setText(f"{info.id} · {pick(info.description) or info.source}\n{counts}")
         self.resume_button.setText(self.tr("Resume"))
         self.cancel_batch_button.setText(self.tr("Cancel batch"))
         self.later_button.setText(self.tr("Later"))

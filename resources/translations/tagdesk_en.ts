@@ -4272,8 +4272,8 @@
         <translation>These batches stopped before all their calls were sent (the app was closed, the pilot is waiting, or WeCom refused for a while). Resume sends exactly the calls still pending.</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
-        <translation>%1 · %2 · %3 pending, %4 applied, %5 failed</translation>
+        <source>%1 pending · %2 applied · %3 failed</source>
+        <translation>%1 pending · %2 applied · %3 failed</translation>
     </message>
     <message>
         <source>Resume</source>

@@ -4227,8 +4227,8 @@
         <translation>这些批次在所有调用发送完之前停止了（程序被关闭、试运行等待确认，或企业微信暂时拒绝）。继续将只发送仍待处理的调用。</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3 pending, %4 applied, %5 failed</source>
-        <translation>%1 · %2 · 待处理 %3，已应用 %4，失败 %5</translation>
+        <source>%1 pending · %2 applied · %3 failed</source>
+        <translation>待处理 %1 · 已应用 %2 · 失败 %3</translation>
     </message>
     <message>
         <source>Resume</source>

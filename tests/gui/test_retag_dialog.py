@@ -274,6 +274,9 @@ def test_unfinished_batches_are_offered_and_resumed(qtbot: Any, synced_context: 
     assert dialog.list.horizontalScrollBar().maximum() == 0
     assert dialog.list.visualItemRect(dialog.list.item(0)).height() > 2 * dialog.fontMetrics(
     ).height()
+    counts = dialog.list.item(0).text().splitlines()[-1]    # whole, on a line of their own
+    assert re.fullmatch(r"[\d,]+\s+pending · 3\s+applied · 0\s+failed", counts)
+    assert dialog.fontMetrics().horizontalAdvance(counts) < dialog.list.viewport().width()
     progress = dialog.resume_selected()
     assert progress is not None
     qtbot.addWidget(progress)
