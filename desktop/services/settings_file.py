@@ -8,15 +8,19 @@ A value escapes "\\", '"' and control characters. It is quoted when it holds ","
 "=", or starts or ends with a space; a leading "@" is doubled, and a string holding a NUL
 character is written @String(…). Writing changes only the
 lines of the keys it sets and keeps every other line as it was (the window geometry among
-them), then replaces the file in one step.
+them), then replaces the file in one step, holding the lock QSettings holds to write it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
+import sys
 import tempfile
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 SETTINGS_FILE = "tagdesk.ini"
@@ -29,6 +33,7 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 _CONTROL = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 _UNESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
               '"': '"', "'": "'", "?": "?", "\\": "\\", ";": ";", ",": ",", "\n": ""}
+LOCK_STALE_S = 30.0      # QLockFile's own: a lock kept longer than this is taken over
 _HEX = frozenset("0123456789abcdefABCDEF")
 _OCTAL = frozenset("01234567")
 _NUL_STRING = "@String("      # a string holding a NUL character: @String(…)
@@ -62,6 +67,10 @@ class SettingsFile:
 
     def update(self, values: Mapping[str, str]) -> None:
         """Store these keys' values; every other line stays as it was."""
+        with _locked(self.path):
+            self._write(values)
+
+    def _write(self, values: Mapping[str, str]) -> None:
         lines = self._lines()
         newline = "\r\n" if any(line.endswith("\r\n") for line in lines) else "\n"
         lines = [line.rstrip("\r\n") for line in lines]
@@ -89,6 +98,38 @@ class SettingsFile:
             return self.path.read_text(encoding="utf-8").splitlines(keepends=True)
         except (OSError, UnicodeDecodeError):
             return []
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold the lock QSettings takes to write the file ("tagdesk.ini.lock", a QLockFile:
+    pid, program and host), so the open app neither writes in between nor loses this write."""
+    lock = path.with_name(path.name + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_STALE_S
+    while True:
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            if time.monotonic() >= deadline:      # left behind: taken over, as QLockFile does
+                lock.unlink(missing_ok=True)
+                deadline = time.monotonic() + LOCK_STALE_S
+            time.sleep(0.05)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n{_program()}\n{socket.gethostname()}\n")
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _program() -> str:
+    """This process's program name as QLockFile reads it for a pid (Linux: /proc/PID/exe)."""
+    try:
+        return Path(os.readlink("/proc/self/exe")).name
+    except OSError:
+        return Path(sys.executable).name
 
 
 def profile_key(profile: str, name: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLockFile, QSettings
 
-from desktop.services.settings_file import SettingsFile
+from desktop.services.settings_file import SettingsFile, _locked
 
 VALUES = {
     "prefs/language": "en",
@@ -59,3 +60,26 @@ def test_an_unreadable_file_reads_as_empty(tmp_path: Path, raw: str) -> None:
     path = tmp_path / "tagdesk.ini"
     path.write_text(raw, encoding="latin-1")
     assert SettingsFile(path).value("prefs/language", "none") == "none"
+
+
+def test_a_write_waits_while_qsettings_holds_the_files_lock(tmp_path: Path) -> None:
+    path = tmp_path / "tagdesk.ini"
+    held = QLockFile(str(path) + ".lock")
+    assert held.tryLock(0)
+    writer = threading.Thread(target=SettingsFile(path).update, args=({"prefs/language": "en"},))
+    writer.start()
+    writer.join(0.5)
+    assert writer.is_alive() and not path.exists()
+    held.unlock()
+    writer.join(10)
+    assert not writer.is_alive() and SettingsFile(path).value("prefs/language") == "en"
+    assert not (tmp_path / "tagdesk.ini.lock").exists()
+
+
+def test_qt_sees_the_lock_this_writer_holds_as_taken(tmp_path: Path) -> None:
+    path = tmp_path / "tagdesk.ini"
+    qt_lock = QLockFile(str(path) + ".lock")
+    with _locked(path):
+        assert not qt_lock.tryLock(200)          # neither free nor taken for a stale one
+    assert qt_lock.tryLock(0)
+    qt_lock.unlock()
