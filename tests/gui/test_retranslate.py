@@ -271,8 +271,9 @@ def _unfinished(qtbot: Any, window: MainWindow) -> Opened:
     assert dialog is not None
     return dialog, [(dialog.windowTitle, "Unfinished tag batches"),
                     (dialog.resume_button.text, "Resume"),
-                    (lambda: dialog.list.item(0).text().split(" · ")[2],
-                     f"{info.pending} pending, 0 applied, 0 failed")], \
+                    (lambda: dialog.list.item(0).text().splitlines()[-1],
+                     f"{info.pending}\N{NO-BREAK SPACE}pending · 0\N{NO-BREAK SPACE}applied"
+                     " · 0\N{NO-BREAK SPACE}failed")], \
         lambda: (dialog.list.count(), dialog.selected_batch())
 
 

@@ -395,6 +395,10 @@ def test_a_rename_settled_after_a_kill_journals_its_old_name(
             _kill_mid_call(sandbox, server, "externalcontact/edit_corp_tag")
             with contextlib.suppress(WeComError, WeComNetworkError):
                 rename.result(timeout=60)
+        # WeCom finishes the call it accepted although its caller died: wait for it, or a
+        # quick restart settles the rename before WeCom applied it
+        wait_for(lambda: not sandbox.stats.in_flight("externalcontact/edit_corp_tag"),
+                 what="WeCom done with the rename")
         sandbox.configure(latency_ms=0)
         restarted.append(TeamServerProcess(db_url, sandbox, tmp_path / "second",
                                            "--admin", admin))
