@@ -9,26 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store import sort_keys
-from desktop.store.db import Cache, _statements
+from desktop.store.db import Cache
 from desktop.store.errors import (
     CacheLockedError,
     CacheTooNewError,
     DamagedCacheError,
     NotACacheError,
 )
-from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
-
-
-def _cache_at_version(path: Path, version: int) -> None:
-    conn = sqlite3.connect(path)
-    sort_keys.register(conn)  # migrations may call TagDesk's SQL functions
-    for script in MIGRATIONS[:version]:
-        for statement in _statements(script):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.commit()
-    conn.close()
+from desktop.store.schema import SCHEMA_VERSION
+from tests.unit.store.older_cache import cache_at_version
 
 
 def test_new_cache_is_created_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -40,7 +29,7 @@ def test_new_cache_is_created_at_the_current_schema_in_wal_mode(tmp_path: Path) 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_an_older_cache_is_upgraded_and_keeps_its_data(tmp_path: Path, version: int) -> None:
     path = tmp_path / "old.sqlite"
-    _cache_at_version(path, version)
+    cache_at_version(path, version).close()
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO meta(key, value) VALUES ('last_sync_at', '123')")
     conn.commit()
@@ -52,7 +41,7 @@ def test_an_older_cache_is_upgraded_and_keeps_its_data(tmp_path: Path, version: 
 
 def test_a_cache_from_a_newer_tagdesk_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
-    _cache_at_version(path, SCHEMA_VERSION)
+    cache_at_version(path, SCHEMA_VERSION).close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()

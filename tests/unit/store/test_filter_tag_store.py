@@ -16,7 +16,7 @@ from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterEngine
 from desktop.store.schema import SCHEMA_VERSION
 from desktop.store.snapshot import DATA_VERSION_KEY, bump_data_version
-from tests.unit.store.bench_filter_module import load_bench_filter
+from tests.unit.store.bench_filter_module import load_bench_filter, small_cache_bytes
 from tests.unit.store.older_cache import cache_before
 
 MORE = ["tags>=3 tags<6", "-高意向", "owner:u0003 | 高意向", "客户等级:VIP 复购:VIP"]
@@ -29,11 +29,7 @@ def bench() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, bench: ModuleType) -> bytes:
-    path = tmp_path_factory.mktemp("tag-store") / "bench.sqlite"
-    bench.build(path, 500, seed=11)
-    with Cache(path) as cache:
-        cache.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path.read_bytes()
+    return small_cache_bytes(bench, tmp_path_factory.mktemp("tag-store") / "bench.sqlite")
 
 
 @pytest.fixture
