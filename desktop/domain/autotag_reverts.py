@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from desktop.domain.filter.suggest import fold
-from desktop.domain.rules import CatalogueTag
+from desktop.domain.rules import CatalogueTag, TagRef
 
 ACCEPTED, REJECTED, REVERTED = "accepted", "rejected", "reverted"
 AUTOTAG_SOURCE = "autotag"
@@ -24,11 +24,9 @@ def names_tag(name: str, tag: CatalogueTag) -> bool:
     """Does a reviewed tag name ("名", "组:名" or the id) name this tag?"""
     if name == tag.id or fold(name) == fold(tag.name):
         return True
-    for colon in (":", "："):
-        group, found, tag_name = name.partition(colon)
-        if found and fold(group) == fold(tag.group_name) and fold(tag_name) == fold(tag.name):
-            return True
-    return False
+    ref = TagRef.parse(name)
+    return (ref.group is not None and fold(ref.group) == fold(tag.group_name)
+            and fold(ref.name) == fold(tag.name))
 
 
 def reverted_keys(removed: Iterable[Removed], latest: Mapping[Key, str],
