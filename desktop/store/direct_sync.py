@@ -45,7 +45,6 @@ from desktop.store.snapshot import (
     bump_data_version,
     linked_relation_signature,
     live_tags,
-    relation_signature,
     replace_directory,
     tag_tree,
     tree_entries,
@@ -144,18 +143,18 @@ class DirectWrite(PageWriter):
         for key, (external_userid, r, row_customer) in latest.items():
             linked = sorted(tag_ids.intersection(r.tag_ids))
             mobiles = json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]"
+            pks = sorted([live[t] for t in linked])
+            signature = linked_relation_signature(r, linked, row_customer)
             rid = ids.get(key)
             if rid is None:
                 rid = ids[key] = self._next_id
                 self._next_id += 1
-                pks = sorted([live[t] for t in linked])
                 links.append(pks)
                 fresh.append((rid, external_userid, r.userid, r.remark, r.description,
                                r.createtime, r.add_way, r.state, r.oper_userid,
-                               r.remark_corp_name, mobiles, len(pks),
-                               linked_relation_signature(r, linked, row_customer)))
+                               r.remark_corp_name, mobiles, len(pks), signature))
             else:
-                self._replace(rid, r, mobiles, row_customer)
+                self._replace(rid, r, mobiles, pks, signature)
             customer = page_customers.get(external_userid)
             texts.append((rid, None if customer is None else search_text.fold_fields(
                 r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
@@ -183,29 +182,22 @@ class DirectWrite(PageWriter):
             (external_userid, *fields, _sort_key(str(fields[0])))
             for external_userid, fields in new.items()])
 
-    def _replace(self, rid: int, r: PageFollow, mobiles: str,
-                 customer: PageCustomer | None) -> None:
+    def _replace(self, rid: int, r: PageFollow, mobiles: str, pks: list[int],
+                 signature: int) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
         self._links -= self._conn.execute(
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
-        pks = self._pks(r.tag_ids)
         self._conn.execute(
             f"UPDATE relation SET ({RELATION_FIELDS}, tag_count, sync_sig) ="
             f" ({', '.join('?' * 10)}) WHERE id = ?",
             (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
-             r.remark_corp_name, mobiles, len(pks),
-             relation_signature(r, self._tag_ids, customer), rid))
+             r.remark_corp_name, mobiles, len(pks), signature, rid))
         self._insert_links(rid, [pks])
 
     def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
         """Links of consecutive relations from `first_id` on, a list of pks each."""
         self._conn.execute(INSERT_LINKS, (first_id, json.dumps(pks)))
         self._links += sum(map(len, pks))
-
-    def _pks(self, tag_ids: Sequence[str]) -> list[int]:
-        """The live tags' pks (an id the tag list does not name is no link)."""
-        live = self._live
-        return sorted({live[t] for t in tag_ids if t in live})
 
     def write(self, snap: Snapshot) -> WriteResult:
         """Write the directory, fold what a later customer row made stale, mark the sync
