@@ -78,23 +78,27 @@ def insert_reviews(conn: sqlite3.Connection,
 
 def reviews(cache: Cache) -> list[Review]:
     """Every review, oldest first (a later verdict on the same suggestion overrides)."""
-    return [Review(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])
-            for row in cache.query(
-                "SELECT external_userid, userid, tag_name, verdict, message_ids, operator, ts"
-                " FROM autotag_review ORDER BY id")]
+    return _reviews(cache)
 
 
 def latest_reviews(cache: Cache) -> dict[tuple[str, str, str], Review]:
     """The latest verdict on each suggestion, by (external_userid, userid, tag name)."""
-    return {(r.external_userid, r.userid, r.tag_name): r for r in reviews(cache)}
+    return _latest(reviews(cache))
 
 
 def latest_on_relation(cache: Cache, external_userid: str,
                        userid: str) -> dict[tuple[str, str, str], Review]:
     """The latest verdict on each suggestion for one relation."""
-    return {(row[0], row[1], row[2]): Review(row[0], row[1], row[2], row[3],
-                                             tuple(json.loads(row[4])), row[5], row[6])
+    return _latest(_reviews(cache, " WHERE external_userid = ? AND userid = ?",
+                            (external_userid, userid)))
+
+
+def _reviews(cache: Cache, where: str = "", params: tuple[str, ...] = ()) -> list[Review]:
+    return [Review(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])
             for row in cache.query(
                 "SELECT external_userid, userid, tag_name, verdict, message_ids, operator, ts"
-                " FROM autotag_review WHERE external_userid = ? AND userid = ? ORDER BY id",
-                (external_userid, userid))}
+                f" FROM autotag_review{where} ORDER BY id", params)]
+
+
+def _latest(reviews: list[Review]) -> dict[tuple[str, str, str], Review]:
+    return {(r.external_userid, r.userid, r.tag_name): r for r in reviews}
