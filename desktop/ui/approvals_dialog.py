@@ -33,7 +33,7 @@ from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
 from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import list_text
 from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
@@ -303,7 +303,7 @@ class ApprovalsDialog(QDialog):
             who = f"{self._names[userid]} ({userid})" if self._names.get(userid) else userid
             roles = [self._role_text(str(role)) for role in self.me.get("roles") or []]
             self.roles.setText(self.tr("You are %1 (%2).").replace("%1", who).replace(
-                "%2", (", " if is_english() else "、").join(roles)))
+                "%2", list_text(roles)))
 
     def _role_text(self, role: str) -> str:
         names = {"admin": self.tr("administrator"), "head": self.tr("department head"),

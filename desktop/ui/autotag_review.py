@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.autotag import BASE, BOTH, LEARNER, RULES, RULES_AND_BASE
+from desktop.domain.autotag_reverts import ACCEPTED, REJECTED, REVERTED
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, format_duration
 from desktop.services.autotag_simulation import (
     ADD,
@@ -76,7 +77,6 @@ from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.summary_area import SummaryArea
 from desktop.ui.tasks import Task
 
-ACCEPTED, REJECTED, REVERTED = "accepted", "rejected", "reverted"
 DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
