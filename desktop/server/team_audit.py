@@ -47,7 +47,7 @@ class TeamJournalQuery:
 
 def where(query: TeamJournalQuery) -> tuple[sql.Composable, list[object]]:
     """The query as a condition on `team_journal` and its parameters."""
-    conditions: list[sql.Composable] = [sql.SQL("TRUE")]
+    conditions: list[sql.Composable] = [TRUE]
     params: list[object] = []
     if query.since is not None:
         conditions.append(sql.SQL("ts >= %s"))
@@ -257,8 +257,8 @@ def _values_between(conn: Conn, term: sql.Composable, low: str | None,
                     high: str | None) -> list[str]:
     """Up to MAX_RANGE_KEYS + 1 values of a sort term from `low` to `high`, walked along its
     index (one probe per value, not a read of every row between)."""
-    above = sql.SQL("TRUE") if low is None else sql.SQL("{} >= %s").format(term)
-    below = sql.SQL("TRUE") if high is None else sql.SQL("{} <= %s").format(term)
+    above = TRUE if low is None else sql.SQL("{} >= %s").format(term)
+    below = TRUE if high is None else sql.SQL("{} <= %s").format(term)
     bounds = [value for value in (low, high) if value is not None]
     statement = sql.SQL(
         "WITH RECURSIVE walk(value) AS ("

@@ -25,7 +25,7 @@ from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import chats, members, outbox
 from desktop.store.db import Cache
-from desktop.store.in_chunks import placeholders
+from desktop.store.in_chunks import chunks, placeholders
 from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
 
 if TYPE_CHECKING:
@@ -336,8 +336,8 @@ def sorted_rows(reader: JournalReader, flt: JournalFilter, order_by: str = "time
         yield from reader.iter_rows(flt)
         return
     ids = reader.sorted_ids(flt, order_by, descending)
-    for start in range(0, len(ids), ROWS_PER_READ):
-        yield from reader.load_rows(ids[start : start + ROWS_PER_READ])
+    for part in chunks(ids, ROWS_PER_READ):
+        yield from reader.load_rows(part)
 
 
 # -- revert ----------------------------------------------------------------------------------
