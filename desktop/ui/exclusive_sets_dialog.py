@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.governance import Verdict
 from desktop.services.changes import ChangeSet
 from desktop.services.exclusive_sets import ExclusiveSetInfo, ExclusiveSets
 from desktop.services.team_settings import EXCLUSIVE_SET
@@ -35,7 +34,7 @@ from desktop.ui.errors import readable
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import colon, list_text
 from desktop.ui.retranslate import retranslate_in_place
-from desktop.ui.tag_dialogs import pick
+from desktop.ui.team_filters import shared_item_refusal
 
 REFUSAL = Qt.ItemDataRole.UserRole + 1    # why this user may not remove the set ("" may)
 SET_INFO = Qt.ItemDataRole.UserRole + 2   # the ExclusiveSetInfo shown
@@ -117,10 +116,8 @@ class ExclusiveSetsDialog(QDialog):
         for row in range(self.list.count()):
             item = self.list.item(row)
             found: ExclusiveSetInfo = item.data(SET_INFO)
-            decision = rules.decide_shared_item(EXCLUSIVE_SET, found.name, found.author,
-                                                found.groups) if rules is not None else None
-            refusal = (pick(decision.zh, decision.en)
-                       if decision is not None and decision.verdict is not Verdict.ALLOW else "")
+            refusal = shared_item_refusal(rules, EXCLUSIVE_SET, found.name, found.author,
+                                          found.groups)
             item.setData(REFUSAL, refusal)
             item.setToolTip(refusal)
         self._set_busy(self.busy)

@@ -5,7 +5,7 @@ greyed out in the delete menu, its tooltip saying who may."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
@@ -27,6 +27,16 @@ from desktop.ui.errors import readable
 from desktop.ui.tag_dialogs import pick
 
 
+def shared_item_refusal(rules: TeamRules | None, kind: str, key: str, author: str,
+                        groups: Iterable[str]) -> str:
+    """Why this user may not delete or overwrite the team's shared item `key` (an exclusive
+    set or a saved filter), in the UI language; "" when they may, or before their roles are
+    known (`rules` None: the server decides)."""
+    if rules is None:
+        return ""
+    decision = rules.decide_shared_item(kind, key, author, groups)
+    return pick(decision.zh, decision.en) if decision.verdict is not Verdict.ALLOW else ""
+
 class TeamFilters(QObject):
     """Reads the cached copy; saves and removes through the team server (writer thread)."""
 
@@ -44,12 +54,9 @@ class TeamFilters(QObject):
     def refusal(self, name: str) -> str:
         """Why this user may not delete the team filter `name` ("" when they may, or before
         their roles are known: the server decides)."""
-        if self.rules is None:
-            return ""
-        decision = self.rules.decide_shared_item(
-            team_settings.SAVED_FILTER, name,
+        return shared_item_refusal(
+            self.rules, team_settings.SAVED_FILTER, name,
             team_settings.author(self.context.cache, team_settings.SAVED_FILTER, name), ())
-        return pick(decision.zh, decision.en) if decision.verdict is not Verdict.ALLOW else ""
 
     def save(self, name: str, text: str) -> None:
         workspace = self.context.workspace
