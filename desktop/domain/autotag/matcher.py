@@ -170,12 +170,15 @@ class PhraseIndex:
         self.trap_lengths = sorted({len(t) for t in self.traps})
         self.segmenter = segmenter_for([*self.exact, *self.traps])
 
-    def trapped(self, text: NormalText, tag: str) -> list[tuple[int, int]]:
-        """(start, end) of each of `tag`'s traps in the text."""
+    def trapped(self, text: NormalText) -> dict[str, list[tuple[int, int]]]:
+        """(start, end) of each trap in the text, by the tag it belongs to."""
         body = text.text
-        return [(start, start + length) for length in self.trap_lengths
-                for start in range(len(body) - length + 1)
-                if tag in self.traps.get(body[start:start + length], ())]
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for length in self.trap_lengths:
+            for start in range(len(body) - length + 1):
+                for tag in self.traps.get(body[start:start + length], ()):
+                    spans[tag].append((start, start + length))
+        return spans
 
     def find(self, text: NormalText) -> list[Hit]:
         """Every hit in the text, traps removed, each marked negated or reported or not (a

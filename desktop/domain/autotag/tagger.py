@@ -293,9 +293,12 @@ class AutoTagger:
     def _question_hits(self, text: NormalText, forms: Sequence[tuple[int, int]]) -> list[Hit]:
         """A question asked by its form alone counts for each question tag as its cues do,
         unless one of the tag's traps holds it (我是不是: the customer asks about themself)."""
+        if not forms:
+            return []
+        spans = self._index.trapped(text)      # one scan for every question tag's traps
         hits: list[Hit] = []
         for tag in self._asking:
-            trapped = self._index.trapped(text, tag) if forms else []
+            trapped = spans.get(tag, [])
             hits.extend(Hit(tag=tag, phrase=text.text[start:end],
                             matched=text.original(start, end), start=start, end=end,
                             strength=QUESTION_STRENGTH, kind=EXACT, negation=None,
