@@ -151,13 +151,9 @@ def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
     after = read_corp_tags(transport)
     before = snapshot.corp_tags(conn)
     entries = library_changes(before, after, source=CALLBACK, ts=ts) if before else []
-    snapshot.store_corp_tags(conn, after)
-    snapshot.forget_tags(conn, set(before) - set(after))
     if on_library is not None:
         on_library(tag_list_shape(after))
-    journaled = team_journal.append(conn, entries, None)
-    rename_respell.follow_library(conn, entries, after)
-    return journaled
+    return rename_respell.keep_library(conn, before, after, entries)
 
 
 def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,

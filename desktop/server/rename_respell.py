@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
 from desktop.domain.rule_rename import renamed_rule
 from desktop.domain.rule_reverts import definition_key
-from desktop.server import team_journal, team_rules
+from desktop.server import snapshot, team_journal, team_rules
 from desktop.server.setting_rows import SOURCE, TEAM
 from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
@@ -37,12 +37,24 @@ def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTag
     return _respell_rules(conn, renames) + _respell_filters(conn, renames)
 
 
-def follow_library(conn: Conn, entries: Sequence[JournalEntry],
+def _follow_library(conn: Conn, entries: Sequence[JournalEntry],
                    after: Mapping[str, CorpTag]) -> int:
     """The same for the renames a callback or a re-sync found in WeCom's tag library (made in
     the admin console): `after` is the library as read now."""
     return follow_renames(conn, entries, lambda tag_id: [
         (tag.name, tag.group_name) for other, tag in after.items() if other != tag_id])
+
+
+def keep_library(conn: Conn, before: Mapping[str, CorpTag], after: Mapping[str, CorpTag],
+                 entries: Sequence[JournalEntry]) -> int:
+    """WeCom's tag library as a callback or a re-sync read it (`after`) replaces the stored
+    one (`before`; tags gone are forgotten), its changes (`entries`) are journaled and the
+    renames among them followed; how many journal rows."""
+    snapshot.store_corp_tags(conn, after)
+    snapshot.forget_tags(conn, set(before) - set(after))
+    journaled = team_journal.append(conn, entries, None)
+    _follow_library(conn, entries, after)
+    return journaled
 
 
 def _respell_rules(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:

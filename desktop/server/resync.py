@@ -83,11 +83,7 @@ class Resync:
             before = snapshot.corp_tags(conn)
             entries = [] if baseline or not before else library_changes(
                 before, after, source=OBSERVED, ts=_now(conn))
-            snapshot.store_corp_tags(conn, after)
-            snapshot.forget_tags(conn, set(before) - set(after))
-            journaled = team_journal.append(conn, entries, None)
-            rename_respell.follow_library(conn, entries, after)
-            return journaled
+            return rename_respell.keep_library(conn, before, after, entries)
 
     def _relations(self, read: dict[tuple[str, str], set[str]], started: datetime,
                    baseline: bool, seen_after: float) -> int:
