@@ -33,6 +33,7 @@ LEGACY_WORDS = (                      # "中文 english" pairs older rows hold: 
 )
 _LEGACY = re.compile("|".join(re.escape(stored) for stored, _zh, _en in LEGACY_WORDS))
 _BY_STORED = {stored: (zh, en) for stored, zh, en in LEGACY_WORDS}
+_LETTER = re.compile(r"[^\W\d_]")            # a letter of any script, not a digit
 
 
 def both(zh: str, en: str) -> str:
@@ -42,13 +43,27 @@ def both(zh: str, en: str) -> str:
 
 
 def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """The first letter as a capital, also after a leading number or sign ("#4 not decided" →
+    "#4 Not decided"); a letter inside a word stays ("+vip", a tag name, as it is)."""
+    at = _first_word_letter(text)
+    return text if at is None else text[:at] + text[at].upper() + text[at + 1:]
 
 
 def inner(text: str) -> str:
-    """An English half quoted inside another sentence ("Revert " + "expired …"): its first
-    letter lowercase again, unless the word is all capitals ("VIP")."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """An English half quoted inside another sentence ("Revert " + "expired …", "#4 not …"):
+    its first letter lowercase again, unless the word is all capitals ("VIP")."""
+    at = _first_word_letter(text)
+    if at is None or not text[at + 1:at + 2].islower():
+        return text
+    return text[:at] + text[at].lower() + text[at + 1:]
+
+
+def _first_word_letter(text: str) -> int | None:
+    """Where the text's first letter is, if it starts a word (nothing or a space before it)."""
+    found = _LETTER.search(text)
+    if found is None or (found.start() and not text[found.start() - 1].isspace()):
+        return None
+    return found.start()
 
 
 def half(text: str, english: bool) -> str:

@@ -276,7 +276,7 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert people["member_sales"] in approved[2] and people["admin"] in approved[2]
     number = f"#{request['id']} "                 # in both halves, so in either language
     assert half(approved[2], english=False).startswith(f"{number}申请人 ")
-    assert half(approved[2], english=True).startswith(f"{number}requested by ")
+    assert half(approved[2], english=True).startswith(f"{number}Requested by ")
     twice, _ = _approve_cli(admin_env, corp, people["admin"], request["id"])
     assert twice.returncode == 3 and "已经批准" in twice.stderr, twice.stderr
 
@@ -406,7 +406,7 @@ def test_approval_faults_are_refused_and_journaled(
                if _journal(server, a)}
     assert actions == {"approval_gone", "approval_rejected", "approval_expired"}
     expired_reason = _journal(server, "approval_expired")[-1][2]
-    assert half(expired_reason, english=True) == f"#{expiring} not decided within 7 days"
+    assert half(expired_reason, english=True) == f"#{expiring} Not decided within 7 days"
     assert len(_journal(server, "refused")) >= 4
 
 

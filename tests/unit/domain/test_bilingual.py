@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.bilingual import CHINESE, ENGLISH, both, choose_language, half, shown
+from desktop.domain.bilingual import CHINESE, ENGLISH, both, choose_language, half, inner, shown
 from desktop.domain.rule_reverts import named_rules, rule_reason
 
 
@@ -73,3 +73,23 @@ def test_a_half_shown_on_its_own_starts_an_english_sentence_with_a_capital() -> 
     assert shown("规则 rule: 北京归华北", english=True) == "Rules: 北京归华北"   # an older row
     assert shown("到期，规则：北京 / expired, rules: 北京", english=False) == "到期，规则：北京"
     assert shown("+VIP", english=True) == "+VIP" and shown("", english=True) == ""
+
+
+@pytest.mark.parametrize(("zh", "en", "stored_en"), [
+    ("#4 7 天内无人处理", "#4 not decided within 7 days", "#4 Not decided within 7 days"),
+    ("#12 申请人 lee：太旧", "#12 requested by lee: too old", "#12 Requested by lee: too old"),
+    ("「VIP」已删除", "“VIP” deleted", "“VIP” deleted"),    # a word inside marks stays
+    ("+vip", "+vip ok", "+vip ok"),                             # so does a tag name after a sign
+    ("#4 高意向", "#4 高意向", "#4 高意向"),
+])
+def test_the_english_half_capitalises_its_first_letter_after_a_number_or_sign(
+        zh: str, en: str, stored_en: str) -> None:
+    assert half(both(zh, en), english=True) == stored_en
+    assert shown(f"{zh} / {en}", english=True) == stored_en      # a row stored before, too
+
+
+def test_an_english_half_quoted_in_a_sentence_starts_lowercase_again() -> None:
+    assert inner("#4 Not decided within 7 days") == "#4 not decided within 7 days"
+    assert inner("Expired, rules: 北京") == "expired, rules: 北京"
+    assert inner("VIP added") == "VIP added" and inner("#4 VIP") == "#4 VIP"
+    assert inner("+Vip") == "+Vip" and inner("") == ""
