@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import add_common, emit_json, home, open_synced_workspace
@@ -269,12 +269,11 @@ def _say_created(created: CreatedTag, args: argparse.Namespace, *, action: str,
 def tags_rename(args: argparse.Namespace) -> int:
     admin = _service(args, write=True)
     with admin.ws:
-        refs = _refs(admin)
-        item = refs.item(args.item)
+        item = _refs(admin).item(args.item)
         changes = admin.rename(item.id, args.new_name)
         renamed = _refs(admin).item(item.id)
-    if renamed.name != item.name:
-        _respell_filters(args, admin.ws.profile.name, refs.rename(item, renamed.name))
+    if changes.renames:
+        respell_filters(args, admin.ws.profile.name, changes.renames)
     say(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")
     if args.json:
         emit_json({"action": "rename", "kind": item.kind, "id": item.id, "old_name": item.name,
@@ -282,12 +281,13 @@ def tags_rename(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _respell_filters(args: argparse.Namespace, profile: str, rename: Rename) -> None:
-    """The profile's saved and recent filters name the renamed tag or group by its new name,
-    as after a rename in the window (they live in the app's settings file)."""
+def respell_filters(args: argparse.Namespace, profile: str, renames: Sequence[Rename]) -> None:
+    """The profile's saved and recent filters name the renamed tags and groups by their new
+    names, as after a rename in the window (they live in the app's settings file)."""
+    from desktop.domain.filter.rename import respelling
     from desktop.services.settings_file import SettingsFile
 
-    SettingsFile.in_home(home(args)).respell_filters(profile, rename.respell)
+    SettingsFile.in_home(home(args)).respell_filters(profile, respelling(renames))
 
 
 def tags_move(args: argparse.Namespace) -> int:

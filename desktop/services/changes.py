@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.domain.filter.rename import Rename
+
 
 @dataclass(frozen=True)
 class ChangeSet:
@@ -13,6 +15,7 @@ class ChangeSet:
     journal_appended: bool = False
     full_reload: bool = False        # a sync replaced the cache
     batch_id: str = ""
+    renames: tuple[Rename, ...] = ()  # tags and groups renamed: filters naming them follow
 
     def merge(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -22,4 +25,5 @@ class ChangeSet:
             journal_appended=self.journal_appended or other.journal_appended,
             full_reload=self.full_reload or other.full_reload,
             batch_id=other.batch_id or self.batch_id,
+            renames=self.renames + other.renames,
         )

@@ -362,7 +362,8 @@ class TagAdminService(TagCatalog):
                                           batch_id=batch_id))
 
     def rename(self, item_id: str, new_name: str) -> ChangeSet:
-        """Rename a corp tag or group; the name is checked against its siblings first."""
+        """Rename a corp tag or group; the name is checked against its siblings first. The
+        change set carries the `Rename` the filters naming it are respelled with."""
         tag = self._tag_row(item_id)
         if tag is not None:
             group = self._group_row(tag.group_id)
@@ -397,7 +398,8 @@ class TagAdminService(TagCatalog):
             )])
             rule_store.respell(conn, lambda definition: renamed_rule(definition, rename))
             bump_data_version(self.cache, conn, names_only=True)
-        return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id)
+        return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id,
+                         renames=(rename,))
 
     def delete_tags(self, tag_ids: Collection[str], *, reason: str = "") -> ChangeSet:
         """Delete corp tags or the tags of one rule group; the relations that carried them

@@ -8,7 +8,7 @@ settings file when the window closes and restored when it opens.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +29,7 @@ from desktop import __version__
 from desktop.domain.audience import AudienceTag
 from desktop.domain.bilingual import LANGUAGES
 from desktop.domain.filter import quote
+from desktop.domain.filter.rename import Rename, respelling
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
@@ -748,7 +749,6 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.tag_tree.tagClicked.connect(self._tag_clicked)
         self.tag_tree.groupClicked.connect(self._group_clicked)
-        self.tag_tree.renamed.connect(lambda rename: self._respell(rename.respell))
         self.table.type_ahead.searched.connect(self._typed_ahead)
         self.favourites.toggleRequested.connect(self._favourite_clicked)
         self.sync.started.connect(self._sync_started)
@@ -848,9 +848,10 @@ class MainWindow(QMainWindow):
         text = (self.tr("Find: %1") if found else self.tr("Find: %1 (no matching customer)"))
         self.status.showMessage(text.replace("%1", typed), TYPE_AHEAD_SHOWN_MS)
 
-    def _respell(self, respell: Callable[[str], str]) -> None:
-        """The filter, saved and recent filters name a renamed tag or group by its new name,
-        so they go on showing the same rows."""
+    def _respell(self, renames: Sequence[Rename]) -> None:
+        """The filter, saved and recent filters name renamed tags and groups (from the tree, or
+        found by a sync) by their new names, so they go on showing the same rows."""
+        respell = respelling(renames)
         self.settings.respell_filters(self.context.workspace.profile.name, respell)
         text = self.filter_bar.text()
         if respell(text) != text:
@@ -866,6 +867,8 @@ class MainWindow(QMainWindow):
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.tags_changed or changes.prefs_changed or changes.full_reload:
             self.reload_tags()
+        if changes.renames:
+            self._respell(changes.renames)
         if changes.full_reload:
             self._show_last_sync()
 

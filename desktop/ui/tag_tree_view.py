@@ -39,7 +39,6 @@ from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
 from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
-from desktop.services.tag_refs import TreeRefs, group_item, tag_item
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.branch_group_dialog import BranchGroupDialog
 from desktop.ui.context import AppContext
@@ -63,7 +62,6 @@ SEARCH_LIMIT = 60
 class TagTreeView(QWidget):
     tagClicked = Signal(str, object)    # tag id, Qt.KeyboardModifier
     groupClicked = Signal(str, object)  # group id, Qt.KeyboardModifier
-    renamed = Signal(object)   # a tag or a group renamed: filter.rename.Rename
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -316,22 +314,17 @@ class TagTreeView(QWidget):
         node = self.current_node()
         if not self._editable(node) or node is None:
             return None
-        refs = TreeRefs(self.model.library)
         if node.kind is NodeKind.GROUP and node.group is not None:
             group = node.group
-            item = group_item(group)
             dialog = RenameDialog(self.context, self.model.service, group.id,
                                   group.name, is_group=True, parent=self,
                                   strategy_id=group.strategy_id)
         elif node.tag is not None:
             tag = node.tag
-            item = tag_item(tag)
             dialog = RenameDialog(self.context, self.model.service, tag.id, tag.name,
                                   is_group=False, group_id=tag.group_id, parent=self)
         else:
             return None
-        dialog.saved.connect(lambda _changes: self.renamed.emit(
-            refs.rename(item, dialog.new_name)))   # the filters' respelling, as everywhere
         return self._open(dialog)
 
     def edit_abbreviation(self) -> AbbreviationDialog | None:

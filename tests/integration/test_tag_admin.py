@@ -257,8 +257,10 @@ def test_a_rename_respells_the_rules_naming_the_tag_or_group(
     written = json.loads(rule_store.rules(ws.cache)[0].definition)
     revert_store.remember(ws.cache, [Remembered("意向跟进", "u1", "wm1", "t1", "tag_add",
                                                 definition_key(written))], "revert-1")
-    admin.rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
-    admin.rename(_group(admin, "意向程度"), "意向 等级")
+    renamed = admin.rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高").merge(
+        admin.rename(_group(admin, "意向程度"), "意向 等级"))
+    assert [(r.old, r.new, r.is_group) for r in renamed.renames] == [
+        ("高意向", "意向很高", False), ("意向程度", "意向 等级", True)]  # the filters' respelling
     stored = json.loads(rule_store.rules(ws.cache)[0].definition)
     assert [r.definition_key for r in revert_store.remembered(ws.cache)] == [
         definition_key(stored)]    # the same rule: what a revert undid stays left alone

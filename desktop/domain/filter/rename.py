@@ -3,7 +3,7 @@ so the filter goes on showing the same relations instead of naming a tag that is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop.domain.filter.ast import And, Expr, GroupTerm, Not, Or, TagTerm
@@ -34,6 +34,17 @@ class Rename:
             return renamed_group(text, self.old, self.new)
         return renamed_tag(text, self.old, self.new, self.group,
                            name_elsewhere=self.name_elsewhere, children=self.children)
+
+
+def respelling(renames: Sequence[Rename]) -> Callable[[str], str]:
+    """One respell for several renames, each applied in turn (a group's before its tags')."""
+
+    def respell(text: str) -> str:
+        for rename in renames:
+            text = rename.respell(text)
+        return text
+
+    return respell
 
 
 def tag_rename(old: str, new: str, group: str, others: Iterable[tuple[str, str]]) -> Rename:
