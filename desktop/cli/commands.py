@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.common import StderrProgress, emit_json, home
+from desktop.cli.common import StderrProgress, emit_json, home, respell_filters
 from desktop.cli.errors import EXIT_OK, UsageError
 from desktop.services.profiles import Profile, ProfileStore
 
@@ -103,7 +103,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.arrivals import ArrivalService
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
-    from desktop.services.sync import run_sync
+    from desktop.services.sync_renames import sync_following_renames
     from desktop.services.tagging import TaggingService
     from desktop.services.team_events import fetch_if_team
     from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -117,9 +117,10 @@ def sync(args: argparse.Namespace) -> int:
     else:
         with ws:
             progress = WaitReporter(StderrProgress())
-            result = run_sync(ws.client(on_wait=progress.on_wait), ws.cache,
-                              progress=progress,
-                              chains=ws.profile.max_concurrency)
+            result, renames = sync_following_renames(
+                ws.client(on_wait=progress.on_wait), ws.cache, progress=progress,
+                chains=ws.profile.max_concurrency)
+            respell_filters(args, ws.profile.name, renames)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
             fetch_if_team(ws)
             fetch_expiries_if_team(ws)

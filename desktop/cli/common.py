@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,6 +19,7 @@ from desktop.services.progress import Progress
 from desktop.services.settings_file import KEY_LANGUAGE, SettingsFile
 
 if TYPE_CHECKING:
+    from desktop.domain.filter.rename import Rename
     from desktop.services.tagging import BatchResult
     from desktop.services.workspace import Workspace
 
@@ -97,6 +98,15 @@ def open_synced_workspace(args: argparse.Namespace, *, write: bool) -> Workspace
         ws.close()
         raise NotSyncedError(args.profile)
     return ws
+
+
+def respell_filters(args: argparse.Namespace, profile: str, renames: Sequence[Rename]) -> None:
+    """The profile's saved and recent filters name renamed tags and groups (by `tags rename`,
+    or found by a sync) by their new names, as the window's do (the app's settings file)."""
+    from desktop.domain.filter.rename import respelling
+
+    if renames:
+        SettingsFile.in_home(home(args)).respell_filters(profile, respelling(renames))
 
 
 def confirm(question: str, yes: bool) -> bool:

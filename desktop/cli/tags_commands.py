@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.common import add_common, emit_json, home, open_synced_workspace
+from desktop.cli.common import add_common, emit_json, open_synced_workspace, respell_filters
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK
 from desktop.domain.echo import escape_controls
 from desktop.domain.errors import UserError, printable
 
 if TYPE_CHECKING:
-    from desktop.domain.filter.rename import Rename
     from desktop.domain.tag_tree import TagNode
     from desktop.services.tag_admin import CreatedTag, TagAdminService
     from desktop.services.tag_refs import TreeRefs
@@ -272,22 +271,12 @@ def tags_rename(args: argparse.Namespace) -> int:
         item = _refs(admin).item(args.item)
         changes = admin.rename(item.id, args.new_name)
         renamed = _refs(admin).item(item.id)
-    if changes.renames:
-        respell_filters(args, admin.ws.profile.name, changes.renames)
+    respell_filters(args, admin.ws.profile.name, changes.renames)
     say(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")
     if args.json:
         emit_json({"action": "rename", "kind": item.kind, "id": item.id, "old_name": item.name,
                    "name": renamed.name, "path": renamed.path, "batch_id": changes.batch_id})
     return EXIT_OK
-
-
-def respell_filters(args: argparse.Namespace, profile: str, renames: Sequence[Rename]) -> None:
-    """The profile's saved and recent filters name the renamed tags and groups by their new
-    names, as after a rename in the window (they live in the app's settings file)."""
-    from desktop.domain.filter.rename import respelling
-    from desktop.services.settings_file import SettingsFile
-
-    SettingsFile.in_home(home(args)).respell_filters(profile, respelling(renames))
 
 
 def tags_move(args: argparse.Namespace) -> int:

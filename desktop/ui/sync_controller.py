@@ -1,7 +1,9 @@
 """Running a sync in the background, with progress, cancel and one broadcast at the end.
 
 The sync reads everything first and replaces the cache in one transaction, so a
-cancelled or failed sync leaves the cache exactly as it was. After it, the live codes' tags and pre-tags waiting for new
+cancelled or failed sync leaves the cache exactly as it was. Tags and groups it finds renamed
+in WeCom are followed by the rules at once and by the filters when its change set is
+published (`sync_renames`), as after a rename from the tree. After it, the live codes' tags and pre-tags waiting for new
 relations are applied as batches (`services/arrivals.py`) within the same task. The client used for
 the run is a view of the corp's shared transport bound to the task's cancel token,
 which interrupts even a request in flight; its waits (a 45009 pause, a retry) reach
@@ -26,12 +28,14 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.domain.filter.rename import Rename
 from desktop.services.arrivals import ArrivalService
 from desktop.services.changes import ChangeSet
 from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
-from desktop.services.sync import SyncResult, run_sync
+from desktop.services.sync import SyncResult
+from desktop.services.sync_renames import sync_following_renames
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
 from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -75,14 +79,14 @@ class SyncController(QObject):
         workspace = self._context.workspace
         engine = self._context.filter_engine
 
-        def work(progress: Any, cancel: CancelToken) -> SyncResult:
+        def work(progress: Any, cancel: CancelToken) -> tuple[SyncResult, tuple[Rename, ...]]:
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
                 with gui_thread_gc.paused():
-                    result = run_sync(client, workspace.cache,
-                                      progress=reporter, cancel=cancel,
-                                      chains=workspace.profile.max_concurrency)
+                    synced = sync_following_renames(
+                        client, workspace.cache, progress=reporter, cancel=cancel,
+                        chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
             ArrivalService(workspace).apply(progress=reporter, cancel=cancel)
@@ -91,7 +95,7 @@ class SyncController(QObject):
             engine.prepare()  # the first filter after the sync is then warm
             choose_demo_persona(workspace)
             self._expiries_due = bool(ExpiryService(workspace).due())
-            return result
+            return synced
 
         self._last_progress = 0.0
         self._task = self._context.run_task(
@@ -113,11 +117,13 @@ class SyncController(QObject):
             self._last_progress = now
             self.progressed.emit(event)
 
-    def _done(self, result: SyncResult) -> None:
+    def _done(self, synced: tuple[SyncResult, tuple[Rename, ...]]) -> None:
+        result, renames = synced
         self._task = None
         self.last_result = result
         self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
-                                        prefs_changed=True, journal_appended=True))
+                                        prefs_changed=True, journal_appended=True,
+                                        renames=renames))   # the filters follow them
         if self._expiries_due:
             self._remove_expired()
         self.finished.emit(result)

@@ -882,3 +882,20 @@ def test_renaming_a_group_the_filter_names_keeps_the_filter_working(
     assert window.model.rowCount() == shown
     assert settings.saved_filters(profile) == [("saved", 'group:"意向 等级" -VIP')]
     assert "意向程度:高意向 | 分组:意向程度" not in settings.recent_filters(profile)
+
+
+def test_a_sync_that_finds_a_tag_renamed_in_the_admin_console_keeps_the_filter_working(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    settings, profile = window.settings, synced_context.workspace.profile.name
+    settings.save_filter(profile, "saved", "低意向 -VIP")
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("低意向 OR 客户等级:VIP")
+    shown = window.model.rowCount()
+    sandbox.state.console_edit_tag(sandbox.state.find_tag("意向程度", "低意向"), name="意向较低")
+    sandbox.state.console_edit_tag(sandbox.state.find_group("客户等级"), name="客户级别")
+    with qtbot.waitSignal(window.sync.finished, timeout=60000):
+        window.start_sync()
+    qtbot.waitUntil(lambda: window.model.query.text == "意向较低 OR 客户级别:VIP", timeout=15000)
+    assert window.filter_bar.text() == "意向较低 OR 客户级别:VIP"
+    qtbot.waitUntil(lambda: window.model.rowCount() == shown, timeout=15000)
+    assert settings.saved_filters(profile) == [("saved", "意向较低 -VIP")]

@@ -299,3 +299,40 @@ def test_a_rename_respells_the_saved_and_recent_filters_as_the_window_does(tags:
     settings = Settings(tags.home)   # as the next window start reads them
     assert settings.saved_filters("acme") == [("潜在", "潜在客户 -VIP")]
     assert settings.recent_filters("acme")[0] == '客户等级:潜在客户 | "意向 等级":低意向'
+
+
+def test_a_sync_follows_a_tag_and_a_group_renamed_in_the_admin_console(
+        tags: Cli, corp: SandboxServer, tmp_path: Any) -> None:
+    """Renamed in WeCom's admin console, found by the next sync: journaled as renames (old →
+    new), and the saved and recent filters and the rules naming them follow, as after a
+    rename from the tree."""
+    from desktop.ui.settings import Settings
+
+    settings = Settings(tags.home)
+    settings.save_filter("acme", "复购专业版", "复购:二次复购 专业版 -教育/*")
+    settings.add_recent_filter("acme", "group:复购 | 产品兴趣:专业版")
+    settings.sync()
+    rule = tmp_path / "rule.json"
+    rule.write_text(json.dumps({"name": "专业版复购", "when": {"any": [
+        {"has": "产品兴趣:专业版"}, {"not": {"has_any": ["复购:首次购买", "专业版"]}}]},
+        "then": {"add": ["复购:二次复购"]}}, ensure_ascii=False), encoding="utf-8")
+    assert tags("rules", "add", str(rule), "--profile", "acme").returncode == 0
+    corp.state.console_edit_tag(corp.state.find_group("复购"), name="复购次数")
+    corp.state.console_edit_tag(corp.state.find_tag("产品兴趣", "专业版"), name="专业版套餐")
+    corp.state.console_edit_tag(corp.state.find_tag("行业类型", "教育"), name="学习")
+    synced = tags("sync", "--profile", "acme")
+    assert synced.returncode == 0, synced.stderr
+    settings = Settings(tags.home)
+    assert ("复购专业版", "复购次数:二次复购 专业版套餐 -(学习/* | 教育/*)") in (
+        settings.saved_filters("acme"))                   # 教育/K12 keeps its name
+    assert settings.recent_filters("acme")[0] == "group:复购次数 | 产品兴趣:专业版套餐"
+    shown = tags("rules", "show", "专业版复购", "--profile", "acme", "--json")
+    definition = json.loads(shown.stdout.strip().splitlines()[-1])["definition"]
+    assert definition["when"] == {"any": [{"has": "产品兴趣:专业版套餐"}, {"not": {
+        "has_any": ["复购次数:首次购买", "专业版套餐"]}}]}
+    assert definition["then"]["add"] == ["复购次数:二次复购"]
+    renames = {(action, json.loads(row["before"])["name"], row["tag_name"])
+               for action in ("group_rename", "tag_rename") for row in journal(tags, action)
+               if row["source"] == "observed"}
+    assert renames == {("group_rename", "复购", "复购次数"), ("tag_rename", "专业版", "专业版套餐"),
+                       ("tag_rename", "教育", "学习")}

@@ -1,0 +1,63 @@
+"""Tags and groups renamed outside TagDesk (in the WeCom admin console, by another app), as a
+sync finds them: the same WeCom id under a new name.
+
+The sync journals each such rename itself (`tag_rename` / `group_rename`, source `observed`,
+the old and the new name). Around it, `sync_following_renames` respells the rules kept in the
+cache with the same `Rename` a rename from the tree uses, and returns the renames so that
+the caller respells the saved and recent filters and the filter bar (the app's settings
+file), as after a rename from the tree. A group's rename comes before its tags', which are
+then named in the group's new name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from desktop.domain.filter.rename import Rename, group_rename, tag_rename
+from desktop.domain.rule_rename import renamed_rule
+from desktop.services.progress import CancelToken, ProgressCallback, no_progress
+from desktop.services.sync import SyncResult, run_sync
+from desktop.store import rule_store
+from desktop.store.db import Cache
+from desktop.store.snapshot import TreeItem, tag_tree
+
+if TYPE_CHECKING:
+    from desktop.wecom.client import WeComClient
+
+
+def sync_following_renames(
+    client: WeComClient,
+    cache: Cache,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    chains: int = 5,
+) -> tuple[SyncResult, tuple[Rename, ...]]:
+    """`run_sync`, then the rules follow the tags and groups it found renamed; returns the
+    sync's result and those renames."""
+    before = tag_tree(cache.connection())
+    result = run_sync(client, cache, progress=progress, cancel=cancel, chains=chains)
+    found = renames(before, tag_tree(cache.connection()))
+    if found:
+        with cache.write() as conn:
+            rule_store.respell(conn, lambda definition: _renamed(definition, found))
+    return result, found
+
+
+def renames(before: Mapping[str, TreeItem], after: Mapping[str, TreeItem]) -> tuple[Rename, ...]:
+    """The items of `after` (the tag tree by WeCom id) named otherwise in `before`: the
+    groups' renames, then the tags'."""
+    renamed = sorted(item_id for item_id in before.keys() & after.keys()
+                     if before[item_id][1] != after[item_id][1])
+    groups = [group_rename(before[i][1], after[i][1]) for i in renamed if after[i][0] == "group"]
+    tags = [tag_rename(before[i][1], after[i][1], after[i][3], [
+        (item[1], item[3]) for other, item in after.items() if item[0] == "tag" and other != i])
+        for i in renamed if after[i][0] == "tag"]
+    return (*groups, *tags)
+
+
+def _renamed(definition: dict[str, object], found: Sequence[Rename]) -> dict[str, object]:
+    for rename in found:
+        definition = renamed_rule(definition, rename)
+    return definition
