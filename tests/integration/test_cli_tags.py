@@ -317,9 +317,12 @@ def test_a_sync_follows_a_tag_and_a_group_renamed_in_the_admin_console(
         {"has": "产品兴趣:专业版"}, {"not": {"has_any": ["复购:首次购买", "专业版"]}}]},
         "then": {"add": ["复购:二次复购"]}}, ensure_ascii=False), encoding="utf-8")
     assert tags("rules", "add", str(rule), "--profile", "acme").returncode == 0
-    corp.state.console_edit_tag(corp.state.find_group("复购"), name="复购次数")
-    corp.state.console_edit_tag(corp.state.find_tag("产品兴趣", "专业版"), name="专业版套餐")
-    corp.state.console_edit_tag(corp.state.find_tag("行业类型", "教育"), name="学习")
+    state = corp.state
+    for found, name in ((state.find_group("复购"), "复购次数"),
+                        (state.find_tag("产品兴趣", "专业版"), "专业版套餐"),
+                        (state.find_tag("行业类型", "教育"), "学习")):
+        assert found is not None
+        state.console_edit_tag(found, name=name)
     synced = tags("sync", "--profile", "acme")
     assert synced.returncode == 0, synced.stderr
     settings = Settings(tags.home)
