@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.domain.bilingual import both
+
 MAX_SUBTAG_LEVELS = 5
 DEFAULT_RENAME_THRESHOLD = 100
 PATH_SEPARATOR = "/"
@@ -298,7 +300,9 @@ class Decision:
 
     @property
     def sentence(self) -> str:
-        return f"{self.zh} / {self.en}"
+        """What the team server answers and the desktop shows as it is: "中文 / English", the
+        English half starting with a capital."""
+        return both(self.zh, self.en)
 
 
 ALLOW = Decision(Verdict.ALLOW)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.domain.adoption_plan import adopted_group_name
+from desktop.domain.bilingual import both
 from desktop.domain.tag_names import name_key
 from desktop.server import tag_usage
 from desktop.server.governance import CORP_WRITES, MARK_TAG, TreeGroup, read_tree
@@ -35,7 +36,7 @@ Write = Callable[[Caller, str, dict[str, Any], WriteNote], dict[str, Any]]
 
 class AdoptionRefused(ValueError):
     def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
+        super().__init__(both(zh, en))
         self.zh = zh
         self.en = en
 

@@ -58,7 +58,7 @@ log = logging.getLogger("tagdesk.server")
 
 class GovernanceRefused(RequestRefused):
     def __init__(self, errcode: int, zh: str, en: str) -> None:
-        super().__init__(errcode, f"{zh} / {en}")
+        super().__init__(errcode, both(zh, en))
 
 
 _STATUS = {"approved": ("已经批准", "was already approved"),

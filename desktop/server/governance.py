@@ -353,9 +353,9 @@ class Gate:
             f" {request.id}`"))
         log.info("approval %d requested by %s (%s)", request.id, caller.userid, kind)
         return {"errcode": TEAM_APPROVAL_REQUIRED, "approval_id": request.id,
-                "errmsg": f"{decision.zh}，已提交申请 #{request.id}，等待管理员批准"
-                          f" / {decision.en}; request #{request.id} was sent to the"
-                          " administrators"}
+                "errmsg": both(f"{decision.zh}，已提交申请 #{request.id}，等待管理员批准",
+                               f"{decision.en}; request #{request.id} was sent to the"
+                               " administrators")}
 
 
 _KIND_ZH = {"delete_tag": "删除标签", "delete_group": "删除标签组", "rename_tag": "改名标签",

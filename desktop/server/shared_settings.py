@@ -262,7 +262,7 @@ class SharedSettings:
         except (WeComError, WeComNetworkError):
             raise RequestRefused(
                 TEAM_REQUEST_REFUSED, "暂时无法从企业微信读取你的部门和角色，请稍后重试"
-                " / your departments and roles cannot be read from WeCom now; try again later"
+                " / Your departments and roles cannot be read from WeCom now; try again later"
             ) from None
         decision = decide_shared_item(policy, chart, actor, change.kind, change.key, author,
                                       [group for _tag, group in names.values() if group])

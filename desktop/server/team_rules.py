@@ -20,6 +20,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from desktop.domain.bilingual import both
 from desktop.domain.echo import echo
 from desktop.domain.governance import Actor, OrgChart
 from desktop.domain.rule_access import (
@@ -103,7 +104,7 @@ _COLUMNS = ("name, definition, enabled, owner, department, department_name, visi
 
 class RuleRefused(RequestRefused):
     def __init__(self, errcode: int, zh: str, en: str, status: int = 200) -> None:
-        super().__init__(errcode, f"{zh} / {en}", status)
+        super().__init__(errcode, both(zh, en), status)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from desktop.domain.bilingual import half
+
 GETTOKEN_PATH = "gettoken"
 
 
@@ -331,10 +333,10 @@ def describe(errcode: int, path: str, errmsg: str = "") -> ErrorInfo:
     """Kind and advice for an errcode returned by ``path``; unknown codes quote ``errmsg``."""
     if path == GETTOKEN_PATH and errcode in _GETTOKEN_OVERRIDES:
         return _GETTOKEN_OVERRIDES[errcode]
-    if errcode in SENTENCE_CODES:
-        zh, _, en = errmsg.partition(" / ")
-        return ErrorInfo(_P, zh.strip() or "团队服务器拒绝了这项操作。",
-                         en.strip() or "The team server refused this change.")
+    if errcode in SENTENCE_CODES:       # the server's sentence, each half shown as it is
+        zh, en = half(errmsg, english=False).strip(), half(errmsg, english=True).strip()
+        return ErrorInfo(_P, zh or "团队服务器拒绝了这项操作。",
+                         en or "The team server refused this change.")
     info = ERROR_TABLE.get(errcode)
     if info is not None:
         return info

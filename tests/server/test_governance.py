@@ -151,8 +151,9 @@ def test_a_head_edits_their_departments_groups_only(
     head.edit_corp_tag(mkt_tag, name="线下沙龙会")
     assert corp.state.find_tag("MKT-活动", "线下沙龙会") == mkt_tag
     refused = _refused(lambda: head.edit_corp_tag(ops_tag, name="开票完成"))
-    assert "只有 运营部 负责人或管理员可以修改 OPS- 标签组" in refused.message_zh
-    assert "only the head of 运营部 or an administrator may edit OPS- groups" in refused.message_en
+    assert refused.message_zh.startswith("只有 运营部 负责人或管理员可以修改 OPS- 标签组（errcode")
+    assert refused.message_en.startswith(
+        "Only the head of 运营部 or an administrator may edit OPS- groups (errcode")
     assert corp.state.find_tag("OPS-服务", "已开票") == ops_tag  # nothing written
     mkt_group = corp.state.find_group("MKT-渠道")
     assert mkt_group
@@ -191,7 +192,7 @@ def test_a_team_set_or_filter_is_changed_only_by_its_author_a_head_or_an_admin(
         assert refused.status_code == 403 and refused.json() == {
             "errcode": TEAM_NOT_ALLOWED,
             "errmsg": f"只有作者 {author}、市场部 负责人或管理员可以删除或修改团队互斥标签组「活动档期」"
-                      f" / only its author {author}, the head of 市场部 or an administrator may"
+                      f" / Only its author {author}, the head of 市场部 or an administrator may"
                       " delete or change the team exclusive set 活动档期"}
     assert _team_items(server, clients["admin"])[(sets, "活动档期")] == (mkt[:2], author)
     assert _settings(server, clients["head_mkt"], {"kind": sets, "key": "活动档期",
@@ -205,7 +206,7 @@ def test_a_team_set_or_filter_is_changed_only_by_its_author_a_head_or_an_admin(
     refused = _settings(server, clients["head_mkt"], {**saved, "value": None},
                         {"kind": "saved_filter", "key": "另一个", "value": "VIP"})
     assert refused.status_code == 403 and refused.json()["errmsg"].endswith(
-        f"only its author {people['member_sales']} or an administrator may delete or change"
+        f" / Only its author {people['member_sales']} or an administrator may delete or change"
         " the team saved filter 大促客户")
     items = _team_items(server, clients["head_mkt"])
     assert ("saved_filter", "另一个") not in items      # nothing of a refused request is saved
@@ -247,6 +248,8 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
                                                                   reason="并入 抖音"),
                      TEAM_APPROVAL_REQUIRED)
     assert "删除标签需要管理员批准" in asked.message_zh
+    assert asked.message_en.startswith("Deleting a tag needs an administrator's approval;"
+                                       " request #")
     assert corp.state.find_tag("MKT-渠道", "小红书") == tag          # nothing deleted yet
     listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=admin_env)
     assert listed.returncode == 0, listed.stderr

@@ -164,7 +164,7 @@ def test_cli_exclusive_commands_work_on_a_team_profile(
     listed = tagdesk("exclusive", "list", *two, env=env)
     assert listed.returncode == 0 and "阶段互斥" in listed.stdout, listed.stderr
     refused = tagdesk("exclusive", "remove", "阶段互斥", *two, env=env)   # not theirs
-    assert refused.returncode == 2 and f"only its author {users[4]} or an administrator" in (
+    assert refused.returncode == 2 and f"Only its author {users[4]} or an administrator" in (
         refused.stderr) and "Traceback" not in refused.stderr
     assert "阶段互斥" in tagdesk("exclusive", "list", *two, env=env).stdout
     removed = tagdesk("exclusive", "remove", "阶段互斥", *one, env=env)

@@ -111,6 +111,8 @@ def test_a_refusal_names_the_rule_and_who_may() -> None:
                       Change(Operation.RENAME_TAG, "OPS-服务", "已开票", "开票完成"))
     assert decision.zh == "只有 运营部 负责人或管理员可以修改 OPS- 标签组"
     assert decision.en == "only the head of 运营部 or an administrator may edit OPS- groups"
+    assert decision.sentence == ("只有 运营部 负责人或管理员可以修改 OPS- 标签组 / Only the head"
+                                 " of 运营部 or an administrator may edit OPS- groups")
     into = decide(POLICY, CHART, ACTORS["head_mkt"], CHANGES["rename_group_into_ops"])
     assert "运营部" in into.zh and "OPS-" in into.en and into.rule == "rename-into-other-owner"
     public = decide(POLICY, CHART, ACTORS["head_mkt"], Change(Operation.ADD_GROUP, "客户等级2"))
@@ -226,7 +228,7 @@ def test_refusing_a_team_item_names_who_may_change_it() -> None:
     refused = decide_shared_item(POLICY, CHART, ACTORS["member_ops"], "exclusive_set", "成交状态",
                                  "li", ["MKT-活动"])
     assert refused.sentence == (
-        "只有作者 li、市场部 负责人或管理员可以删除或修改团队互斥标签组「成交状态」 / only its author li,"
+        "只有作者 li、市场部 负责人或管理员可以删除或修改团队互斥标签组「成交状态」 / Only its author li,"
         " the head of 市场部 or an administrator may delete or change the team exclusive set 成交状态")
     filter_refused = decide_shared_item(POLICY, CHART, ACTORS["head_mkt"], "saved_filter", "高意向",
                                         "", [])

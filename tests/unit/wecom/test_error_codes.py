@@ -10,6 +10,7 @@ from desktop.wecom.error_codes import (
     ERROR_TABLE,
     TEAM_CODE_EXPIRED,
     TEAM_CODE_WRONG,
+    TEAM_NOT_ALLOWED,
     TEAM_NOT_LOGGED_IN,
     TEAM_TOKEN_REVOKED,
     TEAM_TOO_MANY_ATTEMPTS,
@@ -139,6 +140,15 @@ def test_unknown_code_quotes_errmsg_without_the_hint_suffix() -> None:
     assert info.zh.endswith("weird thing")
     assert "hint" not in info.en
     assert "99999" in str(WeComError(99999, "", "externalcontact/get"))
+
+
+def test_a_team_refusal_shows_the_servers_sentence_as_it_is_in_each_language() -> None:
+    sentence = ("规则「华北 / VIP」只能由管理员修改 / Only an administrator may change the rule"
+                " '华北 / VIP'")                    # a name holding the separator, in both halves
+    err = WeComError(TEAM_NOT_ALLOWED, sentence, "tagdesk/v1/rules/put")
+    assert err.explanation_zh == "规则「华北 / VIP」只能由管理员修改"
+    assert err.explanation_en == "Only an administrator may change the rule '华北 / VIP'"
+    assert describe(TEAM_NOT_ALLOWED, "x", "").en == "The team server refused this change."
 
 
 def test_network_error_names_the_host_in_one_sentence() -> None:
