@@ -132,13 +132,21 @@ class Resync:
         rows = [(userid, external_userid, sorted(tags))
                 for (userid, external_userid), tags in read.items()]
         for start in range(0, len(rows), FILL_CHUNK):
-            with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
-                written = _written_since(conn, started)
-                cur.executemany(
-                    "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
-                    " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO NOTHING",
-                    [row for row in rows[start:start + FILL_CHUNK]
-                     if (row[0], row[1]) not in written])
+            with self._connection() as conn, conn.transaction():
+                fill_chunk(conn, rows[start:start + FILL_CHUNK], started)
+
+
+def fill_chunk(conn: Conn, rows: list[tuple[str, str, list[str]]], started: datetime) -> None:
+    """Store `rows` (read since `started`) in the caller's transaction, leaving out relations
+    the relay or a callback journaled since and rows already there; no relayed write settles
+    until the transaction ends (`snapshot.hold_fill`)."""
+    snapshot.hold_fill(conn)
+    written = _written_since(conn, started)
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO relation_tag_snapshot (userid, external_userid, tag_ids)"
+            " VALUES (%s, %s, %s) ON CONFLICT (userid, external_userid) DO NOTHING",
+            [row for row in rows if (row[0], row[1]) not in written])
 
 
 def _written_since(conn: Conn, started: datetime) -> set[tuple[str, str]]:

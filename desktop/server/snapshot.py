@@ -22,6 +22,8 @@ from desktop.store.journal import JournalEntry
 Conn = Connection[tuple[object, ...]]
 # pg_advisory_xact_lock keys: the tag library, and (with the relation's hash) one relation.
 TAG_LIBRARY_LOCK = 0x7A6D_0005
+# The first re-sync's bulk fill (exclusive) against the relay's writes (shared): see `hold_fill`.
+FILL_LOCK = 0x7A6D_0006
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,21 @@ def lock_relation(conn: Conn, userid: str, external_userid: str) -> None:
     """Serialise changes of one relation's snapshot until the transaction ends."""
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                  (f"{userid}\x1f{external_userid}",))
+
+
+def hold_fill(conn: Conn) -> None:
+    """Until the transaction ends, keep the relay from settling a write (the first re-sync's
+    fill). The fill skips relations journaled since its read began; a write settled while a
+    fill chunk is uncommitted would not see the chunk's rows (so not correct them) nor be
+    seen by it (so not be skipped), and the chunk would store the relation as it was before
+    that write."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (FILL_LOCK,))
+
+
+def share_fill(conn: Conn) -> None:
+    """Until the transaction ends, keep a fill chunk from starting (a relayed write settling);
+    relayed writes do not wait for each other."""
+    conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (FILL_LOCK,))
 
 
 def lock_library(conn: Conn) -> None:
