@@ -38,5 +38,6 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             yields_to=tuple(pack.get("yields_to", ())),
             owned=tuple(dict.fromkeys(
                 word for pattern in pack.get("owned", ()) for word in expand(pattern))),
+            supposed=bool(pack.get("supposed", False)),
         ))
     return tuple(packs)

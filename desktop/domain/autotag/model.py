@@ -56,7 +56,11 @@ class IntentPack:
     the price of a bargain is the bargain; a re-purchase is a renewal, not a new purchase).
     `owned`: words that say the customer already has or ordered what they write about (买的,
     收到, 订单, 坏了, 能退): beside one, a question cue alone asks nothing for this intent (能换
-    42 吗 is about a return, 还没发，到底有没有货 about a delivery)."""
+    42 吗 is about a return, 还没发，到底有没有货 about a delivery). `supposed`: in a message that
+    supposes a case and asks about it (要是不合适能退吗, 万一过敏怎么办), this intent's phrases after
+    the supposition are the case imagined, not the customer's own matter, and do not count,
+    unless the customer names before it what they already have or ordered (the question tags'
+    `owned` words: 我买的要是修不好能退吗)."""
 
     name: str
     aliases: tuple[str, ...]
@@ -69,6 +73,7 @@ class IntentPack:
     alongside: tuple[tuple[str, tuple[str, ...]], ...] = ()
     yields_to: tuple[str, ...] = ()
     owned: tuple[str, ...] = ()
+    supposed: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,17 @@ ALTERNATIVE = re.compile(r"(?:(?:是|偏|用|选|走|穿|拍|拿|订)[\u4e00-\u9
                          rf"|[{QUALITY}]还是[{QUALITY}][的呢啊呀]?)$")
 
 
+# A supposition: what follows is a case the customer imagines, not one they are in (要是不合适能退吗,
+# 万一过敏怎么办); not 要是 inside 主要是 or 还要是, 万一 inside 千万一定 or 一万一千.
+SUPPOSITION = re.compile(r"(?<![主需重只想不还就总也])要是|如果|假如|假设|倘若|若是|(?<![千一二两三四五六七八九十\d])万一")
+
+
+def supposition(text: NormalText) -> tuple[int, int] | None:
+    """(start, end) of the text's first supposition cue (要是, 如果, 万一 …), or None."""
+    found = SUPPOSITION.search(text.text)
+    return found.span() if found else None
+
+
 def question_forms(text: NormalText) -> list[tuple[int, int]]:
     """(start, end) of each question the text asks by its form alone: A-not-A, a clause
     ending in 不 / 没, a choice between two things."""

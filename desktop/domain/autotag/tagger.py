@@ -38,7 +38,7 @@ from desktop.domain.autotag.model import (
 )
 from desktop.domain.autotag.normalise import NormalText, normal_text, normalise
 from desktop.domain.autotag.patterns import GAP, split_gap
-from desktop.domain.autotag.scope import clause_start, negation_cue, question_forms
+from desktop.domain.autotag.scope import clause_start, negation_cue, question_forms, supposition
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
 
@@ -127,6 +127,7 @@ class AutoTagger:
         asking: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None,
         yields: dict[str, frozenset[str]] | None = None,
         owned: dict[str, tuple[str, ...]] | None = None,
+        supposed: frozenset[str] = frozenset(),
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
@@ -140,6 +141,8 @@ class AutoTagger:
         self._yields = dict(yields or {})
         # Tags whose question cues alone ask nothing beside these words (买的, 能退).
         self._owned = dict(owned or {})
+        # Tags whose phrases after a supposition the message asks about do not count.
+        self._supposed = supposed
         self._index = index
         self._learner = learner
         self._base: Learner | None = None
@@ -169,6 +172,7 @@ class AutoTagger:
         owners = {link.pack: link.tag for link in plan.links.values() if link.owner}
         yields: dict[str, frozenset[str]] = {}
         owned: dict[str, tuple[str, ...]] = {}
+        supposed: set[str] = set()
         for tag in tags:
             phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -182,6 +186,8 @@ class AutoTagger:
                                for q in pack.questions)
                 phrases.extend(_gapped(g, tag.name) for g in pack.gapped)
                 phrases.extend(_alongside(pack, tag.name, owners))
+                if pack.supposed:
+                    supposed.add(tag.name)
                 if pack.owned:
                     owned[tag.name] = tuple(normal_text(word) for word in pack.owned)
                 stronger = frozenset(owners[name] for name in pack.yields_to if name in owners)
@@ -195,7 +201,8 @@ class AutoTagger:
             traps[tag.name] = tuple(t for t in pack.traps if normal_text(t) not in keywords)
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
-                     tuned=threshold is None, asking=asking, yields=yields, owned=owned)
+                     tuned=threshold is None, asking=asking, yields=yields, owned=owned,
+                     supposed=frozenset(supposed))
         if base is not None:
             tagger._base = base
             tagger._pack_of = {name: link.pack for name, link in plan.links.items()
@@ -307,19 +314,56 @@ class AutoTagger:
                         if not any(b < end and start < e for b, e in trapped))
         return hits
 
-    def _owns(self, text: NormalText, tag: str) -> bool:
-        """The customer writes of something they already have or ordered: a question cue
-        alone asks nothing for `tag` then."""
-        return any(word in text.text for word in self._owned.get(tag, ()))
+    def _owns(self, text: NormalText, tag: str, before: int | None = None) -> bool:
+        """The customer writes of something they already have or ordered (before `before`,
+        when given): a question cue alone asks nothing for `tag` then."""
+        body = text.text if before is None else text.text[:before]
+        return any(word in body for word in self._owned.get(tag, ()))
+
+    def _supposed_at(self, text: NormalText, forms: Sequence[tuple[int, int]]
+                     ) -> tuple[int, int] | None:
+        """The cue of a supposition the message asks about (要是 in 要是不合适能退吗): None
+        when it has none, asks nothing after it, or names before it what the customer
+        already has or ordered (我买的要是修不好能退吗 is about their purchase)."""
+        cue = supposition(text) if self._supposed else None
+        if cue is None:
+            return None
+        at = cue[0]
+        after = text.text[at:]
+        asks = (any(start > at for start, _ in forms)
+                or any(word in after for _, cues in self._asking.values() for word in cues))
+        if not asks or any(self._owns(text, tag, at) for tag in self._owned):
+            return None
+        return cue
+
+    def _imagined(self, text: NormalText, hits: list[Hit], forms: Sequence[tuple[int, int]]
+                  ) -> tuple[list[Hit], int | None]:
+        """The hits without those of a `supposed` tag in the case a supposition imagines;
+        when it held any, the message asks about the rules for that case, a question for each
+        question tag. Also where the supposition begins (None: none that asks)."""
+        cue = self._supposed_at(text, forms)
+        if cue is None:
+            return hits, None
+        start, end = cue
+        kept = [hit for hit in hits if hit.tag not in self._supposed or hit.start < start]
+        if len(kept) < len(hits):
+            kept.extend(Hit(tag=tag, phrase=text.text[start:end],
+                            matched=text.original(start, end), start=start, end=end,
+                            strength=QUESTION_STRENGTH, kind=EXACT, negation=None,
+                            reported=False, fallback=True)
+                        for tag in self._asking)
+        return kept, start
 
     def _rule_findings(self, text: NormalText, hits: Sequence[Hit]) -> list[RuleFinding]:
         by_tag: dict[str, list[Hit]] = defaultdict(list)
         forms = question_forms(text) if self._asking else []
         counting = self._asked(
             text, [hit for hit in (*hits, *self._question_hits(text, forms)) if hit.counts], forms)
+        counting, supposed = self._imagined(text, counting, forms)
         if any(not hit.fallback for hit in counting):
             counting = [hit for hit in counting if not hit.fallback]
-        counting = [hit for hit in counting if not (hit.fallback and self._owns(text, hit.tag))]
+        counting = [hit for hit in counting
+                    if not (hit.fallback and self._owns(text, hit.tag, supposed))]
         for hit in counting:
             by_tag[hit.tag].append(hit)
         findings = []
