@@ -42,17 +42,18 @@ class ExclusiveSets:
         self._tagging = TaggingService(ws)
 
     def list(self) -> list[ExclusiveSetInfo]:
-        labels = self._tagging.tag_labels()
-        groups = {t.id: t.group_name for t in outbox.tag_catalogue(self._cache)}
+        catalogue = {t.id: t for t in outbox.tag_catalogue(self._cache)}
+        authors = team_settings.authors(self._cache, EXCLUSIVE_SET)
         result = []
         for set_id, name, tag_ids_json in self._cache.connection().execute(
             "SELECT id, name, tag_ids FROM exclusive_set ORDER BY id"
         ):
             tag_ids = tuple(json.loads(tag_ids_json))
+            known = [catalogue[t] for t in tag_ids if t in catalogue]
             result.append(ExclusiveSetInfo(
-                set_id, name, tag_ids, tuple(labels.get(t, t) for t in tag_ids),
-                tuple(dict.fromkeys(groups[t] for t in tag_ids if t in groups)),
-                team_settings.author(self._cache, EXCLUSIVE_SET, name)))
+                set_id, name, tag_ids,
+                tuple(catalogue[t].label if t in catalogue else t for t in tag_ids),
+                tuple(dict.fromkeys(t.group_name for t in known)), authors.get(name, "")))
         return result
 
     def add(self, name: str, tag_names: Sequence[str]) -> tuple[int, ChangeSet]:

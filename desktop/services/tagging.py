@@ -264,7 +264,7 @@ class TaggingService:
 
     def tag_labels(self) -> dict[str, str]:
         """Tag id → "组:名", for previews."""
-        return {t.id: f"{t.group_name}:{t.name}" for t in outbox.tag_catalogue(self._cache)}
+        return {t.id: t.label for t in outbox.tag_catalogue(self._cache)}
 
     def resolve_group_name(self, name: str) -> str:
         """A tag group's name (or id) → its id."""

@@ -118,9 +118,15 @@ def team_abbreviations(ws: Workspace) -> dict[str, str]:
 
 def author(cache: Cache, kind: str, key: str) -> str:
     """Who saved the team's exclusive set or saved filter `key` first ("" when not known)."""
+    return authors(cache, kind).get(key, "")
+
+
+def authors(cache: Cache, kind: str) -> dict[str, str]:
+    """Who saved each of the team's exclusive sets or saved filters first, by name (those
+    known)."""
     value = _json_value(cache.get_meta(AUTHORS_KEY))
-    authors = value.get(kind) if isinstance(value, dict) else None
-    return str(authors.get(key, "")) if isinstance(authors, dict) else ""
+    found = value.get(kind) if isinstance(value, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def saved_filters(cache: Cache) -> list[tuple[str, str]]:

@@ -96,6 +96,11 @@ class TagRecord:
     group_id: str
     group_name: str
 
+    @property
+    def label(self) -> str:
+        """"组:名", as previews name a tag."""
+        return f"{self.group_name}:{self.name}"
+
 
 # -- writing batches ------------------------------------------------------------------
 

@@ -374,3 +374,23 @@ def test_abbreviations_are_short_unique_and_searchable(
 def test_bad_abbreviations(code: str) -> None:
     with pytest.raises(TagAdminError):
         check_abbreviation(code, {})
+
+
+def test_exclusive_sets_are_listed_reading_the_tags_and_the_authors_once(ws: Workspace) -> None:
+    from desktop.services.exclusive_sets import ExclusiveSets
+
+    sets = ExclusiveSets(ws)
+    sets.add("成交与否", ["已成交", "无效客户"])
+    sets.add("意向", ["意向程度:高意向", "低意向", "VIP"])
+    statements: list[str] = []
+    conn = ws.cache.connection()
+    conn.set_trace_callback(statements.append)
+    try:
+        listed = sets.list()
+    finally:
+        conn.set_trace_callback(None)
+    assert [(s.name, s.tag_labels, s.groups, s.author) for s in listed] == [
+        ("成交与否", ("客户阶段:已成交", "客户阶段:无效客户"), ("客户阶段",), ""),
+        ("意向", ("意向程度:高意向", "意向程度:低意向", "客户等级:VIP"), ("意向程度", "客户等级"), "")]
+    assert sum("JOIN tag_group" in s for s in statements) == 1      # the tags, once
+    assert sum("FROM meta" in s for s in statements) == 1           # the authors, once
