@@ -25,7 +25,12 @@ from desktop.services.auto_resume import waiting_batches
 from desktop.services.changes import ChangeSet
 from desktop.services.journal_reader import reader_for
 from desktop.services.progress import CancelToken, Progress
-from desktop.services.tagging import BatchResult, TaggingService, inverse_description
+from desktop.services.tagging import (
+    BatchResult,
+    TaggingService,
+    inverse_description,
+    toggle_description,
+)
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.filter_engine import FilterEngine
@@ -231,6 +236,23 @@ class AppContext(QObject):
 
         describe = label or (lambda: tag_id)
         self.undo_stack.push(_BatchCommand(self, submit, frozenset(ids), describe, description))
+
+    def toggle_counted(self, relation_ids: Sequence[int], tag_id: str, name: str, count: int,
+                       *, removing: bool) -> str:
+        """`toggle_tag` for the tag `tag_id` called `name`, which it adds to `count` of the
+        relations (or, `removing`, takes off `count`), its undo step and batch saying so
+        ("Add VIP to 2 customers"); returns the sentence saying it was done."""
+
+        def label() -> str:
+            if removing:
+                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
+            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
+
+        self.toggle_tag(relation_ids, tag_id, label,
+                        toggle_description(name, count, removing=removing))
+        done = (self.tr("Removed %1 from %n customer(s)", "", count) if removing
+                else self.tr("Added %1 to %n customer(s)", "", count))
+        return done.replace("%1", name)
 
     def retranslate_undo_steps(self) -> None:
         """The language changed: every step on the undo stack says itself again (nothing to

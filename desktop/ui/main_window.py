@@ -35,7 +35,6 @@ from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
-from desktop.services.tagging import toggle_description
 from desktop.store.in_chunks import rows_in
 from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -526,19 +525,8 @@ class MainWindow(QMainWindow):
         name = tag.name if tag else tag_id
         removing = having == len(ids)
         count = len(ids) if removing else len(ids) - having
-
-        def label() -> str:
-            if removing:
-                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
-            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
-
-        if removing:
-            done = self.tr("Removed %1 from %n customer(s)", "", count).replace("%1", name)
-        else:
-            done = self.tr("Added %1 to %n customer(s)", "", count).replace("%1", name)
-        self.context.toggle_tag(ids, tag_id, label,
-                                toggle_description(name, count, removing=removing))
-        self.status.message(done)
+        self.status.message(self.context.toggle_counted(ids, tag_id, name, count,
+                                                        removing=removing))
 
     def start_sync(self) -> None:
         if not self.sync.start():

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
-from desktop.services.tagging import toggle_description
 from desktop.ui.context import AppContext
 from desktop.ui.counts import grouped
 from desktop.ui.retranslate import retranslate_in_place
@@ -171,20 +170,8 @@ class TagPicker(QDialog):
         all_carry = carried.get(tag.id, 0) >= count
         if not all_carry:
             count -= carried.get(tag.id, 0)
-        name = tag.name
-
-        def label() -> str:
-            if all_carry:
-                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
-            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
-
-        if all_carry:
-            done = self.tr("Removed %1 from %n customer(s)", "", count)
-        else:
-            done = self.tr("Added %1 to %n customer(s)", "", count)
-        self.context.toggle_tag(self.relation_ids, tag.id, label,
-                                toggle_description(name, count, removing=all_carry))
-        self.context.status_message.emit(done.replace("%1", tag.name))
+        self.context.status_message.emit(self.context.toggle_counted(
+            self.relation_ids, tag.id, tag.name, count, removing=all_carry))
         self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
         if close:
             self.accept()

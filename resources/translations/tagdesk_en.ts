@@ -64,6 +64,37 @@
     </message>
 </context>
 <context>
+    <name>AppContext</name>
+    <message numerus="yes">
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Remove %1 from %n customer</numerusform>
+            <numerusform>Remove %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Add %1 to %n customer</numerusform>
+            <numerusform>Add %1 to %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>Removed %1 from %n customer</numerusform>
+            <numerusform>Removed %1 from %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>Added %1 to %n customer</numerusform>
+            <numerusform>Added %1 to %n customers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsDialog</name>
     <message>
         <source>Approvals and team policy</source>
@@ -2558,34 +2589,6 @@
             <numerusform>Showing the %n relations the batch wrote; change the filter to see everything again.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>Remove %1 from %n customer</numerusform>
-            <numerusform>Remove %1 from %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>Removed %1 from %n customer</numerusform>
-            <numerusform>Removed %1 from %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>Add %1 to %n customer</numerusform>
-            <numerusform>Add %1 to %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>Added %1 to %n customer</numerusform>
-            <numerusform>Added %1 to %n customers</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Retag…</source>
         <translation>Retag…</translation>
@@ -4053,34 +4056,6 @@
         <source>Loading tags…</source>
         <translation>Loading tags…</translation>
     </message>
-    <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>Remove %1 from %n customer</numerusform>
-            <numerusform>Remove %1 from %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>Removed %1 from %n customer</numerusform>
-            <numerusform>Removed %1 from %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>Add %1 to %n customer</numerusform>
-            <numerusform>Add %1 to %n customers</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>Added %1 to %n customer</numerusform>
-            <numerusform>Added %1 to %n customers</numerusform>
-        </translation>
-    </message>
     <message>
         <source>No tag matches “%1”</source>
         <translation>No tag matches “%1”</translation>
@@ -4273,7 +4248,7 @@
     </message>
     <message>
         <source>%1 pending · %2 applied · %3 failed</source>
-        <translation>%1 pending · %2 applied · %3 failed</translation>
+        <translation>%1&#xa0;pending · %2&#xa0;applied · %3&#xa0;failed</translation>
     </message>
     <message>
         <source>Resume</source>

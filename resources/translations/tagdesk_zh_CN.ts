@@ -64,6 +64,33 @@
     </message>
 </context>
 <context>
+    <name>AppContext</name>
+    <message numerus="yes">
+        <source>Remove %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %1 from %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户移除 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 to %n customer(s)</source>
+        <translation>
+            <numerusform>已为 %n 位客户添加 %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsDialog</name>
     <message>
         <source>Approvals and team policy</source>
@@ -2536,30 +2563,6 @@
             <numerusform>仅显示本批次写入的 %n 条跟进关系；修改筛选即可看到全部。</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>为 %n 位客户移除 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>已为 %n 位客户移除 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>为 %n 位客户添加 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>已为 %n 位客户添加 %1</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Retag…</source>
         <translation>批量重标…</translation>
@@ -4016,30 +4019,6 @@
         <source>Loading tags…</source>
         <translation>正在加载标签…</translation>
     </message>
-    <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>为 %n 位客户移除 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
-        <translation>
-            <numerusform>已为 %n 位客户移除 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>为 %n 位客户添加 %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
-        <translation>
-            <numerusform>已为 %n 位客户添加 %1</numerusform>
-        </translation>
-    </message>
     <message>
         <source>No tag matches “%1”</source>
         <translation>没有与“%1”匹配的标签</translation>
@@ -4228,7 +4207,7 @@
     </message>
     <message>
         <source>%1 pending · %2 applied · %3 failed</source>
-        <translation>待处理 %1 · 已应用 %2 · 失败 %3</translation>
+        <translation>待处理&#xa0;%1 · 已应用&#xa0;%2 · 失败&#xa0;%3</translation>
     </message>
     <message>
         <source>Resume</source>
