@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from desktop.domain.filter.rename import Rename
 from desktop.domain.filter.suggest import fold
+from desktop.domain.rule_draft import Group, Leaf, Node, condition_json, read_condition
 from desktop.domain.rule_format import TAG_LEAVES
 from desktop.domain.rules import TagRef
 
@@ -27,16 +28,19 @@ def renamed_rule(definition: Mapping[str, object], rename: Rename) -> dict[str, 
 
 
 def _condition(condition: object, rename: Rename) -> object:
-    if not isinstance(condition, Mapping) or len(condition) != 1:
+    """The condition walked as the rule editor reads it (`rule_draft.read_condition`); one
+    that is not a condition stays as it was."""
+    try:
+        tree = read_condition(condition)
+    except ValueError:
         return condition
-    key, value = next(iter(condition.items()))
-    if key in ("all", "any") and isinstance(value, list):
-        return {key: [_condition(item, rename) for item in value]}
-    if key == "not":
-        return {key: _condition(value, rename)}
-    if key in TAG_LEAVES:
-        return {key: _refs(value, rename)}
-    return dict(condition)
+    return condition_json(_node(tree, rename))
+
+
+def _node(node: Node, rename: Rename) -> Node:
+    if isinstance(node, Group):
+        return Group(node.op, [_node(child, rename) for child in node.children])
+    return Leaf(node.key, _refs(node.value, rename)) if node.key in TAG_LEAVES else node
 
 
 def _refs(value: object, rename: Rename) -> object:

@@ -32,3 +32,8 @@ def test_a_tag_rename_respells_its_group_and_bare_names_unless_another_group_has
     assert shared["then"]["remove"] == ["已领券"]                     # type: ignore[index]
     assert renamed_rule(RULE, tag_rename("VIP", "贵宾", "其他组", [])) != RULE
     assert renamed_rule(RULE, tag_rename("待回访", "回访", "别的组", [])) == RULE
+
+
+def test_a_when_that_is_not_one_condition_is_kept_as_it_was() -> None:
+    odd = {**RULE, "when": {"has": "VIP", "remark": "已领券"}}
+    assert renamed_rule(odd, tag_rename("VIP", "贵宾", "客户等级", []))["when"] == odd["when"]
