@@ -15,7 +15,7 @@ from desktop.resources import resource_path
 def load_intent_packs() -> tuple[IntentPack, ...]:
     """The bundled packs, in file order (earlier packs win ties when linking a tag); each
     pack's `patterns` expanded into its phrases and gapped phrases, its `traps` (patterns
-    too) and its `owned` words (patterns too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
+    too), its `owned` and `settled` words (patterns too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
     into theirs."""
     data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
     packs = []
@@ -39,5 +39,7 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
             owned=tuple(dict.fromkeys(
                 word for pattern in pack.get("owned", ()) for word in expand(pattern))),
             supposed=bool(pack.get("supposed", False)),
+            settled=tuple(dict.fromkeys(
+                phrase for pattern in pack.get("settled", ()) for phrase in expand(pattern))),
         ))
     return tuple(packs)

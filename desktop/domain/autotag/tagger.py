@@ -37,7 +37,7 @@ from desktop.domain.autotag.model import (
     TagKeywords,
 )
 from desktop.domain.autotag.normalise import NormalText, normal_text, normalise
-from desktop.domain.autotag.patterns import GAP, split_gap
+from desktop.domain.autotag.patterns import GAP, GAP_CHARS, split_gap
 from desktop.domain.autotag.scope import clause_start, negation_cue, question_forms, supposition
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -94,6 +94,11 @@ def _gapped(phrase: str, tag: str, requires: str = "") -> Phrase:
                   requires=requires)
 
 
+def _normal_gapped(phrase: str) -> str:
+    first, second = split_gap(phrase)
+    return f"{normal_text(first)}{GAP}{normal_text(second)}" if second else normal_text(first)
+
+
 def _alongside(pack: IntentPack, tag: str, owners: dict[str, str]) -> list[Phrase]:
     """The pack's phrases that count for `tag` only beside another pack's tag (the tag that
     pack's phrases credit; none when no tag owns it)."""
@@ -108,6 +113,23 @@ def _gapped_original(normal: NormalText, phrase: str) -> str:
     at = normal.text.find(first)
     end = normal.text.find(second, at + len(first)) if at != -1 else -1
     return normal.original(at, end + len(second)) if end != -1 else phrase
+
+
+def _first_at(text: NormalText, phrase: str) -> int | None:
+    """Where a phrase first occurs in the text (a gapped one: its second part later in the
+    same clause, at most GAP_CHARS characters after its first), or None."""
+    first, second = split_gap(phrase)
+    body = text.text
+    at = body.find(first)
+    while at != -1:
+        if not second:
+            return at
+        after = at + len(first)
+        clause_end = next((mark for mark in text.sorted_clauses if mark >= after), len(body))
+        if body.find(second, after, min(clause_end, after + GAP_CHARS + len(second))) != -1:
+            return at
+        at = body.find(first, at + 1)
+    return None
 
 
 def _combined(strengths: Sequence[float]) -> float:
@@ -128,6 +150,7 @@ class AutoTagger:
         yields: dict[str, frozenset[str]] | None = None,
         owned: dict[str, tuple[str, ...]] | None = None,
         supposed: frozenset[str] = frozenset(),
+        settled: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.tags = tuple(tags)
         self.links = links
@@ -143,6 +166,8 @@ class AutoTagger:
         self._owned = dict(owned or {})
         # Tags whose phrases after a supposition the message asks about do not count.
         self._supposed = supposed
+        # Tags whose phrases a later phrase says turned out fine (不过东西没坏).
+        self._settled = dict(settled or {})
         self._index = index
         self._learner = learner
         self._base: Learner | None = None
@@ -173,6 +198,7 @@ class AutoTagger:
         yields: dict[str, frozenset[str]] = {}
         owned: dict[str, tuple[str, ...]] = {}
         supposed: set[str] = set()
+        settled: dict[str, tuple[str, ...]] = {}
         for tag in tags:
             phrases.extend(Phrase(normal_text(k), tag.name, KEYWORD_STRENGTH) for k in tag.keywords)
             link = plan.links.get(tag.name)
@@ -188,6 +214,8 @@ class AutoTagger:
                 phrases.extend(_alongside(pack, tag.name, owners))
                 if pack.supposed:
                     supposed.add(tag.name)
+                if pack.settled:
+                    settled[tag.name] = tuple(_normal_gapped(word) for word in pack.settled)
                 if pack.owned:
                     owned[tag.name] = tuple(normal_text(word) for word in pack.owned)
                 stronger = frozenset(owners[name] for name in pack.yields_to if name in owners)
@@ -202,7 +230,7 @@ class AutoTagger:
         tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
                      DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
                      tuned=threshold is None, asking=asking, yields=yields, owned=owned,
-                     supposed=frozenset(supposed))
+                     supposed=frozenset(supposed), settled=settled)
         if base is not None:
             tagger._base = base
             tagger._pack_of = {name: link.pack for name, link in plan.links.items()
@@ -320,6 +348,16 @@ class AutoTagger:
         body = text.text if before is None else text.text[:before]
         return any(word in body for word in self._owned.get(tag, ()))
 
+    def _unsettled(self, text: NormalText, hits: list[Hit]) -> list[Hit]:
+        """The hits without those that a later phrase says turned out fine (破了 in 包装破了，
+        不过东西没坏)."""
+        for tag, phrases in self._settled.items():
+            at = min((found for found in (_first_at(text, phrase) for phrase in phrases)
+                      if found is not None), default=None)
+            if at is not None:
+                hits = [hit for hit in hits if hit.tag != tag or hit.end > at]
+        return hits
+
     def _supposed_at(self, text: NormalText, forms: Sequence[tuple[int, int]]
                      ) -> tuple[int, int] | None:
         """The cue of a supposition the message asks about (要是 in 要是不合适能退吗): None
@@ -359,7 +397,7 @@ class AutoTagger:
         forms = question_forms(text) if self._asking else []
         counting = self._asked(
             text, [hit for hit in (*hits, *self._question_hits(text, forms)) if hit.counts], forms)
-        counting, supposed = self._imagined(text, counting, forms)
+        counting, supposed = self._imagined(text, self._unsettled(text, counting), forms)
         if any(not hit.fallback for hit in counting):
             counting = [hit for hit in counting if not hit.fallback]
         counting = [hit for hit in counting
