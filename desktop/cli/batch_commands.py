@@ -214,7 +214,7 @@ def undo_command(args: argparse.Namespace) -> int:
         if not confirm(f"确认撤销 {plan.api_calls} 个客户关系的更改？ / Undo the changes on"
                         f" {plan.api_calls} relations?", args.yes):
             return _declined(plan)
-        batch_id = service.submit(plan, source="undo",
+        batch_id = service.submit(plan, source="undo", reverts=args.id,
                                   description=both(f"撤销 {args.id}", f"undo {args.id}"))
         print(f"批量任务 / batch {batch_id}", file=out)
         result = service.run(batch_id, progress=StderrProgress())

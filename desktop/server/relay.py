@@ -535,7 +535,9 @@ def _name_json(name: str) -> str:
 def _reason(note: WriteNote) -> str:
     if not note.reverts:
         return note.reason
-    return both(f"回滚批次 {note.reverts}", f"reverts batch {note.reverts}")
+    if note.source == "revert":
+        return both(f"回滚批次 {note.reverts}", f"reverts batch {note.reverts}")
+    return both(f"撤销批次 {note.reverts}", f"undoes batch {note.reverts}")
 
 
 def _without_reason(body: Mapping[str, Any]) -> tuple[dict[str, Any], str]:

@@ -30,8 +30,9 @@ Conn = Connection[tuple[object, ...]]
 
 def remember(conn: Conn, entries: Sequence[JournalEntry], reverts: str) -> int:
     """The journal rows of a relayed revert of batch `reverts`: the rule changes they undo
-    are remembered (in the caller's transaction); how many."""
-    if not reverts or not entries:
+    are remembered (in the caller's transaction); how many. An undo (`batch undo`, Ctrl+Z)
+    takes a batch back without a verdict on the rules: nothing is remembered."""
+    if not reverts or not entries or entries[0].source != "revert":
         return 0
     undone = conn.execute("SELECT reverts_batch FROM team_journal WHERE batch_id = %s"
                           " AND source = 'revert' AND reverts_batch != '' LIMIT 1",

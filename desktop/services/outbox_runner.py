@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.bilingual import both
 from desktop.services.autotag_reverts import AutotagRevertMemory
-from desktop.services.rule_reverts import RevertMemory
+from desktop.services.rule_reverts import REVERT_SOURCE, RevertMemory
 from desktop.store import outbox, tag_expiry
 from desktop.store.db import Cache
 from desktop.store.outbox import OutboxRow
@@ -136,10 +136,12 @@ class OutboxRunner:
         self._operator = operator
         self._source = source
         self._reverts = reverts
-        # a solo revert remembers the rule changes it undoes (a team server does for a team)
-        # and the accepted auto-tagging suggestions whose tags it takes off
+        # a solo revert or undo marks the accepted auto-tagging suggestions whose tags it
+        # takes off, and a revert (not an undo) remembers the rule changes it undoes (a team
+        # server does both for a team)
         solo_revert = bool(reverts) and not client.relays_to_team
-        self._revert_memory = RevertMemory(cache, reverts) if solo_revert else None
+        self._revert_memory = RevertMemory(cache, reverts) \
+            if solo_revert and source == REVERT_SOURCE else None
         self._autotag_memory = AutotagRevertMemory(cache, reverts, operator) \
             if solo_revert else None
         self._concurrency = max(1, concurrency)

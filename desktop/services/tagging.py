@@ -291,7 +291,8 @@ class TaggingService:
     def submit(self, plan: RetagPlan, *, source: str = "app", description: str = "",
                pilot_size: int = 0, reverts: str = "") -> str:
         """Write the whole plan to the outbox in one transaction; returns the batch id.
-        `reverts`: the batch this one reverts (a team server journals the link)."""
+        `reverts`: the batch this one reverts or undoes (a team server journals the link); its
+        runner marks the auto-tagging suggestions whose tags it takes off reverted."""
         summary: dict[str, object] = {
             "planned": plan.api_calls, "skipped_noop": plan.skipped_noop,
             "conflicts": plan.conflicting_relations, "conflicts_allowed": plan.conflicts_allowed,

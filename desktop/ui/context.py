@@ -379,7 +379,7 @@ class _BatchCommand:
         plan, _ = tagging.plan_undo(batch_id)
         if not plan.changes:
             return None
-        return (tagging.submit(plan, source=source,
+        return (tagging.submit(plan, source=source, reverts=batch_id,
                                description=inverse_description(self._description, source)),
                 _relation_ids(plan))
 

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desktop.services.profiles import ProfileStore
+from desktop.store import autotag_settings
+from desktop.store.db import Cache
 from tests.integration.conftest import Cli
 
 
@@ -122,5 +125,15 @@ def test_simulate_then_apply_tags_through_one_batch_that_batch_undo_reverts(
     undone = cli("batch", "undo", result["batch_id"], "--profile", "acme", "--yes")
     assert undone.returncode == 0, undone.stderr
     assert tag_id not in sandbox.state.relation_tag_ids(first["userid"], first["external_userid"])
+    cache = Cache(ProfileStore(cli.home).cache_path("acme"))
+    try:
+        verdicts = {r.verdict for r in autotag_settings.latest_reviews(cache).values()}
+    finally:
+        cache.close()
+    assert verdicts == {"reverted"}         # the undo marked what it took off, as a revert does
+    again = cli("autotag", "export-training", "--profile", "acme", "--out",
+                str(tmp_path / "again.jsonl"), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout.splitlines()[-1])["training"]["高意向"]["positives"] == 0
     bad = cli("autotag", "simulate", "--profile", "acme", "--min-confidence", "2")
     assert bad.returncode == 2 and "must be a number from 0 to 1" in bad.stderr

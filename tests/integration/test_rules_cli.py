@@ -112,6 +112,8 @@ def test_region_rule_simulates_runs_and_undoes(cli: Cli, corp: SandboxServer,
     undone = cli("batch", "undo", result["batch_id"], "--profile", "acme", "--yes")
     assert undone.returncode == 0, undone.stderr
     assert carrying(corp, "地区", "华北区域") == before
+    with closing(cache(cli)) as conn:       # an undo is no verdict on the rules: nothing held
+        assert conn.execute("SELECT count(*) FROM rule_revert").fetchone() == (0,)
 
 
 def test_bad_rule_files_name_the_field_and_keep_nothing(cli: Cli, tmp_path: Path) -> None:

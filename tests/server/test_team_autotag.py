@@ -177,15 +177,20 @@ def test_the_verdicts_endpoint_needs_a_login_and_whole_verdicts(
     assert mine[0]["ts"] > 0
 
 
-def test_a_reverted_team_batch_marks_its_suggestions_reverted_for_every_desktop(
-    team_server: TeamServerProcess, team_sandbox: SandboxServer,
+@pytest.mark.parametrize("how", ["audit revert", "batch undo"])
+def test_a_reverted_or_undone_team_batch_marks_its_suggestions_reverted_for_every_desktop(
+    how: str, team_server: TeamServerProcess, team_sandbox: SandboxServer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    seller, supervisor = sorted(team_sandbox.state.follow_users())[3:5]
+    users = sorted(team_sandbox.state.follow_users())
+    seller = users[3] if how == "audit revert" else users[5]
+    taker = users[4] if how == "audit revert" else seller  # a batch undo is the seller's own
     seller_env = desktop_env(tmp_path_factory.mktemp("revert-seller"))
-    supervisor_env = desktop_env(tmp_path_factory.mktemp("revert-supervisor"))
     cli_login(seller_env, team_server.url, team_sandbox, seller)
-    cli_login(supervisor_env, team_server.url, team_sandbox, supervisor)
+    taker_env = seller_env
+    if taker != seller:
+        taker_env = desktop_env(tmp_path_factory.mktemp("revert-supervisor"))
+        cli_login(taker_env, team_server.url, team_sandbox, taker)
     _ok("autotag", "import-chats", "--profile", "team", str(team_sandbox.state.chat_export_path),
         env=seller_env)
     _ok("autotag", "keywords", "--profile", "team", "--set", "需上门=上门,到家,师傅",
@@ -196,22 +201,21 @@ def test_a_reverted_team_batch_marks_its_suggestions_reverted_for_every_desktop(
     assert applied["status"] == "done" and isinstance(applied["applied"], int)
     assert applied["applied"] > 0
     batch = str(applied["batch_id"])
-    reviewed = "SELECT count(*) FROM autotag_review WHERE tag_name = '需上门' AND verdict = '%s'"
-    accepted = _query(team_server.db_url, reviewed % "accepted")[0][0]
-    assert isinstance(accepted, int) and accepted > 0
+    accepted = _latest(team_server.db_url)
+    assert accepted and set(accepted.values()) == {("accepted", seller)}
     assert _positives(seller_env, tmp_path_factory.mktemp("before")) > 0
 
-    assert tagdesk("sync", "--profile", "team", env=supervisor_env, timeout=120).returncode == 0
-    reverted = tagdesk("audit", "revert", batch, "--profile", "team", "--yes", "--json",
-                       env=supervisor_env, timeout=180)
-    assert reverted.returncode == 0, reverted.stderr
-    latest = _query(team_server.db_url,
-                    "SELECT DISTINCT ON (external_userid, userid) verdict, operator"
-                    " FROM autotag_review WHERE tag_name = '需上门'"
-                    " ORDER BY external_userid, userid, id DESC")
-    assert len(latest) == accepted
-    assert set(latest) == {("reverted", supervisor)}
-    assert _query(team_server.db_url, reviewed % "reverted")[0][0] == accepted
+    assert tagdesk("sync", "--profile", "team", env=taker_env, timeout=120).returncode == 0
+    taken = tagdesk(*how.split(), batch, "--profile", "team", "--yes", env=taker_env,
+                    timeout=180)
+    assert taken.returncode == 0, taken.stderr
+    latest = _latest(team_server.db_url)
+    assert latest.keys() == accepted.keys() and set(latest.values()) == {("reverted", taker)}
+    if how == "batch undo":     # its team journal rows name the batch they undo
+        said = f"撤销批次 {batch} / Undoes batch {batch}"
+        assert set(_query(team_server.db_url, "SELECT DISTINCT source, reason, reverts_batch"
+                          f" FROM team_journal WHERE reverts_batch = '{batch}'")) == {
+            ("undo", said, batch)}
 
     assert _positives(seller_env, tmp_path_factory.mktemp("after")) == 0
     cache = Cache(ProfileStore(Path(seller_env["TAGDESK_HOME"])).cache_path("team"))
@@ -220,7 +224,15 @@ def test_a_reverted_team_batch_marks_its_suggestions_reverted_for_every_desktop(
     finally:
         cache.close()
     mine = {key: r.verdict for key, r in copied.items() if key[2] == "需上门"}
-    assert len(mine) == accepted and set(mine.values()) == {"reverted"}
+    assert len(mine) == len(accepted) and set(mine.values()) == {"reverted"}
+
+
+def _latest(db_url: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each relation's latest verdict on 需上门 and who gave it."""
+    return {(str(e), str(u)): (str(verdict), str(operator)) for e, u, verdict, operator in _query(
+        db_url, "SELECT DISTINCT ON (external_userid, userid) external_userid, userid, verdict,"
+        " operator FROM autotag_review WHERE tag_name = '需上门'"
+        " ORDER BY external_userid, userid, id DESC")}
 
 
 def _positives(env: dict[str, str], folder: Path) -> int:
