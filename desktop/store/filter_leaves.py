@@ -48,7 +48,9 @@ _DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unk
 
 
 def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> FrozenBitMap:
-    return FrozenBitMap(row[0] for row in conn.execute(sql, params))
+    """The ids `sql` (one column, `id`) selects, fetched as one `group_concat`."""
+    return FrozenBitMap(_id_list(conn.execute(
+        f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]))
 
 
 def _id_list(joined: str | None) -> list[int]:
