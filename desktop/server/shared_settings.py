@@ -16,7 +16,10 @@ Each item remembers its author (who saved it while it did not exist). An exclusi
 team saved filter is deleted or overwritten only by its author, an administrator or, for a set
 whose tags all lie in groups a department owns, that department's head
 (`desktop.domain.governance.decide_shared_item`); anyone else gets HTTP 403 with errcode
-9001010 and one sentence naming who may, and nothing of the request is saved.
+9001010 and one sentence naming who may, and nothing of the request is saved. That is decided
+before the head row is locked, since it may read WeCom (the directory, the tags' groups), so
+no other write waits for those calls; under the lock each item decided must still be as it
+was, else it is decided again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
+from desktop.domain.bilingual import both
 from desktop.domain.governance import (
     SHARED_ITEMS,
     Actor,
@@ -55,6 +59,7 @@ from desktop.wecom.transport import WeComTransport
 log = logging.getLogger("tagdesk.server")
 
 MAX_CHANGES = 100
+CHECK_ATTEMPTS = 3   # decisions made again when the items change between decision and lock
 MAX_KEY_LEN = 200
 MAX_FILTER_LEN = 4000
 MAX_TAG_LIST = 200
@@ -64,6 +69,8 @@ FORBIDDEN = 403
 Standing = Callable[[str], tuple[Policy, OrgChart, Actor]]   # a userid's policy, chart, roles
 
 Conn = Connection[tuple[object, ...]]
+ItemKey = tuple[str, str, str]       # (owner, kind, key)
+Item = tuple[object | None, str]     # (value, author)
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 
 
@@ -201,9 +208,40 @@ class SharedSettings:
 
     def write(self, caller: Caller, changes: list[Change]) -> dict[str, object]:
         """Save `changes` under one new version; answers that version and the items saved
-        (an item whose value is already the one asked for keeps its version)."""
+        (an item whose value is already the one asked for keeps its version). Whether the
+        caller may overwrite or delete someone else's item is decided before the head row
+        is locked (it may ask WeCom); under the lock each such item must still be as it was
+        when decided, else it is decided again (at most CHECK_ATTEMPTS times)."""
         abbreviated = [c.key for c in changes if c.kind == "abbreviation"]
         names = self._names.lookup(abbreviated) if abbreviated else {}
+        for _attempt in range(CHECK_ATTEMPTS):
+            allowed = self._allowed(caller, changes)
+            try:
+                return self._save(caller, changes, names, allowed)
+            except _ChangedMeanwhile:
+                log.info("settings: an item %s changes was changed meanwhile; checking again",
+                         caller.userid)
+        raise RequestRefused(TEAM_REQUEST_REFUSED, both(
+            "这些团队设置正被他人同时修改，请稍后重试",
+            "These team settings are being changed by someone else at the same time; try"
+            " again later"))
+
+    def _allowed(self, caller: Caller, changes: list[Change]) -> dict[ItemKey, Item]:
+        """Refuse (403) the changes the caller may not make to someone else's items; the
+        items decided, as they were read (no lock held)."""
+        allowed: dict[ItemKey, Item] = {}
+        with self._connection() as conn:
+            current = [(change, _current(conn, change, lock=False)) for change in changes]
+        for change, (before, author) in current:
+            if _someone_elses(caller, change, before, author):
+                self._refuse_unless_allowed(caller, change, author, before)
+                allowed[_key(change)] = (before, author)
+        return allowed
+
+    def _save(self, caller: Caller, changes: list[Change], names: Mapping[str, tuple[str, str]],
+              allowed: Mapping[ItemKey, Item]) -> dict[str, object]:
+        """Write `changes` in one transaction; raises _ChangedMeanwhile (nothing written)
+        when an item of someone else's is not as it was when `allowed`."""
         with self._connection() as conn, conn.transaction():
             head = conn.execute(
                 "UPDATE team_setting_head SET version = version + 1 RETURNING version"
@@ -213,11 +251,12 @@ class SharedSettings:
             saved: list[dict[str, object]] = []
             entries: list[JournalEntry] = []
             for change in changes:
-                before, author = self._current(conn, change)
+                before, author = _current(conn, change, lock=True)
+                if (_someone_elses(caller, change, before, author)
+                        and allowed.get(_key(change)) != (before, author)):
+                    raise _ChangedMeanwhile
                 if before == change.value:
                     continue
-                if before is not None and change.kind in SHARED_ITEMS and author != caller.userid:
-                    self._refuse_unless_allowed(caller, change, author, before)
                 if change.kind == "abbreviation" and isinstance(change.value, str):
                     _refuse_taken_abbreviation(conn, change.key, change.value)
                 row = conn.execute(
@@ -242,15 +281,6 @@ class SharedSettings:
                  len(changes), caller.userid)
         return {"version": version, "items": saved}
 
-    @staticmethod
-    def _current(conn: Conn, change: Change) -> tuple[object | None, str]:
-        """The item's value now (None: there is none) and its author."""
-        row = conn.execute(
-            "SELECT value, author FROM team_setting WHERE owner = %s AND kind = %s AND key = %s"
-            " FOR UPDATE", (change.owner, change.kind, change.key),
-        ).fetchone()
-        return (row[0], str(row[1])) if row is not None else (None, "")
-
     def _refuse_unless_allowed(self, caller: Caller, change: Change, author: str,
                                before: object) -> None:
         """Refuse (403) deleting or overwriting someone else's set or filter unless the caller
@@ -270,6 +300,30 @@ class SharedSettings:
             log.info("settings: %s may not change %s %r of %s", caller.userid, change.kind,
                      change.key, author)
             raise RequestRefused(TEAM_NOT_ALLOWED, decision.sentence, FORBIDDEN)
+
+
+class _ChangedMeanwhile(Exception):
+    """An item of someone else's changed between the decision and the lock."""
+
+
+def _key(change: Change) -> ItemKey:
+    return change.owner, change.kind, change.key
+
+
+def _current(conn: Conn, change: Change, *, lock: bool) -> Item:
+    """The item's value now (None: there is none) and its author; `lock`: locked until the
+    transaction ends."""
+    row = conn.execute(
+        "SELECT value, author FROM team_setting WHERE owner = %s AND kind = %s AND key = %s"
+        + (" FOR UPDATE" if lock else ""), (change.owner, change.kind, change.key),
+    ).fetchone()
+    return (row[0], str(row[1])) if row is not None else (None, "")
+
+
+def _someone_elses(caller: Caller, change: Change, before: object | None, author: str) -> bool:
+    """Does `change` overwrite or delete a shared item someone else saved?"""
+    return (before is not None and before != change.value and change.kind in SHARED_ITEMS
+            and author != caller.userid)
 
 
 def _refuse_taken_abbreviation(conn: Conn, tag_id: str, code: str) -> None:

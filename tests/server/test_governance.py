@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -215,6 +217,43 @@ def test_a_team_set_or_filter_is_changed_only_by_its_author_a_head_or_an_admin(
     assert _settings(server, clients["head_mkt"], saved).json()["errcode"] == 0  # now theirs
     assert _team_items(server, clients["admin"])[("saved_filter", "大促客户")] == (
         saved["value"], people["head_mkt"])
+
+
+def test_a_team_item_is_decided_before_the_settings_are_locked(
+        postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str],
+        tmp_path: Path) -> None:
+    """Deciding whether a head may change someone's set reads WeCom (the directory, the tags'
+    groups): another user's settings write does not wait for those calls."""
+    fresh = TeamServerProcess(postgres.new_database(), corp, tmp_path / "server",
+                              "--admin", people["admin"])       # nothing of WeCom read yet
+    made = {role: WeComClient(team_api_base(fresh.url), corp.corp_id,
+                              log_in(fresh.url, corp, people[role]).token, team_url=fresh.url)
+            for role in ("member_mkt", "head_mkt", "member_sales")}
+    try:
+        for client in made.values():
+            client.get_token()
+        mkt = [corp.state.find_tag("MKT-活动", name) for name in ("双11预热", "618大促")]
+        assert _settings(fresh, made["member_mkt"], {"kind": "exclusive_set", "key": "档期",
+                                                     "value": mkt}).json()["errcode"] == 0
+        corp.configure(latency_ms=1500)
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                deciding = pool.submit(_settings, fresh, made["head_mkt"], {
+                    "kind": "exclusive_set", "key": "档期", "value": mkt[::-1]})
+                time.sleep(0.75)                          # WeCom is answering its first read
+                started = time.perf_counter()
+                own = _settings(fresh, made["member_sales"],
+                                {"kind": "saved_filter", "key": "我的", "value": "VIP"})
+                waited = time.perf_counter() - started
+                decided = deciding.result()
+        finally:
+            corp.configure(latency_ms=0)
+        assert own.json()["errcode"] == 0 and decided.json()["errcode"] == 0
+        assert waited < 1.0, waited        # the head row was not held through WeCom's answers
+    finally:
+        for client in made.values():
+            client.close()
+        fresh.stop()
 
 
 def test_members_add_sub_tags_beneath_a_parent_but_no_groups(
