@@ -10,7 +10,12 @@ from desktop.server.database import migrate
 from desktop.store.journal import JournalEntry
 from tests.server.team_support import PostgresCluster
 
-TAG = {"tag_id": "t1", "tag_name": "需上门", "group_name": "OPS-售后"}
+
+def _entry(operator: str, action: str, source: str, batch_id: str, customer: str
+           ) -> JournalEntry:
+    return JournalEntry(operator=operator, action=action, source=source, batch_id=batch_id,
+                        userid="u1", external_userid=customer, tag_id="t1", tag_name="需上门",
+                        group_name="OPS-售后")
 
 
 def test_a_revert_marks_the_accepted_suggestions_its_autotag_batch_added(
@@ -18,10 +23,8 @@ def test_a_revert_marks_the_accepted_suggestions_its_autotag_batch_added(
     url = postgres.new_database()
     migrate(url)
     with psycopg.connect(url) as conn, conn.transaction():
-        team_journal.append(conn, [
-            JournalEntry(operator="seller", action="tag_add", source="autotag",
-                         batch_id="auto-1", userid="u1", external_userid=customer, **TAG)
-            for customer in ("wm1", "wm2", "wm3")], None)
+        team_journal.append(conn, [_entry("seller", "tag_add", "autotag", "auto-1", customer)
+                                   for customer in ("wm1", "wm2", "wm3")], None)
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO autotag_review (operator, external_userid, userid, tag_name,"
@@ -34,8 +37,7 @@ def test_a_revert_marks_the_accepted_suggestions_its_autotag_batch_added(
                     ("wm4", "需上门", "accepted", ["id:m5"]),      # not added by the batch
                 ])
         marked = autotag_reverts.remember(conn, [
-            JournalEntry(operator="boss", action="tag_remove", source="revert",
-                         batch_id="revert-1", userid="u1", external_userid=customer, **TAG)
+            _entry("boss", "tag_remove", "revert", "revert-1", customer)
             for customer in ("wm1", "wm2", "wm3", "wm4")], "auto-1")
         rows = conn.execute("SELECT operator, external_userid, tag_name, msg_keys"
                             " FROM autotag_review WHERE verdict = 'reverted' ORDER BY id").fetchall()
