@@ -222,11 +222,10 @@ class AutoTagService:
                 " autotag keywords --set TAG=KW1,KW2` or in the review window.")
         unknown = [t for t in tags if t not in stored]
         if unknown:
-            listed = "、".join(echo(t) for t in unknown)
-            known = "、".join(stored)
-            raise AutoTagError(f"这些标签没有关键词：{listed}（有关键词的标签：{known}）"
-                               f" / These tags have no keywords: {listed} (tags with keywords:"
-                               f" {known})")
+            names = [echo(t) for t in unknown]
+            raise AutoTagError(f"这些标签没有关键词：{'、'.join(names)}（有关键词的标签："
+                               f"{'、'.join(stored)}） / These tags have no keywords:"
+                               f" {', '.join(names)} (tags with keywords: {', '.join(stored)})")
         return {name: list(words) for name, words in stored.items() if not tags or name in tags}
 
     def _suggestions(self, found: Mapping[tuple[str, str, str], _Found],
@@ -331,9 +330,10 @@ class AutoTagService:
         `TaggingService.run`)."""
         labels = {s.tag_id: s.tag_label for s in accepted}
         tags = Counter({labels.get(tag, tag): count for tag, count in plan.per_tag_add.items()})
-        listed = "、".join(f"{label} {count}" for label, count in tags.most_common(5))
+        listed = [f"{label} {count}" for label, count in tags.most_common(5)]
         batch_id = self._tagging.submit(
-            plan, source=SOURCE, description=both(f"自动打标：{listed}", f"auto-tagging: {listed}"),
+            plan, source=SOURCE, description=both(f"自动打标：{'、'.join(listed)}",
+                                                  f"auto-tagging: {', '.join(listed)}"),
             pilot_size=pilot_size)
         return batch_id
 

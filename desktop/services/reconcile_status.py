@@ -122,7 +122,7 @@ def _unknown_lines(run: dict[str, Any], english: bool) -> list[str]:
     lines = [f"  {total:,} paying customers the team server does not know (never tagged):"
              if english else f"  {total:,} 位已支付客户团队服务器不认识（不会打标签）："]
     for customer in unknown:
-        orders = "、".join(str(o.get("order_id") or "") or
+        orders = (", " if english else "、").join(str(o.get("order_id") or "") or
                           (f"line {o.get('line')}" if english else f"第 {o.get('line')} 行")
                           for o in customer.get("orders") or [])
         lines.append(f"    {customer.get('external_userid')}: {orders}")

@@ -132,9 +132,9 @@ class RulesService:
         for kept in self.kept():
             if kept.rule.name == name:
                 return kept
-        known = "、".join(k.rule.name for k in self.kept()) or "（无 / none）"
-        raise RulesError(f"没有名为「{echo(name)}」的规则（已有：{known}）。 / No rule named"
-                         f" {echo(name)!r} (kept: {known}).")
+        names = [k.rule.name for k in self.kept()]
+        raise RulesError(f"没有名为「{echo(name)}」的规则（已有：{'、'.join(names) or '无'}）。"
+                         f" / No rule named {echo(name)!r} (kept: {', '.join(names) or 'none'}).")
 
     def save(self, definition: dict[str, object], replacing: str | None = None, *,
              department: str | None = None, visibility: str | None = None) -> Rule:

@@ -94,10 +94,11 @@ class TreeRefs:
         if len(found) == 1:
             return found[0]
         if found:
-            listed = "、".join(f"{g.name} ({g.id})" for g in found)
+            listed = [f"{g.name} ({g.id})" for g in found]
             raise TagRefError(
-                f"有多个名为「{echo(text)}」的标签组，请改用组编号：{listed}。",
-                f"Several tag groups are named {echo(text)!r}; use a group id: {listed}.",
+                f"有多个名为「{echo(text)}」的标签组，请改用组编号：{'、'.join(listed)}。",
+                f"Several tag groups are named {echo(text)!r}; use a group id:"
+                f" {', '.join(listed)}.",
             )
         nearest = NameSuggester(g.name for g in self.groups).nearest(text, limit=3)
         raise TagRefError(
