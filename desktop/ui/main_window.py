@@ -136,6 +136,7 @@ def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
 
 class MainWindow(QMainWindow):
     languageRequested = Signal(str)     # the session installs that language; widgets retranslate
+    firstRowsShown = Signal()           # once: the first rows are painted (or that query failed)
 
     def __init__(self, context: AppContext, settings: Settings, sync: SyncController,
                  language: str, parent: QWidget | None = None) -> None:
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self._scenes: ScenesDialog | None = None
         self._exclusive: ExclusiveSetsDialog | None = None
         self.governance: GovernanceMonitor | None = None
+        self._rows_shown = False
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -189,8 +191,8 @@ class MainWindow(QMainWindow):
         self.reload_tags()
         context.hold_cold_warming()  # the filters warm once the first rows are painted
         AfterFirstPaint(self.table.viewport(), lambda: self.model.last_result is not None,
-                        context.release_cold_warming)
-        self.model.queryFailed.connect(lambda _exc: context.release_cold_warming())
+                        self._first_rows_shown)
+        self.model.queryFailed.connect(lambda _exc: self._first_rows_shown())
         self._restore_filter()
         self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
         self.governance = GovernanceMonitor(context, self) if team else None
@@ -944,6 +946,14 @@ class MainWindow(QMainWindow):
     def _retitle(self) -> None:
         name = self.context.workspace.profile.name
         self.setWindowTitle(self.tr("TagDesk — %1").replace("%1", name))
+
+    def _first_rows_shown(self) -> None:
+        """Work that waited for the first rows may start: the filters' warming, then once
+        `firstRowsShown` (a refresh at start)."""
+        self.context.release_cold_warming()
+        if not self._rows_shown:
+            self._rows_shown = True
+            self.firstRowsShown.emit()
 
     def _show_last_sync(self) -> None:
         value = self.context.cache.get_meta(LAST_SYNC_KEY)

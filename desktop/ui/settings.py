@@ -39,6 +39,9 @@ KEY_TABLE_HEADER = "state/customer_table_header"  # tags-first layout
 KEY_SORT_COLUMN = "state/sort_column"
 KEY_SORT_DESCENDING = "state/sort_descending"
 KEY_LAST_FILTER = "last_filter"
+KEY_REFRESH_AT_START = "prefs/refresh_at_start"
+KEY_REFRESH_AFTER_MIN = "prefs/refresh_after_min"
+REFRESH_MODES = ("team", "always", "never")   # the first is the default
 
 STATE_KEYS = (KEY_GEOMETRY, KEY_WINDOW_STATE, KEY_SPLITTER, KEY_TABLE_HEADER)
 
@@ -69,6 +72,17 @@ class Settings:
     @last_profile.setter
     def last_profile(self, value: str) -> None:
         self._qs.setValue(KEY_LAST_PROFILE, value)
+
+    def refresh_at_start(self, team: bool, cache_age_s: float) -> bool:
+        """Whether a profile whose cache was synced `cache_age_s` ago syncs again in the
+        background once the window has shown its rows: `prefs/refresh_at_start` is `team`
+        (team profiles only, the default), `always` or `never`, and the cache must be at least
+        `prefs/refresh_after_min` minutes old (0 by default: at every start)."""
+        mode = self._text(KEY_REFRESH_AT_START).strip().lower()
+        mode = mode if mode in REFRESH_MODES else REFRESH_MODES[0]
+        if mode == "never" or (mode == "team" and not team):
+            return False
+        return cache_age_s >= 60 * max(0, _int(self._qs.value(KEY_REFRESH_AFTER_MIN), 0))
 
     # -- window state ----------------------------------------------------------
 
