@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from desktop.services.errors import readable
 from desktop.wecom.error_codes import (
     ERROR_TABLE,
     TEAM_CODE_EXPIRED,
@@ -148,6 +149,8 @@ def test_a_team_refusal_shows_the_servers_sentence_as_it_is_in_each_language() -
     err = WeComError(TEAM_NOT_ALLOWED, sentence, "tagdesk/v1/rules/put")
     assert err.explanation_zh == "规则「华北 / VIP」只能由管理员修改"
     assert err.explanation_en == "Only an administrator may change the rule '华北 / VIP'"
+    assert readable(err, english=True).startswith(f"{err.explanation_en} (errcode 9001010")
+    assert readable(err, english=False).startswith(f"{err.explanation_zh}（errcode 9001010")
     assert describe(TEAM_NOT_ALLOWED, "x", "").en == "The team server refused this change."
 
 
