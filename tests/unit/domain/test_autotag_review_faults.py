@@ -53,3 +53,26 @@ def test_complaints(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 ])
 def test_neither(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("还差一人，能不能直接成团", {"高意向"}),
+    ("本来想买大号的，算了", set()),                  # a purchase once meant, not made
+    ("抱歉，刚刚发错了", set()),                        # a message sent astray is no wrong item
+    ("电视的保修是全国联保吗", {"产品咨询"}),         # a warranty question before buying
+    ("会员卡过期了还能续吗", {"续费意向"}),
+    ("提交申请三天了，一直没人审核", {"投诉"}),
+    ("快递员让我自己下楼拿", {"投诉"}),
+    ("这衣服太薄了，根本没法穿", {"售后问题"}),
+    ("油漆味太冲了，熏得头疼", {"售后问题"}),
+    ("比店里吃的淡", {"售后问题"}),
+    ("换了新粮，狗狗都不爱吃了", {"售后问题"}),
+    ("晚上的课能调到周五吗", {"预约到店"}),
+    ("别的店同款送了一年保养", {"竞品对比", "价格异议"}),
+    ("续约能按去年的价格吗", {"续费意向", "价格异议"}),
+    ("这个月莫名其妙扣了我五十", {"退款退货"}),
+    ("下雪了，你们那边下了没", set()),                # small talk about the weather
+    ("帮我查下物流，哦已经拿到了", set()),            # the parcel came while asking
+])
+def test_seventh_round_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
