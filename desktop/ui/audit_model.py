@@ -633,5 +633,10 @@ class AuditBatchesModel(QAbstractTableModel):
             return f"{removed:,}"
         if column == BatchColumn.OTHER:
             return f"{line.rows - added - removed:,}"
-        return " · ".join(t for t in (in_ui_language(line.description), LABELS.status(line.status))
-                          if t)
+        return described(line)
+
+
+def described(line: BatchSummary) -> str:
+    """A batch's description and state, as its row and the batch pane show them."""
+    return " · ".join(t for t in (in_ui_language(line.description), LABELS.status(line.status))
+                      if t)

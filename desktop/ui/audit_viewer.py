@@ -46,6 +46,7 @@ from desktop.ui.audit_model import (
     Loaded,
     RowColumn,
     cell_text,
+    described,
     lines_operators,
     time_text,
 )
@@ -358,7 +359,7 @@ class AuditViewer(QWidget):
                 f"<p>{esc(time_text(line.first_ts))} – {esc(time_text(line.last_ts))}</p>"
                 f"<p>{esc(lines_operators(line, self.batches_model.member_names))} · "
                 f"{esc(list_text(LABELS.source(s) for s in line.sources))}</p>"
-                f"<p>{esc(in_ui_language(line.description))} {esc(LABELS.status(line.status))}</p>"
+                f"<p>{esc(described(line))}</p>"
                 f"<ul>{counts}</ul>")
 
     def _line_name(self, line: BatchSummary) -> str:
