@@ -567,9 +567,13 @@ class AutoTagReviewWindow(QWidget):
         self.start_button.setEnabled(False)
         accepted = len(self.model.with_decision(ACCEPTED))
         rejected = len(self.model.with_decision(REJECTED))
-        self.texts.say(self.preview, lambda: self.tr("%1 accepted · %2 rejected · %3 open")
-                       .replace("%1", f"{accepted:,}").replace("%2", f"{rejected:,}")
-                       .replace("%3", f"{self.model.rowCount() - accepted - rejected:,}"))
+        reverted = len(self.model.with_decision(REVERTED))
+        still_open = self.model.rowCount() - accepted - rejected - reverted
+        self.texts.say(self.preview, lambda: (
+            self.tr("%1 accepted · %2 rejected · %3 reverted · %4 open") if reverted
+            else self.tr("%1 accepted · %2 rejected · %4 open"))
+            .replace("%1", f"{accepted:,}").replace("%2", f"{rejected:,}")
+            .replace("%3", f"{reverted:,}").replace("%4", f"{still_open:,}"))
         self.preview_button.setEnabled(accepted > 0 and not self.batch_id)
 
     # -- writing --------------------------------------------------------------------------

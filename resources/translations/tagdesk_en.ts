@@ -897,6 +897,14 @@
         <translation>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
     </message>
     <message>
+        <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
+        <translation>%1 accepted · %2 rejected · %3 reverted · %4 open</translation>
+    </message>
+    <message>
+        <source>%1 accepted · %2 rejected · %4 open</source>
+        <translation>%1 accepted · %2 rejected · %4 open</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
     </message>
@@ -911,10 +919,6 @@
     <message>
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1: %2 stored, %3 already stored, %4</translation>
-    </message>
-    <message>
-        <source>%1 accepted · %2 rejected · %3 open</source>
-        <translation>%1 accepted · %2 rejected · %3 open</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>

@@ -888,6 +888,14 @@
         <translation>%1：%2，%3 个会新增，%4 个已有该标签 · 学习了有此标签的 %5（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
     </message>
     <message>
+        <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
+        <translation>已接受 %1 · 已拒绝 %2 · 已回滚 %3 · 待审阅 %4</translation>
+    </message>
+    <message>
+        <source>%1 accepted · %2 rejected · %4 open</source>
+        <translation>已接受 %1 · 已拒绝 %2 · 待审阅 %4</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
         <translation>将为 &lt;b&gt;%1&lt;/b&gt; 打标（%2）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
     </message>
@@ -902,10 +910,6 @@
     <message>
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1：已保存 %2，%3 条此前已保存，%4</translation>
-    </message>
-    <message>
-        <source>%1 accepted · %2 rejected · %3 open</source>
-        <translation>已接受 %1 · 已拒绝 %2 · 待审阅 %3</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>

@@ -175,6 +175,8 @@ def test_a_reverted_batch_shows_its_suggestions_reverted_and_trains_on_none_of_t
                           Qt.ItemDataRole.ToolTipRole) for row in rows)     # who, and when
     assert model.with_decision("accepted") == []
     assert not window.preview_button.isEnabled()       # nothing to apply again unless re-accepted
+    assert (f"0 accepted · 0 rejected · {len(rows)} reverted · {model.rowCount() - len(rows)} open"
+            in window.preview.text())
     assert again.training["高意向"].positives == 0
     assert window.service.training_messages(["高意向"]) == []
     latest = autotag_settings.latest_reviews(synced_context.cache)
