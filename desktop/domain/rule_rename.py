@@ -45,13 +45,14 @@ def _node(node: Node, rename: Rename) -> Node:
 
 def _refs(value: object, rename: Rename) -> object:
     if isinstance(value, str):
-        return _ref(value, rename)
+        return renamed_ref(value, rename)
     if isinstance(value, list):
-        return [_ref(item, rename) if isinstance(item, str) else item for item in value]
+        return [renamed_ref(item, rename) if isinstance(item, str) else item for item in value]
     return value
 
 
-def _ref(text: str, rename: Rename) -> str:
+def renamed_ref(text: str, rename: Rename) -> str:
+    """A tag as a rule or a keyword set names it ("名" or "组:名"), spelled anew."""
     ref = TagRef.parse(text)
     if rename.is_group:
         if ref.group is not None and fold(ref.group) == fold(rename.old):

@@ -2,8 +2,9 @@
 sync finds them: the same WeCom id under a new name.
 
 The sync journals each such rename itself (`tag_rename` / `group_rename`, source `observed`,
-the old and the new name). Around it, `sync_following_renames` respells the rules kept in the
-cache with the same `Rename` a rename from the tree uses, and returns the renames so that
+the old and the new name). Around it, `sync_following_renames` respells the rules and the
+auto-tagging keywords' tags kept in the cache with the same `Rename` a rename from the tree
+uses (`rename_follow`), and returns the renames so that
 the caller respells the saved and recent filters and the filter bar (the app's settings
 file), as after a rename from the tree. A group's rename comes before its tags', which are
 then named in the group's new name.
@@ -11,14 +12,13 @@ then named in the group's new name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
-from desktop.domain.rule_rename import renamed_rule
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
+from desktop.services.rename_follow import follow_renames
 from desktop.services.sync import SyncResult, run_sync
-from desktop.store import rule_store
 from desktop.store.db import Cache
 from desktop.store.snapshot import TreeItem, tag_tree
 
@@ -41,7 +41,7 @@ def sync_following_renames(
     found = renames(before, tag_tree(cache.connection()))
     if found:
         with cache.write() as conn:
-            rule_store.respell(conn, lambda definition: _renamed(definition, found))
+            follow_renames(conn, found)
     return result, found
 
 
@@ -56,8 +56,3 @@ def renames(before: Mapping[str, TreeItem], after: Mapping[str, TreeItem]) -> tu
         for i in renamed if after[i][0] == "tag"]
     return (*groups, *tags)
 
-
-def _renamed(definition: dict[str, object], found: Sequence[Rename]) -> dict[str, object]:
-    for rename in found:
-        definition = renamed_rule(definition, rename)
-    return definition

@@ -8,7 +8,8 @@ the tree stops offering the change. Rule-group (strategy) tags take WeCom's stra
 a rule group made in the admin console is remembered as read-only as a whole on its first
 refusal. Pins (per user) and abbreviations (team-wide) are local; on a team profile they are
 written through to the team server first (`team_settings`).
-A rename respells the rules kept in the cache that name the tag or group (`rule_rename`).
+A rename respells the rules and the auto-tagging keywords' tags kept in the cache that name
+the tag or group (`rename_follow`).
 Headless: the GUI runs these calls in its worker tasks, the CLI and tests call them directly.
 The reads (tags with counts, pins, what a delete takes) are `TagCatalog`'s, which this extends.
 """
@@ -23,7 +24,6 @@ from dataclasses import dataclass, replace
 
 from desktop.domain.bilingual import both
 from desktop.domain.errors import UserError
-from desktop.domain.rule_rename import renamed_rule
 from desktop.domain.tag_names import NameCheck
 from desktop.domain.tag_names import validate_tag_name as _validate_tag_name
 from desktop.domain.tag_order import (
@@ -40,6 +40,7 @@ from desktop.domain.tag_tree import TagNode, TagTree
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
+from desktop.services.rename_follow import follow_renames
 from desktop.services.tag_catalog import (
     PERSONAL_PREFIX,
     READ_ONLY_KEY,
@@ -51,7 +52,7 @@ from desktop.services.tag_catalog import (
 from desktop.services.tag_refs import TreeRefs
 from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
-from desktop.store import journal, rule_store, tag_snapshots
+from desktop.store import journal, tag_snapshots
 from desktop.store.in_chunks import placeholders
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
@@ -396,7 +397,7 @@ class TagAdminService(TagCatalog):
                 f"{kind}_rename", batch_id, item_id, check.normalized, shown_group,
                 before={"name": old}, after={"name": check.normalized},
             )])
-            rule_store.respell(conn, lambda definition: renamed_rule(definition, rename))
+            follow_renames(conn, [rename])
             bump_data_version(self.cache, conn, names_only=True)
         return ChangeSet(tags_changed=True, journal_appended=True, batch_id=batch_id,
                          renames=(rename,))

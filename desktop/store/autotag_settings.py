@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.domain.autotag_reverts import ACCEPTED as ACCEPTED
@@ -47,6 +47,26 @@ def save_keywords(cache: Cache, wanted: Mapping[str, Sequence[str]], *,
             " ON CONFLICT(tag_name) DO UPDATE SET keywords = excluded.keywords",
             [(name, json.dumps(list(words), ensure_ascii=False))
              for name, words in wanted.items()])
+
+
+def respell_keywords(conn: sqlite3.Connection, respelled: Callable[[str], str]) -> int:
+    """Key each tag's keywords by its name passed through `respelled` (a tag or a group was
+    renamed), in the caller's transaction; keywords meeting others under the new name join
+    them. How many tags' keywords moved."""
+    moved = 0
+    for name, text in conn.execute("SELECT tag_name, keywords FROM autotag_keywords").fetchall():
+        new = respelled(name)
+        if new == name:
+            continue
+        row = conn.execute("SELECT keywords FROM autotag_keywords WHERE tag_name = ?",
+                           (new,)).fetchone()
+        words = [*(json.loads(row[0]) if row else []), *json.loads(text)]
+        conn.execute("DELETE FROM autotag_keywords WHERE tag_name = ?", (name,))
+        conn.execute("INSERT INTO autotag_keywords (tag_name, keywords) VALUES (?, ?)"
+                     " ON CONFLICT(tag_name) DO UPDATE SET keywords = excluded.keywords",
+                     (new, json.dumps(list(dict.fromkeys(words)), ensure_ascii=False)))
+        moved += 1
+    return moved
 
 
 def remove_keywords(cache: Cache, names: Iterable[str]) -> int:
