@@ -76,3 +76,31 @@ def test_neither(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 ])
 def test_seventh_round_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("这价格太离谱了", {"价格异议"}),                  # too much: the price, no one blamed
+    ("离谱，鞋底开胶了", {"售后问题"}),                 # 离谱 alone is an exclamation
+    ("确认收货了，五星好评安排上", set()),
+    ("试用期到期了，决定买专业版", {"高意向"}),        # the trial ending renews nothing
+    ("说明书全是日文，看不懂", {"售后问题"}),
+    ("跟宣传视频里的差远了", {"售后问题"}),
+    ("T恤一洗就变形", {"售后问题"}),
+    ("拆开就是碎的", {"售后问题"}),
+    ("奶油全塌了", {"售后问题"}),
+    ("音箱底噪太大", {"售后问题"}),
+    ("毛衣全是静电", {"售后问题"}),
+    ("辣到没法吃", {"售后问题"}),
+    ("饺子是夹生的", {"售后问题"}),
+    ("汤里居然有一只虫子", {"售后问题"}),
+    ("下单四天了还没揽收", {"物流咨询"}),
+    ("快递盒有点破，东西挺好", set()),
+    ("一个问题要重复说好几遍", {"投诉"}),
+    ("店家一直打电话让我改好评", {"投诉"}),
+    ("少了配件，补发也不给", {"售后问题", "投诉"}),
+    ("想先约一节体验课", {"预约到店"}),
+    ("安装师傅什么时候上门", {"预约到店"}),
+    ("呢件衫可唔可以换过件", {"退款退货"}),
+])
+def test_shoppers_words(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
