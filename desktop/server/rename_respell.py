@@ -4,8 +4,10 @@ is respelled with the new one (the same `Rename` the window and `tagdesk tags re
 a user's own filters), saved under a new settings version so every desktop's next poll brings
 it, and journaled as a `saved_filter_save` by the user who renamed; each team rule naming the
 tag or group is respelled likewise (`rule_rename`, as a desktop's own rules are) and
-journaled as a `rule_replaced`. A rename made in the admin console, found by a callback or a
-re-sync, is followed the same way (its rows name no operator, as WeCom names none)."""
+journaled as a `rule_replaced`; the team's auto-tagging keywords kept for a renamed tag move
+to its new name (`autotag_keywords_remove` of the old, `autotag_keywords_set` of the new).
+A rename made in the admin console, found by a callback or a re-sync, is followed the same
+way (its rows name no operator, as WeCom names none)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
-from desktop.domain.rule_rename import renamed_rule
+from desktop.domain.rule_rename import renamed_ref, renamed_rule
 from desktop.domain.rule_reverts import definition_key
 from desktop.server import snapshot, team_journal, team_rules
 from desktop.server.setting_rows import SOURCE, TEAM
@@ -24,6 +26,7 @@ from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
+KEYWORDS = "autotag_keywords"        # the team setting: keywords by tag name
 OtherTags = Callable[[str], list[tuple[str, str]]]   # tag id -> (name, group) of every other
 
 
@@ -34,7 +37,8 @@ def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTag
                if (rename := _rename(entry, others)) is not None]
     if not renames:
         return 0
-    return _respell_rules(conn, renames) + _respell_filters(conn, renames)
+    return (_respell_rules(conn, renames) + _respell_filters(conn, renames)
+            + _respell_keywords(conn, renames))
 
 
 def _follow_library(conn: Conn, entries: Sequence[JournalEntry],
@@ -109,6 +113,59 @@ def _respell_filters(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
                      after=json.dumps(after, ensure_ascii=False))
         for key, before, after, operator in changed], None)
     return len(changed)
+
+
+def _respell_keywords(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
+    """The team's auto-tagging keywords kept for a renamed tag ("名" or "组:名") move to its
+    new name (joining those the new name had): the old item deleted, the new one saved, under
+    a new settings version, each journaled as a settings change by the one who renamed."""
+    rows = conn.execute(
+        "SELECT key, value FROM team_setting WHERE owner = %s AND kind = %s"
+        " AND value IS NOT NULL ORDER BY key FOR UPDATE", (TEAM, KEYWORDS),
+    ).fetchall()
+    stored = {str(key): list(value) for key, value in rows if isinstance(value, list)}
+    moves: list[tuple[str, str]] = []
+    for key in stored:
+        respelled = key
+        for _operator, rename in renames:
+            respelled = renamed_ref(respelled, rename)
+        if respelled != key:
+            moves.append((key, respelled))
+    if not moves:
+        return 0
+    head = conn.execute(
+        "UPDATE team_setting_head SET version = version + 1 RETURNING version").fetchone()
+    assert head is not None, "the migration creates the head row"
+    operator = renames[0][0]
+    entries: list[JournalEntry] = []
+    for old, new in moves:
+        moved, had = stored.pop(old), stored.get(new)
+        words = list(dict.fromkeys([*(had or []), *moved]))
+        stored[new] = words
+        conn.execute(
+            "UPDATE team_setting SET value = NULL, version = %s, updated_by = %s,"
+            " updated_at = now() WHERE owner = %s AND kind = %s AND key = %s",
+            (head[0], operator, TEAM, KEYWORDS, old))
+        conn.execute(
+            "INSERT INTO team_setting (owner, kind, key, value, version, updated_by, author)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (owner, kind, key) DO UPDATE"
+            " SET value = excluded.value, version = excluded.version,"
+            " updated_by = excluded.updated_by, updated_at = now(),"
+            " author = CASE WHEN team_setting.value IS NULL THEN excluded.author"
+            " ELSE team_setting.author END",
+            (TEAM, KEYWORDS, new, Jsonb(words), head[0], operator, operator))
+        entries += [
+            JournalEntry(operator=operator, action="autotag_keywords_remove", source=SOURCE,
+                         tag_name=old, before=_json(moved)),
+            JournalEntry(operator=operator, action="autotag_keywords_set", source=SOURCE,
+                         tag_name=new, before=_json(had) if had is not None else "",
+                         after=_json(words))]
+    team_journal.append(conn, entries, None)
+    return len(moves)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _rename(entry: JournalEntry, others: OtherTags) -> Rename | None:

@@ -134,6 +134,33 @@ def test_a_console_rename_respells_the_teams_saved_filters(world: World) -> None
     assert saved == (f"{group}:{name}2 -VIP", "li") and journaled == (1,)
 
 
+def test_a_console_rename_moves_the_teams_keywords_to_the_new_name(world: World) -> None:
+    world.resync.run()
+    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-1]
+    with world.pool.connection() as conn, conn.transaction():
+        for key, words in ((f"{group}:{name}", ["上门", "到家"]), (f"{group}:{name}2", ["师傅"]),
+                           ("别的标签", ["无关"])):
+            conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
+                         " author) VALUES ('', 'autotag_keywords', %s, %s, 0, 'li', 'li')",
+                         (key, Jsonb(words)))
+    before = _last_id(world)
+    world.sandbox.state.console_edit_tag(tag_id, name=name + "2")
+    world.resync.run()
+    with world.pool.connection() as conn:
+        kept = conn.execute("SELECT key, value, version > 0 FROM team_setting WHERE kind ="
+                            " 'autotag_keywords' ORDER BY key").fetchall()
+        journaled = conn.execute("SELECT action, tag_name, before, after FROM team_journal"
+                                 " WHERE action LIKE 'autotag_keywords%%' AND id > %s"
+                                 " ORDER BY id",
+                                 (before,)).fetchall()
+    assert sorted(kept) == sorted([
+        (f"{group}:{name}", None, True), (f"{group}:{name}2", ["师傅", "上门", "到家"], True),
+        ("别的标签", ["无关"], False)])        # deleted, joined, untouched; every desktop polls
+    assert journaled == [
+        ("autotag_keywords_remove", f"{group}:{name}", '["上门", "到家"]', ""),
+        ("autotag_keywords_set", f"{group}:{name}2", '["师傅"]', '["师傅", "上门", "到家"]')]
+
+
 def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
     runs: list[str] = []
 
