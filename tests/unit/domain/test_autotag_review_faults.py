@@ -104,3 +104,24 @@ def test_seventh_round_families(tagger: AutoTagger, text: str, tags: set[str]) -
 ])
 def test_shoppers_words(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("你们这边是怎么安排的，一直没人来", set()),      # how it was arranged: no purchase
+    ("续保保费涨了多少", {"续费意向", "产品咨询"}),    # asks the renewal's price
+    ("Please cancel my order", {"退款退货"}),
+    ("投诉我们的那位顾客后来联系上了", set()),         # someone else's complaint
+    ("听说物流公司在招人", set()),
+    ("你们店长是不是姓李", set()),
+    ("班主任从来不回消息", {"投诉"}),
+    ("说好赠送的脚垫都没给", {"物流咨询"}),
+    ("工时费太黑了", {"价格异议"}),
+    ("灯一直闪个不停", {"售后问题"}),
+    ("做的指甲三天就翘边", {"售后问题"}),
+    ("地砖铺得歪歪扭扭", {"售后问题"}),
+    ("热水器底下一直往下滴水", {"售后问题"}),
+    ("明天能上门安装吗", {"预约到店"}),
+    ("They sell it at half price", set()),             # no competitor named: no objection
+])
+def test_other_industries(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
