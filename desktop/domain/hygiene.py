@@ -418,10 +418,15 @@ def _pinyin_key(name: str) -> str:
 
 
 def _pair_reason(left: str, right: str) -> DuplicateReason | None:
-    """CONTAINS when the shorter name sits inside the longer and is at least half as long."""
+    """CONTAINS when the shorter name sits inside the longer and is more than half as long,
+    or exactly half and at its start (复购 / 复购客户): a name that ends a longer one of twice
+    its length names a kind of it (咨询 / 电话咨询, 展会 / 秋季展会), not the same thing."""
     short, long = sorted((left, right), key=len)
-    if (len(short) >= MIN_DUPLICATE_LEN and short in long
-            and len(short) >= CONTAINMENT_MIN_SHARE * len(long)):
+    if len(short) < MIN_DUPLICATE_LEN or short not in long:
+        return None
+    share = len(short) / len(long)
+    if share > CONTAINMENT_MIN_SHARE or (share == CONTAINMENT_MIN_SHARE
+                                         and long.startswith(short)):
         return DuplicateReason.CONTAINS
     return None
 

@@ -53,6 +53,15 @@ def test_duplicates_across_groups_by_name_pinyin_similarity_and_containment() ->
     assert found[frozenset("hi")] is DuplicateReason.SIMILAR
 
 
+def test_a_name_ending_one_twice_its_length_is_a_kind_of_it_not_a_duplicate() -> None:
+    found = _reasons([
+        _tag("a", "咨询", "g1"), _tag("b", "官网咨询", "g2"), _tag("c", "電話諮詢", "g3"),
+        _tag("d", "复购", "g4"), _tag("e", "复购客户", "g5"),
+    ])
+    assert frozenset("ab") not in found and frozenset("ac") not in found
+    assert found[frozenset("de")] is DuplicateReason.CONTAINS
+
+
 def test_siblings_and_short_contained_names_are_not_duplicates() -> None:
     found = _reasons([
         _tag("a", "高意向", "g1"), _tag("b", "中意向", "g1"), _tag("c", "低意向", "g1"),
