@@ -125,3 +125,20 @@ def test_shoppers_words(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 ])
 def test_other_industries(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("是不是还没发货", {"物流咨询"}),
+    ("这么久还没到，是不是寄漏了", {"物流咨询"}),      # forgotten, not leaking
+    ("懒得折腾退货了", set()),
+    ("退一部分钱给我就行", {"退款退货"}),
+    ("你们卖的什么破烂", {"投诉"}),                    # a rhetorical question scolds
+    ("鱼不太新鲜，一股腥味", {"售后问题"}),
+    ("吸尘器吸力不够", {"售后问题"}),
+    ("牛奶是坏的", {"售后问题"}),
+    ("超时半小时，打电话也不接", {"物流咨询", "投诉"}),
+    ("师傅什么时候能过来修", {"预约到店"}),
+    ("Could I get 10% off?", {"价格异议"}),
+])
+def test_whole_chats(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
