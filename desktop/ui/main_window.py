@@ -8,6 +8,7 @@ settings file when the window closes and restored when it opens.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -597,6 +598,11 @@ class MainWindow(QMainWindow):
         self.cancel_sync_action = self._action(lambda: self.tr("Cancel sync"), self._cancel_sync,
                                                icon_name="cancel")
         self.cancel_sync_action.setEnabled(self.sync.running)
+        self.refresh_at_start_action = self._action(lambda: self.tr("Sync again at start"),
+                                                    self._toggle_refresh_at_start)
+        self.refresh_at_start_action.setCheckable(True)
+        self.refresh_at_start_action.setChecked(self.settings.refresh_at_start(
+            self.context.workspace.profile.is_team, math.inf))
         quit_action = self._action(lambda: self.tr("Quit"), self.close, icon_name="quit",
                                    keys=[key(key.StandardKey.Quit), key("Ctrl+Q")])
         stack = self.context.undo_stack
@@ -658,7 +664,8 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("")
         self._translated(file_menu, lambda: self.tr("&File"))
-        file_menu.addActions([self.sync_action, self.cancel_sync_action])
+        file_menu.addActions([self.sync_action, self.cancel_sync_action,
+                              self.refresh_at_start_action])
         file_menu.addSeparator()
         file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
@@ -889,6 +896,13 @@ class MainWindow(QMainWindow):
         self.cancel_sync_action.setEnabled(False)
         self.sync_action.setEnabled(True)
         self.status.sync_idle()
+
+    def _toggle_refresh_at_start(self) -> None:
+        """On: this profile syncs again at every start (a team profile by default, a solo one
+        with `always`); off: no profile does."""
+        on = self.refresh_at_start_action.isChecked()
+        team = self.context.workspace.profile.is_team
+        self.settings.set_refresh_at_start(("team" if team else "always") if on else "never")
 
     def _cancel_sync(self) -> None:
         if self.sync.running:

@@ -84,6 +84,11 @@ class Settings:
             return False
         return cache_age_s >= 60 * max(0, _int(self._qs.value(KEY_REFRESH_AFTER_MIN), 0))
 
+    def set_refresh_at_start(self, mode: str) -> None:
+        if mode not in REFRESH_MODES:
+            raise ValueError(mode)
+        self._qs.setValue(KEY_REFRESH_AT_START, mode)
+
     # -- window state ----------------------------------------------------------
 
     def state(self, key: str) -> QByteArray | None:

@@ -2594,6 +2594,10 @@
         </translation>
     </message>
     <message>
+        <source>Sync again at start</source>
+        <translation>Sync again at start</translation>
+    </message>
+    <message>
         <source>Retag…</source>
         <translation>Retag…</translation>
     </message>

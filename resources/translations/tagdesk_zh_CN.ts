@@ -2568,6 +2568,10 @@
         </translation>
     </message>
     <message>
+        <source>Sync again at start</source>
+        <translation>启动时自动同步</translation>
+    </message>
+    <message>
         <source>Retag…</source>
         <translation>批量重标…</translation>
     </message>

@@ -72,6 +72,20 @@ def test_no_refresh_at_start_unless_the_setting_asks_for_it(
         _stop(session)
 
 
+def test_the_file_menu_toggle_writes_the_setting_the_next_start_reads(
+        qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
+    session = _session(qtbot, synced_workspace, gui_home, "")
+    action = session.window.refresh_at_start_action
+    try:
+        assert action.text() == "Sync again at start" and not action.isChecked()   # solo
+        action.trigger()
+        assert action.isChecked() and Settings(gui_home).refresh_at_start(False, 0.0)
+        action.trigger()
+        assert not Settings(gui_home).refresh_at_start(True, 1e6)           # never, team too
+    finally:
+        _stop(session)
+
+
 @pytest.mark.parametrize(("ini", "team", "age_s", "refresh"), [
     ("", True, 0.0, True),
     ("", False, 1e6, False),
