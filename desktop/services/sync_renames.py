@@ -3,11 +3,11 @@ sync finds them: the same WeCom id under a new name.
 
 The sync journals each such rename itself (`tag_rename` / `group_rename`, source `observed`,
 the old and the new name). Around it, `sync_following_renames` respells the rules and the
-auto-tagging keywords' tags kept in the cache with the same `Rename` a rename from the tree
-uses (`rename_follow`), and returns the renames so that
-the caller respells the saved and recent filters and the filter bar (the app's settings
-file), as after a rename from the tree. A group's rename comes before its tags', which are
-then named in the group's new name.
+tags of the auto-tagging keywords and review verdicts kept in the cache with the same `Rename`
+a rename from the tree uses (`rename_follow`), and returns the renames so that the caller
+respells the saved and recent filters and the filter bar (the app's settings file), as after
+a rename from the tree. A group's rename comes before its tags', which are then named in the
+group's new name.
 """
 
 from __future__ import annotations

@@ -69,6 +69,19 @@ def respell_keywords(conn: sqlite3.Connection, respelled: Callable[[str], str]) 
     return moved
 
 
+def respell_reviews(conn: sqlite3.Connection, respelled: Callable[[str], str]) -> int:
+    """Name each verdict's tag as `respelled` spells it (a tag or a group was renamed), in the
+    caller's transaction, so that the suggestion under the new name keeps its verdicts. How
+    many verdicts were respelled."""
+    moved = 0
+    for (name,) in conn.execute("SELECT DISTINCT tag_name FROM autotag_review").fetchall():
+        new = respelled(name)
+        if new != name:
+            moved += conn.execute("UPDATE autotag_review SET tag_name = ? WHERE tag_name = ?",
+                                  (new, name)).rowcount
+    return moved
+
+
 def remove_keywords(cache: Cache, names: Iterable[str]) -> int:
     """Forget these tags' keywords; returns how many were stored."""
     with cache.write() as conn:

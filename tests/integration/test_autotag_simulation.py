@@ -163,3 +163,29 @@ def test_member_messages_are_read_only_when_asked(service: AutoTagService, sandb
     lines = sandbox.state.chat_export_path.read_text(encoding="utf-8").splitlines()
     assert service.simulate(keywords=KEYWORDS).messages == len(_customer_lines(sandbox))
     assert service.simulate(keywords=KEYWORDS, member_messages=True).messages == len(lines)
+
+
+def test_verdicts_follow_a_rename_from_the_tree_and_one_a_sync_finds(
+        service: AutoTagService, synced_ws: Any, sandbox: Any) -> None:
+    from desktop.services.sync_renames import sync_following_renames
+    from desktop.services.tag_admin import TagAdminService
+    from desktop.store import autotag_settings
+
+    autotag_settings.save_keywords(synced_ws.cache, {"意向程度:高意向": KEYWORDS["高意向"]})
+    simulation = service.simulate()
+    accepted, rejected = simulation.suggestions[0], simulation.suggestions[1]
+    service.record_reviews([accepted], "accepted")
+    service.reject([rejected])
+    TagAdminService(synced_ws).rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
+    sandbox.state.console_edit_tag(sandbox.state.find_group("意向程度"), name="意向等级")
+    sync_following_renames(synced_ws.client(), synced_ws.cache)
+
+    again = service.simulate()
+    latest = autotag_settings.latest_reviews(synced_ws.cache)
+    decided = {s.key: latest[s.key].verdict for s in again.suggestions if s.key in latest}
+    assert decided == {
+        (accepted.external_userid, accepted.userid, "意向等级:意向很高"): "accepted",
+        (rejected.external_userid, rejected.userid, "意向等级:意向很高"): "rejected"}
+    labelled = service.training_messages(["意向等级:意向很高"])
+    assert {str(e.message_id) for e in accepted.evidence} <= {
+        m.id for m in labelled if "意向等级:意向很高" in m.labels}
