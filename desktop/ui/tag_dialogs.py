@@ -69,8 +69,11 @@ def only_empty(*checks: NameCheck) -> bool:
     return bool(errors) and all(p.code is ProblemCode.EMPTY for p in errors)
 
 
-def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tuple[str, str]:
-    """Title and text of the delete confirmation, with how many customers lose the tag."""
+def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
+                        request: bool = False) -> tuple[str, str]:
+    """Title and text of the delete confirmation, with how many customers lose the tag;
+    `request`: on a team profile the deletion becomes an approval request, so nothing is
+    lost until an administrator approves it."""
     names = "、".join(f"“{name}”" for name in impact.names[:5])
     if len(impact.names) > 5:
         names += QCoreApplication.translate("TagDialogs", " and %1 more").replace(
@@ -94,6 +97,12 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "") -> tupl
                           " and tags them again.")
     lost = lost.replace("%1", COUNTS.customers(impact.customers)).replace(
         "%2", COUNTS.relations(impact.relations))
+    if request:
+        title = QCoreApplication.translate("TagDialogs", "Request a deletion")
+        lost = QCoreApplication.translate(
+            "TagDialogs", "Deleting needs an administrator's approval: TagDesk sends them a"
+                          " request, and nothing changes until it is approved. Once approved,"
+                          " %1").replace("%1", lost)
     return title, f"{what}\n\n{lost}\n{final}"
 
 

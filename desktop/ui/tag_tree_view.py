@@ -55,6 +55,8 @@ from desktop.ui.tag_dialogs import (
     taken_abbreviations,
 )
 from desktop.ui.tag_tree_model import COUNT_COLUMN, NAME_COLUMN, Role, TagTreeModel
+from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
+from desktop.wecom.errors import WeComError
 
 SEARCH_LIMIT = 60
 
@@ -346,9 +348,10 @@ class TagTreeView(QWidget):
             return
         group_ids = [group.id] if group else []
         service = self.model.service
+        request = self._deletion_is_request(node)
         self.context.run_task(
             lambda _p, _c: service.deletion_impact(tag_ids, group_ids), owner=self, name="deletion impact",
-            on_result=lambda impact: self._confirm_delete(impact, tag_ids, group),
+            on_result=lambda impact: self._confirm_delete(impact, tag_ids, group, request),
             on_error=self._show_error,
         )
 
@@ -379,8 +382,10 @@ class TagTreeView(QWidget):
         else:
             self._write(lambda: service.pin(userid, tag_id), "pin")
 
-    def _confirm_delete(self, impact: DeletionImpact, tag_ids: list[str], group: Any) -> None:
-        title, text = delete_confirmation(impact, group_name=group.name if group else "")
+    def _confirm_delete(self, impact: DeletionImpact, tag_ids: list[str], group: Any,
+                        request: bool) -> None:
+        title, text = delete_confirmation(impact, group_name=group.name if group else "",
+                                          request=request)
         answer = QMessageBox.question(self, title, text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
@@ -392,6 +397,14 @@ class TagTreeView(QWidget):
         else:
             self._write(lambda: service.delete_tags(tag_ids), "delete tags")
 
+    def _deletion_is_request(self, node: TagNode) -> bool:
+        """Whether the team server makes the node's deletion an approval request."""
+        group = _group_of(node)
+        if self.rules is None or group is None:
+            return False
+        operation = Operation.DELETE_TAG if node.kind is NodeKind.TAG else Operation.DELETE_GROUP
+        return self.rules.decide(Change(operation, group.full_name)).verdict is Verdict.APPROVAL
+
     def _write(self, call: Callable[[], ChangeSet], name: str) -> None:
         self.context.run_operation(lambda _p, _c: call(), owner=self, name=name,
                                    on_failure=self._show_error)
@@ -399,6 +412,11 @@ class TagTreeView(QWidget):
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, ReadOnlyTagError):     # now remembered: the tree shows the lock
             self.context.publish(ChangeSet(tags_changed=True))
+        if isinstance(exc, WeComError) and exc.errcode == TEAM_APPROVAL_REQUIRED:
+            sent = pick(exc.explanation_zh, exc.explanation_en)   # a request, not a fault
+            self.context.status_message.emit(sent)
+            QMessageBox.information(self, self.tr("Request sent"), sent)
+            return
         message = message_for(exc)
         self.context.status_message.emit(message)
         QMessageBox.warning(self, self.tr("Tags"), message)
@@ -454,6 +472,10 @@ class TagTreeView(QWidget):
         self.tree.installEventFilter(self)
         self.tree.clicked.connect(lambda index: self.activate(index, self._click_modifiers))
         self.tree.customContextMenuRequested.connect(self._context_menu)
+        # F2, Del and Ctrl+P act on the current node: their state follows it, not the node a
+        # context menu or the team's rules last saw
+        self.tree.selectionModel().currentChanged.connect(
+            lambda *_: self._update_actions(self.current_node()))
         self.model.modelAboutToBeReset.connect(self._remember_view)
         self.model.modelReset.connect(self._restore_view)
         self.model.loaded.connect(self._reapply_search)

@@ -4007,6 +4007,14 @@
         <translation>%1 (%2) will lose it in WeCom.</translation>
     </message>
     <message>
+        <source>Request a deletion</source>
+        <translation>Request a deletion</translation>
+    </message>
+    <message>
+        <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request, and nothing changes until it is approved. Once approved, %1</source>
+        <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request, and nothing changes until it is approved. Once approved, %1</translation>
+    </message>
+    <message>
         <source>Delete tag</source>
         <translation>Delete tag</translation>
     </message>
@@ -4197,6 +4205,10 @@
     <message>
         <source>No tag matches “%1”</source>
         <translation>No tag matches “%1”</translation>
+    </message>
+    <message>
+        <source>Request sent</source>
+        <translation>Request sent</translation>
     </message>
     <message>
         <source>Unpin from favourites</source>

@@ -3970,6 +3970,14 @@
         <translation>%1（%2）将在企业微信中失去该标签。</translation>
     </message>
     <message>
+        <source>Request a deletion</source>
+        <translation>申请删除</translation>
+    </message>
+    <message>
+        <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request, and nothing changes until it is approved. Once approved, %1</source>
+        <translation>删除需要管理员批准：TagDesk 会向管理员提交申请，批准之前一切不变。批准后，%1</translation>
+    </message>
+    <message>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
@@ -4156,6 +4164,10 @@
     <message>
         <source>No tag matches “%1”</source>
         <translation>没有与“%1”匹配的标签</translation>
+    </message>
+    <message>
+        <source>Request sent</source>
+        <translation>已提交申请</translation>
     </message>
     <message>
         <source>Unpin from favourites</source>

@@ -18,6 +18,8 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
 from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
 from desktop.ui.tag_tree_view import TagTreeView
+from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
+from desktop.wecom.errors import WeComError
 
 pytestmark = pytest.mark.gui
 
@@ -677,3 +679,73 @@ def test_names_stay_readable_in_an_800_by_600_window(
         assert layouts()["高意向"][3] is True
     finally:
         translations.uninstall()
+
+
+def test_a_deletion_that_becomes_a_request_says_so_and_its_answer_is_no_fault(
+    qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head's deletion on a team profile is a request: the confirmation says nothing is
+    lost until an administrator approves, and the server's "request #N sent" answer is
+    told as news, without an errcode, not warned about."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    marketing = departments["市场部"]
+    head = Actor("dongfangwei", managed=frozenset({marketing}),
+                 departments=frozenset({marketing}))
+    asked: list[str] = []
+    told: list[tuple[str, str]] = []
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _parent, _title, text, *_args: _no(asked, text))
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, title, text, *_args: told.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *_args: warned.append(text))
+    tag_id = sandbox.state.find_tag("意向程度", "高意向")
+    for actor in (head, Actor("shenyingyi", admin=True)):
+        view.set_rules(TeamRules(Policy(), chart, actor))
+        assert view.select_key(f"tag:{tag_id}")
+        view.tree.setFocus()
+        expected = len(asked) + 1
+        qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+        qtbot.waitUntil(lambda wanted=expected: len(asked) == wanted, timeout=10000)
+    as_head, as_admin = asked
+    assert "nothing changes until it is approved" in as_head and "Once approved, " in as_head
+    assert "approv" not in as_admin and "will lose it in WeCom" in as_admin
+    assert sandbox.state.find_tag("意向程度", "高意向") == tag_id
+
+    view._show_error(WeComError(
+        TEAM_APPROVAL_REQUIRED, "删除标签需要管理员批准，已提交申请 #3，等待管理员批准 / Deleting"
+        " a tag needs an administrator's approval; request #3 was sent to the administrators",
+        "externalcontact/del_corp_tag"))
+    assert told and not warned
+    assert told[0][1] == "删除标签需要管理员批准，已提交申请 #3，等待管理员批准"
+
+
+def test_f2_and_del_follow_the_current_tag_once_the_team_rules_arrive(
+    qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The team's rules arrive before any tag is current; a tag clicked afterwards renames
+    with F2 and deletes with Del, without a context menu opened first."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    view.set_rules(TeamRules(Policy(), chart, Actor("shenyingyi", admin=True)))
+    tag_id = sandbox.state.find_tag("意向程度", "低意向")
+    assert view.select_key(f"tag:{tag_id}")
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_F2)
+    assert isinstance(view.dialog, RenameDialog) and view.dialog.isVisible()
+    view.dialog.reject()
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _parent, _title, text, *_args: _no(asked, text))
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10000)
+
+
+def _no(asked: list[str], text: str) -> QMessageBox.StandardButton:
+    """A question answered No, its text kept."""
+    asked.append(text)
+    return QMessageBox.StandardButton.No
