@@ -60,9 +60,9 @@ class IntentPack:
     supposes a case and asks about it (要是不合适能退吗, 万一过敏怎么办), this intent's phrases after
     the supposition are the case imagined, not the customer's own matter, and do not count,
     unless the customer names before it what they already have or ordered (the question tags'
-    `owned` words: 我买的要是修不好能退吗). `settled`: phrases (gapped ones too) that, later in
-    the message, say what this intent's phrases named before them turned out fine (包装破了，
-    不过东西没坏): those earlier phrases do not count."""
+    `owned` words: 我买的要是修不好能退吗). `settled`: phrases (gapped ones too) that say what
+    this intent's phrases named before or inside them turned out fine (包装破了，不过东西没坏;
+    发票我已经报销完了): those phrases do not count."""
 
     name: str
     aliases: tuple[str, ...]

@@ -115,19 +115,20 @@ def _gapped_original(normal: NormalText, phrase: str) -> str:
     return normal.original(at, end + len(second)) if end != -1 else phrase
 
 
-def _first_at(text: NormalText, phrase: str) -> int | None:
-    """Where a phrase first occurs in the text (a gapped one: its second part later in the
-    same clause, at most GAP_CHARS characters after its first), or None."""
+def _first_end(text: NormalText, phrase: str) -> int | None:
+    """Where a phrase's first occurrence in the text ends (a gapped one: its second part
+    later in the same clause, at most GAP_CHARS characters after its first), or None."""
     first, second = split_gap(phrase)
     body = text.text
     at = body.find(first)
     while at != -1:
-        if not second:
-            return at
         after = at + len(first)
+        if not second:
+            return after
         clause_end = next((mark for mark in text.sorted_clauses if mark >= after), len(body))
-        if body.find(second, after, min(clause_end, after + GAP_CHARS + len(second))) != -1:
-            return at
+        found = body.find(second, after, min(clause_end, after + GAP_CHARS + len(second)))
+        if found != -1:
+            return found + len(second)
         at = body.find(first, at + 1)
     return None
 
@@ -349,13 +350,13 @@ class AutoTagger:
         return any(word in body for word in self._owned.get(tag, ()))
 
     def _unsettled(self, text: NormalText, hits: list[Hit]) -> list[Hit]:
-        """The hits without those that a later phrase says turned out fine (破了 in 包装破了，
-        不过东西没坏)."""
+        """The hits without those that a phrase at or after them says turned out fine (破了
+        in 包装破了，不过东西没坏; 报销 in 发票我已经报销完了)."""
         for tag, phrases in self._settled.items():
-            at = min((found for found in (_first_at(text, phrase) for phrase in phrases)
-                      if found is not None), default=None)
-            if at is not None:
-                hits = [hit for hit in hits if hit.tag != tag or hit.end > at]
+            end = max((found for found in (_first_end(text, phrase) for phrase in phrases)
+                       if found is not None), default=None)
+            if end is not None:
+                hits = [hit for hit in hits if hit.tag != tag or hit.start >= end]
         return hits
 
     def _supposed_at(self, text: NormalText, forms: Sequence[tuple[int, int]]

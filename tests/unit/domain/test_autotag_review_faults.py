@@ -142,3 +142,26 @@ def test_other_industries(tagger: AutoTagger, text: str, tags: set[str]) -> None
 ])
 def test_whole_chats(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("物流信息我已经看到了", set()),
+    ("你们的售后我一直很放心", set()),
+    ("这种问题在所难免，没关系", set()),
+    ("降温了，天冷了多穿点", set()),
+    ("单位的发票我都报销完了", set()),                 # the invoice is done with
+    ("上次说的退货不算数，东西我留着了", set()),       # the return is called off
+    ("发货神速", set()),
+    ("外卖小哥特别有礼貌", set()),
+    ("我们公司是做网站推广的，有需要可以联系我们", {"无效客户"}),
+    ("挂号费要多少", {"产品咨询"}),                    # a fee asked, no visit booked
+    ("合同到期就停，不续了", set()),
+    ("收货地址填的是旧的", {"物流咨询"}),
+    ("风扇噪音有点大", {"售后问题"}),
+    ("香水味道太淡了，闻不到香味", {"售后问题"}),
+    ("实际油耗比宣传的高", {"售后问题"}),
+    ("能不能上门给我们培训一次", {"预约到店"}),
+    ("价格还能商量吗", {"价格异议"}),
+])
+def test_precision_traps(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
