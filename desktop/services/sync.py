@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store.db import Cache
@@ -99,8 +99,8 @@ def run_sync(
             follow_users, directory = people.result()
             snap.departments, snap.members = directory.departments, directory.members
             snap.contact_ways = directory.contact_ways
-            read_relations(client, target.add_page, heaviest_first(cache, follow_users),
-                           progress, cancel, chains)
+            read_pages(client, target.prepare_page, target.add_prepared,
+                       heaviest_first(cache, follow_users), progress, cancel, chains)
             fetch_s = time.perf_counter() - started
             cancel.raise_if_cancelled()
             progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
@@ -210,6 +210,7 @@ def _read_contact_ways(
 PageItems = list[tuple[ExternalContact, FollowInfo]]  # one relation page's rows
 PageConsumer = Callable[[PageItems], None]
 PAGES_AHEAD = 2  # relation pages each chain may fetch beyond what the consumer took
+Page = TypeVar("Page")
 
 
 def read_relations(
@@ -220,9 +221,26 @@ def read_relations(
     cancel: CancelToken,
     chains: int,
 ) -> None:
-    """Page batch/get_by_user for every follow user, `chains` cursors at a time, handing
-    each page's rows, as the client read them, to `consume` on the calling thread while
-    the chains fetch on.
+    """`read_pages`, each page's rows handed over as the client read them."""
+    read_pages(client, _as_read, consume, follow_users, progress, cancel, chains)
+
+
+def _as_read(items: PageItems) -> PageItems:
+    return items
+
+
+def read_pages(
+    client: WeComClient,
+    prepare: Callable[[PageItems], Page],
+    consume: Callable[[Page], None],
+    follow_users: list[str],
+    progress: ProgressCallback,
+    cancel: CancelToken,
+    chains: int,
+) -> None:
+    """Page batch/get_by_user for every follow user, `chains` cursors at a time; each page's
+    rows go through `prepare` on the chain that read it (while the pages before it are
+    consumed) and then to `consume` on the calling thread, in the order they arrive.
 
     Each member is a chain that follows its own cursor to the end, so the work
     spreads evenly however unequal the members' customer counts are (a chain of
@@ -232,11 +250,11 @@ def read_relations(
     """
     chains = max(1, chains)
     total = len(follow_users)
-    pages: queue.Queue[PageItems | BaseException | None] = queue.Queue(
-        maxsize=PAGES_AHEAD * chains)
+    pages: queue.Queue[tuple[int, Page] | BaseException | None] = queue.Queue(
+        maxsize=PAGES_AHEAD * chains)  # a page as prepared, with its number of rows
     stop = threading.Event()  # set when reading ended: chains end at their next page
 
-    def offer(item: PageItems | BaseException | None) -> None:
+    def offer(item: tuple[int, Page] | BaseException | None) -> None:
         while not stop.is_set():
             try:
                 pages.put(item, timeout=0.05)
@@ -250,7 +268,7 @@ def read_relations(
             while not stop.is_set():
                 cancel.raise_if_cancelled()
                 page = client.batch_get_by_user([userid], cursor=cursor, limit=PAGE_LIMIT)
-                offer(page.items)
+                offer((len(page.items), prepare(page.items)))
                 if not page.next_cursor:
                     break
                 cursor = page.next_cursor
@@ -271,8 +289,9 @@ def read_relations(
                 if item is None:
                     done_users += 1
                 else:
-                    consume(item)
-                    fetched += len(item)
+                    rows, prepared = item
+                    consume(prepared)
+                    fetched += rows
                 progress(Progress("relations", done_users, total,
                                   f"已读取 {fetched:,} 个客户关系 / {fetched:,} relations read"))
         finally:

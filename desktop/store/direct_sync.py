@@ -22,8 +22,9 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from desktop.domain.sort_key import person_sort_key
 from desktop.store import journal, search_text, sort_keys, tag_counts
@@ -34,7 +35,6 @@ from desktop.store.snapshot import (
     RELATION_FIELDS,
     CustomerRow,
     PageCustomer,
-    PageFollow,
     PageItem,
     PageRelation,
     PageWriter,
@@ -63,8 +63,13 @@ SUSPENDED = ("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AN
 RELATION_SET_KEY = "relation_set_version"  # what the suspended relation_set_insert bumps
 
 
-class SyncWrite(Protocol):
-    """Where a sync's relation pages go while they are fetched, and its final write."""
+Prepared = TypeVar("Prepared")
+
+
+class SyncWrite(Protocol[Prepared]):
+    """Where a sync's relation pages go while they are fetched, and its final write. A page
+    is made ready (`prepare_page`, on the thread that read it, while the pages before it are
+    written) and then added (`add_prepared`, on the writing thread)."""
 
     def add(self, customers: Sequence[CustomerRow], relations: Sequence[RelationRow]) -> None:
         ...
@@ -72,12 +77,34 @@ class SyncWrite(Protocol):
     def add_page(self, items: Sequence[PageItem]) -> None:
         ...
 
+    def prepare_page(self, items: Sequence[PageItem]) -> Prepared:
+        ...
+
+    def add_prepared(self, page: Prepared) -> None:
+        ...
+
     def write(self, snap: Snapshot) -> WriteResult:
         ...
 
 
+PreparedCustomer = tuple[str, tuple[object, ...], int, str]
+"""A customer row: its external_userid, its fields, their hash() and its name's sort key."""
+PreparedRelation = tuple[str, tuple[object, ...], list[int], str | None]
+"""A relation's key, its row (`INSERT_RELATIONS` less the id), its tag pks and folded text."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    """A page made into rows: its customers, the last row of each of its relations, and
+    the JSON of those relations' tag pks in that order (the links, should they all be new)."""
+
+    customers: list[PreparedCustomer]
+    relations: list[PreparedRelation]
+    links: str
+
+
 @contextmanager
-def open_sync_write(cache: Cache, snap: Snapshot) -> Iterator[SyncWrite]:
+def open_sync_write(cache: Cache, snap: Snapshot) -> Iterator[SyncWrite[Any]]:
     """A `DirectWrite` when the cache holds no relation, else a `Staging`. `snap` holds the
     tag groups and tags already (a direct write needs their keys for the links)."""
     direct = DirectWrite.begin(cache, snap)
@@ -125,78 +152,92 @@ class DirectWrite(PageWriter):
                 return None
             return cls(cache, conn, snap, attempt.pop_all())
 
+    def prepare_page(self, items: Sequence[PageItem]) -> PreparedPage:
+        """One relation page as rows (on any thread: it only reads what `begin` set)."""
+        return self._prepare([c for c, _ in items], [(c.external_userid, f, c) for c, f in items])
+
+    def _prepare(self, customers: Sequence[PageCustomer],
+                 relations: Sequence[PageRelation]) -> PreparedPage:
+        """Each customer's row and sort key, and each relation's row, links, signature and
+        folded text (by the last row of its customer on the page), made in one pass."""
+        live, tag_ids = self._live, self._tag_ids
+        page_customers = {c.external_userid: c for c in customers}
+        latest: dict[str, tuple[tuple[object, ...], list[int], str | None]] = {}
+        for external_userid, r, row_customer in relations:
+            linked = sorted(tag_ids.intersection(r.tag_ids))
+            pks = sorted([live[t] for t in linked])
+            mobiles = json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]"
+            customer = page_customers.get(external_userid)
+            latest[f"{r.userid}\n{external_userid}"] = (  # a relation's last row wins
+                (external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
+                 r.state, r.oper_userid, r.remark_corp_name, mobiles, len(pks),
+                 linked_relation_signature(r, linked, row_customer)),
+                pks,
+                None if customer is None else search_text.fold_fields(  # None: folded at the end
+                    r.remark, r.description, r.remark_corp_name, customer.name,
+                    customer.corp_name, customer.corp_full_name, external_userid, mobiles))
+        return PreparedPage(
+            customers=[(c.external_userid, fields, hash(fields), _sort_key(c.name))
+                       for c in customers for fields in (_customer_fields(c),)],
+            relations=[(key, row, pks, text) for key, (row, pks, text) in latest.items()],
+            links=json.dumps([pks for _, pks, _ in latest.values()]))
+
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[PageRelation]) -> None:
-        """Insert one page: its customers (the last row of one wins), its relations (by their
-        customer's external_userid) with their folded text and links, each relation's row,
-        links, signature and text made in one pass."""
+        self.add_prepared(self._prepare(customers, relations))
+
+    def add_prepared(self, page: PreparedPage) -> None:
+        """Insert one prepared page: its customers (the last row of one wins), its relations
+        with their folded text and links (a relation added again replaces its earlier row)."""
         self._check_thread()
-        self._add_customers(customers)
-        latest = {f"{r.userid}\n{external_userid}": (external_userid, r, row_customer)
-                  for external_userid, r, row_customer in relations}  # its last row wins
-        page_customers = {c.external_userid: c for c in customers}
+        self._add_customers(page.customers)
         fresh: list[tuple[object, ...]] = []
         links: list[list[int]] = []
         texts: list[tuple[int, str | None]] = []
         first = self._next_id  # the new relations' ids follow it in order
-        ids, live, tag_ids = self._ids, self._live, self._tag_ids
-        for key, (external_userid, r, row_customer) in latest.items():
-            linked = sorted(tag_ids.intersection(r.tag_ids))
-            mobiles = json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]"
-            pks = sorted([live[t] for t in linked])
-            signature = linked_relation_signature(r, linked, row_customer)
+        ids = self._ids
+        for key, row, pks, text in page.relations:
             rid = ids.get(key)
             if rid is None:
                 rid = ids[key] = self._next_id
                 self._next_id += 1
                 links.append(pks)
-                fresh.append((rid, external_userid, r.userid, r.remark, r.description,
-                               r.createtime, r.add_way, r.state, r.oper_userid,
-                               r.remark_corp_name, mobiles, len(pks), signature))
+                fresh.append((rid, *row))
             else:
-                self._replace(rid, r, mobiles, pks, signature)
-            customer = page_customers.get(external_userid)
-            texts.append((rid, None if customer is None else search_text.fold_fields(
-                r.remark, r.description, r.remark_corp_name, customer.name, customer.corp_name,
-                customer.corp_full_name, external_userid, mobiles)))  # None: folded at the end
+                self._replace(rid, row, pks)
+            texts.append((rid, text))
         self._conn.executemany(INSERT_RELATIONS, fresh)
         self._conn.executemany(FOLDED_TEXT, texts)
         if fresh:
-            self._insert_links(first, links)
+            self._insert_links(first, page.links if len(fresh) == len(page.relations)
+                               else json.dumps(links), links)
 
-    def _add_customers(self, customers: Sequence[PageCustomer]) -> None:
+    def _add_customers(self, customers: Sequence[PreparedCustomer]) -> None:
         """Insert the customers not written yet; one written before with other fields is
         updated (its update trigger marks its relations' text to fold again)."""
         new: dict[str, tuple[object, ...]] = {}
-        for c in customers:
-            fields = _customer_fields(c)
-            digest = hash(fields)
-            written = self._customers.get(c.external_userid)
-            if written is None:
-                new[c.external_userid] = fields
+        for external_userid, fields, digest, sort_key in customers:
+            written = self._customers.get(external_userid)
+            if written is None or external_userid in new:
+                new[external_userid] = (external_userid, *fields, sort_key)
             elif written != digest:
-                self._conn.execute(UPDATE_CUSTOMER, (*fields, _sort_key(c.name),
-                                                     c.external_userid))
-            self._customers[c.external_userid] = digest
-        self._conn.executemany(INSERT_CUSTOMERS, [
-            (external_userid, *fields, _sort_key(str(fields[0])))
-            for external_userid, fields in new.items()])
+                self._conn.execute(UPDATE_CUSTOMER, (*fields, sort_key, external_userid))
+            self._customers[external_userid] = digest
+        self._conn.executemany(INSERT_CUSTOMERS, new.values())
 
-    def _replace(self, rid: int, r: PageFollow, mobiles: str, pks: list[int],
-                 signature: int) -> None:
+    def _replace(self, rid: int, row: tuple[object, ...], pks: list[int]) -> None:
         """A relation added again: its later row and links replace the earlier ones."""
         self._links -= self._conn.execute(
             "DELETE FROM relation_tag WHERE relation_id = ?", (rid,)).rowcount
         self._conn.execute(
             f"UPDATE relation SET ({RELATION_FIELDS}, tag_count, sync_sig) ="
-            f" ({', '.join('?' * 10)}) WHERE id = ?",
-            (r.remark, r.description, r.createtime, r.add_way, r.state, r.oper_userid,
-             r.remark_corp_name, mobiles, len(pks), signature, rid))
-        self._insert_links(rid, [pks])
+            f" ({', '.join('?' * 10)}) WHERE id = ?", (*row[2:], rid))
+        self._insert_links(rid, json.dumps([pks]), [pks])
 
-    def _insert_links(self, first_id: int, pks: list[list[int]]) -> None:
-        """Links of consecutive relations from `first_id` on, a list of pks each."""
-        self._conn.execute(INSERT_LINKS, (first_id, json.dumps(pks)))
+    def _insert_links(self, first_id: int, pks_json: str, pks: list[list[int]]) -> None:
+        """Links of consecutive relations from `first_id` on: `pks`, a list of tag pks each,
+        given as their JSON too."""
+        self._conn.execute(INSERT_LINKS, (first_id, pks_json))
         self._links += sum(map(len, pks))
 
     def write(self, snap: Snapshot) -> WriteResult:

@@ -368,6 +368,13 @@ class Staging(PageWriter):
             unknown = [t for t in tag_ids if t not in live]
             return ",".join(map(str, pks)), json.dumps(unknown)
 
+    def prepare_page(self, items: Sequence[PageItem]) -> Sequence[PageItem]:
+        """A page as it is: staging compares each row with what it staged before."""
+        return items
+
+    def add_prepared(self, page: Sequence[PageItem]) -> None:
+        self.add_page(page)
+
     def write(self, snap: Snapshot) -> WriteResult:
         """Merge what was staged and the rest of `snap` into the cache (`write_snapshot`)."""
         return write_snapshot(self._cache, snap, self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,13 @@ from typing import Any
 import pytest
 
 from desktop.services.progress import CancelToken, Progress
-from desktop.services.sync import PAGES_AHEAD, PageItems, read_relations, run_sync
+from desktop.services.sync import (
+    PAGES_AHEAD,
+    PageItems,
+    read_pages,
+    read_relations,
+    run_sync,
+)
 from desktop.store.db import Cache
 from desktop.wecom.client import WeComClient
 
@@ -95,3 +102,31 @@ def test_a_sync_holds_only_the_pages_in_flight(paged_sandbox: Any, tmp_path: Pat
     # The pages in flight, and the key and signature of each cached relation no page named
     # yet: far less than holding every row, never all of it.
     assert peak < holding * 0.6, f"{peak:,} bytes traced; holding the relations takes {holding:,}"
+
+
+def test_each_page_is_prepared_on_the_chain_that_read_it(paged_sandbox: Any) -> None:
+    """The chains make the pages ready (a first sync: rows, signatures, folded text) while the
+    calling thread writes the ones before; it takes each chain's pages in their order."""
+    caller = threading.get_ident()
+    lock = threading.Lock()
+    prepared: dict[int, list[int]] = {}  # preparing thread -> its pages' numbers, in order
+    consumed: list[int] = []
+
+    def prepare(items: PageItems) -> int:
+        with lock:
+            number = sum(map(len, prepared.values()))
+            prepared.setdefault(threading.get_ident(), []).append(number)
+        return number
+
+    def consume(page: int) -> None:
+        assert threading.get_ident() == caller
+        consumed.append(page)
+
+    with _client(paged_sandbox) as client:
+        users = sorted(client.get_follow_user_list())
+        read_pages(client, prepare, consume, users, lambda _p: None, CancelToken(), chains=2)
+    assert len(consumed) >= 8
+    assert sorted(consumed) == list(range(len(consumed)))
+    assert caller not in prepared
+    for pages in prepared.values():
+        assert [page for page in consumed if page in pages] == pages
