@@ -165,3 +165,21 @@ def test_whole_chats(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 ])
 def test_precision_traps(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("付完款以后多久能发货", {"物流咨询"}),            # when it ships, no new purchase
+    ("明明拍的现货，怎么成了预售", {"物流咨询"}),
+    ("I got the wrong color", {"物流咨询"}),           # a wrong item sent, as in Chinese
+    ("枕头有点味道，晾了一天就没味了", set()),          # the fault settled
+    ("纸质发票随货寄来了", set()),
+    ("比商场的划算多了", {"竞品对比"}),                # cheaper than another seller: no objection
+    ("订单我已经取消了，不用处理了", set()),
+    ("才用三天就黄了", {"售后问题"}),
+    ("粉丝断成好几截", {"售后问题"}),
+    ("青菜全蔫了", {"售后问题"}),
+    ("裤子做短了", {"售后问题"}),
+    ("门店改了营业时间也不通知", {"投诉"}),
+])
+def test_last_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
