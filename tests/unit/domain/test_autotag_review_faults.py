@@ -183,3 +183,24 @@ def test_precision_traps(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 ])
 def test_last_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("箱子压坏了，里面的东西倒没事", set()),
+    ("The box was dented but the item is fine.", set()),
+    ("价格贵了点，不过一分钱一分货", set()),           # a higher price accepted
+    ("退回来的钱怎么少了", {"退款退货"}),
+    ("外卖放到隔壁楼了", {"物流咨询"}),               # a building, not a competitor
+    ("能给个老顾客价吗", {"价格异议"}),
+    ("术后复查一般多久一次", {"产品咨询"}),
+    ("麻烦你们上点心", {"投诉"}),
+    ("问题到现在还是没解决", {"投诉"}),
+    ("买回来才发现缺个零件", {"售后问题"}),
+    ("数据线太短了", {"售后问题"}),
+    ("鞋底磨穿了", {"售后问题"}),
+    ("台灯光线太暗", {"售后问题"}),
+    ("汤洒出来一半", {"售后问题"}),
+    ("保养漏装了一个螺丝", {"售后问题"}),
+])
+def test_round_end_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
+    assert set(tagger.labels(text)) == tags
