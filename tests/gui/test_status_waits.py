@@ -3,6 +3,7 @@ sync in its progress line, otherwise in a count-down of its own (toggles, undo, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,9 @@ def test_a_45009_pause_counts_down_in_the_status_bar_until_it_ends(
     assert not status.rate_limit.isVisible()
     session.workspace.transport().limiter.pause(2.5)  # whoever hit it: a toggle, an undo
     qtbot.waitUntil(status.rate_limit.isVisible, timeout=3000)
-    assert status.rate_limit.text() in ("已被企业微信频率限制暂停，3 秒后继续",
-                                        "已被企业微信频率限制暂停，2 秒后继续")
+    # 3 s, or less when the label showed late on a loaded machine; never more than the pause
+    shown = re.fullmatch(r"已被企业微信频率限制暂停，(\d+) 秒后继续", status.rate_limit.text())
+    assert shown is not None and 1 <= int(shown[1]) <= 3, status.rate_limit.text()
     qtbot.waitUntil(lambda: not status.rate_limit.isVisible(), timeout=5000)
 
 
