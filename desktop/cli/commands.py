@@ -103,6 +103,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.arrivals import ArrivalService
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
+    from desktop.services.sync import collector_paused
     from desktop.services.sync_renames import sync_following_renames
     from desktop.services.tagging import TaggingService
     from desktop.services.team_events import fetch_if_team
@@ -117,9 +118,10 @@ def sync(args: argparse.Namespace) -> int:
     else:
         with ws:
             progress = WaitReporter(StderrProgress())
-            result, renames = sync_following_renames(
-                ws.client(on_wait=progress.on_wait), ws.cache, progress=progress,
-                chains=ws.profile.max_concurrency)
+            with collector_paused():
+                result, renames = sync_following_renames(
+                    ws.client(on_wait=progress.on_wait), ws.cache, progress=progress,
+                    chains=ws.profile.max_concurrency)
             respell_filters(args, ws.profile.name, renames)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
             fetch_if_team(ws)

@@ -13,12 +13,14 @@ cancelled sync leaves the previous cache exactly as it was.
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -116,6 +118,22 @@ def run_sync(
     log.info("sync done: %s", result.as_json())
     progress(Progress("done", 1, 1, "同步完成 / Sync complete"))
     return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector waits while a sync runs in a process that does nothing
+    else meanwhile (the command; the app pauses it its own way): a sync makes no cycles worth
+    collecting, and each collection walks the rows it keeps (at 100,000 customers about 1,400
+    collections, 0.65 s of CPU, the full ones 33 ms each with every thread stopped). A
+    collector already paused stays paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_strategies(
