@@ -8,13 +8,16 @@ settings file when the window closes and restored when it opens.
 
 from __future__ import annotations
 
+import html
 import math
+import platform
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import PySide6
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -34,6 +37,7 @@ from desktop.domain.filter.rename import Rename, respelling
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
+from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.store.in_chunks import rows_in
@@ -954,8 +958,19 @@ class MainWindow(QMainWindow):
         return self._syntax
 
     def _show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About TagDesk"), self.tr(
-            "TagDesk %1 — WeCom customer tagging and auditing.").replace("%1", __version__))
+        QMessageBox.about(self, self.tr("About TagDesk"), self.about_text())
+
+    def about_text(self) -> str:
+        """The About box: the version, and where this profile's data and log are (what
+        support asks for first)."""
+        log_file = current_log_file()
+        lines = [
+            self.tr("TagDesk %1 — WeCom customer tagging and auditing.").replace("%1", __version__),
+            self.tr("Data folder: %1").replace("%1", str(self.context.workspace.home)),
+            self.tr("Log file: %1").replace("%1", str(log_file) if log_file else self.tr("none")),
+            f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__}",
+        ]
+        return "<br>".join(html.escape(line) for line in lines)
 
     def _retitle(self) -> None:
         name = self.context.workspace.profile.name

@@ -2780,6 +2780,18 @@
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>
     <message>
+        <source>Data folder: %1</source>
+        <translation>Data folder: %1</translation>
+    </message>
+    <message>
+        <source>Log file: %1</source>
+        <translation>Log file: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
         <source>TagDesk — %1</source>
         <translation>TagDesk — %1</translation>
     </message>

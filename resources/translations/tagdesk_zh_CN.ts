@@ -2752,6 +2752,18 @@
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>
     <message>
+        <source>Data folder: %1</source>
+        <translation>数据目录：%1</translation>
+    </message>
+    <message>
+        <source>Log file: %1</source>
+        <translation>日志文件：%1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>TagDesk — %1</source>
         <translation>TagDesk 企微标签工作台 — %1</translation>
     </message>

@@ -92,6 +92,19 @@ def test_the_window_shows_every_relation_and_the_counts(window: MainWindow,
     assert not window.status.progress.isVisible()
 
 
+def test_the_about_box_says_the_version_and_where_the_data_and_log_are(
+        window: MainWindow, synced_context: Any) -> None:
+    from desktop import __version__
+    from desktop.services.logs import current_log_file
+
+    text = window.about_text()
+    assert f"TagDesk {__version__}" in text
+    assert f"Data folder: {synced_context.workspace.home}" in text
+    log_file = current_log_file()
+    assert f"Log file: {log_file if log_file else 'none'}" in text
+    assert "Python 3." in text and " · Qt 6." in text
+
+
 def test_ctrl_click_builds_an_and_filter_counted_like_the_cli(
         qtbot: Any, window: MainWindow, synced_context: Any,
         capsys: pytest.CaptureFixture[str]) -> None:
