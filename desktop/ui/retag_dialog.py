@@ -229,6 +229,7 @@ class RetagDialog(QDialog):
         self._mode_changed()
         self.replace_mode.toggled.connect(self._mode_changed)
         self._load_tags()
+        self.add_chooser.search.setFocus()  # typing a tag's name is the first thing to do
 
     def retranslate(self) -> None:
         """Every fixed text; the preview and the start button are said again by `texts`."""

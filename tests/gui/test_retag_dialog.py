@@ -58,6 +58,15 @@ def _start(qtbot: Any, dialog: RetagDialog, signal: Any) -> Any:
     return blocker.args[0]
 
 
+def test_the_dialog_opens_with_the_cursor_in_the_tags_to_add(
+        qtbot: Any, synced_context: Any) -> None:
+    dialog = _dialog(qtbot, synced_context, _ids(synced_context))
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.add_chooser.search, timeout=WAIT_MS)
+    qtbot.keyClicks(dialog.focusWidget(), "gyx")
+    assert dialog.add_chooser.results.item(0).text() == "意向程度:高意向"
+
+
 def test_pinyin_search_picks_tags_and_the_preview_matches_the_plan(
         qtbot: Any, synced_context: Any, sandbox: Any) -> None:
     ids = _ids(synced_context)
