@@ -6,7 +6,8 @@ a re-sync loads what the cache holds meanwhile); then every follow relation with
 (batch/get_by_user, 100 a page), fetched by several chains at once (the
 client's rate limiter and concurrency cap keep it within WeCom's limits). The
 sync's own thread stages each relation page into temporary tables, comparing it
-with the cache, while the chains fetch the next ones. Only when everything has
+with the cache, while the chains fetch the next ones (into an empty cache it inserts
+each page, made into rows by the chain that read it). Only when everything has
 arrived is the cache changed where it differs, in one transaction, so a failed or
 cancelled sync leaves the previous cache exactly as it was.
 """
