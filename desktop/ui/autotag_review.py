@@ -358,6 +358,7 @@ class AutoTagReviewWindow(QWidget):
         layout.addWidget(self.preview)
         layout.addWidget(self.batch_progress)
         self.resize(1100, 720)
+        self.simulate_button.setFocus()  # Enter simulates; no key lands in the pilot's size
 
     def _say(self, text: Callable[[], str]) -> None:
         """The summary line, now and after a language switch."""

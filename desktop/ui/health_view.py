@@ -164,6 +164,7 @@ class HealthWindow(QWidget):
         self.failed.connect(lambda exc: self.texts.say(self.notice, lambda: error_text(exc)))
         context.changed.connect(self._on_changed)
         self.refresh()
+        self.table.setFocus()  # the findings first, not the zombie days' spin box
 
     def retranslate(self) -> None:
         """Texts and findings in the UI language; the report, settings and selection stay."""

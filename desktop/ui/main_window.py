@@ -1057,8 +1057,12 @@ class MainWindow(QMainWindow):
 
 def _make_tool_window(window: QWidget) -> None:
     """A separate top-level window (kept when closed, so reopening keeps its state) that
-    Esc and Ctrl+W (plus the platform's own Close keys) close."""
+    Esc and Ctrl+W (plus the platform's own Close keys) close. The widget the window chose
+    to start with the focus keeps it (a new window flag re-parents it, which drops it)."""
+    focused = window.focusWidget()
     window.setWindowFlag(Qt.WindowType.Window)
+    if focused is not None:
+        focused.setFocus()
     keys: dict[str, QKeySequence] = {}
     for sequence in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W"),
                      *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)):

@@ -132,6 +132,7 @@ class ReconcileDialog(QDialog):
         if context.workspace.profile.is_team:
             self.read_server_status()
             self._read_admin()
+        self.source.setFocus()  # the orders file first; no key lands in the pilot's size
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Order reconciliation"))

@@ -121,6 +121,7 @@ class RulesDialog(QDialog):
         self.panel.batchFinished.connect(lambda _result: self.simulate())
         self.texts = retranslate_in_place(self, self.retranslate)
         self.reload()
+        self.rules.setFocus()  # the arrow keys walk the rules; no key lands in the pilot's size
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rules"))

@@ -1,0 +1,56 @@
+"""Each window opens with the keyboard focus where the work starts, never in a number box:
+a key pressed at once (a digit, an arrow) would change a pilot's size or the zombie days."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QAbstractSpinBox, QWidget
+
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+
+FIRST_FOCUS = {  # the windows whose start is clear, and the widget it is
+    "open_reconcile": "source", "open_rules": "rules", "open_health": "table",
+    "open_autotag_review": "simulate_button",
+}
+OTHERS = ["open_import_wizard", "open_export_dialog", "open_approvals", "open_events_browser",
+          "open_events", "open_deleted_tags", "open_scenes", "open_arrivals",
+          "open_expiring_tags", "open_exclusive_sets", "open_audit_viewer", "open_reports",
+          "open_filter_syntax", "open_team_login"]
+
+
+@pytest.fixture
+def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
+    window = MainWindow(synced_context, Settings(gui_home),
+                        SyncController(synced_context, synced_context), "en")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.show()
+    window.table.selectRow(0)
+    return window
+
+
+def _focused(qtbot: Any, window: MainWindow, opener: str) -> tuple[QWidget, QWidget | None]:
+    opened = getattr(window, opener)()
+    assert opened is not None, opener
+    opened.activateWindow()
+    qtbot.waitUntil(lambda: opened.focusWidget() is not None, timeout=5000)
+    return opened, opened.focusWidget()
+
+
+@pytest.mark.parametrize("opener", sorted(FIRST_FOCUS))
+def test_a_tool_window_opens_with_the_focus_where_its_work_starts(
+        qtbot: Any, window: MainWindow, opener: str) -> None:
+    opened, focused = _focused(qtbot, window, opener)
+    assert focused is getattr(opened, FIRST_FOCUS[opener]), (opener, focused)
+
+
+def test_no_window_opens_with_the_focus_in_a_number_box(qtbot: Any, window: MainWindow) -> None:
+    for opener in OTHERS:
+        opened, focused = _focused(qtbot, window, opener)
+        assert not isinstance(focused, QAbstractSpinBox), (opener, focused)
+        opened.close()
