@@ -5,9 +5,11 @@ a user's own filters), saved under a new settings version so every desktop's nex
 it, and journaled as a `saved_filter_save` by the user who renamed; each team rule naming the
 tag or group is respelled likewise (`rule_rename`, as a desktop's own rules are) and
 journaled as a `rule_replaced`; the team's auto-tagging keywords kept for a renamed tag move
-to its new name (`autotag_keywords_remove` of the old, `autotag_keywords_set` of the new).
-A rename made in the admin console, found by a callback or a re-sync, is followed the same
-way (its rows name no operator, as WeCom names none)."""
+to its new name (`autotag_keywords_remove` of the old, `autotag_keywords_set` of the new),
+and so do the team's auto-tagging review verdicts on it (rewritten in place; a desktop
+respells the copies it fetched when its own sync or rename meets the same rename). A rename
+made in the admin console, found by a callback or a re-sync, is followed the same way (its
+rows name no operator, as WeCom names none)."""
 
 from __future__ import annotations
 
@@ -31,14 +33,14 @@ OtherTags = Callable[[str], list[tuple[str, str]]]   # tag id -> (name, group) o
 
 
 def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTags) -> int:
-    """Respell the team saved filters and rules after the renames among `entries`; how many
-    changed."""
+    """Respell the team saved filters, rules, keywords and verdicts after the renames among
+    `entries`; how many changed."""
     renames = [(entry.operator, rename) for entry in entries
                if (rename := _rename(entry, others)) is not None]
     if not renames:
         return 0
     return (_respell_rules(conn, renames) + _respell_filters(conn, renames)
-            + _respell_keywords(conn, renames))
+            + _respell_keywords(conn, renames) + _respell_reviews(conn, renames))
 
 
 def _follow_library(conn: Conn, entries: Sequence[JournalEntry],
@@ -162,6 +164,20 @@ def _respell_keywords(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
                          after=_json(words))]
     team_journal.append(conn, entries, None)
     return len(moves)
+
+
+def _respell_reviews(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
+    """The verdicts on a renamed tag ("名" or "组:名") name it anew, so that a suggestion under
+    the new name keeps them, a revert marks them and training counts them; how many."""
+    moved = 0
+    for (name,) in conn.execute("SELECT DISTINCT tag_name FROM autotag_review").fetchall():
+        respelled = str(name)
+        for _operator, rename in renames:
+            respelled = renamed_ref(respelled, rename)
+        if respelled != name:
+            moved += conn.execute("UPDATE autotag_review SET tag_name = %s WHERE tag_name = %s",
+                                  (respelled, name)).rowcount
+    return moved
 
 
 def _json(value: object) -> str:

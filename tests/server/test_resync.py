@@ -161,6 +161,25 @@ def test_a_console_rename_moves_the_teams_keywords_to_the_new_name(world: World)
         ("autotag_keywords_set", f"{group}:{name}2", '["师傅"]', '["师傅", "上门", "到家"]')]
 
 
+def test_a_console_rename_moves_the_teams_verdicts_to_the_new_name(world: World) -> None:
+    world.resync.run()
+    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-2]
+    reviewed = [(f"{group}:{name}", "accepted"), (f"{group}:{name}", "reverted"),
+                (f"{group}:{name}", "rejected"), ("别的标签", "accepted")]
+    with world.pool.connection() as conn, conn.transaction():
+        for tag_name, verdict in reviewed:
+            conn.execute("INSERT INTO autotag_review (operator, external_userid, userid,"
+                         " tag_name, verdict, msg_keys) VALUES ('li', 'wm1', 'u1', %s, %s,"
+                         " '{}')", (tag_name, verdict))
+    world.sandbox.state.console_edit_tag(tag_id, name=name + "新")
+    world.resync.run()
+    with world.pool.connection() as conn:
+        kept = conn.execute("SELECT tag_name, verdict FROM autotag_review WHERE userid = 'u1'"
+                            " ORDER BY id").fetchall()
+    assert kept == [(f"{group}:{name}新", "accepted"), (f"{group}:{name}新", "reverted"),
+                    (f"{group}:{name}新", "rejected"), ("别的标签", "accepted")]
+
+
 def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
     runs: list[str] = []
 

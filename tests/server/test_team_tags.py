@@ -14,6 +14,9 @@ import requests
 
 from desktop.domain.rule_reverts import definition_key
 from desktop.sandbox import SandboxServer
+from desktop.services.profiles import ProfileStore
+from desktop.store import autotag_settings
+from desktop.store.db import Cache
 from tests.server.team_support import (
     TeamServerProcess,
     cli_login,
@@ -162,3 +165,52 @@ def test_a_rename_through_the_server_respells_the_teams_saved_filters_and_rules(
     steps = ["复购:二次复购 -VIP", "复购:复购两次 -VIP", '"复购 次数":复购两次 -VIP']
     assert rows == [(editor, "复购客户", *(json.dumps(t, ensure_ascii=False) for t in pair))
                     for pair in pairwise(steps)]
+
+
+def _cached_verdicts(env: dict[str, str]) -> list[tuple[str, str]]:
+    cache = Cache(ProfileStore(Path(env["TAGDESK_HOME"])).cache_path("team"))
+    try:
+        return [(r.tag_name, r.verdict) for r in autotag_settings.reviews(cache)]
+    finally:
+        cache.close()
+
+
+def test_a_rename_through_the_server_moves_the_teams_verdicts_and_each_desktops_copy(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    users = sorted(team_sandbox.state.follow_users())
+    editor, reviewer = users[1], users[4]        # users[1] is an administrator
+    with team_client(team_server.url, team_sandbox,
+                     log_in(team_server.url, team_sandbox, reviewer).token) as client:
+        session = client.get_token()
+    recorded = requests.post(
+        f"{team_server.url}tagdesk/v1/autotag/reviews", params={"access_token": session},
+        timeout=30, json={"reviews": [
+            {"external_userid": "wm1", "userid": reviewer, "tag": tag, "verdict": verdict,
+             "msg_keys": []}
+            for tag, verdict in (("意向程度:低意向", "accepted"), ("意向程度:低意向", "rejected"),
+                                 ("意向程度:中意向", "accepted"))]}).json()
+    assert recorded["errcode"] == 0, recorded
+    editor_env, reviewer_env = desktop_env(tmp_path / "editor"), desktop_env(tmp_path / "reviewer")
+    cli_login(editor_env, team_server.url, team_sandbox, editor)
+    cli_login(reviewer_env, team_server.url, team_sandbox, reviewer)
+    for env in (editor_env, reviewer_env):
+        assert tagdesk("sync", "--profile", "team", env=env, timeout=120).returncode == 0
+    fetched = tagdesk("autotag", "export-training", "--profile", "team", "--out",
+                      str(tmp_path / "train.jsonl"), env=reviewer_env, timeout=120)
+    assert fetched.returncode == 0, fetched.stderr
+    before = [("意向程度:低意向", "accepted"), ("意向程度:低意向", "rejected"),
+              ("意向程度:中意向", "accepted")]
+    assert _cached_verdicts(reviewer_env) == before
+
+    renamed = tagdesk("tags", "rename", "意向程度/低意向", "意向偏低", "--profile", "team",
+                      env=editor_env)
+    assert renamed.returncode == 0, renamed.stderr
+    after = [("意向程度:意向偏低", "accepted"), ("意向程度:意向偏低", "rejected"),
+             ("意向程度:中意向", "accepted")]
+    with psycopg.connect(team_server.db_url) as conn:
+        stored = conn.execute("SELECT tag_name, verdict FROM autotag_review WHERE operator = %s"
+                              " ORDER BY id", (reviewer,)).fetchall()
+    assert stored == after
+    assert tagdesk("sync", "--profile", "team", env=reviewer_env, timeout=120).returncode == 0
+    assert _cached_verdicts(reviewer_env) == after    # the copy it had fetched follows too
