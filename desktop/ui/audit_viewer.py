@@ -251,11 +251,17 @@ class AuditViewer(QWidget):
             self.show_batch(line)
 
     def _rows_loaded(self, loaded: Loaded) -> None:
+        if not self.rows_button.isChecked():   # a refresh behind the batches view
+            self._update_buttons()
+            return
         self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms", "", loaded.count).replace(
             "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
         self._update_buttons()
 
     def _batches_loaded(self, count: int) -> None:
+        if not self.batches_button.isChecked():
+            self._update_buttons()
+            return
         self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(
             "%1", f"{count:,}"))
         self._update_buttons()

@@ -616,3 +616,20 @@ def test_the_detail_writes_chinese_colons_in_chinese(qtbot: Any, viewer: AuditVi
         assert "客户：" in shown and ": " not in shown, shown
     finally:
         translations.uninstall()
+
+
+def test_the_batches_view_keeps_its_count_when_new_rows_arrive(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """Newer rows (another desktop's, a revert's) reload the changes behind the batches
+    view too: the count above it still counts batches, not changes."""
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    batches = len(viewer.batches_model.lines)
+    assert viewer.status.text() == f"{batches} batches"
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000), \
+            qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        viewer._newer_on_server()
+    assert viewer.status.text() == f"{batches} batches"
