@@ -86,7 +86,7 @@ DATA = Path(__file__).resolve().parent / "autotag_data"
 FOLDS = 5
 SIXTH_ROUND = (20, 21, 22, 23, 24, 25, 26, 27, 28)
 SEVENTH_ROUND = (29, 30, 31, 32, 33, 34, 35, 36, 37)
-EIGHTH_ROUND = (38, 39)
+EIGHTH_ROUND = (38, 39, 40)
 
 
 def load(name: str) -> list[LabelledMessage]:

@@ -2,7 +2,9 @@
 nothing, a shop's own price beside the same goods elsewhere is no bargain, a message sent to
 the wrong person is no customer, praise of a fast dispatch asks nothing, a return or an
 exchange waved away or received is settled; fault families (blurred print, a flickering screen,
-a blunt blade, food gone soft, a cream that separates)."""
+a blunt blade, food gone soft, a cream that separates); a trial taken before, a renewal
+thought over and declined, a price asked in passing, a trip well arranged, a courier praised
+in English and a low complaint rate ask nothing."""
 
 from __future__ import annotations
 
@@ -40,6 +42,12 @@ def tagger() -> AutoTagger:
     ("面霜打开是分层的", {"售后问题"}),
     ("扫地机老是撞墙", {"售后问题"}),
     ("隆鼻以后左右不对称", {"售后问题"}),
+    ("上次试驾的那台开着挺舒服", set()),
+    ("续费的事考虑好了，还是不续", set()),
+    ("我就是顺便问问价", set()),
+    ("酒店安排得挺周到", set()),
+    ("The courier guy was really helpful", set()),
+    ("你们家的投诉率挺低的", set()),
 ])
 def test_settled_praise_and_families(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
@@ -54,6 +62,8 @@ def test_settled_praise_and_families(tagger: AutoTagger, text: str, tags: set[st
     ("什么时候发货", {"物流咨询"}),
     ("穿了两天想退", {"退款退货"}),
     ("快递少了一件", {"售后问题"}),
+    ("周六能来试驾吗", {"预约到店"}),
+    ("考虑好了，续一年", {"续费意向"}),
 ])
 def test_guards(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
