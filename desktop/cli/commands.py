@@ -104,7 +104,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
     from desktop.services.sync import collector_paused
-    from desktop.services.sync_renames import sync_following_renames
+    from desktop.services.sync_renames import renamed_json, sync_following_renames
     from desktop.services.tagging import TaggingService
     from desktop.services.team_events import fetch_if_team
     from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -131,7 +131,7 @@ def sync(args: argparse.Namespace) -> int:
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
             expired = expire_after_sync(ws)
         summary = {**result.as_json(), "expiry": expired,
-                   "arrivals": arrived.as_json()}
+                   "arrivals": arrived.as_json(), "renamed": renamed_json(renames)}
     if not args.json:
         print(
             f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"

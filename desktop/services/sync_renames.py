@@ -12,7 +12,7 @@ group's new name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from desktop.domain.filter.rename import Rename, group_rename, tag_rename
@@ -56,3 +56,9 @@ def renames(before: Mapping[str, TreeItem], after: Mapping[str, TreeItem]) -> tu
         for i in renamed if after[i][0] == "tag"]
     return (*groups, *tags)
 
+
+def renamed_json(renames: Sequence[Rename]) -> list[dict[str, str]]:
+    """The renames as `tagdesk sync --json` lists them (`renamed`): kind (`tag`, `group`),
+    old and new name, and the group (a tag's, named as it is now; a group's new name)."""
+    return [{"kind": "group" if r.is_group else "tag", "old": r.old, "new": r.new,
+             "group": r.new if r.is_group else r.group} for r in renames]

@@ -35,7 +35,7 @@ from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult
-from desktop.services.sync_renames import sync_following_renames
+from desktop.services.sync_renames import renamed_json, sync_following_renames
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
 from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -63,6 +63,7 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._last_progress = 0.0
         self.last_result: SyncResult | None = None
+        self.last_renames: tuple[Rename, ...] = ()
         self._expiries_due = False
         self._expiring = False
         self.expiry_timer = QTimer(self, interval=EXPIRY_CHECK_MS)
@@ -121,6 +122,7 @@ class SyncController(QObject):
         result, renames = synced
         self._task = None
         self.last_result = result
+        self.last_renames = renames
         self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
                                         prefs_changed=True, journal_appended=True,
                                         renames=renames))   # the filters follow them
@@ -235,7 +237,8 @@ class SyncHandover(QObject):
 
     def _finished(self, result: SyncResult) -> None:
         for reply in self._current:
-            reply.done(result.as_json())
+            reply.done({**result.as_json(),
+                        "renamed": renamed_json(self._controller.last_renames)})
         self._current = []
 
     def _failed(self, exc: BaseException) -> None:

@@ -67,11 +67,14 @@ def test_the_daily_export_recipe_works_while_the_app_is_open(
     calls_before = sandbox.stats.calls("externalcontact/batch/get_by_user")
     finished: list[object] = []
     open_app.sync.finished.connect(finished.append)
+    sandbox.state.console_edit_tag(sandbox.state.find_tag("意向程度", "高意向"), name="意向很高")
 
     code, out, err = _finish(qtbot, _tagdesk("sync", "--profile", "acme", "--json"))
     assert code == 0, err
     summary = json.loads(out.splitlines()[-1])
     assert summary["relations"] == 351 and summary["rate_limit_pauses"] == 0
+    assert summary["renamed"] == [
+        {"kind": "tag", "old": "高意向", "new": "意向很高", "group": "意向程度"}]
     assert "The TagDesk app (pid" in err and "it runs the sync" in err
     assert "[relations]" in err  # the app's progress reached the command
     assert len(finished) == 1  # the app ran it, and its views were told

@@ -323,8 +323,15 @@ def test_a_sync_follows_a_tag_and_a_group_renamed_in_the_admin_console(
                         (state.find_tag("行业类型", "教育"), "学习")):
         assert found is not None
         state.console_edit_tag(found, name=name)
-    synced = tags("sync", "--profile", "acme")
+    synced = tags("sync", "--profile", "acme", "--json")
     assert synced.returncode == 0, synced.stderr
+    summary = json.loads(synced.stdout.strip().splitlines()[-1])
+    group, *renamed_tags = summary["renamed"]          # the groups first, as followed
+    assert group == {"kind": "group", "old": "复购", "new": "复购次数", "group": "复购次数"}
+    assert sorted(renamed_tags, key=lambda r: r["old"]) == [
+        {"kind": "tag", "old": "专业版", "new": "专业版套餐", "group": "产品兴趣"},
+        {"kind": "tag", "old": "教育", "new": "学习", "group": "行业类型"}]
+    assert summary["observed_changes"] >= 3 and "arrivals" in summary
     settings = Settings(tags.home)
     assert ("复购专业版", "复购次数:二次复购 专业版套餐 -(学习/* | 教育/*)") in (
         settings.saved_filters("acme"))                   # 教育/K12 keeps its name
