@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -60,7 +61,8 @@ class ApprovalsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COLUMNS.index("reason"), QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
@@ -231,13 +233,24 @@ class ApprovalsDialog(QDialog):
         self._update_buttons()
 
     def _fill_table(self) -> None:
-        """The requests, each column as wide as what it shows (the reason takes the rest)."""
+        """The requests, each column as wide as what it shows (the reason takes the rest);
+        the window widens, within its screen, to show them whole."""
         self.table.setRowCount(len(self.approvals))
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
-        for column in range(len(COLUMNS) - 1):      # the last one stretches
-            self.table.resizeColumnToContents(column)
+        reason = COLUMNS.index("reason")
+        for column in range(len(COLUMNS)):
+            if column != reason:
+                self.table.resizeColumnToContents(column)
+        header = self.table.horizontalHeader()
+        wanted = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != reason) + max(
+            self.table.sizeHintForColumn(reason), header.sectionSizeHint(reason))
+        missing = wanted - self.table.viewport().width()
+        screen = self.screen()
+        if missing > 0 and screen is not None:
+            self.resize(min(self.width() + missing, screen.availableGeometry().width()),
+                        self.height())
 
     def _cell(self, approval: dict[str, Any], key: str) -> str:
         if key == "target" and "api_calls" in approval:      # an adoption: what it will cost
