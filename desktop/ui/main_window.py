@@ -779,6 +779,14 @@ class MainWindow(QMainWindow):
                                         " showing all customers.").replace("%1", readable(exc)))
             self.filter_bar.set_filter("")
             return
+        shown = self.model.last_result
+        if shown is not None and shown.query.text == self.model.query.text:
+            # the filter shown worked until a sync changed the tags under it (a tag deleted
+            # elsewhere): its rows and chips are stale, so show every customer instead
+            self.status.message(self.tr("The filter no longer works (%1); showing all"
+                                        " customers.").replace("%1", readable(exc)))
+            self.filter_bar.set_filter("")
+            return
         self.filter_bar.query_failed(exc)
         if not self.filter_bar.error.isVisible():
             self.status.message(readable(exc))

@@ -2682,6 +2682,10 @@
         <translation>Auto-tag from chats…</translation>
     </message>
     <message>
+        <source>The filter no longer works (%1); showing all customers.</source>
+        <translation>The filter no longer works (%1); showing all customers.</translation>
+    </message>
+    <message>
         <source>Find: %1</source>
         <translation>Find: %1</translation>
     </message>

@@ -2656,6 +2656,10 @@
         <translation>从聊天自动打标…</translation>
     </message>
     <message>
+        <source>The filter no longer works (%1); showing all customers.</source>
+        <translation>筛选已无法使用（%1），现显示全部客户。</translation>
+    </message>
+    <message>
         <source>Find: %1</source>
         <translation>查找：%1</translation>
     </message>

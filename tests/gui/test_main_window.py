@@ -912,3 +912,23 @@ def test_a_sync_that_finds_a_tag_renamed_in_the_admin_console_keeps_the_filter_w
     assert window.filter_bar.text() == "意向较低 OR 客户级别:VIP"
     qtbot.waitUntil(lambda: window.model.rowCount() == shown, timeout=15000)
     assert settings.saved_filters(profile) == [("saved", "意向较低 -VIP")]
+
+
+def test_a_filter_a_sync_breaks_falls_back_to_everything(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    """A tag deleted elsewhere while the window filters by it: after the sync the window
+    shows every customer and says why, rather than the old rows with the deleted tag's
+    chips and their count."""
+    tag_id = sandbox.state.find_tag("意向程度", "低意向")
+    window.filter_bar.set_filter("低意向")
+    qtbot.waitUntil(lambda: window.model.last_result is not None
+                    and window.model.last_result.query.text == "低意向", timeout=15000)
+    sandbox.state.console_delete_tag(tag_id)
+    with qtbot.waitSignal(window.sync.finished, timeout=60000):
+        window.start_sync()
+    qtbot.waitUntil(lambda: window.model.last_result is not None
+                    and window.model.last_result.query.text == "", timeout=15000)
+    shown = window.model.last_result
+    assert shown is not None and shown.relations == shown.total_relations
+    assert window.filter_bar.text() == "" and not window.filter_bar.error.isVisible()
+    assert "no longer works" in window.status.currentMessage()
