@@ -256,7 +256,7 @@ class AuditViewer(QWidget):
             return
         self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms", "", loaded.count).replace(
             "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
-        self._update_buttons()
+        self._selection_changed()     # a reload drops the selection: no stale detail
 
     def _batches_loaded(self, count: int) -> None:
         if not self.batches_button.isChecked():
@@ -264,7 +264,7 @@ class AuditViewer(QWidget):
             return
         self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(
             "%1", f"{count:,}"))
-        self._update_buttons()
+        self._selection_changed()
 
     def _show_error(self, exc: BaseException) -> None:
         self.texts.say(self.notice, lambda: f"<span style='color:#d4380d'>"

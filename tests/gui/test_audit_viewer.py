@@ -633,3 +633,20 @@ def test_the_batches_view_keeps_its_count_when_new_rows_arrive(
             qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
         viewer._newer_on_server()
     assert viewer.status.text() == f"{batches} batches"
+
+
+def test_a_reloaded_batches_view_shows_no_stale_detail(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """A reload (newer rows, a finished revert) drops the selection; the detail pane goes
+    with it rather than describing a batch no row is selected for."""
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    viewer.select_row(0)
+    assert viewer.detail.toPlainText() and viewer.revert_button.isEnabled()
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_model.set_filter(viewer.batches_model.journal_filter)
+    assert not viewer.selected_rows()
+    assert viewer.detail.toPlainText() == "" and not viewer.revert_button.isEnabled()
