@@ -294,8 +294,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _show_profile(self) -> None:
-        profile = self.context.workspace.profile
-        self.status.set_profile(profile.name, self.context.operator, profile.team_url)
+        """The profile and who acts, by name as the audit log writes people ("董芳伟
+        (dongfangwei)"), the userid alone while the cache does not know them yet."""
+        profile, operator = self.context.workspace.profile, self.context.operator
+        found = self.context.cache.connection().execute(
+            "SELECT name FROM member WHERE userid = ?", (operator,)).fetchone()
+        who = f"{found[0]} ({operator})" if found and found[0] and operator else operator
+        self.status.set_profile(profile.name, who, profile.team_url)
 
     def open_team_login(self) -> LoginDialog:
         """File → log in to the team server again (a revoked or lost device token); the

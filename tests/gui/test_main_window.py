@@ -87,6 +87,10 @@ def test_the_window_shows_every_relation_and_the_counts(window: MainWindow,
     assert f"{total.relations:,} / {total.relations:,}" in window.status.counts.text()
     assert f"{total.customers:,} customers" in window.status.counts.text()
     assert "test" in window.status.profile.text()
+    operator = synced_context.operator
+    (name,) = synced_context.cache.connection().execute(
+        "SELECT name FROM member WHERE userid = ?", (operator,)).fetchone()
+    assert f" · {name} ({operator})" in window.status.profile.text()    # who acts, by name
     assert window.status.last_sync.text().startswith("Last sync: ")
     assert window.windowTitle() == "TagDesk — test"
     assert not window.status.progress.isVisible()
