@@ -88,11 +88,7 @@ def run_sync(
     pauses_before = client.rate_limit_pauses
     snap = Snapshot()
 
-    progress(Progress("tags", 0, 0, "读取标签… / Reading tags…"))
-    corp_groups = client.list_corp_tags()
-    cancel.raise_if_cancelled()
-    strategy_groups = _read_strategies(client, snap, cancel)
-    _add_tag_groups(snap, corp_groups, strategy_groups)
+    read_tag_library(client, snap, progress, cancel)
 
     progress(Progress("directory", 0, 0, "读取部门和成员… / Reading departments and members…"))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync") as reader:
@@ -135,6 +131,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def read_tag_library(client: WeComClient, snap: Snapshot, progress: ProgressCallback,
+                     cancel: CancelToken) -> None:
+    """Add the tag library to `snap`: the corp's tag groups, the rule groups (strategies) and
+    their tag groups, with their live tags (one call, then two calls a rule group)."""
+    progress(Progress("tags", 0, 0, "读取标签… / Reading tags…"))
+    corp_groups = client.list_corp_tags()
+    cancel.raise_if_cancelled()
+    strategy_groups = _read_strategies(client, snap, cancel)
+    _add_tag_groups(snap, corp_groups, strategy_groups)
 
 
 def _read_strategies(

@@ -582,7 +582,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         observed = {} if first_sync else changed  # a first sync has nothing to compare with
         journal.append(conn, tree_changes)
         if observed:
-            journal.append(conn, _observed_entries(conn, observed, previous, now))
+            journal.append(conn, observed_entries(conn, observed, previous, now))
         cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         search_text.refresh(conn)
         bump_data_version(cache, conn)
@@ -630,7 +630,7 @@ def replace_relation_tags(
                              [(rid, pk) for pk in wanted - have])
             observed[rid] = (have, wanted)
         if observed:
-            journal.append(conn, _observed_entries(conn, observed, previous, now))
+            journal.append(conn, observed_entries(conn, observed, previous, now))
             bump_data_version(cache, conn)
     return set(observed)
 
@@ -674,12 +674,9 @@ def replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
     tables only for them)."""
     keys = {(userid, name): key for userid, name, key in conn.execute(
         "SELECT userid, name, name_sort FROM member")}
-    for table in ("strategy", "department", "member_department", "member", "contact_way"):
+    write_strategies(conn, snap.strategies)
+    for table in ("department", "member_department", "member", "contact_way"):
         conn.execute(f"DELETE FROM {table}")
-    conn.executemany(
-        "INSERT INTO strategy (id, parent_id, name, create_time) VALUES (?, ?, ?, ?)",
-        [(s.id, s.parent_id, s.name, s.create_time) for s in snap.strategies],
-    )
     conn.executemany(
         "INSERT INTO department (id, name, name_en, parent_id, sort_order) VALUES (?, ?, ?, ?, ?)",
         [(d.id, d.name, d.name_en, d.parent_id, d.order) for d in snap.departments],
@@ -699,6 +696,14 @@ def replace_directory(conn: sqlite3.Connection, snap: Snapshot) -> None:
         "INSERT OR REPLACE INTO contact_way (config_id, state, remark, users) VALUES (?, ?, ?, ?)",
         [(w.config_id, w.state, w.remark, json.dumps(list(w.users), ensure_ascii=False))
          for w in snap.contact_ways],
+    )
+
+
+def write_strategies(conn: sqlite3.Connection, strategies: Sequence[StrategyRow]) -> None:
+    conn.execute("DELETE FROM strategy")
+    conn.executemany(
+        "INSERT INTO strategy (id, parent_id, name, create_time) VALUES (?, ?, ?, ?)",
+        [(s.id, s.parent_id, s.name, s.create_time) for s in strategies],
     )
 
 
@@ -818,7 +823,7 @@ class _InFlight:
     remove: frozenset[str]
 
 
-def _observed_entries(
+def observed_entries(
     conn: sqlite3.Connection, observed: Changes, seen_after: float, now: float
 ) -> list[journal.JournalEntry]:
     """Journal rows for these relations' changes: the part an unfinished batch's maybe-sent

@@ -37,6 +37,7 @@ from desktop.domain.filter.rename import Rename, respelling
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
+from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
@@ -760,6 +761,7 @@ class MainWindow(QMainWindow):
         self.sync.started.connect(self._sync_started)
         self.sync.progressed.connect(self.status.sync_progress)
         self.sync.finished.connect(self._sync_finished)
+        self.sync.refreshed.connect(self._library_refreshed)
         self.sync.failed.connect(self._sync_failed)
         self.sync.cancelled.connect(self._sync_cancelled)
         self.sync.idle.connect(self._sync_idle)
@@ -903,6 +905,12 @@ class MainWindow(QMainWindow):
             .replace("%3", COUNTS.tags(result.tags)).replace("%4", f"{result.elapsed_s:.1f}"))
         self._show_profile()
 
+    def _library_refreshed(self, result: LibraryRefresh) -> None:
+        self.status.message(
+            self.tr("Tag library refreshed: %1 in %2 s (%3 WeCom calls)")
+            .replace("%1", COUNTS.tags(result.tags)).replace("%2", f"{result.elapsed_s:.1f}")
+            .replace("%3", f"{result.api_calls:,}"))
+
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
 
@@ -915,8 +923,8 @@ class MainWindow(QMainWindow):
         self.status.sync_idle()
 
     def _toggle_refresh_at_start(self) -> None:
-        """On: this profile syncs again at every start (a team profile by default, a solo one
-        with `always`); off: no profile does."""
+        """On: this profile reads its tag library again at every start (a team profile by
+        default, a solo one with `always`); off: no profile does."""
         on = self.refresh_at_start_action.isChecked()
         team = self.context.workspace.profile.is_team
         self.settings.set_refresh_at_start(("team" if team else "always") if on else "never")

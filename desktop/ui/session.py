@@ -41,9 +41,9 @@ class GuiSession(QObject):
 
     @property
     def refreshes_at_start(self) -> bool:
-        """Whether a synced cache is synced again once the window shows its rows (the
-        `refresh_at_start` setting: by default on a team profile, where others change the
-        tag library)."""
+        """Whether a synced cache reads the tag library again once the window shows its rows
+        (the `refresh_at_start` setting: by default on a team profile, where others change
+        the tag library)."""
         stamp = self.context.cache.get_meta(LAST_SYNC_KEY)
         return bool(stamp) and self.settings.refresh_at_start(
             self.workspace.profile.is_team, time.time() - float(stamp or 0))
@@ -51,10 +51,11 @@ class GuiSession(QObject):
     def show(self, fit_to_screen: bool = True) -> None:
         """Show the window, inside its screen unless `fit_to_screen` is False (a screenshot
         keeps the window's own size whatever the screen); start the first sync at once when
-        the cache is empty, or a refresh in the background once the first rows are painted
-        (the first paint never waits for it), F5's sync with its progress in the status bar."""
+        the cache is empty, or a refresh of the tag library in the background once the first
+        rows are painted (the first paint never waits for it; F5 reads everything), with its
+        progress in the status bar as a sync's."""
         if self.refreshes_at_start:
-            self.window.firstRowsShown.connect(self.sync.start)
+            self.window.firstRowsShown.connect(self.sync.refresh_library)
         self.window.show()
         if fit_to_screen:
             self.window.fit_to_screen()

@@ -74,10 +74,10 @@ class Settings:
         self._qs.setValue(KEY_LAST_PROFILE, value)
 
     def refresh_at_start(self, team: bool, cache_age_s: float) -> bool:
-        """Whether a profile whose cache was synced `cache_age_s` ago syncs again in the
-        background once the window has shown its rows: `prefs/refresh_at_start` is `team`
-        (team profiles only, the default), `always` or `never`, and the cache must be at least
-        `prefs/refresh_after_min` minutes old (0 by default: at every start)."""
+        """Whether a profile whose cache was synced `cache_age_s` ago reads its tag library
+        again in the background once the window has shown its rows: `prefs/refresh_at_start`
+        is `team` (team profiles only, the default), `always` or `never`, and the cache must
+        be at least `prefs/refresh_after_min` minutes old (0 by default: at every start)."""
         mode = self._text(KEY_REFRESH_AT_START).strip().lower()
         mode = mode if mode in REFRESH_MODES else REFRESH_MODES[0]
         if mode == "never" or (mode == "team" and not team):

@@ -22,6 +22,7 @@ of running out (a check every `EXPIRY_CHECK_MS` that reads only the cache).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from desktop.services.arrivals import ArrivalService
 from desktop.services.changes import ChangeSet
 from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
+from desktop.services.library_refresh import LibraryRefresh, refresh_tag_library
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
 from desktop.services.sync import SyncResult
 from desktop.services.sync_renames import renamed_json, sync_following_renames
@@ -53,6 +55,7 @@ class SyncController(QObject):
     started = Signal()
     progressed = Signal(object)      # Progress
     finished = Signal(object)        # SyncResult
+    refreshed = Signal(object)       # LibraryRefresh (the tag library alone)
     failed = Signal(object)          # the exception
     cancelled = Signal()
     idle = Signal()                  # after finished, failed or cancelled
@@ -98,13 +101,37 @@ class SyncController(QObject):
             self._expiries_due = bool(ExpiryService(workspace).due())
             return synced
 
+        self._run("sync", work, self._done)
+        return True
+
+    def refresh_library(self) -> bool:
+        """Read the tag library alone (the refresh at start: a few WeCom calls) unless a sync
+        runs; False when one already does. Its progress and failure are a sync's; its end is
+        `refreshed`."""
+        if self._task is not None:
+            return False
+        workspace = self._context.workspace
+
+        def work(progress: Any, cancel: CancelToken) -> LibraryRefresh:
+            reporter = WaitReporter(progress)
+            client = workspace.client(cancel.event, on_wait=reporter.on_wait)
+            try:
+                return refresh_tag_library(client, workspace.cache, progress=reporter,
+                                           cancel=cancel)
+            finally:
+                client.close()
+
+        self._run("tag library refresh", work, self._refreshed)
+        return True
+
+    def _run(self, name: str, work: Callable[[Any, CancelToken], Any],
+             on_result: Callable[[Any], None]) -> None:
         self._last_progress = 0.0
         self._task = self._context.run_task(
-            work, owner=self, name="sync", on_result=self._done, on_error=self._failed,
+            work, owner=self, name=name, on_result=on_result, on_error=self._failed,
             on_progress=self._progress,
         )
         self.started.emit()
-        return True
 
     def cancel(self) -> None:
         if self._task is not None:
@@ -129,6 +156,14 @@ class SyncController(QObject):
         if self._expiries_due:
             self._remove_expired()
         self.finished.emit(result)
+        self.idle.emit()
+
+    def _refreshed(self, result: LibraryRefresh) -> None:
+        self._task = None
+        self._context.publish(ChangeSet(full_reload=bool(result.relations_changed),
+                                        tags_changed=True, prefs_changed=True,
+                                        journal_appended=True, renames=result.renames))
+        self.refreshed.emit(result)
         self.idle.emit()
 
     def start_expiry_checks(self) -> None:

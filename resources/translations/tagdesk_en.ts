@@ -2772,6 +2772,10 @@
         </translation>
     </message>
     <message>
+        <source>Tag library refreshed: %1 in %2 s (%3 WeCom calls)</source>
+        <translation>Tag library refreshed: %1 in %2 s (%3 WeCom calls)</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>

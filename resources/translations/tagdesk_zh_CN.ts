@@ -2744,6 +2744,10 @@
         </translation>
     </message>
     <message>
+        <source>Tag library refreshed: %1 in %2 s (%3 WeCom calls)</source>
+        <translation>标签库已更新：%1，用时 %2 秒（%3 次企业微信调用）</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>

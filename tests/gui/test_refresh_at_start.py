@@ -1,5 +1,5 @@
-"""A synced profile syncs again in the background at start, after the window has painted its
-first rows (by default on a team profile; `prefs/refresh_at_start` in tagdesk.ini)."""
+"""A synced profile reads its tag library again in the background at start, after the window has
+painted its first rows (by default on a team profile; `prefs/refresh_at_start` in tagdesk.ini)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def test_a_tag_deleted_elsewhere_is_gone_after_the_refresh_at_start_without_f5(
         qtbot: Any, synced_workspace: Any, gui_home: Path, sandbox: Any) -> None:
     cache = synced_workspace.cache
     vip = next(t.id for t in outbox.tag_catalogue(cache) if t.name == "VIP")
+    carried = _carrying(cache, vip)
     sandbox.state.console_delete_tag(vip)           # someone else, after the last sync
     session = _session(qtbot, synced_workspace, gui_home,
                        "[prefs]\nrefresh_at_start=always\n")
@@ -42,12 +43,14 @@ def test_a_tag_deleted_elsewhere_is_gone_after_the_refresh_at_start_without_f5(
     window.firstRowsShown.connect(lambda: order.append("rows"))
     session.sync.started.connect(lambda: order.append("sync"))
     try:
-        with qtbot.waitSignal(session.sync.finished, timeout=30000):
+        with qtbot.waitSignal(session.sync.refreshed, timeout=30000):
             session.show()
             assert not session.sync.running          # the first paint does not wait for it
         assert order == ["rows", "sync"]
         assert vip not in outbox.live_tag_ids(cache)
-        assert window.status.currentMessage().startswith("Sync complete: 300 customers")
+        assert carried and _carrying(cache, vip) == 0   # WeCom took it off its customers
+        assert _journaled(cache, vip) == {("tag_delete", 1), ("tag_remove", carried)}
+        assert window.status.currentMessage().startswith("Tag library refreshed:")
         qtbot.waitUntil(lambda: "VIP" not in _tree_names(window), timeout=10000)
     finally:
         _stop(session)
@@ -100,6 +103,18 @@ def test_the_setting_reads_the_mode_and_the_age(
         gui_home: Path, ini: str, team: bool, age_s: float, refresh: bool) -> None:
     (gui_home / "tagdesk.ini").write_text(ini, encoding="utf-8")
     assert Settings(gui_home).refresh_at_start(team, age_s) is refresh
+
+
+def _carrying(cache: Any, tag_id: str) -> int:
+    return int(cache.scalar("SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+                            " WHERE t.id = ?", (tag_id,)))
+
+
+def _journaled(cache: Any, tag_id: str) -> set[tuple[str, int]]:
+    """The observed journal rows naming the tag, counted by action."""
+    return {(str(action), int(n)) for action, n in cache.connection().execute(
+        "SELECT action, count(*) FROM journal WHERE tag_id = ? AND source = 'observed'"
+        " GROUP BY action", (tag_id,))}
 
 
 def _tree_names(window: Any) -> set[str]:
