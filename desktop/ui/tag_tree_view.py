@@ -490,6 +490,10 @@ class TagTreeView(QWidget):
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if watched is self.search:
                 return self._search_key(event)
+            refused = self._refused_by_key(event) if watched is self.tree else ""
+            if refused:  # F2 or Del on what the team's rules refuse: say why, as the menu does
+                self.context.status_message.emit(refused)
+                return True
             if watched is self.tree and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.activate(self.tree.currentIndex(), event.modifiers())
                 return True
@@ -498,6 +502,17 @@ class TagTreeView(QWidget):
                 self.search.insert(event.text())
                 return True
         return super().eventFilter(watched, event)
+
+    def _refused_by_key(self, event: QKeyEvent) -> str:
+        """Why a disabled action bound to this key may not run (its tooltip), or ""."""
+        pressed = QKeySequence(event.keyCombination())
+        for item in (self.rename_action, self.delete_action, self.new_tag_action,
+                     self.new_group_action):
+            if not item.isEnabled() and item.toolTip() and any(
+                    shortcut.matches(pressed) is QKeySequence.SequenceMatch.ExactMatch
+                    for shortcut in item.shortcuts()):
+                return item.toolTip()
+        return ""
 
     def _search_key(self, event: QKeyEvent) -> bool:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -595,6 +595,10 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         tree._update_actions(tree.current_node())
         assert not tree.rename_action.isEnabled()
         assert tree.rename_action.toolTip() == "只有 运营部 负责人或管理员可以修改 OPS- 标签组"
+        with qtbot.waitSignal(window.context.status_message, timeout=5000) as said:
+            qtbot.keyClick(tree.tree, Qt.Key.Key_F2)            # the key says why, as the menu
+        assert said.args == ["只有 运营部 负责人或管理员可以修改 OPS- 标签组"]
+        assert tree.dialog is None or not tree.dialog.isVisible()
         assert tree.delete_action.isEnabled()
         assert "删除需要管理员批准" in tree.delete_action.toolTip()
         assert tree.select_key(f"tag:{mkt_tag}")
