@@ -225,8 +225,15 @@ def test_an_administrator_runs_it_now_a_member_may_not_and_one_run_at_a_time(
     wait_for(lambda: _rows(reconciled.db_url, "SELECT count(*) FROM reconcile_run WHERE"
                            " finished_at IS NOT NULL")[0][0] > runs_before, timeout=30,
              what="the run started now")
-    answer = requests.get(reconciled.url + "tagdesk/v1/reconcile/status",
-                          params={"access_token": member}, timeout=10).json()
+
+    def finished() -> dict[str, Any] | None:
+        found: dict[str, Any] = requests.get(
+            reconciled.url + "tagdesk/v1/reconcile/status", params={"access_token": member},
+            timeout=10).json()
+        return None if found["running"] else found
+
+    answer = wait_for(finished, timeout=30,  # its lock released: the next test starts a run
+                      what="the run over")
     last = answer["last_run"]
     assert last["started_by"] == admin_user and last["result"] in ("applied", "in_step")
     lines = len(reconciled.paid) + 3    # the header, the refund, the paid orders, then U-1
@@ -250,7 +257,8 @@ def test_an_administrator_runs_it_now_from_the_dialog(
         qtbot.waitUntil(lambda: dialog.server_status is not before, timeout=60_000)
         after = dialog.server_status
         assert after is not None and after.last_run is not None
-        assert after.last_run["id"] > before.last_run["id"]
+        assert after.last_run["id"] > before.last_run["id"], (  # what the server said
+            before.answer, after.answer)
         assert after.last_run["started_by"] == admin
         assert f"Run now by {admin}" in "\n".join(after.lines(True))
         assert dialog.run_now_button.isEnabled()
