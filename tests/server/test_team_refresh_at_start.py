@@ -11,14 +11,12 @@ import pytest
 
 from desktop.domain.filter.printer import quote
 from desktop.sandbox import SandboxServer
-from desktop.services.profiles import Profile, ProfileStore
-from desktop.services.team import normalized_url, store_device_token, team_api_base
 from desktop.services.workspace import open_workspace
 from desktop.store import outbox
 from desktop.ui.i18n import Translations
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
-from tests.server.team_support import TeamServerProcess, desktop_env, log_in
+from tests.server.team_support import TeamServerProcess, desktop_env, logged_in_home
 
 RELATION_PAGES = "externalcontact/batch/get_by_user"
 
@@ -45,13 +43,8 @@ def test_a_team_desktop_refreshes_its_tag_library_at_start_in_a_few_calls(
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / "home"
-    home.mkdir()
     user = sorted(team_sandbox.state.follow_users())[0]
-    profile = Profile(name="team", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(team_server.url),
-                      team_url=normalized_url(team_server.url), userid=user)
-    ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    logged_in_home(home, team_server.url, team_sandbox, user)
 
     first: list[str] = []
     session = _opened(qtbot, home, first, synced=False)    # an empty cache syncs at once
