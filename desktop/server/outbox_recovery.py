@@ -98,14 +98,15 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
                    note: WriteNote, expiring: Sequence[Expiring], other_tags: OtherTags) -> None:
     """What a write WeCom applied leaves beside its outbox row, in the row's transaction: its
     team journal rows, what rule and auto-tagging reverts remember, the server's view of the
-    relation, the team filters a rename respells and the expiries of the tags it added.
-    The snapshot is changed before the journal's head is locked, as callbacks and re-syncs
-    do, so none of them waits for a row another holds while holding the head."""
+    relation, the team filters a rename respells and the expiries of the tags it added. The
+    journal's head, locked first, keeps two settles of one relation from reading its
+    snapshot at the same time; a first re-sync's fill chunk, from storing what it read
+    before this write (`snapshot.share_fill`)."""
     snapshot.share_fill(conn)
-    snapshot.follow_relay(conn, entries)
     team_journal.append(conn, entries, outbox_id, note.reverts)
     rule_reverts.remember(conn, entries, note.reverts)
     autotag_reverts.remember(conn, entries, note.reverts)
+    snapshot.follow_relay(conn, entries)
     rename_respell.follow_renames(conn, entries, other_tags)
     expiry_records.record(conn, entries, expiring, note.batch_id)
 
