@@ -444,14 +444,41 @@ def _rule_group_tagging(policy: Policy, chart: OrgChart, actor: Actor,
                     f" {scope_en}", "restricted-tagging")
 
 
-def decide_rule_group(chart: OrgChart, actor: Actor, departments: Iterable[int],
+def branch_departments(policy: Policy, chart: OrgChart) -> frozenset[int]:
+    """The branches: every department the policy gives a branch admin (分公司管理员), with its
+    sub-departments. A department no branch admin covers (市场部 at head office) is no branch."""
+    named = (chart.find(ref) for _, ref in policy.branch_admins)
+    return chart.subtree(department for department in named if department is not None)
+
+
+def branch_group_departments(policy: Policy, chart: OrgChart,
+                             actor: Actor) -> frozenset[int] | None:
+    """The departments `actor` may make a branch tag group (and its rule group) for: every one
+    for an admin (None), else the branches they manage as a head or branch admin."""
+    if actor.admin:
+        return None
+    return actor.managed & branch_departments(policy, chart)
+
+
+def decide_rule_group(policy: Policy, chart: OrgChart, actor: Actor, departments: Iterable[int],
                       verb_zh: str = "管理", verb_en: str = "manage") -> Decision:
     """Creating, editing or deleting a WeCom rule group (a branch's own tag scope): admins,
-    or whoever manages every department in its range (the branch head for their branch)."""
+    or whoever manages every department in its range when each one lies in a branch (the
+    branch head for their branch)."""
     wanted = frozenset(departments)
-    if actor.admin or (wanted and wanted <= actor.managed):
+    if actor.admin:
         return ALLOW
     names = "、".join(sorted(chart.name(d) for d in wanted)) or "-"
+    if wanted and wanted <= actor.managed:
+        others = sorted(chart.name(d) for d in wanted - branch_departments(policy, chart))
+        if not others:
+            return ALLOW
+        return Decision(Verdict.REFUSE,
+                        f"策略中没有分公司管理员管辖 {'、'.join(others)}，不是分公司："
+                        f"只有管理员可以{verb_zh}这个规则组",
+                        f"no branch admin in the policy covers {', '.join(others)}, so it is no"
+                        f" branch: only an administrator may {verb_en} this rule group",
+                        "rule-group-branch")
     return Decision(Verdict.REFUSE,
                     f"只有管理员或 {names} 的负责人可以{verb_zh}这个规则组",
                     f"only an administrator or the head of {names} may {verb_en} this rule"

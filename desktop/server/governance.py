@@ -199,7 +199,8 @@ class Gate:
         if path == MARK_TAG:
             return self._tagging(caller, policy, chart, actor, body)
         if path in RULE_GROUP_WRITES:
-            decision = decide_rule_group(chart, actor, self._range(body), *RULE_GROUP_WRITES[path])
+            decision = decide_rule_group(policy, chart, actor, self._range(body),
+                                         *RULE_GROUP_WRITES[path])
             if decision.verdict is Verdict.ALLOW:
                 return None
             name = str(body.get("strategy_name") or body.get("strategy_id") or "")

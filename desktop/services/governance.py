@@ -17,6 +17,7 @@ from desktop.domain.governance import (
     Decision,
     OrgChart,
     Policy,
+    branch_group_departments,
     decide,
     decide_shared_item,
     owning_department,
@@ -44,6 +45,10 @@ class TeamRules:
         """Whether this user may delete or overwrite the team's exclusive set or saved filter
         `key` (`groups`: those of the set's tags)."""
         return decide_shared_item(self.policy, self.chart, self.actor, kind, key, author, groups)
+
+    def branch_departments(self) -> frozenset[int] | None:
+        """The departments this user may make a branch tag group for (None: every one)."""
+        return branch_group_departments(self.policy, self.chart, self.actor)
 
     def owner(self, group: str) -> str:
         """The department owning `group` ("" when it is public)."""

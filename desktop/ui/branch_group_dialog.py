@@ -21,13 +21,13 @@ class BranchGroupDialog(CreateGroupDialog):
 
     def __init__(self, context: AppContext, service: TagAdminService,
                  parent: QWidget | None = None, *,
-                 managed: Collection[int] | None = None) -> None:
-        """`managed`: on a team profile, the departments a non-admin manages (the team server
+                 offered: Collection[int] | None = None) -> None:
+        """`offered`: on a team profile, the branches a non-admin manages (the team server
         lets them make branch groups for those only); None offers every department."""
         self.branch_box = QComboBox()
         self.branches = BranchTags(service)
         for department_id, name in self.branches.departments():
-            if managed is None or department_id in managed:
+            if offered is None or department_id in offered:
                 self.branch_box.addItem(name, department_id)
         super().__init__(context, service, parent)
         self.setWindowTitle(self.tr("New branch tag group"))

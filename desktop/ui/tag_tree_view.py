@@ -306,9 +306,8 @@ class TagTreeView(QWidget):
 
     def new_branch_group(self) -> BranchGroupDialog:
         """A group in a branch department's rule group (made, with its head, when missing)."""
-        actor = self.rules.actor if self.rules is not None else None
-        dialog = BranchGroupDialog(self.context, self.model.service, self,
-                                   managed=None if actor is None or actor.admin else actor.managed)
+        dialog = BranchGroupDialog(self.context, self.model.service, self, offered=None if (
+            self.rules is None) else self.rules.branch_departments())
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 
@@ -567,6 +566,11 @@ class TagTreeView(QWidget):
             self.new_group_action.setEnabled(False)
             self.new_group_action.setToolTip(self.tr(
                 "Only an administrator or a department head may create tag groups."))
+        branches = self.rules.branch_departments() if self.rules is not None else None
+        self.new_branch_group_action.setEnabled(branches is None or bool(branches))
+        self.new_branch_group_action.setToolTip("" if branches is None or branches else self.tr(
+            "Only an administrator or the head of a branch (a department the policy gives a"
+            " branch admin) may create branch tag groups."))
         if self.rules is not None and editable and node is not None:
             self._govern(self.rules, node)
 

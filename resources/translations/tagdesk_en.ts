@@ -4239,6 +4239,10 @@
         <translation>Only an administrator or a department head may create tag groups.</translation>
     </message>
     <message>
+        <source>Only an administrator or the head of a branch (a department the policy gives a branch admin) may create branch tag groups.</source>
+        <translation>Only an administrator or the head of a branch (a department the policy gives a branch admin) may create branch tag groups.</translation>
+    </message>
+    <message>
         <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
         <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</translation>
     </message>

@@ -4198,6 +4198,10 @@
         <translation>只有管理员或部门负责人可以新建标签组。</translation>
     </message>
     <message>
+        <source>Only an administrator or the head of a branch (a department the policy gives a branch admin) may create branch tag groups.</source>
+        <translation>只有管理员或分公司负责人可以新建分公司标签组（分公司即策略中设有分公司管理员的部门）。</translation>
+    </message>
+    <message>
         <source>Deleting needs an administrator&apos;s approval: TagDesk sends them a request.</source>
         <translation>删除需要管理员批准：TagDesk 会向管理员提交申请。</translation>
     </message>

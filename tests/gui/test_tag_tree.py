@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionViewItem
 
-from desktop.domain.governance import Actor, OrgChart, Policy
+from desktop.domain.governance import Actor, OrgChart, Policy, actor_for
 from desktop.domain.tag_tree import NodeKind, TagNode
 from desktop.domain.tags import TagInfo
 from desktop.services.governance import TeamRules
@@ -566,23 +566,38 @@ def test_a_branch_tag_group_is_made_in_the_branchs_new_rule_group(
     assert rule_group.kind is NodeKind.STRATEGY and rule_group.label == "北京销售组"
 
 
-def test_a_branch_head_is_offered_only_the_departments_they_manage(
+def test_a_branch_head_is_offered_only_the_branches_they_manage(
     qtbot: Any, view: TagTreeView
 ) -> None:
-    """On a team profile a non-admin may make a branch group only for a department they
-    head (the server refuses the rest): the box lists those, not 总部 first."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    north, beijing = departments["华北分公司"], departments["北京销售组"]
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
-    head = Actor("fenghansi", managed=frozenset({north, beijing}),
-                 departments=frozenset({north}))
-    view.set_rules(TeamRules(Policy(), chart, head))
+    """On a team profile a non-admin may make a branch group only for a branch they manage
+    (a department the policy gives a branch admin, or one below it; the server refuses the
+    rest): the box lists those, not 总部 first, and a head of no branch (市场部) is not
+    offered the action at all, with the reason as its tooltip."""
+    rows = view.model.service.cache.connection().execute(
+        "SELECT id, name, parent_id FROM department").fetchall()
+    departments = {name: did for did, name, _ in rows}
+    chart = OrgChart({did: name for did, name, _ in rows}, {did: parent for did, _, parent in rows})
+    north, marketing = departments["华北分公司"], departments["市场部"]
+    policy = Policy(admins=("boss",), branch_admins=(("liuyang", "华北分公司"),))
+    head = actor_for("fenghansi", chart, policy, (), [(north, True)])
+    view.set_rules(TeamRules(policy, chart, head))
+    assert view.new_branch_group_action.isEnabled()
     dialog = view.new_branch_group()
     assert [dialog.branch_box.itemText(i) for i in range(dialog.branch_box.count())] == [
         "华北分公司", "北京销售组"]
     dialog.reject()
-    view.set_rules(TeamRules(Policy(), chart, Actor("boss", admin=True)))
+
+    view.dialog = None
+    view.set_rules(TeamRules(policy, chart, actor_for("wangli", chart, policy, (),
+                                                      [(marketing, True)])))
+    action = view.new_branch_group_action
+    assert not action.isEnabled()
+    assert "branch admin" in action.toolTip()
+    action.trigger()
+    assert view.dialog is None
+
+    view.set_rules(TeamRules(policy, chart, Actor("boss", admin=True)))
+    assert view.new_branch_group_action.isEnabled()
     everyone = view.new_branch_group()
     assert everyone.branch_box.count() == len(departments)      # an admin: every department
     everyone.reject()

@@ -530,12 +530,25 @@ def test_policy_show_and_refusals_from_the_cli(
 def test_a_branch_head_creates_the_branch_rule_group_and_its_regional_tags(
         server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
         people: dict[str, str]) -> None:
+    """华北分公司 is a branch (the policy gives it a branch admin): its head makes its rule
+    group; 市场部 is none, so its head may not make one even for 市场部."""
     north = people["head_north"]
-    refused = _refused(lambda: clients["head_mkt"].create_strategy(
-        "华北区域", admin_list=[people["head_mkt"]], departments=[NORTH]))
-    assert "只有管理员或 华北分公司 的负责人可以创建这个规则组" in refused.message_zh
-    strategy = clients["head_north"].create_strategy("华北区域", admin_list=[north],
-                                                     departments=[NORTH])
+    session = clients["admin"].get_token()
+    refused = _refused(lambda: clients["head_north"].create_strategy(
+        "华北区域", admin_list=[north], departments=[NORTH]))
+    assert "策略中没有分公司管理员管辖 华北分公司，不是分公司" in refused.message_zh
+    _set_policy(server, session, branch_admins={people["member_sales"]: "华北分公司"})
+    try:
+        refused = _refused(lambda: clients["head_mkt"].create_strategy(
+            "华北区域", admin_list=[people["head_mkt"]], departments=[NORTH]))
+        assert "只有管理员或 华北分公司 的负责人可以创建这个规则组" in refused.message_zh
+        own = _refused(lambda: clients["head_mkt"].create_strategy(
+            "市场部", admin_list=[people["head_mkt"]], departments=[MARKETING]))
+        assert "策略中没有分公司管理员管辖 市场部，不是分公司" in own.message_zh
+        strategy = clients["head_north"].create_strategy("华北区域", admin_list=[north],
+                                                         departments=[NORTH])
+    finally:
+        _set_policy(server, session, branch_admins={})
     group = clients["head_north"].add_strategy_tag(strategy, group_name="华北-区域",
                                                    tags=["天津", "石家庄"])
     assert {t.name for t in group.tags} == {"天津", "石家庄"}

@@ -16,6 +16,7 @@ from desktop.domain.governance import (
     Role,
     Verdict,
     actor_for,
+    branch_group_departments,
     check_policy,
     decide,
     decide_rule_group,
@@ -172,13 +173,32 @@ def test_a_bad_policy_value_is_named_by_its_label_on_the_form() -> None:
 
 def test_rule_groups_belong_to_the_heads_of_their_range() -> None:
     north = {7}
-    decided = {role: decide_rule_group(CHART, actor, north).verdict
+    decided = {role: decide_rule_group(POLICY, CHART, actor, north).verdict
                for role, actor in ACTORS.items()}
     assert decided == {"admin": A, "head_mkt": R, "head_root": A, "branch_north": A,
                        "head_ops": R, "member_mkt": R, "member_ops": R}
-    refused = decide_rule_group(CHART, ACTORS["head_mkt"], north, "创建", "create")
+    refused = decide_rule_group(POLICY, CHART, ACTORS["head_mkt"], north, "创建", "create")
     assert refused.en == "only an administrator or the head of 华北分公司 may create this rule group"
-    assert decide_rule_group(CHART, ACTORS["head_root"], ()).verdict is R  # no range: admins only
+    assert decide_rule_group(POLICY, CHART, ACTORS["head_root"], ()).verdict is R  # no range: admins only
+
+
+def test_only_branches_get_rule_groups_from_their_heads() -> None:
+    """A department no branch admin of the policy covers is no branch: its head may not make
+    it a rule group (市场部's tags are corp tags), so no branch tag group is offered to them."""
+    marketing = decide_rule_group(POLICY, CHART, ACTORS["head_mkt"], {2}, "创建", "create")
+    assert marketing.verdict is R and marketing.rule == "rule-group-branch"
+    assert marketing.en == ("no branch admin in the policy covers 市场部, so it is no branch:"
+                            " only an administrator may create this rule group")
+    assert decide_rule_group(POLICY, CHART, ACTORS["head_root"], {1, 2}).verdict is R
+    assert decide_rule_group(POLICY, CHART, ACTORS["branch_north"], {7, 11}).verdict is A
+    head_beijing = _actor("qian", (11, True))
+    assert decide_rule_group(POLICY, CHART, head_beijing, {11}).verdict is A
+    offered = {role: branch_group_departments(POLICY, CHART, actor)
+               for role, actor in ACTORS.items()}
+    assert offered == {"admin": None, "head_mkt": frozenset(), "head_root": frozenset({7, 11}),
+                       "branch_north": frozenset({7, 11}), "head_ops": frozenset(),
+                       "member_mkt": frozenset(), "member_ops": frozenset()}
+    assert branch_group_departments(POLICY, CHART, head_beijing) == frozenset({11})
 
 
 def test_a_restricted_rule_group_names_its_range_or_the_department_the_policy_gives_it(
