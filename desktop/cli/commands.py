@@ -103,8 +103,8 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.arrivals import ArrivalService
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
-    from desktop.services.sync import collector_paused
-    from desktop.services.sync_renames import renamed_json, sync_following_renames
+    from desktop.services.sync import collector_paused, run_sync
+    from desktop.services.sync_renames import renamed_json
     from desktop.services.tagging import TaggingService
     from desktop.services.team_events import fetch_if_team
     from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -119,10 +119,10 @@ def sync(args: argparse.Namespace) -> int:
         with ws:
             progress = WaitReporter(StderrProgress())
             with collector_paused():
-                result, renames = sync_following_renames(
+                result = run_sync(
                     ws.client(on_wait=progress.on_wait), ws.cache, progress=progress,
                     chains=ws.profile.max_concurrency)
-            respell_filters(args, ws.profile.name, renames)
+            respell_filters(args, ws.profile.name, result.renames)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
             fetch_if_team(ws)
             fetch_expiries_if_team(ws)
@@ -131,7 +131,7 @@ def sync(args: argparse.Namespace) -> int:
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
             expired = expire_after_sync(ws)
         summary = {**result.as_json(), "expiry": expired,
-                   "arrivals": arrived.as_json(), "renamed": renamed_json(renames)}
+                   "arrivals": arrived.as_json(), "renamed": renamed_json(result.renames)}
     if not args.json:
         print(
             f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"

@@ -2,7 +2,7 @@
 then each rule group and its tag list: a few WeCom calls, however many customers) and written
 to the cache as a sync writes it, in one transaction (`store.library_write`). Tags and groups
 renamed elsewhere are followed by the rules, keywords and verdicts in that transaction and
-returned, so that the filters follow them too (`sync_renames`). F5 stays a whole sync."""
+returned, so that the filters follow them too. F5 stays a whole sync."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.filter.rename import Rename
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
-from desktop.services.rename_follow import follow_renames
 from desktop.services.sync import read_tag_library
-from desktop.services.sync_renames import renames
 from desktop.store.db import Cache
 from desktop.store.library_write import write_tag_library
 from desktop.store.snapshot import Snapshot
@@ -55,13 +53,10 @@ def refresh_tag_library(
     progress(Progress("writing", 0, 0, "写入本地缓存… / Writing the local cache…"))
     with cache.write() as conn:
         written = write_tag_library(cache, conn, snap)
-        found = renames(written.before, written.after)
-        if found:
-            follow_renames(conn, found)
     result = LibraryRefresh(
         tags=len(snap.tags), groups=len(snap.groups), api_calls=client.api_calls - calls_before,
         observed_changes=written.tree_changes, relations_changed=len(written.unlinked),
-        renames=found, elapsed_s=time.perf_counter() - started,
+        renames=written.renames, elapsed_s=time.perf_counter() - started,
     )
     log.info("tag library refreshed: %d tags, %d groups, %d calls, %d changes",
              result.tags, result.groups, result.api_calls, result.observed_changes)

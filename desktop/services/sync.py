@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from desktop.domain.filter.rename import Rename
 from desktop.services.progress import CancelToken, Progress, ProgressCallback, no_progress
 from desktop.store.db import Cache
 from desktop.store.direct_sync import open_sync_write
@@ -61,6 +62,7 @@ class SyncResult:
     fetch_s: float      # waiting on WeCom (reading everything)
     write_s: float      # local work: replacing the cache
     rate_limit_pauses: int = 0  # 45009 pauses the sync's calls waited out
+    renames: tuple[Rename, ...] = ()  # found in the admin console, followed in the write
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -110,7 +112,7 @@ def run_sync(
         groups=written.groups, tag_links=written.tag_links,
         api_calls=client.api_calls - calls_before, observed_changes=written.observed_changes,
         elapsed_s=elapsed, fetch_s=fetch_s, write_s=written.elapsed_s,
-        rate_limit_pauses=client.rate_limit_pauses - pauses_before,
+        rate_limit_pauses=client.rate_limit_pauses - pauses_before, renames=written.renames,
     )
     log.info("sync done: %s", result.as_json())
     progress(Progress("done", 1, 1, "同步完成 / Sync complete"))

@@ -40,7 +40,6 @@ from desktop.domain.tag_tree import TagNode, TagTree
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.services import team_settings
 from desktop.services.changes import ChangeSet
-from desktop.services.rename_follow import follow_renames
 from desktop.services.tag_catalog import (
     PERSONAL_PREFIX,
     READ_ONLY_KEY,
@@ -54,6 +53,7 @@ from desktop.services.team import TeamServerError
 from desktop.services.workspace import Workspace
 from desktop.store import journal, tag_snapshots
 from desktop.store.in_chunks import placeholders
+from desktop.store.rename_follow import follow_renames
 from desktop.store.snapshot import bump_data_version
 from desktop.wecom.client import WeComClient
 from desktop.wecom.errors import WeComError

@@ -44,11 +44,8 @@ from desktop.store.snapshot import (
     WriteResult,
     bump_data_version,
     linked_relation_signature,
-    live_tags,
     replace_directory,
-    tag_tree,
-    tree_entries,
-    write_tags,
+    write_tag_tree,
 )
 
 # Suspended while the pages are written and made again before the commit: the triggers a
@@ -128,9 +125,8 @@ class DirectWrite(PageWriter):
         self._transaction: ExitStack | None = transaction
         self._thread = threading.get_ident()
         self._previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
-        self._tree_before = tag_tree(conn)
-        write_tags(conn, snap.groups, snap.tags)
-        self._live = live_tags(conn)
+        self._tree = write_tag_tree(conn, snap.groups, snap.tags)
+        self._live = self._tree.live_after
         self._tag_ids = frozenset(self._live)
         self._ids: dict[str, int] = {}  # relation key -> its id
         self._customers: dict[str, int] = {}  # external_userid -> hash() of its written fields
@@ -255,8 +251,7 @@ class DirectWrite(PageWriter):
         replace_directory(conn, snap)
         sort_keys.refresh(conn)
         search_text.refresh(conn)
-        tree_changes = list(tree_entries(self._tree_before, tag_tree(conn), self._previous,
-                                         now)) if self._previous else []
+        tree_changes = self._tree.entries(self._previous, now)
         journal.append(conn, tree_changes)
         self._cache.set_meta(conn, LAST_SYNC_KEY, str(now))
         bump_data_version(self._cache, conn)
@@ -267,7 +262,8 @@ class DirectWrite(PageWriter):
         return WriteResult(
             customers=customers, relations=len(self._ids), tags=len(snap.tags),
             groups=len(snap.groups), tag_links=self._links,
-            observed_changes=len(tree_changes), elapsed_s=time.perf_counter() - started)
+            observed_changes=len(tree_changes), elapsed_s=time.perf_counter() - started,
+            renames=self._tree.renames)
 
     def _check_thread(self) -> None:
         if threading.get_ident() != self._thread:

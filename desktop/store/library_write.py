@@ -1,7 +1,8 @@
 """The tag library written alone (the refresh at start), as a whole sync writes it: the live
 tags and groups and the rule groups replaced, the tree's edits made elsewhere journaled
-(`observed`, seen at sync), and the links to a tag deleted elsewhere removed from its
-relations, each journaled as the relation's change (WeCom removed the tag from them)."""
+(`observed`, seen at sync) and its renames followed (`snapshot.write_tag_tree`), and the links
+to a tag deleted elsewhere removed from its relations, each journaled as the relation's change
+(WeCom removed the tag from them)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,23 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from desktop.domain.filter.rename import Rename
 from desktop.store import journal
 from desktop.store.db import Cache
 from desktop.store.snapshot import (
     LAST_SYNC_KEY,
     Changes,
     Snapshot,
-    TreeItem,
     bump_data_version,
-    live_tags,
     observed_entries,
-    tag_tree,
-    tree_entries,
     write_strategies,
-    write_tags,
+    write_tag_tree,
 )
 
 
 @dataclass(frozen=True)
 class LibraryWrite:
-    before: dict[str, TreeItem]   # the tag tree by WeCom id, before and after the write
-    after: dict[str, TreeItem]
+    renames: tuple[Rename, ...]   # tags and groups found renamed elsewhere, followed
     tree_changes: int             # journaled tree edits made elsewhere
     unlinked: frozenset[int]      # relations that lost a tag deleted elsewhere
 
@@ -38,20 +35,16 @@ def write_tag_library(cache: Cache, conn: sqlite3.Connection, snap: Snapshot) ->
     """Write `snap`'s groups, tags and strategies within the open transaction `conn`."""
     now = time.time()
     previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
-    before = tag_tree(conn)
-    live_before = live_tags(conn)
-    write_tags(conn, snap.groups, snap.tags)
+    tree = write_tag_tree(conn, snap.groups, snap.tags)
     write_strategies(conn, snap.strategies)
-    after = tag_tree(conn)
-    live_after = live_tags(conn)
-    gone = {pk for tag_id, pk in live_before.items() if tag_id not in live_after}
+    gone = {pk for tag_id, pk in tree.live_before.items() if tag_id not in tree.live_after}
     unlinked = _unlink(conn, gone)
-    tree_changes = list(tree_entries(before, after, previous, now)) if previous else []
+    tree_changes = tree.entries(previous, now)
     journal.append(conn, tree_changes)
     if unlinked and previous:
         journal.append(conn, observed_entries(conn, unlinked, previous, now))
     bump_data_version(cache, conn, names_only=not gone)
-    return LibraryWrite(before=before, after=after, tree_changes=len(tree_changes),
+    return LibraryWrite(renames=tree.renames, tree_changes=len(tree_changes),
                         unlinked=frozenset(unlinked))
 
 

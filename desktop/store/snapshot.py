@@ -25,8 +25,11 @@ from hashlib import blake2b
 from types import TracebackType
 from typing import Protocol
 
+from desktop.domain.filter.rename import Rename
 from desktop.store import journal, search_text, sort_keys, tag_counts
 from desktop.store.db import Cache
+from desktop.store.rename_follow import follow_renames, renames
+from desktop.store.tree_changes import SEEN_AT_SYNC, TreeItem, tag_tree, tree_entries
 
 LAST_SYNC_KEY = "last_sync_at"
 DATA_VERSION_KEY = "data_version"
@@ -242,6 +245,7 @@ class WriteResult:
     tag_links: int
     observed_changes: int
     elapsed_s: float
+    renames: tuple[Rename, ...]   # tags and groups found renamed elsewhere, followed
 
 
 class Staging(PageWriter):
@@ -561,12 +565,10 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
     with cache.write() as conn:
         previous = float(cache.get_meta(LAST_SYNC_KEY) or 0)
         first_sync = not previous
-        tree_before = tag_tree(conn)
-        live_before = live_tags(conn)
-        write_tags(conn, snap.groups, snap.tags)
-        tree_changes = [] if first_sync else list(tree_entries(tree_before, tag_tree(conn),
-                                                                previous, now))
-        if not staged.comparisons_hold() or not live_before.items() <= live_tags(conn).items():
+        tree = write_tag_tree(conn, snap.groups, snap.tags)
+        tree_changes = tree.entries(previous, now)
+        tags_kept = tree.live_before.items() <= tree.live_after.items()
+        if not staged.comparisons_hold() or not tags_kept:
             staged.compare_again()
         staged.stage_gone()
         replace_directory(conn, snap)
@@ -598,6 +600,7 @@ def write_snapshot(cache: Cache, snap: Snapshot, staged: Staging | None = None) 
         tag_links=links,
         observed_changes=sum(len(a ^ b) for a, b in observed.values()) + len(tree_changes),
         elapsed_s=time.perf_counter() - started,
+        renames=tree.renames,
     )
 
 
@@ -647,6 +650,41 @@ def bump_data_version(cache: Cache, conn: sqlite3.Connection, *, names_only: boo
     cache.set_meta(conn, DATA_VERSION_KEY, version)
     if not names_only:
         cache.set_meta(conn, RELATIONS_VERSION_KEY, version)
+
+
+@dataclass(frozen=True)
+class TreeWrite:
+    """The tag tree written by a sync or the refresh at start: by WeCom id, before and after
+    (`tag_tree`), the live tags' pks before and after, and the renames it followed."""
+
+    before: dict[str, TreeItem]
+    after: dict[str, TreeItem]
+    live_before: dict[str, int]
+    live_after: dict[str, int]
+    renames: tuple[Rename, ...]
+
+    def entries(self, previous_sync: float, now: float) -> list[journal.JournalEntry]:
+        """The tree's edits made elsewhere since the previous sync, to journal (none at the
+        first: there is nothing to compare with)."""
+        if not previous_sync:
+            return []
+        return list(tree_entries(self.before, self.after, previous_sync, now))
+
+
+def write_tag_tree(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagRow]
+                   ) -> TreeWrite:
+    """Replace the live groups and tags within the open transaction `conn`; the tags and
+    groups renamed elsewhere are followed by the rules, keywords and verdicts in it too
+    (`rename_follow`), so that a failure anywhere later in it leaves the old names and the
+    old spellings alike."""
+    before, live_before = tag_tree(conn), live_tags(conn)
+    write_tags(conn, groups, tags)
+    after = tag_tree(conn)
+    found = renames(before, after)
+    if found:
+        follow_renames(conn, found)
+    return TreeWrite(before=before, after=after, live_before=live_before,
+                     live_after=live_tags(conn), renames=found)
 
 
 def write_tags(conn: sqlite3.Connection, groups: list[GroupRow], tags: list[TagRow]) -> None:
@@ -807,7 +845,6 @@ def _pks(joined: str) -> set[int]:
     return {int(pk) for pk in joined.split(",")} if joined else set()
 
 
-SEEN_AT_SYNC = "同步时发现的变更（手机或其他工具） / seen at sync (phone or another tool)"
 CONFIRMED_AT_SYNC = ("同步时确认已在企业微信生效 / confirmed at sync: already in effect in WeCom")
 
 
@@ -897,49 +934,3 @@ def _in_flight(conn: sqlite3.Connection) -> dict[tuple[str, str], list[_InFlight
             row_id, batch_id, operator, source, frozenset(data["add"]),
             frozenset(data["remove"])))
     return found
-
-
-TreeItem = tuple[str, str, int, str]  # (kind, name, order, group name)
-
-
-def tag_tree(conn: sqlite3.Connection) -> dict[str, TreeItem]:
-    """Live tags and groups by WeCom id."""
-    items: dict[str, TreeItem] = {
-        group_id: ("group", name, order, name) for group_id, name, order in conn.execute(
-            "SELECT id, name, sort_order FROM tag_group WHERE deleted = 0")
-    }
-    for tag_id, name, order, group_name in conn.execute(
-        "SELECT t.id, t.name, t.sort_order, coalesce(g.name, '') FROM tag t"
-        " LEFT JOIN tag_group g ON g.id = t.group_id WHERE t.deleted = 0"
-    ):
-        items[tag_id] = ("tag", name, order, group_name)
-    return items
-
-
-def tree_entries(
-    before: dict[str, TreeItem], after: dict[str, TreeItem], seen_after: float, now: float
-) -> Iterable[journal.JournalEntry]:
-    """Tag-tree edits made elsewhere since the last sync, one row per item and kind."""
-
-    def entry(action: str, item_id: str, item: TreeItem, old: dict[str, object] | None,
-              new: dict[str, object] | None) -> journal.JournalEntry:
-        return journal.JournalEntry(
-            operator="", action=f"{item[0]}_{action}", source=journal.OBSERVED, tag_id=item_id,
-            tag_name=item[1], group_name=item[3],
-            before=json.dumps(old, ensure_ascii=False) if old is not None else "",
-            after=json.dumps(new, ensure_ascii=False) if new is not None else "",
-            reason=SEEN_AT_SYNC, ts=now, seen_after=seen_after,
-        )
-
-    for item_id in sorted(after.keys() - before.keys()):
-        item = after[item_id]
-        yield entry("create", item_id, item, None, {"name": item[1], "order": item[2]})
-    for item_id in sorted(after.keys() & before.keys()):
-        old, new = before[item_id], after[item_id]
-        if old[1] != new[1]:
-            yield entry("rename", item_id, new, {"name": old[1]}, {"name": new[1]})
-        if old[2] != new[2]:
-            yield entry("reorder", item_id, new, {"order": old[2]}, {"order": new[2]})
-    for item_id in sorted(before.keys() - after.keys()):
-        item = before[item_id]
-        yield entry("delete", item_id, item, {"name": item[1], "order": item[2]}, None)

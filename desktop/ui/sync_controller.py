@@ -2,8 +2,8 @@
 
 The sync reads everything first and replaces the cache in one transaction, so a
 cancelled or failed sync leaves the cache exactly as it was. Tags and groups it finds renamed
-in WeCom are followed by the rules at once and by the filters when its change set is
-published (`sync_renames`), as after a rename from the tree. After it, the live codes' tags and pre-tags waiting for new
+in WeCom are followed by the rules in its write transaction and by the filters when its
+change set is published (`SyncResult.renames`), as after a rename from the tree. After it, the live codes' tags and pre-tags waiting for new
 relations are applied as batches (`services/arrivals.py`) within the same task. The client used for
 the run is a view of the corp's shared transport bound to the task's cancel token,
 which interrupts even a request in flight; its waits (a 45009 pause, a retry) reach
@@ -29,15 +29,14 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.domain.filter.rename import Rename
 from desktop.services.arrivals import ArrivalService
 from desktop.services.changes import ChangeSet
 from desktop.services.demo_persona import choose_demo_persona
 from desktop.services.handover import HandoverReply, HandoverServer
 from desktop.services.library_refresh import LibraryRefresh, refresh_tag_library
 from desktop.services.progress import CancelToken, OperationCancelled, Progress, WaitReporter
-from desktop.services.sync import SyncResult
-from desktop.services.sync_renames import renamed_json, sync_following_renames
+from desktop.services.sync import SyncResult, run_sync
+from desktop.services.sync_renames import renamed_json
 from desktop.services.tag_expiry import ExpiryService
 from desktop.services.team_events import fetch_if_team
 from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
@@ -66,7 +65,6 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._last_progress = 0.0
         self.last_result: SyncResult | None = None
-        self.last_renames: tuple[Rename, ...] = ()
         self._expiries_due = False
         self._expiring = False
         self.expiry_timer = QTimer(self, interval=EXPIRY_CHECK_MS)
@@ -83,12 +81,12 @@ class SyncController(QObject):
         workspace = self._context.workspace
         engine = self._context.filter_engine
 
-        def work(progress: Any, cancel: CancelToken) -> tuple[SyncResult, tuple[Rename, ...]]:
+        def work(progress: Any, cancel: CancelToken) -> SyncResult:
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
                 with gui_thread_gc.paused():
-                    synced = sync_following_renames(
+                    synced = run_sync(
                         client, workspace.cache, progress=reporter, cancel=cancel,
                         chains=workspace.profile.max_concurrency)
             finally:
@@ -145,14 +143,12 @@ class SyncController(QObject):
             self._last_progress = now
             self.progressed.emit(event)
 
-    def _done(self, synced: tuple[SyncResult, tuple[Rename, ...]]) -> None:
-        result, renames = synced
+    def _done(self, result: SyncResult) -> None:
         self._task = None
         self.last_result = result
-        self.last_renames = renames
         self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
                                         prefs_changed=True, journal_appended=True,
-                                        renames=renames))   # the filters follow them
+                                        renames=result.renames))   # the filters follow them
         if self._expiries_due:
             self._remove_expired()
         self.finished.emit(result)
@@ -273,7 +269,7 @@ class SyncHandover(QObject):
     def _finished(self, result: SyncResult) -> None:
         for reply in self._current:
             reply.done({**result.as_json(),
-                        "renamed": renamed_json(self._controller.last_renames)})
+                        "renamed": renamed_json(result.renames)})
         self._current = []
 
     def _failed(self, exc: BaseException) -> None:

@@ -149,14 +149,14 @@ def test_a_sync_runs_with_the_cyclic_collector_paused_and_resumes_it(
     from desktop.ui import gui_thread_gc, sync_controller
 
     seen: list[bool] = []
-    real = sync_controller.sync_following_renames
+    real = sync_controller.run_sync
     automatic = gc.isenabled()
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(gui_thread_gc.is_paused() and not gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sync_controller, "sync_following_renames", spy)
+    monkeypatch.setattr(sync_controller, "run_sync", spy)
     sync = sync_controller.SyncController(synced_context, synced_context)
     with qtbot.waitSignal(sync.finished, timeout=30000):
         sync.start()

@@ -167,7 +167,7 @@ def test_member_messages_are_read_only_when_asked(service: AutoTagService, sandb
 
 def test_verdicts_follow_a_rename_from_the_tree_and_one_a_sync_finds(
         service: AutoTagService, synced_ws: Any, sandbox: Any) -> None:
-    from desktop.services.sync_renames import sync_following_renames
+    from desktop.services.sync import run_sync
     from desktop.services.tag_admin import TagAdminService
     from desktop.store import autotag_settings
 
@@ -178,7 +178,7 @@ def test_verdicts_follow_a_rename_from_the_tree_and_one_a_sync_finds(
     service.reject([rejected])
     TagAdminService(synced_ws).rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
     sandbox.state.console_edit_tag(sandbox.state.find_group("意向程度"), name="意向等级")
-    sync_following_renames(synced_ws.client(), synced_ws.cache)
+    run_sync(synced_ws.client(), synced_ws.cache)
 
     again = service.simulate()
     latest = autotag_settings.latest_reviews(synced_ws.cache)

@@ -398,14 +398,13 @@ def test_exclusive_sets_are_listed_reading_the_tags_and_the_authors_once(ws: Wor
 
 def test_the_autotag_keywords_follow_a_rename_from_the_tree_and_one_a_sync_finds(
         admin: TagAdminService, ws: Workspace, sandbox: Any) -> None:
-    from desktop.services.sync_renames import sync_following_renames
     from desktop.store import autotag_settings
 
     autotag_settings.save_keywords(ws.cache, {
         "高意向": ["想买"], "意向程度:低意向": ["再看看"], "中意向": ["考虑"], "意向很高": ["马上要"]})
     admin.rename(sandbox.state.find_tag("意向程度", "高意向"), "意向很高")
     sandbox.state.console_edit_tag(sandbox.state.find_group("意向程度"), name="意向等级")
-    _, renames = sync_following_renames(ws.client(), ws.cache)
+    renames = run_sync(ws.client(), ws.cache).renames
     assert [(r.old, r.new) for r in renames] == [("意向程度", "意向等级")]
     assert autotag_settings.keywords(ws.cache) == {
         "意向很高": ["马上要", "想买"],            # joined with the keywords the new name had
