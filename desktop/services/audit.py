@@ -114,7 +114,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "revert": ("回滚", "revert"),
     "observed": ("同步发现", "seen at sync"),
     "callback": ("手机端（企业微信回调）", "on a phone (WeCom callback)"),
-    "tree": ("标签库", "tag tree"),
+    "tree": ("标签库编辑", "tag library edit"),   # from the tree or `tagdesk tags` alike
     "governance": ("标签治理", "governance"),
     "relay": ("经团队服务器", "through the team server"),
     "settings": ("团队设置", "team settings"),

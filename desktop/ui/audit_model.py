@@ -146,7 +146,7 @@ class _Labels(QObject):
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
             "redo": self.tr("Redo"),
             "revert": self.tr("Revert"), "observed": self.tr("Seen at sync"),
-            "tree": self.tr("Tag tree"), "autotag": self.tr("Auto-tagging"),
+            "tree": self.tr("Tag library edit"), "autotag": self.tr("Auto-tagging"),
             "settings": self.tr("Team settings"),
             "relay": self.tr("Through the team server"),
             "callback": self.tr("On a phone (WeCom callback)"),

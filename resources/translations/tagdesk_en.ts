@@ -4647,12 +4647,12 @@
         <translation>Seen at sync</translation>
     </message>
     <message>
-        <source>Tag tree</source>
-        <translation>Tag tree</translation>
-    </message>
-    <message>
         <source>Auto-tagging</source>
         <translation>Auto-tagging</translation>
+    </message>
+    <message>
+        <source>Tag library edit</source>
+        <translation>Tag library edit</translation>
     </message>
     <message>
         <source>Team settings</source>

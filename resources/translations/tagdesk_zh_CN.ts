@@ -4594,12 +4594,12 @@
         <translation>同步时发现</translation>
     </message>
     <message>
-        <source>Tag tree</source>
-        <translation>标签树</translation>
-    </message>
-    <message>
         <source>Auto-tagging</source>
         <translation>自动打标</translation>
+    </message>
+    <message>
+        <source>Tag library edit</source>
+        <translation>标签库编辑</translation>
     </message>
     <message>
         <source>Team settings</source>

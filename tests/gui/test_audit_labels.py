@@ -42,3 +42,16 @@ def test_every_write_the_team_server_journals_by_its_path_is_named() -> None:
                    "externalcontact/customer_strategy/create"}
     by_path = {path for path, api in API.items() if api.effect is not Effect.READ} - own_actions
     assert by_path and by_path <= set(ACTIONS), sorted(by_path - set(ACTIONS))
+
+
+def test_a_tag_library_edit_is_not_named_after_the_tree_window(qapp: Any) -> None:
+    """Source `tree` is every edit of the tag library, from the tree or `tagdesk tags` alike
+    (the CLI journals each kind of write under the app's source): the viewer says so, as the
+    command line's audit does, rather than "标签树", which reads as the window."""
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        assert LABELS.source("tree") == SOURCES["tree"][0] == "标签库编辑"
+    finally:
+        translations.uninstall()
+    assert LABELS.source("tree") == "Tag library edit"

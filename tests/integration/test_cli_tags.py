@@ -119,6 +119,11 @@ def test_add_rename_move_and_delete_a_tag_are_journaled(tags: Cli, corp: Sandbox
 
     assert journal(tags, "tag_create")[-1]["tag_name"] == "教育/K12/高中"
     assert journal(tags, "tag_rename")[-1]["tag_name"] == "教育/K12/高级中学"
+    assert {row["source"] for row in journal(tags, "tag_rename")} == {"tree"}   # as the tree's
+    audit = tags("audit", "list", "--profile", "acme", "--action", "tag_rename")
+    assert audit.returncode == 0, audit.stderr
+    line = next(text for text in audit.stdout.splitlines() if "教育/K12/高级中学" in text)
+    assert "\t标签库编辑 tag library edit\t" in line      # a library edit, not the tree window's
     assert journal(tags, "tag_reorder")
     delete_row = journal(tags, "tag_delete")[-1]
     assert delete_row["tag_name"] == "流失预警" and delete_row["reason"] == "并入 重点客户"

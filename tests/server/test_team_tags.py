@@ -112,6 +112,9 @@ def test_each_tree_action_is_one_batch_in_the_team_journal(
         ("批次改名组", "批次改名组", '{"name": "批次测试组"}', '{"name": "批次改名组"}')]
     assert [row[2:] for row in rows if row[0] == deleted] == [   # names what it deleted
         ("批次改名组", "批次改名组", '{"name": "批次改名组"}', "")]
+    listed = tagdesk("audit", "list", "--profile", "team", "--batch", renamed, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "\t重命名标签 tag renamed\t标签库编辑 tag library edit\t" in listed.stdout  # any window's
 
 
 def test_a_rename_through_the_server_respells_the_teams_saved_filters_and_rules(
