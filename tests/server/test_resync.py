@@ -1,7 +1,8 @@
 """The periodic re-sync against a real PostgreSQL and the sandbox: the first run fills the
 snapshot, changes made through the API (which never call back) are journaled once as
 `observed` with the follower as probable operator, writes the relay journaled are not seen
-again, and the job runs once per period across server processes."""
+again, a tag renamed in the admin console is journaled and followed by the team's saved
+filters, keywords and verdicts, and the job runs once per period across server processes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import snapshot
 from desktop.server.database import migrate
 from desktop.server.jobs import Job, Scheduler
-from desktop.server.resync import Resync
+from desktop.server.resync import Resync, ResyncResult
 from desktop.store.journal import JournalEntry
 from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
@@ -67,6 +68,40 @@ def _last_id(world: World) -> int:
     return int(str(row[0])) if row else 0
 
 
+@dataclass(frozen=True)
+class ConsoleTag:
+    group: str
+    name: str
+    id: str
+
+    @property
+    def label(self) -> str:
+        """How the team's filters, keywords and verdicts name it: `组:名`."""
+        return f"{self.group}:{self.name}"
+
+
+def _tag_after_a_resync(world: World, index: int) -> ConsoleTag:
+    """Re-sync, then the corp tag at `index` in (group, name) order."""
+    world.resync.run()
+    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[index]
+    return ConsoleTag(group, name, tag_id)
+
+
+def _rename_in_console(world: World, tag: ConsoleTag, name: str) -> ResyncResult:
+    """Rename `tag` in the admin console (no callback), then re-sync."""
+    world.sandbox.state.console_edit_tag(tag.id, name=name)
+    return world.resync.run()
+
+
+def _team_settings(world: World, kind: str, values: dict[str, object]) -> None:
+    """Team-wide settings of `kind` by key, saved by 'li' in one transaction."""
+    with world.pool.connection() as conn, conn.transaction():
+        for key, value in values.items():
+            conn.execute("INSERT INTO team_setting (owner, kind, key, value, version,"
+                         " updated_by, author) VALUES ('', %s, %s, %s, 0, 'li', 'li')",
+                         (kind, key, Jsonb(value)))
+
+
 def _untagged(world: World, skip: int = 0) -> tuple[str, str, str]:
     state = world.sandbox.state
     found = [(u, e, t) for u, e in state.relations() for t in state.tag_ids_by_name().values()
@@ -105,47 +140,34 @@ def test_a_write_the_relay_journaled_is_not_journaled_again(world: World) -> Non
 
 
 def test_console_tag_library_edits_are_journaled(world: World) -> None:
-    world.resync.run()
-    (_, name), tag_id = next(iter(world.sandbox.state.tag_ids_by_name().items()))
-    world.sandbox.state.console_edit_tag(tag_id, name=name + "（新）")
+    tag = _tag_after_a_resync(world, 0)
     before = _last_id(world)
-    assert world.resync.run().changes == 1
+    assert _rename_in_console(world, tag, tag.name + "（新）").changes == 1
     with world.pool.connection() as conn:
         row = conn.execute("SELECT action, source, tag_id, before, after FROM team_journal"
                            " WHERE id > %s", (before,)).fetchone()
-    assert row == ("tag_rename", "observed", tag_id, f'{{"name": "{name}"}}',
-                   f'{{"name": "{name}（新）"}}')
+    assert row == ("tag_rename", "observed", tag.id, f'{{"name": "{tag.name}"}}',
+                   f'{{"name": "{tag.name}（新）"}}')
 
 
 def test_a_console_rename_respells_the_teams_saved_filters(world: World) -> None:
-    world.resync.run()
-    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-1]
-    with world.pool.connection() as conn, conn.transaction():
-        conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
-                     " author) VALUES ('', 'saved_filter', '控制台改名', %s, 0, 'li', 'li')",
-                     (Jsonb(f"{group}:{name} -VIP"),))
-    world.sandbox.state.console_edit_tag(tag_id, name=name + "2")
-    world.resync.run()
+    tag = _tag_after_a_resync(world, -1)
+    _team_settings(world, "saved_filter", {"控制台改名": f"{tag.label} -VIP"})
+    _rename_in_console(world, tag, tag.name + "2")
     with world.pool.connection() as conn:
         saved = conn.execute("SELECT value #>> '{}', author FROM team_setting"
                              " WHERE key = '控制台改名'").fetchone()
         journaled = conn.execute("SELECT count(*) FROM team_journal WHERE action ="
                                  " 'saved_filter_save' AND tag_name = '控制台改名'").fetchone()
-    assert saved == (f"{group}:{name}2 -VIP", "li") and journaled == (1,)
+    assert saved == (f"{tag.label}2 -VIP", "li") and journaled == (1,)
 
 
 def test_a_console_rename_moves_the_teams_keywords_to_the_new_name(world: World) -> None:
-    world.resync.run()
-    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-1]
-    with world.pool.connection() as conn, conn.transaction():
-        for key, words in ((f"{group}:{name}", ["上门", "到家"]), (f"{group}:{name}2", ["师傅"]),
-                           ("别的标签", ["无关"])):
-            conn.execute("INSERT INTO team_setting (owner, kind, key, value, version, updated_by,"
-                         " author) VALUES ('', 'autotag_keywords', %s, %s, 0, 'li', 'li')",
-                         (key, Jsonb(words)))
+    tag = _tag_after_a_resync(world, -1)
+    _team_settings(world, "autotag_keywords", {
+        tag.label: ["上门", "到家"], f"{tag.label}2": ["师傅"], "别的标签": ["无关"]})
     before = _last_id(world)
-    world.sandbox.state.console_edit_tag(tag_id, name=name + "2")
-    world.resync.run()
+    _rename_in_console(world, tag, tag.name + "2")
     with world.pool.connection() as conn:
         kept = conn.execute("SELECT key, value, version > 0 FROM team_setting WHERE kind ="
                             " 'autotag_keywords' ORDER BY key").fetchall()
@@ -154,30 +176,28 @@ def test_a_console_rename_moves_the_teams_keywords_to_the_new_name(world: World)
                                  " ORDER BY id",
                                  (before,)).fetchall()
     assert sorted(kept) == sorted([
-        (f"{group}:{name}", None, True), (f"{group}:{name}2", ["师傅", "上门", "到家"], True),
+        (tag.label, None, True), (f"{tag.label}2", ["师傅", "上门", "到家"], True),
         ("别的标签", ["无关"], False)])        # deleted, joined, untouched; every desktop polls
     assert journaled == [
-        ("autotag_keywords_remove", f"{group}:{name}", '["上门", "到家"]', ""),
-        ("autotag_keywords_set", f"{group}:{name}2", '["师傅"]', '["师傅", "上门", "到家"]')]
+        ("autotag_keywords_remove", tag.label, '["上门", "到家"]', ""),
+        ("autotag_keywords_set", f"{tag.label}2", '["师傅"]', '["师傅", "上门", "到家"]')]
 
 
 def test_a_console_rename_moves_the_teams_verdicts_to_the_new_name(world: World) -> None:
-    world.resync.run()
-    (group, name), tag_id = sorted(world.sandbox.state.tag_ids_by_name().items())[-2]
-    reviewed = [(f"{group}:{name}", "accepted"), (f"{group}:{name}", "reverted"),
-                (f"{group}:{name}", "rejected"), ("别的标签", "accepted")]
+    tag = _tag_after_a_resync(world, -2)
+    reviewed = [(tag.label, "accepted"), (tag.label, "reverted"), (tag.label, "rejected"),
+                ("别的标签", "accepted")]
     with world.pool.connection() as conn, conn.transaction():
         for tag_name, verdict in reviewed:
             conn.execute("INSERT INTO autotag_review (operator, external_userid, userid,"
                          " tag_name, verdict, msg_keys) VALUES ('li', 'wm1', 'u1', %s, %s,"
                          " '{}')", (tag_name, verdict))
-    world.sandbox.state.console_edit_tag(tag_id, name=name + "新")
-    world.resync.run()
+    _rename_in_console(world, tag, tag.name + "新")
     with world.pool.connection() as conn:
         kept = conn.execute("SELECT tag_name, verdict FROM autotag_review WHERE userid = 'u1'"
                             " ORDER BY id").fetchall()
-    assert kept == [(f"{group}:{name}新", "accepted"), (f"{group}:{name}新", "reverted"),
-                    (f"{group}:{name}新", "rejected"), ("别的标签", "accepted")]
+    assert kept == [(f"{tag.label}新", "accepted"), (f"{tag.label}新", "reverted"),
+                    (f"{tag.label}新", "rejected"), ("别的标签", "accepted")]
 
 
 def test_the_job_runs_once_per_period_across_processes(world: World) -> None:
