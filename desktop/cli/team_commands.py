@@ -68,6 +68,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             " (0 = never)")
     serve.add_argument("--events-retention-days", type=int, default=365, metavar="N",
                        help="delete behaviour events dated more than N days ago (0 = keep all)")
+    serve.add_argument("--sales-see-all", action="store_true",
+                       help="salespeople see and sync every customer of the corp (by default"
+                            " only the customers they follow)")
     serve.set_defaults(handler=server_serve)
 
     devices = server.add_parser("devices", help="list the devices logged in, or revoke one")
@@ -147,7 +150,7 @@ def server_serve(args: argparse.Namespace) -> int:
         callback_token=args.callback_token, callback_aes_key=args.callback_aes_key,
         resync_interval_s=args.resync_interval, reconcile=reconcile_config(args),
         rules_interval_s=args.rules_interval, events_retention_days=args.events_retention_days,
-        expiry_interval_s=args.expiry_interval,
+        expiry_interval_s=args.expiry_interval, sales_see_all=args.sales_see_all,
     ))
 
 

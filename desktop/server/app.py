@@ -26,6 +26,7 @@ from starlette.routing import Route
 from desktop import __version__
 from desktop.server import (
     autotag_reviews,
+    customer_scope,
     identity,
     journal_api,
     reconcile_job,
@@ -35,6 +36,7 @@ from desktop.server import (
 )
 from desktop.server.approval_desk import build_governance
 from desktop.server.callbacks import CallbackEvent, CallbackReceiver, callback_routes
+from desktop.server.customer_scope import CustomerScope
 from desktop.server.db_health import DatabaseHealth
 from desktop.server.identity import Caller, IdentityRefused
 from desktop.server.journal_push import BadWait, JournalPush
@@ -63,6 +65,7 @@ class TeamSettings:
     corp_id: str
     agent_id: int | None
     admins: frozenset[str]
+    sales_see_all: bool = False   # salespeople read the corp's customers, not their own only
 
 
 class TeamServer:
@@ -83,6 +86,8 @@ class TeamServer:
         self.governance = build_governance(self.connection, transport, self.relay,
                                            settings.admins, settings.agent_id)
         self.rules = TeamRules(self.connection, self.governance.actor)
+        self.scope = CustomerScope(self.governance.actor, settings.sales_see_all)
+        self.relay.scope = self.scope
         self.shared_settings = SharedSettings(self.connection, transport,
                                               self.governance.standing)
         self.journal_push: JournalPush | None = None  # new rows pushed, once listening
@@ -156,11 +161,21 @@ class TeamServer:
 
     def journal(self, action: str, query: dict[str, list[str]],
                 body: dict[str, Any] | None) -> dict[str, Any]:
-        """The team journal for any logged-in user (filters run in PostgreSQL)."""
-        self.authenticate({"access_token": _one(query, "access_token")})
+        """The team journal for any logged-in user (filters run in PostgreSQL); a salesperson
+        reads the rows on their own relations only (`customer_scope`)."""
+        caller = self.authenticate({"access_token": _one(query, "access_token")})
+        criteria = journal_api.criteria_of(query, body)
         try:
-            return journal_api.answer(self.connection, action,
-                                      journal_api.criteria_of(query, body))
+            own = self.scope.own(caller)
+        except WeComError as err:
+            raise RequestRefused(**customer_scope.unreadable(err)) from None
+        if own is not None:
+            others = sorted({o for o in criteria.get("owner", []) if o != own})
+            if others:
+                raise RequestRefused(**customer_scope.others_refused(others))
+            criteria["owner"] = [own]
+        try:
+            return journal_api.answer(self.connection, action, criteria, own)
         except journal_api.JournalRefused as refused:
             raise RequestRefused(40058, str(refused)) from None
 

@@ -39,7 +39,10 @@ def criteria_of(query: Criteria, body: Mapping[str, Any] | None) -> dict[str, li
     return merged
 
 
-def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> dict[str, Any]:
+def answer(connection: ConnectionFactory, action: str, criteria: Criteria,
+           owner: str | None = None) -> dict[str, Any]:
+    """`owner`: only the rows on this member's relations (a salesperson's own), else all;
+    the criteria's `owner` already says so for the actions that filter."""
     if action not in ACTIONS:
         raise JournalRefused(f"unknown journal action {action!r}")
     with connection() as conn, conn.transaction():
@@ -49,7 +52,8 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> di
             found = {"ok": check.ok, "rows_checked": check.rows_checked,
                      "first_bad_id": check.first_bad_id}
         elif action == "rows":
-            found = {"rows": team_audit.rows_by_id(conn, _ints(criteria, "id"))}
+            found = {"rows": [row for row in team_audit.rows_by_id(conn, _ints(criteria, "id"))
+                              if owner is None or row["userid"] == owner]}
         elif action == "ids":
             found = _ids(conn, criteria)
         elif action == "keys":
@@ -57,7 +61,7 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria) -> di
         elif action == "batches":
             found = {"batches": team_audit.batches(conn, query_of(criteria), _offset(criteria))}
         elif action == "stats":
-            found = _stats(conn, criteria)
+            found = _stats(conn, criteria, owner)
         else:
             found = _page(conn, criteria)
     return {"errcode": 0, "errmsg": "ok", **found}
@@ -129,16 +133,16 @@ def _keys(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     return {"sorted_by": order_by, "keys": counts, "range_full": range_full}
 
 
-def _stats(conn: Conn, criteria: Criteria) -> dict[str, Any]:
+def _stats(conn: Conn, criteria: Criteria, owner: str | None) -> dict[str, Any]:
     since, until = _number(criteria, "since"), _number(criteria, "until")
     if since is None or until is None:
         raise JournalRefused("stats need since and until")
     top = int(_number(criteria, "top") or 15)
     return {
         "per_day": [{"day": d, "source": s, "rows": n} for d, s, n in
-                    team_audit.changes_per_day(conn, since, until, _offset(criteria))],
+                    team_audit.changes_per_day(conn, since, until, _offset(criteria), owner)],
         "per_operator": [{"operator": o, "rows": n} for o, n in
-                         team_audit.changes_per_operator(conn, since, until, top)],
+                         team_audit.changes_per_operator(conn, since, until, top, owner)],
     }
 
 

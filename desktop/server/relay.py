@@ -29,7 +29,8 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from desktop.domain.bilingual import both
-from desktop.server import expiry_records, leases, snapshot
+from desktop.server import customer_scope, expiry_records, leases, snapshot
+from desktop.server.customer_scope import CustomerScope
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -228,6 +229,8 @@ class Relay:
                                        process_id, self._is_active, self._names.others)
         # Governance: answers a refusal for a write it does not let through, else None.
         self.gate: Gate | None = None
+        # Whose customers a caller reaches (a salesperson: their own), when set.
+        self.scope: CustomerScope | None = None
 
     def forward(
         self, caller: Caller, path: str, params: Mapping[str, str],
@@ -238,11 +241,22 @@ class Relay:
         WeCom could not be reached from the server."""
         api = API[path]
         request = ApiRequest(api.method, path, dict(params), body, api.effect)
+        own = None
+        if self.scope is not None and path in customer_scope.SCOPED:
+            try:
+                own = self.scope.own(caller)
+            except WeComError as err:
+                return customer_scope.unreadable(err)
+            refused = None if own is None else customer_scope.refusal(own, path, params,
+                                                                      body or {})
+            if refused is not None:
+                return refused
         if api.effect is Effect.READ:
             try:
-                return self._transport.call(request)
+                data = self._transport.call(request)
             except WeComError as err:
                 return {"errcode": err.errcode, "errmsg": err.errmsg}
+            return data if own is None else customer_scope.cut(own, path, params, data)
         refusal = self.gate(caller, path, body or {}) if self.gate is not None else None
         if refusal is not None:
             return refusal

@@ -71,6 +71,7 @@ class ServeOptions:
     rules_interval_s: float = 600.0
     expiry_interval_s: float = 60.0
     events_retention_days: int = 365
+    sales_see_all: bool = False
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
@@ -98,7 +99,8 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         if options.agent_id is None:
             log.warning("started without --agent-id: logins cannot send codes")
         team = TeamServer(pool, transport, TeamSettings(
-            options.corp_id, options.agent_id, options.admins), health, lease.id)
+            options.corp_id, options.agent_id, options.admins, options.sales_see_all), health,
+            lease.id)
         phone_changes = PhoneChanges(team, options.callback_token, options.callback_aes_key,
                                      options.resync_interval_s)
         team.callbacks = phone_changes.receiver

@@ -296,12 +296,17 @@ class MainWindow(QMainWindow):
 
     def _show_profile(self) -> None:
         """The profile and who acts, by name as the audit log writes people ("董芳伟
-        (dongfangwei)"), the userid alone while the cache does not know them yet."""
+        (dongfangwei)"), the userid alone while the cache does not know them yet; "My
+        customers" when a team server gave the cache the user's own customers only (a
+        salesperson's sync reads the user alone as a follow user)."""
         profile, operator = self.context.workspace.profile, self.context.operator
         found = self.context.cache.connection().execute(
             "SELECT name FROM member WHERE userid = ?", (operator,)).fetchone()
         who = f"{found[0]} ({operator})" if found and found[0] and operator else operator
         self.status.set_profile(profile.name, who, profile.team_url)
+        followers = self.context.cache.connection().execute(
+            "SELECT userid FROM member WHERE follows = 1 LIMIT 2").fetchall()
+        self.status.set_own_customers(profile.is_team and [r[0] for r in followers] == [operator])
 
     def open_team_login(self) -> LoginDialog:
         """File → log in to the team server again (a revoked or lost device token); the

@@ -61,6 +61,9 @@ class StatusBar(QStatusBar):
         self.resume_state = ElidingLabel()
         self.resume_state.setObjectName("autoResume")
         self.resume_state.hide()
+        self.scope = QLabel()
+        self.scope.setObjectName("statusScope")
+        self.scope.hide()
         self.counts = QLabel()
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
@@ -70,6 +73,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.progress_text)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
+        self.addPermanentWidget(self.scope)
         self.addPermanentWidget(self.counts)
         self._shown: dict[str, tuple[Any, ...]] = {}
         self.sync_idle()
@@ -78,6 +82,10 @@ class StatusBar(QStatusBar):
     def retranslate(self) -> None:
         """Labels again in the installed language, with the values they show."""
         self.cancel_button.setToolTip(self.tr("Cancel sync"))
+        self.scope.setText(self.tr("My customers"))
+        self.scope.setToolTip(self.tr(
+            "The team server gives a salesperson only the customers they follow; department"
+            " heads, supervisors and administrators see the whole corp."))
         if "profile" in self._shown:
             self.set_profile(*self._shown["profile"])
         if "last_sync" in self._shown:
@@ -100,6 +108,11 @@ class StatusBar(QStatusBar):
         text = self.tr("Profile: %1").replace("%1", name) + who + team
         self.profile.setText(text)
         self.profile.setToolTip(text)
+
+    def set_own_customers(self, own: bool) -> None:
+        """Say "我的客户 / My customers" beside the counts when the cache holds only the
+        customers the user follows (a salesperson on a team profile)."""
+        self.scope.setVisible(own)
 
     def set_last_sync(self, timestamp: float | None) -> None:
         self._shown["last_sync"] = (timestamp,)

@@ -3875,6 +3875,14 @@
         <translation>Cancel sync</translation>
     </message>
     <message>
+        <source>My customers</source>
+        <translation>My customers</translation>
+    </message>
+    <message>
+        <source>The team server gives a salesperson only the customers they follow; department heads, supervisors and administrators see the whole corp.</source>
+        <translation>The team server gives a salesperson only the customers they follow; department heads, supervisors and administrators see the whole corp.</translation>
+    </message>
+    <message>
         <source>Team: %1</source>
         <translation>Team: %1</translation>
     </message>

@@ -3839,6 +3839,14 @@
         <translation>取消同步</translation>
     </message>
     <message>
+        <source>My customers</source>
+        <translation>我的客户</translation>
+    </message>
+    <message>
+        <source>The team server gives a salesperson only the customers they follow; department heads, supervisors and administrators see the whole corp.</source>
+        <translation>团队服务器只给销售同步其跟进的客户；部门负责人、主管和管理员看到全企业的客户。</translation>
+    </message>
+    <message>
         <source>Team: %1</source>
         <translation>团队：%1</translation>
     </message>

@@ -1,0 +1,101 @@
+"""Whose customers a caller reaches through the team server.
+
+A salesperson (no admin, department-head or branch-admin role: `Role.MEMBER`) sees and syncs
+only the customers they follow, as WeCom itself lets them act: the relay answers the follow
+user list with them alone, reads `externalcontact/list` and `batch/get_by_user` for their own
+userid only, shows a customer's detail only when they follow the customer (and then only their
+own follow record), tags only their own relations, and the team journal gives them only the
+rows on their own relations. Anyone with a role above sees the corp. `serve --sales-see-all`
+turns the scoping off. The decision is made here, on the server, so a hand-written client
+cannot read around it; refusals are one sentence, errcode 9001010.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from desktop.domain.governance import Actor, OrgChart, Role
+from desktop.server.identity import Caller
+from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
+from desktop.wecom.errors import WeComError
+
+FOLLOW_USERS = "externalcontact/get_follow_user_list"
+CONTACTS = "externalcontact/list"
+CONTACT = "externalcontact/get"
+RELATION_PAGES = "externalcontact/batch/get_by_user"
+MARK_TAG = "externalcontact/mark_tag"
+SCOPED = frozenset({FOLLOW_USERS, CONTACTS, CONTACT, RELATION_PAGES, MARK_TAG})
+
+Answer = dict[str, Any]
+
+
+def others_refused(others: list[str]) -> Answer:
+    """The answer to a salesperson's request for other members' customers."""
+    zh = "、".join(u or "未指明的成员" for u in others)
+    en = ", ".join(u or "an unnamed member" for u in others)
+    return {"errcode": TEAM_NOT_ALLOWED, "errmsg":
+            f"销售只能查看和修改自己跟进的客户，不能查看或修改 {zh} 的客户。"
+            f" / A salesperson may see and change only the customers they follow, not those"
+            f" of {en}."}
+
+
+def customer_refused(external_userid: str) -> Answer:
+    """The answer to a salesperson's request for a customer they do not follow."""
+    return {"errcode": TEAM_NOT_ALLOWED, "errmsg":
+            f"您没有跟进客户 {external_userid}，销售只能查看自己跟进的客户。"
+            f" / You do not follow customer {external_userid}; a salesperson may see only the"
+            " customers they follow."}
+
+
+class CustomerScope:
+    """`own(caller)`: the userid a caller's customer reads are limited to, None for the corp.
+    `actor` is governance's (WeCom's directory, cached a few minutes, and the policy)."""
+
+    def __init__(self, actor: Callable[[str], tuple[Actor, OrgChart]], see_all: bool) -> None:
+        self._actor = actor
+        self.see_all = see_all
+
+    def own(self, caller: Caller) -> str | None:
+        """Raises WeComError / WeComNetworkError when the directory cannot be read."""
+        if self.see_all:
+            return None
+        actor, _chart = self._actor(caller.userid)
+        return caller.userid if actor.roles == (Role.MEMBER,) else None
+
+
+def unreadable(err: WeComError) -> Answer:
+    """Fail closed: when the caller's roles cannot be read, nothing scoped is answered."""
+    return {"errcode": err.errcode, "errmsg": f"{err.explanation_zh} / {err.explanation_en}"
+            f" (TagDesk customer scope, {err.path})"}
+
+
+def refusal(own: str, path: str, params: Mapping[str, str],
+            body: Mapping[str, Any]) -> Answer | None:
+    """The answer refusing a request of `own`'s for other members' customers, else None."""
+    if path == CONTACTS:
+        asked = [str(params.get("userid", ""))]
+    elif path == RELATION_PAGES:
+        listed = body.get("userid_list")
+        asked = [str(u) for u in listed] if isinstance(listed, list) and listed else [""]
+    elif path == MARK_TAG:
+        asked = [str(body.get("userid", ""))]
+    else:
+        return None
+    others = sorted({u for u in asked if u != own})
+    return others_refused(others) if others else None
+
+
+def cut(own: str, path: str, params: Mapping[str, str], data: Answer) -> Answer:
+    """WeCom's answer to a read of `own`'s, cut to their own customers."""
+    if data.get("errcode", 0) != 0:
+        return data
+    if path == FOLLOW_USERS:
+        return {**data, "follow_user": [u for u in data.get("follow_user") or [] if u == own]}
+    if path != CONTACT:
+        return data
+    mine = [f for f in data.get("follow_user") or []
+            if isinstance(f, dict) and f.get("userid") == own]
+    if not mine:
+        return customer_refused(str(params.get("external_userid", "")))
+    return {**data, "follow_user": mine}
