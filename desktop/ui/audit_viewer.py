@@ -244,6 +244,16 @@ class AuditViewer(QWidget):
         self.stack.setCurrentIndex(0 if self.rows_button.isChecked() else 1)
         if self._drill is None:
             self._run(self.current_filter())
+        elif self.batches_button.isChecked():
+            self._back_to_batches()
+
+    def _back_to_batches(self) -> None:
+        """Back from one batch's changes to the batches they were opened from: still loaded,
+        with the line still selected, so the count, the detail and 回滚批次 are theirs again."""
+        self._drill = None
+        self.drill_label.hide()
+        self.drill_clear.hide()
+        self._show_batches(len(self.batches_model.lines))
 
     def _drill_into(self, index: QModelIndex) -> None:
         line = self.batches_model.line_at(index.row())
@@ -262,6 +272,9 @@ class AuditViewer(QWidget):
         if not self.batches_button.isChecked():
             self._update_buttons()
             return
+        self._show_batches(count)
+
+    def _show_batches(self, count: int) -> None:
         self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(
             "%1", f"{count:,}"))
         self._selection_changed()

@@ -650,3 +650,35 @@ def test_a_reloaded_batches_view_shows_no_stale_detail(
         viewer.batches_model.set_filter(viewer.batches_model.journal_filter)
     assert not viewer.selected_rows()
     assert viewer.detail.toPlainText() == "" and not viewer.revert_button.isEnabled()
+
+
+def test_back_from_a_batchs_changes_the_batches_view_is_whole_again(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """Opening a batch shows its changes; 批次 brings back the batches with the line still
+    selected: their count (not the batch's changes), no 仅：batch chip, the line's detail and
+    回滚批次 for it, as before the batch was opened."""
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    batches = len(viewer.batches_model.lines)
+    imported = next(i for i, line in enumerate(viewer.batches_model.lines)
+                    if line.sources == ("import",))
+    view = viewer.batches_view
+    spot = view.visualRect(viewer.batches_model.index(imported, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    described = viewer.detail.toPlainText()
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert viewer.drill_label.isVisibleTo(viewer) and "changes" in viewer.status.text()
+    viewer.batches_button.click()
+    assert viewer.selected_rows() == [imported]
+    assert viewer.status.text() == f"{batches} batches"
+    assert not viewer.drill_label.isVisibleTo(viewer)
+    assert not viewer.drill_clear.isVisibleTo(viewer)
+    assert viewer.detail.toPlainText() == described != ""
+    assert viewer.revert_button.isEnabled()
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        viewer.rows_button.click()
+    assert len(viewer.rows_model.ids) == sum(line.rows for line in viewer.batches_model.lines)
