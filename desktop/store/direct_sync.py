@@ -29,6 +29,7 @@ from typing import Any, Protocol, TypeVar
 from desktop.domain.sort_key import person_sort_key
 from desktop.store import journal, search_text, sort_keys, tag_counts
 from desktop.store.db import Cache
+from desktop.store.filter_sort_store import CUSTOMER_NAMES_KEY  # customer_names_insert's
 from desktop.store.snapshot import (
     CUSTOMER_FIELDS,
     LAST_SYNC_KEY,
@@ -50,10 +51,10 @@ from desktop.store.snapshot import (
 
 # Suspended while the pages are written and made again before the commit: the triggers a
 # new row or link fires (each page writes its relations' folded text and link counts itself;
-# the relation set's version is bumped once), and the secondary indexes of relations and
-# customers (each built once, sorted, at the end).
+# the relation set's and the customer names' versions are bumped once), and the secondary
+# indexes of relations and customers (each built once, sorted, at the end).
 SUSPENDED_TRIGGERS = ("relation_search_insert", "relation_search_customer_insert",
-                      tag_counts.INSERT_TRIGGER, "relation_set_insert")
+                      tag_counts.INSERT_TRIGGER, "relation_set_insert", "customer_names_insert")
 SUSPENDED = ("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
              f"(type = 'trigger' AND name IN ({', '.join('?' * len(SUSPENDED_TRIGGERS))})) OR"
              " (type = 'index' AND tbl_name IN ('relation', 'customer')))")
@@ -247,7 +248,8 @@ class DirectWrite(PageWriter):
         conn = self._conn
         for sql in self._suspended:
             conn.execute(sql)
-        conn.execute("UPDATE meta SET value = value + 1 WHERE key = ?", (RELATION_SET_KEY,))
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key IN (?, ?)",
+                      (RELATION_SET_KEY, CUSTOMER_NAMES_KEY))
         replace_directory(conn, snap)
         sort_keys.refresh(conn)
         search_text.refresh(conn)

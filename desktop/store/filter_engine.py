@@ -23,7 +23,8 @@ triggers) is unchanged, and `prepare()` stores them in the cache for that versio
 (`filter_stored`), so an engine on a just-opened cache starts with them; with them, a
 cold filter without `text:` or tag counts builds just
 the bitmaps its leaves need from their indexes, which costs less than SQL's lookup of
-every matching relation's customer (other orders than createtime still come from SQL).
+every matching relation's customer. The name and owner orders built are stored too, for
+the version of what they sort by (`filter_sort_store`); other orders come from SQL.
 
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
 links of just those relations and patches what was kept, instead of starting cold.
@@ -58,7 +59,7 @@ from desktop.domain.filter.plan import (
     PlanOr,
     TextLeaf,
 )
-from desktop.store import filter_sql, filter_stored, filter_tag_store
+from desktop.store import filter_sort_store, filter_sql, filter_stored, filter_tag_store
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
@@ -152,8 +153,8 @@ class FilterEngine:
         nothing was invalidated meanwhile; a filter that runs concurrently still works
         (it builds what it needs itself). The relation-set parts are then stored in the
         cache, unless they are already, and so are the bitmaps of the tags with many links
-        for this data version (`filter_tag_store`). Call it outside any transaction of this
-        thread.
+        for this data version (`filter_tag_store`), and the name and owner orders built
+        (`filter_sort_store`). Call it outside any transaction of this thread.
         """
         with self._lock:
             previous, generation = self._index, self._generation
@@ -174,8 +175,7 @@ class FilterEngine:
             raise
         finally:
             conn.execute("COMMIT")
-        filter_stored.store(self._cache, index.relation_set, index.carried())
-        filter_tag_store.store(self._cache, index.version, index.kept_tags())
+        _store(self._cache, index)
 
     def store_kept(self) -> None:
         """Store what is kept for the cache's current data (the relation map, the bitmaps of
@@ -185,8 +185,7 @@ class FilterEngine:
         with self._lock:
             index = self._index
         if index is not None:
-            filter_stored.store(self._cache, index.relation_set, index.carried())
-            filter_tag_store.store(self._cache, index.version, index.kept_tags())
+            _store(self._cache, index)
 
     def invalidate(self) -> None:
         """Forget everything kept; call after writing to the cache without bumping data_version."""
@@ -312,6 +311,14 @@ class FilterEngine:
         return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
 
 
+def _store(cache: Cache, index: FilterIndex) -> None:
+    """Store in the cache what `index` built that an engine opened next starts with."""
+    filter_stored.store(cache, index.relation_set, index.carried())
+    filter_tag_store.store(cache, index.version, index.kept_tags())
+    for order_by, (at, ids) in index.sort_orders().items():
+        filter_sort_store.store(cache, order_by, at, ids)
+
+
 def _meta(conn: sqlite3.Connection, key: str) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return "" if row is None else str(row[0])
@@ -330,7 +337,7 @@ def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan,
         return False
     index.take_stored(conn)
     return (index.knows_customers() and (CreatedLeaf not in kinds or index.has("createtimes"))
-            and (order_by is None or index.has(f"order:{order_by}")))
+            and (order_by is None or index.take_stored_order(conn, order_by)))
 
 
 def _leaves(plan: Plan) -> Iterator[Plan]:

@@ -33,12 +33,14 @@ from desktop.domain.filter.plan import (
     TextLeaf,
 )
 from desktop.store import filter_leaves as sql
-from desktop.store import filter_stored, filter_tag_store
+from desktop.store import filter_sort_store, filter_stored, filter_tag_store
 from desktop.store.filter_catalogue import load_catalogue
 
 RELATION_SET_PARTS = ("universe", "shared", "shared_ids", "createtimes", "order:createtime")
 """What is built from which relations exist, whose customer each is and their createtime,
 nothing else: kept across versions with the same `relation_set_version` (see `carried`)."""
+SORT_VERSION = "sort_version:"
+"""Keys of the version each order built from SQL was built at (`filter_sort_store`)."""
 LEAF_CACHE_SIZE = 256
 FEW_RELATIONS = 3000
 """Up to this many, customers are counted by primary-key lookups instead of building
@@ -241,7 +243,42 @@ class FilterIndex:
         return len(relations) - len(in_shared) + len({shared[rid] for rid in in_shared})
 
     def order(self, conn: sqlite3.Connection, order_by: str) -> Sequence[int]:
-        return self._once(f"order:{order_by}", lambda: sql.ordered_ids(conn, order_by))
+        """Relation ids in one of `ORDER_SQL`'s orders: as the cache stores it for the current
+        version of what it sorts by (`filter_sort_store`), else built from SQL."""
+        key = f"order:{order_by}"
+        kept = self._kept(key)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
+        at = filter_sort_store.version(conn, order_by)
+        stored = None if at is None else filter_sort_store.load(conn, order_by, at)
+        ids: Sequence[int] = sql.ordered_ids(conn, order_by) if stored is None else stored
+        with self._lock:
+            if stored is None and at is not None:
+                self._shared.setdefault(SORT_VERSION + order_by, at)
+            return self._shared.setdefault(key, ids)  # type: ignore[return-value]
+
+    def take_stored_order(self, conn: sqlite3.Connection, order_by: str) -> bool:
+        """Whether the order `order_by` is kept, taking it from the cache when it is stored
+        for the current version of what it sorts by (never building it)."""
+        key = f"order:{order_by}"
+        if self.has(key):
+            return True
+        at = filter_sort_store.version(conn, order_by)
+        stored = None if at is None else filter_sort_store.load(conn, order_by, at)
+        if stored is None:
+            return False
+        with self._lock:
+            self._shared.setdefault(key, stored)
+        return True
+
+    def sort_orders(self) -> dict[str, tuple[str, Sequence[int]]]:
+        """The orders built from SQL so far, each with the version of what it sorts by at
+        which it was built, for the cache to store (`filter_sort_store`)."""
+        with self._lock:
+            built = {key[len(SORT_VERSION):]: str(at) for key, at in self._shared.items()
+                     if key.startswith(SORT_VERSION)}
+            return {order_by: (at, self._shared[f"order:{order_by}"])  # type: ignore[misc]
+                    for order_by, at in built.items()}
 
     def renamed(self, conn: sqlite3.Connection, version: str) -> FilterIndex:
         """A copy for `version`, whose commits since this one changed only names of tags

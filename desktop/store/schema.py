@@ -536,6 +536,30 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customer DROP COLUMN sync_sig;
     UPDATE relation SET sync_sig = NULL;
     """,
+    # 23: the customer table's name and owner orders, stored with the versions of what they
+    # are sorted by (`filter_sort_store.py`): customers' sort keys are versioned by triggers
+    # (meta `customer_names_version`), and the relation set's version also moves when a
+    # relation's owner changes, so a stored order can never be read stale.
+    """
+    INSERT OR REPLACE INTO meta (key, value) VALUES ('customer_names_version', '1');
+    CREATE TRIGGER customer_names_insert AFTER INSERT ON customer
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    CREATE TRIGGER customer_names_delete AFTER DELETE ON customer
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    CREATE TRIGGER customer_names_update AFTER UPDATE OF external_userid, name_sort ON customer
+        WHEN OLD.external_userid IS NOT NEW.external_userid OR OLD.name_sort IS NOT NEW.name_sort
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    DROP TRIGGER relation_set_update;
+    CREATE TRIGGER relation_set_update AFTER UPDATE OF id, external_userid, userid, createtime
+        ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TABLE filter_sort_order (
+        order_by     TEXT PRIMARY KEY,          -- 'name' or 'owner'
+        version      TEXT NOT NULL,             -- filter_sort_store.version() of the order
+        crc          INTEGER NOT NULL,          -- CRC-32 of the ids
+        ids          BLOB NOT NULL              -- relation ids in that order, 32-bit each
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

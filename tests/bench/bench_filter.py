@@ -11,8 +11,9 @@ same since: a tagging write, a sync that added or removed none, so its relation 
 customer map is kept and a count without `text:`, dates or tag counts builds only the
 bitmaps its leaves need), right after a tag rename (the bitmaps kept), right after a sync (a data_version bump, then `prepare()` as the sync's worker does it)
 and warm, the same count done by plain SQL in the same run, and their ratio. Also
-times the first page of ids (relation_ids, limit 200), a text filter being typed, and
-a typical count right after a 50-relation tagging write: cold (the kept bitmaps dropped,
+times the first page of ids (relation_ids, limit 200), also sorted on a just-opened cache
+with and without the name and owner orders `prepare()` stores, a text filter being typed,
+and a typical count right after a 50-relation tagging write: cold (the kept bitmaps dropped,
 as before `refresh_relations`) and patched by `refresh_relations`.
 """
 
@@ -34,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.store import search_text, tag_counts
+from desktop.store import search_text, sort_keys, tag_counts
 from desktop.store.db import Cache
 from desktop.store.filter_engine import FilterCount, FilterEngine
 from desktop.store.snapshot import bump_data_version
@@ -120,6 +121,7 @@ def build(path: Path, customers: int, seed: int) -> dict[tuple[str, str], int]:
         with tag_counts.links_of_new_relations(tx, 0):  # as a sync's merge does
             tx.executemany("INSERT INTO relation_tag(relation_id, tag_pk) VALUES (?, ?)", links)
         search_text.refresh(tx)  # as a sync's merge does
+        sort_keys.refresh(tx)  # the names' pinyin sort keys, as a sync writes them
         cache.set_meta(tx, "data_version", "1")
     print(f"cache: {customers:,} customers, {len(relations):,} relations, {len(links):,} links,"
           f" {len(tags):,} tags")
@@ -273,6 +275,39 @@ def just_opened(cache: Cache, plains: dict[str, float], runs: int) -> None:
           f" (load average {os.getloadavg()[0]:.1f})")
 
 
+def just_opened_sorts(cache: Cache, runs: int) -> None:
+    """The first page (200 ids) sorted by name, owner or add time on a just-opened cache (a
+    new connection and the GUI's engine), with the orders `prepare()` stored (if this code
+    stores them) and with none stored, alternating."""
+    FilterEngine(cache, on_cold=lambda: None).prepare(("createtime", "name", "owner"))
+    conn = cache.connection()
+    stores = conn.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master"
+                          " WHERE name = 'filter_sort_order')").fetchone()[0]
+    stored = conn.execute("SELECT * FROM filter_sort_order").fetchall() if stores else []
+    print("\nfirst page of ids (200) sorted, on a just-opened cache (the GUI's engine):"
+          " orders stored / none stored, alternating")
+    for order_by in ("name", "owner", "createtime"):
+        for text in ("高意向 -已流失", ""):
+            times: dict[bool, list[float]] = {True: [], False: []}
+            for _ in range(runs):
+                for kept in (True, False) if stores else (False,):
+                    with cache.write() as tx:
+                        if stores:
+                            tx.execute("DELETE FROM filter_sort_order")
+                        if kept:
+                            tx.executemany("INSERT INTO filter_sort_order VALUES (?, ?, ?, ?)",
+                                           stored)
+                    with Cache(cache.path) as opened:
+                        engine = FilterEngine(opened, on_cold=lambda: None)
+                        times[kept] += timed(partial(engine.relation_ids, text,
+                                                     order_by=order_by, limit=200), 1)[0]
+            shown = (f"p50 {p(times[True], .5):6.1f} / p95 {p(times[True], .95):6.1f} ms"
+                     if times[True] else "not stored by this code")
+            print(f"  order_by={order_by:<10} {text or '(all)':<16} stored {shown};"
+                  f"  none stored p50 {p(times[False], .5):6.1f} / p95"
+                  f" {p(times[False], .95):6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -281,7 +316,7 @@ def main() -> None:
     parser.add_argument("--warm-runs", type=int, default=40)
     parser.add_argument("--quick", action="store_true", help="10,000 customers, fewer runs")
     parser.add_argument("--just-opened", action="store_true",
-                        help="only the first count on a just-opened cache")
+                        help="only the first count and sorted page on a just-opened cache")
     args = parser.parse_args()
     if args.quick:
         args.customers, args.cold_runs, args.warm_runs = 10_000, 3, 10
@@ -300,6 +335,7 @@ def main() -> None:
                 just_opened(cache, {text: p(timed(partial(first_row, conn, *sql_for(text, pks)),
                                                   3)[0], .5) for text in FILTERS},
                             args.cold_runs)
+                just_opened_sorts(cache, args.cold_runs)
                 return
 
             def nothing_stored() -> None:
@@ -392,6 +428,7 @@ def main() -> None:
                   f" {max(synced_p95s):.1f} ms; prepare() p50 {p(prepare_times, .5):.0f} ms,"
                   f" p95 {p(prepare_times, .95):.0f} ms (on the sync's worker, after its commit)")
             just_opened(cache, plains, args.cold_runs)
+            just_opened_sorts(cache, args.cold_runs)
             print("\nfirst page of ids (relation_ids, limit 200):")
             for order_by in ("createtime", "name", "owner"):
                 for text in ("高意向 -已流失", ""):
