@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel
+from desktop.ui.customer_table_model import (
+    SORT_KEYS,
+    Column,
+    CustomerTableModel,
+    Query,
+    QueryResult,
+)
 from desktop.ui.customer_type_ahead import CustomerTypeAhead
 from desktop.ui.tag_chips_delegate import TagChipsDelegate
 
@@ -172,8 +178,17 @@ class CustomerTableView(QTableView):
         selection = self.selectionModel()
         selection.selectionChanged.connect(lambda *_: self.selectionChangedIds.emit())
         model.modelReset.connect(self.selectionChangedIds.emit)
+        self._shown_query: Query | None = None
+        model.queryFinished.connect(self._query_finished)
         self.type_ahead = CustomerTypeAhead(model.context, model, self)
         self.type_ahead.found.connect(self.go_to_row)
+
+    def _query_finished(self, result: QueryResult) -> None:
+        """Another filter or order starts at its first row; the same query run again (a sync,
+        a write elsewhere) keeps the rows where they were."""
+        if result.query != self._shown_query:
+            self._shown_query = result.query
+            self.scrollToTop()
 
     def go_to_row(self, row: int) -> None:
         """Make `row` the current and only selected row, scrolled into view."""

@@ -131,6 +131,23 @@ def test_alt_click_adds_a_not(qtbot: Any, window: MainWindow, synced_context: An
     assert window.model.rowCount() == with_tag - both > 0
 
 
+def test_another_filter_starts_at_its_first_row(qtbot: Any, window: MainWindow) -> None:
+    """Scrolled far down, a new filter shows its own first rows, not the middle of them;
+    the same filter run again (a sync, a write elsewhere) keeps the rows where they were."""
+    bar = window.table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    assert bar.value() > 0
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.filter_bar.set_filter("NOT 高意向")
+    assert window.model.rowCount() > 100 and bar.maximum() > 0
+    assert bar.value() == 0
+    bar.setValue(bar.maximum() // 2)
+    kept = bar.value()
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.model.refresh()
+    assert bar.value() == kept > 0
+
+
 def test_ctrl_a_selects_every_row(qtbot: Any, window: MainWindow) -> None:
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_A, CTRL)
