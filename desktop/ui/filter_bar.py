@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -101,6 +102,7 @@ class FilterBar(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.activated[str].connect(self._insert_completion)  # type: ignore[index]
+        self._popup().installEventFilter(self)  # after the completer's own: Tab is seen first
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(APPLY_DELAY_MS)
@@ -254,6 +256,20 @@ class FilterBar(QWidget):
         popup = self.completer.popup()
         assert popup is not None  # QCompleter always creates its popup
         return popup
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Tab takes the completion the popup offers, as Enter does, rather than leaving the
+        field with the letters typed (gyx) still in it."""
+        popup = self._popup()
+        if (watched is popup and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and popup.currentIndex().isValid()):
+            row = popup.currentIndex().row()
+            popup.hide()
+            self._insert_completion(self.completions.insertion(row))
+            return True
+        return super().eventFilter(watched, event)
 
     def _insert_completion(self, insertion: str) -> None:
         text, cursor = self.edit.text(), self.edit.cursorPosition()

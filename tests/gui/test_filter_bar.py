@@ -112,6 +112,20 @@ def test_pinyin_initials_complete_a_tag(qtbot: Any, bar: FilterBar) -> None:
     assert bar.edit.cursorPosition() == len("VIP AND 高意向 ")
 
 
+def test_tab_takes_the_completion_and_stays_in_the_field(qtbot: Any, bar: FilterBar) -> None:
+    bar.activateWindow()
+    bar.edit.setFocus()
+    qtbot.waitUntil(bar.edit.hasFocus, timeout=2000)
+    type_text(bar.edit, "VIP AND gyx")
+    popup = bar._popup()
+    assert popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Tab)
+    assert not popup.isVisible()
+    assert bar.text() == "VIP AND 高意向"
+    assert bar.edit.cursorPosition() == len("VIP AND 高意向 ")
+    assert bar.edit.hasFocus()
+
+
 def test_completion_searches_the_index_built_on_a_worker(qtbot: Any, bar: FilterBar) -> None:
     from desktop.domain.tag_search import TagSearchIndex
 
