@@ -7,7 +7,9 @@ tag or group is respelled likewise (`rule_rename`, as a desktop's own rules are)
 journaled as a `rule_replaced`; the team's auto-tagging keywords kept for a renamed tag move
 to its new name (`autotag_keywords_remove` of the old, `autotag_keywords_set` of the new),
 and so do the team's auto-tagging review verdicts on it (rewritten in place; a desktop
-respells the copies it fetched when its own sync or rename meets the same rename). A rename
+respells the copies it fetched when its own sync or rename meets the same rename). A pending
+approval request names the tag or group as it is called now (its target and the names a
+deletion keeps to restore; one being decided at that instant keeps the names it had). A rename
 made in the admin console, found by a callback or a re-sync, is followed the same way (its
 rows name no operator, as WeCom names none)."""
 
@@ -35,12 +37,14 @@ OtherTags = Callable[[str], list[tuple[str, str]]]   # tag id -> (name, group) o
 def follow_renames(conn: Conn, entries: Sequence[JournalEntry], others: OtherTags) -> int:
     """Respell the team saved filters, rules, keywords and verdicts after the renames among
     `entries`; how many changed."""
-    renames = [(entry.operator, rename) for entry in entries
-               if (rename := _rename(entry, others)) is not None]
-    if not renames:
+    found = [(entry, rename) for entry in entries
+             if (rename := _rename(entry, others)) is not None]
+    if not found:
         return 0
+    renames = [(entry.operator, rename) for entry, rename in found]
     return (_respell_rules(conn, renames) + _respell_filters(conn, renames)
-            + _respell_keywords(conn, renames) + _respell_reviews(conn, renames))
+            + _respell_keywords(conn, renames) + _respell_reviews(conn, renames)
+            + _respell_approvals(conn, found))
 
 
 def _follow_library(conn: Conn, entries: Sequence[JournalEntry],
@@ -178,6 +182,51 @@ def _respell_reviews(conn: Conn, renames: Sequence[tuple[str, Rename]]) -> int:
             moved += conn.execute("UPDATE autotag_review SET tag_name = %s WHERE tag_name = %s",
                                   (respelled, name)).rowcount
     return moved
+
+
+def _respell_approvals(conn: Conn, found: Sequence[tuple[JournalEntry, Rename]]) -> int:
+    """A pending approval request names its tags and groups as they are called now: its
+    target (`组/名`, `组`, `组/名 → 新名` or `组 → 新组名`, joined by 、) and the names a
+    deletion keeps to restore them; how many requests."""
+    changed = 0
+    for approval_id, target, target_ids, tag_names in conn.execute(
+            "SELECT id, target, target_ids, tag_names FROM approval WHERE status = 'pending'"
+            " FOR UPDATE SKIP LOCKED").fetchall():
+        ids = frozenset(str(i) for i in target_ids) if isinstance(target_ids, list) else frozenset()
+        kept = dict(tag_names) if isinstance(tag_names, dict) else {}
+        respelled = "、".join(_respelled_target(part, ids, found) for part in str(target).split("、"))
+        names = {tag_id: list(_respelled_names(tag_id, str(group), str(name), found))
+                 for tag_id, (group, name) in kept.items()}
+        if respelled != target or names != kept:
+            conn.execute("UPDATE approval SET target = %s, tag_names = %s WHERE id = %s",
+                         (respelled, Jsonb(names), approval_id))
+            changed += 1
+    return changed
+
+
+def _respelled_target(part: str, ids: frozenset[str],
+                      found: Sequence[tuple[JournalEntry, Rename]]) -> str:
+    """One target (`组`, `组/名`, either followed by ` → ` and the name asked for) with its
+    group and its tag (one of `ids`) named anew."""
+    named, arrow, asked = part.partition(" → ")
+    group, slash, tag = named.partition("/")
+    for entry, rename in found:
+        if rename.is_group and group == rename.old:
+            group = rename.new
+        elif (not rename.is_group and slash and entry.tag_id in ids and group == rename.group
+              and tag == rename.old):
+            tag = rename.new
+    return f"{group}{slash}{tag}{arrow}{asked}"
+
+
+def _respelled_names(tag_id: str, group: str, name: str,
+                     found: Sequence[tuple[JournalEntry, Rename]]) -> tuple[str, str]:
+    for entry, rename in found:
+        if rename.is_group and group == rename.old:
+            group = rename.new
+        elif not rename.is_group and entry.tag_id == tag_id:
+            name = rename.new
+    return group, name
 
 
 def _json(value: object) -> str:

@@ -583,6 +583,40 @@ def test_renaming_a_tag_on_many_customers_needs_approval(
         _set_policy(server, session, rename_threshold=100)
 
 
+def test_a_pending_request_names_its_tag_as_it_is_called_after_a_rename(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient]
+) -> None:
+    tag, group = corp.state.find_tag("OPS-服务", "合同到期"), corp.state.find_group("OPS-服务")
+    assert tag and group
+    asked = _refused(lambda: clients["member_mkt"].del_corp_tag(tag_ids=[tag]),
+                     TEAM_APPROVAL_REQUIRED)
+    approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+    session = clients["admin"].get_token()
+
+    def named() -> tuple[object, object]:
+        listed = requests.get(f"{server.url}tagdesk/v1/governance/approvals", timeout=30,
+                              params={"access_token": session}).json()["approvals"]
+        with psycopg.connect(server.db_url) as conn:
+            row = conn.execute("SELECT tag_names FROM approval WHERE id = %s",
+                               (approval_id,)).fetchone()
+        assert row is not None
+        return next(a["target"] for a in listed if a["id"] == approval_id), row[0]
+
+    assert named() == ("OPS-服务/合同到期", {tag: ["OPS-服务", "合同到期"]})
+    try:
+        clients["admin"].edit_corp_tag(tag, name="合同已到期")        # relayed renames
+        clients["admin"].edit_corp_tag(group, name="OPS-客服")
+        assert named() == ("OPS-客服/合同已到期", {tag: ["OPS-客服", "合同已到期"]})
+    finally:
+        clients["admin"].edit_corp_tag(group, name="OPS-服务")
+        clients["admin"].edit_corp_tag(tag, name="合同到期")
+    assert named() == ("OPS-服务/合同到期", {tag: ["OPS-服务", "合同到期"]})
+    rejected = _governance(server, session, f"approvals/{approval_id}/reject",
+                           {"reason": "还在用 still in use"})
+    approval = rejected["approval"]
+    assert isinstance(approval, dict) and approval["target"] == "OPS-服务/合同到期"
+
+
 @pytest.mark.gui
 def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
