@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -54,6 +54,9 @@ CONFLICTS_SHOWN = 5
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
+_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
+
+
 class _ChosenList(QListWidget):
     removeRequested = Signal()
 
@@ -65,8 +68,8 @@ class _ChosenList(QListWidget):
 
 
 class TagChooser(QWidget):
-    """Type a name, pinyin, initials or an abbreviation (`gyx`, `高意`, `V3`), press Enter;
-    chosen tags leave the list with Delete or a double click."""
+    """Type a name, pinyin, initials or an abbreviation (`gyx`, `高意`, `V3`), pick with the
+    arrow keys, press Enter; chosen tags leave the list with Delete or a double click."""
 
     changed = Signal()
 
@@ -89,7 +92,9 @@ class TagChooser(QWidget):
             layout.addWidget(widget)
         self.search.textChanged.connect(self._search)
         self.search.returnPressed.connect(self._take_current)
+        self.search.installEventFilter(self)
         self.results.itemClicked.connect(self._take)
+        self.results.itemActivated.connect(self._take)
         self.chosen.itemDoubleClicked.connect(self._drop)
         self.chosen.removeRequested.connect(self._drop_current)
         retranslate_in_place(self, self.retranslate)
@@ -130,6 +135,17 @@ class TagChooser(QWidget):
         self.results.setVisible(bool(hits))
         if hits:
             self.results.setCurrentRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up and Down (and the page keys) in the search box move through the hits, so
+        Enter can take another than the first (高意向客户 after 高意向 for `gyx`)."""
+        if watched is self.search and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress and event.key() in _STEPS \
+                and self.results.count():
+            row = self.results.currentRow() + _STEPS[Qt.Key(event.key())]
+            self.results.setCurrentRow(min(max(row, 0), self.results.count() - 1))
+            return True
+        return super().eventFilter(watched, event)
 
     def _take_current(self) -> None:
         item = self.results.currentItem()

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.domain.tags import TagInfo, TagKind
 from desktop.store import outbox
 from desktop.ui.batch_progress import BatchProgressPanel, offer_unfinished_batches
 from desktop.ui.i18n import CHINESE, Translations
-from desktop.ui.retag_dialog import RetagDialog
+from desktop.ui.retag_dialog import RetagDialog, TagChooser
 
 pytestmark = pytest.mark.gui
 
@@ -337,3 +338,21 @@ def test_a_preview_with_nothing_to_change_gives_no_time_estimate(
     assert plan.api_calls == 0 and plan.skipped_noop == 5
     assert "About" not in dialog.preview.text() and "5 already as asked" in dialog.preview.text()
     assert not dialog.start_button.isEnabled()
+
+
+def test_the_arrow_keys_pick_another_hit_than_the_first(qtbot: Any) -> None:
+    """`gyx` finds 高意向 and 高意向客户: Down then Enter takes the second; Up goes back."""
+    chooser = TagChooser()
+    qtbot.addWidget(chooser)
+    chooser.set_tags([
+        TagInfo("t1", "高意向", "g1", "意向程度", 0, TagKind.CORP, relation_count=120),
+        TagInfo("t2", "高意向客户", "g2", "历史标签", 0, TagKind.CORP, relation_count=40),
+    ])
+    chooser.show()
+    qtbot.keyClicks(chooser.search, "gyx")
+    assert chooser.results.count() == 2 and chooser.results.currentRow() == 0
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown):
+        qtbot.keyClick(chooser.search, key)
+    assert chooser.results.currentRow() == 1
+    qtbot.keyClick(chooser.search, Qt.Key.Key_Return)
+    assert chooser.tag_ids() == ["t2"] and chooser.search.text() == ""
