@@ -2,9 +2,11 @@
 who and when, so each desktop's learner trains on the whole team's reviews.
 
 `POST /tagdesk/v1/autotag/reviews?access_token=…` takes `{"reviews": [{"external_userid",
-"userid", "tag", "verdict": "accepted" | "rejected", "msg_keys": [...]}]}` (the evidence
-messages by their chat key, which every desktop shares with `/tagdesk/v1/chats`); the server
-records the logged-in user and the time. `GET …?after_id=N&limit=L` pages them by id, oldest
+"userid", "tag", "tag_id", "group_id", "verdict": "accepted" | "rejected", "msg_keys":
+[...]}]}` (the evidence messages by their chat key, which every desktop shares with
+`/tagdesk/v1/chats`; the ids optional); the server records the logged-in user and the time, and the tag under
+the name it has now (`review_names`: a desktop that has not synced since a rename sends the
+old one). `GET …?after_id=N&limit=L` pages them by id, oldest
 first, so a desktop fetches only what is new. Verdicts are appended, never changed: the
 latest verdict on a suggestion is the one that counts (a relayed revert of an auto-tagging batch
 adds `reverted` ones itself, `autotag_reverts.py`). (The keywords per tag are a kind of
@@ -17,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from desktop.server import paging
+from desktop.server import paging, review_names
 from desktop.server.identity import Caller
 from desktop.server.request_refused import RequestRefused
 
@@ -60,7 +62,8 @@ def _text(record: dict[str, Any], key: str, index: int) -> str:
     return value.strip()
 
 
-def _checked(record: object, index: int) -> tuple[str, str, str, str, list[str]]:
+def _checked(record: object, index: int) -> tuple[str, str, str, tuple[str, str], str,
+                                                  list[str]]:
     if not isinstance(record, dict):
         raise ReviewRefused(f"review {index} must be an object")
     verdict = record.get("verdict")
@@ -71,8 +74,10 @@ def _checked(record: object, index: int) -> tuple[str, str, str, str, list[str]]
             or not all(isinstance(k, str) and 0 < len(k) <= MAX_TEXT for k in keys)):
         raise ReviewRefused(f"review {index}: msg_keys must be a list of at most {MAX_KEYS}"
                             " message keys")
+    ids = tuple(_text(record, key, index) if record.get(key) is not None else ""
+                for key in ("tag_id", "group_id"))
     return (_text(record, "external_userid", index), _text(record, "userid", index),
-            _text(record, "tag", index), str(verdict), [str(k) for k in keys])
+            _text(record, "tag", index), (ids[0], ids[1]), str(verdict), [str(k) for k in keys])
 
 
 def record(conn: Conn, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
@@ -84,11 +89,17 @@ def record(conn: Conn, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
     if len(reviews) > MAX_REVIEWS:
         raise ReviewRefused(f"at most {MAX_REVIEWS} reviews per request")
     rows = [_checked(r, index) for index, r in enumerate(reviews)]
+    wanted = {(tag, ids) for _, _, tag, ids, _, _ in rows if ids[0]}
+    if wanted:
+        review_names.lock_renames(conn)
+    named = {(tag, ids): review_names.current_ref(conn, tag, *ids) for tag, ids in wanted}
     with conn.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO autotag_review (operator, device_id, external_userid, userid,"
             " tag_name, verdict, msg_keys) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(caller.userid, caller.device_id, *row) for row in rows])
+            [(caller.userid, caller.device_id, customer, userid,
+              named.get((tag, ids), tag), verdict, keys)
+             for customer, userid, tag, ids, verdict, keys in rows])
     return {"stored": len(rows)}
 
 

@@ -270,7 +270,8 @@ class AutoTagService:
         """Keep people's verdicts (ACCEPTED or REJECTED) as training data (the team's, on
         the team server, for a team profile)."""
         reviews = [Review(s.external_userid, s.userid, s.tag_name, verdict,
-                          tuple(e.message_id for e in s.evidence)) for s in suggestions]
+                          tuple(e.message_id for e in s.evidence), tag_id=s.tag_id)
+                   for s in suggestions]
         if self._ws.profile.is_team:
             from desktop.services import team_autotag
 

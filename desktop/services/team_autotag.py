@@ -23,6 +23,7 @@ from desktop.services.team_settings import SettingChange
 from desktop.services.workspace import Workspace
 from desktop.store import autotag_settings, chats
 from desktop.store.autotag_settings import Review
+from desktop.store.in_chunks import rows_in
 
 KEYWORDS_KIND = team_settings.AUTOTAG_KEYWORDS
 REVIEWS_PATH = "tagdesk/v1/autotag/reviews"
@@ -55,14 +56,25 @@ def _write_settings(ws: Workspace, changes: list[SettingChange]) -> None:
 
 def push_reviews(ws: Workspace, reviews: Sequence[Review],
                  progress: ProgressCallback = no_progress) -> int:
-    """Record verdicts on the team server (its user and time), then copy the team's new
-    verdicts, these included, into the cache; returns how many were recorded."""
+    """Record verdicts on the team server (its user and time; with the ids of the tag and
+    its group, so that a tag renamed since this desktop's last sync is recorded under its new
+    name), then copy the team's new verdicts, these included, into the cache; returns how
+    many were recorded."""
     keys = chats.keys_of(ws.cache, {m for r in reviews for m in r.message_ids})
+    groups = _group_ids(ws.cache.connection(), {r.tag_id for r in reviews if r.tag_id})
     records = [{"external_userid": r.external_userid, "userid": r.userid, "tag": r.tag_name,
+                **({"tag_id": r.tag_id, "group_id": groups[r.tag_id]}
+                   if r.tag_id in groups else {}),
                 "verdict": r.verdict, "msg_keys": [keys[m] for m in r.message_ids if m in keys]}
                for r in reviews]
     team_chats.fetch(ws)        # the messages of colleagues' verdicts, before those
     return VERDICTS.push(ws, records, progress)
+
+
+def _group_ids(conn: sqlite3.Connection, tag_ids: set[str]) -> dict[str, str]:
+    """Tag id -> its group's id, as the cache knows them."""
+    return {str(tag_id): str(group_id) for tag_id, group_id in rows_in(
+        conn.execute, "SELECT id, group_id FROM tag WHERE id IN ({marks})", sorted(tag_ids))}
 
 
 def fetch_reviews(ws: Workspace, progress: ProgressCallback = no_progress) -> int:

@@ -28,6 +28,7 @@ class Review:
     message_ids: tuple[int, ...]
     operator: str = ""
     ts: float = 0.0
+    tag_id: str = ""     # sent to a team server with the name (not kept in the cache)
 
 
 def keywords(cache: Cache) -> dict[str, list[str]]:
