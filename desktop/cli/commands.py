@@ -106,6 +106,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.sync import collector_paused, run_sync
     from desktop.services.sync_renames import renamed_json
     from desktop.services.tagging import TaggingService
+    from desktop.services.team_catch_up import journal_mark, remember_mark
     from desktop.services.team_events import fetch_if_team
     from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
     from desktop.services.workspace import open_workspace
@@ -118,10 +119,12 @@ def sync(args: argparse.Namespace) -> int:
     else:
         with ws:
             progress = WaitReporter(StderrProgress())
+            mark = journal_mark(ws)
             with collector_paused():
                 result = run_sync(
                     ws.client(on_wait=progress.on_wait), ws.cache, progress=progress,
                     chains=ws.profile.max_concurrency)
+            remember_mark(ws, mark)
             respell_filters(args, ws.profile.name, result.renames)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
             fetch_if_team(ws)

@@ -911,10 +911,17 @@ class MainWindow(QMainWindow):
         self._show_profile()
 
     def _library_refreshed(self, result: LibraryRefresh) -> None:
-        self.status.message(
-            self.tr("Tag library refreshed: %1 in %2 s (%3 WeCom calls)")
-            .replace("%1", COUNTS.tags(result.tags)).replace("%2", f"{result.elapsed_s:.1f}")
-            .replace("%3", f"{result.api_calls:,}"))
+        text = (self.tr("Tag library refreshed: %1 in %2 s (%3 WeCom calls)")
+                .replace("%1", COUNTS.tags(result.tags))
+                .replace("%2", f"{result.elapsed_s:.1f}").replace("%3", f"{result.api_calls:,}"))
+        team = self.sync.last_catch_up
+        if team is not None and team.relations_changed:
+            text += self.tr("; the team's changes since the last sync: %1").replace(
+                "%1", COUNTS.relations(team.relations_changed))
+        if team is not None and team.not_cached:
+            text += self.tr("; %1 not in the cache yet (F5 reads them)").replace(
+                "%1", COUNTS.relations(team.not_cached))
+        self.status.message(text)
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))

@@ -41,9 +41,9 @@ class GuiSession(QObject):
 
     @property
     def refreshes_at_start(self) -> bool:
-        """Whether a synced cache reads the tag library again once the window shows its rows
-        (the `refresh_at_start` setting: by default on a team profile, where others change
-        the tag library)."""
+        """Whether a synced cache reads the tag library again once the window shows its rows,
+        and on a team profile the team's changes since the last sync (the `refresh_at_start`
+        setting: by default on a team profile, where others change the tag library)."""
         stamp = self.context.cache.get_meta(LAST_SYNC_KEY)
         return bool(stamp) and self.settings.refresh_at_start(
             self.workspace.profile.is_team, time.time() - float(stamp or 0))

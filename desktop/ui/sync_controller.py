@@ -38,6 +38,7 @@ from desktop.services.progress import CancelToken, OperationCancelled, Progress,
 from desktop.services.sync import SyncResult, run_sync
 from desktop.services.sync_renames import renamed_json
 from desktop.services.tag_expiry import ExpiryService
+from desktop.services.team_catch_up import TeamCatchUp, catch_up, journal_mark, remember_mark
 from desktop.services.team_events import fetch_if_team
 from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
 from desktop.ui import gui_thread_gc
@@ -65,6 +66,7 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._last_progress = 0.0
         self.last_result: SyncResult | None = None
+        self.last_catch_up: TeamCatchUp | None = None   # of the last refresh at start
         self._expiries_due = False
         self._expiring = False
         self.expiry_timer = QTimer(self, interval=EXPIRY_CHECK_MS)
@@ -83,6 +85,7 @@ class SyncController(QObject):
 
         def work(progress: Any, cancel: CancelToken) -> SyncResult:
             reporter = WaitReporter(progress)
+            mark = journal_mark(workspace)    # what the refresh at start catches up from
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
                 with gui_thread_gc.paused():
@@ -91,6 +94,7 @@ class SyncController(QObject):
                         chains=workspace.profile.max_concurrency)
             finally:
                 client.close()
+            remember_mark(workspace, mark)
             ArrivalService(workspace).apply(progress=reporter, cancel=cancel)
             fetch_if_team(workspace, reporter)     # the detail pane shows the team's events
             fetch_expiries_if_team(workspace)      # and its expiries, as the tree's ⏳
@@ -103,21 +107,29 @@ class SyncController(QObject):
         return True
 
     def refresh_library(self) -> bool:
-        """Read the tag library alone (the refresh at start: a few WeCom calls) unless a sync
-        runs; False when one already does. Its progress and failure are a sync's; its end is
-        `refreshed`."""
+        """The refresh at start, unless a sync runs (False when one already does): the tag
+        library alone (a few WeCom calls) and, on a team profile, the team's changes since
+        the last sync from the team server (`team_catch_up`: the tags other desktops and the
+        server's jobs changed, its events and expiries; no WeCom call); tags that ran out are
+        then removed, as after a sync. Its progress and failure are a sync's; its end is
+        `refreshed`, with `last_catch_up` set."""
         if self._task is not None:
             return False
         workspace = self._context.workspace
 
-        def work(progress: Any, cancel: CancelToken) -> LibraryRefresh:
+        def work(progress: Any, cancel: CancelToken
+                 ) -> tuple[LibraryRefresh, TeamCatchUp | None]:
             reporter = WaitReporter(progress)
             client = workspace.client(cancel.event, on_wait=reporter.on_wait)
             try:
-                return refresh_tag_library(client, workspace.cache, progress=reporter,
-                                           cancel=cancel)
+                refreshed = refresh_tag_library(client, workspace.cache, progress=reporter,
+                                                cancel=cancel)
             finally:
                 client.close()
+            cancel.raise_if_cancelled()
+            caught_up = catch_up(workspace, reporter)
+            self._expiries_due = bool(ExpiryService(workspace).due())
+            return refreshed, caught_up
 
         self._run("tag library refresh", work, self._refreshed)
         return True
@@ -154,11 +166,16 @@ class SyncController(QObject):
         self.finished.emit(result)
         self.idle.emit()
 
-    def _refreshed(self, result: LibraryRefresh) -> None:
+    def _refreshed(self, refreshed: tuple[LibraryRefresh, TeamCatchUp | None]) -> None:
+        result, self.last_catch_up = refreshed
         self._task = None
-        self._context.publish(ChangeSet(full_reload=bool(result.relations_changed),
+        relations_changed = result.relations_changed + (
+            self.last_catch_up.relations_changed if self.last_catch_up is not None else 0)
+        self._context.publish(ChangeSet(full_reload=bool(relations_changed),
                                         tags_changed=True, prefs_changed=True,
                                         journal_appended=True, renames=result.renames))
+        if self._expiries_due:
+            self._remove_expired()
         self.refreshed.emit(result)
         self.idle.emit()
 

@@ -2776,6 +2776,14 @@
         <translation>Tag library refreshed: %1 in %2 s (%3 WeCom calls)</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync: %1</source>
+        <translation>; the team&apos;s changes since the last sync: %1</translation>
+    </message>
+    <message>
+        <source>; %1 not in the cache yet (F5 reads them)</source>
+        <translation>; %1 not in the cache yet (F5 reads them)</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>

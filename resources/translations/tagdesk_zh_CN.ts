@@ -2748,6 +2748,14 @@
         <translation>标签库已更新：%1，用时 %2 秒（%3 次企业微信调用）</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync: %1</source>
+        <translation>；自上次同步以来团队的更改：%1</translation>
+    </message>
+    <message>
+        <source>; %1 not in the cache yet (F5 reads them)</source>
+        <translation>；%1 尚未在缓存中（按 F5 读取）</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>

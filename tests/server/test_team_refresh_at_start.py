@@ -8,15 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from desktop.domain.filter.printer import quote
 from desktop.sandbox import SandboxServer
+from desktop.services.team import team_api_base
 from desktop.services.workspace import open_workspace
-from desktop.store import outbox
+from desktop.store import events, outbox, tag_expiry
 from desktop.ui.i18n import Translations
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
-from tests.server.team_support import TeamServerProcess, desktop_env, logged_in_home
+from desktop.wecom.client import WeComClient
+from desktop.wecom.write_note import WriteNote
+from tests.server.team_support import (
+    TeamServerProcess,
+    desktop_env,
+    log_in,
+    logged_in_home,
+)
 
 RELATION_PAGES = "externalcontact/batch/get_by_user"
 
@@ -80,3 +89,53 @@ def test_a_team_desktop_refreshes_its_tag_library_at_start_in_a_few_calls(
         assert session.window.status.currentMessage().startswith("Tag library refreshed:")
     finally:
         session.close()
+
+
+def test_the_refresh_at_start_brings_the_teams_events_and_expiries_without_a_relation_read(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    users = sorted(team_sandbox.state.follow_users())
+    logged_in_home(home, team_server.url, team_sandbox, users[0])
+    _opened(qtbot, home, [], synced=False).close()      # an empty cache syncs at once
+
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[2]
+    (userid, customer), (other_userid, other) = [
+        (u, e) for u, e in sorted(team_sandbox.state.relations())
+        if tag_id not in team_sandbox.state.relation_tag_ids(u, e)][:2]
+    colleague = log_in(team_server.url, team_sandbox, users[3])   # on another desktop
+    with WeComClient(team_api_base(team_server.url), team_sandbox.corp_id, colleague.token,
+                     team_url=team_server.url) as client:
+        before = tuple(sorted(team_sandbox.state.relation_tag_ids(userid, customer)))
+        with client.noting(WriteNote(batch_id="later-1", source="app", before=before,
+                                     expiring=((tag_id, 3600),))) as noted:
+            noted.mark_tag(userid, customer, add=[tag_id])   # journaled with the tags after
+        client.mark_tag(other_userid, other, add=[tag_id])   # a client saying nothing more
+        session = client.get_token()
+    pushed = requests.post(f"{team_server.url}tagdesk/v1/events", timeout=30,
+                           params={"access_token": session},
+                           json={"events": [{"id": "later-event", "time": "2026-12-01 09:30",
+                                             "external_userid": customer,
+                                             "type": "coupon_used"}]})
+    assert pushed.status_code == 200, pushed.text
+
+    calls_before = team_sandbox.stats.calls()
+    session_again = _opened(qtbot, home, [], synced=True)
+    try:
+        cache = session_again.context.cache
+        rule_groups = len(cache.connection().execute("SELECT id FROM strategy").fetchall())
+        assert team_sandbox.stats.calls() - calls_before == 2 + 2 * rule_groups  # no more
+        carried = outbox.relation_states_by_key(cache, [(customer, userid), (other, other_userid)])
+        assert [tag_id in state.tag_ids for state in carried.values()] == [True, True]
+        assert session_again.sync.last_catch_up is not None
+        assert session_again.sync.last_catch_up.relations_changed == 2
+        assert "the team's changes since the last sync: 2 relations" in \
+            session_again.window.status.currentMessage()
+        assert [e.type for e, _ in events.listed(cache, customer=customer)] == ["coupon_used"]
+        assert [(x.userid, x.tag_id) for x in tag_expiry.expiries(cache, table=tag_expiry.TEAM)
+                if x.external_userid == customer] == [(userid, tag_id)]
+    finally:
+        session_again.close()

@@ -1,0 +1,132 @@
+"""Bringing a team desktop's cache up to date without a whole sync: the refresh at start.
+
+A whole sync reads every relation from WeCom. What other desktops and the team server's jobs
+(rules, expiries, live codes, pre-tags, callbacks of phones) changed since is in the team
+journal, each tag row with the relation's tags after it (or, when the server did not know
+them, the tag that came or went). Each sync remembers the newest journal row it could see
+before it read the relations (`journal_mark` then `remember_mark`); the catch-up reads the
+rows after it, a page of up to 1,000 rows a call, and sets each relation the cache knows to
+its tags after the last of them (differences journaled locally as `observed`, as a partial
+re-read does). Relations the cache does not have yet (a customer added since) are counted
+and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
+sync does. None of it calls WeCom.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.services.progress import Progress, ProgressCallback, no_progress
+from desktop.services.team import TeamServerError, journal_call
+from desktop.services.team_events import fetch as fetch_events
+from desktop.services.team_expiries import fetch as fetch_expiries
+from desktop.services.workspace import Workspace
+from desktop.store import outbox
+from desktop.store.snapshot import replace_relation_tags
+from desktop.wecom.errors import WeComError, WeComNetworkError
+
+MARK_KEY = "team_journal_seen"     # meta: the newest team journal row the cache reflects
+PAGE = 1000
+MAX_PAGES = 20                     # the rest waits for the next refresh
+TAG_ACTIONS = ("tag_add", "tag_remove")
+CUSTOMER_ACTIONS = ("customer_add", "customer_delete")
+
+
+@dataclass(frozen=True)
+class TeamCatchUp:
+    rows: int                 # team journal rows read
+    relations_changed: int    # relations whose tags the cache now has as the journal says
+    not_cached: int           # relations the journal names that the cache lacks (F5 reads them)
+    events: int               # behaviour events copied
+    expiries: int             # tag expiries copied
+
+
+def journal_mark(ws: Workspace) -> int | None:
+    """The newest team journal row this user may read (0 for none), taken before a sync reads
+    the relations; None for a solo profile or when the server cannot say (no catch-up then
+    until the next sync)."""
+    if not ws.profile.is_team:
+        return None
+    try:
+        rows = journal_call(ws.profile.team_url, _token(ws), "",
+                            {"order": "desc", "limit": 1}).get("rows") or []
+    except (TeamServerError, WeComError, WeComNetworkError):
+        return None
+    return int(rows[0]["id"]) if rows else 0
+
+
+def remember_mark(ws: Workspace, mark: int | None) -> None:
+    """After a sync: its relations reflect the team journal up to `mark`."""
+    if mark is not None:
+        with ws.cache.write() as conn:
+            ws.cache.set_meta(conn, MARK_KEY, str(mark))
+
+
+def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCatchUp | None:
+    """On a team profile, the team's changes since the last sync (None on a solo profile)."""
+    if not ws.profile.is_team:
+        return None
+    progress(Progress("team", 0, 0, "读取团队的更改… / Reading the team's changes…"))
+    events = fetch_events(ws, progress)
+    expiries = fetch_expiries(ws)
+    mark = ws.cache.get_meta(MARK_KEY)
+    if mark is None:        # synced before the cache kept a mark: the next sync sets one
+        return TeamCatchUp(0, 0, 0, events, expiries)
+    session, after_id = _token(ws), int(mark)
+    rows: list[dict[str, Any]] = []
+    for _ in range(MAX_PAGES):
+        page = journal_call(ws.profile.team_url, session, "", {
+            "after_id": after_id, "limit": PAGE, "action": [*TAG_ACTIONS, *CUSTOMER_ACTIONS]})
+        found = page.get("rows") or []
+        rows.extend(found)
+        after_id = int(found[-1]["id"]) if found else after_id
+        if not isinstance(page.get("next_after_id"), int):
+            break
+    wanted, not_cached = relation_tags(ws, rows)
+    changed = replace_relation_tags(ws.cache, wanted) if wanted else set()
+    remember_mark(ws, after_id)
+    return TeamCatchUp(len(rows), len(changed), not_cached, events, expiries)
+
+
+def relation_tags(ws: Workspace, rows: Iterable[Mapping[str, Any]]
+                  ) -> tuple[dict[tuple[str, str], tuple[str, ...]], int]:
+    """Each cached relation's tags after the journal rows (in id order), keyed (external_userid,
+    userid), and how many relations the rows name that the cache does not have."""
+    tagged = [r for r in rows if r.get("userid") and r.get("external_userid")]
+    keys = {(str(r["external_userid"]), str(r["userid"])) for r in tagged}
+    cached = outbox.relation_states_by_key(ws.cache, keys)
+    tags = {key: set(state.tag_ids) for key, state in cached.items()}
+    for row in tagged:
+        key = (str(row["external_userid"]), str(row["userid"]))
+        if key not in tags or row["action"] not in TAG_ACTIONS:
+            continue
+        after = _tag_ids(row.get("after"))
+        if after is not None:
+            tags[key] = set(after)
+        elif row["action"] == "tag_add":
+            tags[key].add(str(row["tag_id"]))
+        else:
+            tags[key].discard(str(row["tag_id"]))
+    changed = {key: tuple(sorted(ids)) for key, ids in tags.items()
+               if ids != set(cached[key].tag_ids)}
+    return changed, len(keys - set(cached))
+
+
+def _tag_ids(value: object) -> list[str] | None:
+    """A tag row's `after`: the relation's tag ids as JSON, or None when the server did not
+    know them (the row then says only which tag came or went)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return None
+    return [str(t) for t in found] if isinstance(found, list) else None
+
+
+def _token(ws: Workspace) -> str:
+    with ws.client() as client:
+        return client.get_token()
