@@ -2,10 +2,11 @@
 
 Each lookup answers either the ids it found or a `Finding`: what is wrong with the value and
 how to fix it, in Chinese and English. The suggestions do the user's homework where the cache
-can: the nearest tag names by text and pinyin (高意象 → 高意向), the group:name spellings of an
-ambiguous tag, the external_userid of the customer whose phone number or name was typed, the
-members who really follow a customer. Results are memoised per value, because a 10,000-row
-sheet repeats the same few tag names thousands of times.
+can: the tag a team abbreviation names (V3 → 三次复购客户), the nearest tag names by text and
+pinyin (高意象 → 高意向), the group:name spellings of an ambiguous tag, the external_userid of
+the customer whose phone number or name was typed, the members who really follow a customer.
+Results are memoised per value, because a 10,000-row sheet repeats the same few tag names
+thousands of times.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ class TagLookup:
             self._by_name[fold(tag.name)].append(tag)
             self._by_qualified[(fold(tag.group_name), fold(tag.name))] = tag
             self._groups.setdefault(fold(tag.group_name), tag.group_name)
+        self._by_abbreviation = {
+            fold(code): self._by_id[tag_id] for tag_id, code in cache.connection().execute(
+                "SELECT tag_id, abbreviation FROM tag_meta WHERE abbreviation <> ''")
+            if tag_id in self._by_id}
         self._memo: dict[str, str | Finding] = {}
 
     def labels(self) -> dict[str, str]:
@@ -118,22 +123,27 @@ class TagLookup:
         )
 
     def _nearest(self, token: str) -> list[str]:
-        """Closest names by text and pinyin; ambiguous names come back as 组:名, and a 组:名
-        (full-width colon too) is matched against every 组:名."""
+        """The tag a team abbreviation names (V3 → 三次复购客户), then the closest names by
+        text and pinyin; ambiguous names come back as 组:名, and a 组:名 (full-width colon
+        too) is matched against every 组:名."""
         for colon in (":", "："):
             group, sep, name = token.partition(colon)
             if sep:
                 return nearest_names(f"{group}:{name}",
                                      [f"{t.group_name}:{t.name}" for t in self._tags],
                                      limit=_SHOWN, min_score=60.0)
-        names = nearest_names(token, [t.name for t in self._tags], limit=_SHOWN, min_score=60.0)
         shown: list[str] = []
-        for name in names:
+        abbreviated = self._by_abbreviation.get(fold(token))
+        if abbreviated is not None:
+            shown.append(f"{abbreviated.group_name}:{abbreviated.name}"
+                         if self.is_ambiguous(abbreviated.name) else abbreviated.name)
+        for name in nearest_names(token, [t.name for t in self._tags], limit=_SHOWN,
+                                  min_score=60.0):
             if self.is_ambiguous(name):
                 shown.extend(f"{t.group_name}:{t.name}" for t in self._by_name[fold(name)])
             else:
                 shown.append(name)
-        return shown[:_SHOWN]
+        return list(dict.fromkeys(shown))[:_SHOWN]
 
 
 class CustomerLookup:

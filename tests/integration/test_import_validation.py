@@ -17,6 +17,7 @@ from desktop.services.spreadsheet_import import (
     SpreadsheetImporter,
 )
 from desktop.services.sync import run_sync
+from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from tests.import_sheets import import_sheet
@@ -287,3 +288,16 @@ def test_exclusive_set_conflicts_are_left_out_of_the_plan(ws: Workspace, sandbox
     assert report.ok
     assert report.plan.conflicting_relations == 1
     assert [c.external_userid for c in report.plan.changes] == [other[1]]
+
+
+def test_an_abbreviation_suggests_the_tag_it_stands_for(ws: Workspace, sandbox: Any,
+                                                         tmp_path: Path) -> None:
+    """The tree shows HOT beside 高意向 and the picker finds it by HOT; a sheet that says hot
+    is told which tag that is, first, rather than only to check its spelling."""
+    TagAdminService(ws).set_abbreviation(tag_id(sandbox, "意向程度", "高意向"), "HOT")
+    external_userid, _ = customer(ws)
+    path = import_sheet(tmp_path / "a.xlsx", [external_userid, "", "hot", ""])
+    problem = only_problem(check(ws, path))
+    assert (problem.code, problem.value) == ("unknown_tag", "hot")
+    assert problem.suggestion_zh.startswith("是否要找：高意向")
+    assert problem.suggestion_en.startswith("Did you mean: 高意向")
