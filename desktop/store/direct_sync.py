@@ -46,6 +46,7 @@ from desktop.store.snapshot import (
     bump_data_version,
     linked_relation_signature,
     replace_directory,
+    tag_hashes,
     write_tag_tree,
 )
 
@@ -129,6 +130,7 @@ class DirectWrite(PageWriter):
         self._tree = write_tag_tree(conn, snap.groups, snap.tags)
         self._live = self._tree.live_after
         self._tag_ids = frozenset(self._live)
+        self._hashes = tag_hashes(self._tag_ids)
         self._ids: dict[str, int] = {}  # relation key -> its id
         self._customers: dict[str, int] = {}  # external_userid -> hash() of its written fields
         self._next_id = 1
@@ -157,18 +159,19 @@ class DirectWrite(PageWriter):
                  relations: Sequence[PageRelation]) -> PreparedPage:
         """Each customer's row and sort key, and each relation's row, links, signature and
         folded text (by the last row of its customer on the page), made in one pass."""
-        live, tag_ids = self._live, self._tag_ids
+        live, tag_ids, hashes = self._live, self._tag_ids, self._hashes
         page_customers = {c.external_userid: c for c in customers}
         latest: dict[str, tuple[tuple[object, ...], list[int], str | None]] = {}
         for external_userid, r, row_customer in relations:
-            linked = sorted(tag_ids.intersection(r.tag_ids))
-            pks = sorted([live[t] for t in linked])
+            linked = tag_ids.intersection(r.tag_ids)
+            pks = sorted(map(live.__getitem__, linked))
             mobiles = json.dumps(list(r.remark_mobiles)) if r.remark_mobiles else "[]"
             customer = page_customers.get(external_userid)
             latest[f"{r.userid}\n{external_userid}"] = (  # a relation's last row wins
                 (external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
                  r.state, r.oper_userid, r.remark_corp_name, mobiles, len(pks),
-                 linked_relation_signature(r, linked, row_customer)),
+                 linked_relation_signature(r, sum(map(hashes.__getitem__, linked)),
+                                           row_customer)),
                 pks,
                 None if customer is None else search_text.fold_fields(  # None: folded at the end
                     r.remark, r.description, r.remark_corp_name, customer.name,

@@ -560,6 +560,11 @@ MIGRATIONS: list[str] = [
         ids          BLOB NOT NULL              -- relation ids in that order, 32-bit each
     );
     """,
+    # 24: a relation's signature covers its tags as a sum of one hash a tag (no sorting), so
+    # the stored ones mean nothing now: every relation is compared once more at the next sync.
+    """
+    UPDATE relation SET sync_sig = NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import struct
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -179,37 +178,49 @@ class PageFollow(Protocol):
 PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
 
 
-def relation_signature(r: PageFollow, tag_ids: frozenset[str],
-                       customer: PageCustomer | None) -> int:
+TagHashes = Mapping[str, int]
+"""The sync's tag list: each tag id with its 64-bit `tag_hash`."""
+
+
+def tag_hashes(tag_ids: Iterable[str]) -> dict[str, int]:
+    return {tag_id: tag_hash(tag_id) for tag_id in tag_ids}
+
+
+def tag_hash(tag_id: str) -> int:
+    """A tag id hashed to 64 bits apart from any row's fields (its own personalisation)."""
+    return int.from_bytes(blake2b(tag_id.encode("utf-8", "surrogatepass"), digest_size=8,
+                                  person=b"tagdesk-tag").digest(), "little")
+
+
+def relation_signature(r: PageFollow, hashes: TagHashes, customer: PageCustomer | None) -> int:
     """What a page row says of a relation, as a 64-bit signature: its fields, its links to
-    those of its tag ids that the sync's tag list (`tag_ids`) names, and its customer's
+    those of its tag ids that the sync's tag list (`hashes`) names, and its customer's
     fields as the row gave them (None: a relation added without its customer)."""
-    return linked_relation_signature(r, sorted(tag_ids.intersection(r.tag_ids)), customer)
+    return linked_relation_signature(r, sum({hashes[t] for t in r.tag_ids if t in hashes}),
+                                     customer)
 
 
-def linked_relation_signature(r: PageFollow, linked: Sequence[str],
-                              customer: PageCustomer | None) -> int:
-    """`relation_signature` of a relation whose tag ids that the sync's tag list names are
-    `linked` (sorted)."""
+def linked_relation_signature(r: PageFollow, linked: int, customer: PageCustomer | None) -> int:
+    """`relation_signature` of a relation whose tags that the sync's tag list names have
+    hashes summing to `linked`: a sum needs no sorting, the order of a row's tag ids does
+    not matter, and any other set of tags gives another sum but with odds of 2**-64."""
     if customer is None:
-        return _signature((r.remark, r.description, str(r.createtime), str(r.add_way),
-                           r.state, r.oper_userid, r.remark_corp_name,
-                           "\x01".join(r.remark_mobiles), "\x01".join(linked)))
-    return _signature((r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
-                       r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles),
-                       "\x01".join(linked), "\x02", customer.name, str(customer.type),
-                       str(customer.gender), customer.corp_name, customer.corp_full_name,
-                       customer.position, customer.unionid))
-
-
-def _signature(fields: tuple[str, ...]) -> int:
-    """The fields joined by NUL (a character no WeCom text carries; joining is several
-    times cheaper than a quoted form), hashed to 8 bytes."""
+        fields: tuple[str, ...] = (
+            r.remark, r.description, str(r.createtime), str(r.add_way), r.state, r.oper_userid,
+            r.remark_corp_name, "\x01".join(r.remark_mobiles))
+    else:
+        fields = (r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
+                  r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles), "\x02",
+                  customer.name, str(customer.type), str(customer.gender), customer.corp_name,
+                  customer.corp_full_name, customer.position, customer.unionid)
+    # the fields joined by NUL (a character no WeCom text carries; joining is several times
+    # cheaper than a quoted form), hashed to 8 bytes, plus the tags' sum
     text = "\x00".join(fields).encode("utf-8", "surrogatepass")
-    return SIGNED_64.unpack(blake2b(text, digest_size=8).digest())[0]
+    unsigned = (int.from_bytes(blake2b(text, digest_size=8).digest(), "little") + linked) & MASK_64
+    return unsigned - (unsigned >> 63 << 64)  # as SQLite's signed INTEGER
 
 
-SIGNED_64 = struct.Struct("<q")
+MASK_64 = (1 << 64) - 1
 
 
 PageRelation = tuple[str, PageFollow, PageCustomer | None]
@@ -234,6 +245,18 @@ class PageWriter(ABC):
     @abstractmethod
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[PageRelation]) -> None: ...
+
+
+SignedRelation = tuple[str, PageFollow, PageCustomer | None, int]
+"""A `PageRelation` with its `relation_signature`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedPage:
+    """A page's customers, and its relations each with its signature."""
+
+    customers: Sequence[PageCustomer]
+    relations: list[SignedRelation]
 
 
 @dataclass(frozen=True)
@@ -273,6 +296,7 @@ class Staging(PageWriter):
         self._conn = cache.connection()
         self._thread = threading.get_ident()
         self._tag_ids = frozenset(tag_ids)
+        self._hashes = tag_hashes(self._tag_ids)
         self._version = self.data_version()
         self.close()
         for table in STAGE_TABLES:
@@ -294,12 +318,29 @@ class Staging(PageWriter):
 
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[PageRelation]) -> None:
+        self.add_prepared(self._sign(customers, relations))
+
+    def _sign(self, customers: Sequence[PageCustomer],
+              relations: Sequence[PageRelation]) -> SignedPage:
+        hashes = self._hashes
+        return SignedPage(customers, [(external_userid, r, customer,
+                                       relation_signature(r, hashes, customer))
+                                      for external_userid, r, customer in relations])
+
+    def prepare_page(self, items: Sequence[PageItem]) -> SignedPage:
+        """A page with each row's signature (on the chain that read it: it only reads the
+        tag list): staging then compares each row with the cache and with what it staged
+        before."""
+        return self._sign([c for c, _ in items], [(c.external_userid, f, c) for c, f in items])
+
+    def add_prepared(self, page: SignedPage) -> None:
         """Stage one page: relations with their customers, then the customers. A customer
         (one row per relation) is merged once per row, the last one winning.
 
         One multi-row INSERT a table, not one statement a row: SQLite releases the GIL once
         a statement, and each time the staging thread waits behind the fetching threads."""
         self.check_thread()
+        customers, relations = page.customers, page.relations
         unchanged: set[str] = set()  # customers whose rows here signed their relation as is
         staged: set[str] = set()
         for start in range(0, len(relations), ROWS_PER_INSERT):
@@ -324,15 +365,14 @@ class Staging(PageWriter):
                          c.corp_full_name, c.position, c.unionid))
         return rows
 
-    def _add_relations(self, relations: Sequence[PageRelation], unchanged: set[str],
+    def _add_relations(self, relations: Sequence[SignedRelation], unchanged: set[str],
                        staged: set[str]) -> None:
         """Stage these relations (`unchanged`, `staged`: their customers' ids as found)."""
         first = self._seq
         self._seq += len(relations)
         latest: dict[str, tuple[int, str, PageFollow, int]] = {}
-        for seq, (external_userid, r, customer) in enumerate(relations, start=first):
+        for seq, (external_userid, r, customer, sig) in enumerate(relations, start=first):
             key = f"{r.userid}\n{external_userid}"
-            sig = relation_signature(r, self._tag_ids, customer)
             earlier = self._staged.get(key)
             if earlier is None:
                 if self._known.pop(key, None) == sig:
@@ -371,13 +411,6 @@ class Staging(PageWriter):
             pks = sorted({live[t] for t in tag_ids if t in live})
             unknown = [t for t in tag_ids if t not in live]
             return ",".join(map(str, pks)), json.dumps(unknown)
-
-    def prepare_page(self, items: Sequence[PageItem]) -> Sequence[PageItem]:
-        """A page as it is: staging compares each row with what it staged before."""
-        return items
-
-    def add_prepared(self, page: Sequence[PageItem]) -> None:
-        self.add_page(page)
 
     def write(self, snap: Snapshot) -> WriteResult:
         """Merge what was staged and the rest of `snap` into the cache (`write_snapshot`)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from hashlib import blake2b
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,11 @@ from desktop.store.snapshot import (
     Snapshot,
     Staging,
     TagRow,
+    relation_signature,
+    tag_hashes,
     write_snapshot,
 )
+from tests.unit.store.older_cache import cache_at_version
 
 GROUPS = [GroupRow("g1", "意向")]
 TAGS = [TagRow("etA", "g1", "高意向"), TagRow("etB", "g1", "低意向"), TagRow('et"C\\', "g1", "怪")]
@@ -244,3 +249,81 @@ def test_a_member_named_as_before_keeps_its_sort_key_and_a_renamed_one_is_keyed_
         write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS, members=after))
         keys = dict(cache.connection().execute("SELECT userid, name_sort FROM member"))
         assert keys["u1"] == "kept" and keys["u2"] not in ("kept", "")
+
+
+def test_a_relation_signs_its_tags_in_any_order_once_each_and_only_the_listed_ones() -> None:
+    hashes = tag_hashes(_ids(TAGS))
+    customer = CustomerRow("wm1", "张三")
+
+    def signed(*tag_ids: str) -> int:
+        return relation_signature(RelationRow("wm1", "u1", tag_ids=tag_ids), hashes, customer)
+
+    both = signed("etA", "etB")
+    assert signed("etB", "etA") == signed("etA", "etB", "etA", "etGone") == both
+    assert len({both, signed("etA"), signed("etB"), signed(), signed("etA", "etB", 'et"C\\')}) == 5
+    assert -(2 ** 63) <= both < 2 ** 63  # an SQLite INTEGER
+
+
+def test_a_page_signed_on_another_thread_is_staged_as_added(tmp_path: Path) -> None:
+    first = [RelationRow("wm1", "u1", tag_ids=("etA",)), RelationRow("wm2", "u1", remark="a")]
+    page = [(CustomerRow(r.external_userid, r.external_userid), r)
+            for r in [RelationRow("wm1", "u1", tag_ids=("etA",)),
+                      RelationRow("wm2", "u1", remark="b"), RelationRow("wm3", "u1")]]
+    with Cache(tmp_path / "c.sqlite") as cache:
+        _write(cache, first)
+        with Staging(cache, _ids(TAGS)) as staging, ThreadPoolExecutor(1) as chain:
+            signed = chain.submit(staging.prepare_page, page).result()
+            hashes = tag_hashes(_ids(TAGS))
+            assert [sig for *_, sig in signed.relations] == [
+                relation_signature(r, hashes, c) for c, r in page]
+            staging.add_prepared(signed)
+            assert staging.count("temp.stage_relation") == 2  # wm2's remark, wm3
+            write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert cache.connection().execute(
+            "SELECT external_userid, remark FROM relation ORDER BY id").fetchall() == [
+            ("wm1", ""), ("wm2", "b"), ("wm3", "")]
+
+
+def _signed_before_tag_hashes(r: RelationRow, customer: CustomerRow) -> int:
+    """A relation's signature as TagDesk wrote it until schema 23: its tag ids sorted and
+    joined among its fields."""
+    text = "\x00".join((
+        r.remark, r.description, str(r.createtime), str(r.add_way), r.state, r.oper_userid,
+        r.remark_corp_name, "\x01".join(r.remark_mobiles), "\x01".join(sorted(r.tag_ids)),
+        "\x02", customer.name, str(customer.type), str(customer.gender), customer.corp_name,
+        customer.corp_full_name, customer.position, customer.unionid)).encode()
+    return int.from_bytes(blake2b(text, digest_size=8).digest(), "little", signed=True)
+
+
+def test_signatures_of_the_release_before_are_dropped_and_every_row_compared_once(
+    tmp_path: Path,
+) -> None:
+    page = [RelationRow("wm1", "u1", tag_ids=("etB", "etA")), RelationRow("wm2", "u1")]
+    customers = [CustomerRow(r.external_userid, r.external_userid) for r in page]
+    conn = cache_at_version(tmp_path / "c.sqlite", 23)
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, '1700000000')", (LAST_SYNC_KEY,))
+    conn.execute("INSERT INTO tag_group (id, name) VALUES ('g1', '意向')")
+    conn.executemany("INSERT INTO tag (pk, id, group_id, name) VALUES (?, ?, 'g1', ?)",
+                     [(pk, t.id, t.name) for pk, t in enumerate(TAGS, start=1)])
+    for rid, (r, c) in enumerate(zip(page, customers, strict=True), start=1):
+        conn.execute("INSERT INTO customer (external_userid, name) VALUES (?, ?)",
+                     (c.external_userid, c.name))
+        conn.execute("INSERT INTO relation (id, external_userid, userid) VALUES (?, ?, ?)",
+                     (rid, r.external_userid, r.userid))
+        conn.executemany("INSERT INTO relation_tag (relation_id, tag_pk) SELECT ?, pk FROM tag"
+                         " WHERE id = ?", [(rid, t) for t in r.tag_ids])
+        conn.execute("UPDATE relation SET sync_sig = ? WHERE id = ?",
+                     (_signed_before_tag_hashes(r, c), rid))
+    conn.commit()
+    conn.close()
+    with Cache(tmp_path / "c.sqlite") as cache:
+        assert cache.scalar("SELECT count(*) FROM relation WHERE sync_sig IS NOT NULL") == 0
+        with Staging(cache, _ids(TAGS)) as staging:  # the first sync after the upgrade
+            staging.add(customers, page)
+            assert staging.count("temp.stage_relation") == 2
+            written = write_snapshot(cache, Snapshot(groups=GROUPS, tags=TAGS), staging)
+        assert written.observed_changes == 0 and written.tag_links == 2
+        assert cache.scalar("SELECT count(*) FROM journal") == 0
+        with Staging(cache, _ids(TAGS)) as staging:  # signed anew: nothing to stage
+            staging.add(customers, page)
+            assert staging.count("temp.stage_relation") == 0
