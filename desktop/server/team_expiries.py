@@ -3,6 +3,8 @@ those its rule runs set and those desktops sent with their writes), for any logg
 like the team journal, page by page in key order (`after` = the last row's
 `userid/external_userid/tag_id` of the previous page).
 
+A salesperson (`customer_scope.py`) gets and sets only those on their own relations.
+
 `POST /tagdesk/v1/expiries` `{"set": [{"userid", "external_userid", "tag_id",
 "expires_in_s"}, ...]}` gives tags relations already carry a (new) expiry (`tagdesk expiry
 set`, the window's Change expiry… on a team profile): only where the server's snapshot has
@@ -30,11 +32,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from desktop.server import identity, snapshot
+from desktop.server import customer_scope, identity, snapshot
 from desktop.server.identity import Caller
 from desktop.server.outbox_recovery import MARK_TAG
 from desktop.server.relay import Relay
 from desktop.server.write_notes import MAX_EXPIRY_S, MAX_ID_LENGTH
+from desktop.wecom.errors import WeComError
 
 log = logging.getLogger("tagdesk.server.expiry")
 
@@ -65,7 +68,8 @@ def expiries_endpoint(connection: Connect, relay: Relay) -> Callable[[Request], 
                 found = await run_in_threadpool(_set, connection, relay,
                                                 request.query_params, items)
             else:
-                found = await run_in_threadpool(_answer, connection, request.query_params)
+                found = await run_in_threadpool(_answer, connection, relay,
+                                                request.query_params)
             return JSONResponse({"errcode": 0, "errmsg": "ok", **found})
         except Refused as refused:
             return JSONResponse({"errcode": refused.errcode, "errmsg": refused.errmsg})
@@ -77,7 +81,7 @@ def expiries_endpoint(connection: Connect, relay: Relay) -> Callable[[Request], 
     return endpoint
 
 
-def _answer(connection: Connect, query: Mapping[str, str]) -> dict[str, Any]:
+def _answer(connection: Connect, relay: Relay, query: Mapping[str, str]) -> dict[str, Any]:
     limit_text = query.get("limit") or str(DEFAULT_PAGE)
     if not limit_text.isdigit() or not 0 < int(limit_text) <= MAX_PAGE:
         raise Refused(BAD_REQUEST, f"limit must be a whole number from 1 to {MAX_PAGE}")
@@ -87,19 +91,24 @@ def _answer(connection: Connect, query: Mapping[str, str]) -> dict[str, Any]:
         raise Refused(BAD_REQUEST, "after must be userid/external_userid/tag_id of a row")
     with connection() as conn:
         try:
-            identity.authenticate(conn, query.get("access_token", ""))
+            caller = identity.authenticate(conn, query.get("access_token", ""))
         except identity.IdentityRefused as refused:
             raise Refused(refused.errcode, refused.errmsg) from None
-        return page(conn, key, int(limit_text))
+    owner = _own(relay, caller)
+    with connection() as conn:
+        return page(conn, key, int(limit_text), owner)
 
 
-def page(conn: Conn, after: tuple[str, ...], limit: int) -> dict[str, Any]:
-    """Up to `limit` expiries after the key `after` (userid, external_userid, tag_id)."""
+def page(conn: Conn, after: tuple[str, ...], limit: int,
+         owner: str | None = None) -> dict[str, Any]:
+    """Up to `limit` expiries after the key `after` (userid, external_userid, tag_id), on
+    `owner`'s relations only when given (a salesperson's own)."""
     rows = conn.execute(
         "SELECT userid, external_userid, tag_id, extract(epoch FROM due_at), rule_name,"
-        " batch_id FROM team_tag_expiry WHERE %s OR (userid, external_userid, tag_id) > (%s,"
-        " %s, %s) ORDER BY userid, external_userid, tag_id LIMIT %s",
-        (not after, *(after or ("", "", "")), limit)).fetchall()
+        " batch_id FROM team_tag_expiry WHERE (%s OR (userid, external_userid, tag_id) > (%s,"
+        " %s, %s)) AND (%s::text IS NULL OR userid = %s)"
+        " ORDER BY userid, external_userid, tag_id LIMIT %s",
+        (not after, *(after or ("", "", "")), owner, owner, limit)).fetchall()
     expiries = [{"userid": str(u), "external_userid": str(c), "tag_id": str(t),
                  "due_at": round(float(str(due)), 3), "rule": str(rule), "batch_id": str(batch)}
                 for u, c, t, due, rule, batch in rows]
@@ -119,6 +128,10 @@ def _set(connection: Connect, relay: Relay, query: Mapping[str, str],
             caller = identity.authenticate(conn, query.get("access_token", ""))
         except identity.IdentityRefused as refused:
             raise Refused(refused.errcode, refused.errmsg) from None
+    owner = _own(relay, caller)
+    others = sorted({userid for userid, *_ in items if owner is not None and userid != owner})
+    if others:
+        raise Refused(**customer_scope.others_refused(others))
     _check_gate(relay, caller, items)
     recorded = 0
     with connection() as conn, conn.transaction():
@@ -136,6 +149,16 @@ def _set(connection: Connect, relay: Relay, query: Mapping[str, str],
     log.info("expiries set by %s: %d recorded, %d not carrying their tag", caller.userid,
              recorded, len(items) - recorded)
     return {"recorded": recorded, "not_carrying": len(items) - recorded}
+
+
+def _own(relay: Relay, caller: Caller) -> str | None:
+    """Whose relations the caller reaches: their own for a salesperson (`customer_scope`)."""
+    if relay.scope is None:
+        return None
+    try:
+        return relay.scope.own(caller)
+    except WeComError as err:
+        raise Refused(**customer_scope.unreadable(err)) from None
 
 
 def _check_gate(relay: Relay, caller: Caller, items: list[Item]) -> None:

@@ -14,13 +14,15 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.services.team import TeamServerError, journal_call
+from desktop.services.team import TeamServerError, journal_call, team_api_base, team_call
 from desktop.services.workspace import open_workspace
 from desktop.ui.i18n import Translations
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
+from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
 from desktop.wecom.errors import WeComError
+from desktop.wecom.write_note import WriteNote
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -189,6 +191,41 @@ def test_a_salesperson_reads_the_team_journal_rows_of_their_own_relations_only(
         [(_head(corp), 1), (SELLER, 1)])
     with pytest.raises(TeamServerError) as caught:
         journal_call(server.url, session, "", {"owner": OTHER_SELLER})
+    assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(caught.value)
+
+
+def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
+    server: TeamServerProcess, corp: SandboxServer
+) -> None:
+    tag_id = sorted(corp.state.tag_ids_by_name().values())[2]
+    targets = [next((u, e) for u, e in corp.state.relations()
+                    if u == userid and tag_id not in corp.state.relation_tag_ids(u, e))
+               for userid in (SELLER, OTHER_SELLER)]
+    head = log_in(server.url, corp, _head(corp))
+    with WeComClient(team_api_base(server.url), corp.corp_id, head.token,
+                     team_url=server.url) as client:
+        for userid, customer in targets:
+            before = tuple(sorted(corp.state.relation_tag_ids(userid, customer)))
+            with client.noting(WriteNote(batch_id=f"expiring-{userid}", source="app",
+                                         before=before, expiring=((tag_id, 3600),))) as noted:
+                noted.mark_tag(userid, customer, add=[tag_id])
+        head_session = client.get_token()
+    seller = log_in(server.url, corp, SELLER)
+    with team_client(server.url, corp, seller.token) as client:
+        session = client.get_token()
+
+    def listed(token: str) -> list[tuple[str, str]]:
+        answer = team_call("GET", server.url, "tagdesk/v1/expiries", None,
+                           {"access_token": token})
+        return sorted((e["userid"], e["external_userid"]) for e in answer["expiries"])
+
+    assert listed(head_session) == sorted(targets)
+    assert listed(session) == [targets[0]]
+    userid, customer = targets[1]
+    with pytest.raises(TeamServerError) as caught:
+        team_call("POST", server.url, "tagdesk/v1/expiries", {"set": [
+            {"userid": userid, "external_userid": customer, "tag_id": tag_id,
+             "expires_in_s": 60}]}, {"access_token": session})
     assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(caught.value)
 
 
