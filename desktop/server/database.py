@@ -359,6 +359,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX team_journal_batch_sort ON team_journal ((batch_id COLLATE "C"), id);
     CREATE INDEX team_journal_reason_sort ON team_journal ((reason COLLATE "C"), id);
     """,
+    # 23: the sort columns' code point indexes within each source: under a source filter the
+    # first page reads each source's rows in the page's order (team_audit.sorted_page), where
+    # walking a column's own index would skip every other source's rows first (a source's
+    # rows often come last: an app edit has no batch).
+    """
+    CREATE INDEX team_journal_source_operator_sort ON team_journal ((source COLLATE "C"),
+        ((CASE WHEN source IN ('observed', 'callback') THEN '' ELSE operator END) COLLATE "C"),
+        id);
+    CREATE INDEX team_journal_source_action_sort ON team_journal ((source COLLATE "C"),
+        (action COLLATE "C"), id);
+    CREATE INDEX team_journal_source_customer_sort ON team_journal ((source COLLATE "C"),
+        (external_userid COLLATE "C"), id);
+    CREATE INDEX team_journal_source_owner_sort ON team_journal ((source COLLATE "C"),
+        (userid COLLATE "C"), id);
+    CREATE INDEX team_journal_source_tag_sort ON team_journal ((source COLLATE "C"),
+        (tag_name COLLATE "C"), id);
+    CREATE INDEX team_journal_source_group_sort ON team_journal ((source COLLATE "C"),
+        (group_name COLLATE "C"), id);
+    CREATE INDEX team_journal_source_batch_sort ON team_journal ((source COLLATE "C"),
+        (batch_id COLLATE "C"), id);
+    CREATE INDEX team_journal_source_reason_sort ON team_journal ((source COLLATE "C"),
+        (reason COLLATE "C"), id);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -75,6 +75,36 @@ def test_the_whole_journals_first_page_is_walked_along_the_columns_index(
     assert COLUMN_INDEXES[order_by] in plan and "Sort" not in plan and "Seq Scan" not in plan
 
 
+@pytest.mark.parametrize("order_by", sorted(SORT_TERMS))
+def test_a_descending_first_page_under_a_source_filter_reads_each_sources_rows_in_order(
+    filled: psycopg.Connection[tuple[Any, ...]], order_by: str
+) -> None:
+    for sources in (("app",), ("observed", "app", "observed"), ("batch", "nowhere")):
+        query = TeamJournalQuery(sources=sources, actions=("tag_add",))
+        every, _ = team_audit.sorted_ids(filled, query, order_by, True)
+        for limit in (1, 25, 420):
+            page = team_audit.sorted_page(filled, query, order_by, True, limit)
+            assert [row["id"] for row in page] == every[:limit], (order_by, sources, limit)
+    index = ("team_journal_source_sort" if order_by == "source"
+             else f"team_journal_source_{order_by}_sort")
+    plan = _within_sources_plan(filled, order_by)
+    assert index in plan and "Backward" in plan and "Seq Scan" not in plan, plan
+    assert plan.count("Sort Key") == (order_by != "source")  # the page of each source's rows
+
+
+def _within_sources_plan(conn: psycopg.Connection[tuple[Any, ...]], order_by: str) -> str:
+    """The plan of the first page within sources, when every other way costs more than on a
+    big journal (where walking the column's own index skips every other source first)."""
+    condition, params = team_audit.where(TeamJournalQuery(sources=("app", "observed")))
+    with conn.transaction():
+        for plan_kind in ("seqscan", "bitmapscan"):
+            conn.execute(f"SET LOCAL enable_{plan_kind} = off".encode())
+        statement, values = team_audit.within_sources(order_by, ["app", "observed"],
+                                                      condition, params, 5)
+        return "\n".join(str(line) for line, in conn.execute(
+            b"EXPLAIN " + statement.as_string(conn).encode(), values))
+
+
 def test_a_walk_over_its_budget_gives_way_and_leaves_the_timeout_as_it_was(
     filled: psycopg.Connection[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
