@@ -428,7 +428,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _emit_rows_changed(self, ids: Iterable[int]) -> None:
         rows = sorted(row for rid in ids if (row := self._row_of.get(rid)) is not None)
-        for first, last in _ranges(rows):
+        for first, last in row_ranges(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
     def _emit_all_changed(self) -> None:
@@ -473,8 +473,8 @@ def _cell_text(view: RelationView, column: Column) -> str:
     return "、".join(view.tag_names)
 
 
-def _ranges(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted rows as contiguous (first, last) ranges: one dataChanged per range."""
+def row_ranges(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted rows as contiguous (first, last) ranges: one dataChanged (or selection) per range."""
     ranges: list[tuple[int, int]] = []
     for row in rows:
         if ranges and row == ranges[-1][1] + 1:

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCursor, QFocusEvent, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +40,7 @@ from desktop.ui.customer_table_model import (
     CustomerTableModel,
     Query,
     QueryResult,
+    row_ranges,
 )
 from desktop.ui.customer_type_ahead import CustomerTypeAhead
 from desktop.ui.tag_chips_delegate import TagChipsDelegate
@@ -179,16 +189,38 @@ class CustomerTableView(QTableView):
         selection.selectionChanged.connect(lambda *_: self.selectionChangedIds.emit())
         model.modelReset.connect(self.selectionChangedIds.emit)
         self._shown_query: Query | None = None
+        self._kept: tuple[list[int], int | None] = ([], None)
+        model.modelAboutToBeReset.connect(self._keep_selection)
         model.queryFinished.connect(self._query_finished)
         self.type_ahead = CustomerTypeAhead(model.context, model, self)
         self.type_ahead.found.connect(self.go_to_row)
 
+    def _keep_selection(self) -> None:
+        self._kept = (self.selected_relation_ids(), self.current_relation_id())
+
     def _query_finished(self, result: QueryResult) -> None:
         """Another filter or order starts at its first row; the same query run again (a sync,
-        a write elsewhere) keeps the rows where they were."""
+        a write elsewhere) keeps the rows where they were and the customers selected."""
+        (selected, current), self._kept = self._kept, ([], None)
         if result.query != self._shown_query:
             self._shown_query = result.query
             self.scrollToTop()
+            return
+        rows = sorted(row for rid in selected if (row := self._model.row_of(rid)) is not None)
+        if not rows:
+            return
+        last_column = self._model.columnCount() - 1
+        selection = QItemSelection()
+        for first, last in row_ranges(rows):
+            selection.select(self._model.index(first, 0), self._model.index(last, last_column))
+        current_row = self._model.row_of(current) if current is not None else None
+        flags = QItemSelectionModel.SelectionFlag
+        place = self.verticalScrollBar().value()     # a current row out of view stays there
+        self.selectionModel().setCurrentIndex(
+            self._model.index(rows[0] if current_row is None else current_row, Column.CUSTOMER),
+            flags.NoUpdate)
+        self.selectionModel().select(selection, flags.ClearAndSelect)
+        self.verticalScrollBar().setValue(place)
 
     def go_to_row(self, row: int) -> None:
         """Make `row` the current and only selected row, scrolled into view."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
@@ -146,6 +146,30 @@ def test_another_filter_starts_at_its_first_row(qtbot: Any, window: MainWindow) 
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         window.model.refresh()
     assert bar.value() == kept > 0
+
+
+def test_a_sync_keeps_the_customers_selected_and_the_detail(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    """F5 reloads the rows; the customers selected before stay selected (the current one
+    in the detail pane), and the table does not jump to them."""
+    table = window.table
+    flags = QItemSelectionModel.SelectionFlag
+    table.selectionModel().select(QItemSelection(window.model.index(3, 0), window.model.index(
+        5, window.model.columnCount() - 1)), flags.ClearAndSelect)
+    table.selectionModel().setCurrentIndex(window.model.index(4, 0), flags.NoUpdate)
+    chosen, current = table.selected_relation_ids(), table.current_relation_id()
+    assert len(chosen) == 3 and current == chosen[1]
+    window.detail.show_relation(current)
+    shown = window.detail.title.text()
+    bar = table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.start_sync()
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=15000)
+    assert sorted(table.selected_relation_ids()) == sorted(chosen)
+    assert table.current_relation_id() == current
+    assert window.detail.title.text() == shown != ""
+    assert bar.value() == bar.maximum() > 0
 
 
 def test_ctrl_a_selects_every_row(qtbot: Any, window: MainWindow) -> None:
