@@ -47,7 +47,14 @@ union over a customer's messages) micro / macro precision, recall and F1, on:
             on; the learner is trained on every set written before the round;
   unseen6   194 messages, half e-commerce after-sales turns and reviews, a quarter with no
             tag that use intent words, written and committed before the eighth round,
-            scored once at its end; the learner is trained on every other set.
+            scored once at its end; the learner is trained on every set but unseen7 and the
+            ninth round's;
+  dev41-    the ninth round's tuning sets (a week of chats: short turns, replies that lean on
+            the turn before), each scored once as written and then tuned on; the learner is
+            trained on every set written before the round;
+  unseen7   214 messages written as a week of a corp's chats (two to four short turns a
+            customer, voice-to-text slips, a third with no tag), committed before the ninth
+            round, scored once at its end; the learner is trained on every other set.
 
 "rules + learner" is the learner alone, without the bundled base model. "rules + base model"
 (held-out and the unseen sets only: the base was trained on every other set, so
@@ -87,6 +94,7 @@ FOLDS = 5
 SIXTH_ROUND = (20, 21, 22, 23, 24, 25, 26, 27, 28)
 SEVENTH_ROUND = (29, 30, 31, 32, 33, 34, 35, 36, 37)
 EIGHTH_ROUND = (38, 39, 40)
+NINTH_ROUND = (41,)
 
 
 def load(name: str) -> list[LabelledMessage]:
@@ -213,6 +221,8 @@ def main(argv: list[str]) -> int:
     unseen5 = load("unseen5.jsonl")
     eighth_round = [m for n in EIGHTH_ROUND for m in load(f"dev{n}.jsonl")]
     unseen6 = load("unseen6.jsonl")
+    ninth_round = [m for n in NINTH_ROUND for m in load(f"dev{n}.jsonl")]
+    unseen7 = load("unseen7.jsonl")
     started = time.perf_counter()
     rules = AutoTagger.build(tags, packs=load_intent_packs())
     rules_build_s = time.perf_counter() - started
@@ -250,28 +260,36 @@ def main(argv: list[str]) -> int:
         tags, before_seventh_round + seventh_round, packs=load_intent_packs())
     trained_through_seventh_round = AutoTagger.build(
         tags, before_eighth_round, packs=load_intent_packs())
-    trained_on_every_other = AutoTagger.build(
+    before_ninth_round = before_eighth_round + eighth_round + unseen6
+    trained_before_ninth_round = AutoTagger.build(
         tags, before_eighth_round + eighth_round, packs=load_intent_packs())
+    trained_through_eighth_round = AutoTagger.build(
+        tags, before_ninth_round, packs=load_intent_packs())
+    trained_on_every_other = AutoTagger.build(
+        tags, before_ninth_round + ninth_round, packs=load_intent_packs())
     apart = {"held-out": trained, "fresh": trained_on_all, "dev2-6": trained,
              "unseen": trained_on_others, "dev7-13": trained_before_fourth_round,
              "unseen2": trained_through_fourth_round, "dev14-19": trained_before_fifth_round,
              "unseen3": trained_through_fifth_round, "dev20-": trained_before_sixth_round,
              "unseen4": trained_before_seventh_round, "dev29-": trained_through_sixth_round,
              "unseen5": trained_before_eighth_round, "dev38-": trained_through_seventh_round,
-             "unseen6": trained_on_every_other}
+             "unseen6": trained_before_ninth_round, "dev41-": trained_through_eighth_round,
+             "unseen7": trained_on_every_other}
     for part, messages in (("dev", dev), ("held-out", held_out), ("all", dev + held_out),
                            ("fresh", fresh), ("dev2-6", later_dev), ("unseen", unseen),
                            ("dev7-13", fourth_round), ("unseen2", unseen2),
                            ("dev14-19", fifth_round), ("unseen3", unseen3),
                            ("dev20-", sixth_round), ("unseen4", unseen4),
                            ("dev29-", seventh_round), ("unseen5", unseen5),
-                           ("dev38-", eighth_round), ("unseen6", unseen6)):
+                           ("dev38-", eighth_round), ("unseen6", unseen6),
+                           ("dev41-", ninth_round), ("unseen7", unseen7)):
         rows = []
         for label, predict in (("plain keywords", plain_keywords(tags)),
                                ("rules", labeller(rules))):
             predicted, ms = timed(predict, messages)
             rows.append(row(label, *levels(names, messages, predicted), ms))
-        if part in ("held-out", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"):
+        if part in ("held-out", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
+                    "unseen7"):
             predicted, ms = timed(labeller(based), messages)
             rows.append(row("rules + base model", *levels(names, messages, predicted), ms))
         tagger = apart.get(part)
@@ -299,10 +317,12 @@ def main(argv: list[str]) -> int:
     print_table("learning curve on unseen5 (the same, folds of unseen5)", unseen5_curve)
     unseen6_curve = learning_curve(tags, unseen6)
     print_table("learning curve on unseen6 (the same, folds of unseen6)", unseen6_curve)
+    unseen7_curve = learning_curve(tags, unseen7)
+    print_table("learning curve on unseen7 (the same, folds of unseen7)", unseen7_curve)
     based_curves = {}
     for part, messages in (("held-out", held_out), ("unseen", unseen), ("unseen2", unseen2),
                            ("unseen3", unseen3), ("unseen4", unseen4), ("unseen5", unseen5),
-                           ("unseen6", unseen6)):
+                           ("unseen6", unseen6), ("unseen7", unseen7)):
         based_curves[part] = learning_curve(tags, messages, base)
         print_table(f"learning curve on {part} with the base model", based_curves[part])
     print("\nper-tag thresholds chosen on dev (precision 0.90 on out-of-fold customers):")
@@ -322,6 +342,7 @@ def main(argv: list[str]) -> int:
                           "unseen4_learning_curve": unseen4_curve,
                           "unseen5_learning_curve": unseen5_curve,
                           "unseen6_learning_curve": unseen6_curve,
+                          "unseen7_learning_curve": unseen7_curve,
                           "learning_curves_with_base": based_curves, "thresholds": thresholds,
                           "rules_build_s": round(rules_build_s, 3),
                           "base_build_s": round(base_build_s, 3),

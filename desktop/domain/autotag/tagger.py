@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.domain.autotag.base import base_evidence, base_log_odds
+from desktop.domain.autotag.base import base_evidence, base_judgement
 from desktop.domain.autotag.learner import (
     DEFAULT_THRESHOLD,
     GRAM_PREFIX,
@@ -265,7 +265,7 @@ class AutoTagger:
             hits = self._index.find(text)
             rules = {f.tag: f.confidence for f in self._rule_findings(text, hits)}
             names = features(text, hits, self._index.segmenter.cut)
-            base = self._base_log_odds(names, rules)
+            base, _ = self._base_judgement(names, rules)
             examples.append(Example(names, rules, frozenset(message.labels), message.customer,
                                     base))
         return examples
@@ -280,10 +280,11 @@ class AutoTagger:
             return ()
         return base_evidence(self._base, names, tag, self._pack_of)
 
-    def _base_log_odds(self, names: Sequence[str], rules: dict[str, float]) -> dict[str, float]:
+    def _base_judgement(self, names: Sequence[str], rules: dict[str, float]
+                        ) -> tuple[dict[str, float], bool]:
         if self._base is None or not self._pack_of:
-            return {}
-        return base_log_odds(self._base, names, rules, self._pack_of)
+            return {}, False
+        return base_judgement(self._base, names, rules, self._pack_of)
 
     @property
     def learnt_tags(self) -> tuple[str, ...]:
@@ -424,8 +425,10 @@ class AutoTagger:
         if self._learner is not None:
             rules = {tag: finding.confidence for tag, finding in findings.items()}
             names = features(normal, hits, self._index.segmenter.cut)
-            base = self._base_log_odds(names, rules)
+            base, silent = self._base_judgement(names, rules)
             for prediction in self._learner.predict(names, rules, SUGGESTION_FLOOR, base):
+                if silent and prediction.tag in self._pack_of:
+                    continue
                 finding = findings.get(prediction.tag)
                 source = LEARNER
                 if finding is not None:

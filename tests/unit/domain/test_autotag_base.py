@@ -9,7 +9,9 @@ import pytest
 from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
 from desktop.domain.autotag.base import (
     LOWEST_BASE_THRESHOLD,
-    base_log_odds,
+    NO_INTENT,
+    NO_INTENT_THRESHOLD,
+    base_judgement,
     pack_names,
     train_base,
 )
@@ -26,6 +28,8 @@ USER_TAGS = (TagKeywords("嫌贵", ("太贵", "便宜点", "优惠")),
 # 吃土 and 荷包瘪 say "too expensive" in words no pack holds.
 PAINFUL = ("买完要吃土了", "再买就吃土", "这月吃土了", "吃土的节奏", "下个月吃土",
            "荷包瘪了", "荷包要瘪", "荷包瘪瘪的", "看完荷包瘪了", "吃土加荷包瘪")
+# Said with the rules' own phrases: the base learns that those findings state an intent.
+BLUNT = ("太贵了", "能便宜点吗", "有没有优惠", "价格太贵了")
 OTHER = ("你好", "谢谢", "好的收到", "在吗", "明天再说", "几点下班", "今天天气不错", "我再想想",
          "收到了", "好的", "可以的", "没问题", "稍等一下", "我问问家里人", "辛苦了", "再见")
 
@@ -41,7 +45,7 @@ def labelled(rows: Rows, prefix: str) -> list[LabelledMessage]:
 @pytest.fixture(scope="module")
 def base() -> Learner:
     rules = AutoTagger.build(BASE_TAGS, packs=load_intent_packs())
-    rows: Rows = [(t, ("价格异议",)) for t in PAINFUL] + [(t, ()) for t in OTHER]
+    rows: Rows = [(t, ("价格异议",)) for t in (*PAINFUL, *BLUNT)] + [(t, ()) for t in OTHER]
     return train_base(rules.examples(labelled(rows, "b")), rules.pack_of)
 
 
@@ -99,7 +103,7 @@ def test_the_base_learns_the_words_beside_a_rule_hit_as_well() -> None:
     [alone] = rules.examples([LabelledMessage("q", "q", "要吃土", ())])
 
     def sore(base: Learner) -> float:
-        return base_log_odds(base, alone.names, alone.rules, rules.pack_of)["价格异议"]
+        return base_judgement(base, alone.names, alone.rules, rules.pack_of)[0]["价格异议"]
     assert sore(train_base(examples, rules.pack_of, blind_share=1.0)) > sore(
         train_base(examples, rules.pack_of, blind_share=0.0)) + 0.5
 
@@ -123,3 +127,24 @@ def test_the_base_model_survives_its_file_form(base: Learner) -> None:
     for text in ("这价买了要吃土", "快递到哪了", "谢谢"):
         assert [(s.tag, round(s.confidence, 2)) for s in tagger.suggest(text)] == [
             (s.tag, round(s.confidence, 2)) for s in reread.suggest(text)]
+
+
+def test_a_message_the_base_is_sure_states_no_intent_gets_none_of_its_tags() -> None:
+    """A delay waved away among thanks and praise: the rules find a delivery phrase, and the
+    base, which trusts the rules' findings, would follow them; it has also learnt what messages
+    with no tag say, and that overrules them."""
+    rules = AutoTagger.build(BASE_TAGS, packs=load_intent_packs())
+    asks = ("快递到哪了", "什么时候发货", "物流怎么不动了", "快递几天能到", "发货了吗",
+            "单号发我一下", "快递还没到", "物流信息查不到", "今天能发货吗", "快递停了三天")
+    thanks = ("谢谢辛苦了", "好评好评", "太棒了谢谢", "辛苦了亲", "好评谢谢", "给力好评",
+              "谢谢你们辛苦了", "太给力了", "棒棒的好评", "谢谢亲辛苦", *OTHER)
+    rows: Rows = [(t, ("物流咨询",)) for t in asks] + [(t, ()) for t in thanks]
+    base = train_base(rules.examples(labelled(rows, "g")), rules.pack_of)
+    assert base.thresholds[NO_INTENT] == NO_INTENT_THRESHOLD
+    gated = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=base)
+    blind_to_it = Learner.from_dict(base.to_dict())
+    blind_to_it.thresholds[NO_INTENT] = 1.01
+    ungated = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=blind_to_it)
+    praise = "快递停了三天也没事，太给力了，好评谢谢"
+    assert ungated.labels(praise) == ["物流"] and gated.labels(praise) == []
+    assert gated.labels("快递到哪了") == ["物流"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import json
 
+from desktop.domain.autotag.base import NO_INTENT
 from desktop.resources import resource_path
 from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT, load_base_model
 from desktop.services.autotag_packs import load_intent_packs
@@ -24,9 +25,10 @@ def test_the_base_model_was_built_from_the_current_development_sets() -> None:
     assert not set(data["trained_on"]) & set(SCORING_SETS)
 
 
-def test_the_base_model_s_tags_are_packs() -> None:
+def test_the_base_model_s_tags_are_packs_and_no_intent() -> None:
     base = load_base_model()
-    assert base.tags and set(base.tags) <= {pack.name for pack in load_intent_packs()}
+    assert NO_INTENT in base.tags
+    assert set(base.tags) - {NO_INTENT} <= {pack.name for pack in load_intent_packs()}
     assert set(base.thresholds) <= set(base.tags)
 
 
