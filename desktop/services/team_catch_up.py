@@ -7,8 +7,8 @@ them, the tag that came or went). Each sync remembers the newest journal row it 
 before it read the relations (`journal_mark` then `remember_mark`); the catch-up reads the
 rows after it, a page of up to 1,000 rows a call, and sets each relation the cache knows to
 its tags after the last of them (differences journaled locally as `observed`, as a partial
-re-read does). Relations the cache does not have yet (a customer added since) are counted
-and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
+re-read does). Relations added or deleted since (a customer the cache does not have yet, one
+it still has) are counted and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
 sync does. None of it calls WeCom.
 """
 
@@ -25,6 +25,7 @@ from desktop.services.team_events import fetch as fetch_events
 from desktop.services.team_expiries import fetch as fetch_expiries
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
+from desktop.store.db import Cache
 from desktop.store.snapshot import replace_relation_tags
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
@@ -39,7 +40,7 @@ CUSTOMER_ACTIONS = ("customer_add", "customer_delete")
 class TeamCatchUp:
     rows: int                 # team journal rows read
     relations_changed: int    # relations whose tags the cache now has as the journal says
-    not_cached: int           # relations the journal names that the cache lacks (F5 reads them)
+    needs_sync: int           # relations added or deleted elsewhere (F5 reads them)
     events: int               # behaviour events copied
     expiries: int             # tag expiries copied
 
@@ -85,22 +86,28 @@ def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCat
         after_id = int(found[-1]["id"]) if found else after_id
         if not isinstance(page.get("next_after_id"), int):
             break
-    wanted, not_cached = relation_tags(ws, rows)
+    wanted, needs_sync = relation_tags(ws.cache, rows)
     changed = replace_relation_tags(ws.cache, wanted) if wanted else set()
     remember_mark(ws, after_id)
-    return TeamCatchUp(len(rows), len(changed), not_cached, events, expiries)
+    return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries)
 
 
-def relation_tags(ws: Workspace, rows: Iterable[Mapping[str, Any]]
+def relation_tags(cache: Cache, rows: Iterable[Mapping[str, Any]]
                   ) -> tuple[dict[tuple[str, str], tuple[str, ...]], int]:
     """Each cached relation's tags after the journal rows (in id order), keyed (external_userid,
-    userid), and how many relations the rows name that the cache does not have."""
+    userid), and how many relations the rows say were added or deleted that a sync has not
+    brought yet (not in the cache, or still in it)."""
     tagged = [r for r in rows if r.get("userid") and r.get("external_userid")]
     keys = {(str(r["external_userid"]), str(r["userid"])) for r in tagged}
-    cached = outbox.relation_states_by_key(ws.cache, keys)
+    cached = outbox.relation_states_by_key(cache, keys)
     tags = {key: set(state.tag_ids) for key, state in cached.items()}
+    deleted: set[tuple[str, str]] = set()
     for row in tagged:
         key = (str(row["external_userid"]), str(row["userid"]))
+        if row["action"] == "customer_delete":
+            deleted.add(key)
+        elif row["action"] == "customer_add":
+            deleted.discard(key)
         if key not in tags or row["action"] not in TAG_ACTIONS:
             continue
         after = _tag_ids(row.get("after"))
@@ -112,7 +119,9 @@ def relation_tags(ws: Workspace, rows: Iterable[Mapping[str, Any]]
             tags[key].discard(str(row["tag_id"]))
     changed = {key: tuple(sorted(ids)) for key, ids in tags.items()
                if ids != set(cached[key].tag_ids)}
-    return changed, len(keys - set(cached))
+    changed = {key: ids for key, ids in changed.items() if key not in deleted}
+    missing, kept = keys - set(cached) - deleted, deleted & set(cached)
+    return changed, len(missing | kept)
 
 
 def _tag_ids(value: object) -> list[str] | None:

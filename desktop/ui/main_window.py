@@ -918,9 +918,9 @@ class MainWindow(QMainWindow):
         if team is not None and team.relations_changed:
             text += self.tr("; the team's changes since the last sync: %1").replace(
                 "%1", COUNTS.relations(team.relations_changed))
-        if team is not None and team.not_cached:
-            text += self.tr("; %1 not in the cache yet (F5 reads them)").replace(
-                "%1", COUNTS.relations(team.not_cached))
+        if team is not None and team.needs_sync:
+            text += self.tr("; %1 added or deleted elsewhere (F5 reads them)").replace(
+                "%1", COUNTS.relations(team.needs_sync))
         self.status.message(text)
 
     def _sync_failed(self, exc: BaseException) -> None:

@@ -2698,6 +2698,10 @@
         <translation>Sync complete: %1, %2, %3 in %4 s</translation>
     </message>
     <message>
+        <source>; %1 added or deleted elsewhere (F5 reads them)</source>
+        <translation>; %1 added or deleted elsewhere (F5 reads them)</translation>
+    </message>
+    <message>
         <source>Deleted tags…</source>
         <translation>Deleted tags…</translation>
     </message>
@@ -2778,10 +2782,6 @@
     <message>
         <source>; the team&apos;s changes since the last sync: %1</source>
         <translation>; the team&apos;s changes since the last sync: %1</translation>
-    </message>
-    <message>
-        <source>; %1 not in the cache yet (F5 reads them)</source>
-        <translation>; %1 not in the cache yet (F5 reads them)</translation>
     </message>
     <message>
         <source>Sync failed: %1</source>

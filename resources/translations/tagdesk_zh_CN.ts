@@ -2672,6 +2672,10 @@
         <translation>同步完成：%1，%2，%3，用时 %4 秒</translation>
     </message>
     <message>
+        <source>; %1 added or deleted elsewhere (F5 reads them)</source>
+        <translation>；%1 在别处添加或删除（按 F5 读取）</translation>
+    </message>
+    <message>
         <source>Deleted tags…</source>
         <translation>已删除的标签…</translation>
     </message>
@@ -2750,10 +2754,6 @@
     <message>
         <source>; the team&apos;s changes since the last sync: %1</source>
         <translation>；自上次同步以来团队的更改：%1</translation>
-    </message>
-    <message>
-        <source>; %1 not in the cache yet (F5 reads them)</source>
-        <translation>；%1 尚未在缓存中（按 F5 读取）</translation>
     </message>
     <message>
         <source>Sync failed: %1</source>
