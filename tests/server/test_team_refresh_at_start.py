@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import requests
 
@@ -25,6 +26,7 @@ from tests.server.team_support import (
     desktop_env,
     log_in,
     logged_in_home,
+    wait_for,
 )
 
 RELATION_PAGES = "externalcontact/batch/get_by_user"
@@ -43,6 +45,18 @@ def _opened(qtbot: Any, home: Path, order: list[str], *, synced: bool) -> GuiSes
     with qtbot.waitSignal(ended, timeout=120_000):
         session.show()
     return session
+
+
+def _resynced(team_server: TeamServerProcess) -> None:
+    """Wait until the server's first re-sync (its own calls to WeCom, seconds after it
+    started) has ended, so that what the sandbox counts next is the desktop's."""
+    def ended() -> bool:
+        with psycopg.connect(team_server.db_url) as conn:
+            row = conn.execute("SELECT last_finished_at >= last_started_at FROM scheduled_job"
+                               " WHERE name = 'resync'").fetchone()
+        return bool(row and row[0])
+
+    wait_for(ended, timeout=120, what="the server's first re-sync")
 
 
 def test_a_team_desktop_refreshes_its_tag_library_at_start_in_a_few_calls(
@@ -72,6 +86,7 @@ def test_a_team_desktop_refreshes_its_tag_library_at_start_in_a_few_calls(
     team_sandbox.state.console_edit_tag(renamed.id, name="改名后的标签")
 
     again: list[str] = []
+    _resynced(team_server)
     calls_before = team_sandbox.stats.calls()
     pages_before = team_sandbox.stats.calls(RELATION_PAGES)
     session = _opened(qtbot, home, again, synced=True)
@@ -122,6 +137,7 @@ def test_the_refresh_at_start_brings_the_teams_events_and_expiries_without_a_rel
                                              "type": "coupon_used"}]})
     assert pushed.status_code == 200, pushed.text
 
+    _resynced(team_server)
     calls_before = team_sandbox.stats.calls()
     session_again = _opened(qtbot, home, [], synced=True)
     try:
