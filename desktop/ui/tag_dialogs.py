@@ -194,8 +194,9 @@ class CreateTagDialog(_SaveDialog):
     def __init__(self, context: AppContext, service: TagAdminService,
                  groups: Sequence[GroupInfo], group_id: str = "",
                  parent: QWidget | None = None, *,
-                 strategy_names: Mapping[int, str] | None = None) -> None:
+                 strategy_names: Mapping[int, str] | None = None, under: str = "") -> None:
         super().__init__(context, service, self.tr("New tag"), parent)
+        self._under = under     # the path the name starts with (the tree's current tag)
         self.group_box = QComboBox()
         names = strategy_names or {}
         writable = [g for g in groups if g.kind is TagKind.CORP
@@ -211,6 +212,8 @@ class CreateTagDialog(_SaveDialog):
         self.form.addRow(self.tr("Group"), self.group_box)
         self.form.addRow(self.tr("Name"), self.name_edit)
         self._siblings: dict[str, list[str]] = {}
+        if under:
+            self.name_edit.setText(f"{under}/")
         self.name_edit.textChanged.connect(self.validate)
         self.group_box.currentIndexChanged.connect(self.validate)
         self.validate()
@@ -219,6 +222,12 @@ class CreateTagDialog(_SaveDialog):
         group_id = str(self.group_box.currentData() or "")
         if not group_id:
             self.show_message(self.tr("Create a tag group first."), blocking=True)
+            return False
+        if self._under and self.name_edit.text() == f"{self._under}/":
+            # only the path offered: nothing typed yet, a hint rather than "must not end in /"
+            self.show_message(self.tr("Type a name after “%1/” for a tag under it, or clear"
+                                      " the field for a tag beside it.").replace(
+                                          "%1", self._under), blocking=True, error=False)
             return False
         if group_id not in self._siblings:
             self._siblings[group_id] = self.service.tag_names_in_group(group_id)

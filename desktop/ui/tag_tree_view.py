@@ -281,11 +281,11 @@ class TagTreeView(QWidget):
         node = self.current_node()
         group = _group_of(node)
         library = self.model.library
+        under = node.full_name if node is not None and node.kind in (
+            NodeKind.TAG, NodeKind.FOLDER) else ""
         dialog = CreateTagDialog(self.context, self.model.service, library.groups,
                                  group.group.id if group and group.group else "", self,
-                                 strategy_names=library.strategy_names)
-        if node is not None and node.kind in (NodeKind.TAG, NodeKind.FOLDER):
-            dialog.name_edit.setText(f"{node.full_name}/")
+                                 strategy_names=library.strategy_names, under=under)
         dialog.saved.connect(lambda created: self._select_later(f"tag:{created.tag.id}"))
         return self._open(dialog)
 

@@ -1221,6 +1221,10 @@
         <source>Create a tag group first.</source>
         <translation>Create a tag group first.</translation>
     </message>
+    <message>
+        <source>Type a name after “%1/” for a tag under it, or clear the field for a tag beside it.</source>
+        <translation>Type a name after “%1/” for a tag under it, or clear the field for a tag beside it.</translation>
+    </message>
 </context>
 <context>
     <name>CustomerTableModel</name>

@@ -1208,6 +1208,10 @@
         <source>Create a tag group first.</source>
         <translation>请先创建一个标签组。</translation>
     </message>
+    <message>
+        <source>Type a name after “%1/” for a tag under it, or clear the field for a tag beside it.</source>
+        <translation>在「%1/」后输入名称，新标签就建在它下面；清空则新建与它同级的标签。</translation>
+    </message>
 </context>
 <context>
     <name>CustomerTableModel</name>

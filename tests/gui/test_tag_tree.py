@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionViewItem
 
 from desktop.domain.governance import Actor, OrgChart, Policy, actor_for
@@ -15,7 +16,7 @@ from desktop.domain.tags import TagInfo
 from desktop.services.governance import TeamRules
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
-from desktop.ui.tag_dialogs import CreateTagDialog, RenameDialog
+from desktop.ui.tag_dialogs import ERROR_COLOUR, CreateTagDialog, RenameDialog
 from desktop.ui.tag_tree_model import COUNT_COLUMN, TAG_IDS_MIME, Role, TagTreeModel
 from desktop.ui.tag_tree_view import TagTreeView
 from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
@@ -438,7 +439,15 @@ def test_ctrl_n_creates_a_tag_under_the_current_path(
     assert isinstance(dialog, CreateTagDialog)
     assert dialog.group_box.currentText() == "行业类型"
     assert dialog.name_edit.text() == "教育/K12/"
-    assert not dialog.ok_button.isEnabled() and dialog.message_label.text()
+    assert not dialog.ok_button.isEnabled()
+    # the path offered is no mistake yet: a grey hint on what to type, not "must not end in /"
+    assert dialog.message_label.text() == ("Type a name after “教育/K12/” for a tag under it,"
+                                           " or clear the field for a tag beside it.")
+    hint = dialog.message_label.palette().color(QPalette.ColorRole.WindowText)
+    assert hint != ERROR_COLOUR
+    dialog.name_edit.setText("教育/K12/中学/")
+    assert "开头或结尾" in dialog.message_label.text()
+    assert dialog.message_label.palette().color(QPalette.ColorRole.WindowText) == ERROR_COLOUR
     dialog.name_edit.setText("教育/K12/小学")  # exists already
     assert not dialog.ok_button.isEnabled()
     assert len(sandbox.state.tag_ids_by_name()) == tags_before
