@@ -6,7 +6,11 @@ from __future__ import annotations
 import inspect
 import json
 
-from desktop.domain.autotag.base import NO_INTENT
+from desktop.domain.autotag.base import (
+    NO_INTENT,
+    NO_INTENT_THRESHOLD,
+    PACK_LOWEST_THRESHOLDS,
+)
 from desktop.resources import resource_path
 from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT, load_base_model
 from desktop.services.autotag_packs import load_intent_packs
@@ -35,3 +39,9 @@ def test_the_base_model_s_tags_are_packs_and_no_intent() -> None:
 def test_the_builder_writes_the_file_the_app_reads() -> None:
     assert resource_path(BASE_MODEL).name == "base_model.json"
     assert inspect.getsource(load_base_model).count(f'"{BASE_MODEL}"') == 1
+
+
+def test_the_base_model_keeps_each_pack_s_lowest_threshold_and_the_gate_s() -> None:
+    thresholds = load_base_model().thresholds
+    assert thresholds[NO_INTENT] == NO_INTENT_THRESHOLD
+    assert all(thresholds[pack] >= lowest for pack, lowest in PACK_LOWEST_THRESHOLDS.items())
