@@ -307,10 +307,16 @@ class AuditViewer(QWidget):
         return self.batches_model.line_at(rows[0]) if len(rows) == 1 else None
 
     def selected_batch_id(self) -> str:
+        """The batch of the selected change or line; with nothing selected among one opened
+        batch's changes, that batch."""
         row, line = self._selected_journal_row(), self._selected_line()
         if row is not None:
             return row.batch_id
-        return line.batch_id if line is not None else ""
+        if line is not None:
+            return line.batch_id
+        if self.rows_button.isChecked() and self._drill is not None and not self.selected_rows():
+            return self._drill.batch_id
+        return ""
 
     def _newer_on_server(self) -> None:
         """Show what other desktops wrote since; not under a reader's selection (the next

@@ -672,6 +672,9 @@ def test_back_from_a_batchs_changes_the_batches_view_is_whole_again(
     with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
     assert viewer.drill_label.isVisibleTo(viewer) and "changes" in viewer.status.text()
+    # the batch opened is the one 回滚批次 takes, before a change of it is selected
+    assert not viewer.selected_rows() and viewer.revert_button.isEnabled()
+    assert viewer.selected_batch_id() == viewer.batches_model.lines[imported].batch_id
     viewer.batches_button.click()
     assert viewer.selected_rows() == [imported]
     assert viewer.status.text() == f"{batches} batches"
