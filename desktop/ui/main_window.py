@@ -470,6 +470,19 @@ class MainWindow(QMainWindow):
         _present(self._reports)
         return self._reports
 
+    def show_filter(self, text: str) -> None:
+        """Filter the table (a tag health finding's customers) and come to the front, over
+        the window that asked."""
+        self.filter_bar.set_filter(text)
+        self.raise_()
+        self.activateWindow()
+
+    def show_tag(self, tag_id: str) -> None:
+        """Select the tag in the tree and come to the front, over the window that asked."""
+        self.tag_tree.select_key(f"tag:{tag_id}")
+        self.raise_()
+        self.activateWindow()
+
     def show_relations(self, relation_ids: frozenset[int]) -> None:
         """The table shows just these relations (a pilot's) until the filter changes."""
         self.model.show_only(relation_ids)
@@ -484,9 +497,8 @@ class MainWindow(QMainWindow):
             from desktop.ui.health_view import HealthWindow
 
             self._health = HealthWindow(self.context, self)
-            self._health.filterRequested.connect(self.filter_bar.set_filter)
-            self._health.tagRequested.connect(
-                lambda tag_id: self.tag_tree.select_key(f"tag:{tag_id}"))
+            self._health.filterRequested.connect(self.show_filter)
+            self._health.tagRequested.connect(self.show_tag)
             _make_tool_window(self._health)
         _present(self._health)
         return self._health

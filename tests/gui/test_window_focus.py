@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QAbstractSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
@@ -54,3 +54,20 @@ def test_no_window_opens_with_the_focus_in_a_number_box(qtbot: Any, window: Main
         opened, focused = _focused(qtbot, window, opener)
         assert not isinstance(focused, QAbstractSpinBox), (opener, focused)
         opened.close()
+
+
+def test_a_health_finding_shown_in_the_table_brings_the_main_window_forward(
+        qtbot: Any, window: MainWindow) -> None:
+    """筛选这些客户 and 定位这些标签 act on the main window: it comes over the health window
+    instead of filtering (or selecting a tag) behind it, out of sight."""
+    health = window.open_health()
+    qtbot.waitUntil(lambda: health.model.report is not None and health.model.rowCount() > 0,
+                    timeout=15000)
+    for button in (health.filter_button, health.select_button):
+        health.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is health, timeout=5000)
+        health.table.selectRow(0)
+        assert button.isEnabled()
+        button.click()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    assert window.filter_bar.text() == health.filter_expression() != ""
