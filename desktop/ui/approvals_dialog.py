@@ -40,6 +40,7 @@ from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 
 COLUMNS = ("id", "kind", "target", "requester", "customers", "status", "reason", "decision")
+DECISION_WIDTH = 320   # who decided shows whole; a long rejection reason is cut and its tooltip has it
 
 
 class ApprovalsDialog(QDialog):
@@ -233,16 +234,23 @@ class ApprovalsDialog(QDialog):
         self._update_buttons()
 
     def _fill_table(self) -> None:
-        """The requests, each column as wide as what it shows (the reason takes the rest);
-        the window widens, within its screen, to show them whole."""
+        """The requests, each column as wide as what it shows (the reason takes the rest, a
+        decision at most DECISION_WIDTH beyond who decided); the window widens, within its
+        screen, to show them whole. Each cell's tooltip has its whole text."""
         self.table.setRowCount(len(self.approvals))
         for row, approval in enumerate(self.approvals):
             for column, key in enumerate(COLUMNS):
-                self.table.setItem(row, column, QTableWidgetItem(self._cell(approval, key)))
-        reason = COLUMNS.index("reason")
+                item = QTableWidgetItem(self._cell(approval, key))
+                item.setToolTip(item.text())
+                self.table.setItem(row, column, item)
+        reason, decision = COLUMNS.index("reason"), COLUMNS.index("decision")
         for column in range(len(COLUMNS)):
             if column != reason:
                 self.table.resizeColumnToContents(column)
+        who = max((self.table.fontMetrics().horizontalAdvance(self._person(str(
+            approval.get("decided_by") or ""))) for approval in self.approvals), default=0)
+        self.table.setColumnWidth(decision, min(
+            self.table.columnWidth(decision), max(DECISION_WIDTH, who + 24)))
         header = self.table.horizontalHeader()
         wanted = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != reason) + max(
             self.table.sizeHintForColumn(reason), header.sectionSizeHint(reason))

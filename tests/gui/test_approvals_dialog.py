@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from desktop.ui.approvals_dialog import COLUMNS, ApprovalsDialog
+from desktop.ui.approvals_dialog import COLUMNS, DECISION_WIDTH, ApprovalsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -39,3 +39,29 @@ def test_who_decided_is_not_cut_short(qtbot: Any, gui_home: Path,
     for column in range(len(COLUMNS)):     # the reason gives way, never who decided
         if COLUMNS[column] != "reason":
             assert table.columnWidth(column) >= table.sizeHintForColumn(column), COLUMNS[column]
+
+
+def test_a_long_rejection_reason_does_not_push_the_table_off_screen(
+        qtbot: Any, gui_home: Path, synced_workspace: Any) -> None:
+    """A decision with a long reason is cut at DECISION_WIDTH (its tooltip has it whole), so
+    the other columns keep their room; it made the column 611 px and the window wider than
+    its screen."""
+    dialog = ApprovalsDialog(synced_workspace.profile, members=[("dongxuelin", "董雪琳")])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog._task is None, timeout=10_000)
+    why = "这个标签还在双11活动的自动规则里用着，删掉以后规则会落空，请先把规则改掉再申请删除" * 2
+    dialog._shown(([{"id": 3, "kind": "delete_tag", "target": "MKT-活动/双11预热",
+                     "requester": "dongxuelin", "customers": 12, "status": "rejected",
+                     "reason": "", "decided_by": "dongxuelin", "decision_reason": why}],
+                   {"me": {"userid": "dongxuelin", "admin": True}}))
+    table, last = dialog.table, len(COLUMNS) - 1
+    decided = table.item(0, last)
+    assert decided is not None
+    assert table.columnWidth(last) == DECISION_WIDTH
+    assert table.columnWidth(last) >= table.fontMetrics().horizontalAdvance("董雪琳 (dongxuelin)")
+    screen = dialog.screen()
+    assert screen is not None and dialog.width() <= screen.availableGeometry().width()
+    assert decided.toolTip() == decided.text()
+    assert decided.text().startswith("董雪琳 (dongxuelin)") and decided.text().endswith(why)
