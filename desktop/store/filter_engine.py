@@ -16,14 +16,13 @@ built them) an engine given `on_cold` answers every filter with one SQL query
 (`filter_sql`, same results) and calls `on_cold()` once per new version, after that
 answer, so its owner can run `prepare()` on a worker; without `on_cold`, the bitmaps are
 built as needed.
-What depends only on which relations exist, whose customer each is and their createtime
-(the universe, the relation -> customer map, relations by createtime) is kept across
-versions, and across `invalidate()`, while the cache's `relation_set_version` (kept by
-triggers) is unchanged, and `prepare()` stores them in the cache for that version
-(`filter_stored`), so an engine on a just-opened cache starts with them; with them, a
-cold filter without `text:` or tag counts builds just
-the bitmaps its leaves need from their indexes, which costs less than SQL's lookup of
-every matching relation's customer. The name and owner orders built are stored too, for
+What depends only on which relations exist, whose customer and owner each is and their
+createtime (the universe, the relation -> customer map, relations by createtime and by owner)
+is kept across versions, and across `invalidate()`, while the cache's `relation_set_version`
+(kept by triggers) is unchanged, and `prepare()` stores them in the cache for that version
+(`filter_stored`), so an engine on a just-opened cache starts with them; with them, a cold
+filter without `text:` or tag counts builds just the bitmaps its leaves need from their
+indexes, which costs less than SQL's lookup of every matching relation's customer. The name and owner orders built are stored too, for
 the version of what they sort by (`filter_sort_store`); other orders come from SQL.
 
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the

@@ -34,11 +34,13 @@ from desktop.domain.filter.plan import (
 )
 from desktop.store import filter_leaves as sql
 from desktop.store import filter_sort_store, filter_stored, filter_tag_store
+from desktop.store.customer_map import CustomerMap
 from desktop.store.filter_catalogue import load_catalogue
 
-RELATION_SET_PARTS = ("universe", "shared", "shared_ids", "createtimes", "order:createtime")
-"""What is built from which relations exist, whose customer each is and their createtime,
-nothing else: kept across versions with the same `relation_set_version` (see `carried`)."""
+RELATION_SET_PARTS = ("universe", "shared", "createtimes", "order:createtime", "owners")
+"""What is built from which relations exist, whose customer and owner each is and their
+createtime, nothing else: kept across versions with the same `relation_set_version` (see
+`carried`)."""
 SORT_VERSION = "sort_version:"
 """Keys of the version each order built from SQL was built at (`filter_sort_store`)."""
 LEAF_CACHE_SIZE = 256
@@ -209,8 +211,7 @@ class FilterIndex:
         self.catalogue(conn)
         self.take_stored(conn)
         self.universe(conn)  # first the customer map: cold filters meanwhile may use it
-        shared = self._once("shared", lambda: sql.shared_customers(conn))
-        self._once("shared_ids", lambda: FrozenBitMap(shared))
+        self._once("shared", lambda: CustomerMap.of(sql.shared_customers(conn))).lookup()
         every_tag = sql.every_tagged(conn)
         with self._lock:
             for pk, bm in every_tag.items():
@@ -237,10 +238,8 @@ class FilterIndex:
             built = "shared" in self._shared
         if not built and len(relations) <= FEW_RELATIONS:
             return len(sql.customers_of(conn, relations))
-        shared = self._once("shared", lambda: sql.shared_customers(conn))
-        shared_ids = self._once("shared_ids", lambda: FrozenBitMap(shared))
-        in_shared = relations & shared_ids
-        return len(relations) - len(in_shared) + len({shared[rid] for rid in in_shared})
+        return self._once("shared", lambda: CustomerMap.of(sql.shared_customers(conn))
+                          ).customers_in(relations)
 
     def order(self, conn: sqlite3.Connection, order_by: str) -> Sequence[int]:
         """Relation ids in one of `ORDER_SQL`'s orders: as the cache stores it for the current

@@ -1,16 +1,19 @@
 """The relation-set parts of a filter index, stored in the cache (table `filter_relation_set`).
 
-What a `FilterIndex` builds from which relations exist, whose customer each is and their
-createtime (`RELATION_SET_PARTS`: about 60 ms of queries at 100,000 customers) holds for
+What a `FilterIndex` builds from which relations exist, whose customer and owner each is and
+their createtime (`RELATION_SET_PARTS`: about 60 ms of queries at 100,000 customers) holds for
 as long as `relation_set_version` stays. `prepare()` stores them for that version, so an
 engine on a just-opened cache reads them in one blob (a few ms) and counts as one that kept
-them. A row for another version (stale) or one that fails its checks (damaged) is ignored:
-the parts are then built from the relations again and stored by the next `prepare()`.
+them. A row for another version (stale), of another format (older) or one that fails its
+checks (damaged) is ignored: the parts are then built from the relations again and stored
+by the next `prepare()`.
 
 The blob: a header (format, byte order, section sizes, CRC-32 of the rest), then the
 universe (a serialized roaring bitmap), the ids of relations whose customer has other
-relations and, aligned, that customer's number (32-bit), then every relation's createtime
-(a double) and, aligned, its id (32-bit), in ascending order.
+relations in ascending order and, aligned, that customer's number (32-bit), then every
+relation's createtime (32-bit seconds) and, aligned, its id (32-bit), in ascending order, then the
+relations of each owner: the userid's length (32-bit) and UTF-8 bytes, the bitmap's size
+(32-bit) and the bitmap serialized.
 """
 
 from __future__ import annotations
@@ -22,36 +25,49 @@ import sys
 import zlib
 from array import array
 from collections.abc import Mapping
+from operator import ne
 from typing import Any
 
 from pyroaring import FrozenBitMap
 
+from desktop.store.customer_map import CustomerMap
 from desktop.store.db import Cache
 from desktop.store.errors import CacheError
 
 log = logging.getLogger("tagdesk.store")
 
-FORMAT = b"TDRS1" + (b"L" if sys.byteorder == "little" else b"B")
-_HEADER = struct.Struct("<6sQQQI")  # format, universe bytes, shared count, relation count, CRC
-RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migrations 16, 17)
+FORMAT = b"TDRS2" + (b"L" if sys.byteorder == "little" else b"B")
+OLDER_FORMAT = b"TDRS1"  # without the owners' relations
+_HEADER = struct.Struct("<6sQQQQI")  # format, universe, shared count, relations, owners, CRC
+_SIZE = struct.Struct("<I")
+RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migrations 16, 17, 23)
 
 
 def encode(parts: Mapping[str, object]) -> bytes | None:
     """The blob of complete parts (None if some part is not built, or an id is over 32 bits)."""
     universe, shared = parts.get("universe"), parts.get("shared")
-    createtimes = parts.get("createtimes")
-    if not (isinstance(universe, FrozenBitMap) and isinstance(shared, dict)
-            and isinstance(createtimes, tuple)):
+    createtimes, owners = parts.get("createtimes"), parts.get("owners")
+    if not (isinstance(universe, FrozenBitMap) and isinstance(shared, CustomerMap)
+            and isinstance(createtimes, tuple) and isinstance(owners, dict)):
         return None
     times, ids = createtimes
     try:
-        sections = (array("I", shared.keys()), array("I", shared.values()), array("d", times),
+        seconds = array("I", map(int, times))
+        sections = (array("I", shared.ids), array("I", shared.numbers), seconds,
                     array("I", ids))
     except OverflowError:
         return None
-    body = b"".join((universe.serialize(), *(section.tobytes() for section in sections)))
-    header = _HEADER.pack(FORMAT, len(body) - 4 * (2 * len(shared) + 3 * len(ids)),
-                          len(shared), len(ids), zlib.crc32(body))
+    if any(map(ne, times, seconds)):
+        return None  # a createtime that is not a whole second
+    by_owner = b"".join(
+        _SIZE.pack(len(name)) + name + _SIZE.pack(len(bitmap)) + bitmap
+        for name, bitmap in ((str(userid).encode(), owned.serialize())
+                             for userid, owned in owners.items()))
+    body = b"".join((universe.serialize(), *(section.tobytes() for section in sections),
+                     by_owner))
+    header = _HEADER.pack(FORMAT, len(body) - 4 * (2 * len(shared.ids) + 2 * len(ids))
+                          - len(by_owner), len(shared.ids), len(ids), len(by_owner),
+                          zlib.crc32(body))
     return header + body
 
 
@@ -60,25 +76,40 @@ def decode(blob: bytes) -> dict[str, object] | None:
     createtime stay arrays: sliced into bitmaps, searched and iterated as they are."""
     if len(blob) < _HEADER.size:
         return None
-    form, universe_size, shared_count, count, crc = _HEADER.unpack_from(blob)
+    form, universe_size, shared_count, count, owners_size, crc = _HEADER.unpack_from(blob)
     body = memoryview(blob)[_HEADER.size:]
-    if (form != FORMAT or len(body) != universe_size + 4 * (2 * shared_count + 3 * count)
-            or zlib.crc32(body) != crc):
+    if (form != FORMAT or len(body) != universe_size + 4 * (2 * shared_count + 2 * count)
+            + owners_size or zlib.crc32(body) != crc):
         return None
-    sizes = (universe_size, 4 * shared_count, 4 * shared_count, 8 * count, 4 * count)
+    sizes = (universe_size, 4 * shared_count, 4 * shared_count, 4 * count, 4 * count,
+             owners_size)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    universe_bytes, keys, numbers, times, ids = (
+    universe_bytes, keys, numbers, times, ids, by_owner = (
         body[start:start + size] for start, size in zip(starts, sizes, strict=True))
     try:
         universe = FrozenBitMap.deserialize(bytes(universe_bytes))
-    except ValueError:
+        owners = _owners(by_owner)
+    except (ValueError, struct.error, UnicodeDecodeError):
         return None
     if len(universe) != count:
         return None
-    shared = dict(zip(_array("I", keys), _array("I", numbers), strict=True))
     order = _array("I", ids)
-    return {"universe": universe, "shared": shared, "shared_ids": FrozenBitMap(shared),
-            "createtimes": (_array("d", times), order), "order:createtime": order}
+    return {"universe": universe, "shared": CustomerMap(_array("I", keys), _array("I", numbers)),
+            "createtimes": (_array("I", times), order), "order:createtime": order,
+            "owners": owners}
+
+
+def _owners(section: memoryview) -> dict[str, FrozenBitMap]:
+    owners: dict[str, FrozenBitMap] = {}
+    at = 0
+    while at < len(section):
+        (size,) = _SIZE.unpack_from(section, at)
+        userid = bytes(section[at + 4:at + 4 + size]).decode()
+        at += 4 + size
+        (size,) = _SIZE.unpack_from(section, at)
+        owners[userid] = FrozenBitMap.deserialize(bytes(section[at + 4:at + 4 + size]))
+        at += 4 + size
+    return owners
 
 
 def _array(typecode: str, section: memoryview) -> array[Any]:
@@ -93,6 +124,8 @@ def load(conn: sqlite3.Connection, relation_set: str) -> dict[str, object]:
                        (relation_set,)).fetchone()
     if row is None:
         return {}
+    if bytes(row[0][:len(OLDER_FORMAT)]) == OLDER_FORMAT:
+        return {}  # written before the owners were stored: stored again by the next prepare()
     parts = decode(row[0])
     if parts is None:
         log.warning("the stored filter map of relation set %s is damaged: built again",

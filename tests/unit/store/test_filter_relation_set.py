@@ -67,8 +67,26 @@ def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_cu
         tx.execute("UPDATE relation SET external_userid = 'wm0000002' WHERE id = 9000")
     assert int(_relation_set(cache)) == start + 2
     with cache.write() as tx:
-        tx.execute("DELETE FROM relation WHERE id = 9000")
+        tx.execute("UPDATE relation SET userid = 'u0001' WHERE id = 9000")
     assert int(_relation_set(cache)) == start + 3
+    with cache.write() as tx:
+        tx.execute("DELETE FROM relation WHERE id = 9000")
+    assert int(_relation_set(cache)) == start + 4
+
+
+def test_a_just_opened_engine_never_counts_a_relation_for_its_former_owner(
+        cache: Cache) -> None:
+    FilterEngine(cache).prepare()  # the relations by owner stored with the relation set
+    with cache.write() as tx:
+        moved = tx.execute("UPDATE relation SET userid = 'u0001' WHERE userid = 'u0002'"
+                           " RETURNING id").fetchall()
+        bump_data_version(cache, tx)
+    assert moved
+    with Cache(cache.path) as opened:
+        engine = FilterEngine(opened, on_cold=lambda: None)
+        for text in ("owner:u0002", "owner:u0001 added>=2024-01-01", "dept:销售二部"):
+            assert engine.count(text) == FilterEngine(opened).count(text), text
+        assert engine.count("owner:u0002").relations == 0
 
 
 def test_a_cold_engine_counts_from_the_kept_map_while_the_relations_stay(

@@ -82,7 +82,7 @@ def test_prepare_stores_the_parts_and_they_read_back_as_built(cache: Cache) -> N
     read = filter_stored.decode(row[1])
     assert read is not None and read.keys() == built.keys() == set(RELATION_SET_PARTS)
     assert read["universe"] == built["universe"] and read["shared"] == built["shared"]
-    assert read["shared_ids"] == built["shared_ids"]
+    assert read["owners"] == built["owners"]
     read_times, built_times = read["createtimes"], built["createtimes"]
     assert isinstance(read_times, tuple) and isinstance(built_times, tuple)
     assert list(read_times[0]) == list(built_times[0])
@@ -226,3 +226,26 @@ def test_a_cold_engine_asks_for_prepare_once_its_answer_is_done(cache: Cache) ->
     engine.relation_ids("高意向 -已流失", limit=50)
     engine.count("高意向 -已流失")
     assert in_snapshot == [False]  # asked once, after the first answer's read transaction
+
+
+def test_a_map_stored_before_the_owners_were_is_stored_again_without_a_warning(
+        cache: Cache, caplog: pytest.LogCaptureFixture) -> None:
+    FilterEngine(cache).prepare()
+    row = _stored_row(cache)
+    assert row is not None
+    with cache.write() as tx:
+        tx.execute("UPDATE filter_relation_set SET parts = ?", (b"TDRS1L" + row[1][6:],))
+    with caplog.at_level(logging.WARNING, logger="tagdesk.store"):
+        assert filter_stored.load(cache.connection(), row[0]) == {}
+        FilterEngine(cache).prepare()
+    assert caplog.text == ""
+    assert _stored_row(cache) == row
+
+
+def test_createtimes_that_are_not_whole_seconds_are_not_stored(cache: Cache) -> None:
+    parts = _prepared_parts(cache)
+    createtimes = parts["createtimes"]
+    assert isinstance(createtimes, tuple) and filter_stored.encode(parts) is not None
+    times, ids = createtimes
+    assert filter_stored.encode({**parts, "createtimes": ([*times[:-1], times[-1] + 0.5],
+                                                          ids)}) is None
