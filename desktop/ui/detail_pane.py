@@ -335,7 +335,8 @@ class DetailPane(QWidget):
         return _unbreakable(line.operator or line.source)
 
     def _action_text(self, action: str) -> str:
-        texts = {"tag_add": self.tr("added"), "tag_remove": self.tr("removed")}
+        texts = {"tag_add": self.tr("Added", "a recent change"),
+                 "tag_remove": self.tr("Removed", "a recent change")}
         return texts.get(action) or LABELS.action(action)   # customer_add, … (team journal)
 
     # -- events ------------------------------------------------------------------

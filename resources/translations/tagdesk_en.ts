@@ -1473,12 +1473,14 @@
         <translation>No behaviour events.</translation>
     </message>
     <message>
-        <source>added</source>
-        <translation>added</translation>
+        <source>Added</source>
+        <comment>a recent change</comment>
+        <translation>Added</translation>
     </message>
     <message>
-        <source>removed</source>
-        <translation>removed</translation>
+        <source>Removed</source>
+        <comment>a recent change</comment>
+        <translation>Removed</translation>
     </message>
 </context>
 <context>

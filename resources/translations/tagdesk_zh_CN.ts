@@ -1458,11 +1458,13 @@
         <translation>没有行为事件。</translation>
     </message>
     <message>
-        <source>added</source>
+        <source>Added</source>
+        <comment>a recent change</comment>
         <translation>添加</translation>
     </message>
     <message>
-        <source>removed</source>
+        <source>Removed</source>
+        <comment>a recent change</comment>
         <translation>移除</translation>
     </message>
 </context>

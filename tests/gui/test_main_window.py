@@ -220,7 +220,8 @@ def test_the_detail_pane_lists_journal_rows_after_tagging(
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         synced_context.toggle_tag([rid], _tag_id(synced_context, "VIP"), lambda: "VIP")
     qtbot.waitUntil(lambda: "No changes recorded" not in window.detail.browser.toPlainText())
-    assert "VIP" in window.detail.browser.visible_text().split("Recent changes", 1)[1]
+    recent = window.detail.browser.visible_text().split("Recent changes", 1)[1]
+    assert "\nAdded VIP · " in recent      # a line of its own, starting with a capital
 
 
 def test_a_journal_time_in_the_detail_pane_never_wraps(
