@@ -135,6 +135,24 @@ def test_relation_page_from_the_documented_example() -> None:
     assert follow.add_way == 1
 
 
+def test_relation_page_values_of_other_types_are_read_as_before() -> None:
+    """Each value of the expected type is taken as it is; any other still coerced."""
+    page = RelationPage.from_api({"external_contact_list": [
+        {"external_contact": {"external_userid": 42, "name": None, "type": "2", "gender": True},
+         "follow_info": {"userid": "rocky", "remark": 7, "createtime": "1525779812",
+                         "add_way": 1.0, "tag_id": ["etA", 5, None], "remark_mobiles": "138",
+                         "state": None}},
+        {"external_contact": "junk", "follow_info": {"tag_id": ("etB",)}},
+        "junk",
+    ]})
+    (contact, follow), (other, other_follow) = page.items
+    assert contact == ExternalContact(external_userid="42", name="", type=2, gender=1)
+    assert (follow.remark, follow.createtime, follow.add_way, follow.state) == (
+        "7", 1525779812, 1, "")
+    assert follow.tag_ids == ("etA", "5") and follow.remark_mobiles == ()
+    assert other.external_userid == "" and other_follow.tag_ids == ("etB",)
+
+
 def test_relation_page_end_and_partial_entries() -> None:
     page = RelationPage.from_api(
         {"external_contact_list": [{"external_contact": {"external_userid": "wm1"}}]}
