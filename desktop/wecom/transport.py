@@ -502,7 +502,7 @@ class WeComTransport:
 
     def _parse(self, path: str, response: requests.Response, team_url: str) -> dict[str, Any]:
         try:
-            data = json.loads(response.content.decode("utf-8"))
+            data = parse_json(response.content)
         except (UnicodeDecodeError, ValueError):
             data = None
         if (
@@ -600,6 +600,19 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     return isinstance(
         reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
     )
+
+
+def parse_json(body: bytes) -> Any:
+    """An answer's JSON: by orjson (a relation page in 55-65 % of the standard parser's
+    CPU), or by the standard parser where orjson refuses what it accepts (NaN, lone
+    surrogates); an integer past 64 bits comes as a float (WeCom sends none). Raises
+    ValueError (or UnicodeDecodeError) where the standard parser does."""
+    import orjson  # with the first answer, as requests: a GUI start paints before any call
+
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body.decode("utf-8"))
 
 
 def _errcode(data: Mapping[str, Any]) -> int | None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LATER = ("openpyxl", "requests", "urllib3", "desktop.ui.audit_viewer", "desktop.ui.autotag_review",
+LATER = ("openpyxl", "requests", "urllib3", "orjson", "desktop.ui.audit_viewer", "desktop.ui.autotag_review",
          "desktop.ui.health_view", "desktop.ui.rules_dialog", "desktop.ui.reports",
          "desktop.ui.events_browser", "desktop.ui.events_dialog", "desktop.ui.import_wizard",
          "desktop.ui.exclusive_sets_dialog", "desktop.ui.deleted_tags_dialog",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import ErrorKind
 from desktop.wecom.errors import CallCancelled, NetworkReason, WeComError, WeComNetworkError
 from desktop.wecom.ratelimit import RateLimits
-from desktop.wecom.transport import ApiRequest, WeComTransport
+from desktop.wecom.transport import ApiRequest, WeComTransport, parse_json
 from tests.unit.wecom.fakes import API_BASE, CORP_ID, SECRET, TOKEN, Call, FakeClock, FakeWeCom
 
 FAST = RateLimits(max_retries=3, backoff_base_s=0.001, backoff_max_s=0.002, rate_limit_pause_s=0.05)
@@ -226,6 +227,29 @@ def test_a_non_json_answer_is_a_network_error_without_retry(
         client.get_follow_user_list()
     assert info.value.reason is NetworkReason.BAD_RESPONSE and info.value.status == 200
     assert _count(fake_wecom, "externalcontact/get_follow_user_list") == 1
+
+
+@pytest.mark.parametrize("body", [
+    '{"errcode": 0, "next_cursor": "", "remark": "李部长 😀"}'.encode(),
+    b'{"errcode": 0, "ratio": NaN}',
+    b'{"errcode": 0, "name": "\\ud800x"}',  # a lone surrogate
+])
+def test_an_answer_parses_as_the_standard_parser_reads_it(body: bytes) -> None:
+    parsed, expected = parse_json(body), json.loads(body.decode("utf-8"))
+    assert repr(parsed) == repr(expected)  # NaN is equal to nothing, its repr to itself
+
+
+def test_an_integer_past_64_bits_is_read_as_a_float() -> None:
+    assert parse_json(b'{"createtime": 123456789012345678901234567890}') == {
+        "createtime": 1.2345678901234568e29}
+
+
+@pytest.mark.parametrize("body", [b"<html>portal</html>", b'{"errcode": 0', b'"\xff"'])
+def test_an_answer_that_is_no_json_is_refused_as_the_standard_parser_refuses_it(
+    body: bytes,
+) -> None:
+    with pytest.raises(ValueError):
+        parse_json(body)
 
 
 def test_a_gettoken_answer_without_token_is_a_bad_response(
