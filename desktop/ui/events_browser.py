@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,6 +49,7 @@ from desktop.store.db import Cache
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
 from desktop.ui.events_dialog import EventsDialog
+from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
@@ -366,11 +366,11 @@ class EventsBrowser(QDialog):
         return self.importer
 
     def _choose_export(self) -> None:
-        path, _kind = QFileDialog.getSaveFileName(
-            self, self.tr("Export events"), "events.xlsx",
-            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
-        if path:
-            self.export(Path(path))
+        path = ask_path(self, self.tr("Export events"),
+                        self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"), save=True,
+                        suggested="events.xlsx")
+        if path is not None:
+            self.export(path)
 
     def export(self, path: Path) -> Task:
         """Write every event the shown filters match to `path` (.xlsx or .csv) on a worker."""

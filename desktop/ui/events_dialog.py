@@ -8,12 +8,10 @@ type. On a team profile the events go to the team server, as `tagdesk events imp
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +29,7 @@ from desktop.services.team_events import store_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
+from desktop.ui.file_dialogs import ask_path, typed_path
 from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
@@ -101,18 +100,18 @@ class EventsDialog(QDialog):
         self.problems.setHeaderLabels([self.tr("Line"), self.tr("Problem")])
 
     def _browse(self) -> None:
-        path, _kind = QFileDialog.getOpenFileName(
-            self, self.tr("Import events"), "",
-            self.tr("Events (*.csv *.jsonl *.ndjson *.json);;All files (*)"))
-        if path:
-            self.path.setText(path)
+        path = ask_path(self, self.tr("Import events"),
+                        self.tr("Events (*.csv *.jsonl *.ndjson *.json);;All files (*)"),
+                        save=False)
+        if path is not None:
+            self.path.setText(str(path))
 
     def start_import(self, *, skip_invalid: bool = False) -> Task | None:
         text = self.path.text().strip()
         if not text:
             self.texts.say(self.summary, lambda: self.tr("Choose an events file first."))
             return None
-        path = Path(text)
+        path = typed_path(text)
         workspace = self.context.workspace
 
         def work(progress: Any, cancel: Any) -> EventImportResult:

@@ -27,7 +27,7 @@ from desktop.services.progress import Progress
 from desktop.services.spreadsheet_export import ExportResult, export_relations, group_names
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
-from desktop.ui.file_dialogs import ask_path
+from desktop.ui.file_dialogs import ask_path, typed_path
 from desktop.ui.retranslate import retranslate_in_place
 
 
@@ -110,7 +110,7 @@ class ExportDialog(QDialog):
         if not text:
             self.texts.say(self.message, lambda: self.tr("Choose a file first."))
             return
-        path = Path(text)
+        path = typed_path(text)
         if not path.suffix:
             path = path.with_suffix(".xlsx")
         cache, ids, groups = self.context.cache, self.relation_ids, self.chosen_groups()

@@ -43,7 +43,7 @@ from desktop.services.spreadsheet_import import ImportProblem, ImportReport, Spr
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
-from desktop.ui.file_dialogs import ask_path
+from desktop.ui.file_dialogs import ask_path, typed_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
@@ -192,7 +192,7 @@ class ImportWizard(QDialog):
         if not text:
             self.texts.say(self.file_message, lambda: self.tr("Choose a file first."))
             return
-        path = Path(text)
+        path = typed_path(text)
         importer = SpreadsheetImporter(self.context.cache)
         self.check_button.setEnabled(False)
         self.texts.say(self.file_message, lambda: self.tr("Checking every row…"))

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from desktop.services.reconcile_status import (
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from desktop.ui.errors import readable
+from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english, list_text
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
@@ -216,10 +216,10 @@ class ReconcileDialog(QDialog):
     # -- comparing ---------------------------------------------------------------------------
 
     def _browse(self) -> None:
-        path, _kind = QFileDialog.getOpenFileName(
-            self, self.tr("Orders"), "", self.tr("Orders (*.csv *.json *.jsonl);;All files (*)"))
-        if path:
-            self.source.setText(path)
+        path = ask_path(self, self.tr("Orders"),
+                        self.tr("Orders (*.csv *.json *.jsonl);;All files (*)"), save=False)
+        if path is not None:
+            self.source.setText(str(path))
 
     def compare(self) -> None:
         source, tag = self.source.text().strip(), self.tag.text().strip()
