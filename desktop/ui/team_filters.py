@@ -90,6 +90,7 @@ class SaveFilterDialog(QDialog):
         self._own, self._team = dict(own), dict(team or {})
         self._refusal = refusal
         self.name = QLineEdit(name)
+        self.name.selectAll()           # the filter's text as a default: typing a name replaces it
         self.team = QCheckBox()
         self.team.setVisible(team is not None)
         self.message = QLabel()

@@ -233,6 +233,18 @@ def test_saved_filters_persist_and_apply(qtbot: Any, bar: FilterBar, tmp_path: P
     assert Settings(tmp_path).saved_filters("test") == []
 
 
+def test_a_name_typed_at_once_replaces_the_suggested_one(qtbot: Any, bar: FilterBar) -> None:
+    """The dialog offers the filter's text as the name; typing a name replaces it instead of
+    being added after it."""
+    bar.edit.setText("高意向 AND NOT VIP")
+    dialog = _save_dialog(bar)
+    qtbot.waitUntil(dialog.name.hasFocus, timeout=5000)
+    assert dialog.name.text() == "高意向 AND NOT VIP"
+    qtbot.keyClicks(dialog.name, "hot leads")
+    assert dialog.name.text() == "hot leads"
+    dialog.reject()
+
+
 def test_a_filter_with_an_error_cannot_be_saved(qtbot: Any, bar: FilterBar) -> None:
     menu = bar.saved_button.menu()
 
