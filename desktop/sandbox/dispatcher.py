@@ -11,6 +11,8 @@
    invalid UTF-8 is 40033 too, malformed JSON (or an empty body) 47001.
 7. mark_tag only: the concurrency gate (45033).
 8. Latency, then the handler in one SQLite transaction (rolled back on any error).
+9. A held API (`hold_answers`, tests only) answers once the hold is released: the call has
+   taken effect, its answer is late at a moment the test chooses.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -45,6 +48,24 @@ BAD_GATEWAY_HTML = (
     b"</body>\r\n</html>\r\n"
 )
 _ESCAPED_CHAR = re.compile(rb"(?<!\\)(?:\\\\)*\\u([0-9a-fA-F]{4})")
+
+
+HOLD_AT_MOST_S = 60.0   # a hold never released stops holding after this
+
+
+class AnswerHold:
+    """The answers of one API held back after the calls took effect, until `release`."""
+
+    def __init__(self) -> None:
+        self.applied = threading.Event()   # a call took effect and waits for its answer
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait(self) -> None:
+        self.applied.set()
+        self._released.wait(HOLD_AT_MOST_S)
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,13 @@ class ApiDispatcher:
         self.quota = QuotaLimiter(config.quota_per_min, config.quota_block_s)
         self.faults = FaultInjector(config.fault_rate, config.seed)
         self._gate = ConcurrencyGate(config.mark_tag_concurrency)
+        self._holds: dict[str, AnswerHold] = {}
+
+    def hold_answers(self, api: str) -> AnswerHold:
+        """From now on each call of `api` takes effect, then waits to answer until the hold is
+        released."""
+        hold = self._holds[api] = AnswerHold()
+        return hold
 
     def set_latency(self, latency_ms: float) -> None:
         self._latency_s = max(0.0, latency_ms) / 1000
@@ -139,6 +167,9 @@ class ApiDispatcher:
                 with self._state.transaction() as conn:
                     call = ApiCall(conn, query, payload, now, self._state.identity, self._config)
                     result = route.handler(call)
+            hold = self._holds.get(api)
+            if hold is not None:
+                hold.wait()
             reply = _json_reply({"errcode": 0, "errmsg": "ok", **result})
         except ApiError as error:
             if not waited:

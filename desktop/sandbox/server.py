@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop.sandbox.callbacks import CallbackSender, CallbackSettings, configure
 from desktop.sandbox.config import SandboxConfig
-from desktop.sandbox.dispatcher import ApiDispatcher
+from desktop.sandbox.dispatcher import AnswerHold, ApiDispatcher
 from desktop.sandbox.http_server import SandboxHTTPServer
 from desktop.sandbox.phone import Phone
 from desktop.sandbox.state import SandboxState
@@ -138,6 +138,13 @@ class SandboxServer:
     def invalidate_tokens(self) -> None:
         """Every issued token now answers 40014."""
         self.state.invalidate_tokens()
+
+    def hold_answers(self, api: str) -> AnswerHold:
+        """Each call of `api` from now on takes effect and then waits to answer until
+        `release()` (or 60 s): WeCom's answer late at a moment a test chooses."""
+        if self._dispatcher is None:
+            raise RuntimeError("sandbox not started")
+        return self._dispatcher.hold_answers(api)
 
     def configure(
         self,

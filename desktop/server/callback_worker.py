@@ -6,7 +6,9 @@ Every server process runs one worker; an event is claimed with `FOR UPDATE SKIP 
 marked done in the same transaction as its journal rows. An event whose server stopped
 halfway is claimed again after RECLAIM_AFTER; handling one twice journals nothing twice,
 since only the difference from the snapshot is journaled (one relation at a time, under an
-advisory lock).
+advisory lock). A relation with a relayed mark_tag still `sending` waits (its event is not
+claimed, and one claimed meanwhile is put back untouched): WeCom may already show that write
+while the snapshot does not, and its re-read would journal it again as a phone's change.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ CLOCK_SKEW_S = 300
 class NotYetVisible(Exception):
     """A relation just added is not yet in `externalcontact/get` (WeCom may answer 84061
     for a moment after an add): read it again later."""
+
+
+class WriteInFlight(Exception):
+    """A relayed mark_tag on the event's relation is not settled yet: handle it afterwards."""
 
 
 class CallbackWorker:
@@ -99,11 +105,14 @@ class CallbackWorker:
         with self._connection() as conn:
             row = conn.execute(
                 "UPDATE callback_event SET status = 'working', claimed_at = now()"
-                " WHERE id = (SELECT id FROM callback_event WHERE status = 'pending'"
-                f" OR (status = 'working' AND claimed_at < now() - interval '{RECLAIM_AFTER}')"
+                " WHERE id = (SELECT id FROM callback_event e WHERE (status = 'pending'"
+                f" OR (status = 'working' AND claimed_at < now() - interval '{RECLAIM_AFTER}'))"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'sending'"
+                " AND o.path = %s AND o.body->>'userid' = e.userid"
+                " AND o.body->>'external_userid' = e.external_userid)"
                 " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 " RETURNING id, event, change_type, userid, external_userid, item_id, state,"
-                " create_time").fetchone()
+                " create_time", (snapshot.MARK_TAG,)).fetchone()
         if row is None:
             return False
         event_id = int(str(row[0]))
@@ -115,6 +124,12 @@ class CallbackWorker:
                 conn.execute("UPDATE callback_event SET status = 'done', finished_at = now(),"
                              " attempts = attempts + 1 WHERE id = %s AND status = 'working'",
                              (event_id,))
+        except WriteInFlight:
+            with self._connection() as conn:
+                conn.execute("UPDATE callback_event SET status = 'pending' WHERE id = %s"
+                             " AND status = 'working'", (event_id,))
+            log.info("callback event %d waits for a relayed write to its relation", event_id)
+            return True
         except (WeComError, WeComNetworkError, NotYetVisible) as exc:
             with self._connection() as conn:
                 conn.execute(
@@ -160,6 +175,8 @@ def _relation_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
                     ts: float) -> int:
     userid, external_userid = event.userid, event.external_userid
     snapshot.lock_relation(conn, userid, external_userid)
+    if snapshot.write_in_flight(conn, userid, external_userid):
+        raise WriteInFlight(userid, external_userid)
     read = (None if event.change_type == "del_external_contact"
             else read_relation(transport, userid, external_userid))
     if read is None and event.change_type.startswith("add_"):

@@ -48,7 +48,7 @@ log = logging.getLogger("tagdesk.server")
 EntryBuilder = Callable[[Caller, str, Mapping[str, Any], Mapping[str, Any], WriteNote],
                         Iterable[JournalEntry]]
 NO_NOTE = WriteNote()
-MARK_TAG = "externalcontact/mark_tag"
+MARK_TAG = snapshot.MARK_TAG
 # The key of a write's reason in its outbox row's `write_note` (a reason is never a header):
 # a settled call is journaled with it too.
 REASON_KEY = "reason"

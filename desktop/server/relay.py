@@ -15,6 +15,12 @@ before the call come from the server's snapshot when it has the relation (the no
 `before`, from a desktop's cache that may be behind, only when it does not). A revert's rows name
 the batch they revert, and their reason says so. The tags a desktop's `mark_tag` adds with an
 expiry (the note's `expiring`) are recorded like a rule run's (`expiry_records.py`).
+
+A `mark_tag`'s outbox row is written under the relation's lock (`snapshot.lock_relation`,
+which a callback's re-read of the relation holds too) and stays `sending` until its journal
+rows and snapshot commit: the callback worker leaves a relation alone while such a row
+exists (`snapshot.write_in_flight`), so a phone's change read during the call never
+journals the relayed write a second time. Writes to other relations do not wait.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from desktop.server.outbox_recovery import (
     REASON_KEY,
     RENAMED_KEY,
     OutboxRecovery,
+    OutboxRow,
     outbox_row,
     record_settled,
 )
@@ -296,17 +303,15 @@ class Relay:
     def _write(self, caller: Caller, request: ApiRequest, note: WriteNote,
                call_key: str | None, expiring: Sequence[Expiring] = ()) -> dict[str, Any]:
         body = dict(request.body or {})
-        if request.path == MARK_TAG:
-            note = self._server_before(body, note)
-        elif request.path in EDITS:
+        if request.path in EDITS:
             self._names.know(str(body.get("id", "")))  # the journal names what it was
             if isinstance(body.get("name"), str):
                 note = replace(note, renamed=self._names.describe(str(body.get("id", ""))))
         elif request.path in DELETES:
             for item_id in _str_list(body.get("group_id")):
                 self._names.know(item_id)              # ... and what it deleted
-        outbox_id, answer = self._open_row(caller, request.path, body, note, call_key,
-                                           expiring)
+        outbox_id, answer, note = self._open_row(caller, request.path, body, note, call_key,
+                                                 expiring)
         if answer is not None:
             return answer
         assert outbox_id is not None
@@ -338,14 +343,13 @@ class Relay:
                  len(entries))
         return data
 
-    def _server_before(self, body: Mapping[str, Any], note: WriteNote) -> WriteNote:
+    @staticmethod
+    def _server_before(conn: Conn, body: Mapping[str, Any], note: WriteNote) -> WriteNote:
         """The note with the relation's tags as the server's snapshot has them, when it has
         the relation: a desktop's cache may be behind another desktop's or a phone's change
         (its `before` is only the fallback). Kept in the outbox row, so a recovered call is
         journaled from the same `before`."""
-        with self._connection() as conn:
-            had = snapshot.relation_tags(conn, str(body.get("userid", "")),
-                                         str(body.get("external_userid", "")))
+        had = snapshot.relation_tags(conn, *_relation(body))
         return note if had is None else replace(note, before=tuple(sorted(had)))
 
     def _unsettled(self, body: Mapping[str, Any]) -> bool:
@@ -354,11 +358,7 @@ class Relay:
         not show its outcome yet, so a change planned from the snapshot could be made (and
         journaled) twice."""
         with self._connection() as conn:
-            return conn.execute(
-                "SELECT 1 FROM outbox WHERE status = 'sending' AND path = %s"
-                " AND body->>'userid' = %s AND body->>'external_userid' = %s LIMIT 1",
-                (MARK_TAG, str(body.get("userid", "")), str(body.get("external_userid", ""))),
-            ).fetchone() is not None
+            return snapshot.write_in_flight(conn, *_relation(body))
 
     def _is_active(self, outbox_id: int) -> bool:
         """Whether a thread of this process is sending outbox row `outbox_id` right now."""
@@ -367,10 +367,15 @@ class Relay:
 
     def _open_row(self, caller: Caller, path: str, body: dict[str, Any], note: WriteNote,
                   call_key: str | None, expiring: Sequence[Expiring] = ()
-                  ) -> tuple[int | None, dict[str, Any] | None]:
-        """The outbox row to send (now marked active), or the answer to a repeated call."""
-        with self._connection() as conn:  # device 0: the server's own job, no device
-            row = conn.execute(
+                  ) -> tuple[int | None, dict[str, Any] | None, WriteNote]:
+        """The outbox row to send (now marked active), or the answer to a repeated call, and
+        the note to journal it with: a mark_tag's row is written under its relation's lock,
+        its note's `before` read from the snapshot there."""
+        with self._connection() as conn, conn.transaction():
+            if path == MARK_TAG:
+                snapshot.lock_relation(conn, *_relation(body))
+                note = self._server_before(conn, body, note)
+            row = conn.execute(  # device 0: the server's own job, no device
                 "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
                 " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
                 " ON CONFLICT (device_id, call_key) WHERE call_key IS NOT NULL DO NOTHING"
@@ -384,9 +389,9 @@ class Relay:
         if row is not None:
             with self._active_lock:
                 self._active.add(int(str(row[0])))
-            return int(str(row[0])), None
+            return int(str(row[0])), None, note
         assert call_key is not None
-        return self._repeated(caller, call_key)
+        return *self._repeated(caller, call_key), note
 
     def _repeated(self, caller: Caller,
                   call_key: str) -> tuple[int | None, dict[str, Any] | None]:
@@ -405,7 +410,7 @@ class Relay:
                     return None, dict(answer) if isinstance(answer, dict) else {
                         "errcode": 0, "errmsg": "ok"}
                 if status == "failed":
-                    if self._claim(conn, row.id):
+                    if self._claim(conn, row):
                         return row.id, None
                     continue
                 if row.owner == self._process_id:
@@ -416,15 +421,20 @@ class Relay:
             self.recovery.settle(row)
         return None, dict(BUSY)
 
-    def _claim(self, conn: Conn, outbox_id: int) -> bool:
-        """Send a failed row again; it is marked active before anyone can see it sending."""
+    def _claim(self, conn: Conn, row: OutboxRow) -> bool:
+        """Send a failed row again; it is marked active before anyone can see it sending (a
+        mark_tag's under its relation's lock, as `_open_row` writes one)."""
+        outbox_id = row.id
         with self._active_lock:
             self._active.add(outbox_id)
-        claimed = conn.execute(
-            "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
-            " finished_at = NULL, settled_how = NULL"
-            " WHERE id = %s AND status = 'failed' RETURNING id",
-            (self._process_id, outbox_id)).fetchone()
+        with conn.transaction():
+            if row.path == MARK_TAG:
+                snapshot.lock_relation(conn, *_relation(row.body))
+            claimed = conn.execute(
+                "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
+                " finished_at = NULL, settled_how = NULL"
+                " WHERE id = %s AND status = 'failed' RETURNING id",
+                (self._process_id, outbox_id)).fetchone()
         if claimed is None:
             with self._active_lock:
                 self._active.discard(outbox_id)
@@ -559,6 +569,11 @@ def _without_reason(body: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
     not WeCom's: it goes into the team journal, not to WeCom."""
     reason = str(body.get("reason") or "").strip()[:MAX_REASON_CHARS]
     return {key: value for key, value in body.items() if key != "reason"}, reason
+
+
+def _relation(body: Mapping[str, Any]) -> tuple[str, str]:
+    """(userid, external_userid) of a mark_tag's body."""
+    return str(body.get("userid", "")), str(body.get("external_userid", ""))
 
 
 def _str_list(value: object) -> list[str]:

@@ -20,6 +20,7 @@ from desktop.server import expiry_records
 from desktop.store.journal import JournalEntry
 
 Conn = Connection[tuple[object, ...]]
+MARK_TAG = "externalcontact/mark_tag"
 # pg_advisory_xact_lock keys: the tag library, and (with the relation's hash) one relation.
 TAG_LIBRARY_LOCK = 0x7A6D_0005
 # The first re-sync's bulk fill (exclusive) against the relay's writes (shared): see `hold_fill`.
@@ -37,6 +38,16 @@ def lock_relation(conn: Conn, userid: str, external_userid: str) -> None:
     """Serialise changes of one relation's snapshot until the transaction ends."""
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                  (f"{userid}\x1f{external_userid}",))
+
+
+def write_in_flight(conn: Conn, userid: str, external_userid: str) -> bool:
+    """Whether a relayed mark_tag on the relation is still `sending`: in flight, or its answer
+    lost and not yet settled by the outbox's recovery. WeCom may already show it while the
+    snapshot and the team journal do not yet."""
+    return conn.execute(
+        "SELECT 1 FROM outbox WHERE status = 'sending' AND path = %s"
+        " AND body->>'userid' = %s AND body->>'external_userid' = %s LIMIT 1",
+        (MARK_TAG, userid, external_userid)).fetchone() is not None
 
 
 def hold_fill(conn: Conn) -> None:

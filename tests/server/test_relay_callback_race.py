@@ -1,0 +1,145 @@
+"""A phone's change to a relation arrives (a callback) while a relayed mark_tag to the same
+relation has reached WeCom but not yet settled: the callback's re-read then already shows the
+relayed tag, which the server's snapshot does not, so the worker journaled it a second time,
+as a change made on the phone. The worker now leaves the relation alone until the relayed
+write has settled, and then journals only the phone's change; a relayed write to another
+relation meanwhile does not wait. WeCom's late answer is a sandbox hold, so every step
+happens in a known order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import psycopg_pool
+import pytest
+
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.server import snapshot
+from desktop.server.callback_worker import CallbackWorker, WriteInFlight, apply_event
+from desktop.server.callbacks import CONTACT, CallbackEvent
+from desktop.server.database import migrate
+from desktop.server.identity import Caller
+from desktop.server.leases import ProcessLease
+from desktop.server.outbox_recovery import MARK_TAG
+from desktop.server.relay import Relay
+from desktop.server.resync import Resync
+from desktop.wecom.ratelimit import RateLimits
+from desktop.wecom.transport import WeComTransport
+from desktop.wecom.write_note import WriteNote
+from tests.server.team_support import PostgresCluster, wait_for
+
+pytestmark = pytest.mark.integration
+
+Pool = psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
+WAIT_S = 20
+
+
+@dataclass
+class World:
+    sandbox: SandboxServer
+    pool: Pool
+    relay: Relay
+    worker: CallbackWorker
+    transport: WeComTransport
+
+
+@pytest.fixture
+def world(postgres: PostgresCluster, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[World]:
+    url = postgres.new_database()
+    migrate(url)
+    data = tmp_path_factory.mktemp("race-sandbox")
+    with SandboxServer(SandboxConfig(data_dir=data, customers=12, members=2, seed=7)) as sandbox, \
+            psycopg_pool.ConnectionPool(url, min_size=1, max_size=4,
+                                        kwargs={"autocommit": True}) as pool:
+        transport = WeComTransport(sandbox.api_base, sandbox.corp_id, sandbox.secret,
+                                   limits=RateLimits(max_retries=0))
+        lease = ProcessLease(url)
+        try:
+            Resync(pool.connection, transport).run()
+            yield World(sandbox, pool, Relay(pool.connection, transport, lease.id),
+                        CallbackWorker(pool.connection, transport), transport)
+        finally:
+            lease.close()
+            transport.close()
+
+
+def _phone_event(pool: Pool, userid: str, external_userid: str) -> int:
+    """The callback WeCom sends for a member's tagging on the phone, as the receiver stores it."""
+    with pool.connection() as conn:
+        row = conn.execute(
+            "INSERT INTO callback_event (dedupe_key, event, change_type, userid,"
+            " external_userid, item_id, state, create_time) VALUES (%s,"
+            " 'change_external_contact', 'edit_external_contact', %s, %s, '', '', 1780000000)"
+            " RETURNING id", (f"phone-{external_userid}", userid, external_userid)).fetchone()
+    assert row is not None
+    return int(str(row[0]))
+
+
+def _status(pool: Pool, event_id: int) -> tuple[object, ...]:
+    with pool.connection() as conn:
+        row = conn.execute("SELECT status, attempts FROM callback_event WHERE id = %s",
+                           (event_id,)).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _journal(pool: Pool, external_userid: str) -> list[tuple[object, ...]]:
+    with pool.connection() as conn:
+        return conn.execute("SELECT action, source, tag_id FROM team_journal"
+                            " WHERE external_userid = %s ORDER BY id",
+                            (external_userid,)).fetchall()
+
+
+def test_a_callback_during_a_relayed_write_journals_only_the_phones_change(
+        world: World) -> None:
+    state = world.sandbox.state
+    relayed, phoned = sorted(state.tag_ids_by_name().values())[:2]
+    free = [(u, e) for u, e in sorted(state.relations())
+            if not {relayed, phoned} & state.relation_tag_ids(u, e)]
+    (userid, customer), (other_userid, other_customer) = free[0], free[1]
+    had = state.relation_tag_ids(userid, customer)
+    desk = Caller(userid, 0)
+    answers: dict[str, dict[str, Any]] = {}
+
+    def tag(key: str, follower: str, external_userid: str) -> None:
+        answers[key] = world.relay.write(
+            desk, MARK_TAG, {"userid": follower, "external_userid": external_userid,
+                             "add_tag": [relayed]}, WriteNote(batch_id=f"desk-{key}", source="app"))
+
+    hold = world.sandbox.hold_answers(MARK_TAG)
+    writes = [threading.Thread(target=tag, args=("first", userid, customer))]
+    try:
+        writes[0].start()
+        assert hold.applied.wait(WAIT_S), "the relayed mark_tag never reached WeCom"
+        state.console_mark_tag(userid, customer, [phoned], [])    # on the phone, meanwhile
+        event = _phone_event(world.pool, userid, customer)
+
+        assert not world.worker.process_one()                      # nothing it may handle yet
+        assert _status(world.pool, event) == ("pending", 0)       # left for after the write
+        with world.pool.connection() as conn, pytest.raises(WriteInFlight):
+            apply_event(conn, world.transport, CallbackEvent(   # one claimed just before
+                CONTACT, "edit_external_contact", userid, customer, "", "", 1780000000, ""))
+        assert _journal(world.pool, customer) == []
+
+        writes.append(threading.Thread(target=tag, args=("other", other_userid, other_customer)))
+        writes[1].start()                                          # another relation: no wait
+        wait_for(lambda: relayed in state.relation_tag_ids(other_userid, other_customer),
+                 timeout=WAIT_S, what="the other relation's write reaching WeCom")
+        assert writes[0].is_alive()                                # the first is still held
+    finally:
+        hold.release()
+        for write in writes:
+            write.join(WAIT_S)
+    assert answers["first"]["errcode"] == 0 and answers["other"]["errcode"] == 0
+
+    assert world.worker.process_one()
+    assert _status(world.pool, event) == ("done", 1)
+    assert _journal(world.pool, customer) == [("tag_add", "app", relayed),
+                                              ("tag_add", "callback", phoned)]
+    with world.pool.connection() as conn:
+        assert snapshot.relation_tags(conn, userid, customer) == had | {relayed, phoned}
