@@ -266,6 +266,7 @@ class RetagDialog(QDialog):
             "optional: the added tags are removed after 30d, 12h or 2w"))
         self.close_button.setText(self.tr("Close"))
         self.group_label.setText(self.tr("Group to replace:"))
+        self.group.setPlaceholderText(self.tr("Choose a group"))
         self.add_label.setText(self.tr("Add:"))
         self.remove_label.setText(self.tr("Remove:"))
 
@@ -341,6 +342,7 @@ class RetagDialog(QDialog):
         self.group.blockSignals(True)
         for group_id, name in dict.fromkeys((t.group_id, t.group_name) for t in tags):
             self.group.addItem(name, group_id)
+        self.group.setCurrentIndex(-1)     # no group is replaced (emptied) until one is chosen
         self.group.blockSignals(False)
         self._form_changed()
 

@@ -3409,6 +3409,10 @@
         <translation>optional: the added tags are removed after 30d, 12h or 2w</translation>
     </message>
     <message>
+        <source>Choose a group</source>
+        <translation>Choose a group</translation>
+    </message>
+    <message>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1: %2 (already absent: %3)</translation>
     </message>

@@ -3375,6 +3375,10 @@
         <translation>可选：添加的标签在 30d、12h、2w（天 / 小时 / 周）后移除</translation>
     </message>
     <message>
+        <source>Choose a group</source>
+        <translation>选择标签组</translation>
+    </message>
+    <message>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1：%2（本就没有：%3）</translation>
     </message>

@@ -340,6 +340,21 @@ def test_a_preview_with_nothing_to_change_gives_no_time_estimate(
     assert not dialog.start_button.isEnabled()
 
 
+def test_replace_within_group_plans_nothing_until_a_group_is_chosen(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """Ticking 组内替换 alone must not offer to strip the first group in the list from every
+    relation: the group box starts empty and Start stays off until a group is chosen."""
+    dialog = _dialog(qtbot, synced_context, _ids(synced_context))
+    dialog.replace_mode.setChecked(True)
+    qtbot.wait(500)                                     # past the preview's delay
+    assert dialog.group.currentIndex() == -1 and dialog.group.currentText() == ""
+    assert dialog.plan is None and not dialog.start_button.isEnabled()
+    assert dialog.preview.text() == "Choose tags to see what would change."
+    plan = _preview(qtbot, dialog, lambda: dialog.group.setCurrentIndex(
+        dialog.group.findText("客户等级")))
+    assert plan.api_calls > 0 and dialog.start_button.isEnabled()
+
+
 def test_the_arrow_keys_pick_another_hit_than_the_first(qtbot: Any) -> None:
     """`gyx` finds 高意向 and 高意向客户: Down then Enter takes the second; Up goes back."""
     chooser = TagChooser()
