@@ -7,7 +7,8 @@ re-sync).
 Once across server processes: it is a `jobs.Job`, run under a session advisory lock
 (`pg_try_advisory_lock`) by whichever process claims the period first. The first run on
 a new database only fills the snapshot (nothing to compare with). A relation whose snapshot
-changed after the run started (a callback, a relayed write) is left as it is.
+changed after the run started (a callback, a relayed write), or with a relayed mark_tag still
+under way, is left as it is.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ class Resync:
                         continue  # changed by a callback or the relay after this read began
                     if row is None and (userid, external_userid) in touched:
                         continue  # written since the read: the next re-sync reads it again
+                    if snapshot.write_in_flight(conn, userid, external_userid):
+                        continue  # the read may show a relayed write not yet journaled
                     tags = read.get((userid, external_userid))
                     if tags is None:
                         snapshot.forget_relation(conn, userid, external_userid)

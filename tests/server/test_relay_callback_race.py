@@ -143,3 +143,28 @@ def test_a_callback_during_a_relayed_write_journals_only_the_phones_change(
                                               ("tag_add", "callback", phoned)]
     with world.pool.connection() as conn:
         assert snapshot.relation_tags(conn, userid, customer) == had | {relayed, phoned}
+
+
+def test_a_re_sync_during_a_relayed_write_leaves_the_relation_to_it(world: World) -> None:
+    """The periodic re-sync reads a relation while a relayed write to it is under way: it
+    does not journal the relayed tag as seen at sync; the write journals it once."""
+    state = world.sandbox.state
+    relayed = sorted(state.tag_ids_by_name().values())[0]
+    userid, customer = next((u, e) for u, e in sorted(state.relations())
+                            if relayed not in state.relation_tag_ids(u, e))
+    answers: list[dict[str, Any]] = []
+    hold = world.sandbox.hold_answers(MARK_TAG)
+    write = threading.Thread(target=lambda: answers.append(world.relay.write(
+        Caller(userid, 0), MARK_TAG, {"userid": userid, "external_userid": customer,
+                                      "add_tag": [relayed]},
+        WriteNote(batch_id="desk-1", source="app"))))
+    try:
+        write.start()
+        assert hold.applied.wait(WAIT_S), "the relayed mark_tag never reached WeCom"
+        Resync(world.pool.connection, world.transport).run()
+        assert _journal(world.pool, customer) == []
+    finally:
+        hold.release()
+        write.join(WAIT_S)
+    assert answers and answers[0]["errcode"] == 0
+    assert _journal(world.pool, customer) == [("tag_add", "app", relayed)]
