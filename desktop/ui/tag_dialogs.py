@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -43,6 +44,8 @@ from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.i18n import is_english
+from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
+from desktop.wecom.errors import WeComError
 
 ERROR_COLOUR = QColor("#d93026")
 
@@ -55,6 +58,14 @@ def pick(zh: str, en: str) -> str:
 def message_for(exc: BaseException) -> str:
     """One readable sentence in the UI language."""
     return readable(exc)
+
+
+def request_sent(exc: BaseException) -> str | None:
+    """The team server's "request #N sent" answer in the UI language: news, not a fault
+    (a deletion, or a rename of a tag on more customers than the policy's threshold)."""
+    if isinstance(exc, WeComError) and exc.errcode == TEAM_APPROVAL_REQUIRED:
+        return pick(exc.explanation_zh, exc.explanation_en)
+    return None
 
 
 def check_text(check: NameCheck) -> tuple[str, bool]:
@@ -184,7 +195,14 @@ class _SaveDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        self.show_message(message_for(exc), blocking=False, error=True)
+        sent = request_sent(exc)
+        if sent is None:
+            self.show_message(message_for(exc), blocking=False, error=True)
+            return
+        self.context.status_message.emit(sent)     # nothing changed until it is approved
+        self.accept()
+        QMessageBox.information(self.parentWidget(),
+                                QCoreApplication.translate("TagDialogs", "Request sent"), sent)
 
 
 class CreateTagDialog(_SaveDialog):

@@ -52,11 +52,10 @@ from desktop.ui.tag_dialogs import (
     delete_confirmation,
     message_for,
     pick,
+    request_sent,
     taken_abbreviations,
 )
 from desktop.ui.tag_tree_model import COUNT_COLUMN, NAME_COLUMN, Role, TagTreeModel
-from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
-from desktop.wecom.errors import WeComError
 
 SEARCH_LIMIT = 60
 
@@ -411,8 +410,8 @@ class TagTreeView(QWidget):
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, ReadOnlyTagError):     # now remembered: the tree shows the lock
             self.context.publish(ChangeSet(tags_changed=True))
-        if isinstance(exc, WeComError) and exc.errcode == TEAM_APPROVAL_REQUIRED:
-            sent = pick(exc.explanation_zh, exc.explanation_en)   # a request, not a fault
+        sent = request_sent(exc)     # a request, not a fault
+        if sent is not None:
             self.context.status_message.emit(sent)
             QMessageBox.information(self, self.tr("Request sent"), sent)
             return

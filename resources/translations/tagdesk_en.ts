@@ -4061,6 +4061,10 @@
         <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request, and nothing changes until it is approved. Once approved, %1</translation>
     </message>
     <message>
+        <source>Request sent</source>
+        <translation>Request sent</translation>
+    </message>
+    <message>
         <source>Delete tag</source>
         <translation>Delete tag</translation>
     </message>

@@ -4024,6 +4024,10 @@
         <translation>删除需要管理员批准：TagDesk 会向管理员提交申请，批准之前一切不变。批准后，%1</translation>
     </message>
     <message>
+        <source>Request sent</source>
+        <translation>已提交申请</translation>
+    </message>
+    <message>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.tag_names import validate_tag_name
+from desktop.services.changes import ChangeSet
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import CreatedTag, TagAdminError, TagAdminService
 from desktop.services.tag_catalog import DeletionImpact
@@ -24,6 +26,8 @@ from desktop.ui.tag_dialogs import (
     message_for,
     pick,
 )
+from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
+from desktop.wecom.errors import WeComError
 
 pytestmark = pytest.mark.gui
 
@@ -207,3 +211,41 @@ def test_messages_follow_the_ui_language(monkeypatch: pytest.MonkeyPatch) -> Non
     assert message_for(error) == "English text"
     monkeypatch.setattr(ui_errors, "is_english", lambda: False)
     assert message_for(error) == "中文说明"
+
+
+def test_a_rename_that_becomes_a_request_closes_and_says_so(
+    qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head's rename of a tag on more customers than the team's threshold is answered
+    "request #N sent" by the server: news, told once, and the dialog closes, so a second OK
+    cannot send a second request; it stayed open with the answer in red and its errcode."""
+    tag_id = sandbox.state.find_tag("MKT-活动", "2025秋季展会")
+    answer = WeComError(
+        TEAM_APPROVAL_REQUIRED, "改名的标签有 938 位客户在用，超过 100 位需要管理员批准，已提交申请"
+        " #2，等待管理员批准 / The tag is on 938 customers, more than 100: renaming it needs an"
+        " administrator's approval; request #2 was sent to the administrators",
+        "externalcontact/edit_corp_tag")
+    sent: list[str] = []
+
+    def server_answers(_item_id: str, _name: str) -> ChangeSet:
+        sent.append(_name)
+        raise answer
+
+    monkeypatch.setattr(admin, "rename", server_answers)
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, title, text, *_args: told.append((title, text)))
+    statuses: list[str] = []
+    synced_context.status_message.connect(statuses.append)
+    dialog = _show(qtbot, RenameDialog(synced_context, admin, tag_id, "2025秋季展会",
+                                       is_group=False, group_id=_group_id(admin, "MKT-活动")))
+    dialog.name_edit.setText("2026秋季展会")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert sent == ["2026秋季展会"] and dialog.result() == dialog.DialogCode.Accepted
+    news = pick(answer.explanation_zh, answer.explanation_en)
+    assert [text for _title, text in told] == [news] and statuses == [news]
+    assert told[0][0] in ("已提交申请", "Request sent")
+    assert "errcode" not in news and "9001011" not in dialog.message_label.text()
+    assert sandbox.state.find_tag("MKT-活动", "2025秋季展会") == tag_id
