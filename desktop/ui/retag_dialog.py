@@ -90,6 +90,7 @@ class TagChooser(QWidget):
         layout.setSpacing(2)
         for widget in (self.search, self.results, self.chosen):
             layout.addWidget(widget)
+        layout.addStretch(1)    # room to spare goes below, the search box stays by its label
         self.search.textChanged.connect(self._search)
         self.search.returnPressed.connect(self._take_current)
         self.search.installEventFilter(self)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.store import outbox
@@ -353,6 +353,19 @@ def test_replace_within_group_plans_nothing_until_a_group_is_chosen(
     plan = _preview(qtbot, dialog, lambda: dialog.group.setCurrentIndex(
         dialog.group.findText("客户等级")))
     assert plan.api_calls > 0 and dialog.start_button.isEnabled()
+
+
+def test_each_tag_box_sits_beside_its_label_in_either_mode(
+        qtbot: Any, synced_context: Any) -> None:
+    """添加: and its search box on one line; the room 组内替换 frees (no 移除 box) went between
+    them, the box 97 px below its label."""
+    dialog = _dialog(qtbot, synced_context, _ids(synced_context))
+    for replace in (False, True):
+        dialog.replace_mode.setChecked(replace)
+        qtbot.waitUntil(lambda shown=replace: dialog.group.isVisible() == shown, timeout=WAIT_MS)
+        label = dialog.add_label.mapTo(dialog, QPoint(0, 0)).y()
+        search = dialog.add_chooser.search.mapTo(dialog, QPoint(0, 0)).y()
+        assert abs(search - label) <= dialog.add_label.height(), (replace, label, search)
 
 
 def test_the_arrow_keys_pick_another_hit_than_the_first(qtbot: Any) -> None:
