@@ -37,9 +37,10 @@ from desktop.store import filter_sort_store, filter_stored, filter_tag_store
 from desktop.store.customer_map import CustomerMap
 from desktop.store.filter_catalogue import load_catalogue
 
-RELATION_SET_PARTS = ("universe", "shared", "createtimes", "order:createtime", "owners")
-"""What is built from which relations exist, whose customer and owner each is and their
-createtime, nothing else: kept across versions with the same `relation_set_version` (see
+RELATION_SET_PARTS = ("universe", "shared", "createtimes", "order:createtime", "owners",
+                      "states")
+"""What is built from which relations exist, whose customer and owner each is, their state
+and createtime, nothing else: kept across versions with the same `relation_set_version` (see
 `carried`)."""
 SORT_VERSION = "sort_version:"
 """Keys of the version each order built from SQL was built at (`filter_sort_store`)."""

@@ -1,7 +1,7 @@
 """The relation-set parts of a filter index, stored in the cache (table `filter_relation_set`).
 
-What a `FilterIndex` builds from which relations exist, whose customer and owner each is and
-their createtime (`RELATION_SET_PARTS`: about 60 ms of queries at 100,000 customers) holds for
+What a `FilterIndex` builds from which relations exist, whose customer and owner each is, their
+state and createtime (`RELATION_SET_PARTS`: about 60 ms of queries at 100,000 customers) holds for
 as long as `relation_set_version` stays. `prepare()` stores them for that version, so an
 engine on a just-opened cache reads them in one blob (a few ms) and counts as one that kept
 them. A row for another version (stale), of another format (older) or one that fails its
@@ -12,8 +12,8 @@ The blob: a header (format, byte order, section sizes, CRC-32 of the rest), then
 universe (a serialized roaring bitmap), the ids of relations whose customer has other
 relations in ascending order and, aligned, that customer's number (32-bit), then every
 relation's createtime (32-bit seconds) and, aligned, its id (32-bit), in ascending order, then the
-relations of each owner: the userid's length (32-bit) and UTF-8 bytes, the bitmap's size
-(32-bit) and the bitmap serialized.
+relations of each owner, then those of each state: the value's length (32-bit) and UTF-8
+bytes, the bitmap's size (32-bit) and the bitmap serialized.
 """
 
 from __future__ import annotations
@@ -36,19 +36,22 @@ from desktop.store.errors import CacheError
 
 log = logging.getLogger("tagdesk.store")
 
-FORMAT = b"TDRS2" + (b"L" if sys.byteorder == "little" else b"B")
-OLDER_FORMAT = b"TDRS1"  # without the owners' relations
-_HEADER = struct.Struct("<6sQQQQI")  # format, universe, shared count, relations, owners, CRC
+FORMAT = b"TDRS3" + (b"L" if sys.byteorder == "little" else b"B")
+OLDER_FORMATS = (b"TDRS1", b"TDRS2")  # without the owners' or the states' relations
+_HEADER = struct.Struct("<6sQQQQQI")  # format, universe, shared count, relations, owners,
+# states, CRC
 _SIZE = struct.Struct("<I")
-RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migrations 16, 17, 23)
+RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migrations 16-25)
 
 
 def encode(parts: Mapping[str, object]) -> bytes | None:
     """The blob of complete parts (None if some part is not built, or an id is over 32 bits)."""
     universe, shared = parts.get("universe"), parts.get("shared")
-    createtimes, owners = parts.get("createtimes"), parts.get("owners")
+    createtimes, owners, states = (parts.get(key) for key in ("createtimes", "owners",
+                                                              "states"))
     if not (isinstance(universe, FrozenBitMap) and isinstance(shared, CustomerMap)
-            and isinstance(createtimes, tuple) and isinstance(owners, dict)):
+            and isinstance(createtimes, tuple) and isinstance(owners, dict)
+            and isinstance(states, dict)):
         return None
     times, ids = createtimes
     try:
@@ -59,15 +62,12 @@ def encode(parts: Mapping[str, object]) -> bytes | None:
         return None
     if any(map(ne, times, seconds)):
         return None  # a createtime that is not a whole second
-    by_owner = b"".join(
-        _SIZE.pack(len(name)) + name + _SIZE.pack(len(bitmap)) + bitmap
-        for name, bitmap in ((str(userid).encode(), owned.serialize())
-                             for userid, owned in owners.items()))
+    by_owner, by_state = _grouped(owners), _grouped(states)
     body = b"".join((universe.serialize(), *(section.tobytes() for section in sections),
-                     by_owner))
+                     by_owner, by_state))
     header = _HEADER.pack(FORMAT, len(body) - 4 * (2 * len(shared.ids) + 2 * len(ids))
-                          - len(by_owner), len(shared.ids), len(ids), len(by_owner),
-                          zlib.crc32(body))
+                          - len(by_owner) - len(by_state), len(shared.ids), len(ids),
+                          len(by_owner), len(by_state), zlib.crc32(body))
     return header + body
 
 
@@ -76,19 +76,20 @@ def decode(blob: bytes) -> dict[str, object] | None:
     createtime stay arrays: sliced into bitmaps, searched and iterated as they are."""
     if len(blob) < _HEADER.size:
         return None
-    form, universe_size, shared_count, count, owners_size, crc = _HEADER.unpack_from(blob)
+    form, universe_size, shared_count, count, owners_size, states_size, crc = (
+        _HEADER.unpack_from(blob))
     body = memoryview(blob)[_HEADER.size:]
     if (form != FORMAT or len(body) != universe_size + 4 * (2 * shared_count + 2 * count)
-            + owners_size or zlib.crc32(body) != crc):
+            + owners_size + states_size or zlib.crc32(body) != crc):
         return None
     sizes = (universe_size, 4 * shared_count, 4 * shared_count, 4 * count, 4 * count,
-             owners_size)
+             owners_size, states_size)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    universe_bytes, keys, numbers, times, ids, by_owner = (
+    universe_bytes, keys, numbers, times, ids, by_owner, by_state = (
         body[start:start + size] for start, size in zip(starts, sizes, strict=True))
     try:
         universe = FrozenBitMap.deserialize(bytes(universe_bytes))
-        owners = _owners(by_owner)
+        owners, states = _ungrouped(by_owner), _ungrouped(by_state)
     except (ValueError, struct.error, UnicodeDecodeError):
         return None
     if len(universe) != count:
@@ -96,20 +97,27 @@ def decode(blob: bytes) -> dict[str, object] | None:
     order = _array("I", ids)
     return {"universe": universe, "shared": CustomerMap(_array("I", keys), _array("I", numbers)),
             "createtimes": (_array("I", times), order), "order:createtime": order,
-            "owners": owners}
+            "owners": owners, "states": states}
 
 
-def _owners(section: memoryview) -> dict[str, FrozenBitMap]:
-    owners: dict[str, FrozenBitMap] = {}
+def _grouped(relations: dict[object, FrozenBitMap]) -> bytes:
+    """Relations by a value (an owner, a state) as a section of the blob."""
+    return b"".join(_SIZE.pack(len(name)) + name + _SIZE.pack(len(bitmap)) + bitmap
+                    for name, bitmap in ((str(value).encode(), found.serialize())
+                                         for value, found in relations.items()))
+
+
+def _ungrouped(section: memoryview) -> dict[str, FrozenBitMap]:
+    relations: dict[str, FrozenBitMap] = {}
     at = 0
     while at < len(section):
         (size,) = _SIZE.unpack_from(section, at)
-        userid = bytes(section[at + 4:at + 4 + size]).decode()
+        value = bytes(section[at + 4:at + 4 + size]).decode()
         at += 4 + size
         (size,) = _SIZE.unpack_from(section, at)
-        owners[userid] = FrozenBitMap.deserialize(bytes(section[at + 4:at + 4 + size]))
+        relations[value] = FrozenBitMap.deserialize(bytes(section[at + 4:at + 4 + size]))
         at += 4 + size
-    return owners
+    return relations
 
 
 def _array(typecode: str, section: memoryview) -> array[Any]:
@@ -124,8 +132,8 @@ def load(conn: sqlite3.Connection, relation_set: str) -> dict[str, object]:
                        (relation_set,)).fetchone()
     if row is None:
         return {}
-    if bytes(row[0][:len(OLDER_FORMAT)]) == OLDER_FORMAT:
-        return {}  # written before the owners were stored: stored again by the next prepare()
+    if bytes(row[0][:5]) in OLDER_FORMATS:
+        return {}  # written before owners and states were stored: by the next prepare() then
     parts = decode(row[0])
     if parts is None:
         log.warning("the stored filter map of relation set %s is damaged: built again",

@@ -565,6 +565,14 @@ MIGRATIONS: list[str] = [
     """
     UPDATE relation SET sync_sig = NULL;
     """,
+    # 25: the relation set's version also moves when a relation's live-code state changes, so
+    # the filters keep and store the relations by state with the relation set (a sync writes
+    # every field of a relation it saw change: only a state that differs moves it).
+    """
+    CREATE TRIGGER relation_set_state AFTER UPDATE OF state ON relation
+        WHEN OLD.state IS NOT NEW.state
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

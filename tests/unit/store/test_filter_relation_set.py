@@ -52,9 +52,13 @@ def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_cu
     start = int(_relation_set(cache))
     with cache.write() as tx:
         tx.execute("INSERT OR IGNORE INTO relation_tag (relation_id, tag_pk) VALUES (1, 40)")
-        tx.execute("UPDATE relation SET remark = '新备注', state = 'web2025' WHERE id = 2")
+        tx.execute("UPDATE relation SET remark = '新备注', state = state WHERE id = 2")
         tx.execute("UPDATE customer SET name = '改名' WHERE external_userid = 'wm0000001'")
     assert int(_relation_set(cache)) == start
+    with cache.write() as tx:
+        tx.execute("UPDATE relation SET state = 'web2025' || state WHERE id = 2")
+    assert int(_relation_set(cache)) == start + 1
+    start += 1
     with cache.write() as tx:
         tx.execute("INSERT INTO relation (id, external_userid, userid) VALUES (9000, 'wm0000001',"
                    " 'u0199')")
@@ -74,19 +78,23 @@ def test_the_relation_set_version_moves_only_when_relations_come_go_or_change_cu
     assert int(_relation_set(cache)) == start + 4
 
 
-def test_a_just_opened_engine_never_counts_a_relation_for_its_former_owner(
-        cache: Cache) -> None:
-    FilterEngine(cache).prepare()  # the relations by owner stored with the relation set
+@pytest.mark.parametrize(("change", "filters", "gone"), [
+    ("UPDATE relation SET userid = 'u0001' WHERE userid = 'u0002'",
+     ("owner:u0002", "owner:u0001 added>=2024-01-01", "dept:销售二部"), "owner:u0002"),
+    ("UPDATE relation SET state = 'expo2026' WHERE state = 'web2025'",
+     ("state:web2025", "渠道:展会A | state:web2025", "state:expo2026 高意向"), "state:web2025"),
+])
+def test_a_just_opened_engine_never_counts_a_relation_for_its_former_owner_or_state(
+        cache: Cache, change: str, filters: tuple[str, ...], gone: str) -> None:
+    FilterEngine(cache).prepare()  # the relations by owner and state stored with the set
     with cache.write() as tx:
-        moved = tx.execute("UPDATE relation SET userid = 'u0001' WHERE userid = 'u0002'"
-                           " RETURNING id").fetchall()
+        assert tx.execute(change).rowcount
         bump_data_version(cache, tx)
-    assert moved
     with Cache(cache.path) as opened:
         engine = FilterEngine(opened, on_cold=lambda: None)
-        for text in ("owner:u0002", "owner:u0001 added>=2024-01-01", "dept:销售二部"):
+        for text in filters:
             assert engine.count(text) == FilterEngine(opened).count(text), text
-        assert engine.count("owner:u0002").relations == 0
+        assert engine.count(gone).relations == 0
 
 
 def test_a_cold_engine_counts_from_the_kept_map_while_the_relations_stay(
