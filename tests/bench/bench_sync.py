@@ -9,7 +9,8 @@ one-page-at-a-time (the baseline, same run), cache open time and each sync's
 peak memory (every sync runs in a process of its own). Where the syncing thread's time goes:
 its CPU, its wait for a core (Linux's run queue, /proc/thread-self/schedstat) and the rest
 (waiting for the GIL, for pages and for WeCom). `--compare DIR` runs the code of another
-checkout at DIR alongside, alternating, so old and new are measured under the same load.
+checkout at DIR alongside, alternating, so old and new are measured under the same load,
+each against a bare read by its own WeCom client.
 Prints numbers; asserts nothing about time.
 """
 
@@ -59,11 +60,23 @@ def sync_once(server: SimpleNamespace, cache_path: Path, chains: int,
               code: Path | None = None) -> dict[str, float]:
     """One sync in a fresh process (its peak memory is the sync's own), of this checkout's
     code or of the checkout at `code`."""
+    return _in_a_process("--one-sync", {**vars(server), "cache": str(cache_path),
+                                        "chains": chains}, code)
+
+
+def bare_read_of(server: SimpleNamespace, chains: int, code: Path | None) -> float:
+    """`bare_read` in a process of its own, as each sync runs, with the WeCom client of this
+    checkout or of the checkout at `code` (its CPU in `BARE_CPU` too)."""
+    read = _in_a_process("--one-bare", {**vars(server), "chains": chains}, code)
+    BARE_CPU.append(read["cpu"])
+    return read["elapsed"]
+
+
+def _in_a_process(flag: str, job: dict[str, object], code: Path | None) -> dict[str, float]:
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
-    job = {**vars(server), "cache": str(cache_path), "chains": chains}
-    done = subprocess.run([sys.executable, __file__, "--one-sync"], env=env, input=json.dumps(job),
+    done = subprocess.run([sys.executable, __file__, flag], env=env, input=json.dumps(job),
                           stdout=subprocess.PIPE, text=True, check=True)
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
@@ -142,25 +155,27 @@ Code = tuple[str, Path | None]  # a label and the checkout whose code syncs (Non
 def at_zero_latency(server: SimpleNamespace, root: Path, rounds: int, codes: list[Code]) -> None:
     """Bare read, first sync and unchanged re-sync of each code, interleaved `rounds` times
     (the codes' order alternating): on a shared machine the load moves during a run, so each
-    is set against the bare reads' median."""
-    bares: list[float] = []
+    is set against the median of its own code's bare reads (its WeCom client's)."""
+    bares: dict[str, list[float]] = {label: [] for label, _ in codes}
+    bare_cpu: dict[str, list[float]] = {label: [] for label, _ in codes}
     firsts: dict[str, list[dict[str, float]]] = {label: [] for label, _ in codes}
     again: dict[str, list[dict[str, float]]] = {label: [] for label, _ in codes}
     for number in range(1, rounds + 1):
-        bares.append(bare_read(server, 5))
-        print(f"round {number}: bare read {bares[-1]:.2f} s (CPU {BARE_CPU[-1]:.2f} s),"
-              f" load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"round {number}: load average {os.getloadavg()[0]:.1f}", flush=True)
         for index, (label, code) in enumerate(codes) if number % 2 else [*enumerate(codes)][::-1]:
+            bare = bare_read_of(server, 5, code)
+            bares[label].append(bare)
+            bare_cpu[label].append(BARE_CPU[-1])
+            print(f"  {label}bare read {bare:.2f} s (CPU {BARE_CPU[-1]:.2f} s)", flush=True)
             cache = root / f"c{number}-{index}.sqlite"
             firsts[label].append(sync_once(server, cache, 5, code))
-            report(f"  {label}0 ms, 5 chains, empty cache", firsts[label][-1], bares[-1])
+            report(f"  {label}0 ms, 5 chains, empty cache", firsts[label][-1], bare)
             again[label].append(sync_once(server, cache, 5, code))
-            report(f"  {label}0 ms, 5 chains, nothing changed", again[label][-1], bares[-1])
-    bare = statistics.median(bares)
-    print(f"medians of {rounds} rounds (bare read {bare:.2f} s,"
-          f" its CPU {statistics.median(BARE_CPU[-rounds:]):.2f} s),"
-          f" load average {os.getloadavg()[0]:.1f}:")
+            report(f"  {label}0 ms, 5 chains, nothing changed", again[label][-1], bare)
+    print(f"medians of {rounds} rounds, load average {os.getloadavg()[0]:.1f}:")
     for label, _ in codes:
+        bare = statistics.median(bares[label])
+        print(f"{label}bare read {bare:.2f} s, its CPU {statistics.median(bare_cpu[label]):.2f} s")
         report(f"{label}0 ms, 5 chains, empty cache", median_of(firsts[label]), bare)
         report(f"{label}0 ms, 5 chains, nothing changed", median_of(again[label]), bare)
 
@@ -172,7 +187,7 @@ def at_twenty_ms(root: Path, customers: int, codes: list[Code]) -> None:
         report("20 ms, 1 chain (baseline)", baseline)
         for index, (label, code) in enumerate(codes):
             concurrent = sync_once(server, root / f"concurrent-{index}.sqlite", 5, code)
-            report(f"{label}20 ms, 5 chains", concurrent, bare_read(server, 5))
+            report(f"{label}20 ms, 5 chains", concurrent, bare_read_of(server, 5, code))
             print(f"{label}speed-up of 5 chains over 1 at 20 ms:"
                   f" {baseline['elapsed'] / concurrent['elapsed']:.2f}x")
 
@@ -186,9 +201,15 @@ def main() -> int:
                         help="also sync with the code of the checkout at DIR, alternating")
     parser.add_argument("--zero-only", action="store_true", help="only the runs at 0 ms")
     parser.add_argument("--one-sync", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--one-bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_sync:  # a sync of `sync_once`, its job on stdin
         print(json.dumps(_sync(json.loads(sys.stdin.read()))))
+        return 0
+    if args.one_bare:  # a bare read of `bare_read_of`, its job on stdin
+        job = json.loads(sys.stdin.read())
+        elapsed = bare_read(SimpleNamespace(**job), int(job["chains"]))
+        print(json.dumps({"elapsed": elapsed, "cpu": BARE_CPU[-1]}))
         return 0
     customers = 10_000 if args.quick else args.customers
     codes: list[Code] = [("", None)] if args.compare is None else [
