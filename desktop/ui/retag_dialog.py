@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -90,7 +91,8 @@ class TagChooser(QWidget):
         layout.setSpacing(2)
         for widget in (self.search, self.results, self.chosen):
             layout.addWidget(widget)
-        layout.addStretch(1)    # room to spare goes below, the search box stays by its label
+        # no taller than its boxes: room to spare goes below the form, not between its rows
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.search.textChanged.connect(self._search)
         self.search.returnPressed.connect(self._take_current)
         self.search.installEventFilter(self)
@@ -324,6 +326,7 @@ class RetagDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(self.preview)
         layout.addWidget(self.progress)
+        layout.addStretch(1)    # room to spare above the buttons, not between the form's rows
         layout.addLayout(buttons)
         self.resize(620, 640)
 

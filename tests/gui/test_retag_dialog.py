@@ -357,8 +357,8 @@ def test_replace_within_group_plans_nothing_until_a_group_is_chosen(
 
 def test_each_tag_box_sits_beside_its_label_in_either_mode(
         qtbot: Any, synced_context: Any) -> None:
-    """添加: and its search box on one line; the room 组内替换 frees (no 移除 box) went between
-    them, the box 97 px below its label."""
+    """添加: and its search box on one line, 到期: right below; the room 组内替换 frees (no 移除
+    box) went between them, the box 97 px below its label, then between the rows."""
     dialog = _dialog(qtbot, synced_context, _ids(synced_context))
     for replace in (False, True):
         dialog.replace_mode.setChecked(replace)
@@ -366,6 +366,9 @@ def test_each_tag_box_sits_beside_its_label_in_either_mode(
         label = dialog.add_label.mapTo(dialog, QPoint(0, 0)).y()
         search = dialog.add_chooser.search.mapTo(dialog, QPoint(0, 0)).y()
         assert abs(search - label) <= dialog.add_label.height(), (replace, label, search)
+        chosen = dialog.add_chooser.chosen
+        below = chosen.mapTo(dialog, QPoint(0, chosen.height())).y()
+        assert dialog.expires.mapTo(dialog, QPoint(0, 0)).y() - below <= 20   # the next row
 
 
 def test_the_arrow_keys_pick_another_hit_than_the_first(qtbot: Any) -> None:
