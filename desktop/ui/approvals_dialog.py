@@ -138,7 +138,7 @@ class ApprovalsDialog(QDialog):
         self.policy.retranslate()
         self.table.setHorizontalHeaderLabels([
             self.tr("No."), self.tr("Kind"), self.tr("Target"), self.tr("Requester"),
-            self.tr("Customers"), self.tr("Status"), self.tr("Reason"), self.tr("Decided by")])
+            self.tr("Customers"), self.tr("Status"), self.tr("Why requested"), self.tr("Decided by")])
         self._show_roles()
 
     def _say(self, text: Callable[[], str]) -> None:

@@ -145,6 +145,10 @@
         <translation>Decided by</translation>
     </message>
     <message>
+        <source>Why requested</source>
+        <translation>Why requested</translation>
+    </message>
+    <message>
         <source>Reading from the team server…</source>
         <translation>Reading from the team server…</translation>
     </message>
@@ -274,10 +278,6 @@
     <message>
         <source>Status</source>
         <translation>Status</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
     </message>
 </context>
 <context>

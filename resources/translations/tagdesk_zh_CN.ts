@@ -141,6 +141,10 @@
         <translation>决定人</translation>
     </message>
     <message>
+        <source>Why requested</source>
+        <translation>申请理由</translation>
+    </message>
+    <message>
         <source>Reading from the team server…</source>
         <translation>正在读取团队服务器…</translation>
     </message>
@@ -269,10 +273,6 @@
     <message>
         <source>Status</source>
         <translation>状态</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>理由</translation>
     </message>
 </context>
 <context>

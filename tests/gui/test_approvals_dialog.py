@@ -65,3 +65,25 @@ def test_a_long_rejection_reason_does_not_push_the_table_off_screen(
     assert screen is not None and dialog.width() <= screen.availableGeometry().width()
     assert decided.toolTip() == decided.text()
     assert decided.text().startswith("董雪琳 (dongxuelin)") and decided.text().endswith(why)
+
+
+@pytest.mark.parametrize(("language", "reason", "decision"), [
+    ("zh_CN", "申请理由", "决定人"), ("en", "Why requested", "Decided by")])
+def test_the_requesters_reason_is_not_taken_for_the_rejections(
+        qtbot: Any, gui_home: Path, synced_workspace: Any, language: str, reason: str,
+        decision: str) -> None:
+    """A rejection's reason shows beside who decided; the column before it holds why the
+    request was made (empty for a deletion asked from the tree), and its header said only
+    理由 / Reason, so a head read the rejection as given without a reason."""
+    from desktop.ui.i18n import Translations
+    translations = Translations()
+    translations.install(language)
+    try:
+        dialog = ApprovalsDialog(synced_workspace.profile)
+        qtbot.addWidget(dialog)
+        headers = [dialog.table.horizontalHeaderItem(c) for c in range(len(COLUMNS))]
+        texts = [item.text() if item is not None else "" for item in headers]
+        assert texts[COLUMNS.index("reason")] == reason
+        assert texts[COLUMNS.index("decision")] == decision
+    finally:
+        translations.uninstall()
