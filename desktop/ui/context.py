@@ -88,8 +88,14 @@ class AppContext(QObject):
         on_progress: Callable[[Progress], None] | None = None,
     ) -> Task:
         """Run `work(progress, cancel)` on a pool thread; callbacks arrive on the GUI thread
-        while `owner` (the widget or object that asked) still exists."""
+        while `owner` (the widget or object that asked) still exists. Once the session that
+        owns the pools is gone (a poller's timer or a queued signal firing as the window
+        closes), the task is not started and none of its callbacks come."""
         task = Task(work, owner=owner, name=name)
+        pool = self.writer_pool if writer else self.io_pool
+        if not shiboken6.isValid(pool):
+            log.debug("task %s not started: the session is closed", name)
+            return task
         if on_progress is not None:
             task.on_progress(on_progress)
         if on_result is not None:
@@ -97,7 +103,7 @@ class AppContext(QObject):
         task.on_error(on_error or self._report_error)
         task.signals.finished.connect(lambda: self._tasks.discard(task))
         self._tasks.add(task)
-        task.start(self.writer_pool if writer else self.io_pool)
+        task.start(pool)
         return task
 
     def publish(self, changes: ChangeSet) -> None:
