@@ -54,6 +54,7 @@ from desktop.ui.tag_dialogs import pick
 ROOT = "rule"
 SHOWN_CHANGES = 200
 ERROR_STYLE = "color: #b00020"
+HINT_STYLE = "color: #8a8f98"
 
 
 def new_rule() -> RuleDraft:
@@ -290,6 +291,9 @@ class RuleEditor(QDialog):
                 else reason[:1].upper() + reason[1:]
             if path == f"{ROOT}.name" and not self.name.text().strip():
                 beside = self.tr("Give the rule a name.")
+        # no name yet is no mistake: a grey hint, not a red error, as a new rule opens
+        unnamed = path == f"{ROOT}.name" and not self.name.text().strip()
+        self.name_error.setStyleSheet(HINT_STYLE if unnamed else ERROR_STYLE)
         for label, shown in where.items():
             said = text if label is self.json_error else beside
             label.setText(said if shown else "")

@@ -77,6 +77,8 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert editor is not None
     qtbot.waitUntil(lambda: len(editor.lookup.index) > 0, timeout=10000)
     assert not editor.save_button.isEnabled()       # a new rule has no name yet
+    assert editor.name_error.text() == "Give the rule a name."    # a hint, not in red
+    assert editor.name_error.styleSheet() == "color: #8a8f98"      # grey
     _type(qtbot, editor.name, "北京新客")
     _combo, region = _row(editor, 0)
     assert isinstance(region, WordsEditor)
@@ -197,6 +199,7 @@ def test_an_unknown_tag_is_refused_on_save_and_esc_cancels(qtbot: Any,
     named = editor.name.text()
     editor.name.setText("名" * 61)                  # said beside the name, without rule.name
     assert editor.name_error.text() == "规则名最多 60 个字符"
+    assert editor.name_error.styleSheet() == "color: #b00020"      # red
     assert not editor.save_button.isEnabled()
     editor.name.setText(named)
     _click(qtbot, editor.save_button)
