@@ -214,13 +214,35 @@ class CustomerLookup:
                 _with_matches(HOW_TO_FIND_ID_ZH, matches, zh=True),
                 _with_matches(HOW_TO_FIND_ID_EN, matches, zh=False),
             )
+        problem_zh = f"本地缓存中没有客户「{echo(value)}」。"
+        problem_en = f"No customer {echo(value)!r} in the local cache."
+        follower = self._only_follower
+        if follower:       # a team salesperson's cache: the server gave them their own customers
+            return Finding(
+                "unknown_customer", problem_zh, problem_en,
+                f"本地缓存只有 {follower} 跟进的客户（我的客户）：其他成员的客户请交给其跟进人或主管导入。"
+                "若是自己的客户，请先同步，再核对 ID（可从导出表复制）。",
+                f"The local cache holds only the customers {follower} follows (My customers):"
+                " another member's customers are imported by their follower or a supervisor."
+                " If it is yours, sync first, then check the id (copy it from an export).",
+            )
         return Finding(
-            "unknown_customer", f"本地缓存中没有客户「{echo(value)}」。",
-            f"No customer {echo(value)!r} in the local cache.",
+            "unknown_customer", problem_zh, problem_en,
             "请先同步；若仍找不到，说明该客户已删除或不在应用可见范围内，请核对 ID（可从导出表复制）。",
             "Sync first; if it is still missing the customer was deleted or is outside the app's"
             " visible range: check the id (copy it from an export).",
         )
+
+    @cached_property
+    def _only_follower(self) -> str:
+        """Who the cache's customers all belong to when the sync read one follow user alone
+        (a salesperson on a team profile sees only their own), as "唐霞悦 (tangxiayue)"."""
+        followers = self._cache.connection().execute(
+            "SELECT userid, name FROM member WHERE follows = 1 LIMIT 2").fetchall()
+        if len(followers) != 1:
+            return ""
+        userid, name = followers[0]
+        return f"{name} ({userid})" if name else str(userid)
 
     @cached_property
     def _by_mobile(self) -> dict[str, list[tuple[str, str]]]:

@@ -23,6 +23,7 @@ from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
 from desktop.wecom.errors import WeComError
 from desktop.wecom.write_note import WriteNote
+from tests.import_sheets import import_sheet
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -115,6 +116,36 @@ def test_the_window_says_my_customers_for_a_salesperson_only(
         finally:
             session.close()
     assert shown == {SELLER: (True, "My customers", 69), _head(corp): (False, "My customers", 3654)}
+
+
+def test_an_import_row_for_another_members_customer_says_the_cache_holds_my_customers(
+    server: TeamServerProcess, corp: SandboxServer, tmp_path: Path
+) -> None:
+    """A salesperson's import names a colleague's customer: their cache holds only their own,
+    so the row says so and who to ask; it said to sync first and that the customer was
+    deleted or outside the app's range, which a sync does not change."""
+    theirs = next(e for u, e in corp.state.relations() if u == OTHER_SELLER
+                  and (SELLER, e) not in set(corp.state.relations()))
+    sheet = import_sheet(tmp_path / "mine.xlsx", [theirs, OTHER_SELLER, "VIP", ""])
+    suggestions = {}
+    for userid in (SELLER, _head(corp)):
+        env = desktop_env(tmp_path / userid)
+        cli_login(env, server.url, corp, userid)
+        _synced(env)
+        checked = tagdesk("import", "--profile", "team", "--dry-run", "--json", str(sheet),
+                          env=env)
+        problems = json.loads(checked.stdout.strip().splitlines()[-1])["problems"]
+        suggestions[userid] = [p["suggestion"] for p in problems]
+    [mine] = suggestions[SELLER]
+    assert mine.startswith(f"本地缓存只有 {_name(corp, SELLER)} ({SELLER}) 跟进的客户（我的客户）")
+    assert "imported by their follower or a supervisor" in mine and "visible range" not in mine
+    assert suggestions[_head(corp)] == []      # the head's cache holds the corp
+
+
+def _name(corp: SandboxServer, userid: str) -> str:
+    with corp.state.transaction() as conn:
+        return str(conn.execute("SELECT name FROM member WHERE userid = ?",
+                                (userid,)).fetchone()[0])
 
 
 def test_a_hand_written_request_for_another_members_customers_is_refused(
