@@ -165,10 +165,7 @@ class TeamServer:
         reads the rows on their own relations only (`customer_scope`)."""
         caller = self.authenticate({"access_token": _one(query, "access_token")})
         criteria = journal_api.criteria_of(query, body)
-        try:
-            own = self.scope.own(caller)
-        except WeComError as err:
-            raise RequestRefused(**customer_scope.unreadable(err)) from None
+        own = self._own(caller)
         if own is not None:
             others = sorted({o for o in criteria.get("owner", []) if o != own})
             if others:
@@ -192,15 +189,25 @@ class TeamServer:
 
     def chats_push(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         caller = self.authenticate(query)
+        owner = self._own(caller)
         with self.connection() as conn, conn.transaction():
-            return {"errcode": 0, "errmsg": "ok", **team_chats.push(conn, caller.userid, body)}
+            return {"errcode": 0, "errmsg": "ok",
+                    **team_chats.push(conn, caller.userid, body, owner)}
 
     def chats_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        self.authenticate({"access_token": _one(query, "access_token")})
+        """The team's chats; a salesperson's own relations' only (`customer_scope`)."""
+        owner = self._own(self.authenticate({"access_token": _one(query, "access_token")}))
         with self.connection() as conn:
             return {"errcode": 0, "errmsg": "ok", **team_chats.page(
                 conn, int(_number(query, "after_id") or 0),
-                int(_number(query, "limit") or team_chats.DEFAULT_PAGE))}
+                int(_number(query, "limit") or team_chats.DEFAULT_PAGE), owner)}
+
+    def _own(self, caller: Caller) -> str | None:
+        """Whose customers the caller reaches: their own userid for a salesperson."""
+        try:
+            return self.scope.own(caller)
+        except WeComError as err:
+            raise RequestRefused(**customer_scope.unreadable(err)) from None
 
     def autotag_reviews(self, method: str, query: dict[str, list[str]],
                         body: dict[str, Any]) -> dict[str, Any]:
@@ -429,7 +436,8 @@ def build_app(server: TeamServer) -> Starlette:
         Route("/tagdesk/v1/journal/{action}", _answering(journal), methods=["GET", "POST"]),
         Route("/tagdesk/v1/settings", _answering(settings), methods=["GET", "POST"]),
         Route("/tagdesk/v1/chats", _answering(chats), methods=["GET", "POST"]),
-        Route("/tagdesk/v1/events", team_events.events_endpoint(server.connection),
+        Route("/tagdesk/v1/events", team_events.events_endpoint(server.connection,
+                                                                  server.scope),
               methods=["GET", "POST"]),
         Route("/tagdesk/v1/expiries", team_expiries.expiries_endpoint(server.connection,
                                                                       server.relay),

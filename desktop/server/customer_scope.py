@@ -5,8 +5,11 @@ only the customers they follow, as WeCom itself lets them act: the relay answers
 user list with them alone, reads `externalcontact/list` and `batch/get_by_user` for their own
 userid only, shows a customer's detail only when they follow the customer (and then only their
 own follow record), tags only their own relations, and the team journal gives them only the
-rows on their own relations. Anyone with a role above sees the corp. `serve --sales-see-all`
-turns the scoping off. The decision is made here, on the server, so a hand-written client
+rows on their own relations, its expiries, behaviour events and chats likewise (events of the
+customers they follow, chats of their own conversations with them; `SQL_*` below). The
+customers a salesperson follows are read from the server's relation snapshot; until its first
+re-sync has filled it, a salesperson gets no events or chats (`withheld`), not the corp's.
+Anyone with a role above sees the corp. `serve --sales-see-all` turns the scoping off. The decision is made here, on the server, so a hand-written client
 cannot read around it; refusals are one sentence, errcode 9001010.
 """
 
@@ -40,12 +43,31 @@ def others_refused(others: list[str]) -> Answer:
             f" of {en}."}
 
 
-def customer_refused(external_userid: str) -> Answer:
-    """The answer to a salesperson's request for a customer they do not follow."""
+def customer_refused(*external_userids: str) -> Answer:
+    """The answer to a salesperson's request for customers they do not follow."""
+    plural = "s" if len(external_userids) > 1 else ""
     return {"errcode": TEAM_NOT_ALLOWED, "errmsg":
-            f"您没有跟进客户 {external_userid}，销售只能查看自己跟进的客户。"
-            f" / You do not follow customer {external_userid}; a salesperson may see only the"
-            " customers they follow."}
+            f"您没有跟进客户 {'、'.join(external_userids)}，销售只能查看自己跟进的客户。"
+            f" / You do not follow customer{plural} {', '.join(external_userids)}; a"
+            " salesperson may see only the customers they follow."}
+
+
+def withheld(zh: str, en: str) -> str:
+    """Why a salesperson is not given something (`zh` / `en`: what is not done, e.g. 暂不提供聊天记录
+    / gives you no chats) while the server's relation snapshot is not filled yet (its first
+    re-sync): it cannot tell whose customers are whose."""
+    return (f"团队服务器尚未读完企业的客户关系（首次同步未完成），还不能确定您跟进哪些客户，因此{zh}。"
+            f" / The team server has not finished reading the corp's relations (its first"
+            f" re-sync), so it cannot tell yet which customers you follow and {en} until then.")
+
+
+# A salesperson's rows, as SQL conditions on a table with external_userid (and userid) columns
+# and one parameter, their userid: events of the customers they follow; chats of their own
+# relations (a conversation of another member's with a shared customer is that member's).
+SQL_FOLLOWED_CUSTOMER = ("external_userid IN (SELECT external_userid FROM relation_tag_snapshot"
+                         " WHERE userid = %s)")
+SQL_OWN_RELATION = ("(userid, external_userid) IN (SELECT userid, external_userid"
+                    " FROM relation_tag_snapshot WHERE userid = %s)")
 
 
 class CustomerScope:

@@ -8,7 +8,8 @@ all-or-nothing: a malformed event refuses the whole body (400, naming the event)
 log line, and a key over its requests per minute gets 429 with `Retry-After`. Events are
 stored once (`event_key`) with the source's name; a desktop's push with `?access_token=` is
 recorded as `desktop:<userid>`. `GET /tagdesk/v1/events?access_token=…&after_id=N` pages
-them by id for desktops.
+them by id for desktops; a salesperson gets the events of the customers they follow only
+(`customer_scope`), and none while the server's relation snapshot is not filled yet.
 
 Sources are made by `tagdesk server event-source add NAME`: the key is shown once and only its
 SHA-256 is kept.
@@ -36,7 +37,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from desktop.domain.events import BadEvent, Event, parse_event
-from desktop.server import identity, paging
+from desktop.server import customer_scope, identity, paging, snapshot
+from desktop.server.customer_scope import CustomerScope
+from desktop.wecom.errors import WeComError, WeComNetworkError
 
 log = logging.getLogger("tagdesk.server.events")
 
@@ -205,11 +208,18 @@ def store(conn: Conn, events: list[Event], source: str) -> int:
     return stored
 
 
-def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
+def page(conn: Conn, after_id: int, limit: int, owner: str | None = None) -> dict[str, Any]:
+    """Events with an id above `after_id`, oldest first; of the customers `owner` follows only
+    when given (a salesperson), none until the relation snapshot is filled."""
+    if owner is not None and not snapshot.has_baseline(conn):
+        return {"events": [], "next_after_id": None,
+                "withheld": customer_scope.withheld("暂不提供客户的行为事件",
+                                                          "gives you no behaviour events")}
     return paging.after_id(conn, "team_event", {
         "event_key": "event_key", "time": "ts", "external_userid": "external_userid",
         "userid": "userid", "type": "type", "name": "name", "detail": "detail",
-        "value": "value", "source": "source"}, "events", after_id, limit, MAX_PAGE)
+        "value": "value", "source": "source"}, "events", after_id, limit, MAX_PAGE,
+        *(() if owner is None else (customer_scope.SQL_FOLLOWED_CUSTOMER, (owner,))))
 
 
 def prune(conn: Conn, keep_days: int) -> int:
@@ -252,13 +262,14 @@ def by_customer(conn: Conn, kinds: Sequence[str] | None) -> dict[str, tuple[Even
 # -- the endpoint ------------------------------------------------------------------------------
 
 
-def events_endpoint(connection: Connect) -> Callable[[Request], Any]:
-    """The Starlette endpoint of `/tagdesk/v1/events` over the server's pooled connections."""
+def events_endpoint(connection: Connect, scope: CustomerScope) -> Callable[[Request], Any]:
+    """The Starlette endpoint of `/tagdesk/v1/events` over the server's pooled connections;
+    `scope` says whose customers' events a reader gets."""
 
     async def endpoint(request: Request) -> JSONResponse:
         try:
             if request.method == "GET":
-                answer = await run_in_threadpool(_page, connection, request)
+                answer = await run_in_threadpool(_page, connection, scope, request)
             else:
                 answer = await _push(connection, request)
             return JSONResponse({"errcode": 0, "errmsg": "ok", **answer})
@@ -266,6 +277,9 @@ def events_endpoint(connection: Connect) -> Callable[[Request], Any]:
             headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
             return JSONResponse({"errcode": refused.errcode, "errmsg": refused.errmsg},
                                 status_code=refused.status, headers=headers)
+        except WeComNetworkError as err:
+            return JSONResponse({"errcode": -1, "errmsg": f"WeCom unreachable from the team"
+                                 f" server: {err.reason.value}"}, status_code=502)
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
             log.error("team database unavailable: %s", type(exc).__name__)
             return JSONResponse({"errcode": -1, "errmsg": "team database unavailable, retry"},
@@ -296,7 +310,7 @@ def _store(connection: Connect, events: list[Event], source: str) -> dict[str, A
             "source": source}
 
 
-def _page(connection: Connect, request: Request) -> dict[str, Any]:
+def _page(connection: Connect, scope: CustomerScope, request: Request) -> dict[str, Any]:
     query = request.query_params
     try:
         after_id = int(query.get("after_id") or 0)
@@ -304,18 +318,23 @@ def _page(connection: Connect, request: Request) -> dict[str, Any]:
     except ValueError:
         raise Refused(400, 40058, "after_id and limit must be whole numbers") from None
     with connection() as conn:
-        _authenticated(conn, query.get("access_token", ""))
-        return page(conn, after_id, limit)
+        caller = _authenticated(conn, query.get("access_token", ""))
+    try:
+        owner = scope.own(caller)
+    except WeComError as err:
+        raise Refused(200, **customer_scope.unreadable(err)) from None
+    with connection() as conn:
+        return page(conn, after_id, limit, owner)
 
 
 def _caller(connection: Connect, token: str) -> str:
     with connection() as conn:
-        return _authenticated(conn, token)
+        return _authenticated(conn, token).userid
 
 
-def _authenticated(conn: Conn, token: str) -> str:
+def _authenticated(conn: Conn, token: str) -> identity.Caller:
     try:
-        return identity.authenticate(conn, token).userid
+        return identity.authenticate(conn, token)
     except identity.IdentityRefused as refused:
         raise Refused(200, refused.errcode, refused.errmsg) from None
 

@@ -49,7 +49,9 @@ class SharedRecords:
         return stored
 
     def fetch(self, ws: Workspace, progress: ProgressCallback) -> int:
-        """Copy the server's records this cache has not seen into it; returns how many."""
+        """Copy the server's records this cache has not seen into it; returns how many. When
+        the server withholds them (a salesperson's, until it knows whose customers are whose)
+        its sentence is the progress message and the next fetch asks again."""
         after_id = int(ws.cache.get_meta(self.fetched_up_to_key, "0") or 0)
         token = _token(ws)
         fetched = 0
@@ -65,6 +67,9 @@ class SharedRecords:
                 progress(Progress(self.phase, fetched, 0,
                                   f"已从团队服务器取得 {fetched:,} {self.noun_zh}"
                                   f" / {fetched:,} {self.noun_en} from the team server"))
+            withheld = answer.get("withheld")
+            if isinstance(withheld, str):      # a salesperson's, before the server knows whose
+                progress(Progress(self.phase, fetched, 0, withheld))
             if not isinstance(answer.get("next_after_id"), int):
                 return fetched
 

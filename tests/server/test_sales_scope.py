@@ -1,15 +1,17 @@
 """A salesperson on a team profile sees and syncs only the customers they follow, as WeCom lets
 them act; a department head sees the corp. The team server decides it, so a hand-written
-request for another member's customers is refused with one sentence, and the team journal
-gives a salesperson only the rows on their own relations. `--sales-see-all` turns it off."""
+request for another member's customers is refused with one sentence, and the team journal,
+expiries, behaviour events and chats give a salesperson only those of their own customers
+(none before the server's first re-sync). `--sales-see-all` turns it off."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import requests
 
@@ -33,6 +35,7 @@ from tests.server.team_support import (
     logged_in_home,
     tagdesk,
     team_client,
+    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -59,6 +62,46 @@ def server(postgres: PostgresCluster, corp: SandboxServer,
         yield process
     finally:
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def device(server: TeamServerProcess, corp: SandboxServer) -> Callable[[str], str]:
+    """A member's device token, their desktop logged in once for the module (a member gets at
+    most 5 login codes in 15 minutes)."""
+    devices: dict[str, str] = {}
+
+    def of(userid: str) -> str:
+        if userid not in devices:
+            devices[userid] = log_in(server.url, corp, userid).token
+        return devices[userid]
+
+    return of
+
+
+@pytest.fixture(scope="module")
+def session(server: TeamServerProcess, corp: SandboxServer,
+            device: Callable[[str], str]) -> Callable[[str], str]:
+    """A session token of a member's, from their device of the module."""
+
+    def of(userid: str) -> str:
+        with team_client(server.url, corp, device(userid)) as client:
+            return client.get_token()
+
+    return of
+
+
+def _session(url: str, corp: SandboxServer, userid: str) -> str:
+    with team_client(url, corp, log_in(url, corp, userid).token) as client:
+        return client.get_token()
+
+
+def _first_resync(server: TeamServerProcess) -> None:
+    def ended() -> bool:
+        with psycopg.connect(server.db_url) as conn:
+            row = conn.execute("SELECT finished_at FROM resync_run").fetchone()
+        return row is not None and row[0] is not None
+
+    wait_for(ended, timeout=120, what="the server's first re-sync")
 
 
 def _head(corp: SandboxServer) -> str:
@@ -149,15 +192,14 @@ def _name(corp: SandboxServer, userid: str) -> str:
 
 
 def test_a_hand_written_request_for_another_members_customers_is_refused(
-    server: TeamServerProcess, corp: SandboxServer
+    server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str]
 ) -> None:
-    device = log_in(server.url, corp, SELLER)
     theirs = next(e for u, e in corp.state.relations() if u == OTHER_SELLER
                   and (SELLER, e) not in set(corp.state.relations()))
     shared = next(e for u, e in corp.state.relations() if u == SELLER
                   and any(v != SELLER and f == e for v, f in corp.state.relations()))
     calls_before = corp.stats.calls("externalcontact/batch/get_by_user")
-    with team_client(server.url, corp, device.token) as client:
+    with team_client(server.url, corp, device(SELLER)) as client:
         session = client.get_token()
         assert client.get_follow_user_list() == [SELLER]
         page = client.batch_get_by_user([SELLER])
@@ -188,20 +230,18 @@ def test_a_hand_written_request_for_another_members_customers_is_refused(
 
 
 def test_a_salesperson_reads_the_team_journal_rows_of_their_own_relations_only(
-    server: TeamServerProcess, corp: SandboxServer
+    server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str]
 ) -> None:
     tag_id = sorted(corp.state.tag_ids_by_name().values())[1]
     own = next(e for u, e in corp.state.relations()
                if u == SELLER and tag_id not in corp.state.relation_tag_ids(u, e))
     theirs = next(e for u, e in corp.state.relations()
                   if u == OTHER_SELLER and tag_id not in corp.state.relation_tag_ids(u, e))
-    head = log_in(server.url, corp, _head(corp))
-    with team_client(server.url, corp, head.token) as client:
+    with team_client(server.url, corp, device(_head(corp))) as client:
         client.mark_tag(OTHER_SELLER, theirs, add=[tag_id])
         client.mark_tag(SELLER, own, add=[tag_id])
         head_session = client.get_token()
-    seller = log_in(server.url, corp, SELLER)
-    with team_client(server.url, corp, seller.token) as client:
+    with team_client(server.url, corp, device(SELLER)) as client:
         client.mark_tag(SELLER, own, remove=[tag_id])
         session = client.get_token()
 
@@ -226,14 +266,14 @@ def test_a_salesperson_reads_the_team_journal_rows_of_their_own_relations_only(
 
 
 def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
-    server: TeamServerProcess, corp: SandboxServer
+    server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
+    session: Callable[[str], str]
 ) -> None:
     tag_id = sorted(corp.state.tag_ids_by_name().values())[2]
     targets = [next((u, e) for u, e in corp.state.relations()
                     if u == userid and tag_id not in corp.state.relation_tag_ids(u, e))
                for userid in (SELLER, OTHER_SELLER)]
-    head = log_in(server.url, corp, _head(corp))
-    with WeComClient(team_api_base(server.url), corp.corp_id, head.token,
+    with WeComClient(team_api_base(server.url), corp.corp_id, device(_head(corp)),
                      team_url=server.url) as client:
         for userid, customer in targets:
             before = tuple(sorted(corp.state.relation_tag_ids(userid, customer)))
@@ -241,9 +281,7 @@ def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
                                          before=before, expiring=((tag_id, 3600),))) as noted:
                 noted.mark_tag(userid, customer, add=[tag_id])
         head_session = client.get_token()
-    seller = log_in(server.url, corp, SELLER)
-    with team_client(server.url, corp, seller.token) as client:
-        session = client.get_token()
+    seller = session(SELLER)
 
     def listed(token: str) -> list[tuple[str, str]]:
         answer = team_call("GET", server.url, "tagdesk/v1/expiries", None,
@@ -251,12 +289,12 @@ def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
         return sorted((e["userid"], e["external_userid"]) for e in answer["expiries"])
 
     assert listed(head_session) == sorted(targets)
-    assert listed(session) == [targets[0]]
+    assert listed(seller) == [targets[0]]
     userid, customer = targets[1]
     with pytest.raises(TeamServerError) as caught:
         team_call("POST", server.url, "tagdesk/v1/expiries", {"set": [
             {"userid": userid, "external_userid": customer, "tag_id": tag_id,
-             "expires_in_s": 60}]}, {"access_token": session})
+             "expires_in_s": 60}]}, {"access_token": seller})
     assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(caught.value)
 
 
@@ -271,5 +309,125 @@ def test_sales_see_all_lets_a_salesperson_read_the_corp(
             assert sorted(client.get_follow_user_list()) == sorted(corp.state.follow_users())
             page = client.batch_get_by_user([OTHER_SELLER])
             assert {f.userid for _, f in page.items} == {OTHER_SELLER}
+            token = client.get_token()
+        theirs = _customers(corp)[1]
+        team_call("POST", open_server.url, CHATS, {"messages": [
+            _message(OTHER_SELLER, theirs, "销售也能看全公司")]}, {"access_token": token})
+        assert [(m["userid"], m["external_userid"]) for m in _read(
+            open_server.url, CHATS, token)["messages"]] == [(OTHER_SELLER, theirs)]
     finally:
         open_server.stop()
+
+
+EVENTS, CHATS = "tagdesk/v1/events", "tagdesk/v1/chats"
+
+
+def _customers(corp: SandboxServer) -> tuple[str, str, str, str]:
+    """A customer of the salesperson's alone, one of another's alone, and a customer the
+    salesperson shares with a colleague, with that colleague."""
+    relations = set(corp.state.relations())
+    followers: dict[str, set[str]] = {}
+    for userid, customer in relations:
+        followers.setdefault(customer, set()).add(userid)
+    own = min(e for e, users in followers.items() if users == {SELLER})
+    theirs = min(e for e, users in followers.items() if users == {OTHER_SELLER})
+    shared = min(e for e, users in followers.items() if SELLER in users and len(users) > 1)
+    return own, theirs, shared, min(followers[shared] - {SELLER})
+
+
+def _message(userid: str, customer: str, text: str) -> dict[str, str]:
+    return {"time": "2026-12-01 09:30", "userid": userid, "external_userid": customer,
+            "direction": "in", "text": text}
+
+
+def _read(url: str, path: str, token: str) -> dict[str, Any]:
+    return team_call("GET", url, path, None, {"access_token": token, "limit": 5000})
+
+
+def test_a_salesperson_reads_the_events_of_the_customers_they_follow_only(
+    server: TeamServerProcess, corp: SandboxServer, session: Callable[[str], str]
+) -> None:
+    own, theirs, shared, _colleague = _customers(corp)
+    head = session(_head(corp))
+    pushed = team_call("POST", server.url, EVENTS, {"events": [
+        {"id": f"scope-{customer}", "time": "2026-12-01 09:30", "external_userid": customer,
+         "type": "order_paid"} for customer in (own, theirs, shared)]}, {"access_token": head})
+    assert pushed["stored"] == 3
+    _first_resync(server)
+
+    def customers(token: str) -> set[str]:
+        return {e["external_userid"] for e in _read(server.url, EVENTS, token)["events"]}
+
+    assert customers(head) == {own, theirs, shared}
+    assert customers(session(SELLER)) == {own, shared}
+
+
+def test_a_salesperson_reads_and_pushes_the_chats_of_their_own_relations_only(
+    server: TeamServerProcess, corp: SandboxServer, session: Callable[[str], str]
+) -> None:
+    own, theirs, shared, colleague = _customers(corp)
+    head, seller = session(_head(corp)), session(SELLER)
+    team_call("POST", server.url, CHATS, {"messages": [
+        _message(SELLER, own, "我的客户问价格"), _message(colleague, shared, "同事和共同客户的私聊"),
+        _message(OTHER_SELLER, theirs, "别人的客户")]}, {"access_token": head})
+    _first_resync(server)
+
+    def texts(token: str) -> set[tuple[str, str, str]]:
+        return {(m["userid"], m["external_userid"], m["text"])
+                for m in _read(server.url, CHATS, token)["messages"]}
+
+    assert texts(head) == {(SELLER, own, "我的客户问价格"), (colleague, shared, "同事和共同客户的私聊"),
+                           (OTHER_SELLER, theirs, "别人的客户")}
+    assert texts(seller) == {(SELLER, own, "我的客户问价格")}
+
+    taken = team_call("POST", server.url, CHATS, {"messages": [
+        _message(SELLER, shared, "我和共同客户的聊天")]}, {"access_token": seller})
+    assert taken["stored"] == 1
+    assert texts(seller) == {(SELLER, own, "我的客户问价格"), (SELLER, shared, "我和共同客户的聊天")}
+    with pytest.raises(TeamServerError) as others:
+        team_call("POST", server.url, CHATS, {"messages": [
+            _message(SELLER, own, "夹带的消息"), _message(OTHER_SELLER, theirs, "冒充别人的消息")]},
+            {"access_token": seller})
+    assert others.value.errcode == TEAM_NOT_ALLOWED
+    assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(others.value)
+    with pytest.raises(TeamServerError) as stranger:
+        team_call("POST", server.url, CHATS, {"messages": [
+            _message(SELLER, theirs, "不是我跟进的客户")]}, {"access_token": seller})
+    assert f"您没有跟进客户 {theirs}" in str(stranger.value)
+    assert not {t for _, _, t in texts(head)} & {"夹带的消息", "冒充别人的消息", "不是我跟进的客户"}
+
+
+def test_before_its_first_resync_the_server_gives_a_salesperson_no_events_or_chats(
+    postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path
+) -> None:
+    closed = TeamServerProcess(postgres.new_database(), corp, tmp_path, "--admin", "boss",
+                               "--resync-interval", "0")
+    try:
+        own = _customers(corp)[0]
+        head = _session(closed.url, corp, _head(corp))
+        seller = _session(closed.url, corp, SELLER)
+        team_call("POST", closed.url, EVENTS, {"events": [
+            {"time": "2026-12-01 09:30", "external_userid": own, "type": "order_paid"}]},
+            {"access_token": head})
+        team_call("POST", closed.url, CHATS, {"messages": [_message(SELLER, own, "问价格")]},
+                  {"access_token": head})
+        why = ("团队服务器尚未读完企业的客户关系（首次同步未完成），还不能确定您跟进哪些客户，因此{}。"
+               " / The team server has not finished reading the corp's relations (its first"
+               " re-sync), so it cannot tell yet which customers you follow and {} until then.")
+        assert _read(closed.url, EVENTS, seller) == {
+            "errcode": 0, "errmsg": "ok", "events": [], "next_after_id": None,
+            "withheld": why.format("暂不提供客户的行为事件", "gives you no behaviour events")}
+        assert _read(closed.url, CHATS, seller) == {
+            "errcode": 0, "errmsg": "ok", "messages": [], "next_after_id": None,
+            "withheld": why.format("暂不提供聊天记录", "gives you no chats")}
+        assert len(_read(closed.url, EVENTS, head)["events"]) == 1
+        assert len(_read(closed.url, CHATS, head)["messages"]) == 1
+        with pytest.raises(TeamServerError) as refused:
+            team_call("POST", closed.url, CHATS, {"messages": [_message(SELLER, own, "再问")]},
+                      {"access_token": seller})
+        assert refused.value.errcode == TEAM_NOT_ALLOWED
+        upload = why.format("暂不接收您上传的聊天记录", "takes none of your chat uploads")
+        zh, en = upload.split(" / ")
+        assert zh in refused.value.message_zh and en in refused.value.message_en
+    finally:
+        closed.stop()
