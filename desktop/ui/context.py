@@ -50,6 +50,7 @@ class AppContext(QObject):
     changed = Signal(object)            # ChangeSet, after every write or sync
     write_started = Signal(object)      # frozenset of relation ids being written
     write_failed = Signal(str, object)  # readable message, frozenset of relation ids
+    writes_settled = Signal(object)     # frozenset of relation ids a write left as they were
     status_message = Signal(str)
     filters_cold = Signal()             # a filter was answered by SQL: warm the bitmaps
 
@@ -303,6 +304,9 @@ class AppContext(QObject):
                     on_empty()
                 return
             self.publish(result.changes)
+            if result.pending == 0:     # the rest needed nothing (a toggle's already tagged)
+                failed_ids = frozenset(f.relation_id for f in result.failures)
+                self.writes_settled.emit(ids - result.changes.relation_ids - failed_ids)
             if result.failures:
                 reasons = sorted({in_ui_language(failure.reason) for failure in result.failures})
                 self.write_failed.emit("；".join(reasons),

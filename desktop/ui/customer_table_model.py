@@ -149,6 +149,7 @@ class CustomerTableModel(QAbstractTableModel):
         context.changed.connect(self._on_changed)
         context.write_started.connect(self._on_write_started)
         context.write_failed.connect(self._on_write_failed)
+        context.writes_settled.connect(self.settle)
 
     # -- queries ---------------------------------------------------------------
 

@@ -430,6 +430,23 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         "撤销 为 2 位客户添加 VIP / Undo add VIP to 2 customers"]
 
 
+def test_a_toggle_leaves_no_pending_mark_on_a_customer_it_did_not_change(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    """Alt+1 on three customers, one of them tagged already: the two written show done, the
+    third nothing (it showed pending, an hourglass, until TagDesk closed)."""
+    tag = _tag_id(synced_context, "VIP")
+    has = [window.model.relation_id(r) for r in range(60)
+           if tag in _sandbox_tags(synced_context, sandbox, window.model.relation_id(r))][:1]
+    lacks = [window.model.relation_id(r) for r in range(60)
+             if tag not in _sandbox_tags(synced_context, sandbox, window.model.relation_id(r))][:2]
+    assert len(has) == 1 and len(lacks) == 2
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag([*has, *lacks], tag, lambda: "VIP")
+    qtbot.waitUntil(lambda: window.model.write_state(has[0]) is None, timeout=10000)
+    assert all(window.model.write_state(rid) == (WriteState.DONE, "") for rid in lacks)
+    assert tag in _sandbox_tags(synced_context, sandbox, has[0])
+
+
 def test_a_window_larger_than_its_screen_opens_inside_it(
         qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
     """The default 1,400 × 860, or a size kept on a bigger screen, on a small or scaled
