@@ -36,6 +36,7 @@ from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
 from desktop.server.rename_respell import OtherTags
+from desktop.server.snapshot import CorpTag
 from desktop.server.write_notes import read_note
 from desktop.store.journal import JournalEntry
 from desktop.wecom.client import WeComClient
@@ -95,13 +96,19 @@ def outbox_row(values: tuple[object, ...]) -> OutboxRow:
 
 
 def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
-                   note: WriteNote, expiring: Sequence[Expiring], other_tags: OtherTags) -> None:
+                   note: WriteNote, expiring: Sequence[Expiring], other_tags: OtherTags,
+                   created: Mapping[str, CorpTag] | None = None) -> None:
     """What a write WeCom applied leaves beside its outbox row, in the row's transaction: its
     team journal rows, what rule and auto-tagging reverts remember, the server's view of the
     relation, the team filters a rename respells and the expiries of the tags it added. The
     journal's head, locked first, keeps two settles of one relation from reading its
     snapshot at the same time; a first re-sync's fill chunk, from storing what it read
-    before this write (`snapshot.share_fill`)."""
+    before this write (`snapshot.share_fill`). A tag library edit (`created`: the corp tags
+    an add_corp_tag made) first takes the library's lock, as a re-sync or a callback storing
+    the library does, before the journal's head."""
+    if created or any(entry.action in snapshot.LIBRARY_EDITS for entry in entries):
+        snapshot.lock_library(conn)
+        snapshot.store_created(conn, created or {})
     snapshot.share_fill(conn)
     team_journal.append(conn, entries, outbox_id, note.reverts)
     rule_reverts.remember(conn, entries, note.reverts)
@@ -159,7 +166,9 @@ class OutboxRecovery:
             ).fetchone()
             if updated is None:
                 return False
-            record_settled(conn, entries, row.id, row.note, row.expiring, self._other_tags)
+            record_settled(conn, entries, row.id, row.note, row.expiring, self._other_tags,
+                           snapshot.created_tags(row.path, outcome.answer)
+                           if outcome.applied else None)
         log.warning("outbox row %d (%s by %s) left sending by process %s: %s", row.id,
                     row.path, row.operator, row.owner, outcome.note)
         return True

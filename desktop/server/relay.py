@@ -50,6 +50,7 @@ from desktop.server.outbox_recovery import (
     outbox_row,
     record_settled,
 )
+from desktop.server.snapshot import CorpTag
 from desktop.store.journal import JournalEntry
 from desktop.wecom.error_codes import TEAM_CALL_UNSETTLED
 from desktop.wecom.errors import WeComError, WeComNetworkError
@@ -338,7 +339,8 @@ class Relay:
                         "outcome unknown" if err.may_have_applied else "failed")
             raise
         entries = list(self.journal_entries(caller, request.path, body, data, note))
-        self._finish(outbox_id, "done", 0, entries, note, data, expiring)
+        self._finish(outbox_id, "done", 0, entries, note, data, expiring,
+                     snapshot.created_tags(request.path, data))
         log.info("relay %s by %s -> ok, %d journal rows", request.path, caller.userid,
                  len(entries))
         return data
@@ -443,7 +445,8 @@ class Relay:
     def _finish(self, outbox_id: int, status: str, errcode: int | None,
                 entries: list[JournalEntry], note: WriteNote = NO_NOTE,
                 answer: Mapping[str, Any] | None = None,
-                expiring: Sequence[Expiring] = ()) -> None:
+                expiring: Sequence[Expiring] = (),
+                created: Mapping[str, CorpTag] | None = None) -> None:
         """Settle the row and journal its entries in one transaction, unless another process
         already settled it (this process was taken for dead, e.g. during a database restart)."""
         with self._connection() as conn, conn.transaction():
@@ -456,7 +459,8 @@ class Relay:
             if settled is None:
                 log.warning("outbox row %d was settled by another server process", outbox_id)
                 return
-            record_settled(conn, entries, outbox_id, note, expiring, self._names.others)
+            record_settled(conn, entries, outbox_id, note, expiring, self._names.others,
+                           created)
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

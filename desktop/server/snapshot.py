@@ -133,6 +133,48 @@ def follow_relay(conn: Conn, entries: Iterable[JournalEntry]) -> None:
     for (userid, external_userid), tag_ids in states.items():
         store_relation(conn, userid, external_userid, tag_ids)
     forget_tags(conn, deleted)
+    _follow_library(conn, entries)
+
+
+LIBRARY_EDITS = ("tag_rename", "group_rename", "tag_delete", "group_delete")
+ADD_CORP_TAG = "externalcontact/add_corp_tag"
+
+
+def created_tags(path: str, answer: Mapping[str, Any] | None) -> dict[str, CorpTag]:
+    """The corp tags an `add_corp_tag` answer names, with their group (none for any other
+    call: rule-group tags are not in the library snapshot)."""
+    group = (answer or {}).get("tag_group") if path == ADD_CORP_TAG else None
+    if not isinstance(group, dict):
+        return {}
+    return {str(tag["id"]): CorpTag(str(tag.get("name", "")), str(group.get("group_id", "")),
+                                    str(group.get("group_name", "")))
+            for tag in group.get("tag") or [] if isinstance(tag, dict) and tag.get("id")}
+
+
+def store_created(conn: Conn, created: Mapping[str, CorpTag]) -> None:
+    """Relayed new tags in the library snapshot, so that a re-sync does not journal them
+    again."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO corp_tag_snapshot (tag_id, tag_name, group_id, group_name)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (tag_id) DO NOTHING",
+            [(tag_id, t.name, t.group_id, t.group_name) for tag_id, t in created.items()])
+
+
+def _follow_library(conn: Conn, entries: Iterable[JournalEntry]) -> None:
+    """Relayed renames and deletions in the tag library snapshot, so that a re-sync or a
+    callback does not journal them again (rule-group tags are not in it: no row matches)."""
+    for entry in entries:
+        if entry.action == "tag_rename":
+            conn.execute("UPDATE corp_tag_snapshot SET tag_name = %s WHERE tag_id = %s",
+                         (entry.tag_name, entry.tag_id))
+        elif entry.action == "group_rename":
+            conn.execute("UPDATE corp_tag_snapshot SET group_name = %s WHERE group_id = %s",
+                         (entry.tag_name, entry.tag_id))
+        elif entry.action == "tag_delete":
+            conn.execute("DELETE FROM corp_tag_snapshot WHERE tag_id = %s", (entry.tag_id,))
+        elif entry.action == "group_delete":
+            conn.execute("DELETE FROM corp_tag_snapshot WHERE group_id = %s", (entry.tag_id,))
 
 
 def _json_list(text: str) -> list[str] | None:

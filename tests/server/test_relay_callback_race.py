@@ -1,10 +1,11 @@
-"""A phone's change to a relation arrives (a callback) while a relayed mark_tag to the same
-relation has reached WeCom but not yet settled: the callback's re-read then already shows the
-relayed tag, which the server's snapshot does not, so the worker journaled it a second time,
-as a change made on the phone. The worker now leaves the relation alone until the relayed
-write has settled, and then journals only the phone's change; a relayed write to another
-relation meanwhile does not wait. WeCom's late answer is a sandbox hold, so every step
-happens in a known order."""
+"""What the server sees of WeCom while and after the relay writes to it. A phone's change to
+a relation arrives (a callback) while a relayed mark_tag to the same relation has reached
+WeCom but not yet settled: the callback's re-read already shows the relayed tag, which the
+server's snapshot does not, so the worker journaled it a second time, as a change made on the
+phone (and a re-sync did the same, as seen at sync). They now leave the relation alone until
+the relayed write has settled; a relayed write to another relation meanwhile does not wait.
+WeCom's late answer is a sandbox hold, so every step happens in a known order. Relayed
+renames, deletions and new tags, likewise, are no longer seen again by the next re-sync."""
 
 from __future__ import annotations
 
@@ -168,3 +169,39 @@ def test_a_re_sync_during_a_relayed_write_leaves_the_relation_to_it(world: World
         write.join(WAIT_S)
     assert answers and answers[0]["errcode"] == 0
     assert _journal(world.pool, customer) == [("tag_add", "app", relayed)]
+
+
+def test_relayed_tag_library_edits_are_not_seen_again_by_the_next_re_sync(
+        world: World) -> None:
+    """The tag library snapshot follows the relay's renames, deletions and new tags in their
+    settle's transaction: the next re-sync finds nothing to journal as seen at sync."""
+    state = world.sandbox.state
+    (group, name), renamed = sorted(state.tag_ids_by_name().items())[0]
+    doomed = next(tag_id for (other, _), tag_id in sorted(state.tag_ids_by_name().items())
+                  if other != group)
+    tree = WriteNote(batch_id="tree-1", source="tree")
+    admin = Caller("boss", 0)
+    assert world.relay.write(admin, "externalcontact/edit_corp_tag",
+                             {"id": renamed, "name": f"{name}（新）"}, tree)["errcode"] == 0
+    assert world.relay.write(admin, "externalcontact/edit_corp_tag",
+                             {"id": _group_of(world, renamed), "name": f"{group}（新）"},
+                             tree)["errcode"] == 0
+    assert world.relay.write(admin, "externalcontact/del_corp_tag",
+                             {"tag_id": [doomed]}, tree)["errcode"] == 0
+    assert world.relay.write(admin, "externalcontact/add_corp_tag", {
+        "group_id": _group_of(world, renamed), "tag": [{"name": "新标签"}]}, tree)["errcode"] == 0
+
+    Resync(world.pool.connection, world.transport).run()
+    with world.pool.connection() as conn:
+        rows = conn.execute("SELECT action, source FROM team_journal"
+                            " WHERE action NOT IN ('tag_add', 'tag_remove') ORDER BY id").fetchall()
+    assert rows == [("tag_rename", "tree"), ("group_rename", "tree"), ("tag_delete", "tree"),
+                    ("tag_create", "tree")]
+
+
+def _group_of(world: World, tag_id: str) -> str:
+    with world.pool.connection() as conn:
+        row = conn.execute("SELECT group_id FROM corp_tag_snapshot WHERE tag_id = %s",
+                           (tag_id,)).fetchone()
+    assert row is not None
+    return str(row[0])
