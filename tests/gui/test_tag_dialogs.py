@@ -186,7 +186,7 @@ def test_abbreviation_dialog(qtbot: Any, synced_context: Any, admin: TagAdminSer
     assert next(t for t in admin.tag_infos() if t.id == v3).abbreviation == "R3"
 
 
-def test_delete_confirmation_names_what_is_lost() -> None:
+def test_delete_confirmation_names_what_is_lost(qapp: Any) -> None:
     impact = DeletionImpact(tags=1, relations=57, customers=41, names=("高意向",))
     title, text = delete_confirmation(impact)
     assert title and "“高意向”" in text and "41" in text and "57" in text
@@ -249,3 +249,20 @@ def test_a_rename_that_becomes_a_request_closes_and_says_so(
     assert told[0][0] in ("已提交申请", "Request sent")
     assert "errcode" not in news and "9001011" not in dialog.message_label.text()
     assert sandbox.state.find_tag("MKT-活动", "2025秋季展会") == tag_id
+
+
+def test_a_deletion_request_says_where_an_approved_deletion_is_restored(qapp: Any) -> None:
+    """An approved request is carried out by the server, which keeps the snapshot; the
+    requester's own 已删除的标签 window stays empty, and the confirmation sent them there."""
+    impact = DeletionImpact(tags=1, relations=128, customers=127, names=("新品发布会",))
+    title, text = delete_confirmation(impact, request=True)
+    assert "Deleted tags" not in text
+    assert "File → Approvals… (Restore and re-tag)" in text
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        title, chinese = delete_confirmation(impact, request=True)
+        assert title == "申请删除" and "已删除的标签" not in chinese
+        assert "文件 → 审批…" in chinese and "恢复并重新打标签" in chinese
+    finally:
+        translations.uninstall()
