@@ -101,6 +101,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.cli.rules_commands import expire_after_sync
     from desktop.cli.team_settings_refresh import refresh_team_settings
     from desktop.services.arrivals import ArrivalService
+    from desktop.services.customer_scope import cache_scope
     from desktop.services.demo_persona import choose_demo_persona
     from desktop.services.progress import WaitReporter
     from desktop.services.sync import collector_paused, run_sync
@@ -133,11 +134,14 @@ def sync(args: argparse.Namespace) -> int:
             refresh_team_settings(ws)
             offer_unfinished(TaggingService(ws).unfinished_batches(), args.profile)
             expired = expire_after_sync(ws)
+            scope = cache_scope(ws.cache, ws.profile.is_team, ws.profile.userid)
         summary = {**result.as_json(), "expiry": expired,
-                   "arrivals": arrived.as_json(), "renamed": renamed_json(result.renames)}
+                   "arrivals": arrived.as_json(), "renamed": renamed_json(result.renames),
+                   "scope": scope}
     if not args.json:
+        mine = " · 我的客户 / My customers" if summary.get("scope") == "mine" else ""
         print(
-            f"同步完成 / Sync complete: {summary['customers']} 客户 customers,"
+            f"同步完成 / Sync complete{mine}: {summary['customers']} 客户 customers,"
             f" {summary['relations']} 关系 relations, {summary['tags']} 标签 tags,"
             f" {summary['observed_changes']} 外部变更 observed changes,"
             f" {summary['api_calls']} API calls, {summary['elapsed_s']:.1f} s"
@@ -160,11 +164,12 @@ def _print_arrivals(arrived: object) -> None:
 
 def _sync_in_app(args: argparse.Namespace, locked: CacheLockedError) -> dict[str, Any]:
     """The profile is open in the TagDesk app: it runs the sync (within the corp's one rate
-    budget) and sends progress and the summary back; re-raises "in use" when no app listens
-    (another command holds the cache)."""
+    budget) and sends progress and the summary back (with the cache's scope added here);
+    re-raises "in use" when no app listens (another command holds the cache)."""
     from desktop.cli.batch_commands import offer_unfinished
+    from desktop.services.customer_scope import cache_scope
     from desktop.services.handover import request_sync
-    from desktop.services.profiles import ProfileStore
+    from desktop.services.profiles import DEMO_PROFILE, ProfileStore
     from desktop.services.tagging import BatchInfo
     from desktop.services.workspace import open_local_cache
     from desktop.store import outbox
@@ -177,11 +182,14 @@ def _sync_in_app(args: argparse.Namespace, locked: CacheLockedError) -> dict[str
                            accepted)
     if summary is None:
         raise locked  # no app listens: another command holds the cache
+    profile = None if args.profile == DEMO_PROFILE else ProfileStore(home(args)).get(args.profile)
     with open_local_cache(home(args), args.profile) as cache:
         batches = [BatchInfo.of(record) for record in outbox.list_batches(cache)]
+        scope = cache_scope(cache, profile is not None and profile.is_team,
+                            profile.userid if profile else "")
     offer_unfinished([b for b in batches if b.status in outbox.ACTIVE and b.pending],
                      args.profile)
-    return summary
+    return {**summary, "scope": scope}
 
 
 def customers(args: argparse.Namespace) -> int:

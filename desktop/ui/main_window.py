@@ -37,6 +37,7 @@ from desktop.domain.filter.rename import Rename, respelling
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
+from desktop.services.customer_scope import cache_scope
 from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
@@ -304,9 +305,8 @@ class MainWindow(QMainWindow):
             "SELECT name FROM member WHERE userid = ?", (operator,)).fetchone()
         who = f"{found[0]} ({operator})" if found and found[0] and operator else operator
         self.status.set_profile(profile.name, who, profile.team_url)
-        followers = self.context.cache.connection().execute(
-            "SELECT userid FROM member WHERE follows = 1 LIMIT 2").fetchall()
-        self.status.set_own_customers(profile.is_team and [r[0] for r in followers] == [operator])
+        self.status.set_own_customers(
+            cache_scope(self.context.cache, profile.is_team, operator) == "mine")
 
     def open_team_login(self) -> LoginDialog:
         """File → log in to the team server again (a revoked or lost device token); the

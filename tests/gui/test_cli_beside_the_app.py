@@ -73,6 +73,7 @@ def test_the_daily_export_recipe_works_while_the_app_is_open(
     assert code == 0, err
     summary = json.loads(out.splitlines()[-1])
     assert summary["relations"] == 351 and summary["rate_limit_pauses"] == 0
+    assert summary["scope"] == "corp"
     assert summary["renamed"] == [
         {"kind": "tag", "old": "高意向", "new": "意向很高", "group": "意向程度"}]
     assert "The TagDesk app (pid" in err and "it runs the sync" in err

@@ -52,6 +52,7 @@ def test_sync_then_count_customers(cli: Cli, sandbox: Any) -> None:
     assert summary["relations"] == len(relations)
     assert summary["customers"] == len({euid for _, euid in relations})
     assert summary["observed_changes"] == 0 and summary["api_calls"] > 0
+    assert summary["scope"] == "corp"          # a solo profile reads the corp
 
     counted = cli("customers", "--profile", "acme", "--filter", "", "--count", "--json")
     assert counted.returncode == 0, counted.stderr

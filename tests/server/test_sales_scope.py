@@ -111,11 +111,13 @@ def _head(corp: SandboxServer) -> str:
     return sorted(leaders & set(corp.state.follow_users()))[0]
 
 
-def _synced(env: dict[str, str]) -> dict[str, int]:
-    synced = tagdesk("sync", "--profile", "team", "--json", env=env, timeout=300)
+def _synced(env: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """`tagdesk sync`'s summary (its last line) and the lines before it."""
+    synced = tagdesk("sync", "--profile", "team", env=env, timeout=300)
     assert synced.returncode == 0, synced.stderr
-    summary: dict[str, int] = json.loads(synced.stdout.strip().splitlines()[-1])
-    return summary
+    *text, last = synced.stdout.strip().splitlines()
+    summary: dict[str, Any] = json.loads(last)
+    return summary, "\n".join(text)
 
 
 def test_a_salesperson_syncs_their_own_customers_and_a_head_the_corp(
@@ -127,13 +129,17 @@ def test_a_salesperson_syncs_their_own_customers_and_a_head_the_corp(
 
     seller_env = desktop_env(tmp_path / "seller")
     cli_login(seller_env, server.url, corp, SELLER)
-    seller = _synced(seller_env)
+    seller, said = _synced(seller_env)
     assert (seller["relations"], seller["customers"]) == (69, len({e for _, e in mine}))
+    assert seller["scope"] == "mine"
+    assert said.startswith(f"同步完成 / Sync complete · 我的客户 / My customers: {seller['customers']}"
+                           " 客户 customers, 69 关系 relations")
 
     head_env = desktop_env(tmp_path / "head")
     cli_login(head_env, server.url, corp, _head(corp))
-    head = _synced(head_env)
-    assert (head["relations"], head["customers"]) == (3654, 3000)
+    head, said = _synced(head_env)
+    assert (head["relations"], head["customers"], head["scope"]) == (3654, 3000, "corp")
+    assert said.startswith("同步完成 / Sync complete: 3000 客户 customers, 3654 关系 relations")
 
 
 @pytest.mark.gui
