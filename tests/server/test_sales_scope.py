@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services import team_events
 from desktop.services.team import TeamServerError, journal_call, team_api_base, team_call
 from desktop.services.workspace import open_workspace
 from desktop.ui.i18n import Translations
@@ -404,14 +405,20 @@ def test_a_salesperson_reads_and_pushes_the_chats_of_their_own_relations_only(
 
 
 def test_before_its_first_resync_the_server_gives_a_salesperson_no_events_or_chats(
-    postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path
+    postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
     closed = TeamServerProcess(postgres.new_database(), corp, tmp_path, "--admin", "boss",
                                "--resync-interval", "0")
     try:
         own = _customers(corp)[0]
         head = _session(closed.url, corp, _head(corp))
-        seller = _session(closed.url, corp, SELLER)
+        logged_in_home(tmp_path / "seller", closed.url, corp, SELLER)
+        workspace = open_workspace(tmp_path / "seller", "team")
+        with workspace.client() as client:
+            seller = client.get_token()
         team_call("POST", closed.url, EVENTS, {"events": [
             {"time": "2026-12-01 09:30", "external_userid": own, "type": "order_paid"}]},
             {"access_token": head})
@@ -435,5 +442,11 @@ def test_before_its_first_resync_the_server_gives_a_salesperson_no_events_or_cha
         upload = why.format("暂不接收您上传的聊天记录", "takes none of your chat uploads")
         zh, en = upload.split(" / ")
         assert zh in refused.value.message_zh and en in refused.value.message_en
+
+        said: list[str] = []     # the desktop's fetch says why and asks again next time
+        assert team_events.fetch(workspace, lambda p: said.append(p.text)) == 0
+        assert said == [why.format("暂不提供客户的行为事件", "gives you no behaviour events")]
+        assert workspace.cache.get_meta("team_events_after_id", "0") == "0"
+        workspace.close()
     finally:
         closed.stop()
