@@ -424,9 +424,13 @@ class UnfinishedBatchesDialog(QDialog):
         if not batch_id:
             return
         self.list.takeItem(self.list.currentRow())
-        cache = self.context.cache
-        self.context.run_task(lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
-                              owner=self, name=f"cancel {batch_id}", writer=True)
+        cache, info, context = self.context.cache, self.batches[batch_id], self.context
+        said = (self.tr("Batch %1 cancelled: %2 will not be sent; what was applied stays (the"
+                        " audit log can revert it).")
+                .replace("%1", batch_id).replace("%2", COUNTS.calls(info.pending)))
+        context.run_task(lambda _p, _c: outbox.set_status(cache, batch_id, outbox.CANCELLED),
+                         owner=context, name=f"cancel {batch_id}", writer=True,
+                         on_result=lambda _r: context.status_message.emit(said))
         if not self.list.count():
             self.close()
 

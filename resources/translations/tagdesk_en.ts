@@ -4340,6 +4340,10 @@
         <source>Later</source>
         <translation>Later</translation>
     </message>
+    <message>
+        <source>Batch %1 cancelled: %2 will not be sent; what was applied stays (the audit log can revert it).</source>
+        <translation>Batch %1 cancelled: %2 will not be sent; what was applied stays (the audit log can revert it).</translation>
+    </message>
 </context>
 <context>
     <name>UseridDialog</name>

@@ -4299,6 +4299,10 @@
         <source>Later</source>
         <translation>稍后</translation>
     </message>
+    <message>
+        <source>Batch %1 cancelled: %2 will not be sent; what was applied stays (the audit log can revert it).</source>
+        <translation>已取消批次 %1：%2不再发送；已应用的更改保留（可在审计日志中回滚）。</translation>
+    </message>
 </context>
 <context>
     <name>UseridDialog</name>

@@ -307,9 +307,11 @@ def test_a_cancelled_batch_is_no_longer_offered(qtbot: Any, synced_context: Any,
     assert dialog is not None
     qtbot.addWidget(dialog)
     calls = sandbox.stats.calls(MARK_TAG)
-    dialog.cancel_selected()
-    qtbot.waitUntil(lambda: context.tagging.batch(batch_id).status == "cancelled",
-                    timeout=WAIT_MS)
+    with qtbot.waitSignal(context.status_message, timeout=WAIT_MS) as said:
+        dialog.cancel_selected()        # the dialog closes: the status bar says what happened
+    assert said.args == [f"Batch {batch_id} cancelled: {plan.api_calls - 2} API calls will not"
+                         " be sent; what was applied stays (the audit log can revert it)."]
+    assert context.tagging.batch(batch_id).status == "cancelled"
     assert context.tagging.unfinished_batches() == []
     assert sandbox.stats.calls(MARK_TAG) == calls
     assert context.tagging.batch(batch_id).pending == plan.api_calls - 2
