@@ -8,7 +8,8 @@ halfway is claimed again after RECLAIM_AFTER; handling one twice journals nothin
 since only the difference from the snapshot is journaled (one relation at a time, under an
 advisory lock). A relation with a relayed mark_tag still `sending` waits (its event is not
 claimed, and one claimed meanwhile is put back untouched): WeCom may already show that write
-while the snapshot does not, and its re-read would journal it again as a phone's change.
+while the snapshot does not, and its re-read would journal it again as a phone's change. A
+tag event waits likewise for a relayed corp tag edit.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class NotYetVisible(Exception):
 
 
 class WriteInFlight(Exception):
-    """A relayed mark_tag on the event's relation is not settled yet: handle it afterwards."""
+    """A relayed write to what the event names (its relation, or the tag library) is not
+    settled yet: handle the event afterwards."""
 
 
 class CallbackWorker:
@@ -107,12 +109,14 @@ class CallbackWorker:
                 "UPDATE callback_event SET status = 'working', claimed_at = now()"
                 " WHERE id = (SELECT id FROM callback_event e WHERE (status = 'pending'"
                 f" OR (status = 'working' AND claimed_at < now() - interval '{RECLAIM_AFTER}'))"
-                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'sending'"
-                " AND o.path = %s AND o.body->>'userid' = e.userid"
-                " AND o.body->>'external_userid' = e.external_userid)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'sending' AND"
+                " CASE WHEN e.event = %s THEN o.path = %s AND o.body->>'userid' = e.userid"
+                " AND o.body->>'external_userid' = e.external_userid"
+                " ELSE o.path = ANY(%s) END)"
                 " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 " RETURNING id, event, change_type, userid, external_userid, item_id, state,"
-                " create_time", (snapshot.MARK_TAG,)).fetchone()
+                " create_time", (CONTACT, snapshot.MARK_TAG,
+                                 list(snapshot.CORP_LIBRARY_WRITES))).fetchone()
         if row is None:
             return False
         event_id = int(str(row[0]))
@@ -163,6 +167,8 @@ def apply_event(conn: Conn, transport: WeComTransport, event: CallbackEvent,
     if event.event == CONTACT:
         return _relation_event(conn, transport, event, ts)
     snapshot.lock_library(conn)
+    if snapshot.library_write_in_flight(conn):
+        raise WriteInFlight("the tag library")
     after = read_corp_tags(transport)
     before = snapshot.corp_tags(conn)
     entries = library_changes(before, after, source=CALLBACK, ts=ts) if before else []

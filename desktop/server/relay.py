@@ -18,9 +18,11 @@ expiry (the note's `expiring`) are recorded like a rule run's (`expiry_records.p
 
 A `mark_tag`'s outbox row is written under the relation's lock (`snapshot.lock_relation`,
 which a callback's re-read of the relation holds too) and stays `sending` until its journal
-rows and snapshot commit: the callback worker leaves a relation alone while such a row
-exists (`snapshot.write_in_flight`), so a phone's change read during the call never
-journals the relayed write a second time. Writes to other relations do not wait.
+rows and snapshot commit: the callback worker and the re-sync leave a relation alone while
+such a row exists (`snapshot.write_in_flight`), so a phone's change read during the call
+never journals the relayed write a second time. Writes to other relations do not wait. A
+corp tag edit's row is written under the tag library's lock likewise, and the library's
+re-reads wait for it (`snapshot.library_write_in_flight`).
 """
 
 from __future__ import annotations
@@ -372,11 +374,14 @@ class Relay:
                   ) -> tuple[int | None, dict[str, Any] | None, WriteNote]:
         """The outbox row to send (now marked active), or the answer to a repeated call, and
         the note to journal it with: a mark_tag's row is written under its relation's lock,
-        its note's `before` read from the snapshot there."""
+        its note's `before` read from the snapshot there; a corp tag edit's under the tag
+        library's."""
         with self._connection() as conn, conn.transaction():
             if path == MARK_TAG:
                 snapshot.lock_relation(conn, *_relation(body))
                 note = self._server_before(conn, body, note)
+            elif path in snapshot.CORP_LIBRARY_WRITES:
+                snapshot.lock_library(conn)
             row = conn.execute(  # device 0: the server's own job, no device
                 "INSERT INTO outbox (operator, device_id, path, body, status, owner, call_key,"
                 " write_note) VALUES (%s, %s, %s, %s, 'sending', %s, %s, %s)"
@@ -424,14 +429,16 @@ class Relay:
         return None, dict(BUSY)
 
     def _claim(self, conn: Conn, row: OutboxRow) -> bool:
-        """Send a failed row again; it is marked active before anyone can see it sending (a
-        mark_tag's under its relation's lock, as `_open_row` writes one)."""
+        """Send a failed row again; it is marked active before anyone can see it sending
+        (under the lock `_open_row` writes such a row under)."""
         outbox_id = row.id
         with self._active_lock:
             self._active.add(outbox_id)
         with conn.transaction():
             if row.path == MARK_TAG:
                 snapshot.lock_relation(conn, *_relation(row.body))
+            elif row.path in snapshot.CORP_LIBRARY_WRITES:
+                snapshot.lock_library(conn)
             claimed = conn.execute(
                 "UPDATE outbox SET status = 'sending', owner = %s, errcode = NULL,"
                 " finished_at = NULL, settled_how = NULL"

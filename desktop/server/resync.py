@@ -8,7 +8,7 @@ Once across server processes: it is a `jobs.Job`, run under a session advisory l
 (`pg_try_advisory_lock`) by whichever process claims the period first. The first run on
 a new database only fills the snapshot (nothing to compare with). A relation whose snapshot
 changed after the run started (a callback, a relayed write), or with a relayed mark_tag still
-under way, is left as it is.
+under way, is left as it is; so is the tag library while a relayed edit of it is under way.
 """
 
 from __future__ import annotations
@@ -76,11 +76,17 @@ class Resync:
         return ResyncResult(len(relations), changes, baseline)
 
     def _library(self, baseline: bool) -> int:
-        after = read_corp_tags(self._transport)
-        if self._on_library is not None:
-            self._on_library(tag_list_shape(after))
+        """The tag library read and compared under its lock, as a callback does: the relay's
+        edits of it settle under that lock too, into the snapshot."""
         with self._connection() as conn, conn.transaction():
             snapshot.lock_library(conn)
+            if snapshot.library_write_in_flight(conn):
+                log.info("re-sync leaves the tag library to its next run: a relayed edit of"
+                         " it is under way")
+                return 0
+            after = read_corp_tags(self._transport)
+            if self._on_library is not None:
+                self._on_library(tag_list_shape(after))
             before = snapshot.corp_tags(conn)
             entries = [] if baseline or not before else library_changes(
                 before, after, source=OBSERVED, ts=_now(conn))

@@ -138,6 +138,15 @@ def follow_relay(conn: Conn, entries: Iterable[JournalEntry]) -> None:
 
 LIBRARY_EDITS = ("tag_rename", "group_rename", "tag_delete", "group_delete")
 ADD_CORP_TAG = "externalcontact/add_corp_tag"
+CORP_LIBRARY_WRITES = (ADD_CORP_TAG, "externalcontact/edit_corp_tag",
+                       "externalcontact/del_corp_tag")
+
+
+def library_write_in_flight(conn: Conn) -> bool:
+    """Whether a relayed write to the corp tag library is still `sending` (see
+    `write_in_flight`)."""
+    return conn.execute("SELECT 1 FROM outbox WHERE status = 'sending' AND path = ANY(%s)"
+                        " LIMIT 1", (list(CORP_LIBRARY_WRITES),)).fetchone() is not None
 
 
 def created_tags(path: str, answer: Mapping[str, Any] | None) -> dict[str, CorpTag]:

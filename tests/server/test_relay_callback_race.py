@@ -21,7 +21,7 @@ import pytest
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import snapshot
 from desktop.server.callback_worker import CallbackWorker, WriteInFlight, apply_event
-from desktop.server.callbacks import CONTACT, CallbackEvent
+from desktop.server.callbacks import CONTACT, TAG, CallbackEvent
 from desktop.server.database import migrate
 from desktop.server.identity import Caller
 from desktop.server.leases import ProcessLease
@@ -197,6 +197,41 @@ def test_relayed_tag_library_edits_are_not_seen_again_by_the_next_re_sync(
                             " WHERE action NOT IN ('tag_add', 'tag_remove') ORDER BY id").fetchall()
     assert rows == [("tag_rename", "tree"), ("group_rename", "tree"), ("tag_delete", "tree"),
                     ("tag_create", "tree")]
+
+
+def test_a_tag_event_and_a_re_sync_during_a_relayed_rename_leave_it_to_the_rename(
+        world: World) -> None:
+    """A console edit calls back (and a re-sync runs) while a relayed rename has reached WeCom
+    but not settled: neither journals the rename; the relay journals it once."""
+    state = world.sandbox.state
+    (_, name), tag_id = sorted(state.tag_ids_by_name().items())[0]
+    answers: list[dict[str, Any]] = []
+    hold = world.sandbox.hold_answers("externalcontact/edit_corp_tag")
+    rename = threading.Thread(target=lambda: answers.append(world.relay.write(
+        Caller("boss", 0), "externalcontact/edit_corp_tag", {"id": tag_id, "name": f"{name}2"},
+        WriteNote(batch_id="tree-1", source="tree"))))
+    try:
+        rename.start()
+        assert hold.applied.wait(WAIT_S), "the relayed rename never reached WeCom"
+        with world.pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO callback_event (dedupe_key, event, change_type, userid,"
+                " external_userid, item_id, state, create_time) VALUES ('console-edit',"
+                " %s, 'update', '', '', %s, '', 1780000000) RETURNING id",
+                (TAG, tag_id)).fetchone()
+        assert row is not None
+        assert not world.worker.process_one()                      # nothing it may handle yet
+        assert _status(world.pool, int(str(row[0]))) == ("pending", 0)
+        Resync(world.pool.connection, world.transport).run()
+    finally:
+        hold.release()
+        rename.join(WAIT_S)
+    assert answers and answers[0]["errcode"] == 0
+    assert world.worker.process_one()
+    with world.pool.connection() as conn:
+        rows = conn.execute("SELECT action, source FROM team_journal WHERE tag_id = %s"
+                            " ORDER BY id", (tag_id,)).fetchall()
+    assert rows == [("tag_rename", "tree")]
 
 
 def _group_of(world: World, tag_id: str) -> str:
