@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -315,6 +316,16 @@ class BatchProgressPanel(QWidget):
         return (self.tr("%1 of %2 applied · %3 failed · %4 not sent")
                 .replace("%1", grouped(info.applied)).replace("%2", grouped(info.total))
                 .replace("%3", grouped(info.failed)).replace("%4", grouped(info.pending)))
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Its window closed on a pilot that waits: the status bar says where to go on."""
+        super().hideEvent(event)
+        result = self.result
+        if self.state == "pilot_done" and result is not None and not event.spontaneous():
+            self.context.status_message.emit(
+                self.tr("Batch %1 waits after its pilot: %2 not sent yet. Tags → Unfinished"
+                        " batches… continues or cancels it.")
+                .replace("%1", self.batch_id).replace("%2", COUNTS.calls(result.pending)))
 
     def _set_state(self, state: str) -> None:
         self.state = state

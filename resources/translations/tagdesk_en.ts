@@ -1066,6 +1066,10 @@
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>%1 of %2 applied · %3 failed · %4 not sent</translation>
     </message>
+    <message>
+        <source>Batch %1 waits after its pilot: %2 not sent yet. Tags → Unfinished batches… continues or cancels it.</source>
+        <translation>Batch %1 waits after its pilot: %2 not sent yet. Tags → Unfinished batches… continues or cancels it.</translation>
+    </message>
 </context>
 <context>
     <name>BranchGroupDialog</name>

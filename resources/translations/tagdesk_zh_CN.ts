@@ -1054,6 +1054,10 @@
         <source>%1 of %2 applied · %3 failed · %4 not sent</source>
         <translation>已应用 %1 / %2 · 失败 %3 · 未发送 %4</translation>
     </message>
+    <message>
+        <source>Batch %1 waits after its pilot: %2 not sent yet. Tags → Unfinished batches… continues or cancels it.</source>
+        <translation>批次 %1 试运行后等待继续：%2尚未发送。在 标签 → 未完成的批次… 中继续或取消。</translation>
+    </message>
 </context>
 <context>
     <name>BranchGroupDialog</name>

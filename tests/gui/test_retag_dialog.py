@@ -181,6 +181,20 @@ def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
     assert not dialog.progress.continue_button.isVisible()
 
 
+def test_closing_on_a_waiting_pilot_says_where_to_go_on(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    dialog = _dialog(qtbot, synced_context, _ids(synced_context, 30))
+    dialog.pilot.setValue(2)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(
+        _tag(sandbox, "客户阶段", "已发货")))
+    _start(qtbot, dialog, dialog.progress.pilotFinished)
+    with qtbot.waitSignal(synced_context.status_message, timeout=WAIT_MS) as said:
+        dialog.close()
+    assert said.args == [f"Batch {dialog.batch_id} waits after its pilot: {plan.api_calls - 2}"
+                         " API calls not sent yet. Tags → Unfinished batches… continues or"
+                         " cancels it."]
+
+
 def test_cancel_after_the_pilot_writes_nothing_more(qtbot: Any, synced_context: Any,
                                                     sandbox: Any) -> None:
     ids = _ids(synced_context)
