@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.domain.hygiene import (
@@ -68,6 +68,8 @@ class Health:
     """Corp groups WeCom refused TagDesk an edit of (the group or a tag): adoption candidates."""
     people: Mapping[str, str] = field(default_factory=dict)
     """external_userid or userid → name, for the customers and members findings mention."""
+    only_follower: str = ""
+    """The member whose customers alone the cache holds (a team salesperson), else empty."""
 
     def as_json(self) -> dict[str, object]:
         return {**self.report.as_json(), "read_only_groups": list(self.read_only_groups)}
@@ -85,6 +87,12 @@ class Health:
         if near:
             zh += f"，接近上限的组：{near}"
             en += f"; groups near the cap: {near}"
+        if self.only_follower:
+            zh += (f"。只统计 {self.only_follower} 跟进的客户（我的客户）：僵尸标签和空标签组要在"
+                   "看得到全企业客户的桌面上判断")
+            en += (f". Counts cover only the customers {self.only_follower} follows (My"
+                   " customers): zombie tags and empty groups are judged on a desktop that sees"
+                   " the whole corp")
         return zh, en
 
     def _line(self, tag_ids: Sequence[str], separator: str = "、") -> str:
@@ -210,6 +218,9 @@ def gather(cache: Cache, settings: HygieneSettings | None = None, *,
         "SELECT tag_name, count(DISTINCT relation_id) FROM personal_tag GROUP BY tag_name")}
     report = analyse(stats, groups, exclusive_sets=sets, relations=relations, personal=personal,
                      now=now, settings=settings)
+    own = members.only_follower(cache)
+    if own:      # one member's customers: no tag is unused or stale, no group empty, by them
+        report = replace(report, zombies=(), empty_groups=())
     refused = {t.group_id for t in library.tags if t.kind is TagKind.CORP and not t.app_owned}
     read_only = tuple(g.id for g in library.groups if g.kind is TagKind.CORP
                       and (not g.app_owned or g.id in refused))
@@ -218,7 +229,7 @@ def gather(cache: Cache, settings: HygieneSettings | None = None, *,
     return Health(report,
                   {s.id: TagLine(s.id, s.name, s.group_name, s.relation_count) for s in stats},
                   {g.id: g.name for g in library.groups}, {s.id: s.group_id for s in stats},
-                  settings, read_only, people)
+                  settings, read_only, people, own)
 
 
 def export(health: Health, path: Path, *, english: bool = False) -> int:

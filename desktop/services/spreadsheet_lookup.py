@@ -21,7 +21,7 @@ from functools import cached_property
 from desktop.domain.echo import echo
 from desktop.domain.filter.suggest import fold
 from desktop.domain.tag_search import nearest_names
-from desktop.store import outbox
+from desktop.store import members, outbox
 from desktop.store.db import Cache
 
 _PHONE_NOISE = re.compile(r"[\s\-()（）+]")
@@ -235,14 +235,7 @@ class CustomerLookup:
 
     @cached_property
     def _only_follower(self) -> str:
-        """Who the cache's customers all belong to when the sync read one follow user alone
-        (a salesperson on a team profile sees only their own), as "唐霞悦 (tangxiayue)"."""
-        followers = self._cache.connection().execute(
-            "SELECT userid, name FROM member WHERE follows = 1 LIMIT 2").fetchall()
-        if len(followers) != 1:
-            return ""
-        userid, name = followers[0]
-        return f"{name} ({userid})" if name else str(userid)
+        return members.only_follower(self._cache)
 
     @cached_property
     def _by_mobile(self) -> dict[str, list[tuple[str, str]]]:

@@ -11,6 +11,18 @@ def contact_members(cache: Cache) -> list[tuple[str, str]]:
         "SELECT userid, name FROM member WHERE follows = 1 ORDER BY name_sort, userid")]
 
 
+def only_follower(cache: Cache) -> str:
+    """Who every customer of the cache belongs to when its sync read one follow user alone
+    (a salesperson on a team profile sees only their own), as "唐霞悦 (tangxiayue)"; empty
+    when the cache holds several members' customers."""
+    followers = cache.connection().execute(
+        "SELECT userid, name FROM member WHERE follows = 1 LIMIT 2").fetchall()
+    if len(followers) != 1:
+        return ""
+    userid, name = followers[0]
+    return f"{name} ({userid})" if name else str(userid)
+
+
 def directory_members(cache: Cache) -> list[tuple[str, str]]:
     """(userid, name) of every active member of the corp's directory, by name."""
     return [(str(userid), str(name)) for userid, name in cache.connection().execute(

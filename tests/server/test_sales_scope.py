@@ -192,6 +192,28 @@ def test_an_import_row_for_another_members_customer_says_the_cache_holds_my_cust
     assert suggestions[_head(corp)] == []      # the head's cache holds the corp
 
 
+def test_a_salesperson_s_tag_health_judges_no_tag_a_zombie_by_their_own_customers(
+    server: TeamServerProcess, corp: SandboxServer, tmp_path: Path
+) -> None:
+    """A tag none of a salesperson's 69 relations carries, or none of them got lately, is no
+    zombie for the corp: their health report leaves zombies and empty groups to a desktop that
+    sees the corp, and says its counts are their own customers'; it listed dozens of tags the
+    corp uses as zombies."""
+    reports, lines = {}, {}
+    for userid in (SELLER, _head(corp)):
+        env = desktop_env(tmp_path / userid)
+        cli_login(env, server.url, corp, userid)
+        _synced(env)
+        checked = tagdesk("health", "--profile", "team", "--json", env=env)
+        assert checked.returncode in (0, 1), checked.stderr
+        reports[userid] = json.loads(checked.stdout.strip().splitlines()[-1])
+        lines[userid] = checked.stdout + checked.stderr
+    mine, corp_wide = reports[SELLER], reports[_head(corp)]
+    assert corp_wide["zombies"] and (mine["zombies"], mine["empty_groups"]) == ([], [])
+    assert f"只统计 {_name(corp, SELLER)} ({SELLER}) 跟进的客户（我的客户）" in lines[SELLER]
+    assert "我的客户" not in lines[_head(corp)]
+
+
 def _name(corp: SandboxServer, userid: str) -> str:
     with corp.state.transaction() as conn:
         return str(conn.execute("SELECT name FROM member WHERE userid = ?",
