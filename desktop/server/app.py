@@ -197,10 +197,13 @@ class TeamServer:
     def chats_page(self, query: dict[str, list[str]]) -> dict[str, Any]:
         """The team's chats; a salesperson's own relations' only (`customer_scope`)."""
         owner = self._own(self.authenticate({"access_token": _one(query, "access_token")}))
+        customers = query.get("customer", [])
+        if len(customers) > customer_scope.MAX_CUSTOMERS:
+            raise RequestRefused(40058, f"at most {customer_scope.MAX_CUSTOMERS} customers a page")
         with self.connection() as conn:
             return {"errcode": 0, "errmsg": "ok", **team_chats.page(
                 conn, int(_number(query, "after_id") or 0),
-                int(_number(query, "limit") or team_chats.DEFAULT_PAGE), owner)}
+                int(_number(query, "limit") or team_chats.DEFAULT_PAGE), owner, customers)}
 
     def _own(self, caller: Caller) -> str | None:
         """Whose customers the caller reaches: their own userid for a salesperson."""

@@ -68,6 +68,22 @@ SQL_FOLLOWED_CUSTOMER = ("external_userid IN (SELECT external_userid FROM relati
                          " WHERE userid = %s)")
 SQL_OWN_RELATION = ("(userid, external_userid) IN (SELECT userid, external_userid"
                     " FROM relation_tag_snapshot WHERE userid = %s)")
+MAX_CUSTOMERS = 100     # `customer` values a page may be asked for at once
+
+
+def paged_where(rule: str, owner: str | None, customers: list[str]) -> tuple[str, tuple[object, ...]]:
+    """The condition (and its parameters) of a page of events or chats: `rule`
+    (`SQL_FOLLOWED_CUSTOMER` / `SQL_OWN_RELATION`) for a salesperson `owner`, and of these
+    customers only when any are asked for (a desktop catching up on its new customers)."""
+    conditions: list[str] = ["TRUE"]
+    params: list[object] = []
+    if owner is not None:
+        conditions.append(rule)
+        params.append(owner)
+    if customers:
+        conditions.append("external_userid = ANY(%s)")
+        params.append(customers)
+    return " AND ".join(conditions), tuple(params)
 
 
 class CustomerScope:

@@ -5,7 +5,8 @@ each message in the shape `tagdesk autotag import-chats` reads (TagDesk's five f
 decrypted chat-archive record). Every message is checked first; with a bad one nothing is
 stored unless `skip_invalid`. Messages are stored once (the archive's msgid, else the fields),
 with who pushed them. `GET /tagdesk/v1/chats?access_token=…&after_id=N&limit=L` pages them by
-id, so each desktop fetches only what is new before it simulates.
+id, so each desktop fetches only what is new before it simulates (`&customer=ID`, repeated,
+for some customers only).
 
 Chats are private conversations: a salesperson (`customer_scope`) gets only the messages of
 their own relations, and pushes only those (a message of another member's, or with a
@@ -92,16 +93,18 @@ def push(conn: Conn, userid: str, body: dict[str, Any],
             "skipped": skipped, "invalid": len(problems), "problems": problems[:50]}
 
 
-def page(conn: Conn, after_id: int, limit: int, owner: str | None = None) -> dict[str, Any]:
+def page(conn: Conn, after_id: int, limit: int, owner: str | None = None,
+         customers: list[str] | None = None) -> dict[str, Any]:
     """Messages with an id above `after_id`, oldest first; of `owner`'s relations only when
-    given (a salesperson), none until the relation snapshot is filled."""
+    given (a salesperson), none until the relation snapshot is filled; with `customers`
+    only when given."""
     if owner is not None and not snapshot.has_baseline(conn):
         return {"messages": [], "next_after_id": None,
                 "withheld": customer_scope.withheld("暂不提供聊天记录", "gives you no chats")}
     return paging.after_id(conn, "chat_message", {name: name for name in (
         "msg_key", "ts", "userid", "external_userid", "direction", "text")}, "messages",
         after_id, limit, MAX_PAGE,
-        *(() if owner is None else (customer_scope.SQL_OWN_RELATION, (owner,))))
+        *customer_scope.paged_where(customer_scope.SQL_OWN_RELATION, owner, customers or []))
 
 
 def _check_own(conn: Conn, owner: str, relations: set[tuple[str, str]]) -> None:

@@ -8,8 +8,9 @@ all-or-nothing: a malformed event refuses the whole body (400, naming the event)
 log line, and a key over its requests per minute gets 429 with `Retry-After`. Events are
 stored once (`event_key`) with the source's name; a desktop's push with `?access_token=` is
 recorded as `desktop:<userid>`. `GET /tagdesk/v1/events?access_token=…&after_id=N` pages
-them by id for desktops; a salesperson gets the events of the customers they follow only
-(`customer_scope`), and none while the server's relation snapshot is not filled yet.
+them by id for desktops (`&customer=ID`, repeated, for some customers only); a salesperson gets
+the events of the customers they follow only (`customer_scope`), and none while the server's
+relation snapshot is not filled yet.
 
 Sources are made by `tagdesk server event-source add NAME`: the key is shown once and only its
 SHA-256 is kept.
@@ -208,9 +209,11 @@ def store(conn: Conn, events: list[Event], source: str) -> int:
     return stored
 
 
-def page(conn: Conn, after_id: int, limit: int, owner: str | None = None) -> dict[str, Any]:
+def page(conn: Conn, after_id: int, limit: int, owner: str | None = None,
+         customers: list[str] | None = None) -> dict[str, Any]:
     """Events with an id above `after_id`, oldest first; of the customers `owner` follows only
-    when given (a salesperson), none until the relation snapshot is filled."""
+    when given (a salesperson), none until the relation snapshot is filled; of `customers`
+    only when given."""
     if owner is not None and not snapshot.has_baseline(conn):
         return {"events": [], "next_after_id": None,
                 "withheld": customer_scope.withheld("暂不提供客户的行为事件",
@@ -219,7 +222,7 @@ def page(conn: Conn, after_id: int, limit: int, owner: str | None = None) -> dic
         "event_key": "event_key", "time": "ts", "external_userid": "external_userid",
         "userid": "userid", "type": "type", "name": "name", "detail": "detail",
         "value": "value", "source": "source"}, "events", after_id, limit, MAX_PAGE,
-        *(() if owner is None else (customer_scope.SQL_FOLLOWED_CUSTOMER, (owner,))))
+        *customer_scope.paged_where(customer_scope.SQL_FOLLOWED_CUSTOMER, owner, customers or []))
 
 
 def prune(conn: Conn, keep_days: int) -> int:
@@ -317,6 +320,9 @@ def _page(connection: Connect, scope: CustomerScope, request: Request) -> dict[s
         limit = int(query.get("limit") or DEFAULT_PAGE)
     except ValueError:
         raise Refused(400, 40058, "after_id and limit must be whole numbers") from None
+    customers = query.getlist("customer")
+    if len(customers) > customer_scope.MAX_CUSTOMERS:
+        raise Refused(400, 40058, f"at most {customer_scope.MAX_CUSTOMERS} customers a page")
     with connection() as conn:
         caller = _authenticated(conn, query.get("access_token", ""))
     try:
@@ -324,7 +330,7 @@ def _page(connection: Connect, scope: CustomerScope, request: Request) -> dict[s
     except WeComError as err:
         raise Refused(200, **customer_scope.unreadable(err)) from None
     with connection() as conn:
-        return page(conn, after_id, limit, owner)
+        return page(conn, after_id, limit, owner, customers)
 
 
 def _caller(connection: Connect, token: str) -> str:

@@ -47,4 +47,4 @@ def _record(row: ChatRow) -> dict[str, object]:
 
 
 MESSAGES = SharedRecords("tagdesk/v1/chats", "messages", "team-chats", "team_chats_after_id",
-                         "条消息", "messages", _store)
+                         "条消息", "messages", _store, by_customer=True)

@@ -59,4 +59,4 @@ def _record(event: Event) -> dict[str, object]:
 
 
 EVENTS = SharedRecords("tagdesk/v1/events", "events", "team-events", "team_events_after_id",
-                       "个事件", "events", _store)
+                       "个事件", "events", _store, by_customer=True)

@@ -8,16 +8,19 @@ its endpoint, the key its records sit under, and how a fetched page is stored in
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.services.customer_scope import cache_scope
 from desktop.services.progress import Progress, ProgressCallback
 from desktop.services.team import team_call
 from desktop.services.workspace import Workspace
 
 PUSH_CHUNK = 1_000
+CUSTOMERS_PER_CALL = 100    # the team server's most `customer` values a page
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class SharedRecords:
     noun_zh: str              # 条消息 / 个事件
     noun_en: str              # messages / events
     store: Callable[[sqlite3.Connection, Sequence[Mapping[str, Any]]], int]
+    by_customer: bool = False  # a salesperson gets their own customers' only (events, chats)
 
     def push(self, ws: Workspace, records: Sequence[Mapping[str, object]],
              progress: ProgressCallback) -> int:
@@ -51,19 +55,42 @@ class SharedRecords:
     def fetch(self, ws: Workspace, progress: ProgressCallback) -> int:
         """Copy the server's records this cache has not seen into it; returns how many. When
         the server withholds them (a salesperson's, until it knows whose customers are whose)
-        its sentence is the progress message and the next fetch asks again."""
+        its sentence is the progress message and the next fetch asks again.
+
+        A salesperson's server gives them only their own customers' records (`by_customer`),
+        so a customer who became theirs since the last fetch may have older records below the
+        cache's place: those customers' records are fetched first, from the start."""
         after_id = int(ws.cache.get_meta(self.fetched_up_to_key, "0") or 0)
         token = _token(ws)
+        own = self._own_customers(ws)
         fetched = 0
+        if after_id and own is not None:
+            covered = set(json.loads(ws.cache.get_meta(self._covered_key, "[]")))
+            new = sorted(own - covered)
+            for start in range(0, len(new), CUSTOMERS_PER_CALL):
+                fetched = self._pages(ws, token, 0, new[start:start + CUSTOMERS_PER_CALL],
+                                      fetched, progress)
+        fetched = self._pages(ws, token, after_id, [], fetched, progress)
+        if own is not None:
+            with ws.cache.write() as conn:
+                ws.cache.set_meta(conn, self._covered_key, json.dumps(sorted(own)))
+        return fetched
+
+    def _pages(self, ws: Workspace, token: str, after_id: int, customers: list[str],
+               fetched: int, progress: ProgressCallback) -> int:
+        """Fetch after `after_id` to the end (of `customers` only when given: the cache's
+        place is then left as it is); returns `fetched` plus how many were new."""
         while True:
             answer = team_call("GET", ws.profile.team_url, self.path, None,
-                               {"access_token": token, "after_id": after_id})
+                               {"access_token": token, "after_id": after_id,
+                                **({"customer": customers} if customers else {})})
             page = answer.get(self.key) or []
             if page:
                 after_id = int(page[-1]["id"])
                 with ws.cache.write() as conn:
                     fetched += self.store(conn, page)
-                    ws.cache.set_meta(conn, self.fetched_up_to_key, str(after_id))
+                    if not customers:
+                        ws.cache.set_meta(conn, self.fetched_up_to_key, str(after_id))
                 progress(Progress(self.phase, fetched, 0,
                                   f"已从团队服务器取得 {fetched:,} {self.noun_zh}"
                                   f" / {fetched:,} {self.noun_en} from the team server"))
@@ -72,6 +99,20 @@ class SharedRecords:
                 progress(Progress(self.phase, fetched, 0, withheld))
             if not isinstance(answer.get("next_after_id"), int):
                 return fetched
+
+    @property
+    def _covered_key(self) -> str:
+        """Meta key: the customers the cache's place covers (a salesperson's cache only)."""
+        return self.fetched_up_to_key + "_customers"
+
+    def _own_customers(self, ws: Workspace) -> set[str] | None:
+        """The customers of a salesperson's cache (records the server scopes by customer),
+        None for a cache of the corp's."""
+        if not self.by_customer or cache_scope(ws.cache, ws.profile.is_team,
+                                               ws.profile.userid) != "mine":
+            return None
+        return {str(row[0]) for row in ws.cache.connection().execute(
+            "SELECT DISTINCT external_userid FROM relation")}
 
 
 def _token(ws: Workspace) -> str:

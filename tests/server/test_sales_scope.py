@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.services import team_events
+from desktop.services import team_chats, team_events
+from desktop.services.sync import run_sync
 from desktop.services.team import TeamServerError, journal_call, team_api_base, team_call
 from desktop.services.workspace import open_workspace
 from desktop.ui.i18n import Translations
@@ -472,3 +473,54 @@ def test_before_its_first_resync_the_server_gives_a_salesperson_no_events_or_cha
         workspace.close()
     finally:
         closed.stop()
+
+
+def test_a_customer_who_becomes_a_salespersons_brings_their_earlier_events_and_chats(
+    postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The desktop fetches after the last record it got; a customer who was another's when
+    their records came was skipped then, and is fetched from the start once theirs."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    moving = TeamServerProcess(postgres.new_database(), corp, tmp_path, "--admin", "boss",
+                               "--resync-interval", "5")
+    own, theirs, _shared, _colleague = _customers(corp)
+    try:
+        head = _session(moving.url, corp, _head(corp))
+        _first_resync(moving)
+        team_call("POST", moving.url, EVENTS, {"events": [
+            {"time": "2026-12-01 09:30", "external_userid": customer, "type": "order_paid"}
+            for customer in (theirs, own)]}, {"access_token": head})
+        team_call("POST", moving.url, CHATS, {"messages": [
+            _message(SELLER, theirs, "加好友前的聊天"), _message(SELLER, own, "老客户的聊天")]},
+            {"access_token": head})
+        logged_in_home(tmp_path / "seller", moving.url, corp, SELLER)
+        workspace = open_workspace(tmp_path / "seller", "team")
+
+        def fetched() -> tuple[set[str], set[str]]:
+            run_sync(workspace.client(), workspace.cache)
+            team_events.fetch(workspace)
+            team_chats.fetch(workspace)
+            db = workspace.cache.connection()
+            return ({str(e) for e, in db.execute("SELECT external_userid FROM event")},
+                    {str(e) for e, in db.execute("SELECT external_userid FROM chat_message")})
+
+        try:
+            assert fetched() == ({own}, {own})
+            corp.phone.add_customer(SELLER, external_userid=theirs)
+            try:
+                def in_snapshot() -> bool:
+                    with psycopg.connect(moving.db_url) as conn:
+                        return conn.execute(
+                            "SELECT 1 FROM relation_tag_snapshot WHERE userid = %s AND"
+                            " external_userid = %s", (SELLER, theirs)).fetchone() is not None
+
+                wait_for(in_snapshot, timeout=120, what="the re-sync reading the new relation")
+                assert fetched() == ({own, theirs}, {own, theirs})
+            finally:
+                corp.state.delete_relation(SELLER, theirs)
+        finally:
+            workspace.close()
+    finally:
+        moving.stop()
