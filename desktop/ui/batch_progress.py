@@ -122,8 +122,10 @@ class BatchProgressPanel(QWidget):
     # -- actions ----------------------------------------------------------------------------
 
     def start(self, batch_id: str, relation_ids: frozenset[int] = frozenset()) -> None:
-        """Send the batch's pending calls (only the pilot while the batch is in its pilot)."""
+        """Send the batch's pending calls (only the pilot while the batch is in its pilot).
+        A batch is a new action: the undone toggles can no longer be redone."""
         self.batch_id = batch_id
+        self.context.undo_stack.drop_undone()
         info = self.context.tagging.batch(batch_id)
         self.texts.say(self.title, lambda: self.tr("Batch %1 · %2").replace("%1", batch_id)
                            .replace("%2", pick(info.description) or info.source))

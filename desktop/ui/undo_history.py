@@ -70,6 +70,12 @@ class UndoHistory(QObject):
         self._index = len(self._steps)
         self._tell()
 
+    def drop_undone(self) -> None:
+        """Something was done outside the history (a batch): as after a new step, the steps
+        undone before can no longer be redone."""
+        del self._steps[self._index:]
+        self._tell()
+
     def undo(self) -> None:
         if not self.canUndo():
             return

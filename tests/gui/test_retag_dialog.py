@@ -403,3 +403,21 @@ def test_the_arrow_keys_pick_another_hit_than_the_first(qtbot: Any) -> None:
     assert chooser.results.currentRow() == 1
     qtbot.keyClick(chooser.search, Qt.Key.Key_Return)
     assert chooser.tag_ids() == ["t2"] and chooser.search.text() == ""
+
+
+def test_a_batch_drops_the_toggle_undone_before_it_from_redo(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """Undo a toggle, then run an unrelated batch: Redo must not replay the toggle over it."""
+    stack = synced_context.undo_stack
+    ids = _ids(synced_context, 40)
+    synced_context.toggle_tag(ids[:3], _tag(sandbox, "意向程度", "高意向"), lambda: "高意向")
+    qtbot.waitUntil(lambda: synced_context.wait_idle(100), timeout=WAIT_MS)
+    stack.undo()
+    qtbot.waitUntil(lambda: synced_context.wait_idle(100), timeout=WAIT_MS)
+    assert stack.canRedo()
+    dialog = _dialog(qtbot, synced_context, ids[10:])
+    dialog.pilot.setValue(0)
+    _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(_tag(sandbox, "客户阶段", "已发货")))
+    _start(qtbot, dialog, dialog.progress.batchFinished)
+    assert not stack.canRedo() and stack.redoText() == ""
+    assert stack.count() == 0
