@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -280,6 +281,8 @@ class RetagDialog(QDialog):
         plan = self.plan
         if plan is None or not plan.api_calls or self._timer.isActive():
             return
+        if self._empties_group() and not self._emptying_confirmed(plan):
+            return
         self.form.setEnabled(False)
         self.start_button.setEnabled(False)
         tagging = self.context.tagging
@@ -296,6 +299,21 @@ class RetagDialog(QDialog):
 
         self.context.run_task(submit, owner=self, name="queue retag", writer=True,
                               on_result=self._submitted, on_error=self._submit_failed)
+
+    def _empties_group(self) -> bool:
+        """Replace within a group with nothing to add: the group's tags only go."""
+        return self.replace_mode.isChecked() and not self.add_chooser.tag_ids()
+
+    def _emptying_confirmed(self, plan: RetagPlan) -> bool:
+        customers = plan.api_calls
+        answer = QMessageBox.question(
+            self, self.tr("Empty the group"),
+            self.tr("Remove every tag of the group %1 from %2 customer(s)? Nothing is added"
+                    " in its place.", "", customers)
+            .replace("%1", self.group.currentText()).replace("%2", f"{customers:,}"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- building -----------------------------------------------------------------------
 

@@ -3417,6 +3417,17 @@
         <translation>Choose a group</translation>
     </message>
     <message>
+        <source>Empty the group</source>
+        <translation>Empty the group</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove every tag of the group %1 from %2 customer(s)? Nothing is added in its place.</source>
+        <translation>
+            <numerusform>Remove every tag of the group %1 from %2 customer? Nothing is added in its place.</numerusform>
+            <numerusform>Remove every tag of the group %1 from %2 customers? Nothing is added in its place.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1: %2 (already absent: %3)</translation>
     </message>

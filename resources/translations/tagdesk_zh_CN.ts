@@ -3383,6 +3383,16 @@
         <translation>选择标签组</translation>
     </message>
     <message>
+        <source>Empty the group</source>
+        <translation>清空分组</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove every tag of the group %1 from %2 customer(s)? Nothing is added in its place.</source>
+        <translation>
+            <numerusform>要从 %2 位客户身上移除分组「%1」的全部标签吗？不会添加任何标签来代替。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>− %1: %2 (already absent: %3)</source>
         <translation>− %1：%2（本就没有：%3）</translation>
     </message>

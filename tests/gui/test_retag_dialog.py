@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.domain.tags import TagInfo, TagKind
 from desktop.store import outbox
@@ -421,3 +422,36 @@ def test_a_batch_drops_the_toggle_undone_before_it_from_redo(
     _start(qtbot, dialog, dialog.progress.batchFinished)
     assert not stack.canRedo() and stack.redoText() == ""
     assert stack.count() == 0
+
+
+def test_emptying_a_group_asks_first_naming_the_group_and_the_customers(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """组内替换 with a group and nothing to add only removes: Start asks before it empties."""
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        dialog = _dialog(qtbot, synced_context, _ids(synced_context))
+        dialog.pilot.setValue(0)
+        dialog.replace_mode.setChecked(True)
+        plan = _preview(qtbot, dialog, lambda: dialog.group.setCurrentIndex(
+            dialog.group.findText("客户等级")))
+        assert plan.api_calls > 0 and not plan.per_tag_add
+        asked: list[str] = []
+
+        def answer(button: QMessageBox.StandardButton) -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            box.button(button).click()
+
+        QTimer.singleShot(300, lambda: answer(QMessageBox.StandardButton.No))
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert asked == [f"要从 {plan.api_calls:,} 位客户身上移除分组「客户等级」的全部标签吗？"
+                         "不会添加任何标签来代替。"]
+        assert not dialog.batch_id and dialog.start_button.isEnabled()
+        QTimer.singleShot(300, lambda: answer(QMessageBox.StandardButton.Yes))
+        with qtbot.waitSignal(dialog.progress.batchFinished, timeout=WAIT_MS):
+            qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert len(asked) == 2 and dialog.batch_id
+    finally:
+        translations.uninstall()
