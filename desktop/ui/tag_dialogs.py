@@ -115,6 +115,9 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
                           " request, and nothing changes until it is approved. Once approved,"
                           " %1").replace("%1", lost)
         final = QCoreApplication.translate(     # the server keeps who carried it, not this desktop
+            "TagDialogs", "The server keeps who carried them: an administrator restores an"
+                          " approved deletion in File → Approvals… (Restore and re-tag).") if (
+            impact.tags > 1) else QCoreApplication.translate(
             "TagDialogs", "The server keeps who carried it: an administrator restores an"
                           " approved deletion in File → Approvals… (Restore and re-tag).")
     return title, f"{what}\n\n{lost}\n{final}"

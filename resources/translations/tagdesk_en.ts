@@ -4076,6 +4076,10 @@
         <translation>Deleting needs an administrator&apos;s approval: TagDesk sends them a request, and nothing changes until it is approved. Once approved, %1</translation>
     </message>
     <message>
+        <source>The server keeps who carried them: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</source>
+        <translation>The server keeps who carried them: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</translation>
+    </message>
+    <message>
         <source>The server keeps who carried it: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</source>
         <translation>The server keeps who carried it: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</translation>
     </message>

@@ -4038,6 +4038,10 @@
         <translation>删除需要管理员批准：TagDesk 会向管理员提交申请，批准之前一切不变。批准后，%1</translation>
     </message>
     <message>
+        <source>The server keeps who carried them: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</source>
+        <translation>服务器会记下曾带有它们的客户：批准后，管理员可以在 文件 → 审批… 中恢复这些标签并重新打给他们（恢复并重新打标签）。</translation>
+    </message>
+    <message>
         <source>The server keeps who carried it: an administrator restores an approved deletion in File → Approvals… (Restore and re-tag).</source>
         <translation>服务器会记下曾带有它的客户：批准后，管理员可以在 文件 → 审批… 中恢复该标签并重新打给他们（恢复并重新打标签）。</translation>
     </message>

@@ -263,6 +263,9 @@ def test_a_deletion_request_says_where_an_approved_deletion_is_restored(qapp: An
     try:
         title, chinese = delete_confirmation(impact, request=True)
         assert title == "申请删除" and "已删除的标签" not in chinese
-        assert "文件 → 审批…" in chinese and "恢复并重新打标签" in chinese
+        assert "文件 → 审批…" in chinese and "恢复该标签" in chinese
+        many = DeletionImpact(tags=7, relations=2378, customers=2078, names=tuple("ABCDEFG"))
+        _, group = delete_confirmation(many, group_name="MKT-渠道", request=True)
+        assert "恢复这些标签" in group and "恢复该标签" not in group
     finally:
         translations.uninstall()
