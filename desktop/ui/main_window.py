@@ -111,8 +111,14 @@ def _set_text(target: QAction | QMenu | QToolBar, text: str) -> None:
 
 
 def _step(verb: str, text: str) -> str:
-    """"Undo" / "Undo Remove 高意向 from 6 customers"."""
-    return f"{verb} {text}" if text else verb
+    """"Undo" / "Undo remove 高意向 from 6 customers" / "撤销 为 6 位客户移除 高意向": in a
+    language with capitals the step's first word goes lower-case after the verb (an acronym,
+    "VIP …", stays)."""
+    if not text:
+        return verb
+    if verb.isascii() and text[:1].isupper() and not text[1:2].isupper():
+        text = text[0].lower() + text[1:]
+    return f"{verb} {text}"
 
 
 def _count_having(context: AppContext, ids: list[int], tag_id: str) -> int:

@@ -418,13 +418,14 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         qtbot.keyClick(window.table, Qt.Key.Key_1, ALT)
     assert all(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
     assert window.status.currentMessage() == "Added VIP to 2 customer(s)"
-    assert window.undo_action.text() == "Undo Add VIP to 2 customer(s)"
+    assert window.undo_action.text() == "Undo add VIP to 2 customer(s)"
     assert [r["description"] for r in synced_context.workspace.cache.query(
         "SELECT description FROM batch ORDER BY created_at DESC LIMIT 1")] == [
         "为 2 位客户添加 VIP / Add VIP to 2 customers"]      # both languages, whichever the UI's
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
         qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
     assert not any(tag in _sandbox_tags(synced_context, sandbox, rid) for rid in ids)
+    assert window.redo_action.text() == "Redo add VIP to 2 customer(s)"     # not "Redo Add"
     assert [r["description"] for r in synced_context.workspace.cache.query(
         "SELECT description FROM batch WHERE source = 'undo'")] == [
         "撤销 为 2 位客户添加 VIP / Undo add VIP to 2 customers"]
@@ -511,7 +512,7 @@ def test_switching_the_language_retranslates_in_place_and_keeps_the_state(
             qtbot.waitUntil(lambda: window.sync_action.text() == "Sync now", timeout=5000)
         assert session.window is window and window.isVisible()
         assert window.menuBar().actions()[0].text() == "&File"
-        assert window.undo_action.text() == "Undo Remove VIP from 1 customer"
+        assert window.undo_action.text() == "Undo remove VIP from 1 customer"
         assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Customer"
         assert window.table.horizontalHeader().sectionsClickable()
         assert window.filter_bar.edit.text() == "VIP"
