@@ -9,7 +9,7 @@ customer, owner, tag id, tag name, group and batch serve the filters (migrations
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from psycopg import Connection, errors, sql
 
@@ -276,14 +276,36 @@ def sort_key_counts(conn: Conn, query: TeamJournalQuery, order_by: str,
         return [[str(key or ""), _int(n)] for key, n in conn.execute(statement, params)], False
     ranged = _values_between(conn, term, key_from, key_to)
     wanted = list(dict.fromkeys([*keys, *ranged[:MAX_RANGE_KEYS]]))
-    statement = sql.SQL(
-        "SELECT wanted.value, (SELECT count(*) FROM (SELECT 1 FROM team_journal WHERE"
-        " {condition} AND {term} BETWEEN wanted.value AND wanted.value ORDER BY {term}, id"
-        " LIMIT %s) AS found)"
-        " FROM unnest(%s::text[]) AS wanted(value)").format(term=term, condition=condition)
-    counted = [[str(key or ""), _int(n)] for key, n in conn.execute(
-        statement, [*params, max(1, cap), wanted])]
+    if query.sources and not _selective(query) and not query.operators:
+        statement, values = _counted_within_sources(term, query, max(1, cap))
+    else:
+        statement, values = sql.SQL(
+            "SELECT wanted.value, (SELECT count(*) FROM (SELECT 1 FROM team_journal WHERE"
+            " {condition} AND {term} BETWEEN wanted.value AND wanted.value ORDER BY {term}, id"
+            " LIMIT %s) AS found)"
+            " FROM unnest(%s::text[]) AS wanted(value)").format(
+            term=term, condition=condition), [*params, max(1, cap)]
+    counted = [[str(key or ""), _int(n)] for key, n in conn.execute(statement, [*values, wanted])]
     return [pair for pair in counted if pair[1]], len(ranged) > MAX_RANGE_KEYS
+
+
+def _counted_within_sources(term: sql.Composable, query: TeamJournalQuery, cap: int,
+                            ) -> tuple[sql.Composed, list[object]]:
+    """`sort_key_counts`' statement under a source filter and its parameters but the wanted
+    values (last): each value's rows counted along its index within each source (migration
+    23), at most `cap` of each source's and `cap` in all; the index's source alone picks a
+    source's rows (`source = ANY` would read each row's own). Along the column's own index the
+    count would read every row of the value until `cap` of them match (a tenth of a second
+    for 50 operators under a source of 1 row in 7)."""
+    condition, params = where(replace(query, sources=()))
+    return sql.SQL(
+        "SELECT wanted.value, (SELECT count(*) FROM (SELECT 1 FROM unnest(%s::text[]) AS"
+        " picked(source) CROSS JOIN LATERAL (SELECT 1 FROM team_journal WHERE {source} ="
+        " picked.source AND {condition} AND {term} BETWEEN wanted.value AND wanted.value"
+        " ORDER BY {term}, id LIMIT %s) AS within LIMIT %s) AS found)"
+        " FROM unnest(%s::text[]) AS wanted(value)").format(
+        source=sql.SQL(SOURCE_TERM), condition=condition, term=term), [
+        list(dict.fromkeys(query.sources)), *params, cap, cap]
 
 
 def _values_between(conn: Conn, term: sql.Composable, low: str | None,

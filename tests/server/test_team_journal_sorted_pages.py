@@ -4,6 +4,7 @@ the whole sort's ids."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,38 @@ def test_the_values_of_a_range_are_counted_up_to_bounds(
     counts, full = team_audit.sort_key_counts(filled, TeamJournalQuery(), "customer",
                                               ["wm050", "nobody"], "wm059", None, cap=3)
     assert counts == [["wm050", 3], ["wm059", 3], ["wm060", 3]] and not full
+
+
+@pytest.mark.parametrize("order_by", team_audit.NAMED_SORTS)
+def test_the_values_under_a_source_filter_are_counted_within_each_source_up_to_the_cap(
+    filled: psycopg.Connection[tuple[Any, ...]], order_by: str
+) -> None:
+    for sources in (("app",), ("observed", "app", "observed"), ("batch", "nowhere")):
+        for query in (TeamJournalQuery(sources=sources),
+                      TeamJournalQuery(sources=sources, actions=("tag_add",))):
+            _, values = team_audit.sorted_ids(filled, query, order_by, False)
+            every = Counter(values)
+            for cap in (1, 4, 9, 1000):
+                counts, full = team_audit.sort_key_counts(
+                    filled, query, order_by, [*every, "nobody"], cap=cap)
+                assert sorted(counts) == sorted([value, min(n, cap)] for value, n
+                                                in every.items()), (sources, query, cap)
+                assert not full
+    plan = _counted_within_sources_plan(filled, order_by)
+    assert f"team_journal_source_{order_by}_sort" in plan and "Seq Scan" not in plan, plan
+
+
+def _counted_within_sources_plan(conn: psycopg.Connection[tuple[Any, ...]],
+                                 order_by: str) -> str:
+    """The plan of the counts within sources, when every other way costs more than on a
+    big journal (where the column's own index reads every row of each value)."""
+    with conn.transaction():
+        for plan_kind in ("seqscan", "bitmapscan"):
+            conn.execute(f"SET LOCAL enable_{plan_kind} = off".encode())
+        statement, values = team_audit._counted_within_sources(
+            team_audit._sort_term(order_by), TeamJournalQuery(sources=("app", "observed")), 5)
+        return "\n".join(str(line) for line, in conn.execute(
+            b"EXPLAIN " + statement.as_string(conn).encode(), [*values, ["user1", "wm001"]]))
 
 
 @pytest.fixture(scope="module")
