@@ -56,11 +56,15 @@ class JournalReader(Protocol):
         """What `sorted_ids` can order by: "time" always."""
         ...
 
-    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool,
+                   source_order: Sequence[str] = ()) -> Sequence[int]:
+        """`source_order`: the sources in the order of the labels a viewer shows, by which
+        "source" sorts (other sources after them, by code)."""
         ...
 
     def sorted_first_page(self, flt: JournalFilter, order_by: str, descending: bool,
-                          limit: int = PAGE_SIZE) -> list[JournalRow] | None:
+                          limit: int = PAGE_SIZE, source_order: Sequence[str] = (),
+                          ) -> list[JournalRow] | None:
         """The first rows in `sorted_ids`' order (not "time"), read without sorting every id;
         None when only the whole sort can tell them."""
         ...
@@ -96,12 +100,15 @@ class LocalJournal:
 
     sort_keys = ("time", *journal_query.SORT_TERMS)
 
-    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
-        return journal_query.sorted_ids(self._cache, flt, order_by, descending)
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool,
+                   source_order: Sequence[str] = ()) -> Sequence[int]:
+        return journal_query.sorted_ids(self._cache, flt, order_by, descending, source_order)
 
     def sorted_first_page(self, flt: JournalFilter, order_by: str, descending: bool,
-                          limit: int = PAGE_SIZE) -> list[JournalRow] | None:
-        return journal_query.sorted_first_page(self._cache, flt, order_by, descending, limit)
+                          limit: int = PAGE_SIZE, source_order: Sequence[str] = (),
+                          ) -> list[JournalRow] | None:
+        return journal_query.sorted_first_page(self._cache, flt, order_by, descending, limit,
+                                               source_order)
 
     def load_rows(self, ids: Sequence[int]) -> list[JournalRow]:
         return journal_query.load_rows(self._cache, ids)
@@ -155,13 +162,17 @@ class TeamJournal:
 
     sort_keys = ("time", *journal_query.SORT_TERMS)
 
-    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool) -> Sequence[int]:
+    def sorted_ids(self, flt: JournalFilter, order_by: str, descending: bool,
+                   source_order: Sequence[str] = ()) -> Sequence[int]:
         """Sorted by the server; rows sorted by a person or a customer come with their ids,
         ordered here again by the names in this cache (pinyin, as this computer's journal
-        sorts), ties kept newest first."""
+        sorts), ties kept newest first; by `source_order`, each source's rows (the server
+        finds them by its index on the source) in that order."""
         if order_by == "time":
             ids = self.matching_ids(flt)
             return ids if descending else ids[::-1]
+        if order_by == "source" and source_order:
+            return self._by_source_order(flt, source_order, descending)
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
@@ -183,11 +194,15 @@ class TeamJournal:
         return array("q", (ids[i] for i in order))
 
     def sorted_first_page(self, flt: JournalFilter, order_by: str, descending: bool,
-                          limit: int = PAGE_SIZE) -> list[JournalRow] | None:
+                          limit: int = PAGE_SIZE, source_order: Sequence[str] = (),
+                          ) -> list[JournalRow] | None:
         """Sorted by the server; people and customers by their names here: the server counts
-        the rows of each person or customer, and sends the rows of the first ones by name."""
+        the rows of each person or customer, and sends the rows of the first ones by name.
+        By `source_order`, only the whole sort tells the first rows."""
         from desktop.services import team
 
+        if order_by == "source" and source_order:
+            return None
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
@@ -200,6 +215,26 @@ class TeamJournal:
         if raw is None:
             return None   # an older server pages by time only
         return self._named([team.team_row(r) for r in raw])
+
+    def _by_source_order(self, flt: JournalFilter, source_order: Sequence[str],
+                         descending: bool) -> Sequence[int]:
+        """Each listed source's matching ids, newest first, in `source_order` (reversed when
+        `descending`); the rows of other sources after them in the server's order by code."""
+        codes = [c for c in source_order if not flt.sources or c in flt.sources]
+        blocks = [self.matching_ids(replace(flt, sources=(code,))) for code in codes]
+        others = sorted(set(flt.sources) - set(source_order), reverse=descending)
+        if flt.sources:
+            rest: Sequence[int] = [i for code in others
+                                   for i in self.matching_ids(replace(flt, sources=(code,)))]
+        else:
+            listed = {i for block in blocks for i in block}
+            rest = [i for i in self.sorted_ids(flt, "source", descending) if i not in listed]
+        if descending:
+            blocks.reverse()
+            blocks.insert(0, rest)
+        else:
+            blocks.append(rest)
+        return array("q", (i for block in blocks for i in block))
 
     def _first_by_name(self, sort: dict[str, Any], order_by: str, descending: bool,
                        limit: int) -> list[dict[str, Any]] | None:

@@ -216,29 +216,40 @@ SORT_TERMS = {
 """Columns the viewer sorts by besides time (a whitelist): people and customers by pinyin."""
 
 
-def sorted_ids(cache: Cache, flt: JournalFilter, order_by: str,
-               descending: bool) -> Sequence[int]:
+def sorted_ids(cache: Cache, flt: JournalFilter, order_by: str, descending: bool,
+               source_order: Sequence[str] = ()) -> Sequence[int]:
     """Ids of every matching row sorted by one of `SORT_TERMS` in SQL, ties newest first
-    (or by time alone for "time")."""
+    (or by time alone for "time"). `source_order`: the sources in the order of the labels a
+    viewer shows for them, by which "source" sorts (other sources after them, by code)."""
     if order_by == "time":
         return matching_ids(cache, flt, newest_first=descending)
-    term, joins = SORT_TERMS[order_by]
-    clause, params = filter_sql(cache, flt)
-    direction = "DESC" if descending else "ASC"
-    sql = f"SELECT j.id FROM journal j{joins}{clause} ORDER BY {term} {direction}, j.id DESC"
+    sql, params = _sorted_sql(cache, flt, order_by, descending, source_order)
     return array("q", (row[0] for row in cache.connection().execute(sql, params)))
 
 
 def sorted_first_page(cache: Cache, flt: JournalFilter, order_by: str, descending: bool,
-                      limit: int = PAGE_SIZE) -> list[JournalRow]:
+                      limit: int = PAGE_SIZE, source_order: Sequence[str] = (),
+                      ) -> list[JournalRow]:
     """The first `limit` rows in `sorted_ids`' order (one of `SORT_TERMS`), without sorting
     every id first."""
+    sql, params = _sorted_sql(cache, flt, order_by, descending, source_order)
+    return load_rows(cache, [row[0] for row in cache.connection().execute(
+        f"{sql} LIMIT ?", [*params, limit])])
+
+
+def _sorted_sql(cache: Cache, flt: JournalFilter, order_by: str, descending: bool,
+                source_order: Sequence[str]) -> tuple[str, list[Any]]:
     term, joins = SORT_TERMS[order_by]
     clause, params = filter_sql(cache, flt)
     direction = "DESC" if descending else "ASC"
-    sql = (f"SELECT j.id FROM journal j{joins}{clause} ORDER BY {term} {direction}, j.id DESC"
-           " LIMIT ?")
-    return load_rows(cache, [row[0] for row in cache.connection().execute(sql, [*params, limit])])
+    ranks: list[Any] = []
+    if order_by == "source" and source_order:
+        cases = " ".join("WHEN ? THEN ?" for _ in source_order)
+        term = f"CASE j.source {cases} ELSE ? END {direction}, {term}"
+        ranks = [*(v for rank, code in enumerate(source_order) for v in (code, rank)),
+                 len(source_order)]
+    sql = f"SELECT j.id FROM journal j{joins}{clause} ORDER BY {term} {direction}, j.id DESC"
+    return sql, [*params, *ranks]
 
 
 def first_page(cache: Cache, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:

@@ -141,7 +141,16 @@ class _Labels(QObject):
         return names.get(key, key)
 
     def source(self, key: str) -> str:
-        names = {
+        return self._sources().get(key, key)
+
+    def source_order(self) -> tuple[str, ...]:
+        """The sources in the order of their labels in the UI's language (pinyin in Chinese),
+        as the 来源 column sorts."""
+        names = self._sources()
+        return tuple(sorted(names, key=lambda code: pinyin_sort_key(names[code])))
+
+    def _sources(self) -> dict[str, str]:
+        return {
             "app": self.tr("By hand"), "batch": self.tr("Batch"), "import": self.tr("Import"),
             "rule": self.tr("Rule"), "migration": self.tr("Migration"), "undo": self.tr("Undo"),
             "redo": self.tr("Redo"),
@@ -157,7 +166,6 @@ class _Labels(QObject):
             "livecode": self.tr("Live code"),
             "pretag": self.tr("Pre-tag"),
         }
-        return names.get(key, key)
 
     def status(self, key: str) -> str:
         """A batch's state (the outbox's words) for people."""
@@ -282,14 +290,16 @@ class AuditRowsModel(QAbstractTableModel):
         column, order = self._order
         if self._order != NEWEST_FIRST:
             key, descending = ROW_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder
+            labels = LABELS.source_order() if key == "source" else ()
             if key != "time":   # its failure is said by the whole sort's, which follows
                 self._context.run_task(
-                    lambda _p, _c: journal.sorted_first_page(flt, key, descending, PAGE_SIZE),
+                    lambda _p, _c: journal.sorted_first_page(flt, key, descending, PAGE_SIZE,
+                                                             labels),
                     owner=self, name="audit sorted first page", on_result=page_done,
                     on_error=lambda _exc: None)
-            self._context.run_task(lambda _p, _c: journal.sorted_ids(flt, key, descending),
-                                   owner=self, name="audit sorted ids", on_result=ids_done,
-                                   on_error=failed)
+            self._context.run_task(
+                lambda _p, _c: journal.sorted_ids(flt, key, descending, labels),
+                owner=self, name="audit sorted ids", on_result=ids_done, on_error=failed)
             return
         self._context.run_task(lambda _p, _c: journal.first_page(flt, PAGE_SIZE),
                                owner=self, name="audit first page", on_result=page_done, on_error=failed)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.cli import main
 from desktop.domain.errors import UserError
-from desktop.domain.sort_key import person_sort_key
+from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
@@ -685,3 +685,26 @@ def test_back_from_a_batchs_changes_the_batches_view_is_whole_again(
     with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
         viewer.rows_button.click()
     assert len(viewer.rows_model.ids) == sum(line.rows for line in viewer.batches_model.lines)
+
+
+@pytest.mark.parametrize("language", ["en", CHINESE])
+def test_the_source_column_sorts_by_the_label_shown_in_either_language(
+    qtbot: Any, viewer: AuditViewer, language: str
+) -> None:
+    """来源 sorted by the stored code read 手动, 批量, 导入… (app, batch, import): unordered."""
+    translations = Translations()
+    if language == CHINESE:
+        translations.install(CHINESE)
+    try:
+        model = viewer.rows_model
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            with qtbot.waitSignal(model.loaded, timeout=10000):
+                model.sort(RowColumn.SOURCE, order)
+            shown = [model.index(row, RowColumn.SOURCE).data()
+                     for row in range(model.rowCount())]
+            labels = list(dict.fromkeys(shown))
+            assert len(labels) >= 4 and ("Batch" if language == "en" else "批量") in labels, labels
+            assert labels == sorted(labels, key=pinyin_sort_key,
+                                    reverse=order == Qt.SortOrder.DescendingOrder), labels
+    finally:
+        translations.uninstall()

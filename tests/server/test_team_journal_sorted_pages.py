@@ -268,3 +268,34 @@ def test_a_cache_without_names_takes_the_servers_order(
         every = list(nameless.sorted_ids(JournalFilter(), order_by, False))
         page = nameless.sorted_first_page(JournalFilter(), order_by, False, 30)
         assert [row.id for row in page or []] == every[:30]
+
+
+@pytest.mark.parametrize("flt", [JournalFilter(), JournalFilter(sources=("app", "batch", "relay"))])
+def test_by_the_sources_labels_each_sources_rows_come_in_the_order_given(
+    team_reader: TeamJournal, team_server: TeamServerProcess, flt: JournalFilter
+) -> None:
+    """The viewer's 来源 column sorts by its labels (手动 shou, 批量 pi, 同步时发现 tong), not
+    by the stored codes; the rows of a source it has no label for go after the labelled."""
+    with psycopg.connect(team_server.db_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM team_journal WHERE source = 'relay'").fetchone():
+            conn.execute(                       # two rows like the first ones, relayed
+                "INSERT INTO team_journal SELECT id + (SELECT max(id) FROM team_journal), ts,"
+                " operator, action, 'relay', batch_id, external_userid, userid, tag_id,"
+                " tag_name, group_name, before, after, reason, outbox_id, prev_hash, hash"
+                " FROM team_journal ORDER BY id LIMIT 2")
+    labelled = ("observed", "batch", "app")     # neither the codes' order nor its reverse
+    matching = sorted(team_reader.matching_ids(flt))
+    for descending in (False, True):
+        every = list(team_reader.sorted_ids(flt, "source", descending, labelled))
+        assert sorted(every) == matching
+        sources = [row.source for row in team_reader.load_rows(every)]
+        blocks = list(dict.fromkeys(sources))
+        assert len(sources) == len(every) and len(blocks) == len(set(sources))  # grouped
+        order = [s for s in labelled if s in sources]
+        others = [s for s in blocks if s not in labelled]
+        assert len(order) >= 2 and others
+        assert blocks == ([*others, *order[::-1]] if descending else [*order, *others])
+        for source in blocks:                   # each source's rows newest first
+            ids = [i for i, s in zip(every, sources, strict=True) if s == source]
+            assert ids == sorted(ids, reverse=True)
+        assert team_reader.sorted_first_page(flt, "source", descending, 5, labelled) is None
