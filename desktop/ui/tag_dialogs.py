@@ -305,13 +305,21 @@ class RenameDialog(_SaveDialog):
 
     def __init__(self, context: AppContext, service: TagAdminService, item_id: str,
                  current_name: str, *, is_group: bool, group_id: str = "",
-                 parent: QWidget | None = None, strategy_id: int | None = None) -> None:
-        super().__init__(context, service, self.tr("Rename"), parent)
+                 parent: QWidget | None = None, strategy_id: int | None = None,
+                 request: bool = False) -> None:
+        super().__init__(context, service, self.tr("Request a rename") if request
+                         else self.tr("Rename"), parent)
         self.item_id = item_id
         self.current_name = current_name
         self.name_edit = QLineEdit(current_name)
         self.name_edit.selectAll()
         self.form.addRow(self.tr("New name"), self.name_edit)
+        if request:      # a team's threshold: the server makes it an approval request
+            note = QLabel(self.tr("The tag is on more customers than the team lets you rename"
+                                  " alone: TagDesk sends administrators a request, and the name"
+                                  " stays until one approves it."))
+            note.setWordWrap(True)
+            self.form.addRow(note)
         self._others = (service.group_names(exclude=item_id, strategy_id=strategy_id) if is_group
                         else service.tag_names_in_group(group_id, exclude=item_id))
         self._is_group = is_group

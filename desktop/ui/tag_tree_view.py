@@ -320,12 +320,41 @@ class TagTreeView(QWidget):
                                   group.name, is_group=True, parent=self,
                                   strategy_id=group.strategy_id)
         elif node.tag is not None:
-            tag = node.tag
-            dialog = RenameDialog(self.context, self.model.service, tag.id, tag.name,
-                                  is_group=False, group_id=tag.group_id, parent=self)
+            if self._rename_may_be_request(node):      # count its customers first, as a deletion
+                tag_id, service = node.tag.id, self.model.service
+
+                def counted(impact: DeletionImpact) -> None:
+                    self._rename_tag(node, self._rename_is_request(node, impact.customers))
+                self.context.run_task(
+                    lambda _p, _c: service.deletion_impact([tag_id]), owner=self,
+                    name="rename impact", on_result=counted, on_error=self._show_error)
+                return None
+            return self._rename_tag(node, request=False)
         else:
             return None
         return self._open(dialog)
+
+    def _rename_tag(self, node: TagNode, request: bool) -> RenameDialog | None:
+        tag = node.tag
+        if tag is None:
+            return None
+        dialog: RenameDialog = self._open(RenameDialog(
+            self.context, self.model.service, tag.id, tag.name, is_group=False,
+            group_id=tag.group_id, parent=self, request=request))
+        return dialog
+
+    def _rename_may_be_request(self, node: TagNode) -> bool:
+        """Whether a rename of the tag could need an approval: its relations (at least as
+        many as its customers) are over the team's threshold and the user is no admin."""
+        return self._rename_is_request(node, node.relation_count)
+
+    def _rename_is_request(self, node: TagNode, customers: int) -> bool:
+        group = _group_of(node)
+        if self.rules is None or group is None:
+            return False
+        rename = Change(Operation.RENAME_TAG, group.full_name, node.full_name, node.full_name,
+                        customers=customers)
+        return self.rules.decide(rename).verdict is Verdict.APPROVAL
 
     def edit_abbreviation(self) -> AbbreviationDialog | None:
         node = self.current_node()

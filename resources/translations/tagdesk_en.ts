@@ -3209,12 +3209,20 @@
 <context>
     <name>RenameDialog</name>
     <message>
+        <source>Request a rename</source>
+        <translation>Request a rename</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>Rename</translation>
     </message>
     <message>
         <source>New name</source>
         <translation>New name</translation>
+    </message>
+    <message>
+        <source>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</source>
+        <translation>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</translation>
     </message>
 </context>
 <context>

@@ -3177,12 +3177,20 @@
 <context>
     <name>RenameDialog</name>
     <message>
+        <source>Request a rename</source>
+        <translation>申请改名</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
         <source>New name</source>
         <translation>新名称</translation>
+    </message>
+    <message>
+        <source>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</source>
+        <translation>使用该标签的客户数超过团队允许你直接改名的上限：TagDesk 会向管理员提交申请，批准之前名称不变。</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QStyleOptionViewItem
 
 from desktop.domain.governance import Actor, OrgChart, Policy, actor_for
 from desktop.domain.tag_tree import NodeKind, TagNode
@@ -773,3 +773,35 @@ def _no(asked: list[str], text: str) -> QMessageBox.StandardButton:
     """A question answered No, its text kept."""
     asked.append(text)
     return QMessageBox.StandardButton.No
+
+
+def test_a_rename_that_becomes_a_request_says_so_before_it_is_sent(
+    qtbot: Any, view: TagTreeView, sandbox: Any
+) -> None:
+    """A head's rename of a tag on more customers than the team's threshold is a request:
+    the rename window says so before OK (it looked like any rename, and the answer came
+    after), counted by customers as the server counts them; an admin's stays a rename."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    marketing = departments["市场部"]
+    head = Actor("dongfangwei", managed=frozenset({marketing}),
+                 departments=frozenset({marketing}))
+    tag_id = sandbox.state.find_tag("MKT-活动", "2025秋季展会")
+    customers = view.model.service.deletion_impact([tag_id]).customers
+    assert customers > 10
+    titles: dict[str, tuple[str, bool]] = {}
+    for who, actor, threshold in (("head", head, 10), ("head, under", head, customers),
+                                  ("admin", Actor("shenyingyi", admin=True), 10)):
+        view.set_rules(TeamRules(Policy(rename_threshold=threshold), chart, actor))
+        view.dialog = None
+        assert view.select_key(f"tag:{tag_id}")
+        view.rename_action.trigger()      # F2
+        qtbot.waitUntil(lambda: isinstance(view.dialog, RenameDialog), timeout=10000)
+        dialog = view.dialog
+        assert isinstance(dialog, RenameDialog)
+        titles[who] = (dialog.windowTitle(), "approves it" in " ".join(
+            label.text() for label in dialog.findChildren(QLabel)))
+        dialog.reject()
+    assert titles == {"head": ("Request a rename", True), "head, under": ("Rename", False),
+                      "admin": ("Rename", False)}
