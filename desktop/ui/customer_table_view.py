@@ -306,6 +306,15 @@ class CustomerTableView(QTableView):
             self._fit_tags()
         self._place_frozen()
 
+    def wanted_width(self) -> int:
+        """The width that shows every shown column whole, the tags at their default width
+        (narrower, the table scrolls sideways)."""
+        header = self.horizontalHeader()
+        columns = sum(DEFAULT_WIDTHS[Column.TAGS] if c == Column.TAGS else header.sectionSize(c)
+                      for c in Column if not header.isSectionHidden(c))
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        return columns + self.verticalHeader().width() + scroll_bar + 2 * self.frameWidth()
+
     def _fit_tags(self) -> None:
         """The tags take the room the other shown columns leave (never under their default
         width: then the table scrolls sideways, the customer column staying in place)."""

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -60,6 +59,7 @@ from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.pane_splitter import PaneSplitter
 from desktop.ui.retag_dialog import RetagDialog
 from desktop.ui.settings import (
     KEY_GEOMETRY,
@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(4, 4, 0, 4)
         left_layout.addWidget(self.favourites)
         left_layout.addWidget(self.tag_tree, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = PaneSplitter(self.table.wanted_width)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
@@ -596,7 +596,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.table.setMinimumWidth(TABLE_MIN_WIDTH)   # a narrow window narrows the panes too
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([310, 790, 300])
+        self.splitter.set_pane_sizes([310, 790, 300])
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.splitter.fit())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 2, 4, 0)

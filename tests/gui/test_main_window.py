@@ -346,8 +346,8 @@ def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
         window.table.sortByColumn(Column.OWNER, Qt.SortOrder.AscendingOrder)
     window.close()
     again = _open(qtbot, synced_context, Settings(gui_home))
-    restored = again.splitter.sizes()       # the centre absorbs any change of window width
-    assert (restored[0], restored[2]) == (sizes[0], sizes[2])
+    again.resize(1400, 860)     # wider than the offscreen screen, which a restore fits into
+    qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == sizes[::2], timeout=5000)
     assert again.table.horizontalHeader().isSectionHidden(Column.REMARK)
     assert (again.model.query.order_by, again.model.query.descending) == ("owner", False)
     assert again.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
@@ -996,3 +996,30 @@ def test_a_filter_a_sync_breaks_falls_back_to_everything(
     assert shown is not None and shown.relations == shown.total_relations
     assert window.filter_bar.text() == "" and not window.filter_bar.error.isVisible()
     assert "no longer works" in window.status.currentMessage()
+
+
+def test_at_1024_by_700_the_side_panes_give_the_table_its_columns(
+        qtbot: Any, window: MainWindow) -> None:
+    """The tree and the detail kept 270 and 255 px and the table scrolled sideways, 负责人 and
+    添加时间 out of sight; they narrow first now, and take their width back as it grows."""
+    qtbot.waitUntil(lambda: window.splitter.sizes()[::2] == [310, 300], timeout=5000)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.table.width() < 900, timeout=5000)
+    table, header = window.table, window.table.horizontalHeader()
+    last = max((c for c in Column if not header.isSectionHidden(c)), key=header.visualIndex)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5000)
+    right_edge = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert right_edge <= table.viewport().width(), (right_edge, window.splitter.sizes())
+    left, _, right = window.splitter.sizes()
+    assert left < 310 and right < 300
+    window.resize(1400, 860)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[::2] == [310, 300], timeout=5000)
+    handle = window.splitter.handle(1)     # the tree dragged wider than the table's room
+    start = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(0, 500, 50):
+        qtbot.mouseMove(handle, start + QPoint(step, 0))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + QPoint(500, 0))
+    dragged = window.splitter.sizes()
+    qtbot.wait(200)
+    assert window.splitter.sizes() == dragged and dragged[0] > 600   # stays so

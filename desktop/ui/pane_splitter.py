@@ -1,0 +1,99 @@
+"""The main window's splitter: a side pane, the table, a side pane.
+
+QSplitter gives a narrower window's loss to the stretching table alone, so at 1024 px the
+tag tree and the detail pane kept their width and the table scrolled sideways, its owner and
+date columns out of sight. Here the side panes keep the width the user gave them while the
+table has the room its columns want; when it has not, they give up width first, down to
+`PANE_MIN_WIDTH`, and take it back as the window grows again. A handle dragged by hand
+stands as dragged until the window's width changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QSplitter, QWidget
+
+PANE_MIN_WIDTH = 160  # px: the tag tree's names and the detail's labels stay readable
+
+
+class PaneSplitter(QSplitter):
+    """Three widgets: two side panes around the stretching middle one, which wants
+    `wanted()` px before the panes keep more than `PANE_MIN_WIDTH`."""
+
+    def __init__(self, wanted: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self._wanted = wanted
+        self._preferred: tuple[int, int] | None = None   # the panes' widths the user gave
+        self._dragged = False
+        self.splitterMoved.connect(self._moved)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_now)
+
+    def set_pane_sizes(self, sizes: list[int]) -> None:
+        """The first sizes, once the three widgets are in: the panes may narrow to
+        `PANE_MIN_WIDTH` whatever their contents' widths."""
+        for index in (0, 2):
+            pane = self.widget(index)
+            if pane is not None:
+                pane.setMinimumWidth(PANE_MIN_WIDTH)
+        self.setSizes(sizes)
+
+    def setSizes(self, sizes: Sequence[int]) -> None:
+        """Sizes chosen for the panes (the defaults, or as a user's): the preferred ones."""
+        super().setSizes(sizes)
+        if len(sizes) == 3:
+            self._preferred = (sizes[0], sizes[2])
+        self.fit()
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
+        """The saved sizes are the preferred ones, read once they are laid out."""
+        restored = super().restoreState(state)
+        if restored:
+            self._preferred = None
+            self.fit()
+        return restored
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._dragged = False
+        self.fit()
+
+    def fit(self) -> None:
+        """Fit the panes once the resizes and the column changes under way are laid out."""
+        self._fit_timer.start()
+
+    def _fit_now(self) -> None:
+        """Give the middle widget the width it wants, taking it from the panes' preferred
+        widths (each in proportion to what it has above the minimum)."""
+        if not self.isVisible() or self._dragged:
+            return
+        if self._preferred is None:
+            self._remember()
+        sizes = self.sizes()
+        if len(sizes) != 3 or self._preferred is None or sum(sizes) <= 0:
+            return
+        total = sum(sizes)
+        left, right = (max(PANE_MIN_WIDTH, width) for width in self._preferred)
+        short = self._wanted() - (total - left - right)
+        spare = max(0, left - PANE_MIN_WIDTH) + max(0, right - PANE_MIN_WIDTH)
+        if short > 0 and spare > 0:
+            taken = min(short, spare)
+            left_taken = taken * max(0, left - PANE_MIN_WIDTH) // spare
+            left, right = left - left_taken, right - (taken - left_taken)
+        fitted = [left, max(0, total - left - right), right]
+        if fitted != sizes:
+            super().setSizes(fitted)
+
+    def _moved(self, _position: int, _index: int) -> None:
+        """A handle moved by hand: those sizes stand (a table narrower than its columns too)
+        until the window's width changes."""
+        self._dragged = True
+        self._remember()
+
+    def _remember(self) -> None:
+        sizes = self.sizes()
+        if len(sizes) == 3:
+            self._preferred = (sizes[0], sizes[2])
