@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import PySide6
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal, qVersion
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -1108,13 +1108,15 @@ class MainWindow(QMainWindow):
 
 
 def _make_tool_window(window: QWidget) -> None:
-    """A separate top-level window (kept when closed, so reopening keeps its state) that
-    Esc and Ctrl+W (plus the platform's own Close keys) close. The widget the window chose
-    to start with the focus keeps it (a new window flag re-parents it, which drops it)."""
+    """A separate top-level window (kept when closed, so reopening keeps its state and
+    where it was put) that Esc and Ctrl+W (plus the platform's own Close keys) close, first
+    shown centred on the main window. The widget the window chose to start with the focus
+    keeps it (a new window flag re-parents it, which drops it)."""
     focused = window.focusWidget()
     window.setWindowFlag(Qt.WindowType.Window)
     if focused is not None:
         focused.setFocus()
+    _centre_on_parent(window)
     keys: dict[str, QKeySequence] = {}
     for sequence in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W"),
                      *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)):
@@ -1124,6 +1126,24 @@ def _make_tool_window(window: QWidget) -> None:
     close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     close.triggered.connect(window.close)
     window.addAction(close)
+
+
+def _centre_on_parent(window: QWidget) -> None:
+    """Place the window over the middle of its parent, inside the parent's screen (the
+    window manager put tool windows in a corner)."""
+    parent = window.parentWidget()
+    if parent is None:
+        return
+    size = window.size() if window.testAttribute(Qt.WidgetAttribute.WA_Resized) \
+        else window.sizeHint()
+    placed = QRect(QPoint(0, 0), size)
+    placed.moveCenter(parent.frameGeometry().center())
+    screen = parent.screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        placed.moveLeft(max(room.left(), min(placed.left(), room.right() + 1 - size.width())))
+        placed.moveTop(max(room.top(), min(placed.top(), room.bottom() + 1 - size.height())))
+    window.move(placed.topLeft())
 
 
 def _present(window: QWidget) -> None:

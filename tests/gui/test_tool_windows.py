@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui.audit_viewer import AuditViewer
@@ -107,3 +107,24 @@ def test_retag_export_and_import_open_once_for_the_same_customers(
     else:
         assert now is first
     now.close()
+
+
+def test_a_tool_window_opens_centred_on_the_main_window_then_where_it_was_put(
+        qtbot: Any, window: MainWindow) -> None:
+    """The window manager put the audit log, health and review windows in a corner. The
+    offscreen screen is 800 px wide: the 1,200 px log starts at its left edge, and is
+    centred from top to bottom over the main window."""
+    window.resize(700, 500)
+    window.move(50, 150)
+    opened = window.open_audit_viewer()
+    qtbot.waitExposed(opened)
+    offset = opened.frameGeometry().center() - window.frameGeometry().center()
+    assert abs(offset.y()) <= 2, offset
+    assert opened.frameGeometry().left() == window.screen().availableGeometry().left()
+    opened.move(0, 20)
+    qtbot.waitUntil(lambda: opened.pos() == QPoint(0, 20), timeout=5000)
+    opened.close()
+    window.move(120, 90)
+    assert window.open_audit_viewer() is opened
+    qtbot.waitExposed(opened)
+    assert opened.pos() == QPoint(0, 20)
