@@ -87,7 +87,8 @@ class AuditViewer(QWidget):
         self.apply_filter()
 
     def retranslate(self) -> None:
-        """Every text in the UI language; the filters, mode, selection and rows stay."""
+        """Every text in the UI language; the filters, mode, selection and rows stay (rows
+        sorted by 来源 are sorted again, by the new labels)."""
         self.setWindowTitle(LABELS.journal_title(self.tr("Audit log"),
                                                  self.context.journal.team_url))
         self.rows_button.setText(self.tr("Rows"))
@@ -103,6 +104,8 @@ class AuditViewer(QWidget):
             button.setText(text)
         relabel(self.rows_model)
         relabel(self.batches_model)
+        if self.rows_model.order[0] == RowColumn.SOURCE:    # its labels' order is the language's
+            self.rows_model.refresh()
         self._selection_changed()
 
     # -- layout --------------------------------------------------------------------------

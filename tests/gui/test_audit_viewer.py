@@ -708,3 +708,22 @@ def test_the_source_column_sorts_by_the_label_shown_in_either_language(
                                     reverse=order == Qt.SortOrder.DescendingOrder), labels
     finally:
         translations.uninstall()
+
+
+def test_sorted_by_source_a_language_switch_sorts_by_the_new_labels(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    model = viewer.rows_model
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.sort(RowColumn.SOURCE, Qt.SortOrder.AscendingOrder)
+    translations = Translations()
+    try:
+        with qtbot.waitSignal(model.loaded, timeout=10000):
+            translations.install(CHINESE)
+        shown = [model.index(row, RowColumn.SOURCE).data() for row in range(model.rowCount())]
+        labels = list(dict.fromkeys(shown))
+        assert "批量" in labels and labels == sorted(labels, key=pinyin_sort_key), labels
+    finally:
+        translations.uninstall()
