@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -259,7 +260,14 @@ class HealthWindow(QWidget):
                               on_error=self.failed.emit)
 
     def _show(self, report: health.Health) -> None:
+        """The new report; the findings selected before stay selected where they still are
+        (a refresh after any change would otherwise drop what the user was acting on)."""
+        chosen = {_finding_key(finding) for finding in self.selected()}
         self.model.set_report(report)
+        selection = self.table.selectionModel()
+        for row, finding in enumerate(self.model.findings):
+            if _finding_key(finding) in chosen:
+                selection.select(self.model.index(row, 0), SELECT_ROW)
         zh, en = report.capacity_line()
         self.texts.say(self.capacity, lambda: en if is_english() else zh)
         count = len(self.model.findings)
@@ -376,3 +384,11 @@ class HealthWindow(QWidget):
         self.migrate_button.setEnabled(has_tags)
         self.adopt_button.setEnabled(chosen and any(f.group_id for f in self.selected()))
         self.export_button.setEnabled(self.model.report is not None)
+
+
+SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+
+
+def _finding_key(finding: health.Finding) -> tuple[object, ...]:
+    """What a finding is about, whatever its counts and wording in a later report."""
+    return (finding.category, finding.tag_ids, finding.external_userids, finding.group_id)

@@ -173,6 +173,18 @@ def test_the_tree_context_menu_opens_the_wizard_on_the_tag(
     context.wait_idle()
 
 
+def test_a_refreshed_report_keeps_the_findings_selected(qtbot: Any, window: HealthWindow) -> None:
+    """A change anywhere redraws the report (a saved filter, a sync): the findings the user
+    selected stay selected, so 选中这些标签 still acts on them; the reset dropped them."""
+    row = _row(window, "duplicate", "電話諮詢")
+    _select(window, row)
+    chosen = window.selected()
+    assert window.select_button.isEnabled()
+    with qtbot.waitSignal(window.loaded, timeout=20000):
+        window.refresh()
+    assert window.selected() == chosen and window.select_button.isEnabled()
+
+
 def test_a_click_on_a_header_sorts_the_findings_and_the_selection_follows(
         window: HealthWindow) -> None:
     model, header = window.model, window.table.horizontalHeader()
