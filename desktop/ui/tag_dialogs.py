@@ -123,6 +123,39 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
     return title, f"{what}\n\n{lost}\n{final}"
 
 
+class DeletionRequestDialog(QDialog):
+    """The 申请删除 confirmation: the deletion's text and an optional one-line reason, sent
+    with the request and shown to the administrators as 申请理由."""
+
+    MAX_REASON_CHARS = 500      # what the team server keeps of a reason
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.text_label = QLabel(text)
+        self.text_label.setWordWrap(True)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(self.MAX_REASON_CHARS)
+        self.reason_edit.setPlaceholderText(self.tr("Why delete it (optional, shown to the"
+                                                    " administrators)"))
+        form = QFormLayout()
+        form.addRow(self.tr("Reason:"), self.reason_edit)
+        buttons = QDialogButtonBox()
+        self.send_button = buttons.addButton(self.tr("Send request"),
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text_label)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.reason_edit.setFocus()
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+
 class _SaveDialog(QDialog):
     """A form with a message line and OK; `_save()` runs on the writer thread."""
 

@@ -48,6 +48,7 @@ from desktop.ui.tag_dialogs import (
     AbbreviationDialog,
     CreateGroupDialog,
     CreateTagDialog,
+    DeletionRequestDialog,
     RenameDialog,
     delete_confirmation,
     message_for,
@@ -413,16 +414,22 @@ class TagTreeView(QWidget):
                         request: bool) -> None:
         title, text = delete_confirmation(impact, group_name=group.name if group else "",
                                           request=request)
+        if request:     # the requester says why, for the administrators who decide
+            dialog = self._open(DeletionRequestDialog(title, text, self))
+            dialog.accepted.connect(lambda: self._delete(tag_ids, group, dialog.reason()))
+            return
         answer = QMessageBox.question(self, title, text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        if answer == QMessageBox.StandardButton.Yes:
+            self._delete(tag_ids, group, "")
+
+    def _delete(self, tag_ids: list[str], group: Any, reason: str) -> None:
         service = self.model.service
         if group is not None:
-            self._write(lambda: service.delete_group(group.id), "delete group")
+            self._write(lambda: service.delete_group(group.id, reason=reason), "delete group")
         else:
-            self._write(lambda: service.delete_tags(tag_ids), "delete tags")
+            self._write(lambda: service.delete_tags(tag_ids, reason=reason), "delete tags")
 
     def _deletion_is_request(self, node: TagNode) -> bool:
         """Whether the team server makes the node's deletion an approval request."""

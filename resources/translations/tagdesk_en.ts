@@ -1360,6 +1360,21 @@
     </message>
 </context>
 <context>
+    <name>DeletionRequestDialog</name>
+    <message>
+        <source>Why delete it (optional, shown to the administrators)</source>
+        <translation>Why delete it (optional, shown to the administrators)</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Send request</source>
+        <translation>Send request</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>No customer selected</source>

@@ -1346,6 +1346,21 @@
     </message>
 </context>
 <context>
+    <name>DeletionRequestDialog</name>
+    <message>
+        <source>Why delete it (optional, shown to the administrators)</source>
+        <translation>为什么删除（可选，管理员审批时可见）</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>申请理由：</translation>
+    </message>
+    <message>
+        <source>Send request</source>
+        <translation>提交申请</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>No customer selected</source>
