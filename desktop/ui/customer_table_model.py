@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon
 
+from desktop.domain.filter import UnknownTagError, quote
 from desktop.services.changes import ChangeSet
 from desktop.store.in_chunks import rows_in
 from desktop.store.relations import RelationView, load_relations
@@ -178,6 +179,17 @@ class CustomerTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.run_query(self._query)
 
+    def _customer_hint(self, exc: UnknownTagError) -> UnknownTagError:
+        """A bare word that names no tag but a customer: the error says how to find them
+        (`text:陈玉佳`), since a bare word is read as a tag."""
+        if exc.group is not None or not self._context.cache.query(
+                "SELECT 1 FROM customer WHERE name = ? LIMIT 1", (exc.name,)):
+            return exc
+        spelled = f"text:{quote(exc.name)}"
+        return UnknownTagError(exc.name, None, exc.suggestions, (exc.position, exc.end), (
+            f"“{exc.name}”是客户的名字，按客户筛选请写 {spelled}",
+            f"“{exc.name}” is a customer's name: to find the customer, write {spelled}"))
+
     def run_query(self, query: Query) -> None:
         """Evaluate and order on a worker; only the newest query's result is applied."""
         self._query = query
@@ -187,8 +199,11 @@ class CustomerTableModel(QAbstractTableModel):
 
         def work(_progress: Any, _cancel: Any) -> QueryResult:
             started = time.perf_counter()
-            ids = engine.relation_ids(query.text, order_by=query.order_by,
-                                      descending=query.descending)
+            try:
+                ids = engine.relation_ids(query.text, order_by=query.order_by,
+                                          descending=query.descending)
+            except UnknownTagError as exc:
+                raise self._customer_hint(exc) from None
             counts = engine.count(query.text)
             total = engine.count("") if query.text or query.only is not None else counts
             relations, customers = counts.relations, counts.customers

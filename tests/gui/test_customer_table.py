@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.domain.filter import UnknownTagError
 from desktop.domain.sort_key import person_sort_key
 from desktop.services.changes import ChangeSet
 from desktop.store.relations import load_relations
@@ -67,6 +68,27 @@ def test_a_bad_filter_reports_the_error_and_keeps_the_rows(
     assert model.rowCount() == before
     assert "没有这个标签" in caplog.text            # one line says what happened ...
     assert "Traceback" not in caplog.text         # ... and a typo is not a bug
+
+
+def test_a_customer_s_name_read_as_a_tag_hints_at_text(
+        qtbot: Any, synced_context: Any, model: CustomerTableModel) -> None:
+    """A bare customer's name is read as a tag and names none: the error says how to find
+    the customer (`text:NAME`); it said only that no such tag exists."""
+    name = next(str(row[0]) for row in synced_context.cache.query(
+        "SELECT name FROM customer WHERE name <> '' AND name NOT IN (SELECT name FROM tag)"
+        " AND name NOT LIKE '% %' ORDER BY name"))
+    with qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
+        model.set_filter(name)
+    error = blocker.args[0]
+    assert isinstance(error, UnknownTagError)
+    assert f"客户的名字，按客户筛选请写 text:{name}" in error.message_zh
+    assert f"write text:{name}" in error.message_en
+    assert (error.position, error.end) == (0, len(name))
+    result = _query(qtbot, model, lambda: model.set_filter(f"text:{name}"))
+    assert result.relations > 0
+    with qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
+        model.set_filter("没有这个标签")
+    assert "text:" not in str(blocker.args[0])
 
 
 def test_sorting_by_a_column_is_a_new_sql_order(qtbot: Any, synced_context: Any,
