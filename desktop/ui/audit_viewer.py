@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QFontMetrics,
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -78,6 +85,7 @@ class AuditViewer(QWidget):
         self.revert_dialog: RevertDialog | None = None
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
+        self._closed = False          # closed, not minimised: opened again, it starts clean
         self._build()
         self.texts = retranslate_in_place(self, self.retranslate)
         self.watch: TeamJournalWatch | None = None
@@ -409,8 +417,22 @@ class AuditViewer(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._closed and not event.spontaneous():
+            self._closed = False
+            self.start_clean()
         if self.watch is not None:
             self.watch.resume()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._closed = self._closed or not event.spontaneous()
+
+    def start_clean(self) -> None:
+        """The window opened again shows the latest changes, as at first: no filter, all
+        changes (not batches), and no message left from an earlier export or revert."""
+        self.texts.say(self.notice, str)
+        self.rows_button.setChecked(True)
+        self.filters.clear()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched in (self.rows_view, self.batches_view) and isinstance(event, QKeyEvent)

@@ -727,3 +727,25 @@ def test_sorted_by_source_a_language_switch_sorts_by_the_new_labels(
         assert "批量" in labels and labels == sorted(labels, key=pinyin_sort_key), labels
     finally:
         translations.uninstall()
+
+
+def test_the_audit_log_closed_and_opened_again_starts_clean(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """A supervisor who closes the log and opens it again sees the latest changes: it kept
+    the last filter (来源 = 导入) and the last revert's message, and showed only those rows."""
+    everything = list(viewer.rows_model.ids)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    imported = _apply(qtbot, viewer, lambda: viewer.filters.choose(viewer.filters.source,
+                                                                   "import"))
+    assert 0 < len(imported) < len(everything)
+    viewer.texts.say(viewer.notice, lambda: "已回滚批次")
+    viewer.batches_button.setChecked(True)
+    viewer.close()
+    assert not viewer.isVisible()
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        viewer.show()
+    _wait_rows(qtbot, viewer)
+    assert viewer.filters.source.currentIndex() == 0 and viewer.notice.text() == ""
+    assert viewer.rows_button.isChecked() and list(viewer.rows_model.ids) == everything
