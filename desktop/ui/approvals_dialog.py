@@ -226,8 +226,9 @@ class ApprovalsDialog(QDialog):
         decided, self._result = self._result, None   # what was just decided stays said
 
         def said() -> str:
-            count = self.tr("%1 requests waiting for a decision.", "", waiting).replace(
-                "%1", grouped(waiting))
+            count = (self.tr("%1 requests waiting for a decision.", "", waiting) if self.admin
+                     else self.tr("%1 of your requests waiting for an administrator.", "",
+                                  waiting)).replace("%1", grouped(waiting))
             return f"{decided()} {count}" if decided is not None else count
 
         self._say(said)
@@ -348,6 +349,10 @@ class ApprovalsDialog(QDialog):
         self.save_button.setEnabled(idle and self.admin and self.policy.valid
                                     and self.policy.edited)
         self.save_button.setVisible(self.admin)
+        deciding = self.admin or not self.me    # a member sees their own requests, no controls
+        for widget in (self.send_button, self.code, self.approve_button, self.reason,
+                       self.reject_button, self.restore_button):
+            widget.setVisible(deciding)
         self.refresh_button.setEnabled(idle)
 
     # -- tasks ----------------------------------------------------------------------------

@@ -179,6 +179,13 @@
             <numerusform>%1 requests waiting for a decision.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 of your requests waiting for an administrator.</source>
+        <translation>
+            <numerusform>%1 of your requests is waiting for an administrator.</numerusform>
+            <numerusform>%1 of your requests are waiting for an administrator.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>%1 (%2, %3)</source>
         <translation>%1 (%2, %3)</translation>

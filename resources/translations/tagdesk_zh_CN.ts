@@ -174,6 +174,12 @@
             <numerusform>%1 个申请等待处理。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 of your requests waiting for an administrator.</source>
+        <translation>
+            <numerusform>你的申请中有 %1 个等待管理员处理。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>

@@ -87,3 +87,27 @@ def test_the_requesters_reason_is_not_taken_for_the_rejections(
         assert texts[COLUMNS.index("decision")] == decision
     finally:
         translations.uninstall()
+
+
+def test_a_member_sees_their_requests_without_the_decision_controls(
+        qtbot: Any, gui_home: Path, synced_workspace: Any) -> None:
+    """Only an administrator decides: a salesperson's window showed the code, approve,
+    reject and restore controls (disabled) and "0 requests waiting", although it lists only
+    their own requests; it now shows their requests and how many of them wait."""
+    dialog = ApprovalsDialog(synced_workspace.profile, members=[("tangxiayue", "唐霞悦")])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog._task is None, timeout=10_000)
+    mine = [{"id": 5, "kind": "delete_tag", "target": "MKT-活动/新品发布会",
+             "requester": "tangxiayue", "customers": 12, "status": "pending",
+             "reason": "活动结束"}]
+    controls = (dialog.send_button, dialog.code, dialog.approve_button, dialog.reason,
+                dialog.reject_button, dialog.restore_button)
+    dialog._shown((mine, {"me": {"userid": "tangxiayue", "admin": False}}))
+    assert not any(widget.isVisible() for widget in controls)
+    assert dialog.table.rowCount() == 1 and dialog.refresh_button.isVisible()
+    assert dialog.message.text() == "1 of your requests waiting for an administrator."
+    dialog._shown((mine, {"me": {"userid": "dongxuelin", "admin": True}}))
+    assert all(widget.isVisible() for widget in controls)
+    assert dialog.message.text() == "1 requests waiting for a decision."
