@@ -351,12 +351,12 @@ class HealthWindow(QWidget):
                               on_error=self._probe_failed)
 
     def _probed(self, _refused: list[str]) -> None:
-        self.probe_button.setEnabled(True)
+        self._update_probe()
         self.context.publish(ChangeSet(tags_changed=True))
         self.refresh()
 
     def _probe_failed(self, exc: BaseException) -> None:
-        self.probe_button.setEnabled(True)
+        self._update_probe()
         self.texts.say(self.notice, lambda: error_text(exc))
 
     def export_to(self, path: Path) -> None:
@@ -384,6 +384,18 @@ class HealthWindow(QWidget):
         self.migrate_button.setEnabled(has_tags)
         self.adopt_button.setEnabled(chosen and any(f.group_id for f in self.selected()))
         self.export_button.setEnabled(self.model.report is not None)
+        self._update_probe()
+
+    def _update_probe(self) -> None:
+        """A salesperson's cache holds their own customers (我的客户): the question, which
+        edits every group, is for a desktop that sees the whole corp."""
+        report = self.model.report
+        mine = report is not None and bool(report.only_follower)
+        self.probe_button.setEnabled(not mine)
+        self.probe_button.setToolTip(self.tr(
+            "Only a desktop that sees the whole corp asks WeCom: this one holds your own"
+            " customers only (My customers), and the question edits every tag group.")
+            if mine else "")
 
 
 SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows

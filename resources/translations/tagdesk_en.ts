@@ -2207,6 +2207,10 @@
         <source>Export the health report</source>
         <translation>Export the health report</translation>
     </message>
+    <message>
+        <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
+        <translation>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</translation>
+    </message>
 </context>
 <context>
     <name>ImportWizard</name>

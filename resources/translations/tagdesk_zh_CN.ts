@@ -2184,6 +2184,10 @@
         <source>Export the health report</source>
         <translation>导出标签健康报告</translation>
     </message>
+    <message>
+        <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
+        <translation>只有看得到全企业客户的桌面才向企业微信询问：这台桌面只有你自己的客户（我的客户），而询问会编辑每个标签组。</translation>
+    </message>
 </context>
 <context>
     <name>ImportWizard</name>

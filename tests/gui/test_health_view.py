@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,16 @@ def test_in_english_findings_read_as_english_and_each_kind_fits_its_column(
         assert any(f.category == "conflict_cross_follower" for f in model.findings)
     finally:
         translations.uninstall()
+
+
+def test_a_salesperson_is_not_offered_to_ask_wecom_which_groups_are_ours(
+        window: HealthWindow) -> None:
+    """On a cache of one follower's customers the probe, which edits every group, is
+    disabled with the reason as its tooltip; a salesperson was offered it."""
+    report = window.model.report
+    assert report is not None and window.probe_button.isEnabled()
+    window._show(replace(report, only_follower="唐霞悦 (tangxiayue)"))
+    assert not window.probe_button.isEnabled()
+    assert "whole corp" in window.probe_button.toolTip()
+    window._show(report)
+    assert window.probe_button.isEnabled() and window.probe_button.toolTip() == ""
