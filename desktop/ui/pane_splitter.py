@@ -4,7 +4,7 @@ QSplitter gives a narrower window's loss to the stretching table alone, so at 10
 tag tree and the detail pane kept their width and the table scrolled sideways, its owner and
 date columns out of sight. Here the side panes keep the width the user gave them while the
 table has the room its columns want; when it has not, they give up width first, down to
-`PANE_MIN_WIDTH`, and take it back as the window grows again. A handle dragged by hand
+their minimums (`PANE_MIN_WIDTHS`), and take it back as the window grows again. A handle dragged by hand
 stands as dragged until the window's width changes.
 """
 
@@ -16,12 +16,13 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QWidget
 
-PANE_MIN_WIDTH = 160  # px: the tag tree's names and the detail's labels stay readable
+PANE_MIN_WIDTHS = (200, 160)  # px: the tag tree's names of six characters stay whole at
+# 800 px (its indent and counts take the rest); the detail's labels stay readable
 
 
 class PaneSplitter(QSplitter):
     """Three widgets: two side panes around the stretching middle one, which wants
-    `wanted()` px before the panes keep more than `PANE_MIN_WIDTH`."""
+    `wanted()` px before the panes keep more than their `PANE_MIN_WIDTHS`."""
 
     def __init__(self, wanted: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -34,11 +35,11 @@ class PaneSplitter(QSplitter):
 
     def set_pane_sizes(self, sizes: list[int]) -> None:
         """The first sizes, once the three widgets are in: the panes may narrow to
-        `PANE_MIN_WIDTH` whatever their contents' widths."""
-        for index in (0, 2):
+        `PANE_MIN_WIDTHS` whatever their contents' widths."""
+        for index, minimum in zip((0, 2), PANE_MIN_WIDTHS, strict=True):
             pane = self.widget(index)
             if pane is not None:
-                pane.setMinimumWidth(PANE_MIN_WIDTH)
+                pane.setMinimumWidth(minimum)
         self.setSizes(sizes)
 
     def setSizes(self, sizes: Sequence[int]) -> None:
@@ -76,12 +77,13 @@ class PaneSplitter(QSplitter):
         if len(sizes) != 3 or self._preferred is None or sum(sizes) <= 0:
             return
         total = sum(sizes)
-        left, right = (max(PANE_MIN_WIDTH, width) for width in self._preferred)
+        low_left, low_right = PANE_MIN_WIDTHS
+        left, right = max(low_left, self._preferred[0]), max(low_right, self._preferred[1])
         short = self._wanted() - (total - left - right)
-        spare = max(0, left - PANE_MIN_WIDTH) + max(0, right - PANE_MIN_WIDTH)
+        spare = (left - low_left) + (right - low_right)
         if short > 0 and spare > 0:
             taken = min(short, spare)
-            left_taken = taken * max(0, left - PANE_MIN_WIDTH) // spare
+            left_taken = taken * (left - low_left) // spare
             left, right = left - left_taken, right - (taken - left_taken)
         fitted = [left, max(0, total - left - right), right]
         if fitted != sizes:

@@ -339,7 +339,7 @@ def test_filters_are_warm_again_soon_after_a_tag_is_renamed(
 
 def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
                                               synced_context: Any, gui_home: Path) -> None:
-    window.splitter.setSizes([150, 900, 250])   # room for the table's minimum on any screen
+    window.splitter.setSizes([200, 900, 210])   # room for the table's minimum on any screen
     sizes = window.splitter.sizes()
     window.table.horizontalHeader().setSectionHidden(Column.REMARK, True)
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
