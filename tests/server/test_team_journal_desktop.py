@@ -23,7 +23,7 @@ from desktop.store import journal_query
 from desktop.store.db import Cache
 from desktop.store.journal import JournalEntry
 from desktop.store.journal_query import PAGE_SIZE, JournalFilter
-from desktop.ui.audit_model import AuditRowsModel, RowColumn
+from desktop.ui.audit_model import LABELS, AuditRowsModel, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
 from desktop.ui.detail_pane import DetailPane
@@ -55,7 +55,8 @@ def _team_rows(db_url: str, batch_id: str) -> list[tuple[object, ...]]:
 def _team_journal_sorted(db_url: str, cache: Cache, column: RowColumn, *,
                          descending: bool) -> list[int]:
     """Every team journal id in the order the viewer should show for `column`: people and
-    customers by the pinyin of their names in the desktop's cache, the rest by code point,
+    customers by the pinyin of their names in the desktop's cache, sources by their labels
+    in the UI's language (those without one after them, by code), the rest by code point,
     ties newest first."""
     field = {RowColumn.OPERATOR: "CASE WHEN source IN ('observed', 'callback') THEN ''"
                                  " ELSE operator END",
@@ -70,6 +71,9 @@ def _team_journal_sorted(db_url: str, cache: Cache, column: RowColumn, *,
         key = "userid" if table == "member" else "external_userid"
         names = dict(cache.connection().execute(
             f"SELECT {key}, name_sort FROM {table} WHERE name_sort != ''").fetchall())
+    if column == RowColumn.SOURCE:
+        labelled = {code: f"{rank:04d}" for rank, code in enumerate(LABELS.source_order())}
+        names = {code: labelled.get(code, f"9999{code}") for _, code in rows}
     ordered = sorted(rows, key=lambda row: names.get(row[1]) or row[1], reverse=descending)
     return [row_id for row_id, _ in ordered]
 
