@@ -381,16 +381,28 @@ class HealthWindow(QWidget):
         has_tags = any(f.tag_ids for f in self.selected()) if chosen else False
         self.filter_button.setEnabled(chosen)
         self.select_button.setEnabled(has_tags)
-        self.migrate_button.setEnabled(has_tags)
-        self.adopt_button.setEnabled(chosen and any(f.group_id for f in self.selected()))
+        mine = self._mine()
+        self.migrate_button.setEnabled(has_tags and not mine)
+        self.adopt_button.setEnabled(
+            chosen and not mine and any(f.group_id for f in self.selected()))
+        self.migrate_button.setToolTip(self.tr(
+            "Only a desktop that sees the whole corp migrates tags: this one holds your own"
+            " customers only (My customers), and a migration retags every customer of the"
+            " tag.") if mine else "")
+        self.adopt_button.setToolTip(self.tr(
+            "Only a desktop that sees the whole corp adopts tag groups: this one holds your"
+            " own customers only (My customers).") if mine else "")
         self.export_button.setEnabled(self.model.report is not None)
         self._update_probe()
 
-    def _update_probe(self) -> None:
-        """A salesperson's cache holds their own customers (我的客户): the question, which
-        edits every group, is for a desktop that sees the whole corp."""
+    def _mine(self) -> bool:
+        """The report is of a salesperson's cache, their own customers only (我的客户)."""
         report = self.model.report
-        mine = report is not None and bool(report.only_follower)
+        return report is not None and bool(report.only_follower)
+
+    def _update_probe(self) -> None:
+        """The question, which edits every group, is for a desktop that sees the whole corp."""
+        mine = self._mine()
         self.probe_button.setEnabled(not mine)
         self.probe_button.setToolTip(self.tr(
             "Only a desktop that sees the whole corp asks WeCom: this one holds your own"

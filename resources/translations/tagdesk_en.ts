@@ -2208,6 +2208,14 @@
         <translation>Export the health report</translation>
     </message>
     <message>
+        <source>Only a desktop that sees the whole corp migrates tags: this one holds your own customers only (My customers), and a migration retags every customer of the tag.</source>
+        <translation>Only a desktop that sees the whole corp migrates tags: this one holds your own customers only (My customers), and a migration retags every customer of the tag.</translation>
+    </message>
+    <message>
+        <source>Only a desktop that sees the whole corp adopts tag groups: this one holds your own customers only (My customers).</source>
+        <translation>Only a desktop that sees the whole corp adopts tag groups: this one holds your own customers only (My customers).</translation>
+    </message>
+    <message>
         <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
         <translation>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</translation>
     </message>

@@ -2185,6 +2185,14 @@
         <translation>导出标签健康报告</translation>
     </message>
     <message>
+        <source>Only a desktop that sees the whole corp migrates tags: this one holds your own customers only (My customers), and a migration retags every customer of the tag.</source>
+        <translation>只有看得到全企业客户的桌面才能迁移标签：这台桌面只有你自己的客户（我的客户），而迁移会给该标签的每位客户重新打标签。</translation>
+    </message>
+    <message>
+        <source>Only a desktop that sees the whole corp adopts tag groups: this one holds your own customers only (My customers).</source>
+        <translation>只有看得到全企业客户的桌面才能接管标签组：这台桌面只有你自己的客户（我的客户）。</translation>
+    </message>
+    <message>
         <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
         <translation>只有看得到全企业客户的桌面才向企业微信询问：这台桌面只有你自己的客户（我的客户），而询问会编辑每个标签组。</translation>
     </message>

@@ -235,3 +235,18 @@ def test_a_salesperson_is_not_offered_to_ask_wecom_which_groups_are_ours(
     assert "whole corp" in window.probe_button.toolTip()
     window._show(report)
     assert window.probe_button.isEnabled() and window.probe_button.toolTip() == ""
+
+
+def test_a_salesperson_is_not_offered_to_migrate_or_adopt(window: HealthWindow) -> None:
+    """Migrating retags every customer of a tag and adopting changes a group's owner for the
+    team: on a cache of one follower's customers both are disabled, the reason as tooltip."""
+    report = window.model.report
+    assert report is not None
+    _select(window, _row(window, "duplicate", "電話諮詢"))
+    assert window.migrate_button.isEnabled()
+    window._show(replace(report, only_follower="唐霞悦 (tangxiayue)"))
+    assert window.selected() and not window.migrate_button.isEnabled()
+    assert not window.adopt_button.isEnabled()
+    assert "whole corp" in window.migrate_button.toolTip()
+    window._show(report)
+    assert window.migrate_button.isEnabled() and window.migrate_button.toolTip() == ""
