@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg_pool
 import pytest
 
 from desktop.sandbox import SandboxServer
@@ -244,3 +245,15 @@ def cli_login(env: dict[str, str], team_url: str, sandbox: SandboxServer, userid
             login.kill()
             login.communicate()
     assert login.returncode == 0, err
+
+
+Pool = psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
+
+
+def callback_status(pool: Pool, event_id: int) -> tuple[object, ...]:
+    """A stored phone callback's (status, attempts)."""
+    with pool.connection() as conn:
+        row = conn.execute("SELECT status, attempts FROM callback_event WHERE id = %s",
+                           (event_id,)).fetchone()
+    assert row is not None
+    return tuple(row)

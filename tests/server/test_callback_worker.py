@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 import psycopg_pool
 import pytest
 
@@ -16,10 +15,9 @@ from desktop.server.callback_worker import MAX_ATTEMPTS, CallbackWorker
 from desktop.server.database import migrate
 from desktop.wecom.ratelimit import RateLimits
 from desktop.wecom.transport import WeComTransport
-from tests.server.team_support import PostgresCluster
+from tests.server.team_support import Pool, PostgresCluster, callback_status
 
 pytestmark = pytest.mark.integration
-Pool = psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +59,6 @@ def _add_event(pool: Pool, key: str, userid: str, external_userid: str, status: 
     return int(str(row[0]))
 
 
-def _status(pool: Pool, event_id: int) -> tuple[object, ...]:
-    with pool.connection() as conn:
-        row = conn.execute("SELECT status, attempts FROM callback_event WHERE id = %s",
-                           (event_id,)).fetchone()
-    assert row is not None
-    return tuple(row)
-
-
 def test_an_event_left_working_by_a_stopped_server_is_taken_up(
     pool: Pool, sandbox: SandboxServer, worker: CallbackWorker
 ) -> None:
@@ -77,8 +67,8 @@ def test_an_event_left_working_by_a_stopped_server_is_taken_up(
     stale = _add_event(pool, "stale", userid, external_userid, "working", "3 minutes")
     assert worker.process_one()
     assert not worker.process_one()  # the fresh claim belongs to a live server
-    assert _status(pool, stale) == ("done", 1)
-    assert _status(pool, fresh) == ("working", 0)
+    assert callback_status(pool, stale) == ("done", 1)
+    assert callback_status(pool, fresh) == ("working", 0)
     with pool.connection() as conn:
         row = conn.execute("SELECT tag_ids FROM relation_tag_snapshot WHERE userid = %s"
                            " AND external_userid = %s", (userid, external_userid)).fetchone()
@@ -93,7 +83,7 @@ def test_a_re_read_that_keeps_failing_is_retried_then_given_up(pool: Pool) -> No
         worker = CallbackWorker(pool.connection, transport)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             assert not worker.process_one()
-            assert _status(pool, event_id) == (
+            assert callback_status(pool, event_id) == (
                 "failed" if attempt == MAX_ATTEMPTS else "pending", attempt)
         assert not worker.process_one()
     finally:
@@ -107,7 +97,7 @@ def test_a_customer_not_yet_visible_after_an_add_is_read_again_later(
     event_id = _add_event(pool, "just-added", userid, "wmNOTYETVISIBLE", "pending",
                           change="add_external_contact")
     assert not worker.process_one()
-    assert _status(pool, event_id) == ("pending", 1)
+    assert callback_status(pool, event_id) == ("pending", 1)
 
 
 def test_a_relation_ended_before_its_edit_was_handled_is_journaled_by_its_ending(
@@ -127,7 +117,7 @@ def test_a_relation_ended_before_its_edit_was_handled_is_journaled_by_its_ending
     deleted = _add_event(pool, "deleted", userid, external_userid, "pending",
                          change="del_external_contact")
     assert worker.process_one() and worker.process_one()
-    assert _status(pool, edited) == ("done", 1) and _status(pool, deleted) == ("done", 1)
+    assert callback_status(pool, edited) == ("done", 1) and callback_status(pool, deleted) == ("done", 1)
     with pool.connection() as conn:
         rows = conn.execute("SELECT action, tag_id, before FROM team_journal"
                             " WHERE external_userid = %s", (external_userid,)).fetchall()

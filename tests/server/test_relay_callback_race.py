@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 import psycopg_pool
 import pytest
 
@@ -31,11 +30,10 @@ from desktop.server.resync import Resync
 from desktop.wecom.ratelimit import RateLimits
 from desktop.wecom.transport import WeComTransport
 from desktop.wecom.write_note import WriteNote
-from tests.server.team_support import PostgresCluster, wait_for
+from tests.server.team_support import Pool, PostgresCluster, callback_status, wait_for
 
 pytestmark = pytest.mark.integration
 
-Pool = psycopg_pool.ConnectionPool[psycopg.Connection[tuple[object, ...]]]
 WAIT_S = 20
 
 
@@ -81,14 +79,6 @@ def _phone_event(pool: Pool, userid: str, external_userid: str) -> int:
     return int(str(row[0]))
 
 
-def _status(pool: Pool, event_id: int) -> tuple[object, ...]:
-    with pool.connection() as conn:
-        row = conn.execute("SELECT status, attempts FROM callback_event WHERE id = %s",
-                           (event_id,)).fetchone()
-    assert row is not None
-    return tuple(row)
-
-
 def _journal(pool: Pool, external_userid: str) -> list[tuple[object, ...]]:
     with pool.connection() as conn:
         return conn.execute("SELECT action, source, tag_id FROM team_journal"
@@ -121,7 +111,7 @@ def test_a_callback_during_a_relayed_write_journals_only_the_phones_change(
         event = _phone_event(world.pool, userid, customer)
 
         assert not world.worker.process_one()                      # nothing it may handle yet
-        assert _status(world.pool, event) == ("pending", 0)       # left for after the write
+        assert callback_status(world.pool, event) == ("pending", 0)       # left for after the write
         with world.pool.connection() as conn, pytest.raises(WriteInFlight):
             apply_event(conn, world.transport, CallbackEvent(   # one claimed just before
                 CONTACT, "edit_external_contact", userid, customer, "", "", 1780000000, ""))
@@ -139,7 +129,7 @@ def test_a_callback_during_a_relayed_write_journals_only_the_phones_change(
     assert answers["first"]["errcode"] == 0 and answers["other"]["errcode"] == 0
 
     assert world.worker.process_one()
-    assert _status(world.pool, event) == ("done", 1)
+    assert callback_status(world.pool, event) == ("done", 1)
     assert _journal(world.pool, customer) == [("tag_add", "app", relayed),
                                               ("tag_add", "callback", phoned)]
     with world.pool.connection() as conn:
@@ -221,7 +211,7 @@ def test_a_tag_event_and_a_re_sync_during_a_relayed_rename_leave_it_to_the_renam
                 (TAG, tag_id)).fetchone()
         assert row is not None
         assert not world.worker.process_one()                      # nothing it may handle yet
-        assert _status(world.pool, int(str(row[0]))) == ("pending", 0)
+        assert callback_status(world.pool, int(str(row[0]))) == ("pending", 0)
         Resync(world.pool.connection, world.transport).run()
     finally:
         hold.release()
