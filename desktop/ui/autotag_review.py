@@ -79,6 +79,7 @@ from desktop.ui.tasks import Task
 
 DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
+PROBLEMS_SHOWN = 5         # a refused chat file's bad lines listed under the summary
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
 _Index = QModelIndex | QPersistentModelIndex
 # a simulation, the latest stored verdict per suggestion key, and the members' names
@@ -691,7 +692,13 @@ class AutoTagReviewWindow(QWidget):
                         .replace("%2", COUNTS.messages(result.imported))
                         .replace("%3", f"{result.duplicates:,}")
                         .replace("%4", COUNTS.lines(len(result.problems))))
-            shown = [html.escape(p.text) for p in result.problems[:5]]
+            english = is_english()
+            shown = [html.escape(f"Line {p.line}: {p.problem_en}" if english
+                                 else f"第 {p.line} 行：{p.problem_zh}")
+                     for p in result.problems[:PROBLEMS_SHOWN]]
+            more = len(result.problems) - PROBLEMS_SHOWN
+            if more > 0:
+                shown.append(self.tr("…and %1 more", "", more).replace("%1", f"{more:,}"))
             return "<br>".join([line, *shown])
 
         self._say(text)

@@ -927,6 +927,13 @@
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1: %2 stored, %3 already stored, %4</translation>
     </message>
+    <message numerus="yes">
+        <source>…and %1 more</source>
+        <translation>
+            <numerusform>…and %1 more line</numerusform>
+            <numerusform>…and %1 more lines</numerusform>
+        </translation>
+    </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</translation>

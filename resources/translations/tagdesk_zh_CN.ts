@@ -917,6 +917,12 @@
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1：已保存 %2，%3 条此前已保存，%4</translation>
     </message>
+    <message numerus="yes">
+        <source>…and %1 more</source>
+        <translation>
+            <numerusform>…另有 %1 行</numerusform>
+        </translation>
+    </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5用作训练数据</translation>

@@ -267,7 +267,7 @@ def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
     with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS) as refused:
         window.import_chats(path)
     assert refused.args[0].status == "invalid"
-    assert "line 2: not valid JSON" in window.summary.text()
+    assert "第 2 行：不是有效的 JSON" in window.summary.text()
     assert chats.count(synced_context.cache) == before
     assert window.import_valid_button.isVisibleTo(window)
     with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS) as imported:
@@ -275,6 +275,33 @@ def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
     assert imported.args[0].imported == 1
     assert chats.count(synced_context.cache) == before + 1
     assert not window.import_valid_button.isVisibleTo(window)
+
+
+def test_a_refused_file_s_lines_read_in_the_window_s_language_and_say_how_many_more(
+        qtbot: Any, window: AutoTagReviewWindow, tmp_path: Path) -> None:
+    path = tmp_path / "week.jsonl"
+    good = {"time": "2026-12-01 09:30", "userid": "zhangsan", "external_userid": "wmNEW1",
+            "direction": "in", "text": "能安排个演示吗"}
+    bad = [{**good, "direction": "incoming"}, {**good, "time": "昨天下午"}] * 4
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [good, *bad]) + "\n",
+                    encoding="utf-8")
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+            window.import_chats(path)
+        chinese = window.summary.text()
+        assert "8 行有问题" in chinese
+        assert "第 2 行：direction 须为 in" in chinese and "第 6 行：" in chinese
+        assert "第 7 行" not in chinese and "…另有 3 行" in chinese
+        assert "line 2" not in chinese
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: "8 lines with problems" in window.summary.text(), timeout=5000)
+        english = window.summary.text()
+        assert "Line 2: direction must be in" in english and "…and 3 more" in english
+        assert "第" not in english and "须为" not in english
+    finally:
+        translations.uninstall()
 
 
 def test_one_tags_suggestions_are_shown_sorted_and_decided_together(
