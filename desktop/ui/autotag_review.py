@@ -11,6 +11,7 @@ with the usual pilot, pause and cancel; `tagdesk batch undo` or the audit log re
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +60,7 @@ from desktop.services.autotag_simulation import (
     TagSuggestion,
 )
 from desktop.services.autotag_training import TagTraining
+from desktop.services.changes import ChangeSet
 from desktop.services.chat_import import ChatImportResult, import_chats
 from desktop.services.progress import Progress
 from desktop.services.team_chats import store_for
@@ -96,6 +98,7 @@ class SuggestionModel(QAbstractTableModel):
         self.suggestions: list[TagSuggestion] = []
         self.decisions: dict[int, str] = {}
         self.deciders: dict[int, str] = {}     # row → who decided it and when, as stored
+        self.decided_at: dict[int, float] = {}  # row → when its shown decision was made
         self.written: set[int] = set()         # rows whose tag a batch of this window added
 
     def set_suggestions(self, suggestions: Sequence[TagSuggestion],
@@ -106,17 +109,43 @@ class SuggestionModel(QAbstractTableModel):
         self.beginResetModel()
         self.suggestions = list(suggestions)
         self.decisions, self.deciders, self.written = {}, {}, set()
+        self.decided_at = {}
         for row, suggestion in enumerate(self.suggestions):
             verdict = (verdicts or {}).get(suggestion.key)
             if verdict is not None:
-                self.decisions[row] = verdict.verdict
-                who = (names or {}).get(verdict.operator) or verdict.operator
-                self.deciders[row] = f"{who} · {_when(verdict.ts)}" if verdict.ts else who
+                self._take(row, verdict, names or {})
         self.endResetModel()
 
+    def _take(self, row: int, verdict: Review, names: Mapping[str, str]) -> None:
+        self.decisions[row] = verdict.verdict
+        self.decided_at[row] = verdict.ts
+        who = names.get(verdict.operator) or verdict.operator
+        self.deciders[row] = f"{who} · {_when(verdict.ts)}" if verdict.ts else who
+
+    def take_reverts(self, verdicts: Mapping[tuple[str, str, str], Review],
+                     names: Mapping[str, str]) -> bool:
+        """Accepted rows whose suggestion a revert (or an undo) of its batch has marked
+        reverted since they were decided say so, and that their tag is not on the relation
+        any more; whether any row changed."""
+        rows = []
+        for row, decision in self.decisions.items():
+            verdict = verdicts.get(self.suggestions[row].key)
+            if (decision == ACCEPTED and verdict is not None and verdict.verdict == REVERTED
+                    and verdict.ts > self.decided_at.get(row, 0.0)):
+                rows.append(row)
+        for row in rows:
+            self._take(row, verdicts[self.suggestions[row].key], names)
+            self.written.discard(row)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), self.columnCount() - 1))
+        return bool(rows)
+
     def decide(self, rows: Sequence[int], decision: str) -> None:
+        now = time.time()
         for row in rows:
             self.decisions[row] = decision
+            self.decided_at[row] = now
             self.deciders.pop(row, None)
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0),
@@ -285,6 +314,7 @@ class AutoTagReviewWindow(QWidget):
         self.batch_progress.setVisible(False)
         self.batch_progress.pilotFinished.connect(self._batch_through)
         self.batch_progress.batchFinished.connect(self._batch_through)
+        context.changed.connect(self._written_elsewhere)
         self._build_layout()
         self.texts = retranslate_in_place(self, self.retranslate)
         self._said = 0
@@ -577,6 +607,24 @@ class AutoTagReviewWindow(QWidget):
             .replace("%1", f"{accepted:,}").replace("%2", f"{rejected:,}")
             .replace("%3", f"{reverted:,}").replace("%4", f"{still_open:,}"))
         self.preview_button.setEnabled(accepted > 0 and not self.batch_id)
+
+    def _written_elsewhere(self, changes: ChangeSet) -> None:
+        """After tags were written (a revert or undo of an auto-tagging batch among them),
+        the accepted rows it marked reverted say so without a new simulation."""
+        if not (changes.relation_ids or changes.full_reload) or not self.model.with_decision(
+                ACCEPTED):
+            return
+        cache, suggestions = self.context.cache, self.model.suggestions
+
+        def read(_p: Any, _c: Any) -> tuple[dict[tuple[str, str, str], Review], dict[str, str]]:
+            return autotag_settings.latest_reviews(cache), member_store.member_names(cache)
+
+        def taken(found: tuple[dict[tuple[str, str, str], Review], dict[str, str]]) -> None:
+            if self.model.suggestions is suggestions and self.model.take_reverts(*found):
+                self._decisions_changed()
+
+        self.context.run_task(read, owner=self, name="autotag reverted", on_result=taken,
+                              on_error=self._failed)
 
     # -- writing --------------------------------------------------------------------------
 

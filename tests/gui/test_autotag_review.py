@@ -184,6 +184,36 @@ def test_a_reverted_batch_shows_its_suggestions_reverted_and_trains_on_none_of_t
         ("reverted", window.context.workspace.operator)}
 
 
+def test_a_revert_of_the_window_s_batch_shows_its_rows_reverted_without_a_new_simulation(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:3]
+    _select(window, adds)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.accept_button.click()
+    window.pilot.setValue(0)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
+        window.preview_button.click()
+    with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS):
+        window.start_button.click()
+    model = window.model
+    qtbot.waitUntil(lambda: model.data(model.index(adds[0], SuggestionModel.CHANGE)) == "added",
+                    timeout=WAIT_MS)
+    synced_context.wait_idle()
+
+    tagging = synced_context.tagging
+    preview = audit.preview_batch_revert(synced_context.cache, tagging, window.batch_id)
+    outcome = audit.run_revert(tagging, preview, pilot_size=0)
+    assert outcome.result.status == "done"
+    synced_context.publish(outcome.result.changes)         # as the audit log's revert does
+    qtbot.waitUntil(lambda: [model.data(model.index(row, SuggestionModel.DECISION))
+                             for row in adds] == ["↺ reverted"] * 3, timeout=10000)
+    assert [model.data(model.index(row, SuggestionModel.CHANGE)) for row in adds] == [
+        "would add"] * 3
+    assert model.with_decision("accepted") == []
+    assert "3 reverted" in window.preview.text()
+
+
 def test_the_a_and_r_keys_decide_and_move_down_the_list(
         qtbot: Any, window: AutoTagReviewWindow) -> None:
     _simulate(qtbot, window)
