@@ -21,8 +21,9 @@ createtime (the universe, the relation -> customer map, relations by createtime 
 is kept across versions, and across `invalidate()`, while the cache's `relation_set_version`
 (kept by triggers) is unchanged, and `prepare()` stores them in the cache for that version
 (`filter_stored`), so an engine on a just-opened cache starts with them; with them, a cold
-filter without `text:` or tag counts builds just the bitmaps its leaves need from their
-indexes, which costs less than SQL's lookup of every matching relation's customer. The name and owner orders built are stored too, for
+filter builds just the bitmaps its leaves need from their indexes (a `text:` leaf: one search
+of the folded texts in SQL, without keeping them), which costs less than SQL's lookup of every
+matching relation's customer. The name and owner orders built are stored too, for
 the version of what they sort by (`filter_sort_store`); other orders come from SQL.
 
 After a tagging write, `refresh_relations(ids)` keeps the engine warm: it re-reads the
@@ -56,7 +57,6 @@ from desktop.domain.filter.plan import (
     PlanAnd,
     PlanNot,
     PlanOr,
-    TextLeaf,
 )
 from desktop.store import filter_sort_store, filter_sql, filter_stored, filter_tag_store
 from desktop.store.db import Cache
@@ -111,17 +111,19 @@ class FilterEngine:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan):
+            cold = self._cold(index)
+            if cold and not _bitmaps_cheaper(conn, index, plan):
                 return BitMap(filter_sql.matching(conn, plan))
-            return BitMap(self._evaluate(conn, index, plan))
+            return BitMap(self._evaluate(conn, index, plan, build=not cold))
 
     def count(self, text: str) -> FilterCount:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan):
+            cold = self._cold(index)
+            if cold and not _bitmaps_cheaper(conn, index, plan):
                 return FilterCount(*filter_sql.count(conn, plan))
-            matched = self._evaluate(conn, index, plan)
+            matched = self._evaluate(conn, index, plan, build=not cold)
             return FilterCount(len(matched), index.customers_in(conn, matched))
 
     def relation_ids(
@@ -134,9 +136,10 @@ class FilterEngine:
         expr = parse(text)
         with self._snapshot() as (conn, index):
             plan = self._plan(conn, index, expr)
-            if self._cold(index) and not _bitmaps_cheaper(conn, index, plan, order_by):
+            cold = self._cold(index)
+            if cold and not _bitmaps_cheaper(conn, index, plan, order_by):
                 return filter_sql.ordered(conn, plan, order_by, descending, limit)
-            matched = self._evaluate(conn, index, plan)
+            matched = self._evaluate(conn, index, plan, build=not cold)
             order = index.order(conn, order_by)
             ordered = reversed(order) if descending else iter(order)
             if len(matched) < len(order):
@@ -304,10 +307,13 @@ class FilterEngine:
     def _plan(self, conn: sqlite3.Connection, index: FilterIndex, expr: Expr) -> Plan:
         return resolve(expr, index.catalogue(conn), self._tz)
 
-    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, plan: Plan) -> BitMap:
+    def _evaluate(self, conn: sqlite3.Connection, index: FilterIndex, plan: Plan, *,
+                  build: bool = True) -> BitMap:
+        """The plan's relations from bitmaps; with `build` False (a cold index answering
+        meanwhile) `text:` leaves are searched in SQL instead of building the folded texts."""
         index.take_stored(conn)
         universe = index.universe(conn)
-        return BitMap(_Evaluation(conn, index, universe).run(plan) & universe)
+        return BitMap(_Evaluation(conn, index, universe, build).run(plan) & universe)
 
 
 def _store(cache: Cache, index: FilterIndex) -> None:
@@ -326,13 +332,14 @@ def _meta(conn: sqlite3.Connection, key: str) -> str:
 def _bitmaps_cheaper(conn: sqlite3.Connection, index: FilterIndex, plan: Plan,
                      order_by: str | None = None) -> bool:
     """Whether a cold index answers `plan` (in `order_by`) faster than SQL: it knows every
-    relation's customer, and the plan's leaves are small ranges of indexes (a `text:` leaf
-    is no range until the folded texts are kept; a date range is usually large, unless the
-    relations by createtime are kept: SQL checks it only on the rows the other leaves
-    matched), and SQL does not probe the tags of just a few relations instead
-    (`filter_sql.narrow`). Only then are the relation-set parts stored in the cache read."""
+    relation's customer (SQL looks up each match's customer: a third of a `text:` search's
+    time), and the plan's leaves are small ranges of indexes or `text:` searches (one pass
+    over the folded texts either way; a date range is usually large, unless the relations
+    by createtime are kept: SQL checks it only on the rows the other leaves matched), and
+    SQL does not probe the tags of just a few relations instead (`filter_sql.narrow`).
+    Only then are the relation-set parts stored in the cache read."""
     kinds = {type(leaf) for leaf in _leaves(plan)}
-    if (TextLeaf in kinds and not index.has("text")) or filter_sql.narrow(conn, plan):
+    if filter_sql.narrow(conn, plan):
         return False
     index.take_stored(conn)
     return (index.knows_customers() and (CreatedLeaf not in kinds or index.has("createtimes"))
@@ -367,10 +374,11 @@ def _advanced_by(seen: str, now: str, commits: int) -> bool:
 
 class _Evaluation:
     def __init__(self, conn: sqlite3.Connection, index: FilterIndex,
-                 universe: FrozenBitMap) -> None:
+                 universe: FrozenBitMap, build: bool) -> None:
         self.conn = conn
         self.index = index
         self.universe = universe
+        self.build = build
 
     def run(self, plan: Plan) -> BitMap | FrozenBitMap:
         if isinstance(plan, AllRelations):
@@ -381,7 +389,7 @@ class _Evaluation:
             return BitMap.union(BitMap(), *(self.run(operand) for operand in plan.operands))
         if isinstance(plan, PlanAnd):
             return self.conjunction(plan.operands)
-        return self.index.leaf(self.conn, plan)
+        return self.index.leaf(self.conn, plan, build=self.build)
 
     def conjunction(self, operands: tuple[Plan, ...]) -> BitMap | FrozenBitMap:
         """Intersect the positive operands smallest first, then subtract the negated ones."""

@@ -128,8 +128,10 @@ class FilterIndex:
         with self._lock:
             return dict(self._tags)
 
-    def leaf(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
-        """The relations of one plan leaf; recently used leaves are kept (LRU)."""
+    def leaf(self, conn: sqlite3.Connection, leaf: Leaf, *, build: bool = True) -> FrozenBitMap:
+        """The relations of one plan leaf; recently used leaves are kept (LRU). With `build`
+        False, a `text:` leaf is searched in SQL unless the folded texts are kept already
+        (for a cold index's first answers: building them costs more than one search)."""
         if isinstance(leaf, TagLeaf) and len(leaf.pks) == 1:
             return self.tag(conn, next(iter(leaf.pks)))
         with self._lock:
@@ -137,14 +139,14 @@ class FilterIndex:
             if found is not None:
                 self._leaves.move_to_end(leaf)
                 return found
-        found = self._compute(conn, leaf)
+        found = self._compute(conn, leaf, build)
         with self._lock:
             self._leaves[leaf] = found
             while len(self._leaves) > LEAF_CACHE_SIZE:
                 self._leaves.popitem(last=False)
         return found
 
-    def _compute(self, conn: sqlite3.Connection, leaf: Leaf) -> FrozenBitMap:
+    def _compute(self, conn: sqlite3.Connection, leaf: Leaf, build: bool) -> FrozenBitMap:
         if isinstance(leaf, TagLeaf):
             return FrozenBitMap(BitMap.union(BitMap(), *(self.tag(conn, pk) for pk in leaf.pks)))
         if isinstance(leaf, OwnerLeaf | StateLeaf):
@@ -160,7 +162,7 @@ class FilterIndex:
         if isinstance(leaf, CreatedLeaf):
             return self._created(conn, leaf.start, leaf.end)
         if isinstance(leaf, TextLeaf):
-            return self._text(conn, leaf.needle)
+            return self._text(conn, leaf.needle, build)
         if isinstance(leaf, TagCountLeaf):
             return self._tag_count(conn, leaf.low, leaf.high)
         raise TypeError(f"not a filter leaf: {leaf!r}")
@@ -180,9 +182,11 @@ class FilterIndex:
         high = len(times) if end is None else bisect_left(times, end)
         return FrozenBitMap(ids[low:high])
 
-    def _text(self, conn: sqlite3.Connection, needle: str) -> FrozenBitMap:
+    def _text(self, conn: sqlite3.Connection, needle: str, build: bool) -> FrozenBitMap:
         if sql.ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
             return FrozenBitMap()
+        if not build and not self.has("text"):
+            return sql.text_matches(conn, needle)
         ids, texts = self._once("text", lambda: sql.searchable_text(conn))
         return FrozenBitMap(compress(ids, map(contains, texts, repeat(needle))))
 

@@ -211,6 +211,11 @@ def customers_of(conn: sqlite3.Connection, relation_ids: Iterable[int]) -> set[s
     return found
 
 
+def text_matches(conn: sqlite3.Connection, needle: str) -> FrozenBitMap:
+    """Relations whose text fields, folded, contain `needle` (folded), searched in SQL."""
+    return FrozenBitMap(search_text.matching_ids(conn, needle))
+
+
 def searchable_text(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
     """Relation ids and, aligned, each relation's text fields folded for substring search."""
     return search_text.folded_texts(conn)

@@ -65,6 +65,19 @@ def refresh(conn: sqlite3.Connection) -> None:
                  f" {FOLD}({FIELDS}) FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})")
 
 
+def matching_ids(conn: sqlite3.Connection, needle: str) -> list[int]:
+    """Ids of the relations whose folded text contains `needle` (folded): one pass over the
+    folded rows in SQL, stale rows folded here."""
+    joined = conn.execute(f"SELECT group_concat(relation_id) FROM ({FOUND_IN_FOLDED})",
+                          (needle,)).fetchone()[0]
+    ids = list(map(int, joined.split(","))) if joined else []
+    if has_stale(conn):
+        ids += (row[0] for row in with_functions(conn).execute(
+            f"SELECT r.id FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})"
+            f" AND {FOLDED_CONTAINS}({FIELDS}, ?)", (needle,)))
+    return ids
+
+
 def folded_texts(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
     """Every relation's id and, aligned, its folded text (stale rows folded here)."""
     joined_ids, texts = conn.execute(

@@ -104,14 +104,24 @@ def test_a_just_opened_cache_counts_from_the_stored_map_as_sql_does(
         _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
 
 
-def test_a_text_filter_does_not_read_the_stored_map(path: Path) -> None:
+def test_a_text_filter_searches_in_sql_and_counts_customers_from_the_stored_map(
+        path: Path) -> None:
     with Cache(path) as cache:
         FilterEngine(cache).prepare()
     opened, engine = _just_opened(path)
+    texts = ["text:北京", "text:acme", "text:王总", "-text:科技 text:有限", "text:北京 高意向",
+             "text:北京 | tags>=10"]
     with opened:
-        engine.count("text:北京")  # answered from SQL: the texts are not kept
+        statements: list[str] = []
+        opened.connection().set_trace_callback(statements.append)
+        counted = engine.count("text:北京")
+        opened.connection().set_trace_callback(None)
         index = engine._index
-        assert index is not None and not index.knows_customers()
+        assert index is not None and index.knows_customers()  # the customers from the map
+        assert not index.has("text")  # one search, the folded texts not kept
+        assert not [sql for sql in statements if "DISTINCT" in sql.upper()]
+        assert counted.relations > counted.customers > 0
+        _assert_answers_as_sql(engine, opened, texts)
 
 
 def test_the_map_stays_after_tag_writes_and_goes_stale_when_relations_change(
