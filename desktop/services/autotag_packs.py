@@ -4,7 +4,9 @@ auto-tagger."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from desktop.domain.autotag import IntentPack
 from desktop.domain.autotag.patterns import GAP, expand
@@ -17,7 +19,12 @@ def load_intent_packs() -> tuple[IntentPack, ...]:
     pack's `patterns` expanded into its phrases and gapped phrases, its `traps` (patterns
     too), its `owned` and `settled` words (patterns too) into theirs, and the patterns of its `alongside` (another pack's name → patterns)
     into theirs."""
-    data = json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8"))
+    return intent_packs_from(
+        json.loads(resource_path("autotag/intent_packs.json").read_text(encoding="utf-8")))
+
+
+def intent_packs_from(data: Mapping[str, Any]) -> tuple[IntentPack, ...]:
+    """The packs of an intent-packs file's content (as `load_intent_packs` reads it)."""
     packs = []
     for pack in data["packs"]:
         families = [phrase for pattern in pack.get("patterns", ()) for phrase in expand(pattern)]
