@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from pyroaring import BitMap, FrozenBitMap
 
-from desktop.store import search_text
+from desktop.store import joined_ids, search_text
 from desktop.store.filter_catalogue import LIVE_TAG_PKS
 
 CHUNK = 500  # values per `IN (...)`, well under SQLite's parameter limit
@@ -55,7 +55,7 @@ def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> F
 
 def _id_list(joined: str | None) -> list[int]:
     """The ids of a `group_concat(id)`: parsing one string beats fetching a row per id."""
-    return list(map(int, joined.split(","))) if joined else []
+    return joined_ids.parse(joined)
 
 
 def _ids_in(conn: sqlite3.Connection, sql: str, values: Iterable[object]) -> FrozenBitMap:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from desktop.domain.filter.suggest import fold_text
+from desktop.store import joined_ids
 
 FIELDS = (  # of a relation `r` left-joined to its customer `c`; char(0) separates rows
     "replace(r.remark || char(31) || r.description || char(31) || r.remark_corp_name ||"
@@ -70,7 +71,7 @@ def matching_ids(conn: sqlite3.Connection, needle: str) -> list[int]:
     folded rows in SQL, stale rows folded here."""
     joined = conn.execute(f"SELECT group_concat(relation_id) FROM ({FOUND_IN_FOLDED})",
                           (needle,)).fetchone()[0]
-    ids = list(map(int, joined.split(","))) if joined else []
+    ids = joined_ids.parse(joined)
     if has_stale(conn):
         ids += (row[0] for row in with_functions(conn).execute(
             f"SELECT r.id FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})"
@@ -80,10 +81,10 @@ def matching_ids(conn: sqlite3.Connection, needle: str) -> list[int]:
 
 def folded_texts(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
     """Every relation's id and, aligned, its folded text (stale rows folded here)."""
-    joined_ids, texts = conn.execute(
+    joined, texts = conn.execute(
         "SELECT group_concat(relation_id), group_concat(folded, char(0)) FROM relation_search"
         " WHERE folded IS NOT NULL").fetchone()
-    ids = list(map(int, joined_ids.split(","))) if joined_ids else []
+    ids = joined_ids.parse(joined)
     folded = texts.split("\x00") if texts is not None else []
     for relation_id, text in conn.execute(
         f"SELECT r.id, {FIELDS} FROM relation r {CUSTOMER_JOIN} WHERE r.id IN ({STALE})"
