@@ -403,12 +403,34 @@ class Learner:
             reverse=True)
         return tuple(name for _, name in contributions[:top])
 
+    def with_column(self, other: Learner, tag: str) -> Learner:
+        """This learner with `tag` decided as `other` decides it (its text weights, bias,
+        combination and threshold): a tag trained on other examples than the rest."""
+        t, o = self._model.tags.index(tag), other._model.tags.index(tag)
+        size = len(self._model.tags)
+        weights = {name: row[:] for name, row in self._model.weights.items()}
+        for row in weights.values():
+            row[t] = 0.0
+        for name, row in other._model.weights.items():
+            weights.setdefault(name, [0.0] * size)[t] = row[o]
+        bias = self._model.bias[:]
+        bias[t] = other._model.bias[o]
+        combination = dict(self._combination)
+        if tag in other._combination:
+            combination[tag] = other._combination[tag]
+        thresholds = dict(self.thresholds)
+        if tag in other.thresholds:
+            thresholds[tag] = other.thresholds[tag]
+        return Learner(_Linear(self._model.tags, weights, bias), combination, thresholds,
+                       self._based)
+
     def to_dict(self, digits: int = 3) -> dict[str, object]:
-        """The learner as plain data (weights rounded to `digits`; features whose weights
-        all round to zero left out), for `from_dict`."""
+        """The learner as plain data (weights rounded to `digits`, a zero written as the
+        integer 0, which is shorter in JSON; features whose weights all round to zero left
+        out), for `from_dict`."""
         kept = {}
         for name, row in self._model.weights.items():
-            rounded = [round(w, digits) for w in row]
+            rounded = [round(w, digits) or 0 for w in row]
             if any(rounded):
                 kept[name] = rounded
         return {"tags": list(self._model.tags), "bias": [round(b, 6) for b in self._model.bias],

@@ -4,6 +4,8 @@ corp's confirmed messages move its judgement."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from desktop.domain.autotag import AutoTagger, LabelledMessage, TagKeywords
@@ -12,6 +14,7 @@ from desktop.domain.autotag.base import (
     NO_INTENT,
     NO_INTENT_THRESHOLD,
     base_judgement,
+    pack_example,
     pack_names,
     train_base,
 )
@@ -148,3 +151,19 @@ def test_a_message_the_base_is_sure_states_no_intent_gets_none_of_its_tags() -> 
     praise = "快递停了三天也没事，太给力了，好评谢谢"
     assert ungated.labels(praise) == ["物流"] and gated.labels(praise) == []
     assert gated.labels("快递到哪了") == ["物流"]
+
+
+def test_the_no_intent_gate_learns_from_the_messages_without_their_rule_blind_copies() -> None:
+    """A rule-blind copy of a message with a tag lost the phrases that state it; the gate
+    learns what no intent looks like from the messages as they are."""
+    rules = AutoTagger.build(BASE_TAGS, packs=load_intent_packs())
+    rows: Rows = [(t, ("价格异议",)) for t in (*PAINFUL, *BLUNT)] + [(t, ()) for t in OTHER]
+    examples = rules.examples(labelled(rows, "n"))
+    model: dict[str, Any] = train_base(examples, rules.pack_of).to_dict()
+    gate = Learner.train((NO_INTENT,), [pack_example(e, rules.pack_of) for e in examples])
+    alone: dict[str, Any] = gate.to_dict()
+    column = model["tags"].index(NO_INTENT)
+    assert model["bias"][column] == alone["bias"][0]
+    assert {name: row[column] for name, row in model["weights"].items() if row[column]} == {
+        name: row[0] for name, row in alone["weights"].items()}
+    assert model["combination"][NO_INTENT] == alone["combination"][NO_INTENT]

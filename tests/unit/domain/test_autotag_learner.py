@@ -23,6 +23,8 @@ from desktop.domain.autotag.learner import (
     QUESTION,
     RULE_PREFIX,
     WORD_PREFIX,
+    Example,
+    Learner,
     features,
     precise_threshold,
 )
@@ -210,3 +212,21 @@ def test_evidence_is_the_customers_own_words(tagger: AutoTagger, text: str) -> N
 def test_word_pairs_and_negated_words_show_as_written() -> None:
     names = [PAIR_PREFIX + "开" + PAIR_JOINT + "分店", NEGATED_WORD_PREFIX + "想"]
     assert AutoTagger._readable(normalise("我不想開分店"), names) == ("開分店", "不想")
+
+
+def test_a_column_taken_from_another_learner_decides_its_tag_as_that_one_does() -> None:
+    """One tag trained on other examples than the rest keeps its own judgement inside the
+    learner that holds the others, and the others keep theirs."""
+    words = {"fee": ("加盟费", "分店", "代理"), "refund": ("退款", "退钱", "退货")}
+    rows = [([f"w:{w}", f"w:x{i}"], frozenset({tag})) for tag, ws in words.items()
+            for i, w in enumerate(ws * 4)] + [([f"w:o{i}"], frozenset()) for i in range(12)]
+    examples = [Example(names, {}, labels, f"c{i}") for i, (names, labels) in enumerate(rows)]
+    both = Learner.train(("fee", "refund"), examples)
+    other = Learner.train(("refund",), examples[:30])
+    combined = both.with_column(other, "refund")
+    for names in (["w:退钱"], ["w:加盟费", "w:x1"], ["w:o3"], ["w:unknown"]):
+        probability = {p.tag: p.probability for p in combined.predict(names, {}, 0.0)}
+        assert probability["refund"] == pytest.approx(
+            next(p.probability for p in other.predict(names, {}, 0.0)))
+        assert probability["fee"] == pytest.approx(
+            next(p.probability for p in both.predict(names, {}, 0.0) if p.tag == "fee"))
