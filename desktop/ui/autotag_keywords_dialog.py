@@ -61,7 +61,7 @@ class KeywordsDialog(QDialog):
         self.resize(640, 420)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.texts.say(self.status, lambda: "")
-        self.add_button.clicked.connect(self.add_row)
+        self.add_button.clicked.connect(self._add_and_edit)
         self.remove_button.clicked.connect(self._remove_selected)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
@@ -85,6 +85,13 @@ class KeywordsDialog(QDialog):
         self.table.setItem(row, 0, QTableWidgetItem(name))
         self.table.setItem(row, 1, QTableWidgetItem(words))
         return row
+
+    def _add_and_edit(self) -> None:
+        """Add tag: a new row whose name is being typed, Tab then moves to its keywords."""
+        row = self.add_row()
+        self.table.setFocus()
+        self.table.setCurrentCell(row, 0)
+        self.table.edit(self.table.currentIndex())
 
     def keywords(self) -> dict[str, list[str]]:
         """The table as tag name → keywords (rows without a name are left out)."""

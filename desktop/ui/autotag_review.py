@@ -81,6 +81,7 @@ from desktop.ui.tasks import Task
 
 DEFAULT_DAYS = 7
 CHAT_CHARS_SHOWN = 2_000
+TAG_FILTER_MAX_WIDTH = 360   # px: a longer name loses its middle; its list shows it whole
 PROBLEMS_SHOWN = 5         # a refused chat file's bad lines listed under the summary
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
 _Index = QModelIndex | QPersistentModelIndex
@@ -288,7 +289,9 @@ class AutoTagReviewWindow(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(SuggestionModel.TAG)
-        self.tag_filter = QComboBox()
+        self.tag_filter = QComboBox()   # as wide as its longest tag, up to a limit
+        self.tag_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.tag_filter.setMaximumWidth(TAG_FILTER_MAX_WIDTH)
         self.tag_filter.addItem("", "")
         self.table = QTableView()
         self.table.setModel(self.proxy)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionComboBox
 
 from desktop.services import audit, autotag_keywords
 from desktop.services.chat_import import import_chats
@@ -255,6 +255,28 @@ def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
     again.close()
 
 
+def test_add_tag_opens_the_new_row_s_name_for_typing_and_tab_moves_to_its_keywords(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    dialog = window.open_keywords()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.add_button.click()
+    assert dialog.table.rowCount() == 2
+    qtbot.keyClicks(QApplication.focusWidget(), "VIP")          # QTest types ASCII only
+    name_editor = QApplication.focusWidget()
+    qtbot.keyClick(name_editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: dialog.table.currentColumn() == 1
+                    and QApplication.focusWidget() not in (name_editor, dialog.table))
+    qtbot.keyClicks(QApplication.focusWidget(), "vip,svip")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.keywords().get("VIP") == ["vip", "svip"])  # committed
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    dialog.close()
+
+
 def test_closing_the_keywords_dialog_with_unsaved_edits_asks_first(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -356,6 +378,25 @@ def test_one_tags_suggestions_are_shown_sorted_and_decided_together(
     shown = [float(window.proxy.index(row, SuggestionModel.CONFIDENCE).data())
              for row in range(window.proxy.rowCount())]
     assert shown == sorted(shown, reverse=True)
+
+
+def test_the_tag_box_widens_to_show_each_tag_whole_after_a_simulation(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    autotag_keywords.save(synced_context.cache, {"OPS-售后:投诉处理中": ["没解决", "投诉"]})
+    window.show()                        # shown first, with only 所有标签 in the box
+    qtbot.waitExposed(window)
+    _simulate(qtbot, window)
+    box = window.tag_filter
+    assert box.count() >= 3
+    widest = max(box.fontMetrics().horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+
+    def text_room() -> int:
+        option = QStyleOptionComboBox()
+        box.initStyleOption(option)
+        return box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                          QStyle.SubControl.SC_ComboBoxEditField, box).width()
+
+    qtbot.waitUntil(lambda: text_room() >= widest, timeout=5000)
 
 
 def test_the_window_is_chinese_first_and_switches_language_keeping_the_review(
