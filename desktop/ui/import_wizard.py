@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.import_template import write_template
+from desktop.services.progress import Progress
 from desktop.services.spreadsheet_import import ImportProblem, ImportReport, SpreadsheetImporter
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
@@ -47,6 +49,7 @@ from desktop.ui.file_dialogs import ask_path, typed_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
+from desktop.ui.tasks import Task
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -123,8 +126,20 @@ class ImportWizard(QDialog):
         self.close_button = QPushButton()
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
+        self._check_task: Task | None = None
+        self.checking = QWidget()       # below either step: Check and Check again both run
+        self.check_bar = QProgressBar()
+        self.cancel_check_button = QPushButton()
+        self.cancel_check_button.setAutoDefault(False)
+        self.cancel_check_button.clicked.connect(self.cancel_check)
+        checking = QHBoxLayout(self.checking)
+        checking.setContentsMargins(0, 0, 0, 0)
+        checking.addWidget(self.check_bar, 1)
+        checking.addWidget(self.cancel_check_button)
+        self.checking.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.steps, 1)
+        layout.addWidget(self.checking)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         self.resize(900, 600)
         self.texts = retranslate_in_place(self, self.retranslate)
@@ -142,6 +157,7 @@ class ImportWizard(QDialog):
         for button, text in ((self.browse_button, self.tr("Browse…")),
                              (self.template_button, self.tr("Save the template…")),
                              (self.check_button, self.tr("Check")),
+                             (self.cancel_check_button, self.tr("Cancel the check")),
                              (self.back_button, self.tr("Back")),
                              (self.recheck_button, self.tr("Check again")),
                              (self.import_button, self.tr("Import")),
@@ -194,11 +210,37 @@ class ImportWizard(QDialog):
             return
         path = typed_path(text)
         importer = SpreadsheetImporter(self.context.cache)
-        self.check_button.setEnabled(False)
+        self._set_checking(True)
         self.texts.say(self.file_message, lambda: self.tr("Checking every row…"))
-        self.context.run_task(lambda progress, cancel: importer.validate(
+        self._check_task = self.context.run_task(lambda progress, cancel: importer.validate(
             path, progress=progress, cancel=cancel), owner=self, name="import check",
-            on_result=self._checked, on_error=self._check_failed)
+            on_result=self._checked, on_error=self._check_failed,
+            on_progress=self._check_progressed)
+
+    def cancel_check(self) -> None:
+        """Stop a check that is reading or checking a big file; nothing was written."""
+        if self._check_task is not None:
+            self._check_task.cancel()
+
+    def _set_checking(self, checking: bool) -> None:
+        """While a file is checked: a bar (busy while the sheet is read, then rows checked
+        of all) and a cancel button under either step; Check and Check again wait."""
+        self.check_button.setEnabled(not checking)
+        self.recheck_button.setEnabled(not checking)
+        self.checking.setVisible(checking)
+        self.check_bar.setRange(0, 0)
+        self.check_bar.setTextVisible(False)
+        if not checking:
+            self._check_task = None
+
+    def _check_progressed(self, event: Progress) -> None:
+        if event.total:
+            self.check_bar.setFormat(self.tr("%1 of %2 rows checked")
+                                     .replace("%1", f"{event.done:,}")
+                                     .replace("%2", f"{event.total:,}"))
+            self.check_bar.setTextVisible(True)
+            self.check_bar.setRange(0, event.total)
+            self.check_bar.setValue(event.done)
 
     def _browse(self) -> None:
         path = ask_path(self, self.tr("Import spreadsheet"),
@@ -224,7 +266,8 @@ class ImportWizard(QDialog):
         self.texts.say(self.file_message, lambda: message_for(exc))
 
     def _check_failed(self, exc: BaseException) -> None:
-        self.check_button.setEnabled(True)
+        self._set_checking(False)
+        self.steps.setCurrentIndex(STEP_FILE)       # where the file and the reason show
         self.texts.say(self.file_message, lambda: message_for(exc))
 
     # -- step 2: problems and preview ---------------------------------------------------
@@ -306,7 +349,7 @@ class ImportWizard(QDialog):
 
     def _checked(self, report: ImportReport) -> None:
         self.report = report
-        self.check_button.setEnabled(True)
+        self._set_checking(False)
         self.texts.say(self.file_message, str)
         self.problems.set_problems(report.problems)
         self.problem_view.setVisible(bool(report.problems))

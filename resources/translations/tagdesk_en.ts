@@ -2258,12 +2258,20 @@
         <translation>Check</translation>
     </message>
     <message>
+        <source>Cancel the check</source>
+        <translation>Cancel the check</translation>
+    </message>
+    <message>
         <source>Choose a file first.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
         <source>Checking every row…</source>
         <translation>Checking every row…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows checked</source>
+        <translation>%1 of %2 rows checked</translation>
     </message>
     <message>
         <source>Import spreadsheet</source>

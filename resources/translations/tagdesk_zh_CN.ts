@@ -2234,12 +2234,20 @@
         <translation>检查</translation>
     </message>
     <message>
+        <source>Cancel the check</source>
+        <translation>取消检查</translation>
+    </message>
+    <message>
         <source>Choose a file first.</source>
         <translation>请先选择文件。</translation>
     </message>
     <message>
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows checked</source>
+        <translation>已检查 %1 / %2 行</translation>
     </message>
     <message>
         <source>Import spreadsheet</source>

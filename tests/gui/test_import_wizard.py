@@ -105,6 +105,35 @@ def test_a_long_list_after_a_short_one_keeps_no_row_of_the_short_ones_height(
         view.verticalHeader().defaultSectionSize()}      # a long one keeps one line a row
 
 
+def test_a_big_file_s_check_shows_rows_checked_of_all_and_can_be_cancelled(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    userid, external_userid = sorted(sandbox.state.relations())[0]
+    path = import_sheet(tmp_path / "big.xlsx",
+                        *([external_userid, userid, f"标签{i}", ""] for i in range(3000)))
+    wizard = ImportWizard(synced_context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_path(path)
+    bar, seen = wizard.check_bar, []
+    bar.valueChanged.connect(lambda value: seen.append(
+        (value, bar.maximum(), bar.text(), wizard.checking.isVisible(),
+         wizard.check_button.isEnabled())))
+    with qtbot.waitSignal(wizard.checked, timeout=WAIT_MS):
+        wizard.check_button.click()
+    assert (2500, 3000, "2,500 of 3,000 rows checked", True, False) in seen
+    assert not wizard.checking.isVisible() and wizard.check_button.isEnabled()
+
+    checked: list[Any] = []
+    wizard.checked.connect(checked.append)
+    wizard.recheck_button.click()                      # from the problems: Check again
+    assert wizard.checking.isVisible() and not wizard.recheck_button.isEnabled()
+    wizard.cancel_check_button.click()
+    qtbot.waitUntil(lambda: "已取消" in wizard.file_message.text(), timeout=WAIT_MS)
+    assert wizard.steps.currentIndex() == import_wizard.STEP_FILE
+    assert not wizard.checking.isVisible() and wizard.check_button.isEnabled()
+    assert checked == []
+
+
 def test_a_tag_typed_as_pinyin_initials_suggests_the_tag_it_spells(
         qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
     userid, external_userid = sorted(sandbox.state.relations())[0]
