@@ -49,7 +49,7 @@ HEADERS = {
 
 _ALIASES = {
     FIELD_EXTERNAL_USERID: ("external_userid", "externaluserid", "客户id", "外部联系人id"),
-    FIELD_OWNER: ("owner_userid", "owner", "userid", "跟进成员", "跟进人", "成员"),
+    FIELD_OWNER: ("owner_userid", "owner", "userid", "跟进成员", "跟进人", "负责人", "成员"),
     FIELD_ADD: ("add_tags", "add", "tags to add", "添加标签", "要添加", "打标签"),
     FIELD_REMOVE: ("remove_tags", "remove", "tags to remove", "移除标签", "要移除", "删除标签"),
 }
@@ -123,6 +123,7 @@ def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> Sheet
         check_file_type(path)
         with XlsxBook(path, limits) as book:
             blank = True
+            without_tags: tuple[int, list[str]] | None = None
             for title, part in book.sheets:
                 head = book.rows(part, last_row=_HEADER_SEARCH_ROWS)
                 table = _header_table(title, head)
@@ -130,6 +131,7 @@ def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> Sheet
                     rows = book.rows(part, columns=set(table.fields.values()))
                     table.rows = list(_data_rows(rows, table.header_row, table.fields))
                     return table
+                without_tags = without_tags or _header_without_tags(head)
                 blank = blank and not any(cell.text.strip() or cell.formula
                                           for _, cells in head for cell in cells.values())
     except XlsxTooLarge as exc:
@@ -148,6 +150,17 @@ def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> Sheet
                      "请用 tagdesk template 生成模板，或先导出客户，再填写要修改的标签。",
                      "Start from `tagdesk template` or from an export of your customers, then"
                      " fill in the tags to change.")
+    if without_tags is not None:
+        number, texts = without_tags
+        named = echo("、".join(texts), 120)
+        raise _error("no_header",
+                     f"第 {number} 行的表头（{named}）里没有添加标签或移除标签的列。",
+                     f"The header in row {number} ({echo(', '.join(texts), 120)}) has no"
+                     " column of tags to add or to remove.",
+                     "请把要添加的标签那一列命名为 add_tags 或 添加标签，要移除的命名为 remove_tags 或"
+                     " 移除标签，或使用 tagdesk template 生成的模板。",
+                     "Name the column of tags to add add_tags (添加标签) and the one to remove"
+                     " remove_tags (移除标签), or use the template from `tagdesk template`.")
     raise _error("no_header", "找不到表头：需要 external_userid、添加标签 和/或 移除标签 列。",
                  "No header row found: the sheet needs external_userid and add_tags and/or"
                  " remove_tags columns.",
@@ -207,6 +220,16 @@ def _header_table(title: str, head: list[Row]) -> SheetTable | None:
                 headers={f: _text(cells[column].text) for f, column in found.items()},
                 fields=found,
             )
+    return None
+
+
+def _header_without_tags(head: list[Row]) -> tuple[int, list[str]] | None:
+    """The first row that names the customer column but no column of tags, with its texts:
+    a header whose tag column has another name (标签, 新标签)."""
+    for number, cells in head:
+        texts = {column: _text(cell.text) for column, cell in sorted(cells.items())}
+        if FIELD_EXTERNAL_USERID in _header_fields(texts):
+            return number, [" ".join(t.split()) for t in texts.values() if t.strip()]
     return None
 
 

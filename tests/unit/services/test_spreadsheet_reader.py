@@ -124,6 +124,25 @@ def test_an_owner_name_column_does_not_hide_owner_userid(tmp_path: Path) -> None
     assert table.rows[0].owner == "lisi"
 
 
+def test_a_column_named_as_the_customer_table_names_the_owner_is_the_owner(
+        tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "owners.xlsx", ["客户ID", "负责人", "添加标签"], [ID, "lisi", "VIP"])
+    table = read_import_sheet(path)
+    assert table.columns == {FIELD_EXTERNAL_USERID: "A", FIELD_OWNER: "B", FIELD_ADD: "C"}
+    assert table.rows[0].owner == "lisi"          # not every owner of the customer
+
+
+def test_a_header_without_a_tags_column_is_named_with_the_names_it_has(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "tags.xlsx", ["客户标签 2026-12"], ["客户ID", "负责人", "标签"],
+                  [ID, "lisi", "VIP"])
+    error = _code(path)
+    assert error.code == "no_header"
+    assert error.problem_zh == "第 2 行的表头（客户ID、负责人、标签）里没有添加标签或移除标签的列。"
+    assert error.problem_en == ("The header in row 2 (客户ID, 负责人, 标签) has no column of tags"
+                                " to add or to remove.")
+    assert "添加标签" in error.suggestion_zh and "add_tags" in error.suggestion_en
+
+
 def test_csv_is_refused_with_its_own_sentence(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     path.write_text(f"external_userid,add_tags\n{ID},VIP\n", encoding="utf-8-sig")
