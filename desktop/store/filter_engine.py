@@ -58,7 +58,13 @@ from desktop.domain.filter.plan import (
     PlanNot,
     PlanOr,
 )
-from desktop.store import filter_sort_store, filter_sql, filter_stored, filter_tag_store
+from desktop.store import (
+    filter_sort_store,
+    filter_sql,
+    filter_stored,
+    filter_tag_store,
+    search_text,
+)
 from desktop.store.db import Cache
 from desktop.store.filter_index import FilterIndex
 from desktop.store.filter_leaves import ORDER_SQL
@@ -178,6 +184,14 @@ class FilterEngine:
         finally:
             conn.execute("COMMIT")
         _store(self._cache, index)
+
+    def sign_texts(self) -> None:
+        """Give the folded texts written since the last call (a sync's) their signatures, so
+        a `text:` search in SQL (the first on a just-opened cache) reads only the rows that
+        may match (`search_text.sign_unsigned`). On a worker, after a sync, outside any
+        transaction of this thread: about a second of CPU after a first sync of 100,000
+        customers, a few ms after a re-sync."""
+        search_text.sign_unsigned(self._cache)
 
     def store_kept(self) -> None:
         """Store what is kept for the cache's current data (the relation map, the bitmaps of

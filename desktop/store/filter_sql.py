@@ -157,7 +157,7 @@ class _Query:
     def _text(self, needle: str) -> str:
         if ROW_SEPARATOR in needle or "\x1f" in needle:  # separators never match
             return "0"
-        self.params.append(needle)
+        self.params += search_text.found_params(needle)
         found = f"r.id IN ({search_text.FOUND_IN_FOLDED})"
         if not search_text.has_stale(self.conn):
             return found

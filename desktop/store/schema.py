@@ -573,6 +573,16 @@ MIGRATIONS: list[str] = [
         WHEN OLD.state IS NOT NEW.state
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
     """,
+    # 26: each folded text's signature (`search_text.signature`: which of 63 bits its bytes
+    # set), written by the filters' warming worker, so a `text:` search reads only the texts
+    # whose signature has every bit of the needle's; NULL (unsigned) is searched as before.
+    # A row folded again is written whole (unsigned); one folded in place loses its signature.
+    """
+    ALTER TABLE relation_search ADD COLUMN sig INTEGER;
+    CREATE TRIGGER relation_search_unsigned AFTER UPDATE OF folded ON relation_search
+        WHEN NEW.sig IS NOT NULL AND NEW.folded IS NOT NULL
+    BEGIN UPDATE relation_search SET sig = NULL WHERE relation_id = NEW.relation_id; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

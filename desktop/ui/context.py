@@ -176,6 +176,13 @@ class AppContext(QObject):
         self._warming = self.run_task(lambda _p, _c: engine.prepare(), owner=self,
                                       name="warm filters", on_result=done, on_error=failed)
 
+    def sign_search_texts(self) -> None:
+        """After a sync, sign the folded texts it wrote on a worker (`FilterEngine.sign_texts`),
+        so the next `text:` filter answered in SQL (the first after opening the app) skips
+        most rows; a cache that cannot be written only logs it."""
+        engine = self.filter_engine
+        self.run_task(lambda _p, _c: engine.sign_texts(), owner=self, name="sign search texts")
+
     def run_operation(
         self,
         work: Callable[[Callable[[Progress], None], CancelToken], ChangeSet | None],

@@ -161,6 +161,7 @@ class SyncController(QObject):
         self._context.publish(ChangeSet(full_reload=True, tags_changed=True,
                                         prefs_changed=True, journal_appended=True,
                                         renames=result.renames))   # the filters follow them
+        self._context.sign_search_texts()
         if self._expiries_due:
             self._remove_expired()
         self.finished.emit(result)

@@ -313,6 +313,20 @@ def test_the_first_filter_after_a_sync_is_warm(qtbot: Any, window: MainWindow,
         assert engine.count(text).relations > 0, text
 
 
+def test_after_a_sync_the_search_texts_get_their_signatures(
+        qtbot: Any, window: MainWindow, synced_context: Any) -> None:
+    conn = synced_context.workspace.cache.connection()
+    conn.execute("UPDATE relation_search SET sig = NULL")
+    with qtbot.waitSignal(window.sync.finished, timeout=60000):
+        window.start_sync()
+
+    def unsigned() -> int:
+        return int(conn.execute("SELECT count(*) FROM relation_search WHERE sig IS NULL"
+                                ).fetchone()[0])
+    qtbot.waitUntil(lambda: unsigned() == 0, timeout=30000)
+    assert conn.execute("SELECT count(*) FROM relation_search").fetchone()[0] > 0
+
+
 def test_filters_are_warm_again_soon_after_a_tag_is_renamed(
         qtbot: Any, window: MainWindow, synced_context: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:

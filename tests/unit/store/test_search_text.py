@@ -98,3 +98,78 @@ def test_an_older_cache_gets_every_row_stale_until_its_next_refresh(tmp_path: Pa
         with cache.write() as tx:
             search_text.refresh(tx)
         assert _rows(cache) == {7: fold_text("\x1f\x1f\x1fＡlice\x1f\x1f\x1fwm1\x1f[]")}
+
+
+TEXTS = ["text:北京", "text:北", "text:京", "text:台灣", "text:台湾", "text:acme", "text:ACME",
+         "text:ａｃｍｅ", "text:ac", 'text:"cme 北"', 'text:"北 京"', "text:王总", "text:总",
+         "text:老板", "text:板", "text:wm", "text:wm2", "text:[]", "text:李雷", "text:贸易公司",
+         "text:ß", "text:ss", "text:①", "text:1", "-text:北京", "text:北京 | text:上海"]
+
+
+def _signed_cache(cache: Cache) -> None:
+    with cache.write() as tx:
+        tx.executemany("INSERT INTO customer (external_userid, name, corp_name) VALUES (?, ?, ?)",
+                       [("wm3", "陈ACME", "台灣北京貿易"), ("wm4", "Straße", "①号 台湾")])
+        tx.executemany(
+            "INSERT INTO relation (id, external_userid, userid, remark, description)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(4, "wm3", "u1", "王总", "北 京"), (5, "wm4", "u2", "ＡＣＭＥ 老板", "1号")])
+        search_text.refresh(tx)
+    FilterEngine(cache).sign_texts()
+
+
+def _assert_as_warm(cache: Cache) -> None:
+    """A just-opened engine (searching in SQL) answers as one that keeps the folded texts."""
+    warm = FilterEngine(cache)
+    warm.count("text:x")
+    assert warm._index is not None and warm._index.has("text")
+    for text in TEXTS:
+        cold = FilterEngine(cache, on_cold=lambda: None)
+        assert cold.evaluate(text) == warm.evaluate(text), text
+        assert cold.count(text) == warm.count(text), text
+
+
+def test_a_signature_has_every_bit_of_each_needle_its_text_contains() -> None:
+    texts = [fold_text(t) for t in ("老板\x1f北京贸易\x1fwm1\x1f[\"138 0000\"]", "Ａcme Straße ①",
+                                   "台灣 台湾 𠀋 é e\u0301", "")]
+    for text in texts:
+        bits = search_text.signature(text)
+        assert 0 <= bits < 2**63
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + 4) + 1):
+                needle = search_text.signature(text[start:end])
+                assert needle & bits == needle, (text, text[start:end])
+    assert search_text.signature("北京") & ~search_text.signature("上海贸易") != 0
+
+
+def test_signing_gives_every_folded_text_its_signature_and_searches_answer_as_before(cache: Cache) -> None:
+    _signed_cache(cache)
+    rows = cache.connection().execute("SELECT folded, sig FROM relation_search").fetchall()
+    assert len(rows) == 5 and all(sig == search_text.signature(text) for text, sig in rows)
+    _assert_as_warm(cache)
+    assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:北京")) == {1, 2, 4}
+    assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:acme")) == {1, 2, 4, 5}
+
+
+def test_a_text_written_after_signing_is_searched_whatever_its_signature_said(
+    cache: Cache,
+) -> None:
+    _signed_cache(cache)
+    raw = sqlite3.connect(cache.path, isolation_level=None)  # no TagDesk functions on it
+    raw.execute("UPDATE customer SET name = '周杰' WHERE external_userid = 'wm2'")
+    raw.execute("UPDATE relation SET remark = '杭州 VIP' WHERE id = 4")
+    raw.execute("UPDATE relation_search SET folded = '深圳\x1f' || folded WHERE relation_id = 5")
+    raw.close()
+    rows = dict(cache.connection().execute("SELECT relation_id, sig FROM relation_search"))
+    assert rows[4] is None and rows[5] is None and rows[1] is not None  # 5: folded in place
+    assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:深圳")) == {5}
+    assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:周杰")) == {3}
+    assert set(FilterEngine(cache, on_cold=lambda: None).evaluate("text:杭州")) == {4}
+    _assert_as_warm(cache)
+    with cache.write() as tx:
+        search_text.refresh(tx)  # folded again: unsigned until signed after the next sync
+    _assert_as_warm(cache)
+    FilterEngine(cache).sign_texts()
+    rows = dict(cache.connection().execute("SELECT relation_id, sig FROM relation_search"))
+    assert None not in rows.values()
+    _assert_as_warm(cache)
