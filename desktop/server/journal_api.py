@@ -5,7 +5,8 @@ Criteria come as query parameters or, for a POST, as a JSON object of the same n
 length limit. Actions: (none) a page of rows, `ids` every matching id newest first, `keys`
 the values of a person or customer sort column with their rows (all, or those of `sort_key`
 and of the code point range `key_from`..`key_to`), `rows` rows by id,
-`batches` batch lines, `stats` the reports' counts, `verify` the hash chain.
+`batches` batch lines, `stats` the reports' counts, `verify` the hash chain. Sorted by
+source, `source_order` gives the order of the sources (a desktop's labels).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ Conn = Connection[tuple[object, ...]]
 ConnectionFactory = Callable[[], AbstractContextManager[Conn]]
 Criteria = Mapping[str, list[str]]
 MAX_UTC_OFFSET_S = 14 * 3600
+MAX_SOURCE_ORDER = 100
 ACTIONS = ("", "ids", "keys", "rows", "batches", "stats", "verify")
 
 
@@ -85,12 +87,15 @@ def _ids(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     (ids are appended without gaps and never deleted: the rest is the range between).
     `sort` (a `team_audit.SORT_TERMS` column) and `order` (`asc`, `desc`) order them by a
     column instead, ties newest first; sorted by a person or a customer, `keys` holds each
-    row's userid or external_userid, for the desktop to order them by the names it knows."""
+    row's userid or external_userid, for the desktop to order them by the names it knows;
+    by source, `source_order` lists the sources in the order of a desktop's labels (the
+    others after them by code)."""
     query = query_of(criteria)
     order_by = _sort(criteria)
     if order_by != "time":
         ids, keys = team_audit.sorted_ids(conn, query, order_by,
-                                          _one(criteria, "order") == "desc")
+                                          _one(criteria, "order") == "desc",
+                                          _source_order(criteria, order_by))
         found: dict[str, Any] = {"ids": ids, "sorted_by": order_by}
         if order_by in team_audit.NAMED_SORTS:
             found["keys"] = keys
@@ -109,7 +114,8 @@ def _page(conn: Conn, criteria: Criteria) -> dict[str, Any]:
     order_by = _sort(criteria)
     if order_by != "time":
         return {"rows": team_audit.sorted_page(conn, query_of(criteria), order_by, newest_first,
-                                               limit, tuple(criteria.get("sort_key", ()))),
+                                               limit, tuple(criteria.get("sort_key", ())),
+                                               _source_order(criteria, order_by)),
                 "sorted_by": order_by, "next_after_id": None, "next_before_id": None}
     before = _number(criteria, "before_id")
     rows = team_audit.page(conn, query_of(criteria), int(_number(criteria, "after_id") or 0),
@@ -151,6 +157,13 @@ def _sort(criteria: Criteria) -> str:
     if order_by != "time" and order_by not in team_audit.SORT_TERMS:
         raise JournalRefused(f"sort must be time or one of {', '.join(team_audit.SORT_TERMS)}")
     return order_by
+
+
+def _source_order(criteria: Criteria, order_by: str) -> tuple[str, ...]:
+    order = tuple(dict.fromkeys(criteria.get("source_order", ())))
+    if len(order) > MAX_SOURCE_ORDER:
+        raise JournalRefused(f"source_order lists at most {MAX_SOURCE_ORDER} sources")
+    return order if order_by == "source" else ()
 
 
 def _offset(criteria: Criteria) -> int:

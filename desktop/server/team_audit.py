@@ -132,21 +132,26 @@ def _sort_term(order_by: str) -> sql.Composable:
     return sql.SQL("({}) COLLATE \"C\"").format(sql.SQL(SORT_TERMS[order_by]))  # whitelisted
 
 
-def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str,
-               descending: bool) -> tuple[list[int], list[str]]:
+def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str, descending: bool,
+               source_order: Sequence[str] = ()) -> tuple[list[int], list[str]]:
     """Ids of every matching row (at most MAX_IDS) ordered by one of `SORT_TERMS`, ties newest
     first, and, sorted by one of `NAMED_SORTS`, each row's sort value (else no values). Read
-    as arrays (one row, binary): a Python object per row would cost more than the sort."""
+    as arrays (one row, binary): a Python object per row would cost more than the sort.
+    `source_order` (by "source" only): the sources in this order, others after them by code."""
     condition, params = where(query)
     direction = sql.SQL("DESC" if descending else "ASC")
     values = sql.SQL(", coalesce(array_agg(sort_value), '{}')" if order_by in NAMED_SORTS
                      else "")
+    ranked = order_by == "source" and bool(source_order)
     statement = sql.SQL(
         "SELECT coalesce(array_agg(id), '{{}}'){values} FROM (SELECT id, sort_value FROM"
-        " (SELECT id, {term} AS sort_value FROM team_journal WHERE {condition}) AS matching"
-        " ORDER BY sort_value {direction}, id DESC LIMIT %s) AS found").format(
-        values=values, term=_sort_term(order_by), condition=condition, direction=direction)
-    row = conn.cursor(binary=True).execute(statement, [*params, MAX_IDS]).fetchone()
+        " (SELECT id, {rank} AS source_rank, {term} AS sort_value FROM team_journal WHERE"
+        " {condition}) AS matching ORDER BY source_rank {direction}, sort_value {direction},"
+        " id DESC LIMIT %s) AS found").format(
+        values=values, rank=_SOURCE_RANK if ranked else sql.SQL("0"), term=_sort_term(order_by),
+        condition=condition, direction=direction)
+    ranks: list[object] = [list(source_order), len(source_order)] if ranked else []
+    row = conn.cursor(binary=True).execute(statement, [*ranks, *params, MAX_IDS]).fetchone()
     if row is None:
         return [], []
     ids = [i for i in _list(row[0]) if isinstance(i, int)]
@@ -154,12 +159,17 @@ def sorted_ids(conn: Conn, query: TeamJournalQuery, order_by: str,
 
 
 def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: bool,
-                limit: int = DEFAULT_PAGE, keys: Sequence[str] = ()) -> list[dict[str, object]]:
+                limit: int = DEFAULT_PAGE, keys: Sequence[str] = (),
+                source_order: Sequence[str] = ()) -> list[dict[str, object]]:
     """The first `limit` matching rows in `sorted_ids`' order (people and customers by their
     ids): what a viewer shows while every id is still being sorted. `keys`: only the rows
-    with these sort values (a desktop's first page by name, `sort_key_counts`)."""
+    with these sort values (a desktop's first page by name, `sort_key_counts`);
+    `source_order`: as `sorted_ids`'."""
     limit = max(1, min(limit, MAX_PAGE))
     condition, params = where(query)
+    if order_by == "source" and source_order:
+        return _rows(conn, *_by_source_rank(query, condition, params, descending, limit,
+                                            source_order))
     if not keys and not params:
         return _rows(conn, walk_statement(order_by, descending), [limit, limit])
     if not keys and descending and query.sources and not _selective(query) and not query.operators:
@@ -185,6 +195,54 @@ def sorted_page(conn: Conn, query: TeamJournalQuery, order_by: str, descending: 
         " LIMIT %s").format(columns=_columns(), matching=matching,
                             direction=sql.SQL("DESC" if descending else "ASC"))
     return _rows(conn, statement, [*params, limit])
+
+
+_SOURCE_RANK = sql.SQL("coalesce(array_position(%s::text[], source), %s)")
+"""A row's place in a given order of sources (parameters: the order, then its length, the
+place of every other source)."""
+
+
+def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: list[object],
+                    descending: bool, limit: int, source_order: Sequence[str],
+                    ) -> tuple[sql.Composed, list[object]]:
+    """`sorted_page` in a given order of sources and its parameters. Under a broad condition
+    (none, sources, actions) each source's newest rows backwards along its index (migration
+    22), the sources found by a walk of that index (one probe each) unless a filter names
+    them; else the matching rows, ranked."""
+    direction = sql.SQL("DESC" if descending else "ASC")
+    ranks: list[object] = [list(source_order), len(source_order)]
+    if _selective(query) or query.operators:
+        matching = sql.SQL(
+            "SELECT {columns}, {rank} AS source_rank, {term} AS sort_value FROM team_journal"
+            " WHERE {condition} OFFSET 0").format(columns=_columns(), rank=_SOURCE_RANK,
+                                                  term=sql.SQL(SOURCE_TERM), condition=condition)
+        return sql.SQL(
+            "SELECT {columns} FROM ({matching}) AS matching ORDER BY source_rank {direction},"
+            " sort_value {direction}, id DESC LIMIT %s").format(
+            columns=_columns(), matching=matching, direction=direction), [
+            *ranks, *params, limit]
+    if query.sources:
+        sources: sql.Composable = sql.SQL("SELECT unnest(%s::text[]) AS value")
+        named: list[object] = [list(dict.fromkeys(query.sources))]
+    else:
+        sources = sql.SQL(
+            "WITH RECURSIVE walk(value) AS ((SELECT {source} FROM team_journal ORDER BY 1"
+            " LIMIT 1) UNION ALL SELECT (SELECT {source} FROM team_journal WHERE {source} >"
+            " walk.value ORDER BY 1 LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
+            " SELECT value FROM walk WHERE value IS NOT NULL").format(
+            source=sql.SQL(SOURCE_TERM))
+        named = []
+    rank = sql.SQL("coalesce(array_position(%s::text[], value::text), %s)")
+    statement = sql.SQL(
+        "SELECT {found} FROM (SELECT value, {rank} AS source_rank FROM ({sources}) AS listed)"
+        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {source} ="
+        " ranked.value AND {condition} ORDER BY id DESC LIMIT %s) AS found"
+        " ORDER BY ranked.source_rank {direction}, ranked.value {direction}, found.id DESC"
+        " LIMIT %s").format(
+        found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS), rank=rank,
+        sources=sources, columns=_columns(), source=sql.SQL(SOURCE_TERM), condition=condition,
+        direction=direction)
+    return statement, [*ranks, *named, *params, limit, limit]
 
 
 def _walked_briefly(conn: Conn, statement: sql.Composed,

@@ -166,18 +166,15 @@ class TeamJournal:
                    source_order: Sequence[str] = ()) -> Sequence[int]:
         """Sorted by the server; rows sorted by a person or a customer come with their ids,
         ordered here again by the names in this cache (pinyin, as this computer's journal
-        sorts), ties kept newest first; by `source_order`, each source's rows (the server
-        finds them by its index on the source) in that order."""
+        sorts), ties kept newest first; by source, in `source_order` (a server older than
+        that order sorts the sources by code)."""
         if order_by == "time":
             ids = self.matching_ids(flt)
             return ids if descending else ids[::-1]
-        if order_by == "source" and source_order:
-            return self._by_source_order(flt, source_order, descending)
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
-        found = self._call("ids", {**criteria, "sort": order_by,
-                                   "order": "desc" if descending else "asc"})
+        found = self._call("ids", {**criteria, **_sort(order_by, descending, source_order)})
         if found.get("sorted_by") != order_by:
             raise UserError(
                 "团队服务器版本较旧，团队日志只能按时间排序；请管理员升级服务器。",
@@ -197,16 +194,13 @@ class TeamJournal:
                           limit: int = PAGE_SIZE, source_order: Sequence[str] = (),
                           ) -> list[JournalRow] | None:
         """Sorted by the server; people and customers by their names here: the server counts
-        the rows of each person or customer, and sends the rows of the first ones by name.
-        By `source_order`, only the whole sort tells the first rows."""
+        the rows of each person or customer, and sends the rows of the first ones by name."""
         from desktop.services import team
 
-        if order_by == "source" and source_order:
-            return None
         criteria = self.criteria(flt)
         if criteria is NOTHING:
             return []
-        sort = {**criteria, "sort": order_by, "order": "desc" if descending else "asc"}
+        sort = {**criteria, **_sort(order_by, descending, source_order)}
         if order_by in _NAMED and team_name_order.knows_names(self._cache, _NAMED[order_by]):
             raw = self._first_by_name(sort, order_by, descending, limit)
         else:
@@ -215,26 +209,6 @@ class TeamJournal:
         if raw is None:
             return None   # an older server pages by time only
         return self._named([team.team_row(r) for r in raw])
-
-    def _by_source_order(self, flt: JournalFilter, source_order: Sequence[str],
-                         descending: bool) -> Sequence[int]:
-        """Each listed source's matching ids, newest first, in `source_order` (reversed when
-        `descending`); the rows of other sources after them in the server's order by code."""
-        codes = [c for c in source_order if not flt.sources or c in flt.sources]
-        blocks = [self.matching_ids(replace(flt, sources=(code,))) for code in codes]
-        others = sorted(set(flt.sources) - set(source_order), reverse=descending)
-        if flt.sources:
-            rest: Sequence[int] = [i for code in others
-                                   for i in self.matching_ids(replace(flt, sources=(code,)))]
-        else:
-            listed = {i for block in blocks for i in block}
-            rest = [i for i in self.sorted_ids(flt, "source", descending) if i not in listed]
-        if descending:
-            blocks.reverse()
-            blocks.insert(0, rest)
-        else:
-            blocks.append(rest)
-        return array("q", (i for block in blocks for i in block))
 
     def _first_by_name(self, sort: dict[str, Any], order_by: str, descending: bool,
                        limit: int) -> list[dict[str, Any]] | None:
@@ -380,6 +354,14 @@ class TeamJournal:
         return [replace(row, customer=customers.get(row.external_userid, ""),
                         operator_name=members.get(row.operator, ""),
                         owner_name=members.get(row.userid, "")) for row in rows]
+
+
+def _sort(order_by: str, descending: bool, source_order: Sequence[str]) -> dict[str, Any]:
+    """The server's sort criteria; by source, with the order of the labels a viewer shows."""
+    sort: dict[str, Any] = {"sort": order_by, "order": "desc" if descending else "asc"}
+    if order_by == "source" and source_order:
+        sort["source_order"] = list(source_order)
+    return sort
 
 
 def reader_for(workspace: Workspace) -> JournalReader:

@@ -270,12 +270,17 @@ def test_a_cache_without_names_takes_the_servers_order(
         assert [row.id for row in page or []] == every[:30]
 
 
-@pytest.mark.parametrize("flt", [JournalFilter(), JournalFilter(sources=("app", "batch", "relay"))])
+@pytest.mark.parametrize("flt", [
+    JournalFilter(), JournalFilter(sources=("app", "batch", "relay")),
+    JournalFilter(actions=("tag_add",)), JournalFilter(operators=("user2", "user3")),
+], ids=["none", "sources", "action", "operators"])
 def test_by_the_sources_labels_each_sources_rows_come_in_the_order_given(
-    team_reader: TeamJournal, team_server: TeamServerProcess, flt: JournalFilter
+    team_reader: TeamJournal, team_server: TeamServerProcess, flt: JournalFilter,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The viewer's 来源 column sorts by its labels (手动 shou, 批量 pi, 同步时发现 tong), not
-    by the stored codes; the rows of a source it has no label for go after the labelled."""
+    by the stored codes; the rows of a source it has no label for go after the labelled. The
+    server sorts them so: one request for every id, one for the first page."""
     with psycopg.connect(team_server.db_url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM team_journal WHERE source = 'relay'").fetchone():
             conn.execute(                       # two rows like the first ones, relayed
@@ -285,8 +290,18 @@ def test_by_the_sources_labels_each_sources_rows_come_in_the_order_given(
                 " FROM team_journal ORDER BY id LIMIT 2")
     labelled = ("observed", "batch", "app")     # neither the codes' order nor its reverse
     matching = sorted(team_reader.matching_ids(flt))
+    asked: list[str] = []
+    call = team_reader._call
+
+    def recorded(action: str, criteria: Mapping[str, Any]) -> dict[str, Any]:
+        asked.append(action)
+        return call(action, criteria)
+
+    monkeypatch.setattr(team_reader, "_call", recorded)
     for descending in (False, True):
+        asked.clear()
         every = list(team_reader.sorted_ids(flt, "source", descending, labelled))
+        assert asked == ["ids"]
         assert sorted(every) == matching
         sources = [row.source for row in team_reader.load_rows(every)]
         blocks = list(dict.fromkeys(sources))
@@ -298,4 +313,8 @@ def test_by_the_sources_labels_each_sources_rows_come_in_the_order_given(
         for source in blocks:                   # each source's rows newest first
             ids = [i for i, s in zip(every, sources, strict=True) if s == source]
             assert ids == sorted(ids, reverse=True)
-        assert team_reader.sorted_first_page(flt, "source", descending, 5, labelled) is None
+        for limit in (1, 5, 300, 1000):
+            asked.clear()
+            page = team_reader.sorted_first_page(flt, "source", descending, limit, labelled)
+            assert [row.id for row in page or []] == every[:limit], (descending, limit)
+            assert asked == [""]
