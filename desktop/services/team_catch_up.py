@@ -10,6 +10,11 @@ its tags after the last of them (differences journaled locally as `observed`, as
 re-read does). Relations added or deleted since (a customer the cache does not have yet, one
 it still has) are counted and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
 sync does. None of it calls WeCom.
+
+A cache synced before it kept a mark starts from the newest row before its last sync ended
+(rows written while that sync read the relations are read again, as after any sync). When
+the team server cannot answer, the catch-up says why and leaves the mark where it was: the
+next refresh reads the same rows.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.domain.errors import UserError
 from desktop.services.progress import Progress, ProgressCallback, no_progress
 from desktop.services.team import TeamServerError, journal_call
 from desktop.services.team_events import fetch as fetch_events
@@ -26,7 +32,7 @@ from desktop.services.team_expiries import fetch as fetch_expiries
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.db import Cache
-from desktop.store.snapshot import replace_relation_tags
+from desktop.store.snapshot import LAST_SYNC_KEY, replace_relation_tags
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
 MARK_KEY = "team_journal_seen"     # meta: the newest team journal row the cache reflects
@@ -43,6 +49,7 @@ class TeamCatchUp:
     needs_sync: int           # relations added or deleted elsewhere (F5 reads them)
     events: int               # behaviour events copied
     expiries: int             # tag expiries copied
+    failed: UserError | None = None   # why the team's changes were not read (all counts 0)
 
 
 def journal_mark(ws: Workspace) -> int | None:
@@ -71,12 +78,17 @@ def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCat
     if not ws.profile.is_team:
         return None
     progress(Progress("team", 0, 0, "读取团队的更改… / Reading the team's changes…"))
+    try:
+        return _caught_up(ws, progress)
+    except (TeamServerError, WeComError, WeComNetworkError) as exc:
+        return TeamCatchUp(0, 0, 0, 0, 0, failed=exc)
+
+
+def _caught_up(ws: Workspace, progress: ProgressCallback) -> TeamCatchUp:
     events = fetch_events(ws, progress)
     expiries = fetch_expiries(ws)
-    mark = ws.cache.get_meta(MARK_KEY)
-    if mark is None:        # synced before the cache kept a mark: the next sync sets one
-        return TeamCatchUp(0, 0, 0, events, expiries)
-    session, after_id = _token(ws), int(mark)
+    session, mark = _token(ws), ws.cache.get_meta(MARK_KEY)
+    after_id = int(mark) if mark else _mark_before_last_sync(ws, session)
     rows: list[dict[str, Any]] = []
     for _ in range(MAX_PAGES):
         page = journal_call(ws.profile.team_url, session, "", {
@@ -90,6 +102,15 @@ def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCat
     changed = replace_relation_tags(ws.cache, wanted) if wanted else set()
     remember_mark(ws, after_id)
     return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries)
+
+
+def _mark_before_last_sync(ws: Workspace, session: str) -> int:
+    """The newest team journal row this user may read that is older than the end of the
+    cache's last sync (0 for none)."""
+    ended = float(ws.cache.get_meta(LAST_SYNC_KEY) or 0)
+    rows = journal_call(ws.profile.team_url, session, "",
+                        {"order": "desc", "limit": 1, "until": ended}).get("rows") or []
+    return int(rows[0]["id"]) if rows else 0
 
 
 def relation_tags(cache: Cache, rows: Iterable[Mapping[str, Any]]

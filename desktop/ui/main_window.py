@@ -940,6 +940,10 @@ class MainWindow(QMainWindow):
         if team is not None and team.needs_sync:
             text += self.tr("; %1 added or deleted elsewhere (F5 reads them)").replace(
                 "%1", COUNTS.relations(team.needs_sync))
+        if team is not None and team.failed is not None:
+            text += self.tr("; the team's changes since the last sync were not read (%1):"
+                            " the next start or F5 reads them").replace("%1",
+                                                                        readable(team.failed))
         self.status.message(text)
 
     def _sync_failed(self, exc: BaseException) -> None:

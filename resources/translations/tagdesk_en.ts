@@ -2843,6 +2843,10 @@
         <translation>; the team&apos;s changes since the last sync: %1</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync were not read (%1): the next start or F5 reads them</source>
+        <translation>; the team&apos;s changes since the last sync were not read (%1): the next start or F5 reads them</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>Sync failed: %1</translation>
     </message>

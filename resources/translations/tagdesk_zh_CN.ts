@@ -2813,6 +2813,10 @@
         <translation>；自上次同步以来团队的更改：%1</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync were not read (%1): the next start or F5 reads them</source>
+        <translation>；自上次同步以来团队的更改未能读取（%1）：下次启动或按 F5 时再读取</translation>
+    </message>
+    <message>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
     </message>

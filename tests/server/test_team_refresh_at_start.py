@@ -14,8 +14,10 @@ import requests
 from desktop.domain.filter.printer import quote
 from desktop.sandbox import SandboxServer
 from desktop.services.team import team_api_base
+from desktop.services.team_catch_up import CUSTOMER_ACTIONS, MARK_KEY, TAG_ACTIONS
 from desktop.services.workspace import open_workspace
 from desktop.store import events, outbox, tag_expiry
+from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.i18n import Translations
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
@@ -30,6 +32,7 @@ from tests.server.team_support import (
 )
 
 RELATION_PAGES = "externalcontact/batch/get_by_user"
+CAUGHT_UP_ACTIONS = (*TAG_ACTIONS, *CUSTOMER_ACTIONS)
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
@@ -155,3 +158,93 @@ def test_the_refresh_at_start_brings_the_teams_events_and_expiries_without_a_rel
                 if x.external_userid == customer] == [(userid, tag_id)]
     finally:
         session_again.close()
+
+
+def test_a_cache_synced_before_it_kept_a_mark_catches_up_from_its_last_sync(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No mark (synced by an older TagDesk): the rows since the last sync ended are read at
+    the next start, not only after the next F5; the team's older rows are not read again."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    users = sorted(team_sandbox.state.follow_users())
+    logged_in_home(home, team_server.url, team_sandbox, users[0])
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[3]
+    (before_userid, before_customer), (userid, customer) = [
+        (u, e) for u, e in sorted(team_sandbox.state.relations())
+        if tag_id not in team_sandbox.state.relation_tag_ids(u, e)][:2]
+    colleague = log_in(team_server.url, team_sandbox, users[3])
+    with WeComClient(team_api_base(team_server.url), team_sandbox.corp_id, colleague.token,
+                     team_url=team_server.url) as client:
+        client.mark_tag(before_userid, before_customer, add=[tag_id])   # the sync reads it
+        session = _opened(qtbot, home, [], synced=False)
+        try:
+            cache = session.context.cache
+            with cache.write() as conn:
+                conn.execute("DELETE FROM meta WHERE key = ?", (MARK_KEY,))
+            synced_at = float(cache.get_meta(LAST_SYNC_KEY) or 0)
+        finally:
+            session.close()
+        client.mark_tag(userid, customer, add=[tag_id])
+    with psycopg.connect(team_server.db_url) as conn:
+        since = conn.execute("SELECT count(*) FROM team_journal WHERE ts >= %s AND action ="
+                             " ANY(%s)", (synced_at, list(CAUGHT_UP_ACTIONS))).fetchone()
+        older = conn.execute("SELECT count(*) FROM team_journal WHERE ts < %s AND action ="
+                             " ANY(%s)", (synced_at, list(CAUGHT_UP_ACTIONS))).fetchone()
+    assert since is not None and older is not None and older[0] >= 1
+
+    session = _opened(qtbot, home, [], synced=True)
+    try:
+        caught_up = session.sync.last_catch_up
+        assert caught_up is not None and caught_up.failed is None
+        assert 1 <= caught_up.rows <= since[0]
+        assert caught_up.relations_changed == 1
+        state = outbox.relation_states_by_key(session.context.cache, [(customer, userid)])
+        assert tag_id in state[(customer, userid)].tag_ids
+        assert session.context.cache.get_meta(MARK_KEY)
+    finally:
+        session.close()
+
+
+def test_a_catch_up_the_server_refuses_leaves_the_refreshed_library_and_says_so(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tag library is refreshed and shown; the team's changes are said not read, on
+    their own, and the next refresh reads them from the same mark."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / "home"
+    logged_in_home(home, team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[1])
+    session = _opened(qtbot, home, [], synced=False)
+    try:
+        live = outbox.tag_catalogue(session.context.cache)
+        refused = str(2**62 + 2**20)           # an id the journal refuses as out of range
+        with session.context.cache.write() as conn:
+            session.context.cache.set_meta(conn, MARK_KEY, refused)
+    finally:
+        session.close()
+    gone = next(t for t in live if t.group_name.startswith("MKT-"))
+    team_sandbox.state.console_delete_tag(gone.id)
+
+    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
+    qtbot.addWidget(session.window)
+    failed: list[BaseException] = []
+    session.sync.failed.connect(failed.append)
+    try:
+        with qtbot.waitSignal(session.sync.idle, timeout=120_000):
+            session.show()
+        assert not failed
+        cache = session.context.cache
+        assert gone.id not in outbox.live_tag_ids(cache)
+        caught_up = session.sync.last_catch_up
+        assert caught_up is not None and caught_up.failed is not None
+        message = session.window.status.currentMessage()
+        assert message.startswith("Tag library refreshed:")
+        assert "the team's changes since the last sync were not read (" in message
+        assert "errcode 40058" in message and "the next start or F5 reads them" in message
+        assert cache.get_meta(MARK_KEY) == refused
+    finally:
+        session.close()
