@@ -110,6 +110,7 @@ def sync(args: argparse.Namespace) -> int:
     from desktop.services.team_catch_up import journal_mark, remember_mark
     from desktop.services.team_events import fetch_if_team
     from desktop.services.team_expiries import fetch_if_team as fetch_expiries_if_team
+    from desktop.services.team_records import Withheld
     from desktop.services.workspace import open_workspace
     from desktop.store.errors import CacheLockedError
 
@@ -120,6 +121,7 @@ def sync(args: argparse.Namespace) -> int:
     else:
         with ws:
             progress = WaitReporter(StderrProgress())
+            withheld = Withheld()
             mark = journal_mark(ws)
             with collector_paused():
                 result = run_sync(
@@ -128,7 +130,7 @@ def sync(args: argparse.Namespace) -> int:
             remember_mark(ws, mark)
             respell_filters(args, ws.profile.name, result.renames)
             arrived = ArrivalService(ws).apply(progress=StderrProgress())
-            fetch_if_team(ws)
+            fetch_if_team(ws, withheld.noted)
             fetch_expiries_if_team(ws)
             choose_demo_persona(ws)
             refresh_team_settings(ws)
@@ -137,7 +139,7 @@ def sync(args: argparse.Namespace) -> int:
             scope = cache_scope(ws.cache, ws.profile.is_team, ws.profile.userid)
         summary = {**result.as_json(), "expiry": expired,
                    "arrivals": arrived.as_json(), "renamed": renamed_json(result.renames),
-                   "scope": scope}
+                   "scope": scope, "withheld": withheld.sentences}
     if not args.json:
         mine = " · 我的客户 / My customers" if summary.get("scope") == "mine" else ""
         print(
@@ -147,6 +149,8 @@ def sync(args: argparse.Namespace) -> int:
             f" {summary['api_calls']} API calls, {summary['elapsed_s']:.1f} s"
         )
         _print_arrivals(summary.get("arrivals"))
+        for sentence in summary.get("withheld") or []:
+            print(sentence)
     emit_json(summary)
     return EXIT_OK
 
@@ -189,7 +193,7 @@ def _sync_in_app(args: argparse.Namespace, locked: CacheLockedError) -> dict[str
                             profile.userid if profile else "")
     offer_unfinished([b for b in batches if b.status in outbox.ACTIVE and b.pending],
                      args.profile)
-    return {**summary, "scope": scope}
+    return {**summary, "scope": scope, "withheld": []}   # the app's window says it
 
 
 def customers(args: argparse.Namespace) -> int:

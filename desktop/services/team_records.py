@@ -20,6 +20,7 @@ from desktop.services.team import team_call
 from desktop.services.workspace import Workspace
 
 PUSH_CHUNK = 1_000
+WITHHELD = "withheld"       # the progress phase of the server's sentence on what it withholds
 CUSTOMERS_PER_CALL = 100    # the team server's most `customer` values a page
 
 
@@ -55,7 +56,7 @@ class SharedRecords:
     def fetch(self, ws: Workspace, progress: ProgressCallback) -> int:
         """Copy the server's records this cache has not seen into it; returns how many. When
         the server withholds them (a salesperson's, until it knows whose customers are whose)
-        its sentence is the progress message and the next fetch asks again.
+        its sentence is the progress message (phase `WITHHELD`) and the next fetch asks again.
 
         A salesperson's server gives them only their own customers' records (`by_customer`),
         so a customer who became theirs since the last fetch may have older records below the
@@ -96,7 +97,7 @@ class SharedRecords:
                                   f" / {fetched:,} {self.noun_en} from the team server"))
             withheld = answer.get("withheld")
             if isinstance(withheld, str):      # a salesperson's, before the server knows whose
-                progress(Progress(self.phase, fetched, 0, withheld))
+                progress(Progress(WITHHELD, fetched, 0, withheld))
             if not isinstance(answer.get("next_after_id"), int):
                 return fetched
 
@@ -113,6 +114,19 @@ class SharedRecords:
             return None
         return {str(row[0]) for row in ws.cache.connection().execute(
             "SELECT DISTINCT external_userid FROM relation")}
+
+
+class Withheld:
+    """A progress callback keeping what the team server says it withholds from a fetch (a
+    salesperson's records before its first re-sync: it cannot tell yet whose customers are
+    whose), each sentence once."""
+
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+
+    def noted(self, event: Progress) -> None:
+        if event.phase == WITHHELD and event.text not in self.sentences:
+            self.sentences.append(event.text)
 
 
 def _token(ws: Workspace) -> str:

@@ -471,6 +471,15 @@ def test_before_its_first_resync_the_server_gives_a_salesperson_no_events_or_cha
         assert said == [why.format("暂不提供客户的行为事件", "gives you no behaviour events")]
         assert workspace.cache.get_meta("team_events_after_id", "0") == "0"
         workspace.close()
+        env = {**desktop_env(tmp_path), "TAGDESK_HOME": str(tmp_path / "seller")}
+        events_withheld = why.format("暂不提供客户的行为事件", "gives you no behaviour events")
+        synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+        assert synced.returncode == 0, synced.stderr
+        assert synced.stdout.splitlines()[1] == events_withheld    # after the summary line
+        as_json = tagdesk("sync", "--profile", "team", "--json", env=env, timeout=120)
+        assert as_json.returncode == 0, as_json.stderr
+        summary = json.loads(as_json.stdout.splitlines()[-1])
+        assert summary["withheld"] == [events_withheld] and summary["scope"] == "mine"
     finally:
         closed.stop()
 
