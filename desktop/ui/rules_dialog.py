@@ -100,6 +100,7 @@ class RulesDialog(QDialog):
         self.panel.setVisible(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.server_run)
@@ -109,6 +110,10 @@ class RulesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.panel)
         layout.addWidget(close)
+        # Tab as the eye reads the running row, then Close; the pilot box was made first
+        for before, after in ((self.simulate_button, self.pilot), (self.pilot, self.run_button),
+                              (self.run_button, close_button)):
+            QWidget.setTabOrder(before, after)
         self.new_button.clicked.connect(lambda: self.open_editor(new_rule()))
         self.edit_button.clicked.connect(self.edit_selected)
         self.duplicate_button.clicked.connect(self.duplicate_selected)

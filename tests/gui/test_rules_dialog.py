@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
 from desktop.services.audit import preview_batch_revert, run_revert
 from desktop.store import outbox
@@ -198,6 +198,32 @@ def test_the_chinese_intro_points_to_the_readme_in_chinese(
         assert words <= {"README", "JSON"}, words
     finally:
         translations.uninstall()
+
+
+def test_tab_goes_from_simulate_to_the_pilot_then_close_as_the_window_reads(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    dialog = _dialog_with_the_region_rule(qtbot, synced_context, tmp_path)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.run_button.setEnabled(True)                 # as after a simulation
+
+    def tabs_after(widget: QWidget, count: int) -> list[QWidget]:
+        found: list[QWidget] = []
+        while len(found) < count:
+            following = widget.nextInFocusChain()
+            assert following is not None
+            widget = following
+            if (widget.isVisible() and widget.isEnabled() and widget.window() is dialog
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and widget.focusProxy() is None):
+                found.append(widget)
+        return found
+
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    close = box.button(QDialogButtonBox.StandardButton.Close)
+    assert tabs_after(dialog.simulate_button, 3) == [dialog.pilot, dialog.run_button, close]
+    assert tabs_after(close, 1) == [dialog.new_button]
 
 
 def test_a_rules_expiry_shows_in_its_then_column(qtbot: Any, synced_context: Any,
