@@ -1134,19 +1134,28 @@ def _make_tool_window(window: QWidget) -> None:
 
 def _centre_on_parent(window: QWidget) -> None:
     """Place the window over the middle of its parent, inside the parent's screen (the
-    window manager put tool windows in a corner)."""
+    window manager put tool windows in a corner), its title bar and borders included: they
+    are taken to be the parent's, as the window has none before it is shown. A window taller
+    or wider than the screen shrinks to fit (the review window's 720 px and its title bar
+    left its last buttons below a 768 px screen)."""
     parent = window.parentWidget()
     if parent is None:
         return
     size = window.size() if window.testAttribute(Qt.WidgetAttribute.WA_Resized) \
         else window.sizeHint()
-    placed = QRect(QPoint(0, 0), size)
-    placed.moveCenter(parent.frameGeometry().center())
+    border = parent.frameGeometry().size() - parent.size()
     screen = parent.screen()
-    if screen is not None:
-        room = screen.availableGeometry()
-        placed.moveLeft(max(room.left(), min(placed.left(), room.right() + 1 - size.width())))
-        placed.moveTop(max(room.top(), min(placed.top(), room.bottom() + 1 - size.height())))
+    room = screen.availableGeometry() if screen is not None else None
+    if room is not None:
+        fitted = size.boundedTo(room.size() - border).expandedTo(window.minimumSizeHint())
+        if fitted != size:
+            window.resize(fitted)
+            size = fitted
+    placed = QRect(QPoint(0, 0), size + border)
+    placed.moveCenter(parent.frameGeometry().center())
+    if room is not None:
+        placed.moveLeft(max(room.left(), min(placed.left(), room.right() + 1 - placed.width())))
+        placed.moveTop(max(room.top(), min(placed.top(), room.bottom() + 1 - placed.height())))
     window.move(placed.topLeft())
 
 

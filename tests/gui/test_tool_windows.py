@@ -128,3 +128,14 @@ def test_a_tool_window_opens_centred_on_the_main_window_then_where_it_was_put(
     assert window.open_audit_viewer() is opened
     qtbot.waitExposed(opened)
     assert opened.pos() == QPoint(0, 20)
+
+
+def test_a_tool_window_bigger_than_the_screen_shrinks_to_fit_inside_it(
+        qtbot: Any, window: MainWindow) -> None:
+    """The review window is 1,100 × 720: at 1,366 × 768 its title bar pushed its last
+    buttons below the screen; the offscreen screen (800 × 600) is smaller still."""
+    room = window.screen().availableGeometry()
+    opened = window.open_autotag_review()
+    qtbot.waitExposed(opened)
+    assert room.contains(opened.frameGeometry()), (room, opened.frameGeometry())
+    assert opened.width() >= opened.minimumSizeHint().width()
