@@ -20,9 +20,11 @@ import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -1115,12 +1117,16 @@ def _make_tool_window(window: QWidget) -> None:
     """A separate top-level window (kept when closed, so reopening keeps its state and
     where it was put) that Esc and Ctrl+W (plus the platform's own Close keys) close, first
     shown centred on the main window. The widget the window chose to start with the focus
-    keeps it (a new window flag re-parents it, which drops it)."""
+    keeps it (a new window flag re-parents it, which drops it). In a window that is no
+    dialog, Enter presses the focused button too (Qt leaves that to dialogs)."""
     focused = window.focusWidget()
     window.setWindowFlag(Qt.WindowType.Window)
     if focused is not None:
         focused.setFocus()
     _centre_on_parent(window)
+    if not isinstance(window, QDialog):     # Enter presses the focused button, as in a dialog
+        for button in window.findChildren(QPushButton):
+            button.setAutoDefault(True)
     keys: dict[str, QKeySequence] = {}
     for sequence in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W"),
                      *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)):

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QPushButton, QWidget
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
@@ -75,3 +75,18 @@ def test_a_health_finding_shown_in_the_table_brings_the_main_window_forward(
         button.click()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     assert window.filter_bar.text() == health.filter_expression() != ""
+
+
+@pytest.mark.parametrize("opener", ["open_autotag_review", "open_audit_viewer"])
+def test_enter_presses_the_focused_button_of_a_tool_window(
+        qtbot: Any, window: MainWindow, opener: str) -> None:
+    """Tool windows that are no dialogs: Qt's buttons take Enter only in a dialog, so Enter
+    on 模拟, where the review window starts, did nothing."""
+    opened, _focused_at_start = _focused(qtbot, window, opener)
+    button = opened.findChild(QPushButton)
+    assert button is not None
+    pressed: list[bool] = []
+    button.clicked.connect(lambda: pressed.append(True))
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert pressed == [True]
