@@ -214,12 +214,15 @@ class TeamServer:
 
     def autotag_reviews(self, method: str, query: dict[str, list[str]],
                         body: dict[str, Any]) -> dict[str, Any]:
+        """Verdicts for any logged-in user; a salesperson reads those on their own relations
+        only (`customer_scope`)."""
         caller = self.authenticate({"access_token": _one(query, "access_token")})
+        owner = self._own(caller) if method == "GET" else None
         with self.connection() as conn, conn.transaction():
             if method == "GET":
                 return {"errcode": 0, "errmsg": "ok", **autotag_reviews.page(
                     conn, int(_number(query, "after_id") or 0),
-                    int(_number(query, "limit") or autotag_reviews.DEFAULT_PAGE))}
+                    int(_number(query, "limit") or autotag_reviews.DEFAULT_PAGE), owner)}
             return {"errcode": 0, "errmsg": "ok", **autotag_reviews.record(conn, caller, body)}
 
     def governance_call(self, action: str, method: str, query: dict[str, str],

@@ -7,7 +7,8 @@ who and when, so each desktop's learner trains on the whole team's reviews.
 `/tagdesk/v1/chats`; the ids optional); the server records the logged-in user and the time, and the tag under
 the name it has now (`review_names`: a desktop that has not synced since a rename sends the
 old one). `GET …?after_id=N&limit=L` pages them by id, oldest
-first, so a desktop fetches only what is new. Verdicts are appended, never changed: the
+first, so a desktop fetches only what is new; a salesperson gets the verdicts on their own
+relations only (`customer_scope`). Verdicts are appended, never changed: the
 latest verdict on a suggestion is the one that counts (a relayed revert of an auto-tagging batch
 adds `reverted` ones itself, `autotag_reverts.py`). (The keywords per tag are a kind of
 shared team setting, `autotag_keywords`, in `desktop.server.shared_settings`.)
@@ -103,9 +104,12 @@ def record(conn: Conn, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
     return {"stored": len(rows)}
 
 
-def page(conn: Conn, after_id: int, limit: int) -> dict[str, Any]:
-    """Verdicts with an id above `after_id`, oldest first."""
+def page(conn: Conn, after_id: int, limit: int, owner: str | None = None) -> dict[str, Any]:
+    """Verdicts with an id above `after_id`, oldest first; on `owner`'s relations only when
+    given (a salesperson, as the team journal's rows)."""
+    where, params = ("userid = %s", [owner]) if owner is not None else ("TRUE", [])
     return paging.after_id(conn, "autotag_review", {
         "ts": "extract(epoch FROM ts)::float8", "operator": "operator",
         "external_userid": "external_userid", "userid": "userid", "tag": "tag_name",
-        "verdict": "verdict", "msg_keys": "msg_keys"}, "reviews", after_id, limit, MAX_PAGE)
+        "verdict": "verdict", "msg_keys": "msg_keys"}, "reviews", after_id, limit, MAX_PAGE,
+        where, params)

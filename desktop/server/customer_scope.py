@@ -5,7 +5,8 @@ only the customers they follow, as WeCom itself lets them act: the relay answers
 user list with them alone, reads `externalcontact/list` and `batch/get_by_user` for their own
 userid only, shows a customer's detail only when they follow the customer (and then only their
 own follow record), tags only their own relations, and the team journal gives them only the
-rows on their own relations, its expiries, behaviour events and chats likewise (events of the
+rows on their own relations, its expiries, auto-tagging verdicts, behaviour events and
+chats likewise (events of the
 customers they follow, chats of their own conversations with them; `SQL_*` below). The
 customers a salesperson follows are read from the server's relation snapshot; until its first
 re-sync has filled it, a salesperson gets no events or chats (`withheld`), not the corp's.

@@ -328,6 +328,28 @@ def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
     assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(caught.value)
 
 
+def test_a_salesperson_reads_the_auto_tagging_verdicts_on_their_own_relations_only(
+    server: TeamServerProcess, corp: SandboxServer, session: Callable[[str], str]
+) -> None:
+    """Which customer got which tag is the journal's kind of record: scoped as its rows."""
+    own, theirs, shared, colleague = _customers(corp)
+    verdicts = [(SELLER, own, "accepted"), (OTHER_SELLER, theirs, "rejected"),
+                (colleague, shared, "accepted"), (SELLER, shared, "rejected")]
+    head = session(_head(corp))
+    stored = team_call("POST", server.url, REVIEWS, {"reviews": [
+        {"external_userid": customer, "userid": userid, "tag": "高意向", "verdict": verdict,
+         "msg_keys": []} for userid, customer, verdict in verdicts]}, {"access_token": head})
+    assert stored["stored"] == len(verdicts)
+
+    def listed(token: str) -> list[tuple[str, str, str]]:
+        return [(r["userid"], r["external_userid"], r["verdict"])
+                for r in _read(server.url, REVIEWS, token)["reviews"]]
+
+    assert listed(head)[-4:] == verdicts
+    assert [v for v in listed(session(SELLER)) if v in verdicts] == [verdicts[0], verdicts[3]]
+    assert {userid for userid, _, _ in listed(session(SELLER))} == {SELLER}
+
+
 def test_sales_see_all_lets_a_salesperson_read_the_corp(
     postgres: PostgresCluster, corp: SandboxServer, tmp_path: Path
 ) -> None:
@@ -345,11 +367,17 @@ def test_sales_see_all_lets_a_salesperson_read_the_corp(
             _message(OTHER_SELLER, theirs, "销售也能看全公司")]}, {"access_token": token})
         assert [(m["userid"], m["external_userid"]) for m in _read(
             open_server.url, CHATS, token)["messages"]] == [(OTHER_SELLER, theirs)]
+        team_call("POST", open_server.url, REVIEWS, {"reviews": [
+            {"external_userid": theirs, "userid": OTHER_SELLER, "tag": "高意向",
+             "verdict": "accepted", "msg_keys": []}]}, {"access_token": token})
+        assert [(r["userid"], r["external_userid"]) for r in _read(
+            open_server.url, REVIEWS, token)["reviews"]] == [(OTHER_SELLER, theirs)]
     finally:
         open_server.stop()
 
 
 EVENTS, CHATS = "tagdesk/v1/events", "tagdesk/v1/chats"
+REVIEWS = "tagdesk/v1/autotag/reviews"
 
 
 def _customers(corp: SandboxServer) -> tuple[str, str, str, str]:
