@@ -509,17 +509,19 @@ class AutoTagReviewWindow(QWidget):
                  .replace("%5", COUNTS.messages(simulation.training_messages))]
         for count in simulation.per_tag:
             trained = simulation.training.get(count.tag, TagTraining())
-            lines.append(self.tr("%1: %2, %3 would add, %4 already tagged · trained"
-                                 " on %5 for it (%6 with a confirmed tag, %7 by"
-                                 " accepted suggestions) and %8 against")
+            learnt = (self.tr("trained on %1 for it (%2 with a confirmed tag, %3 by accepted"
+                              " suggestions) and %4 against")
+                      .replace("%1", COUNTS.customers(trained.positives))
+                      .replace("%2", f"{trained.confirmed:,}")
+                      .replace("%3", f"{trained.positives - trained.confirmed:,}")
+                      .replace("%4", f"{trained.negatives:,}")) if trained.positives else (
+                self.tr("nothing learnt from your tags yet: no customer has it confirmed"))
+            lines.append(self.tr("%1: %2, %3 would add, %4 already tagged · %5")
                          .replace("%1", html.escape(count.label))
                          .replace("%2", COUNTS.customers(count.customers))
                          .replace("%3", f"{count.would_add:,}")
                          .replace("%4", f"{count.already:,}")
-                         .replace("%5", COUNTS.customers(trained.positives))
-                         .replace("%6", f"{trained.confirmed:,}")
-                         .replace("%7", f"{trained.positives - trained.confirmed:,}")
-                         .replace("%8", f"{trained.negatives:,}"))
+                         .replace("%5", learnt))
         lines.extend(f"<i>{html.escape(w)}</i>" for w in simulation.warnings)
         return "<br>".join(lines)
 

@@ -900,10 +900,6 @@
         <translation>Reading the chats…</translation>
     </message>
     <message>
-        <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
-        <translation>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</translation>
-    </message>
-    <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
         <translation>%1 accepted · %2 rejected · %3 reverted · %4 open</translation>
     </message>
@@ -944,6 +940,18 @@
             <numerusform>%1 customer message</numerusform>
             <numerusform>%1 customer messages</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>trained on %1 for it (%2 with a confirmed tag, %3 by accepted suggestions) and %4 against</source>
+        <translation>trained on %1 for it (%2 with a confirmed tag, %3 by accepted suggestions) and %4 against</translation>
+    </message>
+    <message>
+        <source>nothing learnt from your tags yet: no customer has it confirmed</source>
+        <translation>nothing learnt from your tags yet: no customer has it confirmed</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 would add, %4 already tagged · %5</source>
+        <translation>%1: %2, %3 would add, %4 already tagged · %5</translation>
     </message>
     <message>
         <source>Import chats</source>

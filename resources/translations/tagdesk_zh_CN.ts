@@ -890,10 +890,6 @@
         <translation>正在分析聊天记录…</translation>
     </message>
     <message>
-        <source>%1: %2, %3 would add, %4 already tagged · trained on %5 for it (%6 with a confirmed tag, %7 by accepted suggestions) and %8 against</source>
-        <translation>%1：%2，%3 个会新增，%4 个已有该标签 · 学习了有此标签的 %5（%6 位标签已确认，%7 位来自接受的建议）和 %8 位反例</translation>
-    </message>
-    <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
         <translation>已接受 %1 · 已拒绝 %2 · 已回滚 %3 · 待审阅 %4</translation>
     </message>
@@ -932,6 +928,18 @@
         <translation>
             <numerusform>%1 条客户消息</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>trained on %1 for it (%2 with a confirmed tag, %3 by accepted suggestions) and %4 against</source>
+        <translation>学习了有此标签的 %1（%2 位标签已确认，%3 位来自接受的建议）和 %4 位反例</translation>
+    </message>
+    <message>
+        <source>nothing learnt from your tags yet: no customer has it confirmed</source>
+        <translation>尚未从本企业的标签学习：还没有客户确认有此标签</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 would add, %4 already tagged · %5</source>
+        <translation>%1：%2，%3 个会新增，%4 个已有该标签 · %5</translation>
     </message>
     <message>
         <source>Import chats</source>

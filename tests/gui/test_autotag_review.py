@@ -483,7 +483,10 @@ def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_tra
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
     first = _simulate(qtbot, window)
     assert first.training["高意向"].positives == 0
-    assert "trained on 0 customers for it (0 with a confirmed tag" in window.summary.text()
+    assert re.search(r"意向程度:高意向: [\d,]+ customers, [\d,]+ would add, [\d,]+ already tagged"
+                     r" · nothing learnt from your tags yet: no customer has it confirmed$",
+                     window.summary.text())
+    assert "trained on 0 customers" not in window.summary.text()
     group = {sandbox.state.find_tag("意向程度", name) for name in ("高意向", "中意向", "低意向")}
     said = {(m.external_userid, m.userid) for m in chats.messages(synced_context.cache)}
     states = outbox.relation_states_by_key(synced_context.cache, said)
