@@ -740,8 +740,9 @@ class AutoTagReviewWindow(QWidget):
                         .replace("%2", COUNTS.lines(len(result.problems)))
                         .replace("%3", COUNTS.messages(result.valid)))
             else:
-                line = (self.tr("%1: %2 stored, %3 already stored, %4")
-                        .replace("%1", html.escape(result.path.name))
+                line = (self.tr("%1: %2 stored, %3 already stored, %4") if result.problems
+                        else self.tr("%1: %2 stored, %3 already stored"))
+                line = (line.replace("%1", html.escape(result.path.name))
                         .replace("%2", COUNTS.messages(result.imported))
                         .replace("%3", f"{result.duplicates:,}")
                         .replace("%4", COUNTS.lines(len(result.problems))))

@@ -923,6 +923,10 @@
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1: %2 stored, %3 already stored, %4</translation>
     </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored</source>
+        <translation>%1: %2 stored, %3 already stored</translation>
+    </message>
     <message numerus="yes">
         <source>…and %1 more</source>
         <translation>

@@ -913,6 +913,10 @@
         <source>%1: %2 stored, %3 already stored, %4</source>
         <translation>%1：已保存 %2，%3 条此前已保存，%4</translation>
     </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored</source>
+        <translation>%1：已保存 %2，%3 条此前已保存</translation>
+    </message>
     <message numerus="yes">
         <source>…and %1 more</source>
         <translation>

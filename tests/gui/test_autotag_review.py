@@ -327,6 +327,13 @@ def test_a_file_with_bad_lines_imports_nothing_until_the_valid_lines_are_chosen(
     assert imported.args[0].imported == 1
     assert chats.count(synced_context.cache) == before + 1
     assert not window.import_valid_button.isVisibleTo(window)
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text(json.dumps({**good, "text": "报价单发我一下"}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(clean)
+    assert window.summary.text().startswith("clean.jsonl: 1 messages stored, 0 already stored")
+    assert "problems" not in window.summary.text()          # no "0 lines with problems"
 
 
 def test_a_refused_file_s_lines_read_in_the_window_s_language_and_say_how_many_more(
