@@ -132,8 +132,8 @@ def retag_command(args: argparse.Namespace) -> int:
             emit_json(_plan_summary(plan, dry_run=args.dry_run))
             return EXIT_OK
         offer_unfinished(service.unfinished_batches(), args.profile)
-        if not confirm(f"确认修改 {plan.api_calls} 个客户关系？ / Change {plan.api_calls}"
-                        " relations?", args.yes):
+        if not confirm(_question(args, plan.api_calls, emptying=group is not None and not add),
+                       args.yes):
             return _declined(plan)
         batch_id = service.submit(plan, source="batch", description=_describe(args),
                                   pilot_size=args.pilot or 0)
@@ -155,6 +155,16 @@ def retag_command(args: argparse.Namespace) -> int:
             result = replace(result, api_calls=pilot.api_calls + result.api_calls,
                              elapsed_s=pilot.elapsed_s + result.elapsed_s)
     return _finish(args, result, out, plan)
+
+
+def _question(args: argparse.Namespace, relations: int, *, emptying: bool) -> str:
+    """What a retag asks before it runs; a group replaced with nothing to add is emptied, as
+    the window says."""
+    if emptying:
+        return (f"清空组 {args.replace_group}：从 {relations} 个客户关系上移除该组的所有标签，"
+                f"不添加任何标签？ / Empty the group {args.replace_group}: remove every tag of"
+                f" it from {relations} relations, adding none in its place?")
+    return f"确认修改 {relations} 个客户关系？ / Change {relations} relations?"
 
 
 def batches_command(args: argparse.Namespace) -> int:

@@ -176,6 +176,43 @@ def test_without_yes_and_without_a_terminal_it_refuses(cli: Cli, sandbox: Sandbo
     assert cli.batch_rows() == 0
 
 
+def test_replacing_a_group_with_nothing_to_add_asks_to_empty_it(
+    cli: Cli, sandbox: SandboxServer,
+) -> None:
+    """As the window asks: the group's tags only go. --yes runs it without a prompt; with no
+    terminal and no --yes it is refused."""
+    conn = sqlite3.connect(cli.cache)
+    try:
+        group = str(conn.execute("SELECT g.name FROM tag t JOIN tag_group g ON g.id = t.group_id"
+                                 " WHERE t.name = '高意向' AND t.deleted = 0").fetchone()[0])
+    finally:
+        conn.close()
+    calls = sandbox.stats.calls(MARK_TAG)
+    leader, follower = os.openpty()
+    try:
+        os.write(leader, b"n\n")
+        process = subprocess.run(
+            cli.command("retag", "--profile", "acme", "--filter", "高意向", "--replace-group",
+                        group),
+            stdin=follower, capture_output=True, text=True, timeout=120, env=cli.env)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert process.returncode == 0, process.stderr
+    assert f"清空组 {group}" in process.stderr
+    assert f"Empty the group {group}: remove every tag of it from" in process.stderr
+    assert sandbox.stats.calls(MARK_TAG) == calls and cli.batch_rows() == 0
+    refused = cli("retag", "--profile", "acme", "--filter", "高意向", "--replace-group", group)
+    _one_sentence(refused, "--yes")
+    assert sandbox.stats.calls(MARK_TAG) == calls and cli.batch_rows() == 0
+    emptied = cli("retag", "--profile", "acme", "--filter", "高意向", "--replace-group", group,
+                  "--yes", "--json")
+    assert emptied.returncode == 0, emptied.stderr
+    summary = _last_json(emptied.stdout)
+    assert summary["status"] == "done" and summary["applied"] == summary["planned"] > 0
+    assert "Empty the group" not in emptied.stderr
+
+
 def test_a_pilot_asks_before_the_rest_and_resume_finishes(
     cli: Cli, sandbox: SandboxServer,
 ) -> None:
