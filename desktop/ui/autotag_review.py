@@ -263,6 +263,7 @@ class AutoTagReviewWindow(QWidget):
         self.batch_id = ""
         self._accepted_for_plan: list[TagSuggestion] = []
         self._task: Task | None = None
+        self._simulate_had_focus = self._start_had_focus = False
         today = QDate.currentDate()
         self.since, self.until = QDateEdit(today.addDays(-DEFAULT_DAYS)), QDateEdit(today)
         for edit in (self.since, self.until):
@@ -492,11 +493,17 @@ class AutoTagReviewWindow(QWidget):
         self._say(lambda: html.escape(message_for(exc)))
 
     def _busy(self, busy: bool) -> None:
+        """While simulating, 模拟 waits and 取消 works; the keyboard focus 模拟 had (Enter)
+        comes back to it, not left on 导入聊天记录… where disabling it had moved it."""
+        if busy:
+            self._simulate_had_focus = self.simulate_button.hasFocus()
         self.simulate_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.progress_bar.setVisible(busy)
         if not busy:
             self._task = None
+            if self._simulate_had_focus:
+                self.simulate_button.setFocus()
 
     def _summary_html(self, simulation: Simulation) -> str:
         lines = [self.tr("<b>%1</b> from %2 · <b>%3</b>, %4 would add a tag ·"
@@ -673,6 +680,7 @@ class AutoTagReviewWindow(QWidget):
         if plan is None or not plan.api_calls or self.batch_id:
             return
         accepted, pilot, service = self._accepted_for_plan, self.pilot.value(), self.service
+        self._start_had_focus = self.start_button.hasFocus()
         self.start_button.setEnabled(False)
         self.preview_button.setEnabled(False)
         self.context.run_task(lambda _p, _c: service.submit(plan, accepted, pilot_size=pilot),
@@ -685,6 +693,8 @@ class AutoTagReviewWindow(QWidget):
         ids = frozenset(c.relation_id for c in plan.changes) if plan else frozenset()
         self.batch_progress.setVisible(True)
         self.batch_progress.start(batch_id, ids)
+        if self._start_had_focus:      # Start, now disabled, had left it in the pilot's size
+            self.batch_progress.focus_next_step()
         self.batchStarted.emit(batch_id)
 
     def _batch_through(self, _result: object) -> None:

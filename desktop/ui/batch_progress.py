@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -278,6 +279,8 @@ class BatchProgressPanel(QWidget):
         self.texts.say(self.counts, lambda: self._info_text(info))
 
     def _show_buttons(self, *, running: bool, result: BatchResult | None = None) -> None:
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
         waiting = result is not None and result.pending > 0 and result.status != outbox.CANCELLED
         self.pause_button.setVisible(running)
         self.continue_button.setVisible(waiting)
@@ -285,6 +288,18 @@ class BatchProgressPanel(QWidget):
         self.cancel_button.setVisible(running or waiting)
         self.retry_button.setVisible(not running and result is not None and result.failed > 0)
         self.show_button.setVisible(not running and bool(self.touched))
+        if had_focus:
+            self.focus_next_step()
+
+    def focus_next_step(self) -> None:
+        """The keyboard focus on the button pressed next: continue after a pilot, show the
+        rows when done, else pause (a hidden button would hand it to the window's first box,
+        or a pilot's size that a digit typed would change)."""
+        for button in (self.continue_button, self.show_button, self.retry_button,
+                       self.pause_button, self.cancel_button):
+            if button.isVisibleTo(self) and button.isEnabled():
+                button.setFocus()
+                return
 
     def _show_failures(self, result: BatchResult) -> None:
         self.failures.clear()

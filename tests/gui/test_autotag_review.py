@@ -214,6 +214,43 @@ def test_a_revert_of_the_window_s_batch_shows_its_rows_reverted_without_a_new_si
     assert "3 reverted" in window.preview.text()
 
 
+def test_the_focus_stays_on_simulate_through_a_simulation(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.simulate_button.setFocus()
+    qtbot.waitUntil(window.simulate_button.hasFocus, timeout=5000)
+    _simulate(qtbot, window)                 # 模拟 is disabled meanwhile: the focus moves on
+    assert QApplication.focusWidget() is window.simulate_button      # Enter simulates again
+
+
+def test_the_focus_follows_the_batch_from_start_to_continue_to_show(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:3]
+    _select(window, adds)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.accept_button.click()
+    window.pilot.setValue(1)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
+        window.preview_button.click()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.start_button.setFocus()
+    qtbot.waitUntil(window.start_button.hasFocus, timeout=5000)
+    panel = window.batch_progress
+    with qtbot.waitSignal(panel.pilotFinished, timeout=WAIT_MS):
+        window.start_button.click()
+    assert QApplication.focusWidget() is panel.continue_button     # not the pilot's size
+    with qtbot.waitSignal(panel.batchFinished, timeout=WAIT_MS):
+        panel.continue_button.click()
+    assert QApplication.focusWidget() is panel.show_button         # not the first date
+
+
 def test_the_a_and_r_keys_decide_and_move_down_the_list(
         qtbot: Any, window: AutoTagReviewWindow) -> None:
     _simulate(qtbot, window)
