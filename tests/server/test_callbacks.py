@@ -5,6 +5,7 @@ follower as probable operator); retries are journaled once; forged callbacks are
 from __future__ import annotations
 
 import csv
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -283,3 +284,41 @@ def test_customers_who_came_and_went_are_filtered_and_exported_by_a_desktop(
             ("customer_delete", tag_id, userid)]
     finally:
         cache.close()
+
+
+def test_a_callback_held_behind_a_relayed_write_is_handled_as_the_write_settles(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    """A phone's change to a relation whose relayed mark_tag has reached WeCom but not
+    settled waits for it; the write's settling wakes the worker (not its next poll, 5 s)."""
+    userid, customer, relayed = _untagged_relation(phone_sandbox)
+    phoned = next(t for t in sorted(phone_sandbox.state.tag_ids_by_name().values())
+                  if t != relayed and t not in phone_sandbox.state.relation_tag_ids(
+                      userid, customer))
+    device = log_in(callback_server.url, phone_sandbox, userid)
+    answers: list[object] = []
+    hold = phone_sandbox.hold_answers("externalcontact/mark_tag")
+    with team_client(callback_server.url, phone_sandbox, device.token) as client:
+        write = threading.Thread(target=lambda: answers.append(
+            client.mark_tag(userid, customer, add=[relayed])))
+        try:
+            write.start()
+            assert hold.applied.wait(20), "the relayed mark_tag never reached WeCom"
+            phone_sandbox.phone.mark(userid, customer, add=[phoned])
+            wait_for(lambda: _one(callback_server.db_url, "SELECT count(*) FROM callback_event"
+                                  " WHERE external_userid = %s AND status = 'pending'"
+                                  " AND attempts = 0", customer) == 1,
+                     timeout=15, what="the phone's callback, waiting for the write")
+            time.sleep(0.5)                   # the worker has looked and gone back to sleep
+        finally:
+            hold.release()
+            released = time.monotonic()
+            write.join(20)
+    assert len(answers) == 1
+    wait_for(lambda: _rows(callback_server.db_url, "source = 'callback' AND tag_id = %s"
+                           " AND external_userid = %s", phoned, customer),
+             timeout=15, what="the callback's journal row")
+    elapsed = time.monotonic() - released
+    assert elapsed < 2.5, elapsed
+    assert _rows(callback_server.db_url, "tag_id = %s AND external_userid = %s", relayed,
+                 customer)[0]["source"] == "relay"   # journaled once, by the relay
