@@ -296,11 +296,14 @@ def test_a_callback_held_behind_a_relayed_write_is_handled_as_the_write_settles(
                   if t != relayed and t not in phone_sandbox.state.relation_tag_ids(
                       userid, customer))
     device = log_in(callback_server.url, phone_sandbox, userid)
-    answers: list[object] = []
+    answered: list[str] = []
     hold = phone_sandbox.hold_answers("externalcontact/mark_tag")
     with team_client(callback_server.url, phone_sandbox, device.token) as client:
-        write = threading.Thread(target=lambda: answers.append(
-            client.mark_tag(userid, customer, add=[relayed])))
+        def tag() -> None:
+            client.mark_tag(userid, customer, add=[relayed])
+            answered.append(customer)
+
+        write = threading.Thread(target=tag)
         try:
             write.start()
             assert hold.applied.wait(20), "the relayed mark_tag never reached WeCom"
@@ -314,7 +317,7 @@ def test_a_callback_held_behind_a_relayed_write_is_handled_as_the_write_settles(
             hold.release()
             released = time.monotonic()
             write.join(20)
-    assert len(answers) == 1
+    assert answered == [customer]
     wait_for(lambda: _rows(callback_server.db_url, "source = 'callback' AND tag_id = %s"
                            " AND external_userid = %s", phoned, customer),
              timeout=15, what="the callback's journal row")
