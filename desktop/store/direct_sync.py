@@ -60,6 +60,13 @@ SUSPENDED = ("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AN
              f"(type = 'trigger' AND name IN ({', '.join('?' * len(SUSPENDED_TRIGGERS))})) OR"
              " (type = 'index' AND tbl_name IN ('relation', 'customer')))")
 RELATION_SET_KEY = "relation_set_version"  # what the suspended relation_set_insert bumps
+# Set on the writing connection while a first sync lasts. A page cache of 16 MB (64 MB
+# otherwise) writes the pages the sync has filled to the WAL while later pages are still
+# fetched, not all at its commit; and the commit does not copy them into the cache file
+# then (a checkpoint of 80 MB at 100,000 customers): the next write to the cache or its
+# closing does. Neither touches what a kill or a rollback leaves: the WAL's frames count
+# only from a commit on.
+FIRST_SYNC_PRAGMAS = {"cache_size": -16384, "wal_autocheckpoint": 0}
 
 
 Prepared = TypeVar("Prepared")
@@ -139,6 +146,10 @@ class DirectWrite(PageWriter):
         self._suspended = [str(sql) for _, _, sql in suspended]  # made again before the commit
         for kind, name, _ in suspended:
             conn.execute(f"DROP {kind} {name}")
+        self._pragmas = {name: int(conn.execute(f"PRAGMA {name}").fetchone()[0])
+                         for name in FIRST_SYNC_PRAGMAS}  # set again once it ends
+        for name, value in FIRST_SYNC_PRAGMAS.items():
+            conn.execute(f"PRAGMA {name} = {value}")
 
     @classmethod
     def begin(cls, cache: Cache, snap: Snapshot) -> DirectWrite | None:
@@ -263,12 +274,19 @@ class DirectWrite(PageWriter):
         customers = int(conn.execute(
             "SELECT count(DISTINCT external_userid) FROM relation").fetchone()[0])
         transaction, self._transaction = self._transaction, None
-        transaction.close()  # commits
+        try:
+            transaction.close()  # commits
+        finally:
+            self._restore_pragmas()
         return WriteResult(
             customers=customers, relations=len(self._ids), tags=len(snap.tags),
             groups=len(snap.groups), tag_links=self._links,
             observed_changes=len(tree_changes), elapsed_s=time.perf_counter() - started,
             renames=self._tree.renames)
+
+    def _restore_pragmas(self) -> None:
+        for name, value in self._pragmas.items():
+            self._conn.execute(f"PRAGMA {name} = {value}")
 
     def _check_thread(self) -> None:
         if threading.get_ident() != self._thread:
@@ -281,8 +299,11 @@ class DirectWrite(PageWriter):
                  tb: TracebackType | None) -> None:
         if self._transaction is not None:  # not written: roll it back
             failure = exc if exc is not None else RuntimeError("a sync left unwritten")
-            self._transaction.__exit__(type(failure), failure, tb)
-            self._transaction = None
+            try:
+                self._transaction.__exit__(type(failure), failure, tb)
+            finally:
+                self._transaction = None
+                self._restore_pragmas()
 
 
 def _customer_fields(c: PageCustomer) -> tuple[object, ...]:
