@@ -48,6 +48,7 @@ class KeywordsDialog(QDialog):
         self.status = QLabel(wordWrap=True)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
         self.save_button, self.close_button = QPushButton(), QPushButton()
+        self.save_button.setDefault(True)      # Enter saves; it added a row
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button):
             buttons.addWidget(button)

@@ -50,6 +50,7 @@ class EventsDialog(QDialog):
         self.path = QLineEdit()
         self.browse = QPushButton()
         self.import_button = QPushButton()
+        self.import_button.setDefault(True)    # Enter imports the file named; it chose another
         self.valid_button = QPushButton()
         self.valid_button.setVisible(False)
         self.cancel_button = QPushButton()

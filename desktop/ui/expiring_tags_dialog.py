@@ -84,6 +84,7 @@ class ExpiringTagsDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.status)
         layout.addWidget(close)
+        close.button(QDialogButtonBox.StandardButton.Close).setDefault(True)  # Enter removed tags
         self.remove_due_button.clicked.connect(self.remove_due)
         self.change_button.clicked.connect(self.ask_change)
         self.table.itemSelectionChanged.connect(

@@ -90,6 +90,7 @@ class ReconcileDialog(QDialog):
         self.tag = QLineEdit()
         self.skip_bad = QCheckBox()
         self.compare_button = QPushButton()
+        self.compare_button.setDefault(True)   # Enter compares; it opened the file chooser
         self.source_label, self.tag_label = QLabel(), QLabel()
         source_row = QHBoxLayout()
         source_row.addWidget(self.source, 1)

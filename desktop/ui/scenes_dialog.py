@@ -190,6 +190,7 @@ class ScenesDialog(QDialog):
         self.next_button.setVisible(page != REVIEW)
         self.next_button.setEnabled(page != CHOOSE or self.setup is not None)
         self.apply_button.setVisible(page == REVIEW)
+        (self.apply_button if page == REVIEW else self.next_button).setDefault(True)  # not Back
         self.apply_button.setEnabled(page == REVIEW and self.preview is not None
                                      and not self.preview.applied)
         self.allow_collisions.setVisible(page == REVIEW and self.preview is not None

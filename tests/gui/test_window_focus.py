@@ -90,3 +90,31 @@ def test_enter_presses_the_focused_button_of_a_tool_window(
     button.setFocus()
     qtbot.keyClick(button, Qt.Key.Key_Return)
     assert pressed == [True]
+
+
+ENTER_PRESSES = {  # the button Enter presses where no other has the focus: the step forward
+    "open_scenes": "Next", "open_events": "Import", "open_reconcile": "Compare",
+    "open_expiring_tags": "Close",          # never 立即移除到期标签: a batch, asked nothing
+}
+
+
+@pytest.mark.parametrize("opener", sorted(ENTER_PRESSES))
+def test_enter_in_a_dialog_presses_its_step_forward(
+        qtbot: Any, window: MainWindow, opener: str) -> None:
+    opened, _focused_at_start = _focused(qtbot, window, opener)
+    defaults = [b.text() for b in opened.findChildren(QPushButton)
+                if b.isDefault() and b.isVisible()]
+    assert defaults == [ENTER_PRESSES[opener]], (opener, defaults)
+
+
+def test_enter_in_the_keywords_dialog_saves(qtbot: Any, window: MainWindow) -> None:
+    review = window.open_autotag_review()
+    dialog = review.open_keywords()
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):
+        pass                                    # its keywords are read on a worker
+    dialog.add_row("VIP", "vip")
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.table.setFocus()
+    with qtbot.waitSignal(dialog.saved, timeout=15000):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
