@@ -10,7 +10,9 @@ by the next `prepare()`.
 
 The blob: a header (format, byte order, section sizes, CRC-32 of the rest), then the
 universe (a serialized roaring bitmap), the ids of relations whose customer has other
-relations in ascending order and, aligned, that customer's number (32-bit), then every
+relations in ascending order and, aligned, that customer's number (32-bit), then those
+numbers again at their relations' ids (32-bit each, the other ids' 0; none when the highest
+id is over twice the relations' count), then every
 relation's createtime (32-bit seconds) and, aligned, its id (32-bit), in ascending order, then the
 relations of each owner, then those of each state: the value's length (32-bit) and UTF-8
 bytes, the bitmap's size (32-bit) and the bitmap serialized.
@@ -36,10 +38,11 @@ from desktop.store.errors import CacheError
 
 log = logging.getLogger("tagdesk.store")
 
-FORMAT = b"TDRS3" + (b"L" if sys.byteorder == "little" else b"B")
-OLDER_FORMATS = (b"TDRS1", b"TDRS2")  # without the owners' or the states' relations
-_HEADER = struct.Struct("<6sQQQQQI")  # format, universe, shared count, relations, owners,
-# states, CRC
+FORMAT = b"TDRS4" + (b"L" if sys.byteorder == "little" else b"B")
+OLDER_FORMATS = (b"TDRS1", b"TDRS2", b"TDRS3")  # without the owners', the states' relations
+# or the customer numbers by relation id
+_HEADER = struct.Struct("<6sQQQQQQI")  # format, universe, shared count, numbers by id,
+# relations, owners, states, CRC
 _SIZE = struct.Struct("<I")
 RELATION_SET_KEY = "relation_set_version"  # bumped by triggers (cache migrations 16-25)
 
@@ -56,8 +59,9 @@ def encode(parts: Mapping[str, object]) -> bytes | None:
     times, ids = createtimes
     try:
         seconds = array("I", map(int, times))
-        sections = (array("I", shared.ids), array("I", shared.numbers), seconds,
-                    array("I", ids))
+        by_id = shared.numbers_by_id(2 * len(universe)) or array("I")
+        sections = (array("I", shared.ids), array("I", shared.numbers), array("I", by_id),
+                    seconds, array("I", ids))
     except OverflowError:
         return None
     if any(map(ne, times, seconds)):
@@ -65,9 +69,10 @@ def encode(parts: Mapping[str, object]) -> bytes | None:
     by_owner, by_state = _grouped(owners), _grouped(states)
     body = b"".join((universe.serialize(), *(section.tobytes() for section in sections),
                      by_owner, by_state))
-    header = _HEADER.pack(FORMAT, len(body) - 4 * (2 * len(shared.ids) + 2 * len(ids))
-                          - len(by_owner) - len(by_state), len(shared.ids), len(ids),
-                          len(by_owner), len(by_state), zlib.crc32(body))
+    header = _HEADER.pack(FORMAT, len(body) - 4 * (2 * len(shared.ids) + len(by_id)
+                                                   + 2 * len(ids))
+                          - len(by_owner) - len(by_state), len(shared.ids), len(by_id),
+                          len(ids), len(by_owner), len(by_state), zlib.crc32(body))
     return header + body
 
 
@@ -76,26 +81,30 @@ def decode(blob: bytes) -> dict[str, object] | None:
     createtime stay arrays: sliced into bitmaps, searched and iterated as they are."""
     if len(blob) < _HEADER.size:
         return None
-    form, universe_size, shared_count, count, owners_size, states_size, crc = (
+    form, universe_size, shared_count, by_id_count, count, owners_size, states_size, crc = (
         _HEADER.unpack_from(blob))
     body = memoryview(blob)[_HEADER.size:]
-    if (form != FORMAT or len(body) != universe_size + 4 * (2 * shared_count + 2 * count)
+    if (form != FORMAT or len(body) != universe_size + 4 * (2 * shared_count + by_id_count
+                                                             + 2 * count)
             + owners_size + states_size or zlib.crc32(body) != crc):
         return None
-    sizes = (universe_size, 4 * shared_count, 4 * shared_count, 4 * count, 4 * count,
-             owners_size, states_size)
+    sizes = (universe_size, 4 * shared_count, 4 * shared_count, 4 * by_id_count, 4 * count,
+             4 * count, owners_size, states_size)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    universe_bytes, keys, numbers, times, ids, by_owner, by_state = (
+    universe_bytes, keys, numbers, by_id, times, ids, by_owner, by_state = (
         body[start:start + size] for start, size in zip(starts, sizes, strict=True))
     try:
         universe = FrozenBitMap.deserialize(bytes(universe_bytes))
         owners, states = _ungrouped(by_owner), _ungrouped(by_state)
     except (ValueError, struct.error, UnicodeDecodeError):
         return None
-    if len(universe) != count:
+    shared_ids = _array("I", keys)
+    if len(universe) != count or (by_id_count and shared_ids and shared_ids[-1] >= by_id_count):
         return None
     order = _array("I", ids)
-    return {"universe": universe, "shared": CustomerMap(_array("I", keys), _array("I", numbers)),
+    shared = CustomerMap(shared_ids, _array("I", numbers),
+                         by_id=_array("I", by_id) if by_id_count else None)
+    return {"universe": universe, "shared": shared,
             "createtimes": (_array("I", times), order), "order:createtime": order,
             "owners": owners, "states": states}
 

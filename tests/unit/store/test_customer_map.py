@@ -35,7 +35,10 @@ def test_the_stored_and_the_built_map_count_alike(monkeypatch: pytest.MonkeyPatc
               for relation, number in owner.items() if counts[relation] > 1}
     built = CustomerMap.of(shared)
     stored = CustomerMap(array("I", built.ids), array("I", built.numbers))
-    assert stored == built
+    by_id = built.numbers_by_id(len(owner) + 1)
+    assert by_id is not None and built.numbers_by_id(max(shared)) is None  # ids too sparse
+    indexed = CustomerMap(array("I", built.ids), array("I", built.numbers), by_id=by_id)
+    assert stored == built == indexed
     rng = random.Random(3)
     every = list(owner)
     for size in (0, 1, 10, 300, 2000, len(every)):
@@ -43,3 +46,5 @@ def test_the_stored_and_the_built_map_count_alike(monkeypatch: pytest.MonkeyPatc
         expected = len({owner[relation] for relation in relations})
         assert built.customers_in(relations) == expected, size
         assert stored.customers_in(relations) == expected, size
+        assert indexed.customers_in(relations) == expected, size
+    assert indexed._lookup is None  # counted by id, without the dictionary

@@ -11,7 +11,8 @@ from types import ModuleType
 import pytest
 from pyroaring import FrozenBitMap
 
-from desktop.store import filter_sql, filter_stored
+from desktop.store import customer_map, filter_sql, filter_stored
+from desktop.store.customer_map import CustomerMap
 from desktop.store.db import Cache
 from desktop.store.filter_engine import RELATION_SET_KEY, FilterEngine
 from desktop.store.filter_index import RELATION_SET_PARTS
@@ -102,6 +103,20 @@ def test_a_just_opened_cache_counts_from_the_stored_map_as_sql_does(
         assert index is not None and index.knows_customers() and index.has("createtimes")
         assert not index.primed  # from bitmaps, without preparing
         _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+
+
+def test_a_just_opened_map_counts_customers_by_relation_id_without_a_dictionary(
+        path: Path, bench: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(customer_map, "FEW_LOOKUPS", 0)  # as with tens of thousands listed
+    with Cache(path) as cache:
+        FilterEngine(cache).prepare()
+    opened, engine = _just_opened(path)
+    with opened:
+        _assert_answers_as_sql(engine, opened, [*bench.FILTERS, *MORE])
+        index = engine._index
+        assert index is not None and index.knows_customers()
+        shared = index.carried()["shared"]
+        assert isinstance(shared, CustomerMap) and shared._lookup is None
 
 
 def test_a_text_filter_searches_in_sql_and_counts_customers_from_the_stored_map(
