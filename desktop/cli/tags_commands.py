@@ -61,6 +61,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rename = tags.add_parser("rename", help="rename a tag or a group")
     rename.add_argument("item", metavar="TAG")
     rename.add_argument("new_name", metavar="NEW")
+    rename.add_argument("--reason", default="", metavar="TEXT",
+                        help="why, kept in the journal (a team's rename request's reason)")
     rename.set_defaults(handler=_guarded(tags_rename))
     move = tags.add_parser("move", help="put a tag or group before or after a sibling")
     move.add_argument("item", metavar="TAG")
@@ -269,7 +271,7 @@ def tags_rename(args: argparse.Namespace) -> int:
     admin = _service(args, write=True)
     with admin.ws:
         item = _refs(admin).item(args.item)
-        changes = admin.rename(item.id, args.new_name)
+        changes = admin.rename(item.id, args.new_name, reason=args.reason)
         renamed = _refs(admin).item(item.id)
     respell_filters(args, admin.ws.profile.name, changes.renames)
     say(f"已改名 {item.path} → {renamed.path} / Renamed {item.path} to {renamed.path}")

@@ -362,9 +362,10 @@ class TagAdminService(TagCatalog):
         return CreatedTag(info, ChangeSet(tags_changed=True, journal_appended=True,
                                           batch_id=batch_id))
 
-    def rename(self, item_id: str, new_name: str) -> ChangeSet:
+    def rename(self, item_id: str, new_name: str, *, reason: str = "") -> ChangeSet:
         """Rename a corp tag or group; the name is checked against its siblings first. The
-        change set carries the `Rename` the filters naming it are respelled with."""
+        change set carries the `Rename` the filters naming it are respelled with. `reason`
+        goes with a team profile's rename (a request's 申请理由) and on the journal's row."""
         tag = self._tag_row(item_id)
         if tag is not None:
             group = self._group_row(tag.group_id)
@@ -387,7 +388,7 @@ class TagAdminService(TagCatalog):
         client = self._wecom(batch_id)
         edit = client.edit_corp_tag if group.strategy_id is None else client.edit_strategy_tag
         try:
-            edit(item_id, name=check.normalized)
+            edit(item_id, name=check.normalized, reason=reason)
         except WeComError as exc:
             raise self._refusal(exc, [item_id], old, group.strategy_id) from None
         with self.cache.write() as conn:
@@ -395,7 +396,7 @@ class TagAdminService(TagCatalog):
             shown_group = check.normalized if kind == "group" else group_name
             journal.append(conn, [self._entry(
                 f"{kind}_rename", batch_id, item_id, check.normalized, shown_group,
-                before={"name": old}, after={"name": check.normalized},
+                before={"name": old}, after={"name": check.normalized}, reason=reason.strip(),
             )])
             follow_renames(conn, [rename])
             bump_data_version(self.cache, conn, names_only=True)
@@ -625,10 +626,11 @@ class TagAdminService(TagCatalog):
     def _entry(
         self, action: str, batch_id: str, item_id: str, name: str, group_name: str,
         *, before: dict[str, object] | None = None, after: dict[str, object] | None = None,
+        reason: str = "",
     ) -> journal.JournalEntry:
         return journal.JournalEntry(
             operator=self.ws.operator, action=action, source=SOURCE, batch_id=batch_id,
-            tag_id=item_id, tag_name=name, group_name=group_name,
+            tag_id=item_id, tag_name=name, group_name=group_name, reason=reason,
             before=json.dumps(before, ensure_ascii=False) if before is not None else "",
             after=json.dumps(after, ensure_ascii=False) if after is not None else "",
         )

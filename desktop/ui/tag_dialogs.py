@@ -347,12 +347,18 @@ class RenameDialog(_SaveDialog):
         self.name_edit = QLineEdit(current_name)
         self.name_edit.selectAll()
         self.form.addRow(self.tr("New name"), self.name_edit)
+        self.reason_edit: QLineEdit | None = None
         if request:      # a team's threshold: the server makes it an approval request
             note = QLabel(self.tr("The tag is on more customers than the team lets you rename"
                                   " alone: TagDesk sends administrators a request, and the name"
                                   " stays until one approves it."))
             note.setWordWrap(True)
             self.form.addRow(note)
+            self.reason_edit = QLineEdit()   # the requester says why, as 申请删除 does
+            self.reason_edit.setMaxLength(DeletionRequestDialog.MAX_REASON_CHARS)
+            self.reason_edit.setPlaceholderText(self.tr("Why rename it (optional, shown to the"
+                                                        " administrators)"))
+            self.form.addRow(self.tr("Reason:"), self.reason_edit)
         self._others = (service.group_names(exclude=item_id, strategy_id=strategy_id) if is_group
                         else service.tag_names_in_group(group_id, exclude=item_id))
         self._is_group = is_group
@@ -372,7 +378,8 @@ class RenameDialog(_SaveDialog):
 
     def work(self) -> Callable[[], ChangeSet]:
         item_id, name = self.item_id, self.name_edit.text()
-        return lambda: self.service.rename(item_id, name)
+        reason = self.reason_edit.text().strip() if self.reason_edit is not None else ""
+        return lambda: self.service.rename(item_id, name, reason=reason)
 
 
 class AbbreviationDialog(_SaveDialog):

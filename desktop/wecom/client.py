@@ -189,9 +189,12 @@ class WeComClient:
         group = data.get("tag_group")
         return TagGroup.from_api(group if isinstance(group, Mapping) else {})
 
-    def edit_corp_tag(self, id: str, name: str | None = None, order: int | None = None) -> None:
-        """Rename and/or reorder a tag or a group (``id`` may be either)."""
-        self._post("externalcontact/edit_corp_tag", _edit_body(id, name, order),
+    def edit_corp_tag(self, id: str, name: str | None = None, order: int | None = None,
+                      *, reason: str = "") -> None:
+        """Rename and/or reorder a tag or a group (``id`` may be either). `reason` goes to a
+        team server only (its journal and rename requests), never to WeCom."""
+        self._post("externalcontact/edit_corp_tag",
+                   self._with_reason(_edit_body(id, name, order), reason),
                    Effect.IDEMPOTENT_WRITE)
 
     def del_corp_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = (),
@@ -265,10 +268,12 @@ class WeComClient:
         return parsed if parsed.strategy_id else replace(parsed, strategy_id=strategy_id)
 
     def edit_strategy_tag(
-        self, id: str, name: str | None = None, order: int | None = None
+        self, id: str, name: str | None = None, order: int | None = None, *, reason: str = ""
     ) -> None:
-        """Rename and/or reorder a rule-group tag or tag group (``id`` may be either)."""
-        self._post("externalcontact/edit_strategy_tag", _edit_body(id, name, order),
+        """Rename and/or reorder a rule-group tag or tag group (``id`` may be either);
+        `reason` as for :meth:`edit_corp_tag`."""
+        self._post("externalcontact/edit_strategy_tag",
+                   self._with_reason(_edit_body(id, name, order), reason),
                    Effect.IDEMPOTENT_WRITE)
 
     def del_strategy_tag(self, tag_ids: Sequence[str] = (), group_ids: Sequence[str] = (),
@@ -279,7 +284,10 @@ class WeComClient:
 
     def _del_body(self, tag_ids: Sequence[str], group_ids: Sequence[str],
                   reason: str) -> dict[str, Any]:
-        body = _del_body(tag_ids, group_ids)
+        return self._with_reason(_del_body(tag_ids, group_ids), reason)
+
+    def _with_reason(self, body: dict[str, Any], reason: str) -> dict[str, Any]:
+        """A tree write's body with TagDesk's `reason` for a team server (none for WeCom)."""
         if reason.strip() and self.relays_to_team:
             body["reason"] = reason.strip()
         return body

@@ -3289,6 +3289,14 @@
         <source>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</source>
         <translation>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</translation>
     </message>
+    <message>
+        <source>Why rename it (optional, shown to the administrators)</source>
+        <translation>Why rename it (optional, shown to the administrators)</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
 </context>
 <context>
     <name>ReportsWindow</name>

@@ -3255,6 +3255,14 @@
         <source>The tag is on more customers than the team lets you rename alone: TagDesk sends administrators a request, and the name stays until one approves it.</source>
         <translation>使用该标签的客户数超过团队允许你直接改名的上限：TagDesk 会向管理员提交申请，批准之前名称不变。</translation>
     </message>
+    <message>
+        <source>Why rename it (optional, shown to the administrators)</source>
+        <translation>为什么改名（可选，管理员审批时可见）</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>申请理由：</translation>
+    </message>
 </context>
 <context>
     <name>ReportsWindow</name>

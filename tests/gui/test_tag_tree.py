@@ -853,3 +853,47 @@ def test_a_rename_that_becomes_a_request_says_so_before_it_is_sent(
         dialog.reject()
     assert titles == {"head": ("Request a rename", True), "head, under": ("Rename", False),
                       "admin": ("Rename", False)}
+
+
+def test_a_rename_request_carries_the_reason_typed_in_its_window(
+    qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """申请改名 has the one-line reason 申请删除 has, sent with the request as its 申请理由;
+    a plain rename has none."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    marketing = departments["市场部"]
+    head = Actor("dongfangwei", managed=frozenset({marketing}),
+                 departments=frozenset({marketing}))
+    service = view.model.service
+    sent: list[tuple[str, str, str]] = []
+
+    def server_answers(item_id: str, new_name: str, *, reason: str = "") -> ChangeSet:
+        sent.append((item_id, new_name, reason))
+        raise WeComError(TEAM_APPROVAL_REQUIRED, "改名标签需要管理员批准，已提交申请 #5，等待管理员"
+                         "批准 / Renaming a tag needs an administrator's approval; request #5"
+                         " was sent to the administrators", "externalcontact/edit_corp_tag")
+
+    monkeypatch.setattr(service, "rename", server_answers)
+    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
+    tag_id = sandbox.state.find_tag("MKT-活动", "2025秋季展会")
+    view.set_rules(TeamRules(Policy(rename_threshold=10), chart, head))
+    assert view.select_key(f"tag:{tag_id}")
+    view.rename_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, RenameDialog), timeout=10000)
+    dialog = view.dialog
+    assert isinstance(dialog, RenameDialog) and dialog.reason_edit is not None
+    dialog.name_edit.setText("2025秋季展会（华东）")
+    dialog.reason_edit.setText(" 只办了华东场 ")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(sent), timeout=10000)
+    assert sent == [(tag_id, "2025秋季展会（华东）", "只办了华东场")]
+
+    view.set_rules(TeamRules(Policy(rename_threshold=10), chart, Actor("shenyingyi", admin=True)))
+    view.dialog = None
+    assert view.select_key(f"tag:{tag_id}")
+    view.rename_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, RenameDialog), timeout=10000)
+    assert isinstance(view.dialog, RenameDialog) and view.dialog.reason_edit is None
+    view.dialog.reject()

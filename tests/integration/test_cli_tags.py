@@ -95,10 +95,12 @@ def test_add_rename_move_and_delete_a_tag_are_journaled(tags: Cli, corp: Sandbox
     assert corp.state.find_tag("行业类型", "教育/K12/高中") == data["id"]
     assert data["path"] == "行业类型/教育/K12/高中" and data["strategy_id"] is None
 
-    renamed, data = run(tags, "rename", "行业类型/教育/K12/高中", "教育/K12/高级中学")
+    renamed, data = run(tags, "rename", "行业类型/教育/K12/高中", "教育/K12/高级中学",
+                        "--reason", "与学段名称一致")
     assert renamed.returncode == 0, renamed.stderr
     assert data["old_name"] == "教育/K12/高中" and data["name"] == "教育/K12/高级中学"
     assert corp.state.find_tag("行业类型", "教育/K12/高级中学") == data["id"]
+    assert [row["reason"] for row in journal(tags, "tag_rename")] == ["与学段名称一致"]
 
     refund, won = corp.state.find_tag("客户阶段", "已退款"), corp.state.find_tag("客户阶段", "已成交")
     assert refund and won and corp.state.tag_order(refund) < corp.state.tag_order(won)

@@ -569,11 +569,15 @@ def test_renaming_a_tag_on_many_customers_needs_approval(
     session = clients["admin"].get_token()
     _set_policy(server, session, rename_threshold=len(customers) - 1)
     try:
-        asked = _refused(lambda: clients["head_mkt"].edit_corp_tag(tag, name="抖音直播"),
-                         TEAM_APPROVAL_REQUIRED)
+        asked = _refused(lambda: clients["head_mkt"].edit_corp_tag(
+            tag, name="抖音直播", reason=" 渠道改做直播 "), TEAM_APPROVAL_REQUIRED)
         assert f"{len(customers)} 位客户" in asked.message_zh
         assert corp.state.find_tag("MKT-渠道", "抖音") == tag
         approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+        listed = requests.get(f"{server.url}tagdesk/v1/governance/approvals", timeout=30,
+                              params={"access_token": session}).json()["approvals"]
+        assert [(a["kind"], a["reason"]) for a in listed if a["id"] == approval_id] == [
+            ("rename_tag", "渠道改做直播")]     # the requester's 申请理由, as a deletion's
         challenge, code = _challenge(server, corp, session, people["admin"], approval_id)
         done = _governance(server, session, f"approvals/{approval_id}/approve",
                            {"challenge_id": challenge, "code": code})
