@@ -13,6 +13,21 @@ from datetime import datetime
 EARLIEST, LATEST = 946_684_800.0, 4_102_444_800.0   # 2000-01-01 .. 2100-01-01 UTC
 
 
+_JSON_PROBLEMS = {  # Python's reasons, said in both languages (its words are English only)
+    "Expecting value": ("这里缺少一个值", "a value is missing here"),
+    "Invalid control character at": (
+        "文本里有未转义的换行或制表符，或文本缺少右引号",
+        "a raw line break or tab inside a text, or a text without its closing quote"),
+    "Unterminated string starting at": ("文本缺少右引号", "a text without its closing quote"),
+    "Expecting ',' delimiter": ("缺少逗号", "a comma is missing"),
+    "Expecting ':' delimiter": ("缺少冒号", "a colon is missing"),
+    "Expecting property name enclosed in double quotes": (
+        "字段名要用英文双引号括起来", "a field name must be in double quotes"),
+    "Extra data": ("一行只能有一个 JSON 对象", "more than one JSON value on the line"),
+    "Invalid \\escape": ("反斜杠 \\ 后的转义无效", "an invalid escape after a backslash"),
+}
+
+
 class BadLine(Exception):
     """Why a line or a value cannot be read, in both languages."""
 
@@ -32,8 +47,9 @@ def json_line(raw: bytes, max_bytes: int) -> object:
         raise BadLine("不是 UTF-8 文本（二进制内容？）", "not UTF-8 text (binary content?)"
                       ) from None
     except json.JSONDecodeError as exc:
-        raise BadLine(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）",
-                      f"not valid JSON (column {exc.colno}: {exc.msg})") from None
+        zh, en = _JSON_PROBLEMS.get(exc.msg, ("", exc.msg))
+        raise BadLine(f"不是有效的 JSON（第 {exc.colno} 列{'：' + zh if zh else ''}）",
+                      f"not valid JSON (column {exc.colno}: {en})") from None
     except RecursionError:
         raise BadLine("JSON 嵌套过深", "JSON nested too deeply") from None
 
