@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,19 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _gui_collector: list[Any] = []      # the process's GuiThreadCollector, once Qt runs in it
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The processes a run starts (xdist workers, `tagdesk` commands, team servers) keep the
+    bytecode they compile in one folder of the run, as an installed app has its bytecode
+    compiled: where PYTHONDONTWRITEBYTECODE is set, each of them compiled every module it
+    imports again, about half of a typical command's time. Nothing is written into the tree."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    folder = tempfile.mkdtemp(prefix="tagdesk-pycache-")
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)
