@@ -73,7 +73,7 @@ from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
-from desktop.ui.i18n import is_english
+from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import relabel, retranslate_in_place
 from desktop.ui.summary_area import SummaryArea
@@ -529,7 +529,7 @@ class AutoTagReviewWindow(QWidget):
                          .replace("%3", f"{count.would_add:,}")
                          .replace("%4", f"{count.already:,}")
                          .replace("%5", learnt))
-        lines.extend(f"<i>{html.escape(w)}</i>" for w in simulation.warnings)
+        lines.extend(f"<i>{html.escape(in_ui_language(w))}</i>" for w in simulation.warnings)
         return "<br>".join(lines)
 
     # -- review ---------------------------------------------------------------------------

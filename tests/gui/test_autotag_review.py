@@ -590,7 +590,25 @@ def test_a_long_summary_scrolls_and_leaves_the_table_room_at_800_by_600(
     assert window.height() <= 600
     assert window.table.viewport().height() >= 6 * rows
     assert window.summary_area.height() < window.summary.height()   # the rest scrolls
-    assert simulation.warnings[-1] in window.summary.text()
+    chinese, _english = simulation.warnings[-1].split(" / ")
+    assert chinese in window.summary.text()
+
+
+def test_keyword_warnings_read_in_the_window_s_language_only(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    autotag_keywords.save(synced_context.cache, {"OPS-售后:需上门": ["上门"]})
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        simulation = _simulate(qtbot, window)
+        [warning] = [w for w in simulation.warnings if "需上门" in w and "只有 1 个" in w]
+        chinese, english = warning.split(" / ")
+        assert chinese in window.summary.text() and english not in window.summary.text()
+        translations.install(ENGLISH)
+        qtbot.waitUntil(lambda: english in window.summary.text(), timeout=5000)
+        assert chinese not in window.summary.text()
+    finally:
+        translations.uninstall()
 
 
 def test_saving_keywords_of_a_name_that_is_no_tag_says_so_with_the_nearest_names(
