@@ -57,7 +57,7 @@ from desktop.ui.audit_model import (
     lines_operators,
     time_text,
 )
-from desktop.ui.batch_progress import BatchProgressPanel
+from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
@@ -292,7 +292,7 @@ class AuditViewer(QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.texts.say(self.notice, lambda: f"<span style='color:#d4380d'>"
-                       f"{html.escape(str(exc))}</span>")
+                       f"{html.escape(message_for(exc))}</span>")
 
     # -- selection and detail --------------------------------------------------------------
 

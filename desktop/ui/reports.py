@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.ui.audit_model import LABELS
+from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
@@ -72,7 +73,7 @@ class ReportsWindow(QWidget):
         self._build()
         self.texts = retranslate_in_place(self, self.retranslate)
         self.failed.connect(
-            lambda exc: self.texts.say(self.notice, lambda: html.escape(str(exc))))
+            lambda exc: self.texts.say(self.notice, lambda: html.escape(message_for(exc))))
         context.changed.connect(self._on_changed)
         self._load_groups()
         self.refresh()

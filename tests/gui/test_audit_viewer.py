@@ -269,6 +269,17 @@ def test_export_of_the_current_view_round_trips(
     assert ids == sorted(shown)
 
 
+def test_an_export_that_cannot_be_written_says_why_in_the_window_s_language(
+    qtbot: Any, viewer: AuditViewer, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file, not a folder", encoding="utf-8")
+    viewer.export_to(not_a_folder / "log.xlsx")
+    qtbot.waitUntil(lambda: "无法写入" in viewer.notice.text(), timeout=10000)
+    assert "Cannot write" not in viewer.notice.text()
+    assert "请换一个文件夹或文件名" in viewer.notice.text()
+
+
 def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
     bar = viewer.filters
     ws = viewer.context.workspace
