@@ -437,8 +437,14 @@ class AutoTagReviewWindow(QWidget):
 
     # -- simulation -----------------------------------------------------------------------
 
-    def run_simulation(self) -> Task:
-        """Simulate on the chosen window and tags (a worker; progress, cancel)."""
+    def run_simulation(self) -> Task | None:
+        """Simulate on the chosen window and tags (a worker; progress, cancel); a window
+        that ends before it starts is refused with why (it read nothing and said nothing)."""
+        if self.since.date() > self.until.date():
+            self._say(lambda: self.tr("The time window ends before it starts: choose a first"
+                                      " day on or before %1.")
+                      .replace("%1", self.until.date().toString("yyyy-MM-dd")))
+            return None
         since = _start_of(self.since.date())
         until = _start_of(self.until.date().addDays(1))
         tags = [t.strip() for t in self.tags.text().replace("，", ",").split(",") if t.strip()]

@@ -896,6 +896,10 @@
         <translation>Start</translation>
     </message>
     <message>
+        <source>The time window ends before it starts: choose a first day on or before %1.</source>
+        <translation>The time window ends before it starts: choose a first day on or before %1.</translation>
+    </message>
+    <message>
         <source>Reading the chats…</source>
         <translation>Reading the chats…</translation>
     </message>

@@ -886,6 +886,10 @@
         <translation>开始</translation>
     </message>
     <message>
+        <source>The time window ends before it starts: choose a first day on or before %1.</source>
+        <translation>时间范围的结束早于开始：请选择不晚于 %1 的开始日期。</translation>
+    </message>
+    <message>
         <source>Reading the chats…</source>
         <translation>正在分析聊天记录…</translation>
     </message>

@@ -251,6 +251,18 @@ def test_the_focus_follows_the_batch_from_start_to_continue_to_show(
     assert QApplication.focusWidget() is panel.show_button         # not the first date
 
 
+def test_a_time_window_that_ends_before_it_starts_is_refused_with_why(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    window.since.setDate(QDate(2026, 12, 10))
+    window.until.setDate(QDate(2026, 12, 6))
+    simulated: list[Any] = []
+    window.simulated.connect(simulated.append)
+    assert window.run_simulation() is None
+    assert "ends before it starts" in window.summary.text() and "2026-12-06" in window.summary.text()
+    qtbot.wait(200)
+    assert simulated == [] and window.simulate_button.isEnabled()
+
+
 def test_the_a_and_r_keys_decide_and_move_down_the_list(
         qtbot: Any, window: AutoTagReviewWindow) -> None:
     _simulate(qtbot, window)
