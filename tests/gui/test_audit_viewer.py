@@ -4,6 +4,7 @@ prints for the same criteria; batches, detail, jump, copy, export and revert."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import threading
 import time
@@ -39,11 +40,30 @@ from desktop.ui.i18n import CHINESE, Translations
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def journal_context(synced_context: Any, sandbox: Any, gui_home: Path) -> Any:
-    """A context whose journal holds batches, changes seen at sync and a tree edit."""
-    ws = synced_context.workspace
-    tagging = synced_context.tagging
+@pytest.fixture(scope="module")
+def _synced_template(_synced_template: Path,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's synced corp and cache, and then a journal that holds batches, changes
+    seen at sync and a tree edit: made once for the module, each test starts from copies."""
+    from desktop.sandbox import SandboxServer
+    from tests.gui.conftest import PROFILE, _profile, _sandbox_config
+
+    root = tmp_path_factory.mktemp("journal-template")
+    shutil.copytree(_synced_template / "sandbox", root / "sandbox")
+    shutil.copytree(_synced_template / "home" / "profiles" / PROFILE,
+                    root / "home" / "profiles" / PROFILE)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TAGDESK_HOME", str(root / "home"))
+        env.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+        env.setenv("XDG_DATA_HOME", str(root / "xdg"))
+        with (SandboxServer(_sandbox_config(root / "sandbox")) as sandbox,
+              Workspace(root / "home", _profile(sandbox), sandbox.secret) as ws):
+            _write_journal(ws, sandbox, root / "home")
+    yield root
+
+
+def _write_journal(ws: Workspace, sandbox: Any, home: Path) -> None:
+    tagging = TaggingService(ws)
     keen = sandbox.state.find_tag("意向程度", "高意向")
     vip = sandbox.state.find_tag("客户等级", "VIP")
     ids = [r[0] for r in ws.cache.connection().execute("SELECT id FROM relation ORDER BY id")]
@@ -56,7 +76,7 @@ def journal_context(synced_context: Any, sandbox: Any, gui_home: Path) -> Any:
         sandbox.state.console_mark_tag(userid, external_userid, add=[vip])
     run_sync(ws.client(), ws.cache)
     other = sorted({u for u, _ in sandbox.state.relations()} - {ws.operator})[0]
-    with Workspace(gui_home, replace(ws.profile, userid=other), sandbox.secret,
+    with Workspace(home, replace(ws.profile, userid=other), sandbox.secret,
                    exclusive=False) as colleague:
         theirs = TaggingService(colleague)
         theirs.run(theirs.submit(theirs.plan(ids[100:130], add=[keen]), source="app"))
@@ -69,8 +89,14 @@ def journal_context(synced_context: Any, sandbox: Any, gui_home: Path) -> Any:
                                  after=json.dumps([vip]), ts=time.time() - 3 * 86400 + i)
             for i, (userid, external_userid) in enumerate(sorted(sandbox.state.relations())[:6])
         ])
-    ProfileStore(gui_home).add(ws.profile)     # so that the CLI can open the same cache
-    return synced_context
+
+
+@pytest.fixture
+def journal_context(synced_context: Any, gui_home: Path) -> Any:
+    """A context whose journal holds batches, changes seen at sync and a tree edit (a copy
+    of the module's journal template)."""
+    ProfileStore(gui_home).add(synced_context.workspace.profile)   # so that the CLI can open
+    return synced_context                                          # the same cache
 
 
 @pytest.fixture
