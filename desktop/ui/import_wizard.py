@@ -235,7 +235,7 @@ class ImportWizard(QDialog):
 
     def _check_progressed(self, event: Progress) -> None:
         if event.total:
-            self.check_bar.setFormat(self.tr("%1 of %2 rows checked")
+            self.check_bar.setFormat(self.tr("%1 of %2 rows checked", "", event.total)
                                      .replace("%1", f"{event.done:,}")
                                      .replace("%2", f"{event.total:,}"))
             self.check_bar.setTextVisible(True)

@@ -2285,9 +2285,12 @@
         <source>Checking every row…</source>
         <translation>Checking every row…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 of %2 rows checked</source>
-        <translation>%1 of %2 rows checked</translation>
+        <translation>
+            <numerusform>%1 of %2 row checked</numerusform>
+            <numerusform>%1 of %2 rows checked</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import spreadsheet</source>

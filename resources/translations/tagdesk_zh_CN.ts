@@ -2261,9 +2261,11 @@
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 of %2 rows checked</source>
-        <translation>已检查 %1 / %2 行</translation>
+        <translation>
+            <numerusform>已检查 %1 / %2 行</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import spreadsheet</source>
