@@ -112,6 +112,19 @@ def _set_text(target: QAction | QMenu | QToolBar, text: str) -> None:
         target.setTitle(text) if isinstance(target, QMenu) else target.setWindowTitle(text)
 
 
+def _keyed(text: Text, letter: str) -> Text:
+    """The menu item's text with its Alt letter: "&Rules…", or in a language without the
+    letter "规则(&R)…" as Chinese menus write it (Alt+T then R opens it from the keyboard)."""
+    def shown() -> str:
+        words = text()
+        at = words.lower().find(letter.lower())
+        if at >= 0:
+            return f"{words[:at]}&{words[at:]}"
+        stem, dots = (words[:-1], "…") if words.endswith("…") else (words, "")
+        return f"{stem}(&{letter}){dots}"
+    return shown
+
+
 def _step(verb: str, text: str) -> str:
     """"Undo" / "Undo remove 高意向 from 6 customers" / "撤销 为 6 位客户移除 高意向": in a
     language with capitals the step's first word goes lower-case after the verb (an acronym,
@@ -675,8 +688,9 @@ class MainWindow(QMainWindow):
                                      keys=[key("Ctrl+I")])
         export_action = self._action(lambda: self.tr("Export customers…"), self.open_export_dialog,
                                      icon_name="export", keys=[key("Ctrl+E")])
-        batches_action = self._action(lambda: self.tr("Unfinished batches…"), self.show_unfinished_batches)
-        exclusive_action = self._action(lambda: self.tr("Mutually exclusive tags…"),
+        batches_action = self._action(_keyed(lambda: self.tr("Unfinished batches…"), "U"),
+                                      self.show_unfinished_batches)
+        exclusive_action = self._action(_keyed(lambda: self.tr("Mutually exclusive tags…"), "M"),
                                         self.open_exclusive_sets)
         audit_action = self._action(lambda: self.tr("Audit log…"), self.open_audit_viewer,
                                     icon_name="clock", keys=[key("Ctrl+Shift+L")])
@@ -726,7 +740,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([audit_action, reports_action])
         view_menu.addSeparator()
         language_menu = view_menu.addMenu(icon("language"), "")
-        self._translated(language_menu, lambda: self.tr("Language"))
+        self._translated(language_menu, _keyed(lambda: self.tr("Language"), "L"))
         group = self.language_group = QActionGroup(self)
         for code, name in LANGUAGES.items():
             action = QAction(name, self, checkable=True, checked=code == self.language)
@@ -739,24 +753,26 @@ class MainWindow(QMainWindow):
         tags_menu.addActions([self.picker_action, self.retag_action, batches_action])
         tags_menu.addSeparator()
         tags_menu.addActions([exclusive_action,
-                              self._action(lambda: self.tr("Tag health…"), self.open_health),
-                              self._action(lambda: self.tr("Deleted tags…"),
+                              self._action(_keyed(lambda: self.tr("Tag health…"), "H"),
+                                           self.open_health),
+                              self._action(_keyed(lambda: self.tr("Deleted tags…"), "D"),
                                            self.open_deleted_tags)])
         tags_menu.addSeparator()
-        tags_menu.addActions([self._action(lambda: self.tr("Auto-tag from chats…"),
+        tags_menu.addActions([self._action(_keyed(lambda: self.tr("Auto-tag from chats…"), "A"),
                                            self.open_autotag_review),
-                              self._action(lambda: self.tr("Rules…"), self.open_rules),
-                              self._action(lambda: self.tr("Expiring tags…"),
+                              self._action(_keyed(lambda: self.tr("Rules…"), "R"),
+                                           self.open_rules),
+                              self._action(_keyed(lambda: self.tr("Expiring tags…"), "E"),
                                            self.open_expiring_tags),
-                              self._action(lambda: self.tr("Scene templates…"),
+                              self._action(_keyed(lambda: self.tr("Scene templates…"), "S"),
                                            self.open_scenes),
-                              self._action(lambda: self.tr("Live codes and pre-tags…"),
-                                           self.open_arrivals),
-                              self._action(lambda: self.tr("Order reconciliation…"),
+                              self._action(_keyed(lambda: self.tr("Live codes and pre-tags…"),
+                                                  "L"), self.open_arrivals),
+                              self._action(_keyed(lambda: self.tr("Order reconciliation…"), "O"),
                                            self.open_reconcile),
-                              self._action(lambda: self.tr("Behaviour events…"),
+                              self._action(_keyed(lambda: self.tr("Behaviour events…"), "B"),
                                            self.open_events_browser),
-                              self._action(lambda: self.tr("Import events…"),
+                              self._action(_keyed(lambda: self.tr("Import events…"), "I"),
                                            self.open_events)])
         tags_menu.addSeparator()
         tags_menu.addActions(self.favourite_actions)

@@ -508,7 +508,7 @@ def test_the_tags_menu_opens_one_review_window_that_shows_a_customer_in_the_tabl
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.model.queryFinished, timeout=WAIT_MS):
         main.show()
-    action = next(a for a in main.findChildren(QAction) if a.text() == "Auto-tag from chats…")
+    action = next(a for a in main.findChildren(QAction) if a.text() == "&Auto-tag from chats…")
     action.trigger()
     review = main.findChildren(AutoTagReviewWindow)
     assert len(review) == 1 and review[0].isVisible() and review[0].isWindow()

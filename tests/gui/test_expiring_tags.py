@@ -112,7 +112,7 @@ def test_retag_with_an_expiry_then_change_and_remove_due_in_the_expiring_window(
     qtbot.addWidget(main)
     menus = [menu for action in main.menuBar().actions()
              if isinstance(menu := action.menu(), QMenu)]
-    action = next(a for menu in menus for a in menu.actions() if a.text() == "Expiring tags…")
+    action = next(a for menu in menus for a in menu.actions() if a.text() == "&Expiring tags…")
     action.trigger()
     opened = main.open_expiring_tags()
     assert opened is main._expiring and opened.isVisible()

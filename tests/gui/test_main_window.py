@@ -27,6 +27,7 @@ from desktop.store.relations import load_relations
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.customer_table_model import Column, WriteState
 from desktop.ui.customer_table_view import DEFAULT_WIDTHS
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import KEY_TABLE_HEADER, Settings
 from desktop.ui.sync_controller import SyncController
@@ -409,6 +410,30 @@ def test_menus_use_platform_shortcuts(window: MainWindow) -> None:
         "Alt+1", "Alt+2", "Alt+3"]
 
 
+@pytest.mark.parametrize("language", [CHINESE, ENGLISH])
+def test_every_tags_menu_item_without_a_key_has_its_own_alt_letter(
+        qtbot: Any, window: MainWindow, language: str) -> None:
+    """Chinese menu items have no first letter to type: Alt+T then A opens 从聊天自动打标(A)…,
+    where the keyboard could only walk the menu's seventeen items with the arrows."""
+    translations = Translations()
+    try:
+        translations.install(language)
+        tags_menu = window.menuBar().actions()[3].menu()
+        assert isinstance(tags_menu, QMenu)
+        retag = window.retag_action
+        qtbot.waitUntil(lambda: retag.text() == ("批量重标…" if language == CHINESE
+                                                 else "Retag…"), timeout=5000)
+        items = [a for a in tags_menu.actions() if not a.isSeparator() and not a.shortcuts()]
+        letters = [QKeySequence.mnemonic(a.text()).toString() for a in items]
+        assert len(items) >= 10 and all(letters), [a.text() for a in items]
+        assert len(set(letters)) == len(letters), letters
+        auto = next(a for a in items if "Auto-tag" in a.text() or "自动打标" in a.text())
+        assert auto.text() == ("从聊天自动打标(&A)…" if language == CHINESE
+                               else "&Auto-tag from chats…")
+    finally:
+        translations.uninstall()
+
+
 def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
     from desktop.services.tag_admin import TagAdminService
@@ -491,7 +516,6 @@ def test_a_window_larger_than_its_screen_opens_inside_it(
 
 def test_switching_the_language_retranslates_in_place_and_keeps_the_state(
         qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
-    from desktop.ui.i18n import CHINESE, ENGLISH, Translations
     from desktop.ui.session import GuiSession
 
     translations = Translations()
