@@ -20,7 +20,8 @@ What is here:
   `xlsx_build.py`).
 
 Fixtures: `cli` runs `python -m desktop` on an isolated home;
-`synced` is that CLI with a profile `acme` synced from a small sandbox; `synced_once` is one
+`synced` is that CLI with a profile `acme` synced from a small sandbox (copies of one home the
+session synced through the real CLI, and `sandbox` a copy of its corp); `synced_once` is one
 such home shared by a whole module, for attacks that change nothing. `in_process(home, ...)`
 runs the same `tagdesk` entry point inside the test process (no interpreter start-up, which
 keeps the suite fast); attacks on argv bytes, pipes and the keyring use the real process.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +39,7 @@ from typing import Any
 
 import pytest
 
+from tests.hostile.cli_run import copy_synced_home
 from tests.integration.conftest import Cli
 
 HERE = Path(__file__).parent
@@ -53,11 +56,41 @@ def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path)
 
 
+def _sandbox_config(data_dir: Path) -> Any:
+    from desktop.sandbox import SandboxConfig
+
+    return SandboxConfig(data_dir=data_dir, customers=300, members=8, seed=7)
+
+
+@pytest.fixture(scope="session")
+def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small corp and a home whose profile `acme` the real CLI added and synced with it,
+    made once per process: tests start from copies of both."""
+    from desktop.sandbox import SandboxServer
+
+    folder = tmp_path_factory.mktemp("synced-template")
+    with SandboxServer(_sandbox_config(folder / "sandbox")) as server:
+        cli = Cli(folder)
+        cli.add_profile(server)
+        result = cli("sync", "--profile", "acme")
+        assert result.returncode == 0, result.stderr
+    return folder
+
+
 @pytest.fixture
-def synced(cli: Cli, sandbox: Any) -> Cli:
-    cli.add_profile(sandbox)
-    result = cli("sync", "--profile", "acme")
-    assert result.returncode == 0, result.stderr
+def sandbox(tmp_path: Path, synced_template: Path) -> Iterator[Any]:
+    """tests/conftest.py's sandbox (300 customers, 8 members), started from a copy of the
+    template's corp."""
+    from desktop.sandbox import SandboxServer
+
+    shutil.copytree(synced_template / "sandbox", tmp_path / "sandbox")
+    with SandboxServer(_sandbox_config(tmp_path / "sandbox")) as server:
+        yield server
+
+
+@pytest.fixture
+def synced(cli: Cli, sandbox: Any, synced_template: Path) -> Cli:
+    copy_synced_home(synced_template, cli.home.parent, sandbox)
     return cli
 
 

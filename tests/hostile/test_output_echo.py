@@ -38,8 +38,9 @@ def test_filter_errors_quote_at_most_a_few_hundred_characters(text: str) -> None
 
 
 @pytest.mark.integration
-def test_cli_errors_about_long_input_stay_short(tmp_path: Path, sandbox: Any) -> None:
-    cli = SyncedCli(tmp_path, sandbox)
+def test_cli_errors_about_long_input_stay_short(tmp_path: Path, sandbox: Any,
+                                                synced_template: Path) -> None:
+    cli = SyncedCli(tmp_path, sandbox, synced_template)
     for args in (("customers", "--profile", "acme", "--filter", LONG, "--count"),
                  ("retag", "--profile", "acme", "--filter", "", "--add", LONG, "--dry-run"),
                  ("retag", "--profile", "acme", "--filter", "", "--add", "高意向",

@@ -23,8 +23,8 @@ RETAG_FIELDS = {"batch_id", "status", "planned", "applied", "skipped", "failed",
 
 
 @pytest.fixture
-def cli(tmp_path: Path, sandbox: Any) -> SyncedCli:
-    return SyncedCli(tmp_path, sandbox)
+def cli(tmp_path: Path, sandbox: Any, synced_template: Path) -> SyncedCli:
+    return SyncedCli(tmp_path, sandbox, synced_template)
 
 
 def sheet(path: Path, rows: list[list[str]]) -> Path:

@@ -17,8 +17,8 @@ ROW = b'<row><c t="inlineStr"><is><t>wmAJ2GCAAAd1NPGHKSD4wKmE8Aabj9AAA</t></is><
 
 
 def test_import_refuses_a_zip_bomb_naming_the_limit_and_limits_can_be_moved(
-        tmp_path: Path, sandbox: Any) -> None:
-    cli = SyncedCli(tmp_path, sandbox)
+        tmp_path: Path, sandbox: Any, synced_template: Path) -> None:
+    cli = SyncedCli(tmp_path, sandbox, synced_template)
     head = sheet_xml(header_row()).split(b"</sheetData>")[0]
     bomb = repeated("xl/worksheets/sheet1.xml", head, ROW * (MB // len(ROW)), 1100,
                     b"</sheetData></worksheet>")
