@@ -131,7 +131,9 @@ def prepare_home(home: Path, customers: int, seed: int,
     with Cache(path) as cache:
         with cache.write() as tx:
             cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
-        FilterEngine(cache).prepare()  # as the GUI's worker leaves it
+        engine = FilterEngine(cache)
+        engine.prepare()  # as the GUI's worker leaves it
+        engine.sign_texts()  # and its task after a sync
     settings = Settings(home)
     settings.last_profile = PROFILE
     settings.set_last_filter(PROFILE, LAST_FILTER)
