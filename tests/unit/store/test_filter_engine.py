@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -144,10 +145,19 @@ def dataset() -> Dataset:
     return build_dataset(seed=11)
 
 
-@pytest.fixture
-def cache(tmp_path: Path, dataset: Dataset) -> Iterator[Cache]:
-    with Cache(tmp_path / "c.sqlite") as opened:
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> Path:
+    """A cache file holding `dataset`, filled once for the module: each test opens a copy."""
+    path = tmp_path_factory.mktemp("filled") / "c.sqlite"
+    with Cache(path) as opened:
         fill_cache(opened, dataset)
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path: Path, filled: Path) -> Iterator[Cache]:
+    shutil.copyfile(filled, tmp_path / "c.sqlite")
+    with Cache(tmp_path / "c.sqlite") as opened:
         yield opened
 
 
