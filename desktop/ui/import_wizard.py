@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.import_template import write_template
-from desktop.services.progress import Progress
+from desktop.services.progress import OperationCancelled, Progress
 from desktop.services.spreadsheet_import import ImportProblem, ImportReport, SpreadsheetImporter
 from desktop.ui.batch_progress import BatchProgressPanel, message_for
 from desktop.ui.context import AppContext
@@ -212,15 +212,30 @@ class ImportWizard(QDialog):
         importer = SpreadsheetImporter(self.context.cache)
         self._set_checking(True)
         self.texts.say(self.file_message, lambda: self.tr("Checking every row…"))
-        self._check_task = self.context.run_task(lambda progress, cancel: importer.validate(
-            path, progress=progress, cancel=cancel), owner=self, name="import check",
-            on_result=self._checked, on_error=self._check_failed,
-            on_progress=self._check_progressed)
+        started: list[Task] = []
+
+        def current() -> bool:      # not a check cancelled, or replaced, since
+            return bool(started) and started[0] is self._check_task
+
+        started.append(self.context.run_task(
+            lambda progress, cancel: importer.validate(path, progress=progress, cancel=cancel),
+            owner=self, name="import check",
+            on_result=lambda report: self._checked(report) if current() else None,
+            on_error=lambda exc: self._check_failed(exc) if current() else None,
+            on_progress=lambda event: self._check_progressed(event) if current() else None))
+        self._check_task = started[0]
 
     def cancel_check(self) -> None:
-        """Stop a check that is reading or checking a big file; nothing was written."""
-        if self._check_task is not None:
-            self._check_task.cancel()
+        """Stop a check that is reading or checking a big file; nothing was written. The
+        window is free at once: reading a big sheet takes most of the time and the worker
+        stops only at its next row, so its late answer is dropped."""
+        task = self._check_task
+        if task is None:
+            return
+        task.cancel()
+        self._set_checking(False)
+        self.steps.setCurrentIndex(STEP_FILE)
+        self.texts.say(self.file_message, lambda: message_for(OperationCancelled()))
 
     def _set_checking(self, checking: bool) -> None:
         """While a file is checked: a bar (busy while the sheet is read, then rows checked
