@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 
 from desktop.domain.rule_reverts import Remembered, definition_key
 from desktop.domain.tags import TagKind
-from desktop.services.profiles import Profile
+from desktop.sandbox import SandboxConfig, SandboxServer
+from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.rules import RulesService
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import (
@@ -29,13 +31,40 @@ from desktop.store.snapshot import DATA_VERSION_KEY
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def ws(tmp_path: Path, sandbox: Any) -> Iterator[Workspace]:
+def _config(data_dir: Path) -> SandboxConfig:
+    """tests/conftest.py's sandbox corp: 300 customers, 8 members."""
+    return SandboxConfig(data_dir=data_dir, customers=300, members=8, seed=7)
+
+
+def _profile(sandbox: SandboxServer) -> Profile:
     owner = sorted(sandbox.state.relations())[0][0]
-    profile = Profile(name="test", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
-                      agent_id=sandbox.agent_id, userid=owner)
-    workspace = Workspace(tmp_path / "home", profile, sandbox.secret)
-    run_sync(workspace.client(), workspace.cache)
+    return Profile(name="test", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
+                   agent_id=sandbox.agent_id, userid=owner)
+
+
+@pytest.fixture(scope="module")
+def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corp and a cache synced with it, made once for the module: each test starts from
+    copies of both instead of syncing the same corp again."""
+    root = tmp_path_factory.mktemp("synced-template")
+    with (SandboxServer(_config(root / "sandbox")) as server,
+          Workspace(root / "home", _profile(server), server.secret) as workspace):
+        run_sync(workspace.client(), workspace.cache)
+    return root
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, synced_template: Path) -> Iterator[SandboxServer]:
+    shutil.copytree(synced_template / "sandbox", tmp_path / "sandbox")
+    with SandboxServer(_config(tmp_path / "sandbox")) as server:
+        yield server
+
+
+@pytest.fixture
+def ws(tmp_path: Path, sandbox: SandboxServer, synced_template: Path) -> Iterator[Workspace]:
+    cache = ProfileStore(tmp_path / "home").cache_path("test")
+    shutil.copyfile(ProfileStore(synced_template / "home").cache_path("test"), cache)
+    workspace = Workspace(tmp_path / "home", _profile(sandbox), sandbox.secret)
     try:
         yield workspace
     finally:
