@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -65,9 +66,10 @@ def _fill(conn: sqlite3.Connection) -> None:
     journal.append(conn, entries)
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def filled_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home whose profile `acme` holds the journal, written once for the module."""
+    home = tmp_path_factory.mktemp("audit") / "home"
     home.mkdir()
     store = ProfileStore(home)
     store.add(Profile(name="acme", corp_id="ww-acme", api_base="http://127.0.0.1:9/",
@@ -76,6 +78,12 @@ def home(tmp_path: Path) -> Path:
         _fill(conn)
         cache.set_meta(conn, LAST_SYNC_KEY, str(T0))
     return home
+
+
+@pytest.fixture
+def home(tmp_path: Path, filled_home: Path) -> Path:
+    """A copy of `filled_home` for one test."""
+    return Path(shutil.copytree(filled_home, tmp_path / "home"))
 
 
 def run(home: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
