@@ -30,20 +30,29 @@ ORDER_SQL = {
 """The sort orders `relation_ids` offers (a whitelist: never interpolate user text)."""
 
 ROW_SEPARATOR = "\x00"  # never part of a folded text (`search_text.FIELDS`)
-_LINKED_TAG_PKS = (  # each linked tag pk once, skipping along the (tag_pk, …) index
-    "WITH RECURSIVE linked(pk) AS ("
-    " SELECT min(tag_pk) FROM relation_tag UNION ALL"
-    " SELECT (SELECT min(tag_pk) FROM relation_tag WHERE tag_pk > linked.pk) FROM linked"
-    " WHERE linked.pk IS NOT NULL)"
+_DEAD_TAGS = (  # dead(pk): linked tags that are deleted, in a deleted group or unknown
+    # The known ones are probed tag by tag; unknown pks are looked for along the (tag_pk, …)
+    # index only in the gaps between known pks (usually two: below and above them all), not by
+    # a skip over every linked pk (1,500 probes, 7 ms at 100,000 customers).
+    "WITH RECURSIVE gap(first, last) AS ("
+    " SELECT -9223372036854775807 - 1, coalesce((SELECT min(pk) FROM tag) - 1,"
+    " 9223372036854775807) UNION ALL"
+    " SELECT pk + 1, coalesce(next - 1, 9223372036854775807) FROM (SELECT pk,"
+    " lead(pk) OVER (ORDER BY pk) AS next FROM tag) WHERE next IS NULL OR next > pk + 1),"
+    " unknown(pk, last) AS ("
+    " SELECT (SELECT min(tag_pk) FROM relation_tag WHERE tag_pk >= gap.first"
+    " AND tag_pk <= gap.last), gap.last FROM gap UNION ALL"
+    " SELECT (SELECT min(tag_pk) FROM relation_tag WHERE tag_pk > unknown.pk"
+    " AND tag_pk <= unknown.last), unknown.last FROM unknown WHERE unknown.pk IS NOT NULL),"
+    " dead(pk) AS (SELECT pk FROM unknown WHERE pk IS NOT NULL UNION"
+    f" SELECT pk FROM tag WHERE pk NOT IN ({LIVE_TAG_PKS})"
+    " AND EXISTS (SELECT 1 FROM relation_tag WHERE tag_pk = tag.pk))"
 )
-DEAD_LINKED_PKS = (  # linked tags that are deleted, in a deleted group or unknown
-    f"{_LINKED_TAG_PKS} SELECT pk FROM linked WHERE pk IS NOT NULL AND pk NOT IN ({LIVE_TAG_PKS})"
-)
+DEAD_LINKED_PKS = f"{_DEAD_TAGS} SELECT pk FROM dead"
 _DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unknown
-    f"{_LINKED_TAG_PKS}"
+    f"{_DEAD_TAGS}"
     " SELECT n, group_concat(relation_id) FROM (SELECT relation_id, count(*) AS n"
-    " FROM relation_tag WHERE tag_pk IN (SELECT pk FROM linked WHERE pk IS NOT NULL"
-    f" AND pk NOT IN ({LIVE_TAG_PKS})) GROUP BY relation_id) GROUP BY n"
+    " FROM relation_tag WHERE tag_pk IN (SELECT pk FROM dead) GROUP BY relation_id) GROUP BY n"
 )
 
 
