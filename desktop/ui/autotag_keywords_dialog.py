@@ -117,7 +117,8 @@ class KeywordsDialog(QDialog):
                     autotag_keywords.names_not_tags(workspace.cache, list(wanted)))
 
         self.context.run_task(work, owner=self, name="autotag keywords save", writer=True,
-                              on_result=self._saved, on_error=self._failed)
+                              on_result=lambda saved: self._saved(saved, wanted),
+                              on_error=self._failed)
 
     def _loaded(self, stored: dict[str, list[str]]) -> None:
         for name, words in stored.items():
@@ -125,8 +126,10 @@ class KeywordsDialog(QDialog):
         self._kept = self.keywords()
         self.loaded.emit()
 
-    def _saved(self, saved: tuple[dict[str, list[str]], list[UserError]]) -> None:
+    def _saved(self, saved: tuple[dict[str, list[str]], list[UserError]],
+               wanted: dict[str, list[str]]) -> None:
         stored, not_tags = saved
+        self._show_as_stored(stored, wanted)
         self._kept = self.keywords()
         count = len(stored)
         self.texts.say(self.status, lambda: "\n".join(
@@ -135,6 +138,17 @@ class KeywordsDialog(QDialog):
         self.saved.emit(stored)
         if self._close_when_saved:
             self.reject()
+
+    def _show_as_stored(self, stored: dict[str, list[str]],
+                        wanted: dict[str, list[str]]) -> None:
+        """Each saved row's keywords as they were kept, one 、 between them ("上门，来一趟、 到现场"
+        reads 上门、来一趟、到现场), so the split shows; a row edited since the save stays."""
+        typed = self.keywords()
+        for row in range(self.table.rowCount()):
+            name_item, words_item = self.table.item(row, 0), self.table.item(row, 1)
+            name = name_item.text().strip() if name_item is not None else ""
+            if words_item is not None and name in stored and typed.get(name) == wanted.get(name):
+                words_item.setText("、".join(stored[name]))
 
     def reject(self) -> None:
         """Close (Esc, Close, the window's ×), asking first when edits are not saved."""

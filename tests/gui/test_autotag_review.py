@@ -298,7 +298,9 @@ def test_the_keywords_dialog_loads_and_saves_the_profile_keywords(
         dialog.save_button.click()
     assert autotag_keywords.stored(synced_context.cache) == {
         "需上门": ["上门", "来一趟", "到现场"], "高意向": ["报价单", "采购", "试用", "演示"]}
-    dialog.close()
+    kept = dialog.table.item(1, 1)
+    assert kept is not None and kept.text() == "上门、来一趟、到现场"   # as kept: the split shows
+    dialog.close()                                            # and nothing is left unsaved
     again = window.open_keywords()                           # closed: a fresh one
     assert again is not dialog
     again.close()
