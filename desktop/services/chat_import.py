@@ -50,7 +50,12 @@ MAX_ID_CHARS = 128
 PROGRESS_EVERY = 10_000
 _DIRECTIONS = {"in": CUSTOMER_SENT, "customer": CUSTOMER_SENT, "客户": CUSTOMER_SENT,
                "out": MEMBER_SENT, "member": MEMBER_SENT, "staff": MEMBER_SENT,
-               "员工": MEMBER_SENT}
+               "员工": MEMBER_SENT, "成员": MEMBER_SENT}
+_HEADERS_ZH = {  # a CSV's Chinese column names; 客户 and 成员 alone may hold names, not ids
+    "时间": "time", "发送时间": "time", "成员id": "userid", "员工id": "userid",
+    "客户id": "external_userid", "外部联系人id": "external_userid", "方向": "direction",
+    "内容": "text", "消息内容": "text",
+}
 _EXTERNAL_PREFIXES = ("wm", "wo")
 
 
@@ -155,13 +160,15 @@ def _csv_records(path: Path) -> Iterator[tuple[int, object]]:
         data = handle.read()
     text = _decode(data, path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    header = [_HEADERS_ZH.get(key, key)
+              for key in (name.strip().lower() for name in reader.fieldnames or [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ChatImportError(
-            f"CSV 第一行须为列名，缺少：{'、'.join(missing)}（需要 {', '.join(COLUMNS)}）"
+            f"CSV 第一行须为列名，缺少：{'、'.join(missing)}（需要 {', '.join(COLUMNS)}，"
+            "或 时间、成员ID、客户ID、方向、内容）"
             f" / The CSV's first line must name the columns; missing: {', '.join(missing)}"
-            f" (needed: {', '.join(COLUMNS)})")
+            f" (needed: {', '.join(COLUMNS)}, or 时间, 成员ID, 客户ID, 方向, 内容)")
     reader.fieldnames = header
     try:
         for record in reader:

@@ -138,6 +138,24 @@ def test_csv_with_a_header_in_utf8_or_gb18030(cache: Cache, tmp_path: Path) -> N
                      "wmC": "能便宜点不, 预算不太够"}
 
 
+def test_csv_with_chinese_column_names_as_excel_users_write_them(
+        cache: Cache, tmp_path: Path) -> None:
+    path = tmp_path / "本周聊天.csv"
+    path.write_bytes(("时间,成员ID,客户ID,方向,内容\n"
+                      "2026-12-01 09:30,zhangsan,wmA,客户,能便宜点不\n"
+                      "2026-12-01 09:31,zhangsan,wmA,成员,可以申请折扣\n").encode("gb18030"))
+    result = import_chats(cache, path)
+    assert (result.status, result.imported, result.customer_messages) == ("imported", 2, 1)
+    stored = chats.messages(cache, directions=chats.DIRECTIONS)
+    assert {(m.direction, m.text) for m in stored} == {
+        (chats.CUSTOMER_SENT, "能便宜点不"), (chats.MEMBER_SENT, "可以申请折扣")}
+    names = tmp_path / "names.csv"            # 客户 alone may be a name: not taken for an id
+    names.write_text("时间,成员,客户,方向,内容\n2026-12-01 09:30,张三,李四,客户,hi\n",
+                     encoding="utf-8")
+    with pytest.raises(ChatImportError, match="或 时间、成员ID、客户ID、方向、内容"):
+        import_chats(cache, names)
+
+
 def test_files_that_cannot_be_read_are_one_sentence(cache: Cache, tmp_path: Path) -> None:
     with pytest.raises(ChatImportError, match=r"must be \.jsonl or \.csv"):
         import_chats(cache, tmp_path / "chats.xlsx")
