@@ -207,8 +207,9 @@ def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: 
                     ) -> tuple[sql.Composed, list[object]]:
     """`sorted_page` in a given order of sources and its parameters. Under a broad condition
     (none, sources, actions) each source's newest rows backwards along its index (migration
-    22), the sources found by a walk of that index (one probe each) unless a filter names
-    them; else the matching rows, ranked."""
+    22; a range picks them, as in `walk_statement`, or a rare source would read every id),
+    the sources found by a walk of that index (one probe each) unless a filter names them;
+    else the matching rows, ranked."""
     direction = sql.SQL("DESC" if descending else "ASC")
     ranks: list[object] = [list(source_order), len(source_order)]
     if _selective(query) or query.operators:
@@ -235,8 +236,9 @@ def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: 
     rank = sql.SQL("coalesce(array_position(%s::text[], value::text), %s)")
     statement = sql.SQL(
         "SELECT {found} FROM (SELECT value, {rank} AS source_rank FROM ({sources}) AS listed)"
-        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {source} ="
-        " ranked.value AND {condition} ORDER BY id DESC LIMIT %s) AS found"
+        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {source}"
+        " BETWEEN ranked.value AND ranked.value AND {condition} ORDER BY {source} DESC, id DESC"
+        " LIMIT %s) AS found"
         " ORDER BY ranked.source_rank {direction}, ranked.value {direction}, found.id DESC"
         " LIMIT %s").format(
         found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS), rank=rank,

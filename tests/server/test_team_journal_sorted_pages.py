@@ -106,6 +106,25 @@ def _within_sources_plan(conn: psycopg.Connection[tuple[Any, ...]], order_by: st
             b"EXPLAIN " + statement.as_string(conn).encode(), values))
 
 
+def test_the_first_page_in_an_order_of_sources_reads_each_source_on_its_index(
+    filled: psycopg.Connection[tuple[Any, ...]]
+) -> None:
+    """Each source's newest rows backwards along the source's index, a rare one too: along
+    the ids' index a source of a few rows would read every id to fill its page."""
+    for query in (TeamJournalQuery(), TeamJournalQuery(actions=("tag_add",)),
+                  TeamJournalQuery(sources=("observed", "app"))):
+        condition, params = team_audit.where(query)
+        with filled.transaction():
+            for plan_kind in ("seqscan", "bitmapscan"):
+                filled.execute(f"SET LOCAL enable_{plan_kind} = off".encode())
+            statement, values = team_audit._by_source_rank(query, condition, params, False, 5,
+                                                           ("observed", "batch", "app"))
+            plan = "\n".join(str(line) for line, in filled.execute(
+                b"EXPLAIN " + statement.as_string(filled).encode(), values))
+        assert "Index Scan Backward using team_journal_source_sort" in plan, plan
+        assert "team_journal_pkey" not in plan, plan
+
+
 def test_a_walk_over_its_budget_gives_way_and_leaves_the_timeout_as_it_was(
     filled: psycopg.Connection[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
