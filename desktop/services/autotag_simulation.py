@@ -348,9 +348,11 @@ class AutoTagService:
 def _take(found: _Found, message: StoredMessage, suggestion: Suggestion) -> None:
     if suggestion.confidence > found.confidence:
         found.confidence, found.source = suggestion.confidence, suggestion.source
+    shown = snippet(message.text, suggestion.evidence)
+    if any(kept.snippet == shown for _, kept in found.evidence):
+        return  # the same words sent again show once; the place goes to other evidence
     found.evidence.append((suggestion.confidence, Evidence(
-        message.id, message.ts, snippet(message.text, suggestion.evidence),
-        tuple(suggestion.evidence))))
+        message.id, message.ts, shown, tuple(suggestion.evidence))))
     if len(found.evidence) > EVIDENCE_SHOWN:     # keep the strongest, earliest first on ties
         found.evidence.sort(key=lambda pair: -pair[0])
         del found.evidence[EVIDENCE_SHOWN:]
