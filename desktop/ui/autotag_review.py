@@ -528,6 +528,9 @@ class AutoTagReviewWindow(QWidget):
                       .replace("%2", f"{trained.confirmed:,}")
                       .replace("%3", f"{trained.positives - trained.confirmed:,}")
                       .replace("%4", f"{trained.negatives:,}")) if trained.positives else (
+                self.tr("nothing learnt from your tags yet: no customer has it confirmed"
+                        " (%1 against it kept until one has)")
+                .replace("%1", COUNTS.customers(trained.negatives)) if trained.negatives else
                 self.tr("nothing learnt from your tags yet: no customer has it confirmed"))
             lines.append(self.tr("%1: %2, %3 would add, %4 already tagged · %5")
                          .replace("%1", html.escape(count.label))

@@ -904,6 +904,10 @@
         <translation>Reading the chats…</translation>
     </message>
     <message>
+        <source>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</source>
+        <translation>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</translation>
+    </message>
+    <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
         <translation>%1 accepted · %2 rejected · %3 reverted · %4 open</translation>
     </message>

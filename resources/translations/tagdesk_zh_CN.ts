@@ -894,6 +894,10 @@
         <translation>正在分析聊天记录…</translation>
     </message>
     <message>
+        <source>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</source>
+        <translation>尚未从本企业的标签学习：还没有客户确认有此标签（已记下 %1 作为反例，待有客户确认后使用）</translation>
+    </message>
+    <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
         <translation>已接受 %1 · 已拒绝 %2 · 已回滚 %3 · 待审阅 %4</translation>
     </message>

@@ -537,6 +537,22 @@ def test_the_window_says_whether_chats_are_stored_yet(
     assert not filled.preview_button.isEnabled()       # nothing accepted before a simulation
 
 
+def test_a_tag_with_only_rejections_says_they_are_kept_until_a_customer_has_it_confirmed(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    first = _simulate(qtbot, window)
+    rows = [row for row, s in enumerate(first.suggestions) if s.tag_name == "高意向"][:2]
+    assert len(rows) == 2 and first.training["高意向"].positives == 0
+    _select(window, rows)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.reject_button.click()
+    again = _simulate(qtbot, window)
+    against = again.training["高意向"].negatives
+    assert again.training["高意向"].positives == 0 and against >= 1
+    assert re.search(r"意向程度:高意向: [^<]* · nothing learnt from your tags yet: no customer has it"
+                     rf" confirmed \({against} customers? against it kept until one has\)$",
+                     window.summary.text(), re.MULTILINE)
+
+
 def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_trained_on(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
     first = _simulate(qtbot, window)
