@@ -154,7 +154,7 @@ class SpreadsheetImporter:
         started = time.monotonic()
         report = ImportReport(path)
         try:
-            table = read_import_sheet(path, self._limits)
+            table = read_import_sheet(path, self._limits, cancel)
         except SpreadsheetFileError as exc:
             report.problems.append(ImportProblem(None, "", path.name, exc.code, exc.problem_zh,
                                                  exc.problem_en, exc.suggestion_zh,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
+from desktop.services.progress import CancelToken
 from desktop.services.xlsx_reader import (
     Row,
     SheetLimits,
@@ -116,12 +117,15 @@ class SheetTable:
         return f"{letter} {echo(header, 60)}".strip()
 
 
-def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS) -> SheetTable:
+def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS,
+                      cancel: CancelToken | None = None) -> SheetTable:
     """The import rows of `path`; raises `SpreadsheetFileError` for a file it cannot use,
-    including one that passes `limits` (see `xlsx_reader`)."""
+    including one that passes `limits` (see `xlsx_reader`), and `OperationCancelled` as soon
+    as `cancel` is set, part-way through a large sheet too."""
     try:
         check_file_type(path)
-        with XlsxBook(path, limits) as book:
+        checkpoint = None if cancel is None else cancel.raise_if_cancelled
+        with XlsxBook(path, limits, checkpoint) as book:
             blank = True
             without_tags: tuple[int, list[str]] | None = None
             for title, part in book.sheets:

@@ -111,8 +111,12 @@ Row = tuple[int, dict[int, Cell]]
 class XlsxBook:
     """An open workbook whose sheets are read under `limits`. Use as a context manager."""
 
-    def __init__(self, path: Path, limits: SheetLimits) -> None:
+    def __init__(self, path: Path, limits: SheetLimits,
+                 checkpoint: Callable[[], None] | None = None) -> None:
+        """`checkpoint` is called between the pieces each part is read in: a reader that
+        should stop (the user cancelled, TagDesk closes) raises there."""
         self.limits = limits
+        self._checkpoint = checkpoint
         self._part_bytes = limits.part_mb * _MB
         self._total_bytes = limits.total_mb * _MB
         self._unpacked: dict[str, int] = {}
@@ -231,6 +235,8 @@ class XlsxBook:
         fed = 0
         try:
             for chunk in self.unpacked(self._names[part.casefold()]):
+                if self._checkpoint is not None:
+                    self._checkpoint()
                 parser.Parse(chunk, False)
                 fed += len(chunk)
                 if fed - parser.CurrentByteIndex > _MAX_TAG_BYTES:

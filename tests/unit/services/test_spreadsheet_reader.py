@@ -15,6 +15,7 @@ from desktop.services.import_template import (
     INSTRUCTIONS_SHEET,
     write_template,
 )
+from desktop.services.progress import CancelToken, OperationCancelled
 from desktop.services.spreadsheet_reader import (
     FIELD_ADD,
     FIELD_EXTERNAL_USERID,
@@ -220,3 +221,35 @@ def test_a_damaged_xlsx_is_reported_without_a_traceback(tmp_path: Path) -> None:
 
 def test_check_file_type_accepts_a_real_workbook(tmp_path: Path) -> None:
     check_file_type(_sheet(tmp_path / "ok.xlsx", ["external_userid", "add_tags"]))
+
+
+class _CancelAtCall(CancelToken):
+    """Cancelled by the reader's own `at`-th checkpoint: a user's 取消 part-way through."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at, self.calls = at, 0
+
+    def raise_if_cancelled(self) -> None:
+        self.calls += 1
+        if self.calls >= self.at:
+            self.cancel()
+        super().raise_if_cancelled()
+
+
+def test_a_cancel_stops_the_reading_of_a_large_sheet_part_way(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["external_userid", "添加标签"])
+    for number in range(20_000):
+        sheet.append([f"wm{number:030d}", "高意向"])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    whole = _CancelAtCall(at=10**9)
+    assert len(read_import_sheet(path, cancel=whole).rows) == 20_000
+    assert whole.calls > 10           # the sheet is read in many pieces, each a checkpoint
+    cancelled = _CancelAtCall(at=5)
+    with pytest.raises(OperationCancelled):
+        read_import_sheet(path, cancel=cancelled)
+    assert cancelled.calls == 5
