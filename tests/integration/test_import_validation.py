@@ -4,12 +4,16 @@ imports that must leave exactly the planned tags in the sandbox."""
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.import_template import write_template
+from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.spreadsheet_import import (
     ImportProblem,
     ImportRefused,
@@ -25,9 +29,41 @@ from tests.import_sheets import import_sheet
 pytestmark = pytest.mark.integration
 
 
+def _config(data_dir: Path) -> SandboxConfig:
+    """tests/conftest.py's sandbox corp: 300 customers, 8 members."""
+    return SandboxConfig(data_dir=data_dir, customers=300, members=8, seed=7)
+
+
+def _profile(sandbox: SandboxServer) -> Profile:
+    """tests/conftest.py's synced_ws profile: the first relation's member."""
+    owner = sorted(sandbox.state.relations())[0][0]
+    return Profile(name="t", corp_id=sandbox.corp_id, api_base=sandbox.api_base, userid=owner)
+
+
+@pytest.fixture(scope="module")
+def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corp and a cache synced with it, made once for the module: each test starts from
+    copies of both instead of syncing the same corp again."""
+    root = tmp_path_factory.mktemp("synced-template")
+    with (SandboxServer(_config(root / "sandbox")) as server,
+          Workspace(root / "home", _profile(server), server.secret) as workspace):
+        run_sync(workspace.client(), workspace.cache)
+    return root
+
+
 @pytest.fixture
-def ws(synced_ws: Workspace) -> Workspace:
-    return synced_ws
+def sandbox(tmp_path: Path, synced_template: Path) -> Iterator[SandboxServer]:
+    shutil.copytree(synced_template / "sandbox", tmp_path / "sandbox")
+    with SandboxServer(_config(tmp_path / "sandbox")) as server:
+        yield server
+
+
+@pytest.fixture
+def ws(tmp_path: Path, sandbox: SandboxServer, synced_template: Path) -> Iterator[Workspace]:
+    cache = ProfileStore(tmp_path / "home").cache_path("t")
+    shutil.copyfile(ProfileStore(synced_template / "home").cache_path("t"), cache)
+    with Workspace(tmp_path / "home", _profile(sandbox), sandbox.secret) as workspace:
+        yield workspace
 
 
 def check(ws: Workspace, path: Path) -> ImportReport:
