@@ -198,6 +198,7 @@ class AuditViewer(QWidget):
                 lambda: self.texts.say(self.status, lambda: self.tr("Searching…")))
             model.failed.connect(self._show_error)
         self.filters.choicesLoaded.connect(self._fit_people_columns)
+        self.rows_view.setFocus()   # the keyboard starts on the changes: arrows, Ctrl+C, Enter
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
         self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -433,6 +434,7 @@ class AuditViewer(QWidget):
         self.texts.say(self.notice, str)
         self.rows_button.setChecked(True)
         self.filters.clear()
+        self.rows_view.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched in (self.rows_view, self.batches_view) and isinstance(event, QKeyEvent)

@@ -786,3 +786,16 @@ def test_the_audit_log_closed_and_opened_again_starts_clean(
     _wait_rows(qtbot, viewer)
     assert viewer.filters.source.currentIndex() == 0 and viewer.notice.text() == ""
     assert viewer.rows_button.isChecked() and list(viewer.rows_model.ids) == everything
+
+
+def test_the_keyboard_starts_on_the_changes_each_time_the_log_opens(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    assert viewer.focusWidget() is viewer.rows_view
+    viewer.filters.source.setFocus()
+    viewer.close()
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        viewer.show()
+    assert viewer.focusWidget() is viewer.rows_view
