@@ -228,7 +228,7 @@ def test_a_rename_that_becomes_a_request_closes_and_says_so(
         "externalcontact/edit_corp_tag")
     sent: list[str] = []
 
-    def server_answers(_item_id: str, _name: str) -> ChangeSet:
+    def server_answers(_item_id: str, _name: str, *, reason: str = "") -> ChangeSet:
         sent.append(_name)
         raise answer
 

@@ -106,8 +106,7 @@ def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
     assert len(said) == 1
     assert offline.messages == online.messages
     assert offline.training_messages == len(online.suggestions[0].evidence)
-    assert "using the keywords, chats and reviews saved on this computer" in (
-        window.summary.text())
+    assert "使用本机保存的关键词、聊天和审阅" in window.summary.text()   # the UI's language
 
 
 def _second_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxServer,
