@@ -4,7 +4,6 @@ imports that must leave exactly the planned tags in the sandbox."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.import_template import write_template
-from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.profiles import Profile
 from desktop.services.spreadsheet_import import (
     ImportProblem,
     ImportRefused,
@@ -25,6 +24,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingService
 from desktop.services.workspace import Workspace
 from tests.import_sheets import import_sheet
+from tests.integration import synced_copies
 
 pytestmark = pytest.mark.integration
 
@@ -44,26 +44,19 @@ def _profile(sandbox: SandboxServer) -> Profile:
 def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corp and a cache synced with it, made once for the module: each test starts from
     copies of both instead of syncing the same corp again."""
-    root = tmp_path_factory.mktemp("synced-template")
-    with (SandboxServer(_config(root / "sandbox")) as server,
-          Workspace(root / "home", _profile(server), server.secret) as workspace):
-        run_sync(workspace.client(), workspace.cache)
-    return root
+    return synced_copies.synced_template(tmp_path_factory.mktemp("synced-template"), _config,
+                                         _profile)
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path, synced_template: Path) -> Iterator[SandboxServer]:
-    shutil.copytree(synced_template / "sandbox", tmp_path / "sandbox")
-    with SandboxServer(_config(tmp_path / "sandbox")) as server:
-        yield server
+    yield from synced_copies.sandbox_copy(synced_template, tmp_path, _config)
 
 
 @pytest.fixture
 def ws(tmp_path: Path, sandbox: SandboxServer, synced_template: Path) -> Iterator[Workspace]:
-    cache = ProfileStore(tmp_path / "home").cache_path("t")
-    shutil.copyfile(ProfileStore(synced_template / "home").cache_path("t"), cache)
-    with Workspace(tmp_path / "home", _profile(sandbox), sandbox.secret) as workspace:
-        yield workspace
+    yield from synced_copies.workspace_copy(synced_template, tmp_path, _profile(sandbox),
+                                            sandbox.secret)
 
 
 def check(ws: Workspace, path: Path) -> ImportReport:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 from desktop.domain.rule_reverts import Remembered, definition_key
 from desktop.domain.tags import TagKind
 from desktop.sandbox import SandboxConfig, SandboxServer
-from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.profiles import Profile
 from desktop.services.rules import RulesService
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import (
@@ -27,6 +26,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import journal, rule_store
 from desktop.store import rule_reverts as revert_store
 from desktop.store.snapshot import DATA_VERSION_KEY
+from tests.integration import synced_copies
 
 pytestmark = pytest.mark.integration
 
@@ -46,29 +46,19 @@ def _profile(sandbox: SandboxServer) -> Profile:
 def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corp and a cache synced with it, made once for the module: each test starts from
     copies of both instead of syncing the same corp again."""
-    root = tmp_path_factory.mktemp("synced-template")
-    with (SandboxServer(_config(root / "sandbox")) as server,
-          Workspace(root / "home", _profile(server), server.secret) as workspace):
-        run_sync(workspace.client(), workspace.cache)
-    return root
+    return synced_copies.synced_template(tmp_path_factory.mktemp("synced-template"), _config,
+                                         _profile)
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path, synced_template: Path) -> Iterator[SandboxServer]:
-    shutil.copytree(synced_template / "sandbox", tmp_path / "sandbox")
-    with SandboxServer(_config(tmp_path / "sandbox")) as server:
-        yield server
+    yield from synced_copies.sandbox_copy(synced_template, tmp_path, _config)
 
 
 @pytest.fixture
 def ws(tmp_path: Path, sandbox: SandboxServer, synced_template: Path) -> Iterator[Workspace]:
-    cache = ProfileStore(tmp_path / "home").cache_path("test")
-    shutil.copyfile(ProfileStore(synced_template / "home").cache_path("test"), cache)
-    workspace = Workspace(tmp_path / "home", _profile(sandbox), sandbox.secret)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
+    yield from synced_copies.workspace_copy(synced_template, tmp_path, _profile(sandbox),
+                                            sandbox.secret)
 
 
 @pytest.fixture
