@@ -56,6 +56,22 @@ def _select(window: AutoTagReviewWindow, rows: list[int]) -> None:
                          | QItemSelectionModel.SelectionFlag.Rows)
 
 
+def _accept_and_preview(qtbot: Any, window: AutoTagReviewWindow, count: int,
+                        pilot: int) -> tuple[Any, list[int]]:
+    """Simulate, accept the first `count` suggestions that would add a tag and preview them
+    with a pilot of `pilot`: the simulation and the accepted rows."""
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:count]
+    assert len(adds) == count
+    _select(window, adds)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.accept_button.click()
+    window.pilot.setValue(pilot)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
+        window.preview_button.click()
+    return simulation, adds
+
+
 def test_suggestions_show_with_evidence_and_confidence(
         qtbot: Any, window: AutoTagReviewWindow, sandbox: Any) -> None:
     simulation = _simulate(qtbot, window)
@@ -138,15 +154,7 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
 
 def test_a_reverted_batch_shows_its_suggestions_reverted_and_trains_on_none_of_them(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, sandbox: Any) -> None:
-    simulation = _simulate(qtbot, window)
-    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:4]
-    assert len(adds) == 4
-    _select(window, adds)
-    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
-        window.accept_button.click()
-    window.pilot.setValue(0)
-    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
-        window.preview_button.click()
+    simulation, adds = _accept_and_preview(qtbot, window, 4, pilot=0)
     with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS) as finished:
         window.start_button.click()
     assert finished.args[0].status == "done"
@@ -186,14 +194,7 @@ def test_a_reverted_batch_shows_its_suggestions_reverted_and_trains_on_none_of_t
 
 def test_a_revert_of_the_window_s_batch_shows_its_rows_reverted_without_a_new_simulation(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
-    simulation = _simulate(qtbot, window)
-    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:3]
-    _select(window, adds)
-    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
-        window.accept_button.click()
-    window.pilot.setValue(0)
-    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
-        window.preview_button.click()
+    _, adds = _accept_and_preview(qtbot, window, 3, pilot=0)
     with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS):
         window.start_button.click()
     model = window.model
@@ -228,14 +229,7 @@ def test_the_focus_stays_on_simulate_through_a_simulation(
 
 def test_the_focus_follows_the_batch_from_start_to_continue_to_show(
         qtbot: Any, window: AutoTagReviewWindow) -> None:
-    simulation = _simulate(qtbot, window)
-    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:3]
-    _select(window, adds)
-    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
-        window.accept_button.click()
-    window.pilot.setValue(1)
-    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
-        window.preview_button.click()
+    _accept_and_preview(qtbot, window, 3, pilot=1)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
