@@ -711,18 +711,23 @@ def test_names_stay_readable_in_an_800_by_600_window(
         translations.uninstall()
 
 
+def _chart_and_marketing_head(view: TagTreeView) -> tuple[OrgChart, Actor]:
+    """The cache's departments as an org chart, and 市场部's head (dongfangwei) in it."""
+    departments = dict((name, did) for did, name in view.model.service.cache.connection()
+                       .execute("SELECT id, name FROM department"))
+    marketing = departments["市场部"]
+    return (OrgChart({did: name for name, did in departments.items()}, {}),
+            Actor("dongfangwei", managed=frozenset({marketing}),
+                  departments=frozenset({marketing})))
+
+
 def test_a_deletion_that_becomes_a_request_says_so_and_its_answer_is_no_fault(
     qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A head's deletion on a team profile is a request: the confirmation says nothing is
     lost until an administrator approves, and the server's "request #N sent" answer is
     told as news, without an errcode, not warned about."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
-    marketing = departments["市场部"]
-    head = Actor("dongfangwei", managed=frozenset({marketing}),
-                 departments=frozenset({marketing}))
+    chart, head = _chart_and_marketing_head(view)
     asked: list[str] = []
     told: list[tuple[str, str]] = []
     warned: list[str] = []
@@ -764,12 +769,8 @@ def test_a_deletion_request_carries_the_reason_typed_in_its_confirmation(
 ) -> None:
     """申请删除 has a one-line reason, sent with the request as its 申请理由; requests from
     the tree were sent without one, so the administrators saw an empty 申请理由."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
-    marketing = departments["市场部"]
-    view.set_rules(TeamRules(Policy(), chart, Actor(
-        "dongfangwei", managed=frozenset({marketing}), departments=frozenset({marketing}))))
+    chart, head = _chart_and_marketing_head(view)
+    view.set_rules(TeamRules(Policy(), chart, head))
     service = view.model.service
     sent: list[tuple[list[str], str]] = []
 
@@ -800,9 +801,7 @@ def test_f2_and_del_follow_the_current_tag_once_the_team_rules_arrive(
 ) -> None:
     """The team's rules arrive before any tag is current; a tag clicked afterwards renames
     with F2 and deletes with Del, without a context menu opened first."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    chart, _ = _chart_and_marketing_head(view)
     view.set_rules(TeamRules(Policy(), chart, Actor("shenyingyi", admin=True)))
     tag_id = sandbox.state.find_tag("意向程度", "低意向")
     assert view.select_key(f"tag:{tag_id}")
@@ -829,12 +828,7 @@ def test_a_rename_that_becomes_a_request_says_so_before_it_is_sent(
     """A head's rename of a tag on more customers than the team's threshold is a request:
     the rename window says so before OK (it looked like any rename, and the answer came
     after), counted by customers as the server counts them; an admin's stays a rename."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
-    marketing = departments["市场部"]
-    head = Actor("dongfangwei", managed=frozenset({marketing}),
-                 departments=frozenset({marketing}))
+    chart, head = _chart_and_marketing_head(view)
     tag_id = sandbox.state.find_tag("MKT-活动", "2025秋季展会")
     customers = view.model.service.deletion_impact([tag_id]).customers
     assert customers > 10
@@ -860,12 +854,7 @@ def test_a_rename_request_carries_the_reason_typed_in_its_window(
 ) -> None:
     """申请改名 has the one-line reason 申请删除 has, sent with the request as its 申请理由;
     a plain rename has none."""
-    departments = dict((name, did) for did, name in view.model.service.cache.connection()
-                       .execute("SELECT id, name FROM department"))
-    chart = OrgChart({did: name for name, did in departments.items()}, {})
-    marketing = departments["市场部"]
-    head = Actor("dongfangwei", managed=frozenset({marketing}),
-                 departments=frozenset({marketing}))
+    chart, head = _chart_and_marketing_head(view)
     service = view.model.service
     sent: list[tuple[str, str, str]] = []
 
