@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from desktop.domain.autotag import AutoTagger, IntentPack, LabelledMessage  # noqa: E402
 from desktop.domain.autotag.base import train_base  # noqa: E402
 from desktop.services.autotag_packs import intent_packs_from, load_intent_packs  # noqa: E402
-from tests.bench.autotag_metrics import Report, by_customer, report  # noqa: E402
-from tests.bench.bench_autotag import load, load_tags  # noqa: E402
+from tests.bench.autotag_metrics import Report  # noqa: E402
+from tests.bench.bench_autotag import levels, load, load_tags  # noqa: E402
 
 PACKS_PATH = "resources/autotag/intent_packs.json"
 
@@ -110,13 +110,7 @@ def by_round(tagger: Tagger = based_tagger, predict: Predict = per_message,
 def scores(messages: Sequence[LabelledMessage], predicted: Sequence[set[str]]
            ) -> tuple[Report, Report]:
     """Message-level and customer-level reports over the 12 tags."""
-    names = [t.name for t in load_tags()]
-    truth = [set(m.labels) for m in messages]
-    customers = [m.customer for m in messages]
-    real, guess = by_customer(customers, truth), by_customer(customers, predicted)
-    keys = sorted(real)
-    return (report(names, truth, predicted),
-            report(names, [real[k] for k in keys], [guess[k] for k in keys]))
+    return levels([t.name for t in load_tags()], messages, predicted)
 
 
 def pooled(results: dict[str, tuple[list[LabelledMessage], list[set[str]]]]
