@@ -521,17 +521,7 @@ class AutoTagReviewWindow(QWidget):
                  .replace("%4", f"{len(simulation.would_add):,}")
                  .replace("%5", COUNTS.messages(simulation.training_messages))]
         for count in simulation.per_tag:
-            trained = simulation.training.get(count.tag, TagTraining())
-            learnt = (self.tr("trained on %1 for it (%2 with a confirmed tag, %3 by accepted"
-                              " suggestions) and %4 against")
-                      .replace("%1", COUNTS.customers(trained.positives))
-                      .replace("%2", f"{trained.confirmed:,}")
-                      .replace("%3", f"{trained.positives - trained.confirmed:,}")
-                      .replace("%4", f"{trained.negatives:,}")) if trained.positives else (
-                self.tr("nothing learnt from your tags yet: no customer has it confirmed"
-                        " (%1 against it kept until one has)")
-                .replace("%1", COUNTS.customers(trained.negatives)) if trained.negatives else
-                self.tr("nothing learnt from your tags yet: no customer has it confirmed"))
+            learnt = self._learnt(simulation.training.get(count.tag, TagTraining()))
             lines.append(self.tr("%1: %2, %3 would add, %4 already tagged · %5")
                          .replace("%1", html.escape(count.label))
                          .replace("%2", COUNTS.customers(count.customers))
@@ -540,6 +530,21 @@ class AutoTagReviewWindow(QWidget):
                          .replace("%5", learnt))
         lines.extend(f"<i>{html.escape(in_ui_language(w))}</i>" for w in simulation.warnings)
         return "<br>".join(lines)
+
+    def _learnt(self, trained: TagTraining) -> str:
+        """What the learner took from the corp's own decisions for one tag."""
+        if trained.positives:
+            return (self.tr("trained on %1 for it (%2 with a confirmed tag, %3 by accepted"
+                            " suggestions) and %4 against")
+                    .replace("%1", COUNTS.customers(trained.positives))
+                    .replace("%2", f"{trained.confirmed:,}")
+                    .replace("%3", f"{trained.positives - trained.confirmed:,}")
+                    .replace("%4", f"{trained.negatives:,}"))
+        if trained.negatives:
+            return (self.tr("nothing learnt from your tags yet: no customer has it confirmed"
+                            " (%1 against it kept until one has)")
+                    .replace("%1", COUNTS.customers(trained.negatives)))
+        return self.tr("nothing learnt from your tags yet: no customer has it confirmed")
 
     # -- review ---------------------------------------------------------------------------
 
