@@ -58,13 +58,8 @@ _DEAD_LINKS_SQL = (  # links to tags that are deleted, in a deleted group or unk
 
 def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> FrozenBitMap:
     """The ids `sql` (one column, `id`) selects, fetched as one `group_concat`."""
-    return FrozenBitMap(_id_list(conn.execute(
+    return FrozenBitMap(joined_ids.parse(conn.execute(
         f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]))
-
-
-def _id_list(joined: str | None) -> list[int]:
-    """The ids of a `group_concat(id)`: parsing one string beats fetching a row per id."""
-    return joined_ids.parse(joined)
 
 
 def _ids_in(conn: sqlite3.Connection, sql: str, values: Iterable[object]) -> FrozenBitMap:
@@ -90,14 +85,14 @@ def universe(conn: sqlite3.Connection) -> FrozenBitMap:
 
 
 def tagged(conn: sqlite3.Connection, pk: int) -> FrozenBitMap:
-    return FrozenBitMap(_id_list(conn.execute(
+    return FrozenBitMap(joined_ids.parse(conn.execute(
         "SELECT group_concat(relation_id) FROM relation_tag WHERE tag_pk = ?", (pk,)
     ).fetchone()[0]))
 
 
 def every_tagged(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     """Every linked tag's relations, in one pass over the `(tag_pk, relation_id)` index."""
-    return {pk: FrozenBitMap(_id_list(ids)) for pk, ids in conn.execute(
+    return {pk: FrozenBitMap(joined_ids.parse(ids)) for pk, ids in conn.execute(
         "SELECT tag_pk, group_concat(relation_id) FROM relation_tag GROUP BY tag_pk")}
 
 
@@ -105,7 +100,7 @@ def grouped(conn: sqlite3.Connection, column: str) -> dict[str, FrozenBitMap]:
     """Relation ids by the value of `column` ("userid" or "state"), in one pass."""
     if column not in ("userid", "state"):
         raise ValueError(f"cannot group relations by {column!r}")
-    return {value: FrozenBitMap(_id_list(ids)) for value, ids in conn.execute(
+    return {value: FrozenBitMap(joined_ids.parse(ids)) for value, ids in conn.execute(
         f"SELECT {column}, group_concat(id) FROM relation GROUP BY {column}")}
 
 
@@ -114,7 +109,7 @@ def by_createtime(conn: sqlite3.Connection) -> tuple[list[float], list[int]]:
     times, ids = conn.execute(
         "SELECT group_concat(createtime), group_concat(id) FROM"
         " (SELECT createtime, id FROM relation ORDER BY createtime, id)").fetchone()
-    return list(map(float, times.split(","))) if times else [], _id_list(ids)
+    return list(map(float, times.split(","))) if times else [], joined_ids.parse(ids)
 
 
 def owned_by(conn: sqlite3.Connection, userids: Iterable[str]) -> FrozenBitMap:
@@ -149,13 +144,13 @@ def tag_count_buckets(conn: sqlite3.Connection) -> dict[int, FrozenBitMap]:
     links to dead tags (usually none) are then taken off, instead of checking each link's tag.
     """
     buckets = {
-        count: BitMap(_id_list(ids)) for count, ids in conn.execute(
+        count: BitMap(joined_ids.parse(ids)) for count, ids in conn.execute(
             "SELECT tag_count, group_concat(id) FROM relation WHERE tag_count > 0"
             " GROUP BY tag_count"
         )
     }
     for dead, ids in conn.execute(_DEAD_LINKS_SQL).fetchall():
-        affected = BitMap(_id_list(ids))
+        affected = BitMap(joined_ids.parse(ids))
         for count in sorted(buckets):
             moved = buckets[count] & affected
             if moved:
@@ -168,9 +163,9 @@ def tag_count_range(conn: sqlite3.Connection, low: int, high: int | None) -> Fro
     """Relations with `low <= links < high` (`high` None: no bound), along the tag-count
     index: their live tags when no dead tag is linked."""
     if high is None:
-        return FrozenBitMap(_id_list(conn.execute(
+        return FrozenBitMap(joined_ids.parse(conn.execute(
             "SELECT group_concat(id) FROM relation WHERE tag_count >= ?", (low,)).fetchone()[0]))
-    return FrozenBitMap(_id_list(conn.execute(
+    return FrozenBitMap(joined_ids.parse(conn.execute(
         "SELECT group_concat(id) FROM relation WHERE tag_count >= ? AND tag_count < ?",
         (low, high)).fetchone()[0]))
 
