@@ -608,8 +608,8 @@ def test_the_server_keeps_and_removes_the_expiries_its_rules_set(
     assert _call(servers[0], sessions["admin"], "disable", {"name": "到店一小时"})[0] == 200
     added = _rule_batch(db_url, kept, target)
     assert str(added).startswith("rule-")
-    assert expiries() == [(c, target, "到店一小时", added, 3600)
-                          for c in sorted((kept, untagged))]
+    assert expiries() == [(c, target, "到店一小时", _rule_batch(db_url, c, target), 3600)
+                          for c in sorted((kept, untagged))]   # each with the batch that tagged it
     assert _one(db_url, "SELECT write_note->'expiring' FROM outbox WHERE body->>"
                 "'external_userid' = %s", kept) == [[target, 3600, "到店一小时"]]  # for recovery
     assert all(target in corp.state.relation_tag_ids(member, c) for c in (kept, untagged))
