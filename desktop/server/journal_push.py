@@ -7,6 +7,9 @@ PostgreSQL delivers it at commit, to every server process on the database. Each 
 one connection LISTENing on a thread; a waiting request holds no thread and no database
 connection, only a future on the event loop. After the listener loses the database it
 reconnects and reads the chain head again, so a row committed meanwhile still wakes waiters.
+The same connection LISTENs for settled outbox writes (`outbox_recovery.SETTLED_CHANNEL`,
+from the relay or the outbox's recovery in any process) and tells `on_settled` (the callback
+worker: events held behind the write may go), once more after each reconnect.
 A server that is stopping answers its waits within CLOSING_CHECK_S instead of holding its
 shutdown for their timeout.
 """
@@ -20,6 +23,7 @@ from collections.abc import Callable, Mapping
 
 import psycopg
 
+from desktop.server.outbox_recovery import SETTLED_CHANNEL
 from desktop.server.team_journal import CHANNEL
 
 log = logging.getLogger("tagdesk.server")
@@ -40,6 +44,8 @@ class JournalPush:
         self._db_url = db_url
         # True once the server is stopping: waits answer then, not after their timeout
         self.closing: Callable[[], bool] = lambda: False
+        # Told when a write has settled in any server process
+        self.on_settled: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         self._latest = 0
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
@@ -80,11 +86,16 @@ class JournalPush:
                 with psycopg.connect(self._db_url, autocommit=True,
                                      connect_timeout=CONNECT_TIMEOUT_S) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {SETTLED_CHANNEL}")
                     head = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
                     self._publish(int(str(head[0])) if head else 0)
+                    self.on_settled()
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=1.0):
-                            self._publish(int(notice.payload))
+                            if notice.channel == SETTLED_CHANNEL:
+                                self.on_settled()
+                            else:
+                                self._publish(int(notice.payload))
             except psycopg.Error as exc:
                 log.warning("journal push: team database unavailable (%s)", type(exc).__name__)
                 self._stop.wait(RECONNECT_S)

@@ -59,6 +59,9 @@ RENAMED_KEY = "renamed"
 # An own row younger than this may be between its INSERT and being marked active.
 OWN_ROW_GRACE = timedelta(seconds=10)
 OK_ANSWER: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+# NOTIFY channel of every settled write, delivered at commit to every server process
+# (desktop/server/journal_push.py): callback events held behind the write may go.
+SETTLED_CHANNEL = "tagdesk_outbox_settled"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
     snapshot at the same time; a first re-sync's fill chunk, from storing what it read
     before this write (`snapshot.share_fill`). A tag library edit (`created`: the corp tags
     an add_corp_tag made) first takes the library's lock, as a re-sync or a callback storing
-    the library does, before the journal's head."""
+    the library does, before the journal's head. Every settle, done or failed, NOTIFYs
+    `SETTLED_CHANNEL`."""
     if created or any(entry.action in snapshot.LIBRARY_EDITS for entry in entries):
         snapshot.lock_library(conn)
         snapshot.store_created(conn, created or {})
@@ -116,6 +120,7 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
     snapshot.follow_relay(conn, entries)
     rename_respell.follow_renames(conn, entries, other_tags)
     expiry_records.record(conn, entries, expiring, note.batch_id)
+    conn.execute("SELECT pg_notify(%s, '')", (SETTLED_CHANNEL,))
 
 
 class OutboxRecovery:

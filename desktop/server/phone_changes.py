@@ -22,7 +22,6 @@ class PhoneChanges:
         self.worker = CallbackWorker(team.connection, team.transport,
                                      on_library=team.relay.learn_tag_names,
                                      on_contact=team.contact_added)
-        team.relay.on_settled = self.worker.wake   # events held behind a write go at once
         self.receiver = None
         if callback_token:
             crypto = CallbackCrypto(callback_token, callback_aes_key, team.settings.corp_id)

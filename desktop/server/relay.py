@@ -241,8 +241,6 @@ class Relay:
         self.gate: Gate | None = None
         # Whose customers a caller reaches (a salesperson: their own), when set.
         self.scope: CustomerScope | None = None
-        # Told when a write has settled (the callback worker: events held behind it may go).
-        self.on_settled: Callable[[], None] | None = None
 
     def forward(
         self, caller: Caller, path: str, params: Mapping[str, str],
@@ -470,8 +468,6 @@ class Relay:
                 return
             record_settled(conn, entries, outbox_id, note, expiring, self._names.others,
                            created)
-        if self.on_settled is not None:
-            self.on_settled()
 
     def journal_entries(self, caller: Caller, path: str, body: Mapping[str, Any],
                         data: Mapping[str, Any], note: WriteNote) -> Iterator[JournalEntry]:

@@ -105,6 +105,7 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
                                      options.resync_interval_s)
         team.callbacks = phone_changes.receiver
         team.journal_push = JournalPush(options.db_url)
+        team.journal_push.on_settled = phone_changes.worker.wake
         team.journal_push.start()
         stack.callback(team.journal_push.stop)
         team.reconcile = options.reconcile
