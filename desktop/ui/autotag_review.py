@@ -259,6 +259,7 @@ class AutoTagReviewWindow(QWidget):
         self.context = context
         self.service = AutoTagService(context.workspace, context.tagging)
         self.simulation: Simulation | None = None
+        self._table_stale = False     # chats were stored after the table's simulation
         self.plan: RetagPlan | None = None
         self.batch_id = ""
         self._accepted_for_plan: list[TagSuggestion] = []
@@ -478,6 +479,7 @@ class AutoTagReviewWindow(QWidget):
         simulation, verdicts, names = simulated
         self._busy(False)
         self.simulation = simulation
+        self._table_stale = False
         if not self.batch_progress.running:
             self.batch_id = ""      # the last batch is through: this run may start another
         self.model.set_suggestions(simulation.suggestions, verdicts, names)
@@ -755,6 +757,10 @@ class AutoTagReviewWindow(QWidget):
         refused = result.status == "invalid"
         self._refused_file = result.path if refused else None
         self.import_valid_button.setVisible(refused)
+        # the table's rows were read before these messages were stored (until a simulation)
+        self._table_stale = self._table_stale or (
+            self.simulation is not None and result.imported > 0)
+        stale = self._table_stale
 
         def text() -> str:
             if refused:
@@ -777,6 +783,10 @@ class AutoTagReviewWindow(QWidget):
             more = len(result.problems) - PROBLEMS_SHOWN
             if more > 0:
                 shown.append(self.tr("…and %1 more", "", more).replace("%1", f"{more:,}"))
+            if stale:
+                line += "<br><b>" + self.tr("The table below is the simulation from before this"
+                                            " import: press Simulate to include the new"
+                                            " messages.") + "</b>"
             return "<br>".join([line, *shown])
 
         self._say(text)

@@ -943,6 +943,10 @@
         </translation>
     </message>
     <message>
+        <source>The table below is the simulation from before this import: press Simulate to include the new messages.</source>
+        <translation>The table below is the simulation from before this import: press Simulate to include the new messages.</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</translation>
     </message>

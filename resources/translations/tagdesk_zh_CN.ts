@@ -932,6 +932,10 @@
         </translation>
     </message>
     <message>
+        <source>The table below is the simulation from before this import: press Simulate to include the new messages.</source>
+        <translation>下表是本次导入之前的模拟结果：再点击“模拟”即可包含新导入的消息。</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; from %2 · &lt;b&gt;%3&lt;/b&gt;, %4 would add a tag · %5 of reviews and confirmed tags used for training</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2 · &lt;b&gt;%3&lt;/b&gt;，其中 %4 条会新增标签 · 审阅和已确认标签的 %5用作训练数据</translation>
     </message>

@@ -671,3 +671,28 @@ def test_the_tags_box_shows_its_whole_hint_at_800_pixels_in_both_languages(
                 ).horizontalAdvance(h) + 12, timeout=5000)
     finally:
         translations.uninstall()
+
+
+def test_an_import_after_a_simulation_says_the_table_is_from_before_it(
+        qtbot: Any, window: AutoTagReviewWindow, tmp_path: Path) -> None:
+    path = tmp_path / "later.jsonl"
+    path.write_text(json.dumps({"time": "2026-12-01 09:30", "userid": "zhangsan",
+                                "external_userid": "wmNEW1", "direction": "in",
+                                "text": "能发一份报价单吗"}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    simulation = _simulate(qtbot, window)
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS) as imported:
+        window.import_chats(path)
+    assert imported.args[0].imported == 1
+    said = window.summary.text()
+    assert said.startswith("later.jsonl: 1 messages stored")
+    assert "the simulation from before this import: press Simulate" in said
+    assert window.model.rowCount() == len(simulation.suggestions)     # kept, decisions too
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(path)                    # nothing new, but still not simulated
+    assert "from before this import" in window.summary.text()
+    _simulate(qtbot, window)
+    assert "from before this import" not in window.summary.text()
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(path)                    # nothing new: the table is current
+    assert "from before this import" not in window.summary.text()
