@@ -84,6 +84,8 @@ CHAT_CHARS_SHOWN = 2_000
 TAG_FILTER_MAX_WIDTH = 360   # px: a longer name loses its middle; its list shows it whole
 PROBLEMS_SHOWN = 5         # a refused chat file's bad lines listed under the summary
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
+IMPORT_LINES = 10          # an import's report shows whole: its line, the bad lines, how many
+                           # more, whether the table is older, and room for a line that wraps
 _Index = QModelIndex | QPersistentModelIndex
 # a simulation, the latest stored verdict per suggestion key, and the members' names
 _Simulated = tuple[Simulation, dict[tuple[str, str, str], Review], dict[str, str]]
@@ -396,9 +398,11 @@ class AutoTagReviewWindow(QWidget):
         self.resize(1100, 720)
         self.simulate_button.setFocus()  # Enter simulates; no key lands in the pilot's size
 
-    def _say(self, text: Callable[[], str]) -> None:
-        """The summary line, now and after a language switch."""
+    def _say(self, text: Callable[[], str], lines: int = SUMMARY_LINES) -> None:
+        """The summary, now and after a language switch, at most `lines` lines tall (the
+        rest scrolls)."""
         self._said += 1
+        self.summary_area.set_lines(lines)
         self.texts.say(self.summary, text)
 
     def _counted(self, stored: int) -> None:
@@ -789,7 +793,7 @@ class AutoTagReviewWindow(QWidget):
                                             " messages.") + "</b>"
             return "<br>".join([line, *shown])
 
-        self._say(text)
+        self._say(text, IMPORT_LINES)
         self.chatsImported.emit(result)
 
     def open_keywords(self) -> KeywordsDialog:

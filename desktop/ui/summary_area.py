@@ -33,6 +33,12 @@ class SummaryArea(QScrollArea):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setWidget(self.label)
 
+    def set_lines(self, lines: int) -> None:
+        """At most this many lines shown at once from now on."""
+        if lines != self._lines:
+            self._lines = lines
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:
         most = self.fontMetrics().lineSpacing() * self._lines
         needed = self.label.heightForWidth(max(self.viewport().width(), 1))

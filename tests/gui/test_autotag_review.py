@@ -696,3 +696,31 @@ def test_an_import_after_a_simulation_says_the_table_is_from_before_it(
     with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
         window.import_chats(path)                    # nothing new: the table is current
     assert "from before this import" not in window.summary.text()
+
+
+@pytest.mark.parametrize("size", [(1100, 720), (800, 600)])
+def test_a_refused_file_s_report_shows_whole_without_scrolling(
+        qtbot: Any, window: AutoTagReviewWindow, tmp_path: Path, size: tuple[int, int]) -> None:
+    path = tmp_path / "week.jsonl"
+    good = {"time": "2026-12-01 09:30", "userid": "zhangsan", "external_userid": "wmNEW1",
+            "direction": "in", "text": "能安排个演示吗"}
+    bad = [{**good, "direction": "incoming"}, {**good, "time": "昨天下午"}] * 4
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [good, *bad]) + "\n",
+                    encoding="utf-8")
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(*size)
+    _simulate(qtbot, window)             # a long summary first: the report takes its place
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(path)
+    translations = Translations()
+    try:
+        for language, more in ((ENGLISH, "…and 3 more"), (CHINESE, "…另有 3 行")):
+            translations.install(language)
+            qtbot.waitUntil(lambda m=more: m in window.summary.text(), timeout=5000)
+            scroll = window.summary_area.verticalScrollBar()
+            qtbot.waitUntil(lambda s=scroll: s.maximum() == 0, timeout=5000)   # the last line too
+            rows = window.table.verticalHeader().defaultSectionSize()
+            assert window.table.viewport().height() >= 6 * rows
+    finally:
+        translations.uninstall()
