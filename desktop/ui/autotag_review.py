@@ -84,6 +84,8 @@ CHAT_CHARS_SHOWN = 2_000
 TAG_FILTER_MAX_WIDTH = 360   # px: a longer name loses its middle; its list shows it whole
 PROBLEMS_SHOWN = 5         # a refused chat file's bad lines listed under the summary
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
+CHAT_MIN_WIDTH = 260       # px: the chat beside the table gives the table its columns' width
+                           # down to this, unless the person has moved the splitter
 IMPORT_LINES = 10          # an import's report shows whole: its line, the bad lines, how many
                            # more, whether the table is older, and room for a line that wraps
 _Index = QModelIndex | QPersistentModelIndex
@@ -304,6 +306,7 @@ class AutoTagReviewWindow(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)   # row numbers say nothing here
         self.chat = QTextBrowser()
         self._chat_of: TagSuggestion | None = None
         header = self.table.horizontalHeader()
@@ -390,6 +393,8 @@ class AutoTagReviewWindow(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(self.chat)
         splitter.setSizes([760, 340])
+        self._splitter_moved = False
+        splitter.splitterMoved.connect(self._splitter_moved_by_hand)
         layout.addWidget(splitter, 1)
         layout.addLayout(review_row)
         layout.addLayout(run_row)
@@ -397,6 +402,27 @@ class AutoTagReviewWindow(QWidget):
         layout.addWidget(self.batch_progress)
         self.resize(1100, 720)
         self.simulate_button.setFocus()  # Enter simulates; no key lands in the pilot's size
+
+    def _splitter_moved_by_hand(self) -> None:
+        self._splitter_moved = True
+
+    def fit_table(self) -> None:
+        """Widen the table to its columns (Evidence's title whole, so nothing scrolls
+        sideways), taking the width from the chat beside it down to CHAT_MIN_WIDTH; once the
+        person has moved the splitter, their sizes stay."""
+        if self._splitter_moved:
+            return
+        table, header = self.table, self.table.horizontalHeader()
+        columns = sum(max(header.sectionSizeHint(column), table.sizeHintForColumn(column),
+                          header.minimumSectionSize())
+                      for column in range(SuggestionModel.EVIDENCE))
+        needed = (columns + header.minimumSectionSize() + 2 * table.frameWidth()
+                  + table.verticalScrollBar().sizeHint().width())
+        table_width, chat_width = self.splitter.sizes()
+        both = table_width + chat_width
+        wanted = min(needed, both - CHAT_MIN_WIDTH)
+        if wanted > table_width:
+            self.splitter.setSizes([wanted, both - wanted])
 
     def _say(self, text: Callable[[], str], lines: int = SUMMARY_LINES) -> None:
         """The summary, now and after a language switch, at most `lines` lines tall (the
@@ -439,6 +465,7 @@ class AutoTagReviewWindow(QWidget):
         self.preview_button.setText(self.tr("Preview accepted"))
         self.start_button.setText(self.tr("Start"))
         relabel(self.model)
+        self.fit_table()
 
     # -- simulation -----------------------------------------------------------------------
 
@@ -496,6 +523,7 @@ class AutoTagReviewWindow(QWidget):
         self.tag_filter.setCurrentIndex(0)
         self.tag_filter.blockSignals(False)
         self.show_tag("")
+        self.fit_table()
         self._decisions_changed()
         self._say(lambda: self._summary_html(simulation))
         self.simulated.emit(simulation)

@@ -21,6 +21,7 @@ from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
+from desktop.ui.style import apply_style
 from desktop.ui.sync_controller import SyncController
 
 pytestmark = pytest.mark.gui
@@ -722,5 +723,43 @@ def test_a_refused_file_s_report_shows_whole_without_scrolling(
             qtbot.waitUntil(lambda s=scroll: s.maximum() == 0, timeout=5000)   # the last line too
             rows = window.table.verticalHeader().defaultSectionSize()
             assert window.table.viewport().height() >= 6 * rows
+    finally:
+        translations.uninstall()
+
+
+@pytest.fixture
+def app_style(qapp: Any) -> Any:
+    """The app's look (font, palette, style sheet) as `tagdesk` applies it, then the tests'."""
+    font, palette, style = qapp.font(), qapp.palette(), qapp.style().name()
+    apply_style(qapp)
+    yield
+    qapp.styleHints().colorSchemeChanged.disconnect()
+    qapp.setStyleSheet("")
+    qapp.setStyle(style)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_the_table_fits_its_columns_at_1100_pixels_without_scrolling_sideways(
+        qtbot: Any, app_style: Any, window: AutoTagReviewWindow, synced_context: Any,
+        language: str) -> None:
+    autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
+                                                 "OPS-售后:投诉处理中": ["没解决", "投诉"]})
+    translations = Translations()
+    try:
+        translations.install(language)
+        window.show()
+        qtbot.waitExposed(window)
+        window.resize(1100, 720)
+        simulation = _simulate(qtbot, window)
+        assert {s.tag_label for s in simulation.suggestions} >= {"OPS-售后:投诉处理中"}
+        header = window.table.horizontalHeader()
+        evidence = SuggestionModel.EVIDENCE
+        qtbot.waitUntil(lambda: header.length() <= window.table.viewport().width(),
+                        timeout=5000)                       # no scrolling sideways
+        assert window.table.horizontalScrollBar().maximum() == 0
+        assert header.sectionSize(evidence) >= header.sectionSizeHint(evidence)  # title whole
+        assert window.chat.width() >= 260                   # the chat keeps room to read
     finally:
         translations.uninstall()
