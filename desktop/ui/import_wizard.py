@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -74,6 +75,12 @@ class ProblemTableModel(QAbstractTableModel):
 
     def problem(self, row: int) -> ImportProblem:
         return self._problems[row]
+
+    def first_filled(self, row: int) -> QModelIndex:
+        """The row's first cell with text (a problem of the whole file has no row or
+        column: its value, the file's name)."""
+        return next((self.index(row, column) for column in range(PROBLEM_COLUMNS)
+                     if self.data(self.index(row, column))), self.index(row, 0))
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._problems)
@@ -368,6 +375,9 @@ class ImportWizard(QDialog):
         self.texts.say(self.file_message, str)
         self.problems.set_problems(report.problems)
         self.problem_view.setVisible(bool(report.problems))
+        if report.problems:             # the keyboard starts on text, not on an empty cell
+            self.problem_view.selectionModel().setCurrentIndex(
+                self.problems.first_filled(0), QItemSelectionModel.SelectionFlag.NoUpdate)
         self._refit.start()             # once the table is laid out at its width
         self.texts.say(self.summary, lambda: self._summary_text(report))
         self.texts.say(self.preview, lambda: self._preview_html(report))

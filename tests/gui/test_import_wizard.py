@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
 from desktop.ui import import_wizard
@@ -195,6 +196,23 @@ def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
     assert not wizard.import_button.isEnabled() and not wizard.only_valid.isVisible()
     assert wizard.summary.text().startswith("customers.csv: no row could be read (")
     assert "valid" not in wizard.summary.text()
+
+
+def test_the_problems_start_on_a_cell_with_text_for_a_file_level_problem(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    """A problem of the whole file has no row or column: the keyboard starts on its value,
+    not on an empty cell drawn as current."""
+    path = tmp_path / "customers.csv"
+    path.write_text("external_userid,add_tags\nwmX,VIP\n", encoding="utf-8")
+    wizard = _wizard(qtbot, synced_context, path)
+    view = wizard.problem_view
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard, timeout=5000)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=5000)
+    current = view.currentIndex()
+    assert current.isValid() and current.row() == 0
+    assert current.data() == "customers.csv"
 
 
 def test_a_file_without_one_valid_row_offers_no_valid_rows_to_import(
