@@ -13,8 +13,9 @@ sync does. None of it calls WeCom.
 
 A cache synced before it kept a mark starts from the newest row before its last sync ended
 (rows written while that sync read the relations are read again, as after any sync). When
-the team server cannot answer, the catch-up says why and leaves the mark where it was: the
-next refresh reads the same rows.
+the team server stops answering part-way, the catch-up keeps what it copied (events, expiries,
+the journal's pages read so far, applied and marked) and says why: the next refresh reads the
+rest from there.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from desktop.domain.errors import UserError
 from desktop.services.progress import Progress, ProgressCallback, no_progress
 from desktop.services.team import TeamServerError, journal_call
+from desktop.services.team_events import EVENTS
 from desktop.services.team_events import fetch as fetch_events
 from desktop.services.team_expiries import fetch as fetch_expiries
 from desktop.services.workspace import Workspace
@@ -49,7 +51,12 @@ class TeamCatchUp:
     needs_sync: int           # relations added or deleted elsewhere (F5 reads them)
     events: int               # behaviour events copied
     expiries: int             # tag expiries copied
-    failed: UserError | None = None   # why the team's changes were not read (all counts 0)
+    failed: UserError | None = None   # why the rest of the team's changes were not read
+
+    @property
+    def copied(self) -> bool:
+        """Whether anything was read into the cache (before a failure, some may have been)."""
+        return bool(self.relations_changed or self.needs_sync or self.events or self.expiries)
 
 
 def journal_mark(ws: Workspace) -> int | None:
@@ -78,30 +85,57 @@ def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCat
     if not ws.profile.is_team:
         return None
     progress(Progress("team", 0, 0, "读取团队的更改… / Reading the team's changes…"))
+    events, expiries = _EventsCopied(progress), 0
     try:
-        return _caught_up(ws, progress)
+        fetch_events(ws, events.noted)
+        expiries = fetch_expiries(ws)
     except (TeamServerError, WeComError, WeComNetworkError) as exc:
-        return TeamCatchUp(0, 0, 0, 0, 0, failed=exc)
+        return TeamCatchUp(0, 0, 0, events.copied, expiries, failed=exc)
+    return _journal_rows(ws, progress, events.copied, expiries)
 
 
-def _caught_up(ws: Workspace, progress: ProgressCallback) -> TeamCatchUp:
-    events = fetch_events(ws, progress)
-    expiries = fetch_expiries(ws)
-    session, mark = _token(ws), ws.cache.get_meta(MARK_KEY)
-    after_id = int(mark) if mark else _mark_before_last_sync(ws, session)
+class _EventsCopied:
+    """A progress callback passing every event on and keeping how many events were copied
+    (stored page by page: a fetch failing part-way has kept those)."""
+
+    def __init__(self, progress: ProgressCallback) -> None:
+        self._progress = progress
+        self.copied = 0
+
+    def noted(self, event: Progress) -> None:
+        if event.phase == EVENTS.phase:
+            self.copied = event.done
+        self._progress(event)
+
+
+def _journal_rows(ws: Workspace, progress: ProgressCallback, events: int,
+                  expiries: int) -> TeamCatchUp:
+    """The journal's rows since the mark, a page at a time: when the server stops answering,
+    the pages read so far are applied and the mark moves past them."""
     rows: list[dict[str, Any]] = []
-    for _ in range(MAX_PAGES):
-        page = journal_call(ws.profile.team_url, session, "", {
-            "after_id": after_id, "limit": PAGE, "action": [*TAG_ACTIONS, *CUSTOMER_ACTIONS]})
-        found = page.get("rows") or []
-        rows.extend(found)
-        after_id = int(found[-1]["id"]) if found else after_id
-        if not isinstance(page.get("next_after_id"), int):
-            break
+    after_id: int | None = None
+    failed: UserError | None = None
+    try:
+        session, mark = _token(ws), ws.cache.get_meta(MARK_KEY)
+        after_id = int(mark) if mark else _mark_before_last_sync(ws, session)
+        for _ in range(MAX_PAGES):
+            page = journal_call(ws.profile.team_url, session, "", {
+                "after_id": after_id, "limit": PAGE,
+                "action": [*TAG_ACTIONS, *CUSTOMER_ACTIONS]})
+            found = page.get("rows") or []
+            rows.extend(found)
+            after_id = int(found[-1]["id"]) if found else after_id
+            progress(Progress("team", len(rows), 0, f"已读取团队的更改 {len(rows):,} 行"
+                              f" / {len(rows):,} rows of the team's changes read"))
+            if not isinstance(page.get("next_after_id"), int):
+                break
+    except (TeamServerError, WeComError, WeComNetworkError) as exc:
+        failed = exc
     wanted, needs_sync = relation_tags(ws.cache, rows)
     changed = replace_relation_tags(ws.cache, wanted) if wanted else set()
-    remember_mark(ws, after_id)
-    return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries)
+    if after_id is not None:
+        remember_mark(ws, after_id)
+    return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries, failed)
 
 
 def _mark_before_last_sync(ws: Workspace, session: str) -> int:

@@ -44,6 +44,9 @@ class _Counts(QObject):
     def events(self, n: int) -> str:
         return self.tr("%1 events", "", n).replace("%1", grouped(n))
 
+    def expiries(self, n: int) -> str:
+        return self.tr("%1 tag expiries", "", n).replace("%1", grouped(n))
+
     def suggestions(self, n: int) -> str:
         return self.tr("%1 suggestions", "", n).replace("%1", grouped(n))
 

@@ -43,6 +43,7 @@ from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
+from desktop.services.team_catch_up import TeamCatchUp
 from desktop.store.in_chunks import rows_in
 from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
@@ -952,17 +953,31 @@ class MainWindow(QMainWindow):
                 .replace("%1", COUNTS.tags(result.tags))
                 .replace("%2", f"{result.elapsed_s:.1f}").replace("%3", f"{result.api_calls:,}"))
         team = self.sync.last_catch_up
-        if team is not None and team.relations_changed:
-            text += self.tr("; the team's changes since the last sync: %1").replace(
-                "%1", COUNTS.relations(team.relations_changed))
-        if team is not None and team.needs_sync:
-            text += self.tr("; %1 added or deleted elsewhere (F5 reads them)").replace(
-                "%1", COUNTS.relations(team.needs_sync))
-        if team is not None and team.failed is not None:
+        if team is not None:
+            text += self._caught_up_text(team)
+        self.status.message(text)
+
+    def _caught_up_text(self, team: TeamCatchUp) -> str:
+        """What the refresh at start read from the team server, for the status bar."""
+        text = ""
+        if team.failed is not None and team.copied:
+            text += self.tr("; the team's changes since the last sync were read in part (%1,"
+                            " %2 and %3 copied, the rest not read: %4): the next start or F5"
+                            " reads the rest").replace(
+                "%1", COUNTS.relations(team.relations_changed)).replace(
+                "%2", COUNTS.events(team.events)).replace(
+                "%3", COUNTS.expiries(team.expiries)).replace("%4", readable(team.failed))
+        elif team.failed is not None:
             text += self.tr("; the team's changes since the last sync were not read (%1):"
                             " the next start or F5 reads them").replace("%1",
                                                                         readable(team.failed))
-        self.status.message(text)
+        elif team.relations_changed:
+            text += self.tr("; the team's changes since the last sync: %1").replace(
+                "%1", COUNTS.relations(team.relations_changed))
+        if team.needs_sync:
+            text += self.tr("; %1 added or deleted elsewhere (F5 reads them)").replace(
+                "%1", COUNTS.relations(team.needs_sync))
+        return text
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))

@@ -2784,6 +2784,10 @@
         <translation>Sync complete: %1, %2, %3 in %4 s</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync were read in part (%1, %2 and %3 copied, the rest not read: %4): the next start or F5 reads the rest</source>
+        <translation>; the team&apos;s changes since the last sync were read in part (%1, %2 and %3 copied, the rest not read: %4): the next start or F5 reads the rest</translation>
+    </message>
+    <message>
         <source>; %1 added or deleted elsewhere (F5 reads them)</source>
         <translation>; %1 added or deleted elsewhere (F5 reads them)</translation>
     </message>
@@ -4568,6 +4572,13 @@
         <translation>
             <numerusform>%1 event</numerusform>
             <numerusform>%1 events</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tag expiries</source>
+        <translation>
+            <numerusform>%1 tag expiry</numerusform>
+            <numerusform>%1 tag expiries</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -2755,6 +2755,10 @@
         <translation>同步完成：%1，%2，%3，用时 %4 秒</translation>
     </message>
     <message>
+        <source>; the team&apos;s changes since the last sync were read in part (%1, %2 and %3 copied, the rest not read: %4): the next start or F5 reads the rest</source>
+        <translation>；自上次同步以来团队的更改只读取了一部分（已复制 %1、%2和%3，其余未能读取：%4）：其余的下次启动或按 F5 时再读取</translation>
+    </message>
+    <message>
         <source>; %1 added or deleted elsewhere (F5 reads them)</source>
         <translation>；%1 在别处添加或删除（按 F5 读取）</translation>
     </message>
@@ -4513,6 +4517,12 @@
         <source>%1 events</source>
         <translation>
             <numerusform>%1 个事件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tag expiries</source>
+        <translation>
+            <numerusform>%1 条标签到期记录</numerusform>
         </translation>
     </message>
     <message numerus="yes">

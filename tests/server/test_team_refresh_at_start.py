@@ -4,6 +4,7 @@ is respelled in a saved filter without pressing F5, for a few WeCom calls (not a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -212,13 +213,31 @@ def test_a_catch_up_the_server_refuses_leaves_the_refreshed_library_and_says_so(
     qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The tag library is refreshed and shown; the team's changes are said not read, on
-    their own, and the next refresh reads them from the same mark."""
+    """The tag library is refreshed and shown; the team's events and expiries, copied before
+    the journal refused, are said copied, the rest not read, and the next refresh reads the
+    journal from the same mark."""
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / "home"
-    logged_in_home(home, team_server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[1])
+    users = sorted(team_sandbox.state.follow_users())
+    logged_in_home(home, team_server.url, team_sandbox, users[1])
     session = _opened(qtbot, home, [], synced=False)
+    tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[4]
+    userid, customer = next((u, e) for u, e in sorted(team_sandbox.state.relations())
+                            if tag_id not in team_sandbox.state.relation_tag_ids(u, e))
+    colleague = log_in(team_server.url, team_sandbox, users[3])
+    with WeComClient(team_api_base(team_server.url), team_sandbox.corp_id, colleague.token,
+                     team_url=team_server.url) as client:
+        with client.noting(WriteNote(batch_id="later-2", source="app",
+                                     expiring=((tag_id, 3600),))) as noted:
+            noted.mark_tag(userid, customer, add=[tag_id])
+        pushed = requests.post(f"{team_server.url}tagdesk/v1/events", timeout=30,
+                               params={"access_token": client.get_token()},
+                               json={"events": [{"id": "refused-event",
+                                                 "time": "2026-12-02 10:00",
+                                                 "external_userid": customer,
+                                                 "type": "coupon_used"}]})
+    assert pushed.status_code == 200, pushed.text
     try:
         live = outbox.tag_catalogue(session.context.cache)
         refused = str(2**62 + 2**20)           # an id the journal refuses as out of range
@@ -241,10 +260,17 @@ def test_a_catch_up_the_server_refuses_leaves_the_refreshed_library_and_says_so(
         assert gone.id not in outbox.live_tag_ids(cache)
         caught_up = session.sync.last_catch_up
         assert caught_up is not None and caught_up.failed is not None
+        expiries = cache.connection().execute("SELECT userid, external_userid, tag_id FROM"
+                                              " team_tag_expiry").fetchall()
+        assert (caught_up.events, caught_up.expiries) == (1, len(expiries))
+        assert (userid, customer, tag_id) in expiries     # the journal row not read yet
+        assert [e.type for e, _ in events.listed(cache, customer=customer)] == ["coupon_used"]
         message = session.window.status.currentMessage()
         assert message.startswith("Tag library refreshed:")
-        assert "the team's changes since the last sync were not read (" in message
-        assert "errcode 40058" in message and "the next start or F5 reads them" in message
+        assert re.search(r"the team's changes since the last sync were read in part \(0"
+                         rf" relations, 1 events? and {len(expiries)} tag expir", message)
+        assert "the rest not read: " in message and "errcode 40058" in message
+        assert message.endswith("the next start or F5 reads the rest")
         assert cache.get_meta(MARK_KEY) == refused
     finally:
         session.close()
