@@ -3,6 +3,7 @@
 Admins see every request, others their own. Approving is a second verification: "Send code"
 has the server send the admin a fresh one-time code through WeCom, which they type before
 "Approve". Rejecting needs a reason; "Restore" puts back what an approved deletion removed.
+Enter in the code field approves, in the reason field rejects; it presses no other button.
 The policy tab shows the policy as a form (with a JSON tab), checked as it is typed; an admin
 may edit and save it, others read it. Every call runs on a pool thread owned by the dialog; a
 refusal shows the server's sentence.
@@ -13,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -57,6 +59,7 @@ class ApprovalsDialog(QDialog):
         self.me: dict[str, Any] = {}
         self._result: Callable[[], str] | None = None
         self._task: Task | None = None
+        self._focus_when_done: QWidget | None = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -143,6 +146,20 @@ class ApprovalsDialog(QDialog):
 
     def _say(self, text: Callable[[], str]) -> None:
         self.texts.say(self.message, text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in the code field approves and in the reason field rejects, when they may;
+        a focused button presses itself. Enter never falls through to the dialog's default,
+        the last button clicked: typing the six digits and Enter sent a new code (spending
+        the one typed), and a rejection's reason and Enter asked for an approval code."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        button = self.approve_button if focused is self.code else \
+            self.reject_button if focused is self.reason else None
+        if button is not None and button.isEnabled():
+            button.click()
 
     # -- actions --------------------------------------------------------------------------
 
@@ -299,7 +316,7 @@ class ApprovalsDialog(QDialog):
     def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
         self.challenge = result
         self.code.clear()
-        self.code.setFocus()
+        self._focus_when_done = self.code    # enabled once the sending task is over
         minutes = str(max(1, result[1].expires_in // 60))
         self._say(lambda: self.tr(
             "An approval code was sent to you through WeCom; it is valid for %1 minutes.")
@@ -367,6 +384,9 @@ class ApprovalsDialog(QDialog):
     def _done(self) -> None:
         self._task = None
         self._update_buttons()
+        if self._focus_when_done is not None:
+            self._focus_when_done.setFocus()
+            self._focus_when_done = None
 
     def _failed(self, exc: BaseException) -> None:
         self._say(lambda: readable(exc))

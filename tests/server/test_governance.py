@@ -702,13 +702,15 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             assert dialog.send_button.isEnabled() and not dialog.approve_button.isEnabled()
             seen = inbox_size(corp, head)
             qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: dialog.challenge is not None, timeout=30_000)
-            dialog.code.setText(newest_code(corp, head, seen))
-            # enabled once the sending task is over too (its result arrives just before)
-            qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=30_000)
+            qtbot.waitUntil(lambda: dialog.challenge is not None and dialog._task is None,
+                            timeout=30_000)
+            assert dialog.focusWidget() is dialog.code     # the six digits are typed next
+            qtbot.keyClicks(dialog.code, newest_code(corp, head, seen))
+            assert dialog.approve_button.isEnabled()
             with qtbot.waitSignal(dialog.decided, timeout=60_000), \
                     qtbot.waitSignal(window.sync.finished, timeout=120_000):
-                qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+                qtbot.keyClick(dialog.code, Qt.Key.Key_Return)   # approves; sent a new code
+            assert inbox_size(corp, head) == seen + 1
             assert corp.state.find_tag("OPS-服务", "续费提醒") is None
             qtbot.waitUntil(lambda: not tree.model.index_for_key(f"tag:{doomed}").isValid(),
                             timeout=30_000)        # the deleted tag leaves the window's tree
@@ -718,19 +720,45 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             assert cell(dialog.table, row, 7).text() == f"{head_name} ({head})"  # who decided
             assert dialog._cell({"decided_by": head, "decision_reason": "还在用"},
                                 "decision") == f"{head_name} ({head})：还在用"
+            rejected = _reject_with_enter(qtbot, dialog, corp, clients, head)
             english = Translations()
             english.install(ENGLISH)
             try:
                 qtbot.waitUntil(lambda: dialog.approve_button.text() == "Approve", timeout=5000)
-                assert dialog.message.text().startswith(
-                    f"Request {approval_id} was approved and carried out.")
+                assert dialog.message.text().startswith(f"Request {rejected} was rejected")
+                row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
                 assert cell(dialog.table, row, 0).text() == str(approval_id)  # rows stay
-                assert cell(dialog.table, row, 5).text() in ("Waiting", "Approved")  # in English
+                assert cell(dialog.table, row, 5).text() == "Approved"   # in English
             finally:
                 english.uninstall()
             dialog.close()
         finally:
             _set_policy(server, session, admins=[])
+
+
+def _reject_with_enter(qtbot: Any, dialog: ApprovalsDialog, corp: SandboxServer,
+                       clients: dict[str, WeComClient], head: str) -> int:
+    """A reason typed and Enter rejects the selected request (its id is returned); it asked
+    for an approval code (the button clicked last)."""
+    kept = corp.state.find_tag("OPS-服务", "已开票")
+    assert kept
+    asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[kept]),
+                     TEAM_APPROVAL_REQUIRED)
+    approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+    dialog.refresh()
+    qtbot.waitUntil(lambda: dialog._task is None and any(
+        a["id"] == approval_id for a in dialog.approvals), timeout=30_000)
+    dialog.table.selectRow(next(i for i, a in enumerate(dialog.approvals)
+                                if a["id"] == approval_id))
+    seen = inbox_size(corp, head)
+    dialog.reason.setFocus()
+    dialog.reason.setText("还在用")
+    with qtbot.waitSignal(dialog.decided, timeout=60_000):
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog._task is None, timeout=30_000)
+    assert dialog.message.text().startswith(f"申请 {approval_id} 已驳回")
+    assert inbox_size(corp, head) == seen and corp.state.find_tag("OPS-服务", "已开票") == kept
+    return approval_id
 
 
 def _policy_dialog(qtbot: Any, server: TeamServerProcess, corp: SandboxServer, userid: str,
