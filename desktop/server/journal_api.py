@@ -6,11 +6,14 @@ length limit. Actions: (none) a page of rows, `ids` every matching id newest fir
 the values of a person or customer sort column with their rows (all, or those of `sort_key`
 and of the code point range `key_from`..`key_to`), `rows` rows by id,
 `batches` batch lines, `stats` the reports' counts, `verify` the hash chain. Sorted by
-source, `source_order` gives the order of the sources (a desktop's labels).
+source, `source_order` gives the order of the sources (a desktop's labels). Every answer
+says the server's clock (`server_time`, the clock its rows' `ts` are written by), so a
+desktop can place a time of its own among them.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -66,7 +69,7 @@ def answer(connection: ConnectionFactory, action: str, criteria: Criteria,
             found = _stats(conn, criteria, owner)
         else:
             found = _page(conn, criteria)
-    return {"errcode": 0, "errmsg": "ok", **found}
+    return {"errcode": 0, "errmsg": "ok", "server_time": time.time(), **found}
 
 
 def query_of(criteria: Criteria) -> TeamJournalQuery:

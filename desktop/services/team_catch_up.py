@@ -11,8 +11,11 @@ re-read does). Relations added or deleted since (a customer the cache does not h
 it still has) are counted and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
 sync does. None of it calls WeCom.
 
-A cache synced before it kept a mark starts from the newest row before its last sync ended
-(rows written while that sync read the relations are read again, as after any sync). When
+A cache synced before it kept a mark starts from the newest row before its last sync ended,
+by the server's clock: the desktop's clock is set against the server's (`server_time`) first,
+so a desktop clock ahead of the server's misses no row and one behind reads none from before
+that sync (rows written while that sync read the relations are read again, as after any
+sync). When
 the team server stops answering part-way, the catch-up keeps what it copied (events, expiries,
 the journal's pages read so far, applied and marked) and says why: the next refresh reads the
 rest from there.
@@ -21,7 +24,8 @@ rest from there.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,8 +84,10 @@ def remember_mark(ws: Workspace, mark: int | None) -> None:
             ws.cache.set_meta(conn, MARK_KEY, str(mark))
 
 
-def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCatchUp | None:
-    """On a team profile, the team's changes since the last sync (None on a solo profile)."""
+def catch_up(ws: Workspace, progress: ProgressCallback = no_progress,
+             clock: Callable[[], float] = time.time) -> TeamCatchUp | None:
+    """On a team profile, the team's changes since the last sync (None on a solo profile);
+    `clock`: the desktop's, the one its last sync's time was taken by."""
     if not ws.profile.is_team:
         return None
     progress(Progress("team", 0, 0, "读取团队的更改… / Reading the team's changes…"))
@@ -91,7 +97,7 @@ def catch_up(ws: Workspace, progress: ProgressCallback = no_progress) -> TeamCat
         expiries = fetch_expiries(ws)
     except (TeamServerError, WeComError, WeComNetworkError) as exc:
         return TeamCatchUp(0, 0, 0, events.copied, expiries, failed=exc)
-    return _journal_rows(ws, progress, events.copied, expiries)
+    return _journal_rows(ws, progress, clock, events.copied, expiries)
 
 
 class _EventsCopied:
@@ -108,8 +114,8 @@ class _EventsCopied:
         self._progress(event)
 
 
-def _journal_rows(ws: Workspace, progress: ProgressCallback, events: int,
-                  expiries: int) -> TeamCatchUp:
+def _journal_rows(ws: Workspace, progress: ProgressCallback, clock: Callable[[], float],
+                  events: int, expiries: int) -> TeamCatchUp:
     """The journal's rows since the mark, a page at a time: when the server stops answering,
     the pages read so far are applied and the mark moves past them."""
     rows: list[dict[str, Any]] = []
@@ -117,7 +123,7 @@ def _journal_rows(ws: Workspace, progress: ProgressCallback, events: int,
     failed: UserError | None = None
     try:
         session, mark = _token(ws), ws.cache.get_meta(MARK_KEY)
-        after_id = int(mark) if mark else _mark_before_last_sync(ws, session)
+        after_id = int(mark) if mark else _mark_before_last_sync(ws, session, clock)
         for _ in range(MAX_PAGES):
             page = journal_call(ws.profile.team_url, session, "", {
                 "after_id": after_id, "limit": PAGE,
@@ -138,12 +144,18 @@ def _journal_rows(ws: Workspace, progress: ProgressCallback, events: int,
     return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries, failed)
 
 
-def _mark_before_last_sync(ws: Workspace, session: str) -> int:
+def _mark_before_last_sync(ws: Workspace, session: str, clock: Callable[[], float]) -> int:
     """The newest team journal row this user may read that is older than the end of the
-    cache's last sync (0 for none)."""
+    cache's last sync, on the server's clock (0 for none). The desktop's clock is read once
+    the server's answer is in, so the offset errs by at most the call's round trip, towards
+    reading a row again rather than missing one; an older server, which does not say its
+    clock, is taken to share the desktop's."""
     ended = float(ws.cache.get_meta(LAST_SYNC_KEY) or 0)
-    rows = journal_call(ws.profile.team_url, session, "",
-                        {"order": "desc", "limit": 1, "until": ended}).get("rows") or []
+    newest = journal_call(ws.profile.team_url, session, "", {"order": "desc", "limit": 1})
+    server_time = newest.get("server_time")
+    offset = float(server_time) - clock() if isinstance(server_time, int | float) else 0.0
+    rows = journal_call(ws.profile.team_url, session, "", {
+        "order": "desc", "limit": 1, "until": ended + offset}).get("rows") or []
     return int(rows[0]["id"]) if rows else 0
 
 

@@ -5,12 +5,15 @@ on a desktop whose clock is not the server's."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from desktop.domain.retag_plan import RelationState
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.server import team_journal
 from desktop.services.progress import Progress
@@ -18,6 +21,7 @@ from desktop.services.team_catch_up import MARK_KEY, PAGE, catch_up
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.store import outbox
 from desktop.store.journal import JournalEntry
+from desktop.store.snapshot import LAST_SYNC_KEY
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -37,30 +41,47 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def _synced_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxServer,
-                    monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A team desktop logged in and synced through `server` (`tagdesk sync`); its workspace,
-    opened in this process."""
+                    monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A team desktop logged in and synced through `server`, its environment this process's
+    too; its home."""
     env = desktop_env(tmp_path / "desktop")
     cli_login(env, server.url, sandbox, sorted(sandbox.state.follow_users())[0])
-    synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
-    assert synced.returncode == 0, synced.stderr
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    return open_workspace(Path(env["TAGDESK_HOME"]), "team")
+    _sync()
+    return Path(env["TAGDESK_HOME"])
 
 
-def _tag_rows(db_url: str, relations: list[tuple[str, str, tuple[str, ...]]]) -> list[int]:
-    """One tag_add row per (external_userid, userid, tags after) appended to the team journal
-    as a colleague's; their ids."""
+def _sync() -> None:
+    synced = tagdesk("sync", "--profile", "team", env=dict(os.environ), timeout=120)
+    assert synced.returncode == 0, synced.stderr
+
+
+Change = tuple[str, str, tuple[str, ...]]   # external_userid, userid, tags after
+
+
+def _tag_rows(db_url: str, changes: list[Change], batch_id: str = "elsewhere") -> list[int]:
+    """One tag_add row per change appended to the team journal as a colleague's (WeCom is
+    not told: only the journal says it); their ids."""
     with psycopg.connect(db_url) as conn, conn.transaction():
         team_journal.append(conn, [
             JournalEntry(operator="colleague", action="tag_add", source="app",
-                         batch_id="elsewhere", external_userid=customer, userid=userid,
+                         batch_id=batch_id, external_userid=customer, userid=userid,
                          tag_id=after[-1], after=json.dumps(list(after)))
-            for customer, userid, after in relations], None)
-        ids = conn.execute("SELECT id FROM team_journal WHERE batch_id = 'elsewhere'"
-                           " ORDER BY id").fetchall()
+            for customer, userid, after in changes], None)
+        ids = conn.execute("SELECT id FROM team_journal WHERE batch_id = %s ORDER BY id",
+                           (batch_id,)).fetchall()
     return [int(row[0]) for row in ids]
+
+
+def _two_changes(ws: Workspace) -> tuple[list[RelationState], list[Change]]:
+    """The cache's first two relations, and each with one tag more."""
+    states = sorted(outbox.relation_states(ws.cache, [r for r, in ws.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 2")]).values(), key=lambda s: s.relation_id)
+    tags = sorted(outbox.live_tag_ids(ws.cache))
+    return states, [(s.external_userid, s.userid,
+                     tuple(sorted({*s.tag_ids, next(t for t in tags if t not in s.tag_ids)})))
+                    for s in states]
 
 
 def test_a_server_stopping_between_two_pages_keeps_the_first_and_marks_it(
@@ -72,16 +93,9 @@ def test_a_server_stopping_between_two_pages_keeps_the_first_and_marks_it(
     for the next start, and the failure is said."""
     server = TeamServerProcess(postgres.new_database(), sandbox, tmp_path / "server")
     try:
-        ws = _synced_desktop(tmp_path, server, sandbox, monkeypatch)
-        with ws:
-            states = sorted(outbox.relation_states(ws.cache, [r for r, in ws.cache.connection(
-                ).execute("SELECT id FROM relation ORDER BY id LIMIT 2")]).values(),
-                key=lambda s: s.relation_id)
-            tags = sorted(outbox.live_tag_ids(ws.cache))
-            first, second = [(s.external_userid, s.userid,
-                              tuple(sorted({*s.tag_ids, next(t for t in tags
-                                                             if t not in s.tag_ids)})))
-                             for s in states]
+        with open_workspace(_synced_desktop(tmp_path, server, sandbox, monkeypatch),
+                            "team") as ws:
+            states, (first, second) = _two_changes(ws)
             ids = _tag_rows(server.db_url, [first] * PAGE + [second])
 
             def stop_after_a_page(event: Progress) -> None:
@@ -97,3 +111,32 @@ def test_a_server_stopping_between_two_pages_keeps_the_first_and_marks_it(
             assert ws.cache.get_meta(MARK_KEY) == str(ids[PAGE - 1])
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("skew_s", [600.0, -600.0], ids=["ahead", "behind"])
+def test_a_cache_without_a_mark_catches_up_by_the_servers_clock(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, skew_s: float,
+) -> None:
+    """A cache synced before it kept a mark, on a desktop whose clock is ten minutes ahead of
+    the server's or behind it: the row written after that sync is applied (ahead, it was
+    taken for older than the sync), the one written before it is not applied again (behind,
+    it was taken for newer: it would undo what the sync read from WeCom)."""
+    batch = f"skew{skew_s:+.0f}"
+    home = _synced_desktop(tmp_path, team_server, team_sandbox, monkeypatch)
+    with open_workspace(home, "team") as ws:
+        states, (before, after) = _two_changes(ws)
+    _tag_rows(team_server.db_url, [before], batch + "-before")
+    _sync()
+    with open_workspace(home, "team") as ws:
+        synced_at = float(ws.cache.get_meta(LAST_SYNC_KEY))
+        with ws.cache.write() as conn:     # as a TagDesk that kept no mark, by its clock
+            ws.cache.set_meta(conn, MARK_KEY, "")
+            ws.cache.set_meta(conn, LAST_SYNC_KEY, repr(synced_at + skew_s))
+        _tag_rows(team_server.db_url, [after], batch + "-after")
+        caught_up = catch_up(ws, clock=lambda: time.time() + skew_s)
+        assert caught_up is not None and caught_up.failed is None
+        assert (caught_up.rows, caught_up.relations_changed) == (1, 1)
+        now = outbox.relation_states_by_key(ws.cache, [before[:2], after[:2]])
+        assert now[before[:2]].tag_ids == states[0].tag_ids      # as the sync read it
+        assert now[after[:2]].tag_ids == frozenset(after[2])
