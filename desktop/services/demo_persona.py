@@ -7,8 +7,10 @@ services, which are all built on a `Workspace` (the dependency runs one way only
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import replace
 
+from desktop.domain.arrivals import BY_STATE, LIVECODE
 from desktop.domain.errors import UserError
 from desktop.services import autotag_keywords
 from desktop.services.chat_import import import_chats
@@ -18,6 +20,7 @@ from desktop.services.rules import RulesService
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import TaggingError, TaggingService
 from desktop.services.workspace import DEMO_PERSONA_KEY, Workspace
+from desktop.store import arrivals
 
 # (tag, abbreviation): pinned for the demo persona, except the long V3 one.
 DEMO_PREFERENCES = (
@@ -42,6 +45,18 @@ DEMO_KEYWORDS = {
     "投诉处理中": ["没解决", "登录不上", "投诉"],
     "企业版": ["企业版", "旗舰版", "多门店"],
 }
+
+# The tags each demo live code (by state) gives the customers it brings, given a week ago:
+# the next sync tags the relations the codes brought since (a `livecode` batch).
+DEMO_LIVECODE_TAGS = {
+    "expo2025": ("MKT-渠道:展会", "MKT-活动:2025秋季展会"),
+    "douyin_ad": ("MKT-渠道:抖音",),
+    "wx_article_03": ("MKT-渠道:公众号",),
+    "baidu_sem": ("MKT-渠道:百度推广",),
+    "store_qr_sh": ("客户来源:自然到店", "地区:上海"),
+    "referral_2025": ("MKT-渠道:老客户转介绍", "客户来源:朋友推荐"),
+}
+DEMO_LIVECODE_AGE_S = 7 * 86_400
 
 
 def choose_demo_persona(ws: Workspace) -> None:
@@ -80,6 +95,7 @@ def _seed_demo_preferences(ws: Workspace) -> None:
     _seed_demo_chats(ws)
     _seed_demo_events(ws)
     _seed_demo_rules(ws)
+    _seed_demo_livecodes(ws, tagging)
 
 
 def _seed_demo_chats(ws: Workspace) -> None:
@@ -103,3 +119,23 @@ def _seed_demo_rules(ws: Workspace) -> None:
     for definition in DEMO_RULES:
         with contextlib.suppress(UserError):
             rules.save(dict(definition))
+
+
+def _seed_demo_livecodes(ws: Workspace, tagging: TaggingService) -> None:
+    """Tags for the demo corp's live codes, so 活码 shows what each gives its customers and
+    the next sync tags those the codes brought in the last week."""
+    if ws.profile.is_team:
+        return
+    given: list[tuple[str, str, tuple[str, ...]]] = []
+    for config_id, state in ws.cache.connection().execute(
+            "SELECT config_id, state FROM contact_way WHERE state <> '' ORDER BY config_id"):
+        names = DEMO_LIVECODE_TAGS.get(state)
+        if names is None or arrivals.livecode(ws.cache, config_id) is not None:
+            continue
+        with contextlib.suppress(TaggingError):
+            given.append((config_id, state, tuple(tagging.resolve_tag_names(list(names)))))
+    with ws.cache.write() as conn:
+        for config_id, state, tag_ids in given:
+            arrivals.add(conn, source=LIVECODE, kind=BY_STATE, key=state, tag_ids=tag_ids,
+                         created_at=time.time() - DEMO_LIVECODE_AGE_S,
+                         created_by=ws.operator, config_id=config_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -49,15 +50,24 @@ def test_demo_screenshot_syncs_the_demo_corp_and_saves_the_window(tmp_path: Path
         keywords = conn.execute("SELECT count(*) FROM autotag_keywords").fetchone()[0]
         event_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM event")}
         rules = {n for (n,) in conn.execute("SELECT name FROM rule")}
+        code_tags = dict(conn.execute("SELECT match_key, tag_ids FROM arrival"
+                                      " WHERE source = 'livecode' AND status = 'pending'"))
+        ways = {s for (s,) in conn.execute("SELECT state FROM contact_way WHERE state <> ''")}
     assert customers == 5000 and last_sync
     assert chats > 1000 and keywords == 4      # auto-tagging can be tried at once
     assert event_types == {"form_submitted", "content_viewed", "order_paid", "course_attended"}
     assert rules == {"北京归华北", "付款即成交"}          # rules can be simulated at once
+    assert set(code_tags) == ways and len(ways) == 6       # every live code gives tags
+    assert all(json.loads(tags) for tags in code_tags.values())
     assert elapsed < 60
     assert "Traceback" not in result.stderr
     again = _tagdesk(home, "--screenshot", str(shot))     # no flag: the last profile used
     assert again.returncode == 0, again.stderr
     assert _png_size(shot) == (1400, 860)
+    synced = _tagdesk(home, "sync", "--profile", "demo", "--json")
+    assert synced.returncode == 0, synced.stderr
+    tagged = json.loads(synced.stdout.splitlines()[-1])["arrivals"]["tagged"]
+    assert tagged.get("livecode", 0) > 0     # the relations the codes brought this week
 
 
 def test_an_unknown_profile_fails_with_one_sentence(tmp_path: Path) -> None:
