@@ -640,11 +640,17 @@ class TagTreeView(QWidget):
         self._current_key = current.key if current else ""
 
     def _restore_view(self) -> None:
+        """After a reset: the rows expanded and current before it, and every row without a
+        count (a section, rule group, group or path level) spanning the count column, so
+        its name has the pane's whole width (a reset drops the spans too)."""
         self._hidden = set()  # a reset drops the view's hidden rows
         for node in self.model.tree.walk():
+            index = self.model.index_for_key(node.key)
+            if node.kind is not NodeKind.TAG:
+                self.tree.setFirstColumnSpanned(node.row, index.parent(), True)
             if node.key in self._expanded or (
                     not self._shown_once and node.kind is NodeKind.SECTION):
-                self.tree.expand(self.model.index_for_key(node.key))
+                self.tree.expand(index)
         self._shown_once = True
         if self._current_key:
             self.tree.setCurrentIndex(self.model.index_for_key(self._current_key))

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QStyleOptionViewItem,
+)
 
 from desktop.domain.governance import Actor, OrgChart, Policy, actor_for
 from desktop.domain.tag_tree import NodeKind, TagNode
@@ -709,6 +715,62 @@ def test_names_stay_readable_in_an_800_by_600_window(
         assert layouts()["高意向"][3] is True
     finally:
         translations.uninstall()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_group_names_stay_whole_in_a_1024_pixel_window(
+    qtbot: Any, synced_context: Any, gui_home: Any, language: str
+) -> None:
+    """Rows without a count (sections, rule groups, groups, path levels) give their name the
+    count column's width too, so at 1,024 × 700 no group name loses its middle."""
+    from desktop.ui.i18n import Translations
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+    from desktop.ui.style import apply_style
+    from desktop.ui.sync_controller import SyncController
+    from desktop.ui.tag_tree_view import BadgeDelegate
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, palette, style = app.font(), app.palette(), app.style().name()
+    apply_style(app)                    # the app's font and padding, as `tagdesk` shows it
+    translations = Translations()
+    translations.install(language)
+    try:
+        window = MainWindow(synced_context, Settings(gui_home),
+                            SyncController(synced_context, synced_context), language)
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+            window.show()
+        pane = window.tag_tree
+        qtbot.waitUntil(lambda: pane.model.is_loaded, timeout=15000)
+        pane.tree.expandAll()
+        delegate = pane.tree.itemDelegateForColumn(0)
+        assert isinstance(delegate, BadgeDelegate)
+        margin = pane.tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        cut = {}
+        for node in pane.model.tree.walk():
+            if node.kind is NodeKind.TAG:
+                continue
+            index = pane.model.index_for_key(node.key)
+            option = QStyleOptionViewItem()
+            option.initFrom(pane.tree)
+            option.widget = pane.tree
+            option.rect = pane.tree.visualRect(index)
+            delegate.initStyleOption(option, index)
+            text, _badge = delegate.layout(option, index)
+            if option.fontMetrics.horizontalAdvance(option.text) + 2 * margin > text.width():
+                cut[option.text] = text.width()
+        assert pane.width() < 260                     # the pane really is narrow
+        assert cut == {}
+    finally:
+        translations.uninstall()
+        app.styleHints().colorSchemeChanged.disconnect()
+        app.setStyleSheet("")
+        app.setStyle(style)
+        app.setFont(font)
+        app.setPalette(palette)
 
 
 def _chart_and_marketing_head(view: TagTreeView) -> tuple[OrgChart, Actor]:
