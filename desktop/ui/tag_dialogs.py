@@ -81,10 +81,13 @@ def only_empty(*checks: NameCheck) -> bool:
 
 
 def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
-                        request: bool = False) -> tuple[str, str]:
+                        request: bool = False, mine: bool = False) -> tuple[str, str]:
     """Title and text of the delete confirmation, with how many customers lose the tag;
     `request`: on a team profile the deletion becomes an approval request, so nothing is
-    lost until an administrator approves it."""
+    lost until an administrator approves it; `mine`: the cache holds the user's own
+    customers only (a salesperson's), so the counts are theirs and other members'
+    customers lose the tag too (the counts read as the corp's: 6 where the server
+    counted 74)."""
     names = "、".join(f"“{name}”" for name in impact.names[:5])
     if len(impact.names) > 5:
         names += QCoreApplication.translate("TagDialogs", " and %1 more").replace(
@@ -97,12 +100,18 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
         title = QCoreApplication.translate("TagDialogs", "Delete tag")
         what = QCoreApplication.translate("TagDialogs", "Delete %1?").replace("%1", names)
     if impact.tags > 1:
-        lost = QCoreApplication.translate("TagDialogs", "%1 (%2) will lose them in WeCom.")
+        lost = QCoreApplication.translate(
+            "TagDialogs", "%1 (%2) of your customers will lose them in WeCom, and so will the"
+                          " customers of other members who carry them.") if mine else \
+            QCoreApplication.translate("TagDialogs", "%1 (%2) will lose them in WeCom.")
         final = QCoreApplication.translate(
             "TagDialogs", "TagDesk keeps who carried them: Tags → Deleted tags… restores the"
                           " tags and tags them again.")
     else:
-        lost = QCoreApplication.translate("TagDialogs", "%1 (%2) will lose it in WeCom.")
+        lost = QCoreApplication.translate(
+            "TagDialogs", "%1 (%2) of your customers will lose it in WeCom, and so will the"
+                          " customers of other members who carry it.") if mine else \
+            QCoreApplication.translate("TagDialogs", "%1 (%2) will lose it in WeCom.")
         final = QCoreApplication.translate(
             "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"
                           " and tags them again.")

@@ -36,6 +36,7 @@ from desktop.domain.hygiene import library_capacity
 from desktop.domain.tag_tree import NodeKind, TagNode, effective_restriction
 from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
+from desktop.services.customer_scope import cache_scope
 from desktop.services.governance import TeamRules
 from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
@@ -375,11 +376,15 @@ class TagTreeView(QWidget):
         if not tag_ids and group is None:
             return
         group_ids = [group.id] if group else []
-        service = self.model.service
+        service, cache = self.model.service, self.context.cache
         request = self._deletion_is_request(node)
+        is_team, operator = self.context.workspace.profile.is_team, self.context.operator
         self.context.run_task(
-            lambda _p, _c: service.deletion_impact(tag_ids, group_ids), owner=self, name="deletion impact",
-            on_result=lambda impact: self._confirm_delete(impact, tag_ids, group, request),
+            lambda _p, _c: (service.deletion_impact(tag_ids, group_ids),
+                            cache_scope(cache, is_team, operator) == "mine"),
+            owner=self, name="deletion impact",
+            on_result=lambda found: self._confirm_delete(found[0], found[1], tag_ids, group,
+                                                         request),
             on_error=self._show_error,
         )
 
@@ -410,10 +415,10 @@ class TagTreeView(QWidget):
         else:
             self._write(lambda: service.pin(userid, tag_id), "pin")
 
-    def _confirm_delete(self, impact: DeletionImpact, tag_ids: list[str], group: Any,
-                        request: bool) -> None:
+    def _confirm_delete(self, impact: DeletionImpact, mine: bool, tag_ids: list[str],
+                        group: Any, request: bool) -> None:
         title, text = delete_confirmation(impact, group_name=group.name if group else "",
-                                          request=request)
+                                          request=request, mine=mine)
         if request:     # the requester says why, for the administrators who decide
             dialog = self._open(DeletionRequestDialog(title, text, self))
             dialog.accepted.connect(lambda: self._delete(tag_ids, group, dialog.reason()))

@@ -4156,12 +4156,20 @@
         <translation>Delete the group “%1” with %2 (%3)?</translation>
     </message>
     <message>
+        <source>%1 (%2) of your customers will lose them in WeCom, and so will the customers of other members who carry them.</source>
+        <translation>%1 (%2) of your customers will lose them in WeCom, and so will the customers of other members who carry them.</translation>
+    </message>
+    <message>
         <source>%1 (%2) will lose them in WeCom.</source>
         <translation>%1 (%2) will lose them in WeCom.</translation>
     </message>
     <message>
         <source>TagDesk keeps who carried them: Tags → Deleted tags… restores the tags and tags them again.</source>
         <translation>TagDesk keeps who carried them: Tags → Deleted tags… restores the tags and tags them again.</translation>
+    </message>
+    <message>
+        <source>%1 (%2) of your customers will lose it in WeCom, and so will the customers of other members who carry it.</source>
+        <translation>%1 (%2) of your customers will lose it in WeCom, and so will the customers of other members who carry it.</translation>
     </message>
     <message>
         <source>%1 (%2) will lose it in WeCom.</source>

@@ -23,6 +23,7 @@ from desktop.services.workspace import open_workspace
 from desktop.ui.i18n import Translations
 from desktop.ui.session import GuiSession
 from desktop.ui.settings import Settings
+from desktop.ui.tag_dialogs import DeletionRequestDialog
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
 from desktop.wecom.errors import WeComError
@@ -167,6 +168,46 @@ def test_the_window_says_my_customers_for_a_salesperson_only(
         finally:
             session.close()
     assert shown == {SELLER: (True, "My customers", 69), _head(corp): (False, "My customers", 3654)}
+
+
+@pytest.mark.gui
+def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 申请删除 confirmation counts the customers in the cache: a salesperson's own.
+    It said that many customers would lose the tag in WeCom, 6 for a tag the server's
+    request counted on 74; it says they are the salesperson's and that other members'
+    customers lose it too."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / SELLER
+    logged_in_home(home, server.url, corp, SELLER)
+    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
+    qtbot.addWidget(session.window)
+    try:
+        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
+            session.show()
+        tree = session.window.tag_tree
+        qtbot.waitUntil(lambda: tree.rules is not None, timeout=30_000)
+        tag_id, mine = session.context.cache.connection().execute(
+            "SELECT t.id, count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            " GROUP BY t.id ORDER BY count(*) DESC LIMIT 1").fetchone()
+        everyone = sum(1 for u, e in corp.state.relations()
+                       if tag_id in corp.state.relation_tag_ids(u, e))
+        assert everyone > mine
+        qtbot.waitUntil(lambda: tree.select_key(f"tag:{tag_id}"), timeout=30_000)
+        tree.delete_current()
+        qtbot.waitUntil(lambda: isinstance(tree.dialog, DeletionRequestDialog)
+                        and tree.dialog.isVisible(), timeout=30_000)
+        dialog = tree.dialog
+        assert isinstance(dialog, DeletionRequestDialog)
+        text = dialog.text_label.text()
+        dialog.reject()
+        assert f"({mine} relations) of your customers will lose it in WeCom, and so will the" \
+            " customers of other members who carry it." in text
+    finally:
+        session.close()
 
 
 def test_an_import_row_for_another_members_customer_says_the_cache_holds_my_customers(
