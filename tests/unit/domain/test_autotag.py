@@ -19,11 +19,6 @@ TAGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def tagger() -> AutoTagger:
-    return AutoTagger.build(TAGS, packs=load_intent_packs())
-
-
 def tags_of(tagger: AutoTagger, text: str) -> set[str]:
     return set(tagger.labels(text))
 

@@ -7,13 +7,6 @@ from __future__ import annotations
 import pytest
 
 from desktop.domain.autotag import AutoTagger
-from desktop.services.autotag_packs import load_intent_packs
-from tests.unit.domain.test_autotag_precision import TAGS
-
-
-@pytest.fixture(scope="module")
-def tagger() -> AutoTagger:
-    return AutoTagger.build(TAGS, packs=load_intent_packs())
 
 
 @pytest.mark.parametrize(("text", "tags"), [

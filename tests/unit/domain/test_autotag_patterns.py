@@ -8,7 +8,6 @@ import pytest
 
 from desktop.domain.autotag import AutoTagger, IntentPack, TagKeywords
 from desktop.domain.autotag.patterns import GAP_CHARS, BadPattern, expand, split_gap
-from desktop.services.autotag_packs import load_intent_packs
 
 TAGS = (
     TagKeywords("预约到店", ("预约", "到店", "试驾")),
@@ -20,11 +19,6 @@ TAGS = (
     TagKeywords("价格异议", ("太贵", "便宜点", "优惠")),
     TagKeywords("退款退货", ("退款", "退货", "退钱")),
 )
-
-
-@pytest.fixture(scope="module")
-def tagger() -> AutoTagger:
-    return AutoTagger.build(TAGS, packs=load_intent_packs())
 
 
 def test_alternatives_expand_in_order() -> None:
