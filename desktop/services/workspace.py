@@ -8,11 +8,13 @@ one rate budget, one concurrency cap, one 45009 pause and one token.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.domain.errors import UserError
 from desktop.services.demo import demo_profile, start_demo_sandbox
 from desktop.services.logs import register_secret
 from desktop.services.profiles import DEMO_PROFILE, MissingUseridError, Profile, ProfileStore
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("tagdesk.services")
 
 DEMO_PERSONA_KEY = "demo_persona"
+# The retries a failed call gets, for scripts that would rather fail fast (0) or wait longer.
+RETRIES_ENV = "TAGDESK_RETRIES"
+MAX_RETRIES = 10
+
 
 class Workspace:
     """Everything a command or window needs for one profile. Close it when done."""
@@ -87,6 +93,7 @@ class Workspace:
         return RateLimits(
             calls_per_minute=self.profile.calls_per_minute,
             max_concurrency=self.profile.max_concurrency,
+            max_retries=retry_budget(),
         )
 
     def transport(self) -> WeComTransport:
@@ -141,6 +148,19 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def retry_budget() -> int:
+    """How often a call that failed (no answer, a busy server) is retried: $TAGDESK_RETRIES,
+    else RateLimits' default."""
+    text = os.environ.get(RETRIES_ENV, "").strip()
+    if not text:
+        return RateLimits.max_retries
+    if not text.isdigit() or int(text) > MAX_RETRIES:
+        raise UserError(f"{RETRIES_ENV} 须为 0 到 {MAX_RETRIES} 的整数（现为 {text[:20]!r}）。",
+                        f"{RETRIES_ENV} must be a whole number from 0 to {MAX_RETRIES}"
+                        f" (it is {text[:20]!r}).")
+    return int(text)
 
 
 def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspace:

@@ -144,7 +144,7 @@ class WeComNetworkError(UserError):
             self.explanation_en += " " + _MAY_HAVE_APPLIED[1]
         super().__init__(
             f"{self.explanation_zh}（接口 {path}，已尝试 {attempts} 次）",
-            f"{self.explanation_en} (API {path}, {attempts} attempts)",
+            f"{self.explanation_en} (API {path}, {attempts} attempt{'s' * (attempts != 1)})",
         )
 
     def __repr__(self) -> str:

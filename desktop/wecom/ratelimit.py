@@ -45,6 +45,9 @@ class RateLimits:
     calls_per_minute: int = 6000
     max_concurrency: int = 5
     max_retries: int = 4
+    # A refused connection (nothing listens: a stopped server) is retried at most this often,
+    # within max_retries: waiting for a server to be started helps no call.
+    refused_retries: int = 1
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
     rate_limit_pause_s: float = 60.0
@@ -52,7 +55,8 @@ class RateLimits:
     read_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:
-        if self.calls_per_minute < 1 or self.max_concurrency < 1 or self.max_retries < 0:
+        if (self.calls_per_minute < 1 or self.max_concurrency < 1 or self.max_retries < 0
+                or self.refused_retries < 0):
             raise ValueError("calls_per_minute and max_concurrency must be >= 1, retries >= 0")
 
 

@@ -65,12 +65,19 @@ class _TransientFailure(Exception):
     """A failed exchange that may succeed when tried again."""
 
     def __init__(
-        self, reason: NetworkReason, *, maybe_sent: bool, status: int | None = None
+        self, reason: NetworkReason, *, maybe_sent: bool, status: int | None = None,
+        refused: bool = False,
     ) -> None:
         super().__init__(reason.value)
         self.reason = reason
         self.maybe_sent = maybe_sent
         self.status = status
+        self.refused = refused  # the connection was refused: nothing listens there
+
+    def retries(self, limits: RateLimits) -> int:
+        """How often a call failing this way is retried."""
+        return min(limits.refused_retries, limits.max_retries) if self.refused else (
+            limits.max_retries)
 
 
 @dataclass(frozen=True)
@@ -328,7 +335,7 @@ class WeComTransport:
             except _TransientFailure as failure:
                 maybe_applied |= failure.maybe_sent and request.effect is not Effect.READ
                 resend_unsafe = failure.maybe_sent and request.effect is Effect.WRITE
-                if attempt > limits.max_retries or resend_unsafe:
+                if attempt > failure.retries(limits) or resend_unsafe:
                     raise WeComNetworkError(
                         self.host,
                         request.path,
@@ -338,7 +345,8 @@ class WeComTransport:
                         may_have_applied=maybe_applied,
                         team_url=ctx.team_url,
                     ) from None
-                self._back_off(request.path, _why(failure), attempt, ctx, team=True)
+                self._back_off(request.path, _why(failure), attempt, ctx, team=True,
+                               retries=failure.retries(limits))
                 continue
             errcode = _errcode(data) or 0
             if errcode == 0:
@@ -371,22 +379,18 @@ class WeComTransport:
         ctx: CallContext,
         *,
         team: bool = False,
+        retries: int | None = None,
     ) -> None:
-        """Wait before retry ``attempt``; ``team``: the failure was the API base's own (no
-        answer, HTTP 5xx), said as the team server's in team mode."""
+        """Wait before retry ``attempt`` of ``retries`` (the policy's by default); ``team``:
+        the failure was the API base's own (no answer, HTTP 5xx), said as the team server's
+        in team mode."""
         limits = ctx.policy or self.limits
+        retries = limits.max_retries if retries is None else retries
         delay = backoff_delay(attempt, limits, self._rng)
-        log.warning(
-            "%s failed (%s); retry %d/%d in %.2f s",
-            path,
-            why[1],
-            attempt,
-            limits.max_retries,
-            delay,
-        )
+        log.warning("%s failed (%s); retry %d/%d in %.2f s", path, why[1], attempt, retries, delay)
         if ctx.stats is not None:
             ctx.stats.retrying(
-                WaitNotice("retry", delay, path, attempt + 1, limits.max_retries + 1, why,
+                WaitNotice("retry", delay, path, attempt + 1, retries + 1, why,
                            team_url=ctx.team_url if team else "")
             )
         self.limiter.sleep(delay, ctx.cancel)
@@ -493,7 +497,8 @@ class WeComTransport:
             return _TransientFailure(NetworkReason.TIMEOUT, maybe_sent=True)
         if isinstance(exc, requests.exceptions.ConnectionError):
             if _never_connected(exc):
-                return _TransientFailure(NetworkReason.UNREACHABLE, maybe_sent=False)
+                return _TransientFailure(NetworkReason.UNREACHABLE, maybe_sent=False,
+                                         refused=_refused(exc))
             return _TransientFailure(NetworkReason.CONNECTION_LOST, maybe_sent=True)
         if isinstance(exc, requests.exceptions.ChunkedEncodingError):
             return _TransientFailure(NetworkReason.CONNECTION_LOST, maybe_sent=True)
@@ -594,12 +599,25 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     """True when the failure happened before any byte of the request could be sent."""
     import urllib3.exceptions
 
-    reason: object = exc.args[0] if exc.args else None
-    if isinstance(reason, urllib3.exceptions.MaxRetryError):
-        reason = reason.reason
     return isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+        _connection_failure(exc),
+        urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError,
     )
+
+
+def _refused(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the connection was refused: the host answered that nothing listens there."""
+    return isinstance(_connection_failure(exc).__cause__, ConnectionRefusedError)
+
+
+def _connection_failure(exc: requests.exceptions.ConnectionError) -> BaseException:
+    """urllib3's reason for the failure (requests wraps it in its own and in MaxRetryError)."""
+    import urllib3.exceptions
+
+    reason = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(reason, urllib3.exceptions.MaxRetryError) and reason.reason is not None:
+        return reason.reason
+    return reason
 
 
 def parse_json(body: bytes) -> Any:

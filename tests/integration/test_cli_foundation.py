@@ -101,7 +101,11 @@ def test_unreachable_api_base(cli: Cli, sandbox: Any) -> None:
         port = sock.getsockname()[1]
     cli.add_profile(sandbox, api_base=f"http://127.0.0.1:{port}/cgi-bin/")
     result = cli("sync", "--profile", "acme", timeout=180)
-    _assert_one_sentence(result, f"127.0.0.1:{port}")
+    _assert_one_sentence(result, f"127.0.0.1:{port}", "2 attempts)")    # refused: one retry
+    once = cli("sync", "--profile", "acme", env={"TAGDESK_RETRIES": "0"})
+    _assert_one_sentence(once, f"127.0.0.1:{port}", "1 attempt)")
+    _assert_one_sentence(cli("sync", "--profile", "acme", env={"TAGDESK_RETRIES": "many"}),
+                         "TAGDESK_RETRIES must be a whole number from 0 to 10")
 
 
 def test_no_usable_keyring_says_how_to_fix_it(cli: Cli, sandbox: Any) -> None:

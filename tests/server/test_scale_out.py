@@ -362,8 +362,10 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     targets = list(by_customer.values())[:16]
     device = log_in(server.url, sandbox, operator)
     # The desktop's transport retries a lost answer with the same call key, here for up to
-    # ~2 minutes: the new process may take that long to start on a busy machine.
-    patient = RateLimits(max_retries=60, backoff_base_s=0.3, backoff_max_s=2.0)
+    # ~2 minutes: the new process may take that long to start on a busy machine (its port
+    # refuses connections until then, which a desktop's default policy retries once only).
+    patient = RateLimits(max_retries=60, refused_retries=60, backoff_base_s=0.3,
+                         backoff_max_s=2.0)
     client = WeComClient(team_api_base(server.url), sandbox.corp_id, device.token,
                          limits=patient)
     with _slow_then_stopped(sandbox, client, server, 300) as restarted:

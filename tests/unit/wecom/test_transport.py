@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import requests
@@ -21,13 +22,19 @@ from tests.unit.wecom.fakes import API_BASE, CORP_ID, SECRET, TOKEN, Call, FakeC
 FAST = RateLimits(max_retries=3, backoff_base_s=0.001, backoff_max_s=0.002, rate_limit_pause_s=0.05)
 OK = {"errcode": 0, "errmsg": "ok"}
 BUSY = {"errcode": -1, "errmsg": "system busy"}
-REFUSED = requests.exceptions.ConnectionError(
-    urllib3.exceptions.MaxRetryError(
+
+
+def _never_connected(cause: OSError) -> requests.exceptions.ConnectionError:
+    """A connection that failed as requests reports it, the OS error as urllib3's cause."""
+    failure = urllib3.exceptions.NewConnectionError(None, f"{cause}")  # type: ignore[arg-type]
+    failure.__cause__ = cause
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(
         None,  # type: ignore[arg-type]
-        f"/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}",
-        urllib3.exceptions.NewConnectionError(None, "Connection refused"),  # type: ignore[arg-type]
-    )
-)
+        f"/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}", failure))
+
+
+REFUSED = _never_connected(ConnectionRefusedError(111, "Connection refused"))
+NO_ROUTE = _never_connected(OSError(113, "No route to host"))
 
 
 @pytest.fixture
@@ -210,13 +217,29 @@ def test_server_errors_and_dropped_connections_are_retried(
 def test_unreachable_api_base_gives_a_network_error_after_the_retries(
     client: WeComClient, fake_wecom: FakeWeCom
 ) -> None:
-    fake_wecom.script("gettoken", REFUSED)
+    fake_wecom.script("gettoken", NO_ROUTE)
     with pytest.raises(WeComNetworkError) as info:
         client.get_follow_user_list()
     err = info.value
     assert err.reason is NetworkReason.UNREACHABLE and err.host == "wecom.test"
     assert err.attempts == FAST.max_retries + 1
     assert "wecom.test" in str(err)
+
+
+@pytest.mark.parametrize(("limits", "attempts"), [
+    (FAST, 2), (replace(FAST, refused_retries=0), 1), (replace(FAST, max_retries=0), 1),
+])
+def test_a_refused_connection_is_retried_once_only(
+    session: requests.Session, fake_wecom: FakeWeCom, limits: RateLimits, attempts: int
+) -> None:
+    """Nothing listens there (a stopped server): retrying for long helps no call."""
+    fake_wecom.script("gettoken", REFUSED)
+    with WeComClient(API_BASE, CORP_ID, SECRET, limits=limits, session=session) as client, \
+            pytest.raises(WeComNetworkError) as info:
+        client.get_follow_user_list()
+    assert info.value.reason is NetworkReason.UNREACHABLE
+    assert info.value.attempts == attempts == _count(fake_wecom, "gettoken")
+    assert str(info.value).endswith(f"{attempts} attempt{'s' * (attempts > 1)})")
 
 
 def test_a_non_json_answer_is_a_network_error_without_retry(
