@@ -9,13 +9,14 @@ import tempfile
 from collections.abc import Sequence
 
 from desktop.cli.errors import run_guarded
-from desktop.cli.parser import build_parser, gui_arguments
+from desktop.cli.parser import build_parser, command_name, gui_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = gui_arguments(argv)
+    tokens = sys.argv[1:] if argv is None else list(argv)
+    args = gui_arguments(tokens)
     if args is None:
-        args = build_parser().parse_args(argv)
+        args = build_parser(command_name(tokens)).parse_args(tokens)
     temp_home = None
     if getattr(args, "temp_home", False):
         temp_home = tempfile.mkdtemp(prefix="tagdesk-")

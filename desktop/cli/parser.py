@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__
-from desktop.cli import commands
 from desktop.cli.common import add_common
 from desktop.domain.errors import printable
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    SubParsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    Registrar: TypeAlias = Callable[[SubParsers], None]
 
 # Options whose value may begin with "-": a filter's NOT prefix (`--filter -VIP`).
 DASH_VALUE_OPTIONS = frozenset({"--filter"})
@@ -68,9 +74,7 @@ def gui_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace | Non
     read without building every command's parser (about 0.1 s of CPU); None for any other
     (a command, help, a usage error), which `build_parser` reads."""
     tokens = sys.argv[1:] if argv is None else list(argv)
-    if "-h" in tokens or "--help" in tokens:
-        return None
-    parser = _GlobalOptionsParser(prog="tagdesk")
+    parser = _GlobalOptionsParser(prog="tagdesk", add_help=False)
     _add_global_options(parser)
     parser.set_defaults(command=None)
     try:
@@ -102,14 +106,58 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
                         help="print unexpected errors to stderr instead of showing a dialog")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The grammar of `command` alone (only its group's module imported and its parsers
+    built), or of every command for None: `tagdesk --help`, a usage error naming no command.
+    Every command built costs about 0.1 s of CPU."""
     parser: argparse.ArgumentParser = Parser(
         prog="tagdesk",
         description="TagDesk 企微标签工作台 — WeCom customer tagging and auditing.",
     )
     _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for names, register in COMMANDS:
+        if command is None or command in names:
+            register(sub)
+    return parser
 
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The command a command line runs, when only global options (spelt in full) come before
+    it; None for help, an abbreviated or unknown option first, or no command."""
+    flags, valued = _global_option_strings()
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in flags or (token.partition("=")[0] in valued and "=" in token):
+            index += 1
+        elif token in valued:
+            index += 2
+        else:
+            return token if any(token in names for names, _ in COMMANDS) else None
+    return None
+
+
+def _global_option_strings() -> tuple[frozenset[str], frozenset[str]]:
+    """The global options taking no value (flags) and those taking one."""
+    parser = argparse.ArgumentParser(prog="tagdesk", add_help=False)
+    _add_global_options(parser)
+    options = [action for action in parser._actions if action.option_strings]
+    return (frozenset(s for a in options if a.nargs == 0 for s in a.option_strings),
+            frozenset(s for a in options if a.nargs != 0 for s in a.option_strings))
+
+
+def _module(name: str) -> Registrar:
+    """The commands a CLI module's `register` adds, the module imported when they are built."""
+
+    def register(sub: SubParsers) -> None:
+        import_module(f"desktop.cli.{name}").register(sub)
+
+    return register
+
+
+def _sandbox(sub: SubParsers) -> None:
+    from desktop.cli import commands, phone_commands, team_commands
 
     sandbox = sub.add_parser("sandbox", help="the WeCom emulator").add_subparsers(
         dest="sandbox_command", metavar="SUBCOMMAND", required=True)
@@ -127,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of calls failing with 45009 / -1 / HTTP 502 / dropped connection")
     serve.add_argument("--token-ttl", type=int, default=7200, metavar="SECONDS")
     serve.set_defaults(handler=commands.sandbox_serve)
+    team_commands.register_sandbox(sandbox)
+    phone_commands.register_sandbox(sandbox)
+
+
+def _profile(sub: SubParsers) -> None:
+    from desktop.cli import commands, team_commands
 
     profile = sub.add_parser("profile", help="WeCom corp profiles").add_subparsers(
         dest="profile_command", metavar="SUBCOMMAND", required=True)
@@ -153,12 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(remove)
     remove.add_argument("name")
     remove.set_defaults(handler=commands.profile_remove)
+    team_commands.add_team_profile_options(add)
+
+
+def _sync(sub: SubParsers) -> None:
+    from desktop.cli import commands
 
     sync = sub.add_parser("sync", help="mirror WeCom into the local cache")
     add_common(sync)
     sync.add_argument("--profile", required=True, metavar="NAME")
     sync.add_argument("--json", action="store_true", help="end with a JSON summary line")
     sync.set_defaults(handler=commands.sync)
+
+
+def _customers(sub: SubParsers) -> None:
+    from desktop.cli import commands
 
     customers = sub.add_parser("customers", help="filter customers in the local cache")
     add_common(customers)
@@ -170,45 +233,36 @@ def build_parser() -> argparse.ArgumentParser:
     customers.add_argument("--limit", type=int, default=50, metavar="N")
     customers.set_defaults(handler=commands.customers)
 
-    from desktop.cli import (
-        arrival_commands,
-        audit_commands,
-        autotag_chat_commands,
-        autotag_commands,
-        batch_commands,
-        event_commands,
-        exclusive_commands,
-        governance_commands,
-        health_commands,
-        phone_commands,
-        reconcile_commands,
-        rules_commands,
-        scene_commands,
-        sheet_commands,
-        tags_commands,
-        team_commands,
-    )
 
-    team_commands.register_sandbox(sandbox)
-    phone_commands.register_sandbox(sandbox)
-    team_commands.add_team_profile_options(add)
-    team_commands.register(sub)
+def _autotag(sub: SubParsers) -> None:
+    from desktop.cli import autotag_chat_commands, autotag_commands
 
-    batch_commands.register(sub)
-    exclusive_commands.register(sub)
-    sheet_commands.register(sub)
-    audit_commands.register(sub)
-    health_commands.register(sub)
     autotag = sub.add_parser("autotag", help="auto-tagging from chats").add_subparsers(
         dest="autotag_command", metavar="SUBCOMMAND", required=True)
     autotag_chat_commands.register(autotag)
     autotag_chat_commands.register_simulation(autotag)
     autotag_commands.register(autotag)
-    tags_commands.register(sub)
-    governance_commands.register(sub)
-    reconcile_commands.register(sub)
-    rules_commands.register(sub)
-    scene_commands.register(sub)
-    arrival_commands.register(sub)
-    event_commands.register(sub)
-    return parser
+
+
+# Every command, in the order `tagdesk --help` lists them, with what adds it (and the other
+# commands of its module) to the parser.
+COMMANDS: tuple[tuple[tuple[str, ...], Registrar], ...] = (
+    (("sandbox",), _sandbox),
+    (("profile",), _profile),
+    (("sync",), _sync),
+    (("customers",), _customers),
+    (("server", "login"), _module("team_commands")),
+    (("retag", "batches", "batch"), _module("batch_commands")),
+    (("exclusive",), _module("exclusive_commands")),
+    (("template", "import", "export"), _module("sheet_commands")),
+    (("audit",), _module("audit_commands")),
+    (("health", "migrate"), _module("health_commands")),
+    (("autotag",), _autotag),
+    (("tags",), _module("tags_commands")),
+    (("policy", "approvals"), _module("governance_commands")),
+    (("reconcile",), _module("reconcile_commands")),
+    (("rules", "expiry"), _module("rules_commands")),
+    (("scenes",), _module("scene_commands")),
+    (("livecodes", "pretag"), _module("arrival_commands")),
+    (("events",), _module("event_commands")),
+)
