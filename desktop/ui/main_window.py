@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self._exclusive: ExclusiveSetsDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self._rows_shown = False
+        self._fit_when_framed = False
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("tagdesk"))
         self.model = CustomerTableModel(context, self)
@@ -1112,6 +1113,7 @@ class MainWindow(QMainWindow):
         area = self.screen().availableGeometry()
         frame = self.frameGeometry()
         border = frame.size() - self.size()
+        self._fit_when_framed = border.isNull()
         size = self.size().boundedTo(area.size() - border).expandedTo(self.minimumSizeHint())
         if size != self.size():
             self.resize(size)
@@ -1120,6 +1122,16 @@ class MainWindow(QMainWindow):
         y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
         if (x, y) != (frame.x(), frame.y()):
             self.move(x, y)
+
+    def event(self, event: QEvent) -> bool:
+        """Fit to the screen again once the window manager has framed the window: on X11
+        the frame comes after `show()`, so the first fit took none, and a window as tall as
+        a 768 px screen left its title bar's height, the status bar, below it."""
+        handled = super().event(event)
+        if (self._fit_when_framed and event.type() in (QEvent.Type.Move, QEvent.Type.Show)
+                and self.frameGeometry().size() != self.size()):
+            self.fit_to_screen()
+        return handled
 
     def _hide_sparse_columns(self) -> None:
         """First start: hide the optional columns this corp hardly fills (the header menu
