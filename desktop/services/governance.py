@@ -7,8 +7,8 @@ device token (keyring) for a session token, as the WeCom client does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.domain.governance import (
@@ -53,6 +53,15 @@ class TeamRules:
     def owner(self, group: str) -> str:
         """The department owning `group` ("" when it is public)."""
         return owning_department(self.policy, self.chart, group)
+
+    def for_rule_group(self, group: str, rule_group_range: Sequence[int]) -> TeamRules:
+        """These rules as the team server applies them to `group`, a tag group of a rule
+        group whose range lists the departments `rule_group_range` (WeCom's order): a group
+        the policy does not place belongs to the first of them."""
+        if not rule_group_range or self.policy.owner_ref(group) is not None:
+            return self
+        placed = (*self.policy.groups, (group, str(rule_group_range[0])))
+        return replace(self, policy=replace(self.policy, groups=placed))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.domain.echo import echo
@@ -150,3 +151,13 @@ def _rule_group_over(client: WeComClient, *scopes: set[int]) -> tuple[int, str, 
         if all(item.type == StrategyRangeItem.DEPARTMENT for item in scope) and parties in scopes:
             return strategy.id, strategy.name, strategy.admin_list
     return None
+
+
+def range_departments(client: WeComClient,
+                      strategy_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """The departments in each rule group's range, in WeCom's order (the team server gives
+    the first the rule group's tag groups its policy does not place)."""
+    return {strategy_id: tuple(item.party_id for item in client.get_strategy_range(strategy_id)
+                               if item.type == StrategyRangeItem.DEPARTMENT
+                               and item.party_id is not None)
+            for strategy_id in strategy_ids}

@@ -92,8 +92,8 @@ class TagTreeModel(QAbstractItemModel):
         self._nodes: dict[int, TagNode] = {}
         self._pending: set[str] = set()
         self._matches: set[str] = set()
-        # a group name -> its owning department, from the team server's policy (team mode)
-        self.owner_of: Callable[[str], str] = _no_owner
+        # a group -> its owning department, from the team server's policy (team mode)
+        self.owner_of: Callable[[TagNode], str] = _no_owner
         self._generation = 0
         self._reload_after_write = False
         self._reading = False
@@ -456,7 +456,7 @@ class TagTreeModel(QAbstractItemModel):
             tags = sum(1 for item in _subtree(node) if item.tag is not None)
             lines.append(self.tr("%1 tags; click to show customers with any of them", "",
                                  tags).replace("%1", f"{tags:,}"))
-            owner = self.owner_of(node.full_name)
+            owner = self.owner_of(node)
             if owner:
                 lines.append(self.tr("Owned by %1: its head or an administrator edits it")
                              .replace("%1", owner))
@@ -513,7 +513,7 @@ class TagTreeModel(QAbstractItemModel):
             Role.PENDING: node.key in self._pending,
             Role.MATCH: node.key in self._matches,
             Role.READ_ONLY_REASON: _read_only_reason(node),
-            Role.OWNER: self.owner_of(node.full_name) if node.kind is NodeKind.GROUP else "",
+            Role.OWNER: self.owner_of(node) if node.kind is NodeKind.GROUP else "",
             Role.EXPIRING: self._expiring(node),
         }
         return values.get(role)
@@ -574,5 +574,5 @@ def _spellings(library: TagLibrary) -> list[tuple[str, str, str]]:
     return [(tag.id, tag.name, tag.abbreviation) for tag in library.tags]
 
 
-def _no_owner(_group: str) -> str:
+def _no_owner(_group: TagNode) -> str:
     return ""

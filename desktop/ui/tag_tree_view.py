@@ -38,6 +38,7 @@ from desktop.domain.tags import TagKind
 from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
 from desktop.services.governance import TeamRules
+from desktop.services.rule_groups import range_departments
 from desktop.services.tag_admin import ReadOnlyTagError
 from desktop.services.tag_catalog import DeletionImpact
 from desktop.ui.adopt_dialog import AdoptDialog
@@ -112,6 +113,9 @@ class TagTreeView(QWidget):
         self._no_hits = False
         self._current_key = ""
         self.rules: TeamRules | None = None  # a team profile's governance, once read
+        # rule group -> the departments in its range (WeCom's order), read with the rules
+        self._ranges: dict[int, tuple[int, ...]] = {}
+        self._reading_ranges = False
         self._build_actions()
         self._connect()
         self.retranslate()
@@ -150,9 +154,54 @@ class TagTreeView(QWidget):
         """The team server's policy and this user's roles: actions it would refuse are
         disabled with its reason as their tooltip."""
         self.rules = rules
-        self.model.owner_of = rules.owner
+        self.model.owner_of = self._owner
         self.tree.viewport().update()
         self._update_actions(self.current_node())
+        self._read_ranges()
+
+    def _rules_for(self, rules: TeamRules, group: TagNode) -> TeamRules:
+        """The rules as the server applies them to this group (one of a rule group belongs
+        to the first department in its range unless the policy places it)."""
+        strategy_id = group.group.strategy_id if group.group else None
+        if strategy_id is None:
+            return rules
+        return rules.for_rule_group(group.full_name, self._ranges.get(strategy_id, ()))
+
+    def _owner(self, group: TagNode) -> str:
+        return "" if self.rules is None else self._rules_for(self.rules, group).owner(
+            group.full_name)
+
+    def _read_ranges(self) -> None:
+        """Read the ranges of the rule groups in the tree not read yet (a team profile's)."""
+        if self.rules is None or self._reading_ranges:
+            return
+        wanted = sorted({node.group.strategy_id for node in self.model.tree.walk()
+                         if node.kind is NodeKind.GROUP and node.group is not None
+                         and node.group.strategy_id is not None} - set(self._ranges))
+        if not wanted:
+            return
+        workspace = self.context.workspace
+
+        def read(_progress: Any, _cancel: Any) -> dict[int, tuple[int, ...]]:
+            client = workspace.client()
+            try:
+                return range_departments(client, wanted)
+            finally:
+                client.close()
+
+        self._reading_ranges = True
+        self.context.run_task(read, owner=self, name="rule group ranges",
+                              on_result=self._ranges_read, on_error=self._ranges_failed)
+
+    def _ranges_read(self, ranges: dict[int, tuple[int, ...]]) -> None:
+        self._reading_ranges = False
+        self._ranges.update(ranges)
+        self.tree.viewport().update()
+        self._update_actions(self.current_node())
+
+    def _ranges_failed(self, exc: BaseException) -> None:
+        self._reading_ranges = False
+        self.context.status_message.emit(message_for(exc))
 
     def show_capacity(self) -> None:
         """The footer gauge: tags used of the corp cap, and groups near their cap."""
@@ -518,6 +567,7 @@ class TagTreeView(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_view)
         self.model.modelReset.connect(self._restore_view)
         self.model.loaded.connect(self._reapply_search)
+        self.model.loaded.connect(self._read_ranges)     # a rule group made since
         self.model.loaded.connect(self.show_capacity)
         self.model.moveFailed.connect(self._move_failed)
 
@@ -620,6 +670,7 @@ class TagTreeView(QWidget):
         group = _group_of(node)
         if group is None:
             return
+        rules = self._rules_for(rules, group)
         is_tag = node.kind is NodeKind.TAG
         rename = rules.decide(Change(Operation.RENAME_TAG, group.full_name, node.full_name,
                                      node.full_name) if is_tag else

@@ -783,6 +783,37 @@ def _chart_and_marketing_head(view: TagTreeView) -> tuple[OrgChart, Actor]:
                   departments=frozenset({marketing})))
 
 
+def test_a_rule_group_s_tag_group_shows_the_department_that_owns_it(
+    qtbot: Any, view: TagTreeView, sandbox: Any
+) -> None:
+    """A tag group in a rule group that the policy does not place belongs to the first
+    department in the rule group's range, as the team server judges it: the tree shows that
+    department's badge (corp groups showed theirs, rule groups' none) and lets its head
+    rename the group."""
+    chart, head = _chart_and_marketing_head(view)
+    node = next(n for n in view.model.tree.walk()
+                if n.kind is NodeKind.GROUP and n.label == "华北-跟进阶段")
+    assert node.group is not None and node.group.strategy_id is not None
+    with sandbox.state.transaction() as conn:
+        (first,) = conn.execute("SELECT partyid FROM strategy_range WHERE strategy_id = ?"
+                                " AND type = 2 ORDER BY seq LIMIT 1",
+                                (node.group.strategy_id,)).fetchone()
+    branch = chart.name(first)
+    branch_head = Actor("zhaolei", managed=frozenset({first}), departments=frozenset({first}))
+    view.set_rules(TeamRules(Policy(), chart, branch_head))
+    index = view.model.index_for_key(node.key)
+    qtbot.waitUntil(lambda: index.data(Role.OWNER) == branch, timeout=10000)
+    assert f"Owned by {branch}" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert view.model.index_for_key(_group_index(view.model, "MKT-活动").data(Role.KEY)).data(
+        Role.OWNER) == "市场部"                      # a corp group's badge, as before
+    assert view.select_key(node.key)
+    assert view.rename_action.isEnabled()           # the branch's head may rename it
+    view.set_rules(TeamRules(Policy(), chart, head))
+    assert view.select_key(node.key)
+    assert not view.rename_action.isEnabled()       # 市场部's head may not
+    assert branch in view.rename_action.toolTip()
+
+
 def test_a_deletion_that_becomes_a_request_says_so_and_its_answer_is_no_fault(
     qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

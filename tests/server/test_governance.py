@@ -666,6 +666,9 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
         owned = tree.model.index_for_key(f"group:{corp.state.find_group('MKT-渠道')}")
         public = tree.model.index_for_key(f"group:{corp.state.find_group('客户等级')}")
         assert owned.data(TreeRole.OWNER) == "市场部" and public.data(TreeRole.OWNER) == ""
+        regional = tree.model.index_for_key(f"group:{corp.state.find_group('华北-跟进阶段')}")
+        qtbot.waitUntil(lambda: regional.data(TreeRole.OWNER) != "", timeout=30_000)
+        assert regional.data(TreeRole.OWNER) == "华北分公司"   # first in its rule group's range
         assert "归属 市场部：由该部门负责人或管理员修改" in owned.data(Qt.ItemDataRole.ToolTipRole)
 
         _set_policy(server, session, admins=[head])
