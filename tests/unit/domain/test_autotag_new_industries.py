@@ -1,10 +1,13 @@
 """The eleventh round's general entries from the new industries (appliance repair, adult
 training, clinics, car rental, shop software, fresh food, travel, wholesale, pets): a
-registration's or an order's terms asked about, a mortgage's instalment talked of, a future
-visit, a reseller's own customers returning goods, a neighbour from next door, a trade-in of an
-old broken set, 什么都 / 啥都 as "anything" are no intent; Cantonese 退返, opening hours and a
-free slot asked for a visit, same-day delivery, a cheaper or free competitor on its platform
-are."""
+registration's or an order's terms, instalments, a price per year, a ticket, a trade-in or a
+warranty asked before buying, a mortgage's instalment talked of, a future visit, a reseller's
+own customers returning goods, a neighbour from next door, 什么都 / 啥都 as "anything", a
+claim's papers, a higher price accepted, praise of a technician, a trip's date moved and
+auto-renewal switched off or undecided are no intent, or not the one their words suggest;
+Cantonese 退返, opening hours, a free slot and a trial session asked for a visit, same-day
+delivery, a competitor on its platform or free there, group prices, a point off a fee and a
+total capped, a course extended and 先订上 are."""
 
 from __future__ import annotations
 
@@ -28,6 +31,23 @@ from desktop.domain.autotag import AutoTagger
     ("明天下午还能排上吗", {"预约到店"}),
     ("几点前下单能当天送", {"物流咨询"}),
     ("客如云那边是免费的", {"竞品对比", "价格异议"}),
+    ("学费能分期吗", set()),
+    ("延保多少钱一年", {"产品咨询"}),
+    ("滑雪场小孩要买全票吗", {"产品咨询"}),
+    ("以旧换新能抵多少钱", {"产品咨询"}),
+    ("种植体有保修吗", set()),
+    ("昨天那个售后师傅叫什么名字 想表扬一下", set()),
+    ("住院发票要原件还是复印件", set()),
+    ("就算贵一点我也认了", set()),
+    ("不满意不买", set()),
+    ("出发日期改到周五吧", set()),
+    ("月卡怎么续", {"续费意向"}),
+    ("有效期快到了 能延期吗", {"续费意向", "产品咨询"}),
+    ("有没有团体价", {"价格异议"}),
+    ("中介费能不能再降一个点", {"价格异议"}),
+    ("总价要是能在两百万以内我就定", {"价格异议"}),
+    ("私教能先上一次体验吗", {"预约到店"}),
+    ("那先订上吧", {"高意向"}),
     # guards: an enrolment, a purchase, a deposit paid and a refund of a deposit still count
     ("我报名", {"高意向"}),
     ("就它了 下单", {"高意向"}),
@@ -36,3 +56,8 @@ from desktop.domain.autotag import AutoTagger
 ])
 def test_new_industries(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
+
+
+@pytest.mark.parametrize("text", ["自动续费能关掉吗", "年底要不要续费还没想好"])
+def test_auto_renewal_switched_off_or_undecided_renews_nothing(tagger: AutoTagger, text: str) -> None:
+    assert "续费意向" not in tagger.labels(text)
