@@ -70,10 +70,15 @@ def _folded_contains(text: str, needle: str) -> bool:
 def fold_fields(remark: str, description: str, remark_corp_name: str, name: str,
                 corp_name: str, corp_full_name: str, external_userid: str,
                 remark_mobiles: str) -> str:
-    """What `refresh` folds for a relation with these fields (`FIELDS`, joined in Python)."""
-    return fold_text("\x1f".join((remark, description, remark_corp_name, name, corp_name,
-                                   corp_full_name, external_userid, remark_mobiles)
-                                  ).replace("\x00", ""))
+    """What `refresh` folds for a relation with these fields (`FIELDS`, joined in Python).
+
+    The separator, char(31), neither composes nor reorders with a neighbour in NFKC, and case
+    folding goes a character at a time, so the parts fold apart as they would joined: the
+    external_userid and the mobiles' JSON, ASCII as a rule, only need lower case."""
+    head = fold_text("\x1f".join((remark, description, remark_corp_name, name, corp_name,
+                                   corp_full_name)).replace("\x00", ""))
+    tail = f"{external_userid}\x1f{remark_mobiles}".replace("\x00", "")
+    return f"{head}\x1f{tail.lower() if tail.isascii() else fold_text(tail)}"
 
 
 def with_functions(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import multiprocessing
 import os
 import signal
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store import direct_sync
+from desktop.domain.sort_key import person_sort_key
+from desktop.store import direct_sync, search_text
 from desktop.store.db import Cache
 from desktop.store.direct_sync import INSERT_LINKS, open_sync_write
 from desktop.store.snapshot import CustomerRow, GroupRow, RelationRow, Snapshot, TagRow
@@ -68,6 +71,44 @@ def test_a_page_prepared_on_another_thread_is_written_as_added(tmp_path: Path) -
             written.append(([conn.execute(sql).fetchall() for sql in tables], result.tag_links))
     assert written[0] == written[1]
     assert written[1][1] == 100
+
+
+EDGES = ["e\u0301", "\u0301x", "ＡＢＣ", "ß", "İ", "\u1100", "\u1161", "ｶ\u3099", ""]
+"""Text whose folding could cross the edge between two fields: combining marks, Hangul
+jamo, full width, case folds longer than their letter."""
+MOBILES = [(), ("13800000000",), ("+86 138-0000-0000", "021 555"), ('1"2', "3\\4"), ("１３８",),
+           ("\x00\x7f",)]
+
+
+def test_a_first_sync_writes_the_text_mobiles_and_sort_keys_the_cache_makes_of_its_fields(
+        tmp_path: Path) -> None:
+    """Made in Python while the pages arrive, the folded search text, the mobiles' JSON and
+    the names' sort keys are what the cache's own SQL (`search_text.refresh`), JSON and sort
+    keys make of the same fields, whatever sits at the edges of the fields."""
+    page = []
+    for i, (left, right) in enumerate(itertools.product(EDGES, repeat=2)):
+        external_userid = f"wm{i}" if i % 3 else f"ＷM{i}ß\u0301"
+        page.append((CustomerRow(external_userid, left + right, corp_name=right,
+                                 corp_full_name=left),
+                     RelationRow(external_userid, "lisi", remark=left, description=right,
+                                 remark_corp_name=right + left,
+                                 remark_mobiles=MOBILES[i % len(MOBILES)])))
+    with Cache(tmp_path / "c.sqlite") as cache:
+        with open_sync_write(cache, EIGHT_TAGS) as target:
+            target.add_prepared(target.prepare_page(page[:50]))
+            target.add_page(page[50:])
+            target.write(EIGHT_TAGS)
+        conn = cache.connection()
+        written = conn.execute("SELECT relation_id, folded FROM relation_search").fetchall()
+        with cache.write() as tx:
+            tx.execute("UPDATE relation_search SET folded = NULL")
+            search_text.refresh(tx)
+        assert conn.execute("SELECT relation_id, folded FROM relation_search").fetchall() == written
+        assert len(written) == len(page)
+        assert conn.execute("SELECT remark_mobiles FROM relation ORDER BY id").fetchall() == [
+            (json.dumps(list(r.remark_mobiles)),) for _, r in page]
+        assert conn.execute("SELECT name, name_sort FROM customer").fetchall() == [
+            (c.name, person_sort_key(c.name) if c.name else "") for c, _ in page]
 
 
 def _relations(count: int, prefix: str = "") -> tuple[list[CustomerRow], list[RelationRow]]:
