@@ -10,6 +10,7 @@ threads; the tables hold ids and pages, never the whole journal.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,7 @@ class AuditViewer(QWidget):
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
         self._closed = False          # closed, not minimised: opened again, it starts clean
+        self._load_error = False      # the notice says the changes could not be read
         self._build()
         self.texts = retranslate_in_place(self, self.retranslate)
         self.watch: TeamJournalWatch | None = None
@@ -121,7 +123,7 @@ class AuditViewer(QWidget):
     def _build(self) -> None:
         self.filters = AuditFilterBar(self.context, self)
         self.filters.changed.connect(self.apply_filter)
-        self.filters.failed.connect(self._show_error)
+        self.filters.failed.connect(self._show_load_error)
         self.rows_button = _tool_button("", checkable=True)
         self.batches_button = _tool_button("", checkable=True)
         self.rows_button.setChecked(True)
@@ -196,7 +198,7 @@ class AuditViewer(QWidget):
         for model in (self.rows_model, self.batches_model):
             model.loading.connect(
                 lambda: self.texts.say(self.status, lambda: self.tr("Searching…")))
-            model.failed.connect(self._show_error)
+            model.failed.connect(self._show_load_error)
         self.filters.choicesLoaded.connect(self._fit_people_columns)
         self.rows_view.setFocus()   # the keyboard starts on the changes: arrows, Ctrl+C, Enter
         self.rows_model.loaded.connect(self._rows_loaded)
@@ -273,6 +275,7 @@ class AuditViewer(QWidget):
             self.show_batch(line)
 
     def _rows_loaded(self, loaded: Loaded) -> None:
+        self._read_again()
         if not self.rows_button.isChecked():   # a refresh behind the batches view
             self._update_buttons()
             return
@@ -281,6 +284,7 @@ class AuditViewer(QWidget):
         self._selection_changed()     # a reload drops the selection: no stale detail
 
     def _batches_loaded(self, count: int) -> None:
+        self._read_again()
         if not self.batches_button.isChecked():
             self._update_buttons()
             return
@@ -291,9 +295,24 @@ class AuditViewer(QWidget):
             "%1", f"{count:,}"))
         self._selection_changed()
 
-    def _show_error(self, exc: BaseException) -> None:
-        self.texts.say(self.notice, lambda: f"<span style='color:#d4380d'>"
-                       f"{html.escape(message_for(exc))}</span>")
+    def _notify(self, text: Callable[[], str], *, load_error: bool = False) -> None:
+        """Say how the last export, revert or error went; `load_error`: the changes could not
+        be read, which the next successful read takes back."""
+        self._load_error = load_error
+        self.texts.say(self.notice, text)
+
+    def _show_error(self, exc: BaseException, *, load_error: bool = False) -> None:
+        self._notify(lambda: f"<span style='color:#d4380d'>"
+                     f"{html.escape(message_for(exc))}</span>", load_error=load_error)
+
+    def _show_load_error(self, exc: BaseException) -> None:
+        self._show_error(exc, load_error=True)
+
+    def _read_again(self) -> None:
+        """The changes were read: an earlier failure to read them is over (the team server
+        is back), so its red sentence goes; it stayed under the rows read since."""
+        if self._load_error:
+            self._notify(str)
 
     # -- selection and detail --------------------------------------------------------------
 
@@ -431,7 +450,7 @@ class AuditViewer(QWidget):
     def start_clean(self) -> None:
         """The window opened again shows the latest changes, as at first: no filter, all
         changes (not batches), and no message left from an earlier export or revert."""
-        self.texts.say(self.notice, str)
+        self._notify(str)
         self.rows_button.setChecked(True)
         self.filters.clear()
         self.rows_view.setFocus()
@@ -469,11 +488,11 @@ class AuditViewer(QWidget):
         journal = self.context.journal
 
         def done(count: int) -> None:
-            self.texts.say(self.notice, lambda: self.tr("Exported %1 rows to %2", "", count).replace(
+            self._notify(lambda: self.tr("Exported %1 rows to %2", "", count).replace(
                 "%1", f"{count:,}").replace("%2", str(path)))
             self.exported.emit(str(path), count)
 
-        self.texts.say(self.notice, lambda: self.tr("Exporting…"))
+        self._notify(lambda: self.tr("Exporting…"))
         english = is_english()
         self.context.run_task(lambda _p, _c: audit.export_journal(journal, flt, path,
                                                                   english=english),
@@ -496,12 +515,12 @@ class AuditViewer(QWidget):
                 cache, flt.operators[0], since, until, reader=journal, tagging=tagging))
 
     def _preview(self, make: Any) -> None:
-        self.texts.say(self.notice, lambda: self.tr("Preparing the revert…"))
+        self._notify(lambda: self.tr("Preparing the revert…"))
         self.context.run_task(lambda _p, _c: make(), owner=self, name="revert preview",
                               on_result=self._show_preview, on_error=self._show_error)
 
     def _show_preview(self, preview: audit.RevertPreview) -> None:
-        self.texts.say(self.notice, str)
+        self._notify(str)
         names = audit.tag_names(self.context.cache,
                                 {t for c in preview.plan.changes for t in (*c.add, *c.remove)})
         self.revert_dialog = RevertDialog(preview, names, self)
@@ -515,7 +534,7 @@ class AuditViewer(QWidget):
         tagging, plan = context.tagging, preview.plan
         pilot = audit.revert_pilot(preview, context.workspace.profile.pilot_size)
         ids = frozenset(change.relation_id for change in plan.changes)
-        self.texts.say(self.notice, lambda: self.tr("Reverting…"))
+        self._notify(lambda: self.tr("Reverting…"))
         context.run_task(
             lambda _p, _c: tagging.submit(plan, source="revert", pilot_size=pilot,
                                           description=audit.revert_description(preview.origin),
@@ -542,7 +561,7 @@ class AuditViewer(QWidget):
 
     def _revert_finished(self, result: BatchResult) -> None:
         self.context.publish(ChangeSet(journal_appended=True))
-        self.texts.say(self.notice, lambda:
+        self._notify(lambda:
             self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
             .replace("%1", result.batch_id).replace("%2", f"{result.applied:,}")
             .replace("%3", f"{result.failed:,}").replace("%4", f"{result.pending:,}"))

@@ -28,6 +28,7 @@ from desktop.ui.tasks import pending_tasks
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
+    _free_port,
     cli_login,
     desktop_env,
     log_in,
@@ -220,3 +221,44 @@ def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+@pytest.mark.gui
+def test_the_team_viewer_takes_back_its_error_once_the_server_answers_again(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres: PostgresCluster,
+    team_sandbox: SandboxServer,
+) -> None:
+    """The team server stopped while the audit log was open: the changes could not be read
+    and the window said so in red; once it answered again the rows came back, but the red
+    sentence stayed under them. Now the next successful read takes it back."""
+    db_url, port = postgres.new_database(), _free_port()
+    server = TeamServerProcess(db_url, team_sandbox, tmp_path / "server", "--port", str(port))
+    env = desktop_env(tmp_path)
+    workspace = None
+    try:
+        cli_login(env, server.url, team_sandbox, sorted(team_sandbox.state.follow_users())[5])
+        synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+        assert synced.returncode == 0, synced.stderr
+        _commit_row(db_url, "before the stop")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        workspace = open_workspace(Path(os.environ["TAGDESK_HOME"]), "team")
+        context = AppContext(workspace)
+        viewer = AuditViewer(context)
+        qtbot.addWidget(viewer)
+        viewer.show()
+        qtbot.waitUntil(lambda: viewer.rows_model.complete, timeout=20000)
+        assert server.stop() == 0
+        viewer.apply_filter()
+        qtbot.waitUntil(lambda: bool(viewer.notice.text()), timeout=120_000)
+        assert str(port) in viewer.notice.text()       # the team server is named
+        server = TeamServerProcess(db_url, team_sandbox, tmp_path / "again", "--port", str(port))
+        with qtbot.waitSignal(viewer.rows_model.loaded, timeout=60_000):
+            viewer.apply_filter()
+        assert viewer.notice.text() == "" and viewer.rows_model.ids
+    finally:
+        if workspace is not None:
+            context.cancel_all()
+            context.wait_idle()
+            workspace.close()
+        server.stop()
