@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 
 from desktop.services import team_chats, team_settings
@@ -80,6 +81,16 @@ def _group_ids(conn: sqlite3.Connection, tag_ids: set[str]) -> dict[str, str]:
 def fetch_reviews(ws: Workspace, progress: ProgressCallback = no_progress) -> int:
     """Copy the team's verdicts this cache has not seen into it; returns how many."""
     return VERDICTS.fetch(ws, progress)
+
+
+def latest_reviews(ws: Workspace) -> dict[tuple[str, str, str], Review]:
+    """The latest verdict of each suggestion; on a team profile the team's new verdicts are
+    copied in first (a revert's `reverted` marks are made on the server as it lands), unless
+    the server cannot be reached: the copy on this computer then."""
+    if ws.profile.is_team:
+        with suppress(TeamServerError):
+            fetch_reviews(ws)
+    return autotag_settings.latest_reviews(ws.cache)
 
 
 def _store_reviews(conn: sqlite3.Connection, page: Sequence[Mapping[str, Any]]) -> int:

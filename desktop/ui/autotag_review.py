@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.autotag import BASE, BOTH, LEARNER, RULES, RULES_AND_BASE
 from desktop.domain.autotag_reverts import ACCEPTED, REJECTED, REVERTED
 from desktop.domain.retag_plan import AppliedChange, RetagPlan, format_duration
+from desktop.services import team_autotag
 from desktop.services.autotag_simulation import (
     ADD,
     DEFAULT_MIN_CONFIDENCE,
@@ -670,14 +671,16 @@ class AutoTagReviewWindow(QWidget):
 
     def _written_elsewhere(self, changes: ChangeSet) -> None:
         """After tags were written (a revert or undo of an auto-tagging batch among them),
-        the accepted rows it marked reverted say so without a new simulation."""
+        the accepted rows it marked reverted say so without a new simulation (on a team
+        profile, once the team's verdicts are read: the server marks them)."""
         if not (changes.relation_ids or changes.full_reload) or not self.model.with_decision(
                 ACCEPTED):
             return
-        cache, suggestions = self.context.cache, self.model.suggestions
+        workspace, suggestions = self.context.workspace, self.model.suggestions
 
         def read(_p: Any, _c: Any) -> tuple[dict[tuple[str, str, str], Review], dict[str, str]]:
-            return autotag_settings.latest_reviews(cache), member_store.member_names(cache)
+            return (team_autotag.latest_reviews(workspace),
+                    member_store.member_names(workspace.cache))
 
         def taken(found: tuple[dict[tuple[str, str, str], Review], dict[str, str]]) -> None:
             if self.model.suggestions is suggestions and self.model.take_reverts(*found):

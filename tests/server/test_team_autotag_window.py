@@ -10,10 +10,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 
 from desktop.sandbox import SandboxServer
-from desktop.services import autotag_keywords
+from desktop.services import audit, autotag_keywords
 from desktop.services.sync import run_sync
 from desktop.services.workspace import open_workspace
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
@@ -154,3 +154,45 @@ def test_a_colleagues_verdicts_show_on_the_rows_of_the_next_simulation(
         colleague.cancel_all()
         colleague.wait_idle()
         colleague.workspace.close()
+
+
+def test_a_revert_of_the_windows_batch_shows_its_rows_reverted_when_it_lands(
+        qtbot: Any, context: AppContext, own_server: TeamServerProcess,
+        team_sandbox: SandboxServer) -> None:
+    """The server marks the batch's accepted suggestions reverted as the revert settles; the
+    window reads the team's verdicts then, as a solo window reads its cache's, not only at
+    the next simulation."""
+    window = _review_window(qtbot, context, team_sandbox)
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:2]
+    assert len(adds) == 2
+    selection = window.table.selectionModel()
+    selection.clearSelection()
+    for row in adds:
+        selection.select(window.proxy.mapFromSource(window.model.index(row, 0)),
+                         QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.accept_button.click()
+    window.pilot.setValue(0)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS):
+        window.preview_button.click()
+    with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS) as finished:
+        window.start_button.click()
+    assert finished.args[0].status == "done"
+    context.wait_idle()
+
+    tagging = context.tagging
+    outcome = audit.run_revert(tagging, audit.preview_batch_revert(context.cache, tagging,
+                                                                   window.batch_id),
+                               pilot_size=0)
+    assert outcome.result.status == "done"
+    with psycopg.connect(own_server.db_url) as conn:
+        marked = conn.execute("SELECT count(*) FROM autotag_review WHERE verdict = 'reverted'"
+                              ).fetchone()
+    assert marked == (2,)
+    context.publish(outcome.result.changes)               # as the audit log's revert does
+    model = window.model
+    qtbot.waitUntil(lambda: [model.data(model.index(row, SuggestionModel.DECISION))
+                             for row in adds] == ["↺ reverted"] * 2, timeout=10000)
+    assert model.with_decision("accepted") == []
