@@ -14,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
@@ -114,6 +123,7 @@ class AuditViewer(QWidget):
             button.setText(text)
         relabel(self.rows_model)
         relabel(self.batches_model)
+        self._fit_day_lines()
         if self.rows_model.order[0] == RowColumn.SOURCE:    # its labels' order is the language's
             self.rows_model.refresh()
         self._selection_changed()
@@ -206,6 +216,15 @@ class AuditViewer(QWidget):
         self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.batches_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_buttons()
+
+    def _fit_day_lines(self) -> None:
+        """The batches view's Batch column widens to a day's changes not in a batch
+        ("2026-12-07 · not in a batch"): in English it is wider than a batch id, and was cut
+        to "2026-12-07 · not in a bat…"."""
+        day_line = QCoreApplication.translate("AuditBatchesModel", "%1 · not in a batch")
+        width = self.fontMetrics().horizontalAdvance(day_line.replace("%1", "2026-12-31")) + 24
+        if width > self.batches_view.columnWidth(BatchColumn.BATCH):
+            self.batches_view.setColumnWidth(BatchColumn.BATCH, width)
 
     def _fit_people_columns(self) -> None:
         """Operator and owner columns as wide as the widest "name (userid)" of the corp's

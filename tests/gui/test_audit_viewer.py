@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop.cli import main
 from desktop.domain.errors import UserError
 from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
+from desktop.resources import resource_path
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
@@ -36,6 +37,7 @@ from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.style import ui_font
 
 pytestmark = pytest.mark.gui
 
@@ -453,6 +455,34 @@ def test_batch_ids_are_shown_in_full(qtbot: Any, viewer: AuditViewer) -> None:
     widest = metrics.horizontalAdvance(f"{digit * 8}-{digit * 6}-{hex_digit * 6}")
     assert viewer.rows_view.columnWidth(RowColumn.BATCH) > widest + 8
     assert viewer.batches_view.columnWidth(BatchColumn.BATCH) > widest + 8
+
+
+@pytest.mark.parametrize("language", [CHINESE, "en"])
+def test_a_day_s_line_of_changes_not_in_a_batch_is_shown_whole(
+        qtbot: Any, qapp: Any, journal_context: Any, language: str) -> None:
+    """The Batch column was as wide as a batch id: in English, in the app's font and style,
+    a day's line of changes not in a batch read "2026-12-07 · not in a bat…"."""
+    translations, font, sheet = Translations(), qapp.font(), qapp.styleSheet()
+    translations.install(language)
+    qapp.setFont(ui_font(font))
+    qapp.setStyleSheet(resource_path("style/tagdesk.qss").read_text(encoding="utf-8"))
+    try:
+        viewer = AuditViewer(journal_context)
+        qtbot.addWidget(viewer)
+        viewer.show()
+        qtbot.waitExposed(viewer)
+        with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+            viewer.batches_button.click()
+        day = next(i for i, line in enumerate(viewer.batches_model.lines) if not line.batch_id)
+        text = viewer.batches_model.index(day, BatchColumn.BATCH).data()
+        assert text.endswith("非批次操作" if language == CHINESE else "not in a batch")
+        view = viewer.batches_view
+        assert view.columnWidth(BatchColumn.BATCH) >= view.sizeHintForColumn(BatchColumn.BATCH)
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
+        translations.uninstall()
+        journal_context.wait_idle()
 
 
 def test_people_columns_show_name_and_userid_whole(qtbot: Any, viewer: AuditViewer) -> None:
