@@ -145,7 +145,6 @@ class DirectWrite(PageWriter):
         self._customers: dict[str, int] = {}  # external_userid -> hash() of its written fields
         self._next_id = 1
         self._links = 0
-        self._sort_keys = _SortKeys()  # a name's, made once a sync (the pages' threads share it)
         suspended = conn.execute(SUSPENDED, SUSPENDED_TRIGGERS).fetchall()
         self._suspended = [str(sql) for _, _, sql in suspended]  # made again before the commit
         for kind, name, _ in suspended:
@@ -179,7 +178,6 @@ class DirectWrite(PageWriter):
         import orjson  # with the first page, not with the store
 
         live, tag_ids, hashes = self._live, self._tag_ids, self._hashes
-        sort_key = self._sort_keys.__getitem__
         page_customers = {c.external_userid: c for c in customers}
         latest: dict[str, PreparedRelation] = {}
         for external_userid, r, row_customer in relations:
@@ -199,7 +197,7 @@ class DirectWrite(PageWriter):
                     r.remark, r.description, r.remark_corp_name, customer.name,
                     customer.corp_name, customer.corp_full_name, external_userid, mobiles))
         return PreparedPage(
-            customers=[(c.external_userid, fields, hash(fields), sort_key(c.name)) for c, fields
+            customers=[(c.external_userid, fields, hash(fields), _sort_key(c.name)) for c, fields
                        in zip(customers, map(_CUSTOMER_FIELDS, customers), strict=True)],
             relations=list(latest.values()),
             links=orjson.dumps([pks for _, _, pks, _ in latest.values()]).decode())
@@ -323,12 +321,8 @@ _EXTERNAL_USERID: Callable[[PageCustomer], str] = attrgetter("external_userid")
 _FOLLOW: Callable[[PageItem], PageFollow] = itemgetter(1)
 
 
-class _SortKeys(dict[str, str]):
-    """Each customer name's sort key, made the first time a name is looked up."""
-
-    def __missing__(self, name: str) -> str:
-        key = self[name] = person_sort_key(name) if name else ""
-        return key
+def _sort_key(name: str) -> str:
+    return person_sort_key(name) if name else ""
 
 
 _PLAIN_MOBILES = re.compile(r'[ !#-\[\]-~]*')
