@@ -154,8 +154,7 @@ def team_tagger(conn: Conn, keywords: Mapping[str, Sequence[str]]) -> AutoTagger
         learnt_from = tuple((m.customer, m.text, m.labels) for m in training.messages)
         if _KEPT.tagger is None or _KEPT.learnt_from != learnt_from:
             started = time.monotonic()
-            _KEPT.tagger = learnt_tagger(_KEPT.rules, training,
-                                         threshold=DEFAULT_MIN_CONFIDENCE)
+            _KEPT.tagger = learnt_tagger(_KEPT.rules, training)
             _KEPT.learnt_from = learnt_from
             log.info("team rules: intent engine trained on %d messages of %d customers"
                      " (%d tags learnt) in %.1f s", len(training.messages),

@@ -220,7 +220,7 @@ def trained_tagger(source: TrainingSource, keywords: Mapping[str, Sequence[str]]
     none. A desktop and the team server both build it with these functions."""
     rules = rules_tagger(keywords, threshold=threshold)
     training = training_for(source, rules, keywords, tag_ids, use=use)
-    return learnt_tagger(rules, training, threshold=threshold), training
+    return learnt_tagger(rules, training), training
 
 
 def rules_tagger(keywords: Mapping[str, Sequence[str]], *, threshold: float) -> AutoTagger:
@@ -237,10 +237,9 @@ def training_for(source: TrainingSource, rules: AutoTagger, keywords: Collection
                         rules=RuleCheck(rules, frozenset(keywords)))
 
 
-def learnt_tagger(rules: AutoTagger, training: TrainingSet, *, threshold: float) -> AutoTagger:
-    """`rules` with the bundled base model, trained on `training`."""
-    return AutoTagger.build(rules.tags, training.messages, packs=load_intent_packs(),
-                            threshold=threshold, base=load_base_model())
+def learnt_tagger(rules: AutoTagger, training: TrainingSet) -> AutoTagger:
+    """`rules` (at their threshold) with the bundled base model, trained on `training`."""
+    return rules.trained(training.messages, load_base_model())
 
 
 def _latest_reviews(all_reviews: Iterable[Review],

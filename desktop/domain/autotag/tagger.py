@@ -4,6 +4,7 @@ evidence."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,14 +229,21 @@ class AutoTagger:
                                               for q in (*pack.questions, *pack.requests)))
             keywords = {normal_text(k) for k in tag.keywords}
             traps[tag.name] = tuple(t for t in pack.traps if normal_text(t) not in keywords)
-        tagger = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
-                     DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
-                     tuned=threshold is None, asking=asking, yields=yields, owned=owned,
-                     supposed=frozenset(supposed), settled=settled)
-        if base is not None:
-            tagger._base = base
-            tagger._pack_of = {name: link.pack for name, link in plan.links.items()
-                               if link.owner and link.pack in base.tags}
+        rules = cls(tags, plan.links, PhraseIndex(phrases, traps), None,
+                    DEFAULT_THRESHOLD if threshold is None else threshold, plan.contested,
+                    tuned=threshold is None, asking=asking, yields=yields, owned=owned,
+                    supposed=frozenset(supposed), settled=settled)
+        return rules.trained(training, base) if training or base is not None else rules
+
+    def trained(self, training: Sequence[LabelledMessage], base: Learner | None = None
+                ) -> AutoTagger:
+        """This tagger's rules (its tags, packs and threshold) with a learner trained on
+        `training` and the base model, as `build` gives them, without building the rules
+        again (a simulation builds the rules first, to check the confirmed tags it trains on)."""
+        tagger = copy.copy(self)
+        tagger._base, tagger._learner = base, None
+        tagger._pack_of = {name: link.pack for name, link in self.links.items()
+                           if base is not None and link.owner and link.pack in base.tags}
         if training or tagger._pack_of:
             tagger._learner = tagger._train(training)
         return tagger
