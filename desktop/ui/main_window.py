@@ -78,6 +78,7 @@ from desktop.ui.tag_picker import TagPicker
 from desktop.ui.tag_tree_view import TagTreeView
 from desktop.ui.team_filters import TeamFilters
 from desktop.ui.team_settings_poller import TeamSettingsPoller
+from desktop.ui.window_keys import WindowKeysFirst
 
 if TYPE_CHECKING:  # dialogs and windows opened on demand load when first opened
     from desktop.ui.approvals_dialog import ApprovalsDialog
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_layout()
         self._build_actions()
+        WindowKeysFirst(self)     # Ctrl+E exports from the filter bar on X11 too
         self._connect()
         self._restore_layout()
         self._retitle()

@@ -11,15 +11,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QKeyCombination,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+)
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QPalette,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QHeaderView, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QWidget
 
 from desktop.services.profiles import ProfileStore
 from desktop.store import filter_leaves
@@ -657,6 +668,40 @@ def test_import_and_export_open_from_the_file_menu(qtbot: Any, window: MainWindo
     assert "Import tags from a spreadsheet…" in texts and "Export customers…" in texts
     assert isinstance(window.open_import_wizard(), ImportWizard)
     assert isinstance(window.open_export_dialog(), ExportDialog)
+
+
+class _X11LineEditKeys(QObject):
+    """What a QLineEdit does on X11 (not offscreen): it takes Ctrl+E as end of line."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.keyCombination() == QKeyCombination(CTRL, Qt.Key.Key_E):
+            event.accept()
+        return False
+
+
+def _export_dialogs() -> list[QWidget]:
+    from desktop.ui.export_dialog import ExportDialog
+
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, ExportDialog) and w.isVisible()]
+
+
+@pytest.mark.parametrize("edit", ["filter bar", "tag search"])
+def test_ctrl_e_exports_from_the_filter_bar_and_the_tag_search_as_on_x11(
+        qtbot: Any, window: MainWindow, edit: str) -> None:
+    line_edit = window.filter_bar.edit if edit == "filter bar" else window.tag_tree.search
+    x11 = _X11LineEditKeys(line_edit)
+    line_edit.installEventFilter(x11)
+    line_edit.setFocus()
+    line_edit.setText("ab")
+    line_edit.setCursorPosition(0)
+    qtbot.keyClick(line_edit, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: bool(_export_dialogs()), timeout=5000)
+    for dialog in _export_dialogs():
+        dialog.close()
+    qtbot.keyClick(line_edit, Qt.Key.Key_A, CTRL)      # text keys stay the line edit's
+    assert line_edit.selectedText() == "ab"
 
 
 def test_a_narrow_window_keeps_the_customer_table_readable(qtbot: Any,
