@@ -59,7 +59,7 @@ ROUNDS = (
     Round("8", "b902e92bda0848d26e7d59ec8101d07a19fa09f0", _sets(range(38, 41))),
     Round("9", "86a94936e115b17e10cb3965f4f78160a1fb7090", _sets(range(41, 42))),
     Round("10", "e74e7918a6c3a448d26a460d83e4ce9e20689be4", _sets(range(42, 44))),
-    Round("11", "c99d17346e12177d89122d7c0540909c08484899", _sets(range(44, 46))),
+    Round("11", "c99d17346e12177d89122d7c0540909c08484899", _sets(range(44, 47))),
 )
 # Written before the third round: the first tuning set and the check set written after its
 # thresholds (in the order tests/bench/build_autotag_base.py trains on: dev first, fresh last).

@@ -113,7 +113,7 @@ SEVENTH_ROUND = (29, 30, 31, 32, 33, 34, 35, 36, 37)
 EIGHTH_ROUND = (38, 39, 40)
 NINTH_ROUND = (41,)
 TENTH_ROUND = (42, 43)
-ELEVENTH_ROUND = (44, 45)
+ELEVENTH_ROUND = (44, 45, 46)
 
 
 def load(name: str) -> list[LabelledMessage]:

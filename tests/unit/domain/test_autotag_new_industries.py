@@ -1,10 +1,11 @@
 """The eleventh round's general entries from the new industries (appliance repair, adult
 training, clinics, car rental, shop software, fresh food, travel, wholesale, pets): a
-registration's or an order's terms, instalments, a price per year, a ticket, a trade-in or a
-warranty asked before buying, a mortgage's instalment talked of, a future visit, a reseller's
-own customers returning goods, a neighbour from next door, 什么都 / 啥都 as "anything", a
-claim's papers, a higher price accepted, praise of a technician, a trip's date moved and
-auto-renewal switched off or undecided are no intent, or not the one their words suggest;
+registration's or an order's terms, instalments, a price per year, a ticket, a trade-in, a
+warranty or a payment integration asked before buying, a deposit paid before, a mortgage's
+instalment talked of, a future visit, a reseller's own customers returning goods, a neighbour
+from next door, 什么都 / 啥都 as "anything", a claim's papers, a higher price accepted, a
+technician on his way or praised, a ticket's date moved, a friend's complaint talked out of
+and auto-renewal switched off or undecided are no intent, or not the one their words suggest;
 Cantonese 退返, opening hours, a free slot and a trial session asked for a visit, same-day
 delivery, a competitor on its platform or free there, group prices, a point off a fee and a
 total capped, a course extended and 先订上 are."""
@@ -61,3 +62,21 @@ def test_new_industries(tagger: AutoTagger, text: str, tags: set[str]) -> None:
 @pytest.mark.parametrize("text", ["自动续费能关掉吗", "年底要不要续费还没想好"])
 def test_auto_renewal_switched_off_or_undecided_renews_nothing(tagger: AutoTagger, text: str) -> None:
     assert "续费意向" not in tagger.labels(text)
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("师傅明天几点能到", "物流咨询"),
+    ("衣服比商场贵一点 不过方便", "价格异议"),
+    ("能不能让我带去第三方检测一下", "价格异议"),
+    ("机票可以改期吗", "预约到店"),
+    ("退货运费险已经赔了", "退款退货"),
+    ("我同事想投诉你们 被我劝住了", "投诉"),
+    ("安装师傅很耐心 还教我怎么用", "售后问题"),
+    ("客服教我怎么设置的 很耐心", "售后问题"),
+    ("店长还教了我怎么搭配", "产品咨询"),
+    ("订金我已经交了 什么时候能提车", "高意向"),
+    ("收银机能对接支付宝吗", "高意向"),
+])
+def test_what_a_new_industry_says_in_passing_is_not_that_intent(
+        tagger: AutoTagger, text: str, tag: str) -> None:
+    assert tag not in tagger.labels(text)
