@@ -369,9 +369,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _approvals_text(self) -> str:
+        """"审批（2）(A)…" / "&Approvals (2)…": with its Alt letter, as each menu item
+        without a key has."""
         pending = self.governance.pending if self.governance is not None else 0
-        return (self.tr("Approvals (%1)…").replace("%1", str(pending)) if pending
-                else self.tr("Approvals…"))
+        return _keyed(lambda: self.tr("Approvals (%1)…").replace("%1", str(pending)) if pending
+                      else self.tr("Approvals…"), "A")()
 
     def open_reconcile(self) -> ReconcileDialog:
         """Order reconciliation: one window, brought to the front when already open."""
@@ -648,10 +650,10 @@ class MainWindow(QMainWindow):
         key = QKeySequence
         self.sync_action = self._action(lambda: self.tr("Sync now"), self.start_sync, icon_name="sync",
                                         keys=[key(key.StandardKey.Refresh), key("F5")])
-        self.cancel_sync_action = self._action(lambda: self.tr("Cancel sync"), self._cancel_sync,
+        self.cancel_sync_action = self._action(_keyed(lambda: self.tr("Cancel sync"), "C"), self._cancel_sync,
                                                icon_name="cancel")
         self.cancel_sync_action.setEnabled(self.sync.running)
-        self.refresh_at_start_action = self._action(lambda: self.tr("Sync again at start"),
+        self.refresh_at_start_action = self._action(_keyed(lambda: self.tr("Sync again at start"), "S"),
                                                     self._toggle_refresh_at_start)
         self.refresh_at_start_action.setCheckable(True)
         self.refresh_at_start_action.setChecked(self.settings.refresh_at_start(
@@ -700,16 +702,18 @@ class MainWindow(QMainWindow):
                                     icon_name="clock", keys=[key("Ctrl+Shift+L")])
         reports_action = self._action(lambda: self.tr("Reports…"), self.open_reports,
                                       icon_name="columns", keys=[key("Ctrl+Shift+R")])
-        clear_filter = self._action(lambda: self.tr("Show all customers"),
+        clear_filter = self._action(_keyed(lambda: self.tr("Show all customers"), "S"),
                                     lambda: self.filter_bar.set_filter(""), icon_name="clear")
         self.audience_action = self._action(
-            lambda: self.tr("Pick tags like WeCom mass messaging"), self._audience_toggled,
+            _keyed(lambda: self.tr("Pick tags like WeCom mass messaging"), "P"),
+            self._audience_toggled,
             icon_name="users")
         self.audience_action.setCheckable(True)
         syntax = self._action(lambda: self.tr("Filter syntax"), self.open_filter_syntax, icon_name="help",
                               keys=[key(key.StandardKey.HelpContents)])
-        about = self._action(lambda: self.tr("About TagDesk"), self._show_about, icon_name="tagdesk")
-        self.login_action = self._action(lambda: self.tr("Log in to the team server…"),
+        about = self._action(_keyed(lambda: self.tr("About TagDesk"), "A"), self._show_about,
+                             icon_name="tagdesk")
+        self.login_action = self._action(_keyed(lambda: self.tr("Log in to the team server…"), "L"),
                                          self.open_team_login)
         self.login_action.setVisible(self.context.workspace.profile.is_team)
         self.approvals_action = self._action(self._approvals_text, self.open_approvals)
@@ -732,8 +736,9 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([select_all, find, clear_filter, self.audience_action])
         view_menu = menus.addMenu("")
         self._translated(view_menu, lambda: self.tr("&View"))
-        titles: list[tuple[QWidget, Text]] = [(self.tag_panel, lambda: self.tr("Tag tree")),
-                                              (self.detail, lambda: self.tr("Customer detail"))]
+        titles: list[tuple[QWidget, Text]] = [
+            (self.tag_panel, _keyed(lambda: self.tr("Tag tree"), "T")),
+            (self.detail, _keyed(lambda: self.tr("Customer detail"), "C"))]
         for pane, title in titles:
             toggle = QAction(self, checkable=True, checked=True)
             self._translated(toggle, title)

@@ -445,6 +445,33 @@ def test_every_tags_menu_item_without_a_key_has_its_own_alt_letter(
         translations.uninstall()
 
 
+@pytest.mark.parametrize("language", [CHINESE, ENGLISH])
+def test_every_menu_item_without_a_key_has_its_own_alt_letter(
+        qtbot: Any, window: MainWindow, language: str) -> None:
+    """The Tags menu had its letters, the others not: 文件 → 审批…, 登录团队服务器… and
+    启动时自动同步, 视图 → 标签树 / 客户详情, 编辑 → 显示全部客户 and 帮助 → 关于 could only be
+    reached with the arrows."""
+    window.approvals_action.setVisible(True)        # a team profile's File menu
+    window.login_action.setVisible(True)
+    translations = Translations()
+    try:
+        translations.install(language)
+        qtbot.waitUntil(lambda: window.retag_action.text() == (
+            "批量重标…" if language == CHINESE else "Retag…"), timeout=5000)
+        for title in window.menuBar().actions():
+            menu = title.menu()
+            assert isinstance(menu, QMenu)
+            items = [a for a in menu.actions() if a.isVisible() and not a.isSeparator()
+                     and not a.shortcuts()]
+            letters = [QKeySequence.mnemonic(a.text()).toString() for a in items]
+            assert all(letters), [a.text() for a in items]
+            assert len(set(letters)) == len(letters), letters
+        assert window.approvals_action.text() == ("审批(&A)…" if language == CHINESE
+                                                  else "&Approvals…")
+    finally:
+        translations.uninstall()
+
+
 def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
     from desktop.services.tag_admin import TagAdminService

@@ -80,7 +80,7 @@ def test_the_file_menu_toggle_writes_the_setting_the_next_start_reads(
     session = _session(qtbot, synced_workspace, gui_home, "")
     action = session.window.refresh_at_start_action
     try:
-        assert action.text() == "Sync again at start" and not action.isChecked()   # solo
+        assert action.text() == "&Sync again at start" and not action.isChecked()   # solo
         action.trigger()
         assert action.isChecked() and Settings(gui_home).refresh_at_start(False, 0.0)
         action.trigger()

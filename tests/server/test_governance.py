@@ -680,7 +680,7 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
             monitor.refresh()
             qtbot.waitUntil(lambda: monitor.pending > 0 and not monitor.busy, timeout=30_000)
-            assert window.approvals_action.text() == f"审批（{monitor.pending}）…"
+            assert window.approvals_action.text() == f"审批（{monitor.pending}）(&A)…"
 
             dialog = window.open_approvals()
             qtbot.waitUntil(lambda: dialog.admin and bool(dialog.approvals), timeout=30_000)

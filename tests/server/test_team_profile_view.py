@@ -104,7 +104,7 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
     store_device_token(profile, first.token)
     with _chinese_window(qtbot, home) as (window, workspace):
         assert f"团队：{team_server.url}" in window.status.profile.text()
-        assert window.login_action.isVisible() and window.login_action.text() == "登录团队服务器…"
+        assert window.login_action.isVisible() and window.login_action.text() == "登录团队服务器(&L)…"
         with qtbot.waitSignal(window.sync.finished, timeout=120_000):
             window.start_sync()
 
