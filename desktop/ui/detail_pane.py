@@ -14,9 +14,9 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QUrl
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QLabel, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.events import Event, type_name
 from desktop.services.changes import ChangeSet
@@ -37,6 +37,9 @@ EVENT_ROWS = 10
 LOAD_PERSONAL = "tagdesk:personal-tags"
 COPY_ID = "tagdesk:copy-id"
 WORD_JOINER = "\u2060"     # no line break here: a chip never wraps inside its tag name
+LABEL_GAP = 8               # px between a label and its value
+TABLE_PADDING = 1
+WHOLE_VALUES = ("0000-00-00", "00000000000")   # a date, a mobile number: never broken
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,18 @@ class JournalLine:
 
 class DetailBrowser(QTextBrowser):
     """Copies text without the word joiners that keep chips whole."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def text_width(self) -> int:
+        """The width the page gets, a vertical scroll bar or not (so it cannot flip)."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        margin = 2 * (self.frameWidth() + self.document().documentMargin())
+        return int(self.width() - bar - margin)
 
     def createMimeDataFromSelection(self) -> QMimeData:
         data = QMimeData()
@@ -74,6 +89,7 @@ class DetailPane(QWidget):
         self._team = context.workspace.profile.is_team
         self._team_lines: list[JournalLine] | None = None   # the team journal's, once read
         self._team_error = ""
+        self._stacked = False        # labels above their values: the pane is too narrow
         self.title = QLabel(self.tr("No customer selected"))
         self.title.setObjectName("paneTitle")
         self.title.setWordWrap(True)
@@ -81,6 +97,7 @@ class DetailPane(QWidget):
         self.browser.setObjectName("customerDetail")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._anchor_clicked)
+        self.browser.resized.connect(self._fit_rows)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
@@ -204,6 +221,7 @@ class DetailPane(QWidget):
             self.browser.setHtml(
                 "<p>" + html.escape(self.tr("Select a row to see the customer here.")) + "</p>")
             return
+        self._stacked = self._too_narrow()
         name, full_corp, position, kind = self._customer()
         self.title.setText(name or self._external_userid)
         relations = self._relations()
@@ -222,6 +240,23 @@ class DetailPane(QWidget):
                 f"<code>{html.escape(self._external_userid)}</code> "
                 f"<a href='{COPY_ID}'>{copy}</a></p>")
 
+    def _labels(self) -> list[str]:
+        return [self.tr("Type"), self.tr("Company"), self.tr("Position"), self.tr("Followed by"),
+                self.tr("Remark"), self.tr("Description"), self.tr("Added"), self.tr("Channel"),
+                self.tr("Phone")]
+
+    def _too_narrow(self) -> bool:
+        """Whether the widest label and a date or a mobile number beside it overflow the pane
+        (160 px in English: "Descripti / on", "2026-12-0 / 2")."""
+        metrics = self.browser.fontMetrics()
+        label = max(metrics.horizontalAdvance(text) for text in self._labels())
+        value = max(metrics.horizontalAdvance(text) for text in WHOLE_VALUES)
+        return self.browser.text_width() < label + LABEL_GAP + value + 4 * TABLE_PADDING
+
+    def _fit_rows(self) -> None:
+        if self._external_userid and self._too_narrow() != self._stacked:
+            self._render()
+
     def copy_external_userid(self) -> None:
         """Put the shown customer's external_userid on the clipboard."""
         if self._external_userid:
@@ -236,7 +271,7 @@ class DetailPane(QWidget):
         rows = [(self.tr("Type"), kind_text), (self.tr("Company"), corp),
                 (self.tr("Position"), position),
                 (self.tr("Followed by"), self.tr("%n member(s)", "", len(relations)))]
-        return _table(rows)
+        return _table(rows, self._stacked)
 
     def _relation_html(self, view: RelationView) -> str:
         added = date_text(view.createtime) if view.createtime else ""
@@ -256,7 +291,7 @@ class DetailPane(QWidget):
             title = html.escape(self.tr("Personal tags"))
             note = html.escape(self.tr("read-only"))
             extra = f"<p><b>{title}</b> <i>({note})</i><br>{_chips(personal)}</p>"
-        return f"{head}{_table(rows)}<p>{tags}</p>{extra}"
+        return f"{head}{_table(rows, self._stacked)}<p>{tags}</p>{extra}"
 
     def _expiring_html(self, view: RelationView) -> str:
         """⏳ tag → when it expires, for the relation's tags set to expire."""
@@ -374,13 +409,20 @@ def _team_line(row: JournalRow) -> JournalLine:
                        row.owner_name or row.userid)
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
+def _table(rows: list[tuple[str, str]], stacked: bool) -> str:
+    """Labels beside their values, or above them in a pane too narrow for both on a line;
+    a label never breaks."""
+    if stacked:
+        return "".join(
+            f"<p style='margin-top:2px; margin-bottom:0'><span style='color:#8a8f98;"
+            f" white-space:nowrap'>{html.escape(label)}</span><br>{html.escape(value)}</p>"
+            for label, value in rows if value)
     cells = "".join(
-        f"<tr><td style='color:#8a8f98; padding-right:8px'>{html.escape(label)}</td>"
-        f"<td>{html.escape(value)}</td></tr>"
+        f"<tr><td style='color:#8a8f98; padding-right:{LABEL_GAP}px; white-space:nowrap'>"
+        f"{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
         for label, value in rows if value
     )
-    return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
+    return f"<table cellspacing='0' cellpadding='{TABLE_PADDING}'>{cells}</table>"
 
 
 def _chips(tags: list[tuple[str, str]]) -> str:

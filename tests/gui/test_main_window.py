@@ -947,6 +947,24 @@ def test_detail_chips_never_wrap_inside_a_tag_name(qtbot: Any, window: MainWindo
         assert any(name.replace(" ", "\u00a0") in line for line in lines), (name, lines)
 
 
+@pytest.mark.parametrize("width", [120, 170, 400])
+def test_detail_labels_and_dates_stay_whole_in_a_narrow_pane(
+        qtbot: Any, window: MainWindow, synced_context: Any, width: int) -> None:
+    row = next(r for r in range(60) if load_relations(
+        synced_context.cache, [window.model.relation_id(r)])[0].description)
+    window.table.selectRow(row)
+    window.splitter.setSizes([200, 900, width])
+    browser = window.detail.browser
+    qtbot.waitUntil(lambda: abs(browser.width() - width) < 60, timeout=5000)
+    browser.document().setTextWidth(browser.viewport().width())
+    lines = [line.replace("\u00a0", " ").strip() for line in laid_out_lines(browser)]
+    text = "\n".join(lines)
+    for label in ("Type", "Followed by", "Description", "Added"):
+        assert re.search(rf"^{label}\b", text, re.MULTILINE), (label, lines)  # not "Descripti"
+    assert re.search(r"^(Added\s*)?\d{4}-\d\d-\d\d$", text, re.MULTILINE), lines
+    assert not any(re.fullmatch(r"[a-z]{1,3}|\d{1,2}", line) for line in lines), lines
+
+
 def test_recent_changes_keep_tag_and_people_names_whole_in_a_narrow_pane(
         qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
     relation_id = window.model.relation_id(0)
