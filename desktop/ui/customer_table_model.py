@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon
 
-from desktop.domain.filter import UnknownTagError, quote
+from desktop.domain.filter import UnknownTagError, quote, tag_text
 from desktop.services.changes import ChangeSet
 from desktop.store.in_chunks import rows_in
 from desktop.store.relations import RelationView, load_relations
@@ -179,11 +179,28 @@ class CustomerTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.run_query(self._query)
 
-    def _customer_hint(self, exc: UnknownTagError) -> UnknownTagError:
-        """A bare word that names no tag but a customer: the error says how to find them
-        (`text:陈玉佳`), since a bare word is read as a tag."""
-        if exc.group is not None or not self._context.cache.query(
-                "SELECT 1 FROM customer WHERE name = ? LIMIT 1", (exc.name,)):
+    def _hint(self, exc: UnknownTagError) -> UnknownTagError:
+        """A bare word that names no tag: a team abbreviation says the tag it stands for
+        (`V3` → 三次复购客户, first among the suggestions), a customer's name how to find
+        them (`text:陈玉佳`), since a bare word is read as a tag name."""
+        if exc.group is not None:
+            return exc
+        cache = self._context.cache
+        abbreviated = cache.query(
+            "SELECT t.name, g.name, (SELECT count(*) FROM tag o JOIN tag_group og"
+            " ON og.id = o.group_id WHERE o.name = t.name AND o.deleted = 0 AND og.deleted = 0)"
+            " FROM tag_meta m JOIN tag t ON t.id = m.tag_id JOIN tag_group g ON g.id = t.group_id"
+            " WHERE m.abbreviation <> '' AND lower(m.abbreviation) = lower(?)"
+            " AND t.deleted = 0 AND g.deleted = 0 LIMIT 1", (exc.name,))
+        if abbreviated:
+            name, group, same_name = abbreviated[0]
+            spelled = tag_text(str(name), str(group) if same_name > 1 else None)
+            suggestions = [spelled] + [s for s in exc.suggestions if s != spelled]
+            return UnknownTagError(exc.name, None, suggestions[:5], (exc.position, exc.end), (
+                f"“{exc.name}”是标签 {spelled} 的缩写：筛选请写 {spelled}，或输入 {exc.name} 后按 Tab",
+                f"“{exc.name}” abbreviates the tag {spelled}: write {spelled} in a filter,"
+                f" or type {exc.name} and press Tab"))
+        if not cache.query("SELECT 1 FROM customer WHERE name = ? LIMIT 1", (exc.name,)):
             return exc
         spelled = f"text:{quote(exc.name)}"
         return UnknownTagError(exc.name, None, exc.suggestions, (exc.position, exc.end), (
@@ -203,7 +220,7 @@ class CustomerTableModel(QAbstractTableModel):
                 ids = engine.relation_ids(query.text, order_by=query.order_by,
                                           descending=query.descending)
             except UnknownTagError as exc:
-                raise self._customer_hint(exc) from None
+                raise self._hint(exc) from None
             counts = engine.count(query.text)
             total = engine.count("") if query.text or query.only is not None else counts
             relations, customers = counts.relations, counts.customers

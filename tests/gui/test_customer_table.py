@@ -91,6 +91,24 @@ def test_a_customer_s_name_read_as_a_tag_hints_at_text(
     assert "text:" not in str(blocker.args[0])
 
 
+def test_a_team_abbreviation_in_the_filter_names_its_tag(
+        qtbot: Any, synced_context: Any, model: CustomerTableModel) -> None:
+    """`V3` finds 三次复购客户 in the tag tree and the picker; in the filter it is no tag name,
+    and the error said only "没有标签“V3”" with no suggestion."""
+    from desktop.services.tag_admin import TagAdminService
+
+    high = str(synced_context.cache.query("SELECT id FROM tag WHERE name = '高意向'")[0][0])
+    synced_context.publish(TagAdminService(synced_context.workspace).set_abbreviation(high, "V3"))
+    with qtbot.waitSignal(model.queryFailed, timeout=15000) as blocker:
+        model.set_filter("v3 -VIP")
+    error = blocker.args[0]
+    assert isinstance(error, UnknownTagError)
+    assert error.suggestions[0] == "高意向"
+    assert "“v3”是标签 高意向 的缩写：筛选请写 高意向" in error.message_zh
+    assert "abbreviates the tag 高意向: write 高意向 in a filter" in error.message_en
+    assert (error.position, error.end) == (0, 2)
+
+
 def test_sorting_by_a_column_is_a_new_sql_order(qtbot: Any, synced_context: Any,
                                                 model: CustomerTableModel) -> None:
     engine = synced_context.filter_engine
