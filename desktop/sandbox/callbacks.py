@@ -17,13 +17,15 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import requests
+from typing import TYPE_CHECKING
 
 from desktop.domain.callback_crypto import CallbackCrypto
 from desktop.domain.callback_xml import to_xml
 from desktop.domain.errors import UserError
 from desktop.sandbox.state import SandboxState
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("tagdesk.sandbox.callbacks")
 
@@ -84,6 +86,8 @@ def configure(state: SandboxState, settings: CallbackSettings | None) -> None:
 def verify_url(settings: CallbackSettings, corp_id: str) -> None:
     """WeCom's check when a callback URL is saved: GET with an encrypted echostr, expecting
     its plaintext back, bare."""
+    import requests
+
     crypto = CallbackCrypto(settings.token, settings.aes_key, corp_id)
     plain = str(secrets.randbelow(10**19))
     echostr = crypto.encrypt(plain)
@@ -127,7 +131,7 @@ class CallbackSender:
 
     def __init__(self, state: SandboxState, *, background: bool) -> None:
         self._state = state
-        self._session = requests.Session()
+        self._session: requests.Session | None = None   # with the first delivery
         self.counts = DeliveryCounts()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._idle = threading.Condition()
@@ -165,7 +169,8 @@ class CallbackSender:
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join()
-        self._session.close()
+        if self._session is not None:
+            self._session.close()
 
     def _run(self) -> None:
         while (message := self._queue.get()) is not None:
@@ -177,9 +182,13 @@ class CallbackSender:
                     self._idle.notify_all()
 
     def _deliver(self, message: str) -> None:
+        import requests  # with the first event: a sandbox that sends none never loads it
+
         settings = load_settings(self._state)
         if settings is None:
             return
+        if self._session is None:
+            self._session = requests.Session()
         crypto = CallbackCrypto(settings.token, settings.aes_key, self._state.identity.corp_id)
         for attempt in range(settings.retries + 1):
             if self._closing.is_set() or (attempt and self._closing.wait(settings.retry_delay_s)):

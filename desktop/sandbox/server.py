@@ -19,6 +19,10 @@ from desktop.sandbox.phone import Phone
 from desktop.sandbox.state import SandboxState
 from desktop.sandbox.stats import SandboxStats
 
+# How soon the serving thread notices a stop: every sandbox stopped (each demo command, each
+# test's sandbox) waits up to this long for it.
+STOP_NOTICED_S = 0.02
+
 
 class SandboxServer:
     def __init__(self, config: SandboxConfig) -> None:
@@ -45,7 +49,7 @@ class SandboxServer:
         self._sender = CallbackSender(state, background=True)
         self._thread = threading.Thread(
             target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": STOP_NOTICED_S},
             name="tagdesk-sandbox",
             daemon=True,
         )

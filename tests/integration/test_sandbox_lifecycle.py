@@ -106,3 +106,17 @@ def test_inbox_reads_a_data_directory_given_as_a_relative_path(sandbox: object,
     assert inbox.returncode == 0, inbox.stderr
     messages = json.loads(inbox.stdout.strip().splitlines()[-1])["messages"]
     assert "482913" in messages[-1]["text"]
+
+
+def test_a_sandbox_that_sends_no_callback_loads_no_http_client(tmp_path: Path) -> None:
+    """The demo's in-process sandbox serves a read-only command (`tags list --profile demo`)
+    without loading requests: its callback sender loads it with the first event."""
+    script = ("import sys; from pathlib import Path; from desktop.sandbox import SandboxConfig,"
+              " SandboxServer\n"
+              "with SandboxServer(SandboxConfig(data_dir=Path(sys.argv[1]), customers=20,"
+              " members=2)):\n    pass\n"
+              "print(sorted(m for m in sys.modules if m in ('requests', 'urllib3')))")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sandbox")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
