@@ -92,28 +92,32 @@ class ResumeState:
     seconds: float = 0.0      # waiting: until the next probe
     batch_id: str = ""        # resuming
     reason: str = ""          # attention: "中文 / English"
-    team_url: str = ""        # waiting, checking: a team profile's server stands between
+    team_url: str = ""        # waiting, checking, resuming: a team profile's server stands between
 
     def sentence(self) -> str:
         """"中文 / English", or "" when idle."""
+        batches = f"{self.batches} batch" + ("" if self.batches == 1 else "es")
+        calls = f"{self.pending} call" + ("" if self.pending == 1 else "s")
         if self.kind == "waiting":
             left = max(1, round(self.seconds))
             if self.team_url:
                 return (f"团队服务器暂不可用，正在重试…（{self.team_url}）：{self.batches} 个批量任务"
                         f"（{self.pending} 个调用）待发，{left} 秒后自动重试 / The team server is"
-                        f" unavailable; retrying… ({self.team_url}): {self.batches} batch(es)"
-                        f" ({self.pending} calls) waiting, trying again in {left} s")
+                        f" unavailable; retrying… ({self.team_url}): {batches} ({calls})"
+                        f" waiting, trying again in {left} s")
             return (f"企业微信暂时无法访问：{self.batches} 个批量任务（{self.pending} 个调用）待发，"
-                    f"{left} 秒后自动重试 / WeCom cannot be reached: {self.batches} batch(es)"
-                    f" ({self.pending} calls) waiting, trying again in {left} s")
+                    f"{left} 秒后自动重试 / WeCom cannot be reached: {batches} ({calls})"
+                    f" waiting, trying again in {left} s")
         if self.kind == "checking":
             if self.team_url:
                 return (f"正在检查团队服务器是否恢复（{self.pending} 个调用待发）…"
-                        f" / Checking whether the team server is back ({self.pending} calls"
-                        " waiting)…")
+                        f" / Checking whether the team server is back ({calls} waiting)…")
             return (f"正在检查企业微信是否恢复（{self.pending} 个调用待发）…"
-                    f" / Checking whether WeCom is back ({self.pending} calls waiting)…")
+                    f" / Checking whether WeCom is back ({calls} waiting)…")
         if self.kind == "resuming":
+            if self.team_url:
+                return (f"团队服务器已恢复，正在继续批量任务 {self.batch_id}…"
+                        f" / The team server is back; resuming batch {self.batch_id}…")
             return (f"企业微信已恢复，正在继续批量任务 {self.batch_id}…"
                     f" / WeCom is back; resuming batch {self.batch_id}…")
         if self.kind == "attention":

@@ -128,7 +128,8 @@ class AutoResume(QObject):
             self.check()
             return
         batch, rest = batches[0], batches[1:]
-        self._set(ResumeState("resuming", len(batches), self._pending(), batch_id=batch.id))
+        self._set(ResumeState("resuming", len(batches), self._pending(), batch_id=batch.id,
+                              team_url=self._context.workspace.profile.team_url))
         tagging = self._context.tagging
 
         def work(progress: Any, cancel: CancelToken) -> BatchResult | None:

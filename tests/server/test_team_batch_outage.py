@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from desktop.sandbox import SandboxServer
+from desktop.services.auto_resume import Backoff
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.team import (
@@ -18,12 +19,14 @@ from desktop.services.team import (
     team_api_base,
 )
 from desktop.services.workspace import open_workspace
+from desktop.ui.auto_resume import AutoResume
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.context import AppContext
 from tests.quick_workspace import QuickWorkspace
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
+    _free_port,
     desktop_env,
     log_in,
     tagdesk,
@@ -71,6 +74,54 @@ def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+def test_a_batch_resumed_once_the_team_server_is_back_says_the_team_server_is_back(
+    qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The status bar said "企业微信已恢复，正在继续批量任务… / WeCom is back" when the team
+    server came back, and "1 batch(es) (1 calls)" while it waited."""
+    db_url, port = postgres.new_database(), _free_port()
+    server = TeamServerProcess(db_url, team_sandbox, tmp_path / "server", "--port", str(port))
+    home = tmp_path / "desk"
+    home.mkdir()
+    user = sorted(team_sandbox.state.follow_users())[2]
+    profile = Profile(name="desk", corp_id=team_sandbox.corp_id,
+                      api_base=team_api_base(server.url), team_url=normalized_url(server.url),
+                      userid=user)
+    ProfileStore(home).add(profile)
+    try:
+        store_device_token(profile, log_in(server.url, team_sandbox, user).token)
+        with open_workspace(home, "desk") as ws:
+            run_sync(ws.client(), ws.cache)
+    finally:
+        assert server.stop() == 0
+    workspace = QuickWorkspace(home, profile, load_device_token(profile))
+    context = AppContext(workspace)
+    resume = AutoResume(context, backoff=Backoff(first_s=1, max_s=1))
+    said: list[str] = []
+    resume.stateChanged.connect(lambda state: said.append(state.sentence()))
+    try:
+        (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+        (rid,) = [int(r[0]) for r in context.cache.connection().execute(
+            "SELECT r.id FROM relation r WHERE r.id NOT IN (SELECT relation_id FROM relation_tag"
+            " rt JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY r.id LIMIT 1",
+            (tag_id,))]
+        context.toggle_tag([rid], tag_id, lambda: "VIP")
+        qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=60_000)
+        assert " 1 batch (1 call) waiting, trying again in " in resume.state.sentence()
+        server = TeamServerProcess(db_url, team_sandbox, tmp_path / "again", "--port", str(port))
+        qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=60_000)
+        resumed = [text for text in said if "正在继续批量任务" in text]
+        assert resumed and all(text.startswith("团队服务器已恢复") and "The team server is back;"
+                               in text for text in resumed), resumed
+        assert not any("企业微信" in text for text in said), said
+    finally:
+        resume.stop()
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+        server.stop()
 
 
 def test_a_toggle_stopped_by_a_revoked_login_says_where_to_log_in_again(
