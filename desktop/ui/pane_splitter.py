@@ -4,18 +4,22 @@ QSplitter gives a narrower window's loss to the stretching table alone, so at 10
 tag tree and the detail pane kept their width and the table scrolled sideways, its owner and
 date columns out of sight. Here the side panes keep the width the user gave them while the
 table has the room its columns want; when it has not, they give up width first, down to
-their minimums (`PANE_MIN_WIDTHS`), and take it back as the window grows again. A handle dragged by hand
+their minimums (`PANE_MIN_WIDTHS`), and take it back as the window grows again, in this run or
+the next: the saved state holds the panes' preferred widths, not the squeezed ones (a run ended
+at 1,024 px left the next at 1,366 px with panes of 200 and 160 px). A handle dragged by hand
 stands as dragged until the window's width changes.
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QWidget
 
+SPLITTER_MAGIC, SPLITTER_VERSION = 0xFF, 1   # QSplitter::saveState: these, the sizes, flags
 PANE_MIN_WIDTHS = (200, 160)  # px: the tag tree's names of six characters stay whole at
 # 800 px (its indent and counts take the rest); the detail's labels stay readable
 
@@ -49,11 +53,21 @@ class PaneSplitter(QSplitter):
             self._preferred = (sizes[0], sizes[2])
         self.fit()
 
+    def saveState(self) -> QByteArray:
+        """The state with the panes' preferred widths as their sizes."""
+        state = bytes(super().saveState().data())
+        if self._preferred is None or _state_sizes(state) is None:
+            return QByteArray(state)
+        left, right = self._preferred
+        middle = max(0, sum(self.sizes()) - left - right)
+        return QByteArray(state[:12] + struct.pack(">3i", left, middle, right) + state[24:])
+
     def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
-        """The saved sizes are the preferred ones, read once they are laid out."""
+        """The saved panes' widths are the preferred ones, whatever the window's width now."""
         restored = super().restoreState(state)
         if restored:
-            self._preferred = None
+            saved = _state_sizes(bytes(state.data() if isinstance(state, QByteArray) else state))
+            self._preferred = (saved[0], saved[2]) if saved is not None else None
             self.fit()
         return restored
 
@@ -99,3 +113,13 @@ class PaneSplitter(QSplitter):
         sizes = self.sizes()
         if len(sizes) == 3:
             self._preferred = (sizes[0], sizes[2])
+
+
+def _state_sizes(state: bytes) -> list[int] | None:
+    """The three sizes a splitter state holds (big-endian, as QDataStream writes them)."""
+    if len(state) < 24:
+        return None
+    magic, version, count = struct.unpack(">iiI", state[:12])
+    if (magic, version, count) != (SPLITTER_MAGIC, SPLITTER_VERSION, 3):
+        return None
+    return list(struct.unpack(">3i", state[12:24]))

@@ -379,6 +379,22 @@ def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
     assert again.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
 
 
+def test_side_panes_a_narrow_window_squeezed_are_as_wide_as_before_in_the_next_run(
+        qtbot: Any, window: MainWindow, synced_context: Any, gui_home: Path) -> None:
+    """A run ended at 1,024 px saved the panes as squeezed (200 and 160 px), so the next
+    run at 1,366 px kept the detail pane at 160 px for good."""
+    window.resize(1400, 860)
+    qtbot.wait(50)
+    wide = window.splitter.sizes()
+    window.resize(780, 600)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] < wide[2], timeout=5000)
+    window.save_layout()
+    window.close()
+    again = _open(qtbot, synced_context, Settings(gui_home))
+    again.resize(1400, 860)
+    qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == wide[::2], timeout=5000)
+
+
 def test_the_window_opens_on_the_filter_it_closed_with(qtbot: Any, window: MainWindow,
                                                       synced_context: Any,
                                                       gui_home: Path) -> None:
