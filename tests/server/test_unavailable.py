@@ -46,6 +46,7 @@ def test_cli_sync_against_a_stopped_team_server_names_the_team_server(
     assert "The team server is unavailable; retrying…" in failed.stderr
     assert f"团队服务器不可用（{server.url}）" in failed.stderr
     assert f"The team server is unavailable ({server.url})" in failed.stderr
+    assert failed.stderr.rstrip().endswith("(API gettoken, 2 attempts)")  # refused: one retry
     assert "WeCom API" not in failed.stderr and "企业微信接口" not in failed.stderr
     with pytest.raises(TeamServerError) as caught:  # the server's own endpoints say the same
         start_login(server.url, "anyone")
