@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
+from desktop.services.customer_scope import cache_scope
 from desktop.ui.audit_model import LABELS
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
@@ -67,6 +68,7 @@ class ReportsWindow(QWidget):
         self.operators: list[audit.OperatorCount] = []
         self.health: audit.Health | None = None
         self._group_names: list[str] = []
+        self._mine = False      # a salesperson's cache: their own customers and their rows
         self._shown_before = False
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_DELAY_MS)
         self._redraw.timeout.connect(self.refresh)
@@ -160,6 +162,9 @@ class ReportsWindow(QWidget):
     # -- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        workspace = self.context.workspace
+        self._mine = cache_scope(self.context.cache, workspace.profile.is_team,
+                                 self.context.operator) == "mine"
         self.refresh_tags()
         self.refresh_changes()
         self.refresh_health()
@@ -197,12 +202,18 @@ class ReportsWindow(QWidget):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def _scoped(self, title: str) -> str:
+        """A chart's title, saying when it counts the user's own customers only: a
+        salesperson's cache and team journal hold their customers alone, and their charts
+        read as the corp's."""
+        return self.tr("%1 (My customers)").replace("%1", title) if self._mine else title
+
     def _draw_tags(self, counts: list[audit.TagCount]) -> None:
         self.tag_counts = counts
         shown = list(reversed(counts))          # a horizontal chart draws bottom-up
         labels = [c.tag_name if self.scope.currentData() else f"{c.group_name}{colon()}{c.tag_name}"
                   for c in shown]
-        chart = _bar_chart(self.tr("Follow relations per tag"), labels,
+        chart = _bar_chart(self._scoped(self.tr("Follow relations per tag")), labels,
                            [(self.tr("Relations"), [c.relations for c in shown])],
                            horizontal=True)
         self.tags_view.setChart(chart)
@@ -210,14 +221,15 @@ class ReportsWindow(QWidget):
     def _draw_days(self, series: audit.DaySeries) -> None:
         self.days = series
         sets = [(LABELS.source(source), list(values)) for source, values in series.counts.items()]
-        chart = _bar_chart(self.tr("Journal rows per day, by source"),
+        chart = _bar_chart(self._scoped(self.tr("Journal rows per day, by source")),
                            [day[5:] for day in series.days], sets)
         self.days_view.setChart(chart)
 
     def _draw_operators(self, counts: list[audit.OperatorCount]) -> None:
         self.operators = counts
         shown = list(reversed(counts))
-        chart = _bar_chart(self.tr("Changes per operator (seen-at-sync changes left out)"),
+        chart = _bar_chart(self._scoped(self.tr(
+            "Changes per operator (seen-at-sync changes left out)")),
                            [c.name for c in shown],
                            [(self.tr("Changes"), [c.changes for c in shown])], horizontal=True)
         self.operators_view.setChart(chart)
@@ -231,7 +243,7 @@ class ReportsWindow(QWidget):
             piece.setLabelVisible(True)
             piece.setLabel(f"{piece.label()} {int(piece.value()):,}")
         chart = QChart()
-        chart.setTitle(self.tr("Customers with and without tags"))
+        chart.setTitle(self._scoped(self.tr("Customers with and without tags")))
         chart.addSeries(pie)
         self.health_view.setChart(chart)
         lines = [self.tr("%1 of %2 carry no tag; %3 of %4 carry none.")

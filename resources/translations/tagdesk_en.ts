@@ -3368,6 +3368,10 @@
         <translation>Group: %1</translation>
     </message>
     <message>
+        <source>%1 (My customers)</source>
+        <translation>%1 (My customers)</translation>
+    </message>
+    <message>
         <source>Follow relations per tag</source>
         <translation>Follow relations per tag</translation>
     </message>

@@ -3333,6 +3333,10 @@
         <translation>标签组：%1</translation>
     </message>
     <message>
+        <source>%1 (My customers)</source>
+        <translation>%1（我的客户）</translation>
+    </message>
+    <message>
         <source>Follow relations per tag</source>
         <translation>各标签的跟进关系数</translation>
     </message>

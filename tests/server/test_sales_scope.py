@@ -210,6 +210,38 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
         session.close()
 
 
+@pytest.mark.gui
+def test_a_salesperson_s_reports_say_they_count_their_own_customers(
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A salesperson's cache and team journal hold their own customers: the reports' charts
+    ("Follow relations per tag": 69 relations at most) read as the corp's."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    home = tmp_path / SELLER
+    logged_in_home(home, server.url, corp, SELLER)
+    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
+    qtbot.addWidget(session.window)
+    try:
+        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
+            session.show()
+        reports = session.window.open_reports()
+        drawn: set[str] = set()
+        reports.loaded.connect(drawn.add)
+        qtbot.waitUntil(lambda: {"tags", "days", "operators", "health"} <= drawn,
+                        timeout=60_000)
+        titles = [view.chart().title() for view in (
+            reports.tags_view, reports.days_view, reports.operators_view, reports.health_view)]
+        assert titles == ["Follow relations per tag (My customers)",
+                          "Journal rows per day, by source (My customers)",
+                          "Changes per operator (seen-at-sync changes left out) (My customers)",
+                          "Customers with and without tags (My customers)"]
+        reports.close()
+    finally:
+        session.close()
+
+
 def test_an_import_row_for_another_members_customer_says_the_cache_holds_my_customers(
     server: TeamServerProcess, corp: SandboxServer, tmp_path: Path
 ) -> None:
