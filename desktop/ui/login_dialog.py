@@ -3,7 +3,8 @@
 Opened at start for a team profile whose device token is not in the keyring, and from
 File → "Log in to the team server…". The server sends a one-time code to the member through
 WeCom; the device token it hands back goes to the keyring only. Both calls run on a pool
-thread (`desktop.ui.tasks`), owned by the dialog.
+thread (`desktop.ui.tasks`), owned by the dialog. Enter in the userid sends the code, Enter
+in the code logs in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -85,6 +88,19 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.code.textChanged.connect(self._code_changed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in the userid sends a code and in the code field logs in, when they may; a
+        focused button presses itself. Enter in the code field pressed 发送验证码 again (the
+        button pressed last): a new code was sent and the six digits typed were spent."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        button = self.send_button if focused is self.userid else \
+            self.login_button if focused is self.code else None
+        if button is not None and button.isEnabled():
+            button.click()
 
     def send_code(self) -> None:
         userid = self.userid.text().strip()

@@ -86,6 +86,29 @@ def test_the_dialog_logs_in_with_the_code_from_the_inbox(
     assert spent.send_button.isEnabled() and not spent.login_button.isEnabled()
 
 
+def test_enter_in_the_userid_sends_a_code_and_in_the_code_logs_in(
+    qtbot: Any, home: Path, team_server: TeamServerProcess, team_sandbox: SandboxServer
+) -> None:
+    """The six digits typed and Enter pressed 发送验证码 again: a new code was sent, the one
+    typed was cleared and spent, and the dialog never logged in from the keyboard."""
+    user = sorted(team_sandbox.state.follow_users())[4]
+    dialog = LoginDialog(home, _team_profile(home, team_server.url, team_sandbox.corp_id, user))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    seen = inbox_size(team_sandbox, user)
+    dialog.userid.setFocus()
+    qtbot.keyClick(dialog.userid, Qt.Key.Key_Return)
+    code = newest_code(team_sandbox, user, seen)
+    qtbot.waitUntil(lambda: dialog.code.isEnabled() and dialog._task is None, timeout=WAIT_MS)
+    assert dialog.focusWidget() is dialog.code
+    qtbot.keyClicks(dialog.code, code)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+    assert inbox_size(team_sandbox, user) == seen + 1       # one code, used
+    assert dialog.device is not None and dialog.device.userid == user
+
+
 def test_an_unreachable_team_server_is_said_in_the_dialog(
     qtbot: Any, home: Path, team_sandbox: SandboxServer
 ) -> None:
