@@ -101,16 +101,16 @@ def delete_confirmation(impact: DeletionImpact, *, group_name: str = "",
         what = QCoreApplication.translate("TagDialogs", "Delete %1?").replace("%1", names)
     if impact.tags > 1:
         lost = QCoreApplication.translate(
-            "TagDialogs", "%1 (%2) of your customers will lose them in WeCom, and so will the"
-                          " customers of other members who carry them.") if mine else \
+            "TagDialogs", "Among your customers, %1 (%2) will lose them in WeCom, and so will"
+                          " the customers of other members who carry them.") if mine else \
             QCoreApplication.translate("TagDialogs", "%1 (%2) will lose them in WeCom.")
         final = QCoreApplication.translate(
             "TagDialogs", "TagDesk keeps who carried them: Tags → Deleted tags… restores the"
                           " tags and tags them again.")
     else:
         lost = QCoreApplication.translate(
-            "TagDialogs", "%1 (%2) of your customers will lose it in WeCom, and so will the"
-                          " customers of other members who carry it.") if mine else \
+            "TagDialogs", "Among your customers, %1 (%2) will lose it in WeCom, and so will"
+                          " the customers of other members who carry it.") if mine else \
             QCoreApplication.translate("TagDialogs", "%1 (%2) will lose it in WeCom.")
         final = QCoreApplication.translate(
             "TagDialogs", "TagDesk keeps who carried it: Tags → Deleted tags… restores the tag"

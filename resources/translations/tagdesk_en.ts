@@ -4160,8 +4160,8 @@
         <translation>Delete the group “%1” with %2 (%3)?</translation>
     </message>
     <message>
-        <source>%1 (%2) of your customers will lose them in WeCom, and so will the customers of other members who carry them.</source>
-        <translation>%1 (%2) of your customers will lose them in WeCom, and so will the customers of other members who carry them.</translation>
+        <source>Among your customers, %1 (%2) will lose them in WeCom, and so will the customers of other members who carry them.</source>
+        <translation>Among your customers, %1 (%2) will lose them in WeCom, and so will the customers of other members who carry them.</translation>
     </message>
     <message>
         <source>%1 (%2) will lose them in WeCom.</source>
@@ -4172,8 +4172,8 @@
         <translation>TagDesk keeps who carried them: Tags → Deleted tags… restores the tags and tags them again.</translation>
     </message>
     <message>
-        <source>%1 (%2) of your customers will lose it in WeCom, and so will the customers of other members who carry it.</source>
-        <translation>%1 (%2) of your customers will lose it in WeCom, and so will the customers of other members who carry it.</translation>
+        <source>Among your customers, %1 (%2) will lose it in WeCom, and so will the customers of other members who carry it.</source>
+        <translation>Among your customers, %1 (%2) will lose it in WeCom, and so will the customers of other members who carry it.</translation>
     </message>
     <message>
         <source>%1 (%2) will lose it in WeCom.</source>

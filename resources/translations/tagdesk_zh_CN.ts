@@ -4119,7 +4119,7 @@
         <translation>删除标签组“%1”及其 %2（%3）？</translation>
     </message>
     <message>
-        <source>%1 (%2) of your customers will lose them in WeCom, and so will the customers of other members who carry them.</source>
+        <source>Among your customers, %1 (%2) will lose them in WeCom, and so will the customers of other members who carry them.</source>
         <translation>你的客户中有 %1（%2）将在企业微信中失去这些标签，其他成员带有这些标签的客户也会失去它们。</translation>
     </message>
     <message>
@@ -4131,7 +4131,7 @@
         <translation>TagDesk 会记下曾带有它们的客户：在 标签 → 已删除的标签… 中可以恢复这些标签并重新打给他们。</translation>
     </message>
     <message>
-        <source>%1 (%2) of your customers will lose it in WeCom, and so will the customers of other members who carry it.</source>
+        <source>Among your customers, %1 (%2) will lose it in WeCom, and so will the customers of other members who carry it.</source>
         <translation>你的客户中有 %1（%2）将在企业微信中失去该标签，其他成员带有该标签的客户也会失去它。</translation>
     </message>
     <message>

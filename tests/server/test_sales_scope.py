@@ -204,8 +204,8 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
         assert isinstance(dialog, DeletionRequestDialog)
         text = dialog.text_label.text()
         dialog.reject()
-        assert f"({mine} relations) of your customers will lose it in WeCom, and so will the" \
-            " customers of other members who carry it." in text
+        assert f"Among your customers, {mine} customers ({mine} relations) will lose it in" \
+            " WeCom, and so will the customers of other members who carry it." in text
     finally:
         session.close()
 
