@@ -227,6 +227,9 @@ class MainWindow(QMainWindow):
         self.model.queryFailed.connect(lambda _exc: self._first_rows_shown())
         self._restore_filter()
         self.team_settings = TeamSettingsPoller(context, sync, self) if team else None
+        if self.team_settings is not None:
+            self.team_settings.unavailable.connect(self.status.set_team_unavailable)
+            self.team_settings.available.connect(lambda: self.status.set_team_unavailable(""))
         self.governance = GovernanceMonitor(context, self) if team else None
         if self.governance is not None:
             self.governance.rulesChanged.connect(self.tag_tree.set_rules)

@@ -1,5 +1,6 @@
 """The status bar: profile, last sync, sync progress with a cancel button, a running 45009
-pause of the corp, batches waiting for WeCom to come back, and the counts."""
+pause of the corp, batches waiting for WeCom to come back, a team server that cannot be
+reached, and the counts."""
 
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ class StatusBar(QStatusBar):
         self.resume_state = ElidingLabel()
         self.resume_state.setObjectName("autoResume")
         self.resume_state.hide()
+        self.team_down = QLabel()
+        self.team_down.setObjectName("teamUnavailable")
+        self.team_down.hide()
         self.scope = QLabel()
         self.scope.setObjectName("statusScope")
         self.scope.hide()
@@ -68,6 +72,7 @@ class StatusBar(QStatusBar):
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
+        self.addPermanentWidget(self.team_down)
         self.addPermanentWidget(self.rate_limit)
         self.addPermanentWidget(self.resume_state)
         self.addPermanentWidget(self.progress_text)
@@ -82,6 +87,7 @@ class StatusBar(QStatusBar):
     def retranslate(self) -> None:
         """Labels again in the installed language, with the values they show."""
         self.cancel_button.setToolTip(self.tr("Cancel sync"))
+        self.team_down.setText(self.tr("Team server unavailable"))
         self.scope.setText(self.tr("My customers"))
         self.scope.setToolTip(self.tr(
             "The team server gives a salesperson only the customers they follow; department"
@@ -108,6 +114,13 @@ class StatusBar(QStatusBar):
         text = self.tr("Profile: %1").replace("%1", name) + who + team
         self.profile.setText(text)
         self.profile.setToolTip(text)
+
+    def set_team_unavailable(self, reason: str) -> None:
+        """While the team server cannot be reached, "团队服务器不可用" stays beside the counts
+        (the reason is its tooltip) until it answers again (`reason` empty): the sentence
+        said once went after eight seconds, and the window then looked connected."""
+        self.team_down.setToolTip(reason)
+        self.team_down.setVisible(bool(reason))
 
     def set_own_customers(self, own: bool) -> None:
         """Say "我的客户 / My customers" beside the counts when the cache holds only the

@@ -3,8 +3,9 @@
 The desktop polls (no push): when the window opens, after each sync and every minute it asks
 the team server what changed since the version it last saw (`team_settings.pull`, on the
 writer thread, never the GUI thread) and tells every view. A server that cannot be reached
-is said once in the status bar; the settings cached on this computer stay in use until it
-answers again. Logging in again (File menu) polls at once.
+is said once in the status bar (`unavailable`, then `available` once it answers again); the
+settings cached on this computer stay in use until it answers again. Logging in again (File
+menu) polls at once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ POLL_INTERVAL_MS = 60_000
 class TeamSettingsPoller(QObject):
     polled = Signal(object)          # PullResult
     unavailable = Signal(str)        # the readable reason, once per outage
+    available = Signal()             # the server answers again after an outage
 
     def __init__(self, context: AppContext, sync: SyncController, parent: QObject | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
@@ -55,7 +57,9 @@ class TeamSettingsPoller(QObject):
 
     def _pulled(self, result: PullResult) -> None:
         self._running = False
-        self.failing = False
+        if self.failing:
+            self.failing = False
+            self.available.emit()
         if result.changes.prefs_changed:
             self.context.publish(result.changes)
         self.polled.emit(result)

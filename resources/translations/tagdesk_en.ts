@@ -4012,6 +4012,10 @@
         <translation>Cancel sync</translation>
     </message>
     <message>
+        <source>Team server unavailable</source>
+        <translation>Team server unavailable</translation>
+    </message>
+    <message>
         <source>My customers</source>
         <translation>My customers</translation>
     </message>

@@ -3972,6 +3972,10 @@
         <translation>取消同步</translation>
     </message>
     <message>
+        <source>Team server unavailable</source>
+        <translation>团队服务器不可用</translation>
+    </message>
+    <message>
         <source>My customers</source>
         <translation>我的客户</translation>
     </message>

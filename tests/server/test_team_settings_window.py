@@ -29,6 +29,7 @@ from desktop.ui.tag_dialogs import AbbreviationDialog
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
+    _free_port,
     desktop_env,
     logged_in_home,
 )
@@ -140,7 +141,8 @@ def test_a_stopped_team_server_leaves_the_cached_settings_and_says_so(
     qtbot: Any, chinese: None, postgres: PostgresCluster, team_sandbox: SandboxServer,
     tmp_path: Path,
 ) -> None:
-    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    db_url, port = postgres.new_database(), _free_port()
+    server = TeamServerProcess(db_url, team_sandbox, tmp_path / "server", "--port", str(port))
     tag_id = sorted(team_sandbox.state.tag_ids_by_name().values())[0]
     try:
         home = _synced_home(tmp_path, team_sandbox, server.url, "desk",
@@ -168,6 +170,16 @@ def test_a_stopped_team_server_leaves_the_cached_settings_and_says_so(
         cached = TagCatalog(window.context.cache).library(counts=False).tags
         assert next(t.abbreviation for t in cached if t.id == tag_id) == "K1"
         assert "VIP客户（团队）" in [a.text() for a in _saved_menu(window).actions()]
+        down = window.status.team_down      # stays, where the sentence went after 8 s
+        assert down.isVisible() and down.text() == "团队服务器不可用"
+        assert f"团队服务器不可用（{server.url}）" in down.toolTip()
+        server = TeamServerProcess(db_url, team_sandbox, tmp_path / "again", "--port", str(port))
+        try:
+            poller.poll()
+            qtbot.waitUntil(lambda: not poller.failing, timeout=30_000)
+            assert not down.isVisible()
+        finally:
+            assert server.stop() == 0
 
 
 def test_suggested_favourites_are_added_from_the_favourites_menu(
