@@ -3,7 +3,9 @@ batch, the CLI prints them, and the summaries count the pauses."""
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,44 @@ def test_a_batch_under_45009_reports_the_pause_in_its_progress_and_result(
     assert result.as_json()["rate_limit_pauses"] == result.rate_limit_pauses
     assert any(PAUSED_EN in e.waiting for e in events)
     assert all(e.phase == "retag" and e.total == result.planned for e in events)
+
+
+class PausingWorkspace(QuickWorkspace):
+    """45009 pauses of 3 s: longer than the rest of a small batch takes to send."""
+
+    @property
+    def limits(self) -> RateLimits:
+        return replace(super().limits, rate_limit_pause_s=3.0)
+
+
+def _eta_s(text: str) -> int:
+    found = re.search(r"ETA (?:(\d+) min )?(\d+) s", text)
+    assert found, text
+    return int(found[1] or 0) * 60 + int(found[2])
+
+
+def test_a_batch_s_eta_counts_the_45009_pause_under_way(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """It said "ETA 2 s" beside "resuming in 51 s"."""
+    events: list[Progress] = []
+    with PausingWorkspace(tmp_path / "home", Profile(
+            name="acme", corp_id=sandbox.corp_id, api_base=sandbox.api_base,
+            userid="zhangsan", calls_per_minute=600_000), sandbox.secret) as ws:
+        run_sync(ws.client(), ws.cache)
+        tagging = TaggingService(ws)
+        (tag_id,) = tagging.resolve_tag_names(["客户等级:VIP"])
+        ids = [int(r[0]) for r in ws.cache.connection().execute(
+            "SELECT id FROM relation ORDER BY id LIMIT 20")]
+        batch_id = tagging.submit(tagging.plan(ids, add=[tag_id]))
+        sandbox.configure(quota_per_min=10, quota_block_s=2.5)
+        result = tagging.run(batch_id, progress=events.append)
+    assert result.pending == 0 and result.rate_limit_pauses >= 1
+    paused = [e for e in events if PAUSED_EN in e.waiting and e.text and e.done < e.total]
+    assert paused
+    for event in paused:
+        resuming = int(re.search(r"resuming in (\d+) s", event.waiting)[1])  # type: ignore[index]
+        assert _eta_s(event.text) >= resuming, (event.waiting, event.text)
 
 
 def test_a_hanging_server_says_what_is_being_retried(
