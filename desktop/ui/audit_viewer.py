@@ -559,14 +559,16 @@ class AuditViewer(QWidget):
                                           description=audit.revert_description(preview.origin),
                                           reverts=preview.reverts),
             owner=self, name="queue revert", writer=True,
-            on_result=lambda batch_id: self._show_revert_progress(batch_id, ids),
+            on_result=lambda batch_id: self._show_revert_progress(batch_id, ids, preview.origin),
             on_error=self._show_error)
 
-    def _show_revert_progress(self, batch_id: str, ids: frozenset[int]) -> None:
+    def _show_revert_progress(self, batch_id: str, ids: frozenset[int], origin: str) -> None:
+        """Titled with what is reverted (回滚 批次 X), as the preview was; the revert's own
+        batch id is in the panel's first line."""
         dialog = QDialog(self)
         self.revert_progress = dialog
         retranslate_in_place(dialog, lambda: dialog.setWindowTitle(
-            self.tr("Revert %1").replace("%1", batch_id)))
+            self.tr("Revert %1").replace("%1", in_ui_language(origin))))
         dialog.resize(560, 300)
         panel = BatchProgressPanel(self.context, dialog)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -574,15 +576,15 @@ class AuditViewer(QWidget):
         layout = QVBoxLayout(dialog)
         layout.addWidget(panel)
         layout.addWidget(close)
-        panel.batchFinished.connect(self._revert_finished)
+        panel.batchFinished.connect(lambda result: self._revert_finished(result, origin))
         dialog.show()
         panel.start(batch_id, ids)
 
-    def _revert_finished(self, result: BatchResult) -> None:
+    def _revert_finished(self, result: BatchResult, origin: str) -> None:
         self.context.publish(ChangeSet(journal_appended=True))
         self._notify(lambda:
             self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
-            .replace("%1", result.batch_id).replace("%2", f"{result.applied:,}")
+            .replace("%1", in_ui_language(origin)).replace("%2", f"{result.applied:,}")
             .replace("%3", f"{result.failed:,}").replace("%4", f"{result.pending:,}"))
         self.reverted.emit(result)
 

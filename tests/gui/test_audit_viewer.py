@@ -338,6 +338,10 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     limit = viewer.context.workspace.profile.calls_per_minute
     assert f"{len(keys)} of {limit:,} calls/min" in panel.counts.text()
     assert f"{len(keys)} restored, 0 failed" in viewer.notice.text()
+    # what is reverted, not the revert's own batch (which the panel's first line names)
+    assert batch in progress.windowTitle() and result.batch_id not in progress.windowTitle()
+    assert batch in viewer.notice.text() and result.batch_id not in viewer.notice.text()
+    assert result.batch_id != batch and result.batch_id in panel.title.text()
     close = progress.findChild(QDialogButtonBox)  # a window of its own needs a way out
     assert close is not None and close.button(QDialogButtonBox.StandardButton.Close)
     close.button(QDialogButtonBox.StandardButton.Close).click()
