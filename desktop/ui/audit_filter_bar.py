@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -287,7 +288,17 @@ class PeopleSearch(QCompleter):
 
 
 class _ChoiceBox(QComboBox):
-    """Its list opens at least as wide as its longest item, so no name is cut short."""
+    """Its list opens at least as wide as its longest item, so no name is cut short. An
+    editable box showing its "all" item selects that text when a click or Tab enters it, so
+    what is typed replaces it: a click left the caret after "所有操作人", and the pinyin
+    typed then read "所有操作人tangx"."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        line = self.lineEdit()
+        if line is not None and self.currentIndex() == 0 \
+                and self.currentText() == self.itemText(0):
+            QTimer.singleShot(0, line.selectAll)    # after the click has placed the caret
 
     def showPopup(self) -> None:
         view = self.view()

@@ -530,6 +530,34 @@ def test_the_operator_filter_lists_who_acted_first_and_finds_them_by_pinyin(
     assert viewer.current_filter().operators == (ws.operator,)
 
 
+def test_a_click_in_a_searchable_filter_showing_all_replaces_it_with_what_is_typed(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """A click in 操作人 put the caret after "所有操作人": typing a name's pinyin read
+    "所有操作人tangx", found no one and filtered nothing. The "all" text is selected on a
+    click or Tab into the box, so what is typed replaces it; a name chosen stays as it is."""
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    name = str(ws.cache.scalar("SELECT name FROM member WHERE userid = ?", (ws.operator,)))
+    initials = "".join(syllable[0] for syllable in lazy_pinyin(name))
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    for box in (bar.operator, bar.tag, bar.group):
+        line = box.lineEdit()
+        assert line is not None and box.currentIndex() == 0
+        qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+        qtbot.waitUntil(line.hasSelectedText, timeout=5000)
+        assert line.selectedText() == box.itemText(0)
+    line = bar.operator.lineEdit()
+    assert line is not None
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    qtbot.waitUntil(line.hasSelectedText, timeout=5000)
+    qtbot.keyClicks(line, initials)
+    assert line.text() == initials
+    popup = bar._people.popup()
+    qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=5000)
+
+
 def test_the_filter_lists_open_wide_enough_for_every_name(qtbot: Any,
                                                           viewer: AuditViewer) -> None:
     bar = viewer.filters
