@@ -33,6 +33,9 @@ from tests.server.team_support import (
 )
 
 RELATION_PAGES = "externalcontact/batch/get_by_user"
+# The tag tree reads each rule group's range once a session (the department owning its
+# groups), on its own worker: not part of the refresh, counted apart.
+RANGES = "externalcontact/customer_strategy/get_range"
 CAUGHT_UP_ACTIONS = (*TAG_ACTIONS, *CUSTOMER_ACTIONS)
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui]
@@ -49,6 +52,11 @@ def _opened(qtbot: Any, home: Path, order: list[str], *, synced: bool) -> GuiSes
     with qtbot.waitSignal(ended, timeout=120_000):
         session.show()
     return session
+
+
+def _refresh_calls(team_sandbox: SandboxServer) -> int:
+    """WeCom calls the sandbox received, but the tag tree's reads of rule group ranges."""
+    return team_sandbox.stats.calls() - team_sandbox.stats.calls(RANGES)
 
 
 def _resynced(team_server: TeamServerProcess) -> None:
@@ -91,11 +99,11 @@ def test_a_team_desktop_refreshes_its_tag_library_at_start_in_a_few_calls(
 
     again: list[str] = []
     _resynced(team_server)
-    calls_before = team_sandbox.stats.calls()
+    calls_before = _refresh_calls(team_sandbox)
     pages_before = team_sandbox.stats.calls(RELATION_PAGES)
     session = _opened(qtbot, home, again, synced=True)
     try:
-        calls = team_sandbox.stats.calls() - calls_before
+        calls = _refresh_calls(team_sandbox) - calls_before
         rule_groups = len(session.context.cache.connection().execute(
             "SELECT id FROM strategy").fetchall())
         assert again == ["rows", "sync"]             # the first paint did not wait for it
@@ -142,12 +150,12 @@ def test_the_refresh_at_start_brings_the_teams_events_and_expiries_without_a_rel
     assert pushed.status_code == 200, pushed.text
 
     _resynced(team_server)
-    calls_before = team_sandbox.stats.calls()
+    calls_before = _refresh_calls(team_sandbox)
     session_again = _opened(qtbot, home, [], synced=True)
     try:
         cache = session_again.context.cache
         rule_groups = len(cache.connection().execute("SELECT id FROM strategy").fetchall())
-        assert team_sandbox.stats.calls() - calls_before == 2 + 2 * rule_groups  # no more
+        assert _refresh_calls(team_sandbox) - calls_before == 2 + 2 * rule_groups  # no more
         carried = outbox.relation_states_by_key(cache, [(customer, userid), (other, other_userid)])
         assert [tag_id in state.tag_ids for state in carried.values()] == [True, True]
         assert session_again.sync.last_catch_up is not None
