@@ -208,14 +208,15 @@ def log_in(team_url: str, sandbox: SandboxServer, userid: str) -> DeviceLogin:
 
 
 def logged_in_home(home: Path, team_url: str, sandbox: SandboxServer, userid: str,
-                   name: str = "team") -> Profile:
+                   name: str = "team", token: str | None = None) -> Profile:
     """`home`, made here, with team profile `name` of the team server at `team_url`, logged
-    in as `userid` (its device token in the keyring); the profile."""
+    in as `userid` (its device token in the keyring: `token`, one the member already has,
+    or a new login's — a member gets at most 5 login codes in 15 minutes); the profile."""
     home.mkdir()
     profile = Profile(name=name, corp_id=sandbox.corp_id, api_base=team_api_base(team_url),
                       team_url=normalized_url(team_url), userid=userid)
     ProfileStore(home).add(profile)
-    store_device_token(profile, log_in(team_url, sandbox, userid).token)
+    store_device_token(profile, token or log_in(team_url, sandbox, userid).token)
     return profile
 
 

@@ -147,15 +147,15 @@ def test_a_salesperson_syncs_their_own_customers_and_a_head_the_corp(
 
 @pytest.mark.gui
 def test_the_window_says_my_customers_for_a_salesperson_only(
-    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     shown: dict[str, tuple[bool, str, int]] = {}
     for userid in (SELLER, _head(corp)):
         home = tmp_path / userid
-        logged_in_home(home, server.url, corp, userid)
+        logged_in_home(home, server.url, corp, userid, token=device(userid))
         session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
         qtbot.addWidget(session.window)
         try:
@@ -172,8 +172,8 @@ def test_the_window_says_my_customers_for_a_salesperson_only(
 
 @pytest.mark.gui
 def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
-    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The 申请删除 confirmation counts the customers in the cache: a salesperson's own.
     It said that many customers would lose the tag in WeCom, 6 for a tag the server's
@@ -182,7 +182,7 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / SELLER
-    logged_in_home(home, server.url, corp, SELLER)
+    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
     session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
     qtbot.addWidget(session.window)
     try:
@@ -212,15 +212,15 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
 
 @pytest.mark.gui
 def test_a_salesperson_s_reports_say_they_count_their_own_customers(
-    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A salesperson's cache and team journal hold their own customers: the reports' charts
     ("Follow relations per tag": 69 relations at most) read as the corp's."""
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     home = tmp_path / SELLER
-    logged_in_home(home, server.url, corp, SELLER)
+    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
     session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
     qtbot.addWidget(session.window)
     try:
