@@ -20,6 +20,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QMainWindow,
     QMenu,
@@ -1187,8 +1188,19 @@ def _make_tool_window(window: QWidget) -> None:
     close = QAction(window)
     close.setShortcuts(list(keys.values()))
     close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    close.triggered.connect(window.close)
+    close.triggered.connect(lambda: _close_unless_popup(window))
     window.addAction(close)
+
+
+def _close_unless_popup(window: QWidget) -> None:
+    """Esc closes an open list first (a completion list keeps the keyboard in its box, so
+    the window's Esc reached the window: putting away the operator box's people closed the
+    audit log), then the window."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        popup.hide()
+        return
+    window.close()
 
 
 def _centre_on_parent(window: QWidget) -> None:

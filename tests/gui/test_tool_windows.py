@@ -64,6 +64,30 @@ def test_the_shortcut_twice_shows_one_window_and_esc_or_ctrl_w_closes_it(
 
 
 
+def test_esc_in_a_completion_list_closes_the_list_not_the_window(
+        qtbot: Any, window: MainWindow) -> None:
+    """Esc pressed to put away the operator box's list of people closed the whole audit log
+    (and, opened again, it started clean: the filter was lost)."""
+    viewer = window.open_audit_viewer()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is viewer, timeout=5000)
+    people = viewer.filters._people
+    line = viewer.filters.operator.lineEdit()
+    assert line is not None
+    typed = str(viewer.filters.operator.itemData(1))[:2]    # a userid's start finds them
+    assert people.matches(typed)
+    line.setFocus()
+    line.selectAll()
+    qtbot.keyClicks(line, typed)
+    popup = people.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
+    assert viewer.isVisible() and line.text() == typed
+    qtbot.keyClick(line, Qt.Key.Key_Escape)      # no list open: Esc closes the window
+    assert not viewer.isVisible()
+
+
 def test_scene_templates_and_exclusive_sets_open_once_and_come_back_as_left(
         qtbot: Any, window: MainWindow) -> None:
     scenes = window.open_scenes()
