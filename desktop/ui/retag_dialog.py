@@ -197,6 +197,7 @@ class RetagDialog(QDialog):
         self.relation_ids = list(relation_ids)
         self.plan: RetagPlan | None = None
         self.batch_id = ""
+        self._start_had_focus = False
         self._labels: dict[str, str] = {}
         self._generation = 0
         self._scope = scope
@@ -283,6 +284,7 @@ class RetagDialog(QDialog):
             return
         if self._empties_group() and not self._emptying_confirmed(plan):
             return
+        self._start_had_focus = self.start_button.hasFocus()
         self.form.setEnabled(False)
         self.start_button.setEnabled(False)
         tagging = self.context.tagging
@@ -504,6 +506,8 @@ class RetagDialog(QDialog):
         plan = self.plan
         ids = frozenset(c.relation_id for c in plan.changes) if plan else frozenset()
         self.progress.start(batch_id, ids)
+        if self._start_had_focus:   # Start, now disabled, left the keys nowhere: Enter did nothing
+            self.progress.focus_next_step()     # pause, then continue once the pilot is through
         self.batchStarted.emit(batch_id)
 
     def _submit_failed(self, exc: BaseException) -> None:

@@ -182,6 +182,24 @@ def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
     assert not dialog.progress.continue_button.isVisible()
 
 
+def test_by_keyboard_start_then_enter_after_the_pilot_continues(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """Start, disabled once pressed, left the focus nowhere: Enter after the pilot did nothing."""
+    ids = _ids(synced_context, 30)
+    dialog = _dialog(qtbot, synced_context, ids)
+    dialog.pilot.setValue(5)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(
+        _tag(sandbox, "客户阶段", "已发货")))
+    dialog.start_button.setFocus()
+    with qtbot.waitSignal(dialog.progress.pilotFinished, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.start_button, Qt.Key.Key_Space)
+    progress = dialog.progress
+    qtbot.waitUntil(lambda: dialog.focusWidget() is progress.continue_button, timeout=WAIT_MS)
+    with qtbot.waitSignal(progress.batchFinished, timeout=WAIT_MS) as blocker:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert blocker.args[0].status == "done" and blocker.args[0].applied == plan.api_calls
+
+
 def test_closing_on_a_waiting_pilot_says_where_to_go_on(
         qtbot: Any, synced_context: Any, sandbox: Any) -> None:
     dialog = _dialog(qtbot, synced_context, _ids(synced_context, 30))
