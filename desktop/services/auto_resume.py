@@ -96,23 +96,24 @@ class ResumeState:
 
     def sentence(self) -> str:
         """"中文 / English", or "" when idle."""
-        batches = f"{self.batches} batch" + ("" if self.batches == 1 else "es")
-        calls = f"{self.pending} call" + ("" if self.pending == 1 else "s")
+        batches = f"{self.batches:,} batch" + ("" if self.batches == 1 else "es")
+        calls = f"{self.pending:,} call" + ("" if self.pending == 1 else "s")
         if self.kind == "waiting":
             left = max(1, round(self.seconds))
             if self.team_url:
-                return (f"团队服务器暂不可用，正在重试…（{self.team_url}）：{self.batches} 个批量任务"
-                        f"（{self.pending} 个调用）待发，{left} 秒后自动重试 / The team server is"
+                return (f"团队服务器暂不可用，正在重试…（{self.team_url}）：{self.batches:,} 个批量任务"
+                        f"（{self.pending:,} 个调用）待发，{left} 秒后自动重试 / The team server is"
                         f" unavailable; retrying… ({self.team_url}): {batches} ({calls})"
                         f" waiting, trying again in {left} s")
-            return (f"企业微信暂时无法访问：{self.batches} 个批量任务（{self.pending} 个调用）待发，"
-                    f"{left} 秒后自动重试 / WeCom cannot be reached: {batches} ({calls})"
-                    f" waiting, trying again in {left} s")
+            # the countdown first: a narrow status bar cuts the end of the sentence
+            return (f"企业微信暂时无法访问，{left} 秒后自动重试：{self.batches:,} 个批量任务"
+                    f"（{self.pending:,} 个调用）待发 / WeCom cannot be reached, trying again in"
+                    f" {left} s: {batches} ({calls}) waiting")
         if self.kind == "checking":
             if self.team_url:
-                return (f"正在检查团队服务器是否恢复（{self.pending} 个调用待发）…"
+                return (f"正在检查团队服务器是否恢复（{self.pending:,} 个调用待发）…"
                         f" / Checking whether the team server is back ({calls} waiting)…")
-            return (f"正在检查企业微信是否恢复（{self.pending} 个调用待发）…"
+            return (f"正在检查企业微信是否恢复（{self.pending:,} 个调用待发）…"
                     f" / Checking whether WeCom is back ({calls} waiting)…")
         if self.kind == "resuming":
             if self.team_url:

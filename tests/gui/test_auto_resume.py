@@ -4,6 +4,7 @@ address, and the batch finishes without anyone resuming it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,8 @@ def test_a_batch_stopped_by_an_outage_resumes_when_wecom_comes_back(
     (waiting,) = waiting_batches(context.cache)
     assert waiting.pending == 12
     assert status.resume_state.isVisible()
-    assert "企业微信暂时无法访问：1 个批量任务（12 个调用）待发" in status.resume_state.text()
+    assert re.search(r"企业微信暂时无法访问，\d+ 秒后自动重试：1 个批量任务（12 个调用）待发",
+                     status.resume_state.text())
     assert "WeCom cannot be reached" in status.resume_state.toolTip()
     qtbot.waitUntil(lambda: session.auto_resume.state.kind == "checking", timeout=10000)
     qtbot.waitUntil(lambda: session.auto_resume.state.kind == "waiting", timeout=30000)

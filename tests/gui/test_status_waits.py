@@ -74,3 +74,23 @@ def test_a_long_resume_state_does_not_widen_an_800_pixel_window(qtbot: Any,
     qtbot.waitUntil(lambda: window.width() == 800, timeout=3000)
     qtbot.waitUntil(lambda: status.resume_state.width() >= 250, timeout=3000)  # still readable
     assert status.profile.toolTip() == status.profile.text() != ""  # the profile, whole
+
+
+def test_at_1024_pixels_the_wait_for_wecom_shows_when_it_tries_again(qtbot: Any,
+                                                                     session: Any) -> None:
+    """The countdown came last, so at 1,024 px the status bar cut it off:
+    "企业微信暂时无法访问：1 个批量任务（1166 个调用）待发，5 …"."""
+    from PySide6.QtCore import Qt
+
+    from desktop.services.auto_resume import ResumeState
+
+    window, status = session.window, session.window.status
+    window.resize(1024, 700)
+    status.set_resume_state(ResumeState("waiting", 1, 1_166, 28.0))
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=3000)
+    label = status.resume_state
+    qtbot.waitUntil(lambda: label.width() >= 250, timeout=3000)
+    shown = label.fontMetrics().elidedText(label.text(), Qt.TextElideMode.ElideRight,
+                                           label.contentsRect().width())
+    assert "28 秒后自动重试" in shown, shown
+    assert "1,166 个调用" in label.text()
