@@ -3,7 +3,9 @@
 On X11 a QLineEdit takes some Ctrl keys as Emacs-style editing (Ctrl+E: end of line), so
 with the filter bar or the tag search focused, Ctrl+E exported nothing. The keys a line
 edit edits text with on every platform (undo, redo, select all, copy, cut, paste) stay
-the line edit's: Ctrl+Z in the filter bar undoes typing, not tagging.
+the line edit's: Ctrl+Z in the filter bar undoes typing, not tagging, until there is no typing
+left to undo; then it undoes the tagging (Alt+1 pressed in the filter bar, then Ctrl+Z, did
+nothing).
 """
 
 from __future__ import annotations
@@ -31,15 +33,18 @@ class WindowKeysFirst(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and self._is_window_key(event)):
+                and isinstance(watched, QLineEdit) and self._is_window_key(watched, event)):
             event.ignore()      # not taken by the line edit: the shortcut map fires the action
             return True
         return False
 
-    def _is_window_key(self, event: QKeyEvent) -> bool:
+    def _is_window_key(self, edit: QLineEdit, event: QKeyEvent) -> bool:
         if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             return False
-        if any(event.matches(key) for key in TEXT_KEYS):
+        undo, redo = QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo
+        nothing_to_do = ((event.matches(undo) and not edit.isUndoAvailable())
+                         or (event.matches(redo) and not edit.isRedoAvailable()))
+        if not nothing_to_do and any(event.matches(key) for key in TEXT_KEYS):
             return False
         pressed = QKeySequence(event.keyCombination())
         return any(action.isEnabled() and pressed in action.shortcuts()

@@ -747,6 +747,28 @@ def test_ctrl_e_exports_from_the_filter_bar_and_the_tag_search_as_on_x11(
     assert line_edit.selectedText() == "ab"
 
 
+def test_ctrl_z_in_the_filter_bar_undoes_typing_then_the_tagging(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    """Alt+1 in the filter bar, then Ctrl+Z: the filter bar took the key with no typing to
+    undo, and the tagging stayed."""
+    tag = _tag_id(synced_context, "VIP")
+    row = next(r for r in range(40) if tag not in _sandbox_tags(
+        synced_context, sandbox, window.model.relation_id(r)))
+    window.table.selectRow(row)
+    rid = window.model.relation_id(row)
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        synced_context.toggle_tag([rid], tag, lambda: "VIP")
+    assert tag in _sandbox_tags(synced_context, sandbox, rid)
+    edit = window.filter_bar.edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "x")
+    qtbot.keyClick(edit, Qt.Key.Key_Z, CTRL)           # the typing first
+    assert edit.text() == "" and window.undo_action.isEnabled()
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        qtbot.keyClick(edit, Qt.Key.Key_Z, CTRL)       # then the tagging
+    assert tag not in _sandbox_tags(synced_context, sandbox, rid)
+
+
 def test_a_narrow_window_keeps_the_customer_table_readable(qtbot: Any,
                                                             window: MainWindow) -> None:
     tree, _table, detail = window.splitter.sizes()
