@@ -166,7 +166,11 @@ class DeletionRequestDialog(QDialog):
 
 
 class _SaveDialog(QDialog):
-    """A form with a message line and OK; `_save()` runs on the writer thread."""
+    """A form with a message line and OK; `_save()` runs on the writer thread.
+
+    Each form focuses the field typed first: the buttons come first in the focus chain and
+    OK is disabled until a name is valid, so the keys went to 取消 (F2 then typing renamed
+    nothing, and Enter cancelled)."""
 
     saved = Signal(object)  # the service's answer (ChangeSet or CreatedTag)
 
@@ -283,6 +287,7 @@ class CreateTagDialog(_SaveDialog):
         self.name_edit.textChanged.connect(self.validate)
         self.group_box.currentIndexChanged.connect(self.validate)
         self.validate()
+        self.name_edit.setFocus()   # the group is chosen: the name is typed
 
     def validate(self) -> bool:
         group_id = str(self.group_box.currentData() or "")
@@ -326,6 +331,7 @@ class CreateGroupDialog(_SaveDialog):
         self.group_edit.textChanged.connect(self.validate)
         self.name_edit.textChanged.connect(self.validate)
         self.validate()
+        self.group_edit.setFocus()
 
     def validate(self) -> bool:
         group = validate_group_name(self.group_edit.text(), self._groups)
@@ -374,6 +380,7 @@ class RenameDialog(_SaveDialog):
         self.new_name = current_name     # as WeCom will store it: what the field says, tidied
         self.name_edit.textChanged.connect(self.validate)
         self.validate()
+        self.name_edit.setFocus()
 
     def validate(self) -> bool:
         text = self.name_edit.text()
@@ -404,6 +411,8 @@ class AbbreviationDialog(_SaveDialog):
         self.form.addRow(tag.name, self.code_edit)
         self.code_edit.textChanged.connect(self.validate)
         self.validate()
+        self.code_edit.selectAll()
+        self.code_edit.setFocus()
 
     def validate(self) -> bool:
         try:

@@ -269,3 +269,28 @@ def test_a_deletion_request_says_where_an_approved_deletion_is_restored(qapp: An
         assert "恢复这些标签" in group and "恢复该标签" not in group
     finally:
         translations.uninstall()
+
+
+def test_each_dialog_opens_with_the_keys_in_the_field_typed_first(
+        qtbot: Any, synced_context: Any, admin: TagAdminService, sandbox: Any) -> None:
+    """The buttons come first in the focus chain and OK starts disabled: the keys went to
+    Cancel, so F2 then typing renamed nothing and Enter cancelled."""
+    group_id = _group_id(admin, "意向程度")
+    high = sandbox.state.find_tag("意向程度", "高意向")
+    tag = next(t for t in admin.tag_infos() if t.id == high)
+    dialogs = {
+        "rename": RenameDialog(synced_context, admin, high, "高意向", is_group=False,
+                               group_id=group_id),
+        "new tag": CreateTagDialog(synced_context, admin, admin.group_infos(), group_id),
+        "new group": CreateGroupDialog(synced_context, admin),
+        "abbreviation": AbbreviationDialog(synced_context, admin, tag, {}),
+    }
+    fields = {"rename": "name_edit", "new tag": "name_edit", "new group": "group_edit",
+              "abbreviation": "code_edit"}
+    for kind, dialog in dialogs.items():
+        _show(qtbot, dialog)
+        field = getattr(dialog, fields[kind])
+        qtbot.waitUntil(lambda d=dialog, f=field: d.focusWidget() is f, timeout=5000)
+        qtbot.keyClicks(dialog.focusWidget(), "Z9")
+        assert field.text().endswith("Z9"), kind
+        dialog.close()
