@@ -577,8 +577,16 @@ class AuditViewer(QWidget):
         layout.addWidget(panel)
         layout.addWidget(close)
         panel.batchFinished.connect(lambda result: self._revert_finished(result, origin))
+        panel.pilotFinished.connect(lambda result: self._revert_pilot_done(result, origin))
         dialog.show()
         panel.start(batch_id, ids)
+
+    def _revert_pilot_done(self, result: BatchResult, origin: str) -> None:
+        """The pilot is through and the rest waits for a person: "Reverting…" said it ran."""
+        self._notify(lambda:
+            self.tr("Revert %1: the pilot is through (%2 restored); continue or cancel the rest"
+                    " in its window").replace("%1", in_ui_language(origin))
+            .replace("%2", f"{result.applied:,}"))
 
     def _revert_finished(self, result: BatchResult, origin: str) -> None:
         self.context.publish(ChangeSet(journal_appended=True))

@@ -798,6 +798,10 @@
         <translation>Revert %1</translation>
     </message>
     <message>
+        <source>Revert %1: the pilot is through (%2 restored); continue or cancel the rest in its window</source>
+        <translation>Revert %1: the pilot is through (%2 restored); continue or cancel the rest in its window</translation>
+    </message>
+    <message>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>Revert %1: %2 restored, %3 failed, %4 still queued</translation>
     </message>

@@ -789,6 +789,10 @@
         <translation>回滚 %1</translation>
     </message>
     <message>
+        <source>Revert %1: the pilot is through (%2 restored); continue or cancel the rest in its window</source>
+        <translation>回滚 %1：试运行已完成（已恢复 %2）；请在其进度窗口中继续或取消其余部分</translation>
+    </message>
+    <message>
         <source>Revert %1: %2 restored, %3 failed, %4 still queued</source>
         <translation>回滚 %1：已恢复 %2，失败 %3，仍在排队 %4</translation>
     </message>

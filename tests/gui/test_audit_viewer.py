@@ -369,6 +369,34 @@ def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox
     again.reject()
 
 
+def test_a_revert_waiting_after_its_pilot_says_so_under_the_log(
+        qtbot: Any, viewer: AuditViewer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's line said "Reverting…" while the revert's pilot was through and nothing ran
+    until someone continued it in the progress window."""
+    workspace = viewer.context.workspace
+    monkeypatch.setattr(workspace, "profile", replace(workspace.profile, pilot_size=5))
+    batch = workspace.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    assert isinstance(batch, str)
+    _apply(qtbot, viewer, lambda: viewer.filters.batch.setText(batch))
+    viewer.select_row(0)
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    dialog = viewer.revert_dialog
+    assert dialog is not None
+    dialog.accept()
+    qtbot.waitUntil(lambda: viewer.revert_progress is not None, timeout=10000)
+    progress = viewer.revert_progress
+    assert progress is not None
+    panel = progress.findChild(BatchProgressPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.state == "pilot_done", timeout=20000)
+    assert batch in viewer.notice.text() and viewer.notice.text().endswith(
+        ": the pilot is through (5 restored); continue or cancel the rest in its window")
+    with qtbot.waitSignal(viewer.reverted, timeout=20000):
+        panel.continue_button.click()
+    assert "restored, 0 failed" in viewer.notice.text()
+
+
 def test_the_revert_window_says_why_a_relation_cannot_be_restored_in_one_language(
         qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
     ws, tagging = viewer.context.workspace, viewer.context.tagging
