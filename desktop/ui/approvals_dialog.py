@@ -57,6 +57,7 @@ class ApprovalsDialog(QDialog):
         self.challenge: tuple[int, CodeChallenge] | None = None
         self.admin = False
         self.me: dict[str, Any] = {}
+        self._answered = False      # the server answered, or could not be read
         self._result: Callable[[], str] | None = None
         self._task: Task | None = None
         self._focus_when_done: QWidget | None = None
@@ -366,7 +367,9 @@ class ApprovalsDialog(QDialog):
         self.save_button.setEnabled(idle and self.admin and self.policy.valid
                                     and self.policy.edited)
         self.save_button.setVisible(self.admin)
-        deciding = self.admin or not self.me    # a member sees their own requests, no controls
+        # a member sees their own requests, no controls; so does anyone whose window could
+        # not read the server (a salesperson saw an administrator's controls, disabled)
+        deciding = self.admin or not (self.me or self._answered)
         for widget in (self.send_button, self.code, self.approve_button, self.reason,
                        self.reject_button, self.restore_button):
             widget.setVisible(deciding)
@@ -389,4 +392,5 @@ class ApprovalsDialog(QDialog):
             self._focus_when_done = None
 
     def _failed(self, exc: BaseException) -> None:
+        self._answered = True
         self._say(lambda: readable(exc))
