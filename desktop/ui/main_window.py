@@ -830,9 +830,15 @@ class MainWindow(QMainWindow):
     def _query_finished(self, result: QueryResult) -> None:
         self._restored_filter = None
         self.filter_bar.query_succeeded(result.query.text)
-        # kept at once, not only at close: a crash or a power cut keeps the filter too
+        # kept at once, not only at close: a crash or a power cut keeps the filter and sort too
         self.settings.set_last_filter(self.context.workspace.profile.name, result.query.text)
+        self._save_sort()
         self._selection_changed()
+
+    def _save_sort(self) -> None:
+        order_by = self.model.query.order_by
+        column = next(c for c, k in SORT_KEYS.items() if k == order_by)
+        self.settings.set_sort(int(column), self.model.query.descending)
 
     def _query_failed(self, exc: BaseException) -> None:
         restored, self._restored_filter = self._restored_filter, None
@@ -1157,9 +1163,7 @@ class MainWindow(QMainWindow):
         settings.set_state(KEY_WINDOW_STATE, self.saveState())
         settings.set_state(KEY_SPLITTER, self.splitter.saveState())
         settings.set_state(KEY_TABLE_HEADER, self.table.horizontalHeader().saveState())
-        order_by = self.model.query.order_by
-        column = next(c for c, k in SORT_KEYS.items() if k == order_by)
-        settings.set_sort(int(column), self.model.query.descending)
+        self._save_sort()
         settings.sync()     # the last filter is kept as each query finishes
 
     def closeEvent(self, event: QCloseEvent) -> None:

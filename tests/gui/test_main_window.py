@@ -395,6 +395,15 @@ def test_side_panes_a_narrow_window_squeezed_are_as_wide_as_before_in_the_next_r
     qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == wide[::2], timeout=5000)
 
 
+def test_the_sort_is_kept_at_once_so_a_crash_keeps_it(
+        qtbot: Any, window: MainWindow, gui_home: Path) -> None:
+    """The filter was kept as each query finished, the sort only at close: after a crash
+    (kill -9) the window came back sorted by 添加时间."""
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
+        window.table.sortByColumn(Column.OWNER, Qt.SortOrder.AscendingOrder)
+    assert Settings(gui_home).sort == (int(Column.OWNER), False)     # no close, no save
+
+
 def test_the_window_opens_on_the_filter_it_closed_with(qtbot: Any, window: MainWindow,
                                                       synced_context: Any,
                                                       gui_home: Path) -> None:
