@@ -87,6 +87,8 @@ PROBLEMS_SHOWN = 5         # a refused chat file's bad lines listed under the su
 SUMMARY_LINES = 6          # the summary's lines shown at once; the rest (warnings) scrolls
 CHAT_MIN_WIDTH = 260       # px: the chat beside the table gives the table its columns' width
                            # down to this, unless the person has moved the splitter
+PREVIEW_LINES = 4          # the preview's lines shown at once: its line and the first tags'
+TABLE_ROWS = 6             # rows the table keeps whatever the summary, preview and batch take
 IMPORT_LINES = 10          # an import's report shows whole: its line, the bad lines, how many
                            # more, whether the table is older, and room for a line that wraps
 _Index = QModelIndex | QPersistentModelIndex
@@ -308,6 +310,7 @@ class AutoTagReviewWindow(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)   # row numbers say nothing here
+        self._keep_table_rows()
         self.chat = QTextBrowser()
         self._chat_of: TagSuggestion | None = None
         header = self.table.horizontalHeader()
@@ -319,8 +322,8 @@ class AutoTagReviewWindow(QWidget):
         self.preview_button, self.start_button = QPushButton(), QPushButton()
         self.preview_button.setEnabled(False)     # until a suggestion is accepted
         self.start_button.setEnabled(False)
-        self.preview = QLabel(wordWrap=True)
-        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview_area = SummaryArea(PREVIEW_LINES)   # a line a tag: the rest scrolls
+        self.preview = self.preview_area.label
         self.batch_progress = BatchProgressPanel(context, self)
         self.batch_progress.setVisible(False)
         self.batch_progress.pilotFinished.connect(self._batch_through)
@@ -399,10 +402,19 @@ class AutoTagReviewWindow(QWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(review_row)
         layout.addLayout(run_row)
-        layout.addWidget(self.preview)
+        layout.addWidget(self.preview_area)
         layout.addWidget(self.batch_progress)
         self.resize(1100, 720)
         self.simulate_button.setFocus()  # Enter simulates; no key lands in the pilot's size
+
+    def _keep_table_rows(self) -> None:
+        """The table keeps TABLE_ROWS rows under its header: the summary and the preview
+        above and below give up lines (and scroll) before it does."""
+        table = self.table
+        table.setMinimumHeight(TABLE_ROWS * table.verticalHeader().defaultSectionSize()
+                               + table.horizontalHeader().sizeHint().height()
+                               + table.horizontalScrollBar().sizeHint().height()
+                               + 2 * table.frameWidth())
 
     def _splitter_moved_by_hand(self) -> None:
         self._splitter_moved = True

@@ -1,5 +1,6 @@
 """A wrapped rich-text summary that takes the height of its text up to a few lines and
-scrolls beyond, so a long summary never squeezes the table below it out of the window."""
+scrolls beyond, so a long summary never squeezes the table below it out of the window; where
+the window is short of room it gives up lines down to a floor, and scrolls more."""
 
 from __future__ import annotations
 
@@ -21,16 +22,18 @@ class _SummaryLabel(QLabel):
 
 
 class SummaryArea(QScrollArea):
-    """`label` shows the text; the area is as tall as the text, at most `lines` lines."""
+    """`label` shows the text; the area is as tall as the text, at most `lines` lines, and
+    no less than `fewest` lines (or the text) where the layout is short of room."""
 
-    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+    def __init__(self, lines: int, fewest: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lines = lines
+        self._fewest = fewest
         self.label = _SummaryLabel(self)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.setWidget(self.label)
 
     def set_lines(self, lines: int) -> None:
@@ -40,12 +43,16 @@ class SummaryArea(QScrollArea):
             self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        most = self.fontMetrics().lineSpacing() * self._lines
-        needed = self.label.heightForWidth(max(self.viewport().width(), 1))
-        return QSize(super().sizeHint().width(), min(needed, most) + 2 * self.frameWidth())
+        return self._height(self._lines)
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        return self._height(min(self._fewest, self._lines))
+
+    def _height(self, lines: int) -> QSize:
+        """As tall as the text, at most `lines` lines."""
+        most = self.fontMetrics().lineSpacing() * lines
+        needed = self.label.heightForWidth(max(self.viewport().width(), 1))
+        return QSize(super().sizeHint().width(), min(needed, most) + 2 * self.frameWidth())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

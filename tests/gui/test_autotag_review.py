@@ -763,3 +763,47 @@ def test_the_table_fits_its_columns_at_1100_pixels_without_scrolling_sideways(
         assert window.chat.width() >= 260                   # the chat keeps room to read
     finally:
         translations.uninstall()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1100, 720)])
+def test_the_table_keeps_six_rows_after_a_preview_a_start_and_an_import_s_report(
+        qtbot: Any, app_style: Any, window: AutoTagReviewWindow, synced_context: Any,
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    one_word_each = {f"{group}:{name}": [name[:2]] for group, names in (
+        ("客户阶段", ("已报价", "已成交", "已发货", "已退款")),
+        ("产品兴趣", ("企业版", "专业版", "标准版", "私有化部署")),
+        ("OPS-售后", ("满意", "需上门", "投诉处理中", "待回访"))) for name in names}
+    autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
+                                                 **one_word_each})
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(*size)
+    simulation = _simulate(qtbot, window)
+    adds = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"]
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.decide_all("accepted")
+    window.pilot.setValue(1)
+    with qtbot.waitSignal(window.previewReady, timeout=WAIT_MS) as ready:
+        window.preview_button.click()
+    assert len(ready.args[0].per_tag_add) >= 4 and adds     # a line for each tag
+    rows = window.table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: "+ " in window.preview.text(), timeout=5000)
+    qtbot.wait(50)                                           # laid out
+    assert window.height() <= size[1]
+    assert window.table.viewport().height() >= 6 * rows
+    with qtbot.waitSignal(window.batch_progress.pilotFinished, timeout=WAIT_MS):
+        window.start_button.click()
+    qtbot.wait(50)
+    assert window.height() <= size[1]
+    assert window.table.viewport().height() >= 6 * rows
+    path = tmp_path / "week.jsonl"          # then an import's report of ten lines above
+    good = {"time": "2026-12-01 09:30", "userid": "zhangsan", "external_userid": "wmNEW1",
+            "direction": "in", "text": "能安排个演示吗"}
+    bad = [{**good, "direction": "incoming"}, {**good, "time": "昨天下午"}] * 4
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [good, *bad]) + "\n",
+                    encoding="utf-8")
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(path)
+    qtbot.wait(50)
+    assert window.height() <= size[1]
+    assert window.table.viewport().height() >= 6 * rows
