@@ -264,6 +264,14 @@ def test_did_you_mean_offers_only_names_that_sound_or_read_alike() -> None:
     assert NameSuggester(["教育", "华东"]).nearest("教肓") == ["教育"]
 
 
+def test_a_cjk_name_with_a_word_before_or_after_it_is_suggested() -> None:
+    """已流失 (the filter help's own example) suggested nothing beside 流失预警: ratio 57."""
+    suggester = NameSuggester(["流失预警", "已退款", "重点客户", "高意向客户", "无效客户"])
+    assert suggester.nearest("已流失") == ["流失预警"]
+    assert suggester.nearest("高意向的客户") == ["高意向客户"]
+    assert suggester.nearest("已成交客户") == []          # 客户 alone is too little of it
+
+
 def test_suggester_basics() -> None:
     suggester = NameSuggester(["高意向", "低意向", "VIP", "三次复购客户"])
     assert suggester.nearest("") == []
