@@ -899,7 +899,7 @@
     </message>
     <message>
         <source>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</source>
-        <translation>尚未从本企业的标签学习：还没有客户确认有此标签（已记下 %1 作为反例，待有客户确认后使用）</translation>
+        <translation>尚未从本企业的标签学习：还没有客户确认有此标签（已记下 %1作为反例，待有客户确认后使用）</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>
@@ -982,7 +982,7 @@
     </message>
     <message>
         <source>%1 of the file cannot be read and nothing was queued. Fix them and import again, or skip them and queue the good ones (%2).</source>
-        <translation>文件中有 %1 读不了，什么都没有加入。修正后重新导入，或跳过它们、只加入正确的 %2。</translation>
+        <translation>文件中有 %1读不了，什么都没有加入。修正后重新导入，或跳过它们、只加入正确的 %2。</translation>
     </message>
     <message numerus="yes">
         <source>Skip them, queue %1 rows</source>
@@ -2494,7 +2494,7 @@
     </message>
     <message>
         <source>%1 added through %2 from %3 to %4.</source>
-        <translation>%3 至 %4 通过 %2 新增 %1。</translation>
+        <translation>%3 至 %4 通过 %2新增 %1。</translation>
     </message>
     <message numerus="yes">
         <source>Exported %1 rows to %2.</source>
@@ -2764,7 +2764,7 @@
     </message>
     <message>
         <source>; %1 added or deleted elsewhere (F5 reads them)</source>
-        <translation>；%1 在别处添加或删除（按 F5 读取）</translation>
+        <translation>；%1在别处添加或删除（按 F5 读取）</translation>
     </message>
     <message>
         <source>Deleted tags…</source>

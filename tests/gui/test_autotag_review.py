@@ -546,6 +546,13 @@ def test_a_tag_with_only_rejections_says_they_are_kept_until_a_customer_has_it_c
     assert re.search(r"意向程度:高意向: [^<]* · nothing learnt from your tags yet: no customer has it"
                      rf" confirmed \({against} customers? against it kept until one has\)$",
                      window.summary.text(), re.MULTILINE)
+    translations = Translations()
+    try:
+        translations.install(CHINESE)                      # no space after the counted phrase
+        qtbot.waitUntil(lambda: f"已记下 {against} 位客户作为反例，" in window.summary.text(),
+                        timeout=5000)
+    finally:
+        translations.uninstall()
 
 
 def test_the_summary_says_how_many_customers_with_confirmed_tags_the_learner_trained_on(

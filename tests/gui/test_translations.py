@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -98,6 +99,40 @@ def test_no_translated_text_hides_inside_an_f_string() -> None:
               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
               if re.search(r"\{\s*(?:self\.)?tr\(", line)]
     assert hidden == []
+
+
+def _counted_places() -> set[tuple[str, str]]:
+    """(source, placeholder) of every tr() sentence with a place filled by a COUNTS phrase
+    ("3 位客户"): `self.tr("...").replace("%1", COUNTS.customers(n))`."""
+    found = set()
+    for path in (REPO / "desktop" / "ui").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "replace" and len(node.args) == 2
+                    and isinstance(node.args[0], ast.Constant)
+                    and "COUNTS." in ast.unparse(node.args[1])):
+                continue
+            sentence = node.func.value
+            while (isinstance(sentence, ast.Call) and isinstance(sentence.func, ast.Attribute)
+                   and sentence.func.attr == "replace"):
+                sentence = sentence.func.value
+            if (isinstance(sentence, ast.Call) and isinstance(sentence.func, ast.Attribute)
+                    and sentence.func.attr == "tr" and sentence.args
+                    and isinstance(sentence.args[0], ast.Constant)):
+                found.add((str(sentence.args[0].value), str(node.args[0].value)))
+    return found
+
+
+def test_a_counted_phrase_is_not_followed_by_a_space_before_chinese() -> None:
+    """"已记下 3 位客户作为反例", not "3 位客户 作为反例": the phrase ends in its Chinese noun, so
+    the sentence goes on without a space, as after any Chinese word."""
+    counted = _counted_places()
+    assert len(counted) > 40
+    spaced = [(source, form) for _c, source, forms, _k in _messages(
+                  TRANSLATIONS / "tagdesk_zh_CN.ts")
+              for form in forms for text, place in counted if text == source
+              if re.search(re.escape(place) + r" [\u4e00-\u9fff]", form)]
+    assert spaced == []
 
 
 def test_the_catalogues_carry_no_line_numbers() -> None:
