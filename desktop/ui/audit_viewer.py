@@ -93,6 +93,7 @@ class AuditViewer(QWidget):
         self.rows_model = AuditRowsModel(context, self)
         self.batches_model = AuditBatchesModel(context, self)
         self.revert_dialog: RevertDialog | None = None
+        self._kept_line: JournalFilter | None = None
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
         self._closed = False          # closed, not minimised: opened again, it starts clean
@@ -213,6 +214,7 @@ class AuditViewer(QWidget):
         self.rows_view.setFocus()   # the keyboard starts on the changes: arrows, Ctrl+C, Enter
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
+        self.batches_model.modelAboutToBeReset.connect(self._remember_line)
         self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.batches_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_buttons()
@@ -307,7 +309,22 @@ class AuditViewer(QWidget):
         if not self.batches_button.isChecked():
             self._update_buttons()
             return
+        self._select_remembered_line()
         self._show_batches(count)
+
+    def _remember_line(self) -> None:
+        """The line selected before the lines are read again (a revert finished, newer
+        rows): the same line, found by the rows it shows, is selected again once they are in."""
+        line = self._selected_line()
+        self._kept_line = line.row_filter() if line is not None else None
+
+    def _select_remembered_line(self) -> None:
+        kept, self._kept_line = self._kept_line, None
+        lines = self.batches_model.lines
+        row = next((i for i, line in enumerate(lines) if line.row_filter() == kept), None)
+        if kept is not None and row is not None:
+            self.select_row(row)
+            self.batches_view.scrollTo(self.batches_model.index(row, 0))
 
     def _show_batches(self, count: int) -> None:
         self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(

@@ -762,21 +762,59 @@ def test_the_batches_view_keeps_its_count_when_new_rows_arrive(
     assert viewer.status.text() == f"{batches} batches"
 
 
-def test_a_reloaded_batches_view_shows_no_stale_detail(
+def test_a_reloaded_batches_view_keeps_the_line_selected_or_shows_no_stale_detail(
     qtbot: Any, viewer: AuditViewer
 ) -> None:
-    """A reload (newer rows, a finished revert) drops the selection; the detail pane goes
-    with it rather than describing a batch no row is selected for."""
+    """A reload (newer rows, a finished revert) selects the same line again (here a day's
+    changes outside a batch), with its detail; a line the reload no longer has leaves no
+    detail describing it."""
     viewer.show()
     qtbot.waitExposed(viewer)
     with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
         viewer.batches_button.click()
-    viewer.select_row(0)
-    assert viewer.detail.toPlainText() and viewer.revert_button.isEnabled()
+    last = len(viewer.batches_model.lines) - 1
+    line = viewer.batches_model.lines[last]
+    viewer.select_row(last)
+    assert not line.batch_id
+    described = viewer.detail.toPlainText()
+    assert described
     with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
         viewer.batches_model.set_filter(viewer.batches_model.journal_filter)
-    assert not viewer.selected_rows()
-    assert viewer.detail.toPlainText() == "" and not viewer.revert_button.isEnabled()
+    assert viewer.selected_rows() == [viewer.batches_model.lines.index(line)]
+    assert viewer.detail.toPlainText() == described
+    others = [ln for ln in viewer.batches_model.lines if ln.sources != line.sources]
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_model.set_filter(replace(viewer.batches_model.journal_filter,
+                                                sources=others[0].sources))
+    assert not viewer.selected_rows() and viewer.detail.toPlainText() == ""
+
+
+def test_a_batch_reverted_from_the_batches_view_stays_selected_beside_its_revert(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """After a revert the batches are read again with the revert's line among them: the
+    reverted batch stays selected, its detail shown, so the two can be compared."""
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    imported = next(i for i, line in enumerate(viewer.batches_model.lines)
+                    if line.sources == ("import",))
+    batch = viewer.batches_model.lines[imported].batch_id
+    viewer.select_row(imported)
+    described = viewer.detail.toPlainText()
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    dialog = viewer.revert_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(viewer.reverted, timeout=20000), \
+            qtbot.waitSignal(viewer.batches_model.loaded, timeout=20000):
+        dialog.accept()
+    lines = viewer.batches_model.lines
+    assert any(line.sources == ("revert",) for line in lines)
+    assert [lines[row].batch_id for row in viewer.selected_rows()] == [batch]
+    assert viewer.detail.toPlainText() == described and viewer.revert_button.isEnabled()
+    assert viewer.selected_batch_id() == batch
 
 
 def test_back_from_a_batchs_changes_the_batches_view_is_whole_again(
