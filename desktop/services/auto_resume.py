@@ -100,12 +100,12 @@ class ResumeState:
         calls = f"{self.pending:,} call" + ("" if self.pending == 1 else "s")
         if self.kind == "waiting":
             left = max(1, round(self.seconds))
-            if self.team_url:
-                return (f"团队服务器暂不可用，正在重试…（{self.team_url}）：{self.batches:,} 个批量任务"
-                        f"（{self.pending:,} 个调用）待发，{left} 秒后自动重试 / The team server is"
-                        f" unavailable; retrying… ({self.team_url}): {batches} ({calls})"
-                        f" waiting, trying again in {left} s")
             # the countdown first: a narrow status bar cuts the end of the sentence
+            if self.team_url:
+                return (f"团队服务器暂不可用，{left} 秒后自动重试（{self.team_url}）："
+                        f"{self.batches:,} 个批量任务（{self.pending:,} 个调用）待发 / The team"
+                        f" server is unavailable; retrying in {left} s ({self.team_url}):"
+                        f" {batches} ({calls}) waiting")
             return (f"企业微信暂时无法访问，{left} 秒后自动重试：{self.batches:,} 个批量任务"
                     f"（{self.pending:,} 个调用）待发 / WeCom cannot be reached, trying again in"
                     f" {left} s: {batches} ({calls}) waiting")

@@ -94,3 +94,33 @@ def test_at_1024_pixels_the_wait_for_wecom_shows_when_it_tries_again(qtbot: Any,
                                            label.contentsRect().width())
     assert "28 秒后自动重试" in shown, shown
     assert "1,166 个调用" in label.text()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_1366_pixels_the_wait_for_the_team_server_shows_when_it_tries_again(
+        qtbot: Any, session: Any, language: str) -> None:
+    """A team profile's wait named the server's URL and the counts before the countdown, so
+    at 1,366 px the English status bar ended in "…(1 call) waiting, tr…"."""
+    from PySide6.QtCore import Qt
+
+    from desktop.services.auto_resume import ResumeState
+
+    window, status = session.window, session.window.status
+    session.switch_language(language)
+    try:
+        url = "http://192.168.10.25:8810/"
+        status.set_profile("team", "dongxuelin", url)
+        status.set_team_unavailable("团队服务器不可用 / The team server is unavailable")
+        status.scope.show()
+        status.set_counts(145, 121, 145, 121)
+        window.resize(1366, 740)
+        status.set_resume_state(ResumeState("waiting", 1, 1_166, 28.0, team_url=url))
+        qtbot.waitUntil(lambda: window.width() == 1366, timeout=3000)
+        label = status.resume_state
+        qtbot.waitUntil(lambda: label.width() >= 250, timeout=3000)
+        shown = label.fontMetrics().elidedText(label.text(), Qt.TextElideMode.ElideRight,
+                                               label.contentsRect().width())
+        assert ("retrying in 28 s" if language == "en" else "28 秒后自动重试") in shown, shown
+        assert url in label.toolTip() and "1,166" in label.toolTip()
+    finally:
+        session.switch_language("zh_CN")

@@ -3,6 +3,7 @@ not WeCom, is back: the team server is what the desktop cannot reach."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,8 @@ def test_a_batch_resumed_once_the_team_server_is_back_says_the_team_server_is_ba
             (tag_id,))]
         context.toggle_tag([rid], tag_id, lambda: "VIP")
         qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=60_000)
-        assert " 1 batch (1 call) waiting, trying again in " in resume.state.sentence()
+        assert re.search(r"; retrying in \d+ s \(http://[^)]+\): 1 batch \(1 call\) waiting$",
+                         resume.state.sentence())
         server = TeamServerProcess(db_url, team_sandbox, tmp_path / "again", "--port", str(port))
         qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=60_000)
         resumed = [text for text in said if "正在继续批量任务" in text]

@@ -105,7 +105,9 @@ def test_solo_profiles_keep_the_wecom_wording() -> None:
     waiting = ResumeState("waiting", 1, 12, 28.0)
     assert waiting.sentence().startswith("企业微信暂时无法访问")
     team = ResumeState("waiting", 1, 12, 28.0, team_url="http://t/")
-    assert team.sentence().startswith("团队服务器暂不可用，正在重试…（http://t/）")
+    assert team.sentence().startswith("团队服务器暂不可用，28 秒后自动重试（http://t/）：1 个批量任务")
+    assert "The team server is unavailable; retrying in 28 s (http://t/): 1 batch (12 calls)" \
+        " waiting" in team.sentence()
 
 
 def test_a_team_url_that_is_no_team_server_names_the_team_server_url(
