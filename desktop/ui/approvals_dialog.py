@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from desktop.services.governance import CodeChallenge
 from desktop.services.profiles import Profile
 from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable
+from desktop.ui.field_enter import press_field_button
 from desktop.ui.i18n import list_text
 from desktop.ui.policy_form import PolicyForm
 from desktop.ui.retranslate import retranslate_in_place
@@ -153,14 +154,9 @@ class ApprovalsDialog(QDialog):
         a focused button presses itself. Enter never falls through to the dialog's default,
         the last button clicked: typing the six digits and Enter sent a new code (spending
         the one typed), and a rejection's reason and Enter asked for an approval code."""
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if not press_field_button(event, self.focusWidget(),
+                                  {self.code: self.approve_button, self.reason: self.reject_button}):
             super().keyPressEvent(event)
-            return
-        focused = self.focusWidget()
-        button = self.approve_button if focused is self.code else \
-            self.reject_button if focused is self.reason else None
-        if button is not None and button.isEnabled():
-            button.click()
 
     # -- actions --------------------------------------------------------------------------
 

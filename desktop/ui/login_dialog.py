@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -38,6 +37,7 @@ from desktop.services.team import (
     start_login,
 )
 from desktop.ui.errors import readable
+from desktop.ui.field_enter import press_field_button
 from desktop.ui.tasks import Task
 from desktop.wecom.error_codes import TEAM_CODE_EXPIRED, TEAM_TOO_MANY_ATTEMPTS
 
@@ -93,14 +93,9 @@ class LoginDialog(QDialog):
         """Enter in the userid sends a code and in the code field logs in, when they may; a
         focused button presses itself. Enter in the code field pressed 发送验证码 again (the
         button pressed last): a new code was sent and the six digits typed were spent."""
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if not press_field_button(event, self.focusWidget(),
+                                  {self.userid: self.send_button, self.code: self.login_button}):
             super().keyPressEvent(event)
-            return
-        focused = self.focusWidget()
-        button = self.send_button if focused is self.userid else \
-            self.login_button if focused is self.code else None
-        if button is not None and button.isEnabled():
-            button.click()
 
     def send_code(self) -> None:
         userid = self.userid.text().strip()
