@@ -350,8 +350,11 @@ def build_app(server: TeamServer) -> Starlette:
                 "version": __version__}
 
     async def info(request: Request) -> dict[str, Any]:
+        limits = server.transport.limits    # the corp's one WeCom budget, shared by desktops
         return {"errcode": 0, "errmsg": "ok", "corp_id": server.settings.corp_id,
-                "agent_id": server.settings.agent_id}
+                "agent_id": server.settings.agent_id,
+                "calls_per_minute": limits.calls_per_minute,
+                "max_concurrency": limits.max_concurrency}
 
     async def login_start(request: Request) -> dict[str, Any]:
         body = await _json_body(request)

@@ -159,8 +159,7 @@ class AdoptionService:
                             relabel, known)
 
     def estimate_seconds(self, plan: AdoptionPlan) -> float:
-        profile = self._ws.profile
-        return estimate_seconds(plan.api_calls, profile.calls_per_minute, profile.max_concurrency)
+        return estimate_seconds(plan.api_calls, *self._ws.call_budget())
 
     # -- running -------------------------------------------------------------------------------
 

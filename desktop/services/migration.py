@@ -103,10 +103,8 @@ class MigrationService:
                               relation_count=len(ids))
 
     def estimate_seconds(self, plan: MigrationPlan) -> float:
-        """ETA at the profile's rate limit and concurrency for every call of the plan."""
-        profile = self._ws.profile
-        return estimate_seconds(plan.api_calls, profile.calls_per_minute,
-                                profile.max_concurrency)
+        """ETA at the call budget (the team server's on a team profile) for every call."""
+        return estimate_seconds(plan.api_calls, *self._ws.call_budget())
 
     # -- running -----------------------------------------------------------------------------
 

@@ -32,7 +32,6 @@ from desktop.domain.retag_plan import (
 from desktop.domain.retag_plan import plan_toggle as plan_toggle_pure
 from desktop.services.changes import ChangeSet
 from desktop.services.outbox_runner import OutboxRunner, RunTally
-from desktop.services.profiles import Profile
 from desktop.services.progress import (
     CancelToken,
     Progress,
@@ -250,11 +249,14 @@ class TaggingService:
                 f"The local cache was last synced {minutes} min ago: tags changed on phones since"
                 f" then are not in this preview; sync first (F5 / tagdesk sync).")
 
+    def call_budget(self) -> tuple[int, int]:
+        """(calls a minute, calls at a time) a batch can expect (`Workspace.call_budget`)."""
+        return self._ws.call_budget()
+
     def estimate_seconds(self, plan: RetagPlan) -> float:
-        """ETA at the profile's rate limit and concurrency (see `estimate_seconds`)."""
-        profile = self._ws.profile
-        return estimate_seconds(plan.api_calls, profile.calls_per_minute,
-                                profile.max_concurrency)
+        """ETA at the call budget, the team server's on a team profile (see
+        `estimate_seconds`)."""
+        return estimate_seconds(plan.api_calls, *self._ws.call_budget())
 
     def resolve_tag_names(self, names: Sequence[str]) -> list[str]:
         """Tag names (or ids) → ids. "组:名" picks the tag in one group; an unknown name
@@ -355,7 +357,7 @@ class TaggingService:
             source=record.source, concurrency=self._ws.profile.max_concurrency,
             stop=stop, pause=pause, reverts=str(record.summary.get("reverts", "")),
         )
-        watch = _Watch(runner, self._ws.profile, reporter, started, len(rows),
+        watch = _Watch(runner, self._ws.call_budget(), reporter, started, len(rows),
                        settled_before, record.counts.total,
                        (record.counts.applied, record.counts.failed),
                        client.limiter.pause_remaining)
@@ -466,11 +468,11 @@ class _Watch:
     The ETA counts the 45009 pause under way and leaves the pauses gone by out of the rate:
     it said 2 s beside "resuming in 51 s", and 7 min for 290 calls once a pause was over."""
 
-    def __init__(self, runner: OutboxRunner, profile: Profile, progress: ProgressCallback,
+    def __init__(self, runner: OutboxRunner, budget: tuple[int, int], progress: ProgressCallback,
                  started: float, this_run: int, settled_before: int, batch_total: int,
                  earlier: tuple[int, int], pause_left: Callable[[], float]) -> None:
         self._runner = runner
-        self._profile = profile
+        self._budget = budget          # (calls a minute, at a time): Workspace.call_budget
         self._progress = progress
         self._started = started
         self._this_run = this_run
@@ -509,12 +511,10 @@ class _Watch:
         if done >= _MIN_ROWS_FOR_RATE:
             eta = remaining / (done / sending)
         else:
-            eta = estimate_seconds(remaining, self._profile.calls_per_minute,
-                                   self._profile.max_concurrency)
+            eta = estimate_seconds(remaining, *self._budget)
         if remaining:
             eta += self._pause_left()
-        rate, limit = calls_per_minute(tally.applied + tally.failed, elapsed), \
-            self._profile.calls_per_minute
+        rate, limit = calls_per_minute(tally.applied + tally.failed, elapsed), self._budget[0]
         overall = self._settled_before + done
         applied, failed = self._earlier[0] + tally.applied, self._earlier[1] + tally.failed
         zh = (f"{'已暂停 · ' if self._runner.paused else ''}成功 {applied:,} · 失败 "

@@ -47,6 +47,8 @@ class NotLoggedInError(TeamServerError):
 class TeamInfo:
     corp_id: str
     agent_id: int | None
+    calls_per_minute: int | None = None     # the server's WeCom budget (None: an older server)
+    max_concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,12 @@ def team_api_base(team_url: str) -> str:
 
 def fetch_info(team_url: str) -> TeamInfo:
     data = _exchange("GET", team_url, "tagdesk/v1/info", None)
-    agent_id = data.get("agent_id")
-    return TeamInfo(str(data.get("corp_id", "")),
-                    agent_id if isinstance(agent_id, int) else None)
+    return TeamInfo(str(data.get("corp_id", "")), _count(data.get("agent_id")),
+                    _count(data.get("calls_per_minute")), _count(data.get("max_concurrency")))
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def start_login(team_url: str, userid: str) -> LoginChallenge:

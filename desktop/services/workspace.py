@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,9 @@ from desktop.wecom.ratelimit import RateLimits
 
 # The HTTP client, the sandbox and the keyring load on first use: reading the cache alone
 # (`tagdesk customers`, `audit list`) needs none of them.
+# An unreachable team server's budget is asked again after this long.
+BUDGET_RETRY_S = 60.0
+
 if TYPE_CHECKING:
     from desktop.sandbox.server import SandboxServer
     from desktop.wecom.client import WeComClient
@@ -63,6 +67,8 @@ class Workspace:
                 self.profile = replace(profile, userid=persona)
         self._transport: WeComTransport | None = None
         self._lock = threading.Lock()
+        self._team_budget: tuple[int, int] | None = None
+        self._budget_retry_at = 0.0
 
     @property
     def operator(self) -> str:
@@ -95,6 +101,36 @@ class Workspace:
             max_concurrency=self.profile.max_concurrency,
             max_retries=retry_budget(),
         )
+
+    def call_budget(self, ask: bool = True) -> tuple[int, int]:
+        """(calls a minute, calls at a time) a batch of this profile can expect: its own
+        limits, and on a team profile the team server's budget where lower, since every call
+        goes through the server's one budget for the corp. Read once; an unreachable server
+        leaves the profile's limits, asked again after BUDGET_RETRY_S. `ask=False` (the UI
+        thread) never asks: the server's last answer or the profile's limits."""
+        own = (self.profile.calls_per_minute, self.profile.max_concurrency)
+        if not self.profile.is_team:
+            return own
+        with self._lock:
+            if (ask and self._team_budget is None
+                    and time.monotonic() >= self._budget_retry_at):
+                self._team_budget = self._read_team_budget()
+            team = self._team_budget
+        if team is None:
+            return own
+        return min(own[0], team[0]), min(own[1], team[1])
+
+    def _read_team_budget(self) -> tuple[int, int] | None:
+        from desktop.services.team import TeamServerError, fetch_info
+
+        try:
+            info = fetch_info(self.profile.team_url)
+        except TeamServerError:
+            self._budget_retry_at = time.monotonic() + BUDGET_RETRY_S
+            return None
+        if info.calls_per_minute is None or info.max_concurrency is None:
+            return (self.profile.calls_per_minute, self.profile.max_concurrency)
+        return info.calls_per_minute, info.max_concurrency
 
     def transport(self) -> WeComTransport:
         """The corp's shared transport (taken from the registry on first use)."""

@@ -313,7 +313,7 @@ class BatchProgressPanel(QWidget):
     def _counts_text(self, result: BatchResult) -> str:
         """The whole batch: counts, and the calls and time of every run shown here (pilot
         and rest together), with the rate measured the way the profile's limit is."""
-        limit = self.context.workspace.profile.calls_per_minute
+        limit = self.context.workspace.call_budget(ask=False)[0]
         return (self.tr("%1 of %2 applied · %3 failed · %4 skipped · %5 pending · %6"
                         " in %7 s (%8 of %9 calls/min)")
                 .replace("%1", grouped(result.applied)).replace("%2", grouped(result.planned))

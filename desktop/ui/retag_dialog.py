@@ -180,6 +180,7 @@ class Preview(NamedTuple):
     generation: int
     plan: RetagPlan
     eta: float
+    budget: tuple[int, int]                # (calls a minute, at a time) the ETA counts with
     stale_note: tuple[str, str] | None     # (zh, en) "sync first", or None
 
 
@@ -423,7 +424,7 @@ class RetagDialog(QDialog):
         def work(_progress: Any, _cancel: Any) -> Preview:
             plan = tagging.plan(ids, add, remove, group, allow)
             return Preview(generation, plan, tagging.estimate_seconds(plan),
-                           tagging.stale_cache_note(plan))
+                           tagging.call_budget(), tagging.stale_cache_note(plan))
 
         self.texts.say(self.preview, lambda: self.tr("Computing the preview…"))
         self.context.run_task(work, owner=self, name="retag preview", on_result=self._preview_done,
@@ -438,7 +439,7 @@ class RetagDialog(QDialog):
         self.previewReady.emit(result.plan)
 
     def _preview_text(self, result: Preview) -> str:
-        text = self._preview_html(result.plan, result.eta)
+        text = self._preview_html(result.plan, result.eta, result.budget)
         if result.stale_note is not None:
             text += "<br><b>" + html.escape(pick(*result.stale_note)) + "</b>"
         return text
@@ -447,7 +448,7 @@ class RetagDialog(QDialog):
         if generation == self._generation:
             self.texts.say(self.preview, lambda: html.escape(message_for(exc)))
 
-    def _preview_html(self, plan: RetagPlan, eta: float) -> str:
+    def _preview_html(self, plan: RetagPlan, eta: float, budget: tuple[int, int]) -> str:
         label = self._labels.get
         lines = [self.tr("<b>%1</b> to change (%2) · %3 already as asked")
                  .replace("%1", COUNTS.relations(plan.api_calls))
@@ -473,13 +474,12 @@ class RetagDialog(QDialog):
                 tags = list_text(label(t, t) for t in conflict.tag_ids)
                 lines.append(html.escape(f"  {conflict.external_userid} ({conflict.userid})"
                                          f" {conflict.set_name}: {tags}"))
-        profile = self.context.workspace.profile
         if not plan.api_calls:                  # nothing to send, nothing to wait for
             return "<br>".join(lines)
         lines.append(self.tr("About %1 at %2 calls/min, %3 at a time")
                      .replace("%1", format_duration(eta, english=is_english()))
-                     .replace("%2", f"{profile.calls_per_minute:,}")
-                     .replace("%3", str(profile.max_concurrency)))
+                     .replace("%2", f"{budget[0]:,}")
+                     .replace("%3", str(budget[1])))
         return "<br>".join(lines)
 
     def _update_start(self) -> None:
