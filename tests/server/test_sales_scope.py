@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,22 @@ def _session(url: str, corp: SandboxServer, userid: str) -> str:
         return client.get_token()
 
 
+@contextmanager
+def _synced_window(qtbot: Any, home: Path, server: TeamServerProcess, corp: SandboxServer,
+                   userid: str, token: str) -> Iterator[GuiSession]:
+    """The app on a home logged in as `userid` with their device `token`, shown as at start,
+    once its first sync (an empty cache) has ended; closed after."""
+    logged_in_home(home, server.url, corp, userid, token=token)
+    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
+    qtbot.addWidget(session.window)
+    try:
+        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
+            session.show()         # an empty cache syncs at once
+        yield session
+    finally:
+        session.close()
+
+
 def _first_resync(server: TeamServerProcess) -> None:
     def ended() -> bool:
         with psycopg.connect(server.db_url) as conn:
@@ -154,19 +171,12 @@ def test_the_window_says_my_customers_for_a_salesperson_only(
         monkeypatch.setenv(key, value)
     shown: dict[str, tuple[bool, str, int]] = {}
     for userid in (SELLER, _head(corp)):
-        home = tmp_path / userid
-        logged_in_home(home, server.url, corp, userid, token=device(userid))
-        session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
-        qtbot.addWidget(session.window)
-        try:
-            with qtbot.waitSignal(session.sync.finished, timeout=300_000):
-                session.show()         # an empty cache syncs at once
+        with _synced_window(qtbot, tmp_path / userid, server, corp, userid,
+                            device(userid)) as session:
             label = session.window.status.scope
             relations = session.context.cache.connection().execute(
                 "SELECT count(*) FROM relation").fetchone()[0]
             shown[userid] = (label.isVisible(), label.text(), relations)
-        finally:
-            session.close()
     assert shown == {SELLER: (True, "My customers", 69), _head(corp): (False, "My customers", 3654)}
 
 
@@ -181,13 +191,8 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
     customers lose it too."""
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
-    home = tmp_path / SELLER
-    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
-    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
-    qtbot.addWidget(session.window)
-    try:
-        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
-            session.show()
+    with _synced_window(qtbot, tmp_path / SELLER, server, corp, SELLER,
+                        device(SELLER)) as session:
         tree = session.window.tag_tree
         qtbot.waitUntil(lambda: tree.rules is not None, timeout=30_000)
         tag_id, mine = session.context.cache.connection().execute(
@@ -206,8 +211,6 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
         dialog.reject()
         assert f"Among your customers, {mine} customers ({mine} relations) will lose it in" \
             " WeCom, and so will the customers of other members who carry it." in text
-    finally:
-        session.close()
 
 
 @pytest.mark.gui
@@ -219,13 +222,8 @@ def test_a_salesperson_s_reports_say_they_count_their_own_customers(
     ("Follow relations per tag": 69 relations at most) read as the corp's."""
     for key, value in desktop_env(tmp_path).items():
         monkeypatch.setenv(key, value)
-    home = tmp_path / SELLER
-    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
-    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
-    qtbot.addWidget(session.window)
-    try:
-        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
-            session.show()
+    with _synced_window(qtbot, tmp_path / SELLER, server, corp, SELLER,
+                        device(SELLER)) as session:
         reports = session.window.open_reports()
         drawn: set[str] = set()
         reports.loaded.connect(drawn.add)
@@ -238,8 +236,6 @@ def test_a_salesperson_s_reports_say_they_count_their_own_customers(
                           "Changes per operator (seen-at-sync changes left out) (My customers)",
                           "Customers with and without tags (My customers)"]
         reports.close()
-    finally:
-        session.close()
 
 
 def test_an_import_row_for_another_members_customer_says_the_cache_holds_my_customers(
