@@ -808,6 +808,7 @@ class AutoTagReviewWindow(QWidget):
         self._table_stale = self._table_stale or (
             self.simulation is not None and result.imported > 0)
         stale = self._table_stale
+        team = self.context.workspace.profile.is_team     # the messages went to its server
 
         def text() -> str:
             if refused:
@@ -817,9 +818,8 @@ class AutoTagReviewWindow(QWidget):
                         .replace("%2", COUNTS.lines(len(result.problems)))
                         .replace("%3", COUNTS.messages(result.valid)))
             else:
-                line = (self.tr("%1: %2 stored, %3 already stored, %4") if result.problems
-                        else self.tr("%1: %2 stored, %3 already stored"))
-                line = (line.replace("%1", html.escape(result.path.name))
+                line = (self._stored(team, bool(result.problems))
+                        .replace("%1", html.escape(result.path.name))
                         .replace("%2", COUNTS.messages(result.imported))
                         .replace("%3", f"{result.duplicates:,}")
                         .replace("%4", COUNTS.lines(len(result.problems))))
@@ -838,6 +838,14 @@ class AutoTagReviewWindow(QWidget):
 
         self._say(text, IMPORT_LINES)
         self.chatsImported.emit(result)
+
+    def _stored(self, team: bool, problems: bool) -> str:
+        """An import's line: what it stored, and where on a team profile (its server)."""
+        if team:
+            return (self.tr("%1: %2 stored on the team server, %3 already stored, %4")
+                    if problems else self.tr("%1: %2 stored on the team server, %3 already stored"))
+        return (self.tr("%1: %2 stored, %3 already stored, %4") if problems
+                else self.tr("%1: %2 stored, %3 already stored"))
 
     def open_keywords(self) -> KeywordsDialog:
         """The one keywords dialog of this window, brought to the front if already open."""

@@ -4,6 +4,7 @@ and says so once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from desktop.services.sync import run_sync
 from desktop.services.workspace import open_workspace
 from desktop.ui.autotag_review import AutoTagReviewWindow, SuggestionModel
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import CHINESE, Translations
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -82,6 +84,17 @@ def test_verdicts_go_to_the_team_server_and_offline_the_window_keeps_its_copy(
         qtbot: Any, context: AppContext, own_server: TeamServerProcess,
         team_sandbox: SandboxServer) -> None:
     window = _review_window(qtbot, context, team_sandbox)
+    name = team_sandbox.state.chat_export_path.name
+    assert re.search(rf"^{name}: [\d,]+ messages stored on the team server, 0 already stored$",
+                     window.summary.text())                 # where the messages went
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        qtbot.waitUntil(lambda: re.search(
+            rf"^{name}：[\d,]+ 条消息已保存到团队服务器，0 条此前已保存$",
+            window.summary.text()) is not None, timeout=5000)
+    finally:
+        translations.uninstall()
     online = _simulate(qtbot, window)
     assert len(online.suggestions) >= 2
     assert not any("unavailable" in w for w in online.warnings)
