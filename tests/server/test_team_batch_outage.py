@@ -37,13 +37,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.gui]
 
 
 
-def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
-    qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
-    home = tmp_path / "desk"
+def _synced_desk(server: TeamServerProcess, team_sandbox: SandboxServer, home: Path,
+                 member: int) -> QuickWorkspace:
+    """A desktop of the corp's `member`-th follower, logged in to `server` and synced through
+    it, with the server then stopped: the workspace with millisecond retries."""
     home.mkdir()
-    user = sorted(team_sandbox.state.follow_users())[3]
+    user = sorted(team_sandbox.state.follow_users())[member]
     profile = Profile(name="desk", corp_id=team_sandbox.corp_id,
                       api_base=team_api_base(server.url), team_url=normalized_url(server.url),
                       userid=user)
@@ -54,7 +53,14 @@ def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
             run_sync(ws.client(), ws.cache)
     finally:
         assert server.stop() == 0
-    workspace = QuickWorkspace(home, profile, load_device_token(profile))
+    return QuickWorkspace(home, profile, load_device_token(profile))
+
+
+def test_a_batch_stopped_by_a_stopped_team_server_waits_for_the_team_server(
+    qtbot: Any, postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    server = TeamServerProcess(postgres.new_database(), team_sandbox, tmp_path / "server")
+    workspace = _synced_desk(server, team_sandbox, tmp_path / "desk", 3)
     context = AppContext(workspace)
     try:
         (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
@@ -84,20 +90,7 @@ def test_a_batch_resumed_once_the_team_server_is_back_says_the_team_server_is_ba
     server came back, and "1 batch(es) (1 calls)" while it waited."""
     db_url, port = postgres.new_database(), _free_port()
     server = TeamServerProcess(db_url, team_sandbox, tmp_path / "server", "--port", str(port))
-    home = tmp_path / "desk"
-    home.mkdir()
-    user = sorted(team_sandbox.state.follow_users())[2]
-    profile = Profile(name="desk", corp_id=team_sandbox.corp_id,
-                      api_base=team_api_base(server.url), team_url=normalized_url(server.url),
-                      userid=user)
-    ProfileStore(home).add(profile)
-    try:
-        store_device_token(profile, log_in(server.url, team_sandbox, user).token)
-        with open_workspace(home, "desk") as ws:
-            run_sync(ws.client(), ws.cache)
-    finally:
-        assert server.stop() == 0
-    workspace = QuickWorkspace(home, profile, load_device_token(profile))
+    workspace = _synced_desk(server, team_sandbox, tmp_path / "desk", 2)
     context = AppContext(workspace)
     resume = AutoResume(context, backoff=Backoff(first_s=1, max_s=1))
     said: list[str] = []
