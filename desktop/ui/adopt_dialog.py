@@ -152,6 +152,7 @@ class AdoptDialog(PreviewedBatchDialog):
     def _requested(self, asked: dict[str, object]) -> None:
         sentence = str(asked.get("sentence", ""))
         self.texts.say(self.preview_text, lambda: in_ui_language(sentence))
+        self.context.approval_requested.emit()
         self.requested.emit(int(str(asked.get("approval_id", 0))))
 
     def _request_failed(self, exc: BaseException) -> None:

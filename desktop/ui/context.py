@@ -52,6 +52,7 @@ class AppContext(QObject):
     write_failed = Signal(str, object)  # readable message, frozenset of relation ids
     writes_settled = Signal(object)     # frozenset of relation ids a write left as they were
     status_message = Signal(str)
+    approval_requested = Signal()       # this desktop filed a request the team server keeps
     filters_cold = Signal()             # a filter was answered by SQL: warm the bitmaps
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:

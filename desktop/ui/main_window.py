@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
             self.governance.pendingChanged.connect(
                 lambda _n: self.approvals_action.setText(self._approvals_text()))
             sync.finished.connect(self.governance.refresh)
+            context.approval_requested.connect(self.governance.refresh)  # the count at once
 
     # -- public API ---------------------------------------------------------------
 

@@ -252,6 +252,7 @@ class _SaveDialog(QDialog):
             self.show_message(message_for(exc), blocking=False, error=True)
             return
         self.context.status_message.emit(sent)     # nothing changed until it is approved
+        self.context.approval_requested.emit()
         self.accept()
         QMessageBox.information(self.parentWidget(),
                                 QCoreApplication.translate("TagDialogs", "Request sent"), sent)

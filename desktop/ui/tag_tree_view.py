@@ -503,6 +503,7 @@ class TagTreeView(QWidget):
         sent = request_sent(exc)     # a request, not a fault
         if sent is not None:
             self.context.status_message.emit(sent)
+            self.context.approval_requested.emit()
             QMessageBox.information(self, self.tr("Request sent"), sent)
             return
         message = message_for(exc)
