@@ -49,8 +49,11 @@ def accent() -> QColor:
 
 
 def apply_style(app: QApplication) -> None:
-    """Fusion, the scheme-following palette, fonts and the style sheet; follows scheme changes."""
-    app.setStyle("Fusion")
+    """Fusion, the scheme-following palette, fonts and the style sheet; follows scheme changes.
+    The style is set only when it is not Fusion already (Qt's default on Linux): setting it
+    again deletes the style every widget was polished with."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setFont(ui_font(app.font()))
     _apply_palette(app)
     hints = app.styleHints()

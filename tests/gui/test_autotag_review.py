@@ -737,12 +737,11 @@ def test_a_refused_file_s_report_shows_whole_without_scrolling(
 @pytest.fixture
 def app_style(qapp: Any) -> Any:
     """The app's look (font, palette, style sheet) as `tagdesk` applies it, then the tests'."""
-    font, palette, style = qapp.font(), qapp.palette(), qapp.style().name()
+    font, palette = qapp.font(), qapp.palette()
     apply_style(qapp)
     yield
     qapp.styleHints().colorSchemeChanged.disconnect()
     qapp.setStyleSheet("")
-    qapp.setStyle(style)
     qapp.setFont(font)
     qapp.setPalette(palette)
 

@@ -685,6 +685,24 @@ def test_the_palette_follows_the_system_colour_scheme(qapp: Any,
         qapp.setPalette(palette)
 
 
+def test_applying_the_style_keeps_the_fusion_style_the_widgets_were_polished_with(
+        qapp: Any) -> None:
+    from desktop.ui import style
+
+    font, palette = qapp.font(), qapp.palette()
+    qapp.setStyle("Fusion")
+    deleted: list[bool] = []
+    qapp.style().destroyed.connect(lambda: deleted.append(True))
+    style.apply_style(qapp)
+    try:
+        assert deleted == []         # the style the widgets were polished with lives on
+        assert qapp.styleSheet()
+    finally:
+        qapp.styleHints().colorSchemeChanged.disconnect()
+        qapp.setStyleSheet("")
+        qapp.setFont(font)
+        qapp.setPalette(palette)
+
 def test_retag_uses_the_selection_or_else_the_whole_filter(
     qtbot: Any, window: MainWindow, synced_context: Any
 ) -> None:

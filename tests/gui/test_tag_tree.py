@@ -732,7 +732,7 @@ def test_group_names_stay_whole_in_a_1024_pixel_window(
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    font, palette, style = app.font(), app.palette(), app.style().name()
+    font, palette = app.font(), app.palette()
     apply_style(app)                    # the app's font and padding, as `tagdesk` shows it
     translations = Translations()
     translations.install(language)
@@ -768,7 +768,6 @@ def test_group_names_stay_whole_in_a_1024_pixel_window(
         translations.uninstall()
         app.styleHints().colorSchemeChanged.disconnect()
         app.setStyleSheet("")
-        app.setStyle(style)
         app.setFont(font)
         app.setPalette(palette)
 
