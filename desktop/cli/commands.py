@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,18 +40,28 @@ def profile_add(args: argparse.Namespace) -> int:
     from desktop.services import secrets
     from desktop.services.profiles import validate
 
-    profile = Profile(
-        name=args.name, corp_id=args.corp_id.strip(), api_base=args.api_base.strip(),
-        agent_id=args.agent_id, userid=args.userid.strip() or _ask_userid(args.name),
-        calls_per_minute=args.calls_per_minute, max_concurrency=args.concurrency,
-    )
+    store = ProfileStore(home(args))
+    given: dict[str, Any] = {key: value for key, value in {
+        "corp_id": (args.corp_id or "").strip() or None,
+        "api_base": (args.api_base or "").strip() or None, "agent_id": args.agent_id,
+        "userid": (args.userid or "").strip() or None,
+        "calls_per_minute": args.calls_per_minute, "max_concurrency": args.concurrency,
+    }.items() if value is not None}
+    known = next((p for p in store.list() if p.name == args.name and not p.is_team), None)
+    if known is not None:       # an update keeps what is not given (e.g. a new secret alone)
+        profile = replace(known, **given)
+    else:
+        profile = Profile(name=args.name, corp_id=given.pop("corp_id", ""),
+                          api_base=given.pop("api_base", ""), **given)
+    if not profile.userid:
+        profile = replace(profile, userid=_ask_userid(args.name))
     validate(profile)
     if args.secret_stdin:
         secret = sys.stdin.readline().strip()
         if not secret:
             raise UsageError("标准输入中没有 Secret。 / No secret on standard input.")
         secrets.store_secret(profile.name, profile.corp_id, secret)
-    ProfileStore(home(args)).add(profile)
+    store.add(profile)
     stored = "，Secret 已存入系统钥匙串 / secret stored in the OS keyring" if args.secret_stdin else ""
     print(f"已保存配置 {profile.name}{stored} / Saved profile {profile.name}")
     return EXIT_OK

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 
 from desktop.domain.errors import UserError
-from desktop.services.errors import bilingual, is_expected
+from desktop.services.errors import bilingual, is_expected, with_profile
 from desktop.services.home import private_umask
 from desktop.services.logs import setup_logging
 
@@ -44,8 +44,14 @@ def run_guarded(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
                 log.info("command failed: %s", exc)
             else:
                 log.exception("unexpected error")
-            print(f"tagdesk: {bilingual(exc)}", file=sys.stderr)
+            print(f"tagdesk: {_named(bilingual(exc), args)}", file=sys.stderr)
             return EXIT_ERROR
+
+
+def _named(sentence: str, args: argparse.Namespace) -> str:
+    """The sentence with the command's own profile where it says how to fix one."""
+    profile = getattr(args, "profile", None)
+    return with_profile(sentence, profile) if isinstance(profile, str) and profile else sentence
 
 
 def _reader_went_away() -> int:

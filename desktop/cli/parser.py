@@ -184,20 +184,21 @@ def _profile(sub: SubParsers) -> None:
 
     profile = sub.add_parser("profile", help="WeCom corp profiles").add_subparsers(
         dest="profile_command", metavar="SUBCOMMAND", required=True)
-    add = profile.add_parser("add", help="add or update a profile")
+    add = profile.add_parser("add", help="add or update a profile (an update keeps what is"
+                                         " not given, e.g. only a new --secret-stdin)")
     add_common(add)
     add.add_argument("name")
-    add.add_argument("--corp-id", default="")
-    add.add_argument("--api-base", default="", metavar="URL",
+    add.add_argument("--corp-id")
+    add.add_argument("--api-base", metavar="URL",
                      help="e.g. https://qyapi.weixin.qq.com/cgi-bin/ or a relay")
     add.add_argument("--agent-id", type=int)
-    add.add_argument("--userid", default="", metavar="U",
+    add.add_argument("--userid", metavar="U",
                      help="your WeCom userid: the operator in every journal row (required;"
                           " asked for on a terminal)")
     add.add_argument("--secret-stdin", action="store_true",
                      help="read the app secret from standard input into the OS keyring")
-    add.add_argument("--calls-per-minute", type=int, default=6000)
-    add.add_argument("--concurrency", type=int, default=5)
+    add.add_argument("--calls-per-minute", type=int, help="default 6000")
+    add.add_argument("--concurrency", type=int, help="default 5")
     add.set_defaults(handler=commands.profile_add)
     listing = profile.add_parser("list", help="list profiles")
     add_common(listing)

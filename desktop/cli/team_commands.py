@@ -198,7 +198,8 @@ def profile_add(args: argparse.Namespace) -> int:
     if not args.team_url:
         from desktop.cli.commands import profile_add as solo_profile_add
 
-        if not args.corp_id or not args.api_base:
+        solo = any(p.name == args.name and not p.is_team for p in ProfileStore(home(args)).list())
+        if not solo and (not args.corp_id or not args.api_base):
             raise UsageError("请给出 --corp-id 和 --api-base（或用 --team-url 连接团队服务器）。"
                              " / Give --corp-id and --api-base (or --team-url for a team server).")
         return solo_profile_add(args)
@@ -210,7 +211,7 @@ def profile_add(args: argparse.Namespace) -> int:
                          " --secret-stdin。 / A team profile takes its corp and credentials from"
                          " the team server: do not combine --team-url with --corp-id, --api-base"
                          " or --secret-stdin.")
-    userid = args.userid.strip()
+    userid = (args.userid or "").strip()
     if not userid:
         raise UsageError("团队配置需要 --userid（你的企业微信账号），登录验证码会发给它。"
                          " / A team profile needs --userid (your WeCom userid): the login code"
@@ -219,8 +220,10 @@ def profile_add(args: argparse.Namespace) -> int:
     info = fetch_info(url)
     profile = Profile(
         name=args.name, corp_id=info.corp_id, api_base=team_api_base(url),
-        agent_id=info.agent_id, userid=userid, calls_per_minute=args.calls_per_minute,
-        max_concurrency=args.concurrency, team_url=url,
+        agent_id=info.agent_id, userid=userid, team_url=url,
+        **{key: value for key, value in (("calls_per_minute", args.calls_per_minute),
+                                         ("max_concurrency", args.concurrency))
+           if value is not None},
     )
     validate(profile)
     ProfileStore(home(args)).add(profile)

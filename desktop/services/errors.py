@@ -73,3 +73,13 @@ def bilingual(exc: BaseException) -> str:
     """"中文 / English" for the command line."""
     zh, en = readable(exc, english=False), readable(exc, english=True)
     return zh if zh == en else f"{zh} / {en}"
+
+
+def with_profile(sentence: str, profile: str) -> str:
+    """The sentence with `profile` in the command it gives to store a new app secret (the
+    error itself does not know which profile it came from)."""
+    from desktop.wecom.error_codes import SECRET_COMMANDS
+
+    for command in SECRET_COMMANDS:
+        sentence = sentence.replace(command, command.rsplit(" ", 1)[0] + " " + profile)
+    return sentence

@@ -40,6 +40,7 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
+from desktop.services.errors import with_profile
 from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
@@ -951,6 +952,7 @@ class MainWindow(QMainWindow):
             self._show_last_sync()
 
     def _write_failed(self, message: str, ids: frozenset[int]) -> None:
+        message = with_profile(message, self.context.workspace.profile.name)
         self.status.message(self.tr("Tagging failed for %1 customers: %2", "", len(ids))
                             .replace("%1", f"{len(ids):,}").replace("%2", message))
 
@@ -999,7 +1001,8 @@ class MainWindow(QMainWindow):
         return text
 
     def _sync_failed(self, exc: BaseException) -> None:
-        self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
+        reason = with_profile(readable(exc), self.context.workspace.profile.name)
+        self.status.message(self.tr("Sync failed: %1").replace("%1", reason))
 
     def _sync_cancelled(self) -> None:
         self.status.message(self.tr("Sync cancelled; the cache is unchanged."))

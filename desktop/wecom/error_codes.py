@@ -104,9 +104,11 @@ ERROR_TABLE: dict[int, ErrorInfo] = {
     ),
     40091: ErrorInfo(
         _C,
-        "应用 Secret 无效（可能是其他企业或其他应用的 Secret），请在配置中重新填写。",
-        "The app secret is invalid (perhaps from another corp or app); enter it again in "
-        "the profile.",
+        "应用 Secret 无效（可能是其他企业或其他应用的 Secret）：请用 echo \"$SECRET\" |"
+        " tagdesk profile add 配置名 --secret-stdin 重新存入配置，再重新打开已打开的 TagDesk 窗口。",
+        "The app secret is invalid (perhaps from another corp or app): store it in the profile"
+        " again with echo \"$SECRET\" | tagdesk profile add NAME --secret-stdin, then reopen a"
+        " TagDesk window that is open.",
     ),
     40096: ErrorInfo(
         _P,
@@ -318,13 +320,19 @@ ERROR_TABLE.update({
     ),
 })
 
-# 40001 on gettoken means the secret itself is wrong, not an expired token.
+# 40001 on gettoken means the secret itself is wrong (or was reset), not an expired token.
+# The command stands with a placeholder for the profile (配置名 / NAME); the CLI puts the
+# command's own profile in its place (SECRET_COMMANDS).
+SECRET_COMMANDS = ("tagdesk profile add 配置名", "tagdesk profile add NAME")
 _GETTOKEN_OVERRIDES: dict[int, ErrorInfo] = {
     40001: ErrorInfo(
         _C,
-        "应用 Secret 不正确，请在配置中重新填写（管理后台「应用管理」中查看）。",
-        "The app secret is wrong; enter it again in the profile (see App Management in "
-        "the admin console).",
+        "应用 Secret 不正确或已重置：请在管理后台「应用管理」中查看 Secret，再用 echo \"$SECRET\""
+        f" | {SECRET_COMMANDS[0]} --secret-stdin 重新存入配置（其余设置不变），"
+        "再重新打开已打开的 TagDesk 窗口。",
+        "The app secret is wrong or was reset: look it up in the admin console (App Management)"
+        f" and store it in the profile again with echo \"$SECRET\" | {SECRET_COMMANDS[1]}"
+        " --secret-stdin (its other settings stay), then reopen a TagDesk window that is open.",
     ),
 }
 

@@ -90,6 +90,28 @@ def test_wrong_secret(cli: Cli, sandbox: Any, tmp_path: Path) -> None:
     assert "not-the-secret-0000" not in result.stderr
 
 
+def test_a_secret_reset_says_how_to_store_the_new_one_and_that_command_keeps_the_rest(
+        cli: Cli, sandbox: Any) -> None:
+    """After the app secret was reset in the admin console, `sync` said "enter it again in
+    the profile", and `profile add acme --secret-stdin` alone was refused (no corp id): the
+    profile had to be added again whole."""
+    cli.add_profile(sandbox)
+    assert cli("sync", "--profile", "acme").returncode == 0
+    before = cli("profile", "list", "--json").stdout
+    stored = cli("profile", "add", "acme", "--secret-stdin", stdin="reset-secret-0000\n")
+    assert stored.returncode == 0, stored.stderr
+    result = cli("sync", "--profile", "acme")
+    _assert_one_sentence(result, "40001", "应用 Secret 不正确或已重置",
+                         'echo "$SECRET" | tagdesk profile add acme --secret-stdin',
+                         "The app secret is wrong or was reset")
+    assert "reset-secret-0000" not in result.stderr
+    done = cli("profile", "add", "acme", "--secret-stdin", stdin=sandbox.secret + "\n")
+    assert done.returncode == 0, done.stderr
+    assert cli("profile", "list", "--json").stdout == before     # corp, API base, userid kept
+    assert cli("sync", "--profile", "acme").returncode == 0
+    assert cli("customers", "--profile", "acme", "--count").returncode == 0
+
+
 def test_wrong_corp_id(cli: Cli, sandbox: Any) -> None:
     cli.add_profile(sandbox, corp_id="ww0000000000000000")
     _assert_one_sentence(cli("sync", "--profile", "acme"), "40013")
