@@ -81,6 +81,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.services.workspace import open_workspace
     from desktop.ui.crash_dialog import install_crash_handler, offer_recovery
     from desktop.ui.errors import is_expected
+    from desktop.ui.file_dialogs import keep_last_folder_in
     from desktop.ui.gui_thread_gc import GuiThreadCollector
     from desktop.ui.i18n import Translations, choose_language
     from desktop.ui.qt_logging import install_qt_message_handler
@@ -100,6 +101,7 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_style(app)
     app.setWindowIcon(icon("tagdesk"))
     settings = Settings(home)
+    keep_last_folder_in(settings)
     translations = Translations()
     translations.install(choose_language(settings.language))
     install_qt_message_handler()

@@ -38,6 +38,7 @@ KEY_SPLITTER = "state/splitter"
 KEY_TABLE_HEADER = "state/customer_table_header"  # tags-first layout
 KEY_SORT_COLUMN = "state/sort_column"
 KEY_SORT_DESCENDING = "state/sort_descending"
+KEY_LAST_FOLDER = "state/last_folder"       # of the last file chosen in an open or save dialog
 KEY_LAST_FILTER = "last_filter"
 KEY_REFRESH_AT_START = "prefs/refresh_at_start"
 KEY_REFRESH_AFTER_MIN = "prefs/refresh_after_min"
@@ -113,6 +114,16 @@ class Settings:
     def set_sort(self, column: int, descending: bool) -> None:
         self._qs.setValue(KEY_SORT_COLUMN, column)
         self._qs.setValue(KEY_SORT_DESCENDING, "true" if descending else "false")
+
+    @property
+    def last_folder(self) -> Path | None:
+        """The folder of the last file chosen in a file dialog, in any run."""
+        text = self._text(KEY_LAST_FOLDER)
+        return Path(text) if text else None
+
+    @last_folder.setter
+    def last_folder(self, folder: Path) -> None:
+        self._qs.setValue(KEY_LAST_FOLDER, str(folder))
 
     # -- filters (per profile) -------------------------------------------------
 

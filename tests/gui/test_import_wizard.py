@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from desktop.services.spreadsheet_export import SHEET_TITLE
-from desktop.ui import import_wizard
+from desktop.ui import file_dialogs, import_wizard
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.import_wizard import STEP_CHECK, STEP_RUN, ImportWizard
+from desktop.ui.settings import Settings
 from tests.import_sheets import import_sheet
 
 pytestmark = pytest.mark.gui
@@ -183,6 +184,45 @@ def test_the_preview_counts_each_tag_in_the_interface_language(
     finally:
         translations.uninstall()
     qtbot.waitUntil(lambda: "+ 客户阶段:已退款: 2" in wizard.preview.text().split("<br>"))
+
+
+def test_browse_opens_in_the_folder_of_the_file_chosen_in_an_earlier_run(
+        qtbot: Any, synced_context: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import window opened in the documents at each start, however deep the folder the
+    week's spreadsheets were in: the folder of the last file chosen is kept in the settings."""
+    home, sheets = tmp_path / "run", tmp_path / "客户" / "本周"
+    home.mkdir()
+    sheets.mkdir(parents=True)
+    sheet = sheets / "导入.xlsx"
+    sheet.write_bytes(b"")
+    seen: list[Path] = []
+
+    def choose(file: Path | None) -> None:
+        shown = next(w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, QFileDialog) and w.isVisible())
+        seen.append(Path(shown.directory().absolutePath()))
+        if file is None:
+            shown.reject()
+        else:
+            name = shown.findChild(QLineEdit, "fileNameEdit")    # the file typed in
+            assert isinstance(name, QLineEdit)
+            name.setText(str(file))
+            shown.accept()
+
+    def browse_in_a_new_run(file: Path | None) -> ImportWizard:
+        monkeypatch.setattr(file_dialogs, "_last_folder", [])
+        monkeypatch.setattr(file_dialogs, "_kept_in", [])
+        file_dialogs.keep_last_folder_in(Settings(home))      # as the app does at start
+        wizard = ImportWizard(synced_context)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        QTimer.singleShot(200, lambda: choose(file))
+        qtbot.mouseClick(wizard.browse_button, Qt.MouseButton.LeftButton)
+        return wizard
+
+    assert browse_in_a_new_run(sheet).path_edit.text() == str(sheet)
+    browse_in_a_new_run(None)
+    assert seen[1] == sheets != seen[0]
 
 
 def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
