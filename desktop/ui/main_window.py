@@ -865,10 +865,14 @@ class MainWindow(QMainWindow):
         self.detail.show_relation(self.table.current_relation_id())
 
     def row_menu(self) -> QMenu:
-        """The table's context menu for the selected rows: copy ids, tag, show the detail."""
+        """The table's context menu for the selected rows: copy ids, tag, show the detail.
+        An item with a key of the window shows it beside its text (after a tab, as a menu
+        lays out a shortcut) without taking the key from the window."""
         menu = QMenu(self)
         menu.addAction(self.tr("Copy customer ID"), self.copy_external_userids)
-        menu.addAction(icon("tag"), self.tr("Tag…"), self.open_tag_picker)
+        tag, tag_key = self.tr("Tag…"), self.picker_action.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(icon("tag"), f"{tag}\t{tag_key}", self.open_tag_picker)
         menu.addAction(self.tr("Open detail"), self.open_detail)
         return menu
 

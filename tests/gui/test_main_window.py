@@ -1066,7 +1066,8 @@ def test_the_row_context_menu_copies_ids_tags_and_opens_the_detail(
     window.table.selectRow(1)
     menu = window.row_menu()
     texts = [a.text() for a in menu.actions()]
-    assert texts == ["Copy customer ID", "Tag…", "Open detail"]
+    assert texts == ["Copy customer ID", "Tag…\tT", "Open detail"]   # the key the window takes
+    assert window.picker_action.shortcut().toString() == "T"
     menu.actions()[0].trigger()
     view = load_relations(synced_context.cache, [window.model.relation_id(1)])[0]
     assert QGuiApplication.clipboard().text() == view.external_userid
