@@ -8,24 +8,39 @@ refuse, with the reason) and the number of approval requests waiting (the badge 
 File → Approvals). Both calls run on a pool thread; a server that cannot be reached keeps
 the last answer (the server decides every write anyway). A refresh asked for while one is
 under way runs again after it, since the one under way may have read before the change.
+
+A request or a decision made anywhere is a team journal row (`approval_requested`, …), so a
+thread of its own (not the pool's) waits on the journal push (`/tagdesk/v1/journal/wait`)
+and asks for a refresh when a row commits, at most once every PUSH_GAP_S: the count follows
+other desktops within seconds, not at the next minute. A server without the push, or one that
+cannot be reached, leaves the minute's poll (the wait is tried again after RETRY_PUSH_S).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.services import governance
 from desktop.services.governance import TeamRules
+from desktop.services.journal_reader import TeamJournal
+from desktop.services.team_push import PushUnsupported
 from desktop.ui.context import AppContext
 
+log = logging.getLogger(__name__)
+
 POLL_INTERVAL_MS = 60_000
+PUSH_GAP_S = 3.0
+RETRY_PUSH_S = 30.0
 
 
 class GovernanceMonitor(QObject):
     rulesChanged = Signal(object)     # TeamRules
     pendingChanged = Signal(int)
+    journalPushed = Signal()          # from the push thread: a team journal row committed
 
     def __init__(self, context: AppContext, parent: QObject | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
@@ -39,7 +54,40 @@ class GovernanceMonitor(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        self.journalPushed.connect(self.refresh)
+        self._stop = threading.Event()
+        stop = self._stop
+        self.destroyed.connect(lambda *_: stop.set())
+        journal = context.journal
+        if isinstance(journal, TeamJournal):
+            threading.Thread(target=self._follow_journal, args=(journal, stop), daemon=True,
+                             name="governance journal push").start()
         self.refresh()
+
+    def stop(self) -> None:
+        """End the push thread (the window closes)."""
+        self._stop.set()
+
+    def _follow_journal(self, journal: TeamJournal, stop: threading.Event) -> None:
+        latest = 0           # the first answer, at once, may refresh once more than needed
+        while not stop.is_set():
+            try:
+                news = journal.wait_newer(latest, stop)
+            except PushUnsupported:
+                return
+            except Exception as exc:    # the server is away or the login is refused: poll
+                log.debug("journal push for approvals: %s", exc)
+                stop.wait(RETRY_PUSH_S)
+                continue
+            if stop.is_set():
+                return
+            if news.newer:
+                try:
+                    self.journalPushed.emit()
+                except RuntimeError:    # the monitor is gone with its window
+                    return
+                stop.wait(PUSH_GAP_S)
+            latest = news.latest_id
 
     @property
     def busy(self) -> bool:

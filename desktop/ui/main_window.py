@@ -1176,6 +1176,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if self.governance is not None:
+            self.governance.stop()      # its wait on the journal push ends with the window
         super().closeEvent(event)
 
 

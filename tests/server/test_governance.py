@@ -776,6 +776,36 @@ def _policy_dialog(qtbot: Any, server: TeamServerProcess, corp: SandboxServer, u
 
 
 @pytest.mark.gui
+def test_a_request_from_another_desktop_counts_in_the_approvals_item_within_seconds(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
+        clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An administrator's File → 审批（N） showed 1 while 3 requests waited, until the
+    minute's poll: the journal push (a request is a journal row) now refreshes it."""
+    admin = people["admin"]
+    home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, admin)
+    store_device_token(profile, log_in(server.url, corp, admin).token)
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        monitor = window.governance
+        assert monitor is not None
+        qtbot.waitUntil(lambda: window.tag_tree.rules is not None and not monitor.busy,
+                        timeout=30_000)
+        before = monitor.pending
+        doomed = corp.state.find_tag("MKT-渠道", "展会")      # rejected below: kept
+        assert doomed
+        asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[doomed]),
+                         TEAM_APPROVAL_REQUIRED)
+        approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+        try:
+            qtbot.waitUntil(lambda: monitor.pending == before + 1, timeout=15_000)
+            assert window.approvals_action.text() == f"审批（{before + 1}）(&A)…"
+        finally:
+            _governance(server, clients["admin"].get_token(),
+                        f"approvals/{approval_id}/reject", {"reason": "test"})
+        qtbot.waitUntil(lambda: monitor.pending == before, timeout=15_000)
+
+
+@pytest.mark.gui
 def test_the_policy_form_saves_what_it_shows_and_a_member_only_reads_it(
         qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
         clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,

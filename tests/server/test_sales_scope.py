@@ -215,47 +215,6 @@ def test_a_salesperson_s_deletion_request_counts_their_customers_as_their_own(
 
 
 @pytest.mark.gui
-def test_a_deletion_request_filed_here_counts_in_the_approvals_item_at_once(
-    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """File → Approvals (N) counted the request only at the next minute's poll: it said 0
-    (or the count before) for up to a minute after 申请删除 was sent."""
-    for key, value in desktop_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda *_a: QMessageBox.StandardButton.Ok)   # "Request sent", modal
-    home = tmp_path / SELLER
-    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
-    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
-    qtbot.addWidget(session.window)
-    try:
-        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
-            session.show()
-        window, tree = session.window, session.window.tag_tree
-        monitor = window.governance
-        assert monitor is not None
-        qtbot.waitUntil(lambda: tree.rules is not None and not monitor.busy, timeout=30_000)
-        before = monitor.pending
-        (tag_id,) = session.context.cache.connection().execute(
-            "SELECT t.id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-            " GROUP BY t.id ORDER BY count(*) LIMIT 1").fetchone()
-        qtbot.waitUntil(lambda: tree.select_key(f"tag:{tag_id}"), timeout=30_000)
-        tree.delete_current()
-        qtbot.waitUntil(lambda: isinstance(tree.dialog, DeletionRequestDialog)
-                        and tree.dialog.isVisible(), timeout=30_000)
-        dialog = tree.dialog
-        assert isinstance(dialog, DeletionRequestDialog)
-        dialog.reason_edit.setText("不再使用")
-        with qtbot.waitSignal(session.context.status_message, timeout=30_000):
-            dialog.accept()
-        qtbot.waitUntil(lambda: monitor.pending == before + 1, timeout=15_000)
-        assert window.approvals_action.text() == f"&Approvals ({before + 1})…"
-    finally:
-        session.close()
-
-
-@pytest.mark.gui
 def test_a_salesperson_s_reports_say_they_count_their_own_customers(
     qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -672,3 +631,45 @@ def test_a_customer_who_becomes_a_salespersons_brings_their_earlier_events_and_c
             workspace.close()
     finally:
         moving.stop()
+
+
+@pytest.mark.gui
+def test_a_deletion_request_filed_here_counts_in_the_approvals_item_at_once(
+    qtbot: Any, server: TeamServerProcess, corp: SandboxServer, device: Callable[[str], str],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File → Approvals (N) counted the request only at the next minute's poll: it said 0
+    (or the count before) for up to a minute after 申请删除 was sent. Last in the module:
+    the request is a team journal row the tests above do not expect."""
+    for key, value in desktop_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda *_a: QMessageBox.StandardButton.Ok)   # "Request sent", modal
+    home = tmp_path / SELLER
+    logged_in_home(home, server.url, corp, SELLER, token=device(SELLER))
+    session = GuiSession(open_workspace(home, "team"), Settings(home), Translations())
+    qtbot.addWidget(session.window)
+    try:
+        with qtbot.waitSignal(session.sync.finished, timeout=300_000):
+            session.show()
+        window, tree = session.window, session.window.tag_tree
+        monitor = window.governance
+        assert monitor is not None
+        qtbot.waitUntil(lambda: tree.rules is not None and not monitor.busy, timeout=30_000)
+        before = monitor.pending
+        (tag_id,) = session.context.cache.connection().execute(
+            "SELECT t.id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+            " GROUP BY t.id ORDER BY count(*) LIMIT 1").fetchone()
+        qtbot.waitUntil(lambda: tree.select_key(f"tag:{tag_id}"), timeout=30_000)
+        tree.delete_current()
+        qtbot.waitUntil(lambda: isinstance(tree.dialog, DeletionRequestDialog)
+                        and tree.dialog.isVisible(), timeout=30_000)
+        dialog = tree.dialog
+        assert isinstance(dialog, DeletionRequestDialog)
+        dialog.reason_edit.setText("不再使用")
+        with qtbot.waitSignal(session.context.status_message, timeout=30_000):
+            dialog.accept()
+        qtbot.waitUntil(lambda: monitor.pending == before + 1, timeout=15_000)
+        assert window.approvals_action.text() == f"&Approvals ({before + 1})…"
+    finally:
+        session.close()
