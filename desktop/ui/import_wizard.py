@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -122,8 +123,9 @@ class ImportWizard(QDialog):
         self.report: ImportReport | None = None
         self.batch_id = ""
         self.steps = QStackedWidget()
-        self.steps.addWidget(self._file_step())
-        self.steps.addWidget(self._check_step())
+        self._choosing_steps = (self._file_step(), self._check_step())
+        for step in self._choosing_steps:
+            self.steps.addWidget(step)
         self.progress = BatchProgressPanel(context)
         run_step = QWidget()
         run_layout = QVBoxLayout(run_step)
@@ -454,6 +456,16 @@ class ImportWizard(QDialog):
         ids = frozenset(c.relation_id for c in report.plan.changes) if report else frozenset()
         self.progress.start(batch_id, ids)
         self.batchStarted.emit(batch_id)
+        self._fit_run_step()
+
+    def _fit_run_step(self) -> None:
+        """The run has no way back to the file or the problems: the window takes the height
+        of the progress and its next actions (growing with them) instead of keeping the
+        problem table's, which left the lower half of the window blank."""
+        ignored = QSizePolicy.Policy.Ignored
+        for step in self._choosing_steps:
+            step.setSizePolicy(ignored, ignored)
+        self.resize(self.width(), self.sizeHint().height())
 
     def _submit_failed(self, exc: BaseException) -> None:
         self._update_import()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
@@ -169,6 +169,10 @@ def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any
     assert all(refunded in sandbox.state.relation_tag_ids(*r) for r in relations)
     panel = wizard.progress      # its lines one under another, not spread over the page
     assert panel.height() <= panel.sizeHint().height(), (panel.height(), panel.sizeHint())
+    # the done page is the window's height: no blank half between the next actions and 关闭
+    qtbot.wait(50)
+    below = wizard.close_button.y() - panel.mapTo(wizard, QPoint(0, panel.height())).y()
+    assert 0 <= below < 80, below
 
 
 def test_the_preview_counts_each_tag_in_the_interface_language(
