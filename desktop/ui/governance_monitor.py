@@ -11,8 +11,10 @@ under way runs again after it, since the one under way may have read before the 
 
 A request or a decision made anywhere is a team journal row (`approval_requested`, …), so a
 thread of its own (not the pool's) waits on the journal push (`/tagdesk/v1/journal/wait`)
-and asks for a refresh when a row commits, at most once every PUSH_GAP_S: the count follows
-other desktops within seconds, not at the next minute. A server without the push, or one that
+and raises a flag when a row commits, at most once every PUSH_GAP_S; the window's thread
+looks at the flag every PUSH_LOOK_MS and refreshes (the push thread touches no Qt object,
+so a window closing under it is never reached from it): the count follows other desktops
+within seconds, not at the next minute. A server without the push, or one that
 cannot be reached, leaves the minute's poll (the wait is tried again after RETRY_PUSH_S).
 """
 
@@ -34,13 +36,13 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 60_000
 PUSH_GAP_S = 3.0
+PUSH_LOOK_MS = 500
 RETRY_PUSH_S = 30.0
 
 
 class GovernanceMonitor(QObject):
     rulesChanged = Signal(object)     # TeamRules
     pendingChanged = Signal(int)
-    journalPushed = Signal()          # from the push thread: a team journal row committed
 
     def __init__(self, context: AppContext, parent: QObject | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
@@ -54,40 +56,27 @@ class GovernanceMonitor(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        self.journalPushed.connect(self.refresh)
         self._stop = threading.Event()
-        stop = self._stop
-        self.destroyed.connect(lambda *_: stop.set())
+        self._pushed = threading.Event()      # raised by the push thread: a row committed
+        self.destroyed.connect(lambda *_, stop=self._stop: stop.set())
         journal = context.journal
         if isinstance(journal, TeamJournal):
-            threading.Thread(target=self._follow_journal, args=(journal, stop), daemon=True,
-                             name="governance journal push").start()
+            self._look = QTimer(self)
+            self._look.setInterval(PUSH_LOOK_MS)
+            self._look.timeout.connect(self._take_push)
+            self._look.start()
+            threading.Thread(target=_follow_journal, args=(journal, self._stop, self._pushed),
+                             daemon=True, name="governance journal push").start()
         self.refresh()
 
     def stop(self) -> None:
         """End the push thread (the window closes)."""
         self._stop.set()
 
-    def _follow_journal(self, journal: TeamJournal, stop: threading.Event) -> None:
-        latest = 0           # the first answer, at once, may refresh once more than needed
-        while not stop.is_set():
-            try:
-                news = journal.wait_newer(latest, stop)
-            except PushUnsupported:
-                return
-            except Exception as exc:    # the server is away or the login is refused: poll
-                log.debug("journal push for approvals: %s", exc)
-                stop.wait(RETRY_PUSH_S)
-                continue
-            if stop.is_set():
-                return
-            if news.newer:
-                try:
-                    self.journalPushed.emit()
-                except RuntimeError:    # the monitor is gone with its window
-                    return
-                stop.wait(PUSH_GAP_S)
-            latest = news.latest_id
+    def _take_push(self) -> None:
+        if self._pushed.is_set():
+            self._pushed.clear()
+            self.refresh()
 
     @property
     def busy(self) -> bool:
@@ -122,3 +111,25 @@ class GovernanceMonitor(QObject):
         if self._again:
             self._again = False
             QTimer.singleShot(0, self, self.refresh)
+
+
+def _follow_journal(journal: TeamJournal, stop: threading.Event,
+                    pushed: threading.Event) -> None:
+    """Wait on the journal push until `stop`; raise `pushed` for each new row, at most once
+    every PUSH_GAP_S."""
+    latest = 0           # the first answer, at once, may refresh once more than needed
+    while not stop.is_set():
+        try:
+            news = journal.wait_newer(latest, stop)
+        except PushUnsupported:
+            return
+        except Exception as exc:    # the server is away or the login is refused: poll
+            log.debug("journal push for approvals: %s", exc)
+            stop.wait(RETRY_PUSH_S)
+            continue
+        if stop.is_set():
+            return
+        if news.newer:
+            pushed.set()
+            stop.wait(PUSH_GAP_S)
+        latest = news.latest_id
