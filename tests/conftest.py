@@ -43,6 +43,24 @@ def _cycles_collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Itera
     yield
     if _gui_collector:
         _gui_collector[0].collect_if_due()
+        _no_catalogue_left(request)
+
+
+def _no_catalogue_left(request: pytest.FixtureRequest) -> None:
+    """A test that installs the Chinese catalogue uninstalls it (or drops the Translations
+    that holds it): one left installed turns every later test of its process Chinese, and
+    they fail far from the cause."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication
+
+    def chinese() -> bool:
+        return QCoreApplication.translate("MainWindow", "all customers") != "all customers"
+
+    if chinese():
+        gc.collect()          # a Translations collected takes its catalogues with it
+        if chinese():
+            pytest.fail(f"{request.node.nodeid} left the Chinese catalogue installed")
 
 
 @pytest.fixture

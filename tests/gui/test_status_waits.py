@@ -32,6 +32,7 @@ def session(qtbot: Any, synced_workspace: Any, gui_home: Path) -> Iterator[Any]:
         session.context.wait_idle()
         session.handover.stop()
         session.auto_resume.stop()
+        session.translations.uninstall()   # a language switched to stays with the process
 
 
 def test_a_45009_pause_counts_down_in_the_status_bar_until_it_ends(
