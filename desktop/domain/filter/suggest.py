@@ -85,4 +85,6 @@ def _shares_most_of(query: str, name: str) -> bool:
     """Whether `name` holds a run of at least two thirds of `query`'s characters: a CJK name
     with a word before or after it (已流失 and 流失预警 score 57 by ratio, under the cutoff)."""
     run = max(2, -(-2 * len(query) // 3))
+    if run > len(name):        # cannot hold it (a 100,000-character query: no slicing at all)
+        return False
     return any(query[start:start + run] in name for start in range(len(query) - run + 1))
