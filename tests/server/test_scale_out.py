@@ -73,12 +73,24 @@ def _clients(servers: list[TeamServerProcess], sandbox: SandboxServer) -> list[W
             for i, server in enumerate(servers)]
 
 
+def _first_resync_ended(db_url: str) -> None:
+    def ended() -> bool:
+        with psycopg.connect(db_url) as conn:
+            row = conn.execute("SELECT finished_at FROM resync_run").fetchone()
+        return row is not None and row[0] is not None
+
+    wait_for(ended, timeout=120, what="the servers' first re-sync")
+
+
 def test_two_processes_share_one_rate_budget(
     two_servers: list[TeamServerProcess], sandbox: SandboxServer
 ) -> None:
     """Eight threads call as fast as they can through two processes for 6 s. One shared
     budget of 60/min allows at most its burst (10) plus 1 a second; two independent ones
-    would allow twice that. The sandbox's own quota of 60/min answers no 45009."""
+    would allow twice that. The sandbox's own quota of 60/min answers no 45009. The servers'
+    first re-sync draws on the same budget, so the threads start once it has ended (a full run
+    saw 9 calls where it was still reading)."""
+    _first_resync_ended(two_servers[0].db_url)
     clients = _clients(two_servers, sandbox)
     for client in clients:
         client.get_token()
