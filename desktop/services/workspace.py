@@ -26,9 +26,6 @@ from desktop.wecom.ratelimit import RateLimits
 
 # The HTTP client, the sandbox and the keyring load on first use: reading the cache alone
 # (`tagdesk customers`, `audit list`) needs none of them.
-# An unreachable team server's budget is asked again after this long.
-BUDGET_RETRY_S = 60.0
-
 if TYPE_CHECKING:
     from desktop.sandbox.server import SandboxServer
     from desktop.wecom.client import WeComClient
@@ -40,6 +37,8 @@ DEMO_PERSONA_KEY = "demo_persona"
 # The retries a failed call gets, for scripts that would rather fail fast (0) or wait longer.
 RETRIES_ENV = "TAGDESK_RETRIES"
 MAX_RETRIES = 10
+# An unreachable team server's budget is asked again after this long.
+BUDGET_RETRY_S = 60.0
 
 
 class Workspace:

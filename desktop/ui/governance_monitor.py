@@ -31,13 +31,13 @@ from desktop.services.governance import TeamRules
 from desktop.services.journal_reader import TeamJournal
 from desktop.services.team_push import PushUnsupported
 from desktop.ui.context import AppContext
+from desktop.ui.team_journal_watch import RETRY_PUSH_S
 
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 60_000
 PUSH_GAP_S = 3.0
 PUSH_LOOK_MS = 500
-RETRY_PUSH_S = 30.0
 
 
 class GovernanceMonitor(QObject):
