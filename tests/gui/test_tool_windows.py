@@ -73,8 +73,10 @@ def test_esc_in_a_completion_list_closes_the_list_not_the_window(
     people = viewer.filters._people
     line = viewer.filters.operator.lineEdit()
     assert line is not None
-    typed = str(viewer.filters.operator.itemData(1))[:2]    # a userid's start finds them
-    assert people.matches(typed)
+    operators = viewer.filters.operator
+    qtbot.waitUntil(lambda: operators.count() > 1, timeout=5000)   # the people are read
+    typed = str(operators.itemData(1))[:2]    # a userid's start finds them
+    qtbot.waitUntil(lambda: bool(people.matches(typed)), timeout=5000)
     line.setFocus()
     line.selectAll()
     qtbot.keyClicks(line, typed)
