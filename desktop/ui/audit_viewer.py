@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -94,6 +95,7 @@ class AuditViewer(QWidget):
         self.batches_model = AuditBatchesModel(context, self)
         self.revert_dialog: RevertDialog | None = None
         self._kept_line: JournalFilter | None = None
+        self._kept_changes: frozenset[int] = frozenset()   # journal ids selected before a reload
         self.revert_progress: QDialog | None = None
         self._drill: BatchSummary | None = None
         self._closed = False          # closed, not minimised: opened again, it starts clean
@@ -215,6 +217,7 @@ class AuditViewer(QWidget):
         self.rows_model.loaded.connect(self._rows_loaded)
         self.batches_model.loaded.connect(self._batches_loaded)
         self.batches_model.modelAboutToBeReset.connect(self._remember_line)
+        self.rows_model.modelAboutToBeReset.connect(self._remember_changes)
         self.rows_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.batches_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_buttons()
@@ -297,12 +300,13 @@ class AuditViewer(QWidget):
 
     def _rows_loaded(self, loaded: Loaded) -> None:
         self._read_again()
+        self._select_remembered_changes()
         if not self.rows_button.isChecked():   # a refresh behind the batches view
             self._update_buttons()
             return
         self.texts.say(self.status, lambda: self.tr("%1 changes · %2 ms", "", loaded.count).replace(
             "%1", f"{loaded.count:,}").replace("%2", f"{loaded.total_s * 1000:.0f}"))
-        self._selection_changed()     # a reload drops the selection: no stale detail
+        self._selection_changed()     # the changes kept selected, or no stale detail
 
     def _batches_loaded(self, count: int) -> None:
         self._read_again()
@@ -325,6 +329,38 @@ class AuditViewer(QWidget):
         if kept is not None and row is not None:
             self.select_row(row)
             self.batches_view.scrollTo(self.batches_model.index(row, 0))
+
+    def _remember_changes(self) -> None:
+        """The changes selected before they are read again (a revert, a tag set in the main
+        window, a new sort): the same journal rows are selected again once every id is in.
+        A second reset before then (the first page, then the whole list) keeps what the first
+        one remembered."""
+        ids = self.rows_model.ids
+        rows = self.rows_view.selectionModel().selectedRows()
+        if rows:
+            self._kept_changes = frozenset(ids[i.row()] for i in rows if i.row() < len(ids))
+
+    def _select_remembered_changes(self) -> None:
+        kept, self._kept_changes = self._kept_changes, frozenset()
+        chosen = self.rows_view.selectionModel()
+        if not kept or chosen.hasSelection():    # chosen while the rows were read
+            return
+        found = [n for n, journal_id in enumerate(self.rows_model.ids) if journal_id in kept]
+        if not found:
+            return
+        last_column = self.rows_model.columnCount() - 1
+        selection = QItemSelection()
+        start = previous = found[0]
+        for row in [*found[1:], -1]:
+            if row != previous + 1:
+                selection.select(self.rows_model.index(start, 0),
+                                 self.rows_model.index(previous, last_column))
+                start = row
+            previous = row
+        first = self.rows_model.index(found[0], 0)
+        chosen.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        chosen.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.rows_view.scrollTo(first)
 
     def _show_batches(self, count: int) -> None:
         self.texts.say(self.status, lambda: self.tr("%1 batches", "", count).replace(

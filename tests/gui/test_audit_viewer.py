@@ -25,6 +25,7 @@ from desktop.cli import main
 from desktop.domain.errors import UserError
 from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
 from desktop.resources import resource_path
+from desktop.services.changes import ChangeSet
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
 from desktop.services.tag_admin import TagAdminService
@@ -815,6 +816,42 @@ def test_a_batch_reverted_from_the_batches_view_stays_selected_beside_its_revert
     assert [lines[row].batch_id for row in viewer.selected_rows()] == [batch]
     assert viewer.detail.toPlainText() == described and viewer.revert_button.isEnabled()
     assert viewer.selected_batch_id() == batch
+
+
+def test_changes_selected_stay_selected_when_newer_rows_arrive_or_the_sort_changes(
+    qtbot: Any, viewer: AuditViewer
+) -> None:
+    """Tags set in the main window put newer rows above the changes selected: the same
+    changes stay selected (lower down), the current one with its detail, and so through a
+    new sort; a filter that leaves them out leaves no selection and no detail."""
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    model = viewer.rows_model
+    viewer.select_row(3)
+    described = viewer.detail.toPlainText()
+    assert described
+    chosen = viewer.rows_view.selectionModel()
+    chosen.select(model.index(5, 0), chosen.SelectionFlag.Select | chosen.SelectionFlag.Rows)
+    kept = [model.ids[3], model.ids[5]]
+    context = viewer.context
+    ids = [r[0] for r in context.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id DESC LIMIT 4")]
+    vip = next(iter(context.tagging.resolve_tag_names(["VIP"])))
+    context.tagging.run(context.tagging.submit(context.tagging.plan(ids, add=[vip])))
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        context.publish(ChangeSet(journal_appended=True))
+    assert model.ids[0] not in kept
+    assert [model.ids[row] for row in viewer.selected_rows()] == kept
+    assert model.ids[viewer.rows_view.currentIndex().row()] == kept[0]
+    viewer.select_row(model.ids.index(kept[0]))
+    assert viewer.detail.toPlainText() == described
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.sort(RowColumn.CUSTOMER, Qt.SortOrder.AscendingOrder)
+    assert [model.ids[row] for row in viewer.selected_rows()] == [kept[0]]
+    assert viewer.detail.toPlainText() == described and viewer.customer_button.isEnabled()
+    bar = viewer.filters
+    _apply(qtbot, viewer, lambda: bar.choose(bar.action, "tag_rename"))
+    assert not viewer.selected_rows() and viewer.detail.toPlainText() == ""
 
 
 def test_back_from_a_batchs_changes_the_batches_view_is_whole_again(
