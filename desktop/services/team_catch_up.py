@@ -4,18 +4,20 @@ A whole sync reads every relation from WeCom. What other desktops and the team s
 (rules, expiries, live codes, pre-tags, callbacks of phones) changed since is in the team
 journal, each tag row with the relation's tags after it (or, when the server did not know
 them, the tag that came or went). Each sync remembers the newest journal row it could see
-before it read the relations (`journal_mark` then `remember_mark`); the catch-up reads the
+before it read the relations (`journal_mark` then `remember_mark`), or, when the server could
+not say it then, the desktop's time the sync began; the catch-up reads the
 rows after it, a page of up to 1,000 rows a call, and sets each relation the cache knows to
 its tags after the last of them (differences journaled locally as `observed`, as a partial
 re-read does). Relations added or deleted since (a customer the cache does not have yet, one
 it still has) are counted and left for the next sync. It also copies the team's behaviour events and tag expiries, as a
 sync does. None of it calls WeCom.
 
-A cache synced before it kept a mark starts from the newest row before its last sync ended,
-by the server's clock: the desktop's clock is set against the server's (`server_time`) first,
-so a desktop clock ahead of the server's misses no row and one behind reads none from before
-that sync (rows written while that sync read the relations are read again, as after any
-sync). When
+A sync that could not read its mark starts the next catch-up from the newest row before that
+sync began, by the server's clock: the desktop's clock is set against the server's
+(`server_time`) first, so a desktop clock ahead of the server's misses no row and one behind
+reads none from before that sync (rows written while that sync read the relations are read
+again, as after any sync). A cache synced before it kept a mark starts, the same way, from
+the newest row before its last sync ended. When
 the team server stops answering part-way, the catch-up keeps what it copied (events, expiries,
 the journal's pages read so far, applied and marked) and says why: the next refresh reads the
 rest from there.
@@ -24,6 +26,7 @@ rest from there.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ from desktop.store.snapshot import LAST_SYNC_KEY, replace_relation_tags
 from desktop.wecom.errors import WeComError, WeComNetworkError
 
 MARK_KEY = "team_journal_seen"     # meta: the newest team journal row the cache reflects
+SINCE_KEY = "team_journal_since"   # meta: or the desktop's time a sync that had no mark began
 PAGE = 1000
 MAX_PAGES = 20                     # the rest waits for the next refresh
 TAG_ACTIONS = ("tag_add", "tag_remove")
@@ -63,25 +67,46 @@ class TeamCatchUp:
         return bool(self.relations_changed or self.needs_sync or self.events or self.expiries)
 
 
-def journal_mark(ws: Workspace) -> int | None:
-    """The newest team journal row this user may read (0 for none), taken before a sync reads
-    the relations; None for a solo profile or when the server cannot say (no catch-up then
-    until the next sync)."""
+@dataclass(frozen=True)
+class JournalMark:
+    """Where a sync's relations stand in the team journal: the newest row the user could read
+    before the sync read them (0 for none), or None when the server could not say; `taken_at`
+    is the desktop's time it asked."""
+    row_id: int | None
+    taken_at: float
+
+
+def journal_mark(ws: Workspace) -> JournalMark | None:
+    """The team journal's mark, taken before a sync reads the relations; None for a solo
+    profile."""
     if not ws.profile.is_team:
         return None
+    taken_at = time.time()
     try:
         rows = journal_call(ws.profile.team_url, _token(ws), "",
                             {"order": "desc", "limit": 1}).get("rows") or []
     except (TeamServerError, WeComError, WeComNetworkError):
-        return None
-    return int(rows[0]["id"]) if rows else 0
+        return JournalMark(None, taken_at)
+    return JournalMark(int(rows[0]["id"]) if rows else 0, taken_at)
 
 
-def remember_mark(ws: Workspace, mark: int | None) -> None:
-    """After a sync: its relations reflect the team journal up to `mark`."""
-    if mark is not None:
-        with ws.cache.write() as conn:
-            ws.cache.set_meta(conn, MARK_KEY, str(mark))
+def remember_mark(ws: Workspace, mark: JournalMark | None) -> None:
+    """After a sync: its relations reflect the team journal up to `mark`; one the server could
+    not say is kept as the sync's start, which the next catch-up sets on the server's clock
+    (the mark of the sync before would have it apply again rows this sync already read)."""
+    if mark is None:
+        return
+    with ws.cache.write() as conn:
+        if mark.row_id is None:
+            ws.cache.set_meta(conn, MARK_KEY, "")
+            ws.cache.set_meta(conn, SINCE_KEY, repr(mark.taken_at))
+        else:
+            _set_mark(ws, conn, mark.row_id)
+
+
+def _set_mark(ws: Workspace, conn: sqlite3.Connection, row_id: int) -> None:
+    ws.cache.set_meta(conn, MARK_KEY, str(row_id))
+    ws.cache.set_meta(conn, SINCE_KEY, "")
 
 
 def catch_up(ws: Workspace, progress: ProgressCallback = no_progress,
@@ -140,22 +165,24 @@ def _journal_rows(ws: Workspace, progress: ProgressCallback, clock: Callable[[],
     wanted, needs_sync = relation_tags(ws.cache, rows)
     changed = replace_relation_tags(ws.cache, wanted) if wanted else set()
     if after_id is not None:
-        remember_mark(ws, after_id)
+        with ws.cache.write() as conn:
+            _set_mark(ws, conn, after_id)
     return TeamCatchUp(len(rows), len(changed), needs_sync, events, expiries, failed)
 
 
 def _mark_before_last_sync(ws: Workspace, session: str, clock: Callable[[], float]) -> int:
-    """The newest team journal row this user may read that is older than the end of the
-    cache's last sync, on the server's clock (0 for none). The desktop's clock is read once
+    """The newest team journal row this user may read that is older than the start of the
+    cache's last sync (kept when that sync could not read its mark) or else its end, on the
+    server's clock (0 for none). The desktop's clock is read once
     the server's answer is in, so the offset errs by at most the call's round trip, towards
     reading a row again rather than missing one; an older server, which does not say its
     clock, is taken to share the desktop's."""
-    ended = float(ws.cache.get_meta(LAST_SYNC_KEY) or 0)
+    since = float(ws.cache.get_meta(SINCE_KEY) or ws.cache.get_meta(LAST_SYNC_KEY) or 0)
     newest = journal_call(ws.profile.team_url, session, "", {"order": "desc", "limit": 1})
     server_time = newest.get("server_time")
     offset = float(server_time) - clock() if isinstance(server_time, int | float) else 0.0
     rows = journal_call(ws.profile.team_url, session, "", {
-        "order": "desc", "limit": 1, "until": ended + offset}).get("rows") or []
+        "order": "desc", "limit": 1, "until": since + offset}).get("rows") or []
     return int(rows[0]["id"]) if rows else 0
 
 

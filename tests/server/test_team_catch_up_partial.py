@@ -1,6 +1,6 @@
 """The refresh at start's catch-up against a real team server, where it is not whole: a server
-that stops answering between two pages of the journal, and a cache without a journal mark
-on a desktop whose clock is not the server's."""
+that stops answering between two pages of the journal, a sync whose journal mark could not be
+read, and a cache without a journal mark on a desktop whose clock is not the server's."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from desktop.services.workspace import Workspace, open_workspace
 from desktop.store import outbox
 from desktop.store.journal import JournalEntry
 from desktop.store.snapshot import LAST_SYNC_KEY
+from tests.server.refusing_proxy import RefusingProxy
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -40,12 +41,12 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
         yield server
 
 
-def _synced_desktop(tmp_path: Path, server: TeamServerProcess, sandbox: SandboxServer,
+def _synced_desktop(tmp_path: Path, team_url: str, sandbox: SandboxServer,
                     monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A team desktop logged in and synced through `server`, its environment this process's
-    too; its home."""
+    """A team desktop logged in and synced through the team server at `team_url`, its
+    environment this process's too; its home."""
     env = desktop_env(tmp_path / "desktop")
-    cli_login(env, server.url, sandbox, sorted(sandbox.state.follow_users())[0])
+    cli_login(env, team_url, sandbox, sorted(sandbox.state.follow_users())[0])
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     _sync()
@@ -93,7 +94,7 @@ def test_a_server_stopping_between_two_pages_keeps_the_first_and_marks_it(
     for the next start, and the failure is said."""
     server = TeamServerProcess(postgres.new_database(), sandbox, tmp_path / "server")
     try:
-        with open_workspace(_synced_desktop(tmp_path, server, sandbox, monkeypatch),
+        with open_workspace(_synced_desktop(tmp_path, server.url, sandbox, monkeypatch),
                             "team") as ws:
             states, (first, second) = _two_changes(ws)
             ids = _tag_rows(server.db_url, [first] * PAGE + [second])
@@ -113,6 +114,32 @@ def test_a_server_stopping_between_two_pages_keeps_the_first_and_marks_it(
         server.stop()
 
 
+def test_a_sync_whose_journal_mark_failed_catches_up_from_when_it_began(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The journal check before a sync answered 503 once (the proxy in front of the server
+    refused it) and the sync went through: the next catch-up does not apply again the row
+    the sync already read from WeCom (the mark of the sync before would), and applies the
+    one written after it."""
+    with RefusingProxy(team_server.url) as proxy:
+        home = _synced_desktop(tmp_path, proxy.url, team_sandbox, monkeypatch)
+        with open_workspace(home, "team") as ws:
+            states, (before, after) = _two_changes(ws)
+        _tag_rows(team_server.db_url, [before], "marklost-before")
+        proxy.refuse_next("POST", "/tagdesk/v1/journal")
+        _sync()
+        assert proxy.refused == 1
+        _tag_rows(team_server.db_url, [after], "marklost-after")
+        with open_workspace(home, "team") as ws:
+            caught_up = catch_up(ws)
+            assert caught_up is not None and caught_up.failed is None
+            assert (caught_up.rows, caught_up.relations_changed) == (1, 1)
+            now = outbox.relation_states_by_key(ws.cache, [before[:2], after[:2]])
+            assert now[before[:2]].tag_ids == states[0].tag_ids      # as the sync read it
+            assert now[after[:2]].tag_ids == frozenset(after[2])
+
+
 @pytest.mark.parametrize("skew_s", [600.0, -600.0], ids=["ahead", "behind"])
 def test_a_cache_without_a_mark_catches_up_by_the_servers_clock(
     team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
@@ -123,7 +150,7 @@ def test_a_cache_without_a_mark_catches_up_by_the_servers_clock(
     taken for older than the sync), the one written before it is not applied again (behind,
     it was taken for newer: it would undo what the sync read from WeCom)."""
     batch = f"skew{skew_s:+.0f}"
-    home = _synced_desktop(tmp_path, team_server, team_sandbox, monkeypatch)
+    home = _synced_desktop(tmp_path, team_server.url, team_sandbox, monkeypatch)
     with open_workspace(home, "team") as ws:
         states, (before, after) = _two_changes(ws)
     _tag_rows(team_server.db_url, [before], batch + "-before")
