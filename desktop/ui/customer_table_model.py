@@ -416,6 +416,16 @@ class CustomerTableModel(QAbstractTableModel):
     # -- writes ----------------------------------------------------------------
 
     def _on_write_started(self, ids: frozenset[int]) -> None:
+        """These relations show pending. A ✓ belongs to the last write's rows: those of an
+        earlier write lose it (under any filter, until the next write), a failure keeps its
+        mark until its row is written again."""
+        if not ids:
+            return
+        earlier = {rid for rid, state in self._write_state.items()
+                   if state[0] == WriteState.DONE and rid not in ids}
+        for rid in earlier:
+            del self._write_state[rid]
+        self._emit_rows_changed(earlier)
         for rid in ids:
             self._write_state[rid] = (WriteState.PENDING, "")
         self._emit_rows_changed(ids)

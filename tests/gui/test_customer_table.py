@@ -202,6 +202,35 @@ def test_tagging_updates_the_rows_in_place(qtbot: Any, synced_context: Any, sand
         assert target["id"] in sandbox.state.relation_tag_ids(userid, ext)
 
 
+def test_the_marks_of_done_belong_to_the_last_write_under_any_filter(
+        qtbot: Any, synced_context: Any, model: CustomerTableModel) -> None:
+    """The rows just tagged keep their ✓ when the filter changes (在表格中显示 filters to a
+    batch's rows, which keep theirs); the next write takes the ✓ from the rows of the one
+    before, whatever the filter: the marks of an hour of writes piled up under every filter."""
+    def tagged(name: str, ids: list[int]) -> None:
+        tag = synced_context.tagging.resolve_tag_names([name])[0]
+        with qtbot.waitSignal(synced_context.changed, timeout=20000):
+            synced_context.toggle_tag(ids, tag, lambda: name)
+
+    def marks(ids: list[int]) -> list[str | None]:
+        return [model.data(model.index(row, 0), WriteStateRole) if row is not None else "absent"
+                for row in (model.row_of(rid) for rid in ids)]
+
+    first = [model.relation_id(r) for r in range(40)
+             if "高意向" not in _tag_names(synced_context, model.relation_id(r))][:3]
+    tagged("高意向", first)
+    assert marks(first) == ["done"] * 3
+    _query(qtbot, model, lambda: model.set_filter("高意向"))
+    assert marks(first) == ["done"] * 3
+    _query(qtbot, model, lambda: model.set_filter(""))
+    second = [model.relation_id(r) for r in range(40, 80)
+              if "VIP" not in _tag_names(synced_context, model.relation_id(r))][:2]
+    tagged("VIP", second)
+    assert marks(second) == ["done"] * 2 and marks(first) == [None] * 3
+    _query(qtbot, model, lambda: model.set_filter("高意向"))
+    assert marks(first) == [None] * 3
+
+
 def test_view_selects_many_rows_and_reports_their_ids(qtbot: Any,
                                                       model: CustomerTableModel) -> None:
     view = CustomerTableView(model)
