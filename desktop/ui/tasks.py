@@ -9,10 +9,12 @@ place it was started from, so tests can fail on work left running.
 
 Once every slot of its end has run, a task lets go of everything its callbacks hold: the
 connections to its signals are cut (their closures hold the task and the owner's slots, a
-cycle through Qt that Python's collector cannot see), and it drops its owner and its work,
-all on the GUI thread; its signals object, owned by the application, is deleted there too. The
-pool thread may drop the last reference to the task a moment later: nothing it frees then can
-be a widget. So connect before `start()`: a slot connected later may miss the end.
+cycle through Qt that Python's collector cannot see), and it drops its owner, its work and
+its result or error (a failure's traceback holds the work's frames, and so its closure), all
+on the GUI thread; its signals object, owned by the application, is deleted there too. The
+pool thread keeps no reference of its own to the result or error once it has told them, and
+may drop the last reference to the task a moment later: nothing it frees then can be a
+widget. So connect before `start()`: a slot connected later may miss the end.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Task(QRunnable):
         self.signals = _Signals(QCoreApplication.instance())
         self.signals.finished.connect(self._ended)
         self._run: Callable[[Callable[[Progress], None], CancelToken], Any] | None = run
+        self._outcome: tuple[SignalInstance, object] | None = None     # (result or error, value)
         self.running = False
         self.pool: QThreadPool | None = None
         self.origin: list[traceback.FrameSummary] = []
@@ -129,27 +132,27 @@ class Task(QRunnable):
         return f"task {self.name!r} (owner {self.owner_type}), started at:\n{where}"
 
     def run(self) -> None:
-        signals = self.signals
         try:
             if self._run is None:
                 raise RuntimeError(f"task {self.name!r} was started again after its end")
             # Never a local: the work's closure must not outlive the task on this thread.
-            result = self._run(self._emit_progress, self.cancel_token)
+            self._outcome = (self.signals.result,
+                             self._run(self._emit_progress, self.cancel_token))
         except BaseException as exc:  # every failure goes back to the GUI thread
             if is_expected(exc):    # the user's to fix (a typo in a filter): no traceback
                 log.info("task %s: %s", self.name, exc)
             else:
                 log.info("task %s failed: %s\n%s", self.name, exc, traceback.format_exc())
-            self._end(signals.error, exc)
-        else:
-            self._end(signals.result, result)
+            self._outcome = (self.signals.error, exc)
+        self._end()
 
-    def _end(self, signal: SignalInstance, value: object) -> None:
+    def _end(self) -> None:
         """Over before its end is told: a slot of the result (or whatever the GUI thread does
-        after it, such as a click on Cancel) never finds the task still running."""
+        after it, such as a click on Cancel) never finds the task still running. The outcome
+        is the task's, not a local of this thread: the GUI thread lets go of it last."""
         self.running = False
-        if shiboken6.isValid(self.signals):
-            signal.emit(value)
+        if shiboken6.isValid(self.signals) and self._outcome is not None:
+            self._outcome[0].emit(self._outcome[1])
             self.signals.finished.emit()
 
     def _emit_progress(self, event: Progress) -> None:
@@ -166,9 +169,11 @@ class Task(QRunnable):
         _PENDING.discard(self)
 
     def _release(self) -> None:
-        """On the GUI thread, let go of the owner, the work, the callbacks and the signals
-        object: the pool thread may drop the task's last reference (see the module note)."""
+        """On the GUI thread, let go of the owner, the work, the outcome, the callbacks and the
+        signals object: the pool thread may drop the task's last reference (see the module
+        note)."""
         self._run = None
+        self._outcome = None
         self.owner = None
         if shiboken6.isValid(self.signals):
             self.signals.disconnect_all()

@@ -128,3 +128,55 @@ def test_an_ended_task_lets_go_of_its_callbacks_without_the_collector(qtbot: Any
     finally:
         gc.enable()
     assert task not in pending_tasks()
+
+
+class _Lingering(Task):
+    """A task whose pool thread stays in `run()` after telling its end, until `leave` is set:
+    what the thread still holds then is let go after the GUI thread is done with the task."""
+
+    def __init__(self, run: Any, leave: threading.Event) -> None:
+        super().__init__(run, owner=QObject(), name="lingering")
+        self.leave = leave
+
+    def _end(self, *args: Any) -> None:
+        super()._end(*args)
+        self.leave.wait(5)
+
+
+class _Noted:
+    """Freed in `freed_on`'s thread: stands for a dialog held by a task's work or result."""
+
+    def __init__(self, freed_on: list[str]) -> None:
+        self.freed_on = freed_on
+
+    def __del__(self) -> None:
+        self.freed_on.append(threading.current_thread().name)
+
+
+@pytest.mark.parametrize("ending", ["result", "error"])
+def test_what_a_task_made_is_freed_on_the_gui_thread(qtbot: Any, ending: str) -> None:
+    """A failed work's traceback holds its frames, and so the work's closure (a dialog's
+    `self`); a result may hold anything. The pool thread held both until `run()` returned,
+    after it had told the end: when the GUI thread had dropped everything else by then, the
+    last reference went on the pool thread, and a widget was destroyed off the GUI thread."""
+    freed_on: list[str] = []
+    leave = threading.Event()
+
+    def work(_progress: object, _cancel: object) -> _Noted:
+        noted = _Noted(freed_on)
+        if ending == "error":
+            raise RuntimeError(f"failed with {noted!r}")
+        return noted
+
+    task = _Lingering(work, leave)
+    told: list[str] = []
+    task.on_result(lambda _value: told.append("result"))
+    task.on_error(lambda _exc: told.append("error"))
+    task.start()
+    try:
+        qtbot.waitUntil(lambda: task not in pending_tasks(), timeout=5000)
+        assert told == [ending]
+    finally:
+        leave.set()
+        assert task.pool is not None and task.pool.waitForDone(5000)
+    assert freed_on == [threading.main_thread().name]
