@@ -44,6 +44,20 @@ def _cycles_collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Itera
     if _gui_collector:
         _gui_collector[0].collect_if_due()
         _no_catalogue_left(request)
+        _no_automatic_collector_left(request)
+
+
+def _no_automatic_collector_left(request: pytest.FixtureRequest) -> None:
+    """A test that turns Python's automatic collector back on turns it off again: left on, the
+    cycles of every later test of its process (a dialog and the closures on its signals) were
+    collected by whichever thread allocated, a pool thread's or the sandbox's, and a widget
+    destroyed there crashed the GUI thread (a segmentation fault in a later dialog's
+    constructor)."""
+    import gc
+
+    if gc.isenabled():
+        gc.disable()
+        pytest.fail(f"{request.node.nodeid} left Python's automatic garbage collector on")
 
 
 def _no_catalogue_left(request: pytest.FixtureRequest) -> None:

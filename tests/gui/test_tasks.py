@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 import weakref
 from pathlib import Path
@@ -13,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
+from desktop.ui import gui_thread_gc
 from desktop.ui.detail_pane import DetailPane
 from desktop.ui.tasks import Task, pending_tasks
 
@@ -88,6 +88,25 @@ def test_a_test_that_leaves_a_task_running_fails(pytester: pytest.Pytester) -> N
                                  "*test_leaky.py*test_leaves_a_sleeper*"])
 
 
+def test_a_test_that_leaves_the_automatic_collector_on_fails(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest((HERE.parent / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makepyfile(test_collector='''
+        import gc
+
+
+        def test_turns_it_on(qtbot):
+            gc.enable()
+
+
+        def test_leaves_it_as_found(qtbot):
+            gc.disable()
+    ''')
+    result = pytester.runpytest_subprocess("-o", "qt_api=pyside6", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*test_turns_it_on left Python's automatic garbage collector on*"])
+
+
 def test_a_task_is_over_when_its_result_arrives(qtbot: Any) -> None:
     """Cancel clicked in (or right after) a result's slot must find the task over: the
     worker thread is held just after it told its result until the slot has run."""
@@ -121,12 +140,9 @@ def test_an_ended_task_lets_go_of_its_callbacks_without_the_collector(qtbot: Any
     task.on_result(listener.heard)
     del listener
     task.start()
-    gc.disable()
-    try:
+    with gui_thread_gc.paused():
         qtbot.waitUntil(lambda: gone() is None and not shiboken6.isValid(task.signals),
                         timeout=5000)
-    finally:
-        gc.enable()
     assert task not in pending_tasks()
 
 
