@@ -101,7 +101,6 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_style(app)
     app.setWindowIcon(icon("tagdesk"))
     settings = Settings(home)
-    keep_last_folder_in(settings)
     translations = Translations()
     translations.install(choose_language(settings.language))
     install_qt_message_handler()
@@ -129,6 +128,7 @@ def run_gui(args: argparse.Namespace) -> int:
             crash.uninstall()
             return _fail(MissingUseridError(name), interactive)
     settings.last_profile = name
+    keep_last_folder_in(settings, name)
     session = GuiSession(workspace, settings, translations)
     try:
         if screenshot is not None:

@@ -4,8 +4,8 @@ A platform dialog speaks the system's language, so a Chinese TagDesk on an Engli
 desktop showed an English file dialog. When the two differ, Qt's own dialog is used:
 it is translated by the `qtbase` catalogue that `i18n` installs with TagDesk's own.
 
-A dialog opens in the folder of the last file chosen (in this run or, kept in the settings,
-an earlier one), else in the user's documents; a bare file name typed in a field goes there too. Never the working directory: for an installed
+A dialog opens in the folder of the last file chosen with the profile open (in this run or,
+kept in the settings, an earlier one), else in the user's documents; a bare file name typed in a field goes there too. Never the working directory: for an installed
 TagDesk started from its icon that is the program's own folder.
 """
 
@@ -20,14 +20,14 @@ from desktop.ui.i18n import is_english
 from desktop.ui.settings import Settings
 
 _last_folder: list[Path] = []     # the folder of the last file chosen in a dialog
-_kept_in: list[Settings] = []     # the settings that keep it for the next run
+_kept_in: list[tuple[Settings, str]] = []     # the settings and profile that keep it
 
 
-def keep_last_folder_in(settings: Settings) -> None:
-    """Start where the last run's dialogs left off, and keep each new choice there."""
-    _kept_in[:] = [settings]
-    if (folder := settings.last_folder) is not None:
-        _last_folder[:] = [folder]
+def keep_last_folder_in(settings: Settings, profile: str) -> None:
+    """Start where the profile's last run left its dialogs, and keep each new choice there."""
+    _kept_in[:] = [(settings, profile)]
+    folder = settings.last_folder(profile)
+    _last_folder[:] = [] if folder is None else [folder]
 
 
 def start_folder() -> Path:
@@ -73,6 +73,6 @@ def ask_path(parent: QWidget | None, title: str, name_filter: str, *, save: bool
         return None
     chosen = Path(dialog.selectedFiles()[0])
     _last_folder[:] = [chosen.parent]
-    for settings in _kept_in:
-        settings.last_folder = chosen.parent
+    for settings, profile in _kept_in:
+        settings.set_last_folder(profile, chosen.parent)
     return chosen

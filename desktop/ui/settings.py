@@ -3,7 +3,8 @@
 `QSettings` in IniFormat at an explicit path (never the Windows registry), so
 `--home` isolates everything. Preferences (language) and window state (geometry,
 splitters, table header, sort order) are global; recent and saved filters belong
-to a profile, because tag names differ between corps. Lists are stored as JSON
+to a profile, because tag names differ between corps, and so does the last folder of
+the file dialogs. Lists are stored as JSON
 strings, which read back the same on every platform.
 """
 
@@ -38,7 +39,7 @@ KEY_SPLITTER = "state/splitter"
 KEY_TABLE_HEADER = "state/customer_table_header"  # tags-first layout
 KEY_SORT_COLUMN = "state/sort_column"
 KEY_SORT_DESCENDING = "state/sort_descending"
-KEY_LAST_FOLDER = "state/last_folder"       # of the last file chosen in an open or save dialog
+KEY_LAST_FOLDER = "last_folder"     # a profile's, of the last file chosen in an open or save dialog
 KEY_LAST_FILTER = "last_filter"
 KEY_REFRESH_AT_START = "prefs/refresh_at_start"
 KEY_REFRESH_AFTER_MIN = "prefs/refresh_after_min"
@@ -115,15 +116,14 @@ class Settings:
         self._qs.setValue(KEY_SORT_COLUMN, column)
         self._qs.setValue(KEY_SORT_DESCENDING, "true" if descending else "false")
 
-    @property
-    def last_folder(self) -> Path | None:
-        """The folder of the last file chosen in a file dialog, in any run."""
-        text = self._text(KEY_LAST_FOLDER)
+    def last_folder(self, profile: str) -> Path | None:
+        """The folder of the last file chosen in a file dialog with this profile, in any run
+        (each corp's spreadsheets are in a folder of their own)."""
+        text = self._text(profile_key(profile, KEY_LAST_FOLDER))
         return Path(text) if text else None
 
-    @last_folder.setter
-    def last_folder(self, folder: Path) -> None:
-        self._qs.setValue(KEY_LAST_FOLDER, str(folder))
+    def set_last_folder(self, profile: str, folder: Path) -> None:
+        self._qs.setValue(profile_key(profile, KEY_LAST_FOLDER), str(folder))
 
     # -- filters (per profile) -------------------------------------------------
 

@@ -190,10 +190,12 @@ def test_the_preview_counts_each_tag_in_the_interface_language(
     qtbot.waitUntil(lambda: "+ 客户阶段:已退款: 2" in wizard.preview.text().split("<br>"))
 
 
-def test_browse_opens_in_the_folder_of_the_file_chosen_in_an_earlier_run(
+def test_browse_opens_in_the_folder_of_the_file_chosen_in_an_earlier_run_of_the_profile(
         qtbot: Any, synced_context: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The import window opened in the documents at each start, however deep the folder the
-    week's spreadsheets were in: the folder of the last file chosen is kept in the settings."""
+    week's spreadsheets were in: the folder of the last file chosen is kept in the settings,
+    for each profile (another corp's files are elsewhere; it opened in the last folder of
+    whichever profile had chosen a file last)."""
     home, sheets = tmp_path / "run", tmp_path / "客户" / "本周"
     home.mkdir()
     sheets.mkdir(parents=True)
@@ -213,10 +215,10 @@ def test_browse_opens_in_the_folder_of_the_file_chosen_in_an_earlier_run(
             name.setText(str(file))
             shown.accept()
 
-    def browse_in_a_new_run(file: Path | None) -> ImportWizard:
+    def browse_in_a_new_run(file: Path | None, profile: str = "test") -> ImportWizard:
         monkeypatch.setattr(file_dialogs, "_last_folder", [])
         monkeypatch.setattr(file_dialogs, "_kept_in", [])
-        file_dialogs.keep_last_folder_in(Settings(home))      # as the app does at start
+        file_dialogs.keep_last_folder_in(Settings(home), profile)    # as the app does at start
         wizard = ImportWizard(synced_context)
         qtbot.addWidget(wizard)
         wizard.show()
@@ -227,6 +229,9 @@ def test_browse_opens_in_the_folder_of_the_file_chosen_in_an_earlier_run(
     assert browse_in_a_new_run(sheet).path_edit.text() == str(sheet)
     browse_in_a_new_run(None)
     assert seen[1] == sheets != seen[0]
+    browse_in_a_new_run(None, "other")
+    browse_in_a_new_run(None)
+    assert seen[2:] == [seen[0], sheets]
 
 
 def test_a_wrong_file_type_is_shown_and_nothing_can_be_imported(
