@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -416,13 +416,20 @@ class AutoTagReviewWindow(QWidget):
                                + table.horizontalScrollBar().sizeHint().height()
                                + 2 * table.frameWidth())
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A window made wider or narrower shares the splitter anew: the table takes back
+        the width its columns need, as after a simulation."""
+        super().resizeEvent(event)
+        self.fit_table()
+
     def _splitter_moved_by_hand(self) -> None:
         self._splitter_moved = True
 
     def fit_table(self) -> None:
         """Widen the table to its columns (Evidence's title whole, so nothing scrolls
-        sideways), taking the width from the chat beside it down to CHAT_MIN_WIDTH; once the
-        person has moved the splitter, their sizes stay."""
+        sideways), taking the width from the chat beside it down to CHAT_MIN_WIDTH; after a
+        simulation, a language switch and a resize of the window. Once the person has moved
+        the splitter, their sizes stay."""
         if self._splitter_moved:
             return
         table, header = self.table, self.table.horizontalHeader()

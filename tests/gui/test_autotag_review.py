@@ -771,6 +771,27 @@ def test_the_table_fits_its_columns_at_1100_pixels_without_scrolling_sideways(
         translations.uninstall()
 
 
+def test_the_table_fits_its_columns_again_when_the_window_is_resized(
+        qtbot: Any, app_style: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    """Simulated in a narrow window, then made wider (maximised) or narrower again: the table
+    takes the width its columns need from the chat each time, as after a simulation; it
+    widened only at the next simulation or language switch and scrolled sideways meanwhile."""
+    autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
+                                                 "OPS-售后:投诉处理中": ["没解决", "投诉"]})
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(820, 720)
+    _simulate(qtbot, window)
+    header = window.table.horizontalHeader()
+    assert header.length() > window.table.viewport().width()     # too narrow for them
+    for width in (1366, 1100):
+        window.resize(width, 720)
+        qtbot.waitUntil(lambda: header.length() <= window.table.viewport().width(),
+                        timeout=5000)
+        assert window.table.horizontalScrollBar().maximum() == 0
+        assert window.chat.width() >= 260
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (1100, 720)])
 def test_the_table_keeps_six_rows_after_a_preview_a_start_and_an_import_s_report(
         qtbot: Any, app_style: Any, window: AutoTagReviewWindow, synced_context: Any,
