@@ -151,9 +151,10 @@ class Workspace:
                                 policy=self.limits, team_url=self.profile.team_url)
 
     def use_login(self, profile: Profile, secret: str) -> None:
-        """A new login of this team profile (its user, its device token): the clients made
-        from now on use it. The new transport is taken before the old one is let go, so the
-        corp's limiter stays the same."""
+        """A new credential of this profile, a team profile's login (its user, its device
+        token) or a solo profile's new app secret: the clients made from now on use it. The
+        new transport is taken before the old one is let go, so the corp's limiter stays the
+        same."""
         from desktop.wecom.registry import acquire_transport, release_transport
 
         register_secret(secret)

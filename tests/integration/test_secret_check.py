@@ -1,0 +1,78 @@
+"""A new app secret is tried against WeCom (the sandbox over real HTTP) before it is stored:
+a refused one says so with WeCom's errcode and leaves the keyring as it was; a right one is
+stored and used by the open workspace at once."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.profiles import Profile
+from desktop.services.secret_check import secret_stored, store_and_use, try_secret
+from desktop.services.secrets import load_secret, store_secret
+from desktop.services.workspace import Workspace
+from desktop.wecom import WeComError
+from desktop.wecom.errors import CallCancelled, WeComNetworkError
+
+pytestmark = pytest.mark.integration
+
+WRONG = "reset-secret-0000"
+
+
+@pytest.fixture(autouse=True)
+def _file_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def _profile(sandbox: Any, api_base: str = "") -> Profile:
+    return Profile(name="acme", corp_id=sandbox.corp_id, api_base=api_base or sandbox.api_base,
+                   userid="zhangsan")
+
+
+def test_a_wrong_secret_is_refused_with_wecoms_errcode_and_never_logged(
+        sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(WeComError) as refused:
+        try_secret(_profile(sandbox), WRONG)
+    assert (refused.value.errcode, refused.value.path) == (40001, "gettoken")
+    assert WRONG not in str(refused.value) and WRONG not in caplog.text
+    try_secret(_profile(sandbox), sandbox.secret)           # the right one: no error
+    assert sandbox.secret not in caplog.text
+
+
+def test_an_api_base_nobody_answers_is_a_network_error_within_seconds(sandbox: Any) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(WeComNetworkError):
+        try_secret(_profile(sandbox, f"http://127.0.0.1:{port}/cgi-bin/"), sandbox.secret)
+    assert time.monotonic() - started < 10
+
+
+def test_a_cancelled_try_stops_before_asking(sandbox: Any) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(CallCancelled):
+        try_secret(_profile(sandbox), sandbox.secret, cancel)
+
+
+def test_a_stored_secret_is_used_by_the_open_workspace_at_once(
+        sandbox: Any, tmp_path: Path) -> None:
+    profile = _profile(sandbox)
+    assert not secret_stored(profile)
+    store_secret(profile.name, profile.corp_id, WRONG)
+    with Workspace(tmp_path / "home", profile, WRONG) as workspace:
+        with pytest.raises(WeComError):
+            workspace.client().get_follow_user_list()
+        store_and_use(workspace, sandbox.secret)
+        assert workspace.client().get_follow_user_list()
+    assert secret_stored(profile)
+    assert load_secret(profile.name, profile.corp_id) == sandbox.secret
