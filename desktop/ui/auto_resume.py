@@ -46,11 +46,13 @@ class AutoResume(QObject):
         self._busy = False          # a check, probe or resume is under way
         self._again = False         # something changed meanwhile: check once more after it
         self._stopped = False
+        self._probe_now = False     # a new app secret: the next probe goes out at once
         self._due = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         context.changed.connect(self._changed)
+        context.secret_replaced.connect(self._secret_replaced)
 
     def check(self) -> None:
         """Look for batches waiting for the network (on a pool thread)."""
@@ -76,6 +78,14 @@ class AutoResume(QObject):
         if changes.batch_id or changes.full_reload:
             self.check()
 
+    def _secret_replaced(self) -> None:
+        """Batches that a refused app secret stopped here are tried at once with the new one,
+        not after the next delay."""
+        if self.state.kind == "attention":
+            self._probe_now = True
+            self.backoff.reset()
+            self.check()
+
     def _checked(self, waiting: list[WaitingBatch]) -> None:
         self._busy = False
         self._waiting = waiting
@@ -89,7 +99,8 @@ class AutoResume(QObject):
             self._set(ResumeState("idle"))
             return
         if not self._timer.isActive():
-            self._due = time.monotonic() + self.backoff.next_delay()
+            now, self._probe_now = self._probe_now, False
+            self._due = time.monotonic() + (0.0 if now else self.backoff.next_delay())
             self._timer.start()
         self._tick()
 

@@ -43,7 +43,7 @@ from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS, grouped
-from desktop.ui.errors import readable
+from desktop.ui.errors import readable, readable_stop, secret_rejected
 from desktop.ui.i18n import in_ui_language as pick
 from desktop.ui.retranslate import retranslate_in_place
 
@@ -73,6 +73,7 @@ class BatchProgressPanel(QWidget):
         self._task: Any = None
         self._pause = threading.Event()
         self._in_pilot = False
+        self._secret_stop = False      # stopped by a refused app secret: goes on with a new one
         self._calls = 0                # API calls and seconds of every run in this panel,
         self._seconds = 0.0            # so the totals line adds up over pilot and rest
         self.touched: frozenset[int] = frozenset()
@@ -108,6 +109,7 @@ class BatchProgressPanel(QWidget):
         self.retry_button.clicked.connect(self.retry_failed)
         self.show_button.clicked.connect(lambda: self.showRequested.emit(self.touched))
         context.changed.connect(self._batch_changed)
+        context.secret_replaced.connect(self._secret_replaced)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.texts.say(self.pause_button, lambda: self.tr("Pause"))
         self._show_buttons(running=False)
@@ -236,8 +238,9 @@ class BatchProgressPanel(QWidget):
                        else RESUMES_ITSELF)
             self.texts.say(self.message, lambda: self.tr(
                 "Stopped: %1 The rest stays queued; continue when the cause is fixed.")
-                .replace("%1", pick(result.stop_reason))
+                .replace("%1", readable_stop(result.stop_reason))
                 + (" " + pick(resumes) if waits else ""))
+            self._secret_stop = secret_rejected(result.stop_reason)
             self._set_state("stopped")
             self.batchFinished.emit(result)
         else:
@@ -252,7 +255,14 @@ class BatchProgressPanel(QWidget):
         self._show_buttons(running=False)
         self.continue_button.setVisible(True)
         self.texts.say(self.continue_button, lambda: self.tr("Try again"))
+        self._secret_stop = secret_rejected(exc)
         self._set_state("stopped")
+
+    def _secret_replaced(self) -> None:
+        """A new app secret is in use: a batch the old one stopped goes on by itself."""
+        if self.state == "stopped" and self._secret_stop and not self.running:
+            self._secret_stop = False
+            self.continue_rest()
 
     def _batch_changed(self, changes: ChangeSet) -> None:
         """A stopped batch that the app resumed on its own (or another window finished) is

@@ -34,7 +34,7 @@ from desktop.services.tagging import (
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.filter_engine import FilterEngine
-from desktop.ui.errors import readable, readable_stop
+from desktop.ui.errors import readable, readable_stop, secret_rejected
 from desktop.ui.i18n import in_ui_language
 from desktop.ui.tasks import Task
 from desktop.ui.undo_history import UndoHistory
@@ -54,6 +54,8 @@ class AppContext(QObject):
     status_message = Signal(str)
     approval_requested = Signal()       # this desktop filed a request the team server keeps
     filters_cold = Signal()             # a filter was answered by SQL: warm the bitmaps
+    secret_refused = Signal()           # WeCom refused the app secret: a new one is needed
+    secret_replaced = Signal()          # a new app secret is in use: resume what waited
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +74,7 @@ class AppContext(QObject):
         self._warm_again = False
         self._cold_held = False
         self._cold_waiting = False
+        self._held_for_secret: dict[str, frozenset[int]] = {}   # batch id: relations
         self.filters_cold.connect(self._warm_cold_filters)  # queued from the worker that asked
 
     @property
@@ -322,15 +325,30 @@ class AppContext(QObject):
             if halted:
                 self.write_failed.emit(readable_stop(halted[0]),
                                        ids - result.changes.relation_ids)
+            if halted and secret_rejected(halted[0]):
+                self._held_for_secret[result.batch_id] = ids
+                self.secret_refused.emit()
             if result.applied == 0 and result.pending == 0 and on_empty is not None:
                 on_empty()
 
         def failed(exc: BaseException) -> None:
             self.write_failed.emit(readable(exc), ids)
             self.publish(ChangeSet(relation_ids=ids))
+            if secret_rejected(exc):
+                self.secret_refused.emit()
 
         return self.run_task(work, owner=self, name=name, writer=True, on_result=finished,
                              on_error=failed)
+
+    def use_new_secret(self) -> int:
+        """A new app secret is stored and in use (`services.secret_check.store_and_use`): the
+        tagging the old one stopped is sent now, and `secret_replaced` tells the rest (the
+        automatic resume, the batch windows). Returns how many batches were sent again."""
+        held, self._held_for_secret = self._held_for_secret, {}
+        for batch_id, ids in held.items():
+            self.run_batch(batch_id, ids)
+        self.secret_replaced.emit()
+        return len(held)
 
     def _report_error(self, exc: BaseException) -> None:
         self.status_message.emit(readable(exc))

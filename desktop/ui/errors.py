@@ -12,18 +12,46 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop.services import errors
 from desktop.ui.i18n import in_ui_language, is_english
-from desktop.wecom.error_codes import ERROR_TABLE, TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED
+from desktop.wecom.error_codes import (
+    ERROR_TABLE,
+    GETTOKEN_PATH,
+    SECRET_COMMANDS,
+    TEAM_NOT_LOGGED_IN,
+    TEAM_TOKEN_REVOKED,
+)
 
 _LOG_IN_AGAIN = (TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED)
+INVALID_SECRET = 40091      # a secret of another corp or app
+WRONG_SECRET = 40001        # on gettoken: the secret is wrong or was reset
 
 
 def is_expected(exc: BaseException) -> bool:
     return errors.is_expected(exc)
 
 
+def secret_rejected(failure: BaseException | str) -> bool:
+    """Whether WeCom refused the app secret itself (wrong, reset, another app's): an error,
+    or a batch's stop reason as stored ("中文 / English")."""
+    if isinstance(failure, str):
+        return any(command in failure for command in SECRET_COMMANDS)
+    code, path = getattr(failure, "errcode", None), getattr(failure, "path", "")
+    return code == INVALID_SECRET or (code == WRONG_SECRET and path == GETTOKEN_PATH)
+
+
+def enter_secret() -> str:
+    """Where the window takes a new app secret, in place of the command line's way."""
+    return QCoreApplication.translate(
+        "errors", "The app secret is wrong or was reset: look it up in the admin console (App"
+        " Management) and enter it in File → Connection settings…; the tagging waiting to be"
+        " sent goes on once it is saved.")
+
+
 def readable(exc: BaseException) -> str:
     """One sentence in the interface language; a team login that is missing or revoked
-    also says where the window logs in again."""
+    also says where the window logs in again, and a refused app secret where the window
+    takes a new one."""
+    if secret_rejected(exc):
+        return enter_secret()
     text = errors.readable(exc, is_english())
     if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
         text += " " + _log_in_again()
@@ -32,7 +60,10 @@ def readable(exc: BaseException) -> str:
 
 def readable_stop(reason: str) -> str:
     """Why a batch stopped ("中文 / English", as stored) in the interface language, with
-    where the window logs in again when the team login is missing or revoked."""
+    where the window logs in again when the team login is missing or revoked, and where it
+    takes a new app secret when WeCom refused the secret."""
+    if secret_rejected(reason):
+        return enter_secret()
     text = in_ui_language(reason)
     if any(f"errcode {code}" in reason or ERROR_TABLE[code].zh in reason
            for code in _LOG_IN_AGAIN):

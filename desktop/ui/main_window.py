@@ -40,7 +40,6 @@ from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
-from desktop.services.errors import with_profile
 from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
 from desktop.services.sync import SyncResult
@@ -56,7 +55,7 @@ from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.detail_pane import DetailPane
-from desktop.ui.errors import readable
+from desktop.ui.errors import readable, secret_rejected
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
@@ -87,6 +86,7 @@ if TYPE_CHECKING:  # dialogs and windows opened on demand load when first opened
     from desktop.ui.arrivals_dialog import ArrivalsDialog
     from desktop.ui.audit_viewer import AuditViewer
     from desktop.ui.autotag_review import AutoTagReviewWindow
+    from desktop.ui.connection_dialog import ConnectionDialog
     from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
     from desktop.ui.events_browser import EventsBrowser
     from desktop.ui.events_dialog import EventsDialog
@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self._expiring: ExpiringTagsDialog | None = None
         self._scenes: ScenesDialog | None = None
         self._exclusive: ExclusiveSetsDialog | None = None
+        self._connection: ConnectionDialog | None = None
         self.governance: GovernanceMonitor | None = None
         self._rows_shown = False
         self._fit_when_framed = False
@@ -353,6 +354,8 @@ class MainWindow(QMainWindow):
                     self.team_settings.poll()
                 self.status.message(self.tr("Logged in to the team server as %1.").replace(
                     "%1", dialog.device.userid))
+                if self._connection is not None:
+                    self._connection.reload()
                 offered = offer_unfinished_batches(self.context, self)  # stopped by the login
                 if offered is not None:
                     self._keep(offered)
@@ -360,6 +363,29 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(logged_in)
         self._keep(dialog)
         return dialog
+
+    def open_connection_settings(self) -> ConnectionDialog:
+        """File → Connection settings…: one window, brought to the front (and its keyring
+        read again) when already open."""
+        if self._connection is None:
+            from desktop.ui.connection_dialog import ConnectionDialog
+
+            self._connection = ConnectionDialog(self.context, self)
+            self._connection.secretSaved.connect(self._secret_saved)
+            self._connection.loginRequested.connect(self.open_team_login)
+            _make_tool_window(self._connection)
+        else:
+            self._connection.reload()
+        _present(self._connection)
+        return self._connection
+
+    def _secret_saved(self, resumed: int) -> None:
+        self.status.set_secret_refused(False)
+        text = self.tr("The new app secret is stored in the OS keyring and in use.")
+        if resumed:
+            text += " " + self.tr("Sending the tagging it stopped again: %n batch(es).", "",
+                                  resumed)
+        self.status.message(text)
 
     def open_approvals(self) -> ApprovalsDialog:
         """File → Approvals (team profiles): requests to decide and the team policy."""
@@ -722,6 +748,9 @@ class MainWindow(QMainWindow):
         self.login_action = self._action(_keyed(lambda: self.tr("Log in to the team server…"), "L"),
                                          self.open_team_login)
         self.login_action.setVisible(self.context.workspace.profile.is_team)
+        self.connection_action = self._action(
+            _keyed(lambda: self.tr("Connection settings…"), "N"), self.open_connection_settings,
+            icon_name="settings")
         self.approvals_action = self._action(self._approvals_text, self.open_approvals)
         self.approvals_action.setVisible(self.context.workspace.profile.is_team)
 
@@ -733,7 +762,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([import_action, export_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.login_action, self.approvals_action])
+        file_menu.addActions([self.connection_action, self.login_action,
+                              self.approvals_action])
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("")
         self._translated(edit_menu, lambda: self.tr("&Edit"))
@@ -823,6 +853,8 @@ class MainWindow(QMainWindow):
         self.sync.cancelled.connect(self._sync_cancelled)
         self.sync.idle.connect(self._sync_idle)
         self.status.cancel_button.clicked.connect(self._cancel_sync)
+        self.status.secret_button.clicked.connect(self.open_connection_settings)
+        self.context.secret_refused.connect(lambda: self.status.set_secret_refused(True))
         self.context.changed.connect(self._data_changed)
         self.context.status_message.connect(self.status.message)
         self.context.write_failed.connect(self._write_failed)
@@ -956,7 +988,6 @@ class MainWindow(QMainWindow):
             self._show_last_sync()
 
     def _write_failed(self, message: str, ids: frozenset[int]) -> None:
-        message = with_profile(message, self.context.workspace.profile.name)
         self.status.message(self.tr("Tagging failed for %1 customers: %2", "", len(ids))
                             .replace("%1", f"{len(ids):,}").replace("%2", message))
 
@@ -1005,8 +1036,9 @@ class MainWindow(QMainWindow):
         return text
 
     def _sync_failed(self, exc: BaseException) -> None:
-        reason = with_profile(readable(exc), self.context.workspace.profile.name)
-        self.status.message(self.tr("Sync failed: %1").replace("%1", reason))
+        self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
+        if secret_rejected(exc):
+            self.status.set_secret_refused(True)
 
     def _sync_cancelled(self) -> None:
         self.status.message(self.tr("Sync cancelled; the cache is unchanged."))

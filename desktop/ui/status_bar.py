@@ -1,6 +1,6 @@
 """The status bar: profile, last sync, sync progress with a cancel button, a running 45009
 pause of the corp, batches waiting for WeCom to come back, a team server that cannot be
-reached, and the counts."""
+reached, a button to enter a new app secret after WeCom refused it, and the counts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 from desktop.services.auto_resume import ResumeState
 from desktop.services.progress import Progress
 from desktop.ui.counts import COUNTS
+from desktop.ui.errors import enter_secret, secret_rejected
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
 from desktop.wecom.ratelimit import RateLimiter
@@ -62,6 +63,12 @@ class StatusBar(QStatusBar):
         self.resume_state = ElidingLabel()
         self.resume_state.setObjectName("autoResume")
         self.resume_state.hide()
+        self.secret_button = QToolButton()
+        self.secret_button.setObjectName("enterSecret")
+        self.secret_button.setIcon(icon("lock"))
+        self.secret_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.secret_button.setAutoRaise(True)
+        self.secret_button.hide()
         self.team_down = QLabel()
         self.team_down.setObjectName("teamUnavailable")
         self.team_down.hide()
@@ -72,6 +79,7 @@ class StatusBar(QStatusBar):
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
+        self.addPermanentWidget(self.secret_button)
         self.addPermanentWidget(self.team_down)
         self.addPermanentWidget(self.rate_limit)
         self.addPermanentWidget(self.resume_state)
@@ -87,6 +95,8 @@ class StatusBar(QStatusBar):
     def retranslate(self) -> None:
         """Labels again in the installed language, with the values they show."""
         self.cancel_button.setToolTip(self.tr("Cancel sync"))
+        self.secret_button.setText(self.tr("Enter the new secret…"))
+        self.secret_button.setToolTip(enter_secret())
         self.team_down.setText(self.tr("Team server unavailable"))
         self.scope.setText(self.tr("My customers"))
         self.scope.setToolTip(self.tr(
@@ -121,6 +131,11 @@ class StatusBar(QStatusBar):
         said once went after eight seconds, and the window then looked connected."""
         self.team_down.setToolTip(reason)
         self.team_down.setVisible(bool(reason))
+
+    def set_secret_refused(self, refused: bool) -> None:
+        """While WeCom refuses the app secret, "输入新的 Secret…" stays beside the counts and
+        opens the connection settings; a new secret stored takes it away."""
+        self.secret_button.setVisible(refused)
 
     def set_own_customers(self, own: bool) -> None:
         """Say "我的客户 / My customers" beside the counts when the cache holds only the
@@ -175,6 +190,9 @@ class StatusBar(QStatusBar):
         """Batches waiting for WeCom: the count-down to the next try, the check, the resume."""
         self._shown["resume"] = (state,)
         text = state.sentence()
+        if state.kind == "attention" and secret_rejected(state.reason):
+            text = self.tr("Waiting batches need attention: %1").replace("%1", enter_secret())
+            self.set_secret_refused(True)
         self.resume_state.setText(_half(text))
         self.resume_state.setToolTip(text)
         self.resume_state.setVisible(bool(text))

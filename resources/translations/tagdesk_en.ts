@@ -1182,6 +1182,141 @@
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Connection settings</source>
+        <translation>Connection settings</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Team server</source>
+        <translation>Team server</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <source>Corp ID</source>
+        <translation>Corp ID</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>API base</translation>
+    </message>
+    <message>
+        <source>App secret</source>
+        <translation>App secret</translation>
+    </message>
+    <message>
+        <source>New secret</source>
+        <translation>New secret</translation>
+    </message>
+    <message>
+        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</source>
+        <translation>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</translation>
+    </message>
+    <message>
+        <source>This is a team profile: the WeCom app secret lives on the team server, which calls WeCom for every desktop. This computer keeps only its login to the server; an administrator changes the secret on the server.</source>
+        <translation>This is a team profile: the WeCom app secret lives on the team server, which calls WeCom for every desktop. This computer keeps only its login to the server; an administrator changes the secret on the server.</translation>
+    </message>
+    <message>
+        <source>The demo corp runs in a sandbox on this computer and needs no app secret.</source>
+        <translation>The demo corp runs in a sandbox on this computer and needs no app secret.</translation>
+    </message>
+    <message>
+        <source>Paste the secret from the admin console</source>
+        <translation>Paste the secret from the admin console</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Hide</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Show or hide the secret you typed</source>
+        <translation>Show or hide the secret you typed</translation>
+    </message>
+    <message>
+        <source>Test and save</source>
+        <translation>Test and save</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>Save anyway</translation>
+    </message>
+    <message>
+        <source>Store this secret without WeCom&apos;s approval, e.g. while this computer&apos;s IP is not yet trusted</source>
+        <translation>Store this secret without WeCom&apos;s approval, e.g. while this computer&apos;s IP is not yet trusted</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>Cancel test</translation>
+    </message>
+    <message>
+        <source>Log in to the team server…</source>
+        <translation>Log in to the team server…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Reading the keyring…</source>
+        <translation>Reading the keyring…</translation>
+    </message>
+    <message>
+        <source>Stored in the OS keyring (not shown)</source>
+        <translation>Stored in the OS keyring (not shown)</translation>
+    </message>
+    <message>
+        <source>Not stored: enter it below</source>
+        <translation>Not stored: enter it below</translation>
+    </message>
+    <message>
+        <source>Logged in as %1</source>
+        <translation>Logged in as %1</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <source>Enter the new secret first.</source>
+        <translation>Enter the new secret first.</translation>
+    </message>
+    <message>
+        <source>Asking WeCom (%1) whether it takes this secret…</source>
+        <translation>Asking WeCom (%1) whether it takes this secret…</translation>
+    </message>
+    <message>
+        <source>Test cancelled; nothing was stored.</source>
+        <translation>Test cancelled; nothing was stored.</translation>
+    </message>
+    <message>
+        <source>Storing the secret in the OS keyring…</source>
+        <translation>Storing the secret in the OS keyring…</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>Nothing was stored.</translation>
+    </message>
+    <message>
+        <source>WeCom does not accept this secret (errcode %1): copy it again from the admin console, App Management → this app → Secret.</source>
+        <translation>WeCom does not accept this secret (errcode %1): copy it again from the admin console, App Management → this app → Secret.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2677,6 +2812,17 @@
         <translation>Logged in to the team server as %1.</translation>
     </message>
     <message>
+        <source>The new app secret is stored in the OS keyring and in use.</source>
+        <translation>The new app secret is stored in the OS keyring and in use.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sending the tagging it stopped again: %n batch(es).</source>
+        <translation>
+            <numerusform>Sending the tagging it stopped again: %n batch.</numerusform>
+            <numerusform>Sending the tagging it stopped again: %n batches.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Approvals (%1)…</source>
         <translation>Approvals (%1)…</translation>
     </message>
@@ -2742,6 +2888,10 @@
     <message>
         <source>Log in to the team server…</source>
         <translation>Log in to the team server…</translation>
+    </message>
+    <message>
+        <source>Connection settings…</source>
+        <translation>Connection settings…</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -4024,6 +4174,10 @@
         <translation>Cancel sync</translation>
     </message>
     <message>
+        <source>Enter the new secret…</source>
+        <translation>Enter the new secret…</translation>
+    </message>
+    <message>
         <source>Team server unavailable</source>
         <translation>Team server unavailable</translation>
     </message>
@@ -4069,6 +4223,10 @@
     <message>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Waiting batches need attention: %1</source>
+        <translation>Waiting batches need attention: %1</translation>
     </message>
 </context>
 <context>
@@ -4925,6 +5083,10 @@
 </context>
 <context>
     <name>errors</name>
+    <message>
+        <source>The app secret is wrong or was reset: look it up in the admin console (App Management) and enter it in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
+        <translation>The app secret is wrong or was reset: look it up in the admin console (App Management) and enter it in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</translation>
+    </message>
     <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>
         <translation>Or, in the TagDesk window: File → Log in to the team server….</translation>

@@ -1168,6 +1168,141 @@
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Connection settings</source>
+        <translation>连接设置</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Team server</source>
+        <translation>团队服务器</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>登录状态</translation>
+    </message>
+    <message>
+        <source>Corp ID</source>
+        <translation>企业 ID</translation>
+    </message>
+    <message>
+        <source>API base</source>
+        <translation>接口地址</translation>
+    </message>
+    <message>
+        <source>App secret</source>
+        <translation>应用 Secret</translation>
+    </message>
+    <message>
+        <source>New secret</source>
+        <translation>新的 Secret</translation>
+    </message>
+    <message>
+        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</source>
+        <translation>应用 Secret 只保存在操作系统的钥匙串中。在管理后台（应用管理 → 本应用）重置 Secret 后，请在这里输入新的 Secret：TagDesk 先向企业微信验证，企业微信接受后才保存。</translation>
+    </message>
+    <message>
+        <source>This is a team profile: the WeCom app secret lives on the team server, which calls WeCom for every desktop. This computer keeps only its login to the server; an administrator changes the secret on the server.</source>
+        <translation>这是团队配置：企业微信应用 Secret 保存在团队服务器上，由服务器为所有桌面调用企业微信。本机只保存登录服务器的凭据；Secret 由管理员在服务器上更换。</translation>
+    </message>
+    <message>
+        <source>The demo corp runs in a sandbox on this computer and needs no app secret.</source>
+        <translation>演示企业运行在本机的沙盒中，不需要应用 Secret。</translation>
+    </message>
+    <message>
+        <source>Paste the secret from the admin console</source>
+        <translation>粘贴管理后台中的 Secret</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show or hide the secret you typed</source>
+        <translation>显示或隐藏输入的 Secret</translation>
+    </message>
+    <message>
+        <source>Test and save</source>
+        <translation>验证并保存</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <source>Store this secret without WeCom&apos;s approval, e.g. while this computer&apos;s IP is not yet trusted</source>
+        <translation>不经企业微信验证就保存这个 Secret，例如本机 IP 尚未加入可信 IP 时</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>取消验证</translation>
+    </message>
+    <message>
+        <source>Log in to the team server…</source>
+        <translation>登录团队服务器…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Reading the keyring…</source>
+        <translation>正在读取钥匙串…</translation>
+    </message>
+    <message>
+        <source>Stored in the OS keyring (not shown)</source>
+        <translation>已存入系统钥匙串（不显示）</translation>
+    </message>
+    <message>
+        <source>Not stored: enter it below</source>
+        <translation>未保存：请在下面输入</translation>
+    </message>
+    <message>
+        <source>Logged in as %1</source>
+        <translation>已登录：%1</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>Enter the new secret first.</source>
+        <translation>请先输入新的 Secret。</translation>
+    </message>
+    <message>
+        <source>Asking WeCom (%1) whether it takes this secret…</source>
+        <translation>正在向企业微信（%1）验证这个 Secret…</translation>
+    </message>
+    <message>
+        <source>Test cancelled; nothing was stored.</source>
+        <translation>已取消验证，未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Storing the secret in the OS keyring…</source>
+        <translation>正在把 Secret 存入系统钥匙串…</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>WeCom does not accept this secret (errcode %1): copy it again from the admin console, App Management → this app → Secret.</source>
+        <translation>企业微信不接受这个 Secret（errcode %1）：请在管理后台「应用管理 → 本应用 → Secret」中重新复制。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>本机 IP 不在应用的企业可信 IP 列表中（errcode 60020）：请管理员在应用设置中添加，或让配置改用固定 IP 的中转地址。如果 Secret 没有错，可按「仍然保存」保存它。</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>TagDesk – unexpected error</source>
@@ -2649,6 +2784,16 @@
         <translation>已以 %1 的身份登录团队服务器。</translation>
     </message>
     <message>
+        <source>The new app secret is stored in the OS keyring and in use.</source>
+        <translation>新的应用 Secret 已存入系统钥匙串并已启用。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sending the tagging it stopped again: %n batch(es).</source>
+        <translation>
+            <numerusform>正在重新发送因此停下的打标：%n 个批次。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Approvals (%1)…</source>
         <translation>审批（%1）…</translation>
     </message>
@@ -2713,6 +2858,10 @@
     <message>
         <source>Log in to the team server…</source>
         <translation>登录团队服务器…</translation>
+    </message>
+    <message>
+        <source>Connection settings…</source>
+        <translation>连接设置…</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -3984,6 +4133,10 @@
         <translation>取消同步</translation>
     </message>
     <message>
+        <source>Enter the new secret…</source>
+        <translation>输入新的 Secret…</translation>
+    </message>
+    <message>
         <source>Team server unavailable</source>
         <translation>团队服务器不可用</translation>
     </message>
@@ -4028,6 +4181,10 @@
     <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Waiting batches need attention: %1</source>
+        <translation>待发的批量任务需要处理：%1</translation>
     </message>
 </context>
 <context>
@@ -4867,6 +5024,10 @@
 </context>
 <context>
     <name>errors</name>
+    <message>
+        <source>The app secret is wrong or was reset: look it up in the admin console (App Management) and enter it in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
+        <translation>应用 Secret 不正确或已重置：请在管理后台「应用管理」中查看 Secret，再在 文件 → 连接设置… 中输入；保存后，待发的打标会继续发送。</translation>
+    </message>
     <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>
         <translation>或在 TagDesk 窗口中：文件 → 登录团队服务器…。</translation>

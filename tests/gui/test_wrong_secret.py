@@ -1,5 +1,6 @@
-"""A wrong or reset app secret in solo mode: the window says, in one sentence, where to store
-the new one (the profile's own command) and keeps the tagging it could not send."""
+"""A wrong or reset app secret in solo mode: the window says, in one sentence, where to enter
+the new one (File → Connection settings…, not the command line's way) and keeps the tagging
+it could not send."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_n
         with qtbot.waitSignal(window.sync.failed, timeout=30_000):
             window.start_sync()
         said = window.status.currentMessage()
-        assert said.startswith("Sync failed: 应用 Secret 不正确或已重置"), said
-        assert 'echo "$SECRET" | tagdesk profile add test --secret-stdin' in said, said
+        assert said.startswith("Sync failed: The app secret is wrong or was reset"), said
+        assert "File → Connection settings…" in said and "tagdesk profile add" not in said
         assert "Traceback" not in said and "reset-secret-0000" not in said
 
         (tag_id,) = [str(r[0]) for r in context.cache.connection().execute(
@@ -49,7 +50,8 @@ def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_n
         with qtbot.waitSignal(context.write_failed, timeout=30_000):
             context.toggle_tag([rid], tag_id, lambda: "toggle")
         said = window.status.currentMessage()
-        assert "tagdesk profile add test --secret-stdin" in said, said
+        assert "File → Connection settings…" in said, said
+        assert window.status.secret_button.isVisibleTo(window)
         pending = context.cache.connection().execute(
             "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
         assert pending == 1          # kept, sent once the secret is right again

@@ -1,0 +1,193 @@
+"""File → Connection settings…: a new app secret after WeCom refused the stored one.
+
+Against the sandbox over real HTTP, with the suite's file keyring: a secret WeCom refuses
+(40001) is said in the window and not stored; a right one is stored, used at once, and the
+tagging the old one stopped is sent without a restart. The secret never reaches a log line,
+a sentence shown or an error. A team profile's window shows its server and login instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.secrets import load_secret, store_secret
+from desktop.services.workspace import Workspace, open_workspace
+from desktop.ui.connection_dialog import ConnectionDialog
+from desktop.ui.context import AppContext
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import Settings
+from desktop.ui.sync_controller import SyncController
+from tests.gui.conftest import PROFILE, _profile
+
+pytestmark = pytest.mark.gui
+
+RESET = "reset-secret-0000"          # what the keyring held before the reset
+MISTYPED = "mistyped-secret-1111"
+
+
+@pytest.fixture
+def refused(qtbot: Any, gui_home: Path, sandbox: Any,
+            _synced_template: Path) -> Iterator[tuple[MainWindow, AppContext]]:
+    """A synced solo profile whose keyring holds a secret WeCom no longer takes, opened."""
+    store = ProfileStore(gui_home)
+    store.add(_profile(sandbox))
+    cache = store.cache_path(PROFILE)
+    shutil.copyfile(_synced_template / "home" / "profiles" / PROFILE / cache.name, cache)
+    store_secret(PROFILE, sandbox.corp_id, RESET)
+    workspace = open_workspace(gui_home, PROFILE)
+    context = AppContext(workspace)
+    try:
+        window = MainWindow(context, Settings(gui_home), SyncController(context, context), "en")
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.model.queryFinished, timeout=15_000):
+            window.show()
+        yield window, context
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
+
+
+def _first(context: AppContext, table: str) -> Any:
+    return context.cache.connection().execute(
+        f"SELECT id FROM {table} ORDER BY id LIMIT 1").fetchone()[0]
+
+
+def _pending(context: AppContext) -> int:
+    return int(context.cache.connection().execute(
+        "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+
+
+def _try(qtbot: Any, dialog: ConnectionDialog, secret: str) -> None:
+    """Type the secret and press Enter in its field, as a person does."""
+    dialog.secret.clear()
+    qtbot.keyClicks(dialog.secret, secret)
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+
+
+def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_on(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    window, context = refused
+    tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([relation_id], tag_id, lambda: "toggle")
+    assert _pending(context) == 1
+    said = window.status.currentMessage()
+    assert "File → Connection settings…" in said and "--secret-stdin" not in said, said
+    assert window.status.secret_button.isVisibleTo(window)
+
+    window.status.secret_button.click()
+    dialog = window._connection
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.corp_id.text() == sandbox.corp_id
+    assert dialog.api_base.text() == sandbox.api_base
+    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
+                    timeout=10_000)
+    assert dialog.secret.echoMode() == QLineEdit.EchoMode.Password
+
+    _try(qtbot, dialog, MISTYPED)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+    said = dialog.message.text()
+    assert said.startswith("WeCom does not accept this secret (errcode 40001)"), said
+    assert said.endswith("Nothing was stored.") and MISTYPED not in said
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert dialog.save_anyway.isVisibleTo(dialog) and _pending(context) == 1
+
+    _try(qtbot, dialog, sandbox.secret)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+    assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
+    qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+    done = context.cache.connection().execute(
+        "SELECT count(*) FROM outbox WHERE status = 'done'").fetchone()[0]
+    assert done == 1
+    assert not window.status.secret_button.isVisibleTo(window)
+    assert window.status.currentMessage().startswith(
+        "The new app secret is stored in the OS keyring and in use."), \
+        window.status.currentMessage()
+    context.wait_idle()
+    for secret in (RESET, MISTYPED, sandbox.secret):
+        assert secret not in caplog.text
+        assert secret not in window.status.currentMessage()
+
+
+def test_the_window_opens_on_the_secret_field_once_closes_on_esc_and_fits_1024_pixels(
+        qtbot: Any, refused: tuple[MainWindow, AppContext]) -> None:
+    window, _context = refused
+    window.resize(1024, 700)
+    dialog = window.open_connection_settings()
+    qtbot.waitUntil(lambda: dialog.secret.hasFocus(), timeout=5_000)
+    assert window.open_connection_settings() is dialog       # again: the same window
+    assert dialog.frameGeometry().width() <= 1024
+    assert dialog.minimumSizeHint().width() <= 1024
+    qtbot.keyClicks(dialog.secret, MISTYPED)
+    qtbot.mouseClick(dialog.show_secret, Qt.MouseButton.LeftButton)
+    assert dialog.secret.echoMode() == QLineEdit.EchoMode.Normal
+    assert dialog.show_secret.text() == "Hide"
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert dialog.secret.text() == ""            # what was typed is not kept
+    window.open_connection_settings()
+    assert dialog.isVisible() and dialog.secret.echoMode() == QLineEdit.EchoMode.Password
+    qtbot.waitUntil(lambda: dialog.secret.hasFocus(), timeout=5_000)
+    dialog.close()
+    window.context.wait_idle()
+
+
+def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused
+    dialog = window.open_connection_settings()
+    _try(qtbot, dialog, MISTYPED)
+    assert dialog.busy and dialog.progress.isVisibleTo(dialog)
+    dialog.cancel_button.click()
+    assert not dialog.busy and dialog.message.text() == "Test cancelled; nothing was stored."
+    context.wait_idle()
+    qtbot.wait(50)                               # the try's late answer is dropped
+    assert dialog.message.text() == "Test cancelled; nothing was stored."
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+
+    _try(qtbot, dialog, MISTYPED)
+    qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
+    dialog.save_anyway.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+    assert load_secret(PROFILE, sandbox.corp_id) == MISTYPED
+    context.wait_idle()
+
+
+def test_a_team_profile_says_the_secret_is_on_the_team_server(
+        qtbot: Any, gui_home: Path) -> None:
+    from desktop.services.team import store_device_token
+
+    url = "http://127.0.0.1:9/"
+    profile = Profile(name="team", corp_id="ww-team", api_base=url + "cgi-bin/",
+                      userid="zhangsan", team_url=url)
+    ProfileStore(gui_home).add(profile)
+    store_device_token(profile, "device-token-2222")
+    workspace = Workspace(gui_home, profile, "device-token-2222")
+    context = AppContext(workspace)
+    try:
+        dialog = ConnectionDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.team_url.text() == url
+        assert not dialog.secret.isVisibleTo(dialog) and not dialog.test_button.isVisibleTo(dialog)
+        assert "the WeCom app secret lives on the team server" in dialog.intro.text()
+        qtbot.waitUntil(lambda: dialog.signed_in.text() == "Logged in as zhangsan",
+                        timeout=10_000)
+        with qtbot.waitSignal(dialog.loginRequested, timeout=1_000):
+            qtbot.keyClick(dialog, Qt.Key.Key_Return)     # Enter: log in again
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()
