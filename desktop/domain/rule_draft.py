@@ -366,6 +366,14 @@ def reason_text(reason: str, english: bool) -> str:
     return f"{kind.en if english else kind.zh} {rest if english else rest.replace(' ∋ ', ' 含 ')}"
 
 
+def reasons_text(reasons: Mapping[str, Sequence[str]], english: bool) -> str:
+    """A simulated relation's reasons, rule by rule, in the editor's labels:
+    「北京归华北：公司名 「北京星辰」 含 北京，没有标签 地区:华北」."""
+    colon, comma, semicolon = (": ", ", ", "; ") if english else ("：", "，", "；")
+    return semicolon.join(f"{rule}{colon}{comma.join(reason_text(r, english) for r in why)}"
+                          for rule, why in reasons.items())
+
+
 _PLACES: Mapping[str, tuple[str, str]] = {
     "when": ("条件", "Conditions"), "all": ("全部满足", "all of"), "any": ("任一满足", "any of"),
     "not": ("不满足", "not"), "then": ("动作", "Action"), "add": ("要添加的标签", "tags to add"),

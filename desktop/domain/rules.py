@@ -599,8 +599,8 @@ def _leaf(condition: Condition, rule: ResolvedRule, subject: Subject, tags: froz
         present = [ref for ref in condition.tags if rule.tag_ids[ref] & tags]
         if condition.mode == "all" and len(present) == len(condition.tags):
             return (f"has {'、'.join(r.text for r in present)}",)
-        if condition.mode == "any" and present:
-            return (f"has {present[0].text}",)
+        if condition.mode == "any" and present:     # named by its JSON key, as the others
+            return (f"has_any {present[0].text}",)
         if condition.mode == "none" and not present:
             return (f"has_not {'、'.join(r.text for r in condition.tags)}",)
         return None

@@ -36,7 +36,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import UserError
-from desktop.domain.rule_draft import UNITS, Group, Leaf, RuleDraft, dumps, place_text
+from desktop.domain.rule_draft import (
+    UNITS,
+    Group,
+    Leaf,
+    RuleDraft,
+    dumps,
+    place_text,
+    reasons_text,
+)
 from desktop.domain.rule_format import MAX_EXPIRY_DAYS, RuleFormatError, read_rules_text
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
@@ -367,16 +375,17 @@ class RuleEditor(QDialog):
                               on_error=self._failed)
 
     def _simulated(self, simulation: Simulation) -> None:
-        evaluation, labels = simulation.evaluation, simulation.labels
+        evaluation, labels, english = simulation.evaluation, simulation.labels, is_english()
         self.simulate_button.setEnabled(self.problem is None)
         self.changes.clear()
         for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
             change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
                               + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            why = "；".join("，".join(reasons) for reasons in outcome.reasons.values())
+            subject = outcome.subject     # as the Rules window shows it: owners by name
             self.changes.addTopLevelItem(QTreeWidgetItem([
-                outcome.subject.name or outcome.subject.external_userid, outcome.subject.userid,
-                change, why]))
+                subject.name or subject.external_userid,
+                simulation.owners.get(subject.userid) or subject.userid, change,
+                reasons_text(outcome.reasons, english)]))
         self.changes.setVisible(True)
         changed, total = len(evaluation.outcomes), simulation.relations
         calls, warnings = evaluation.api_calls, simulation.warnings

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.rule_draft import RuleDraft, read_condition, reason_text, summary
+from desktop.domain.rule_draft import RuleDraft, read_condition, reasons_text, summary
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
 from desktop.store import members
@@ -327,14 +327,11 @@ class RulesDialog(QDialog):
         for outcome in simulation.evaluation.outcomes[:SHOWN_CHANGES]:
             change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
                               + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            colon, comma, semicolon = (": ", ", ", "; ") if english else ("：", "，", "；")
-            why = semicolon.join(f"{rule}{colon}"
-                                 f"{comma.join(reason_text(r, english) for r in reasons)}"
-                                 for rule, reasons in outcome.reasons.items())
             subject = outcome.subject
             self.changes.addTopLevelItem(QTreeWidgetItem([
                 subject.name or subject.external_userid,
-                simulation.owners.get(subject.userid) or subject.userid, change, why]))
+                simulation.owners.get(subject.userid) or subject.userid, change,
+                reasons_text(outcome.reasons, english)]))
         for column in range(self.changes.columnCount() - 1):
             self.changes.resizeColumnToContents(column)
         self.changes.setSortingEnabled(True)

@@ -275,3 +275,25 @@ def test_every_scene_rule_opens_in_the_editor_and_saves_back_equal(
         editor.reject()
     assert len(rules) >= 40
     assert synced_context.wait_idle()
+
+
+def test_the_editor_s_simulation_names_owners_and_says_each_condition_in_words(
+        qtbot: Any, synced_context: Any) -> None:
+    """As the Rules window does: the owner's name, not the userid, and the reason in the
+    editor's labels, a has_any condition as 有任一标签 (it read "has 意向程度:高意向", raw,
+    beside userids; the Rules window called it 有全部标签)."""
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    draft = RuleDraft.read({"name": "高意向回访", "when": {"has_any": ["意向程度:高意向"]},
+                            "then": {"add": ["复购:首次购买"]}})
+    editor = dialog.open_editor(draft)
+    qtbot.waitUntil(editor.simulate_button.isEnabled, timeout=5000)
+    _click(qtbot, editor.simulate_button)
+    qtbot.waitUntil(lambda: "would change" in editor.status.text(), timeout=20000)
+    first = top_item(editor.changes, 0)
+    assert first is not None
+    assert first.text(3) == "高意向回访：有任一标签 意向程度:高意向"
+    owners = RulesService(synced_context.workspace).simulate_rules([draft.check("rule")]).owners
+    assert first.text(1) in set(owners.values())
+    assert first.text(1) not in set(owners)
+    assert synced_context.wait_idle()

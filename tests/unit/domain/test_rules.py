@@ -129,3 +129,19 @@ def test_unknown_and_ambiguous_action_tags_say_so() -> None:
         run([dict(REGION_RULE, then={"add": ["VIP"]})], [])
     assert run([dict(REGION_RULE, then={"add": ["复购:VIP"]})],
                [subject(1, remark="北京")]).outcomes[0].add == ("t-vip2",)
+
+
+def test_each_tag_condition_gives_its_own_key_as_the_reason_and_its_label_in_words() -> None:
+    """A has_any condition read "has 华北区域", which the editors label 有全部标签 / Has all
+    tags: its reason is named by its own key, as has and has_not are."""
+    from desktop.domain.rule_draft import reasons_text
+
+    rules = [{"name": "任一", "when": {"has_any": ["华北区域", "华南区域"]},
+              "then": {"add": ["高意向"]}},
+             {"name": "全部", "when": {"has": ["华北区域", "已成交"]}, "then": {"add": ["等级:VIP"]}}]
+    hit = run(rules, [subject(1, tags=frozenset({"t-hb", "t-paid"}))]).outcomes[0]
+    assert hit.reasons == {"任一": ("has_any 华北区域",), "全部": ("has 华北区域、已成交",)}
+    assert reasons_text(hit.reasons, english=False) == \
+        "任一：有任一标签 华北区域；全部：有全部标签 华北区域、已成交"
+    assert reasons_text(hit.reasons, english=True) == \
+        "任一: Has any tag 华北区域; 全部: Has all tags 华北区域、已成交"
