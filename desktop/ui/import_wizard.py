@@ -97,6 +97,15 @@ class ProblemTableModel(QAbstractTableModel):
                   self.tr("Suggestion"))
         return titles[section] if 0 <= section < len(titles) else None
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """The empty row and column cells of a problem of the whole file are disabled, so
+        Tab and Shift+Tab (and a click) go through the cells with text only."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._problems[index.row()].row is None and not self.data(index):
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
                                                Qt.ItemDataRole.ToolTipRole):

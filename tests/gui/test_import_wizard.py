@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
@@ -262,6 +262,31 @@ def test_the_problems_start_on_a_cell_with_text_for_a_file_level_problem(
     current = view.currentIndex()
     assert current.isValid() and current.row() == 0
     assert current.data() == "customers.csv"
+
+
+def test_tab_and_shift_tab_skip_the_empty_cells_of_a_file_level_problem(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    """Tab went value → problem → suggestion, but Shift+Tab from the value went on to the
+    empty row and column cells of a problem of the whole file, drawn as current with nothing
+    in them: both ways now go through the cells with text only."""
+    path = tmp_path / "customers.csv"
+    path.write_text("external_userid,add_tags\nwmX,VIP\n", encoding="utf-8")
+    wizard = _wizard(qtbot, synced_context, path)
+    view = wizard.problem_view
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard, timeout=5000)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=5000)
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        view.selectionModel().setCurrentIndex(
+            wizard.problems.first_filled(0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        view.setFocus()
+        reached = []
+        for _ in range(6):
+            qtbot.keyClick(QApplication.focusWidget(), key)
+            if view.hasFocus():
+                reached.append(view.currentIndex().data())
+        assert "" not in reached and reached, (key, reached)
 
 
 def test_a_file_without_one_valid_row_offers_no_valid_rows_to_import(
