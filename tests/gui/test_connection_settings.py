@@ -191,3 +191,85 @@ def test_a_team_profile_says_the_secret_is_on_the_team_server(
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+def test_a_batch_window_stopped_by_the_refused_secret_goes_on_once_a_new_one_is_saved(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    from desktop.ui.batch_progress import BatchProgressPanel
+
+    window, context = refused
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 4", (tag_id,))]
+    batch_id = context.tagging.submit(context.tagging.plan(ids, add=[tag_id]), source="batch")
+    panel = BatchProgressPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+        panel.start(batch_id)
+    assert panel.state == "stopped"
+    assert "File → Connection settings…" in panel.message.text(), panel.message.text()
+
+    dialog = window.open_connection_settings()
+    _try(qtbot, dialog, sandbox.secret)
+    qtbot.waitUntil(lambda: panel.state == "done", timeout=30_000)
+    assert context.tagging.batch(batch_id).applied == 4
+    context.wait_idle()
+
+
+@pytest.fixture
+def waiting_session(qtbot: Any, gui_home: Path, sandbox: Any) -> Iterator[Any]:
+    """A session whose tagging waits for WeCom after an outage, as automatic resuming
+    keeps it (retries of milliseconds, the first probe after half a second)."""
+    from desktop.services.auto_resume import Backoff
+    from desktop.services.sync import run_sync
+    from desktop.ui.i18n import Translations
+    from desktop.ui.session import GuiSession
+    from tests.quick_workspace import QuickWorkspace
+
+    ProfileStore(gui_home).add(_profile(sandbox))
+    ws = QuickWorkspace(gui_home, _profile(sandbox), sandbox.secret)
+    run_sync(ws.client(), ws.cache)
+    session = GuiSession(ws, Settings(gui_home), Translations())
+    session.auto_resume.backoff = Backoff(first_s=0.5, max_s=1.0)
+    qtbot.addWidget(session.window)
+    with qtbot.waitSignal(session.window.model.queryFinished, timeout=15_000):
+        session.show()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def test_batches_waiting_for_wecom_that_meet_a_reset_secret_resume_at_once_with_the_new_one(
+        qtbot: Any, waiting_session: Any, sandbox: Any) -> None:
+    from desktop.services.auto_resume import Backoff, waiting_batches
+    from desktop.store import outbox
+
+    session, context = waiting_session, waiting_session.context
+    status, resume = session.window.status, waiting_session.auto_resume
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 6", (tag_id,))]
+    port = sandbox.port
+    sandbox.stop()                                   # an outage
+    context.toggle_tag(ids, tag_id, lambda: "VIP")
+    qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=30_000)
+    (waiting,) = waiting_batches(context.cache)
+    context.workspace.use_login(context.workspace.profile, RESET)   # reset meanwhile
+    sandbox.config.port = port
+    sandbox.start()
+    qtbot.waitUntil(lambda: resume.state.kind == "attention", timeout=30_000)
+    assert "File → Connection settings…" in status.resume_state.toolTip()
+    assert "--secret-stdin" not in status.resume_state.toolTip()
+    assert status.secret_button.isVisibleTo(session.window)
+
+    resume.backoff = Backoff(first_s=600.0, max_s=600.0)   # the next try comes at once, not in 10 min
+    dialog = session.window.open_connection_settings()
+    _try(qtbot, dialog, sandbox.secret)
+    qtbot.waitUntil(lambda: context.tagging.batch(waiting.id).status == outbox.DONE,
+                    timeout=30_000)
+    assert context.tagging.batch(waiting.id).applied == 6
+    qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=10_000)
+    assert not status.secret_button.isVisibleTo(session.window)
