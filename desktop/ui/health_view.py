@@ -45,6 +45,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import is_english, list_text
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.previewed_batch_dialog import error_text
@@ -151,10 +152,12 @@ class HealthWindow(QWidget):
     filterRequested = Signal(str)       # a filter expression for the customer table
     tagRequested = Signal(str)          # a tag id to show in the tree
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 governance: GovernanceMonitor | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.context = context
+        self.governance = governance    # a team profile's roles, once read
         self.model = HealthModel(self)
         self.wizard: MigrateDialog | None = None
         self.adopter: AdoptDialog | None = None
@@ -318,7 +321,8 @@ class HealthWindow(QWidget):
         target = report.tags[tags[0]].label if len(tags) > 1 and tags[0] in report.tags else ""
         sources = tags[1:] if target else tags
         if self.wizard is None or self.wizard.started is not None:
-            self.wizard = MigrateDialog(self.context, sources, target, self)
+            rules = self.governance.rules if self.governance is not None else None
+            self.wizard = MigrateDialog(self.context, sources, target, self, rules)
         else:                                  # one wizard: the idle one plans this instead
             self.wizard.migrate(sources, target)
         self.wizard.show()

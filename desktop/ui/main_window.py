@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
         if self._health is None:
             from desktop.ui.health_view import HealthWindow
 
-            self._health = HealthWindow(self.context, self)
+            self._health = HealthWindow(self.context, self, self.governance)
             self._health.filterRequested.connect(self.show_filter)
             self._health.tagRequested.connect(self.show_tag)
             _make_tool_window(self._health)

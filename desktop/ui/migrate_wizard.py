@@ -3,7 +3,9 @@
 The preview is `MigrationService.plan` on a worker thread, redone as the fields change. Run
 does the tag-library step (rename, or create the target) on the writer thread, then runs the
 moves as one batch in the usual batch progress panel (pause, cancel, retry failed), and
-deletes the sources afterwards when asked and every move landed.
+deletes the sources afterwards when asked and every move landed. On a team profile where the
+team's rules make that deletion an approval request, the preview says so and the server's
+"request #N sent" is told as the migration's news, not as its failure.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from desktop.domain.governance import Change, Operation, Verdict
 from desktop.domain.migration_plan import MigrationPlan, Strategy
 from desktop.domain.retag_plan import format_duration
 from desktop.services.changes import ChangeSet
+from desktop.services.governance import TeamRules
 from desktop.services.migration import MigrationService, Started
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
@@ -23,6 +27,7 @@ from desktop.ui.counts import COUNTS
 from desktop.ui.i18n import is_english, list_text
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.tag_dialogs import request_sent
 
 
 class MigrateDialog(PreviewedBatchDialog):
@@ -31,8 +36,9 @@ class MigrateDialog(PreviewedBatchDialog):
     migrated = Signal(object)
 
     def __init__(self, context: AppContext, source_ids: Sequence[str], target: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, rules: TeamRules | None = None) -> None:
         super().__init__(context, parent)
+        self.rules = rules      # a team profile's governance, once read
         self.service = MigrationService(context.workspace)
         self.plan: MigrationPlan | None = None
         self.started: Started | None = None
@@ -103,12 +109,23 @@ class MigrateDialog(PreviewedBatchDialog):
                     .replace("%3", f"{plan.already_on_target:,}"))
             if plan.create_target:
                 text += " " + self.tr("The target is created first.")
-            if plan.delete_source:
+            if plan.delete_source and self._deletion_is_request(plan):
+                text += " " + self.tr("Deleting the sources needs an administrator's approval:"
+                                      " once every customer is moved a request is sent, and"
+                                      " the sources stay until it is approved.")
+            elif plan.delete_source:
                 text += " " + self.tr("The sources are deleted at the end: a revert can no"
                                       " longer put them back.")
         text += " " + self.tr("%1 API calls in all, about %2.").replace(
             "%1", f"{plan.api_calls:,}").replace("%2", eta)
         return text
+
+    def _deletion_is_request(self, plan: MigrationPlan) -> bool:
+        """Whether the team server makes deleting the plan's sources an approval request."""
+        rules = self.rules
+        return rules is not None and any(
+            rules.decide(Change(Operation.DELETE_TAG, source.group_name)).verdict
+            is Verdict.APPROVAL for source in plan.sources)
 
     # -- run -----------------------------------------------------------------------------
 
@@ -141,7 +158,19 @@ class MigrateDialog(PreviewedBatchDialog):
             return
         self.context.run_task(lambda _p, _c: self.service.finish(started, result), owner=self,
                               name="migration finish", writer=True, on_result=self._done,
-                              on_error=self._failed)
+                              on_error=self._finish_failed)
+
+    def _finish_failed(self, exc: BaseException) -> None:
+        """The sources' deletion became a request (a team profile): every customer moved."""
+        sent = request_sent(exc)
+        if sent is None or self.started is None:
+            self._failed(exc)
+            return
+        self.context.status_message.emit(sent)
+        self.context.approval_requested.emit()
+        self.texts.say(self.preview_text, lambda: (" " if is_english() else "").join(
+            (self.tr("Migration finished."), request_sent(exc) or "")))
+        self.migrated.emit(self.started.changes)
 
     def _done(self, changes: ChangeSet) -> None:
         assert self.started is not None

@@ -441,7 +441,8 @@ class TagTreeView(QWidget):
         node = self.current_node()
         if node is None or node.tag is None or node.section is TagKind.PERSONAL:
             return None
-        dialog: MigrateDialog = self._open(MigrateDialog(self.context, [node.tag.id], "", self))
+        dialog: MigrateDialog = self._open(
+            MigrateDialog(self.context, [node.tag.id], "", self, self.rules))
         return dialog
 
     def adopt_current(self) -> AdoptDialog | None:

@@ -3121,6 +3121,10 @@
         <translation>Relabel: %1 carry a source; %2 (%3 already carry the target).</translation>
     </message>
     <message>
+        <source>Deleting the sources needs an administrator&apos;s approval: once every customer is moved a request is sent, and the sources stay until it is approved.</source>
+        <translation>Deleting the sources needs an administrator&apos;s approval: once every customer is moved a request is sent, and the sources stay until it is approved.</translation>
+    </message>
+    <message>
         <source>The sources are deleted at the end: a revert can no longer put them back.</source>
         <translation>The sources are deleted at the end: a revert can no longer put them back.</translation>
     </message>

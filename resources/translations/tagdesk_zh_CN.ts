@@ -3088,6 +3088,10 @@
         <translation>重新打标签：%1带有源标签；需 %2（%3 个已有目标标签）。</translation>
     </message>
     <message>
+        <source>Deleting the sources needs an administrator&apos;s approval: once every customer is moved a request is sent, and the sources stay until it is approved.</source>
+        <translation>删除源标签需要管理员批准：所有客户迁移完成后提交删除申请，批准之前源标签保留。</translation>
+    </message>
+    <message>
         <source>The sources are deleted at the end: a revert can no longer put them back.</source>
         <translation>最后删除源标签：之后回滚无法再把它们加回去。</translation>
     </message>

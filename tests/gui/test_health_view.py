@@ -11,11 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from desktop.domain.governance import Actor, OrgChart, Policy
 from desktop.domain.migration_plan import Strategy
+from desktop.services.governance import TeamRules
 from desktop.ui.health_view import HealthModel, HealthWindow
 from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.tag_tree_view import TagTreeView
+from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
+from desktop.wecom.errors import WeComError
 
 pytestmark = pytest.mark.gui
 
@@ -250,3 +254,46 @@ def test_a_salesperson_is_not_offered_to_migrate_or_adopt(window: HealthWindow) 
     assert "whole corp" in window.migrate_button.toolTip()
     window._show(report)
     assert window.migrate_button.isEnabled() and window.migrate_button.toolTip() == ""
+
+
+def test_a_migration_whose_deletion_becomes_a_request_says_so_and_ends_as_news(
+    qtbot: Any, context: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A department head's migration that deletes its source on a team profile: the preview
+    said a revert could no longer put the source back, and the server's "request #N sent"
+    ended the finished migration as an error with its errcode, the source fields open again
+    and no migrated signal. Now the preview says the deletion waits for an administrator
+    and the end is the migration's news, the approvals count told at once."""
+    departments = dict(context.cache.connection().execute("SELECT name, id FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    head = Actor("dongfangwei", managed=frozenset({departments["市场部"]}),
+                 departments=frozenset({departments["市场部"]}))
+    source = sandbox.state.find_tag("历史标签", "官网资询")
+    wizard = MigrateDialog(context, [source], "MKT-渠道:官网咨询",
+                           rules=TeamRules(Policy(), chart, head))
+    qtbot.addWidget(wizard)
+    wizard.delete_source.setChecked(True)
+    qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.delete_source
+                    and wizard.run_button.isEnabled(), timeout=10000)
+    preview = wizard.preview_text.text()
+    assert "needs an administrator's approval" in preview
+    assert "a revert can no longer put them back" not in preview
+    sent: list[list[str]] = []
+
+    def the_team_server_answers(tag_ids: Any) -> Any:
+        sent.append(list(tag_ids))
+        raise WeComError(TEAM_APPROVAL_REQUIRED, "删除标签需要管理员批准，已提交申请 #5，等待管理员"
+                         "批准 / Deleting a tag needs an administrator's approval; request #5"
+                         " was sent to the administrators", "externalcontact/del_corp_tag")
+
+    monkeypatch.setattr(wizard.service._admin, "delete_tags", the_team_server_answers)
+    requested: list[bool] = []
+    context.approval_requested.connect(lambda: requested.append(True))
+    with qtbot.waitSignal(wizard.migrated, timeout=30000):
+        wizard.run_button.click()
+    assert sent == [[source]] and requested == [True]
+    assert wizard.preview_text.text() == \
+        "Migration finished.删除标签需要管理员批准，已提交申请 #5，等待管理员批准"
+    assert not wizard.sources.isEnabled()
+    assert sandbox.state.find_tag("历史标签", "官网资询") == source
+    context.wait_idle()
