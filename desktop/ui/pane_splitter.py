@@ -6,8 +6,10 @@ date columns out of sight. Here the side panes keep the width the user gave them
 table has the room its columns want; when it has not, they give up width first, down to
 their minimums (`PANE_MIN_WIDTHS`), and take it back as the window grows again, in this run or
 the next: the saved state holds the panes' preferred widths, not the squeezed ones (a run ended
-at 1,024 px left the next at 1,366 px with panes of 200 and 160 px). A handle dragged by hand
-stands as dragged until the window's width changes.
+at 1,024 px left the next at 1,366 px with panes of 200 and 160 px). A state saved before
+that, without PREFERRED_MARK, may hold squeezed widths: a pane in it at or below its minimum
+opens at its first width instead. A handle dragged by hand stands as dragged until the
+window's width changes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import QSplitter, QWidget
 SPLITTER_MAGIC, SPLITTER_VERSION = 0xFF, 1   # QSplitter::saveState: these, the sizes, flags
 PANE_MIN_WIDTHS = (200, 160)  # px: the tag tree's names of six characters stay whole at
 # 800 px (its indent and counts take the rest); the detail's labels stay readable
+PREFERRED_MARK = b"TagDesk:preferred-widths"   # after the state: its sizes are the preferred
+# widths (QSplitter.restoreState reads up to its own fields and ignores what follows)
 
 
 class PaneSplitter(QSplitter):
@@ -32,6 +36,7 @@ class PaneSplitter(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self._wanted = wanted
         self._preferred: tuple[int, int] | None = None   # the panes' widths the user gave
+        self._first: tuple[int, int] | None = None       # the panes' widths at first
         self._dragged = False
         self.splitterMoved.connect(self._moved)
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
@@ -44,6 +49,7 @@ class PaneSplitter(QSplitter):
             pane = self.widget(index)
             if pane is not None:
                 pane.setMinimumWidth(minimum)
+        self._first = (sizes[0], sizes[2])
         self.setSizes(sizes)
 
     def setSizes(self, sizes: Sequence[int]) -> None:
@@ -60,14 +66,21 @@ class PaneSplitter(QSplitter):
             return QByteArray(state)
         left, right = self._preferred
         middle = max(0, sum(self.sizes()) - left - right)
-        return QByteArray(state[:12] + struct.pack(">3i", left, middle, right) + state[24:])
+        return QByteArray(state[:12] + struct.pack(">3i", left, middle, right) + state[24:]
+                          + PREFERRED_MARK)
 
     def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
-        """The saved panes' widths are the preferred ones, whatever the window's width now."""
+        """The saved panes' widths are the preferred ones, whatever the window's width now;
+        in a state from before they were saved, a pane squeezed to its minimum (or below an
+        older, lower one) takes its first width again."""
         restored = super().restoreState(state)
         if restored:
-            saved = _state_sizes(bytes(state.data() if isinstance(state, QByteArray) else state))
+            raw = bytes(state.data() if isinstance(state, QByteArray) else state)
+            saved = _state_sizes(raw)
             self._preferred = (saved[0], saved[2]) if saved is not None else None
+            if (self._preferred is not None and self._first is not None
+                    and not raw.endswith(PREFERRED_MARK)):
+                self._preferred = _unsqueezed(self._preferred, self._first)
             self.fit()
         return restored
 
@@ -123,3 +136,11 @@ def _state_sizes(state: bytes) -> list[int] | None:
     if (magic, version, count) != (SPLITTER_MAGIC, SPLITTER_VERSION, 3):
         return None
     return list(struct.unpack(">3i", state[12:24]))
+
+
+def _unsqueezed(saved: tuple[int, int], first: tuple[int, int]) -> tuple[int, int]:
+    """Each pane's saved width, or its first one where the saved width is no more than its
+    minimum (what a narrow window squeezed it to)."""
+    left, right = (width if width > minimum else default
+                   for width, minimum, default in zip(saved, PANE_MIN_WIDTHS, first, strict=True))
+    return left, right

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import struct
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import (
+    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
@@ -30,7 +32,7 @@ from PySide6.QtGui import (
     QPalette,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QSplitter, QWidget
 
 from desktop.services.profiles import ProfileStore
 from desktop.store import filter_leaves
@@ -40,7 +42,8 @@ from desktop.ui.customer_table_model import Column, WriteState
 from desktop.ui.customer_table_view import DEFAULT_WIDTHS
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
-from desktop.ui.settings import KEY_TABLE_HEADER, Settings
+from desktop.ui.pane_splitter import PANE_MIN_WIDTHS
+from desktop.ui.settings import KEY_SPLITTER, KEY_TABLE_HEADER, Settings
 from desktop.ui.sync_controller import SyncController
 from tests.gui.qt_items import laid_out_lines
 
@@ -393,6 +396,40 @@ def test_side_panes_a_narrow_window_squeezed_are_as_wide_as_before_in_the_next_r
     again = _open(qtbot, synced_context, Settings(gui_home))
     again.resize(1400, 860)
     qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == wide[::2], timeout=5000)
+
+
+def test_side_panes_squeezed_in_a_state_saved_before_their_widths_were_kept_open_wide(
+        qtbot: Any, window: MainWindow, synced_context: Any, gui_home: Path) -> None:
+    """A state an earlier version saved at 1,024 px holds the squeezed panes (the tree at
+    160 or 200 px, the detail at 160): they open at their first widths, not squeezed until
+    dragged. A pane dragged to its minimum and saved now stays there in the next run."""
+    window.resize(1400, 860)
+    qtbot.wait(50)
+    wide = window.splitter.sizes()
+    window.resize(780, 600)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] < wide[2], timeout=5000)
+    settings = Settings(gui_home)
+    for tree in (160, 200):     # the tree's minimum was 160 px before it was 200
+        squeezed = bytes(QSplitter.saveState(window.splitter).data())   # as saved then
+        settings.set_state(KEY_SPLITTER, QByteArray(
+            squeezed[:12] + struct.pack(">3i", tree, 420, 160) + squeezed[24:]))
+        again = _open(qtbot, synced_context, settings)
+        again.resize(1400, 860)
+        qtbot.waitUntil(lambda a=again: a.splitter.sizes()[::2] == wide[::2], timeout=5000)
+        again.close()
+    window.resize(1400, 860)
+    qtbot.waitUntil(lambda: window.splitter.sizes() == wide, timeout=5000)
+    handle = window.splitter.handle(2)
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=QPoint(2, 10))
+    qtbot.mouseMove(handle, QPoint(400, 10))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=QPoint(400, 10))
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] == PANE_MIN_WIDTHS[1], timeout=5000)
+    window.save_layout()
+    window.close()
+    last = _open(qtbot, synced_context, Settings(gui_home))
+    last.resize(1400, 860)
+    qtbot.waitUntil(lambda: last.splitter.sizes()[0] == wide[0], timeout=5000)
+    assert last.splitter.sizes()[2] == PANE_MIN_WIDTHS[1]
 
 
 def test_the_sort_is_kept_at_once_so_a_crash_keeps_it(
