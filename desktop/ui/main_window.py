@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         if self._scenes is None:
             from desktop.ui.scenes_dialog import ScenesDialog
 
-            self._scenes = ScenesDialog(self.context, self)
+            self._scenes = ScenesDialog(self.context, self, self.governance)
             _make_tool_window(self._scenes)
         _present(self._scenes)
         return self._scenes

@@ -6,7 +6,9 @@
 3. the members the template's live codes are made for in WeCom (none: kept as data);
 4. everything Apply will create, reuse, map and keep, then Apply: the missing tags are
    created, the rules kept (naming the mapped tags), the live codes made; the rules are then
-   simulated and run in the rules window.
+   simulated and run in the rules window. On a team profile a new group or tag the team's
+   rules refuse this user (a department head's public group) is said here, with the server's
+   sentence, and Apply stays disabled: nothing is half made.
 
 Everything is read and written on workers; the window says why when WeCom refuses.
 """
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import UserError
+from desktop.domain.governance import Change, Decision, Operation, Verdict
 from desktop.domain.scenes import Scene
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.services.changes import ChangeSet
@@ -41,10 +44,12 @@ from desktop.services.scenes import SceneApply, SceneService, scenes
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import in_ui_language, is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.scene_wizard_pages import MembersPage, TagMappingPage
 from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
+from desktop.ui.tag_dialogs import pick
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 T = TypeVar("T")
@@ -62,10 +67,12 @@ class SceneSetup:
 
 
 class ScenesDialog(QDialog):
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 governance: GovernanceMonitor | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scenesDialog")
         self.context = context
+        self.governance = governance    # a team profile's roles, once read
         self.service = SceneService(context.workspace)
         self.setup: SceneSetup | None = None
         self.preview: SceneApply | None = None
@@ -192,7 +199,8 @@ class ScenesDialog(QDialog):
         self.apply_button.setVisible(page == REVIEW)
         (self.apply_button if page == REVIEW else self.next_button).setDefault(True)  # not Back
         self.apply_button.setEnabled(page == REVIEW and self.preview is not None
-                                     and not self.preview.applied)
+                                     and not self.preview.applied
+                                     and self._refusal(self.preview) is None)
         self.allow_collisions.setVisible(page == REVIEW and self.preview is not None
                                          and bool(self.preview.plan.collisions))
         self._show_step()
@@ -244,7 +252,25 @@ class ScenesDialog(QDialog):
             return
         self.preview = preview
         self.details.setPlainText(self._details(preview))
+        refusal = self._refusal(preview)
+        if refusal is not None:
+            self.texts.say(self.summary, lambda: self.tr(
+                "The team server would refuse this: %1. On step 2, use existing tags for the"
+                " template's tags, or ask an administrator to apply it.")
+                .replace("%1", pick(refusal.zh, refusal.en)))
         self._show(REVIEW)
+
+    def _refusal(self, preview: SceneApply) -> Decision | None:
+        """What the team's rules refuse of the groups and tags Apply would create, if any."""
+        rules = self.governance.rules if self.governance is not None else None
+        if rules is None:
+            return None
+        plan, new = preview.plan, set(preview.plan.new_groups)
+        changes = [Change(Operation.ADD_GROUP, group, new_name=group) for group in plan.new_groups]
+        changes += [Change(Operation.ADD_TAG, group, tag) for group, tag in plan.create
+                    if group not in new]
+        decisions = (rules.decide(change) for change in changes)
+        return next((d for d in decisions if d.verdict is Verdict.REFUSE), None)
 
     def _details(self, preview: SceneApply) -> str:
         plan, members = preview.plan, self.members.chosen()

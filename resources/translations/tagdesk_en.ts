@@ -4123,6 +4123,10 @@
         <translation>%1 — %2 (%3 exist), %4, %5.</translation>
     </message>
     <message>
+        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</source>
+        <translation>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</translation>
+    </message>
+    <message>
         <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
     </message>

@@ -4082,6 +4082,10 @@
         <translation>%1 —— %2（已有 %3 个），%4，%5。</translation>
     </message>
     <message>
+        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</source>
+        <translation>团队服务器会拒绝：%1。请在第 2 步为模板标签选用已有标签，或请管理员应用此模板。</translation>
+    </message>
+    <message>
         <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>已应用：新建 %1，保存 %2，新建 %3（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
     </message>

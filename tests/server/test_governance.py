@@ -27,6 +27,7 @@ from desktop.services.team import store_device_token, team_api_base
 from desktop.store.members import directory_members
 from desktop.ui.approvals_dialog import ApprovalsDialog
 from desktop.ui.i18n import ENGLISH, Translations
+from desktop.ui.scenes_dialog import REVIEW
 from desktop.ui.tag_tree_model import Role as TreeRole
 from desktop.wecom.client import WeComClient
 from desktop.wecom.error_codes import (
@@ -737,6 +738,47 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             dialog.close()
         finally:
             _set_policy(server, session, admins=[])
+
+
+def test_a_scene_template_a_head_may_not_create_is_said_before_apply(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """标签 → 场景模板… for 市场部's head: the after-sales template's public group 售后-关怀 is
+    one only an administrator creates. The last step said nothing, Apply sent the group and the
+    server's refusal came back with its errcode; now the step says the server's sentence and
+    Apply stays disabled, and a template mapped onto existing tags applies."""
+    head = people["head_mkt"]
+    home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, head)
+    store_device_token(profile, log_in(server.url, corp, head).token)
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        with qtbot.waitSignal(window.sync.finished, timeout=120_000):
+            window.start_sync()
+        monitor = window.governance
+        assert monitor is not None
+        qtbot.waitUntil(lambda: monitor.rules is not None and not monitor.busy, timeout=30_000)
+        dialog = window.open_scenes()
+        dialog.select("after-sales-care")
+        qtbot.waitUntil(dialog.next_button.isEnabled, timeout=10_000)
+        for _step in range(3):
+            dialog.next_button.click()
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == REVIEW, timeout=10_000)
+        assert "新建标签组：售后-关怀" in dialog.details.toPlainText()
+        assert dialog.summary.text() == (
+            "团队服务器会拒绝：只有管理员可以新建 公共标签组 售后-关怀。请在第 2 步为模板标签选用已有标签，"
+            "或请管理员应用此模板。")
+        assert not dialog.apply_button.isEnabled()
+        assert corp.state.find_group("售后-关怀") is None
+        dialog.back()
+        dialog.back()
+        existing = {("售后-关怀", "待回访客户"): "OPS-售后:待回访", ("售后-关怀", "已回访客户"): "OPS-售后:已回访",
+                    ("售后-关怀", "投诉中"): "OPS-售后:投诉处理中", ("售后-关怀", "好评"): "OPS-售后:满意"}
+        for (group, tag), label in existing.items():
+            dialog.mapping.choose(f"{group}:{tag}", label)
+        dialog.next_button.click()
+        dialog.next_button.click()
+        qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10_000)
+        assert dialog.summary.text() == ""
+        dialog.close()
 
 
 def _reject_with_enter(qtbot: Any, dialog: ApprovalsDialog, corp: SandboxServer,
