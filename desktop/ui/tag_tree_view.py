@@ -114,8 +114,10 @@ class TagTreeView(QWidget):
         self._current_key = ""
         self.rules: TeamRules | None = None  # a team profile's governance, once read
         # rule group -> the departments in its range (WeCom's order), read with the rules
+        # and again after each sync (a range changed in WeCom moves the group's owner)
         self._ranges: dict[int, tuple[int, ...]] = {}
         self._reading_ranges = False
+        self._ranges_stale = False
         self._build_actions()
         self._connect()
         self.retranslate()
@@ -171,13 +173,22 @@ class TagTreeView(QWidget):
         return "" if self.rules is None else self._rules_for(self.rules, group).owner(
             group.full_name)
 
+    def _synced(self, changes: ChangeSet) -> None:
+        """A sync (F5) read WeCom again: so are the ranges, every one of them."""
+        if changes.full_reload:
+            self._ranges_stale = True
+            self._read_ranges()
+
     def _read_ranges(self) -> None:
-        """Read the ranges of the rule groups in the tree not read yet (a team profile's)."""
+        """Read the ranges of the rule groups in the tree not read yet, or of all of them
+        after a sync (a team profile's); the badges keep the ranges read before meanwhile."""
         if self.rules is None or self._reading_ranges:
             return
-        wanted = sorted({node.group.strategy_id for node in self.model.tree.walk()
-                         if node.kind is NodeKind.GROUP and node.group is not None
-                         and node.group.strategy_id is not None} - set(self._ranges))
+        groups = {node.group.strategy_id for node in self.model.tree.walk()
+                  if node.kind is NodeKind.GROUP and node.group is not None
+                  and node.group.strategy_id is not None}
+        wanted = sorted(groups if self._ranges_stale else groups - set(self._ranges))
+        self._ranges_stale = False
         if not wanted:
             return
         workspace = self.context.workspace
@@ -198,6 +209,7 @@ class TagTreeView(QWidget):
         self._ranges.update(ranges)
         self.tree.viewport().update()
         self._update_actions(self.current_node())
+        self._read_ranges()     # those a sync or a reload brought while these were read
 
     def _ranges_failed(self, exc: BaseException) -> None:
         self._reading_ranges = False
@@ -570,6 +582,7 @@ class TagTreeView(QWidget):
         self.model.modelReset.connect(self._restore_view)
         self.model.loaded.connect(self._reapply_search)
         self.model.loaded.connect(self._read_ranges)     # a rule group made since
+        self.context.changed.connect(self._synced)
         self.model.loaded.connect(self.show_capacity)
         self.model.moveFailed.connect(self._move_failed)
 

@@ -813,6 +813,37 @@ def test_a_rule_group_s_tag_group_shows_the_department_that_owns_it(
     assert branch in view.rename_action.toolTip()
 
 
+def test_a_rule_group_s_range_changed_in_wecom_moves_its_badge_at_the_next_sync(
+    qtbot: Any, view: TagTreeView, sandbox: Any, synced_context: Any
+) -> None:
+    """The ranges were read once: a rule group's range changed in the admin console (华北
+    handed to 华南) kept the old department's badge until TagDesk was started again. A sync
+    (F5) reads them again."""
+    from desktop.ui.sync_controller import SyncController
+
+    chart, _head = _chart_and_marketing_head(view)
+    node = next(n for n in view.model.tree.walk()
+                if n.kind is NodeKind.GROUP and n.label == "华北-跟进阶段")
+    assert node.group is not None and node.group.strategy_id is not None
+    strategy_id = node.group.strategy_id
+    with sandbox.state.transaction() as conn:
+        (first,) = conn.execute("SELECT partyid FROM strategy_range WHERE strategy_id = ?"
+                                " AND type = 2 ORDER BY seq LIMIT 1", (strategy_id,)).fetchone()
+    south = chart.find("华南分公司")
+    assert south is not None and south != first
+    view.set_rules(TeamRules(Policy(), chart, Actor("boss", admin=True)))
+    index = view.model.index_for_key(node.key)
+    qtbot.waitUntil(lambda: index.data(Role.OWNER) == chart.name(first), timeout=10000)
+    with sandbox.state.transaction() as conn:      # as the admin console's range editor does
+        conn.execute("UPDATE strategy_range SET partyid = ? WHERE strategy_id = ? AND type = 2"
+                     " AND partyid = ?", (south, strategy_id, first))
+    sync = SyncController(synced_context, synced_context)
+    with qtbot.waitSignal(sync.finished, timeout=30000):
+        assert sync.start()
+    qtbot.waitUntil(lambda: view.model.index_for_key(node.key).data(Role.OWNER) == "华南分公司",
+                    timeout=10000)
+
+
 def test_a_deletion_that_becomes_a_request_says_so_and_its_answer_is_no_fault(
     qtbot: Any, view: TagTreeView, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
