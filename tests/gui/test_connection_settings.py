@@ -68,7 +68,11 @@ def _pending(context: AppContext) -> int:
 
 
 def _try(qtbot: Any, dialog: ConnectionDialog, secret: str) -> None:
-    """Type the secret and press Enter in its field, as a person does."""
+    """Click in the secret field, type the secret and press Enter, as a person does."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    qtbot.mouseClick(dialog.secret, Qt.MouseButton.LeftButton)
+    assert dialog.secret.hasFocus()
     dialog.secret.clear()
     qtbot.keyClicks(dialog.secret, secret)
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
@@ -140,7 +144,9 @@ def test_the_window_opens_on_the_secret_field_once_closes_on_esc_and_fits_1024_p
     window.open_connection_settings()
     assert dialog.isVisible() and dialog.secret.echoMode() == QLineEdit.EchoMode.Password
     qtbot.waitUntil(lambda: dialog.secret.hasFocus(), timeout=5_000)
-    dialog.close()
+    dialog.close_button.setFocus()               # Tab to 关闭, Enter presses it
+    qtbot.keyClick(dialog.close_button, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
     window.context.wait_idle()
 
 
@@ -150,7 +156,7 @@ def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
     dialog = window.open_connection_settings()
     _try(qtbot, dialog, MISTYPED)
     assert dialog.busy and dialog.progress.isVisibleTo(dialog)
-    dialog.cancel_button.click()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert not dialog.busy and dialog.message.text() == "Test cancelled; nothing was stored."
     context.wait_idle()
     qtbot.wait(50)                               # the try's late answer is dropped
@@ -159,9 +165,19 @@ def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
 
     _try(qtbot, dialog, MISTYPED)
     qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
-    dialog.save_anyway.click()
+    qtbot.mouseClick(dialog.save_anyway, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
     assert load_secret(PROFILE, sandbox.corp_id) == MISTYPED
+    context.wait_idle()
+
+    dialog = window.open_connection_settings()   # Enter in the field tries, never saves untried
+    _try(qtbot, dialog, RESET)
+    assert dialog.busy
+    qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
+    assert load_secret(PROFILE, sandbox.corp_id) == MISTYPED
+    qtbot.mouseClick(dialog.save_anyway, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET
     context.wait_idle()
 
 
