@@ -382,6 +382,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX team_journal_source_reason_sort ON team_journal ((source COLLATE "C"),
         (reason COLLATE "C"), id);
     """,
+    # 24: each operator's rows within each source, newest last: the first page of one
+    # operator's rows by 来源 reads each source's newest along it (team_audit._by_source_rank)
+    # instead of ranking all of that operator's rows.
+    """
+    CREATE INDEX team_journal_operator_source ON team_journal (operator,
+        (source COLLATE "C"), id);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -212,7 +212,8 @@ def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: 
     (none, sources, actions) each source's newest rows backwards along its index (migration
     22; a range picks them, as in `walk_statement`, or a rare source would read every id),
     the sources found by a walk of that index (one probe each) unless a filter names them;
-    else the matching rows, ranked."""
+    for operators, each operator's rows of each source along `(operator, source, id)`
+    (migration 24), their sources walked per operator; else the matching rows, ranked."""
     direction = sql.SQL("DESC" if descending else "ASC")
     ranks: list[object] = [list(source_order), len(source_order)]
     if _ranks_matching(query):
@@ -225,35 +226,58 @@ def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: 
             " sort_value {direction}, id DESC LIMIT %s").format(
             columns=_columns(), matching=matching, direction=direction), [
             *ranks, *params, limit]
+    sources, named = _listed_sources(query)
+    if query.operators:     # each operator's rows are picked by the index, not the ANY
+        condition, params = where(replace(query, operators=()))
+    rank = sql.SQL("coalesce(array_position(%s::text[], value::text), %s)")
+    statement = sql.SQL(
+        "SELECT {found} FROM (SELECT *, {rank} AS source_rank FROM ({sources}) AS listed)"
+        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {operator}"
+        " {source} BETWEEN ranked.value AND ranked.value AND {condition}"
+        " ORDER BY {source} DESC, id DESC LIMIT %s) AS found"
+        " ORDER BY ranked.source_rank {direction}, ranked.value {direction}, found.id DESC"
+        " LIMIT %s").format(
+        found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS), rank=rank,
+        sources=sources, columns=_columns(),
+        operator=sql.SQL("operator = ranked.operator AND" if query.operators else ""),
+        source=sql.SQL(SOURCE_TERM), condition=condition, direction=direction)
+    return statement, [*ranks, *named, *params, limit, limit]
+
+
+def _listed_sources(query: TeamJournalQuery) -> tuple[sql.Composable, list[object]]:
+    """The sources (`value`) whose newest rows `_by_source_rank` reads under a broad
+    condition, with each of the query's operators (`operator`) when it names some, and
+    their parameters: those the filter names, else those found by walking the index of the
+    sources (one probe each), or of each operator's sources."""
     if query.sources:
-        sources: sql.Composable = sql.SQL("SELECT unnest(%s::text[]) AS value")
-        named: list[object] = [list(dict.fromkeys(query.sources))]
-    else:
-        sources = sql.SQL(
+        picked: list[object] = [list(dict.fromkeys(query.sources))]
+        if not query.operators:
+            return sql.SQL("SELECT unnest(%s::text[]) AS value"), picked
+        return sql.SQL("SELECT op.operator, src.value FROM unnest(%s::text[]) AS op(operator)"
+                       " CROSS JOIN unnest(%s::text[]) AS src(value)"), [
+            list(dict.fromkeys(query.operators)), *picked]
+    if not query.operators:
+        return sql.SQL(
             "WITH RECURSIVE walk(value) AS ((SELECT {source} FROM team_journal ORDER BY 1"
             " LIMIT 1) UNION ALL SELECT (SELECT {source} FROM team_journal WHERE {source} >"
             " walk.value ORDER BY 1 LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
             " SELECT value FROM walk WHERE value IS NOT NULL").format(
-            source=sql.SQL(SOURCE_TERM))
-        named = []
-    rank = sql.SQL("coalesce(array_position(%s::text[], value::text), %s)")
-    statement = sql.SQL(
-        "SELECT {found} FROM (SELECT value, {rank} AS source_rank FROM ({sources}) AS listed)"
-        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {source}"
-        " BETWEEN ranked.value AND ranked.value AND {condition} ORDER BY {source} DESC, id DESC"
-        " LIMIT %s) AS found"
-        " ORDER BY ranked.source_rank {direction}, ranked.value {direction}, found.id DESC"
-        " LIMIT %s").format(
-        found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS), rank=rank,
-        sources=sources, columns=_columns(), source=sql.SQL(SOURCE_TERM), condition=condition,
-        direction=direction)
-    return statement, [*ranks, *named, *params, limit, limit]
+            source=sql.SQL(SOURCE_TERM)), []
+    return sql.SQL(
+        "SELECT op.operator, walked.value FROM unnest(%s::text[]) AS op(operator)"
+        " CROSS JOIN LATERAL (WITH RECURSIVE walk(value) AS ((SELECT {source} FROM"
+        " team_journal WHERE operator = op.operator ORDER BY 1 LIMIT 1) UNION ALL SELECT"
+        " (SELECT {source} FROM team_journal WHERE operator = op.operator AND {source} >"
+        " walk.value ORDER BY 1 LIMIT 1) FROM walk WHERE walk.value IS NOT NULL)"
+        " SELECT value FROM walk WHERE value IS NOT NULL) AS walked").format(
+        source=sql.SQL(SOURCE_TERM)), [list(dict.fromkeys(query.operators))]
 
 
 def _ranks_matching(query: TeamJournalQuery) -> bool:
-    """Whether `_by_source_rank` ranks the matching rows (a selective filter, operators)
-    rather than reading each source's newest rows."""
-    return _selective(query) or bool(query.operators)
+    """Whether `_by_source_rank` ranks the matching rows (a selective filter, operators that
+    also match the probable operator of changes seen at sync) rather than reading each
+    source's newest rows."""
+    return _selective(query) or (bool(query.operators) and query.include_observed)
 
 
 def _walked_briefly(conn: Conn, statement: sql.Composed,
@@ -284,8 +308,9 @@ def _rows_without_jit(conn: Conn, statement: sql.Composed,
     """`_rows` with PostgreSQL's JIT off: the planner's estimate for the first page by 来源
     under a broad filter (a page from each source, ranked) passes the JIT's threshold, and
     compiling it cost more than the statement: 41 -> 13 ms ascending, 43 -> 6 ms descending
-    at a million rows (medians, load 12). Ranking a selective filter's rows (one operator's
-    20,000) took as long with it as without (about 360 ms), and keeps it."""
+    at a million rows (medians, load 12). Ranking a selective filter's rows took as long
+    with it as without (one operator's 20,000, about 360 ms before migration 24), and keeps
+    it."""
     with conn.transaction():     # an error rolls the setting back with the savepoint
         previous = conn.execute("SELECT current_setting('jit')").fetchone()
         conn.execute("SELECT set_config('jit', 'off', true)")
