@@ -37,8 +37,9 @@ DEMO_PERSONA_KEY = "demo_persona"
 # The retries a failed call gets, for scripts that would rather fail fast (0) or wait longer.
 RETRIES_ENV = "TAGDESK_RETRIES"
 MAX_RETRIES = 10
-# An unreachable team server's budget is asked again after this long.
-BUDGET_RETRY_S = 60.0
+# The team server's budget is asked again after this long: a server restarted with other
+# limits, or one back after it could not be reached, is counted with within a minute.
+BUDGET_REREAD_S = 60.0
 
 
 class Workspace:
@@ -67,7 +68,7 @@ class Workspace:
         self._transport: WeComTransport | None = None
         self._lock = threading.Lock()
         self._team_budget: tuple[int, int] | None = None
-        self._budget_retry_at = 0.0
+        self._budget_due_at = 0.0       # time.monotonic() when it is next asked
 
     @property
     def operator(self) -> str:
@@ -104,16 +105,17 @@ class Workspace:
     def call_budget(self, ask: bool = True) -> tuple[int, int]:
         """(calls a minute, calls at a time) a batch of this profile can expect: its own
         limits, and on a team profile the team server's budget where lower, since every call
-        goes through the server's one budget for the corp. Read once; an unreachable server
-        leaves the profile's limits, asked again after BUDGET_RETRY_S. `ask=False` (the UI
-        thread) never asks: the server's last answer or the profile's limits."""
+        goes through the server's one budget for the corp. Asked again once BUDGET_REREAD_S
+        have passed; an unreachable server leaves its last answer (the profile's limits before
+        the first). `ask=False` (the UI thread) never asks: the server's last answer or the
+        profile's limits."""
         own = (self.profile.calls_per_minute, self.profile.max_concurrency)
         if not self.profile.is_team:
             return own
         with self._lock:
-            if (ask and self._team_budget is None
-                    and time.monotonic() >= self._budget_retry_at):
-                self._team_budget = self._read_team_budget()
+            if ask and time.monotonic() >= self._budget_due_at:
+                self._team_budget = self._read_team_budget() or self._team_budget
+                self._budget_due_at = time.monotonic() + BUDGET_REREAD_S
             team = self._team_budget
         if team is None:
             return own
@@ -125,7 +127,6 @@ class Workspace:
         try:
             info = fetch_info(self.profile.team_url)
         except TeamServerError:
-            self._budget_retry_at = time.monotonic() + BUDGET_RETRY_S
             return None
         if info.calls_per_minute is None or info.max_concurrency is None:
             return (self.profile.calls_per_minute, self.profile.max_concurrency)

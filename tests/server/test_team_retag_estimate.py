@@ -1,8 +1,10 @@
 """On a team profile the retag window's estimate counts with the team server's WeCom budget,
-which every desktop's calls go through, not with the desktop's own 6,000/min and 5 at a time."""
+which every desktop's calls go through, not with the desktop's own 6,000/min and 5 at a time,
+and with the new one once the server restarts with other limits."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 
 from desktop.domain.retag_plan import estimate_seconds, format_duration
 from desktop.sandbox import SandboxServer
+from desktop.services import workspace
 from desktop.services.sync import run_sync
 from desktop.services.team import fetch_info
 from desktop.services.workspace import open_workspace
@@ -53,5 +56,33 @@ def test_the_retag_estimate_on_a_team_profile_counts_with_the_server_s_budget(
             finally:
                 context.cancel_all()
                 context.wait_idle()
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_server_restarted_with_other_limits_is_counted_with_without_reopening(
+    postgres: PostgresCluster, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The budget is asked again (here at every ask, not once a minute): while the server
+    is down its last answer stands, and once it is back with 60/min and 1 at a time, those."""
+    monkeypatch.setattr(workspace, "BUDGET_REREAD_S", 0.0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    db_url = postgres.new_database()
+    server = TeamServerProcess(db_url, team_sandbox, tmp_path / "server", "--port", port,
+                               "--calls-per-minute", "120", "--concurrency", "2")
+    try:
+        logged_in_home(tmp_path / "desk", server.url, team_sandbox,
+                       sorted(team_sandbox.state.follow_users())[1])
+        with open_workspace(tmp_path / "desk", "team") as ws:
+            assert ws.call_budget() == (120, 2)
+            assert server.stop() == 0
+            assert ws.call_budget() == (120, 2)
+            server = TeamServerProcess(db_url, team_sandbox, tmp_path / "again", "--port",
+                                       port, "--calls-per-minute", "60", "--concurrency", "1")
+            assert ws.call_budget() == (60, 1)
+            assert ws.call_budget(ask=False) == (60, 1)
     finally:
         assert server.stop() == 0
