@@ -9,9 +9,10 @@ since only the difference from the snapshot is journaled (one relation at a time
 advisory lock). A relation with a relayed mark_tag still `sending` waits (its event is not
 claimed, and one claimed meanwhile is put back untouched): WeCom may already show that write
 while the snapshot does not, and its re-read would journal it again as a phone's change. A
-tag event waits likewise for a relayed corp tag edit. Every settled write, whether the relay
-settled it or the outbox's recovery in any process did, NOTIFYs every process's worker
-(desktop/server/journal_push.py), so a held event goes then, not at the next poll.
+tag event waits likewise for a relayed corp tag edit. A settled write that an event waits
+behind, whether the relay settled it or the outbox's recovery in any process did, NOTIFYs
+every process's worker (desktop/server/journal_push.py), so a held event goes then, not at
+the next poll; a write no event waits behind wakes none.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from desktop.domain.callback_crypto import CallbackCrypto, CallbackRefused, Refusal
 from desktop.domain.callback_xml import MalformedXml, parse_flat_xml
-from desktop.server.snapshot import Conn
+from desktop.server.snapshot import CORP_LIBRARY_WRITES, MARK_TAG, Conn
 
 log = logging.getLogger("tagdesk.server.callbacks")
 
@@ -108,7 +108,8 @@ class CallbackReceiver:
         if event.event not in (CONTACT, TAG):
             log.info("callback %s/%s ignored", event.event or "-", event.change_type or "-")
             return False
-        with self._connection() as conn:
+        with self._connection() as conn, conn.transaction():
+            _wait_for_settles(conn, event)
             row = conn.execute(
                 "INSERT INTO callback_event (dedupe_key, event, change_type, userid,"
                 " external_userid, item_id, state, create_time)"
@@ -125,6 +126,20 @@ class CallbackReceiver:
         log.info("callback %s/%s received (event %s)", event.event, event.change_type, row[0])
         self._wake()
         return True
+
+
+def _wait_for_settles(conn: Conn, event: CallbackEvent) -> None:
+    """Take a share of the relayed writes still `sending` that the event will wait behind
+    (its relation's mark_tag, or a tag library edit): a settle under way holds its row, so
+    the event is stored after that settle commits and its claim finds the write settled; a
+    settle after this sees the stored event and NOTIFYs (outbox_recovery.notify_held)."""
+    if event.event == CONTACT:
+        conn.execute("SELECT 1 FROM outbox WHERE status = 'sending' AND path = %s"
+                     " AND body->>'userid' = %s AND body->>'external_userid' = %s FOR SHARE",
+                     (MARK_TAG, event.userid, event.external_userid))
+    else:
+        conn.execute("SELECT 1 FROM outbox WHERE status = 'sending' AND path = ANY(%s)"
+                     " FOR SHARE", (list(CORP_LIBRARY_WRITES),))
 
 
 def callback_routes(receiver: CallbackReceiver | None) -> list[Route]:

@@ -7,9 +7,10 @@ PostgreSQL delivers it at commit, to every server process on the database. Each 
 one connection LISTENing on a thread; a waiting request holds no thread and no database
 connection, only a future on the event loop. After the listener loses the database it
 reconnects and reads the chain head again, so a row committed meanwhile still wakes waiters.
-The same connection LISTENs for settled outbox writes (`outbox_recovery.SETTLED_CHANNEL`,
-from the relay or the outbox's recovery in any process) and tells `on_settled` (the callback
-worker: events held behind the write may go), once more after each reconnect.
+The same connection LISTENs for settled outbox writes that a callback event waits behind
+(`outbox_recovery.SETTLED_CHANNEL`, from the relay or the outbox's recovery in any process)
+and tells `on_settled` (the callback worker: the event may go), once more after each
+reconnect.
 A server that is stopping answers its waits within CLOSING_CHECK_S instead of holding its
 shutdown for their timeout.
 """
@@ -44,7 +45,7 @@ class JournalPush:
         self._db_url = db_url
         # True once the server is stopping: waits answer then, not after their timeout
         self.closing: Callable[[], bool] = lambda: False
-        # Told when a write has settled in any server process
+        # Told when a write a callback event waits behind has settled in any server process
         self.on_settled: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         self._latest = 0

@@ -32,6 +32,7 @@ from desktop.server import (
     snapshot,
     team_journal,
 )
+from desktop.server.callbacks import CONTACT
 from desktop.server.db_health import Conn, ConnectionFactory
 from desktop.server.expiry_records import Expiring
 from desktop.server.identity import Caller
@@ -59,8 +60,8 @@ RENAMED_KEY = "renamed"
 # An own row younger than this may be between its INSERT and being marked active.
 OWN_ROW_GRACE = timedelta(seconds=10)
 OK_ANSWER: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
-# NOTIFY channel of every settled write, delivered at commit to every server process
-# (desktop/server/journal_push.py): callback events held behind the write may go.
+# NOTIFY channel of a settled write that a callback event waits behind, delivered at commit
+# to every server process (desktop/server/journal_push.py): the event may go.
 SETTLED_CHANNEL = "tagdesk_outbox_settled"
 
 
@@ -108,8 +109,8 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
     snapshot at the same time; a first re-sync's fill chunk, from storing what it read
     before this write (`snapshot.share_fill`). A tag library edit (`created`: the corp tags
     an add_corp_tag made) first takes the library's lock, as a re-sync or a callback storing
-    the library does, before the journal's head. Every settle, done or failed, NOTIFYs
-    `SETTLED_CHANNEL`."""
+    the library does, before the journal's head. A settle, done or failed, NOTIFYs
+    `SETTLED_CHANNEL` when a callback event waits behind the write (`notify_held`)."""
     if created or any(entry.action in snapshot.LIBRARY_EDITS for entry in entries):
         snapshot.lock_library(conn)
         snapshot.store_created(conn, created or {})
@@ -120,7 +121,21 @@ def record_settled(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int,
     snapshot.follow_relay(conn, entries)
     rename_respell.follow_renames(conn, entries, other_tags)
     expiry_records.record(conn, entries, expiring, note.batch_id)
-    conn.execute("SELECT pg_notify(%s, '')", (SETTLED_CHANNEL,))
+    notify_held(conn, outbox_id)
+
+
+def notify_held(conn: Conn, outbox_id: int) -> None:
+    """NOTIFY `SETTLED_CHANNEL` if a callback event waits behind outbox row `outbox_id` (an
+    event on its relation, or a tag event behind a library edit; as the callback worker's
+    claim holds them), so every process's worker does not run a claim that finds nothing for
+    each settled write. Its row, locked by the settle, keeps an event from being stored
+    between this look and the commit (`CallbackReceiver.record` waits for it)."""
+    conn.execute(
+        "SELECT pg_notify(%s, '') FROM outbox o WHERE o.id = %s AND EXISTS (SELECT 1 FROM"
+        " callback_event e WHERE e.status IN ('pending', 'working') AND CASE WHEN e.event = %s"
+        " THEN o.path = %s AND e.userid = o.body->>'userid'"
+        " AND e.external_userid = o.body->>'external_userid' ELSE o.path = ANY(%s) END)",
+        (SETTLED_CHANNEL, outbox_id, CONTACT, MARK_TAG, list(snapshot.CORP_LIBRARY_WRITES)))
 
 
 class OutboxRecovery:

@@ -19,6 +19,7 @@ from desktop.domain.callback_xml import parse_flat_xml
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.sandbox.callbacks import CallbackSettings, CallbackSetupError, event_xml
 from desktop.server import team_audit, team_journal
+from desktop.server.outbox_recovery import SETTLED_CHANNEL
 from desktop.services import audit
 from desktop.services.journal_reader import TeamJournal
 from desktop.store.db import Cache
@@ -325,3 +326,20 @@ def test_a_callback_held_behind_a_relayed_write_is_handled_as_the_write_settles(
     assert elapsed < 2.5, elapsed
     assert _rows(callback_server.db_url, "tag_id = %s AND external_userid = %s", relayed,
                  customer)[0]["source"] == "relay"   # journaled once, by the relay
+
+
+def test_a_relayed_write_no_callback_waits_behind_wakes_no_worker(
+    callback_server: TeamServerProcess, phone_sandbox: SandboxServer
+) -> None:
+    """Settling a write NOTIFYs the server processes' callback workers only when an event
+    waits behind it (the test above): a write nothing waits behind sends no notification,
+    so no process runs a claim that finds nothing."""
+    userid, customer, tag = _untagged_relation(phone_sandbox)
+    device = log_in(callback_server.url, phone_sandbox, userid)
+    with psycopg.connect(callback_server.db_url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {SETTLED_CHANNEL}")
+        with team_client(callback_server.url, phone_sandbox, device.token) as client:
+            client.mark_tag(userid, customer, add=[tag])
+        assert _rows(callback_server.db_url, "tag_id = %s AND external_userid = %s", tag,
+                     customer)[0]["source"] == "relay"
+        assert [n.channel for n in listener.notifies(timeout=1.0, stop_after=1)] == []
