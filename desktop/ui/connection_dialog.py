@@ -54,6 +54,7 @@ class ConnectionDialog(QDialog):
         self.profile: Profile = context.workspace.profile
         self._task: Task | None = None
         self._attempt = 0           # callbacks of a cancelled try are dropped
+        self._trying = False        # the task under way asks WeCom (else: it stores)
         self._stored: bool | None = None
         self._keyring_problem = ""
         self._logged_in = ""
@@ -266,7 +267,7 @@ class ConnectionDialog(QDialog):
                   .replace("%1", profile.api_base))
         self._run("try app secret",
                   lambda cancel: try_secret(profile, secret, cancel.event),
-                  lambda _none: self._save(secret), self._refused)
+                  lambda _none: self._save(secret), self._refused, trying=True)
 
     def save_without_test(self) -> None:
         """Store the typed secret although WeCom did not take it (the person said so)."""
@@ -276,7 +277,7 @@ class ConnectionDialog(QDialog):
 
     def cancel_test(self) -> None:
         """Stop waiting for WeCom: nothing is stored, whatever WeCom answers later."""
-        if self._task is not None:
+        if self._task is not None and self._trying:
             self._task.cancel()
             self._attempt += 1
             self._idle()
@@ -288,12 +289,15 @@ class ConnectionDialog(QDialog):
         workspace = self.context.workspace
         self._say(lambda: self.tr("Storing the secret in the OS keyring…"))
         self._run("store app secret", lambda _cancel: store_and_use(workspace, secret),
-                  lambda _none: self._saved(), self._save_failed)
+                  lambda _none: self._saved(), self._save_failed, trying=False)
 
     def _run(self, name: str, call: Callable[[CancelToken], Any],
              on_result: Callable[[Any], None],
-             on_error: Callable[[BaseException], None]) -> None:
+             on_error: Callable[[BaseException], None], *, trying: bool) -> None:
+        """Run `call` on a worker; `trying`: a try of WeCom's, which 取消验证 or closing the
+        window drops (a secret being stored is stored and used, even by a closed window)."""
         self._attempt += 1
+        self._trying = trying
         attempt = self._attempt
 
         def current(slot: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -313,7 +317,7 @@ class ConnectionDialog(QDialog):
         self.secret.setReadOnly(True)
         for button in (self.test_button, self.save_anyway):
             button.setEnabled(False)
-        self.cancel_button.show()
+        self.cancel_button.setVisible(self._trying)
 
     def _idle(self) -> None:
         self._task = None
@@ -376,8 +380,7 @@ class ConnectionDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing stops a try under way (nothing is stored) and forgets what was typed."""
-        if self._task is not None:
-            self.cancel_test()
+        self.cancel_test()
         self.secret.clear()
         self.show_secret.setChecked(False)
         super().done(result)

@@ -289,3 +289,17 @@ def test_batches_waiting_for_wecom_that_meet_a_reset_secret_resume_at_once_with_
     assert context.tagging.batch(waiting.id).applied == 6
     qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=10_000)
     assert not status.secret_button.isVisibleTo(session.window)
+
+
+def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanwhile(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused
+    dialog = window.open_connection_settings()
+    dialog.secret.setText(sandbox.secret)
+    with qtbot.waitSignal(dialog.secretSaved, timeout=30_000):
+        dialog.save_without_test()
+        assert dialog.busy and not dialog.cancel_button.isVisibleTo(dialog)
+        dialog.close()                            # Esc while the keyring is written
+    assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
+    assert window.status.currentMessage().startswith("The new app secret is stored")
+    context.wait_idle()
