@@ -65,8 +65,10 @@ ERROR_STYLE = "color: #b00020"
 HINT_STYLE = "color: #8a8f98"
 
 
-def new_rule() -> RuleDraft:
-    return RuleDraft(when=Group("all", [Leaf("region", [])]))
+def new_rule(*, enabled: bool = True) -> RuleDraft:
+    """A blank rule; a team profile's starts disabled, since the team server runs every enabled
+    team rule on its schedule, writing to WeCom with no pilot: it is simulated, then enabled."""
+    return RuleDraft(enabled=enabled, when=Group("all", [Leaf("region", [])]))
 
 
 class RuleEditor(QDialog):
@@ -176,7 +178,10 @@ class RuleEditor(QDialog):
                             else self.tr("New rule"))
         self.name_label.setText(self.tr("Name:"))
         self.description_label.setText(self.tr("Description:"))
-        self.enabled.setText(self.tr("Enabled (runs with the other rules)"))
+        self.enabled.setText(self.tr(
+            "Enabled (the team server runs it on its schedule and writes to WeCom, with no"
+            " pilot)") if self.context.workspace.profile.is_team
+            else self.tr("Enabled (runs with the other rules)"))
         self.when_label.setText(self.tr("When:"))
         self.add_label.setText(self.tr("Add tags:"))
         self.remove_label.setText(self.tr("Remove tags:"))

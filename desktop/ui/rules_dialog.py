@@ -114,7 +114,8 @@ class RulesDialog(QDialog):
         for before, after in ((self.simulate_button, self.pilot), (self.pilot, self.run_button),
                               (self.run_button, close_button)):
             QWidget.setTabOrder(before, after)
-        self.new_button.clicked.connect(lambda: self.open_editor(new_rule()))
+        self.new_button.clicked.connect(lambda: self.open_editor(
+            new_rule(enabled=not context.workspace.profile.is_team)))
         self.edit_button.clicked.connect(self.edit_selected)
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.rules.itemDoubleClicked.connect(lambda _item, _column: self.edit_selected())

@@ -3772,6 +3772,10 @@
         <translation>Description:</translation>
     </message>
     <message>
+        <source>Enabled (the team server runs it on its schedule and writes to WeCom, with no pilot)</source>
+        <translation>Enabled (the team server runs it on its schedule and writes to WeCom, with no pilot)</translation>
+    </message>
+    <message>
         <source>Enabled (runs with the other rules)</source>
         <translation>Enabled (runs with the other rules)</translation>
     </message>

@@ -3733,6 +3733,10 @@
         <translation>说明：</translation>
     </message>
     <message>
+        <source>Enabled (the team server runs it on its schedule and writes to WeCom, with no pilot)</source>
+        <translation>启用（团队服务器按计划运行，不经试运行直接写入企业微信）</translation>
+    </message>
+    <message>
         <source>Enabled (runs with the other rules)</source>
         <translation>启用（与其他规则一起运行）</translation>
     </message>

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 import requests
 from psycopg.types.json import Jsonb
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.sandbox import SandboxConfig, SandboxServer
@@ -243,6 +244,12 @@ def test_the_rules_window_shows_owner_and_department_and_locks_other_departments
 
         qtbot.waitUntil(lambda: {"窗口市场部", "窗口运营部"} <= set(items()), timeout=30_000)
         assert dialog.summary.text() == ""
+        qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+        new = dialog.editor      # saved enabled, the server would run it within minutes
+        assert new is not None and not new.enabled.isChecked()
+        assert new.enabled.text() == "启用（团队服务器按计划运行，不经试运行直接写入企业微信）"
+        assert new.definition()["enabled"] is False
+        new.reject()
         header = dialog.rules.headerItem()
         assert [header.text(i) for i in (4, 5)] == ["负责人", "部门"]
         assert [items()["窗口市场部"].text(i) for i in (4, 5)] == [people["head_mkt"], "市场部"]
