@@ -52,7 +52,7 @@ ALLOWED = {
     # product, platform and format names
     "TagDesk", "English", "WeCom", "WeChat", "CSV", "XLSX", "xlsx", "csv", "Excel", "JSON", "PNG", "SQLite",
     "ID", "IDs", "id", "VIP", "API", "ETA", "OK", "Alt", "Ctrl", "Shift", "Esc", "Del", "Tab",
-    "F1", "F2", "F5", "Enter", "pinyin",
+    "F1", "F2", "F5", "Enter", "pinyin", "Secret",    # WeCom's console names the app secret so
     # the filter language and spreadsheet column names are interfaces, written as such
     "AND", "OR", "NOT", "owner", "group", "added", "tags", "text", "state", "external_userid",
     "owner_userid", "add_tags", "remove_tags", "userid", "gyx", "zhangsan", "dept", "before",
@@ -200,6 +200,12 @@ def test_every_window_is_in_chinese(qtbot: Any, chinese: None, synced_context: A
     login = window.open_team_login()
     found += _visible_texts(login)
     login.close()
+    connection = window.open_connection_settings()
+    qtbot.waitUntil(lambda: connection.stored.text() == "未保存：请在下面输入", timeout=15000)
+    found += _visible_texts(connection)
+    connection.close()
+    profile = context.workspace.profile
+    corp |= {*WORD.findall(profile.corp_id), *WORD.findall(profile.api_base)}   # as they are
 
     book = Workbook()
     book.active.append(["external_userid", "owner_userid", "add_tags", "remove_tags"])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -302,4 +304,35 @@ def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanw
         dialog.close()                            # Esc while the keyring is written
     assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
     assert window.status.currentMessage().startswith("The new app secret is stored")
+    context.wait_idle()
+
+
+def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    """The sandbox does not check trusted IPs: WeCom's 60020 and 40091 answers are made as the
+    client raises them; an API base nobody answers is a real one."""
+    from desktop.wecom import WeComError
+
+    window, context = refused
+    dialog = window.open_connection_settings()
+    untrusted = dialog.why_refused(WeComError(60020, "not allow to access from your ip",
+                                              "externalcontact/get_follow_user_list"))
+    assert untrusted.startswith("This computer's IP is not in the app's trusted IP list"
+                                " (errcode 60020)") and "“Save anyway” keeps it" in untrusted
+    other_app = dialog.why_refused(WeComError(40091, "secret is invalid", "gettoken"))
+    assert other_app.startswith("WeCom does not accept this secret (errcode 40091)")
+    for said in (untrusted, other_app):
+        assert said.endswith("Nothing was stored.")
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    dialog.profile = replace(dialog.profile, api_base=f"http://127.0.0.1:{port}/cgi-bin/")
+    _try(qtbot, dialog, sandbox.secret)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+    assert dialog.message.text().startswith("无法连接企业微信接口 127.0.0.1"), \
+        dialog.message.text()
+    assert dialog.message.text().endswith("Nothing was stored.")
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    dialog.close()
     context.wait_idle()
