@@ -82,6 +82,7 @@ class ConditionTree(QWidget):
             _label_kinds(combo)
             if editor is not None:
                 editor.retranslate()
+        self._fit_columns()     # the labels' widths change with the language
 
     # -- reading and writing the rows ------------------------------------------------------
 
@@ -165,8 +166,10 @@ class ConditionTree(QWidget):
         self.changed.emit()
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their row widgets (which the view does not measure)."""
-        kind_width = operator_width = 0
+        """Columns as wide as their row widgets (which the view does not measure) and their
+        headers: "Operator" above the short "any of" was cut to "Opera"."""
+        header = self.tree.header()
+        kind_width, operator_width = header.sectionSizeHint(0), header.sectionSizeHint(1)
         for item in self.items():
             combo, editor = self._rows[id(item)]
             depth = len(self.position(item) or ())

@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QSplitter,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -57,6 +60,7 @@ from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.rule_condition_tree import ConditionTree
 from desktop.ui.rule_values import TagListEdit, TagLookup
+from desktop.ui.sortable_tree import sort_on_header_click
 from desktop.ui.tag_dialogs import pick
 
 ROOT = "rule"
@@ -141,12 +145,17 @@ class RuleEditor(QDialog):
         json_layout = QVBoxLayout(json_page)
         json_layout.addWidget(self.json, 1)
         json_layout.addWidget(self.json_error)
+        scroll = QScrollArea()     # a short screen gives the simulation's rows the room
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form)
         self.tabs = QTabWidget()
-        self.tabs.addTab(form, "")
+        self.tabs.addTab(scroll, "")
         self.tabs.addTab(json_page, "")
         self.changes = QTreeWidget()
         self.changes.setRootIsDecorated(False)
         self.changes.setVisible(False)
+        sort_on_header_click(self.changes)       # as the Rules window's changes
         self.simulate_button, self.save_button, self.cancel_button = (
             QPushButton(), QPushButton(), QPushButton())
         buttons = QHBoxLayout()
@@ -154,9 +163,14 @@ class RuleEditor(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
+        self.split = QSplitter(Qt.Orientation.Vertical)   # the rule above, who it changes below
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.tabs)
+        self.split.addWidget(self.changes)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs, 3)
-        layout.addWidget(self.changes, 1)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         for signal in (self.name.textChanged, self.description.textChanged,
@@ -382,6 +396,7 @@ class RuleEditor(QDialog):
     def _simulated(self, simulation: Simulation) -> None:
         evaluation, labels, english = simulation.evaluation, simulation.labels, is_english()
         self.simulate_button.setEnabled(self.problem is None)
+        self.changes.setSortingEnabled(False)
         self.changes.clear()
         for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
             change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
@@ -391,6 +406,7 @@ class RuleEditor(QDialog):
                 subject.name or subject.external_userid,
                 simulation.owners.get(subject.userid) or subject.userid, change,
                 reasons_text(outcome.reasons, english)]))
+        self.changes.setSortingEnabled(True)
         self.changes.setVisible(True)
         changed, total = len(evaluation.outcomes), simulation.relations
         calls, warnings = evaluation.api_calls, simulation.warnings

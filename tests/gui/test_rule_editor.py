@@ -287,13 +287,36 @@ def test_the_editor_s_simulation_names_owners_and_says_each_condition_in_words(
     draft = RuleDraft.read({"name": "高意向回访", "when": {"has_any": ["意向程度:高意向"]},
                             "then": {"add": ["复购:首次购买"]}})
     editor = dialog.open_editor(draft)
+    editor.resize(1000, 520)            # a short screen (its fonts took 740 px at 1,366 × 768)
     qtbot.waitUntil(editor.simulate_button.isEnabled, timeout=5000)
     _click(qtbot, editor.simulate_button)
     qtbot.waitUntil(lambda: "would change" in editor.status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: editor.changes.viewport().height()      # the form scrolls instead
+                    >= 5 * editor.changes.sizeHintForRow(0), timeout=5000)  # (1.5 rows showed)
+    assert editor.height() <= 520                                  # (the form held it taller)
     first = top_item(editor.changes, 0)
     assert first is not None
     assert first.text(3) == "高意向回访：有任一标签 意向程度:高意向"
     owners = RulesService(synced_context.workspace).simulate_rules([draft.check("rule")]).owners
     assert first.text(1) in set(owners.values())
     assert first.text(1) not in set(owners)
+    editor.changes.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # a click
+    shown = [top_item(editor.changes, n).text(1) for n in range(editor.changes.topLevelItemCount())]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) > 1
+    assert synced_context.wait_idle()
+
+
+def test_the_condition_headers_are_as_wide_as_their_labels(qtbot: Any,
+                                                            synced_context: Any) -> None:
+    """"Operator" stood above a row whose operator is the short "any of", and the column took
+    the row's width: the header read "Opera"."""
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    editor = dialog.open_editor(RuleDraft.read({"name": "地区", "when": {"region": ["北京"]},
+                                                "then": {"add": ["地区:华北"]}}))
+    tree = editor.conditions.tree
+    header = tree.header()
+    assert header.model().headerData(1, Qt.Orientation.Horizontal) == "Operator"
+    for column in (0, 1):
+        assert tree.columnWidth(column) >= header.sectionSizeHint(column)
     assert synced_context.wait_idle()
