@@ -425,23 +425,24 @@ class Learner:
                        self._based)
 
     def to_dict(self, digits: int = 3) -> dict[str, object]:
-        """The learner as plain data (weights rounded to `digits`, a zero written as the
-        integer 0, which is shorter in JSON; features whose weights all round to zero left
-        out), for `from_dict`."""
+        """The learner as plain data (weights rounded to `digits` and written as whole
+        numbers of that unit, which is shorter in JSON than the decimals: -12 for -0.012;
+        features whose weights all round to zero left out), for `from_dict`."""
         kept = {}
         for name, row in self._model.weights.items():
-            rounded = [round(w, digits) or 0 for w in row]
+            rounded = [round(w * 10 ** digits) for w in row]
             if any(rounded):
                 kept[name] = rounded
         return {"tags": list(self._model.tags), "bias": [round(b, 6) for b in self._model.bias],
-                "weights": kept,
+                "weights": kept, "weight_digits": digits,
                 "combination": {tag: list(w) for tag, w in self._combination.items()},
                 "thresholds": self.thresholds, "based": list(self._based)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Learner:
         tags = tuple(data["tags"])
-        model = _Linear(tags, {name: [float(w) for w in row] for name, row in data["weights"].items()},
+        scale = 10 ** int(data.get("weight_digits", 0))  # older data: the weights as decimals
+        model = _Linear(tags, {name: [w / scale for w in row] for name, row in data["weights"].items()},
                         [float(b) for b in data["bias"]])
         combination = {tag: tuple(float(w) for w in weights)
                        for tag, weights in data["combination"].items()}

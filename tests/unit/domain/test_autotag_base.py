@@ -132,6 +132,20 @@ def test_the_base_model_survives_its_file_form(base: Learner) -> None:
             (s.tag, round(s.confidence, 2)) for s in reread.suggest(text)]
 
 
+
+def test_the_file_form_writes_weights_as_whole_thousandths_and_reads_older_decimals(
+        base: Learner) -> None:
+    data = base.to_dict()
+    weights = data["weights"]
+    assert isinstance(weights, dict) and data["weight_digits"] == 3
+    assert all(isinstance(w, int) for row in weights.values() for w in row)
+    older = {**data, "weights": {name: [w / 1000 for w in row] for name, row in weights.items()}}
+    del older["weight_digits"]
+    tagger = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=Learner.from_dict(data))
+    reread = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=Learner.from_dict(older))
+    for text in ("这价买了要吃土", "快递到哪了", "谢谢"):
+        assert tagger.suggest(text) == reread.suggest(text)
+
 def test_a_message_the_base_is_sure_states_no_intent_gets_none_of_its_tags() -> None:
     """A delay waved away among thanks and praise: the rules find a delivery phrase, and the
     base, which trusts the rules' findings, would follow them; it has also learnt what messages
