@@ -136,10 +136,15 @@ def negation_cue(text: NormalText, start: int, latin: bool) -> str | None:
 
 def postposed_negation(text: NormalText, end: int) -> str | None:
     """The words after a phrase ending at `end` that wave it away (就不给了, 不用了), if the
-    rest of its clause is only those."""
+    rest of its clause is only those; a space after them ends the clause too (发票不用了 谢谢),
+    one right after the phrase does not (发票 不用了)."""
     marks = text.sorted_clauses
     index = bisect_right(marks, end - 1)
     clause_end = marks[index] if index < len(marks) else len(text.text)
+    breaks = text.sorted_breaks
+    after = bisect_right(breaks, end)
+    if after < len(breaks):
+        clause_end = min(clause_end, breaks[after])
     tail = text.text[end:clause_end]
     found = POSTPOSED_NEGATION.fullmatch(tail)
     return found.group(1) if found else None
