@@ -21,14 +21,21 @@ if TYPE_CHECKING:
 
 def sandbox_serve(args: argparse.Namespace) -> int:
     from desktop.sandbox import SandboxConfig
+    from desktop.sandbox.config import ip_addresses
     from desktop.sandbox.serve import serve
 
     if not 0 <= args.fault_rate <= 1:
         raise UsageError("--fault-rate 须在 0 到 1 之间。 / --fault-rate must be between 0 and 1.")
+    try:
+        ip_addresses(args.trusted_ip)
+    except ValueError as exc:
+        raise UsageError(f"--trusted-ip 须是 IP 地址：{exc} / --trusted-ip must be an IP address:"
+                         f" {exc}") from None
     config = SandboxConfig(
         data_dir=Path(args.data), customers=args.customers, members=args.members,
         seed=args.seed, quota_per_min=args.quota_per_min, latency_ms=args.latency_ms,
         fault_rate=args.fault_rate, token_ttl=args.token_ttl, port=args.port,
+        trusted_ips=tuple(args.trusted_ip),
     )
     return serve(config)
 

@@ -174,6 +174,9 @@ def _sandbox(sub: SubParsers) -> None:
     serve.add_argument("--fault-rate", type=float, default=0.0,
                        help="share of calls failing with 45009 / -1 / HTTP 502 / dropped connection")
     serve.add_argument("--token-ttl", type=int, default=7200, metavar="SECONDS")
+    serve.add_argument("--trusted-ip", action="append", default=[], metavar="IP",
+                       help="the app's trusted IP (repeatable); a call from any other address"
+                            " answers 60020 (none: every address is trusted)")
     serve.set_defaults(handler=commands.sandbox_serve)
     team_commands.register_sandbox(sandbox)
     phone_commands.register_sandbox(sandbox)

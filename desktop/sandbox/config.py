@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +31,16 @@ class SandboxConfig:
     corp_tag_cap: int = 10_000
     relation_tag_cap: int = 3_000
     strategy_tags_in_get: bool = True
+    trusted_ips: tuple[str, ...] = ()
+    """The app's trusted IPs (企业可信IP): a call from any other address answers 60020, as
+    WeCom answers an app created since 2022-06-20; empty: every address is trusted."""
     console_rule_groups_listed: bool = True
     """False: as WeCom's documentation says, the app sees no rule group made in the admin
     console (not listed, unknown to every rule-group call); True: listed and read-only."""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
+        self.trusted_ips = ip_addresses(self.trusted_ips)
         if self.members < 1:
             raise ValueError("a sandbox corp needs at least one member")
         if self.customers < 0:
@@ -43,3 +49,8 @@ class SandboxConfig:
             raise ValueError("fault_rate is a share between 0 and 1")
         if self.token_ttl < 1 or self.mark_tag_concurrency < 1:
             raise ValueError("token_ttl and mark_tag_concurrency must be positive")
+
+
+def ip_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
+    """The addresses as the sandbox's HTTP server reports callers (ValueError: not an IP)."""
+    return tuple(str(ipaddress.ip_address(address.strip())) for address in addresses)

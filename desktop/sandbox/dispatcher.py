@@ -3,16 +3,18 @@
 1. Path: `/cgi-bin/<api>`; an API the sandbox does not know answers errcode 48002
    ("api forbidden") with HTTP 200, anything outside /cgi-bin/ an HTTP 404.
 2. Method: 43001 (GET required) / 43002 (POST required).
-3. Token (all but gettoken): 41001 missing, 40014 unknown or invalidated, 42001 expired.
-4. Quota per (corp, API) minute window → 45009 and a block (`quota.py`).
-5. Fault injection on business calls (`faults.py`).
-6. Body (POST): must be UTF-8 JSON object text. Non-ASCII characters written as `\\uXXXX`
+3. Trusted IPs, when the app has a list (gettoken included): a caller outside it answers 60020,
+   whose errmsg names the address the call came from.
+4. Token (all but gettoken): 41001 missing, 40014 unknown or invalidated, 42001 expired.
+5. Quota per (corp, API) minute window → 45009 and a block (`quota.py`).
+6. Fault injection on business calls (`faults.py`).
+7. Body (POST): must be UTF-8 JSON object text. Non-ASCII characters written as `\\uXXXX`
    escapes answer 40033, as real WeCom does, so clients must send `ensure_ascii=False`;
    invalid UTF-8 is 40033 too, malformed JSON (or an empty body) 47001.
-7. mark_tag only: the concurrency gate (45033).
-8. Latency, then the handler in one SQLite transaction (rolled back on any error).
-9. A held API (`hold_answers`, tests only) answers once the hold is released: the call has
-   taken effect, its answer is late at a moment the test chooses.
+8. mark_tag only: the concurrency gate (45033).
+9. Latency, then the handler in one SQLite transaction (rolled back on any error).
+10. A held API (`hold_answers`, tests only) answers once the hold is released: the call has
+    taken effect, its answer is late at a moment the test chooses.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +112,11 @@ class ApiDispatcher:
         self.faults = FaultInjector(config.fault_rate, config.seed)
         self._gate = ConcurrencyGate(config.mark_tag_concurrency)
         self._holds: dict[str, AnswerHold] = {}
+        self._trusted = frozenset(config.trusted_ips)
+
+    def set_trusted_ips(self, addresses: Iterable[str]) -> None:
+        """The app's trusted IPs from now on (none: every caller is trusted)."""
+        self._trusted = frozenset(addresses)
 
     def hold_answers(self, api: str) -> AnswerHold:
         """From now on each call of `api` takes effect, then waits to answer until the hold is
@@ -143,6 +151,9 @@ class ApiDispatcher:
                 raise ApiError(48002, f"api not found: {api}")
             if method != route.method:
                 raise ApiError(43001 if route.method == "GET" else 43002)
+            trusted = self._trusted
+            if trusted and client_ip not in trusted:
+                raise ApiError(60020)
             now = time.time()
             if route.needs_token:
                 with self._state.transaction() as conn:

@@ -8,11 +8,12 @@ console-style methods.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
 from desktop.sandbox.callbacks import CallbackSender, CallbackSettings, configure
-from desktop.sandbox.config import SandboxConfig
+from desktop.sandbox.config import SandboxConfig, ip_addresses
 from desktop.sandbox.dispatcher import AnswerHold, ApiDispatcher
 from desktop.sandbox.http_server import SandboxHTTPServer
 from desktop.sandbox.phone import Phone
@@ -157,8 +158,10 @@ class SandboxServer:
         fault_rate: float | None = None,
         quota_per_min: int | None = None,
         quota_block_s: float | None = None,
+        trusted_ips: Iterable[str] | None = None,
     ) -> None:
-        """Change latency, faults or quota while serving (a new quota starts fresh windows)."""
+        """Change latency, faults, quota or the app's trusted IPs while serving (a new quota
+        starts fresh windows; an empty list of IPs trusts every caller again)."""
         if self._dispatcher is None:
             raise RuntimeError("sandbox not started")
         if latency_ms is not None:
@@ -173,6 +176,9 @@ class SandboxServer:
                 self.config.quota_per_min = quota_per_min
             if quota_block_s is not None:
                 self.config.quota_block_s = quota_block_s
+        if trusted_ips is not None:
+            self.config.trusted_ips = ip_addresses(trusted_ips)
+            self._dispatcher.set_trusted_ips(self.config.trusted_ips)
 
     def __repr__(self) -> str:
         where: Any = self.api_base if self._httpd is not None else "stopped"

@@ -28,6 +28,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
+from tests.fixed_ip_relay import RELAY_IP
 from tests.gui.conftest import PROFILE, _profile
 
 pytestmark = pytest.mark.gui
@@ -309,16 +310,21 @@ def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanw
 
 def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
         qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    """The sandbox does not check trusted IPs: WeCom's 60020 and 40091 answers are made as the
-    client raises them; an API base nobody answers is a real one."""
+    """60020 from a sandbox that trusts only a relay's address and an API base nobody answers
+    are real answers over HTTP; the sandbox has no 40091, made as the client raises it."""
     from desktop.wecom import WeComError
 
     window, context = refused
     dialog = window.open_connection_settings()
-    untrusted = dialog.why_refused(WeComError(60020, "not allow to access from your ip",
-                                              "externalcontact/get_follow_user_list"))
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    _try(qtbot, dialog, sandbox.secret)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+    untrusted = dialog.message.text()
     assert untrusted.startswith("This computer's IP is not in the app's trusted IP list"
                                 " (errcode 60020)") and "“Save anyway” keeps it" in untrusted
+    assert sandbox.stats.errors(60020) == 1 and dialog.save_anyway.isVisibleTo(dialog)
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    sandbox.configure(trusted_ips=[])
     other_app = dialog.why_refused(WeComError(40091, "secret is invalid", "gettoken"))
     assert other_app.startswith("WeCom does not accept this secret (errcode 40091)")
     for said in (untrusted, other_app):

@@ -19,6 +19,7 @@ from desktop.services.secrets import load_secret, store_secret
 from desktop.services.workspace import Workspace
 from desktop.wecom import WeComError
 from desktop.wecom.errors import CallCancelled, WeComNetworkError
+from tests.fixed_ip_relay import RELAY_IP, fixed_ip_relay
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +46,17 @@ def test_a_wrong_secret_is_refused_with_wecoms_errcode_and_never_logged(
     assert WRONG not in str(refused.value) and WRONG not in caplog.text
     try_secret(_profile(sandbox), sandbox.secret)           # the right one: no error
     assert sandbox.secret not in caplog.text
+
+
+def test_a_computer_outside_the_trusted_ips_is_refused_with_60020_and_a_relay_gets_through(
+        sandbox: Any) -> None:
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    with pytest.raises(WeComError) as refused:
+        try_secret(_profile(sandbox), sandbox.secret)
+    assert (refused.value.errcode, refused.value.path) == (60020, "gettoken")
+    assert "from ip: 127.0.0.1," in refused.value.errmsg
+    with fixed_ip_relay(sandbox.api_base) as relay_base:
+        try_secret(_profile(sandbox, relay_base), sandbox.secret)
 
 
 def test_an_api_base_nobody_answers_is_a_network_error_within_seconds(sandbox: Any) -> None:
