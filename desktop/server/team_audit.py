@@ -232,14 +232,16 @@ def _by_source_rank(query: TeamJournalQuery, condition: sql.Composable, params: 
     rank = sql.SQL("coalesce(array_position(%s::text[], value::text), %s)")
     statement = sql.SQL(
         "SELECT {found} FROM (SELECT *, {rank} AS source_rank FROM ({sources}) AS listed)"
-        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {operator}"
-        " {source} BETWEEN ranked.value AND ranked.value AND {condition}"
+        " AS ranked CROSS JOIN LATERAL (SELECT {columns} FROM team_journal WHERE {picked}"
+        " AND {condition}"
         " ORDER BY {source} DESC, id DESC LIMIT %s) AS found"
         " ORDER BY ranked.source_rank {direction}, ranked.value {direction}, found.id DESC"
         " LIMIT %s").format(
         found=sql.SQL(", ").join(sql.Identifier("found", c) for c in ROW_COLUMNS), rank=rank,
         sources=sources, columns=_columns(),
-        operator=sql.SQL("operator = ranked.operator AND" if query.operators else ""),
+        picked=sql.SQL("operator = ranked.operator AND {source} = ranked.value"
+                       if query.operators else "{source} BETWEEN ranked.value AND ranked.value"
+                       ).format(source=sql.SQL(SOURCE_TERM)),
         source=sql.SQL(SOURCE_TERM), condition=condition, direction=direction)
     return statement, [*ranks, *named, *params, limit, limit]
 
