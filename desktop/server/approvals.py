@@ -73,6 +73,21 @@ def create(conn: Conn, *, kind: str, path: str, body: dict[str, Any], target_ids
     return _approval(row)
 
 
+def waiting(conn: Conn, *, kind: str, path: str, body: dict[str, Any],
+            requester: str) -> int | None:
+    """The id of `requester`'s own pending, unexpired request for the same call, if any (the
+    same deletion asked twice, say from the tree and then from a migration, is one request).
+    Holds a transaction lock on that call until commit, so two at once file one request."""
+    key = json.dumps([kind, path, body, requester], ensure_ascii=False, sort_keys=True)
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+    row = conn.execute(
+        "SELECT id FROM approval WHERE status = 'pending' AND expires_at > now() AND kind = %s"
+        " AND path = %s AND body = %s AND requester = %s ORDER BY id LIMIT 1",
+        (kind, path, Jsonb(body), requester),
+    ).fetchone()
+    return int(str(row[0])) if row is not None else None
+
+
 def get(conn: Conn, approval_id: int, *, lock: bool = False) -> Approval | None:
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM approval WHERE id = %s{' FOR UPDATE' if lock else ''}".encode(),

@@ -334,6 +334,13 @@ class Gate:
         reason = str(body.get("reason") or "").strip()[:500]
         write = {k: v for k, v in body.items() if k != "reason"}
         with self._connection() as conn, conn.transaction():
+            earlier = approvals.waiting(conn, kind=kind, path=path, body=write,
+                                        requester=caller.userid)
+            if earlier is not None:     # asked again: the same request, no second one
+                return {"errcode": TEAM_APPROVAL_REQUIRED, "approval_id": earlier,
+                        "errmsg": both(f"{decision.zh}，申请 #{earlier} 已在等待管理员批准",
+                                       f"{decision.en}; request #{earlier} is already waiting"
+                                       " for the administrators")}
             request = approvals.create(
                 conn, kind=kind, path=path, body=write, target_ids=target_ids, target=target,
                 requester=caller.userid, reason=reason,

@@ -291,6 +291,14 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
     assert asked.message_en.startswith("Deleting a tag needs an administrator's approval;"
                                        " request #")
     assert corp.state.find_tag("MKT-渠道", "小红书") == tag          # nothing deleted yet
+    first = asked.message_en.split("#")[1].split(" ")[0]
+    told = len(_inbox(corp, people["admin"]))
+    repeated = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[tag]),
+                        TEAM_APPROVAL_REQUIRED)   # asked again (the tree, then a migration)
+    assert repeated.explanation_zh == f"删除标签需要管理员批准，申请 #{first} 已在等待管理员批准"
+    assert repeated.explanation_en == (f"Deleting a tag needs an administrator's approval; request"
+                                f" #{first} is already waiting for the administrators")
+    assert len(_inbox(corp, people["admin"])) == told               # no second message
     listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=admin_env)
     assert listed.returncode == 0, listed.stderr
     request = json.loads(listed.stdout.splitlines()[-1])["approvals"][0]
@@ -298,6 +306,8 @@ def test_a_member_cannot_delete_an_admin_approves_with_a_second_code(
         "kind": "delete_tag", "target": "MKT-渠道/小红书", "requester": people["member_sales"],
         "status": "pending", "customers": len({e for _, e in carriers})}
     assert request["reason"] == "并入 抖音"                          # the desktop's reason
+    assert [r for r in _journal(server, "approval_requested") if r[1] == "MKT-渠道/小红书"] == [
+        _journal(server, "approval_requested")[-1]]                   # one request, not two
     requested = _journal(server, "approval_requested")[-1][2]         # the reason in either half
     assert half(requested, english=False).startswith(f"#{request['id']} 删除标签需要管理员批准")
     assert half(requested, english=False).endswith("；并入 抖音")
