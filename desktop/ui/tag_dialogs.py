@@ -375,6 +375,7 @@ class RenameDialog(_SaveDialog):
             self.reason_edit.setPlaceholderText(self.tr("Why rename it (optional, shown to the"
                                                         " administrators)"))
             self.form.addRow(self.tr("Reason:"), self.reason_edit)
+            self.ok_button.setText(self.tr("Send request"))   # as 申请删除's button says
         self._others = (service.group_names(exclude=item_id, strategy_id=strategy_id) if is_group
                         else service.tag_names_in_group(group_id, exclude=item_id))
         self._is_group = is_group

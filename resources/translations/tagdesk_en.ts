@@ -3482,6 +3482,10 @@
         <source>Reason:</source>
         <translation>Reason:</translation>
     </message>
+    <message>
+        <source>Send request</source>
+        <translation>Send request</translation>
+    </message>
 </context>
 <context>
     <name>ReportsWindow</name>

@@ -3446,6 +3446,10 @@
         <source>Reason:</source>
         <translation>申请理由：</translation>
     </message>
+    <message>
+        <source>Send request</source>
+        <translation>提交申请</translation>
+    </message>
 </context>
 <context>
     <name>ReportsWindow</name>

@@ -955,7 +955,7 @@ def test_a_rename_that_becomes_a_request_says_so_before_it_is_sent(
     tag_id = sandbox.state.find_tag("MKT-活动", "2025秋季展会")
     customers = view.model.service.deletion_impact([tag_id]).customers
     assert customers > 10
-    titles: dict[str, tuple[str, bool]] = {}
+    titles: dict[str, tuple[str, bool, str]] = {}
     for who, actor, threshold in (("head", head, 10), ("head, under", head, customers),
                                   ("admin", Actor("shenyingyi", admin=True), 10)):
         view.set_rules(TeamRules(Policy(rename_threshold=threshold), chart, actor))
@@ -966,10 +966,10 @@ def test_a_rename_that_becomes_a_request_says_so_before_it_is_sent(
         dialog = view.dialog
         assert isinstance(dialog, RenameDialog)
         titles[who] = (dialog.windowTitle(), "approves it" in " ".join(
-            label.text() for label in dialog.findChildren(QLabel)))
+            label.text() for label in dialog.findChildren(QLabel)), dialog.ok_button.text())
         dialog.reject()
-    assert titles == {"head": ("Request a rename", True), "head, under": ("Rename", False),
-                      "admin": ("Rename", False)}
+    assert titles == {"head": ("Request a rename", True, "Send request"),   # as 申请删除's
+                      "head, under": ("Rename", False, "OK"), "admin": ("Rename", False, "OK")}
 
 
 def test_a_rename_request_carries_the_reason_typed_in_its_window(
