@@ -1,10 +1,12 @@
-"""Shared fixtures: isolated TagDesk homes, a file keyring, and a real sandbox on 127.0.0.1."""
+"""Shared fixtures: isolated TagDesk homes, a file keyring, a real sandbox on 127.0.0.1, and
+the hygiene every test of a process running Qt is held to (tasks, collector, catalogue)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _gui_collector: list[Any] = []      # the process's GuiThreadCollector, once Qt runs in it
+
+LEAK_WAIT_MS = 10000
+SETTLE_S = 2.0     # a task whose end arrives within this is finishing, not leaked
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,6 +50,47 @@ def _cycles_collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Itera
         _gui_collector[0].collect_if_due()
         _no_catalogue_left(request)
         _no_automatic_collector_left(request)
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_tasks() -> Iterator[None]:
+    """Once Qt runs in the process, after every test and its fixtures are torn down, every
+    background task must have ended and its end been delivered (within a short settle time,
+    for a worker finishing its last step on a loaded machine); napari's `_dangling_qthreads`
+    is the model. A test that leaves one running fails, naming the task and where it was
+    started; the leftover is stopped and waited for so it cannot end in the next test. The
+    team server's window tests are held to it as the GUI tests are."""
+    if not _gui_collector:
+        yield
+        return
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.tasks import pending_tasks
+
+    before = set(pending_tasks())
+    yield
+    app = QApplication.instance()
+    settle = time.monotonic() + SETTLE_S
+    while True:
+        if app is not None:
+            app.processEvents()     # deliver the ends of workers that are already done
+        leaked = [task for task in pending_tasks() if task not in before]
+        if not leaked or time.monotonic() > settle:
+            break
+        time.sleep(0.01)            # a worker finishing its last step on a loaded machine
+    if not leaked:
+        return
+    report = "\n".join(task.describe() for task in leaked)
+    for task in leaked:
+        task.cancel_token.interrupt()
+    for task in leaked:
+        if task.pool is not None and shiboken6.isValid(task.pool):
+            task.pool.waitForDone(LEAK_WAIT_MS)
+    if app is not None:
+        app.processEvents()
+    pytest.fail(f"{len(leaked)} background task(s) still pending after the test:\n{report}",
+                pytrace=False)
 
 
 def _no_automatic_collector_left(request: pytest.FixtureRequest) -> None:

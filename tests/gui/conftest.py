@@ -1,56 +1,14 @@
-"""GUI fixtures: an isolated home, a synced workspace on the real sandbox, and task hygiene.
-
-`_no_leaked_tasks` runs around every GUI test (napari's `_dangling_qthreads` is the model):
-after the test and its fixtures are torn down, every background task must have ended and
-its end been delivered (within a short settle time, for a worker finishing its last step on a
-loaded machine). A test that leaves one running fails, naming the task and where it
-was started; the leftover is cancelled and waited for so it cannot leak into the next test.
-"""
+"""GUI fixtures: an isolated home and a synced workspace on the real sandbox (the task
+hygiene every Qt test gets is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-LEAK_WAIT_MS = 10000
-SETTLE_S = 2.0     # a task whose end arrives within this is finishing, not leaked
-
-
-@pytest.fixture(autouse=True)
-def _no_leaked_tasks() -> Iterator[None]:
-    import shiboken6
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.ui.tasks import pending_tasks
-
-    before = set(pending_tasks())
-    yield
-    app = QApplication.instance()
-    settle = time.monotonic() + SETTLE_S
-    while True:
-        if app is not None:
-            app.processEvents()     # deliver the ends of workers that are already done
-        leaked = [task for task in pending_tasks() if task not in before]
-        if not leaked or time.monotonic() > settle:
-            break
-        time.sleep(0.01)            # a worker finishing its last step on a loaded machine
-    if not leaked:
-        return
-    report = "\n".join(task.describe() for task in leaked)
-    for task in leaked:
-        task.cancel_token.interrupt()
-    for task in leaked:
-        if task.pool is not None and shiboken6.isValid(task.pool):
-            task.pool.waitForDone(LEAK_WAIT_MS)
-    if app is not None:
-        app.processEvents()
-    pytest.fail(f"{len(leaked)} background task(s) still pending after the test:\n{report}",
-                pytrace=False)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_pending_tasks_lists_a_running_task_until_its_end_is_delivered(qtbot: An
 
 
 def test_a_test_that_leaves_a_task_running_fails(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest((HERE / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makeconftest((HERE.parent / "conftest.py").read_text(encoding="utf-8"))
     pytester.makepyfile(test_leaky='''
         from PySide6.QtCore import QObject
 
