@@ -116,8 +116,8 @@ class MigrateDialog(PreviewedBatchDialog):
             elif plan.delete_source:
                 text += " " + self.tr("The sources are deleted at the end: a revert can no"
                                       " longer put them back.")
-        text += " " + self.tr("%1 API calls in all, about %2.").replace(
-            "%1", f"{plan.api_calls:,}").replace("%2", eta)
+        text += " " + self.tr("%1 in all, about %2.").replace(     # 1 API call, not "calls"
+            "%1", COUNTS.calls(plan.api_calls)).replace("%2", eta)
         return text
 
     def _deletion_is_request(self, plan: MigrationPlan) -> bool:

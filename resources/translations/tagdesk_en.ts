@@ -3129,6 +3129,10 @@
         <translation>The sources are deleted at the end: a revert can no longer put them back.</translation>
     </message>
     <message>
+        <source>%1 in all, about %2.</source>
+        <translation>%1 in all, about %2.</translation>
+    </message>
+    <message>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</translation>
     </message>
@@ -3147,10 +3151,6 @@
     <message>
         <source>The target is created first.</source>
         <translation>The target is created first.</translation>
-    </message>
-    <message>
-        <source>%1 API calls in all, about %2.</source>
-        <translation>%1 API calls in all, about %2.</translation>
     </message>
     <message>
         <source>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</source>

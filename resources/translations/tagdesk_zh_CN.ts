@@ -3096,6 +3096,10 @@
         <translation>最后删除源标签：之后回滚无法再把它们加回去。</translation>
     </message>
     <message>
+        <source>%1 in all, about %2.</source>
+        <translation>共 %1，约 %2。</translation>
+    </message>
+    <message>
         <source>Moves every customer of the sources onto the target. A single source going into a new name in its group is renamed: one call, whatever the number of customers. Otherwise each relation gets one call, as one batch you can undo.</source>
         <translation>把源标签的所有客户迁移到目标标签。单个源标签迁移到本组的新名称时直接改名：无论多少客户都只需一次调用。否则每个客户关系一次调用，作为一个可撤销的批量任务。</translation>
     </message>
@@ -3114,10 +3118,6 @@
     <message>
         <source>The target is created first.</source>
         <translation>先新建目标标签。</translation>
-    </message>
-    <message>
-        <source>%1 API calls in all, about %2.</source>
-        <translation>共 %1 次 API 调用，约 %2。</translation>
     </message>
     <message>
         <source>Not every customer was moved, so the sources were kept; retry or continue the batch, then migrate again.</source>

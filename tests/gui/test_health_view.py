@@ -127,7 +127,7 @@ def test_migrating_a_duplicate_merges_it_and_the_report_follows(
                     and wizard.run_button.isEnabled(), timeout=10000)
     plan = wizard.plan
     assert plan is not None and plan.strategy is Strategy.RELABEL
-    assert "API calls in all" in wizard.preview_text.text()
+    assert "API calls in all" in wizard.preview_text.text()       # 3 or more
     assert "a revert can no longer put them back" in wizard.preview_text.text()
     with qtbot.waitSignal(wizard.migrated, timeout=30000):
         wizard.run_button.click()
@@ -296,4 +296,21 @@ def test_a_migration_whose_deletion_becomes_a_request_says_so_and_ends_as_news(
         "Migration finished.删除标签需要管理员批准，已提交申请 #5，等待管理员批准"
     assert not wizard.sources.isEnabled()
     assert sandbox.state.find_tag("历史标签", "官网资询") == source
+    context.wait_idle()
+
+
+def test_a_one_call_migration_says_one_api_call(qtbot: Any, context: Any, sandbox: Any) -> None:
+    """A rename is one call: the English preview read "1 API calls in all"."""
+    translations = Translations()
+    try:
+        translations.install(ENGLISH)
+        source = sandbox.state.find_tag("历史标签", "官网资询")
+        wizard = MigrateDialog(context, [source], "官网咨询（旧）")
+        qtbot.addWidget(wizard)
+        wizard.delete_source.setChecked(True)
+        qtbot.waitUntil(lambda: wizard.plan is not None
+                        and wizard.plan.strategy is Strategy.RENAME, timeout=10000)
+        assert wizard.preview_text.text().endswith(" 1 API call in all, about 1 s.")
+    finally:
+        translations.uninstall()
     context.wait_idle()
