@@ -100,6 +100,7 @@ class AppContext(QObject):
         pool = self.writer_pool if writer else self.io_pool
         if not shiboken6.isValid(pool):
             log.debug("task %s not started: the session is closed", name)
+            task.abandon()
             return task
         if on_progress is not None:
             task.on_progress(on_progress)

@@ -126,6 +126,11 @@ class Task(QRunnable):
     def cancel(self) -> None:
         self.cancel_token.cancel()
 
+    def abandon(self) -> None:
+        """Never to be started (its session is gone): let go of everything at once; its
+        signals object, owned by the application, held the task and so its owner for good."""
+        self._release()
+
     def describe(self) -> str:
         """The task's name and where it was started (for leak reports)."""
         where = "".join(traceback.format_list(self.origin))

@@ -3,6 +3,7 @@ queued signal firing while the window closes) is not started and raises nothing.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import pytest
@@ -20,7 +21,11 @@ def test_a_task_asked_for_after_the_session_is_deleted_is_not_started(
     context = AppContext(synced_workspace, session)
     shiboken6.delete(session)           # the session and its pools, as at close
     ran: list[int] = []
-    task = context.run_task(lambda _progress, _cancel: ran.append(1), owner=QObject(),
+    owner = QObject()
+    gone = weakref.ref(owner)
+    task = context.run_task(lambda _progress, _cancel: ran.append(1), owner=owner,
                             name="team settings", writer=True)
+    del owner
     qtbot.wait(50)
     assert ran == [] and task not in context._tasks
+    assert gone() is None and not shiboken6.isValid(task.signals)   # nothing kept for good
