@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from desktop.ui.counts import COUNTS
 from desktop.ui.errors import readable
 from desktop.ui.file_dialogs import ask_path
 from desktop.ui.retranslate import retranslate_in_place
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 
 DEFAULT_DAYS = 30
 BAR_WIDTH = 20
@@ -50,6 +50,7 @@ class LiveCodeReportView(QWidget):
         self.export_button.setEnabled(False)
         self.table = QTreeWidget()
         self.table.setAlternatingRowColors(True)
+        sort_on_header_click(self.table)      # by code, or by customers added (as numbers)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         bar = QHBoxLayout()
@@ -116,19 +117,26 @@ class LiveCodeReportView(QWidget):
             per_state.setdefault(row.state, {})[row.day] = row.customers
         top = max((r.customers for r in report.rows), default=0)
         bar = QBrush(self.palette().color(QPalette.ColorRole.Highlight))
+        self.table.setSortingEnabled(False)
         self.table.clear()
         for state, counts in sorted(per_state.items(), key=lambda kv: -sum(kv[1].values())):
-            item = QTreeWidgetItem([state, f"{report.totals.get(state, 0):,}",
-                                    sparkline([counts.get(d, 0) for d in days])])
+            total = report.totals.get(state, 0)
+            item = SortableItem([state, f"{total:,}",
+                                 sparkline([counts.get(d, 0) for d in days])])
             item.setTextAlignment(1, RIGHT)
             item.setForeground(2, bar)
             for day, count in sorted(counts.items()):
-                child = QTreeWidgetItem([day, f"{count:,}",
-                                         "█" * max(1, round(count * BAR_WIDTH / top))])
+                child = SortableItem([day, f"{count:,}",
+                                      "█" * max(1, round(count * BAR_WIDTH / top))])
                 child.setTextAlignment(1, RIGHT)
                 child.setForeground(2, bar)
+                for column in (1, 2):
+                    child.setData(column, SORT_ROLE, count)
                 item.addChild(child)
+            for column in (1, 2):
+                item.setData(column, SORT_ROLE, total)
             self.table.addTopLevelItem(item)
+        self.table.setSortingEnabled(True)
         for column in range(self.table.columnCount()):
             self.table.resizeColumnToContents(column)
         day_width = (self.table.fontMetrics().horizontalAdvance("0000-00-00")

@@ -114,6 +114,13 @@ def test_edit_remove_and_report_live_codes(qtbot: Any, synced_context: Any, sand
     per_day = {child_item(item, n).text(0): child_item(item, n).text(1)
                for n in range(item.childCount())}
     assert per_day == {(today - timedelta(days=d)).isoformat(): "1" for d in (0, 1, 3)}
+    report.table.header().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # a click: fewest
+    added = [int(top_item(report.table, n).text(1).replace(",", ""))       # first, by number
+             for n in range(report.table.topLevelItemCount())]
+    assert added == sorted(added) and len(set(added)) > 1
+    report.table.header().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by code
+    codes = [top_item(report.table, n).text(0) for n in range(report.table.topLevelItemCount())]
+    assert codes == sorted(codes)
     exported = tmp_path / "livecodes.csv"
     report.export_to(exported)
     qtbot.waitUntil(lambda: "livecodes.csv" in report.summary.text(), timeout=15000)
