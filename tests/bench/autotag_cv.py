@@ -60,7 +60,7 @@ ROUNDS = (
     Round("9", "86a94936e115b17e10cb3965f4f78160a1fb7090", _sets(range(41, 42))),
     Round("10", "e74e7918a6c3a448d26a460d83e4ce9e20689be4", _sets(range(42, 44))),
     Round("11", "c99d17346e12177d89122d7c0540909c08484899", _sets(range(44, 47))),
-    Round("12", "1c7d80c2edfbebc5c2f77fe23fab0c4465a96d6c", _sets(range(47, 49))),
+    Round("12", "1c7d80c2edfbebc5c2f77fe23fab0c4465a96d6c", _sets(range(47, 50))),
 )
 # Written before the third round: the first tuning set and the check set written after its
 # thresholds (in the order tests/bench/build_autotag_base.py trains on: dev first, fresh last).

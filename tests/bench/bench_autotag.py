@@ -122,7 +122,7 @@ EIGHTH_ROUND = (38, 39, 40)
 NINTH_ROUND = (41,)
 TENTH_ROUND = (42, 43)
 ELEVENTH_ROUND = (44, 45, 46)
-TWELFTH_ROUND = (47, 48)
+TWELFTH_ROUND = (47, 48, 49)
 
 
 def load(name: str) -> list[LabelledMessage]:

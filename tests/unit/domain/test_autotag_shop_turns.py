@@ -9,7 +9,9 @@ their phone, a floor scratched by the movers and a lower price elsewhere (外面
 Likewise a return's tracking number, an order changed before it ships and a photo taken
 apart (分开拍) are not what their words suggest; a promise not kept (答应的…根本没有), money
 wasted (钱花哪去了), 还是退吧, a surface bulging, a competitor that gives more (都送) and a
-company hiring are."""
+company hiring are; so are 上点心, after-sales called a 摆设, days of waiting with no word, a
+portion of 没几片, a misprint, a delivery date asked (哪天能交货) and 下次还买你们家的, and a
+bare 在？ asks nothing."""
 
 from __future__ import annotations
 
@@ -39,6 +41,14 @@ from desktop.domain.autotag import AutoTagger
     ("桌面鼓起来一块", {"售后问题"}),
     ("别的店都送安装 你们不送吗", {"竞品对比", "价格异议"}),
     ("我们公司正在招聘销售 有意向的话聊聊", {"无效客户"}),
+    ("拜托你们上点心好吗", {"投诉"}),
+    ("你们这客服简直是摆设", {"投诉"}),
+    ("说给我回电话 等了三天了也没消息", {"投诉"}),
+    ("虾仁没几只", {"售后问题"}),
+    ("名片上的电话印错了", {"售后问题"}),
+    ("定制的桌子哪天能交货", {"物流咨询"}),
+    ("下次还买你们家的", {"续费意向"}),
+    ("在？", set()),
 ])
 def test_shop_turns(tagger: AutoTagger, text: str, tags: set[str]) -> None:
     assert set(tagger.labels(text)) == tags
