@@ -158,19 +158,24 @@ class MigrateDialog(PreviewedBatchDialog):
             return
         self.context.run_task(lambda _p, _c: self.service.finish(started, result), owner=self,
                               name="migration finish", writer=True, on_result=self._done,
-                              on_error=self._finish_failed)
+                              on_error=self._failed)
 
-    def _finish_failed(self, exc: BaseException) -> None:
-        """The sources' deletion became a request (a team profile): every customer moved."""
-        sent = request_sent(exc)
-        if sent is None or self.started is None:
-            self._failed(exc)
-            return
-        self.context.status_message.emit(sent)
+    def _requested(self, exc: BaseException) -> bool:
+        """A team's approval request is news, not a failure: the rename a migration makes
+        (a tag on more customers than the threshold), or the sources' deletion once every
+        customer moved. Says it; False for any other error."""
+        if request_sent(exc) is None:
+            return False
+        self.context.status_message.emit(request_sent(exc) or "")
         self.context.approval_requested.emit()
+        started = self.started
+        if started is None:
+            self.texts.say(self.preview_text, lambda: request_sent(exc) or "")
+            return True
         self.texts.say(self.preview_text, lambda: (" " if is_english() else "").join(
             (self.tr("Migration finished."), request_sent(exc) or "")))
-        self.migrated.emit(self.started.changes)
+        self.migrated.emit(started.changes)
+        return True
 
     def _done(self, changes: ChangeSet) -> None:
         assert self.started is not None
@@ -187,6 +192,8 @@ class MigrateDialog(PreviewedBatchDialog):
         self.migrated.emit(merged)
 
     def _failed(self, exc: BaseException) -> None:
+        if self._requested(exc):
+            return
         self.texts.say(self.preview_text, lambda: error_text(exc))
         for widget in (self.sources, self.target, self.delete_source):
             widget.setEnabled(True)

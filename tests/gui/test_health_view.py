@@ -314,3 +314,34 @@ def test_a_one_call_migration_says_one_api_call(qtbot: Any, context: Any, sandbo
     finally:
         translations.uninstall()
     context.wait_idle()
+
+
+def test_a_migration_whose_rename_becomes_a_request_tells_it_as_news(
+    qtbot: Any, context: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One source into a new name is a rename; on a team profile, for a tag on more customers
+    than the threshold, the server files a request. It was shown as an error with its errcode
+    and API path, the fields open again for another try."""
+    source = sandbox.state.find_tag("MKT-渠道", "展会")
+    wizard = MigrateDialog(context, [source], "展会（线下）")
+    qtbot.addWidget(wizard)
+    wizard.delete_source.setChecked(True)
+    qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.strategy is Strategy.RENAME
+                    and wizard.run_button.isEnabled(), timeout=10000)
+
+    def the_team_server_answers(tag_id: str, name: str, **_: Any) -> Any:
+        raise WeComError(TEAM_APPROVAL_REQUIRED, "改名的标签有 980 位客户在用，超过 100 位需要管理员批准，"
+                         "已提交申请 #6，等待管理员批准 / The tag is on 980 customers, more than 100:"
+                         " renaming it needs an administrator's approval; request #6 was sent to"
+                         " the administrators", "externalcontact/edit_corp_tag")
+
+    monkeypatch.setattr(wizard.service._admin, "rename", the_team_server_answers)
+    requested: list[bool] = []
+    context.approval_requested.connect(lambda: requested.append(True))
+    wizard.run_button.click()
+    qtbot.waitUntil(lambda: bool(requested), timeout=10000)
+    assert wizard.preview_text.text() == \
+        "改名的标签有 980 位客户在用，超过 100 位需要管理员批准，已提交申请 #6，等待管理员批准"
+    assert not wizard.sources.isEnabled() and not wizard.run_button.isEnabled()
+    assert sandbox.state.find_tag("MKT-渠道", "展会") == source
+    context.wait_idle()
