@@ -59,6 +59,7 @@ class GovernanceMonitor(QObject):
         self._stop = threading.Event()
         self._pushed = threading.Event()      # raised by the push thread: a row committed
         self.destroyed.connect(lambda *_, stop=self._stop: stop.set())
+        self._look: QTimer | None = None
         journal = context.journal
         if isinstance(journal, TeamJournal):
             self._look = QTimer(self)
@@ -70,8 +71,11 @@ class GovernanceMonitor(QObject):
         self.refresh()
 
     def stop(self) -> None:
-        """End the push thread (the window closes)."""
+        """End the push thread and the polls (the window closes)."""
         self._stop.set()
+        self.timer.stop()
+        if self._look is not None:
+            self._look.stop()
 
     def _take_push(self) -> None:
         if self._pushed.is_set():
@@ -83,6 +87,8 @@ class GovernanceMonitor(QObject):
         return self._running
 
     def refresh(self, *_: Any) -> None:
+        if self._stop.is_set():
+            return
         if self._running:
             self._again = True
             return

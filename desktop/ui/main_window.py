@@ -1210,6 +1210,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.governance is not None:
             self.governance.stop()      # its wait on the journal push ends with the window
+        if self.team_settings is not None:
+            self.team_settings.stop()   # a closed window asks the team server nothing more
         super().closeEvent(event)
 
 

@@ -36,6 +36,7 @@ class TeamSettingsPoller(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
         self._running = False
+        self._stopped = False
         self.failing = False
         sync.finished.connect(self.poll)
         self.timer.start()
@@ -45,9 +46,14 @@ class TeamSettingsPoller(QObject):
     def busy(self) -> bool:
         return self._running
 
+    def stop(self) -> None:
+        """No more polls (the window closes)."""
+        self._stopped = True
+        self.timer.stop()
+
     def poll(self, *_: Any) -> None:
-        """Ask the team server now, unless a poll is already under way."""
-        if self._running:
+        """Ask the team server now, unless a poll is already under way or the window closed."""
+        if self._running or self._stopped:
             return
         self._running = True
         workspace = self.context.workspace

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from desktop.sandbox import SandboxServer
 from desktop.services.profiles import Profile, ProfileStore
@@ -142,6 +142,28 @@ def test_the_window_shows_team_mode_and_logs_in_again_after_a_revoke(
         assert offered is not None and offered.isVisible() and offered.list.count() == 1
         assert "团队服务器" in offered.intro.text() and "企业微信" not in offered.intro.text()
         offered.close()
+
+
+def test_a_closed_window_asks_the_team_server_nothing_more(
+    qtbot: Any, team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closed, the window's governance monitor and team settings poller kept their minute's
+    polls (the monitor its look at the journal push too): a closed window lives on until a
+    later test deletes it, and a poll then started a task in that test."""
+    user = sorted(team_sandbox.state.follow_users())[3]
+    home, profile = _team_home(tmp_path, monkeypatch, team_sandbox, team_server.url, user)
+    store_device_token(profile, log_in(team_server.url, team_sandbox, user).token)
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        governance, poller = window.governance, window.team_settings
+        assert governance is not None and poller is not None
+        qtbot.waitUntil(lambda: not governance.busy, timeout=30_000)
+        window.close()
+        timers = governance.findChildren(QTimer) + poller.findChildren(QTimer)
+        assert len(timers) == 3 and not any(timer.isActive() for timer in timers)
+        governance.refresh()    # as a sync's end or a request sent from this desktop would
+        poller.poll()
+        assert not governance.busy and not poller.busy
 
 
 def test_the_window_says_the_team_server_is_unavailable_when_it_is_stopped(
