@@ -338,8 +338,10 @@ class ApprovalsDialog(QDialog):
             userid = str(self.me.get("userid", ""))
             who = f"{self._names[userid]} ({userid})" if self._names.get(userid) else userid
             roles = [self._role_text(str(role)) for role in self.me.get("roles") or []]
-            self.roles.setText(self.tr("You are %1 (%2).").replace("%1", who).replace(
-                "%2", list_text(roles)))
+            managed = [str(name) for name in self.me.get("managed") or []]   # whose groups
+            text = (self.tr("You are %1 (%2), managing %3.").replace("%3", list_text(managed))
+                    if managed else self.tr("You are %1 (%2)."))
+            self.roles.setText(text.replace("%1", who).replace("%2", list_text(roles)))
 
     def _role_text(self, role: str) -> str:
         names = {"admin": self.tr("administrator"), "head": self.tr("department head"),

@@ -195,6 +195,10 @@
         <translation>%1: %2</translation>
     </message>
     <message>
+        <source>You are %1 (%2), managing %3.</source>
+        <translation>You are %1, %2 of %3.</translation>
+    </message>
+    <message>
         <source>administrator</source>
         <translation>administrator</translation>
     </message>
@@ -256,7 +260,7 @@
     </message>
     <message>
         <source>You are %1 (%2).</source>
-        <translation>You are %1 (%2).</translation>
+        <translation>You are %1, %2.</translation>
     </message>
     <message>
         <source>An approval code was sent to you through WeCom; it is valid for %1 minutes.</source>

@@ -189,6 +189,10 @@
         <translation>%1：%2</translation>
     </message>
     <message>
+        <source>You are %1 (%2), managing %3.</source>
+        <translation>你是 %1（%2），管理 %3。</translation>
+    </message>
+    <message>
         <source>administrator</source>
         <translation>管理员</translation>
     </message>

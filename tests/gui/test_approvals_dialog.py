@@ -114,3 +114,24 @@ def test_a_member_sees_their_requests_without_the_decision_controls(
     dialog._shown((mine, {"me": {"userid": "dongxuelin", "admin": True}}))
     assert all(widget.isVisible() for widget in controls)
     assert dialog.message.text() == "1 requests waiting for a decision."
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("zh_CN", "你是 董芳伟 (dongfangwei)（部门负责人），管理 市场部。"),
+    ("en", "You are 董芳伟 (dongfangwei), department head of 市场部.")])
+def test_a_head_reads_which_department_they_manage(
+        qtbot: Any, gui_home: Path, synced_workspace: Any, language: str, said: str) -> None:
+    """The policy tab named the head's role but not whose groups they edit (the server says
+    it, `managed`), and the English read "You are 董芳伟 (dongfangwei) (department head).\""""
+    from desktop.ui.i18n import Translations
+    translations = Translations()
+    translations.install(language)
+    try:
+        dialog = ApprovalsDialog(synced_workspace.profile, members=[("dongfangwei", "董芳伟")])
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog._task is None, timeout=10_000)
+        dialog._shown(([], {"me": {"userid": "dongfangwei", "admin": False, "roles": ["head"],
+                                   "managed": ["市场部"]}}))
+        assert dialog.roles.text() == said
+    finally:
+        translations.uninstall()

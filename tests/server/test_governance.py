@@ -701,7 +701,7 @@ def test_the_window_disables_what_the_server_refuses_and_decides_approvals(
             assert cell(dialog.table, row, 3).text() == f"{name} ({requester})"
             assert cell(dialog.table, row, 4).text() == str(dialog.approvals[row]["customers"])
             assert dialog.roles.text() == f"你是 {dict(directory_members(window.context.cache))[head]}" \
-                f" ({head})（管理员、部门负责人）。"
+                f" ({head})（管理员、部门负责人），管理 市场部。"     # whose groups they edit
             for column in (2, 3):           # the target and the requester are never cut short
                 assert dialog.table.columnWidth(column) >= dialog.table.sizeHintForColumn(column)
             screen = dialog.screen()
