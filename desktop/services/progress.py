@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from desktop.domain.errors import UserError
 
 if TYPE_CHECKING:
+    from desktop.store.db import Cache
     from desktop.wecom.transport import WaitNotice
 
 
@@ -116,3 +118,17 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self.event.is_set():
             raise OperationCancelled()
+
+
+@contextmanager
+def reads_stopped_by(cache: Cache, cancel: CancelToken) -> Iterator[None]:
+    """Reads of `cache` on this thread that `cancel` ends: the block is not begun once it is
+    set, and a statement under way is interrupted; either way `OperationCancelled`."""
+    cancel.raise_if_cancelled()
+    try:
+        with cache.interruptible(lambda: cancel.cancelled):
+            yield
+    except Exception:
+        if cancel.cancelled:    # whatever the interrupted statement raised
+            raise OperationCancelled() from None
+        raise

@@ -708,6 +708,39 @@ def test_a_first_page_that_cannot_be_read_leaves_the_whole_sort_to_show(
         journal_context.cache, model.journal_filter, "tag", False))
 
 
+def test_sorts_given_up_for_a_newer_one_stop_reading_instead_of_sorting_to_the_end(
+    qtbot: Any, viewer: AuditViewer, journal_context: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Clicks on three headers in a row: the reads of the first two, begun or still queued,
+    stop; only the last sort's are read to the end (at a million rows each whole sort takes
+    seconds of a core, and the last sort's rows waited for all of them)."""
+    model, reader = viewer.rows_model, journal_context.journal
+    go = threading.Event()
+    read_to_the_end: list[str] = []
+
+    def held_back(name: str) -> Callable[..., Any]:
+        read = getattr(reader, name)
+
+        def wait_then_read(flt: Any, key: str, *args: Any) -> Any:
+            go.wait(10)
+            rows = read(flt, key, *args)
+            read_to_the_end.append(f"{name} {key}")
+            return rows
+        return wait_then_read
+
+    for name in ("sorted_ids", "sorted_first_page"):
+        monkeypatch.setattr(reader, name, held_back(name))
+    model.sort(RowColumn.TAG, Qt.SortOrder.AscendingOrder)
+    model.sort(RowColumn.CUSTOMER, Qt.SortOrder.AscendingOrder)
+    model.sort(RowColumn.OPERATOR, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        go.set()
+    journal_context.wait_idle()
+    assert sorted(read_to_the_end) == ["sorted_first_page operator", "sorted_ids operator"]
+    assert list(model.ids) == list(journal_query.sorted_ids(
+        journal_context.cache, model.journal_filter, "operator", True))
+
+
 def test_a_click_on_a_batches_header_sorts_the_loaded_lines(
     qtbot: Any, viewer: AuditViewer
 ) -> None:
