@@ -20,6 +20,7 @@ widget. So connect before `start()`: a slot connected later may miss the end.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -82,6 +83,7 @@ class Task(QRunnable):
         # Owned by the application, not by this wrapper: deleted on the GUI thread after the end.
         self.signals = _Signals(QCoreApplication.instance())
         self.signals.finished.connect(self._ended)
+        self._telling = threading.Lock()      # held by the pool thread while it emits the end
         self._run: Callable[[Callable[[Progress], None], CancelToken], Any] | None = run
         self._outcome: tuple[SignalInstance, object] | None = None     # (result or error, value)
         self.running = False
@@ -156,9 +158,10 @@ class Task(QRunnable):
         after it, such as a click on Cancel) never finds the task still running. The outcome
         is the task's, not a local of this thread: the GUI thread lets go of it last."""
         self.running = False
-        if shiboken6.isValid(self.signals) and self._outcome is not None:
-            self._outcome[0].emit(self._outcome[1])
-            self.signals.finished.emit()
+        with self._telling:
+            if shiboken6.isValid(self.signals) and self._outcome is not None:
+                self._outcome[0].emit(self._outcome[1])
+                self.signals.finished.emit()
 
     def _emit_progress(self, event: Progress) -> None:
         if shiboken6.isValid(self.signals):
@@ -180,6 +183,7 @@ class Task(QRunnable):
         self._run = None
         self._outcome = None
         self.owner = None
-        if shiboken6.isValid(self.signals):
-            self.signals.disconnect_all()
-            self.signals.deleteLater()
+        with self._telling:     # Qt runs the GUI thread during an emit: wait until it returned
+            if shiboken6.isValid(self.signals):
+                self.signals.disconnect_all()
+                self.signals.deleteLater()

@@ -196,3 +196,21 @@ def test_what_a_task_made_is_freed_on_the_gui_thread(qtbot: Any, ending: str) ->
         leave.set()
         assert task.pool is not None and task.pool.waitForDone(5000)
     assert freed_on == [threading.main_thread().name]
+
+
+def test_a_tasks_signals_object_outlives_the_emit_of_its_end(qtbot: Any) -> None:
+    """Qt lets the GUI thread run while a pool thread emits, and the end's last slot deleted
+    the signals object: a GUI thread quick enough deleted it while the pool thread was still
+    inside the emit, which then read the deleted sender. The pool thread is held inside the
+    emit here, after every slot of the end was posted."""
+    go, deleted = threading.Event(), threading.Event()
+    deleted_while_emitting: list[bool] = []
+    task = Task(lambda _p, _c: go.wait(5), owner=QObject(), name="emitting")
+    task.signals.destroyed.connect(lambda: deleted.set())
+    task.start()
+    task.signals.finished.connect(lambda: deleted_while_emitting.append(deleted.wait(1.0)),
+                                  Qt.ConnectionType.DirectConnection)   # after the end's slots
+    go.set()
+    qtbot.waitUntil(deleted.is_set, timeout=5000)
+    assert task.pool is not None and task.pool.waitForDone(5000)
+    assert deleted_while_emitting == [False]
