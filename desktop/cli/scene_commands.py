@@ -91,6 +91,11 @@ def scenes_apply(args: argparse.Namespace) -> int:
                   f"先用 tagdesk rules simulate 看效果。 / Applied: {len(preview.created)} tags"
                   f" created, {len(scene.rules)} rules kept; see what they would do with"
                   " `tagdesk rules simulate`.", file=out)
+            if ws.profile.is_team:
+                print("规则已停用：团队服务器按计划运行启用的规则，不经试运行；模拟后用 tagdesk rules enable"
+                      " 启用。 / The rules are kept disabled: the team server runs enabled rules on"
+                      " its schedule, with no pilot; enable them with `tagdesk rules enable` once"
+                      " simulated.", file=out)
     if args.json:
         emit_json({
             "scene": scene.name, "dry_run": args.dry_run, "applied": preview.applied,

@@ -6,7 +6,7 @@ rules; live codes are made in WeCom for the members given, or shown as data."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desktop.domain.echo import echo
 from desktop.domain.errors import UserError
@@ -135,8 +135,11 @@ class SceneService:
         for group, tag in preview.plan.create:
             made = admin.create_tag(group, tag)
             preview.created.append((group, tag, made.tag.id))
-        rules = RulesService(self.ws)
-        rules.add(list(preview.scene.rules))
+        found = list(preview.scene.rules)
+        if self.ws.profile.is_team:   # the server runs enabled team rules on its schedule with
+            found = [({**definition, "enabled": False}, replace(rule, enabled=False))  # no
+                     for definition, rule in found]                    # pilot: simulate first
+        RulesService(self.ws).add(found)
         if live_code_members:
             self._make_live_codes(preview, live_code_members)
         preview.applied = True

@@ -319,9 +319,13 @@ class ScenesDialog(QDialog):
         self.busy.hide()
         created, rules = len(preview.created), len(preview.scene.rules)
         made, kept = len(preview.live_codes), len(preview.live_codes_kept)
-        self.texts.say(self.summary, lambda: self.tr(
+        team = self.context.workspace.profile.is_team
+        self.texts.say(self.summary, lambda: (self.tr(
+            "Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its"
+            " schedule), %3 made (%4 left as they were). Simulate the rules, then enable them"
+            " in Tags → Rules….") if team else self.tr(
             "Applied: %1 created, %2 kept, %3 made (%4 left as they"
-            " were). Simulate the rules in Tags → Rules….")
+            " were). Simulate the rules in Tags → Rules…."))
             .replace("%1", COUNTS.tags(created)).replace("%2", COUNTS.rules(rules))
             .replace("%3", COUNTS.live_codes(made)).replace("%4", str(kept)))
         self.back_button.setEnabled(False)

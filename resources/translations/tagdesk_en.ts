@@ -4139,6 +4139,10 @@
         <translation>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</translation>
     </message>
     <message>
+        <source>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</source>
+        <translation>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</translation>
+    </message>
+    <message>
         <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</translation>
     </message>

@@ -4098,6 +4098,10 @@
         <translation>团队服务器会拒绝：%1。请在第 2 步为模板标签选用已有标签，或请管理员应用此模板。</translation>
     </message>
     <message>
+        <source>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</source>
+        <translation>已应用：新建 %1，保存 %2（已停用：团队服务器按计划运行启用的规则），新建 %3（%4 个保持原样）。请在 标签 → 规则… 中模拟后再启用这些规则。</translation>
+    </message>
+    <message>
         <source>Applied: %1 created, %2 kept, %3 made (%4 left as they were). Simulate the rules in Tags → Rules….</source>
         <translation>已应用：新建 %1，保存 %2，新建 %3（%4 个保持原样）。请在 标签 → 规则… 中模拟这些规则。</translation>
     </message>

@@ -788,6 +788,13 @@ def test_a_scene_template_a_head_may_not_create_is_said_before_apply(
         dialog.next_button.click()
         qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10_000)
         assert dialog.summary.text() == ""
+        dialog.apply()          # the rules kept disabled: the server runs enabled ones itself
+        qtbot.waitUntil(lambda: dialog.summary.text().startswith("已应用"), timeout=30_000)
+        assert "（已停用：团队服务器按计划运行启用的规则）" in dialog.summary.text()
+        with psycopg.connect(server.db_url) as conn:
+            kept: dict[str, bool] = dict(conn.execute("SELECT name, enabled FROM team_rule"
+                                                      " WHERE name LIKE '售后·%'").fetchall())
+        assert kept == {"售后·扫售后卡": False, "售后·投诉": False}
         dialog.close()
 
 
