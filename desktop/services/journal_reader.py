@@ -28,7 +28,7 @@ from desktop.store.in_chunks import rows_in
 from desktop.store.journal_query import PAGE_SIZE, BatchSummary, JournalFilter, JournalRow
 
 if TYPE_CHECKING:
-    from desktop.services.team_push import JournalNews
+    from desktop.services.team_push import JournalFollower, JournalNews
 
 ROWS_PER_REQUEST = 1000
 NOTHING = None   # criteria that can match no row (an empty department)
@@ -140,6 +140,8 @@ class TeamJournal:
         self._cache = cache
         self.team_url = team_url
         self._session = session
+        self._follower: JournalFollower | None = None
+        self._follower_lock = threading.Lock()
 
     def first_page(self, flt: JournalFilter, limit: int = PAGE_SIZE) -> list[JournalRow]:
         from desktop.services import team  # its HTTP client loads only for a team profile
@@ -335,6 +337,16 @@ class TeamJournal:
         if flt.include_observed:
             criteria["include_observed"] = "1"
         return {key: value for key, value in criteria.items() if value != []}
+
+    @property
+    def follower(self) -> JournalFollower:
+        """The one wait on the journal's push that whatever follows it on this desktop shares."""
+        from desktop.services.team_push import JournalFollower
+
+        with self._follower_lock:
+            if self._follower is None:
+                self._follower = JournalFollower(self.wait_newer)
+            return self._follower
 
     def wait_newer(self, after: int, cancel: threading.Event) -> JournalNews:
         """Block until a row newer than `after` commits on the server (or its wait ends)."""
