@@ -9,19 +9,19 @@ File → Approvals). Both calls run on a pool thread; a server that cannot be re
 the last answer (the server decides every write anyway). A refresh asked for while one is
 under way runs again after it, since the one under way may have read before the change.
 
-A request or a decision made anywhere is a team journal row (`approval_requested`, …), so a
-thread of its own (not the pool's) waits on the journal push (`/tagdesk/v1/journal/wait`)
-and raises a flag when a row commits, at most once every PUSH_GAP_S; the window's thread
-looks at the flag every PUSH_LOOK_MS and refreshes (the push thread touches no Qt object,
-so a window closing under it is never reached from it): the count follows other desktops
-within seconds, not at the next minute. A server without the push, or one that
-cannot be reached, leaves the minute's poll (the wait is tried again after RETRY_PUSH_S).
+A request or a decision made anywhere is a team journal row (`approval_requested`, …), so
+the monitor follows the journal push (`/tagdesk/v1/journal/wait`, one wait the audit viewer
+shares: `team_push.JournalFollower`), whose thread raises a flag when a row commits; the
+window's thread looks at the flag every PUSH_LOOK_MS and refreshes, at most once every
+PUSH_GAP_S (the push thread touches no Qt object, so a window closing under it is never
+reached from it): the count follows other desktops within seconds, not at the next minute.
+A server without the push, or one that cannot be reached, leaves the minute's poll (the
+wait is tried again after `team_push.RETRY_PUSH_S`).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -29,11 +29,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.services import governance
 from desktop.services.governance import TeamRules
 from desktop.services.journal_reader import TeamJournal
-from desktop.services.team_push import PushUnsupported
+from desktop.services.team_push import Following
 from desktop.ui.context import AppContext
-from desktop.ui.team_journal_watch import RETRY_PUSH_S
-
-log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 60_000
 PUSH_GAP_S = 3.0
@@ -56,30 +53,36 @@ class GovernanceMonitor(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        self._stop = threading.Event()
-        self._pushed = threading.Event()      # raised by the push thread: a row committed
-        self.destroyed.connect(lambda *_, stop=self._stop: stop.set())
+        self._stopped = False
+        self._following: Following | None = None
+        self._pushed_at = 0.0                 # time.monotonic() of the last push refresh
         self._look: QTimer | None = None
         journal = context.journal
         if isinstance(journal, TeamJournal):
+            following = self._following = journal.follower.follow()
+            self.destroyed.connect(lambda *_: journal.follower.leave(following))
             self._look = QTimer(self)
             self._look.setInterval(PUSH_LOOK_MS)
             self._look.timeout.connect(self._take_push)
             self._look.start()
-            threading.Thread(target=_follow_journal, args=(journal, self._stop, self._pushed),
-                             daemon=True, name="governance journal push").start()
         self.refresh()
 
     def stop(self) -> None:
-        """End the push thread and the polls (the window closes)."""
-        self._stop.set()
+        """Follow the journal no more and end the polls (the window closes)."""
+        self._stopped = True
+        journal = self.context.journal
+        if self._following is not None and isinstance(journal, TeamJournal):
+            journal.follower.leave(self._following)
         self.timer.stop()
         if self._look is not None:
             self._look.stop()
 
     def _take_push(self) -> None:
-        if self._pushed.is_set():
-            self._pushed.clear()
+        following = self._following
+        if (following is not None and following.news.is_set()
+                and time.monotonic() - self._pushed_at >= PUSH_GAP_S):
+            following.news.clear()
+            self._pushed_at = time.monotonic()
             self.refresh()
 
     @property
@@ -87,7 +90,7 @@ class GovernanceMonitor(QObject):
         return self._running
 
     def refresh(self, *_: Any) -> None:
-        if self._stop.is_set():
+        if self._stopped:
             return
         if self._running:
             self._again = True
@@ -117,25 +120,3 @@ class GovernanceMonitor(QObject):
         if self._again:
             self._again = False
             QTimer.singleShot(0, self, self.refresh)
-
-
-def _follow_journal(journal: TeamJournal, stop: threading.Event,
-                    pushed: threading.Event) -> None:
-    """Wait on the journal push until `stop`; raise `pushed` for each new row, at most once
-    every PUSH_GAP_S."""
-    latest = 0           # the first answer, at once, may refresh once more than needed
-    while not stop.is_set():
-        try:
-            news = journal.wait_newer(latest, stop)
-        except PushUnsupported:
-            return
-        except Exception as exc:    # the server is away or the login is refused: poll
-            log.debug("journal push for approvals: %s", exc)
-            stop.wait(RETRY_PUSH_S)
-            continue
-        if stop.is_set():
-            return
-        if news.newer:
-            pushed.set()
-            stop.wait(PUSH_GAP_S)
-        latest = news.latest_id

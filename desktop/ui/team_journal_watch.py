@@ -1,11 +1,13 @@
 """Watching the team journal for changes other desktops make while the audit viewer is open.
 
-New rows are pushed: a worker keeps one long-poll open (`/tagdesk/v1/journal/wait`) that the
-team server answers as soon as a row commits. Then it asks for the newest row matching the
-viewer's filter; `newer` says when that row is newer than what the viewer shows. A server
-older than the push endpoint is polled every POLL_S seconds instead; while the server cannot
-be reached it is polled too, and pushing is tried again after RETRY_PUSH_S. While the viewer
-is hidden no wait is kept open (the worker is free for other work).
+New rows are pushed: the viewer follows the journal's one wait on `/tagdesk/v1/journal/wait`
+(`team_push.JournalFollower`, shared with File → 审批), which the team server answers as soon
+as a row commits; the follower's thread raises a flag that the window's thread looks at every
+LOOK_MS. Then the watch asks for the newest row matching the viewer's filter; `newer` says
+when that row is newer than what the viewer shows. A server older than the push endpoint is
+polled every POLL_S seconds instead; while the server cannot be reached it is polled too, and
+pushing is tried again after `team_push.RETRY_PUSH_S`. While the viewer is hidden it follows
+no more (with nothing else following, no wait is kept open).
 """
 
 from __future__ import annotations
@@ -14,14 +16,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.services.journal_reader import TeamJournal
-from desktop.services.team_push import JournalNews, PushUnsupported
+from desktop.services.team_push import Following, JournalFollower
 from desktop.store.journal_query import JournalRow
 from desktop.ui.audit_model import AuditRowsModel
 from desktop.ui.context import AppContext
-from desktop.ui.tasks import Task
 
 POLL_S = 15
-RETRY_PUSH_S = 30
+LOOK_MS = 50
 
 
 class TeamJournalWatch(QObject):
@@ -34,13 +35,21 @@ class TeamJournalWatch(QObject):
         self._busy = False
         self._missed = False          # a push came while the view was still loading
         self._latest = 0              # the newest journal id the server has told of
-        self._waiting: Task | None = None
-        self._paused = False          # the window is hidden: no wait is kept open
+        self._following: Following | None = None
+        self._held: list[Following] = []    # what `destroyed` leaves (it must not reach self)
+        self._paused = False          # the window is hidden: it follows no more
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_S * 1000)
         self._timer.timeout.connect(self.check)
+        self._look = QTimer(self)
+        self._look.setInterval(LOOK_MS)
+        self._look.timeout.connect(self._look_at_push)
         model.loaded.connect(self._loaded)
-        self._wait()
+        journal = context.journal
+        if isinstance(journal, TeamJournal):
+            follower, held = journal.follower, self._held
+            self.destroyed.connect(lambda *_: _leave(follower, held))
+        self._follow()
 
     @property
     def latest(self) -> int:
@@ -78,39 +87,51 @@ class TeamJournalWatch(QObject):
             self._missed = False
             self.check()
 
-    def _wait(self) -> None:
+    def _follow(self) -> None:
         journal = self._context.journal
-        if self._waiting is not None or not isinstance(journal, TeamJournal):
+        if self._following is not None or not isinstance(journal, TeamJournal):
             return
-        after = self._latest
-        self._waiting = self._context.run_task(
-            lambda _p, cancel: journal.wait_newer(after, cancel.event), owner=self,
-            name="team journal push", on_result=self._pushed, on_error=self._push_failed)
+        self._following = journal.follower.follow()
+        self._held.append(self._following)
+        self._latest = max(self._latest, self._following.latest)
+        self._look.start()
 
-    def _pushed(self, news: JournalNews) -> None:
-        cancelled = self._waiting is not None and self._waiting.cancel_token.cancelled
-        self._waiting = None
-        if cancelled:   # the window or TagDesk is closing
+    def _look_at_push(self) -> None:
+        following = self._following
+        if following is None:
             return
-        self._timer.stop()
-        if news.latest_id > self._latest:
-            self._latest = news.latest_id
-            self.check()
         parent = self.parent()
         if isinstance(parent, QWidget) and not parent.isVisible():
-            self._paused = True   # a hidden viewer holds no worker; `resume` when shown
+            self._pause(following)
             return
-        self._wait()
+        if following.failing.is_set() and not self._timer.isActive():
+            self._timer.start()
+        elif not following.failing.is_set() and self._timer.isActive():
+            self._timer.stop()
+        self._latest = max(self._latest, following.latest)
+        if following.news.is_set():
+            following.news.clear()
+            self.check()
+
+    def _pause(self, following: Following) -> None:
+        """A hidden viewer follows no more and polls no more; `resume` when shown."""
+        journal = self._context.journal
+        if isinstance(journal, TeamJournal):
+            journal.follower.leave(following)
+        self._held.remove(following)
+        self._following = None
+        self._look.stop()
+        self._timer.stop()
+        self._paused = True
 
     def resume(self) -> None:
-        """The window shows again: show rows written while it was hidden, wait again."""
+        """The window shows again: show rows written while it was hidden, follow again."""
         if self._paused:
             self._paused = False
             self.check()
-            self._wait()
+            self._follow()
 
-    def _push_failed(self, exc: BaseException) -> None:
-        self._waiting = None
-        self._timer.start()
-        if not isinstance(exc, PushUnsupported):
-            QTimer.singleShot(RETRY_PUSH_S * 1000, self, self._wait)
+
+def _leave(follower: JournalFollower, held: list[Following]) -> None:
+    for following in held:
+        follower.leave(following)

@@ -1,7 +1,7 @@
 """New team journal rows are pushed: `/tagdesk/v1/journal/wait` answers as soon as a row
 commits (PostgreSQL LISTEN/NOTIFY), the desktop's wait can be cut off at once, a server
 without the endpoint is told apart, and the audit viewer on a team profile shows a row
-committed elsewhere without polling."""
+committed elsewhere without polling, through the one wait it shares with File → 审批."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from desktop.services.workspace import open_workspace
 from desktop.store.journal import JournalEntry
 from desktop.ui.audit_viewer import AuditViewer
 from desktop.ui.context import AppContext
-from desktop.ui.tasks import pending_tasks
+from desktop.ui.governance_monitor import PUSH_GAP_S, GovernanceMonitor
+from tests.server.refusing_proxy import RefusingProxy
 from tests.server.team_support import (
     PostgresCluster,
     TeamServerProcess,
@@ -37,6 +38,7 @@ from tests.server.team_support import (
 
 pytestmark = pytest.mark.integration
 ROUNDS = 20
+WAIT_PATH = "/tagdesk/v1/journal/wait"
 
 
 @pytest.fixture(scope="module")
@@ -209,9 +211,10 @@ def test_the_team_viewer_shows_a_row_committed_elsewhere_without_polling(
         assert p95 < 5.0   # the poll it replaces took up to 15 s
 
         def pushing() -> bool:
-            return any(task.name == "team journal push" for task in pending_tasks())
+            return any(thread.name == "team journal push" and thread.is_alive()
+                       for thread in threading.enumerate())
 
-        viewer.hide()   # the next answer leaves no wait open while hidden
+        viewer.hide()   # a hidden viewer leaves no wait open
         hidden_row, _ = _commit_row(team_server.db_url, "while hidden")
         qtbot.waitUntil(lambda: not pushing(), timeout=10000)
         viewer.show()
@@ -262,3 +265,48 @@ def test_the_team_viewer_takes_back_its_error_once_the_server_answers_again(
             context.wait_idle()
             workspace.close()
         server.stop()
+
+
+@pytest.mark.gui
+def test_the_viewer_and_the_approvals_item_share_one_wait_and_both_see_each_row(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    team_server: TeamServerProcess, team_sandbox: SandboxServer,
+) -> None:
+    """File → 审批（N） and an open audit viewer each kept a long-poll of their own: two waits
+    on the server for one desktop. They now follow one (counted by a proxy in front of the
+    server), and a row committed elsewhere still reaches both: the viewer shows it and the
+    approvals item reads its count again."""
+    with RefusingProxy(team_server.url) as proxy:
+        env = desktop_env(tmp_path)
+        cli_login(env, proxy.url, team_sandbox, sorted(team_sandbox.state.follow_users())[4])
+        synced = tagdesk("sync", "--profile", "team", env=env, timeout=120)
+        assert synced.returncode == 0, synced.stderr
+        _commit_row(team_server.db_url, "before the window opens")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        workspace = open_workspace(Path(os.environ["TAGDESK_HOME"]), "team")
+        context = AppContext(workspace)
+        monitor = GovernanceMonitor(context)
+        try:
+            refreshed: list[object] = []
+            monitor.rulesChanged.connect(refreshed.append)
+            viewer = AuditViewer(context)
+            qtbot.addWidget(viewer)
+            viewer.show()
+            model, watch = viewer.rows_model, viewer.watch
+            assert watch is not None
+            qtbot.waitUntil(lambda: model.complete and watch.latest > 0, timeout=20000)
+            qtbot.waitUntil(lambda: proxy.open[WAIT_PATH] == 1, timeout=10000)
+            qtbot.wait(int(PUSH_GAP_S * 1000) + 500)   # the first answer's refresh is spent
+            qtbot.waitUntil(lambda: not monitor.busy, timeout=20000)
+            before = len(refreshed)
+            row_id, _ = _commit_row(team_server.db_url, "seen by both")
+            qtbot.waitUntil(lambda: bool(model.ids) and model.ids[0] == row_id, timeout=10000)
+            qtbot.waitUntil(lambda: len(refreshed) > before, timeout=10000)
+            assert watch.pushed
+            assert proxy.most_open[WAIT_PATH] == 1
+        finally:
+            monitor.stop()
+            context.cancel_all()
+            context.wait_idle()
+            workspace.close()
