@@ -5,6 +5,8 @@ it with `try_secret` on a worker: `gettoken` with it, then one light read, so a 
 reset secret (40001), one of another app (40091), a computer outside the app's trusted IPs
 (60020) or an unreachable API base is said before anything is stored. `store_and_use` puts
 it in the OS keyring and gives it to the open workspace, whose clients use it from then on.
+A new API base (a relay with a fixed IP, the usual way past 60020) is tried the same way, with
+the stored secret when no new one was typed, and saved in the profile.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 
 from desktop.services import secrets
 from desktop.services.logs import register_secret
-from desktop.services.profiles import Profile
+from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.workspace import Workspace
 from desktop.wecom.client import WeComClient
 from desktop.wecom.ratelimit import RateLimits
@@ -43,9 +45,21 @@ def secret_stored(profile: Profile) -> bool:
     return True
 
 
-def store_and_use(workspace: Workspace, secret: str) -> None:
-    """Store the secret in the keyring for the workspace's profile, and have the workspace's
-    clients use it from now on (no restart)."""
+def secret_to_try(profile: Profile, typed: str) -> str:
+    """The secret a person typed, or when none was typed the one the keyring holds (raises
+    `SecretMissing` when it holds none): a new API base alone is tried with the stored one."""
+    return typed or secrets.load_secret(profile.name, profile.corp_id)
+
+
+def store_and_use(workspace: Workspace, secret: str, api_base: str = "") -> None:
+    """Store the secret in the keyring for the workspace's profile, and a new API base (when
+    given) in profiles.json, and have the workspace's clients use both from now on (no
+    restart). Only the API base of the saved profile changes: what the command line changed
+    in it meanwhile stays."""
     profile = workspace.profile
     secrets.store_secret(profile.name, profile.corp_id, secret)
+    if api_base and api_base != profile.api_base:
+        store = ProfileStore(workspace.home)
+        store.add(store.get(profile.name).with_api_base(api_base))
+        profile = profile.with_api_base(api_base)
     workspace.use_login(profile, secret)

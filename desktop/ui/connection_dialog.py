@@ -4,7 +4,9 @@ A solo profile shows its corp id, API base and whether the keyring holds a secre
 secret itself), and takes a new one: masked (with show / hide), tried against WeCom on a
 worker (`services.secret_check.try_secret`: gettoken and one light read) with progress and
 cancel, and stored in the OS keyring only when WeCom took it, or when the person presses
-"save anyway" after a refusal. Once stored, the open workspace uses it and the tagging the old
+"save anyway" after a refusal. A new API base (a relay with a fixed IP when WeCom answers
+60020) is checked as a URL and tried the same way, with the stored secret when no new one was
+typed, then saved in the profile; the workspace's clients use it at once. Once stored, the open workspace uses it and the tagging the old
 secret stopped goes on (`AppContext.use_new_secret`), without a restart.
 
 A team profile holds no WeCom secret: the window says the secret lives on the team server and
@@ -13,7 +15,9 @@ shows the server's address and whether this desktop is logged in. The demo needs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -30,22 +34,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.profiles import Profile
+from desktop.services.profiles import Profile, ProfileError, validate
 from desktop.services.progress import CancelToken
 from desktop.ui.context import AppContext
-from desktop.ui.errors import readable, secret_rejected
+from desktop.ui.errors import ip_not_trusted, readable, secret_rejected
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 from desktop.wecom.errors import CallCancelled
 
-IP_NOT_TRUSTED = 60020
+_CALLER_IP = re.compile(r"from ip: ([0-9A-Fa-f.:]+)")
 MIN_WIDTH = 520     # px: the corp id and an API base stay on one line
 
 
-class ConnectionDialog(QDialog):
-    """The profile's connection, and a new app secret for a solo profile."""
+@dataclass(frozen=True)
+class Saved:
+    """What a save changed: a new secret (and the batches it sent again), a new API base."""
 
-    secretSaved = Signal(int)       # the batches sent again with the new secret
+    secret: bool
+    api_base: str           # "" when unchanged
+    resumed: int
+
+
+class ConnectionDialog(QDialog):
+    """The profile's connection, and a new app secret or API base for a solo profile."""
+
+    saved = Signal(object)          # Saved
     loginRequested = Signal()       # a team profile: open File → Log in to the team server…
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -64,7 +77,11 @@ class ConnectionDialog(QDialog):
         self.intro.setWordWrap(True)
         self.profile_name = self._value(self.profile.name)
         self.corp_id = self._value(self.profile.corp_id)
-        self.api_base = self._value(self.profile.api_base)
+        self.api_base: QLabel | QLineEdit = self._value(self.profile.api_base)
+        if self.kind == "solo":
+            self.api_base = QLineEdit(self.profile.api_base, self)
+            self.api_base.setObjectName("apiBase")
+            self.api_base.textChanged.connect(self._typed)
         self.team_url = self._value(self.profile.team_url)
         self.stored = self._value("")
         self.signed_in = self._value("")
@@ -177,7 +194,8 @@ class ConnectionDialog(QDialog):
             "solo": self.tr("The app secret (Secret) is kept in the operating system's keyring"
                             " only. After it was reset in the admin console (App Management →"
                             " this app), enter the new one: TagDesk tries it with WeCom first and"
-                            " stores it when WeCom accepts it."),
+                            " stores it when WeCom accepts it. A new API base (a relay with a"
+                            " fixed IP) is tried the same way before it is saved."),
             "team": self.tr("This is a team profile: the WeCom app secret lives on the team"
                             " server, which calls WeCom for every desktop. This computer keeps"
                             " only its login to the server; an administrator changes the secret"
@@ -186,6 +204,9 @@ class ConnectionDialog(QDialog):
                             " app secret."),
         }[self.kind])
         self.secret.setPlaceholderText(self.tr("Paste the secret from the admin console"))
+        if isinstance(self.api_base, QLineEdit):
+            self.api_base.setToolTip(self.tr("WeCom's address, or a relay with a fixed IP when"
+                                             " this computer's IP is not trusted (60020)"))
         self.show_secret.setText(self.tr("Hide") if self.show_secret.isChecked()
                                  else self.tr("Show"))
         self.show_secret.setToolTip(self.tr("Show or hide the secret you typed"))
@@ -206,6 +227,8 @@ class ConnectionDialog(QDialog):
         if self.kind == "demo" or self.busy:
             return
         profile = self.profile = self.context.workspace.profile    # a new login's user
+        if isinstance(self.api_base, QLineEdit) and not self.api_base.isModified():
+            self.api_base.setText(profile.api_base)
 
         def read(_progress: Any, _cancel: CancelToken) -> tuple[bool, str]:
             if profile.is_team:
@@ -252,28 +275,46 @@ class ConnectionDialog(QDialog):
     # -- a new secret -----------------------------------------------------------------------
 
     def test_and_save(self) -> None:
-        """Try the typed secret with WeCom; store it when WeCom takes it."""
-        secret = self.secret.text().strip()
+        """Try the typed secret (or with a new API base, the stored one when none was typed)
+        with WeCom; store what was typed when WeCom takes it."""
+        typed, base = self.secret.text().strip(), self._typed_base()
         if self.kind != "solo" or self.busy:
             return
-        if not secret:
+        if not typed and base == self.profile.api_base:
             self._say(lambda: self.tr("Enter the new secret first."))
             self.secret.setFocus()
             return
-        from desktop.services.secret_check import try_secret
+        if not self._base_valid(base):
+            return
+        from desktop.services.secret_check import secret_to_try, try_secret
 
-        profile = self.profile
+        stored, profile = self.profile, self.profile.with_api_base(base)
         self._say(lambda: self.tr("Asking WeCom (%1) whether it takes this secret…")
                   .replace("%1", profile.api_base))
         self._run("try app secret",
-                  lambda cancel: try_secret(profile, secret, cancel.event),
-                  lambda _none: self._save(secret), self._refused, trying=True)
+                  lambda cancel: try_secret(profile, secret_to_try(stored, typed), cancel.event),
+                  lambda _none: self._save(typed, base), self._refused, trying=True)
 
     def save_without_test(self) -> None:
-        """Store the typed secret although WeCom did not take it (the person said so)."""
-        secret = self.secret.text().strip()
-        if self.kind == "solo" and secret and not self.busy:
-            self._save(secret)
+        """Store what was typed although WeCom did not take it (the person said so)."""
+        typed, base = self.secret.text().strip(), self._typed_base()
+        if (self.kind == "solo" and (typed or base != self.profile.api_base)
+                and not self.busy and self._base_valid(base)):
+            self._save(typed, base)
+
+    def _typed_base(self) -> str:
+        return self.api_base.text().strip()
+
+    def _base_valid(self, base: str) -> bool:
+        """Whether the API base is an http(s) URL; if not, say so at the field."""
+        try:
+            validate(self.profile.with_api_base(base))
+        except ProfileError:
+            self._say(lambda: self.tr("The API base must be an http(s) address, such as"
+                                      " https://qyapi.weixin.qq.com/cgi-bin/ or a relay's."))
+            self.api_base.setFocus()
+            return False
+        return True
 
     def cancel_test(self) -> None:
         """Stop waiting for WeCom: nothing is stored, whatever WeCom answers later."""
@@ -283,13 +324,18 @@ class ConnectionDialog(QDialog):
             self._idle()
             self._say(lambda: self.tr("Test cancelled; nothing was stored."))
 
-    def _save(self, secret: str) -> None:
-        from desktop.services.secret_check import store_and_use
+    def _save(self, typed: str, base: str) -> None:
+        from desktop.services.secret_check import secret_to_try, store_and_use
 
-        workspace = self.context.workspace
-        self._say(lambda: self.tr("Storing the secret in the OS keyring…"))
-        self._run("store app secret", lambda _cancel: store_and_use(workspace, secret),
-                  lambda _none: self._saved(), self._save_failed, trying=False)
+        workspace, profile = self.context.workspace, self.profile
+        new_base = base if base != profile.api_base else ""
+        self._say(lambda: self.tr("Storing the secret in the OS keyring…") if typed
+                  else self.tr("Saving the API base…"))
+        self._run("store app secret",
+                  lambda _cancel: store_and_use(workspace, secret_to_try(profile, typed),
+                                                new_base),
+                  lambda _none: self._saved(bool(typed), new_base), self._save_failed,
+                  trying=False)
 
     def _run(self, name: str, call: Callable[[CancelToken], Any],
              on_result: Callable[[Any], None],
@@ -315,6 +361,8 @@ class ConnectionDialog(QDialog):
     def _busy(self) -> None:
         self.progress.show()
         self.secret.setReadOnly(True)
+        if isinstance(self.api_base, QLineEdit):
+            self.api_base.setReadOnly(True)
         for button in (self.test_button, self.save_anyway):
             button.setEnabled(False)
         self.cancel_button.setVisible(self._trying)
@@ -323,13 +371,15 @@ class ConnectionDialog(QDialog):
         self._task = None
         self.progress.hide()
         self.secret.setReadOnly(False)
+        if isinstance(self.api_base, QLineEdit):
+            self.api_base.setReadOnly(False)
         self.cancel_button.hide()
         self._typed()
 
     def _typed(self) -> None:
-        has_text = bool(self.secret.text().strip())
+        changed = bool(self.secret.text().strip()) or self._typed_base() != self.profile.api_base
         self.test_button.setEnabled(not self.busy)
-        self.save_anyway.setEnabled(has_text and not self.busy)
+        self.save_anyway.setEnabled(changed and not self.busy)
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, CallCancelled):
@@ -347,22 +397,38 @@ class ConnectionDialog(QDialog):
             return self.tr("WeCom does not accept this secret (errcode %1): copy it again from"
                            " the admin console, App Management → this app → Secret.").replace(
                 "%1", str(getattr(exc, "errcode", ""))) + " " + nothing
-        if getattr(exc, "errcode", None) == IP_NOT_TRUSTED:
-            return self.tr("This computer's IP is not in the app's trusted IP list (errcode"
-                           " 60020): an administrator adds it in the app's settings, or the"
-                           " profile uses a relay with a fixed IP. If the secret is right,"
-                           " “Save anyway” keeps it.") + " " + nothing
+        if ip_not_trusted(exc):
+            seen = _CALLER_IP.search(str(getattr(exc, "errmsg", "")))
+            if seen is None:
+                return self.tr("This computer's IP is not in the app's trusted IP list (errcode"
+                               " 60020): an administrator adds it in the app's settings, or"
+                               " enter a relay with a fixed IP as the API base. If the secret is"
+                               " right, “Save anyway” keeps it.") + " " + nothing
+            return self.tr("This computer's IP, %1 as WeCom sees it, is not in the app's"
+                           " trusted IP list (errcode 60020): an administrator adds it in the"
+                           " app's settings, or enter a relay with a fixed IP as the API base."
+                           " If the secret is right, “Save anyway” keeps it.").replace(
+                "%1", seen.group(1)) + " " + nothing
+        from desktop.services.secrets import SecretMissing
+
+        if isinstance(exc, SecretMissing):
+            return self.tr("The keyring holds no secret for this profile: enter it with the new"
+                           " API base.") + " " + nothing
         return readable(exc) + " " + nothing
 
     def _save_failed(self, exc: BaseException) -> None:
         self._say(lambda: readable(exc))
 
-    def _saved(self) -> None:
+    def _saved(self, secret: bool, api_base: str) -> None:
         self.secret.clear()
         self.save_anyway.hide()
         self._stored, self._keyring_problem = True, ""
+        self.profile = self.context.workspace.profile
+        if isinstance(self.api_base, QLineEdit):
+            self.api_base.setText(self.profile.api_base)
         self._show_state()
-        self.secretSaved.emit(self.context.use_new_secret())
+        resumed = self.context.use_new_secret()
+        self.saved.emit(Saved(secret, api_base, resumed))
         self.close()
 
     def _say(self, text: Callable[[], str]) -> None:
@@ -382,5 +448,7 @@ class ConnectionDialog(QDialog):
         """Closing stops a try under way (nothing is stored) and forgets what was typed."""
         self.cancel_test()
         self.secret.clear()
+        if isinstance(self.api_base, QLineEdit):
+            self.api_base.setText(self.profile.api_base)
         self.show_secret.setChecked(False)
         super().done(result)

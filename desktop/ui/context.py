@@ -34,7 +34,7 @@ from desktop.services.tagging import (
 from desktop.services.workspace import Workspace
 from desktop.store import outbox
 from desktop.store.filter_engine import FilterEngine
-from desktop.ui.errors import readable, readable_stop, secret_rejected
+from desktop.ui.errors import ip_not_trusted, readable, readable_stop, secret_rejected
 from desktop.ui.i18n import in_ui_language
 from desktop.ui.tasks import Task
 from desktop.ui.undo_history import UndoHistory
@@ -326,8 +326,9 @@ class AppContext(QObject):
             if halted:
                 self.write_failed.emit(readable_stop(halted[0]),
                                        ids - result.changes.relation_ids)
-            if halted and secret_rejected(halted[0]):
+            if halted and (secret_rejected(halted[0]) or ip_not_trusted(halted[0])):
                 self._held_for_secret[result.batch_id] = ids
+            if halted and secret_rejected(halted[0]):
                 self.secret_refused.emit()
             if result.applied == 0 and result.pending == 0 and on_empty is not None:
                 on_empty()
@@ -342,9 +343,10 @@ class AppContext(QObject):
                              on_error=failed)
 
     def use_new_secret(self) -> int:
-        """A new app secret is stored and in use (`services.secret_check.store_and_use`): the
-        tagging the old one stopped is sent now, and `secret_replaced` tells the rest (the
-        automatic resume, the batch windows). Returns how many batches were sent again."""
+        """A new app secret or API base is stored and in use
+        (`services.secret_check.store_and_use`): the tagging the refused secret or the untrusted
+        IP (60020) stopped is sent now, and `secret_replaced` tells the rest (the automatic
+        resume, the batch windows). Returns how many batches were sent again."""
         held, self._held_for_secret = self._held_for_secret, {}
         for batch_id, ids in held.items():
             self.run_batch(batch_id, ids)

@@ -23,6 +23,7 @@ from desktop.wecom.error_codes import (
 _LOG_IN_AGAIN = (TEAM_NOT_LOGGED_IN, TEAM_TOKEN_REVOKED)
 INVALID_SECRET = 40091      # a secret of another corp or app
 WRONG_SECRET = 40001        # on gettoken: the secret is wrong or was reset
+IP_NOT_TRUSTED = 60020      # the caller's address is not among the app's trusted IPs
 
 
 def is_expected(exc: BaseException) -> bool:
@@ -36,6 +37,14 @@ def secret_rejected(failure: BaseException | str) -> bool:
         return any(command in failure for command in SECRET_COMMANDS)
     code, path = getattr(failure, "errcode", None), getattr(failure, "path", "")
     return code == INVALID_SECRET or (code == WRONG_SECRET and path == GETTOKEN_PATH)
+
+
+def ip_not_trusted(failure: BaseException | str) -> bool:
+    """Whether WeCom refused the address the call came from (60020; a relay with a fixed IP
+    as the API base is the usual fix): an error, or a batch's stop reason as stored."""
+    if isinstance(failure, str):
+        return ERROR_TABLE[IP_NOT_TRUSTED].zh in failure
+    return getattr(failure, "errcode", None) == IP_NOT_TRUSTED
 
 
 def enter_secret() -> str:

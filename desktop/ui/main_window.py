@@ -86,7 +86,7 @@ if TYPE_CHECKING:  # dialogs and windows opened on demand load when first opened
     from desktop.ui.arrivals_dialog import ArrivalsDialog
     from desktop.ui.audit_viewer import AuditViewer
     from desktop.ui.autotag_review import AutoTagReviewWindow
-    from desktop.ui.connection_dialog import ConnectionDialog
+    from desktop.ui.connection_dialog import ConnectionDialog, Saved
     from desktop.ui.deleted_tags_dialog import DeletedTagsDialog
     from desktop.ui.events_browser import EventsBrowser
     from desktop.ui.events_dialog import EventsDialog
@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.connection_dialog import ConnectionDialog
 
             self._connection = ConnectionDialog(self.context, self)
-            self._connection.secretSaved.connect(self._secret_saved)
+            self._connection.saved.connect(self._connection_saved)
             self._connection.loginRequested.connect(self.open_team_login)
             _make_tool_window(self._connection)
         else:
@@ -379,13 +379,18 @@ class MainWindow(QMainWindow):
         _present(self._connection)
         return self._connection
 
-    def _secret_saved(self, resumed: int) -> None:
-        self.status.set_secret_refused(False)
-        text = self.tr("The new app secret is stored in the OS keyring and in use.")
-        if resumed:
-            text += " " + self.tr("Sending the tagging it stopped again: %n batch(es).", "",
-                                  resumed)
-        self.status.message(text)
+    def _connection_saved(self, saved: Saved) -> None:
+        said = []
+        if saved.secret:
+            self.status.set_secret_refused(False)
+            said.append(self.tr("The new app secret is stored in the OS keyring and in use."))
+        if saved.api_base:
+            said.append(self.tr("WeCom is called through %1 from now on.")
+                        .replace("%1", saved.api_base))
+        if saved.resumed:
+            said.append(self.tr("Sending the tagging it stopped again: %n batch(es).", "",
+                                saved.resumed))
+        self.status.message(" ".join(said))
 
     def open_approvals(self) -> ApprovalsDialog:
         """File → Approvals (team profiles): requests to decide and the team policy."""

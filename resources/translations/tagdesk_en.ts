@@ -1220,8 +1220,8 @@
         <translation>New secret</translation>
     </message>
     <message>
-        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</source>
-        <translation>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</translation>
+        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it. A new API base (a relay with a fixed IP) is tried the same way before it is saved.</source>
+        <translation>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it. A new API base (a relay with a fixed IP) is tried the same way before it is saved.</translation>
     </message>
     <message>
         <source>This is a team profile: the WeCom app secret lives on the team server, which calls WeCom for every desktop. This computer keeps only its login to the server; an administrator changes the secret on the server.</source>
@@ -1234,6 +1234,10 @@
     <message>
         <source>Paste the secret from the admin console</source>
         <translation>Paste the secret from the admin console</translation>
+    </message>
+    <message>
+        <source>WeCom&apos;s address, or a relay with a fixed IP when this computer&apos;s IP is not trusted (60020)</source>
+        <translation>WeCom&apos;s address, or a relay with a fixed IP when this computer&apos;s IP is not trusted (60020)</translation>
     </message>
     <message>
         <source>Hide</source>
@@ -1300,12 +1304,20 @@
         <translation>Asking WeCom (%1) whether it takes this secret…</translation>
     </message>
     <message>
+        <source>The API base must be an http(s) address, such as https://qyapi.weixin.qq.com/cgi-bin/ or a relay&apos;s.</source>
+        <translation>The API base must be an http(s) address, such as https://qyapi.weixin.qq.com/cgi-bin/ or a relay&apos;s.</translation>
+    </message>
+    <message>
         <source>Test cancelled; nothing was stored.</source>
         <translation>Test cancelled; nothing was stored.</translation>
     </message>
     <message>
         <source>Storing the secret in the OS keyring…</source>
         <translation>Storing the secret in the OS keyring…</translation>
+    </message>
+    <message>
+        <source>Saving the API base…</source>
+        <translation>Saving the API base…</translation>
     </message>
     <message>
         <source>Nothing was stored.</source>
@@ -1316,8 +1328,16 @@
         <translation>WeCom does not accept this secret (errcode %1): copy it again from the admin console, App Management → this app → Secret.</translation>
     </message>
     <message>
-        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</source>
-        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</translation>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s IP, %1 as WeCom sees it, is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>This computer&apos;s IP, %1 as WeCom sees it, is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</translation>
+    </message>
+    <message>
+        <source>The keyring holds no secret for this profile: enter it with the new API base.</source>
+        <translation>The keyring holds no secret for this profile: enter it with the new API base.</translation>
     </message>
 </context>
 <context>
@@ -2818,6 +2838,10 @@
     <message>
         <source>The new app secret is stored in the OS keyring and in use.</source>
         <translation>The new app secret is stored in the OS keyring and in use.</translation>
+    </message>
+    <message>
+        <source>WeCom is called through %1 from now on.</source>
+        <translation>WeCom is called through %1 from now on.</translation>
     </message>
     <message numerus="yes">
         <source>Sending the tagging it stopped again: %n batch(es).</source>

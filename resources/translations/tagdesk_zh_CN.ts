@@ -1206,8 +1206,8 @@
         <translation>新的 Secret</translation>
     </message>
     <message>
-        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it.</source>
-        <translation>应用 Secret 只保存在操作系统的钥匙串中。在管理后台（应用管理 → 本应用）重置 Secret 后，请在这里输入新的 Secret：TagDesk 先向企业微信验证，企业微信接受后才保存。</translation>
+        <source>The app secret (Secret) is kept in the operating system&apos;s keyring only. After it was reset in the admin console (App Management → this app), enter the new one: TagDesk tries it with WeCom first and stores it when WeCom accepts it. A new API base (a relay with a fixed IP) is tried the same way before it is saved.</source>
+        <translation>应用 Secret 只保存在操作系统的钥匙串中。在管理后台（应用管理 → 本应用）重置 Secret 后，请在这里输入新的 Secret：TagDesk 先向企业微信验证，企业微信接受后才保存。新的 API 地址（固定 IP 的中转地址）也先这样验证，再保存。</translation>
     </message>
     <message>
         <source>This is a team profile: the WeCom app secret lives on the team server, which calls WeCom for every desktop. This computer keeps only its login to the server; an administrator changes the secret on the server.</source>
@@ -1220,6 +1220,10 @@
     <message>
         <source>Paste the secret from the admin console</source>
         <translation>粘贴管理后台中的 Secret</translation>
+    </message>
+    <message>
+        <source>WeCom&apos;s address, or a relay with a fixed IP when this computer&apos;s IP is not trusted (60020)</source>
+        <translation>企业微信的地址；本机 IP 不受信任（60020）时，填固定 IP 的中转地址</translation>
     </message>
     <message>
         <source>Hide</source>
@@ -1286,12 +1290,20 @@
         <translation>正在向企业微信（%1）验证这个 Secret…</translation>
     </message>
     <message>
+        <source>The API base must be an http(s) address, such as https://qyapi.weixin.qq.com/cgi-bin/ or a relay&apos;s.</source>
+        <translation>API 地址须是 http(s) 网址，例如 https://qyapi.weixin.qq.com/cgi-bin/ 或中转服务的地址。</translation>
+    </message>
+    <message>
         <source>Test cancelled; nothing was stored.</source>
         <translation>已取消验证，未保存任何内容。</translation>
     </message>
     <message>
         <source>Storing the secret in the OS keyring…</source>
         <translation>正在把 Secret 存入系统钥匙串…</translation>
+    </message>
+    <message>
+        <source>Saving the API base…</source>
+        <translation>正在保存 API 地址…</translation>
     </message>
     <message>
         <source>Nothing was stored.</source>
@@ -1302,8 +1314,16 @@
         <translation>企业微信不接受这个 Secret（errcode %1）：请在管理后台「应用管理 → 本应用 → Secret」中重新复制。</translation>
     </message>
     <message>
-        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or the profile uses a relay with a fixed IP. If the secret is right, “Save anyway” keeps it.</source>
-        <translation>本机 IP 不在应用的企业可信 IP 列表中（errcode 60020）：请管理员在应用设置中添加，或让配置改用固定 IP 的中转地址。如果 Secret 没有错，可按「仍然保存」保存它。</translation>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>本机 IP 不在应用的企业可信 IP 列表中（errcode 60020）：请管理员在应用设置中添加，或在上面的 API 地址中填入固定 IP 的中转地址。如果 Secret 没有错，可按「仍然保存」保存它。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s IP, %1 as WeCom sees it, is not in the app&apos;s trusted IP list (errcode 60020): an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base. If the secret is right, “Save anyway” keeps it.</source>
+        <translation>企业微信看到的本机 IP 是 %1，它不在应用的企业可信 IP 列表中（errcode 60020）：请管理员在应用设置中添加，或在上面的 API 地址中填入固定 IP 的中转地址。如果 Secret 没有错，可按「仍然保存」保存它。</translation>
+    </message>
+    <message>
+        <source>The keyring holds no secret for this profile: enter it with the new API base.</source>
+        <translation>钥匙串中没有这个配置的 Secret：请连同新的 API 地址一起输入。</translation>
     </message>
 </context>
 <context>
@@ -2790,6 +2810,10 @@
     <message>
         <source>The new app secret is stored in the OS keyring and in use.</source>
         <translation>新的应用 Secret 已存入系统钥匙串并已启用。</translation>
+    </message>
+    <message>
+        <source>WeCom is called through %1 from now on.</source>
+        <translation>从现在起通过 %1 调用企业微信。</translation>
     </message>
     <message numerus="yes">
         <source>Sending the tagging it stopped again: %n batch(es).</source>

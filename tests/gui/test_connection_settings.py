@@ -12,7 +12,6 @@ import logging
 import shutil
 import socket
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
-from tests.fixed_ip_relay import RELAY_IP
+from tests.fixed_ip_relay import RELAY_IP, fixed_ip_relay
 from tests.gui.conftest import PROFILE, _profile
 
 pytestmark = pytest.mark.gui
@@ -79,6 +78,24 @@ def _try(qtbot: Any, dialog: ConnectionDialog, secret: str) -> None:
     dialog.secret.clear()
     qtbot.keyClicks(dialog.secret, secret)
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+
+
+def _enter_api_base(qtbot: Any, dialog: ConnectionDialog, base: str) -> None:
+    """Click in the API base field, type over it and press Enter."""
+    assert isinstance(dialog.api_base, QLineEdit)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    qtbot.mouseClick(dialog.api_base, Qt.MouseButton.LeftButton)
+    assert dialog.api_base.hasFocus()
+    dialog.api_base.selectAll()
+    qtbot.keyClicks(dialog.api_base, base)
+    qtbot.keyClick(dialog.api_base, Qt.Key.Key_Return)
+
+
+def _unused_base() -> str:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{free.getsockname()[1]}/cgi-bin/"
 
 
 def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_on(
@@ -299,7 +316,7 @@ def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanw
     window, context = refused
     dialog = window.open_connection_settings()
     dialog.secret.setText(sandbox.secret)
-    with qtbot.waitSignal(dialog.secretSaved, timeout=30_000):
+    with qtbot.waitSignal(dialog.saved, timeout=30_000):
         dialog.save_without_test()
         assert dialog.busy and not dialog.cancel_button.isVisibleTo(dialog)
         dialog.close()                            # Esc while the keyring is written
@@ -320,8 +337,10 @@ def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
     _try(qtbot, dialog, sandbox.secret)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
     untrusted = dialog.message.text()
-    assert untrusted.startswith("This computer's IP is not in the app's trusted IP list"
-                                " (errcode 60020)") and "“Save anyway” keeps it" in untrusted
+    assert untrusted.startswith("This computer's IP, 127.0.0.1 as WeCom sees it, is not in"
+                                " the app's trusted IP list (errcode 60020)"), untrusted
+    assert "enter a relay with a fixed IP as the API base" in untrusted
+    assert "“Save anyway” keeps it" in untrusted
     assert sandbox.stats.errors(60020) == 1 and dialog.save_anyway.isVisibleTo(dialog)
     assert load_secret(PROFILE, sandbox.corp_id) == RESET
     sandbox.configure(trusted_ips=[])
@@ -330,10 +349,7 @@ def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
     for said in (untrusted, other_app):
         assert said.endswith("Nothing was stored.")
 
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    dialog.profile = replace(dialog.profile, api_base=f"http://127.0.0.1:{port}/cgi-bin/")
+    dialog.api_base.setText(_unused_base())
     _try(qtbot, dialog, sandbox.secret)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
     assert dialog.message.text().startswith("无法连接企业微信接口 127.0.0.1"), \
@@ -342,3 +358,74 @@ def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
     assert load_secret(PROFILE, sandbox.corp_id) == RESET
     dialog.close()
     context.wait_idle()
+
+
+def test_a_relay_typed_as_the_api_base_is_tried_with_the_stored_secret_then_saved_and_used(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any, gui_home: Path) -> None:
+    """WeCom trusts only the relay's address (60020 for this computer); the keyring holds the
+    right secret: the relay typed alone is tried with it, saved in the profile and used by the
+    open workspace, whose held toggle then goes through the relay."""
+    window, context = refused
+    store_secret(PROFILE, sandbox.corp_id, sandbox.secret)
+    context.workspace.use_login(context.workspace.profile, sandbox.secret)
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([relation_id], tag_id, lambda: "toggle")
+    assert _pending(context) == 1
+
+    dialog = window.open_connection_settings()
+    assert isinstance(dialog.api_base, QLineEdit) and dialog.api_base.text() == sandbox.api_base
+    _enter_api_base(qtbot, dialog, "qyapi.weixin.qq.com/cgi-bin/")
+    assert dialog.message.text().startswith("The API base must be an http(s) address")
+    assert not dialog.busy and dialog.api_base.hasFocus()
+
+    nobody = _unused_base()
+    _enter_api_base(qtbot, dialog, nobody)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+    assert dialog.message.text().startswith("无法连接企业微信接口 127.0.0.1"), dialog.message.text()
+    assert ProfileStore(gui_home).get(PROFILE).api_base == sandbox.api_base
+
+    refusals = sandbox.stats.errors(60020)
+    with fixed_ip_relay(sandbox.api_base) as relay_base:
+        _enter_api_base(qtbot, dialog, relay_base)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+        assert ProfileStore(gui_home).get(PROFILE).api_base == relay_base
+        assert context.workspace.profile.api_base == relay_base
+        assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
+        qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+        said = window.status.currentMessage()
+        assert said.startswith(f"WeCom is called through {relay_base} from now on."), said
+        assert context.workspace.client().get_follow_user_list()
+        context.wait_idle()
+    assert sandbox.stats.errors(60020) == refusals     # every call went through the relay
+    dialog = window.open_connection_settings()
+    assert dialog.api_base.text() == relay_base
+    dialog.close()
+
+
+def test_a_new_api_base_is_tried_with_the_secret_typed_with_it_and_both_are_saved(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any, gui_home: Path) -> None:
+    """The keyring holds the reset secret: the relay alone is refused (40001, the stored secret
+    was tried); typed with the right secret both are saved and the stopped tagging is sent."""
+    window, context = refused
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([relation_id], tag_id, lambda: "toggle")
+    dialog = window.open_connection_settings()
+    with fixed_ip_relay(sandbox.api_base) as relay_base:
+        _enter_api_base(qtbot, dialog, relay_base)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+        assert dialog.message.text().startswith(
+            "WeCom does not accept this secret (errcode 40001)"), dialog.message.text()
+        assert ProfileStore(gui_home).get(PROFILE).api_base == sandbox.api_base
+        _try(qtbot, dialog, sandbox.secret)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+        assert ProfileStore(gui_home).get(PROFILE).api_base == relay_base
+        assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
+        qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+        said = window.status.currentMessage()
+        assert said.startswith("The new app secret is stored in the OS keyring and in use."
+                               f" WeCom is called through {relay_base} from now on."), said
+        context.wait_idle()

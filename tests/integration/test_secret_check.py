@@ -8,13 +8,19 @@ import logging
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from desktop.services.profiles import Profile
-from desktop.services.secret_check import secret_stored, store_and_use, try_secret
+from desktop.services.profiles import Profile, ProfileStore
+from desktop.services.secret_check import (
+    secret_stored,
+    secret_to_try,
+    store_and_use,
+    try_secret,
+)
 from desktop.services.secrets import load_secret, store_secret
 from desktop.services.workspace import Workspace
 from desktop.wecom import WeComError
@@ -88,3 +94,26 @@ def test_a_stored_secret_is_used_by_the_open_workspace_at_once(
         assert workspace.client().get_follow_user_list()
     assert secret_stored(profile)
     assert load_secret(profile.name, profile.corp_id) == sandbox.secret
+
+
+def test_a_new_api_base_is_saved_in_the_profile_and_used_by_the_open_workspace_at_once(
+        sandbox: Any, tmp_path: Path) -> None:
+    """Only the API base of the saved profile changes: a limit the command line changed
+    while the window was open stays."""
+    home = tmp_path / "home"
+    home.mkdir()
+    profile = _profile(sandbox)
+    store = ProfileStore(home)
+    store.add(profile)
+    store_secret(profile.name, profile.corp_id, sandbox.secret)
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    with Workspace(home, profile, sandbox.secret) as workspace, \
+            fixed_ip_relay(sandbox.api_base) as relay_base:
+        store.add(replace(profile, calls_per_minute=50))
+        with pytest.raises(WeComError):
+            workspace.client().get_follow_user_list()
+        store_and_use(workspace, secret_to_try(profile, ""), relay_base)
+        assert workspace.client().get_follow_user_list()
+        assert workspace.profile.api_base == relay_base
+        saved = store.get(profile.name)
+        assert (saved.api_base, saved.calls_per_minute) == (relay_base, 50)
