@@ -47,7 +47,7 @@ from desktop.wecom.transport import ApiRequest, Effect, WeComTransport
 
 log = logging.getLogger("tagdesk.server")
 
-SOURCE = "governance"
+SOURCE = team_journal.GOVERNANCE_SOURCE
 MARK_TAG = "externalcontact/mark_tag"
 CORP_WRITES = {"add": "externalcontact/add_corp_tag", "edit": "externalcontact/edit_corp_tag",
                "del": "externalcontact/del_corp_tag"}

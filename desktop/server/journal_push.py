@@ -1,8 +1,10 @@
 """New team journal rows pushed to desktops: `GET /tagdesk/v1/journal/wait?after=ID&timeout=S`
 answers as soon as a row newer than ID has committed, or after S seconds (at most MAX_WAIT_S)
-with what is newest then.
+with what is newest then, and the newest governance row (approvals, policy), so that a
+desktop's approvals count is read again only when one of those came.
 
-Every append NOTIFYs `team_journal.CHANNEL` with the new last id inside its transaction, so
+Every append NOTIFYs `team_journal.CHANNEL` with the new last id (and its newest governance
+row's) inside its transaction, so
 PostgreSQL delivers it at commit, to every server process on the database. Each process keeps
 one connection LISTENing on a thread; a waiting request holds no thread and no database
 connection, only a future on the event loop. After the listener loses the database it
@@ -25,7 +27,7 @@ from collections.abc import Callable, Mapping
 import psycopg
 
 from desktop.server.outbox_recovery import SETTLED_CHANNEL
-from desktop.server.team_journal import CHANNEL
+from desktop.server.team_journal import CHANNEL, GOVERNANCE_SOURCE
 
 log = logging.getLogger("tagdesk.server")
 
@@ -49,6 +51,7 @@ class JournalPush:
         self.on_settled: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         self._latest = 0
+        self._latest_governance = 0
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="journal-push", daemon=True)
@@ -79,7 +82,8 @@ class JournalPush:
                 with self._lock:
                     self._waiters.discard((loop, woken))
         latest = self._latest
-        return {"errcode": 0, "errmsg": "ok", "latest_id": latest, "newer": latest > after}
+        return {"errcode": 0, "errmsg": "ok", "latest_id": latest, "newer": latest > after,
+                "latest_governance_id": self._latest_governance}
 
     def _listen(self) -> None:
         while not self._stop.is_set():
@@ -88,27 +92,38 @@ class JournalPush:
                                      connect_timeout=CONNECT_TIMEOUT_S) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     conn.execute(f"LISTEN {SETTLED_CHANNEL}")
-                    head = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
-                    self._publish(int(str(head[0])) if head else 0)
+                    head = conn.execute(
+                        "SELECT last_id, (SELECT max(id) FROM team_journal WHERE"
+                        " (source COLLATE \"C\") = %s) FROM team_journal_head",
+                        (GOVERNANCE_SOURCE,)).fetchone()
+                    self._publish(*(int(str(value or 0)) for value in head or (0, 0)))
                     self.on_settled()
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=1.0):
                             if notice.channel == SETTLED_CHANNEL:
                                 self.on_settled()
                             else:
-                                self._publish(int(notice.payload))
+                                self._publish(*_ids(notice.payload))
             except psycopg.Error as exc:
                 log.warning("journal push: team database unavailable (%s)", type(exc).__name__)
                 self._stop.wait(RECONNECT_S)
 
-    def _publish(self, last_id: int) -> None:
+    def _publish(self, last_id: int, governance_id: int) -> None:
         with self._lock:
+            self._latest_governance = max(self._latest_governance, governance_id)
             if last_id <= self._latest:
                 return
             self._latest = last_id
             waiters, self._waiters = self._waiters, set()
         for loop, woken in waiters:
             loop.call_soon_threadsafe(_wake, woken)
+
+
+def _ids(payload: str) -> tuple[int, int]:
+    """A journal NOTIFY's last id and newest governance row's id; a server process of an
+    earlier version sends the last id alone, which may be a governance row."""
+    last, _, governance = payload.partition(" ")
+    return int(last), int(governance or last)
 
 
 def _wake(woken: asyncio.Future[None]) -> None:

@@ -6,7 +6,8 @@ WeCom reported name the probable operator; extension columns are covered by the 
 when set, like the desktop's. Appending locks the one-row `team_journal_head` for the rest
 of the caller's transaction, so writers on any number of connections or server processes
 take turns and the chain never interleaves. Each append NOTIFYs `CHANNEL` with the new
-last id, delivered when the transaction commits.
+last id and the id of the last governance row it appended (0 for none), delivered when the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ Conn = Connection[tuple[object, ...]]
 # Extension columns, in the order they were added: `reverts_batch`, then the desktop's
 # (`probable_operator`, `seen_after`: who probably made a change WeCom reported).
 TEAM_FIELDS = (*FIELDS, "reverts_batch", *EXTENSIONS)
-# NOTIFY channel: the new last id, delivered at commit (desktop/server/journal_push.py).
+# NOTIFY channel: "LAST_ID GOVERNANCE_ID", delivered at commit (desktop/server/journal_push.py).
 CHANNEL = "tagdesk_team_journal"
+# The source of approvals and policy rows (desktop/server/governance.py), pushed on their own.
+GOVERNANCE_SOURCE = "governance"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
     ).fetchone()
     assert head is not None, "migration 1 creates the head row"
     last_id, prev = int(str(head[0])), str(head[1])
+    governance_id = 0
     columns = ", ".join((*TEAM_FIELDS, "id", "outbox_id", "prev_hash", "hash"))
     marks = ", ".join(["%s"] * (len(TEAM_FIELDS) + 4))
     with conn.cursor() as cur:
@@ -57,10 +61,12 @@ def append(conn: Conn, entries: Sequence[JournalEntry], outbox_id: int | None,
                 (*values, last_id, outbox_id, prev, digest),
             )
             prev = digest
+            if entry.source == GOVERNANCE_SOURCE:
+                governance_id = last_id
     conn.execute(
         "UPDATE team_journal_head SET last_id = %s, hash = %s WHERE only_row", (last_id, prev)
     )
-    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(last_id)))
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{last_id} {governance_id}"))
     return len(entries)
 
 

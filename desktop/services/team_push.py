@@ -38,6 +38,8 @@ UNSUPPORTED = 40058
 class JournalNews:
     latest_id: int      # the newest row in the team journal when the server answered
     newer: bool         # newer than the id asked after
+    latest_governance_id: int | None = None   # the newest approvals or policy row (None: an
+                                              # older server, which does not say)
 
 
 class PushUnsupported(TeamServerError):
@@ -47,10 +49,13 @@ class PushUnsupported(TeamServerError):
 @dataclass(eq=False)
 class Following:
     """One follower of the journal's push: `news` is raised for every newer row (the follower
-    clears it as it takes it), `failing` while the push cannot be had (the server cannot be
-    reached: the follower polls meanwhile) or for good (`unsupported`)."""
+    clears it as it takes it), `governance` for a newer approvals or policy row (for every
+    newer row when the server does not tell them apart), `failing` while the push cannot be
+    had (the server cannot be reached: the follower polls meanwhile) or for good
+    (`unsupported`)."""
 
     news: threading.Event = field(default_factory=threading.Event)
+    governance: threading.Event = field(default_factory=threading.Event)
     failing: threading.Event = field(default_factory=threading.Event)
     unsupported: bool = False
     latest: int = 0          # the newest journal id the server has told of (0: none yet)
@@ -68,6 +73,7 @@ class JournalFollower:
         self._following: set[Following] = set()
         self._stop: threading.Event | None = None     # the running thread's
         self._latest = 0
+        self._latest_governance: int | None = None    # None: not told yet
         self._unsupported = False
 
     def follow(self) -> Following:
@@ -110,10 +116,15 @@ class JournalFollower:
 
     def _tell(self, *, failing: bool = True, unsupported: bool = False,
               news: JournalNews | None = None) -> None:
+        governance = False
         with self._lock:
             self._unsupported = self._unsupported or unsupported
             if news is not None:
                 self._latest = max(self._latest, news.latest_id)
+                told, known = news.latest_governance_id, self._latest_governance
+                governance = news.newer and (told is None or known is None or told > known)
+                if told is not None:
+                    self._latest_governance = max(told, known or 0)
             if unsupported:
                 self._stop = None
             following = list(self._following)
@@ -123,6 +134,8 @@ class JournalFollower:
             (each.failing.set if failing else each.failing.clear)()
             if news is not None and news.newer:
                 each.news.set()
+            if governance:
+                each.governance.set()
 
 
 def wait_newer(team_url: str, session_token: str, after: int, cancel: threading.Event,
@@ -179,8 +192,9 @@ def _news(team_url: str, status: int, body: bytes) -> JournalNews:
         raise TeamServerError(f"团队服务器拒绝（errcode {errcode}）：{data.get('errmsg', '')}",
                               f"The team server refused (errcode {errcode}):"
                               f" {data.get('errmsg', '')}", errcode)
-    latest = data.get("latest_id")
-    return JournalNews(latest if isinstance(latest, int) else 0, bool(data.get("newer")))
+    latest, governance = data.get("latest_id"), data.get("latest_governance_id")
+    return JournalNews(latest if isinstance(latest, int) else 0, bool(data.get("newer")),
+                       governance if isinstance(governance, int) else None)
 
 
 def _cut_off_when_cancelled(cancel: threading.Event, done: threading.Event,
