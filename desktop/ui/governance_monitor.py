@@ -11,7 +11,8 @@ under way runs again after it, since the one under way may have read before the 
 
 A request or a decision made anywhere is a team journal row (`approval_requested`, …), so
 the monitor follows the journal push (`/tagdesk/v1/journal/wait`, one wait the audit viewer
-shares: `team_push.JournalFollower`), whose thread raises a flag when a row commits; the
+shares: `team_push.JournalFollower`), whose thread raises a flag when such a row (source
+`governance`, which the server's answer tells apart) commits; the
 window's thread looks at the flag every PUSH_LOOK_MS and refreshes, at most once every
 PUSH_GAP_S (the push thread touches no Qt object, so a window closing under it is never
 reached from it): the count follows other desktops within seconds, not at the next minute.
@@ -79,9 +80,9 @@ class GovernanceMonitor(QObject):
 
     def _take_push(self) -> None:
         following = self._following
-        if (following is not None and following.news.is_set()
+        if (following is not None and following.governance.is_set()
                 and time.monotonic() - self._pushed_at >= PUSH_GAP_S):
-            following.news.clear()
+            following.governance.clear()
             self._pushed_at = time.monotonic()
             self.refresh()
 

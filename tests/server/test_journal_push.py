@@ -33,6 +33,7 @@ from tests.server.team_support import (
     cli_login,
     desktop_env,
     log_in,
+    logged_in_home,
     tagdesk,
 )
 
@@ -50,12 +51,13 @@ def session(team_server: TeamServerProcess, team_sandbox: SandboxServer) -> str:
     return str(answer["access_token"])
 
 
-def _commit_row(db_url: str, name: str) -> tuple[int, float]:
+def _commit_row(db_url: str, name: str, action: str = "tag_create",
+                source: str = "tree") -> tuple[int, float]:
     """Append one row as any server process does; (its id, when the commit returned)."""
     with psycopg.connect(db_url) as conn:
         with conn.transaction():
-            team_journal.append(conn, [JournalEntry(operator="pusher", action="tag_create",
-                                                    source="tree", tag_name=name)], None)
+            team_journal.append(conn, [JournalEntry(operator="pusher", action=action,
+                                                    source=source, tag_name=name)], None)
             row = conn.execute("SELECT last_id FROM team_journal_head").fetchone()
         committed = time.monotonic()
     assert row is not None
@@ -94,7 +96,7 @@ def test_a_wait_is_answered_as_soon_as_a_row_commits(
         waiting.join(timeout=10)
         assert answers, "the wait did not end"
         news, answered = answers[0]
-        assert news == JournalNews(row_id, True)
+        assert news == JournalNews(row_id, True, 0)   # no approvals or policy row yet
         delays.append(answered - committed)
     p50, p95 = _percentiles(delays)
     print(f"\ncommit -> wait answered over {ROUNDS} rows: p50 {p50 * 1000:.1f} ms,"
@@ -108,10 +110,10 @@ def test_a_wait_without_news_ends_after_its_timeout(
     latest = _latest(team_server.db_url)
     started = time.monotonic()
     news = wait_newer(team_server.url, session, latest, threading.Event(), timeout_s=0.5)
-    assert news == JournalNews(latest, False)
+    assert news == JournalNews(latest, False, 0)
     assert 0.4 < time.monotonic() - started < 5
     older = wait_newer(team_server.url, session, latest - 1, threading.Event())
-    assert older == JournalNews(latest, True)   # at once: the row is already there
+    assert older == JournalNews(latest, True, 0)   # at once: the row is already there
 
 
 def test_a_cancelled_wait_ends_at_once(team_server: TeamServerProcess, session: str) -> None:
@@ -274,8 +276,8 @@ def test_the_viewer_and_the_approvals_item_share_one_wait_and_both_see_each_row(
 ) -> None:
     """File → 审批（N） and an open audit viewer each kept a long-poll of their own: two waits
     on the server for one desktop. They now follow one (counted by a proxy in front of the
-    server), and a row committed elsewhere still reaches both: the viewer shows it and the
-    approvals item reads its count again."""
+    server), and an approvals or policy row committed elsewhere still reaches both: the
+    viewer shows it and the approvals item reads its count again."""
     with RefusingProxy(team_server.url) as proxy:
         env = desktop_env(tmp_path)
         cli_login(env, proxy.url, team_sandbox, sorted(team_sandbox.state.follow_users())[4])
@@ -300,7 +302,8 @@ def test_the_viewer_and_the_approvals_item_share_one_wait_and_both_see_each_row(
             qtbot.wait(int(PUSH_GAP_S * 1000) + 500)   # the first answer's refresh is spent
             qtbot.waitUntil(lambda: not monitor.busy, timeout=20000)
             before = len(refreshed)
-            row_id, _ = _commit_row(team_server.db_url, "seen by both")
+            row_id, _ = _commit_row(team_server.db_url, "seen by both", action="policy_set",
+                                    source="governance")
             qtbot.waitUntil(lambda: bool(model.ids) and model.ids[0] == row_id, timeout=10000)
             qtbot.waitUntil(lambda: len(refreshed) > before, timeout=10000)
             assert watch.pushed
@@ -310,3 +313,33 @@ def test_the_viewer_and_the_approvals_item_share_one_wait_and_both_see_each_row(
             context.cancel_all()
             context.wait_idle()
             workspace.close()
+
+
+@pytest.mark.gui
+def test_the_approvals_count_is_read_again_for_an_approvals_or_policy_row_only(
+    qtbot: Any, tmp_path: Path, team_server: TeamServerProcess, team_sandbox: SandboxServer,
+) -> None:
+    """File → 审批（N） read its count and the policy again (two calls) for every team journal
+    row, every 3 s while a rule run or a batch wrote rows; the wait's answer now names the
+    newest governance row, and only such a row has them read again."""
+    logged_in_home(tmp_path / "home", team_server.url, team_sandbox,
+                   sorted(team_sandbox.state.follow_users())[0])
+    _commit_row(team_server.db_url, "before the window opens")
+    with open_workspace(tmp_path / "home", "team") as workspace:
+        context = AppContext(workspace)
+        monitor = GovernanceMonitor(context)
+        try:
+            refreshed: list[object] = []
+            monitor.rulesChanged.connect(refreshed.append)
+            qtbot.wait(int(PUSH_GAP_S * 1000) + 1000)   # the first answer's refresh is spent
+            qtbot.waitUntil(lambda: not monitor.busy, timeout=20000)
+            before = len(refreshed)
+            _commit_row(team_server.db_url, "a tag row")
+            qtbot.wait(int(PUSH_GAP_S * 1000) + 1500)
+            assert len(refreshed) == before
+            _commit_row(team_server.db_url, "", action="policy_set", source="governance")
+            qtbot.waitUntil(lambda: len(refreshed) > before, timeout=10000)
+        finally:
+            monitor.stop()
+            context.cancel_all()
+            context.wait_idle()
