@@ -6,7 +6,8 @@ reset secret (40001), one of another app (40091), a computer outside the app's t
 (60020) or an unreachable API base is said before anything is stored. `store_and_use` puts
 it in the OS keyring and gives it to the open workspace, whose clients use it from then on.
 A new API base (a relay with a fixed IP, the usual way past 60020) is tried the same way, with
-the stored secret when no new one was typed, and saved in the profile.
+the stored secret when no new one was typed, and saved in the profile. `adopt_stored_secret`
+takes up a secret the command line stored meanwhile, so an open window need not be reopened.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ TRY_LIMITS = RateLimits(max_concurrency=1, max_retries=1, connect_timeout_s=5.0,
                         read_timeout_s=15.0)
 """A person waits for the answer: one retry, and no half-minute read timeout."""
 
+_adopting = threading.Lock()    # two windows activated at once take a stored secret once
+
 
 def try_secret(profile: Profile, secret: str, cancel: threading.Event | None = None) -> None:
     """Return when WeCom takes `secret` for the profile's corp and app; else raise its
@@ -36,12 +39,20 @@ def try_secret(profile: Profile, secret: str, cancel: threading.Event | None = N
         client.get_follow_user_list()    # an IP outside the trusted list shows here (60020)
 
 
-def secret_stored(profile: Profile) -> bool:
-    """Whether the keyring holds a secret for the profile (raises when there is no keyring)."""
+def adopt_stored_secret(workspace: Workspace) -> bool | None:
+    """Have the workspace use the secret the keyring holds for its profile when that is not
+    the one in use (stored meanwhile from the command line, `tagdesk profile add …
+    --secret-stdin`). None: the keyring holds none; True: a new one is in use now; False: the
+    one stored is the one in use. Raises when there is no keyring."""
+    profile = workspace.profile
     try:
-        secrets.load_secret(profile.name, profile.corp_id)
+        secret = secrets.load_secret(profile.name, profile.corp_id)
     except secrets.SecretMissing:
-        return False
+        return None
+    with _adopting:
+        if workspace.uses_secret(secret):
+            return False
+        workspace.use_login(profile, secret)
     return True
 
 

@@ -7,6 +7,7 @@ one rate budget, one concurrency cap, one 45009 pause and one token.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import threading
@@ -150,6 +151,11 @@ class Workspace:
 
         return WeComClient.over(self.transport(), cancel_event=cancel_event, on_wait=on_wait,
                                 policy=self.limits, team_url=self.profile.team_url)
+
+    def uses_secret(self, secret: str) -> bool:
+        """Whether `secret` is the credential the workspace's clients use."""
+        with self._lock:
+            return hmac.compare_digest(secret, self._secret)
 
     def use_login(self, profile: Profile, secret: str) -> None:
         """A new credential of this profile, a team profile's login (its user, its device

@@ -15,12 +15,13 @@ shows the server's address and whether this desktop is logged in. The demo needs
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,6 +43,7 @@ from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 from desktop.wecom.errors import CallCancelled
 
+log = logging.getLogger("tagdesk.ui")
 _CALLER_IP = re.compile(r"from ip: ([0-9A-Fa-f.:]+)")
 MIN_WIDTH = 520     # px: the corp id and an API base stay on one line
 
@@ -53,6 +55,34 @@ class Saved:
     secret: bool
     api_base: str           # "" when unchanged
     resumed: int
+    outside: bool = False   # the secret was stored from the command line
+
+
+def secret_adopted(context: AppContext) -> Saved:
+    """A secret stored from the command line is in use: the tagging the old one stopped is
+    sent again."""
+    return Saved(secret=True, api_base="", resumed=context.use_new_secret(), outside=True)
+
+
+def pick_up_stored_secret(context: AppContext, owner: QObject,
+                          adopted: Callable[[Saved], None]) -> None:
+    """Read the keyring on a worker; when it holds another secret than the one in use
+    (`tagdesk profile add … --secret-stdin` meanwhile), use it and tell `adopted`."""
+    workspace = context.workspace
+    if workspace.profile.is_team or workspace.profile.is_demo:
+        return
+
+    def read(_progress: Any, _cancel: CancelToken) -> bool | None:
+        from desktop.services.secret_check import adopt_stored_secret
+
+        return adopt_stored_secret(workspace)
+
+    def done(new: bool | None) -> None:
+        if new:
+            adopted(secret_adopted(context))
+
+    context.run_task(read, owner=owner, name="stored secret read", on_result=done,
+                     on_error=lambda exc: log.debug("keyring not read: %s", type(exc).__name__))
 
 
 class ConnectionDialog(QDialog):
@@ -223,33 +253,40 @@ class ConnectionDialog(QDialog):
 
     def reload(self) -> None:
         """Read again (on a worker: a keyring may be slow to answer) whether a secret is
-        stored, or for a team profile whether this desktop is logged in."""
+        stored, or for a team profile whether this desktop is logged in. A secret stored
+        meanwhile from the command line is used from then on (`adopt_stored_secret`)."""
         if self.kind == "demo" or self.busy:
             return
-        profile = self.profile = self.context.workspace.profile    # a new login's user
+        workspace = self.context.workspace
+        profile = self.profile = workspace.profile    # a new login's user
         if isinstance(self.api_base, QLineEdit) and not self.api_base.isModified():
             self.api_base.setText(profile.api_base)
 
-        def read(_progress: Any, _cancel: CancelToken) -> tuple[bool, str]:
+        def read(_progress: Any, _cancel: CancelToken) -> tuple[bool, str, bool]:
             if profile.is_team:
                 from desktop.services.team import NotLoggedInError, load_device_token
 
                 try:
                     load_device_token(profile)
                 except NotLoggedInError:
-                    return False, ""
-                return True, profile.userid
-            from desktop.services.secret_check import secret_stored
+                    return False, "", False
+                return True, profile.userid, False
+            from desktop.services.secret_check import adopt_stored_secret
 
-            return secret_stored(profile), ""
+            adopted = adopt_stored_secret(workspace)
+            return adopted is not None, "", bool(adopted)
 
         self.context.run_task(read, owner=self, name="connection settings read",
                               on_result=self._read, on_error=self._keyring_failed)
 
-    def _read(self, found: tuple[bool, str]) -> None:
-        self._stored, self._logged_in = found
+    def _read(self, found: tuple[bool, str, bool]) -> None:
+        self._stored, self._logged_in, adopted = found
         self._keyring_problem = ""
         self._show_state()
+        if adopted:
+            self._say(lambda: self.tr("The secret stored meanwhile from the command line is in"
+                                      " use now."))
+            self.saved.emit(secret_adopted(self.context))
 
     def _keyring_failed(self, exc: BaseException) -> None:
         self._stored, self._keyring_problem = None, readable(exc)
@@ -438,6 +475,12 @@ class ConnectionDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if shown
                                 else QLineEdit.EchoMode.Password)
         self.show_secret.setText(self.tr("Hide") if shown else self.tr("Show"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Back in the window: the keyring is read again, for a secret stored meanwhile."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -379,11 +379,17 @@ class MainWindow(QMainWindow):
         _present(self._connection)
         return self._connection
 
+    def _secret_refused(self) -> None:
+        self.status.set_secret_refused(True)
+        self._pick_up_stored_secret()
+
     def _connection_saved(self, saved: Saved) -> None:
         said = []
         if saved.secret:
             self.status.set_secret_refused(False)
-            said.append(self.tr("The new app secret is stored in the OS keyring and in use."))
+            said.append(self.tr("The app secret stored from the command line is in use now.")
+                        if saved.outside else
+                        self.tr("The new app secret is stored in the OS keyring and in use."))
         if saved.api_base:
             said.append(self.tr("WeCom is called through %1 from now on.")
                         .replace("%1", saved.api_base))
@@ -859,7 +865,7 @@ class MainWindow(QMainWindow):
         self.sync.idle.connect(self._sync_idle)
         self.status.cancel_button.clicked.connect(self._cancel_sync)
         self.status.secret_button.clicked.connect(self.open_connection_settings)
-        self.context.secret_refused.connect(lambda: self.status.set_secret_refused(True))
+        self.context.secret_refused.connect(self._secret_refused)
         self.context.changed.connect(self._data_changed)
         self.context.status_message.connect(self.status.message)
         self.context.write_failed.connect(self._write_failed)
@@ -1101,6 +1107,16 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+        if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+                and self.status.secret_button.isVisibleTo(self)):
+            self._pick_up_stored_secret()
+
+    def _pick_up_stored_secret(self) -> None:
+        """While WeCom refuses the app secret, a secret stored meanwhile from the command line
+        is looked for when the window is back in front or the refused work was tried again."""
+        from desktop.ui.connection_dialog import pick_up_stored_secret
+
+        pick_up_stored_secret(self.context, self, self._connection_saved)
 
     def open_filter_syntax(self) -> FilterSyntaxDialog:
         """The filter examples: one window, brought to the front when already open."""

@@ -105,10 +105,10 @@ ERROR_TABLE: dict[int, ErrorInfo] = {
     40091: ErrorInfo(
         _C,
         "应用 Secret 无效（可能是其他企业或其他应用的 Secret）：请用 echo \"$SECRET\" |"
-        " tagdesk profile add 配置名 --secret-stdin 重新存入配置，再重新打开已打开的 TagDesk 窗口。",
+        " tagdesk profile add 配置名 --secret-stdin 重新存入配置；已打开的 TagDesk 窗口回到前台时即改用它。",
         "The app secret is invalid (perhaps from another corp or app): store it in the profile"
-        " again with echo \"$SECRET\" | tagdesk profile add NAME --secret-stdin, then reopen a"
-        " TagDesk window that is open.",
+        " again with echo \"$SECRET\" | tagdesk profile add NAME --secret-stdin; a TagDesk window"
+        " that is open uses it once it is back in front.",
     ),
     40096: ErrorInfo(
         _P,
@@ -328,11 +328,12 @@ _GETTOKEN_OVERRIDES: dict[int, ErrorInfo] = {
     40001: ErrorInfo(
         _C,
         "应用 Secret 不正确或已重置：请在管理后台「应用管理」中查看 Secret，再用 echo \"$SECRET\""
-        f" | {SECRET_COMMANDS[0]} --secret-stdin 重新存入配置（其余设置不变），"
-        "再重新打开已打开的 TagDesk 窗口。",
+        f" | {SECRET_COMMANDS[0]} --secret-stdin 重新存入配置（其余设置不变）；"
+        "已打开的 TagDesk 窗口回到前台时即改用它。",
         "The app secret is wrong or was reset: look it up in the admin console (App Management)"
         f" and store it in the profile again with echo \"$SECRET\" | {SECRET_COMMANDS[1]}"
-        " --secret-stdin (its other settings stay), then reopen a TagDesk window that is open.",
+        " --secret-stdin (its other settings stay); a TagDesk window that is open uses it once"
+        " it is back in front.",
     ),
 }
 

@@ -1276,6 +1276,10 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>The secret stored meanwhile from the command line is in use now.</source>
+        <translation>The secret stored meanwhile from the command line is in use now.</translation>
+    </message>
+    <message>
         <source>Reading the keyring…</source>
         <translation>Reading the keyring…</translation>
     </message>
@@ -2834,6 +2838,10 @@
     <message>
         <source>Logged in to the team server as %1.</source>
         <translation>Logged in to the team server as %1.</translation>
+    </message>
+    <message>
+        <source>The app secret stored from the command line is in use now.</source>
+        <translation>The app secret stored from the command line is in use now.</translation>
     </message>
     <message>
         <source>The new app secret is stored in the OS keyring and in use.</source>

@@ -1262,6 +1262,10 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>The secret stored meanwhile from the command line is in use now.</source>
+        <translation>已改用刚从命令行存入的 Secret。</translation>
+    </message>
+    <message>
         <source>Reading the keyring…</source>
         <translation>正在读取钥匙串…</translation>
     </message>
@@ -2806,6 +2810,10 @@
     <message>
         <source>Logged in to the team server as %1.</source>
         <translation>已以 %1 的身份登录团队服务器。</translation>
+    </message>
+    <message>
+        <source>The app secret stored from the command line is in use now.</source>
+        <translation>已改用命令行存入的应用 Secret。</translation>
     </message>
     <message>
         <source>The new app secret is stored in the OS keyring and in use.</source>

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -429,3 +431,68 @@ def test_a_new_api_base_is_tried_with_the_secret_typed_with_it_and_both_are_save
         assert said.startswith("The new app secret is stored in the OS keyring and in use."
                                f" WeCom is called through {relay_base} from now on."), said
         context.wait_idle()
+
+
+def _store_from_the_command_line(secret: str) -> None:
+    """`echo "$SECRET" | tagdesk profile add test --secret-stdin` in a terminal beside the app."""
+    done = subprocess.run([sys.executable, "-m", "desktop", "profile", "add", PROFILE,
+                           "--secret-stdin"], input=secret + "\n", text=True,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_secret_stored_from_the_command_line_is_used_when_the_window_is_back_in_front(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused
+    tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([relation_id], tag_id, lambda: "toggle")
+    assert window.status.secret_button.isVisibleTo(window)
+    dialog = window.open_connection_settings()   # another window in front meanwhile
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    _store_from_the_command_line(sandbox.secret)
+    assert _pending(context) == 1
+    window.activateWindow()
+    qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+    assert not window.status.secret_button.isVisibleTo(window)
+    assert window.status.currentMessage().startswith(
+        "The app secret stored from the command line is in use now."), \
+        window.status.currentMessage()
+    assert context.workspace.uses_secret(sandbox.secret)
+    context.wait_idle()
+
+
+def test_a_secret_stored_from_the_command_line_is_used_when_the_refused_work_is_tried_again(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused
+    tag_id = str(_first(context, "tag"))
+    first, second = (int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 2"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([first], tag_id, lambda: "toggle")
+    _store_from_the_command_line(sandbox.secret)
+    context.toggle_tag([second], tag_id, lambda: "toggle")    # refused once more, then sent
+    qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+    done = context.cache.connection().execute(
+        "SELECT count(*) FROM outbox WHERE status = 'done'").fetchone()[0]
+    assert done == 2
+    assert not window.status.secret_button.isVisibleTo(window)
+    context.wait_idle()
+
+
+def test_the_open_window_says_a_secret_stored_from_the_command_line_is_in_use(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused
+    dialog = window.open_connection_settings()
+    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
+                    timeout=10_000)
+    _store_from_the_command_line(sandbox.secret)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.message.text() ==
+                    "The secret stored meanwhile from the command line is in use now.",
+                    timeout=30_000)
+    assert context.workspace.uses_secret(sandbox.secret)
+    dialog.close()
+    context.wait_idle()

@@ -16,7 +16,7 @@ import pytest
 
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.secret_check import (
-    secret_stored,
+    adopt_stored_secret,
     secret_to_try,
     store_and_use,
     try_secret,
@@ -85,15 +85,29 @@ def test_a_cancelled_try_stops_before_asking(sandbox: Any) -> None:
 def test_a_stored_secret_is_used_by_the_open_workspace_at_once(
         sandbox: Any, tmp_path: Path) -> None:
     profile = _profile(sandbox)
-    assert not secret_stored(profile)
-    store_secret(profile.name, profile.corp_id, WRONG)
     with Workspace(tmp_path / "home", profile, WRONG) as workspace:
+        assert adopt_stored_secret(workspace) is None          # the keyring holds none
+        store_secret(profile.name, profile.corp_id, WRONG)
+        assert adopt_stored_secret(workspace) is False         # the one in use
         with pytest.raises(WeComError):
             workspace.client().get_follow_user_list()
         store_and_use(workspace, sandbox.secret)
         assert workspace.client().get_follow_user_list()
-    assert secret_stored(profile)
     assert load_secret(profile.name, profile.corp_id) == sandbox.secret
+
+
+def test_a_secret_stored_from_the_command_line_is_taken_into_use_once(
+        sandbox: Any, tmp_path: Path) -> None:
+    profile = _profile(sandbox)
+    store_secret(profile.name, profile.corp_id, WRONG)
+    with Workspace(tmp_path / "home", profile, WRONG) as workspace:
+        with pytest.raises(WeComError):
+            workspace.client().get_follow_user_list()
+        store_secret(profile.name, profile.corp_id, sandbox.secret)   # `profile add` meanwhile
+        assert adopt_stored_secret(workspace) is True
+        assert workspace.uses_secret(sandbox.secret)
+        assert workspace.client().get_follow_user_list()
+        assert adopt_stored_secret(workspace) is False
 
 
 def test_a_new_api_base_is_saved_in_the_profile_and_used_by_the_open_workspace_at_once(
