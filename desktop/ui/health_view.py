@@ -158,6 +158,8 @@ class HealthWindow(QWidget):
         self.setWindowFlag(Qt.WindowType.Window)
         self.context = context
         self.governance = governance    # a team profile's roles, once read
+        if governance is not None:
+            governance.rulesChanged.connect(lambda _rules: self._update_probe())
         self.model = HealthModel(self)
         self.wizard: MigrateDialog | None = None
         self.adopter: AdoptDialog | None = None
@@ -405,13 +407,24 @@ class HealthWindow(QWidget):
         return report is not None and bool(report.only_follower)
 
     def _update_probe(self) -> None:
-        """The question, which edits every group, is for a desktop that sees the whole corp."""
+        """The question, which edits every group, is for a desktop that sees the whole corp,
+        and on a team profile for an administrator: the team server refuses anyone else an
+        edit of a public group or another department's (a head's question stopped at the
+        first with errcode 9001010)."""
         mine = self._mine()
-        self.probe_button.setEnabled(not mine)
-        self.probe_button.setToolTip(self.tr(
-            "Only a desktop that sees the whole corp asks WeCom: this one holds your own"
-            " customers only (My customers), and the question edits every tag group.")
-            if mine else "")
+        rules = self.governance.rules if self.governance is not None else None
+        not_admin = rules is not None and not rules.actor.admin
+        self.probe_button.setEnabled(not mine and not not_admin)
+        if mine:
+            self.probe_button.setToolTip(self.tr(
+                "Only a desktop that sees the whole corp asks WeCom: this one holds your own"
+                " customers only (My customers), and the question edits every tag group."))
+        elif not_admin:
+            self.probe_button.setToolTip(self.tr(
+                "Only an administrator asks WeCom on a team profile: the question edits every"
+                " tag group, and the team server lets only administrators edit them all."))
+        else:
+            self.probe_button.setToolTip("")
 
 
 SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows

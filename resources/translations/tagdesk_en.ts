@@ -2425,6 +2425,10 @@
         <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
         <translation>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</translation>
     </message>
+    <message>
+        <source>Only an administrator asks WeCom on a team profile: the question edits every tag group, and the team server lets only administrators edit them all.</source>
+        <translation>Only an administrator asks WeCom on a team profile: the question edits every tag group, and the team server lets only administrators edit them all.</translation>
+    </message>
 </context>
 <context>
     <name>ImportWizard</name>

@@ -2401,6 +2401,10 @@
         <source>Only a desktop that sees the whole corp asks WeCom: this one holds your own customers only (My customers), and the question edits every tag group.</source>
         <translation>只有看得到全企业客户的桌面才向企业微信询问：这台桌面只有你自己的客户（我的客户），而询问会编辑每个标签组。</translation>
     </message>
+    <message>
+        <source>Only an administrator asks WeCom on a team profile: the question edits every tag group, and the team server lets only administrators edit them all.</source>
+        <translation>团队配置中只有管理员可以向企业微信确认：这个问题会编辑每个标签组，而团队服务器只允许管理员编辑所有标签组。</translation>
+    </message>
 </context>
 <context>
     <name>ImportWizard</name>

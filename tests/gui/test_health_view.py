@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from desktop.domain.governance import Actor, OrgChart, Policy
 from desktop.domain.migration_plan import Strategy
 from desktop.services.governance import TeamRules
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.health_view import HealthModel, HealthWindow
 from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.migrate_wizard import MigrateDialog
@@ -344,4 +345,29 @@ def test_a_migration_whose_rename_becomes_a_request_tells_it_as_news(
         "改名的标签有 980 位客户在用，超过 100 位需要管理员批准，已提交申请 #6，等待管理员批准"
     assert not wizard.sources.isEnabled() and not wizard.run_button.isEnabled()
     assert sandbox.state.find_tag("MKT-渠道", "展会") == source
+    context.wait_idle()
+
+
+def test_a_head_is_not_offered_to_ask_wecom_which_groups_are_ours(
+        qtbot: Any, context: Any) -> None:
+    """On a team profile the probe edits every group through the team server, which lets only
+    an administrator edit public groups and other departments': a head's question stopped at
+    the first public group with errcode 9001010. Disabled, with the reason, for a non-admin."""
+    monitor = GovernanceMonitor(context)
+    window = HealthWindow(context, None, monitor)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded, timeout=20000):
+        pass
+    assert window.probe_button.isEnabled()          # the roles not read yet: the server says
+    departments = dict(context.cache.connection().execute("SELECT name, id FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    head = Actor("dongfangwei", managed=frozenset({departments["市场部"]}),
+                 departments=frozenset({departments["市场部"]}))
+    for actor, offered in ((head, False), (Actor("shenyingyi", admin=True), True)):
+        monitor.rules = TeamRules(Policy(), chart, actor)
+        monitor.rulesChanged.emit(monitor.rules)
+        assert window.probe_button.isEnabled() is offered
+        assert window.probe_button.toolTip().startswith(
+            "Only an administrator asks WeCom") is not offered
+    monitor.stop()
     context.wait_idle()
