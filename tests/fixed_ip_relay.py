@@ -21,6 +21,7 @@ RELAY_IP = "127.0.0.2"
 
 class _Relay(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True    # headers and body leave in two writes (see the sandbox's)
     server: _RelayServer
 
     def do_GET(self) -> None:
