@@ -47,12 +47,16 @@ def ip_not_trusted(failure: BaseException | str) -> bool:
     return getattr(failure, "errcode", None) == IP_NOT_TRUSTED
 
 
-def enter_secret() -> str:
-    """Where the window takes a new app secret, in place of the command line's way."""
-    return QCoreApplication.translate(
+def enter_secret(errcode: int | None = None) -> str:
+    """Where the window takes a new app secret, in place of the command line's way; with
+    WeCom's errcode when known, for whoever looks it up in WeCom's documents."""
+    sentence = QCoreApplication.translate(
         "errors", "The app secret is wrong or was reset: look it up in the admin console (App"
         " Management) and enter it in File → Connection settings…; the tagging waiting to be"
         " sent goes on once it is saved.")
+    if errcode is None:
+        return sentence
+    return sentence + (f" (errcode {errcode})" if is_english() else f"（errcode {errcode}）")
 
 
 def readable(exc: BaseException) -> str:
@@ -60,7 +64,7 @@ def readable(exc: BaseException) -> str:
     also says where the window logs in again, and a refused app secret where the window
     takes a new one."""
     if secret_rejected(exc):
-        return enter_secret()
+        return enter_secret(getattr(exc, "errcode", None))
     text = errors.readable(exc, is_english())
     if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
         text += " " + _log_in_again()
@@ -72,7 +76,9 @@ def readable_stop(reason: str) -> str:
     where the window logs in again when the team login is missing or revoked, and where it
     takes a new app secret when WeCom refused the secret."""
     if secret_rejected(reason):
-        return enter_secret()
+        code = next((code for code in (WRONG_SECRET, INVALID_SECRET)
+                     if f"errcode {code}" in reason), None)
+        return enter_secret(code)
     text = in_ui_language(reason)
     if any(f"errcode {code}" in reason or ERROR_TABLE[code].zh in reason
            for code in _LOG_IN_AGAIN):
