@@ -147,9 +147,9 @@ class Task(QRunnable):
                              self._run(self._emit_progress, self.cancel_token))
         except BaseException as exc:  # every failure goes back to the GUI thread
             if is_expected(exc):    # the user's to fix (a typo in a filter): no traceback
-                log.info("task %s: %s", self.name, exc)
+                log.info("task %s: %s", self.name, str(exc))   # a record keeps no error
             else:
-                log.info("task %s failed: %s\n%s", self.name, exc, traceback.format_exc())
+                log.info("task %s failed: %s\n%s", self.name, str(exc), traceback.format_exc())
             self._outcome = (self.signals.error, exc)
         self._end()
 
