@@ -70,6 +70,7 @@ class AppContext(QObject):
         self.writer_pool = QThreadPool(self)   # one thread: writes never race each other
         self.writer_pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
+        self._writes_queued = 0     # writer tasks queued or running
         self._warming: Task | None = None
         self._warm_again = False
         self._cold_held = False
@@ -108,9 +109,27 @@ class AppContext(QObject):
             task.on_result(on_result)
         task.on_error(on_error or self._report_error)
         task.signals.finished.connect(lambda: self._tasks.discard(task))
+        if writer:
+            self._writes_queued += 1
+            task.signals.finished.connect(self._write_ended)
         self._tasks.add(task)
         task.start(pool)
         return task
+
+    @property
+    def writes_ahead(self) -> int:
+        """Writes queued or running on the writer thread: one queued now starts after them
+        (a batch being sent holds the thread until its last call, at 100,000 customers for
+        minutes)."""
+        return self._writes_queued
+
+    def _write_ended(self) -> None:
+        self._writes_queued -= 1
+
+    def queued_behind_writes(self) -> str:
+        """What a window says of its write queued behind `writes_ahead` others."""
+        return self.tr("Waiting for the writes before it to finish (a batch being sent holds"
+                       " them until its last call); it starts as soon as they are done.")
 
     def publish(self, changes: ChangeSet) -> None:
         """Tell every view what changed; the filter engine stays warm after a tagging batch.

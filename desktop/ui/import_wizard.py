@@ -453,10 +453,14 @@ class ImportWizard(QDialog):
         tagging = self.context.tagging
         pilot, skip = self.pilot.value(), self.only_valid.isChecked()
         self.import_button.setEnabled(False)
+        waiting = self.context.writes_ahead
         self.context.run_task(
             lambda _p, _c: importer.submit(report, tagging, pilot_size=pilot, skip_invalid=skip),
             owner=self, name="queue import", writer=True, on_result=self._submitted,
             on_error=self._submit_failed)
+        if waiting:     # e.g. a toggle on 26,938 customers still sending: say why nothing moves
+            self.texts.say(self.preview, lambda: self._preview_html(report) + "<br><br><b>"
+                           + html.escape(self.context.queued_behind_writes()) + "</b>")
 
     def _submitted(self, batch_id: str) -> None:
         self.batch_id = batch_id

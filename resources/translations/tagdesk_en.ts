@@ -65,6 +65,10 @@
 </context>
 <context>
     <name>AppContext</name>
+    <message>
+        <source>Waiting for the writes before it to finish (a batch being sent holds them until its last call); it starts as soon as they are done.</source>
+        <translation>Waiting for the writes before it to finish (a batch being sent holds them until its last call); it starts as soon as they are done.</translation>
+    </message>
     <message numerus="yes">
         <source>Remove %1 from %n customer(s)</source>
         <translation>

@@ -65,6 +65,10 @@
 </context>
 <context>
     <name>AppContext</name>
+    <message>
+        <source>Waiting for the writes before it to finish (a batch being sent holds them until its last call); it starts as soon as they are done.</source>
+        <translation>正在等待之前的写入完成（正在发送的批次要到最后一次调用才结束），完成后立即开始。</translation>
+    </message>
     <message numerus="yes">
         <source>Remove %1 from %n customer(s)</source>
         <translation>
