@@ -532,8 +532,8 @@ def toggle_description(name: str, count: int, *, removing: bool) -> str:
     customers" (the undo menu says the same in the UI language)."""
     customers = "customer" if count == 1 else "customers"
     if removing:
-        return both(f"为 {count} 位客户移除 {name}", f"remove {name} from {count} {customers}")
-    return both(f"为 {count} 位客户添加 {name}", f"add {name} to {count} {customers}")
+        return both(f"为 {count:,} 位客户移除 {name}", f"remove {name} from {count:,} {customers}")
+    return both(f"为 {count:,} 位客户添加 {name}", f"add {name} to {count:,} {customers}")
 
 
 def inverse_description(description: str, source: str) -> str:

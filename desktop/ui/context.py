@@ -281,16 +281,20 @@ class AppContext(QObject):
         relations (or, `removing`, takes off `count`), its undo step and batch saying so
         ("Add VIP to 2 customers"); returns the sentence saying it was done."""
 
+        customers = f"{count:,}"     # 26,938, as every other count the window shows
+
         def label() -> str:
             if removing:
-                return self.tr("Remove %1 from %n customer(s)", "", count).replace("%1", name)
-            return self.tr("Add %1 to %n customer(s)", "", count).replace("%1", name)
+                text = self.tr("Remove %1 from %2 customer(s)", "", count)
+            else:
+                text = self.tr("Add %1 to %2 customer(s)", "", count)
+            return text.replace("%2", customers).replace("%1", name)
 
         self.toggle_tag(relation_ids, tag_id, label,
                         toggle_description(name, count, removing=removing))
-        done = (self.tr("Removed %1 from %n customer(s)", "", count) if removing
-                else self.tr("Added %1 to %n customer(s)", "", count))
-        return done.replace("%1", name)
+        done = (self.tr("Removed %1 from %2 customer(s)", "", count) if removing
+                else self.tr("Added %1 to %2 customer(s)", "", count))
+        return done.replace("%2", customers).replace("%1", name)
 
     def retranslate_undo_steps(self) -> None:
         """The language changed: every step on the undo stack says itself again (nothing to

@@ -70,31 +70,31 @@
         <translation>Waiting for the writes before it to finish (a batch being sent holds them until its last call); it starts as soon as they are done.</translation>
     </message>
     <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
+        <source>Remove %1 from %2 customer(s)</source>
         <translation>
-            <numerusform>Remove %1 from %n customer</numerusform>
-            <numerusform>Remove %1 from %n customers</numerusform>
+            <numerusform>Remove %1 from %2 customer</numerusform>
+            <numerusform>Remove %1 from %2 customers</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
+        <source>Add %1 to %2 customer(s)</source>
         <translation>
-            <numerusform>Add %1 to %n customer</numerusform>
-            <numerusform>Add %1 to %n customers</numerusform>
+            <numerusform>Add %1 to %2 customer</numerusform>
+            <numerusform>Add %1 to %2 customers</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
+        <source>Removed %1 from %2 customer(s)</source>
         <translation>
-            <numerusform>Removed %1 from %n customer</numerusform>
-            <numerusform>Removed %1 from %n customers</numerusform>
+            <numerusform>Removed %1 from %2 customer</numerusform>
+            <numerusform>Removed %1 from %2 customers</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
+        <source>Added %1 to %2 customer(s)</source>
         <translation>
-            <numerusform>Added %1 to %n customer</numerusform>
-            <numerusform>Added %1 to %n customers</numerusform>
+            <numerusform>Added %1 to %2 customer</numerusform>
+            <numerusform>Added %1 to %2 customers</numerusform>
         </translation>
     </message>
 </context>

@@ -70,27 +70,27 @@
         <translation>正在等待之前的写入完成（正在发送的批次要到最后一次调用才结束），完成后立即开始。</translation>
     </message>
     <message numerus="yes">
-        <source>Remove %1 from %n customer(s)</source>
+        <source>Remove %1 from %2 customer(s)</source>
         <translation>
-            <numerusform>为 %n 位客户移除 %1</numerusform>
+            <numerusform>为 %2 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Add %1 to %n customer(s)</source>
+        <source>Add %1 to %2 customer(s)</source>
         <translation>
-            <numerusform>为 %n 位客户添加 %1</numerusform>
+            <numerusform>为 %2 位客户添加 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Removed %1 from %n customer(s)</source>
+        <source>Removed %1 from %2 customer(s)</source>
         <translation>
-            <numerusform>已为 %n 位客户移除 %1</numerusform>
+            <numerusform>已为 %2 位客户移除 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Added %1 to %n customer(s)</source>
+        <source>Added %1 to %2 customer(s)</source>
         <translation>
-            <numerusform>已为 %n 位客户添加 %1</numerusform>
+            <numerusform>已为 %2 位客户添加 %1</numerusform>
         </translation>
     </message>
 </context>

@@ -582,6 +582,31 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         "撤销 为 2 位客户添加 VIP / Undo add VIP to 2 customers"]
 
 
+def test_a_toggle_on_tens_of_thousands_says_its_count_with_thousands_separators(
+        synced_context: Any) -> None:
+    """Select all at 100,000 customers and T, Enter: the status bar, the undo step and the
+    batch said 26938 where every other count in the window reads 26,938."""
+    from desktop.services.tagging import toggle_description
+
+    assert toggle_description("深圳", 26938, removing=False) == (
+        "为 26,938 位客户添加 深圳 / Add 深圳 to 26,938 customers")
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        assert synced_context.toggle_counted([], "t", "深圳", 26938, removing=False) == (
+            "已为 26,938 位客户添加 深圳")
+        assert synced_context.toggle_counted([], "t", "%2 组", 1200, removing=True) == (
+            "已为 1,200 位客户移除 %2 组")     # a tag's own name is never filled in
+    finally:
+        translations.uninstall()
+    translations.install(ENGLISH)
+    try:
+        assert synced_context.toggle_counted([], "t", "VIP", 26938, removing=True) == (
+            "Removed VIP from 26,938 customers")
+    finally:
+        translations.uninstall()
+
+
 def test_a_toggle_leaves_no_pending_mark_on_a_customer_it_did_not_change(
         qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
     """Alt+1 on three customers, one of them tagged already: the two written show done, the
