@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +48,8 @@ from desktop.domain.rule_draft import (
     reasons_text,
 )
 from desktop.domain.rule_format import MAX_EXPIRY_DAYS, RuleFormatError, read_rules_text
+from desktop.domain.rules import RelationOutcome
+from desktop.domain.sort_key import person_sort_key
 from desktop.domain.tags import TagInfo
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import RulesService, Simulation
@@ -60,7 +61,7 @@ from desktop.ui.i18n import is_english
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.rule_condition_tree import ConditionTree
 from desktop.ui.rule_values import TagListEdit, TagLookup
-from desktop.ui.sortable_tree import sort_on_header_click
+from desktop.ui.sortable_tree import SORT_ROLE, SortableItem, sort_on_header_click
 from desktop.ui.tag_dialogs import pick
 
 ROOT = "rule"
@@ -73,6 +74,20 @@ def new_rule(*, enabled: bool = True) -> RuleDraft:
     """A blank rule; a team profile's starts disabled, since the team server runs every enabled
     team rule on its schedule, writing to WeCom with no pilot: it is simulated, then enabled."""
     return RuleDraft(enabled=enabled, when=Group("all", [Leaf("region", [])]))
+
+
+def change_item(outcome: RelationOutcome, simulation: Simulation) -> SortableItem:
+    """A simulated relation's row: customer, owner by name, change, and why in the UI
+    language; the customer and the owner sort by pinyin, as names do in the customer table."""
+    labels, subject = simulation.labels, outcome.subject
+    change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
+                      + [f"-{labels.get(t, t)}" for t in outcome.remove])
+    customer = subject.name or subject.external_userid
+    owner = simulation.owners.get(subject.userid) or subject.userid
+    item = SortableItem([customer, owner, change, reasons_text(outcome.reasons, is_english())])
+    item.setData(0, SORT_ROLE, person_sort_key(customer))
+    item.setData(1, SORT_ROLE, person_sort_key(owner))
+    return item
 
 
 class RuleEditor(QDialog):
@@ -394,18 +409,12 @@ class RuleEditor(QDialog):
                               on_error=self._failed)
 
     def _simulated(self, simulation: Simulation) -> None:
-        evaluation, labels, english = simulation.evaluation, simulation.labels, is_english()
+        evaluation = simulation.evaluation
         self.simulate_button.setEnabled(self.problem is None)
         self.changes.setSortingEnabled(False)
         self.changes.clear()
-        for outcome in evaluation.outcomes[:SHOWN_CHANGES]:
-            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
-                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            subject = outcome.subject     # as the Rules window shows it: owners by name
-            self.changes.addTopLevelItem(QTreeWidgetItem([
-                subject.name or subject.external_userid,
-                simulation.owners.get(subject.userid) or subject.userid, change,
-                reasons_text(outcome.reasons, english)]))
+        for outcome in evaluation.outcomes[:SHOWN_CHANGES]:     # as the Rules window shows it
+            self.changes.addTopLevelItem(change_item(outcome, simulation))
         self.changes.setSortingEnabled(True)
         self.changes.setVisible(True)
         changed, total = len(evaluation.outcomes), simulation.relations

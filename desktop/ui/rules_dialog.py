@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.rule_draft import RuleDraft, read_condition, reasons_text, summary
+from desktop.domain.rule_draft import RuleDraft, read_condition, summary
 from desktop.services.changes import ChangeSet
 from desktop.services.rules import KeptRule, RulesService, Simulation
 from desktop.store import members
@@ -40,7 +40,7 @@ from desktop.ui.file_dialogs import ask_path
 from desktop.ui.i18n import is_english
 from desktop.ui.pilot_box import PilotBox
 from desktop.ui.retranslate import retranslate_in_place
-from desktop.ui.rule_editor import RuleEditor, new_rule
+from desktop.ui.rule_editor import RuleEditor, change_item, new_rule
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SHOWN_CHANGES = 500
@@ -322,17 +322,10 @@ class RulesDialog(QDialog):
 
     def _fill_changes(self, simulation: Simulation) -> None:
         """Who would change and why, in the UI language, owners by name."""
-        labels, english = simulation.labels, is_english()
         self.changes.setSortingEnabled(False)
         self.changes.clear()
         for outcome in simulation.evaluation.outcomes[:SHOWN_CHANGES]:
-            change = " ".join([f"+{labels.get(t, t)}" for t in outcome.add]
-                              + [f"-{labels.get(t, t)}" for t in outcome.remove])
-            subject = outcome.subject
-            self.changes.addTopLevelItem(QTreeWidgetItem([
-                subject.name or subject.external_userid,
-                simulation.owners.get(subject.userid) or subject.userid, change,
-                reasons_text(outcome.reasons, english)]))
+            self.changes.addTopLevelItem(change_item(outcome, simulation))
         for column in range(self.changes.columnCount() - 1):
             self.changes.resizeColumnToContents(column)
         self.changes.setSortingEnabled(True)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from desktop.domain.rule_draft import RuleDraft
+from desktop.domain.sort_key import person_sort_key
 from desktop.services.rules import RulesService
 from desktop.ui.rule_editor import RuleEditor
 from desktop.ui.rule_values import (
@@ -300,9 +301,10 @@ def test_the_editor_s_simulation_names_owners_and_says_each_condition_in_words(
     owners = RulesService(synced_context.workspace).simulate_rules([draft.check("rule")]).owners
     assert first.text(1) in set(owners.values())
     assert first.text(1) not in set(owners)
-    editor.changes.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # a click
-    shown = [top_item(editor.changes, n).text(1) for n in range(editor.changes.topLevelItemCount())]
-    assert shown == sorted(shown, reverse=True) and len(set(shown)) > 1
+    editor.changes.header().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # a click: by
+    shown = [top_item(editor.changes, n).text(1)                      # pinyin, 李 before 张
+             for n in range(editor.changes.topLevelItemCount())]
+    assert shown == sorted(shown, key=person_sort_key) and shown != sorted(shown)
     assert synced_context.wait_idle()
 
 

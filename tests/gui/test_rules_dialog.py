@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
+from desktop.domain.sort_key import person_sort_key
 from desktop.services.audit import preview_batch_revert, run_revert
 from desktop.store import outbox
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
@@ -58,7 +59,8 @@ def test_add_simulate_run_and_contradictions(qtbot: Any, synced_context: Any, sa
     assert {row.text(1) for row in rows} == {names[userid] for userid in owners}
     dialog.changes.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
     shown = [top_item(dialog.changes, i).text(1) for i in range(len(rows))]
-    assert shown == sorted(shown, reverse=True) and shown != sorted(shown)
+    assert shown == sorted(shown, key=person_sort_key, reverse=True)    # by pinyin
+    assert shown != sorted(shown, key=person_sort_key)
     dialog.pilot.setValue(2)
     with qtbot.waitSignal(dialog.panel.pilotFinished, timeout=30000):
         dialog.run()
