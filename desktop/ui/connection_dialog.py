@@ -482,6 +482,19 @@ class ConnectionDialog(QDialog):
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.reload()
 
+    def event(self, event: QEvent) -> bool:
+        """A sentence, 仍然保存 or a language that needs more rows makes the window taller:
+        a minimum width set by hand keeps Qt from holding its height, and the fields were
+        squeezed instead."""
+        laid_out = event.type() == QEvent.Type.LayoutRequest   # not after a deferred delete
+        handled = super().event(event)
+        layout = self.layout() if laid_out else None
+        if layout is not None:
+            needed = layout.totalMinimumHeightForWidth(self.width())
+            if self.height() < needed:
+                self.resize(self.width(), needed)
+        return handled
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.kind == "solo":
@@ -491,6 +504,8 @@ class ConnectionDialog(QDialog):
         """Closing stops a try under way (nothing is stored) and forgets what was typed."""
         self.cancel_test()
         self.secret.clear()
+        self.texts.say(self.message, str)
+        self.save_anyway.hide()
         if isinstance(self.api_base, QLineEdit):
             self.api_base.setText(self.profile.api_base)
         self.show_secret.setChecked(False)

@@ -26,6 +26,7 @@ from desktop.services.secrets import load_secret, store_secret
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
 from desktop.ui.sync_controller import SyncController
@@ -495,4 +496,39 @@ def test_the_open_window_says_a_secret_stored_from_the_command_line_is_in_use(
                     timeout=30_000)
     assert context.workspace.uses_secret(sandbox.secret)
     dialog.close()
+    context.wait_idle()
+
+
+def _whole(widget: Any) -> bool:
+    """The widget has at least the height it needs (a word-wrapped label: for its width)."""
+    needed = (widget.heightForWidth(widget.width()) if widget.hasHeightForWidth()
+              else widget.minimumSizeHint().height())
+    return bool(widget.height() >= needed)
+
+
+def test_a_refusal_said_in_the_window_makes_it_taller_and_is_gone_when_it_opens_again(
+        qtbot: Any, refused: tuple[MainWindow, AppContext]) -> None:
+    """The sentence and 仍然保存 take rows the window did not have: it grows to hold them,
+    in either language, instead of squeezing the fields; Esc forgets the refusal too."""
+    window, context = refused
+    dialog = window.open_connection_settings()
+    qtbot.waitUntil(lambda: dialog.stored.text() != "", timeout=10_000)
+    qtbot.wait(50)
+    _try(qtbot, dialog, MISTYPED)
+    qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
+    fields = (dialog.api_base, dialog.secret, dialog.message, dialog.save_anyway)
+    qtbot.waitUntil(lambda: all(_whole(field) for field in fields), timeout=2_000)
+    translations = Translations()
+    translations.install("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: dialog.message.text().startswith("企业微信不接受这个 Secret"),
+                        timeout=2_000)
+        qtbot.waitUntil(lambda: all(_whole(field) for field in fields), timeout=2_000)
+    finally:
+        translations.uninstall()
+
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    window.open_connection_settings()
+    assert dialog.message.text() == "" and not dialog.save_anyway.isVisibleTo(dialog)
     context.wait_idle()
