@@ -197,6 +197,7 @@ class RetagDialog(QDialog):
         self.context = context
         self.relation_ids = list(relation_ids)
         self.plan: RetagPlan | None = None
+        self._shown: Preview | None = None      # the preview on screen
         self.batch_id = ""
         self._start_had_focus = False
         self._labels: dict[str, str] = {}
@@ -300,8 +301,13 @@ class RetagDialog(QDialog):
                 expiry.set_for_plan(plan, seconds, batch_id)
             return batch_id
 
+        waiting = self.context.writes_ahead
         self.context.run_task(submit, owner=self, name="queue retag", writer=True,
                               on_result=self._submitted, on_error=self._submit_failed)
+        if waiting and self._shown is not None:     # say why nothing moves (see import_wizard)
+            shown = self._shown
+            self.texts.say(self.preview, lambda: self._preview_text(shown) + "<br><br><b>"
+                           + html.escape(self.context.queued_behind_writes()) + "</b>")
 
     def _empties_group(self) -> bool:
         """Replace within a group with nothing to add: the group's tags only go."""
@@ -434,6 +440,7 @@ class RetagDialog(QDialog):
         if result.generation != self._generation:
             return
         self.plan = result.plan
+        self._shown = result
         self.texts.say(self.preview, lambda: self._preview_text(result))
         self._update_start()
         self.previewReady.emit(result.plan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -180,6 +181,27 @@ def test_the_pilot_writes_exactly_n_then_continue_writes_the_rest(
     final = _sandbox_tags(sandbox, synced_context, ids)
     assert all(shipped in tags for tags in final.values())
     assert not dialog.progress.continue_button.isVisible()
+
+
+def test_a_start_queued_behind_a_write_still_running_says_it_waits_for_it(
+        qtbot: Any, synced_context: Any, sandbox: Any) -> None:
+    """开始 behind a batch still sending (at 100,000 customers, minutes) greyed the form out
+    and showed nothing else until that batch ended."""
+    ids = _ids(synced_context, 20)
+    dialog = _dialog(qtbot, synced_context, ids)
+    dialog.pilot.setValue(5)
+    plan = _preview(qtbot, dialog, lambda: dialog.add_chooser.add_tag(
+        _tag(sandbox, "客户阶段", "已发货")))
+    sending = threading.Event()
+    synced_context.run_task(lambda _p, _c: sending.wait(30), owner=synced_context,
+                            name="a batch still sending", writer=True)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    shown = dialog.preview.text()
+    assert "Waiting for the writes before it to finish" in shown
+    assert f"<b>{plan.api_calls} relations</b>" in shown        # the preview stays above it
+    with qtbot.waitSignal(dialog.progress.pilotFinished, timeout=WAIT_MS):
+        sending.set()
+    assert dialog.batch_id
 
 
 def test_by_keyboard_start_then_enter_after_the_pilot_continues(
