@@ -21,6 +21,7 @@ from desktop.wecom.transport import WaitNotice
 
 MESSAGE_MS = 8000
 PAUSE_POLL_MS = 1000
+MESSAGE_PADDING = 12     # px between a message and the first permanent widget
 
 
 class ElidingLabel(QLabel):
@@ -88,6 +89,11 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.scope)
         self.addPermanentWidget(self.counts)
+        self._permanent: tuple[QWidget, ...] = (
+            self.secret_button, self.team_down, self.rate_limit, self.resume_state,
+            self.progress_text, self.progress, self.cancel_button, self.scope, self.counts)
+        self._said = self._shown_as = ""
+        self.messageChanged.connect(self._message_gone)
         self._shown: dict[str, tuple[Any, ...]] = {}
         self.sync_idle()
         self.retranslate()
@@ -211,7 +217,46 @@ class StatusBar(QStatusBar):
         self.rate_limit.setVisible(bool(text) and not self.progress_text.isVisible())
 
     def message(self, text: str) -> None:
-        self.showMessage(text, MESSAGE_MS)
+        """Say `text` for a while; one too long for the room beside the permanent widgets
+        ends in "…" with the whole sentence as the tooltip (Qt cut it off mid-word, the
+        errcode or the way out lost at 1,366 px)."""
+        self._said = text
+        self._show_fitted(MESSAGE_MS)
+
+    def _show_fitted(self, timeout: int) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self._shown_as = self.fontMetrics().elidedText(
+            self._said, Qt.TextElideMode.ElideRight, self._message_room())
+        self.showMessage(self._shown_as, timeout)
+        self.setToolTip(self._said if self._shown_as != self._said else "")
+
+    def event(self, event: QEvent) -> bool:
+        """A permanent widget shown or hidden, or a new width, fits the message again."""
+        laid_out = event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize)
+        handled = super().event(event)
+        if laid_out and self._shown_as and super().currentMessage() == self._shown_as:
+            fitted = self.fontMetrics().elidedText(
+                self._said, Qt.TextElideMode.ElideRight, self._message_room())
+            if fitted != self._shown_as:
+                self._show_fitted(MESSAGE_MS)
+        return handled
+
+    def currentMessage(self) -> str:
+        """The sentence said, whole, though it shows shortened to fit."""
+        shown = super().currentMessage()
+        return self._said if shown and shown == self._shown_as else shown
+
+    def _message_room(self) -> int:
+        margins = self.contentsMargins()
+        right = min((widget.geometry().left() for widget in self._permanent
+                     if widget.isVisible()), default=self.width() - margins.right())
+        return max(0, right - margins.left() - MESSAGE_PADDING)
+
+    def _message_gone(self, text: str) -> None:
+        if not text:
+            self.setToolTip("")
 
 
 def _half(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QStatusBar
 
 from desktop.services.profiles import ProfileStore
 from desktop.services.secrets import store_secret
@@ -40,6 +41,7 @@ def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_n
             window.start_sync()
         said = window.status.currentMessage()
         assert said.startswith("Sync failed: The app secret is wrong or was reset"), said
+        _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
         assert "File → Connection settings…" in said and "tagdesk profile add" not in said
         assert "Traceback" not in said and "reset-secret-0000" not in said
 
@@ -51,6 +53,10 @@ def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_n
             context.toggle_tag([rid], tag_id, lambda: "toggle")
         said = window.status.currentMessage()
         assert "File → Connection settings…" in said, said
+        window.resize(1024, 700)
+        qtbot.waitUntil(lambda: window.status.width() <= 1024, timeout=5_000)
+        window.status.message(said)
+        _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
         assert window.status.secret_button.isVisibleTo(window)
         pending = context.cache.connection().execute(
             "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
@@ -59,3 +65,18 @@ def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_n
         context.cancel_all()
         context.wait_idle()
         workspace.close()
+
+
+def _shows_whole_or_ends_in_an_ellipsis(qtbot: Any, window: MainWindow, said: str) -> None:
+    """The sentence shown fits left of the counts and the 输入新的 Secret… button; one cut
+    ends in "…" and the status bar's tooltip has it whole."""
+    status = window.status
+
+    def fits() -> bool:
+        room = min(widget.geometry().left() for widget in (status.counts, status.secret_button)
+                   if widget.isVisible())
+        return status.fontMetrics().horizontalAdvance(QStatusBar.currentMessage(status)) < room
+
+    qtbot.waitUntil(fits, timeout=2_000)
+    shown = QStatusBar.currentMessage(status)
+    assert shown == said or (shown.endswith("…") and status.toolTip() == said), shown
