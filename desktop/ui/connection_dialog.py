@@ -39,6 +39,7 @@ from desktop.services.profiles import Profile, ProfileError, validate
 from desktop.services.progress import CancelToken
 from desktop.ui.context import AppContext
 from desktop.ui.errors import ip_not_trusted, readable, secret_rejected
+from desktop.ui.i18n import sentences
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tasks import Task
 from desktop.wecom.errors import CallCancelled
@@ -429,29 +430,31 @@ class ConnectionDialog(QDialog):
 
     def why_refused(self, exc: BaseException) -> str:
         """The try's failure in one sentence, saying that nothing was stored."""
-        nothing = self.tr("Nothing was stored.")
+        return sentences(self._refusal(exc), self.tr("Nothing was stored."))
+
+    def _refusal(self, exc: BaseException) -> str:
         if secret_rejected(exc):
             return self.tr("WeCom does not accept this secret (errcode %1): copy it again from"
                            " the admin console, App Management → this app → Secret.").replace(
-                "%1", str(getattr(exc, "errcode", ""))) + " " + nothing
+                "%1", str(getattr(exc, "errcode", "")))
         if ip_not_trusted(exc):
             seen = _CALLER_IP.search(str(getattr(exc, "errmsg", "")))
             if seen is None:
                 return self.tr("This computer's IP is not in the app's trusted IP list (errcode"
                                " 60020): an administrator adds it in the app's settings, or"
                                " enter a relay with a fixed IP as the API base. If the secret is"
-                               " right, “Save anyway” keeps it.") + " " + nothing
+                               " right, “Save anyway” keeps it.")
             return self.tr("This computer's IP, %1 as WeCom sees it, is not in the app's"
                            " trusted IP list (errcode 60020): an administrator adds it in the"
                            " app's settings, or enter a relay with a fixed IP as the API base."
                            " If the secret is right, “Save anyway” keeps it.").replace(
-                "%1", seen.group(1)) + " " + nothing
+                "%1", seen.group(1))
         from desktop.services.secrets import SecretMissing
 
         if isinstance(exc, SecretMissing):
             return self.tr("The keyring holds no secret for this profile: enter it with the new"
-                           " API base.") + " " + nothing
-        return readable(exc) + " " + nothing
+                           " API base.")
+        return readable(exc)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._say(lambda: readable(exc))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop.services import errors
-from desktop.ui.i18n import in_ui_language, is_english
+from desktop.ui.i18n import in_ui_language, is_english, sentences
 from desktop.wecom.error_codes import (
     ERROR_TABLE,
     GETTOKEN_PATH,
@@ -67,7 +67,7 @@ def readable(exc: BaseException) -> str:
         return enter_secret(getattr(exc, "errcode", None))
     text = errors.readable(exc, is_english())
     if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
-        text += " " + _log_in_again()
+        text = sentences(text, _log_in_again())
     return text
 
 
@@ -82,7 +82,7 @@ def readable_stop(reason: str) -> str:
     text = in_ui_language(reason)
     if any(f"errcode {code}" in reason or ERROR_TABLE[code].zh in reason
            for code in _LOG_IN_AGAIN):
-        text += " " + _log_in_again()
+        text = sentences(text, _log_in_again())
     return text
 
 

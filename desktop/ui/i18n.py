@@ -56,6 +56,11 @@ def list_text(items: Iterable[str]) -> str:
     return (", " if is_english() else "、").join(items)
 
 
+def sentences(*parts: str) -> str:
+    """Sentences one after another as the language writes them: 。未保存 / . Nothing."""
+    return (" " if is_english() else "").join(parts)
+
+
 def in_ui_language(text: str) -> str:
     """The half of a stored "中文 / English" text (a batch's description, a journal reason)
     for the UI language, older "规则 rule: …" forms too, as shown on its own

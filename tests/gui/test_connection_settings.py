@@ -509,7 +509,8 @@ def _whole(widget: Any) -> bool:
 def test_a_refusal_said_in_the_window_makes_it_taller_and_is_gone_when_it_opens_again(
         qtbot: Any, refused: tuple[MainWindow, AppContext]) -> None:
     """The sentence and 仍然保存 take rows the window did not have: it grows to hold them,
-    in either language, instead of squeezing the fields; Esc forgets the refusal too."""
+    in either language, instead of squeezing the fields; Esc forgets the refusal too. The
+    Chinese sentences follow each other without the English space."""
     window, context = refused
     dialog = window.open_connection_settings()
     qtbot.waitUntil(lambda: dialog.stored.text() != "", timeout=10_000)
@@ -523,6 +524,8 @@ def test_a_refusal_said_in_the_window_makes_it_taller_and_is_gone_when_it_opens_
     try:
         qtbot.waitUntil(lambda: dialog.message.text().startswith("企业微信不接受这个 Secret"),
                         timeout=2_000)
+        assert dialog.message.text().endswith("中重新复制。未保存任何内容。"), \
+            dialog.message.text()
         qtbot.waitUntil(lambda: all(_whole(field) for field in fields), timeout=2_000)
     finally:
         translations.uninstall()
