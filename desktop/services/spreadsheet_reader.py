@@ -39,6 +39,10 @@ FIELD_OWNER = "owner_userid"
 FIELD_ADD = "add_tags"
 FIELD_REMOVE = "remove_tags"
 FIELDS = (FIELD_EXTERNAL_USERID, FIELD_OWNER, FIELD_ADD, FIELD_REMOVE)
+# where a suggestion sends for the template: the import window's button and the command
+TEMPLATE_ZH = "导入模板（导入窗口里的「保存模板…」，或命令 tagdesk template）"
+TEMPLATE_EN = ("the import template (Save the template… in the import window, or the command"
+               " tagdesk template)")
 
 HEADERS = {
     FIELD_EXTERNAL_USERID: "external_userid 客户ID",
@@ -151,8 +155,8 @@ def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS,
                      "Open it in Excel or WPS, save it as .xlsx and import that file.") from None
     if blank:
         raise _error("empty_sheet", "工作簿里没有任何内容。", "The workbook is empty.",
-                     "请用 tagdesk template 生成模板，或先导出客户，再填写要修改的标签。",
-                     "Start from `tagdesk template` or from an export of your customers, then"
+                     f"请从{TEMPLATE_ZH}或一份客户导出开始，再填写要修改的标签。",
+                     f"Start from {TEMPLATE_EN} or from an export of your customers, then"
                      " fill in the tags to change.")
     if without_tags is not None:
         number, texts = without_tags
@@ -162,15 +166,14 @@ def read_import_sheet(path: Path, limits: SheetLimits = DEFAULT_LIMITS,
                      f"The header in row {number} ({echo(', '.join(texts), 120)}) has no"
                      " column of tags to add or to remove.",
                      "请把要添加的标签那一列命名为 add_tags 或 添加标签，要移除的命名为 remove_tags 或"
-                     " 移除标签，或使用 tagdesk template 生成的模板。",
+                     f" 移除标签，或使用{TEMPLATE_ZH}。",
                      "Name the column of tags to add add_tags (添加标签) and the one to remove"
-                     " remove_tags (移除标签), or use the template from `tagdesk template`.")
+                     f" remove_tags (移除标签), or use {TEMPLATE_EN}.")
     raise _error("no_header", "找不到表头：需要 external_userid、添加标签 和/或 移除标签 列。",
                  "No header row found: the sheet needs external_userid and add_tags and/or"
                  " remove_tags columns.",
-                 "请在第一行写上表头，或直接使用 tagdesk template 生成的模板。",
-                 "Put the headers in the first row, or use the template from"
-                 " `tagdesk template`.")
+                 f"请在第一行写上表头，或直接使用{TEMPLATE_ZH}。",
+                 f"Put the headers in the first row, or use {TEMPLATE_EN}.")
 
 
 def check_file_type(path: Path) -> None:
@@ -292,9 +295,8 @@ def _explain_ole(path: Path) -> None:
     if _WORD_STREAM in data:
         raise _error("not_xlsx", f"「{path.name}」是 Word 文档，不是 Excel 工作簿。",
                      f"{path.name} is a Word document, not an Excel workbook.",
-                     "请把客户和标签放进 Excel 表格（可用 tagdesk template 生成模板）。",
-                     "Put the customers and tags in an Excel sheet (`tagdesk template` makes"
-                     " one).")
+                     f"请把客户和标签放进 Excel 表格，如{TEMPLATE_ZH}。",
+                     f"Put the customers and tags in an Excel sheet, such as {TEMPLATE_EN}.")
     raise _error("xls", f"「{path.name}」是旧版 Excel 97-2003（.xls）格式。",
                  f"{path.name} is in the old Excel 97-2003 (.xls) format.",
                  "请在 Excel 或 WPS 中打开，选择「另存为 → Excel 工作簿 (.xlsx)」后再导入。",
@@ -319,9 +321,8 @@ def _check_zip(path: Path) -> None:
             else ("PowerPoint 演示文稿", "a PowerPoint presentation")
         raise _error("not_xlsx", f"「{path.name}」是{kind_zh}，只是扩展名被改成了表格。",
                      f"{path.name} is {kind_en} with a spreadsheet's extension.",
-                     "请把客户和标签放进 Excel 表格（可用 tagdesk template 生成模板）。",
-                     "Put the customers and tags in an Excel sheet (`tagdesk template` makes"
-                     " one).")
+                     f"请把客户和标签放进 Excel 表格，如{TEMPLATE_ZH}。",
+                     f"Put the customers and tags in an Excel sheet, such as {TEMPLATE_EN}.")
     if "content.xml" in names:
         raise _error("not_xlsx", f"「{path.name}」是 OpenDocument（.ods）表格。",
                      f"{path.name} is an OpenDocument (.ods) spreadsheet.",

@@ -313,6 +313,24 @@ def test_tab_and_shift_tab_skip_the_empty_cells_of_a_file_level_problem(
         assert "" not in reached and reached, (key, reached)
 
 
+@pytest.mark.parametrize("rows", [[["external_userid", "备注"], ["wmX", "VIP"]],
+                                  [["客户", "add_tags"], ["wmX", "VIP"]], []])
+def test_a_file_problem_points_to_the_window_s_own_template_button(
+        qtbot: Any, synced_context: Any, tmp_path: Path, rows: list[list[str]]) -> None:
+    """A sheet without the tag columns, without a header or empty said to start from
+    `tagdesk template`, a command, in the window that has 保存模板… on its first page."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "sheet.xlsx"
+    book.save(path)
+    wizard = _wizard(qtbot, synced_context, path)
+    suggestion = wizard.problems.index(0, 4).data()
+    assert "保存模板…" in suggestion and "`" not in suggestion, suggestion
+
+
 def test_a_file_without_one_valid_row_offers_no_valid_rows_to_import(
         qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
     path = import_sheet(tmp_path / "a.xlsx", ["13800138000", "", "已发货", ""])
