@@ -50,6 +50,7 @@ from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.audience_bar import AudienceBar
 from desktop.ui.batch_progress import offer_unfinished_batches
+from desktop.ui.big_toggle import Toggle, toggle_asking_first
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
@@ -256,6 +257,7 @@ class MainWindow(QMainWindow):
         if self.picker is not None:
             self.picker.close()
         self.picker = TagPicker(self.context, ids, self)
+        self.picker.retagRequested.connect(self.retag_toggle)
         self.picker.show()
         self.picker.raise_()
         self.picker.activateWindow()  # typing goes to its search field at once
@@ -295,6 +297,17 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status.message(self.tr("No customers to retag: select some or change the filter."))
             return None
+        return self._retag_dialog(ids, scope)
+
+    def retag_toggle(self, toggle: Toggle) -> RetagDialog:
+        """批量重标 on a toggle's customers, its tag chosen to add (or to remove), for a
+        preview and a pilot instead of the toggle."""
+        ids = toggle.relation_ids
+        dialog = self._retag_dialog(ids, lambda: COUNTS.selected(len(ids)))
+        dialog.choose(toggle.tag_id, removing=toggle.removing)
+        return dialog
+
+    def _retag_dialog(self, ids: list[int], scope: Text) -> RetagDialog:
         if (shown := self._open_on(RetagDialog, ids)) is not None:
             return shown
         dialog = RetagDialog(self.context, ids, scope, self)
@@ -625,8 +638,8 @@ class MainWindow(QMainWindow):
         name = tag.name if tag else tag_id
         removing = having == len(ids)
         count = len(ids) if removing else len(ids) - having
-        self.status.message(self.context.toggle_counted(ids, tag_id, name, count,
-                                                        removing=removing))
+        toggle_asking_first(self.context, Toggle(ids, tag_id, name, count, removing), self,
+                            self.retag_toggle)
 
     def start_sync(self) -> None:
         if not self.sync.start():

@@ -201,6 +201,7 @@ class RetagDialog(QDialog):
         self.batch_id = ""
         self._start_had_focus = False
         self._labels: dict[str, str] = {}
+        self._chosen_first: list[tuple[str, bool]] = []     # `choose` before the tags were read
         self._generation = 0
         self._scope = scope
         self.scope = QLabel()
@@ -309,6 +310,14 @@ class RetagDialog(QDialog):
             self.texts.say(self.preview, lambda: self._preview_text(shown) + "<br><br><b>"
                            + html.escape(self.context.queued_behind_writes()) + "</b>")
 
+    def choose(self, tag_id: str, *, removing: bool = False) -> None:
+        """Choose the tag to add (or, `removing`, to remove), now or once the tags are read."""
+        self._chosen_first.append((tag_id, removing))
+        self._choose(tag_id, removing)
+
+    def _choose(self, tag_id: str, removing: bool) -> None:
+        (self.remove_chooser if removing else self.add_chooser).add_tag(tag_id)
+
     def _empties_group(self) -> bool:
         """Replace within a group with nothing to add: the group's tags only go."""
         return self.replace_mode.isChecked() and not self.add_chooser.tag_ids()
@@ -375,6 +384,8 @@ class RetagDialog(QDialog):
             self.group.addItem(name, group_id)
         self.group.setCurrentIndex(-1)     # no group is replaced (emptied) until one is chosen
         self.group.blockSignals(False)
+        for tag_id, removing in self._chosen_first:
+            self._choose(tag_id, removing)
         self._form_changed()
 
     # -- preview ------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Type Chinese, full pinyin, initials (`gyx` → 高意向) or an abbreviation (`V3`); the best match is
 highlighted, Up/Down move, Enter toggles it on every selected relation and closes (Ctrl+Enter
-toggles and stays open for the next tag), Esc closes. Each row says whether the tag is on all,
+toggles and stays open for the next tag), Esc closes; a toggle on many customers asks first
+(`big_toggle`). Each row says whether the tag is on all,
 some or none of the selection; toggling adds it where missing, or removes it when all carry it
 (`AppContext.toggle_tag`: one undoable batch, written in the background).
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
+from desktop.ui.big_toggle import Toggle, toggle_asking_first
 from desktop.ui.context import AppContext
 from desktop.ui.counts import grouped
 from desktop.ui.retranslate import retranslate_in_place
@@ -121,6 +124,8 @@ class PickerModel(QAbstractListModel):
 
 
 class TagPicker(QDialog):
+    retagRequested = Signal(object)     # a big toggle's `Toggle`, for 批量重标 instead
+
     def __init__(self, context: AppContext, relation_ids: Sequence[int],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,11 +175,13 @@ class TagPicker(QDialog):
         all_carry = carried.get(tag.id, 0) >= count
         if not all_carry:
             count -= carried.get(tag.id, 0)
-        self.context.status_message.emit(self.context.toggle_counted(
-            self.relation_ids, tag.id, tag.name, count, removing=all_carry))
-        self.model.set_carried(tag.id, 0 if all_carry else len(self.relation_ids))
         if close:
             self.accept()
+        carried_after = 0 if all_carry else len(self.relation_ids)
+        toggle_asking_first(
+            self.context, Toggle(self.relation_ids, tag.id, tag.name, count, all_carry),
+            self.parentWidget() or self, self.retagRequested.emit,
+            written=lambda: self.model.set_carried(tag.id, carried_after))
         return True
 
     # -- internals ------------------------------------------------------------------------------

@@ -1130,6 +1130,39 @@
     </message>
 </context>
 <context>
+    <name>BigToggleDialog</name>
+    <message>
+        <source>Tag many customers</source>
+        <translation>Tag many customers</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %1 from %2 customer(s)? That is %2 WeCom call(s), one per customer.</source>
+        <translation>
+            <numerusform>Remove %1 from %2 customer? That is %2 WeCom call, one per customer.</numerusform>
+            <numerusform>Remove %1 from %2 customers? That is %2 WeCom calls, one per customer.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %1 to %2 customer(s)? That is %2 WeCom call(s), one per customer.</source>
+        <translation>
+            <numerusform>Add %1 to %2 customer? That is %2 WeCom call, one per customer.</numerusform>
+            <numerusform>Add %1 to %2 customers? That is %2 WeCom calls, one per customer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview in Retag…</source>
+        <translation>Preview in Retag…</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>BranchGroupDialog</name>
     <message>
         <source>New branch tag group</source>

@@ -1116,6 +1116,37 @@
     </message>
 </context>
 <context>
+    <name>BigToggleDialog</name>
+    <message>
+        <source>Tag many customers</source>
+        <translation>确认批量修改标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %1 from %2 customer(s)? That is %2 WeCom call(s), one per customer.</source>
+        <translation>
+            <numerusform>为 %2 位客户移除 %1？这需要调用企业微信 %2 次，每位客户一次。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %1 to %2 customer(s)? That is %2 WeCom call(s), one per customer.</source>
+        <translation>
+            <numerusform>为 %2 位客户添加 %1？这需要调用企业微信 %2 次，每位客户一次。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview in Retag…</source>
+        <translation>在批量重标中预览…</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>BranchGroupDialog</name>
     <message>
         <source>New branch tag group</source>
