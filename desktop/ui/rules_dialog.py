@@ -126,6 +126,7 @@ class RulesDialog(QDialog):
         self.run_button.clicked.connect(self.run)
         self.panel.batchFinished.connect(lambda _result: self.simulate())
         self.texts = retranslate_in_place(self, self.retranslate)
+        self._update_buttons()
         self.reload()
         self.rules.setFocus()  # the arrow keys walk the rules; no key lands in the pilot's size
 
@@ -222,15 +223,18 @@ class RulesDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        """Edit, enable / disable and remove only on a rule this user may change (on a team
-        profile the server says which; the others are shown read-only)."""
+        """Edit, enable / disable and remove only on a selected rule this user may change (on
+        a team profile the server says which; the others are shown read-only); duplicate on
+        any selected rule; simulate once there is a rule."""
         kept = self._selected()
-        editable = kept is None or kept.editable
-        tip = "" if editable else self.tr("Read-only: only an administrator or the head of its"
-                                          " department may change this rule.")
+        read_only = kept is not None and not kept.editable
+        tip = self.tr("Read-only: only an administrator or the head of its department may"
+                      " change this rule.") if read_only else ""
         for button in (self.edit_button, self.toggle_button, self.remove_button):
-            button.setEnabled(editable)
+            button.setEnabled(kept is not None and kept.editable)
             button.setToolTip(tip)
+        self.duplicate_button.setEnabled(kept is not None)
+        self.simulate_button.setEnabled(self.rules.topLevelItemCount() > 0)
 
     def selected_name(self) -> str | None:
         item = self.rules.currentItem()

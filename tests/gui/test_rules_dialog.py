@@ -238,3 +238,25 @@ def test_a_rules_expiry_shows_in_its_then_column(qtbot: Any, synced_context: Any
     dialog.add_file(path)
     qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
     assert top_item(dialog.rules, 0).text(3) == "+地区:华北 · expires after 30d"
+
+
+def test_with_no_rule_selected_only_what_needs_none_is_enabled(
+        qtbot: Any, synced_context: Any, tmp_path: Path) -> None:
+    """With no rules, Edit, Duplicate, Enable / disable, Remove and Simulate have nothing to
+    act on and are disabled; a rule listed enables Simulate, a rule selected the others."""
+    dialog = RulesDialog(synced_context)
+    qtbot.addWidget(dialog)
+    acting = (dialog.edit_button, dialog.duplicate_button, dialog.toggle_button,
+              dialog.remove_button)
+    qtbot.waitUntil(lambda: not dialog.simulate_button.isEnabled(), timeout=10000)
+    assert dialog.rules.topLevelItemCount() == 0
+    assert not any(button.isEnabled() for button in acting)
+    assert dialog.new_button.isEnabled() and dialog.add_button.isEnabled()
+
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([REGION], ensure_ascii=False), encoding="utf-8")
+    dialog.add_file(path)
+    qtbot.waitUntil(lambda: dialog.rules.topLevelItemCount() == 1, timeout=10000)
+    assert dialog.simulate_button.isEnabled()
+    dialog.rules.setCurrentItem(top_item(dialog.rules, 0))
+    assert all(button.isEnabled() for button in acting)
