@@ -22,7 +22,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS, grouped
-from desktop.ui.i18n import in_ui_language, is_english
+from desktop.ui.i18n import in_ui_language, is_english, sentences
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.wecom.error_codes import TEAM_NOT_ALLOWED
@@ -89,8 +89,8 @@ class AdoptDialog(PreviewedBatchDialog):
                 .replace("%5", format_duration(self.service.estimate_seconds(plan),
                                                   english=is_english())))
         if not plan.known_read_only:
-            text += " " + self.tr("WeCom has not refused an edit of this group yet; if this app"
-                                  " owns it, edit it directly instead.")
+            text = sentences(text, self.tr("WeCom has not refused an edit of this group yet; if this app"
+                                  " owns it, edit it directly instead."))
         return text
 
     # -- run -----------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS, grouped
 from desktop.ui.errors import readable, readable_stop, secret_rejected
 from desktop.ui.i18n import in_ui_language as pick
+from desktop.ui.i18n import sentences
 from desktop.ui.retranslate import retranslate_in_place
 
 SHOWN_FAILURES = 200
@@ -236,10 +237,13 @@ class BatchProgressPanel(QWidget):
             waits = any(b.id == result.batch_id for b in waiting_batches(self.context.cache))
             resumes = (RESUMES_WITH_TEAM_SERVER if self.context.workspace.profile.is_team
                        else RESUMES_ITSELF)
-            self.texts.say(self.message, lambda: self.tr(
-                "Stopped: %1 The rest stays queued; continue when the cause is fixed.")
-                .replace("%1", readable_stop(result.stop_reason))
-                + (" " + pick(resumes) if waits else ""))
+
+            def stopped() -> str:
+                text = self.tr("Stopped: %1 The rest stays queued; continue when the cause is"
+                               " fixed.").replace("%1", readable_stop(result.stop_reason))
+                return sentences(text, pick(resumes)) if waits else text
+
+            self.texts.say(self.message, stopped)
             self._secret_stop = secret_rejected(result.stop_reason)
             self._set_state("stopped")
             self.batchFinished.emit(result)

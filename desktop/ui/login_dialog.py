@@ -38,6 +38,7 @@ from desktop.services.team import (
 )
 from desktop.ui.errors import readable
 from desktop.ui.field_enter import press_field_button
+from desktop.ui.i18n import sentences
 from desktop.ui.tasks import Task
 from desktop.wecom.error_codes import TEAM_CODE_EXPIRED, TEAM_TOO_MANY_ATTEMPTS
 
@@ -161,7 +162,7 @@ class LoginDialog(QDialog):
         if errcode in (TEAM_CODE_EXPIRED, TEAM_TOO_MANY_ATTEMPTS):
             self.challenge = None       # that code is spent: a new one is needed
             self.code.clear()
-            text += " " + self.tr("Press “Send code” for a new code.")
+            text = sentences(text, self.tr("Press “Send code” for a new code."))
         self.message.setText(text)
 
     def done(self, result: int) -> None:

@@ -24,7 +24,7 @@ from desktop.services.migration import MigrationService, Started
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
-from desktop.ui.i18n import is_english, list_text
+from desktop.ui.i18n import is_english, list_text, sentences
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import request_sent
@@ -108,17 +108,16 @@ class MigrateDialog(PreviewedBatchDialog):
                     .replace("%2", COUNTS.calls(plan.relabel.api_calls))
                     .replace("%3", f"{plan.already_on_target:,}"))
             if plan.create_target:
-                text += " " + self.tr("The target is created first.")
+                text = sentences(text, self.tr("The target is created first."))
             if plan.delete_source and self._deletion_is_request(plan):
-                text += " " + self.tr("Deleting the sources needs an administrator's approval:"
-                                      " once every customer is moved a request is sent, and"
-                                      " the sources stay until it is approved.")
+                text = sentences(text, self.tr(
+                    "Deleting the sources needs an administrator's approval: once every customer"
+                    " is moved a request is sent, and the sources stay until it is approved."))
             elif plan.delete_source:
-                text += " " + self.tr("The sources are deleted at the end: a revert can no"
-                                      " longer put them back.")
-        text += " " + self.tr("%1 in all, about %2.").replace(     # 1 API call, not "calls"
-            "%1", COUNTS.calls(plan.api_calls)).replace("%2", eta)
-        return text
+                text = sentences(text, self.tr("The sources are deleted at the end: a revert"
+                                               " can no longer put them back."))
+        return sentences(text, self.tr("%1 in all, about %2.").replace(  # 1 API call, not "calls"
+            "%1", COUNTS.calls(plan.api_calls)).replace("%2", eta))
 
     def _deletion_is_request(self, plan: MigrationPlan) -> bool:
         """Whether the team server makes deleting the plan's sources an approval request."""

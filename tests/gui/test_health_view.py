@@ -16,7 +16,7 @@ from desktop.domain.migration_plan import Strategy
 from desktop.services.governance import TeamRules
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.health_view import HealthModel, HealthWindow
-from desktop.ui.i18n import ENGLISH, Translations
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.migrate_wizard import MigrateDialog
 from desktop.ui.tag_tree_view import TagTreeView
 from desktop.wecom.error_codes import TEAM_APPROVAL_REQUIRED
@@ -370,4 +370,24 @@ def test_a_head_is_not_offered_to_ask_wecom_which_groups_are_ours(
         assert window.probe_button.toolTip().startswith(
             "Only an administrator asks WeCom") is not offered
     monitor.stop()
+    context.wait_idle()
+
+
+def test_a_chinese_migration_preview_joins_its_sentences_without_a_space(
+        qtbot: Any, context: Any, sandbox: Any) -> None:
+    """Two sources into a new tag: a relabel whose target is created first, then the count.
+    In Chinese each sentence follows the last without the English space (…。先创建目标标签。…)."""
+    translations = Translations()
+    try:
+        translations.install(CHINESE)
+        sources = [sandbox.state.find_tag("历史标签", "官网资询"),
+                   sandbox.state.find_tag("MKT-渠道", "展会")]
+        wizard = MigrateDialog(context, sources, "合并后的新标签")
+        qtbot.addWidget(wizard)
+        qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10000)
+        assert wizard.plan is not None and wizard.plan.create_target
+        text = wizard.preview_text.text()
+        assert text.count("。") >= 3 and "。 " not in text, text
+    finally:
+        translations.uninstall()
     context.wait_idle()
