@@ -17,6 +17,8 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelection,
     QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QRect,
     Qt,
@@ -244,6 +246,22 @@ class CustomerTableView(QTableView):
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.type_ahead.warm()
         super().focusInEvent(event)
+
+    def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        """Ctrl+Home and Ctrl+End (the only keys to the first and last row) select the row
+        they go to, as the arrows do, and with Shift extend the selection to it; Qt's Ctrl
+        moves the focus alone, so the detail and a tagging (T, Alt+1) stayed on the row
+        selected before, out of sight."""
+        control, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            rows = QItemSelectionModel.SelectionFlag.Rows
+            if event.modifiers() == control:
+                return QItemSelectionModel.SelectionFlag.ClearAndSelect | rows
+            if event.modifiers() == control | shift:
+                return QItemSelectionModel.SelectionFlag.SelectCurrent | rows
+        return super().selectionCommand(index, event)
 
     def selected_rows(self) -> list[int]:
         """Selected rows in table order, read from the selection ranges (no per-cell work)."""

@@ -292,3 +292,25 @@ def test_a_cold_engine_shows_the_same_rows_from_sql_and_warms_itself(
         assert [model.relation_id(row) for row in range(model.rowCount())] == cold_ids, text
         assert (cold.relations, cold.customers) == (warm.relations, warm.customers), text
         assert cold_ids, text
+
+
+def test_ctrl_end_and_ctrl_home_select_the_row_they_go_to(qtbot: Any,
+                                                          model: CustomerTableModel) -> None:
+    """Ctrl+End is the only key to the last row: Qt's Ctrl moved the focus there and kept the
+    row selected before, so the detail and T tagged a row out of sight. Ctrl+Shift+End still
+    extends the selection."""
+    view = CustomerTableView(model)
+    qtbot.addWidget(view)
+    view.show()
+    view.setFocus()
+    last = model.rowCount() - 1
+    assert last > 10
+    view.selectRow(3)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.selected_rows() == [last]
+    assert view.current_relation_id() == model.relation_id(last)
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert view.selected_rows() == [0]
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_rows() == list(range(last + 1))
