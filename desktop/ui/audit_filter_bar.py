@@ -254,6 +254,7 @@ class PeopleSearch(QCompleter):
         line = combo.lineEdit()
         assert line is not None
         line.textEdited.connect(self._search)
+        line.returnPressed.connect(self._enter)
         self.activated.connect(self._pick)
 
     def index_items(self) -> None:
@@ -279,6 +280,21 @@ class PeopleSearch(QCompleter):
             assert popup is not None
             popup.setMinimumWidth(_list_width(popup))
             self.complete()
+
+    def _enter(self) -> None:
+        """Enter on what was typed (a userid, pinyin) picks the best match, as the list's
+        first row; typing `chensi` and Enter left the box unchosen, filtering nothing."""
+        line = self._combo.lineEdit()
+        assert line is not None
+        typed = line.text()
+        if not typed or self._combo.findText(typed) >= 0:
+            return
+        found = self.matches(typed)
+        if found:
+            popup = self.popup()
+            if popup is not None:
+                popup.hide()
+            self._pick(found[0])
 
     def _pick(self, text: str) -> None:
         index = self._combo.findText(text)

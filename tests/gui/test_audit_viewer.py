@@ -997,3 +997,23 @@ def test_the_keyboard_starts_on_the_changes_each_time_the_log_opens(
     with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
         viewer.show()
     assert viewer.focusWidget() is viewer.rows_view
+
+
+def test_enter_on_a_typed_userid_picks_that_person(qtbot: Any, viewer: AuditViewer) -> None:
+    """Typing a userid (or pinyin) and Enter chooses the best match, the list's first row:
+    it left "chensi" in the box, matching no item, and filtered nothing."""
+    bar = viewer.filters
+    ws = viewer.context.workspace
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    line = bar.operator.lineEdit()
+    assert line is not None
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    qtbot.waitUntil(line.hasSelectedText, timeout=5000)
+    qtbot.keyClicks(line, ws.operator)
+    popup = bar._people.popup()
+    qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=5000)
+    with qtbot.waitSignal(viewer.rows_model.loaded, timeout=10000):
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert viewer.current_filter().operators == (ws.operator,)
+    assert bar.operator.currentData() == ws.operator
