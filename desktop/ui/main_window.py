@@ -50,7 +50,7 @@ from desktop.store.members import directory_members, tag_group_names
 from desktop.store.snapshot import LAST_SYNC_KEY
 from desktop.ui.audience_bar import AudienceBar
 from desktop.ui.batch_progress import offer_unfinished_batches
-from desktop.ui.big_toggle import Toggle, toggle_asking_first
+from desktop.ui.big_toggle import Toggle, count_having, toggle_asking_first
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
@@ -139,15 +139,6 @@ def _step(verb: str, text: str) -> str:
     if verb.isascii() and text[:1].isupper() and not text[1:2].isupper():
         text = text[0].lower() + text[1:]
     return f"{verb} {text}"
-
-
-def _count_having(context: AppContext, ids: list[int], tag_id: str) -> int:
-    """How many of these relations carry the tag (indexed lookups, 500 ids at a time; on a
-    worker: 100,000 selected relations take about 0.2 s)."""
-    return sum(int(count) for (count,) in rows_in(
-        context.cache.connection().execute,
-        "SELECT count(*) FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
-        " WHERE t.id = ? AND rt.relation_id IN ({marks})", ids, before=[tag_id]))
 
 
 def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
@@ -629,7 +620,7 @@ class MainWindow(QMainWindow):
     def _toggle(self, ids: list[int], tag_id: str) -> None:
         """Toggle a favourite on the customers, saying what it does (status bar, undo label)."""
         context = self.context
-        context.run_task(lambda _p, _c: _count_having(context, ids, tag_id), owner=self,
+        context.run_task(lambda _p, _c: count_having(context, ids, tag_id), owner=self,
                          name="favourite count",
                          on_result=lambda having: self._toggle_counted(ids, tag_id, having))
 

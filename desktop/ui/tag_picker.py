@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.tag_search import TagSearchIndex
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
-from desktop.ui.big_toggle import Toggle, toggle_asking_first
+from desktop.ui.big_toggle import Toggle, count_having, toggle_asking_first
 from desktop.ui.context import AppContext
 from desktop.ui.counts import grouped
 from desktop.ui.retranslate import retranslate_in_place
@@ -170,19 +170,30 @@ class TagPicker(QDialog):
         tag = self.current_tag()
         if tag is None or not self.relation_ids:
             return False
-        carried = self.model.carried or {}
-        count = len(self.relation_ids)
-        all_carry = carried.get(tag.id, 0) >= count
-        if not all_carry:
-            count -= carried.get(tag.id, 0)
+        carried, ids, context = self.model.carried, self.relation_ids, self.context
         if close:
             self.accept()
+        if carried is not None:
+            self._toggle(tag, carried.get(tag.id, 0))
+        else:   # Enter before the selection's counts: this tag's count first, or a toggle
+            #     on customers who all carry it would say (and be) an add
+            context.run_task(lambda _p, _c: count_having(context, ids, tag.id),
+                             owner=self.parentWidget() or self, name="tag picker toggle count",
+                             on_result=lambda having: self._toggle(tag, having))
+        return True
+
+    def _toggle(self, tag: TagInfo, having: int) -> None:
+        """Add the tag to those of the selection without it, or take it off all of them when
+        all `having` carry it (asking first when that is many)."""
+        count = len(self.relation_ids)
+        all_carry = having >= count
+        if not all_carry:
+            count -= having
         carried_after = 0 if all_carry else len(self.relation_ids)
         toggle_asking_first(
             self.context, Toggle(self.relation_ids, tag.id, tag.name, count, all_carry),
             self.parentWidget() or self, self.retagRequested.emit,
             written=lambda: self.model.set_carried(tag.id, carried_after))
-        return True
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -189,3 +189,21 @@ def _current(picker: TagPicker) -> TagInfo:
     tag = picker.current_tag()
     assert tag is not None, "no current tag"
     return tag
+
+
+def test_enter_before_the_counts_arrive_toggles_by_the_tags_own_count(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    """Enter typed before the selection's counts are read: the picker took none as carrying
+    the tag, so on customers who all carry it the toggle said (and was) an add. It now
+    counts that one tag first: every selected customer carries it, so it is taken off."""
+    rows = _relations(synced_context, high, carrying=True, limit=2)
+    picker = _open(qtbot, synced_context, rows)
+    picker.model.carried = None                 # as before the counts' task has answered
+    qtbot.keyClicks(picker.search, "gyx")
+    assert _current(picker).name == "高意向"
+    with qtbot.waitSignal(synced_context.status_message, timeout=5000) as said:
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert said.args == ["Removed 高意向 from 2 customer(s)"]
+    qtbot.waitUntil(lambda: not any(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
