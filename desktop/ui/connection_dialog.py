@@ -151,6 +151,8 @@ class ConnectionDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._layout()
         self.texts = retranslate_in_place(self, self.retranslate)
+        context.secret_refused.connect(self._show_state)    # the stored one refused meanwhile
+        context.secret_replaced.connect(self._show_state)
         self.reload()
         self.secret.setFocus()
 
@@ -298,6 +300,9 @@ class ConnectionDialog(QDialog):
             text = self._keyring_problem
         elif self._stored is None:
             text = self.tr("Reading the keyring…")
+        elif self._stored and self.context.secret_is_refused:
+            text = self.tr("Stored in the OS keyring, but WeCom refuses it: enter the new one"
+                           " below")
         elif self._stored:
             text = self.tr("Stored in the OS keyring (not shown)")
         else:

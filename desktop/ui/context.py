@@ -76,6 +76,8 @@ class AppContext(QObject):
         self._cold_held = False
         self._cold_waiting = False
         self._held_for_secret: dict[str, frozenset[int]] = {}   # batch id: relations
+        self.secret_is_refused = False      # since WeCom last refused the secret in use
+        self.secret_refused.connect(self._note_secret_refused)
         self.filters_cold.connect(self._warm_cold_filters)  # queued from the worker that asked
 
     @property
@@ -371,10 +373,14 @@ class AppContext(QObject):
         IP (60020) stopped is sent now, and `secret_replaced` tells the rest (the automatic
         resume, the batch windows). Returns how many batches were sent again."""
         held, self._held_for_secret = self._held_for_secret, {}
+        self.secret_is_refused = False
         for batch_id, ids in held.items():
             self.run_batch(batch_id, ids)
         self.secret_replaced.emit()
         return len(held)
+
+    def _note_secret_refused(self) -> None:
+        self.secret_is_refused = True
 
     def _report_error(self, exc: BaseException) -> None:
         self.status_message.emit(readable(exc))

@@ -1053,7 +1053,7 @@ class MainWindow(QMainWindow):
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
         if secret_rejected(exc):
-            self.status.set_secret_refused(True)
+            self.context.secret_refused.emit()
 
     def _sync_cancelled(self) -> None:
         self.status.message(self.tr("Sync cancelled; the cache is unchanged."))

@@ -1321,6 +1321,10 @@
         <translation>Reading the keyring…</translation>
     </message>
     <message>
+        <source>Stored in the OS keyring, but WeCom refuses it: enter the new one below</source>
+        <translation>Stored in the OS keyring, but WeCom refuses it: enter the new one below</translation>
+    </message>
+    <message>
         <source>Stored in the OS keyring (not shown)</source>
         <translation>Stored in the OS keyring (not shown)</translation>
     </message>

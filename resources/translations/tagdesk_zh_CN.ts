@@ -1305,6 +1305,10 @@
         <translation>正在读取钥匙串…</translation>
     </message>
     <message>
+        <source>Stored in the OS keyring, but WeCom refuses it: enter the new one below</source>
+        <translation>已存入系统钥匙串，但企业微信已拒绝它：请在下方输入新的 Secret</translation>
+    </message>
+    <message>
         <source>Stored in the OS keyring (not shown)</source>
         <translation>已存入系统钥匙串（不显示）</translation>
     </message>

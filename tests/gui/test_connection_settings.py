@@ -119,8 +119,8 @@ def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_
     assert dialog is not None and dialog.isVisible()
     assert dialog.corp_id.text() == sandbox.corp_id
     assert dialog.api_base.text() == sandbox.api_base
-    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring, but WeCom"
+                    " refuses it: enter the new one below", timeout=10_000)
     assert dialog.secret.echoMode() == QLineEdit.EchoMode.Password
 
     _try(qtbot, dialog, MISTYPED)
@@ -142,6 +142,10 @@ def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_
     assert window.status.currentMessage().startswith(
         "The new app secret is stored in the OS keyring and in use."), \
         window.status.currentMessage()
+    again = window.open_connection_settings()
+    qtbot.waitUntil(lambda: again.stored.text() == "Stored in the OS keyring (not shown)",
+                    timeout=10_000)
+    again.close()
     context.wait_idle()
     for secret in (RESET, MISTYPED, sandbox.secret):
         assert secret not in caplog.text
