@@ -42,6 +42,14 @@ class Toggle:
     count: int
     removing: bool
 
+    @classmethod
+    def of(cls, relation_ids: list[int], tag_id: str, name: str, having: int) -> Toggle:
+        """The toggle of a tag `having` of the relations carry: taken off them all when all
+        carry it, else added to those without it."""
+        removing = having >= len(relation_ids)
+        count = len(relation_ids) if removing else len(relation_ids) - having
+        return cls(relation_ids, tag_id, name, count, removing)
+
 
 class BigToggleDialog(QDialog):
     """How many customers and WeCom calls a toggle changes; 确定, 取消 or 批量重标."""

@@ -627,9 +627,7 @@ class MainWindow(QMainWindow):
     def _toggle_counted(self, ids: list[int], tag_id: str, having: int) -> None:
         tag = self.filter_bar.completions.speller.tags.get(tag_id)
         name = tag.name if tag else tag_id
-        removing = having == len(ids)
-        count = len(ids) if removing else len(ids) - having
-        toggle_asking_first(self.context, Toggle(ids, tag_id, name, count, removing), self,
+        toggle_asking_first(self.context, Toggle.of(ids, tag_id, name, having), self,
                             self.retag_toggle)
 
     def start_sync(self) -> None:

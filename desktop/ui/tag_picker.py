@@ -185,14 +185,10 @@ class TagPicker(QDialog):
     def _toggle(self, tag: TagInfo, having: int) -> None:
         """Add the tag to those of the selection without it, or take it off all of them when
         all `having` carry it (asking first when that is many)."""
-        count = len(self.relation_ids)
-        all_carry = having >= count
-        if not all_carry:
-            count -= having
-        carried_after = 0 if all_carry else len(self.relation_ids)
+        toggle = Toggle.of(self.relation_ids, tag.id, tag.name, having)
+        carried_after = 0 if toggle.removing else len(self.relation_ids)
         toggle_asking_first(
-            self.context, Toggle(self.relation_ids, tag.id, tag.name, count, all_carry),
-            self.parentWidget() or self, self.retagRequested.emit,
+            self.context, toggle, self.parentWidget() or self, self.retagRequested.emit,
             written=lambda: self.model.set_carried(tag.id, carried_after))
 
     # -- internals ------------------------------------------------------------------------------
