@@ -63,6 +63,7 @@ from desktop.ui.filter_bar import FilterBar
 from desktop.ui.filter_syntax_dialog import FilterSyntaxDialog
 from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.governance_monitor import GovernanceMonitor
+from desktop.ui.i18n import sentences
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.pane_splitter import PaneSplitter
 from desktop.ui.retag_dialog import RetagDialog
@@ -400,7 +401,7 @@ class MainWindow(QMainWindow):
         if saved.resumed:
             said.append(self.tr("Sending the tagging it stopped again: %n batch(es).", "",
                                 saved.resumed))
-        self.status.message(" ".join(said))
+        self.status.message(sentences(*said))
 
     def open_approvals(self) -> ApprovalsDialog:
         """File → Approvals (team profiles): requests to decide and the team policy."""

@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from desktop.domain.bilingual import CHINESE, ENGLISH
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.secrets import load_secret, store_secret
 from desktop.services.workspace import Workspace, open_workspace
@@ -414,28 +415,46 @@ def test_a_relay_typed_as_the_api_base_is_tried_with_the_stored_secret_then_save
 def test_a_new_api_base_is_tried_with_the_secret_typed_with_it_and_both_are_saved(
         qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any, gui_home: Path) -> None:
     """The keyring holds the reset secret: the relay alone is refused (40001, the stored secret
-    was tried); typed with the right secret both are saved and the stopped tagging is sent."""
+    was tried); typed with the right secret both are saved and the stopped tagging is sent.
+    The status bar says so in sentences as the language writes them: one space between them
+    in English, none in Chinese."""
     window, context = refused
     sandbox.configure(trusted_ips=[RELAY_IP])
     tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
     with qtbot.waitSignal(context.write_failed, timeout=30_000):
         context.toggle_tag([relation_id], tag_id, lambda: "toggle")
     dialog = window.open_connection_settings()
-    with fixed_ip_relay(sandbox.api_base) as relay_base:
-        _enter_api_base(qtbot, dialog, relay_base)
-        qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
-        assert dialog.message.text().startswith(
-            "WeCom does not accept this secret (errcode 40001)"), dialog.message.text()
-        assert ProfileStore(gui_home).get(PROFILE).api_base == sandbox.api_base
-        _try(qtbot, dialog, sandbox.secret)
+    translations = Translations()
+    translations.install(ENGLISH)
+    try:
+        with fixed_ip_relay(sandbox.api_base) as relay_base:
+            _enter_api_base(qtbot, dialog, relay_base)
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+            assert dialog.message.text().startswith(
+                "WeCom does not accept this secret (errcode 40001)"), dialog.message.text()
+            assert ProfileStore(gui_home).get(PROFILE).api_base == sandbox.api_base
+            _try(qtbot, dialog, sandbox.secret)
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+            assert ProfileStore(gui_home).get(PROFILE).api_base == relay_base
+            assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
+            qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+            assert window.status.currentMessage() == (
+                "The new app secret is stored in the OS keyring and in use."
+                f" WeCom is called through {relay_base} from now on."
+                " Sending the tagging it stopped again: 1 batch.")
+            context.wait_idle()
+        translations.install(CHINESE)
+        sandbox.configure(trusted_ips=[])
+        dialog = window.open_connection_settings()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+        qtbot.keyClicks(dialog.secret, sandbox.secret)
+        _enter_api_base(qtbot, dialog, sandbox.api_base)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
-        assert ProfileStore(gui_home).get(PROFILE).api_base == relay_base
-        assert load_secret(PROFILE, sandbox.corp_id) == sandbox.secret
-        qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
-        said = window.status.currentMessage()
-        assert said.startswith("The new app secret is stored in the OS keyring and in use."
-                               f" WeCom is called through {relay_base} from now on."), said
-        context.wait_idle()
+        assert window.status.currentMessage() == (
+            f"新的应用 Secret 已存入系统钥匙串并已启用。从现在起通过 {sandbox.api_base} 调用企业微信。")
+    finally:
+        translations.uninstall()
+    context.wait_idle()
 
 
 def _store_from_the_command_line(secret: str) -> None:
