@@ -1,5 +1,6 @@
-"""`tagdesk policy show|set` and `tagdesk approvals list|approve|reject` (team profiles):
-the governance policy the team server enforces and the deletion approvals it keeps."""
+"""`tagdesk policy show|set` and `tagdesk approvals list|approve|reject|restore|withdraw`
+(team profiles): the governance policy the team server enforces and the deletion approvals
+it keeps."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
              approvals_restore, with_id=True)
     _command(approvals, "reject", "reject a request, with a reason (admins)", approvals_reject,
              with_id=True).add_argument("--reason", required=True, metavar="TEXT")
+    _command(approvals, "withdraw", "withdraw your own pending request", approvals_withdraw,
+             with_id=True)
 
 
 def _command(parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
@@ -216,6 +219,18 @@ def approvals_reject(args: argparse.Namespace) -> int:
         print(f"已驳回申请 #{args.id}（{approval.get('target', '')}），已通知申请人"
               f" / Rejected request #{args.id} ({approval.get('target', '')}); the requester"
               " was told")
+    return EXIT_OK
+
+
+def approvals_withdraw(args: argparse.Namespace) -> int:
+    from desktop.services.governance import withdraw
+
+    approval = withdraw(_profile(args), args.id)
+    if args.json:
+        emit_json({"approval": approval})
+    else:
+        print(f"已撤回申请 #{args.id}（{approval.get('target', '')}）"
+              f" / Withdrew request #{args.id} ({approval.get('target', '')})")
     return EXIT_OK
 
 

@@ -6,7 +6,8 @@ them through `message/send`) and gives it back with the approval. Then the serve
 the tag still exists, performs the stored WeCom write through the relay (outbox and journal
 as any write) and journals the approval with both names. Every fault (not an admin, one's
 own request, decided already, expired, a wrong, reused or expired code, the tag gone) is
-refused with one sentence, writes nothing to WeCom and is journaled.
+refused with one sentence, writes nothing to WeCom and is journaled. A requester may
+withdraw their own pending request, nobody else's.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ _STATUS = {"approved": ("已经批准", "was already approved"),
            "rejected": ("已被驳回", "was rejected"),
            "expired": ("已过期（7 天内未处理）", "expired (not decided within 7 days)"),
            "gone": ("已关闭：标签已不存在", "is closed: the tag no longer exists"),
-           "failed": ("执行失败，已关闭", "failed when performed and is closed")}
+           "failed": ("执行失败，已关闭", "failed when performed and is closed"),
+           "withdrawn": ("已由申请人撤回", "was withdrawn by its requester")}
 
 
 class ApprovalDesk:
@@ -114,6 +116,8 @@ class ApprovalDesk:
                 return self._reject(caller, approval_id, body)
             if verb == "restore":
                 return self._restore(caller, approval_id)
+            if verb == "withdraw":
+                return self._withdraw(caller, approval_id)
         raise GovernanceRefused(48002, "没有这个团队服务器接口。", "No such team server endpoint.")
 
     # -- policy -------------------------------------------------------------------------
@@ -243,6 +247,36 @@ class ApprovalDesk:
                                                        "twins", "new_group_id") if k in answer}
         return {"errcode": 0, "errmsg": "ok", "approval": {**found.as_json(),
                 "status": "approved", "decided_by": caller.userid}, **done}
+
+    def _withdraw(self, caller: Caller, approval_id: int) -> Answer:
+        """The requester takes back their own pending request: it is closed `withdrawn`,
+        journaled, and drops from the administrators' pending requests. Nobody else's."""
+        with self._connection() as conn:
+            found = approvals.get(conn, approval_id)
+        if found is None:
+            self._fault(caller, f"#{approval_id}", f"没有编号为 {approval_id} 的申请",
+                        f"there is no request {approval_id}")
+        if found.requester != caller.userid:
+            self._fault(caller, f"#{approval_id}", f"只能撤回自己提交的申请：申请 #{approval_id}"
+                        f" 由 {found.requester} 提交", f"only its requester may withdraw a"
+                        f" request: request #{approval_id} was sent by {found.requester}",
+                        TEAM_NOT_ALLOWED)
+        if found.status != "pending":
+            zh, en = _STATUS.get(found.status, (found.status, found.status))
+            self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} {zh}，不能再撤回",
+                        f"request #{approval_id} {en}; it can no longer be withdrawn")
+        with self._connection() as conn, conn.transaction():
+            locked = approvals.get(conn, approval_id, lock=True)
+            if locked is None or locked.status != "pending":
+                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
+                                        f"request #{approval_id} was already decided")
+            approvals.close(conn, approval_id, "withdrawn", caller.userid)
+            journal(conn, caller.userid, "approval_withdrawn",
+                    both(f"#{approval_id} 申请人撤回了申请", f"#{approval_id} withdrawn by its"
+                         " requester"), tag_id=",".join(found.target_ids), tag_name=found.target)
+        log.info("approval %d withdrawn by %s", approval_id, caller.userid)
+        return {"errcode": 0, "errmsg": "ok", "approval": {
+            **found.as_json(), "status": "withdrawn", "decided_by": caller.userid}}
 
     def _request_adoption(self, caller: Caller, body: dict[str, Any]) -> Answer:
         """A member's adoption of a group TagDesk's app may not edit, as a request (admins

@@ -389,6 +389,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX team_journal_operator_source ON team_journal (operator,
         (source COLLATE "C"), id);
     """,
+    # 25: a requester may withdraw their own pending request (approval_desk.py).
+    """
+    ALTER TABLE approval DROP CONSTRAINT approval_status_check;
+    ALTER TABLE approval ADD CONSTRAINT approval_status_check CHECK (status IN
+        ('pending', 'approved', 'rejected', 'expired', 'gone', 'failed', 'withdrawn'));
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -81,6 +81,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "approval_gone": ("申请关闭（标签已不存在）", "request closed (tag gone)"),
     "approval_failed": ("申请执行失败", "request failed"),
     "approval_restored": ("从申请快照恢复", "restored from a request's snapshot"),
+    "approval_withdrawn": ("撤回申请", "request withdrawn"),
     # team rules on the team server (desktop/server/team_rules.py)
     "rule_added": ("新增团队规则", "team rule added"),
     "rule_replaced": ("修改团队规则", "team rule changed"),

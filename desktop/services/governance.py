@@ -141,6 +141,12 @@ def reject(profile: Profile, approval_id: int, reason: str) -> dict[str, Any]:
     return dict(data.get("approval") or {})
 
 
+def withdraw(profile: Profile, approval_id: int) -> dict[str, Any]:
+    """Take back one's own pending request (the server refuses anyone else's)."""
+    data = call(profile, "POST", f"approvals/{approval_id}/withdraw", {})
+    return dict(data.get("approval") or {})
+
+
 def restore(profile: Profile, approval_id: int) -> dict[str, Any]:
     """Put back what an approved deletion removed and re-tag its customers (one batch)."""
     return call(profile, "POST", f"approvals/{approval_id}/restore", {})

@@ -3,6 +3,7 @@
 Admins see every request, others their own. Approving is a second verification: "Send code"
 has the server send the admin a fresh one-time code through WeCom, which they type before
 "Approve". Rejecting needs a reason; "Restore" puts back what an approved deletion removed.
+A requester withdraws their own pending request ("Withdraw request", after a question).
 Enter in the code field approves, in the reason field rejects; it presses no other button.
 The policy tab shows the policy as a form (with a JSON tab), checked as it is typed; an admin
 may edit and save it, others read it. Every call runs on a pool thread owned by the dialog; a
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -85,6 +87,8 @@ class ApprovalsDialog(QDialog):
         self.reject_button.clicked.connect(self.reject_request)
         self.restore_button = QPushButton()
         self.restore_button.clicked.connect(self.restore)
+        self.withdraw_button = QPushButton()
+        self.withdraw_button.clicked.connect(self.withdraw)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self._names = dict(members)
@@ -103,6 +107,7 @@ class ApprovalsDialog(QDialog):
         reject_row.addWidget(self.reason, 1)
         reject_row.addWidget(self.reject_button)
         reject_row.addWidget(self.restore_button)
+        reject_row.addWidget(self.withdraw_button)
         reject_row.addWidget(self.refresh_button)
         requests_page = QWidget()
         requests_layout = QVBoxLayout(requests_page)
@@ -137,6 +142,7 @@ class ApprovalsDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("Why it is rejected"))
         self.reject_button.setText(self.tr("Reject"))
         self.restore_button.setText(self.tr("Restore and re-tag"))
+        self.withdraw_button.setText(self.tr("Withdraw request"))
         self.save_button.setText(self.tr("Save policy"))
         self.tabs.setTabText(0, self.tr("Requests"))
         self.tabs.setTabText(1, self.tr("Policy"))
@@ -209,6 +215,24 @@ class ApprovalsDialog(QDialog):
                       "Restored %1 and re-tagged %2.").replace(
                           "%1", COUNTS.tags(int(done.get("restored_tags", 0)))).replace(
                           "%2", COUNTS.relations(int(done.get("relations", 0))))))
+
+    def withdraw(self) -> None:
+        """Withdraw the selected request, one's own and pending, once the user confirms."""
+        chosen = self.selected()
+        if chosen is None or not self._withdrawable(chosen):
+            return
+        approval_id = int(chosen["id"])
+        answer = QMessageBox.question(
+            self, self.tr("Withdraw request"),
+            self.tr("Withdraw request %1 (%2)? The administrators will no longer see it;"
+                    " to make this change later, send a new request.").replace(
+                        "%1", str(approval_id)).replace("%2", str(chosen.get("target", ""))))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        profile = self.profile
+        self._run("withdraw", lambda: governance.withdraw(profile, approval_id),
+                  lambda _a: self._decided(lambda: self.tr(
+                      "Request %1 was withdrawn.").replace("%1", str(approval_id))))
 
     def save_policy(self) -> None:
         if not (self.admin and self.policy.valid):
@@ -307,7 +331,8 @@ class ApprovalsDialog(QDialog):
         names = {"pending": self.tr("Waiting"), "approved": self.tr("Approved"),
                  "rejected": self.tr("Rejected"), "expired": self.tr("Expired"),
                  "gone": self.tr("Closed: the tag is gone"),
-                 "failed": self.tr("Failed when carried out")}
+                 "failed": self.tr("Failed when carried out"),
+                 "withdrawn": self.tr("Withdrawn")}
         return names.get(status, status)
 
     def _code_sent(self, result: tuple[int, CodeChallenge]) -> None:
@@ -362,6 +387,9 @@ class ApprovalsDialog(QDialog):
             idle and self.admin and chosen is not None and chosen.get("status") == "approved"
             and str(chosen.get("kind", "")).startswith("delete") and not chosen.get(
                 "restored_by"))
+        self.withdraw_button.setEnabled(idle and chosen is not None
+                                        and self._withdrawable(chosen))
+        self.withdraw_button.setVisible(any(self._mine(a) for a in self.approvals))
         self.save_button.setEnabled(idle and self.admin and self.policy.valid
                                     and self.policy.edited)
         self.save_button.setVisible(self.admin)
@@ -372,6 +400,12 @@ class ApprovalsDialog(QDialog):
                        self.reject_button, self.restore_button):
             widget.setVisible(deciding)
         self.refresh_button.setEnabled(idle)
+
+    def _mine(self, approval: dict[str, Any]) -> bool:
+        return bool(self.me) and approval.get("requester") == self.me.get("userid")
+
+    def _withdrawable(self, approval: dict[str, Any]) -> bool:
+        return self._mine(approval) and approval.get("status") == "pending"
 
     # -- tasks ----------------------------------------------------------------------------
 

@@ -125,6 +125,7 @@ class _Labels(QObject):
             "approval_gone": self.tr("Request closed: the tag was gone"),
             "approval_failed": self.tr("Request failed"),
             "approval_restored": self.tr("Restored from a request's snapshot"),
+            "approval_withdrawn": self.tr("Request withdrawn"),
             "rule_added": self.tr("Team rule added"),
             "rule_replaced": self.tr("Team rule changed"),
             "rule_enabled": self.tr("Team rule enabled"),

@@ -133,6 +133,10 @@
         <translation>Restore and re-tag</translation>
     </message>
     <message>
+        <source>Withdraw request</source>
+        <translation>Withdraw request</translation>
+    </message>
+    <message>
         <source>Save policy</source>
         <translation>Save policy</translation>
     </message>
@@ -176,6 +180,14 @@
         <source>Restored %1 and re-tagged %2.</source>
         <translation>Restored %1 and re-tagged %2.</translation>
     </message>
+    <message>
+        <source>Withdraw request %1 (%2)? The administrators will no longer see it; to make this change later, send a new request.</source>
+        <translation>Withdraw request %1 (%2)? The administrators will no longer see it; to make this change later, send a new request.</translation>
+    </message>
+    <message>
+        <source>Request %1 was withdrawn.</source>
+        <translation>Request %1 was withdrawn.</translation>
+    </message>
     <message numerus="yes">
         <source>%1 requests waiting for a decision.</source>
         <translation>
@@ -197,6 +209,10 @@
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
     </message>
     <message>
         <source>You are %1 (%2), managing %3.</source>
@@ -5008,6 +5024,10 @@
     <message>
         <source>Restored from a request&apos;s snapshot</source>
         <translation>Restored from a request&apos;s snapshot</translation>
+    </message>
+    <message>
+        <source>Request withdrawn</source>
+        <translation>Request withdrawn</translation>
     </message>
     <message>
         <source>Team rule added</source>

@@ -129,6 +129,10 @@
         <translation>恢复并重新打标签</translation>
     </message>
     <message>
+        <source>Withdraw request</source>
+        <translation>撤回申请</translation>
+    </message>
+    <message>
         <source>Save policy</source>
         <translation>保存策略</translation>
     </message>
@@ -172,6 +176,14 @@
         <source>Restored %1 and re-tagged %2.</source>
         <translation>已恢复 %1，并重新标记 %2。</translation>
     </message>
+    <message>
+        <source>Withdraw request %1 (%2)? The administrators will no longer see it; to make this change later, send a new request.</source>
+        <translation>撤回申请 %1（%2）？管理员将不再看到这项申请；以后仍要做这项修改，请重新提交申请。</translation>
+    </message>
+    <message>
+        <source>Request %1 was withdrawn.</source>
+        <translation>申请 %1 已撤回。</translation>
+    </message>
     <message numerus="yes">
         <source>%1 requests waiting for a decision.</source>
         <translation>
@@ -191,6 +203,10 @@
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
     </message>
     <message>
         <source>You are %1 (%2), managing %3.</source>
@@ -4947,6 +4963,10 @@
     <message>
         <source>Restored from a request&apos;s snapshot</source>
         <translation>从申请快照恢复</translation>
+    </message>
+    <message>
+        <source>Request withdrawn</source>
+        <translation>撤回申请</translation>
     </message>
     <message>
         <source>Team rule added</source>

@@ -19,14 +19,15 @@ import psycopg
 import pytest
 import requests
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.bilingual import half
 from desktop.domain.governance import Actor
 from desktop.sandbox import SandboxConfig, SandboxServer
 from desktop.services.team import store_device_token, team_api_base
 from desktop.store.members import directory_members
-from desktop.ui.approvals_dialog import ApprovalsDialog
-from desktop.ui.i18n import ENGLISH, Translations
+from desktop.ui.approvals_dialog import COLUMNS, ApprovalsDialog
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.scenes_dialog import REVIEW
 from desktop.ui.tag_tree_model import Role as TreeRole
 from desktop.wecom.client import WeComClient
@@ -905,3 +906,126 @@ def test_the_policy_form_saves_what_it_shows_and_a_member_only_reads_it(
         member.close()
     finally:
         _set_policy(server, session, rename_threshold=100, restricted_tagging_groups=[])
+
+
+def test_a_requester_withdraws_their_own_pending_request_and_nobody_elses(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], tmp_path: Path) -> None:
+    """A head's request stayed until an administrator rejected it or 7 days passed; now
+    `tagdesk approvals withdraw` closes it `withdrawn`, journaled, gone from the
+    administrators' pending requests, and nobody else (an administrator neither) may."""
+    tag = corp.state.find_tag("MKT-渠道", "公众号")
+    assert tag
+    asked = _refused(lambda: clients["head_mkt"].del_corp_tag(tag_ids=[tag]),
+                     TEAM_APPROVAL_REQUIRED)
+    approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+    admin, head = clients["admin"].get_token(), clients["head_mkt"].get_token()
+
+    def pending() -> int:
+        return int(requests.get(f"{server.url}tagdesk/v1/governance/approvals", timeout=30,
+                                params={"access_token": admin}).json()["pending"])
+
+    waiting = pending()
+    for other in ("head_ops", "admin"):
+        refused = _governance(server, clients[other].get_token(),
+                              f"approvals/{approval_id}/withdraw", {})
+        assert refused["errcode"] == TEAM_NOT_ALLOWED, refused
+        assert half(str(refused["errmsg"]), english=False) == (
+            f"只能撤回自己提交的申请：申请 #{approval_id} 由 {people['head_mkt']} 提交")
+    assert pending() == waiting
+
+    env = desktop_env(tmp_path)
+    cli_login(env, server.url, corp, people["head_mkt"])
+    run = tagdesk("approvals", "withdraw", str(approval_id), "--profile", "team", "--json",
+                  env=env)
+    assert run.returncode == 0, run.stderr
+    withdrawn = json.loads(run.stdout.splitlines()[-1])["approval"]
+    assert (withdrawn["id"], withdrawn["status"]) == (approval_id, "withdrawn")
+    assert pending() == waiting - 1
+    listed = tagdesk("approvals", "list", "--profile", "team", "--json", env=env)
+    mine = json.loads(listed.stdout.splitlines()[-1])["approvals"]
+    assert [a["status"] for a in mine if a["id"] == approval_id] == ["withdrawn"]
+    assert _journal(server, "approval_withdrawn")[-1][:2] == (people["head_mkt"],
+                                                              "MKT-渠道/公众号")
+    again = tagdesk("approvals", "withdraw", str(approval_id), "--profile", "team", env=env)
+    assert again.returncode == 3 and "已由申请人撤回，不能再撤回" in again.stderr, again.stderr
+    late = _governance(server, admin, f"approvals/{approval_id}/code", {})
+    assert late["errcode"] == TEAM_APPROVAL_REFUSED and "已由申请人撤回" in str(late["errmsg"])
+    assert _governance(server, head, "approvals/999999/withdraw", {})["errcode"] == (
+        TEAM_APPROVAL_REFUSED)
+    assert corp.state.find_tag("MKT-渠道", "公众号") == tag          # nothing deleted
+
+
+@pytest.mark.gui
+def test_a_withdrawn_request_leaves_the_administrators_count_within_seconds(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
+        clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = people["admin"]
+    home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, admin)
+    store_device_token(profile, log_in(server.url, corp, admin).token)
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        monitor = window.governance
+        assert monitor is not None
+        qtbot.waitUntil(lambda: window.tag_tree.rules is not None and not monitor.busy,
+                        timeout=30_000)
+        before = monitor.pending
+        tag = corp.state.find_tag("MKT-渠道", "百度推广")
+        assert tag
+        asked = _refused(lambda: clients["member_sales"].del_corp_tag(tag_ids=[tag]),
+                         TEAM_APPROVAL_REQUIRED)
+        approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+        qtbot.waitUntil(lambda: monitor.pending == before + 1, timeout=15_000)
+        done = _governance(server, clients["member_sales"].get_token(),
+                           f"approvals/{approval_id}/withdraw", {})
+        assert done["errcode"] == 0, done
+        qtbot.waitUntil(lambda: monitor.pending == before, timeout=15_000)
+
+
+@pytest.mark.gui
+def test_the_requesters_window_withdraws_their_pending_request_after_asking(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
+        clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tag = corp.state.find_tag("MKT-渠道", "官网咨询")
+    assert tag
+    asked = _refused(lambda: clients["head_mkt"].del_corp_tag(tag_ids=[tag]),
+                     TEAM_APPROVAL_REQUIRED)
+    approval_id = int(asked.errmsg.split("#")[1].split("，")[0])
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        dialog = _policy_dialog(qtbot, server, corp, people["head_mkt"], tmp_path / "head",
+                                monkeypatch)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
+        assert dialog.withdraw_button.isVisible() and not dialog.withdraw_button.isEnabled()
+        assert dialog.withdraw_button.text() == "撤回申请"
+        dialog.table.selectRow(row)
+        assert dialog.withdraw_button.isEnabled()
+        asked_texts: list[str] = []
+        answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+        def question(_parent: Any, _title: str, text: str) -> QMessageBox.StandardButton:
+            asked_texts.append(text)
+            return answers.pop(0)
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+        assert len(asked_texts) == 1 and f"#{approval_id}" not in asked_texts[0]
+        assert f"撤回申请 {approval_id}（MKT-渠道/官网咨询）" in asked_texts[0]
+        assert dialog._task is None                                   # "No": nothing sent
+        with qtbot.waitSignal(dialog.decided, timeout=30_000):
+            qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog._task is None and any(
+            a["id"] == approval_id and a["status"] == "withdrawn" for a in dialog.approvals),
+            timeout=30_000)
+        row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
+        assert cell(dialog.table, row, COLUMNS.index("status")).text() == "已撤回"
+        assert dialog.message.text().startswith(f"申请 {approval_id} 已撤回。")
+        dialog.table.selectRow(row)
+        assert not dialog.withdraw_button.isEnabled()
+        dialog.close()
+    finally:
+        translations.uninstall()
