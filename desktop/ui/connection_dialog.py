@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -102,6 +102,7 @@ class ConnectionDialog(QDialog):
         self._stored: bool | None = None
         self._keyring_problem = ""
         self._logged_in = ""
+        self._read_in_front = False     # read since the window came to the front
         self.setObjectName("connectionSettings")
         self.setMinimumWidth(MIN_WIDTH)
         self.intro = QLabel()
@@ -153,7 +154,6 @@ class ConnectionDialog(QDialog):
         self.texts = retranslate_in_place(self, self.retranslate)
         context.secret_refused.connect(self._show_state)    # the stored one refused meanwhile
         context.secret_replaced.connect(self._show_state)
-        self.reload()
         self.secret.setFocus()
 
     @property
@@ -484,11 +484,20 @@ class ConnectionDialog(QDialog):
                                 else QLineEdit.EchoMode.Password)
         self.show_secret.setText(self.tr("Hide") if shown else self.tr("Show"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Back in the window: the keyring is read again, for a secret stored meanwhile."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+    def _brought_to_front(self) -> None:
+        """Shown or back in the window: the keyring is read again, for a secret stored
+        meanwhile; once, though a window shown is activated too."""
+        if not self._read_in_front:
+            self._read_in_front = True
             self.reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange:
+            if self.isActiveWindow():
+                self._brought_to_front()
+            else:
+                self._read_in_front = False
 
     def event(self, event: QEvent) -> bool:
         """A sentence, 仍然保存 or a language that needs more rows makes the window taller:
@@ -505,8 +514,13 @@ class ConnectionDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._brought_to_front()
         if self.kind == "solo":
             self.secret.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._read_in_front = False
 
     def done(self, result: int) -> None:
         """Closing stops a try under way (nothing is stored) and forgets what was typed."""

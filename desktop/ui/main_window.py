@@ -370,8 +370,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_connection_settings(self) -> ConnectionDialog:
-        """File → Connection settings…: one window, brought to the front (and its keyring
-        read again) when already open."""
+        """File → Connection settings…: one window, brought to the front (where it reads its
+        keyring again) when already open."""
         if self._connection is None:
             from desktop.ui.connection_dialog import ConnectionDialog
 
@@ -379,8 +379,6 @@ class MainWindow(QMainWindow):
             self._connection.saved.connect(self._connection_saved)
             self._connection.loginRequested.connect(self.open_team_login)
             _make_tool_window(self._connection)
-        else:
-            self._connection.reload()
         _present(self._connection)
         return self._connection
 

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -518,6 +520,60 @@ def test_the_open_window_says_a_secret_stored_from_the_command_line_is_in_use(
                     "The secret stored meanwhile from the command line is in use now.",
                     timeout=30_000)
     assert context.workspace.uses_secret(sandbox.secret)
+    dialog.close()
+    context.wait_idle()
+
+
+class _CountingKeyring(PlaintextKeyring):
+    """The suite's file keyring, counting the reads of a secret."""
+
+    reads = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        secret: str | None = super().get_password(service, username)
+        return secret
+
+
+@pytest.fixture
+def counted_keyring(gui_home: Path) -> Iterator[_CountingKeyring]:
+    before = keyring.get_keyring()
+    counting = _CountingKeyring()
+    keyring.set_keyring(counting)
+    try:
+        yield counting
+    finally:
+        keyring.set_keyring(before)
+
+
+def _reads_settled(qtbot: Any, context: AppContext, counting: _CountingKeyring) -> int:
+    qtbot.wait(100)                   # activation events after the window came to the front
+    context.wait_idle()
+    return counting.reads
+
+
+def test_the_window_reads_the_keyring_once_each_time_it_comes_to_the_front(
+        qtbot: Any, refused: tuple[MainWindow, AppContext],
+        counted_keyring: _CountingKeyring) -> None:
+    """Opened, shown and activated at once, it read the keyring twice: the first open read at
+    construction and again on activation; brought to the front, on the menu item and again
+    on activation."""
+    window, context = refused
+    dialog = window.open_connection_settings()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
+                    timeout=10_000)
+    assert _reads_settled(qtbot, context, counted_keyring) == 1
+    window.activateWindow()                      # the main window in front, this one behind
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    assert _reads_settled(qtbot, context, counted_keyring) == 1
+    assert window.open_connection_settings() is dialog
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    assert _reads_settled(qtbot, context, counted_keyring) == 2
+    dialog.close()
+    window.open_connection_settings()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    assert _reads_settled(qtbot, context, counted_keyring) == 3
     dialog.close()
     context.wait_idle()
 
