@@ -28,7 +28,7 @@ from desktop.services.progress import CancelToken
 from desktop.services.tagging import BatchResult, BatchRunningError
 from desktop.store import outbox
 from desktop.ui.context import AppContext
-from desktop.ui.errors import is_expected, readable
+from desktop.ui.errors import is_expected, readable, secret_rejected
 
 TICK_MS = 1000
 
@@ -168,6 +168,8 @@ class AutoResume(QObject):
         self._timer.stop()
         reason = str(exc) if is_expected(exc) else readable(exc)
         self._set(ResumeState("attention", len(self._waiting), self._pending(), reason=reason))
+        if secret_rejected(exc):
+            self._context.secret_refused.emit()
 
     def _pending(self) -> int:
         return sum(batch.pending for batch in self._waiting)

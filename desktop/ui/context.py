@@ -76,7 +76,9 @@ class AppContext(QObject):
         self._cold_held = False
         self._cold_waiting = False
         self._held_for_secret: dict[str, frozenset[int]] = {}   # batch id: relations
-        self.secret_is_refused = False      # since WeCom last refused the secret in use
+        # since WeCom last refused the secret in use, until a new one or an API base is saved:
+        # what 输入新的 Secret… and the connection window's secret row show
+        self.secret_is_refused = False
         self.secret_refused.connect(self._note_secret_refused)
         self.filters_cold.connect(self._warm_cold_filters)  # queued from the worker that asked
 

@@ -383,13 +383,16 @@ class MainWindow(QMainWindow):
         return self._connection
 
     def _secret_refused(self) -> None:
-        self.status.set_secret_refused(True)
+        self._show_secret_state()
         self._pick_up_stored_secret()
+
+    def _show_secret_state(self) -> None:
+        """输入新的 Secret… shows while the context holds the secret in use as refused."""
+        self.status.set_secret_refused(self.context.secret_is_refused)
 
     def _connection_saved(self, saved: Saved) -> None:
         said = []
         if saved.secret:
-            self.status.set_secret_refused(False)
             said.append(self.tr("The app secret stored from the command line is in use now.")
                         if saved.outside else
                         self.tr("The new app secret is stored in the OS keyring and in use."))
@@ -867,6 +870,8 @@ class MainWindow(QMainWindow):
         self.status.cancel_button.clicked.connect(self._cancel_sync)
         self.status.secret_button.clicked.connect(self.open_connection_settings)
         self.context.secret_refused.connect(self._secret_refused)
+        self.context.secret_replaced.connect(self._show_secret_state)
+        self._show_secret_state()
         self.context.changed.connect(self._data_changed)
         self.context.status_message.connect(self.status.message)
         self.context.write_failed.connect(self._write_failed)
@@ -1109,7 +1114,7 @@ class MainWindow(QMainWindow):
             self.retranslate()
         super().changeEvent(event)
         if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
-                and self.status.secret_button.isVisibleTo(self)):
+                and self.context.secret_is_refused):
             self._pick_up_stored_secret()
 
     def _pick_up_stored_secret(self) -> None:

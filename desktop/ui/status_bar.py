@@ -139,8 +139,9 @@ class StatusBar(QStatusBar):
         self.team_down.setVisible(bool(reason))
 
     def set_secret_refused(self, refused: bool) -> None:
-        """While WeCom refuses the app secret, "输入新的 Secret…" stays beside the counts and
-        opens the connection settings; a new secret stored takes it away."""
+        """While WeCom refuses the app secret (`AppContext.secret_is_refused`, which the
+        window shows here), "输入新的 Secret…" stays beside the counts and opens the connection
+        settings."""
         self.secret_button.setVisible(refused)
 
     def set_own_customers(self, own: bool) -> None:
@@ -198,7 +199,6 @@ class StatusBar(QStatusBar):
         text = state.sentence()
         if state.kind == "attention" and secret_rejected(state.reason):
             text = self.tr("Waiting batches need attention: %1").replace("%1", enter_secret())
-            self.set_secret_refused(True)
         self.resume_state.setText(_half(text))
         self.resume_state.setToolTip(text)
         self.resume_state.setVisible(bool(text))

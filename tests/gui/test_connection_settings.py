@@ -298,27 +298,31 @@ def test_batches_waiting_for_wecom_that_meet_a_reset_secret_resume_at_once_with_
     ids = [int(r[0]) for r in context.cache.connection().execute(
         "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
         " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 6", (tag_id,))]
-    port = sandbox.port
+    port, corp_id = sandbox.port, sandbox.corp_id
     sandbox.stop()                                   # an outage
     context.toggle_tag(ids, tag_id, lambda: "VIP")
     qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=30_000)
     (waiting,) = waiting_batches(context.cache)
-    context.workspace.use_login(context.workspace.profile, RESET)   # reset meanwhile
+    store_secret(PROFILE, corp_id, RESET)                           # reset meanwhile
+    context.workspace.use_login(context.workspace.profile, RESET)
     sandbox.config.port = port
     sandbox.start()
     qtbot.waitUntil(lambda: resume.state.kind == "attention", timeout=30_000)
     assert "File → Connection settings…" in status.resume_state.toolTip()
     assert "--secret-stdin" not in status.resume_state.toolTip()
-    assert status.secret_button.isVisibleTo(session.window)
+    assert status.secret_button.isVisibleTo(session.window) and context.secret_is_refused
 
     resume.backoff = Backoff(first_s=600.0, max_s=600.0)   # the next try comes at once, not in 10 min
     dialog = session.window.open_connection_settings()
+    qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring, but WeCom"
+                    " refuses it: enter the new one below", timeout=10_000)
     _try(qtbot, dialog, sandbox.secret)
     qtbot.waitUntil(lambda: context.tagging.batch(waiting.id).status == outbox.DONE,
                     timeout=30_000)
     assert context.tagging.batch(waiting.id).applied == 6
     qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=10_000)
     assert not status.secret_button.isVisibleTo(session.window)
+    assert not context.secret_is_refused
 
 
 def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanwhile(
