@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     apply.add_argument("--map", action="append", default=[], metavar="组:模板标签=组:现有标签",
                        help="use an existing tag for a template tag (the rules and live codes"
                             " then name it); repeatable")
+    apply.add_argument("--create-in", action="append", default=[], metavar="组:模板标签=组",
+                       help="create a template tag in another existing group (a head's own"
+                            " MKT- group, say) instead of the template's; repeatable")
     apply.add_argument("--json", action="store_true", help="end with one JSON line")
     apply.set_defaults(handler=scenes_apply)
 
@@ -58,7 +61,9 @@ def scenes_apply(args: argparse.Namespace) -> int:
     members = [m.strip() for m in args.live_codes_for.replace("，", ",").split(",") if m.strip()]
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = SceneService(ws)
-        preview = service.preview(args.name, _mapping(args.map))
+        preview = service.preview(args.name, _pairs(args.map, "--map", "组:现有标签",
+                                                    "group:existing tag"),
+                                  _pairs(args.create_in, "--create-in", "组", "group"))
         scene, plan = preview.scene, preview.plan
         print(f"场景 / Scene: {scene.title} / {scene.title_en}（{scene.industry}）", file=out)
         for group in plan.new_groups:
@@ -69,6 +74,9 @@ def scenes_apply(args: argparse.Namespace) -> int:
             print(f"  沿用已有标签 / reuse: {group}:{tag}", file=out)
         for m in plan.mapped:
             print(f"  映射到已有标签 / map: {m.template_label} → {m.label}", file=out)
+        for moved in plan.moved:
+            print(f"  在组 {moved.home} 中新建 / create in {moved.home}: {moved.template_label}"
+                  f" → {moved.label}", file=out)
         for c in plan.collisions:
             print(f"  同名冲突 / name collision: {c.group}:{c.tag} —「{c.tag}」已在组"
                   f" {'、'.join(c.found_in)} 中 / already in {', '.join(c.found_in)}", file=out)
@@ -104,6 +112,7 @@ def scenes_apply(args: argparse.Namespace) -> int:
             "reuse": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in plan.reuse],
             "mapped": [{"tag": m.template_label, "to": m.label, "tag_id": m.tag_id}
                        for m in plan.mapped],
+            "created_in": [{"tag": m.template_label, "to": m.label} for m in plan.moved],
             "collisions": [{"tag": f"{c.group}:{c.tag}", "found_in": list(c.found_in)}
                            for c in plan.collisions],
             "created": [{"tag": f"{g}:{t}", "tag_id": i} for g, t, i in preview.created],
@@ -118,13 +127,14 @@ def scenes_apply(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _mapping(given: list[str]) -> dict[str, str]:
-    """`--map "组:模板标签=组:现有标签"` options → {template tag: existing tag}."""
+def _pairs(given: list[str], flag: str, target_zh: str, target_en: str) -> dict[str, str]:
+    """`--map "组:模板标签=组:现有标签"` or `--create-in "组:模板标签=组"` options →
+    {template tag: what it becomes}."""
     mapping: dict[str, str] = {}
     for text in given:
         source, equals, target = text.partition("=")
         if not equals or not source.strip() or not target.strip():
-            raise UsageError(f"--map 应写成「组:模板标签=组:现有标签」：{text} / --map is written"
-                             f" \"group:template tag=group:existing tag\": {text}")
+            raise UsageError(f"{flag} 应写成「组:模板标签={target_zh}」：{text} / {flag} is written"
+                             f" \"group:template tag={target_en}\": {text}")
         mapping[source.strip()] = target.strip()
     return mapping

@@ -9,10 +9,12 @@ A template (resources/scenes/NAME.json):
      "rules": [ …rules in the rule format… ]}
 
 `plan_scene` compares it with the corp's tags: a template tag mapped to an existing tag uses
-that tag; otherwise one whose name exists in the group of the same name is reused, one missing
-is created, and one whose name exists only in another group is a collision (said, and created
-in the template's group only when allowed). `mapped_scene` rewrites the rules and live codes
-so that they name the existing tags the template's tags were mapped to.
+that tag; one given a home (an existing group of the user's own, say a head's MKT- group) is
+created there, or uses the tag of that name the group has; otherwise one whose name exists in
+the group of the same name is reused, one missing is created, and one whose name exists only
+in another group is a collision (said, and created in the template's group only when
+allowed). `mapped_scene` rewrites the rules and live codes so that they name the tags the
+template's tags became.
 """
 
 from __future__ import annotations
@@ -83,12 +85,35 @@ class MappedTag:
 
 
 @dataclass(frozen=True)
+class MovedTag:
+    """A template tag created in another existing group, its home."""
+
+    group: str
+    tag: str
+    home: str
+
+    @property
+    def template_label(self) -> str:
+        return f"{self.group}:{self.tag}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.home}:{self.tag}"
+
+
+@dataclass(frozen=True)
 class ScenePlan:
     reuse: tuple[tuple[str, str, str], ...]      # (group, tag, existing tag id)
-    create: tuple[tuple[str, str], ...]          # (group, tag)
+    create: tuple[tuple[str, str], ...]          # (group, tag): the group it is created in
     collisions: tuple[Collision, ...]
     new_groups: tuple[str, ...]
     mapped: tuple[MappedTag, ...] = ()
+    moved: tuple[MovedTag, ...] = ()
+
+    def labels(self) -> dict[tuple[str, str], str]:
+        """Template (group, tag) → "组:名" of the tag it becomes, where that is not its own."""
+        labels = {(m.group, m.tag): m.label for m in self.mapped}
+        return {**labels, **{(m.group, m.tag): m.label for m in self.moved}}
 
 
 def parse_scene(name: str, text: str) -> Scene:
@@ -135,31 +160,39 @@ def parse_scene(name: str, text: str) -> Scene:
 
 
 def plan_scene(scene: Scene, catalogue: Sequence[CatalogueTag],
-               mapping: Mapping[tuple[str, str], str] | None = None) -> ScenePlan:
-    """`mapping`: template (group, tag) → the id of the existing tag it uses instead."""
-    reuse, create, collisions, mapped = [], [], [], []
+               mapping: Mapping[tuple[str, str], str] | None = None,
+               homes: Mapping[tuple[str, str], str] | None = None) -> ScenePlan:
+    """`mapping`: template (group, tag) → the id of the existing tag it uses instead;
+    `homes`: template (group, tag) → the existing group it is created in instead of its own."""
+    reuse, create, collisions, mapped, moved = [], [], [], [], []
     groups = {fold(t.group_name) for t in catalogue}
     by_id = {t.id: t for t in catalogue}
     for group, tags in scene.tag_groups:
         for tag in tags:
             target = by_id.get((mapping or {}).get((group, tag), ""))
+            home = (homes or {}).get((group, tag), "")
+            same = [t for t in catalogue if fold(t.name) == fold(tag)]
+            if target is None and home:
+                target = next((t for t in same if fold(t.group_name) == fold(home)), None)
             if target is not None:
                 mapped.append(MappedTag(group, tag, target.id,
                                         f"{target.group_name}:{target.name}"))
                 continue
-            same = [t for t in catalogue if fold(t.name) == fold(tag)]
+            if home:
+                moved.append(MovedTag(group, tag, home))
             here = [t for t in same if fold(t.group_name) == fold(group)]
-            if here:
+            if here and not home:
                 reuse.append((group, tag, here[0].id))
                 continue
-            create.append((group, tag))
+            create.append((home or group, tag))
             if same:
-                collisions.append(Collision(group, tag,
+                collisions.append(Collision(home or group, tag,
                                             tuple(sorted({t.group_name for t in same}))))
     made_in = {fold(g) for g, _ in create}
     new_groups = tuple(g for g, _ in scene.tag_groups
                        if fold(g) not in groups and fold(g) in made_in)
-    return ScenePlan(tuple(reuse), tuple(create), tuple(collisions), new_groups, tuple(mapped))
+    return ScenePlan(tuple(reuse), tuple(create), tuple(collisions), new_groups, tuple(mapped),
+                     tuple(moved))
 
 
 def template_tag(scene: Scene, text: str) -> tuple[str, str] | None:
@@ -170,11 +203,11 @@ def template_tag(scene: Scene, text: str) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
-def mapped_scene(scene: Scene, mapped: Sequence[MappedTag]) -> Scene:
-    """The scene whose rules and live codes name the existing tags its tags are mapped to."""
-    if not mapped:
+def mapped_scene(scene: Scene, labels: Mapping[tuple[str, str], str]) -> Scene:
+    """The scene whose rules and live codes name, for each template (group, tag) in `labels`,
+    the tag ("组:名") it became (`ScenePlan.labels`)."""
+    if not labels:
         return scene
-    labels = {(m.group, m.tag): m.label for m in mapped}
 
     def renamed(text: str) -> str:
         found = template_tag(scene, text)

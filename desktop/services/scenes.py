@@ -66,24 +66,32 @@ class SceneService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def preview(self, name: str, mapping: Mapping[str, str] | None = None) -> SceneApply:
+    def preview(self, name: str, mapping: Mapping[str, str] | None = None,
+                homes: Mapping[str, str] | None = None) -> SceneApply:
         """Everything applying the scene would create, reuse or map (writes nothing).
 
         `mapping`: template tag ("组:模板标签") → the existing tag it uses instead ("组:现有标签",
-        a name unique in the corp, or a tag id); the rules and live codes then name that tag.
+        a name unique in the corp, or a tag id); `homes`: template tag → an existing group to
+        create it in instead of the template's (a head's own MKT- group, where the template's
+        group is public); the rules and live codes then name the tag it becomes.
         """
         chosen = scene(name)
         catalogue = [CatalogueTag(t.id, t.name, t.group_id, t.group_name)
                      for t in outbox.tag_catalogue(self.ws.cache)]
-        plan = plan_scene(chosen, catalogue, self._mapping(chosen, mapping or {}))
+        plan = plan_scene(chosen, catalogue, self._mapping(chosen, mapping or {}),
+                          self._homes(chosen, homes or {}, catalogue))
         kept = {k.rule.name for k in RulesService(self.ws).kept()}  # a team's: the server's
         names = [rule.name for _, rule in chosen.rules]
-        return SceneApply(mapped_scene(chosen, plan.mapped), plan,
+        return SceneApply(mapped_scene(chosen, plan.labels()), plan,
                           [n for n in names if n not in kept], [n for n in names if n in kept])
 
     def tag_labels(self) -> dict[str, str]:
         """Every existing tag a template tag can be mapped to: id → "组:名"."""
         return TaggingService(self.ws).tag_labels()
+
+    def groups(self) -> list[str]:
+        """The names of the existing tag groups, as WeCom orders them."""
+        return list(dict.fromkeys(t.group_name for t in outbox.tag_catalogue(self.ws.cache)))
 
     def search_index(self) -> TagSearchIndex:
         """Type-ahead over the existing tags (中文, pinyin, initials, abbreviations)."""
@@ -97,13 +105,7 @@ class SceneService:
         resolved: dict[tuple[str, str], str] = {}
         tagging = TaggingService(self.ws)
         for source, target in mapping.items():
-            found = template_tag(chosen, source)
-            if found is None:
-                own = "、".join(f"{g}:{t}" for g, tags in chosen.tag_groups for t in tags)
-                raise SceneError(f"「{echo(source)}」不是模板「{chosen.name}」中的标签（模板的标签："
-                                 f"{own}）。什么都没有改。",
-                                 f"{echo(source)!r} is not a tag of the template"
-                                 f" {chosen.name!r} (its tags: {own}). Nothing was changed.")
+            found = _template_tag(chosen, source)
             try:
                 resolved[found] = tagging.resolve_tag_names([target])[0]
             except TaggingError as exc:
@@ -113,6 +115,18 @@ class SceneService:
             except IndexError:
                 raise SceneError(f"「{echo(source)}」要映射到哪个已有标签？",
                                  f"Which existing tag does {echo(source)!r} map to?") from None
+        return resolved
+
+    def _homes(self, chosen: Scene, homes: Mapping[str, str],
+               catalogue: Sequence[CatalogueTag]) -> dict[tuple[str, str], str]:
+        groups = {t.group_name for t in catalogue}
+        resolved: dict[tuple[str, str], str] = {}
+        for source, group in homes.items():
+            if group not in groups:
+                raise SceneError(f"没有名为「{echo(group)}」的标签组，无法在其中新建「{echo(source)}」。"
+                                 "什么都没有改。", f"There is no tag group {echo(group)!r} to"
+                                 f" create {echo(source)!r} in. Nothing was changed.")
+            resolved[_template_tag(chosen, source)] = group
         return resolved
 
     def apply(self, preview: SceneApply, *, allow_collisions: bool = False,
@@ -157,3 +171,14 @@ class SceneService:
                 preview.live_codes_kept.append((code.state, str(exc)))
             else:
                 preview.live_codes.append((code.state, made.config_id))
+
+
+def _template_tag(chosen: Scene, text: str) -> tuple[str, str]:
+    """The template's (group, tag) that `text` names, or refused with the template's tags."""
+    found = template_tag(chosen, text)
+    if found is None:
+        own = "、".join(f"{g}:{t}" for g, tags in chosen.tag_groups for t in tags)
+        raise SceneError(f"「{echo(text)}」不是模板「{chosen.name}」中的标签（模板的标签：{own}）。"
+                         "什么都没有改。", f"{echo(text)!r} is not a tag of the template"
+                         f" {chosen.name!r} (its tags: {own}). Nothing was changed.")
+    return found

@@ -3,12 +3,17 @@ template's live codes are made for.
 
 Mapping: each template tag shows "create new" (or, when the group of the same name already
 has it, that tag) and can use any existing tag instead: typing searches the tags as the tag
-picker does (中文, pinyin, initials such as `gyx`, abbreviations such as `V3`). A tag
+picker does (中文, pinyin, initials such as `gyx`, abbreviations such as `V3`). On a team
+profile it can also be created in one of the user's own groups (a department head's MKT-
+groups), where the template's group is one the team server would refuse them. A tag
 whose name is already used in another group is highlighted: left as "create new" it is a
 name collision, refused unless allowed on the last page.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -37,6 +42,13 @@ USERID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_LIMIT = 20
 
 
+@dataclass(frozen=True)
+class CreateIn:
+    """The combo's data for "create new in my group X"."""
+
+    group: str
+
+
 class TagMappingPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +62,7 @@ class TagMappingPage(QWidget):
         self.index = TagSearchIndex([])
         self.reused: dict[tuple[str, str], str] = {}
         self.collisions: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.own_groups: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.intro)
@@ -63,6 +76,10 @@ class TagMappingPage(QWidget):
         self.table.setHeaderLabels([self.tr("Template tag"), self.tr("Use"), self.tr("Note")])
         for key, combo in self.combos.items():
             combo.setItemText(0, self._first_text(key))
+            for n in range(combo.count()):
+                home = combo.itemData(n)
+                if isinstance(home, CreateIn):
+                    combo.setItemText(n, self._home_text(home))
         for n in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(n)
             found = None if item is None else self.collisions.get(_key(item.text(0)))
@@ -70,9 +87,11 @@ class TagMappingPage(QWidget):
                 item.setText(2, self.tr("Already in %1").replace("%1", list_text(found)))
 
     def fill(self, scene: Scene, plan: ScenePlan, labels: dict[str, str],
-             index: TagSearchIndex) -> None:
-        """One row per template tag; the default is same-name reuse, else create new."""
+             index: TagSearchIndex, own_groups: Sequence[str] = ()) -> None:
+        """One row per template tag; the default is same-name reuse, else create new.
+        `own_groups`: the existing groups the user may create tags in, offered as homes."""
         self.labels, self.index = labels, index
+        self.own_groups = tuple(own_groups)
         self.table.clear()
         self.combos.clear()
         self.reused = {(g, t): tag_id for g, t, tag_id in plan.reuse}
@@ -99,17 +118,36 @@ class TagMappingPage(QWidget):
         combo = self.combos[_key(template_tag)]
         combo.setCurrentIndex(combo.findText(label))
 
+    def create_in(self, template_tag: str, group: str) -> None:
+        """Make `template_tag` ("组:名") be created in the user's own `group`."""
+        combo = self.combos[_key(template_tag)]
+        combo.setCurrentIndex(next(n for n in range(combo.count())
+                                   if combo.itemData(n) == CreateIn(group)))
+
     def mapping(self) -> dict[str, str]:
         """Template tag → the existing tag's id, for every row not left at its default."""
         chosen: dict[str, str] = {}
-        for (group, tag), combo in self.combos.items():
+        for (group, tag), data in self._chosen().items():
+            if isinstance(data, str) and data != self.reused.get((group, tag), CREATE):
+                chosen[f"{group}:{tag}"] = data
+        return {source: target for source, target in chosen.items() if target != CREATE}
+
+    def homes(self) -> dict[str, str]:
+        """Template tag → the user's own group it is created in, for the rows set so."""
+        return {f"{group}:{tag}": data.group for (group, tag), data in self._chosen().items()
+                if isinstance(data, CreateIn)}
+
+    def _chosen(self) -> dict[tuple[str, str], object]:
+        """Each row's choice: an existing tag's id, CREATE, or a CreateIn (what was typed
+        picks the item of that text)."""
+        chosen: dict[tuple[str, str], object] = {}
+        for key, combo in self.combos.items():
             typed = combo.findText(combo.currentText())
             if typed >= 0:
                 combo.setCurrentIndex(typed)
-            tag_id = str(combo.currentData() or CREATE)
-            if tag_id != self.reused.get((group, tag), CREATE):
-                chosen[f"{group}:{tag}"] = tag_id
-        return {source: target for source, target in chosen.items() if target != CREATE}
+            data = combo.currentData()
+            chosen[key] = data if isinstance(data, CreateIn) else str(data or CREATE)
+        return chosen
 
     def _combo(self, key: tuple[str, str], by_label: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
@@ -117,6 +155,9 @@ class TagMappingPage(QWidget):
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         reused = self.reused.get(key)
         combo.addItem(self._first_text(key), reused or CREATE)
+        for group in self.own_groups:
+            if group != key[0]:
+                combo.addItem(self._home_text(CreateIn(group)), CreateIn(group))
         for tag_id, label in by_label:
             if tag_id != reused:
                 combo.addItem(label, tag_id)
@@ -136,6 +177,9 @@ class TagMappingPage(QWidget):
         found.setStringList([self.labels[h.tag.id] for h in hits if h.tag.id in self.labels])
         if found.rowCount():
             completer.complete()
+
+    def _home_text(self, home: CreateIn) -> str:
+        return self.tr("Create new in my group %1").replace("%1", home.group)
 
     def _first_text(self, key: tuple[str, str]) -> str:
         if key in self.reused:

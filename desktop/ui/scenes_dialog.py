@@ -2,7 +2,8 @@
 
 1. the bundled templates, with what each holds;
 2. which tag each template tag uses: create new, the same-named tag of the group (the
-   default, as `tagdesk scenes apply` does), or any existing tag (collisions highlighted);
+   default, as `tagdesk scenes apply` does), any existing tag (collisions highlighted), or,
+   on a team profile, create new in a group of the user's own (a head's MKT- groups);
 3. the members the template's live codes are made for in WeCom (none: kept as data);
 4. everything Apply will create, reuse, map and keep, then Apply: the missing tags are
    created, the rules kept (naming the mapped tags), the live codes made; the rules are then
@@ -64,6 +65,7 @@ class SceneSetup:
     labels: dict[str, str]
     index: TagSearchIndex
     members: list[tuple[str, str]]
+    groups: list[str]
 
 
 class ScenesDialog(QDialog):
@@ -172,7 +174,7 @@ class ScenesDialog(QDialog):
         if page == CHOOSE and self.setup is not None:
             scene = self.setup.preview.scene
             self.mapping.fill(scene, self.setup.preview.plan, self.setup.labels,
-                              self.setup.index)
+                              self.setup.index, self._own_groups(self.setup.groups))
             self.members.fill(self.setup.members, len(scene.live_codes))
             self._show(MAP)
         elif page == MAP:
@@ -223,7 +225,7 @@ class ScenesDialog(QDialog):
 
         def read(_progress: Any, _cancel: Any) -> SceneSetup:
             return SceneSetup(service.preview(name), service.tag_labels(), service.search_index(),
-                              service.members())
+                              service.members(), service.groups())
 
         self._run_read(read, self._set_up)
 
@@ -240,12 +242,22 @@ class ScenesDialog(QDialog):
             .replace("%5", COUNTS.live_codes(len(scene.live_codes))))
         self._show(CHOOSE)
 
+    def _own_groups(self, groups: list[str]) -> list[str]:
+        """The existing groups a department owns that the team's rules let this user add
+        tags to (a head's own MKT- groups); none on a solo profile."""
+        rules = self.governance.rules if self.governance is not None else None
+        if rules is None:
+            return []
+        return [g for g in groups if rules.owner(g)
+                and rules.decide(Change(Operation.ADD_TAG, g, "-")).verdict is Verdict.ALLOW]
+
     def _review(self) -> None:
-        name, mapping = self.selected_name(), self.mapping.mapping()
+        name, mapping, homes = (self.selected_name(), self.mapping.mapping(),
+                                self.mapping.homes())
         if name is None:
             return
         service = self.service
-        self._run_read(lambda _p, _c: service.preview(name, mapping), self._previewed)
+        self._run_read(lambda _p, _c: service.preview(name, mapping, homes), self._previewed)
 
     def _previewed(self, preview: SceneApply) -> None:
         if preview.scene.name != self.selected_name():
@@ -256,7 +268,8 @@ class ScenesDialog(QDialog):
         if refusal is not None:
             self.texts.say(self.summary, lambda: self.tr(
                 "The team server would refuse this: %1. On step 2, use existing tags for the"
-                " template's tags, or ask an administrator to apply it.")
+                " template's tags or create them in your own group, or ask an administrator to"
+                " apply it.")
                 .replace("%1", pick(refusal.zh, refusal.en)))
         self._show(REVIEW)
 
@@ -279,6 +292,8 @@ class ScenesDialog(QDialog):
         lines += [self.tr("Reuse: %1").replace("%1", f"{g}:{t}") for g, t, _ in plan.reuse]
         lines += [self.tr("Use existing: %1 → %2").replace("%1", m.template_label)
                   .replace("%2", m.label) for m in plan.mapped]
+        lines += [self.tr("Created in your group: %1 → %2").replace("%1", m.template_label)
+                  .replace("%2", m.label) for m in plan.moved]
         lines += [self.tr("Name collision: %1 already exists in %2")
                   .replace("%1", f"{c.group}:{c.tag}").replace("%2", "、".join(c.found_in))
                   for c in plan.collisions]

@@ -4228,10 +4228,6 @@
         <translation>%1 — %2 (%3 exist), %4, %5.</translation>
     </message>
     <message>
-        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</source>
-        <translation>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</translation>
-    </message>
-    <message>
         <source>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</source>
         <translation>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</translation>
     </message>
@@ -4244,6 +4240,10 @@
         <translation>New group: %1</translation>
     </message>
     <message>
+        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags or create them in your own group, or ask an administrator to apply it.</source>
+        <translation>The team server would refuse this: %1. On step 2, use existing tags for the template's tags or create them in your own group, or ask an administrator to apply it.</translation>
+    </message>
+    <message>
         <source>Create: %1</source>
         <translation>Create: %1</translation>
     </message>
@@ -4254,6 +4254,10 @@
     <message>
         <source>Use existing: %1 → %2</source>
         <translation>Use existing: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Created in your group: %1 → %2</source>
+        <translation>Created in your group: %1 → %2</translation>
     </message>
     <message>
         <source>Name collision: %1 already exists in %2</source>
@@ -4524,6 +4528,10 @@
     <message>
         <source>Already in %1</source>
         <translation>Already in %1</translation>
+    </message>
+    <message>
+        <source>Create new in my group %1</source>
+        <translation>Create new in my group %1</translation>
     </message>
     <message>
         <source>Reuse %1 (same name)</source>

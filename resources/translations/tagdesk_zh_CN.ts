@@ -4185,10 +4185,6 @@
         <translation>%1 —— %2（已有 %3 个），%4，%5。</translation>
     </message>
     <message>
-        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags, or ask an administrator to apply it.</source>
-        <translation>团队服务器会拒绝：%1。请在第 2 步为模板标签选用已有标签，或请管理员应用此模板。</translation>
-    </message>
-    <message>
         <source>Applied: %1 created, %2 kept disabled (the team server runs enabled rules on its schedule), %3 made (%4 left as they were). Simulate the rules, then enable them in Tags → Rules….</source>
         <translation>已应用：新建 %1，保存 %2（已停用：团队服务器按计划运行启用的规则），新建 %3（%4 个保持原样）。请在 标签 → 规则… 中模拟后再启用这些规则。</translation>
     </message>
@@ -4201,6 +4197,10 @@
         <translation>新建标签组：%1</translation>
     </message>
     <message>
+        <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags or create them in your own group, or ask an administrator to apply it.</source>
+        <translation>团队服务器会拒绝：%1。请在第 2 步为模板标签选用已有标签或在你自己的组中新建，或请管理员应用此模板。</translation>
+    </message>
+    <message>
         <source>Create: %1</source>
         <translation>新建标签：%1</translation>
     </message>
@@ -4211,6 +4211,10 @@
     <message>
         <source>Use existing: %1 → %2</source>
         <translation>使用已有标签：%1 → %2</translation>
+    </message>
+    <message>
+        <source>Created in your group: %1 → %2</source>
+        <translation>在你的组中新建：%1 → %2</translation>
     </message>
     <message>
         <source>Name collision: %1 already exists in %2</source>
@@ -4480,6 +4484,10 @@
     <message>
         <source>Already in %1</source>
         <translation>已在 %1 中</translation>
+    </message>
+    <message>
+        <source>Create new in my group %1</source>
+        <translation>在我的组 %1 中新建</translation>
     </message>
     <message>
         <source>Reuse %1 (same name)</source>

@@ -66,14 +66,27 @@ def test_a_mapped_template_tag_reaches_the_rules_and_live_codes(cli: Cli,
     assert made["tag_ids"] == [existing]
 
 
+def test_create_in_puts_a_template_tag_in_another_existing_group(cli: Cli) -> None:
+    dry = cli("scenes", "apply", "after-sales-care", "--profile", "acme", "--create-in",
+              "售后-关怀:投诉中=客服", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    preview = last_json(dry)
+    assert preview["created_in"] == [{"tag": "售后-关怀:投诉中", "to": "客服:投诉中"}]
+    assert "客服:投诉中" in preview["create"] and "售后-关怀:投诉中" not in preview["create"]
+    assert "create in 客服: 售后-关怀:投诉中 → 客服:投诉中" in dry.stderr
+
+
 @pytest.mark.parametrize("bad, words", [
     ("售后-关怀:不存在=客服:待回访", "is not a tag of the template"),
     ("售后-关怀:好评=客服:没有这个", "maps to"),
     ("售后-关怀:好评", "--map is written"),
+    ("--create-in=售后-关怀:好评=没有这个组", "There is no tag group"),
+    ("--create-in=售后-关怀:好评", "--create-in is written"),
 ])
 def test_a_bad_map_changes_nothing(cli: Cli, corp: SandboxServer, bad: str, words: str) -> None:
     before = corp.state.tag_ids_by_name()
-    refused = cli("scenes", "apply", "after-sales-care", "--profile", "acme", "--map", bad)
+    given = [bad] if bad.startswith("--") else ["--map", bad]
+    refused = cli("scenes", "apply", "after-sales-care", "--profile", "acme", *given)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert words in refused.stderr and "Traceback" not in refused.stderr
     assert corp.state.tag_ids_by_name() == before

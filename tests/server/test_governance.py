@@ -775,8 +775,8 @@ def test_a_scene_template_a_head_may_not_create_is_said_before_apply(
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == REVIEW, timeout=10_000)
         assert "新建标签组：售后-关怀" in dialog.details.toPlainText()
         assert dialog.summary.text() == (
-            "团队服务器会拒绝：只有管理员可以新建 公共标签组 售后-关怀。请在第 2 步为模板标签选用已有标签，"
-            "或请管理员应用此模板。")
+            "团队服务器会拒绝：只有管理员可以新建 公共标签组 售后-关怀。请在第 2 步为模板标签选用已有标签"
+            "或在你自己的组中新建，或请管理员应用此模板。")
         assert not dialog.apply_button.isEnabled()
         assert corp.state.find_group("售后-关怀") is None
         dialog.back()
@@ -1029,3 +1029,55 @@ def test_the_requesters_window_withdraws_their_pending_request_after_asking(
         dialog.close()
     finally:
         translations.uninstall()
+
+
+@pytest.mark.gui
+def test_a_head_creates_a_templates_tags_in_their_own_group(
+        qtbot: Any, server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 2 offered a head only the template's public group (refused) or existing tags, so
+    a template tag 市场部 had no tag for needed an administrator; it now offers 在我的组 MKT-…
+    中新建 for the groups the head may add to, and Apply creates the tags there, the rules and
+    live codes naming them."""
+    head = people["head_mkt"]
+    home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, head)
+    store_device_token(profile, log_in(server.url, corp, head).token)
+    refusals = len(_journal(server, "refused"))
+    with _chinese_window(qtbot, home) as (window, _workspace):
+        with qtbot.waitSignal(window.sync.finished, timeout=120_000):
+            window.start_sync()
+        monitor = window.governance
+        assert monitor is not None
+        qtbot.waitUntil(lambda: monitor.rules is not None and not monitor.busy, timeout=30_000)
+        dialog = window.open_scenes()
+        dialog.select("after-sales-care")
+        qtbot.waitUntil(dialog.next_button.isEnabled, timeout=10_000)
+        dialog.next_button.click()
+        combo = dialog.mapping.combos[("售后-关怀", "投诉中")]
+        offered = [combo.itemText(n) for n in range(combo.count())]
+        assert offered[:3] == ["在 售后-关怀 中新建", "在我的组 MKT-活动 中新建",
+                               "在我的组 MKT-渠道 中新建"]
+        assert not any("我的组" in text and "MKT-" not in text for text in offered)
+        dialog.mapping.choose("售后-关怀:待回访客户", "OPS-售后:待回访")
+        dialog.mapping.choose("售后-关怀:已回访客户", "OPS-售后:已回访")
+        dialog.mapping.create_in("售后-关怀:投诉中", "MKT-活动")
+        dialog.mapping.create_in("售后-关怀:好评", "MKT-活动")
+        dialog.next_button.click()
+        dialog.next_button.click()
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == REVIEW, timeout=10_000)
+        details = dialog.details.toPlainText()
+        assert "新建标签：MKT-活动:投诉中" in details and "新建标签：售后-关怀" not in details
+        assert "在你的组中新建：售后-关怀:好评 → MKT-活动:好评" in details
+        assert "新建标签组" not in details
+        assert dialog.summary.text() == "" and dialog.apply_button.isEnabled()
+        dialog.apply()
+        qtbot.waitUntil(lambda: dialog.summary.text().startswith("已应用"), timeout=30_000)
+        assert corp.state.find_tag("MKT-活动", "投诉中") and corp.state.find_tag("MKT-活动", "好评")
+        assert corp.state.find_group("售后-关怀") is None
+        with psycopg.connect(server.db_url) as conn:
+            rule = conn.execute("SELECT definition::text FROM team_rule"
+                                " WHERE name = '售后·投诉'").fetchone()
+        assert rule is not None and "MKT-活动:投诉中" in str(rule[0])
+        assert "售后-关怀" not in str(rule[0])
+        dialog.close()
+    assert len(_journal(server, "refused")) == refusals

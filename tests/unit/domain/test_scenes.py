@@ -80,7 +80,7 @@ def test_a_mapped_tag_is_used_and_every_rule_and_code_names_it() -> None:
     assert [(m.template_label, m.label, m.tag_id) for m in plan.mapped] == [
         ("进度:已下单", "订单:已下单", "b"), ("进度:新客", "客群:首单", "c")]
     assert plan.create == () and plan.collisions == () and plan.new_groups == ()
-    mapped = mapped_scene(scene, plan.mapped)
+    mapped = mapped_scene(scene, plan.labels())
     definition, rule = mapped.rules[0]
     assert definition["when"] == {"all": [{"state": "s"}, {"not": {"has": ["订单:已下单"]}},
                                           {"has_not": "客群:首单"}]}
@@ -88,6 +88,30 @@ def test_a_mapped_tag_is_used_and_every_rule_and_code_names_it() -> None:
     assert [r.text for r in rule.then.remove] == ["订单:已下单"]
     assert mapped.live_codes[0].tags == ("客群:首单",)
     assert resolve([rule], catalogue)                       # names only existing tags
+
+
+def test_a_tag_given_a_home_is_created_there_or_uses_the_tag_it_has() -> None:
+    scene = parse_scene("x", json.dumps({
+        "title": "t", "title_en": "t", "industry": "i",
+        "tag_groups": [{"name": "售后", "tags": ["投诉中", "好评", "已下单"]}],
+        "live_codes": [{"state": "s", "tags": ["售后:好评"]}],
+        "rules": [{"name": "r", "when": {"has": "售后:已下单"},
+                   "then": {"add": ["售后:投诉中"]}}]}))
+    catalogue = [CatalogueTag("a", "好评", "g1", "MKT-活动"), CatalogueTag("b", "已下单", "g2", "订单")]
+    homes = {("售后", "投诉中"): "MKT-活动", ("售后", "好评"): "MKT-活动",
+             ("售后", "已下单"): "MKT-活动"}
+    plan = plan_scene(scene, catalogue, homes=homes)
+    assert plan.create == (("MKT-活动", "投诉中"), ("MKT-活动", "已下单"))
+    assert [(m.template_label, m.label) for m in plan.mapped] == [("售后:好评", "MKT-活动:好评")]
+    assert [m.label for m in plan.moved] == ["MKT-活动:投诉中", "MKT-活动:已下单"]
+    assert [(c.group, c.tag, c.found_in) for c in plan.collisions] == [
+        ("MKT-活动", "已下单", ("订单",))]
+    assert plan.new_groups == ()                         # 售后 is not made at all
+    mapped = mapped_scene(scene, plan.labels())
+    definition, rule = mapped.rules[0]
+    assert definition["when"] == {"has": "MKT-活动:已下单"}
+    assert [r.text for r in rule.then.add] == ["MKT-活动:投诉中"]
+    assert mapped.live_codes[0].tags == ("MKT-活动:好评",)
 
 
 def test_a_template_naming_a_tag_it_lacks_is_refused() -> None:
