@@ -54,6 +54,16 @@ PACK_LOWEST_THRESHOLDS = {"高意向": 0.8, "产品咨询": 0.6}
 # 0.864 / 0.725 / 0.788 at 0.8).
 NO_INTENT = "(no intent)"
 NO_INTENT_THRESHOLD = 0.7
+# A tag the rules find by question cues alone (a lone 吗, ？ or 是不是, none of the tag's own
+# phrases) is not suggested where the base model, reading the message's words without the
+# rules' findings (as it learnt from the rule-blind copies), gives its pack less than this: a
+# question mark in a complaint, a fault or a statement asks nothing about a product (17 of the
+# 42 false positives of the twelfth round's sets as written). Chosen by tests/bench/autotag_cv.py,
+# rounds 3-12 pooled, customer micro P / R / F1: without it 0.860 / 0.722 / 0.785, at 0.3 0.873 /
+# 0.708 / 0.782; the best F1 at a precision of at least 0.87, 0.88, 0.89 and 0.90 (every tag's
+# threshold raised to a common floor) 0.776, 0.771, 0.765, 0.747 without it, 0.782, 0.777,
+# 0.772, 0.755 at 0.3 (0.781, 0.775, 0.770, 0.747 at 0.2; 0.778, 0.773, 0.768, 0.756 at 0.4).
+QUESTION_CUE_DOUBT = 0.3
 _RULES_FINDINGS = (PHRASE_PREFIX, RULE_PREFIX, NEGATED_PREFIX)
 
 
@@ -117,6 +127,16 @@ def base_judgement(
     silent = by_pack.get(NO_INTENT, 0.0) >= base.thresholds.get(NO_INTENT, 1.0)
     return ({tag: log_odds(by_pack[pack]) for tag, pack in pack_of.items() if pack in by_pack},
             silent)
+
+
+def text_doubts(base: Learner, names: Sequence[str], tags: Sequence[str],
+                pack_of: Mapping[str, str]) -> set[str]:
+    """Those of `tags` (each with a pack in `pack_of`) whose pack the base model, reading the
+    message's words alone (`names` without the rules' findings), gives less than
+    QUESTION_CUE_DOUBT."""
+    words = pack_names([n for n in names if not n.startswith(_RULES_FINDINGS)], pack_of)
+    by_pack = {p.tag: p.probability for p in base.predict(words, {}, floor=0.0, top=0)}
+    return {tag for tag in tags if by_pack.get(pack_of[tag], 1.0) < QUESTION_CUE_DOUBT}
 
 
 def base_evidence(base: Learner, names: Sequence[str], tag: str, pack_of: Mapping[str, str],

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.domain.autotag.base import base_evidence, base_judgement
+from desktop.domain.autotag.base import base_evidence, base_judgement, text_doubts
 from desktop.domain.autotag.learner import (
     DEFAULT_THRESHOLD,
     GRAM_PREFIX,
@@ -64,6 +64,8 @@ class RuleFinding:
     tag: str
     confidence: float
     evidence: tuple[str, ...]
+    # Found by question cues alone (a lone 吗, ？ or 是不是, no phrase of the tag's own).
+    cue_only: bool = False
 
 
 def _distinct(texts: Sequence[str]) -> tuple[str, ...]:
@@ -294,6 +296,15 @@ class AutoTagger:
             return {}, False
         return base_judgement(self._base, names, rules, self._pack_of)
 
+    def _doubted(self, names: Sequence[str], findings: dict[str, RuleFinding]) -> set[str]:
+        """The tags the rules found by question cues alone whose words alone the base model
+        doubts (`text_doubts`): 吗 in 这都第几次坏了吗 asks nothing about a product."""
+        cued = [tag for tag, finding in findings.items()
+                if finding.cue_only and tag in self._pack_of]
+        if self._base is None or not cued:
+            return set()
+        return text_doubts(self._base, names, cued, self._pack_of)
+
     @property
     def learnt_tags(self) -> tuple[str, ...]:
         """The tags the learner decides: those trained on confirmed tags and those the base
@@ -421,7 +432,8 @@ class AutoTagger:
                 continue
             tag_hits.sort(key=lambda h: -h.strength)
             evidence = _distinct([h.matched for h in tag_hits])
-            findings.append(RuleFinding(tag, _combined([h.strength for h in tag_hits]), evidence))
+            findings.append(RuleFinding(tag, _combined([h.strength for h in tag_hits]), evidence,
+                                        all(h.fallback for h in tag_hits)))
         return findings
 
     def suggest(self, text: str) -> list[Suggestion]:
@@ -434,8 +446,9 @@ class AutoTagger:
             rules = {tag: finding.confidence for tag, finding in findings.items()}
             names = features(normal, hits, self._index.segmenter.cut)
             base, silent = self._base_judgement(names, rules)
+            doubted = self._doubted(names, findings)
             for prediction in self._learner.predict(names, rules, SUGGESTION_FLOOR, base):
-                if silent and prediction.tag in self._pack_of:
+                if prediction.tag in doubted or (silent and prediction.tag in self._pack_of):
                     continue
                 finding = findings.get(prediction.tag)
                 source = LEARNER
