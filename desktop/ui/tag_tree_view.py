@@ -90,8 +90,9 @@ class TagTreeView(QWidget):
         # A fixed width: ResizeToContents would measure every row on each expand.
         header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.Fixed)
         self._fit_count_column()
+        # Counts change only with a load: a row's dataChanged (a search's highlight, a drop's
+        # pending mark) leaves the widest one as it was, and measuring it walks every tag.
         self.model.loaded.connect(self._fit_count_column)
-        self.model.dataChanged.connect(lambda *_: self._fit_count_column())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
