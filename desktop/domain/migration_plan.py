@@ -70,6 +70,8 @@ class MigrationPlan:
     relabel: RetagPlan
     already_on_target: int
     """Relations carrying a source and the target already."""
+    customers: int = 0
+    """A rename's customers (distinct), which a team's rename threshold counts."""
 
     @property
     def create_target(self) -> bool:

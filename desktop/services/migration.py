@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desktop.domain.bilingual import both
 from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
@@ -97,10 +97,12 @@ class MigrationService:
         rename = renames(found, wanted, delete_source=delete_source)
         states = {} if rename else outbox.relation_states(self._cache, ids)
         count = len(self._admin.tag_names_in_group(wanted.group_id)) if wanted.group_id else 0
-        return plan_migration(found, wanted, states, delete_source=delete_source,
+        plan = plan_migration(found, wanted, states, delete_source=delete_source,
                               target_group_tags=count, group_cap=self._group_cap,
                               exclusive_sets=outbox.exclusive_sets(self._cache),
                               relation_count=len(ids))
+        return replace(plan, customers=self._customers([s.id for s in found])) if rename \
+            else plan
 
     def estimate_seconds(self, plan: MigrationPlan) -> float:
         """ETA at the call budget (the team server's on a team profile) for every call."""
@@ -247,6 +249,15 @@ class MigrationService:
         return [row[0] for row in self._cache.connection().execute(
             "SELECT DISTINCT rt.relation_id FROM relation_tag rt JOIN tag t ON t.pk = rt.tag_pk"
             f" WHERE t.id IN ({marks}) ORDER BY rt.relation_id", list(tag_ids))]
+
+    def _customers(self, tag_ids: Sequence[str]) -> int:
+        """The distinct customers carrying `tag_ids`: a rename's count, as the team server
+        takes it for its approval threshold."""
+        row = self._cache.connection().execute(
+            "SELECT count(DISTINCT r.external_userid) FROM relation_tag rt"
+            " JOIN tag t ON t.pk = rt.tag_pk JOIN relation r ON r.id = rt.relation_id"
+            f" WHERE t.id IN ({placeholders(tag_ids)})", list(tag_ids)).fetchone()
+        return int(row[0]) if row else 0
 
 
 

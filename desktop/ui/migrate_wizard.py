@@ -4,8 +4,10 @@ The preview is `MigrationService.plan` on a worker thread, redone as the fields 
 does the tag-library step (rename, or create the target) on the writer thread, then runs the
 moves as one batch in the usual batch progress panel (pause, cancel, retry failed), and
 deletes the sources afterwards when asked and every move landed. On a team profile where the
-team's rules make that deletion an approval request, the preview says so and the server's
-"request #N sent" is told as the migration's news, not as its failure.
+team's rules make that deletion, or the rename (a tag on more customers than the team's
+threshold, counted in the cache as the server counts them), an approval request, the preview
+says so before Run, and the server's "request #N sent" is told as the migration's news, not
+as its failure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop.domain.governance import Change, Operation, Verdict
+from desktop.domain.governance import Change, Decision, Operation, Verdict
 from desktop.domain.migration_plan import MigrationPlan, Strategy
 from desktop.domain.retag_plan import format_duration
 from desktop.services.changes import ChangeSet
@@ -24,7 +26,7 @@ from desktop.services.migration import MigrationService, Started
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
-from desktop.ui.i18n import is_english, list_text, sentences
+from desktop.ui.i18n import in_ui_language, is_english, list_text, sentences
 from desktop.ui.previewed_batch_dialog import PreviewedBatchDialog, error_text
 from desktop.ui.retranslate import retranslate_in_place
 from desktop.ui.tag_dialogs import request_sent
@@ -102,6 +104,11 @@ class MigrateDialog(PreviewedBatchDialog):
         if plan.strategy is Strategy.RENAME:
             text = self.tr("Rename: one call moves all %1 relations.", "",
                            plan.relations).replace("%1", f"{plan.relations:,}")
+            request = self._rename_request(plan)
+            if request is not None:
+                text = sentences(text, self.tr(
+                    "%1. Run sends a request, and nothing changes until an administrator"
+                    " approves it.").replace("%1", in_ui_language(request.sentence)))
         else:
             text = (self.tr("Relabel: %1 carry a source; %2 (%3 already carry the target).")
                     .replace("%1", COUNTS.relations(plan.relations))
@@ -118,6 +125,15 @@ class MigrateDialog(PreviewedBatchDialog):
                                                " can no longer put them back."))
         return sentences(text, self.tr("%1 in all, about %2.").replace(  # 1 API call, not "calls"
             "%1", COUNTS.calls(plan.api_calls)).replace("%2", eta))
+
+    def _rename_request(self, plan: MigrationPlan) -> Decision | None:
+        """The team server's reason when it makes the plan's rename an approval request."""
+        source = plan.sources[0]
+        decision = None if self.rules is None else self.rules.decide(Change(
+            Operation.RENAME_TAG, source.group_name, source.name, plan.target.name,
+            customers=plan.customers))
+        return decision if decision is not None and decision.verdict is Verdict.APPROVAL \
+            else None
 
     def _deletion_is_request(self, plan: MigrationPlan) -> bool:
         """Whether the team server makes deleting the plan's sources an approval request."""

@@ -3214,6 +3214,10 @@
         </translation>
     </message>
     <message>
+        <source>%1. Run sends a request, and nothing changes until an administrator approves it.</source>
+        <translation>%1. Run sends a request, and nothing changes until an administrator approves it.</translation>
+    </message>
+    <message>
         <source>Relabel: %1 carry a source; %2 (%3 already carry the target).</source>
         <translation>Relabel: %1 carry a source; %2 (%3 already carry the target).</translation>
     </message>
@@ -4241,7 +4245,7 @@
     </message>
     <message>
         <source>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags or create them in your own group, or ask an administrator to apply it.</source>
-        <translation>The team server would refuse this: %1. On step 2, use existing tags for the template's tags or create them in your own group, or ask an administrator to apply it.</translation>
+        <translation>The team server would refuse this: %1. On step 2, use existing tags for the template&apos;s tags or create them in your own group, or ask an administrator to apply it.</translation>
     </message>
     <message>
         <source>Create: %1</source>

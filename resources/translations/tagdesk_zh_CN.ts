@@ -3179,6 +3179,10 @@
         </translation>
     </message>
     <message>
+        <source>%1. Run sends a request, and nothing changes until an administrator approves it.</source>
+        <translation>%1。点“开始迁移”会提交申请，管理员批准前不会有任何改动。</translation>
+    </message>
+    <message>
         <source>Relabel: %1 carry a source; %2 (%3 already carry the target).</source>
         <translation>重新打标签：%1带有源标签；需 %2（%3 个已有目标标签）。</translation>
     </message>

@@ -348,6 +348,47 @@ def test_a_migration_whose_rename_becomes_a_request_tells_it_as_news(
     context.wait_idle()
 
 
+def test_a_rename_over_the_threshold_is_said_to_become_a_request_before_run(
+    qtbot: Any, context: Any, sandbox: Any
+) -> None:
+    """A migration that is a rename of a tag on more customers than the team's threshold
+    becomes a request, and the preview said only "one call moves all N relations": the plan
+    counted relations, the server customers. The preview now counts the customers in the
+    cache as the server does and says it before Run, for a head, not for an administrator
+    nor under the threshold."""
+    source = sandbox.state.find_tag("MKT-渠道", "展会")
+    customers = len({e for u, e in sandbox.state.relations()
+                     if source in sandbox.state.relation_tag_ids(u, e)})
+    relations = sum(1 for u, e in sandbox.state.relations()
+                    if source in sandbox.state.relation_tag_ids(u, e))
+    assert relations > customers > 2     # a customer followed by two members counts once
+    departments = dict(context.cache.connection().execute("SELECT name, id FROM department"))
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    head = Actor("dongfangwei", managed=frozenset({departments["市场部"]}),
+                 departments=frozenset({departments["市场部"]}))
+    admin = Actor("shenyingyi", admin=True)
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        for actor, threshold, said in ((head, customers - 1, True), (head, customers, False),
+                                       (admin, 0, False)):
+            wizard = MigrateDialog(context, [source], "展会（线下）", rules=TeamRules(
+                Policy(rename_threshold=threshold), chart, actor))
+            qtbot.addWidget(wizard)
+            wizard.delete_source.setChecked(True)
+            qtbot.waitUntil(lambda w=wizard: w.plan is not None and w.plan.strategy is
+                            Strategy.RENAME and w.run_button.isEnabled(), timeout=10000)
+            preview = wizard.preview_text.text()
+            request = (f"改名的标签有 {customers} 位客户在用，超过 {threshold} 位需要管理员批准。"
+                       "点“开始迁移”会提交申请，管理员批准前不会有任何改动。")
+            assert (request in preview) is said, preview
+            assert preview.startswith(f"改名：一次调用即迁移全部 {relations:,} 个客户关系。")
+            wizard.close()
+    finally:
+        translations.uninstall()
+    context.wait_idle()
+
+
 def test_a_head_is_not_offered_to_ask_wecom_which_groups_are_ours(
         qtbot: Any, context: Any) -> None:
     """On a team profile the probe edits every group through the team server, which lets only
