@@ -43,7 +43,7 @@ from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS, grouped
-from desktop.ui.errors import readable, readable_stop, secret_rejected
+from desktop.ui.errors import fixed_in_connection_settings, readable, readable_stop
 from desktop.ui.i18n import in_ui_language as pick
 from desktop.ui.i18n import sentences
 from desktop.ui.retranslate import retranslate_in_place
@@ -74,7 +74,7 @@ class BatchProgressPanel(QWidget):
         self._task: Any = None
         self._pause = threading.Event()
         self._in_pilot = False
-        self._secret_stop = False      # stopped by a refused app secret: goes on with a new one
+        self._secret_stop = False      # stopped by what a save in 连接设置… sets right: goes on
         self._calls = 0                # API calls and seconds of every run in this panel,
         self._seconds = 0.0            # so the totals line adds up over pilot and rest
         self.touched: frozenset[int] = frozenset()
@@ -240,11 +240,13 @@ class BatchProgressPanel(QWidget):
 
             def stopped() -> str:
                 text = self.tr("Stopped: %1 The rest stays queued; continue when the cause is"
-                               " fixed.").replace("%1", readable_stop(result.stop_reason))
+                               " fixed.").replace("%1", readable_stop(
+                                   result.stop_reason, solo=self.context.solo))
                 return sentences(text, pick(resumes)) if waits else text
 
             self.texts.say(self.message, stopped)
-            self._secret_stop = secret_rejected(result.stop_reason)
+            self._secret_stop = fixed_in_connection_settings(result.stop_reason,
+                                                             solo=self.context.solo)
             self._set_state("stopped")
             self.batchFinished.emit(result)
         else:
@@ -255,15 +257,16 @@ class BatchProgressPanel(QWidget):
             self.pilotFinished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        self.texts.say(self.message, lambda: message_for(exc))
+        self.texts.say(self.message, lambda: readable(exc, solo=self.context.solo))
         self._show_buttons(running=False)
         self.continue_button.setVisible(True)
         self.texts.say(self.continue_button, lambda: self.tr("Try again"))
-        self._secret_stop = secret_rejected(exc)
+        self._secret_stop = fixed_in_connection_settings(exc, solo=self.context.solo)
         self._set_state("stopped")
 
     def _secret_replaced(self) -> None:
-        """A new app secret is in use: a batch the old one stopped goes on by itself."""
+        """A new app secret or API base is in use: a batch the old one stopped goes on by
+        itself."""
         if self.state == "stopped" and self._secret_stop and not self.running:
             self._secret_stop = False
             self.continue_rest()

@@ -86,6 +86,13 @@ class AppContext(QObject):
     def operator(self) -> str:
         return self.workspace.operator
 
+    @property
+    def solo(self) -> bool:
+        """A solo profile: File → Connection settings… takes its app secret and API base (a
+        team's are on its server, the demo needs none)."""
+        profile = self.workspace.profile
+        return not profile.is_team and not profile.is_demo
+
     def run_task(
         self,
         work: Work,
@@ -351,7 +358,7 @@ class AppContext(QObject):
                 self.write_failed.emit("；".join(reasons),
                                        frozenset(f.relation_id for f in result.failures))
             if halted:
-                self.write_failed.emit(readable_stop(halted[0]),
+                self.write_failed.emit(readable_stop(halted[0], solo=self.solo),
                                        ids - result.changes.relation_ids)
             if halted and (secret_rejected(halted[0]) or ip_not_trusted(halted[0])):
                 self._held_for_secret[result.batch_id] = ids
@@ -361,7 +368,7 @@ class AppContext(QObject):
                 on_empty()
 
         def failed(exc: BaseException) -> None:
-            self.write_failed.emit(readable(exc), ids)
+            self.write_failed.emit(readable(exc, solo=self.solo), ids)
             self.publish(ChangeSet(relation_ids=ids))
             if secret_rejected(exc):
                 self.secret_refused.emit()
@@ -385,7 +392,7 @@ class AppContext(QObject):
         self.secret_is_refused = True
 
     def _report_error(self, exc: BaseException) -> None:
-        self.status_message.emit(readable(exc))
+        self.status_message.emit(readable(exc, solo=self.solo))
 
 
 class _BatchCommand:

@@ -47,38 +47,63 @@ def ip_not_trusted(failure: BaseException | str) -> bool:
     return getattr(failure, "errcode", None) == IP_NOT_TRUSTED
 
 
+def fixed_in_connection_settings(failure: BaseException | str, *, solo: bool) -> bool:
+    """Whether what stopped the tagging is set right in File → Connection settings…, which
+    sends it again once saved: a refused app secret, or on a solo profile an untrusted IP."""
+    return secret_rejected(failure) or (solo and ip_not_trusted(failure))
+
+
 def enter_secret(errcode: int | None = None) -> str:
     """Where the window takes a new app secret, in place of the command line's way; with
     WeCom's errcode when known, for whoever looks it up in WeCom's documents."""
-    sentence = QCoreApplication.translate(
+    return _with_errcode(QCoreApplication.translate(
         "errors", "The app secret is wrong or was reset: look it up in the admin console (App"
         " Management) and enter it in File → Connection settings…; the tagging waiting to be"
-        " sent goes on once it is saved.")
+        " sent goes on once it is saved."), errcode)
+
+
+def enter_relay() -> str:
+    """Where the window of a solo profile takes a relay as the API base when WeCom refused
+    this computer's address (60020), in place of the profile's way."""
+    return _with_errcode(QCoreApplication.translate(
+        "errors", "This computer's IP is not in the app's trusted IP list: an administrator"
+        " adds it in the app's settings, or enter a relay with a fixed IP as the API base in"
+        " File → Connection settings…; the tagging waiting to be sent goes on once it is"
+        " saved."), IP_NOT_TRUSTED)
+
+
+def _with_errcode(sentence: str, errcode: int | None) -> str:
     if errcode is None:
         return sentence
     return sentence + (f" (errcode {errcode})" if is_english() else f"（errcode {errcode}）")
 
 
-def readable(exc: BaseException) -> str:
+def readable(exc: BaseException, *, solo: bool = False) -> str:
     """One sentence in the interface language; a team login that is missing or revoked
-    also says where the window logs in again, and a refused app secret where the window
-    takes a new one."""
+    also says where the window logs in again, a refused app secret where the window
+    takes a new one, and on a `solo` profile (`AppContext.solo`) an untrusted IP where it
+    takes a relay."""
     if secret_rejected(exc):
         return enter_secret(getattr(exc, "errcode", None))
+    if solo and ip_not_trusted(exc):
+        return enter_relay()
     text = errors.readable(exc, is_english())
     if getattr(exc, "errcode", None) in _LOG_IN_AGAIN:
         text = sentences(text, _log_in_again())
     return text
 
 
-def readable_stop(reason: str) -> str:
+def readable_stop(reason: str, *, solo: bool = False) -> str:
     """Why a batch stopped ("中文 / English", as stored) in the interface language, with
-    where the window logs in again when the team login is missing or revoked, and where it
-    takes a new app secret when WeCom refused the secret."""
+    where the window logs in again when the team login is missing or revoked, where it
+    takes a new app secret when WeCom refused the secret, and on a `solo` profile where it
+    takes a relay when WeCom refused the computer's IP."""
     if secret_rejected(reason):
         code = next((code for code in (WRONG_SECRET, INVALID_SECRET)
                      if f"errcode {code}" in reason), None)
         return enter_secret(code)
+    if solo and ip_not_trusted(reason):
+        return enter_relay()
     text = in_ui_language(reason)
     if any(f"errcode {code}" in reason or ERROR_TABLE[code].zh in reason
            for code in _LOG_IN_AGAIN):

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         self.audience_bar.hide()
         self.tag_tree = TagTreeView(context)
         self.favourites = FavouritesBar(context)
-        self.status = StatusBar(self)
+        self.status = StatusBar(self, solo=context.solo)
         self.setStatusBar(self.status)
         self._build_layout()
         self._build_actions()
@@ -1053,7 +1053,8 @@ class MainWindow(QMainWindow):
         return text
 
     def _sync_failed(self, exc: BaseException) -> None:
-        self.status.message(self.tr("Sync failed: %1").replace("%1", readable(exc)))
+        self.status.message(self.tr("Sync failed: %1").replace(
+            "%1", readable(exc, solo=self.context.solo)))
         if secret_rejected(exc):
             self.context.secret_refused.emit()
 

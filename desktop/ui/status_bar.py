@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 from desktop.services.auto_resume import ResumeState
 from desktop.services.progress import Progress
 from desktop.ui.counts import COUNTS
-from desktop.ui.errors import enter_secret, secret_rejected
+from desktop.ui.errors import enter_relay, enter_secret, ip_not_trusted, secret_rejected
 from desktop.ui.i18n import datetime_text, is_english
 from desktop.ui.style import icon
 from desktop.wecom.ratelimit import RateLimiter
@@ -39,8 +39,10 @@ class ElidingLabel(QLabel):
 
 
 class StatusBar(QStatusBar):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, solo: bool = False) -> None:
+        """`solo`: a solo profile, whose window takes a relay for an untrusted IP (60020)."""
         super().__init__(parent)
+        self.solo = solo
         self.profile = ElidingLabel()
         self.profile.setObjectName("statusProfile")
         self.last_sync = QLabel()
@@ -199,6 +201,8 @@ class StatusBar(QStatusBar):
         text = state.sentence()
         if state.kind == "attention" and secret_rejected(state.reason):
             text = self.tr("Waiting batches need attention: %1").replace("%1", enter_secret())
+        elif state.kind == "attention" and self.solo and ip_not_trusted(state.reason):
+            text = self.tr("Waiting batches need attention: %1").replace("%1", enter_relay())
         self.resume_state.setText(_half(text))
         self.resume_state.setToolTip(text)
         self.resume_state.setVisible(bool(text))

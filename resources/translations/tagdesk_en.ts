@@ -5221,6 +5221,10 @@
         <translation>The app secret is wrong or was reset: look it up in the admin console (App Management) and enter it in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</translation>
     </message>
     <message>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
+        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</translation>
+    </message>
+    <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>
         <translation>Or, in the TagDesk window: File → Log in to the team server….</translation>
     </message>

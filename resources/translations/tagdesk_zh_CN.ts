@@ -5160,6 +5160,10 @@
         <translation>应用 Secret 不正确或已重置：请在管理后台「应用管理」中查看 Secret，再在 文件 → 连接设置… 中输入；保存后，待发的打标会继续发送。</translation>
     </message>
     <message>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
+        <translation>本机 IP 不在应用的企业可信 IP 列表中：请管理员在应用设置中添加，或在 文件 → 连接设置… 中把 API 地址改为固定 IP 的中转地址；保存后，待发的打标会继续发送。</translation>
+    </message>
+    <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>
         <translation>或在 TagDesk 窗口中：文件 → 登录团队服务器…。</translation>
     </message>

@@ -263,6 +263,59 @@ def test_a_batch_window_stopped_by_the_refused_secret_goes_on_once_a_new_one_is_
     context.wait_idle()
 
 
+def test_an_untrusted_ip_on_a_solo_profile_points_to_the_window_that_takes_a_relay(
+        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    """WeCom trusts only the relay's address: the sync, a toggle and a batch window say to
+    enter a relay in File → Connection settings…, as a refused secret says where to enter
+    it; once the relay is saved, the batch window goes on by itself. A team profile, whose
+    window cannot change the API base, keeps the error table's sentence."""
+    from desktop.ui.batch_progress import BatchProgressPanel
+    from desktop.ui.errors import readable
+    from desktop.wecom import WeComError
+
+    window, context = refused
+    store_secret(PROFILE, sandbox.corp_id, sandbox.secret)
+    context.workspace.use_login(context.workspace.profile, sandbox.secret)
+    sandbox.configure(trusted_ips=[RELAY_IP])
+    with qtbot.waitSignal(window.sync.failed, timeout=30_000):
+        window.start_sync()
+    said = window.status.currentMessage()
+    assert said.startswith("Sync failed: This computer's IP is not in the app's trusted IP"
+                           " list: an administrator adds it in the app's settings, or enter a"
+                           " relay with a fixed IP as the API base in File → Connection"
+                           " settings…; the tagging waiting to be sent goes on once it is"
+                           " saved."), said
+    assert "errcode 60020" in said, said
+
+    tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([relation_id], tag_id, lambda: "toggle")
+    said = window.status.currentMessage()
+    assert "a relay with a fixed IP as the API base in File → Connection settings…" in said, said
+    (vip,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) AND id != ? ORDER BY id LIMIT 4",
+        (vip, relation_id))]
+    batch_id = context.tagging.submit(context.tagging.plan(ids, add=[vip]), source="batch")
+    panel = BatchProgressPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+        panel.start(batch_id)
+    assert panel.state == "stopped"
+    assert "File → Connection settings…" in panel.message.text(), panel.message.text()
+
+    with fixed_ip_relay(sandbox.api_base) as relay_base:
+        _enter_api_base(qtbot, window.open_connection_settings(), relay_base)
+        qtbot.waitUntil(lambda: panel.state == "done", timeout=30_000)
+        qtbot.waitUntil(lambda: _pending(context) == 0, timeout=30_000)
+        context.wait_idle()
+    assert context.tagging.batch(batch_id).applied == 4
+    refused_ip = WeComError(60020, "not allow to access from your ip", "externalcontact/mark_tag")
+    assert readable(refused_ip).startswith("本机 IP 不在应用的企业可信 IP 列表中：请管理员在应用设置中"
+                                           "添加，或在配置中改用固定 IP 的中转地址。")
+
+
 @pytest.fixture
 def waiting_session(qtbot: Any, gui_home: Path, sandbox: Any) -> Iterator[Any]:
     """A session whose tagging waits for WeCom after an outage, as automatic resuming
@@ -323,6 +376,43 @@ def test_batches_waiting_for_wecom_that_meet_a_reset_secret_resume_at_once_with_
     qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=10_000)
     assert not status.secret_button.isVisibleTo(session.window)
     assert not context.secret_is_refused
+
+
+def test_batches_waiting_for_wecom_that_meet_an_untrusted_ip_point_to_the_window_and_go_on(
+        qtbot: Any, waiting_session: Any, sandbox: Any) -> None:
+    from desktop.services.auto_resume import waiting_batches
+    from desktop.store import outbox
+
+    session, context = waiting_session, waiting_session.context
+    status, resume = session.window.status, waiting_session.auto_resume
+    (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
+    ids = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
+        " JOIN tag t ON t.pk = rt.tag_pk WHERE t.id = ?) ORDER BY id LIMIT 5", (tag_id,))]
+    port = sandbox.port
+    sandbox.stop()                                   # an outage
+    context.toggle_tag(ids, tag_id, lambda: "VIP")
+    qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=30_000)
+    (waiting,) = waiting_batches(context.cache)
+    sandbox.config.port = port
+    sandbox.config.trusted_ips = (RELAY_IP,)         # back, trusting only the relay
+    sandbox.start()
+    qtbot.waitUntil(lambda: resume.state.kind == "attention", timeout=30_000)
+    said = status.resume_state.toolTip()
+    assert said.startswith("Waiting batches need attention: This computer's IP is not in the"
+                           " app's trusted IP list"), said
+    assert "File → Connection settings…" in said and "errcode 60020" in said, said
+
+    dialog = session.window.open_connection_settings()
+    with fixed_ip_relay(sandbox.api_base) as relay_base:
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+        qtbot.keyClicks(dialog.secret, sandbox.secret)
+        _enter_api_base(qtbot, dialog, relay_base)
+        qtbot.waitUntil(lambda: context.tagging.batch(waiting.id).status == outbox.DONE,
+                        timeout=30_000)
+        qtbot.waitUntil(lambda: resume.state.kind == "idle", timeout=10_000)
+        context.wait_idle()
+    assert context.tagging.batch(waiting.id).applied == 5
 
 
 def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanwhile(
