@@ -127,6 +127,11 @@ class Leaf:
         return kind_of(self.key)
 
 
+def blank_leaf() -> Leaf:
+    """A new condition: the first kind of the list (渠道活码 state), with no value yet."""
+    return Leaf(CONDITION_KINDS[0].key, [])
+
+
 @dataclass
 class JsonText:
     """A JSON leaf's value typed as text that is not valid JSON (yet)."""

@@ -25,6 +25,7 @@ from desktop.domain.rule_draft import (
     Group,
     Leaf,
     Node,
+    blank_leaf,
     editable,
     kind_of,
     node_paths,
@@ -60,9 +61,8 @@ class ConditionTree(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.add_leaf_button.clicked.connect(lambda: self.add(Leaf("region", [])))
-        self.add_group_button.clicked.connect(
-            lambda: self.add(Group("any", [Leaf("region", [])])))
+        self.add_leaf_button.clicked.connect(lambda: self.add(blank_leaf()))
+        self.add_group_button.clicked.connect(lambda: self.add(Group("any", [blank_leaf()])))
         self.remove_button.clicked.connect(self.remove_current)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)

@@ -41,8 +41,8 @@ from desktop.domain.errors import UserError
 from desktop.domain.rule_draft import (
     UNITS,
     Group,
-    Leaf,
     RuleDraft,
+    blank_leaf,
     dumps,
     place_text,
     reasons_text,
@@ -73,7 +73,7 @@ HINT_STYLE = "color: #8a8f98"
 def new_rule(*, enabled: bool = True) -> RuleDraft:
     """A blank rule; a team profile's starts disabled, since the team server runs every enabled
     team rule on its schedule, writing to WeCom with no pilot: it is simulated, then enabled."""
-    return RuleDraft(enabled=enabled, when=Group("all", [Leaf("region", [])]))
+    return RuleDraft(enabled=enabled, when=Group("all", [blank_leaf()]))
 
 
 def change_item(outcome: RelationOutcome, simulation: Simulation) -> SortableItem:

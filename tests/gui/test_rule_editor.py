@@ -81,6 +81,9 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert editor.name_error.text() == "Give the rule a name."    # a hint, not in red
     assert editor.name_error.styleSheet() == "color: #8a8f98"      # grey
     _type(qtbot, editor.name, "北京新客")
+    kind, _value = _row(editor, 0)        # a new condition is the list's first, 渠道活码 state
+    assert (kind.currentIndex(), kind.currentData()) == (0, "state")
+    _choose(qtbot, kind, "region")
     _combo, region = _row(editor, 0)
     assert isinstance(region, WordsEditor)
     _type(qtbot, region.edit, "北京、天津")
@@ -92,6 +95,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert editor.conditions.tree.currentItem() is editor.conditions.item_at((0,))
     _click(qtbot, editor.conditions.add_group_button)      # an any-group beside the row
     kind, _value = _row(editor, 1, 0)
+    assert (kind.currentIndex(), kind.currentData()) == (0, "state")
     _choose(qtbot, kind, "has_not")
     _kind, tags = _row(editor, 1, 0)
     assert isinstance(tags, TagsEditor)
@@ -103,6 +107,7 @@ def test_build_a_nested_rule_save_it_edit_rename_and_duplicate(
     assert tags.edit.tags() == ["地区:华北"]
     _click(qtbot, editor.conditions.add_leaf_button)       # under the selected row's group
     kind, _value = _row(editor, 1, 1)
+    assert (kind.currentIndex(), kind.currentData()) == (0, "state")
     _choose(qtbot, kind, "tag_count")
     _kind, count = _row(editor, 1, 1)
     assert isinstance(count, CompareEditor)
