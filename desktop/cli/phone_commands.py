@@ -1,5 +1,6 @@
-"""`tagdesk sandbox callback` (WeCom console's callback settings) and `tagdesk sandbox phone`
-(a member on a phone, an admin in the console: the change plus WeCom's callback)."""
+"""`tagdesk sandbox callback` (WeCom console's callback settings), `tagdesk sandbox phone`
+(a member on a phone, an admin in the console: the change plus WeCom's callback) and
+`tagdesk sandbox reset-secret` (the admin resets the app's secret in the console)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def register_sandbox(sandbox: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`sandbox callback` and `sandbox phone ACTION`."""
+    """`sandbox callback`, `sandbox phone ACTION` and `sandbox reset-secret`."""
     callback = sandbox.add_parser(
         "callback", help="set the callback URL, Token and EncodingAESKey (checked like WeCom's"
                          " console does)")
@@ -73,6 +74,13 @@ def register_sandbox(sandbox: argparse._SubParsersAction[argparse.ArgumentParser
     for parser in actions.choices.values():
         parser.set_defaults(handler=sandbox_phone)
 
+    reset = sandbox.add_parser("reset-secret", help="the admin resets the app's secret: the old"
+                                                    " one answers 40001, the tokens issued 40014")
+    add_common(reset)
+    reset.add_argument("--data", required=True, metavar="DIR", help="the sandbox's folder")
+    reset.add_argument("--json", action="store_true", help='end with {"secret": ...}')
+    reset.set_defaults(handler=sandbox_reset_secret)
+
 
 def sandbox_callback(args: argparse.Namespace) -> int:
     from desktop.cli.errors import UsageError
@@ -96,6 +104,21 @@ def sandbox_callback(args: argparse.Namespace) -> int:
         state.close()
     print(f"回调 URL 已通过验证并保存：{args.url} / The callback URL passed verification and was"
           f" saved: {args.url}")
+    return EXIT_OK
+
+
+def sandbox_reset_secret(args: argparse.Namespace) -> int:
+    state = _open(Path(args.data))
+    try:
+        secret = state.reset_secret()
+    finally:
+        state.close()
+    print("已重置应用 Secret：旧的 Secret 不再被接受（40001），已发出的 access_token 全部作废。"
+          " / The app secret is reset: the old one is refused (40001) and every access token"
+          " issued is void.")
+    print(f"新的 Secret / New secret: {secret}")
+    if args.json:
+        emit_json({"secret": secret})
     return EXIT_OK
 
 

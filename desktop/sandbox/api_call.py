@@ -17,8 +17,9 @@ from desktop.sandbox.errors import ApiError
 
 @dataclass(frozen=True)
 class CorpIdentity:
+    """What never changes for the corp (its secret can be reset: `app_secret`)."""
+
     corp_id: str
-    secret: str
     agent_id: int
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from desktop.sandbox import directory, tokens
+from desktop.sandbox import app_secret, directory, tokens
 from desktop.sandbox.api_call import ApiCall, Route
 from desktop.sandbox.errors import ApiError
 
@@ -20,7 +20,7 @@ def gettoken(call: ApiCall) -> dict[str, Any]:
         raise ApiError(41004)
     if corp_id != call.corp.corp_id:
         raise ApiError(40013)
-    if not secrets.compare_digest(secret, call.corp.secret):
+    if not secrets.compare_digest(secret, app_secret.current_secret(call.conn)):
         raise ApiError(40001)
     token, expires_in = tokens.issue_token(call.conn, call.now, call.config.token_ttl)
     return {"access_token": token, "expires_in": expires_in}

@@ -121,7 +121,12 @@ class SandboxServer:
 
     @property
     def secret(self) -> str:
-        return self.state.identity.secret
+        return self.state.secret
+
+    def reset_secret(self) -> str:
+        """Reset the app's secret (`tagdesk sandbox reset-secret`): the new one is returned;
+        the old one answers 40001 and every issued token 40014."""
+        return self.state.reset_secret()
 
     @property
     def agent_id(self) -> int:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from desktop.sandbox import directory, relations, tag_library, tokens
+from desktop.sandbox import app_secret, directory, relations, tag_library, tokens
 from desktop.sandbox.api_call import CorpIdentity
 from desktop.sandbox.chat_export import CHAT_EXPORT_FILENAME
 from desktop.sandbox.config import SandboxConfig
@@ -41,7 +41,7 @@ class SandboxState:
         self._rng = random.SystemRandom()
         self.data_dir = data_dir
         meta = dict(conn.execute("SELECT key, value FROM meta"))
-        self.identity = CorpIdentity(meta["corp_id"], meta["secret"], int(meta["agent_id"]))
+        self.identity = CorpIdentity(meta["corp_id"], int(meta["agent_id"]))
 
     @classmethod
     def open(cls, config: SandboxConfig) -> SandboxState:
@@ -84,6 +84,18 @@ class SandboxState:
     def expire_tokens(self) -> None:
         with self.transaction() as conn:
             tokens.expire_all(conn)
+
+    @property
+    def secret(self) -> str:
+        """The app's secret now (reset from another process too)."""
+        with self.transaction() as conn:
+            return app_secret.current_secret(conn)
+
+    def reset_secret(self) -> str:
+        """Reset the app's secret, as in the admin console: the new one is returned, the old
+        one answers 40001 and the tokens issued 40014."""
+        with self.transaction() as conn:
+            return app_secret.reset_secret(conn)
 
     def invalidate_tokens(self) -> None:
         with self.transaction() as conn:
