@@ -131,15 +131,23 @@ def _keyed(text: Text, letter: str) -> Text:
     return shown
 
 
+def _said(sentence: str, step: str) -> str:
+    """"Undone: add VIP to 2 customers" / "已撤销：为 2 位客户添加 VIP": the step in the
+    sentence's %1, lower-cased as `_step` does after a verb."""
+    return sentence.replace("%1", _after_verb(sentence, step))
+
+
 def _step(verb: str, text: str) -> str:
-    """"Undo" / "Undo remove 高意向 from 6 customers" / "撤销 为 6 位客户移除 高意向": in a
-    language with capitals the step's first word goes lower-case after the verb (an acronym,
-    "VIP …", stays)."""
-    if not text:
-        return verb
+    """"Undo" / "Undo remove 高意向 from 6 customers" / "撤销 为 6 位客户移除 高意向"."""
+    return f"{verb} {_after_verb(verb, text)}" if text else verb
+
+
+def _after_verb(verb: str, text: str) -> str:
+    """In a language with capitals the step's first word goes lower-case after the verb (an
+    acronym, "VIP …", stays)."""
     if verb.isascii() and text[:1].isupper() and not text[1:2].isupper():
-        text = text[0].lower() + text[1:]
-    return f"{verb} {text}"
+        return text[0].lower() + text[1:]
+    return text
 
 
 def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
@@ -710,10 +718,10 @@ class MainWindow(QMainWindow):
         stack = self.context.undo_stack
         self._steps = {"undo": stack.undoText(), "redo": stack.redoText()}
         self.undo_action = self._action(lambda: _step(self.tr("Undo"), self._steps["undo"]),
-                                        stack.undo, icon_name="undo",
+                                        self._undo, icon_name="undo",
                                         keys=key.keyBindings(key.StandardKey.Undo))
         self.redo_action = self._action(lambda: _step(self.tr("Redo"), self._steps["redo"]),
-                                        stack.redo, icon_name="redo",
+                                        self._redo, icon_name="redo",
                                         keys=key.keyBindings(key.StandardKey.Redo))
         self.undo_action.setEnabled(stack.canUndo())
         self.redo_action.setEnabled(stack.canRedo())
@@ -1091,6 +1099,22 @@ class MainWindow(QMainWindow):
         self.language = code
         for action in self.language_group.actions():
             action.setChecked(action.data() == code)
+
+    def _undo(self) -> None:
+        """Undo the newest step and say so: the sentence the step itself left in the status
+        bar ("已为 1 位客户添加 VIP") is not true any more."""
+        stack = self.context.undo_stack
+        if stack.canUndo():
+            step = stack.undoText()
+            stack.undo()
+            self.status.message(_said(self.tr("Undone: %1"), step))
+
+    def _redo(self) -> None:
+        stack = self.context.undo_stack
+        if stack.canRedo():
+            step = stack.redoText()
+            stack.redo()
+            self.status.message(_said(self.tr("Redone: %1"), step))
 
     def _undo_text_changed(self, text: str) -> None:
         self._steps["undo"] = text

@@ -3145,6 +3145,14 @@
         <translation>Sync cancelled; the cache is unchanged.</translation>
     </message>
     <message>
+        <source>Undone: %1</source>
+        <translation>Undone: %1</translation>
+    </message>
+    <message>
+        <source>Redone: %1</source>
+        <translation>Redone: %1</translation>
+    </message>
+    <message>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — WeCom customer tagging and auditing.</translation>
     </message>

@@ -3111,6 +3111,14 @@
         <translation>同步已取消，本地缓存未改变。</translation>
     </message>
     <message>
+        <source>Undone: %1</source>
+        <translation>已撤销：%1</translation>
+    </message>
+    <message>
+        <source>Redone: %1</source>
+        <translation>已重做：%1</translation>
+    </message>
+    <message>
         <source>TagDesk %1 — WeCom customer tagging and auditing.</source>
         <translation>TagDesk %1 — 企业微信客户标签与审计工具。</translation>
     </message>

@@ -582,6 +582,38 @@ def test_alt_1_toggles_the_first_favourite_and_ctrl_z_takes_it_back(
         "撤销 为 2 位客户添加 VIP / Undo add VIP to 2 customers"]
 
 
+def test_undo_and_redo_say_what_they_undid_and_redid(
+        qtbot: Any, window: MainWindow, synced_context: Any, sandbox: Any) -> None:
+    """Alt+2, then Ctrl+Z: the status bar went on saying 已为 1 位客户添加 VIP, true no more,
+    and an undo of a step whose customers were out of sight said nothing at all."""
+    tag = _tag_id(synced_context, "VIP")
+    row = next(r for r in range(40) if tag not in _sandbox_tags(
+        synced_context, sandbox, window.model.relation_id(r)))
+    rid = window.model.relation_id(row)
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        window._toggle_counted([rid], tag, 0)
+    assert window.status.currentMessage() == "Added VIP to 1 customer(s)"
+    window.activateWindow()
+    window.table.setFocus()
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL)
+    assert tag not in _sandbox_tags(synced_context, sandbox, rid)
+    assert window.status.currentMessage() == "Undone: add VIP to 1 customer(s)"
+    with qtbot.waitSignal(synced_context.changed, timeout=20000):
+        window.redo_action.trigger()
+    assert tag in _sandbox_tags(synced_context, sandbox, rid)
+    assert window.status.currentMessage() == "Redone: add VIP to 1 customer(s)"
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        qtbot.waitUntil(lambda: window.undo_action.text() == "撤销 为 1 位客户添加 VIP")
+        with qtbot.waitSignal(synced_context.changed, timeout=20000):
+            window.undo_action.trigger()
+        assert window.status.currentMessage() == "已撤销：为 1 位客户添加 VIP"
+    finally:
+        translations.uninstall()
+
+
 def test_a_toggle_on_tens_of_thousands_says_its_count_with_thousands_separators(
         synced_context: Any) -> None:
     """Select all at 100,000 customers and T, Enter: the status bar, the undo step and the
