@@ -38,7 +38,7 @@ from desktop.store.snapshot import (
     StrategyRow,
     TagRow,
 )
-from desktop.wecom.models import ExternalContact, FollowInfo, TagGroup
+from desktop.wecom.models import ExternalContact, FollowInfo, RelationPage, TagGroup
 
 if TYPE_CHECKING:
     from desktop.wecom.client import WeComClient
@@ -253,21 +253,21 @@ def read_relations(
     read_pages(client, _as_read, consume, follow_users, progress, cancel, chains)
 
 
-def _as_read(items: PageItems) -> PageItems:
-    return items
+def _as_read(page: RelationPage) -> PageItems:
+    return page.items
 
 
 def read_pages(
     client: WeComClient,
-    prepare: Callable[[PageItems], Page],
+    prepare: Callable[[RelationPage], Page],
     consume: Callable[[Page], None],
     follow_users: list[str],
     progress: ProgressCallback,
     cancel: CancelToken,
     chains: int,
 ) -> None:
-    """Page batch/get_by_user for every follow user, `chains` cursors at a time; each page's
-    rows go through `prepare` on the chain that read it (while the pages before it are
+    """Page batch/get_by_user for every follow user, `chains` cursors at a time; each page
+    goes through `prepare` on the chain that read it (while the pages before it are
     consumed) and then to `consume` on the calling thread, in the order they arrive.
 
     Each member is a chain that follows its own cursor to the end, so the work
@@ -296,7 +296,7 @@ def read_pages(
             while not stop.is_set():
                 cancel.raise_if_cancelled()
                 page = client.batch_get_by_user([userid], cursor=cursor, limit=PAGE_LIMIT)
-                offer((len(page.items), prepare(page.items)))
+                offer((len(page.values), prepare(page)))
                 if not page.next_cursor:
                     break
                 cursor = page.next_cursor

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -34,13 +34,17 @@ from desktop.store.db import Cache
 from desktop.store.filter_sort_store import CUSTOMER_NAMES_KEY  # customer_names_insert's
 from desktop.store.snapshot import (
     CUSTOMER_FIELDS,
+    CUSTOMER_VALUES,
+    FOLLOW_VALUES,
     LAST_SYNC_KEY,
     RELATION_FIELDS,
     CustomerRow,
+    CustomerValues,
+    FollowValues,
     PageCustomer,
-    PageFollow,
     PageItem,
     PageRelation,
+    PageSource,
     PageWriter,
     RelationRow,
     Snapshot,
@@ -86,7 +90,7 @@ class SyncWrite(Protocol[Prepared]):
     def add_page(self, items: Sequence[PageItem]) -> None:
         ...
 
-    def prepare_page(self, items: Sequence[PageItem]) -> Prepared:
+    def prepare_page(self, page: PageSource) -> Prepared:
         ...
 
     def add_prepared(self, page: Prepared) -> None:
@@ -165,46 +169,53 @@ class DirectWrite(PageWriter):
                 return None
             return cls(cache, conn, snap, attempt.pop_all())
 
-    def prepare_page(self, items: Sequence[PageItem]) -> PreparedPage:
-        """One relation page as rows (on any thread: it only reads what `begin` set)."""
-        customers = [c for c, _ in items]
-        return self._prepare(customers, zip(map(_EXTERNAL_USERID, customers),
-                                            map(_FOLLOW, items), customers, strict=True))
+    def prepare_page(self, page: PageSource) -> PreparedPage:
+        """One relation page as rows (on any thread: it only reads what `begin` set), made
+        from its values."""
+        values = page.values
+        return self._prepare([c for c, _, _ in values],
+                             ((c[0], r, tag_ids, c) for c, r, tag_ids in values))
 
-    def _prepare(self, customers: Sequence[PageCustomer],
-                 relations: Iterable[PageRelation]) -> PreparedPage:
+    def _prepare(self, customers: Sequence[CustomerValues],
+                 relations: Iterable[ValuesRelation]) -> PreparedPage:
         """Each customer's row and sort key, and each relation's row, links, signature and
         folded text (by the last row of its customer on the page), made in one pass."""
         import orjson  # with the first page, not with the store
 
         live, tag_ids, hashes = self._live, self._tag_ids, self._hashes
-        page_customers = {c.external_userid: c for c in customers}
+        page_customers = {c[0]: c for c in customers}
         latest: dict[str, PreparedRelation] = {}
-        for external_userid, r, row_customer in relations:
-            linked = tag_ids.intersection(r.tag_ids)
+        for external_userid, r, row_tag_ids, row_customer in relations:
+            (userid, remark, description, createtime, remark_corp_name, remark_mobiles,
+             oper_userid, add_way, state) = r
+            linked = tag_ids.intersection(row_tag_ids)
             pks = sorted(map(live.__getitem__, linked))
-            mobiles = _mobiles_json(r.remark_mobiles)
+            mobiles = _mobiles_json(remark_mobiles)
             customer = page_customers.get(external_userid)
-            key = f"{r.userid}\n{external_userid}"
+            key = f"{userid}\n{external_userid}"
             latest[key] = (  # a relation's last row wins
                 key,
-                (external_userid, r.userid, r.remark, r.description, r.createtime, r.add_way,
-                 r.state, r.oper_userid, r.remark_corp_name, mobiles, len(pks),
+                (external_userid, userid, remark, description, createtime, add_way, state,
+                 oper_userid, remark_corp_name, mobiles, len(pks),
                  linked_relation_signature(r, sum(map(hashes.__getitem__, linked)),
                                            row_customer)),
                 pks,
                 None if customer is None else search_text.fold_fields(  # None: folded at the end
-                    r.remark, r.description, r.remark_corp_name, customer.name,
-                    customer.corp_name, customer.corp_full_name, external_userid, mobiles))
+                    remark, description, remark_corp_name, customer[1], customer[4],
+                    customer[5], external_userid, mobiles))
         return PreparedPage(
-            customers=[(c.external_userid, fields, hash(fields), _sort_key(c.name)) for c, fields
+            customers=[(c[0], fields, hash(fields), _sort_key(c[1])) for c, fields
                        in zip(customers, map(_CUSTOMER_FIELDS, customers), strict=True)],
             relations=list(latest.values()),
             links=orjson.dumps([pks for _, _, pks, _ in latest.values()]).decode())
 
     def _add(self, customers: Sequence[PageCustomer],
              relations: Sequence[PageRelation]) -> None:
-        self.add_prepared(self._prepare(customers, relations))
+        self.add_prepared(self._prepare(
+            list(map(CUSTOMER_VALUES, customers)),
+            [(external_userid, FOLLOW_VALUES(r), r.tag_ids,
+              None if customer is None else CUSTOMER_VALUES(customer))
+             for external_userid, r, customer in relations]))
 
     def add_prepared(self, page: PreparedPage) -> None:
         """Insert one prepared page: its customers (the last row of one wins), its relations
@@ -315,10 +326,11 @@ class DirectWrite(PageWriter):
                 self._restore_pragmas()
 
 
-_CUSTOMER_FIELDS: Callable[[PageCustomer], tuple[object, ...]] = attrgetter(
-    "name", "type", "gender", "corp_name", "corp_full_name", "position", "unionid")
-_EXTERNAL_USERID: Callable[[PageCustomer], str] = attrgetter("external_userid")
-_FOLLOW: Callable[[PageItem], PageFollow] = itemgetter(1)
+_CUSTOMER_FIELDS: Callable[[CustomerValues], tuple[object, ...]] = itemgetter(
+    1, 2, 3, 4, 5, 6, 7)  # `CUSTOMER_FIELDS` of a customer's values
+ValuesRelation = tuple[str, FollowValues, Sequence[str], CustomerValues | None]
+"""A relation by its customer's external_userid, as values with its tag ids and the values of
+its customer as its row gave them (None: a relation added without its customer)."""
 
 
 def _sort_key(name: str) -> str:

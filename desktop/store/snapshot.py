@@ -18,11 +18,12 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
+from operator import attrgetter
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from desktop.domain.filter.rename import Rename
 from desktop.store import journal, search_text, sort_keys, tag_counts
@@ -177,6 +178,44 @@ class PageFollow(Protocol):
 
 PageItem = tuple[PageCustomer, PageFollow]  # one row of a relation page
 
+CustomerValues = tuple[Any, ...]
+"""A customer as values: its external_userid and its fields in `CustomerRow`'s order
+(external_userid, name, type, gender, corp_name, corp_full_name, position, unionid), and
+whatever a page holds after them (WeCom's avatar)."""
+FollowValues = tuple[str, str, str, int, str, Sequence[str], str, int, str]
+"""A relation as values, less its customer and tags: userid, remark, description,
+createtime, remark_corp_name, remark_mobiles, oper_userid, add_way, state."""
+PageValues = tuple[CustomerValues, FollowValues, Sequence[str]]
+"""One row of a relation page as values: its customer, its relation and its tag ids."""
+
+CUSTOMER_VALUES: Callable[[PageCustomer], CustomerValues] = attrgetter(
+    "external_userid", "name", "type", "gender", "corp_name", "corp_full_name", "position",
+    "unionid")
+FOLLOW_VALUES: Callable[[PageFollow], FollowValues] = attrgetter(
+    "userid", "remark", "description", "createtime", "remark_corp_name", "remark_mobiles",
+    "oper_userid", "add_way", "state")
+
+
+class PageSource(Protocol):
+    """A relation page (WeCom's client's `RelationPage`): its rows as objects and as values."""
+
+    @property
+    def items(self) -> Sequence[PageItem]: ...
+    @property
+    def values(self) -> Sequence[PageValues]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsPage:
+    """A relation page of rows as objects (WeCom's, or a `CustomerRow` and a `RelationRow`
+    each)."""
+
+    items: Sequence[PageItem]
+
+    @property
+    def values(self) -> list[PageValues]:
+        return [(CUSTOMER_VALUES(c), FOLLOW_VALUES(f), f.tag_ids) for c, f in self.items]
+
 
 TagHashes = Mapping[str, int]
 """The sync's tag list: each tag id with its 64-bit `tag_hash`."""
@@ -196,23 +235,26 @@ def relation_signature(r: PageFollow, hashes: TagHashes, customer: PageCustomer 
     """What a page row says of a relation, as a 64-bit signature: its fields, its links to
     those of its tag ids that the sync's tag list (`hashes`) names, and its customer's
     fields as the row gave them (None: a relation added without its customer)."""
-    return linked_relation_signature(r, sum({hashes[t] for t in r.tag_ids if t in hashes}),
-                                     customer)
+    return linked_relation_signature(
+        FOLLOW_VALUES(r), sum({hashes[t] for t in r.tag_ids if t in hashes}),
+        None if customer is None else CUSTOMER_VALUES(customer))
 
 
-def linked_relation_signature(r: PageFollow, linked: int, customer: PageCustomer | None) -> int:
-    """`relation_signature` of a relation whose tags that the sync's tag list names have
-    hashes summing to `linked`: a sum needs no sorting, the order of a row's tag ids does
-    not matter, and any other set of tags gives another sum but with odds of 2**-64."""
+def linked_relation_signature(r: FollowValues, linked: int,
+                              customer: CustomerValues | None) -> int:
+    """`relation_signature` of a relation given as values, whose tags that the sync's tag
+    list names have hashes summing to `linked`: a sum needs no sorting, the order of a row's
+    tag ids does not matter, and any other set of tags gives another sum but with odds of
+    2**-64."""
+    _, remark, description, createtime, remark_corp_name, mobiles, oper_userid, add_way, state = r
     if customer is None:
         fields: tuple[str, ...] = (
-            r.remark, r.description, str(r.createtime), str(r.add_way), r.state, r.oper_userid,
-            r.remark_corp_name, "\x01".join(r.remark_mobiles))
+            remark, description, str(createtime), str(add_way), state, oper_userid,
+            remark_corp_name, "\x01".join(mobiles))
     else:
-        fields = (r.remark, r.description, str(r.createtime), str(r.add_way), r.state,
-                  r.oper_userid, r.remark_corp_name, "\x01".join(r.remark_mobiles), "\x02",
-                  customer.name, str(customer.type), str(customer.gender), customer.corp_name,
-                  customer.corp_full_name, customer.position, customer.unionid)
+        fields = (remark, description, str(createtime), str(add_way), state, oper_userid,
+                  remark_corp_name, "\x01".join(mobiles), "\x02", customer[1], str(customer[2]),
+                  str(customer[3]), customer[4], customer[5], customer[6], customer[7])
     # the fields joined by NUL (a character no WeCom text carries; joining is several times
     # cheaper than a quoted form), hashed to 8 bytes, plus the tags' sum
     text = "\x00".join(fields).encode("utf-8", "surrogatepass")
@@ -240,7 +282,15 @@ class PageWriter(ABC):
 
     def add_page(self, items: Sequence[PageItem]) -> None:
         """One relation page as WeCom's client read it."""
-        self._add([c for c, _ in items], [(c.external_userid, f, c) for c, f in items])
+        self.add_prepared(self.prepare_page(ItemsPage(items)))
+
+    @abstractmethod
+    def prepare_page(self, page: PageSource) -> Any:
+        """One relation page made ready to add (on any thread)."""
+
+    @abstractmethod
+    def add_prepared(self, page: Any) -> None:
+        """Add a page `prepare_page` made ready (on the writing thread)."""
 
     @abstractmethod
     def _add(self, customers: Sequence[PageCustomer],
@@ -327,10 +377,11 @@ class Staging(PageWriter):
                                        relation_signature(r, hashes, customer))
                                       for external_userid, r, customer in relations])
 
-    def prepare_page(self, items: Sequence[PageItem]) -> SignedPage:
+    def prepare_page(self, page: PageSource) -> SignedPage:
         """A page with each row's signature (on the chain that read it: it only reads the
         tag list): staging then compares each row with the cache and with what it staged
         before."""
+        items = page.items
         return self._sign([c for c, _ in items], [(c.external_userid, f, c) for c, f in items])
 
     def add_prepared(self, page: SignedPage) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 Json = Mapping[str, Any]
@@ -66,9 +67,12 @@ def _mappings(value: object) -> list[Json]:
 
 
 def _strs(value: object) -> tuple[str, ...]:
-    if type(value) is list and all(type(item) is str for item in value):
+    if type(value) is list and _JUST_STR.issuperset(map(type, value)):
         return tuple(value)
     return tuple(str(item) for item in _items(value) if item is not None)
+
+
+_JUST_STR = frozenset({str})  # the types of a list of str (a check in C: a row's tag ids)
 
 
 def _ints(value: object) -> tuple[int, ...]:
@@ -265,22 +269,32 @@ class ExternalContact:
     corp_name: str = ""
     corp_full_name: str = ""
     position: str = ""
-    avatar: str = ""
     unionid: str = ""
+    avatar: str = ""
 
     @classmethod
     def from_api(cls, data: Json) -> ExternalContact:
-        return cls(
-            external_userid=_str(data.get("external_userid")),
-            name=_str(data.get("name")),
-            type=_int(data.get("type"), 1),
-            gender=_int(data.get("gender")),
-            corp_name=_str(data.get("corp_name")),
-            corp_full_name=_str(data.get("corp_full_name")),
-            position=_str(data.get("position")),
-            avatar=_str(data.get("avatar")),
-            unionid=_str(data.get("unionid")),
-        )
+        return cls(*contact_values(data))
+
+
+ContactValues = tuple[str, str, int, int, str, str, str, str, str]
+"""An `ExternalContact`'s fields in the order the class declares them."""
+_CONTACT_KEYS = ("external_userid", "name", "type", "gender", "corp_name", "corp_full_name",
+                 "position", "unionid", "avatar")
+_CONTACT_DEFAULTS = ("", "", 1, 0, "", "", "", "", "")
+_CONTACT_TYPES = (str, str, int, int, str, str, str, str, str)
+
+
+def contact_values(data: Json) -> ContactValues:
+    """A customer's JSON as `ExternalContact`'s fields. A row whose values all have the type
+    their field keeps as it is (most rows) is taken in one pass over its keys."""
+    values = tuple(map(data.get, _CONTACT_KEYS, _CONTACT_DEFAULTS))
+    if tuple(map(type, values)) == _CONTACT_TYPES:
+        return values
+    external_userid, name, kind, gender, corp_name, corp_full_name, position, unionid, avatar = (
+        values)
+    return (_str(external_userid), _str(name), _int(kind, 1), _int(gender), _str(corp_name),
+            _str(corp_full_name), _str(position), _str(unionid), _str(avatar))
 
 
 FollowFieldValues = tuple[str, str, str, int, str, tuple[str, ...], str, int, str]
@@ -307,12 +321,23 @@ class FollowFields:
     def fields_from_api(data: Json) -> FollowFieldValues:
         """The shared fields of one follow relationship's JSON, in the order the class
         declares them (a tuple to pass positionally: a dict of them by name cost a tenth of
-        parsing a relation page)."""
-        get = data.get
-        return (_str(get("userid")), _str(get("remark")), _str(get("description")),
-                _int(get("createtime")), _str(get("remark_corp_name")),
-                _strs(get("remark_mobiles")), _str(get("oper_userid")), _int(get("add_way")),
-                _str(get("state")))
+        parsing a relation page), values of their field's type taken in one pass."""
+        values = tuple(map(data.get, _FOLLOW_KEYS, _FOLLOW_DEFAULTS))
+        (userid, remark, description, createtime, remark_corp_name, mobiles, oper_userid,
+         add_way, state) = values
+        if tuple(map(type, values)) == _FOLLOW_TYPES:
+            return (userid, remark, description, createtime, remark_corp_name, _strs(mobiles),
+                    oper_userid, add_way, state)
+        return (_str(userid), _str(remark), _str(description), _int(createtime),
+                _str(remark_corp_name), _strs(mobiles), _str(oper_userid), _int(add_way),
+                _str(state))
+
+
+_FOLLOW_KEYS = ("userid", "remark", "description", "createtime", "remark_corp_name",
+                "remark_mobiles", "oper_userid", "add_way", "state")
+_NO_ITEMS: list[Any] = []  # a missing list's default, never changed
+_FOLLOW_DEFAULTS = ("", "", "", 0, "", _NO_ITEMS, "", 0, "")
+_FOLLOW_TYPES = (str, str, str, int, str, list, str, int, str)
 
 
 @dataclass(frozen=True)
@@ -329,23 +354,36 @@ class FollowInfo(FollowFields):
         return cls(*cls.fields_from_api(data), tag_ids=_strs(data.get("tag_id")))
 
 
+RelationValues = tuple[ContactValues, FollowFieldValues, tuple[str, ...]]
+"""One row of a relation page as values: its customer's (`ExternalContact`'s), its follow
+relationship's (`FollowFields`') and its tag ids."""
+
+
+def relation_values(entry: Json) -> RelationValues:
+    follow = _mapping(entry.get("follow_info"))
+    return (contact_values(_mapping(entry.get("external_contact"))),
+            FollowFields.fields_from_api(follow), _strs(follow.get("tag_id")))
+
+
 @dataclass(frozen=True)
 class RelationPage:
-    """One page of ``batch/get_by_user``; ``next_cursor`` is empty on the last page."""
+    """One page of ``batch/get_by_user``; ``next_cursor`` is empty on the last page. Its rows
+    are read as values; `items` makes them objects when first asked (a first sync writes the
+    values as they are)."""
 
-    items: list[tuple[ExternalContact, FollowInfo]]
+    values: list[RelationValues]
     next_cursor: str = ""
 
     @classmethod
     def from_api(cls, data: Json) -> RelationPage:
-        items = [
-            (
-                ExternalContact.from_api(_mapping(entry.get("external_contact"))),
-                FollowInfo.from_api(_mapping(entry.get("follow_info"))),
-            )
-            for entry in _mappings(data.get("external_contact_list"))
-        ]
-        return cls(items=items, next_cursor=_str(data.get("next_cursor")))
+        return cls(values=[relation_values(entry)
+                           for entry in _mappings(data.get("external_contact_list"))],
+                   next_cursor=_str(data.get("next_cursor")))
+
+    @cached_property
+    def items(self) -> list[tuple[ExternalContact, FollowInfo]]:
+        return [(ExternalContact(*contact), FollowInfo(*follow, tag_ids=tag_ids))
+                for contact, follow, tag_ids in self.values]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from desktop.services.sync import (
 )
 from desktop.store.db import Cache
 from desktop.wecom.client import WeComClient
+from desktop.wecom.models import RelationPage
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_each_page_is_prepared_on_the_chain_that_read_it(paged_sandbox: Any) -> 
     prepared: dict[int, list[int]] = {}  # preparing thread -> its pages' numbers, in order
     consumed: list[int] = []
 
-    def prepare(items: PageItems) -> int:
+    def prepare(page: RelationPage) -> int:
         with lock:
             number = sum(map(len, prepared.values()))
             prepared.setdefault(threading.get_ident(), []).append(number)

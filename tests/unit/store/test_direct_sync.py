@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,18 @@ from desktop.domain.sort_key import person_sort_key
 from desktop.store import direct_sync, search_text
 from desktop.store.db import Cache
 from desktop.store.direct_sync import INSERT_LINKS, open_sync_write
-from desktop.store.snapshot import CustomerRow, GroupRow, RelationRow, Snapshot, TagRow
+from desktop.store.snapshot import (
+    CustomerRow,
+    GroupRow,
+    ItemsPage,
+    PageItem,
+    PageValues,
+    RelationRow,
+    Snapshot,
+    TagRow,
+    relation_signature,
+    tag_hashes,
+)
 
 OE_ABORT = 2  # SQLite's conflict action ABORT, as EXPLAIN shows it in a Halt's P2
 
@@ -63,7 +75,7 @@ def test_a_page_prepared_on_another_thread_is_written_as_added(tmp_path: Path) -
             with open_sync_write(cache, snap) as target:
                 if on_a_chain:
                     with ThreadPoolExecutor(max_workers=1) as chain:
-                        target.add_prepared(chain.submit(target.prepare_page, page).result())
+                        target.add_prepared(chain.submit(target.prepare_page, ItemsPage(page)).result())
                 else:
                     target.add_page(page)
                 result = target.write(snap)
@@ -71,6 +83,59 @@ def test_a_page_prepared_on_another_thread_is_written_as_added(tmp_path: Path) -
             written.append(([conn.execute(sql).fetchall() for sql in tables], result.tag_links))
     assert written[0] == written[1]
     assert written[1][1] == 100
+
+
+@dataclass(frozen=True)
+class ValuesPage:
+    """A relation page as WeCom's client reads it: values first, objects made of them."""
+
+    values: list[PageValues]
+
+    @property
+    def items(self) -> list[PageItem]:
+        return [(CustomerRow(*c[:8]), RelationRow(
+                    c[0], userid, remark, description, createtime, add_way, state, oper_userid,
+                    remark_corp_name, tuple(remark_mobiles), tuple(tag_ids)))
+                for c, (userid, remark, description, createtime, remark_corp_name,
+                        remark_mobiles, oper_userid, add_way, state), tag_ids in self.values]
+
+
+def test_a_page_written_from_its_values_is_written_as_its_objects_are(tmp_path: Path) -> None:
+    """The rows, links, folded text, sort keys and signatures a first sync writes from a
+    page's values are those its rows as objects give; each signature is the one a re-sync's
+    staging makes of the same row, so a re-sync finds the relation unchanged."""
+    page = ValuesPage([
+        (("wm1", "张三", 2, 1, "公司", "全称", "经理", "un1", "http://avatar"),
+         ("lisi", "备注", "描述", 1700000000, "备注公司", ("138", "+86 139"), "wangwu", 202,
+          "expo"), ("et2", "et1", "etGone")),
+        (("wm2", "", 1, 0, "", "", "", "", ""), ("lisi", "", "", 0, "", (), "", 0, ""), ()),
+        (("wm1", "张三丰", 2, 1, "新公司", "", "", "un1", ""),
+         ("zhaoliu", "ＡＢＣ", "e\u0301", 1700000001, "", ('1"2',), "", 1, ""), ("et3",)),
+        (("wm2", "李四", 1, 2, "", "", "", "", ""), ("lisi", "again", "", 5, "", (), "", 3, ""),
+         ("et8", "et1")),
+    ])
+    tables = ("SELECT * FROM customer ORDER BY external_userid",
+              "SELECT * FROM relation ORDER BY id", "SELECT * FROM relation_tag",
+              "SELECT * FROM relation_search ORDER BY relation_id")
+    written = []
+    for as_values in (True, False):
+        with Cache(tmp_path / f"c{as_values}.sqlite") as cache:
+            with open_sync_write(cache, EIGHT_TAGS) as target:
+                if as_values:
+                    target.add_prepared(target.prepare_page(page))
+                else:
+                    target.add_page(page.items)
+                result = target.write(EIGHT_TAGS)
+            conn = cache.connection()
+            written.append(([conn.execute(sql).fetchall() for sql in tables], result.tag_links))
+            signatures = conn.execute("SELECT userid || char(10) || external_userid, sync_sig"
+                                      " FROM relation").fetchall()
+    assert written[0] == written[1]
+    assert written[0][1] == 5
+    hashes = tag_hashes(t.id for t in EIGHT_TAGS.tags)
+    latest = {f"{r.userid}\n{c.external_userid}": relation_signature(r, hashes, c)
+              for c, r in page.items}
+    assert dict(signatures) == latest
 
 
 EDGES = ["e\u0301", "\u0301x", "ＡＢＣ", "ß", "İ", "\u1100", "\u1161", "ｶ\u3099", ""]
@@ -95,7 +160,7 @@ def test_a_first_sync_writes_the_text_mobiles_and_sort_keys_the_cache_makes_of_i
                                  remark_mobiles=MOBILES[i % len(MOBILES)])))
     with Cache(tmp_path / "c.sqlite") as cache:
         with open_sync_write(cache, EIGHT_TAGS) as target:
-            target.add_prepared(target.prepare_page(page[:50]))
+            target.add_prepared(target.prepare_page(ItemsPage(page[:50])))
             target.add_page(page[50:])
             target.write(EIGHT_TAGS)
         conn = cache.connection()

@@ -13,6 +13,7 @@ from desktop.store.snapshot import (
     LAST_SYNC_KEY,
     CustomerRow,
     GroupRow,
+    ItemsPage,
     MemberRow,
     RelationRow,
     Snapshot,
@@ -272,7 +273,7 @@ def test_a_page_signed_on_another_thread_is_staged_as_added(tmp_path: Path) -> N
     with Cache(tmp_path / "c.sqlite") as cache:
         _write(cache, first)
         with Staging(cache, _ids(TAGS)) as staging, ThreadPoolExecutor(1) as chain:
-            signed = chain.submit(staging.prepare_page, page).result()
+            signed = chain.submit(staging.prepare_page, ItemsPage(page)).result()
             hashes = tag_hashes(_ids(TAGS))
             assert [sig for *_, sig in signed.relations] == [
                 relation_signature(r, hashes, c) for c, r in page]

@@ -6,6 +6,7 @@ from desktop.wecom.models import (
     ContactWay,
     Department,
     ExternalContact,
+    FollowInfo,
     FollowUserDetail,
     FollowUserTag,
     Member,
@@ -151,6 +152,30 @@ def test_relation_page_values_of_other_types_are_read_as_before() -> None:
         "7", 1525779812, 1, "")
     assert follow.tag_ids == ("etA", "5") and follow.remark_mobiles == ()
     assert other.external_userid == "" and other_follow.tag_ids == ("etB",)
+
+
+def test_a_relation_page_reads_its_rows_as_values_and_makes_objects_only_when_asked() -> None:
+    """A bare read or a first sync makes no objects of a page's rows: each row's values are
+    the objects' fields, in their order, coerced alike."""
+    page = RelationPage.from_api({"external_contact_list": [
+        {"external_contact": {"external_userid": "wm1", "name": "张三", "type": 2,
+                              "unionid": "un1", "avatar": "http://a"},
+         "follow_info": {"userid": "rocky", "createtime": 1525779812, "remark_mobiles": ["138"],
+                         "tag_id": ["etA", "etB"], "add_way": 1, "state": "expo"}},
+        {"external_contact": {"external_userid": 42, "name": None, "gender": True},
+         "follow_info": {"userid": "rocky", "createtime": "1525779812.0",
+                         "remark_mobiles": [138, None], "tag_id": None, "oper_userid": None}},
+    ]})
+    assert "items" not in vars(page)
+    assert page.values == [
+        (("wm1", "张三", 2, 0, "", "", "", "un1", "http://a"),
+         ("rocky", "", "", 1525779812, "", ("138",), "", 1, "expo"), ("etA", "etB")),
+        (("42", "", 1, 1, "", "", "", "", ""),
+         ("rocky", "", "", 1525779812, "", ("138",), "", 0, ""), ()),
+    ]
+    assert page.items == [(ExternalContact(*contact), FollowInfo(*follow, tag_ids=tag_ids))
+                          for contact, follow, tag_ids in page.values]
+    assert page.items[0][0].avatar == "http://a" and page.items[0][1].tag_ids == ("etA", "etB")
 
 
 def test_relation_page_end_and_partial_entries() -> None:
