@@ -481,6 +481,12 @@ class AutoTagReviewWindow(QWidget):
         self.reject_button.setText(self.tr("Reject (R)"))
         self.accept_all_button.setText(self.tr("Accept all shown"))
         self.reject_all_button.setText(self.tr("Reject all shown"))
+        self.accept_all_button.setToolTip(self.tr(
+            "Accepts the suggestions shown that are not decided yet; accepted, rejected and"
+            " reverted ones keep their verdict"))
+        self.reject_all_button.setToolTip(self.tr(
+            "Rejects the suggestions shown that are not decided yet; accepted, rejected and"
+            " reverted ones keep their verdict"))
         self.tag_filter.setItemText(0, self.tr("All tags"))
         self.preview_button.setText(self.tr("Preview accepted"))
         self.start_button.setText(self.tr("Start"))
@@ -650,9 +656,19 @@ class AutoTagReviewWindow(QWidget):
                 self.table.selectRow(below)
 
     def decide_all(self, decision: str) -> None:
-        """Decide every suggestion shown (all, or the chosen tag's)."""
-        rows = sorted(self.proxy.mapToSource(self.proxy.index(row, 0)).row()
-                      for row in range(self.proxy.rowCount()))
+        """Decide every suggestion shown (all, or the chosen tag's) that is still open: one
+        accepted or rejected already (a row at a time, in an earlier run, by a colleague)
+        or reverted keeps its verdict, so rejecting a few and then accepting all shown
+        accepts the rest; A and R change a decided row."""
+        decided = self.model.decisions
+        rows = sorted(row for row in (self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+                                      for row in range(self.proxy.rowCount()))
+                      if row not in decided)
+        if not rows and self.proxy.rowCount():
+            self.texts.say(self.preview, lambda: self.tr(
+                "Every suggestion shown is decided already: to change some, select them and"
+                " press A or R."))
+            return
         self._decide(rows, decision)
 
     def _decide(self, rows: list[int], decision: str) -> None:

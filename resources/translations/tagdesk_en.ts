@@ -912,6 +912,14 @@
         <translation>Reject all shown</translation>
     </message>
     <message>
+        <source>Accepts the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</source>
+        <translation>Accepts the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</translation>
+    </message>
+    <message>
+        <source>Rejects the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</source>
+        <translation>Rejects the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</translation>
+    </message>
+    <message>
         <source>All tags</source>
         <translation>All tags</translation>
     </message>
@@ -934,6 +942,10 @@
     <message>
         <source>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</source>
         <translation>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</translation>
+    </message>
+    <message>
+        <source>Every suggestion shown is decided already: to change some, select them and press A or R.</source>
+        <translation>Every suggestion shown is decided already: to change some, select them and press A or R.</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>

@@ -902,6 +902,14 @@
         <translation>拒绝全部显示的建议</translation>
     </message>
     <message>
+        <source>Accepts the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</source>
+        <translation>接受显示的建议中尚未审阅的；已接受、已拒绝和已回滚的保持原样</translation>
+    </message>
+    <message>
+        <source>Rejects the suggestions shown that are not decided yet; accepted, rejected and reverted ones keep their verdict</source>
+        <translation>拒绝显示的建议中尚未审阅的；已接受、已拒绝和已回滚的保持原样</translation>
+    </message>
+    <message>
         <source>All tags</source>
         <translation>所有标签</translation>
     </message>
@@ -924,6 +932,10 @@
     <message>
         <source>nothing learnt from your tags yet: no customer has it confirmed (%1 against it kept until one has)</source>
         <translation>尚未从本企业的标签学习：还没有客户确认有此标签（已记下 %1作为反例，待有客户确认后使用）</translation>
+    </message>
+    <message>
+        <source>Every suggestion shown is decided already: to change some, select them and press A or R.</source>
+        <translation>显示的建议都已审阅：要更改，请选中后按 A 或 R。</translation>
     </message>
     <message>
         <source>%1 accepted · %2 rejected · %3 reverted · %4 open</source>

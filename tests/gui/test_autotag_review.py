@@ -433,6 +433,34 @@ def test_one_tags_suggestions_are_shown_sorted_and_decided_together(
     assert shown == sorted(shown, reverse=True)
 
 
+def test_accept_all_shown_accepts_the_rest_and_keeps_the_rows_rejected_before(
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+    """Reject two, then 接受全部显示的建议: it accepted the two as well, silently, and would
+    have tagged what the reviewer had just turned down."""
+    simulation = _simulate(qtbot, window)
+    rejected = [row for row, s in enumerate(simulation.suggestions) if s.change == "add"][:2]
+    assert len(rejected) == 2
+    _select(window, rejected)
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS):
+        window.reject_button.click()
+    with qtbot.waitSignal(window.reviewsSaved, timeout=WAIT_MS) as saved:
+        window.accept_all_button.click()
+    assert saved.args == [len(simulation.suggestions) - 2]
+    model = window.model
+    assert [model.data(model.index(row, SuggestionModel.DECISION)) for row in rejected] == [
+        "✗ rejected", "✗ rejected"]
+    assert not {simulation.suggestions[row].key for row in rejected} & {
+        s.key for s in model.with_decision("accepted")}
+    synced_context.wait_idle()
+    latest = autotag_settings.latest_reviews(synced_context.cache)
+    assert {latest[simulation.suggestions[row].key].verdict for row in rejected} == {"rejected"}
+    with qtbot.assertNotEmitted(window.reviewsSaved, wait=500):
+        window.reject_all_button.click()        # nothing open is left: it says so
+    assert len(model.with_decision("accepted")) == len(simulation.suggestions) - 2
+    assert window.preview.text() == ("Every suggestion shown is decided already: to change"
+                                     " some, select them and press A or R.")
+
+
 def test_the_tag_box_widens_to_show_each_tag_whole_after_a_simulation(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
     autotag_keywords.save(synced_context.cache, {"OPS-售后:投诉处理中": ["没解决", "投诉"]})
