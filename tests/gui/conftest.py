@@ -1,5 +1,6 @@
-"""GUI fixtures: an isolated home and a synced workspace on the real sandbox (the task
-hygiene every Qt test gets is in tests/conftest.py)."""
+"""GUI fixtures: an isolated home, a synced workspace on the real sandbox, the main window on
+it, and a solo profile whose app secret WeCom refuses (the task hygiene every Qt test gets is
+in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -97,3 +98,54 @@ def synced_context(qtbot: Any, synced_workspace: Any) -> Iterator[Any]:
     finally:
         context.cancel_all()
         context.wait_idle()
+
+
+def open_main_window(qtbot: Any, context: Any, settings: Any, language: str = "en") -> Any:
+    """The main window on `context`, shown, with its first query answered and the filter
+    bar's tag names loaded."""
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.sync_controller import SyncController
+
+    window = MainWindow(context, settings, SyncController(context, context), language)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.model.queryFinished, timeout=15_000):
+        window.show()
+    qtbot.waitUntil(lambda: bool(window.filter_bar.completions.speller.tags), timeout=15_000)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, synced_context: Any, gui_home: Path) -> Any:
+    """The main window on the synced workspace, in the English source strings."""
+    from desktop.ui.settings import Settings
+
+    return open_main_window(qtbot, synced_context, Settings(gui_home))
+
+
+RESET_SECRET = "reset-secret-0000"     # what the keyring holds after the secret was reset
+
+
+@pytest.fixture
+def refused_secret(qtbot: Any, gui_home: Path, sandbox: Any,
+                   _synced_template: Path) -> Iterator[tuple[Any, Any]]:
+    """(main window, context) of a synced solo profile whose keyring holds a secret WeCom no
+    longer takes (`RESET_SECRET`): the first call for a token meets 40001."""
+    from desktop.services.profiles import ProfileStore
+    from desktop.services.secrets import store_secret
+    from desktop.services.workspace import open_workspace
+    from desktop.ui.context import AppContext
+    from desktop.ui.settings import Settings
+
+    store = ProfileStore(gui_home)
+    store.add(_profile(sandbox))
+    cache = store.cache_path(PROFILE)
+    shutil.copyfile(_synced_template / "home" / "profiles" / PROFILE / cache.name, cache)
+    store_secret(PROFILE, sandbox.corp_id, RESET_SECRET)
+    workspace = open_workspace(gui_home, PROFILE)
+    context = AppContext(workspace)
+    try:
+        yield open_main_window(qtbot, context, Settings(gui_home)), context
+    finally:
+        context.cancel_all()
+        context.wait_idle()
+        workspace.close()

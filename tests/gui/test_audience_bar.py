@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
 from desktop.ui.main_window import MainWindow
-from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
 
 pytestmark = pytest.mark.gui
 
@@ -31,17 +28,6 @@ def _with_any(context: Any, pks: list[int]) -> set[int]:
     marks = ",".join("?" * len(pks))
     return {int(row["relation_id"]) for row in context.cache.query(
         f"SELECT relation_id FROM relation_tag WHERE tag_pk IN ({marks})", tuple(pks))}
-
-
-@pytest.fixture
-def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
-    window = MainWindow(synced_context, Settings(gui_home), SyncController(
-        synced_context, synced_context), "en")
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.show()
-    qtbot.waitUntil(lambda: bool(window.filter_bar.completions.speller.tags), timeout=15000)
-    return window
 
 
 def _click(qtbot: Any, window: MainWindow, tag_id: str) -> None:

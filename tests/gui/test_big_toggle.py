@@ -4,7 +4,6 @@ selection and the tag; below the threshold the toggle is written at once."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,24 +16,11 @@ from desktop.ui.big_toggle import BIG_TOGGLE_CUSTOMERS, BigToggleDialog, Toggle
 from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.retag_dialog import RetagDialog
-from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
 from desktop.ui.tag_picker import TagPicker
 
 pytestmark = pytest.mark.gui
 
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-@pytest.fixture
-def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
-    window = MainWindow(synced_context, Settings(gui_home),
-                        SyncController(synced_context, synced_context), "en")
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.show()
-    qtbot.waitUntil(lambda: bool(window.filter_bar.completions.speller.tags), timeout=15000)
-    return window
 
 
 def _tag_id(context: Any, name: str) -> str:

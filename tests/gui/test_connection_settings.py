@@ -9,7 +9,6 @@ a sentence shown or an error. A team profile's window shows its server and login
 from __future__ import annotations
 
 import logging
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,43 +25,18 @@ from PySide6.QtWidgets import QLineEdit
 from desktop.domain.bilingual import CHINESE, ENGLISH
 from desktop.services.profiles import Profile, ProfileStore
 from desktop.services.secrets import load_secret, store_secret
-from desktop.services.workspace import Workspace, open_workspace
+from desktop.services.workspace import Workspace
 from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
 from tests.fixed_ip_relay import RELAY_IP, fixed_ip_relay
-from tests.gui.conftest import PROFILE, _profile
+from tests.gui.conftest import PROFILE, RESET_SECRET, _profile
 
 pytestmark = pytest.mark.gui
 
-RESET = "reset-secret-0000"          # what the keyring held before the reset
 MISTYPED = "mistyped-secret-1111"
-
-
-@pytest.fixture
-def refused(qtbot: Any, gui_home: Path, sandbox: Any,
-            _synced_template: Path) -> Iterator[tuple[MainWindow, AppContext]]:
-    """A synced solo profile whose keyring holds a secret WeCom no longer takes, opened."""
-    store = ProfileStore(gui_home)
-    store.add(_profile(sandbox))
-    cache = store.cache_path(PROFILE)
-    shutil.copyfile(_synced_template / "home" / "profiles" / PROFILE / cache.name, cache)
-    store_secret(PROFILE, sandbox.corp_id, RESET)
-    workspace = open_workspace(gui_home, PROFILE)
-    context = AppContext(workspace)
-    try:
-        window = MainWindow(context, Settings(gui_home), SyncController(context, context), "en")
-        qtbot.addWidget(window)
-        with qtbot.waitSignal(window.model.queryFinished, timeout=15_000):
-            window.show()
-        yield window, context
-    finally:
-        context.cancel_all()
-        context.wait_idle()
-        workspace.close()
 
 
 def _first(context: AppContext, table: str) -> Any:
@@ -105,10 +79,10 @@ def _unused_base() -> str:
 
 
 def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_on(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any,
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    window, context = refused
+    window, context = refused_secret
     tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
     with qtbot.waitSignal(context.write_failed, timeout=30_000):
         context.toggle_tag([relation_id], tag_id, lambda: "toggle")
@@ -131,7 +105,7 @@ def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_
     said = dialog.message.text()
     assert said.startswith("WeCom does not accept this secret (errcode 40001)"), said
     assert said.endswith("Nothing was stored.") and MISTYPED not in said
-    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET_SECRET
     assert dialog.save_anyway.isVisibleTo(dialog) and _pending(context) == 1
 
     _try(qtbot, dialog, sandbox.secret)
@@ -150,14 +124,14 @@ def test_a_refused_secret_is_entered_in_the_window_and_the_waiting_tagging_goes_
                     timeout=10_000)
     again.close()
     context.wait_idle()
-    for secret in (RESET, MISTYPED, sandbox.secret):
+    for secret in (RESET_SECRET, MISTYPED, sandbox.secret):
         assert secret not in caplog.text
         assert secret not in window.status.currentMessage()
 
 
 def test_the_window_opens_on_the_secret_field_once_closes_on_esc_and_fits_1024_pixels(
-        qtbot: Any, refused: tuple[MainWindow, AppContext]) -> None:
-    window, _context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext]) -> None:
+    window, _context = refused_secret
     window.resize(1024, 700)
     dialog = window.open_connection_settings()
     qtbot.waitUntil(lambda: dialog.secret.hasFocus(), timeout=5_000)
@@ -181,8 +155,8 @@ def test_the_window_opens_on_the_secret_field_once_closes_on_esc_and_fits_1024_p
 
 
 def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    window, context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     _try(qtbot, dialog, MISTYPED)
     assert dialog.busy and dialog.progress.isVisibleTo(dialog)
@@ -191,7 +165,7 @@ def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
     context.wait_idle()
     qtbot.wait(50)                               # the try's late answer is dropped
     assert dialog.message.text() == "Test cancelled; nothing was stored."
-    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET_SECRET
 
     _try(qtbot, dialog, MISTYPED)
     qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
@@ -201,13 +175,13 @@ def test_a_test_can_be_cancelled_and_a_refused_secret_saved_anyway(
     context.wait_idle()
 
     dialog = window.open_connection_settings()   # Enter in the field tries, never saves untried
-    _try(qtbot, dialog, RESET)
+    _try(qtbot, dialog, RESET_SECRET)
     assert dialog.busy
     qtbot.waitUntil(lambda: dialog.save_anyway.isVisibleTo(dialog), timeout=30_000)
     assert load_secret(PROFILE, sandbox.corp_id) == MISTYPED
     qtbot.mouseClick(dialog.save_anyway, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
-    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET_SECRET
     context.wait_idle()
 
 
@@ -240,10 +214,10 @@ def test_a_team_profile_says_the_secret_is_on_the_team_server(
 
 
 def test_a_batch_window_stopped_by_the_refused_secret_goes_on_once_a_new_one_is_saved(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
     from desktop.ui.batch_progress import BatchProgressPanel
 
-    window, context = refused
+    window, context = refused_secret
     (tag_id,) = context.tagging.resolve_tag_names(["客户等级:VIP"])
     ids = [int(r[0]) for r in context.cache.connection().execute(
         "SELECT id FROM relation WHERE id NOT IN (SELECT rt.relation_id FROM relation_tag rt"
@@ -264,7 +238,7 @@ def test_a_batch_window_stopped_by_the_refused_secret_goes_on_once_a_new_one_is_
 
 
 def test_an_untrusted_ip_on_a_solo_profile_points_to_the_window_that_takes_a_relay(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
     """WeCom trusts only the relay's address: the sync, a toggle and a batch window say to
     enter a relay in File → Connection settings…, as a refused secret says where to enter
     it; once the relay is saved, the batch window goes on by itself. A team profile, whose
@@ -273,7 +247,7 @@ def test_an_untrusted_ip_on_a_solo_profile_points_to_the_window_that_takes_a_rel
     from desktop.ui.errors import readable
     from desktop.wecom import WeComError
 
-    window, context = refused
+    window, context = refused_secret
     store_secret(PROFILE, sandbox.corp_id, sandbox.secret)
     context.workspace.use_login(context.workspace.profile, sandbox.secret)
     sandbox.configure(trusted_ips=[RELAY_IP])
@@ -356,8 +330,8 @@ def test_batches_waiting_for_wecom_that_meet_a_reset_secret_resume_at_once_with_
     context.toggle_tag(ids, tag_id, lambda: "VIP")
     qtbot.waitUntil(lambda: resume.state.kind == "waiting", timeout=30_000)
     (waiting,) = waiting_batches(context.cache)
-    store_secret(PROFILE, corp_id, RESET)                           # reset meanwhile
-    context.workspace.use_login(context.workspace.profile, RESET)
+    store_secret(PROFILE, corp_id, RESET_SECRET)                    # reset meanwhile
+    context.workspace.use_login(context.workspace.profile, RESET_SECRET)
     sandbox.config.port = port
     sandbox.start()
     qtbot.waitUntil(lambda: resume.state.kind == "attention", timeout=30_000)
@@ -416,8 +390,8 @@ def test_batches_waiting_for_wecom_that_meet_an_untrusted_ip_point_to_the_window
 
 
 def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanwhile(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    window, context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     dialog.secret.setText(sandbox.secret)
     with qtbot.waitSignal(dialog.saved, timeout=30_000):
@@ -430,12 +404,12 @@ def test_a_secret_being_stored_is_stored_and_used_though_the_window_closes_meanw
 
 
 def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
     """60020 from a sandbox that trusts only a relay's address and an API base nobody answers
     are real answers over HTTP; the sandbox has no 40091, made as the client raises it."""
     from desktop.wecom import WeComError
 
-    window, context = refused
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     sandbox.configure(trusted_ips=[RELAY_IP])
     _try(qtbot, dialog, sandbox.secret)
@@ -446,7 +420,7 @@ def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
     assert "enter a relay with a fixed IP as the API base" in untrusted
     assert "“Save anyway” keeps it" in untrusted
     assert sandbox.stats.errors(60020) == 1 and dialog.save_anyway.isVisibleTo(dialog)
-    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET_SECRET
     sandbox.configure(trusted_ips=[])
     other_app = dialog.why_refused(WeComError(40091, "secret is invalid", "gettoken"))
     assert other_app.startswith("WeCom does not accept this secret (errcode 40091)")
@@ -459,17 +433,18 @@ def test_each_refusal_says_what_to_do_and_that_nothing_was_stored(
     assert dialog.message.text().startswith("无法连接企业微信接口 127.0.0.1"), \
         dialog.message.text()
     assert dialog.message.text().endswith("Nothing was stored.")
-    assert load_secret(PROFILE, sandbox.corp_id) == RESET
+    assert load_secret(PROFILE, sandbox.corp_id) == RESET_SECRET
     dialog.close()
     context.wait_idle()
 
 
 def test_a_relay_typed_as_the_api_base_is_tried_with_the_stored_secret_then_saved_and_used(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any, gui_home: Path) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any,
+        gui_home: Path) -> None:
     """WeCom trusts only the relay's address (60020 for this computer); the keyring holds the
     right secret: the relay typed alone is tried with it, saved in the profile and used by the
     open workspace, whose held toggle then goes through the relay."""
-    window, context = refused
+    window, context = refused_secret
     store_secret(PROFILE, sandbox.corp_id, sandbox.secret)
     context.workspace.use_login(context.workspace.profile, sandbox.secret)
     sandbox.configure(trusted_ips=[RELAY_IP])
@@ -509,12 +484,13 @@ def test_a_relay_typed_as_the_api_base_is_tried_with_the_stored_secret_then_save
 
 
 def test_a_new_api_base_is_tried_with_the_secret_typed_with_it_and_both_are_saved(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any, gui_home: Path) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any,
+        gui_home: Path) -> None:
     """The keyring holds the reset secret: the relay alone is refused (40001, the stored secret
     was tried); typed with the right secret both are saved and the stopped tagging is sent.
     The status bar says so in sentences as the language writes them: one space between them
     in English, none in Chinese."""
-    window, context = refused
+    window, context = refused_secret
     sandbox.configure(trusted_ips=[RELAY_IP])
     tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
     with qtbot.waitSignal(context.write_failed, timeout=30_000):
@@ -562,8 +538,8 @@ def _store_from_the_command_line(secret: str) -> None:
 
 
 def test_a_secret_stored_from_the_command_line_is_used_when_the_window_is_back_in_front(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    window, context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused_secret
     tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
     with qtbot.waitSignal(context.write_failed, timeout=30_000):
         context.toggle_tag([relation_id], tag_id, lambda: "toggle")
@@ -583,8 +559,8 @@ def test_a_secret_stored_from_the_command_line_is_used_when_the_window_is_back_i
 
 
 def test_a_secret_stored_from_the_command_line_is_used_when_the_refused_work_is_tried_again(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    window, context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused_secret
     tag_id = str(_first(context, "tag"))
     first, second = (int(r[0]) for r in context.cache.connection().execute(
         "SELECT id FROM relation ORDER BY id LIMIT 2"))
@@ -601,8 +577,8 @@ def test_a_secret_stored_from_the_command_line_is_used_when_the_refused_work_is_
 
 
 def test_the_open_window_says_a_secret_stored_from_the_command_line_is_in_use(
-        qtbot: Any, refused: tuple[MainWindow, AppContext], sandbox: Any) -> None:
-    window, context = refused
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext], sandbox: Any) -> None:
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
                     timeout=10_000)
@@ -647,12 +623,12 @@ def _reads_settled(qtbot: Any, context: AppContext, counting: _CountingKeyring) 
 
 
 def test_the_window_reads_the_keyring_once_each_time_it_comes_to_the_front(
-        qtbot: Any, refused: tuple[MainWindow, AppContext],
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext],
         counted_keyring: _CountingKeyring) -> None:
     """Opened, shown and activated at once, it read the keyring twice: the first open read at
     construction and again on activation; brought to the front, on the menu item and again
     on activation."""
-    window, context = refused
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
     qtbot.waitUntil(lambda: dialog.stored.text() == "Stored in the OS keyring (not shown)",
@@ -680,11 +656,11 @@ def _whole(widget: Any) -> bool:
 
 
 def test_a_refusal_said_in_the_window_makes_it_taller_and_is_gone_when_it_opens_again(
-        qtbot: Any, refused: tuple[MainWindow, AppContext]) -> None:
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext]) -> None:
     """The sentence and 仍然保存 take rows the window did not have: it grows to hold them,
     in either language, instead of squeezing the fields; Esc forgets the refusal too. The
     Chinese sentences follow each other without the English space."""
-    window, context = refused
+    window, context = refused_secret
     dialog = window.open_connection_settings()
     qtbot.waitUntil(lambda: dialog.stored.text() != "", timeout=10_000)
     qtbot.wait(50)

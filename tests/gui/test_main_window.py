@@ -44,7 +44,7 @@ from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pane_splitter import PANE_MIN_WIDTHS
 from desktop.ui.settings import KEY_SPLITTER, KEY_TABLE_HEADER, Settings
-from desktop.ui.sync_controller import SyncController
+from tests.gui.conftest import open_main_window
 from tests.gui.qt_items import laid_out_lines
 
 pytestmark = pytest.mark.gui
@@ -52,21 +52,6 @@ pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 PLAIN = Qt.KeyboardModifier.NoModifier
-
-
-def _open(qtbot: Any, context: Any, settings: Settings) -> MainWindow:
-    sync = SyncController(context, context)
-    window = MainWindow(context, settings, sync, "en")
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.show()
-    qtbot.waitUntil(lambda: bool(window.filter_bar.completions.speller.tags), timeout=15000)
-    return window
-
-
-@pytest.fixture
-def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
-    return _open(qtbot, synced_context, Settings(gui_home))
 
 
 def _tag_id(context: Any, name: str) -> str:
@@ -386,7 +371,7 @@ def test_layout_and_sort_persist_between_runs(qtbot: Any, window: MainWindow,
     with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
         window.table.sortByColumn(Column.OWNER, Qt.SortOrder.AscendingOrder)
     window.close()
-    again = _open(qtbot, synced_context, Settings(gui_home))
+    again = open_main_window(qtbot, synced_context, Settings(gui_home))
     again.resize(1400, 860)     # wider than the offscreen screen, which a restore fits into
     qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == sizes[::2], timeout=5000)
     assert again.table.horizontalHeader().isSectionHidden(Column.REMARK)
@@ -405,7 +390,7 @@ def test_side_panes_a_narrow_window_squeezed_are_as_wide_as_before_in_the_next_r
     qtbot.waitUntil(lambda: window.splitter.sizes()[2] < wide[2], timeout=5000)
     window.save_layout()
     window.close()
-    again = _open(qtbot, synced_context, Settings(gui_home))
+    again = open_main_window(qtbot, synced_context, Settings(gui_home))
     again.resize(1400, 860)
     qtbot.waitUntil(lambda: again.splitter.sizes()[::2] == wide[::2], timeout=5000)
 
@@ -425,7 +410,7 @@ def test_side_panes_squeezed_in_a_state_saved_before_their_widths_were_kept_open
         squeezed = bytes(QSplitter.saveState(window.splitter).data())   # as saved then
         settings.set_state(KEY_SPLITTER, QByteArray(
             squeezed[:12] + struct.pack(">3i", tree, 420, 160) + squeezed[24:]))
-        again = _open(qtbot, synced_context, settings)
+        again = open_main_window(qtbot, synced_context, settings)
         again.resize(1400, 860)
         qtbot.waitUntil(lambda a=again: a.splitter.sizes()[::2] == wide[::2], timeout=5000)
         again.close()
@@ -438,7 +423,7 @@ def test_side_panes_squeezed_in_a_state_saved_before_their_widths_were_kept_open
     qtbot.waitUntil(lambda: window.splitter.sizes()[2] == PANE_MIN_WIDTHS[1], timeout=5000)
     window.save_layout()
     window.close()
-    last = _open(qtbot, synced_context, Settings(gui_home))
+    last = open_main_window(qtbot, synced_context, Settings(gui_home))
     last.resize(1400, 860)
     qtbot.waitUntil(lambda: last.splitter.sizes()[0] == wide[0], timeout=5000)
     assert last.splitter.sizes()[2] == PANE_MIN_WIDTHS[1]
@@ -466,7 +451,7 @@ def test_the_window_opens_on_the_filter_it_closed_with(qtbot: Any, window: MainW
     profile = synced_context.workspace.profile.name
     assert Settings(gui_home).last_filter(profile) == name   # kept before any close: a crash
     window.close()
-    again = _open(qtbot, synced_context, Settings(gui_home))
+    again = open_main_window(qtbot, synced_context, Settings(gui_home))
     first = again.model.last_result
     assert first is not None and first.query.text == name    # the very first query, not a second
     assert again.filter_bar.text() == name
@@ -477,7 +462,7 @@ def test_a_restored_filter_that_no_longer_works_falls_back_to_everything(
         qtbot: Any, synced_context: Any, gui_home: Path) -> None:
     settings = Settings(gui_home)
     settings.set_last_filter(synced_context.workspace.profile.name, "不存在的标签XYZ")
-    window = _open(qtbot, synced_context, settings)
+    window = open_main_window(qtbot, synced_context, settings)
     qtbot.waitUntil(lambda: window.model.last_result is not None
                     and window.model.last_result.query.text == "", timeout=15000)
     assert window.filter_bar.text() == ""
@@ -1038,7 +1023,7 @@ def test_headers_stay_clickable_after_restoring_a_saved_state(
     old.setModel(QStandardItemModel(1, len(Column)))
     assert not old.sectionsClickable()
     settings.set_state(KEY_TABLE_HEADER, old.saveState())
-    window = _open(qtbot, synced_context, settings)
+    window = open_main_window(qtbot, synced_context, settings)
     _click_header(qtbot, window, Column.CUSTOMER)
     assert window.model.query.order_by == "name"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,23 +14,11 @@ from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.main_window import MainWindow
 from desktop.ui.reports import ReportsWindow
 from desktop.ui.retag_dialog import RetagDialog
-from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
 from tests.gui.qt_items import top_item
 
 pytestmark = pytest.mark.gui
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
-    window = MainWindow(synced_context, Settings(gui_home), SyncController(synced_context),
-                        "en")
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.show()
-    return window
 
 
 def _press(qtbot: Any, target: QWidget, key: Qt.Key,

@@ -3,7 +3,6 @@ a key pressed at once (a digit, an arrow) would change a pilot's size or the zom
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QPushButton, QWidget
 
 from desktop.ui.main_window import MainWindow
-from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
 
 SELECT_ONLY_ROW = (QItemSelectionModel.SelectionFlag.ClearAndSelect
                    | QItemSelectionModel.SelectionFlag.Rows)
@@ -27,12 +24,8 @@ OTHERS = ["open_import_wizard", "open_export_dialog", "open_approvals", "open_ev
 
 
 @pytest.fixture
-def window(qtbot: Any, synced_context: Any, gui_home: Path) -> MainWindow:
-    window = MainWindow(synced_context, Settings(gui_home),
-                        SyncController(synced_context, synced_context), "en")
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.model.queryFinished, timeout=15000):
-        window.show()
+def window(window: MainWindow) -> MainWindow:
+    """The main window with its first row selected."""
     window.table.selectRow(0)
     return window
 

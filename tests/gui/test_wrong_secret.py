@@ -4,67 +4,45 @@ it could not send."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QStatusBar
 
-from desktop.services.profiles import ProfileStore
-from desktop.services.secrets import store_secret
-from desktop.services.workspace import open_workspace
 from desktop.ui.context import AppContext
 from desktop.ui.main_window import MainWindow
-from desktop.ui.settings import Settings
-from desktop.ui.sync_controller import SyncController
-from tests.gui.conftest import PROFILE, _profile
+from tests.gui.conftest import RESET_SECRET
 
 pytestmark = pytest.mark.gui
 
 
 def test_a_wrong_secret_in_the_keyring_says_how_to_store_the_new_one_and_loses_nothing(
-        qtbot: Any, gui_home: Path, sandbox: Any, _synced_template: Path) -> None:
-    store = ProfileStore(gui_home)
-    store.add(_profile(sandbox))
-    cache = store.cache_path(PROFILE)
-    shutil.copyfile(_synced_template / "home" / "profiles" / PROFILE / cache.name, cache)
-    store_secret(PROFILE, sandbox.corp_id, "reset-secret-0000")
-    workspace = open_workspace(gui_home, PROFILE)
-    context = AppContext(workspace)
-    try:
-        window = MainWindow(context, Settings(gui_home), SyncController(context, context), "en")
-        qtbot.addWidget(window)
-        with qtbot.waitSignal(window.model.queryFinished, timeout=15_000):
-            window.show()
-        with qtbot.waitSignal(window.sync.failed, timeout=30_000):
-            window.start_sync()
-        said = window.status.currentMessage()
-        assert said.startswith("Sync failed: The app secret is wrong or was reset"), said
-        _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
-        assert "File → Connection settings…" in said and "tagdesk profile add" not in said
-        assert "Traceback" not in said and "reset-secret-0000" not in said
+        qtbot: Any, refused_secret: tuple[MainWindow, AppContext]) -> None:
+    window, context = refused_secret
+    with qtbot.waitSignal(window.sync.failed, timeout=30_000):
+        window.start_sync()
+    said = window.status.currentMessage()
+    assert said.startswith("Sync failed: The app secret is wrong or was reset"), said
+    _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
+    assert "File → Connection settings…" in said and "tagdesk profile add" not in said
+    assert "Traceback" not in said and RESET_SECRET not in said
 
-        (tag_id,) = [str(r[0]) for r in context.cache.connection().execute(
-            "SELECT id FROM tag ORDER BY id LIMIT 1")]
-        (rid,) = [int(r[0]) for r in context.cache.connection().execute(
-            "SELECT id FROM relation ORDER BY id LIMIT 1")]
-        with qtbot.waitSignal(context.write_failed, timeout=30_000):
-            context.toggle_tag([rid], tag_id, lambda: "toggle")
-        said = window.status.currentMessage()
-        assert "File → Connection settings…" in said, said
-        window.resize(1024, 700)
-        qtbot.waitUntil(lambda: window.status.width() <= 1024, timeout=5_000)
-        window.status.message(said)
-        _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
-        assert window.status.secret_button.isVisibleTo(window)
-        pending = context.cache.connection().execute(
-            "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
-        assert pending == 1          # kept, sent once the secret is right again
-    finally:
-        context.cancel_all()
-        context.wait_idle()
-        workspace.close()
+    (tag_id,) = [str(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM tag ORDER BY id LIMIT 1")]
+    (rid,) = [int(r[0]) for r in context.cache.connection().execute(
+        "SELECT id FROM relation ORDER BY id LIMIT 1")]
+    with qtbot.waitSignal(context.write_failed, timeout=30_000):
+        context.toggle_tag([rid], tag_id, lambda: "toggle")
+    said = window.status.currentMessage()
+    assert "File → Connection settings…" in said, said
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.status.width() <= 1024, timeout=5_000)
+    window.status.message(said)
+    _shows_whole_or_ends_in_an_ellipsis(qtbot, window, said)
+    assert window.status.secret_button.isVisibleTo(window)
+    pending = context.cache.connection().execute(
+        "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
+    assert pending == 1          # kept, sent once the secret is right again
 
 
 def _shows_whole_or_ends_in_an_ellipsis(qtbot: Any, window: MainWindow, said: str) -> None:
