@@ -350,11 +350,12 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.recheck_button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
-        layout = QVBoxLayout(page)
+        self._check_layout = layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
         layout.addWidget(self.problem_view, 1)
         layout.addWidget(self.preview)
         layout.addLayout(options)
+        layout.addStretch(0)        # the problem table's room when there is no problem
         layout.addLayout(buttons)
         return page
 
@@ -386,6 +387,8 @@ class ImportWizard(QDialog):
         self.texts.say(self.file_message, str)
         self.problems.set_problems(report.problems)
         self.problem_view.setVisible(bool(report.problems))
+        # without the table the blank goes above the buttons, not between the lines
+        self._check_layout.setStretch(self._check_layout.count() - 2, 0 if report.problems else 1)
         if report.problems:             # the keyboard starts on text, not on an empty cell
             self.problem_view.selectionModel().setCurrentIndex(
                 self.problems.first_filled(0), QItemSelectionModel.SelectionFlag.NoUpdate)

@@ -176,6 +176,31 @@ def test_a_clean_file_imports_with_a_pilot_pause(qtbot: Any, synced_context: Any
     assert 0 <= below < 80, below
 
 
+def test_a_clean_file_s_summary_preview_and_pilot_read_one_under_another(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    """At 900 × 620 a file with no problem showed its summary, its preview and the pilot
+    spread over the page with 150 px gaps between them, where the problem table stands."""
+    refunded = sandbox.state.find_tag("客户阶段", "已退款")
+    relations = _fresh_relations(sandbox, refunded, 3)
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "已退款", ""] for u, e in relations))
+    wizard = _wizard(qtbot, synced_context, path)
+    wizard.resize(900, 620)
+    qtbot.waitUntil(lambda: wizard.height() == 620)
+    qtbot.wait(50)
+
+    def top(widget: Any) -> int:
+        return widget.mapTo(wizard, QPoint(0, 0)).y()
+
+    def bottom(widget: Any) -> int:
+        return top(widget) + widget.height()
+
+    for label in (wizard.summary, wizard.preview):    # each as tall as its lines
+        assert label.height() <= label.heightForWidth(label.width()) + 8, label.text()
+    assert top(wizard.preview) - bottom(wizard.summary) < 24
+    assert top(wizard.pilot) - bottom(wizard.preview) < 24
+    assert top(wizard.close_button) - bottom(wizard.import_button) < 40    # buttons below
+
+
 def test_an_import_queued_behind_a_write_still_running_says_it_waits_for_it(
         qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
     """导入 behind a batch still sending (a toggle on 26,938 customers took minutes) greyed
