@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -483,7 +484,7 @@ class WeComTransport:
         """The HTTP session: the one given, else made at the first request."""
         with self._session_lock:
             if self._session is None:
-                self._session = _new_session(self.limits)
+                self._session = _new_session(self.limits, self._base)
             return self._session
 
     def _classify(
@@ -584,14 +585,23 @@ def _why(failure: _TransientFailure) -> tuple[str, str]:
     return zh, en
 
 
-def _new_session(limits: RateLimits) -> requests.Session:
+def _new_session(limits: RateLimits, base: str) -> requests.Session:
+    """A session for calls to `base`, with the proxy (`HTTPS_PROXY`, `NO_PROXY` …) and the CA
+    bundle (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`) the environment names for it read once:
+    requests would read them, and look for a ~/.netrc, again at every call (a tenth of a
+    relation page's CPU)."""
     import requests
     from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies
 
     session = requests.Session()
     adapter = HTTPAdapter(pool_maxsize=max(10, limits.max_concurrency))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    session.proxies.update(get_environ_proxies(base))
+    session.verify = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                      or True)
+    session.trust_env = False
     return session
 
 

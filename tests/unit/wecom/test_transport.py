@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -337,3 +338,42 @@ def test_raw_transport_request(session: requests.Session, fake_wecom: FakeWeCom)
     data = transport.call(ApiRequest("GET", "department/simplelist", {"id": 1}))
     assert data["department_id"] == [{"id": 1}]
     assert fake_wecom.calls[-1].query == {"id": "1", "access_token": TOKEN}
+
+
+def test_calls_go_through_the_proxy_the_environment_names_unless_no_proxy_names_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The environment's proxy is read once, with the session the first call makes: requests
+    read it again at every call."""
+    seen: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = json.dumps({**OK, "access_token": TOKEN, "expires_in": 7200}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    proxied, direct = (WeComTransport("http://wecom.invalid/cgi-bin", CORP_ID, SECRET,
+                                      limits=replace(FAST, max_retries=0)) for _ in range(2))
+    with ThreadingHTTPServer(("127.0.0.1", 0), Proxy) as proxy:
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_port}")
+        try:
+            assert proxied.get_token() == TOKEN
+            monkeypatch.setenv("NO_PROXY", "wecom.invalid")
+            with pytest.raises(WeComNetworkError):
+                direct.get_token()
+        finally:
+            proxy.shutdown()
+            proxied.close()
+            direct.close()
+    assert seen == [f"http://wecom.invalid/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}"]
