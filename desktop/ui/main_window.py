@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import platform
+import unicodedata
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -119,11 +120,13 @@ def _set_text(target: QAction | QMenu | QToolBar, text: str) -> None:
 
 
 def _keyed(text: Text, letter: str) -> Text:
-    """The menu item's text with its Alt letter: "&Rules…", or in a language without the
-    letter "规则(&R)…" as Chinese menus write it (Alt+T then R opens it from the keyboard)."""
+    """The menu item's text with its Alt letter: "&Rules…", or in Chinese "规则(&R)…" as
+    Chinese menus write it (Alt+T then R opens it from the keyboard), also where the words
+    hold the letter in a name: "关于 TagDesk(&A)", not "关于 T&agDesk"."""
     def shown() -> str:
         words = text()
-        at = words.lower().find(letter.lower())
+        wide = any(unicodedata.east_asian_width(char) in "WF" for char in words)
+        at = -1 if wide else words.lower().find(letter.lower())
         if at >= 0:
             return f"{words[:at]}&{words[at:]}"
         stem, dots = (words[:-1], "…") if words.endswith("…") else (words, "")
