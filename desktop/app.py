@@ -113,7 +113,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
         login_if_needed(home, name)     # a team profile not logged in yet asks for a code
     try:
-        workspace = open_workspace(home, name)
+        workspace = open_workspace(home, name, check_later=screenshot is None)
     except Exception as exc:
         if not is_expected(exc):
             log.exception("opening profile %s failed", name)
@@ -133,6 +133,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         if screenshot is not None:
             return _screenshot(app, session, screenshot, getattr(args, "screenshot_scene", "main"))
+        session.journalDamaged.connect(lambda exc: app.exit(_fail(exc, interactive)))
         session.show()
         offer_recovery(crash, session.context, session.window)
         termination = TerminationWatch(lambda: (session.window.close(), app.quit()))

@@ -53,6 +53,7 @@ class Workspace:
         secret: str,
         *,
         exclusive: bool = True,
+        check_later: bool = False,
         sandbox: SandboxServer | None = None,
     ) -> None:
         self.home = home
@@ -61,7 +62,8 @@ class Workspace:
         register_secret(secret)
         self.sandbox = sandbox
         store = ProfileStore(home)
-        self.cache = Cache(store.cache_path(profile.name), exclusive=exclusive)
+        self.cache = Cache(store.cache_path(profile.name), exclusive=exclusive,
+                           check_later=check_later)
         if profile.is_demo and not profile.userid:
             persona = self.cache.get_meta(DEMO_PERSONA_KEY)
             if persona:
@@ -206,13 +208,15 @@ def retry_budget() -> int:
     return int(text)
 
 
-def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspace:
-    """Open a saved profile (secret from the keyring) or the built-in demo."""
+def open_workspace(home: Path, name: str, *, exclusive: bool = True,
+                   check_later: bool = False) -> Workspace:
+    """Open a saved profile (secret from the keyring) or the built-in demo; `check_later`
+    leaves the read of every journal page to `Cache.check_journal` (see `Cache`)."""
     if name == DEMO_PROFILE:
         server = start_demo_sandbox(home)
         try:
             return Workspace(home, demo_profile(server), server.secret,
-                             exclusive=exclusive, sandbox=server)
+                             exclusive=exclusive, check_later=check_later, sandbox=server)
         except BaseException:
             server.stop()
             raise
@@ -225,7 +229,7 @@ def open_workspace(home: Path, name: str, *, exclusive: bool = True) -> Workspac
         from desktop.services import secrets
 
         secret = secrets.load_secret(profile.name, profile.corp_id)
-    return Workspace(home, profile, secret, exclusive=exclusive)
+    return Workspace(home, profile, secret, exclusive=exclusive, check_later=check_later)
 
 
 def open_local_cache(home: Path, name: str) -> Cache:

@@ -43,10 +43,16 @@ INTERRUPT_CHECK_OPS = 1000   # SQLite VM steps between looks at an `interruptibl
 class Cache:
     """The local cache of one profile."""
 
-    def __init__(self, path: Path, *, exclusive: bool = False) -> None:
+    def __init__(self, path: Path, *, exclusive: bool = False, check_later: bool = False) -> None:
+        """`exclusive`: this process writes (it holds the writer lock and reads every
+        journal page before its first write, see `check_journal`); `check_later` leaves that
+        read to a `check_journal()` call or the first write (a window shows first)."""
         self.path = Path(path)
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        self._journal_lock = threading.Lock()
+        self._journal_due = False
+        self._journal_fault: sqlite3.DatabaseError | None = None
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._lock = CacheLock(self.path) if exclusive else None
@@ -57,8 +63,9 @@ class Cache:
             self._lock.acquire()
         try:
             self._migrate()
-            if exclusive:
-                self._check_journal()
+            self._journal_due = exclusive
+            if exclusive and not check_later:
+                self.check_journal()
         except BaseException:
             self.close()
             raise
@@ -106,6 +113,7 @@ class Cache:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; serialised within the process, rolled back on error."""
+        self.check_journal()
         with self._write_lock:
             conn = self.connection()
             try:
@@ -183,14 +191,22 @@ class Cache:
     def schema_version(self) -> int:
         return int(str(self.scalar("PRAGMA user_version") or 0))
 
-    def _check_journal(self) -> None:
+    def check_journal(self) -> None:
         """A writer refuses a cache whose journal pages cannot be read: appending past a
         damaged page would grow a log that `audit verify` can never check. Reading every
-        page of the journal (not its rows) takes about 1 ms per 1,000 entries."""
-        try:
-            self.connection().execute("SELECT count(*) FROM journal NOT INDEXED").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self.path) from None
+        page of the journal (not its rows) takes about 1 ms per 1,000 entries, so it is read
+        once: the first call reads (a write meanwhile waits for it), later ones and every
+        write give its answer. A reader's cache (not `exclusive`) reads nothing."""
+        with self._journal_lock:
+            if self._journal_due:
+                try:
+                    self.connection().execute(
+                        "SELECT count(*) FROM journal NOT INDEXED").fetchone()
+                except sqlite3.DatabaseError as exc:
+                    self._journal_fault = exc
+                self._journal_due = False
+            if self._journal_fault is not None:
+                raise translate_sqlite_error(self._journal_fault, self.path) from None
 
     # -- migrations ----------------------------------------------------------
 

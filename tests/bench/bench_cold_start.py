@@ -9,9 +9,11 @@ from starting the process to the first paint of the customer table holding the s
 filter's rows (and the CPU time its process had used by then, steadier than wall time on a
 busy machine); the process quits right after that paint. Rounds alternate, in the same run:
 the cache as the last `prepare()` left it (the filters' relation -> customer map stored), the
-same cache without the stored map (as before it was stored), and a baseline process that
-imports Qt and paints an empty table (what any Qt window costs). Also the filter counted by
-plain SQL on a fresh connection. Prints numbers; asserts nothing.
+same cache without the stored map (as before it was stored), the app reading every page of
+the cache's journal (`--journal` rows, a million by default) before its window as it did
+before that read moved after the first paint, and a baseline process that imports Qt and
+paints an empty table (what any Qt window costs). Also the filter counted by plain SQL on a
+fresh connection. Prints numbers; asserts nothing.
 
 `--child` is the app process itself: `desktop.cli.main` with an event filter that prints the
 time of that first paint and quits.
@@ -21,12 +23,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -34,6 +39,7 @@ LAST_FILTER = "高意向 -已流失 added<2025-06-30"
 PROFILE = "bench"
 TIMEOUT_S = 120.0
 PAINTED = "first-paint"
+CHECK_FIRST = "--check-journal-first"
 
 
 def child(args: list[str]) -> int:
@@ -61,6 +67,18 @@ def child(args: list[str]) -> int:
 
     watcher = FirstPaint()
     app.installEventFilter(watcher)
+    if CHECK_FIRST in args:     # the code before: every journal page read before the window
+        from desktop.services import workspace
+
+        opened = workspace.open_workspace
+
+        def open_and_check(home: Path, name: str, **options: bool) -> workspace.Workspace:
+            ws = opened(home, name, **options)
+            ws.cache.check_journal()
+            return ws
+
+        workspace.open_workspace = open_and_check
+        args = [arg for arg in args if arg != CHECK_FIRST]
     from desktop.cli import main
 
     return main(args)
@@ -105,7 +123,32 @@ def painted_after(command: list[str], env: dict[str, str]) -> tuple[float, float
     raise SystemExit(f"no first paint from {command}: exit {done.returncode}\n{done.stderr}")
 
 
-def prepare_home(home: Path, customers: int, seed: int,
+def add_journal(cache: Any, rows: int) -> None:
+    """`rows` hash-chained journal rows, a year of tag changes on the cache's relations."""
+    from desktop.store import journal
+
+    rng = random.Random(7)
+    conn = cache.connection()
+    relations = conn.execute("SELECT external_userid, userid FROM relation LIMIT 20000").fetchall()
+    tags = conn.execute("SELECT t.id, t.name, g.name FROM tag t"
+                        " JOIN tag_group g ON g.id = t.group_id").fetchall()
+    start = time.time() - 365 * 86400
+
+    def entries() -> Iterator[Any]:
+        for i in range(rows):
+            external_userid, userid = rng.choice(relations)
+            tag_id, name, group = rng.choice(tags)
+            yield journal.JournalEntry(
+                operator=userid, action=rng.choice(("tag_add", "tag_remove")), source="app",
+                batch_id="", external_userid=external_userid, userid=userid, tag_id=tag_id,
+                tag_name=name, group_name=group, before="[]", after=f'["{tag_id}"]',
+                ts=start + i * 365 * 86400 / rows)
+
+    with cache.write() as tx:
+        journal.append(tx, entries())
+
+
+def prepare_home(home: Path, customers: int, seed: int, journal_rows: int,
                  ) -> tuple[Path, dict[str, str], dict[tuple[str, str], int]]:
     """A home with one synced profile of `customers`, its secret and its last filter."""
     from bench_filter import build
@@ -131,6 +174,7 @@ def prepare_home(home: Path, customers: int, seed: int,
     with Cache(path) as cache:
         with cache.write() as tx:
             cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
+        add_journal(cache, journal_rows)
         engine = FilterEngine(cache)
         engine.prepare()  # as the GUI's worker leaves it
         engine.sign_texts()  # and its task after a sync
@@ -150,17 +194,20 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="10,000 customers, 2 rounds")
+    parser.add_argument("--journal", type=int, default=1_000_000, metavar="ROWS",
+                        help="journal rows in the cache (every page read at each start)")
+    parser.add_argument("--quick", action="store_true",
+                        help="10,000 customers, 100,000 journal rows, 2 rounds")
     args = parser.parse_args()
     if args.quick:
-        args.customers, args.rounds = 10_000, 2
+        args.customers, args.journal, args.rounds = 10_000, 100_000, 2
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(HERE))
     from bench_filter import sql_for
 
     from desktop.store.db import Cache
     with tempfile.TemporaryDirectory() as folder:
-        path, env, pks = prepare_home(Path(folder), args.customers, args.seed)
+        path, env, pks = prepare_home(Path(folder), args.customers, args.seed, args.journal)
         with Cache(path) as cache:
             stored = cache.connection().execute(
                 "SELECT relation_set, parts FROM filter_relation_set").fetchone()
@@ -175,7 +222,8 @@ def main() -> int:
         app = [sys.executable, str(Path(__file__).resolve()), "--child",
                "--profile", PROFILE, "--no-crash-dialog"]
         empty = [sys.executable, str(Path(__file__).resolve()), "--empty-table"]
-        times: dict[str, list[float]] = {"stored": [], "none": [], "empty": []}
+        commands = {"stored": app, "none": app, "checked": [*app, CHECK_FIRST], "empty": empty}
+        times: dict[str, list[float]] = {kind: [] for kind in commands}
         cpus: dict[str, list[float]] = {kind: [] for kind in times}
         for command in (app, empty):  # untimed: writes the bytecode, as installing does
             painted_after(command, env)
@@ -185,8 +233,8 @@ def main() -> int:
             for kind in times:
                 loads.append(os.getloadavg()[0])
                 if kind != "empty":
-                    set_stored(kind == "stored")
-                seconds, cpu, what = painted_after(empty if kind == "empty" else app, env)
+                    set_stored(kind != "none")
+                seconds, cpu, what = painted_after(commands[kind], env)
                 times[kind].append(seconds)
                 cpus[kind].append(cpu)
                 shown = what if kind == "stored" else shown
@@ -196,9 +244,11 @@ def main() -> int:
             cache.connection().execute(sql, params).fetchone()
         plain = time.perf_counter() - started
     print(f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores;"
-          f" {args.rounds} rounds, each process started cold (the cache in the OS page cache)")
+          f" {args.rounds} rounds, each process started cold (the cache in the OS page cache);"
+          f" {args.journal:,} journal rows")
     labels = {"stored": "the app, the filters' map stored by prepare()",
               "none": "the app, no stored map (as before it was stored)",
+              "checked": "the app, journal read before the window (before)",
               "empty": "baseline: a process painting an empty Qt table"}
     for kind, label in labels.items():
         runs = sorted(times[kind])

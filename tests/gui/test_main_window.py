@@ -672,6 +672,38 @@ def test_a_window_larger_than_its_screen_opens_inside_it(
         session.auto_resume.stop()
 
 
+
+def test_the_first_rows_show_before_the_journal_is_read_and_a_damaged_page_is_said(
+        qtbot: Any, synced_workspace: Any, gui_home: Path, sandbox: Any) -> None:
+    """The window opens without reading every journal page first (0.5-0.8 s at a million
+    rows that the window waited for); once its first rows are painted a worker reads them,
+    and a damaged page is said as when the cache would not open (the app shows the sentence
+    and quits), every write refused meanwhile."""
+    from desktop.services.workspace import Workspace
+    from desktop.store.errors import DamagedCacheError
+    from desktop.ui.session import GuiSession
+    from tests.damaged_journal import journal_with_a_damaged_page
+
+    path, profile = synced_workspace.cache.path, synced_workspace.profile
+    synced_workspace.close()
+    journal_with_a_damaged_page(path)
+    workspace = Workspace(gui_home, profile, sandbox.secret, check_later=True)
+    session = GuiSession(workspace, Settings(gui_home), Translations())
+    window = session.window
+    qtbot.addWidget(window)
+    painted: list[bool] = []
+    window.firstRowsShown.connect(lambda: painted.append(window.model.rowCount() > 300))
+    try:
+        with qtbot.waitSignal(session.journalDamaged, timeout=20000) as damaged:
+            session.show()
+        assert painted == [True]
+        assert isinstance(damaged.args[0], DamagedCacheError)
+        assert "writes nothing more" in str(damaged.args[0])
+        with pytest.raises(DamagedCacheError), workspace.cache.write():
+            pass
+    finally:
+        session.close()
+
 def test_a_window_framed_after_its_fit_fits_again(
         qtbot: Any, synced_workspace: Any, gui_home: Path) -> None:
     """On X11 the window manager frames a window after `show()`: the fit then took no frame,

@@ -157,6 +157,13 @@ def test_a_damaged_journal_page_stops_every_write(synced: Cli, sandbox: Any) -> 
     assert sandbox.stats.calls("externalcontact/mark_tag") == calls
     verify = synced("audit", "verify", "--profile", "acme")
     assert verify.returncode != 0 and "Traceback" not in verify.stderr
+    app = subprocess.run([sys.executable, "-m", "desktop", "--profile", "acme",
+                          "--no-crash-dialog"], capture_output=True, text=True, timeout=300,
+                         env={**synced.env, "QT_QPA_PLATFORM": "offscreen"})
+    assert app.returncode == 2, app     # the window reads the journal once it has painted
+    _no_traceback(app)
+    assert "is damaged" in app.stderr and "writes nothing more" in app.stderr
+    assert sandbox.stats.calls("externalcontact/mark_tag") == calls
 
 
 @POSIX_ONLY
