@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.bilingual import inner
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.services.tagging import BatchResult
@@ -621,7 +622,7 @@ class AuditViewer(QWidget):
         dialog = QDialog(self)
         self.revert_progress = dialog
         retranslate_in_place(dialog, lambda: dialog.setWindowTitle(
-            self.tr("Revert %1").replace("%1", in_ui_language(origin))))
+            self.tr("Revert %1").replace("%1", _reverted(origin))))
         dialog.resize(560, 300)
         panel = BatchProgressPanel(self.context, dialog)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -638,14 +639,14 @@ class AuditViewer(QWidget):
         """The pilot is through and the rest waits for a person: "Reverting…" said it ran."""
         self._notify(lambda:
             self.tr("Revert %1: the pilot is through (%2 restored); continue or cancel the rest"
-                    " in its window").replace("%1", in_ui_language(origin))
+                    " in its window").replace("%1", _reverted(origin))
             .replace("%2", f"{result.applied:,}"))
 
     def _revert_finished(self, result: BatchResult, origin: str) -> None:
         self.context.publish(ChangeSet(journal_appended=True))
         self._notify(lambda:
             self.tr("Revert %1: %2 restored, %3 failed, %4 still queued")
-            .replace("%1", in_ui_language(origin)).replace("%2", f"{result.applied:,}")
+            .replace("%1", _reverted(origin)).replace("%2", f"{result.applied:,}")
             .replace("%3", f"{result.failed:,}").replace("%4", f"{result.pending:,}"))
         self.reverted.emit(result)
 
@@ -676,7 +677,7 @@ class RevertDialog(QDialog):
     def retranslate(self) -> None:
         """The texts in the UI language; the listing keeps its scroll position."""
         preview, tag_names = self._preview, self._tag_names
-        self.setWindowTitle(self.tr("Revert %1").replace("%1", in_ui_language(preview.origin)))
+        self.setWindowTitle(self.tr("Revert %1").replace("%1", _reverted(preview.origin)))
         self.summary.setText(
             self.tr("%1 will be restored; %2 cannot be (changed again since, or the"
                     " relation is gone). The revert is itself journaled and can be reverted.")
@@ -738,3 +739,9 @@ def _tool_button(text: str, *, checkable: bool = False) -> QToolButton:
     button.setText(text)
     button.setCheckable(checkable)
     return button
+
+
+def _reverted(origin: str) -> str:
+    """What a revert reverts, inside its sentence: "Revert batch X" (as its progress line
+    and the batch's description read), not "Revert Batch X"; 回滚 批次 X in Chinese."""
+    return inner(in_ui_language(origin))

@@ -25,6 +25,7 @@ from desktop.cli import main
 from desktop.domain.errors import UserError
 from desktop.domain.sort_key import person_sort_key, pinyin_sort_key
 from desktop.resources import resource_path
+from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.services.profiles import ProfileStore
 from desktop.services.sync import run_sync
@@ -35,9 +36,9 @@ from desktop.store import journal, journal_query
 from desktop.store.journal_query import PAGE_SIZE, journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
 from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn
-from desktop.ui.audit_viewer import AuditViewer
+from desktop.ui.audit_viewer import AuditViewer, RevertDialog
 from desktop.ui.batch_progress import BatchProgressPanel
-from desktop.ui.i18n import CHINESE, Translations
+from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.style import ui_font
 
 pytestmark = pytest.mark.gui
@@ -307,6 +308,26 @@ def test_an_export_that_cannot_be_written_says_why_in_the_window_s_language(
     qtbot.waitUntil(lambda: "无法写入" in viewer.notice.text(), timeout=10000)
     assert "Cannot write" not in viewer.notice.text()
     assert "请换一个文件夹或文件名" in viewer.notice.text()
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    (ENGLISH, "Revert batch {}"), (CHINESE, "回滚 批次 {}")])
+def test_the_revert_window_names_the_batch_inside_its_title(
+        qtbot: Any, viewer: AuditViewer, language: str, title: str) -> None:
+    """"Revert Batch 20261207-…" in English: the batch was capitalised as if it began the
+    title, where the revert's progress line reads "Revert batch 20261207-…"."""
+    ws = viewer.context.workspace
+    batch = ws.cache.scalar("SELECT batch_id FROM journal WHERE source = 'import'")
+    assert isinstance(batch, str)
+    preview = audit.preview_batch_revert(ws.cache, viewer.context.tagging, batch)
+    translations = Translations()
+    translations.install(language)
+    try:
+        dialog = RevertDialog(preview, {})
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == title.format(batch)
+    finally:
+        translations.uninstall()
 
 
 def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
