@@ -28,7 +28,7 @@ from desktop.services.progress import CancelToken
 from desktop.services.tagging import BatchResult, BatchRunningError
 from desktop.store import outbox
 from desktop.ui.context import AppContext
-from desktop.ui.errors import is_expected, readable, secret_rejected
+from desktop.ui.errors import is_expected, readable
 
 TICK_MS = 1000
 
@@ -52,7 +52,8 @@ class AutoResume(QObject):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         context.changed.connect(self._changed)
-        context.secret_replaced.connect(self._secret_replaced)
+        context.secret_replaced.connect(self._try_at_once)
+        context.ip_trusted.connect(self._try_at_once)
 
     def check(self) -> None:
         """Look for batches waiting for the network (on a pool thread)."""
@@ -78,9 +79,10 @@ class AutoResume(QObject):
         if changes.batch_id or changes.full_reload:
             self.check()
 
-    def _secret_replaced(self) -> None:
-        """Batches that a refused app secret stopped here are tried at once with the new one,
-        not after the next delay."""
+    def _try_at_once(self) -> None:
+        """Batches that a refused app secret or IP stopped here are tried at once with the new
+        secret or API base, or once WeCom answers this computer again, not after the next
+        delay."""
         if self.state.kind == "attention":
             self._probe_now = True
             self.backoff.reset()
@@ -130,6 +132,7 @@ class AutoResume(QObject):
             self._busy = False
             self._checked(self._waiting)
             return
+        self._context.wecom_answered()
         self._resume(list(self._waiting))
 
     def _resume(self, batches: list[WaitingBatch]) -> None:
@@ -168,8 +171,7 @@ class AutoResume(QObject):
         self._timer.stop()
         reason = str(exc) if is_expected(exc) else readable(exc)
         self._set(ResumeState("attention", len(self._waiting), self._pending(), reason=reason))
-        if secret_rejected(exc):
-            self._context.secret_refused.emit()
+        self._context.note_refusal(exc)
 
     def _pending(self) -> int:
         return sum(batch.pending for batch in self._waiting)

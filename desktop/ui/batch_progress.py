@@ -43,7 +43,12 @@ from desktop.services.tagging import BatchInfo, BatchResult, calls_per_minute
 from desktop.store import outbox
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS, grouped
-from desktop.ui.errors import fixed_in_connection_settings, readable, readable_stop
+from desktop.ui.errors import (
+    fixed_in_connection_settings,
+    ip_not_trusted,
+    readable,
+    readable_stop,
+)
 from desktop.ui.i18n import in_ui_language as pick
 from desktop.ui.i18n import sentences
 from desktop.ui.retranslate import retranslate_in_place
@@ -75,6 +80,7 @@ class BatchProgressPanel(QWidget):
         self._pause = threading.Event()
         self._in_pilot = False
         self._secret_stop = False      # stopped by what a save in 连接设置… sets right: goes on
+        self._ip_stop = False          # stopped by an untrusted IP: goes on once WeCom answers
         self._calls = 0                # API calls and seconds of every run in this panel,
         self._seconds = 0.0            # so the totals line adds up over pilot and rest
         self.touched: frozenset[int] = frozenset()
@@ -111,6 +117,7 @@ class BatchProgressPanel(QWidget):
         self.show_button.clicked.connect(lambda: self.showRequested.emit(self.touched))
         context.changed.connect(self._batch_changed)
         context.secret_replaced.connect(self._secret_replaced)
+        context.ip_trusted.connect(self._ip_trusted)
         self.texts = retranslate_in_place(self, self.retranslate)
         self.texts.say(self.pause_button, lambda: self.tr("Pause"))
         self._show_buttons(running=False)
@@ -223,6 +230,8 @@ class BatchProgressPanel(QWidget):
         self.texts.say(self.counts, lambda: self._counts_text(result))
         self._show_failures(result)
         self._show_buttons(running=False, result=result)
+        if result.api_calls and not result.stop_reason:
+            self.context.wecom_answered()
         if result.status == outbox.CANCELLED:
             self.texts.say(self.message, lambda: self.tr(
                 "Cancelled: %1 calls were not sent.", "", result.pending)
@@ -247,8 +256,10 @@ class BatchProgressPanel(QWidget):
             self.texts.say(self.message, stopped)
             self._secret_stop = fixed_in_connection_settings(result.stop_reason,
                                                              solo=self.context.solo)
+            self._ip_stop = ip_not_trusted(result.stop_reason)
             self._set_state("stopped")
             self.batchFinished.emit(result)
+            self.context.note_refusal(result.stop_reason)
         else:
             self.texts.say(self.message, lambda: self.tr(
                 "Pilot finished. Check these customers in the table or on the phone, then"
@@ -262,13 +273,22 @@ class BatchProgressPanel(QWidget):
         self.continue_button.setVisible(True)
         self.texts.say(self.continue_button, lambda: self.tr("Try again"))
         self._secret_stop = fixed_in_connection_settings(exc, solo=self.context.solo)
+        self._ip_stop = ip_not_trusted(exc)
         self._set_state("stopped")
+        self.context.note_refusal(exc)
 
     def _secret_replaced(self) -> None:
         """A new app secret or API base is in use: a batch the old one stopped goes on by
         itself."""
         if self.state == "stopped" and self._secret_stop and not self.running:
             self._secret_stop = False
+            self.continue_rest()
+
+    def _ip_trusted(self) -> None:
+        """WeCom answers again after refusing this computer's IP: a batch it stopped goes on by
+        itself."""
+        if self.state == "stopped" and self._ip_stop and not self.running:
+            self._ip_stop = False
             self.continue_rest()
 
     def _batch_changed(self, changes: ChangeSet) -> None:

@@ -56,6 +56,8 @@ class AppContext(QObject):
     filters_cold = Signal()             # a filter was answered by SQL: warm the bitmaps
     secret_refused = Signal()           # WeCom refused the app secret: a new one is needed
     secret_replaced = Signal()          # a new app secret is in use: resume what waited
+    ip_refused = Signal()               # WeCom refused this computer's IP (60020)
+    ip_trusted = Signal()               # WeCom answers again after 60020: resume what waited
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,9 @@ class AppContext(QObject):
         # what 输入新的 Secret… and the connection window's secret row show
         self.secret_is_refused = False
         self.secret_refused.connect(self._note_secret_refused)
+        # since WeCom last refused this computer's IP, until a call succeeds or a secret or
+        # API base is saved: what 重试 in the status bar shows
+        self.ip_is_refused = False
         self.filters_cold.connect(self._warm_cold_filters)  # queued from the worker that asked
 
     @property
@@ -362,16 +367,17 @@ class AppContext(QObject):
                                        ids - result.changes.relation_ids)
             if halted and (secret_rejected(halted[0]) or ip_not_trusted(halted[0])):
                 self._held_for_secret[result.batch_id] = ids
-            if halted and secret_rejected(halted[0]):
-                self.secret_refused.emit()
+            if halted:
+                self.note_refusal(halted[0])
+            elif result.api_calls and not result.stop_reason:
+                self.wecom_answered()
             if result.applied == 0 and result.pending == 0 and on_empty is not None:
                 on_empty()
 
         def failed(exc: BaseException) -> None:
             self.write_failed.emit(readable(exc, solo=self.solo), ids)
             self.publish(ChangeSet(relation_ids=ids))
-            if secret_rejected(exc):
-                self.secret_refused.emit()
+            self.note_refusal(exc)
 
         return self.run_task(work, owner=self, name=name, writer=True, on_result=finished,
                              on_error=failed)
@@ -381,11 +387,36 @@ class AppContext(QObject):
         (`services.secret_check.store_and_use`): the tagging the refused secret or the untrusted
         IP (60020) stopped is sent now, and `secret_replaced` tells the rest (the automatic
         resume, the batch windows). Returns how many batches were sent again."""
+        self.secret_is_refused = self.ip_is_refused = False
+        sent = self._send_held()
+        self.secret_replaced.emit()
+        return sent
+
+    def note_refusal(self, failure: BaseException | str) -> None:
+        """A call or a batch (its stop reason) failed: a refused app secret or an untrusted IP
+        (60020) is told on `secret_refused` or `ip_refused`; anything else changes nothing."""
+        if secret_rejected(failure):
+            self.secret_refused.emit()
+        elif ip_not_trusted(failure):
+            self.ip_is_refused = True
+            self.ip_refused.emit()
+
+    def wecom_answered(self) -> int:
+        """A call to WeCom succeeded (a sync, tagging, a probe, 重试): if it had refused this
+        computer's IP, an administrator has added it meanwhile, so the tagging the refusal
+        stopped is sent now and `ip_trusted` tells the rest (the status bar, the automatic
+        resume, the batch windows). Returns how many batches were sent again."""
+        if not self.ip_is_refused:
+            return 0
+        self.ip_is_refused = False
+        sent = self._send_held()
+        self.ip_trusted.emit()
+        return sent
+
+    def _send_held(self) -> int:
         held, self._held_for_secret = self._held_for_secret, {}
-        self.secret_is_refused = False
         for batch_id, ids in held.items():
             self.run_batch(batch_id, ids)
-        self.secret_replaced.emit()
         return len(held)
 
     def _note_secret_refused(self) -> None:

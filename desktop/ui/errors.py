@@ -67,9 +67,9 @@ def enter_relay() -> str:
     this computer's address (60020), in place of the profile's way."""
     return _with_errcode(QCoreApplication.translate(
         "errors", "This computer's IP is not in the app's trusted IP list: an administrator"
-        " adds it in the app's settings, or enter a relay with a fixed IP as the API base in"
-        " File → Connection settings…; the tagging waiting to be sent goes on once it is"
-        " saved."), IP_NOT_TRUSTED)
+        " adds it in the app's settings (then click Retry in the status bar), or enter a relay"
+        " with a fixed IP as the API base in File → Connection settings…; the tagging waiting"
+        " to be sent goes on after either."), IP_NOT_TRUSTED)
 
 
 def _with_errcode(sentence: str, errcode: int | None) -> str:

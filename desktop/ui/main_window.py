@@ -43,6 +43,7 @@ from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
 from desktop.services.library_refresh import LibraryRefresh
 from desktop.services.logs import current_log_file
+from desktop.services.progress import CancelToken
 from desktop.services.sync import SyncResult
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.team_catch_up import TeamCatchUp
@@ -57,7 +58,7 @@ from desktop.ui.counts import COUNTS
 from desktop.ui.customer_table_model import SORT_KEYS, Column, CustomerTableModel, QueryResult
 from desktop.ui.customer_table_view import CustomerTableView
 from desktop.ui.detail_pane import DetailPane
-from desktop.ui.errors import readable, secret_rejected
+from desktop.ui.errors import readable
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.favourites_bar import FavouritesBar
 from desktop.ui.filter_bar import FilterBar
@@ -398,8 +399,40 @@ class MainWindow(QMainWindow):
         self._pick_up_stored_secret()
 
     def _show_secret_state(self) -> None:
-        """输入新的 Secret… shows while the context holds the secret in use as refused."""
+        """输入新的 Secret… shows while the context holds the secret in use as refused, 重试
+        while it holds this computer's IP as refused."""
         self.status.set_secret_refused(self.context.secret_is_refused)
+        self.status.set_ip_refused(self.context.ip_is_refused)
+
+    def retry_wecom(self) -> None:
+        """重试: one light read; when WeCom answers, the tagging its refusal of this computer's
+        IP stopped is sent (`AppContext.wecom_answered`)."""
+        from desktop.services.auto_resume import Probe, probe
+
+        button, workspace = self.status.retry_button, self.context.workspace
+        button.setEnabled(False)
+
+        def work(_progress: Any, cancel: CancelToken) -> Probe:
+            with workspace.client(cancel.event) as client:
+                return probe(client)
+
+        def answered(outcome: Probe) -> None:
+            button.setEnabled(True)
+            if outcome is Probe.DOWN:
+                self.status.message(self.tr("WeCom did not answer; retry in a moment."))
+                return
+            sent = self.context.wecom_answered()
+            self.status.message(
+                self.tr("WeCom answers this computer again; the tagging waiting is being sent.")
+                if sent else self.tr("WeCom answers this computer again."))
+
+        def refused(exc: BaseException) -> None:
+            button.setEnabled(True)
+            self.status.message(readable(exc, solo=self.context.solo))
+            self.context.note_refusal(exc)
+
+        self.context.run_task(work, owner=self, name="retry WeCom", on_result=answered,
+                              on_error=refused)
 
     def _connection_saved(self, saved: Saved) -> None:
         said = []
@@ -882,6 +915,9 @@ class MainWindow(QMainWindow):
         self.status.secret_button.clicked.connect(self.open_connection_settings)
         self.context.secret_refused.connect(self._secret_refused)
         self.context.secret_replaced.connect(self._show_secret_state)
+        self.status.retry_button.clicked.connect(self.retry_wecom)
+        self.context.ip_refused.connect(self._show_secret_state)
+        self.context.ip_trusted.connect(self._show_secret_state)
         self._show_secret_state()
         self.context.changed.connect(self._data_changed)
         self.context.status_message.connect(self.status.message)
@@ -1031,6 +1067,7 @@ class MainWindow(QMainWindow):
             .replace("%2", COUNTS.relations(result.relations))
             .replace("%3", COUNTS.tags(result.tags)).replace("%4", f"{result.elapsed_s:.1f}"))
         self._show_profile()
+        self.context.wecom_answered()
 
     def _library_refreshed(self, result: LibraryRefresh) -> None:
         text = (self.tr("Tag library refreshed: %1 in %2 s (%3 WeCom calls)")
@@ -1040,6 +1077,7 @@ class MainWindow(QMainWindow):
         if team is not None:
             text += self._caught_up_text(team)
         self.status.message(text)
+        self.context.wecom_answered()
 
     def _caught_up_text(self, team: TeamCatchUp) -> str:
         """What the refresh at start read from the team server, for the status bar."""
@@ -1066,8 +1104,7 @@ class MainWindow(QMainWindow):
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.message(self.tr("Sync failed: %1").replace(
             "%1", readable(exc, solo=self.context.solo)))
-        if secret_rejected(exc):
-            self.context.secret_refused.emit()
+        self.context.note_refusal(exc)
 
     def _sync_cancelled(self) -> None:
         self.status.message(self.tr("Sync cancelled; the cache is unchanged."))

@@ -1,6 +1,7 @@
 """The status bar: profile, last sync, sync progress with a cancel button, a running 45009
 pause of the corp, batches waiting for WeCom to come back, a team server that cannot be
-reached, a button to enter a new app secret after WeCom refused it, and the counts."""
+reached, a button to enter a new app secret after WeCom refused it, one to try again after it
+refused this computer's IP, and the counts."""
 
 from __future__ import annotations
 
@@ -72,6 +73,12 @@ class StatusBar(QStatusBar):
         self.secret_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.secret_button.setAutoRaise(True)
         self.secret_button.hide()
+        self.retry_button = QToolButton()
+        self.retry_button.setObjectName("retryTrustedIp")
+        self.retry_button.setIcon(icon("sync"))
+        self.retry_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.retry_button.setAutoRaise(True)
+        self.retry_button.hide()
         self.team_down = QLabel()
         self.team_down.setObjectName("teamUnavailable")
         self.team_down.hide()
@@ -83,6 +90,7 @@ class StatusBar(QStatusBar):
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
         self.addPermanentWidget(self.secret_button)
+        self.addPermanentWidget(self.retry_button)
         self.addPermanentWidget(self.team_down)
         self.addPermanentWidget(self.rate_limit)
         self.addPermanentWidget(self.resume_state)
@@ -92,7 +100,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.scope)
         self.addPermanentWidget(self.counts)
         self._permanent: tuple[QWidget, ...] = (
-            self.secret_button, self.team_down, self.rate_limit, self.resume_state,
+            self.secret_button, self.retry_button, self.team_down, self.rate_limit, self.resume_state,
             self.progress_text, self.progress, self.cancel_button, self.scope, self.counts)
         self._said = self._shown_as = ""
         self.messageChanged.connect(self._message_gone)
@@ -105,6 +113,11 @@ class StatusBar(QStatusBar):
         self.cancel_button.setToolTip(self.tr("Cancel sync"))
         self.secret_button.setText(self.tr("Enter the new secret…"))
         self.secret_button.setToolTip(enter_secret())
+        self.retry_button.setText(self.tr("Retry"))
+        self.retry_button.setToolTip(self.tr(
+            "WeCom refused this computer's IP (errcode 60020). Once an administrator has added"
+            " it to the app's trusted IPs, Retry asks WeCom again and sends the tagging waiting;"
+            " any call that succeeds does the same."))
         self.team_down.setText(self.tr("Team server unavailable"))
         self.scope.setText(self.tr("My customers"))
         self.scope.setToolTip(self.tr(
@@ -145,6 +158,11 @@ class StatusBar(QStatusBar):
         window shows here), "输入新的 Secret…" stays beside the counts and opens the connection
         settings."""
         self.secret_button.setVisible(refused)
+
+    def set_ip_refused(self, refused: bool) -> None:
+        """While WeCom refuses this computer's IP (`AppContext.ip_is_refused`), "重试" stays
+        beside the counts."""
+        self.retry_button.setVisible(refused)
 
     def set_own_customers(self, own: bool) -> None:
         """Say "我的客户 / My customers" beside the counts when the cache holds only the

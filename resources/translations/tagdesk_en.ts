@@ -2913,6 +2913,18 @@
         <translation>Logged in to the team server as %1.</translation>
     </message>
     <message>
+        <source>WeCom did not answer; retry in a moment.</source>
+        <translation>WeCom did not answer; retry in a moment.</translation>
+    </message>
+    <message>
+        <source>WeCom answers this computer again; the tagging waiting is being sent.</source>
+        <translation>WeCom answers this computer again; the tagging waiting is being sent.</translation>
+    </message>
+    <message>
+        <source>WeCom answers this computer again.</source>
+        <translation>WeCom answers this computer again.</translation>
+    </message>
+    <message>
         <source>The app secret stored from the command line is in use now.</source>
         <translation>The app secret stored from the command line is in use now.</translation>
     </message>
@@ -4323,6 +4335,14 @@
         <translation>Enter the new secret…</translation>
     </message>
     <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>WeCom refused this computer&apos;s IP (errcode 60020). Once an administrator has added it to the app&apos;s trusted IPs, Retry asks WeCom again and sends the tagging waiting; any call that succeeds does the same.</source>
+        <translation>WeCom refused this computer&apos;s IP (errcode 60020). Once an administrator has added it to the app&apos;s trusted IPs, Retry asks WeCom again and sends the tagging waiting; any call that succeeds does the same.</translation>
+    </message>
+    <message>
         <source>Team server unavailable</source>
         <translation>Team server unavailable</translation>
     </message>
@@ -5241,8 +5261,8 @@
         <translation>The app secret is wrong or was reset: look it up in the admin console (App Management) and enter it in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</translation>
     </message>
     <message>
-        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
-        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</translation>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings (then click Retry in the status bar), or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on after either.</source>
+        <translation>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings (then click Retry in the status bar), or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on after either.</translation>
     </message>
     <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>

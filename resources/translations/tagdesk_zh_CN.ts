@@ -2883,6 +2883,18 @@
         <translation>已以 %1 的身份登录团队服务器。</translation>
     </message>
     <message>
+        <source>WeCom did not answer; retry in a moment.</source>
+        <translation>企业微信没有应答，请稍后再重试。</translation>
+    </message>
+    <message>
+        <source>WeCom answers this computer again; the tagging waiting is being sent.</source>
+        <translation>企业微信已重新接受本机的调用，待发的打标正在发送。</translation>
+    </message>
+    <message>
+        <source>WeCom answers this computer again.</source>
+        <translation>企业微信已重新接受本机的调用。</translation>
+    </message>
+    <message>
         <source>The app secret stored from the command line is in use now.</source>
         <translation>已改用命令行存入的应用 Secret。</translation>
     </message>
@@ -4280,6 +4292,14 @@
         <translation>输入新的 Secret…</translation>
     </message>
     <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>WeCom refused this computer&apos;s IP (errcode 60020). Once an administrator has added it to the app&apos;s trusted IPs, Retry asks WeCom again and sends the tagging waiting; any call that succeeds does the same.</source>
+        <translation>企业微信拒绝了本机 IP（errcode 60020）。管理员把它加入应用的企业可信 IP 后，点“重试”会再问一次企业微信并发送待发的打标；之后任何一次调用成功也会这样做。</translation>
+    </message>
+    <message>
         <source>Team server unavailable</source>
         <translation>团队服务器不可用</translation>
     </message>
@@ -5180,8 +5200,8 @@
         <translation>应用 Secret 不正确或已重置：请在管理后台「应用管理」中查看 Secret，再在 文件 → 连接设置… 中输入；保存后，待发的打标会继续发送。</translation>
     </message>
     <message>
-        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings, or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on once it is saved.</source>
-        <translation>本机 IP 不在应用的企业可信 IP 列表中：请管理员在应用设置中添加，或在 文件 → 连接设置… 中把 API 地址改为固定 IP 的中转地址；保存后，待发的打标会继续发送。</translation>
+        <source>This computer&apos;s IP is not in the app&apos;s trusted IP list: an administrator adds it in the app&apos;s settings (then click Retry in the status bar), or enter a relay with a fixed IP as the API base in File → Connection settings…; the tagging waiting to be sent goes on after either.</source>
+        <translation>本机 IP 不在应用的企业可信 IP 列表中：请管理员在应用设置中添加（然后点状态栏中的“重试”），或在 文件 → 连接设置… 中把 API 地址改为固定 IP 的中转地址；无论哪种方式，待发的打标都会继续发送。</translation>
     </message>
     <message>
         <source>Or, in the TagDesk window: File → Log in to the team server….</source>

@@ -255,10 +255,10 @@ def test_an_untrusted_ip_on_a_solo_profile_points_to_the_window_that_takes_a_rel
         window.start_sync()
     said = window.status.currentMessage()
     assert said.startswith("Sync failed: This computer's IP is not in the app's trusted IP"
-                           " list: an administrator adds it in the app's settings, or enter a"
-                           " relay with a fixed IP as the API base in File → Connection"
-                           " settings…; the tagging waiting to be sent goes on once it is"
-                           " saved."), said
+                           " list: an administrator adds it in the app's settings (then click"
+                           " Retry in the status bar), or enter a relay with a fixed IP as the"
+                           " API base in File → Connection settings…; the tagging waiting to be"
+                           " sent goes on after either."), said
     assert "errcode 60020" in said, said
 
     tag_id, relation_id = str(_first(context, "tag")), int(_first(context, "relation"))
