@@ -147,11 +147,12 @@ def _stats(conn: Conn, criteria: Criteria, owner: str | None) -> dict[str, Any]:
     if since is None or until is None:
         raise JournalRefused("stats need since and until")
     top = int(_number(criteria, "top") or 15)
+    owners = (owner,) if owner is not None else tuple(criteria.get("owner", ()))
     return {
         "per_day": [{"day": d, "source": s, "rows": n} for d, s, n in
-                    team_audit.changes_per_day(conn, since, until, _offset(criteria), owner)],
+                    team_audit.changes_per_day(conn, since, until, _offset(criteria), owners)],
         "per_operator": [{"operator": o, "rows": n} for o, n in
-                         team_audit.changes_per_operator(conn, since, until, top, owner)],
+                         team_audit.changes_per_operator(conn, since, until, top, owners)],
     }
 
 

@@ -502,27 +502,28 @@ def batches(conn: Conn, query: TeamJournalQuery, utc_offset_s: int) -> list[dict
 
 
 def changes_per_day(conn: Conn, since: float, until: float, utc_offset_s: int,
-                    owner: str | None = None) -> list[tuple[int, str, int]]:
-    """(local day number since 1970, source, rows) for rows in [since, until) (on `owner`'s
-    relations only, when given)."""
+                    owners: Sequence[str] = ()) -> list[tuple[int, str, int]]:
+    """(local day number since 1970, source, rows) for rows in [since, until) (on `owners`'
+    relations only, when given: a salesperson's own, a department's members')."""
     rows = conn.execute(
         sql.SQL("SELECT floor((ts + %s) / {})::bigint AS day, source, count(*) FROM team_journal"
-                " WHERE ts >= %s AND ts < %s AND (%s::text IS NULL OR userid = %s)"
-                " GROUP BY day, source ORDER BY day, source"
-                ).format(sql.Literal(DAY_S)), (utc_offset_s, since, until, owner, owner))
+                " WHERE ts >= %s AND ts < %s AND (cardinality(%s::text[]) = 0"
+                " OR userid = ANY(%s)) GROUP BY day, source ORDER BY day, source"
+                ).format(sql.Literal(DAY_S)),
+        (utc_offset_s, since, until, list(owners), list(owners)))
     return [(_int(day), str(source), _int(n)) for day, source, n in rows]
 
 
 def changes_per_operator(conn: Conn, since: float, until: float, top: int,
-                         owner: str | None = None) -> list[tuple[str, int]]:
-    """Rows per operator in [since, until) (on `owner`'s relations only, when given), most
+                         owners: Sequence[str] = ()) -> list[tuple[str, int]]:
+    """Rows per operator in [since, until) (on `owners`' relations only, when given), most
     first; changes seen at sync or reported by a callback (whose operator WeCom does not
     name) left out."""
     rows = conn.execute(
         "SELECT operator, count(*) AS n FROM team_journal WHERE ts >= %s AND ts < %s"
-        " AND source <> ALL(%s) AND (%s::text IS NULL OR userid = %s)"
+        " AND source <> ALL(%s) AND (cardinality(%s::text[]) = 0 OR userid = ANY(%s))"
         " GROUP BY operator ORDER BY n DESC, operator LIMIT %s",
-        (since, until, [OBSERVED, CALLBACK], owner, owner, max(1, top)))
+        (since, until, [OBSERVED, CALLBACK], list(owners), list(owners), max(1, top)))
     return [(str(operator), _int(n)) for operator, n in rows]
 
 

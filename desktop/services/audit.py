@@ -26,7 +26,13 @@ from desktop.services.xlsx_safe import Column, Value, write_table
 from desktop.store import chats, members, outbox
 from desktop.store.db import Cache
 from desktop.store.in_chunks import chunks, placeholders
-from desktop.store.journal_query import CALLBACK, JournalFilter, JournalRow, applied_changes
+from desktop.store.journal_query import (
+    CALLBACK,
+    JournalFilter,
+    JournalRow,
+    applied_changes,
+    department_members,
+)
 
 if TYPE_CHECKING:
     from desktop.services.tagging import BatchResult, TaggingService
@@ -546,10 +552,16 @@ def tag_groups(cache: Cache) -> list[tuple[str, str]]:
         " ORDER BY sort_order DESC, name COLLATE pinyin")]
 
 
-def changes_per_day(cache: Cache, since: float, until: float) -> DaySeries:
+def changes_per_day(cache: Cache, since: float, until: float,
+                    owners: Sequence[str] | None = None) -> DaySeries:
+    """Journal rows per local day and source; with `owners`, only those on their relations
+    (a department's members': `department_owners`)."""
+    if owners is not None and not owners:
+        return day_series(since, until, [])
     rows = cache.connection().execute(
         "SELECT date(ts, 'unixepoch', 'localtime') AS day, source, count(*) FROM journal"
-        " WHERE ts >= ? AND ts < ? GROUP BY day, source", (since, until),
+        f" WHERE ts >= ? AND ts < ?{_owned(owners)} GROUP BY day, source",
+        (since, until, *(owners or ())),
     ).fetchall()
     return day_series(since, until, rows)
 
@@ -569,17 +581,45 @@ def day_series(since: float, until: float,
 
 
 def changes_per_operator(
-    cache: Cache, since: float, until: float, *, top: int = 15
+    cache: Cache, since: float, until: float, *, top: int = 15,
+    owners: Sequence[str] | None = None,
 ) -> list[OperatorCount]:
-    """Tag changes per person. Changes seen at sync were made on phones or by other tools,
-    not by whoever synced, so they are left out."""
+    """Tag changes per person (with `owners`, on their relations only). Changes seen at sync
+    were made on phones or by other tools, not by whoever synced, so they are left out."""
+    if owners is not None and not owners:
+        return []
     rows = cache.connection().execute(
         "SELECT j.operator, coalesce(m.name, j.operator), count(*) AS n FROM journal j"
         " LEFT JOIN member m ON m.userid = j.operator WHERE j.ts >= ? AND j.ts < ?"
-        " AND j.source != 'observed' GROUP BY j.operator ORDER BY n DESC, j.operator LIMIT ?",
-        (since, until, top),
+        f" AND j.source != 'observed'{_owned(owners, 'j.')} GROUP BY j.operator"
+        " ORDER BY n DESC, j.operator LIMIT ?",
+        (since, until, *(owners or ()), top),
     )
     return [OperatorCount(*row) for row in rows]
+
+
+def _owned(owners: Sequence[str] | None, table: str = "") -> str:
+    """The SQL that keeps the rows on `owners`' relations (nothing when None)."""
+    return f" AND {table}userid IN ({placeholders(owners)})" if owners else ""
+
+
+def department_owners(cache: Cache, department_id: int) -> list[str]:
+    """The members of a department and of its sub-departments: whose relations' journal rows
+    are the department's (as the audit log's department filter takes them)."""
+    return department_members(cache, department_id)
+
+
+def managed_departments(cache: Cache, userid: str,
+                        also: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """(id, name) of the departments `userid` leads in WeCom's directory, and of `also` (a
+    team's branches, or every department for an administrator), in the directory's order."""
+    extra = sorted(set(also))
+    rows = cache.connection().execute(
+        "SELECT d.id, d.name FROM department d WHERE d.id IN (SELECT department_id FROM"
+        " member_department WHERE userid = ? AND is_leader = 1)"
+        f" OR d.id IN ({placeholders(extra)}) ORDER BY d.sort_order DESC, d.id",
+        (userid, *extra)).fetchall()
+    return [(int(i), str(n)) for i, n in rows]
 
 
 def health(cache: Cache) -> Health:

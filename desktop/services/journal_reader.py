@@ -77,10 +77,11 @@ class JournalReader(Protocol):
 
     def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]: ...
 
-    def changes_per_day(self, since: float, until: float) -> DaySeries: ...
+    def changes_per_day(self, since: float, until: float,
+                        owners: Sequence[str] | None = None) -> DaySeries: ...
 
-    def changes_per_operator(self, since: float, until: float,
-                             top: int = 15) -> list[OperatorCount]: ...
+    def changes_per_operator(self, since: float, until: float, top: int = 15,
+                             owners: Sequence[str] | None = None) -> list[OperatorCount]: ...
 
 
 class LocalJournal:
@@ -122,12 +123,13 @@ class LocalJournal:
     def applied_changes(self, flt: JournalFilter) -> list[AppliedChange]:
         return journal_query.applied_changes(self._cache, flt)
 
-    def changes_per_day(self, since: float, until: float) -> DaySeries:
-        return audit.changes_per_day(self._cache, since, until)
+    def changes_per_day(self, since: float, until: float,
+                        owners: Sequence[str] | None = None) -> DaySeries:
+        return audit.changes_per_day(self._cache, since, until, owners)
 
-    def changes_per_operator(self, since: float, until: float,
-                             top: int = 15) -> list[OperatorCount]:
-        return audit.changes_per_operator(self._cache, since, until, top=top)
+    def changes_per_operator(self, since: float, until: float, top: int = 15,
+                             owners: Sequence[str] | None = None) -> list[OperatorCount]:
+        return audit.changes_per_operator(self._cache, since, until, top=top, owners=owners)
 
 
 class TeamJournal:
@@ -298,17 +300,24 @@ class TeamJournal:
             (row.external_userid, row.userid, row.tag_id, row.action)
             for row in self.iter_rows(tag_rows))
 
-    def changes_per_day(self, since: float, until: float) -> DaySeries:
+    def changes_per_day(self, since: float, until: float,
+                        owners: Sequence[str] | None = None) -> DaySeries:
+        """`owners`: only the rows on their relations (a department's members')."""
+        if owners is not None and not owners:
+            return audit.day_series(since, until, [])
         stats = self._call("stats", {"since": since, "until": until,
-                                     "utc_offset": _utc_offset(since)})
+                                     "utc_offset": _utc_offset(since), **_owners(owners)})
         epoch = date(1970, 1, 1)
         return audit.day_series(since, until, (
             ((epoch + timedelta(days=int(c["day"]))).isoformat(), str(c["source"]),
              int(c["rows"])) for c in stats.get("per_day") or []))
 
-    def changes_per_operator(self, since: float, until: float,
-                             top: int = 15) -> list[OperatorCount]:
-        stats = self._call("stats", {"since": since, "until": until, "top": top})
+    def changes_per_operator(self, since: float, until: float, top: int = 15,
+                             owners: Sequence[str] | None = None) -> list[OperatorCount]:
+        if owners is not None and not owners:
+            return []
+        stats = self._call("stats", {"since": since, "until": until, "top": top,
+                                     **_owners(owners)})
         counts = [(str(c["operator"]), int(c["rows"])) for c in stats.get("per_operator") or []]
         names = _member_names(self._cache, [operator for operator, _ in counts])
         return [OperatorCount(operator, names.get(operator) or operator, n)
@@ -366,6 +375,11 @@ class TeamJournal:
         return [replace(row, customer=customers.get(row.external_userid, ""),
                         operator_name=members.get(row.operator, ""),
                         owner_name=members.get(row.userid, "")) for row in rows]
+
+
+def _owners(owners: Sequence[str] | None) -> dict[str, Any]:
+    """The stats' criteria keeping the rows on `owners`' relations (none: every row)."""
+    return {"owner": list(owners)} if owners else {}
 
 
 def _sort(order_by: str, descending: bool, source_order: Sequence[str]) -> dict[str, Any]:

@@ -585,7 +585,7 @@ class MainWindow(QMainWindow):
         if self._reports is None:
             from desktop.ui.reports import ReportsWindow
 
-            self._reports = ReportsWindow(self.context, self)
+            self._reports = ReportsWindow(self.context, self, self.governance)
             _make_tool_window(self._reports)
         _present(self._reports)
         return self._reports

@@ -1,6 +1,12 @@
 """Reports with charts: relations per tag, changes per day by source, changes per operator,
 and the health of the tag data (untagged customers, mutually exclusive tags together).
 
+Changes per day and per operator are the whole corp's, or one department's: a head (or a
+branch admin, or an administrator, for every department) picks a department they manage,
+and the charts count the journal rows on its members' customers (its sub-departments'
+too), as the audit log's department filter does. Their period and department controls
+show above whichever of the two charts is open.
+
 The numbers come from `services.audit` on worker threads; this module only draws
 them (QtCharts) and saves a chart as PNG. A write or a sync redraws the reports.
 """
@@ -39,11 +45,13 @@ from PySide6.QtWidgets import (
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
+from desktop.services.governance import TeamRules
 from desktop.ui.audit_model import LABELS
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import colon, list_text
 from desktop.ui.retranslate import retranslate_in_place
 
@@ -59,10 +67,12 @@ class ReportsWindow(QWidget):
     loaded = Signal(str)
     failed = Signal(object)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 governance: GovernanceMonitor | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.context = context
+        self.governance = governance        # a team profile's roles, once read
         self.tag_counts: list[audit.TagCount] = []
         self.days: audit.DaySeries | None = None
         self.operators: list[audit.OperatorCount] = []
@@ -78,6 +88,9 @@ class ReportsWindow(QWidget):
             lambda exc: self.texts.say(self.notice, lambda: html.escape(message_for(exc))))
         context.changed.connect(self._on_changed)
         self._load_groups()
+        self._load_departments()
+        if governance is not None:
+            governance.rulesChanged.connect(lambda _rules: self._load_departments())
         self.refresh()
 
     # -- layout --------------------------------------------------------------------------
@@ -90,9 +103,13 @@ class ReportsWindow(QWidget):
         for days in PERIOD_DAYS:
             self.period.addItem("", days)
         self.period.setCurrentIndex(1)
+        self.department = QComboBox()
+        self.department.addItem("", None)
+        self._departments: list[tuple[int, str]] = []
         self.scope.activated.connect(self.refresh_tags)
         self.top.valueChanged.connect(self.refresh_tags)
         self.period.activated.connect(self.refresh_changes)
+        self.department.activated.connect(self.refresh_changes)
 
         self.tags_view = _chart_view()
         self.days_view = _chart_view()
@@ -102,11 +119,20 @@ class ReportsWindow(QWidget):
         self.health_text.setWordWrap(True)
         self.health_text.setTextFormat(Qt.TextFormat.RichText)
 
-        self.labels = [QLabel(), QLabel(), QLabel()]      # Show, Top, Period
+        self.labels = [QLabel(), QLabel(), QLabel(), QLabel()]  # Show, Top, Period, Department
+        self.changes_controls = QWidget()      # above the chart of changes that is open
+        row = QHBoxLayout(self.changes_controls)
+        row.setContentsMargins(0, 0, 0, 0)
+        for control in (self.labels[2], self.period, self.labels[3], self.department):
+            row.addWidget(control)
+        row.addStretch(1)
+        self.labels[3].setVisible(False)
+        self.department.setVisible(False)
         self.tabs = QTabWidget()
         self.tabs.addTab(_page(self.tags_view, self.labels[0], self.scope, self.labels[1],
                                self.top), "")
-        self.tabs.addTab(_page(self.days_view, self.labels[2], self.period), "")
+        self.tabs.addTab(_page(self.days_view), "")
+        self._move_changes_controls(1)
         self.tabs.addTab(_page(self.operators_view), "")
         self.tabs.addTab(_page(self.health_view, below=self.health_text), "")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -132,8 +158,10 @@ class ReportsWindow(QWidget):
             self.scope.setItemText(n, self.tr("Group: %1").replace("%1", name))
         for n, days in enumerate(PERIOD_DAYS):
             self.period.setItemText(n, self.tr("Last %1 days").replace("%1", str(days)))
+        self.department.setItemText(0, self.tr("Whole corp"))
         for label, text in zip(self.labels, (self.tr("Show"), self.tr("Top"),
-                                             self.tr("Period")), strict=True):
+                                             self.tr("Period"), self.tr("Department")),
+                               strict=True):
             label.setText(text)
         for n, text in enumerate((self.tr("Tags"), self.tr("Changes per day"),
                                   self.tr("Changes per operator"), self.tr("Health"))):
@@ -159,6 +187,33 @@ class ReportsWindow(QWidget):
         self.context.run_task(lambda _p, _c: audit.tag_groups(cache), owner=self, name="report groups",
                               on_result=fill, on_error=self.failed.emit)
 
+    def _load_departments(self) -> None:
+        """The departments this user manages (every one for an administrator), offered as
+        the changes' scope; the choice stays while it is still offered."""
+        cache, operator = self.context.cache, self.context.operator
+        rules = self.governance.rules if self.governance is not None else None
+        also = _managed(rules)
+
+        def fill(departments: list[tuple[int, str]]) -> None:
+            if departments == self._departments:
+                return
+            chosen = self.department.currentData()
+            self._departments = departments
+            while self.department.count() > 1:
+                self.department.removeItem(1)
+            for department_id, name in departments:
+                self.department.addItem(name, department_id)
+            kept = self.department.findData(chosen) if chosen is not None else -1
+            self.department.setCurrentIndex(max(0, kept))
+            self.labels[3].setVisible(bool(departments))
+            self.department.setVisible(bool(departments))
+            if chosen is not None and kept < 0:
+                self.refresh_changes()
+
+        self.context.run_task(lambda _p, _c: audit.managed_departments(cache, operator, also),
+                              owner=self, name="report departments", on_result=fill,
+                              on_error=self.failed.emit)
+
     # -- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -177,11 +232,18 @@ class ReportsWindow(QWidget):
     def refresh_changes(self) -> None:
         """Changes per day and per person from the profile's journal (a team profile's is
         the team server's)."""
-        journal = self.context.journal
+        journal, cache = self.context.journal, self.context.cache
         until = datetime.now().timestamp()
         since = until - int(self.period.currentData()) * 86400
-        self._run("days", lambda: journal.changes_per_day(since, until), self._draw_days)
-        self._run("operators", lambda: journal.changes_per_operator(since, until),
+        department = self.department.currentData()
+
+        def owners() -> list[str] | None:
+            return None if department is None else audit.department_owners(cache, department)
+
+        self._run("days", lambda: journal.changes_per_day(since, until, owners()),
+                  self._draw_days)
+        self._run("operators", lambda: journal.changes_per_operator(since, until,
+                                                                    owners=owners()),
                   self._draw_operators)
 
     def refresh_health(self) -> None:
@@ -208,6 +270,13 @@ class ReportsWindow(QWidget):
         read as the corp's."""
         return self.tr("%1 (My customers)").replace("%1", title) if self._mine else title
 
+    def _of_department(self, title: str) -> str:
+        """A changes chart's title, naming the department it counts when one is chosen."""
+        if self.department.currentData() is None:
+            return self._scoped(title)
+        return self.tr("%1 (department %2)").replace("%1", title).replace(
+            "%2", self.department.currentText())
+
     def _draw_tags(self, counts: list[audit.TagCount]) -> None:
         self.tag_counts = counts
         shown = list(reversed(counts))          # a horizontal chart draws bottom-up
@@ -221,14 +290,14 @@ class ReportsWindow(QWidget):
     def _draw_days(self, series: audit.DaySeries) -> None:
         self.days = series
         sets = [(LABELS.source(source), list(values)) for source, values in series.counts.items()]
-        chart = _bar_chart(self._scoped(self.tr("Journal rows per day, by source")),
+        chart = _bar_chart(self._of_department(self.tr("Journal rows per day, by source")),
                            [day[5:] for day in series.days], sets)
         self.days_view.setChart(chart)
 
     def _draw_operators(self, counts: list[audit.OperatorCount]) -> None:
         self.operators = counts
         shown = list(reversed(counts))
-        chart = _bar_chart(self._scoped(self.tr(
+        chart = _bar_chart(self._of_department(self.tr(
             "Changes per operator (seen-at-sync changes left out)")),
                            [c.name for c in shown],
                            [(self.tr("Changes"), [c.changes for c in shown])], horizontal=True)
@@ -284,8 +353,22 @@ class ReportsWindow(QWidget):
                 self.tr("Saved %1") if saved else self.tr("Could not save %1")).replace(
                     "%1", str(path)))
 
-    def _tab_changed(self) -> None:
+    def _tab_changed(self, index: int) -> None:
         self.texts.say(self.notice, str)
+        if index in (1, 2):
+            self._move_changes_controls(index)
+
+    def _move_changes_controls(self, index: int) -> None:
+        """The period and department above the changes chart on tab `index`."""
+        old, page = self.changes_controls.parentWidget(), self.tabs.widget(index)
+        if old is page or page is None:
+            return
+        old_layout = old.layout() if old is not None else None
+        if old_layout is not None:
+            old_layout.removeWidget(self.changes_controls)
+        layout = page.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, self.changes_controls)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Opened again: counted afresh, since on a team profile other desktops, phones and
@@ -294,6 +377,15 @@ class ReportsWindow(QWidget):
         if self._shown_before and not event.spontaneous():
             self.refresh()
         self._shown_before = True
+
+
+def _managed(rules: TeamRules | None) -> frozenset[int]:
+    """The departments the team's rules give this user beyond those they lead in WeCom:
+    their branches, or every department for an administrator."""
+    if rules is None:
+        return frozenset()
+    return frozenset(rules.chart.names) if rules.actor.admin else (
+        rules.actor.headed | rules.actor.branches)
 
 
 def _chart_view() -> QChartView:

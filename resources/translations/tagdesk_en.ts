@@ -3671,8 +3671,20 @@
         <translation>Group: %1</translation>
     </message>
     <message>
+        <source>Whole corp</source>
+        <translation>Whole corp</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Department</translation>
+    </message>
+    <message>
         <source>%1 (My customers)</source>
         <translation>%1 (My customers)</translation>
+    </message>
+    <message>
+        <source>%1 (department %2)</source>
+        <translation>%1 (department %2)</translation>
     </message>
     <message>
         <source>Follow relations per tag</source>
@@ -4553,6 +4565,10 @@
 </context>
 <context>
     <name>TagMappingPage</name>
+    <message>
+        <source>Each tag of the template is created, in its group or in one of your own, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
+        <translation>Each tag of the template is created, in its group or in one of your own, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</translation>
+    </message>
     <message>
         <source>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
         <translation>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</translation>

@@ -3633,8 +3633,20 @@
         <translation>标签组：%1</translation>
     </message>
     <message>
+        <source>Whole corp</source>
+        <translation>全公司</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
         <source>%1 (My customers)</source>
         <translation>%1（我的客户）</translation>
+    </message>
+    <message>
+        <source>%1 (department %2)</source>
+        <translation>%1（部门：%2）</translation>
     </message>
     <message>
         <source>Follow relations per tag</source>
@@ -4509,6 +4521,10 @@
 </context>
 <context>
     <name>TagMappingPage</name>
+    <message>
+        <source>Each tag of the template is created, in its group or in one of your own, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
+        <translation>模板的每个标签会在它的组或你自己的组中新建，或使用一个已有标签：请选择（可输入搜索）。高亮的行：该名称已在其他组中使用。</translation>
+    </message>
     <message>
         <source>Each tag of the template is created, or uses a tag you already have: choose one (type to search). Highlighted: the name is already used in another group.</source>
         <translation>模板的每个标签会新建，或使用一个已有标签：请选择（可输入搜索）。高亮的行：该名称已在其他组中使用。</translation>

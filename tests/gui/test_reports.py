@@ -182,3 +182,88 @@ def test_value_axis_labels_read_with_thousands_separators(qtbot: Any) -> None:
     axis.setLabelFormat("%d")                      # 10000 20000: no separators
     # the labels are drawn, with commas: without them the picture changes
     qtbot.waitUntil(lambda: view.grab().toImage() != grouped, timeout=3000)
+
+
+def test_a_head_sees_the_changes_of_the_departments_they_manage(
+        qtbot: Any, context: Any, sandbox: Any) -> None:
+    """Changes per day and per operator were the corp's alone: a department head could not
+    see their department's. Once the team's rules say which departments they manage, a
+    department chosen counts only the rows on its members' customers (its sub-departments'
+    too), as the audit log's department filter does, and the charts' titles name it."""
+    from desktop.domain.governance import Actor, OrgChart, Policy
+    from desktop.services.governance import TeamRules
+    from desktop.ui.governance_monitor import GovernanceMonitor
+
+    cache = context.cache
+    departments = dict(cache.connection().execute("SELECT name, id FROM department"))
+    marketing = audit.department_owners(cache, departments["市场部"])
+
+    def relations(inside: bool) -> list[int]:
+        return [r for (r,) in cache.connection().execute(
+            f"SELECT id FROM relation WHERE userid {'' if inside else 'NOT '}IN"
+            f" ({','.join('?' * len(marketing))}) ORDER BY id DESC LIMIT 2", marketing)]
+
+    tagging = context.tagging      # changes on 市场部's customers and on others'
+    tiktok = sandbox.state.find_tag("MKT-渠道", "抖音")
+    tagging.run(tagging.submit(tagging.plan([*relations(True), *relations(False)],
+                                            remove=[tiktok]), source="app"))
+    tagging.run(tagging.submit(tagging.plan([*relations(True), *relations(False)],
+                                            add=[tiktok]), source="app"))
+
+    def counted(owners: list[str] | None) -> tuple[dict[str, int], list[tuple[str, int]]]:
+        """Rows per source and per operator in the cache's journal, on `owners`' relations."""
+        where = "" if owners is None else f" AND userid IN ({','.join('?' * len(owners))})"
+        rows = cache.connection().execute(
+            f"SELECT source, count(*) FROM journal WHERE 1 = 1{where} GROUP BY source",
+            owners or []).fetchall()
+        people = cache.connection().execute(
+            f"SELECT operator, count(*) FROM journal WHERE source != 'observed'{where}"
+            " GROUP BY operator", owners or []).fetchall()
+        return dict(rows), [(str(o), int(n)) for o, n in people]
+
+    expected = {name: counted(audit.department_owners(cache, departments[name]))
+                for name in ("市场部", "运营部")}
+    expected["Whole corp"] = counted(None)
+    assert 0 < sum(expected["市场部"][0].values()) < sum(expected["Whole corp"][0].values())
+    monitor = GovernanceMonitor(context)
+    loaded: set[str] = set()
+    view = ReportsWindow(context, governance=monitor)
+    qtbot.addWidget(view)
+    view.loaded.connect(loaded.add)
+    view.show()
+    qtbot.waitUntil(lambda: loaded >= set(REPORTS), timeout=10000)
+    led = {name for (name,) in cache.connection().execute(
+        "SELECT d.name FROM department d JOIN member_department m ON m.department_id = d.id"
+        " WHERE m.userid = ? AND m.is_leader = 1", (context.operator,))}
+
+    def offered() -> set[str]:
+        return {view.department.itemText(n) for n in range(1, view.department.count())}
+
+    qtbot.waitUntil(lambda: offered() == led, timeout=10000)    # as WeCom's directory says
+    assert view.department.isHidden() == (not led) and view.department.itemText(0) == "Whole corp"
+    chart = OrgChart({did: name for name, did in departments.items()}, {})
+    head = Actor(context.operator, headed=frozenset({departments["市场部"], departments["运营部"]}))
+    monitor.rules = TeamRules(Policy(), chart, head)        # as the team's rules say
+    monitor.rulesChanged.emit(monitor.rules)
+    qtbot.waitUntil(lambda: offered() == led | {"市场部", "运营部"}, timeout=10000)
+    assert not view.department.isHidden()
+
+    def chosen(name: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+        loaded.clear()
+        view.department.setCurrentIndex(view.department.findText(name))
+        view.department.activated.emit(view.department.currentIndex())
+        qtbot.waitUntil(lambda: {"days", "operators"} <= loaded, timeout=10000)
+        assert view.days is not None
+        return ({source: sum(counts) for source, counts in view.days.counts.items()},
+                [(c.operator, c.changes) for c in view.operators])
+
+    for name in ("市场部", "运营部", "Whole corp"):
+        assert chosen(name) == expected[name], name
+    assert view.days_view.chart().title() == "Journal rows per day, by source"
+    chosen("市场部")
+    assert view.days_view.chart().title() == "Journal rows per day, by source (department 市场部)"
+    view.tabs.setCurrentIndex(2)                   # the same controls over the other chart
+    assert view.changes_controls.parentWidget() is view.tabs.widget(2)
+    qtbot.waitUntil(lambda: view.department.isVisible() and view.period.isVisible(),
+                    timeout=5000)
+    monitor.stop()

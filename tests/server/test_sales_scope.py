@@ -363,6 +363,18 @@ def test_a_salesperson_reads_the_team_journal_rows_of_their_own_relations_only(
     with pytest.raises(TeamServerError) as caught:
         journal_call(server.url, session, "", {"owner": OTHER_SELLER})
     assert f"不能查看或修改 {OTHER_SELLER} 的客户" in str(caught.value)
+    with pytest.raises(TeamServerError):       # nor the stats of another's customers
+        journal_call(server.url, session, "stats", {"since": 0, "until": 4e9,
+                                                    "owner": [OTHER_SELLER]})
+    # a head's department view: the stats of the rows on the members' customers given
+    their_rows = [r for r in everything if r["userid"] == OTHER_SELLER]
+    theirs_only = journal_call(server.url, head_session, "stats",
+                               {"since": 0, "until": 4e9, "owner": [OTHER_SELLER]})
+    assert sum(d["rows"] for d in theirs_only["per_day"]) == len(their_rows) == 1
+    assert [(o["operator"], o["rows"]) for o in theirs_only["per_operator"]] == [
+        (_head(corp), 1)]
+    corp_wide = journal_call(server.url, head_session, "stats", {"since": 0, "until": 4e9})
+    assert sum(d["rows"] for d in corp_wide["per_day"]) == len(everything) > len(their_rows)
 
 
 def test_a_salesperson_gets_and_sets_the_expiries_of_their_own_relations_only(
