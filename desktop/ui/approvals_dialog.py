@@ -105,6 +105,7 @@ class ApprovalsDialog(QDialog):
         approve_row.addWidget(self.approve_button)
         reject_row = QHBoxLayout()
         reject_row.addWidget(self.reason, 1)
+        reject_row.addStretch(0)       # a member's buttons at the right, not across the row
         reject_row.addWidget(self.reject_button)
         reject_row.addWidget(self.restore_button)
         reject_row.addWidget(self.withdraw_button)

@@ -71,6 +71,9 @@ class TagMappingPage(QWidget):
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
+            "Each tag of the template is created, in its group or in one of your own, or uses"
+            " a tag you already have: choose one (type to search). Highlighted: the name is"
+            " already used in another group.") if self.own_groups else self.tr(
             "Each tag of the template is created, or uses a tag you already have: choose one"
             " (type to search). Highlighted: the name is already used in another group."))
         self.table.setHeaderLabels([self.tr("Template tag"), self.tr("Use"), self.tr("Note")])

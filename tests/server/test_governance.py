@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -93,10 +93,24 @@ def server(postgres: PostgresCluster, corp: SandboxServer, people: dict[str, str
 
 
 @pytest.fixture(scope="module")
-def clients(server: TeamServerProcess, corp: SandboxServer,
-            people: dict[str, str]) -> Iterator[dict[str, WeComClient]]:
+def device_token(server: TeamServerProcess, corp: SandboxServer) -> Callable[[str], str]:
+    """A userid's device token, logged in once for the module: the server sends a userid at
+    most five login codes in 15 minutes."""
+    made: dict[str, str] = {}
+
+    def token(userid: str) -> str:
+        if userid not in made:
+            made[userid] = log_in(server.url, corp, userid).token
+        return made[userid]
+
+    return token
+
+
+@pytest.fixture(scope="module")
+def clients(server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+            device_token: Callable[[str], str]) -> Iterator[dict[str, WeComClient]]:
     made = {role: WeComClient(team_api_base(server.url), corp.corp_id,
-                              log_in(server.url, corp, userid).token, team_url=server.url)
+                              device_token(userid), team_url=server.url)
             for role, userid in people.items()}
     yield made
     for client in made.values():
@@ -825,10 +839,11 @@ def _reject_with_enter(qtbot: Any, dialog: ApprovalsDialog, corp: SandboxServer,
 
 
 def _policy_dialog(qtbot: Any, server: TeamServerProcess, corp: SandboxServer, userid: str,
-                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ApprovalsDialog:
+                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   token: str | None = None) -> ApprovalsDialog:
     tmp_path.mkdir()
     _home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, userid)
-    store_device_token(profile, log_in(server.url, corp, userid).token)
+    store_device_token(profile, token or log_in(server.url, corp, userid).token)
     dialog = ApprovalsDialog(profile, members=[(userid, "我")], groups=["OPS-售后"])
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(dialog.me) and dialog._task is None, timeout=30_000)
@@ -960,10 +975,10 @@ def test_a_requester_withdraws_their_own_pending_request_and_nobody_elses(
 def test_a_withdrawn_request_leaves_the_administrators_count_within_seconds(
         qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
         clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, device_token: Callable[[str], str]) -> None:
     admin = people["admin"]
     home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, admin)
-    store_device_token(profile, log_in(server.url, corp, admin).token)
+    store_device_token(profile, device_token(admin))
     with _chinese_window(qtbot, home) as (window, _workspace):
         monitor = window.governance
         assert monitor is not None
@@ -986,7 +1001,7 @@ def test_a_withdrawn_request_leaves_the_administrators_count_within_seconds(
 def test_the_requesters_window_withdraws_their_pending_request_after_asking(
         qtbot: Any, server: TeamServerProcess, corp: SandboxServer,
         clients: dict[str, WeComClient], people: dict[str, str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, device_token: Callable[[str], str]) -> None:
     tag = corp.state.find_tag("MKT-渠道", "官网咨询")
     assert tag
     asked = _refused(lambda: clients["head_mkt"].del_corp_tag(tag_ids=[tag]),
@@ -996,7 +1011,7 @@ def test_the_requesters_window_withdraws_their_pending_request_after_asking(
     translations.install(CHINESE)
     try:
         dialog = _policy_dialog(qtbot, server, corp, people["head_mkt"], tmp_path / "head",
-                                monkeypatch)
+                                monkeypatch, device_token(people["head_mkt"]))
         dialog.show()
         qtbot.waitExposed(dialog)
         row = next(i for i, a in enumerate(dialog.approvals) if a["id"] == approval_id)
@@ -1034,14 +1049,15 @@ def test_the_requesters_window_withdraws_their_pending_request_after_asking(
 @pytest.mark.gui
 def test_a_head_creates_a_templates_tags_in_their_own_group(
         qtbot: Any, server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        device_token: Callable[[str], str]) -> None:
     """Step 2 offered a head only the template's public group (refused) or existing tags, so
     a template tag 市场部 had no tag for needed an administrator; it now offers 在我的组 MKT-…
     中新建 for the groups the head may add to, and Apply creates the tags there, the rules and
     live codes naming them."""
     head = people["head_mkt"]
     home, profile = _team_home(tmp_path, monkeypatch, corp, server.url, head)
-    store_device_token(profile, log_in(server.url, corp, head).token)
+    store_device_token(profile, device_token(head))
     refusals = len(_journal(server, "refused"))
     with _chinese_window(qtbot, home) as (window, _workspace):
         with qtbot.waitSignal(window.sync.finished, timeout=120_000):
