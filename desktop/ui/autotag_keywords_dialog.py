@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -29,6 +30,23 @@ from desktop.ui.retranslate import retranslate_in_place
 SEPARATORS = ("、", "，", ",", ";", "；")
 
 
+class _KeywordsTable(QTableWidget):
+    """Tab from the last row's keywords goes on past the end (`tabbedPastEnd`) instead of
+    back to the first row's name: Qt opened 高意向 there with its text selected, and the next
+    tag typed replaced it."""
+
+    tabbedPastEnd = Signal()
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        last = (self.currentRow() == self.rowCount() - 1
+                and self.currentColumn() == self.columnCount() - 1)
+        if last and hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.tabbedPastEnd.emit()
+            return
+        super().closeEditor(editor, hint)
+
+
 class KeywordsDialog(QDialog):
     """Tags and their keywords; Save replaces the profile's whole keyword set."""
 
@@ -40,7 +58,8 @@ class KeywordsDialog(QDialog):
         self.context = context
         self._kept: dict[str, list[str]] | None = None   # as loaded or last saved
         self._close_when_saved = False
-        self.table = QTableWidget(0, 2)
+        self.table = _KeywordsTable(0, 2)
+        self.table.tabbedPastEnd.connect(self._next_row)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -93,6 +112,15 @@ class KeywordsDialog(QDialog):
         self.table.setFocus()
         self.table.setCurrentCell(row, 0)
         self.table.edit(self.table.currentIndex())
+
+    def _next_row(self) -> None:
+        """Tab after the last row's keywords: a new row for the next tag, as 添加标签 opens
+        one; after a row left without a name, on to the buttons."""
+        last = self.table.item(self.table.rowCount() - 1, 0)
+        if last is not None and last.text().strip():
+            self._add_and_edit()
+        else:
+            self.add_button.setFocus()
 
     def keywords(self) -> dict[str, list[str]]:
         """The table as tag name → keywords (rows without a name are left out)."""

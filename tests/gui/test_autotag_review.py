@@ -323,6 +323,42 @@ def test_add_tag_opens_the_new_row_s_name_for_typing_and_tab_moves_to_its_keywor
     dialog.close()
 
 
+def test_tab_after_the_last_row_s_keywords_opens_a_new_row_for_the_next_tag(
+        qtbot: Any, window: AutoTagReviewWindow) -> None:
+    """Ten tags typed one after another: Tab after a new row's keywords went back to the
+    first row's name with its text selected, and the next tag typed replaced 高意向."""
+    dialog = window.open_keywords()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.add_button.click()
+
+    def tab() -> None:
+        """Tab from the cell being typed, once the next cell's editor has the keys."""
+        editor = QApplication.focusWidget()
+        qtbot.keyClick(editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() not in (editor, dialog.table))
+
+    for name, words in (("VIP", "vip"), ("API", "api,sdk")):
+        qtbot.keyClicks(QApplication.focusWidget(), name)
+        tab()
+        qtbot.keyClicks(QApplication.focusWidget(), words)
+        tab()
+    assert dialog.table.rowCount() == 4 and dialog.table.currentRow() == 3
+    assert dialog.table.currentColumn() == 0        # the new row's name, being edited
+    assert dialog.keywords() == {"高意向": ["报价单", "采购", "试用", "演示"],
+                                 "VIP": ["vip"], "API": ["api", "sdk"]}
+    tab()                                               # a row left without a name:
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.add_button)
+    assert dialog.table.rowCount() == 4                  # no second empty row after it
+    dialog.table.removeRow(3)
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.save_button.click()
+    dialog.close()
+
+
 def test_closing_the_keywords_dialog_with_unsaved_edits_asks_first(
         qtbot: Any, window: AutoTagReviewWindow, synced_context: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
