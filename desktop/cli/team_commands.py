@@ -17,6 +17,7 @@ from desktop.cli.reconcile_server_options import add_reconcile_options, reconcil
 from desktop.services.profiles import DEMO_PROFILE, Profile, ProfileStore
 
 if TYPE_CHECKING:
+    from desktop.services.team import LoginChallenge
     from desktop.store.journal import VerifyResult
 
 SECRET_ENV = "TAGDESK_CORP_SECRET"
@@ -86,8 +87,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     login = sub.add_parser("login", help="log this desktop in to its team server with a WeCom code")
     add_common(login)
     login.add_argument("--profile", required=True, metavar="NAME")
-    login.add_argument("--code-stdin", action="store_true",
-                       help="read the login code from standard input (for scripts)")
+    code_input = login.add_mutually_exclusive_group()
+    code_input.add_argument("--code-stdin", action="store_true",
+                            help="read the login code from standard input (for scripts)")
+    code_input.add_argument("--send-code", action="store_true",
+                            help="only have the code sent, then exit; finish with --code"
+                                 " (for scripts that read the code between the two)")
+    code_input.add_argument("--code", metavar="CODE",
+                            help="finish the login --send-code started with the code WeCom"
+                                 " delivered")
     login.set_defaults(handler=login_command)
 
 
@@ -234,27 +242,61 @@ def profile_add(args: argparse.Namespace) -> int:
 
 
 def login_command(args: argparse.Namespace) -> int:
-    from desktop.services.team import finish_login, start_login, store_device_token
+    from desktop.services import pending_login
+    from desktop.services.team import start_login
 
     profile = ProfileStore(home(args)).get(args.profile)
     if not profile.is_team:
         raise UsageError(f"配置 {profile.name} 不是团队配置（用 tagdesk profile add --team-url 创建）。"
                          f" / Profile {profile.name} is not a team profile (create one with"
                          " `tagdesk profile add --team-url`).")
-    check_code_input(args)
+    if args.code is not None:
+        return _finish_login(args, profile)
+    if not args.send_code:
+        check_code_input(args)
     challenge = start_login(profile.team_url, profile.userid)
-    code = read_code(
-        args, f"验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
-        f" / A login code was sent to {profile.userid} through WeCom; it is valid for"
-        f" {challenge.expires_in // 60} minutes.",
-        "没有输入验证码。 / No login code was given.")
+    sent = (f"验证码已通过企业微信发送给 {profile.userid}，{challenge.expires_in // 60} 分钟内有效。"
+            f" / A login code was sent to {profile.userid} through WeCom; it is valid for"
+            f" {challenge.expires_in // 60} minutes.")
+    if args.send_code:
+        pending_login.keep(home(args), profile, challenge)
+        print(f"{sent} 收到后运行 tagdesk login --profile {profile.name} --code 验证码。"
+              f" / Then run `tagdesk login --profile {profile.name} --code CODE`.")
+        return EXIT_OK
+    code = read_code(args, sent, NO_CODE)
+    _logged_in(profile, challenge, code)
+    return EXIT_OK
+
+
+NO_CODE = "没有输入验证码。 / No login code was given."
+
+
+def _finish_login(args: argparse.Namespace, profile: Profile) -> int:
+    """`login --code CODE`: the login `--send-code` started for the profile's user."""
+    from desktop.services import pending_login
+
+    challenge = pending_login.pending(home(args), profile)
+    if challenge is None:
+        raise UsageError(f"没有等待验证码的登录：请先运行 tagdesk login --profile {profile.name}"
+                         f" --send-code。 / No login is waiting for a code: run `tagdesk login"
+                         f" --profile {profile.name} --send-code` first.")
+    if not args.code.strip():
+        raise UsageError(NO_CODE)
+    _logged_in(profile, challenge, args.code)
+    pending_login.forget(home(args), profile)
+    return EXIT_OK
+
+
+def _logged_in(profile: Profile, challenge: LoginChallenge, code: str) -> None:
+    """Finish the login with `code`; the device token goes to the keyring."""
+    from desktop.services.team import finish_login, store_device_token
+
     device = finish_login(profile.team_url, challenge, code,
                           f"{socket.gethostname()} (tagdesk)")
     store_device_token(profile, device.token)
     print(f"已登录 {device.userid}（设备 {device.device_id}），凭证已存入系统钥匙串"
           f" / Logged in as {device.userid} (device {device.device_id}); the device token is in"
           " the OS keyring")
-    return EXIT_OK
 
 
 def team_journal_verify(args: argparse.Namespace) -> VerifyResult | None:

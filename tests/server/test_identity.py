@@ -84,6 +84,40 @@ def test_cli_login_with_the_code_from_the_inbox_then_sync_through_the_server(
     assert summary["relations"] == len(team_sandbox.state.relations())
 
 
+def test_a_script_without_a_terminal_logs_in_in_two_steps_reading_the_inbox_between(
+    team_server: TeamServerProcess, team_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """`login --send-code` exits once the code is sent; `login --code CODE` finishes that
+    login, in another process, with stdin not a terminal and nothing written to it."""
+    env = desktop_env(tmp_path)
+    user = _member(team_sandbox, 4)
+    added = tagdesk("profile", "add", "team", "--team-url", team_server.url, "--userid", user,
+                    env=env)
+    assert added.returncode == 0, added.stderr
+    early = tagdesk("login", "--profile", "team", "--code", "123456", env=env)
+    assert early.returncode == 2 and "--send-code` first" in early.stderr, early.stderr
+    both = tagdesk("login", "--profile", "team", "--send-code", "--code", "123456", env=env)
+    assert both.returncode == 2 and "not allowed with" in both.stderr, both.stderr
+
+    seen = inbox_size(team_sandbox, user)
+    sent = tagdesk("login", "--profile", "team", "--send-code", env=env)
+    assert sent.returncode == 0, sent.stderr
+    assert f"A login code was sent to {user}" in sent.stdout
+    assert "tagdesk login --profile team --code CODE" in sent.stdout
+    code = newest_code(team_sandbox, user, seen)
+    wrong = tagdesk("login", "--profile", "team", "--code", f"{(int(code) + 1) % 10**6:06d}",
+                    env=env)
+    assert wrong.returncode != 0 and "Logged in" not in wrong.stdout
+    done = tagdesk("login", "--profile", "team", "--code", code, env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"Logged in as {user}" in done.stdout
+    again = tagdesk("login", "--profile", "team", "--code", code, env=env)
+    assert again.returncode == 2 and "No login is waiting for a code" in again.stderr
+
+    synced = tagdesk("sync", "--profile", "team", "--json", env=env, timeout=120)
+    assert synced.returncode == 0, synced.stderr
+
+
 def _refused(errcode: int, action: object) -> TeamServerError:
     with pytest.raises(TeamServerError) as caught:
         action()  # type: ignore[operator]
