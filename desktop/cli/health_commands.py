@@ -21,6 +21,7 @@ from desktop.cli.common import (
     open_synced_workspace,
 )
 from desktop.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
+from desktop.domain.bilingual import capitalised
 from desktop.domain.hygiene_defaults import (
     DEFAULT_CORP_TAG_CAP,
     DEFAULT_GROUP_TAG_CAP,
@@ -28,8 +29,10 @@ from desktop.domain.hygiene_defaults import (
 )
 
 if TYPE_CHECKING:
+    from desktop.domain.governance import Decision
     from desktop.domain.migration_plan import MigrationPlan
     from desktop.services.migration import MigrationService
+    from desktop.services.workspace import Workspace
 
 _SHOWN = 200
 
@@ -134,9 +137,13 @@ def migrate_command(args: argparse.Namespace) -> int:
     with open_synced_workspace(args, write=not args.dry_run) as ws:
         service = MigrationService(ws, group_cap=args.group_cap)
         plan = service.plan(sources, args.target, delete_source=args.delete_source)
+        request = _approval_needed(ws, plan)
         _print_plan(service, plan, out)
+        if request is not None:
+            _print_request(plan, request, out)
         if args.dry_run:
-            emit_json({**_plan_summary(plan), "dry_run": True})
+            emit_json({**_plan_summary(plan), "needs_approval": request is not None,
+                       "dry_run": True})
             return EXIT_OK
         if not confirm(f"确认迁移 {plan.relations} 个客户关系（{plan.api_calls} 次调用）？"
                        f" / Migrate {plan.relations} relations ({plan.api_calls} calls)?",
@@ -174,6 +181,25 @@ def _print_plan(service: MigrationService, plan: MigrationPlan, out: TextIO) -> 
     deleting = "，之后删除源标签 then delete the sources" if plan.delete_source else ""
     print(f"  共 {plan.api_calls} 次调用 API calls{deleting} · 预计耗时 ETA"
           f" ~{format_duration(service.estimate_seconds(plan))}", file=out)
+
+
+def _approval_needed(ws: Workspace, plan: MigrationPlan) -> Decision | None:
+    """On a team profile, why the team server will make the plan an approval request."""
+    from desktop.services.governance import team_rules
+    from desktop.services.migration import approval_needed
+
+    return approval_needed(plan, team_rules(ws.profile)) if ws.profile.is_team else None
+
+
+def _print_request(plan: MigrationPlan, request: Decision, out: TextIO) -> None:
+    if plan.strategy.value == "rename":
+        print(f"  {request.zh}：运行后会提交申请，管理员批准前不会有任何改动。 / {capitalised(request.en)}:"
+              " running it sends a request, and nothing changes until an administrator"
+              " approves it.", file=out)
+    else:
+        print(f"  {request.zh}：客户迁移完成后会提交删除申请，源标签保留到管理员批准。 /"
+              f" {capitalised(request.en)}: once every customer is moved a request is sent,"
+              " and the sources stay until an administrator approves it.", file=out)
 
 
 def _plan_summary(plan: MigrationPlan) -> dict[str, object]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from desktop.domain.bilingual import both
+from desktop.domain.governance import Change, Decision, Operation, Verdict
 from desktop.domain.hygiene_defaults import DEFAULT_GROUP_TAG_CAP
 from desktop.domain.migration_plan import (
     MigrationError,
@@ -26,6 +27,7 @@ from desktop.domain.migration_plan import (
 )
 from desktop.domain.retag_plan import estimate_seconds
 from desktop.services.changes import ChangeSet
+from desktop.services.governance import TeamRules
 from desktop.services.progress import CancelToken, ProgressCallback, no_progress
 from desktop.services.tag_admin import TagAdminService
 from desktop.services.tagging import BatchResult, TaggingService, UnknownTagError
@@ -259,6 +261,24 @@ class MigrationService:
             f" WHERE t.id IN ({placeholders(tag_ids)})", list(tag_ids)).fetchone()
         return int(row[0]) if row else 0
 
+
+
+def approval_needed(plan: MigrationPlan, rules: TeamRules | None) -> Decision | None:
+    """Why the team server will make the plan an approval request, if it will (`rules`: a
+    team profile's governance; None in solo mode): a rename of a tag on more customers than
+    the team's threshold, or the sources' deletion by a non-admin."""
+    if rules is None:
+        return None
+    if plan.strategy is Strategy.RENAME:
+        source = plan.sources[0]
+        changes = [Change(Operation.RENAME_TAG, source.group_name, source.name,
+                          plan.target.name, customers=plan.customers)]
+    elif plan.delete_source:
+        changes = [Change(Operation.DELETE_TAG, s.group_name, s.name) for s in plan.sources]
+    else:
+        return None
+    decisions = (rules.decide(change) for change in changes)
+    return next((d for d in decisions if d.verdict is Verdict.APPROVAL), None)
 
 
 def _landed(result: BatchResult | None) -> bool:

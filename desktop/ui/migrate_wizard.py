@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop.domain.governance import Change, Decision, Operation, Verdict
 from desktop.domain.migration_plan import MigrationPlan, Strategy
 from desktop.domain.retag_plan import format_duration
 from desktop.services.changes import ChangeSet
 from desktop.services.governance import TeamRules
-from desktop.services.migration import MigrationService, Started
+from desktop.services.migration import MigrationService, Started, approval_needed
 from desktop.services.tagging import BatchResult
 from desktop.ui.context import AppContext
 from desktop.ui.counts import COUNTS
@@ -104,7 +103,7 @@ class MigrateDialog(PreviewedBatchDialog):
         if plan.strategy is Strategy.RENAME:
             text = self.tr("Rename: one call moves all %1 relations.", "",
                            plan.relations).replace("%1", f"{plan.relations:,}")
-            request = self._rename_request(plan)
+            request = approval_needed(plan, self.rules)
             if request is not None:
                 text = sentences(text, self.tr(
                     "%1. Run sends a request, and nothing changes until an administrator"
@@ -116,7 +115,7 @@ class MigrateDialog(PreviewedBatchDialog):
                     .replace("%3", f"{plan.already_on_target:,}"))
             if plan.create_target:
                 text = sentences(text, self.tr("The target is created first."))
-            if plan.delete_source and self._deletion_is_request(plan):
+            if approval_needed(plan, self.rules) is not None:   # the sources' deletion
                 text = sentences(text, self.tr(
                     "Deleting the sources needs an administrator's approval: once every customer"
                     " is moved a request is sent, and the sources stay until it is approved."))
@@ -125,22 +124,6 @@ class MigrateDialog(PreviewedBatchDialog):
                                                " can no longer put them back."))
         return sentences(text, self.tr("%1 in all, about %2.").replace(  # 1 API call, not "calls"
             "%1", COUNTS.calls(plan.api_calls)).replace("%2", eta))
-
-    def _rename_request(self, plan: MigrationPlan) -> Decision | None:
-        """The team server's reason when it makes the plan's rename an approval request."""
-        source = plan.sources[0]
-        decision = None if self.rules is None else self.rules.decide(Change(
-            Operation.RENAME_TAG, source.group_name, source.name, plan.target.name,
-            customers=plan.customers))
-        return decision if decision is not None and decision.verdict is Verdict.APPROVAL \
-            else None
-
-    def _deletion_is_request(self, plan: MigrationPlan) -> bool:
-        """Whether the team server makes deleting the plan's sources an approval request."""
-        rules = self.rules
-        return rules is not None and any(
-            rules.decide(Change(Operation.DELETE_TAG, source.group_name)).verdict
-            is Verdict.APPROVAL for source in plan.sources)
 
     # -- run -----------------------------------------------------------------------------
 

@@ -1097,3 +1097,40 @@ def test_a_head_creates_a_templates_tags_in_their_own_group(
         assert "售后-关怀" not in str(rule[0])
         dialog.close()
     assert len(_journal(server, "refused")) == refusals
+
+
+def test_a_migration_dry_run_says_when_the_team_server_will_make_it_a_request(
+        server: TeamServerProcess, corp: SandboxServer, clients: dict[str, WeComClient],
+        people: dict[str, str], tmp_path: Path) -> None:
+    """`tagdesk migrate --dry-run` on a team profile said nothing of governance: a head's
+    rename over the threshold, or the sources' deletion, came back as a request only when
+    run. The plan now says it (customers counted in the cache, as the server counts them)."""
+    tag = corp.state.find_tag("OPS-售后", "已回访")
+    assert tag
+    customers = len({e for u, e in corp.state.relations()
+                     if tag in corp.state.relation_tag_ids(u, e)})
+    env = desktop_env(tmp_path)
+    cli_login(env, server.url, corp, people["head_ops"])
+    assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+    session = clients["admin"].get_token()
+
+    def dry_run(*args: str) -> tuple[bool, str]:
+        run = tagdesk("migrate", "--profile", "team", "--from", "OPS-售后:已回访", *args,
+                      "--dry-run", "--json", env=env)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout.splitlines()[-1])["needs_approval"], run.stderr
+
+    _set_policy(server, session, rename_threshold=customers - 1)
+    try:
+        needed, said = dry_run("--to", "已回访客户", "--delete-source")
+        assert needed and (f"改名的标签有 {customers} 位客户在用，超过 {customers - 1} 位需要管理员"
+                           "批准：运行后会提交申请，管理员批准前不会有任何改动。") in said
+        _set_policy(server, session, rename_threshold=customers)
+        needed, said = dry_run("--to", "已回访客户", "--delete-source")
+        assert not needed and "管理员批准" not in said
+        needed, said = dry_run("--to", "OPS-售后:满意", "--delete-source")
+        assert needed and "删除标签需要管理员批准：客户迁移完成后会提交删除申请" in said
+        assert not dry_run("--to", "OPS-售后:满意")[0]
+    finally:
+        _set_policy(server, session, rename_threshold=100)
+    assert corp.state.find_tag("OPS-售后", "已回访") == tag
