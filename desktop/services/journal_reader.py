@@ -275,8 +275,9 @@ class TeamJournal:
             return []
         lines = self._call("batches", {**criteria, "utc_offset": _utc_offset()}).get(
             "batches") or []
-        headers = journal_query.batch_headers(
-            self._cache, [str(line["batch_id"]) for line in lines if line["batch_id"]])
+        ids = [str(line["batch_id"]) for line in lines if line["batch_id"]]
+        headers = journal_query.batch_headers(self._cache, ids)
+        reverts = journal_query.reverted_by(self._cache, ids)
         summaries = []
         for line in lines:
             batch_id = str(line["batch_id"])
@@ -291,6 +292,7 @@ class TeamJournal:
                 operators=tuple(str(o) for o in line["operators"]),
                 sources=tuple(str(s) for s in line["sources"]),
                 description=description, status=status,
+                reverted_by=reverts.get(batch_id, ()),
             ))
         return summaries
 

@@ -119,6 +119,7 @@ class BatchSummary:
     sources: tuple[str, ...]
     description: str = ""
     status: str = ""
+    reverted_by: tuple[tuple[str, str, float], ...] = ()   # (batch id, source, created at)
 
     def row_filter(self, base: JournalFilter | None = None) -> JournalFilter:
         """The filter that shows exactly this line's rows (within `base`)."""
@@ -320,6 +321,7 @@ def _batches(
         f" FROM journal j{clause} GROUP BY {group_by}", params,
     ).fetchall()
     headers = batch_headers(cache, [row[0] for row in rows])
+    reverts = reverted_by(cache, [row[0] for row in rows])
     for batch_id, n, first, last, last_id, adds, removes, operators, sources, actions in rows:
         by_action = {"tag_add": adds, "tag_remove": removes}
         if set(actions.split(",")) - {"tag_add", "tag_remove"}:  # tree edits: count each kind
@@ -333,6 +335,7 @@ def _batches(
             by_action={k: v for k, v in by_action.items() if v},
             operators=tuple(sorted(o for o in (operators or "").split(",") if o)),
             sources=tuple(sorted(sources.split(","))), description=description, status=status,
+            reverted_by=reverts.get(batch_id, ()),
         )
 
 
@@ -435,6 +438,18 @@ def batch_headers(cache: Cache, ids: list[str]) -> dict[str, tuple[str, str]]:
     return {batch_id: (description, status) for batch_id, description, status in rows_in(
         cache.connection().execute,
         "SELECT id, description, status FROM batch WHERE id IN ({marks})", ids)}
+
+
+def reverted_by(cache: Cache, ids: list[str]) -> dict[str, tuple[tuple[str, str, float], ...]]:
+    """batch id -> the batches of this cache's outbox that revert, undo or redo it (the
+    `reverts` of their plan): (id, source, created at), oldest first."""
+    found: dict[str, list[tuple[str, str, float]]] = {}
+    for reverted, batch_id, source, created_at in rows_in(
+            cache.connection().execute,
+            "SELECT json_extract(plan, '$.reverts'), id, source, created_at FROM batch"
+            " WHERE json_extract(plan, '$.reverts') IN ({marks}) ORDER BY created_at", ids):
+        found.setdefault(reverted, []).append((batch_id, source, created_at))
+    return {batch_id: tuple(batches) for batch_id, batches in found.items()}
 
 
 def _row(raw: Sequence[Any]) -> JournalRow:

@@ -489,7 +489,16 @@ class AuditViewer(QWidget):
                 f"<p>{esc(lines_operators(line, self.batches_model.member_names))} · "
                 f"{esc(list_text(LABELS.source(s) for s in line.sources))}</p>"
                 f"<p>{esc(described(line))}</p>"
-                f"<ul>{counts}</ul>")
+                + "".join(f"<p>{esc(self._reverted_by(*by))}</p>" for by in line.reverted_by)
+                + f"<ul>{counts}</ul>")
+
+    def _reverted_by(self, batch_id: str, source: str, when: float) -> str:
+        """The batch that reverted, undid or redid this one, and when: a reverted batch
+        read 已完成 as if it still stood."""
+        text = {"undo": self.tr("Undone by batch %1 · %2"),
+                "redo": self.tr("Redone by batch %1 · %2")}.get(
+                    source, self.tr("Reverted by batch %1 · %2"))
+        return text.replace("%1", batch_id).replace("%2", time_text(when))
 
     def _line_name(self, line: BatchSummary) -> str:
         if line.day is None:

@@ -762,6 +762,18 @@
             <numerusform>%1 batches</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Undone by batch %1 · %2</source>
+        <translation>Undone by batch %1 · %2</translation>
+    </message>
+    <message>
+        <source>Redone by batch %1 · %2</source>
+        <translation>Redone by batch %1 · %2</translation>
+    </message>
+    <message>
+        <source>Reverted by batch %1 · %2</source>
+        <translation>Reverted by batch %1 · %2</translation>
+    </message>
     <message numerus="yes">
         <source>Exported %1 rows to %2</source>
         <translation>

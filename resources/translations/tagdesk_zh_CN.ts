@@ -754,6 +754,18 @@
             <numerusform>%1 个批次</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Undone by batch %1 · %2</source>
+        <translation>已由批次 %1 撤销 · %2</translation>
+    </message>
+    <message>
+        <source>Redone by batch %1 · %2</source>
+        <translation>已由批次 %1 重做 · %2</translation>
+    </message>
+    <message>
+        <source>Reverted by batch %1 · %2</source>
+        <translation>已由批次 %1 回滚 · %2</translation>
+    </message>
     <message numerus="yes">
         <source>Exported %1 rows to %2</source>
         <translation>

@@ -35,7 +35,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import journal, journal_query
 from desktop.store.journal_query import PAGE_SIZE, journal_operators
 from desktop.ui.audit_filter_bar import CUSTOM
-from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn
+from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn, time_text
 from desktop.ui.audit_viewer import AuditViewer, RevertDialog
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
@@ -328,6 +328,34 @@ def test_the_revert_window_names_the_batch_inside_its_title(
         assert dialog.windowTitle() == title.format(batch)
     finally:
         translations.uninstall()
+
+
+def test_a_reverted_batch_says_which_batch_reverted_it_and_when(
+        qtbot: Any, viewer: AuditViewer) -> None:
+    """Revert an import, then open it in 批次: it read 已完成 and nothing else,
+    as if its tags still stood."""
+    bar = viewer.filters
+    batch = viewer.context.workspace.cache.scalar(
+        "SELECT batch_id FROM journal WHERE source = 'import'")
+    assert isinstance(batch, str)
+    _apply(qtbot, viewer, lambda: bar.batch.setText(batch))
+    viewer.select_row(0)
+    viewer.revert_button.click()
+    qtbot.waitUntil(lambda: viewer.revert_dialog is not None, timeout=10000)
+    assert viewer.revert_dialog is not None
+    with qtbot.waitSignal(viewer.reverted, timeout=20000) as done:
+        viewer.revert_dialog.accept()
+    revert = done.args[0].batch_id
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    qtbot.waitUntil(lambda: any(line.batch_id == batch
+                                for line in viewer.batches_model.lines), timeout=10000)
+    row = next(i for i, line in enumerate(viewer.batches_model.lines) if line.batch_id == batch)
+    viewer.select_row(row)
+    when = viewer.context.workspace.cache.scalar(
+        "SELECT created_at FROM batch WHERE id = ?", (revert,))
+    assert isinstance(when, float)
+    assert f"Reverted by batch {revert} · {time_text(when)}" in viewer.detail.toPlainText()
 
 
 def test_revert_a_batch_from_the_viewer(qtbot: Any, viewer: AuditViewer, sandbox: Any) -> None:
@@ -868,8 +896,11 @@ def test_a_batch_reverted_from_the_batches_view_stays_selected_beside_its_revert
     lines = viewer.batches_model.lines
     assert any(line.sources == ("revert",) for line in lines)
     assert [lines[row].batch_id for row in viewer.selected_rows()] == [batch]
-    assert viewer.detail.toPlainText() == described and viewer.revert_button.isEnabled()
-    assert viewer.selected_batch_id() == batch
+    revert = next(line.batch_id for line in lines if line.sources == ("revert",))
+    shown = viewer.detail.toPlainText()     # as before, and now which batch reverted it
+    assert shown.replace(next(t for t in shown.splitlines() if revert in t) + "\n", "") == (
+        described)
+    assert viewer.revert_button.isEnabled() and viewer.selected_batch_id() == batch
 
 
 def test_changes_selected_stay_selected_when_newer_rows_arrive_or_the_sort_changes(
