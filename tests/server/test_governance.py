@@ -1134,3 +1134,33 @@ def test_a_migration_dry_run_says_when_the_team_server_will_make_it_a_request(
     finally:
         _set_policy(server, session, rename_threshold=100)
     assert corp.state.find_tag("OPS-售后", "已回访") == tag
+
+
+def test_scenes_apply_creates_a_heads_template_tags_in_their_group_and_keeps_rules_off(
+        server: TeamServerProcess, corp: SandboxServer, people: dict[str, str],
+        tmp_path: Path) -> None:
+    """`tagdesk scenes apply --create-in` on a team profile, as 运营部's head: the template's
+    public group is one only an administrator creates, so its tags go into OPS-服务; the
+    rules are kept as disabled team rules naming them, and the command says why."""
+    env = desktop_env(tmp_path)
+    cli_login(env, server.url, corp, people["head_ops"])
+    assert tagdesk("sync", "--profile", "team", env=env).returncode == 0
+    refusals = len(_journal(server, "refused"))
+    homes = [arg for tag in ("体验项目", "疗程卡", "复购提醒")
+             for arg in ("--create-in", f"美业-阶段:{tag}=OPS-服务")]
+    run = tagdesk("scenes", "apply", "beauty-salon", "--profile", "team", *homes, "--json",
+                  env=env)
+    assert run.returncode == 0, run.stderr
+    applied = json.loads(run.stdout.splitlines()[-1])
+    assert applied["applied"] and applied["new_groups"] == []
+    assert sorted(c["to"] for c in applied["created_in"]) == [
+        "OPS-服务:体验项目", "OPS-服务:复购提醒", "OPS-服务:疗程卡"]
+    assert "规则已停用：团队服务器按计划运行启用的规则" in run.stderr + run.stdout
+    assert all(corp.state.find_tag("OPS-服务", t) for t in ("体验项目", "疗程卡", "复购提醒"))
+    assert corp.state.find_group("美业-阶段") is None
+    with psycopg.connect(server.db_url) as conn:
+        rules = dict(conn.execute("SELECT name, definition::text FROM team_rule"
+                                  " WHERE name LIKE '美业·%' AND NOT enabled").fetchall())
+    assert set(rules) == {"美业·体验券", "美业·疗程复购"}
+    assert "OPS-服务:疗程卡" in rules["美业·疗程复购"] and "美业-阶段" not in "".join(rules.values())
+    assert len(_journal(server, "refused")) == refusals
