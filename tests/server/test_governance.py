@@ -1159,7 +1159,7 @@ def test_scenes_apply_creates_a_heads_template_tags_in_their_group_and_keeps_rul
     assert all(corp.state.find_tag("OPS-服务", t) for t in ("体验项目", "疗程卡", "复购提醒"))
     assert corp.state.find_group("美业-阶段") is None
     with psycopg.connect(server.db_url) as conn:
-        rules = dict(conn.execute("SELECT name, definition::text FROM team_rule"
+        rules: dict[str, str] = dict(conn.execute("SELECT name, definition::text FROM team_rule"
                                   " WHERE name LIKE '美业·%' AND NOT enabled").fetchall())
     assert set(rules) == {"美业·体验券", "美业·疗程复购"}
     assert "OPS-服务:疗程卡" in rules["美业·疗程复购"] and "美业-阶段" not in "".join(rules.values())
