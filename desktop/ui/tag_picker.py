@@ -1,8 +1,9 @@
 """The tag picker: one key opens it on the selected customers, type, Enter, done.
 
 Type Chinese, full pinyin, initials (`gyx` → 高意向) or an abbreviation (`V3`); the best match is
-highlighted, Up/Down move, Enter toggles it on every selected relation and closes (Ctrl+Enter
-toggles and stays open for the next tag), Esc closes; a toggle on many customers asks first
+highlighted, Up/Down move, Enter toggles it on every selected relation and closes (Ctrl+Enter,
+or a click on the tag's box, toggles and stays open for the next tag; a double click on its
+name toggles and closes), Esc closes; a toggle on many customers asks first
 (`big_toggle`). Each row says whether the tag is on all,
 some or none of the selection; toggling adds it where missing, or removes it when all carry it
 (`AppContext.toggle_tag`: one undoable batch, written in the background).
@@ -13,6 +14,7 @@ before they arrive is searched as soon as they do.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
@@ -64,11 +67,14 @@ class PickerData:
 class PickerModel(QAbstractListModel):
     """The current results, each with how many selected relations carry it."""
 
+    boxClicked = Signal(QModelIndex)     # a click on a tag's box: toggle it, stay open
+
     def __init__(self, selected: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.selected = selected
         self.tags: list[TagInfo] = []
         self.carried: dict[str, int] | None = None  # tag id → selected relations carrying it
+        self._last_box: tuple[int, float] = (-1, 0.0)   # row and time of the last box click
 
     def set_all_carried(self, carried: dict[str, int]) -> None:
         self.carried = carried
@@ -120,7 +126,25 @@ class PickerModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if self.carried is not None else flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """A click on a tag's box asks for its toggle (`boxClicked`); the box shows what the
+        selection carries, so it changes once the tagging is written, not here. The second
+        click of a double click on the box is the same toggle, not its undoing."""
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
+            return False
+        if not self.box_just_clicked(index.row()):
+            self._last_box = (index.row(), time.monotonic())
+            self.boxClicked.emit(self.index(index.row()))
+        return False
+
+    def box_just_clicked(self, row: int) -> bool:
+        """Whether `row`'s box was clicked within a double click's time: the rest of a
+        double click on it, which its first click has toggled already."""
+        last, then = self._last_box
+        return last == row and time.monotonic() - then <= QApplication.doubleClickInterval() / 1000
 
 
 class TagPicker(QDialog):
@@ -148,7 +172,8 @@ class TagPicker(QDialog):
         layout.addWidget(self.summary)
         self.search.textChanged.connect(self._update_results)
         self.search.installEventFilter(self)
-        self.results.doubleClicked.connect(lambda index: self.apply(index, close=True))
+        self.results.doubleClicked.connect(self._double_clicked)
+        self.model.boxClicked.connect(lambda index: self.apply(index, close=False))
         self.texts = retranslate_in_place(self, self.retranslate)
         self._show_summary(lambda: self.tr("Loading tags…"))
         self._load()
@@ -181,6 +206,12 @@ class TagPicker(QDialog):
                              owner=self.parentWidget() or self, name="tag picker toggle count",
                              on_result=lambda having: self._toggle(tag, having))
         return True
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        """A double click on a tag's name toggles it and closes; one on its box is its box
+        click's toggle only, the picker staying open."""
+        if not self.model.box_just_clicked(index.row()):
+            self.apply(index, close=True)
 
     def _toggle(self, tag: TagInfo, having: int) -> None:
         """Add the tag to those of the selection without it, or take it off all of them when

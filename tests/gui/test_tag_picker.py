@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
@@ -99,6 +107,53 @@ def test_some_all_none_and_ctrl_enter_keeps_it_open(
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)  # on all now: removes it from all
     qtbot.waitUntil(lambda: not any(_sandbox_has(sandbox, rows, high)), timeout=15000)
     synced_context.wait_idle()
+
+
+def _box(picker: TagPicker) -> QPoint:
+    """The centre of the highlighted tag's box, in the list's viewport."""
+    view, index = picker.results, picker.results.currentIndex()
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
+    return view.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view).center()
+
+
+def _double_click(qtbot: Any, widget: QWidget, pos: QPoint) -> None:
+    """A double click as the window system delivers it: press, release, then press and
+    double click, release (QTest's mouseDClick sends the double click event alone)."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=pos)
+    QApplication.sendEvent(widget, QMouseEvent(
+        QEvent.Type.MouseButtonDblClick, QPointF(pos), QPointF(widget.mapToGlobal(pos)),
+        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_a_click_on_a_tag_s_box_toggles_it_and_keeps_the_picker_open(
+    qtbot: Any, synced_context: Any, sandbox: Any, high: str
+) -> None:
+    """Clicking a box selected the row and nothing else: the box showed the selection's
+    state but did not take a click, so a salesperson's mouse tagged no one."""
+    rows = _relations(synced_context, high, carrying=False, limit=2)
+    picker = _open(qtbot, synced_context, rows)
+    picker.search.setText("高意向")  # QTest types ASCII only
+    viewport = picker.results.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_box(picker))
+    qtbot.waitUntil(lambda: all(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    assert picker.isVisible()
+    qtbot.waitUntil(lambda: picker.results.currentIndex().data(Qt.ItemDataRole.CheckStateRole)
+                    == Qt.CheckState.Checked, timeout=15000)
+    synced_context.wait_idle()
+    steps = synced_context.undo_stack.count()
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    _double_click(qtbot, viewport, _box(picker))      # one toggle, the picker kept open
+    qtbot.waitUntil(lambda: not any(_sandbox_has(sandbox, rows, high)), timeout=15000)
+    synced_context.wait_idle()
+    assert synced_context.undo_stack.count() == steps + 1 and picker.isVisible()
+    assert not any(_sandbox_has(sandbox, rows, high))
 
 
 def test_escape_closes_without_changes(qtbot: Any, synced_context: Any, sandbox: Any,
