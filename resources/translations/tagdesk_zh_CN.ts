@@ -4590,7 +4590,7 @@
     </message>
     <message>
         <source>Enter: add or remove on %1 selected · Esc: close</source>
-        <translation>Enter：为所选 %1 个添加或移除 · Esc：关闭</translation>
+        <translation>Enter：为所选 %1 位客户添加或移除 · Esc：关闭</translation>
     </message>
 </context>
 <context>

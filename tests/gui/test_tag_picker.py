@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.tags import TagInfo
 from desktop.services.tag_admin import TagAdminService
+from desktop.ui.i18n import CHINESE, Translations
 from desktop.ui.tag_picker import CARRIED_ROLE, TagPicker
 
 pytestmark = pytest.mark.gui
@@ -154,6 +155,21 @@ def test_a_click_on_a_tag_s_box_toggles_it_and_keeps_the_picker_open(
     synced_context.wait_idle()
     assert synced_context.undo_stack.count() == steps + 1 and picker.isVisible()
     assert not any(_sandbox_has(sandbox, rows, high))
+
+
+def test_the_hint_counts_the_selected_customers_in_chinese(
+    qtbot: Any, synced_context: Any, high: str
+) -> None:
+    """It read "Enter：为所选 3 个添加或移除": a count without what it counts."""
+    translations = Translations()
+    translations.install(CHINESE)
+    try:
+        picker = _open(qtbot, synced_context, _relations(synced_context, high, carrying=False,
+                                                         limit=3))
+        qtbot.keyClicks(picker.search, "gyx")
+        assert picker.summary.text() == "Enter：为所选 3 位客户添加或移除 · Esc：关闭"
+    finally:
+        translations.uninstall()
 
 
 def test_escape_closes_without_changes(qtbot: Any, synced_context: Any, sandbox: Any,
