@@ -45,6 +45,7 @@ from desktop.services.tag_admin import TagAdminService
 from desktop.ui.adopt_dialog import AdoptDialog
 from desktop.ui.context import AppContext
 from desktop.ui.file_dialogs import ask_path
+from desktop.ui.fit_rows import VisibleRowFitter
 from desktop.ui.governance_monitor import GovernanceMonitor
 from desktop.ui.i18n import is_english, list_text
 from desktop.ui.migrate_wizard import MigrateDialog
@@ -210,7 +211,7 @@ class HealthWindow(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)     # a finding and its tags read whole, on more lines
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
@@ -219,6 +220,7 @@ class HealthWindow(QWidget):
                                     QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(HealthModel.TAGS, 260)
         self.table.verticalHeader().setVisible(False)
+        VisibleRowFitter(self.table)
         self.export_button = QPushButton()
         self.filter_button = QPushButton()
         self.select_button = QPushButton()

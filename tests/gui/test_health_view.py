@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt
+from PySide6.QtWidgets import QStyle
 
 from desktop.domain.governance import Actor, OrgChart, Policy
 from desktop.domain.migration_plan import Strategy
@@ -225,6 +226,66 @@ def test_in_english_findings_read_as_english_and_each_kind_fits_its_column(
             width = table.fontMetrics().horizontalAdvance(kind)
             assert table.columnWidth(HealthModel.CATEGORY) > width, (kind, finding.category)
         assert any(f.category == "conflict_cross_follower" for f in model.findings)
+    finally:
+        translations.uninstall()
+
+
+def _cut_cells(window: HealthWindow) -> list[str]:
+    """The findings and tag lists in sight that do not fit their cell whole: wrapped at the
+    column's width, their lines are taller than the row."""
+    table, model = window.table, window.model
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    metrics = table.fontMetrics()
+    cut = []
+    for row in range(max(table.rowAt(0), 0), model.rowCount()):
+        if table.rowViewportPosition(row) >= table.viewport().height():
+            break
+        for column in (HealthModel.FINDING, HealthModel.TAGS):
+            text = model.data(model.index(row, column))
+            width = table.columnWidth(column) - margin
+            lines = metrics.boundingRect(QRect(0, 0, width, 10_000),
+                                         Qt.TextFlag.TextWordWrap, text)
+            if (not table.wordWrap() and metrics.horizontalAdvance(text) > width) \
+                    or lines.height() > table.rowHeight(row):
+                cut.append(text)
+    return cut
+
+
+def _each_page_reads_whole(qtbot: Any, window: HealthWindow) -> None:
+    table = window.table
+    table.scrollToBottom()     # rows grown as they come into sight bring others into it
+    qtbot.waitUntil(lambda: not _cut_cells(window), timeout=5000)
+    bar = table.verticalScrollBar()
+    for value in range(bar.maximum() + 1):
+        bar.setValue(value)
+        qtbot.waitUntil(lambda: not _cut_cells(window), timeout=5000)
+    bar.setValue(0)
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_every_finding_reads_whole_in_its_row_at_the_window_size_and_narrower(
+        qtbot: Any, window: HealthWindow, language: str) -> None:
+    """Findings wrap onto more lines, each row in sight as tall as they need: in English at
+    the window's 1,000 px (on a 1,366 px screen) they ended in "…", the whole text only in
+    a tooltip."""
+    translations = Translations()
+    try:
+        translations.install(language)
+        window.resize(1000, 620)
+        window.show()
+        qtbot.waitExposed(window)
+        table, model = window.table, window.model
+        longest = max(table.fontMetrics().horizontalAdvance(
+            model.data(model.index(row, HealthModel.FINDING))) for row in range(model.rowCount()))
+        assert longest > table.columnWidth(HealthModel.FINDING)    # some need two lines
+        assert table.verticalScrollBar().maximum() > 0             # and some are out of sight
+        _each_page_reads_whole(qtbot, window)
+        window.resize(760, 620)
+        _each_page_reads_whole(qtbot, window)
+        assert max(table.rowHeight(row) for row in range(model.rowCount())) \
+            > 2 * table.fontMetrics().height()
+        table.sortByColumn(HealthModel.FINDING, Qt.SortOrder.DescendingOrder)
+        _each_page_reads_whole(qtbot, window)
     finally:
         translations.uninstall()
 
