@@ -841,7 +841,7 @@ class AutoTagReviewWindow(QWidget):
                         .replace("%2", COUNTS.lines(len(result.problems)))
                         .replace("%3", COUNTS.messages(result.valid)))
             else:
-                line = (self._stored(team, bool(result.problems))
+                line = (self._stored(team, bool(result.duplicates), bool(result.problems))
                         .replace("%1", html.escape(result.path.name))
                         .replace("%2", COUNTS.messages(result.imported))
                         .replace("%3", f"{result.duplicates:,}")
@@ -862,13 +862,21 @@ class AutoTagReviewWindow(QWidget):
         self._say(text, IMPORT_LINES)
         self.chatsImported.emit(result)
 
-    def _stored(self, team: bool, problems: bool) -> str:
-        """An import's line: what it stored, and where on a team profile (its server)."""
+    def _stored(self, team: bool, duplicates: bool, problems: bool) -> str:
+        """An import's line: what it stored, and where on a team profile (its server); the
+        messages stored before and the lines with problems only when there are some."""
         if team:
-            return (self.tr("%1: %2 stored on the team server, %3 already stored, %4")
-                    if problems else self.tr("%1: %2 stored on the team server, %3 already stored"))
-        return (self.tr("%1: %2 stored, %3 already stored, %4") if problems
-                else self.tr("%1: %2 stored, %3 already stored"))
+            return {(True, True): self.tr("%1: %2 stored on the team server, %3 already stored,"
+                                          " %4."),
+                    (True, False): self.tr("%1: %2 stored on the team server, %3 already"
+                                           " stored."),
+                    (False, True): self.tr("%1: %2 stored on the team server, %4."),
+                    (False, False): self.tr("%1: %2 stored on the team server.")}[
+                        (duplicates, problems)]
+        return {(True, True): self.tr("%1: %2 stored, %3 already stored, %4."),
+                (True, False): self.tr("%1: %2 stored, %3 already stored."),
+                (False, True): self.tr("%1: %2 stored, %4."),
+                (False, False): self.tr("%1: %2 stored.")}[(duplicates, problems)]
 
     def open_keywords(self) -> KeywordsDialog:
         """The one keywords dialog of this window, brought to the front if already open."""

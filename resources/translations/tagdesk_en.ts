@@ -980,20 +980,36 @@
         <translation>%1: %2, nothing was imported. Fix them, or import the valid ones (%3).</translation>
     </message>
     <message>
-        <source>%1: %2 stored on the team server, %3 already stored, %4</source>
-        <translation>%1: %2 stored on the team server, %3 already stored, %4</translation>
+        <source>%1: %2 stored on the team server, %3 already stored, %4.</source>
+        <translation>%1: %2 stored on the team server, %3 already stored, %4.</translation>
     </message>
     <message>
-        <source>%1: %2 stored on the team server, %3 already stored</source>
-        <translation>%1: %2 stored on the team server, %3 already stored</translation>
+        <source>%1: %2 stored on the team server, %3 already stored.</source>
+        <translation>%1: %2 stored on the team server, %3 already stored.</translation>
     </message>
     <message>
-        <source>%1: %2 stored, %3 already stored, %4</source>
-        <translation>%1: %2 stored, %3 already stored, %4</translation>
+        <source>%1: %2 stored on the team server, %4.</source>
+        <translation>%1: %2 stored on the team server, %4.</translation>
     </message>
     <message>
-        <source>%1: %2 stored, %3 already stored</source>
-        <translation>%1: %2 stored, %3 already stored</translation>
+        <source>%1: %2 stored on the team server.</source>
+        <translation>%1: %2 stored on the team server.</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored, %4.</source>
+        <translation>%1: %2 stored, %3 already stored, %4.</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored.</source>
+        <translation>%1: %2 stored, %3 already stored.</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %4.</source>
+        <translation>%1: %2 stored, %4.</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored.</source>
+        <translation>%1: %2 stored.</translation>
     </message>
     <message numerus="yes">
         <source>…and %1 more</source>

@@ -970,20 +970,36 @@
         <translation>%1：%2，没有导入任何内容。请修改后重新导入，或只导入有效的 %3。</translation>
     </message>
     <message>
-        <source>%1: %2 stored on the team server, %3 already stored, %4</source>
-        <translation>%1：%2已保存到团队服务器，%3 条此前已保存，%4</translation>
+        <source>%1: %2 stored on the team server, %3 already stored, %4.</source>
+        <translation>%1：%2已保存到团队服务器，%3 条此前已保存，%4。</translation>
     </message>
     <message>
-        <source>%1: %2 stored on the team server, %3 already stored</source>
-        <translation>%1：%2已保存到团队服务器，%3 条此前已保存</translation>
+        <source>%1: %2 stored on the team server, %3 already stored.</source>
+        <translation>%1：%2已保存到团队服务器，%3 条此前已保存。</translation>
     </message>
     <message>
-        <source>%1: %2 stored, %3 already stored, %4</source>
-        <translation>%1：已保存 %2，%3 条此前已保存，%4</translation>
+        <source>%1: %2 stored on the team server, %4.</source>
+        <translation>%1：%2已保存到团队服务器，%4。</translation>
     </message>
     <message>
-        <source>%1: %2 stored, %3 already stored</source>
-        <translation>%1：已保存 %2，%3 条此前已保存</translation>
+        <source>%1: %2 stored on the team server.</source>
+        <translation>%1：%2已保存到团队服务器。</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored, %4.</source>
+        <translation>%1：已保存 %2，%3 条此前已保存，%4。</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %3 already stored.</source>
+        <translation>%1：已保存 %2，%3 条此前已保存。</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored, %4.</source>
+        <translation>%1：已保存 %2，%4。</translation>
+    </message>
+    <message>
+        <source>%1: %2 stored.</source>
+        <translation>%1：已保存 %2。</translation>
     </message>
     <message numerus="yes">
         <source>…and %1 more</source>
