@@ -744,9 +744,11 @@ class AutoTagReviewWindow(QWidget):
         labels = {s.tag_id: s.tag_label for s in self._accepted_for_plan}
 
         def text() -> str:
-            lines = [self.tr("<b>%1</b> to tag (%2) · %3 already tagged · %4"
-                             " left out for exclusive tags · about %5")
-                     .replace("%1", COUNTS.relations(plan.api_calls))
+            summary = (self.tr("<b>%1</b> to tag (%2) · %3 already tagged · %4"
+                               " left out for exclusive tags · about %5")
+                       if plan.skipped_conflicts else
+                       self.tr("<b>%1</b> to tag (%2) · %3 already tagged · about %5"))
+            lines = [summary.replace("%1", COUNTS.relations(plan.api_calls))
                      .replace("%2", COUNTS.calls(plan.api_calls))
                      .replace("%3", f"{plan.skipped_noop:,}")
                      .replace("%4", f"{plan.skipped_conflicts:,}")

@@ -424,9 +424,11 @@ class ImportWizard(QDialog):
         plan = report.plan
         if not report.valid:
             return ""
-        lines = [self.tr("<b>%1</b> to change (%2) of %3 named ·"
-                         " %4 already as asked · %5 left out for exclusive tags")
-                 .replace("%1", COUNTS.relations(plan.api_calls))
+        summary = (self.tr("<b>%1</b> to change (%2) of %3 named ·"
+                           " %4 already as asked · %5 left out for exclusive tags")
+                   if plan.skipped_conflicts else
+                   self.tr("<b>%1</b> to change (%2) of %3 named · %4 already as asked"))
+        lines = [summary.replace("%1", COUNTS.relations(plan.api_calls))
                  .replace("%2", COUNTS.calls(plan.api_calls))
                  .replace("%3", f"{report.relations:,}").replace("%4", f"{plan.skipped_noop:,}")
                  .replace("%5", f"{plan.skipped_conflicts:,}")]

@@ -972,6 +972,10 @@
         <translation>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</translation>
     </message>
     <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · about %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · about %5</translation>
+    </message>
+    <message>
         <source>+ %1: %2</source>
         <translation>+ %1: %2</translation>
     </message>
@@ -2618,6 +2622,10 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked</translation>
     </message>
     <message>
         <source>+ %1: %2</source>

@@ -959,7 +959,11 @@
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · %4 left out for exclusive tags · about %5</source>
-        <translation>将为 &lt;b&gt;%1&lt;/b&gt;打标（%2）· %3 个已有该标签 · %4 个因互斥标签未包含 · 约需 %5</translation>
+        <translation>将为 &lt;b&gt;%1&lt;/b&gt;打标（%2）· %3 个已有该标签 · %4 个因互斥标签被排除 · 约需 %5</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to tag (%2) · %3 already tagged · about %5</source>
+        <translation>将为 &lt;b&gt;%1&lt;/b&gt;打标（%2）· %3 个已有该标签 · 约需 %5</translation>
     </message>
     <message>
         <source>+ %1: %2</source>
@@ -2590,6 +2594,10 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked · %5 left out for exclusive tags</source>
         <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt;需要更改（%2）· %4 个已符合要求 · %5 个因互斥标签被排除</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; to change (%2) of %3 named · %4 already as asked</source>
+        <translation>列出的 %3 个关系中 &lt;b&gt;%1&lt;/b&gt;需要更改（%2）· %4 个已符合要求</translation>
     </message>
     <message>
         <source>+ %1: %2</source>

@@ -120,6 +120,7 @@ def test_accept_reject_and_tag_the_accepted_as_one_batch(
         window.preview_button.click()
     plan = preview.args[0]
     assert plan.api_calls == len({s.relation_id for s in accepted})
+    assert plan.skipped_conflicts == 0 and "exclusive" not in window.preview.text()
     assert window.start_button.isEnabled()
     with qtbot.waitSignal(window.batch_progress.batchFinished, timeout=WAIT_MS) as finished:
         window.start_button.click()

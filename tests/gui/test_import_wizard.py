@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,23 @@ def test_a_clean_file_s_summary_preview_and_pilot_read_one_under_another(
     assert top(wizard.preview) - bottom(wizard.summary) < 24
     assert top(wizard.pilot) - bottom(wizard.preview) < 24
     assert top(wizard.close_button) - bottom(wizard.import_button) < 40    # buttons below
+    assert "exclusive" not in wizard.preview.text()     # no "0 left out for exclusive tags"
+
+
+def test_the_preview_says_how_many_an_exclusive_set_leaves_out(
+        qtbot: Any, synced_context: Any, sandbox: Any, tmp_path: Path) -> None:
+    closed = sandbox.state.find_tag("客户阶段", "已成交")
+    invalid = sandbox.state.find_tag("客户阶段", "无效客户")
+    with synced_context.cache.write() as conn:
+        conn.execute("INSERT INTO exclusive_set (name, tag_ids) VALUES (?, ?)",
+                     ("成交状态", json.dumps([closed, invalid])))
+    carrying = [r for r in sorted(sandbox.state.relations())
+                if closed in sandbox.state.relation_tag_ids(*r)
+                and invalid not in sandbox.state.relation_tag_ids(*r)][:2]
+    assert len(carrying) == 2
+    path = import_sheet(tmp_path / "a.xlsx", *([e, u, "无效客户", ""] for u, e in carrying))
+    wizard = _wizard(qtbot, synced_context, path)
+    assert "2 left out for exclusive tags" in wizard.preview.text()
 
 
 def test_an_import_queued_behind_a_write_still_running_says_it_waits_for_it(
